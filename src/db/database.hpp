@@ -1,0 +1,113 @@
+#pragma once
+// The database layer: one small interface, two drivers (SQLite embedded, PostgreSQL via libpq).
+// It knows nothing of domains. SQL uses PostgreSQL-style positional parameters ($1, $2, ...) in both
+// dialects; the SQLite driver binds them by name. Stores keep their SQL as named constants.
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+namespace sp::db {
+
+enum class Dialect { sqlite, postgres };
+
+// A bound parameter or a column value. Text is UTF-8; blobs are raw bytes in a std::string tagged Blob.
+struct Blob { std::string bytes; };
+using Value = std::variant<std::nullptr_t, std::int64_t, double, std::string, Blob>;
+
+// Thrown for driver failures (connection lost, constraint violation, syntax). Stores translate the
+// ones they expect (e.g. unique violations) into domain errors; the rest become HTTP 500 at the edge.
+struct DbError : std::runtime_error {
+  enum class Kind { other, unique_violation, busy, connection };
+  Kind kind;
+  DbError(Kind k, const std::string& msg) : std::runtime_error(msg), kind(k) {}
+};
+
+class Row {
+ public:
+  explicit Row(std::vector<Value> cols, std::shared_ptr<const std::vector<std::string>> names)
+      : cols_(std::move(cols)), names_(std::move(names)) {}
+  [[nodiscard]] std::size_t size() const { return cols_.size(); }
+  [[nodiscard]] bool is_null(std::size_t i) const { return std::holds_alternative<std::nullptr_t>(cols_.at(i)); }
+  [[nodiscard]] std::int64_t i64(std::size_t i) const;        // integer column (text digits accepted)
+  [[nodiscard]] double f64(std::size_t i) const;
+  [[nodiscard]] std::string text(std::size_t i) const;        // "" for NULL
+  [[nodiscard]] std::optional<std::string> opt_text(std::size_t i) const;
+  [[nodiscard]] std::optional<std::int64_t> opt_i64(std::size_t i) const;
+  [[nodiscard]] std::string blob(std::size_t i) const;
+  [[nodiscard]] bool boolean(std::size_t i) const;            // 0/1, t/f, true/false
+  [[nodiscard]] std::size_t index(std::string_view column) const;  // throws std::out_of_range
+  [[nodiscard]] const Value& raw(std::size_t i) const { return cols_.at(i); }
+ private:
+  std::vector<Value> cols_;
+  std::shared_ptr<const std::vector<std::string>> names_;
+};
+
+using Params = std::vector<Value>;
+
+// A connection (or a transaction on one). Not thread-safe: use it from the callback it was given to.
+class Conn {
+ public:
+  virtual ~Conn() = default;
+  [[nodiscard]] virtual Dialect dialect() const = 0;
+  // Runs a statement (prepared and cached by its text) and returns all rows.
+  virtual std::vector<Row> query(std::string_view sql, const Params& params = {}) = 0;
+  // Runs a statement and returns the number of rows changed.
+  virtual std::int64_t exec(std::string_view sql, const Params& params = {}) = 0;
+  // Runs one or more statements without parameters (migrations, DDL).
+  virtual void exec_script(std::string_view sql) = 0;
+
+  std::optional<Row> query_one(std::string_view sql, const Params& params = {}) {
+    auto rows = query(sql, params);
+    if (rows.empty()) return std::nullopt;
+    return std::move(rows.front());
+  }
+};
+
+struct PoolStats {
+  int connections_total = 0;
+  int connections_busy = 0;
+  std::int64_t writes_committed = 0;
+  std::int64_t commits = 0;  // less than writes when the SQLite writer groups transactions
+};
+
+class Database {
+ public:
+  virtual ~Database() = default;
+  [[nodiscard]] virtual Dialect dialect() const = 0;
+
+  // Runs `fn` on a read connection (SQLite: per-thread reader; PostgreSQL: pooled). No writes.
+  virtual void read(const std::function<void(Conn&)>& fn) = 0;
+
+  // Runs `fn` inside a transaction and commits it; if `fn` throws, the transaction (or, when the
+  // SQLite writer groups several callers into one commit, only this caller's savepoint) is rolled back
+  // and the exception is rethrown to the caller. Returns after the commit is durable.
+  virtual void write(const std::function<void(Conn&)>& fn) = 0;
+
+  // True when a trivial query succeeds (for /readyz).
+  virtual bool ping() = 0;
+  virtual PoolStats stats() = 0;
+  // Stops background threads and closes connections; further calls throw.
+  virtual void close() = 0;
+};
+
+struct Options {
+  int pool_size = 8;                 // PostgreSQL connections
+  int busy_timeout_ms = 5000;        // SQLite
+  int group_commit_max = 64;         // SQLite writer: most transactions in one commit
+  bool synchronous_full = true;      // SQLite: durable commits (synchronous=FULL in WAL)
+};
+
+// Opens "sqlite:PATH" (":memory:" not supported: readers need a file) or "postgresql://..." / "postgres://...".
+std::unique_ptr<Database> open(const std::string& url, const Options& options = {});
+
+// Applies migrations/<dialect>/NNNN_name.sql in order, each in its own transaction, recording applied
+// ones in schema_migrations(version, name, applied_at). Returns the versions applied now.
+std::vector<std::string> migrate(Database& db, const std::string& migrations_root);
+
+}  // namespace sp::db

@@ -1,0 +1,76 @@
+#pragma once
+// Shared helpers for the test suites: temporary directories, the PostgreSQL test server's URL, fresh
+// databases per test on both drivers, and the real `sportello` binary started as a child process.
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "db/database.hpp"
+
+namespace sp::testing {
+
+// A fresh temporary directory, removed with the object.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  [[nodiscard]] const std::filesystem::path& path() const { return path_; }
+ private:
+  std::filesystem::path path_;
+};
+
+// The URL of the PostgreSQL server started by the CTest fixture `postgres` (see tests/CMakeLists.txt).
+// Fails the test (not skips) when absent: the suite must run its PostgreSQL tests.
+std::string postgres_server_url();
+
+// A database for one test: a fresh SQLite file, or a freshly created PostgreSQL database (dropped at
+// the end). `url()` is what `sportello` accepts in SPORTELLO_DATABASE.
+class TestDatabase {
+ public:
+  explicit TestDatabase(db::Dialect dialect);
+  ~TestDatabase();
+  [[nodiscard]] const std::string& url() const { return url_; }
+  // Opens it (once) and returns the handle; migrated when `migrated` is true (the default).
+  db::Database& db(bool migrated = true);
+ private:
+  db::Dialect dialect_;
+  std::string url_;
+  std::string pg_name_;
+  std::unique_ptr<TempDir> dir_;
+  std::unique_ptr<db::Database> db_;
+};
+
+// Root of the source tree (for migrations/, web/).
+std::string source_dir();
+std::string migrations_dir();
+
+// A free TCP port on 127.0.0.1 at the time of the call.
+std::uint16_t free_port();
+
+// The real server binary started as a child process with extra environment, stopped (SIGTERM, then
+// SIGKILL after a grace period) when the object dies. `wait_ready()` polls /healthz.
+class ServerProcess {
+ public:
+  ServerProcess(std::vector<std::string> args, std::vector<std::string> env);
+  ~ServerProcess();
+  bool wait_ready(int timeout_ms = 15000);
+  void kill_hard();              // SIGKILL
+  int terminate(int grace_ms = 10000);  // SIGTERM, waits; returns exit status
+  [[nodiscard]] int pid() const { return pid_; }
+  [[nodiscard]] std::uint16_t port() const { return port_; }
+ private:
+  int pid_ = -1;
+  std::uint16_t port_ = 0;
+};
+
+// Minimal blocking HTTP/1.1 client for tests: sends raw bytes to 127.0.0.1:port, returns what comes back
+// until the server closes or `timeout_ms` passes.
+std::string raw_exchange(std::uint16_t port, const std::string& bytes, int timeout_ms = 5000);
+struct HttpReply { int status = 0; std::string headers; std::string body; };
+HttpReply http_get(std::uint16_t port, const std::string& target, const std::vector<std::string>& headers = {});
+
+}  // namespace sp::testing
