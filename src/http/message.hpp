@@ -71,4 +71,10 @@ bool valid_utf8(std::string_view s);
 // Escapes text for inclusion in HTML text or attribute values.
 std::string html_escape(std::string_view s);
 
+// Parses "a=1&b=x+y" (percent-decoding, '+' as space, strict UTF-8). Errors carry `error_code`, status 400.
+Result<Params> parse_urlencoded(std::string_view in, std::string_view error_code);
+// Fills target, path (decoded, valid UTF-8, no NUL, no ".." segment), raw_query and query from a raw
+// request target. Error code "http.bad_target", status 400. The server calls it; tests may too.
+Status parse_target(Request& req, std::string_view target);
+
 }  // namespace sp::http
