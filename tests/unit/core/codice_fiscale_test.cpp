@@ -117,6 +117,19 @@ TEST(CodiceFiscale, ComputesFromPersonalData) {
   check("nicolo", "nicolo", Sex::male, year{1960} / October / 15, "D969", "NCLNCL60R15D969N");
 }
 
+TEST(CodiceFiscale, FoldsLettersBeyondItalian) {
+  auto born = year{1980} / March / 15;
+  auto plain = sp::cf::compute("Simic", "Lukasz", Sex::male, born, "Z118");
+  auto accented = sp::cf::compute("\u0160imi\u0107", "\u0141ukasz", Sex::male, born, "Z118");  // Šimić Łukasz
+  ASSERT_TRUE(plain.ok());
+  ASSERT_TRUE(accented.ok());
+  EXPECT_EQ(*accented, *plain);
+  EXPECT_EQ(plain->substr(0, 6), "SMCLSZ");  // L K S Z: 1st, 3rd, 4th
+  auto ligature = sp::cf::compute("Stra\u00DFer", "J\u00F8rgen", Sex::male, born, "Z112");  // Straßer Jørgen
+  ASSERT_TRUE(ligature.ok());
+  EXPECT_EQ(ligature->substr(0, 6), "STRJGN");  // STRASSER; J R G N: 1st, 3rd, 4th
+}
+
 TEST(CodiceFiscale, ComputedCodesDecodeBack) {
   // 1947: "47" in the 2000s would be in the future, so the heuristic gives 1947 back.
   auto code = sp::cf::compute("Verdi", "Giuseppe", Sex::female, year{1947} / October / 10, "B034");
