@@ -53,11 +53,14 @@ Result<Params> parse_urlencoded(std::string_view in, std::string_view error_code
   return out;
 }
 
-Status parse_target(Request& req, std::string_view target) {
-  req.target = std::string(target);
+Status parse_target(Request& req, std::string_view target_in) {
+  // `target_in` may view req.target itself, so work on a copy and assign req.target last.
+  const std::string owned(target_in);
+  std::string_view target = owned;
   auto q = target.find('?');
   std::string_view raw_path = target.substr(0, q);
   req.raw_query = q == std::string_view::npos ? std::string() : std::string(target.substr(q + 1));
+  req.target = owned;
   if (raw_path.empty() || raw_path.front() != '/') return Error::make("http.bad_target", 400, "target");
   auto path = percent_decode(raw_path, false);
   if (!path) return Error::make("http.bad_target", 400, "bad percent-encoding in path");
