@@ -30,6 +30,13 @@ class Router {
   };
   [[nodiscard]] Lookup find(std::string_view method, std::string_view path) const;
 
+  // (method, pattern) of every route, in registration order: for `sportello routes` and the API tests.
+  [[nodiscard]] std::vector<std::pair<std::string, std::string>> routes() const {
+    std::vector<std::pair<std::string, std::string>> out;
+    for (const auto& r : routes_) out.emplace_back(r.method, r.pattern);
+    return out;
+  }
+
  private:
   struct Route {
     std::string method;

@@ -1,0 +1,48 @@
+#pragma once
+// The assembled application: configuration, database, texts, views, domain services and routes.
+// Built by `sportello serve` (and by tests that want the whole thing without sockets).
+#include <memory>
+
+#include "catalog/service.hpp"
+#include "core/config.hpp"
+#include "core/i18n.hpp"
+#include "db/database.hpp"
+#include "http/router.hpp"
+#include "http/server.hpp"
+#include "tenants/service.hpp"
+#include "web/context.hpp"
+#include "web/view.hpp"
+
+namespace sp::app {
+
+class App {
+ public:
+  // Opens the database, applies pending migrations, seeds the demo data when config.demo is set and the
+  // database holds no hub yet, loads texts and templates, and registers every route.
+  explicit App(Config config);
+  ~App();
+
+  [[nodiscard]] http::ServerOptions server_options() const;
+  [[nodiscard]] http::Hooks hooks();
+  [[nodiscard]] const http::Router& router() const { return router_; }
+  [[nodiscard]] db::Database& database() { return *db_; }
+  [[nodiscard]] const Config& config() const { return config_; }
+  // Runs the HTTP server until SIGTERM/SIGINT; returns the exit code.
+  int serve();
+
+  // Tenant and locale resolution done before routing (exposed for tests).
+  void resolve_context(http::Request& req) const;
+
+ private:
+  Config config_;
+  std::unique_ptr<db::Database> db_;
+  I18n i18n_;
+  std::unique_ptr<tenants::TenantService> tenants_;
+  std::unique_ptr<catalog::CatalogService> catalog_;
+  std::unique_ptr<web::View> view_;
+  web::RenderCache cache_;
+  std::unique_ptr<web::Services> services_;
+  http::Router router_;
+};
+
+}  // namespace sp::app

@@ -1,0 +1,155 @@
+// The `sportello` command line (CLI11): serve, migrate, demo, import, cf, config check, routes.
+#include "app/cli.hpp"
+
+#include <CLI/CLI.hpp>
+#include <boost/json.hpp>
+#include <cstdlib>
+#include <iostream>
+#include <spdlog/spdlog.h>
+
+#include "app/app.hpp"
+#include "app/demo.hpp"
+#include "core/config.hpp"
+#include "core/i18n.hpp"
+#include "web/fiscal_api.hpp"
+
+namespace sp::app {
+namespace {
+
+// Pretty-prints a JSON value with two-space indentation.
+void pretty(std::ostream& os, const boost::json::value& v, int indent = 0) {
+  const std::string pad(indent, ' ');
+  if (v.is_object()) {
+    os << "{\n";
+    bool first = true;
+    for (const auto& [k, item] : v.as_object()) {
+      if (!first) os << ",\n";
+      first = false;
+      os << pad << "  " << boost::json::serialize(boost::json::value(k)) << ": ";
+      pretty(os, item, indent + 2);
+    }
+    os << "\n" << pad << "}";
+  } else {
+    os << boost::json::serialize(v);
+  }
+}
+
+Result<Config> load(const std::string& config_file) {
+  std::string file = config_file;
+  if (file.empty()) {
+    if (const char* env = std::getenv("SPORTELLO_CONFIG")) file = env;
+  }
+  return load_config(file);
+}
+
+int fail(const Error& e) {
+  std::cerr << "sportello: " << e.code << ": " << e.detail << "\n";
+  return 2;
+}
+
+void set_log_level(const Config& c) { spdlog::set_level(spdlog::level::from_str(c.log_level)); }
+
+}  // namespace
+
+int run_cli(int argc, char** argv) {
+  CLI::App cli{"Sportello: online services of many public bodies from one hub"};
+  cli.require_subcommand(1);
+  std::string config_file;
+  cli.add_option("-c,--config", config_file, "TOML configuration file (also SPORTELLO_CONFIG)");
+
+  auto* serve = cli.add_subcommand("serve", "Start the HTTP server");
+  bool serve_demo = false;
+  serve->add_flag("--demo", serve_demo, "Seed the demo hub and bodies when the database is empty");
+
+  auto* migrate = cli.add_subcommand("migrate", "Apply pending database migrations");
+  auto* demo = cli.add_subcommand("demo", "Create the database and seed the demo data (if empty)");
+
+  auto* import = cli.add_subcommand("import", "Import catalog or bodies from a JSON file");
+  std::string import_kind, import_file;
+  import->add_option("kind", import_kind, "catalog or bodies")->required()->check(CLI::IsMember({"catalog", "bodies"}));
+  import->add_option("file", import_file, "JSON file (see data/demo for the format)")->required()->check(CLI::ExistingFile);
+
+  auto* cf = cli.add_subcommand("cf", "Check a codice fiscale (16 characters) or partita IVA (11 digits)");
+  std::string cf_code, cf_lang = "it";
+  cf->add_option("code", cf_code, "The code to check")->required();
+  cf->add_option("--lang", cf_lang, "Language of messages (it, en)")->check(CLI::IsMember({"it", "en"}));
+
+  auto* config = cli.add_subcommand("config", "Configuration");
+  auto* config_check = config->add_subcommand("check", "Explain every setting and what is wrong");
+  config->require_subcommand(1);
+
+  auto* routes = cli.add_subcommand("routes", "List the HTTP routes");
+
+  CLI11_PARSE(cli, argc, argv);
+
+  if (cf->parsed()) {
+    auto cfg = load(config_file);
+    if (!cfg) return fail(cfg.error());
+    I18n i18n;
+    i18n.load(cfg->share_dir + "/web/locales");
+    auto report = cf_code.size() == 11 && cf_code.find_first_not_of("0123456789") == std::string::npos
+                      ? web::partita_iva_report(cf_code, i18n, cf_lang)
+                      : web::codice_fiscale_report(cf_code, i18n, cf_lang);
+    pretty(std::cout, report);
+    std::cout << "\n";
+    return report.at("valid").as_bool() ? 0 : 1;
+  }
+
+  auto cfg = load(config_file);
+  if (!cfg) return fail(cfg.error());
+  set_log_level(*cfg);
+
+  if (config_check->parsed()) {
+    std::cout << describe_config(*cfg);
+    auto problems = check_config(*cfg);
+    try {
+      auto db = db::open(cfg->database);
+      if (!db->ping()) problems.push_back("database: not reachable (" + cfg->database + ")");
+      db->close();
+    } catch (const std::exception& e) {
+      problems.push_back(std::string("database: ") + e.what());
+    }
+    for (const auto& p : problems) std::cout << "problem: " << p << "\n";
+    std::cout << (problems.empty() ? "configuration ok\n" : "configuration has problems\n");
+    return problems.empty() ? 0 : 1;
+  }
+
+  try {
+    if (migrate->parsed()) {
+      auto db = db::open(cfg->database);
+      auto applied = db::migrate(*db, cfg->share_dir + "/migrations");
+      std::cout << "applied " << applied.size() << " migration(s)\n";
+      for (const auto& v : applied) std::cout << "  " << v << "\n";
+      db->close();
+      return 0;
+    }
+    if (serve->parsed() && serve_demo) cfg->demo = true;
+    if (demo->parsed()) cfg->demo = true;
+    App app(*cfg);
+    if (routes->parsed()) {
+      for (const auto& [method, pattern] : app.router().routes()) std::cout << method << " " << pattern << "\n";
+      return 0;
+    }
+    if (import->parsed()) {
+      // App construction opened and migrated the database; reuse its services through a fresh set.
+      tenants::TenantService tenants(app.database());
+      catalog::CatalogService catalog(app.database());
+      tenants.reload();
+      auto st = import_kind == "catalog" ? import_catalog(import_file, catalog)
+                                         : import_bodies(import_file, tenants, catalog);
+      if (!st) return fail(st.error());
+      std::cout << "imported " << import_file << "\n";
+      return 0;
+    }
+    if (demo->parsed()) {
+      std::cout << "demo database ready: " << cfg->database << "\n";
+      return 0;
+    }
+    return app.serve();
+  } catch (const std::exception& e) {
+    std::cerr << "sportello: " << e.what() << "\n";
+    return 1;
+  }
+}
+
+}  // namespace sp::app

@@ -1,0 +1,178 @@
+#include "app/demo.hpp"
+
+#include <boost/json.hpp>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace sp::app {
+namespace {
+
+namespace json = boost::json;
+
+Result<json::object> read_json(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return Error::make("import.file", 400, path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  boost::system::error_code ec;
+  auto v = json::parse(ss.str(), ec);
+  if (ec || !v.is_object()) return Error::make("import.syntax", 400, path + ": " + ec.message());
+  return v.as_object();
+}
+
+std::string str(const json::object& o, std::string_view key) {
+  auto it = o.find(key);
+  return it != o.end() && it->value().is_string() ? std::string(it->value().as_string()) : std::string();
+}
+
+catalog::LocalText local(const json::object& o, std::string_view key) {
+  auto it = o.find(key);
+  if (it == o.end() || !it->value().is_object()) return {};
+  const auto& t = it->value().as_object();
+  return {str(t, "it"), str(t, "en")};
+}
+
+std::optional<std::int64_t> opt_int(const json::object& o, std::string_view key) {
+  auto it = o.find(key);
+  if (it == o.end() || it->value().is_null()) return std::nullopt;
+  if (it->value().is_int64()) return it->value().as_int64();
+  if (it->value().is_uint64()) return static_cast<std::int64_t>(it->value().as_uint64());
+  return std::nullopt;
+}
+
+std::vector<std::string> strings(const json::object& o, std::string_view key, std::string_view lang) {
+  std::vector<std::string> out;
+  auto it = o.find(key);
+  if (it == o.end() || !it->value().is_object()) return out;
+  auto l = it->value().as_object().find(lang);
+  if (l == it->value().as_object().end() || !l->value().is_array()) return out;
+  for (const auto& v : l->value().as_array()) {
+    if (v.is_string()) out.emplace_back(v.as_string());
+  }
+  return out;
+}
+
+const json::array& array(const json::object& o, std::string_view key) {
+  static const json::array empty;
+  auto it = o.find(key);
+  return it != o.end() && it->value().is_array() ? it->value().as_array() : empty;
+}
+
+Status with_context(Status st, const std::string& where) {
+  if (st) return st;
+  Error e = st.error();
+  e.detail = where + ": " + e.detail;
+  return e;
+}
+
+}  // namespace
+
+Status import_catalog(const std::string& path, catalog::CatalogService& cat) {
+  auto doc = read_json(path);
+  if (!doc) return doc.error();
+  for (const auto& v : array(*doc, "life_events")) {
+    const auto& o = v.as_object();
+    catalog::LifeEvent e{str(o, "code"), static_cast<int>(opt_int(o, "position").value_or(0)), local(o, "title"),
+                         local(o, "description"), str(o, "icon")};
+    if (auto st = cat.save_life_event(e); !st) return with_context(st, path);
+  }
+  for (const auto& v : array(*doc, "areas")) {
+    const auto& o = v.as_object();
+    if (auto st = cat.save_area({str(o, "code"), local(o, "title")}); !st) return with_context(st, path);
+  }
+  for (const auto& v : array(*doc, "services")) {
+    const auto& o = v.as_object();
+    catalog::Service s;
+    s.code = str(o, "code");
+    s.title = local(o, "title");
+    s.summary = local(o, "summary");
+    s.description = local(o, "description");
+    s.life_event = str(o, "life_event");
+    s.area = str(o, "area");
+    auto audience = catalog::parse_audience(str(o, "audience"));
+    if (!audience) return Error::make("catalog.audience", 400, path + ": " + s.code);
+    s.audience = *audience;
+    s.level = static_cast<int>(opt_int(o, "level").value_or(0));
+    s.fee_cents = opt_int(o, "fee_cents");
+    s.fee_note = local(o, "fee_note");
+    if (auto d = opt_int(o, "deadline_days")) s.deadline_days = static_cast<int>(*d);
+    s.office = local(o, "office");
+    s.documents_it = strings(o, "required_documents", "it");
+    s.documents_en = strings(o, "required_documents", "en");
+    s.spid_level = static_cast<int>(opt_int(o, "spid_level").value_or(2));
+    auto sc = o.find("silence_consent");
+    s.silence_consent = sc != o.end() && sc->value().is_bool() && sc->value().as_bool();
+    s.legal_basis = str(o, "legal_basis");
+    auto saved = cat.save_service(s);
+    if (!saved) return with_context(saved.error(), path);
+  }
+  return Ok{};
+}
+
+Status import_bodies(const std::string& path, tenants::TenantService& tenants, catalog::CatalogService& cat) {
+  auto doc = read_json(path);
+  if (!doc) return doc.error();
+  auto hub_it = doc->find("hub");
+  if (hub_it == doc->end() || !hub_it->value().is_object()) return Error::make("import.hub", 400, path);
+  const auto& h = hub_it->value().as_object();
+  std::int64_t hub_id = 0;
+  auto snapshot = tenants.snapshot();
+  for (const auto& existing : snapshot->hubs) {
+    if (existing.slug == str(h, "slug")) hub_id = existing.id;
+  }
+  if (hub_id == 0) {
+    tenants::Hub hub{0, str(h, "slug"), str(h, "name"), str(h, "fiscal_code"), str(h, "pec"),
+                     local(h, "description").it, local(h, "description").en};
+    auto id = tenants.create_hub(hub);
+    if (!id) return with_context(id.error(), path);
+    hub_id = *id;
+  }
+  for (const auto& v : array(*doc, "bodies")) {
+    const auto& o = v.as_object();
+    if (tenants.by_slug(str(o, "slug"))) continue;
+    tenants::Body b;
+    b.hub_id = hub_id;
+    auto kind = tenants::parse_body_kind(str(o, "kind"));
+    if (!kind) return Error::make("tenants.kind", 400, path + ": " + str(o, "slug"));
+    b.kind = *kind;
+    b.slug = str(o, "slug");
+    b.name = str(o, "name");
+    b.istat_code = str(o, "istat_code");
+    b.belfiore_code = str(o, "belfiore_code");
+    b.fiscal_code = str(o, "fiscal_code");
+    b.pec = str(o, "pec");
+    if (auto c = str(o, "color_primary"); !c.empty()) b.color_primary = c;
+    b.population = opt_int(o, "population").value_or(0);
+    b.province = str(o, "province");
+    b.region = str(o, "region");
+    b.host_name = str(o, "host_name");
+    auto desc = local(o, "description");
+    b.description_it = desc.it;
+    b.description_en = desc.en;
+    auto id = tenants.create_body(b);
+    if (!id) return with_context(id.error(), path + " " + b.slug);
+    for (const auto& sv : array(o, "services")) {
+      const auto& so = sv.as_object();
+      catalog::Activation a;
+      a.service_code = str(so, "code");
+      a.level = static_cast<int>(opt_int(so, "level").value_or(0));
+      a.fee_cents = opt_int(so, "fee_cents");
+      a.office = local(so, "office");
+      a.notes = local(so, "notes");
+      if (auto st = cat.activate(*id, a); !st) return with_context(st, path + " " + b.slug);
+    }
+  }
+  return Ok{};
+}
+
+Result<bool> seed_demo_if_empty(const std::string& share_dir, tenants::TenantService& tenants,
+                                catalog::CatalogService& cat) {
+  tenants.reload();
+  if (!tenants.snapshot()->hubs.empty()) return false;
+  if (auto st = import_catalog(share_dir + "/data/demo/catalog.json", cat); !st) return st.error();
+  if (auto st = import_bodies(share_dir + "/data/demo/bodies.json", tenants, cat); !st) return st.error();
+  return true;
+}
+
+}  // namespace sp::app

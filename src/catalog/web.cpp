@@ -1,0 +1,285 @@
+// Public catalog pages. Handlers are thin: they read the request, call CatalogService/TenantService and
+// fill a view model; rendered pages that depend only on the catalog are cached by catalog version.
+#include "catalog/web.hpp"
+
+#include <fmt/format.h>
+
+#include "core/money.hpp"
+#include "core/text.hpp"
+
+namespace sp::catalog {
+namespace {
+
+using web::Data;
+
+std::string level_label(const web::View& v, std::string_view lang, int level) {
+  return v.t(lang, "ui.level_" + std::to_string(level));
+}
+
+std::string audience_label(const web::View& v, std::string_view lang, Audience a) {
+  return v.t(lang, a == Audience::businesses ? "ui.audience_businesses" : "ui.audience_citizens");
+}
+
+std::string fee_text(const web::View& v, std::string_view lang, const Service& s) {
+  if (!s.fee_cents) return s.fee_note.empty() ? v.t(lang, "ui.free") : v.t(lang, "ui.fee_variable");
+  if (*s.fee_cents == 0) return v.t(lang, "ui.free");
+  return money::format(*s.fee_cents, lang);
+}
+
+// The audience filter as it appears in URLs (Italian words, since the URLs are Italian).
+std::optional<Audience> audience_param(const http::Request& req) {
+  auto p = req.query_param("pubblico");
+  if (p == "cittadini") return Audience::citizens;
+  if (p == "imprese") return Audience::businesses;
+  return std::nullopt;
+}
+
+Data service_card(const web::View& v, std::string_view lang, const std::string& slug, const Service& s) {
+  Data d;
+  d.set("href", "/" + slug + "/servizi/" + s.code);
+  d.set("title", s.title.in(lang));
+  d.set("summary", s.summary.in(lang));
+  d.set("level_label", level_label(v, lang, s.level));
+  d.set("audience_label", audience_label(v, lang, s.audience));
+  if (s.fee_cents && *s.fee_cents > 0) d.set("fee", money::format(*s.fee_cents, lang));
+  return d;
+}
+
+std::string group_thousands(std::int64_t n, std::string_view lang) {
+  std::string digits = std::to_string(n);
+  std::string out;
+  const char sep = lang == "en" ? ',' : '.';
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += sep;
+    out += digits[i];
+  }
+  return out;
+}
+
+http::Response not_found(web::Services& s, const http::Request& req) { return s.view.error_page(req, 404); }
+
+std::string body_facts(const web::View& v, std::string_view lang, const tenants::Body& b) {
+  std::vector<std::string> parts;
+  parts.push_back(v.t(lang, "ui.kind." + std::string(tenants::to_string(b.kind))));
+  if (!b.province.empty()) parts.push_back(b.province);
+  if (!b.region.empty()) parts.push_back(b.region);
+  if (b.population > 0) {
+    parts.push_back(v.i18n().format(lang, "ui.population", {{"count", group_thousands(b.population, lang)}}));
+  }
+  if (!b.istat_code.empty()) parts.push_back(v.i18n().format(lang, "ui.istat_code", {{"code", b.istat_code}}));
+  return text::join(parts, " · ");
+}
+
+http::Response hub_home(web::Services& s, http::Request& req) {
+  const auto& lang = req.ctx.locale;
+  const auto query = text::trim(req.query_param("q"));
+  auto bodies = s.tenants.search(query);
+  std::map<tenants::TenantId, int> counts;
+  for (const auto& [tenant, count] : s.catalog.activation_counts()) counts[tenant] = count;
+
+  web::Page page;
+  page.template_name = "hub_home";
+  page.title = s.view.t(lang, "ui.hub_title");
+  auto snapshot = s.tenants.snapshot();
+  if (!snapshot->hubs.empty()) {
+    const auto& hub = snapshot->hubs.front();
+    page.data.set("hub_description", lang == "en" && !hub.description_en.empty() ? hub.description_en : hub.description_it);
+  }
+  page.data.set("query", query);
+  Data list = web::list();
+  for (const auto& b : bodies) {
+    Data d;
+    d.set("slug", b->slug);
+    d.set("name", b->name);
+    d.set("kind_label", s.view.t(lang, "ui.kind." + std::string(tenants::to_string(b->kind))));
+    d.set("province", b->province);
+    d.set("region", b->region);
+    d.set("services_count_text", web::ui(s.view, lang, "ui.services_count", {{"count", std::to_string(counts[b->id])}}));
+    list.push_back(d);
+  }
+  if (!bodies.empty()) page.data.set("bodies", list);
+  auto count = std::to_string(bodies.size());
+  page.data.set("bodies_count_text", query.empty()
+                                         ? web::ui(s.view, lang, "ui.bodies_count", {{"count", count}})
+                                         : web::ui(s.view, lang, "ui.bodies_found", {{"count", count}, {"query", query}}));
+  return web::page_response(s.view.render(req, page));
+}
+
+http::Response body_home(web::Services& s, http::Request& req) {
+  auto body = s.tenants.by_id(req.ctx.tenant_id);
+  if (!body) return not_found(s, req);
+  const auto& lang = req.ctx.locale;
+  auto audience = audience_param(req);
+  // The page depends only on the body, the language, the filter and the catalog: cache it.
+  auto key = fmt::format("body_home|{}|{}|{}|{}|{}", body->id, lang, audience ? int(*audience) : -1,
+                         s.catalog.version(), s.tenants.snapshot()->version);
+  if (auto cached = s.cache.get(key)) return web::page_response(*cached);
+
+  web::Page page;
+  page.template_name = "body_home";
+  page.title = body->name;
+  page.body_slug = body->slug;
+  page.body_name = body->name;
+  page.description = body->description(lang);
+  page.breadcrumb = {{s.view.t(lang, "ui.home"), "/"}, {body->name, ""}};
+  page.data.set("body_name", body->name);
+  page.data.set("body_description", body->description(lang));
+  page.data.set("body_facts", body_facts(s.view, lang, *body));
+
+  Data links = web::list();
+  const std::pair<const char*, std::optional<Audience>> filters[] = {
+      {"ui.audience_all", std::nullopt}, {"ui.audience_citizens", Audience::citizens},
+      {"ui.audience_businesses", Audience::businesses}};
+  for (const auto& [label, value] : filters) {
+    Data l;
+    l.set("label", s.view.t(lang, label));
+    std::string href = "/" + body->slug + "/";
+    if (value) href += *value == Audience::citizens ? "?pubblico=cittadini" : "?pubblico=imprese";
+    l.set("href", href);
+    l.set("active", value == audience);
+    links.push_back(l);
+  }
+  page.data.set("audience_links", links);
+
+  Data groups = web::list();
+  auto catalog = s.catalog.body_catalog(body->id, audience);
+  for (const auto& g : catalog) {
+    Data gd;
+    gd.set("code", g.event.code);
+    gd.set("title", g.event.title.in(lang));
+    gd.set("description", g.event.description.in(lang));
+    Data cards = web::list();
+    for (const auto& o : g.offerings) cards.push_back(service_card(s.view, lang, body->slug, o.service));
+    gd.set("services", cards);
+    groups.push_back(gd);
+  }
+  if (!catalog.empty()) page.data.set("groups", groups);
+
+  auto html = std::make_shared<const std::string>(s.view.render(req, page));
+  s.cache.put(key, html);
+  return web::page_response(*html);
+}
+
+http::Response service_page(web::Services& s, http::Request& req) {
+  auto body = s.tenants.by_id(req.ctx.tenant_id);
+  if (!body) return not_found(s, req);
+  const auto& lang = req.ctx.locale;
+  auto offering = s.catalog.offering(body->id, req.param("code"));
+  if (!offering) return not_found(s, req);
+  const Service& sv = offering->service;
+
+  std::string life_event_title;
+  for (const auto& e : s.catalog.life_events()) {
+    if (e.code == sv.life_event) life_event_title = e.title.in(lang);
+  }
+
+  web::Page page;
+  page.template_name = "service";
+  page.title = sv.title.in(lang) + " — " + body->name;
+  page.body_slug = body->slug;
+  page.body_name = body->name;
+  page.description = sv.summary.in(lang);
+  page.breadcrumb = {{s.view.t(lang, "ui.home"), "/"}, {body->name, "/" + body->slug + "/"}, {sv.title.in(lang), ""}};
+  auto& d = page.data;
+  d.set("title", sv.title.in(lang));
+  d.set("summary", sv.summary.in(lang));
+  d.set("description", sv.description.in(lang));
+  d.set("level_label", level_label(s.view, lang, sv.level));
+  d.set("audience_label", audience_label(s.view, lang, sv.audience));
+  d.set("life_event_title", life_event_title);
+  d.set("how_to", s.view.t(lang, "ui.how_to_" + std::to_string(sv.level)));
+  if (sv.level >= 3 && sv.spid_level > 0) {
+    d.set("spid_needed", true);
+    d.set("spid_text", web::ui(s.view, lang, "ui.spid_required", {{"level", std::to_string(sv.spid_level)}}));
+  }
+  Data docs = web::list();
+  for (const auto& doc : sv.documents(lang)) docs.push_back(Data(doc));
+  d.set("documents", docs);
+  d.set("has_documents", !sv.documents(lang).empty());
+  d.set("fee_text", fee_text(s.view, lang, sv));
+  if (!sv.fee_note.in(lang).empty()) d.set("fee_note", sv.fee_note.in(lang));
+  if (!sv.deadline_days) {
+    d.set("deadline_text", s.view.t(lang, "ui.deadline_none"));
+  } else if (*sv.deadline_days == 0) {
+    d.set("deadline_text", s.view.t(lang, "ui.deadline_immediate"));
+  } else {
+    d.set("deadline_text", web::ui(s.view, lang, "ui.deadline_days", {{"days", std::to_string(*sv.deadline_days)}}));
+  }
+  d.set("silence_consent", sv.silence_consent);
+  d.set("office", sv.office.in(lang));
+  if (!body->pec.empty()) d.set("pec", body->pec);
+  if (!sv.legal_basis.empty()) d.set("legal_basis", sv.legal_basis);
+  if (!offering->notes.in(lang).empty()) d.set("notes", offering->notes.in(lang));
+  return web::page_response(s.view.render(req, page));
+}
+
+http::Response search_page(web::Services& s, http::Request& req) {
+  const auto& lang = req.ctx.locale;
+  auto query = text::trim(req.query_param("q"));
+  if (query.size() > 200) query.resize(200);
+  auto audience = audience_param(req);
+  auto hits = s.catalog.search(query, audience);
+
+  web::Page page;
+  page.template_name = "search";
+  page.title = s.view.t(lang, "ui.catalog_search_title");
+  page.breadcrumb = {{s.view.t(lang, "ui.home"), "/"}, {page.title, ""}};
+  page.data.set("query", query);
+  Data options = web::list();
+  const std::pair<const char*, const char*> opts[] = {
+      {"", "ui.audience_all"}, {"cittadini", "ui.audience_citizens"}, {"imprese", "ui.audience_businesses"}};
+  for (const auto& [value, label] : opts) {
+    Data o;
+    o.set("value", value);
+    o.set("label", s.view.t(lang, label));
+    o.set("selected", req.query_param("pubblico") == value);
+    options.push_back(o);
+  }
+  page.data.set("audience_options", options);
+  auto count = std::to_string(hits.size());
+  page.data.set("results_text", query.empty() ? web::ui(s.view, lang, "ui.results_count", {{"count", count}})
+                                              : web::ui(s.view, lang, "ui.results_count_query",
+                                                        {{"count", count}, {"query", query}}));
+  Data list = web::list();
+  for (const auto& h : hits) {
+    Data d;
+    d.set("title", h.service.title.in(lang));
+    d.set("summary", h.service.summary.in(lang));
+    d.set("audience_label", audience_label(s.view, lang, h.service.audience));
+    Data bodies = web::list();
+    int n = 0;
+    for (auto id : h.offered_by) {
+      auto b = s.tenants.by_id(id);
+      if (!b || !b->active) continue;
+      Data bd;
+      bd.set("slug", b->slug);
+      bd.set("name", b->name);
+      bd.set("code", h.service.code);
+      bodies.push_back(bd);
+      ++n;
+    }
+    d.set("bodies", bodies);
+    d.set("has_bodies", n > 0);
+    d.set("offered_by_text", web::ui(s.view, lang, "ui.offered_by", {{"count", std::to_string(n)}}));
+    list.push_back(d);
+  }
+  page.data.set("hits", list);
+  return web::page_response(s.view.render(req, page));
+}
+
+}  // namespace
+
+void register_pages(http::Router& router, web::Services& s) {
+  router.get("/", [&s](http::Request& r) { return hub_home(s, r); });
+  router.get("/servizi", [&s](http::Request& r) { return search_page(s, r); });
+  router.get("/{slug}/", [&s](http::Request& r) { return body_home(s, r); });
+  router.get("/{slug}", [&s](http::Request& r) {
+    // Only known bodies redirect: an arbitrary segment must not become a redirect target.
+    auto body = s.tenants.by_id(r.ctx.tenant_id);
+    if (!body) return not_found(s, r);
+    return http::Response::redirect("/" + body->slug + "/", 301);
+  });
+  router.get("/{slug}/servizi/{code}", [&s](http::Request& r) { return service_page(s, r); });
+}
+
+}  // namespace sp::catalog

@@ -1,0 +1,208 @@
+#include "core/config.hpp"
+
+#include <cstdlib>
+#include <filesystem>
+#include <fmt/format.h>
+#include <functional>
+#include <set>
+#include <toml++/toml.h>
+
+extern char** environ;
+
+namespace sp {
+namespace {
+
+// One table drives file parsing, env parsing, `config check` and the docs.
+struct Field {
+  ConfigSetting meta;
+  std::function<Status(Config&, const std::string&)> set;
+  std::function<std::string(const Config&)> get;
+};
+
+Status bad(const std::string& key, const std::string& why) {
+  return Error::make("config.invalid", 400, key + ": " + why);
+}
+
+Status parse_int(const std::string& key, const std::string& text, std::int64_t lo, std::int64_t hi,
+                 std::int64_t& out) {
+  try {
+    std::size_t used = 0;
+    long long v = std::stoll(text, &used);
+    if (used != text.size()) return bad(key, "not a whole number: '" + text + "'");
+    if (v < lo || v > hi) return bad(key, fmt::format("{} is outside {}..{}", v, lo, hi));
+    out = v;
+    return Ok{};
+  } catch (const std::exception&) {
+    return bad(key, "not a whole number: '" + text + "'");
+  }
+}
+
+Status parse_bool(const std::string& key, const std::string& text, bool& out) {
+  if (text == "true" || text == "1" || text == "yes" || text == "on") { out = true; return Ok{}; }
+  if (text == "false" || text == "0" || text == "no" || text == "off") { out = false; return Ok{}; }
+  return bad(key, "expected true or false, got '" + text + "'");
+}
+
+Field text_field(std::string key, std::string help, std::string Config::*member) {
+  std::string env = "SPORTELLO_";
+  for (char c : key) env += static_cast<char>(c == '.' ? '_' : std::toupper(static_cast<unsigned char>(c)));
+  return Field{{key, env, std::move(help)},
+               [member](Config& c, const std::string& v) -> Status { c.*member = v; return Ok{}; },
+               [member](const Config& c) { return c.*member; }};
+}
+
+template <class Int>
+Field int_field(std::string key, std::string help, Int Config::*member, std::int64_t lo, std::int64_t hi) {
+  std::string env = "SPORTELLO_";
+  for (char c : key) env += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return Field{{key, env, std::move(help)},
+               [member, key, lo, hi](Config& c, const std::string& v) -> Status {
+                 std::int64_t n = 0;
+                 auto st = parse_int(key, v, lo, hi, n);
+                 if (!st) return st;
+                 c.*member = static_cast<Int>(n);
+                 return Ok{};
+               },
+               [member](const Config& c) { return std::to_string(c.*member); }};
+}
+
+Field bool_field(std::string key, std::string help, bool Config::*member) {
+  std::string env = "SPORTELLO_";
+  for (char c : key) env += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return Field{{key, env, std::move(help)},
+               [member, key](Config& c, const std::string& v) -> Status { return parse_bool(key, v, c.*member); },
+               [member](const Config& c) { return std::string(c.*member ? "true" : "false"); }};
+}
+
+const std::vector<Field>& fields() {
+  static const std::vector<Field> all = [] {
+    std::vector<Field> f;
+    f.push_back(text_field("database", "sqlite:PATH or postgresql://user@host:port/db", &Config::database));
+    f.push_back(text_field("address", "address to listen on", &Config::address));
+    f.push_back(int_field("port", "TCP port to listen on", &Config::port, 1, 65535));
+    f.push_back(int_field("threads", "server threads (0: one per core)", &Config::threads, 0, 256));
+    f.push_back(text_field("share_dir", "folder with web/, migrations/ and data/", &Config::share_dir));
+    f.push_back(text_field("static_dir", "folder of static assets served under /static/", &Config::static_dir));
+    f.push_back(int_field("body_limit", "largest request body in bytes", &Config::body_limit, 1024,
+                          std::int64_t{1} << 30));
+    f.push_back(int_field("upload_limit", "largest upload body in bytes", &Config::upload_limit, 1024,
+                          std::int64_t{4} << 30));
+    f.push_back(int_field("request_timeout_ms", "time allowed to receive a whole request",
+                          &Config::request_timeout_ms, 100, 3'600'000));
+    f.push_back(int_field("idle_timeout_ms", "keep-alive wait for the next request", &Config::idle_timeout_ms,
+                          100, 3'600'000));
+    f.push_back(text_field("default_locale", "language when the browser does not say (it or en)",
+                           &Config::default_locale));
+    f.push_back(bool_field("access_log", "write one JSON line per request", &Config::access_log));
+    f.push_back(text_field("log_level", "trace, debug, info, warn, error", &Config::log_level));
+    f.push_back(int_field("db_pool_size", "PostgreSQL connections", &Config::db_pool_size, 1, 512));
+    f.push_back(bool_field("demo", "seed the demo hub and bodies when the database is empty", &Config::demo));
+    f.push_back(text_field("public_url", "address citizens use to reach this server", &Config::public_url));
+    return f;
+  }();
+  return all;
+}
+
+// Environment variables with the SPORTELLO_ prefix that are not settings but are allowed.
+bool is_reserved_env(const std::string& name) {
+  static const std::set<std::string> reserved = {"SPORTELLO_CONFIG", "SPORTELLO_BINARY", "SPORTELLO_SOURCE_DIR"};
+  return reserved.count(name) > 0 || name.rfind("SPORTELLO_TEST_", 0) == 0;
+}
+
+std::string toml_value_text(const toml::node& node) {
+  if (auto s = node.value<std::string>()) return *s;
+  if (auto b = node.value_exact<bool>()) return *b ? "true" : "false";
+  if (auto i = node.value_exact<std::int64_t>()) return std::to_string(*i);
+  return {};
+}
+
+}  // namespace
+
+const std::vector<ConfigSetting>& config_settings() {
+  static const std::vector<ConfigSetting> list = [] {
+    std::vector<ConfigSetting> v;
+    for (const auto& f : fields()) v.push_back(f.meta);
+    return v;
+  }();
+  return list;
+}
+
+Result<Config> load_config(const std::string& file) {
+  Config c;
+  c.share_dir = SPORTELLO_SHARE_DIR;
+  c.static_dir = SPORTELLO_STATIC_DIR;
+  for (const auto& f : fields()) c.sources[f.meta.key] = "default";
+
+  if (!file.empty()) {
+    if (!std::filesystem::exists(file)) return Error::make("config.file_missing", 400, file);
+    toml::table table;
+    try {
+      table = toml::parse_file(file);
+    } catch (const toml::parse_error& e) {
+      return Error::make("config.file_syntax", 400,
+                         fmt::format("{}:{}: {}", file, e.source().begin.line, e.description()));
+    }
+    for (const auto& [key, node] : table) {
+      std::string k(key.str());
+      auto it = std::find_if(fields().begin(), fields().end(), [&](const Field& f) { return f.meta.key == k; });
+      if (it == fields().end()) return Error::make("config.unknown", 400, fmt::format("{} (in {})", k, file));
+      std::string text = toml_value_text(node);
+      if (text.empty() && !node.is_string()) return bad(k, "unsupported value type in " + file).error();
+      auto st = it->set(c, text);
+      if (!st) return st.error();
+      c.sources[k] = file;
+    }
+  }
+
+  for (char** e = environ; e != nullptr && *e != nullptr; ++e) {
+    std::string entry(*e);
+    if (entry.rfind("SPORTELLO_", 0) != 0) continue;
+    auto eq = entry.find('=');
+    std::string name = entry.substr(0, eq);
+    std::string value = eq == std::string::npos ? "" : entry.substr(eq + 1);
+    if (is_reserved_env(name)) continue;
+    auto it = std::find_if(fields().begin(), fields().end(), [&](const Field& f) { return f.meta.env == name; });
+    if (it == fields().end()) return Error::make("config.unknown", 400, name + " (environment)");
+    auto st = it->set(c, value);
+    if (!st) return st.error();
+    c.sources[it->meta.key] = name;
+  }
+
+  if (c.default_locale != "it" && c.default_locale != "en") {
+    return bad("default_locale", "must be it or en, got '" + c.default_locale + "'").error();
+  }
+  static const std::set<std::string> levels = {"trace", "debug", "info", "warn", "error", "off"};
+  if (levels.count(c.log_level) == 0) return bad("log_level", "unknown level '" + c.log_level + "'").error();
+  if (c.database.rfind("sqlite:", 0) != 0 && c.database.rfind("postgresql://", 0) != 0 &&
+      c.database.rfind("postgres://", 0) != 0) {
+    return bad("database", "must start with sqlite: or postgresql:// (got '" + c.database + "')").error();
+  }
+  return c;
+}
+
+std::vector<std::string> check_config(const Config& c) {
+  std::vector<std::string> problems;
+  namespace fs = std::filesystem;
+  if (!fs::is_directory(c.share_dir + "/web/templates")) {
+    problems.push_back("share_dir: no web/templates folder in '" + c.share_dir + "'");
+  }
+  if (!fs::is_directory(c.share_dir + "/migrations")) {
+    problems.push_back("share_dir: no migrations folder in '" + c.share_dir + "'");
+  }
+  if (!c.static_dir.empty() && !fs::is_directory(c.static_dir)) {
+    problems.push_back("static_dir: '" + c.static_dir + "' is not a folder (run the build first)");
+  }
+  return problems;
+}
+
+std::string describe_config(const Config& c) {
+  std::string out;
+  for (const auto& f : fields()) {
+    auto it = c.sources.find(f.meta.key);
+    out += fmt::format("{:<20} = {:<40} ({}; env {})\n", f.meta.key, f.get(c),
+                       it == c.sources.end() ? "default" : it->second, f.meta.env);
+  }
+  return out;
+}
+
+}  // namespace sp

@@ -1,0 +1,49 @@
+#pragma once
+// Configuration: defaults, then a TOML file, then SPORTELLO_* environment variables. Every setting has
+// a safe default; an unknown or invalid setting stops the start with a message naming it.
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "core/result.hpp"
+
+namespace sp {
+
+struct Config {
+  std::string database = "sqlite:var/sportello.db";
+  std::string address = "127.0.0.1";
+  std::uint16_t port = 8080;
+  int threads = 0;                          // 0: one per core
+  std::string share_dir;                    // holds web/templates, web/locales, migrations, data
+  std::string static_dir;                   // static assets (bootstrap-italia copied at build time)
+  std::int64_t body_limit = 1024 * 1024;
+  std::int64_t upload_limit = 25 * 1024 * 1024;
+  std::int64_t request_timeout_ms = 30'000;
+  std::int64_t idle_timeout_ms = 60'000;
+  std::string default_locale = "it";
+  bool access_log = true;
+  std::string log_level = "info";
+  int db_pool_size = 8;
+  bool demo = false;                        // seed the demo data when the database is empty
+  std::string public_url = "http://localhost:8080";
+
+  // Where each setting's value came from ("default", the file path, or the env var name).
+  std::map<std::string, std::string> sources;
+};
+
+struct ConfigSetting {
+  std::string key;        // TOML key, e.g. "database"
+  std::string env;        // environment variable, e.g. "SPORTELLO_DATABASE"
+  std::string help;
+};
+const std::vector<ConfigSetting>& config_settings();
+
+// Loads defaults, then `file` (if not empty; it must exist), then the environment. Errors name the setting.
+Result<Config> load_config(const std::string& file);
+// Checks values that need more than parsing (directories exist, database URL scheme).
+std::vector<std::string> check_config(const Config& config);
+// Prints "key = value  (source)" lines.
+std::string describe_config(const Config& config);
+
+}  // namespace sp

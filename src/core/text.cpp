@@ -1,0 +1,100 @@
+#include "core/text.hpp"
+
+#include <cstdint>
+
+namespace sp::text {
+namespace {
+
+// Maps a Latin-1 Supplement / Latin Extended-A code point to its unaccented lower-case ASCII letter,
+// or 0 when it is not a letter we fold.
+char fold_code_point(std::uint32_t cp) {
+  if (cp >= 0xC0 && cp <= 0xC5) return 'a';
+  if (cp >= 0xE0 && cp <= 0xE5) return 'a';
+  if (cp == 0xC7 || cp == 0xE7) return 'c';
+  if ((cp >= 0xC8 && cp <= 0xCB) || (cp >= 0xE8 && cp <= 0xEB)) return 'e';
+  if ((cp >= 0xCC && cp <= 0xCF) || (cp >= 0xEC && cp <= 0xEF)) return 'i';
+  if (cp == 0xD1 || cp == 0xF1) return 'n';
+  if ((cp >= 0xD2 && cp <= 0xD6) || (cp >= 0xF2 && cp <= 0xF6) || cp == 0xD8 || cp == 0xF8) return 'o';
+  if ((cp >= 0xD9 && cp <= 0xDC) || (cp >= 0xF9 && cp <= 0xFC)) return 'u';
+  if (cp == 0xDD || cp == 0xFD || cp == 0xFF) return 'y';
+  return 0;
+}
+
+}  // namespace
+
+std::string to_lower_ascii(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return out;
+}
+
+std::string fold(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  bool pending_space = false;
+  auto emit = [&](char c) {
+    if (pending_space && !out.empty()) out += ' ';
+    pending_space = false;
+    out += c;
+  };
+  for (std::size_t i = 0; i < s.size();) {
+    auto c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80) {
+      if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) emit(static_cast<char>(c));
+      else if (c >= 'A' && c <= 'Z') emit(static_cast<char>(c - 'A' + 'a'));
+      else pending_space = true;
+      ++i;
+      continue;
+    }
+    // Decode one UTF-8 sequence (input is validated at the HTTP edge; be lenient here).
+    std::uint32_t cp = 0;
+    std::size_t len = (c >= 0xF0) ? 4 : (c >= 0xE0) ? 3 : (c >= 0xC0) ? 2 : 1;
+    if (i + len > s.size()) break;
+    cp = (len == 1) ? c : (c & (0xFF >> (len + 1)));
+    for (std::size_t k = 1; k < len; ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
+    if (char f = fold_code_point(cp)) {
+      emit(f);
+    } else if (cp == 0x2019 || cp == 0x2018 || cp == 0xA0) {
+      pending_space = true;  // typographic apostrophes and no-break spaces separate words
+    } else {
+      if (pending_space && !out.empty()) out += ' ';
+      pending_space = false;
+      out.append(s.substr(i, len));
+    }
+    i += len;
+  }
+  return out;
+}
+
+std::string trim(std::string_view s) {
+  auto b = s.find_first_not_of(" \t\r\n");
+  if (b == std::string_view::npos) return {};
+  auto e = s.find_last_not_of(" \t\r\n");
+  return std::string(s.substr(b, e - b + 1));
+}
+
+std::vector<std::string> split_lines(std::string_view s) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (start <= s.size()) {
+    auto end = s.find('\n', start);
+    if (end == std::string_view::npos) end = s.size();
+    auto line = trim(s.substr(start, end - start));
+    if (!line.empty()) out.push_back(std::move(line));
+    start = end + 1;
+  }
+  return out;
+}
+
+std::string join(const std::vector<std::string>& parts, std::string_view sep) {
+  std::string out;
+  for (std::size_t i = 0; i < parts.size(); ++i) {
+    if (i) out += sep;
+    out += parts[i];
+  }
+  return out;
+}
+
+}  // namespace sp::text

@@ -1,0 +1,18 @@
+#pragma once
+// Small text helpers for search and display. Folding is for matching only: never store folded text
+// in place of what a person typed.
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace sp::text {
+
+std::string to_lower_ascii(std::string_view s);
+// Lower-case, Latin accents removed (à→a, È→e, ç→c ...), apostrophes and punctuation turned into
+// spaces, runs of spaces collapsed, trimmed: "Sant'Agata  DE' Goti" → "sant agata de goti".
+std::string fold(std::string_view s);
+std::string trim(std::string_view s);
+std::vector<std::string> split_lines(std::string_view s);  // drops empty lines, trims each
+std::string join(const std::vector<std::string>& parts, std::string_view sep);
+
+}  // namespace sp::text

@@ -1,0 +1,30 @@
+#pragma once
+// What page and API handlers share: the view, the caches and the domain services they call.
+// Built once by the application at start; handlers hold a reference.
+#include "catalog/service.hpp"
+#include "tenants/service.hpp"
+#include "web/view.hpp"
+
+namespace sp::web {
+
+struct Services {
+  View& view;
+  RenderCache& cache;
+  tenants::TenantService& tenants;
+  catalog::CatalogService& catalog;
+};
+
+// Returns the rendered page with the common headers for public, cacheable-by-nobody-else pages.
+inline http::Response page_response(std::string html) {
+  auto r = http::Response::html(std::move(html));
+  r.header("Cache-Control", "no-cache");
+  return r;
+}
+
+// "{count}"-style formatting of a UI text.
+inline std::string ui(const View& v, std::string_view lang, std::string_view key,
+                      const std::map<std::string, std::string>& values = {}) {
+  return v.i18n().format(lang, key, values);
+}
+
+}  // namespace sp::web

@@ -1,0 +1,184 @@
+#include "web/view.hpp"
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+#include "core/money.hpp"
+
+namespace sp::web {
+namespace {
+
+namespace mustache = kainjow::mustache;
+
+std::string read_file(const std::filesystem::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+// Inserts `value` at the dotted `path` inside `obj`, creating objects on the way. A path that would turn
+// a text into an object (or the reverse) is skipped: locale files should not do that.
+void set_path(Data& obj, std::string_view path, const std::string& value) {
+  auto dot = path.find('.');
+  std::string head(path.substr(0, dot));
+  if (dot == std::string_view::npos) {
+    if (!obj.get(head)) obj.set(head, value);
+    return;
+  }
+  const Data* existing = obj.get(head);
+  Data child = existing && existing->is_object() ? *existing : Data();
+  if (existing && !existing->is_object()) return;
+  set_path(child, path.substr(dot + 1), value);
+  obj.set(head, child);
+}
+
+}  // namespace
+
+View::View(std::string templates_dir, const I18n& i18n, std::string hub_name)
+    : dir_(std::move(templates_dir)), i18n_(i18n), hub_name_(std::move(hub_name)) {
+  namespace fs = std::filesystem;
+  if (!fs::is_directory(dir_)) throw std::runtime_error("templates folder missing: " + dir_);
+  for (const auto& f : fs::directory_iterator(dir_)) {
+    if (f.path().extension() != ".mustache") continue;
+    auto name = f.path().stem().string();
+    sources_[name] = read_file(f.path());
+    mustache::mustache check(sources_[name]);
+    if (!check.is_valid()) throw std::runtime_error("template " + name + ": " + check.error_message());
+  }
+  for (const auto& lang : i18n_.languages()) {
+    Data t;
+    for (const auto& [key, text] : i18n_.all(lang)) {
+      if (key.rfind("ui.", 0) == 0) set_path(t, std::string_view(key).substr(3), text);
+    }
+    texts_by_lang_[lang] = std::move(t);
+  }
+}
+
+const std::string& View::source(const std::string& name) const {
+  auto it = sources_.find(name);
+  if (it == sources_.end()) throw std::runtime_error("no template named " + name);
+  return it->second;
+}
+
+Data View::base_data(std::string_view lang, Data d) const {
+  d.set("lang", std::string(lang));
+  d.set("lang_it", lang != "en");
+  d.set("lang_en", lang == "en");
+  auto t = texts_by_lang_.find(std::string(lang));
+  if (t == texts_by_lang_.end()) t = texts_by_lang_.find(I18n::kDefault);
+  if (t != texts_by_lang_.end()) d.set("t", t->second);
+  d.set("hub_name", hub_name_);
+  // Templates whose names start with '_' are partials: {{>_service_card}}.
+  for (const auto& [name, text] : sources_) {
+    if (!name.empty() && name.front() == '_') {
+      const std::string* src = &text;
+      d.set(name, mustache::partial([src]() { return *src; }));
+    }
+  }
+  return d;
+}
+
+std::string View::render_bare(const std::string& template_name, const Data& data, std::string_view lang) const {
+  // The page's own values plus the shared ones (lang, t, partials); shared names win on a clash.
+  Data d = base_data(lang, data.is_object() ? data : Data());
+  mustache::mustache tmpl(source(template_name));
+  std::string out = tmpl.render(d);
+  if (!tmpl.is_valid()) throw std::runtime_error("template " + template_name + ": " + tmpl.error_message());
+  return out;
+}
+
+std::string View::render(const http::Request& req, const Page& page) const {
+  const std::string& lang = req.ctx.locale;
+  std::string content = render_bare(page.template_name, page.data, lang);
+
+  Data d = base_data(lang, Data());
+  d.set("content", content);
+  d.set("title", page.title);
+  d.set("description", page.description.empty() ? page.title : page.description);
+  d.set("noindex", page.noindex);
+  d.set("lang_switch_href", lang_switch_href(req, lang == "en" ? "it" : "en"));
+  d.set("lang_switch_label", lang == "en" ? std::string("Italiano") : std::string("English"));
+  d.set("lang_switch_code", lang == "en" ? std::string("it") : std::string("en"));
+  if (!page.body_slug.empty()) {
+    Data body;
+    body.set("slug", page.body_slug);
+    body.set("name", page.body_name);
+    d.set("body", body);
+  }
+  if (!page.breadcrumb.empty()) {
+    Data crumbs = list();
+    for (std::size_t i = 0; i < page.breadcrumb.size(); ++i) {
+      Data c;
+      c.set("label", page.breadcrumb[i].label);
+      c.set("href", page.breadcrumb[i].href);
+      c.set("current", page.breadcrumb[i].href.empty());
+      c.set("last", i + 1 == page.breadcrumb.size());
+      crumbs.push_back(c);
+    }
+    d.set("breadcrumb", crumbs);
+    d.set("has_breadcrumb", true);
+  }
+  mustache::mustache layout(source("layout"));
+  return layout.render(d);
+}
+
+http::Response View::error_page(const http::Request& req, int status, const std::string& detail) const {
+  const std::string& lang = req.ctx.locale;
+  std::string key = "ui.error." + std::to_string(status);
+  std::string fallback_key = status >= 500 ? "ui.error.500" : "ui.error.400";
+  const std::string& title = i18n_.t(lang, key) == key ? i18n_.t(lang, fallback_key) : i18n_.t(lang, key);
+  std::string text_key = key + "_text";
+  const std::string& text = i18n_.t(lang, text_key) == text_key ? i18n_.t(lang, fallback_key + "_text")
+                                                                : i18n_.t(lang, text_key);
+  Page page;
+  page.template_name = "error";
+  page.title = title;
+  page.noindex = true;
+  page.data.set("status", std::to_string(status));
+  page.data.set("heading", title);
+  page.data.set("text", text);
+  page.data.set("detail", detail);
+  page.data.set("request_id", req.ctx.request_id);
+  if (!req.ctx.tenant_slug.empty()) page.data.set("body_slug", req.ctx.tenant_slug);
+  try {
+    return http::Response::html(render(req, page), status);
+  } catch (const std::exception&) {
+    // The error page itself failed (a broken template): still answer, plainly.
+    return http::Response::text(std::to_string(status) + " " + title, status);
+  }
+}
+
+std::shared_ptr<const std::string> RenderCache::get(const std::string& key) const {
+  std::shared_lock lock(mutex_);
+  auto it = entries_.find(key);
+  return it == entries_.end() ? nullptr : it->second;
+}
+
+void RenderCache::put(const std::string& key, std::shared_ptr<const std::string> value) {
+  std::unique_lock lock(mutex_);
+  if (entries_.size() >= max_entries_) entries_.clear();  // versions in keys make old entries dead anyway
+  entries_[key] = std::move(value);
+}
+
+std::string lang_switch_href(const http::Request& req, std::string_view to_lang) {
+  // Paths here are slugs and codes, but escape anything outside the unreserved set all the same.
+  static const char* hex = "0123456789ABCDEF";
+  std::string next;
+  for (unsigned char c : req.path) {
+    if (std::isalnum(c) || c == '/' || c == '-' || c == '_' || c == '.' || c == '~') {
+      next += static_cast<char>(c);
+    } else {
+      next += '%';
+      next += hex[c >> 4];
+      next += hex[c & 15];
+    }
+  }
+  return "/lang/" + std::string(to_lang) + "?next=" + next;
+}
+
+std::string format_cents(std::int64_t cents, std::string_view lang) { return money::format(cents, lang); }
+
+}  // namespace sp::web
