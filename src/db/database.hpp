@@ -17,7 +17,9 @@ namespace sp::db {
 enum class Dialect { sqlite, postgres };
 
 // A bound parameter or a column value. Text is UTF-8; blobs are raw bytes in a std::string tagged Blob.
-struct Blob { std::string bytes; };
+struct Blob {
+  std::string bytes;
+};
 using Value = std::variant<std::nullptr_t, std::int64_t, double, std::string, Blob>;
 
 // Thrown for driver failures (connection lost, constraint violation, syntax). Stores translate the
@@ -33,16 +35,19 @@ class Row {
   explicit Row(std::vector<Value> cols, std::shared_ptr<const std::vector<std::string>> names)
       : cols_(std::move(cols)), names_(std::move(names)) {}
   [[nodiscard]] std::size_t size() const { return cols_.size(); }
-  [[nodiscard]] bool is_null(std::size_t i) const { return std::holds_alternative<std::nullptr_t>(cols_.at(i)); }
-  [[nodiscard]] std::int64_t i64(std::size_t i) const;        // integer column (text digits accepted)
+  [[nodiscard]] bool is_null(std::size_t i) const {
+    return std::holds_alternative<std::nullptr_t>(cols_.at(i));
+  }
+  [[nodiscard]] std::int64_t i64(std::size_t i) const;  // integer column (text digits accepted)
   [[nodiscard]] double f64(std::size_t i) const;
-  [[nodiscard]] std::string text(std::size_t i) const;        // "" for NULL
+  [[nodiscard]] std::string text(std::size_t i) const;  // "" for NULL
   [[nodiscard]] std::optional<std::string> opt_text(std::size_t i) const;
   [[nodiscard]] std::optional<std::int64_t> opt_i64(std::size_t i) const;
   [[nodiscard]] std::string blob(std::size_t i) const;
-  [[nodiscard]] bool boolean(std::size_t i) const;            // 0/1, t/f, true/false
+  [[nodiscard]] bool boolean(std::size_t i) const;                 // 0/1, t/f, true/false
   [[nodiscard]] std::size_t index(std::string_view column) const;  // throws std::out_of_range
   [[nodiscard]] const Value& raw(std::size_t i) const { return cols_.at(i); }
+
  private:
   std::vector<Value> cols_;
   std::shared_ptr<const std::vector<std::string>> names_;
@@ -73,7 +78,9 @@ struct PoolStats {
   int connections_total = 0;
   int connections_busy = 0;
   std::int64_t writes_committed = 0;
-  std::int64_t commits = 0;  // less than writes when the SQLite writer groups transactions
+  std::int64_t commits = 0;        // less than writes when the SQLite writer groups transactions
+  std::int64_t writes_queued = 0;  // SQLite: transactions waiting for the writer right now
+  std::int64_t checkpoints = 0;    // SQLite: WAL checkpoints run by the background checkpointer
 };
 
 class Database {
@@ -97,13 +104,14 @@ class Database {
 };
 
 struct Options {
-  int pool_size = 8;                 // PostgreSQL connections
-  int busy_timeout_ms = 5000;        // SQLite
-  int group_commit_max = 64;         // SQLite writer: most transactions in one commit
-  bool synchronous_full = true;      // SQLite: durable commits (synchronous=FULL in WAL)
+  int pool_size = 8;             // PostgreSQL connections
+  int busy_timeout_ms = 5000;    // SQLite
+  int group_commit_max = 64;     // SQLite writer: most transactions in one commit
+  bool synchronous_full = true;  // SQLite: durable commits (synchronous=FULL in WAL)
 };
 
-// Opens "sqlite:PATH" (":memory:" not supported: readers need a file) or "postgresql://..." / "postgres://...".
+// Opens "sqlite:PATH" (":memory:" not supported: readers need a file) or "postgresql://..." /
+// "postgres://...".
 std::unique_ptr<Database> open(const std::string& url, const Options& options = {});
 
 // Applies migrations/<dialect>/NNNN_name.sql in order, each in its own transaction, recording applied

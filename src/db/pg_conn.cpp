@@ -1,0 +1,225 @@
+#include "db/pg_conn.hpp"
+
+#include <charconv>
+#include <cmath>
+#include <cstring>
+#include <memory>
+
+namespace sp::db {
+namespace {
+
+// Type OIDs from PostgreSQL's catalog (pg_type.dat); stable across versions.
+constexpr Oid kBool = 16, kBytea = 17, kInt8 = 20, kInt2 = 21, kInt4 = 23, kOid = 26;
+constexpr Oid kFloat4 = 700, kFloat8 = 701;
+
+constexpr std::size_t kMaxCachedStatements = 1000;
+
+std::string excerpt(std::string_view sql) {
+  constexpr std::size_t kMax = 200;
+  return sql.size() <= kMax ? std::string(sql) : std::string(sql.substr(0, kMax)) + "...";
+}
+
+std::string trimmed(std::string s) {
+  while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
+  return s;
+}
+
+DbError::Kind kind_of(std::string_view sqlstate, bool connection_ok) {
+  if (!connection_ok) return DbError::Kind::connection;
+  if (sqlstate == "23505") return DbError::Kind::unique_violation;
+  if (sqlstate == "40001" || sqlstate == "40P01" || sqlstate == "55P03") return DbError::Kind::busy;
+  if (sqlstate.starts_with("08") || sqlstate.starts_with("57P")) return DbError::Kind::connection;
+  return DbError::Kind::other;
+}
+
+void ignore_notice(void*, const char*) {}  // "relation already exists, skipping" and the like
+
+std::string format_double(double d) {
+  if (std::isnan(d)) return "NaN";
+  if (std::isinf(d)) return d > 0 ? "Infinity" : "-Infinity";
+  char buf[32];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, d);  // shortest text that reads back exactly
+  return std::string(buf, end);
+}
+
+int hex_digit(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// bytea in text format: "\x0a1b..." (bytea_output=hex, the default) or the old escape format.
+std::string decode_bytea(const char* text, std::size_t len) {
+  if (len >= 2 && text[0] == '\\' && text[1] == 'x') {
+    std::string out;
+    out.reserve((len - 2) / 2);
+    for (std::size_t i = 2; i + 1 < len; i += 2) {
+      out.push_back(static_cast<char>(hex_digit(text[i]) * 16 + hex_digit(text[i + 1])));
+    }
+    return out;
+  }
+  std::size_t n = 0;
+  unsigned char* raw = PQunescapeBytea(reinterpret_cast<const unsigned char*>(text), &n);
+  if (!raw) throw DbError(DbError::Kind::other, "postgres: cannot decode bytea");
+  std::string out(reinterpret_cast<char*>(raw), n);
+  PQfreemem(raw);
+  return out;
+}
+
+Value decode(Oid type, const char* text, std::size_t len) {
+  switch (type) {
+    case kInt8:
+    case kInt4:
+    case kInt2:
+    case kOid: {
+      std::int64_t v = 0;
+      std::from_chars(text, text + len, v);
+      return v;
+    }
+    case kBool:
+      return static_cast<std::int64_t>(len > 0 && text[0] == 't');  // same as SQLite's 0/1
+    case kFloat4:
+    case kFloat8: {
+      double v = 0;
+      std::from_chars(text, text + len, v);  // also reads NaN and Infinity
+      return v;
+    }
+    case kBytea:
+      return Blob{decode_bytea(text, len)};
+    default:  // text, varchar, numeric, dates, uuid, json...: Row's accessors parse what they need
+      return std::string(text, len);
+  }
+}
+
+}  // namespace
+
+PgConn::PgConn(const std::string& url) {
+  // Keywords before "dbname" are defaults the URL may override; those after it always win.
+  const char* keys[] = {"connect_timeout", "application_name", "dbname", "client_encoding", nullptr};
+  const char* values[] = {"10", "sportello", url.c_str(), "UTF8", nullptr};
+  conn_ = PQconnectdbParams(keys, values, 1);
+  if (!conn_ || PQstatus(conn_) != CONNECTION_OK) {
+    std::string msg = conn_ ? trimmed(PQerrorMessage(conn_)) : "out of memory";
+    PQfinish(conn_);
+    conn_ = nullptr;
+    throw DbError(DbError::Kind::connection, "postgres: cannot connect: " + msg);
+  }
+  PQsetNoticeProcessor(conn_, &ignore_notice, nullptr);
+}
+
+PgConn::~PgConn() {
+  PQfinish(conn_);
+}
+
+void PgConn::fail(const PGresult* res, std::string_view sql) {
+  const char* state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : nullptr;
+  std::string sqlstate = state ? state : "";
+  std::string msg =
+      trimmed(res && *PQresultErrorMessage(res) ? PQresultErrorMessage(res) : PQerrorMessage(conn_));
+  if (sqlstate == "0A000" || sqlstate == "26000") {
+    // "cached plan must not change result type" / unknown statement: prepare afresh next time.
+    if (auto it = statements_.find(sql); it != statements_.end()) statements_.erase(it);
+  }
+  if (!sqlstate.empty()) msg += " [SQLSTATE " + sqlstate + "]";
+  if (!sql.empty()) msg += " (in: " + excerpt(sql) + ")";
+  throw DbError(kind_of(sqlstate, healthy()), "postgres: " + msg);
+}
+
+const std::string& PgConn::prepared_name(std::string_view sql) {
+  if (auto it = statements_.find(sql); it != statements_.end()) return it->second;
+  if (statements_.size() >= kMaxCachedStatements && idle()) {
+    Result r(PQexec(conn_, "DEALLOCATE ALL"), PQclear);
+    statements_.clear();
+  }
+  std::string name = "sp_" + std::to_string(++next_statement_);
+  std::string text(sql);
+  Result r(PQprepare(conn_, name.c_str(), text.c_str(), 0, nullptr), PQclear);
+  if (PQresultStatus(r.get()) != PGRES_COMMAND_OK) fail(r.get(), sql);
+  return statements_.emplace(std::move(text), std::move(name)).first->second;
+}
+
+PgConn::Result PgConn::run(std::string_view sql, const Params& params) {
+  const std::string& name = prepared_name(sql);
+
+  std::vector<std::string> texts(params.size());  // keeps numbers' text alive for the call
+  std::vector<const char*> values(params.size(), nullptr);
+  std::vector<int> lengths(params.size(), 0);
+  std::vector<int> formats(params.size(), 0);
+  for (std::size_t i = 0; i < params.size(); ++i) {
+    const Value& v = params[i];
+    if (const auto* n = std::get_if<std::int64_t>(&v)) {
+      texts[i] = std::to_string(*n);
+      values[i] = texts[i].c_str();
+    } else if (const auto* d = std::get_if<double>(&v)) {
+      texts[i] = format_double(*d);
+      values[i] = texts[i].c_str();
+    } else if (const auto* s = std::get_if<std::string>(&v)) {
+      values[i] = s->c_str();
+    } else if (const auto* b = std::get_if<Blob>(&v)) {
+      values[i] = b->bytes.data();
+      lengths[i] = static_cast<int>(b->bytes.size());
+      formats[i] = 1;  // binary: bytea's binary form is the raw bytes
+    }
+  }
+  Result res(PQexecPrepared(conn_, name.c_str(), static_cast<int>(params.size()), values.data(),
+                            lengths.data(), formats.data(), 0),
+             PQclear);
+  auto status = PQresultStatus(res.get());
+  if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) fail(res.get(), sql);
+  return res;
+}
+
+std::vector<Row> PgConn::query(std::string_view sql, const Params& params) {
+  Result res = run(sql, params);
+  PGresult* r = res.get();
+  int nrows = PQntuples(r);
+  int ncols = PQnfields(r);
+  auto names = std::make_shared<std::vector<std::string>>();
+  std::vector<Oid> types;
+  for (int c = 0; c < ncols; ++c) {
+    names->emplace_back(PQfname(r, c));
+    types.push_back(PQftype(r, c));
+  }
+  std::vector<Row> rows;
+  rows.reserve(static_cast<std::size_t>(nrows));
+  for (int i = 0; i < nrows; ++i) {
+    std::vector<Value> cols;
+    cols.reserve(static_cast<std::size_t>(ncols));
+    for (int c = 0; c < ncols; ++c) {
+      if (PQgetisnull(r, i, c)) {
+        cols.emplace_back(nullptr);
+      } else {
+        cols.push_back(decode(types[static_cast<std::size_t>(c)], PQgetvalue(r, i, c),
+                              static_cast<std::size_t>(PQgetlength(r, i, c))));
+      }
+    }
+    rows.emplace_back(std::move(cols), names);
+  }
+  return rows;
+}
+
+std::int64_t PgConn::exec(std::string_view sql, const Params& params) {
+  Result res = run(sql, params);
+  const char* tuples = PQcmdTuples(res.get());
+  std::int64_t n = 0;
+  if (tuples && *tuples) std::from_chars(tuples, tuples + std::strlen(tuples), n);
+  return n;
+}
+
+void PgConn::exec_script(std::string_view sql) {
+  std::string text(sql);
+  Result res(PQexec(conn_, text.c_str()), PQclear);  // simple protocol: several statements allowed
+  auto status = PQresultStatus(res.get());
+  if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK && status != PGRES_EMPTY_QUERY) {
+    fail(res.get(), sql);
+  }
+}
+
+std::string PgConn::command(const char* sql) {
+  Result res(PQexec(conn_, sql), PQclear);
+  if (PQresultStatus(res.get()) != PGRES_COMMAND_OK) fail(res.get(), sql);
+  return PQcmdStatus(res.get());
+}
+
+}  // namespace sp::db

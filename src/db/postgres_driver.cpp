@@ -1,0 +1,160 @@
+#include "db/postgres_driver.hpp"
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <vector>
+
+#include "db/pg_conn.hpp"
+
+namespace sp::db {
+namespace {
+
+// How long a caller waits for a free connection before giving up with Kind::busy. Long enough for
+// any burst; short enough that a leak or a nested read-inside-read deadlock shows up as an error.
+constexpr std::chrono::seconds kPoolWait{30};
+
+class PostgresDatabase final : public Database {
+ public:
+  PostgresDatabase(std::string url, const Options& options)
+      : url_(std::move(url)), max_(std::max(1, options.pool_size)) {}
+
+  ~PostgresDatabase() override { close(); }
+
+  [[nodiscard]] Dialect dialect() const override { return Dialect::postgres; }
+
+  // Statements run in autocommit (each sees the latest committed state); callers needing one snapshot
+  // over several queries can issue BEGIN ISOLATION LEVEL REPEATABLE READ themselves.
+  void read(const std::function<void(Conn&)>& fn) override {
+    Lease lease(*this);
+    fn(*lease.conn);
+  }
+
+  void write(const std::function<void(Conn&)>& fn) override {
+    Lease lease(*this);
+    PgConn& c = *lease.conn;
+    c.command("BEGIN");
+    try {
+      fn(c);
+      // A statement that failed inside fn (and was caught there) aborted the transaction; COMMIT then
+      // quietly rolls back. Never report that as success.
+      if (c.command("COMMIT") != "COMMIT") {
+        throw DbError(DbError::Kind::other,
+                      "postgres: transaction rolled back: a statement in it failed (use ON CONFLICT or a "
+                      "savepoint to continue after an expected error)");
+      }
+    } catch (...) {
+      if (c.healthy() && !c.idle()) {
+        try {
+          c.command("ROLLBACK");
+        } catch (...) {  // the connection is discarded on release if it is still not idle
+        }
+      }
+      throw;
+    }
+    writes_committed_.fetch_add(1);
+  }
+
+  bool ping() override {
+    try {
+      bool ok = false;
+      read([&](Conn& c) { ok = c.query_one("SELECT 1").has_value(); });
+      return ok;
+    } catch (const std::exception&) {
+      return false;
+    }
+  }
+
+  PoolStats stats() override {
+    PoolStats s;
+    std::lock_guard lock(mutex_);
+    s.connections_total = total_;
+    s.connections_busy = total_ - static_cast<int>(idle_.size());
+    s.writes_committed = s.commits = writes_committed_.load();
+    return s;
+  }
+
+  void close() override {
+    std::lock_guard lock(mutex_);
+    if (closed_) return;
+    closed_ = true;
+    total_ -= static_cast<int>(idle_.size());
+    idle_.clear();
+    freed_.notify_all();
+  }
+
+ private:
+  // A connection borrowed from the pool for one read() or write().
+  struct Lease {
+    explicit Lease(PostgresDatabase& db) : db(db), conn(db.acquire()) {}
+    ~Lease() { db.release(std::move(conn)); }
+    Lease(const Lease&) = delete;
+    Lease& operator=(const Lease&) = delete;
+    PostgresDatabase& db;
+    std::unique_ptr<PgConn> conn;
+  };
+
+  std::unique_ptr<PgConn> acquire() {
+    {
+      std::unique_lock lock(mutex_);
+      bool got =
+          freed_.wait_for(lock, kPoolWait, [this] { return closed_ || !idle_.empty() || total_ < max_; });
+      if (closed_) throw DbError(DbError::Kind::other, "db: database is closed");
+      if (!got) {
+        throw DbError(DbError::Kind::busy,
+                      "postgres: all " + std::to_string(max_) + " pooled connections stayed busy");
+      }
+      if (!idle_.empty()) {
+        auto conn = std::move(idle_.back());
+        idle_.pop_back();
+        return conn;
+      }
+      ++total_;  // reserve the slot, connect outside the lock
+    }
+    try {
+      return std::make_unique<PgConn>(url_);
+    } catch (...) {
+      std::lock_guard lock(mutex_);
+      --total_;
+      freed_.notify_one();
+      throw;
+    }
+  }
+
+  void release(std::unique_ptr<PgConn> conn) {
+    // A callback may leave a transaction open (read() doing BEGIN) or the server may have gone away:
+    // only clean, idle connections go back to the pool; broken ones are replaced on demand.
+    if (conn && conn->healthy() && !conn->idle()) {
+      try {
+        conn->command("ROLLBACK");
+      } catch (...) {
+      }
+    }
+    bool reusable = conn && conn->healthy() && conn->idle();
+    std::lock_guard lock(mutex_);
+    if (reusable && !closed_) {
+      idle_.push_back(std::move(conn));
+    } else {
+      --total_;
+    }
+    freed_.notify_one();
+  }
+
+  std::string url_;
+  int max_;
+  std::mutex mutex_;
+  std::condition_variable freed_;
+  std::vector<std::unique_ptr<PgConn>> idle_;
+  int total_ = 0;
+  bool closed_ = false;
+  std::atomic<std::int64_t> writes_committed_{0};
+};
+
+}  // namespace
+
+std::unique_ptr<Database> open_postgres(const std::string& url, const Options& options) {
+  return std::make_unique<PostgresDatabase>(url, options);
+}
+
+}  // namespace sp::db

@@ -1,0 +1,126 @@
+// write(): commit, rollback on exception, unique violations, visibility to readers on other threads.
+#include <future>
+#include <thread>
+
+#include "db_test.hpp"
+
+namespace sp::db::test {
+namespace {
+
+class Transactions : public DbTest {
+ protected:
+  void SetUp() override {
+    DbTest::SetUp();
+    ddl("CREATE TABLE t (id " + bigint() + " PRIMARY KEY, code TEXT UNIQUE, note TEXT)");
+  }
+  void add(Conn& c, std::int64_t id, const std::string& code) {
+    c.exec("INSERT INTO t (id, code) VALUES ($1, $2)", {id, code});
+  }
+};
+
+TEST_P(Transactions, WriteCommits) {
+  db().write([&](Conn& c) {
+    add(c, 1, "a");
+    add(c, 2, "b");
+  });
+  EXPECT_EQ(count("t"), 2);
+  auto s = db().stats();
+  EXPECT_GE(s.writes_committed, 2);  // the DDL and this write
+  EXPECT_GE(s.commits, 1);
+}
+
+TEST_P(Transactions, ExceptionRollsBackEverythingAndIsRethrown) {
+  struct Boom : std::runtime_error {
+    Boom() : std::runtime_error("boom") {}
+  };
+  EXPECT_THROW(db().write([&](Conn& c) {
+    add(c, 1, "a");
+    c.exec("UPDATE t SET note = $1", {"changed"});
+    throw Boom();
+  }),
+               Boom);
+  EXPECT_EQ(count("t"), 0);
+  // The connection is usable afterwards.
+  db().write([&](Conn& c) { add(c, 1, "a"); });
+  EXPECT_EQ(count("t"), 1);
+}
+
+TEST_P(Transactions, UniqueViolationIsMappedAndNothingOfTheTransactionPersists) {
+  db().write([&](Conn& c) { add(c, 1, "a"); });
+  try {
+    db().write([&](Conn& c) {
+      add(c, 2, "b");
+      add(c, 3, "a");  // duplicate code
+    });
+    FAIL() << "expected a unique violation";
+  } catch (const DbError& e) {
+    EXPECT_EQ(e.kind, DbError::Kind::unique_violation) << e.what();
+  }
+  try {
+    db().write([&](Conn& c) { add(c, 1, "z"); });  // duplicate primary key
+    FAIL() << "expected a unique violation";
+  } catch (const DbError& e) {
+    EXPECT_EQ(e.kind, DbError::Kind::unique_violation) << e.what();
+  }
+  EXPECT_EQ(count("t"), 1);
+  db().write([&](Conn& c) { add(c, 2, "b"); });
+  EXPECT_EQ(count("t"), 2);
+}
+
+TEST_P(Transactions, SwallowedStatementErrorNeverReportsSuccessForLostWork) {
+  // On PostgreSQL a failed statement aborts the whole transaction: write() must say so rather than
+  // return as if the other statements were committed. On SQLite only the statement fails.
+  db().write([&](Conn& c) { add(c, 1, "a"); });
+  auto body = [&](Conn& c) {
+    add(c, 2, "b");
+    try {
+      add(c, 3, "a");
+    } catch (const DbError&) {
+    }
+  };
+  if (is_pg()) {
+    EXPECT_THROW(db().write(body), DbError);
+    EXPECT_EQ(count("t"), 1);
+  } else {
+    db().write(body);
+    EXPECT_EQ(count("t"), 2);
+  }
+}
+
+TEST_P(Transactions, ReadersOnOtherThreadsSeeOnlyCommittedWrites) {
+  std::promise<void> inserted, release;
+  auto release_future = release.get_future().share();
+  auto writer = std::async(std::launch::async, [&] {
+    db().write([&](Conn& c) {
+      add(c, 1, "a");
+      inserted.set_value();
+      release_future.wait();  // hold the transaction open while another thread reads
+    });
+  });
+  inserted.get_future().wait();
+  std::int64_t seen_before = -1;
+  std::thread([&] { seen_before = count("t"); }).join();
+  EXPECT_EQ(seen_before, 0) << "an uncommitted row was visible";
+  release.set_value();
+  writer.get();  // write() returned: the commit is done
+  std::int64_t seen_after = -1;
+  std::thread([&] { seen_after = count("t"); }).join();
+  EXPECT_EQ(seen_after, 1);
+}
+
+TEST_P(Transactions, PingStatsAndClose) {
+  EXPECT_TRUE(db().ping());
+  auto s = db().stats();
+  EXPECT_GE(s.connections_total, 1);
+  EXPECT_EQ(s.connections_busy, 0);
+  db().close();
+  EXPECT_FALSE(db().ping());
+  EXPECT_THROW(db().write([](Conn&) {}), DbError);
+  EXPECT_THROW(db().read([](Conn&) {}), DbError);
+  db().close();  // idempotent
+}
+
+SP_BOTH_DIALECTS(Transactions);
+
+}  // namespace
+}  // namespace sp::db::test

@@ -1,0 +1,342 @@
+#include "support/testing.hpp"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <libpq-fe.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <chrono>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <random>
+#include <set>
+#include <sstream>
+#include <stdexcept>
+#include <thread>
+
+extern char** environ;
+
+namespace sp::testing {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+std::string random_suffix() {
+  static std::atomic<unsigned> counter{0};
+  std::random_device rd;
+  std::ostringstream s;
+  s << ::getpid() << '_' << counter.fetch_add(1) << '_' << std::hex << (rd() & 0xffffff);
+  return s.str();
+}
+
+// Runs one SQL command on the test server's maintenance database (CREATE/DROP DATABASE cannot run
+// inside a transaction, so this bypasses db::Database on purpose).
+void run_on_server(const std::string& sql) {
+  std::string url = postgres_server_url();
+  PGconn* c = PQconnectdb(url.c_str());
+  if (PQstatus(c) != CONNECTION_OK) {
+    std::string msg = PQerrorMessage(c);
+    PQfinish(c);
+    throw std::runtime_error("test PostgreSQL server at " + url + " unreachable: " + msg);
+  }
+  PGresult* r = PQexec(c, sql.c_str());
+  bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+  std::string msg = ok ? "" : PQresultErrorMessage(r);
+  PQclear(r);
+  PQfinish(c);
+  if (!ok) throw std::runtime_error("test PostgreSQL: '" + sql + "' failed: " + msg);
+}
+
+// postgresql://user@host:port/olddb?x=y -> postgresql://user@host:port/newdb?x=y
+std::string with_database(const std::string& url, const std::string& name) {
+  auto authority = url.find("://");
+  auto slash = url.find('/', authority == std::string::npos ? 0 : authority + 3);
+  auto query = url.find('?');
+  std::string base = url.substr(0, slash == std::string::npos ? query : slash);
+  std::string params = query == std::string::npos ? "" : url.substr(query);
+  return base + "/" + name + params;
+}
+
+int connect_loopback(std::uint16_t port) {
+  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return -1;
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(port);
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+    ::close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+int remaining_ms(Clock::time_point deadline) {
+  auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
+  return left > 0 ? static_cast<int>(left) : 0;
+}
+
+std::string lower(std::string s) {
+  for (auto& ch : s) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  return s;
+}
+
+std::string dechunk(const std::string& body) {
+  std::string out;
+  std::size_t pos = 0;
+  while (pos < body.size()) {
+    auto eol = body.find("\r\n", pos);
+    if (eol == std::string::npos) break;
+    std::size_t size = std::strtoul(body.substr(pos, eol - pos).c_str(), nullptr, 16);
+    if (size == 0) break;
+    out += body.substr(eol + 2, size);
+    pos = eol + 2 + size + 2;
+  }
+  return out;
+}
+
+}  // namespace
+
+// ---- TempDir ---------------------------------------------------------------------------------------
+
+TempDir::TempDir() {
+  std::string pattern = (std::filesystem::temp_directory_path() / "sportello-test-XXXXXX").string();
+  if (!::mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed: " + std::string(strerror(errno)));
+  path_ = pattern;
+}
+
+TempDir::~TempDir() {
+  std::error_code ec;
+  std::filesystem::remove_all(path_, ec);
+}
+
+// ---- PostgreSQL server and per-test databases ------------------------------------------------------
+
+std::string postgres_server_url() {
+  const char* env = std::getenv("SPORTELLO_TEST_PG_URL_FILE");
+#ifdef SPORTELLO_TEST_PG_URL_FILE
+  std::string file = env && *env ? env : SPORTELLO_TEST_PG_URL_FILE;
+#else
+  std::string file = env && *env ? env : "";
+#endif
+  std::ifstream in(file);
+  std::string url;
+  if (file.empty() || !in || !std::getline(in, url) || url.empty()) {
+    throw std::runtime_error(
+        "no PostgreSQL test server: URL file '" + file +
+        "' is missing. Run the tests through ctest (the `postgres` fixture starts the server), or "
+        "run scripts/pg-test-server start DIR and set SPORTELLO_TEST_PG_URL_FILE=DIR/url. PostgreSQL "
+        "tests are never skipped.");
+  }
+  while (!url.empty() && (url.back() == '\r' || url.back() == ' ')) url.pop_back();
+  return url;
+}
+
+TestDatabase::TestDatabase(db::Dialect dialect) : dialect_(dialect) {
+  if (dialect_ == db::Dialect::sqlite) {
+    dir_ = std::make_unique<TempDir>();
+    url_ = "sqlite:" + (dir_->path() / "test.db").string();
+    return;
+  }
+  pg_name_ = "sp_test_" + random_suffix();
+  run_on_server("CREATE DATABASE " + pg_name_);
+  url_ = with_database(postgres_server_url(), pg_name_);
+}
+
+TestDatabase::~TestDatabase() {
+  if (db_) db_->close();
+  db_.reset();
+  if (!pg_name_.empty()) {
+    try {
+      run_on_server("DROP DATABASE IF EXISTS " + pg_name_ + " WITH (FORCE)");
+    } catch (const std::exception&) {  // the server is wiped at the end of the run anyway
+    }
+  }
+}
+
+db::Database& TestDatabase::db(bool migrated) {
+  if (!db_) {
+    db_ = db::open(url_);
+    if (migrated) db::migrate(*db_, migrations_dir());
+  }
+  return *db_;
+}
+
+std::string source_dir() {
+  if (const char* env = std::getenv("SPORTELLO_SOURCE_DIR"); env && *env) return env;
+#ifdef SPORTELLO_SOURCE_DIR
+  return SPORTELLO_SOURCE_DIR;
+#else
+  return ".";
+#endif
+}
+
+std::string migrations_dir() {
+  return source_dir() + "/migrations";
+}
+
+// ---- Sockets and the server process ----------------------------------------------------------------
+
+std::uint16_t free_port() {
+  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) throw std::runtime_error("socket failed");
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = 0;
+  socklen_t len = sizeof addr;
+  if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
+      ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
+    ::close(fd);
+    throw std::runtime_error("cannot bind a free port: " + std::string(strerror(errno)));
+  }
+  ::close(fd);
+  return ntohs(addr.sin_port);
+}
+
+ServerProcess::ServerProcess(std::vector<std::string> args, std::vector<std::string> env) {
+  if (args.empty()) throw std::invalid_argument("ServerProcess: no program given");
+  // The extra entries replace inherited ones with the same name.
+  std::set<std::string> overridden;
+  for (const auto& kv : env) {
+    auto key = kv.substr(0, kv.find('='));
+    overridden.insert(key);
+    if (key == "SPORTELLO_PORT") port_ = static_cast<std::uint16_t>(std::stoi(kv.substr(kv.find('=') + 1)));
+  }
+  std::vector<std::string> full_env;
+  for (char** e = environ; *e; ++e) {
+    std::string kv = *e;
+    if (!overridden.contains(kv.substr(0, kv.find('=')))) full_env.push_back(kv);
+  }
+  full_env.insert(full_env.end(), env.begin(), env.end());
+  for (std::size_t i = 0; i + 1 < args.size(); ++i) {  // or "--port N" / "--port=N" on the command line
+    if (args[i] == "--port") port_ = static_cast<std::uint16_t>(std::stoi(args[i + 1]));
+  }
+  for (const auto& a : args) {
+    if (a.starts_with("--port=")) port_ = static_cast<std::uint16_t>(std::stoi(a.substr(7)));
+  }
+
+  // Everything the child needs is built before fork: after it only async-signal-safe calls.
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  std::vector<char*> envp;
+  for (auto& kv : full_env) envp.push_back(kv.data());
+  envp.push_back(nullptr);
+
+  pid_t parent = ::getpid();
+  pid_ = ::fork();
+  if (pid_ < 0) throw std::runtime_error("fork failed: " + std::string(strerror(errno)));
+  if (pid_ == 0) {
+    ::prctl(PR_SET_PDEATHSIG, SIGTERM);  // a crashed test run leaves no server behind
+    if (::getppid() != parent) ::_exit(127);
+    ::execve(argv[0], argv.data(), envp.data());
+    ::_exit(127);
+  }
+}
+
+ServerProcess::~ServerProcess() {
+  if (pid_ > 0) terminate();
+}
+
+bool ServerProcess::wait_ready(int timeout_ms) {
+  auto deadline = Clock::now() + std::chrono::milliseconds(timeout_ms);
+  while (Clock::now() < deadline) {
+    if (pid_ <= 0) return false;
+    int status = 0;
+    if (::waitpid(pid_, &status, WNOHANG) == pid_) {  // exited before becoming ready
+      pid_ = -1;
+      return false;
+    }
+    if (port_ != 0 && http_get(port_, "/healthz").status == 200) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(25));  // polling interval, not a wait-and-hope
+  }
+  return false;
+}
+
+void ServerProcess::kill_hard() {
+  if (pid_ <= 0) return;
+  ::kill(pid_, SIGKILL);
+  ::waitpid(pid_, nullptr, 0);
+  pid_ = -1;
+}
+
+int ServerProcess::terminate(int grace_ms) {
+  if (pid_ <= 0) return -1;
+  ::kill(pid_, SIGTERM);
+  auto deadline = Clock::now() + std::chrono::milliseconds(grace_ms);
+  int status = 0;
+  for (;;) {
+    pid_t r = ::waitpid(pid_, &status, WNOHANG);
+    if (r == pid_) break;
+    if (r < 0) {
+      pid_ = -1;
+      return -1;
+    }
+    if (Clock::now() >= deadline) {
+      ::kill(pid_, SIGKILL);
+      ::waitpid(pid_, &status, 0);
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  pid_ = -1;
+  if (WIFEXITED(status)) return WEXITSTATUS(status);
+  if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
+  return -1;
+}
+
+std::string raw_exchange(std::uint16_t port, const std::string& bytes, int timeout_ms) {
+  auto deadline = Clock::now() + std::chrono::milliseconds(timeout_ms);
+  int fd = connect_loopback(port);
+  if (fd < 0) return {};
+  std::size_t sent = 0;
+  while (sent < bytes.size()) {
+    ssize_t n = ::send(fd, bytes.data() + sent, bytes.size() - sent, MSG_NOSIGNAL);
+    if (n <= 0) break;  // the server may answer and close early (e.g. 413); read what it said
+    sent += static_cast<std::size_t>(n);
+  }
+  std::string out;
+  char buf[16384];
+  for (;;) {
+    pollfd p{fd, POLLIN, 0};
+    int ready = ::poll(&p, 1, remaining_ms(deadline));
+    if (ready <= 0) break;
+    ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+    if (n <= 0) break;
+    out.append(buf, static_cast<std::size_t>(n));
+  }
+  ::close(fd);
+  return out;
+}
+
+HttpReply http_get(std::uint16_t port, const std::string& target, const std::vector<std::string>& headers) {
+  std::string req =
+      "GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(port) + "\r\nConnection: close\r\n";
+  for (const auto& h : headers) req += h + "\r\n";
+  req += "\r\n";
+  std::string raw = raw_exchange(port, req);
+
+  HttpReply reply;
+  auto head_end = raw.find("\r\n\r\n");
+  if (raw.size() < 12 || !raw.starts_with("HTTP/1.") || head_end == std::string::npos) return reply;
+  reply.status = std::atoi(raw.substr(9, 3).c_str());
+  auto first_eol = raw.find("\r\n");
+  reply.headers = raw.substr(first_eol + 2, head_end - first_eol - 2);
+  reply.body = raw.substr(head_end + 4);
+  if (lower(reply.headers).find("transfer-encoding: chunked") != std::string::npos) {
+    reply.body = dechunk(reply.body);
+  }
+  return reply;
+}
+
+}  // namespace sp::testing
