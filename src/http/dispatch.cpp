@@ -15,14 +15,23 @@ namespace sp::http {
 namespace detail {
 
 void add_security_headers(Response& res) {
-  // Pages ship no inline script or style, so the policy needs no 'unsafe-inline'.
-  res.headers.emplace_back("content-security-policy",
-                           "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-                           "font-src 'self' data:; frame-ancestors 'none'; base-uri 'self'; form-action 'self'");
-  res.headers.emplace_back("x-content-type-options", "nosniff");
-  res.headers.emplace_back("referrer-policy", "strict-origin-when-cross-origin");
-  res.headers.emplace_back("x-frame-options", "DENY");
-  res.headers.emplace_back("permissions-policy", "camera=(), microphone=(), geolocation=(), payment=(), usb=()");
+  // Pages ship no inline script or style, so the policy needs no 'unsafe-inline'. A handler that set one
+  // of these itself (say, a stricter CSP on one page) keeps its own value.
+  static constexpr std::pair<std::string_view, std::string_view> kHeaders[] = {
+      {"content-security-policy",
+       "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; font-src 'self' data:; "
+       "frame-ancestors 'none'; base-uri 'self'; form-action 'self'"},
+      {"x-content-type-options", "nosniff"},
+      {"referrer-policy", "strict-origin-when-cross-origin"},
+      {"x-frame-options", "DENY"},
+      {"permissions-policy", "camera=(), microphone=(), geolocation=(), payment=(), usb=()"},
+  };
+  const std::size_t existing = res.headers.size();
+  for (const auto& [name, value] : kHeaders) {
+    bool present = false;
+    for (std::size_t i = 0; i < existing && !present; ++i) present = res.headers[i].first == name;
+    if (!present) res.headers.emplace_back(name, value);
+  }
 }
 
 std::string new_request_id() {

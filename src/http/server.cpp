@@ -18,7 +18,6 @@
 #include <algorithm>
 #include <cctype>
 #include <thread>
-#include <unordered_set>
 
 #include "http/access_log.hpp"
 #include "http/internal.hpp"
@@ -36,8 +35,25 @@ constexpr auto use_nothrow = asio::as_tuple(asio::use_awaitable);
 struct Worker {
   asio::io_context ioc{1};  // concurrency hint 1: only this worker's thread runs it
   std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work;
-  // Connections waiting for their next request; stop() closes them. Only this worker's thread touches it.
-  std::unordered_set<beast::tcp_stream*> idle;
+  // Connections waiting for their next request, as an intrusive list (no allocation per request); stop()
+  // cancels them. Only this worker's thread touches it.
+  struct IdleLink {
+    IdleLink* prev = this;
+    IdleLink* next = this;
+    beast::tcp_stream* stream = nullptr;
+    void link_after(IdleLink& head) {
+      prev = &head;
+      next = head.next;
+      head.next->prev = this;
+      head.next = this;
+    }
+    void unlink() {
+      prev->next = next;
+      next->prev = prev;
+      prev = next = this;
+    }
+  };
+  IdleLink idle;  // sentinel
   std::thread thread;
 };
 
@@ -82,10 +98,18 @@ std::string lower(std::string_view s) {
 
 bhttp::response<bhttp::string_body> to_beast(Response&& res, unsigned version, bool keep_alive, bool head) {
   bhttp::response<bhttp::string_body> out{static_cast<bhttp::status>(res.status), version};
-  if (!res.content_type.empty() && res.status != 304) out.set(bhttp::field::content_type, res.content_type);
-  for (auto& [name, value] : res.headers) out.insert(name, value);
+  const bool bodiless = res.status < 200 || res.status == 204 || res.status == 304;
+  if (!res.content_type.empty() && !bodiless) out.set(bhttp::field::content_type, res.content_type);
+  for (auto& [name, value] : res.headers) {
+    // A CR or LF here (say, a redirect to a decoded path) would let a client inject headers: drop the line.
+    if (name.find_first_of("\r\n:") != std::string::npos || value.find_first_of("\r\n") != std::string::npos) {
+      spdlog::warn("http: dropped a response header containing CR/LF");
+      continue;
+    }
+    out.insert(name, value);
+  }
   out.keep_alive(keep_alive);
-  out.body() = std::move(res.body);
+  if (!bodiless) out.body() = std::move(res.body);
   out.prepare_payload();
   if (head) out.body().clear();  // Content-Length stays that of the GET body
   return out;
@@ -96,9 +120,12 @@ void log_line(const ServerCore* impl, const Request& req, int status, std::size_
 
 // Writes a connection-level error (no usable Request) and tells the caller to close.
 asio::awaitable<void> write_error(ServerCore* impl, beast::tcp_stream& stream, int status, std::string_view remote,
-                                  std::chrono::steady_clock::time_point started) {
+                                  std::chrono::steady_clock::time_point started, std::string_view method = {},
+                                  std::string_view target = {}) {
   Response res = detail::plain_error(status);
   Request req;  // for the access log only
+  req.method = std::string(method);
+  req.target = std::string(target.substr(0, 512));  // bounded: it may be hostile
   req.ctx.request_id = detail::new_request_id();
   req.ctx.route = "rejected";
   req.remote_addr = std::string(remote);
@@ -143,6 +170,8 @@ asio::awaitable<void> session(ServerCore* impl, Worker* worker, tcp::socket sock
   }
   beast::tcp_stream stream(std::move(socket));
   beast::flat_buffer buffer;
+  Worker::IdleLink idle_link;
+  idle_link.stream = &stream;
   bool first = true;
 
   for (;;) {
@@ -151,9 +180,9 @@ asio::awaitable<void> session(ServerCore* impl, Worker* worker, tcp::socket sock
     if (buffer.size() == 0) {
       if (impl->stopping.load()) break;
       stream.expires_after(first ? opt.request_timeout : opt.idle_timeout);
-      worker->idle.insert(&stream);
+      idle_link.link_after(worker->idle);
       auto [ec, n] = co_await stream.async_read_some(buffer.prepare(4096), use_nothrow);
-      worker->idle.erase(&stream);
+      idle_link.unlink();
       if (ec) break;
       buffer.commit(n);
     }
@@ -189,13 +218,13 @@ asio::awaitable<void> session(ServerCore* impl, Worker* worker, tcp::socket sock
 
     auto& head = parser.get();
     if (head.method() == bhttp::verb::unknown) {
-      co_await write_error(impl, stream, 501, remote, started);
+      co_await write_error(impl, stream, 501, remote, started, "OTHER", head.target());
       break;
     }
     const std::size_t limit = is_upload_path(opt, head.target()) ? opt.upload_body_limit : opt.body_limit;
     if (auto length = parser.content_length(); length && *length > limit) {
       // Decided from the header alone: a client announcing 1 GB is answered before it sends a byte of it.
-      co_await write_error(impl, stream, 413, remote, started);
+      co_await write_error(impl, stream, 413, remote, started, head.method_string(), head.target());
       break;
     }
     parser.body_limit(limit);  // also bounds chunked bodies as they arrive
@@ -247,6 +276,18 @@ asio::awaitable<void> session(ServerCore* impl, Worker* worker, tcp::socket sock
   stream.socket().close(ignored);
 }
 
+// Completion handler for sessions: dispatch() catches handler exceptions, so anything here is our bug.
+void log_session_exception(std::exception_ptr e) {
+  if (!e) return;
+  try {
+    std::rethrow_exception(e);
+  } catch (const std::exception& ex) {
+    spdlog::error("http: connection ended by exception: {}", ex.what());
+  } catch (...) {
+    spdlog::error("http: connection ended by unknown exception");
+  }
+}
+
 asio::awaitable<void> accept_loop(ServerCore* impl) {
   for (;;) {
     Worker* worker = impl->workers[impl->next_worker++ % impl->workers.size()].get();
@@ -263,7 +304,7 @@ asio::awaitable<void> accept_loop(ServerCore* impl) {
     boost::system::error_code ignored;
     socket.set_option(tcp::no_delay(true), ignored);
     impl->sessions.fetch_add(1);
-    asio::co_spawn(worker->ioc, session(impl, worker, std::move(socket)), asio::detached);
+    asio::co_spawn(worker->ioc, session(impl, worker, std::move(socket)), log_session_exception);
   }
 }
 
@@ -304,7 +345,7 @@ void ServerCore::begin_stop(std::chrono::milliseconds grace) {
   for (auto& w : workers) {
     Worker* wp = w.get();
     asio::post(wp->ioc, [wp] {
-      for (beast::tcp_stream* s : wp->idle) s->cancel();
+      for (auto* l = wp->idle.next; l != &wp->idle; l = l->next) l->stream->cancel();
     });
   }
 }

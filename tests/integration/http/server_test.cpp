@@ -27,6 +27,7 @@ Router make_router() {
     return Response::text("name=" + form->find("name")->second);
   });
   r.post("/upload/file", [](Request& req) { return Response::text(std::to_string(req.body.size())); });
+  r.get("/go/{rest...}", [](Request& req) { return Response::redirect("/" + req.param("rest")); });
   r.get("/slow", [](Request&) {
     std::this_thread::sleep_for(std::chrono::milliseconds(300));  // simulates work in flight
     return Response::text("slow done");
@@ -260,6 +261,12 @@ TEST_F(ServerTest, HeadHasLengthButNoBody) {
   EXPECT_NE(RawConnection::lower(all.substr(0, head_end)).find("content-length: 2"), std::string::npos) << all;
   // The next bytes after the HEAD response are the GET's status line, not a body.
   EXPECT_EQ(all.compare(head_end + 4, 8, "HTTP/1.1"), 0) << all;
+}
+
+TEST_F(ServerTest, DecodedCrLfCannotInjectResponseHeaders) {
+  std::string r = exchange(port(), "GET /go/x%0D%0ASet-Cookie:%20evil=1 HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n");
+  EXPECT_EQ(status_of(r), 303) << r;
+  EXPECT_EQ(RawConnection::lower(r).find("set-cookie"), std::string::npos) << r;
 }
 
 TEST_F(ServerTest, MetricsCountRequests) {

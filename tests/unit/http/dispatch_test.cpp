@@ -146,6 +146,19 @@ TEST_F(DispatchTest, BeforeHookCanShortCircuitAndFillContext) {
   expect_security_headers(blocked);
 }
 
+TEST_F(DispatchTest, HandlerMayOverrideASecurityHeader) {
+  router.get("/embed", [](Request&) {
+    return Response::html("x").header("Content-Security-Policy", "default-src 'none'");
+  });
+  Response r = call("GET", "/embed");
+  int count = 0;
+  for (const auto& [k, v] : r.headers) count += k == "content-security-policy";
+  EXPECT_EQ(count, 1);
+  EXPECT_EQ(*find_header(r, "content-security-policy"), "default-src 'none'");
+  EXPECT_NE(find_header(r, "x-content-type-options"), nullptr);
+  EXPECT_NE(find_header(r, "x-frame-options"), nullptr);
+}
+
 TEST_F(DispatchTest, HeadUsesGetHandler) {
   Response r = call("HEAD", "/asti/");
   EXPECT_EQ(r.status, 200);  // the socket layer drops the body and keeps Content-Length
