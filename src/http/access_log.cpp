@@ -36,11 +36,21 @@ void append_json_string(fmt::memory_buffer& out, std::string_view s) {
   out.push_back('"');
   for (unsigned char c : s) {
     switch (c) {
-      case '"': out.append(std::string_view("\\\"")); break;
-      case '\\': out.append(std::string_view("\\\\")); break;
-      case '\n': out.append(std::string_view("\\n")); break;
-      case '\r': out.append(std::string_view("\\r")); break;
-      case '\t': out.append(std::string_view("\\t")); break;
+      case '"':
+        out.append(std::string_view("\\\""));
+        break;
+      case '\\':
+        out.append(std::string_view("\\\\"));
+        break;
+      case '\n':
+        out.append(std::string_view("\\n"));
+        break;
+      case '\r':
+        out.append(std::string_view("\\r"));
+        break;
+      case '\t':
+        out.append(std::string_view("\\t"));
+        break;
       default:
         if (c < 0x20) {
           fmt::format_to(std::back_inserter(out), "\\u{:04x}", c);
@@ -62,8 +72,8 @@ void log_access(const AccessEntry& e) {
   append_json_string(line, e.method);
   line.append(std::string_view(R"(,"path":)"));
   append_json_string(line, e.path);
-  fmt::format_to(std::back_inserter(line), R"(,"status":{},"bytes":{},"duration_ms":{:.3f},"remote":)", e.status,
-                 e.bytes, e.duration_ms);
+  fmt::format_to(std::back_inserter(line), R"(,"status":{},"bytes":{},"duration_ms":{:.3f},"remote":)",
+                 e.status, e.bytes, e.duration_ms);
   append_json_string(line, e.remote);
   line.append(std::string_view(R"(,"tenant":)"));
   append_json_string(line, e.tenant);
@@ -72,6 +82,8 @@ void log_access(const AccessEntry& e) {
   access_logger().logger->info(std::string_view(line.data(), line.size()));
 }
 
-void flush_access_log() { access_logger().logger->flush(); }
+void flush_access_log() {
+  access_logger().logger->flush();
+}
 
 }  // namespace sp::http::detail

@@ -19,7 +19,8 @@ void add_security_headers(Response& res) {
   // of these itself (say, a stricter CSP on one page) keeps its own value.
   static constexpr std::pair<std::string_view, std::string_view> kHeaders[] = {
       {"content-security-policy",
-       "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; font-src 'self' data:; "
+       "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; font-src 'self' "
+       "data:; "
        "frame-ancestors 'none'; base-uri 'self'; form-action 'self'"},
       {"x-content-type-options", "nosniff"},
       {"referrer-policy", "strict-origin-when-cross-origin"},
@@ -45,19 +46,32 @@ std::string new_request_id() {
 
 std::string_view reason_phrase(int status) {
   switch (status) {
-    case 200: return "OK";
-    case 304: return "Not Modified";
-    case 400: return "Bad Request";
-    case 403: return "Forbidden";
-    case 404: return "Not Found";
-    case 405: return "Method Not Allowed";
-    case 408: return "Request Timeout";
-    case 413: return "Content Too Large";
-    case 431: return "Request Header Fields Too Large";
-    case 500: return "Internal Server Error";
-    case 501: return "Not Implemented";
-    case 503: return "Service Unavailable";
-    default: return "Error";
+    case 200:
+      return "OK";
+    case 304:
+      return "Not Modified";
+    case 400:
+      return "Bad Request";
+    case 403:
+      return "Forbidden";
+    case 404:
+      return "Not Found";
+    case 405:
+      return "Method Not Allowed";
+    case 408:
+      return "Request Timeout";
+    case 413:
+      return "Content Too Large";
+    case 431:
+      return "Request Header Fields Too Large";
+    case 500:
+      return "Internal Server Error";
+    case 501:
+      return "Not Implemented";
+    case 503:
+      return "Service Unavailable";
+    default:
+      return "Error";
   }
 }
 
@@ -125,9 +139,11 @@ Response route(const Router& router, const Hooks& hooks, Request& req) {
   return (*found.match->handler)(req);
 }
 
-Response dispatch_inner(const Router& router, const Hooks& hooks, const ServerOptions& options, Request& req) {
+Response dispatch_inner(const Router& router, const Hooks& hooks, const ServerOptions& options,
+                        Request& req) {
   if (req.path.empty()) {
-    auto parsed = parse_target(req, req.target.empty() ? std::string_view("/") : std::string_view(req.target));
+    auto parsed =
+        parse_target(req, req.target.empty() ? std::string_view("/") : std::string_view(req.target));
     if (!parsed) {
       req.ctx.route = "unmatched";
       return error_response(hooks, req, 400);
@@ -153,7 +169,8 @@ Response dispatch_inner(const Router& router, const Hooks& hooks, const ServerOp
       return r;
     }
   }
-  if (!options.static_dir.empty() && !options.static_prefix.empty() && req.path.starts_with(options.static_prefix)) {
+  if (!options.static_dir.empty() && !options.static_prefix.empty() &&
+      req.path.starts_with(options.static_prefix)) {
     req.ctx.route = options.static_prefix;
     if (!get_like) {
       Response r = error_response(hooks, req, 405);

@@ -34,7 +34,9 @@ std::string Request::param(std::string_view name) const {
   return it == path_params.end() ? std::string() : it->second;
 }
 
-Result<Params> Request::form() const { return parse_urlencoded(body, "http.bad_form"); }
+Result<Params> Request::form() const {
+  return parse_urlencoded(body, "http.bad_form");
+}
 
 Result<Params> parse_urlencoded(std::string_view in, std::string_view error_code) {
   Params out;
@@ -45,9 +47,11 @@ Result<Params> parse_urlencoded(std::string_view in, std::string_view error_code
     if (pair.empty()) continue;  // "a=1&&b=2" is common enough to tolerate
     auto eq = pair.find('=');
     auto key = percent_decode(pair.substr(0, eq), true);
-    auto value = percent_decode(eq == std::string_view::npos ? std::string_view{} : pair.substr(eq + 1), true);
+    auto value =
+        percent_decode(eq == std::string_view::npos ? std::string_view{} : pair.substr(eq + 1), true);
     if (!key || !value) return Error::make(std::string(error_code), 400, "bad percent-encoding");
-    if (!valid_utf8(*key) || !valid_utf8(*value)) return Error::make(std::string(error_code), 400, "invalid UTF-8");
+    if (!valid_utf8(*key) || !valid_utf8(*value))
+      return Error::make(std::string(error_code), 400, "invalid UTF-8");
     out.emplace(std::move(*key), std::move(*value));
   }
   return out;
@@ -179,12 +183,23 @@ std::string html_escape(std::string_view s) {
   out.reserve(s.size() + s.size() / 8);
   for (char c : s) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out.push_back(c);
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out.push_back(c);
     }
   }
   return out;

@@ -139,7 +139,8 @@ std::string render_metrics() {
       out += fmt::format("http_request_duration_seconds_bucket{{route=\"{}\",le=\"{}\"}} {}\n", label,
                          kBuckets[i], cumulative);
     }
-    out += fmt::format("http_request_duration_seconds_bucket{{route=\"{}\",le=\"+Inf\"}} {}\n", label, h.count);
+    out +=
+        fmt::format("http_request_duration_seconds_bucket{{route=\"{}\",le=\"+Inf\"}} {}\n", label, h.count);
     out += fmt::format("http_request_duration_seconds_sum{{route=\"{}\"}} {}\n", label, h.sum);
     out += fmt::format("http_request_duration_seconds_count{{route=\"{}\"}} {}\n", label, h.count);
   }

@@ -23,8 +23,12 @@ std::vector<std::string_view> split_path(std::string_view path) {
   return out;
 }
 
-bool is_param(std::string_view seg) { return seg.size() > 2 && seg.front() == '{' && seg.back() == '}'; }
-bool is_rest(std::string_view seg) { return is_param(seg) && seg.size() > 5 && seg.ends_with("...}"); }
+bool is_param(std::string_view seg) {
+  return seg.size() > 2 && seg.front() == '{' && seg.back() == '}';
+}
+bool is_rest(std::string_view seg) {
+  return is_param(seg) && seg.size() > 5 && seg.ends_with("...}");
+}
 
 // Rank per segment: 0 static, 1 parameter, 2 rest. Lexicographically smaller rank = more specific.
 std::vector<int> rank_of(const std::vector<std::string>& segments) {
@@ -37,7 +41,8 @@ std::vector<int> rank_of(const std::vector<std::string>& segments) {
 }  // namespace
 
 void Router::add(std::string method, std::string pattern, Handler handler) {
-  if (pattern.empty() || pattern.front() != '/') throw std::invalid_argument("route pattern must start with '/'");
+  if (pattern.empty() || pattern.front() != '/')
+    throw std::invalid_argument("route pattern must start with '/'");
   Route r;
   r.method = std::move(method);
   r.trailing_slash = pattern.size() > 1 && pattern.back() == '/';

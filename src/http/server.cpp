@@ -10,12 +10,12 @@
 // pointers to objects that outlive them), no capturing coroutine lambdas.
 #include "http/server.hpp"
 
-#include <boost/asio.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
 #include <cctype>
 #include <thread>
 
@@ -60,7 +60,8 @@ struct Worker {
 // Everything the server shares with its coroutines. Named outside Server so the free coroutine functions
 // can see it (Server::Impl is private); Server::Impl just derives from it.
 struct ServerCore {
-  ServerCore(ServerOptions o, const Router& r, Hooks h) : options(std::move(o)), router(r), hooks(std::move(h)) {}
+  ServerCore(ServerOptions o, const Router& r, Hooks h)
+      : options(std::move(o)), router(r), hooks(std::move(h)) {}
 
   ServerOptions options;
   const Router& router;
@@ -102,7 +103,8 @@ bhttp::response<bhttp::string_body> to_beast(Response&& res, unsigned version, b
   if (!res.content_type.empty() && !bodiless) out.set(bhttp::field::content_type, res.content_type);
   for (auto& [name, value] : res.headers) {
     // A CR or LF here (say, a redirect to a decoded path) would let a client inject headers: drop the line.
-    if (name.find_first_of("\r\n:") != std::string::npos || value.find_first_of("\r\n") != std::string::npos) {
+    if (name.find_first_of("\r\n:") != std::string::npos ||
+        value.find_first_of("\r\n") != std::string::npos) {
       spdlog::warn("http: dropped a response header containing CR/LF");
       continue;
     }
@@ -119,9 +121,9 @@ void log_line(const ServerCore* impl, const Request& req, int status, std::size_
               std::chrono::steady_clock::time_point started);
 
 // Writes a connection-level error (no usable Request) and tells the caller to close.
-asio::awaitable<void> write_error(ServerCore* impl, beast::tcp_stream& stream, int status, std::string_view remote,
-                                  std::chrono::steady_clock::time_point started, std::string_view method = {},
-                                  std::string_view target = {}) {
+asio::awaitable<void> write_error(ServerCore* impl, beast::tcp_stream& stream, int status,
+                                  std::string_view remote, std::chrono::steady_clock::time_point started,
+                                  std::string_view method = {}, std::string_view target = {}) {
   Response res = detail::plain_error(status);
   Request req;  // for the access log only
   req.method = std::string(method);
@@ -149,7 +151,8 @@ void log_line(const ServerCore* impl, const Request& req, int status, std::size_
   e.route = req.ctx.route;
   e.status = status;
   e.bytes = bytes;
-  e.duration_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+  e.duration_ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
   detail::log_access(e);
 }
 
@@ -206,8 +209,9 @@ asio::awaitable<void> session(ServerCore* impl, Worker* worker, tcp::socket sock
         co_await write_error(impl, stream, 413, remote, started);
         break;
       }
-      if (ec == beast::error::timeout || ec == bhttp::error::end_of_stream || ec == bhttp::error::partial_message ||
-          ec == asio::error::eof || ec == asio::error::connection_reset || ec == asio::error::operation_aborted) {
+      if (ec == beast::error::timeout || ec == bhttp::error::end_of_stream ||
+          ec == bhttp::error::partial_message || ec == asio::error::eof ||
+          ec == asio::error::connection_reset || ec == asio::error::operation_aborted) {
         break;  // the peer went away or stalled: nobody to answer
       }
       if (ec) {
@@ -239,8 +243,9 @@ asio::awaitable<void> session(ServerCore* impl, Worker* worker, tcp::socket sock
         co_await write_error(impl, stream, 413, remote, started);
         break;
       }
-      if (ec == beast::error::timeout || ec == bhttp::error::end_of_stream || ec == bhttp::error::partial_message ||
-          ec == asio::error::eof || ec == asio::error::connection_reset || ec == asio::error::operation_aborted) {
+      if (ec == beast::error::timeout || ec == bhttp::error::end_of_stream ||
+          ec == bhttp::error::partial_message || ec == asio::error::eof ||
+          ec == asio::error::connection_reset || ec == asio::error::operation_aborted) {
         break;
       }
       if (ec) {
@@ -255,7 +260,8 @@ asio::awaitable<void> session(ServerCore* impl, Worker* worker, tcp::socket sock
     req.target = std::string(msg.target());
     req.remote_addr = remote;
     req.headers.reserve(16);
-    for (const auto& field : msg) req.headers.emplace_back(lower(field.name_string()), std::string(field.value()));
+    for (const auto& field : msg)
+      req.headers.emplace_back(lower(field.name_string()), std::string(field.value()));
     req.body = std::move(msg.body());
 
     Response res = dispatch(impl->router, impl->hooks, opt, req);  // never throws: it catches handlers
@@ -294,7 +300,8 @@ asio::awaitable<void> accept_loop(ServerCore* impl) {
     tcp::socket socket(worker->ioc);
     auto [ec] = co_await impl->acceptor->async_accept(socket, use_nothrow);
     if (ec) {
-      if (impl->stopping.load() || ec == asio::error::operation_aborted || !impl->acceptor->is_open()) co_return;
+      if (impl->stopping.load() || ec == asio::error::operation_aborted || !impl->acceptor->is_open())
+        co_return;
       // EMFILE and friends: back off briefly instead of spinning.
       spdlog::warn("http accept failed: {}", ec.message());
       asio::steady_timer pause(impl->main_ioc(), std::chrono::milliseconds(50));
@@ -399,7 +406,9 @@ void Server::run() {
   if (impl_->options.access_log) detail::flush_access_log();
 }
 
-void Server::stop(std::chrono::milliseconds grace) { impl_->begin_stop(grace); }
+void Server::stop(std::chrono::milliseconds grace) {
+  impl_->begin_stop(grace);
+}
 
 void Server::stop_on_signals() {
   Impl* impl = impl_.get();
@@ -411,6 +420,8 @@ void Server::stop_on_signals() {
   });
 }
 
-std::uint16_t Server::port() const { return impl_->port; }
+std::uint16_t Server::port() const {
+  return impl_->port;
+}
 
 }  // namespace sp::http

@@ -127,7 +127,9 @@ std::shared_ptr<const CachedFile> load(const fs::path& path, std::int64_t mtime_
   return f;
 }
 
-Response not_found() { return Response::text("Not Found\n", 404); }
+Response not_found() {
+  return Response::text("Not Found\n", 404);
+}
 
 }  // namespace
 
@@ -222,7 +224,8 @@ Response serve_static(const ServerOptions& options, const Request& req) {
   Response res;
   res.content_type = std::string(file->content_type);
   res.headers.emplace_back("etag", etag);
-  res.headers.emplace_back("cache-control", "public, max-age=" + std::to_string(options.static_max_age.count()));
+  res.headers.emplace_back("cache-control",
+                           "public, max-age=" + std::to_string(options.static_max_age.count()));
   if (!file->gzipped.empty()) res.headers.emplace_back("vary", "Accept-Encoding");
   if (const std::string* inm = req.header("if-none-match"); inm && etag_matches(*inm, etag)) {
     res.status = 304;

@@ -1,4 +1,6 @@
 // A real Server on a loopback port, attacked with raw bytes. After every attack it must still answer.
+#include "http/server.hpp"
+
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -7,7 +9,6 @@
 #include <random>
 #include <thread>
 
-#include "http/server.hpp"
 #include "raw_client.hpp"
 
 namespace sp::http {
@@ -115,8 +116,9 @@ TEST_F(ServerTest, OversizedHeadersAreRejected) {
 TEST_F(ServerTest, HugeContentLengthGets413BeforeTheBody) {
   RawConnection c(port());
   auto start = Clock::now();
-  c.send("POST /form HTTP/1.1\r\nHost: t\r\nContent-Type: application/x-www-form-urlencoded\r\n"
-         "Content-Length: 1073741824\r\n\r\n");
+  c.send(
+      "POST /form HTTP/1.1\r\nHost: t\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+      "Content-Length: 1073741824\r\n\r\n");
   bool closed = false;
   std::string r = c.read_until_close(5000, &closed);
   EXPECT_EQ(status_of(r), 413) << r;
@@ -126,12 +128,14 @@ TEST_F(ServerTest, HugeContentLengthGets413BeforeTheBody) {
 
 TEST_F(ServerTest, BodyLimitIsLargerUnderUploadPrefixes) {
   std::string body(16 * 1024, 'x');
-  std::string up = exchange(port(), "POST /upload/file HTTP/1.1\r\nHost: t\r\nConnection: close\r\nContent-Length: " +
-                                        std::to_string(body.size()) + "\r\n\r\n" + body);
+  std::string up =
+      exchange(port(), "POST /upload/file HTTP/1.1\r\nHost: t\r\nConnection: close\r\nContent-Length: " +
+                           std::to_string(body.size()) + "\r\n\r\n" + body);
   EXPECT_EQ(status_of(up), 200) << up.substr(0, 200);
   EXPECT_NE(up.find("\r\n\r\n16384"), std::string::npos);
-  std::string ord = exchange(port(), "POST /form HTTP/1.1\r\nHost: t\r\nContent-Length: " +
-                                         std::to_string(body.size()) + "\r\n\r\n" + body);
+  std::string ord =
+      exchange(port(), "POST /form HTTP/1.1\r\nHost: t\r\nContent-Length: " + std::to_string(body.size()) +
+                           "\r\n\r\n" + body);
   EXPECT_EQ(status_of(ord), 413);
 }
 
@@ -147,9 +151,9 @@ TEST_F(ServerTest, ChunkedBodyOverTheLimitGets413) {
 }
 
 TEST_F(ServerTest, TraversalInTheRequestLineNeverLeaksFiles) {
-  for (std::string target : {"/static/../../etc/passwd", "/static/%2e%2e/%2e%2e/etc/passwd",
-                             "/static/..%2f..%2f..%2f..%2fetc/passwd", "/static/..\\..\\etc\\passwd",
-                             "/../../../../etc/passwd"}) {
+  for (std::string target :
+       {"/static/../../etc/passwd", "/static/%2e%2e/%2e%2e/etc/passwd",
+        "/static/..%2f..%2f..%2f..%2fetc/passwd", "/static/..\\..\\etc\\passwd", "/../../../../etc/passwd"}) {
     std::string r = exchange(port(), "GET " + target + " HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n");
     int status = status_of(r);
     EXPECT_TRUE(status >= 400 && status < 500) << target << ": " << r.substr(0, 100);
@@ -190,10 +194,12 @@ TEST_F(ServerTest, SilentConnectionIsClosed) {
 }
 
 TEST_F(ServerTest, InvalidUtf8InFormBodyIs400) {
-  for (std::string body : std::vector<std::string>{"name=%C3%28", "name=%ED%A0%80", "name=\xC0\xAF", "name=%G1"}) {
-    std::string r = exchange(port(), "POST /form HTTP/1.1\r\nHost: t\r\nConnection: close\r\n"
-                                     "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: " +
-                                         std::to_string(body.size()) + "\r\n\r\n" + body);
+  for (std::string body :
+       std::vector<std::string>{"name=%C3%28", "name=%ED%A0%80", "name=\xC0\xAF", "name=%G1"}) {
+    std::string r = exchange(port(),
+                             "POST /form HTTP/1.1\r\nHost: t\r\nConnection: close\r\n"
+                             "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: " +
+                                 std::to_string(body.size()) + "\r\n\r\n" + body);
     EXPECT_EQ(status_of(r), 400) << body;
     EXPECT_NE(r.find("http.bad_form"), std::string::npos);
   }
@@ -209,14 +215,16 @@ TEST_F(ServerTest, InvalidPathEncodingIs400) {
     std::string r = exchange(port(), "GET " + target + " HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n");
     EXPECT_EQ(status_of(r), 400) << target;
   }
-  std::string raw = exchange(port(), std::string("GET /\xFF\xFE HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n"));
+  std::string raw =
+      exchange(port(), std::string("GET /\xFF\xFE HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n"));
   int status = status_of(raw);
   EXPECT_TRUE(status == 400 || status == 0) << raw;
 }
 
 TEST_F(ServerTest, GarbageRequestLineIs400OrClosed) {
-  for (std::string junk : {"BLAH\r\n\r\n", "GET\r\n\r\n", "GET / HTTP/9.9\r\n\r\n", "\x16\x03\x01\x02\x00\x01\x00",
-                           "GET / HTTP/1.1\r\nBad Header Line\r\n\r\n", "G(T / HTTP/1.1\r\n\r\n"}) {
+  for (std::string junk :
+       {"BLAH\r\n\r\n", "GET\r\n\r\n", "GET / HTTP/9.9\r\n\r\n", "\x16\x03\x01\x02\x00\x01\x00",
+        "GET / HTTP/1.1\r\nBad Header Line\r\n\r\n", "G(T / HTTP/1.1\r\n\r\n"}) {
     RawConnection c(port());
     c.send(junk);
     bool closed = false;
@@ -230,7 +238,8 @@ TEST_F(ServerTest, GarbageRequestLineIs400OrClosed) {
 TEST_F(ServerTest, UnknownMethodIsRefused) {
   std::string r = exchange(port(), "FROBNICATE /hello HTTP/1.1\r\nHost: t\r\n\r\n");
   EXPECT_EQ(status_of(r), 501) << r;
-  std::string put = exchange(port(), "PUT /hello HTTP/1.1\r\nHost: t\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
+  std::string put =
+      exchange(port(), "PUT /hello HTTP/1.1\r\nHost: t\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
   EXPECT_EQ(status_of(put), 405);
   EXPECT_NE(RawConnection::lower(put).find("allow: get, head"), std::string::npos) << put;
 }
@@ -254,17 +263,20 @@ TEST_F(ServerTest, KeepAliveServesTwoRequestsOnOneConnection) {
 
 TEST_F(ServerTest, HeadHasLengthButNoBody) {
   RawConnection c(port());
-  c.send("HEAD /hello HTTP/1.1\r\nHost: t\r\n\r\nGET /hello HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n");
+  c.send(
+      "HEAD /hello HTTP/1.1\r\nHost: t\r\n\r\nGET /hello HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n");
   std::string all = c.read_until_close(3000);
   auto head_end = all.find("\r\n\r\n");
   ASSERT_NE(head_end, std::string::npos);
-  EXPECT_NE(RawConnection::lower(all.substr(0, head_end)).find("content-length: 2"), std::string::npos) << all;
+  EXPECT_NE(RawConnection::lower(all.substr(0, head_end)).find("content-length: 2"), std::string::npos)
+      << all;
   // The next bytes after the HEAD response are the GET's status line, not a body.
   EXPECT_EQ(all.compare(head_end + 4, 8, "HTTP/1.1"), 0) << all;
 }
 
 TEST_F(ServerTest, DecodedCrLfCannotInjectResponseHeaders) {
-  std::string r = exchange(port(), "GET /go/x%0D%0ASet-Cookie:%20evil=1 HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n");
+  std::string r = exchange(
+      port(), "GET /go/x%0D%0ASet-Cookie:%20evil=1 HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n");
   EXPECT_EQ(status_of(r), 303) << r;
   EXPECT_EQ(RawConnection::lower(r).find("set-cookie"), std::string::npos) << r;
 }

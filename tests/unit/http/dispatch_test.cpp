@@ -118,10 +118,13 @@ TEST_F(DispatchTest, MetricsCountRequestsByRoute) {
   EXPECT_EQ(m.status, 200);
   EXPECT_NE(m.content_type.find("version=0.0.4"), std::string::npos);
   EXPECT_NE(m.body.find("# TYPE http_requests_total counter"), std::string::npos);
-  EXPECT_NE(m.body.find(R"(http_requests_total{route="/{slug}/",method="GET",status="200"})"), std::string::npos)
+  EXPECT_NE(m.body.find(R"(http_requests_total{route="/{slug}/",method="GET",status="200"})"),
+            std::string::npos)
       << m.body;
-  EXPECT_NE(m.body.find(R"(http_requests_total{route="unmatched",method="GET",status="404"})"), std::string::npos);
-  EXPECT_NE(m.body.find(R"(http_request_duration_seconds_bucket{route="/{slug}/",le="+Inf"})"), std::string::npos);
+  EXPECT_NE(m.body.find(R"(http_requests_total{route="unmatched",method="GET",status="404"})"),
+            std::string::npos);
+  EXPECT_NE(m.body.find(R"(http_request_duration_seconds_bucket{route="/{slug}/",le="+Inf"})"),
+            std::string::npos);
   EXPECT_NE(m.body.find("db_pool_in_use 3\n"), std::string::npos);
   // Raw paths never become labels: cardinality stays bounded.
   EXPECT_EQ(m.body.find("route=\"/nope\""), std::string::npos);

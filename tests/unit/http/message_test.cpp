@@ -1,6 +1,6 @@
-#include <gtest/gtest.h>
-
 #include "http/message.hpp"
+
+#include <gtest/gtest.h>
 
 namespace sp::http {
 namespace {
@@ -25,16 +25,16 @@ TEST(PercentDecode, RejectsBadEscapes) {
 TEST(ValidUtf8, AcceptsWellFormedText) {
   EXPECT_TRUE(valid_utf8(""));
   EXPECT_TRUE(valid_utf8("ascii"));
-  EXPECT_TRUE(valid_utf8("citt\xC3\xA0"));            // à
-  EXPECT_TRUE(valid_utf8("\xE2\x82\xAC"));            // €
-  EXPECT_TRUE(valid_utf8("\xF0\x9F\x87\xAE"));        // regional indicator I
-  EXPECT_TRUE(valid_utf8("\xF4\x8F\xBF\xBF"));        // U+10FFFF
-  EXPECT_TRUE(valid_utf8("\xED\x9F\xBF"));            // U+D7FF, just below surrogates
+  EXPECT_TRUE(valid_utf8("citt\xC3\xA0"));               // à
+  EXPECT_TRUE(valid_utf8("\xE2\x82\xAC"));               // €
+  EXPECT_TRUE(valid_utf8("\xF0\x9F\x87\xAE"));           // regional indicator I
+  EXPECT_TRUE(valid_utf8("\xF4\x8F\xBF\xBF"));           // U+10FFFF
+  EXPECT_TRUE(valid_utf8("\xED\x9F\xBF"));               // U+D7FF, just below surrogates
   EXPECT_TRUE(valid_utf8(std::string_view("a\0b", 3)));  // NUL is valid UTF-8 (paths reject it separately)
 }
 
 TEST(ValidUtf8, RejectsOverlongs) {
-  EXPECT_FALSE(valid_utf8("\xC0\xAF"));          // overlong '/'
+  EXPECT_FALSE(valid_utf8("\xC0\xAF"));  // overlong '/'
   EXPECT_FALSE(valid_utf8("\xC1\xBF"));
   EXPECT_FALSE(valid_utf8("\xE0\x80\xAF"));      // overlong '/' in 3 bytes
   EXPECT_FALSE(valid_utf8("\xE0\x9F\xBF"));      // overlong U+07FF

@@ -43,11 +43,12 @@ void write_file(const fs::path& p, const std::string& content) {
 class StaticTest : public ::testing::Test {
  protected:
   StaticTest() {
-    root = fs::temp_directory_path() / ("sp-static-" + std::to_string(::getpid()) + "-" +
-                                        std::to_string(std::random_device{}()));
+    root = fs::temp_directory_path() /
+           ("sp-static-" + std::to_string(::getpid()) + "-" + std::to_string(std::random_device{}()));
     static_dir = root / "static";
     fs::create_directories(static_dir);
-    for (int i = 0; i < 200; ++i) css += ".it-header-" + std::to_string(i) + " { color: #0066cc; margin: 0; }\n";
+    for (int i = 0; i < 200; ++i)
+      css += ".it-header-" + std::to_string(i) + " { color: #0066cc; margin: 0; }\n";
     write_file(static_dir / "css" / "site.css", css);
     write_file(static_dir / "img" / "logo.png", std::string("\x89PNG\r\n\x1a\n", 8) + std::string(300, 'x'));
     write_file(root / "secret.txt", "TOP SECRET");
@@ -108,7 +109,8 @@ TEST_F(StaticTest, GzipRoundTrip) {
   // The gzip variant has its own strong ETag, and revalidates to 304 too.
   std::string gz_etag = *find_header(r, "etag");
   EXPECT_NE(gz_etag, *find_header(get("/static/css/site.css"), "etag"));
-  EXPECT_EQ(get("/static/css/site.css", {{"accept-encoding", "gzip"}, {"if-none-match", gz_etag}}).status, 304);
+  EXPECT_EQ(get("/static/css/site.css", {{"accept-encoding", "gzip"}, {"if-none-match", gz_etag}}).status,
+            304);
   // q=0 refuses gzip.
   Response plain = get("/static/css/site.css", {{"accept-encoding", "gzip;q=0"}});
   EXPECT_EQ(find_header(plain, "content-encoding"), nullptr);
@@ -126,10 +128,11 @@ TEST_F(StaticTest, CacheInvalidatedWhenFileChanges) {
 }
 
 TEST_F(StaticTest, TraversalAttemptsNeverEscapeTheRoot) {
-  for (std::string t : {"/static/../../etc/passwd", "/static/%2e%2e/%2e%2e/etc/passwd",
-                        "/static/..%2f..%2fetc/passwd", "/static/%2E%2E/secret.txt", "/static/..\\secret.txt",
-                        "/static/css%5c..%5c..%5csecret.txt", "/static/css/site.css%00.png", "/static/../secret.txt",
-                        "/static//etc/passwd", "/static/.hidden", "/static/", "/static/css"}) {
+  for (std::string t :
+       {"/static/../../etc/passwd", "/static/%2e%2e/%2e%2e/etc/passwd", "/static/..%2f..%2fetc/passwd",
+        "/static/%2E%2E/secret.txt", "/static/..\\secret.txt", "/static/css%5c..%5c..%5csecret.txt",
+        "/static/css/site.css%00.png", "/static/../secret.txt", "/static//etc/passwd", "/static/.hidden",
+        "/static/", "/static/css"}) {
     Response r = get(t);
     EXPECT_TRUE(r.status == 400 || r.status == 404) << t << " -> " << r.status;
     EXPECT_EQ(r.body.find("root:"), std::string::npos) << t;
@@ -149,10 +152,18 @@ TEST_F(StaticTest, SymlinkOutOfTheRootIsRefused) {
 
 TEST_F(StaticTest, ContentTypesByExtension) {
   const std::vector<std::pair<std::string, std::string>> cases{
-      {"a.js", "application/javascript; charset=utf-8"}, {"a.svg", "image/svg+xml"}, {"a.woff2", "font/woff2"},
-      {"a.woff", "font/woff"}, {"a.jpg", "image/jpeg"}, {"a.ico", "image/x-icon"}, {"a.json", "application/json"},
-      {"a.html", "text/html; charset=utf-8"}, {"a.map", "application/json"}, {"a.ttf", "font/ttf"},
-      {"a.txt", "text/plain; charset=utf-8"}, {"a.bin", "application/octet-stream"}};
+      {"a.js", "application/javascript; charset=utf-8"},
+      {"a.svg", "image/svg+xml"},
+      {"a.woff2", "font/woff2"},
+      {"a.woff", "font/woff"},
+      {"a.jpg", "image/jpeg"},
+      {"a.ico", "image/x-icon"},
+      {"a.json", "application/json"},
+      {"a.html", "text/html; charset=utf-8"},
+      {"a.map", "application/json"},
+      {"a.ttf", "font/ttf"},
+      {"a.txt", "text/plain; charset=utf-8"},
+      {"a.bin", "application/octet-stream"}};
   for (const auto& [name, type] : cases) {
     write_file(static_dir / name, "x");
     Response r = get("/static/" + name);
@@ -161,7 +172,7 @@ TEST_F(StaticTest, ContentTypesByExtension) {
   }
 }
 
-TEST_F(StaticTest, PostToStaticIs405) { 
+TEST_F(StaticTest, PostToStaticIs405) {
   Request req;
   req.method = "POST";
   req.target = "/static/css/site.css";
