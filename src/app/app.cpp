@@ -1,5 +1,6 @@
 #include "app/app.hpp"
 
+#include <boost/json.hpp>
 #include <spdlog/spdlog.h>
 #include <thread>
 
@@ -132,8 +133,8 @@ http::Hooks App::hooks() {
   h.error_page = [this](http::Request& req, int status) {
     if (req.path.rfind("/api/", 0) == 0) {
       auto e = status == 404 ? Error::not_found(req.path) : Error::make("http." + std::to_string(status), status);
-      return http::Response::json("{\"error\":{\"error\":\"" + e.code + "\",\"status\":" + std::to_string(status) + "}}",
-                                  status);
+      boost::json::object body{{"error", boost::json::object{{"error", e.code}, {"message", i18n_.message(req.ctx.locale, e)}}}};
+      return http::Response::json(boost::json::serialize(body), status);
     }
     return view_->error_page(req, status);
   };
