@@ -88,12 +88,18 @@ class Database {
   virtual ~Database() = default;
   [[nodiscard]] virtual Dialect dialect() const = 0;
 
-  // Runs `fn` on a read connection (SQLite: per-thread reader; PostgreSQL: pooled). No writes.
+  // Runs `fn` on a read connection. No writes. SQLite: a pooled read-only connection, the whole callback
+  // in one snapshot. PostgreSQL: a pooled connection in autocommit (each statement sees the latest
+  // commit). Do not call write() from inside read() on PostgreSQL with a full pool: it waits for a
+  // connection (and fails with Kind::busy after 30 s).
   virtual void read(const std::function<void(Conn&)>& fn) = 0;
 
   // Runs `fn` inside a transaction and commits it; if `fn` throws, the transaction (or, when the
   // SQLite writer groups several callers into one commit, only this caller's savepoint) is rolled back
   // and the exception is rethrown to the caller. Returns after the commit is durable.
+  // Calling write() from inside a write() callback throws std::logic_error (use the Conn you were given).
+  // PostgreSQL: a statement that fails aborts the whole transaction, even if `fn` catches the error;
+  // write() then throws instead of reporting the rolled-back work as committed.
   virtual void write(const std::function<void(Conn&)>& fn) = 0;
 
   // True when a trivial query succeeds (for /readyz).

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
+#include <stdexcept>
 #include <vector>
 
 #include "db/pg_conn.hpp"
@@ -32,6 +33,13 @@ class PostgresDatabase final : public Database {
   }
 
   void write(const std::function<void(Conn&)>& fn) override {
+    // Same rule as the SQLite writer: a nested write() would be a second transaction that can wait on
+    // the first one's locks forever.
+    if (writing_here == this) {
+      throw std::logic_error(
+          "db: write() called from inside a write() callback; use the Conn you were given");
+    }
+    WritingHere mark(this);
     Lease lease(*this);
     PgConn& c = *lease.conn;
     c.command("BEGIN");
@@ -85,6 +93,12 @@ class PostgresDatabase final : public Database {
   }
 
  private:
+  static thread_local const PostgresDatabase* writing_here;
+  struct WritingHere {
+    explicit WritingHere(const PostgresDatabase* db) { writing_here = db; }
+    ~WritingHere() { writing_here = nullptr; }
+  };
+
   // A connection borrowed from the pool for one read() or write().
   struct Lease {
     explicit Lease(PostgresDatabase& db) : db(db), conn(db.acquire()) {}
@@ -150,6 +164,8 @@ class PostgresDatabase final : public Database {
   bool closed_ = false;
   std::atomic<std::int64_t> writes_committed_{0};
 };
+
+thread_local const PostgresDatabase* PostgresDatabase::writing_here = nullptr;
 
 }  // namespace
 

@@ -82,7 +82,8 @@ class SqliteDatabase final : public Database {
   void close() override {
     std::lock_guard close_lock(close_mutex_);
     if (closed_.exchange(true)) return;
-    writer_->stop();  // finishes what is queued, then the last commit's WAL is checkpointed below
+    writer_->stop();  // finishes what is queued first; SQLite checkpoints the WAL when the last connection
+                      // closes
     checkpointer_->stop();
     std::lock_guard lock(readers_mutex_);
     readers_total_ -= static_cast<int>(idle_readers_.size());

@@ -73,8 +73,7 @@ void SqliteWriter::loop() {
       queued_.fetch_sub(static_cast<std::int64_t>(n));
     }
     busy_ = true;
-    run_group(group);
-    busy_ = false;
+    run_group(group);  // clears busy_ before waking the callers
     group.clear();
   }
 }
@@ -87,11 +86,12 @@ void SqliteWriter::run_group(const std::vector<Job*>& jobs) {
   std::int64_t ok = 0;
   for (Job* job : jobs) ok += job->error ? 0 : 1;
   writes_committed_.fetch_add(ok);
+  busy_ = false;  // before any caller wakes up and looks at stats()
   // Futures are fulfilled only now, after the COMMIT: a caller never sees its write before it is
   // durable. A Job lives on its caller's stack and may vanish as soon as it is fulfilled: touch it no more.
   for (Job* job : jobs) {
     if (job->error) {
-      job->done.set_exception(job->error);
+      job->done.set_exception(std::move(job->error));  // no copy left to release here
     } else {
       job->done.set_value();
     }

@@ -112,10 +112,6 @@ TEST_F(SqliteWriter, GroupsAreCappedByGroupCommitMax) {
   EXPECT_EQ(small->stats().commits - before.commits, 1 + 3);  // blocker, then groups of 2, 2, 1
 }
 
-TEST_F(SqliteWriter, WriteInsideWriteIsRejectedNotDeadlocked) {
-  EXPECT_THROW(db().write([&](Conn&) { db().write([](Conn&) {}); }), std::logic_error);
-}
-
 TEST_F(SqliteWriter, ReadConnectionsAreReadOnly) {
   EXPECT_THROW(db().read([](Conn& c) { c.exec("INSERT INTO t (id, who) VALUES (1, 'x')"); }), DbError);
   db().read([](Conn& c) { EXPECT_EQ(c.query_one("SELECT count(*) FROM t")->i64(0), 0); });

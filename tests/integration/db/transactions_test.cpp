@@ -120,6 +120,12 @@ TEST_P(Transactions, PingStatsAndClose) {
   db().close();  // idempotent
 }
 
+TEST_P(Transactions, WriteInsideWriteIsRejectedNotDeadlocked) {
+  EXPECT_THROW(db().write([&](Conn&) { db().write([](Conn&) {}); }), std::logic_error);
+  db().write([&](Conn& c) { add(c, 1, "a"); });  // and the database still works
+  EXPECT_EQ(count("t"), 1);
+}
+
 SP_BOTH_DIALECTS(Transactions);
 
 }  // namespace
