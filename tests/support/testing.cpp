@@ -320,8 +320,11 @@ std::string raw_exchange(std::uint16_t port, const std::string& bytes, int timeo
 }
 
 HttpReply http_get(std::uint16_t port, const std::string& target, const std::vector<std::string>& headers) {
-  std::string req =
-      "GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(port) + "\r\nConnection: close\r\n";
+  bool has_host = false;
+  for (const auto& h : headers) has_host = has_host || lower(h.substr(0, 5)) == "host:";
+  std::string req = "GET " + target + " HTTP/1.1\r\n";
+  if (!has_host) req += "Host: 127.0.0.1:" + std::to_string(port) + "\r\n";
+  req += "Connection: close\r\n";
   for (const auto& h : headers) req += h + "\r\n";
   req += "\r\n";
   std::string raw = raw_exchange(port, req);
