@@ -1,7 +1,8 @@
 #include "app/app.hpp"
 
-#include <boost/json.hpp>
 #include <spdlog/spdlog.h>
+
+#include <boost/json.hpp>
 #include <thread>
 
 #include "app/demo.hpp"
@@ -31,8 +32,9 @@ std::string cookie_value(const http::Request& req, std::string_view name) {
 
 // A redirect target after switching language: only a local path, never another site.
 std::string safe_next(const std::string& next) {
-  if (next.empty() || next.front() != '/' || next.rfind("//", 0) == 0 || next.find('\\') != std::string::npos ||
-      next.find("\r") != std::string::npos || next.find("\n") != std::string::npos) {
+  if (next.empty() || next.front() != '/' || next.rfind("//", 0) == 0 ||
+      next.find('\\') != std::string::npos || next.find("\r") != std::string::npos ||
+      next.find("\n") != std::string::npos) {
     return "/";
   }
   return next;
@@ -107,8 +109,8 @@ void App::resolve_context(http::Request& req) const {
   if (const std::string* host = req.header("host")) {
     if (auto body = tenants_->by_host(*host)) {
       const std::string prefix = "/" + body->slug + "/";
-      if (req.path.rfind(prefix, 0) != 0 && req.path.rfind("/api/", 0) != 0 && req.path.rfind("/static/", 0) != 0 &&
-          req.path.rfind("/lang/", 0) != 0) {
+      if (req.path.rfind(prefix, 0) != 0 && req.path.rfind("/api/", 0) != 0 &&
+          req.path.rfind("/static/", 0) != 0 && req.path.rfind("/lang/", 0) != 0) {
         req.path = prefix + req.path.substr(1);
       }
     }
@@ -116,7 +118,8 @@ void App::resolve_context(http::Request& req) const {
   // The tenant of a page is the first path segment when it names a body.
   if (req.path.size() > 1) {
     auto end = req.path.find('/', 1);
-    std::string_view first = std::string_view(req.path).substr(1, end == std::string::npos ? std::string::npos : end - 1);
+    std::string_view first =
+        std::string_view(req.path).substr(1, end == std::string::npos ? std::string::npos : end - 1);
     if (auto body = tenants_->by_slug(first); body && body->active) {
       req.ctx.tenant_id = body->id;
       req.ctx.tenant_slug = body->slug;
@@ -132,8 +135,10 @@ http::Hooks App::hooks() {
   };
   h.error_page = [this](http::Request& req, int status) {
     if (req.path.rfind("/api/", 0) == 0) {
-      auto e = status == 404 ? Error::not_found(req.path) : Error::make("http." + std::to_string(status), status);
-      boost::json::object body{{"error", boost::json::object{{"error", e.code}, {"message", i18n_.message(req.ctx.locale, e)}}}};
+      auto e =
+          status == 404 ? Error::not_found(req.path) : Error::make("http." + std::to_string(status), status);
+      boost::json::object body{
+          {"error", boost::json::object{{"error", e.code}, {"message", i18n_.message(req.ctx.locale, e)}}}};
       return http::Response::json(boost::json::serialize(body), status);
     }
     return view_->error_page(req, status);
@@ -143,8 +148,10 @@ http::Hooks App::hooks() {
     auto s = db_->stats();
     return "# TYPE sportello_db_connections gauge\nsportello_db_connections{state=\"total\"} " +
            std::to_string(s.connections_total) + "\nsportello_db_connections{state=\"busy\"} " +
-           std::to_string(s.connections_busy) + "\n# TYPE sportello_db_commits_total counter\nsportello_db_commits_total " +
-           std::to_string(s.commits) + "\n# TYPE sportello_db_writes_total counter\nsportello_db_writes_total " +
+           std::to_string(s.connections_busy) +
+           "\n# TYPE sportello_db_commits_total counter\nsportello_db_commits_total " +
+           std::to_string(s.commits) +
+           "\n# TYPE sportello_db_writes_total counter\nsportello_db_writes_total " +
            std::to_string(s.writes_committed) + "\n";
   };
   return h;

@@ -1,11 +1,12 @@
 // The `sportello` command line (CLI11): serve, migrate, demo, import, cf, config check, routes.
 #include "app/cli.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include <CLI/CLI.hpp>
 #include <boost/json.hpp>
 #include <cstdlib>
 #include <iostream>
-#include <spdlog/spdlog.h>
 
 #include "app/app.hpp"
 #include "app/demo.hpp"
@@ -47,7 +48,9 @@ int fail(const Error& e) {
   return 2;
 }
 
-void set_log_level(const Config& c) { spdlog::set_level(spdlog::level::from_str(c.log_level)); }
+void set_log_level(const Config& c) {
+  spdlog::set_level(spdlog::level::from_str(c.log_level));
+}
 
 }  // namespace
 
@@ -66,8 +69,12 @@ int run_cli(int argc, char** argv) {
 
   auto* import = cli.add_subcommand("import", "Import catalog or bodies from a JSON file");
   std::string import_kind, import_file;
-  import->add_option("kind", import_kind, "catalog or bodies")->required()->check(CLI::IsMember({"catalog", "bodies"}));
-  import->add_option("file", import_file, "JSON file (see data/demo for the format)")->required()->check(CLI::ExistingFile);
+  import->add_option("kind", import_kind, "catalog or bodies")
+      ->required()
+      ->check(CLI::IsMember({"catalog", "bodies"}));
+  import->add_option("file", import_file, "JSON file (see data/demo for the format)")
+      ->required()
+      ->check(CLI::ExistingFile);
 
   auto* cf = cli.add_subcommand("cf", "Check a codice fiscale (16 characters) or partita IVA (11 digits)");
   std::string cf_code, cf_lang = "it";
@@ -127,7 +134,8 @@ int run_cli(int argc, char** argv) {
     if (demo->parsed()) cfg->demo = true;
     App app(*cfg);
     if (routes->parsed()) {
-      for (const auto& [method, pattern] : app.router().routes()) std::cout << method << " " << pattern << "\n";
+      for (const auto& [method, pattern] : app.router().routes())
+        std::cout << method << " " << pattern << "\n";
       return 0;
     }
     if (import->parsed()) {

@@ -73,8 +73,8 @@ Status import_catalog(const std::string& path, catalog::CatalogService& cat) {
   if (!doc) return doc.error();
   for (const auto& v : array(*doc, "life_events")) {
     const auto& o = v.as_object();
-    catalog::LifeEvent e{str(o, "code"), static_cast<int>(opt_int(o, "position").value_or(0)), local(o, "title"),
-                         local(o, "description"), str(o, "icon")};
+    catalog::LifeEvent e{str(o, "code"), static_cast<int>(opt_int(o, "position").value_or(0)),
+                         local(o, "title"), local(o, "description"), str(o, "icon")};
     if (auto st = cat.save_life_event(e); !st) return with_context(st, path);
   }
   for (const auto& v : array(*doc, "areas")) {
@@ -122,8 +122,13 @@ Status import_bodies(const std::string& path, tenants::TenantService& tenants, c
     if (existing.slug == str(h, "slug")) hub_id = existing.id;
   }
   if (hub_id == 0) {
-    tenants::Hub hub{0, str(h, "slug"), str(h, "name"), str(h, "fiscal_code"), str(h, "pec"),
-                     local(h, "description").it, local(h, "description").en};
+    tenants::Hub hub{0,
+                     str(h, "slug"),
+                     str(h, "name"),
+                     str(h, "fiscal_code"),
+                     str(h, "pec"),
+                     local(h, "description").it,
+                     local(h, "description").en};
     auto id = tenants.create_hub(hub);
     if (!id) return with_context(id.error(), path);
     hub_id = *id;

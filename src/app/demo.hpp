@@ -12,7 +12,8 @@ namespace sp::app {
 // Catalog: life events, areas, services. Upserts by code; errors name the entry at fault.
 Status import_catalog(const std::string& path, catalog::CatalogService& catalog);
 // Hub and bodies with their activations. Bodies that already exist (by slug) are left as they are.
-Status import_bodies(const std::string& path, tenants::TenantService& tenants, catalog::CatalogService& catalog);
+Status import_bodies(const std::string& path, tenants::TenantService& tenants,
+                     catalog::CatalogService& catalog);
 // Both, from <share_dir>/data/demo, when the database has no hub yet. Returns true when it seeded.
 Result<bool> seed_demo_if_empty(const std::string& share_dir, tenants::TenantService& tenants,
                                 catalog::CatalogService& catalog);

@@ -20,7 +20,9 @@ http::Response json_error(const web::View& view, const http::Request& req, const
   return json_response(json::object{{"error", o}}, e.http_status);
 }
 
-json::object local(const LocalText& t) { return {{"it", t.it}, {"en", t.en}}; }
+json::object local(const LocalText& t) {
+  return {{"it", t.it}, {"en", t.en}};
+}
 
 json::object body_json(const tenants::Body& b, int services) {
   return {{"slug", b.slug},
@@ -89,7 +91,8 @@ void register_api(http::Router& router, web::Services& s) {
     if (!b || !b->active) return json_error(s.view, req, Error::not_found("body " + req.param("slug")));
     bool bad = false;
     auto audience = audience_query(req, bad);
-    if (bad) return json_error(s.view, req, Error::make("catalog.audience", 400, req.query_param("audience")));
+    if (bad)
+      return json_error(s.view, req, Error::make("catalog.audience", 400, req.query_param("audience")));
     json::array out;
     for (const auto& o : s.catalog.offerings(b->id)) {
       if (audience && o.service.audience != *audience) continue;
@@ -112,7 +115,8 @@ void register_api(http::Router& router, web::Services& s) {
   router.get("/api/v1/services", [&s](http::Request& req) {
     bool bad = false;
     auto audience = audience_query(req, bad);
-    if (bad) return json_error(s.view, req, Error::make("catalog.audience", 400, req.query_param("audience")));
+    if (bad)
+      return json_error(s.view, req, Error::make("catalog.audience", 400, req.query_param("audience")));
     json::array out;
     for (const auto& h : s.catalog.search(req.query_param("q"), audience)) {
       auto j = service_json(h.service);
@@ -128,7 +132,9 @@ void register_api(http::Router& router, web::Services& s) {
   router.get("/api/v1/life-events", [&s](http::Request&) {
     json::array out;
     for (const auto& e : s.catalog.life_events()) {
-      out.push_back(json::object{{"code", e.code}, {"position", e.position}, {"title", local(e.title)},
+      out.push_back(json::object{{"code", e.code},
+                                 {"position", e.position},
+                                 {"title", local(e.title)},
                                  {"description", local(e.description)}});
     }
     return json_response(json::object{{"life_events", out}});

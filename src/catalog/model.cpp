@@ -2,7 +2,9 @@
 
 namespace sp::catalog {
 
-std::string_view to_string(Audience a) { return a == Audience::businesses ? "businesses" : "citizens"; }
+std::string_view to_string(Audience a) {
+  return a == Audience::businesses ? "businesses" : "citizens";
+}
 
 std::optional<Audience> parse_audience(std::string_view s) {
   if (s == "citizens" || s == "cittadini") return Audience::citizens;

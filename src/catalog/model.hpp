@@ -14,7 +14,9 @@ namespace sp::catalog {
 struct LocalText {
   std::string it;
   std::string en;
-  [[nodiscard]] const std::string& in(std::string_view lang) const { return lang == "en" && !en.empty() ? en : it; }
+  [[nodiscard]] const std::string& in(std::string_view lang) const {
+    return lang == "en" && !en.empty() ? en : it;
+  }
   [[nodiscard]] bool empty() const { return it.empty() && en.empty(); }
 };
 
@@ -66,7 +68,7 @@ struct Service {
 // A body's activation of a catalog service, with its overrides (empty/nullopt: the catalog's value).
 struct Activation {
   std::string service_code;
-  int level = 0;                         // 0: the catalog's level
+  int level = 0;  // 0: the catalog's level
   std::optional<std::int64_t> fee_cents;
   LocalText office;
   LocalText notes;

@@ -12,7 +12,8 @@ namespace {
 
 bool valid_code(std::string_view s) {
   if (s.empty() || s.size() > 80 || s.front() == '-' || s.back() == '-') return false;
-  return std::all_of(s.begin(), s.end(), [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'; });
+  return std::all_of(s.begin(), s.end(),
+                     [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'; });
 }
 
 std::string search_text_of(const Service& s) {
@@ -95,7 +96,8 @@ Status CatalogService::deactivate(tenants::TenantId tenant, const std::string& s
   return Ok{};
 }
 
-std::vector<LifeEventGroup> CatalogService::body_catalog(tenants::TenantId tenant, std::optional<Audience> audience) {
+std::vector<LifeEventGroup> CatalogService::body_catalog(tenants::TenantId tenant,
+                                                         std::optional<Audience> audience) {
   std::vector<LifeEventGroup> groups;
   std::map<std::string, std::size_t> index;
   for (auto& e : store_.life_events()) {
@@ -107,8 +109,9 @@ std::vector<LifeEventGroup> CatalogService::body_catalog(tenants::TenantId tenan
     auto it = index.find(o.service.life_event);
     if (it != index.end()) groups[it->second].offerings.push_back(std::move(o));
   }
-  groups.erase(std::remove_if(groups.begin(), groups.end(), [](const auto& g) { return g.offerings.empty(); }),
-               groups.end());
+  groups.erase(
+      std::remove_if(groups.begin(), groups.end(), [](const auto& g) { return g.offerings.empty(); }),
+      groups.end());
   return groups;
 }
 
@@ -135,7 +138,8 @@ std::vector<SearchHit> CatalogService::search(std::string_view query, std::optio
   for (auto& s : candidates) {
     if (audience && s.audience != *audience) continue;
     auto haystack = search_text_of(s);
-    bool all = std::all_of(terms.begin(), terms.end(), [&](const auto& w) { return haystack.find(w) != std::string::npos; });
+    bool all = std::all_of(terms.begin(), terms.end(),
+                           [&](const auto& w) { return haystack.find(w) != std::string::npos; });
     if (!all) continue;
     SearchHit hit{std::move(s), {}};
     if (auto it = offered.find(hit.service.id); it != offered.end()) hit.offered_by = it->second;

@@ -17,11 +17,14 @@ constexpr const char* kUpsertArea =
 
 constexpr const char* kUpsertService =
     "INSERT INTO services (code, title_it, title_en, summary_it, summary_en, description_it, description_en, "
-    "life_event, area, audience, level, fee_cents, fee_note_it, fee_note_en, deadline_days, office_it, office_en, "
+    "life_event, area, audience, level, fee_cents, fee_note_it, fee_note_en, deadline_days, office_it, "
+    "office_en, "
     "documents_it, documents_en, spid_level, silence_consent, legal_basis, search_text) "
-    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, "
+    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, "
+    "$22, "
     "$23) ON CONFLICT (code) DO UPDATE SET title_it = excluded.title_it, title_en = excluded.title_en, "
-    "summary_it = excluded.summary_it, summary_en = excluded.summary_en, description_it = excluded.description_it, "
+    "summary_it = excluded.summary_it, summary_en = excluded.summary_en, description_it = "
+    "excluded.description_it, "
     "description_en = excluded.description_en, life_event = excluded.life_event, area = excluded.area, "
     "audience = excluded.audience, level = excluded.level, fee_cents = excluded.fee_cents, "
     "fee_note_it = excluded.fee_note_it, fee_note_en = excluded.fee_note_en, "
@@ -31,16 +34,18 @@ constexpr const char* kUpsertService =
     "legal_basis = excluded.legal_basis, search_text = excluded.search_text RETURNING id";
 
 constexpr const char* kActivate =
-    "INSERT INTO body_services (tenant_id, service_id, level, fee_cents, office_it, office_en, notes_it, notes_en, "
-    "activated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (tenant_id, service_id) DO UPDATE SET "
+    "INSERT INTO body_services (tenant_id, service_id, level, fee_cents, office_it, office_en, notes_it, "
+    "notes_en, "
+    "activated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (tenant_id, service_id) DO UPDATE "
+    "SET "
     "level = excluded.level, fee_cents = excluded.fee_cents, office_it = excluded.office_it, "
     "office_en = excluded.office_en, notes_it = excluded.notes_it, notes_en = excluded.notes_en";
 
 constexpr const char* kDeactivate = "DELETE FROM body_services WHERE tenant_id = $1 AND service_id = $2";
 
-#define SERVICE_COLUMNS                                                                                        \
-  "s.id, s.code, s.title_it, s.title_en, s.summary_it, s.summary_en, s.description_it, s.description_en, "    \
-  "s.life_event, s.area, s.audience, s.level, s.fee_cents, s.fee_note_it, s.fee_note_en, s.deadline_days, "    \
+#define SERVICE_COLUMNS                                                                                     \
+  "s.id, s.code, s.title_it, s.title_en, s.summary_it, s.summary_en, s.description_it, s.description_en, "  \
+  "s.life_event, s.area, s.audience, s.level, s.fee_cents, s.fee_note_it, s.fee_note_en, s.deadline_days, " \
   "s.office_it, s.office_en, s.documents_it, s.documents_en, s.spid_level, s.silence_consent, s.legal_basis"
 constexpr std::size_t kServiceColumnCount = 23;
 
@@ -51,15 +56,22 @@ constexpr const char* kSearch =
 
 // The body's overrides follow the service columns.
 constexpr const char* kOfferings =
-    "SELECT " SERVICE_COLUMNS ", bs.level, bs.fee_cents, bs.office_it, bs.office_en, bs.notes_it, bs.notes_en "
-    "FROM body_services bs JOIN services s ON s.id = bs.service_id WHERE bs.tenant_id = $1 ORDER BY s.title_it";
+    "SELECT " SERVICE_COLUMNS
+    ", bs.level, bs.fee_cents, bs.office_it, bs.office_en, bs.notes_it, bs.notes_en "
+    "FROM body_services bs JOIN services s ON s.id = bs.service_id WHERE bs.tenant_id = $1 ORDER BY "
+    "s.title_it";
 constexpr const char* kOffering =
-    "SELECT " SERVICE_COLUMNS ", bs.level, bs.fee_cents, bs.office_it, bs.office_en, bs.notes_it, bs.notes_en "
+    "SELECT " SERVICE_COLUMNS
+    ", bs.level, bs.fee_cents, bs.office_it, bs.office_en, bs.notes_it, bs.notes_en "
     "FROM body_services bs JOIN services s ON s.id = bs.service_id WHERE bs.tenant_id = $1 AND s.code = $2";
 constexpr const char* kActivations = "SELECT tenant_id, service_id FROM body_services ORDER BY tenant_id";
 
-db::Value opt(const std::optional<std::int64_t>& v) { return v ? db::Value{*v} : db::Value{nullptr}; }
-db::Value opt_text(const std::string& s) { return s.empty() ? db::Value{nullptr} : db::Value{s}; }
+db::Value opt(const std::optional<std::int64_t>& v) {
+  return v ? db::Value{*v} : db::Value{nullptr};
+}
+db::Value opt_text(const std::string& s) {
+  return s.empty() ? db::Value{nullptr} : db::Value{s};
+}
 
 Service service_from(const db::Row& r) {
   Service s;
@@ -103,22 +115,40 @@ void CatalogStore::upsert_life_event(db::Conn& tx, const LifeEvent& e) {
                              e.description.en, e.icon});
 }
 
-void CatalogStore::upsert_area(db::Conn& tx, const Area& a) { tx.exec(kUpsertArea, {a.code, a.title.it, a.title.en}); }
+void CatalogStore::upsert_area(db::Conn& tx, const Area& a) {
+  tx.exec(kUpsertArea, {a.code, a.title.it, a.title.en});
+}
 
 std::int64_t CatalogStore::upsert_service(db::Conn& tx, const Service& s, const std::string& search_text) {
-  auto row = tx.query_one(
-      kUpsertService,
-      {s.code, s.title.it, s.title.en, s.summary.it, s.summary.en, s.description.it, s.description.en, s.life_event,
-       s.area, std::string(to_string(s.audience)), std::int64_t{s.level}, opt(s.fee_cents), opt_text(s.fee_note.it),
-       opt_text(s.fee_note.en),
-       s.deadline_days ? db::Value{std::int64_t{*s.deadline_days}} : db::Value{nullptr}, s.office.it, s.office.en,
-       text::join(s.documents_it, "\n"), text::join(s.documents_en, "\n"), std::int64_t{s.spid_level},
-       std::int64_t{s.silence_consent ? 1 : 0}, opt_text(s.legal_basis), search_text});
+  auto row = tx.query_one(kUpsertService,
+                          {s.code,
+                           s.title.it,
+                           s.title.en,
+                           s.summary.it,
+                           s.summary.en,
+                           s.description.it,
+                           s.description.en,
+                           s.life_event,
+                           s.area,
+                           std::string(to_string(s.audience)),
+                           std::int64_t{s.level},
+                           opt(s.fee_cents),
+                           opt_text(s.fee_note.it),
+                           opt_text(s.fee_note.en),
+                           s.deadline_days ? db::Value{std::int64_t{*s.deadline_days}} : db::Value{nullptr},
+                           s.office.it,
+                           s.office.en,
+                           text::join(s.documents_it, "\n"),
+                           text::join(s.documents_en, "\n"),
+                           std::int64_t{s.spid_level},
+                           std::int64_t{s.silence_consent ? 1 : 0},
+                           opt_text(s.legal_basis),
+                           search_text});
   return row->i64(0);
 }
 
-void CatalogStore::activate(db::Conn& tx, tenants::TenantId tenant, std::int64_t service_id, const Activation& a,
-                            const std::string& now_iso) {
+void CatalogStore::activate(db::Conn& tx, tenants::TenantId tenant, std::int64_t service_id,
+                            const Activation& a, const std::string& now_iso) {
   tx.exec(kActivate, {tenant, service_id, std::int64_t{a.level}, opt(a.fee_cents), opt_text(a.office.it),
                       opt_text(a.office.en), opt_text(a.notes.it), opt_text(a.notes.en), now_iso});
 }
@@ -130,10 +160,11 @@ void CatalogStore::deactivate(db::Conn& tx, tenants::TenantId tenant, std::int64
 std::vector<LifeEvent> CatalogStore::life_events() {
   std::vector<LifeEvent> out;
   db_.read([&](db::Conn& c) {
-    for (const auto& r : c.query("SELECT code, position, title_it, title_en, description_it, description_en, icon "
-                                 "FROM life_events ORDER BY position, code")) {
-      out.push_back(LifeEvent{r.text(0), static_cast<int>(r.i64(1)), {r.text(2), r.text(3)}, {r.text(4), r.text(5)},
-                              r.text(6)});
+    for (const auto& r :
+         c.query("SELECT code, position, title_it, title_en, description_it, description_en, icon "
+                 "FROM life_events ORDER BY position, code")) {
+      out.push_back(LifeEvent{
+          r.text(0), static_cast<int>(r.i64(1)), {r.text(2), r.text(3)}, {r.text(4), r.text(5)}, r.text(6)});
     }
   });
   return out;

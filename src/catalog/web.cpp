@@ -56,7 +56,9 @@ std::string group_thousands(std::int64_t n, std::string_view lang) {
   return out;
 }
 
-http::Response not_found(web::Services& s, const http::Request& req) { return s.view.error_page(req, 404); }
+http::Response not_found(web::Services& s, const http::Request& req) {
+  return s.view.error_page(req, 404);
+}
 
 std::string body_facts(const web::View& v, std::string_view lang, const tenants::Body& b) {
   std::vector<std::string> parts;
@@ -66,7 +68,8 @@ std::string body_facts(const web::View& v, std::string_view lang, const tenants:
   if (b.population > 0) {
     parts.push_back(v.i18n().format(lang, "ui.population", {{"count", group_thousands(b.population, lang)}}));
   }
-  if (!b.istat_code.empty()) parts.push_back(v.i18n().format(lang, "ui.istat_code", {{"code", b.istat_code}}));
+  if (!b.istat_code.empty())
+    parts.push_back(v.i18n().format(lang, "ui.istat_code", {{"code", b.istat_code}}));
   return text::join(parts, " · ");
 }
 
@@ -83,7 +86,8 @@ http::Response hub_home(web::Services& s, http::Request& req) {
   auto snapshot = s.tenants.snapshot();
   if (!snapshot->hubs.empty()) {
     const auto& hub = snapshot->hubs.front();
-    page.data.set("hub_description", lang == "en" && !hub.description_en.empty() ? hub.description_en : hub.description_it);
+    page.data.set("hub_description",
+                  lang == "en" && !hub.description_en.empty() ? hub.description_en : hub.description_it);
   }
   page.data.set("query", query);
   Data list = web::list();
@@ -94,14 +98,16 @@ http::Response hub_home(web::Services& s, http::Request& req) {
     d.set("kind_label", s.view.t(lang, "ui.kind." + std::string(tenants::to_string(b->kind))));
     d.set("province", b->province);
     d.set("region", b->region);
-    d.set("services_count_text", web::ui(s.view, lang, "ui.services_count", {{"count", std::to_string(counts[b->id])}}));
+    d.set("services_count_text",
+          web::ui(s.view, lang, "ui.services_count", {{"count", std::to_string(counts[b->id])}}));
     list.push_back(d);
   }
   if (!bodies.empty()) page.data.set("bodies", list);
   auto count = std::to_string(bodies.size());
-  page.data.set("bodies_count_text", query.empty()
-                                         ? web::ui(s.view, lang, "ui.bodies_count", {{"count", count}})
-                                         : web::ui(s.view, lang, "ui.bodies_found", {{"count", count}, {"query", query}}));
+  page.data.set("bodies_count_text",
+                query.empty()
+                    ? web::ui(s.view, lang, "ui.bodies_count", {{"count", count}})
+                    : web::ui(s.view, lang, "ui.bodies_found", {{"count", count}, {"query", query}}));
   return web::page_response(s.view.render(req, page));
 }
 
@@ -128,7 +134,8 @@ http::Response body_home(web::Services& s, http::Request& req) {
 
   Data links = web::list();
   const std::pair<const char*, std::optional<Audience>> filters[] = {
-      {"ui.audience_all", std::nullopt}, {"ui.audience_citizens", Audience::citizens},
+      {"ui.audience_all", std::nullopt},
+      {"ui.audience_citizens", Audience::citizens},
       {"ui.audience_businesses", Audience::businesses}};
   for (const auto& [label, value] : filters) {
     Data l;
@@ -179,7 +186,8 @@ http::Response service_page(web::Services& s, http::Request& req) {
   page.body_slug = body->slug;
   page.body_name = body->name;
   page.description = sv.summary.in(lang);
-  page.breadcrumb = {{s.view.t(lang, "ui.home"), "/"}, {body->name, "/" + body->slug + "/"}, {sv.title.in(lang), ""}};
+  page.breadcrumb = {
+      {s.view.t(lang, "ui.home"), "/"}, {body->name, "/" + body->slug + "/"}, {sv.title.in(lang), ""}};
   auto& d = page.data;
   d.set("title", sv.title.in(lang));
   d.set("summary", sv.summary.in(lang));
@@ -203,7 +211,8 @@ http::Response service_page(web::Services& s, http::Request& req) {
   } else if (*sv.deadline_days == 0) {
     d.set("deadline_text", s.view.t(lang, "ui.deadline_immediate"));
   } else {
-    d.set("deadline_text", web::ui(s.view, lang, "ui.deadline_days", {{"days", std::to_string(*sv.deadline_days)}}));
+    d.set("deadline_text",
+          web::ui(s.view, lang, "ui.deadline_days", {{"days", std::to_string(*sv.deadline_days)}}));
   }
   d.set("silence_consent", sv.silence_consent);
   d.set("office", sv.office.in(lang));

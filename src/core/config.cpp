@@ -1,11 +1,12 @@
 #include "core/config.hpp"
 
+#include <fmt/format.h>
+#include <toml++/toml.h>
+
 #include <cstdlib>
 #include <filesystem>
-#include <fmt/format.h>
 #include <functional>
 #include <set>
-#include <toml++/toml.h>
 
 extern char** environ;
 
@@ -38,8 +39,14 @@ Status parse_int(const std::string& key, const std::string& text, std::int64_t l
 }
 
 Status parse_bool(const std::string& key, const std::string& text, bool& out) {
-  if (text == "true" || text == "1" || text == "yes" || text == "on") { out = true; return Ok{}; }
-  if (text == "false" || text == "0" || text == "no" || text == "off") { out = false; return Ok{}; }
+  if (text == "true" || text == "1" || text == "yes" || text == "on") {
+    out = true;
+    return Ok{};
+  }
+  if (text == "false" || text == "0" || text == "no" || text == "off") {
+    out = false;
+    return Ok{};
+  }
   return bad(key, "expected true or false, got '" + text + "'");
 }
 
@@ -47,7 +54,10 @@ Field text_field(std::string key, std::string help, std::string Config::*member)
   std::string env = "SPORTELLO_";
   for (char c : key) env += static_cast<char>(c == '.' ? '_' : std::toupper(static_cast<unsigned char>(c)));
   return Field{{key, env, std::move(help)},
-               [member](Config& c, const std::string& v) -> Status { c.*member = v; return Ok{}; },
+               [member](Config& c, const std::string& v) -> Status {
+                 c.*member = v;
+                 return Ok{};
+               },
                [member](const Config& c) { return c.*member; }};
 }
 
@@ -69,9 +79,10 @@ Field int_field(std::string key, std::string help, Int Config::*member, std::int
 Field bool_field(std::string key, std::string help, bool Config::*member) {
   std::string env = "SPORTELLO_";
   for (char c : key) env += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return Field{{key, env, std::move(help)},
-               [member, key](Config& c, const std::string& v) -> Status { return parse_bool(key, v, c.*member); },
-               [member](const Config& c) { return std::string(c.*member ? "true" : "false"); }};
+  return Field{
+      {key, env, std::move(help)},
+      [member, key](Config& c, const std::string& v) -> Status { return parse_bool(key, v, c.*member); },
+      [member](const Config& c) { return std::string(c.*member ? "true" : "false"); }};
 }
 
 const std::vector<Field>& fields() {
@@ -82,7 +93,8 @@ const std::vector<Field>& fields() {
     f.push_back(int_field("port", "TCP port to listen on", &Config::port, 1, 65535));
     f.push_back(int_field("threads", "server threads (0: one per core)", &Config::threads, 0, 256));
     f.push_back(text_field("share_dir", "folder with web/, migrations/ and data/", &Config::share_dir));
-    f.push_back(text_field("static_dir", "folder of static assets served under /static/", &Config::static_dir));
+    f.push_back(
+        text_field("static_dir", "folder of static assets served under /static/", &Config::static_dir));
     f.push_back(int_field("body_limit", "largest request body in bytes", &Config::body_limit, 1024,
                           std::int64_t{1} << 30));
     f.push_back(int_field("upload_limit", "largest upload body in bytes", &Config::upload_limit, 1024,
@@ -105,7 +117,8 @@ const std::vector<Field>& fields() {
 
 // Environment variables with the SPORTELLO_ prefix that are not settings but are allowed.
 bool is_reserved_env(const std::string& name) {
-  static const std::set<std::string> reserved = {"SPORTELLO_CONFIG", "SPORTELLO_BINARY", "SPORTELLO_SOURCE_DIR"};
+  static const std::set<std::string> reserved = {"SPORTELLO_CONFIG", "SPORTELLO_BINARY",
+                                                 "SPORTELLO_SOURCE_DIR"};
   return reserved.count(name) > 0 || name.rfind("SPORTELLO_TEST_", 0) == 0;
 }
 
@@ -144,7 +157,8 @@ Result<Config> load_config(const std::string& file) {
     }
     for (const auto& [key, node] : table) {
       std::string k(key.str());
-      auto it = std::find_if(fields().begin(), fields().end(), [&](const Field& f) { return f.meta.key == k; });
+      auto it =
+          std::find_if(fields().begin(), fields().end(), [&](const Field& f) { return f.meta.key == k; });
       if (it == fields().end()) return Error::make("config.unknown", 400, fmt::format("{} (in {})", k, file));
       std::string text = toml_value_text(node);
       if (text.empty() && !node.is_string()) return bad(k, "unsupported value type in " + file).error();
@@ -161,7 +175,8 @@ Result<Config> load_config(const std::string& file) {
     std::string name = entry.substr(0, eq);
     std::string value = eq == std::string::npos ? "" : entry.substr(eq + 1);
     if (is_reserved_env(name)) continue;
-    auto it = std::find_if(fields().begin(), fields().end(), [&](const Field& f) { return f.meta.env == name; });
+    auto it =
+        std::find_if(fields().begin(), fields().end(), [&](const Field& f) { return f.meta.env == name; });
     if (it == fields().end()) return Error::make("config.unknown", 400, name + " (environment)");
     auto st = it->set(c, value);
     if (!st) return st.error();

@@ -14,9 +14,9 @@ struct Config {
   std::string database = "sqlite:var/sportello.db";
   std::string address = "127.0.0.1";
   std::uint16_t port = 8080;
-  int threads = 0;                          // 0: one per core
-  std::string share_dir;                    // holds web/templates, web/locales, migrations, data
-  std::string static_dir;                   // static assets (bootstrap-italia copied at build time)
+  int threads = 0;         // 0: one per core
+  std::string share_dir;   // holds web/templates, web/locales, migrations, data
+  std::string static_dir;  // static assets (bootstrap-italia copied at build time)
   std::int64_t body_limit = 1024 * 1024;
   std::int64_t upload_limit = 25 * 1024 * 1024;
   std::int64_t request_timeout_ms = 30'000;
@@ -25,7 +25,7 @@ struct Config {
   bool access_log = true;
   std::string log_level = "info";
   int db_pool_size = 8;
-  bool demo = false;                        // seed the demo data when the database is empty
+  bool demo = false;  // seed the demo data when the database is empty
   std::string public_url = "http://localhost:8080";
 
   // Where each setting's value came from ("default", the file path, or the env var name).
@@ -33,8 +33,8 @@ struct Config {
 };
 
 struct ConfigSetting {
-  std::string key;        // TOML key, e.g. "database"
-  std::string env;        // environment variable, e.g. "SPORTELLO_DATABASE"
+  std::string key;  // TOML key, e.g. "database"
+  std::string env;  // environment variable, e.g. "SPORTELLO_DATABASE"
   std::string help;
 };
 const std::vector<ConfigSetting>& config_settings();

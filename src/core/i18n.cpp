@@ -29,7 +29,8 @@ void I18n::load(const std::string& locales_dir) {
     if (ec || !value.is_object()) throw std::runtime_error("invalid locale file " + path.string());
     std::string lang = path.parent_path().filename().string();
     for (const auto& [k, v] : value.as_object()) {
-      if (!v.is_string()) throw std::runtime_error("non-text value for '" + std::string(k) + "' in " + path.string());
+      if (!v.is_string())
+        throw std::runtime_error("non-text value for '" + std::string(k) + "' in " + path.string());
       add(lang, std::string(k), std::string(v.as_string()));
     }
   }
@@ -79,7 +80,9 @@ std::vector<std::string> I18n::languages() const {
   return out;
 }
 
-bool I18n::has(std::string_view lang) const { return texts_.find(lang) != texts_.end(); }
+bool I18n::has(std::string_view lang) const {
+  return texts_.find(lang) != texts_.end();
+}
 
 std::string I18n::negotiate(std::string_view explicit_choice, std::string_view accept_language,
                             std::string_view fallback) const {
@@ -108,7 +111,8 @@ std::string I18n::negotiate(std::string_view explicit_choice, std::string_view a
       item = item.substr(0, semi);
     }
     std::string primary(item.substr(0, item.find('-')));
-    std::transform(primary.begin(), primary.end(), primary.begin(), [](unsigned char c) { return std::tolower(c); });
+    std::transform(primary.begin(), primary.end(), primary.begin(),
+                   [](unsigned char c) { return std::tolower(c); });
     if (supported(primary) && q > best_q) {
       best = primary;
       best_q = q;

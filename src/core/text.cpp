@@ -42,9 +42,12 @@ std::string fold(std::string_view s) {
   for (std::size_t i = 0; i < s.size();) {
     auto c = static_cast<unsigned char>(s[i]);
     if (c < 0x80) {
-      if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) emit(static_cast<char>(c));
-      else if (c >= 'A' && c <= 'Z') emit(static_cast<char>(c - 'A' + 'a'));
-      else pending_space = true;
+      if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))
+        emit(static_cast<char>(c));
+      else if (c >= 'A' && c <= 'Z')
+        emit(static_cast<char>(c - 'A' + 'a'));
+      else
+        pending_space = true;
       ++i;
       continue;
     }

@@ -4,10 +4,14 @@ namespace sp::tenants {
 
 std::string_view to_string(BodyKind kind) {
   switch (kind) {
-    case BodyKind::comune: return "comune";
-    case BodyKind::unione: return "unione";
-    case BodyKind::provincia: return "provincia";
-    case BodyKind::comunita_montana: return "comunita_montana";
+    case BodyKind::comune:
+      return "comune";
+    case BodyKind::unione:
+      return "unione";
+    case BodyKind::provincia:
+      return "provincia";
+    case BodyKind::comunita_montana:
+      return "comunita_montana";
   }
   return "comune";
 }

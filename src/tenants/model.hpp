@@ -27,18 +27,18 @@ struct Body {
   TenantId id = 0;
   std::int64_t hub_id = 0;
   BodyKind kind = BodyKind::comune;
-  std::string slug;            // URL segment: /{slug}/
-  std::string name;            // "Comune di Asti"
+  std::string slug;  // URL segment: /{slug}/
+  std::string name;  // "Comune di Asti"
   std::string istat_code;
-  std::string belfiore_code;   // cadastral code, empty for bodies that have none
-  std::string fiscal_code;     // 11 digits
+  std::string belfiore_code;  // cadastral code, empty for bodies that have none
+  std::string fiscal_code;    // 11 digits
   std::string pec;
-  std::string logo_path;       // under /static/, empty for the default crest
+  std::string logo_path;  // under /static/, empty for the default crest
   std::string color_primary = "#0066CC";
   std::int64_t population = 0;
   std::string province;
   std::string region;
-  std::string host_name;       // own host name mapped to this body, empty when none
+  std::string host_name;  // own host name mapped to this body, empty when none
   std::string description_it;
   std::string description_en;
   bool active = true;

@@ -11,26 +11,32 @@ namespace {
 
 bool valid_slug(std::string_view s) {
   if (s.size() < 2 || s.size() > 60 || s.front() == '-' || s.back() == '-') return false;
-  return std::all_of(s.begin(), s.end(), [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'; });
+  return std::all_of(s.begin(), s.end(),
+                     [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'; });
 }
 
 bool valid_color(std::string_view s) {
-  return s.size() == 7 && s[0] == '#' &&
-         std::all_of(s.begin() + 1, s.end(), [](char c) { return std::isxdigit(static_cast<unsigned char>(c)) != 0; });
+  return s.size() == 7 && s[0] == '#' && std::all_of(s.begin() + 1, s.end(), [](char c) {
+           return std::isxdigit(static_cast<unsigned char>(c)) != 0;
+         });
 }
 
 // Slugs that would shadow hub-level routes.
 bool reserved_slug(std::string_view s) {
-  static const char* reserved[] = {"api", "static", "servizi", "lang", "healthz", "readyz", "metrics", "cerca",
-                                   "enti", "accedi", "esci", "area-personale", "admin", "well-known"};
+  static const char* reserved[] = {"api",    "static",         "servizi", "lang",      "healthz",
+                                   "readyz", "metrics",        "cerca",   "enti",      "accedi",
+                                   "esci",   "area-personale", "admin",   "well-known"};
   return std::any_of(std::begin(reserved), std::end(reserved), [&](const char* r) { return s == r; });
 }
 
-std::string now_iso() { return time::format_iso_utc(time::system_clock().now()); }
+std::string now_iso() {
+  return time::format_iso_utc(time::system_clock().now());
+}
 
 }  // namespace
 
-TenantService::TenantService(db::Database& db) : store_(db), db_(db), snapshot_(std::make_shared<Snapshot>()) {}
+TenantService::TenantService(db::Database& db)
+    : store_(db), db_(db), snapshot_(std::make_shared<Snapshot>()) {}
 
 Status TenantService::validate(const Body& b) {
   if (!valid_slug(b.slug) || reserved_slug(b.slug)) return Error::make("tenants.slug", 400, b.slug);
@@ -64,8 +70,10 @@ Result<TenantId> TenantService::create_body(const Body& body) {
   try {
     db_.write([&](db::Conn& tx) { id = store_.insert_body(tx, body, now_iso()); });
   } catch (const db::DbError& e) {
-    if (e.kind == db::DbError::Kind::unique_violation) return Error::make("tenants.duplicate", 409, body.slug);
-    if (e.kind == db::DbError::Kind::other && body.hub_id <= 0) return Error::make("tenants.hub_missing", 400);
+    if (e.kind == db::DbError::Kind::unique_violation)
+      return Error::make("tenants.duplicate", 409, body.slug);
+    if (e.kind == db::DbError::Kind::other && body.hub_id <= 0)
+      return Error::make("tenants.hub_missing", 400);
     throw;
   }
   reload();
@@ -94,7 +102,8 @@ std::shared_ptr<const Body> TenantService::by_slug(std::string_view slug) const 
 }
 
 std::shared_ptr<const Body> TenantService::by_host(std::string_view host) const {
-  if (auto colon = host.rfind(':'); colon != std::string_view::npos && host.find(']') == std::string_view::npos) {
+  if (auto colon = host.rfind(':');
+      colon != std::string_view::npos && host.find(']') == std::string_view::npos) {
     host = host.substr(0, colon);
   }
   auto s = snapshot();
@@ -114,8 +123,8 @@ std::vector<std::shared_ptr<const Body>> TenantService::search(std::string_view 
   std::vector<std::shared_ptr<const Body>> out;
   for (const auto& b : s->bodies) {
     if (!b->active) continue;
-    if (q.empty() || text::fold(b->name).find(q) != std::string::npos || b->slug.find(q) != std::string::npos ||
-        text::fold(b->province) == q) {
+    if (q.empty() || text::fold(b->name).find(q) != std::string::npos ||
+        b->slug.find(q) != std::string::npos || text::fold(b->province) == q) {
       out.push_back(b);
     }
   }

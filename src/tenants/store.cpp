@@ -9,7 +9,8 @@ constexpr const char* kInsertHub =
 
 constexpr const char* kInsertBody =
     "INSERT INTO bodies (hub_id, kind, slug, name, istat_code, belfiore_code, fiscal_code, pec, logo_path, "
-    "color_primary, population, province, region, host_name, description_it, description_en, active, created_at) "
+    "color_primary, population, province, region, host_name, description_it, description_en, active, "
+    "created_at) "
     "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18) RETURNING id";
 
 constexpr const char* kBodyColumns =
@@ -18,7 +19,9 @@ constexpr const char* kBodyColumns =
 
 constexpr const char* kHubColumns = "id, slug, name, fiscal_code, pec, description_it, description_en";
 
-db::Value nullable(const std::string& s) { return s.empty() ? db::Value{nullptr} : db::Value{s}; }
+db::Value nullable(const std::string& s) {
+  return s.empty() ? db::Value{nullptr} : db::Value{s};
+}
 
 Body body_from(const db::Row& r) {
   Body b;
@@ -50,18 +53,18 @@ Hub hub_from(const db::Row& r) {
 }  // namespace
 
 std::int64_t TenantStore::insert_hub(db::Conn& tx, const Hub& h, const std::string& now_iso) {
-  auto row = tx.query_one(kInsertHub, {h.slug, h.name, nullable(h.fiscal_code), nullable(h.pec), h.description_it,
-                                       h.description_en, now_iso});
+  auto row = tx.query_one(kInsertHub, {h.slug, h.name, nullable(h.fiscal_code), nullable(h.pec),
+                                       h.description_it, h.description_en, now_iso});
   return row->i64(0);
 }
 
 TenantId TenantStore::insert_body(db::Conn& tx, const Body& b, const std::string& now_iso) {
-  auto row = tx.query_one(
-      kInsertBody,
-      {b.hub_id, std::string(to_string(b.kind)), b.slug, b.name, nullable(b.istat_code), nullable(b.belfiore_code),
-       b.fiscal_code, nullable(b.pec), nullable(b.logo_path), b.color_primary,
-       b.population > 0 ? db::Value{b.population} : db::Value{nullptr}, nullable(b.province), nullable(b.region),
-       nullable(b.host_name), b.description_it, b.description_en, std::int64_t{b.active ? 1 : 0}, now_iso});
+  auto row = tx.query_one(kInsertBody,
+                          {b.hub_id, std::string(to_string(b.kind)), b.slug, b.name, nullable(b.istat_code),
+                           nullable(b.belfiore_code), b.fiscal_code, nullable(b.pec), nullable(b.logo_path),
+                           b.color_primary, b.population > 0 ? db::Value{b.population} : db::Value{nullptr},
+                           nullable(b.province), nullable(b.region), nullable(b.host_name), b.description_it,
+                           b.description_en, std::int64_t{b.active ? 1 : 0}, now_iso});
   return row->i64(0);
 }
 
@@ -88,7 +91,8 @@ std::vector<Body> TenantStore::bodies() {
 std::optional<Body> TenantStore::body_by_slug(const std::string& slug) {
   std::optional<Body> out;
   db_.read([&](db::Conn& c) {
-    if (auto r = c.query_one(std::string("SELECT ") + kBodyColumns + " FROM bodies WHERE slug = $1", {slug})) {
+    if (auto r =
+            c.query_one(std::string("SELECT ") + kBodyColumns + " FROM bodies WHERE slug = $1", {slug})) {
       out = body_from(*r);
     }
   });

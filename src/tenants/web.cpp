@@ -1,7 +1,8 @@
 #include "tenants/web.hpp"
 
-#include <cmath>
 #include <fmt/format.h>
+
+#include <cmath>
 
 namespace sp::tenants {
 namespace {
@@ -15,9 +16,13 @@ Rgb parse_hex(std::string_view hex) {
   return {channel(1), channel(3), channel(5)};
 }
 
-double linear(double c) { return c <= 0.03928 ? c / 12.92 : std::pow((c + 0.055) / 1.055, 2.4); }
+double linear(double c) {
+  return c <= 0.03928 ? c / 12.92 : std::pow((c + 0.055) / 1.055, 2.4);
+}
 
-double luminance(const Rgb& c) { return 0.2126 * linear(c.r) + 0.7152 * linear(c.g) + 0.0722 * linear(c.b); }
+double luminance(const Rgb& c) {
+  return 0.2126 * linear(c.r) + 0.7152 * linear(c.g) + 0.0722 * linear(c.b);
+}
 
 std::string to_hex(const Rgb& c) {
   auto byte = [](double v) { return static_cast<int>(std::lround(std::clamp(v, 0.0, 1.0) * 255)); };
@@ -26,7 +31,9 @@ std::string to_hex(const Rgb& c) {
 
 }  // namespace
 
-double contrast_with_white(std::string_view hex) { return 1.05 / (luminance(parse_hex(hex)) + 0.05); }
+double contrast_with_white(std::string_view hex) {
+  return 1.05 / (luminance(parse_hex(hex)) + 0.05);
+}
 
 std::string darken_for_white_text(std::string_view hex, double min_ratio) {
   Rgb c = parse_hex(hex);

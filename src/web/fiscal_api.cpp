@@ -1,7 +1,8 @@
 #include "web/fiscal_api.hpp"
 
-#include <boost/json.hpp>
 #include <fmt/format.h>
+
+#include <boost/json.hpp>
 
 #include "core/codice_fiscale.hpp"
 #include "core/partita_iva.hpp"
@@ -33,7 +34,11 @@ json::object codice_fiscale_report(std::string_view code, const I18n& i18n, std:
   auto any = cf::validate_any(code);
   if (!any) return invalid(code, any.error(), i18n, lang);
   if (any->kind == cf::Kind::numeric) {
-    return {{"input", code}, {"valid", true}, {"kind", "numeric"}, {"code", any->code}, {"normalized", any->code}};
+    return {{"input", code},
+            {"valid", true},
+            {"kind", "numeric"},
+            {"code", any->code},
+            {"normalized", any->code}};
   }
   auto d = cf::decode(code);
   if (!d) return invalid(code, d.error(), i18n, lang);

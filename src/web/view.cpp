@@ -81,7 +81,8 @@ Data View::base_data(std::string_view lang, Data d) const {
   return d;
 }
 
-std::string View::render_bare(const std::string& template_name, const Data& data, std::string_view lang) const {
+std::string View::render_bare(const std::string& template_name, const Data& data,
+                              std::string_view lang) const {
   // The page's own values plus the shared ones (lang, t, partials); shared names win on a clash.
   Data d = base_data(lang, data.is_object() ? data : Data());
   mustache::mustache tmpl(source(template_name));
@@ -131,8 +132,8 @@ http::Response View::error_page(const http::Request& req, int status, const std:
   std::string fallback_key = status >= 500 ? "ui.error.500" : "ui.error.400";
   const std::string& title = i18n_.t(lang, key) == key ? i18n_.t(lang, fallback_key) : i18n_.t(lang, key);
   std::string text_key = key + "_text";
-  const std::string& text = i18n_.t(lang, text_key) == text_key ? i18n_.t(lang, fallback_key + "_text")
-                                                                : i18n_.t(lang, text_key);
+  const std::string& text =
+      i18n_.t(lang, text_key) == text_key ? i18n_.t(lang, fallback_key + "_text") : i18n_.t(lang, text_key);
   Page page;
   page.template_name = "error";
   page.title = title;
@@ -179,6 +180,8 @@ std::string lang_switch_href(const http::Request& req, std::string_view to_lang)
   return "/lang/" + std::string(to_lang) + "?next=" + next;
 }
 
-std::string format_cents(std::int64_t cents, std::string_view lang) { return money::format(cents, lang); }
+std::string format_cents(std::int64_t cents, std::string_view lang) {
+  return money::format(cents, lang);
+}
 
 }  // namespace sp::web

@@ -21,7 +21,9 @@ namespace sp::web {
 using Data = kainjow::mustache::data;
 using List = kainjow::mustache::data;  // constructed with Data::type::list
 
-inline Data list() { return Data(Data::type::list); }
+inline Data list() {
+  return Data(Data::type::list);
+}
 
 struct Crumb {
   std::string label;
@@ -30,14 +32,14 @@ struct Crumb {
 
 // What the layout needs besides the page body.
 struct Page {
-  std::string template_name;   // e.g. "body_home"
-  std::string title;           // <title> and <h1> context
-  Data data;                   // the page's own values
+  std::string template_name;  // e.g. "body_home"
+  std::string title;          // <title> and <h1> context
+  Data data;                  // the page's own values
   std::vector<Crumb> breadcrumb;
-  std::string body_slug;       // when the page belongs to a member body: its header and theme
+  std::string body_slug;  // when the page belongs to a member body: its header and theme
   std::string body_name;
-  std::string description;     // <meta name="description">
-  bool noindex = false;        // keep search engines off (personal data pages, albo items past their term)
+  std::string description;  // <meta name="description">
+  bool noindex = false;     // keep search engines off (personal data pages, albo items past their term)
 };
 
 class View {
@@ -51,10 +53,13 @@ class View {
                                         std::string_view lang) const;
 
   [[nodiscard]] const I18n& i18n() const { return i18n_; }
-  [[nodiscard]] const std::string& t(std::string_view lang, std::string_view key) const { return i18n_.t(lang, key); }
+  [[nodiscard]] const std::string& t(std::string_view lang, std::string_view key) const {
+    return i18n_.t(lang, key);
+  }
 
   // An error page in the site's style (404, 403, 500 ...).
-  [[nodiscard]] http::Response error_page(const http::Request& req, int status, const std::string& detail = {}) const;
+  [[nodiscard]] http::Response error_page(const http::Request& req, int status,
+                                          const std::string& detail = {}) const;
 
  private:
   [[nodiscard]] const std::string& source(const std::string& name) const;
@@ -63,8 +68,8 @@ class View {
   std::string dir_;
   const I18n& i18n_;
   std::string hub_name_;
-  std::map<std::string, std::string> sources_;       // template name → text, loaded at start
-  std::map<std::string, Data> texts_by_lang_;        // "t" objects, built once per language
+  std::map<std::string, std::string> sources_;  // template name → text, loaded at start
+  std::map<std::string, Data> texts_by_lang_;   // "t" objects, built once per language
 };
 
 // A small cache of rendered fragments or pages keyed by a string, for content that changes only when the
@@ -74,6 +79,7 @@ class RenderCache {
   explicit RenderCache(std::size_t max_entries = 4096) : max_entries_(max_entries) {}
   std::shared_ptr<const std::string> get(const std::string& key) const;
   void put(const std::string& key, std::shared_ptr<const std::string> value);
+
  private:
   mutable std::shared_mutex mutex_;
   std::unordered_map<std::string, std::shared_ptr<const std::string>> entries_;

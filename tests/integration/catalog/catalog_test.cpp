@@ -30,12 +30,18 @@ class CatalogTest : public ::testing::TestWithParam<sp::db::Dialect> {
     ASSERT_TRUE(catalog_->save_life_event({"studiare", 1, {"Studiare", "Studying"}, {}, ""}).ok());
     ASSERT_TRUE(catalog_->save_life_event({"abitare", 2, {"Abitare", "Housing"}, {}, ""}).ok());
     ASSERT_TRUE(catalog_->save_area({"istruzione", {"Istruzione", "Education"}}).ok());
-    ASSERT_TRUE(catalog_->save_service(service("iscrizione-mensa", "Iscrizione alla mensa scolastica", "studiare", 3)).ok());
-    ASSERT_TRUE(catalog_->save_service(service("trasporto-scolastico", "Trasporto scolastico", "studiare", 4)).ok());
-    ASSERT_TRUE(catalog_->save_service(service("tari", "Dichiarazione TARI", "abitare", 3, Audience::businesses)).ok());
+    ASSERT_TRUE(
+        catalog_->save_service(service("iscrizione-mensa", "Iscrizione alla mensa scolastica", "studiare", 3))
+            .ok());
+    ASSERT_TRUE(
+        catalog_->save_service(service("trasporto-scolastico", "Trasporto scolastico", "studiare", 4)).ok());
+    ASSERT_TRUE(
+        catalog_->save_service(service("tari", "Dichiarazione TARI", "abitare", 3, Audience::businesses))
+            .ok());
   }
 
-  sp::tenants::TenantId make_body(const std::string& slug, const std::string& name, const std::string& province) {
+  sp::tenants::TenantId make_body(const std::string& slug, const std::string& name,
+                                  const std::string& province) {
     Body b;
     b.hub_id = hub_id_;
     b.slug = slug;
@@ -70,7 +76,9 @@ class CatalogTest : public ::testing::TestWithParam<sp::db::Dialect> {
 };
 
 TEST_P(CatalogTest, BodyCatalogShowsOnlyItsOwnActivationsGroupedByLifeEvent) {
-  ASSERT_TRUE(catalog_->activate(asti_, {"iscrizione-mensa", 0, std::nullopt, {}, {"Solo scuole primarie", ""}}).ok());
+  ASSERT_TRUE(
+      catalog_->activate(asti_, {"iscrizione-mensa", 0, std::nullopt, {}, {"Solo scuole primarie", ""}})
+          .ok());
   ASSERT_TRUE(catalog_->activate(asti_, {"tari", 2, 0, {"Ufficio Tributi Asti", ""}, {}}).ok());
   ASSERT_TRUE(catalog_->activate(novara_, {"trasporto-scolastico", 0, std::nullopt, {}, {}}).ok());
 
@@ -80,8 +88,8 @@ TEST_P(CatalogTest, BodyCatalogShowsOnlyItsOwnActivationsGroupedByLifeEvent) {
   ASSERT_EQ(groups[0].offerings.size(), 1u);
   EXPECT_EQ(groups[0].offerings[0].service.code, "iscrizione-mensa");
   EXPECT_EQ(groups[0].offerings[0].notes.it, "Solo scuole primarie");
-  EXPECT_EQ(groups[1].offerings[0].service.level, 2);            // the body's lower level
-  EXPECT_EQ(groups[1].offerings[0].service.fee_cents, 0);        // the body's fee override
+  EXPECT_EQ(groups[1].offerings[0].service.level, 2);      // the body's lower level
+  EXPECT_EQ(groups[1].offerings[0].service.fee_cents, 0);  // the body's fee override
   EXPECT_EQ(groups[1].offerings[0].service.office.it, "Ufficio Tributi Asti");
   EXPECT_EQ(groups[0].offerings[0].service.documents_it.size(), 2u);
 
@@ -123,7 +131,8 @@ TEST_P(CatalogTest, SearchAcrossTheHubListsWhoOffersWhat) {
   EXPECT_TRUE(catalog_->search("mensa piscina", std::nullopt).empty());  // every word must match
   EXPECT_EQ(catalog_->search("", std::nullopt).size(), 3u);
   EXPECT_EQ(catalog_->search("", Audience::businesses).size(), 1u);
-  EXPECT_TRUE(catalog_->search("%", std::nullopt).size() == 3u);  // a LIKE wildcard is folded away, not special
+  EXPECT_TRUE(catalog_->search("%", std::nullopt).size() ==
+              3u);  // a LIKE wildcard is folded away, not special
 }
 
 TEST_P(CatalogTest, InvalidCatalogEntriesAreRefusedWithNamedErrors) {
@@ -166,6 +175,8 @@ TEST_P(CatalogTest, BodiesAreValidatedAndResolvedBySlugHostAndName) {
 
 INSTANTIATE_TEST_SUITE_P(BothDatabases, CatalogTest,
                          ::testing::Values(sp::db::Dialect::sqlite, sp::db::Dialect::postgres),
-                         [](const auto& info) { return info.param == sp::db::Dialect::sqlite ? "sqlite" : "postgres"; });
+                         [](const auto& info) {
+                           return info.param == sp::db::Dialect::sqlite ? "sqlite" : "postgres";
+                         });
 
 }  // namespace

@@ -2,8 +2,8 @@
 // host-name mapping, and bad input that must end in a 4xx or a closed connection, never a dead server.
 #include <gtest/gtest.h>
 
-#include <boost/json.hpp>
 #include <algorithm>
+#include <boost/json.hpp>
 #include <set>
 
 #include "support/testing.hpp"
@@ -22,9 +22,10 @@ class ServerTest : public ::testing::TestWithParam<sp::db::Dialect> {
     port_ = sp::testing::free_port();
     server_ = std::make_unique<sp::testing::ServerProcess>(
         std::vector<std::string>{SPORTELLO_BINARY, "serve", "--demo"},
-        std::vector<std::string>{"SPORTELLO_DATABASE=" + database_->url(), "SPORTELLO_PORT=" + std::to_string(port_),
-                                 "SPORTELLO_ACCESS_LOG=false", "SPORTELLO_REQUEST_TIMEOUT_MS=1500",
-                                 "SPORTELLO_THREADS=2", "SPORTELLO_LOG_LEVEL=warn"});
+        std::vector<std::string>{"SPORTELLO_DATABASE=" + database_->url(),
+                                 "SPORTELLO_PORT=" + std::to_string(port_), "SPORTELLO_ACCESS_LOG=false",
+                                 "SPORTELLO_REQUEST_TIMEOUT_MS=1500", "SPORTELLO_THREADS=2",
+                                 "SPORTELLO_LOG_LEVEL=warn"});
     ASSERT_TRUE(server_->wait_ready(60000)) << "server did not become ready";
   }
 
@@ -159,10 +160,12 @@ TEST_P(ServerTest, BadInputGets4xxOrClosedAndTheServerLivesOn) {
   EXPECT_EQ(reply.rfind("HTTP/1.1 413", 0), 0u) << reply.substr(0, 80);
   EXPECT_TRUE(healthy());
   // Path traversal on static files.
-  reply = raw_exchange(port_, "GET /static/../../etc/passwd HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  reply =
+      raw_exchange(port_, "GET /static/../../etc/passwd HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
   EXPECT_EQ(reply.rfind("HTTP/1.1 4", 0), 0u) << reply.substr(0, 80);
   EXPECT_EQ(reply.find("root:"), std::string::npos);
-  reply = raw_exchange(port_, "GET /static/%2e%2e/%2e%2e/etc/passwd HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  reply = raw_exchange(
+      port_, "GET /static/%2e%2e/%2e%2e/etc/passwd HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
   EXPECT_EQ(reply.find("root:"), std::string::npos);
   EXPECT_TRUE(healthy());
   // A half-sent request held open: the server closes it after the request timeout (1.5 s here).
@@ -173,7 +176,8 @@ TEST_P(ServerTest, BadInputGets4xxOrClosedAndTheServerLivesOn) {
   reply = raw_exchange(port_, "GET /asti/%C3%28 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
   EXPECT_EQ(reply.rfind("HTTP/1.1 4", 0), 0u) << reply.substr(0, 80);
   reply = raw_exchange(port_, "GET /servizi?q=%FF%FE HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
-  EXPECT_TRUE(reply.rfind("HTTP/1.1 4", 0) == 0 || reply.rfind("HTTP/1.1 200", 0) == 0) << reply.substr(0, 80);
+  EXPECT_TRUE(reply.rfind("HTTP/1.1 4", 0) == 0 || reply.rfind("HTTP/1.1 200", 0) == 0)
+      << reply.substr(0, 80);
   // Garbage request line and an unknown method.
   reply = raw_exchange(port_, "HELLO\r\n\r\n");
   EXPECT_TRUE(reply.empty() || reply.rfind("HTTP/1.1 4", 0) == 0);
@@ -185,6 +189,8 @@ TEST_P(ServerTest, BadInputGets4xxOrClosedAndTheServerLivesOn) {
 
 INSTANTIATE_TEST_SUITE_P(BothDatabases, ServerTest,
                          ::testing::Values(sp::db::Dialect::sqlite, sp::db::Dialect::postgres),
-                         [](const auto& info) { return info.param == sp::db::Dialect::sqlite ? "sqlite" : "postgres"; });
+                         [](const auto& info) {
+                           return info.param == sp::db::Dialect::sqlite ? "sqlite" : "postgres";
+                         });
 
 }  // namespace

@@ -1,9 +1,10 @@
+#include "core/config.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cstdlib>
 #include <fstream>
 
-#include "core/config.hpp"
 #include "support/testing.hpp"
 
 namespace {
@@ -11,7 +12,9 @@ namespace {
 // Sets an environment variable for the duration of a test.
 struct EnvVar {
   std::string name;
-  EnvVar(std::string n, const std::string& value) : name(std::move(n)) { setenv(name.c_str(), value.c_str(), 1); }
+  EnvVar(std::string n, const std::string& value) : name(std::move(n)) {
+    setenv(name.c_str(), value.c_str(), 1);
+  }
   ~EnvVar() { unsetenv(name.c_str()); }
 };
 
@@ -67,24 +70,18 @@ TEST(Config, InvalidValuesNameTheSetting) {
 TEST(Config, TomlFileIsReadAndUnknownKeysRejected) {
   sp::testing::TempDir dir;
   auto path = (dir.path() / "s.toml").string();
-  {
-    std::ofstream(path) << "port = 8181\ndemo = true\ndatabase = \"sqlite:/tmp/x.db\"\n";
-  }
+  { std::ofstream(path) << "port = 8181\ndemo = true\ndatabase = \"sqlite:/tmp/x.db\"\n"; }
   auto c = sp::load_config(path);
   ASSERT_TRUE(c.ok()) << c.error().detail;
   EXPECT_EQ(c->port, 8181);
   EXPECT_TRUE(c->demo);
   EXPECT_EQ(c->sources.at("port"), path);
-  {
-    std::ofstream(path) << "prot = 8181\n";
-  }
+  { std::ofstream(path) << "prot = 8181\n"; }
   auto bad = sp::load_config(path);
   ASSERT_FALSE(bad.ok());
   EXPECT_EQ(bad.error().code, "config.unknown");
   EXPECT_NE(bad.error().detail.find("prot"), std::string::npos);
-  {
-    std::ofstream(path) << "port = [\n";
-  }
+  { std::ofstream(path) << "port = [\n"; }
   EXPECT_EQ(sp::load_config(path).error().code, "config.file_syntax");
   EXPECT_EQ(sp::load_config(path + ".missing").error().code, "config.file_missing");
 }
