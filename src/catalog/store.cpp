@@ -66,13 +66,6 @@ constexpr const char* kOffering =
     "FROM body_services bs JOIN services s ON s.id = bs.service_id WHERE bs.tenant_id = $1 AND s.code = $2";
 constexpr const char* kActivations = "SELECT tenant_id, service_id FROM body_services ORDER BY tenant_id";
 
-db::Value opt(const std::optional<std::int64_t>& v) {
-  return v ? db::Value{*v} : db::Value{nullptr};
-}
-db::Value opt_text(const std::string& s) {
-  return s.empty() ? db::Value{nullptr} : db::Value{s};
-}
-
 Service service_from(const db::Row& r) {
   Service s;
   s.id = r.i64(0);
@@ -132,9 +125,9 @@ std::int64_t CatalogStore::upsert_service(db::Conn& tx, const Service& s, const 
                            s.area,
                            std::string(to_string(s.audience)),
                            std::int64_t{s.level},
-                           opt(s.fee_cents),
-                           opt_text(s.fee_note.it),
-                           opt_text(s.fee_note.en),
+                           db::int_or_null(s.fee_cents),
+                           db::text_or_null(s.fee_note.it),
+                           db::text_or_null(s.fee_note.en),
                            s.deadline_days ? db::Value{std::int64_t{*s.deadline_days}} : db::Value{nullptr},
                            s.office.it,
                            s.office.en,
@@ -142,15 +135,16 @@ std::int64_t CatalogStore::upsert_service(db::Conn& tx, const Service& s, const 
                            text::join(s.documents_en, "\n"),
                            std::int64_t{s.spid_level},
                            std::int64_t{s.silence_consent ? 1 : 0},
-                           opt_text(s.legal_basis),
+                           db::text_or_null(s.legal_basis),
                            search_text});
   return row->i64(0);
 }
 
 void CatalogStore::activate(db::Conn& tx, tenants::TenantId tenant, std::int64_t service_id,
                             const Activation& a, const std::string& now_iso) {
-  tx.exec(kActivate, {tenant, service_id, std::int64_t{a.level}, opt(a.fee_cents), opt_text(a.office.it),
-                      opt_text(a.office.en), opt_text(a.notes.it), opt_text(a.notes.en), now_iso});
+  tx.exec(kActivate, {tenant, service_id, std::int64_t{a.level}, db::int_or_null(a.fee_cents),
+                      db::text_or_null(a.office.it), db::text_or_null(a.office.en),
+                      db::text_or_null(a.notes.it), db::text_or_null(a.notes.en), now_iso});
 }
 
 void CatalogStore::deactivate(db::Conn& tx, tenants::TenantId tenant, std::int64_t service_id) {
@@ -158,75 +152,49 @@ void CatalogStore::deactivate(db::Conn& tx, tenants::TenantId tenant, std::int64
 }
 
 std::vector<LifeEvent> CatalogStore::life_events() {
-  std::vector<LifeEvent> out;
-  db_.read([&](db::Conn& c) {
-    for (const auto& r :
-         c.query("SELECT code, position, title_it, title_en, description_it, description_en, icon "
-                 "FROM life_events ORDER BY position, code")) {
-      out.push_back(LifeEvent{
-          r.text(0), static_cast<int>(r.i64(1)), {r.text(2), r.text(3)}, {r.text(4), r.text(5)}, r.text(6)});
-    }
-  });
-  return out;
+  return db::read_all(
+      db_,
+      "SELECT code, position, title_it, title_en, description_it, description_en, icon "
+      "FROM life_events ORDER BY position, code",
+      {}, [](const db::Row& r) {
+        return LifeEvent{
+            r.text(0), static_cast<int>(r.i64(1)), {r.text(2), r.text(3)}, {r.text(4), r.text(5)}, r.text(6)};
+      });
 }
 
 std::vector<Area> CatalogStore::areas() {
-  std::vector<Area> out;
-  db_.read([&](db::Conn& c) {
-    for (const auto& r : c.query("SELECT code, title_it, title_en FROM thematic_areas ORDER BY title_it")) {
-      out.push_back(Area{r.text(0), {r.text(1), r.text(2)}});
-    }
-  });
-  return out;
+  return db::read_all(db_, "SELECT code, title_it, title_en FROM thematic_areas ORDER BY title_it", {},
+                      [](const db::Row& r) {
+                        return Area{r.text(0), {r.text(1), r.text(2)}};
+                      });
 }
 
 std::vector<Service> CatalogStore::services() {
-  std::vector<Service> out;
-  db_.read([&](db::Conn& c) {
-    for (const auto& r : c.query(kServices)) out.push_back(service_from(r));
-  });
-  return out;
+  return db::read_all(db_, kServices, {}, service_from);
 }
 
 std::optional<Service> CatalogStore::service_by_code(const std::string& code) {
-  std::optional<Service> out;
-  db_.read([&](db::Conn& c) {
-    if (auto r = c.query_one(kServiceByCode, {code})) out = service_from(*r);
-  });
-  return out;
+  return db::read_one(db_, kServiceByCode, {code}, service_from);
 }
 
 std::vector<Service> CatalogStore::search(const std::string& folded_query) {
-  // The query is folded to [a-z0-9 ] plus non-Latin letters; LIKE wildcards cannot appear in it.
-  std::vector<Service> out;
-  db_.read([&](db::Conn& c) {
-    for (const auto& r : c.query(kSearch, {"%" + folded_query + "%"})) out.push_back(service_from(r));
-  });
-  return out;
+  // The query is folded to [a-z0-9 ] plus non-Latin letters, so LIKE wildcards cannot appear in it.
+  return db::read_all(db_, kSearch, {"%" + folded_query + "%"}, service_from);
 }
 
 std::vector<Offering> CatalogStore::offerings(tenants::TenantId tenant) {
-  std::vector<Offering> out;
-  db_.read([&](db::Conn& c) {
-    for (const auto& r : c.query(kOfferings, {tenant})) out.push_back(offering_from(r, tenant));
-  });
-  return out;
+  return db::read_all(db_, kOfferings, {tenant},
+                      [tenant](const db::Row& r) { return offering_from(r, tenant); });
 }
 
 std::optional<Offering> CatalogStore::offering(tenants::TenantId tenant, const std::string& code) {
-  std::optional<Offering> out;
-  db_.read([&](db::Conn& c) {
-    if (auto r = c.query_one(kOffering, {tenant, code})) out = offering_from(*r, tenant);
-  });
-  return out;
+  return db::read_one(db_, kOffering, {tenant, code},
+                      [tenant](const db::Row& r) { return offering_from(r, tenant); });
 }
 
 std::vector<std::pair<tenants::TenantId, std::int64_t>> CatalogStore::activations() {
-  std::vector<std::pair<tenants::TenantId, std::int64_t>> out;
-  db_.read([&](db::Conn& c) {
-    for (const auto& r : c.query(kActivations)) out.emplace_back(r.i64(0), r.i64(1));
-  });
-  return out;
+  return db::read_all(db_, kActivations, {},
+                      [](const db::Row& r) { return std::make_pair(r.i64(0), r.i64(1)); });
 }
 
 }  // namespace sp::catalog

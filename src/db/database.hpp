@@ -9,6 +9,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -108,6 +109,34 @@ class Database {
   // Stops background threads and closes connections; further calls throw.
   virtual void close() = 0;
 };
+
+// Reads every row of one query and maps each with `map(row)`; the common shape of a store's list query.
+template <class Map>
+auto read_all(Database& db, std::string_view sql, const Params& params, Map map) {
+  std::vector<decltype(map(std::declval<const Row&>()))> out;
+  db.read([&](Conn& c) {
+    for (const auto& r : c.query(sql, params)) out.push_back(map(r));
+  });
+  return out;
+}
+
+// Reads at most one row and maps it; nullopt when there is none.
+template <class Map>
+auto read_one(Database& db, std::string_view sql, const Params& params, Map map) {
+  std::optional<decltype(map(std::declval<const Row&>()))> out;
+  db.read([&](Conn& c) {
+    if (auto r = c.query_one(sql, params)) out = map(*r);
+  });
+  return out;
+}
+
+// Parameter helpers: empty text and absent numbers are stored as NULL.
+inline Value text_or_null(const std::string& s) {
+  return s.empty() ? Value{nullptr} : Value{s};
+}
+inline Value int_or_null(const std::optional<std::int64_t>& v) {
+  return v ? Value{*v} : Value{nullptr};
+}
 
 struct Options {
   int pool_size = 8;             // PostgreSQL connections

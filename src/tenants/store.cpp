@@ -19,10 +19,6 @@ constexpr const char* kBodyColumns =
 
 constexpr const char* kHubColumns = "id, slug, name, fiscal_code, pec, description_it, description_en";
 
-db::Value nullable(const std::string& s) {
-  return s.empty() ? db::Value{nullptr} : db::Value{s};
-}
-
 Body body_from(const db::Row& r) {
   Body b;
   b.id = r.i64(0);
@@ -53,60 +49,39 @@ Hub hub_from(const db::Row& r) {
 }  // namespace
 
 std::int64_t TenantStore::insert_hub(db::Conn& tx, const Hub& h, const std::string& now_iso) {
-  auto row = tx.query_one(kInsertHub, {h.slug, h.name, nullable(h.fiscal_code), nullable(h.pec),
-                                       h.description_it, h.description_en, now_iso});
+  auto row = tx.query_one(kInsertHub, {h.slug, h.name, db::text_or_null(h.fiscal_code),
+                                       db::text_or_null(h.pec), h.description_it, h.description_en, now_iso});
   return row->i64(0);
 }
 
 TenantId TenantStore::insert_body(db::Conn& tx, const Body& b, const std::string& now_iso) {
-  auto row = tx.query_one(kInsertBody,
-                          {b.hub_id, std::string(to_string(b.kind)), b.slug, b.name, nullable(b.istat_code),
-                           nullable(b.belfiore_code), b.fiscal_code, nullable(b.pec), nullable(b.logo_path),
-                           b.color_primary, b.population > 0 ? db::Value{b.population} : db::Value{nullptr},
-                           nullable(b.province), nullable(b.region), nullable(b.host_name), b.description_it,
-                           b.description_en, std::int64_t{b.active ? 1 : 0}, now_iso});
+  auto row = tx.query_one(
+      kInsertBody, {b.hub_id, std::string(to_string(b.kind)), b.slug, b.name, db::text_or_null(b.istat_code),
+                    db::text_or_null(b.belfiore_code), b.fiscal_code, db::text_or_null(b.pec),
+                    db::text_or_null(b.logo_path), b.color_primary,
+                    b.population > 0 ? db::Value{b.population} : db::Value{nullptr},
+                    db::text_or_null(b.province), db::text_or_null(b.region), db::text_or_null(b.host_name),
+                    b.description_it, b.description_en, std::int64_t{b.active ? 1 : 0}, now_iso});
   return row->i64(0);
 }
 
 std::vector<Hub> TenantStore::hubs() {
-  std::vector<Hub> out;
-  db_.read([&](db::Conn& c) {
-    for (const auto& r : c.query(std::string("SELECT ") + kHubColumns + " FROM hubs ORDER BY id")) {
-      out.push_back(hub_from(r));
-    }
-  });
-  return out;
+  return db::read_all(db_, std::string("SELECT ") + kHubColumns + " FROM hubs ORDER BY id", {}, hub_from);
 }
 
 std::vector<Body> TenantStore::bodies() {
-  std::vector<Body> out;
-  db_.read([&](db::Conn& c) {
-    for (const auto& r : c.query(std::string("SELECT ") + kBodyColumns + " FROM bodies ORDER BY name, id")) {
-      out.push_back(body_from(r));
-    }
-  });
-  return out;
+  return db::read_all(db_, std::string("SELECT ") + kBodyColumns + " FROM bodies ORDER BY name, id", {},
+                      body_from);
 }
 
 std::optional<Body> TenantStore::body_by_slug(const std::string& slug) {
-  std::optional<Body> out;
-  db_.read([&](db::Conn& c) {
-    if (auto r =
-            c.query_one(std::string("SELECT ") + kBodyColumns + " FROM bodies WHERE slug = $1", {slug})) {
-      out = body_from(*r);
-    }
-  });
-  return out;
+  return db::read_one(db_, std::string("SELECT ") + kBodyColumns + " FROM bodies WHERE slug = $1", {slug},
+                      body_from);
 }
 
 std::optional<Hub> TenantStore::hub_by_slug(const std::string& slug) {
-  std::optional<Hub> out;
-  db_.read([&](db::Conn& c) {
-    if (auto r = c.query_one(std::string("SELECT ") + kHubColumns + " FROM hubs WHERE slug = $1", {slug})) {
-      out = hub_from(*r);
-    }
-  });
-  return out;
+  return db::read_one(db_, std::string("SELECT ") + kHubColumns + " FROM hubs WHERE slug = $1", {slug},
+                      hub_from);
 }
 
 }  // namespace sp::tenants
