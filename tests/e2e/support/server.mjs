@@ -1,0 +1,298 @@
+// Support for the browser and API end-to-end tests: the real `sportello` binary on a free port with
+// a fresh database (SQLite in a temp dir, or a fresh PostgreSQL database on the CTest fixture's
+// server), Debian's chromium driven by playwright-core, and axe-core run inside a page.
+//
+// Environment (set by tests/CMakeLists.txt; set by hand when running a file directly):
+//   SPORTELLO_BINARY            the server binary (default: build/sportello under the source dir)
+//   SPORTELLO_SOURCE_DIR        the repository root (default: the current directory)
+//   SPORTELLO_TEST_PG_URL_FILE  file holding postgresql://user@host:port/db of a running server
+import { spawn, execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { mkdtemp, rm, readFile, access } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { createRequire } from 'node:module';
+
+const execFileP = promisify(execFile);
+const require = createRequire(import.meta.url);
+
+export const sourceDir = path.resolve(process.env.SPORTELLO_SOURCE_DIR ?? process.cwd());
+export const binary = path.resolve(process.env.SPORTELLO_BINARY ?? path.join(sourceDir, 'build', 'sportello'));
+
+const STARTUP_DEADLINE_MS = 20_000;
+const STOP_DEADLINE_MS = 10_000;
+
+/** A TCP port that was free a moment ago on 127.0.0.1. */
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+async function exists(p) {
+  try {
+    await access(p);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Environment for the binary: everything explicit, nothing from the developer's config. */
+async function baseEnv(extra) {
+  const env = { ...process.env };
+  for (const k of Object.keys(env)) if (k.startsWith('SPORTELLO_')) delete env[k];
+  env.SPORTELLO_SHARE_DIR = sourceDir;
+  const staticDir = path.join(path.dirname(binary), 'static');
+  if (await exists(staticDir)) env.SPORTELLO_STATIC_DIR = staticDir;
+  env.SPORTELLO_ACCESS_LOG = 'false';
+  env.SPORTELLO_LOG_LEVEL = 'warn';
+  env.SPORTELLO_THREADS = '2';
+  return { ...env, ...extra };
+}
+
+// ---------------------------------------------------------------- PostgreSQL
+
+const PG_BIN = '/usr/lib/postgresql/15/bin';
+
+async function psqlBinary() {
+  const p = path.join(PG_BIN, 'psql');
+  return (await exists(p)) ? p : 'psql';
+}
+
+/** The fixture server's URL (postgresql://user@host:port/postgres). */
+export async function pgServerUrl() {
+  const file = process.env.SPORTELLO_TEST_PG_URL_FILE;
+  if (!file) throw new Error('SPORTELLO_TEST_PG_URL_FILE is not set (start one: scripts/pg-test-server start DIR)');
+  const url = (await readFile(file, 'utf8')).trim();
+  if (!/^postgres(ql)?:\/\//.test(url)) throw new Error(`${file} does not hold a PostgreSQL URL: ${url}`);
+  return url;
+}
+
+async function psql(serverUrl, sql) {
+  await execFileP(await psqlBinary(), ['--no-psqlrc', '-v', 'ON_ERROR_STOP=1', '-q', '-d', serverUrl, '-c', sql], {
+    timeout: 15_000,
+  });
+}
+
+/** Creates an empty database on the fixture server; returns its URL and a drop() function. */
+export async function createPgDatabase() {
+  const serverUrl = await pgServerUrl();
+  const name = `sportello_e2e_${process.pid}_${randomBytes(4).toString('hex')}`;
+  await psql(serverUrl, `CREATE DATABASE ${name}`);
+  const u = new URL(serverUrl);
+  u.pathname = `/${name}`;
+  return {
+    name,
+    url: u.toString(),
+    drop: () => psql(serverUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
+  };
+}
+
+// ---------------------------------------------------------------- the server
+
+/**
+ * Starts `sportello serve [--demo]` on a free port with a fresh database and waits for /healthz.
+ * options: { database: 'sqlite' | 'postgres', demo: true, env: {} }
+ * Returns { baseUrl, port, databaseUrl, output(), stop() }; stop() sends SIGTERM and rejects unless
+ * the process exits with code 0 within the deadline, then removes the database.
+ */
+export async function startServer({ database = 'sqlite', demo = true, env = {} } = {}) {
+  if (!(await exists(binary))) throw new Error(`server binary not found: ${binary} (set SPORTELLO_BINARY)`);
+  const dir = await mkdtemp(path.join(tmpdir(), 'sportello-e2e-'));
+  let pg = null;
+  let databaseUrl;
+  try {
+    if (database === 'postgres') {
+      pg = await createPgDatabase();
+      databaseUrl = pg.url;
+    } else {
+      databaseUrl = `sqlite:${path.join(dir, 'sportello.db')}`;
+    }
+    // A port found free can be taken before the binary binds it: retry with another one.
+    let lastError;
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const port = await freePort();
+      try {
+        const server = await launch({ port, databaseUrl, demo, env, dir, pg });
+        return server;
+      } catch (e) {
+        lastError = e;
+        if (!e.portInUse) break;
+      }
+    }
+    throw lastError;
+  } catch (e) {
+    await pg?.drop().catch(() => {});
+    await rm(dir, { recursive: true, force: true });
+    throw e;
+  }
+}
+
+async function launch({ port, databaseUrl, demo, env, dir, pg }) {
+  const args = ['serve'];
+  if (demo) args.push('--demo');
+  const childEnv = await baseEnv({
+    SPORTELLO_DATABASE: databaseUrl,
+    SPORTELLO_PORT: String(port),
+    SPORTELLO_ADDRESS: '127.0.0.1',
+    SPORTELLO_PUBLIC_URL: `http://127.0.0.1:${port}`,
+    ...env,
+  });
+  const child = spawn(binary, args, { cwd: dir, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout.on('data', (d) => (out += d));
+  child.stderr.on('data', (d) => (out += d));
+  const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  let exitInfo = null;
+  exited.then((x) => (exitInfo = x));
+
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + STARTUP_DEADLINE_MS;
+  for (;;) {
+    if (exitInfo) {
+      const err = new Error(`sportello exited during startup (${JSON.stringify(exitInfo)}):\n${out}`);
+      err.portInUse = /address already in use|EADDRINUSE|bind/i.test(out);
+      throw err;
+    }
+    try {
+      const r = await fetch(`${baseUrl}/healthz`, { signal: AbortSignal.timeout(1000) });
+      if (r.status === 200) break;
+    } catch {
+      /* not listening yet */
+    }
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`sportello did not answer /healthz within ${STARTUP_DEADLINE_MS} ms:\n${out}`);
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+
+  let stopped = false;
+  return {
+    baseUrl,
+    port,
+    databaseUrl,
+    output: () => out,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      try {
+        if (!exitInfo) child.kill('SIGTERM');
+        const timer = new Promise((resolve) => setTimeout(() => resolve(null), STOP_DEADLINE_MS).unref());
+        const result = await Promise.race([exited, timer]);
+        if (!result) {
+          child.kill('SIGKILL');
+          throw new Error(`sportello did not exit within ${STOP_DEADLINE_MS} ms of SIGTERM:\n${out}`);
+        }
+        if (result.code !== 0) {
+          throw new Error(`sportello exited with ${JSON.stringify(result)} after SIGTERM:\n${out}`);
+        }
+      } finally {
+        await pg?.drop().catch(() => {});
+        await rm(dir, { recursive: true, force: true });
+      }
+    },
+  };
+}
+
+/** Runs a one-shot subcommand (e.g. `routes`) with a throwaway SQLite database; returns stdout. */
+export async function runCommand(args) {
+  const dir = await mkdtemp(path.join(tmpdir(), 'sportello-cmd-'));
+  try {
+    const env = await baseEnv({ SPORTELLO_DATABASE: `sqlite:${path.join(dir, 'sportello.db')}` });
+    const { stdout } = await execFileP(binary, args, { cwd: dir, env, timeout: 20_000 });
+    return stdout;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+// ---------------------------------------------------------------- the browser
+
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+export async function launchBrowser() {
+  const { chromium } = await import('playwright-core');
+  return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true, timeout: 30_000 });
+}
+
+
+/**
+ * Records what goes wrong while a page is used: console errors, uncaught exceptions, failed
+ * requests, and responses >= 400 for anything but the document itself (whose status the test checks).
+ */
+export function watchPage(page) {
+  const problems = [];
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') problems.push(`console error: ${msg.text()} (${msg.location()?.url ?? ''})`);
+  });
+  page.on('pageerror', (err) => problems.push(`uncaught exception: ${err.message}`));
+  page.on('requestfailed', (req) => {
+    problems.push(`request failed: ${req.resourceType()} ${req.url()} (${req.failure()?.errorText})`);
+  });
+  page.on('response', (res) => {
+    const type = res.request().resourceType();
+    if (res.status() >= 400 && type !== 'document') {
+      problems.push(`HTTP ${res.status()} for ${type} ${res.url()}`);
+    }
+  });
+  return problems;
+}
+
+let axeSource;
+
+/**
+ * Runs axe-core in the page and returns the violations of impact serious or critical, each as
+ * { id, impact, help, nodes: [{ target, html, summary }] }. The source is evaluated through the
+ * DevTools protocol, which the page's Content-Security-Policy does not govern, so the pages are
+ * tested with their real CSP in force.
+ */
+export async function axeViolations(page) {
+  axeSource ??= await readFile(require.resolve('axe-core/axe.min.js'), 'utf8');
+  if (!(await page.evaluate(() => typeof window.axe !== 'undefined'))) {
+    await page.evaluate(`${axeSource}\n;undefined`);
+  }
+  const violations = await page.evaluate(async () => {
+    const res = await window.axe.run(document, { resultTypes: ['violations'] });
+    return res.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      nodes: v.nodes.map((n) => ({ target: n.target.join(' '), html: n.html.slice(0, 200), summary: n.failureSummary })),
+    }));
+  });
+  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+}
+
+/** A readable listing of axe violations for an assertion message. */
+export function formatViolations(violations) {
+  return violations
+    .map(
+      (v) =>
+        `[${v.impact}] ${v.id}: ${v.help}\n` +
+        v.nodes
+          .slice(0, 5)
+          .map((n) => `    at ${n.target}: ${n.html}\n      ${String(n.summary).replace(/\n/g, '\n      ')}`)
+          .join('\n'),
+    )
+    .join('\n');
+}
