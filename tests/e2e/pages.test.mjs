@@ -299,6 +299,34 @@ describe('journeys', () => {
     }
   });
 
+  test('on a phone the pages do not scroll sideways and the header controls are on screen', async () => {
+    const ctx = await newContext('it', { viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true });
+    try {
+      const page = await ctx.newPage();
+      for (const p of ['/', '/asti/', `/asti/servizi/${serviceCode}`, '/servizi?q=residenza']) {
+        await page.goto(server.baseUrl + p);
+        const m = await page.evaluate(() => {
+          const box = (sel) => {
+            const r = document.querySelector(sel).getBoundingClientRect();
+            return { left: Math.round(r.left), right: Math.round(r.right) };
+          };
+          return {
+            scrollWidth: document.documentElement.scrollWidth,
+            width: document.documentElement.clientWidth,
+            lang: box('#lang-switch'),
+            search: box('form.header-search button'),
+          };
+        });
+        assert.ok(m.scrollWidth <= m.width, `${p}: page is ${m.scrollWidth}px wide on a ${m.width}px screen`);
+        for (const k of ['lang', 'search']) {
+          assert.ok(m[k].left >= 0 && m[k].right <= m.width, `${p}: ${k} control off screen: ${JSON.stringify(m[k])}`);
+        }
+      }
+    } finally {
+      await ctx.close();
+    }
+  });
+
   test('screenshot of the body home page', async () => {
     const ctx = await newContext('it');
     try {
