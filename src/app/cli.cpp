@@ -2,10 +2,12 @@
 #include "app/cli.hpp"
 
 #include <spdlog/spdlog.h>
+#include <unistd.h>
 
 #include <CLI/CLI.hpp>
 #include <boost/json.hpp>
 #include <cstdlib>
+#include <filesystem>
 #include <iostream>
 
 #include "app/app.hpp"
@@ -128,6 +130,21 @@ int run_cli(int argc, char** argv) {
       std::cout << "applied " << applied.size() << " migration(s)\n";
       for (const auto& v : applied) std::cout << "  " << v << "\n";
       db->close();
+      return 0;
+    }
+    if (routes->parsed()) {
+      // Listing routes must not touch the configured database: build the app on a throwaway one.
+      spdlog::set_level(spdlog::level::warn);
+      auto dir = std::filesystem::temp_directory_path() / ("sportello-routes-" + std::to_string(::getpid()));
+      std::filesystem::create_directories(dir);
+      cfg->database = "sqlite:" + (dir / "routes.db").string();
+      cfg->demo = false;
+      {
+        App app(*cfg);
+        for (const auto& [method, pattern] : app.router().routes())
+          std::cout << method << " " << pattern << "\n";
+      }
+      std::filesystem::remove_all(dir);
       return 0;
     }
     if (serve->parsed() && serve_demo) cfg->demo = true;

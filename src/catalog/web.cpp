@@ -98,16 +98,14 @@ http::Response hub_home(web::Services& s, http::Request& req) {
     d.set("kind_label", s.view.t(lang, "ui.kind." + std::string(tenants::to_string(b->kind))));
     d.set("province", b->province);
     d.set("region", b->region);
-    d.set("services_count_text",
-          web::ui(s.view, lang, "ui.services_count", {{"count", std::to_string(counts[b->id])}}));
+    d.set("services_count_text", web::ui_count(s.view, lang, "ui.services_count", counts[b->id]));
     list.push_back(d);
   }
   if (!bodies.empty()) page.data.set("bodies", list);
-  auto count = std::to_string(bodies.size());
   page.data.set("bodies_count_text",
                 query.empty()
-                    ? web::ui(s.view, lang, "ui.bodies_count", {{"count", count}})
-                    : web::ui(s.view, lang, "ui.bodies_found", {{"count", count}, {"query", query}}));
+                    ? web::ui_count(s.view, lang, "ui.bodies_count", bodies.size())
+                    : web::ui_count(s.view, lang, "ui.bodies_found", bodies.size(), {{"query", query}}));
   return web::page_response(s.view.render(req, page));
 }
 
@@ -245,10 +243,9 @@ http::Response search_page(web::Services& s, http::Request& req) {
     options.push_back(o);
   }
   page.data.set("audience_options", options);
-  auto count = std::to_string(hits.size());
-  page.data.set("results_text", query.empty() ? web::ui(s.view, lang, "ui.results_count", {{"count", count}})
-                                              : web::ui(s.view, lang, "ui.results_count_query",
-                                                        {{"count", count}, {"query", query}}));
+  page.data.set("results_text", query.empty() ? web::ui_count(s.view, lang, "ui.results_count", hits.size())
+                                              : web::ui_count(s.view, lang, "ui.results_count_query",
+                                                              hits.size(), {{"query", query}}));
   Data list = web::list();
   for (const auto& h : hits) {
     Data d;
@@ -269,7 +266,7 @@ http::Response search_page(web::Services& s, http::Request& req) {
     }
     d.set("bodies", bodies);
     d.set("has_bodies", n > 0);
-    d.set("offered_by_text", web::ui(s.view, lang, "ui.offered_by", {{"count", std::to_string(n)}}));
+    d.set("offered_by_text", web::ui_count(s.view, lang, "ui.offered_by", static_cast<std::size_t>(n)));
     list.push_back(d);
   }
   page.data.set("hits", list);

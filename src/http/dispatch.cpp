@@ -181,7 +181,9 @@ Response dispatch_inner(const Router& router, const Hooks& hooks, const ServerOp
     if (r.status == 404 || r.status == 400) return error_response(hooks, req, r.status);
     return r;
   }
-  return route(router, hooks, req);
+  Response r = route(router, hooks, req);
+  if (hooks.after) hooks.after(req, r);
+  return r;
 }
 
 }  // namespace

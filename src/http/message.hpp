@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -17,6 +18,12 @@ namespace sp::http {
 
 // Per-request context, filled by the server (request id, remote address) and by the application's
 // `before` hook (tenant, user, locale). Stores take the tenant from here, never from user input.
+// Who makes a request, as the application's session layer decided. The HTTP layer only carries it;
+// the application derives its own type from it (see identity::Principal).
+struct Identity {
+  virtual ~Identity() = default;
+};
+
 struct Context {
   std::string request_id;
   std::string locale = "it";
@@ -24,6 +31,7 @@ struct Context {
   std::string tenant_slug;
   std::string user;                // signed-in subject, empty when anonymous
   std::string route;               // route pattern that matched, for metrics and logs
+  std::shared_ptr<const Identity> identity;  // null when anonymous
 };
 
 using Headers = std::vector<std::pair<std::string, std::string>>;  // names lower-case

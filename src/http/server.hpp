@@ -36,6 +36,8 @@ struct ServerOptions {
 struct Hooks {
   // Runs before routing (tenant resolution, locale, sessions). Returning a response short-circuits.
   std::function<std::optional<Response>(Request&)> before;
+  // Runs after the handler (or the error page) for routed requests: cookies, cache headers.
+  std::function<void(Request&, Response&)> after;
   // Renders error pages (404, 405, 413, 500, ...) in the site's style; called with the status.
   std::function<Response(Request&, int status)> error_page;
   // Extra Prometheus text appended to /metrics (e.g. the DB pool).

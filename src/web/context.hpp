@@ -27,4 +27,12 @@ inline std::string ui(const View& v, std::string_view lang, std::string_view key
   return v.i18n().format(lang, key, values);
 }
 
+// A text with a count: the "<key>_one" variant when count is 1 (Italian and English need no other forms),
+// with {count} filled in.
+inline std::string ui_count(const View& v, std::string_view lang, const std::string& key, std::size_t count,
+                            std::map<std::string, std::string> values = {}) {
+  values["count"] = std::to_string(count);
+  return v.i18n().format(lang, count == 1 ? key + "_one" : key, values);
+}
+
 }  // namespace sp::web
