@@ -34,3 +34,16 @@ CREATE TABLE sessions (
   revoked_at   TEXT
 );
 CREATE INDEX sessions_subject ON sessions(kind, subject);
+
+-- Sign-ins in progress: what the callback must match. Single use: a state is consumed by the first
+-- callback that presents it, so a replayed or forged callback finds nothing.
+CREATE TABLE oidc_pending (
+  state_hash    TEXT PRIMARY KEY,
+  provider      TEXT NOT NULL,
+  nonce         TEXT NOT NULL,
+  code_verifier TEXT NOT NULL,
+  acr_level     INTEGER NOT NULL,
+  return_to     TEXT NOT NULL DEFAULT '/',
+  created_at    TEXT NOT NULL,
+  consumed_at   TEXT
+);

@@ -8,43 +8,18 @@
 #include "app/demo.hpp"
 #include "catalog/web.hpp"
 #include "core/text.hpp"
+#include "core/time.hpp"
 #include "tenants/web.hpp"
 #include "web/fiscal_api.hpp"
 
 namespace sp::app {
 namespace {
 
-std::string cookie_value(const http::Request& req, std::string_view name) {
-  const std::string* header = req.header("cookie");
-  if (!header) return {};
-  std::string_view rest = *header;
-  while (!rest.empty()) {
-    auto end = rest.find(';');
-    auto item = rest.substr(0, end);
-    while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
-    auto eq = item.find('=');
-    if (eq != std::string_view::npos && item.substr(0, eq) == name) return std::string(item.substr(eq + 1));
-    if (end == std::string_view::npos) break;
-    rest.remove_prefix(end + 1);
-  }
-  return {};
-}
-
-// A redirect target after switching language: only a local path, never another site.
-std::string safe_next(const std::string& next) {
-  if (next.empty() || next.front() != '/' || next.rfind("//", 0) == 0 ||
-      next.find('\\') != std::string::npos || next.find("\r") != std::string::npos ||
-      next.find("\n") != std::string::npos) {
-    return "/";
-  }
-  return next;
-}
-
 void register_language_switch(http::Router& router) {
   router.get("/lang/{lang}", [](http::Request& req) {
     auto lang = req.param("lang");
     if (lang != "it" && lang != "en") lang = "it";
-    auto r = http::Response::redirect(safe_next(req.query_param("next")), 303);
+    auto r = http::Response::redirect(identity::SignInService::safe_return_to(req.query_param("next")), 303);
     r.header("Set-Cookie", "lang=" + lang + "; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly");
     return r;
   });
@@ -72,10 +47,15 @@ App::App(Config config) : config_(std::move(config)) {
   if (auto snap = tenants_->snapshot(); !snap->hubs.empty()) hub_name = snap->hubs.front().name;
   view_ = std::make_unique<web::View>(config_.share_dir + "/web/templates", i18n_, hub_name);
   services_ = std::make_unique<web::Services>(web::Services{*view_, cache_, *tenants_, *catalog_});
+  sessions_ = std::make_unique<identity::SessionService>(*db_, time::system_clock());
+  sign_in_ = std::make_unique<identity::SignInService>(*db_, *sessions_, time::system_clock());
+  identity_web_ = std::make_unique<identity::WebDeps>(
+      identity::WebDeps{*view_, *sessions_, *sign_in_, config_.public_url.rfind("https://", 0) == 0});
 
   register_language_switch(router_);
   web::register_fiscal_api(router_, i18n_);
   catalog::register_api(router_, *services_);
+  identity::register_pages(router_, *identity_web_);
   tenants::register_pages(router_, *services_);
   catalog::register_pages(router_, *services_);
 }
@@ -101,7 +81,7 @@ http::ServerOptions App::server_options() const {
 void App::resolve_context(http::Request& req) const {
   // Language: an explicit ?lang=, then the cookie set by the switch, then the browser's preference.
   auto explicit_lang = req.query_param("lang");
-  if (explicit_lang.empty()) explicit_lang = cookie_value(req, "lang");
+  if (explicit_lang.empty()) explicit_lang = identity::cookie_value(req, "lang");
   const std::string* accept = req.header("accept-language");
   req.ctx.locale = i18n_.negotiate(explicit_lang, accept ? *accept : "", config_.default_locale);
 
@@ -131,6 +111,7 @@ http::Hooks App::hooks() {
   http::Hooks h;
   h.before = [this](http::Request& req) -> std::optional<http::Response> {
     resolve_context(req);
+    identity::resolve_principal(*sessions_, req);
     return std::nullopt;
   };
   h.error_page = [this](http::Request& req, int status) {

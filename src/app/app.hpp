@@ -7,6 +7,9 @@
 #include "core/config.hpp"
 #include "core/i18n.hpp"
 #include "db/database.hpp"
+#include "identity/session_service.hpp"
+#include "identity/sign_in.hpp"
+#include "identity/web.hpp"
 #include "http/router.hpp"
 #include "http/server.hpp"
 #include "tenants/service.hpp"
@@ -27,6 +30,7 @@ class App {
   [[nodiscard]] const http::Router& router() const { return router_; }
   [[nodiscard]] db::Database& database() { return *db_; }
   [[nodiscard]] const Config& config() const { return config_; }
+  [[nodiscard]] identity::SignInService& sign_in() { return *sign_in_; }
   // Runs the HTTP server until SIGTERM/SIGINT; returns the exit code.
   int serve();
 
@@ -42,6 +46,9 @@ class App {
   std::unique_ptr<web::View> view_;
   web::RenderCache cache_;
   std::unique_ptr<web::Services> services_;
+  std::unique_ptr<identity::SessionService> sessions_;
+  std::unique_ptr<identity::SignInService> sign_in_;
+  std::unique_ptr<identity::WebDeps> identity_web_;
   http::Router router_;
 };
 

@@ -1,0 +1,30 @@
+#pragma once
+// Who may do what, decided in the service layer (pages and API handlers call these too, but a page
+// check is never the only one). A refusal names the permission and is written to the audit log by the
+// caller.
+#include <string_view>
+
+#include "core/result.hpp"
+#include "identity/model.hpp"
+
+namespace sp::identity {
+
+enum class Permission {
+  personal_area,        // a signed-in person's own area and profile
+  backoffice,           // a body's back office (queues, records) — staff of that body
+  confirm_delegation,   // confirm a declared family relation — staff of that body
+  manage_staff,         // a body's staff accounts and roles — its administrators
+  manage_api_keys,      // a body's API keys — its administrators
+  read_audit,           // a body's audit log — its administrators and office managers
+  manage_hub,           // bodies and catalog of the hub — hub administrators
+  helpdesk,             // help-desk tickets — hub help-desk agents (never citizens' cases)
+  counter,              // assisted channel — counter operators, towards any body of the hub
+};
+std::string_view to_string(Permission p);
+
+// Ok, or auth.required (401) for anonymous callers, or forbidden (403). `target` is the body whose data
+// is at stake (0 for hub-level actions); it comes from the record or the URL, and must match the staff
+// member's own body unless the permission is hub-wide by nature.
+Status authorize(const Principal* who, Permission what, tenants::TenantId target);
+
+}  // namespace sp::identity

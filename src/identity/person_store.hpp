@@ -1,0 +1,56 @@
+#pragma once
+// SQL for people (hub-wide profiles keyed by codice fiscale) and sign-ins in progress.
+#include <optional>
+#include <string>
+
+#include "db/database.hpp"
+
+namespace sp::identity {
+
+struct Person {
+  std::string fiscal_code;
+  std::string given_name;
+  std::string family_name;
+  std::string birth_date;   // YYYY-MM-DD
+  std::string birth_place;
+  std::string email;
+  std::string email_verified_at;
+  std::string mobile;
+  std::string mobile_verified_at;
+  std::string preferred_channel = "email";  // email | sms | io | none
+  std::string created_at;
+  std::string updated_at;
+
+  [[nodiscard]] std::string full_name() const { return given_name + " " + family_name; }
+};
+
+struct PendingSignIn {
+  std::string provider;
+  std::string nonce;
+  std::string code_verifier;
+  int acr_level = 2;
+  std::string return_to = "/";
+  std::string created_at;
+};
+
+class PersonStore {
+ public:
+  explicit PersonStore(db::Database& db) : db_(db) {}
+
+  // Inserts or refreshes the identity attributes that came from the identity provider; contact
+  // preferences the person set are kept.
+  void upsert_from_sign_in(db::Conn& tx, const Person& p, const std::string& now_iso);
+  std::optional<Person> by_fiscal_code(const std::string& cf);
+  void update_contacts(db::Conn& tx, const Person& p, const std::string& now_iso);
+
+  void insert_pending(db::Conn& tx, const std::string& state_hash, const PendingSignIn& p);
+  // Marks the pending sign-in consumed and returns it; nullopt when unknown, already consumed or older
+  // than `not_before_iso`.
+  std::optional<PendingSignIn> consume_pending(db::Conn& tx, const std::string& state_hash,
+                                               const std::string& not_before_iso, const std::string& now_iso);
+
+ private:
+  db::Database& db_;
+};
+
+}  // namespace sp::identity

@@ -1,0 +1,184 @@
+#include "identity/web.hpp"
+
+#include "core/digest.hpp"
+#include "identity/permissions.hpp"
+#include "web/context.hpp"
+
+namespace sp::identity {
+namespace {
+
+using web::Data;
+
+std::string url_encode(std::string_view s) {
+  static const char* hex = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : s) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~' || c == '/') {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += hex[c >> 4];
+      out += hex[c & 15];
+    }
+  }
+  return out;
+}
+
+int level_param(const http::Request& req) {
+  auto l = req.query_param("livello", "2");
+  if (l == "1") return 1;
+  if (l == "3") return 3;
+  return 2;
+}
+
+http::Response sign_in_page(WebDeps& d, http::Request& req) {
+  const auto& lang = req.ctx.locale;
+  const int level = level_param(req);
+  const auto next = SignInService::safe_return_to(req.query_param("next", "/area-personale"));
+  web::Page page;
+  page.template_name = "signin";
+  page.title = d.view.t(lang, "ui.signin_title");
+  page.noindex = true;
+  page.breadcrumb = {{d.view.t(lang, "ui.home"), "/"}, {page.title, ""}};
+  page.data.set("level_text", web::ui(d.view, lang, "ui.signin_level", {{"level", std::to_string(level)}}));
+  const Principal* p = principal_of(req);
+  if (p && p->kind == PrincipalKind::person && p->auth_level < level) {
+    page.data.set("step_up_text", web::ui(d.view, lang, "ui.signin_step_up",
+                                          {{"have", std::to_string(p->auth_level)}, {"need", std::to_string(level)}}));
+  }
+  Data list = web::list();
+  for (const auto& provider : d.sign_in.providers()) {
+    Data item;
+    item.set("name", provider->display_name());
+    item.set("href", "/accedi/" + provider->id() + "?livello=" + std::to_string(level) + "&next=" + url_encode(next));
+    list.push_back(item);
+  }
+  page.data.set("providers", list);
+  page.data.set("has_providers", !d.sign_in.providers().empty());
+  return web::page_response(d.view.render(req, page));
+}
+
+http::Response error_with(WebDeps& d, http::Request& req, const Error& e) {
+  const auto& lang = req.ctx.locale;
+  web::Page page;
+  page.template_name = "signin_error";
+  page.title = d.view.t(lang, "ui.signin_failed");
+  page.noindex = true;
+  page.data.set("heading", page.title);
+  page.data.set("message", d.view.i18n().message(lang, e));
+  page.data.set("code", e.code);
+  page.data.set("request_id", req.ctx.request_id);
+  return http::Response::html(d.view.render(req, page), e.http_status >= 400 ? e.http_status : 400);
+}
+
+http::Response start(WebDeps& d, http::Request& req) {
+  auto url = d.sign_in.start(req.param("provider"), level_param(req), req.query_param("next", "/area-personale"));
+  if (!url) return error_with(d, req, url.error());
+  auto r = http::Response::redirect(*url, 303);
+  r.header("Cache-Control", "no-store");
+  return r;
+}
+
+http::Response callback(WebDeps& d, http::Request& req) {
+  auto done = d.sign_in.finish(req.query_param("state"), req.query_param("code"), req.query_param("error"),
+                               cookie_value(req, SessionService::kCookie));
+  if (!done) return error_with(d, req, done.error());
+  auto r = http::Response::redirect(done->return_to, 303);
+  r.header("Set-Cookie", d.sessions.cookie(done->session.token, d.secure_cookies));
+  r.header("Cache-Control", "no-store");
+  return r;
+}
+
+http::Response personal_area(WebDeps& d, http::Request& req) {
+  if (auto redirect = require_person(req, 1)) return *redirect;
+  const Principal* p = principal_of(req);
+  const auto& lang = req.ctx.locale;
+  auto person = d.sign_in.people().by_fiscal_code(p->subject);
+  web::Page page;
+  page.template_name = "personal_area";
+  page.title = d.view.t(lang, "ui.personal_area");
+  page.noindex = true;
+  page.breadcrumb = {{d.view.t(lang, "ui.home"), "/"}, {page.title, ""}};
+  page.data.set("name", p->display_name);
+  page.data.set("fiscal_code", p->subject);
+  page.data.set("level_text", web::ui(d.view, lang, "ui.signed_in_level", {{"level", std::to_string(p->auth_level)}}));
+  if (person) {
+    page.data.set("email", person->email);
+    page.data.set("birth_date", person->birth_date);
+  }
+  page.data.set("csrf", p->csrf_token);
+  auto r = http::Response::html(d.view.render(req, page));
+  r.header("Cache-Control", "no-store");
+  return r;
+}
+
+http::Response sign_out(WebDeps& d, http::Request& req, bool everywhere) {
+  auto form = req.form();
+  if (!form) return d.view.error_page(req, 400);
+  if (auto st = check_csrf(req, *form); !st) return d.view.error_page(req, st.error().http_status);
+  const Principal* p = principal_of(req);
+  if (everywhere && p) {
+    d.sessions.end_everywhere(p->kind, p->subject);
+  } else {
+    d.sessions.end(cookie_value(req, SessionService::kCookie));
+  }
+  auto r = http::Response::redirect("/", 303);
+  r.header("Set-Cookie", SessionService::clearing_cookie(d.secure_cookies));
+  r.header("Cache-Control", "no-store");
+  return r;
+}
+
+}  // namespace
+
+std::string cookie_value(const http::Request& req, std::string_view name) {
+  const std::string* header = req.header("cookie");
+  if (!header) return {};
+  std::string_view rest = *header;
+  while (!rest.empty()) {
+    auto end = rest.find(';');
+    auto item = rest.substr(0, end);
+    while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
+    auto eq = item.find('=');
+    if (eq != std::string_view::npos && item.substr(0, eq) == name) return std::string(item.substr(eq + 1));
+    if (end == std::string_view::npos) break;
+    rest.remove_prefix(end + 1);
+  }
+  return {};
+}
+
+void resolve_principal(SessionService& sessions, http::Request& req) {
+  auto token = cookie_value(req, SessionService::kCookie);
+  if (token.empty()) return;  // anonymous: no database round trip
+  req.ctx.identity = sessions.resume(token);
+  if (const Principal* p = principal_of(req)) req.ctx.user = p->subject;
+}
+
+std::optional<http::Response> require_person(const http::Request& req, int level) {
+  const Principal* p = principal_of(req);
+  if (p && p->kind == PrincipalKind::person && p->auth_level >= level) return std::nullopt;
+  std::string next = req.path;
+  if (!req.raw_query.empty()) next += "?" + req.raw_query;
+  auto r = http::Response::redirect("/accedi?livello=" + std::to_string(level) + "&next=" + url_encode(next), 303);
+  r.header("Cache-Control", "no-store");
+  return r;
+}
+
+Status check_csrf(const http::Request& req, const http::Params& form) {
+  const Principal* p = principal_of(req);
+  auto it = form.find("_csrf");
+  if (!p || it == form.end() || !digest::equal_constant_time(it->second, p->csrf_token)) {
+    return Error::make("csrf", 403);
+  }
+  return Ok{};
+}
+
+void register_pages(http::Router& router, WebDeps& d) {
+  router.get("/accedi", [&d](http::Request& r) { return sign_in_page(d, r); });
+  router.get("/accedi/{provider}", [&d](http::Request& r) { return start(d, r); });
+  router.get("/auth/callback", [&d](http::Request& r) { return callback(d, r); });
+  router.get("/area-personale", [&d](http::Request& r) { return personal_area(d, r); });
+  router.post("/esci", [&d](http::Request& r) { return sign_out(d, r, false); });
+  router.post("/esci/ovunque", [&d](http::Request& r) { return sign_out(d, r, true); });
+}
+
+}  // namespace sp::identity
