@@ -47,13 +47,21 @@ std::string hotp(std::string_view key, std::uint64_t counter, int digits, HashAl
 }
 
 std::uint64_t totp_time_step(sp::time::TimePoint at, const TotpParams& params) {
+  return totp_time_step(std::chrono::floor<std::chrono::seconds>(at), params);
+}
+
+std::uint64_t totp_time_step(std::chrono::sys_seconds at, const TotpParams& params) {
   if (params.step.count() <= 0) throw std::invalid_argument("TOTP step must be positive");
-  const auto unix = std::chrono::floor<std::chrono::seconds>(at.time_since_epoch());
+  const auto unix = at.time_since_epoch();
   if (unix < params.t0) throw std::invalid_argument("time before TOTP T0");
   return static_cast<std::uint64_t>((unix - params.t0) / params.step);
 }
 
 std::string totp_code(std::string_view key, sp::time::TimePoint at, const TotpParams& params) {
+  return hotp(key, totp_time_step(at, params), params.digits, params.algorithm);
+}
+
+std::string totp_code(std::string_view key, std::chrono::sys_seconds at, const TotpParams& params) {
   return hotp(key, totp_time_step(at, params), params.digits, params.algorithm);
 }
 

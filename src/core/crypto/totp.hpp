@@ -31,10 +31,14 @@ std::string hotp(std::string_view key, std::uint64_t counter, int digits = 6,
                  HashAlgorithm algorithm = HashAlgorithm::sha1);
 
 // T = floor((unix time - T0) / X), RFC 6238 section 4.2. Throws std::invalid_argument before T0.
+// The sys_seconds overloads reach beyond 2262, where system_clock's nanoseconds end (RFC 6238's last
+// test vector is in the year 2603).
 std::uint64_t totp_time_step(sp::time::TimePoint at, const TotpParams& params = {});
+std::uint64_t totp_time_step(std::chrono::sys_seconds at, const TotpParams& params = {});
 
 // The code valid at `at`.
 std::string totp_code(std::string_view key, sp::time::TimePoint at, const TotpParams& params = {});
+std::string totp_code(std::string_view key, std::chrono::sys_seconds at, const TotpParams& params = {});
 
 // Checks `code` against the steps at, at - 1 and at + 1 step (RFC 6238 section 5.2 allows one step
 // of clock drift and transmission delay) and returns the step that matched. The caller stores it and
