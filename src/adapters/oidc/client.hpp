@@ -1,0 +1,88 @@
+#pragma once
+// The OpenID Connect relying party for one SPID/CIE provider: authorization code flow with PKCE and a
+// signed request object (begin), token request with private_key_jwt, ID token validation and userinfo
+// (complete). Thread-safe: discovery and the provider's JWKS are cached under a mutex, and HTTP calls
+// happen outside it.
+#include <chrono>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+
+#include "adapters/http_client.hpp"
+#include "adapters/oidc/model.hpp"
+#include "core/crypto/jwk.hpp"
+#include "core/crypto/jwt.hpp"
+#include "core/result.hpp"
+#include "core/time.hpp"
+
+namespace sp::oidc {
+
+// The provider metadata we use (OpenID Connect Discovery 1.0 section 3).
+struct ProviderMetadata {
+  std::string issuer;
+  std::string authorization_endpoint;
+  std::string token_endpoint;
+  std::string userinfo_endpoint;
+  std::string jwks_uri;
+};
+
+struct ClientOptions {
+  adapters::HttpClientOptions http;
+  std::chrono::seconds leeway{30};               // clock skew tolerated on exp/iat
+  std::chrono::seconds discovery_ttl{3600};      // refetch discovery after this long
+  std::chrono::seconds assertion_lifetime{60};   // request object and client assertion "exp - iat"
+};
+
+// Errors (all sp::Error, message keys "error.oidc.*" in web/locales/*/oidc.json):
+//   oidc.acr_requested      begin() with a level outside 1..3 (500)
+//   oidc.discovery          provider metadata unreachable or invalid (502)
+//   oidc.jwks               provider keys unreachable or invalid (502)
+//   oidc.token              the token endpoint refused or answered nonsense (502)
+//   oidc.id_token_format    the ID token is not a JWT or misses sub/acr (401)
+//   oidc.id_token_signature bad signature, unknown key even after refetching, or alg not RS256/ES256
+//   oidc.id_token_issuer    iss is not the provider
+//   oidc.id_token_audience  aud does not contain our client_id (or azp is another client)
+//   oidc.id_token_expired   exp in the past
+//   oidc.id_token_iat       iat missing or in the future
+//   oidc.nonce              nonce missing or not the one we sent (replay)
+//   oidc.acr                authenticated at a lower SPID level than requested
+//   oidc.userinfo           userinfo refused, unsigned/badly signed, or about another subject (502/401)
+//   oidc.fiscal_number      no usable fiscal number among the claims
+class Client {
+ public:
+  Client(ProviderConfig config, RpKeys keys, const time::Clock& clock, ClientOptions options = {});
+
+  [[nodiscard]] const ProviderConfig& config() const { return config_; }
+
+  // Starts a sign-in at SPID level `acr_level` (1..3).
+  Result<AuthRequest> begin(int acr_level);
+  // Exchanges the code from the callback and validates everything the provider says.
+  Result<Identity> complete(const std::string& code, const AuthRequest& pending);
+
+  // Provider metadata (cached). `refresh` forces a new fetch.
+  Result<ProviderMetadata> metadata(bool refresh = false);
+
+ private:
+  Result<crypto::Jwks> provider_keys(const ProviderMetadata& md, bool refresh);
+  // Verifies a JWT from the provider; on an unknown kid refetches the JWKS once (key rotation).
+  Result<crypto::DecodedJwt> verify_from_provider(const std::string& token, const ProviderMetadata& md,
+                                                  const char* what);
+  std::string client_assertion(const std::string& audience) const;
+  Result<Identity> fetch_userinfo(const ProviderMetadata& md, const std::string& access_token,
+                                  Identity identity);
+  void forget_metadata();
+
+  ProviderConfig config_;
+  RpKeys keys_;
+  const time::Clock& clock_;
+  ClientOptions options_;
+  adapters::HttpClient http_;
+
+  std::mutex mu_;
+  std::optional<ProviderMetadata> metadata_;
+  time::TimePoint metadata_at_{};
+  std::optional<crypto::Jwks> jwks_;
+};
+
+}  // namespace sp::oidc
