@@ -5,13 +5,14 @@
 
 namespace sp::identity {
 namespace {
-constexpr std::array<std::pair<Role, std::string_view>, 7> kRoles{{{Role::citizen, "citizen"},
-                                                                   {Role::operator_, "operator"},
-                                                                   {Role::office_manager, "office_manager"},
-                                                                   {Role::body_admin, "body_admin"},
-                                                                   {Role::hub_admin, "hub_admin"},
-                                                                   {Role::helpdesk, "helpdesk"},
-                                                                   {Role::counter_operator, "counter_operator"}}};
+constexpr std::array<std::pair<Role, std::string_view>, 7> kRoles{
+    {{Role::citizen, "citizen"},
+     {Role::operator_, "operator"},
+     {Role::office_manager, "office_manager"},
+     {Role::body_admin, "body_admin"},
+     {Role::hub_admin, "hub_admin"},
+     {Role::helpdesk, "helpdesk"},
+     {Role::counter_operator, "counter_operator"}}};
 }  // namespace
 
 std::string_view to_string(Role r) {

@@ -37,18 +37,18 @@ struct Represented {
 struct AssistedCitizen {
   std::string fiscal_code;
   std::string name;
-  std::string document_type;    // e.g. "carta_identita"
+  std::string document_type;  // e.g. "carta_identita"
   std::string document_number;
 };
 
 struct Principal final : http::Identity {
   PrincipalKind kind = PrincipalKind::person;
-  std::string subject;       // codice fiscale for people, staff account id for staff
+  std::string subject;  // codice fiscale for people, staff account id for staff
   std::string display_name;
   tenants::TenantId tenant_id = 0;  // staff: their body (0 for hub staff); people: 0
   std::set<Role> roles;
-  int auth_level = 0;        // SPID level 1..3 of the current sign-in (people); 0 for staff
-  std::string session_id;    // the session's public id (not the cookie token)
+  int auth_level = 0;      // SPID level 1..3 of the current sign-in (people); 0 for staff
+  std::string session_id;  // the session's public id (not the cookie token)
   std::string csrf_token;
   std::optional<Represented> acting_for;
   std::optional<AssistedCitizen> assisting;

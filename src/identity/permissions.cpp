@@ -38,15 +38,24 @@ bool allowed(const Principal& p, Permission what, tenants::TenantId target) {
 
 std::string_view to_string(Permission p) {
   switch (p) {
-    case Permission::personal_area: return "personal_area";
-    case Permission::backoffice: return "backoffice";
-    case Permission::confirm_delegation: return "confirm_delegation";
-    case Permission::manage_staff: return "manage_staff";
-    case Permission::manage_api_keys: return "manage_api_keys";
-    case Permission::read_audit: return "read_audit";
-    case Permission::manage_hub: return "manage_hub";
-    case Permission::helpdesk: return "helpdesk";
-    case Permission::counter: return "counter";
+    case Permission::personal_area:
+      return "personal_area";
+    case Permission::backoffice:
+      return "backoffice";
+    case Permission::confirm_delegation:
+      return "confirm_delegation";
+    case Permission::manage_staff:
+      return "manage_staff";
+    case Permission::manage_api_keys:
+      return "manage_api_keys";
+    case Permission::read_audit:
+      return "read_audit";
+    case Permission::manage_hub:
+      return "manage_hub";
+    case Permission::helpdesk:
+      return "helpdesk";
+    case Permission::counter:
+      return "counter";
   }
   return "unknown";
 }

@@ -10,15 +10,15 @@
 namespace sp::identity {
 
 enum class Permission {
-  personal_area,        // a signed-in person's own area and profile
-  backoffice,           // a body's back office (queues, records) — staff of that body
-  confirm_delegation,   // confirm a declared family relation — staff of that body
-  manage_staff,         // a body's staff accounts and roles — its administrators
-  manage_api_keys,      // a body's API keys — its administrators
-  read_audit,           // a body's audit log — its administrators and office managers
-  manage_hub,           // bodies and catalog of the hub — hub administrators
-  helpdesk,             // help-desk tickets — hub help-desk agents (never citizens' cases)
-  counter,              // assisted channel — counter operators, towards any body of the hub
+  personal_area,       // a signed-in person's own area and profile
+  backoffice,          // a body's back office (queues, records) — staff of that body
+  confirm_delegation,  // confirm a declared family relation — staff of that body
+  manage_staff,        // a body's staff accounts and roles — its administrators
+  manage_api_keys,     // a body's API keys — its administrators
+  read_audit,          // a body's audit log — its administrators and office managers
+  manage_hub,          // bodies and catalog of the hub — hub administrators
+  helpdesk,            // help-desk tickets — hub help-desk agents (never citizens' cases)
+  counter,             // assisted channel — counter operators, towards any body of the hub
 };
 std::string_view to_string(Permission p);
 

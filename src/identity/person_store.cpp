@@ -25,9 +25,11 @@ constexpr const char* kInsertPending =
 // Consuming is one UPDATE guarded on consumed_at: of two concurrent callbacks with the same state only one
 // changes a row.
 constexpr const char* kConsume =
-    "UPDATE oidc_pending SET consumed_at = $3 WHERE state_hash = $1 AND consumed_at IS NULL AND created_at >= $2";
+    "UPDATE oidc_pending SET consumed_at = $3 WHERE state_hash = $1 AND consumed_at IS NULL AND created_at "
+    ">= $2";
 constexpr const char* kPendingByState =
-    "SELECT provider, nonce, code_verifier, acr_level, return_to, created_at FROM oidc_pending WHERE state_hash = $1";
+    "SELECT provider, nonce, code_verifier, acr_level, return_to, created_at FROM oidc_pending WHERE "
+    "state_hash = $1";
 
 }  // namespace
 
@@ -56,14 +58,14 @@ std::optional<Person> PersonStore::by_fiscal_code(const std::string& cf) {
 }
 
 void PersonStore::update_contacts(db::Conn& tx, const Person& p, const std::string& now_iso) {
-  tx.exec(kUpdateContacts, {p.fiscal_code, db::text_or_null(p.email), db::text_or_null(p.email_verified_at),
-                            db::text_or_null(p.mobile), db::text_or_null(p.mobile_verified_at), p.preferred_channel,
-                            now_iso});
+  tx.exec(kUpdateContacts,
+          {p.fiscal_code, db::text_or_null(p.email), db::text_or_null(p.email_verified_at),
+           db::text_or_null(p.mobile), db::text_or_null(p.mobile_verified_at), p.preferred_channel, now_iso});
 }
 
 void PersonStore::insert_pending(db::Conn& tx, const std::string& state_hash, const PendingSignIn& p) {
-  tx.exec(kInsertPending, {state_hash, p.provider, p.nonce, p.code_verifier, std::int64_t{p.acr_level}, p.return_to,
-                           p.created_at});
+  tx.exec(kInsertPending, {state_hash, p.provider, p.nonce, p.code_verifier, std::int64_t{p.acr_level},
+                           p.return_to, p.created_at});
 }
 
 std::optional<PendingSignIn> PersonStore::consume_pending(db::Conn& tx, const std::string& state_hash,
@@ -72,7 +74,8 @@ std::optional<PendingSignIn> PersonStore::consume_pending(db::Conn& tx, const st
   if (tx.exec(kConsume, {state_hash, not_before_iso, now_iso}) != 1) return std::nullopt;
   auto r = tx.query_one(kPendingByState, {state_hash});
   if (!r) return std::nullopt;
-  return PendingSignIn{r->text(0), r->text(1), r->text(2), static_cast<int>(r->i64(3)), r->text(4), r->text(5)};
+  return PendingSignIn{r->text(0), r->text(1), r->text(2), static_cast<int>(r->i64(3)),
+                       r->text(4), r->text(5)};
 }
 
 }  // namespace sp::identity

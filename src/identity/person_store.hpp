@@ -11,7 +11,7 @@ struct Person {
   std::string fiscal_code;
   std::string given_name;
   std::string family_name;
-  std::string birth_date;   // YYYY-MM-DD
+  std::string birth_date;  // YYYY-MM-DD
   std::string birth_place;
   std::string email;
   std::string email_verified_at;

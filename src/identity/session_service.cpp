@@ -53,7 +53,8 @@ void read_data(const std::string& data, Principal& p) {
 std::string write_data(const Principal& p) {
   json::object o;
   if (p.acting_for) {
-    o["acting_for"] = json::object{{"kind", p.acting_for->kind}, {"id", p.acting_for->id}, {"name", p.acting_for->name}};
+    o["acting_for"] =
+        json::object{{"kind", p.acting_for->kind}, {"id", p.acting_for->id}, {"name", p.acting_for->name}};
   }
   if (p.assisting) {
     o["assisting"] = json::object{{"fiscal_code", p.assisting->fiscal_code},
@@ -66,7 +67,9 @@ std::string write_data(const Principal& p) {
 
 }  // namespace
 
-std::string SessionService::hash_token(std::string_view token) { return digest::sha256_hex(token); }
+std::string SessionService::hash_token(std::string_view token) {
+  return digest::sha256_hex(token);
+}
 
 IssuedSession SessionService::start(db::Conn& tx, const NewSession& s, std::string_view previous_token) {
   const auto now = clock_.now();
@@ -133,7 +136,9 @@ std::int64_t SessionService::end(std::string_view token) {
 
 std::int64_t SessionService::end_everywhere(PrincipalKind kind, const std::string& subject) {
   std::int64_t n = 0;
-  db_.write([&](db::Conn& tx) { n = store_.revoke_subject(tx, kind, subject, time::format_iso_utc(clock_.now())); });
+  db_.write([&](db::Conn& tx) {
+    n = store_.revoke_subject(tx, kind, subject, time::format_iso_utc(clock_.now()));
+  });
   return n;
 }
 
@@ -150,8 +155,9 @@ void SessionService::set_assisting(const Principal& p, const std::optional<Assis
 }
 
 std::string SessionService::cookie(const std::string& token, bool secure) const {
-  return std::string(kCookie) + "=" + token + "; Path=/; HttpOnly; SameSite=Lax; Max-Age=" +
-         std::to_string(policy_.absolute.count()) + (secure ? "; Secure" : "");
+  return std::string(kCookie) + "=" + token +
+         "; Path=/; HttpOnly; SameSite=Lax; Max-Age=" + std::to_string(policy_.absolute.count()) +
+         (secure ? "; Secure" : "");
 }
 
 std::string SessionService::clearing_cookie(bool secure) {

@@ -4,12 +4,15 @@ namespace sp::identity {
 namespace {
 
 constexpr const char* kColumns =
-    "id, token_hash, kind, subject, tenant_id, roles, auth_level, display_name, csrf_token, data, created_at, "
+    "id, token_hash, kind, subject, tenant_id, roles, auth_level, display_name, csrf_token, data, "
+    "created_at, "
     "last_seen_at, expires_at, revoked_at";
 
 constexpr const char* kInsert =
-    "INSERT INTO sessions (id, token_hash, kind, subject, tenant_id, roles, auth_level, display_name, csrf_token, "
-    "data, created_at, last_seen_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)";
+    "INSERT INTO sessions (id, token_hash, kind, subject, tenant_id, roles, auth_level, display_name, "
+    "csrf_token, "
+    "data, created_at, last_seen_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, "
+    "$13)";
 
 constexpr const char* kTouch = "UPDATE sessions SET last_seen_at = $2 WHERE id = $1 AND revoked_at IS NULL";
 constexpr const char* kUpdateData = "UPDATE sessions SET data = $2 WHERE id = $1";
@@ -18,7 +21,9 @@ constexpr const char* kRevokeSubject =
     "UPDATE sessions SET revoked_at = $3 WHERE kind = $1 AND subject = $2 AND revoked_at IS NULL";
 constexpr const char* kPurge = "DELETE FROM sessions WHERE expires_at < $1 OR revoked_at < $1";
 
-const char* kind_text(PrincipalKind k) { return k == PrincipalKind::staff ? "staff" : "person"; }
+const char* kind_text(PrincipalKind k) {
+  return k == PrincipalKind::staff ? "staff" : "person";
+}
 
 SessionRow row_from(const db::Row& r) {
   SessionRow s;
@@ -43,13 +48,13 @@ SessionRow row_from(const db::Row& r) {
 
 void SessionStore::insert(db::Conn& tx, const SessionRow& s) {
   tx.exec(kInsert, {s.id, s.token_hash, std::string(kind_text(s.kind)), s.subject, s.tenant_id, s.roles,
-                    std::int64_t{s.auth_level}, s.display_name, s.csrf_token, s.data, s.created_at, s.last_seen_at,
-                    s.expires_at});
+                    std::int64_t{s.auth_level}, s.display_name, s.csrf_token, s.data, s.created_at,
+                    s.last_seen_at, s.expires_at});
 }
 
 std::optional<SessionRow> SessionStore::by_token_hash(const std::string& token_hash) {
-  return db::read_one(db_, std::string("SELECT ") + kColumns + " FROM sessions WHERE token_hash = $1", {token_hash},
-                      row_from);
+  return db::read_one(db_, std::string("SELECT ") + kColumns + " FROM sessions WHERE token_hash = $1",
+                      {token_hash}, row_from);
 }
 
 void SessionStore::touch(const std::string& id, const std::string& now_iso) {
@@ -71,11 +76,12 @@ std::int64_t SessionStore::revoke_subject(db::Conn& tx, PrincipalKind kind, cons
 
 std::vector<SessionRow> SessionStore::active_for_subject(PrincipalKind kind, const std::string& subject,
                                                          const std::string& now_iso) {
-  return db::read_all(db_,
-                      std::string("SELECT ") + kColumns +
-                          " FROM sessions WHERE kind = $1 AND subject = $2 AND revoked_at IS NULL AND expires_at > $3 "
-                          "ORDER BY created_at DESC",
-                      {std::string(kind_text(kind)), subject, now_iso}, row_from);
+  return db::read_all(
+      db_,
+      std::string("SELECT ") + kColumns +
+          " FROM sessions WHERE kind = $1 AND subject = $2 AND revoked_at IS NULL AND expires_at > $3 "
+          "ORDER BY created_at DESC",
+      {std::string(kind_text(kind)), subject, now_iso}, row_from);
 }
 
 std::int64_t SessionStore::purge_ended(const std::string& cutoff_iso) {

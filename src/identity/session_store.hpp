@@ -35,8 +35,10 @@ class SessionStore {
   void update_data(db::Conn& tx, const std::string& id, const std::string& data);
   // Marks sessions revoked; returns how many.
   std::int64_t revoke(db::Conn& tx, const std::string& id, const std::string& now_iso);
-  std::int64_t revoke_subject(db::Conn& tx, PrincipalKind kind, const std::string& subject, const std::string& now_iso);
-  std::vector<SessionRow> active_for_subject(PrincipalKind kind, const std::string& subject, const std::string& now_iso);
+  std::int64_t revoke_subject(db::Conn& tx, PrincipalKind kind, const std::string& subject,
+                              const std::string& now_iso);
+  std::vector<SessionRow> active_for_subject(PrincipalKind kind, const std::string& subject,
+                                             const std::string& now_iso);
   // Deletes sessions that ended before `cutoff_iso` (housekeeping).
   std::int64_t purge_ended(const std::string& cutoff_iso);
 

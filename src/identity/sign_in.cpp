@@ -10,8 +10,8 @@ constexpr std::chrono::minutes kPendingValidity{10};
 }  // namespace
 
 std::string SignInService::safe_return_to(const std::string& path) {
-  if (path.empty() || path.front() != '/' || path.rfind("//", 0) == 0 || path.find('\\') != std::string::npos ||
-      path.find_first_of("\r\n") != std::string::npos) {
+  if (path.empty() || path.front() != '/' || path.rfind("//", 0) == 0 ||
+      path.find('\\') != std::string::npos || path.find_first_of("\r\n") != std::string::npos) {
     return "/";
   }
   return path;
@@ -24,13 +24,19 @@ AuthProvider* SignInService::find(const std::string& id) const {
   return nullptr;
 }
 
-Result<std::string> SignInService::start(const std::string& provider_id, int acr_level, const std::string& return_to) {
+Result<std::string> SignInService::start(const std::string& provider_id, int acr_level,
+                                         const std::string& return_to) {
   auto* provider = find(provider_id);
   if (!provider) return Error::not_found("provider " + provider_id);
-  if (acr_level < 1 || acr_level > 3) return Error::make("identity.acr_level", 400, std::to_string(acr_level));
+  if (acr_level < 1 || acr_level > 3)
+    return Error::make("identity.acr_level", 400, std::to_string(acr_level));
   auto begun = provider->begin(acr_level);
   if (!begun) return begun.error();
-  PendingSignIn pending{provider_id, begun->nonce, begun->code_verifier, acr_level, safe_return_to(return_to),
+  PendingSignIn pending{provider_id,
+                        begun->nonce,
+                        begun->code_verifier,
+                        acr_level,
+                        safe_return_to(return_to),
                         time::format_iso_utc(clock_.now())};
   db_.write([&](db::Conn& tx) { people_.insert_pending(tx, digest::sha256_hex(begun->state), pending); });
   return begun->redirect_url;
@@ -42,8 +48,9 @@ Result<SignedIn> SignInService::finish(const std::string& state, const std::stri
   const auto now = clock_.now();
   std::optional<PendingSignIn> pending;
   db_.write([&](db::Conn& tx) {
-    pending = people_.consume_pending(tx, digest::sha256_hex(state), time::format_iso_utc(now - kPendingValidity),
-                                      time::format_iso_utc(now));
+    pending =
+        people_.consume_pending(tx, digest::sha256_hex(state), time::format_iso_utc(now - kPendingValidity),
+                                time::format_iso_utc(now));
   });
   if (!pending) return Error::make("identity.callback_unknown", 400);
   if (!provider_error.empty()) return Error::make("identity.provider_error", 400, provider_error);

@@ -60,8 +60,8 @@ class SignInService {
   Result<std::string> start(const std::string& provider_id, int acr_level, const std::string& return_to);
   // Handles the provider's callback. Errors: identity.callback_unknown (forged, replayed or expired state),
   // identity.provider_error (the provider said no), identity.fiscal_code, and the adapter's own codes.
-  Result<SignedIn> finish(const std::string& state, const std::string& code, const std::string& provider_error,
-                          const std::string& previous_token);
+  Result<SignedIn> finish(const std::string& state, const std::string& code,
+                          const std::string& provider_error, const std::string& previous_token);
 
   PersonStore& people() { return people_; }
 

@@ -43,14 +43,16 @@ http::Response sign_in_page(WebDeps& d, http::Request& req) {
   page.data.set("level_text", web::ui(d.view, lang, "ui.signin_level", {{"level", std::to_string(level)}}));
   const Principal* p = principal_of(req);
   if (p && p->kind == PrincipalKind::person && p->auth_level < level) {
-    page.data.set("step_up_text", web::ui(d.view, lang, "ui.signin_step_up",
-                                          {{"have", std::to_string(p->auth_level)}, {"need", std::to_string(level)}}));
+    page.data.set("step_up_text",
+                  web::ui(d.view, lang, "ui.signin_step_up",
+                          {{"have", std::to_string(p->auth_level)}, {"need", std::to_string(level)}}));
   }
   Data list = web::list();
   for (const auto& provider : d.sign_in.providers()) {
     Data item;
     item.set("name", provider->display_name());
-    item.set("href", "/accedi/" + provider->id() + "?livello=" + std::to_string(level) + "&next=" + url_encode(next));
+    item.set("href",
+             "/accedi/" + provider->id() + "?livello=" + std::to_string(level) + "&next=" + url_encode(next));
     list.push_back(item);
   }
   page.data.set("providers", list);
@@ -72,7 +74,8 @@ http::Response error_with(WebDeps& d, http::Request& req, const Error& e) {
 }
 
 http::Response start(WebDeps& d, http::Request& req) {
-  auto url = d.sign_in.start(req.param("provider"), level_param(req), req.query_param("next", "/area-personale"));
+  auto url =
+      d.sign_in.start(req.param("provider"), level_param(req), req.query_param("next", "/area-personale"));
   if (!url) return error_with(d, req, url.error());
   auto r = http::Response::redirect(*url, 303);
   r.header("Cache-Control", "no-store");
@@ -101,7 +104,8 @@ http::Response personal_area(WebDeps& d, http::Request& req) {
   page.breadcrumb = {{d.view.t(lang, "ui.home"), "/"}, {page.title, ""}};
   page.data.set("name", p->display_name);
   page.data.set("fiscal_code", p->subject);
-  page.data.set("level_text", web::ui(d.view, lang, "ui.signed_in_level", {{"level", std::to_string(p->auth_level)}}));
+  page.data.set("level_text",
+                web::ui(d.view, lang, "ui.signed_in_level", {{"level", std::to_string(p->auth_level)}}));
   if (person) {
     page.data.set("email", person->email);
     page.data.set("birth_date", person->birth_date);
@@ -158,7 +162,8 @@ std::optional<http::Response> require_person(const http::Request& req, int level
   if (p && p->kind == PrincipalKind::person && p->auth_level >= level) return std::nullopt;
   std::string next = req.path;
   if (!req.raw_query.empty()) next += "?" + req.raw_query;
-  auto r = http::Response::redirect("/accedi?livello=" + std::to_string(level) + "&next=" + url_encode(next), 303);
+  auto r =
+      http::Response::redirect("/accedi?livello=" + std::to_string(level) + "&next=" + url_encode(next), 303);
   r.header("Cache-Control", "no-store");
   return r;
 }
