@@ -136,7 +136,9 @@ TEST_P(IdentityTest, SessionsExpireWhenIdleAndAtTheAbsoluteLimit) {
   auto t = sessions_->start(ns);
   for (int i = 0; i < 26; ++i) {  // active every 28 minutes for over 12 hours
     clock_->advance(28min);
-    if (i < 25) ASSERT_NE(sessions_->resume(t.token), nullptr) << i;
+    if (i < 25) {
+      ASSERT_NE(sessions_->resume(t.token), nullptr) << i;
+    }
   }
   EXPECT_EQ(sessions_->resume(t.token), nullptr);  // absolute limit
 }
