@@ -7,9 +7,8 @@
 #include <openssl/param_build.h>
 #include <openssl/pem.h>
 
-#include <boost/json/serialize.hpp>
-
 #include <algorithm>
+#include <boost/json/serialize.hpp>
 #include <stdexcept>
 
 #include "core/crypto/encoding.hpp"
@@ -22,7 +21,7 @@ using BioPtr = std::unique_ptr<BIO, decltype(&BIO_free)>;
 using BnPtr = std::unique_ptr<BIGNUM, decltype(&BN_free)>;
 using CtxPtr = std::unique_ptr<EVP_PKEY_CTX, decltype(&EVP_PKEY_CTX_free)>;
 
-constexpr int kMinRsaBits = 2048;     // RFC 7518 section 3.3: "2048 bits or larger MUST be used"
+constexpr int kMinRsaBits = 2048;       // RFC 7518 section 3.3: "2048 bits or larger MUST be used"
 constexpr std::size_t kP256Bytes = 32;  // RFC 7518 section 6.2.1.2: x and y are exactly 32 bytes
 
 std::string bio_text(BIO* bio) {
@@ -34,7 +33,8 @@ std::string bio_text(BIO* bio) {
 // A big-endian unsigned integer parameter (RSA n, e; EC x, y), zero-padded to `width` when non-zero.
 std::string bn_param(const EVP_PKEY* pkey, const char* name, std::size_t width = 0) {
   BIGNUM* raw = nullptr;
-  if (EVP_PKEY_get_bn_param(pkey, name, &raw) != 1) throw std::runtime_error(std::string("no key param ") + name);
+  if (EVP_PKEY_get_bn_param(pkey, name, &raw) != 1)
+    throw std::runtime_error(std::string("no key param ") + name);
   BnPtr bn(raw, BN_free);
   const std::size_t size = width ? width : static_cast<std::size_t>(BN_num_bytes(bn.get()));
   std::string out(size, '\0');
@@ -49,17 +49,22 @@ std::string json_string(const boost::json::object& o, std::string_view name) {
   return v && v->is_string() ? std::string(v->as_string()) : std::string();
 }
 
-Error jwk_error(std::string code, std::string detail) { return Error::make(std::move(code), 400, std::move(detail)); }
+Error jwk_error(std::string code, std::string detail) {
+  return Error::make(std::move(code), 400, std::move(detail));
+}
 
 Result<PkeyPtr> rsa_from_jwk(const boost::json::object& jwk) {
   const auto n = base64url_decode(json_string(jwk, "n"));
   const auto e = base64url_decode(json_string(jwk, "e"));
   if (!n || !e || n->empty() || e->empty()) return jwk_error("jwk.format", "RSA key needs base64url n and e");
-  BnPtr bn_n(BN_bin2bn(reinterpret_cast<const unsigned char*>(n->data()), static_cast<int>(n->size()), nullptr),
-             BN_free);
-  BnPtr bn_e(BN_bin2bn(reinterpret_cast<const unsigned char*>(e->data()), static_cast<int>(e->size()), nullptr),
-             BN_free);
-  std::unique_ptr<OSSL_PARAM_BLD, decltype(&OSSL_PARAM_BLD_free)> bld(OSSL_PARAM_BLD_new(), OSSL_PARAM_BLD_free);
+  BnPtr bn_n(
+      BN_bin2bn(reinterpret_cast<const unsigned char*>(n->data()), static_cast<int>(n->size()), nullptr),
+      BN_free);
+  BnPtr bn_e(
+      BN_bin2bn(reinterpret_cast<const unsigned char*>(e->data()), static_cast<int>(e->size()), nullptr),
+      BN_free);
+  std::unique_ptr<OSSL_PARAM_BLD, decltype(&OSSL_PARAM_BLD_free)> bld(OSSL_PARAM_BLD_new(),
+                                                                      OSSL_PARAM_BLD_free);
   if (!bn_n || !bn_e || !bld || !OSSL_PARAM_BLD_push_BN(bld.get(), OSSL_PKEY_PARAM_RSA_N, bn_n.get()) ||
       !OSSL_PARAM_BLD_push_BN(bld.get(), OSSL_PKEY_PARAM_RSA_E, bn_e.get())) {
     throw std::runtime_error("OpenSSL: building RSA parameters failed");
@@ -98,13 +103,16 @@ Result<PkeyPtr> ec_from_jwk(const boost::json::object& jwk) {
   }
   PkeyPtr pkey(raw, EVP_PKEY_free);
   CtxPtr check(EVP_PKEY_CTX_new_from_pkey(nullptr, pkey.get(), nullptr), EVP_PKEY_CTX_free);
-  if (!check || EVP_PKEY_public_check(check.get()) != 1) return jwk_error("jwk.format", "EC point not on P-256");
+  if (!check || EVP_PKEY_public_check(check.get()) != 1)
+    return jwk_error("jwk.format", "EC point not on P-256");
   return pkey;
 }
 
 }  // namespace
 
-const char* jws_alg_name(JwsAlg alg) { return alg == JwsAlg::rs256 ? "RS256" : "ES256"; }
+const char* jws_alg_name(JwsAlg alg) {
+  return alg == JwsAlg::rs256 ? "RS256" : "ES256";
+}
 
 Key::Key(std::shared_ptr<evp_pkey_st> pkey, JwsAlg alg, std::string kid, bool has_private)
     : pkey_(std::move(pkey)), alg_(alg), kid_(std::move(kid)), has_private_(has_private) {}
@@ -114,7 +122,8 @@ Result<Key> Key::adopt(EVP_PKEY* pkey, std::string kid, bool has_private) {
   std::shared_ptr<EVP_PKEY> owned(pkey, EVP_PKEY_free);
   JwsAlg alg;
   if (EVP_PKEY_is_a(pkey, "RSA")) {
-    if (EVP_PKEY_get_bits(pkey) < kMinRsaBits) return Error::make("key.unsupported", 400, "RSA under 2048 bits");
+    if (EVP_PKEY_get_bits(pkey) < kMinRsaBits)
+      return Error::make("key.unsupported", 400, "RSA under 2048 bits");
     alg = JwsAlg::rs256;
   } else if (EVP_PKEY_is_a(pkey, "EC")) {
     char group[64] = {};
@@ -133,8 +142,8 @@ Result<Key> Key::adopt(EVP_PKEY* pkey, std::string kid, bool has_private) {
 }
 
 Key Key::generate(JwsAlg alg, std::string kid) {
-  EVP_PKEY* raw = alg == JwsAlg::rs256 ? EVP_RSA_gen(static_cast<unsigned>(kMinRsaBits))
-                                       : EVP_EC_gen("prime256v1");
+  EVP_PKEY* raw =
+      alg == JwsAlg::rs256 ? EVP_RSA_gen(static_cast<unsigned>(kMinRsaBits)) : EVP_EC_gen("prime256v1");
   if (raw == nullptr) throw std::runtime_error("OpenSSL key generation failed");
   auto key = adopt(raw, std::move(kid), true);
   if (!key) throw std::runtime_error("generated key refused: " + key.error().detail);
@@ -144,8 +153,8 @@ Key Key::generate(JwsAlg alg, std::string kid) {
 Result<Key> Key::from_private_pem(std::string_view pem, std::string kid) {
   BioPtr bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())), BIO_free);
   // An empty passphrase callback: an encrypted PEM fails instead of prompting on the terminal.
-  EVP_PKEY* raw = bio ? PEM_read_bio_PrivateKey(bio.get(), nullptr, [](char*, int, int, void*) { return 0; },
-                                                 nullptr)
+  EVP_PKEY* raw = bio ? PEM_read_bio_PrivateKey(
+                            bio.get(), nullptr, [](char*, int, int, void*) { return 0; }, nullptr)
                       : nullptr;
   if (raw == nullptr) return Error::make("key.pem", 400, "not an unencrypted PEM private key");
   return adopt(raw, std::move(kid), true);
@@ -163,8 +172,10 @@ Result<Key> Key::from_jwk(const boost::json::object& jwk) {
   if (kty.empty()) return jwk_error("jwk.format", "kty missing");
   if (kty != "RSA" && kty != "EC") return jwk_error("jwk.unsupported", "kty " + kty);
   // RFC 7517 section 4.2: "use" says what the key is for; an encryption key must not verify signatures.
-  if (jwk.contains("use") && json_string(jwk, "use") != "sig") return jwk_error("jwk.unsupported", "use is not sig");
-  if (jwk.contains("kid") && !jwk.at("kid").is_string()) return jwk_error("jwk.format", "kid is not a string");
+  if (jwk.contains("use") && json_string(jwk, "use") != "sig")
+    return jwk_error("jwk.unsupported", "use is not sig");
+  if (jwk.contains("kid") && !jwk.at("kid").is_string())
+    return jwk_error("jwk.format", "kid is not a string");
   auto pkey = kty == "RSA" ? rsa_from_jwk(jwk) : ec_from_jwk(jwk);
   if (!pkey) return pkey.error();
   auto key = adopt(pkey->release(), json_string(jwk, "kid"), false);
@@ -187,7 +198,8 @@ std::string Key::private_pem() const {
 
 std::string Key::public_pem() const {
   BioPtr bio(BIO_new(BIO_s_mem()), BIO_free);
-  if (!bio || PEM_write_bio_PUBKEY(bio.get(), pkey_.get()) != 1) throw std::runtime_error("OpenSSL: writing PEM failed");
+  if (!bio || PEM_write_bio_PUBKEY(bio.get(), pkey_.get()) != 1)
+    throw std::runtime_error("OpenSSL: writing PEM failed");
   return bio_text(bio.get());
 }
 
@@ -215,7 +227,8 @@ std::string Key::thumbprint() const {
   std::string canonical;
   if (alg_ == JwsAlg::rs256) {
     canonical = R"({"e":")" + base64url_encode(bn_param(pkey_.get(), OSSL_PKEY_PARAM_RSA_E)) +
-                R"(","kty":"RSA","n":")" + base64url_encode(bn_param(pkey_.get(), OSSL_PKEY_PARAM_RSA_N)) + R"("})";
+                R"(","kty":"RSA","n":")" + base64url_encode(bn_param(pkey_.get(), OSSL_PKEY_PARAM_RSA_N)) +
+                R"("})";
   } else {
     canonical = R"({"crv":"P-256","kty":"EC","x":")" +
                 base64url_encode(bn_param(pkey_.get(), OSSL_PKEY_PARAM_EC_PUB_X, kP256Bytes)) + R"(","y":")" +

@@ -4,7 +4,6 @@
 // their JWKS, chosen by `kid`, several at once so that keys can be rotated).
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
-
 #include <memory>
 #include <string>
 #include <string_view>

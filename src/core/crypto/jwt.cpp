@@ -3,12 +3,11 @@
 #include <openssl/bn.h>
 #include <openssl/ec.h>
 #include <openssl/evp.h>
-
-#include <boost/json/parse.hpp>
-#include <boost/json/serialize.hpp>
 #include <sodium.h>
 
 #include <algorithm>
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
 #include <memory>
 #include <stdexcept>
 
@@ -26,7 +25,9 @@ Error jwt_error(std::string code, std::string detail = {}) {
   return Error::make(std::move(code), 401, std::move(detail));
 }
 
-const unsigned char* bytes(std::string_view s) { return reinterpret_cast<const unsigned char*>(s.data()); }
+const unsigned char* bytes(std::string_view s) {
+  return reinterpret_cast<const unsigned char*>(s.data());
+}
 
 // OpenSSL speaks DER (SEQUENCE { r INTEGER, s INTEGER }); JWS uses R || S, each left-padded to 32 bytes
 // (RFC 7518 section 3.4).
@@ -70,8 +71,8 @@ std::string sign_bytes(const Key& key, std::string_view input) {
     throw std::runtime_error("OpenSSL: signing failed");
   }
   std::string sig(len, '\0');
-  if (EVP_DigestSign(ctx.get(), reinterpret_cast<unsigned char*>(sig.data()), &len, bytes(input), input.size()) !=
-      1) {
+  if (EVP_DigestSign(ctx.get(), reinterpret_cast<unsigned char*>(sig.data()), &len, bytes(input),
+                     input.size()) != 1) {
     throw std::runtime_error("OpenSSL: signing failed");
   }
   sig.resize(len);
@@ -134,7 +135,8 @@ bool audience_contains(const boost::json::value& aud, std::string_view expected)
   if (aud.is_string()) return aud.as_string() == expected;
   if (!aud.is_array()) return false;
   const auto& list = aud.as_array();
-  return std::any_of(list.begin(), list.end(), [&](const auto& a) { return a.is_string() && a.as_string() == expected; });
+  return std::any_of(list.begin(), list.end(),
+                     [&](const auto& a) { return a.is_string() && a.as_string() == expected; });
 }
 
 }  // namespace
@@ -145,8 +147,8 @@ std::string sign_jwt(const boost::json::object& header, const boost::json::objec
   full["alg"] = jws_alg_name(key.alg());
   full["kid"] = key.kid();
   // RFC 7515 section 5.1: signing input = BASE64URL(header) '.' BASE64URL(payload).
-  std::string token = base64url_encode(boost::json::serialize(full)) + "." +
-                      base64url_encode(boost::json::serialize(claims));
+  std::string token =
+      base64url_encode(boost::json::serialize(full)) + "." + base64url_encode(boost::json::serialize(claims));
   const std::string signature = sign_bytes(key, token);
   token += "." + base64url_encode(signature);
   return token;
@@ -183,7 +185,8 @@ Result<DecodedJwt> verify_jwt(std::string_view token, const Jwks& keys, const st
   const Key* key = keys.find(kid_value->as_string());
   if (key == nullptr) return jwt_error("jwt.kid", "unknown kid " + std::string(kid_value->as_string()));
   // The key decides the algorithm, not the token (RFC 8725 section 3.1).
-  if (key->alg() != *alg) return jwt_error("jwt.alg", "alg " + alg_name + " on a " + jws_alg_name(key->alg()) + " key");
+  if (key->alg() != *alg)
+    return jwt_error("jwt.alg", "alg " + alg_name + " on a " + jws_alg_name(key->alg()) + " key");
 
   const auto signature = base64url_decode(parts->signature);
   if (!signature) return jwt_error("jwt.format", "signature is not base64url");

@@ -3,7 +3,6 @@
 // ES256: the SPID/CIE request object, the private_key_jwt client assertion, the providers' ID tokens
 // and the federation entity configuration.
 #include <boost/json/object.hpp>
-
 #include <chrono>
 #include <optional>
 #include <string>
@@ -43,10 +42,10 @@ Result<DecodedJwt> decode_jwt_unverified(std::string_view token);
 
 // What the claims of a verified token must say (RFC 7519 section 4.1, OpenID Connect Core 3.1.3.7).
 struct ClaimExpectations {
-  std::string issuer;                  // "iss" must equal it
-  std::string audience;                // "aud" (a string or an array) must contain it
-  std::optional<std::string> nonce;    // when set, "nonce" must equal it
-  std::chrono::seconds leeway{60};     // clock skew tolerated on exp, nbf and iat
+  std::string issuer;                           // "iss" must equal it
+  std::string audience;                         // "aud" (a string or an array) must contain it
+  std::optional<std::string> nonce;             // when set, "nonce" must equal it
+  std::chrono::seconds leeway{60};              // clock skew tolerated on exp, nbf and iat
   std::optional<std::chrono::seconds> max_age;  // when set, "iat" must not be older than this
   bool require_exp = true;
   bool require_iat = true;

@@ -26,8 +26,8 @@ std::string ascii_lower(std::string_view s) {
 
 // UTF-8 code points: every byte that is not a continuation byte (10xxxxxx) starts one.
 std::size_t count_chars(std::string_view s) {
-  return static_cast<std::size_t>(
-      std::count_if(s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+  return static_cast<std::size_t>(std::count_if(
+      s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
 }
 
 // "aaaaaaaaaaaa" or "àààààààààààà": the first character (a UTF-8 sequence of 1-4 bytes) over and over.
@@ -45,13 +45,13 @@ bool one_character_repeated(std::string_view s) {
 // common", RockYou), with some Italian ones. Shorter common passwords already fail the length rule.
 // Kept in lower case; compared ignoring case.
 constexpr std::array<std::string_view, 32> kCommonPasswords = {
-    "123456789012",     "1234567890123",   "12345678901234",   "123123123123",   "111111111111",
-    "000000000000",     "password1234",    "password12345",    "passwordpassword", "password123!",
-    "qwertyuiop12",     "qwertyuiopasdf",  "qwertyuiopasdfghjkl", "1qaz2wsx3edc", "1q2w3e4r5t6y",
-    "qwerty123456",     "abcdefghijkl",    "abc123abc123",     "iloveyou1234",   "administrator",
-    "admin1234567",     "changemenow1",    "welcome12345",     "letmein12345",   "football1234",
-    "asdfghjklzxc",     "ciaociaociao",    "passworditalia",   "amoremioamore",  "forzajuventus",
-    "forzainter12",     "napolinapoli",
+    "123456789012", "1234567890123",  "12345678901234",      "123123123123",     "111111111111",
+    "000000000000", "password1234",   "password12345",       "passwordpassword", "password123!",
+    "qwertyuiop12", "qwertyuiopasdf", "qwertyuiopasdfghjkl", "1qaz2wsx3edc",     "1q2w3e4r5t6y",
+    "qwerty123456", "abcdefghijkl",   "abc123abc123",        "iloveyou1234",     "administrator",
+    "admin1234567", "changemenow1",   "welcome12345",        "letmein12345",     "football1234",
+    "asdfghjklzxc", "ciaociaociao",   "passworditalia",      "amoremioamore",    "forzajuventus",
+    "forzainter12", "napolinapoli",
 };
 
 Error policy_error(std::string code) {
@@ -66,7 +66,9 @@ PasswordCost PasswordCost::interactive() {
   return {crypto_pwhash_OPSLIMIT_INTERACTIVE, crypto_pwhash_MEMLIMIT_INTERACTIVE};
 }
 
-PasswordCost PasswordCost::moderate() { return {crypto_pwhash_OPSLIMIT_MODERATE, crypto_pwhash_MEMLIMIT_MODERATE}; }
+PasswordCost PasswordCost::moderate() {
+  return {crypto_pwhash_OPSLIMIT_MODERATE, crypto_pwhash_MEMLIMIT_MODERATE};
+}
 
 Result<std::string> hash_password(std::string_view password, PasswordCost cost) {
   if (password.size() > kMaxPasswordBytes) return policy_error("too_long");

@@ -11,8 +11,8 @@
 namespace sp::crypto {
 namespace {
 
-constexpr std::array<std::uint32_t, 9> kPowersOfTen = {1,         10,         100,         1000,     10000,
-                                                       100000,    1000000,    10000000,    100000000};
+constexpr std::array<std::uint32_t, 9> kPowersOfTen = {1,      10,      100,      1000,     10000,
+                                                       100000, 1000000, 10000000, 100000000};
 
 void check_digits(int digits) {
   if (digits < 6 || digits > 8) throw std::invalid_argument("TOTP digits must be 6 to 8");
@@ -37,10 +37,12 @@ std::string hotp(std::string_view key, std::uint64_t counter, int digits, HashAl
   const std::string mac = hmac(algorithm, key, message);
   // Dynamic truncation (RFC 4226 section 5.3): the low 4 bits of the last byte pick an offset; 31 bits
   // from there, big-endian, modulo 10^digits. RFC 6238 uses the same for SHA-256/512 (its appendix A).
-  const auto byte = [&](std::size_t i) { return static_cast<std::uint32_t>(static_cast<unsigned char>(mac[i])); };
+  const auto byte = [&](std::size_t i) {
+    return static_cast<std::uint32_t>(static_cast<unsigned char>(mac[i]));
+  };
   const std::size_t offset = byte(mac.size() - 1) & 0x0F;
-  const std::uint32_t binary = ((byte(offset) & 0x7F) << 24) | (byte(offset + 1) << 16) |
-                               (byte(offset + 2) << 8) | byte(offset + 3);
+  const std::uint32_t binary =
+      ((byte(offset) & 0x7F) << 24) | (byte(offset + 1) << 16) | (byte(offset + 2) << 8) | byte(offset + 3);
   std::string code = std::to_string(binary % kPowersOfTen[static_cast<std::size_t>(digits)]);
   code.insert(0, static_cast<std::size_t>(digits) - code.size(), '0');
   return code;

@@ -16,9 +16,9 @@ namespace sp::crypto {
 // RFC 6238 section 4 defaults are SHA-1, 30 s, T0 = 0; 6 digits is what every authenticator app shows.
 struct TotpParams {
   HashAlgorithm algorithm = HashAlgorithm::sha1;
-  int digits = 6;                      // 6 to 8 (RFC 4226 section 5.3 requires at least 6)
-  std::chrono::seconds step{30};       // X in RFC 6238 section 4.1
-  std::chrono::seconds t0{0};          // T0: Unix time the step counting starts from
+  int digits = 6;                 // 6 to 8 (RFC 4226 section 5.3 requires at least 6)
+  std::chrono::seconds step{30};  // X in RFC 6238 section 4.1
+  std::chrono::seconds t0{0};     // T0: Unix time the step counting starts from
 };
 
 // 20 random bytes: the 160-bit key length RFC 4226 section 4 recommends (R6). Store it encrypted or

@@ -45,19 +45,20 @@ TEST(Base32, UnpaddedLowerCaseAndGroupedForms) {
 }
 
 TEST(Base32, RejectsWhatIsNotBase32) {
-  EXPECT_FALSE(base32_decode("MZXW6YT1"));   // '1' is not in the alphabet (it would be confused with I)
-  EXPECT_FALSE(base32_decode("MZXW6YT8"));   // neither is 8
-  EXPECT_FALSE(base32_decode("M"));          // one symbol cannot hold a byte
-  EXPECT_FALSE(base32_decode("MZX"));        // nor three
-  EXPECT_FALSE(base32_decode("MZ=XW6=="));   // data after padding
-  EXPECT_FALSE(base32_decode("MZXW6=="));    // padding to a non-multiple of 8
-  EXPECT_FALSE(base32_decode("MB"));         // 'B' leaves a non-zero unused bit
+  EXPECT_FALSE(base32_decode("MZXW6YT1"));  // '1' is not in the alphabet (it would be confused with I)
+  EXPECT_FALSE(base32_decode("MZXW6YT8"));  // neither is 8
+  EXPECT_FALSE(base32_decode("M"));         // one symbol cannot hold a byte
+  EXPECT_FALSE(base32_decode("MZX"));       // nor three
+  EXPECT_FALSE(base32_decode("MZ=XW6=="));  // data after padding
+  EXPECT_FALSE(base32_decode("MZXW6=="));   // padding to a non-multiple of 8
+  EXPECT_FALSE(base32_decode("MB"));        // 'B' leaves a non-zero unused bit
 }
 
 // RFC 4648 section 10 base64 vectors, in the URL-safe alphabet without padding.
 TEST(Base64Url, EncodesAndDecodesRfc4648Vectors) {
-  constexpr Vector kVectors[] = {{"", ""},         {"f", "Zg"},         {"fo", "Zm8"},        {"foo", "Zm9v"},
-                                 {"foob", "Zm9vYg"}, {"fooba", "Zm9vYmE"}, {"foobar", "Zm9vYmFy"}};
+  constexpr Vector kVectors[] = {
+      {"", ""},           {"f", "Zg"},          {"fo", "Zm8"},         {"foo", "Zm9v"},
+      {"foob", "Zm9vYg"}, {"fooba", "Zm9vYmE"}, {"foobar", "Zm9vYmFy"}};
   for (const auto& v : kVectors) {
     EXPECT_EQ(base64url_encode(v.plain), v.encoded);
     EXPECT_EQ(base64url_decode(v.encoded).value_or("?"), v.plain);
@@ -72,11 +73,11 @@ TEST(Base64Url, UsesTheUrlSafeAlphabet) {
 }
 
 TEST(Base64Url, IsStrict) {
-  EXPECT_FALSE(base64url_decode("Zm8="));      // padding
-  EXPECT_FALSE(base64url_decode("A+z/4ME"));   // the standard alphabet
-  EXPECT_FALSE(base64url_decode("Zm9v Yg"));   // whitespace
-  EXPECT_FALSE(base64url_decode("Zm9"));       // "Zm9" has non-zero unused bits ("Zm8" is "fo")
-  EXPECT_FALSE(base64url_decode("Z"));         // one character cannot hold a byte
+  EXPECT_FALSE(base64url_decode("Zm8="));     // padding
+  EXPECT_FALSE(base64url_decode("A+z/4ME"));  // the standard alphabet
+  EXPECT_FALSE(base64url_decode("Zm9v Yg"));  // whitespace
+  EXPECT_FALSE(base64url_decode("Zm9"));      // "Zm9" has non-zero unused bits ("Zm8" is "fo")
+  EXPECT_FALSE(base64url_decode("Z"));        // one character cannot hold a byte
 }
 
 }  // namespace

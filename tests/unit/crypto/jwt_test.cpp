@@ -10,8 +10,8 @@
 namespace {
 
 using namespace std::chrono_literals;
-using sp::crypto::JwsAlg;
 using sp::crypto::Jwks;
+using sp::crypto::JwsAlg;
 using sp::crypto::Key;
 
 const Key& rsa_key() {
@@ -23,9 +23,12 @@ const Key& ec_key() {
   return key;
 }
 // The verifier's view: public halves only, as read from a provider's JWKS.
-Jwks published_keys() { return Jwks({rsa_key().public_only(), ec_key().public_only()}); }
+Jwks published_keys() {
+  return Jwks({rsa_key().public_only(), ec_key().public_only()});
+}
 
-const boost::json::object kClaims{{"iss", "https://idp.example.it"}, {"sub", "abc"}, {"aud", "https://rp.example.it"}};
+const boost::json::object kClaims{
+    {"iss", "https://idp.example.it"}, {"sub", "abc"}, {"aud", "https://rp.example.it"}};
 
 std::string error_code(std::string_view token, const Jwks& keys = published_keys(),
                        const std::vector<JwsAlg>& allowed = {JwsAlg::rs256, JwsAlg::es256}) {
@@ -33,7 +36,9 @@ std::string error_code(std::string_view token, const Jwks& keys = published_keys
   return r ? "ok" : r.error().code;
 }
 
-std::string b64json(std::string_view json) { return sp::crypto::base64url_encode(json); }
+std::string b64json(std::string_view json) {
+  return sp::crypto::base64url_encode(json);
+}
 
 TEST(Jwt, RoundTripsWithBothAlgorithms) {
   for (const Key* key : {&rsa_key(), &ec_key()}) {
@@ -113,9 +118,10 @@ TEST(Jwt, RefusesAlgNone) {
 // The classic algorithm confusion: HS256 with the RSA public key (as published) used as the HMAC secret.
 // A library that lets the token pick the algorithm would verify it.
 TEST(Jwt, RefusesHs256SignedWithThePublicKey) {
-  const std::string input = b64json(R"({"alg":"HS256","kid":"rsa-2026"})") + "." +
-                            b64json(boost::json::serialize(kClaims));
-  for (const std::string& secret : {rsa_key().public_pem(), std::string(rsa_key().public_jwk().at("n").as_string())}) {
+  const std::string input =
+      b64json(R"({"alg":"HS256","kid":"rsa-2026"})") + "." + b64json(boost::json::serialize(kClaims));
+  for (const std::string& secret :
+       {rsa_key().public_pem(), std::string(rsa_key().public_jwk().at("n").as_string())}) {
     const auto mac = sp::crypto::hmac(sp::crypto::HashAlgorithm::sha256, secret, input);
     EXPECT_EQ(error_code(input + "." + sp::crypto::base64url_encode(mac)), "jwt.alg");
   }
@@ -174,7 +180,7 @@ TEST(Jwt, RefusesMalformedTokens) {
   EXPECT_EQ(error_code(""), "jwt.format");
   EXPECT_EQ(error_code("abc"), "jwt.format");
   EXPECT_EQ(error_code("a.b"), "jwt.format");
-  EXPECT_EQ(error_code(token + ".x.y"), "jwt.format");                         // five parts: JWE
+  EXPECT_EQ(error_code(token + ".x.y"), "jwt.format");                          // five parts: JWE
   EXPECT_EQ(error_code("!!" + payload_and_sig), "jwt.format");                  // header not base64url
   EXPECT_EQ(error_code(b64json("[1,2]") + payload_and_sig), "jwt.format");      // header not an object
   EXPECT_EQ(error_code(b64json("{\"alg\":") + payload_and_sig), "jwt.format");  // not JSON
@@ -193,9 +199,11 @@ TEST(Jwt, DecodeUnverifiedReadsHeaderAndPayloadButNeedsObjects) {
   ASSERT_TRUE(decoded.ok());
   EXPECT_EQ(decoded->payload, kClaims);
   const std::string header = b64json(R"({"alg":"ES256","kid":"ec-2026"})");
-  EXPECT_EQ(sp::crypto::decode_jwt_unverified(header + "." + b64json("[1]") + ".AA").error().code, "jwt.format");
+  EXPECT_EQ(sp::crypto::decode_jwt_unverified(header + "." + b64json("[1]") + ".AA").error().code,
+            "jwt.format");
   // verify_jwt checks the signature before it reads the payload: garbage there is a signature failure.
-  EXPECT_EQ(error_code(header + "." + b64json("[1]") + "." + token.substr(token.rfind('.') + 1)), "jwt.signature");
+  EXPECT_EQ(error_code(header + "." + b64json("[1]") + "." + token.substr(token.rfind('.') + 1)),
+            "jwt.signature");
 }
 
 // --- claims ---------------------------------------------------------------------------------------
@@ -231,7 +239,9 @@ std::string claims_code(const boost::json::object& claims, std::int64_t now = kN
   return r ? "ok" : r.error().code;
 }
 
-TEST(JwtClaims, AcceptsAGoodIdToken) { EXPECT_EQ(claims_code(id_token_claims()), "ok"); }
+TEST(JwtClaims, AcceptsAGoodIdToken) {
+  EXPECT_EQ(claims_code(id_token_claims()), "ok");
+}
 
 TEST(JwtClaims, Issuer) {
   auto c = id_token_claims();

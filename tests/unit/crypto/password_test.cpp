@@ -78,10 +78,10 @@ TEST(PasswordPolicy, AcceptsAReasonablePassword) {
 }
 
 TEST(PasswordPolicy, CountsCharactersNotBytes) {
-  EXPECT_EQ(policy_code("abcdefghijk"), "password.too_short");   // 11
-  EXPECT_EQ(policy_code("abcdefghijkm"), "ok");                  // 12
-  EXPECT_EQ(policy_code("perché città"), "ok");                  // 12 characters, 14 bytes
-  EXPECT_EQ(policy_code("perchè citt"), "password.too_short");   // 11 characters, 12 bytes
+  EXPECT_EQ(policy_code("abcdefghijk"), "password.too_short");  // 11
+  EXPECT_EQ(policy_code("abcdefghijkm"), "ok");                 // 12
+  EXPECT_EQ(policy_code("perché città"), "ok");                 // 12 characters, 14 bytes
+  EXPECT_EQ(policy_code("perchè citt"), "password.too_short");  // 11 characters, 12 bytes
 }
 
 TEST(PasswordPolicy, RefusesOneRepeatedCharacter) {

@@ -17,7 +17,9 @@ const std::string kSeed20 = "12345678901234567890";
 const std::string kSeed32 = "12345678901234567890123456789012";
 const std::string kSeed64 = "1234567890123456789012345678901234567890123456789012345678901234";
 
-sp::time::TimePoint unix_time(std::int64_t seconds) { return sp::time::TimePoint{std::chrono::seconds{seconds}}; }
+sp::time::TimePoint unix_time(std::int64_t seconds) {
+  return sp::time::TimePoint{std::chrono::seconds{seconds}};
+}
 
 TEST(Hotp, Rfc4226AppendixD) {
   const char* expected[] = {"755224", "287082", "359152", "969429", "338314",
