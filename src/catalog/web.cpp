@@ -6,6 +6,7 @@
 
 #include "core/money.hpp"
 #include "core/text.hpp"
+#include "identity/model.hpp"
 
 namespace sp::catalog {
 namespace {
@@ -194,6 +195,19 @@ http::Response service_page(web::Services& s, http::Request& req) {
   d.set("audience_label", audience_label(s.view, lang, sv.audience));
   d.set("life_event_title", life_event_title);
   d.set("how_to", s.view.t(lang, "ui.how_to_" + std::to_string(sv.level)));
+  // Online services need a sign-in at the service's SPID level; a lower level signs in again (step-up).
+  if (sv.level >= 3 && sv.spid_level > 0) {
+    const auto* who = identity::principal_of(req);
+    const bool person = who && who->kind == identity::PrincipalKind::person;
+    if (person && who->auth_level >= sv.spid_level) {
+      d.set("signed_in_text", web::ui(s.view, lang, "ui.service_signed_in",
+                                      {{"name", who->display_name}, {"level", std::to_string(who->auth_level)}}));
+    } else {
+      d.set("sign_in_href", "/accedi?livello=" + std::to_string(sv.spid_level) + "&next=/" + body->slug + "/servizi/" +
+                                sv.code);
+      d.set("sign_in_label", s.view.t(lang, person ? "ui.service_sign_in_again" : "ui.service_sign_in"));
+    }
+  }
   if (sv.level >= 3 && sv.spid_level > 0) {
     d.set("spid_needed", true);
     d.set("spid_text", web::ui(s.view, lang, "ui.spid_required", {{"level", std::to_string(sv.spid_level)}}));
