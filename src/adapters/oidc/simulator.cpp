@@ -1,0 +1,339 @@
+// The provider simulator: keys, discovery, token and userinfo endpoints (authorize is in
+// simulator_authorize.cpp).
+#include "adapters/oidc/simulator.hpp"
+
+#include <boost/json.hpp>
+
+#include <stdexcept>
+
+#include "adapters/oidc/json_util.hpp"
+#include "core/crypto/pkce.hpp"
+#include "core/digest.hpp"
+#include "core/ids.hpp"
+
+namespace sp::oidc {
+namespace json = boost::json;
+using detail::epoch;
+using detail::str;
+
+namespace {
+
+constexpr auto kCodeLifetime = std::chrono::seconds(60);
+constexpr auto kTokenLifetime = std::chrono::minutes(10);
+constexpr auto kLeeway = std::chrono::seconds(30);
+
+// OAuth 2.0 error response (RFC 6749 section 5.2).
+http::Response oauth_error(int status, const std::string& error, const std::string& description) {
+  auto res = http::Response::json(
+      json::serialize(json::object{{"error", error}, {"error_description", description}}), status);
+  res.header("Cache-Control", "no-store");
+  return res;
+}
+
+std::vector<TestIdentity> identities_of(const SimulatorOptions& o) {
+  if (!o.identities.empty()) return o.identities;
+  const std::string path =
+      o.identities_file.empty() ? std::string(SPORTELLO_SHARE_DIR) + "/data/demo/identities.json" : o.identities_file;
+  auto loaded = load_identities(path);
+  if (!loaded) throw std::runtime_error(loaded.error().code + ": " + loaded.error().detail);
+  return std::move(loaded).value();
+}
+
+}  // namespace
+
+Simulator::Simulator(SimulatorOptions options)
+    : options_(std::move(options)),
+      clock_(options_.clock != nullptr ? options_.clock : &time::system_clock()),
+      base_path_(url_path(options_.issuer)),
+      identities_(identities_of(options_)),
+      http_(options_.http),
+      issuer_(trim_slash(options_.issuer)),
+      active_(crypto::Key::generate(crypto::JwsAlg::rs256)),
+      next_(crypto::Key::generate(crypto::JwsAlg::rs256)) {
+  if (options_.client_id.empty()) throw std::runtime_error("simulator: client_id is required");
+  if (options_.rp_jwks_url.empty()) options_.rp_jwks_url = trim_slash(options_.client_id) + "/.well-known/jwks.json";
+}
+
+void Simulator::set_issuer(std::string issuer) {
+  std::lock_guard lock(mu_);
+  issuer_ = trim_slash(issuer);
+}
+
+std::string Simulator::issuer() const {
+  std::lock_guard lock(mu_);
+  return issuer_;
+}
+
+void Simulator::rotate_signing_key() {
+  auto fresh = crypto::Key::generate(crypto::JwsAlg::rs256);
+  std::lock_guard lock(mu_);
+  active_ = next_;
+  next_ = std::move(fresh);
+}
+
+std::string Simulator::signing_kid() const {
+  std::lock_guard lock(mu_);
+  return active_.kid();
+}
+
+const TestIdentity* Simulator::find_identity(std::string_view fiscal_number) const {
+  for (const auto& id : identities_)
+    if (id.fiscal_number == fiscal_number) return &id;
+  return nullptr;
+}
+
+Result<crypto::Jwks> Simulator::rp_keys(bool refresh) {
+  {
+    std::lock_guard lock(mu_);
+    if (!refresh && rp_jwks_) return *rp_jwks_;
+  }
+  auto res = http_.get(options_.rp_jwks_url, {{"Accept", "application/json"}});
+  if (!res) return res.error();
+  if (res->status != 200) return Error::make("oidc.rp_jwks", 502, "RP JWKS status " + std::to_string(res->status));
+  boost::system::error_code ec;
+  auto value = json::parse(res->body, ec);
+  if (ec) return Error::make("oidc.rp_jwks", 502, "RP JWKS is not JSON");
+  auto keys = crypto::Jwks::from_json(value);
+  if (!keys) return keys.error();
+  std::lock_guard lock(mu_);
+  rp_jwks_ = *keys;
+  return std::move(keys).value();
+}
+
+Result<crypto::DecodedJwt> Simulator::verify_from_rp(std::string_view token) {
+  auto keys = rp_keys(false);
+  if (!keys) return keys.error();
+  auto verified = crypto::verify_jwt(token, *keys);
+  if (!verified && verified.error().code == "jwt.kid") {  // the RP may have rotated its key
+    keys = rp_keys(true);
+    if (!keys) return keys.error();
+    verified = crypto::verify_jwt(token, *keys);
+  }
+  return verified;
+}
+
+bool Simulator::redirect_uri_registered(const std::string& uri) {
+  if (!options_.redirect_uri.empty() && uri == options_.redirect_uri) return true;
+  if (!options_.use_entity_configuration) return false;
+  std::optional<std::vector<std::string>> registered;
+  {
+    std::lock_guard lock(mu_);
+    registered = registered_redirects_;
+  }
+  if (!registered) {
+    // The RP's entity configuration is self-signed (OpenID Federation 1.0 section 3): check it with the
+    // keys it carries, then read metadata.openid_relying_party.redirect_uris.
+    auto res = http_.get(trim_slash(options_.client_id) + "/.well-known/openid-federation");
+    if (!res || res->status != 200) return false;
+    auto unverified = crypto::decode_jwt_unverified(res->body);
+    if (!unverified) return false;
+    const auto* jwks = unverified->payload.if_contains("jwks");
+    if (jwks == nullptr) return false;
+    auto keys = crypto::Jwks::from_json(*jwks);
+    if (!keys) return false;
+    auto verified = crypto::verify_jwt(res->body, *keys);
+    if (!verified) return false;
+    const auto& p = verified->payload;
+    if (str(p, "iss") != options_.client_id || str(p, "sub") != options_.client_id) return false;
+    const auto* exp = p.if_contains("exp");
+    if (exp == nullptr || !exp->is_int64() || exp->as_int64() < epoch(now())) return false;
+    registered.emplace();
+    const auto* md = p.if_contains("metadata");
+    const json::value* uris = nullptr;
+    if (md != nullptr && md->is_object())
+      if (const auto* rp = md->as_object().if_contains("openid_relying_party"); rp != nullptr && rp->is_object())
+        uris = rp->as_object().if_contains("redirect_uris");
+    if (uris != nullptr && uris->is_array())
+      for (const auto& u : uris->as_array())
+        if (u.is_string()) registered->emplace_back(u.as_string());
+    std::lock_guard lock(mu_);
+    registered_redirects_ = registered;
+  }
+  for (const auto& r : *registered)
+    if (r == uri) return true;
+  return false;
+}
+
+http::Response Simulator::discovery(http::Request&) {
+  const std::string iss = issuer();
+  // OpenID Connect Discovery 1.0 section 3, with the values the AgID SPID profile fixes.
+  json::object doc{{"issuer", iss},
+                   {"authorization_endpoint", iss + "/authorize"},
+                   {"token_endpoint", iss + "/token"},
+                   {"userinfo_endpoint", iss + "/userinfo"},
+                   {"jwks_uri", iss + "/jwks.json"},
+                   {"response_types_supported", json::array{"code"}},
+                   {"response_modes_supported", json::array{"query"}},
+                   {"grant_types_supported", json::array{"authorization_code"}},
+                   {"subject_types_supported", json::array{"pairwise"}},
+                   {"scopes_supported", json::array{"openid", "profile", "email"}},
+                   {"acr_values_supported", json::array{acr_uri(1), acr_uri(2), acr_uri(3)}},
+                   {"id_token_signing_alg_values_supported", json::array{"RS256"}},
+                   {"userinfo_signing_alg_values_supported", json::array{"RS256"}},
+                   {"request_object_signing_alg_values_supported", json::array{"RS256", "ES256"}},
+                   {"request_parameter_supported", true},
+                   {"token_endpoint_auth_methods_supported", json::array{"private_key_jwt"}},
+                   {"token_endpoint_auth_signing_alg_values_supported", json::array{"RS256", "ES256"}},
+                   {"code_challenge_methods_supported", json::array{"S256"}},
+                   {"claims_supported", json::array{"sub", "given_name", "family_name", "email", "birthdate",
+                                                    std::string(kFiscalNumberClaim)}}};
+  return http::Response::json(json::serialize(doc));
+}
+
+http::Response Simulator::jwks(http::Request&) {
+  jwks_requests_.fetch_add(1);
+  crypto::Jwks set;
+  {
+    std::lock_guard lock(mu_);
+    set.add(active_.public_only());
+    set.add(next_.public_only());  // published ahead of use, so caches learn it before the switch
+  }
+  return http::Response::json(json::serialize(set.to_json()));
+}
+
+http::Response Simulator::rotate(http::Request&) {
+  rotate_signing_key();
+  return http::Response::json(json::serialize(json::object{{"signing_kid", signing_kid()}}));
+}
+
+http::Response Simulator::token(http::Request& req) {
+  auto form = req.form();
+  if (!form) return oauth_error(400, "invalid_request", "malformed form");
+  auto field = [&](const char* name) {
+    auto it = form->find(name);
+    return it == form->end() ? std::string() : it->second;
+  };
+  if (field("grant_type") != "authorization_code")
+    return oauth_error(400, "unsupported_grant_type", "only authorization_code");
+
+  // Client authentication, private_key_jwt (RFC 7523 sections 2.2 and 3; OpenID Connect Core section 9).
+  if (field("client_assertion_type") != "urn:ietf:params:oauth:client-assertion-type:jwt-bearer")
+    return oauth_error(401, "invalid_client", "client_assertion_type must be jwt-bearer");
+  if (!field("client_id").empty() && field("client_id") != options_.client_id)
+    return oauth_error(401, "invalid_client", "unknown client_id");
+  auto assertion = verify_from_rp(field("client_assertion"));
+  if (!assertion) return oauth_error(401, "invalid_client", "client_assertion: " + assertion.error().code);
+  crypto::ClaimExpectations expect;
+  expect.issuer = options_.client_id;
+  expect.audience = token_endpoint();
+  expect.leeway = kLeeway;
+  auto claims_ok = crypto::validate_claims(assertion->payload, expect, *clock_);
+  if (!claims_ok && claims_ok.error().code == "jwt.aud") {
+    expect.audience = issuer();  // RFC 7523 section 3 point 3 also allows the issuer as audience
+    claims_ok = crypto::validate_claims(assertion->payload, expect, *clock_);
+  }
+  if (!claims_ok) return oauth_error(401, "invalid_client", "client_assertion: " + claims_ok.error().code);
+  if (str(assertion->payload, "sub") != options_.client_id)
+    return oauth_error(401, "invalid_client", "client_assertion: sub must be the client_id");
+  const std::string jti = str(assertion->payload, "jti");
+  if (jti.empty()) return oauth_error(401, "invalid_client", "client_assertion: jti missing");
+
+  const auto t = now();
+  std::lock_guard lock(mu_);
+  for (auto it = used_jti_.begin(); it != used_jti_.end();) it = it->second < t ? used_jti_.erase(it) : std::next(it);
+  // RFC 7523 section 3 point 7: a jti may be used once, or an intercepted assertion could be replayed.
+  if (!used_jti_.emplace(jti, t + std::chrono::minutes(10)).second)
+    return oauth_error(401, "invalid_client", "client_assertion: jti already used");
+
+  auto grant_it = codes_.find(field("code"));
+  if (grant_it == codes_.end()) return oauth_error(400, "invalid_grant", "unknown code");
+  CodeGrant& grant = grant_it->second;
+  if (grant.used) {
+    // RFC 6749 section 4.1.2: a code used twice is an attack; revoke what the first use obtained.
+    access_.erase(grant.access_token);
+    return oauth_error(400, "invalid_grant", "code already used");
+  }
+  grant.used = true;
+  if (t - grant.issued > kCodeLifetime) return oauth_error(400, "invalid_grant", "code expired");
+  if (grant.tx.client_id != options_.client_id) return oauth_error(400, "invalid_grant", "code issued to another client");
+  if (field("redirect_uri") != grant.tx.redirect_uri) return oauth_error(400, "invalid_grant", "redirect_uri differs");
+  // PKCE, RFC 7636 section 4.6.
+  const std::string verifier = field("code_verifier");
+  if (!crypto::is_valid_pkce_verifier(verifier) ||
+      !digest::equal_constant_time(crypto::pkce_challenge_s256(verifier), grant.tx.code_challenge))
+    return oauth_error(400, "invalid_grant", "code_verifier does not match code_challenge");
+
+  const TestIdentity* person = find_identity(grant.fiscal_number);
+  if (person == nullptr) return oauth_error(400, "invalid_grant", "identity gone");
+  grant.access_token = ids::random_token(32);
+  access_[grant.access_token] = AccessGrant{person->fiscal_number, grant.tx.client_id, t + kTokenLifetime};
+
+  // ID token (OpenID Connect Core section 2), with a pairwise sub (section 8.1): the same person gets
+  // a different, unlinkable sub at each relying party.
+  int acr = grant.tx.acr_level;
+  if (grant.behaviour == Behaviour::lower_acr) acr = std::max(1, acr - 1);
+  const auto iat = grant.behaviour == Behaviour::expired ? t - std::chrono::minutes(20) : t;
+  const auto exp = grant.behaviour == Behaviour::expired ? t - std::chrono::minutes(10) : t + kTokenLifetime;
+  json::object claims{{"iss", issuer_},
+                      {"sub", digest::sha256_hex(person->fiscal_number + grant.tx.client_id)},
+                      {"aud", grant.behaviour == Behaviour::wrong_audience ? std::string("https://another-rp.example.org")
+                                                                            : grant.tx.client_id},
+                      {"iat", epoch(iat)},
+                      {"exp", epoch(exp)},
+                      {"jti", ids::random_token(16)},
+                      {"nonce", grant.nonce_to_send},
+                      {"acr", acr_uri(acr)},
+                      {std::string(kFiscalNumberClaim), "TINIT-" + person->fiscal_number}};
+  // bad_signature: a key with the signing key's kid that is not the published key, so the RP finds the
+  // kid, checks the signature and must refuse it.
+  const crypto::Key signer = grant.behaviour == Behaviour::bad_signature
+                                 ? crypto::Key::generate(crypto::JwsAlg::rs256, active_.kid())
+                                 : active_;
+  json::object body{{"access_token", grant.access_token},
+                    {"token_type", "Bearer"},
+                    {"expires_in", std::chrono::seconds(kTokenLifetime).count()},
+                    {"id_token", crypto::sign_jwt(json::object{{"typ", "JWT"}}, claims, signer)}};
+  auto res = http::Response::json(json::serialize(body));
+  res.header("Cache-Control", "no-store");
+  return res;
+}
+
+http::Response Simulator::userinfo(http::Request& req) {
+  const std::string* auth = req.header("authorization");
+  std::string token;
+  if (auth != nullptr && auth->rfind("Bearer ", 0) == 0) token = auth->substr(7);
+  std::lock_guard lock(mu_);
+  auto it = access_.find(token);
+  if (it == access_.end() || it->second.expires < now()) {
+    http::Response res = http::Response::json(R"({"error":"invalid_token"})", 401);
+    res.header("WWW-Authenticate", "Bearer error=\"invalid_token\"");
+    return res;
+  }
+  const TestIdentity* person = find_identity(it->second.fiscal_number);
+  if (person == nullptr) return oauth_error(401, "invalid_token", "identity gone");
+  const auto t = now();
+  // Signed userinfo (OpenID Connect Core section 5.3.2; the AgID profile also encrypts it, which this
+  // simulator does not).
+  json::object claims{{"iss", issuer_},
+                      {"aud", it->second.client_id},
+                      {"sub", digest::sha256_hex(person->fiscal_number + it->second.client_id)},
+                      {"iat", epoch(t)},
+                      {"given_name", person->given_name},
+                      {"family_name", person->family_name},
+                      {"email", person->email},
+                      {"birthdate", person->birthdate},
+                      {std::string(kFiscalNumberClaim), "TINIT-" + person->fiscal_number}};
+  http::Response res;
+  res.content_type = "application/jwt";
+  res.body = crypto::sign_jwt(json::object{{"typ", "JWT"}}, claims, active_);
+  res.header("Cache-Control", "no-store");
+  return res;
+}
+
+std::shared_ptr<Simulator> register_simulator_routes(http::Router& router, SimulatorOptions options) {
+  auto sim = std::make_shared<Simulator>(std::move(options));
+  const std::string base = sim->base_path();
+  auto bind = [sim](http::Response (Simulator::*fn)(http::Request&)) {
+    return [sim, fn](http::Request& req) { return ((*sim).*fn)(req); };
+  };
+  router.get(base + "/.well-known/openid-configuration", bind(&Simulator::discovery));
+  router.get(base + "/jwks.json", bind(&Simulator::jwks));
+  router.get(base + "/authorize", bind(&Simulator::authorize));
+  router.post(base + "/authorize/confirm", bind(&Simulator::confirm));
+  router.post(base + "/token", bind(&Simulator::token));
+  router.get(base + "/userinfo", bind(&Simulator::userinfo));
+  router.post(base + "/control/rotate-key", bind(&Simulator::rotate));
+  return sim;
+}
+
+}  // namespace sp::oidc

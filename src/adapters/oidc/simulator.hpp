@@ -1,0 +1,172 @@
+#pragma once
+// A local SPID/CIE OpenID provider for the demo and the tests. It speaks the real protocol over HTTP
+// (discovery, JWKS with rotation, authorize with a signed request object, token with private_key_jwt and
+// PKCE, signed userinfo), so the relying party is exercised end to end, and it can misbehave on request
+// so the tests prove that every kind of bad answer is refused.
+//
+// It is NOT a production identity provider: test identities only, state in memory, and an
+// unauthenticated control route to rotate its keys. Never expose it outside a demo.
+#include <atomic>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "adapters/http_client.hpp"
+#include "adapters/oidc/model.hpp"
+#include "core/crypto/jwk.hpp"
+#include "core/crypto/jwt.hpp"
+#include "core/result.hpp"
+#include "core/time.hpp"
+#include "http/router.hpp"
+
+namespace sp::oidc {
+
+// One test person (data/demo/identities.json).
+struct TestIdentity {
+  std::string fiscal_number;  // 16 characters, without "TINIT-"
+  std::string given_name;
+  std::string family_name;
+  std::string gender;         // "M" / "F"
+  std::string birthdate;      // YYYY-MM-DD
+  std::string place_of_birth; // Belfiore code (Z### abroad)
+  std::string email;
+  int max_spid_level = 2;     // the highest level this person's credentials reach
+  std::vector<std::string> children;  // fiscal numbers of minors this person is the parent of
+};
+
+// Reads {"identities":[{...}]}. Errors: oidc.identities (unreadable file, bad JSON, missing members).
+Result<std::vector<TestIdentity>> load_identities(const std::string& path);
+
+// How the provider answers a sign-in (chosen on its authorize page).
+enum class Behaviour {
+  normal,
+  bad_signature,   // ID token signed with a key that is not in the JWKS (same kid, other key)
+  expired,         // ID token exp in the past
+  wrong_audience,  // ID token aud is another relying party
+  replayed_nonce,  // ID token carries the nonce of an earlier transaction
+  lower_acr,       // authenticates one level below the requested one (L1 when L2 was asked)
+};
+std::optional<Behaviour> behaviour_from(std::string_view name);
+const char* behaviour_name(Behaviour b);
+
+struct SimulatorOptions {
+  // The provider's issuer, e.g. "http://127.0.0.1:8091" or "http://localhost:8080/idp"; routes are
+  // mounted under its path. start_simulator_thread fills "http://127.0.0.1:<port>" when empty.
+  std::string issuer;
+  std::string client_id;     // the relying party allowed to use this provider (its entity id)
+  std::string redirect_uri;  // accepted even when the RP's entity configuration cannot be read
+  std::string rp_jwks_url;   // the RP's JWKS; empty: client_id + "/.well-known/jwks.json"
+  // Read the RP's redirect_uris from client_id + "/.well-known/openid-federation" (verified with the
+  // keys it carries).
+  bool use_entity_configuration = true;
+  std::string identities_file;           // empty: <share dir>/data/demo/identities.json
+  std::vector<TestIdentity> identities;  // when not empty, used instead of the file
+  const time::Clock* clock = nullptr;    // null: the system clock; must outlive the simulator
+  adapters::HttpClientOptions http;      // for fetching the RP's keys
+};
+
+class Simulator {
+ public:
+  // Throws std::runtime_error when the identities cannot be loaded (a startup error).
+  explicit Simulator(SimulatorOptions options);
+
+  // Changes the issuer (e.g. once the real port is known). Routes keep the path they were mounted on.
+  void set_issuer(std::string issuer);
+  [[nodiscard]] std::string issuer() const;
+  [[nodiscard]] std::string base_path() const { return base_path_; }
+
+  // Key rotation: the published "next" key becomes the signing key, the old signing key is withdrawn
+  // from the JWKS and a new next key is published. Also reachable as POST <issuer>/control/rotate-key.
+  void rotate_signing_key();
+  [[nodiscard]] std::string signing_kid() const;
+  // How many times the JWKS was served (the tests check that the RP refetches it on rotation).
+  [[nodiscard]] int jwks_requests() const { return jwks_requests_.load(); }
+  [[nodiscard]] const std::vector<TestIdentity>& identities() const { return identities_; }
+
+  // Route handlers (see register_simulator_routes).
+  http::Response discovery(http::Request& req);
+  http::Response jwks(http::Request& req);
+  http::Response authorize(http::Request& req);
+  http::Response confirm(http::Request& req);
+  http::Response token(http::Request& req);
+  http::Response userinfo(http::Request& req);
+  http::Response rotate(http::Request& req);
+
+ private:
+  struct Transaction {
+    std::string client_id, redirect_uri, state, nonce, code_challenge;
+    int acr_level = 2;
+    time::TimePoint created;
+  };
+  struct CodeGrant {
+    Transaction tx;
+    std::string fiscal_number;
+    Behaviour behaviour = Behaviour::normal;
+    std::string nonce_to_send;
+    time::TimePoint issued;
+    bool used = false;
+    std::string access_token;  // revoked if the code is presented twice (RFC 6749 section 4.1.2)
+  };
+  struct AccessGrant {
+    std::string fiscal_number, client_id;
+    time::TimePoint expires;
+  };
+
+  Result<crypto::Jwks> rp_keys(bool refresh);
+  Result<crypto::DecodedJwt> verify_from_rp(std::string_view token);
+  bool redirect_uri_registered(const std::string& uri);
+  const TestIdentity* find_identity(std::string_view fiscal_number) const;
+  std::string token_endpoint() const { return issuer() + "/token"; }
+  time::TimePoint now() const { return clock_->now(); }
+
+  SimulatorOptions options_;
+  const time::Clock* clock_;
+  std::string base_path_;
+  std::vector<TestIdentity> identities_;
+  adapters::HttpClient http_;
+  std::atomic<int> jwks_requests_{0};
+
+  mutable std::mutex mu_;
+  std::string issuer_;
+  crypto::Key active_;
+  crypto::Key next_;
+  std::optional<crypto::Jwks> rp_jwks_;
+  std::optional<std::vector<std::string>> registered_redirects_;
+  std::map<std::string, Transaction> transactions_;
+  std::map<std::string, CodeGrant> codes_;
+  std::map<std::string, AccessGrant> access_;
+  std::map<std::string, time::TimePoint> used_jti_;
+  std::string last_nonce_;
+};
+
+// Mounts the provider under the issuer's path:
+//   GET  /.well-known/openid-configuration   GET /jwks.json        GET /authorize
+//   POST /authorize/confirm                  POST /token           GET /userinfo
+//   POST /control/rotate-key
+// The returned object must outlive the router's use. Throws std::runtime_error on bad identities.
+std::shared_ptr<Simulator> register_simulator_routes(http::Router& router, SimulatorOptions options);
+
+// `sportello sim idp`: serves the simulator on 127.0.0.1:`port` until SIGTERM/SIGINT. Returns the exit
+// code (0 after a clean stop, 1 when the configuration is unusable).
+int run_simulator(const SimulatorOptions& options, std::uint16_t port);
+
+// The simulator on its own port in a background thread, next to the main server (demo mode and tests).
+class RunningSimulator {
+ public:
+  virtual ~RunningSimulator() = default;
+  [[nodiscard]] virtual std::uint16_t port() const = 0;
+  [[nodiscard]] virtual std::string issuer() const = 0;
+  [[nodiscard]] virtual Simulator& simulator() = 0;
+};
+
+// Listens on 127.0.0.1:`port` (0: a free port) and serves in a thread; the destructor stops the server
+// and joins the thread. An empty options.issuer becomes "http://127.0.0.1:<port>". Throws
+// std::runtime_error when the port cannot be bound or the identities cannot be loaded.
+std::unique_ptr<RunningSimulator> start_simulator_thread(SimulatorOptions options, std::uint16_t port);
+
+}  // namespace sp::oidc
