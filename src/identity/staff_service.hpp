@@ -1,0 +1,141 @@
+#pragma once
+// Staff accounts of the member bodies and of the hub: creation and roles (checked against the caller's
+// permissions in this layer), sign-in with argon2id passwords, optional or mandatory TOTP, lock-out after
+// repeated failures, and password reset by a single-use e-mailed token.
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "core/crypto/password.hpp"
+#include "core/result.hpp"
+#include "core/time.hpp"
+#include "db/database.hpp"
+#include "identity/model.hpp"
+#include "identity/session_service.hpp"
+#include "identity/staff_store.hpp"
+
+namespace sp::identity {
+
+struct StaffPolicy {
+  int max_failures = 5;                                  // consecutive failures before the lock-out
+  std::chrono::seconds lockout{15 * 60};                 // how long the account stays locked
+  std::chrono::seconds reset_ttl{30 * 60};               // validity of a password-reset token
+  crypto::PasswordCost cost = crypto::PasswordCost::interactive();
+};
+
+// What administrators and the staff home page see of an account (never the hash or the TOTP secret).
+struct StaffAccount {
+  std::string id;
+  tenants::TenantId tenant_id = 0;
+  std::string email;
+  std::string display_name;
+  std::set<Role> roles;
+  bool active = true;
+  bool totp_enrolled = false;
+  bool locked = false;  // locked out right now
+  std::string created_at;
+  std::string password_changed_at;
+};
+
+struct NewStaff {
+  tenants::TenantId tenant_id = 0;  // 0: hub staff
+  std::string email;
+  std::string display_name;
+  std::string password;
+  std::set<Role> roles;
+};
+
+class StaffService {
+ public:
+  StaffService(db::Database& db, SessionService& sessions, const time::Clock& clock, StaffPolicy policy = {});
+
+  // Called with (email, token) when a reset is requested for an existing active account; the app sends
+  // the e-mail (link: /backoffice/reimposta-password?token=TOKEN). Unset: nothing is sent.
+  std::function<void(const std::string& email, const std::string& token)> send_reset;
+
+  // --- administration (caller checked: permissions::authorize(caller, manage_staff, tenant); a hub
+  // administrator manages hub staff (tenant 0) and may create the first body_admin of a body) ---
+  // Errors: auth.required (401), forbidden (403), staff.email, staff.name, staff.role (a role the
+  // tenant cannot hold), staff.email_taken (409), password.* (policy, field "password").
+  Result<StaffAccount> create(const Principal* caller, const NewStaff& account);
+  // Replaces the roles and ends the member's sessions so they apply at once. Errors as create, plus
+  // not_found (404, also for an account of another body).
+  Status set_roles(const Principal* caller, const std::string& staff_id, const std::set<Role>& roles);
+  // Deactivates the account and ends its sessions. Errors: auth.required, forbidden, not_found,
+  // staff.self (an administrator cannot deactivate themselves).
+  Status deactivate(const Principal* caller, const std::string& staff_id);
+  Result<std::vector<StaffAccount>> list(const Principal* caller, tenants::TenantId tenant);
+  // "TOTP mandatory" for a body's staff (body_security). Guarded by manage_staff.
+  Status set_totp_required(const Principal* caller, tenants::TenantId tenant, bool required);
+  [[nodiscard]] bool totp_required(tenants::TenantId tenant);
+
+  // The first hub administrator, for `sportello` bootstrap/demo: refused (staff.bootstrap_done, 409) once
+  // any active hub_admin exists.
+  Result<StaffAccount> bootstrap_hub_admin(const std::string& email, const std::string& display_name,
+                                           const std::string& password);
+
+  // --- sign-in at /backoffice/accedi (the body comes from the account) ---
+  // Errors, all 401 unless noted: staff.invalid_credentials (unknown e-mail, wrong password, inactive
+  // account: one code, one timing), staff.locked (423: too many failures, even with the right password),
+  // staff.totp_required (the code is missing), staff.totp_invalid, staff.totp_replayed (a code of an
+  // already used step), staff.totp_enrolment_required (403: TOTP is mandatory and the account has none:
+  // enrol with sign_in_enrolling_totp).
+  Result<NewSession> sign_in(const std::string& email, const std::string& password, const std::string& totp_code);
+  // First TOTP enrolment during sign-in: checks the password like sign_in, then `code` against the new
+  // base32 `secret` (what the authenticator app was given), stores it and signs in. Refused
+  // (staff.totp_already_enrolled, 409) when the account already has a secret.
+  Result<NewSession> sign_in_enrolling_totp(const std::string& email, const std::string& password,
+                                            const std::string& secret_base32, const std::string& code);
+  // Enrolment by a signed-in staff member for their own account (same checks on the code).
+  Status enrol_totp(const Principal& self, const std::string& secret_base32, const std::string& code);
+  // A fresh base32 secret to show during enrolment.
+  static std::string new_totp_secret();
+
+  // --- password reset ---
+  // Always Ok (the page says "if the address exists you will receive an e-mail"): for an active account
+  // stores the SHA-256 of a fresh token valid reset_ttl and calls send_reset.
+  Status request_password_reset(const std::string& email);
+  // Errors: staff.reset_invalid (unknown, used or expired token), password.* (policy). On success the
+  // token is consumed (with any other pending one of the account) and every session of the account ends.
+  Status reset_password(const std::string& token, const std::string& new_password);
+
+  [[nodiscard]] std::optional<StaffAccount> account(const std::string& staff_id);
+  [[nodiscard]] std::optional<StaffAccount> account_by_email(const std::string& email);
+  [[nodiscard]] const StaffPolicy& policy() const { return policy_; }
+
+  static std::string normalise_email(std::string_view email);
+
+ private:
+  Status can_manage(const Principal* caller, tenants::TenantId tenant, const std::set<Role>& roles);
+  Status check_roles(tenants::TenantId tenant, const std::set<Role>& roles);
+  StaffAccount to_account(const StaffRow& row);
+  Result<StaffRow> check_password(const std::string& email, const std::string& password);
+  Result<NewSession> finish(const StaffRow& row, const std::string& password,
+                            std::optional<std::int64_t> totp_step);
+  void note_unknown_failure(const std::string& email);
+  bool unknown_locked(const std::string& email);
+
+  db::Database& db_;
+  StaffStore store_;
+  SessionService& sessions_;
+  const time::Clock& clock_;
+  StaffPolicy policy_;
+  std::string dummy_hash_;  // verified against for unknown e-mails, so they cost the same time
+
+  // Failures for e-mails that have no account, so they lock out like real ones (otherwise staff.locked
+  // would tell which addresses exist). Per node, bounded.
+  struct Unknown {
+    int failures = 0;
+    time::TimePoint locked_until{};
+  };
+  std::mutex unknown_mutex_;
+  std::map<std::string, Unknown> unknown_;
+};
+
+}  // namespace sp::identity
