@@ -1,0 +1,72 @@
+// What the relying party publishes: its JWKS and its signed entity configuration (AgID SPID OIDC
+// guidelines, OpenID Federation 1.0), and the persistence of its key.
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+
+#include "adapters/oidc/json_util.hpp"
+#include "core/crypto/jwt.hpp"
+#include "env.hpp"
+
+namespace sp::oidc::testing {
+namespace {
+namespace json = boost::json;
+
+TEST(OidcRp, PublishesItsJwks) {
+  auto res = env().http.get(env().client_id + "/.well-known/jwks.json");
+  ASSERT_TRUE(res.ok());
+  EXPECT_EQ(res->status, 200);
+  EXPECT_EQ(res->media_type(), "application/json");
+  auto keys = crypto::Jwks::from_json(json::parse(res->body));
+  ASSERT_TRUE(keys.ok());
+  ASSERT_NE(keys->find(env().rp_keys.kid()), nullptr);
+  EXPECT_FALSE(keys->find(env().rp_keys.kid())->has_private());
+  EXPECT_EQ(res->body.find("\"d\""), std::string::npos) << "the private exponent must never be published";
+}
+
+TEST(OidcRp, PublishesASignedEntityConfiguration) {
+  auto res = env().http.get(env().client_id + "/.well-known/openid-federation");
+  ASSERT_TRUE(res.ok());
+  EXPECT_EQ(res->status, 200);
+  EXPECT_EQ(res->media_type(), "application/entity-statement+jwt");
+  auto verified = crypto::verify_jwt(res->body, env().rp_keys.jwks());
+  ASSERT_TRUE(verified.ok()) << verified.error().code;
+  EXPECT_EQ(detail::str(verified->header, "typ"), "entity-statement+jwt");
+  const auto& c = verified->payload;
+  EXPECT_EQ(detail::str(c, "iss"), env().client_id);
+  EXPECT_EQ(detail::str(c, "sub"), env().client_id);
+  ASSERT_TRUE(c.contains("iat") && c.contains("exp") && c.contains("jwks"));
+  EXPECT_GT(c.at("exp").as_int64(), c.at("iat").as_int64());
+  ASSERT_TRUE(c.at("authority_hints").is_array());
+  EXPECT_TRUE(c.at("authority_hints").as_array().empty());
+  const auto& rp = c.at("metadata").at("openid_relying_party").as_object();
+  EXPECT_EQ(detail::str(rp, "client_id"), env().client_id);
+  EXPECT_EQ(detail::str(rp, "token_endpoint_auth_method"), "private_key_jwt");
+  EXPECT_EQ(rp.at("redirect_uris"), json::array{json::string(env().redirect_uri)});
+  EXPECT_EQ(rp.at("response_types"), json::array{"code"});
+  auto own = crypto::Jwks::from_json(rp.at("jwks"));
+  ASSERT_TRUE(own.ok());
+  EXPECT_NE(own->find(env().rp_keys.kid()), nullptr);
+}
+
+TEST(OidcRp, KeySurvivesAPemRoundTrip) {
+  auto back = RpKeys::from_pem(env().rp_keys.to_pem());
+  ASSERT_TRUE(back.ok()) << back.error().code;
+  EXPECT_EQ(back->kid(), env().rp_keys.kid());  // kid = RFC 7638 thumbprint, stable across restarts
+  auto not_a_key = RpKeys::from_pem("-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n");
+  EXPECT_FALSE(not_a_key.ok());
+}
+
+TEST(OidcRp, SimulatorDiscoveryDescribesTheProfile) {
+  auto res = env().http.get(env().sim->issuer() + "/.well-known/openid-configuration");
+  ASSERT_TRUE(res.ok());
+  ASSERT_EQ(res->status, 200);
+  auto doc = json::parse(res->body).as_object();
+  EXPECT_EQ(detail::str(doc, "issuer"), env().sim->issuer());
+  EXPECT_EQ(doc.at("code_challenge_methods_supported"), json::array{"S256"});
+  EXPECT_EQ(doc.at("token_endpoint_auth_methods_supported"), json::array{"private_key_jwt"});
+  EXPECT_EQ(doc.at("subject_types_supported"), json::array{"pairwise"});
+}
+
+}  // namespace
+}  // namespace sp::oidc::testing
