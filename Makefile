@@ -20,8 +20,9 @@ run: build
 	@mkdir -p $(DATA)
 	$(BUILD)/sportello serve --demo
 
-# The whole suite: unit, integration (SQLite + a real PostgreSQL 15) and browser tests.
-test: build
+# The whole suite: the lower layers' unit tests under ASan+UBSan first, then unit, integration
+# (SQLite + a real PostgreSQL 15) and browser tests on the normal build; CTest's summary comes last.
+test: build sanitize
 	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS) --timeout 900
 
 bench: build
