@@ -1,0 +1,442 @@
+#include "identity/staff_web.hpp"
+
+#include <array>
+
+#include "core/crypto/encoding.hpp"
+#include "core/crypto/totp.hpp"
+#include "core/digest.hpp"
+#include "core/ids.hpp"
+#include "core/text.hpp"
+#include "identity/permissions.hpp"
+#include "identity/web.hpp"
+#include "web/context.hpp"
+
+namespace sp::identity {
+namespace {
+
+using web::Data;
+
+constexpr const char* kSignIn = "/backoffice/accedi";
+constexpr const char* kHome = "/backoffice/";
+
+std::string field(const http::Params& form, const std::string& name) {
+  auto it = form.find(name);
+  return it == form.end() ? std::string() : it->second;
+}
+
+// --- double-submit CSRF for anonymous forms ---------------------------------------------------------
+
+std::string csrf_cookie_token(const http::Request& req) {
+  auto t = cookie_value(req, kStaffCsrfCookie);
+  return t.size() == 43 ? t : ids::random_token(32);
+}
+
+std::string csrf_set_cookie(const StaffWebDeps& d, const std::string& token) {
+  return std::string(kStaffCsrfCookie) + "=" + token + "; Path=/backoffice; HttpOnly; SameSite=Strict" +
+         (d.secure_cookies ? "; Secure" : "");
+}
+
+bool anonymous_csrf_ok(const http::Request& req, const http::Params& form) {
+  auto cookie = cookie_value(req, kStaffCsrfCookie);
+  auto sent = field(form, "_csrf");
+  return cookie.size() == 43 && digest::equal_constant_time(cookie, sent);
+}
+
+// --- rendering ------------------------------------------------------------------------------------
+
+http::Response respond(const StaffWebDeps& d, const http::Request& req, const web::Page& page, int status = 200) {
+  auto r = http::Response::html(d.view.render(req, page), status);
+  r.header("Cache-Control", "no-store");
+  return r;
+}
+
+web::Page base_page(const StaffWebDeps& d, const http::Request& req, const std::string& template_name,
+                    const std::string& title_key) {
+  const auto& lang = req.ctx.locale;
+  web::Page page;
+  page.template_name = template_name;
+  page.title = d.view.t(lang, title_key);
+  page.noindex = true;
+  page.breadcrumb = {{d.view.t(lang, "ui.home"), "/"}, {page.title, ""}};
+  return page;
+}
+
+void set_error(const StaffWebDeps& d, const http::Request& req, web::Page& page, const Error& e) {
+  page.data.set("error", d.view.i18n().message(req.ctx.locale, e));
+  page.data.set("error_code", e.code);
+  if (!e.field.empty()) page.data.set("error_field_" + e.field, true);
+}
+
+// A form page's status: 401 needs a WWW-Authenticate challenge, so a refused form answers 400 instead.
+int form_status(const Error& e) {
+  return e.http_status == 401 ? 400 : e.http_status;
+}
+
+// --- sign-in --------------------------------------------------------------------------------------
+
+http::Response sign_in_form(StaffWebDeps& d, http::Request& req, const std::string& email, const Error* error,
+                            const std::string& enrol_secret = {}) {
+  auto page = base_page(d, req, "staff_signin", "ui.staff_signin_title");
+  const auto token = csrf_cookie_token(req);
+  page.data.set("csrf", token);
+  page.data.set("email", email);
+  if (error) set_error(d, req, page, *error);
+  if (!enrol_secret.empty()) {
+    page.data.set("enrol", true);
+    page.data.set("totp_secret", enrol_secret);
+    auto key = crypto::base32_decode(enrol_secret);
+    page.data.set("totp_uri", crypto::totp_provisioning_uri("Sportello", email, key ? *key : std::string()));
+  }
+  auto r = respond(d, req, page, error ? form_status(*error) : 200);
+  r.header("Set-Cookie", csrf_set_cookie(d, token));
+  return r;
+}
+
+http::Response sign_in_get(StaffWebDeps& d, http::Request& req) {
+  const Principal* p = principal_of(req);
+  if (p && p->is_staff()) return http::Response::redirect(kHome, 303);
+  return sign_in_form(d, req, "", nullptr);
+}
+
+http::Response sign_in_post(StaffWebDeps& d, http::Request& req) {
+  auto form = req.form();
+  if (!form) return d.view.error_page(req, 400);
+  const auto email = field(*form, "email");
+  if (!anonymous_csrf_ok(req, *form)) {
+    auto e = Error::make("csrf", 403);
+    return sign_in_form(d, req, email, &e);
+  }
+  const auto secret = field(*form, "totp_secret");
+  auto result = secret.empty()
+                    ? d.staff.sign_in(email, field(*form, "password"), field(*form, "totp"))
+                    : d.staff.sign_in_enrolling_totp(email, field(*form, "password"), secret, field(*form, "totp"));
+  if (!result) {
+    const auto& e = result.error();
+    std::string enrol;
+    if (e.code == "staff.totp_enrolment_required") enrol = StaffService::new_totp_secret();
+    if (!secret.empty() && e.code == "staff.totp_invalid") enrol = secret;  // try again with the same app entry
+    return sign_in_form(d, req, email, &e, enrol);
+  }
+  auto issued = d.sessions.start(*result, cookie_value(req, SessionService::kCookie));
+  auto r = http::Response::redirect(kHome, 303);
+  r.header("Set-Cookie", d.sessions.cookie(issued.token, d.secure_cookies));
+  r.header("Cache-Control", "no-store");
+  return r;
+}
+
+// --- staff home -----------------------------------------------------------------------------------
+
+const Principal* staff_principal(const http::Request& req) {
+  const Principal* p = principal_of(req);
+  return p && p->is_staff() ? p : nullptr;
+}
+
+http::Response to_sign_in() {
+  auto r = http::Response::redirect(kSignIn, 303);
+  r.header("Cache-Control", "no-store");
+  return r;
+}
+
+Data role_list(const StaffWebDeps& d, std::string_view lang, const std::set<Role>& roles) {
+  Data list = web::list();
+  for (auto r : roles) {
+    Data item;
+    item.set("code", std::string(to_string(r)));
+    item.set("name", d.view.t(lang, "ui.staff_role_" + std::string(to_string(r))));
+    list.push_back(item);
+  }
+  return list;
+}
+
+http::Response home(StaffWebDeps& d, http::Request& req) {
+  const Principal* p = staff_principal(req);
+  if (!p) return to_sign_in();
+  const auto& lang = req.ctx.locale;
+  auto page = base_page(d, req, "staff_home", "ui.staff_home_title");
+  page.data.set("name", p->display_name);
+  page.data.set("roles", role_list(d, lang, p->roles));
+  if (p->tenant_id != 0) {
+    if (auto body = d.tenants.by_id(p->tenant_id)) {
+      page.data.set("body_name", body->name);
+      if (p->has(Role::body_admin)) {
+        page.data.set("is_body_admin", true);
+        page.data.set("staff_href", "/backoffice/" + body->slug + "/personale");
+        page.data.set("keys_href", "/backoffice/" + body->slug + "/chiavi-api");
+      }
+    }
+  } else {
+    page.data.set("body_name", d.view.t(lang, "ui.staff_hub"));
+  }
+  page.data.set("csrf", p->csrf_token);
+  return respond(d, req, page);
+}
+
+// --- password reset -------------------------------------------------------------------------------
+
+http::Response forgot_form(StaffWebDeps& d, http::Request& req, bool sent, const Error* error,
+                           const std::string& email = {}) {
+  auto page = base_page(d, req, "staff_forgot", "ui.staff_forgot_title");
+  const auto token = csrf_cookie_token(req);
+  page.data.set("csrf", token);
+  page.data.set("sent", sent);
+  page.data.set("email", email);
+  if (error) set_error(d, req, page, *error);
+  auto r = respond(d, req, page, error ? form_status(*error) : 200);
+  r.header("Set-Cookie", csrf_set_cookie(d, token));
+  return r;
+}
+
+http::Response forgot_get(StaffWebDeps& d, http::Request& req) {
+  return forgot_form(d, req, false, nullptr);
+}
+
+http::Response forgot_post(StaffWebDeps& d, http::Request& req) {
+  auto form = req.form();
+  if (!form) return d.view.error_page(req, 400);
+  if (!anonymous_csrf_ok(req, *form)) {
+    auto e = Error::make("csrf", 403);
+    return forgot_form(d, req, false, &e, field(*form, "email"));
+  }
+  (void)d.staff.request_password_reset(field(*form, "email"));
+  return forgot_form(d, req, true, nullptr);  // the same answer whether the address exists or not
+}
+
+http::Response reset_form(StaffWebDeps& d, http::Request& req, const std::string& token, bool done,
+                          const Error* error) {
+  auto page = base_page(d, req, "staff_reset", "ui.staff_reset_title");
+  const auto csrf = csrf_cookie_token(req);
+  page.data.set("csrf", csrf);
+  page.data.set("token", token);
+  page.data.set("done", done);
+  page.data.set("has_token", !token.empty());
+  if (error) set_error(d, req, page, *error);
+  auto r = respond(d, req, page, error ? form_status(*error) : 200);
+  r.header("Set-Cookie", csrf_set_cookie(d, csrf));
+  r.header("Referrer-Policy", "no-referrer");  // the token is in the URL
+  return r;
+}
+
+http::Response reset_get(StaffWebDeps& d, http::Request& req) {
+  return reset_form(d, req, req.query_param("token"), false, nullptr);
+}
+
+http::Response reset_post(StaffWebDeps& d, http::Request& req) {
+  auto form = req.form();
+  if (!form) return d.view.error_page(req, 400);
+  const auto token = field(*form, "token");
+  if (!anonymous_csrf_ok(req, *form)) {
+    auto e = Error::make("csrf", 403);
+    return reset_form(d, req, token, false, &e);
+  }
+  const auto password = field(*form, "password");
+  if (password != field(*form, "password_confirm")) {
+    auto e = Error::make("staff.password_mismatch");
+    e.field = "password_confirm";
+    return reset_form(d, req, token, false, &e);
+  }
+  if (auto st = d.staff.reset_password(token, password); !st) return reset_form(d, req, token, false, &st.error());
+  return reset_form(d, req, "", true, nullptr);
+}
+
+// --- body administration --------------------------------------------------------------------------
+
+// The body of /backoffice/{slug}/..., or the response to send instead (404, sign-in, 403).
+struct BodyAccess {
+  std::shared_ptr<const tenants::Body> body;
+  std::optional<http::Response> refusal;
+};
+
+BodyAccess body_access(StaffWebDeps& d, http::Request& req, Permission permission) {
+  BodyAccess a;
+  a.body = d.tenants.by_slug(req.param("slug"));
+  if (!a.body) {
+    a.refusal = d.view.error_page(req, 404);
+    return a;
+  }
+  auto st = authorize(principal_of(req), permission, a.body->id);
+  if (!st) {
+    a.refusal = st.error().http_status == 401 ? to_sign_in() : d.view.error_page(req, st.error().http_status);
+  }
+  return a;
+}
+
+web::Page body_page(StaffWebDeps& d, http::Request& req, const tenants::Body& body, const std::string& tpl,
+                    const std::string& title_key) {
+  const auto& lang = req.ctx.locale;
+  auto page = base_page(d, req, tpl, title_key);
+  page.body_slug = body.slug;
+  page.body_name = body.name;
+  page.breadcrumb = {{d.view.t(lang, "ui.staff_home_title"), kHome}, {page.title, ""}};
+  page.data.set("body_name", body.name);
+  page.data.set("action", "/backoffice/" + body.slug + "/" + (tpl == "staff_people" ? "personale" : "chiavi-api"));
+  page.data.set("csrf", principal_of(req)->csrf_token);
+  return page;
+}
+
+constexpr std::array<Role, 4> kBodyRoles{Role::operator_, Role::office_manager, Role::body_admin,
+                                         Role::counter_operator};
+
+http::Response people_page(StaffWebDeps& d, http::Request& req, const tenants::Body& body, const http::Params* form,
+                           const Error* error) {
+  const auto& lang = req.ctx.locale;
+  auto page = body_page(d, req, body, "staff_people", "ui.staff_people_title");
+  auto accounts = d.staff.list(principal_of(req), body.id);
+  if (!accounts) return d.view.error_page(req, accounts.error().http_status);
+  Data rows = web::list();
+  for (const auto& a : *accounts) {
+    Data row;
+    row.set("id", a.id);
+    row.set("name", a.display_name);
+    row.set("email", a.email);
+    row.set("roles", role_list(d, lang, a.roles));
+    row.set("active", a.active);
+    row.set("locked", a.locked);
+    row.set("totp", a.totp_enrolled);
+    row.set("is_self", a.id == principal_of(req)->subject);
+    rows.push_back(row);
+  }
+  page.data.set("accounts", rows);
+  page.data.set("has_accounts", !accounts->empty());
+  Data roles = web::list();
+  for (auto r : kBodyRoles) {
+    Data item;
+    const std::string code(to_string(r));
+    item.set("code", code);
+    item.set("name", d.view.t(lang, "ui.staff_role_" + code));
+    bool checked = false;
+    if (form) {
+      auto range = form->equal_range("roles");
+      for (auto it = range.first; it != range.second; ++it) checked = checked || it->second == code;
+    }
+    item.set("checked", checked);
+    roles.push_back(item);
+  }
+  page.data.set("role_options", roles);
+  page.data.set("totp_required", d.staff.totp_required(body.id));
+  if (form && error) {
+    page.data.set("email", field(*form, "email"));
+    page.data.set("display_name", field(*form, "display_name"));
+  }
+  if (error) set_error(d, req, page, *error);
+  return respond(d, req, page, error ? form_status(*error) : 200);
+}
+
+http::Response people_get(StaffWebDeps& d, http::Request& req) {
+  auto access = body_access(d, req, Permission::manage_staff);
+  if (access.refusal) return *access.refusal;
+  return people_page(d, req, *access.body, nullptr, nullptr);
+}
+
+http::Response people_post(StaffWebDeps& d, http::Request& req) {
+  auto access = body_access(d, req, Permission::manage_staff);
+  if (access.refusal) return *access.refusal;
+  auto form = req.form();
+  if (!form) return d.view.error_page(req, 400);
+  if (auto st = check_csrf(req, *form); !st) return d.view.error_page(req, st.error().http_status);
+  const Principal* p = principal_of(req);
+  const auto action = field(*form, "action");
+  Status st = Ok{};
+  if (action == "create") {
+    NewStaff n;
+    n.tenant_id = access.body->id;
+    n.email = field(*form, "email");
+    n.display_name = field(*form, "display_name");
+    n.password = field(*form, "password");
+    auto range = form->equal_range("roles");
+    for (auto it = range.first; it != range.second; ++it) {
+      if (auto r = parse_role(it->second)) n.roles.insert(*r);
+    }
+    auto created = d.staff.create(p, n);
+    if (!created) st = created.error();
+  } else if (action == "deactivate") {
+    st = d.staff.deactivate(p, field(*form, "id"));
+  } else if (action == "totp_required") {
+    st = d.staff.set_totp_required(p, access.body->id, field(*form, "value") == "1");
+  } else {
+    return d.view.error_page(req, 400);
+  }
+  if (!st) {
+    if (st.error().http_status == 403 || st.error().http_status == 404) {
+      return d.view.error_page(req, st.error().http_status);
+    }
+    return people_page(d, req, *access.body, &*form, &st.error());
+  }
+  return http::Response::redirect("/backoffice/" + access.body->slug + "/personale", 303);
+}
+
+http::Response keys_page(StaffWebDeps& d, http::Request& req, const tenants::Body& body,
+                         const CreatedApiKey* created, const http::Params* form, const Error* error) {
+  auto page = body_page(d, req, body, "staff_api_keys", "ui.staff_keys_title");
+  auto keys = d.api_keys.list(principal_of(req), body.id);
+  if (!keys) return d.view.error_page(req, keys.error().http_status);
+  Data rows = web::list();
+  for (const auto& k : *keys) {
+    Data row;
+    row.set("id", k.id);
+    row.set("name", k.name);
+    row.set("prefix", k.prefix);
+    row.set("scopes", text::join(k.scopes, ", "));
+    row.set("created_at", k.created_at);
+    row.set("last_used_at", k.last_used_at.value_or(""));
+    row.set("revoked", k.revoked_at.has_value());
+    rows.push_back(row);
+  }
+  page.data.set("keys", rows);
+  page.data.set("has_keys", !keys->empty());
+  if (created) {
+    page.data.set("new_key", created->secret);
+    page.data.set("new_key_name", created->key.name);
+  }
+  if (form && error) {
+    page.data.set("name", field(*form, "name"));
+    page.data.set("scopes_value", field(*form, "scopes"));
+  }
+  if (error) set_error(d, req, page, *error);
+  return respond(d, req, page, error ? form_status(*error) : 200);
+}
+
+http::Response keys_get(StaffWebDeps& d, http::Request& req) {
+  auto access = body_access(d, req, Permission::manage_api_keys);
+  if (access.refusal) return *access.refusal;
+  return keys_page(d, req, *access.body, nullptr, nullptr, nullptr);
+}
+
+http::Response keys_post(StaffWebDeps& d, http::Request& req) {
+  auto access = body_access(d, req, Permission::manage_api_keys);
+  if (access.refusal) return *access.refusal;
+  auto form = req.form();
+  if (!form) return d.view.error_page(req, 400);
+  if (auto st = check_csrf(req, *form); !st) return d.view.error_page(req, st.error().http_status);
+  const Principal* p = principal_of(req);
+  const auto action = field(*form, "action");
+  if (action == "create") {
+    auto created =
+        d.api_keys.create(p, access.body->id, field(*form, "name"), ApiKeyService::parse_scopes(field(*form, "scopes")));
+    if (!created) return keys_page(d, req, *access.body, nullptr, &*form, &created.error());
+    return keys_page(d, req, *access.body, &*created, nullptr, nullptr);  // the key, shown this once
+  }
+  if (action == "revoke") {
+    auto st = d.api_keys.revoke(p, access.body->id, field(*form, "id"));
+    if (!st) return d.view.error_page(req, st.error().http_status);
+    return http::Response::redirect("/backoffice/" + access.body->slug + "/chiavi-api", 303);
+  }
+  return d.view.error_page(req, 400);
+}
+
+}  // namespace
+
+void register_staff_pages(http::Router& router, StaffWebDeps& d) {
+  router.get(kSignIn, [&d](http::Request& r) { return sign_in_get(d, r); });
+  router.post(kSignIn, [&d](http::Request& r) { return sign_in_post(d, r); });
+  router.get(kHome, [&d](http::Request& r) { return home(d, r); });
+  router.get("/backoffice/password-dimenticata", [&d](http::Request& r) { return forgot_get(d, r); });
+  router.post("/backoffice/password-dimenticata", [&d](http::Request& r) { return forgot_post(d, r); });
+  router.get("/backoffice/reimposta-password", [&d](http::Request& r) { return reset_get(d, r); });
+  router.post("/backoffice/reimposta-password", [&d](http::Request& r) { return reset_post(d, r); });
+  router.get("/backoffice/{slug}/personale", [&d](http::Request& r) { return people_get(d, r); });
+  router.post("/backoffice/{slug}/personale", [&d](http::Request& r) { return people_post(d, r); });
+  router.get("/backoffice/{slug}/chiavi-api", [&d](http::Request& r) { return keys_get(d, r); });
+  router.post("/backoffice/{slug}/chiavi-api", [&d](http::Request& r) { return keys_post(d, r); });
+}
+
+}  // namespace sp::identity
