@@ -1,0 +1,119 @@
+#include "audit/store.hpp"
+
+namespace sp::audit {
+namespace {
+
+// PostgreSQL advisory locks in the two-key form (class, object) live apart from the one-key form the
+// migration runner uses. The class is a constant of our own; the object is the tenant id, folded into
+// 32 bits (two tenants sharing a lock only serialise their appends, they never mix chains).
+constexpr const char* kPgLockChain =
+    "SELECT pg_advisory_xact_lock(20240302, CAST(MOD(CAST($1 AS BIGINT), 2147483647) AS INTEGER))";
+
+constexpr const char* kHead =
+    "SELECT seq, hash FROM audit_log WHERE tenant_id = $1 ORDER BY seq DESC LIMIT 1";
+
+constexpr const char* kInsert =
+    "INSERT INTO audit_log (tenant_id, seq, at, actor_kind, actor_id, on_behalf_of, channel, action, "
+    "record_type, record_id, remote_addr, details, prev_hash, hash) "
+    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)";
+
+#define AUDIT_COLUMNS                                                                                 \
+  "tenant_id, seq, at, actor_kind, actor_id, on_behalf_of, channel, action, record_type, record_id, " \
+  "remote_addr, details, prev_hash, hash"
+
+constexpr const char* kChainAfter =
+    "SELECT " AUDIT_COLUMNS " FROM audit_log WHERE tenant_id = $1 AND seq > $2 ORDER BY seq LIMIT $3";
+
+constexpr const char* kTenants = "SELECT DISTINCT tenant_id FROM audit_log ORDER BY tenant_id";
+
+// Absent filters are bound as NULL; CAST gives PostgreSQL a type for a parameter that may be NULL.
+constexpr const char* kEntries = "SELECT " AUDIT_COLUMNS
+                                 " FROM audit_log WHERE tenant_id = $1"
+                                 " AND (CAST($2 AS TEXT) IS NULL OR action = CAST($2 AS TEXT))"
+                                 " AND (CAST($3 AS TEXT) IS NULL OR record_type = CAST($3 AS TEXT))"
+                                 " AND (CAST($4 AS TEXT) IS NULL OR record_id = CAST($4 AS TEXT))"
+                                 " AND (CAST($5 AS TEXT) IS NULL OR actor_kind = CAST($5 AS TEXT))"
+                                 " AND (CAST($6 AS TEXT) IS NULL OR actor_id = CAST($6 AS TEXT))"
+                                 " AND (CAST($7 AS BIGINT) IS NULL OR seq < CAST($7 AS BIGINT))"
+                                 " ORDER BY seq DESC LIMIT $8";
+
+// Read actions end in ".read" (model.hpp, is_read_action). Across tenants on purpose: this is the
+// citizen's own view of every body's accesses to their data. Ordered by time, then body and seq.
+constexpr const char* kAccessesToPerson =
+    "SELECT " AUDIT_COLUMNS
+    " FROM audit_log WHERE (on_behalf_of = $1 OR (record_type = 'person' AND record_id = $1))"
+    " AND action LIKE '%.read' ORDER BY at DESC, tenant_id, seq DESC LIMIT $2";
+
+ChainRow row_from(const db::Row& r) {
+  ChainRow out;
+  StoredEntry& s = out.entry;
+  s.entry.tenant_id = r.i64(0);
+  s.seq = r.i64(1);
+  s.at = r.text(2);
+  auto kind = parse_actor_kind(r.text(3));
+  auto channel = parse_channel(r.text(6));
+  out.well_formed = kind.has_value() && channel.has_value();
+  s.entry.actor_kind = kind.value_or(ActorKind::system);
+  s.entry.actor_id = r.text(4);
+  s.entry.on_behalf_of = r.text(5);
+  s.entry.channel = channel.value_or(Channel::system);
+  s.entry.action = r.text(7);
+  s.entry.record_type = r.text(8);
+  s.entry.record_id = r.text(9);
+  s.entry.remote_addr = r.text(10);
+  s.entry.details = r.text(11);
+  s.prev_hash = r.text(12);
+  s.hash = r.text(13);
+  return out;
+}
+
+StoredEntry entry_from(const db::Row& r) {
+  return row_from(r).entry;
+}
+
+db::Value opt(const std::optional<std::string>& v) {
+  return v ? db::Value{*v} : db::Value{nullptr};
+}
+
+}  // namespace
+
+void AuditStore::lock_chain(db::Conn& tx, tenants::TenantId tenant) {
+  if (tx.dialect() == db::Dialect::postgres) tx.query(kPgLockChain, {tenant});
+}
+
+std::optional<Head> AuditStore::head(db::Conn& tx, tenants::TenantId tenant) {
+  auto r = tx.query_one(kHead, {tenant});
+  if (!r) return std::nullopt;
+  return Head{r->i64(0), r->text(1)};
+}
+
+void AuditStore::insert(db::Conn& tx, const StoredEntry& s) {
+  const Entry& e = s.entry;
+  tx.exec(kInsert, {e.tenant_id, s.seq, s.at, std::string(to_string(e.actor_kind)), e.actor_id,
+                    db::text_or_null(e.on_behalf_of), std::string(to_string(e.channel)), e.action,
+                    db::text_or_null(e.record_type), db::text_or_null(e.record_id),
+                    db::text_or_null(e.remote_addr), e.details, s.prev_hash, s.hash});
+}
+
+std::vector<ChainRow> AuditStore::chain_after(tenants::TenantId tenant, std::int64_t after_seq, int limit) {
+  return db::read_all(db_, kChainAfter, {tenant, after_seq, std::int64_t{limit}}, row_from);
+}
+
+std::vector<tenants::TenantId> AuditStore::tenants_with_entries() {
+  return db::read_all(db_, kTenants, {}, [](const db::Row& r) { return r.i64(0); });
+}
+
+std::vector<StoredEntry> AuditStore::entries(tenants::TenantId tenant, const Query& q, int limit) {
+  std::optional<std::string> kind;
+  if (q.actor_kind) kind = std::string(to_string(*q.actor_kind));
+  return db::read_all(db_, kEntries,
+                      {tenant, opt(q.action), opt(q.record_type), opt(q.record_id), opt(kind),
+                       opt(q.actor_id), db::int_or_null(q.before_seq), std::int64_t{limit}},
+                      entry_from);
+}
+
+std::vector<StoredEntry> AuditStore::accesses_to_person(const std::string& fiscal_code, int limit) {
+  return db::read_all(db_, kAccessesToPerson, {fiscal_code, std::int64_t{limit}}, entry_from);
+}
+
+}  // namespace sp::audit
