@@ -97,7 +97,9 @@ std::string HttpResponse::media_type() const {
   return out;
 }
 
-HttpClient::HttpClient(HttpClientOptions options) : options_(std::move(options)) { global_init(); }
+HttpClient::HttpClient(HttpClientOptions options) : options_(std::move(options)) {
+  global_init();
+}
 
 Result<HttpResponse> HttpClient::send(const HttpRequest& request) const {
   global_init();
@@ -141,15 +143,17 @@ Result<HttpResponse> HttpClient::send(const HttpRequest& request) const {
   }
 
   curl_slist* list = nullptr;
-  for (const auto& [name, value] : request.headers) list = curl_slist_append(list, (name + ": " + value).c_str());
+  for (const auto& [name, value] : request.headers)
+    list = curl_slist_append(list, (name + ": " + value).c_str());
   list = curl_slist_append(list, "Expect:");  // no "100 Continue" round trip on larger POSTs
   std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)> header_list(list, &curl_slist_free_all);
   curl_easy_setopt(h, CURLOPT_HTTPHEADER, list);
 
   const CURLcode rc = curl_easy_perform(h);
   if (sink.too_large)
-    return Error::make("http_client.too_large", 502,
-                       request.url + ": response over " + std::to_string(options_.max_response_bytes) + " bytes");
+    return Error::make(
+        "http_client.too_large", 502,
+        request.url + ": response over " + std::to_string(options_.max_response_bytes) + " bytes");
   if (rc != CURLE_OK) return curl_error(rc, errbuf, request.url);
   long status = 0;
   curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);

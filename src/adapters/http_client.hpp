@@ -17,11 +17,11 @@ namespace sp::adapters {
 using HttpHeaders = std::vector<std::pair<std::string, std::string>>;
 
 struct HttpClientOptions {
-  std::chrono::milliseconds timeout{10'000};          // whole exchange, connection included
+  std::chrono::milliseconds timeout{10'000};  // whole exchange, connection included
   std::chrono::milliseconds connect_timeout{5'000};
-  bool verify_tls = true;                             // peer certificate and host name
-  std::string ca_file;                                // empty: the system trust store
-  std::size_t max_response_bytes = 4 * 1024 * 1024;   // larger bodies fail with http_client.too_large
+  bool verify_tls = true;                            // peer certificate and host name
+  std::string ca_file;                               // empty: the system trust store
+  std::size_t max_response_bytes = 4 * 1024 * 1024;  // larger bodies fail with http_client.too_large
   std::string user_agent = "Sportello/0.1";
 };
 

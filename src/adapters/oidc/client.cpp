@@ -20,11 +20,11 @@ constexpr std::string_view kWellKnown = "/.well-known/openid-configuration";
 // translated here so that each misbehaviour of a provider has its own message.
 Error id_token_error(const Error& e) {
   static const std::pair<std::string_view, std::string_view> map[] = {
-      {"jwt.format", "oidc.id_token_format"},      {"jwt.alg", "oidc.id_token_signature"},
-      {"jwt.kid", "oidc.id_token_signature"},      {"jwt.signature", "oidc.id_token_signature"},
-      {"jwt.iss", "oidc.id_token_issuer"},         {"jwt.aud", "oidc.id_token_audience"},
-      {"jwt.expired", "oidc.id_token_expired"},    {"jwt.not_yet_valid", "oidc.id_token_iat"},
-      {"jwt.iat", "oidc.id_token_iat"},            {"jwt.nonce", "oidc.nonce"},
+      {"jwt.format", "oidc.id_token_format"},   {"jwt.alg", "oidc.id_token_signature"},
+      {"jwt.kid", "oidc.id_token_signature"},   {"jwt.signature", "oidc.id_token_signature"},
+      {"jwt.iss", "oidc.id_token_issuer"},      {"jwt.aud", "oidc.id_token_audience"},
+      {"jwt.expired", "oidc.id_token_expired"}, {"jwt.not_yet_valid", "oidc.id_token_iat"},
+      {"jwt.iat", "oidc.id_token_iat"},         {"jwt.nonce", "oidc.nonce"},
   };
   for (const auto& [from, to] : map)
     if (e.code == from) return Error::make(std::string(to), 401, e.detail);
@@ -46,7 +46,8 @@ std::optional<std::string> fiscal_number_of(std::string value) {
   if (value.rfind("TINIT-", 0) == 0) value.erase(0, 6);
   std::transform(value.begin(), value.end(), value.begin(), [](unsigned char c) { return std::toupper(c); });
   if (value.size() != 16 && value.size() != 11) return std::nullopt;
-  if (!std::all_of(value.begin(), value.end(), [](unsigned char c) { return std::isalnum(c); })) return std::nullopt;
+  if (!std::all_of(value.begin(), value.end(), [](unsigned char c) { return std::isalnum(c); }))
+    return std::nullopt;
   return value;
 }
 
@@ -73,7 +74,8 @@ Result<ProviderMetadata> Client::metadata(bool refresh) {
   auto res = http_.get(config_.discovery_url, {{"Accept", "application/json"}});
   if (!res) return Error::make("oidc.discovery", 502, res.error().detail);
   if (res->status != 200)
-    return Error::make("oidc.discovery", 502, config_.discovery_url + " answered " + std::to_string(res->status));
+    return Error::make("oidc.discovery", 502,
+                       config_.discovery_url + " answered " + std::to_string(res->status));
   auto doc = detail::parse_object(res->body, "oidc.discovery", 502);
   if (!doc) return doc.error();
   ProviderMetadata md{str(*doc, "issuer"), str(*doc, "authorization_endpoint"), str(*doc, "token_endpoint"),
@@ -81,7 +83,8 @@ Result<ProviderMetadata> Client::metadata(bool refresh) {
   // OpenID Connect Discovery 1.0 section 4.3: the issuer in the document must be exactly the one the
   // discovery URL was derived from, or a provider could speak for another.
   if (md.issuer.empty() || trim_slash(md.issuer) + std::string(kWellKnown) != config_.discovery_url)
-    return Error::make("oidc.discovery", 502, "issuer '" + md.issuer + "' does not match " + config_.discovery_url);
+    return Error::make("oidc.discovery", 502,
+                       "issuer '" + md.issuer + "' does not match " + config_.discovery_url);
   if (md.authorization_endpoint.empty() || md.token_endpoint.empty() || md.userinfo_endpoint.empty() ||
       md.jwks_uri.empty())
     return Error::make("oidc.discovery", 502, "an endpoint is missing from the provider metadata");
@@ -100,8 +103,8 @@ Result<crypto::Jwks> Client::provider_keys(const ProviderMetadata& md, bool refr
   auto res = http_.get(md.jwks_uri, {{"Accept", "application/json"}});
   if (!res || res->status != 200) {
     forget_metadata();  // the provider may have moved: rediscover next time
-    return Error::make("oidc.jwks", 502, res ? md.jwks_uri + " answered " + std::to_string(res->status)
-                                             : res.error().detail);
+    return Error::make("oidc.jwks", 502,
+                       res ? md.jwks_uri + " answered " + std::to_string(res->status) : res.error().detail);
   }
   boost::system::error_code ec;
   auto value = json::parse(res->body, ec);
@@ -188,13 +191,17 @@ Result<AuthRequest> Client::begin(int acr_level) {
                       {"claims", json::object{{"userinfo", attrs}}}};
   const std::string request_object = crypto::sign_jwt(json::object{{"typ", "JWT"}}, claims, keys_.signing);
 
-  const std::vector<std::pair<std::string, std::string>> params = {
-      {"client_id", config_.client_id},     {"response_type", "code"},
-      {"scope", scope},                     {"redirect_uri", config_.redirect_uri},
-      {"state", req.state},                 {"nonce", req.nonce},
-      {"code_challenge", challenge},        {"code_challenge_method", "S256"},
-      {"acr_values", acr_uri(acr_level)},   {"prompt", "login"},
-      {"request", request_object}};
+  const std::vector<std::pair<std::string, std::string>> params = {{"client_id", config_.client_id},
+                                                                   {"response_type", "code"},
+                                                                   {"scope", scope},
+                                                                   {"redirect_uri", config_.redirect_uri},
+                                                                   {"state", req.state},
+                                                                   {"nonce", req.nonce},
+                                                                   {"code_challenge", challenge},
+                                                                   {"code_challenge_method", "S256"},
+                                                                   {"acr_values", acr_uri(acr_level)},
+                                                                   {"prompt", "login"},
+                                                                   {"request", request_object}};
   const char sep = md->authorization_endpoint.find('?') == std::string::npos ? '?' : '&';
   req.redirect_url = md->authorization_endpoint + sep + adapters::form_encode(params);
   return req;
@@ -206,15 +213,16 @@ Result<Identity> Client::complete(const std::string& code, const AuthRequest& pe
 
   // Token request (OpenID Connect Core section 3.1.3.1) with private_key_jwt (RFC 7523) and the PKCE
   // verifier (RFC 7636 section 4.5).
-  auto res = http_.post_form(md->token_endpoint,
-                             {{"grant_type", "authorization_code"},
-                              {"code", code},
-                              {"redirect_uri", config_.redirect_uri},
-                              {"client_id", config_.client_id},
-                              {"code_verifier", pending.code_verifier},
-                              {"client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"},
-                              {"client_assertion", client_assertion(md->token_endpoint)}},
-                             {{"Accept", "application/json"}});
+  auto res =
+      http_.post_form(md->token_endpoint,
+                      {{"grant_type", "authorization_code"},
+                       {"code", code},
+                       {"redirect_uri", config_.redirect_uri},
+                       {"client_id", config_.client_id},
+                       {"code_verifier", pending.code_verifier},
+                       {"client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"},
+                       {"client_assertion", client_assertion(md->token_endpoint)}},
+                      {{"Accept", "application/json"}});
   if (!res) {
     forget_metadata();
     return Error::make("oidc.token", 502, res.error().detail);
@@ -229,7 +237,8 @@ Result<Identity> Client::complete(const std::string& code, const AuthRequest& pe
   const std::string id_token = str(*body, "id_token");
   const std::string access_token = str(*body, "access_token");
   std::string token_type = str(*body, "token_type");
-  std::transform(token_type.begin(), token_type.end(), token_type.begin(), [](unsigned char c) { return std::tolower(c); });
+  std::transform(token_type.begin(), token_type.end(), token_type.begin(),
+                 [](unsigned char c) { return std::tolower(c); });
   if (id_token.empty() || access_token.empty() || token_type != "bearer")
     return Error::make("oidc.token", 502, "the token response lacks id_token, access_token or Bearer type");
 
@@ -245,7 +254,8 @@ Result<Identity> Client::complete(const std::string& code, const AuthRequest& pe
   expect.nonce = pending.nonce;
   expect.leeway = options_.leeway;
   if (auto ok = crypto::validate_claims(claims, expect, clock_); !ok) return id_token_error(ok.error());
-  if (const auto* azp = claims.if_contains("azp"); azp != nullptr && (!azp->is_string() || azp->as_string() != config_.client_id))
+  if (const auto* azp = claims.if_contains("azp");
+      azp != nullptr && (!azp->is_string() || azp->as_string() != config_.client_id))
     return Error::make("oidc.id_token_audience", 401, "azp names another client");
 
   Identity id;
@@ -254,8 +264,9 @@ Result<Identity> Client::complete(const std::string& code, const AuthRequest& pe
   if (id.sub.empty()) return Error::make("oidc.id_token_format", 401, "sub missing");
   id.acr_level = acr_level_of(str(claims, "acr"));
   if (id.acr_level < pending.acr_level)
-    return Error::make("oidc.acr", 401,
-                       "asked SpidL" + std::to_string(pending.acr_level) + ", got '" + str(claims, "acr") + "'");
+    return Error::make(
+        "oidc.acr", 401,
+        "asked SpidL" + std::to_string(pending.acr_level) + ", got '" + str(claims, "acr") + "'");
 
   auto person = fetch_userinfo(*md, access_token, std::move(id));
   if (!person) return person.error();
@@ -270,8 +281,8 @@ Result<Identity> Client::complete(const std::string& code, const AuthRequest& pe
 
 Result<Identity> Client::fetch_userinfo(const ProviderMetadata& md, const std::string& access_token,
                                         Identity identity) {
-  auto res = http_.get(md.userinfo_endpoint,
-                       {{"Authorization", "Bearer " + access_token}, {"Accept", "application/jwt, application/json"}});
+  auto res = http_.get(md.userinfo_endpoint, {{"Authorization", "Bearer " + access_token},
+                                              {"Accept", "application/jwt, application/json"}});
   if (!res) return Error::make("oidc.userinfo", 502, res.error().detail);
   if (res->status != 200) return Error::make("oidc.userinfo", 502, "status " + std::to_string(res->status));
 
@@ -302,7 +313,8 @@ Result<Identity> Client::fetch_userinfo(const ProviderMetadata& md, const std::s
   }
   // Section 5.3.2: the sub in the userinfo response MUST match the ID token's, or the answer may be
   // about somebody else (a token substitution).
-  if (str(claims, "sub") != identity.sub) return Error::make("oidc.userinfo", 401, "sub differs from the ID token's");
+  if (str(claims, "sub") != identity.sub)
+    return Error::make("oidc.userinfo", 401, "sub differs from the ID token's");
 
   std::string raw_cf = str(claims, kFiscalNumberClaim);
   if (raw_cf.empty()) raw_cf = str(claims, "fiscal_number");

@@ -29,9 +29,9 @@ struct ProviderMetadata {
 
 struct ClientOptions {
   adapters::HttpClientOptions http;
-  std::chrono::seconds leeway{30};               // clock skew tolerated on exp/iat
-  std::chrono::seconds discovery_ttl{3600};      // refetch discovery after this long
-  std::chrono::seconds assertion_lifetime{60};   // request object and client assertion "exp - iat"
+  std::chrono::seconds leeway{30};              // clock skew tolerated on exp/iat
+  std::chrono::seconds discovery_ttl{3600};     // refetch discovery after this long
+  std::chrono::seconds assertion_lifetime{60};  // request object and client assertion "exp - iat"
 };
 
 // Errors (all sp::Error, message keys "error.oidc.*" in web/locales/*/oidc.json):

@@ -1,6 +1,5 @@
 // Test identities for the provider simulator and behaviour names for its authorize page.
 #include <boost/json.hpp>
-
 #include <fstream>
 #include <sstream>
 
@@ -17,7 +16,8 @@ Result<std::vector<TestIdentity>> load_identities(const std::string& path) {
   auto doc = detail::parse_object(ss.str(), "oidc.identities", 500);
   if (!doc) return doc.error();
   const auto* list = doc->if_contains("identities");
-  if (list == nullptr || !list->is_array()) return Error::make("oidc.identities", 500, path + ": no identities array");
+  if (list == nullptr || !list->is_array())
+    return Error::make("oidc.identities", 500, path + ": no identities array");
   std::vector<TestIdentity> out;
   for (const auto& v : list->as_array()) {
     if (!v.is_object()) return Error::make("oidc.identities", 500, path + ": an identity is not an object");
@@ -35,8 +35,8 @@ Result<std::vector<TestIdentity>> load_identities(const std::string& path) {
     if (const auto* kids = o.if_contains("children"); kids != nullptr && kids->is_array())
       for (const auto& k : kids->as_array())
         if (k.is_string()) t.children.emplace_back(k.as_string());
-    if (t.fiscal_number.size() != 16 || t.given_name.empty() || t.family_name.empty() || t.max_spid_level < 1 ||
-        t.max_spid_level > 3)
+    if (t.fiscal_number.size() != 16 || t.given_name.empty() || t.family_name.empty() ||
+        t.max_spid_level < 1 || t.max_spid_level > 3)
       return Error::make("oidc.identities", 500, path + ": incomplete identity '" + t.fiscal_number + "'");
     out.push_back(std::move(t));
   }
@@ -53,12 +53,18 @@ std::optional<Behaviour> behaviour_from(std::string_view name) {
 
 const char* behaviour_name(Behaviour b) {
   switch (b) {
-    case Behaviour::normal: return "normal";
-    case Behaviour::bad_signature: return "bad_signature";
-    case Behaviour::expired: return "expired";
-    case Behaviour::wrong_audience: return "wrong_audience";
-    case Behaviour::replayed_nonce: return "replayed_nonce";
-    case Behaviour::lower_acr: return "lower_acr";
+    case Behaviour::normal:
+      return "normal";
+    case Behaviour::bad_signature:
+      return "bad_signature";
+    case Behaviour::expired:
+      return "expired";
+    case Behaviour::wrong_audience:
+      return "wrong_audience";
+    case Behaviour::replayed_nonce:
+      return "replayed_nonce";
+    case Behaviour::lower_acr:
+      return "lower_acr";
   }
   return "normal";
 }

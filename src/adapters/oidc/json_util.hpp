@@ -1,7 +1,6 @@
 #pragma once
 // Small Boost.JSON helpers shared by the relying party and the simulator (internal to adapters/oidc).
 #include <boost/json.hpp>
-
 #include <chrono>
 #include <cstdint>
 #include <string>

@@ -2,18 +2,25 @@
 
 namespace sp::oidc {
 
-RpKeys RpKeys::generate(std::string kid) { return RpKeys{crypto::Key::generate(crypto::JwsAlg::rs256, std::move(kid))}; }
+RpKeys RpKeys::generate(std::string kid) {
+  return RpKeys{crypto::Key::generate(crypto::JwsAlg::rs256, std::move(kid))};
+}
 
 Result<RpKeys> RpKeys::from_pem(std::string_view private_pem, std::string kid) {
   auto key = crypto::Key::from_private_pem(private_pem, std::move(kid));
   if (!key) return key.error();
-  if (key->alg() != crypto::JwsAlg::rs256) return Error::make("oidc.rp_key", 500, "the RP key must be RSA (RS256)");
+  if (key->alg() != crypto::JwsAlg::rs256)
+    return Error::make("oidc.rp_key", 500, "the RP key must be RSA (RS256)");
   return RpKeys{std::move(key).value()};
 }
 
-crypto::Jwks RpKeys::jwks() const { return crypto::Jwks({signing.public_only()}); }
+crypto::Jwks RpKeys::jwks() const {
+  return crypto::Jwks({signing.public_only()});
+}
 
-std::string acr_uri(int level) { return "https://www.spid.gov.it/SpidL" + std::to_string(level); }
+std::string acr_uri(int level) {
+  return "https://www.spid.gov.it/SpidL" + std::to_string(level);
+}
 
 int acr_level_of(std::string_view uri) {
   for (int level = 1; level <= 3; ++level)

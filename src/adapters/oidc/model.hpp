@@ -20,7 +20,7 @@ struct ProviderConfig {
   std::string client_id;      // the RP's entity id (an https URL in production)
   std::string redirect_uri;   // our callback, registered in our entity configuration
   std::vector<std::string> scopes = {"openid", "profile", "email"};
-  std::string logo;           // URL or static path of the provider's logo; may be empty
+  std::string logo;  // URL or static path of the provider's logo; may be empty
 };
 
 // The RP's signing key pair (RS256; the SPID guidelines require RSA for federation keys). The app
@@ -55,8 +55,8 @@ struct Identity {
   std::string given_name;
   std::string family_name;
   std::string email;
-  std::string birthdate;      // "YYYY-MM-DD" as the provider sends it
-  int acr_level = 0;          // 1..3
+  std::string birthdate;  // "YYYY-MM-DD" as the provider sends it
+  int acr_level = 0;      // 1..3
 };
 
 // SPID authentication levels as acr URIs (AgID guidelines, "acr_values"): 1..3 ⇄

@@ -13,10 +13,10 @@
 namespace sp::oidc {
 
 struct RpMetadata {
-  std::string client_id;                    // our entity id, e.g. "https://sportello.example.it"
-  std::vector<std::string> redirect_uris;   // every callback a provider may send the browser back to
+  std::string client_id;                   // our entity id, e.g. "https://sportello.example.it"
+  std::vector<std::string> redirect_uris;  // every callback a provider may send the browser back to
   std::string client_name = "Sportello";
-  std::vector<std::string> contacts;        // e-mail addresses of the RP's technical contacts
+  std::vector<std::string> contacts;         // e-mail addresses of the RP's technical contacts
   std::chrono::seconds lifetime{24 * 3600};  // exp - iat of the entity configuration
 };
 

@@ -3,7 +3,6 @@
 #include "adapters/oidc/simulator.hpp"
 
 #include <boost/json.hpp>
-
 #include <stdexcept>
 
 #include "adapters/oidc/json_util.hpp"
@@ -32,8 +31,9 @@ http::Response oauth_error(int status, const std::string& error, const std::stri
 
 std::vector<TestIdentity> identities_of(const SimulatorOptions& o) {
   if (!o.identities.empty()) return o.identities;
-  const std::string path =
-      o.identities_file.empty() ? std::string(SPORTELLO_SHARE_DIR) + "/data/demo/identities.json" : o.identities_file;
+  const std::string path = o.identities_file.empty()
+                               ? std::string(SPORTELLO_SHARE_DIR) + "/data/demo/identities.json"
+                               : o.identities_file;
   auto loaded = load_identities(path);
   if (!loaded) throw std::runtime_error(loaded.error().code + ": " + loaded.error().detail);
   return std::move(loaded).value();
@@ -51,7 +51,8 @@ Simulator::Simulator(SimulatorOptions options)
       active_(crypto::Key::generate(crypto::JwsAlg::rs256)),
       next_(crypto::Key::generate(crypto::JwsAlg::rs256)) {
   if (options_.client_id.empty()) throw std::runtime_error("simulator: client_id is required");
-  if (options_.rp_jwks_url.empty()) options_.rp_jwks_url = trim_slash(options_.client_id) + "/.well-known/jwks.json";
+  if (options_.rp_jwks_url.empty())
+    options_.rp_jwks_url = trim_slash(options_.client_id) + "/.well-known/jwks.json";
 }
 
 void Simulator::set_issuer(std::string issuer) {
@@ -89,7 +90,8 @@ Result<crypto::Jwks> Simulator::rp_keys(bool refresh) {
   }
   auto res = http_.get(options_.rp_jwks_url, {{"Accept", "application/json"}});
   if (!res) return res.error();
-  if (res->status != 200) return Error::make("oidc.rp_jwks", 502, "RP JWKS status " + std::to_string(res->status));
+  if (res->status != 200)
+    return Error::make("oidc.rp_jwks", 502, "RP JWKS status " + std::to_string(res->status));
   boost::system::error_code ec;
   auto value = json::parse(res->body, ec);
   if (ec) return Error::make("oidc.rp_jwks", 502, "RP JWKS is not JSON");
@@ -141,7 +143,8 @@ bool Simulator::redirect_uri_registered(const std::string& uri) {
     const auto* md = p.if_contains("metadata");
     const json::value* uris = nullptr;
     if (md != nullptr && md->is_object())
-      if (const auto* rp = md->as_object().if_contains("openid_relying_party"); rp != nullptr && rp->is_object())
+      if (const auto* rp = md->as_object().if_contains("openid_relying_party");
+          rp != nullptr && rp->is_object())
         uris = rp->as_object().if_contains("redirect_uris");
     if (uris != nullptr && uris->is_array())
       for (const auto& u : uris->as_array())
@@ -230,7 +233,8 @@ http::Response Simulator::token(http::Request& req) {
 
   const auto t = now();
   std::lock_guard lock(mu_);
-  for (auto it = used_jti_.begin(); it != used_jti_.end();) it = it->second < t ? used_jti_.erase(it) : std::next(it);
+  for (auto it = used_jti_.begin(); it != used_jti_.end();)
+    it = it->second < t ? used_jti_.erase(it) : std::next(it);
   // RFC 7523 section 3 point 7: a jti may be used once, or an intercepted assertion could be replayed.
   if (!used_jti_.emplace(jti, t + std::chrono::minutes(10)).second)
     return oauth_error(401, "invalid_client", "client_assertion: jti already used");
@@ -245,8 +249,10 @@ http::Response Simulator::token(http::Request& req) {
   }
   grant.used = true;
   if (t - grant.issued > kCodeLifetime) return oauth_error(400, "invalid_grant", "code expired");
-  if (grant.tx.client_id != options_.client_id) return oauth_error(400, "invalid_grant", "code issued to another client");
-  if (field("redirect_uri") != grant.tx.redirect_uri) return oauth_error(400, "invalid_grant", "redirect_uri differs");
+  if (grant.tx.client_id != options_.client_id)
+    return oauth_error(400, "invalid_grant", "code issued to another client");
+  if (field("redirect_uri") != grant.tx.redirect_uri)
+    return oauth_error(400, "invalid_grant", "redirect_uri differs");
   // PKCE, RFC 7636 section 4.6.
   const std::string verifier = field("code_verifier");
   if (!crypto::is_valid_pkce_verifier(verifier) ||
@@ -264,16 +270,17 @@ http::Response Simulator::token(http::Request& req) {
   if (grant.behaviour == Behaviour::lower_acr) acr = std::max(1, acr - 1);
   const auto iat = grant.behaviour == Behaviour::expired ? t - std::chrono::minutes(20) : t;
   const auto exp = grant.behaviour == Behaviour::expired ? t - std::chrono::minutes(10) : t + kTokenLifetime;
-  json::object claims{{"iss", issuer_},
-                      {"sub", digest::sha256_hex(person->fiscal_number + grant.tx.client_id)},
-                      {"aud", grant.behaviour == Behaviour::wrong_audience ? std::string("https://another-rp.example.org")
-                                                                            : grant.tx.client_id},
-                      {"iat", epoch(iat)},
-                      {"exp", epoch(exp)},
-                      {"jti", ids::random_token(16)},
-                      {"nonce", grant.nonce_to_send},
-                      {"acr", acr_uri(acr)},
-                      {std::string(kFiscalNumberClaim), "TINIT-" + person->fiscal_number}};
+  json::object claims{
+      {"iss", issuer_},
+      {"sub", digest::sha256_hex(person->fiscal_number + grant.tx.client_id)},
+      {"aud", grant.behaviour == Behaviour::wrong_audience ? std::string("https://another-rp.example.org")
+                                                           : grant.tx.client_id},
+      {"iat", epoch(iat)},
+      {"exp", epoch(exp)},
+      {"jti", ids::random_token(16)},
+      {"nonce", grant.nonce_to_send},
+      {"acr", acr_uri(acr)},
+      {std::string(kFiscalNumberClaim), "TINIT-" + person->fiscal_number}};
   // bad_signature: a key with the signing key's kid that is not the published key, so the RP finds the
   // kid, checks the signature and must refuse it.
   const crypto::Key signer = grant.behaviour == Behaviour::bad_signature

@@ -31,11 +31,11 @@ struct TestIdentity {
   std::string fiscal_number;  // 16 characters, without "TINIT-"
   std::string given_name;
   std::string family_name;
-  std::string gender;         // "M" / "F"
-  std::string birthdate;      // YYYY-MM-DD
-  std::string place_of_birth; // Belfiore code (Z### abroad)
+  std::string gender;          // "M" / "F"
+  std::string birthdate;       // YYYY-MM-DD
+  std::string place_of_birth;  // Belfiore code (Z### abroad)
   std::string email;
-  int max_spid_level = 2;     // the highest level this person's credentials reach
+  int max_spid_level = 2;             // the highest level this person's credentials reach
   std::vector<std::string> children;  // fiscal numbers of minors this person is the parent of
 };
 

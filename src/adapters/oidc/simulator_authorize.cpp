@@ -18,7 +18,9 @@ constexpr auto kTransactionLifetime = std::chrono::minutes(10);
 
 // Errors are shown on the provider's own page and never sent to the redirect_uri: until everything is
 // verified, that URI may belong to an attacker (RFC 6749 section 4.1.2.1, OpenID Connect Core 3.1.2.6).
-http::Response refuse(const std::string& reason) { return http::Response::html(pages::error_page(reason), 400); }
+http::Response refuse(const std::string& reason) {
+  return http::Response::html(pages::error_page(reason), 400);
+}
 
 bool has_scope(const std::string& scopes, std::string_view wanted) {
   std::size_t pos = 0;
@@ -36,7 +38,8 @@ http::Response Simulator::authorize(http::Request& req) {
   const std::string client_id = req.query_param("client_id");
   if (client_id != options_.client_id) return refuse("unknown client_id");
   const std::string request_object = req.query_param("request");
-  if (request_object.empty()) return refuse("the signed request object is required (AgID SPID OIDC guidelines)");
+  if (request_object.empty())
+    return refuse("the signed request object is required (AgID SPID OIDC guidelines)");
 
   // The request object must be signed by the RP's key (OpenID Connect Core section 6.3.2) ...
   auto verified = verify_from_rp(request_object);
@@ -45,18 +48,21 @@ http::Response Simulator::authorize(http::Request& req) {
   crypto::ClaimExpectations expect;
   expect.issuer = client_id;
   expect.audience = issuer();
-  if (auto ok = crypto::validate_claims(ro, expect, *clock_); !ok) return refuse("request object: " + ok.error().code);
+  if (auto ok = crypto::validate_claims(ro, expect, *clock_); !ok)
+    return refuse("request object: " + ok.error().code);
   // ... and its parameters are the ones that count (section 6.3.3). The AgID profile wants the plain
   // query parameters to agree with them, so a difference is treated as tampering.
-  for (const char* name : {"client_id", "response_type", "redirect_uri", "scope", "state", "nonce", "code_challenge",
-                           "code_challenge_method", "acr_values"}) {
-    if (str(ro, name) != req.query_param(name)) return refuse(std::string("request object and query differ on ") + name);
+  for (const char* name : {"client_id", "response_type", "redirect_uri", "scope", "state", "nonce",
+                           "code_challenge", "code_challenge_method", "acr_values"}) {
+    if (str(ro, name) != req.query_param(name))
+      return refuse(std::string("request object and query differ on ") + name);
   }
   const std::string redirect_uri = str(ro, "redirect_uri");
   if (!redirect_uri_registered(redirect_uri)) return refuse("redirect_uri not registered for this client");
   if (str(ro, "response_type") != "code") return refuse("response_type must be code");
   if (!has_scope(str(ro, "scope"), "openid")) return refuse("scope must contain openid");
-  if (str(ro, "code_challenge_method") != "S256") return refuse("code_challenge_method must be S256 (RFC 7636)");
+  if (str(ro, "code_challenge_method") != "S256")
+    return refuse("code_challenge_method must be S256 (RFC 7636)");
   if (str(ro, "code_challenge").size() != 43) return refuse("code_challenge must be a base64url SHA-256");
   if (str(ro, "state").size() < 32) return refuse("state shorter than 32 characters");
   if (str(ro, "nonce").size() < 32) return refuse("nonce shorter than 32 characters");
@@ -70,7 +76,8 @@ http::Response Simulator::authorize(http::Request& req) {
   }
   if (level == 0) return refuse("acr_values names no SPID level");
 
-  Transaction tx{client_id, redirect_uri, str(ro, "state"), str(ro, "nonce"), str(ro, "code_challenge"), level, now()};
+  Transaction tx{client_id, redirect_uri, str(ro, "state"), str(ro, "nonce"), str(ro, "code_challenge"),
+                 level,     now()};
   const std::string tx_id = ids::random_token(32);
   {
     std::lock_guard lock(mu_);

@@ -36,27 +36,31 @@ std::string authorize_page(const AuthorizeView& view, const std::vector<TestIden
   const std::string level = std::to_string(view.acr_level);
   std::string h = head("Simulatore SPID/CIE: accesso");
   h += "<h1>Simulatore SPID/CIE <span lang=\"en\">(identity provider simulator)</span></h1>\n";
-  h += "<p>Il servizio <strong>" + html_escape(view.client_id) + "</strong> chiede un accesso con <strong>SPID livello " +
-       level + "</strong> <span lang=\"en\">(requested SPID level " + level + ")</span>.</p>\n";
+  h += "<p>Il servizio <strong>" + html_escape(view.client_id) +
+       "</strong> chiede un accesso con <strong>SPID livello " + level +
+       "</strong> <span lang=\"en\">(requested SPID level " + level + ")</span>.</p>\n";
   h += "<p>Provider di prova per demo e test: le identità sono fittizie.</p>\n";
   h += "<form method=\"post\" action=\"" + html_escape(view.form_action) + "\">\n";
   h += "<input type=\"hidden\" name=\"tx\" value=\"" + html_escape(view.transaction) + "\">\n";
-  h += "<p><label for=\"behaviour\">Comportamento del provider <span lang=\"en\">(behaviour)</span></label>\n";
+  h +=
+      "<p><label for=\"behaviour\">Comportamento del provider <span lang=\"en\">(behaviour)</span></label>\n";
   h += "<select id=\"behaviour\" name=\"behaviour\">\n";
   for (const auto& b : kBehaviours)
-    h += std::string("<option value=\"") + behaviour_name(b.b) + "\"" + (b.b == Behaviour::normal ? " selected" : "") +
-         ">" + b.it + " (" + b.en + ")</option>\n";
+    h += std::string("<option value=\"") + behaviour_name(b.b) + "\"" +
+         (b.b == Behaviour::normal ? " selected" : "") + ">" + b.it + " (" + b.en + ")</option>\n";
   h += "</select></p>\n";
-  h += "<table>\n<caption>Identità di prova <span lang=\"en\">(test identities)</span></caption>\n<thead><tr>"
-       "<th scope=\"col\">Nome</th><th scope=\"col\">Codice fiscale</th><th scope=\"col\">Data di nascita</th>"
-       "<th scope=\"col\">Livello SPID massimo</th><th scope=\"col\">Accesso</th></tr></thead>\n<tbody>\n";
+  h +=
+      "<table>\n<caption>Identità di prova <span lang=\"en\">(test identities)</span></caption>\n<thead><tr>"
+      "<th scope=\"col\">Nome</th><th scope=\"col\">Codice fiscale</th><th scope=\"col\">Data di nascita</th>"
+      "<th scope=\"col\">Livello SPID massimo</th><th scope=\"col\">Accesso</th></tr></thead>\n<tbody>\n";
   for (const auto& id : identities) {
     const std::string name = id.given_name + " " + id.family_name;
-    h += "<tr><th scope=\"row\">" + html_escape(name) + "</th><td>" + html_escape(id.fiscal_number) + "</td><td>" +
-         html_escape(id.birthdate) + "</td><td>L" + std::to_string(id.max_spid_level) + "</td><td>";
+    h += "<tr><th scope=\"row\">" + html_escape(name) + "</th><td>" + html_escape(id.fiscal_number) +
+         "</td><td>" + html_escape(id.birthdate) + "</td><td>L" + std::to_string(id.max_spid_level) +
+         "</td><td>";
     if (id.max_spid_level >= view.acr_level) {
-      h += "<button type=\"submit\" name=\"identity\" value=\"" + html_escape(id.fiscal_number) + "\">Entra come " +
-           html_escape(name) + " <span lang=\"en\">(sign in as)</span></button>";
+      h += "<button type=\"submit\" name=\"identity\" value=\"" + html_escape(id.fiscal_number) +
+           "\">Entra come " + html_escape(name) + " <span lang=\"en\">(sign in as)</span></button>";
     } else {
       h += "Non disponibile al livello " + level + " <span lang=\"en\">(not available at this level)</span>";
     }

@@ -41,14 +41,16 @@ class OidcEnvironment : public ::testing::Environment {
  public:
   void SetUp() override {
     g_rp = new RpServer();
-    g_env = new Env{time::TestClock(std::chrono::system_clock::now()), RpKeys::generate(), "", "", nullptr, {}};
+    g_env =
+        new Env{time::TestClock(std::chrono::system_clock::now()), RpKeys::generate(), "", "", nullptr, {}};
     g_env->client_id = "http://127.0.0.1:" + std::to_string(g_rp->server->port());
     g_env->redirect_uri = g_env->client_id + "/auth/callback";
     register_rp_routes(g_rp->router, g_env->rp_keys, RpMetadata{g_env->client_id, {g_env->redirect_uri}},
                        g_env->clock);
     g_rp->start();
     SimulatorOptions so;
-    so.client_id = g_env->client_id;  // redirect_uri left empty: the provider must read our entity configuration
+    so.client_id =
+        g_env->client_id;  // redirect_uri left empty: the provider must read our entity configuration
     so.identities_file = std::string(SPORTELLO_SOURCE_DIR) + "/data/demo/identities.json";
     so.clock = &g_env->clock;
     g_env->sim = start_simulator_thread(so, 0);
@@ -68,7 +70,9 @@ std::string capture(const std::string& text, const std::string& pattern) {
 
 }  // namespace
 
-Env& env() { return *g_env; }
+Env& env() {
+  return *g_env;
+}
 
 ProviderConfig Env::provider() const {
   ProviderConfig p;

@@ -14,21 +14,23 @@ namespace sp::oidc::testing {
 struct Env {
   time::TestClock clock;  // shared by RP and provider so a test can age codes and tokens
   RpKeys rp_keys;
-  std::string client_id;     // http://127.0.0.1:<rp port>
-  std::string redirect_uri;  // client_id + "/auth/callback", known to the provider only via the entity configuration
+  std::string client_id;  // http://127.0.0.1:<rp port>
+  std::string
+      redirect_uri;  // client_id + "/auth/callback", known to the provider only via the entity configuration
   std::unique_ptr<RunningSimulator> sim;
   adapters::HttpClient http;
 
   [[nodiscard]] ProviderConfig provider() const;
   // A fresh relying party client (empty caches) for this provider; `keys` default to the published ones.
-  [[nodiscard]] std::unique_ptr<Client> client(const RpKeys* keys = nullptr, const std::string& redirect = {}) const;
+  [[nodiscard]] std::unique_ptr<Client> client(const RpKeys* keys = nullptr,
+                                               const std::string& redirect = {}) const;
 };
 
 Env& env();
 
 // What the provider sent the browser back with.
 struct Callback {
-  int status = 0;             // of the confirm POST (303 expected)
+  int status = 0;  // of the confirm POST (303 expected)
   std::string location;
   std::string code, state, error, iss;
 };

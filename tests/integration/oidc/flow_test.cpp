@@ -97,7 +97,8 @@ TEST(OidcFlow, AuthorizePageListsIdentitiesWithoutScriptsOrInlineStyles) {
   EXPECT_NE(page.body.find("SPID livello 2"), std::string::npos);
   EXPECT_NE(page.body.find("name=\"identity\" value=\"" + std::string(kMario) + "\""), std::string::npos);
   EXPECT_NE(page.body.find("<label for=\"behaviour\">"), std::string::npos);
-  for (const char* b : {"normal", "bad_signature", "expired", "wrong_audience", "replayed_nonce", "lower_acr"})
+  for (const char* b :
+       {"normal", "bad_signature", "expired", "wrong_audience", "replayed_nonce", "lower_acr"})
     EXPECT_NE(page.body.find(std::string("<option value=\"") + b + "\""), std::string::npos) << b;
   // An L1-only identity cannot be chosen for an L2 sign-in.
   EXPECT_EQ(page.body.find("name=\"identity\" value=\"" + std::string(kGiuseppe) + "\""), std::string::npos);

@@ -18,7 +18,8 @@ std::string with_param(const std::string& url, const std::string& name, const st
   EXPECT_NE(pos, std::string::npos) << name;
   const auto start = pos + 1 + key.size();
   const auto end = url.find('&', start);
-  return url.substr(0, start) + adapters::url_encode(value) + (end == std::string::npos ? "" : url.substr(end));
+  return url.substr(0, start) + adapters::url_encode(value) +
+         (end == std::string::npos ? "" : url.substr(end));
 }
 
 std::string param(const std::string& url, const std::string& name) {
@@ -47,8 +48,8 @@ TEST(OidcProvider, TamperedRequestObjectIsRefused) {
   auto claims = detail::parse_object(*payload, "x", 400);
   ASSERT_TRUE(claims.ok());
   (*claims)["redirect_uri"] = "https://attacker.example.org/cb";
-  const std::string forged = ro.substr(0, dot1 + 1) + crypto::base64url_encode(boost::json::serialize(*claims)) +
-                             ro.substr(dot2);
+  const std::string forged =
+      ro.substr(0, dot1 + 1) + crypto::base64url_encode(boost::json::serialize(*claims)) + ro.substr(dot2);
   std::string url = with_param(begun->redirect_url, "request", forged);
   url = with_param(url, "redirect_uri", "https://attacker.example.org/cb");
   expect_refused_page(open_authorize(url), "jwt.signature");
@@ -66,8 +67,9 @@ TEST(OidcProvider, PlainParametersDifferentFromTheRequestObjectAreRefused) {
   auto client = env().client();
   auto begun = client->begin(2);
   ASSERT_TRUE(begun.ok());
-  expect_refused_page(open_authorize(with_param(begun->redirect_url, "redirect_uri", "https://attacker.example.org/cb")),
-                      "differ on redirect_uri");
+  expect_refused_page(
+      open_authorize(with_param(begun->redirect_url, "redirect_uri", "https://attacker.example.org/cb")),
+      "differ on redirect_uri");
 }
 
 TEST(OidcProvider, UnregisteredRedirectUriIsRefusedEvenWhenSigned) {
@@ -89,8 +91,9 @@ TEST(OidcProvider, UnknownClientIsRefused) {
   auto client = env().client();
   auto begun = client->begin(2);
   ASSERT_TRUE(begun.ok());
-  expect_refused_page(open_authorize(with_param(begun->redirect_url, "client_id", "https://other.example.org")),
-                      "unknown client_id");
+  expect_refused_page(
+      open_authorize(with_param(begun->redirect_url, "client_id", "https://other.example.org")),
+      "unknown client_id");
 }
 
 TEST(OidcProvider, ReusedCodeIsRefused) {
@@ -193,7 +196,8 @@ TEST(OidcProvider, UnreachableProviderIsADiscoveryError) {
 TEST(OidcProvider, DiscoveryForAnotherIssuerIsRefused) {
   ProviderConfig p = env().provider();
   // Same document, reached through "localhost": its issuer (127.0.0.1) is not the one we configured.
-  p.discovery_url = "http://localhost:" + std::to_string(env().sim->port()) + "/.well-known/openid-configuration";
+  p.discovery_url =
+      "http://localhost:" + std::to_string(env().sim->port()) + "/.well-known/openid-configuration";
   Client client(p, env().rp_keys, env().clock);
   auto begun = client.begin(2);
   ASSERT_FALSE(begun.ok());
