@@ -57,7 +57,8 @@ ApiKey ApiKeyService::to_key(const ApiKeyRow& row) const {
 }
 
 Result<CreatedApiKey> ApiKeyService::create(const Principal* caller, tenants::TenantId tenant,
-                                            const std::string& name_in, const std::vector<std::string>& scopes) {
+                                            const std::string& name_in,
+                                            const std::vector<std::string>& scopes) {
   if (auto st = authorize(caller, Permission::manage_api_keys, tenant); !st) return st.error();
   const auto name = text::trim(name_in);
   if (name.empty() || name.size() > 100) {

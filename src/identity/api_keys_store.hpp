@@ -30,7 +30,8 @@ class ApiKeyStore {
   std::optional<ApiKeyRow> by_id(const std::string& id);
   std::vector<ApiKeyRow> by_tenant(tenants::TenantId tenant);
   // Revokes a key of `tenant`; returns how many rows changed (0: unknown, other body, or revoked already).
-  std::int64_t revoke(db::Conn& tx, tenants::TenantId tenant, const std::string& id, const std::string& now_iso);
+  std::int64_t revoke(db::Conn& tx, tenants::TenantId tenant, const std::string& id,
+                      const std::string& now_iso);
   void touch(const std::string& id, const std::string& now_iso);
 
  private:

@@ -64,7 +64,8 @@ std::string StaffService::new_totp_secret() {
 // ---------------------------------------------------------------------------------------------------
 // Administration
 
-Status StaffService::can_manage(const Principal* caller, tenants::TenantId tenant, const std::set<Role>& roles) {
+Status StaffService::can_manage(const Principal* caller, tenants::TenantId tenant,
+                                const std::set<Role>& roles) {
   auto st = authorize(caller, Permission::manage_staff, tenant);
   if (st) return st;
   if (authorize(caller, Permission::manage_hub, 0)) {
@@ -78,10 +79,9 @@ Status StaffService::can_manage(const Principal* caller, tenants::TenantId tenan
 Status StaffService::check_roles(tenants::TenantId tenant, const std::set<Role>& roles) {
   if (roles.empty()) return field_error("staff.role", "roles");
   for (auto r : roles) {
-    const bool ok = tenant == 0
-                        ? (r == Role::hub_admin || r == Role::helpdesk || r == Role::counter_operator)
-                        : (r == Role::operator_ || r == Role::office_manager || r == Role::body_admin ||
-                           r == Role::counter_operator);
+    const bool ok = tenant == 0 ? (r == Role::hub_admin || r == Role::helpdesk || r == Role::counter_operator)
+                                : (r == Role::operator_ || r == Role::office_manager ||
+                                   r == Role::body_admin || r == Role::counter_operator);
     if (!ok) {
       auto e = field_error("staff.role", "roles");
       e.detail = std::string(to_string(r));
@@ -141,7 +141,8 @@ Result<StaffAccount> StaffService::create(const Principal* caller, const NewStaf
   return to_account(row);
 }
 
-Status StaffService::set_roles(const Principal* caller, const std::string& staff_id, const std::set<Role>& roles) {
+Status StaffService::set_roles(const Principal* caller, const std::string& staff_id,
+                               const std::set<Role>& roles) {
   auto row = store_.by_id(staff_id);
   if (!row) {
     if (auto st = can_manage(caller, caller ? caller->tenant_id : 0, {}); !st) return st.error();
@@ -190,7 +191,8 @@ bool StaffService::totp_required(tenants::TenantId tenant) {
   return store_.totp_required(tenant);
 }
 
-Result<StaffAccount> StaffService::bootstrap_hub_admin(const std::string& email, const std::string& display_name,
+Result<StaffAccount> StaffService::bootstrap_hub_admin(const std::string& email,
+                                                       const std::string& display_name,
                                                        const std::string& password) {
   if (store_.count_with_role(0, "hub_admin") > 0) return Error::make("staff.bootstrap_done", 409);
   // Acts as a transient hub administrator; from then on every change goes through a real one.
@@ -307,7 +309,8 @@ Result<NewSession> StaffService::sign_in(const std::string& email, const std::st
         store_.record_failure(tx, row->id, policy_.max_failures,
                               time::format_iso_utc(clock_.now() + policy_.lockout));
       });
-      return Error::make(v.error().code == "totp.replayed" ? "staff.totp_replayed" : "staff.totp_invalid", 401);
+      return Error::make(v.error().code == "totp.replayed" ? "staff.totp_replayed" : "staff.totp_invalid",
+                         401);
     }
     step = static_cast<std::int64_t>(*v);
   }
@@ -315,7 +318,8 @@ Result<NewSession> StaffService::sign_in(const std::string& email, const std::st
 }
 
 Result<NewSession> StaffService::sign_in_enrolling_totp(const std::string& email, const std::string& password,
-                                                        const std::string& secret_base32, const std::string& code) {
+                                                        const std::string& secret_base32,
+                                                        const std::string& code) {
   auto row = check_password(email, password);
   if (!row) return row.error();
   if (row->totp_secret && !row->totp_secret->empty()) return Error::make("staff.totp_already_enrolled", 409);
@@ -334,7 +338,8 @@ Result<NewSession> StaffService::sign_in_enrolling_totp(const std::string& email
   return finish(*row, password, std::nullopt);
 }
 
-Status StaffService::enrol_totp(const Principal& self, const std::string& secret_base32, const std::string& code) {
+Status StaffService::enrol_totp(const Principal& self, const std::string& secret_base32,
+                                const std::string& code) {
   if (!self.is_staff()) return Error::forbidden("totp");
   auto row = store_.by_id(self.subject);
   if (!row || !row->active) return Error::forbidden("totp");
@@ -342,7 +347,8 @@ Status StaffService::enrol_totp(const Principal& self, const std::string& secret
   if (!key || key->size() < 16) return field_error("staff.totp_secret", "totp_secret");
   auto v = crypto::verify_totp(*key, code, clock_.now());
   if (!v) return field_error("staff.totp_invalid", "totp");
-  db_.write([&](db::Conn& tx) { store_.set_totp(tx, row->id, secret_base32, static_cast<std::int64_t>(*v)); });
+  db_.write(
+      [&](db::Conn& tx) { store_.set_totp(tx, row->id, secret_base32, static_cast<std::int64_t>(*v)); });
   return Ok{};
 }
 
@@ -369,7 +375,8 @@ Status StaffService::reset_password(const std::string& token, const std::string&
   const auto hash_of_token = digest::sha256_hex(token);
   const auto now_iso = time::format_iso_utc(clock_.now());
   auto reset = store_.reset_by_hash(hash_of_token);
-  if (!reset || reset->used_at || reset->expires_at <= now_iso) return Error::make("staff.reset_invalid", 400);
+  if (!reset || reset->used_at || reset->expires_at <= now_iso)
+    return Error::make("staff.reset_invalid", 400);
   auto row = store_.by_id(reset->staff_id);
   if (!row || !row->active) return Error::make("staff.reset_invalid", 400);
   if (auto st = crypto::check_password_policy(new_password, row->email); !st) return st.error();

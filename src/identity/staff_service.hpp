@@ -23,9 +23,9 @@
 namespace sp::identity {
 
 struct StaffPolicy {
-  int max_failures = 5;                                  // consecutive failures before the lock-out
-  std::chrono::seconds lockout{15 * 60};                 // how long the account stays locked
-  std::chrono::seconds reset_ttl{30 * 60};               // validity of a password-reset token
+  int max_failures = 5;                     // consecutive failures before the lock-out
+  std::chrono::seconds lockout{15 * 60};    // how long the account stays locked
+  std::chrono::seconds reset_ttl{30 * 60};  // validity of a password-reset token
   crypto::PasswordCost cost = crypto::PasswordCost::interactive();
 };
 
@@ -86,7 +86,8 @@ class StaffService {
   // staff.totp_required (the code is missing), staff.totp_invalid, staff.totp_replayed (a code of an
   // already used step), staff.totp_enrolment_required (403: TOTP is mandatory and the account has none:
   // enrol with sign_in_enrolling_totp).
-  Result<NewSession> sign_in(const std::string& email, const std::string& password, const std::string& totp_code);
+  Result<NewSession> sign_in(const std::string& email, const std::string& password,
+                             const std::string& totp_code);
   // First TOTP enrolment during sign-in: checks the password like sign_in, then `code` against the new
   // base32 `secret` (what the authenticator app was given), stores it and signs in. Refused
   // (staff.totp_already_enrolled, 409) when the account already has a secret.

@@ -3,7 +3,6 @@
 namespace sp::identity {
 namespace {
 
-
 constexpr const char* kInsert =
     "INSERT INTO staff_accounts (id, tenant_id, email, display_name, password_hash, active, created_at, "
     "password_changed_at) VALUES ($1, $2, $3, $4, $5, TRUE, $6, $7)";
@@ -23,7 +22,8 @@ constexpr const char* kRoles = "SELECT role FROM staff_roles WHERE staff_id = $1
 constexpr const char* kCountWithRole =
     "SELECT COUNT(*) FROM staff_accounts a JOIN staff_roles r ON r.staff_id = a.id "
     "WHERE a.tenant_id = $1 AND r.role = $2 AND a.active = TRUE";
-constexpr const char* kDeactivate = "UPDATE staff_accounts SET active = FALSE WHERE id = $1 AND active = TRUE";
+constexpr const char* kDeactivate =
+    "UPDATE staff_accounts SET active = FALSE WHERE id = $1 AND active = TRUE";
 constexpr const char* kRecordFailure =
     "UPDATE staff_accounts SET "
     "locked_until = CASE WHEN failed_attempts + 1 >= $2 THEN $3 ELSE locked_until END, "
@@ -43,7 +43,8 @@ constexpr const char* kSetPassword =
 constexpr const char* kRehash = "UPDATE staff_accounts SET password_hash = $2 WHERE id = $1";
 
 constexpr const char* kInsertReset =
-    "INSERT INTO staff_password_resets (token_hash, staff_id, created_at, expires_at) VALUES ($1, $2, $3, $4)";
+    "INSERT INTO staff_password_resets (token_hash, staff_id, created_at, expires_at) VALUES ($1, $2, $3, "
+    "$4)";
 constexpr const char* kResetByHash =
     "SELECT token_hash, staff_id, expires_at, used_at FROM staff_password_resets WHERE token_hash = $1";
 constexpr const char* kConsumeReset =
@@ -79,8 +80,8 @@ StaffRow row_from(const db::Row& r) {
 }  // namespace
 
 void StaffStore::insert(db::Conn& tx, const StaffRow& s) {
-  tx.exec(kInsert, {s.id, s.tenant_id, s.email, s.display_name, s.password_hash, s.created_at,
-                    s.password_changed_at});
+  tx.exec(kInsert,
+          {s.id, s.tenant_id, s.email, s.display_name, s.password_hash, s.created_at, s.password_changed_at});
 }
 
 void StaffStore::set_roles(db::Conn& tx, const std::string& staff_id, const std::vector<std::string>& roles) {

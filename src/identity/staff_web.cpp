@@ -44,7 +44,8 @@ bool anonymous_csrf_ok(const http::Request& req, const http::Params& form) {
 
 // --- rendering ------------------------------------------------------------------------------------
 
-http::Response respond(const StaffWebDeps& d, const http::Request& req, const web::Page& page, int status = 200) {
+http::Response respond(const StaffWebDeps& d, const http::Request& req, const web::Page& page,
+                       int status = 200) {
   auto r = http::Response::html(d.view.render(req, page), status);
   r.header("Cache-Control", "no-store");
   return r;
@@ -107,14 +108,15 @@ http::Response sign_in_post(StaffWebDeps& d, http::Request& req) {
     return sign_in_form(d, req, email, &e);
   }
   const auto secret = field(*form, "totp_secret");
-  auto result = secret.empty()
-                    ? d.staff.sign_in(email, field(*form, "password"), field(*form, "totp"))
-                    : d.staff.sign_in_enrolling_totp(email, field(*form, "password"), secret, field(*form, "totp"));
+  auto result = secret.empty() ? d.staff.sign_in(email, field(*form, "password"), field(*form, "totp"))
+                               : d.staff.sign_in_enrolling_totp(email, field(*form, "password"), secret,
+                                                                field(*form, "totp"));
   if (!result) {
     const auto& e = result.error();
     std::string enrol;
     if (e.code == "staff.totp_enrolment_required") enrol = StaffService::new_totp_secret();
-    if (!secret.empty() && e.code == "staff.totp_invalid") enrol = secret;  // try again with the same app entry
+    if (!secret.empty() && e.code == "staff.totp_invalid")
+      enrol = secret;  // try again with the same app entry
     return sign_in_form(d, req, email, &e, enrol);
   }
   auto issued = d.sessions.start(*result, cookie_value(req, SessionService::kCookie));
@@ -234,7 +236,8 @@ http::Response reset_post(StaffWebDeps& d, http::Request& req) {
     e.field = "password_confirm";
     return reset_form(d, req, token, false, &e);
   }
-  if (auto st = d.staff.reset_password(token, password); !st) return reset_form(d, req, token, false, &st.error());
+  if (auto st = d.staff.reset_password(token, password); !st)
+    return reset_form(d, req, token, false, &st.error());
   return reset_form(d, req, "", true, nullptr);
 }
 
@@ -268,7 +271,8 @@ web::Page body_page(StaffWebDeps& d, http::Request& req, const tenants::Body& bo
   page.body_name = body.name;
   page.breadcrumb = {{d.view.t(lang, "ui.staff_home_title"), kHome}, {page.title, ""}};
   page.data.set("body_name", body.name);
-  page.data.set("action", "/backoffice/" + body.slug + "/" + (tpl == "staff_people" ? "personale" : "chiavi-api"));
+  page.data.set("action",
+                "/backoffice/" + body.slug + "/" + (tpl == "staff_people" ? "personale" : "chiavi-api"));
   page.data.set("csrf", principal_of(req)->csrf_token);
   return page;
 }
@@ -276,8 +280,8 @@ web::Page body_page(StaffWebDeps& d, http::Request& req, const tenants::Body& bo
 constexpr std::array<Role, 4> kBodyRoles{Role::operator_, Role::office_manager, Role::body_admin,
                                          Role::counter_operator};
 
-http::Response people_page(StaffWebDeps& d, http::Request& req, const tenants::Body& body, const http::Params* form,
-                           const Error* error) {
+http::Response people_page(StaffWebDeps& d, http::Request& req, const tenants::Body& body,
+                           const http::Params* form, const Error* error) {
   const auto& lang = req.ctx.locale;
   auto page = body_page(d, req, body, "staff_people", "ui.staff_people_title");
   auto accounts = d.staff.list(principal_of(req), body.id);
@@ -410,8 +414,8 @@ http::Response keys_post(StaffWebDeps& d, http::Request& req) {
   const Principal* p = principal_of(req);
   const auto action = field(*form, "action");
   if (action == "create") {
-    auto created =
-        d.api_keys.create(p, access.body->id, field(*form, "name"), ApiKeyService::parse_scopes(field(*form, "scopes")));
+    auto created = d.api_keys.create(p, access.body->id, field(*form, "name"),
+                                     ApiKeyService::parse_scopes(field(*form, "scopes")));
     if (!created) return keys_page(d, req, *access.body, nullptr, &*form, &created.error());
     return keys_page(d, req, *access.body, &*created, nullptr, nullptr);  // the key, shown this once
   }

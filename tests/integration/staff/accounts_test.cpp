@@ -20,15 +20,16 @@ TEST_P(StaffTest, CreatingAnAccountChecksEmailNameRolesAndPasswordPolicy) {
   ASSERT_FALSE(short_pw.ok());
   EXPECT_EQ(short_pw.error().code, "password.too_short");
   EXPECT_EQ(short_pw.error().field, "password");
-  auto same_as_login = make(admin, kAsti, "lungo.indirizzo@asti.example", {Role::operator_},
-                            "LUNGO.INDIRIZZO@asti.example");
+  auto same_as_login =
+      make(admin, kAsti, "lungo.indirizzo@asti.example", {Role::operator_}, "LUNGO.INDIRIZZO@asti.example");
   ASSERT_FALSE(same_as_login.ok());
   EXPECT_EQ(same_as_login.error().code, "password.username");
   EXPECT_EQ(make(admin, kAsti, "not-an-email", {Role::operator_}).error().code, "staff.email");
   EXPECT_EQ(make(admin, kAsti, "op@asti.example", {}).error().code, "staff.role");
   EXPECT_EQ(make(admin, kAsti, "op@asti.example", {Role::hub_admin}).error().code, "staff.role");
   EXPECT_EQ(make(admin, kAsti, "op@asti.example", {Role::citizen}).error().code, "staff.role");
-  auto nameless = staff_->create(admin, NewStaff{kAsti, "op@asti.example", "  ", kGoodPassword, {Role::operator_}});
+  auto nameless =
+      staff_->create(admin, NewStaff{kAsti, "op@asti.example", "  ", kGoodPassword, {Role::operator_}});
   EXPECT_EQ(nameless.error().code, "staff.name");
 
   auto ok = make(admin, kAsti, "  Op@Asti.Example ", {Role::operator_, Role::office_manager});
@@ -135,7 +136,8 @@ TEST_P(StaffTest, TotpIsRequiredWhenTheBodySaysSoAndACodeWorksOnce) {
                 .error()
                 .code,
             "staff.invalid_credentials");
-  auto enrolled = staff_->sign_in_enrolling_totp("op@asti.example", kGoodPassword, secret, code_at(secret, now));
+  auto enrolled =
+      staff_->sign_in_enrolling_totp("op@asti.example", kGoodPassword, secret, code_at(secret, now));
   ASSERT_TRUE(enrolled.ok()) << enrolled.error().code;
   EXPECT_TRUE(staff_->account_by_email("op@asti.example")->totp_enrolled);
 
@@ -149,10 +151,12 @@ TEST_P(StaffTest, TotpIsRequiredWhenTheBodySaysSoAndACodeWorksOnce) {
   for (char d = '0'; d <= '9'; ++d) {
     wrong_digits.assign(6, d);
     bool matches = false;
-    for (auto drift : {-30s, 0s, 30s}) matches = matches || code_at(secret, clock_->now() + drift) == wrong_digits;
+    for (auto drift : {-30s, 0s, 30s})
+      matches = matches || code_at(secret, clock_->now() + drift) == wrong_digits;
     if (!matches) break;
   }
-  EXPECT_EQ(staff_->sign_in("op@asti.example", kGoodPassword, wrong_digits).error().code, "staff.totp_invalid");
+  EXPECT_EQ(staff_->sign_in("op@asti.example", kGoodPassword, wrong_digits).error().code,
+            "staff.totp_invalid");
   const auto next = code_at(secret, clock_->now());
   ASSERT_TRUE(staff_->sign_in("op@asti.example", kGoodPassword, next).ok());
   EXPECT_EQ(staff_->sign_in("op@asti.example", kGoodPassword, next).error().code, "staff.totp_replayed");
@@ -198,7 +202,9 @@ TEST_P(StaffTest, APasswordResetTokenWorksOnceAndExpiresAfterThirtyMinutes) {
   auto op = make(asti_admin_.get(), kAsti, "op@asti.example", {Role::operator_});
   ASSERT_TRUE(op.ok());
   std::vector<std::pair<std::string, std::string>> sent;
-  staff_->send_reset = [&](const std::string& email, const std::string& token) { sent.emplace_back(email, token); };
+  staff_->send_reset = [&](const std::string& email, const std::string& token) {
+    sent.emplace_back(email, token);
+  };
 
   ASSERT_TRUE(staff_->request_password_reset("nessuno@asti.example").ok());
   EXPECT_TRUE(sent.empty());  // unknown address: nothing sent, same answer
@@ -265,7 +271,8 @@ TEST_P(StaffTest, ABodyAdministratorCannotTouchAnotherBodysStaff) {
   for (const auto& a : *own) EXPECT_EQ(a.tenant_id, kAsti);
 
   // The hub administrator manages hub staff and a body's first administrator only.
-  EXPECT_EQ(make(hub_admin_.get(), kAsti, "second@asti.example", {Role::body_admin}).error().http_status, 403);
+  EXPECT_EQ(make(hub_admin_.get(), kAsti, "second@asti.example", {Role::body_admin}).error().http_status,
+            403);
   EXPECT_EQ(make(hub_admin_.get(), kAsti, "op2@asti.example", {Role::operator_}).error().http_status, 403);
   EXPECT_TRUE(make(hub_admin_.get(), 3, "admin@alba.example", {Role::body_admin}).ok());
   EXPECT_TRUE(make(hub_admin_.get(), 0, "help@sportello.example", {Role::helpdesk}).ok());

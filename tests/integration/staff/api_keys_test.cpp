@@ -69,8 +69,8 @@ TEST_P(ApiKeyTest, TheKeyIsNeverStoredInClear) {
   const auto& secret = created->secret;
   int rows = 0;
   db().read([&](Conn& c) {
-    for (const auto& r : c.query(
-             "SELECT id, name, prefix, key_hash, scopes, created_by, created_at FROM api_keys")) {
+    for (const auto& r :
+         c.query("SELECT id, name, prefix, key_hash, scopes, created_by, created_at FROM api_keys")) {
       ++rows;
       for (std::size_t i = 0; i < r.size(); ++i) {
         EXPECT_EQ(r.text(i).find(secret.substr(8)), std::string::npos) << "column " << i;
@@ -105,7 +105,8 @@ TEST_P(ApiKeyTest, NameAndScopesAreValidated) {
   EXPECT_EQ(keys_->create(asti_admin_.get(), kAsti, "k", {"catalog"}).error().code, "api.scope");
   EXPECT_EQ(keys_->create(asti_admin_.get(), kAsti, "k", {"catalog:delete"}).error().code, "api.scope");
   EXPECT_EQ(keys_->create(asti_admin_.get(), kAsti, "k", {"Catalog:read"}).error().code, "api.scope");
-  EXPECT_EQ(ApiKeyService::parse_scopes(" a:read, ,b:write,a:read"), (std::vector<std::string>{"a:read", "b:write"}));
+  EXPECT_EQ(ApiKeyService::parse_scopes(" a:read, ,b:write,a:read"),
+            (std::vector<std::string>{"a:read", "b:write"}));
   EXPECT_EQ(keys_->list(asti_admin_.get(), kAsti)->size(), 0u);
 }
 

@@ -49,8 +49,9 @@ class StaffTest : public ::testing::TestWithParam<sp::db::Dialect> {
 
   sp::db::Database& db() { return database_->db(); }
 
-  sp::Result<StaffAccount> make(const Principal* caller, sp::tenants::TenantId tenant, const std::string& email,
-                                std::set<Role> roles, const std::string& password = kGoodPassword) {
+  sp::Result<StaffAccount> make(const Principal* caller, sp::tenants::TenantId tenant,
+                                const std::string& email, std::set<Role> roles,
+                                const std::string& password = kGoodPassword) {
     return staff_->create(caller, NewStaff{tenant, email, "Staff " + email, password, std::move(roles)});
   }
 

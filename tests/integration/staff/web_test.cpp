@@ -1,9 +1,10 @@
 // The back-office pages through the router, with real templates and texts: CSRF on anonymous and
 // signed-in forms, sign-in keeping the e-mail but never the password, and body boundaries (403).
+#include "identity/web.hpp"
+
 #include "core/i18n.hpp"
 #include "http/router.hpp"
 #include "identity/staff_web.hpp"
-#include "identity/web.hpp"
 #include "staff_fixture.hpp"
 #include "tenants/service.hpp"
 
@@ -14,19 +15,20 @@ struct Reply {
   sp::http::Response r;
   [[nodiscard]] std::string cookie(const std::string& name) const {
     for (const auto& [k, v] : r.headers) {
-      if (k == "Set-Cookie" && v.rfind(name + "=", 0) == 0) return v.substr(name.size() + 1, v.find(';') - name.size() - 1);
+      if (k == "set-cookie" && v.rfind(name + "=", 0) == 0)
+        return v.substr(name.size() + 1, v.find(';') - name.size() - 1);
     }
     return {};
   }
   [[nodiscard]] std::string set_cookie(const std::string& name) const {
     for (const auto& [k, v] : r.headers) {
-      if (k == "Set-Cookie" && v.rfind(name + "=", 0) == 0) return v;
+      if (k == "set-cookie" && v.rfind(name + "=", 0) == 0) return v;
     }
     return {};
   }
   [[nodiscard]] std::string location() const {
     for (const auto& [k, v] : r.headers) {
-      if (k == "Location") return v;
+      if (k == "location") return v;
     }
     return {};
   }
@@ -57,8 +59,10 @@ class StaffWebTest : public StaffTest {
     ASSERT_EQ(make_body(*hub, "asti", "Comune di Asti"), kAsti);
     ASSERT_EQ(make_body(*hub, "novara", "Comune di Novara"), kNovara);
     i18n_.load(sp::testing::source_dir() + "/web/locales");
-    view_ = std::make_unique<sp::web::View>(sp::testing::source_dir() + "/web/templates", i18n_, "Polo di prova");
-    deps_ = std::make_unique<StaffWebDeps>(StaffWebDeps{*view_, *sessions_, *staff_, *keys_, *tenants_, false});
+    view_ =
+        std::make_unique<sp::web::View>(sp::testing::source_dir() + "/web/templates", i18n_, "Polo di prova");
+    deps_ =
+        std::make_unique<StaffWebDeps>(StaffWebDeps{*view_, *sessions_, *staff_, *keys_, *tenants_, false});
     register_staff_pages(router_, *deps_);
   }
 
@@ -123,7 +127,8 @@ TEST_P(StaffWebTest, SignInNeedsTheDoubleSubmitCookieAndKeepsOnlyTheEmail) {
   EXPECT_NE(form.r.body.find("name=\"_csrf\" value=\"" + csrf + "\""), std::string::npos);
   EXPECT_NE(form.r.body.find("autocomplete=\"current-password\""), std::string::npos);
 
-  const std::string good = "_csrf=" + csrf + "&email=admin%40asti.example&password=" + enc(kGoodPassword) + "&totp=";
+  const std::string good =
+      "_csrf=" + csrf + "&email=admin%40asti.example&password=" + enc(kGoodPassword) + "&totp=";
   auto no_cookie = call("POST", "/backoffice/accedi", good);
   EXPECT_EQ(no_cookie.r.status, 403);
   EXPECT_EQ(no_cookie.cookie("sp_session"), "");
@@ -149,7 +154,7 @@ TEST_P(StaffWebTest, SignInNeedsTheDoubleSubmitCookieAndKeepsOnlyTheEmail) {
   ASSERT_EQ(home.r.status, 200);
   EXPECT_NE(home.r.body.find("Staff admin@asti.example"), std::string::npos);
   EXPECT_NE(home.r.body.find("Comune di Asti"), std::string::npos);
-  EXPECT_NE(home.r.body.find("Amministratore dell&#39;ente"), std::string::npos) << home.r.body;
+  EXPECT_NE(home.r.body.find("Amministratore dell&apos;ente"), std::string::npos) << home.r.body;
   EXPECT_NE(home.r.body.find("/backoffice/asti/personale"), std::string::npos);
   EXPECT_EQ(call("GET", "/backoffice/").r.status, 303);  // anonymous: to the sign-in page
 }
@@ -163,8 +168,9 @@ TEST_P(StaffWebTest, ABodyAdministratorSeesOnlyTheirOwnBodysPages) {
   EXPECT_EQ(call("GET", "/backoffice/nessuno/personale", {}, asti).r.status, 404);
   EXPECT_EQ(call("GET", "/backoffice/asti/personale").r.status, 303);
 
-  const std::string create = "action=create&display_name=Mario+Rossi&email=mario%40asti.example&password=" +
-                             enc(kGoodPassword) + "&roles=operator";
+  const std::string create =
+      "action=create&display_name=Mario+Rossi&email=mario%40asti.example&password=" + enc(kGoodPassword) +
+      "&roles=operator";
   EXPECT_EQ(call("POST", "/backoffice/novara/personale", "_csrf=" + csrf + "&" + create, asti).r.status, 403);
   EXPECT_EQ(call("POST", "/backoffice/asti/personale", "_csrf=wrong&" + create, asti).r.status, 403);
   EXPECT_FALSE(staff_->account_by_email("mario@asti.example").has_value());
@@ -179,9 +185,11 @@ TEST_P(StaffWebTest, ABodyAdministratorSeesOnlyTheirOwnBodysPages) {
   EXPECT_EQ(list.r.body.find("admin@novara.example"), std::string::npos);
 
   // A refused creation keeps the values but not the password.
-  auto bad = call("POST", "/backoffice/asti/personale",
-                  "_csrf=" + csrf + "&action=create&display_name=Luisa&email=luisa%40asti.example&password=corta&roles=operator",
-                  asti);
+  auto bad =
+      call("POST", "/backoffice/asti/personale",
+           "_csrf=" + csrf +
+               "&action=create&display_name=Luisa&email=luisa%40asti.example&password=corta&roles=operator",
+           asti);
   EXPECT_EQ(bad.r.status, 400);
   EXPECT_NE(bad.r.body.find("value=\"luisa@asti.example\""), std::string::npos);
   EXPECT_EQ(bad.r.body.find("value=\"corta\""), std::string::npos);
@@ -216,8 +224,10 @@ TEST_P(StaffWebTest, PasswordResetPagesSayTheSameForEveryAddress) {
   auto form = call("GET", "/backoffice/password-dimenticata");
   const auto csrf = form.cookie(kStaffCsrfCookie);
   const auto cookie = "sp_csrf=" + csrf;
-  auto unknown = call("POST", "/backoffice/password-dimenticata", "_csrf=" + csrf + "&email=x%40y.example", cookie);
-  auto known = call("POST", "/backoffice/password-dimenticata", "_csrf=" + csrf + "&email=admin%40asti.example", cookie);
+  auto unknown =
+      call("POST", "/backoffice/password-dimenticata", "_csrf=" + csrf + "&email=x%40y.example", cookie);
+  auto known = call("POST", "/backoffice/password-dimenticata",
+                    "_csrf=" + csrf + "&email=admin%40asti.example", cookie);
   EXPECT_EQ(unknown.r.status, 200);
   EXPECT_EQ(known.r.status, 200);
   EXPECT_EQ(unknown.r.body, known.r.body);
@@ -228,18 +238,21 @@ TEST_P(StaffWebTest, PasswordResetPagesSayTheSameForEveryAddress) {
   EXPECT_EQ(page.r.status, 200);
   EXPECT_NE(page.r.body.find("autocomplete=\"new-password\""), std::string::npos);
   const std::string fresh = "una nuova frase segreta";
-  auto mismatch = call("POST", "/backoffice/reimposta-password",
-                       "_csrf=" + csrf + "&token=" + tokens[0] + "&password=" + enc(fresh) + "&password_confirm=x", cookie);
+  auto mismatch = call(
+      "POST", "/backoffice/reimposta-password",
+      "_csrf=" + csrf + "&token=" + tokens[0] + "&password=" + enc(fresh) + "&password_confirm=x", cookie);
   EXPECT_EQ(mismatch.r.status, 400);
-  auto done = call("POST", "/backoffice/reimposta-password",
-                   "_csrf=" + csrf + "&token=" + tokens[0] + "&password=" + enc(fresh) + "&password_confirm=" + enc(fresh),
-                   cookie);
+  auto done = call(
+      "POST", "/backoffice/reimposta-password",
+      "_csrf=" + csrf + "&token=" + tokens[0] + "&password=" + enc(fresh) + "&password_confirm=" + enc(fresh),
+      cookie);
   EXPECT_EQ(done.r.status, 200);
   EXPECT_NE(done.r.body.find("id=\"reset-done\""), std::string::npos);
   EXPECT_TRUE(staff_->sign_in("admin@asti.example", fresh, "").ok());
-  auto reused = call("POST", "/backoffice/reimposta-password",
-                     "_csrf=" + csrf + "&token=" + tokens[0] + "&password=" + enc(fresh) + "&password_confirm=" + enc(fresh),
-                     cookie);
+  auto reused = call(
+      "POST", "/backoffice/reimposta-password",
+      "_csrf=" + csrf + "&token=" + tokens[0] + "&password=" + enc(fresh) + "&password_confirm=" + enc(fresh),
+      cookie);
   EXPECT_EQ(reused.r.status, 400);
 }
 
