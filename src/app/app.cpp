@@ -3,12 +3,18 @@
 #include <spdlog/spdlog.h>
 
 #include <boost/json.hpp>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <thread>
 
+#include "adapters/oidc/client.hpp"
+#include "adapters/oidc/rp_routes.hpp"
 #include "app/demo.hpp"
 #include "catalog/web.hpp"
 #include "core/text.hpp"
 #include "core/time.hpp"
+#include "identity/oidc_provider.hpp"
 #include "tenants/web.hpp"
 #include "web/fiscal_api.hpp"
 
@@ -49,13 +55,28 @@ App::App(Config config) : config_(std::move(config)) {
   services_ = std::make_unique<web::Services>(web::Services{*view_, cache_, *tenants_, *catalog_});
   sessions_ = std::make_unique<identity::SessionService>(*db_, time::system_clock());
   sign_in_ = std::make_unique<identity::SignInService>(*db_, *sessions_, time::system_clock());
+  staff_ = std::make_unique<identity::StaffService>(*db_, *sessions_, time::system_clock());
+  // Until the messaging module exists, a reset link is written to the log (demo and operators read it there).
+  staff_->send_reset = [](const std::string& email, const std::string& token) {
+    spdlog::warn("password reset for {}: /backoffice/reimposta-password?token={}", email, token);
+  };
+  api_keys_ = std::make_unique<identity::ApiKeyService>(*db_, time::system_clock());
   identity_web_ = std::make_unique<identity::WebDeps>(
       identity::WebDeps{*view_, *sessions_, *sign_in_, config_.public_url.rfind("https://", 0) == 0});
 
+  setup_sign_in();
   register_language_switch(router_);
   web::register_fiscal_api(router_, i18n_);
   catalog::register_api(router_, *services_);
+  staff_web_ = std::make_unique<identity::StaffWebDeps>(identity::StaffWebDeps{
+      *view_, *sessions_, *staff_, *api_keys_, *tenants_, identity_web_->secure_cookies});
+  if (config_.demo) {
+    if (auto st = seed_demo_staff(config_.share_dir, *tenants_, *staff_); !st) {
+      throw std::runtime_error("demo staff: " + st.error().code + " " + st.error().detail);
+    }
+  }
   identity::register_pages(router_, *identity_web_);
+  identity::register_staff_pages(router_, *staff_web_);
   tenants::register_pages(router_, *services_);
   catalog::register_pages(router_, *services_);
 }
@@ -112,6 +133,21 @@ http::Hooks App::hooks() {
   h.before = [this](http::Request& req) -> std::optional<http::Response> {
     resolve_context(req);
     identity::resolve_principal(*sessions_, req);
+    // Programs call the JSON API with a body's API key instead of a session.
+    if (!req.ctx.identity && req.path.rfind("/api/", 0) == 0) {
+      if (const std::string* auth = req.header("authorization")) {
+        auto key = api_keys_->authenticate(*auth);
+        if (!key) {
+          boost::json::object body{
+              {"error", boost::json::object{{"error", key.error().code},
+                                            {"message", i18n_.message(req.ctx.locale, key.error())}}}};
+          auto r = http::Response::json(boost::json::serialize(body), 401);
+          r.header("WWW-Authenticate", "Bearer");
+          return r;
+        }
+        req.ctx.identity = std::make_shared<identity::ApiPrincipal>(std::move(*key));
+      }
+    }
     return std::nullopt;
   };
   h.error_page = [this](http::Request& req, int status) {
@@ -138,7 +174,70 @@ http::Hooks App::hooks() {
   return h;
 }
 
+void App::setup_sign_in() {
+  namespace fs = std::filesystem;
+  // The relying party's signing key must survive restarts (providers cache our JWKS): keep it in a file,
+  // readable only by us, made on first start.
+  const auto& key_file = config_.oidc_rp_key_file;
+  if (fs::exists(key_file)) {
+    std::ifstream in(key_file);
+    std::stringstream pem;
+    pem << in.rdbuf();
+    auto keys = oidc::RpKeys::from_pem(pem.str());
+    if (!keys) throw std::runtime_error("oidc_rp_key_file " + key_file + ": " + keys.error().code);
+    rp_keys_ = std::make_unique<oidc::RpKeys>(std::move(*keys));
+  } else {
+    rp_keys_ = std::make_unique<oidc::RpKeys>(oidc::RpKeys::generate());
+    if (fs::path(key_file).has_parent_path()) fs::create_directories(fs::path(key_file).parent_path());
+    {
+      std::ofstream out(key_file);
+      out << rp_keys_->to_pem();
+    }
+    fs::permissions(key_file, fs::perms::owner_read | fs::perms::owner_write);
+    spdlog::info("made a new sign-in key in {}", key_file);
+  }
+  const std::string callback = config_.public_url + "/auth/callback";
+  oidc::register_rp_routes(router_, *rp_keys_, oidc::RpMetadata{config_.public_url, {callback}},
+                           time::system_clock());
+
+  if (config_.oidc_providers_file.empty()) return;
+  std::ifstream in(config_.oidc_providers_file);
+  std::stringstream text;
+  text << in.rdbuf();
+  boost::system::error_code ec;
+  auto doc = boost::json::parse(text.str(), ec);
+  if (ec || !doc.is_array()) throw std::runtime_error("oidc_providers_file: not a JSON array");
+  for (const auto& v : doc.as_array()) {
+    const auto& o = v.as_object();
+    auto field = [&](const char* k) {
+      return o.contains(k) ? std::string(o.at(k).as_string()) : std::string();
+    };
+    oidc::ProviderConfig pc{field("id"), field("display_name"), field("discovery_url"), config_.public_url,
+                            callback};
+    auto client = std::make_shared<oidc::Client>(pc, *rp_keys_, time::system_clock());
+    sign_in_->add_provider(std::make_shared<identity::OidcAuthProvider>(client));
+  }
+}
+
+void App::start_demo_simulator() {
+  if (!config_.demo || config_.sim_idp_port == 0) return;
+  const std::string issuer = "http://localhost:" + std::to_string(config_.sim_idp_port);
+  oidc::SimulatorOptions so;
+  so.issuer = issuer;
+  so.client_id = config_.public_url;
+  so.redirect_uri = config_.public_url + "/auth/callback";
+  so.identities_file = config_.share_dir + "/data/demo/identities.json";
+  simulator_ = oidc::start_simulator_thread(so, config_.sim_idp_port);
+  oidc::ProviderConfig pc{"simulatore", "Simulatore SPID/CIE (demo)",
+                          issuer + "/.well-known/openid-configuration", config_.public_url,
+                          config_.public_url + "/auth/callback"};
+  auto client = std::make_shared<oidc::Client>(pc, *rp_keys_, time::system_clock());
+  sign_in_->add_provider(std::make_shared<identity::OidcAuthProvider>(client));
+  spdlog::info("SPID/CIE simulator at {}/ (demo identities: data/demo/identities.json)", issuer);
+}
+
 int App::serve() {
+  start_demo_simulator();
   http::Server server(server_options(), router_, hooks());
   server.listen();
   server.stop_on_signals();

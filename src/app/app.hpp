@@ -3,14 +3,19 @@
 // Built by `sportello serve` (and by tests that want the whole thing without sockets).
 #include <memory>
 
+#include "adapters/oidc/model.hpp"
+#include "adapters/oidc/simulator.hpp"
 #include "catalog/service.hpp"
 #include "core/config.hpp"
 #include "core/i18n.hpp"
 #include "db/database.hpp"
 #include "http/router.hpp"
 #include "http/server.hpp"
+#include "identity/api_keys.hpp"
 #include "identity/session_service.hpp"
 #include "identity/sign_in.hpp"
+#include "identity/staff_service.hpp"
+#include "identity/staff_web.hpp"
 #include "identity/web.hpp"
 #include "tenants/service.hpp"
 #include "web/context.hpp"
@@ -31,6 +36,7 @@ class App {
   [[nodiscard]] db::Database& database() { return *db_; }
   [[nodiscard]] const Config& config() const { return config_; }
   [[nodiscard]] identity::SignInService& sign_in() { return *sign_in_; }
+  [[nodiscard]] identity::StaffService& staff() { return *staff_; }
   // Runs the HTTP server until SIGTERM/SIGINT; returns the exit code.
   int serve();
 
@@ -49,7 +55,15 @@ class App {
   std::unique_ptr<identity::SessionService> sessions_;
   std::unique_ptr<identity::SignInService> sign_in_;
   std::unique_ptr<identity::WebDeps> identity_web_;
+  std::unique_ptr<identity::StaffService> staff_;
+  std::unique_ptr<identity::ApiKeyService> api_keys_;
+  std::unique_ptr<identity::StaffWebDeps> staff_web_;
   http::Router router_;
+  std::unique_ptr<oidc::RpKeys> rp_keys_;
+  std::unique_ptr<oidc::RunningSimulator> simulator_;
+
+  void setup_sign_in();
+  void start_demo_simulator();
 };
 
 }  // namespace sp::app

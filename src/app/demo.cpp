@@ -180,4 +180,48 @@ Result<bool> seed_demo_if_empty(const std::string& share_dir, tenants::TenantSer
   return true;
 }
 
+Status seed_demo_staff(const std::string& share_dir, tenants::TenantService& tenants,
+                       identity::StaffService& staff) {
+  auto doc = read_json(share_dir + "/data/demo/staff.json");
+  if (!doc) return doc.error();
+  const auto& admin = doc->at("hub_admin").as_object();
+  auto hub_admin = staff.bootstrap_hub_admin(str(admin, "email"), str(admin, "name"), str(admin, "password"));
+  if (!hub_admin) {
+    // A hub administrator exists already: the demo staff were seeded on an earlier start.
+    return Ok{};
+  }
+  identity::Principal caller;
+  caller.kind = identity::PrincipalKind::staff;
+  caller.subject = hub_admin->id;
+  caller.tenant_id = 0;
+  caller.roles = {identity::Role::hub_admin};
+  for (const auto& v : array(*doc, "staff")) {
+    const auto& o = v.as_object();
+    identity::NewStaff ns;
+    auto body_slug = str(o, "body");
+    if (!body_slug.empty()) {
+      auto body = tenants.by_slug(body_slug);
+      if (!body) return Error::make("import.body", 400, body_slug);
+      ns.tenant_id = body->id;
+    }
+    ns.email = str(o, "email");
+    ns.display_name = str(o, "name");
+    ns.password = str(o, "password");
+    for (const auto& r : array(o, "roles")) {
+      if (auto role = identity::parse_role(std::string(r.as_string()))) ns.roles.insert(*role);
+    }
+    // The body's first administrator is created by the hub admin; the body's other staff by that admin.
+    identity::Principal body_admin = caller;
+    const bool first_admin = ns.roles.count(identity::Role::body_admin) > 0;
+    if (!first_admin && ns.tenant_id != 0) {
+      body_admin.kind = identity::PrincipalKind::staff;
+      body_admin.tenant_id = ns.tenant_id;
+      body_admin.roles = {identity::Role::body_admin};
+    }
+    auto created = staff.create(&body_admin, ns);
+    if (!created) return with_context(created.error(), ns.email);
+  }
+  return Ok{};
+}
+
 }  // namespace sp::app

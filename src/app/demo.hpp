@@ -5,6 +5,7 @@
 
 #include "catalog/service.hpp"
 #include "core/result.hpp"
+#include "identity/staff_service.hpp"
 #include "tenants/service.hpp"
 
 namespace sp::app {
@@ -17,5 +18,10 @@ Status import_bodies(const std::string& path, tenants::TenantService& tenants,
 // Both, from <share_dir>/data/demo, when the database has no hub yet. Returns true when it seeded.
 Result<bool> seed_demo_if_empty(const std::string& share_dir, tenants::TenantService& tenants,
                                 catalog::CatalogService& catalog);
+
+// Demo staff accounts from <share_dir>/data/demo/staff.json (hub admin first, then each body's staff),
+// created only when no hub administrator exists yet. Demo passwords are public: never use in production.
+Status seed_demo_staff(const std::string& share_dir, tenants::TenantService& tenants,
+                       identity::StaffService& staff);
 
 }  // namespace sp::app

@@ -110,6 +110,13 @@ const std::vector<Field>& fields() {
     f.push_back(int_field("db_pool_size", "PostgreSQL connections", &Config::db_pool_size, 1, 512));
     f.push_back(bool_field("demo", "seed the demo hub and bodies when the database is empty", &Config::demo));
     f.push_back(text_field("public_url", "address citizens use to reach this server", &Config::public_url));
+    f.push_back(text_field("oidc_rp_key_file",
+                           "PEM file of the sign-in (OIDC relying party) key; made when missing",
+                           &Config::oidc_rp_key_file));
+    f.push_back(text_field("oidc_providers_file", "JSON file listing the SPID/CIE providers",
+                           &Config::oidc_providers_file));
+    f.push_back(int_field("sim_idp_port", "port of the local SPID/CIE simulator in demo mode (0: off)",
+                          &Config::sim_idp_port, 0, 65535));
     return f;
   }();
   return all;
@@ -183,6 +190,9 @@ Result<Config> load_config(const std::string& file) {
     c.sources[it->meta.key] = name;
   }
 
+  // Without an explicit public URL, follow the port so links and sign-in callbacks match the server.
+  if (c.sources["public_url"] == "default") c.public_url = "http://localhost:" + std::to_string(c.port);
+  while (!c.public_url.empty() && c.public_url.back() == '/') c.public_url.pop_back();
   if (c.default_locale != "it" && c.default_locale != "en") {
     return bad("default_locale", "must be it or en, got '" + c.default_locale + "'").error();
   }

@@ -25,8 +25,11 @@ struct Config {
   bool access_log = true;
   std::string log_level = "info";
   int db_pool_size = 8;
-  bool demo = false;  // seed the demo data when the database is empty
-  std::string public_url = "http://localhost:8080";
+  bool demo = false;                                     // seed the demo data when the database is empty
+  std::string public_url = "http://localhost:8080";      // default follows `port` when not set
+  std::string oidc_rp_key_file = "var/oidc-rp-key.pem";  // the relying party's signing key, made when missing
+  std::string oidc_providers_file;                       // JSON list of SPID/CIE providers (production)
+  std::uint16_t sim_idp_port = 8091;                     // the local SPID/CIE simulator (demo only); 0: off
 
   // Where each setting's value came from ("default", the file path, or the env var name).
   std::map<std::string, std::string> sources;

@@ -1,0 +1,22 @@
+#pragma once
+// A SPID/CIE OpenID provider (or the local simulator) as an AuthProvider for the sign-in service.
+#include <memory>
+
+#include "adapters/oidc/client.hpp"
+#include "identity/sign_in.hpp"
+
+namespace sp::identity {
+
+class OidcAuthProvider final : public AuthProvider {
+ public:
+  explicit OidcAuthProvider(std::shared_ptr<oidc::Client> client) : client_(std::move(client)) {}
+  [[nodiscard]] const std::string& id() const override { return client_->config().id; }
+  [[nodiscard]] const std::string& display_name() const override { return client_->config().display_name; }
+  Result<AuthStart> begin(int acr_level) override;
+  Result<VerifiedIdentity> complete(const std::string& code, const AuthStart& pending) override;
+
+ private:
+  std::shared_ptr<oidc::Client> client_;
+};
+
+}  // namespace sp::identity
