@@ -5,6 +5,13 @@
 #include "audit/service.hpp"
 
 namespace sp::audit {
+namespace {
+
+const char* entries_word(std::int64_t n) {
+  return n == 1 ? " entry" : " entries";
+}
+
+}  // namespace
 
 int run_verify_command(db::Database& db, std::ostream& out) {
   try {
@@ -18,10 +25,10 @@ int run_verify_command(db::Database& db, std::ostream& out) {
     for (const auto& r : reports) {
       out << "tenant " << r.tenant_id << ": ";
       if (r.intact) {
-        out << "ok, " << r.entries << (r.entries == 1 ? " entry" : " entries") << '\n';
+        out << "ok, " << r.entries << entries_word(r.entries) << '\n';
       } else {
         out << "BROKEN at seq " << r.broken_seq << ": " << r.problem << " (" << r.entries
-            << " entries intact before it)\n";
+            << entries_word(r.entries) << " intact before it)\n";
         rc = 1;
       }
     }

@@ -1,0 +1,149 @@
+// Appending against real SQLite and PostgreSQL: concurrent writers still give one gapless chain per
+// tenant, an entry commits or rolls back with the caller's transaction, and tenants never share a chain.
+#include <atomic>
+#include <set>
+#include <stdexcept>
+#include <thread>
+#include <vector>
+
+#include "audit_fixture.hpp"
+
+namespace sp::audit::testing {
+namespace {
+
+class AuditAppendTest : public AuditTest {};
+
+std::vector<std::int64_t> all_seqs(db::Database& db, tenants::TenantId tenant) {
+  return db::read_all(db, "SELECT seq FROM audit_log WHERE tenant_id = $1 ORDER BY seq", {tenant},
+                      [](const db::Row& r) { return r.i64(0); });
+}
+
+TEST_P(AuditAppendTest, ConcurrentWritersProduceAGaplessChain) {
+  constexpr int kThreads = 8;
+  constexpr int kPerThread = 200;
+  std::atomic<int> failures{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kPerThread; ++i) {
+        auto e = entry(5, "case.open", "staff-" + std::to_string(t));
+        e.details = R"({"i":)" + std::to_string(i) + "}";
+        try {
+          if (!audit().record(e).ok()) ++failures;
+        } catch (const std::exception&) {
+          ++failures;
+        }
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(failures.load(), 0);
+
+  auto seqs = all_seqs(db(), 5);
+  ASSERT_EQ(seqs.size(), static_cast<std::size_t>(kThreads * kPerThread));
+  for (std::size_t i = 0; i < seqs.size(); ++i) ASSERT_EQ(seqs[i], static_cast<std::int64_t>(i + 1));
+  auto report = audit().verify(5);
+  EXPECT_TRUE(report.intact) << report.problem << " at " << report.broken_seq;
+  EXPECT_EQ(report.entries, kThreads * kPerThread);
+}
+
+TEST_P(AuditAppendTest, ConcurrentWritersToDifferentTenantsKeepSeparateChains) {
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 50; ++i) EXPECT_TRUE(audit().record(entry(1 + t % 2)).ok());
+    });
+  }
+  for (auto& th : threads) th.join();
+  for (tenants::TenantId tenant : {1, 2}) {
+    auto report = audit().verify(tenant);
+    EXPECT_TRUE(report.intact) << report.problem;
+    EXPECT_EQ(report.entries, 100);
+  }
+}
+
+TEST_P(AuditAppendTest, AnEntryRollsBackWithTheCallersTransaction) {
+  append(5, 2);
+  EXPECT_THROW(db().write([&](db::Conn& tx) {
+    auto r = audit().record(tx, entry(5, "case.close"));
+    ASSERT_TRUE(r.ok());
+    EXPECT_EQ(r->seq, 3);
+    throw std::runtime_error("the action failed after it was logged");
+  }),
+               std::runtime_error);
+  EXPECT_EQ(all_seqs(db(), 5).size(), 2u);
+  EXPECT_TRUE(audit().entries(5, {.action = "case.close"}).entries.empty());
+
+  // The next append reuses seq 3 and the chain stays intact.
+  auto r = audit().record(entry(5));
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->seq, 3);
+  EXPECT_TRUE(audit().verify(5).intact);
+}
+
+TEST_P(AuditAppendTest, AnEntryCommitsWithTheCallersWork) {
+  // Several entries (and the caller's own statements) in one transaction chain one after another.
+  db().write([&](db::Conn& tx) {
+    EXPECT_EQ(audit().record(tx, entry(5))->seq, 1);
+    EXPECT_EQ(audit().record(tx, entry(5, "case.read"))->seq, 2);
+    EXPECT_EQ(audit().record(tx, entry(kHubTenant))->seq, 1);
+  });
+  EXPECT_EQ(audit().verify(5).entries, 2);
+  EXPECT_EQ(audit().verify(kHubTenant).entries, 1);
+}
+
+TEST_P(AuditAppendTest, EachTenantHasItsOwnChain) {
+  append(1, 3);
+  append(2, 2);
+  append(1, 1);
+  EXPECT_EQ(all_seqs(db(), 1), (std::vector<std::int64_t>{1, 2, 3, 4}));
+  EXPECT_EQ(all_seqs(db(), 2), (std::vector<std::int64_t>{1, 2}));
+  auto first_of_2 = audit().entries(2, {.before_seq = 2}).entries;
+  ASSERT_EQ(first_of_2.size(), 1u);
+  EXPECT_EQ(first_of_2[0].prev_hash, kGenesisHash);  // not linked to tenant 1's entries
+
+  // Breaking tenant 2's chain leaves tenant 1's intact.
+  tamper("UPDATE audit_log SET action = 'case.close' WHERE tenant_id = 2 AND seq = 1");
+  EXPECT_TRUE(audit().verify(1).intact);
+  EXPECT_FALSE(audit().verify(2).intact);
+}
+
+TEST_P(AuditAppendTest, InvalidEntriesAreRefusedAndNothingIsWritten) {
+  auto e = entry(5);
+  e.details = "not json";
+  auto r = audit().record(e);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, "audit.details");
+  e = entry(5);
+  e.action = "";
+  EXPECT_EQ(audit().record(e).error().code, "audit.action");
+  e = entry(5);
+  e.actor_id = "";
+  EXPECT_EQ(audit().record(e).error().code, "audit.actor");
+  EXPECT_TRUE(all_seqs(db(), 5).empty());
+}
+
+TEST_P(AuditAppendTest, OptionalFieldsRoundTripAsEmptyAndStillVerify) {
+  Entry e;
+  e.tenant_id = kHubTenant;
+  e.actor_id = "system";
+  e.action = "jobs.cleanup";
+  ASSERT_TRUE(audit().record(e).ok());
+  auto got = audit().entries(kHubTenant, {}).entries;
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(got[0].entry.actor_kind, ActorKind::system);
+  EXPECT_EQ(got[0].entry.channel, Channel::system);
+  EXPECT_EQ(got[0].entry.on_behalf_of, "");
+  EXPECT_EQ(got[0].entry.details, "{}");
+  EXPECT_TRUE(audit().verify(kHubTenant).intact);
+  // Empty optional texts are stored as NULL.
+  auto nulls = db::read_all(db(), "SELECT on_behalf_of, record_id, remote_addr FROM audit_log", {},
+                            [](const db::Row& r) { return r.is_null(0) && r.is_null(1) && r.is_null(2); });
+  EXPECT_EQ(nulls, std::vector<bool>{true});
+}
+
+INSTANTIATE_TEST_SUITE_P(BothDatabases, AuditAppendTest,
+                         ::testing::Values(db::Dialect::sqlite, db::Dialect::postgres), dialect_name);
+
+}  // namespace
+}  // namespace sp::audit::testing
