@@ -25,16 +25,20 @@ const STARTUP_DEADLINE_MS = 20_000;
 const STOP_DEADLINE_MS = 10_000;
 
 /** A TCP port that was free a moment ago on 127.0.0.1. */
-export function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
+// A free loopback port, drawn at random below the kernel's ephemeral range (where sockets bound to port 0
+// by tests running at the same time land) and apart from the C++ tests' range (20000-32000).
+export async function freePort() {
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const port = 10000 + Math.floor(Math.random() * 10000);
+    const free = await new Promise((resolve) => {
+      const srv = createServer();
+      srv.unref();
+      srv.once('error', () => resolve(false));
+      srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
     });
-  });
+    if (free) return port;
+  }
+  throw new Error('no free port found');
 }
 
 async function exists(p) {
@@ -145,6 +149,8 @@ async function launch({ port, databaseUrl, demo, env, dir, pg }) {
     SPORTELLO_PORT: String(port),
     SPORTELLO_ADDRESS: '127.0.0.1',
     SPORTELLO_PUBLIC_URL: `http://127.0.0.1:${port}`,
+    // The demo's SPID/CIE simulator listens on a port of its own.
+    SPORTELLO_SIM_IDP_PORT: String(await freePort()),
     ...env,
   });
   const child = spawn(binary, args, { cwd: dir, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -20,12 +20,16 @@ class ServerTest : public ::testing::TestWithParam<sp::db::Dialect> {
   void SetUp() override {
     database_ = std::make_unique<sp::testing::TestDatabase>(GetParam());
     port_ = sp::testing::free_port();
+    files_ = std::make_unique<sp::testing::TempDir>();
     server_ = std::make_unique<sp::testing::ServerProcess>(
         std::vector<std::string>{SPORTELLO_BINARY, "serve", "--demo"},
         std::vector<std::string>{"SPORTELLO_DATABASE=" + database_->url(),
                                  "SPORTELLO_PORT=" + std::to_string(port_), "SPORTELLO_ACCESS_LOG=false",
                                  "SPORTELLO_REQUEST_TIMEOUT_MS=1500", "SPORTELLO_THREADS=2",
-                                 "SPORTELLO_LOG_LEVEL=warn"});
+                                 "SPORTELLO_LOG_LEVEL=warn",
+                                 // The demo's SPID/CIE simulator takes a port of its own.
+                                 "SPORTELLO_SIM_IDP_PORT=" + std::to_string(sp::testing::free_port()),
+                                 "SPORTELLO_OIDC_RP_KEY_FILE=" + (files_->path() / "rp.pem").string()});
     ASSERT_TRUE(server_->wait_ready(60000)) << "server did not become ready";
   }
 
@@ -43,6 +47,7 @@ class ServerTest : public ::testing::TestWithParam<sp::db::Dialect> {
   bool healthy() { return http_get(port_, "/healthz").status == 200; }
 
   std::unique_ptr<sp::testing::TestDatabase> database_;
+  std::unique_ptr<sp::testing::TempDir> files_;
   std::uint16_t port_ = 0;
   std::unique_ptr<sp::testing::ServerProcess> server_;
 };
