@@ -53,16 +53,18 @@ App::App(Config config) : config_(std::move(config)) {
   if (auto snap = tenants_->snapshot(); !snap->hubs.empty()) hub_name = snap->hubs.front().name;
   view_ = std::make_unique<web::View>(config_.share_dir + "/web/templates", i18n_, hub_name);
   services_ = std::make_unique<web::Services>(web::Services{*view_, cache_, *tenants_, *catalog_});
+  audit_ = std::make_unique<audit::AuditService>(*db_, time::system_clock());
   sessions_ = std::make_unique<identity::SessionService>(*db_, time::system_clock());
   sign_in_ = std::make_unique<identity::SignInService>(*db_, *sessions_, time::system_clock());
+  sign_in_->set_audit(audit_.get());
   staff_ = std::make_unique<identity::StaffService>(*db_, *sessions_, time::system_clock());
   // Until the messaging module exists, a reset link is written to the log (demo and operators read it there).
   staff_->send_reset = [](const std::string& email, const std::string& token) {
     spdlog::warn("password reset for {}: /backoffice/reimposta-password?token={}", email, token);
   };
   api_keys_ = std::make_unique<identity::ApiKeyService>(*db_, time::system_clock());
-  identity_web_ = std::make_unique<identity::WebDeps>(
-      identity::WebDeps{*view_, *sessions_, *sign_in_, config_.public_url.rfind("https://", 0) == 0});
+  identity_web_ = std::make_unique<identity::WebDeps>(identity::WebDeps{
+      *view_, *sessions_, *sign_in_, config_.public_url.rfind("https://", 0) == 0, audit_.get()});
 
   setup_sign_in();
   register_language_switch(router_);
@@ -116,11 +118,17 @@ void App::resolve_context(http::Request& req) const {
       }
     }
   }
-  // The tenant of a page is the first path segment when it names a body.
-  if (req.path.size() > 1) {
-    auto end = req.path.find('/', 1);
+  // The tenant of a page is the first path segment when it names a body — or the segment after
+  // /backoffice/ or /api/v1/backoffice/ for the bodies' staff pages and API.
+  std::size_t start = 1;
+  for (std::string_view prefix :
+       {std::string_view("/backoffice/"), std::string_view("/api/v1/backoffice/")}) {
+    if (req.path.rfind(prefix, 0) == 0) start = prefix.size();
+  }
+  if (req.path.size() > start) {
+    auto end = req.path.find('/', start);
     std::string_view first =
-        std::string_view(req.path).substr(1, end == std::string::npos ? std::string::npos : end - 1);
+        std::string_view(req.path).substr(start, end == std::string::npos ? std::string::npos : end - start);
     if (auto body = tenants_->by_slug(first); body && body->active) {
       req.ctx.tenant_id = body->id;
       req.ctx.tenant_slug = body->slug;
@@ -159,6 +167,30 @@ http::Hooks App::hooks() {
       return http::Response::json(boost::json::serialize(body), status);
     }
     return view_->error_page(req, status);
+  };
+  // Every refusal is written to the audit log of the body whose page or record was targeted.
+  h.after = [this](http::Request& req, http::Response& r) {
+    if (r.status != 403) return;
+    audit::Entry e;
+    e.tenant_id = req.ctx.tenant_id;
+    e.channel = req.path.rfind("/api/", 0) == 0 ? audit::Channel::api : audit::Channel::web;
+    e.action = "access.denied";
+    e.record_type = "route";
+    e.record_id = req.path.substr(0, 512);
+    e.remote_addr = req.remote_addr;
+    if (const auto* p = identity::principal_of(req)) {
+      e.actor_kind = p->is_staff() ? audit::ActorKind::staff : audit::ActorKind::person;
+      e.actor_id = p->subject;
+      if (p->acting_for) e.on_behalf_of = p->acting_for->id;
+      if (p->assisting) e.on_behalf_of = p->assisting->fiscal_code;
+    } else if (const auto* key = dynamic_cast<const identity::ApiPrincipal*>(req.ctx.identity.get())) {
+      e.actor_kind = audit::ActorKind::system;
+      e.actor_id = "api-key:" + key->key_id;
+    } else {
+      e.actor_kind = audit::ActorKind::system;
+      e.actor_id = "anonymous";
+    }
+    if (auto st = audit_->record(e); !st) spdlog::error("audit of a refusal failed: {}", st.error().code);
   };
   h.ready = [this] { return db_->ping(); };
   h.extra_metrics = [this] {

@@ -5,6 +5,7 @@
 
 #include "adapters/oidc/model.hpp"
 #include "adapters/oidc/simulator.hpp"
+#include "audit/service.hpp"
 #include "catalog/service.hpp"
 #include "core/config.hpp"
 #include "core/i18n.hpp"
@@ -52,6 +53,7 @@ class App {
   std::unique_ptr<web::View> view_;
   web::RenderCache cache_;
   std::unique_ptr<web::Services> services_;
+  std::unique_ptr<audit::AuditService> audit_;
   std::unique_ptr<identity::SessionService> sessions_;
   std::unique_ptr<identity::SignInService> sign_in_;
   std::unique_ptr<identity::WebDeps> identity_web_;

@@ -10,8 +10,10 @@
 #include <filesystem>
 #include <iostream>
 
+#include "adapters/oidc/simulator.hpp"
 #include "app/app.hpp"
 #include "app/demo.hpp"
+#include "audit/verify_command.hpp"
 #include "core/config.hpp"
 #include "core/i18n.hpp"
 #include "web/fiscal_api.hpp"
@@ -89,6 +91,21 @@ int run_cli(int argc, char** argv) {
 
   auto* routes = cli.add_subcommand("routes", "List the HTTP routes");
 
+  auto* audit = cli.add_subcommand("audit", "Audit log");
+  auto* audit_verify =
+      audit->add_subcommand("verify", "Walk every body's hash chain and report the first broken link");
+  audit->require_subcommand(1);
+
+  auto* sim = cli.add_subcommand("sim", "Local simulators of national systems");
+  auto* sim_idp = sim->add_subcommand("idp", "SPID/CIE OpenID provider simulator");
+  std::uint16_t sim_port = 8091;
+  std::string sim_client_id, sim_issuer;
+  sim_idp->add_option("--port", sim_port, "Port to listen on");
+  sim_idp->add_option("--client-id", sim_client_id, "The relying party's client_id (its public URL)")
+      ->required();
+  sim_idp->add_option("--issuer", sim_issuer, "Issuer URL (default http://localhost:PORT)");
+  sim->require_subcommand(1);
+
   CLI11_PARSE(cli, argc, argv);
 
   if (cf->parsed()) {
@@ -124,6 +141,20 @@ int run_cli(int argc, char** argv) {
   }
 
   try {
+    if (audit_verify->parsed()) {
+      auto db = db::open(cfg->database);
+      int rc = audit::run_verify_command(*db, std::cout);
+      db->close();
+      return rc;
+    }
+    if (sim_idp->parsed()) {
+      oidc::SimulatorOptions so;
+      so.issuer = sim_issuer.empty() ? "http://localhost:" + std::to_string(sim_port) : sim_issuer;
+      so.client_id = sim_client_id;
+      so.redirect_uri = sim_client_id + "/auth/callback";
+      so.identities_file = cfg->share_dir + "/data/demo/identities.json";
+      return oidc::run_simulator(so, sim_port);
+    }
     if (migrate->parsed()) {
       auto db = db::open(cfg->database);
       auto applied = db::migrate(*db, cfg->share_dir + "/migrations");

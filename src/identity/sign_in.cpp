@@ -1,5 +1,7 @@
 #include "identity/sign_in.hpp"
 
+#include <boost/json.hpp>
+
 #include "core/codice_fiscale.hpp"
 #include "core/digest.hpp"
 
@@ -43,7 +45,8 @@ Result<std::string> SignInService::start(const std::string& provider_id, int acr
 }
 
 Result<SignedIn> SignInService::finish(const std::string& state, const std::string& code,
-                                       const std::string& provider_error, const std::string& previous_token) {
+                                       const std::string& provider_error, const std::string& previous_token,
+                                       const std::string& remote_addr) {
   if (state.empty() || state.size() > 512) return Error::make("identity.callback_unknown", 400);
   const auto now = clock_.now();
   std::optional<PendingSignIn> pending;
@@ -83,6 +86,20 @@ Result<SignedIn> SignInService::finish(const std::string& state, const std::stri
   db_.write([&](db::Conn& tx) {
     people_.upsert_from_sign_in(tx, person, time::format_iso_utc(now));
     out.session = sessions_.start(tx, ns, previous_token);
+    if (audit_) {
+      audit::Entry e;
+      e.tenant_id = audit::kHubTenant;
+      e.actor_kind = audit::ActorKind::person;
+      e.actor_id = cf->canonical;
+      e.channel = audit::Channel::web;
+      e.action = "auth.sign_in";
+      e.record_type = audit::kRecordPerson;
+      e.record_id = cf->canonical;
+      e.remote_addr = remote_addr;
+      e.details = boost::json::serialize(
+          boost::json::object{{"provider", pending->provider}, {"level", verified->acr_level}});
+      if (auto st = audit_->record(tx, e); !st) throw std::runtime_error("audit: " + st.error().code);
+    }
   });
   out.return_to = pending->return_to;
   out.identity = std::move(*verified);

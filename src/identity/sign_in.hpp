@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "audit/service.hpp"
 #include "core/result.hpp"
 #include "core/time.hpp"
 #include "identity/person_store.hpp"
@@ -54,14 +55,16 @@ class SignInService {
       : db_(db), people_(db), sessions_(sessions), clock_(clock) {}
 
   void add_provider(std::shared_ptr<AuthProvider> p) { providers_.push_back(std::move(p)); }
+  // When set, each sign-in is written to the audit log (hub level) in the transaction that opens the session.
+  void set_audit(audit::AuditService* audit) { audit_ = audit; }
   [[nodiscard]] const std::vector<std::shared_ptr<AuthProvider>>& providers() const { return providers_; }
 
   // Returns the provider URL to send the browser to. `return_to` must be a local path (else "/").
   Result<std::string> start(const std::string& provider_id, int acr_level, const std::string& return_to);
   // Handles the provider's callback. Errors: identity.callback_unknown (forged, replayed or expired state),
   // identity.provider_error (the provider said no), identity.fiscal_code, and the adapter's own codes.
-  Result<SignedIn> finish(const std::string& state, const std::string& code,
-                          const std::string& provider_error, const std::string& previous_token);
+  Result<SignedIn> finish(const std::string& state, const std::string& code, const std::string& provider_error,
+                          const std::string& previous_token, const std::string& remote_addr = {});
 
   PersonStore& people() { return people_; }
 
@@ -75,6 +78,7 @@ class SignInService {
   SessionService& sessions_;
   const time::Clock& clock_;
   std::vector<std::shared_ptr<AuthProvider>> providers_;
+  audit::AuditService* audit_ = nullptr;
 };
 
 }  // namespace sp::identity

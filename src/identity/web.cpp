@@ -84,7 +84,7 @@ http::Response start(WebDeps& d, http::Request& req) {
 
 http::Response callback(WebDeps& d, http::Request& req) {
   auto done = d.sign_in.finish(req.query_param("state"), req.query_param("code"), req.query_param("error"),
-                               cookie_value(req, SessionService::kCookie));
+                               cookie_value(req, SessionService::kCookie), req.remote_addr);
   if (!done) return error_with(d, req, done.error());
   auto r = http::Response::redirect(done->return_to, 303);
   r.header("Set-Cookie", d.sessions.cookie(done->session.token, d.secure_cookies));
@@ -111,6 +111,39 @@ http::Response personal_area(WebDeps& d, http::Request& req) {
     page.data.set("birth_date", person->birth_date);
   }
   page.data.set("csrf", p->csrf_token);
+  auto r = http::Response::html(d.view.render(req, page));
+  r.header("Cache-Control", "no-store");
+  return r;
+}
+
+// "Who accessed my data": reads of the person's data by anyone but themselves, across every body.
+http::Response accesses(WebDeps& d, http::Request& req) {
+  if (auto redirect = require_person(req, 1)) return *redirect;
+  const Principal* p = principal_of(req);
+  const auto& lang = req.ctx.locale;
+  web::Page page;
+  page.template_name = "accesses";
+  page.title = d.view.t(lang, "ui.accesses_title");
+  page.noindex = true;
+  page.breadcrumb = {{d.view.t(lang, "ui.home"), "/"},
+                     {d.view.t(lang, "ui.personal_area"), "/area-personale"},
+                     {page.title, ""}};
+  Data rows = web::list();
+  std::size_t n = 0;
+  if (d.audit) {
+    for (const auto& e : d.audit->accesses_to_person(p->subject)) {
+      if (e.entry.actor_kind == audit::ActorKind::person && e.entry.actor_id == p->subject) continue;
+      Data row;
+      row.set("when", e.at.substr(0, 16).replace(10, 1, " "));
+      row.set("who", std::string(audit::to_string(e.entry.actor_kind)) + " " + e.entry.actor_id);
+      row.set("action", e.entry.action);
+      row.set("channel", std::string(audit::to_string(e.entry.channel)));
+      rows.push_back(row);
+      ++n;
+    }
+  }
+  page.data.set("rows", rows);
+  page.data.set("has_rows", n > 0);
   auto r = http::Response::html(d.view.render(req, page));
   r.header("Cache-Control", "no-store");
   return r;
@@ -182,6 +215,7 @@ void register_pages(http::Router& router, WebDeps& d) {
   router.get("/accedi/{provider}", [&d](http::Request& r) { return start(d, r); });
   router.get("/auth/callback", [&d](http::Request& r) { return callback(d, r); });
   router.get("/area-personale", [&d](http::Request& r) { return personal_area(d, r); });
+  router.get("/area-personale/accessi", [&d](http::Request& r) { return accesses(d, r); });
   router.post("/esci", [&d](http::Request& r) { return sign_out(d, r, false); });
   router.post("/esci/ovunque", [&d](http::Request& r) { return sign_out(d, r, true); });
 }

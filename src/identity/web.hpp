@@ -14,6 +14,7 @@ struct WebDeps {
   SessionService& sessions;
   SignInService& sign_in;
   bool secure_cookies = false;  // true when the public URL is https
+  audit::AuditService* audit = nullptr;  // for "who accessed my data"
 };
 
 void register_pages(http::Router& router, WebDeps& deps);

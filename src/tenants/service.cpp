@@ -23,9 +23,11 @@ bool valid_color(std::string_view s) {
 
 // Slugs that would shadow hub-level routes.
 bool reserved_slug(std::string_view s) {
-  static const char* reserved[] = {"api",    "static",         "servizi", "lang",      "healthz",
-                                   "readyz", "metrics",        "cerca",   "enti",      "accedi",
-                                   "esci",   "area-personale", "admin",   "well-known"};
+  static const char* reserved[] = {"api",     "static",     "servizi",    "lang",
+                                   "healthz", "readyz",     "metrics",    "cerca",
+                                   "enti",    "accedi",     "esci",       "area-personale",
+                                   "admin",   "well-known", "backoffice", "sportello-assistito",
+                                   "auth",    "sim"};
   return std::any_of(std::begin(reserved), std::end(reserved), [&](const char* r) { return s == r; });
 }
 
