@@ -1,0 +1,50 @@
+#pragma once
+// Messages to people (e-mail, SMS, PEC) and the channel adapters that deliver them. A business action
+// writes its message into the outbox in its own transaction (outbox.hpp); the Dispatcher delivers it
+// later through a Sender, with retries. DESIGN.md, "jobs/outbox" and "adapters".
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "core/result.hpp"
+
+namespace sp::messaging {
+
+enum class Channel { email, sms, pec };
+std::string_view to_string(Channel c);
+std::optional<Channel> parse_channel(std::string_view s);
+
+// What a business action asks to send. tenant_id 0 is the hub.
+struct Message {
+  std::int64_t tenant_id = 0;
+  Channel channel = Channel::email;
+  std::string recipient;  // e-mail address, or an E.164 mobile number ("+393331234567")
+  std::string subject;    // e-mail/PEC only; UTF-8
+  std::string body;       // UTF-8 plain text
+};
+
+enum class Status { pending, sending, sent, failed };
+std::string_view to_string(Status s);
+
+// A message as the outbox holds it.
+struct StoredMessage {
+  std::string id;  // UUIDv7
+  Message message;
+  std::string created_at;  // ISO 8601 UTC
+  int attempts = 0;
+  std::string next_attempt_at;
+  std::string sent_at;
+  std::string last_error;
+  std::string status;  // pending | sending | sent | failed
+};
+
+// A channel adapter. Errors: code "messaging.rejected" means the other side refused the message for
+// good (bad recipient, bad request: no retry); any other code is treated as transient and retried.
+class Sender {
+ public:
+  virtual ~Sender() = default;
+  virtual sp::Status send(const StoredMessage& m) = 0;
+};
+
+}  // namespace sp::messaging
