@@ -88,6 +88,14 @@ http::Response Simulator::authorize(http::Request& req) {
   pages::AuthorizeView view{base_path_ + "/authorize/confirm", tx_id, client_id, level};
   auto res = http::Response::html(pages::authorize_page(view, identities_));
   res.header("Cache-Control", "no-store");
+  // The confirm form answers with a redirect to the relying party, and browsers apply form-action to
+  // redirects too: allow exactly the registered redirect_uri's origin besides this page's own.
+  const auto scheme_end = redirect_uri.find("://");
+  const auto origin_end = scheme_end == std::string::npos ? std::string::npos : redirect_uri.find('/', scheme_end + 3);
+  const std::string rp_origin = redirect_uri.substr(0, origin_end);
+  res.header("Content-Security-Policy",
+             "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; font-src 'self' data:; "
+             "frame-ancestors 'none'; base-uri 'self'; form-action 'self' " + rp_origin);
   return res;
 }
 

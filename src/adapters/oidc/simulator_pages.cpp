@@ -8,7 +8,7 @@ namespace {
 using http::html_escape;
 
 std::string head(const std::string& title) {
-  return "<!doctype html>\n<html lang=\"it\">\n<head>\n<meta charset=\"utf-8\">\n"
+  return "<!doctype html>\n<html lang=\"it\">\n<head>\n<meta charset=\"utf-8\">\n<link rel=\"icon\" href=\"data:,\">\n"
          "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
          "<meta name=\"robots\" content=\"noindex\">\n<title>" +
          html_escape(title) + "</title>\n</head>\n<body>\n<main>\n";

@@ -1,0 +1,178 @@
+// Signing in as a citizen through the SPID/CIE simulator (the real OpenID Connect flow over HTTP, in
+// chromium), the personal area, signing out; refused callbacks; a staff member kept inside their body.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { startServer, launchBrowser, watchPage, axeViolations, formatViolations } from './support/server.mjs';
+
+let server;
+let browser;
+
+before(async () => {
+  [server, browser] = await Promise.all([startServer({ database: 'sqlite' }), launchBrowser()]);
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+// Runs a query on the server's SQLite database (read-only) and returns the rows as text.
+function sql(query) {
+  const file = server.databaseUrl.replace(/^sqlite:/, '');
+  return execFileSync('sqlite3', ['-readonly', file, query], { encoding: 'utf8' }).trim();
+}
+
+// From the simulator's page: pick a behaviour and sign in as the identity with this fiscal code.
+async function signInAtSimulator(page, fiscalCode, behaviour = 'normal') {
+  await page.waitForURL(/\/authorize\?/);
+  await page.selectOption('#behaviour', behaviour);
+  await Promise.all([page.waitForNavigation(), page.click(`button[name="identity"][value="${fiscalCode}"]`)]);
+}
+
+test('a citizen signs in at SPID level 2 from a service page, sees the personal area and signs out', async () => {
+  const ctx = await browser.newContext({ locale: 'it-IT' });
+  try {
+    const page = await ctx.newPage();
+    const problems = watchPage(page);
+    await page.goto(`${server.baseUrl}/asti/servizi/iscrizione-scuola-primaria`);
+    await page.click('#service-sign-in');
+    await page.waitForURL(/\/accedi\?livello=2/);
+    assert.equal(formatViolations(await axeViolations(page)), "");
+    await page.click('.provider-link');
+    await signInAtSimulator(page, 'FRRNNA78S70A479X');
+
+    // Back on the service page, signed in at level 2.
+    assert.equal(new URL(page.url()).pathname, '/asti/servizi/iscrizione-scuola-primaria');
+    assert.match(await page.locator('#service-signed-in').innerText(), /Anna Ferraro.*2/);
+
+    await page.goto(`${server.baseUrl}/area-personale`);
+    assert.equal((await page.locator('#fiscal-code').innerText()).trim(), 'FRRNNA78S70A479X');
+    assert.equal(formatViolations(await axeViolations(page)), "");
+    const cookies = await ctx.cookies();
+    const session = cookies.find((c) => c.name === 'sp_session');
+    assert.ok(session && session.httpOnly && session.sameSite === 'Lax', 'HttpOnly, SameSite=Lax session cookie');
+
+    // The sign-in is in the audit log, chained.
+    assert.match(sql("SELECT action FROM audit_log WHERE actor_id = 'FRRNNA78S70A479X'"), /auth\.sign_in/);
+
+    await Promise.all([page.waitForNavigation(), page.click('#sign-out')]);
+    assert.equal(new URL(page.url()).pathname, '/');
+    await page.goto(`${server.baseUrl}/area-personale`);
+    assert.equal(new URL(page.url()).pathname, '/accedi', 'signed out: the personal area asks to sign in');
+    assert.deepEqual(problems, []);
+  } finally {
+    await ctx.close();
+  }
+});
+
+test('a level 1 sign-in is sent back to sign in again for a level 2 service', async () => {
+  const ctx = await browser.newContext({ locale: 'it-IT' });
+  try {
+    const page = await ctx.newPage();
+    await page.goto(`${server.baseUrl}/accedi?livello=1&next=/asti/servizi/iscrizione-scuola-primaria`);
+    await page.click('.provider-link');
+    await signInAtSimulator(page, 'SPSGPP55P12F839I'); // this identity only reaches level 1
+    assert.equal(new URL(page.url()).pathname, '/asti/servizi/iscrizione-scuola-primaria');
+    assert.equal(await page.locator('#service-signed-in').count(), 0);
+    await page.click('#service-sign-in');
+    await page.waitForURL(/\/accedi\?livello=2/);
+    assert.match(await page.locator('.alert-warning').innerText(), /livello 1.*livello 2/);
+  } finally {
+    await ctx.close();
+  }
+});
+
+test('forged and replayed callbacks are refused with a clear page', async () => {
+  const ctx = await browser.newContext({ locale: 'it-IT' });
+  try {
+    const page = await ctx.newPage();
+    const forged = await page.goto(`${server.baseUrl}/auth/callback?state=${'x'.repeat(43)}&code=abc`);
+    assert.equal(forged.status(), 400);
+    assert.equal((await page.locator('h1').innerText()).trim(), 'Accesso non riuscito');
+    assert.match(await page.locator('.alert-danger').innerText(), /non corrisponde a nessun accesso in corso/);
+    assert.match(await page.locator('body').innerText(), /identity\.callback_unknown/);
+
+    // A real sign-in; remember the callback URL and present it again afterwards.
+    let callbackUrl = null;
+    page.on('request', (r) => {
+      if (r.url().includes('/auth/callback?')) callbackUrl = r.url();
+    });
+    await page.goto(`${server.baseUrl}/accedi/simulatore?livello=2&next=/area-personale`);
+    await signInAtSimulator(page, 'CCCFBA85D03L219P');
+    assert.equal(new URL(page.url()).pathname, '/area-personale');
+    assert.ok(callbackUrl, 'the callback was seen');
+    const replay = await page.goto(callbackUrl);
+    assert.equal(replay.status(), 400);
+    assert.match(await page.locator('.alert-danger').innerText(), /già stata usata|non corrisponde/);
+  } finally {
+    await ctx.close();
+  }
+});
+
+for (const [behaviour, code] of [
+  ['bad_signature', 'oidc.id_token_signature'],
+  ['expired', 'oidc.id_token_expired'],
+  ['wrong_audience', 'oidc.id_token_audience'],
+  ['replayed_nonce', 'oidc.nonce'],
+  ['lower_acr', 'oidc.acr'],
+]) {
+  test(`a provider that misbehaves (${behaviour}) does not sign anyone in`, async () => {
+    const ctx = await browser.newContext({ locale: 'en-GB' });
+    try {
+      const page = await ctx.newPage();
+      await page.goto(`${server.baseUrl}/accedi/simulatore?livello=2&next=/area-personale`);
+      await signInAtSimulator(page, 'RSSMRA80A01H501U', behaviour);
+      assert.equal(new URL(page.url()).pathname, '/auth/callback');
+      assert.equal((await page.locator('h1').innerText()).trim(), 'Sign-in failed');
+      assert.match(await page.locator('body').innerText(), new RegExp(code.replace('.', '\\.')));
+      assert.equal((await ctx.cookies()).filter((c) => c.name === 'sp_session').length, 0);
+    } finally {
+      await ctx.close();
+    }
+  });
+}
+
+test("an Asti staff member cannot open Novara's back office: 403, logged on Novara's audit log", async () => {
+  const ctx = await browser.newContext({ locale: 'it-IT' });
+  try {
+    const page = await ctx.newPage();
+    await page.goto(`${server.baseUrl}/backoffice/accedi`);
+    await page.fill('input[name="email"]', 'admin@asti.example');
+    await page.fill('input[name="password"]', 'Asti-admin-2026!');
+    await Promise.all([page.waitForNavigation(), page.click('#staff-signin-submit')]);
+    assert.equal(new URL(page.url()).pathname, '/backoffice/');
+
+    const own = await page.goto(`${server.baseUrl}/backoffice/asti/personale`);
+    assert.equal(own.status(), 200);
+    const other = await page.goto(`${server.baseUrl}/backoffice/novara/personale`);
+    assert.equal(other.status(), 403);
+    const denied = sql(
+      "SELECT count(*) FROM audit_log WHERE action = 'access.denied' AND record_id = '/backoffice/novara/personale' " +
+        "AND tenant_id = (SELECT id FROM bodies WHERE slug = 'novara')",
+    );
+    assert.equal(denied, '1');
+  } finally {
+    await ctx.close();
+  }
+});
+
+test('the audit chain verifies, and an edit behind the server\'s back is found', () => {
+  const file = server.databaseUrl.replace(/^sqlite:/, '');
+  const verify = () => {
+    try {
+      return { code: 0, out: execFileSync(process.env.SPORTELLO_BINARY ?? 'build/sportello', ['audit', 'verify'], {
+        env: { ...process.env, SPORTELLO_DATABASE: server.databaseUrl }, encoding: 'utf8' }) };
+    } catch (e) {
+      return { code: e.status, out: String(e.stdout) };
+    }
+  };
+  const ok = verify();
+  assert.equal(ok.code, 0, ok.out);
+  assert.match(ok.out, /ok/);
+  // Tamper: the append-only trigger must be dropped first, as an intruder with file access would.
+  execFileSync('sqlite3', [file, "DROP TRIGGER audit_log_no_update; UPDATE audit_log SET actor_id = 'someone-else' WHERE seq = 1 AND tenant_id = 0;"]);
+  const broken = verify();
+  assert.equal(broken.code, 1, broken.out);
+  assert.match(broken.out, /BROKEN at seq 1/);
+});
