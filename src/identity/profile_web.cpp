@@ -1,0 +1,250 @@
+#include "identity/profile_web.hpp"
+
+#include <algorithm>
+
+#include "core/time.hpp"
+#include "identity/model.hpp"
+#include "identity/web.hpp"
+#include "web/context.hpp"
+
+namespace sp::identity {
+namespace {
+
+using web::Data;
+
+std::string form_value(const http::Params& form, const std::string& name) {
+  auto it = form.find(name);
+  return it == form.end() ? std::string() : it->second;
+}
+
+std::string when(const std::string& iso) {
+  auto tp = time::parse_iso_utc(iso);
+  return tp ? time::format_it_datetime(*tp) : iso;
+}
+
+ProfileActor actor_of(const http::Request& req) {
+  const Principal* p = principal_of(req);
+  ProfileActor a;
+  a.fiscal_code = p->subject;
+  a.remote_addr = req.remote_addr;
+  if (p->assisting) a.on_behalf_of = p->assisting->fiscal_code;
+  return a;
+}
+
+struct Typed {
+  std::string email, mobile, channel;
+  std::optional<Error> error;            // contact form
+  std::optional<Error> verify_error;     // code form
+  std::string verify_channel;
+};
+
+http::Response render(ProfileWebDeps& d, http::Request& req, const Typed* typed, int status) {
+  const Principal* p = principal_of(req);
+  const auto& lang = req.ctx.locale;
+  auto person = d.profile.show(p->subject);
+  if (!person) return d.view.error_page(req, 404);
+  web::Page page;
+  page.template_name = "profile";
+  page.title = d.view.t(lang, "ui.profile_title");
+  page.noindex = true;
+  page.breadcrumb = {{d.view.t(lang, "ui.home"), "/"},
+                     {d.view.t(lang, "ui.personal_area"), "/area-personale"},
+                     {page.title, ""}};
+  auto& data = page.data;
+  data.set("csrf", p->csrf_token);
+  data.set("fiscal_code", person->fiscal_code);
+  data.set("given_name", person->given_name);
+  data.set("family_name", person->family_name);
+  if (!person->birth_date.empty()) data.set("birth_date", person->birth_date);
+  if (!person->birth_place.empty()) data.set("birth_place", person->birth_place);
+  data.set("created_at", when(person->created_at));
+  data.set("updated_at", when(person->updated_at));
+  if (!person->email.empty()) {
+    data.set("email", person->email);
+    data.set("email_status", person->email_verified_at.empty()
+                                 ? d.view.t(lang, "ui.profile_unverified")
+                                 : web::ui(d.view, lang, "ui.profile_verified_on",
+                                           {{"when", when(person->email_verified_at)}}));
+    data.set("email_verified", !person->email_verified_at.empty());
+  }
+  if (!person->mobile.empty()) {
+    data.set("mobile", person->mobile);
+    data.set("mobile_status", person->mobile_verified_at.empty()
+                                  ? d.view.t(lang, "ui.profile_unverified")
+                                  : web::ui(d.view, lang, "ui.profile_verified_on",
+                                            {{"when", when(person->mobile_verified_at)}}));
+    data.set("mobile_verified", !person->mobile_verified_at.empty());
+  }
+  data.set("preferred_label", d.view.t(lang, "ui.profile_channel_" + person->preferred_channel));
+
+  // The contact form: what was typed when re-shown after an error, else what is stored.
+  const std::string email_v = typed ? typed->email : person->email;
+  const std::string mobile_v = typed ? typed->mobile : person->mobile;
+  const std::string channel_v = typed ? typed->channel : person->preferred_channel;
+  data.set("email_value", email_v);
+  data.set("mobile_value", mobile_v);
+  Data channels = web::list();
+  for (const char* c : {"email", "sms", "io", "none"}) {
+    Data item;
+    item.set("value", std::string(c));
+    item.set("label", d.view.t(lang, std::string("ui.profile_channel_") + c));
+    item.set("id", std::string("channel-") + c);
+    if (channel_v == c) item.set("checked", true);
+    channels.push_back(item);
+  }
+  data.set("channels", channels);
+  if (typed && typed->error) {
+    data.set("error", d.view.i18n().message(lang, *typed->error));
+    data.set("error_code", typed->error->code);
+    if (!typed->error->field.empty()) data.set("error_field_" + typed->error->field, true);
+  }
+
+  // Codes waiting to be typed.
+  Data pending = web::list();
+  bool any = false;
+  for (const auto& v : d.profile.pending(p->subject)) {
+    any = true;
+    Data item;
+    item.set("channel", v.channel);
+    item.set("address", v.address);
+    item.set("heading", web::ui(d.view, lang, "ui.profile_verify_heading_" + v.channel, {{"address", v.address}}));
+    item.set("expires", web::ui(d.view, lang, "ui.profile_code_expires", {{"when", when(v.expires_at)}}));
+    item.set("attempts", web::ui(d.view, lang, "ui.profile_attempts_left", {{"count", std::to_string(v.attempts_left)}}));
+    item.set("input_id", "code-" + v.channel);
+    if (typed && typed->verify_error && typed->verify_channel == v.channel) {
+      item.set("verify_error", d.view.i18n().message(lang, *typed->verify_error));
+      item.set("verify_error_code", typed->verify_error->code);
+    }
+    pending.push_back(item);
+  }
+  data.set("pending", pending);
+  data.set("has_pending", any);
+  if (typed && typed->verify_error && !any) {
+    data.set("error", d.view.i18n().message(lang, *typed->verify_error));
+    data.set("error_code", typed->verify_error->code);
+  }
+
+  const auto outcome = req.query_param("esito");
+  if (outcome == "salvato" || outcome == "codice-inviato" || outcome == "verificato" || outcome == "reinviato") {
+    std::string key = outcome == "codice-inviato" ? "code_sent" : outcome == "verificato" ? "verified"
+                      : outcome == "reinviato"   ? "resent"
+                                                 : "saved";
+    data.set("notice", d.view.t(lang, "ui.profile_notice_" + key));
+  }
+  auto r = http::Response::html(d.view.render(req, page), status);
+  r.header("Cache-Control", "no-store");
+  return r;
+}
+
+http::Response show(ProfileWebDeps& d, http::Request& req) {
+  if (auto redirect = require_person(req, 1)) return *redirect;
+  return render(d, req, nullptr, 200);
+}
+
+http::Response see_other(const std::string& outcome) {
+  auto r = http::Response::redirect("/area-personale/profilo?esito=" + outcome, 303);
+  r.header("Cache-Control", "no-store");
+  return r;
+}
+
+http::Response update(ProfileWebDeps& d, http::Request& req) {
+  if (auto redirect = require_person(req, 1)) return *redirect;
+  auto form = req.form();
+  if (!form) return d.view.error_page(req, 400);
+  if (auto st = check_csrf(req, *form); !st) return d.view.error_page(req, st.error().http_status);
+  Typed typed{form_value(*form, "email"), form_value(*form, "mobile"), form_value(*form, "preferred_channel"),
+              std::nullopt, std::nullopt, ""};
+  auto done = d.profile.update_contacts(actor_of(req), ContactsForm{typed.email, typed.mobile, typed.channel});
+  if (!done) {
+    typed.error = done.error();
+    return render(d, req, &typed, done.error().http_status >= 400 ? done.error().http_status : 422);
+  }
+  return see_other(done->email_code_sent || done->mobile_code_sent ? "codice-inviato" : "salvato");
+}
+
+http::Response verify(ProfileWebDeps& d, http::Request& req) {
+  if (auto redirect = require_person(req, 1)) return *redirect;
+  auto form = req.form();
+  if (!form) return d.view.error_page(req, 400);
+  if (auto st = check_csrf(req, *form); !st) return d.view.error_page(req, st.error().http_status);
+  const auto channel = form_value(*form, "channel");
+  const bool resend = form_value(*form, "action") == "resend";
+  auto st = resend ? d.profile.resend(actor_of(req), channel)
+                   : d.profile.confirm(actor_of(req), channel, form_value(*form, "code"));
+  if (!st) {
+    Typed typed;
+    auto person = d.profile.show(principal_of(req)->subject);
+    if (person) {
+      typed.email = person->email;
+      typed.mobile = person->mobile;
+      typed.channel = person->preferred_channel;
+    }
+    typed.verify_error = st.error();
+    typed.verify_channel = channel;
+    return render(d, req, &typed, st.error().http_status >= 400 ? st.error().http_status : 422);
+  }
+  return see_other(resend ? "reinviato" : "verificato");
+}
+
+http::Response mailbox(SimMailboxDeps& d, http::Request& req) {
+  const auto& lang = req.ctx.locale;
+  web::Page page;
+  page.template_name = "sim_mailbox";
+  page.title = d.view.t(lang, "ui.sim_mailbox_title");
+  page.noindex = true;
+  page.breadcrumb = {{d.view.t(lang, "ui.home"), "/"}, {page.title, ""}};
+  if (d.smtp != nullptr) {
+    auto mails = d.smtp->messages();
+    std::reverse(mails.begin(), mails.end());
+    Data list = web::list();
+    for (const auto& m : mails) {
+      Data item;
+      item.set("id", m.id);
+      item.set("from", m.mail_from);
+      std::string to;
+      for (const auto& r : m.rcpt_to) to += (to.empty() ? "" : ", ") + r;
+      item.set("to", to);
+      item.set("subject", m.subject());
+      item.set("body", m.body());
+      item.set("received_at", when(m.received_at));
+      list.push_back(item);
+    }
+    page.data.set("has_smtp", true);
+    page.data.set("mails", list);
+    page.data.set("no_mails", mails.empty());
+  }
+  if (d.sms != nullptr) {
+    auto texts = d.sms->messages();
+    std::reverse(texts.begin(), texts.end());
+    Data list = web::list();
+    for (const auto& m : texts) {
+      Data item;
+      item.set("id", m.id);
+      item.set("to", m.to);
+      item.set("sender", m.sender);
+      item.set("text", m.text);
+      item.set("received_at", when(m.received_at));
+      list.push_back(item);
+    }
+    page.data.set("has_sms", true);
+    page.data.set("texts", list);
+    page.data.set("no_texts", texts.empty());
+  }
+  auto r = http::Response::html(d.view.render(req, page));
+  r.header("Cache-Control", "no-store");
+  return r;
+}
+
+}  // namespace
+
+void register_profile_pages(http::Router& router, ProfileWebDeps& d) {
+  router.get("/area-personale/profilo", [&d](http::Request& r) { return show(d, r); });
+  router.post("/area-personale/profilo", [&d](http::Request& r) { return update(d, r); });
+  router.post("/area-personale/profilo/verifica", [&d](http::Request& r) { return verify(d, r); });
+}
+
+void register_sim_mailbox(http::Router& router, SimMailboxDeps& d) {
+  router.get("/sim/posta", [&d](http::Request& r) { return mailbox(d, r); });
+}
+
+}  // namespace sp::identity
