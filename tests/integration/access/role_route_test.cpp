@@ -1,0 +1,250 @@
+// Every role against every protected route, on its own body and on another body, through the whole
+// application (routing, sessions, permissions, pages) without sockets. A route added to the program but
+// missing from the table below fails the test, so new pages cannot skip the check.
+#include <gtest/gtest.h>
+
+#include <map>
+#include <set>
+
+#include "app/app.hpp"
+#include "support/testing.hpp"
+
+namespace {
+
+using sp::identity::NewSession;
+using sp::identity::PrincipalKind;
+using sp::identity::Role;
+
+enum class Outcome { allowed, denied, sign_in };
+
+struct Actor {
+  std::string name;
+  std::string email;  // demo staff e-mail; empty for people and anonymous
+  std::string password;
+  bool person = false;
+};
+
+// The demo's people and staff (data/demo/staff.json).
+const std::vector<Actor>& actors() {
+  static const std::vector<Actor> all = {
+      {"anonymous", "", "", false},
+      {"citizen", "", "", true},
+      {"asti_operator", "operatore@asti.example", "Asti-operatore-2026!"},
+      {"asti_manager", "responsabile@asti.example", "Asti-responsabile-2026!"},
+      {"asti_admin", "admin@asti.example", "Asti-admin-2026!"},
+      {"asti_counter", "sportello@asti.example", "Asti-sportello-2026!"},
+      {"novara_admin", "admin@novara.example", "Novara-admin-2026!"},
+      {"hub_admin", "admin@pes.example", "Polo-demo-2026!"},
+      {"helpdesk", "helpdesk@pes.example", "Polo-helpdesk-2026!"},
+  };
+  return all;
+}
+
+// Who may use each protected route. `target` is the body in {slug}; Asti unless the row says otherwise.
+struct Rule {
+  std::string method;
+  std::string pattern;
+  std::set<std::string> allowed;  // actor names; everyone else is refused
+};
+
+const std::set<std::string> kAllStaff = {"asti_operator", "asti_manager", "asti_admin", "asti_counter",
+                                         "novara_admin",  "hub_admin",    "helpdesk"};
+
+const std::vector<Rule>& rules() {
+  static const std::vector<Rule> all = {
+      {"GET", "/area-personale", {"citizen"}},
+      {"GET", "/area-personale/accessi", {"citizen"}},
+      {"POST",
+       "/esci",
+       {"citizen", "asti_operator", "asti_manager", "asti_admin", "asti_counter", "novara_admin", "hub_admin",
+        "helpdesk"}},
+      {"POST",
+       "/esci/ovunque",
+       {"citizen", "asti_operator", "asti_manager", "asti_admin", "asti_counter", "novara_admin", "hub_admin",
+        "helpdesk"}},
+      {"GET", "/backoffice/", kAllStaff},
+      {"GET", "/backoffice/{slug}/personale", {"asti_admin"}},
+      {"POST", "/backoffice/{slug}/personale", {"asti_admin"}},
+      {"GET", "/backoffice/{slug}/chiavi-api", {"asti_admin"}},
+      {"POST", "/backoffice/{slug}/chiavi-api", {"asti_admin"}},
+  };
+  return all;
+}
+
+// Routes anyone may use (public information, sign-in steps, machine-readable metadata).
+const std::set<std::string> kPublic = {"GET /.well-known/jwks.json",
+                                       "GET /.well-known/openid-federation",
+                                       "GET /lang/{lang}",
+                                       "GET /accedi",
+                                       "GET /accedi/{provider}",
+                                       "GET /auth/callback",
+                                       "GET /backoffice/accedi",
+                                       "POST /backoffice/accedi",
+                                       "GET /backoffice/password-dimenticata",
+                                       "POST /backoffice/password-dimenticata",
+                                       "GET /backoffice/reimposta-password",
+                                       "POST /backoffice/reimposta-password",
+                                       "GET /{slug}/tema.css",
+                                       "GET /",
+                                       "GET /servizi",
+                                       "GET /{slug}/",
+                                       "GET /{slug}",
+                                       "GET /{slug}/servizi/{code}",
+                                       "GET /api/v1/bodies",
+                                       "GET /api/v1/bodies/{slug}",
+                                       "GET /api/v1/bodies/{slug}/services",
+                                       "GET /api/v1/bodies/{slug}/services/{code}",
+                                       "GET /api/v1/services",
+                                       "GET /api/v1/life-events",
+                                       "GET /api/v1/codice-fiscale/{code}",
+                                       "GET /api/v1/partita-iva/{code}"};
+
+class RoleRouteTest : public ::testing::TestWithParam<sp::db::Dialect> {
+ protected:
+  void SetUp() override {
+    database_ = std::make_unique<sp::testing::TestDatabase>(GetParam());
+    files_ = std::make_unique<sp::testing::TempDir>();
+    sp::Config config = sp::load_config("").value();
+    config.database = database_->url();
+    config.demo = true;
+    config.share_dir = sp::testing::source_dir();
+    config.oidc_rp_key_file = (files_->path() / "rp.pem").string();
+    config.access_log = false;
+    app_ = std::make_unique<sp::app::App>(config);
+    hooks_ = app_->hooks();
+    options_ = app_->server_options();
+    options_.static_dir.clear();
+    sessions_ = std::make_unique<sp::identity::SessionService>(app_->database(), sp::time::system_clock());
+    for (const auto& a : actors()) tokens_[a.name] = sign_in(a);
+  }
+
+  std::string sign_in(const Actor& a) {
+    if (a.name == "anonymous") return {};
+    if (a.person) {
+      return sessions_
+          ->start(NewSession{PrincipalKind::person, "CCCFBA85D03L219P", 0, {Role::citizen}, 2, "Fabio"})
+          .token;
+    }
+    auto ns = app_->staff().sign_in(a.email, a.password, "");
+    EXPECT_TRUE(ns.ok()) << a.email << ": " << (ns.ok() ? "" : ns.error().code);
+    return ns.ok() ? sessions_->start(*ns).token : std::string();
+  }
+
+  sp::http::Response call(const std::string& method, const std::string& path, const std::string& actor) {
+    sp::http::Request req;
+    req.method = method;
+    req.target = path;
+    req.path = path;
+    req.remote_addr = "127.0.0.1";
+    req.headers.emplace_back("host", "localhost");
+    const auto& token = tokens_[actor];
+    std::string cookie = "sp_csrf=t0k3n-for-the-double-submit-check-000000";
+    if (!token.empty()) cookie += "; sp_session=" + token;
+    req.headers.emplace_back("cookie", cookie);
+    if (method == "POST") {
+      // A valid CSRF token for this actor, so that only the role decides.
+      std::string csrf = "t0k3n-for-the-double-submit-check-000000";
+      if (!token.empty()) {
+        if (auto p = sessions_->resume(token)) csrf = p->csrf_token;
+      }
+      req.headers.emplace_back("content-type", "application/x-www-form-urlencoded");
+      req.body = "_csrf=" + csrf;
+    }
+    return sp::http::dispatch(app_->router(), hooks_, options_, req);
+  }
+
+  static Outcome classify(const sp::http::Response& r) {
+    if (r.status == 403) return Outcome::denied;
+    if (r.status == 401) return Outcome::sign_in;
+    if (r.status == 303 || r.status == 302) {
+      for (const auto& [k, v] : r.headers) {
+        if ((k == "Location" || k == "location") &&
+            (v.rfind("/accedi", 0) == 0 || v.rfind("/backoffice/accedi", 0) == 0)) {
+          return Outcome::sign_in;
+        }
+      }
+    }
+    return Outcome::allowed;
+  }
+
+  std::unique_ptr<sp::testing::TestDatabase> database_;
+  std::unique_ptr<sp::testing::TempDir> files_;
+  std::unique_ptr<sp::app::App> app_;
+  sp::http::Hooks hooks_;
+  sp::http::ServerOptions options_;
+  std::unique_ptr<sp::identity::SessionService> sessions_;
+  std::map<std::string, std::string> tokens_;
+};
+
+TEST_P(RoleRouteTest, EveryRouteIsEitherPublicOrInTheTable) {
+  std::set<std::string> known = kPublic;
+  for (const auto& r : rules()) known.insert(r.method + " " + r.pattern);
+  for (const auto& [method, pattern] : app_->router().routes()) {
+    EXPECT_TRUE(known.count(method + " " + pattern))
+        << "route without an access rule: " << method << " " << pattern;
+  }
+}
+
+TEST_P(RoleRouteTest, EveryRoleAgainstEveryProtectedRoute) {
+  for (const auto& rule : rules()) {
+    std::string path = rule.pattern;
+    if (auto pos = path.find("{slug}"); pos != std::string::npos) path.replace(pos, 6, "asti");
+    for (const auto& actor : actors()) {
+      auto r = call(rule.method, path, actor.name);
+      auto outcome = classify(r);
+      // Signing out ends the session: sign in again for the next routes.
+      if (rule.pattern.rfind("/esci", 0) == 0) tokens_[actor.name] = sign_in(actor);
+      const bool may = rule.allowed.count(actor.name) > 0;
+      if (may) {
+        EXPECT_EQ(outcome, Outcome::allowed)
+            << actor.name << " " << rule.method << " " << path << " → " << r.status;
+        EXPECT_LT(r.status, 500) << actor.name << " " << rule.method << " " << path;
+      } else if (actor.name == "anonymous") {
+        EXPECT_NE(outcome, Outcome::allowed)
+            << "anonymous " << rule.method << " " << path << " → " << r.status;
+      } else {
+        EXPECT_NE(outcome, Outcome::allowed)
+            << actor.name << " " << rule.method << " " << path << " → " << r.status;
+      }
+    }
+  }
+}
+
+TEST_P(RoleRouteTest, NobodyReachesAnotherBodysPagesAndEachRefusalIsLogged) {
+  // Novara's pages, tried by everybody of Asti and the hub: never allowed.
+  for (const auto& rule : rules()) {
+    if (rule.pattern.find("{slug}") == std::string::npos) continue;
+    std::string path = rule.pattern;
+    path.replace(path.find("{slug}"), 6, "novara");
+    for (const auto& actor : actors()) {
+      if (actor.name == "novara_admin") continue;
+      auto r = call(rule.method, path, actor.name);
+      EXPECT_NE(classify(r), Outcome::allowed)
+          << actor.name << " " << rule.method << " " << path << " → " << r.status;
+    }
+    auto own = call(rule.method, path, "novara_admin");
+    EXPECT_EQ(classify(own), Outcome::allowed) << "novara_admin " << rule.method << " " << path;
+  }
+  // The refusals of signed-in staff are in Novara's audit log.
+  sp::audit::AuditService audit(app_->database());
+  sp::tenants::TenantService tenants(app_->database());
+  tenants.reload();
+  auto body = tenants.by_slug("novara");
+  ASSERT_NE(body, nullptr);
+  sp::audit::Query q;
+  q.action = "access.denied";
+  q.limit = 500;
+  auto page = audit.entries(body->id, q);
+  std::set<std::string> who;
+  for (const auto& e : page.entries) who.insert(e.entry.actor_id);
+  EXPECT_GE(page.entries.size(), 4u);
+  EXPECT_TRUE(audit.verify(body->id).intact);
+}
+
+INSTANTIATE_TEST_SUITE_P(BothDatabases, RoleRouteTest,
+                         ::testing::Values(sp::db::Dialect::sqlite, sp::db::Dialect::postgres),
+                         [](const auto& info) {
+                           return info.param == sp::db::Dialect::sqlite ? "sqlite" : "postgres";
+                         });
+
+}  // namespace
