@@ -145,7 +145,7 @@ std::vector<PendingVerification> ProfileService::pending(const std::string& fisc
   if (!person) return out;
   const auto now = time::format_iso_utc(clock_.now());
   for (const auto& v : profile_store::list(db_, fiscal_code)) {
-    if (!v.consumed_at.empty() || v.expires_at < now) continue;
+    if (!v.consumed_at.empty() || v.expires_at <= now) continue;
     const bool current = v.channel == "email" ? (v.address == person->email && person->email_verified_at.empty())
                                               : (v.address == person->mobile && person->mobile_verified_at.empty());
     if (!current) continue;
