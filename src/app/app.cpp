@@ -8,10 +8,12 @@
 #include <sstream>
 #include <thread>
 
+#include "adapters/messaging/email.hpp"
 #include "adapters/oidc/client.hpp"
 #include "adapters/oidc/rp_routes.hpp"
 #include "app/demo.hpp"
 #include "catalog/web.hpp"
+#include "core/ids.hpp"
 #include "core/text.hpp"
 #include "core/time.hpp"
 #include "identity/oidc_provider.hpp"
@@ -77,13 +79,29 @@ App::App(Config config) : config_(std::move(config)) {
       throw std::runtime_error("demo staff: " + st.error().code + " " + st.error().detail);
     }
   }
+  profile_ = std::make_unique<identity::ProfileService>(*db_, *audit_, time::system_clock());
+  profile_web_ = std::make_unique<identity::ProfileWebDeps>(identity::ProfileWebDeps{*view_, *profile_});
+  dispatcher_ = std::make_unique<messaging::Dispatcher>(*db_, time::system_clock());
+  profile_->set_outbox_notifier([this] { dispatcher_->notify(); });
+  if (config_.demo) {
+    // Demo: e-mail and SMS go to local simulators, readable at /sim/posta.
+    smtp_sink_ = std::make_unique<messaging::SmtpSink>(0);
+    sms_sim_ = std::make_unique<messaging::SmsGatewaySimulator>(ids::random_token(16));
+    sms_sim_->register_routes(router_);
+    mailbox_ = std::make_unique<identity::SimMailboxDeps>(
+        identity::SimMailboxDeps{*view_, smtp_sink_.get(), sms_sim_.get()});
+    identity::register_sim_mailbox(router_, *mailbox_);
+  }
   identity::register_pages(router_, *identity_web_);
+  identity::register_profile_pages(router_, *profile_web_);
   identity::register_staff_pages(router_, *staff_web_);
   tenants::register_pages(router_, *services_);
   catalog::register_pages(router_, *services_);
 }
 
 App::~App() {
+  if (dispatcher_) dispatcher_->stop();
+  if (smtp_sink_) smtp_sink_->stop();
   if (db_) db_->close();
 }
 
@@ -268,8 +286,38 @@ void App::start_demo_simulator() {
   spdlog::info("SPID/CIE simulator at {}/ (demo identities: data/demo/identities.json)", issuer);
 }
 
+void App::start_messaging() {
+  std::string smtp_url = config_.smtp_url;
+  std::string sms_url = config_.sms_gateway_url;
+  std::string sms_key = config_.sms_api_key;
+  if (smtp_sink_) {
+    smtp_sink_->start();
+    if (smtp_url.empty()) smtp_url = smtp_sink_->url();
+  }
+  if (sms_sim_ && sms_url.empty()) {
+    sms_url = "http://127.0.0.1:" + std::to_string(config_.port) + "/sim/sms/messages";
+    sms_key = sms_sim_->api_key();
+  }
+  if (!smtp_url.empty()) {
+    messaging::EmailOptions eo;
+    eo.smtp_url = smtp_url;
+    eo.from_address = config_.mail_from;
+    eo.username = config_.smtp_username;
+    eo.password = config_.smtp_password;
+    dispatcher_->set_sender(messaging::Channel::email, std::make_shared<messaging::EmailSender>(eo));
+  }
+  if (!sms_url.empty()) {
+    messaging::SmsOptions so;
+    so.url = sms_url;
+    so.api_key = sms_key;
+    dispatcher_->set_sender(messaging::Channel::sms, std::make_shared<messaging::SmsSender>(so));
+  }
+  dispatcher_->start();
+}
+
 int App::serve() {
   start_demo_simulator();
+  start_messaging();
   http::Server server(server_options(), router_, hooks());
   server.listen();
   server.stop_on_signals();

@@ -3,6 +3,9 @@
 // Built by `sportello serve` (and by tests that want the whole thing without sockets).
 #include <memory>
 
+#include "adapters/messaging/outbox.hpp"
+#include "adapters/messaging/sms.hpp"
+#include "adapters/messaging/smtp_sink.hpp"
 #include "adapters/oidc/model.hpp"
 #include "adapters/oidc/simulator.hpp"
 #include "audit/service.hpp"
@@ -13,6 +16,8 @@
 #include "http/router.hpp"
 #include "http/server.hpp"
 #include "identity/api_keys.hpp"
+#include "identity/profile_service.hpp"
+#include "identity/profile_web.hpp"
 #include "identity/session_service.hpp"
 #include "identity/sign_in.hpp"
 #include "identity/staff_service.hpp"
@@ -61,11 +66,18 @@ class App {
   std::unique_ptr<identity::ApiKeyService> api_keys_;
   std::unique_ptr<identity::StaffWebDeps> staff_web_;
   http::Router router_;
+  std::unique_ptr<identity::ProfileService> profile_;
+  std::unique_ptr<identity::ProfileWebDeps> profile_web_;
+  std::unique_ptr<messaging::Dispatcher> dispatcher_;
+  std::unique_ptr<messaging::SmtpSink> smtp_sink_;           // demo only
+  std::unique_ptr<messaging::SmsGatewaySimulator> sms_sim_;  // demo only
+  std::unique_ptr<identity::SimMailboxDeps> mailbox_;        // demo only
   std::unique_ptr<oidc::RpKeys> rp_keys_;
   std::unique_ptr<oidc::RunningSimulator> simulator_;
 
   void setup_sign_in();
   void start_demo_simulator();
+  void start_messaging();
 };
 
 }  // namespace sp::app

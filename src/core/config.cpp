@@ -115,6 +115,15 @@ const std::vector<Field>& fields() {
                            &Config::oidc_rp_key_file));
     f.push_back(text_field("oidc_providers_file", "JSON file listing the SPID/CIE providers",
                            &Config::oidc_providers_file));
+    f.push_back(text_field("smtp_url",
+                           "SMTP relay for e-mail (smtp:// or smtps://); empty: e-mail stays queued",
+                           &Config::smtp_url));
+    f.push_back(text_field("smtp_username", "SMTP user name", &Config::smtp_username));
+    f.push_back(text_field("smtp_password", "SMTP password", &Config::smtp_password));
+    f.push_back(text_field("mail_from", "sender address of outgoing e-mail", &Config::mail_from));
+    f.push_back(text_field("sms_gateway_url", "SMS gateway endpoint; empty: SMS stay queued",
+                           &Config::sms_gateway_url));
+    f.push_back(text_field("sms_api_key", "SMS gateway API key", &Config::sms_api_key));
     f.push_back(int_field("sim_idp_port", "port of the local SPID/CIE simulator in demo mode (0: off)",
                           &Config::sim_idp_port, 0, 65535));
     return f;

@@ -30,6 +30,12 @@ struct Config {
   std::string oidc_rp_key_file = "var/oidc-rp-key.pem";  // the relying party's signing key, made when missing
   std::string oidc_providers_file;                       // JSON list of SPID/CIE providers (production)
   std::uint16_t sim_idp_port = 8091;                     // the local SPID/CIE simulator (demo only); 0: off
+  std::string smtp_url;  // smtp://relay:587 or smtps://...; demo: a local sink
+  std::string smtp_username;
+  std::string smtp_password;
+  std::string mail_from = "noreply@sportello.example";
+  std::string sms_gateway_url;  // the SMS gateway's POST endpoint; demo: the simulator
+  std::string sms_api_key;
 
   // Where each setting's value came from ("default", the file path, or the env var name).
   std::map<std::string, std::string> sources;

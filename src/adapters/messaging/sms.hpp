@@ -58,6 +58,7 @@ struct ReceivedSms {
 class SmsGatewaySimulator {
  public:
   explicit SmsGatewaySimulator(std::string api_key) : api_key_(std::move(api_key)) {}
+  [[nodiscard]] const std::string& api_key() const { return api_key_; }
 
   // Adds POST and GET {prefix}/messages. The simulator must outlive the router.
   void register_routes(http::Router& router, const std::string& prefix = "/sim/sms");

@@ -54,6 +54,9 @@ const std::vector<Rule>& rules() {
   static const std::vector<Rule> all = {
       {"GET", "/area-personale", {"citizen"}},
       {"GET", "/area-personale/accessi", {"citizen"}},
+      {"GET", "/area-personale/profilo", {"citizen"}},
+      {"POST", "/area-personale/profilo", {"citizen"}},
+      {"POST", "/area-personale/profilo/verifica", {"citizen"}},
       {"POST",
        "/esci",
        {"citizen", "asti_operator", "asti_manager", "asti_admin", "asti_counter", "novara_admin", "hub_admin",
@@ -72,32 +75,17 @@ const std::vector<Rule>& rules() {
 }
 
 // Routes anyone may use (public information, sign-in steps, machine-readable metadata).
-const std::set<std::string> kPublic = {"GET /.well-known/jwks.json",
-                                       "GET /.well-known/openid-federation",
-                                       "GET /lang/{lang}",
-                                       "GET /accedi",
-                                       "GET /accedi/{provider}",
-                                       "GET /auth/callback",
-                                       "GET /backoffice/accedi",
-                                       "POST /backoffice/accedi",
-                                       "GET /backoffice/password-dimenticata",
-                                       "POST /backoffice/password-dimenticata",
-                                       "GET /backoffice/reimposta-password",
-                                       "POST /backoffice/reimposta-password",
-                                       "GET /{slug}/tema.css",
-                                       "GET /",
-                                       "GET /servizi",
-                                       "GET /{slug}/",
-                                       "GET /{slug}",
-                                       "GET /{slug}/servizi/{code}",
-                                       "GET /api/v1/bodies",
-                                       "GET /api/v1/bodies/{slug}",
-                                       "GET /api/v1/bodies/{slug}/services",
-                                       "GET /api/v1/bodies/{slug}/services/{code}",
-                                       "GET /api/v1/services",
-                                       "GET /api/v1/life-events",
-                                       "GET /api/v1/codice-fiscale/{code}",
-                                       "GET /api/v1/partita-iva/{code}"};
+const std::set<std::string> kPublic = {
+    "GET /.well-known/jwks.json", "GET /.well-known/openid-federation", "GET /lang/{lang}", "GET /accedi",
+    "GET /accedi/{provider}", "GET /auth/callback", "GET /backoffice/accedi", "POST /backoffice/accedi",
+    "GET /backoffice/password-dimenticata", "POST /backoffice/password-dimenticata",
+    "GET /backoffice/reimposta-password", "POST /backoffice/reimposta-password", "GET /{slug}/tema.css",
+    "GET /", "GET /servizi", "GET /{slug}/", "GET /{slug}", "GET /{slug}/servizi/{code}",
+    "GET /api/v1/bodies", "GET /api/v1/bodies/{slug}", "GET /api/v1/bodies/{slug}/services",
+    "GET /api/v1/bodies/{slug}/services/{code}", "GET /api/v1/services", "GET /api/v1/life-events",
+    "GET /api/v1/codice-fiscale/{code}", "GET /api/v1/partita-iva/{code}",
+    // Demo-only simulators (mounted when demo = true, as in this test).
+    "GET /sim/posta", "GET /sim/sms/messages", "POST /sim/sms/messages"};
 
 class RoleRouteTest : public ::testing::TestWithParam<sp::db::Dialect> {
  protected:
