@@ -1,0 +1,410 @@
+#include "identity/delegation_service.hpp"
+
+#include <algorithm>
+
+#include "core/codice_fiscale.hpp"
+#include "core/ids.hpp"
+#include "core/partita_iva.hpp"
+#include "core/text.hpp"
+#include "identity/counter_service.hpp"
+#include "identity/permissions.hpp"
+
+namespace sp::identity {
+namespace {
+
+#define DELEGATION_COLUMNS                                                                               \
+  "id, tenant_id, principal_cf, kind, represented_id, represented_name, relation, state, declared_at, " \
+  "decided_by, decided_at, reason, revoked_at"
+
+constexpr const char* kInsert =
+    "INSERT INTO delegations (id, tenant_id, principal_cf, kind, represented_id, represented_name, relation, "
+    "state, declared_at) VALUES ($1, $2, $3, $4, $5, $6, $7, 'pending', $8)";
+constexpr const char* kById = "SELECT " DELEGATION_COLUMNS " FROM delegations WHERE id = $1";
+constexpr const char* kByPrincipal =
+    "SELECT " DELEGATION_COLUMNS " FROM delegations WHERE principal_cf = $1 ORDER BY declared_at DESC, id";
+constexpr const char* kPending = "SELECT " DELEGATION_COLUMNS
+                                 " FROM delegations WHERE tenant_id = $1 AND state = 'pending' "
+                                 "ORDER BY declared_at, id";
+constexpr const char* kLive = "SELECT id FROM delegations WHERE principal_cf = $1 AND kind = $2 "
+                              "AND represented_id = $3 AND state IN ('pending', 'confirmed')";
+constexpr const char* kDecide =
+    "UPDATE delegations SET state = $2, decided_by = $3, decided_at = $4, reason = $5 WHERE id = $1 AND state = $6";
+constexpr const char* kRevoke =
+    "UPDATE delegations SET state = 'revoked', revoked_at = $2, reason = COALESCE($3, reason) "
+    "WHERE id = $1 AND state = $4";
+constexpr const char* kEvent =
+    "INSERT INTO delegation_events (delegation_id, at, actor_kind, actor_id, channel, event, state, reason) "
+    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
+constexpr const char* kEvents =
+    "SELECT id, delegation_id, at, actor_kind, actor_id, channel, event, state, reason "
+    "FROM delegation_events WHERE delegation_id = $1 ORDER BY id";
+
+Delegation row_from(const db::Row& r) {
+  Delegation d;
+  d.id = r.text(0);
+  d.tenant_id = r.i64(1);
+  d.principal_cf = r.text(2);
+  d.kind = r.text(3);
+  d.represented_id = r.text(4);
+  d.represented_name = r.text(5);
+  d.relation = r.text(6);
+  d.state = r.text(7);
+  d.declared_at = r.text(8);
+  d.decided_by = r.opt_text(9);
+  d.decided_at = r.opt_text(10);
+  d.reason = r.opt_text(11);
+  d.revoked_at = r.opt_text(12);
+  return d;
+}
+
+Error field_error(const std::string& code, const std::string& field, int status = 400) {
+  auto e = Error::make(code, status);
+  e.field = field;
+  return e;
+}
+
+template <std::size_t N>
+bool one_of(const std::string& v, const char* const (&list)[N]) {
+  return std::any_of(std::begin(list), std::end(list), [&](const char* s) { return v == s; });
+}
+
+std::string json_text(std::string_view s) {
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (static_cast<unsigned char>(c) < 0x20) {
+      out += ' ';
+    } else {
+      out += c;
+    }
+  }
+  return out + "\"";
+}
+
+void record_or_throw(audit::AuditService& audit, db::Conn& tx, const audit::Entry& e) {
+  auto a = audit.record(tx, e);
+  if (!a) throw std::runtime_error("audit: " + a.error().code);
+}
+
+void append_event(db::Conn& tx, const std::string& id, const audit::Entry& e, const std::string& at,
+                  const std::string& event, const std::string& state, const std::string& reason) {
+  tx.exec(kEvent, {id, at, std::string(audit::to_string(e.actor_kind)), e.actor_id,
+                   std::string(audit::to_string(e.channel)), event, state, db::text_or_null(reason)});
+}
+
+// Who declares: the signed-in person, or the citizen a counter operator is serving.
+Result<std::string> declarant_of(const Principal* caller) {
+  if (!caller) return Error::make("auth.required", 401, "personal_area");
+  if (caller->kind == PrincipalKind::person) return caller->subject;
+  if (caller->assisting && authorize(caller, Permission::counter, caller->tenant_id)) {
+    return caller->assisting->fiscal_code;
+  }
+  return Error::forbidden("personal_area");
+}
+
+}  // namespace
+
+bool DelegationService::is_minor(const std::string& cf_text, time::Date today) {
+  auto d = cf::decode(cf_text, today);
+  if (!d) return false;
+  const auto b = d->birth_date;
+  const std::chrono::year_month_day adult{b.year() + std::chrono::years{18}, b.month(), b.day()};
+  // Born on 29 February: of age on 1 March in non-leap years (the invalid 29 Feb compares after 28 Feb).
+  return today < adult;
+}
+
+std::optional<Delegation> DelegationService::by_id(const std::string& id) {
+  return db::read_one(db_, kById, {id}, row_from);
+}
+
+std::vector<DelegationEvent> DelegationService::history(const std::string& id) {
+  return db::read_all(db_, kEvents, {id}, [](const db::Row& r) {
+    DelegationEvent e;
+    e.id = r.i64(0);
+    e.delegation_id = r.text(1);
+    e.at = r.text(2);
+    e.actor_kind = r.text(3);
+    e.actor_id = r.text(4);
+    e.channel = r.text(5);
+    e.event = r.text(6);
+    e.state = r.text(7);
+    e.reason = r.opt_text(8);
+    return e;
+  });
+}
+
+Result<Delegation> DelegationService::insert(const Principal& caller, Delegation d,
+                                             const std::string& remote_addr) {
+  auto body = tenants_.by_id(d.tenant_id);
+  if (!body || !body->active) return field_error("delegation.body", "tenant_id");
+  if (d.represented_name.empty() || d.represented_name.size() > 200) {
+    return field_error("delegation.name", "represented_name");
+  }
+  bool duplicate = false;
+  d.id = ids::random_token(16);
+  d.state = "pending";
+  d.declared_at = audit::AuditService::format_at(clock_.now());
+  db_.write([&](db::Conn& tx) {
+    if (tx.query_one(kLive, {d.principal_cf, d.kind, d.represented_id})) {
+      duplicate = true;
+      return;
+    }
+    tx.exec(kInsert, {d.id, d.tenant_id, d.principal_cf, d.kind, d.represented_id, d.represented_name,
+                      d.relation, d.declared_at});
+    auto e = audit_entry_for(caller, d.tenant_id, "delegation.declare");
+    e.record_type = "delegation";
+    e.record_id = d.id;
+    e.remote_addr = remote_addr;
+    e.details = "{\"kind\":" + json_text(d.kind) + ",\"represented_id\":" + json_text(d.represented_id) +
+                ",\"principal\":" + json_text(d.principal_cf) + "}";
+    append_event(tx, d.id, e, d.declared_at, "declared", "pending", {});
+    record_or_throw(audit_, tx, e);
+  });
+  if (duplicate) return Error::make("delegation.duplicate", 409);
+  return d;
+}
+
+Result<Delegation> DelegationService::declare_minor(const Principal* caller, const MinorDeclaration& m,
+                                                    const std::string& remote_addr) {
+  auto declarant = declarant_of(caller);
+  if (!declarant) return declarant.error();
+  const auto today = time::rome_date(clock_.now());
+  auto decoded = cf::decode(m.child_cf, today);
+  if (!decoded) return field_error("delegation.cf", "child_cf");
+  auto self = cf::decode(*declarant, today);
+  if (decoded->code == *declarant || (self && self->canonical == decoded->canonical)) {
+    return field_error("delegation.self", "child_cf");
+  }
+  if (!is_minor(decoded->code, today)) return field_error("delegation.not_minor", "child_cf");
+  if (!one_of(m.relation, kMinorRelations)) return field_error("delegation.relation", "relation");
+  Delegation d;
+  d.tenant_id = m.tenant_id;
+  d.principal_cf = *declarant;
+  d.kind = "person";
+  d.represented_id = decoded->code;
+  d.represented_name = text::trim(m.child_name);
+  d.relation = m.relation;
+  return insert(*caller, std::move(d), remote_addr);
+}
+
+Result<Delegation> DelegationService::declare_business(const Principal* caller, const BusinessDeclaration& b,
+                                                       const std::string& remote_addr) {
+  auto declarant = declarant_of(caller);
+  if (!declarant) return declarant.error();
+  if (!piva::validate(b.partita_iva)) return field_error("delegation.piva", "partita_iva");
+  if (!one_of(b.role, kBusinessRoles)) return field_error("delegation.relation", "role");
+  Delegation d;
+  d.tenant_id = b.tenant_id;
+  d.principal_cf = *declarant;
+  d.kind = "business";
+  d.represented_id = piva::normalize(b.partita_iva);
+  d.represented_name = text::trim(b.business_name);
+  d.relation = b.role;
+  return insert(*caller, std::move(d), remote_addr);
+}
+
+Result<std::vector<Delegation>> DelegationService::list_mine(const Principal* caller) {
+  auto declarant = declarant_of(caller);
+  if (!declarant) return declarant.error();
+  return db::read_all(db_, kByPrincipal, {*declarant}, row_from);
+}
+
+Status DelegationService::withdraw(const Principal* caller, const std::string& id,
+                                   const std::string& remote_addr) {
+  auto declarant = declarant_of(caller);
+  if (!declarant) return declarant.error();
+  auto d = by_id(id);
+  if (!d || d->principal_cf != *declarant) return Error::not_found("delegation");
+  if (d->state != "pending" && d->state != "confirmed") return Error::make("delegation.state", 409, d->state);
+  const auto now = audit::AuditService::format_at(clock_.now());
+  bool changed = false;
+  db_.write([&](db::Conn& tx) {
+    changed = tx.exec(kRevoke, {d->id, now, nullptr, d->state}) == 1;
+    if (!changed) return;
+    auto e = audit_entry_for(*caller, d->tenant_id, "delegation.withdraw");
+    e.record_type = "delegation";
+    e.record_id = d->id;
+    e.remote_addr = remote_addr;
+    append_event(tx, d->id, e, now, "revoked", "revoked", {});
+    record_or_throw(audit_, tx, e);
+  });
+  if (!changed) return Error::make("delegation.state", 409);
+  // A session acting for it goes back to the person themself.
+  if (caller->acting_for && caller->acting_for->id == d->represented_id) sessions_.set_acting_for(*caller, std::nullopt);
+  return Ok{};
+}
+
+Result<std::vector<Delegation>> DelegationService::pending_for(const Principal* caller,
+                                                               tenants::TenantId tenant) {
+  if (auto st = authorize(caller, Permission::confirm_delegation, tenant); !st) return st.error();
+  return db::read_all(db_, kPending, {tenant}, row_from);
+}
+
+void DelegationService::deny(const Principal* caller, const ApiPrincipal* key, const Delegation& d,
+                             const std::string& remote_addr) {
+  audit::Entry e;
+  if (caller) {
+    e = audit_entry_for(*caller, d.tenant_id, "access.denied");
+  } else {
+    e.tenant_id = d.tenant_id;
+    e.actor_kind = audit::ActorKind::system;
+    e.actor_id = key ? "api-key:" + key->key_id : "anonymous";
+    e.channel = audit::Channel::api;
+    e.action = "access.denied";
+  }
+  e.record_type = "delegation";
+  e.record_id = d.id;
+  e.remote_addr = remote_addr;
+  if (caller && caller->tenant_id != 0) e.details = "{\"caller_tenant\":" + std::to_string(caller->tenant_id) + "}";
+  if (key) e.details = "{\"caller_tenant\":" + std::to_string(key->tenant_id) + "}";
+  (void)audit_.record(e);
+}
+
+Result<Delegation> DelegationService::get_for_staff(const Principal* caller, const std::string& id,
+                                                    const std::string& remote_addr) {
+  if (!caller) return Error::make("auth.required", 401, "confirm_delegation");
+  auto d = by_id(id);
+  if (!d) return Error::not_found("delegation");
+  if (auto st = authorize(caller, Permission::confirm_delegation, d->tenant_id); !st) {
+    deny(caller, nullptr, *d, remote_addr);
+    return st.error();
+  }
+  auto e = audit_entry_for(*caller, d->tenant_id, "delegation.read");
+  e.record_type = "delegation";
+  e.record_id = d->id;
+  e.remote_addr = remote_addr;
+  if (auto a = audit_.record(e); !a) return a.error();
+  return *d;
+}
+
+Result<Delegation> DelegationService::get_for_api(const ApiPrincipal* key, const std::string& id,
+                                                  const std::string& remote_addr) {
+  if (!key) return Error::make("auth.required", 401, "api");
+  auto d = by_id(id);
+  if (!d) return Error::not_found("delegation");
+  if (key->tenant_id != d->tenant_id || !key->has_scope("deleghe:read")) {
+    deny(nullptr, key, *d, remote_addr);
+    return Error::forbidden("delegation");
+  }
+  audit::Entry e;
+  e.tenant_id = d->tenant_id;
+  e.actor_kind = audit::ActorKind::system;
+  e.actor_id = "api-key:" + key->key_id;
+  e.channel = audit::Channel::api;
+  e.action = "delegation.read";
+  e.record_type = "delegation";
+  e.record_id = d->id;
+  e.remote_addr = remote_addr;
+  if (auto a = audit_.record(e); !a) return a.error();
+  return *d;
+}
+
+Status DelegationService::decide(const Principal* staff, const std::string& id, const std::string& event,
+                                 const std::string& reason_in, const std::string& remote_addr) {
+  if (!staff) return Error::make("auth.required", 401, "confirm_delegation");
+  auto d = by_id(id);
+  if (!d) return Error::not_found("delegation");
+  if (auto st = authorize(staff, Permission::confirm_delegation, d->tenant_id); !st) {
+    deny(staff, nullptr, *d, remote_addr);
+    return st;
+  }
+  const auto reason = text::trim(reason_in);
+  if (reason.size() > 1000 || (event != "confirmed" && reason.empty())) {
+    return field_error("delegation.reason", "reason");
+  }
+  const std::string from = event == "revoked" ? "confirmed" : "pending";
+  if (d->state != from) return Error::make("delegation.state", 409, d->state);
+  const auto now = audit::AuditService::format_at(clock_.now());
+  bool changed = false;
+  db_.write([&](db::Conn& tx) {
+    if (event == "revoked") {
+      changed = tx.exec(kRevoke, {d->id, now, db::text_or_null(reason), from}) == 1;
+    } else {
+      changed = tx.exec(kDecide, {d->id, event, staff->subject, now, db::text_or_null(reason), from}) == 1;
+    }
+    if (!changed) return;
+    auto e = audit_entry_for(*staff, d->tenant_id,
+                             event == "confirmed"  ? "delegation.confirm"
+                             : event == "rejected" ? "delegation.reject"
+                                                   : "delegation.revoke");
+    e.record_type = "delegation";
+    e.record_id = d->id;
+    e.remote_addr = remote_addr;
+    e.details = "{\"principal\":" + json_text(d->principal_cf) + ",\"represented_id\":" +
+                json_text(d->represented_id) + ",\"reason\":" + json_text(reason) + "}";
+    append_event(tx, d->id, e, now, event, event, reason);
+    record_or_throw(audit_, tx, e);
+  });
+  if (!changed) return Error::make("delegation.state", 409);
+  return Ok{};
+}
+
+Status DelegationService::confirm(const Principal* staff, const std::string& id, const std::string& reason,
+                                  const std::string& remote_addr) {
+  return decide(staff, id, "confirmed", reason, remote_addr);
+}
+Status DelegationService::reject(const Principal* staff, const std::string& id, const std::string& reason,
+                                 const std::string& remote_addr) {
+  return decide(staff, id, "rejected", reason, remote_addr);
+}
+Status DelegationService::revoke(const Principal* staff, const std::string& id, const std::string& reason,
+                                 const std::string& remote_addr) {
+  return decide(staff, id, "revoked", reason, remote_addr);
+}
+
+bool DelegationService::may_act_for(const std::string& principal_cf, const Represented& who) {
+  bool confirmed = false;
+  db_.read([&](db::Conn& c) {
+    confirmed = c.query_one("SELECT id FROM delegations WHERE principal_cf = $1 AND kind = $2 AND "
+                            "represented_id = $3 AND state = 'confirmed'",
+                            {principal_cf, who.kind, who.id})
+                    .has_value();
+  });
+  if (!confirmed) return false;
+  return who.kind != "person" || is_minor(who.id, time::rome_date(clock_.now()));
+}
+
+Result<std::optional<Represented>> DelegationService::switch_to(const Principal* caller, const std::string& id,
+                                                                const std::string& remote_addr) {
+  if (auto st = authorize(caller, Permission::personal_area, 0); !st) return st.error();
+  std::optional<Represented> who;
+  tenants::TenantId tenant = audit::kHubTenant;
+  std::string record_id = id;
+  if (!id.empty()) {
+    auto d = by_id(id);
+    if (!d || d->principal_cf != caller->subject) return Error::not_found("delegation");
+    if (d->state != "confirmed") return Error::make("delegation.not_confirmed", 409, d->state);
+    if (d->kind == "person" && !is_minor(d->represented_id, time::rome_date(clock_.now()))) {
+      return Error::make("delegation.now_adult", 409);
+    }
+    who = Represented{d->kind, d->represented_id, d->represented_name};
+    tenant = d->tenant_id;
+  } else if (caller->acting_for) {
+    // Back to themself: the entry goes to the body of the delegation being left, when it is known.
+    for (const auto& d : db::read_all(db_, kByPrincipal, {caller->subject}, row_from)) {
+      if (d.represented_id == caller->acting_for->id && d.kind == caller->acting_for->kind) {
+        tenant = d.tenant_id;
+        record_id = d.id;
+        break;
+      }
+    }
+  }
+  audit::Entry e;
+  e.tenant_id = tenant;
+  e.actor_kind = audit::ActorKind::person;
+  e.actor_id = caller->subject;
+  e.channel = audit::Channel::web;
+  e.action = who ? "delegation.act_for" : "delegation.act_as_self";
+  e.on_behalf_of = who ? who->id : std::string();
+  e.record_type = "delegation";
+  e.record_id = record_id;
+  e.remote_addr = remote_addr;
+  if (!who && caller->acting_for) e.details = "{\"left\":" + json_text(caller->acting_for->id) + "}";
+  db_.write([&](db::Conn& tx) { record_or_throw(audit_, tx, e); });
+  sessions_.set_acting_for(*caller, who);
+  return who;
+}
+
+}  // namespace sp::identity
