@@ -96,7 +96,7 @@ TEST_P(CounterTest, ActionsAtTheCounterAreAuditedAndListedOnTheReceipt) {
   EXPECT_FALSE(again(counter)->assisting.has_value());
   EXPECT_EQ(audit_of(kNovara, "counter.session_open").size(), 1u);
   EXPECT_EQ(audit_of(kNovara, "counter.session_close").size(), 1u);
-  // Done after the session: not on its receipt.
+  // Once the session is closed the operator no longer declares for the citizen.
   clock_->advance(std::chrono::minutes(1));
   ASSERT_TRUE(delegations_->declare_business(
                                  again(counter).get(),
