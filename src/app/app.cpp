@@ -92,8 +92,19 @@ App::App(Config config) : config_(std::move(config)) {
         identity::SimMailboxDeps{*view_, smtp_sink_.get(), sms_sim_.get()});
     identity::register_sim_mailbox(router_, *mailbox_);
   }
+  delegations_ = std::make_unique<identity::DelegationService>(*db_, *sessions_, *audit_, *tenants_,
+                                                               time::system_clock());
+  counter_ =
+      std::make_unique<identity::CounterService>(*db_, *sessions_, *audit_, *tenants_, time::system_clock());
+  deleg_web_ = std::make_unique<identity::DelegationWebDeps>(
+      identity::DelegationWebDeps{*view_, *delegations_, *tenants_});
+  counter_web_ =
+      std::make_unique<identity::CounterWebDeps>(identity::CounterWebDeps{*view_, *counter_, *tenants_});
+  identity_web_->counter = counter_.get();
   identity::register_pages(router_, *identity_web_);
   identity::register_profile_pages(router_, *profile_web_);
+  identity::register_delegation_pages(router_, *deleg_web_);
+  identity::register_counter_pages(router_, *counter_web_);
   identity::register_staff_pages(router_, *staff_web_);
   tenants::register_pages(router_, *services_);
   catalog::register_pages(router_, *services_);
@@ -189,6 +200,13 @@ http::Hooks App::hooks() {
   // Every refusal is written to the audit log of the body whose page or record was targeted.
   h.after = [this](http::Request& req, http::Response& r) {
     if (r.status != 403) return;
+    // Handlers that log the refusal on the record's own body say so; do not log it twice.
+    for (auto it = r.headers.begin(); it != r.headers.end(); ++it) {
+      if (it->first == "x-sportello-audited") {
+        r.headers.erase(it);
+        return;
+      }
+    }
     audit::Entry e;
     e.tenant_id = req.ctx.tenant_id;
     e.channel = req.path.rfind("/api/", 0) == 0 ? audit::Channel::api : audit::Channel::web;

@@ -16,6 +16,10 @@
 #include "http/router.hpp"
 #include "http/server.hpp"
 #include "identity/api_keys.hpp"
+#include "identity/counter_service.hpp"
+#include "identity/counter_web.hpp"
+#include "identity/delegation_service.hpp"
+#include "identity/delegation_web.hpp"
 #include "identity/profile_service.hpp"
 #include "identity/profile_web.hpp"
 #include "identity/session_service.hpp"
@@ -43,6 +47,7 @@ class App {
   [[nodiscard]] const Config& config() const { return config_; }
   [[nodiscard]] identity::SignInService& sign_in() { return *sign_in_; }
   [[nodiscard]] identity::StaffService& staff() { return *staff_; }
+  [[nodiscard]] identity::DelegationService& delegations() { return *delegations_; }
   // Runs the HTTP server until SIGTERM/SIGINT; returns the exit code.
   int serve();
 
@@ -66,6 +71,10 @@ class App {
   std::unique_ptr<identity::ApiKeyService> api_keys_;
   std::unique_ptr<identity::StaffWebDeps> staff_web_;
   http::Router router_;
+  std::unique_ptr<identity::DelegationService> delegations_;
+  std::unique_ptr<identity::CounterService> counter_;
+  std::unique_ptr<identity::DelegationWebDeps> deleg_web_;
+  std::unique_ptr<identity::CounterWebDeps> counter_web_;
   std::unique_ptr<identity::ProfileService> profile_;
   std::unique_ptr<identity::ProfileWebDeps> profile_web_;
   std::unique_ptr<messaging::Dispatcher> dispatcher_;

@@ -67,7 +67,8 @@ Data delegation_data(const DelegationWebDeps& d, std::string_view lang, const De
 
 // --- the person's page ------------------------------------------------------------------------------
 
-http::Response mine_page(DelegationWebDeps& d, http::Request& req, const http::Params* form, const Error* error) {
+http::Response mine_page(DelegationWebDeps& d, http::Request& req, const http::Params* form,
+                         const Error* error) {
   const Principal* p = principal_of(req);
   const auto& lang = req.ctx.locale;
   web::Page page;
@@ -119,10 +120,12 @@ http::Response mine_page(DelegationWebDeps& d, http::Request& req, const http::P
   };
   page.data.set("minor_relations",
                 options(DelegationService::kMinorRelations, form ? field(*form, "relation") : ""));
-  page.data.set("business_roles", options(DelegationService::kBusinessRoles, form ? field(*form, "role") : ""));
+  page.data.set("business_roles",
+                options(DelegationService::kBusinessRoles, form ? field(*form, "role") : ""));
   if (form && error) {
     page.data.set("form_" + field(*form, "action"), true);
-    for (const char* f : {"child_cf", "child_name", "partita_iva", "business_name"}) page.data.set(f, field(*form, f));
+    for (const char* f : {"child_cf", "child_name", "partita_iva", "business_name"})
+      page.data.set(f, field(*form, f));
   }
   if (error) {
     page.data.set("error", d.view.i18n().message(lang, *error));
@@ -156,11 +159,11 @@ http::Response mine_post(DelegationWebDeps& d, http::Request& req) {
   const auto action = field(*form, "action");
   Status st = Ok{};
   if (action == "declare_minor") {
-    auto r = d.delegations.declare_minor(p,
-                                         MinorDeclaration{tenant_param(field(*form, "tenant_id")),
-                                                          field(*form, "child_cf"), field(*form, "child_name"),
-                                                          field(*form, "relation")},
-                                         req.remote_addr);
+    auto r = d.delegations.declare_minor(
+        p,
+        MinorDeclaration{tenant_param(field(*form, "tenant_id")), field(*form, "child_cf"),
+                         field(*form, "child_name"), field(*form, "relation")},
+        req.remote_addr);
     if (!r) st = r.error();
   } else if (action == "declare_business") {
     auto r = d.delegations.declare_business(
@@ -195,8 +198,8 @@ http::Response to_staff_sign_in() {
   return see_other("/backoffice/accedi");
 }
 
-web::Page staff_page(DelegationWebDeps& d, http::Request& req, const tenants::Body& body, const std::string& tpl,
-                     const std::string& title) {
+web::Page staff_page(DelegationWebDeps& d, http::Request& req, const tenants::Body& body,
+                     const std::string& tpl, const std::string& title) {
   const auto& lang = req.ctx.locale;
   web::Page page;
   page.template_name = tpl;
@@ -273,7 +276,12 @@ http::Response detail_get(DelegationWebDeps& d, http::Request& req) {
   // The record decides whose it is: staff of another body get 403 (audited on the record's body),
   // whatever slug the URL names.
   auto x = d.delegations.get_for_staff(principal_of(req), req.param("id"), req.remote_addr);
-  if (!x) return refusal(d, req, x.error());
+  if (!x) {
+    auto r = refusal(d, req, x.error());
+    // get_for_staff logged the refusal on the record's body: the app's catch-all need not.
+    if (r.status == 403) r.header("x-sportello-audited", "1");
+    return r;
+  }
   if (x->tenant_id != body->id) return d.view.error_page(req, 404);
   return detail_page(d, req, *body, *x, nullptr);
 }
@@ -288,7 +296,8 @@ http::Response detail_post(DelegationWebDeps& d, http::Request& req) {
   if (auto st = check_csrf(req, *form); !st) return d.view.error_page(req, st.error().http_status);
   const auto id = req.param("id");
   auto current = d.delegations.by_id(id);
-  if (current && current->tenant_id != body->id && authorize(p, Permission::confirm_delegation, current->tenant_id)) {
+  if (current && current->tenant_id != body->id &&
+      authorize(p, Permission::confirm_delegation, current->tenant_id)) {
     return d.view.error_page(req, 404);  // the right staff, the wrong URL
   }
   const auto action = field(*form, "action");
@@ -317,7 +326,8 @@ http::Response detail_post(DelegationWebDeps& d, http::Request& req) {
 
 http::Response json_error(const DelegationWebDeps& d, const http::Request& req, const Error& e) {
   boost::json::object body{
-      {"error", boost::json::object{{"error", e.code}, {"message", d.view.i18n().message(req.ctx.locale, e)}}}};
+      {"error",
+       boost::json::object{{"error", e.code}, {"message", d.view.i18n().message(req.ctx.locale, e)}}}};
   auto r = http::Response::json(boost::json::serialize(body), e.http_status);
   if (e.http_status == 401) r.header("WWW-Authenticate", "Bearer");
   r.header("Cache-Control", "no-store");
@@ -333,7 +343,11 @@ http::Response api_get(DelegationWebDeps& d, http::Request& req) {
   if (!body) return json_error(d, req, Error::not_found("body"));
   const auto* key = dynamic_cast<const ApiPrincipal*>(req.ctx.identity.get());
   auto x = d.delegations.get_for_api(key, req.param("id"), req.remote_addr);
-  if (!x) return json_error(d, req, x.error());
+  if (!x) {
+    auto r = json_error(d, req, x.error());
+    if (r.status == 403) r.header("x-sportello-audited", "1");  // logged on the record's body already
+    return r;
+  }
   if (x->tenant_id != body->id) return json_error(d, req, Error::not_found("delegation"));
   boost::json::object o{{"id", x->id},
                         {"body", body->slug},

@@ -1,6 +1,7 @@
 #include "identity/web.hpp"
 
 #include "core/digest.hpp"
+#include "identity/counter_service.hpp"
 #include "identity/permissions.hpp"
 #include "web/context.hpp"
 
@@ -111,6 +112,21 @@ http::Response personal_area(WebDeps& d, http::Request& req) {
     page.data.set("birth_date", person->birth_date);
   }
   page.data.set("csrf", p->csrf_token);
+  if (d.counter) {
+    Data sessions = web::list();
+    std::size_t n = 0;
+    for (const auto& s : d.counter->sessions_for_citizen(p->subject)) {
+      Data row;
+      row.set("when", s.started_at.substr(0, 16).replace(10, 1, " "));
+      row.set("operator", s.operator_name);
+      row.set("body", s.body_name);
+      row.set("href", s.receipt_href);
+      sessions.push_back(row);
+      ++n;
+    }
+    page.data.set("assisted", sessions);
+    page.data.set("has_assisted", n > 0);
+  }
   auto r = http::Response::html(d.view.render(req, page));
   r.header("Cache-Control", "no-store");
   return r;

@@ -13,8 +13,9 @@ struct WebDeps {
   web::View& view;
   SessionService& sessions;
   SignInService& sign_in;
-  bool secure_cookies = false;  // true when the public URL is https
-  audit::AuditService* audit = nullptr;  // for "who accessed my data"
+  bool secure_cookies = false;              // true when the public URL is https
+  audit::AuditService* audit = nullptr;     // for "who accessed my data"
+  class CounterService* counter = nullptr;  // for the assisted sessions listed in the personal area
 };
 
 void register_pages(http::Router& router, WebDeps& deps);
