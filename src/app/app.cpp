@@ -60,9 +60,23 @@ App::App(Config config) : config_(std::move(config)) {
   sign_in_ = std::make_unique<identity::SignInService>(*db_, *sessions_, time::system_clock());
   sign_in_->set_audit(audit_.get());
   staff_ = std::make_unique<identity::StaffService>(*db_, *sessions_, time::system_clock());
-  // Until the messaging module exists, a reset link is written to the log (demo and operators read it there).
-  staff_->send_reset = [](const std::string& email, const std::string& token) {
-    spdlog::warn("password reset for {}: /backoffice/reimposta-password?token={}", email, token);
+  // Password-reset links go out by e-mail through the outbox (delivered by the dispatcher).
+  staff_->send_reset = [this](const std::string& email, const std::string& token) {
+    messaging::Message m;
+    m.channel = messaging::Channel::email;
+    m.recipient = email;
+    m.subject = "Sportello: reimpostazione della password / password reset";
+    const std::string link = config_.public_url + "/backoffice/reimposta-password?token=" + token;
+    m.body = "È stata chiesta la reimpostazione della tua password. Il collegamento vale 30 minuti:\n" +
+             link +
+             "\n\nSe non l'hai chiesta tu, ignora questo messaggio.\n\n"
+             "A password reset was requested for your account. The link is valid for 30 minutes:\n" +
+             link + "\n\nIf you did not ask for it, ignore this message.\n";
+    db_->write([&](db::Conn& tx) {
+      auto queued = messaging::enqueue(tx, m);
+      if (!queued) throw std::runtime_error("reset e-mail: " + queued.error().code);
+    });
+    if (dispatcher_) dispatcher_->notify();
   };
   api_keys_ = std::make_unique<identity::ApiKeyService>(*db_, time::system_clock());
   identity_web_ = std::make_unique<identity::WebDeps>(identity::WebDeps{

@@ -160,6 +160,9 @@ http::Response home(StaffWebDeps& d, http::Request& req) {
   if (p->tenant_id != 0) {
     if (auto body = d.tenants.by_id(p->tenant_id)) {
       page.data.set("body_name", body->name);
+      if (p->has(Role::operator_) || p->has(Role::office_manager) || p->has(Role::body_admin)) {
+        page.data.set("delegations_href", "/backoffice/" + body->slug + "/deleghe");
+      }
       if (p->has(Role::body_admin)) {
         page.data.set("is_body_admin", true);
         page.data.set("staff_href", "/backoffice/" + body->slug + "/personale");
@@ -169,6 +172,7 @@ http::Response home(StaffWebDeps& d, http::Request& req) {
   } else {
     page.data.set("body_name", d.view.t(lang, "ui.staff_hub"));
   }
+  if (p->has(Role::counter_operator)) page.data.set("counter_href", "/sportello-assistito/");
   page.data.set("csrf", p->csrf_token);
   return respond(d, req, page);
 }
