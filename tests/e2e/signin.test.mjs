@@ -176,3 +176,37 @@ test('the audit chain verifies, and an edit behind the server\'s back is found',
   assert.equal(broken.code, 1, broken.out);
   assert.match(broken.out, /BROKEN at seq 1/);
 });
+
+// Accessibility of the signed-in pages: the personal area's subpages and the staff back office.
+test('signed-in pages have no serious accessibility violations', async () => {
+  const citizen = await browser.newContext({ locale: 'it-IT' });
+  const staff = await browser.newContext({ locale: 'it-IT' });
+  try {
+    const page = await citizen.newPage();
+    const problems = watchPage(page);
+    await page.goto(`${server.baseUrl}/accedi/simulatore?livello=2&next=/area-personale`);
+    await signInAtSimulator(page, 'BNCGLI92L55F205A');
+    for (const path of ['/area-personale', '/area-personale/profilo', '/area-personale/deleghe', '/area-personale/accessi']) {
+      const res = await page.goto(server.baseUrl + path);
+      assert.equal(res.status(), 200, path);
+      assert.equal(await page.locator('h1').count(), 1, `${path}: one h1`);
+      assert.equal(formatViolations(await axeViolations(page)), '', path);
+    }
+    assert.deepEqual(problems, []);
+
+    const admin = await staff.newPage();
+    await admin.goto(`${server.baseUrl}/backoffice/accedi`);
+    assert.equal(formatViolations(await axeViolations(admin)), '', '/backoffice/accedi');
+    await admin.fill('input[name="email"]', 'admin@asti.example');
+    await admin.fill('input[name="password"]', 'Asti-admin-2026!');
+    await Promise.all([admin.waitForNavigation(), admin.click('#staff-signin-submit')]);
+    for (const path of ['/backoffice/', '/backoffice/asti/personale', '/backoffice/asti/chiavi-api', '/backoffice/asti/deleghe']) {
+      const res = await admin.goto(server.baseUrl + path);
+      assert.equal(res.status(), 200, path);
+      assert.equal(formatViolations(await axeViolations(admin)), '', path);
+    }
+  } finally {
+    await citizen.close();
+    await staff.close();
+  }
+});
