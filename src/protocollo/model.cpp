@@ -1,0 +1,89 @@
+#include "protocollo/model.hpp"
+
+#include <boost/json.hpp>
+#include <cstdio>
+
+namespace sp::protocollo {
+namespace json = boost::json;
+
+std::string_view to_string(Direction d) {
+  switch (d) {
+    case Direction::incoming: return "incoming";
+    case Direction::outgoing: return "outgoing";
+    case Direction::internal: return "internal";
+  }
+  return "incoming";
+}
+
+std::string_view to_string(Channel c) {
+  switch (c) {
+    case Channel::online: return "online";
+    case Channel::counter: return "counter";
+    case Channel::pec: return "pec";
+    case Channel::post: return "post";
+    case Channel::email: return "email";
+  }
+  return "online";
+}
+
+std::string_view to_string(DocumentRole r) {
+  return r == DocumentRole::primary ? "primary" : "attachment";
+}
+
+std::optional<Direction> parse_direction(std::string_view s) {
+  for (auto d : {Direction::incoming, Direction::outgoing, Direction::internal})
+    if (to_string(d) == s) return d;
+  return std::nullopt;
+}
+
+std::optional<Channel> parse_channel(std::string_view s) {
+  for (auto c : {Channel::online, Channel::counter, Channel::pec, Channel::post, Channel::email})
+    if (to_string(c) == s) return c;
+  return std::nullopt;
+}
+
+std::optional<DocumentRole> parse_document_role(std::string_view s) {
+  if (s == "primary") return DocumentRole::primary;
+  if (s == "attachment") return DocumentRole::attachment;
+  return std::nullopt;
+}
+
+std::string correspondents_to_json(const std::vector<Correspondent>& cs) {
+  json::array arr;
+  for (const auto& c : cs) {
+    json::object o;
+    o["kind"] = c.kind;
+    o["name"] = c.name;
+    if (!c.fiscal_code.empty()) o["fiscal_code"] = c.fiscal_code;
+    if (!c.pec.empty()) o["pec"] = c.pec;
+    if (!c.email.empty()) o["email"] = c.email;
+    arr.push_back(std::move(o));
+  }
+  return json::serialize(arr);
+}
+
+std::vector<Correspondent> correspondents_from_json(const std::string& text) {
+  std::vector<Correspondent> out;
+  boost::system::error_code ec;
+  auto v = json::parse(text, ec);
+  if (ec || !v.is_array()) return out;
+  auto field = [](const json::object& o, const char* k) -> std::string {
+    auto it = o.find(k);
+    return it != o.end() && it->value().is_string() ? std::string(it->value().as_string()) : std::string();
+  };
+  for (const auto& item : v.as_array()) {
+    if (!item.is_object()) continue;
+    const auto& o = item.as_object();
+    out.push_back({field(o, "kind"), field(o, "name"), field(o, "fiscal_code"), field(o, "pec"),
+                   field(o, "email")});
+  }
+  return out;
+}
+
+std::string format_number(std::int64_t number) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%07lld", static_cast<long long>(number));
+  return buf;
+}
+
+}  // namespace sp::protocollo

@@ -1,0 +1,91 @@
+#pragma once
+// The protocol registry's rules (SPEC §3, DPR 445/2000 art. 53-57): what an entry must contain, gapless
+// numbering per AOO and Rome calendar year, annulment instead of change for the mandatory fields, the
+// history of the editable ones, the segnatura, and search scoped to one body.
+//
+// Error codes: protocollo.subject, protocollo.correspondents, protocollo.documents, protocollo.document
+// (a document's name, type, size or digest), protocollo.aoo (unknown or inactive AOO: 404),
+// protocollo.sender_protocol_date, protocollo.annulment_reason, protocollo.annulment_authorisation,
+// protocollo.annulled (already annulled: 409), protocollo.aoo_code, protocollo.aoo_exists (409),
+// protocollo.search; plus auth.required / forbidden from identity::authorize and not_found.
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "core/result.hpp"
+#include "core/time.hpp"
+#include "db/database.hpp"
+#include "identity/model.hpp"
+#include "protocollo/model.hpp"
+#include "protocollo/store.hpp"
+
+namespace sp::protocollo {
+
+// A program registering on the body's behalf (e.g. "cases" for applications submitted online, an API
+// key's id for another system of the body). It is trusted: whoever builds one has checked access.
+struct SystemActor {
+  std::string name;
+};
+// Staff (checked against Permission::backoffice for the entry's tenant) or a trusted system actor.
+using Actor = std::variant<const identity::Principal*, SystemActor>;
+
+struct Registered {
+  std::string id;
+  int year = 0;
+  std::int64_t number = 0;
+  std::string registered_at;
+  std::string segnatura;  // segnatura_text of the new entry
+};
+
+// Changes to the editable fields; an absent field is left as it is, "" clears it.
+struct ClassificationChange {
+  std::optional<std::string> classification;
+  std::optional<std::string> fascicolo;
+  std::optional<std::string> office;
+};
+
+class ProtocolService {
+ public:
+  ProtocolService(db::Database& db, time::Clock& clock) : db_(db), clock_(clock), store_(db) {}
+
+  // Registry offices. Set-up, not a user action: called by provisioning/admin code that has checked access.
+  Result<Aoo> create_aoo(tenants::TenantId tenant, const std::string& admin_code, const std::string& code,
+                         const std::string& name);
+  std::vector<Aoo> aoos(tenants::TenantId tenant) { return store_.aoos(tenant); }
+
+  // Registers inside the caller's transaction: the entry exists if and only if the caller commits. On
+  // PostgreSQL this takes the AOO's advisory lock until the caller's COMMIT, so keep the rest of the
+  // transaction short. Number = last number of (AOO, Rome year of now) + 1.
+  Result<Registered> register_entry(db::Conn& tx, const Actor& who, tenants::TenantId tenant, const NewEntry& e);
+  // The same in a transaction of its own.
+  Result<Registered> register_entry(const Actor& who, tenants::TenantId tenant, const NewEntry& e);
+
+  // The entry, if it is the tenant's (not_found otherwise, also for another body's entry id).
+  Result<Entry> get(const identity::Principal* who, tenants::TenantId tenant, const std::string& id);
+  Result<std::vector<Entry>> search(const identity::Principal* who, tenants::TenantId tenant, const SearchQuery& q);
+  Result<std::vector<HistoryItem>> history(const identity::Principal* who, tenants::TenantId tenant,
+                                           const std::string& id);
+
+  // Annulment (art. 54): the entry stays, marked, with date, operator, reason and the authorising act;
+  // one history row per annulment. A second annulment is refused (protocollo.annulled).
+  Status annul(const identity::Principal* who, tenants::TenantId tenant, const std::string& id,
+               const std::string& reason, const std::string& authorisation);
+  // Classification, fascicolo, office: the only fields that may change; each change goes to history.
+  Status update_classification(const identity::Principal* who, tenants::TenantId tenant, const std::string& id,
+                               const ClassificationChange& change);
+
+  // "C_H501 - 2026 - 0000042 - 23/11/2026": AOO code, year, number, date of registration in Rome.
+  static std::string segnatura_text(const Entry& e);
+  // The segnatura XML (AgID 2021, namespace http://www.agid.gov.it/protocollo/, version 3.0.0).
+  static std::string segnatura_xml(const Entry& e, const std::string& aoo_name = {});
+
+  static Status validate(const NewEntry& e);
+
+ private:
+  db::Database& db_;
+  time::Clock& clock_;
+  ProtocolStore store_;
+};
+
+}  // namespace sp::protocollo

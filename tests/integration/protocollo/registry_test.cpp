@@ -1,0 +1,215 @@
+// Annulment, editable fields and their history, the database's own refusal to change mandatory fields,
+// the segnatura, search, and one body never seeing or touching another's entries — on both databases.
+#include <pugixml.hpp>
+
+#include "protocollo_fixture.hpp"
+
+namespace sp::protocollo::testing {
+namespace {
+
+class ProtocolRegistryTest : public ProtocolloTest {};
+
+TEST_P(ProtocolRegistryTest, AnnulmentKeepsTheEntryMarksItAndIsRecordedOnce) {
+  auto r = register_one(incoming(aoo_));
+  EXPECT_EQ(protocol().annul(&staff_, kBody, r.id, "", "Det. 12/2026").error().code, "protocollo.annulment_reason");
+  EXPECT_EQ(protocol().annul(&staff_, kBody, r.id, "Oggetto errato", " ").error().code,
+            "protocollo.annulment_authorisation");
+  clock_.advance(std::chrono::minutes(5));
+  ASSERT_TRUE(protocol().annul(&staff_, kBody, r.id, "Oggetto errato", "Det. 12/2026").ok());
+
+  auto e = protocol().get(&staff_, kBody, r.id);
+  ASSERT_TRUE(e.ok());
+  ASSERT_TRUE(e->annulled());
+  EXPECT_EQ(e->annulment->reason, "Oggetto errato");
+  EXPECT_EQ(e->annulment->authorisation, "Det. 12/2026");
+  EXPECT_EQ(e->annulment->by, "staff:staff-7");
+  EXPECT_EQ(e->annulment->at, "2026-03-02T10:05:00.000Z");
+  EXPECT_EQ(e->subject, "Istanza di accesso agli atti");  // the original stays readable
+  EXPECT_EQ(e->number, 1);
+
+  auto h = protocol().history(&staff_, kBody, r.id);
+  ASSERT_TRUE(h.ok());
+  ASSERT_EQ(h->size(), 2u);
+  EXPECT_EQ((*h)[0].kind, HistoryKind::annulment);
+  EXPECT_EQ((*h)[0].field, "annulment_reason");
+  EXPECT_EQ((*h)[0].new_value, "Oggetto errato");
+  EXPECT_EQ((*h)[1].new_value, "Det. 12/2026");
+
+  auto again = protocol().annul(&staff_, kBody, r.id, "Altro motivo", "Det. 13/2026");
+  ASSERT_FALSE(again.ok());
+  EXPECT_EQ(again.error().code, "protocollo.annulled");
+  EXPECT_EQ(protocol().get(&staff_, kBody, r.id)->annulment->reason, "Oggetto errato");
+  EXPECT_EQ(protocol().history(&staff_, kBody, r.id)->size(), 2u);
+
+  // The database refuses a second annulment too, even behind the service's back.
+  EXPECT_THROW(db().write([&](db::Conn& c) {
+    c.exec("UPDATE protocol_entries SET annulment_reason = 'x' WHERE id = $1", {r.id});
+  }),
+               db::DbError);
+  // A new entry may be made; the annulled one keeps its number.
+  EXPECT_EQ(register_one(incoming(aoo_)).number, 2);
+}
+
+TEST_P(ProtocolRegistryTest, ClassificationFascicoloAndOfficeChangeWithHistory) {
+  auto r = register_one(incoming(aoo_));
+  clock_.advance(std::chrono::hours(1));
+  ASSERT_TRUE(protocol().update_classification(&staff_, kBody, r.id, {.classification = "7.1", .office = "Anagrafe"}).ok());
+  auto e = protocol().get(&staff_, kBody, r.id);
+  EXPECT_EQ(e->classification, "7.1");
+  EXPECT_EQ(e->office, "Anagrafe");
+  EXPECT_EQ(e->fascicolo, "2026-6.3-12");  // untouched
+  auto h = protocol().history(&staff_, kBody, r.id);
+  ASSERT_EQ(h->size(), 2u);
+  EXPECT_EQ((*h)[0].field, "classification");
+  EXPECT_EQ((*h)[0].old_value, "6.3");
+  EXPECT_EQ((*h)[0].new_value, "7.1");
+  EXPECT_EQ((*h)[0].kind, HistoryKind::edit);
+  EXPECT_EQ((*h)[0].who, "staff:staff-7");
+  EXPECT_EQ((*h)[0].at, "2026-03-02T11:00:00.000Z");
+  EXPECT_EQ((*h)[1].field, "office");
+  EXPECT_EQ(protocol().update_classification(&other_staff_, kBody, r.id, {.classification = "1"}).error().code,
+            "forbidden");
+}
+
+TEST_P(ProtocolRegistryTest, TheDatabaseRefusesChangesToMandatoryFields) {
+  auto r = register_one(incoming(aoo_));
+  auto refused = [&](const std::string& sql) {
+    EXPECT_THROW(db().write([&](db::Conn& c) { c.exec(sql, {r.id}); }), db::DbError) << sql;
+  };
+  refused("UPDATE protocol_entries SET subject = 'Altro oggetto' WHERE id = $1");
+  refused("UPDATE protocol_entries SET number = 99 WHERE id = $1");
+  refused("UPDATE protocol_entries SET year = 2025 WHERE id = $1");
+  refused("UPDATE protocol_entries SET registered_at = '2020-01-01T00:00:00.000Z' WHERE id = $1");
+  refused("UPDATE protocol_entries SET correspondents = '[]' WHERE id = $1");
+  refused("UPDATE protocol_entries SET direction = 'outgoing' WHERE id = $1");
+  refused("DELETE FROM protocol_entries WHERE id = $1");
+  refused("UPDATE protocol_documents SET sha256 = '" + std::string(64, '0') + "' WHERE entry_id = $1");
+  refused("DELETE FROM protocol_documents WHERE entry_id = $1");
+  auto e = protocol().get(&staff_, kBody, r.id);
+  EXPECT_EQ(e->subject, "Istanza di accesso agli atti");
+  EXPECT_EQ(e->documents.size(), 2u);
+  // The editable fields may change directly.
+  db().write([&](db::Conn& c) {
+    EXPECT_EQ(c.exec("UPDATE protocol_entries SET classification = '9.9', office = 'X' WHERE id = $1", {r.id}), 1);
+  });
+  EXPECT_EQ(protocol().get(&staff_, kBody, r.id)->classification, "9.9");
+}
+
+TEST_P(ProtocolRegistryTest, SegnaturaXmlIsWellFormedWithTheEntrysValues) {
+  auto r = register_one(incoming(aoo_));
+  auto e = protocol().get(&staff_, kBody, r.id);
+  ASSERT_TRUE(e.ok());
+  EXPECT_EQ(ProtocolService::segnatura_text(*e), "AOO_ROMA - 2026 - 0000001 - 02/03/2026");
+  auto xml = ProtocolService::segnatura_xml(*e, "Protocollo generale");
+  pugi::xml_document doc;
+  auto parsed = doc.load_string(xml.c_str());
+  ASSERT_TRUE(parsed) << parsed.description() << "\n" << xml;
+  auto root = doc.child("SegnaturaInformatica");
+  ASSERT_TRUE(root) << xml;
+  EXPECT_STREQ(root.attribute("xmlns").value(), "http://www.agid.gov.it/protocollo/");
+  EXPECT_STREQ(root.attribute("versione").value(), "3.0.0");
+  auto id = root.child("Intestazione").child("Identificatore");
+  EXPECT_STREQ(id.child_value("CodiceAmministrazione"), "c_h501");
+  EXPECT_STREQ(id.child_value("CodiceAOO"), "AOO_ROMA");
+  EXPECT_STREQ(id.child_value("CodiceRegistro"), "PROTOCOLLO");
+  EXPECT_STREQ(id.child_value("NumeroRegistrazione"), "0000001");
+  EXPECT_STREQ(id.child_value("DataRegistrazione"), "2026-03-02");
+  EXPECT_STREQ(root.child("Intestazione").child_value("Oggetto"), "Istanza di accesso agli atti");
+  EXPECT_STREQ(root.child("Intestazione").child_value("Classifica"), "6.3");
+  EXPECT_STREQ(root.child("Intestazione").child_value("Fascicolo"), "2026-6.3-12");
+  auto desc = root.child("Descrizione");
+  EXPECT_STREQ(desc.child("Mittente").child("Persona").child_value("Denominazione"), "Mario Rossi");
+  EXPECT_STREQ(desc.child("Mittente").child("Persona").child_value("CodiceFiscale"), "RSSMRA80A01H501U");
+  EXPECT_STREQ(desc.child("Destinatario").child("Amministrazione").child_value("CodiceAOO"), "AOO_ROMA");
+  auto primary = desc.child("DocumentoPrimario");
+  EXPECT_STREQ(primary.attribute("nomeFile").value(), "istanza.pdf");
+  EXPECT_STREQ(primary.attribute("mimeType").value(), "application/pdf");
+  // SHA-256("hello") in base64.
+  EXPECT_STREQ(primary.child_value("Impronta"), "LPJNul+wow4m6DsqxbninhsWHlwfp0JecwQzYpOLmCQ=");
+  auto attachments = std::distance(desc.children("Allegato").begin(), desc.children("Allegato").end());
+  EXPECT_EQ(attachments, 1);
+  // SHA-256("abc").
+  EXPECT_STREQ(desc.child("Allegato").child_value("Impronta"), "ungWv48Bz+pBQUDeXa4iI7ADYaOWF3qctBD/YfIAFa0=");
+
+  // Outgoing: the AOO sends, the correspondent receives.
+  auto out = incoming(aoo_, "Provvedimento");
+  out.direction = Direction::outgoing;
+  auto r2 = register_one(out);
+  auto xml2 = ProtocolService::segnatura_xml(*protocol().get(&staff_, kBody, r2.id));
+  pugi::xml_document doc2;
+  ASSERT_TRUE(doc2.load_string(xml2.c_str()));
+  auto d2 = doc2.child("SegnaturaInformatica").child("Descrizione");
+  EXPECT_STREQ(d2.child("Mittente").child("Amministrazione").child_value("CodiceAOO"), "AOO_ROMA");
+  EXPECT_STREQ(d2.child("Destinatario").child("Persona").child_value("Denominazione"), "Mario Rossi");
+  EXPECT_STREQ(doc2.child("SegnaturaInformatica").child("Intestazione").child("Identificatore").child_value(
+                   "NumeroRegistrazione"),
+               "0000002");
+}
+
+TEST_P(ProtocolRegistryTest, SearchByNumberYearDatesSubjectCorrespondentAndClassification) {
+  auto a = register_one(incoming(aoo_, "Richiesta contributo"));
+  clock_.advance(std::chrono::hours(24));  // 3 March
+  auto b_in = incoming(aoo_, "Segnalazione buca stradale");
+  b_in.correspondents = {{"business", "Edil Srl", "01234567890", "", "info@edil.example.it"}};
+  b_in.classification = "7.1";
+  auto b = register_one(b_in);
+
+  auto ids = [&](const SearchQuery& q) {
+    std::vector<std::int64_t> out;
+    auto r = protocol().search(&staff_, kBody, q);
+    EXPECT_TRUE(r.ok());
+    if (r.ok())
+      for (const auto& e : *r) out.push_back(e.number);
+    return out;
+  };
+  EXPECT_EQ(ids({}), (std::vector<std::int64_t>{2, 1}));
+  EXPECT_EQ(ids({.year = 2026, .number = 1}), std::vector<std::int64_t>{1});
+  EXPECT_TRUE(ids({.year = 2025}).empty());
+  EXPECT_EQ(ids({.from = "2026-03-03"}), std::vector<std::int64_t>{2});
+  EXPECT_EQ(ids({.to = "2026-03-03"}), std::vector<std::int64_t>{1});
+  EXPECT_EQ(ids({.from = "2026-03-02T00:00:00Z", .to = "2026-03-04T00:00:00+01:00"}),
+            (std::vector<std::int64_t>{2, 1}));
+  EXPECT_EQ(ids({.subject = "BUCA"}), std::vector<std::int64_t>{2});
+  EXPECT_EQ(ids({.correspondent = "edil"}), std::vector<std::int64_t>{2});
+  EXPECT_EQ(ids({.correspondent = "RSSMRA80A01H501U"}), std::vector<std::int64_t>{1});
+  EXPECT_EQ(ids({.classification = "7.1"}), std::vector<std::int64_t>{2});
+  EXPECT_EQ(ids({.classification = "6*"}), std::vector<std::int64_t>{1});
+  EXPECT_TRUE(ids({.subject = "100%"}).empty());
+  EXPECT_EQ(protocol().search(&staff_, kBody, {.from = "ieri"}).error().code, "protocollo.search");
+  auto found = protocol().search(&staff_, kBody, {.number = 2});
+  ASSERT_EQ(found->size(), 1u);
+  EXPECT_EQ(found->front().id, b.id);
+  EXPECT_EQ(found->front().correspondents, b_in.correspondents);
+  EXPECT_EQ(found->front().documents, b_in.documents);
+  (void)a;
+}
+
+TEST_P(ProtocolRegistryTest, AnotherBodyCanNeitherSeeNorAnnulTheEntry) {
+  auto r = register_one(incoming(aoo_));
+  // Staff of the other body, in their own body: nothing of ours is there.
+  EXPECT_EQ(protocol().get(&other_staff_, kOtherBody, r.id).error().code, "not_found");
+  EXPECT_EQ(protocol().history(&other_staff_, kOtherBody, r.id).error().code, "not_found");
+  auto s = protocol().search(&other_staff_, kOtherBody, {});
+  ASSERT_TRUE(s.ok());
+  EXPECT_TRUE(s->empty());
+  EXPECT_EQ(protocol().annul(&other_staff_, kOtherBody, r.id, "motivo", "Det. 1").error().code, "not_found");
+  EXPECT_EQ(protocol().update_classification(&other_staff_, kOtherBody, r.id, {.classification = "1"}).error().code,
+            "not_found");
+  // Asking for our body outright is forbidden.
+  EXPECT_EQ(protocol().get(&other_staff_, kBody, r.id).error().code, "forbidden");
+  EXPECT_EQ(protocol().search(&other_staff_, kBody, {}).error().code, "forbidden");
+  EXPECT_EQ(protocol().annul(&other_staff_, kBody, r.id, "motivo", "Det. 1").error().code, "forbidden");
+  EXPECT_EQ(protocol().get(nullptr, kBody, r.id).error().code, "auth.required");
+  // Still intact for its own body.
+  auto e = protocol().get(&staff_, kBody, r.id);
+  ASSERT_TRUE(e.ok());
+  EXPECT_FALSE(e->annulled());
+  EXPECT_EQ(e->classification, "6.3");
+  EXPECT_TRUE(protocol().history(&staff_, kBody, r.id)->empty());
+}
+
+INSTANTIATE_TEST_SUITE_P(BothDatabases, ProtocolRegistryTest,
+                         ::testing::Values(db::Dialect::sqlite, db::Dialect::postgres), dialect_name);
+
+}  // namespace
+}  // namespace sp::protocollo::testing
