@@ -8,20 +8,28 @@ namespace json = boost::json;
 
 std::string_view to_string(Direction d) {
   switch (d) {
-    case Direction::incoming: return "incoming";
-    case Direction::outgoing: return "outgoing";
-    case Direction::internal: return "internal";
+    case Direction::incoming:
+      return "incoming";
+    case Direction::outgoing:
+      return "outgoing";
+    case Direction::internal:
+      return "internal";
   }
   return "incoming";
 }
 
 std::string_view to_string(Channel c) {
   switch (c) {
-    case Channel::online: return "online";
-    case Channel::counter: return "counter";
-    case Channel::pec: return "pec";
-    case Channel::post: return "post";
-    case Channel::email: return "email";
+    case Channel::online:
+      return "online";
+    case Channel::counter:
+      return "counter";
+    case Channel::pec:
+      return "pec";
+    case Channel::post:
+      return "post";
+    case Channel::email:
+      return "email";
   }
   return "online";
 }
@@ -74,8 +82,8 @@ std::vector<Correspondent> correspondents_from_json(const std::string& text) {
   for (const auto& item : v.as_array()) {
     if (!item.is_object()) continue;
     const auto& o = item.as_object();
-    out.push_back({field(o, "kind"), field(o, "name"), field(o, "fiscal_code"), field(o, "pec"),
-                   field(o, "email")});
+    out.push_back(
+        {field(o, "kind"), field(o, "name"), field(o, "fiscal_code"), field(o, "pec"), field(o, "email")});
   }
   return out;
 }

@@ -63,7 +63,7 @@ struct NewEntry {
   Direction direction = Direction::incoming;
   std::string subject;
   std::vector<Correspondent> correspondents;
-  std::vector<Document> documents;  // incoming/outgoing: exactly one primary, any attachments
+  std::vector<Document> documents;     // incoming/outgoing: exactly one primary, any attachments
   std::string sender_protocol_number;  // the sender's own protocol, when known
   std::string sender_protocol_date;    // YYYY-MM-DD, when known
   std::string classification;          // titolario class, e.g. "6.3"
@@ -122,11 +122,11 @@ struct SearchQuery {
   std::optional<AooId> aoo_id;
   std::optional<int> year;
   std::optional<std::int64_t> number;
-  std::string from;           // UTC ISO instant, inclusive (registered_at >= from)
-  std::string to;             // UTC ISO instant, exclusive
-  std::string subject;        // substring, case-insensitive
-  std::string correspondent;  // substring of a name, fiscal code or address, case-insensitive
-  std::string classification; // exact class, or prefix when it ends in '*'
+  std::string from;            // UTC ISO instant, inclusive (registered_at >= from)
+  std::string to;              // UTC ISO instant, exclusive
+  std::string subject;         // substring, case-insensitive
+  std::string correspondent;   // substring of a name, fiscal code or address, case-insensitive
+  std::string classification;  // exact class, or prefix when it ends in '*'
   int limit = 50;
 };
 

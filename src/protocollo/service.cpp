@@ -33,8 +33,9 @@ bool blank(const std::string& s) {
 }
 
 bool is_sha256_hex(const std::string& s) {
-  return s.size() == 64 &&
-         std::all_of(s.begin(), s.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
+  return s.size() == 64 && std::all_of(s.begin(), s.end(), [](char c) {
+           return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+         });
 }
 
 std::string base64(std::string_view bytes) {
@@ -42,8 +43,8 @@ std::string base64(std::string_view bytes) {
   std::string out;
   std::size_t i = 0;
   for (; i + 2 < bytes.size(); i += 3) {
-    auto n = (std::uint32_t(std::uint8_t(bytes[i])) << 16) | (std::uint32_t(std::uint8_t(bytes[i + 1])) << 8) |
-             std::uint8_t(bytes[i + 2]);
+    auto n = (std::uint32_t(std::uint8_t(bytes[i])) << 16) |
+             (std::uint32_t(std::uint8_t(bytes[i + 1])) << 8) | std::uint8_t(bytes[i + 2]);
     out += kAlphabet[(n >> 18) & 63];
     out += kAlphabet[(n >> 12) & 63];
     out += kAlphabet[(n >> 6) & 63];
@@ -67,7 +68,8 @@ std::string base64(std::string_view bytes) {
 std::string hex_to_bytes(const std::string& hex) {
   std::string out;
   auto val = [](char c) { return c <= '9' ? c - '0' : c - 'a' + 10; };
-  for (std::size_t i = 0; i + 1 < hex.size(); i += 2) out += static_cast<char>(val(hex[i]) * 16 + val(hex[i + 1]));
+  for (std::size_t i = 0; i + 1 < hex.size(); i += 2)
+    out += static_cast<char>(val(hex[i]) * 16 + val(hex[i + 1]));
   return out;
 }
 
@@ -100,7 +102,9 @@ Result<std::string> normalise_instant(const std::string& s, const char* field) {
 }
 
 void add_party(pugi::xml_node parent, const Correspondent& c) {
-  const char* tag = c.kind == "body" ? "Amministrazione" : c.kind == "business" ? "PersonaGiuridica" : "Persona";
+  const char* tag = c.kind == "body"       ? "Amministrazione"
+                    : c.kind == "business" ? "PersonaGiuridica"
+                                           : "Persona";
   auto n = parent.append_child(tag);
   n.append_child("Denominazione").text().set(c.name.c_str());
   if (!c.fiscal_code.empty()) n.append_child("CodiceFiscale").text().set(c.fiscal_code.c_str());
@@ -224,7 +228,8 @@ Result<Registered> ProtocolService::register_entry(db::Conn& tx, const Actor& wh
   return Registered{e.id, e.year, e.number, e.registered_at, segnatura_text(e)};
 }
 
-Result<Registered> ProtocolService::register_entry(const Actor& who, tenants::TenantId tenant, const NewEntry& e) {
+Result<Registered> ProtocolService::register_entry(const Actor& who, tenants::TenantId tenant,
+                                                   const NewEntry& e) {
   if (auto actor = actor_id(who, tenant); !actor) return actor.error();
   if (auto st = validate(e); !st) return st.error();
   std::optional<Result<Registered>> out;
@@ -232,7 +237,8 @@ Result<Registered> ProtocolService::register_entry(const Actor& who, tenants::Te
   return std::move(*out);
 }
 
-Result<Entry> ProtocolService::get(const identity::Principal* who, tenants::TenantId tenant, const std::string& id) {
+Result<Entry> ProtocolService::get(const identity::Principal* who, tenants::TenantId tenant,
+                                   const std::string& id) {
   if (auto st = staff_of(who, tenant); !st) return st.error();
   auto e = store_.entry(tenant, id);
   if (!e) return Error::not_found("protocol entry " + id);
@@ -252,8 +258,8 @@ Result<std::vector<Entry>> ProtocolService::search(const identity::Principal* wh
   return store_.search(tenant, n, std::clamp(q.limit, 1, kMaxPage));
 }
 
-Result<std::vector<HistoryItem>> ProtocolService::history(const identity::Principal* who, tenants::TenantId tenant,
-                                                          const std::string& id) {
+Result<std::vector<HistoryItem>> ProtocolService::history(const identity::Principal* who,
+                                                          tenants::TenantId tenant, const std::string& id) {
   if (auto st = staff_of(who, tenant); !st) return st.error();
   if (!store_.entry(tenant, id)) return Error::not_found("protocol entry " + id);
   return store_.history(tenant, id);
@@ -278,7 +284,8 @@ Status ProtocolService::annul(const identity::Principal* who, tenants::TenantId 
       out.emplace(Error::make("protocollo.annulled", 409, id));
       return;
     }
-    ProtocolStore::insert_history(tx, id, {a.at, a.by, "annulment_reason", "", reason, HistoryKind::annulment});
+    ProtocolStore::insert_history(tx, id,
+                                  {a.at, a.by, "annulment_reason", "", reason, HistoryKind::annulment});
     ProtocolStore::insert_history(
         tx, id, {a.at, a.by, "annulment_authorisation", "", authorisation, HistoryKind::annulment});
     out.emplace(Ok{});

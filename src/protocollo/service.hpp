@@ -57,13 +57,15 @@ class ProtocolService {
   // Registers inside the caller's transaction: the entry exists if and only if the caller commits. On
   // PostgreSQL this takes the AOO's advisory lock until the caller's COMMIT, so keep the rest of the
   // transaction short. Number = last number of (AOO, Rome year of now) + 1.
-  Result<Registered> register_entry(db::Conn& tx, const Actor& who, tenants::TenantId tenant, const NewEntry& e);
+  Result<Registered> register_entry(db::Conn& tx, const Actor& who, tenants::TenantId tenant,
+                                    const NewEntry& e);
   // The same in a transaction of its own.
   Result<Registered> register_entry(const Actor& who, tenants::TenantId tenant, const NewEntry& e);
 
   // The entry, if it is the tenant's (not_found otherwise, also for another body's entry id).
   Result<Entry> get(const identity::Principal* who, tenants::TenantId tenant, const std::string& id);
-  Result<std::vector<Entry>> search(const identity::Principal* who, tenants::TenantId tenant, const SearchQuery& q);
+  Result<std::vector<Entry>> search(const identity::Principal* who, tenants::TenantId tenant,
+                                    const SearchQuery& q);
   Result<std::vector<HistoryItem>> history(const identity::Principal* who, tenants::TenantId tenant,
                                            const std::string& id);
 
@@ -72,8 +74,8 @@ class ProtocolService {
   Status annul(const identity::Principal* who, tenants::TenantId tenant, const std::string& id,
                const std::string& reason, const std::string& authorisation);
   // Classification, fascicolo, office: the only fields that may change; each change goes to history.
-  Status update_classification(const identity::Principal* who, tenants::TenantId tenant, const std::string& id,
-                               const ClassificationChange& change);
+  Status update_classification(const identity::Principal* who, tenants::TenantId tenant,
+                               const std::string& id, const ClassificationChange& change);
 
   // "C_H501 - 2026 - 0000042 - 23/11/2026": AOO code, year, number, date of registration in Rome.
   static std::string segnatura_text(const Entry& e);

@@ -31,9 +31,9 @@ constexpr const char* kInsertDocument =
     "INSERT INTO protocol_documents (entry_id, position, role, file_name, mime_type, size, sha256) "
     "VALUES ($1, $2, $3, $4, $5, $6, $7)";
 
-#define ENTRY_COLUMNS                                                                                   \
-  "e.id, e.tenant_id, e.aoo_id, a.code, a.admin_code, e.year, e.number, e.registered_at, e.direction, " \
-  "e.subject, e.correspondents, e.sender_protocol_number, e.sender_protocol_date, e.classification, "   \
+#define ENTRY_COLUMNS                                                                                     \
+  "e.id, e.tenant_id, e.aoo_id, a.code, a.admin_code, e.year, e.number, e.registered_at, e.direction, "   \
+  "e.subject, e.correspondents, e.sender_protocol_number, e.sender_protocol_date, e.classification, "     \
   "e.fascicolo, e.office, e.registered_by, e.channel, e.annulled_at, e.annulled_by, e.annulment_reason, " \
   "e.annulment_authorisation"
 constexpr const char* kEntry = "SELECT " ENTRY_COLUMNS
@@ -63,7 +63,8 @@ constexpr const char* kAnnul =
     "annulment_authorisation = $6 WHERE id = $1 AND tenant_id = $2 AND annulled_at IS NULL";
 constexpr const char* kSetClassification =
     "UPDATE protocol_entries SET classification = $3 WHERE id = $1 AND tenant_id = $2";
-constexpr const char* kSetFascicolo = "UPDATE protocol_entries SET fascicolo = $3 WHERE id = $1 AND tenant_id = $2";
+constexpr const char* kSetFascicolo =
+    "UPDATE protocol_entries SET fascicolo = $3 WHERE id = $1 AND tenant_id = $2";
 constexpr const char* kSetOffice = "UPDATE protocol_entries SET office = $3 WHERE id = $1 AND tenant_id = $2";
 
 constexpr const char* kInsertHistory =
@@ -127,8 +128,8 @@ std::string lower_ascii(std::string s) {
 }  // namespace
 
 AooId ProtocolStore::insert_aoo(db::Conn& tx, const Aoo& a, const std::string& created_at) {
-  auto r = tx.query_one(kInsertAoo, {a.tenant_id, a.admin_code, a.code, a.name,
-                                     std::int64_t{a.active ? 1 : 0}, created_at});
+  auto r = tx.query_one(
+      kInsertAoo, {a.tenant_id, a.admin_code, a.code, a.name, std::int64_t{a.active ? 1 : 0}, created_at});
   if (!r) throw std::logic_error("INSERT ... RETURNING gave no row");
   return r->i64(0);
 }
@@ -165,8 +166,8 @@ void ProtocolStore::insert_entry(db::Conn& tx, const Entry& e) {
            e.registered_by, std::string(to_string(e.channel))});
   std::int64_t pos = 0;
   for (const auto& d : e.documents) {
-    tx.exec(kInsertDocument, {e.id, pos++, std::string(to_string(d.role)), d.file_name, d.mime_type, d.size,
-                              d.sha256});
+    tx.exec(kInsertDocument,
+            {e.id, pos++, std::string(to_string(d.role)), d.file_name, d.mime_type, d.size, d.sha256});
   }
 }
 
@@ -228,15 +229,16 @@ void ProtocolStore::set_field(db::Conn& tx, tenants::TenantId tenant, const std:
 }
 
 void ProtocolStore::insert_history(db::Conn& tx, const std::string& entry_id, const HistoryItem& h) {
-  tx.exec(kInsertHistory, {entry_id, h.at, h.who, h.field, db::text_or_null(h.old_value),
-                           db::text_or_null(h.new_value),
-                           std::string(h.kind == HistoryKind::edit ? "edit" : "annulment")});
+  tx.exec(kInsertHistory,
+          {entry_id, h.at, h.who, h.field, db::text_or_null(h.old_value), db::text_or_null(h.new_value),
+           std::string(h.kind == HistoryKind::edit ? "edit" : "annulment")});
 }
 
 std::vector<HistoryItem> ProtocolStore::history(tenants::TenantId tenant, const std::string& entry_id) {
   return db::read_all(db_, kHistory, {entry_id, tenant}, [](const db::Row& r) {
-    return HistoryItem{r.text(0), r.text(1), r.text(2), r.text(3), r.text(4),
-                       r.text(5) == "annulment" ? HistoryKind::annulment : HistoryKind::edit};
+    return HistoryItem{r.text(0), r.text(1),
+                       r.text(2), r.text(3),
+                       r.text(4), r.text(5) == "annulment" ? HistoryKind::annulment : HistoryKind::edit};
   });
 }
 

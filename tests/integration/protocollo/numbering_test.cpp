@@ -22,8 +22,9 @@ struct Stored {
 };
 
 std::vector<Stored> stored(db::Database& db, AooId aoo) {
-  return db::read_all(db, "SELECT number, year, registered_at FROM protocol_entries WHERE aoo_id = $1 "
-                          "ORDER BY year, number",
+  return db::read_all(db,
+                      "SELECT number, year, registered_at FROM protocol_entries WHERE aoo_id = $1 "
+                      "ORDER BY year, number",
                       {aoo}, [](const db::Row& r) {
                         return Stored{r.i64(0), static_cast<int>(r.i64(1)), r.text(2)};
                       });
@@ -141,7 +142,8 @@ TEST_P(ProtocolNumberingTest, ARolledBackRegistrationLeavesNoEntryAndNoGap) {
   }),
                std::runtime_error);
   EXPECT_EQ(count_entries(), 2);
-  auto docs = db::read_all(db(), "SELECT COUNT(*) FROM protocol_documents", {}, [](const db::Row& r) { return r.i64(0); });
+  auto docs = db::read_all(db(), "SELECT COUNT(*) FROM protocol_documents", {},
+                           [](const db::Row& r) { return r.i64(0); });
   EXPECT_EQ(docs, std::vector<std::int64_t>{4});
   auto found = protocol().search(&staff_, kBody, {.subject = "poi fallita"});
   ASSERT_TRUE(found.ok());

@@ -51,8 +51,9 @@ class ProtocolloTest : public ::testing::TestWithParam<db::Dialect> {
     e.direction = Direction::incoming;
     e.subject = subject;
     e.correspondents = {{"person", "Mario Rossi", "RSSMRA80A01H501U", "mario.rossi@pec.example.it", ""}};
-    e.documents = {{DocumentRole::primary, "istanza.pdf", "application/pdf", 5, digest::sha256_hex("hello")},
-                   {DocumentRole::attachment, "documento.pdf", "application/pdf", 3, digest::sha256_hex("abc")}};
+    e.documents = {
+        {DocumentRole::primary, "istanza.pdf", "application/pdf", 5, digest::sha256_hex("hello")},
+        {DocumentRole::attachment, "documento.pdf", "application/pdf", 3, digest::sha256_hex("abc")}};
     e.sender_protocol_number = "123";
     e.sender_protocol_date = "2026-03-01";
     e.classification = "6.3";

@@ -11,7 +11,8 @@ class ProtocolRegistryTest : public ProtocolloTest {};
 
 TEST_P(ProtocolRegistryTest, AnnulmentKeepsTheEntryMarksItAndIsRecordedOnce) {
   auto r = register_one(incoming(aoo_));
-  EXPECT_EQ(protocol().annul(&staff_, kBody, r.id, "", "Det. 12/2026").error().code, "protocollo.annulment_reason");
+  EXPECT_EQ(protocol().annul(&staff_, kBody, r.id, "", "Det. 12/2026").error().code,
+            "protocollo.annulment_reason");
   EXPECT_EQ(protocol().annul(&staff_, kBody, r.id, "Oggetto errato", " ").error().code,
             "protocollo.annulment_authorisation");
   clock_.advance(std::chrono::minutes(5));
@@ -53,7 +54,10 @@ TEST_P(ProtocolRegistryTest, AnnulmentKeepsTheEntryMarksItAndIsRecordedOnce) {
 TEST_P(ProtocolRegistryTest, ClassificationFascicoloAndOfficeChangeWithHistory) {
   auto r = register_one(incoming(aoo_));
   clock_.advance(std::chrono::hours(1));
-  ASSERT_TRUE(protocol().update_classification(&staff_, kBody, r.id, {.classification = "7.1", .office = "Anagrafe"}).ok());
+  ASSERT_TRUE(
+      protocol()
+          .update_classification(&staff_, kBody, r.id, {.classification = "7.1", .office = "Anagrafe"})
+          .ok());
   auto e = protocol().get(&staff_, kBody, r.id);
   EXPECT_EQ(e->classification, "7.1");
   EXPECT_EQ(e->office, "Anagrafe");
@@ -67,8 +71,9 @@ TEST_P(ProtocolRegistryTest, ClassificationFascicoloAndOfficeChangeWithHistory) 
   EXPECT_EQ((*h)[0].who, "staff:staff-7");
   EXPECT_EQ((*h)[0].at, "2026-03-02T11:00:00.000Z");
   EXPECT_EQ((*h)[1].field, "office");
-  EXPECT_EQ(protocol().update_classification(&other_staff_, kBody, r.id, {.classification = "1"}).error().code,
-            "forbidden");
+  EXPECT_EQ(
+      protocol().update_classification(&other_staff_, kBody, r.id, {.classification = "1"}).error().code,
+      "forbidden");
 }
 
 TEST_P(ProtocolRegistryTest, TheDatabaseRefusesChangesToMandatoryFields) {
@@ -90,7 +95,8 @@ TEST_P(ProtocolRegistryTest, TheDatabaseRefusesChangesToMandatoryFields) {
   EXPECT_EQ(e->documents.size(), 2u);
   // The editable fields may change directly.
   db().write([&](db::Conn& c) {
-    EXPECT_EQ(c.exec("UPDATE protocol_entries SET classification = '9.9', office = 'X' WHERE id = $1", {r.id}), 1);
+    EXPECT_EQ(
+        c.exec("UPDATE protocol_entries SET classification = '9.9', office = 'X' WHERE id = $1", {r.id}), 1);
   });
   EXPECT_EQ(protocol().get(&staff_, kBody, r.id)->classification, "9.9");
 }
@@ -129,7 +135,8 @@ TEST_P(ProtocolRegistryTest, SegnaturaXmlIsWellFormedWithTheEntrysValues) {
   auto attachments = std::distance(desc.children("Allegato").begin(), desc.children("Allegato").end());
   EXPECT_EQ(attachments, 1);
   // SHA-256("abc").
-  EXPECT_STREQ(desc.child("Allegato").child_value("Impronta"), "ungWv48Bz+pBQUDeXa4iI7ADYaOWF3qctBD/YfIAFa0=");
+  EXPECT_STREQ(desc.child("Allegato").child_value("Impronta"),
+               "ungWv48Bz+pBQUDeXa4iI7ADYaOWF3qctBD/YfIAFa0=");
 
   // Outgoing: the AOO sends, the correspondent receives.
   auto out = incoming(aoo_, "Provvedimento");
@@ -141,8 +148,10 @@ TEST_P(ProtocolRegistryTest, SegnaturaXmlIsWellFormedWithTheEntrysValues) {
   auto d2 = doc2.child("SegnaturaInformatica").child("Descrizione");
   EXPECT_STREQ(d2.child("Mittente").child("Amministrazione").child_value("CodiceAOO"), "AOO_ROMA");
   EXPECT_STREQ(d2.child("Destinatario").child("Persona").child_value("Denominazione"), "Mario Rossi");
-  EXPECT_STREQ(doc2.child("SegnaturaInformatica").child("Intestazione").child("Identificatore").child_value(
-                   "NumeroRegistrazione"),
+  EXPECT_STREQ(doc2.child("SegnaturaInformatica")
+                   .child("Intestazione")
+                   .child("Identificatore")
+                   .child_value("NumeroRegistrazione"),
                "0000002");
 }
 
@@ -193,8 +202,9 @@ TEST_P(ProtocolRegistryTest, AnotherBodyCanNeitherSeeNorAnnulTheEntry) {
   ASSERT_TRUE(s.ok());
   EXPECT_TRUE(s->empty());
   EXPECT_EQ(protocol().annul(&other_staff_, kOtherBody, r.id, "motivo", "Det. 1").error().code, "not_found");
-  EXPECT_EQ(protocol().update_classification(&other_staff_, kOtherBody, r.id, {.classification = "1"}).error().code,
-            "not_found");
+  EXPECT_EQ(
+      protocol().update_classification(&other_staff_, kOtherBody, r.id, {.classification = "1"}).error().code,
+      "not_found");
   // Asking for our body outright is forbidden.
   EXPECT_EQ(protocol().get(&other_staff_, kBody, r.id).error().code, "forbidden");
   EXPECT_EQ(protocol().search(&other_staff_, kBody, {}).error().code, "forbidden");
