@@ -203,6 +203,17 @@ TEST_P(ProtocolNumberingTest, InvalidEntriesAreRefusedAndTakeNoNumber) {
   EXPECT_EQ(register_one(e).number, 1);
 }
 
+TEST_P(ProtocolNumberingTest, AClockSteppedBackNeverMakesALaterNumberOlder) {
+  auto a = register_one(incoming(aoo_));
+  clock_.advance(-std::chrono::minutes(10));  // e.g. NTP correcting a fast clock
+  auto b = register_one(incoming(aoo_));
+  EXPECT_EQ(b.number, 2);
+  EXPECT_EQ(b.registered_at, a.registered_at);
+  EXPECT_EQ(a.registered_at, "2026-03-02T10:00:00.000Z");
+  clock_.advance(std::chrono::minutes(20));
+  EXPECT_EQ(register_one(incoming(aoo_)).registered_at, "2026-03-02T10:10:00.000Z");
+}
+
 INSTANTIATE_TEST_SUITE_P(BothDatabases, ProtocolNumberingTest,
                          ::testing::Values(db::Dialect::sqlite, db::Dialect::postgres), dialect_name);
 

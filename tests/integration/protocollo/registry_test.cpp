@@ -1,6 +1,9 @@
 // Annulment, editable fields and their history, the database's own refusal to change mandatory fields,
 // the segnatura, search, and one body never seeing or touching another's entries — on both databases.
+#include <atomic>
 #include <pugixml.hpp>
+#include <thread>
+#include <vector>
 
 #include "protocollo_fixture.hpp"
 
@@ -216,6 +219,29 @@ TEST_P(ProtocolRegistryTest, AnotherBodyCanNeitherSeeNorAnnulTheEntry) {
   EXPECT_FALSE(e->annulled());
   EXPECT_EQ(e->classification, "6.3");
   EXPECT_TRUE(protocol().history(&staff_, kBody, r.id)->empty());
+}
+
+TEST_P(ProtocolRegistryTest, OfTwoConcurrentAnnulmentsExactlyOneSucceeds) {
+  for (int round = 0; round < 10; ++round) {
+    auto r = register_one(incoming(aoo_));
+    std::atomic<int> ok{0};
+    std::atomic<int> refused{0};
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 4; ++t) {
+      threads.emplace_back([&, t] {
+        auto st = protocol().annul(&staff_, kBody, r.id, "motivo " + std::to_string(t),
+                                   "Det. " + std::to_string(t));
+        if (st.ok())
+          ++ok;
+        else if (st.error().code == "protocollo.annulled")
+          ++refused;
+      });
+    }
+    for (auto& th : threads) th.join();
+    EXPECT_EQ(ok.load(), 1);
+    EXPECT_EQ(refused.load(), 3);
+    EXPECT_EQ(protocol().history(&staff_, kBody, r.id)->size(), 2u);
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(BothDatabases, ProtocolRegistryTest,
