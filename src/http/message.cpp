@@ -38,6 +38,12 @@ Result<Params> Request::form() const {
   return parse_urlencoded(body, "http.bad_form");
 }
 
+Result<MultipartForm> Request::multipart() const {
+  const std::string* type = header("content-type");
+  if (type == nullptr) return Error::make("http.multipart", 400, "no Content-Type");
+  return parse_multipart(*type, body);
+}
+
 Result<Params> parse_urlencoded(std::string_view in, std::string_view error_code) {
   Params out;
   while (!in.empty()) {

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "core/result.hpp"
+#include "http/multipart.hpp"
 
 namespace sp::http {
 
@@ -55,6 +56,10 @@ struct Request {
   // Parses an application/x-www-form-urlencoded body. Invalid percent-encoding or invalid UTF-8 is an
   // error (code "http.bad_form", status 400), never a crash.
   [[nodiscard]] Result<Params> form() const;
+  // Parses a multipart/form-data body (forms with file inputs); see http/multipart.hpp. Error code
+  // "http.multipart", status 400, when the Content-Type is not multipart/form-data with a boundary or
+  // the body is malformed. At most 200 parts.
+  [[nodiscard]] Result<MultipartForm> multipart() const;
 };
 
 struct Response {
