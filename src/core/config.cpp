@@ -124,6 +124,9 @@ const std::vector<Field>& fields() {
     f.push_back(text_field("sms_gateway_url", "SMS gateway endpoint; empty: SMS stay queued",
                            &Config::sms_gateway_url));
     f.push_back(text_field("sms_api_key", "SMS gateway API key", &Config::sms_api_key));
+    f.push_back(text_field("files_dir",
+                           "folder for uploaded files (made when missing); empty: kept in the database",
+                           &Config::files_dir));
     f.push_back(int_field("sim_idp_port", "port of the local SPID/CIE simulator in demo mode (0: off)",
                           &Config::sim_idp_port, 0, 65535));
     return f;
@@ -225,6 +228,9 @@ std::vector<std::string> check_config(const Config& c) {
   }
   if (!c.static_dir.empty() && !fs::is_directory(c.static_dir)) {
     problems.push_back("static_dir: '" + c.static_dir + "' is not a folder (run the build first)");
+  }
+  if (!c.files_dir.empty() && fs::exists(c.files_dir) && !fs::is_directory(c.files_dir)) {
+    problems.push_back("files_dir: '" + c.files_dir + "' exists and is not a folder");
   }
   return problems;
 }

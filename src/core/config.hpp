@@ -36,6 +36,7 @@ struct Config {
   std::string mail_from = "noreply@sportello.example";
   std::string sms_gateway_url;  // the SMS gateway's POST endpoint; demo: the simulator
   std::string sms_api_key;
+  std::string files_dir;  // uploaded files' folder; empty: kept in the database
 
   // Where each setting's value came from ("default", the file path, or the env var name).
   std::map<std::string, std::string> sources;
