@@ -300,7 +300,7 @@ std::string raw_text(const json::value* v) {
   if (!v) return {};
   if (v->is_string()) return std::string(v->get_string());
   if (v->is_bool()) return v->get_bool() ? "yes" : "no";
-  if (v->is_number()) return json::serialize(*v);
+  if (v->is_number()) return values::number_text(*v);
   return {};
 }
 

@@ -208,8 +208,11 @@ json::object rules_of(const json::object& f) {
 
 class Differ {
  public:
-  explicit Differ(json::object& overlay)
-      : texts_(overlay["texts"].emplace_array()), fields_(overlay["fields"].emplace_array()) {}
+  // Writes what it found into the overlay (not while it works: inserting keys may move the object's storage).
+  void store(json::object& overlay) {
+    overlay["texts"] = std::move(texts_);
+    overlay["fields"] = std::move(fields_);
+  }
 
   Status fields(const json::array& hub, const json::array& edited, const std::string& prefix,
                 const std::string& step_id, std::size_t section) {
@@ -309,8 +312,8 @@ class Differ {
   }
 
  private:
-  json::array& texts_;
-  json::array& fields_;
+  json::array texts_;
+  json::array fields_;
 };
 
 }  // namespace
@@ -364,7 +367,7 @@ Result<json::object> derive_overlay(const Definition& hub, const json::object& e
   json::object overlay;
   overlay["code"] = hub.code;
   overlay["base_version"] = hub.version;
-  Differ diff(overlay);
+  Differ diff;
   diff.texts(h, edited, {"title", "intro"}, "form");
   const json::array* hs = array_at(h, "steps");
   const json::array* es = array_at(edited, "steps");
@@ -412,6 +415,7 @@ Result<json::object> derive_overlay(const Definition& hub, const json::object& e
     }
     if (!lists.empty()) overlay["lists"] = std::move(lists);
   }
+  diff.store(overlay);
   if (auto check = apply_overlay(hub, overlay); !check) return check.error();
   return overlay;
 }

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "forms/values.hpp"
+
 namespace sp::forms {
 namespace json = boost::json;
 namespace {
@@ -26,7 +28,7 @@ json::value as_answer(const Field& f, const json::value& fact) {
     return fact;
   }
   if (fact.is_int64() && f.type == FieldType::money) return fact;  // cents from the platform
-  if (fact.is_number()) return json::value(json::serialize(fact));
+  if (fact.is_number()) return json::value(values::number_text(fact));
   return fact;
 }
 

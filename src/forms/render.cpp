@@ -29,7 +29,7 @@ std::string html_id(std::string_view path) {
 }
 
 std::string number_text(const json::value& v, std::string_view lang) {
-  std::string s = json::serialize(v);
+  std::string s = values::number_text(v);
   if (lang != "en") std::replace(s.begin(), s.end(), '.', ',');
   return s;
 }
@@ -149,7 +149,7 @@ class Renderer {
       auto d = values::date_bound(std::string_view(v.get_string()), ctx_.today);
       return d ? time::format_iso_date(*d) : std::string();
     }
-    if (f.type == FieldType::number && v.is_number()) return json::serialize(v);
+    if (f.type == FieldType::number && v.is_number()) return values::number_text(v);
     return {};
   }
 

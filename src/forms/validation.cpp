@@ -50,8 +50,7 @@ bool is_empty(const Field& f, const json::value* v) {
 
 std::string number_text(double d) {
   if (std::trunc(d) == d && std::fabs(d) < 9.0e15) return std::to_string(static_cast<std::int64_t>(d));
-  std::string s = json::serialize(json::value(d));
-  return s;
+  return values::number_text(json::value(d));
 }
 
 std::string fmt_mb(double mb) {

@@ -329,6 +329,16 @@ Parsed<std::string> civic_number(std::string_view input) {
   return okv(s);
 }
 
+std::string number_text(const boost::json::value& v) {
+  if (v.is_int64()) return std::to_string(v.get_int64());
+  if (v.is_uint64()) return std::to_string(v.get_uint64());
+  if (!v.is_double()) return {};
+  char buf[64];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v.get_double(), std::chars_format::fixed);
+  if (ec != std::errc{}) return {};
+  return std::string(buf, end);
+}
+
 std::optional<bool> yes_no(std::string_view input) {
   std::string s = text::to_lower_ascii(text::trim(input));
   if (s == "yes" || s == "si" || s == "s\xc3\xac" || s == "s\xc3\x8c" || s == "true" || s == "on" || s == "1")

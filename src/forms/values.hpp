@@ -1,6 +1,7 @@
 #pragma once
 // Reading and checking single typed values, one function per kind of input. Each returns the normalised
 // value or the issue code (without the "forms." prefix) that validation reports.
+#include <boost/json.hpp>
 #include <chrono>
 #include <cstdint>
 #include <optional>
@@ -46,6 +47,9 @@ Parsed<std::string> phone(std::string_view input);
 Parsed<std::string> postcode(std::string_view input);
 // A civic number: "12", "12A", "12 bis", "12/3", or "SNC" (no number). Code: civic_invalid.
 Parsed<std::string> civic_number(std::string_view input);
+
+// A JSON number written plainly, as a person would ("0.5", "1800", never "5E-1"); "" for non-numbers.
+std::string number_text(const boost::json::value& v);
 
 // Checkbox-like truth: "yes"/"si"/"sì"/"true"/"on"/"1" and "no"/"false"/"0" (case-insensitive).
 std::optional<bool> yes_no(std::string_view input);
