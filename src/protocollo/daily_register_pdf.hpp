@@ -1,0 +1,27 @@
+#pragma once
+// The daily register of protocol as a PDF (libharu): a heading with the body, the AOO, the day, the
+// counts, the SHA-256 of the JSON register and the audit head, then the table of the day's entries and
+// the table of the day's changes, on as many A4 landscape pages as needed, with Italian labels.
+#include <string>
+#include <string_view>
+
+#include "protocollo/daily_register.hpp"
+#include "protocollo/daily_register_store.hpp"
+
+namespace sp::protocollo {
+
+struct PdfOptions {
+  bool compress = true;  // tests turn it off to read the content streams
+};
+
+// `content` as it was at the end of the day (the service has rolled later changes back); `info` gives
+// the counts, produced_at, json_sha256 and the audit head. Throws std::runtime_error if libharu fails.
+std::string render_daily_register_pdf(const RegisterContent& content, const DailyRegisterInfo& info,
+                                      const PdfOptions& options = {});
+
+// UTF-8 to Windows-1252 (libharu's WinAnsiEncoding for the standard fonts): Latin-1 letters (à è é ì ò
+// ù ...) and the typographic marks of 0x80-0x9F (€ ’ “ ” – — …) are kept, '\n' is kept (the layout breaks
+// lines there), other control characters become spaces, anything else (and invalid UTF-8) becomes '?'.
+std::string utf8_to_winansi(std::string_view utf8);
+
+}  // namespace sp::protocollo
