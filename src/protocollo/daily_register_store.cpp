@@ -141,8 +141,9 @@ std::optional<RegisterContent> DailyRegisterStore::content(tenants::TenantId ten
                                                            const std::string& from, const std::string& to) {
   std::optional<RegisterContent> out;
   // One read: a single snapshot on SQLite. On PostgreSQL (autocommit) each statement sees the latest
-  // commit, which is harmless here: the day is over, so its entries and history rows no longer change,
-  // and `later` only has to cover what was written before the entries were read.
+  // commit, which is still right: the day is over, so no entry or history row of it is added any more;
+  // a change committed between the statements is either already in the entries read or not, and in both
+  // cases rolling it back (it is in `later`, read last) restores its old value.
   db_.read([&](db::Conn& c) {
     auto a = c.query_one(kAoo, {aoo, tenant});
     if (!a) return;

@@ -119,6 +119,26 @@ TEST_P(DailyRegisterTest, HoldsTheEntriesOfTheRomeDayInNumberOrderAndNoOthers) {
   EXPECT_EQ(other.info.entry_count, 1);
 }
 
+TEST_P(DailyRegisterTest, DaysWhenTheClocksChangeHaveTheirRealLength) {
+  // 25 October 2026: Rome goes from UTC+2 to UTC+1 at 03:00, so the day lasts 25 hours.
+  auto a = register_at(utc(2026, 10, 24, 21, 59));  // 23:59 on the 24th (CEST)
+  auto b = register_at(utc(2026, 10, 24, 22, 0));   // 00:00 on the 25th (CEST)
+  auto c = register_at(utc(2026, 10, 25, 22, 59));  // 23:59 on the 25th (CET)
+  auto d = register_at(utc(2026, 10, 25, 23, 0));   // 00:00 on the 26th (CET)
+  clock_.set(utc(2026, 10, 27, 10, 0));
+  auto r = produce_ok(aoo_, "2026-10-25");
+  auto json = parse(r.json);
+  EXPECT_EQ(numbers_in(json), (std::vector<std::int64_t>{b.number, c.number}));
+  EXPECT_EQ(json.at("from").as_string(), "2026-10-24T22:00:00.000Z");
+  EXPECT_EQ(json.at("to").as_string(), "2026-10-25T23:00:00.000Z");
+  EXPECT_EQ(numbers_in(parse(produce_ok(aoo_, "2026-10-24").json)), (std::vector<std::int64_t>{a.number}));
+  EXPECT_EQ(numbers_in(parse(produce_ok(aoo_, "2026-10-26").json)), (std::vector<std::int64_t>{d.number}));
+  // 29 March 2026: from UTC+1 to UTC+2, a day of 23 hours.
+  auto march = parse(produce_ok(aoo_, "2026-03-29").json);
+  EXPECT_EQ(march.at("from").as_string(), "2026-03-28T23:00:00.000Z");
+  EXPECT_EQ(march.at("to").as_string(), "2026-03-29T22:00:00.000Z");
+}
+
 TEST_P(DailyRegisterTest, DigestsMatchTheBytesAndProducingAgainReturnsTheSameRegister) {
   register_at(utc(2026, 3, 2, 11, 0), "Richiesta di agibilità — perché è urgente");
   clock_.set(utc(2026, 3, 3, 8, 0));
