@@ -170,33 +170,51 @@ Error register_not_found(const std::string& what) {
 
 // Reads the day, renders it, stores it unless someone else did first, and returns the stored row.
 // `inserted` says whether this call created it.
-Result<DailyRegister> build_and_store(DailyRegisterStore& store, tenants::TenantId tenant, AooId aoo,
-                                      time::Date day, time::TimePoint now, bool& inserted) {
-  const std::string day_text = time::format_iso_date(day);
+// The day's content, as at the end of the day, and the register's metadata and JSON built from it (the
+// audit head is the one recorded in `info` when given, the current one otherwise).
+struct Built {
+  RegisterContent content;
+  DailyRegisterInfo info;
+  std::string json;
+};
+
+std::optional<Built> build(DailyRegisterStore& store, tenants::TenantId tenant, AooId aoo, time::Date day,
+                           const std::optional<audit::Head>& recorded_head) {
   const std::string from = format_at(time::rome_day_start(day));
   const std::string to = format_at(time::rome_day_start(time::add_calendar_days(day, 1)));
   auto content = store.content(tenant, aoo, from, to);
-  if (!content) return Error::make("protocollo.aoo", 404, std::to_string(aoo));
+  if (!content) return std::nullopt;
   roll_back(content->entries, content->later, to);
-
-  DailyRegister r;
-  auto& i = r.info;
+  if (recorded_head) content->audit_head = *recorded_head;
+  Built b{std::move(*content), {}, {}};
+  auto& i = b.info;
   i.tenant_id = tenant;
   i.aoo_id = aoo;
-  i.aoo_code = content->aoo.aoo.code;
-  i.day = day_text;
-  i.produced_at = format_at(now);
-  i.entry_count = static_cast<std::int64_t>(content->entries.size());
-  if (!content->entries.empty()) {
-    i.first_number = content->entries.front().number;  // ordered by number
-    i.last_number = content->entries.back().number;
+  i.aoo_code = b.content.aoo.aoo.code;
+  i.day = time::format_iso_date(day);
+  i.entry_count = static_cast<std::int64_t>(b.content.entries.size());
+  if (!b.content.entries.empty()) {
+    i.first_number = b.content.entries.front().number;  // ordered by number
+    i.last_number = b.content.entries.back().number;
   }
-  i.changes_count = static_cast<std::int64_t>(content->changes.size());
-  i.audit_head_seq = content->audit_head.seq;
-  i.audit_head_hash = content->audit_head.hash;
-  r.json = render_json(*content, i);
+  i.changes_count = static_cast<std::int64_t>(b.content.changes.size());
+  i.audit_head_seq = b.content.audit_head.seq;
+  i.audit_head_hash = b.content.audit_head.hash;
+  b.json = render_json(b.content, i);
+  return b;
+}
+
+Result<DailyRegister> build_and_store(DailyRegisterStore& store, tenants::TenantId tenant, AooId aoo,
+                                      time::Date day, time::TimePoint now, bool& inserted) {
+  const std::string day_text = time::format_iso_date(day);
+  auto built = build(store, tenant, aoo, day, std::nullopt);
+  if (!built) return Error::make("protocollo.aoo", 404, std::to_string(aoo));
+  const auto& content = built->content;
+  DailyRegister r{std::move(built->info), std::move(built->json), {}};
+  auto& i = r.info;
+  i.produced_at = format_at(now);
   i.json_sha256 = digest::sha256_hex(r.json);
-  r.pdf = render_daily_register_pdf(*content, i);
+  r.pdf = render_daily_register_pdf(content, i);
   i.pdf_sha256 = digest::sha256_hex(r.pdf);
   i.pdf_size = static_cast<std::int64_t>(r.pdf.size());
 
@@ -323,6 +341,13 @@ Result<DailyRegisterCheck> DailyRegisterService::verify(tenants::TenantId tenant
     auto rows = audit::AuditStore(db_).chain_after(tenant, seq - 1, 1);
     check.audit_ok =
         !rows.empty() && rows.front().entry.seq == seq && rows.front().entry.hash == r->info.audit_head_hash;
+  }
+  // Rebuild the JSON from the registry as it is now, with the recorded audit head: the same bytes unless
+  // an entry or a history row of that day was altered (or added with a clock set back) afterwards.
+  if (auto day = time::parse_iso_date(r->info.day)) {
+    DailyRegisterStore store(db_);
+    auto built = build(store, tenant, r->info.aoo_id, *day, audit::Head{seq, r->info.audit_head_hash});
+    check.content_ok = built && built->json == r->json;
   }
   return check;
 }

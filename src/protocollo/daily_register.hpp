@@ -71,12 +71,15 @@ struct DailyRegisterQuery {
 };
 
 struct DailyRegisterCheck {
-  bool json_ok = false;     // stored json_sha256 == SHA-256 of the stored json
-  bool pdf_ok = false;      // stored pdf_sha256 == SHA-256 of the stored pdf
-  bool audit_ok = false;    // the audit entry at audit_head_seq still exists with audit_head_hash
+  bool json_ok = false;   // stored json_sha256 == SHA-256 of the stored json
+  bool pdf_ok = false;    // stored pdf_sha256 == SHA-256 of the stored pdf
+  bool audit_ok = false;  // the audit entry at audit_head_seq still exists with audit_head_hash
+  // The JSON rebuilt now from the registry (with the recorded audit head) is byte for byte the stored
+  // one: no entry or history row of that day was altered or back-dated since the register was made.
+  bool content_ok = false;
   std::string json_sha256;  // recomputed
   std::string pdf_sha256;   // recomputed
-  [[nodiscard]] bool ok() const { return json_ok && pdf_ok && audit_ok; }
+  [[nodiscard]] bool ok() const { return json_ok && pdf_ok && audit_ok && content_ok; }
 };
 
 struct CatchUpReport {
@@ -113,8 +116,9 @@ class DailyRegisterService {
   Result<DailyRegister> get_for(tenants::TenantId tenant, DailyRegisterId id);
   Result<DailyRegister> get_day_for(tenants::TenantId tenant, AooId aoo, const std::string& day);
 
-  // Recomputes the digests of the stored documents and checks the recorded audit head (preservation
-  // checks). Trusted caller, tenant already checked; not_found for another body's id.
+  // Recomputes the digests of the stored documents, checks the recorded audit head and rebuilds the JSON
+  // from the registry (preservation checks). Trusted caller, tenant already checked; not_found for
+  // another body's id.
   Result<DailyRegisterCheck> verify(tenants::TenantId tenant, DailyRegisterId id);
 
   // File names for downloads: "registro_giornaliero_AOO_ROMA_2026-03-02.json" / ".pdf".

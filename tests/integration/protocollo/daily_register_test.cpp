@@ -165,6 +165,7 @@ TEST_P(DailyRegisterTest, DigestsMatchTheBytesAndProducingAgainReturnsTheSameReg
   EXPECT_TRUE(check->json_ok);
   EXPECT_TRUE(check->pdf_ok);
   EXPECT_TRUE(check->audit_ok);
+  EXPECT_TRUE(check->content_ok);  // the JSON rebuilt now is the same bytes
   EXPECT_EQ(check->json_sha256, r.info.json_sha256);
   EXPECT_EQ(DailyRegisterService::file_name(r.info, "pdf"), "registro_giornaliero_AOO_ROMA_2026-03-02.pdf");
 }
@@ -197,7 +198,8 @@ TEST_P(DailyRegisterTest, AnAnnulmentOnALaterDayIsInThatDaysChangesNotInTheEarli
 
   clock_.set(utc(2026, 3, 6, 9, 0));
   // The register of the 2nd shows the entry as it was at the end of the 2nd.
-  auto day2 = parse(produce_ok(aoo_, "2026-03-02").json);
+  auto r2 = produce_ok(aoo_, "2026-03-02");
+  auto day2 = parse(r2.json);
   const auto& entry = day2.at("entries").as_array()[0].as_object();
   EXPECT_TRUE(entry.at("annulment").is_null());
   EXPECT_EQ(entry.at("classification").as_string(), "6.3");
@@ -226,6 +228,9 @@ TEST_P(DailyRegisterTest, AnAnnulmentOnALaterDayIsInThatDaysChangesNotInTheEarli
   EXPECT_EQ(fields, (std::set<std::string>{"annulment_reason", "annulment_authorisation", "classification"}));
   // The 3rd had neither entries nor changes.
   EXPECT_EQ(produce_ok(aoo_, "2026-03-03").info.changes_count, 0);
+  // Rebuilt later, both registers are the same bytes: the later changes are rolled back for the 2nd.
+  EXPECT_TRUE(registers().verify(kBody, r2.info.id)->content_ok);
+  EXPECT_TRUE(registers().verify(kBody, r4.info.id)->content_ok);
 }
 
 TEST_P(DailyRegisterTest, AnEntryAnnulledTheSameDayIsShownAnnulled) {
@@ -312,6 +317,25 @@ TEST_P(DailyRegisterTest, StoredRegistersCannotBeUpdatedOrDeleted) {
   ASSERT_TRUE(still.ok());
   EXPECT_EQ(still->json, r.json);
   EXPECT_TRUE(registers().verify(kBody, r.info.id)->ok());
+}
+
+TEST_P(DailyRegisterTest, VerifySeesAnEntryAlteredAfterItsRegister) {
+  auto a = register_at(utc(2026, 3, 2, 11, 0));
+  clock_.set(utc(2026, 3, 3, 10, 0));
+  auto r = produce_ok(aoo_, "2026-03-02");
+  ASSERT_TRUE(registers().verify(kBody, r.info.id)->ok());
+  // Someone with database access rewrites the subject, past the registry's trigger.
+  db().write([&](db::Conn& c) {
+    c.exec_script(GetParam() == db::Dialect::sqlite
+                      ? "DROP TRIGGER protocol_entries_immutable"
+                      : "ALTER TABLE protocol_entries DISABLE TRIGGER protocol_entries_immutable");
+    c.exec("UPDATE protocol_entries SET subject = 'Altro' WHERE id = $1", {a.id});
+  });
+  auto check = registers().verify(kBody, r.info.id);
+  ASSERT_TRUE(check.ok());
+  EXPECT_TRUE(check->json_ok);      // the register itself is intact...
+  EXPECT_FALSE(check->content_ok);  // ...but no longer what the registry says
+  EXPECT_FALSE(check->ok());
 }
 
 TEST_P(DailyRegisterTest, TwoProducersOfTheSameDayEndWithOneRow) {
