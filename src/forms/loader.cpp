@@ -177,7 +177,8 @@ class Parser {
     auto* v = o.if_contains(key);
     if (!v) return nullptr;
     std::string p = path + "." + std::string(key);
-    if (!v->is_object() && !v->is_bool()) fail(p, "must be an expression object");
+    if (!v->is_object() && !v->is_bool() && !v->is_number())
+      fail(p, "must be an expression object or a constant");
     if (auto s = check_expression(*v, p, known(siblings)); !s)
       throw SchemaFailure{s.error().field, s.error().detail};
     return *v;
