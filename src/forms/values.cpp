@@ -130,8 +130,10 @@ Parsed<double> number(std::string_view input) {
   } else if (last_dot != std::string::npos || last_comma != std::string::npos) {
     char sep = last_dot != std::string::npos ? '.' : ',';
     auto count = std::count(s.begin(), s.end(), sep);
-    if (count == 1) {
-      good = split_at(s.find(sep), sep == '.' ? ',' : '.');
+    auto pos = s.find(sep);
+    bool italian_thousands = sep == '.' && count == 1 && s.size() - pos - 1 == 3 && s.substr(0, pos) != "0";
+    if (count == 1 && !italian_thousands) {
+      good = split_at(pos, sep == '.' ? ',' : '.');
     } else {
       good = grouped_by_three(s, sep);
       for (char c : s)

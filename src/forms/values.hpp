@@ -18,7 +18,9 @@ struct Parsed {
 };
 
 // "12", "-3", "12,5", "12.5", "1.234,5", "1,234.5" (the last separator is the decimal one when both
-// appear). Code: number_invalid.
+// appear). A lone comma is decimal; a lone dot is decimal too, except before exactly three digits after a
+// non-zero whole part, where an Italian writes thousands: "1.200" is 1200, "0.125" and "45.1335" are
+// decimals (so type="text" inputs with inputmode="decimal" read as people expect). Code: number_invalid.
 Parsed<double> number(std::string_view input);
 // Money as typed (core/money.hpp rules): cents. Code: money_invalid.
 Parsed<std::int64_t> money(std::string_view input);

@@ -223,6 +223,10 @@ TEST(Values, NumbersAndDates) {
   EXPECT_DOUBLE_EQ(*values::number("1.234,5").value, 1234.5);
   EXPECT_DOUBLE_EQ(*values::number("1,234.5").value, 1234.5);
   EXPECT_DOUBLE_EQ(*values::number("12.5").value, 12.5);
+  EXPECT_DOUBLE_EQ(*values::number("1.200").value, 1200);  // Italian thousands
+  EXPECT_DOUBLE_EQ(*values::number("1,200").value, 1.2);   // Italian decimal comma
+  EXPECT_DOUBLE_EQ(*values::number("0.125").value, 0.125);
+  EXPECT_DOUBLE_EQ(*values::number("45.1335").value, 45.1335);
   EXPECT_DOUBLE_EQ(*values::number("-3").value, -3);
   EXPECT_FALSE(values::number("1.23.4").ok());
   EXPECT_FALSE(values::number("1e5").ok());
