@@ -112,7 +112,11 @@ json::value typed_value(const Field& f, const json::value* raw) {
       return n.ok() ? number_json(*n.value) : json::value(nullptr);
     }
     case FieldType::money: {
-      if (v.is_int64() || v.is_uint64()) return v.to_number<std::int64_t>();
+      if (v.is_int64() || v.is_uint64()) {
+        auto c = values::whole(v);
+        return c ? json::value(*c) : json::value(nullptr);
+      }
+      if (v.is_double()) return nullptr;  // JSON money is whole cents, or a string as typed
       auto m = values::money(trimmed(v));
       return m.ok() ? json::value(*m.value) : json::value(nullptr);
     }

@@ -102,7 +102,7 @@ class Renderer {
     const json::value& v = *typed;
     switch (f.type) {
       case FieldType::money:
-        return v.is_number() ? money::format(v.to_number<std::int64_t>(), lang_) : std::string();
+        return values::whole(v) ? money::format(*values::whole(v), lang_) : std::string();
       case FieldType::number:
         return number_text(v, lang_) + (f.unit.empty() ? "" : " " + f.unit.in(lang_));
       case FieldType::date: {
@@ -234,7 +234,7 @@ class Renderer {
             rf.name = raw_text(o.if_contains("name"));
             rf.mime = raw_text(o.if_contains("mime"));
             if (const json::value* s = o.if_contains("size"); s && s->is_number())
-              rf.size = s->to_number<std::int64_t>();
+              rf.size = values::whole(*s).value_or(0);
             r.files.push_back(std::move(rf));
           }
         r.accept = text::join(f.file.accept, ",");

@@ -174,7 +174,9 @@ class Validator {
       case FieldType::money: {
         std::optional<std::int64_t> c;
         if (raw.is_int64() || raw.is_uint64())
-          c = raw.to_number<std::int64_t>();
+          c = values::whole(raw);
+        else if (raw.is_double())
+          return add(path, "money_invalid");  // JSON money is whole cents, or a string as typed
         else if (auto p = values::money(s); p.ok())
           c = *p.value;
         if (!c) return add(path, "money_invalid");
@@ -317,7 +319,7 @@ class Validator {
       if (!id || !id->is_string() || id->get_string().empty() || !size ||
           !(size->is_int64() || size->is_uint64()))
         return add(path, "file_invalid");
-      if (size->to_number<std::int64_t>() > f.file.max_size)
+      if (!values::whole(*size) || *values::whole(*size) > f.file.max_size)
         return add(path, "file_too_large", {{"max_size", std::to_string(f.file.max_size)}});
       if (!f.file.accept.empty()) {
         std::string mime = o->contains("mime") ? trimmed(&o->at("mime")) : std::string();

@@ -2,6 +2,7 @@
 
 #include <array>
 #include <charconv>
+#include <cstdint>
 #include <cstdlib>
 #include <map>
 #include <regex>
@@ -329,6 +330,13 @@ Parsed<std::string> civic_number(std::string_view input) {
   static const std::regex civic(R"(^[0-9]{1,5}( ?[A-Za-z]{1,6})?( ?/ ?[0-9A-Za-z]{1,4})?$)");
   if (!std::regex_match(s, civic)) return fail<std::string>("civic_invalid");
   return okv(s);
+}
+
+std::optional<std::int64_t> whole(const boost::json::value& v) {
+  if (v.is_int64()) return v.get_int64();
+  if (v.is_uint64() && v.get_uint64() <= static_cast<std::uint64_t>(INT64_MAX))
+    return static_cast<std::int64_t>(v.get_uint64());
+  return std::nullopt;
 }
 
 std::string number_text(const boost::json::value& v) {

@@ -50,6 +50,9 @@ Parsed<std::string> postcode(std::string_view input);
 // A civic number: "12", "12A", "12 bis", "12/3", or "SNC" (no number). Code: civic_invalid.
 Parsed<std::string> civic_number(std::string_view input);
 
+// A JSON integer that fits in 64 signed bits (an API client may send anything); nullopt otherwise.
+std::optional<std::int64_t> whole(const boost::json::value& v);
+
 // A JSON number written plainly, as a person would ("0.5", "1800", never "5E-1"); "" for non-numbers.
 std::string number_text(const boost::json::value& v);
 

@@ -251,3 +251,34 @@ TEST(Values, AddressParts) {
 }
 
 }  // namespace
+
+namespace {
+using namespace sp::forms;
+using namespace sp::forms::test;
+
+TEST(FieldTypes, ValuesTypedByAnApiClient) {
+  auto def = one_step(R"([
+    {"name": "m", "type": "money", "label": {"it": "M", "en": "M"}, "max": 100000},
+    {"name": "n", "type": "number", "label": {"it": "N", "en": "N"}, "max": 10},
+    {"name": "y", "type": "yes_no", "label": {"it": "Y", "en": "Y"}},
+    {"name": "t", "type": "text", "label": {"it": "T", "en": "T"}},
+    {"name": "f", "type": "file", "label": {"it": "F", "en": "F"}}])");
+  auto ctx = context_today();
+  auto ok = answers(R"({"m": 1600, "n": 2.5, "y": true, "t": 42})");
+  EXPECT_TRUE(validate(def, ok, ctx).empty());
+  auto sub = submit(def, ok, ctx);
+  EXPECT_EQ(sub.data.at("m"), boost::json::value(1600));  // whole cents
+  EXPECT_EQ(sub.data.at("y"), boost::json::value(true));
+  auto bad = answers(R"({"m": 16.5, "n": 11, "y": ["yes"], "t": {"a": 1},
+                         "f": [{"id": "x", "name": "a", "size": 18446744073709551615}]})");
+  auto issues = validate(def, bad, ctx);
+  EXPECT_EQ(codes_at(issues, "m"), std::vector<std::string>{"money_invalid"});
+  EXPECT_EQ(codes_at(issues, "n"), std::vector<std::string>{"number_max"});
+  EXPECT_EQ(codes_at(issues, "y"), std::vector<std::string>{"value_invalid"});
+  EXPECT_EQ(codes_at(issues, "t"), std::vector<std::string>{"value_invalid"});
+  EXPECT_EQ(codes_at(issues, "f"), std::vector<std::string>{"file_too_large"});
+  auto huge = answers(R"({"m": 18446744073709551615})");
+  EXPECT_EQ(codes_at(validate(def, huge, ctx), "m"), std::vector<std::string>{"money_invalid"});
+}
+
+}  // namespace
