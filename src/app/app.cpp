@@ -122,9 +122,25 @@ App::App(Config config) : config_(std::move(config)) {
   identity::register_staff_pages(router_, *staff_web_);
   tenants::register_pages(router_, *services_);
   catalog::register_pages(router_, *services_);
+
+  files::Options file_options;
+  file_options.storage_dir = config_.files_dir;
+  files_ = std::make_unique<files::FileService>(*db_, time::system_clock(), file_options);
+  protocol_ = std::make_unique<protocollo::ProtocolService>(*db_, time::system_clock());
+  registers_ = std::make_unique<protocollo::DailyRegisterService>(*db_, time::system_clock());
+  if (config_.demo) {
+    if (auto st = seed_demo_aoos(*tenants_, *protocol_); !st) {
+      throw std::runtime_error("demo AOO: " + st.error().code + " " + st.error().detail);
+    }
+  }
+  protocol_web_ = std::make_unique<protocollo::WebDeps>(
+      protocollo::WebDeps{*view_, *protocol_, *registers_, *files_, *tenants_, *db_});
+  protocollo::register_pages(router_, *protocol_web_);
+  protocollo::register_api(router_, *protocol_web_);
 }
 
 App::~App() {
+  if (register_job_) register_job_->stop();
   if (dispatcher_) dispatcher_->stop();
   if (smtp_sink_) smtp_sink_->stop();
   if (db_) db_->close();
@@ -137,6 +153,8 @@ http::ServerOptions App::server_options() const {
   o.threads = config_.threads;
   o.body_limit = static_cast<std::size_t>(config_.body_limit);
   o.upload_body_limit = static_cast<std::size_t>(config_.upload_limit);
+  // Where documents are uploaded: the registry's form and API (base64 in JSON is a third larger).
+  o.upload_prefixes = {"/backoffice/*/protocollo/nuovo", "/api/v1/backoffice/*/protocollo/registrazioni"};
   o.request_timeout = std::chrono::milliseconds(config_.request_timeout_ms);
   o.idle_timeout = std::chrono::milliseconds(config_.idle_timeout_ms);
   o.static_dir = config_.static_dir;
@@ -350,6 +368,9 @@ void App::start_messaging() {
 int App::serve() {
   start_demo_simulator();
   start_messaging();
+  // Daily protocol registers: the days missed while the server was down at once, then every 5 minutes.
+  register_job_ = std::make_unique<protocollo::RegisterJob>(*registers_, std::chrono::minutes(5));
+  register_job_->start();
   http::Server server(server_options(), router_, hooks());
   server.listen();
   server.stop_on_signals();

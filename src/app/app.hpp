@@ -13,6 +13,7 @@
 #include "core/config.hpp"
 #include "core/i18n.hpp"
 #include "db/database.hpp"
+#include "files/service.hpp"
 #include "http/router.hpp"
 #include "http/server.hpp"
 #include "identity/api_keys.hpp"
@@ -27,6 +28,10 @@
 #include "identity/staff_service.hpp"
 #include "identity/staff_web.hpp"
 #include "identity/web.hpp"
+#include "protocollo/daily_register.hpp"
+#include "protocollo/register_job.hpp"
+#include "protocollo/service.hpp"
+#include "protocollo/web.hpp"
 #include "tenants/service.hpp"
 #include "web/context.hpp"
 #include "web/view.hpp"
@@ -48,6 +53,7 @@ class App {
   [[nodiscard]] identity::SignInService& sign_in() { return *sign_in_; }
   [[nodiscard]] identity::StaffService& staff() { return *staff_; }
   [[nodiscard]] identity::DelegationService& delegations() { return *delegations_; }
+  [[nodiscard]] protocollo::ProtocolService& protocol() { return *protocol_; }
   // Runs the HTTP server until SIGTERM/SIGINT; returns the exit code.
   int serve();
 
@@ -83,6 +89,11 @@ class App {
   std::unique_ptr<identity::SimMailboxDeps> mailbox_;        // demo only
   std::unique_ptr<oidc::RpKeys> rp_keys_;
   std::unique_ptr<oidc::RunningSimulator> simulator_;
+  std::unique_ptr<files::FileService> files_;
+  std::unique_ptr<protocollo::ProtocolService> protocol_;
+  std::unique_ptr<protocollo::DailyRegisterService> registers_;
+  std::unique_ptr<protocollo::RegisterJob> register_job_;
+  std::unique_ptr<protocollo::WebDeps> protocol_web_;
 
   void setup_sign_in();
   void start_demo_simulator();

@@ -224,4 +224,27 @@ Status seed_demo_staff(const std::string& share_dir, tenants::TenantService& ten
   return Ok{};
 }
 
+Status seed_demo_aoos(tenants::TenantService& tenants, protocollo::ProtocolService& protocol) {
+  auto lower = [](std::string s) {
+    for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return s;
+  };
+  for (const auto& body : tenants.snapshot()->bodies) {
+    const auto& b = *body;
+    if (!protocol.aoos(b.id).empty()) continue;
+    std::string ipa;
+    if (!b.belfiore_code.empty()) {
+      ipa = "c_" + lower(b.belfiore_code);
+    } else if (b.kind == tenants::BodyKind::provincia && !b.province.empty()) {
+      ipa = "p_" + lower(b.province);
+    } else {
+      for (char c : b.slug) ipa += c == '-' ? '_' : c;
+      ipa = ipa.substr(0, 12);
+    }
+    auto created = protocol.create_aoo(b.id, ipa, ipa, "Protocollo generale - " + b.name);
+    if (!created && created.error().code != "protocollo.aoo_exists") return created.error();
+  }
+  return Ok{};
+}
+
 }  // namespace sp::app

@@ -6,6 +6,7 @@
 #include "catalog/service.hpp"
 #include "core/result.hpp"
 #include "identity/staff_service.hpp"
+#include "protocollo/service.hpp"
 #include "tenants/service.hpp"
 
 namespace sp::app {
@@ -23,5 +24,10 @@ Result<bool> seed_demo_if_empty(const std::string& share_dir, tenants::TenantSer
 // created only when no hub administrator exists yet. Demo passwords are public: never use in production.
 Status seed_demo_staff(const std::string& share_dir, tenants::TenantService& tenants,
                        identity::StaffService& staff);
+
+// One registry office (AOO) for each body that has none: the general protocol, coded with the body's IPA
+// code ("c_" + cadastral code for municipalities, as IPA does; "p_" + province for provinces; otherwise
+// derived from the slug).
+Status seed_demo_aoos(tenants::TenantService& tenants, protocollo::ProtocolService& protocol);
 
 }  // namespace sp::app

@@ -86,9 +86,25 @@ struct ServerCore {
 
 namespace {
 
+// True when `target` starts with `prefix`, where a "*" segment of the prefix matches any one segment
+// ("/backoffice/*/protocollo/nuovo" matches "/backoffice/asti/protocollo/nuovo").
+bool matches_prefix(std::string_view prefix, std::string_view target) {
+  while (!prefix.empty()) {
+    const auto star = prefix.find('*');
+    if (star == std::string_view::npos) return target.starts_with(prefix);
+    if (!target.starts_with(prefix.substr(0, star))) return false;
+    target.remove_prefix(star);
+    prefix.remove_prefix(star + 1);
+    const auto end = target.find_first_of("/?");
+    if (end == 0) return false;  // "*" needs a non-empty segment
+    target.remove_prefix(end == std::string_view::npos ? target.size() : end);
+  }
+  return true;
+}
+
 bool is_upload_path(const ServerOptions& o, std::string_view target) {
   return std::any_of(o.upload_prefixes.begin(), o.upload_prefixes.end(),
-                     [&](const std::string& p) { return !p.empty() && target.starts_with(p); });
+                     [&](const std::string& p) { return !p.empty() && matches_prefix(p, target); });
 }
 
 std::string lower(std::string_view s) {

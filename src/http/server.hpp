@@ -23,7 +23,7 @@ struct ServerOptions {
   std::size_t header_limit = 16 * 1024;      // bytes of request line + headers
   std::size_t body_limit = 1024 * 1024;      // bytes, ordinary requests
   std::size_t upload_body_limit = 25 * 1024 * 1024;  // bytes, for paths starting with an upload prefix
-  std::vector<std::string> upload_prefixes;  // e.g. "/api/v1/upload"
+  std::vector<std::string> upload_prefixes;  // e.g. "/api/v1/upload"; a "*" segment matches any one segment
   std::chrono::milliseconds request_timeout{30'000};  // whole request must arrive within this
   std::chrono::milliseconds idle_timeout{60'000};     // keep-alive wait for the next request
   std::string static_dir;                    // served under static_prefix; empty: no static files

@@ -22,6 +22,7 @@ bool allowed(const Principal& p, Permission what, tenants::TenantId target) {
     case Permission::manage_api_keys:
       return own_body && p.has(Role::body_admin);
     case Permission::read_audit:
+    case Permission::annul_protocol:
       return own_body && any_of(p, {Role::body_admin, Role::office_manager});
     case Permission::manage_hub:
       return p.is_staff() && p.tenant_id == 0 && p.has(Role::hub_admin);
@@ -50,6 +51,8 @@ std::string_view to_string(Permission p) {
       return "manage_api_keys";
     case Permission::read_audit:
       return "read_audit";
+    case Permission::annul_protocol:
+      return "annul_protocol";
     case Permission::manage_hub:
       return "manage_hub";
     case Permission::helpdesk:

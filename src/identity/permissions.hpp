@@ -19,6 +19,7 @@ enum class Permission {
   manage_hub,          // bodies and catalog of the hub — hub administrators
   helpdesk,            // help-desk tickets — hub help-desk agents (never citizens' cases)
   counter,             // assisted channel — counter operators, towards any body of the hub
+  annul_protocol,      // annul a protocol registration — a body's office managers and administrators
 };
 std::string_view to_string(Permission p);
 

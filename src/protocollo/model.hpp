@@ -53,7 +53,8 @@ struct Document {
   std::string file_name;
   std::string mime_type;
   std::int64_t size = 0;
-  std::string sha256;  // 64 lower-case hex characters
+  std::string sha256;   // 64 lower-case hex characters
+  std::string file_id;  // the bytes in the file store (src/files), when kept here; "" otherwise
   bool operator==(const Document&) const = default;
 };
 

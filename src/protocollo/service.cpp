@@ -3,8 +3,10 @@
 #include <date/date.h>
 
 #include <algorithm>
+#include <boost/json.hpp>
 #include <pugixml.hpp>
 #include <sstream>
+#include <stdexcept>
 
 #include "core/digest.hpp"
 #include "core/ids.hpp"
@@ -84,8 +86,36 @@ Result<std::string> actor_id(const Actor& who, tenants::TenantId tenant) {
   return "staff:" + p->subject;
 }
 
-Status staff_of(const identity::Principal* who, tenants::TenantId tenant) {
-  return identity::authorize(who, identity::Permission::backoffice, tenant);
+Status staff_of(const Actor& who, tenants::TenantId tenant) {
+  auto actor = actor_id(who, tenant);
+  return actor ? Status(Ok{}) : Status(actor.error());
+}
+
+// The audit record of a change to the registry, written in the same transaction as the change.
+void audit_change(audit::AuditService& audit, db::Conn& tx, const Actor& who, tenants::TenantId tenant,
+                  const std::string& action, const std::string& entry_id, const std::string& details) {
+  audit::Entry a;
+  a.tenant_id = tenant;
+  if (const auto* sys = std::get_if<SystemActor>(&who)) {
+    a.actor_kind = audit::ActorKind::system;
+    a.actor_id = sys->name;
+    a.channel = sys->name.rfind("api-key:", 0) == 0 ? audit::Channel::api : audit::Channel::system;
+  } else {
+    a.actor_kind = audit::ActorKind::staff;
+    a.actor_id = std::get<const identity::Principal*>(who)->subject;
+    a.channel = audit::Channel::web;
+  }
+  a.action = action;
+  a.record_type = "protocol_entry";
+  a.record_id = entry_id;
+  a.details = details;
+  if (auto r = audit.record(tx, a); !r) throw std::runtime_error("protocollo audit: " + r.error().code);
+}
+
+std::string json_details(std::initializer_list<std::pair<const char*, std::string>> kv) {
+  boost::json::object o;
+  for (const auto& [k, v] : kv) o[k] = v;
+  return boost::json::serialize(o);
 }
 
 // Normalises a search bound to the stored spelling (milliseconds, Z) so text comparison orders correctly.
@@ -225,6 +255,11 @@ Result<Registered> ProtocolService::register_entry(db::Conn& tx, const Actor& wh
   // A clock stepped back (NTP) must not make a later number look older than an earlier one.
   if (last && last->registered_at > e.registered_at) e.registered_at = last->registered_at;
   ProtocolStore::insert_entry(tx, e);
+  audit_change(audit_, tx, who, tenant, "protocollo.register", e.id,
+               json_details({{"aoo", e.aoo_code},
+                             {"year", std::to_string(e.year)},
+                             {"number", format_number(e.number)},
+                             {"direction", std::string(to_string(e.direction))}}));
   return Registered{e.id, e.year, e.number, e.registered_at, segnatura_text(e)};
 }
 
@@ -237,15 +272,54 @@ Result<Registered> ProtocolService::register_entry(const Actor& who, tenants::Te
   return std::move(*out);
 }
 
-Result<Entry> ProtocolService::get(const identity::Principal* who, tenants::TenantId tenant,
-                                   const std::string& id) {
+Result<Registered> ProtocolService::register_entry_once(const Actor& who, tenants::TenantId tenant,
+                                                        const NewEntry& e, const std::string& idempotency_key,
+                                                        const std::string& request_sha256, bool& replayed) {
+  replayed = false;
+  if (idempotency_key.empty() || idempotency_key.size() > 200)
+    return invalid("protocollo.idempotency_key", "idempotency_key", "1 to 200 characters");
+  if (auto actor = actor_id(who, tenant); !actor) return actor.error();
+  if (auto st = validate(e); !st) return st.error();
+  // Two attempts: a concurrent request with the same key makes our INSERT of the key fail (and our whole
+  // transaction, entry included, roll back); the second attempt then finds the winner's entry.
+  for (int attempt = 0;; ++attempt) {
+    std::optional<Result<Registered>> out;
+    try {
+      db_.write([&](db::Conn& tx) {
+        if (auto seen = ProtocolStore::idempotency(tx, tenant, idempotency_key)) {
+          if (seen->request_sha256 != request_sha256) {
+            out.emplace(Error::make("protocollo.idempotency_conflict", 422, idempotency_key));
+            return;
+          }
+          auto first = ProtocolStore::entry(tx, tenant, seen->entry_id);
+          if (!first) throw std::runtime_error("idempotency key without its entry");
+          replayed = true;
+          out.emplace(Registered{first->id, first->year, first->number, first->registered_at,
+                                 segnatura_text(*first)});
+          return;
+        }
+        auto r = register_entry(tx, who, tenant, e);
+        if (r) {
+          ProtocolStore::insert_idempotency(tx, tenant, idempotency_key, request_sha256, r->id,
+                                            format_at(clock_.now()));
+        }
+        out.emplace(std::move(r));
+      });
+      return std::move(*out);
+    } catch (const db::DbError& err) {
+      if (err.kind != db::DbError::Kind::unique_violation || attempt > 0) throw;
+    }
+  }
+}
+
+Result<Entry> ProtocolService::get(const Actor& who, tenants::TenantId tenant, const std::string& id) {
   if (auto st = staff_of(who, tenant); !st) return st.error();
   auto e = store_.entry(tenant, id);
   if (!e) return Error::not_found("protocol entry " + id);
   return std::move(*e);
 }
 
-Result<std::vector<Entry>> ProtocolService::search(const identity::Principal* who, tenants::TenantId tenant,
+Result<std::vector<Entry>> ProtocolService::search(const Actor& who, tenants::TenantId tenant,
                                                    const SearchQuery& q) {
   if (auto st = staff_of(who, tenant); !st) return st.error();
   SearchQuery n = q;
@@ -258,17 +332,22 @@ Result<std::vector<Entry>> ProtocolService::search(const identity::Principal* wh
   return store_.search(tenant, n, std::clamp(q.limit, 1, kMaxPage));
 }
 
-Result<std::vector<HistoryItem>> ProtocolService::history(const identity::Principal* who,
-                                                          tenants::TenantId tenant, const std::string& id) {
+Result<std::vector<HistoryItem>> ProtocolService::history(const Actor& who, tenants::TenantId tenant,
+                                                          const std::string& id) {
   if (auto st = staff_of(who, tenant); !st) return st.error();
   if (!store_.entry(tenant, id)) return Error::not_found("protocol entry " + id);
   return store_.history(tenant, id);
 }
 
-Status ProtocolService::annul(const identity::Principal* who, tenants::TenantId tenant, const std::string& id,
+Status ProtocolService::annul(const Actor& who, tenants::TenantId tenant, const std::string& id,
                               const std::string& reason, const std::string& authorisation) {
   auto actor = actor_id(who, tenant);
   if (!actor) return actor.error();
+  // Annulment needs the authority of the registry's manager (office managers, administrators).
+  if (const auto* const* p = std::get_if<const identity::Principal*>(&who)) {
+    if (auto st = identity::authorize(*p, identity::Permission::annul_protocol, tenant); !st)
+      return st.error();
+  }
   if (blank(reason)) return invalid("protocollo.annulment_reason", "reason", "empty");
   if (blank(authorisation)) return invalid("protocollo.annulment_authorisation", "authorisation", "empty");
   std::optional<Status> out;
@@ -288,12 +367,17 @@ Status ProtocolService::annul(const identity::Principal* who, tenants::TenantId 
                                   {a.at, a.by, "annulment_reason", "", reason, HistoryKind::annulment});
     ProtocolStore::insert_history(
         tx, id, {a.at, a.by, "annulment_authorisation", "", authorisation, HistoryKind::annulment});
+    audit_change(audit_, tx, who, tenant, "protocollo.annul", id,
+                 json_details({{"year", std::to_string(e->year)},
+                               {"number", format_number(e->number)},
+                               {"reason", reason},
+                               {"authorisation", authorisation}}));
     out.emplace(Ok{});
   });
   return std::move(*out);
 }
 
-Status ProtocolService::update_classification(const identity::Principal* who, tenants::TenantId tenant,
+Status ProtocolService::update_classification(const Actor& who, tenants::TenantId tenant,
                                               const std::string& id, const ClassificationChange& change) {
   auto actor = actor_id(who, tenant);
   if (!actor) return actor.error();
@@ -309,14 +393,19 @@ Status ProtocolService::update_classification(const identity::Principal* who, te
       return;
     }
     const auto at = format_at(clock_.now());
+    boost::json::object changed;
     auto apply = [&](const char* field, const std::optional<std::string>& value, const std::string& old) {
       if (!value || *value == old) return;
       ProtocolStore::set_field(tx, tenant, id, field, *value);
       ProtocolStore::insert_history(tx, id, {at, *actor, field, old, *value, HistoryKind::edit});
+      changed[field] = boost::json::object{{"old", old}, {"new", *value}};
     };
     apply("classification", change.classification, e->classification);
     apply("fascicolo", change.fascicolo, e->fascicolo);
     apply("office", change.office, e->office);
+    if (!changed.empty()) {
+      audit_change(audit_, tx, who, tenant, "protocollo.classify", id, boost::json::serialize(changed));
+    }
     out.emplace(Ok{});
   });
   return std::move(*out);

@@ -13,6 +13,7 @@
 #include <variant>
 #include <vector>
 
+#include "audit/service.hpp"
 #include "core/result.hpp"
 #include "core/time.hpp"
 #include "db/database.hpp"
@@ -22,12 +23,15 @@
 
 namespace sp::protocollo {
 
-// A program registering on the body's behalf (e.g. "cases" for applications submitted online, an API
-// key's id for another system of the body). It is trusted: whoever builds one has checked access.
+// A program registering on the body's behalf (e.g. "cases" for applications submitted online, or
+// "api-key:<id>" for another system of the body calling the API). It is trusted: whoever builds one has
+// checked access (for an API key: its body and scope).
 struct SystemActor {
   std::string name;
 };
 // Staff (checked against Permission::backoffice for the entry's tenant) or a trusted system actor.
+// Registrations, annulments and classification changes are written to the body's audit log in the same
+// transaction, with the actor (staff id, or the system actor's name) and the channel (web, api, system).
 using Actor = std::variant<const identity::Principal*, SystemActor>;
 
 struct Registered {
@@ -47,12 +51,20 @@ struct ClassificationChange {
 
 class ProtocolService {
  public:
-  ProtocolService(db::Database& db, time::Clock& clock) : db_(db), clock_(clock), store_(db) {}
+  ProtocolService(db::Database& db, time::Clock& clock)
+      : db_(db), clock_(clock), store_(db), audit_(db, clock) {}
 
   // Registry offices. Set-up, not a user action: called by provisioning/admin code that has checked access.
   Result<Aoo> create_aoo(tenants::TenantId tenant, const std::string& admin_code, const std::string& code,
                          const std::string& name);
   std::vector<Aoo> aoos(tenants::TenantId tenant) { return store_.aoos(tenant); }
+
+  // API registrations with an Idempotency-Key: the first request with a key registers; a retry with the
+  // same key and the same request (same digest) gets the same entry back (`replayed` set), never a second
+  // number; the same key with a different request is refused (protocollo.idempotency_conflict, 422).
+  Result<Registered> register_entry_once(const Actor& who, tenants::TenantId tenant, const NewEntry& e,
+                                         const std::string& idempotency_key,
+                                         const std::string& request_sha256, bool& replayed);
 
   // Registers inside the caller's transaction: the entry exists if and only if the caller commits. On
   // PostgreSQL this takes the AOO's advisory lock until the caller's COMMIT, so keep the rest of the
@@ -63,19 +75,18 @@ class ProtocolService {
   Result<Registered> register_entry(const Actor& who, tenants::TenantId tenant, const NewEntry& e);
 
   // The entry, if it is the tenant's (not_found otherwise, also for another body's entry id).
-  Result<Entry> get(const identity::Principal* who, tenants::TenantId tenant, const std::string& id);
-  Result<std::vector<Entry>> search(const identity::Principal* who, tenants::TenantId tenant,
-                                    const SearchQuery& q);
-  Result<std::vector<HistoryItem>> history(const identity::Principal* who, tenants::TenantId tenant,
-                                           const std::string& id);
+  Result<Entry> get(const Actor& who, tenants::TenantId tenant, const std::string& id);
+  Result<std::vector<Entry>> search(const Actor& who, tenants::TenantId tenant, const SearchQuery& q);
+  Result<std::vector<HistoryItem>> history(const Actor& who, tenants::TenantId tenant, const std::string& id);
 
-  // Annulment (art. 54): the entry stays, marked, with date, operator, reason and the authorising act;
+  // Annulment (art. 54), by an office manager or administrator of the body (Permission::annul_protocol) or
+  // a trusted system actor: the entry stays, marked, with date, operator, reason and the authorising act;
   // one history row per annulment. A second annulment is refused (protocollo.annulled).
-  Status annul(const identity::Principal* who, tenants::TenantId tenant, const std::string& id,
-               const std::string& reason, const std::string& authorisation);
+  Status annul(const Actor& who, tenants::TenantId tenant, const std::string& id, const std::string& reason,
+               const std::string& authorisation);
   // Classification, fascicolo, office: the only fields that may change; each change goes to history.
-  Status update_classification(const identity::Principal* who, tenants::TenantId tenant,
-                               const std::string& id, const ClassificationChange& change);
+  Status update_classification(const Actor& who, tenants::TenantId tenant, const std::string& id,
+                               const ClassificationChange& change);
 
   // "C_H501 - 2026 - 0000042 - 23/11/2026": AOO code, year, number, date of registration in Rome.
   static std::string segnatura_text(const Entry& e);
@@ -88,6 +99,7 @@ class ProtocolService {
   db::Database& db_;
   time::Clock& clock_;
   ProtocolStore store_;
+  audit::AuditService audit_;
 };
 
 }  // namespace sp::protocollo

@@ -39,9 +39,17 @@ constexpr const char* kInsertDocument =
 constexpr const char* kEntry = "SELECT " ENTRY_COLUMNS
                                " FROM protocol_entries e JOIN aoo a ON a.id = e.aoo_id"
                                " WHERE e.id = $1 AND e.tenant_id = $2";
+constexpr const char* kInsertDocumentFile =
+    "INSERT INTO protocol_document_files (tenant_id, entry_id, position, file_id) VALUES ($1, $2, $3, $4)";
 constexpr const char* kDocuments =
-    "SELECT role, file_name, mime_type, size, sha256 FROM protocol_documents WHERE entry_id = $1 "
-    "ORDER BY position";
+    "SELECT d.role, d.file_name, d.mime_type, d.size, d.sha256, f.file_id FROM protocol_documents d "
+    "LEFT JOIN protocol_document_files f ON f.entry_id = d.entry_id AND f.position = d.position "
+    "WHERE d.entry_id = $1 ORDER BY d.position";
+constexpr const char* kIdempotencyFind =
+    "SELECT request_sha256, entry_id FROM protocol_idempotency WHERE tenant_id = $1 AND idem_key = $2";
+constexpr const char* kIdempotencyInsert =
+    "INSERT INTO protocol_idempotency (tenant_id, idem_key, request_sha256, entry_id, created_at) "
+    "VALUES ($1, $2, $3, $4, $5)";
 
 // Absent filters are bound as NULL; CAST gives PostgreSQL a type for a parameter that may be NULL.
 // LOWER(...) LIKE LOWER(...) is case-insensitive on both databases (ASCII on SQLite).
@@ -105,7 +113,7 @@ Entry entry_from(const db::Row& r) {
 void load_documents(db::Conn& c, Entry& e) {
   for (const auto& r : c.query(kDocuments, {e.id})) {
     e.documents.push_back({parse_document_role(r.text(0)).value_or(DocumentRole::attachment), r.text(1),
-                           r.text(2), r.i64(3), r.text(4)});
+                           r.text(2), r.i64(3), r.text(4), r.is_null(5) ? std::string() : r.text(5)});
   }
 }
 
@@ -167,8 +175,23 @@ void ProtocolStore::insert_entry(db::Conn& tx, const Entry& e) {
   std::int64_t pos = 0;
   for (const auto& d : e.documents) {
     tx.exec(kInsertDocument,
-            {e.id, pos++, std::string(to_string(d.role)), d.file_name, d.mime_type, d.size, d.sha256});
+            {e.id, pos, std::string(to_string(d.role)), d.file_name, d.mime_type, d.size, d.sha256});
+    if (!d.file_id.empty()) tx.exec(kInsertDocumentFile, {e.tenant_id, e.id, pos, d.file_id});
+    ++pos;
   }
+}
+
+std::optional<IdempotencyRecord> ProtocolStore::idempotency(db::Conn& c, tenants::TenantId tenant,
+                                                            const std::string& key) {
+  auto r = c.query_one(kIdempotencyFind, {tenant, key});
+  if (!r) return std::nullopt;
+  return IdempotencyRecord{r->text(0), r->text(1)};
+}
+
+void ProtocolStore::insert_idempotency(db::Conn& tx, tenants::TenantId tenant, const std::string& key,
+                                       const std::string& request_sha256, const std::string& entry_id,
+                                       const std::string& at) {
+  tx.exec(kIdempotencyInsert, {tenant, key, request_sha256, entry_id, at});
 }
 
 std::optional<Entry> ProtocolStore::entry(db::Conn& c, tenants::TenantId tenant, const std::string& id) {

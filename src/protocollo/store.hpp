@@ -15,6 +15,11 @@ struct LastNumber {
   std::string registered_at;
 };
 
+struct IdempotencyRecord {
+  std::string request_sha256;
+  std::string entry_id;
+};
+
 class ProtocolStore {
  public:
   explicit ProtocolStore(db::Database& db) : db_(db) {}
@@ -31,6 +36,11 @@ class ProtocolStore {
   static std::optional<std::string> last_registered_at(db::Conn& tx, AooId aoo);
 
   static void insert_entry(db::Conn& tx, const Entry& e);
+  static std::optional<IdempotencyRecord> idempotency(db::Conn& c, tenants::TenantId tenant,
+                                                      const std::string& key);
+  static void insert_idempotency(db::Conn& tx, tenants::TenantId tenant, const std::string& key,
+                                 const std::string& request_sha256, const std::string& entry_id,
+                                 const std::string& at);
   // Entries with their documents; nullopt when the id is not the tenant's.
   static std::optional<Entry> entry(db::Conn& c, tenants::TenantId tenant, const std::string& id);
   std::optional<Entry> entry(tenants::TenantId tenant, const std::string& id);

@@ -7,6 +7,8 @@
 #include <set>
 
 #include "app/app.hpp"
+#include "files/service.hpp"
+#include "protocollo/daily_register.hpp"
 #include "support/testing.hpp"
 
 namespace {
@@ -51,6 +53,8 @@ struct Rule {
 const std::set<std::string> kAllStaff = {"asti_operator", "asti_manager", "asti_admin", "asti_counter",
                                          "novara_admin",  "hub_admin",    "helpdesk"};
 
+const std::set<std::string> kAstiDesk = {"asti_operator", "asti_manager", "asti_admin"};
+
 const std::vector<Rule>& rules() {
   static const std::vector<Rule> all = {
       {"GET", "/area-personale", {"citizen"}},
@@ -84,6 +88,35 @@ const std::vector<Rule>& rules() {
       {"POST", "/sportello-assistito/avvia", {"asti_counter"}},
       {"POST", "/sportello-assistito/chiudi", {"asti_counter"}},
       {"POST", "/backoffice/{slug}/chiavi-api", {"asti_admin"}},
+      // The protocol register: the body's desk staff; annulment only its managers; AOOs its administrators.
+      {"GET", "/backoffice/{slug}/protocollo", kAstiDesk},
+      {"GET", "/backoffice/{slug}/protocollo/nuovo", kAstiDesk},
+      {"POST", "/backoffice/{slug}/protocollo/nuovo", kAstiDesk},
+      {"GET", "/backoffice/{slug}/protocollo/registro-giornaliero", kAstiDesk},
+      {"GET", "/backoffice/{slug}/protocollo/registro-giornaliero/{rid}/{format}", kAstiDesk},
+      {"GET", "/backoffice/{slug}/protocollo/aoo", {"asti_admin"}},
+      {"POST",
+       "/backoffice/{slug}/protocollo/aoo",
+       {"asti_admin"},
+       "admin_code=c_a479&code=AOO2&name=Seconda"},
+      {"GET", "/backoffice/{slug}/protocollo/{id}", kAstiDesk},
+      {"GET", "/backoffice/{slug}/protocollo/{id}/segnatura.xml", kAstiDesk},
+      {"GET", "/backoffice/{slug}/protocollo/{id}/documenti/{n}", kAstiDesk},
+      {"POST", "/backoffice/{slug}/protocollo/{id}/classificazione", kAstiDesk, "classification=1.1"},
+      {"POST",
+       "/backoffice/{slug}/protocollo/{id}/annulla",
+       {"asti_manager", "asti_admin"},
+       "reason=errore&authorisation=Det.+1"},
+      // Programs only, with the body's API key (tested with keys in tests/integration/protocollo_web).
+      {"GET", "/api/v1/backoffice/{slug}/protocollo/registrazioni", {}},
+      {"POST", "/api/v1/backoffice/{slug}/protocollo/registrazioni", {}},
+      {"GET", "/api/v1/backoffice/{slug}/protocollo/registrazioni/{id}", {}},
+      {"POST", "/api/v1/backoffice/{slug}/protocollo/registrazioni/{id}/annullamento", {}},
+      {"POST", "/api/v1/backoffice/{slug}/protocollo/registrazioni/{id}/classificazione", {}},
+      {"GET", "/api/v1/backoffice/{slug}/protocollo/registrazioni/{id}/segnatura", {}},
+      {"GET", "/api/v1/backoffice/{slug}/protocollo/registri-giornalieri", {}},
+      {"GET", "/api/v1/backoffice/{slug}/protocollo/registri-giornalieri/{rid}/{format}", {}},
+      {"GET", "/api/v1/backoffice/{slug}/protocollo/aoo", {}},
   };
   return all;
 }
@@ -141,11 +174,40 @@ class RoleRouteTest : public ::testing::TestWithParam<sp::db::Dialect> {
         app_->delegations().declare_minor(&parent, {asti_, "FRRLCU15C09A479M", "Luca Ferraro", "parent"});
     ASSERT_TRUE(d.ok()) << d.error().code;
     record_id_ = d->id;
+    // An Asti protocol entry registered yesterday with a stored document, and yesterday's daily register.
+    sp::time::TestClock yesterday(sp::time::system_clock().now() - std::chrono::hours(24));
+    sp::protocollo::ProtocolService protocol(app_->database(), yesterday);
+    sp::files::FileService files(app_->database(), yesterday, sp::files::Options{});
+    sp::protocollo::NewEntry e;
+    e.aoo_id = protocol.aoos(asti_).at(0).id;
+    e.subject = "Istanza";
+    e.correspondents = {{"person", "Mario Rossi", "", "", ""}};
+    app_->database().write([&](sp::db::Conn& tx) {
+      auto f = files.put(tx, asti_, "istanza.txt", "testo dell'istanza", sp::files::Limits{});
+      ASSERT_TRUE(f.ok());
+      e.documents = {
+          {sp::protocollo::DocumentRole::primary, f->file_name, f->mime_type, f->size, f->sha256, f->id}};
+      auto r = protocol.register_entry(tx, sp::protocollo::SystemActor{"test"}, asti_, e);
+      ASSERT_TRUE(r.ok());
+      protocol_id_ = r->id;
+    });
+    sp::protocollo::DailyRegisterService registers(app_->database(), sp::time::system_clock());
+    ASSERT_GE(registers.catch_up().produced, 1);
+    auto list = registers.list_for(asti_, {});
+    ASSERT_TRUE(list.ok() && !list->empty());
+    register_id_ = std::to_string(list->front().id);
   }
 
   std::string fill(std::string pattern, const std::string& slug) const {
-    if (auto pos = pattern.find("{slug}"); pos != std::string::npos) pattern.replace(pos, 6, slug);
-    if (auto pos = pattern.find("{id}"); pos != std::string::npos) pattern.replace(pos, 4, record_id_);
+    const bool protocol = pattern.find("/protocollo") != std::string::npos;
+    auto put = [&](const std::string& name, const std::string& value) {
+      if (auto pos = pattern.find(name); pos != std::string::npos) pattern.replace(pos, name.size(), value);
+    };
+    put("{slug}", slug);
+    put("{id}", protocol ? protocol_id_ : record_id_);
+    put("{rid}", register_id_);
+    put("{format}", "pdf");
+    put("{n}", "0");
     return pattern;
   }
 
@@ -209,6 +271,8 @@ class RoleRouteTest : public ::testing::TestWithParam<sp::db::Dialect> {
   std::map<std::string, std::string> tokens_;
   sp::tenants::TenantId asti_ = 0;
   std::string record_id_;
+  std::string protocol_id_;
+  std::string register_id_;
 };
 
 TEST_P(RoleRouteTest, EveryRouteIsEitherPublicOrInTheTable) {
@@ -256,10 +320,12 @@ TEST_P(RoleRouteTest, NobodyReachesAnotherBodysPagesAndEachRefusalIsLogged) {
       EXPECT_NE(classify(r), Outcome::allowed)
           << actor.name << " " << rule.method << " " << path << " → " << r.status;
     }
-    if (rule.allowed.count("asti_admin") && rule.pattern.find("{id}") == std::string::npos) {
+    const bool names_a_record =
+        rule.pattern.find("{id}") != std::string::npos || rule.pattern.find("{rid}") != std::string::npos;
+    if (rule.allowed.count("asti_admin") && !names_a_record) {
       auto own = call(rule.method, path, "novara_admin");
       EXPECT_EQ(classify(own), Outcome::allowed) << "novara_admin " << rule.method << " " << path;
-    } else if (rule.pattern.find("{id}") != std::string::npos) {
+    } else if (names_a_record) {
       // Asti's record is not Novara's either, under any URL.
       auto other = call(rule.method, fill(rule.pattern, "asti"), "novara_admin", rule.form);
       EXPECT_NE(classify(other), Outcome::allowed) << "novara_admin " << rule.method << " " << rule.pattern;

@@ -37,7 +37,8 @@ class ProtocolloTest : public ::testing::TestWithParam<db::Dialect> {
     p.subject = id;
     p.display_name = id;
     p.tenant_id = tenant;
-    p.roles = {identity::Role::operator_};
+    // The registry's manager: registers and may annul (a plain operator may not: see registry_test).
+    p.roles = {identity::Role::operator_, identity::Role::office_manager};
     return p;
   }
 

@@ -244,6 +244,35 @@ TEST_P(ProtocolRegistryTest, OfTwoConcurrentAnnulmentsExactlyOneSucceeds) {
   }
 }
 
+TEST_P(ProtocolRegistryTest, OnlyTheRegistrysManagersMayAnnul) {
+  auto r = register_one(incoming(aoo_));
+  auto clerk = make_staff(kBody, "clerk-7");
+  clerk.roles = {identity::Role::operator_};
+  EXPECT_EQ(protocol().annul(&clerk, kBody, r.id, "Oggetto errato", "Det. 1/2026").error().code, "forbidden");
+  EXPECT_FALSE(protocol().get(&staff_, kBody, r.id)->annulled());
+  // A system of the body (an API key checked by the caller) may.
+  EXPECT_TRUE(protocol().annul(SystemActor{"api-key:k1"}, kBody, r.id, "Oggetto errato", "Det. 1/2026").ok());
+  EXPECT_EQ(protocol().get(&staff_, kBody, r.id)->annulment->by, "system:api-key:k1");
+}
+
+TEST_P(ProtocolRegistryTest, RegistrationsAnnulmentsAndClassificationsAreAudited) {
+  auto r = register_one(incoming(aoo_));
+  ASSERT_TRUE(protocol().update_classification(&staff_, kBody, r.id, {.classification = "1.2"}).ok());
+  ASSERT_TRUE(protocol().annul(&staff_, kBody, r.id, "Duplicato", "Det. 2/2026").ok());
+  audit::AuditService audit(db(), clock_);
+  auto page = audit.entries(kBody, {});
+  std::vector<std::string> actions;
+  for (const auto& e : page.entries) {
+    if (e.entry.record_id == r.id) actions.push_back(e.entry.action);
+  }
+  std::sort(actions.begin(), actions.end());
+  EXPECT_EQ(actions,
+            (std::vector<std::string>{"protocollo.annul", "protocollo.classify", "protocollo.register"}));
+  EXPECT_TRUE(audit.verify(kBody).intact);
+  // Nothing of it lands in the other body's log.
+  EXPECT_TRUE(audit.entries(kOtherBody, {}).entries.empty());
+}
+
 INSTANTIATE_TEST_SUITE_P(BothDatabases, ProtocolRegistryTest,
                          ::testing::Values(db::Dialect::sqlite, db::Dialect::postgres), dialect_name);
 

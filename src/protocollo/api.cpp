@@ -1,0 +1,427 @@
+// The registry's JSON API for the bodies' other systems (an API key of the body; see web.hpp and
+// docs/openapi.yaml). The key's body must be the URL's body, and its scopes protocollo:read /
+// protocollo:write decide what it may do; a refusal is audited on the URL's body by the app's hook.
+#include <sodium.h>
+
+#include <boost/json.hpp>
+
+#include "core/digest.hpp"
+#include "identity/api_keys.hpp"
+#include "protocollo/web.hpp"
+#include "protocollo/web_support.hpp"
+
+namespace sp::protocollo {
+namespace {
+
+namespace json = boost::json;
+
+http::Response json_response(const json::value& v, int status = 200) {
+  auto r = http::Response::json(json::serialize(v), status);
+  r.header("Cache-Control", "no-store");
+  return r;
+}
+
+http::Response json_error(WebDeps& d, const http::Request& req, const Error& e) {
+  json::object o{{"error", e.code}, {"message", d.view.i18n().message(req.ctx.locale, e)}};
+  if (!e.field.empty()) o["field"] = e.field;
+  auto r = json_response(json::object{{"error", o}}, e.http_status);
+  if (e.http_status == 401) r.header("WWW-Authenticate", "Bearer");
+  return r;
+}
+
+struct KeyAccess {
+  std::shared_ptr<const tenants::Body> body;
+  const identity::ApiPrincipal* key = nullptr;
+  std::optional<http::Response> refusal;
+  [[nodiscard]] SystemActor actor() const { return SystemActor{"api-key:" + key->key_id}; }
+};
+
+KeyAccess key_access(WebDeps& d, http::Request& req, std::string_view scope) {
+  KeyAccess a;
+  a.body = d.tenants.by_slug(req.param("slug"));
+  if (!a.body) {
+    a.refusal = json_error(d, req, Error::not_found("body"));
+    return a;
+  }
+  a.key = dynamic_cast<const identity::ApiPrincipal*>(req.ctx.identity.get());
+  if (!a.key) {
+    a.refusal = json_error(d, req, Error::make("auth.required", 401));
+  } else if (a.key->tenant_id != a.body->id || !a.key->has_scope(scope)) {
+    a.refusal = json_error(d, req, Error::forbidden(std::string(scope)));
+  }
+  return a;
+}
+
+json::value str_or_null(const std::string& s) {
+  return s.empty() ? json::value(nullptr) : json::value(s);
+}
+
+json::object entry_json(const tenants::Body& body, const Entry& e) {
+  json::array people;
+  for (const auto& c : e.correspondents) {
+    people.push_back(json::object{{"kind", c.kind},
+                                  {"name", c.name},
+                                  {"fiscal_code", str_or_null(c.fiscal_code)},
+                                  {"pec", str_or_null(c.pec)},
+                                  {"email", str_or_null(c.email)}});
+  }
+  json::array docs;
+  const std::string href = "/api/v1/backoffice/" + body.slug + "/protocollo/registrazioni/" + e.id;
+  for (const auto& doc : e.documents) {
+    docs.push_back(json::object{{"role", std::string(to_string(doc.role))},
+                                {"file_name", doc.file_name},
+                                {"mime_type", doc.mime_type},
+                                {"size", doc.size},
+                                {"sha256", doc.sha256},
+                                {"stored", !doc.file_id.empty()}});
+  }
+  json::value annulment = nullptr;
+  if (e.annulment) {
+    annulment = json::object{{"at", e.annulment->at},
+                             {"by", e.annulment->by},
+                             {"reason", e.annulment->reason},
+                             {"authorisation", e.annulment->authorisation}};
+  }
+  return {{"id", e.id},
+          {"aoo", e.aoo_code},
+          {"year", e.year},
+          {"number", e.number},
+          {"number_text", format_number(e.number)},
+          {"registered_at", e.registered_at},
+          {"direction", std::string(to_string(e.direction))},
+          {"channel", std::string(to_string(e.channel))},
+          {"subject", e.subject},
+          {"correspondents", people},
+          {"documents", docs},
+          {"sender_protocol_number", str_or_null(e.sender_protocol_number)},
+          {"sender_protocol_date", str_or_null(e.sender_protocol_date)},
+          {"classification", str_or_null(e.classification)},
+          {"fascicolo", str_or_null(e.fascicolo)},
+          {"office", str_or_null(e.office)},
+          {"registered_by", e.registered_by},
+          {"annulled", e.annulled()},
+          {"annulment", annulment},
+          {"segnatura", ProtocolService::segnatura_text(e)},
+          {"href", href}};
+}
+
+std::string str_member(const json::object& o, const char* key) {
+  auto* v = o.if_contains(key);
+  return v && v->is_string() ? std::string(v->as_string()) : std::string();
+}
+
+Error bad_request(const std::string& code, const std::string& field) {
+  Error e = Error::make(code, 400);
+  e.field = field;
+  return e;
+}
+
+std::optional<std::string> base64_decode(const std::string& text) {
+  std::string out(text.size() / 4 * 3 + 3, '\0');
+  std::size_t len = 0;
+  if (sodium_base642bin(reinterpret_cast<unsigned char*>(out.data()), out.size(), text.data(), text.size(),
+                        " \r\n", &len, nullptr, sodium_base64_VARIANT_ORIGINAL) != 0)
+    return std::nullopt;
+  out.resize(len);
+  return out;
+}
+
+// A registration request: the entry's fields, and the documents' bytes when the client sends them.
+struct ParsedRequest {
+  NewEntry entry;
+  std::vector<std::optional<std::string>> contents;  // per document, when sent as content_base64
+};
+
+Result<ParsedRequest> parse_registration(const json::object& o, const std::vector<Aoo>& aoos) {
+  Fields f;
+  for (const char* k : {"aoo", "direction", "channel", "subject", "sender_protocol_number",
+                        "sender_protocol_date", "classification", "fascicolo", "office"})
+    f.emplace(k, str_member(o, k));
+  auto e = entry_from_fields(f, aoos);
+  if (!e) return e.error();
+  ParsedRequest out{std::move(*e), {}};
+  if (auto* cs = o.if_contains("correspondents")) {
+    if (!cs->is_array()) return bad_request("protocollo.correspondents", "correspondents");
+    for (const auto& c : cs->as_array()) {
+      if (!c.is_object()) return bad_request("protocollo.correspondents", "correspondents");
+      const auto& co = c.as_object();
+      out.entry.correspondents.push_back({str_member(co, "kind"), str_member(co, "name"),
+                                          str_member(co, "fiscal_code"), str_member(co, "pec"),
+                                          str_member(co, "email")});
+    }
+  }
+  if (auto* ds = o.if_contains("documents")) {
+    if (!ds->is_array() || ds->as_array().size() > kMaxAttachments + 1)
+      return bad_request("protocollo.documents", "documents");
+    for (const auto& dv : ds->as_array()) {
+      if (!dv.is_object()) return bad_request("protocollo.document", "documents");
+      const auto& d = dv.as_object();
+      Document doc;
+      auto role = parse_document_role(str_member(d, "role").empty() ? "primary" : str_member(d, "role"));
+      if (!role) return bad_request("protocollo.document", "documents");
+      doc.role = *role;
+      doc.file_name = str_member(d, "file_name");
+      doc.mime_type = str_member(d, "mime_type");
+      std::optional<std::string> content;
+      if (auto c = str_member(d, "content_base64"); !c.empty()) {
+        content = base64_decode(c);
+        if (!content) return bad_request("protocollo.document", "documents");
+      } else {
+        doc.sha256 = str_member(d, "sha256");
+        auto* size = d.if_contains("size");
+        if (!size || !size->is_int64()) return bad_request("protocollo.document", "documents");
+        doc.size = size->as_int64();
+      }
+      out.entry.documents.push_back(doc);
+      out.contents.push_back(std::move(content));
+    }
+  }
+  return out;
+}
+
+http::Response register_post(WebDeps& d, http::Request& req) {
+  auto a = key_access(d, req, "protocollo:write");
+  if (a.refusal) return *a.refusal;
+  json::error_code ec;
+  auto v = json::parse(req.body, ec);
+  if (ec || !v.is_object()) return json_error(d, req, Error::make("api.json", 400, ec.message()));
+  auto parsed = parse_registration(v.as_object(), d.protocol.aoos(a.body->id));
+  if (!parsed) return json_error(d, req, parsed.error());
+  // Documents sent with their bytes go to the file store in the registration's transaction; the others
+  // are registered by the digest and size the caller computed.
+  {
+    NewEntry probe = parsed->entry;
+    for (auto& doc : probe.documents)
+      if (doc.sha256.empty()) doc.sha256 = std::string(64, '0');
+    if (auto st = ProtocolService::validate(probe); !st) return json_error(d, req, st.error());
+  }
+  const std::string* idem_header = req.header("idempotency-key");
+  const std::string idem = idem_header ? *idem_header : std::string();
+  files::Limits limits;
+  limits.max_size = kMaxDocumentBytes;
+  limits.allowed_types = kDocumentTypes;
+  std::optional<Error> failed;
+  std::optional<Registered> done;
+  bool replayed = false;
+  auto store_documents = [&](db::Conn& tx, NewEntry& e) -> bool {
+    for (std::size_t i = 0; i < e.documents.size(); ++i) {
+      if (!parsed->contents[i]) continue;
+      auto stored = d.files.put(tx, a.body->id, e.documents[i].file_name, *parsed->contents[i], limits);
+      if (!stored) {
+        failed = stored.error();
+        return false;
+      }
+      auto& doc = e.documents[i];
+      doc.file_name = stored->file_name;
+      if (doc.mime_type.empty()) doc.mime_type = stored->mime_type;
+      doc.size = stored->size;
+      doc.sha256 = stored->sha256;
+      doc.file_id = stored->id;
+    }
+    return true;
+  };
+  if (!idem.empty()) {
+    // The key protects against a client retrying after a lost answer: the same request gets the same
+    // number. Documents are stored first in their own transaction (identical bytes are kept once).
+    NewEntry e = parsed->entry;
+    d.db.write([&](db::Conn& tx) { store_documents(tx, e); });
+    if (failed) return json_error(d, req, *failed);
+    auto r = d.protocol.register_entry_once(a.actor(), a.body->id, e, idem, digest::sha256_hex(req.body),
+                                            replayed);
+    if (!r) return json_error(d, req, r.error());
+    done = *r;
+  } else {
+    struct Refused {};
+    try {
+      d.db.write([&](db::Conn& tx) {
+        NewEntry e = parsed->entry;
+        if (!store_documents(tx, e)) throw Refused{};
+        auto r = d.protocol.register_entry(tx, a.actor(), a.body->id, e);
+        if (!r) {
+          failed = r.error();
+          throw Refused{};
+        }
+        done = *r;
+      });
+    } catch (const Refused&) {
+    }
+    if (failed) return json_error(d, req, *failed);
+  }
+  auto e = d.protocol.get(a.actor(), a.body->id, done->id);
+  if (!e) return json_error(d, req, e.error());
+  auto r = json_response(entry_json(*a.body, *e), replayed ? 200 : 201);
+  r.header("Location", "/api/v1/backoffice/" + a.body->slug + "/protocollo/registrazioni/" + e->id);
+  return r;
+}
+
+http::Response search_get(WebDeps& d, http::Request& req) {
+  auto a = key_access(d, req, "protocollo:read");
+  if (a.refusal) return *a.refusal;
+  auto q = search_from_fields(req.query);
+  if (!q) return json_error(d, req, q.error());
+  auto found = d.protocol.search(a.actor(), a.body->id, *q);
+  if (!found) return json_error(d, req, found.error());
+  json::array items;
+  for (const auto& e : *found) items.push_back(entry_json(*a.body, e));
+  return json_response(json::object{{"entries", items}, {"count", items.size()}});
+}
+
+http::Response entry_get(WebDeps& d, http::Request& req) {
+  auto a = key_access(d, req, "protocollo:read");
+  if (a.refusal) return *a.refusal;
+  auto e = d.protocol.get(a.actor(), a.body->id, req.param("id"));
+  if (!e) return json_error(d, req, e.error());
+  auto history = d.protocol.history(a.actor(), a.body->id, e->id);
+  if (!history) return json_error(d, req, history.error());
+  auto o = entry_json(*a.body, *e);
+  json::array h;
+  for (const auto& x : *history) {
+    h.push_back(json::object{{"at", x.at},
+                             {"who", x.who},
+                             {"field", x.field},
+                             {"old", x.old_value},
+                             {"new", x.new_value},
+                             {"kind", x.kind == HistoryKind::annulment ? "annulment" : "edit"}});
+  }
+  o["history"] = h;
+  return json_response(o);
+}
+
+Result<json::object> body_object(const http::Request& req) {
+  json::error_code ec;
+  auto v = json::parse(req.body, ec);
+  if (ec || !v.is_object()) return Error::make("api.json", 400, ec.message());
+  return v.as_object();
+}
+
+http::Response annul_post(WebDeps& d, http::Request& req) {
+  auto a = key_access(d, req, "protocollo:write");
+  if (a.refusal) return *a.refusal;
+  auto o = body_object(req);
+  if (!o) return json_error(d, req, o.error());
+  const auto id = req.param("id");
+  auto st =
+      d.protocol.annul(a.actor(), a.body->id, id, str_member(*o, "reason"), str_member(*o, "authorisation"));
+  if (!st) return json_error(d, req, st.error());
+  auto e = d.protocol.get(a.actor(), a.body->id, id);
+  if (!e) return json_error(d, req, e.error());
+  return json_response(entry_json(*a.body, *e));
+}
+
+http::Response classify_post(WebDeps& d, http::Request& req) {
+  auto a = key_access(d, req, "protocollo:write");
+  if (a.refusal) return *a.refusal;
+  auto o = body_object(req);
+  if (!o) return json_error(d, req, o.error());
+  ClassificationChange c;
+  auto take = [&](const char* k, std::optional<std::string>& out) {
+    if (auto* v = o->if_contains(k); v && v->is_string()) out = std::string(v->as_string());
+  };
+  take("classification", c.classification);
+  take("fascicolo", c.fascicolo);
+  take("office", c.office);
+  const auto id = req.param("id");
+  auto st = d.protocol.update_classification(a.actor(), a.body->id, id, c);
+  if (!st) return json_error(d, req, st.error());
+  auto e = d.protocol.get(a.actor(), a.body->id, id);
+  if (!e) return json_error(d, req, e.error());
+  return json_response(entry_json(*a.body, *e));
+}
+
+http::Response segnatura_get(WebDeps& d, http::Request& req) {
+  auto a = key_access(d, req, "protocollo:read");
+  if (a.refusal) return *a.refusal;
+  auto e = d.protocol.get(a.actor(), a.body->id, req.param("id"));
+  if (!e) return json_error(d, req, e.error());
+  std::string name;
+  for (const auto& x : d.protocol.aoos(a.body->id))
+    if (x.id == e->aoo_id) name = x.name;
+  auto r = http::Response::text(ProtocolService::segnatura_xml(*e, name));
+  r.content_type = "application/xml; charset=utf-8";
+  r.header("Cache-Control", "no-store");
+  return r;
+}
+
+json::object register_json(const tenants::Body& body, const DailyRegisterInfo& r) {
+  const std::string base =
+      "/api/v1/backoffice/" + body.slug + "/protocollo/registri-giornalieri/" + std::to_string(r.id);
+  return {{"id", r.id},
+          {"aoo", r.aoo_code},
+          {"day", r.day},
+          {"produced_at", r.produced_at},
+          {"entry_count", r.entry_count},
+          {"first_number", r.first_number ? json::value(*r.first_number) : json::value(nullptr)},
+          {"last_number", r.last_number ? json::value(*r.last_number) : json::value(nullptr)},
+          {"changes_count", r.changes_count},
+          {"json_sha256", r.json_sha256},
+          {"pdf_sha256", r.pdf_sha256},
+          {"audit_head_seq", r.audit_head_seq},
+          {"audit_head_hash", r.audit_head_hash},
+          {"pdf_href", base + "/pdf"},
+          {"json_href", base + "/json"}};
+}
+
+http::Response registers_get(WebDeps& d, http::Request& req) {
+  auto a = key_access(d, req, "protocollo:read");
+  if (a.refusal) return *a.refusal;
+  DailyRegisterQuery q;
+  q.from_day = req.query_param("dal");
+  q.to_day = req.query_param("al");
+  auto list = d.registers.list_for(a.body->id, q);
+  if (!list) return json_error(d, req, list.error());
+  json::array items;
+  for (const auto& r : *list) items.push_back(register_json(*a.body, r));
+  return json_response(json::object{{"registers", items}});
+}
+
+http::Response register_file_get(WebDeps& d, http::Request& req) {
+  auto a = key_access(d, req, "protocollo:read");
+  if (a.refusal) return *a.refusal;
+  DailyRegisterId id = 0;
+  try {
+    id = std::stoll(req.param("rid"));
+  } catch (...) {
+    return json_error(d, req, Error::not_found("register"));
+  }
+  const auto format = req.param("format");
+  if (format != "pdf" && format != "json") return json_error(d, req, Error::not_found("format"));
+  auto r = d.registers.get_for(a.body->id, id);
+  if (!r) return json_error(d, req, r.error());
+  auto out = http::Response::text(format == "pdf" ? std::move(r->pdf) : std::move(r->json));
+  out.content_type = format == "pdf" ? "application/pdf" : "application/json";
+  out.header("Content-Disposition",
+             "attachment; filename=\"" + DailyRegisterService::file_name(r->info, format) + "\"");
+  out.header("X-Content-SHA256", format == "pdf" ? r->info.pdf_sha256 : r->info.json_sha256);
+  out.header("Cache-Control", "no-store");
+  return out;
+}
+
+http::Response aoos_get(WebDeps& d, http::Request& req) {
+  auto a = key_access(d, req, "protocollo:read");
+  if (a.refusal) return *a.refusal;
+  json::array items;
+  for (const auto& x : d.protocol.aoos(a.body->id)) {
+    items.push_back(
+        json::object{{"admin_code", x.admin_code}, {"code", x.code}, {"name", x.name}, {"active", x.active}});
+  }
+  return json_response(json::object{{"aoos", items}});
+}
+
+}  // namespace
+
+void register_api(http::Router& router, WebDeps& d) {
+  const std::string b = "/api/v1/backoffice/{slug}/protocollo";
+  router.get(b + "/registrazioni", [&d](http::Request& r) { return search_get(d, r); });
+  router.post(b + "/registrazioni", [&d](http::Request& r) { return register_post(d, r); });
+  router.get(b + "/registrazioni/{id}", [&d](http::Request& r) { return entry_get(d, r); });
+  router.post(b + "/registrazioni/{id}/annullamento", [&d](http::Request& r) { return annul_post(d, r); });
+  router.post(b + "/registrazioni/{id}/classificazione",
+              [&d](http::Request& r) { return classify_post(d, r); });
+  router.get(b + "/registrazioni/{id}/segnatura", [&d](http::Request& r) { return segnatura_get(d, r); });
+  router.get(b + "/registri-giornalieri", [&d](http::Request& r) { return registers_get(d, r); });
+  router.get(b + "/registri-giornalieri/{rid}/{format}",
+             [&d](http::Request& r) { return register_file_get(d, r); });
+  router.get(b + "/aoo", [&d](http::Request& r) { return aoos_get(d, r); });
+}
+
+}  // namespace sp::protocollo

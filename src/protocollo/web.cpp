@@ -1,0 +1,573 @@
+#include "protocollo/web.hpp"
+
+#include "core/digest.hpp"
+#include "core/text.hpp"
+#include "identity/permissions.hpp"
+#include "identity/web.hpp"
+#include "protocollo/web_support.hpp"
+#include "web/context.hpp"
+
+namespace sp::protocollo {
+namespace {
+
+using identity::Permission;
+using web::Data;
+
+// Thrown inside a write transaction to roll it back after a refusal the handler has recorded.
+struct Refused {};
+
+// The body of /backoffice/{slug}/protocollo..., the signed-in staff member, or the response to send
+// instead: 404 for an unknown body, the sign-in page for anonymous callers, 403 for staff of another body.
+struct Access {
+  std::shared_ptr<const tenants::Body> body;
+  const identity::Principal* who = nullptr;
+  std::optional<http::Response> refusal;
+};
+
+Access staff_access(WebDeps& d, http::Request& req, Permission permission = Permission::backoffice) {
+  Access a;
+  a.body = d.tenants.by_slug(req.param("slug"));
+  if (!a.body) {
+    a.refusal = d.view.error_page(req, 404);
+    return a;
+  }
+  a.who = identity::principal_of(req);
+  if (auto st = identity::authorize(a.who, permission, a.body->id); !st) {
+    if (st.error().http_status == 401) {
+      auto r = http::Response::redirect("/backoffice/accedi", 303);
+      r.header("Cache-Control", "no-store");
+      a.refusal = std::move(r);
+    } else {
+      a.refusal = d.view.error_page(req, st.error().http_status);
+    }
+  }
+  return a;
+}
+
+std::string base_href(const tenants::Body& b) {
+  return "/backoffice/" + b.slug + "/protocollo";
+}
+
+http::Response respond(WebDeps& d, const http::Request& req, const web::Page& page, int status = 200) {
+  auto r = http::Response::html(d.view.render(req, page), status);
+  r.header("Cache-Control", "no-store");
+  return r;
+}
+
+web::Page body_page(WebDeps& d, const http::Request& req, const Access& a, const std::string& tpl,
+                    const std::string& title, bool sub_page) {
+  const auto& lang = req.ctx.locale;
+  web::Page page;
+  page.template_name = tpl;
+  page.title = title;
+  page.noindex = true;
+  page.body_slug = a.body->slug;
+  page.body_name = a.body->name;
+  page.breadcrumb = {{d.view.t(lang, "ui.staff_home_title"), "/backoffice/"}};
+  if (sub_page) page.breadcrumb.push_back({d.view.t(lang, "ui.proto_title"), base_href(*a.body)});
+  page.breadcrumb.push_back({title, ""});
+  page.data.set("body_name", a.body->name);
+  page.data.set("base", base_href(*a.body));
+  page.data.set("csrf", a.who ? a.who->csrf_token : std::string());
+  return page;
+}
+
+void set_error(WebDeps& d, const http::Request& req, web::Page& page, const Error& e) {
+  page.data.set("error", d.view.i18n().message(req.ctx.locale, e));
+  page.data.set("error_code", e.code);
+  if (!e.field.empty()) page.data.set("error_field_" + e.field, true);
+}
+
+int form_status(const Error& e) {
+  return e.http_status == 401 ? 400 : e.http_status;
+}
+
+Data option_list(WebDeps& d, std::string_view lang, const std::vector<std::string>& codes,
+                 const std::string& prefix, const std::string& selected) {
+  Data list = web::list();
+  for (const auto& c : codes) {
+    Data o;
+    o.set("code", c);
+    o.set("name", d.view.t(lang, prefix + c));
+    o.set("selected", c == selected);
+    list.push_back(o);
+  }
+  return list;
+}
+
+std::string correspondents_text(const Entry& e) {
+  std::vector<std::string> names;
+  for (const auto& c : e.correspondents) names.push_back(c.name);
+  return text::join(names, "; ");
+}
+
+Data entry_row(WebDeps& d, std::string_view lang, const tenants::Body& body, const Entry& e) {
+  Data row;
+  row.set("id", e.id);
+  row.set("href", base_href(body) + "/" + e.id);
+  row.set("number", format_number(e.number));
+  row.set("year", std::to_string(e.year));
+  row.set("aoo", e.aoo_code);
+  row.set("registered_at", rome_datetime(e.registered_at));
+  row.set("direction", d.view.t(lang, "protocollo.direction." + std::string(to_string(e.direction))));
+  row.set("subject", e.subject);
+  row.set("correspondents", correspondents_text(e));
+  row.set("classification", e.classification);
+  row.set("annulled", e.annulled());
+  return row;
+}
+
+// --- search -----------------------------------------------------------------------------------------
+
+http::Response search_get(WebDeps& d, http::Request& req) {
+  auto a = staff_access(d, req);
+  if (a.refusal) return *a.refusal;
+  const auto& lang = req.ctx.locale;
+  auto page = body_page(d, req, a, "protocollo_search", d.view.t(lang, "ui.proto_title"), false);
+  for (const char* k : {"anno", "numero", "dal", "al", "oggetto", "corrispondente", "classificazione"})
+    page.data.set(std::string("q_") + k, req.query_param(k));
+  page.data.set("new_href", base_href(*a.body) + "/nuovo");
+  page.data.set("registers_href", base_href(*a.body) + "/registro-giornaliero");
+  if (a.who->has(identity::Role::body_admin)) page.data.set("aoo_href", base_href(*a.body) + "/aoo");
+  page.data.set("no_aoo", d.protocol.aoos(a.body->id).empty());
+  int status = 200;
+  auto q = search_from_fields(req.query);
+  Data rows = web::list();
+  std::size_t count = 0;
+  if (!q) {
+    set_error(d, req, page, q.error());
+    status = 400;
+  } else {
+    auto found = d.protocol.search(a.who, a.body->id, *q);
+    if (!found) {
+      set_error(d, req, page, found.error());
+      status = form_status(found.error());
+    } else {
+      for (const auto& e : *found) rows.push_back(entry_row(d, lang, *a.body, e));
+      count = found->size();
+    }
+  }
+  page.data.set("entries", rows);
+  page.data.set("has_entries", count > 0);
+  page.data.set("result_count", web::ui_count(d.view, lang, "ui.proto_results", count));
+  return respond(d, req, page, status);
+}
+
+// --- registration -----------------------------------------------------------------------------------
+
+const std::vector<std::string> kDirections{"incoming", "outgoing", "internal"};
+const std::vector<std::string> kChannels{"post", "pec", "email", "counter", "online"};
+const std::vector<std::string> kKinds{"person", "business", "body"};
+
+http::Response new_form(WebDeps& d, http::Request& req, const Access& a, const Fields& f,
+                        const Error* error) {
+  const auto& lang = req.ctx.locale;
+  auto page = body_page(d, req, a, "protocollo_new", d.view.t(lang, "ui.proto_new_title"), true);
+  page.data.set("action", base_href(*a.body) + "/nuovo");
+  for (const char* k : {"subject", "correspondent_name", "correspondent_fiscal_code", "correspondent_pec",
+                        "correspondent_email", "sender_protocol_number", "sender_protocol_date",
+                        "classification", "fascicolo", "office"})
+    page.data.set(std::string("f_") + k, field_of(f, k));
+  auto direction = field_of(f, "direction");
+  page.data.set("directions", option_list(d, lang, kDirections, "protocollo.direction.",
+                                          direction.empty() ? "incoming" : direction));
+  auto channel = field_of(f, "channel");
+  page.data.set("channels",
+                option_list(d, lang, kChannels, "protocollo.channel.", channel.empty() ? "post" : channel));
+  page.data.set("kinds", option_list(d, lang, kKinds, "ui.proto_kind_", field_of(f, "correspondent_kind")));
+  Data aoos = web::list();
+  auto all = d.protocol.aoos(a.body->id);
+  for (const auto& x : all) {
+    if (!x.active) continue;
+    Data o;
+    o.set("code", x.code);
+    o.set("name", x.code + " — " + x.name);
+    o.set("selected", x.code == field_of(f, "aoo"));
+    aoos.push_back(o);
+  }
+  page.data.set("aoos", aoos);
+  page.data.set("many_aoos", all.size() > 1);
+  page.data.set("no_aoo", all.empty());
+  page.data.set("max_mb", std::to_string(kMaxDocumentBytes / (1024 * 1024)));
+  if (error) {
+    set_error(d, req, page, *error);
+    page.data.set("reselect_files", true);  // browsers never send a chosen file back
+  }
+  return respond(d, req, page, error ? form_status(*error) : 200);
+}
+
+http::Response new_get(WebDeps& d, http::Request& req) {
+  auto a = staff_access(d, req);
+  if (a.refusal) return *a.refusal;
+  return new_form(d, req, a, {}, nullptr);
+}
+
+Error field_error(const std::string& code, int status, const std::string& field) {
+  Error e = Error::make(code, status);
+  e.field = field;
+  return e;
+}
+
+http::Response new_post(WebDeps& d, http::Request& req) {
+  auto a = staff_access(d, req);
+  if (a.refusal) return *a.refusal;
+  auto parts = req.multipart();
+  if (!parts) return d.view.error_page(req, 400);
+  const Fields f = parts->fields();
+  if (auto st = identity::check_csrf(req, f); !st) return d.view.error_page(req, st.error().http_status);
+  auto entry = entry_from_fields(f, d.protocol.aoos(a.body->id));
+  if (!entry) return new_form(d, req, a, f, &entry.error());
+
+  const auto main = parts->files("document");
+  const auto attachments = parts->files("attachments");
+  if (main.size() > 1 || attachments.size() > kMaxAttachments) {
+    auto e = field_error("protocollo.documents", 400, "document");
+    return new_form(d, req, a, f, &e);
+  }
+  if (main.empty() && entry->direction != Direction::internal) {
+    auto e = field_error("protocollo.document_missing", 400, "document");
+    return new_form(d, req, a, f, &e);
+  }
+  if (auto st = ProtocolService::validate([&] {
+        NewEntry probe = *entry;  // fields first, so a missing subject is named before uploads are stored
+        for (std::size_t i = 0; i < main.size() + attachments.size(); ++i) {
+          probe.documents.push_back(
+              {i == 0 && !main.empty() ? DocumentRole::primary : DocumentRole::attachment, "x",
+               "application/octet-stream", 0, std::string(64, '0')});
+        }
+        return probe;
+      }());
+      !st) {
+    return new_form(d, req, a, f, &st.error());
+  }
+
+  // The documents and the entry in one transaction: a refused upload registers nothing, a failed
+  // registration keeps no orphan document rows.
+  files::Limits limits;
+  limits.max_size = kMaxDocumentBytes;
+  limits.allowed_types = kDocumentTypes;
+  std::optional<Error> failed;
+  std::optional<Registered> done;
+  try {
+    d.db.write([&](db::Conn& tx) {
+      NewEntry e = *entry;
+      auto store = [&](const http::FormPart& p, DocumentRole role) {
+        auto stored = d.files.put(tx, a.body->id, p.filename.value_or(""), p.data, limits);
+        if (!stored) {
+          failed = stored.error();
+          failed->field = "document";
+          throw Refused{};
+        }
+        e.documents.push_back(
+            {role, stored->file_name, stored->mime_type, stored->size, stored->sha256, stored->id});
+      };
+      for (const auto* p : main) store(*p, DocumentRole::primary);
+      for (const auto* p : attachments) store(*p, DocumentRole::attachment);
+      auto r = d.protocol.register_entry(tx, a.who, a.body->id, e);
+      if (!r) {
+        failed = r.error();
+        throw Refused{};
+      }
+      done = *r;
+    });
+  } catch (const Refused&) {
+  }
+  if (failed) return new_form(d, req, a, f, &*failed);
+  return http::Response::redirect(base_href(*a.body) + "/" + done->id + "?registrata=1", 303);
+}
+
+// --- detail, annulment, classification --------------------------------------------------------------
+
+http::Response entry_page(WebDeps& d, http::Request& req, const Access& a, const std::string& id,
+                          const Fields* form, const Error* error) {
+  const auto& lang = req.ctx.locale;
+  auto e = d.protocol.get(a.who, a.body->id, id);
+  if (!e) return d.view.error_page(req, e.error().http_status);
+  auto history = d.protocol.history(a.who, a.body->id, id);
+  if (!history) return d.view.error_page(req, history.error().http_status);
+  const std::string title =
+      d.view.t(lang, "ui.proto_entry_title") + " " + format_number(e->number) + "/" + std::to_string(e->year);
+  auto page = body_page(d, req, a, "protocollo_entry", title, true);
+  const auto href = base_href(*a.body) + "/" + e->id;
+  page.data.set("entry", entry_row(d, lang, *a.body, *e));
+  page.data.set("href", href);
+  page.data.set("just_registered", req.query_param("registrata") == "1");
+  page.data.set("segnatura", ProtocolService::segnatura_text(*e));
+  page.data.set("segnatura_href", href + "/segnatura.xml");
+  page.data.set("channel", d.view.t(lang, "protocollo.channel." + std::string(to_string(e->channel))));
+  page.data.set("registered_by", e->registered_by);
+  page.data.set("sender_protocol_number", e->sender_protocol_number);
+  page.data.set("sender_protocol_date", e->sender_protocol_date);
+  page.data.set("fascicolo", e->fascicolo);
+  page.data.set("office", e->office);
+  Data people = web::list();
+  for (const auto& c : e->correspondents) {
+    Data p;
+    p.set("kind", d.view.t(lang, "ui.proto_kind_" + c.kind));
+    p.set("name", c.name);
+    p.set("fiscal_code", c.fiscal_code);
+    p.set("pec", c.pec);
+    p.set("email", c.email);
+    people.push_back(p);
+  }
+  page.data.set("correspondents", people);
+  Data docs = web::list();
+  for (std::size_t i = 0; i < e->documents.size(); ++i) {
+    const auto& doc = e->documents[i];
+    Data x;
+    x.set("role", d.view.t(lang, "ui.proto_doc_" + std::string(to_string(doc.role))));
+    x.set("name", doc.file_name);
+    x.set("mime", doc.mime_type);
+    x.set("size", std::to_string(doc.size));
+    x.set("sha256", doc.sha256);
+    if (!doc.file_id.empty()) x.set("href", href + "/documenti/" + std::to_string(i));
+    docs.push_back(x);
+  }
+  page.data.set("documents", docs);
+  if (e->annulment) {
+    Data an;
+    an.set("at", rome_datetime(e->annulment->at));
+    an.set("by", e->annulment->by);
+    an.set("reason", e->annulment->reason);
+    an.set("authorisation", e->annulment->authorisation);
+    page.data.set("annulment", an);
+  }
+  Data rows = web::list();
+  for (const auto& h : *history) {
+    Data r;
+    r.set("at", rome_datetime(h.at));
+    r.set("who", h.who);
+    r.set("field", d.view.t(lang, "ui.proto_field_" + h.field));
+    r.set("old", h.old_value);
+    r.set("new", h.new_value);
+    rows.push_back(r);
+  }
+  page.data.set("history", rows);
+  page.data.set("has_history", !history->empty());
+  page.data.set("annul_action", href + "/annulla");
+  page.data.set("classify_action", href + "/classificazione");
+  page.data.set("f_classification", form ? field_of(*form, "classification") : e->classification);
+  page.data.set("f_fascicolo", form ? field_of(*form, "fascicolo") : e->fascicolo);
+  page.data.set("f_office", form ? field_of(*form, "office") : e->office);
+  page.data.set("f_reason", form ? field_of(*form, "reason") : "");
+  page.data.set("f_authorisation", form ? field_of(*form, "authorisation") : "");
+  if (error) set_error(d, req, page, *error);
+  return respond(d, req, page, error ? form_status(*error) : 200);
+}
+
+http::Response entry_get(WebDeps& d, http::Request& req) {
+  auto a = staff_access(d, req);
+  if (a.refusal) return *a.refusal;
+  return entry_page(d, req, a, req.param("id"), nullptr, nullptr);
+}
+
+http::Response annul_post(WebDeps& d, http::Request& req) {
+  auto a = staff_access(d, req);
+  if (a.refusal) return *a.refusal;
+  auto form = req.form();
+  if (!form) return d.view.error_page(req, 400);
+  if (auto st = identity::check_csrf(req, *form); !st) return d.view.error_page(req, st.error().http_status);
+  const auto id = req.param("id");
+  auto st = d.protocol.annul(a.who, a.body->id, id, text::trim(field_of(*form, "reason")),
+                             text::trim(field_of(*form, "authorisation")));
+  if (!st) {
+    if (st.error().http_status == 404 || st.error().http_status == 403)
+      return d.view.error_page(req, st.error().http_status);
+    return entry_page(d, req, a, id, &*form, &st.error());
+  }
+  return http::Response::redirect(base_href(*a.body) + "/" + id, 303);
+}
+
+http::Response classify_post(WebDeps& d, http::Request& req) {
+  auto a = staff_access(d, req);
+  if (a.refusal) return *a.refusal;
+  auto form = req.form();
+  if (!form) return d.view.error_page(req, 400);
+  if (auto st = identity::check_csrf(req, *form); !st) return d.view.error_page(req, st.error().http_status);
+  const auto id = req.param("id");
+  ClassificationChange c;
+  c.classification = text::trim(field_of(*form, "classification"));
+  c.fascicolo = text::trim(field_of(*form, "fascicolo"));
+  c.office = text::trim(field_of(*form, "office"));
+  auto st = d.protocol.update_classification(a.who, a.body->id, id, c);
+  if (!st) {
+    if (st.error().http_status == 404 || st.error().http_status == 403)
+      return d.view.error_page(req, st.error().http_status);
+    return entry_page(d, req, a, id, &*form, &st.error());
+  }
+  return http::Response::redirect(base_href(*a.body) + "/" + id, 303);
+}
+
+std::string aoo_name(WebDeps& d, tenants::TenantId tenant, AooId id) {
+  for (const auto& x : d.protocol.aoos(tenant))
+    if (x.id == id) return x.name;
+  return {};
+}
+
+http::Response segnatura_get(WebDeps& d, http::Request& req) {
+  auto a = staff_access(d, req);
+  if (a.refusal) return *a.refusal;
+  auto e = d.protocol.get(a.who, a.body->id, req.param("id"));
+  if (!e) return d.view.error_page(req, e.error().http_status);
+  auto r = http::Response::text(ProtocolService::segnatura_xml(*e, aoo_name(d, a.body->id, e->aoo_id)));
+  r.content_type = "application/xml; charset=utf-8";
+  r.header("Content-Disposition", "attachment; filename=\"segnatura_" + e->aoo_code + "_" +
+                                      std::to_string(e->year) + "_" + format_number(e->number) + ".xml\"");
+  r.header("Cache-Control", "no-store");
+  return r;
+}
+
+// A download of stored bytes: never sniffed, never rendered inline by the browser.
+http::Response download(std::string bytes, const std::string& mime, const std::string& file_name) {
+  auto r = http::Response::text(std::move(bytes));
+  r.content_type = mime.empty() ? "application/octet-stream" : mime;
+  std::string safe;
+  for (char c : file_name) safe += (c == '"' || c == '\\' || static_cast<unsigned char>(c) < 0x20) ? '_' : c;
+  r.header("Content-Disposition", "attachment; filename=\"" + safe + "\"");
+  r.header("X-Content-Type-Options", "nosniff");
+  r.header("Cache-Control", "no-store");
+  return r;
+}
+
+http::Response document_get(WebDeps& d, http::Request& req) {
+  auto a = staff_access(d, req);
+  if (a.refusal) return *a.refusal;
+  auto e = d.protocol.get(a.who, a.body->id, req.param("id"));
+  if (!e) return d.view.error_page(req, e.error().http_status);
+  const auto n = req.param("n");
+  std::size_t i = 0;
+  try {
+    i = std::stoul(n);
+  } catch (...) {
+    return d.view.error_page(req, 404);
+  }
+  if (i >= e->documents.size() || e->documents[i].file_id.empty()) return d.view.error_page(req, 404);
+  const auto& doc = e->documents[i];
+  auto bytes = d.files.read_content(a.body->id, doc.file_id);
+  if (!bytes) return d.view.error_page(req, bytes.error().http_status);
+  if (!*bytes || digest::sha256_hex(**bytes) != doc.sha256) return d.view.error_page(req, 500);
+  return download(std::move(**bytes), doc.mime_type, doc.file_name);
+}
+
+// --- daily registers --------------------------------------------------------------------------------
+
+http::Response registers_get(WebDeps& d, http::Request& req) {
+  auto a = staff_access(d, req);
+  if (a.refusal) return *a.refusal;
+  const auto& lang = req.ctx.locale;
+  auto page = body_page(d, req, a, "protocollo_registers", d.view.t(lang, "ui.proto_registers_title"), true);
+  DailyRegisterQuery q;
+  q.from_day = req.query_param("dal");
+  q.to_day = req.query_param("al");
+  page.data.set("q_dal", q.from_day);
+  page.data.set("q_al", q.to_day);
+  auto list = d.registers.list(a.who, a.body->id, q);
+  int status = 200;
+  Data rows = web::list();
+  if (!list) {
+    set_error(d, req, page, list.error());
+    status = form_status(list.error());
+  } else {
+    for (const auto& r : *list) {
+      Data row;
+      row.set("day", r.day);
+      row.set("aoo", r.aoo_code);
+      row.set("entries", std::to_string(r.entry_count));
+      row.set("range", r.first_number ? format_number(*r.first_number) + " – " + format_number(*r.last_number)
+                                      : std::string("—"));
+      row.set("changes", std::to_string(r.changes_count));
+      row.set("produced_at", rome_datetime(r.produced_at));
+      row.set("json_sha256", r.json_sha256);
+      row.set("pdf_sha256", r.pdf_sha256);
+      const auto base = base_href(*a.body) + "/registro-giornaliero/" + std::to_string(r.id);
+      row.set("pdf_href", base + "/pdf");
+      row.set("json_href", base + "/json");
+      rows.push_back(row);
+    }
+    page.data.set("has_registers", !list->empty());
+  }
+  page.data.set("registers", rows);
+  return respond(d, req, page, status);
+}
+
+http::Response register_file_get(WebDeps& d, http::Request& req) {
+  auto a = staff_access(d, req);
+  if (a.refusal) return *a.refusal;
+  DailyRegisterId id = 0;
+  try {
+    id = std::stoll(req.param("rid"));
+  } catch (...) {
+    return d.view.error_page(req, 404);
+  }
+  const auto format = req.param("format");
+  if (format != "pdf" && format != "json") return d.view.error_page(req, 404);
+  auto r = d.registers.get(a.who, a.body->id, id);
+  if (!r) return d.view.error_page(req, r.error().http_status);
+  if (format == "pdf")
+    return download(std::move(r->pdf), "application/pdf", DailyRegisterService::file_name(r->info, "pdf"));
+  return download(std::move(r->json), "application/json", DailyRegisterService::file_name(r->info, "json"));
+}
+
+// --- registry offices (body administrators) -------------------------------------------------------
+
+http::Response aoo_page(WebDeps& d, http::Request& req, const Access& a, const Fields* form,
+                        const Error* error) {
+  const auto& lang = req.ctx.locale;
+  auto page = body_page(d, req, a, "protocollo_aoo", d.view.t(lang, "ui.proto_aoo_title"), true);
+  page.data.set("action", base_href(*a.body) + "/aoo");
+  Data rows = web::list();
+  for (const auto& x : d.protocol.aoos(a.body->id)) {
+    Data r;
+    r.set("admin_code", x.admin_code);
+    r.set("code", x.code);
+    r.set("name", x.name);
+    r.set("active", x.active);
+    rows.push_back(r);
+  }
+  page.data.set("aoos", rows);
+  page.data.set("f_admin_code", form ? field_of(*form, "admin_code") : "");
+  page.data.set("f_code", form ? field_of(*form, "code") : "");
+  page.data.set("f_name", form ? field_of(*form, "name") : "");
+  if (error) set_error(d, req, page, *error);
+  return respond(d, req, page, error ? form_status(*error) : 200);
+}
+
+http::Response aoo_get(WebDeps& d, http::Request& req) {
+  auto a = staff_access(d, req, Permission::manage_staff);
+  if (a.refusal) return *a.refusal;
+  return aoo_page(d, req, a, nullptr, nullptr);
+}
+
+http::Response aoo_post(WebDeps& d, http::Request& req) {
+  auto a = staff_access(d, req, Permission::manage_staff);
+  if (a.refusal) return *a.refusal;
+  auto form = req.form();
+  if (!form) return d.view.error_page(req, 400);
+  if (auto st = identity::check_csrf(req, *form); !st) return d.view.error_page(req, st.error().http_status);
+  auto created =
+      d.protocol.create_aoo(a.body->id, text::trim(field_of(*form, "admin_code")),
+                            text::trim(field_of(*form, "code")), text::trim(field_of(*form, "name")));
+  if (!created) return aoo_page(d, req, a, &*form, &created.error());
+  return http::Response::redirect(base_href(*a.body) + "/aoo", 303);
+}
+
+}  // namespace
+
+void register_pages(http::Router& router, WebDeps& d) {
+  const std::string b = "/backoffice/{slug}/protocollo";
+  router.get(b, [&d](http::Request& r) { return search_get(d, r); });
+  router.get(b + "/nuovo", [&d](http::Request& r) { return new_get(d, r); });
+  router.post(b + "/nuovo", [&d](http::Request& r) { return new_post(d, r); });
+  router.get(b + "/registro-giornaliero", [&d](http::Request& r) { return registers_get(d, r); });
+  router.get(b + "/registro-giornaliero/{rid}/{format}",
+             [&d](http::Request& r) { return register_file_get(d, r); });
+  router.get(b + "/aoo", [&d](http::Request& r) { return aoo_get(d, r); });
+  router.post(b + "/aoo", [&d](http::Request& r) { return aoo_post(d, r); });
+  router.get(b + "/{id}", [&d](http::Request& r) { return entry_get(d, r); });
+  router.post(b + "/{id}/annulla", [&d](http::Request& r) { return annul_post(d, r); });
+  router.post(b + "/{id}/classificazione", [&d](http::Request& r) { return classify_post(d, r); });
+  router.get(b + "/{id}/segnatura.xml", [&d](http::Request& r) { return segnatura_get(d, r); });
+  router.get(b + "/{id}/documenti/{n}", [&d](http::Request& r) { return document_get(d, r); });
+}
+
+}  // namespace sp::protocollo

@@ -1,0 +1,62 @@
+#pragma once
+// The protocol registry in the back office and in the JSON API.
+//
+// Pages (staff of the body, Permission::backoffice; the AOO page for its administrators):
+//   GET      /backoffice/{slug}/protocollo                         search (year, number, dates, subject,
+//                                                                  correspondent, classification) and list
+//   GET/POST /backoffice/{slug}/protocollo/nuovo                   register a document (multipart upload)
+//   GET      /backoffice/{slug}/protocollo/{id}                    entry, documents, segnatura, history
+//   POST     /backoffice/{slug}/protocollo/{id}/annulla            annul (reason + authorising act)
+//   POST     /backoffice/{slug}/protocollo/{id}/classificazione    classification, fascicolo, office
+//   GET      /backoffice/{slug}/protocollo/{id}/segnatura.xml      the segnatura XML
+//   GET      /backoffice/{slug}/protocollo/{id}/documenti/{n}      a registered document's bytes
+//   GET      /backoffice/{slug}/protocollo/registro-giornaliero    daily registers, with downloads:
+//   GET      /backoffice/{slug}/protocollo/registro-giornaliero/{rid}/{format}   (format: pdf | json)
+//   GET/POST /backoffice/{slug}/protocollo/aoo                     registry offices (body administrators)
+//
+// API (an API key of the body: protocollo:read to read, protocollo:write to register, annul, classify;
+// described in docs/openapi.yaml):
+//   GET/POST /api/v1/backoffice/{slug}/protocollo/registrazioni
+//   GET      /api/v1/backoffice/{slug}/protocollo/registrazioni/{id}
+//   POST     /api/v1/backoffice/{slug}/protocollo/registrazioni/{id}/annullamento
+//   POST     /api/v1/backoffice/{slug}/protocollo/registrazioni/{id}/classificazione
+//   GET      /api/v1/backoffice/{slug}/protocollo/registrazioni/{id}/segnatura
+//   GET      /api/v1/backoffice/{slug}/protocollo/registri-giornalieri
+//   GET      /api/v1/backoffice/{slug}/protocollo/registri-giornalieri/{rid}/{format}
+//   GET      /api/v1/backoffice/{slug}/protocollo/aoo
+#include "files/service.hpp"
+#include "http/router.hpp"
+#include "protocollo/daily_register.hpp"
+#include "protocollo/service.hpp"
+#include "tenants/service.hpp"
+#include "web/view.hpp"
+
+namespace sp::protocollo {
+
+struct WebDeps {
+  web::View& view;
+  ProtocolService& protocol;
+  DailyRegisterService& registers;
+  files::FileService& files;
+  tenants::TenantService& tenants;
+  db::Database& db;
+};
+
+void register_pages(http::Router& router, WebDeps& deps);
+void register_api(http::Router& router, WebDeps& deps);
+
+// Limits of the registration form and API: a document up to 20 MB (the server's upload limit is the
+// ceiling), at most 20 attachments.
+inline constexpr std::int64_t kMaxDocumentBytes = 20 * 1024 * 1024;
+inline constexpr std::size_t kMaxAttachments = 20;
+// Document types the registry accepts, read from the content: the formats of the AgID guidelines on
+// documents (PDF, XML, text, images, e-mail, office formats, signed envelopes — a CAdES .p7m is often
+// unrecognised, hence octet-stream) but never programs.
+inline const std::vector<std::string> kDocumentTypes = {
+    "application/pdf", "application/xml", "text/*", "image/*", "message/rfc822", "application/pkcs7-mime",
+    "application/pkcs7-signature", "application/octet-stream", "application/zip", "application/msword",
+    "application/vnd.ms-excel", "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "application/vnd.oasis.opendocument.text",
+    "application/vnd.oasis.opendocument.spreadsheet"};
+
+}  // namespace sp::protocollo

@@ -1,0 +1,31 @@
+#pragma once
+// What the registry's pages and API share: turning request fields into a NewEntry and search filters,
+// and the display of an entry's times in Rome.
+#include <map>
+#include <string>
+
+#include "core/result.hpp"
+#include "protocollo/model.hpp"
+
+namespace sp::protocollo {
+
+// Field name → value, from a form or a JSON object's string members.
+using Fields = std::multimap<std::string, std::string>;
+
+inline std::string field_of(const Fields& f, const std::string& name) {
+  auto it = f.find(name);
+  return it == f.end() ? std::string() : it->second;
+}
+
+// The NewEntry described by the registration form's fields (documents are added by the caller).
+// Errors: protocollo.direction, protocollo.channel, protocollo.aoo (no AOO chosen and more than one).
+Result<NewEntry> entry_from_fields(const Fields& f, const std::vector<Aoo>& aoos);
+
+// Search filters from query parameters (anno, numero, dal, al, oggetto, corrispondente, classificazione,
+// aoo, limite). Errors: protocollo.search (a number or date that is not one).
+Result<SearchQuery> search_from_fields(const Fields& f);
+
+// "23/11/2026 20:15" in Rome for a stored UTC instant; the input itself when it does not parse.
+std::string rome_datetime(const std::string& utc_iso);
+
+}  // namespace sp::protocollo
