@@ -92,7 +92,8 @@ json::value number_json(double d) {
   return d;
 }
 
-// The typed value of one field (expression.hpp), null when empty or invalid.
+}  // namespace
+
 json::value typed_value(const Field& f, const json::value* raw) {
   if (!raw || raw->is_null()) {
     if (f.type == FieldType::declaration) return false;
@@ -181,6 +182,18 @@ json::value typed_value(const Field& f, const json::value* raw) {
   }
   return nullptr;
 }
+
+bool same_answer(const Field& f, const json::value* a, const json::value* b) {
+  if (f.type == FieldType::group || f.type == FieldType::file) {
+    if (!a || !b) return a == b;
+    return *a == *b;
+  }
+  json::value ta = typed_value(f, a), tb = typed_value(f, b);
+  if (!ta.is_null() || !tb.is_null()) return ta == tb;
+  return text::trim(raw_text(a)) == text::trim(raw_text(b));
+}
+
+namespace {
 
 json::object typed_item(const Field& group, const json::value& raw_item) {
   json::object item;

@@ -32,6 +32,13 @@ void merge_step(const Definition& def, std::string_view step_id, const Answers& 
 [[nodiscard]] boost::json::object typed_answers(const Definition& def, const Answers& answers,
                                                 const Context& ctx);
 
+// The typed value of one answer (what typed_answers holds for it); null when empty or invalid. Groups
+// are typed item by item by typed_answers, so this gives null for them.
+[[nodiscard]] boost::json::value typed_value(const Field& field, const boost::json::value* raw);
+// Whether two answers of a field mean the same: equal typed values ("03/04/1985" and "1985-04-03",
+// "cccfba85d03l219p" and "CCCFBA85D03L219P"), or the same text when neither is valid.
+[[nodiscard]] bool same_answer(const Field& field, const boost::json::value* a, const boost::json::value* b);
+
 // Whether a step / section / field is shown, given the typed answers (show_if).
 // `item` is the typed group item for fields inside a group.
 [[nodiscard]] bool step_visible(const Step& step, const boost::json::object& typed, const Context& ctx);

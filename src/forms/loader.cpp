@@ -278,8 +278,10 @@ class Parser {
     only_for("integer", {FieldType::number});
     only_for("min_length", {FieldType::text, FieldType::long_text});
     only_for("max_length", {FieldType::text, FieldType::long_text});
-    only_for("pattern", {FieldType::text, FieldType::long_text});
-    only_for("pattern_message", {FieldType::text, FieldType::long_text});
+    // Patterns only on one-line texts: libstdc++'s std::regex recurses per character and could exhaust
+    // the stack on a 10,000-character paragraph.
+    only_for("pattern", {FieldType::text});
+    only_for("pattern_message", {FieldType::text});
     only_for("allow_numeric", {FieldType::codice_fiscale});
     only_for("computed", {FieldType::number, FieldType::money});
     only_for("min_items", {FieldType::group, FieldType::multi_choice});
@@ -332,6 +334,8 @@ class Parser {
       fail(p + ".min_length", "above max_length");
     if (auto* v = o.if_contains("pattern")) {
       f.pattern = as_string(*v, p + ".pattern");
+      if (f.max_length && *f.max_length > 500)
+        fail(p + ".max_length", "a field with a pattern takes at most 500 characters");
       try {
         std::regex re(f.pattern, std::regex::ECMAScript);
       } catch (const std::regex_error&) {

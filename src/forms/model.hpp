@@ -81,7 +81,7 @@ struct Field {
   bool integer = false;  // number: whole numbers only
   std::optional<int> min_length;
   std::optional<int> max_length;
-  std::string pattern;         // ECMAScript regular expression the whole trimmed value must match
+  std::string pattern;         // text only: ECMAScript regular expression the whole trimmed value must match
   Text pattern_message;        // shown instead of the generic pattern message
   bool allow_numeric = false;  // codice_fiscale: also accept an 11-digit numeric code
 

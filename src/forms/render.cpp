@@ -177,8 +177,7 @@ class Renderer {
     r.value = r.computed ? r.display : raw_text(raw);
     if (top) {
       if (auto fact = prefill_answer(f, ctx_.facts)) {
-        r.prefilled = raw && text::trim(raw_text(raw)) == text::trim(raw_text(&*fact)) &&
-                      (!raw->is_object() && !raw->is_array() ? true : *raw == *fact);
+        r.prefilled = raw && same_answer(f, raw, &*fact);
       }
     }
     switch (f.type) {

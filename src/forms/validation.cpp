@@ -108,8 +108,7 @@ class Validator {
     if (!f.computed.is_null()) return;
     if (top && is_locked(f, ctx_.facts)) {
       auto fact = prefill_answer(f, ctx_.facts);
-      if (fact && text::to_lower_ascii(trimmed(raw)) != text::to_lower_ascii(trimmed(&*fact)) &&
-          !(fact->is_object() || fact->is_array())) {
+      if (fact && !same_answer(f, raw, &*fact)) {
         add(path, "prefill_locked");
         return;
       }

@@ -70,7 +70,7 @@ TEST(PrimarySchool, TheParentIsPrefilledFromTheProfileAndLocked) {
   FormPairs post{{"applicant_fiscal_code", "RSSMRA80A01B885X"},
                  {"applicant_given_name", "Fabio"},
                  {"applicant_family_name", "Caccamo"},
-                 {"applicant_birth_date", "1985-04-03"},
+                 {"applicant_birth_date", "03/04/1985"},
                  {"applicant_email", "fabio@altro.it"},
                  {"applicant_phone", "0142 444111"},
                  {"applicant_role", "genitore"},
@@ -81,6 +81,7 @@ TEST(PrimarySchool, TheParentIsPrefilledFromTheProfileAndLocked) {
   merge_step(def, "applicant", read_post(def, post, "applicant"), draft);
   auto issues = validate_step(def, "applicant", draft, ctx);
   EXPECT_EQ(codes_at(issues, "applicant_fiscal_code"), std::vector<std::string>{"prefill_locked"});
+  EXPECT_TRUE(codes_at(issues, "applicant_birth_date").empty());  // the same date, written the Italian way
   enforce_locked(def, ctx.facts, draft);
   EXPECT_TRUE(validate_step(def, "applicant", draft, ctx).empty());
   step = render_step(def, "applicant", draft, {}, ctx, locales(), "en");
