@@ -3,7 +3,7 @@
 #include <sodium.h>
 
 #include "core/digest.hpp"
-#include "protocollo_web/app_fixture.hpp"
+#include "app_fixture.hpp"
 
 namespace sp::protocollo::webtest {
 namespace {

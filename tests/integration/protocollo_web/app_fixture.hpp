@@ -21,7 +21,7 @@ struct Upload {
 };
 
 class AppTest : public ::testing::TestWithParam<db::Dialect> {
- protected:
+ public:  // the helpers are also used by free functions of the tests
   void SetUp() override {
     database_ = std::make_unique<sp::testing::TestDatabase>(GetParam());
     files_ = std::make_unique<sp::testing::TempDir>();

@@ -2,7 +2,7 @@
 // bytes match the recorded SHA-256, and never visible to another body.
 #include "core/digest.hpp"
 #include "protocollo/daily_register.hpp"
-#include "protocollo_web/app_fixture.hpp"
+#include "app_fixture.hpp"
 
 namespace sp::protocollo::webtest {
 namespace {
