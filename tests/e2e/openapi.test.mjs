@@ -199,6 +199,20 @@ test('live responses match the documented schemas', async () => {
     authorization: 'Bearer sp_chiave-inventata-che-non-esiste',
   });
 
+  // The protocol register's API (authenticated answers in tests/integration/protocollo_web).
+  const proto = '/api/v1/backoffice/{slug}/protocollo';
+  for (const [pattern, path] of [
+    [`${proto}/registrazioni`, '/api/v1/backoffice/asti/protocollo/registrazioni'],
+    [`${proto}/registrazioni/{id}`, '/api/v1/backoffice/asti/protocollo/registrazioni/qualunque'],
+    [`${proto}/registrazioni/{id}/segnatura`, '/api/v1/backoffice/asti/protocollo/registrazioni/qualunque/segnatura'],
+    [`${proto}/registri-giornalieri`, '/api/v1/backoffice/asti/protocollo/registri-giornalieri'],
+    [`${proto}/registri-giornalieri/{rid}/{format}`, '/api/v1/backoffice/asti/protocollo/registri-giornalieri/1/pdf'],
+    [`${proto}/aoo`, '/api/v1/backoffice/asti/protocollo/aoo'],
+  ]) {
+    await check(pattern, path, 401);
+    await check(pattern, path, 401, { authorization: 'Bearer sp_chiave-inventata-che-non-esiste' });
+  }
+
   // Every documented GET operation was called, and every documented status of it was seen (for
   // operations behind an API key: the statuses a caller without a valid key gets).
   for (const [p, item] of Object.entries(doc.paths)) {
