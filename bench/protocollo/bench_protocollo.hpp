@@ -23,6 +23,9 @@ int run_registrations(const std::string& url, const std::string& migrations_root
 // WAL + synchronous=FULL, through the sqlite3 C API with nothing of ours in between.
 int run_raw_sqlite(const std::string& path, const RunOptions& options);
 
+// Runs check_numbering on made-up gapless and broken numberings; 0 when it tells them apart.
+int run_selftest();
+
 // Rows per Rome calendar year as the database holds them, and what the writers were told.
 struct YearNumbers {
   int year = 0;

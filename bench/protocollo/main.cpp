@@ -2,6 +2,7 @@
 //
 //   bench_protocollo registrations URL [--migrations DIR] [--seconds S] [--threads N]
 //   bench_protocollo raw-sqlite PATH [--seconds S]
+//   bench_protocollo selftest
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
@@ -14,13 +15,15 @@ namespace {
 int usage() {
   std::fprintf(stderr,
                "usage: bench_protocollo registrations URL [--migrations DIR] [--seconds S] [--threads N]\n"
-               "       bench_protocollo raw-sqlite PATH [--seconds S]\n");
+               "       bench_protocollo raw-sqlite PATH [--seconds S]\n"
+               "       bench_protocollo selftest\n");
   return 64;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (argc == 2 && std::string(argv[1]) == "selftest") return sp::bench::run_selftest();
   if (argc < 3) return usage();
   const std::string command = argv[1];
   const std::string target = argv[2];
