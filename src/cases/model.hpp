@@ -1,0 +1,175 @@
+#pragma once
+// Cases (pratiche): each application submitted online becomes a case of the receiving body, registered in
+// the protocol, routed to an office, and carrying its legal deadline under L. 241/1990 (SPEC §8).
+//
+// States and the actions that move between them (model.cpp holds the table, `next_state`):
+//
+//   submitted ─(registration, same transaction as the submission)─▶ registered
+//   registered ─assign─▶ assigned ─start─▶ in_progress          (start also from registered)
+//   in_progress ─request_additions─▶ waiting_for_applicant ─answer_additions / resume─▶ in_progress
+//   in_progress ─notice_of_grounds (art. 10-bis)─▶ grounds_notified ─answer_grounds─▶ in_progress
+//   in_progress, grounds_notified ─accept / reject─▶ accepted / rejected
+//   any open state ─withdraw (applicant)─▶ withdrawn
+//   any state but withdrawn and closed ─close─▶ closed
+//
+// "Open" means not accepted, rejected, withdrawn or closed. assign on an open case that is already
+// assigned changes the assignee and office without changing the state (recorded as a transition too).
+#include <boost/json.hpp>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/time.hpp"
+#include "tenants/model.hpp"
+
+namespace sp::cases {
+
+enum class State {
+  submitted,
+  registered,
+  assigned,
+  in_progress,
+  waiting_for_applicant,  // additions requested (art. 2 c. 7): the deadline is suspended
+  grounds_notified,       // notice of grounds for rejection sent (art. 10-bis): the deadline is suspended
+  accepted,
+  rejected,
+  withdrawn,
+  closed,
+};
+std::string_view to_string(State s);
+std::optional<State> parse_state(std::string_view s);
+// Not accepted, rejected, withdrawn or closed.
+bool is_open(State s);
+// The deadline does not run (waiting_for_applicant, grounds_notified).
+bool is_suspended(State s);
+
+enum class Action {
+  register_,
+  assign,
+  start,
+  request_additions,
+  answer_additions,
+  resume,
+  notice_of_grounds,
+  answer_grounds,
+  accept,
+  reject,
+  withdraw,
+  close,
+};
+std::string_view to_string(Action a);
+// The state `action` leads to from `from`, or nullopt when the action is not allowed there. The legal
+// conditions that also depend on dates (rejection after the notice's 10 days) are checked by the service.
+std::optional<State> next_state(State from, Action action);
+
+// Who did something: "staff:<account id>", "person:<codice fiscale>", "system:<name>".
+using ActorRef = std::string;
+
+struct Case {
+  std::string id;  // UUIDv7
+  tenants::TenantId tenant_id = 0;
+  std::string service_code;
+  std::string title;  // the service's title (Italian) when submitted, the protocol subject's core
+  std::string form_code;
+  int form_version = 1;
+  std::string applicant_cf;  // who submitted (the signed-in person, or the citizen served at a counter)
+  std::string applicant_name;
+  std::string on_behalf_of;  // codice fiscale / partita IVA of who they act for; "" for themselves
+  std::string on_behalf_of_name;
+  std::string channel = "online";  // online | counter
+  boost::json::object answers;     // typed answers (forms::submit().data)
+  State state = State::submitted;
+  std::string office;
+  std::string assignee;  // staff account id; "" when unassigned
+  std::string protocol_entry_id;
+  int protocol_year = 0;
+  std::int64_t protocol_number = 0;
+  std::string submitted_at;  // UTC ISO with milliseconds
+  // The deadline. The term starts the day after submission (Rome): due_date = submission date +
+  // deadline_days + suspended_days; suspensions still running are not in due_date yet (see
+  // deadline_at()).
+  int deadline_days = 30;
+  std::string due_date;             // YYYY-MM-DD (Rome)
+  int suspended_days = 0;           // suspensions that have ended
+  std::string suspended_since;      // YYYY-MM-DD (Rome) while waiting for the applicant; "" otherwise
+  std::string grounds_notified_on;  // YYYY-MM-DD (Rome) of the last notice of grounds; "" if none
+  std::string grounds_answered_on;  // YYYY-MM-DD (Rome) of the applicant's observations; "" if none
+  bool silence_consent = false;     // silenzio-assenso (art. 20): no answer by the deadline means yes
+  std::optional<std::int64_t> fee_cents_due;  // the service's fee when submitted (payments come later)
+  std::string decided_at;                     // UTC ISO of accept/reject/withdraw/close; "" while open
+  std::string submission_key;                 // idempotency key chosen by the submitting page/client
+  std::int64_t version = 1;                   // bumped by every change (optimistic locking)
+
+  // "0000042/2026"; "" before registration.
+  [[nodiscard]] std::string protocol_label() const;
+};
+
+// The deadline as of a Rome date: the due date with any running suspension added, and the days left
+// (negative when overdue). While suspended the case is never overdue.
+struct Deadline {
+  time::Date due;
+  int days_left = 0;
+  bool overdue = false;
+  bool suspended = false;
+};
+Deadline deadline_at(const Case& c, time::Date today, int grounds_answer_days = 10);
+
+struct Transition {
+  std::int64_t id = 0;
+  std::string case_id;
+  std::optional<State> from;  // nullopt for the creation
+  State to = State::submitted;
+  std::string action;  // to_string(Action) or "create"
+  ActorRef who;
+  std::string at;  // UTC ISO
+  std::string reason;
+};
+
+enum class MessageDirection { to_applicant, from_applicant };
+std::string_view to_string(MessageDirection d);
+
+struct Message {
+  std::int64_t id = 0;
+  std::string case_id;
+  MessageDirection direction = MessageDirection::to_applicant;
+  std::string body;
+  std::vector<std::string> attachments;  // case document ids
+  ActorRef who;
+  std::string at;
+  // What the message was about: "message", "additions_request", "additions_answer", "grounds",
+  // "grounds_answer", "decision".
+  std::string kind = "message";
+};
+
+// Internal notes of the office: never shown to the applicant.
+struct Note {
+  std::int64_t id = 0;
+  std::string case_id;
+  std::string body;
+  ActorRef who;
+  std::string at;
+};
+
+enum class DocumentKind { application, attachment, addition, decision, notice };
+std::string_view to_string(DocumentKind k);
+std::optional<DocumentKind> parse_document_kind(std::string_view s);
+
+struct Document {
+  std::string id;  // random token: safe in a link
+  std::string case_id;
+  std::string file_id;  // src/files
+  DocumentKind kind = DocumentKind::attachment;
+  std::string file_name;
+  std::string mime_type;
+  std::int64_t size = 0;
+  std::string sha256;
+  std::string protocol_entry_id;  // when registered (application, attachments, decisions, notices)
+  int protocol_year = 0;
+  std::int64_t protocol_number = 0;
+  ActorRef who;
+  std::string at;
+};
+
+}  // namespace sp::cases

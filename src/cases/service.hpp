@@ -1,0 +1,233 @@
+#pragma once
+// The rules of cases (pratiche, SPEC §8, L. 241/1990): submission (idempotent, registered in the protocol
+// in the same transaction), routing, the legal deadline with its suspensions, the state machine of
+// model.hpp, the notice of grounds before a rejection (art. 10-bis), decisions registered as outgoing
+// protocol, messages, internal notes, documents, and the back-office queues.
+//
+// Access: staff act on their own body's cases (identity::Permission::backoffice for `tenant`); applicants
+// (PrincipalKind::person) see and act on the cases they submitted, or that were submitted for whom they
+// now act for (Principal::acting_for); anyone else gets not_found, so an id reveals nothing. Internal
+// notes are never returned to an applicant. Every change writes its transition row and an audit entry in
+// the same transaction as the change; staff reading a case leaves an audit "case.read" on the
+// applicant's behalf (their "who accessed my data").
+//
+// Error codes (messages in web/locales/{it,en}/cases.json):
+//   cases.service (404: the body does not offer this service online), cases.submission_key (400),
+//   cases.answers (400), cases.attachment (400: unknown file id, or too many), cases.no_aoo (503: the body
+//   has no active registry office, so it cannot register applications), cases.transition (409: not
+//   allowed in the case's state), cases.conflict (409: someone else changed the case meanwhile, retry),
+//   cases.text (400: an empty or too long message, reason, grounds or decision), cases.assignee (400),
+//   cases.grounds_required (409: rejection without a notice of grounds), cases.grounds_pending (409: the
+//   applicant's 10 days to answer the notice have not passed and they have not answered),
+//   cases.answer_late (409: observations after the 10 days), cases.applicant (403: this action is the
+//   applicant's, or a staff member's), cases.filter (400); plus auth.required, forbidden, not_found and
+//   the protocollo.* / files.* codes of a failed registration or upload (nothing is kept then).
+#include <boost/json.hpp>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "audit/service.hpp"
+#include "cases/model.hpp"
+#include "cases/store.hpp"
+#include "catalog/service.hpp"
+#include "core/result.hpp"
+#include "core/time.hpp"
+#include "db/database.hpp"
+#include "files/service.hpp"
+#include "identity/model.hpp"
+#include "identity/profile_service.hpp"
+#include "protocollo/service.hpp"
+#include "tenants/service.hpp"
+
+namespace sp::cases {
+
+struct Options {
+  int default_deadline_days = 30;  // art. 2 c. 2: when the rules set no other term
+  int grounds_answer_days = 10;    // art. 10-bis: the applicant's time to answer the notice of grounds
+  // art. 2 c. 7 allows suspending the term for additions once and for at most 30 days *(check)*: when
+  // set, the days counted for one suspension for additions are capped at this; unset, every day waited
+  // counts (what the issue asks).
+  std::optional<int> max_additions_suspension_days;
+  int max_attachments = 50;
+  std::size_t max_text = 20000;  // characters of a message, note, reason, grounds or decision
+};
+
+// A line of the application summary PDF rendered when the caller gives no PDF of its own.
+struct SummaryLine {
+  std::string label;
+  std::string value;
+};
+
+// What the submitting page (or API client) sends, after forms::submit accepted the answers.
+struct Submission {
+  std::string service_code;  // the catalog service (activated by the body, level >= 3)
+  std::string form_code;     // usually == service_code
+  int form_version = 1;
+  boost::json::object answers;           // forms::submit(def, answers, ctx).data
+  std::vector<std::string> attachments;  // file ids already stored for this tenant (FileService::put)
+  // Chosen by the page when the form is shown (a hidden field) or by the API client: the same key from
+  // the same applicant at the same body gives back the first case, never a second one.
+  std::string submission_key;
+  // The application as the applicant saw it (PDF bytes). When empty, a PDF is rendered from `summary`
+  // (or from the answers' top-level values when `summary` is empty too).
+  std::string summary_pdf;
+  std::vector<SummaryLine> summary;
+  std::string applicant_name;  // default: the principal's display name
+};
+
+struct Submitted {
+  Case c;
+  bool replayed = false;  // the key had been used: this is the first submission's case
+  std::string segnatura;  // of the protocol entry
+};
+
+// The queue of a body's back office. Every filter is optional; results are ordered by the deadline
+// (soonest first; suspended cases by their projected due date), then by submission.
+struct QueueFilter {
+  std::string office;
+  std::optional<State> state;
+  bool open_only = true;  // when no `state` is given: only open cases
+  std::string service_code;
+  std::string assignee;              // a staff id; "-" for unassigned cases
+  bool overdue = false;              // only cases past their due date
+  std::optional<int> days_left_max;  // only cases with at most this many days left (overdue included)
+  bool silence_consent_only = false;
+  int limit = 50;  // 1..500
+  int offset = 0;
+};
+
+struct CaseSummary {
+  Case c;  // answers are left empty in lists
+  Deadline deadline;
+};
+
+struct QueuePage {
+  std::vector<CaseSummary> items;
+  int total = 0;  // matching cases before limit/offset
+};
+
+struct CaseView {
+  Case c;
+  Deadline deadline;
+  std::vector<Transition> transitions;  // oldest first
+  std::vector<Message> messages;        // oldest first
+  std::vector<Document> documents;      // oldest first
+  std::vector<Note> notes;              // staff only: always empty for the applicant
+  bool viewer_is_staff = false;
+  // What the viewer may do now (for buttons): names of model.hpp's Action values.
+  std::vector<std::string> allowed_actions;
+};
+
+struct DocumentContent {
+  Document doc;
+  std::string bytes;
+};
+
+// One action applied to many cases of the queue. Each case gets its own transaction: one refusal does
+// not undo the others.
+struct BulkAction {
+  enum class Kind { assign, start, close } kind = Kind::assign;
+  std::string assignee;  // assign
+  std::string office;    // assign: "" keeps the case's office
+  std::string reason;    // close: required
+};
+struct BulkResult {
+  std::vector<std::string> done;
+  std::vector<std::pair<std::string, Error>> failed;  // case id, why
+};
+
+class CaseService {
+ public:
+  // `profiles` (optional) gives the applicant's verified e-mail for notices through the outbox.
+  CaseService(db::Database& db, time::Clock& clock, protocollo::ProtocolService& protocol,
+              files::FileService& files, catalog::CatalogService& catalog, tenants::TenantService& tenants,
+              identity::ProfileService* profiles = nullptr, Options options = {});
+
+  // ---- The applicant --------------------------------------------------------------------------------
+  // In one write transaction: idempotency check, the application document stored, the case inserted,
+  // the incoming protocol entry registered (application as primary document, attachments), the
+  // transitions submitted and submitted→registered, audit, and the e-mail receipt in the outbox. A
+  // failure anywhere (e.g. the protocol) leaves nothing. A person submits for themselves or for whom
+  // they act for; a counter operator (Permission::counter, Principal::assisting) for the citizen served.
+  Result<Submitted> submit(const identity::Principal* applicant, tenants::TenantId tenant,
+                           const Submission& s);
+  // The applicant's cases at every body, newest first.
+  Result<std::vector<CaseSummary>> my_cases(const identity::Principal* applicant);
+  Status answer_additions(const identity::Principal* applicant, tenants::TenantId tenant,
+                          const std::string& case_id, const std::string& message,
+                          const std::vector<std::string>& file_ids);
+  // Observations on a notice of grounds (art. 10-bis), within grounds_answer_days.
+  Status answer_grounds(const identity::Principal* applicant, tenants::TenantId tenant,
+                        const std::string& case_id, const std::string& message,
+                        const std::vector<std::string>& file_ids);
+  Status withdraw(const identity::Principal* applicant, tenants::TenantId tenant, const std::string& case_id,
+                  const std::string& reason);
+
+  // ---- Both ----------------------------------------------------------------------------------------------
+  // The case with its history, messages and documents (and notes, for staff).
+  Result<CaseView> get(const identity::Principal* who, tenants::TenantId tenant, const std::string& case_id);
+  // Staff: a message to the applicant; the applicant: a message to the office. Files become documents.
+  Status send_message(const identity::Principal* who, tenants::TenantId tenant, const std::string& case_id,
+                      const std::string& body, const std::vector<std::string>& file_ids = {});
+  // A document's bytes (checked against its SHA-256 by the file store).
+  Result<DocumentContent> document(const identity::Principal* who, tenants::TenantId tenant,
+                                   const std::string& case_id, const std::string& document_id);
+
+  // ---- The back office -----------------------------------------------------------------------------------
+  Result<QueuePage> queue(const identity::Principal* staff, tenants::TenantId tenant, const QueueFilter& f);
+  // The offices that have cases at this body (for the queue's filter).
+  Result<std::vector<std::string>> offices(const identity::Principal* staff, tenants::TenantId tenant);
+
+  // `office` "" keeps the case's office.
+  Status assign(const identity::Principal* staff, tenants::TenantId tenant, const std::string& case_id,
+                const std::string& assignee, const std::string& office = {});
+  Status start(const identity::Principal* staff, tenants::TenantId tenant, const std::string& case_id);
+  // The deadline is suspended from today until the applicant answers (or the office resumes).
+  Status request_additions(const identity::Principal* staff, tenants::TenantId tenant,
+                           const std::string& case_id, const std::string& message);
+  // Ends a suspension for additions without an answer (the office proceeds with what it has).
+  Status resume(const identity::Principal* staff, tenants::TenantId tenant, const std::string& case_id,
+                const std::string& reason);
+  // Preavviso di rigetto (art. 10-bis): rendered as a PDF, registered as outgoing protocol, sent to the
+  // applicant; the deadline is suspended; a rejection is possible only after it.
+  Status notice_of_grounds(const identity::Principal* staff, tenants::TenantId tenant,
+                           const std::string& case_id, const std::string& grounds);
+  // The decision: rendered as a PDF, registered as outgoing protocol in the same transaction, stored as a
+  // document the applicant can download. reject() needs a notice of grounds first, and then either the
+  // applicant's observations or grounds_answer_days passed since the notice.
+  Status accept(const identity::Principal* staff, tenants::TenantId tenant, const std::string& case_id,
+                const std::string& decision);
+  Status reject(const identity::Principal* staff, tenants::TenantId tenant, const std::string& case_id,
+                const std::string& decision);
+  Status close(const identity::Principal* staff, tenants::TenantId tenant, const std::string& case_id,
+               const std::string& reason);
+  Status add_note(const identity::Principal* staff, tenants::TenantId tenant, const std::string& case_id,
+                  const std::string& body);
+  Result<BulkResult> bulk(const identity::Principal* staff, tenants::TenantId tenant,
+                          const std::vector<std::string>& case_ids, const BulkAction& action);
+
+  [[nodiscard]] const Options& options() const { return options_; }
+
+ private:
+  struct Change;  // service.cpp: what one action does to a case inside its transaction
+  Status apply(const identity::Principal* who, tenants::TenantId tenant, const std::string& case_id,
+               Action action, const std::string& reason, const Change& change);
+  Result<Submitted> submit_once(const identity::Principal* applicant, tenants::TenantId tenant,
+                                const Submission& s, const std::string& applicant_cf,
+                                const std::string& applicant_name, bool& duplicate);
+
+  db::Database& db_;
+  time::Clock& clock_;
+  protocollo::ProtocolService& protocol_;
+  files::FileService& files_;
+  catalog::CatalogService& catalog_;
+  tenants::TenantService& tenants_;
+  identity::ProfileService* profiles_;
+  Options options_;
+  CaseStore store_;
+  audit::AuditService audit_;
+};
+
+}  // namespace sp::cases

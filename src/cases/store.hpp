@@ -1,0 +1,61 @@
+#pragma once
+// SQL for cases and their transitions, messages, notes and documents. Every query filters on the tenant,
+// except the applicant's own list across bodies (by codice fiscale). Transitions, messages, notes and
+// documents are append-only (triggers in migrations/*/0011_cases.sql).
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cases/model.hpp"
+#include "db/database.hpp"
+
+namespace sp::cases {
+
+// The parts of a queue filter that SQL applies; dates and days left are computed by the service.
+struct QueueQuery {
+  std::string office;
+  std::optional<State> state;
+  bool open_only = true;
+  std::string service_code;
+  std::string assignee;  // "-": unassigned
+  bool silence_consent_only = false;
+};
+
+class CaseStore {
+ public:
+  explicit CaseStore(db::Database& db) : db_(db) {}
+
+  static void insert_case(db::Conn& tx, const Case& c);
+  // Writes the mutable fields of `c` (state, office, assignee, protocol, deadline, decision) and sets
+  // version = expected_version + 1, only if the stored version is still expected_version. Returns the
+  // rows changed (0: someone else changed the case meanwhile).
+  static std::int64_t update_case(db::Conn& tx, const Case& c, std::int64_t expected_version);
+  static std::optional<Case> find(db::Conn& c, tenants::TenantId tenant, const std::string& id);
+  static std::optional<Case> find_by_key(db::Conn& c, tenants::TenantId tenant,
+                                         const std::string& applicant_cf, const std::string& submission_key);
+
+  static std::int64_t insert_transition(db::Conn& tx, tenants::TenantId tenant, const Transition& t);
+  static std::vector<Transition> transitions(db::Conn& c, tenants::TenantId tenant,
+                                             const std::string& case_id);
+  static std::int64_t insert_message(db::Conn& tx, tenants::TenantId tenant, const Message& m);
+  static std::vector<Message> messages(db::Conn& c, tenants::TenantId tenant, const std::string& case_id);
+  static std::int64_t insert_note(db::Conn& tx, tenants::TenantId tenant, const Note& n);
+  static std::vector<Note> notes(db::Conn& c, tenants::TenantId tenant, const std::string& case_id);
+  static void insert_document(db::Conn& tx, tenants::TenantId tenant, const Document& d);
+  static std::vector<Document> documents(db::Conn& c, tenants::TenantId tenant, const std::string& case_id);
+  static std::optional<Document> document(db::Conn& c, tenants::TenantId tenant, const std::string& case_id,
+                                          const std::string& document_id);
+
+  // Cases matching the SQL-side filters (answers not loaded), at most `cap`.
+  static std::vector<Case> queue(db::Conn& c, tenants::TenantId tenant, const QueueQuery& q, int cap);
+  // Cases submitted by `applicant_cf`, or (when `represented` is not empty) on behalf of `represented`,
+  // at every body, newest first (answers not loaded).
+  static std::vector<Case> by_applicant(db::Conn& c, const std::string& applicant_cf,
+                                        const std::string& represented, int cap);
+  static std::vector<std::string> offices(db::Conn& c, tenants::TenantId tenant);
+
+ private:
+  db::Database& db_;
+};
+
+}  // namespace sp::cases
