@@ -114,7 +114,10 @@ struct Deadline {
   bool overdue = false;
   bool suspended = false;
 };
-Deadline deadline_at(const Case& c, time::Date today, int grounds_answer_days = 10);
+// `grounds_answer_days`: the applicant's days to answer a notice of grounds (art. 10-bis);
+// `max_additions_days`: a cap on one suspension for additions (art. 2 c. 7), none when unset.
+Deadline deadline_at(const Case& c, time::Date today, int grounds_answer_days = 10,
+                     std::optional<int> max_additions_days = std::nullopt);
 
 struct Transition {
   std::int64_t id = 0;

@@ -1,0 +1,1232 @@
+#include "cases/service.hpp"
+
+#include <date/date.h>
+
+#include <algorithm>
+#include <functional>
+#include <set>
+#include <stdexcept>
+
+#include "adapters/messaging/outbox.hpp"
+#include "cases/pdf.hpp"
+#include "core/ids.hpp"
+#include "identity/permissions.hpp"
+
+namespace sp::cases {
+namespace {
+
+constexpr std::size_t kMaxKey = 200;
+constexpr std::size_t kMaxAnswersBytes = 1'000'000;
+constexpr int kQueueCap = 5000;  // open cases of one body read for one queue page (filters need dates)
+constexpr int kMyCasesCap = 500;
+constexpr int kMaxPage = 500;
+constexpr const char* kSystemActor = "cases";
+
+// Thrown inside a write transaction to roll it back and answer with `error`.
+struct Abort {
+  Error error;
+};
+
+Error invalid(const std::string& code, const std::string& field, const std::string& detail = {}) {
+  Error e = Error::make(code, 400, detail);
+  e.field = field;
+  return e;
+}
+
+std::string format_at(time::TimePoint tp) {
+  return date::format("%FT%TZ", std::chrono::floor<std::chrono::milliseconds>(tp));
+}
+
+bool blank(const std::string& s) {
+  return std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isspace(c) != 0; });
+}
+
+bool has_control(const std::string& s) {
+  return std::any_of(s.begin(), s.end(), [](unsigned char c) { return c < 0x20 || c == 0x7F; });
+}
+
+int days_between(time::Date from, time::Date to) {
+  return static_cast<int>((std::chrono::sys_days{to} - std::chrono::sys_days{from}).count());
+}
+
+time::Date date_or(const std::string& iso, time::Date fallback) {
+  auto d = time::parse_iso_date(iso);
+  return d ? *d : fallback;
+}
+
+std::string it_date(const std::string& iso_day) {
+  auto d = time::parse_iso_date(iso_day);
+  return d ? time::format_it_date(*d) : iso_day;
+}
+
+std::string it_datetime(const std::string& iso) {
+  auto tp = time::parse_iso_utc(iso);
+  return tp ? time::format_it_datetime(*tp) : iso;
+}
+
+// Who acts on a case, and as what.
+struct Access {
+  bool staff = false;
+  std::string actor;  // "staff:<id>" / "person:<cf>"
+  audit::ActorKind kind = audit::ActorKind::person;
+  std::string actor_id;
+  audit::Channel channel = audit::Channel::web;
+};
+
+// The codice fiscale an applicant-side principal acts as: a signed-in person, or a counter operator
+// serving a citizen (assisted channel). "" for anyone else.
+std::string applicant_cf_of(const identity::Principal* who) {
+  if (who == nullptr) return {};
+  if (who->kind == identity::PrincipalKind::person) return who->subject;
+  if (who->assisting && identity::authorize(who, identity::Permission::counter, 0)) {
+    return who->assisting->fiscal_code;
+  }
+  return {};
+}
+
+Access applicant_access(const identity::Principal* who) {
+  Access a;
+  if (who->kind == identity::PrincipalKind::person) {
+    a.actor = "person:" + who->subject;
+    a.kind = audit::ActorKind::person;
+    a.actor_id = who->subject;
+  } else {  // counter operator for the citizen served
+    a.actor = "staff:" + who->subject;
+    a.kind = audit::ActorKind::staff;
+    a.actor_id = who->subject;
+    a.channel = audit::Channel::counter;
+  }
+  return a;
+}
+
+// Staff of the case's body see everything; the applicant (or whoever acts for the represented person or
+// business) sees their own; others learn nothing (not_found), except staff of another body (forbidden).
+Result<Access> access_to(const identity::Principal* who, tenants::TenantId tenant, const Case& c) {
+  if (who == nullptr) return Error::make("auth.required", 401, "case");
+  if (identity::authorize(who, identity::Permission::backoffice, tenant)) {
+    Access a;
+    a.staff = true;
+    a.actor = "staff:" + who->subject;
+    a.kind = audit::ActorKind::staff;
+    a.actor_id = who->subject;
+    return a;
+  }
+  const std::string cf = applicant_cf_of(who);
+  if (!cf.empty()) {
+    const bool own = c.applicant_cf == cf;
+    const bool represented = who->kind == identity::PrincipalKind::person && who->acting_for &&
+                             !c.on_behalf_of.empty() && c.on_behalf_of == who->acting_for->id;
+    if (own || represented) return applicant_access(who);
+    return Error::not_found("case " + c.id);
+  }
+  return Error::forbidden("case");
+}
+
+Status check_text(const std::string& text, const std::string& field, std::size_t max) {
+  if (blank(text)) return invalid("cases.text", field, "empty");
+  if (text.size() > max) return invalid("cases.text", field, "longer than " + std::to_string(max));
+  return Ok{};
+}
+
+std::string json_details(std::initializer_list<std::pair<const char*, std::string>> kv) {
+  boost::json::object o;
+  for (const auto& [k, v] : kv) o[k] = v;
+  return boost::json::serialize(o);
+}
+
+// One line per top-level answer: the summary PDF when the page gave none.
+std::vector<SummaryLine> lines_from_answers(const boost::json::object& answers) {
+  std::vector<SummaryLine> out;
+  for (const auto& [key, value] : answers) {
+    std::string text;
+    if (value.is_string()) {
+      text = std::string(value.as_string());
+    } else if (value.is_null()) {
+      continue;
+    } else {
+      text = boost::json::serialize(value);
+    }
+    out.push_back({std::string(key), text});
+  }
+  return out;
+}
+
+protocollo::Correspondent applicant_party(const Case& c) {
+  if (!c.on_behalf_of.empty() && c.on_behalf_of.size() == 11) {  // a partita IVA: a business
+    return {"business", c.on_behalf_of_name.empty() ? c.on_behalf_of : c.on_behalf_of_name, c.on_behalf_of,
+            "", ""};
+  }
+  return {"person", c.applicant_name, c.applicant_cf, "", ""};
+}
+
+std::string decision_word(Action a) {
+  return a == Action::accept ? "accoglimento" : a == Action::reject ? "rigetto" : "";
+}
+
+// What the `record` step of an action has at hand.
+struct RecordContext {
+  db::Conn& tx;
+  const identity::Principal* principal;
+  Access who;
+  protocollo::AooId aoo = 0;  // when the action needs_aoo
+  time::TimePoint now;
+  std::string at;  // now, formatted
+};
+
+}  // namespace
+
+// What one action does, inside the transaction that applies it. `mutate` changes the case's fields (it may
+// refuse, nothing written yet); `record` writes what goes with the change (messages, documents, protocol
+// entries) after the case row is updated, and may refuse too (the transaction then rolls back).
+struct CaseService::Change {
+  enum class By { staff, applicant, either } by = By::staff;
+  std::function<Status(Case&, time::Date today)> mutate;
+  std::function<Status(RecordContext& ctx, const Case& c)> record;
+  bool needs_aoo = false;
+  // The e-mail to the applicant (subject, body) after the change; empty subject: none.
+  std::function<std::pair<std::string, std::string>(const Case& c)> notice;
+};
+
+CaseService::CaseService(db::Database& db, time::Clock& clock, protocollo::ProtocolService& protocol,
+                         files::FileService& files, catalog::CatalogService& catalog,
+                         tenants::TenantService& tenants, identity::ProfileService* profiles, Options options)
+    : db_(db),
+      clock_(clock),
+      protocol_(protocol),
+      files_(files),
+      catalog_(catalog),
+      tenants_(tenants),
+      profiles_(profiles),
+      options_(std::move(options)),
+      store_(db),
+      audit_(db, clock) {}
+
+namespace {
+
+// The body's registry office for cases: the first active AOO (by code). nullopt when it has none.
+std::optional<protocollo::AooId> case_aoo(protocollo::ProtocolService& protocol, tenants::TenantId tenant) {
+  for (const auto& a : protocol.aoos(tenant)) {
+    if (a.active) return a.id;
+  }
+  return std::nullopt;
+}
+
+std::string body_name(tenants::TenantService& tenants, tenants::TenantId tenant) {
+  auto b = tenants.by_id(tenant);
+  return b ? b->name : std::string();
+}
+
+// The applicant's verified e-mail address, when the profile service knows one.
+std::string verified_email(identity::ProfileService* profiles, const std::string& cf) {
+  if (profiles == nullptr || cf.empty()) return {};
+  auto p = profiles->show(cf);
+  if (!p || p->email.empty() || p->email_verified_at.empty()) return {};
+  return p->email;
+}
+
+void enqueue_email(db::Conn& tx, tenants::TenantId tenant, const std::string& to, const std::string& subject,
+                   const std::string& body, const time::Clock& clock) {
+  if (to.empty() || subject.empty()) return;
+  messaging::Message m;
+  m.tenant_id = tenant;
+  m.channel = messaging::Channel::email;
+  m.recipient = to;
+  m.subject = subject;
+  m.body = body;
+  if (auto r = messaging::enqueue(tx, m, clock); !r) throw Abort{r.error()};
+}
+
+void audit_case(audit::AuditService& audit, db::Conn& tx, tenants::TenantId tenant, const Access& who,
+                const Case& c, const std::string& action, const std::string& details) {
+  audit::Entry a;
+  a.tenant_id = tenant;
+  a.actor_kind = who.kind;
+  a.actor_id = who.actor_id;
+  a.channel = who.channel;
+  // The person whose case it is: staff actions show up in their "who accessed my data".
+  if (who.staff || who.channel == audit::Channel::counter) {
+    a.on_behalf_of = c.on_behalf_of.empty() ? c.applicant_cf : c.on_behalf_of;
+  } else if (!c.on_behalf_of.empty()) {
+    a.on_behalf_of = c.on_behalf_of;
+  }
+  a.action = action;
+  a.record_type = "case";
+  a.record_id = c.id;
+  a.details = details;
+  if (auto r = audit.record(tx, a); !r) throw Abort{r.error()};
+}
+
+}  // namespace
+
+// ---- Submission
+// --------------------------------------------------------------------------------------------
+
+Result<Submitted> CaseService::submit(const identity::Principal* applicant, tenants::TenantId tenant,
+                                      const Submission& s) {
+  if (applicant == nullptr) return Error::make("auth.required", 401, "submit");
+  const std::string cf = applicant_cf_of(applicant);
+  if (cf.empty()) return Error::make("cases.applicant", 403, "only a person or a counter operator submits");
+  std::string name = s.applicant_name;
+  if (blank(name)) {
+    name = applicant->kind == identity::PrincipalKind::person ? applicant->display_name
+                                                              : applicant->assisting->name;
+  }
+  if (blank(name)) name = cf;
+  if (s.submission_key.empty() || s.submission_key.size() > kMaxKey || has_control(s.submission_key))
+    return invalid("cases.submission_key", "submission_key", "1 to 200 printable characters");
+  if (boost::json::serialize(s.answers).size() > kMaxAnswersBytes)
+    return invalid("cases.answers", "answers", "too large");
+  if (static_cast<int>(s.attachments.size()) > options_.max_attachments)
+    return invalid("cases.attachment", "attachments", "too many");
+  auto offering = catalog_.offering(tenant, s.service_code);
+  if (!offering || offering->service.level < catalog::Level::online_application)
+    return Error::make("cases.service", 404, s.service_code);
+
+  for (int attempt = 0;; ++attempt) {
+    bool duplicate = false;
+    try {
+      auto r = submit_once(applicant, tenant, s, cf, name, duplicate);
+      if (!r || !duplicate) return r;
+      // A replay: the first submission's case, with its segnatura read now that it is committed.
+      Submitted out = std::move(*r);
+      out.replayed = true;
+      if (!out.c.protocol_entry_id.empty()) {
+        auto e = protocol_.get(protocollo::SystemActor{kSystemActor}, tenant, out.c.protocol_entry_id);
+        if (e) out.segnatura = protocollo::ProtocolService::segnatura_text(*e);
+      }
+      return out;
+    } catch (const db::DbError& e) {
+      // A concurrent submission with the same key committed first (PostgreSQL: our INSERT waited for it,
+      // then failed, and our whole transaction, protocol number included, rolled back). Once more: the
+      // idempotency check now finds the first case.
+      if (e.kind != db::DbError::Kind::unique_violation || attempt > 0) throw;
+    }
+  }
+}
+
+Result<Submitted> CaseService::submit_once(const identity::Principal* applicant, tenants::TenantId tenant,
+                                           const Submission& s, const std::string& applicant_cf,
+                                           const std::string& applicant_name, bool& duplicate) {
+  duplicate = false;
+  // Outside the transaction: what does not change with it (reads on other connections).
+  auto offering = catalog_.offering(tenant, s.service_code);
+  if (!offering) return Error::make("cases.service", 404, s.service_code);
+  const auto aoo = case_aoo(protocol_, tenant);
+  const std::string body = body_name(tenants_, tenant);
+  const std::string email = verified_email(profiles_, applicant_cf);
+  const Access who = applicant_access(applicant);
+
+  std::optional<Result<Submitted>> out;
+  try {
+    db_.write([&](db::Conn& tx) {
+      if (auto first = CaseStore::find_by_key(tx, tenant, applicant_cf, s.submission_key)) {
+        duplicate = true;
+        out.emplace(Submitted{std::move(*first), true, {}});
+        return;
+      }
+      if (!aoo) throw Abort{Error::make("cases.no_aoo", 503, std::to_string(tenant))};
+      const auto now = clock_.now();
+      const auto today = time::rome_date(now);
+
+      Case c;
+      c.id = ids::uuid_v7();
+      c.tenant_id = tenant;
+      c.service_code = s.service_code;
+      c.title = offering->service.title.it;
+      c.form_code = s.form_code.empty() ? s.service_code : s.form_code;
+      c.form_version = s.form_version;
+      c.applicant_cf = applicant_cf;
+      c.applicant_name = applicant_name;
+      if (applicant->kind == identity::PrincipalKind::person && applicant->acting_for) {
+        c.on_behalf_of = applicant->acting_for->id;
+        c.on_behalf_of_name = applicant->acting_for->name;
+      }
+      c.channel = applicant->kind == identity::PrincipalKind::person ? "online" : "counter";
+      c.answers = s.answers;
+      c.state = State::submitted;
+      c.office = offering->service.office.it;
+      c.submitted_at = format_at(now);
+      // Art. 2: the term runs from the receipt of the application; the day of receipt is not counted.
+      c.deadline_days = offering->service.deadline_days.value_or(options_.default_deadline_days);
+      c.due_date = time::format_iso_date(time::add_calendar_days(today, c.deadline_days));
+      c.silence_consent = offering->service.silence_consent;
+      c.fee_cents_due = offering->service.fee_cents;
+      c.submission_key = s.submission_key;
+      c.version = 1;
+      // First, so that a concurrent duplicate waits here (unique key) before taking a protocol number.
+      CaseStore::insert_case(tx, c);
+      CaseStore::insert_transition(
+          tx, tenant, {0, c.id, std::nullopt, State::submitted, "submit", who.actor, c.submitted_at, {}});
+
+      // The application document.
+      std::string pdf = s.summary_pdf;
+      if (pdf.empty()) {
+        Letter l;
+        l.heading = body;
+        l.title = "Domanda: " + c.title;
+        l.facts = {{"Richiedente", c.applicant_name + " (" + c.applicant_cf + ")"}};
+        if (!c.on_behalf_of.empty())
+          l.facts.emplace_back("Per conto di", c.on_behalf_of_name + " (" + c.on_behalf_of + ")");
+        l.facts.emplace_back("Presentata il", time::format_it_datetime(now));
+        l.facts.emplace_back("Codice della pratica", c.id);
+        l.facts.emplace_back("Modulo", c.form_code + " versione " + std::to_string(c.form_version));
+        for (const auto& line : s.summary.empty() ? lines_from_answers(s.answers) : s.summary)
+          l.paragraphs.push_back(line.label + ": " + line.value);
+        l.footer = body + " - domanda " + c.id;
+        pdf = render_letter(l);
+      }
+      files::Limits pdf_only;
+      pdf_only.allowed_types = {"application/pdf"};
+      auto stored = files_.put(tx, tenant, "domanda-" + c.service_code + ".pdf", pdf, pdf_only);
+      if (!stored) throw Abort{stored.error()};
+
+      std::vector<files::StoredFile> attachments;
+      std::set<std::string> seen;
+      for (const auto& id : s.attachments) {
+        if (!seen.insert(id).second) continue;
+        auto f = files::FileService::get(tx, tenant, id);
+        if (!f) throw Abort{invalid("cases.attachment", "attachments", id)};
+        attachments.push_back(std::move(*f));
+      }
+
+      protocollo::NewEntry e;
+      e.aoo_id = *aoo;
+      e.direction = protocollo::Direction::incoming;
+      e.subject = "Domanda online: " + c.title;
+      e.correspondents = {applicant_party(c)};
+      e.documents.push_back({protocollo::DocumentRole::primary, stored->file_name, stored->mime_type,
+                             stored->size, stored->sha256, stored->id});
+      for (const auto& f : attachments) {
+        e.documents.push_back(
+            {protocollo::DocumentRole::attachment, f.file_name, f.mime_type, f.size, f.sha256, f.id});
+      }
+      e.office = c.office;
+      e.channel = c.channel == "counter" ? protocollo::Channel::counter : protocollo::Channel::online;
+      auto reg = protocol_.register_entry(tx, protocollo::SystemActor{kSystemActor}, tenant, e);
+      if (!reg) throw Abort{reg.error()};
+
+      Case registered = c;
+      registered.protocol_entry_id = reg->id;
+      registered.protocol_year = reg->year;
+      registered.protocol_number = reg->number;
+      registered.state = *next_state(c.state, Action::register_);
+      if (CaseStore::update_case(tx, registered, c.version) != 1)
+        throw std::logic_error("cases: new case changed");
+      registered.version = c.version + 1;
+      CaseStore::insert_transition(
+          tx, tenant,
+          {0, c.id, State::submitted, State::registered, "register", std::string("system:") + kSystemActor,
+           reg->registered_at, reg->segnatura});
+
+      auto add_document = [&](const files::StoredFile& f, DocumentKind kind) {
+        Document d;
+        d.id = ids::random_token(18);
+        d.case_id = c.id;
+        d.file_id = f.id;
+        d.kind = kind;
+        d.file_name = f.file_name;
+        d.mime_type = f.mime_type;
+        d.size = f.size;
+        d.sha256 = f.sha256;
+        d.protocol_entry_id = reg->id;
+        d.protocol_year = reg->year;
+        d.protocol_number = reg->number;
+        d.who = who.actor;
+        d.at = c.submitted_at;
+        CaseStore::insert_document(tx, tenant, d);
+      };
+      add_document(*stored, DocumentKind::application);
+      for (const auto& f : attachments) add_document(f, DocumentKind::attachment);
+
+      audit_case(audit_, tx, tenant, who, registered, "case.submit",
+                 json_details({{"service", c.service_code},
+                               {"protocol", registered.protocol_label()},
+                               {"due_date", c.due_date}}));
+      enqueue_email(tx, tenant, email, "Domanda ricevuta: " + c.title,
+                    "La tua domanda \"" + c.title + "\" presentata a " + body +
+                        " è stata protocollata con il n. " + registered.protocol_label() + " (" +
+                        reg->segnatura + ").\nIl procedimento deve concludersi " + "entro il " +
+                        it_date(c.due_date) +
+                        ".\nPuoi seguirne lo stato, i messaggi e i documenti nella tua area personale.",
+                    clock_);
+      out.emplace(Submitted{std::move(registered), false, reg->segnatura});
+    });
+  } catch (Abort& a) {
+    return std::move(a.error);
+  }
+  return std::move(*out);
+}
+
+// ---- Applying an action ----------------------------------------------------------------------------------
+
+namespace {
+
+// Ends a running suspension as of `today`, adding the days it counts to the deadline (model.hpp).
+void end_suspension(Case& c, time::Date today, int grounds_days, std::optional<int> max_additions_days,
+                    bool observations_now) {
+  if (c.suspended_since.empty()) return;
+  const auto since = date_or(c.suspended_since, today);
+  int days = std::max(0, days_between(since, today));
+  if (c.state == State::grounds_notified) {
+    // Art. 10-bis: the term starts again ten days after the observations, or when the applicant's days
+    // to answer end without them.
+    days = observations_now ? days + grounds_days : std::min(days, grounds_days);
+  } else if (max_additions_days) {
+    days = std::min(days, *max_additions_days);
+  }
+  c.suspended_days += days;
+  c.due_date = time::format_iso_date(time::add_calendar_days(date_or(c.due_date, today), days));
+  c.suspended_since.clear();
+}
+
+}  // namespace
+
+Status CaseService::apply(const identity::Principal* who, tenants::TenantId tenant,
+                          const std::string& case_id, Action action, const std::string& reason,
+                          const Change& change) {
+  if (who == nullptr) return Error::make("auth.required", 401, std::string(to_string(action)));
+  // Reads that must not happen inside the write: the registry office and the applicant's e-mail.
+  std::optional<protocollo::AooId> aoo;
+  if (change.needs_aoo) {
+    aoo = case_aoo(protocol_, tenant);
+    if (!aoo) return Error::make("cases.no_aoo", 503, std::to_string(tenant));
+  }
+  std::string email;
+  if (change.notice && profiles_ != nullptr) {
+    auto current = db::read_one(db_, "SELECT applicant_cf FROM cases WHERE id = $1 AND tenant_id = $2",
+                                {case_id, tenant}, [](const db::Row& r) { return r.text(0); });
+    if (current) email = verified_email(profiles_, *current);
+  }
+  std::optional<Status> out;
+  try {
+    db_.write([&](db::Conn& tx) {
+      auto c = CaseStore::find(tx, tenant, case_id);
+      if (!c) {
+        // Staff of another body learn nothing more than "forbidden"; everyone else "not found".
+        if (who->is_staff() && !identity::authorize(who, identity::Permission::backoffice, tenant) &&
+            applicant_cf_of(who).empty())
+          out.emplace(Error::forbidden("case"));
+        else
+          out.emplace(Error::not_found("case " + case_id));
+        return;
+      }
+      auto acc = access_to(who, tenant, *c);
+      if (!acc) {
+        out.emplace(acc.error());
+        return;
+      }
+      if ((change.by == Change::By::staff && !acc->staff) ||
+          (change.by == Change::By::applicant && acc->staff)) {
+        out.emplace(Error::make("cases.applicant", 403, std::string(to_string(action))));
+        return;
+      }
+      auto next = next_state(c->state, action);
+      if (!next) {
+        out.emplace(Error::make("cases.transition", 409,
+                                std::string(to_string(c->state)) + " → " + std::string(to_string(action))));
+        return;
+      }
+      const auto now = clock_.now();
+      const auto today = time::rome_date(now);
+      const Case before = *c;
+      if (change.mutate) {
+        if (auto st = change.mutate(*c, today); !st) {
+          out.emplace(st.error());
+          return;
+        }
+      }
+      c->state = *next;
+      if (!is_open(c->state) && c->decided_at.empty()) c->decided_at = format_at(now);
+      if (CaseStore::update_case(tx, *c, before.version) != 1)
+        throw Abort{Error::make("cases.conflict", 409, case_id)};
+      c->version = before.version + 1;
+      CaseStore::insert_transition(tx, tenant,
+                                   {0, c->id, before.state, c->state, std::string(to_string(action)),
+                                    acc->actor, format_at(now), reason});
+      if (change.record) {
+        RecordContext ctx{tx, who, *acc, aoo.value_or(0), now, format_at(now)};
+        if (auto st = change.record(ctx, *c); !st) throw Abort{st.error()};
+      }
+      audit_case(audit_, tx, tenant, *acc, *c, "case." + std::string(to_string(action)),
+                 json_details({{"from", std::string(to_string(before.state))},
+                               {"to", std::string(to_string(c->state))}}));
+      if (change.notice) {
+        auto [subject, body] = change.notice(*c);
+        enqueue_email(tx, tenant, email, subject, body, clock_);
+      }
+      out.emplace(Ok{});
+    });
+  } catch (Abort& a) {
+    return std::move(a.error);
+  }
+  return std::move(*out);
+}
+
+// ---- Pieces the actions record ----------------------------------------------------------------------------
+
+namespace {
+
+Document document_of(const Case& c, const files::StoredFile& f, DocumentKind kind, const std::string& who,
+                     const std::string& at, const protocollo::Registered* reg) {
+  Document d;
+  d.id = ids::random_token(18);
+  d.case_id = c.id;
+  d.file_id = f.id;
+  d.kind = kind;
+  d.file_name = f.file_name;
+  d.mime_type = f.mime_type;
+  d.size = f.size;
+  d.sha256 = f.sha256;
+  if (reg != nullptr) {
+    d.protocol_entry_id = reg->id;
+    d.protocol_year = reg->year;
+    d.protocol_number = reg->number;
+  }
+  d.who = who;
+  d.at = at;
+  return d;
+}
+
+// The files a message carries (uploaded before, for this tenant), checked and de-duplicated.
+Result<std::vector<files::StoredFile>> message_files(db::Conn& tx, tenants::TenantId tenant,
+                                                     const std::vector<std::string>& ids, int max) {
+  if (static_cast<int>(ids.size()) > max) return invalid("cases.attachment", "files", "too many");
+  std::vector<files::StoredFile> out;
+  std::set<std::string> seen;
+  for (const auto& id : ids) {
+    if (!seen.insert(id).second) continue;
+    auto f = files::FileService::get(tx, tenant, id);
+    if (!f) return invalid("cases.attachment", "files", id);
+    out.push_back(std::move(*f));
+  }
+  return out;
+}
+
+// Stores the files as case documents of `kind` and a message carrying them.
+void add_message(db::Conn& tx, tenants::TenantId tenant, const Case& c, MessageDirection direction,
+                 const std::string& kind, const std::string& body, const std::vector<Document>& documents,
+                 const std::string& who, const std::string& at) {
+  Message m;
+  m.case_id = c.id;
+  m.direction = direction;
+  m.kind = kind;
+  m.body = body;
+  for (const auto& d : documents) m.attachments.push_back(d.id);
+  m.who = who;
+  m.at = at;
+  CaseStore::insert_message(tx, tenant, m);
+}
+
+}  // namespace
+
+namespace {
+
+// A letter of the office (notice of grounds, decision): rendered, stored, registered as outgoing protocol to
+// the applicant by the staff member, and kept as a case document. Returns the document.
+Result<Document> outgoing_letter(RecordContext& ctx, files::FileService& files,
+                                 protocollo::ProtocolService& protocol, const Case& c, DocumentKind kind,
+                                 const std::string& file_name, const std::string& subject,
+                                 const Letter& letter) {
+  files::Limits pdf_only;
+  pdf_only.allowed_types = {"application/pdf"};
+  auto stored = files.put(ctx.tx, c.tenant_id, file_name, render_letter(letter), pdf_only);
+  if (!stored) return stored.error();
+  protocollo::NewEntry e;
+  e.aoo_id = ctx.aoo;
+  e.direction = protocollo::Direction::outgoing;
+  e.subject = subject;
+  e.correspondents = {applicant_party(c)};
+  e.documents = {{protocollo::DocumentRole::primary, stored->file_name, stored->mime_type, stored->size,
+                  stored->sha256, stored->id}};
+  e.office = c.office;
+  e.channel = protocollo::Channel::online;
+  auto reg = protocol.register_entry(ctx.tx, protocollo::Actor{ctx.principal}, c.tenant_id, e);
+  if (!reg) return reg.error();
+  Document d = document_of(c, *stored, kind, ctx.who.actor, ctx.at, &*reg);
+  CaseStore::insert_document(ctx.tx, c.tenant_id, d);
+  return d;
+}
+
+// What the applicant sends back (additions, observations): a message, its files as documents and, when
+// there are files, an incoming protocol entry holding them (the first file as the primary document).
+Status applicant_answer(RecordContext& ctx, protocollo::ProtocolService& protocol, const Case& c,
+                        const std::string& kind, const std::string& subject, const std::string& text,
+                        const std::vector<std::string>& file_ids, int max_files) {
+  auto fs = message_files(ctx.tx, c.tenant_id, file_ids, max_files);
+  if (!fs) return fs.error();
+  std::optional<protocollo::Registered> reg;
+  if (!fs->empty()) {
+    protocollo::NewEntry e;
+    e.aoo_id = ctx.aoo;
+    e.direction = protocollo::Direction::incoming;
+    e.subject = subject;
+    e.correspondents = {applicant_party(c)};
+    bool first = true;
+    for (const auto& f : *fs) {
+      e.documents.push_back({first ? protocollo::DocumentRole::primary : protocollo::DocumentRole::attachment,
+                             f.file_name, f.mime_type, f.size, f.sha256, f.id});
+      first = false;
+    }
+    e.office = c.office;
+    e.channel = c.channel == "counter" ? protocollo::Channel::counter : protocollo::Channel::online;
+    auto r = protocol.register_entry(ctx.tx, protocollo::SystemActor{kSystemActor}, c.tenant_id, e);
+    if (!r) return r.error();
+    reg = *r;
+  }
+  std::vector<Document> docs;
+  for (const auto& f : *fs) {
+    docs.push_back(document_of(c, f, DocumentKind::addition, ctx.who.actor, ctx.at, reg ? &*reg : nullptr));
+    CaseStore::insert_document(ctx.tx, c.tenant_id, docs.back());
+  }
+  add_message(ctx.tx, c.tenant_id, c, MessageDirection::from_applicant, kind, text, docs, ctx.who.actor,
+              ctx.at);
+  return Ok{};
+}
+
+std::string staff_name(const identity::Principal* p) {
+  return p->display_name.empty() ? p->subject : p->display_name;
+}
+
+// The decision: a letter registered as outgoing protocol, and a message to the applicant carrying it.
+Status record_decision(RecordContext& ctx, files::FileService& files, protocollo::ProtocolService& protocol,
+                       const Case& c, Action action, const std::string& decision, const std::string& body,
+                       const identity::Principal* staff) {
+  const std::string word = decision_word(action);
+  Letter l;
+  l.heading = body;
+  l.title = "Provvedimento di " + word + " della domanda";
+  l.facts = {{"Destinatario", c.applicant_name + " (" + c.applicant_cf + ")"},
+             {"Domanda", c.title},
+             {"Protocollo della domanda", c.protocol_label() + " del " + it_datetime(c.submitted_at)},
+             {"Data", time::format_it_date(ctx.now)}};
+  if (!c.on_behalf_of.empty())
+    l.facts.insert(l.facts.begin() + 1, {"Per conto di", c.on_behalf_of_name + " (" + c.on_behalf_of + ")"});
+  l.paragraphs = {decision, "Il responsabile del procedimento: " + staff_name(staff)};
+  l.footer = body + " - pratica " + c.id;
+  auto d = outgoing_letter(ctx, files, protocol, c, DocumentKind::decision, "provvedimento-" + word + ".pdf",
+                           "Provvedimento di " + word + ": " + c.title, l);
+  if (!d) return d.error();
+  add_message(ctx.tx, c.tenant_id, c, MessageDirection::to_applicant, "decision", decision, {*d},
+              ctx.who.actor, ctx.at);
+  return Ok{};
+}
+
+std::string personal_area_hint() {
+  return "\nI dettagli e i documenti sono nella tua area personale, nella pagina della pratica.";
+}
+
+}  // namespace
+
+// ---- The applicant's actions
+// --------------------------------------------------------------------------------
+
+Status CaseService::answer_additions(const identity::Principal* applicant, tenants::TenantId tenant,
+                                     const std::string& case_id, const std::string& message,
+                                     const std::vector<std::string>& file_ids) {
+  if (file_ids.empty()) {
+    if (auto st = check_text(message, "message", options_.max_text); !st) return st;
+  } else if (message.size() > options_.max_text) {
+    return invalid("cases.text", "message", "too long");
+  }
+  Change ch;
+  ch.by = Change::By::applicant;
+  ch.needs_aoo = !file_ids.empty();
+  ch.mutate = [this](Case& c, time::Date today) -> Status {
+    end_suspension(c, today, options_.grounds_answer_days, options_.max_additions_suspension_days, false);
+    return Ok{};
+  };
+  ch.record = [this, message, file_ids](RecordContext& ctx, const Case& c) {
+    return applicant_answer(ctx, protocol_, c, "additions_answer", "Integrazioni alla domanda: " + c.title,
+                            message, file_ids, options_.max_attachments);
+  };
+  return apply(applicant, tenant, case_id, Action::answer_additions, {}, ch);
+}
+
+Status CaseService::answer_grounds(const identity::Principal* applicant, tenants::TenantId tenant,
+                                   const std::string& case_id, const std::string& message,
+                                   const std::vector<std::string>& file_ids) {
+  if (auto st = check_text(message, "message", options_.max_text); !st) return st;
+  Change ch;
+  ch.by = Change::By::applicant;
+  ch.needs_aoo = !file_ids.empty();
+  ch.mutate = [this](Case& c, time::Date today) -> Status {
+    const auto notified = date_or(c.grounds_notified_on, today);
+    if (days_between(notified, today) > options_.grounds_answer_days)
+      return Error::make("cases.answer_late", 409, c.grounds_notified_on);
+    end_suspension(c, today, options_.grounds_answer_days, options_.max_additions_suspension_days, true);
+    c.grounds_answered_on = time::format_iso_date(today);
+    return Ok{};
+  };
+  ch.record = [this, message, file_ids](RecordContext& ctx, const Case& c) {
+    return applicant_answer(ctx, protocol_, c, "grounds_answer",
+                            "Osservazioni al preavviso di rigetto (art. 10-bis L. 241/1990): " + c.title,
+                            message, file_ids, options_.max_attachments);
+  };
+  return apply(applicant, tenant, case_id, Action::answer_grounds, {}, ch);
+}
+
+Status CaseService::withdraw(const identity::Principal* applicant, tenants::TenantId tenant,
+                             const std::string& case_id, const std::string& reason) {
+  if (reason.size() > options_.max_text) return invalid("cases.text", "reason", "too long");
+  Change ch;
+  ch.by = Change::By::applicant;
+  ch.mutate = [this](Case& c, time::Date today) -> Status {
+    end_suspension(c, today, options_.grounds_answer_days, options_.max_additions_suspension_days, false);
+    return Ok{};
+  };
+  ch.notice = [](const Case& c) {
+    return std::pair<std::string, std::string>{"Domanda ritirata: " + c.title,
+                                               "Hai ritirato la domanda \"" + c.title + "\" (protocollo n. " +
+                                                   c.protocol_label() + ")." + personal_area_hint()};
+  };
+  return apply(applicant, tenant, case_id, Action::withdraw, reason, ch);
+}
+
+// ---- The office's actions
+// ------------------------------------------------------------------------------------
+
+Status CaseService::assign(const identity::Principal* staff, tenants::TenantId tenant,
+                           const std::string& case_id, const std::string& assignee,
+                           const std::string& office) {
+  if (blank(assignee) || assignee.size() > 200 || has_control(assignee))
+    return invalid("cases.assignee", "assignee", assignee);
+  if (office.size() > 200 || has_control(office)) return invalid("cases.assignee", "office", office);
+  Change ch;
+  ch.mutate = [assignee, office](Case& c, time::Date) -> Status {
+    c.assignee = assignee;
+    if (!blank(office)) c.office = office;
+    return Ok{};
+  };
+  std::string reason = "assegnata a " + assignee;
+  if (!blank(office)) reason += " (" + office + ")";
+  return apply(staff, tenant, case_id, Action::assign, reason, ch);
+}
+
+Status CaseService::start(const identity::Principal* staff, tenants::TenantId tenant,
+                          const std::string& case_id) {
+  Change ch;
+  ch.mutate = [staff](Case& c, time::Date) -> Status {
+    if (c.assignee.empty() && staff != nullptr) c.assignee = staff->subject;  // whoever starts it handles it
+    return Ok{};
+  };
+  return apply(staff, tenant, case_id, Action::start, {}, ch);
+}
+
+Status CaseService::request_additions(const identity::Principal* staff, tenants::TenantId tenant,
+                                      const std::string& case_id, const std::string& message) {
+  if (auto st = check_text(message, "message", options_.max_text); !st) return st;
+  Change ch;
+  ch.mutate = [](Case& c, time::Date today) -> Status {
+    c.suspended_since = time::format_iso_date(today);
+    return Ok{};
+  };
+  ch.record = [message](RecordContext& ctx, const Case& c) -> Status {
+    add_message(ctx.tx, c.tenant_id, c, MessageDirection::to_applicant, "additions_request", message, {},
+                ctx.who.actor, ctx.at);
+    return Ok{};
+  };
+  ch.notice = [](const Case& c) {
+    return std::pair<std::string, std::string>{
+        "Richiesta di integrazioni: " + c.title,
+        "L'ufficio chiede integrazioni alla tua domanda \"" + c.title + "\" (protocollo n. " +
+            c.protocol_label() + "). Il termine del procedimento è sospeso finché non rispondi." +
+            personal_area_hint()};
+  };
+  return apply(staff, tenant, case_id, Action::request_additions, message, ch);
+}
+
+Status CaseService::resume(const identity::Principal* staff, tenants::TenantId tenant,
+                           const std::string& case_id, const std::string& reason) {
+  if (auto st = check_text(reason, "reason", options_.max_text); !st) return st;
+  Change ch;
+  ch.mutate = [this](Case& c, time::Date today) -> Status {
+    end_suspension(c, today, options_.grounds_answer_days, options_.max_additions_suspension_days, false);
+    return Ok{};
+  };
+  return apply(staff, tenant, case_id, Action::resume, reason, ch);
+}
+
+Status CaseService::notice_of_grounds(const identity::Principal* staff, tenants::TenantId tenant,
+                                      const std::string& case_id, const std::string& grounds) {
+  if (auto st = check_text(grounds, "grounds", options_.max_text); !st) return st;
+  const std::string body = body_name(tenants_, tenant);
+  Change ch;
+  ch.needs_aoo = true;
+  ch.mutate = [](Case& c, time::Date today) -> Status {
+    c.suspended_since = time::format_iso_date(today);
+    c.grounds_notified_on = time::format_iso_date(today);
+    c.grounds_answered_on.clear();
+    return Ok{};
+  };
+  ch.record = [this, grounds, body, staff](RecordContext& ctx, const Case& c) -> Status {
+    Letter l;
+    l.heading = body;
+    l.title = "Comunicazione dei motivi ostativi all'accoglimento dell'istanza (art. 10-bis L. 241/1990)";
+    l.facts = {{"Destinatario", c.applicant_name + " (" + c.applicant_cf + ")"},
+               {"Domanda", c.title},
+               {"Protocollo della domanda", c.protocol_label() + " del " + it_datetime(c.submitted_at)},
+               {"Data", time::format_it_date(ctx.now)}};
+    l.paragraphs = {
+        "Ai sensi dell'art. 10-bis della legge 7 agosto 1990, n. 241, si comunicano i motivi che "
+        "ostano all'accoglimento della domanda:",
+        grounds,
+        "Entro " + std::to_string(options_.grounds_answer_days) +
+            " giorni dal ricevimento della presente può presentare per iscritto le sue osservazioni, "
+            "eventualmente corredate da documenti. La presente comunicazione sospende i termini di "
+            "conclusione del procedimento.",
+        "Il responsabile del procedimento: " + staff_name(staff)};
+    l.footer = body + " - pratica " + c.id;
+    auto d = outgoing_letter(ctx, files_, protocol_, c, DocumentKind::notice, "preavviso-di-rigetto.pdf",
+                             "Preavviso di rigetto (art. 10-bis L. 241/1990): " + c.title, l);
+    if (!d) return d.error();
+    add_message(ctx.tx, c.tenant_id, c, MessageDirection::to_applicant, "grounds", grounds, {*d},
+                ctx.who.actor, ctx.at);
+    return Ok{};
+  };
+  ch.notice = [this](const Case& c) {
+    return std::pair<std::string, std::string>{
+        "Preavviso di rigetto: " + c.title,
+        "L'ufficio ti ha comunicato i motivi che ostano all'accoglimento della domanda \"" + c.title +
+            "\" (protocollo n. " + c.protocol_label() + "). Hai " +
+            std::to_string(options_.grounds_answer_days) + " giorni per presentare le tue osservazioni." +
+            personal_area_hint()};
+  };
+  return apply(staff, tenant, case_id, Action::notice_of_grounds, grounds, ch);
+}
+
+Status CaseService::accept(const identity::Principal* staff, tenants::TenantId tenant,
+                           const std::string& case_id, const std::string& decision) {
+  if (auto st = check_text(decision, "decision", options_.max_text); !st) return st;
+  Change ch;
+  ch.needs_aoo = true;
+  ch.mutate = [this](Case& c, time::Date today) -> Status {
+    end_suspension(c, today, options_.grounds_answer_days, options_.max_additions_suspension_days, false);
+    return Ok{};
+  };
+  const std::string body = body_name(tenants_, tenant);
+  ch.record = [this, decision, body, staff](RecordContext& ctx, const Case& c) -> Status {
+    return record_decision(ctx, files_, protocol_, c, Action::accept, decision, body, staff);
+  };
+  ch.notice = [](const Case& c) {
+    return std::pair<std::string, std::string>{
+        "Domanda accolta: " + c.title, "La tua domanda \"" + c.title + "\" (protocollo n. " +
+                                           c.protocol_label() + ") è stata accolta." + personal_area_hint()};
+  };
+  return apply(staff, tenant, case_id, Action::accept, decision, ch);
+}
+
+Status CaseService::reject(const identity::Principal* staff, tenants::TenantId tenant,
+                           const std::string& case_id, const std::string& decision) {
+  if (auto st = check_text(decision, "decision", options_.max_text); !st) return st;
+  Change ch;
+  ch.needs_aoo = true;
+  ch.mutate = [this](Case& c, time::Date today) -> Status {
+    // Art. 10-bis: first the notice of grounds, then the applicant's observations or the end of their days.
+    if (c.grounds_notified_on.empty()) return Error::make("cases.grounds_required", 409, c.id);
+    const auto notified = date_or(c.grounds_notified_on, today);
+    const bool answered = !c.grounds_answered_on.empty() && c.grounds_answered_on >= c.grounds_notified_on;
+    if (!answered && days_between(notified, today) <= options_.grounds_answer_days)
+      return Error::make(
+          "cases.grounds_pending", 409,
+          time::format_iso_date(time::add_calendar_days(notified, options_.grounds_answer_days + 1)));
+    end_suspension(c, today, options_.grounds_answer_days, options_.max_additions_suspension_days, false);
+    return Ok{};
+  };
+  const std::string body = body_name(tenants_, tenant);
+  ch.record = [this, decision, body, staff](RecordContext& ctx, const Case& c) -> Status {
+    return record_decision(ctx, files_, protocol_, c, Action::reject, decision, body, staff);
+  };
+  ch.notice = [](const Case& c) {
+    return std::pair<std::string, std::string>{
+        "Domanda respinta: " + c.title,
+        "La tua domanda \"" + c.title + "\" (protocollo n. " + c.protocol_label() +
+            ") è stata respinta. Il provvedimento indica i motivi e come impugnarlo." + personal_area_hint()};
+  };
+  return apply(staff, tenant, case_id, Action::reject, decision, ch);
+}
+
+Status CaseService::close(const identity::Principal* staff, tenants::TenantId tenant,
+                          const std::string& case_id, const std::string& reason) {
+  if (auto st = check_text(reason, "reason", options_.max_text); !st) return st;
+  Change ch;
+  ch.mutate = [this](Case& c, time::Date today) -> Status {
+    end_suspension(c, today, options_.grounds_answer_days, options_.max_additions_suspension_days, false);
+    return Ok{};
+  };
+  return apply(staff, tenant, case_id, Action::close, reason, ch);
+}
+
+// ---- Messages and notes (no change of state)
+// ---------------------------------------------------------------
+
+Status CaseService::send_message(const identity::Principal* who, tenants::TenantId tenant,
+                                 const std::string& case_id, const std::string& body,
+                                 const std::vector<std::string>& file_ids) {
+  if (who == nullptr) return Error::make("auth.required", 401, "message");
+  if (auto st = check_text(body, "body", options_.max_text); !st) return st;
+  // The applicant's e-mail, for a message from the office.
+  std::string email;
+  if (profiles_ != nullptr && identity::authorize(who, identity::Permission::backoffice, tenant)) {
+    auto cf = db::read_one(db_, "SELECT applicant_cf FROM cases WHERE id = $1 AND tenant_id = $2",
+                           {case_id, tenant}, [](const db::Row& r) { return r.text(0); });
+    if (cf) email = verified_email(profiles_, *cf);
+  }
+  std::optional<Status> out;
+  try {
+    db_.write([&](db::Conn& tx) {
+      auto c = CaseStore::find(tx, tenant, case_id);
+      if (!c) {
+        out.emplace(Error::not_found("case " + case_id));
+        return;
+      }
+      auto acc = access_to(who, tenant, *c);
+      if (!acc) {
+        out.emplace(acc.error());
+        return;
+      }
+      if (c->state == State::withdrawn || c->state == State::closed) {
+        out.emplace(Error::make("cases.transition", 409, std::string(to_string(c->state)) + " → message"));
+        return;
+      }
+      const auto at = format_at(clock_.now());
+      auto fs = message_files(tx, tenant, file_ids, options_.max_attachments);
+      if (!fs) throw Abort{fs.error()};
+      std::vector<Document> docs;
+      for (const auto& f : *fs) {
+        docs.push_back(document_of(*c, f, DocumentKind::attachment, acc->actor, at, nullptr));
+        CaseStore::insert_document(tx, tenant, docs.back());
+      }
+      add_message(tx, tenant, *c,
+                  acc->staff ? MessageDirection::to_applicant : MessageDirection::from_applicant, "message",
+                  body, docs, acc->actor, at);
+      audit_case(audit_, tx, tenant, *acc, *c, "case.message",
+                 json_details({{"files", std::to_string(docs.size())}}));
+      if (acc->staff) {
+        enqueue_email(tx, tenant, email, "Nuovo messaggio sulla tua pratica: " + c->title,
+                      "L'ufficio ti ha scritto a proposito della domanda \"" + c->title +
+                          "\" (protocollo n. " + c->protocol_label() + ")." + personal_area_hint(),
+                      clock_);
+      }
+      out.emplace(Ok{});
+    });
+  } catch (Abort& a) {
+    return std::move(a.error);
+  }
+  return std::move(*out);
+}
+
+Status CaseService::add_note(const identity::Principal* staff, tenants::TenantId tenant,
+                             const std::string& case_id, const std::string& body) {
+  if (auto st = identity::authorize(staff, identity::Permission::backoffice, tenant); !st) return st;
+  if (auto st = check_text(body, "body", options_.max_text); !st) return st;
+  std::optional<Status> out;
+  db_.write([&](db::Conn& tx) {
+    auto c = CaseStore::find(tx, tenant, case_id);
+    if (!c) {
+      out.emplace(Error::not_found("case " + case_id));
+      return;
+    }
+    Note n;
+    n.case_id = c->id;
+    n.body = body;
+    n.who = "staff:" + staff->subject;
+    n.at = format_at(clock_.now());
+    CaseStore::insert_note(tx, tenant, n);
+    out.emplace(Ok{});
+  });
+  return std::move(*out);
+}
+
+// ---- Reading
+// -----------------------------------------------------------------------------------------------
+
+namespace {
+
+std::vector<std::string> allowed_actions(const Case& c, bool staff, time::Date today, const Options& o) {
+  std::vector<std::string> out;
+  auto add_if = [&](Action a) {
+    if (next_state(c.state, a)) out.emplace_back(to_string(a));
+  };
+  if (staff) {
+    for (auto a : {Action::assign, Action::start, Action::request_additions, Action::resume,
+                   Action::notice_of_grounds, Action::accept})
+      add_if(a);
+    if (next_state(c.state, Action::reject) && !c.grounds_notified_on.empty()) {
+      const bool answered = !c.grounds_answered_on.empty() && c.grounds_answered_on >= c.grounds_notified_on;
+      if (answered || days_between(date_or(c.grounds_notified_on, today), today) > o.grounds_answer_days)
+        out.emplace_back(to_string(Action::reject));
+    }
+    add_if(Action::close);
+  } else {
+    add_if(Action::answer_additions);
+    if (next_state(c.state, Action::answer_grounds) &&
+        days_between(date_or(c.grounds_notified_on, today), today) <= o.grounds_answer_days)
+      out.emplace_back(to_string(Action::answer_grounds));
+    add_if(Action::withdraw);
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<CaseView> CaseService::get(const identity::Principal* who, tenants::TenantId tenant,
+                                  const std::string& case_id) {
+  if (who == nullptr) return Error::make("auth.required", 401, "case");
+  const bool staff = identity::authorize(who, identity::Permission::backoffice, tenant).ok();
+  if (who->is_staff() && !staff && applicant_cf_of(who).empty()) return Error::forbidden("case");
+  std::optional<Result<CaseView>> out;
+  auto load = [&](db::Conn& c) {
+    auto found = CaseStore::find(c, tenant, case_id);
+    if (!found) {
+      out.emplace(Error::not_found("case " + case_id));
+      return;
+    }
+    auto acc = access_to(who, tenant, *found);
+    if (!acc) {
+      out.emplace(acc.error());
+      return;
+    }
+    CaseView v;
+    const auto today = time::rome_date(clock_.now());
+    v.deadline =
+        deadline_at(*found, today, options_.grounds_answer_days, options_.max_additions_suspension_days);
+    v.transitions = CaseStore::transitions(c, tenant, case_id);
+    v.messages = CaseStore::messages(c, tenant, case_id);
+    v.documents = CaseStore::documents(c, tenant, case_id);
+    v.viewer_is_staff = acc->staff;
+    if (acc->staff) v.notes = CaseStore::notes(c, tenant, case_id);  // never for the applicant
+    v.allowed_actions = allowed_actions(*found, acc->staff, today, options_);
+    v.c = std::move(*found);
+    out.emplace(std::move(v));
+    // Staff reading someone's application: on their "who accessed my data".
+    if (acc->staff) audit_case(audit_, c, tenant, *acc, out->value().c, "case.read", "{}");
+  };
+  try {
+    if (staff) {
+      db_.write(load);
+    } else {
+      db_.read(load);
+    }
+  } catch (Abort& a) {
+    return std::move(a.error);
+  }
+  return std::move(*out);
+}
+
+Result<DocumentContent> CaseService::document(const identity::Principal* who, tenants::TenantId tenant,
+                                              const std::string& case_id, const std::string& document_id) {
+  if (who == nullptr) return Error::make("auth.required", 401, "document");
+  if (who->is_staff() && !identity::authorize(who, identity::Permission::backoffice, tenant) &&
+      applicant_cf_of(who).empty())
+    return Error::forbidden("document");
+  std::optional<Result<DocumentContent>> out;
+  db_.read([&](db::Conn& c) {
+    auto found = CaseStore::find(c, tenant, case_id);
+    if (!found) {
+      out.emplace(Error::not_found("case " + case_id));
+      return;
+    }
+    if (auto acc = access_to(who, tenant, *found); !acc) {
+      out.emplace(acc.error());
+      return;
+    }
+    auto d = CaseStore::document(c, tenant, case_id, document_id);
+    if (!d) {
+      out.emplace(Error::not_found("document " + document_id));
+      return;
+    }
+    out.emplace(DocumentContent{std::move(*d), {}});
+  });
+  if (!*out) return std::move(*out);
+  auto bytes = files_.read_content(tenant, out->value().doc.file_id);
+  if (!bytes) return bytes.error();
+  if (!bytes->has_value()) return Error::internal("case document without its file");
+  out->value().bytes = std::move(**bytes);
+  return std::move(*out);
+}
+
+Result<QueuePage> CaseService::queue(const identity::Principal* staff, tenants::TenantId tenant,
+                                     const QueueFilter& f) {
+  if (auto st = identity::authorize(staff, identity::Permission::backoffice, tenant); !st) return st.error();
+  if (f.limit < 1 || f.limit > kMaxPage) return invalid("cases.filter", "limit", "1 to 500");
+  if (f.offset < 0) return invalid("cases.filter", "offset", "negative");
+  QueueQuery q{f.office, f.state, f.open_only, f.service_code, f.assignee, f.silence_consent_only};
+  std::vector<Case> rows;
+  db_.read([&](db::Conn& c) { rows = CaseStore::queue(c, tenant, q, kQueueCap); });
+  const auto today = time::rome_date(clock_.now());
+  std::vector<CaseSummary> matching;
+  for (auto& c : rows) {
+    auto d = deadline_at(c, today, options_.grounds_answer_days, options_.max_additions_suspension_days);
+    if (f.overdue && !d.overdue) continue;
+    if (f.days_left_max && (!is_open(c.state) || d.suspended || d.days_left > *f.days_left_max)) continue;
+    matching.push_back({std::move(c), d});
+  }
+  std::stable_sort(matching.begin(), matching.end(), [](const CaseSummary& a, const CaseSummary& b) {
+    if (a.deadline.due != b.deadline.due) return a.deadline.due < b.deadline.due;
+    return a.c.submitted_at < b.c.submitted_at;
+  });
+  QueuePage page;
+  page.total = static_cast<int>(matching.size());
+  for (std::size_t i = static_cast<std::size_t>(f.offset);
+       i < matching.size() && page.items.size() < static_cast<std::size_t>(f.limit); ++i)
+    page.items.push_back(std::move(matching[i]));
+  return page;
+}
+
+Result<std::vector<std::string>> CaseService::offices(const identity::Principal* staff,
+                                                      tenants::TenantId tenant) {
+  if (auto st = identity::authorize(staff, identity::Permission::backoffice, tenant); !st) return st.error();
+  std::vector<std::string> out;
+  db_.read([&](db::Conn& c) { out = CaseStore::offices(c, tenant); });
+  return out;
+}
+
+Result<std::vector<CaseSummary>> CaseService::my_cases(const identity::Principal* applicant) {
+  if (applicant == nullptr) return Error::make("auth.required", 401, "my_cases");
+  const std::string cf = applicant_cf_of(applicant);
+  if (cf.empty()) return Error::make("cases.applicant", 403, "my_cases");
+  std::string represented;
+  if (applicant->kind == identity::PrincipalKind::person && applicant->acting_for)
+    represented = applicant->acting_for->id;
+  std::vector<Case> rows;
+  db_.read([&](db::Conn& c) { rows = CaseStore::by_applicant(c, cf, represented, kMyCasesCap); });
+  const auto today = time::rome_date(clock_.now());
+  std::vector<CaseSummary> out;
+  for (auto& c : rows) {
+    auto d = deadline_at(c, today, options_.grounds_answer_days, options_.max_additions_suspension_days);
+    out.push_back({std::move(c), d});
+  }
+  return out;
+}
+
+Result<BulkResult> CaseService::bulk(const identity::Principal* staff, tenants::TenantId tenant,
+                                     const std::vector<std::string>& case_ids, const BulkAction& action) {
+  if (auto st = identity::authorize(staff, identity::Permission::backoffice, tenant); !st) return st.error();
+  if (case_ids.size() > static_cast<std::size_t>(kMaxPage))
+    return invalid("cases.filter", "ids", "at most 500");
+  BulkResult out;
+  std::set<std::string> seen;
+  for (const auto& id : case_ids) {
+    if (!seen.insert(id).second) continue;
+    Status st = Ok{};
+    switch (action.kind) {
+      case BulkAction::Kind::assign:
+        st = assign(staff, tenant, id, action.assignee, action.office);
+        break;
+      case BulkAction::Kind::start:
+        st = start(staff, tenant, id);
+        break;
+      case BulkAction::Kind::close:
+        st = close(staff, tenant, id, action.reason);
+        break;
+    }
+    if (st) {
+      out.done.push_back(id);
+    } else {
+      out.failed.emplace_back(id, st.error());
+    }
+  }
+  return out;
+}
+
+}  // namespace sp::cases

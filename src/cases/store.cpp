@@ -1,0 +1,322 @@
+#include "cases/store.hpp"
+
+#include <boost/json.hpp>
+#include <stdexcept>
+
+namespace sp::cases {
+namespace {
+
+#define CASE_COLUMNS                                                                                         \
+  "id, tenant_id, service_code, title, form_code, form_version, applicant_cf, applicant_name, "              \
+  "on_behalf_of, "                                                                                           \
+  "on_behalf_of_name, channel, state, office, assignee, protocol_entry_id, protocol_year, protocol_number, " \
+  "submitted_at, deadline_days, due_date, suspended_days, suspended_since, grounds_notified_on, "            \
+  "grounds_answered_on, silence_consent, fee_cents_due, decided_at, submission_key, version"
+
+constexpr const char* kInsertCase = "INSERT INTO cases (" CASE_COLUMNS
+                                    ", answers) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, "
+                                    "$13, $14, $15, $16, $17, $18, $19, "
+                                    "$20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30)";
+// Only what may change after submission; the version guards against a concurrent change.
+constexpr const char* kUpdateCase =
+    "UPDATE cases SET state = $3, office = $4, assignee = $5, protocol_entry_id = $6, protocol_year = $7, "
+    "protocol_number = $8, due_date = $9, suspended_days = $10, suspended_since = $11, "
+    "grounds_notified_on = $12, grounds_answered_on = $13, decided_at = $14, version = $15 + 1 "
+    "WHERE id = $1 AND tenant_id = $2 AND version = $15";
+constexpr const char* kFind = "SELECT " CASE_COLUMNS ", answers FROM cases WHERE id = $1 AND tenant_id = $2";
+constexpr const char* kFindByKey = "SELECT " CASE_COLUMNS
+                                   ", answers FROM cases WHERE tenant_id = $1 AND applicant_cf = $2 "
+                                   "AND submission_key = $3";
+// Absent filters are bound as NULL; CAST gives PostgreSQL a type for a parameter that may be NULL.
+constexpr const char* kQueue =
+    "SELECT " CASE_COLUMNS
+    " FROM cases WHERE tenant_id = $1"
+    " AND (CAST($2 AS TEXT) IS NULL OR office = CAST($2 AS TEXT))"
+    " AND (CAST($3 AS TEXT) IS NULL OR state = CAST($3 AS TEXT))"
+    " AND (CAST($4 AS BIGINT) = 0 OR state NOT IN ('accepted', 'rejected', 'withdrawn', 'closed'))"
+    " AND (CAST($5 AS TEXT) IS NULL OR service_code = CAST($5 AS TEXT))"
+    " AND (CAST($6 AS TEXT) IS NULL OR (CAST($6 AS TEXT) = '-' AND assignee IS NULL)"
+    "      OR assignee = CAST($6 AS TEXT))"
+    " AND (CAST($7 AS BIGINT) = 0 OR silence_consent = $8)"
+    " ORDER BY due_date, submitted_at LIMIT $9";
+constexpr const char* kByApplicant = "SELECT " CASE_COLUMNS
+                                     " FROM cases WHERE applicant_cf = $1 OR (CAST($2 AS TEXT) IS NOT NULL "
+                                     "AND on_behalf_of = CAST($2 AS TEXT))"
+                                     " ORDER BY submitted_at DESC LIMIT $3";
+constexpr const char* kOffices =
+    "SELECT DISTINCT office FROM cases WHERE tenant_id = $1 AND office IS NOT NULL ORDER BY office";
+
+constexpr const char* kInsertTransition =
+    "INSERT INTO case_transitions (tenant_id, case_id, from_state, to_state, action, who, at, reason) "
+    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id";
+constexpr const char* kTransitions =
+    "SELECT id, case_id, from_state, to_state, action, who, at, reason FROM case_transitions "
+    "WHERE tenant_id = $1 AND case_id = $2 ORDER BY id";
+constexpr const char* kInsertMessage =
+    "INSERT INTO case_messages (tenant_id, case_id, direction, kind, body, attachments, who, at) "
+    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id";
+constexpr const char* kMessages =
+    "SELECT id, case_id, direction, kind, body, attachments, who, at FROM case_messages "
+    "WHERE tenant_id = $1 AND case_id = $2 ORDER BY id";
+constexpr const char* kInsertNote =
+    "INSERT INTO case_notes (tenant_id, case_id, body, who, at) VALUES ($1, $2, $3, $4, $5) RETURNING id";
+constexpr const char* kNotes =
+    "SELECT id, case_id, body, who, at FROM case_notes WHERE tenant_id = $1 AND case_id = $2 ORDER BY id";
+
+#define DOCUMENT_COLUMNS                                                                               \
+  "id, case_id, file_id, kind, file_name, mime_type, size, sha256, protocol_entry_id, protocol_year, " \
+  "protocol_number, who, at"
+constexpr const char* kInsertDocument =
+    "INSERT INTO case_documents (tenant_id, " DOCUMENT_COLUMNS
+    ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)";
+constexpr const char* kDocuments =
+    "SELECT " DOCUMENT_COLUMNS " FROM case_documents WHERE tenant_id = $1 AND case_id = $2 ORDER BY at, id";
+constexpr const char* kDocument =
+    "SELECT " DOCUMENT_COLUMNS " FROM case_documents WHERE tenant_id = $1 AND case_id = $2 AND id = $3";
+
+db::Value opt_int(std::int64_t v) {
+  return v > 0 ? db::Value{v} : db::Value{nullptr};
+}
+
+Case case_from(const db::Row& r, bool with_answers) {
+  Case c;
+  c.id = r.text(0);
+  c.tenant_id = r.i64(1);
+  c.service_code = r.text(2);
+  c.title = r.text(3);
+  c.form_code = r.text(4);
+  c.form_version = static_cast<int>(r.i64(5));
+  c.applicant_cf = r.text(6);
+  c.applicant_name = r.text(7);
+  c.on_behalf_of = r.text(8);
+  c.on_behalf_of_name = r.text(9);
+  c.channel = r.text(10);
+  auto state = parse_state(r.text(11));
+  if (!state) throw std::runtime_error("cases: unknown state " + r.text(11));
+  c.state = *state;
+  c.office = r.text(12);
+  c.assignee = r.text(13);
+  c.protocol_entry_id = r.text(14);
+  c.protocol_year = static_cast<int>(r.opt_i64(15).value_or(0));
+  c.protocol_number = r.opt_i64(16).value_or(0);
+  c.submitted_at = r.text(17);
+  c.deadline_days = static_cast<int>(r.i64(18));
+  c.due_date = r.text(19);
+  c.suspended_days = static_cast<int>(r.i64(20));
+  c.suspended_since = r.text(21);
+  c.grounds_notified_on = r.text(22);
+  c.grounds_answered_on = r.text(23);
+  c.silence_consent = r.boolean(24);
+  c.fee_cents_due = r.opt_i64(25);
+  c.decided_at = r.text(26);
+  c.submission_key = r.text(27);
+  c.version = r.i64(28);
+  if (with_answers) {
+    auto v = boost::json::parse(r.text(29));
+    if (!v.is_object()) throw std::runtime_error("cases: answers are not an object");
+    c.answers = std::move(v.as_object());
+  }
+  return c;
+}
+
+Document document_from(const db::Row& r) {
+  Document d;
+  d.id = r.text(0);
+  d.case_id = r.text(1);
+  d.file_id = r.text(2);
+  auto kind = parse_document_kind(r.text(3));
+  if (!kind) throw std::runtime_error("cases: unknown document kind " + r.text(3));
+  d.kind = *kind;
+  d.file_name = r.text(4);
+  d.mime_type = r.text(5);
+  d.size = r.i64(6);
+  d.sha256 = r.text(7);
+  d.protocol_entry_id = r.text(8);
+  d.protocol_year = static_cast<int>(r.opt_i64(9).value_or(0));
+  d.protocol_number = r.opt_i64(10).value_or(0);
+  d.who = r.text(11);
+  d.at = r.text(12);
+  return d;
+}
+
+std::int64_t returned_id(std::optional<db::Row> r) {
+  if (!r) throw std::logic_error("INSERT ... RETURNING gave no row");
+  return r->i64(0);
+}
+
+}  // namespace
+
+void CaseStore::insert_case(db::Conn& tx, const Case& c) {
+  tx.exec(kInsertCase, {c.id,
+                        c.tenant_id,
+                        c.service_code,
+                        c.title,
+                        c.form_code,
+                        std::int64_t{c.form_version},
+                        c.applicant_cf,
+                        c.applicant_name,
+                        db::text_or_null(c.on_behalf_of),
+                        db::text_or_null(c.on_behalf_of_name),
+                        c.channel,
+                        std::string(to_string(c.state)),
+                        db::text_or_null(c.office),
+                        db::text_or_null(c.assignee),
+                        db::text_or_null(c.protocol_entry_id),
+                        opt_int(c.protocol_year),
+                        opt_int(c.protocol_number),
+                        c.submitted_at,
+                        std::int64_t{c.deadline_days},
+                        c.due_date,
+                        std::int64_t{c.suspended_days},
+                        db::text_or_null(c.suspended_since),
+                        db::text_or_null(c.grounds_notified_on),
+                        db::text_or_null(c.grounds_answered_on),
+                        std::int64_t{c.silence_consent ? 1 : 0},
+                        db::int_or_null(c.fee_cents_due),
+                        db::text_or_null(c.decided_at),
+                        c.submission_key,
+                        c.version,
+                        boost::json::serialize(c.answers)});
+}
+
+std::int64_t CaseStore::update_case(db::Conn& tx, const Case& c, std::int64_t expected_version) {
+  return tx.exec(
+      kUpdateCase,
+      {c.id, c.tenant_id, std::string(to_string(c.state)), db::text_or_null(c.office),
+       db::text_or_null(c.assignee), db::text_or_null(c.protocol_entry_id), opt_int(c.protocol_year),
+       opt_int(c.protocol_number), c.due_date, std::int64_t{c.suspended_days},
+       db::text_or_null(c.suspended_since), db::text_or_null(c.grounds_notified_on),
+       db::text_or_null(c.grounds_answered_on), db::text_or_null(c.decided_at), expected_version});
+}
+
+std::optional<Case> CaseStore::find(db::Conn& c, tenants::TenantId tenant, const std::string& id) {
+  auto r = c.query_one(kFind, {id, tenant});
+  if (!r) return std::nullopt;
+  return case_from(*r, true);
+}
+
+std::optional<Case> CaseStore::find_by_key(db::Conn& c, tenants::TenantId tenant,
+                                           const std::string& applicant_cf,
+                                           const std::string& submission_key) {
+  auto r = c.query_one(kFindByKey, {tenant, applicant_cf, submission_key});
+  if (!r) return std::nullopt;
+  return case_from(*r, true);
+}
+
+std::int64_t CaseStore::insert_transition(db::Conn& tx, tenants::TenantId tenant, const Transition& t) {
+  return returned_id(tx.query_one(
+      kInsertTransition,
+      {tenant, t.case_id, t.from ? db::Value{std::string(to_string(*t.from))} : db::Value{nullptr},
+       std::string(to_string(t.to)), t.action, t.who, t.at, db::text_or_null(t.reason)}));
+}
+
+std::vector<Transition> CaseStore::transitions(db::Conn& c, tenants::TenantId tenant,
+                                               const std::string& case_id) {
+  std::vector<Transition> out;
+  for (const auto& r : c.query(kTransitions, {tenant, case_id})) {
+    Transition t;
+    t.id = r.i64(0);
+    t.case_id = r.text(1);
+    if (auto from = r.opt_text(2)) t.from = parse_state(*from);
+    t.to = parse_state(r.text(3)).value_or(State::submitted);
+    t.action = r.text(4);
+    t.who = r.text(5);
+    t.at = r.text(6);
+    t.reason = r.text(7);
+    out.push_back(std::move(t));
+  }
+  return out;
+}
+
+std::int64_t CaseStore::insert_message(db::Conn& tx, tenants::TenantId tenant, const Message& m) {
+  boost::json::array attachments;
+  for (const auto& a : m.attachments) attachments.emplace_back(a);
+  return returned_id(
+      tx.query_one(kInsertMessage, {tenant, m.case_id, std::string(to_string(m.direction)), m.kind, m.body,
+                                    boost::json::serialize(attachments), m.who, m.at}));
+}
+
+std::vector<Message> CaseStore::messages(db::Conn& c, tenants::TenantId tenant, const std::string& case_id) {
+  std::vector<Message> out;
+  for (const auto& r : c.query(kMessages, {tenant, case_id})) {
+    Message m;
+    m.id = r.i64(0);
+    m.case_id = r.text(1);
+    m.direction =
+        r.text(2) == "from_applicant" ? MessageDirection::from_applicant : MessageDirection::to_applicant;
+    m.kind = r.text(3);
+    m.body = r.text(4);
+    auto a = boost::json::parse(r.text(5));
+    if (a.is_array()) {
+      for (const auto& v : a.as_array()) {
+        if (v.is_string()) m.attachments.emplace_back(v.as_string());
+      }
+    }
+    m.who = r.text(6);
+    m.at = r.text(7);
+    out.push_back(std::move(m));
+  }
+  return out;
+}
+
+std::int64_t CaseStore::insert_note(db::Conn& tx, tenants::TenantId tenant, const Note& n) {
+  return returned_id(tx.query_one(kInsertNote, {tenant, n.case_id, n.body, n.who, n.at}));
+}
+
+std::vector<Note> CaseStore::notes(db::Conn& c, tenants::TenantId tenant, const std::string& case_id) {
+  std::vector<Note> out;
+  for (const auto& r : c.query(kNotes, {tenant, case_id})) {
+    out.push_back(Note{r.i64(0), r.text(1), r.text(2), r.text(3), r.text(4)});
+  }
+  return out;
+}
+
+void CaseStore::insert_document(db::Conn& tx, tenants::TenantId tenant, const Document& d) {
+  tx.exec(kInsertDocument, {tenant, d.id, d.case_id, d.file_id, std::string(to_string(d.kind)), d.file_name,
+                            d.mime_type, d.size, d.sha256, db::text_or_null(d.protocol_entry_id),
+                            opt_int(d.protocol_year), opt_int(d.protocol_number), d.who, d.at});
+}
+
+std::vector<Document> CaseStore::documents(db::Conn& c, tenants::TenantId tenant,
+                                           const std::string& case_id) {
+  std::vector<Document> out;
+  for (const auto& r : c.query(kDocuments, {tenant, case_id})) out.push_back(document_from(r));
+  return out;
+}
+
+std::optional<Document> CaseStore::document(db::Conn& c, tenants::TenantId tenant, const std::string& case_id,
+                                            const std::string& document_id) {
+  auto r = c.query_one(kDocument, {tenant, case_id, document_id});
+  if (!r) return std::nullopt;
+  return document_from(*r);
+}
+
+std::vector<Case> CaseStore::queue(db::Conn& c, tenants::TenantId tenant, const QueueQuery& q, int cap) {
+  std::vector<Case> out;
+  db::Params params{
+      tenant, db::text_or_null(q.office),
+      q.state ? db::Value{std::string(to_string(*q.state))} : db::Value{nullptr},
+      std::int64_t{q.open_only && !q.state ? 1 : 0}, db::text_or_null(q.service_code),
+      db::text_or_null(q.assignee), std::int64_t{q.silence_consent_only ? 1 : 0},
+      // silence_consent is INTEGER on SQLite and BOOLEAN on PostgreSQL; '1' reads as true on both.
+      std::string("1"), std::int64_t{cap}};
+  for (const auto& r : c.query(kQueue, params)) out.push_back(case_from(r, false));
+  return out;
+}
+
+std::vector<Case> CaseStore::by_applicant(db::Conn& c, const std::string& applicant_cf,
+                                          const std::string& represented, int cap) {
+  std::vector<Case> out;
+  for (const auto& r :
+       c.query(kByApplicant, {applicant_cf, db::text_or_null(represented), std::int64_t{cap}}))
+    out.push_back(case_from(r, false));
+  return out;
+}
+
+std::vector<std::string> CaseStore::offices(db::Conn& c, tenants::TenantId tenant) {
+  std::vector<std::string> out;
+  for (const auto& r : c.query(kOffices, {tenant})) out.push_back(r.text(0));
+  return out;
+}
+
+}  // namespace sp::cases
