@@ -12,6 +12,7 @@ namespace sp::bench {
 struct RunOptions {
   double seconds = 10;
   int threads = 8;
+  std::string latencies_file;  // when set, every transaction's latency in microseconds, one per line
 };
 
 // ProtocolService::register_entry from `threads` threads on one AOO of a freshly migrated database
@@ -50,5 +51,7 @@ GapCheck check_numbering(const std::vector<YearNumbers>& stored, std::vector<Ack
 
 // Latency percentile (0..100) of durations in microseconds, in milliseconds; 0 when empty. Sorts `us`.
 double percentile_ms(std::vector<std::int64_t>& us, double pct);
+// Writes `us` to RunOptions::latencies_file (if set), so that several runs' percentiles can be merged.
+void write_latencies(const RunOptions& options, const std::vector<std::int64_t>& us);
 
 }  // namespace sp::bench

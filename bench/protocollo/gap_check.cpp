@@ -1,7 +1,6 @@
 // The numbering check run after every measurement: a benchmark that silently broke gapless numbering
 // would be measuring something the registry must never do.
 #include <algorithm>
-#include <cmath>
 #include <map>
 
 #include "bench_protocollo.hpp"
@@ -49,14 +48,6 @@ GapCheck check_numbering(const std::vector<YearNumbers>& stored, std::vector<Ack
     out.detail = std::to_string(total) + " rows, numbers " + (summary.empty() ? "none" : summary) +
                  ", each acknowledged exactly once";
   return out;
-}
-
-double percentile_ms(std::vector<std::int64_t>& us, double pct) {
-  if (us.empty()) return 0;
-  std::sort(us.begin(), us.end());
-  auto rank = static_cast<std::size_t>(std::ceil(pct / 100.0 * static_cast<double>(us.size())));
-  rank = std::clamp<std::size_t>(rank, 1, us.size());
-  return static_cast<double>(us[rank - 1]) / 1000.0;
 }
 
 }  // namespace sp::bench

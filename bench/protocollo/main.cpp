@@ -1,7 +1,7 @@
 // bench_protocollo: see bench_protocollo.hpp; driven by bench/run-protocollo.
 //
-//   bench_protocollo registrations URL [--migrations DIR] [--seconds S] [--threads N]
-//   bench_protocollo raw-sqlite PATH [--seconds S]
+//   bench_protocollo registrations URL [--migrations DIR] [--seconds S] [--threads N] [--latencies FILE]
+//   bench_protocollo raw-sqlite PATH [--seconds S] [--latencies FILE]
 //   bench_protocollo selftest
 #include <cstdio>
 #include <cstdlib>
@@ -14,8 +14,9 @@ namespace {
 
 int usage() {
   std::fprintf(stderr,
-               "usage: bench_protocollo registrations URL [--migrations DIR] [--seconds S] [--threads N]\n"
-               "       bench_protocollo raw-sqlite PATH [--seconds S]\n"
+               "usage: bench_protocollo registrations URL [--migrations DIR] [--seconds S] [--threads N]"
+               " [--latencies FILE]\n"
+               "       bench_protocollo raw-sqlite PATH [--seconds S] [--latencies FILE]\n"
                "       bench_protocollo selftest\n");
   return 64;
 }
@@ -37,6 +38,8 @@ int main(int argc, char** argv) {
       options.seconds = std::atof(value);
     } else if (flag == "--threads") {
       options.threads = std::atoi(value);
+    } else if (flag == "--latencies") {
+      options.latencies_file = value;
     } else if (flag == "--migrations") {
       migrations = value;
     } else {

@@ -127,6 +127,7 @@ int run_raw_sqlite(const std::string& path, const RunOptions& options) {
         std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - t0).count());
   }
   const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  write_latencies(options, latency);
 
   std::vector<YearNumbers> stored;
   sqlite3_stmt* numbers = db.prepare(
@@ -153,6 +154,7 @@ int run_raw_sqlite(const std::string& path, const RunOptions& options) {
   std::printf("p50_ms=%.2f\n", percentile_ms(latency, 50));
   std::printf("p99_ms=%.2f\n", percentile_ms(latency, 99));
   std::printf("failures=0\n");
+  std::printf("numbers_checked=%lld\n", static_cast<long long>(number));
   std::printf("gap_check=%s\n", check.ok ? "ok" : "FAILED");
   std::printf("gap_detail=%s\n", check.detail.c_str());
   std::fflush(stdout);
