@@ -1,0 +1,627 @@
+#include "cases/web.hpp"
+
+#include <algorithm>
+#include <charconv>
+
+#include "core/text.hpp"
+#include "core/time.hpp"
+#include "identity/permissions.hpp"
+#include "identity/web.hpp"
+#include "web/context.hpp"
+
+namespace sp::cases {
+namespace {
+
+using web::Data;
+using Fields = std::multimap<std::string, std::string>;
+
+std::string field(const Fields& f, const std::string& name) {
+  auto it = f.find(name);
+  return it == f.end() ? std::string() : it->second;
+}
+
+http::Response respond(WebDeps& d, const http::Request& req, const web::Page& page, int status = 200) {
+  auto r = http::Response::html(d.view.render(req, page), status);
+  r.header("Cache-Control", "no-store");
+  return r;
+}
+
+int form_status(const Error& e) {
+  return e.http_status == 401 ? 400 : e.http_status;
+}
+
+std::string rome_datetime(const std::string& utc) {
+  auto tp = time::parse_iso_utc(utc);
+  return tp ? time::format_it_datetime(*tp) : utc;
+}
+
+std::string it_date(const std::string& iso) {
+  auto d = time::parse_iso_date(iso);
+  return d ? time::format_it_date(*d) : iso;
+}
+
+std::string state_label(WebDeps& d, std::string_view lang, State s) {
+  return d.view.t(lang, "ui.case_state_" + std::string(to_string(s)));
+}
+
+// "Mario Rossi" for "person:RSSMRA…" is not known here: staff see the raw reference, the applicant sees
+// "you" or "the office".
+std::string who_label(WebDeps& d, std::string_view lang, const std::string& who, bool for_applicant) {
+  if (!for_applicant) return who;
+  return d.view.t(lang, who.rfind("person:", 0) == 0 ? "ui.case_who_you" : "ui.case_who_office");
+}
+
+// A typed answer as text: strings as they are, numbers, yes/no, lists joined; objects (groups) as
+// "key: value" pairs.
+std::string answer_text(WebDeps& d, std::string_view lang, const boost::json::value& v) {
+  switch (v.kind()) {
+    case boost::json::kind::string:
+      return std::string(v.as_string());
+    case boost::json::kind::bool_:
+      return d.view.t(lang, v.as_bool() ? "ui.case_yes" : "ui.case_no");
+    case boost::json::kind::int64:
+      return std::to_string(v.as_int64());
+    case boost::json::kind::uint64:
+      return std::to_string(v.as_uint64());
+    case boost::json::kind::double_:
+      return boost::json::serialize(v);
+    case boost::json::kind::array: {
+      std::vector<std::string> parts;
+      for (const auto& x : v.as_array()) parts.push_back(answer_text(d, lang, x));
+      return text::join(parts, "; ");
+    }
+    case boost::json::kind::object: {
+      std::vector<std::string> parts;
+      for (const auto& [k, x] : v.as_object())
+        parts.push_back(std::string(k) + ": " + answer_text(d, lang, x));
+      return "(" + text::join(parts, ", ") + ")";
+    }
+    case boost::json::kind::null:
+      break;
+  }
+  return {};
+}
+
+Data deadline_data(WebDeps& d, std::string_view lang, const Case& c, const Deadline& dl) {
+  Data x;
+  x.set("due", time::format_it_date(dl.due));
+  x.set("days_left", std::to_string(dl.days_left));
+  x.set("overdue", dl.overdue);
+  x.set("suspended", dl.suspended);
+  x.set("silence_consent", c.silence_consent);
+  x.set("open", is_open(c.state));
+  (void)d;
+  (void)lang;
+  return x;
+}
+
+// What both the staff page and the applicant's page show of a case.
+Data case_data(WebDeps& d, std::string_view lang, const CaseView& v, const std::string& doc_base,
+               bool for_applicant) {
+  const Case& c = v.c;
+  Data x;
+  x.set("id", c.id);
+  x.set("title", c.title);
+  x.set("service_code", c.service_code);
+  x.set("protocol", c.protocol_label());
+  x.set("submitted_at", rome_datetime(c.submitted_at));
+  x.set("state", state_label(d, lang, c.state));
+  x.set("state_code", std::string(to_string(c.state)));
+  x.set("applicant_name", c.applicant_name);
+  x.set("applicant_cf", c.applicant_cf);
+  x.set("on_behalf_of_name", c.on_behalf_of_name);
+  x.set("office", c.office);
+  x.set("assignee", c.assignee);
+  x.set("deadline", deadline_data(d, lang, c, v.deadline));
+  if (c.fee_cents_due) x.set("fee_due", web::format_cents(*c.fee_cents_due, lang));
+  Data answers = web::list();
+  for (const auto& [k, val] : c.answers) {
+    auto t = answer_text(d, lang, val);
+    if (t.empty()) continue;
+    Data a;
+    a.set("name", std::string(k));
+    a.set("value", t);
+    answers.push_back(a);
+  }
+  x.set("answers", answers);
+  Data docs = web::list();
+  for (const auto& doc : v.documents) {
+    Data y;
+    y.set("name", doc.file_name);
+    y.set("kind", d.view.t(lang, "ui.case_doc_" + std::string(to_string(doc.kind))));
+    y.set("href", doc_base + doc.id);
+    y.set("size", std::to_string(doc.size));
+    if (doc.protocol_number > 0)
+      y.set("protocol",
+            protocollo::format_number(doc.protocol_number) + "/" + std::to_string(doc.protocol_year));
+    y.set("at", rome_datetime(doc.at));
+    docs.push_back(y);
+  }
+  x.set("documents", docs);
+  x.set("has_documents", !v.documents.empty());
+  Data messages = web::list();
+  for (const auto& m : v.messages) {
+    Data y;
+    y.set("from_applicant", m.direction == MessageDirection::from_applicant);
+    y.set("kind", d.view.t(lang, "ui.case_msg_" + m.kind));
+    y.set("body", m.body);
+    y.set("who", who_label(d, lang, m.who, for_applicant));
+    y.set("at", rome_datetime(m.at));
+    messages.push_back(y);
+  }
+  x.set("messages", messages);
+  x.set("has_messages", !v.messages.empty());
+  Data history = web::list();
+  for (const auto& t : v.transitions) {
+    Data y;
+    y.set("at", rome_datetime(t.at));
+    y.set("state", state_label(d, lang, t.to));
+    y.set("who", who_label(d, lang, t.who, for_applicant));
+    y.set("reason", t.reason);
+    history.push_back(y);
+  }
+  x.set("history", history);
+  Data notes = web::list();
+  for (const auto& n : v.notes) {
+    Data y;
+    y.set("body", n.body);
+    y.set("who", n.who);
+    y.set("at", rome_datetime(n.at));
+    notes.push_back(y);
+  }
+  x.set("notes", notes);
+  x.set("has_notes", !v.notes.empty());
+  for (const auto& a : v.allowed_actions) x.set("can_" + a, true);
+  return x;
+}
+
+http::Response document_response(DocumentContent content) {
+  auto r = http::Response::text(std::move(content.bytes));
+  r.content_type = content.doc.mime_type.empty() ? "application/octet-stream" : content.doc.mime_type;
+  std::string safe;
+  for (char ch : content.doc.file_name)
+    safe += (ch == '"' || ch == '\\' || static_cast<unsigned char>(ch) < 0x20) ? '_' : ch;
+  r.header("Content-Disposition", "attachment; filename=\"" + safe + "\"");
+  r.header("X-Content-Type-Options", "nosniff");
+  r.header("Cache-Control", "no-store");
+  return r;
+}
+
+void set_error(WebDeps& d, const http::Request& req, web::Page& page, const Error& e) {
+  page.data.set("error", d.view.i18n().message(req.ctx.locale, e));
+  page.data.set("error_code", e.code);
+}
+
+// ======================================= back office ==============================================
+
+struct StaffAccess {
+  std::shared_ptr<const tenants::Body> body;
+  const identity::Principal* who = nullptr;
+  std::optional<http::Response> refusal;
+};
+
+StaffAccess staff_access(WebDeps& d, http::Request& req) {
+  StaffAccess a;
+  a.body = d.tenants.by_slug(req.param("slug"));
+  if (!a.body) {
+    a.refusal = d.view.error_page(req, 404);
+    return a;
+  }
+  a.who = identity::principal_of(req);
+  if (auto st = identity::authorize(a.who, identity::Permission::backoffice, a.body->id); !st) {
+    if (st.error().http_status == 401) {
+      auto r = http::Response::redirect("/backoffice/accedi", 303);
+      r.header("Cache-Control", "no-store");
+      a.refusal = std::move(r);
+    } else {
+      a.refusal = d.view.error_page(req, st.error().http_status);
+    }
+  }
+  return a;
+}
+
+web::Page staff_page(WebDeps& d, const http::Request& req, const StaffAccess& a, const std::string& tpl,
+                     const std::string& title, bool sub) {
+  const auto& lang = req.ctx.locale;
+  web::Page page;
+  page.template_name = tpl;
+  page.title = title;
+  page.noindex = true;
+  page.body_slug = a.body->slug;
+  page.body_name = a.body->name;
+  const std::string queue = "/backoffice/" + a.body->slug + "/pratiche";
+  page.breadcrumb = {{d.view.t(lang, "ui.staff_home_title"), "/backoffice/"}};
+  if (sub) page.breadcrumb.push_back({d.view.t(lang, "ui.case_queue_title"), queue});
+  page.breadcrumb.push_back({title, ""});
+  page.data.set("body_name", a.body->name);
+  page.data.set("queue_href", queue);
+  page.data.set("csrf", a.who->csrf_token);
+  return page;
+}
+
+const std::vector<State> kStates{State::registered,
+                                 State::assigned,
+                                 State::in_progress,
+                                 State::waiting_for_applicant,
+                                 State::grounds_notified,
+                                 State::accepted,
+                                 State::rejected,
+                                 State::withdrawn,
+                                 State::closed};
+
+http::Response queue_page(WebDeps& d, http::Request& req, const StaffAccess& a, const Error* error,
+                          const BulkResult* bulk) {
+  const auto& lang = req.ctx.locale;
+  auto page = staff_page(d, req, a, "case_queue", d.view.t(lang, "ui.case_queue_title"), false);
+  QueueFilter f;
+  f.office = req.query_param("ufficio");
+  f.service_code = req.query_param("servizio");
+  f.assignee = req.query_param("assegnatario");
+  if (f.assignee == "me") f.assignee = a.who->subject;
+  f.overdue = req.query_param("scadute") == "1";
+  const auto state = req.query_param("stato");
+  if (!state.empty()) f.state = parse_state(state);
+  if (auto dl = req.query_param("giorni"); !dl.empty()) {
+    int v = 0;
+    auto [p, ec] = std::from_chars(dl.data(), dl.data() + dl.size(), v);
+    if (ec == std::errc() && p == dl.data() + dl.size()) f.days_left_max = v;
+  }
+  if (auto off = req.query_param("da"); !off.empty()) f.offset = std::max(0, std::atoi(off.c_str()));
+  f.limit = 50;
+  for (const char* k : {"ufficio", "servizio", "assegnatario", "scadute", "stato", "giorni"})
+    page.data.set(std::string("q_") + k, req.query_param(k));
+  Data states = web::list();
+  for (auto s : kStates) {
+    Data o;
+    o.set("code", std::string(to_string(s)));
+    o.set("name", state_label(d, lang, s));
+    o.set("selected", state == to_string(s));
+    states.push_back(o);
+  }
+  page.data.set("states", states);
+  page.data.set("overdue_checked", f.overdue);
+  page.data.set("mine_selected", req.query_param("assegnatario") == "me");
+  page.data.set("unassigned_selected", req.query_param("assegnatario") == "-");
+  if (auto offices = d.cases.offices(a.who, a.body->id)) {
+    Data list = web::list();
+    for (const auto& o : *offices) {
+      Data x;
+      x.set("name", o);
+      x.set("selected", o == f.office);
+      list.push_back(x);
+    }
+    page.data.set("offices", list);
+  }
+  int status = 200;
+  auto q = d.cases.queue(a.who, a.body->id, f);
+  Data rows = web::list();
+  if (!q) {
+    set_error(d, req, page, q.error());
+    status = form_status(q.error());
+  } else {
+    for (const auto& s : q->items) {
+      Data r;
+      r.set("id", s.c.id);
+      r.set("href", "/backoffice/" + a.body->slug + "/pratiche/" + s.c.id);
+      r.set("protocol", s.c.protocol_label());
+      r.set("title", s.c.title);
+      r.set("applicant", s.c.applicant_name);
+      r.set("state", state_label(d, lang, s.c.state));
+      r.set("office", s.c.office);
+      r.set("assignee", s.c.assignee);
+      r.set("deadline", deadline_data(d, lang, s.c, s.deadline));
+      rows.push_back(r);
+    }
+    page.data.set("total",
+                  web::ui_count(d.view, lang, "ui.case_queue_total", static_cast<std::size_t>(q->total)));
+    page.data.set("has_cases", !q->items.empty());
+    if (f.offset + static_cast<int>(q->items.size()) < q->total) {
+      std::string next = "/backoffice/" + a.body->slug + "/pratiche?da=" + std::to_string(f.offset + f.limit);
+      for (const char* k : {"ufficio", "servizio", "assegnatario", "scadute", "stato", "giorni"}) {
+        auto v = req.query_param(k);
+        if (!v.empty()) next += std::string("&") + k + "=" + v;
+      }
+      page.data.set("next_href", next);
+    }
+  }
+  page.data.set("cases", rows);
+  if (error) {
+    set_error(d, req, page, *error);
+    status = form_status(*error);
+  }
+  if (bulk) {
+    page.data.set("bulk_done", std::to_string(bulk->done.size()));
+    page.data.set("bulk_failed", std::to_string(bulk->failed.size()));
+    page.data.set("bulk_report", true);
+  }
+  return respond(d, req, page, status);
+}
+
+http::Response queue_get(WebDeps& d, http::Request& req) {
+  auto a = staff_access(d, req);
+  if (a.refusal) return *a.refusal;
+  return queue_page(d, req, a, nullptr, nullptr);
+}
+
+http::Response queue_post(WebDeps& d, http::Request& req) {
+  auto a = staff_access(d, req);
+  if (a.refusal) return *a.refusal;
+  auto form = req.form();
+  if (!form) return d.view.error_page(req, 400);
+  if (auto st = identity::check_csrf(req, *form); !st) return d.view.error_page(req, st.error().http_status);
+  std::vector<std::string> ids;
+  auto range = form->equal_range("case");
+  for (auto it = range.first; it != range.second; ++it) ids.push_back(it->second);
+  BulkAction action;
+  const auto kind = field(*form, "bulk");
+  if (kind == "assign_me") {
+    action.kind = BulkAction::Kind::assign;
+    action.assignee = a.who->subject;
+  } else if (kind == "start") {
+    action.kind = BulkAction::Kind::start;
+  } else if (kind == "close") {
+    action.kind = BulkAction::Kind::close;
+    action.reason = text::trim(field(*form, "reason"));
+  } else {
+    return d.view.error_page(req, 400);
+  }
+  auto result = d.cases.bulk(a.who, a.body->id, ids, action);
+  if (!result) return queue_page(d, req, a, &result.error(), nullptr);
+  return queue_page(d, req, a, nullptr, &*result);
+}
+
+http::Response staff_case_page(WebDeps& d, http::Request& req, const StaffAccess& a, const Fields* form,
+                               const Error* error) {
+  const auto& lang = req.ctx.locale;
+  auto v = d.cases.get(a.who, a.body->id, req.param("id"));
+  if (!v) return d.view.error_page(req, v.error().http_status);
+  const std::string href = "/backoffice/" + a.body->slug + "/pratiche/" + v->c.id;
+  auto page = staff_page(d, req, a, "case_staff", v->c.title, true);
+  page.data.set("case", case_data(d, lang, *v, href + "/documenti/", false));
+  page.data.set("action", href);
+  page.data.set("me", a.who->subject);
+  page.data.set("f_text", form ? field(*form, "text") : "");
+  page.data.set("f_assignee", form ? field(*form, "assignee") : v->c.assignee);
+  page.data.set("f_office", form ? field(*form, "office") : v->c.office);
+  page.data.set("done", req.query_param("fatto") == "1");
+  if (error) set_error(d, req, page, *error);
+  return respond(d, req, page, error ? form_status(*error) : 200);
+}
+
+http::Response staff_case_get(WebDeps& d, http::Request& req) {
+  auto a = staff_access(d, req);
+  if (a.refusal) return *a.refusal;
+  return staff_case_page(d, req, a, nullptr, nullptr);
+}
+
+http::Response staff_case_post(WebDeps& d, http::Request& req) {
+  auto a = staff_access(d, req);
+  if (a.refusal) return *a.refusal;
+  auto form = req.form();
+  if (!form) return d.view.error_page(req, 400);
+  if (auto st = identity::check_csrf(req, *form); !st) return d.view.error_page(req, st.error().http_status);
+  const auto id = req.param("id");
+  const auto act = field(*form, "action");
+  const auto text = text::trim(field(*form, "text"));
+  const auto tenant = a.body->id;
+  Status st = Ok{};
+  if (act == "assign") {
+    auto assignee = text::trim(field(*form, "assignee"));
+    st = d.cases.assign(a.who, tenant, id, assignee.empty() ? a.who->subject : assignee,
+                        text::trim(field(*form, "office")));
+  } else if (act == "start") {
+    st = d.cases.start(a.who, tenant, id);
+  } else if (act == "request_additions") {
+    st = d.cases.request_additions(a.who, tenant, id, text);
+  } else if (act == "resume") {
+    st = d.cases.resume(a.who, tenant, id, text);
+  } else if (act == "notice_of_grounds") {
+    st = d.cases.notice_of_grounds(a.who, tenant, id, text);
+  } else if (act == "accept") {
+    st = d.cases.accept(a.who, tenant, id, text);
+  } else if (act == "reject") {
+    st = d.cases.reject(a.who, tenant, id, text);
+  } else if (act == "close") {
+    st = d.cases.close(a.who, tenant, id, text);
+  } else if (act == "note") {
+    st = d.cases.add_note(a.who, tenant, id, text);
+  } else if (act == "message") {
+    st = d.cases.send_message(a.who, tenant, id, text);
+  } else {
+    return d.view.error_page(req, 400);
+  }
+  if (!st) {
+    if (st.error().http_status == 404 || st.error().http_status == 403)
+      return d.view.error_page(req, st.error().http_status);
+    return staff_case_page(d, req, a, &*form, &st.error());
+  }
+  return http::Response::redirect("/backoffice/" + a.body->slug + "/pratiche/" + id + "?fatto=1", 303);
+}
+
+http::Response staff_document_get(WebDeps& d, http::Request& req) {
+  auto a = staff_access(d, req);
+  if (a.refusal) return *a.refusal;
+  auto doc = d.cases.document(a.who, a.body->id, req.param("id"), req.param("doc"));
+  if (!doc) return d.view.error_page(req, doc.error().http_status);
+  return document_response(std::move(*doc));
+}
+
+// ======================================= personal area ============================================
+
+// The signed-in person, or the answer that sends them to sign in and back here.
+const identity::Principal* person_of(const http::Request& req, std::optional<http::Response>& refusal) {
+  const auto* p = identity::principal_of(req);
+  if (!p || p->kind != identity::PrincipalKind::person) {
+    auto r = http::Response::redirect("/accedi?next=" + req.path, 303);
+    r.header("Cache-Control", "no-store");
+    refusal = std::move(r);
+    return nullptr;
+  }
+  return p;
+}
+
+web::Page person_page(WebDeps& d, const http::Request& req, const std::string& tpl, const std::string& title,
+                      bool sub) {
+  const auto& lang = req.ctx.locale;
+  web::Page page;
+  page.template_name = tpl;
+  page.title = title;
+  page.noindex = true;
+  page.breadcrumb = {{d.view.t(lang, "ui.home"), "/"},
+                     {d.view.t(lang, "ui.personal_area"), "/area-personale"}};
+  if (sub) page.breadcrumb.push_back({d.view.t(lang, "ui.case_mine_title"), "/area-personale/pratiche"});
+  page.breadcrumb.push_back({title, ""});
+  return page;
+}
+
+http::Response mine_get(WebDeps& d, http::Request& req) {
+  std::optional<http::Response> refusal;
+  const auto* p = person_of(req, refusal);
+  if (!p) return *refusal;
+  const auto& lang = req.ctx.locale;
+  auto page = person_page(d, req, "case_mine", d.view.t(lang, "ui.case_mine_title"), false);
+  auto mine = d.cases.my_cases(p);
+  if (!mine) return d.view.error_page(req, mine.error().http_status);
+  Data rows = web::list();
+  for (const auto& s : *mine) {
+    auto body = d.tenants.by_id(s.c.tenant_id);
+    if (!body) continue;
+    Data r;
+    r.set("href", "/area-personale/pratiche/" + body->slug + "/" + s.c.id);
+    r.set("id", s.c.id);
+    r.set("title", s.c.title);
+    r.set("body_name", body->name);
+    r.set("protocol", s.c.protocol_label());
+    r.set("submitted_at", rome_datetime(s.c.submitted_at));
+    r.set("state", state_label(d, lang, s.c.state));
+    r.set("deadline", deadline_data(d, lang, s.c, s.deadline));
+    rows.push_back(r);
+  }
+  page.data.set("cases", rows);
+  page.data.set("has_cases", !mine->empty());
+  return respond(d, req, page);
+}
+
+struct PersonAccess {
+  std::shared_ptr<const tenants::Body> body;
+  const identity::Principal* who = nullptr;
+  std::optional<http::Response> refusal;
+};
+
+PersonAccess person_access(WebDeps& d, http::Request& req) {
+  PersonAccess a;
+  a.who = person_of(req, a.refusal);
+  if (!a.who) return a;
+  a.body = d.tenants.by_slug(req.param("slug"));
+  if (!a.body) a.refusal = d.view.error_page(req, 404);
+  return a;
+}
+
+http::Response person_case_page(WebDeps& d, http::Request& req, const PersonAccess& a, const Fields* form,
+                                const Error* error) {
+  const auto& lang = req.ctx.locale;
+  auto v = d.cases.get(a.who, a.body->id, req.param("id"));
+  if (!v) return d.view.error_page(req, v.error().http_status == 403 ? 404 : v.error().http_status);
+  const std::string href = "/area-personale/pratiche/" + a.body->slug + "/" + v->c.id;
+  auto page = person_page(d, req, "case_applicant", v->c.title, true);
+  page.data.set("case", case_data(d, lang, *v, href + "/documenti/", true));
+  page.data.set("body_name", a.body->name);
+  page.data.set("action", href);
+  page.data.set("csrf", a.who->csrf_token);
+  page.data.set("f_text", form ? field(*form, "text") : "");
+  page.data.set("done", req.query_param("fatto") == "1");
+  page.data.set("max_files", std::to_string(kMaxMessageFiles));
+  if (error) set_error(d, req, page, *error);
+  return respond(d, req, page, error ? form_status(*error) : 200);
+}
+
+http::Response person_case_get(WebDeps& d, http::Request& req) {
+  auto a = person_access(d, req);
+  if (a.refusal) return *a.refusal;
+  return person_case_page(d, req, a, nullptr, nullptr);
+}
+
+http::Response person_case_post(WebDeps& d, http::Request& req) {
+  auto a = person_access(d, req);
+  if (a.refusal) return *a.refusal;
+  // The answer forms carry files (multipart); withdrawal and plain messages may be urlencoded.
+  Fields f;
+  std::vector<const http::FormPart*> uploads;
+  std::optional<http::MultipartForm> parts;
+  const auto* ct = req.header("content-type");
+  if (ct && http::is_multipart_form(*ct)) {
+    auto m = req.multipart();
+    if (!m) return d.view.error_page(req, 400);
+    parts = std::move(*m);
+    f = parts->fields();
+    uploads = parts->files("files");
+  } else {
+    auto form = req.form();
+    if (!form) return d.view.error_page(req, 400);
+    f = std::move(*form);
+  }
+  if (auto st = identity::check_csrf(req, f); !st) return d.view.error_page(req, st.error().http_status);
+  const auto id = req.param("id");
+  const auto act = field(f, "action");
+  const auto text = text::trim(field(f, "text"));
+  if (uploads.size() > kMaxMessageFiles) {
+    auto e = Error::make("cases.attachment", 400);
+    return person_case_page(d, req, a, &f, &e);
+  }
+  // Files first (each checked by content), then the answer that refers to them.
+  std::vector<std::string> file_ids;
+  files::Limits limits;
+  limits.max_size = kMaxMessageFileBytes;
+  limits.allowed_types = {"application/pdf", "image/*", "text/plain", "application/pkcs7-mime",
+                          "application/octet-stream"};
+  for (const auto* u : uploads) {
+    auto stored = d.files.put(a.body->id, u->filename.value_or(""), u->data, limits);
+    if (!stored) return person_case_page(d, req, a, &f, &stored.error());
+    file_ids.push_back(stored->id);
+  }
+  Status st = Ok{};
+  if (act == "answer_additions") {
+    st = d.cases.answer_additions(a.who, a.body->id, id, text, file_ids);
+  } else if (act == "answer_grounds") {
+    st = d.cases.answer_grounds(a.who, a.body->id, id, text, file_ids);
+  } else if (act == "message") {
+    st = d.cases.send_message(a.who, a.body->id, id, text, file_ids);
+  } else if (act == "withdraw") {
+    st = d.cases.withdraw(a.who, a.body->id, id, text);
+  } else {
+    return d.view.error_page(req, 400);
+  }
+  if (!st) {
+    if (st.error().http_status == 404 || st.error().http_status == 403) return d.view.error_page(req, 404);
+    return person_case_page(d, req, a, &f, &st.error());
+  }
+  return http::Response::redirect("/area-personale/pratiche/" + a.body->slug + "/" + id + "?fatto=1", 303);
+}
+
+http::Response person_document_get(WebDeps& d, http::Request& req) {
+  auto a = person_access(d, req);
+  if (a.refusal) return *a.refusal;
+  auto doc = d.cases.document(a.who, a.body->id, req.param("id"), req.param("doc"));
+  if (!doc) return d.view.error_page(req, doc.error().http_status == 403 ? 404 : doc.error().http_status);
+  return document_response(std::move(*doc));
+}
+
+}  // namespace
+
+void register_pages(http::Router& router, WebDeps& d) {
+  router.get("/backoffice/{slug}/pratiche", [&d](http::Request& r) { return queue_get(d, r); });
+  router.post("/backoffice/{slug}/pratiche", [&d](http::Request& r) { return queue_post(d, r); });
+  router.get("/backoffice/{slug}/pratiche/{id}", [&d](http::Request& r) { return staff_case_get(d, r); });
+  router.post("/backoffice/{slug}/pratiche/{id}", [&d](http::Request& r) { return staff_case_post(d, r); });
+  router.get("/backoffice/{slug}/pratiche/{id}/documenti/{doc}",
+             [&d](http::Request& r) { return staff_document_get(d, r); });
+  router.get("/area-personale/pratiche", [&d](http::Request& r) { return mine_get(d, r); });
+  router.get("/area-personale/pratiche/{slug}/{id}",
+             [&d](http::Request& r) { return person_case_get(d, r); });
+  router.post("/area-personale/pratiche/{slug}/{id}",
+              [&d](http::Request& r) { return person_case_post(d, r); });
+  router.get("/area-personale/pratiche/{slug}/{id}/documenti/{doc}",
+             [&d](http::Request& r) { return person_document_get(d, r); });
+}
+
+}  // namespace sp::cases
