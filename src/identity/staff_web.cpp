@@ -163,6 +163,7 @@ http::Response home(StaffWebDeps& d, http::Request& req) {
       if (p->has(Role::operator_) || p->has(Role::office_manager) || p->has(Role::body_admin)) {
         page.data.set("delegations_href", "/backoffice/" + body->slug + "/deleghe");
         page.data.set("protocollo_href", "/backoffice/" + body->slug + "/protocollo");
+        page.data.set("cases_href", "/backoffice/" + body->slug + "/pratiche");
       }
       if (p->has(Role::body_admin)) {
         page.data.set("is_body_admin", true);
