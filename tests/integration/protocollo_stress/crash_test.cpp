@@ -33,6 +33,19 @@ struct Attempt {
   std::optional<Ack> ack;
 };
 
+// Sends `bytes` on a new connection and closes it at once, reading nothing.
+void send_and_hang_up(std::uint16_t port, const std::string& bytes) {
+  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return;
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(port);
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0)
+    (void)::send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL);
+  ::close(fd);
+}
+
 class CrashTest : public ::testing::TestWithParam<db::Dialect> {
  protected:
   void SetUp() override {
@@ -49,8 +62,11 @@ class CrashTest : public ::testing::TestWithParam<db::Dialect> {
 
   // Runs `clients` clients, each registering one entry after another on its keep-alive connection, until
   // the server has acknowledged `kill_after` registrations in this round; then kills it with SIGKILL while
-  // the clients are still sending, and returns every attempt made.
-  std::vector<Attempt> run_until_killed(int clients, int kill_after, const std::string& tag) {
+  // the clients are still sending, and returns every attempt made. With `abandon_every` > 0 one more
+  // client sends a request each time that many more have been acknowledged and hangs up without reading
+  // the answer, as a client that timed out would: its requests may or may not have committed.
+  std::vector<Attempt> run_until_killed(int clients, int kill_after, const std::string& tag,
+                                        int abandon_every = 0) {
     std::mutex m;
     std::condition_variable cv;
     int acked = 0;
@@ -90,11 +106,33 @@ class CrashTest : public ::testing::TestWithParam<db::Dialect> {
         --running;
       });
     }
+    std::vector<Attempt> abandoned;
+    if (abandon_every > 0) {
+      threads.emplace_back([&] {
+        for (int i = 0;; ++i) {
+          {
+            std::unique_lock lk(m);
+            cv.wait(lk, [&] { return killing.load() || running == 0 || acked >= (i + 1) * abandon_every; });
+            if (killing || running == 0) return;
+          }
+          Attempt a;
+          a.key = tag + "-abandoned-" + std::to_string(i);
+          a.body = registration_json("Istanza " + a.key);
+          std::string bytes =
+              "POST " + kRegistrations + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n";
+          for (const auto& h : api_headers(seeded_.key, a.key)) bytes += h + "\r\n";
+          bytes += "Content-Length: " + std::to_string(a.body.size()) + "\r\n\r\n" + a.body;
+          send_and_hang_up(port_, bytes);
+          abandoned.push_back(std::move(a));
+        }
+      });
+    }
     {
       std::unique_lock lk(m);
       cv.wait_for(lk, std::chrono::seconds(120), [&] { return acked >= kill_after || running == 0; });
       killing = true;
     }
+    cv.notify_all();
     server_->kill_hard();
     for (auto& t : threads) t.join();
     const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started).count();
@@ -105,8 +143,10 @@ class CrashTest : public ::testing::TestWithParam<db::Dialect> {
     std::size_t lost = 0;
     for (const auto& a : all) lost += a.status == 0;
     std::printf(
-        "[ crash    ] %s: %d client(s), %d acknowledged, %zu without an answer, SIGKILL after %lld ms\n",
-        tag.c_str(), clients, acked, lost, static_cast<long long>(ms));
+        "[ crash    ] %s: %d client(s), %d acknowledged, %zu without an answer, %zu abandoned, SIGKILL after "
+        "%lld ms\n",
+        tag.c_str(), clients, acked, lost, abandoned.size(), static_cast<long long>(ms));
+    for (auto& a : abandoned) all.push_back(std::move(a));
     EXPECT_GE(acked, kill_after) << "the clients stopped before the kill";
     // Per client, requests go one after another: each later acknowledged number is larger.
     for (const auto& v : per_client) {
@@ -145,7 +185,7 @@ TEST_P(CrashTest, AcknowledgedRegistrationsSurviveSigkillAndNumbersStayGapless) 
   auto attempts = run_until_killed(1, first_kill(rng), "seq");
   ASSERT_NO_FATAL_FAILURE(start());
   with_db([&](db::Database& db) { expect_whole_registry(db, seeded_.asti, seeded_.aoo); });
-  auto second = run_until_killed(4, second_kill(rng), "par");
+  auto second = run_until_killed(4, second_kill(rng), "par", 25);
   attempts.insert(attempts.end(), std::make_move_iterator(second.begin()),
                   std::make_move_iterator(second.end()));
   ASSERT_NO_FATAL_FAILURE(start());
