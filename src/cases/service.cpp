@@ -278,10 +278,6 @@ Result<Submitted> CaseService::submit(const identity::Principal* applicant, tena
     return invalid("cases.answers", "answers", "too large");
   if (static_cast<int>(s.attachments.size()) > options_.max_attachments)
     return invalid("cases.attachment", "attachments", "too many");
-  auto offering = catalog_.offering(tenant, s.service_code);
-  if (!offering || offering->service.level < catalog::Level::online_application)
-    return Error::make("cases.service", 404, s.service_code);
-
   for (int attempt = 0;; ++attempt) {
     bool duplicate = false;
     try {
@@ -310,7 +306,8 @@ Result<Submitted> CaseService::submit_once(const identity::Principal* applicant,
   duplicate = false;
   // Outside the transaction: what does not change with it (reads on other connections).
   auto offering = catalog_.offering(tenant, s.service_code);
-  if (!offering) return Error::make("cases.service", 404, s.service_code);
+  if (!offering || offering->service.level < catalog::Level::online_application)
+    return Error::make("cases.service", 404, s.service_code);
   const auto aoo = case_aoo(protocol_, tenant);
   const std::string body = body_name(tenants_, tenant);
   const std::string email = verified_email(profiles_, applicant_cf);
