@@ -3,6 +3,7 @@
 // protocollo:write decide what it may do; a refusal is audited on the URL's body by the app's hook.
 #include <sodium.h>
 
+#include <algorithm>
 #include <boost/json.hpp>
 
 #include "core/digest.hpp"
@@ -224,7 +225,9 @@ http::Response register_post(WebDeps& d, http::Request& req) {
     // The key protects against a client retrying after a lost answer: the same request gets the same
     // number. Documents are stored first in their own transaction (identical bytes are kept once).
     NewEntry e = parsed->entry;
-    d.db.write([&](db::Conn& tx) { store_documents(tx, e); });
+    const bool any_bytes = std::any_of(parsed->contents.begin(), parsed->contents.end(),
+                                       [](const auto& c) { return c.has_value(); });
+    if (any_bytes) d.db.write([&](db::Conn& tx) { store_documents(tx, e); });
     if (failed) return json_error(d, req, *failed);
     auto r = d.protocol.register_entry_once(a.actor(), a.body->id, e, idem, digest::sha256_hex(req.body),
                                             replayed);
