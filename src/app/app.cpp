@@ -137,6 +137,18 @@ App::App(Config config) : config_(std::move(config)) {
       protocollo::WebDeps{*view_, *protocol_, *registers_, *files_, *tenants_, *db_});
   protocollo::register_pages(router_, *protocol_web_);
   protocollo::register_api(router_, *protocol_web_);
+
+  // Cases: what a sent application becomes (registered in the protocol in the same transaction).
+  cases_ = std::make_unique<cases::CaseService>(*db_, time::system_clock(), *protocol_, *files_, *catalog_,
+                                                *tenants_, profile_.get());
+  // Online applications: drafts, steps, summary and receipt (the forms of data/forms).
+  auto definitions = applications::ApplicationService::load_definitions(config_.share_dir + "/data/forms");
+  if (!definitions) throw std::runtime_error("form definitions: " + definitions.error().detail);
+  applications_ = std::make_unique<applications::ApplicationService>(
+      *db_, time::system_clock(), i18n_, *files_, *tenants_, *catalog_, cases_.get(), std::move(*definitions));
+  applications_web_ = std::make_unique<applications::WebDeps>(
+      applications::WebDeps{*view_, *applications_, *tenants_, identity_web_->secure_cookies});
+  applications::register_pages(router_, *applications_web_);
 }
 
 App::~App() {
@@ -154,7 +166,8 @@ http::ServerOptions App::server_options() const {
   o.body_limit = static_cast<std::size_t>(config_.body_limit);
   o.upload_body_limit = static_cast<std::size_t>(config_.upload_limit);
   // Where documents are uploaded: the registry's form and API (base64 in JSON is a third larger).
-  o.upload_prefixes = {"/backoffice/*/protocollo/nuovo", "/api/v1/backoffice/*/protocollo/registrazioni"};
+  o.upload_prefixes = {"/backoffice/*/protocollo/nuovo", "/api/v1/backoffice/*/protocollo/registrazioni",
+                       applications::kUploadPrefix};
   o.request_timeout = std::chrono::milliseconds(config_.request_timeout_ms);
   o.idle_timeout = std::chrono::milliseconds(config_.idle_timeout_ms);
   o.static_dir = config_.static_dir;

@@ -8,7 +8,10 @@
 #include "adapters/messaging/smtp_sink.hpp"
 #include "adapters/oidc/model.hpp"
 #include "adapters/oidc/simulator.hpp"
+#include "applications/service.hpp"
+#include "applications/web.hpp"
 #include "audit/service.hpp"
+#include "cases/service.hpp"
 #include "catalog/service.hpp"
 #include "core/config.hpp"
 #include "core/i18n.hpp"
@@ -94,6 +97,9 @@ class App {
   std::unique_ptr<protocollo::DailyRegisterService> registers_;
   std::unique_ptr<protocollo::RegisterJob> register_job_;
   std::unique_ptr<protocollo::WebDeps> protocol_web_;
+  std::unique_ptr<cases::CaseService> cases_;
+  std::unique_ptr<applications::ApplicationService> applications_;
+  std::unique_ptr<applications::WebDeps> applications_web_;
 
   void setup_sign_in();
   void start_demo_simulator();

@@ -117,6 +117,15 @@ const std::vector<Rule>& rules() {
       {"GET", "/api/v1/backoffice/{slug}/protocollo/registri-giornalieri", {}},
       {"GET", "/api/v1/backoffice/{slug}/protocollo/registri-giornalieri/{rid}/{format}", {}},
       {"GET", "/api/v1/backoffice/{slug}/protocollo/aoo", {}},
+      // Online applications: the draft's owner only ({draft} is the test citizen's draft at Asti).
+      {"GET", "/{slug}/servizi/{code}/domanda", {"citizen"}},
+      {"GET", "/{slug}/domande/{draft}/passo/{step}", {"citizen"}},
+      {"POST", "/{slug}/domande/{draft}/passo/{step}", {"citizen"}, "azione=salva"},
+      {"GET", "/{slug}/domande/{draft}/riepilogo", {"citizen"}},
+      {"POST", "/{slug}/domande/{draft}/invia", {"citizen"}},
+      {"GET", "/{slug}/domande/{draft}/ricevuta", {"citizen"}},
+      {"GET", "/{slug}/domande/{draft}/ricevuta.pdf", {"citizen"}},
+      {"GET", "/area-personale/domande", {"citizen"}},
   };
   return all;
 }
@@ -196,6 +205,11 @@ class RoleRouteTest : public ::testing::TestWithParam<sp::db::Dialect> {
     auto list = registers.list_for(asti_, {});
     ASSERT_TRUE(list.ok() && !list->empty());
     register_id_ = std::to_string(list->front().id);
+    // The test citizen's draft of an Asti application (a random id in its URLs).
+    auto started = call("GET", "/asti/servizi/occupazione-suolo-pubblico/domanda", "citizen");
+    for (const auto& [k, v] : started.headers)
+      if (k == "Location" || k == "location") draft_id_ = v.substr(14, 43);  // "/asti/domande/<id>/passo/1"
+    ASSERT_EQ(draft_id_.size(), 43u) << started.status;
   }
 
   std::string fill(std::string pattern, const std::string& slug) const {
@@ -208,6 +222,9 @@ class RoleRouteTest : public ::testing::TestWithParam<sp::db::Dialect> {
     put("{rid}", register_id_);
     put("{format}", "pdf");
     put("{n}", "0");
+    put("{code}", "occupazione-suolo-pubblico");  // offered online by Asti, not by Novara
+    put("{draft}", draft_id_);
+    put("{step}", "1");
     return pattern;
   }
 
@@ -273,6 +290,7 @@ class RoleRouteTest : public ::testing::TestWithParam<sp::db::Dialect> {
   std::string record_id_;
   std::string protocol_id_;
   std::string register_id_;
+  std::string draft_id_;
 };
 
 TEST_P(RoleRouteTest, EveryRouteIsEitherPublicOrInTheTable) {

@@ -1,0 +1,179 @@
+#pragma once
+// The rules of online applications on the citizen's side (issue 5): a draft per person, body and service,
+// prefilled from what the platform knows, saved on every step (valid or not, so nothing typed is lost),
+// with uploads stored by the file store under the field's limits, then validated whole and sent as a case
+// (src/cases) with the draft's id as the idempotency key, so a double click or a retried POST makes one
+// application.
+//
+// Access: a draft is its owner's only (the person who started it); anyone else, and any other body, gets
+// not_found, so a draft id reveals nothing.
+//
+// Error codes (messages in web/locales/{it,en}/applications.json):
+//   applications.unavailable (404: the body does not offer this service online, or it has no form),
+//   applications.submitted (409: the draft was already sent; the caller shows the receipt),
+//   applications.invalid (422: the answers have problems; see SubmitOutcome::issues),
+//   applications.acting_for (409: the draft was started acting for someone else than now),
+//   applications.cases_unavailable (503: the cases module is not running), not_found; plus the cases.*,
+//   protocollo.* and files.* codes of a failed submission or upload.
+#include <boost/json.hpp>
+#include <chrono>
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "applications/model.hpp"
+#include "catalog/service.hpp"
+#include "core/i18n.hpp"
+#include "core/result.hpp"
+#include "core/time.hpp"
+#include "db/database.hpp"
+#include "files/service.hpp"
+#include "forms/answers.hpp"
+#include "forms/context.hpp"
+#include "forms/model.hpp"
+#include "forms/validation.hpp"
+#include "identity/model.hpp"
+#include "tenants/service.hpp"
+
+namespace sp::cases {
+class CaseService;
+}
+
+namespace sp::applications {
+
+struct Options {
+  std::chrono::hours parked_ttl{24};  // a parked post older than this is ignored
+  int max_drafts_listed = 100;
+};
+
+// A draft with what its pages need: the definition, the catalog offering and the prefill context.
+struct Opened {
+  Draft draft;
+  const forms::Definition* def = nullptr;
+  catalog::Offering offering;
+  std::shared_ptr<const tenants::Body> body;
+  forms::Context ctx;
+};
+
+// One uploaded file of a step post: `path` is the input's name ("diet_certificate",
+// "children[0].disability_certificate").
+struct Upload {
+  std::string path;
+  std::string file_name;
+  std::string bytes;
+};
+
+// What a step page posts, already split by the web layer.
+struct StepPost {
+  std::string step_id;
+  forms::FormPairs fields;                                        // the text inputs (multipart or urlencoded)
+  std::vector<Upload> uploads;                                    // files chosen
+  std::vector<std::pair<std::string, std::string>> remove_files;  // (path, file id)
+  std::string add_item;                                           // a group of the step: append an empty item
+  std::string remove_item;  // an item of a group of the step: "children[1]"
+};
+
+struct StepSaved {
+  Draft draft;                       // as saved
+  std::vector<forms::Issue> issues;  // validate_step, plus refused uploads
+  bool uploads_refused = false;      // some upload was refused (its issue is in `issues`)
+  bool revealed = false;             // the answers showed new questions on this step
+};
+
+struct SubmitOutcome {
+  Draft draft;                       // submitted when `issues` is empty
+  std::vector<forms::Issue> issues;  // why it was not sent
+};
+
+class ApplicationService {
+ public:
+  // `cases` may be null (then submit() fails with applications.cases_unavailable).
+  ApplicationService(db::Database& db, time::Clock& clock, const I18n& i18n, files::FileService& files,
+                     tenants::TenantService& tenants, catalog::CatalogService& catalog,
+                     cases::CaseService* cases, std::vector<forms::Definition> definitions,
+                     Options options = {});
+
+  // Reads every definition of `dir` (data/forms). Errors: forms.schema, forms.file.
+  static Result<std::vector<forms::Definition>> load_definitions(const std::string& dir);
+
+  [[nodiscard]] const forms::Definition* definition(std::string_view code) const;
+
+  // The body's online offering of `service_code` that has a form; applications.unavailable otherwise.
+  Result<catalog::Offering> online_offering(tenants::TenantId tenant, const std::string& service_code);
+
+  // The person's open draft for this body and service (acting for whom they act for now), made and
+  // prefilled when there is none. Errors: applications.unavailable.
+  Result<Draft> start(const identity::Principal& who, tenants::TenantId tenant,
+                      const std::string& service_code);
+
+  // A draft by id within the body, whoever owns it (for choosing the sign-in level before the owner
+  // check); nullopt when unknown.
+  std::optional<Draft> peek(tenants::TenantId tenant, const std::string& draft_id);
+  // The draft of `who` with its definition and context; not_found when it is another person's or
+  // another body's, applications.unavailable when its service went offline.
+  Result<Opened> open(const identity::Principal& who, tenants::TenantId tenant, const std::string& draft_id);
+
+  // The prefill facts and the rest of the context for `who` filling `def` at `body`.
+  forms::Context context(const identity::Principal& who, const tenants::Body& body,
+                         const forms::Definition& def);
+
+  // Merges a posted step into the draft, applies the item/file actions, stores the uploads (limits of
+  // their field), puts back locked values, and saves — always, valid or not. Then validates the step.
+  // Errors: applications.submitted, and files.storage (500) when the file store fails.
+  Result<StepSaved> save_step(const identity::Principal& who, Opened& o, const StepPost& post);
+
+  // Validates the whole draft and sends it as a case (submission key = draft id). A draft already sent
+  // is returned as it is (idempotent). Errors: applications.acting_for, applications.cases_unavailable,
+  // cases.* / protocollo.* of the submission. Problems with the answers come back in `issues`.
+  Result<SubmitOutcome> submit(const identity::Principal& who, Opened& o);
+
+  // The person's drafts at every body (open and sent), newest first.
+  std::vector<Draft> drafts_of(const identity::Principal& who);
+
+  // Keeps a step posted without a valid session aside (see ParkedPost). `token` is the browser's
+  // recovery cookie; only its hash is stored. Nothing happens when the draft is unknown or sent.
+  void park(tenants::TenantId tenant, const std::string& draft_id, const std::string& step_id,
+            const forms::FormPairs& fields, const std::string& token);
+  // The parked post of the draft made with `token`, when younger than parked_ttl.
+  std::optional<ParkedPost> parked(const Draft& d, const std::string& token);
+  void unpark(const Draft& d);
+
+  // Step helpers: 1-based positions in the definition's steps.
+  [[nodiscard]] static int step_number(const forms::Definition& def, std::string_view step_id);
+  // The first visible step at or after `number` (1-based), or 0 when none is.
+  [[nodiscard]] static int visible_from(const forms::Definition& def, const forms::Answers& answers,
+                                        const forms::Context& ctx, int number);
+  // The last visible step before `number`, or 0.
+  [[nodiscard]] static int visible_before(const forms::Definition& def, const forms::Answers& answers,
+                                          const forms::Context& ctx, int number);
+
+  // Adds empty items to the required groups of a step that have fewer than their minimum (at least one
+  // for a required group), so the page shows the inputs of a first child instead of only an "add" button.
+  static void pad_items(const forms::Definition& def, const forms::Step& step, forms::Answers& answers,
+                        const forms::Context& ctx);
+
+  // The step (0-based) holding the field of an issue path ("children[1].birth_date" → the step of
+  // "children"); -1 when unknown.
+  [[nodiscard]] static int step_of_path(const forms::Definition& def, std::string_view path);
+
+ private:
+  Result<Opened> opened(const identity::Principal& who, Draft d);
+  forms::Facts previous_facts(const identity::Principal& who, const forms::Definition& def);
+
+  db::Database& db_;
+  time::Clock& clock_;
+  const I18n& i18n_;
+  files::FileService& files_;
+  tenants::TenantService& tenants_;
+  catalog::CatalogService& catalog_;
+  cases::CaseService* cases_;
+  std::vector<forms::Definition> definitions_;
+  Options options_;
+};
+
+// Whom a principal acts for: the represented id, or "" for themselves.
+[[nodiscard]] std::string acting_for_id(const identity::Principal& who);
+
+}  // namespace sp::applications

@@ -1,0 +1,460 @@
+// The citizen's application pages through the whole program (routing, sessions, CSRF, forms engine, file
+// store, cases, protocol), on SQLite and PostgreSQL: a demo citizen of Asti enrols a child in primary
+// school, prefilled from her profile, leaves halfway, comes back after a restart, sends it (twice) and
+// gets one case and a receipt with its protocol number.
+#include <gtest/gtest.h>
+
+#include "app_fixture.hpp"
+
+namespace sp::applications::webtest {
+namespace {
+
+using Fields = std::vector<std::pair<std::string, std::string>>;
+using namespace std::chrono;
+
+Fields applicant_step() {
+  return {{"applicant_fiscal_code", kAnna},
+          {"applicant_given_name", "Anna"},
+          {"applicant_family_name", "Ferraro"},
+          {"applicant_birth_date", "1978-11-30"},
+          {"applicant_email", "anna.ferraro@example.org"},
+          {"applicant_phone", "333 123 4567"},
+          {"applicant_residence.street", "Corso Alfieri"},
+          {"applicant_residence.number", "12"},
+          {"applicant_residence.postcode", "14100"},
+          {"applicant_residence.municipality", "Asti"},
+          {"applicant_role", "genitore"},
+          {"azione", "avanti"}};
+}
+
+Fields children_step(const std::string& disability = "no") {
+  const auto birth = year{2021} / June / 15;
+  return {{"school_year", "2027-2028"},
+          {"children[0]._item", "1"},
+          {"children[0].fiscal_code", AppTest::child_cf("Giulia", birth)},
+          {"children[0].given_name", "Giulia"},
+          {"children[0].family_name", "Ferraro"},
+          {"children[0].birth_date", "15/06/2021"},
+          {"children[0].birth_place", "Asti"},
+          {"children[0].citizenship", "italiana"},
+          {"children[0].disability", disability},
+          {"azione", "avanti"}};
+}
+
+Fields school_step() {
+  return {{"school", "Scuola primaria G. Rodari"},
+          {"time_schedule", "27"},
+          {"religion_teaching", "no"},
+          {"canteen", "no"},
+          {"transport", "no"},
+          {"azione", "avanti"}};
+}
+
+Fields declarations_step() {
+  return {{"declaration_shared_responsibility", "yes"},
+          {"declaration_vaccinations", "yes"},
+          {"declaration_truth", "yes"},
+          {"declaration_privacy", "yes"},
+          {"azione", "avanti"}};
+}
+
+bool contains(const std::string& haystack, const std::string& needle) {
+  return haystack.find(needle) != std::string::npos;
+}
+
+class ApplicationPagesTest : public AppTest {
+ protected:
+  // Fills every step of Anna's draft; returns the draft's base URL.
+  std::string fill_all(const std::string& session) {
+    const std::string base = start_draft(session);
+    auto r1 = post_form(base + "/passo/1", session, applicant_step());
+    EXPECT_EQ(r1.status, 303) << r1.body.substr(0, 2000);
+    EXPECT_EQ(location(r1), base + "/passo/2");
+    auto r2 = post_form(base + "/passo/2", session, children_step());
+    EXPECT_EQ(r2.status, 303) << r2.body.substr(0, 2000);
+    EXPECT_EQ(location(r2), base + "/passo/3");
+    auto r3 = post_form(base + "/passo/3", session, school_step());
+    EXPECT_EQ(r3.status, 303) << r3.body.substr(0, 2000);
+    auto r4 = post_form(base + "/passo/4", session, declarations_step());
+    EXPECT_EQ(r4.status, 303) << r4.body.substr(0, 2000);
+    EXPECT_EQ(location(r4), base + "/riepilogo");
+    return base;
+  }
+};
+
+TEST_P(ApplicationPagesTest, SignedOutVisitorsGoToTheSignInAndComeBack) {
+  auto r = get("/asti/servizi/iscrizione-scuola-primaria/domanda", "");
+  EXPECT_EQ(r.status, 303);
+  EXPECT_EQ(location(r), "/accedi?livello=2&next=/asti/servizi/iscrizione-scuola-primaria/domanda");
+  // A level-1 sign-in is not enough for a level-2 service: sign in again (step-up).
+  auto weak = citizen(kAnna, "Anna Ferraro", 1);
+  EXPECT_EQ(
+      location(get("/asti/servizi/iscrizione-scuola-primaria/domanda", weak)).rfind("/accedi?livello=2", 0),
+      0u);
+  // A service the body does not offer online: 404.
+  EXPECT_EQ(get("/asti/servizi/informazioni-scolastiche/domanda", anna()).status, 404);
+  EXPECT_EQ(get("/asti/servizi/non-esiste/domanda", anna()).status, 404);
+}
+
+TEST_P(ApplicationPagesTest, StartPrefillsFromTheProfileAndResumesTheSameDraft) {
+  const auto s = anna();
+  const std::string base = start_draft(s);
+  ASSERT_FALSE(base.empty());
+  EXPECT_EQ(base.rfind("/asti/domande/", 0), 0u);
+  EXPECT_EQ(draft_id(base).size(), 43u);  // a random token, not a counter
+
+  auto page = get(base + "/passo/1", s);
+  ASSERT_EQ(page.status, 200) << page.body.substr(0, 500);
+  EXPECT_EQ(header(page, "cache-control"), "no-store");
+  // The fiscal code comes from the digital identity: shown, locked.
+  EXPECT_TRUE(contains(
+      page.body, "id=\"f-applicant_fiscal_code\" name=\"applicant_fiscal_code\" value=\"FRRNNA78S70A479X\""));
+  EXPECT_TRUE(contains(page.body, "data-field=\"applicant_fiscal_code\" data-locked=\"true\""));
+  // The e-mail is prefilled and editable.
+  EXPECT_TRUE(contains(page.body, "value=\"anna.ferraro@example.org\""));
+  EXPECT_TRUE(contains(page.body, "data-field=\"applicant_email\" data-prefilled=\"true\""));
+  EXPECT_TRUE(contains(page.body, "Dato precompilato"));
+  EXPECT_TRUE(contains(page.body, "value=\"Ferraro\""));
+  EXPECT_TRUE(contains(page.body, "Passo 1 di 4"));
+  EXPECT_TRUE(contains(page.body, "enctype=\"multipart/form-data\""));
+
+  // Again, from another device (another session): the same draft.
+  EXPECT_EQ(start_draft(anna()), base);
+  auto d = stored_draft(asti_, draft_id(base));
+  ASSERT_TRUE(d);
+  EXPECT_EQ(d->owner_cf, kAnna);
+  EXPECT_EQ(std::string(d->answers.at("applicant_email").as_string()), "anna.ferraro@example.org");
+  EXPECT_NE(std::find(d->prefilled.begin(), d->prefilled.end(), "applicant_fiscal_code"), d->prefilled.end());
+}
+
+TEST_P(ApplicationPagesTest, InvalidInputIsSavedAndShownWithMessagesInBothLanguages) {
+  const auto s = anna();
+  const std::string base = start_draft(s);
+  Fields f = applicant_step();
+  for (auto& [k, v] : f) {
+    if (k == "applicant_email") v = "anna@";
+    if (k == "applicant_residence.postcode") v = "141";
+    if (k == "applicant_fiscal_code") v = "RSSMRA80A01H501U";  // a locked value cannot be changed
+  }
+  auto r = post_form(base + "/passo/1", s, f);
+  ASSERT_EQ(r.status, 422);
+  // What was typed is on the page again, with the Italian messages, linked from the summary.
+  EXPECT_TRUE(contains(r.body, "value=\"anna@\""));
+  EXPECT_TRUE(contains(r.body, "value=\"141\""));
+  EXPECT_TRUE(contains(r.body, "id=\"error-summary\""));
+  EXPECT_TRUE(contains(r.body, "href=\"#f-applicant_email\""));
+  EXPECT_TRUE(contains(r.body, "href=\"#f-applicant_residence-postcode\""));
+  EXPECT_TRUE(contains(r.body, "aria-invalid=\"true\""));
+  EXPECT_TRUE(contains(r.body, "Il modulo contiene errori"));
+  // The locked fiscal code was put back.
+  EXPECT_TRUE(contains(r.body, "value=\"FRRNNA78S70A479X\""));
+  EXPECT_FALSE(contains(r.body, "RSSMRA80A01H501U"));
+  // Saved anyway: nothing typed is lost.
+  auto d = stored_draft(asti_, draft_id(base));
+  ASSERT_TRUE(d);
+  EXPECT_EQ(std::string(d->answers.at("applicant_email").as_string()), "anna@");
+  EXPECT_EQ(std::string(d->answers.at("applicant_fiscal_code").as_string()), kAnna);
+  // Shown again later, still with the typed value.
+  EXPECT_TRUE(contains(get(base + "/passo/1", s).body, "value=\"anna@\""));
+
+  // In English.
+  auto en = post_form(base + "/passo/1", s, f, "en");
+  ASSERT_EQ(en.status, 422);
+  EXPECT_TRUE(contains(en.body, "The form has errors") || contains(en.body, "errors"))
+      << en.body.substr(0, 300);
+  EXPECT_TRUE(contains(en.body, "value=\"anna@\""));
+  EXPECT_FALSE(contains(en.body, "Il modulo contiene errori"));
+}
+
+TEST_P(ApplicationPagesTest, TheDraftSurvivesARestartAndFollowsThePersonToAnotherDevice) {
+  const auto s = anna();
+  const std::string base = start_draft(s);
+  ASSERT_EQ(post_form(base + "/passo/1", s, applicant_step()).status, 303);
+  Fields half = children_step();
+  half.back() = {"azione", "salva"};  // "save and continue later"
+  auto saved = post_form(base + "/passo/2", s, half);
+  ASSERT_EQ(saved.status, 303);
+  EXPECT_EQ(location(saved), base + "/passo/2?salvata=1");
+  EXPECT_TRUE(contains(get(location(saved), s).body, "id=\"notice\""));
+
+  restart();
+  const auto other_device = anna();
+  EXPECT_EQ(start_draft(other_device), base);  // back to the same draft...
+  auto r = get("/asti/servizi/iscrizione-scuola-primaria/domanda", other_device);
+  EXPECT_EQ(location(r), base + "/passo/2");  // ...at the step she left
+  auto page = get(base + "/passo/2", other_device);
+  ASSERT_EQ(page.status, 200);
+  EXPECT_TRUE(contains(page.body, "value=\"Giulia\""));
+  EXPECT_TRUE(contains(page.body, "value=\"15/06/2021\""));
+  EXPECT_TRUE(contains(get(base + "/passo/1", other_device).body, "value=\"Corso Alfieri\""));
+  // Her list of applications has it.
+  auto list = get("/area-personale/domande", other_device);
+  ASSERT_EQ(list.status, 200);
+  EXPECT_TRUE(contains(list.body, base + "/passo/2"));
+}
+
+TEST_P(ApplicationPagesTest, SummaryThenOneCaseForADoubleSubmitAndAReceipt) {
+  const auto s = anna();
+  const std::string base = fill_all(s);
+  auto summary = get(base + "/riepilogo", s);
+  ASSERT_EQ(summary.status, 200);
+  EXPECT_TRUE(contains(summary.body, "Scuola primaria G. Rodari"));
+  EXPECT_TRUE(contains(summary.body, "Giulia"));
+  EXPECT_TRUE(contains(summary.body, "15/06/2021"));
+  EXPECT_TRUE(contains(summary.body, "id=\"send\""));
+  EXPECT_TRUE(contains(summary.body, base + "/passo/3"));  // "change" links
+
+  // A double click: two POSTs.
+  auto first = post_form(base + "/invia", s, {});
+  auto second = post_form(base + "/invia", s, {});
+  ASSERT_EQ(first.status, 303) << first.body.substr(0, 3000);
+  EXPECT_EQ(location(first), base + "/ricevuta");
+  EXPECT_EQ(second.status, 303);
+  EXPECT_EQ(location(second), base + "/ricevuta");
+  const std::string id = draft_id(base);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM cases WHERE tenant_id = $1 AND submission_key = $2", {asti_, id}), 1);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM cases WHERE applicant_cf = $1", {std::string(kAnna)}), 1);
+  auto d = stored_draft(asti_, id);
+  ASSERT_TRUE(d);
+  EXPECT_TRUE(d->submitted());
+  EXPECT_FALSE(d->protocol_label.empty());
+  EXPECT_FALSE(d->due_date.empty());
+
+  auto receipt = get(base + "/ricevuta", s);
+  ASSERT_EQ(receipt.status, 200);
+  EXPECT_TRUE(contains(receipt.body, "id=\"protocol-label\">" + d->protocol_label + "<"));
+  EXPECT_TRUE(contains(receipt.body, "id=\"due-date\""));
+  EXPECT_TRUE(contains(receipt.body, "Giulia"));
+  auto pdf = get(base + "/ricevuta.pdf?compresso=no", s);
+  ASSERT_EQ(pdf.status, 200);
+  EXPECT_EQ(pdf.content_type, "application/pdf");
+  EXPECT_EQ(pdf.body.rfind("%PDF-", 0), 0u);
+  std::string label_in_pdf = d->protocol_label;  // libharu writes "/" as "\057" in PDF strings
+  label_in_pdf.replace(label_in_pdf.find('/'), 1, "\\057");
+  EXPECT_TRUE(contains(pdf.body, "(" + label_in_pdf + ") Tj"));
+  EXPECT_TRUE(contains(pdf.body, "Scuola primaria G. Rodari"));
+  EXPECT_TRUE(contains(header(pdf, "content-disposition"), "attachment"));
+
+  // The sent draft is closed: its steps lead to the receipt; a new visit starts a new draft.
+  EXPECT_EQ(location(get(base + "/passo/1", s)), base + "/ricevuta");
+  EXPECT_EQ(location(post_form(base + "/passo/1", s, applicant_step())), base + "/ricevuta");
+  EXPECT_NE(start_draft(s), base);
+}
+
+TEST_P(ApplicationPagesTest, AnIncompleteDraftIsNotSent) {
+  const auto s = anna();
+  const std::string base = start_draft(s);
+  ASSERT_EQ(post_form(base + "/passo/1", s, applicant_step()).status, 303);
+  auto summary = get(base + "/riepilogo", s);
+  ASSERT_EQ(summary.status, 200);
+  EXPECT_FALSE(contains(summary.body, "id=\"send\""));
+  EXPECT_TRUE(contains(summary.body, "id=\"error-summary\""));
+  EXPECT_TRUE(contains(summary.body, base + "/passo/4#f-declaration_truth"));
+  auto sent = post_form(base + "/invia", s, {});
+  EXPECT_EQ(sent.status, 422);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM cases WHERE applicant_cf = $1", {std::string(kAnna)}), 0);
+  EXPECT_EQ(location(get(base + "/ricevuta", s)), base + "/riepilogo");
+}
+
+TEST_P(ApplicationPagesTest, TheReceiptIsOnlyForItsOwner) {
+  const auto s = anna();
+  const std::string base = fill_all(s);
+  ASSERT_EQ(post_form(base + "/invia", s, {}).status, 303);
+  ASSERT_EQ(get(base + "/ricevuta.pdf", s).status, 200);
+  const auto other = fabio();
+  EXPECT_EQ(get(base + "/ricevuta.pdf", other).status, 404);
+  EXPECT_EQ(get(base + "/ricevuta", other).status, 404);
+  EXPECT_EQ(get("/novara/domande/" + draft_id(base) + "/ricevuta.pdf", s).status, 404);
+  auto anonymous = get(base + "/ricevuta.pdf", "");
+  EXPECT_EQ(anonymous.status, 303);
+  EXPECT_EQ(location(anonymous).rfind("/accedi?", 0), 0u);
+}
+
+TEST_P(ApplicationPagesTest, AnotherCitizenOrAnotherBodyCannotReachTheDraft) {
+  const auto s = anna();
+  const std::string base = start_draft(s);
+  const std::string id = draft_id(base);
+  const auto other = fabio();
+  for (const std::string& path : {"/passo/1", "/riepilogo", "/ricevuta"}) {
+    EXPECT_EQ(get(base + path, other).status, 404) << path;
+    EXPECT_EQ(get("/novara/domande/" + id + path, s).status, 404) << path;
+  }
+  Fields f = applicant_step();
+  f[4].second = "intruso@example.org";
+  EXPECT_EQ(post_form(base + "/passo/1", other, f).status, 404);
+  EXPECT_EQ(post_form("/novara/domande/" + id + "/passo/1", s, f).status, 404);
+  EXPECT_EQ(post_form(base + "/invia", other, {}).status, 404);
+  auto d = stored_draft(asti_, id);
+  ASSERT_TRUE(d);
+  EXPECT_EQ(std::string(d->answers.at("applicant_email").as_string()), "anna.ferraro@example.org");
+  // Fabio's own start at Asti is another draft; a made-up id is 404 as well.
+  EXPECT_NE(start_draft(other), base);
+  EXPECT_EQ(get("/asti/domande/" + std::string(43, 'A') + "/passo/1", s).status, 404);
+}
+
+TEST_P(ApplicationPagesTest, UploadsAreCheckedByContentAgainstTheFieldsLimits) {
+  const auto s = anna();
+  const std::string base = start_draft(s);
+  ASSERT_EQ(post_form(base + "/passo/1", s, applicant_step()).status, 303);
+  // Disability "yes" shows the certificate upload; a text file named .pdf is refused by its content.
+  auto refused = post_multipart(base + "/passo/2", s, children_step("yes"),
+                                {{"children[0].disability_certificate", "certificato.pdf", "application/pdf",
+                                  "Questo non e' un PDF, e' testo semplice.\n"}});
+  ASSERT_EQ(refused.status, 422) << refused.body.substr(0, 500);
+  EXPECT_TRUE(
+      contains(refused.body,
+               "Questo tipo di file non è ammesso. Tipi ammessi: application/pdf, image/jpeg, image/png."));
+  EXPECT_TRUE(contains(refused.body, "value=\"Giulia\""));  // the rest of the page is kept
+  auto d = stored_draft(asti_, draft_id(base));
+  ASSERT_TRUE(d);
+  const auto& item = d->answers.at("children").as_array().at(0).as_object();
+  EXPECT_TRUE(!item.contains("disability_certificate") || item.at("disability_certificate").is_null() ||
+              item.at("disability_certificate").as_array().empty());
+
+  // In English, the field's English message.
+  auto refused_en = post_multipart(
+      base + "/passo/2", s, children_step("yes"),
+      {{"children[0].disability_certificate", "note.pdf", "application/pdf", "plain text\n"}}, "en");
+  EXPECT_EQ(refused_en.status, 422);
+  EXPECT_TRUE(contains(refused_en.body, "application/pdf, image/jpeg, image/png"))
+      << refused_en.body.substr(0, 300);
+  EXPECT_FALSE(contains(refused_en.body, "Questo tipo di file"));
+
+  // A real PDF is stored (SHA-256 kept by the file store) and the draft keeps its reference.
+  auto ok = post_multipart(
+      base + "/passo/2", s, children_step("yes"),
+      {{"children[0].disability_certificate", "certificato.pdf", "application/pdf", sample_pdf()}});
+  ASSERT_EQ(ok.status, 303) << ok.body.substr(0, 2000);
+  d = stored_draft(asti_, draft_id(base));
+  const auto& files =
+      d->answers.at("children").as_array().at(0).as_object().at("disability_certificate").as_array();
+  ASSERT_EQ(files.size(), 1u);
+  const std::string file_id(files.at(0).as_object().at("id").as_string());
+  EXPECT_EQ(file_id.size(), 43u);
+  EXPECT_EQ(
+      count("SELECT COUNT(*) FROM stored_files WHERE tenant_id = $1 AND id = $2 AND length(sha256) = 64",
+            {asti_, file_id}),
+      1);
+  auto page = get(base + "/passo/2", s);
+  EXPECT_TRUE(contains(page.body, "certificato.pdf"));
+  EXPECT_TRUE(contains(page.body, "rimuovi-file:children[0].disability_certificate:" + file_id));
+  // Never served here: the pages do not link the file itself.
+  EXPECT_FALSE(contains(page.body, "href=\"/files/"));
+  // Two files at most (the field's max_count): a second is kept, a third refused with the count message.
+  ASSERT_EQ(post_multipart(
+                base + "/passo/2", s, children_step("yes"),
+                {{"children[0].disability_certificate", "altro.pdf", "application/pdf", sample_pdf("2")}})
+                .status,
+            303);
+  auto too_many = post_multipart(
+      base + "/passo/2", s, children_step("yes"),
+      {{"children[0].disability_certificate", "terzo.pdf", "application/pdf", sample_pdf("3")}});
+  EXPECT_EQ(too_many.status, 422);
+  EXPECT_TRUE(contains(too_many.body, "Puoi allegare al massimo 2 file."));
+  d = stored_draft(asti_, draft_id(base));
+  EXPECT_EQ(
+      d->answers.at("children").as_array().at(0).as_object().at("disability_certificate").as_array().size(),
+      2u);
+  // Removing the first one.
+  Fields remove = children_step("yes");
+  remove.back() = {"azione", "rimuovi-file:children[0].disability_certificate:" + file_id};
+  ASSERT_EQ(post_multipart(base + "/passo/2", s, remove, {}).status, 303);
+  d = stored_draft(asti_, draft_id(base));
+  const auto& left =
+      d->answers.at("children").as_array().at(0).as_object().at("disability_certificate").as_array();
+  ASSERT_EQ(left.size(), 1u);
+  EXPECT_EQ(std::string(left.at(0).as_object().at("name").as_string()), "altro.pdf");
+}
+
+TEST_P(ApplicationPagesTest, AStepPostedAfterTheSessionExpiredIsRecoveredAfterSigningIn) {
+  const auto s = anna();
+  const std::string base = start_draft(s);
+  Fields f = applicant_step();
+  f[6].second = "Via Recuperata";  // applicant_residence.street
+  // The session is gone (expired, signed out): the post cannot be saved into the draft...
+  auto r = post_form(base + "/passo/1", "", f, "it", false);
+  ASSERT_EQ(r.status, 303);
+  EXPECT_EQ(location(r), "/accedi?livello=2&next=" + base + "/passo/1");
+  const std::string cookie = header(r, "set-cookie");
+  ASSERT_EQ(cookie.rfind("sp_recupero=", 0), 0u) << cookie;
+  EXPECT_TRUE(contains(cookie, "HttpOnly"));
+  const std::string token = cookie.substr(12, 43);
+  auto d = stored_draft(asti_, draft_id(base));
+  EXPECT_FALSE(contains(boost::json::serialize(d->answers), "Recuperata"));
+  // ...but after signing in again, this browser sees what it typed, to review and save.
+  const auto again = anna();
+  auto page = get(base + "/passo/1", again, "it", "sp_recupero=" + token);
+  ASSERT_EQ(page.status, 200);
+  EXPECT_TRUE(contains(page.body, "value=\"Via Recuperata\""));
+  EXPECT_TRUE(contains(page.body, "id=\"info\""));
+  // Another browser (no cookie) or another person does not.
+  EXPECT_FALSE(contains(get(base + "/passo/1", again).body, "Via Recuperata"));
+  EXPECT_EQ(get(base + "/passo/1", fabio(), "it", "sp_recupero=" + token).status, 404);
+  // Saving it clears the kept copy.
+  auto saved = post_form(base + "/passo/1", again, f, "it", true, "sp_recupero=" + token);
+  ASSERT_EQ(saved.status, 303);
+  EXPECT_TRUE(contains(header(saved, "set-cookie"), "Max-Age=0"));
+  EXPECT_EQ(count("SELECT COUNT(*) FROM application_parked_posts WHERE draft_id = $1", {draft_id(base)}), 0);
+  d = stored_draft(asti_, draft_id(base));
+  EXPECT_TRUE(contains(boost::json::serialize(d->answers.at("applicant_residence")), "Via Recuperata"));
+
+  // A stale form token with a live session (signed in again elsewhere) is kept the same way.
+  Fields g = applicant_step();
+  g[6].second = "Via Vecchia Pagina";
+  auto stale = post_form(base + "/passo/1", again, g, "it", false, "sp_recupero=" + token);
+  ASSERT_EQ(stale.status, 303);
+  EXPECT_EQ(location(stale), base + "/passo/1");
+  EXPECT_TRUE(
+      contains(get(base + "/passo/1", again, "it", "sp_recupero=" + token).body, "Via Vecchia Pagina"));
+  d = stored_draft(asti_, draft_id(base));
+  EXPECT_FALSE(contains(boost::json::serialize(d->answers), "Vecchia"));
+}
+
+TEST_P(ApplicationPagesTest, GroupItemsAreAddedAndRemovedWithoutJavaScript) {
+  const auto s = anna();
+  const std::string base = start_draft(s);
+  ASSERT_EQ(post_form(base + "/passo/1", s, applicant_step()).status, 303);
+  // The first child's inputs are there from the start (a required group).
+  auto page = get(base + "/passo/2", s);
+  EXPECT_TRUE(contains(page.body, "name=\"children[0]._item\""));
+  Fields add = children_step();
+  add.back() = {"azione", "aggiungi:children"};
+  ASSERT_EQ(post_form(base + "/passo/2", s, add).status, 303);
+  page = get(base + "/passo/2", s);
+  EXPECT_TRUE(contains(page.body, "name=\"children[1]._item\""));
+  EXPECT_TRUE(contains(page.body, "value=\"rimuovi-elemento:children[1]\""));
+  Fields remove = children_step();
+  remove.back() = {"azione", "rimuovi-elemento:children[1]"};
+  remove.push_back({"children[1]._item", "1"});
+  ASSERT_EQ(post_form(base + "/passo/2", s, remove).status, 303);
+  auto d = stored_draft(asti_, draft_id(base));
+  EXPECT_EQ(d->answers.at("children").as_array().size(), 1u);
+  EXPECT_EQ(std::string(d->answers.at("children").as_array().at(0).as_object().at("given_name").as_string()),
+            "Giulia");
+}
+
+TEST_P(ApplicationPagesTest, QuestionsRevealedByAnAnswerAreShownBeforeMovingOn) {
+  const auto s = anna();
+  const std::string base = start_draft(s);
+  ASSERT_EQ(post_form(base + "/passo/1", s, applicant_step()).status, 303);
+  ASSERT_EQ(post_form(base + "/passo/2", s, children_step()).status, 303);
+  // Canteen "yes" shows the diet questions on the same page: without JavaScript, the page comes back.
+  Fields f = school_step();
+  for (auto& [k, v] : f)
+    if (k == "canteen") v = "yes";
+  auto r = post_form(base + "/passo/3", s, f);
+  ASSERT_EQ(r.status, 200);
+  EXPECT_TRUE(contains(r.body, "id=\"info\""));
+  EXPECT_TRUE(contains(r.body, "name=\"diet_needs\""));
+  EXPECT_FALSE(contains(r.body, "id=\"error-summary\""));
+  // Posted again as it is: on to the next step.
+  auto again = post_form(base + "/passo/3", s, f);
+  EXPECT_EQ(again.status, 303);
+  EXPECT_EQ(location(again), base + "/passo/4");
+}
+
+INSTANTIATE_TEST_SUITE_P(BothDatabases, ApplicationPagesTest,
+                         ::testing::Values(db::Dialect::sqlite, db::Dialect::postgres), dialect_name);
+
+}  // namespace
+}  // namespace sp::applications::webtest
