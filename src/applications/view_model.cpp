@@ -50,8 +50,19 @@ void adorn_field(json::object& f, const web::View& view, std::string_view lang) 
         if (m.is_string()) s += (s.empty() ? "" : " ") + std::string(m.get_string());
     return s;
   }();
+  // How to write a date or an amount, for inputs the person types into.
+  if (editable && type == "date") f["hint"] = view.t(lang, "ui.app_date_hint");
+  if (editable && type == "money") f["hint"] = view.t(lang, "ui.app_money_hint");
+  const std::string display = str(f, "display");
+  // A locked value is ignored when posted (the identity's fact is put back): show it as people read it.
+  if (flag(f, "locked") && !display.empty() && type != "group") f["value"] = display;
+  // In summaries, what was typed when it is not (yet) a valid answer.
+  const std::string typed = str(f, "value");
+  f["display_or_dash"] = !display.empty() ? display : !typed.empty() ? typed : std::string("—");
+
   std::string describedby;
   auto describe = [&](const std::string& part) { describedby += (describedby.empty() ? "" : " ") + part; };
+  if (!str(f, "hint").empty()) describe(id + "-hint");
   if (!str(f, "help").empty()) describe(id + "-help");
   if (flag(f, "prefilled") || flag(f, "locked")) describe(id + "-origin");
   if (flag(f, "has_errors")) describe(id + "-error");
@@ -71,10 +82,6 @@ void adorn_field(json::object& f, const web::View& view, std::string_view lang) 
   f["input_type"] = type == "email" ? "email" : type == "phone" ? "tel" : "text";
   f["inputmode"] = type == "number" || type == "money" ? "decimal" : "";
   f["autocomplete"] = type == "email" ? "email" : type == "phone" ? "tel" : "off";
-  if (type == "date") f["hint"] = view.t(lang, "ui.app_date_hint");
-  if (type == "money") f["hint"] = view.t(lang, "ui.app_money_hint");
-  const std::string display = str(f, "display");
-  f["display_or_dash"] = display.empty() ? std::string("—") : display;
 
   if (json::value* opts = f.if_contains("options"); opts && opts->is_array()) {
     std::size_t i = 0;

@@ -4,6 +4,8 @@
 // gets one case and a receipt with its protocol number.
 #include <gtest/gtest.h>
 
+#include <thread>
+
 #include "app_fixture.hpp"
 
 namespace sp::applications::webtest {
@@ -451,6 +453,79 @@ TEST_P(ApplicationPagesTest, QuestionsRevealedByAnAnswerAreShownBeforeMovingOn) 
   auto again = post_form(base + "/passo/3", s, f);
   EXPECT_EQ(again.status, 303);
   EXPECT_EQ(location(again), base + "/passo/4");
+}
+
+TEST_P(ApplicationPagesTest, TheNextApplicationIsPrefilledFromThePreviousOne) {
+  const auto s = anna();
+  const std::string meals = "iscrizione-mensa-scolastica";
+  std::string base = start_draft(s, "asti", meals);
+  Fields applicant = applicant_step();
+  applicant.erase(std::remove_if(applicant.begin(), applicant.end(),
+                                 [](const auto& p) { return p.first == "applicant_role"; }),
+                  applicant.end());
+  ASSERT_EQ(post_form(base + "/passo/1", s, applicant).status, 303);
+  const auto birth = year{2019} / March / 2;
+  auto r2 = post_form(base + "/passo/2", s,
+                      {{"school_year", "2026-2027"},
+                       {"children[0]._item", "1"},
+                       {"children[0].fiscal_code", child_cf("Marta", birth)},
+                       {"children[0].given_name", "Marta"},
+                       {"children[0].family_name", "Ferraro"},
+                       {"children[0].birth_date", "02/03/2019"},
+                       {"children[0].school", "Scuola primaria G. Rodari"},
+                       {"children[0].class", "2A"},
+                       {"children[0].days", "lun"},
+                       {"children[0].days", "mer"},
+                       {"children[0].diet", "no"},
+                       {"azione", "avanti"}});
+  ASSERT_EQ(r2.status, 303) << r2.body.substr(0, 3000);
+  const std::string tomorrow =
+      time::format_it_date(time::add_calendar_days(time::rome_date(time::system_clock().now()), 1));
+  auto r3 = post_form(base + "/passo/3", s,
+                      {{"start_date", tomorrow},
+                       {"declaration_fees", "yes"},
+                       {"declaration_truth", "yes"},
+                       {"declaration_privacy", "yes"},
+                       {"azione", "avanti"}});
+  ASSERT_EQ(r3.status, 303) << r3.body.substr(0, 3000);
+  ASSERT_EQ(location(post_form(base + "/invia", s, {})), base + "/ricevuta");
+
+  // Next year's application: the children come from the one sent, marked, and editable.
+  const std::string next = start_draft(s, "asti", meals);
+  ASSERT_NE(next, base);
+  auto d = stored_draft(asti_, draft_id(next));
+  ASSERT_TRUE(d);
+  EXPECT_NE(std::find(d->prefilled.begin(), d->prefilled.end(), "children"), d->prefilled.end());
+  auto page = get(next + "/passo/2", s);
+  ASSERT_EQ(page.status, 200);
+  EXPECT_TRUE(contains(page.body, "value=\"Marta\""));
+  EXPECT_TRUE(contains(page.body, "id=\"f-children-origin\""));
+  // Another person's new draft has nothing of hers.
+  auto other = get(start_draft(fabio(), "asti", meals) + "/passo/2", fabio());
+  EXPECT_FALSE(contains(other.body, "Marta"));
+}
+
+TEST_P(ApplicationPagesTest, TwoSimultaneousSendsMakeOneCase) {
+  const auto s = anna();
+  const std::string base = fill_all(s);
+  std::vector<http::Response> replies(3);
+  std::vector<std::thread> clicks;
+  for (auto& reply : replies)
+    clicks.emplace_back([&, &out = reply] { out = post_form(base + "/invia", s, {}); });
+  for (auto& t : clicks) t.join();
+  for (const auto& r : replies) {
+    EXPECT_EQ(r.status, 303) << r.body.substr(0, 2000);
+    EXPECT_EQ(location(r), base + "/ricevuta");
+  }
+  EXPECT_EQ(count("SELECT COUNT(*) FROM cases WHERE applicant_cf = $1", {std::string(kAnna)}), 1);
+  // One protocol number taken, not one per click.
+  EXPECT_EQ(
+      count("SELECT COUNT(*) FROM protocol_entries WHERE tenant_id = $1 AND subject LIKE 'Domanda online%'",
+            {asti_}),
+      1);
+  auto d = stored_draft(asti_, draft_id(base));
+  ASSERT_TRUE(d);
+  EXPECT_TRUE(d->submitted());
 }
 
 INSTANTIATE_TEST_SUITE_P(BothDatabases, ApplicationPagesTest,
