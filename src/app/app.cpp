@@ -144,11 +144,14 @@ App::App(Config config) : config_(std::move(config)) {
   // Online applications: drafts, steps, summary and receipt (the forms of data/forms).
   auto definitions = applications::ApplicationService::load_definitions(config_.share_dir + "/data/forms");
   if (!definitions) throw std::runtime_error("form definitions: " + definitions.error().detail);
-  applications_ = std::make_unique<applications::ApplicationService>(
-      *db_, time::system_clock(), i18n_, *files_, *tenants_, *catalog_, cases_.get(), std::move(*definitions));
+  applications_ = std::make_unique<applications::ApplicationService>(*db_, time::system_clock(), i18n_,
+                                                                     *files_, *tenants_, *catalog_,
+                                                                     cases_.get(), std::move(*definitions));
   applications_web_ = std::make_unique<applications::WebDeps>(
       applications::WebDeps{*view_, *applications_, *tenants_, identity_web_->secure_cookies});
   applications::register_pages(router_, *applications_web_);
+  cases_web_ = std::make_unique<cases::WebDeps>(cases::WebDeps{*view_, *cases_, *files_, *tenants_});
+  cases::register_pages(router_, *cases_web_);
 }
 
 App::~App() {
@@ -167,7 +170,7 @@ http::ServerOptions App::server_options() const {
   o.upload_body_limit = static_cast<std::size_t>(config_.upload_limit);
   // Where documents are uploaded: the registry's form and API (base64 in JSON is a third larger).
   o.upload_prefixes = {"/backoffice/*/protocollo/nuovo", "/api/v1/backoffice/*/protocollo/registrazioni",
-                       applications::kUploadPrefix};
+                       applications::kUploadPrefix, "/area-personale/pratiche/*/*"};
   o.request_timeout = std::chrono::milliseconds(config_.request_timeout_ms);
   o.idle_timeout = std::chrono::milliseconds(config_.idle_timeout_ms);
   o.static_dir = config_.static_dir;

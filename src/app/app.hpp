@@ -12,6 +12,7 @@
 #include "applications/web.hpp"
 #include "audit/service.hpp"
 #include "cases/service.hpp"
+#include "cases/web.hpp"
 #include "catalog/service.hpp"
 #include "core/config.hpp"
 #include "core/i18n.hpp"
@@ -98,6 +99,7 @@ class App {
   std::unique_ptr<protocollo::RegisterJob> register_job_;
   std::unique_ptr<protocollo::WebDeps> protocol_web_;
   std::unique_ptr<cases::CaseService> cases_;
+  std::unique_ptr<cases::WebDeps> cases_web_;
   std::unique_ptr<applications::ApplicationService> applications_;
   std::unique_ptr<applications::WebDeps> applications_web_;
 

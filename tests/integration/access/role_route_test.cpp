@@ -7,6 +7,7 @@
 #include <set>
 
 #include "app/app.hpp"
+#include "cases/service.hpp"
 #include "files/service.hpp"
 #include "protocollo/daily_register.hpp"
 #include "support/testing.hpp"
@@ -126,6 +127,16 @@ const std::vector<Rule>& rules() {
       {"GET", "/{slug}/domande/{draft}/ricevuta", {"citizen"}},
       {"GET", "/{slug}/domande/{draft}/ricevuta.pdf", {"citizen"}},
       {"GET", "/area-personale/domande", {"citizen"}},
+      // Cases: the body's desk staff; the applicant in their personal area ({id} is the citizen's case).
+      {"GET", "/backoffice/{slug}/pratiche", kAstiDesk},
+      {"POST", "/backoffice/{slug}/pratiche", kAstiDesk, "bulk=start"},
+      {"GET", "/backoffice/{slug}/pratiche/{id}", kAstiDesk},
+      {"POST", "/backoffice/{slug}/pratiche/{id}", kAstiDesk, "action=note&text=nota+interna"},
+      {"GET", "/backoffice/{slug}/pratiche/{id}/documenti/{doc}", kAstiDesk},
+      {"GET", "/area-personale/pratiche", {"citizen"}},
+      {"GET", "/area-personale/pratiche/{slug}/{id}", {"citizen"}},
+      {"POST", "/area-personale/pratiche/{slug}/{id}", {"citizen"}, "action=message&text=buongiorno"},
+      {"GET", "/area-personale/pratiche/{slug}/{id}/documenti/{doc}", {"citizen"}},
   };
   return all;
 }
@@ -210,6 +221,29 @@ class RoleRouteTest : public ::testing::TestWithParam<sp::db::Dialect> {
     for (const auto& [k, v] : started.headers)
       if (k == "Location" || k == "location") draft_id_ = v.substr(14, 43);  // "/asti/domande/<id>/passo/1"
     ASSERT_EQ(draft_id_.size(), 43u) << started.status;
+    // A case of the test citizen at Asti, with its application document.
+    sp::catalog::CatalogService catalog(app_->database());
+    sp::protocollo::ProtocolService registry(app_->database(), sp::time::system_clock());
+    sp::files::FileService case_files(app_->database(), sp::time::system_clock());
+    sp::cases::CaseService cases(app_->database(), sp::time::system_clock(), registry, case_files, catalog,
+                                 tenants);
+    sp::identity::Principal fabio_p;
+    fabio_p.kind = PrincipalKind::person;
+    fabio_p.subject = "CCCFBA85D03L219P";
+    fabio_p.display_name = "Fabio Caccamo";
+    fabio_p.roles = {Role::citizen};
+    fabio_p.auth_level = 2;
+    sp::cases::Submission sub;
+    sub.service_code = "occupazione-suolo-pubblico";
+    sub.form_code = sub.service_code;
+    sub.submission_key = "role-route-test";
+    sub.summary = {{"Area", "Piazza Alfieri"}};
+    auto submitted = cases.submit(&fabio_p, asti_, sub);
+    ASSERT_TRUE(submitted.ok()) << submitted.error().code << " " << submitted.error().detail;
+    case_id_ = submitted->c.id;
+    auto view = cases.get(&fabio_p, asti_, case_id_);
+    ASSERT_TRUE(view.ok() && !view->documents.empty());
+    case_doc_id_ = view->documents.front().id;
   }
 
   std::string fill(std::string pattern, const std::string& slug) const {
@@ -218,7 +252,9 @@ class RoleRouteTest : public ::testing::TestWithParam<sp::db::Dialect> {
       if (auto pos = pattern.find(name); pos != std::string::npos) pattern.replace(pos, name.size(), value);
     };
     put("{slug}", slug);
-    put("{id}", protocol ? protocol_id_ : record_id_);
+    const bool a_case = pattern.find("/pratiche") != std::string::npos;
+    put("{id}", protocol ? protocol_id_ : a_case ? case_id_ : record_id_);
+    put("{doc}", case_doc_id_);
     put("{rid}", register_id_);
     put("{format}", "pdf");
     put("{n}", "0");
@@ -291,6 +327,8 @@ class RoleRouteTest : public ::testing::TestWithParam<sp::db::Dialect> {
   std::string protocol_id_;
   std::string register_id_;
   std::string draft_id_;
+  std::string case_id_;
+  std::string case_doc_id_;
 };
 
 TEST_P(RoleRouteTest, EveryRouteIsEitherPublicOrInTheTable) {
