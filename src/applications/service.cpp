@@ -392,6 +392,8 @@ Result<StepSaved> ApplicationService::save_step(const identity::Principal& who, 
   const auto before = visible_paths(def, *step, shown_answers, o.ctx);
 
   forms::merge_step(def, step->id, forms::read_post(def, post.fields, step->id), answers);
+  if (json::serialize(answers).size() > options_.max_answers_bytes)
+    return Error::make("applications.too_large", 413);
   // Item and file actions only touch fields of this step.
   auto on_step = [&](const std::string& top) { return def.step_of(top) == step; };
   for (const auto& [path, id] : post.remove_files) {
@@ -567,6 +569,7 @@ void ApplicationService::park(tenants::TenantId tenant, const std::string& draft
   p.tenant_id = tenant;
   p.step = step_id;
   p.answers = forms::read_post(*def, fields, step_id);
+  if (json::serialize(p.answers).size() > options_.max_answers_bytes) return;
   p.created_at = now_iso(clock_);
   db_.write([&](db::Conn& tx) { DraftStore::park(tx, p, digest::sha256_hex(token)); });
 }

@@ -13,7 +13,8 @@
 //   applications.submitted (409: the draft was already sent; the caller shows the receipt),
 //   applications.invalid (422: the answers have problems; see SubmitOutcome::issues),
 //   applications.acting_for (409: the draft was started acting for someone else than now),
-//   applications.cases_unavailable (503: the cases module is not running), not_found; plus the cases.*,
+//   applications.cases_unavailable (503: the cases module is not running), applications.too_large (413: the
+//   answers of a step exceed Options::max_answers_bytes; nothing is saved), not_found; plus the cases.*,
 //   protocollo.* and files.* codes of a failed submission or upload.
 #include <boost/json.hpp>
 #include <chrono>
@@ -46,6 +47,9 @@ namespace sp::applications {
 struct Options {
   std::chrono::hours parked_ttl{24};  // a parked post older than this is ignored
   int max_drafts_listed = 100;
+  // The typed answers of a draft (files are references, their bytes are elsewhere), as JSON: far more
+  // than any form needs, so that a pasted novel or a scripted post cannot bloat the table.
+  std::size_t max_answers_bytes = 1024 * 1024;
 };
 
 // A draft with what its pages need: the definition, the catalog offering and the prefill context.

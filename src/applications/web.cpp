@@ -333,7 +333,7 @@ http::Response step_post(WebDeps& d, http::Request& req) {
   auto saved = d.applications.save_step(*who, *o, post);
   if (!saved) {
     if (saved.error().code == "applications.submitted") return see_other(u.receipt());
-    return d.view.error_page(req, saved.error().http_status);
+    return d.view.error_page(req, saved.error().http_status, d.view.i18n().message(lang, saved.error()));
   }
   // Saved: a post kept aside earlier has been reviewed and is now in the draft.
   const bool had_recovery = !identity::cookie_value(req, kRecoveryCookie).empty();

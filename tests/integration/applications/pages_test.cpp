@@ -156,6 +156,12 @@ TEST_P(ApplicationPagesTest, InvalidInputIsSavedAndShownWithMessagesInBothLangua
   ASSERT_TRUE(d);
   EXPECT_EQ(std::string(d->answers.at("applicant_email").as_string()), "anna@");
   EXPECT_EQ(std::string(d->answers.at("applicant_fiscal_code").as_string()), kAnna);
+  // A step too large to be a real answer is refused whole, and says why.
+  Fields huge = applicant_step();
+  huge[4].second = std::string(1100 * 1024, 'a');
+  auto too_large = post_form(base + "/passo/1", s, huge);
+  EXPECT_EQ(too_large.status, 413);
+  EXPECT_TRUE(contains(too_large.body, "troppo lunghe"));
   // Shown again later, still with the typed value.
   EXPECT_TRUE(contains(get(base + "/passo/1", s).body, "value=\"anna@\""));
 
