@@ -27,6 +27,7 @@ test: build sanitize
 
 bench: build
 	bench/run $(BUILD)
+	$(BUILD)/bench/sportello_bench --benchmark_filter=CasesQueue
 
 # The lower layers' unit tests under AddressSanitizer + UndefinedBehaviorSanitizer (DESIGN.md).
 SANITIZED = unit_core unit_http unit_crypto

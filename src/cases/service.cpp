@@ -17,7 +17,7 @@ namespace {
 
 constexpr std::size_t kMaxKey = 200;
 constexpr std::size_t kMaxAnswersBytes = 1'000'000;
-constexpr int kQueueCap = 5000;  // open cases of one body read for one queue page (filters need dates)
+constexpr int kQueueCap = 20000;  // open cases of one body read for one queue page (filters need dates)
 constexpr int kMyCasesCap = 500;
 constexpr int kMaxPage = 500;
 constexpr const char* kSystemActor = "cases";
