@@ -202,6 +202,7 @@ http::Response service_page(web::Services& s, http::Request& req) {
     if (person && who->auth_level >= sv.spid_level) {
       d.set("signed_in_text", web::ui(s.view, lang, "ui.service_signed_in",
                                       {{"name", who->display_name}, {"level", std::to_string(who->auth_level)}}));
+      d.set("apply_href", "/" + body->slug + "/servizi/" + sv.code + "/domanda");
     } else {
       d.set("sign_in_href", "/accedi?livello=" + std::to_string(sv.spid_level) + "&next=/" + body->slug + "/servizi/" +
                                 sv.code);
