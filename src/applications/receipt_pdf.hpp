@@ -29,9 +29,4 @@ struct ReceiptPdf {
 // Throws std::runtime_error if libharu fails.
 std::string render_receipt_pdf(const ReceiptPdf& r);
 
-// UTF-8 to Windows-1252 for libharu's standard fonts: Latin-1 letters and the typographic marks of
-// 0x80-0x9F (€ ’ “ ” – — …) are kept, '\n' is kept, other control characters become spaces, anything
-// else (and invalid UTF-8) becomes '?'.
-std::string to_winansi(std::string_view utf8);
-
 }  // namespace sp::applications

@@ -40,7 +40,8 @@ class Writer {
   void paragraph(const std::string& utf8, bool bold, float size, float space_after = 8) {
     HPDF_Font font = bold ? bold_ : regular_;
     const float leading = size * 1.3F;
-    for (const auto& line : wrap(protocollo::utf8_to_winansi(utf8), font, size, width() - 2 * kMargin)) {
+    for (const auto& line :
+         protocollo::pdf_wrap(protocollo::utf8_to_winansi(utf8), font, size, width() - 2 * kMargin)) {
       if (y_ - leading < kMargin + kFooterSpace) new_page();
       y_ -= leading;
       if (!line.empty()) {
@@ -67,51 +68,6 @@ class Writer {
 
  private:
   float width() const { return HPDF_Page_GetWidth(page_); }
-
-  float text_width(const std::string& s, HPDF_Font font, float size) const {
-    if (s.empty()) return 0;
-    auto tw = HPDF_Font_TextWidth(font, reinterpret_cast<const HPDF_BYTE*>(s.data()),
-                                  static_cast<HPDF_UINT>(s.size()));
-    return static_cast<float>(tw.width) * size / 1000.0F;
-  }
-
-  std::vector<std::string> wrap(const std::string& text, HPDF_Font font, float size, float max_width) const {
-    std::vector<std::string> out;
-    std::size_t start = 0;
-    while (start <= text.size()) {
-      auto end = text.find('\n', start);
-      if (end == std::string::npos) end = text.size();
-      const std::string para = text.substr(start, end - start);
-      std::string line;
-      std::size_t p = 0;
-      while (p < para.size()) {
-        if (para[p] == ' ') {
-          ++p;
-          continue;
-        }
-        auto q = para.find(' ', p);
-        if (q == std::string::npos) q = para.size();
-        std::string word = para.substr(p, q - p);
-        p = q;
-        std::string candidate = line.empty() ? word : line + " " + word;
-        if (text_width(candidate, font, size) <= max_width) {
-          line = std::move(candidate);
-          continue;
-        }
-        if (!line.empty()) out.push_back(std::exchange(line, {}));
-        while (text_width(word, font, size) > max_width && word.size() > 1) {
-          std::size_t n = 1;
-          while (n < word.size() && text_width(word.substr(0, n + 1), font, size) <= max_width) ++n;
-          out.push_back(word.substr(0, n));
-          word.erase(0, n);
-        }
-        line = std::move(word);
-      }
-      out.push_back(line);
-      start = end + 1;
-    }
-    return out;
-  }
 
   void new_page() {
     page_ = HPDF_AddPage(doc_);

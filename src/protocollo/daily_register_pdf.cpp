@@ -73,49 +73,11 @@ class Layout {
   }
 
   float width(const std::string& s, HPDF_Font font, float size) const {
-    if (s.empty()) return 0;
-    auto tw = HPDF_Font_TextWidth(font, reinterpret_cast<const HPDF_BYTE*>(s.data()),
-                                  static_cast<HPDF_UINT>(s.size()));
-    return static_cast<float>(tw.width) * size / 1000.0F;
+    return pdf_text_width(s, font, size);
   }
 
-  // Word-wraps WinAnsi text to `max_width`; '\n' starts a new line; a word wider than the column is cut.
   std::vector<std::string> wrap(const std::string& text, HPDF_Font font, float size, float max_width) const {
-    std::vector<std::string> out;
-    std::size_t start = 0;
-    while (start <= text.size()) {
-      auto end = text.find('\n', start);
-      if (end == std::string::npos) end = text.size();
-      const std::string paragraph = text.substr(start, end - start);
-      std::string line;
-      std::size_t p = 0;
-      while (p < paragraph.size()) {
-        if (paragraph[p] == ' ') {
-          ++p;
-          continue;
-        }
-        auto q = paragraph.find(' ', p);
-        if (q == std::string::npos) q = paragraph.size();
-        std::string word = paragraph.substr(p, q - p);
-        p = q;
-        std::string candidate = line.empty() ? word : line + " " + word;
-        if (width(candidate, font, size) <= max_width) {
-          line = std::move(candidate);
-          continue;
-        }
-        if (!line.empty()) out.push_back(std::exchange(line, {}));
-        while (width(word, font, size) > max_width && word.size() > 1) {
-          std::size_t n = 1;
-          while (n < word.size() && width(word.substr(0, n + 1), font, size) <= max_width) ++n;
-          out.push_back(word.substr(0, n));
-          word.erase(0, n);
-        }
-        line = std::move(word);
-      }
-      out.push_back(line);
-      start = end + 1;
-    }
-    return out;
+    return pdf_wrap(text, font, size, max_width);
   }
 
   // A line of text at the cursor, wrapped to the page width.
@@ -343,6 +305,51 @@ std::string entry_cells_annulment(const Entry& e) {
 }
 
 }  // namespace
+
+float pdf_text_width(const std::string& s, HPDF_Font font, float size) {
+  if (s.empty()) return 0;
+  auto tw = HPDF_Font_TextWidth(font, reinterpret_cast<const HPDF_BYTE*>(s.data()),
+                                static_cast<HPDF_UINT>(s.size()));
+  return static_cast<float>(tw.width) * size / 1000.0F;
+}
+
+std::vector<std::string> pdf_wrap(const std::string& text, HPDF_Font font, float size, float max_width) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    auto end = text.find('\n', start);
+    if (end == std::string::npos) end = text.size();
+    const std::string paragraph = text.substr(start, end - start);
+    std::string line;
+    std::size_t p = 0;
+    while (p < paragraph.size()) {
+      if (paragraph[p] == ' ') {
+        ++p;
+        continue;
+      }
+      auto q = paragraph.find(' ', p);
+      if (q == std::string::npos) q = paragraph.size();
+      std::string word = paragraph.substr(p, q - p);
+      p = q;
+      std::string candidate = line.empty() ? word : line + " " + word;
+      if (pdf_text_width(candidate, font, size) <= max_width) {
+        line = std::move(candidate);
+        continue;
+      }
+      if (!line.empty()) out.push_back(std::exchange(line, {}));
+      while (pdf_text_width(word, font, size) > max_width && word.size() > 1) {
+        std::size_t n = 1;
+        while (n < word.size() && pdf_text_width(word.substr(0, n + 1), font, size) <= max_width) ++n;
+        out.push_back(word.substr(0, n));
+        word.erase(0, n);
+      }
+      line = std::move(word);
+    }
+    out.push_back(line);
+    start = end + 1;
+  }
+  return out;
+}
 
 std::string utf8_to_winansi(std::string_view s) {
   std::string out;
