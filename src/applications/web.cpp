@@ -587,15 +587,9 @@ http::Response receipt_pdf(WebDeps& d, http::Request& req) {
   }
   r.footer = web::ui(d.view, lang, "ui.app_receipt_footer",
                      {{"protocol", o.draft.protocol_label}, {"body", o.body->name}});
-  http::Response res;
-  res.status = 200;
-  res.content_type = "application/pdf";
-  res.body = render_receipt_pdf(r);
   std::string name = "ricevuta-" + o.draft.protocol_label + ".pdf";
   std::replace(name.begin(), name.end(), '/', '-');
-  res.header("Content-Disposition", "attachment; filename=\"" + name + "\"");
-  res.header("Cache-Control", "no-store");
-  return res;
+  return web::download_response(render_receipt_pdf(r), "application/pdf", name);
 }
 
 // ---- The person's applications ---------------------------------------------------------------------------

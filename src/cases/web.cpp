@@ -176,15 +176,7 @@ Data case_data(WebDeps& d, std::string_view lang, const CaseView& v, const std::
 }
 
 http::Response document_response(DocumentContent content) {
-  auto r = http::Response::text(std::move(content.bytes));
-  r.content_type = content.doc.mime_type.empty() ? "application/octet-stream" : content.doc.mime_type;
-  std::string safe;
-  for (char ch : content.doc.file_name)
-    safe += (ch == '"' || ch == '\\' || static_cast<unsigned char>(ch) < 0x20) ? '_' : ch;
-  r.header("Content-Disposition", "attachment; filename=\"" + safe + "\"");
-  r.header("X-Content-Type-Options", "nosniff");
-  r.header("Cache-Control", "no-store");
-  return r;
+  return web::download_response(std::move(content.bytes), content.doc.mime_type, content.doc.file_name);
 }
 
 void set_error(WebDeps& d, const http::Request& req, web::Page& page, const Error& e) {

@@ -10,6 +10,7 @@
 #include "identity/api_keys.hpp"
 #include "protocollo/web.hpp"
 #include "protocollo/web_support.hpp"
+#include "web/context.hpp"
 
 namespace sp::protocollo {
 namespace {
@@ -390,12 +391,10 @@ http::Response register_file_get(WebDeps& d, http::Request& req) {
   if (format != "pdf" && format != "json") return json_error(d, req, Error::not_found("format"));
   auto r = d.registers.get_for(a.body->id, id);
   if (!r) return json_error(d, req, r.error());
-  auto out = http::Response::text(format == "pdf" ? std::move(r->pdf) : std::move(r->json));
-  out.content_type = format == "pdf" ? "application/pdf" : "application/json";
-  out.header("Content-Disposition",
-             "attachment; filename=\"" + DailyRegisterService::file_name(r->info, format) + "\"");
+  auto out = web::download_response(format == "pdf" ? std::move(r->pdf) : std::move(r->json),
+                                    format == "pdf" ? "application/pdf" : "application/json",
+                                    DailyRegisterService::file_name(r->info, format));
   out.header("X-Content-SHA256", format == "pdf" ? r->info.pdf_sha256 : r->info.json_sha256);
-  out.header("Cache-Control", "no-store");
   return out;
 }
 

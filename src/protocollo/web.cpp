@@ -417,18 +417,6 @@ http::Response segnatura_get(WebDeps& d, http::Request& req) {
   return r;
 }
 
-// A download of stored bytes: never sniffed, never rendered inline by the browser.
-http::Response download(std::string bytes, const std::string& mime, const std::string& file_name) {
-  auto r = http::Response::text(std::move(bytes));
-  r.content_type = mime.empty() ? "application/octet-stream" : mime;
-  std::string safe;
-  for (char c : file_name) safe += (c == '"' || c == '\\' || static_cast<unsigned char>(c) < 0x20) ? '_' : c;
-  r.header("Content-Disposition", "attachment; filename=\"" + safe + "\"");
-  r.header("X-Content-Type-Options", "nosniff");
-  r.header("Cache-Control", "no-store");
-  return r;
-}
-
 http::Response document_get(WebDeps& d, http::Request& req) {
   auto a = staff_access(d, req);
   if (a.refusal) return *a.refusal;
@@ -446,7 +434,7 @@ http::Response document_get(WebDeps& d, http::Request& req) {
   auto bytes = d.files.read_content(a.body->id, doc.file_id);
   if (!bytes) return d.view.error_page(req, bytes.error().http_status);
   if (!*bytes || digest::sha256_hex(**bytes) != doc.sha256) return d.view.error_page(req, 500);
-  return download(std::move(**bytes), doc.mime_type, doc.file_name);
+  return web::download_response(std::move(**bytes), doc.mime_type, doc.file_name);
 }
 
 // --- daily registers --------------------------------------------------------------------------------
@@ -504,8 +492,10 @@ http::Response register_file_get(WebDeps& d, http::Request& req) {
   auto r = d.registers.get(a.who, a.body->id, id);
   if (!r) return d.view.error_page(req, r.error().http_status);
   if (format == "pdf")
-    return download(std::move(r->pdf), "application/pdf", DailyRegisterService::file_name(r->info, "pdf"));
-  return download(std::move(r->json), "application/json", DailyRegisterService::file_name(r->info, "json"));
+    return web::download_response(std::move(r->pdf), "application/pdf",
+                                  DailyRegisterService::file_name(r->info, "pdf"));
+  return web::download_response(std::move(r->json), "application/json",
+                                DailyRegisterService::file_name(r->info, "json"));
 }
 
 // --- registry offices (body administrators) -------------------------------------------------------

@@ -21,6 +21,21 @@ inline http::Response page_response(std::string html) {
   return r;
 }
 
+// A download of stored bytes (documents, registers, receipts): always an attachment, never sniffed nor
+// rendered inline by the browser, never cached. Quotes, backslashes and control characters of the file
+// name become '_' so the header cannot be broken.
+inline http::Response download_response(std::string bytes, const std::string& mime,
+                                        const std::string& file_name) {
+  auto r = http::Response::text(std::move(bytes));
+  r.content_type = mime.empty() ? "application/octet-stream" : mime;
+  std::string safe;
+  for (char c : file_name) safe += (c == '"' || c == '\\' || static_cast<unsigned char>(c) < 0x20) ? '_' : c;
+  r.header("Content-Disposition", "attachment; filename=\"" + safe + "\"");
+  r.header("X-Content-Type-Options", "nosniff");
+  r.header("Cache-Control", "no-store");
+  return r;
+}
+
 // "{count}"-style formatting of a UI text.
 inline std::string ui(const View& v, std::string_view lang, std::string_view key,
                       const std::map<std::string, std::string>& values = {}) {
