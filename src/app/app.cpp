@@ -141,15 +141,25 @@ App::App(Config config) : config_(std::move(config)) {
   // Cases: what a sent application becomes (registered in the protocol in the same transaction).
   cases_ = std::make_unique<cases::CaseService>(*db_, time::system_clock(), *protocol_, *files_, *catalog_,
                                                 *tenants_, profile_.get());
-  // Online applications: drafts, steps, summary and receipt (the forms of data/forms).
-  auto definitions = applications::ApplicationService::load_definitions(config_.share_dir + "/data/forms");
-  if (!definitions) throw std::runtime_error("form definitions: " + definitions.error().detail);
-  applications_ = std::make_unique<applications::ApplicationService>(*db_, time::system_clock(), i18n_,
-                                                                     *files_, *tenants_, *catalog_,
-                                                                     cases_.get(), std::move(*definitions));
+  // Form definitions: data/forms loaded into the database (a changed file is a new version), and each
+  // body's changes to them.
+  definitions_ = std::make_unique<forms::DefinitionsService>(*db_, time::system_clock());
+  auto loaded = definitions_->load_dir(config_.share_dir + "/data/forms");
+  if (!loaded) throw std::runtime_error("form definitions: " + loaded.error().detail);
+  for (const auto& v : loaded->new_versions) spdlog::info("stored form definition {}", v);
+  if (config_.demo) {
+    if (auto st = seed_demo_forms(config_.share_dir, *tenants_, *definitions_); !st)
+      throw std::runtime_error("demo forms: " + st.error().code + " " + st.error().detail);
+  }
+  // Online applications: drafts, steps, summary and receipt, with each body's definitions in force.
+  applications_ = std::make_unique<applications::ApplicationService>(
+      *db_, time::system_clock(), i18n_, *files_, *tenants_, *catalog_, cases_.get(), *definitions_);
   applications_web_ = std::make_unique<applications::WebDeps>(
       applications::WebDeps{*view_, *applications_, *tenants_, identity_web_->secure_cookies});
   applications::register_pages(router_, *applications_web_);
+  forms_admin_web_ = std::make_unique<applications::FormsAdminDeps>(
+      applications::FormsAdminDeps{*view_, *definitions_, *tenants_, *catalog_});
+  applications::register_forms_admin_pages(router_, *forms_admin_web_);
   cases_web_ = std::make_unique<cases::WebDeps>(cases::WebDeps{*view_, *cases_, *files_, *tenants_});
   cases::register_pages(router_, *cases_web_);
 }
@@ -170,7 +180,8 @@ http::ServerOptions App::server_options() const {
   o.upload_body_limit = static_cast<std::size_t>(config_.upload_limit);
   // Where documents are uploaded: the registry's form and API (base64 in JSON is a third larger).
   o.upload_prefixes = {"/backoffice/*/protocollo/nuovo", "/api/v1/backoffice/*/protocollo/registrazioni",
-                       applications::kUploadPrefix, "/area-personale/pratiche/*/*"};
+                       applications::kUploadPrefix, "/area-personale/pratiche/*/*",
+                       applications::kStreetsUploadPrefix};
   o.request_timeout = std::chrono::milliseconds(config_.request_timeout_ms);
   o.idle_timeout = std::chrono::milliseconds(config_.idle_timeout_ms);
   o.static_dir = config_.static_dir;

@@ -8,6 +8,7 @@
 #include "adapters/messaging/smtp_sink.hpp"
 #include "adapters/oidc/model.hpp"
 #include "adapters/oidc/simulator.hpp"
+#include "applications/forms_admin_web.hpp"
 #include "applications/service.hpp"
 #include "applications/web.hpp"
 #include "audit/service.hpp"
@@ -18,6 +19,7 @@
 #include "core/i18n.hpp"
 #include "db/database.hpp"
 #include "files/service.hpp"
+#include "forms/definitions_service.hpp"
 #include "http/router.hpp"
 #include "http/server.hpp"
 #include "identity/api_keys.hpp"
@@ -58,6 +60,7 @@ class App {
   [[nodiscard]] identity::StaffService& staff() { return *staff_; }
   [[nodiscard]] identity::DelegationService& delegations() { return *delegations_; }
   [[nodiscard]] protocollo::ProtocolService& protocol() { return *protocol_; }
+  [[nodiscard]] forms::DefinitionsService& definitions() { return *definitions_; }
   // Runs the HTTP server until SIGTERM/SIGINT; returns the exit code.
   int serve();
 
@@ -100,8 +103,10 @@ class App {
   std::unique_ptr<protocollo::WebDeps> protocol_web_;
   std::unique_ptr<cases::CaseService> cases_;
   std::unique_ptr<cases::WebDeps> cases_web_;
+  std::unique_ptr<forms::DefinitionsService> definitions_;
   std::unique_ptr<applications::ApplicationService> applications_;
   std::unique_ptr<applications::WebDeps> applications_web_;
+  std::unique_ptr<applications::FormsAdminDeps> forms_admin_web_;
 
   void setup_sign_in();
   void start_demo_simulator();

@@ -247,4 +247,37 @@ Status seed_demo_aoos(tenants::TenantService& tenants, protocollo::ProtocolServi
   return Ok{};
 }
 
+Status seed_demo_forms(const std::string& share_dir, tenants::TenantService& tenants,
+                       forms::DefinitionsService& definitions) {
+  const std::string path = share_dir + "/data/demo/forms.json";
+  auto doc = read_json(path);
+  if (!doc) return doc.error();
+  const json::value* bodies = doc->if_contains("bodies");
+  if (!bodies || !bodies->is_object()) return Error::make("import.syntax", 400, path + ": \"bodies\"");
+  const forms::Author demo{"system:demo", "Dati dimostrativi"};
+  for (const auto& [slug, v] : bodies->as_object()) {
+    auto body = tenants.by_slug(slug);
+    if (!body || !v.is_object()) continue;
+    const auto& o = v.as_object();
+    for (const auto& [code, overlay] : o.contains("overlays") && o.at("overlays").is_object()
+                                           ? o.at("overlays").as_object()
+                                           : json::object()) {
+      auto now = definitions.effective(body->id, std::string(code));
+      if (!now || now->stored_overlay_version > 0 || !overlay.is_object()) continue;  // the body's own
+      auto saved = definitions.save_as(demo, body->id, std::string(code), overlay.as_object(), 0);
+      if (!saved)
+        return with_context(saved.error(), path + ": " + std::string(slug) + "." + std::string(code));
+    }
+    const auto& streets = array(o, "streets");
+    if (streets.empty()) continue;
+    if (definitions.has_streets(body->id)) continue;
+    std::string lines;
+    for (const auto& s : streets)
+      if (s.is_string()) lines += std::string(s.as_string()) + "\n";
+    auto imported = definitions.import_streets_as(demo, body->id, lines);
+    if (!imported) return with_context(imported.error(), path + ": " + std::string(slug) + ".streets");
+  }
+  return Ok{};
+}
+
 }  // namespace sp::app

@@ -5,6 +5,7 @@
 
 #include "catalog/service.hpp"
 #include "core/result.hpp"
+#include "forms/definitions_service.hpp"
 #include "identity/staff_service.hpp"
 #include "protocollo/service.hpp"
 #include "tenants/service.hpp"
@@ -29,5 +30,11 @@ Status seed_demo_staff(const std::string& share_dir, tenants::TenantService& ten
 // code ("c_" + cadastral code for municipalities, as IPA does; "p_" + province for provinces; otherwise
 // derived from the slug).
 Status seed_demo_aoos(tenants::TenantService& tenants, protocollo::ProtocolService& protocol);
+
+// Demo bodies' own form data from <share_dir>/data/demo/forms.json: the lists the hub's definitions leave
+// to the body (schools, school-bus stops) as an overlay of each form the body has not customised yet, and
+// the street list of a body that has none. Plausible, but invented: never real data.
+Status seed_demo_forms(const std::string& share_dir, tenants::TenantService& tenants,
+                       forms::DefinitionsService& definitions);
 
 }  // namespace sp::app

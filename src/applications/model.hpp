@@ -19,10 +19,11 @@ struct Draft {
   tenants::TenantId tenant_id = 0;
   std::string service_code;
   std::string form_code;
-  int form_version = 1;
-  std::string owner_cf;                // the signed-in person who started it
-  std::string on_behalf_of;            // codice fiscale / partita IVA of whom they act for; "" for themselves
-  boost::json::object answers;         // forms::Answers, as typed (file fields hold stored file refs)
+  int form_version = 1;         // the hub's version of the form (forms::DefinitionsService)
+  int overlay_version = 0;      // the body's overlay version it includes (0: none); both fixed once sent
+  std::string owner_cf;         // the signed-in person who started it
+  std::string on_behalf_of;     // codice fiscale / partita IVA of whom they act for; "" for themselves
+  boost::json::object answers;  // forms::Answers, as typed (file fields hold stored file refs)
   std::vector<std::string> prefilled;  // the fields the platform filled when the draft was made
   std::string step;                    // id of the step the person was last on
   DraftStatus status = DraftStatus::open;

@@ -11,7 +11,6 @@
 #include "core/digest.hpp"
 #include "core/ids.hpp"
 #include "core/text.hpp"
-#include "forms/loader.hpp"
 #include "forms/prefill.hpp"
 #include "forms/render.hpp"
 #include "identity/person_store.hpp"
@@ -201,7 +200,7 @@ std::string acting_for_id(const identity::Principal& who) {
 ApplicationService::ApplicationService(db::Database& db, time::Clock& clock, const I18n& i18n,
                                        files::FileService& files, tenants::TenantService& tenants,
                                        catalog::CatalogService& catalog, cases::CaseService* cases,
-                                       std::vector<forms::Definition> definitions, Options options)
+                                       forms::DefinitionsService& definitions, Options options)
     : db_(db),
       clock_(clock),
       i18n_(i18n),
@@ -209,32 +208,29 @@ ApplicationService::ApplicationService(db::Database& db, time::Clock& clock, con
       tenants_(tenants),
       catalog_(catalog),
       cases_(cases),
-      definitions_(std::move(definitions)),
+      definitions_(definitions),
       options_(options) {}
 
-Result<std::vector<forms::Definition>> ApplicationService::load_definitions(const std::string& dir) {
-  return forms::load_definitions_dir(dir);
-}
-
-const forms::Definition* ApplicationService::definition(std::string_view code) const {
-  const forms::Definition* best = nullptr;
-  for (const auto& d : definitions_)
-    if (d.code == code && (!best || d.version > best->version)) best = &d;
-  return best;
+std::shared_ptr<const forms::Definition> ApplicationService::definition(tenants::TenantId tenant,
+                                                                        const std::string& code) {
+  auto e = definitions_.effective(tenant, code);
+  return e ? e->def : nullptr;
 }
 
 Result<catalog::Offering> ApplicationService::online_offering(tenants::TenantId tenant,
                                                               const std::string& service_code) {
   auto o = catalog_.offering(tenant, service_code);
-  if (!o || o->service.level < catalog::online_application || !definition(service_code))
+  if (!o || o->service.level < catalog::online_application || !definitions_.hub(service_code))
     return Error::make("applications.unavailable", 404, service_code);
   return std::move(*o);
 }
 
 forms::Context ApplicationService::context(const identity::Principal& who, const tenants::Body& body,
-                                           const forms::Definition& def) {
+                                           const forms::Definition& def,
+                                           const std::vector<std::string>* streets) {
   forms::Context ctx;
   ctx.today = time::rome_date(clock_.now());
+  if (streets) ctx.streets = *streets;
   auto& f = ctx.facts;
   // The signed-in person's profile (what the identity provider said, and the contacts they keep).
   f["profile.fiscal_code"] = who.subject;
@@ -308,7 +304,9 @@ Result<Draft> ApplicationService::start(const identity::Principal& who, tenants:
   if (!offering) return offering.error();
   auto body = tenants_.by_id(tenant);
   if (!body) return Error::not_found("body");
-  const forms::Definition* def = definition(service_code);
+  auto effective = definitions_.effective(tenant, service_code);
+  if (!effective) return Error::make("applications.unavailable", 404, service_code);
+  const forms::Definition* def = effective->def.get();
   const std::string acting = acting_for_id(who);
   std::optional<Draft> found;
   db_.read([&](db::Conn& c) { found = DraftStore::find_open(c, tenant, who.subject, acting, service_code); });
@@ -319,10 +317,11 @@ Result<Draft> ApplicationService::start(const identity::Principal& who, tenants:
   d.tenant_id = tenant;
   d.service_code = service_code;
   d.form_code = def->code;
-  d.form_version = def->version;
+  d.form_version = effective->hub_version;
+  d.overlay_version = effective->overlay_version;
   d.owner_cf = who.subject;
   d.on_behalf_of = acting;
-  const forms::Context ctx = context(who, *body, *def);
+  const forms::Context ctx = context(who, *body, *def, effective->streets.get());
   d.prefilled = forms::apply_prefill(*def, ctx.facts, d.answers);
   forms::enforce_locked(*def, ctx.facts, d.answers);
   const int first = visible_from(*def, d.answers, ctx, 1);
@@ -358,7 +357,16 @@ Result<Opened> ApplicationService::open(const identity::Principal& who, tenants:
 
 Result<Opened> ApplicationService::opened(const identity::Principal& who, Draft d) {
   Opened o;
-  o.def = definition(d.form_code);
+  // A sent draft is read with the definition it was sent with; an open one follows the one in force.
+  if (d.submitted()) {
+    o.def = definitions_.at(d.tenant_id, d.form_code, d.form_version, d.overlay_version);
+    o.overlay_version = d.overlay_version;
+  }
+  auto effective = definitions_.effective(d.tenant_id, d.form_code);
+  if (!o.def && effective) {
+    o.def = effective->def;
+    o.overlay_version = effective->overlay_version;
+  }
   o.body = tenants_.by_id(d.tenant_id);
   if (!o.def || !o.body) return Error::make("applications.unavailable", 404, d.service_code);
   auto offering = d.submitted() ? catalog_.offering(d.tenant_id, d.service_code)
@@ -373,7 +381,7 @@ Result<Opened> ApplicationService::opened(const identity::Principal& who, Draft 
   } else {
     return offering.error();
   }
-  o.ctx = context(who, *o.body, *o.def);
+  o.ctx = context(who, *o.body, *o.def, effective ? effective->streets.get() : nullptr);
   o.draft = std::move(d);
   return o;
 }
@@ -459,6 +467,7 @@ Result<StepSaved> ApplicationService::save_step(const identity::Principal& who, 
   }
   o.draft.step = step->id;
   o.draft.form_version = def.version;
+  o.draft.overlay_version = o.overlay_version;
   try {
     db_.write([&](db::Conn& tx) {
       forms::Answers saved = answers;
@@ -533,6 +542,8 @@ Result<SubmitOutcome> ApplicationService::submit(const identity::Principal& who,
   auto sent = cases_->submit(&who, o.draft.tenant_id, s);
   if (!sent) return sent.error();
   Draft d = o.draft;
+  d.form_version = def.version;
+  d.overlay_version = o.overlay_version;
   d.case_id = sent->c.id;
   d.protocol_label = sent->c.protocol_label();
   d.submitted_at = sent->c.submitted_at;
@@ -562,7 +573,7 @@ void ApplicationService::park(tenants::TenantId tenant, const std::string& draft
                               const std::string& token) {
   auto d = peek(tenant, draft_id);
   if (!d || d->submitted() || token.empty()) return;
-  const forms::Definition* def = definition(d->form_code);
+  auto def = definition(tenant, d->form_code);
   if (!def || !def->step(step_id)) return;
   ParkedPost p;
   p.draft_id = d->id;

@@ -33,6 +33,7 @@
 #include "files/service.hpp"
 #include "forms/answers.hpp"
 #include "forms/context.hpp"
+#include "forms/definitions_service.hpp"
 #include "forms/model.hpp"
 #include "forms/validation.hpp"
 #include "identity/model.hpp"
@@ -53,9 +54,12 @@ struct Options {
 };
 
 // A draft with what its pages need: the definition, the catalog offering and the prefill context.
+// An open draft is filled with the body's definition in force (a later overlay or hub version applies to
+// it from the next page on); a sent one is read with the versions it was sent with.
 struct Opened {
   Draft draft;
-  const forms::Definition* def = nullptr;
+  std::shared_ptr<const forms::Definition> def;
+  int overlay_version = 0;  // the body's overlay `def` includes (0: none)
   catalog::Offering offering;
   std::shared_ptr<const tenants::Body> body;
   forms::Context ctx;
@@ -93,16 +97,15 @@ struct SubmitOutcome {
 
 class ApplicationService {
  public:
-  // `cases` may be null (then submit() fails with applications.cases_unavailable).
+  // `cases` may be null (then submit() fails with applications.cases_unavailable). The definitions are
+  // the database's (forms::DefinitionsService: the hub's versions and each body's overlay).
   ApplicationService(db::Database& db, time::Clock& clock, const I18n& i18n, files::FileService& files,
                      tenants::TenantService& tenants, catalog::CatalogService& catalog,
-                     cases::CaseService* cases, std::vector<forms::Definition> definitions,
-                     Options options = {});
+                     cases::CaseService* cases, forms::DefinitionsService& definitions, Options options = {});
 
-  // Reads every definition of `dir` (data/forms). Errors: forms.schema, forms.file.
-  static Result<std::vector<forms::Definition>> load_definitions(const std::string& dir);
-
-  [[nodiscard]] const forms::Definition* definition(std::string_view code) const;
+  // The body's definition in force for a form; null when the hub has none.
+  [[nodiscard]] std::shared_ptr<const forms::Definition> definition(tenants::TenantId tenant,
+                                                                    const std::string& code);
 
   // The body's online offering of `service_code` that has a form; applications.unavailable otherwise.
   Result<catalog::Offering> online_offering(tenants::TenantId tenant, const std::string& service_code);
@@ -119,9 +122,10 @@ class ApplicationService {
   // another body's, applications.unavailable when its service went offline.
   Result<Opened> open(const identity::Principal& who, tenants::TenantId tenant, const std::string& draft_id);
 
-  // The prefill facts and the rest of the context for `who` filling `def` at `body`.
+  // The prefill facts and the rest of the context for `who` filling `def` at `body` (with the body's
+  // street list when given).
   forms::Context context(const identity::Principal& who, const tenants::Body& body,
-                         const forms::Definition& def);
+                         const forms::Definition& def, const std::vector<std::string>* streets = nullptr);
 
   // Merges a posted step into the draft, applies the item/file actions, stores the uploads (limits of
   // their field), puts back locked values, and saves — always, valid or not. Then validates the step.
@@ -173,7 +177,7 @@ class ApplicationService {
   tenants::TenantService& tenants_;
   catalog::CatalogService& catalog_;
   cases::CaseService* cases_;
-  std::vector<forms::Definition> definitions_;
+  forms::DefinitionsService& definitions_;
   Options options_;
 };
 

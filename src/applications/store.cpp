@@ -6,12 +6,13 @@ namespace {
 
 constexpr std::string_view kColumns =
     "id, tenant_id, service_code, form_code, form_version, owner_cf, on_behalf_of, answers, prefilled, step, "
-    "status, case_id, protocol_label, submitted_at, due_date, revision, created_at, updated_at";
+    "status, case_id, protocol_label, submitted_at, due_date, revision, created_at, updated_at, "
+    "overlay_version";
 
 constexpr std::string_view kInsert =
     "INSERT INTO application_drafts (id, tenant_id, service_code, form_code, form_version, owner_cf, "
-    "on_behalf_of, answers, prefilled, step, status, revision, created_at, updated_at) "
-    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'open', 1, $11, $11)";
+    "on_behalf_of, answers, prefilled, step, status, revision, created_at, updated_at, overlay_version) "
+    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'open', 1, $11, $11, $12)";
 const std::string kFind =
     "SELECT " + std::string(kColumns) + " FROM application_drafts WHERE tenant_id = $1 AND id = $2";
 const std::string kFindOpen = "SELECT " + std::string(kColumns) +
@@ -21,11 +22,12 @@ const std::string kByOwner = "SELECT " + std::string(kColumns) +
                              " FROM application_drafts WHERE owner_cf = $1 ORDER BY updated_at DESC, id "
                              "LIMIT $2";
 constexpr std::string_view kSave =
-    "UPDATE application_drafts SET answers = $3, step = $4, form_version = $5, revision = revision + 1, "
-    "updated_at = $6 WHERE tenant_id = $1 AND id = $2 AND status = 'open'";
+    "UPDATE application_drafts SET answers = $3, step = $4, form_version = $5, overlay_version = $7, "
+    "revision = revision + 1, updated_at = $6 WHERE tenant_id = $1 AND id = $2 AND status = 'open'";
 constexpr std::string_view kMarkSubmitted =
     "UPDATE application_drafts SET status = 'submitted', answers = $3, case_id = $4, protocol_label = $5, "
-    "submitted_at = $6, due_date = $7, revision = revision + 1, updated_at = $8 "
+    "submitted_at = $6, due_date = $7, form_version = $9, overlay_version = $10, revision = revision + 1, "
+    "updated_at = $8 "
     "WHERE tenant_id = $1 AND id = $2 AND status = 'open'";
 constexpr std::string_view kPark =
     "INSERT INTO application_parked_posts (draft_id, tenant_id, token_hash, step, answers, created_at) "
@@ -80,15 +82,16 @@ Draft from_row(const db::Row& r) {
   d.revision = r.i64(15);
   d.created_at = r.text(16);
   d.updated_at = r.text(17);
+  d.overlay_version = static_cast<int>(r.i64(18));
   return d;
 }
 
 }  // namespace
 
 void DraftStore::insert(db::Conn& tx, const Draft& d) {
-  tx.exec(kInsert,
-          {d.id, d.tenant_id, d.service_code, d.form_code, std::int64_t{d.form_version}, d.owner_cf,
-           d.on_behalf_of, json::serialize(d.answers), names_json(d.prefilled), d.step, d.created_at});
+  tx.exec(kInsert, {d.id, d.tenant_id, d.service_code, d.form_code, std::int64_t{d.form_version}, d.owner_cf,
+                    d.on_behalf_of, json::serialize(d.answers), names_json(d.prefilled), d.step, d.created_at,
+                    std::int64_t{d.overlay_version}});
 }
 
 std::optional<Draft> DraftStore::find(db::Conn& c, tenants::TenantId tenant, const std::string& id) {
@@ -105,13 +108,14 @@ std::optional<Draft> DraftStore::find_open(db::Conn& c, tenants::TenantId tenant
 }
 
 std::int64_t DraftStore::save(db::Conn& tx, const Draft& d, const std::string& now_iso) {
-  return tx.exec(
-      kSave, {d.tenant_id, d.id, json::serialize(d.answers), d.step, std::int64_t{d.form_version}, now_iso});
+  return tx.exec(kSave, {d.tenant_id, d.id, json::serialize(d.answers), d.step, std::int64_t{d.form_version},
+                         now_iso, std::int64_t{d.overlay_version}});
 }
 
 std::int64_t DraftStore::mark_submitted(db::Conn& tx, const Draft& d, const std::string& now_iso) {
-  return tx.exec(kMarkSubmitted, {d.tenant_id, d.id, json::serialize(d.answers), d.case_id, d.protocol_label,
-                                  d.submitted_at, d.due_date, now_iso});
+  return tx.exec(kMarkSubmitted,
+                 {d.tenant_id, d.id, json::serialize(d.answers), d.case_id, d.protocol_label, d.submitted_at,
+                  d.due_date, now_iso, std::int64_t{d.form_version}, std::int64_t{d.overlay_version}});
 }
 
 std::vector<Draft> DraftStore::by_owner(db::Conn& c, const std::string& owner_cf, int cap) {

@@ -19,10 +19,11 @@ class DraftStore {
   // The open draft of a person for a body's service, acting for `on_behalf_of` ("" for themselves).
   static std::optional<Draft> find_open(db::Conn& c, tenants::TenantId tenant, const std::string& owner_cf,
                                         const std::string& on_behalf_of, const std::string& service_code);
-  // Saves answers and step of an open draft and bumps its revision. Returns rows changed (0: the draft
-  // is not open any more).
+  // Saves answers, step and definition versions of an open draft and bumps its revision. Returns rows changed
+  // (0: the draft is not open any more).
   static std::int64_t save(db::Conn& tx, const Draft& d, const std::string& now_iso);
-  // Marks an open draft submitted with the case's data. Returns rows changed (0: already submitted).
+  // Marks an open draft submitted with the case's data and the definition versions it was sent with.
+  // Returns rows changed (0: already submitted).
   static std::int64_t mark_submitted(db::Conn& tx, const Draft& d, const std::string& now_iso);
   // A person's drafts at every body, newest first.
   static std::vector<Draft> by_owner(db::Conn& c, const std::string& owner_cf, int cap);

@@ -106,9 +106,16 @@ void adorn_field(json::object& f, const web::View& view, std::string_view lang) 
         o["size_text"] = size_text(integer(o, "size"), lang);
       }
   }
-  if (json::value* parts = f.if_contains("parts"); parts && parts->is_array())
-    for (auto& p : parts->get_array())
-      if (p.is_object()) adorn_field(p.get_object(), view, lang);
+  if (json::value* parts = f.if_contains("parts"); parts && parts->is_array()) {
+    // The body's street list as suggestions for the street (a datalist: any street can still be typed).
+    const bool streets = count(f, "streets") > 0;
+    f["has_streets"] = streets;
+    for (auto& p : parts->get_array()) {
+      if (!p.is_object()) continue;
+      adorn_field(p.get_object(), view, lang);
+      p.get_object()["list_id"] = streets && str(p.get_object(), "name") == "street" ? id + "-streets" : "";
+    }
+  }
   if (type == "group") {
     const std::string label = str(f, "label");
     f["add_value"] = std::string(action::kAddItem) + str(f, "input");

@@ -227,7 +227,7 @@ http::Response park_and_redirect(WebDeps& d, const http::Request& req, const ten
                                  std::string to) {
   const Urls u = urls(body.slug, id);
   auto draft = d.applications.peek(body.id, id);
-  const forms::Definition* def = draft ? d.applications.definition(draft->form_code) : nullptr;
+  auto def = draft ? d.applications.definition(body.id, draft->form_code) : nullptr;
   auto r = see_other(std::move(to));
   if (draft && !draft->submitted() && def && n >= 1 && n <= static_cast<int>(def->steps.size())) {
     std::string token = identity::cookie_value(req, kRecoveryCookie);
@@ -249,7 +249,7 @@ http::Response start(WebDeps& d, http::Request& req) {
   if (!who) return sign_in(level_of(offering->service), req.path);
   auto draft = d.applications.start(*who, body->id, offering->service.code);
   if (!draft) return d.view.error_page(req, draft.error().http_status);
-  const forms::Definition* def = d.applications.definition(draft->form_code);
+  auto def = d.applications.definition(body->id, draft->form_code);
   const int n = def ? std::max(1, ApplicationService::step_number(*def, draft->step)) : 1;
   return see_other(urls(body->slug, draft->id).step(n));
 }
@@ -610,7 +610,7 @@ http::Response my_applications(WebDeps& d, http::Request& req) {
   std::size_t n_open = 0, n_sent = 0;
   for (const auto& dr : d.applications.drafts_of(*who)) {
     auto body = d.tenants.by_id(dr.tenant_id);
-    const forms::Definition* def = d.applications.definition(dr.form_code);
+    auto def = d.applications.definition(dr.tenant_id, dr.form_code);
     if (!body || !def) continue;
     const Urls u = urls(body->slug, dr.id);
     Data row;

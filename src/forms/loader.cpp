@@ -241,6 +241,7 @@ class Parser {
                "pattern",
                "pattern_message",
                "allow_numeric",
+               "check_street",
                "show_if",
                "require_if",
                "computed",
@@ -283,6 +284,7 @@ class Parser {
     only_for("pattern", {FieldType::text});
     only_for("pattern_message", {FieldType::text});
     only_for("allow_numeric", {FieldType::codice_fiscale});
+    only_for("check_street", {FieldType::address});
     only_for("computed", {FieldType::number, FieldType::money});
     only_for("min_items", {FieldType::group, FieldType::multi_choice});
     only_for("max_items", {FieldType::group, FieldType::multi_choice});
@@ -344,6 +346,7 @@ class Parser {
     }
     f.pattern_message = optional_text(o, "pattern_message", p);
     if (auto* v = o.if_contains("allow_numeric")) f.allow_numeric = as_bool(*v, p + ".allow_numeric");
+    if (auto* v = o.if_contains("check_street")) f.check_street = as_bool(*v, p + ".check_street");
 
     f.show_if = expression(o, "show_if", p, siblings);
     f.require_if = expression(o, "require_if", p, siblings);

@@ -36,10 +36,10 @@ enum class FieldType {
   partita_iva,     // 11 digits with check digit
   iban,            // ISO 13616, mod-97; Italian IBANs also checked for length and CIN
   email,
-  phone,        // E.164-ish, Italian numbers with or without +39
-  address,      // {street, number, postcode, municipality}; street from the body's list when loaded
-  file,         // uploads: max_size, max_count, accept (MIME types); values are file references
-  group,        // repeatable group of fields (e.g. children): min_items/max_items, fields[]
+  phone,    // E.164-ish, Italian numbers with or without +39
+  address,  // {street, number, postcode, municipality}; the body's streets suggested (checked: check_street)
+  file,     // uploads: max_size, max_count, accept (MIME types); values are file references
+  group,    // repeatable group of fields (e.g. children): min_items/max_items, fields[]
   declaration,  // a self-declaration to tick (DPR 445/2000): the text is part of the definition
 };
 [[nodiscard]] std::string_view to_string(FieldType t);
@@ -84,6 +84,10 @@ struct Field {
   std::string pattern;         // text only: ECMAScript regular expression the whole trimmed value must match
   Text pattern_message;        // shown instead of the generic pattern message
   bool allow_numeric = false;  // codice_fiscale: also accept an 11-digit numeric code
+  // address: the place is in the body's territory (the building, the site of works), so once the body has
+  // loaded its street list the street must be one of it. Otherwise the list is only offered as suggestions
+  // (a residence may be in another municipality).
+  bool check_street = false;
 
   // Conditions and computed values: JSON-Logic-like expressions (expression.hpp); null when absent.
   boost::json::value show_if;

@@ -282,12 +282,11 @@ class Validator {
     if (raw && !raw->is_null() && !raw->is_object()) return add(path, "address_invalid");
     const json::object* o = raw && raw->is_object() ? &raw->get_object() : nullptr;
     auto part = [&](std::string_view name) { return o ? trimmed(o->if_contains(name)) : std::string(); };
-    (void)f;
     std::string street = part("street"), number = part("number"), postcode = part("postcode"),
                 town = part("municipality");
     if (street.empty()) {
       add(path + ".street", "street_required");
-    } else if (!ctx_.streets.empty()) {
+    } else if (f.check_street && !ctx_.streets.empty()) {
       std::string folded = text::fold(street);
       if (std::none_of(ctx_.streets.begin(), ctx_.streets.end(),
                        [&](const std::string& s) { return text::fold(s) == folded; }))

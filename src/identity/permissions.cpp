@@ -20,6 +20,7 @@ bool allowed(const Principal& p, Permission what, tenants::TenantId target) {
       return own_body && any_of(p, {Role::operator_, Role::office_manager, Role::body_admin});
     case Permission::manage_staff:
     case Permission::manage_api_keys:
+    case Permission::customise_forms:
       return own_body && p.has(Role::body_admin);
     case Permission::read_audit:
     case Permission::annul_protocol:
@@ -53,6 +54,8 @@ std::string_view to_string(Permission p) {
       return "read_audit";
     case Permission::annul_protocol:
       return "annul_protocol";
+    case Permission::customise_forms:
+      return "customise_forms";
     case Permission::manage_hub:
       return "manage_hub";
     case Permission::helpdesk:

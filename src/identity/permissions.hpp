@@ -20,6 +20,7 @@ enum class Permission {
   helpdesk,            // help-desk tickets — hub help-desk agents (never citizens' cases)
   counter,             // assisted channel — counter operators, towards any body of the hub
   annul_protocol,      // annul a protocol registration — a body's office managers and administrators
+  customise_forms,     // a body's changes to the hub's forms and its street list — its administrators
 };
 std::string_view to_string(Permission p);
 

@@ -77,7 +77,7 @@ test('a citizen of Asti enrols a child online and an operator handles the case t
   await next(p2);
   assert.match(p2.url(), /\/passo\/3$/);
   await axe(p2, 'step 3');
-  await p2.fill('#f-school', 'Scuola primaria G. Rodari');
+  await p2.click('label[for="f-school-0"]'); // Scuola primaria G. Rodari, first of Asti's demo schools
   await p2.click('label[for="f-time_schedule-1"]');
   await p2.click('label[for="f-religion_teaching-1"]');
   await p2.click('label[for="f-canteen-0"]');

@@ -137,6 +137,13 @@ const std::vector<Rule>& rules() {
       {"GET", "/area-personale/pratiche/{slug}/{id}", {"citizen"}},
       {"POST", "/area-personale/pratiche/{slug}/{id}", {"citizen"}, "action=message&text=buongiorno"},
       {"GET", "/area-personale/pratiche/{slug}/{id}/documenti/{doc}", {"citizen"}},
+      // The body's forms and street list: its desk staff read them, its administrators change them.
+      {"GET", "/backoffice/moduli", {"asti_operator", "asti_manager", "asti_admin", "novara_admin"}},
+      {"GET", "/backoffice/{slug}/moduli", kAstiDesk},
+      {"GET", "/backoffice/{slug}/moduli/{code}", kAstiDesk},
+      {"POST", "/backoffice/{slug}/moduli/{code}", {"asti_admin"}, "form_page=1&azione=anteprima"},
+      {"GET", "/backoffice/{slug}/stradario", kAstiDesk},
+      {"POST", "/backoffice/{slug}/stradario", {"asti_admin"}, "streets=Via+Roma"},
   };
   return all;
 }

@@ -225,6 +225,52 @@ inline std::string sample_pdf(const std::string& text = "certificato") {
   return "%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n% " + text + "\ntrailer << /Root 1 0 R >>\n%%EOF\n";
 }
 
+// The four steps of Anna's primary school enrolment at Asti, valid (shared by the suites that send one).
+using Fields = std::vector<std::pair<std::string, std::string>>;
+
+inline Fields applicant_step() {
+  return {{"applicant_fiscal_code", kAnna},
+          {"applicant_given_name", "Anna"},
+          {"applicant_family_name", "Ferraro"},
+          {"applicant_birth_date", "1978-11-30"},
+          {"applicant_email", "anna.ferraro@example.org"},
+          {"applicant_phone", "333 123 4567"},
+          {"applicant_residence.street", "Corso Alfieri"},
+          {"applicant_residence.number", "12"},
+          {"applicant_residence.postcode", "14100"},
+          {"applicant_residence.municipality", "Asti"},
+          {"applicant_role", "genitore"},
+          {"azione", "avanti"}};
+}
+
+inline Fields children_step(const std::string& disability = "no") {
+  const auto birth = std::chrono::year{2021} / std::chrono::June / 15;
+  return {{"school_year", "2027-2028"},
+          {"children[0]._item", "1"},
+          {"children[0].fiscal_code", AppTest::child_cf("Giulia", birth)},
+          {"children[0].given_name", "Giulia"},
+          {"children[0].family_name", "Ferraro"},
+          {"children[0].birth_date", "15/06/2021"},
+          {"children[0].birth_place", "Asti"},
+          {"children[0].citizenship", "italiana"},
+          {"children[0].disability", disability},
+          {"azione", "avanti"}};
+}
+
+inline Fields school_step() {
+  return {{"school", "rodari"},  // from Asti's demo list of schools (data/demo/forms.json)
+          {"time_schedule", "27"}, {"religion_teaching", "no"}, {"canteen", "no"},
+          {"transport", "no"},     {"azione", "avanti"}};
+}
+
+inline Fields declarations_step() {
+  return {{"declaration_shared_responsibility", "yes"},
+          {"declaration_vaccinations", "yes"},
+          {"declaration_truth", "yes"},
+          {"declaration_privacy", "yes"},
+          {"azione", "avanti"}};
+}
+
 inline std::string dialect_name(const ::testing::TestParamInfo<db::Dialect>& info) {
   return info.param == db::Dialect::sqlite ? "sqlite" : "postgres";
 }

@@ -11,54 +11,7 @@
 namespace sp::applications::webtest {
 namespace {
 
-using Fields = std::vector<std::pair<std::string, std::string>>;
 using namespace std::chrono;
-
-Fields applicant_step() {
-  return {{"applicant_fiscal_code", kAnna},
-          {"applicant_given_name", "Anna"},
-          {"applicant_family_name", "Ferraro"},
-          {"applicant_birth_date", "1978-11-30"},
-          {"applicant_email", "anna.ferraro@example.org"},
-          {"applicant_phone", "333 123 4567"},
-          {"applicant_residence.street", "Corso Alfieri"},
-          {"applicant_residence.number", "12"},
-          {"applicant_residence.postcode", "14100"},
-          {"applicant_residence.municipality", "Asti"},
-          {"applicant_role", "genitore"},
-          {"azione", "avanti"}};
-}
-
-Fields children_step(const std::string& disability = "no") {
-  const auto birth = year{2021} / June / 15;
-  return {{"school_year", "2027-2028"},
-          {"children[0]._item", "1"},
-          {"children[0].fiscal_code", AppTest::child_cf("Giulia", birth)},
-          {"children[0].given_name", "Giulia"},
-          {"children[0].family_name", "Ferraro"},
-          {"children[0].birth_date", "15/06/2021"},
-          {"children[0].birth_place", "Asti"},
-          {"children[0].citizenship", "italiana"},
-          {"children[0].disability", disability},
-          {"azione", "avanti"}};
-}
-
-Fields school_step() {
-  return {{"school", "Scuola primaria G. Rodari"},
-          {"time_schedule", "27"},
-          {"religion_teaching", "no"},
-          {"canteen", "no"},
-          {"transport", "no"},
-          {"azione", "avanti"}};
-}
-
-Fields declarations_step() {
-  return {{"declaration_shared_responsibility", "yes"},
-          {"declaration_vaccinations", "yes"},
-          {"declaration_truth", "yes"},
-          {"declaration_privacy", "yes"},
-          {"azione", "avanti"}};
-}
 
 bool contains(const std::string& haystack, const std::string& needle) {
   return haystack.find(needle) != std::string::npos;
@@ -478,7 +431,7 @@ TEST_P(ApplicationPagesTest, TheNextApplicationIsPrefilledFromThePreviousOne) {
                        {"children[0].given_name", "Marta"},
                        {"children[0].family_name", "Ferraro"},
                        {"children[0].birth_date", "02/03/2019"},
-                       {"children[0].school", "Scuola primaria G. Rodari"},
+                       {"children[0].school", "rodari"},
                        {"children[0].class", "2A"},
                        {"children[0].days", "lun"},
                        {"children[0].days", "mer"},
