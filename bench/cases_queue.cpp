@@ -34,19 +34,20 @@ class QueueFixture {
     sp::tenants::TenantService tenants(app_->database());
     tenants.reload();
     const auto asti = tenants.by_slug("asti")->id;
-    // Open cases of one office, due over the coming weeks (the service's own rows, written in bulk).
+    // Open cases of one office, due over the coming weeks (the service's own rows, written in bulk; the
+    // queue columns of migration 0014 are the due date's day number, 20788 being 1 December 2026).
     app_->database().write([&](sp::db::Conn& tx) {
       tx.exec(
           "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $2) "
           "INSERT INTO cases (id, tenant_id, service_code, title, form_code, form_version, applicant_cf, "
           "applicant_name, channel, answers, state, office, protocol_year, protocol_number, submitted_at, "
-          "deadline_days, due_date, submission_key) "
+          "deadline_days, due_date, submission_key, due_day, queue_due_day) "
           "SELECT printf('bench-%06d', i), $1, 'occupazione-suolo-pubblico', 'Occupazione di suolo "
           "pubblico', "
           "'occupazione-suolo-pubblico', 1, 'RSSMRA80A01A479X', 'Richiedente ' || i, 'online', '{}', "
           "CASE i % 3 WHEN 0 THEN 'registered' WHEN 1 THEN 'assigned' ELSE 'in_progress' END, "
           "'Ufficio tributi', 2026, i, printf('2026-11-%02dT10:00:00.000Z', i % 20 + 1), 30, "
-          "printf('2026-12-%02d', i % 28 + 1), 'bench-' || i FROM n",
+          "printf('2026-12-%02d', i % 28 + 1), 'bench-' || i, 20788 + i % 28, 20788 + i % 28 FROM n",
           {asti, std::int64_t{cases}});
     });
     sp::identity::SessionService sessions(app_->database(), sp::time::system_clock());

@@ -131,30 +131,79 @@ std::string Case::protocol_label() const {
   return protocollo::format_number(protocol_number) + "/" + std::to_string(protocol_year);
 }
 
+namespace {
+
+int days_from(time::Date from, time::Date to) {
+  return static_cast<int>((std::chrono::sys_days{to} - std::chrono::sys_days{from}).count());
+}
+
+// A suspension of the term that is running: since when, the last day it counts (none: until it ends),
+// and the days it adds to the due date once that day has passed.
+struct RunningSuspension {
+  time::Date since;
+  std::optional<time::Date> until;
+  int days_when_over = 0;
+};
+
+std::optional<RunningSuspension> running_suspension(const Case& c, int grounds_answer_days,
+                                                    std::optional<int> max_additions_days) {
+  if (!is_suspended(c.state)) return std::nullopt;
+  auto since = time::parse_iso_date(c.suspended_since);
+  if (!since) return std::nullopt;
+  RunningSuspension s{*since, std::nullopt, 0};
+  if (c.state == State::grounds_notified) {
+    // Art. 10-bis: without observations the term starts again when the applicant's days end; with them,
+    // ten days after (answering moves the case back to in_progress, where the service fixes the days).
+    s.days_when_over = grounds_answer_days;
+    s.until = time::add_calendar_days(*since, grounds_answer_days);
+  } else if (max_additions_days) {
+    // Additions: every day waited, up to the cap; then the term runs again.
+    s.days_when_over = *max_additions_days;
+    s.until = time::add_calendar_days(*since, *max_additions_days - 1);
+  }
+  return s;
+}
+
+}  // namespace
+
 Deadline deadline_at(const Case& c, time::Date today, int grounds_answer_days,
                      std::optional<int> max_additions_days) {
   Deadline d;
   auto due = time::parse_iso_date(c.due_date);
   d.due = due ? *due : today;
-  auto since = is_suspended(c.state) ? time::parse_iso_date(c.suspended_since) : Result<time::Date>(Error{});
-  if (since) {
-    const int running =
-        std::max(0, static_cast<int>((std::chrono::sys_days{today} - std::chrono::sys_days{*since}).count()));
-    if (c.state == State::grounds_notified) {
-      // Art. 10-bis: without observations the term starts again when the applicant's days end; with them,
-      // ten days after (answering moves the case back to in_progress, where the service fixes the days).
-      d.due = time::add_calendar_days(d.due, grounds_answer_days);
-      d.suspended = running <= grounds_answer_days;
+  if (auto s = running_suspension(c, grounds_answer_days, max_additions_days)) {
+    d.suspended = !s->until || today <= *s->until;
+    if (d.suspended && (c.state == State::waiting_for_applicant)) {
+      d.due = time::add_calendar_days(d.due, std::max(0, days_from(s->since, today)));  // moves every day
     } else {
-      // Additions: every day waited so far (up to the cap, when there is one; then the term runs again).
-      const int counted = max_additions_days ? std::min(running, *max_additions_days) : running;
-      d.due = time::add_calendar_days(d.due, counted);
-      d.suspended = !max_additions_days || running < *max_additions_days;
+      d.due = time::add_calendar_days(d.due, s->days_when_over);
     }
   }
-  d.days_left = static_cast<int>((std::chrono::sys_days{d.due} - std::chrono::sys_days{today}).count());
+  d.days_left = days_from(today, d.due);
   d.overdue = is_open(c.state) && !d.suspended && d.days_left < 0;
   return d;
+}
+
+std::int64_t day_number(time::Date d) {
+  return std::chrono::sys_days{d}.time_since_epoch().count();
+}
+
+time::Date from_day_number(std::int64_t n) {
+  return time::Date{std::chrono::sys_days{std::chrono::days{n}}};
+}
+
+QueueKeys queue_keys(const Case& c, int grounds_answer_days, std::optional<int> max_additions_days) {
+  QueueKeys k;
+  auto due = time::parse_iso_date(c.due_date);
+  k.due_day = due ? day_number(*due) : 0;
+  k.queue_due_day = k.due_day;
+  if (auto s = running_suspension(c, grounds_answer_days, max_additions_days)) {
+    k.suspended_since_day = day_number(s->since);
+    if (s->until) k.suspended_until_day = day_number(*s->until);
+    // Waiting for additions without a cap: the due date moves every day (the queue's SQL adds the days).
+    k.queue_due_day = k.due_day + s->days_when_over;
+  }
+  return k;
 }
 
 std::string_view to_string(MessageDirection d) {

@@ -119,6 +119,34 @@ struct Deadline {
 Deadline deadline_at(const Case& c, time::Date today, int grounds_answer_days = 10,
                      std::optional<int> max_additions_days = std::nullopt);
 
+// Days since 1970-01-01: how the queue's columns store dates, so that both databases can compare and add
+// them as integers.
+std::int64_t day_number(time::Date d);
+time::Date from_day_number(std::int64_t n);
+
+// What the database needs to order and filter a queue by deadline_at() without reading every case. The
+// store writes these columns with every insert and update of the case, so they change in the same
+// transaction as the state, the due date or the suspension they derive from.
+//   due_day              due_date
+//   suspended_since_day  suspended_since, while the case is suspended
+//   suspended_until_day  the last day the running suspension counts: the applicant's last day to answer a
+//                        notice of grounds; the last day within the cap of a suspension for additions;
+//                        nullopt for an uncapped suspension for additions (or none)
+//   queue_due_day        deadline_at().due whenever it does not move with the calendar, i.e. for every
+//                        case except one waiting for additions whose suspension still counts: that one's
+//                        due date is due_day plus the days waited so far, which the queue's SQL computes.
+// A case is suspended on `today` when it is waiting for additions or has been notified grounds, has a
+// suspended_since_day, and today <= suspended_until_day (or there is no such day).
+// Computed with the service's grounds_answer_days and max_additions_days at the time of the change.
+struct QueueKeys {
+  std::int64_t due_day = 0;
+  std::optional<std::int64_t> suspended_since_day;
+  std::optional<std::int64_t> suspended_until_day;
+  std::int64_t queue_due_day = 0;
+};
+QueueKeys queue_keys(const Case& c, int grounds_answer_days = 10,
+                     std::optional<int> max_additions_days = std::nullopt);
+
 struct Transition {
   std::int64_t id = 0;
   std::string case_id;

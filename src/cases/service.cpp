@@ -17,7 +17,6 @@ namespace {
 
 constexpr std::size_t kMaxKey = 200;
 constexpr std::size_t kMaxAnswersBytes = 1'000'000;
-constexpr int kQueueCap = 20000;  // open cases of one body read for one queue page (filters need dates)
 constexpr int kMyCasesCap = 500;
 constexpr int kMaxPage = 500;
 constexpr const char* kSystemActor = "cases";
@@ -351,7 +350,7 @@ Result<Submitted> CaseService::submit_once(const identity::Principal* applicant,
       c.submission_key = s.submission_key;
       c.version = 1;
       // First, so that a concurrent duplicate waits here (unique key) before taking a protocol number.
-      CaseStore::insert_case(tx, c);
+      CaseStore::insert_case(tx, c, keys_of(c));
       CaseStore::insert_transition(
           tx, tenant, {0, c.id, std::nullopt, State::submitted, "submit", who.actor, c.submitted_at, {}});
 
@@ -407,7 +406,7 @@ Result<Submitted> CaseService::submit_once(const identity::Principal* applicant,
       registered.protocol_year = reg->year;
       registered.protocol_number = reg->number;
       registered.state = *next_state(c.state, Action::register_);
-      if (CaseStore::update_case(tx, registered, c.version) != 1)
+      if (CaseStore::update_case(tx, registered, keys_of(registered), c.version) != 1)
         throw std::logic_error("cases: new case changed");
       registered.version = c.version + 1;
       CaseStore::insert_transition(
@@ -534,7 +533,7 @@ Status CaseService::apply(const identity::Principal* who, tenants::TenantId tena
       }
       c->state = *next;
       if (!is_open(c->state) && c->decided_at.empty()) c->decided_at = format_at(now);
-      if (CaseStore::update_case(tx, *c, before.version) != 1)
+      if (CaseStore::update_case(tx, *c, keys_of(*c), before.version) != 1)
         throw Abort{Error::make("cases.conflict", 409, case_id)};
       c->version = before.version + 1;
       CaseStore::insert_transition(tx, tenant,
@@ -1147,26 +1146,31 @@ Result<QueuePage> CaseService::queue(const identity::Principal* staff, tenants::
   if (auto st = identity::authorize(staff, identity::Permission::backoffice, tenant); !st) return st.error();
   if (f.limit < 1 || f.limit > kMaxPage) return invalid("cases.filter", "limit", "1 to 500");
   if (f.offset < 0) return invalid("cases.filter", "offset", "negative");
-  QueueQuery q{f.office, f.state, f.open_only, f.service_code, f.assignee, f.silence_consent_only};
-  std::vector<Case> rows;
-  db_.read([&](db::Conn& c) { rows = CaseStore::queue(c, tenant, q, kQueueCap); });
   const auto today = time::rome_date(clock_.now());
-  std::vector<CaseSummary> matching;
+  QueueQuery q;
+  q.office = f.office;
+  q.state = f.state;
+  q.open_only = f.open_only;
+  q.service_code = f.service_code;
+  q.assignee = f.assignee;
+  q.silence_consent_only = f.silence_consent_only;
+  q.overdue = f.overdue;
+  q.days_left_max = f.days_left_max;
+  q.today_day = day_number(today);
+  q.limit = f.limit;
+  q.offset = f.offset;
+  // The database filters, counts, orders and pages (store.hpp); deadlines are computed for the page only.
+  std::vector<Case> rows;
+  QueuePage page;
+  db_.read([&](db::Conn& c) {
+    page.total = static_cast<int>(CaseStore::queue_count(c, tenant, q));
+    rows = CaseStore::queue(c, tenant, q);
+  });
+  page.items.reserve(rows.size());
   for (auto& c : rows) {
     auto d = deadline_at(c, today, options_.grounds_answer_days, options_.max_additions_suspension_days);
-    if (f.overdue && !d.overdue) continue;
-    if (f.days_left_max && (!is_open(c.state) || d.suspended || d.days_left > *f.days_left_max)) continue;
-    matching.push_back({std::move(c), d});
+    page.items.push_back({std::move(c), d});
   }
-  std::stable_sort(matching.begin(), matching.end(), [](const CaseSummary& a, const CaseSummary& b) {
-    if (a.deadline.due != b.deadline.due) return a.deadline.due < b.deadline.due;
-    return a.c.submitted_at < b.c.submitted_at;
-  });
-  QueuePage page;
-  page.total = static_cast<int>(matching.size());
-  for (std::size_t i = static_cast<std::size_t>(f.offset);
-       i < matching.size() && page.items.size() < static_cast<std::size_t>(f.limit); ++i)
-    page.items.push_back(std::move(matching[i]));
   return page;
 }
 

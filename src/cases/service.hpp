@@ -84,7 +84,9 @@ struct Submitted {
 };
 
 // The queue of a body's back office. Every filter is optional; results are ordered by the deadline
-// (soonest first; suspended cases by their projected due date), then by submission.
+// (soonest first; suspended cases by their projected due date), then by submission (then by id). The
+// database filters, counts, orders and pages (CaseStore::queue), so a page costs the same with 50 or
+// 10,000 open cases; deadlines are computed for the page's cases only.
 struct QueueFilter {
   std::string office;
   std::optional<State> state;
@@ -212,6 +214,10 @@ class CaseService {
 
  private:
   struct Change;  // service.cpp: what one action does to a case inside its transaction
+  // The queue columns of `c` under this service's options (model.hpp).
+  [[nodiscard]] QueueKeys keys_of(const Case& c) const {
+    return queue_keys(c, options_.grounds_answer_days, options_.max_additions_suspension_days);
+  }
   Status apply(const identity::Principal* who, tenants::TenantId tenant, const std::string& case_id,
                Action action, const std::string& reason, const Change& change);
   Result<Submitted> submit_once(const identity::Principal* applicant, tenants::TenantId tenant,

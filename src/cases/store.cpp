@@ -13,32 +13,22 @@ namespace {
   "submitted_at, deadline_days, due_date, suspended_days, suspended_since, grounds_notified_on, "            \
   "grounds_answered_on, silence_consent, fee_cents_due, decided_at, submission_key, version"
 
-constexpr const char* kInsertCase = "INSERT INTO cases (" CASE_COLUMNS
-                                    ", answers) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, "
-                                    "$13, $14, $15, $16, $17, $18, $19, "
-                                    "$20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30)";
+constexpr const char* kInsertCase =
+    "INSERT INTO cases (" CASE_COLUMNS
+    ", answers, due_day, suspended_since_day, suspended_until_day, queue_due_day) VALUES ($1, $2, $3, $4, "
+    "$5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, "
+    "$26, $27, $28, $29, $30, $31, $32, $33, $34)";
 // Only what may change after submission; the version guards against a concurrent change.
 constexpr const char* kUpdateCase =
     "UPDATE cases SET state = $3, office = $4, assignee = $5, protocol_entry_id = $6, protocol_year = $7, "
     "protocol_number = $8, due_date = $9, suspended_days = $10, suspended_since = $11, "
-    "grounds_notified_on = $12, grounds_answered_on = $13, decided_at = $14, version = $15 + 1 "
+    "grounds_notified_on = $12, grounds_answered_on = $13, decided_at = $14, due_day = $16, "
+    "suspended_since_day = $17, suspended_until_day = $18, queue_due_day = $19, version = $15 + 1 "
     "WHERE id = $1 AND tenant_id = $2 AND version = $15";
 constexpr const char* kFind = "SELECT " CASE_COLUMNS ", answers FROM cases WHERE id = $1 AND tenant_id = $2";
 constexpr const char* kFindByKey = "SELECT " CASE_COLUMNS
                                    ", answers FROM cases WHERE tenant_id = $1 AND applicant_cf = $2 "
                                    "AND submission_key = $3";
-// Absent filters are bound as NULL; CAST gives PostgreSQL a type for a parameter that may be NULL.
-constexpr const char* kQueue =
-    "SELECT " CASE_COLUMNS
-    " FROM cases WHERE tenant_id = $1"
-    " AND (CAST($2 AS TEXT) IS NULL OR office = CAST($2 AS TEXT))"
-    " AND (CAST($3 AS TEXT) IS NULL OR state = CAST($3 AS TEXT))"
-    " AND (CAST($4 AS BIGINT) = 0 OR state NOT IN ('accepted', 'rejected', 'withdrawn', 'closed'))"
-    " AND (CAST($5 AS TEXT) IS NULL OR service_code = CAST($5 AS TEXT))"
-    " AND (CAST($6 AS TEXT) IS NULL OR (CAST($6 AS TEXT) = '-' AND assignee IS NULL)"
-    "      OR assignee = CAST($6 AS TEXT))"
-    " AND (CAST($7 AS BIGINT) = 0 OR silence_consent = $8)"
-    " ORDER BY due_date, submitted_at LIMIT $9";
 constexpr const char* kByApplicant = "SELECT " CASE_COLUMNS
                                      " FROM cases WHERE applicant_cf = $1 OR (CAST($2 AS TEXT) IS NOT NULL "
                                      "AND on_behalf_of = CAST($2 AS TEXT))"
@@ -73,6 +63,137 @@ constexpr const char* kDocuments =
     "SELECT " DOCUMENT_COLUMNS " FROM case_documents WHERE tenant_id = $1 AND case_id = $2 ORDER BY at, id";
 constexpr const char* kDocument =
     "SELECT " DOCUMENT_COLUMNS " FROM case_documents WHERE tenant_id = $1 AND case_id = $2 AND id = $3";
+
+// ---- The queue's SQL
+// The queue orders and filters by deadline_at() in the database (model.hpp, QueueKeys). A case's due date
+// is queue_due_day, except for a case waiting for additions whose suspension still counts: due_day plus
+// the days waited so far. So the query has two branches: every other case, read in index order
+// (cases_open_queue, cases_open_office_queue, cases_state_queue in migrations/*/0014), and the cases
+// waiting for additions (few), whose moving key the database computes and sorts; their union is merged
+// and paged in SQL. The statement is assembled from fixed fragments for the filters present (each
+// combination is one prepared statement); every value is a bound parameter.
+constexpr const char* kCaseOpenTerm = "state NOT IN ('accepted', 'rejected', 'withdrawn', 'closed')";
+
+enum class QueueBranch { any, fixed_due, moving_due };
+
+class QueueSql {
+ public:
+  static QueueSql page(tenants::TenantId tenant, const QueueQuery& q) {
+    QueueSql s(tenant, q);
+    s.build_page();
+    return s;
+  }
+  static QueueSql count(tenants::TenantId tenant, const QueueQuery& q) {
+    QueueSql s(tenant, q);
+    s.sql_ = "SELECT COUNT(*) FROM cases WHERE " + s.where(QueueBranch::any);
+    return s;
+  }
+  [[nodiscard]] const std::string& sql() const { return sql_; }
+  [[nodiscard]] const db::Params& params() const { return params_; }
+
+ private:
+  QueueSql(tenants::TenantId tenant, const QueueQuery& q) : q_(q) { tenant_ = bind(tenant); }
+
+  std::string bind(db::Value v) {
+    params_.push_back(std::move(v));
+    return "$" + std::to_string(params_.size());
+  }
+  // A number bound once and used wherever it is needed.
+  std::string number(std::string& slot, std::int64_t v) {
+    if (slot.empty()) slot = "CAST(" + bind(v) + " AS BIGINT)";
+    return slot;
+  }
+  std::string today() { return number(today_, q_.today_day); }
+
+  // Days the running suspension has lasted so far.
+  std::string running() {
+    return "(CASE WHEN " + today() + " > suspended_since_day THEN " + today() +
+           " - suspended_since_day ELSE 0 END)";
+  }
+  // A suspension that still counts today (model.hpp, QueueKeys).
+  std::string counting(const char* state) {
+    return std::string("(state = '") + state + "' AND suspended_since_day IS NOT NULL AND " +
+           "(suspended_until_day IS NULL OR " + today() + " <= suspended_until_day))";
+  }
+  // Waiting for additions with the suspension still counting: the due date moves with the calendar.
+  std::string additions_running() { return counting("waiting_for_applicant"); }
+  // Within the applicant's days to answer a notice of grounds.
+  std::string grounds_running() { return counting("grounds_notified"); }
+  std::string due(QueueBranch b) {
+    if (b == QueueBranch::fixed_due) return "queue_due_day";
+    return "(CASE WHEN " + additions_running() + " THEN due_day + " + running() + " ELSE queue_due_day END)";
+  }
+  std::string suspended(QueueBranch b) {
+    if (b == QueueBranch::fixed_due) return grounds_running();
+    if (b == QueueBranch::moving_due) return additions_running();
+    return "(" + additions_running() + " OR " + grounds_running() + ")";
+  }
+
+  std::string where(QueueBranch b) {
+    std::string w = "tenant_id = " + tenant_;
+    if (!q_.office.empty()) w += " AND office = " + bind(q_.office);
+    bool open_term = false;
+    if (q_.state) {
+      w += " AND state = " + bind(std::string(to_string(*q_.state)));
+    } else {
+      if (q_.open_only) {
+        w += std::string(" AND ") + kCaseOpenTerm;  // the partial indexes' own predicate, word for word
+        open_term = true;
+      }
+      if (b == QueueBranch::fixed_due) w += " AND state <> 'waiting_for_applicant'";
+      if (b == QueueBranch::moving_due) w += " AND state = 'waiting_for_applicant'";
+    }
+    if (!q_.service_code.empty()) w += " AND service_code = " + bind(q_.service_code);
+    if (q_.assignee == "-") {
+      w += " AND assignee IS NULL";
+    } else if (!q_.assignee.empty()) {
+      w += " AND assignee = " + bind(q_.assignee);
+    }
+    // silence_consent is INTEGER on SQLite and BOOLEAN on PostgreSQL; '1' reads as true on both.
+    if (q_.silence_consent_only) w += " AND silence_consent = " + bind(std::string("1"));
+    if (q_.overdue || q_.days_left_max) {
+      // Only open cases whose term runs are overdue or have days left (deadline_at()).
+      if (!open_term) w += std::string(" AND ") + kCaseOpenTerm;
+      w += " AND NOT " + suspended(b);
+      if (q_.overdue) w += " AND " + due(b) + " < " + today();
+      if (q_.days_left_max)
+        w += " AND " + due(b) + " <= CAST(" + bind(q_.today_day + *q_.days_left_max) + " AS BIGINT)";
+    }
+    return w;
+  }
+
+  void build_page() {
+    const bool waiting_only = q_.state && *q_.state == State::waiting_for_applicant;
+    const bool fixed_only = q_.state && *q_.state != State::waiting_for_applicant;
+    const std::string order = ", submitted_at, id";
+    if (fixed_only) {
+      sql_ = "SELECT " CASE_COLUMNS " FROM cases WHERE " + where(QueueBranch::fixed_due) +
+             " ORDER BY queue_due_day" + order;
+    } else if (waiting_only) {
+      const std::string key = due(QueueBranch::moving_due);
+      sql_ = "SELECT " CASE_COLUMNS " FROM cases WHERE " + where(QueueBranch::moving_due) + " ORDER BY " +
+             key + order;
+    } else {
+      // Each branch's first offset + limit rows, merged: the page is among them.
+      const std::string n = bind(std::int64_t{q_.offset} + q_.limit);
+      const std::string fixed = "SELECT " CASE_COLUMNS ", queue_due_day AS sort_day FROM cases WHERE " +
+                                where(QueueBranch::fixed_due) + " ORDER BY queue_due_day" + order +
+                                " LIMIT " + n;
+      const std::string moving = "SELECT " CASE_COLUMNS ", " + due(QueueBranch::moving_due) +
+                                 " AS sort_day FROM cases WHERE " + where(QueueBranch::moving_due) +
+                                 " ORDER BY sort_day" + order + " LIMIT " + n;
+      sql_ = "SELECT " CASE_COLUMNS " FROM (SELECT * FROM (" + fixed +
+             ") AS fixed_due UNION ALL SELECT * FROM (" + moving +
+             ") AS moving_due) AS queue ORDER BY sort_day" + order;
+    }
+    sql_ += " LIMIT " + bind(std::int64_t{q_.limit}) + " OFFSET " + bind(std::int64_t{q_.offset});
+  }
+
+  const QueueQuery& q_;
+  db::Params params_;
+  std::string sql_;
+  std::string tenant_, today_;
+};
 
 db::Value opt_int(std::int64_t v) {
   return v > 0 ? db::Value{v} : db::Value{nullptr};
@@ -146,7 +267,7 @@ std::int64_t returned_id(std::optional<db::Row> r) {
 
 }  // namespace
 
-void CaseStore::insert_case(db::Conn& tx, const Case& c) {
+void CaseStore::insert_case(db::Conn& tx, const Case& c, const QueueKeys& keys) {
   tx.exec(kInsertCase, {c.id,
                         c.tenant_id,
                         c.service_code,
@@ -176,17 +297,23 @@ void CaseStore::insert_case(db::Conn& tx, const Case& c) {
                         db::text_or_null(c.decided_at),
                         c.submission_key,
                         c.version,
-                        boost::json::serialize(c.answers)});
+                        boost::json::serialize(c.answers),
+                        keys.due_day,
+                        db::int_or_null(keys.suspended_since_day),
+                        db::int_or_null(keys.suspended_until_day),
+                        keys.queue_due_day});
 }
 
-std::int64_t CaseStore::update_case(db::Conn& tx, const Case& c, std::int64_t expected_version) {
-  return tx.exec(
-      kUpdateCase,
-      {c.id, c.tenant_id, std::string(to_string(c.state)), db::text_or_null(c.office),
-       db::text_or_null(c.assignee), db::text_or_null(c.protocol_entry_id), opt_int(c.protocol_year),
-       opt_int(c.protocol_number), c.due_date, std::int64_t{c.suspended_days},
-       db::text_or_null(c.suspended_since), db::text_or_null(c.grounds_notified_on),
-       db::text_or_null(c.grounds_answered_on), db::text_or_null(c.decided_at), expected_version});
+std::int64_t CaseStore::update_case(db::Conn& tx, const Case& c, const QueueKeys& keys,
+                                    std::int64_t expected_version) {
+  return tx.exec(kUpdateCase, {c.id, c.tenant_id, std::string(to_string(c.state)), db::text_or_null(c.office),
+                               db::text_or_null(c.assignee), db::text_or_null(c.protocol_entry_id),
+                               opt_int(c.protocol_year), opt_int(c.protocol_number), c.due_date,
+                               std::int64_t{c.suspended_days}, db::text_or_null(c.suspended_since),
+                               db::text_or_null(c.grounds_notified_on),
+                               db::text_or_null(c.grounds_answered_on), db::text_or_null(c.decided_at),
+                               expected_version, keys.due_day, db::int_or_null(keys.suspended_since_day),
+                               db::int_or_null(keys.suspended_until_day), keys.queue_due_day});
 }
 
 std::optional<Case> CaseStore::find(db::Conn& c, tenants::TenantId tenant, const std::string& id) {
@@ -291,17 +418,17 @@ std::optional<Document> CaseStore::document(db::Conn& c, tenants::TenantId tenan
   return document_from(*r);
 }
 
-std::vector<Case> CaseStore::queue(db::Conn& c, tenants::TenantId tenant, const QueueQuery& q, int cap) {
+std::vector<Case> CaseStore::queue(db::Conn& c, tenants::TenantId tenant, const QueueQuery& q) {
+  const auto sql = QueueSql::page(tenant, q);
   std::vector<Case> out;
-  db::Params params{
-      tenant, db::text_or_null(q.office),
-      q.state ? db::Value{std::string(to_string(*q.state))} : db::Value{nullptr},
-      std::int64_t{q.open_only && !q.state ? 1 : 0}, db::text_or_null(q.service_code),
-      db::text_or_null(q.assignee), std::int64_t{q.silence_consent_only ? 1 : 0},
-      // silence_consent is INTEGER on SQLite and BOOLEAN on PostgreSQL; '1' reads as true on both.
-      std::string("1"), std::int64_t{cap}};
-  for (const auto& r : c.query(kQueue, params)) out.push_back(case_from(r, false));
+  for (const auto& r : c.query(sql.sql(), sql.params())) out.push_back(case_from(r, false));
   return out;
+}
+
+std::int64_t CaseStore::queue_count(db::Conn& c, tenants::TenantId tenant, const QueueQuery& q) {
+  const auto sql = QueueSql::count(tenant, q);
+  auto r = c.query_one(sql.sql(), sql.params());
+  return r ? r->i64(0) : 0;
 }
 
 std::vector<Case> CaseStore::by_applicant(db::Conn& c, const std::string& applicant_cf,

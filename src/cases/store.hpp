@@ -11,25 +11,33 @@
 
 namespace sp::cases {
 
-// The parts of a queue filter that SQL applies; dates and days left are computed by the service.
+// A queue page as the database computes it: every filter, the order and the paging are applied in SQL on
+// the queue columns (model.hpp, QueueKeys), so that only the page's rows are read.
 struct QueueQuery {
   std::string office;
   std::optional<State> state;
-  bool open_only = true;
+  bool open_only = true;  // when no `state` is given
   std::string service_code;
   std::string assignee;  // "-": unassigned
   bool silence_consent_only = false;
+  bool overdue = false;              // open, not suspended, due before today
+  std::optional<int> days_left_max;  // open, not suspended, due at most this many days after today
+  std::int64_t today_day = 0;        // day_number() of today in Rome
+  int limit = 50;
+  int offset = 0;
 };
 
 class CaseStore {
  public:
   explicit CaseStore(db::Database& db) : db_(db) {}
 
-  static void insert_case(db::Conn& tx, const Case& c);
-  // Writes the mutable fields of `c` (state, office, assignee, protocol, deadline, decision) and sets
-  // version = expected_version + 1, only if the stored version is still expected_version. Returns the
-  // rows changed (0: someone else changed the case meanwhile).
-  static std::int64_t update_case(db::Conn& tx, const Case& c, std::int64_t expected_version);
+  // `keys` are queue_keys(c, ...) with the service's options: written with the case, always.
+  static void insert_case(db::Conn& tx, const Case& c, const QueueKeys& keys);
+  // Writes the mutable fields of `c` (state, office, assignee, protocol, deadline, decision) and its queue
+  // keys, and sets version = expected_version + 1, only if the stored version is still expected_version.
+  // Returns the rows changed (0: someone else changed the case meanwhile).
+  static std::int64_t update_case(db::Conn& tx, const Case& c, const QueueKeys& keys,
+                                  std::int64_t expected_version);
   static std::optional<Case> find(db::Conn& c, tenants::TenantId tenant, const std::string& id);
   static std::optional<Case> find_by_key(db::Conn& c, tenants::TenantId tenant,
                                          const std::string& applicant_cf, const std::string& submission_key);
@@ -46,8 +54,11 @@ class CaseStore {
   static std::optional<Document> document(db::Conn& c, tenants::TenantId tenant, const std::string& case_id,
                                           const std::string& document_id);
 
-  // Cases matching the SQL-side filters (answers not loaded), at most `cap`.
-  static std::vector<Case> queue(db::Conn& c, tenants::TenantId tenant, const QueueQuery& q, int cap);
+  // The cases matching `q`, in the queue's order (deadline_at().due, then submission time, then id), from
+  // q.offset, at most q.limit (answers not loaded).
+  static std::vector<Case> queue(db::Conn& c, tenants::TenantId tenant, const QueueQuery& q);
+  // How many cases match `q` (limit and offset aside).
+  static std::int64_t queue_count(db::Conn& c, tenants::TenantId tenant, const QueueQuery& q);
   // Cases submitted by `applicant_cf`, or (when `represented` is not empty) on behalf of `represented`,
   // at every body, newest first (answers not loaded).
   static std::vector<Case> by_applicant(db::Conn& c, const std::string& applicant_cf,
