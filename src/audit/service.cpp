@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <boost/json.hpp>
 #include <optional>
+#include <stdexcept>
 
 #include "audit/chain.hpp"
 
@@ -45,7 +46,7 @@ std::optional<std::string> check_link(const ChainRow& row, std::int64_t expected
 }  // namespace
 
 std::string AuditService::format_at(time::TimePoint tp) {
-  return date::format("%FT%TZ", std::chrono::floor<std::chrono::milliseconds>(tp));
+  return time::format_iso_utc_millis(tp);
 }
 
 Status AuditService::validate(const Entry& e) {
@@ -56,6 +57,11 @@ Status AuditService::validate(const Entry& e) {
   auto parsed = boost::json::parse(e.details, ec);
   if (ec || !parsed.is_object()) return invalid("audit.details", "details", "not a JSON object");
   return Ok{};
+}
+
+void AuditService::record_or_throw(db::Conn& tx, const Entry& e) {
+  auto r = record(tx, e);
+  if (!r) throw std::runtime_error("audit: " + r.error().code + " " + r.error().detail);
 }
 
 Result<Appended> AuditService::record(db::Conn& tx, const Entry& e) {

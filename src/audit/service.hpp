@@ -24,6 +24,9 @@ class AuditService {
   Result<Appended> record(db::Conn& tx, const Entry& e);
   // The same in a write transaction of its own.
   Result<Appended> record(const Entry& e);
+  // record(tx, e) for changes that must not happen without their audit entry: a refused entry throws
+  // std::runtime_error, which rolls the caller's transaction back.
+  void record_or_throw(db::Conn& tx, const Entry& e);
 
   // Walks one tenant's chain in seq order: recomputes each hash, checks the prev_hash links and that
   // seq runs 1, 2, 3... without gaps. Reports the first broken link. An empty chain is intact.

@@ -26,6 +26,12 @@ struct Error {
     e.detail = std::move(detail);
     return e;
   }
+  // An error about one input field of a form or request (pages mark that field).
+  static Error for_field(std::string code, std::string field, int status = 400, std::string detail = {}) {
+    Error e = make(std::move(code), status, std::move(detail));
+    e.field = std::move(field);
+    return e;
+  }
   static Error not_found(std::string what) { return make("not_found", 404, std::move(what)); }
   static Error forbidden(std::string what) { return make("forbidden", 403, std::move(what)); }
   static Error internal(std::string what) { return make("internal", 500, std::move(what)); }

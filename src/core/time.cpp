@@ -103,6 +103,20 @@ std::string format_it_datetime(TimePoint tp) {
   return date::format("%d/%m/%Y %H:%M", chr::floor<chr::minutes>(to_rome_local(tp)));
 }
 
+std::string it_datetime_text(std::string_view utc_iso) {
+  auto tp = parse_iso_utc(utc_iso);
+  return tp ? format_it_datetime(*tp) : std::string(utc_iso);
+}
+
+std::string it_date_text(std::string_view iso_day) {
+  auto d = parse_iso_date(iso_day);
+  return d ? format_it_date(*d) : std::string(iso_day);
+}
+
+std::string format_iso_utc_millis(TimePoint tp) {
+  return date::format("%FT%TZ", chr::floor<chr::milliseconds>(tp));
+}
+
 std::string format_iso_utc(TimePoint tp) {
   return date::format("%Y-%m-%dT%H:%M:%SZ", chr::floor<chr::seconds>(tp));
 }

@@ -65,8 +65,16 @@ std::string format_it_date(Date d);
 std::string format_it_datetime(TimePoint tp);
 // "2026-11-23T19:15:00Z": UTC, truncated to whole seconds.
 std::string format_iso_utc(TimePoint tp);
+// "2026-11-23T19:15:00.123Z": UTC with milliseconds and fixed width, so text order is time order (the
+// form of instants stored in legal records).
+std::string format_iso_utc_millis(TimePoint tp);
 // "2026-11-23".
 std::string format_iso_date(Date d);
+
+// For pages and letters that show stored texts: "23/11/2026 20:15" (Rome) for a stored UTC instant,
+// "23/11/2026" for a stored "YYYY-MM-DD" day; a text that does not parse is shown as stored.
+std::string it_datetime_text(std::string_view utc_iso);
+std::string it_date_text(std::string_view iso_day);
 
 // Parses "YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)" ('T' and 'Z' also lower-case); an offset is applied
 // to give UTC. Error: time.format (detail says what), time.range (a field out of range, e.g. month 13,

@@ -31,6 +31,12 @@ struct DbError : std::runtime_error {
   DbError(Kind k, const std::string& msg) : std::runtime_error(msg), kind(k) {}
 };
 
+// The start of a statement, for DbError messages (the drivers' own messages rarely quote it).
+inline std::string sql_excerpt(std::string_view sql) {
+  constexpr std::size_t kMax = 200;
+  return sql.size() <= kMax ? std::string(sql) : std::string(sql.substr(0, kMax)) + "...";
+}
+
 class Row {
  public:
   explicit Row(std::vector<Value> cols, std::shared_ptr<const std::vector<std::string>> names)

@@ -12,12 +12,7 @@ namespace {
 constexpr Oid kBool = 16, kBytea = 17, kInt8 = 20, kInt2 = 21, kInt4 = 23, kOid = 26;
 constexpr Oid kFloat4 = 700, kFloat8 = 701;
 
-constexpr std::size_t kMaxCachedStatements = 1000;
-
-std::string excerpt(std::string_view sql) {
-  constexpr std::size_t kMax = 200;
-  return sql.size() <= kMax ? std::string(sql) : std::string(sql.substr(0, kMax)) + "...";
-}
+constexpr std::size_t kMaxCachedPgStatements = 1000;
 
 std::string trimmed(std::string s) {
   while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
@@ -122,13 +117,13 @@ void PgConn::fail(const PGresult* res, std::string_view sql) {
     if (auto it = statements_.find(sql); it != statements_.end()) statements_.erase(it);
   }
   if (!sqlstate.empty()) msg += " [SQLSTATE " + sqlstate + "]";
-  if (!sql.empty()) msg += " (in: " + excerpt(sql) + ")";
+  if (!sql.empty()) msg += " (in: " + sql_excerpt(sql) + ")";
   throw DbError(kind_of(sqlstate, healthy()), "postgres: " + msg);
 }
 
 const std::string& PgConn::prepared_name(std::string_view sql) {
   if (auto it = statements_.find(sql); it != statements_.end()) return it->second;
-  if (statements_.size() >= kMaxCachedStatements && idle()) {
+  if (statements_.size() >= kMaxCachedPgStatements && idle()) {
     Result r(PQexec(conn_, "DEALLOCATE ALL"), PQclear);
     statements_.clear();
   }

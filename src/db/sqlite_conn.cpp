@@ -8,12 +8,7 @@ namespace sp::db {
 namespace {
 
 // Dynamic SQL (e.g. IN lists of varying length) must not grow the cache without bound.
-constexpr std::size_t kMaxCachedStatements = 512;
-
-std::string excerpt(std::string_view sql) {
-  constexpr std::size_t kMax = 200;
-  return sql.size() <= kMax ? std::string(sql) : std::string(sql.substr(0, kMax)) + "...";
-}
+constexpr std::size_t kMaxCachedSqliteStatements = 512;
 
 DbError::Kind kind_of(int extended) {
   switch (extended) {
@@ -75,7 +70,7 @@ Value column_value(sqlite3_stmt* stmt, int i) {
 void throw_sqlite_error(sqlite3* db, int rc, std::string_view sql) {
   int extended = db ? sqlite3_extended_errcode(db) : rc;
   std::string msg = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
-  if (!sql.empty()) msg += " (in: " + excerpt(sql) + ")";
+  if (!sql.empty()) msg += " (in: " + sql_excerpt(sql) + ")";
   throw DbError(kind_of(extended), "sqlite: " + msg);
 }
 
@@ -121,7 +116,7 @@ void SqliteConn::clear_cache() {
 
 SqliteConn::Statement& SqliteConn::prepare(std::string_view sql) {
   if (auto it = cache_.find(sql); it != cache_.end()) return it->second;
-  if (cache_.size() >= kMaxCachedStatements) clear_cache();
+  if (cache_.size() >= kMaxCachedSqliteStatements) clear_cache();
 
   Statement st;
   const char* tail = nullptr;
@@ -132,7 +127,7 @@ SqliteConn::Statement& SqliteConn::prepare(std::string_view sql) {
   if (!st.stmt) throw DbError(DbError::Kind::other, "sqlite: empty statement");
   if (tail && !only_trailing_noise(tail, sql.data() + sql.size())) {
     throw DbError(DbError::Kind::other,
-                  "sqlite: more than one statement (use exec_script for scripts): " + excerpt(sql));
+                  "sqlite: more than one statement (use exec_script for scripts): " + sql_excerpt(sql));
   }
   int count = sqlite3_bind_parameter_count(st.stmt);
   for (int k = 1; k <= count; ++k) {
@@ -157,7 +152,7 @@ void SqliteConn::bind(const Statement& st, const Params& params, std::string_vie
   if (static_cast<int>(params.size()) != st.expected) {
     throw DbError(DbError::Kind::other, "sqlite: statement takes " + std::to_string(st.expected) +
                                             " parameters, " + std::to_string(params.size()) +
-                                            " given (in: " + excerpt(sql) + ")");
+                                            " given (in: " + sql_excerpt(sql) + ")");
   }
   for (std::size_t k = 0; k < st.numbers.size(); ++k) {
     int idx = static_cast<int>(k) + 1;

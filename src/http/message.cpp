@@ -122,6 +122,12 @@ Response Response::redirect(std::string location, int status) {
   return r;
 }
 
+const std::string* Response::find_header(std::string_view lower_name) const {
+  for (const auto& [k, v] : headers)
+    if (k == lower_name) return &v;
+  return nullptr;
+}
+
 Response& Response::header(std::string name, std::string value) {
   std::transform(name.begin(), name.end(), name.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });

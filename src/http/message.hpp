@@ -28,10 +28,10 @@ struct Identity {
 struct Context {
   std::string request_id;
   std::string locale = "it";
-  std::int64_t tenant_id = 0;      // 0: hub level (no member body)
+  std::int64_t tenant_id = 0;  // 0: hub level (no member body)
   std::string tenant_slug;
-  std::string user;                // signed-in subject, empty when anonymous
-  std::string route;               // route pattern that matched, for metrics and logs
+  std::string user;                          // signed-in subject, empty when anonymous
+  std::string route;                         // route pattern that matched, for metrics and logs
   std::shared_ptr<const Identity> identity;  // null when anonymous
 };
 
@@ -39,11 +39,11 @@ using Headers = std::vector<std::pair<std::string, std::string>>;  // names lowe
 using Params = std::multimap<std::string, std::string>;
 
 struct Request {
-  std::string method;   // "GET", "POST", ...
-  std::string target;   // raw request target, e.g. "/asti/?q=x"
-  std::string path;     // percent-decoded path, validated UTF-8, no query
+  std::string method;  // "GET", "POST", ...
+  std::string target;  // raw request target, e.g. "/asti/?q=x"
+  std::string path;    // percent-decoded path, validated UTF-8, no query
   std::string raw_query;
-  Params query;         // decoded query parameters
+  Params query;  // decoded query parameters
   Headers headers;
   std::string body;
   std::map<std::string, std::string> path_params;  // from the router pattern, e.g. {slug}
@@ -65,7 +65,7 @@ struct Request {
 struct Response {
   int status = 200;
   std::string content_type = "text/html; charset=utf-8";
-  Headers headers;       // extra headers (Location, Set-Cookie, Cache-Control, ...)
+  Headers headers;  // extra headers (Location, Set-Cookie, Cache-Control, ...)
   std::string body;
 
   static Response html(std::string body, int status = 200);
@@ -73,6 +73,8 @@ struct Response {
   static Response text(std::string body, int status = 200);
   static Response redirect(std::string location, int status = 303);
   Response& header(std::string name, std::string value);
+  // The first value of a header, by its lower-case name; nullptr when absent.
+  [[nodiscard]] const std::string* find_header(std::string_view lower_name) const;
 };
 
 using Handler = std::function<Response(Request&)>;

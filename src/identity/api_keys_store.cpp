@@ -6,18 +6,18 @@ namespace {
 #define API_KEY_COLUMNS \
   "id, tenant_id, name, prefix, key_hash, scopes, created_by, created_at, revoked_at, last_used_at"
 
-constexpr const char* kInsert =
+constexpr const char* kInsertApiKey =
     "INSERT INTO api_keys (id, tenant_id, name, prefix, key_hash, scopes, created_by, created_at) "
     "VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
-constexpr const char* kByHash = "SELECT " API_KEY_COLUMNS " FROM api_keys WHERE key_hash = $1";
-constexpr const char* kById = "SELECT " API_KEY_COLUMNS " FROM api_keys WHERE id = $1";
-constexpr const char* kByTenant =
+constexpr const char* kApiKeyByHash = "SELECT " API_KEY_COLUMNS " FROM api_keys WHERE key_hash = $1";
+constexpr const char* kApiKeyById = "SELECT " API_KEY_COLUMNS " FROM api_keys WHERE id = $1";
+constexpr const char* kApiKeysByTenant =
     "SELECT " API_KEY_COLUMNS " FROM api_keys WHERE tenant_id = $1 ORDER BY created_at DESC, name";
-constexpr const char* kRevoke =
+constexpr const char* kRevokeApiKey =
     "UPDATE api_keys SET revoked_at = $3 WHERE tenant_id = $1 AND id = $2 AND revoked_at IS NULL";
-constexpr const char* kTouch = "UPDATE api_keys SET last_used_at = $2 WHERE id = $1";
+constexpr const char* kTouchApiKey = "UPDATE api_keys SET last_used_at = $2 WHERE id = $1";
 
-ApiKeyRow row_from(const db::Row& r) {
+ApiKeyRow api_key_from(const db::Row& r) {
   ApiKeyRow k;
   k.id = r.text(0);
   k.tenant_id = r.i64(1);
@@ -35,28 +35,29 @@ ApiKeyRow row_from(const db::Row& r) {
 }  // namespace
 
 void ApiKeyStore::insert(db::Conn& tx, const ApiKeyRow& k) {
-  tx.exec(kInsert, {k.id, k.tenant_id, k.name, k.prefix, k.key_hash, k.scopes, k.created_by, k.created_at});
+  tx.exec(kInsertApiKey,
+          {k.id, k.tenant_id, k.name, k.prefix, k.key_hash, k.scopes, k.created_by, k.created_at});
 }
 
 std::optional<ApiKeyRow> ApiKeyStore::by_hash(const std::string& key_hash) {
-  return db::read_one(db_, kByHash, {key_hash}, row_from);
+  return db::read_one(db_, kApiKeyByHash, {key_hash}, api_key_from);
 }
 
 std::optional<ApiKeyRow> ApiKeyStore::by_id(const std::string& id) {
-  return db::read_one(db_, kById, {id}, row_from);
+  return db::read_one(db_, kApiKeyById, {id}, api_key_from);
 }
 
 std::vector<ApiKeyRow> ApiKeyStore::by_tenant(tenants::TenantId tenant) {
-  return db::read_all(db_, kByTenant, {tenant}, row_from);
+  return db::read_all(db_, kApiKeysByTenant, {tenant}, api_key_from);
 }
 
 std::int64_t ApiKeyStore::revoke(db::Conn& tx, tenants::TenantId tenant, const std::string& id,
                                  const std::string& now_iso) {
-  return tx.exec(kRevoke, {tenant, id, now_iso});
+  return tx.exec(kRevokeApiKey, {tenant, id, now_iso});
 }
 
 void ApiKeyStore::touch(const std::string& id, const std::string& now_iso) {
-  db_.write([&](db::Conn& tx) { tx.exec(kTouch, {id, now_iso}); });
+  db_.write([&](db::Conn& tx) { tx.exec(kTouchApiKey, {id, now_iso}); });
 }
 
 }  // namespace sp::identity

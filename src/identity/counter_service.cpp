@@ -11,19 +11,20 @@
 namespace sp::identity {
 namespace {
 
-#define SESSION_COLUMNS                                                                                   \
+#define SESSION_COLUMNS                                                                             \
   "id, counter_tenant_id, operator_id, operator_name, staff_session_id, citizen_cf, citizen_name, " \
   "document_type, document_number, started_at, ended_at"
 
-constexpr const char* kInsert =
+constexpr const char* kInsertAssisted =
     "INSERT INTO assisted_sessions (id, counter_tenant_id, operator_id, operator_name, staff_session_id, "
     "citizen_cf, citizen_name, document_type, document_number, started_at) "
     "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
-constexpr const char* kById = "SELECT " SESSION_COLUMNS " FROM assisted_sessions WHERE id = $1";
+constexpr const char* kAssistedById = "SELECT " SESSION_COLUMNS " FROM assisted_sessions WHERE id = $1";
 constexpr const char* kOpen = "SELECT " SESSION_COLUMNS
                               " FROM assisted_sessions WHERE operator_id = $1 AND staff_session_id = $2 "
                               "AND ended_at IS NULL ORDER BY started_at DESC";
-constexpr const char* kClose = "UPDATE assisted_sessions SET ended_at = $2 WHERE id = $1 AND ended_at IS NULL";
+constexpr const char* kClose =
+    "UPDATE assisted_sessions SET ended_at = $2 WHERE id = $1 AND ended_at IS NULL";
 constexpr const char* kByCitizen =
     "SELECT " SESSION_COLUMNS " FROM assisted_sessions WHERE citizen_cf = $1 ORDER BY started_at DESC, id";
 // What the operator did for the citizen at the counter while the session was open, in every body.
@@ -34,7 +35,7 @@ constexpr const char* kActions =
     "AND action NOT IN ('counter.session_open', 'counter.session_close', 'counter.receipt.read') "
     "ORDER BY at, tenant_id, seq";
 
-AssistedSession row_from(const db::Row& r) {
+AssistedSession assisted_from(const db::Row& r) {
   AssistedSession s;
   s.id = r.text(0);
   s.counter_tenant_id = r.i64(1);
@@ -48,12 +49,6 @@ AssistedSession row_from(const db::Row& r) {
   s.started_at = r.text(9);
   s.ended_at = r.opt_text(10);
   return s;
-}
-
-Error field_error(const std::string& code, const std::string& field) {
-  auto e = Error::make(code, 400);
-  e.field = field;
-  return e;
 }
 
 Status check_operator(const Principal* op) {
@@ -84,22 +79,23 @@ Result<AssistedSession> CounterService::start(const Principal* op, const Assiste
   if (auto st = check_operator(op); !st) return st.error();
   AssistedCitizen c;
   auto cf = cf::validate_person(in.fiscal_code);
-  if (!cf) return field_error("counter.cf", "fiscal_code");
+  if (!cf) return Error::for_field("counter.cf", "fiscal_code");
   c.fiscal_code = cf::normalize(in.fiscal_code);
   c.name = text::trim(in.name);
-  if (c.name.empty() || c.name.size() > 200) return field_error("counter.name", "name");
+  if (c.name.empty() || c.name.size() > 200) return Error::for_field("counter.name", "name");
   c.document_type = text::trim(in.document_type);
   if (std::find_if(std::begin(kDocumentTypes), std::end(kDocumentTypes),
                    [&](const char* t) { return c.document_type == t; }) == std::end(kDocumentTypes)) {
-    return field_error("counter.document_type", "document_type");
+    return Error::for_field("counter.document_type", "document_type");
   }
   for (char ch : text::trim(in.document_number)) {
     if (ch == ' ' || ch == '-') continue;  // as printed on some documents
-    if (!std::isalnum(static_cast<unsigned char>(ch))) return field_error("counter.document_number", "document_number");
+    if (!std::isalnum(static_cast<unsigned char>(ch)))
+      return Error::for_field("counter.document_number", "document_number");
     c.document_number += static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
   }
   if (c.document_number.size() < 5 || c.document_number.size() > 30) {
-    return field_error("counter.document_number", "document_number");
+    return Error::for_field("counter.document_number", "document_number");
   }
   if (op->assisting || open_session(*op)) return Error::make("counter.already_open", 409);
 
@@ -116,8 +112,9 @@ Result<AssistedSession> CounterService::start(const Principal* op, const Assiste
   s.started_at = audit::AuditService::format_at(clock_.now());
   Status recorded = Ok{};
   db_.write([&](db::Conn& tx) {
-    tx.exec(kInsert, {s.id, s.counter_tenant_id, s.operator_id, s.operator_name, s.staff_session_id,
-                      s.citizen_cf, s.citizen_name, s.document_type, s.document_number, s.started_at});
+    tx.exec(kInsertAssisted,
+            {s.id, s.counter_tenant_id, s.operator_id, s.operator_name, s.staff_session_id, s.citizen_cf,
+             s.citizen_name, s.document_type, s.document_number, s.started_at});
     audit::Entry e;
     e.tenant_id = s.counter_tenant_id;
     e.actor_kind = audit::ActorKind::staff;
@@ -137,7 +134,7 @@ Result<AssistedSession> CounterService::start(const Principal* op, const Assiste
 }
 
 std::optional<AssistedSession> CounterService::open_session(const Principal& op) {
-  return db::read_one(db_, kOpen, {op.subject, op.session_id}, row_from);
+  return db::read_one(db_, kOpen, {op.subject, op.session_id}, assisted_from);
 }
 
 Result<AssistedSession> CounterService::finish(const Principal* op, const std::string& remote_addr) {
@@ -172,14 +169,15 @@ Result<AssistedSession> CounterService::finish(const Principal* op, const std::s
 }
 
 std::optional<AssistedSession> CounterService::by_id(const std::string& id) {
-  return db::read_one(db_, kById, {id}, row_from);
+  return db::read_one(db_, kAssistedById, {id}, assisted_from);
 }
 
 std::vector<CounterAction> CounterService::actions_of(const AssistedSession& s) {
   const auto until = s.ended_at.value_or(audit::AuditService::format_at(clock_.now()));
-  return db::read_all(db_, kActions, {s.operator_id, s.citizen_cf, s.started_at, until}, [](const db::Row& r) {
-    return CounterAction{r.text(0), r.i64(1), r.text(2), r.text(3), r.text(4)};
-  });
+  return db::read_all(db_, kActions, {s.operator_id, s.citizen_cf, s.started_at, until},
+                      [](const db::Row& r) {
+                        return CounterAction{r.text(0), r.i64(1), r.text(2), r.text(3), r.text(4)};
+                      });
 }
 
 Result<Receipt> CounterService::receipt(const Principal* viewer, const std::string& id,
@@ -212,7 +210,7 @@ Result<Receipt> CounterService::receipt(const Principal* viewer, const std::stri
 
 std::vector<AssistedSessionSummary> CounterService::sessions_for_citizen(const std::string& cf) {
   std::vector<AssistedSessionSummary> out;
-  for (const auto& s : db::read_all(db_, kByCitizen, {cf::normalize(cf)}, row_from)) {
+  for (const auto& s : db::read_all(db_, kByCitizen, {cf::normalize(cf)}, assisted_from)) {
     AssistedSessionSummary sum;
     sum.id = s.id;
     sum.counter_tenant_id = s.counter_tenant_id;

@@ -11,38 +11,21 @@ using web::Data;
 
 constexpr const char* kHome = "/sportello-assistito/";
 
-std::string field(const http::Params& form, const std::string& name) {
-  auto it = form.find(name);
-  return it == form.end() ? std::string() : it->second;
-}
-
-http::Response respond(const CounterWebDeps& d, const http::Request& req, const web::Page& page, int status = 200) {
-  auto r = http::Response::html(d.view.render(req, page), status);
-  r.header("Cache-Control", "no-store");
-  return r;
-}
-
-http::Response see_other(const std::string& to) {
-  auto r = http::Response::redirect(to, 303);
-  r.header("Cache-Control", "no-store");
-  return r;
-}
-
-std::string when(const std::optional<std::string>& at) {
-  if (!at || at->size() < 16) return {};
-  auto tp = time::parse_iso_utc(*at);
-  return tp ? time::format_it_datetime(*tp) : *at;
+// "23/11/2026 20:15" in Rome; empty when not recorded.
+std::string counter_time(const std::optional<std::string>& at) {
+  return at ? time::it_datetime_text(*at) : std::string();
 }
 
 // The counter operator of the request, or the response to send instead (sign-in, 403).
 std::optional<http::Response> require_operator(const CounterWebDeps& d, http::Request& req) {
   auto st = authorize(principal_of(req), Permission::counter, 0);
   if (st) return std::nullopt;
-  if (st.error().http_status == 401) return see_other("/backoffice/accedi");
+  if (st.error().http_status == 401) return web::see_other("/backoffice/accedi");
   return d.view.error_page(req, st.error().http_status);
 }
 
-web::Page base(const CounterWebDeps& d, const http::Request& req, const std::string& tpl, const std::string& title) {
+web::Page base(const CounterWebDeps& d, const http::Request& req, const std::string& tpl,
+               const std::string& title) {
   const auto& lang = req.ctx.locale;
   web::Page page;
   page.template_name = tpl;
@@ -64,7 +47,8 @@ Data document_types(const CounterWebDeps& d, std::string_view lang, const std::s
   return out;
 }
 
-http::Response home_page(CounterWebDeps& d, http::Request& req, const http::Params* form, const Error* error) {
+http::Response home_page(CounterWebDeps& d, http::Request& req, const http::Params* form,
+                         const Error* error) {
   const Principal* p = principal_of(req);
   const auto& lang = req.ctx.locale;
   auto page = base(d, req, "counter_home", d.view.t(lang, "ui.counter_title"));
@@ -75,19 +59,23 @@ http::Response home_page(CounterWebDeps& d, http::Request& req, const http::Para
     page.data.set("open", true);
     page.data.set("citizen_name", open->citizen_name);
     page.data.set("citizen_cf", open->citizen_cf);
-    page.data.set("document", d.view.t(lang, "ui.counter_doc_" + open->document_type) + " " + open->document_number);
-    page.data.set("started_at", when(open->started_at));
+    page.data.set("document",
+                  d.view.t(lang, "ui.counter_doc_" + open->document_type) + " " + open->document_number);
+    page.data.set("started_at", counter_time(open->started_at));
   }
-  page.data.set("document_types", document_types(d, lang, form ? field(*form, "document_type") : ""));
+  page.data.set("document_types",
+                document_types(d, lang, form ? web::form_field(*form, "document_type") : ""));
   if (form && error) {
-    for (const char* f : {"fiscal_code", "name", "document_number"}) page.data.set(f, field(*form, f));
+    for (const char* f : {"fiscal_code", "name", "document_number"})
+      page.data.set(f, web::form_field(*form, f));
   }
   if (error) {
     page.data.set("error", d.view.i18n().message(lang, *error));
     page.data.set("error_code", error->code);
     if (!error->field.empty()) page.data.set("error_field_" + error->field, true);
   }
-  return respond(d, req, page, error ? (error->http_status == 401 ? 400 : error->http_status) : 200);
+  return web::private_page(d.view, req, page,
+                           error ? (error->http_status == 401 ? 400 : error->http_status) : 200);
 }
 
 http::Response home_get(CounterWebDeps& d, http::Request& req) {
@@ -100,12 +88,13 @@ http::Response start_post(CounterWebDeps& d, http::Request& req) {
   auto form = req.form();
   if (!form) return d.view.error_page(req, 400);
   if (auto st = check_csrf(req, *form); !st) return d.view.error_page(req, st.error().http_status);
-  auto s = d.counter.start(principal_of(req),
-                           AssistedCitizen{field(*form, "fiscal_code"), field(*form, "name"),
-                                           field(*form, "document_type"), field(*form, "document_number")},
-                           req.remote_addr);
+  auto s = d.counter.start(
+      principal_of(req),
+      AssistedCitizen{web::form_field(*form, "fiscal_code"), web::form_field(*form, "name"),
+                      web::form_field(*form, "document_type"), web::form_field(*form, "document_number")},
+      req.remote_addr);
   if (!s) return home_page(d, req, &*form, &s.error());
-  return see_other(kHome);
+  return web::see_other(kHome);
 }
 
 http::Response finish_post(CounterWebDeps& d, http::Request& req) {
@@ -115,7 +104,7 @@ http::Response finish_post(CounterWebDeps& d, http::Request& req) {
   if (auto st = check_csrf(req, *form); !st) return d.view.error_page(req, st.error().http_status);
   auto s = d.counter.finish(principal_of(req), req.remote_addr);
   if (!s) return home_page(d, req, nullptr, &s.error());
-  return see_other("/sportello-assistito/ricevuta/" + s->id);
+  return web::see_other("/sportello-assistito/ricevuta/" + s->id);
 }
 
 http::Response receipt_get(CounterWebDeps& d, http::Request& req) {
@@ -136,13 +125,13 @@ http::Response receipt_get(CounterWebDeps& d, http::Request& req) {
   page.data.set("citizen_cf", s.citizen_cf);
   page.data.set("document_type", d.view.t(lang, "ui.counter_doc_" + s.document_type));
   page.data.set("document_number", s.document_number);
-  page.data.set("started_at", when(s.started_at));
-  page.data.set("ended_at", s.ended_at ? when(s.ended_at) : d.view.t(lang, "ui.counter_still_open"));
+  page.data.set("started_at", counter_time(s.started_at));
+  page.data.set("ended_at", s.ended_at ? counter_time(s.ended_at) : d.view.t(lang, "ui.counter_still_open"));
   page.data.set("is_operator", p->is_staff());
   Data rows = web::list();
   for (const auto& a : r->actions) {
     Data row;
-    row.set("at", when(a.at));
+    row.set("at", counter_time(a.at));
     auto body = d.tenants.by_id(a.tenant_id);
     row.set("body", body ? body->name : d.view.t(lang, "ui.counter_hub"));
     const auto key = "ui.counter_action_" + a.action;
@@ -153,7 +142,7 @@ http::Response receipt_get(CounterWebDeps& d, http::Request& req) {
   }
   page.data.set("actions", rows);
   page.data.set("has_actions", !r->actions.empty());
-  return respond(d, req, page);
+  return web::private_page(d.view, req, page);
 }
 
 }  // namespace

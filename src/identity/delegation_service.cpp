@@ -12,24 +12,26 @@
 namespace sp::identity {
 namespace {
 
-#define DELEGATION_COLUMNS                                                                               \
+#define DELEGATION_COLUMNS                                                                              \
   "id, tenant_id, principal_cf, kind, represented_id, represented_name, relation, state, declared_at, " \
   "decided_by, decided_at, reason, revoked_at"
 
-constexpr const char* kInsert =
+constexpr const char* kInsertDelegation =
     "INSERT INTO delegations (id, tenant_id, principal_cf, kind, represented_id, represented_name, relation, "
     "state, declared_at) VALUES ($1, $2, $3, $4, $5, $6, $7, 'pending', $8)";
-constexpr const char* kById = "SELECT " DELEGATION_COLUMNS " FROM delegations WHERE id = $1";
+constexpr const char* kDelegationById = "SELECT " DELEGATION_COLUMNS " FROM delegations WHERE id = $1";
 constexpr const char* kByPrincipal =
     "SELECT " DELEGATION_COLUMNS " FROM delegations WHERE principal_cf = $1 ORDER BY declared_at DESC, id";
 constexpr const char* kPending = "SELECT " DELEGATION_COLUMNS
                                  " FROM delegations WHERE tenant_id = $1 AND state = 'pending' "
                                  "ORDER BY declared_at, id";
-constexpr const char* kLive = "SELECT id FROM delegations WHERE principal_cf = $1 AND kind = $2 "
-                              "AND represented_id = $3 AND state IN ('pending', 'confirmed')";
+constexpr const char* kLive =
+    "SELECT id FROM delegations WHERE principal_cf = $1 AND kind = $2 "
+    "AND represented_id = $3 AND state IN ('pending', 'confirmed')";
 constexpr const char* kDecide =
-    "UPDATE delegations SET state = $2, decided_by = $3, decided_at = $4, reason = $5 WHERE id = $1 AND state = $6";
-constexpr const char* kRevoke =
+    "UPDATE delegations SET state = $2, decided_by = $3, decided_at = $4, reason = $5 WHERE id = $1 AND "
+    "state = $6";
+constexpr const char* kRevokeDelegation =
     "UPDATE delegations SET state = 'revoked', revoked_at = $2, reason = COALESCE($3, reason) "
     "WHERE id = $1 AND state = $4";
 constexpr const char* kEvent =
@@ -39,7 +41,7 @@ constexpr const char* kEvents =
     "SELECT id, delegation_id, at, actor_kind, actor_id, channel, event, state, reason "
     "FROM delegation_events WHERE delegation_id = $1 ORDER BY id";
 
-Delegation row_from(const db::Row& r) {
+Delegation delegation_from(const db::Row& r) {
   Delegation d;
   d.id = r.text(0);
   d.tenant_id = r.i64(1);
@@ -55,12 +57,6 @@ Delegation row_from(const db::Row& r) {
   d.reason = r.opt_text(11);
   d.revoked_at = r.opt_text(12);
   return d;
-}
-
-Error field_error(const std::string& code, const std::string& field, int status = 400) {
-  auto e = Error::make(code, status);
-  e.field = field;
-  return e;
 }
 
 template <std::size_t N>
@@ -81,11 +77,6 @@ std::string json_text(std::string_view s) {
     }
   }
   return out + "\"";
-}
-
-void record_or_throw(audit::AuditService& audit, db::Conn& tx, const audit::Entry& e) {
-  auto a = audit.record(tx, e);
-  if (!a) throw std::runtime_error("audit: " + a.error().code);
 }
 
 void append_event(db::Conn& tx, const std::string& id, const audit::Entry& e, const std::string& at,
@@ -116,7 +107,7 @@ bool DelegationService::is_minor(const std::string& cf_text, time::Date today) {
 }
 
 std::optional<Delegation> DelegationService::by_id(const std::string& id) {
-  return db::read_one(db_, kById, {id}, row_from);
+  return db::read_one(db_, kDelegationById, {id}, delegation_from);
 }
 
 std::vector<DelegationEvent> DelegationService::history(const std::string& id) {
@@ -138,9 +129,9 @@ std::vector<DelegationEvent> DelegationService::history(const std::string& id) {
 Result<Delegation> DelegationService::insert(const Principal& caller, Delegation d,
                                              const std::string& remote_addr) {
   auto body = tenants_.by_id(d.tenant_id);
-  if (!body || !body->active) return field_error("delegation.body", "tenant_id");
+  if (!body || !body->active) return Error::for_field("delegation.body", "tenant_id");
   if (d.represented_name.empty() || d.represented_name.size() > 200) {
-    return field_error("delegation.name", "represented_name");
+    return Error::for_field("delegation.name", "represented_name");
   }
   bool duplicate = false;
   d.id = ids::random_token(16);
@@ -151,8 +142,8 @@ Result<Delegation> DelegationService::insert(const Principal& caller, Delegation
       duplicate = true;
       return;
     }
-    tx.exec(kInsert, {d.id, d.tenant_id, d.principal_cf, d.kind, d.represented_id, d.represented_name,
-                      d.relation, d.declared_at});
+    tx.exec(kInsertDelegation, {d.id, d.tenant_id, d.principal_cf, d.kind, d.represented_id,
+                                d.represented_name, d.relation, d.declared_at});
     auto e = audit_entry_for(caller, d.tenant_id, "delegation.declare");
     e.record_type = "delegation";
     e.record_id = d.id;
@@ -160,7 +151,7 @@ Result<Delegation> DelegationService::insert(const Principal& caller, Delegation
     e.details = "{\"kind\":" + json_text(d.kind) + ",\"represented_id\":" + json_text(d.represented_id) +
                 ",\"principal\":" + json_text(d.principal_cf) + "}";
     append_event(tx, d.id, e, d.declared_at, "declared", "pending", {});
-    record_or_throw(audit_, tx, e);
+    audit_.record_or_throw(tx, e);
   });
   if (duplicate) return Error::make("delegation.duplicate", 409);
   return d;
@@ -172,13 +163,13 @@ Result<Delegation> DelegationService::declare_minor(const Principal* caller, con
   if (!declarant) return declarant.error();
   const auto today = time::rome_date(clock_.now());
   auto decoded = cf::decode(m.child_cf, today);
-  if (!decoded) return field_error("delegation.cf", "child_cf");
+  if (!decoded) return Error::for_field("delegation.cf", "child_cf");
   auto self = cf::decode(*declarant, today);
   if (decoded->code == *declarant || (self && self->canonical == decoded->canonical)) {
-    return field_error("delegation.self", "child_cf");
+    return Error::for_field("delegation.self", "child_cf");
   }
-  if (!is_minor(decoded->code, today)) return field_error("delegation.not_minor", "child_cf");
-  if (!one_of(m.relation, kMinorRelations)) return field_error("delegation.relation", "relation");
+  if (!is_minor(decoded->code, today)) return Error::for_field("delegation.not_minor", "child_cf");
+  if (!one_of(m.relation, kMinorRelations)) return Error::for_field("delegation.relation", "relation");
   Delegation d;
   d.tenant_id = m.tenant_id;
   d.principal_cf = *declarant;
@@ -193,8 +184,8 @@ Result<Delegation> DelegationService::declare_business(const Principal* caller, 
                                                        const std::string& remote_addr) {
   auto declarant = declarant_of(caller);
   if (!declarant) return declarant.error();
-  if (!piva::validate(b.partita_iva)) return field_error("delegation.piva", "partita_iva");
-  if (!one_of(b.role, kBusinessRoles)) return field_error("delegation.relation", "role");
+  if (!piva::validate(b.partita_iva)) return Error::for_field("delegation.piva", "partita_iva");
+  if (!one_of(b.role, kBusinessRoles)) return Error::for_field("delegation.relation", "role");
   Delegation d;
   d.tenant_id = b.tenant_id;
   d.principal_cf = *declarant;
@@ -208,7 +199,7 @@ Result<Delegation> DelegationService::declare_business(const Principal* caller, 
 Result<std::vector<Delegation>> DelegationService::list_mine(const Principal* caller) {
   auto declarant = declarant_of(caller);
   if (!declarant) return declarant.error();
-  return db::read_all(db_, kByPrincipal, {*declarant}, row_from);
+  return db::read_all(db_, kByPrincipal, {*declarant}, delegation_from);
 }
 
 Status DelegationService::withdraw(const Principal* caller, const std::string& id,
@@ -221,25 +212,26 @@ Status DelegationService::withdraw(const Principal* caller, const std::string& i
   const auto now = audit::AuditService::format_at(clock_.now());
   bool changed = false;
   db_.write([&](db::Conn& tx) {
-    changed = tx.exec(kRevoke, {d->id, now, nullptr, d->state}) == 1;
+    changed = tx.exec(kRevokeDelegation, {d->id, now, nullptr, d->state}) == 1;
     if (!changed) return;
     auto e = audit_entry_for(*caller, d->tenant_id, "delegation.withdraw");
     e.record_type = "delegation";
     e.record_id = d->id;
     e.remote_addr = remote_addr;
     append_event(tx, d->id, e, now, "revoked", "revoked", {});
-    record_or_throw(audit_, tx, e);
+    audit_.record_or_throw(tx, e);
   });
   if (!changed) return Error::make("delegation.state", 409);
   // A session acting for it goes back to the person themself.
-  if (caller->acting_for && caller->acting_for->id == d->represented_id) sessions_.set_acting_for(*caller, std::nullopt);
+  if (caller->acting_for && caller->acting_for->id == d->represented_id)
+    sessions_.set_acting_for(*caller, std::nullopt);
   return Ok{};
 }
 
 Result<std::vector<Delegation>> DelegationService::pending_for(const Principal* caller,
                                                                tenants::TenantId tenant) {
   if (auto st = authorize(caller, Permission::confirm_delegation, tenant); !st) return st.error();
-  return db::read_all(db_, kPending, {tenant}, row_from);
+  return db::read_all(db_, kPending, {tenant}, delegation_from);
 }
 
 void DelegationService::deny(const Principal* caller, const ApiPrincipal* key, const Delegation& d,
@@ -257,7 +249,8 @@ void DelegationService::deny(const Principal* caller, const ApiPrincipal* key, c
   e.record_type = "delegation";
   e.record_id = d.id;
   e.remote_addr = remote_addr;
-  if (caller && caller->tenant_id != 0) e.details = "{\"caller_tenant\":" + std::to_string(caller->tenant_id) + "}";
+  if (caller && caller->tenant_id != 0)
+    e.details = "{\"caller_tenant\":" + std::to_string(caller->tenant_id) + "}";
   if (key) e.details = "{\"caller_tenant\":" + std::to_string(key->tenant_id) + "}";
   (void)audit_.record(e);
 }
@@ -312,7 +305,7 @@ Status DelegationService::decide(const Principal* staff, const std::string& id, 
   }
   const auto reason = text::trim(reason_in);
   if (reason.size() > 1000 || (event != "confirmed" && reason.empty())) {
-    return field_error("delegation.reason", "reason");
+    return Error::for_field("delegation.reason", "reason");
   }
   const std::string from = event == "revoked" ? "confirmed" : "pending";
   if (d->state != from) return Error::make("delegation.state", 409, d->state);
@@ -320,7 +313,7 @@ Status DelegationService::decide(const Principal* staff, const std::string& id, 
   bool changed = false;
   db_.write([&](db::Conn& tx) {
     if (event == "revoked") {
-      changed = tx.exec(kRevoke, {d->id, now, db::text_or_null(reason), from}) == 1;
+      changed = tx.exec(kRevokeDelegation, {d->id, now, db::text_or_null(reason), from}) == 1;
     } else {
       changed = tx.exec(kDecide, {d->id, event, staff->subject, now, db::text_or_null(reason), from}) == 1;
     }
@@ -332,10 +325,11 @@ Status DelegationService::decide(const Principal* staff, const std::string& id, 
     e.record_type = "delegation";
     e.record_id = d->id;
     e.remote_addr = remote_addr;
-    e.details = "{\"principal\":" + json_text(d->principal_cf) + ",\"represented_id\":" +
-                json_text(d->represented_id) + ",\"reason\":" + json_text(reason) + "}";
+    e.details = "{\"principal\":" + json_text(d->principal_cf) +
+                ",\"represented_id\":" + json_text(d->represented_id) + ",\"reason\":" + json_text(reason) +
+                "}";
     append_event(tx, d->id, e, now, event, event, reason);
-    record_or_throw(audit_, tx, e);
+    audit_.record_or_throw(tx, e);
   });
   if (!changed) return Error::make("delegation.state", 409);
   return Ok{};
@@ -357,16 +351,18 @@ Status DelegationService::revoke(const Principal* staff, const std::string& id, 
 bool DelegationService::may_act_for(const std::string& principal_cf, const Represented& who) {
   bool confirmed = false;
   db_.read([&](db::Conn& c) {
-    confirmed = c.query_one("SELECT id FROM delegations WHERE principal_cf = $1 AND kind = $2 AND "
-                            "represented_id = $3 AND state = 'confirmed'",
-                            {principal_cf, who.kind, who.id})
+    confirmed = c.query_one(
+                     "SELECT id FROM delegations WHERE principal_cf = $1 AND kind = $2 AND "
+                     "represented_id = $3 AND state = 'confirmed'",
+                     {principal_cf, who.kind, who.id})
                     .has_value();
   });
   if (!confirmed) return false;
   return who.kind != "person" || is_minor(who.id, time::rome_date(clock_.now()));
 }
 
-Result<std::optional<Represented>> DelegationService::switch_to(const Principal* caller, const std::string& id,
+Result<std::optional<Represented>> DelegationService::switch_to(const Principal* caller,
+                                                                const std::string& id,
                                                                 const std::string& remote_addr) {
   if (auto st = authorize(caller, Permission::personal_area, 0); !st) return st.error();
   std::optional<Represented> who;
@@ -383,7 +379,7 @@ Result<std::optional<Represented>> DelegationService::switch_to(const Principal*
     tenant = d->tenant_id;
   } else if (caller->acting_for) {
     // Back to themself: the entry goes to the body of the delegation being left, when it is known.
-    for (const auto& d : db::read_all(db_, kByPrincipal, {caller->subject}, row_from)) {
+    for (const auto& d : db::read_all(db_, kByPrincipal, {caller->subject}, delegation_from)) {
       if (d.represented_id == caller->acting_for->id && d.kind == caller->acting_for->kind) {
         tenant = d.tenant_id;
         record_id = d.id;
@@ -402,7 +398,7 @@ Result<std::optional<Represented>> DelegationService::switch_to(const Principal*
   e.record_id = record_id;
   e.remote_addr = remote_addr;
   if (!who && caller->acting_for) e.details = "{\"left\":" + json_text(caller->acting_for->id) + "}";
-  db_.write([&](db::Conn& tx) { record_or_throw(audit_, tx, e); });
+  db_.write([&](db::Conn& tx) { audit_.record_or_throw(tx, e); });
   sessions_.set_acting_for(*caller, who);
   return who;
 }

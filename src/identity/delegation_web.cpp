@@ -13,34 +13,13 @@ using web::Data;
 
 constexpr const char* kMine = "/area-personale/deleghe";
 
-std::string field(const http::Params& form, const std::string& name) {
-  auto it = form.find(name);
-  return it == form.end() ? std::string() : it->second;
-}
-
-http::Response respond(const DelegationWebDeps& d, const http::Request& req, const web::Page& page,
-                       int status = 200) {
-  auto r = http::Response::html(d.view.render(req, page), status);
-  r.header("Cache-Control", "no-store");
-  return r;
-}
-
-http::Response see_other(const std::string& to) {
-  auto r = http::Response::redirect(to, 303);
-  r.header("Cache-Control", "no-store");
-  return r;
-}
-
-int form_status(const Error& e) {
-  return e.http_status == 401 ? 400 : e.http_status;
-}
-
 std::string body_name(const DelegationWebDeps& d, tenants::TenantId id) {
   auto b = d.tenants.by_id(id);
   return b ? b->name : std::to_string(id);
 }
 
-std::string when(const std::optional<std::string>& at) {
+// "2026-11-23 19:15 UTC" (delegation times are shown in UTC, as stored).
+std::string utc_minutes(const std::optional<std::string>& at) {
   if (!at || at->size() < 16) return {};
   return at->substr(0, 10) + " " + at->substr(11, 5) + " UTC";
 }
@@ -56,8 +35,8 @@ Data delegation_data(const DelegationWebDeps& d, std::string_view lang, const De
   row.set("state", d.view.t(lang, "ui.deleg_state_" + x.state));
   row.set("state_code", x.state);
   row.set("body_name", body_name(d, x.tenant_id));
-  row.set("declared_at", when(x.declared_at));
-  row.set("decided_at", when(x.decided_at));
+  row.set("declared_at", utc_minutes(x.declared_at));
+  row.set("decided_at", utc_minutes(x.decided_at));
   row.set("reason", x.reason.value_or(""));
   row.set("is_pending", x.state == "pending");
   row.set("is_confirmed", x.state == "confirmed");
@@ -96,7 +75,7 @@ http::Response mine_page(DelegationWebDeps& d, http::Request& req, const http::P
     page.data.set("acting_for_name", p->acting_for->name);
     page.data.set("acting_for_id", p->acting_for->id);
   }
-  const std::string chosen = form ? field(*form, "tenant_id") : std::string();
+  const std::string chosen = form ? web::form_field(*form, "tenant_id") : std::string();
   Data bodies = web::list();
   for (const auto& b : d.tenants.search("")) {
     if (!b->active) continue;
@@ -119,20 +98,20 @@ http::Response mine_page(DelegationWebDeps& d, http::Request& req, const http::P
     return out;
   };
   page.data.set("minor_relations",
-                options(DelegationService::kMinorRelations, form ? field(*form, "relation") : ""));
+                options(DelegationService::kMinorRelations, form ? web::form_field(*form, "relation") : ""));
   page.data.set("business_roles",
-                options(DelegationService::kBusinessRoles, form ? field(*form, "role") : ""));
+                options(DelegationService::kBusinessRoles, form ? web::form_field(*form, "role") : ""));
   if (form && error) {
-    page.data.set("form_" + field(*form, "action"), true);
+    page.data.set("form_" + web::form_field(*form, "action"), true);
     for (const char* f : {"child_cf", "child_name", "partita_iva", "business_name"})
-      page.data.set(f, field(*form, f));
+      page.data.set(f, web::form_field(*form, f));
   }
   if (error) {
     page.data.set("error", d.view.i18n().message(lang, *error));
     page.data.set("error_code", error->code);
     if (!error->field.empty()) page.data.set("error_field_" + error->field, true);
   }
-  return respond(d, req, page, error ? form_status(*error) : 200);
+  return web::private_page(d.view, req, page, error ? web::form_status(*error) : 200);
 }
 
 http::Response mine_get(DelegationWebDeps& d, http::Request& req) {
@@ -156,30 +135,32 @@ http::Response mine_post(DelegationWebDeps& d, http::Request& req) {
   if (!form) return d.view.error_page(req, 400);
   if (auto st = check_csrf(req, *form); !st) return d.view.error_page(req, st.error().http_status);
   const Principal* p = principal_of(req);
-  const auto action = field(*form, "action");
+  const auto action = web::form_field(*form, "action");
   Status st = Ok{};
   if (action == "declare_minor") {
     auto r = d.delegations.declare_minor(
         p,
-        MinorDeclaration{tenant_param(field(*form, "tenant_id")), field(*form, "child_cf"),
-                         field(*form, "child_name"), field(*form, "relation")},
+        MinorDeclaration{tenant_param(web::form_field(*form, "tenant_id")),
+                         web::form_field(*form, "child_cf"), web::form_field(*form, "child_name"),
+                         web::form_field(*form, "relation")},
         req.remote_addr);
     if (!r) st = r.error();
   } else if (action == "declare_business") {
     auto r = d.delegations.declare_business(
         p,
-        BusinessDeclaration{tenant_param(field(*form, "tenant_id")), field(*form, "partita_iva"),
-                            field(*form, "business_name"), field(*form, "role")},
+        BusinessDeclaration{tenant_param(web::form_field(*form, "tenant_id")),
+                            web::form_field(*form, "partita_iva"), web::form_field(*form, "business_name"),
+                            web::form_field(*form, "role")},
         req.remote_addr);
     if (!r) st = r.error();
   } else if (action == "switch") {
-    auto r = d.delegations.switch_to(p, field(*form, "id"), req.remote_addr);
+    auto r = d.delegations.switch_to(p, web::form_field(*form, "id"), req.remote_addr);
     if (!r) st = r.error();
   } else if (action == "switch_self") {
     auto r = d.delegations.switch_to(p, "", req.remote_addr);
     if (!r) st = r.error();
   } else if (action == "withdraw") {
-    st = d.delegations.withdraw(p, field(*form, "id"), req.remote_addr);
+    st = d.delegations.withdraw(p, web::form_field(*form, "id"), req.remote_addr);
   } else {
     return d.view.error_page(req, 400);
   }
@@ -189,13 +170,13 @@ http::Response mine_post(DelegationWebDeps& d, http::Request& req) {
     }
     return mine_page(d, req, &*form, &st.error());
   }
-  return see_other(kMine);
+  return web::see_other(kMine);
 }
 
 // --- back office ------------------------------------------------------------------------------------
 
 http::Response to_staff_sign_in() {
-  return see_other("/backoffice/accedi");
+  return web::see_other("/backoffice/accedi");
 }
 
 web::Page staff_page(DelegationWebDeps& d, http::Request& req, const tenants::Body& body,
@@ -238,7 +219,7 @@ http::Response queue_get(DelegationWebDeps& d, http::Request& req) {
   }
   page.data.set("delegations", rows);
   page.data.set("has_delegations", !pending->empty());
-  return respond(d, req, page);
+  return web::private_page(d.view, req, page);
 }
 
 http::Response detail_page(DelegationWebDeps& d, http::Request& req, const tenants::Body& body,
@@ -255,7 +236,7 @@ http::Response detail_page(DelegationWebDeps& d, http::Request& req, const tenan
   Data events = web::list();
   for (const auto& e : d.delegations.history(x.id)) {
     Data row;
-    row.set("at", when(e.at));
+    row.set("at", utc_minutes(e.at));
     row.set("who", d.view.t(lang, "ui.deleg_actor_" + e.actor_kind) + " " + e.actor_id);
     row.set("event", d.view.t(lang, "ui.deleg_event_" + e.event));
     row.set("channel", e.channel);
@@ -267,7 +248,7 @@ http::Response detail_page(DelegationWebDeps& d, http::Request& req, const tenan
     page.data.set("error", d.view.i18n().message(lang, *error));
     page.data.set("error_code", error->code);
   }
-  return respond(d, req, page, error ? form_status(*error) : 200);
+  return web::private_page(d.view, req, page, error ? web::form_status(*error) : 200);
 }
 
 http::Response detail_get(DelegationWebDeps& d, http::Request& req) {
@@ -300,8 +281,8 @@ http::Response detail_post(DelegationWebDeps& d, http::Request& req) {
       authorize(p, Permission::confirm_delegation, current->tenant_id)) {
     return d.view.error_page(req, 404);  // the right staff, the wrong URL
   }
-  const auto action = field(*form, "action");
-  const auto reason = field(*form, "reason");
+  const auto action = web::form_field(*form, "action");
+  const auto reason = web::form_field(*form, "reason");
   Status st = Ok{};
   if (action == "confirm") {
     st = d.delegations.confirm(p, id, reason, req.remote_addr);
@@ -319,7 +300,7 @@ http::Response detail_post(DelegationWebDeps& d, http::Request& req) {
     if (!x) return d.view.error_page(req, 404);
     return detail_page(d, req, *body, *x, &e);
   }
-  return see_other("/backoffice/" + body->slug + "/deleghe");
+  return web::see_other("/backoffice/" + body->slug + "/deleghe");
 }
 
 // --- JSON API -------------------------------------------------------------------------------------

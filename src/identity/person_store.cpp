@@ -24,7 +24,7 @@ constexpr const char* kInsertPending =
 
 // Consuming is one UPDATE guarded on consumed_at: of two concurrent callbacks with the same state only one
 // changes a row.
-constexpr const char* kConsume =
+constexpr const char* kConsumePendingSignIn =
     "UPDATE oidc_pending SET consumed_at = $3 WHERE state_hash = $1 AND consumed_at IS NULL AND created_at "
     ">= $2";
 constexpr const char* kPendingByState =
@@ -71,7 +71,7 @@ void PersonStore::insert_pending(db::Conn& tx, const std::string& state_hash, co
 std::optional<PendingSignIn> PersonStore::consume_pending(db::Conn& tx, const std::string& state_hash,
                                                           const std::string& not_before_iso,
                                                           const std::string& now_iso) {
-  if (tx.exec(kConsume, {state_hash, not_before_iso, now_iso}) != 1) return std::nullopt;
+  if (tx.exec(kConsumePendingSignIn, {state_hash, not_before_iso, now_iso}) != 1) return std::nullopt;
   auto r = tx.query_one(kPendingByState, {state_hash});
   if (!r) return std::nullopt;
   return PendingSignIn{r->text(0), r->text(1), r->text(2), static_cast<int>(r->i64(3)),

@@ -1,8 +1,7 @@
 #include "identity/profile_service.hpp"
 
-#include <boost/json.hpp>
-
 #include <algorithm>
+#include <boost/json.hpp>
 #include <cctype>
 
 #include "adapters/messaging/outbox.hpp"
@@ -13,10 +12,9 @@
 namespace sp::identity {
 namespace {
 
-Error field_error(std::string code, std::string field, std::string detail = {}, int status = 422) {
-  auto e = Error::make(std::move(code), status, std::move(detail));
-  e.field = std::move(field);
-  return e;
+// Profile errors are 422 (the request was well formed, its content refused) unless said otherwise.
+Error profile_field_error(std::string code, std::string field, std::string detail = {}, int status = 422) {
+  return Error::for_field(std::move(code), std::move(field), status, std::move(detail));
 }
 
 std::string trim(std::string_view s) {
@@ -26,8 +24,8 @@ std::string trim(std::string_view s) {
 }
 
 bool atext(char c) {
-  return std::isalnum(static_cast<unsigned char>(c)) || std::string_view("!#$%&'*+/=?^_`{|}~-").find(c) !=
-                                                            std::string_view::npos;
+  return std::isalnum(static_cast<unsigned char>(c)) ||
+         std::string_view("!#$%&'*+/=?^_`{|}~-").find(c) != std::string_view::npos;
 }
 
 std::string six_digit_code() {
@@ -58,11 +56,6 @@ audit::Entry entry(const ProfileActor& a, std::string action, boost::json::objec
   return e;
 }
 
-void record_or_throw(audit::AuditService& audit, db::Conn& tx, const audit::Entry& e) {
-  auto r = audit.record(tx, e);
-  if (!r) throw std::runtime_error("audit: " + r.error().code + " " + r.error().detail);
-}
-
 bool valid_channel(const std::string& c) {
   return c == "email" || c == "sms" || c == "io" || c == "none";
 }
@@ -71,7 +64,7 @@ bool valid_channel(const std::string& c) {
 
 Result<std::string> normalise_email(std::string_view text) {
   const std::string s = trim(text);
-  auto bad = [&] { return field_error("profile.email_invalid", "email"); };
+  auto bad = [&] { return profile_field_error("profile.email_invalid", "email"); };
   if (s.size() < 6 || s.size() > 254) return bad();
   const auto at = s.find('@');
   if (at == std::string::npos || at == 0 || s.find('@', at + 1) != std::string::npos || at > 64) return bad();
@@ -94,14 +87,14 @@ Result<std::string> normalise_email(std::string_view text) {
     start = dot + 1;
   }
   // The top-level domain: letters only, at least two.
-  if (label.size() < 2 ||
-      !std::all_of(label.begin(), label.end(), [](char c) { return std::isalpha(static_cast<unsigned char>(c)); }))
+  if (label.size() < 2 || !std::all_of(label.begin(), label.end(),
+                                       [](char c) { return std::isalpha(static_cast<unsigned char>(c)); }))
     return bad();
   return local + "@" + domain;
 }
 
 Result<std::string> normalise_mobile(std::string_view text) {
-  auto bad = [&] { return field_error("profile.mobile_invalid", "mobile"); };
+  auto bad = [&] { return profile_field_error("profile.mobile_invalid", "mobile"); };
   std::string s;
   for (char c : trim(text)) {
     if (c == ' ' || c == '-' || c == '.' || c == '/' || c == '(' || c == ')') continue;
@@ -109,7 +102,8 @@ Result<std::string> normalise_mobile(std::string_view text) {
   }
   if (s.rfind("00", 0) == 0) s = "+" + s.substr(2);
   std::string digits = s[0] == '+' ? s.substr(1) : s;
-  if (digits.empty() || !std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; }))
+  if (digits.empty() ||
+      !std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; }))
     return bad();
   std::string e164;
   if (s[0] == '+') {
@@ -146,8 +140,9 @@ std::vector<PendingVerification> ProfileService::pending(const std::string& fisc
   const auto now = time::format_iso_utc(clock_.now());
   for (const auto& v : profile_store::list(db_, fiscal_code)) {
     if (!v.consumed_at.empty() || v.expires_at <= now) continue;
-    const bool current = v.channel == "email" ? (v.address == person->email && person->email_verified_at.empty())
-                                              : (v.address == person->mobile && person->mobile_verified_at.empty());
+    const bool current = v.channel == "email"
+                             ? (v.address == person->email && person->email_verified_at.empty())
+                             : (v.address == person->mobile && person->mobile_verified_at.empty());
     if (!current) continue;
     out.push_back(PendingVerification{v.channel, v.address, v.expires_at,
                                       std::max(0, options_.max_attempts - v.attempts)});
@@ -178,11 +173,13 @@ void ProfileService::issue_code(db::Conn& tx, const std::string& fiscal_code, co
     m.subject = "Sportello – il tuo codice di verifica / your verification code";
     m.body = "Il tuo codice di verifica è " + code + ".\nVale " + minutes +
              " minuti e si può usare una sola volta.\nSe non l'hai chiesto tu, ignora questo messaggio.\n\n"
-             "Your verification code is " + code + ". It is valid for " + minutes +
+             "Your verification code is " +
+             code + ". It is valid for " + minutes +
              " minutes and can be used once.\nIf you did not ask for it, ignore this message.\n";
   } else {
     m.channel = messaging::Channel::sms;
-    m.body = "Sportello: il codice di verifica è " + code + " (valido " + minutes + " minuti). Your code: " + code;
+    m.body =
+        "Sportello: il codice di verifica è " + code + " (valido " + minutes + " minuti). Your code: " + code;
   }
   auto queued = messaging::enqueue(tx, m, clock_);
   if (!queued) throw std::runtime_error("outbox: " + queued.error().code);
@@ -201,7 +198,8 @@ Result<UpdateOutcome> ProfileService::update_contacts(const ProfileActor& actor,
     mobile = *m;
   }
   const std::string channel = trim(form.preferred_channel);
-  if (!valid_channel(channel)) return field_error("profile.channel_invalid", "preferred_channel", channel);
+  if (!valid_channel(channel))
+    return profile_field_error("profile.channel_invalid", "preferred_channel", channel);
 
   std::optional<Error> failure;
   UpdateOutcome out;
@@ -227,7 +225,7 @@ Result<UpdateOutcome> ProfileService::update_contacts(const ProfileActor& actor,
     next.preferred_channel = channel;
     if ((channel == "email" && (next.email.empty() || next.email_verified_at.empty())) ||
         (channel == "sms" && (next.mobile.empty() || next.mobile_verified_at.empty()))) {
-      failure = field_error("profile.channel_unverified", "preferred_channel", channel);
+      failure = profile_field_error("profile.channel_unverified", "preferred_channel", channel);
       return;
     }
     out.changed = email_changed || mobile_changed || channel != current->preferred_channel;
@@ -256,11 +254,10 @@ Result<UpdateOutcome> ProfileService::update_contacts(const ProfileActor& actor,
     auto what = [](bool changed, const std::string& value) {
       return !changed ? "unchanged" : value.empty() ? "removed" : "changed";
     };
-    record_or_throw(audit_, tx,
-                    entry(actor, "profile.contacts.update",
-                          boost::json::object{{"email", what(email_changed, email)},
-                                              {"mobile", what(mobile_changed, mobile)},
-                                              {"preferred_channel", channel}}));
+    audit_.record_or_throw(tx, entry(actor, "profile.contacts.update",
+                                     boost::json::object{{"email", what(email_changed, email)},
+                                                         {"mobile", what(mobile_changed, mobile)},
+                                                         {"preferred_channel", channel}}));
     next.updated_at = now;
     out.person = next;
   });
@@ -270,7 +267,8 @@ Result<UpdateOutcome> ProfileService::update_contacts(const ProfileActor& actor,
 }
 
 sp::Status ProfileService::resend(const ProfileActor& actor, const std::string& channel) {
-  if (channel != "email" && channel != "sms") return field_error("profile.channel_invalid", "channel", channel);
+  if (channel != "email" && channel != "sms")
+    return profile_field_error("profile.channel_invalid", "channel", channel);
   std::optional<Error> failure;
   db_.write([&](db::Conn& tx) {
     failure.reset();
@@ -289,8 +287,10 @@ sp::Status ProfileService::resend(const ProfileActor& actor, const std::string& 
     if (auto v = profile_store::get(tx, actor.fiscal_code, channel)) {
       auto created = time::parse_iso_utc(v->created_at);
       if (created && now < *created + options_.resend_interval) {
-        const auto wait = std::chrono::duration_cast<std::chrono::seconds>(*created + options_.resend_interval - now);
-        failure = Error::make("profile.resend_too_soon", 429, std::to_string(std::max<long long>(1, wait.count())));
+        const auto wait =
+            std::chrono::duration_cast<std::chrono::seconds>(*created + options_.resend_interval - now);
+        failure =
+            Error::make("profile.resend_too_soon", 429, std::to_string(std::max<long long>(1, wait.count())));
         return;
       }
     }
@@ -301,13 +301,15 @@ sp::Status ProfileService::resend(const ProfileActor& actor, const std::string& 
   return Ok{};
 }
 
-sp::Status ProfileService::confirm(const ProfileActor& actor, const std::string& channel, const std::string& code_in) {
-  if (channel != "email" && channel != "sms") return field_error("profile.channel_invalid", "channel", channel);
+sp::Status ProfileService::confirm(const ProfileActor& actor, const std::string& channel,
+                                   const std::string& code_in) {
+  if (channel != "email" && channel != "sms")
+    return profile_field_error("profile.channel_invalid", "channel", channel);
   std::string code;
   for (char c : code_in)
     if (c != ' ') code += c;
   if (code.size() != 6 || !std::all_of(code.begin(), code.end(), [](char c) { return c >= '0' && c <= '9'; }))
-    return field_error("profile.code_format", "code");
+    return profile_field_error("profile.code_format", "code");
   std::optional<Error> failure;
   db_.write([&](db::Conn& tx) {
     failure.reset();
@@ -315,23 +317,23 @@ sp::Status ProfileService::confirm(const ProfileActor& actor, const std::string&
     auto v = profile_store::get(tx, actor.fiscal_code, channel);
     const std::string address = !person ? "" : channel == "email" ? person->email : person->mobile;
     if (!person || !v || !v->consumed_at.empty() || v->address != address) {
-      failure = field_error("profile.code_none", "code");
+      failure = profile_field_error("profile.code_none", "code");
       return;
     }
     const auto now = clock_.now();
     auto expires = time::parse_iso_utc(v->expires_at);
     if (!expires || now >= *expires) {
-      failure = field_error("profile.code_expired", "code");
+      failure = profile_field_error("profile.code_expired", "code");
       return;
     }
     if (!profile_store::count_attempt(tx, actor.fiscal_code, channel, options_.max_attempts)) {
-      failure = field_error("profile.code_attempts", "code", {}, 429);
+      failure = profile_field_error("profile.code_attempts", "code", {}, 429);
       return;
     }
     if (!digest::equal_constant_time(code_hash(v->code_salt, code), v->code_hash)) {
       const int left = options_.max_attempts - (v->attempts + 1);
-      failure = left > 0 ? field_error("profile.code_wrong", "code", std::to_string(left))
-                         : field_error("profile.code_attempts", "code", {}, 429);
+      failure = left > 0 ? profile_field_error("profile.code_wrong", "code", std::to_string(left))
+                         : profile_field_error("profile.code_attempts", "code", {}, 429);
       return;  // the counted attempt commits
     }
     const auto now_iso = time::format_iso_utc(now);
@@ -339,8 +341,8 @@ sp::Status ProfileService::confirm(const ProfileActor& actor, const std::string&
     Person next = *person;
     (channel == "email" ? next.email_verified_at : next.mobile_verified_at) = now_iso;
     PersonStore(db_).update_contacts(tx, next, now_iso);
-    record_or_throw(audit_, tx,
-                    entry(actor, "profile.contacts.verify", boost::json::object{{"channel", channel}}));
+    audit_.record_or_throw(
+        tx, entry(actor, "profile.contacts.verify", boost::json::object{{"channel", channel}}));
   });
   if (failure) return *failure;
   return Ok{};

@@ -29,20 +29,22 @@ const std::string kList =
 constexpr const char* kAttempt =
     "UPDATE contact_verifications SET attempts = attempts + 1 WHERE fiscal_code = $1 AND channel = $2 AND "
     "consumed_at IS NULL AND attempts < $3";
-constexpr const char* kConsume =
+constexpr const char* kConsumeVerification =
     "UPDATE contact_verifications SET consumed_at = $3 WHERE fiscal_code = $1 AND channel = $2 AND "
     "consumed_at IS NULL";
 constexpr const char* kRemove = "DELETE FROM contact_verifications WHERE fiscal_code = $1 AND channel = $2";
 
 Verification from_row(const db::Row& r) {
-  return Verification{r.text(0), r.text(1), r.text(2), r.text(3), r.text(4),
-                      r.text(5), r.text(6), static_cast<int>(r.i64(7)), r.text(8)};
+  return Verification{r.text(0), r.text(1), r.text(2), r.text(3),
+                      r.text(4), r.text(5), r.text(6), static_cast<int>(r.i64(7)),
+                      r.text(8)};
 }
 
 }  // namespace
 
 std::optional<Person> person_for_update(db::Conn& tx, const std::string& fiscal_code) {
-  auto r = tx.query_one(tx.dialect() == db::Dialect::postgres ? kPersonPostgres : kPersonSqlite, {fiscal_code});
+  auto r =
+      tx.query_one(tx.dialect() == db::Dialect::postgres ? kPersonPostgres : kPersonSqlite, {fiscal_code});
   if (!r) return std::nullopt;
   Person p;
   p.fiscal_code = r->text(0);
@@ -74,12 +76,14 @@ std::vector<Verification> list(db::Database& db, const std::string& fiscal_code)
   return db::read_all(db, kList, {fiscal_code}, from_row);
 }
 
-bool count_attempt(db::Conn& tx, const std::string& fiscal_code, const std::string& channel, int max_attempts) {
+bool count_attempt(db::Conn& tx, const std::string& fiscal_code, const std::string& channel,
+                   int max_attempts) {
   return tx.exec(kAttempt, {fiscal_code, channel, std::int64_t{max_attempts}}) == 1;
 }
 
-void consume(db::Conn& tx, const std::string& fiscal_code, const std::string& channel, const std::string& now) {
-  tx.exec(kConsume, {fiscal_code, channel, now});
+void consume(db::Conn& tx, const std::string& fiscal_code, const std::string& channel,
+             const std::string& now) {
+  tx.exec(kConsumeVerification, {fiscal_code, channel, now});
 }
 
 void remove(db::Conn& tx, const std::string& fiscal_code, const std::string& channel) {

@@ -12,16 +12,6 @@ namespace {
 
 using web::Data;
 
-std::string form_value(const http::Params& form, const std::string& name) {
-  auto it = form.find(name);
-  return it == form.end() ? std::string() : it->second;
-}
-
-std::string when(const std::string& iso) {
-  auto tp = time::parse_iso_utc(iso);
-  return tp ? time::format_it_datetime(*tp) : iso;
-}
-
 ProfileActor actor_of(const http::Request& req) {
   const Principal* p = principal_of(req);
   ProfileActor a;
@@ -33,8 +23,8 @@ ProfileActor actor_of(const http::Request& req) {
 
 struct Typed {
   std::string email, mobile, channel;
-  std::optional<Error> error;            // contact form
-  std::optional<Error> verify_error;     // code form
+  std::optional<Error> error;         // contact form
+  std::optional<Error> verify_error;  // code form
   std::string verify_channel;
 };
 
@@ -57,14 +47,14 @@ http::Response render(ProfileWebDeps& d, http::Request& req, const Typed* typed,
   data.set("family_name", person->family_name);
   if (!person->birth_date.empty()) data.set("birth_date", person->birth_date);
   if (!person->birth_place.empty()) data.set("birth_place", person->birth_place);
-  data.set("created_at", when(person->created_at));
-  data.set("updated_at", when(person->updated_at));
+  data.set("created_at", time::it_datetime_text(person->created_at));
+  data.set("updated_at", time::it_datetime_text(person->updated_at));
   if (!person->email.empty()) {
     data.set("email", person->email);
     data.set("email_status", person->email_verified_at.empty()
                                  ? d.view.t(lang, "ui.profile_unverified")
                                  : web::ui(d.view, lang, "ui.profile_verified_on",
-                                           {{"when", when(person->email_verified_at)}}));
+                                           {{"when", time::it_datetime_text(person->email_verified_at)}}));
     data.set("email_verified", !person->email_verified_at.empty());
   }
   if (!person->mobile.empty()) {
@@ -72,7 +62,7 @@ http::Response render(ProfileWebDeps& d, http::Request& req, const Typed* typed,
     data.set("mobile_status", person->mobile_verified_at.empty()
                                   ? d.view.t(lang, "ui.profile_unverified")
                                   : web::ui(d.view, lang, "ui.profile_verified_on",
-                                            {{"when", when(person->mobile_verified_at)}}));
+                                            {{"when", time::it_datetime_text(person->mobile_verified_at)}}));
     data.set("mobile_verified", !person->mobile_verified_at.empty());
   }
   data.set("preferred_label", d.view.t(lang, "ui.profile_channel_" + person->preferred_channel));
@@ -107,9 +97,12 @@ http::Response render(ProfileWebDeps& d, http::Request& req, const Typed* typed,
     Data item;
     item.set("channel", v.channel);
     item.set("address", v.address);
-    item.set("heading", web::ui(d.view, lang, "ui.profile_verify_heading_" + v.channel, {{"address", v.address}}));
-    item.set("expires", web::ui(d.view, lang, "ui.profile_code_expires", {{"when", when(v.expires_at)}}));
-    item.set("attempts", web::ui(d.view, lang, "ui.profile_attempts_left", {{"count", std::to_string(v.attempts_left)}}));
+    item.set("heading",
+             web::ui(d.view, lang, "ui.profile_verify_heading_" + v.channel, {{"address", v.address}}));
+    item.set("expires", web::ui(d.view, lang, "ui.profile_code_expires",
+                                {{"when", time::it_datetime_text(v.expires_at)}}));
+    item.set("attempts",
+             web::ui(d.view, lang, "ui.profile_attempts_left", {{"count", std::to_string(v.attempts_left)}}));
     item.set("input_id", "code-" + v.channel);
     if (typed && typed->verify_error && typed->verify_channel == v.channel) {
       item.set("verify_error", d.view.i18n().message(lang, *typed->verify_error));
@@ -125,10 +118,12 @@ http::Response render(ProfileWebDeps& d, http::Request& req, const Typed* typed,
   }
 
   const auto outcome = req.query_param("esito");
-  if (outcome == "salvato" || outcome == "codice-inviato" || outcome == "verificato" || outcome == "reinviato") {
-    std::string key = outcome == "codice-inviato" ? "code_sent" : outcome == "verificato" ? "verified"
-                      : outcome == "reinviato"   ? "resent"
-                                                 : "saved";
+  if (outcome == "salvato" || outcome == "codice-inviato" || outcome == "verificato" ||
+      outcome == "reinviato") {
+    std::string key = outcome == "codice-inviato" ? "code_sent"
+                      : outcome == "verificato"   ? "verified"
+                      : outcome == "reinviato"    ? "resent"
+                                                  : "saved";
     data.set("notice", d.view.t(lang, "ui.profile_notice_" + key));
   }
   auto r = http::Response::html(d.view.render(req, page), status);
@@ -152,9 +147,14 @@ http::Response update(ProfileWebDeps& d, http::Request& req) {
   auto form = req.form();
   if (!form) return d.view.error_page(req, 400);
   if (auto st = check_csrf(req, *form); !st) return d.view.error_page(req, st.error().http_status);
-  Typed typed{form_value(*form, "email"), form_value(*form, "mobile"), form_value(*form, "preferred_channel"),
-              std::nullopt, std::nullopt, ""};
-  auto done = d.profile.update_contacts(actor_of(req), ContactsForm{typed.email, typed.mobile, typed.channel});
+  Typed typed{web::form_field(*form, "email"),
+              web::form_field(*form, "mobile"),
+              web::form_field(*form, "preferred_channel"),
+              std::nullopt,
+              std::nullopt,
+              ""};
+  auto done =
+      d.profile.update_contacts(actor_of(req), ContactsForm{typed.email, typed.mobile, typed.channel});
   if (!done) {
     typed.error = done.error();
     return render(d, req, &typed, done.error().http_status >= 400 ? done.error().http_status : 422);
@@ -167,10 +167,10 @@ http::Response verify(ProfileWebDeps& d, http::Request& req) {
   auto form = req.form();
   if (!form) return d.view.error_page(req, 400);
   if (auto st = check_csrf(req, *form); !st) return d.view.error_page(req, st.error().http_status);
-  const auto channel = form_value(*form, "channel");
-  const bool resend = form_value(*form, "action") == "resend";
+  const auto channel = web::form_field(*form, "channel");
+  const bool resend = web::form_field(*form, "action") == "resend";
   auto st = resend ? d.profile.resend(actor_of(req), channel)
-                   : d.profile.confirm(actor_of(req), channel, form_value(*form, "code"));
+                   : d.profile.confirm(actor_of(req), channel, web::form_field(*form, "code"));
   if (!st) {
     Typed typed;
     auto person = d.profile.show(principal_of(req)->subject);
@@ -206,7 +206,7 @@ http::Response mailbox(SimMailboxDeps& d, http::Request& req) {
       item.set("to", to);
       item.set("subject", m.subject());
       item.set("body", m.body());
-      item.set("received_at", when(m.received_at));
+      item.set("received_at", time::it_datetime_text(m.received_at));
       list.push_back(item);
     }
     page.data.set("has_smtp", true);
@@ -223,7 +223,7 @@ http::Response mailbox(SimMailboxDeps& d, http::Request& req) {
       item.set("to", m.to);
       item.set("sender", m.sender);
       item.set("text", m.text);
-      item.set("received_at", when(m.received_at));
+      item.set("received_at", time::it_datetime_text(m.received_at));
       list.push_back(item);
     }
     page.data.set("has_sms", true);

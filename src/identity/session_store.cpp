@@ -8,15 +8,17 @@ constexpr const char* kColumns =
     "created_at, "
     "last_seen_at, expires_at, revoked_at";
 
-constexpr const char* kInsert =
+constexpr const char* kInsertSession =
     "INSERT INTO sessions (id, token_hash, kind, subject, tenant_id, roles, auth_level, display_name, "
     "csrf_token, "
     "data, created_at, last_seen_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, "
     "$13)";
 
-constexpr const char* kTouch = "UPDATE sessions SET last_seen_at = $2 WHERE id = $1 AND revoked_at IS NULL";
+constexpr const char* kTouchSession =
+    "UPDATE sessions SET last_seen_at = $2 WHERE id = $1 AND revoked_at IS NULL";
 constexpr const char* kUpdateData = "UPDATE sessions SET data = $2 WHERE id = $1";
-constexpr const char* kRevoke = "UPDATE sessions SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL";
+constexpr const char* kRevokeSession =
+    "UPDATE sessions SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL";
 constexpr const char* kRevokeSubject =
     "UPDATE sessions SET revoked_at = $3 WHERE kind = $1 AND subject = $2 AND revoked_at IS NULL";
 constexpr const char* kPurge = "DELETE FROM sessions WHERE expires_at < $1 OR revoked_at < $1";
@@ -25,7 +27,7 @@ const char* kind_text(PrincipalKind k) {
   return k == PrincipalKind::staff ? "staff" : "person";
 }
 
-SessionRow row_from(const db::Row& r) {
+SessionRow session_from(const db::Row& r) {
   SessionRow s;
   s.id = r.text(0);
   s.token_hash = r.text(1);
@@ -47,18 +49,18 @@ SessionRow row_from(const db::Row& r) {
 }  // namespace
 
 void SessionStore::insert(db::Conn& tx, const SessionRow& s) {
-  tx.exec(kInsert, {s.id, s.token_hash, std::string(kind_text(s.kind)), s.subject, s.tenant_id, s.roles,
-                    std::int64_t{s.auth_level}, s.display_name, s.csrf_token, s.data, s.created_at,
-                    s.last_seen_at, s.expires_at});
+  tx.exec(kInsertSession, {s.id, s.token_hash, std::string(kind_text(s.kind)), s.subject, s.tenant_id,
+                           s.roles, std::int64_t{s.auth_level}, s.display_name, s.csrf_token, s.data,
+                           s.created_at, s.last_seen_at, s.expires_at});
 }
 
 std::optional<SessionRow> SessionStore::by_token_hash(const std::string& token_hash) {
   return db::read_one(db_, std::string("SELECT ") + kColumns + " FROM sessions WHERE token_hash = $1",
-                      {token_hash}, row_from);
+                      {token_hash}, session_from);
 }
 
 void SessionStore::touch(const std::string& id, const std::string& now_iso) {
-  db_.write([&](db::Conn& tx) { tx.exec(kTouch, {id, now_iso}); });
+  db_.write([&](db::Conn& tx) { tx.exec(kTouchSession, {id, now_iso}); });
 }
 
 void SessionStore::update_data(db::Conn& tx, const std::string& id, const std::string& data) {
@@ -66,7 +68,7 @@ void SessionStore::update_data(db::Conn& tx, const std::string& id, const std::s
 }
 
 std::int64_t SessionStore::revoke(db::Conn& tx, const std::string& id, const std::string& now_iso) {
-  return tx.exec(kRevoke, {id, now_iso});
+  return tx.exec(kRevokeSession, {id, now_iso});
 }
 
 std::int64_t SessionStore::revoke_subject(db::Conn& tx, PrincipalKind kind, const std::string& subject,
@@ -81,7 +83,7 @@ std::vector<SessionRow> SessionStore::active_for_subject(PrincipalKind kind, con
       std::string("SELECT ") + kColumns +
           " FROM sessions WHERE kind = $1 AND subject = $2 AND revoked_at IS NULL AND expires_at > $3 "
           "ORDER BY created_at DESC",
-      {std::string(kind_text(kind)), subject, now_iso}, row_from);
+      {std::string(kind_text(kind)), subject, now_iso}, session_from);
 }
 
 std::int64_t SessionStore::purge_ended(const std::string& cutoff_iso) {

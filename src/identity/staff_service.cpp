@@ -15,12 +15,6 @@ namespace {
 
 constexpr std::size_t kMaxUnknownTracked = 10000;
 
-Error field_error(std::string code, std::string field, int status = 400) {
-  auto e = Error::make(std::move(code), status);
-  e.field = std::move(field);
-  return e;
-}
-
 Error invalid_credentials() {
   return Error::make("staff.invalid_credentials", 401);
 }
@@ -77,13 +71,13 @@ Status StaffService::can_manage(const Principal* caller, tenants::TenantId tenan
 }
 
 Status StaffService::check_roles(tenants::TenantId tenant, const std::set<Role>& roles) {
-  if (roles.empty()) return field_error("staff.role", "roles");
+  if (roles.empty()) return Error::for_field("staff.role", "roles");
   for (auto r : roles) {
     const bool ok = tenant == 0 ? (r == Role::hub_admin || r == Role::helpdesk || r == Role::counter_operator)
                                 : (r == Role::operator_ || r == Role::office_manager ||
                                    r == Role::body_admin || r == Role::counter_operator);
     if (!ok) {
-      auto e = field_error("staff.role", "roles");
+      auto e = Error::for_field("staff.role", "roles");
       e.detail = std::string(to_string(r));
       return e;
     }
@@ -111,12 +105,12 @@ StaffAccount StaffService::to_account(const StaffRow& row) {
 Result<StaffAccount> StaffService::create(const Principal* caller, const NewStaff& in) {
   if (auto st = can_manage(caller, in.tenant_id, in.roles); !st) return st.error();
   const auto email = normalise_email(in.email);
-  if (!valid_email(email)) return field_error("staff.email", "email");
+  if (!valid_email(email)) return Error::for_field("staff.email", "email");
   const auto name = text::trim(in.display_name);
-  if (name.empty() || name.size() > 200) return field_error("staff.name", "display_name");
+  if (name.empty() || name.size() > 200) return Error::for_field("staff.name", "display_name");
   if (auto st = check_roles(in.tenant_id, in.roles); !st) return st.error();
   if (auto st = crypto::check_password_policy(in.password, email); !st) return st.error();
-  if (store_.by_email(email)) return field_error("staff.email_taken", "email", 409);
+  if (store_.by_email(email)) return Error::for_field("staff.email_taken", "email", 409);
   auto hash = crypto::hash_password(in.password, policy_.cost);
   if (!hash) return hash.error();
 
@@ -135,7 +129,8 @@ Result<StaffAccount> StaffService::create(const Principal* caller, const NewStaf
       store_.set_roles(tx, row.id, roles);
     });
   } catch (const db::DbError& e) {
-    if (e.kind == db::DbError::Kind::unique_violation) return field_error("staff.email_taken", "email", 409);
+    if (e.kind == db::DbError::Kind::unique_violation)
+      return Error::for_field("staff.email_taken", "email", 409);
     throw;
   }
   return to_account(row);
@@ -324,14 +319,14 @@ Result<NewSession> StaffService::sign_in_enrolling_totp(const std::string& email
   if (!row) return row.error();
   if (row->totp_secret && !row->totp_secret->empty()) return Error::make("staff.totp_already_enrolled", 409);
   auto key = crypto::base32_decode(secret_base32);
-  if (!key || key->size() < 16) return field_error("staff.totp_secret", "totp_secret");
+  if (!key || key->size() < 16) return Error::for_field("staff.totp_secret", "totp_secret");
   auto v = crypto::verify_totp(*key, code, clock_.now());
   if (!v) {
     db_.write([&](db::Conn& tx) {
       store_.record_failure(tx, row->id, policy_.max_failures,
                             time::format_iso_utc(clock_.now() + policy_.lockout));
     });
-    return field_error("staff.totp_invalid", "totp", 401);
+    return Error::for_field("staff.totp_invalid", "totp", 401);
   }
   const auto step = static_cast<std::int64_t>(*v);
   db_.write([&](db::Conn& tx) { store_.set_totp(tx, row->id, secret_base32, step); });
@@ -344,9 +339,9 @@ Status StaffService::enrol_totp(const Principal& self, const std::string& secret
   auto row = store_.by_id(self.subject);
   if (!row || !row->active) return Error::forbidden("totp");
   auto key = crypto::base32_decode(secret_base32);
-  if (!key || key->size() < 16) return field_error("staff.totp_secret", "totp_secret");
+  if (!key || key->size() < 16) return Error::for_field("staff.totp_secret", "totp_secret");
   auto v = crypto::verify_totp(*key, code, clock_.now());
-  if (!v) return field_error("staff.totp_invalid", "totp");
+  if (!v) return Error::for_field("staff.totp_invalid", "totp");
   db_.write(
       [&](db::Conn& tx) { store_.set_totp(tx, row->id, secret_base32, static_cast<std::int64_t>(*v)); });
   return Ok{};

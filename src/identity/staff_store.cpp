@@ -3,7 +3,7 @@
 namespace sp::identity {
 namespace {
 
-constexpr const char* kInsert =
+constexpr const char* kInsertStaff =
     "INSERT INTO staff_accounts (id, tenant_id, email, display_name, password_hash, active, created_at, "
     "password_changed_at) VALUES ($1, $2, $3, $4, $5, TRUE, $6, $7)";
 constexpr const char* kDeleteRoles = "DELETE FROM staff_roles WHERE staff_id = $1";
@@ -11,10 +11,10 @@ constexpr const char* kInsertRole = "INSERT INTO staff_roles (staff_id, role) VA
 constexpr const char* kByEmail =
     "SELECT id, tenant_id, email, display_name, password_hash, totp_secret, totp_last_step, failed_attempts, "
     "locked_until, active, created_at, password_changed_at FROM staff_accounts WHERE email = $1";
-constexpr const char* kById =
+constexpr const char* kStaffById =
     "SELECT id, tenant_id, email, display_name, password_hash, totp_secret, totp_last_step, failed_attempts, "
     "locked_until, active, created_at, password_changed_at FROM staff_accounts WHERE id = $1";
-constexpr const char* kByTenant =
+constexpr const char* kStaffByTenant =
     "SELECT id, tenant_id, email, display_name, password_hash, totp_secret, totp_last_step, failed_attempts, "
     "locked_until, active, created_at, password_changed_at FROM staff_accounts WHERE tenant_id = $1 "
     "ORDER BY display_name, email";
@@ -60,7 +60,7 @@ constexpr const char* kSetTotpRequiredFalse =
     "INSERT INTO body_security (tenant_id, totp_required) VALUES ($1, FALSE) "
     "ON CONFLICT (tenant_id) DO UPDATE SET totp_required = FALSE";
 
-StaffRow row_from(const db::Row& r) {
+StaffRow staff_from(const db::Row& r) {
   StaffRow s;
   s.id = r.text(0);
   s.tenant_id = r.i64(1);
@@ -80,7 +80,7 @@ StaffRow row_from(const db::Row& r) {
 }  // namespace
 
 void StaffStore::insert(db::Conn& tx, const StaffRow& s) {
-  tx.exec(kInsert,
+  tx.exec(kInsertStaff,
           {s.id, s.tenant_id, s.email, s.display_name, s.password_hash, s.created_at, s.password_changed_at});
 }
 
@@ -90,15 +90,15 @@ void StaffStore::set_roles(db::Conn& tx, const std::string& staff_id, const std:
 }
 
 std::optional<StaffRow> StaffStore::by_email(const std::string& email) {
-  return db::read_one(db_, kByEmail, {email}, row_from);
+  return db::read_one(db_, kByEmail, {email}, staff_from);
 }
 
 std::optional<StaffRow> StaffStore::by_id(const std::string& id) {
-  return db::read_one(db_, kById, {id}, row_from);
+  return db::read_one(db_, kStaffById, {id}, staff_from);
 }
 
 std::vector<StaffRow> StaffStore::by_tenant(tenants::TenantId tenant) {
-  return db::read_all(db_, kByTenant, {tenant}, row_from);
+  return db::read_all(db_, kStaffByTenant, {tenant}, staff_from);
 }
 
 std::vector<std::string> StaffStore::roles(const std::string& staff_id) {

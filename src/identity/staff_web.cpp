@@ -19,11 +19,6 @@ using web::Data;
 constexpr const char* kSignIn = "/backoffice/accedi";
 constexpr const char* kHome = "/backoffice/";
 
-std::string field(const http::Params& form, const std::string& name) {
-  auto it = form.find(name);
-  return it == form.end() ? std::string() : it->second;
-}
-
 // --- double-submit CSRF for anonymous forms ---------------------------------------------------------
 
 std::string csrf_cookie_token(const http::Request& req) {
@@ -38,18 +33,11 @@ std::string csrf_set_cookie(const StaffWebDeps& d, const std::string& token) {
 
 bool anonymous_csrf_ok(const http::Request& req, const http::Params& form) {
   auto cookie = cookie_value(req, kStaffCsrfCookie);
-  auto sent = field(form, "_csrf");
+  auto sent = web::form_field(form, "_csrf");
   return cookie.size() == 43 && digest::equal_constant_time(cookie, sent);
 }
 
 // --- rendering ------------------------------------------------------------------------------------
-
-http::Response respond(const StaffWebDeps& d, const http::Request& req, const web::Page& page,
-                       int status = 200) {
-  auto r = http::Response::html(d.view.render(req, page), status);
-  r.header("Cache-Control", "no-store");
-  return r;
-}
 
 web::Page base_page(const StaffWebDeps& d, const http::Request& req, const std::string& template_name,
                     const std::string& title_key) {
@@ -62,17 +50,6 @@ web::Page base_page(const StaffWebDeps& d, const http::Request& req, const std::
   return page;
 }
 
-void set_error(const StaffWebDeps& d, const http::Request& req, web::Page& page, const Error& e) {
-  page.data.set("error", d.view.i18n().message(req.ctx.locale, e));
-  page.data.set("error_code", e.code);
-  if (!e.field.empty()) page.data.set("error_field_" + e.field, true);
-}
-
-// A form page's status: 401 needs a WWW-Authenticate challenge, so a refused form answers 400 instead.
-int form_status(const Error& e) {
-  return e.http_status == 401 ? 400 : e.http_status;
-}
-
 // --- sign-in --------------------------------------------------------------------------------------
 
 http::Response sign_in_form(StaffWebDeps& d, http::Request& req, const std::string& email, const Error* error,
@@ -81,14 +58,14 @@ http::Response sign_in_form(StaffWebDeps& d, http::Request& req, const std::stri
   const auto token = csrf_cookie_token(req);
   page.data.set("csrf", token);
   page.data.set("email", email);
-  if (error) set_error(d, req, page, *error);
+  if (error) web::set_form_error(d.view, req, page, *error);
   if (!enrol_secret.empty()) {
     page.data.set("enrol", true);
     page.data.set("totp_secret", enrol_secret);
     auto key = crypto::base32_decode(enrol_secret);
     page.data.set("totp_uri", crypto::totp_provisioning_uri("Sportello", email, key ? *key : std::string()));
   }
-  auto r = respond(d, req, page, error ? form_status(*error) : 200);
+  auto r = web::private_page(d.view, req, page, error ? web::form_status(*error) : 200);
   r.header("Set-Cookie", csrf_set_cookie(d, token));
   return r;
 }
@@ -102,15 +79,16 @@ http::Response sign_in_get(StaffWebDeps& d, http::Request& req) {
 http::Response sign_in_post(StaffWebDeps& d, http::Request& req) {
   auto form = req.form();
   if (!form) return d.view.error_page(req, 400);
-  const auto email = field(*form, "email");
+  const auto email = web::form_field(*form, "email");
   if (!anonymous_csrf_ok(req, *form)) {
     auto e = Error::make("csrf", 403);
     return sign_in_form(d, req, email, &e);
   }
-  const auto secret = field(*form, "totp_secret");
-  auto result = secret.empty() ? d.staff.sign_in(email, field(*form, "password"), field(*form, "totp"))
-                               : d.staff.sign_in_enrolling_totp(email, field(*form, "password"), secret,
-                                                                field(*form, "totp"));
+  const auto secret = web::form_field(*form, "totp_secret");
+  auto result = secret.empty() ? d.staff.sign_in(email, web::form_field(*form, "password"),
+                                                 web::form_field(*form, "totp"))
+                               : d.staff.sign_in_enrolling_totp(email, web::form_field(*form, "password"),
+                                                                secret, web::form_field(*form, "totp"));
   if (!result) {
     const auto& e = result.error();
     std::string enrol;
@@ -176,7 +154,7 @@ http::Response home(StaffWebDeps& d, http::Request& req) {
   }
   if (p->has(Role::counter_operator)) page.data.set("counter_href", "/sportello-assistito/");
   page.data.set("csrf", p->csrf_token);
-  return respond(d, req, page);
+  return web::private_page(d.view, req, page);
 }
 
 // --- password reset -------------------------------------------------------------------------------
@@ -188,8 +166,8 @@ http::Response forgot_form(StaffWebDeps& d, http::Request& req, bool sent, const
   page.data.set("csrf", token);
   page.data.set("sent", sent);
   page.data.set("email", email);
-  if (error) set_error(d, req, page, *error);
-  auto r = respond(d, req, page, error ? form_status(*error) : 200);
+  if (error) web::set_form_error(d.view, req, page, *error);
+  auto r = web::private_page(d.view, req, page, error ? web::form_status(*error) : 200);
   r.header("Set-Cookie", csrf_set_cookie(d, token));
   return r;
 }
@@ -203,9 +181,9 @@ http::Response forgot_post(StaffWebDeps& d, http::Request& req) {
   if (!form) return d.view.error_page(req, 400);
   if (!anonymous_csrf_ok(req, *form)) {
     auto e = Error::make("csrf", 403);
-    return forgot_form(d, req, false, &e, field(*form, "email"));
+    return forgot_form(d, req, false, &e, web::form_field(*form, "email"));
   }
-  (void)d.staff.request_password_reset(field(*form, "email"));
+  (void)d.staff.request_password_reset(web::form_field(*form, "email"));
   return forgot_form(d, req, true, nullptr);  // the same answer whether the address exists or not
 }
 
@@ -217,8 +195,8 @@ http::Response reset_form(StaffWebDeps& d, http::Request& req, const std::string
   page.data.set("token", token);
   page.data.set("done", done);
   page.data.set("has_token", !token.empty());
-  if (error) set_error(d, req, page, *error);
-  auto r = respond(d, req, page, error ? form_status(*error) : 200);
+  if (error) web::set_form_error(d.view, req, page, *error);
+  auto r = web::private_page(d.view, req, page, error ? web::form_status(*error) : 200);
   r.header("Set-Cookie", csrf_set_cookie(d, csrf));
   r.header("Referrer-Policy", "no-referrer");  // the token is in the URL
   return r;
@@ -231,13 +209,13 @@ http::Response reset_get(StaffWebDeps& d, http::Request& req) {
 http::Response reset_post(StaffWebDeps& d, http::Request& req) {
   auto form = req.form();
   if (!form) return d.view.error_page(req, 400);
-  const auto token = field(*form, "token");
+  const auto token = web::form_field(*form, "token");
   if (!anonymous_csrf_ok(req, *form)) {
     auto e = Error::make("csrf", 403);
     return reset_form(d, req, token, false, &e);
   }
-  const auto password = field(*form, "password");
-  if (password != field(*form, "password_confirm")) {
+  const auto password = web::form_field(*form, "password");
+  if (password != web::form_field(*form, "password_confirm")) {
     auto e = Error::make("staff.password_mismatch");
     e.field = "password_confirm";
     return reset_form(d, req, token, false, &e);
@@ -324,11 +302,11 @@ http::Response people_page(StaffWebDeps& d, http::Request& req, const tenants::B
   page.data.set("role_options", roles);
   page.data.set("totp_required", d.staff.totp_required(body.id));
   if (form && error) {
-    page.data.set("email", field(*form, "email"));
-    page.data.set("display_name", field(*form, "display_name"));
+    page.data.set("email", web::form_field(*form, "email"));
+    page.data.set("display_name", web::form_field(*form, "display_name"));
   }
-  if (error) set_error(d, req, page, *error);
-  return respond(d, req, page, error ? form_status(*error) : 200);
+  if (error) web::set_form_error(d.view, req, page, *error);
+  return web::private_page(d.view, req, page, error ? web::form_status(*error) : 200);
 }
 
 http::Response people_get(StaffWebDeps& d, http::Request& req) {
@@ -344,14 +322,14 @@ http::Response people_post(StaffWebDeps& d, http::Request& req) {
   if (!form) return d.view.error_page(req, 400);
   if (auto st = check_csrf(req, *form); !st) return d.view.error_page(req, st.error().http_status);
   const Principal* p = principal_of(req);
-  const auto action = field(*form, "action");
+  const auto action = web::form_field(*form, "action");
   Status st = Ok{};
   if (action == "create") {
     NewStaff n;
     n.tenant_id = access.body->id;
-    n.email = field(*form, "email");
-    n.display_name = field(*form, "display_name");
-    n.password = field(*form, "password");
+    n.email = web::form_field(*form, "email");
+    n.display_name = web::form_field(*form, "display_name");
+    n.password = web::form_field(*form, "password");
     auto range = form->equal_range("roles");
     for (auto it = range.first; it != range.second; ++it) {
       if (auto r = parse_role(it->second)) n.roles.insert(*r);
@@ -359,9 +337,9 @@ http::Response people_post(StaffWebDeps& d, http::Request& req) {
     auto created = d.staff.create(p, n);
     if (!created) st = created.error();
   } else if (action == "deactivate") {
-    st = d.staff.deactivate(p, field(*form, "id"));
+    st = d.staff.deactivate(p, web::form_field(*form, "id"));
   } else if (action == "totp_required") {
-    st = d.staff.set_totp_required(p, access.body->id, field(*form, "value") == "1");
+    st = d.staff.set_totp_required(p, access.body->id, web::form_field(*form, "value") == "1");
   } else {
     return d.view.error_page(req, 400);
   }
@@ -398,11 +376,11 @@ http::Response keys_page(StaffWebDeps& d, http::Request& req, const tenants::Bod
     page.data.set("new_key_name", created->key.name);
   }
   if (form && error) {
-    page.data.set("name", field(*form, "name"));
-    page.data.set("scopes_value", field(*form, "scopes"));
+    page.data.set("name", web::form_field(*form, "name"));
+    page.data.set("scopes_value", web::form_field(*form, "scopes"));
   }
-  if (error) set_error(d, req, page, *error);
-  return respond(d, req, page, error ? form_status(*error) : 200);
+  if (error) web::set_form_error(d.view, req, page, *error);
+  return web::private_page(d.view, req, page, error ? web::form_status(*error) : 200);
 }
 
 http::Response keys_get(StaffWebDeps& d, http::Request& req) {
@@ -418,15 +396,15 @@ http::Response keys_post(StaffWebDeps& d, http::Request& req) {
   if (!form) return d.view.error_page(req, 400);
   if (auto st = check_csrf(req, *form); !st) return d.view.error_page(req, st.error().http_status);
   const Principal* p = principal_of(req);
-  const auto action = field(*form, "action");
+  const auto action = web::form_field(*form, "action");
   if (action == "create") {
-    auto created = d.api_keys.create(p, access.body->id, field(*form, "name"),
-                                     ApiKeyService::parse_scopes(field(*form, "scopes")));
+    auto created = d.api_keys.create(p, access.body->id, web::form_field(*form, "name"),
+                                     ApiKeyService::parse_scopes(web::form_field(*form, "scopes")));
     if (!created) return keys_page(d, req, *access.body, nullptr, &*form, &created.error());
     return keys_page(d, req, *access.body, &*created, nullptr, nullptr);  // the key, shown this once
   }
   if (action == "revoke") {
-    auto st = d.api_keys.revoke(p, access.body->id, field(*form, "id"));
+    auto st = d.api_keys.revoke(p, access.body->id, web::form_field(*form, "id"));
     if (!st) return d.view.error_page(req, st.error().http_status);
     return http::Response::redirect("/backoffice/" + access.body->slug + "/chiavi-api", 303);
   }

@@ -181,7 +181,7 @@ Result<ParsedRequest> parse_registration(const json::object& o, const std::vecto
   return out;
 }
 
-http::Response register_post(WebDeps& d, http::Request& req) {
+http::Response api_register_post(WebDeps& d, http::Request& req) {
   auto a = key_access(d, req, "protocollo:write");
   if (a.refusal) return *a.refusal;
   json::error_code ec;
@@ -258,7 +258,7 @@ http::Response register_post(WebDeps& d, http::Request& req) {
   return r;
 }
 
-http::Response search_get(WebDeps& d, http::Request& req) {
+http::Response api_search_get(WebDeps& d, http::Request& req) {
   auto a = key_access(d, req, "protocollo:read");
   if (a.refusal) return *a.refusal;
   auto q = search_from_fields(req.query);
@@ -270,7 +270,7 @@ http::Response search_get(WebDeps& d, http::Request& req) {
   return json_response(json::object{{"entries", items}, {"count", items.size()}});
 }
 
-http::Response entry_get(WebDeps& d, http::Request& req) {
+http::Response api_entry_get(WebDeps& d, http::Request& req) {
   auto a = key_access(d, req, "protocollo:read");
   if (a.refusal) return *a.refusal;
   auto e = d.protocol.get(a.actor(), a.body->id, req.param("id"));
@@ -298,7 +298,7 @@ Result<json::object> body_object(const http::Request& req) {
   return v.as_object();
 }
 
-http::Response annul_post(WebDeps& d, http::Request& req) {
+http::Response api_annul_post(WebDeps& d, http::Request& req) {
   auto a = key_access(d, req, "protocollo:write");
   if (a.refusal) return *a.refusal;
   auto o = body_object(req);
@@ -312,7 +312,7 @@ http::Response annul_post(WebDeps& d, http::Request& req) {
   return json_response(entry_json(*a.body, *e));
 }
 
-http::Response classify_post(WebDeps& d, http::Request& req) {
+http::Response api_classify_post(WebDeps& d, http::Request& req) {
   auto a = key_access(d, req, "protocollo:write");
   if (a.refusal) return *a.refusal;
   auto o = body_object(req);
@@ -332,7 +332,7 @@ http::Response classify_post(WebDeps& d, http::Request& req) {
   return json_response(entry_json(*a.body, *e));
 }
 
-http::Response segnatura_get(WebDeps& d, http::Request& req) {
+http::Response api_segnatura_get(WebDeps& d, http::Request& req) {
   auto a = key_access(d, req, "protocollo:read");
   if (a.refusal) return *a.refusal;
   auto e = d.protocol.get(a.actor(), a.body->id, req.param("id"));
@@ -365,7 +365,7 @@ json::object register_json(const tenants::Body& body, const DailyRegisterInfo& r
           {"json_href", base + "/json"}};
 }
 
-http::Response registers_get(WebDeps& d, http::Request& req) {
+http::Response api_registers_get(WebDeps& d, http::Request& req) {
   auto a = key_access(d, req, "protocollo:read");
   if (a.refusal) return *a.refusal;
   DailyRegisterQuery q;
@@ -378,7 +378,7 @@ http::Response registers_get(WebDeps& d, http::Request& req) {
   return json_response(json::object{{"registers", items}});
 }
 
-http::Response register_file_get(WebDeps& d, http::Request& req) {
+http::Response api_register_file_get(WebDeps& d, http::Request& req) {
   auto a = key_access(d, req, "protocollo:read");
   if (a.refusal) return *a.refusal;
   DailyRegisterId id = 0;
@@ -398,7 +398,7 @@ http::Response register_file_get(WebDeps& d, http::Request& req) {
   return out;
 }
 
-http::Response aoos_get(WebDeps& d, http::Request& req) {
+http::Response api_aoos_get(WebDeps& d, http::Request& req) {
   auto a = key_access(d, req, "protocollo:read");
   if (a.refusal) return *a.refusal;
   json::array items;
@@ -413,17 +413,18 @@ http::Response aoos_get(WebDeps& d, http::Request& req) {
 
 void register_api(http::Router& router, WebDeps& d) {
   const std::string b = "/api/v1/backoffice/{slug}/protocollo";
-  router.get(b + "/registrazioni", [&d](http::Request& r) { return search_get(d, r); });
-  router.post(b + "/registrazioni", [&d](http::Request& r) { return register_post(d, r); });
-  router.get(b + "/registrazioni/{id}", [&d](http::Request& r) { return entry_get(d, r); });
-  router.post(b + "/registrazioni/{id}/annullamento", [&d](http::Request& r) { return annul_post(d, r); });
+  router.get(b + "/registrazioni", [&d](http::Request& r) { return api_search_get(d, r); });
+  router.post(b + "/registrazioni", [&d](http::Request& r) { return api_register_post(d, r); });
+  router.get(b + "/registrazioni/{id}", [&d](http::Request& r) { return api_entry_get(d, r); });
+  router.post(b + "/registrazioni/{id}/annullamento",
+              [&d](http::Request& r) { return api_annul_post(d, r); });
   router.post(b + "/registrazioni/{id}/classificazione",
-              [&d](http::Request& r) { return classify_post(d, r); });
-  router.get(b + "/registrazioni/{id}/segnatura", [&d](http::Request& r) { return segnatura_get(d, r); });
-  router.get(b + "/registri-giornalieri", [&d](http::Request& r) { return registers_get(d, r); });
+              [&d](http::Request& r) { return api_classify_post(d, r); });
+  router.get(b + "/registrazioni/{id}/segnatura", [&d](http::Request& r) { return api_segnatura_get(d, r); });
+  router.get(b + "/registri-giornalieri", [&d](http::Request& r) { return api_registers_get(d, r); });
   router.get(b + "/registri-giornalieri/{rid}/{format}",
-             [&d](http::Request& r) { return register_file_get(d, r); });
-  router.get(b + "/aoo", [&d](http::Request& r) { return aoos_get(d, r); });
+             [&d](http::Request& r) { return api_register_file_get(d, r); });
+  router.get(b + "/aoo", [&d](http::Request& r) { return api_aoos_get(d, r); });
 }
 
 }  // namespace sp::protocollo

@@ -20,12 +20,6 @@ constexpr int kMaxList = 1000;
 // Identifies the JSON layout, so that a reader years from now knows what it is looking at.
 constexpr const char* kJsonFormat = "sportello/registro-giornaliero-protocollo/1";
 
-// The form of every instant in protocol_entries and protocol_history (see service.cpp): with fixed width,
-// text order is time order, so the day's bounds can be compared as text.
-std::string format_at(time::TimePoint tp) {
-  return date::format("%FT%TZ", std::chrono::floor<std::chrono::milliseconds>(tp));
-}
-
 Result<time::Date> parse_day(const std::string& s) {
   auto d = time::parse_iso_date(s);
   if (!d) {
@@ -180,8 +174,8 @@ struct Built {
 
 std::optional<Built> build(DailyRegisterStore& store, tenants::TenantId tenant, AooId aoo, time::Date day,
                            const std::optional<audit::Head>& recorded_head) {
-  const std::string from = format_at(time::rome_day_start(day));
-  const std::string to = format_at(time::rome_day_start(time::add_calendar_days(day, 1)));
+  const std::string from = time::format_iso_utc_millis(time::rome_day_start(day));
+  const std::string to = time::format_iso_utc_millis(time::rome_day_start(time::add_calendar_days(day, 1)));
   auto content = store.content(tenant, aoo, from, to);
   if (!content) return std::nullopt;
   roll_back(content->entries, content->later, to);
@@ -212,7 +206,7 @@ Result<DailyRegister> build_and_store(DailyRegisterStore& store, tenants::Tenant
   const auto& content = built->content;
   DailyRegister r{std::move(built->info), std::move(built->json), {}};
   auto& i = r.info;
-  i.produced_at = format_at(now);
+  i.produced_at = time::format_iso_utc_millis(now);
   i.json_sha256 = digest::sha256_hex(r.json);
   r.pdf = render_daily_register_pdf(content, i);
   i.pdf_sha256 = digest::sha256_hex(r.pdf);

@@ -250,7 +250,7 @@ std::string rome_time(const std::string& iso) {
   return date::format("%H:%M:%S", time::to_rome_local(*tp));
 }
 
-std::string rome_datetime(const std::string& iso) {
+std::string rome_datetime_seconds(const std::string& iso) {
   auto tp = time::parse_iso_utc(iso);
   if (!tp) return iso;
   return date::format("%d/%m/%Y %H:%M:%S", time::to_rome_local(*tp));
@@ -300,7 +300,7 @@ std::string entry_cells_documents(const Entry& e) {
 std::string entry_cells_annulment(const Entry& e) {
   if (!e.annulment) return {};
   const auto& a = *e.annulment;
-  return "ANNULLATA il " + rome_datetime(a.at) + " da " + a.by + "\nMotivo: " + a.reason +
+  return "ANNULLATA il " + rome_datetime_seconds(a.at) + " da " + a.by + "\nMotivo: " + a.reason +
          "\nProvvedimento: " + a.authorisation;
 }
 
@@ -423,7 +423,7 @@ std::string render_daily_register_pdf(const RegisterContent& content, const Dail
   l.paragraph(counts, false, 10);
   l.paragraph("Modifiche e annullamenti registrati nella giornata: " + std::to_string(info.changes_count),
               false, 10);
-  l.paragraph("Prodotto il: " + rome_datetime(info.produced_at), false, 10);
+  l.paragraph("Prodotto il: " + rome_datetime_seconds(info.produced_at), false, 10);
   l.paragraph("Impronta SHA-256 del registro in formato JSON: " + info.json_sha256, false, 10);
   l.paragraph("Registro di audit dell'ente alla produzione: ultima voce n. " +
                   std::to_string(info.audit_head_seq) + ", impronta " + info.audit_head_hash,
@@ -452,7 +452,7 @@ std::string render_daily_register_pdf(const RegisterContent& content, const Dail
   l.section("Modifiche e annullamenti registrati nella giornata", change_columns);
   if (content.changes.empty()) l.row({"", "", "", "", "Nessuna modifica o annullamento in questa giornata."});
   for (const auto& c : content.changes) {
-    l.row({rome_datetime(c.at), format_number(c.number) + "/" + std::to_string(c.year),
+    l.row({rome_datetime_seconds(c.at), format_number(c.number) + "/" + std::to_string(c.year),
            c.kind == HistoryKind::annulment ? "Annullamento" : "Modifica", field_it(c.field), c.old_value,
            c.new_value, c.who});
   }

@@ -14,7 +14,7 @@ namespace {
   " ORDER BY f.year, f.number "                                           \
   "LIMIT 1)"
 
-constexpr const char* kAoo =
+constexpr const char* kRegisterAoo =
     "SELECT a.id, a.tenant_id, a.admin_code, a.code, a.name, a.active, a.created_at, " FIRST_REGISTERED_AT(
         "a.id") " FROM aoo a WHERE a.id = $1 AND a.tenant_id = $2";
 
@@ -32,7 +32,7 @@ constexpr const char* kEntries =
     "e.registered_by, e.channel, e.annulled_at, e.annulled_by, e.annulment_reason, e.annulment_authorisation "
     "FROM protocol_entries e WHERE e.tenant_id = $1 AND e.aoo_id = $2 AND e.registered_at >= $3 "
     "AND e.registered_at < $4 ORDER BY e.year, e.number";
-constexpr const char* kDocuments =
+constexpr const char* kDayDocuments =
     "SELECT d.entry_id, d.role, d.file_name, d.mime_type, d.size, d.sha256 FROM protocol_documents d "
     "JOIN protocol_entries e ON e.id = d.entry_id WHERE e.tenant_id = $1 AND e.aoo_id = $2 "
     "AND e.registered_at >= $3 AND e.registered_at < $4 ORDER BY d.entry_id, d.position";
@@ -134,7 +134,7 @@ DailyRegister register_from(const db::Row& r) {
 }  // namespace
 
 std::optional<RegisterAoo> DailyRegisterStore::aoo(tenants::TenantId tenant, AooId id) {
-  return db::read_one(db_, kAoo, {id, tenant}, register_aoo_from);
+  return db::read_one(db_, kRegisterAoo, {id, tenant}, register_aoo_from);
 }
 
 std::optional<RegisterContent> DailyRegisterStore::content(tenants::TenantId tenant, AooId aoo,
@@ -145,7 +145,7 @@ std::optional<RegisterContent> DailyRegisterStore::content(tenants::TenantId ten
   // a change committed between the statements is either already in the entries read or not, and in both
   // cases rolling it back (it is in `later`, read last) restores its old value.
   db_.read([&](db::Conn& c) {
-    auto a = c.query_one(kAoo, {aoo, tenant});
+    auto a = c.query_one(kRegisterAoo, {aoo, tenant});
     if (!a) return;
     RegisterContent rc;
     rc.aoo = register_aoo_from(*a);
@@ -157,7 +157,7 @@ std::optional<RegisterContent> DailyRegisterStore::content(tenants::TenantId ten
     for (const auto& r : c.query(kEntries, day)) rc.entries.push_back(entry_from(r, rc.aoo.aoo));
     std::map<std::string, Entry*> by_id;
     for (auto& e : rc.entries) by_id[e.id] = &e;
-    for (const auto& r : c.query(kDocuments, day)) {
+    for (const auto& r : c.query(kDayDocuments, day)) {
       auto it = by_id.find(r.text(0));
       if (it == by_id.end()) continue;  // registered between the two statements: not of this day
       it->second->documents.push_back({parse_document_role(r.text(1)).value_or(DocumentRole::attachment),

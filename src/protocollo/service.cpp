@@ -26,10 +26,6 @@ Error invalid(const std::string& code, const std::string& field, const std::stri
   return e;
 }
 
-std::string format_at(time::TimePoint tp) {
-  return date::format("%FT%TZ", std::chrono::floor<std::chrono::milliseconds>(tp));
-}
-
 bool blank(const std::string& s) {
   return std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isspace(c) != 0; });
 }
@@ -124,11 +120,11 @@ Result<std::string> normalise_instant(const std::string& s, const char* field) {
   if (s.size() == 10) {  // a plain date: the start of that day in Rome
     auto d = time::parse_iso_date(s);
     if (!d) return invalid("protocollo.search", field, d.error().detail);
-    return format_at(time::rome_day_start(*d));
+    return time::format_iso_utc_millis(time::rome_day_start(*d));
   }
   auto tp = time::parse_iso_utc(s);
   if (!tp) return invalid("protocollo.search", field, tp.error().detail);
-  return format_at(*tp);
+  return time::format_iso_utc_millis(*tp);
 }
 
 void add_party(pugi::xml_node parent, const Correspondent& c) {
@@ -208,7 +204,9 @@ Result<Aoo> ProtocolService::create_aoo(tenants::TenantId tenant, const std::str
   if (blank(code) || blank(admin_code) || blank(name)) return invalid("protocollo.aoo_code", "code", "empty");
   Aoo a{0, tenant, admin_code, code, name, true};
   try {
-    db_.write([&](db::Conn& tx) { a.id = ProtocolStore::insert_aoo(tx, a, format_at(clock_.now())); });
+    db_.write([&](db::Conn& tx) {
+      a.id = ProtocolStore::insert_aoo(tx, a, time::format_iso_utc_millis(clock_.now()));
+    });
   } catch (const db::DbError& e) {
     if (e.kind == db::DbError::Kind::unique_violation) return Error::make("protocollo.aoo_exists", 409, code);
     throw;
@@ -249,7 +247,7 @@ Result<Registered> ProtocolService::register_entry(db::Conn& tx, const Actor& wh
   ProtocolStore::lock_aoo(tx, e.aoo_id);
   const auto now = clock_.now();
   e.year = static_cast<int>(time::rome_date(now).year());
-  e.registered_at = format_at(now);
+  e.registered_at = time::format_iso_utc_millis(now);
   auto last = ProtocolStore::last_number(tx, e.aoo_id, e.year);
   e.number = last ? last->number + 1 : 1;
   // A clock stepped back (NTP) must not make a later number look older than an earlier one.
@@ -301,7 +299,7 @@ Result<Registered> ProtocolService::register_entry_once(const Actor& who, tenant
         auto r = register_entry(tx, who, tenant, e);
         if (r) {
           ProtocolStore::insert_idempotency(tx, tenant, idempotency_key, request_sha256, r->id,
-                                            format_at(clock_.now()));
+                                            time::format_iso_utc_millis(clock_.now()));
         }
         out.emplace(std::move(r));
       });
@@ -357,7 +355,7 @@ Status ProtocolService::annul(const Actor& who, tenants::TenantId tenant, const 
       out.emplace(Error::not_found("protocol entry " + id));
       return;
     }
-    Annulment a{format_at(clock_.now()), *actor, reason, authorisation};
+    Annulment a{time::format_iso_utc_millis(clock_.now()), *actor, reason, authorisation};
     // WHERE annulled_at IS NULL: of two concurrent annulments only one changes the row.
     if (ProtocolStore::annul(tx, tenant, id, a) != 1) {
       out.emplace(Error::make("protocollo.annulled", 409, id));
@@ -392,7 +390,7 @@ Status ProtocolService::update_classification(const Actor& who, tenants::TenantI
       out.emplace(Error::make("protocollo.annulled", 409, id));
       return;
     }
-    const auto at = format_at(clock_.now());
+    const auto at = time::format_iso_utc_millis(clock_.now());
     boost::json::object changed;
     auto apply = [&](const char* field, const std::optional<std::string>& value, const std::string& old) {
       if (!value || *value == old) return;

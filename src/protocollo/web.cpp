@@ -48,12 +48,6 @@ std::string base_href(const tenants::Body& b) {
   return "/backoffice/" + b.slug + "/protocollo";
 }
 
-http::Response respond(WebDeps& d, const http::Request& req, const web::Page& page, int status = 200) {
-  auto r = http::Response::html(d.view.render(req, page), status);
-  r.header("Cache-Control", "no-store");
-  return r;
-}
-
 web::Page body_page(WebDeps& d, const http::Request& req, const Access& a, const std::string& tpl,
                     const std::string& title, bool sub_page) {
   const auto& lang = req.ctx.locale;
@@ -70,16 +64,6 @@ web::Page body_page(WebDeps& d, const http::Request& req, const Access& a, const
   page.data.set("base", base_href(*a.body));
   page.data.set("csrf", a.who ? a.who->csrf_token : std::string());
   return page;
-}
-
-void set_error(WebDeps& d, const http::Request& req, web::Page& page, const Error& e) {
-  page.data.set("error", d.view.i18n().message(req.ctx.locale, e));
-  page.data.set("error_code", e.code);
-  if (!e.field.empty()) page.data.set("error_field_" + e.field, true);
-}
-
-int form_status(const Error& e) {
-  return e.http_status == 401 ? 400 : e.http_status;
 }
 
 Data option_list(WebDeps& d, std::string_view lang, const std::vector<std::string>& codes,
@@ -108,7 +92,7 @@ Data entry_row(WebDeps& d, std::string_view lang, const tenants::Body& body, con
   row.set("number", format_number(e.number));
   row.set("year", std::to_string(e.year));
   row.set("aoo", e.aoo_code);
-  row.set("registered_at", rome_datetime(e.registered_at));
+  row.set("registered_at", time::it_datetime_text(e.registered_at));
   row.set("direction", d.view.t(lang, "protocollo.direction." + std::string(to_string(e.direction))));
   row.set("subject", e.subject);
   row.set("correspondents", correspondents_text(e));
@@ -135,13 +119,13 @@ http::Response search_get(WebDeps& d, http::Request& req) {
   Data rows = web::list();
   std::size_t count = 0;
   if (!q) {
-    set_error(d, req, page, q.error());
+    web::set_form_error(d.view, req, page, q.error());
     status = 400;
   } else {
     auto found = d.protocol.search(a.who, a.body->id, *q);
     if (!found) {
-      set_error(d, req, page, found.error());
-      status = form_status(found.error());
+      web::set_form_error(d.view, req, page, found.error());
+      status = web::form_status(found.error());
     } else {
       for (const auto& e : *found) rows.push_back(entry_row(d, lang, *a.body, e));
       count = found->size();
@@ -150,7 +134,7 @@ http::Response search_get(WebDeps& d, http::Request& req) {
   page.data.set("entries", rows);
   page.data.set("has_entries", count > 0);
   page.data.set("result_count", web::ui_count(d.view, lang, "ui.proto_results", count));
-  return respond(d, req, page, status);
+  return web::private_page(d.view, req, page, status);
 }
 
 // --- registration -----------------------------------------------------------------------------------
@@ -190,10 +174,10 @@ http::Response new_form(WebDeps& d, http::Request& req, const Access& a, const F
   page.data.set("no_aoo", all.empty());
   page.data.set("max_mb", std::to_string(kMaxDocumentBytes / (1024 * 1024)));
   if (error) {
-    set_error(d, req, page, *error);
+    web::set_form_error(d.view, req, page, *error);
     page.data.set("reselect_files", true);  // browsers never send a chosen file back
   }
-  return respond(d, req, page, error ? form_status(*error) : 200);
+  return web::private_page(d.view, req, page, error ? web::form_status(*error) : 200);
 }
 
 http::Response new_get(WebDeps& d, http::Request& req) {
@@ -326,7 +310,7 @@ http::Response entry_page(WebDeps& d, http::Request& req, const Access& a, const
   page.data.set("documents", docs);
   if (e->annulment) {
     Data an;
-    an.set("at", rome_datetime(e->annulment->at));
+    an.set("at", time::it_datetime_text(e->annulment->at));
     an.set("by", e->annulment->by);
     an.set("reason", e->annulment->reason);
     an.set("authorisation", e->annulment->authorisation);
@@ -335,7 +319,7 @@ http::Response entry_page(WebDeps& d, http::Request& req, const Access& a, const
   Data rows = web::list();
   for (const auto& h : *history) {
     Data r;
-    r.set("at", rome_datetime(h.at));
+    r.set("at", time::it_datetime_text(h.at));
     r.set("who", h.who);
     r.set("field", d.view.t(lang, "ui.proto_field_" + h.field));
     r.set("old", h.old_value);
@@ -351,8 +335,8 @@ http::Response entry_page(WebDeps& d, http::Request& req, const Access& a, const
   page.data.set("f_office", form ? field_of(*form, "office") : e->office);
   page.data.set("f_reason", form ? field_of(*form, "reason") : "");
   page.data.set("f_authorisation", form ? field_of(*form, "authorisation") : "");
-  if (error) set_error(d, req, page, *error);
-  return respond(d, req, page, error ? form_status(*error) : 200);
+  if (error) web::set_form_error(d.view, req, page, *error);
+  return web::private_page(d.view, req, page, error ? web::form_status(*error) : 200);
 }
 
 http::Response entry_get(WebDeps& d, http::Request& req) {
@@ -453,8 +437,8 @@ http::Response registers_get(WebDeps& d, http::Request& req) {
   int status = 200;
   Data rows = web::list();
   if (!list) {
-    set_error(d, req, page, list.error());
-    status = form_status(list.error());
+    web::set_form_error(d.view, req, page, list.error());
+    status = web::form_status(list.error());
   } else {
     for (const auto& r : *list) {
       Data row;
@@ -464,7 +448,7 @@ http::Response registers_get(WebDeps& d, http::Request& req) {
       row.set("range", r.first_number ? format_number(*r.first_number) + " – " + format_number(*r.last_number)
                                       : std::string("—"));
       row.set("changes", std::to_string(r.changes_count));
-      row.set("produced_at", rome_datetime(r.produced_at));
+      row.set("produced_at", time::it_datetime_text(r.produced_at));
       row.set("json_sha256", r.json_sha256);
       row.set("pdf_sha256", r.pdf_sha256);
       const auto base = base_href(*a.body) + "/registro-giornaliero/" + std::to_string(r.id);
@@ -475,7 +459,7 @@ http::Response registers_get(WebDeps& d, http::Request& req) {
     page.data.set("has_registers", !list->empty());
   }
   page.data.set("registers", rows);
-  return respond(d, req, page, status);
+  return web::private_page(d.view, req, page, status);
 }
 
 http::Response register_file_get(WebDeps& d, http::Request& req) {
@@ -518,8 +502,8 @@ http::Response aoo_page(WebDeps& d, http::Request& req, const Access& a, const F
   page.data.set("f_admin_code", form ? field_of(*form, "admin_code") : "");
   page.data.set("f_code", form ? field_of(*form, "code") : "");
   page.data.set("f_name", form ? field_of(*form, "name") : "");
-  if (error) set_error(d, req, page, *error);
-  return respond(d, req, page, error ? form_status(*error) : 200);
+  if (error) web::set_form_error(d.view, req, page, *error);
+  return web::private_page(d.view, req, page, error ? web::form_status(*error) : 200);
 }
 
 http::Response aoo_get(WebDeps& d, http::Request& req) {

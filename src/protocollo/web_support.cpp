@@ -113,9 +113,4 @@ Result<SearchQuery> search_from_fields(const Fields& f) {
   return q;
 }
 
-std::string rome_datetime(const std::string& utc_iso) {
-  auto tp = time::parse_iso_utc(utc_iso);
-  return tp ? time::format_it_datetime(*tp) : utc_iso;
-}
-
 }  // namespace sp::protocollo

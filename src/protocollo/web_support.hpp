@@ -25,7 +25,4 @@ Result<NewEntry> entry_from_fields(const Fields& f, const std::vector<Aoo>& aoos
 // aoo, limite). Errors: protocollo.search (a number or date that is not one).
 Result<SearchQuery> search_from_fields(const Fields& f);
 
-// "23/11/2026 20:15" in Rome for a stored UTC instant; the input itself when it does not parse.
-std::string rome_datetime(const std::string& utc_iso);
-
 }  // namespace sp::protocollo

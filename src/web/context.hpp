@@ -21,6 +21,41 @@ inline http::Response page_response(std::string html) {
   return r;
 }
 
+// A page for one signed-in person or staff member (their data, a form with its CSRF token): never cached.
+inline http::Response private_page(const View& v, const http::Request& req, const Page& page,
+                                   int status = 200) {
+  auto r = http::Response::html(v.render(req, page), status);
+  r.header("Cache-Control", "no-store");
+  return r;
+}
+
+// The answer to a form POST that worked (post/redirect/get), never cached.
+inline http::Response see_other(std::string location) {
+  auto r = http::Response::redirect(std::move(location), 303);
+  r.header("Cache-Control", "no-store");
+  return r;
+}
+
+// A posted field's value; empty when the field was not sent.
+inline std::string form_field(const http::Params& form, const std::string& name) {
+  auto it = form.find(name);
+  return it == form.end() ? std::string() : it->second;
+}
+
+// The status of a form page shown again with its error: a 401 needs a WWW-Authenticate challenge, so a
+// refused form answers 400 instead; other statuses stay.
+inline int form_status(const Error& e) {
+  return e.http_status == 401 ? 400 : e.http_status;
+}
+
+// Puts a refused form's error on its page: the localised message, its code, and "error_field_<field>"
+// so that the template marks the input at fault.
+inline void set_form_error(const View& v, const http::Request& req, Page& page, const Error& e) {
+  page.data.set("error", v.i18n().message(req.ctx.locale, e));
+  page.data.set("error_code", e.code);
+  if (!e.field.empty()) page.data.set("error_field_" + e.field, true);
+}
+
 // A download of stored bytes (documents, registers, receipts): always an attachment, never sniffed nor
 // rendered inline by the browser, never cached. Quotes, backslashes and control characters of the file
 // name become '_' so the header cannot be broken.

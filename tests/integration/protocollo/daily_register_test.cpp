@@ -20,11 +20,6 @@
 namespace sp::protocollo::testing {
 namespace {
 
-time::TimePoint utc(int y, unsigned m, unsigned d, int h, int min, int s = 0) {
-  return time::TimePoint{std::chrono::sys_days{std::chrono::year{y} / m / d}} + std::chrono::hours(h) +
-         std::chrono::minutes(min) + std::chrono::seconds(s);
-}
-
 // Page objects in a PDF: "/Type /Page" not followed by "s" (that is the page tree).
 int count_pages(const std::string& pdf) {
   int n = 0;

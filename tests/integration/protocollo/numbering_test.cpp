@@ -30,11 +30,6 @@ std::vector<Stored> stored(db::Database& db, AooId aoo) {
                       });
 }
 
-time::TimePoint utc(int y, unsigned m, unsigned d, int h, int min) {
-  return time::TimePoint{std::chrono::sys_days{std::chrono::year{y} / m / d}} + std::chrono::hours(h) +
-         std::chrono::minutes(min);
-}
-
 TEST_P(ProtocolNumberingTest, EightConcurrentWritersGetEveryNumberExactlyOnce) {
   constexpr int kThreads = 8;
   constexpr int kTotal = 5000;

@@ -87,6 +87,12 @@ class ProtocolloTest : public ::testing::TestWithParam<db::Dialect> {
   identity::Principal other_staff_;
 };
 
+// An instant given in UTC.
+inline time::TimePoint utc(int y, unsigned m, unsigned d, int h, int min, int s = 0) {
+  return time::TimePoint{std::chrono::sys_days{std::chrono::year{y} / m / d}} + std::chrono::hours(h) +
+         std::chrono::minutes(min) + std::chrono::seconds(s);
+}
+
 inline std::string dialect_name(const ::testing::TestParamInfo<db::Dialect>& info) {
   return info.param == db::Dialect::sqlite ? "sqlite" : "postgres";
 }

@@ -18,7 +18,7 @@ sp::cf::Decoded decode_ok(std::string_view code) {
   return r ? *r : sp::cf::Decoded{};
 }
 
-std::string error_code(std::string_view code) {
+std::string cf_error(std::string_view code) {
   auto r = sp::cf::decode(code, kToday);
   return r ? "ok" : r.error().code;
 }
@@ -187,51 +187,51 @@ TEST(CodiceFiscale, DecodesOmocodicCodes) {
 }
 
 TEST(CodiceFiscale, LengthErrors) {
-  EXPECT_EQ(error_code(""), "cf.length");
-  EXPECT_EQ(error_code("CCCFBA85D03L219"), "cf.length");
-  EXPECT_EQ(error_code("CCCFBA85D03L219PP"), "cf.length");
-  EXPECT_EQ(error_code("CCCFBA85D03 L219P"), "cf.length");  // inner space is not trimmed
+  EXPECT_EQ(cf_error(""), "cf.length");
+  EXPECT_EQ(cf_error("CCCFBA85D03L219"), "cf.length");
+  EXPECT_EQ(cf_error("CCCFBA85D03L219PP"), "cf.length");
+  EXPECT_EQ(cf_error("CCCFBA85D03 L219P"), "cf.length");  // inner space is not trimmed
 }
 
 TEST(CodiceFiscale, FormatErrors) {
-  EXPECT_EQ(error_code("1CCFBA85D03L219P"), "cf.format");  // digit in the surname
-  EXPECT_EQ(error_code("CCCFBA8AD03L219P"), "cf.format");  // A is not an omocodia letter
-  EXPECT_EQ(error_code("CCCFBA85D03L2W9P"), "cf.format");
-  EXPECT_EQ(error_code("CCCFBA85D031219P"), "cf.format");  // place must start with a letter
-  EXPECT_EQ(error_code("CCCFBA85D03L2192"), "cf.format");  // check must be a letter
-  EXPECT_EQ(error_code("CCCFBA85D03L219\xC3"), "cf.format");
+  EXPECT_EQ(cf_error("1CCFBA85D03L219P"), "cf.format");  // digit in the surname
+  EXPECT_EQ(cf_error("CCCFBA8AD03L219P"), "cf.format");  // A is not an omocodia letter
+  EXPECT_EQ(cf_error("CCCFBA85D03L2W9P"), "cf.format");
+  EXPECT_EQ(cf_error("CCCFBA85D031219P"), "cf.format");  // place must start with a letter
+  EXPECT_EQ(cf_error("CCCFBA85D03L2192"), "cf.format");  // check must be a letter
+  EXPECT_EQ(cf_error("CCCFBA85D03L219\xC3"), "cf.format");
   auto r = sp::cf::decode("CCCFBA8AD03L219P", kToday);
   EXPECT_NE(r.error().detail.find("position 8"), std::string::npos) << r.error().detail;
 }
 
 TEST(CodiceFiscale, MonthErrors) {
-  EXPECT_EQ(error_code("CCCFBA85F03L219P"), "cf.month");  // F is not a month letter
-  EXPECT_EQ(error_code("CCCFBA85Z03L219P"), "cf.month");
+  EXPECT_EQ(cf_error("CCCFBA85F03L219P"), "cf.month");  // F is not a month letter
+  EXPECT_EQ(cf_error("CCCFBA85Z03L219P"), "cf.month");
 }
 
 TEST(CodiceFiscale, DayErrors) {
   // The check character is made right so that only the day is wrong.
   auto with_check = [](std::string first15) { return first15 + sp::cf::check_char(first15); };
-  EXPECT_EQ(error_code(with_check("CCCFBA85D00L219")), "cf.day");
-  EXPECT_EQ(error_code(with_check("CCCFBA85D32L219")), "cf.day");
-  EXPECT_EQ(error_code(with_check("CCCFBA85D40L219")), "cf.day");
-  EXPECT_EQ(error_code(with_check("CCCFBA85D72L219")), "cf.day");
-  EXPECT_EQ(error_code(with_check("CCCFBA85D31L219")), "cf.day");  // 31 April
-  EXPECT_EQ(error_code(with_check("CCCFBA85D71L219")), "cf.day");  // 31 April, female
-  EXPECT_EQ(error_code(with_check("CCCFBA85D30L219")), "ok");
-  EXPECT_EQ(error_code(with_check("CCCFBA85B30L219")), "cf.day");  // 30 February
-  EXPECT_EQ(error_code(with_check("CCCFBA85B29L219")), "cf.day");  // 29 Feb 1985 / 2085
-  EXPECT_EQ(error_code(with_check("CCCFBA84B29L219")), "ok");      // 1984 was a leap year
-  EXPECT_EQ(error_code(with_check("CCCFBA84B69L219")), "ok");
-  EXPECT_EQ(error_code(with_check("CCCFBA85T31L219")), "ok");  // 31 December
-  EXPECT_EQ(error_code(with_check("CCCFBA85T71L219")), "ok");
-  EXPECT_EQ(error_code(with_check("CCCFBA85D3ML219")), "cf.day");  // 31 April written omocodic
+  EXPECT_EQ(cf_error(with_check("CCCFBA85D00L219")), "cf.day");
+  EXPECT_EQ(cf_error(with_check("CCCFBA85D32L219")), "cf.day");
+  EXPECT_EQ(cf_error(with_check("CCCFBA85D40L219")), "cf.day");
+  EXPECT_EQ(cf_error(with_check("CCCFBA85D72L219")), "cf.day");
+  EXPECT_EQ(cf_error(with_check("CCCFBA85D31L219")), "cf.day");  // 31 April
+  EXPECT_EQ(cf_error(with_check("CCCFBA85D71L219")), "cf.day");  // 31 April, female
+  EXPECT_EQ(cf_error(with_check("CCCFBA85D30L219")), "ok");
+  EXPECT_EQ(cf_error(with_check("CCCFBA85B30L219")), "cf.day");  // 30 February
+  EXPECT_EQ(cf_error(with_check("CCCFBA85B29L219")), "cf.day");  // 29 Feb 1985 / 2085
+  EXPECT_EQ(cf_error(with_check("CCCFBA84B29L219")), "ok");      // 1984 was a leap year
+  EXPECT_EQ(cf_error(with_check("CCCFBA84B69L219")), "ok");
+  EXPECT_EQ(cf_error(with_check("CCCFBA85T31L219")), "ok");  // 31 December
+  EXPECT_EQ(cf_error(with_check("CCCFBA85T71L219")), "ok");
+  EXPECT_EQ(cf_error(with_check("CCCFBA85D3ML219")), "cf.day");  // 31 April written omocodic
 }
 
 TEST(CodiceFiscale, CheckErrors) {
-  EXPECT_EQ(error_code("CCCFBA85D03L219Q"), "cf.check");
-  EXPECT_EQ(error_code("RSSMRA85T10A562T"), "cf.check");
-  EXPECT_EQ(error_code("RSSMRA85T10A526S"), "cf.check");  // transposed digits
+  EXPECT_EQ(cf_error("CCCFBA85D03L219Q"), "cf.check");
+  EXPECT_EQ(cf_error("RSSMRA85T10A562T"), "cf.check");
+  EXPECT_EQ(cf_error("RSSMRA85T10A526S"), "cf.check");  // transposed digits
   auto r = sp::cf::decode("CCCFBA85D03L219Q", kToday);
   EXPECT_EQ(r.error().message_key, "error.cf.check");
   EXPECT_NE(r.error().detail.find("'P'"), std::string::npos) << r.error().detail;

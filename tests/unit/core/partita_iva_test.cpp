@@ -6,7 +6,7 @@
 
 namespace {
 
-std::string error_code(std::string_view input) {
+std::string piva_error(std::string_view input) {
   auto st = sp::piva::validate(input);
   return st ? "ok" : st.error().code;
 }
@@ -19,26 +19,26 @@ TEST(PartitaIva, CheckDigit) {
 }
 
 TEST(PartitaIva, AcceptsValidNumbers) {
-  EXPECT_EQ(error_code("00743110157"), "ok");
-  EXPECT_EQ(error_code("12345670017"), "ok");
-  EXPECT_EQ(error_code(" 00743110157\n"), "ok");
-  EXPECT_EQ(error_code("IT00743110157"), "ok");
-  EXPECT_EQ(error_code("it00743110157"), "ok");
+  EXPECT_EQ(piva_error("00743110157"), "ok");
+  EXPECT_EQ(piva_error("12345670017"), "ok");
+  EXPECT_EQ(piva_error(" 00743110157\n"), "ok");
+  EXPECT_EQ(piva_error("IT00743110157"), "ok");
+  EXPECT_EQ(piva_error("it00743110157"), "ok");
 }
 
 TEST(PartitaIva, Errors) {
-  EXPECT_EQ(error_code(""), "piva.length");
-  EXPECT_EQ(error_code("0074311015"), "piva.length");
-  EXPECT_EQ(error_code("007431101570"), "piva.length");
-  EXPECT_EQ(error_code("0074311015A"), "piva.format");
-  EXPECT_EQ(error_code("00743 10157"), "piva.format");
-  EXPECT_EQ(error_code("00743110158"), "piva.check");
-  EXPECT_EQ(error_code("00743110517"), "piva.check");  // transposed digits
+  EXPECT_EQ(piva_error(""), "piva.length");
+  EXPECT_EQ(piva_error("0074311015"), "piva.length");
+  EXPECT_EQ(piva_error("007431101570"), "piva.length");
+  EXPECT_EQ(piva_error("0074311015A"), "piva.format");
+  EXPECT_EQ(piva_error("00743 10157"), "piva.format");
+  EXPECT_EQ(piva_error("00743110158"), "piva.check");
+  EXPECT_EQ(piva_error("00743110517"), "piva.check");  // transposed digits
   // All zeros passes the check digit (0) but is never issued.
   EXPECT_EQ(sp::piva::check_digit("0000000000"), 0);
-  EXPECT_EQ(error_code("00000000000"), "piva.zero");
-  EXPECT_EQ(error_code("00000000017"), "piva.zero");  // serial 0000000 with office 001
-  EXPECT_EQ(error_code("00000010017"), "ok");
+  EXPECT_EQ(piva_error("00000000000"), "piva.zero");
+  EXPECT_EQ(piva_error("00000000017"), "piva.zero");  // serial 0000000 with office 001
+  EXPECT_EQ(piva_error("00000010017"), "ok");
   auto st = sp::piva::validate("00743110158");
   EXPECT_EQ(st.error().message_key, "error.piva.check");
   EXPECT_NE(st.error().detail.find("expected 7"), std::string::npos) << st.error().detail;

@@ -14,17 +14,17 @@ using sp::crypto::Jwks;
 using sp::crypto::JwsAlg;
 using sp::crypto::Key;
 
-const Key& rsa_key() {
+const Key& jwt_rsa_key() {
   static const Key key = Key::generate(JwsAlg::rs256, "rsa-2026");
   return key;
 }
-const Key& ec_key() {
+const Key& jwt_ec_key() {
   static const Key key = Key::generate(JwsAlg::es256, "ec-2026");
   return key;
 }
 // The verifier's view: public halves only, as read from a provider's JWKS.
 Jwks published_keys() {
-  return Jwks({rsa_key().public_only(), ec_key().public_only()});
+  return Jwks({jwt_rsa_key().public_only(), jwt_ec_key().public_only()});
 }
 
 const boost::json::object kClaims{
@@ -41,7 +41,7 @@ std::string b64json(std::string_view json) {
 }
 
 TEST(Jwt, RoundTripsWithBothAlgorithms) {
-  for (const Key* key : {&rsa_key(), &ec_key()}) {
+  for (const Key* key : {&jwt_rsa_key(), &jwt_ec_key()}) {
     const auto token = sp::crypto::sign_jwt({{"typ", "JWT"}}, kClaims, *key);
     auto r = sp::crypto::verify_jwt(token, published_keys());
     ASSERT_TRUE(r.ok()) << r.error().code << " " << r.error().detail;
@@ -53,7 +53,7 @@ TEST(Jwt, RoundTripsWithBothAlgorithms) {
 }
 
 TEST(Jwt, HeaderAlgAndKidComeFromTheKey) {
-  const auto token = sp::crypto::sign_jwt({{"alg", "none"}, {"kid", "other"}}, kClaims, ec_key());
+  const auto token = sp::crypto::sign_jwt({{"alg", "none"}, {"kid", "other"}}, kClaims, jwt_ec_key());
   auto decoded = sp::crypto::decode_jwt_unverified(token);
   ASSERT_TRUE(decoded.ok());
   EXPECT_EQ(decoded->header.at("alg").as_string(), "ES256");
@@ -62,20 +62,20 @@ TEST(Jwt, HeaderAlgAndKidComeFromTheKey) {
 }
 
 TEST(Jwt, Es256SignatureIsRawRAndS) {
-  const auto token = sp::crypto::sign_jwt({}, kClaims, ec_key());
+  const auto token = sp::crypto::sign_jwt({}, kClaims, jwt_ec_key());
   const auto sig = sp::crypto::base64url_decode(token.substr(token.rfind('.') + 1));
   ASSERT_TRUE(sig);
   EXPECT_EQ(sig->size(), 64u);  // RFC 7518 section 3.4, not DER (70-72 bytes)
-  const auto rsa_token = sp::crypto::sign_jwt({}, kClaims, rsa_key());
+  const auto rsa_token = sp::crypto::sign_jwt({}, kClaims, jwt_rsa_key());
   EXPECT_EQ(sp::crypto::base64url_decode(rsa_token.substr(rsa_token.rfind('.') + 1))->size(), 256u);
 }
 
 TEST(Jwt, SigningNeedsThePrivateKey) {
-  EXPECT_THROW((void)sp::crypto::sign_jwt({}, kClaims, rsa_key().public_only()), std::logic_error);
+  EXPECT_THROW((void)sp::crypto::sign_jwt({}, kClaims, jwt_rsa_key().public_only()), std::logic_error);
 }
 
 TEST(Jwt, RefusesATamperedPayload) {
-  for (const Key* key : {&rsa_key(), &ec_key()}) {
+  for (const Key* key : {&jwt_rsa_key(), &jwt_ec_key()}) {
     const auto token = sp::crypto::sign_jwt({}, kClaims, *key);
     const auto first = token.find('.');
     const auto second = token.find('.', first + 1);
@@ -88,7 +88,7 @@ TEST(Jwt, RefusesATamperedPayload) {
 }
 
 TEST(Jwt, RefusesATamperedSignature) {
-  for (const Key* key : {&rsa_key(), &ec_key()}) {
+  for (const Key* key : {&jwt_rsa_key(), &jwt_ec_key()}) {
     const auto token = sp::crypto::sign_jwt({}, kClaims, *key);
     const auto dot = token.rfind('.');
     auto sig = *sp::crypto::base64url_decode(token.substr(dot + 1));
@@ -121,7 +121,7 @@ TEST(Jwt, RefusesHs256SignedWithThePublicKey) {
   const std::string input =
       b64json(R"({"alg":"HS256","kid":"rsa-2026"})") + "." + b64json(boost::json::serialize(kClaims));
   for (const std::string& secret :
-       {rsa_key().public_pem(), std::string(rsa_key().public_jwk().at("n").as_string())}) {
+       {jwt_rsa_key().public_pem(), std::string(jwt_rsa_key().public_jwk().at("n").as_string())}) {
     const auto mac = sp::crypto::hmac(sp::crypto::HashAlgorithm::sha256, secret, input);
     EXPECT_EQ(error_code(input + "." + sp::crypto::base64url_encode(mac)), "jwt.alg");
   }
@@ -129,20 +129,20 @@ TEST(Jwt, RefusesHs256SignedWithThePublicKey) {
 
 TEST(Jwt, RefusesAnAlgorithmThatDoesNotMatchTheKey) {
   // An ES256 header naming the RSA key: the key decides.
-  const auto token = sp::crypto::sign_jwt({}, kClaims, ec_key());
+  const auto token = sp::crypto::sign_jwt({}, kClaims, jwt_ec_key());
   const std::string relabelled =
       b64json(R"({"alg":"ES256","kid":"rsa-2026"})") + token.substr(token.find('.'));
   EXPECT_EQ(error_code(relabelled), "jwt.alg");
 }
 
 TEST(Jwt, RefusesAlgorithmsTheCallerDoesNotAllow) {
-  const auto token = sp::crypto::sign_jwt({}, kClaims, rsa_key());
+  const auto token = sp::crypto::sign_jwt({}, kClaims, jwt_rsa_key());
   EXPECT_EQ(error_code(token, published_keys(), {JwsAlg::es256}), "jwt.alg");
   EXPECT_EQ(error_code(token, published_keys(), {JwsAlg::rs256}), "ok");
 }
 
 TEST(Jwt, RequiresAKid) {
-  const auto token = sp::crypto::sign_jwt({}, kClaims, rsa_key());
+  const auto token = sp::crypto::sign_jwt({}, kClaims, jwt_rsa_key());
   const std::string no_kid = b64json(R"({"alg":"RS256"})") + token.substr(token.find('.'));
   EXPECT_EQ(error_code(no_kid), "jwt.kid");
 }
@@ -165,7 +165,7 @@ TEST(Jwt, VerifiesAcrossKeyRotation) {
 }
 
 TEST(Jwt, VerifiesWithAJwkImportedFromItsExport) {
-  for (const Key* key : {&rsa_key(), &ec_key()}) {
+  for (const Key* key : {&jwt_rsa_key(), &jwt_ec_key()}) {
     auto imported = Key::from_jwk(boost::json::parse(boost::json::serialize(key->public_jwk())).as_object());
     ASSERT_TRUE(imported.ok());
     const auto token = sp::crypto::sign_jwt({}, kClaims, *key);
@@ -174,7 +174,7 @@ TEST(Jwt, VerifiesWithAJwkImportedFromItsExport) {
 }
 
 TEST(Jwt, RefusesMalformedTokens) {
-  const auto token = sp::crypto::sign_jwt({}, kClaims, ec_key());
+  const auto token = sp::crypto::sign_jwt({}, kClaims, jwt_ec_key());
   const auto first = token.find('.');
   const std::string payload_and_sig = token.substr(first);
   EXPECT_EQ(error_code(""), "jwt.format");
@@ -194,7 +194,7 @@ TEST(Jwt, RefusesMalformedTokens) {
 }
 
 TEST(Jwt, DecodeUnverifiedReadsHeaderAndPayloadButNeedsObjects) {
-  const auto token = sp::crypto::sign_jwt({}, kClaims, ec_key());
+  const auto token = sp::crypto::sign_jwt({}, kClaims, jwt_ec_key());
   auto decoded = sp::crypto::decode_jwt_unverified(token);
   ASSERT_TRUE(decoded.ok());
   EXPECT_EQ(decoded->payload, kClaims);
@@ -330,7 +330,7 @@ TEST(JwtClaims, ClockMovesTokenFromValidToExpired) {
 }
 
 TEST(JwtClaims, SignedThenVerifiedThenValidated) {
-  const auto token = sp::crypto::sign_jwt({}, id_token_claims(), rsa_key());
+  const auto token = sp::crypto::sign_jwt({}, id_token_claims(), jwt_rsa_key());
   auto decoded = sp::crypto::verify_jwt(token, published_keys());
   ASSERT_TRUE(decoded.ok());
   auto clock = clock_at(kNow);

@@ -8,25 +8,19 @@
 namespace sp::http {
 namespace {
 
-const std::string* find_header(const Response& r, std::string_view name) {
-  for (const auto& [k, v] : r.headers)
-    if (k == name) return &v;
-  return nullptr;
-}
-
 void expect_security_headers(const Response& r) {
-  const std::string* csp = find_header(r, "content-security-policy");
+  const std::string* csp = r.find_header("content-security-policy");
   ASSERT_NE(csp, nullptr) << "status " << r.status;
   EXPECT_NE(csp->find("default-src 'self'"), std::string::npos);
   EXPECT_NE(csp->find("frame-ancestors 'none'"), std::string::npos);
   EXPECT_EQ(csp->find("unsafe-inline"), std::string::npos);
-  ASSERT_NE(find_header(r, "x-content-type-options"), nullptr);
-  EXPECT_EQ(*find_header(r, "x-content-type-options"), "nosniff");
-  EXPECT_EQ(*find_header(r, "referrer-policy"), "strict-origin-when-cross-origin");
-  EXPECT_EQ(*find_header(r, "x-frame-options"), "DENY");
-  EXPECT_NE(find_header(r, "permissions-policy"), nullptr);
-  ASSERT_NE(find_header(r, "x-request-id"), nullptr);
-  EXPECT_EQ(find_header(r, "x-request-id")->size(), 16u);
+  ASSERT_NE(r.find_header("x-content-type-options"), nullptr);
+  EXPECT_EQ(*r.find_header("x-content-type-options"), "nosniff");
+  EXPECT_EQ(*r.find_header("referrer-policy"), "strict-origin-when-cross-origin");
+  EXPECT_EQ(*r.find_header("x-frame-options"), "DENY");
+  EXPECT_NE(r.find_header("permissions-policy"), nullptr);
+  ASSERT_NE(r.find_header("x-request-id"), nullptr);
+  EXPECT_EQ(r.find_header("x-request-id")->size(), 16u);
 }
 
 class DispatchTest : public ::testing::Test {
@@ -57,7 +51,7 @@ TEST_F(DispatchTest, RoutesAndSetsRouteAndRequestId) {
   EXPECT_EQ(r.status, 200);
   EXPECT_EQ(r.body, "<h1>asti</h1>");
   EXPECT_EQ(last_route, "/{slug}/");
-  EXPECT_EQ(*find_header(r, "x-request-id"), last_id);
+  EXPECT_EQ(*r.find_header("x-request-id"), last_id);
   expect_security_headers(r);
 }
 
@@ -69,8 +63,8 @@ TEST_F(DispatchTest, NotFoundAndMethodNotAllowedCarrySecurityHeaders) {
 
   Response r405 = call("GET", "/form");
   EXPECT_EQ(r405.status, 405);
-  ASSERT_NE(find_header(r405, "allow"), nullptr);
-  EXPECT_EQ(*find_header(r405, "allow"), "POST");
+  ASSERT_NE(r405.find_header("allow"), nullptr);
+  EXPECT_EQ(*r405.find_header("allow"), "POST");
   expect_security_headers(r405);
 }
 
@@ -157,9 +151,9 @@ TEST_F(DispatchTest, HandlerMayOverrideASecurityHeader) {
   int count = 0;
   for (const auto& [k, v] : r.headers) count += k == "content-security-policy";
   EXPECT_EQ(count, 1);
-  EXPECT_EQ(*find_header(r, "content-security-policy"), "default-src 'none'");
-  EXPECT_NE(find_header(r, "x-content-type-options"), nullptr);
-  EXPECT_NE(find_header(r, "x-frame-options"), nullptr);
+  EXPECT_EQ(*r.find_header("content-security-policy"), "default-src 'none'");
+  EXPECT_NE(r.find_header("x-content-type-options"), nullptr);
+  EXPECT_NE(r.find_header("x-frame-options"), nullptr);
 }
 
 TEST_F(DispatchTest, HeadUsesGetHandler) {

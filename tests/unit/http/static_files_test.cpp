@@ -14,12 +14,6 @@ namespace sp::http {
 namespace {
 namespace fs = std::filesystem;
 
-const std::string* find_header(const Response& r, std::string_view name) {
-  for (const auto& [k, v] : r.headers)
-    if (k == name) return &v;
-  return nullptr;
-}
-
 std::string gunzip(const std::string& in) {
   z_stream zs{};
   EXPECT_EQ(inflateInit2(&zs, 15 + 16), Z_OK);
@@ -76,44 +70,44 @@ TEST_F(StaticTest, ServesWithTypeEtagAndCacheControl) {
   ASSERT_EQ(r.status, 200);
   EXPECT_EQ(r.body, css);
   EXPECT_EQ(r.content_type, "text/css; charset=utf-8");
-  ASSERT_NE(find_header(r, "etag"), nullptr);
-  EXPECT_EQ(find_header(r, "etag")->front(), '"');  // strong
-  EXPECT_EQ(*find_header(r, "cache-control"), "public, max-age=3600");
-  EXPECT_NE(find_header(r, "content-security-policy"), nullptr);
-  EXPECT_EQ(find_header(r, "content-encoding"), nullptr);
+  ASSERT_NE(r.find_header("etag"), nullptr);
+  EXPECT_EQ(r.find_header("etag")->front(), '"');  // strong
+  EXPECT_EQ(*r.find_header("cache-control"), "public, max-age=3600");
+  EXPECT_NE(r.find_header("content-security-policy"), nullptr);
+  EXPECT_EQ(r.find_header("content-encoding"), nullptr);
 
   Response png = get("/static/img/logo.png", {{"accept-encoding", "gzip"}});
   EXPECT_EQ(png.content_type, "image/png");
-  EXPECT_EQ(find_header(png, "content-encoding"), nullptr);  // not compressible
+  EXPECT_EQ(png.find_header("content-encoding"), nullptr);  // not compressible
 }
 
 TEST_F(StaticTest, IfNoneMatchGives304) {
   Response r = get("/static/css/site.css");
-  std::string etag = *find_header(r, "etag");
+  std::string etag = *r.find_header("etag");
   Response again = get("/static/css/site.css", {{"if-none-match", etag}});
   EXPECT_EQ(again.status, 304);
   EXPECT_TRUE(again.body.empty());
-  EXPECT_EQ(*find_header(again, "etag"), etag);
-  EXPECT_NE(find_header(again, "x-content-type-options"), nullptr);
+  EXPECT_EQ(*again.find_header("etag"), etag);
+  EXPECT_NE(again.find_header("x-content-type-options"), nullptr);
   EXPECT_EQ(get("/static/css/site.css", {{"if-none-match", "\"other\""}}).status, 200);
 }
 
 TEST_F(StaticTest, GzipRoundTrip) {
   Response r = get("/static/css/site.css", {{"accept-encoding", "br, gzip;q=0.8"}});
   ASSERT_EQ(r.status, 200);
-  ASSERT_NE(find_header(r, "content-encoding"), nullptr);
-  EXPECT_EQ(*find_header(r, "content-encoding"), "gzip");
-  EXPECT_EQ(*find_header(r, "vary"), "Accept-Encoding");
+  ASSERT_NE(r.find_header("content-encoding"), nullptr);
+  EXPECT_EQ(*r.find_header("content-encoding"), "gzip");
+  EXPECT_EQ(*r.find_header("vary"), "Accept-Encoding");
   EXPECT_LT(r.body.size(), css.size());
   EXPECT_EQ(gunzip(r.body), css);
   // The gzip variant has its own strong ETag, and revalidates to 304 too.
-  std::string gz_etag = *find_header(r, "etag");
-  EXPECT_NE(gz_etag, *find_header(get("/static/css/site.css"), "etag"));
+  std::string gz_etag = *r.find_header("etag");
+  EXPECT_NE(gz_etag, *get("/static/css/site.css").find_header("etag"));
   EXPECT_EQ(get("/static/css/site.css", {{"accept-encoding", "gzip"}, {"if-none-match", gz_etag}}).status,
             304);
   // q=0 refuses gzip.
   Response plain = get("/static/css/site.css", {{"accept-encoding", "gzip;q=0"}});
-  EXPECT_EQ(find_header(plain, "content-encoding"), nullptr);
+  EXPECT_EQ(plain.find_header("content-encoding"), nullptr);
   EXPECT_EQ(plain.body, css);
 }
 
@@ -124,7 +118,7 @@ TEST_F(StaticTest, CacheInvalidatedWhenFileChanges) {
   write_file(static_dir / "css" / "site.css", changed);
   Response after = get("/static/css/site.css", {{"accept-encoding", "gzip"}});
   EXPECT_EQ(gunzip(after.body), changed);
-  EXPECT_NE(*find_header(before, "etag"), *find_header(after, "etag"));
+  EXPECT_NE(*before.find_header("etag"), *after.find_header("etag"));
 }
 
 TEST_F(StaticTest, TraversalAttemptsNeverEscapeTheRoot) {
@@ -137,7 +131,7 @@ TEST_F(StaticTest, TraversalAttemptsNeverEscapeTheRoot) {
     EXPECT_TRUE(r.status == 400 || r.status == 404) << t << " -> " << r.status;
     EXPECT_EQ(r.body.find("root:"), std::string::npos) << t;
     EXPECT_EQ(r.body.find("TOP SECRET"), std::string::npos) << t;
-    EXPECT_NE(find_header(r, "content-security-policy"), nullptr) << t;
+    EXPECT_NE(r.find_header("content-security-policy"), nullptr) << t;
   }
 }
 
