@@ -113,6 +113,21 @@ std::string html_id(const std::string& prefix, const std::string& path) {
   return out;
 }
 
+// The id of the page's input named `name` (forms/overlay_form.hpp), for the error's link to it.
+std::string input_id(const std::string& name) {
+  for (std::string_view prefix :
+       {"label.it:", "label.en:", "help.it:", "help.en:", "options:", "list:", "required:"}) {
+    if (name.rfind(prefix, 0) != 0) continue;
+    std::string kind(prefix.substr(0, prefix.size() - 1));
+    std::replace(kind.begin(), kind.end(), '.', '-');
+    return html_id("fa-" + kind + "-", name.substr(prefix.size()));
+  }
+  if (name.rfind("new.", 0) != 0) return {};
+  std::string id = "fa-" + name;  // "new.label.it" → "fa-new-label-it"
+  std::replace(id.begin(), id.end(), '.', '-');
+  return id;
+}
+
 // ---- list --------------------------------------------------------------------------------------------
 
 http::Response own_list(FormsAdminDeps& d, http::Request& req) {
@@ -218,7 +233,10 @@ http::Response edit_page(FormsAdminDeps& d, http::Request& req, const Access& a,
                               {{"version", std::to_string(eff->stored_overlay_version)},
                                {"detail", eff->stale->detail}}));
   }
-  if (error) set_error(d, req, page, *error);
+  if (error) {
+    set_error(d, req, page, *error);
+    if (const std::string id = input_id(error->field); !id.empty()) data.set("error_href", "#" + id);
+  }
   if (const std::string saved = req.query_param("salvato"); !saved.empty() && !post)
     data.set("notice", web::ui(d.view, lang, "ui.fadmin_saved", {{"version", saved}}));
   if (preview_overlay) data.set("notice", d.view.t(lang, "ui.fadmin_preview_notice"));

@@ -212,6 +212,7 @@ TEST_P(FormsAdminTest, ForbiddenChangesOperatorsAndOtherBodiesAreRefusedWithNoth
   EXPECT_EQ(refused.status, 400);
   EXPECT_TRUE(has(refused.body, "data-code=\"forms.overlay\""));
   EXPECT_TRUE(has(refused.body, "almeno una voce"));
+  EXPECT_TRUE(has(refused.body, "href=\"#fa-new-options\""));  // the message links to the input at fault
   EXPECT_TRUE(has(refused.body, "value=\"Mensa del Comune\""));
   EXPECT_TRUE(has(refused.body, "value=\"Turno preferito\""));
   // A page shown before someone else saved: refused, not silently overwritten.
