@@ -10,6 +10,7 @@
 #include "adapters/messaging/outbox.hpp"
 #include "cases/pdf.hpp"
 #include "core/ids.hpp"
+#include "core/money.hpp"
 #include "identity/permissions.hpp"
 
 namespace sp::cases {
@@ -198,7 +199,12 @@ CaseService::CaseService(db::Database& db, time::Clock& clock, protocollo::Proto
       profiles_(profiles),
       options_(std::move(options)),
       store_(db),
-      audit_(db, clock) {}
+      audit_(db, clock) {
+  // A broken template stops the start, not a decision (data/decisions/README.md).
+  auto loaded = DecisionTemplates::load_dir(options_.decisions_dir);
+  if (!loaded) throw std::runtime_error("decision templates: " + loaded.error().detail);
+  decisions_ = std::move(*loaded);
+}
 
 namespace {
 
@@ -683,24 +689,112 @@ std::string staff_name(const identity::Principal* p) {
   return p->display_name.empty() ? p->subject : p->display_name;
 }
 
+// The placeholders of a decision template (data/decisions/README.md) for a case.
+struct DecisionFacts {
+  std::string body;
+  std::string officer;
+  std::string reasons;
+  time::Date today;
+  int grounds_days = 10;
+  std::optional<int> max_additions_days;
+  std::vector<Message> messages;    // the applicant's observations are among them
+  std::vector<Document> documents;  // the notice of grounds is among them
+};
+
+boost::json::object decision_placeholders(const Case& c, const DecisionFacts& f, std::string_view lang) {
+  boost::json::object v;
+  v["body"] = f.body;
+  v["office"] = c.office;
+  v["officer"] = f.officer;
+  v["service"] = c.title;
+  v["applicant"] = c.applicant_name;
+  v["applicant_cf"] = c.applicant_cf;
+  v["represented"] = c.on_behalf_of.empty() ? std::string() : c.on_behalf_of_name;
+  v["represented_code"] = c.on_behalf_of;
+  v["protocol"] = c.protocol_label();
+  const auto submitted = time::parse_iso_utc(c.submitted_at);
+  const std::string submitted_on = submitted ? time::format_it_date(*submitted) : c.submitted_at;
+  v["protocol_date"] = submitted_on;  // registered in the same transaction as the submission
+  v["submitted_on"] = submitted_on;
+  v["case_id"] = c.id;
+  v["deadline_days"] = std::to_string(c.deadline_days);
+  v["due_date"] = time::format_it_date(deadline_at(c, f.today, f.grounds_days, f.max_additions_days).due);
+  v["today"] = time::format_it_date(f.today);
+  v["fee"] = c.fee_cents_due ? money::format(*c.fee_cents_due, lang) : std::string();
+  v["grounds_days"] = std::to_string(f.grounds_days);
+  v["grounds_date"] = it_date(c.grounds_notified_on);
+  std::string grounds_protocol;
+  for (const auto& d : f.documents) {
+    if (d.kind == DocumentKind::notice && d.protocol_number > 0)
+      grounds_protocol = protocollo::format_number(d.protocol_number) + "/" + std::to_string(d.protocol_year);
+  }
+  v["grounds_protocol"] = grounds_protocol;
+  std::string observations, observations_date;
+  for (const auto& m : f.messages) {
+    if (m.kind == "grounds_answer") {
+      observations = m.body;
+      observations_date = it_datetime(m.at).substr(0, 10);
+    }
+  }
+  v["observations"] = observations;
+  v["observations_date"] = observations_date;
+  v["reasons"] = f.reasons;
+  v["answers"] = c.answers;
+  return v;
+}
+
+// A decision's letter: the body (and office) as heading, the template's title (or the action's), the
+// references, the text in paragraphs (blank lines), and the officer responsible.
+Letter decision_letter(const Case& c, const DecisionTemplate* tmpl, Action action, std::string_view lang,
+                       const std::string& text, const std::string& body, const std::string& officer,
+                       time::TimePoint now) {
+  const bool en = lang == "en";
+  Letter l;
+  l.heading = c.office.empty() ? body : body + "\n" + c.office;
+  if (tmpl != nullptr) {
+    l.title = tmpl->title(lang);
+  } else if (action == Action::notice_of_grounds) {
+    l.title = "Comunicazione dei motivi ostativi all'accoglimento dell'istanza (art. 10-bis L. 241/1990)";
+  } else {
+    l.title = "Provvedimento di " + decision_word(action) + " della domanda";
+  }
+  l.facts = {{en ? "Addressee" : "Destinatario", c.applicant_name + " (" + c.applicant_cf + ")"},
+             {en ? "Application" : "Domanda", c.title},
+             {en ? "Application's protocol" : "Protocollo della domanda",
+              c.protocol_label() + (en ? " of " : " del ") + it_datetime(c.submitted_at)},
+             {en ? "Case" : "Pratica", c.id},
+             {en ? "Date" : "Data", time::format_it_date(now)}};
+  if (!c.on_behalf_of.empty())
+    l.facts.insert(l.facts.begin() + 1,
+                   {en ? "On behalf of" : "Per conto di", c.on_behalf_of_name + " (" + c.on_behalf_of + ")"});
+  // Paragraphs are separated by blank lines; single line breaks stay inside a paragraph.
+  std::string paragraph;
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    auto end = text.find("\n\n", start);
+    paragraph = text.substr(start, end == std::string::npos ? std::string::npos : end - start);
+    if (!blank(paragraph)) l.paragraphs.push_back(paragraph);
+    if (end == std::string::npos) break;
+    start = end + 2;
+  }
+  l.paragraphs.push_back(
+      (en ? "The officer responsible for the procedure\n" : "Il responsabile del procedimento\n") + officer);
+  l.footer = body + (en ? " - case " : " - pratica ") + c.id;
+  return l;
+}
+
 // The decision: a letter registered as outgoing protocol, and a message to the applicant carrying it.
 Status record_decision(RecordContext& ctx, files::FileService& files, protocollo::ProtocolService& protocol,
                        const Case& c, Action action, const std::string& decision, const std::string& body,
-                       const identity::Principal* staff) {
+                       const identity::Principal* staff, const DecisionTemplate* tmpl,
+                       std::string_view lang) {
   const std::string word = decision_word(action);
-  Letter l;
-  l.heading = body;
-  l.title = "Provvedimento di " + word + " della domanda";
-  l.facts = {{"Destinatario", c.applicant_name + " (" + c.applicant_cf + ")"},
-             {"Domanda", c.title},
-             {"Protocollo della domanda", c.protocol_label() + " del " + it_datetime(c.submitted_at)},
-             {"Data", time::format_it_date(ctx.now)}};
-  if (!c.on_behalf_of.empty())
-    l.facts.insert(l.facts.begin() + 1, {"Per conto di", c.on_behalf_of_name + " (" + c.on_behalf_of + ")"});
-  l.paragraphs = {decision, "Il responsabile del procedimento: " + staff_name(staff)};
-  l.footer = body + " - pratica " + c.id;
-  auto d = outgoing_letter(ctx, files, protocol, c, DocumentKind::decision, "provvedimento-" + word + ".pdf",
-                           "Provvedimento di " + word + ": " + c.title, l);
+  const Letter l = decision_letter(c, tmpl, action, lang, decision, body, staff_name(staff), ctx.now);
+  std::string file_name = "provvedimento-" + word;
+  if (tmpl != nullptr && tmpl->outcome != to_string(action)) file_name += "-" + tmpl->outcome;
+  const std::string subject =
+      (tmpl != nullptr ? tmpl->title_it : "Provvedimento di " + word) + ": " + c.title;
+  auto d = outgoing_letter(ctx, files, protocol, c, DocumentKind::decision, file_name + ".pdf", subject, l);
   if (!d) return d.error();
   add_message(ctx.tx, c.tenant_id, c, MessageDirection::to_applicant, "decision", decision, {*d},
               ctx.who.actor, ctx.at);
@@ -842,36 +936,66 @@ Status CaseService::resume(const identity::Principal* staff, tenants::TenantId t
   return apply(staff, tenant, case_id, Action::resume, reason, ch);
 }
 
+namespace {
+
+// The template a decision says it came from; an error when the service has no such outcome or it is not
+// one for `action`. Null for a free text (no outcome).
+Result<const DecisionTemplate*> template_for(const DecisionTemplates& templates, const Case& c,
+                                             const DecisionFrom& from, Action action) {
+  if (from.outcome.empty()) return static_cast<const DecisionTemplate*>(nullptr);
+  const auto* t = templates.find(c.service_code, from.outcome);
+  if (t == nullptr || t->action != action) return invalid("cases.outcome", "outcome", from.outcome);
+  return t;
+}
+
+std::string decision_lang(const DecisionFrom& from) {
+  return from.lang == "en" ? "en" : "it";
+}
+
+}  // namespace
+
 Status CaseService::notice_of_grounds(const identity::Principal* staff, tenants::TenantId tenant,
-                                      const std::string& case_id, const std::string& grounds) {
+                                      const std::string& case_id, const std::string& grounds,
+                                      const DecisionFrom& from) {
   if (auto st = check_text(grounds, "grounds", options_.max_text); !st) return st;
   const std::string body = body_name(tenants_, tenant);
   Change ch;
   ch.needs_aoo = true;
-  ch.mutate = [](Case& c, time::Date today) -> Status {
+  ch.mutate = [this, from](Case& c, time::Date today) -> Status {
+    if (auto t = template_for(decisions_, c, from, Action::notice_of_grounds); !t) return t.error();
     c.suspended_since = time::format_iso_date(today);
     c.grounds_notified_on = time::format_iso_date(today);
     c.grounds_answered_on.clear();
     return Ok{};
   };
-  ch.record = [this, grounds, body, staff](RecordContext& ctx, const Case& c) -> Status {
-    Letter l;
-    l.heading = body;
-    l.title = "Comunicazione dei motivi ostativi all'accoglimento dell'istanza (art. 10-bis L. 241/1990)";
-    l.facts = {{"Destinatario", c.applicant_name + " (" + c.applicant_cf + ")"},
-               {"Domanda", c.title},
-               {"Protocollo della domanda", c.protocol_label() + " del " + it_datetime(c.submitted_at)},
-               {"Data", time::format_it_date(ctx.now)}};
-    l.paragraphs = {
-        "Ai sensi dell'art. 10-bis della legge 7 agosto 1990, n. 241, si comunicano i motivi che "
-        "ostano all'accoglimento della domanda:",
-        grounds,
-        "Entro " + std::to_string(options_.grounds_answer_days) +
-            " giorni dal ricevimento della presente può presentare per iscritto le sue osservazioni, "
-            "eventualmente corredate da documenti. La presente comunicazione sospende i termini di "
-            "conclusione del procedimento.",
-        "Il responsabile del procedimento: " + staff_name(staff)};
-    l.footer = body + " - pratica " + c.id;
+  ch.record = [this, grounds, body, staff, from](RecordContext& ctx, const Case& c) -> Status {
+    const std::string lang = decision_lang(from);
+    const DecisionTemplate* tmpl = template_for(decisions_, c, from, Action::notice_of_grounds).value();
+    std::string text = grounds;
+    if (tmpl == nullptr) {
+      // Just the grounds: the service's (or the default) notice around them.
+      for (const auto* t : decisions_.for_service(c.service_code)) {
+        if (t->action == Action::notice_of_grounds) {
+          tmpl = t;
+          break;
+        }
+      }
+      if (tmpl != nullptr) {
+        DecisionFacts f{body,
+                        staff_name(staff),
+                        grounds,
+                        time::rome_date(ctx.now),
+                        options_.grounds_answer_days,
+                        options_.max_additions_suspension_days,
+                        {},
+                        {}};
+        auto rendered = render_decision_text(tmpl->text(lang), decision_placeholders(c, f, lang), lang);
+        if (!rendered) return rendered.error();
+        text = std::move(*rendered);
+      }
+    }
+    const Letter l =
+        decision_letter(c, tmpl, Action::notice_of_grounds, lang, text, body, staff_name(staff), ctx.now);
     auto d = outgoing_letter(ctx, files_, protocol_, c, DocumentKind::notice, "preavviso-di-rigetto.pdf",
                              "Preavviso di rigetto (art. 10-bis L. 241/1990): " + c.title, l);
     if (!d) return d.error();
@@ -891,17 +1015,21 @@ Status CaseService::notice_of_grounds(const identity::Principal* staff, tenants:
 }
 
 Status CaseService::accept(const identity::Principal* staff, tenants::TenantId tenant,
-                           const std::string& case_id, const std::string& decision) {
+                           const std::string& case_id, const std::string& decision,
+                           const DecisionFrom& from) {
   if (auto st = check_text(decision, "decision", options_.max_text); !st) return st;
   Change ch;
   ch.needs_aoo = true;
-  ch.mutate = [this](Case& c, time::Date today) -> Status {
+  ch.mutate = [this, from](Case& c, time::Date today) -> Status {
+    if (auto t = template_for(decisions_, c, from, Action::accept); !t) return t.error();
     end_suspension(c, today, options_.grounds_answer_days, options_.max_additions_suspension_days, false);
     return Ok{};
   };
   const std::string body = body_name(tenants_, tenant);
-  ch.record = [this, decision, body, staff](RecordContext& ctx, const Case& c) -> Status {
-    return record_decision(ctx, files_, protocol_, c, Action::accept, decision, body, staff);
+  ch.record = [this, decision, body, staff, from](RecordContext& ctx, const Case& c) -> Status {
+    const auto* tmpl = template_for(decisions_, c, from, Action::accept).value();
+    return record_decision(ctx, files_, protocol_, c, Action::accept, decision, body, staff, tmpl,
+                           decision_lang(from));
   };
   ch.notice = [](const Case& c) {
     return std::pair<std::string, std::string>{
@@ -912,11 +1040,13 @@ Status CaseService::accept(const identity::Principal* staff, tenants::TenantId t
 }
 
 Status CaseService::reject(const identity::Principal* staff, tenants::TenantId tenant,
-                           const std::string& case_id, const std::string& decision) {
+                           const std::string& case_id, const std::string& decision,
+                           const DecisionFrom& from) {
   if (auto st = check_text(decision, "decision", options_.max_text); !st) return st;
   Change ch;
   ch.needs_aoo = true;
-  ch.mutate = [this](Case& c, time::Date today) -> Status {
+  ch.mutate = [this, from](Case& c, time::Date today) -> Status {
+    if (auto t = template_for(decisions_, c, from, Action::reject); !t) return t.error();
     // Art. 10-bis: first the notice of grounds, then the applicant's observations or the end of their days.
     if (c.grounds_notified_on.empty()) return Error::make("cases.grounds_required", 409, c.id);
     const auto notified = date_or(c.grounds_notified_on, today);
@@ -929,8 +1059,10 @@ Status CaseService::reject(const identity::Principal* staff, tenants::TenantId t
     return Ok{};
   };
   const std::string body = body_name(tenants_, tenant);
-  ch.record = [this, decision, body, staff](RecordContext& ctx, const Case& c) -> Status {
-    return record_decision(ctx, files_, protocol_, c, Action::reject, decision, body, staff);
+  ch.record = [this, decision, body, staff, from](RecordContext& ctx, const Case& c) -> Status {
+    const auto* tmpl = template_for(decisions_, c, from, Action::reject).value();
+    return record_decision(ctx, files_, protocol_, c, Action::reject, decision, body, staff, tmpl,
+                           decision_lang(from));
   };
   ch.notice = [](const Case& c) {
     return std::pair<std::string, std::string>{
@@ -1107,6 +1239,41 @@ Result<CaseView> CaseService::get(const identity::Principal* who, tenants::Tenan
     return std::move(a.error);
   }
   return std::move(*out);
+}
+
+Result<std::vector<DecisionDraft>> CaseService::decision_drafts(const identity::Principal* staff,
+                                                                tenants::TenantId tenant,
+                                                                const std::string& case_id,
+                                                                const std::string& lang,
+                                                                const std::string& reasons) {
+  if (auto st = identity::authorize(staff, identity::Permission::backoffice, tenant); !st) return st.error();
+  if (reasons.size() > options_.max_text) return invalid("cases.text", "reasons", "too long");
+  const std::string language = lang == "en" ? "en" : "it";
+  std::optional<Case> found;
+  DecisionFacts f;
+  db_.read([&](db::Conn& c) {
+    found = CaseStore::find(c, tenant, case_id);
+    if (!found) return;
+    f.messages = CaseStore::messages(c, tenant, case_id);
+    f.documents = CaseStore::documents(c, tenant, case_id);
+  });
+  if (!found) return Error::not_found("case " + case_id);
+  f.body = body_name(tenants_, tenant);
+  f.officer = staff_name(staff);
+  f.reasons = reasons;
+  f.today = time::rome_date(clock_.now());
+  f.grounds_days = options_.grounds_answer_days;
+  f.max_additions_days = options_.max_additions_suspension_days;
+  const auto allowed = allowed_actions(*found, true, f.today, options_);
+  const auto values = decision_placeholders(*found, f, language);
+  std::vector<DecisionDraft> out;
+  for (const auto* t : decisions_.for_service(found->service_code)) {
+    if (std::find(allowed.begin(), allowed.end(), to_string(t->action)) == allowed.end()) continue;
+    auto text = render_decision_text(t->text(language), values, language);
+    if (!text) return text.error();
+    out.push_back({t->outcome, t->action, t->title(language), std::move(*text), t->source, language});
+  }
+  return out;
 }
 
 Result<DocumentContent> CaseService::document(const identity::Principal* who, tenants::TenantId tenant,

@@ -18,7 +18,9 @@
 //   allowed in the case's state), cases.conflict (409: someone else changed the case meanwhile, retry),
 //   cases.text (400: an empty or too long message, reason, grounds or decision), cases.assignee (400),
 //   cases.grounds_required (409: rejection without a notice of grounds), cases.grounds_pending (409: the
-//   applicant's 10 days to answer the notice have not passed and they have not answered),
+//   applicant's 10 days to answer the notice have not passed and they have not answered), cases.outcome
+//   (400: no such decision template for the service, or not one for this action), cases.templates (500: a
+//   template that does not render),
 //   cases.answer_late (409: observations after the 10 days), cases.applicant (403: this action is the
 //   applicant's, or a staff member's), cases.filter (400); plus auth.required, forbidden, not_found and
 //   the protocollo.* / files.* codes of a failed registration or upload (nothing is kept then).
@@ -29,6 +31,7 @@
 #include <vector>
 
 #include "audit/service.hpp"
+#include "cases/decisions.hpp"
 #include "cases/model.hpp"
 #include "cases/store.hpp"
 #include "catalog/service.hpp"
@@ -52,6 +55,9 @@ struct Options {
   std::optional<int> max_additions_suspension_days;
   int max_attachments = 50;
   std::size_t max_text = 20000;  // characters of a message, note, reason, grounds or decision
+  // The decision templates (data/decisions/README.md), read when the service is built: a broken file
+  // stops the start. The default is the share directory the binary was built with.
+  std::string decisions_dir = SPORTELLO_SHARE_DIR "/data/decisions";
 };
 
 // A line of the application summary PDF rendered when the caller gives no PDF of its own.
@@ -120,6 +126,25 @@ struct CaseView {
   bool viewer_is_staff = false;
   // What the viewer may do now (for buttons): names of model.hpp's Action values.
   std::vector<std::string> allowed_actions;
+};
+
+// A decision text the office may start from: one template of the case's service (or the hub's default),
+// rendered with the case's data (data/decisions/README.md lists the placeholders).
+struct DecisionDraft {
+  std::string outcome;  // the template's code: "accept", "differ", "reject", "grounds"
+  Action action = Action::accept;
+  std::string title;
+  std::string text;
+  std::string source;  // "default" (the hub's text) or the service code
+  std::string lang;    // "it" or "en"
+};
+
+// Which template a decision's (edited) text came from: the document takes its title and labels from it.
+// Empty outcome: a free text, titled after the action ("Provvedimento di accoglimento della domanda"), in
+// Italian; a notice of grounds without an outcome wraps the given grounds in the "grounds" template.
+struct DecisionFrom {
+  std::string outcome;
+  std::string lang = "it";
 };
 
 struct DocumentContent {
@@ -193,16 +218,27 @@ class CaseService {
   Status resume(const identity::Principal* staff, tenants::TenantId tenant, const std::string& case_id,
                 const std::string& reason);
   // Preavviso di rigetto (art. 10-bis): rendered as a PDF, registered as outgoing protocol, sent to the
-  // applicant; the deadline is suspended; a rejection is possible only after it.
+  // applicant; the deadline is suspended; a rejection is possible only after it. With `from.outcome`,
+  // `grounds` is the whole notice as edited on the form; without, just the grounds, put into the
+  // service's (or the default) "grounds" template.
   Status notice_of_grounds(const identity::Principal* staff, tenants::TenantId tenant,
-                           const std::string& case_id, const std::string& grounds);
-  // The decision: rendered as a PDF, registered as outgoing protocol in the same transaction, stored as a
-  // document the applicant can download. reject() needs a notice of grounds first, and then either the
-  // applicant's observations or grounds_answer_days passed since the notice.
+                           const std::string& case_id, const std::string& grounds,
+                           const DecisionFrom& from = {});
+  // The decision: rendered as a PDF (the body's heading, the text, the references), registered as outgoing
+  // protocol in the same transaction, stored as a document the applicant can download. reject() needs a
+  // notice of grounds first, and then either the applicant's observations or grounds_answer_days passed
+  // since the notice.
   Status accept(const identity::Principal* staff, tenants::TenantId tenant, const std::string& case_id,
-                const std::string& decision);
+                const std::string& decision, const DecisionFrom& from = {});
   Status reject(const identity::Principal* staff, tenants::TenantId tenant, const std::string& case_id,
-                const std::string& decision);
+                const std::string& decision, const DecisionFrom& from = {});
+  // The texts the decide form starts from: one per template of the case's service (its own, then the hub's
+  // default for the outcomes it lacks) whose action the case allows now, rendered in `lang` ("it", "en")
+  // with the case's data and the officer's `reasons`. Staff of the case's body only.
+  Result<std::vector<DecisionDraft>> decision_drafts(const identity::Principal* staff,
+                                                     tenants::TenantId tenant, const std::string& case_id,
+                                                     const std::string& lang = "it",
+                                                     const std::string& reasons = {});
   Status close(const identity::Principal* staff, tenants::TenantId tenant, const std::string& case_id,
                const std::string& reason);
   Status add_note(const identity::Principal* staff, tenants::TenantId tenant, const std::string& case_id,
@@ -232,6 +268,7 @@ class CaseService {
   tenants::TenantService& tenants_;
   identity::ProfileService* profiles_;
   Options options_;
+  DecisionTemplates decisions_;
   CaseStore store_;
   audit::AuditService audit_;
 };

@@ -35,11 +35,6 @@ std::string rome_datetime(const std::string& utc) {
   return tp ? time::format_it_datetime(*tp) : utc;
 }
 
-std::string it_date(const std::string& iso) {
-  auto d = time::parse_iso_date(iso);
-  return d ? time::format_it_date(*d) : iso;
-}
-
 std::string state_label(WebDeps& d, std::string_view lang, State s) {
   return d.view.t(lang, "ui.case_state_" + std::string(to_string(s)));
 }
@@ -231,15 +226,15 @@ web::Page staff_page(WebDeps& d, const http::Request& req, const StaffAccess& a,
   return page;
 }
 
-const std::vector<State> kStates{State::registered,
-                                 State::assigned,
-                                 State::in_progress,
-                                 State::waiting_for_applicant,
-                                 State::grounds_notified,
-                                 State::accepted,
-                                 State::rejected,
-                                 State::withdrawn,
-                                 State::closed};
+const std::vector<State> kQueueFilterStates{State::registered,
+                                            State::assigned,
+                                            State::in_progress,
+                                            State::waiting_for_applicant,
+                                            State::grounds_notified,
+                                            State::accepted,
+                                            State::rejected,
+                                            State::withdrawn,
+                                            State::closed};
 
 http::Response queue_page(WebDeps& d, http::Request& req, const StaffAccess& a, const Error* error,
                           const BulkResult* bulk) {
@@ -263,7 +258,7 @@ http::Response queue_page(WebDeps& d, http::Request& req, const StaffAccess& a, 
   for (const char* k : {"ufficio", "servizio", "assegnatario", "scadute", "stato", "giorni"})
     page.data.set(std::string("q_") + k, req.query_param(k));
   Data states = web::list();
-  for (auto s : kStates) {
+  for (auto s : kQueueFilterStates) {
     Data o;
     o.set("code", std::string(to_string(s)));
     o.set("name", state_label(d, lang, s));
@@ -362,6 +357,50 @@ http::Response queue_post(WebDeps& d, http::Request& req) {
   return queue_page(d, req, a, nullptr, &*result);
 }
 
+// The decide forms: one editable text per decision template whose action the case allows now, prefilled
+// with the template rendered for the case (data/decisions/), in Italian or English, with the officer's
+// reasons once they "compose". After a refused decision the officer's own text is kept.
+void decision_forms(WebDeps& d, const http::Request& req, const StaffAccess& a, const CaseView& v,
+                    const Fields* form, web::Page& page) {
+  const auto& lang = req.ctx.locale;
+  const std::string text_lang =
+      (form ? field(*form, "lang") : req.query_param("lingua")) == "en" ? "en" : "it";
+  const std::string reasons = form ? field(*form, "reasons") : std::string();
+  auto drafts = d.cases.decision_drafts(a.who, a.body->id, v.c.id, text_lang, reasons);
+  if (!drafts || drafts->empty()) return;
+  const bool composing = form && field(*form, "action") == "compose";
+  Data list = web::list();
+  for (const auto& dr : *drafts) {
+    const std::string act(to_string(dr.action));
+    Data x;
+    x.set("d_outcome", dr.outcome);
+    x.set("d_act", act);
+    x.set("d_title", dr.title);
+    x.set("d_lang", dr.lang);
+    const bool posted =
+        form && !composing && field(*form, "outcome") == dr.outcome && field(*form, "action") == act;
+    x.set("d_text", posted ? field(*form, "text") : dr.text);
+    x.set("d_default", dr.source == "default");
+    x.set("d_danger", dr.action != Action::accept);
+    std::string id = "act-decide-" + dr.outcome;
+    std::string label = d.view.t(lang, "ui.case_decision_send");
+    if (dr.action == Action::notice_of_grounds) {
+      id = "act-notice";
+      label = d.view.t(lang, "ui.case_act_notice_of_grounds");
+    } else if (dr.outcome == act) {
+      id = "act-" + act;  // act-accept, act-reject
+      label = d.view.t(lang, "ui.case_act_" + act);
+    }
+    x.set("d_id", id);
+    x.set("d_button", label);
+    list.push_back(x);
+  }
+  page.data.set("decisions", list);
+  page.data.set("has_decisions", true);
+  page.data.set("decision_lang_en", text_lang == "en");
+  page.data.set("f_reasons", reasons);
+}
+
 http::Response staff_case_page(WebDeps& d, http::Request& req, const StaffAccess& a, const Fields* form,
                                const Error* error) {
   const auto& lang = req.ctx.locale;
@@ -376,6 +415,7 @@ http::Response staff_case_page(WebDeps& d, http::Request& req, const StaffAccess
   page.data.set("f_assignee", form ? field(*form, "assignee") : v->c.assignee);
   page.data.set("f_office", form ? field(*form, "office") : v->c.office);
   page.data.set("done", req.query_param("fatto") == "1");
+  decision_forms(d, req, a, *v, form, page);
   if (error) set_error(d, req, page, *error);
   return respond(d, req, page, error ? form_status(*error) : 200);
 }
@@ -396,6 +436,8 @@ http::Response staff_case_post(WebDeps& d, http::Request& req) {
   const auto act = field(*form, "action");
   const auto text = text::trim(field(*form, "text"));
   const auto tenant = a.body->id;
+  // From a decide form: the template the (edited) text started from.
+  const DecisionFrom from{field(*form, "outcome"), field(*form, "lang") == "en" ? "en" : "it"};
   Status st = Ok{};
   if (act == "assign") {
     auto assignee = text::trim(field(*form, "assignee"));
@@ -408,11 +450,13 @@ http::Response staff_case_post(WebDeps& d, http::Request& req) {
   } else if (act == "resume") {
     st = d.cases.resume(a.who, tenant, id, text);
   } else if (act == "notice_of_grounds") {
-    st = d.cases.notice_of_grounds(a.who, tenant, id, text);
+    st = d.cases.notice_of_grounds(a.who, tenant, id, text, from);
   } else if (act == "accept") {
-    st = d.cases.accept(a.who, tenant, id, text);
+    st = d.cases.accept(a.who, tenant, id, text, from);
   } else if (act == "reject") {
-    st = d.cases.reject(a.who, tenant, id, text);
+    st = d.cases.reject(a.who, tenant, id, text, from);
+  } else if (act == "compose") {
+    return staff_case_page(d, req, a, &*form, nullptr);  // the decision texts again, with the reasons
   } else if (act == "close") {
     st = d.cases.close(a.who, tenant, id, text);
   } else if (act == "note") {
