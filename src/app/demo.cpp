@@ -185,7 +185,8 @@ Status seed_demo_staff(const std::string& share_dir, tenants::TenantService& ten
   auto doc = read_json(share_dir + "/data/demo/staff.json");
   if (!doc) return doc.error();
   const auto& admin = doc->at("hub_admin").as_object();
-  auto hub_admin = staff.bootstrap_hub_admin(str(admin, "email"), str(admin, "name"), str(admin, "password"));
+  auto hub_admin = staff.bootstrap_hub_admin(str(admin, "email"), str(admin, "name"), str(admin, "password"),
+                                             str(admin, "password_hash"));
   if (!hub_admin) {
     // A hub administrator exists already: the demo staff were seeded on an earlier start.
     return Ok{};
@@ -207,6 +208,7 @@ Status seed_demo_staff(const std::string& share_dir, tenants::TenantService& ten
     ns.email = str(o, "email");
     ns.display_name = str(o, "name");
     ns.password = str(o, "password");
+    ns.password_hash = str(o, "password_hash");  // shipped, so a start does not hash every demo password
     for (const auto& r : array(o, "roles")) {
       if (auto role = identity::parse_role(std::string(r.as_string()))) ns.roles.insert(*role);
     }

@@ -40,11 +40,16 @@ bool valid_email(const std::string& e) {
 
 StaffService::StaffService(db::Database& db, SessionService& sessions, const time::Clock& clock,
                            StaffPolicy policy)
-    : db_(db), store_(db), sessions_(sessions), clock_(clock), policy_(policy) {
+    : db_(db), store_(db), sessions_(sessions), clock_(clock), policy_(policy) {}
+
+const std::string& StaffService::dummy_hash() {
   // A real hash of a random password with the same cost, so an unknown e-mail costs one verification too.
-  auto h = crypto::hash_password(ids::random_token(24), policy_.cost);
-  if (!h) throw std::runtime_error("staff: cannot hash the dummy password: " + h.error().code);
-  dummy_hash_ = *h;
+  std::call_once(dummy_once_, [this] {
+    auto h = crypto::hash_password(ids::random_token(24), policy_.cost);
+    if (!h) throw std::runtime_error("staff: cannot hash the dummy password: " + h.error().code);
+    dummy_hash_ = *h;
+  });
+  return dummy_hash_;
 }
 
 std::string StaffService::normalise_email(std::string_view email) {
@@ -109,9 +114,15 @@ Result<StaffAccount> StaffService::create(const Principal* caller, const NewStaf
   const auto name = text::trim(in.display_name);
   if (name.empty() || name.size() > 200) return Error::for_field("staff.name", "display_name");
   if (auto st = check_roles(in.tenant_id, in.roles); !st) return st.error();
-  if (auto st = crypto::check_password_policy(in.password, email); !st) return st.error();
+  const bool imported = !in.password_hash.empty();
+  if (imported && !crypto::is_argon2id_hash(in.password_hash))
+    return Error::for_field("staff.password_hash", "password");
+  if (!imported) {
+    if (auto st = crypto::check_password_policy(in.password, email); !st) return st.error();
+  }
   if (store_.by_email(email)) return Error::for_field("staff.email_taken", "email", 409);
-  auto hash = crypto::hash_password(in.password, policy_.cost);
+  auto hash =
+      imported ? Result<std::string>(in.password_hash) : crypto::hash_password(in.password, policy_.cost);
   if (!hash) return hash.error();
 
   StaffRow row;
@@ -188,7 +199,8 @@ bool StaffService::totp_required(tenants::TenantId tenant) {
 
 Result<StaffAccount> StaffService::bootstrap_hub_admin(const std::string& email,
                                                        const std::string& display_name,
-                                                       const std::string& password) {
+                                                       const std::string& password,
+                                                       const std::string& password_hash) {
   if (store_.count_with_role(0, "hub_admin") > 0) return Error::make("staff.bootstrap_done", 409);
   // Acts as a transient hub administrator; from then on every change goes through a real one.
   Principal system;
@@ -196,7 +208,7 @@ Result<StaffAccount> StaffService::bootstrap_hub_admin(const std::string& email,
   system.subject = "bootstrap";
   system.tenant_id = 0;
   system.roles = {Role::hub_admin};
-  return create(&system, NewStaff{0, email, display_name, password, {Role::hub_admin}});
+  return create(&system, NewStaff{0, email, display_name, password, password_hash, {Role::hub_admin}});
 }
 
 std::optional<StaffAccount> StaffService::account(const std::string& staff_id) {
@@ -237,7 +249,7 @@ Result<StaffRow> StaffService::check_password(const std::string& email_in, const
   if (!email.empty() && email.size() <= 254) row = store_.by_email(email);
   if (!row || !row->active) {
     // Same work and same answers as for a real account: one argon2id verification, then the lock-out.
-    (void)crypto::verify_password(dummy_hash_, password);
+    (void)crypto::verify_password(dummy_hash(), password);
     if (unknown_locked(email)) {
       std::lock_guard lock(unknown_mutex_);
       return locked_error(now, unknown_[email].locked_until);

@@ -48,6 +48,10 @@ struct NewStaff {
   std::string email;
   std::string display_name;
   std::string password;
+  // An argon2id hash made elsewhere (the demo data, an account brought from another installation):
+  // stored as given, once checked to be one, and `password` is then not used. Sign-in re-hashes it
+  // with this installation's cost when that differs.
+  std::string password_hash;
   std::set<Role> roles;
 };
 
@@ -76,9 +80,10 @@ class StaffService {
   [[nodiscard]] bool totp_required(tenants::TenantId tenant);
 
   // The first hub administrator, for `sportello` bootstrap/demo: refused (staff.bootstrap_done, 409) once
-  // any active hub_admin exists.
+  // any active hub_admin exists. `password_hash`, when given, is used as NewStaff::password_hash.
   Result<StaffAccount> bootstrap_hub_admin(const std::string& email, const std::string& display_name,
-                                           const std::string& password);
+                                           const std::string& password,
+                                           const std::string& password_hash = {});
 
   // --- sign-in at /backoffice/accedi (the body comes from the account) ---
   // Errors, all 401 unless noted: staff.invalid_credentials (unknown e-mail, wrong password, inactive
@@ -127,7 +132,11 @@ class StaffService {
   SessionService& sessions_;
   const time::Clock& clock_;
   StaffPolicy policy_;
-  std::string dummy_hash_;  // verified against for unknown e-mails, so they cost the same time
+  // Verified against for unknown e-mails, so they cost the same time; made on the first such sign-in
+  // rather than at every start.
+  const std::string& dummy_hash();
+  std::once_flag dummy_once_;
+  std::string dummy_hash_;
 
   // Failures for e-mails that have no account, so they lock out like real ones (otherwise staff.locked
   // would tell which addresses exist). Per node, bounded.

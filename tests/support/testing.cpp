@@ -8,6 +8,7 @@
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/statvfs.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -108,8 +109,24 @@ std::string dechunk(const std::string& body) {
 
 // ---- TempDir ---------------------------------------------------------------------------------------
 
+// Where test files go: SPORTELLO_TEST_TMPDIR when set; else /dev/shm when it is a writable tmpfs with room
+// to spare, because test databases commit hundreds of times while seeding and each commit's fsync on
+// a shared CI disk costs more than the test itself (the code paths are the same; only power-loss
+// durability, which no test can observe, differs); else the system's temporary directory.
+namespace {
+std::filesystem::path test_temp_root() {
+  if (const char* env = std::getenv("SPORTELLO_TEST_TMPDIR"); env && *env) return env;
+  struct statvfs st {};
+  constexpr unsigned long long kRoom = 2ULL << 30;
+  if (::access("/dev/shm", W_OK) == 0 && ::statvfs("/dev/shm", &st) == 0 &&
+      static_cast<unsigned long long>(st.f_bavail) * st.f_frsize >= kRoom)
+    return "/dev/shm";
+  return std::filesystem::temp_directory_path();
+}
+}  // namespace
+
 TempDir::TempDir() {
-  std::string pattern = (std::filesystem::temp_directory_path() / "sportello-test-XXXXXX").string();
+  std::string pattern = (test_temp_root() / "sportello-test-XXXXXX").string();
   if (!::mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed: " + std::string(strerror(errno)));
   path_ = pattern;
 }

@@ -62,6 +62,15 @@ Error policy_error(std::string code) {
 
 }  // namespace
 
+bool is_argon2id_hash(std::string_view hash) {
+  if (!hash.starts_with("$argon2id$") || hash.size() >= crypto_pwhash_STRBYTES) return false;
+  ensure_sodium();
+  const std::string h(hash);
+  // -1 means the string cannot be parsed as a hash; 0 or 1 only say whether its cost matches.
+  return crypto_pwhash_str_needs_rehash(h.c_str(), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                                        crypto_pwhash_MEMLIMIT_INTERACTIVE) != -1;
+}
+
 PasswordCost PasswordCost::interactive() {
   return {crypto_pwhash_OPSLIMIT_INTERACTIVE, crypto_pwhash_MEMLIMIT_INTERACTIVE};
 }

@@ -34,6 +34,10 @@ Result<std::string> hash_password(std::string_view password, PasswordCost cost =
 // hash or an over-long password gives false.
 bool verify_password(std::string_view stored_hash, std::string_view password);
 
+// True when `hash` is an argon2id hash string that libsodium can verify against (e.g. one made by another
+// installation and imported with its account).
+bool is_argon2id_hash(std::string_view hash);
+
 // True when `stored_hash` was made with other parameters than `cost` (or is not an argon2id hash at all):
 // after a successful sign-in the caller re-hashes the password it has just verified.
 bool needs_rehash(std::string_view stored_hash, PasswordCost cost = PasswordCost::interactive());

@@ -8,9 +8,10 @@
 //   SPORTELLO_TEST_PG_URL_FILE  file holding postgresql://user@host:port/db of a running server
 import { spawn, execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { mkdtemp, rm, readFile, access } from 'node:fs/promises';
+import { mkdtemp, rm, readFile, access, statfs } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
+import { constants as fsConstants } from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
@@ -104,6 +105,23 @@ export async function createPgDatabase() {
 // ---------------------------------------------------------------- the server
 
 /**
+ * Where test databases go: SPORTELLO_TEST_TMPDIR when set; else /dev/shm when it is a writable tmpfs
+ * with 2 GiB free (seeding commits hundreds of times and every fsync on a shared CI disk is slow; the
+ * server's code paths are the same); else the system's temporary directory. As tests/support/testing.cpp.
+ */
+async function testTempRoot() {
+  if (process.env.SPORTELLO_TEST_TMPDIR) return process.env.SPORTELLO_TEST_TMPDIR;
+  try {
+    await access('/dev/shm', fsConstants.W_OK);
+    const st = await statfs('/dev/shm');
+    if (st.bavail * st.bsize >= 2 ** 31) return '/dev/shm';
+  } catch {
+    // no usable /dev/shm
+  }
+  return tmpdir();
+}
+
+/**
  * Starts `sportello serve [--demo]` on a free port with a fresh database and waits for /healthz.
  * options: { database: 'sqlite' | 'postgres', demo: true, env: {} }
  * Returns { baseUrl, port, databaseUrl, output(), stop() }; stop() sends SIGTERM and rejects unless
@@ -111,7 +129,7 @@ export async function createPgDatabase() {
  */
 export async function startServer({ database = 'sqlite', demo = true, env = {} } = {}) {
   if (!(await exists(binary))) throw new Error(`server binary not found: ${binary} (set SPORTELLO_BINARY)`);
-  const dir = await mkdtemp(path.join(tmpdir(), 'sportello-e2e-'));
+  const dir = await mkdtemp(path.join(await testTempRoot(), 'sportello-e2e-'));
   let pg = null;
   let databaseUrl;
   try {
@@ -212,7 +230,7 @@ async function launch({ port, databaseUrl, demo, env, dir, pg }) {
 
 /** Runs a one-shot subcommand (e.g. `routes`) with a throwaway SQLite database; returns stdout. */
 export async function runCommand(args) {
-  const dir = await mkdtemp(path.join(tmpdir(), 'sportello-cmd-'));
+  const dir = await mkdtemp(path.join(await testTempRoot(), 'sportello-cmd-'));
   try {
     const env = await baseEnv({ SPORTELLO_DATABASE: `sqlite:${path.join(dir, 'sportello.db')}` });
     const { stdout } = await execFileP(binary, args, { cwd: dir, env, timeout: 20_000 });

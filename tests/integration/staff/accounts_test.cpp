@@ -1,6 +1,11 @@
 // Staff accounts: creation rules, sign-in, lock-out, TOTP, role changes, password reset, and the
 // permission boundary between bodies. Both databases, test clock.
+#include <boost/json.hpp>
+#include <fstream>
+#include <sstream>
+
 #include "core/crypto/encoding.hpp"
+#include "core/crypto/password.hpp"
 #include "core/crypto/totp.hpp"
 #include "core/digest.hpp"
 #include "staff_fixture.hpp"
@@ -29,7 +34,7 @@ TEST_P(StaffTest, CreatingAnAccountChecksEmailNameRolesAndPasswordPolicy) {
   EXPECT_EQ(make(admin, kAsti, "op@asti.example", {Role::hub_admin}).error().code, "staff.role");
   EXPECT_EQ(make(admin, kAsti, "op@asti.example", {Role::citizen}).error().code, "staff.role");
   auto nameless =
-      staff_->create(admin, NewStaff{kAsti, "op@asti.example", "  ", kGoodPassword, {Role::operator_}});
+      staff_->create(admin, NewStaff{kAsti, "op@asti.example", "  ", kGoodPassword, {}, {Role::operator_}});
   EXPECT_EQ(nameless.error().code, "staff.name");
 
   auto ok = make(admin, kAsti, "  Op@Asti.Example ", {Role::operator_, Role::office_manager});
@@ -52,6 +57,32 @@ TEST_P(StaffTest, CreatingAnAccountChecksEmailNameRolesAndPasswordPolicy) {
   });
   EXPECT_EQ(stored.rfind("$argon2id$", 0), 0u);
   EXPECT_EQ(stored.find(kGoodPassword), std::string::npos);
+}
+
+// An account brought with its argon2id hash keeps it (and signs in with its password); anything else
+// given as a hash is refused and nothing is stored.
+TEST_P(StaffTest, AnImportedArgon2idHashIsKeptAndAnythingElseIsRefused) {
+  const Principal* admin = asti_admin_.get();
+  const std::string hash = sp::crypto::hash_password(kGoodPassword).value();
+  NewStaff bad{kAsti, "imp@asti.example", "Importato", "", "$2b$12$notargon2idatall", {Role::operator_}};
+  auto refused = staff_->create(admin, bad);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code, "staff.password_hash");
+  EXPECT_FALSE(staff_->account_by_email("imp@asti.example").has_value());
+
+  NewStaff good{kAsti, "imp@asti.example", "Importato", "", hash, {Role::operator_}};
+  auto created = staff_->create(admin, good);
+  ASSERT_TRUE(created.ok()) << created.error().code;
+  std::string stored;
+  db().read([&](Conn& c) {
+    stored = c.query_one("SELECT password_hash FROM staff_accounts WHERE id = $1", {created->id})->text(0);
+  });
+  EXPECT_EQ(stored, hash);
+  EXPECT_TRUE(staff_->sign_in("imp@asti.example", kGoodPassword, "").ok());
+  EXPECT_FALSE(staff_->sign_in("imp@asti.example", "another good long password", "").ok());
+  // Another body's administrator cannot import into Asti.
+  NewStaff other{kAsti, "imp2@asti.example", "Importato", "", hash, {Role::operator_}};
+  EXPECT_EQ(staff_->create(novara_admin_.get(), other).error().http_status, 403);
 }
 
 TEST_P(StaffTest, SignInWithTheRightPasswordOpensAStaffSessionOfTheAccountsBody) {
@@ -280,6 +311,25 @@ TEST_P(StaffTest, ABodyAdministratorCannotTouchAnotherBodysStaff) {
   EXPECT_EQ(staff_->list(hub_admin_.get(), 0)->size(), 2u);
   EXPECT_EQ(staff_->bootstrap_hub_admin("x@sportello.example", "X", kGoodPassword).error().code,
             "staff.bootstrap_done");
+}
+
+// data/demo/staff.json ships each demo password with its hash (so seeding does not hash them at every
+// start): each hash must be an argon2id hash of the password next to it.
+TEST(DemoStaff, EveryShippedHashIsTheHashOfItsPassword) {
+  std::ifstream in(sp::testing::source_dir() + "/data/demo/staff.json");
+  std::stringstream text;
+  text << in.rdbuf();
+  const auto doc = boost::json::parse(text.str()).as_object();
+  std::vector<boost::json::object> accounts{doc.at("hub_admin").as_object()};
+  for (const auto& v : doc.at("staff").as_array()) accounts.push_back(v.as_object());
+  ASSERT_EQ(accounts.size(), 8u);
+  for (const auto& a : accounts) {
+    const std::string password(a.at("password").as_string());
+    const std::string hash(a.at("password_hash").as_string());
+    EXPECT_TRUE(sp::crypto::is_argon2id_hash(hash)) << a.at("email");
+    EXPECT_TRUE(sp::crypto::verify_password(hash, password)) << a.at("email");
+    EXPECT_FALSE(sp::crypto::needs_rehash(hash)) << a.at("email");
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(BothDatabases, StaffTest,

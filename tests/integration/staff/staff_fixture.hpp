@@ -52,7 +52,7 @@ class StaffTest : public ::testing::TestWithParam<sp::db::Dialect> {
   sp::Result<StaffAccount> make(const Principal* caller, sp::tenants::TenantId tenant,
                                 const std::string& email, std::set<Role> roles,
                                 const std::string& password = kGoodPassword) {
-    return staff_->create(caller, NewStaff{tenant, email, "Staff " + email, password, std::move(roles)});
+    return staff_->create(caller, NewStaff{tenant, email, "Staff " + email, password, {}, std::move(roles)});
   }
 
   // Signs in with the good password and returns the session's principal (nullptr on failure).
