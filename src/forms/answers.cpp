@@ -13,8 +13,6 @@ namespace sp::forms {
 namespace json = boost::json;
 namespace {
 
-constexpr std::string_view kAddressParts[] = {"street", "number", "postcode", "municipality"};
-
 bool on_step(std::string_view step_id, const Step& step) {
   return step_id.empty() || step.id == step_id;
 }

@@ -42,6 +42,10 @@ enum class FieldType {
   group,    // repeatable group of fields (e.g. children): min_items/max_items, fields[]
   declaration,  // a self-declaration to tick (DPR 445/2000): the text is part of the definition
 };
+
+// The parts of an address value, in the order pages show them.
+inline constexpr std::string_view kAddressParts[] = {"street", "number", "postcode", "municipality"};
+
 [[nodiscard]] std::string_view to_string(FieldType t);
 [[nodiscard]] std::optional<FieldType> parse_field_type(std::string_view s);
 

@@ -15,8 +15,6 @@ namespace sp::forms {
 namespace json = boost::json;
 namespace {
 
-constexpr std::string_view kAddressParts[] = {"street", "number", "postcode", "municipality"};
-
 std::string html_id(std::string_view path) {
   std::string id = "f-";
   for (char c : path) {
@@ -28,7 +26,7 @@ std::string html_id(std::string_view path) {
   return id;
 }
 
-std::string number_text(const json::value& v, std::string_view lang) {
+std::string localised_number(const json::value& v, std::string_view lang) {
   std::string s = values::number_text(v);
   if (lang != "en") std::replace(s.begin(), s.end(), '.', ',');
   return s;
@@ -104,7 +102,7 @@ class Renderer {
       case FieldType::money:
         return values::whole(v) ? money::format(*values::whole(v), lang_) : std::string();
       case FieldType::number:
-        return number_text(v, lang_) + (f.unit.empty() ? "" : " " + f.unit.in(lang_));
+        return localised_number(v, lang_) + (f.unit.empty() ? "" : " " + f.unit.in(lang_));
       case FieldType::date: {
         auto d = v.is_string() ? time::parse_iso_date(std::string_view(v.get_string()))
                                : Result<time::Date>(Error{});

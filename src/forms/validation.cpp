@@ -48,7 +48,7 @@ bool is_empty(const Field& f, const json::value* v) {
   return false;
 }
 
-std::string number_text(double d) {
+std::string limit_text(double d) {
   if (std::trunc(d) == d && std::fabs(d) < 9.0e15) return std::to_string(static_cast<std::int64_t>(d));
   return values::number_text(json::value(d));
 }
@@ -168,7 +168,7 @@ class Validator {
         if (!n) return add(path, "number_invalid");
         if (f.integer && std::trunc(*n) != *n) return add(path, "number_integer");
         auto lo = to_double(bound(f.min, item)), hi = to_double(bound(f.max, item));
-        return range(path, "number", *n, lo, hi, number_text);
+        return range(path, "number", *n, lo, hi, limit_text);
       }
       case FieldType::money: {
         std::optional<std::int64_t> c;

@@ -236,7 +236,7 @@ TEST_P(ApplicationPagesTest, AnotherCitizenOrAnotherBodyCannotReachTheDraft) {
   const std::string base = start_draft(s);
   const std::string id = draft_id(base);
   const auto other = fabio();
-  for (const std::string& path : {"/passo/1", "/riepilogo", "/ricevuta"}) {
+  for (const std::string path : {"/passo/1", "/riepilogo", "/ricevuta"}) {
     EXPECT_EQ(get(base + path, other).status, 404) << path;
     EXPECT_EQ(get("/novara/domande/" + id + path, s).status, 404) << path;
   }
