@@ -4,6 +4,7 @@
 #include <array>
 #include <utility>
 
+#include "core/holidays.hpp"
 #include "protocollo/model.hpp"
 
 namespace sp::cases {
@@ -138,7 +139,7 @@ int days_from(time::Date from, time::Date to) {
 }
 
 // A suspension of the term that is running: since when, the last day it counts (none: until it ends),
-// and the days it adds to the due date once that day has passed.
+// and the days it adds to the term once that day has passed.
 struct RunningSuspension {
   time::Date since;
   std::optional<time::Date> until;
@@ -154,10 +155,11 @@ std::optional<RunningSuspension> running_suspension(const Case& c, int grounds_a
   if (c.state == State::grounds_notified) {
     // Art. 10-bis: without observations the term starts again when the applicant's days end; with them,
     // ten days after (answering moves the case back to in_progress, where the service fixes the days).
-    s.days_when_over = grounds_answer_days;
-    s.until = time::add_calendar_days(*since, grounds_answer_days);
+    s.until = grounds_answer_last_day(*since, grounds_answer_days);
+    s.days_when_over = days_from(*since, *s.until);
   } else if (max_additions_days) {
-    // Additions: every day waited, up to the cap; then the term runs again.
+    // Additions: every day waited, up to the cap; then the term runs again. The cap limits a suspension,
+    // it is not a term for anybody's act: not moved off holidays.
     s.days_when_over = *max_additions_days;
     s.until = time::add_calendar_days(*since, *max_additions_days - 1);
   }
@@ -166,6 +168,23 @@ std::optional<RunningSuspension> running_suspension(const Case& c, int grounds_a
 
 }  // namespace
 
+time::Date term_end(const Case& c) {
+  auto submitted = time::parse_iso_utc(c.submitted_at);
+  if (!submitted) {
+    auto due = time::parse_iso_date(c.due_date);  // not expected: submitted_at is always written
+    return due ? *due : time::Date{};
+  }
+  return time::add_calendar_days(time::rome_date(*submitted), c.deadline_days + c.suspended_days);
+}
+
+time::Date legal_end(time::Date d) {
+  return time::next_working_day(d);
+}
+
+time::Date grounds_answer_last_day(time::Date notified, int grounds_answer_days) {
+  return legal_end(time::add_calendar_days(notified, grounds_answer_days));
+}
+
 Deadline deadline_at(const Case& c, time::Date today, int grounds_answer_days,
                      std::optional<int> max_additions_days) {
   Deadline d;
@@ -173,10 +192,11 @@ Deadline deadline_at(const Case& c, time::Date today, int grounds_answer_days,
   d.due = due ? *due : today;
   if (auto s = running_suspension(c, grounds_answer_days, max_additions_days)) {
     d.suspended = !s->until || today <= *s->until;
-    if (d.suspended && (c.state == State::waiting_for_applicant)) {
-      d.due = time::add_calendar_days(d.due, std::max(0, days_from(s->since, today)));  // moves every day
+    if (d.suspended && c.state == State::waiting_for_applicant) {
+      // A projection that moves every day: the calendar day, not yet moved off holidays.
+      d.due = time::add_calendar_days(term_end(c), std::max(0, days_from(s->since, today)));
     } else {
-      d.due = time::add_calendar_days(d.due, s->days_when_over);
+      d.due = legal_end(time::add_calendar_days(term_end(c), s->days_when_over));
     }
   }
   d.days_left = days_from(today, d.due);
@@ -194,14 +214,16 @@ time::Date from_day_number(std::int64_t n) {
 
 QueueKeys queue_keys(const Case& c, int grounds_answer_days, std::optional<int> max_additions_days) {
   QueueKeys k;
+  const auto end = term_end(c);
+  k.due_day = day_number(end);
   auto due = time::parse_iso_date(c.due_date);
-  k.due_day = due ? day_number(*due) : 0;
-  k.queue_due_day = k.due_day;
+  k.queue_due_day = due ? day_number(*due) : k.due_day;
   if (auto s = running_suspension(c, grounds_answer_days, max_additions_days)) {
     k.suspended_since_day = day_number(s->since);
     if (s->until) k.suspended_until_day = day_number(*s->until);
-    // Waiting for additions without a cap: the due date moves every day (the queue's SQL adds the days).
-    k.queue_due_day = k.due_day + s->days_when_over;
+    // Once the suspension stops counting (deadline_at()). Waiting for additions without a cap: the due
+    // date moves every day, and the queue's SQL adds the days waited to due_day.
+    k.queue_due_day = day_number(legal_end(time::add_calendar_days(end, s->days_when_over)));
   }
   return k;
 }

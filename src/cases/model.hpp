@@ -87,9 +87,10 @@ struct Case {
   int protocol_year = 0;
   std::int64_t protocol_number = 0;
   std::string submitted_at;  // UTC ISO with milliseconds
-  // The deadline. The term starts the day after submission (Rome): due_date = submission date +
-  // deadline_days + suspended_days; suspensions still running are not in due_date yet (see
-  // deadline_at()).
+  // The deadline. The term starts the day after submission (Rome) and runs for deadline_days calendar days
+  // plus the suspensions that have ended (suspended_days): term_end(). due_date is that day, or the next
+  // working day when it is a Sunday or a national holiday (core/holidays.hpp). Suspensions still running
+  // are not in due_date yet (see deadline_at()).
   int deadline_days = 30;
   std::string due_date;             // YYYY-MM-DD (Rome)
   int suspended_days = 0;           // suspensions that have ended
@@ -106,8 +107,20 @@ struct Case {
   [[nodiscard]] std::string protocol_label() const;
 };
 
+// The calendar day the term ends on, before moving off holidays: the submission day in Rome +
+// deadline_days + suspended_days.
+time::Date term_end(const Case& c);
+// Where a term ending on `d` ends: `d`, or the next working day when `d` is a Sunday or a national holiday
+// (art. 2963 c.c., art. 155 c.p.c. *(check)*).
+time::Date legal_end(time::Date d);
+// The applicant's last day to answer a notice of grounds sent on `notified` (art. 10-bis: ten days), moved
+// off holidays like any term: they may still answer on it, and the term of the procedure restarts after it.
+time::Date grounds_answer_last_day(time::Date notified, int grounds_answer_days);
+
 // The deadline as of a Rome date: the due date with any running suspension added, and the days left
-// (negative when overdue). While suspended the case is never overdue.
+// (negative when overdue). While suspended the case is never overdue. Due dates are moved off Sundays and
+// holidays, except the projection of a suspension for additions that is still running: that one moves
+// every day and is not yet the end of a term (once the suspension ends, due_date is moved).
 struct Deadline {
   time::Date due;
   int days_left = 0;
@@ -127,7 +140,7 @@ time::Date from_day_number(std::int64_t n);
 // What the database needs to order and filter a queue by deadline_at() without reading every case. The
 // store writes these columns with every insert and update of the case, so they change in the same
 // transaction as the state, the due date or the suspension they derive from.
-//   due_day              due_date
+//   due_day              term_end(): the calendar day, before moving off holidays
 //   suspended_since_day  suspended_since, while the case is suspended
 //   suspended_until_day  the last day the running suspension counts: the applicant's last day to answer a
 //                        notice of grounds; the last day within the cap of a suspension for additions;

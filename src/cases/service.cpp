@@ -348,9 +348,10 @@ Result<Submitted> CaseService::submit_once(const identity::Principal* applicant,
       c.state = State::submitted;
       c.office = offering->service.office.it;
       c.submitted_at = format_at(now);
-      // Art. 2: the term runs from the receipt of the application; the day of receipt is not counted.
+      // Art. 2: the term runs from the receipt of the application; the day of receipt is not counted; a
+      // term ending on a Sunday or a holiday ends on the next working day (model.hpp, legal_end()).
       c.deadline_days = offering->service.deadline_days.value_or(options_.default_deadline_days);
-      c.due_date = time::format_iso_date(time::add_calendar_days(today, c.deadline_days));
+      c.due_date = time::format_iso_date(legal_end(time::add_calendar_days(today, c.deadline_days)));
       c.silence_consent = offering->service.silence_consent;
       c.fee_cents_due = offering->service.fee_cents;
       c.submission_key = s.submission_key;
@@ -463,7 +464,8 @@ Result<Submitted> CaseService::submit_once(const identity::Principal* applicant,
 
 namespace {
 
-// Ends a running suspension as of `today`, adding the days it counts to the deadline (model.hpp).
+// Ends a running suspension as of `today`, adding the days it counts to the term (model.hpp), and moves
+// the due date off a Sunday or holiday.
 void end_suspension(Case& c, time::Date today, int grounds_days, std::optional<int> max_additions_days,
                     bool observations_now) {
   if (c.suspended_since.empty()) return;
@@ -472,12 +474,14 @@ void end_suspension(Case& c, time::Date today, int grounds_days, std::optional<i
   if (c.state == State::grounds_notified) {
     // Art. 10-bis: the term starts again ten days after the observations, or when the applicant's days
     // to answer end without them.
-    days = observations_now ? days + grounds_days : std::min(days, grounds_days);
+    days = observations_now
+               ? days + grounds_days
+               : std::min(days, days_between(since, grounds_answer_last_day(since, grounds_days)));
   } else if (max_additions_days) {
     days = std::min(days, *max_additions_days);
   }
   c.suspended_days += days;
-  c.due_date = time::format_iso_date(time::add_calendar_days(date_or(c.due_date, today), days));
+  c.due_date = time::format_iso_date(legal_end(term_end(c)));
   c.suspended_since.clear();
 }
 
@@ -841,7 +845,7 @@ Status CaseService::answer_grounds(const identity::Principal* applicant, tenants
   ch.needs_aoo = !file_ids.empty();
   ch.mutate = [this](Case& c, time::Date today) -> Status {
     const auto notified = date_or(c.grounds_notified_on, today);
-    if (days_between(notified, today) > options_.grounds_answer_days)
+    if (today > grounds_answer_last_day(notified, options_.grounds_answer_days))
       return Error::make("cases.answer_late", 409, c.grounds_notified_on);
     end_suspension(c, today, options_.grounds_answer_days, options_.max_additions_suspension_days, true);
     c.grounds_answered_on = time::format_iso_date(today);
@@ -1051,10 +1055,10 @@ Status CaseService::reject(const identity::Principal* staff, tenants::TenantId t
     if (c.grounds_notified_on.empty()) return Error::make("cases.grounds_required", 409, c.id);
     const auto notified = date_or(c.grounds_notified_on, today);
     const bool answered = !c.grounds_answered_on.empty() && c.grounds_answered_on >= c.grounds_notified_on;
-    if (!answered && days_between(notified, today) <= options_.grounds_answer_days)
-      return Error::make(
-          "cases.grounds_pending", 409,
-          time::format_iso_date(time::add_calendar_days(notified, options_.grounds_answer_days + 1)));
+    const auto last_day = grounds_answer_last_day(notified, options_.grounds_answer_days);
+    if (!answered && today <= last_day)
+      return Error::make("cases.grounds_pending", 409,
+                         time::format_iso_date(time::add_calendar_days(last_day, 1)));
     end_suspension(c, today, options_.grounds_answer_days, options_.max_additions_suspension_days, false);
     return Ok{};
   };
@@ -1181,14 +1185,15 @@ std::vector<std::string> allowed_actions(const Case& c, bool staff, time::Date t
       add_if(a);
     if (next_state(c.state, Action::reject) && !c.grounds_notified_on.empty()) {
       const bool answered = !c.grounds_answered_on.empty() && c.grounds_answered_on >= c.grounds_notified_on;
-      if (answered || days_between(date_or(c.grounds_notified_on, today), today) > o.grounds_answer_days)
+      if (answered ||
+          today > grounds_answer_last_day(date_or(c.grounds_notified_on, today), o.grounds_answer_days))
         out.emplace_back(to_string(Action::reject));
     }
     add_if(Action::close);
   } else {
     add_if(Action::answer_additions);
     if (next_state(c.state, Action::answer_grounds) &&
-        days_between(date_or(c.grounds_notified_on, today), today) <= o.grounds_answer_days)
+        today <= grounds_answer_last_day(date_or(c.grounds_notified_on, today), o.grounds_answer_days))
       out.emplace_back(to_string(Action::answer_grounds));
     add_if(Action::withdraw);
   }

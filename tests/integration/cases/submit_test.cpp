@@ -78,7 +78,7 @@ TEST_P(SubmitTest, KeepsTheAttachmentsAndTheServiceFeeAndSilenceConsent) {
   ASSERT_TRUE(r.ok()) << r.error().code;
   EXPECT_EQ(r->c.fee_cents_due, 1600);
   EXPECT_TRUE(r->c.silence_consent);
-  EXPECT_EQ(r->c.due_date, "2026-05-01");  // 60 days
+  EXPECT_EQ(r->c.due_date, "2026-05-02");  // 60 days end on 1 May, a holiday: the next day
   EXPECT_EQ(r->c.office, "Ufficio tecnico");
   auto entry = protocol_->get(protocollo::SystemActor{"test"}, body_, r->c.protocol_entry_id);
   ASSERT_TRUE(entry.ok());

@@ -141,7 +141,54 @@ TEST_P(TransitionsTest, TheOfficeMayResumeWithoutTheAdditions) {
   Case after = load(c.id);
   EXPECT_EQ(after.state, State::in_progress);
   EXPECT_EQ(after.suspended_days, 5);
-  EXPECT_EQ(after.due_date, "2026-04-06");
+  EXPECT_EQ(after.due_date, "2026-04-07");  // 1 April + 5 days is Easter Monday: the next working day
+}
+
+TEST_P(TransitionsTest, ATermEndingOnASundayOrAHolidayEndsOnTheNextWorkingDay) {
+  clock_.set(utc(2026, 3, 6));
+  Case c = submit_ok(mario_, "easter");  // 30 days: Easter Sunday 5 April, then Easter Monday
+  EXPECT_EQ(c.due_date, "2026-04-07");
+  EXPECT_EQ(time::format_iso_date(term_end(c)), "2026-04-05");
+  auto on = [&](unsigned m, unsigned d) {
+    return deadline_at(c, time::Date{std::chrono::year{2026} / m / d});
+  };
+  EXPECT_EQ(on(4, 6).days_left, 1);
+  EXPECT_FALSE(on(4, 7).overdue);
+  EXPECT_TRUE(on(4, 8).overdue);
+  // The queue's SQL agrees.
+  QueueFilter overdue;
+  overdue.overdue = true;
+  clock_.set(utc(2026, 4, 7, 20));
+  EXPECT_EQ(cases().queue(&staff_, body_, overdue)->total, 0);
+  clock_.set(utc(2026, 4, 8));
+  EXPECT_EQ(cases().queue(&staff_, body_, overdue)->total, 1);
+}
+
+TEST_P(TransitionsTest, TheApplicantsTenDaysToAnswerTheNoticeEndOnAWorkingDayToo) {
+  Case answered = in_progress_case("answered");
+  Case silent = in_progress_case("silent");  // both due 1 April
+  clock_.set(utc(2026, 3, 12));
+  ASSERT_TRUE(cases().notice_of_grounds(&staff_, body_, answered.id, "Manca un requisito.").ok());
+  ASSERT_TRUE(cases().notice_of_grounds(&staff_, body_, silent.id, "Manca un requisito.").ok());
+  // Ten days end on Sunday 22 March: the applicant may still answer on Monday 23, and the office waits.
+  clock_.set(utc(2026, 3, 23, 15));
+  auto pending = cases().reject(&staff_, body_, silent.id, "Respinta.");
+  ASSERT_FALSE(pending.ok());
+  EXPECT_EQ(pending.error().code, "cases.grounds_pending");
+  EXPECT_EQ(pending.error().detail, "2026-03-24");
+  EXPECT_TRUE(cases().get(&staff_, body_, silent.id)->deadline.suspended);
+  QueueFilter soon;
+  soon.days_left_max = 30;
+  for (const auto& s : cases().queue(&staff_, body_, soon)->items) EXPECT_NE(s.c.id, silent.id);
+  ASSERT_TRUE(cases().answer_grounds(&mario_, body_, answered.id, "Il requisito c'è.", {}).ok());
+  clock_.set(utc(2026, 3, 24, 8));
+  EXPECT_EQ(cases().answer_grounds(&mario_, body_, silent.id, "Troppo tardi.", {}).error().code,
+            "cases.answer_late");
+  ASSERT_TRUE(cases().reject(&staff_, body_, silent.id, "Respinta.").ok());
+  // Suspended for the eleven days to Monday 23 March: 1 April + 11 is Sunday 12 April, so the 13th.
+  Case rejected = load(silent.id);
+  EXPECT_EQ(rejected.suspended_days, 11);
+  EXPECT_EQ(rejected.due_date, "2026-04-13");
 }
 
 TEST_P(TransitionsTest, RejectionNeedsTheNoticeOfGroundsAndTheApplicantsTenDays) {
