@@ -139,8 +139,10 @@ App::App(Config config) : config_(std::move(config)) {
   protocollo::register_api(router_, *protocol_web_);
 
   // Cases: what a sent application becomes (registered in the protocol in the same transaction).
+  cases::Options case_options;
+  case_options.decisions_dir = config_.share_dir + "/data/decisions";  // as data/forms: from the share dir
   cases_ = std::make_unique<cases::CaseService>(*db_, time::system_clock(), *protocol_, *files_, *catalog_,
-                                                *tenants_, profile_.get());
+                                                *tenants_, profile_.get(), case_options);
   // Form definitions: data/forms loaded into the database (a changed file is a new version), and each
   // body's changes to them.
   definitions_ = std::make_unique<forms::DefinitionsService>(*db_, time::system_clock());

@@ -231,7 +231,8 @@ Status seed_demo_aoos(tenants::TenantService& tenants, protocollo::ProtocolServi
     for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     return s;
   };
-  for (const auto& body : tenants.snapshot()->bodies) {
+  const auto snapshot = tenants.snapshot();  // held: a range-for over ->bodies would not keep it alive
+  for (const auto& body : snapshot->bodies) {
     const auto& b = *body;
     if (!protocol.aoos(b.id).empty()) continue;
     std::string ipa;

@@ -28,11 +28,6 @@ struct Access {
   std::optional<http::Response> refusal;
 };
 
-http::Response no_store(http::Response r) {
-  r.header("Cache-Control", "no-store");
-  return r;
-}
-
 // The body of /backoffice/{slug}/..., the staff member, or the refusal: 404 for an unknown body, the staff
 // sign-in for anonymous callers, 403 for anyone without the permission on this body.
 Access staff_access(FormsAdminDeps& d, http::Request& req, Permission permission) {
@@ -44,7 +39,7 @@ Access staff_access(FormsAdminDeps& d, http::Request& req, Permission permission
   }
   a.who = identity::principal_of(req);
   if (auto st = identity::authorize(a.who, permission, a.body->id); !st) {
-    a.refusal = st.error().http_status == 401 ? no_store(http::Response::redirect("/backoffice/accedi", 303))
+    a.refusal = st.error().http_status == 401 ? web::see_other("/backoffice/accedi")
                                               : d.view.error_page(req, st.error().http_status);
   }
   return a;
@@ -75,29 +70,10 @@ web::Page staff_page(FormsAdminDeps& d, const http::Request& req, const Access& 
   return page;
 }
 
-http::Response respond(FormsAdminDeps& d, const http::Request& req, const web::Page& page, int status = 200) {
-  return no_store(http::Response::html(d.view.render(req, page), status));
-}
-
-void set_error(FormsAdminDeps& d, const http::Request& req, web::Page& page, const Error& e) {
-  page.data.set("error", d.view.i18n().message(req.ctx.locale, e));
-  page.data.set("error_code", e.code);
-}
-
-std::string rome_datetime(const std::string& iso) {
-  auto tp = time::parse_iso_utc(iso);
-  return tp ? time::format_it_datetime(*tp) : iso;
-}
-
 int to_int(const std::string& s) {
   int n = 0;
   auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), n);
   return ec == std::errc() && end == s.data() + s.size() ? n : -1;
-}
-
-std::string field_of(const forms::FormPairs& f, const std::string& name) {
-  auto it = f.find(name);
-  return it == f.end() ? std::string() : it->second;
 }
 
 // A text of the UI when it exists, else the fallback (list names the hub may add later).
@@ -132,11 +108,11 @@ std::string input_id(const std::string& name) {
 
 http::Response own_list(FormsAdminDeps& d, http::Request& req) {
   const auto* who = identity::principal_of(req);
-  if (!who || !who->is_staff()) return no_store(http::Response::redirect("/backoffice/accedi", 303));
+  if (!who || !who->is_staff()) return web::see_other("/backoffice/accedi");
   auto body = d.tenants.by_id(who->tenant_id);
   if (!body || !identity::authorize(who, Permission::backoffice, body->id))
     return d.view.error_page(req, 403);
-  return no_store(http::Response::redirect(list_href(*body), 303));
+  return web::see_other(list_href(*body));
 }
 
 http::Response list_get(FormsAdminDeps& d, http::Request& req) {
@@ -168,7 +144,7 @@ http::Response list_get(FormsAdminDeps& d, http::Request& req) {
   page.data.set("streets_href", streets_href(*a.body));
   page.data.set("streets_count", web::ui_count(d.view, lang, "ui.fadmin_streets_count",
                                                info ? static_cast<std::size_t>(info->count) : 0));
-  return respond(d, req, page);
+  return web::private_page(d.view, req, page);
 }
 
 // ---- edit ----------------------------------------------------------------------------------------------
@@ -182,7 +158,7 @@ struct Shown {
     return now;
   }
   bool ticked(const std::string& name, bool now) const {
-    if (post && post->count("form_page")) return !field_of(*post, name).empty();
+    if (post && post->count("form_page")) return !web::form_field(*post, name).empty();
     return now;
   }
 };
@@ -234,7 +210,7 @@ http::Response edit_page(FormsAdminDeps& d, http::Request& req, const Access& a,
                                {"detail", eff->stale->detail}}));
   }
   if (error) {
-    set_error(d, req, page, *error);
+    web::set_form_error(d.view, req, page, *error);
     if (const std::string id = input_id(error->field); !id.empty()) data.set("error_href", "#" + id);
   }
   if (const std::string saved = req.query_param("salvato"); !saved.empty() && !post)
@@ -386,7 +362,7 @@ http::Response edit_page(FormsAdminDeps& d, http::Request& req, const Access& a,
   for (const auto& v : *history) {
     Data r;
     r.set("version", std::to_string(v.version));
-    r.set("saved_at", rome_datetime(v.saved_at));
+    r.set("saved_at", time::it_datetime_text(v.saved_at));
     r.set("saved_by", v.saved_by_name);
     r.set("base_version", std::to_string(v.base_version));
     r.set("in_force", v.version == eff->overlay_version);
@@ -399,7 +375,7 @@ http::Response edit_page(FormsAdminDeps& d, http::Request& req, const Access& a,
   }
   data.set("versions", versions);
   data.set("has_versions", !history->empty());
-  return respond(d, req, page, status);
+  return web::private_page(d.view, req, page, status);
 }
 
 http::Response edit_get(FormsAdminDeps& d, http::Request& req) {
@@ -417,14 +393,14 @@ http::Response edit_post(FormsAdminDeps& d, http::Request& req) {
   if (auto st = identity::check_csrf(req, *form); !st) return d.view.error_page(req, st.error().http_status);
   auto eff = d.definitions.effective(a.body->id, code);
   if (!eff) return d.view.error_page(req, eff.error().http_status);
-  const int expected = to_int(field_of(*form, "based_on"));
-  const std::string action = field_of(*form, "azione");
+  const int expected = to_int(web::form_field(*form, "based_on"));
+  const std::string action = web::form_field(*form, "azione");
   auto saved_redirect = [&](int version) {
-    return no_store(http::Response::redirect(
-        list_href(*a.body) + "/" + code + "?salvato=" + std::to_string(version) + "#h-versions", 303));
+    return web::see_other(list_href(*a.body) + "/" + code + "?salvato=" + std::to_string(version) +
+                          "#h-versions");
   };
   if (action == "ripristina") {
-    auto restored = d.definitions.restore(a.who, a.body->id, code, to_int(field_of(*form, "versione")),
+    auto restored = d.definitions.restore(a.who, a.body->id, code, to_int(web::form_field(*form, "versione")),
                                           expected < 0 ? eff->stored_overlay_version : expected);
     if (!restored)
       return edit_page(d, req, a, code, nullptr, &restored.error(), std::nullopt,
@@ -463,14 +439,14 @@ http::Response streets_page(FormsAdminDeps& d, http::Request& req, const Access&
   page.data.set(
       "count", web::ui_count(d.view, lang, "ui.fadmin_streets_count", static_cast<std::size_t>(info->count)));
   if (info->revision > 0)
-    page.data.set("imported",
-                  web::ui(d.view, lang, "ui.fadmin_streets_imported",
-                          {{"when", rome_datetime(info->imported_at)}, {"who", info->imported_by_name}}));
+    page.data.set("imported", web::ui(d.view, lang, "ui.fadmin_streets_imported",
+                                      {{"when", time::it_datetime_text(info->imported_at)},
+                                       {"who", info->imported_by_name}}));
   if (const std::string n = req.query_param("importate"); !n.empty() && !typed)
     page.data.set("notice", web::ui_count(d.view, lang, "ui.fadmin_streets_done",
                                           static_cast<std::size_t>(std::max(0, to_int(n)))));
-  if (error) set_error(d, req, page, *error);
-  return respond(d, req, page, status);
+  if (error) web::set_form_error(d.view, req, page, *error);
+  return web::private_page(d.view, req, page, status);
 }
 
 http::Response streets_get(FormsAdminDeps& d, http::Request& req) {
@@ -496,11 +472,10 @@ http::Response streets_post(FormsAdminDeps& d, http::Request& req) {
     fields = std::move(*f);
   }
   if (auto st = identity::check_csrf(req, fields); !st) return d.view.error_page(req, st.error().http_status);
-  if (text.empty()) text = field_of(fields, "streets");
+  if (text.empty()) text = web::form_field(fields, "streets");
   auto imported = d.definitions.import_streets(a.who, a.body->id, text);
   if (!imported) return streets_page(d, req, a, &text, &imported.error(), imported.error().http_status);
-  return no_store(
-      http::Response::redirect(streets_href(*a.body) + "?importate=" + std::to_string(*imported), 303));
+  return web::see_other(streets_href(*a.body) + "?importate=" + std::to_string(*imported));
 }
 
 }  // namespace forms_admin_pages

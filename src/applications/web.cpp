@@ -39,14 +39,8 @@ std::string url_encode(std::string_view s) {
   return out;
 }
 
-http::Response see_other(const std::string& to) {
-  auto r = http::Response::redirect(to, 303);
-  r.header("Cache-Control", "no-store");
-  return r;
-}
-
 http::Response sign_in(int level, const std::string& next) {
-  return see_other("/accedi?livello=" + std::to_string(level) + "&next=" + url_encode(next));
+  return web::see_other("/accedi?livello=" + std::to_string(level) + "&next=" + url_encode(next));
 }
 
 http::Response personal(std::string html, int status = 200) {
@@ -96,16 +90,6 @@ int draft_level(WebDeps& d, tenants::TenantId tenant, const std::string& id) {
 std::string rome_date_of(const std::string& iso) {
   auto tp = time::parse_iso_utc(iso);
   return tp ? time::format_it_date(*tp) : iso;
-}
-
-std::string rome_datetime_of(const std::string& iso) {
-  auto tp = time::parse_iso_utc(iso);
-  return tp ? time::format_it_datetime(*tp) : iso;
-}
-
-std::string it_day(const std::string& iso_day) {
-  auto d = time::parse_iso_date(iso_day);
-  return d ? time::format_it_date(*d) : iso_day;
 }
 
 web::Page page_for(WebDeps& d, const http::Request& req, const Opened& o, const std::string& tmpl,
@@ -179,8 +163,8 @@ http::Response render_step(WebDeps& d, const http::Request& req, const identity:
   data.set("has_back", ApplicationService::visible_before(*o.def, *v.answers, o.ctx, n) > 0);
   if (!v.notice.empty()) data.set("notice", v.notice);
   if (!v.info.empty()) data.set("info", v.info);
-  data.set("saved_text",
-           web::ui(d.view, lang, "ui.app_draft_saved_at", {{"when", rome_datetime_of(o.draft.updated_at)}}));
+  data.set("saved_text", web::ui(d.view, lang, "ui.app_draft_saved_at",
+                                 {{"when", time::it_datetime_text(o.draft.updated_at)}}));
   data.set("summary_href", u.summary());
   return personal(d.view.render(req, page), v.status);
 }
@@ -208,11 +192,6 @@ Result<Posted> read_body(const http::Request& req) {
   return p;
 }
 
-std::string field(const forms::FormPairs& f, const std::string& name) {
-  auto it = f.find(name);
-  return it == f.end() ? std::string() : it->second;
-}
-
 std::string recovery_cookie(const WebDeps& d, const std::string& path, const std::string& value, bool clear) {
   std::string c = std::string(kRecoveryCookie) + "=" + value + "; Path=" + path + "; HttpOnly; SameSite=Lax";
   c += clear ? "; Max-Age=0" : "; Max-Age=86400";
@@ -228,7 +207,7 @@ http::Response park_and_redirect(WebDeps& d, const http::Request& req, const ten
   const Urls u = urls(body.slug, id);
   auto draft = d.applications.peek(body.id, id);
   auto def = draft ? d.applications.definition(body.id, draft->form_code) : nullptr;
-  auto r = see_other(std::move(to));
+  auto r = web::see_other(std::move(to));
   if (draft && !draft->submitted() && def && n >= 1 && n <= static_cast<int>(def->steps.size())) {
     std::string token = identity::cookie_value(req, kRecoveryCookie);
     if (token.size() != 43) token = ids::random_token(32);
@@ -251,7 +230,7 @@ http::Response start(WebDeps& d, http::Request& req) {
   if (!draft) return d.view.error_page(req, draft.error().http_status);
   auto def = d.applications.definition(body->id, draft->form_code);
   const int n = def ? std::max(1, ApplicationService::step_number(*def, draft->step)) : 1;
-  return see_other(urls(body->slug, draft->id).step(n));
+  return web::see_other(urls(body->slug, draft->id).step(n));
 }
 
 // ---- Steps ---------------------------------------------------------------------------------------------
@@ -266,7 +245,7 @@ http::Response step_get(WebDeps& d, http::Request& req) {
   auto o = d.applications.open(*who, body->id, id);
   if (!o) return d.view.error_page(req, o.error().http_status);
   const Urls u = urls(body->slug, id);
-  if (o->draft.submitted()) return see_other(u.receipt());
+  if (o->draft.submitted()) return web::see_other(u.receipt());
   const int n = parse_step(req.param("step"));
   if (n == 0 || n > static_cast<int>(o->def->steps.size())) return d.view.error_page(req, 404);
   const auto& lang = req.ctx.locale;
@@ -284,7 +263,7 @@ http::Response step_get(WebDeps& d, http::Request& req) {
     }
   }
   const int visible = ApplicationService::visible_from(*o->def, answers, o->ctx, n);
-  if (visible != n) return see_other(visible ? u.step(visible) : u.summary());
+  if (visible != n) return web::see_other(visible ? u.step(visible) : u.summary());
   if (req.query_param("salvata") == "1") v.notice = d.view.t(lang, "ui.app_saved_notice");
   v.answers = &answers;
   return render_step(d, req, *who, *o, n, v);
@@ -309,7 +288,7 @@ http::Response step_post(WebDeps& d, http::Request& req) {
     // The owner's session changed since the page was shown (signed in again elsewhere): keep the post.
     return park_and_redirect(d, req, *body, id, n, posted->fields, u.step(n));
   }
-  if (o->draft.submitted()) return see_other(u.receipt());
+  if (o->draft.submitted()) return web::see_other(u.receipt());
   if (n == 0 || n > static_cast<int>(o->def->steps.size())) return d.view.error_page(req, 404);
   const forms::Step& step = o->def->steps[static_cast<std::size_t>(n - 1)];
   const auto& lang = req.ctx.locale;
@@ -318,7 +297,7 @@ http::Response step_post(WebDeps& d, http::Request& req) {
   post.step_id = step.id;
   post.fields = posted->fields;
   post.uploads = std::move(posted->uploads);
-  const std::string act = field(posted->fields, "azione");
+  const std::string act = web::form_field(posted->fields, "azione");
   auto after = [&](std::string_view prefix) {
     return act.rfind(prefix, 0) == 0 ? act.substr(prefix.size()) : std::string();
   };
@@ -332,7 +311,7 @@ http::Response step_post(WebDeps& d, http::Request& req) {
 
   auto saved = d.applications.save_step(*who, *o, post);
   if (!saved) {
-    if (saved.error().code == "applications.submitted") return see_other(u.receipt());
+    if (saved.error().code == "applications.submitted") return web::see_other(u.receipt());
     return d.view.error_page(req, saved.error().http_status, d.view.i18n().message(lang, saved.error()));
   }
   // Saved: a post kept aside earlier has been reviewed and is now in the draft.
@@ -359,15 +338,15 @@ http::Response step_post(WebDeps& d, http::Request& req) {
     v.status = 422;
     return finish(render_step(d, req, *who, *o, n, v));
   }
-  if (act == action::kSave) return finish(see_other(u.step(n) + "?salvata=1"));
+  if (act == action::kSave) return finish(web::see_other(u.step(n) + "?salvata=1"));
   if (act == action::kBack) {
     const int prev = ApplicationService::visible_before(*o->def, o->draft.answers, o->ctx, n);
-    return finish(see_other(u.step(prev > 0 ? prev : n)));
+    return finish(web::see_other(u.step(prev > 0 ? prev : n)));
   }
   if (act != action::kNext) {  // add or remove an item or a file, upload: back to the same step
     std::string anchor;
     if (!post.add_item.empty()) anchor = "#f-" + post.add_item;
-    return finish(see_other(u.step(n) + anchor));
+    return finish(web::see_other(u.step(n) + anchor));
   }
   if (saved->revealed) {  // without JavaScript, questions that depend on the answers appear now
     v.info = d.view.t(lang, "ui.app_revealed_notice");
@@ -379,7 +358,7 @@ http::Response step_post(WebDeps& d, http::Request& req) {
     return finish(render_step(d, req, *who, *o, n, v));
   }
   const int next = ApplicationService::visible_from(*o->def, o->draft.answers, o->ctx, n + 1);
-  return finish(see_other(next ? u.step(next) : u.summary()));
+  return finish(web::see_other(next ? u.step(next) : u.summary()));
 }
 
 // ---- Summary and sending ------------------------------------------------------------------------------
@@ -479,7 +458,7 @@ Access access(WebDeps& d, http::Request& req, const std::string& return_to_suffi
 http::Response summary(WebDeps& d, http::Request& req) {
   auto a = access(d, req, "/riepilogo");
   if (a.refusal) return std::move(*a.refusal);
-  if (a.opened->draft.submitted()) return see_other(urls(a.body->slug, a.opened->draft.id).receipt());
+  if (a.opened->draft.submitted()) return web::see_other(urls(a.body->slug, a.opened->draft.id).receipt());
   auto issues = forms::validate(*a.opened->def, a.opened->draft.answers, a.opened->ctx);
   return render_summary(d, req, *a.who, *a.opened, issues, nullptr, 200);
 }
@@ -491,16 +470,16 @@ http::Response send(WebDeps& d, http::Request& req) {
   auto form = req.form();
   if (!form) return d.view.error_page(req, 400);
   // Sending twice (a double click, a retried POST) shows the one receipt.
-  if (a.opened->draft.submitted()) return see_other(u.receipt());
+  if (a.opened->draft.submitted()) return web::see_other(u.receipt());
   // A stale token only means the summary was shown before signing in again: show it again, nothing lost.
-  if (!identity::check_csrf(req, *form)) return see_other(u.summary());
+  if (!identity::check_csrf(req, *form)) return web::see_other(u.summary());
   auto sent = d.applications.submit(*a.who, *a.opened);
   if (!sent) {
     const Error& e = sent.error();
     return render_summary(d, req, *a.who, *a.opened, {}, &e, e.http_status >= 400 ? e.http_status : 500);
   }
   if (!sent->issues.empty()) return render_summary(d, req, *a.who, *a.opened, sent->issues, nullptr, 422);
-  return see_other(u.receipt());
+  return web::see_other(u.receipt());
 }
 
 // ---- Receipt -------------------------------------------------------------------------------------------
@@ -511,10 +490,10 @@ std::vector<std::pair<std::string, std::string>> receipt_facts(WebDeps& d, const
   const auto& v = d.view;
   f.emplace_back(v.t(lang, "ui.app_protocol"), o.draft.protocol_label);
   f.emplace_back(v.t(lang, "ui.app_protocol_date"), rome_date_of(o.draft.submitted_at));
-  f.emplace_back(v.t(lang, "ui.app_submitted_at"), rome_datetime_of(o.draft.submitted_at));
+  f.emplace_back(v.t(lang, "ui.app_submitted_at"), time::it_datetime_text(o.draft.submitted_at));
   if (!o.draft.due_date.empty())
-    f.emplace_back(v.t(lang, "ui.app_deadline"),
-                   web::ui(v, lang, "ui.app_deadline_value", {{"date", it_day(o.draft.due_date)}}));
+    f.emplace_back(v.t(lang, "ui.app_deadline"), web::ui(v, lang, "ui.app_deadline_value",
+                                                         {{"date", time::it_date_text(o.draft.due_date)}}));
   if (o.offering.service.silence_consent)
     f.emplace_back(v.t(lang, "ui.app_silence"), v.t(lang, "ui.app_silence_text"));
   std::string applicant = o.draft.owner_cf;
@@ -533,7 +512,7 @@ http::Response receipt(WebDeps& d, http::Request& req) {
   if (a.refusal) return std::move(*a.refusal);
   const Opened& o = *a.opened;
   const Urls u = urls(a.body->slug, o.draft.id);
-  if (!o.draft.submitted()) return see_other(u.summary());
+  if (!o.draft.submitted()) return web::see_other(u.summary());
   const auto& lang = req.ctx.locale;
   auto page = page_for(d, req, o, "application_receipt", d.view.t(lang, "ui.app_receipt_title"));
   FormView fv = form_view(d, o, {}, lang);
@@ -549,7 +528,7 @@ http::Response receipt(WebDeps& d, http::Request& req) {
   page.data.set("protocol_label", o.draft.protocol_label);
   page.data.set("protocol_date", rome_date_of(o.draft.submitted_at));
   page.data.set("pdf_href", u.pdf());
-  if (!o.draft.due_date.empty()) page.data.set("due_date", it_day(o.draft.due_date));
+  if (!o.draft.due_date.empty()) page.data.set("due_date", time::it_date_text(o.draft.due_date));
   return personal(d.view.render(req, page));
 }
 
@@ -557,7 +536,7 @@ http::Response receipt_pdf(WebDeps& d, http::Request& req) {
   auto a = access(d, req, "/ricevuta.pdf");
   if (a.refusal) return std::move(*a.refusal);
   const Opened& o = *a.opened;
-  if (!o.draft.submitted()) return see_other(urls(a.body->slug, o.draft.id).summary());
+  if (!o.draft.submitted()) return web::see_other(urls(a.body->slug, o.draft.id).summary());
   const auto& lang = req.ctx.locale;
   ReceiptPdf r;
   r.title = d.view.t(lang, "ui.app_receipt_pdf_title");
@@ -616,7 +595,7 @@ http::Response my_applications(WebDeps& d, http::Request& req) {
     Data row;
     row.set("title", def->title.in(lang));
     row.set("body", body->name);
-    row.set("updated", rome_datetime_of(dr.updated_at));
+    row.set("updated", time::it_datetime_text(dr.updated_at));
     if (dr.submitted()) {
       row.set("href", u.receipt());
       row.set("protocol_label", dr.protocol_label);

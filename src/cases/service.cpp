@@ -14,6 +14,32 @@
 #include "identity/permissions.hpp"
 
 namespace sp::cases {
+// Named, not anonymous: CaseService::Change, declared in the header, holds a RecordContext.
+namespace service_detail {
+
+// Who acts on a case, and as what.
+struct Access {
+  bool staff = false;
+  std::string actor;  // "staff:<id>" / "person:<cf>"
+  audit::ActorKind kind = audit::ActorKind::person;
+  std::string actor_id;
+  audit::Channel channel = audit::Channel::web;
+};
+
+// What the `record` step of an action has at hand.
+struct RecordContext {
+  db::Conn& tx;
+  const identity::Principal* principal;
+  Access who;
+  protocollo::AooId aoo = 0;  // when the action needs_aoo
+  time::TimePoint now;
+  std::string at;  // now, formatted
+};
+
+}  // namespace service_detail
+using service_detail::Access;
+using service_detail::RecordContext;
+
 namespace {
 
 constexpr std::size_t kMaxKey = 200;
@@ -63,15 +89,6 @@ std::string it_datetime(const std::string& iso) {
   auto tp = time::parse_iso_utc(iso);
   return tp ? time::format_it_datetime(*tp) : iso;
 }
-
-// Who acts on a case, and as what.
-struct Access {
-  bool staff = false;
-  std::string actor;  // "staff:<id>" / "person:<cf>"
-  audit::ActorKind kind = audit::ActorKind::person;
-  std::string actor_id;
-  audit::Channel channel = audit::Channel::web;
-};
 
 // The codice fiscale an applicant-side principal acts as: a signed-in person, or a counter operator
 // serving a citizen (assisted channel). "" for anyone else.
@@ -162,16 +179,6 @@ protocollo::Correspondent applicant_party(const Case& c) {
 std::string decision_word(Action a) {
   return a == Action::accept ? "accoglimento" : a == Action::reject ? "rigetto" : "";
 }
-
-// What the `record` step of an action has at hand.
-struct RecordContext {
-  db::Conn& tx;
-  const identity::Principal* principal;
-  Access who;
-  protocollo::AooId aoo = 0;  // when the action needs_aoo
-  time::TimePoint now;
-  std::string at;  // now, formatted
-};
 
 }  // namespace
 

@@ -15,26 +15,6 @@ namespace {
 using web::Data;
 using Fields = std::multimap<std::string, std::string>;
 
-std::string field(const Fields& f, const std::string& name) {
-  auto it = f.find(name);
-  return it == f.end() ? std::string() : it->second;
-}
-
-http::Response respond(WebDeps& d, const http::Request& req, const web::Page& page, int status = 200) {
-  auto r = http::Response::html(d.view.render(req, page), status);
-  r.header("Cache-Control", "no-store");
-  return r;
-}
-
-int form_status(const Error& e) {
-  return e.http_status == 401 ? 400 : e.http_status;
-}
-
-std::string rome_datetime(const std::string& utc) {
-  auto tp = time::parse_iso_utc(utc);
-  return tp ? time::format_it_datetime(*tp) : utc;
-}
-
 std::string state_label(WebDeps& d, std::string_view lang, State s) {
   return d.view.t(lang, "ui.case_state_" + std::string(to_string(s)));
 }
@@ -99,7 +79,7 @@ Data case_data(WebDeps& d, std::string_view lang, const CaseView& v, const std::
   x.set("title", c.title);
   x.set("service_code", c.service_code);
   x.set("protocol", c.protocol_label());
-  x.set("submitted_at", rome_datetime(c.submitted_at));
+  x.set("submitted_at", time::it_datetime_text(c.submitted_at));
   x.set("state", state_label(d, lang, c.state));
   x.set("state_code", std::string(to_string(c.state)));
   x.set("applicant_name", c.applicant_name);
@@ -129,7 +109,7 @@ Data case_data(WebDeps& d, std::string_view lang, const CaseView& v, const std::
     if (doc.protocol_number > 0)
       y.set("protocol",
             protocollo::format_number(doc.protocol_number) + "/" + std::to_string(doc.protocol_year));
-    y.set("at", rome_datetime(doc.at));
+    y.set("at", time::it_datetime_text(doc.at));
     docs.push_back(y);
   }
   x.set("documents", docs);
@@ -141,7 +121,7 @@ Data case_data(WebDeps& d, std::string_view lang, const CaseView& v, const std::
     y.set("kind", d.view.t(lang, "ui.case_msg_" + m.kind));
     y.set("body", m.body);
     y.set("who", who_label(d, lang, m.who, for_applicant));
-    y.set("at", rome_datetime(m.at));
+    y.set("at", time::it_datetime_text(m.at));
     messages.push_back(y);
   }
   x.set("messages", messages);
@@ -149,7 +129,7 @@ Data case_data(WebDeps& d, std::string_view lang, const CaseView& v, const std::
   Data history = web::list();
   for (const auto& t : v.transitions) {
     Data y;
-    y.set("at", rome_datetime(t.at));
+    y.set("at", time::it_datetime_text(t.at));
     y.set("state", state_label(d, lang, t.to));
     y.set("who", who_label(d, lang, t.who, for_applicant));
     y.set("reason", t.reason);
@@ -161,7 +141,7 @@ Data case_data(WebDeps& d, std::string_view lang, const CaseView& v, const std::
     Data y;
     y.set("body", n.body);
     y.set("who", n.who);
-    y.set("at", rome_datetime(n.at));
+    y.set("at", time::it_datetime_text(n.at));
     notes.push_back(y);
   }
   x.set("notes", notes);
@@ -172,11 +152,6 @@ Data case_data(WebDeps& d, std::string_view lang, const CaseView& v, const std::
 
 http::Response document_response(DocumentContent content) {
   return web::download_response(std::move(content.bytes), content.doc.mime_type, content.doc.file_name);
-}
-
-void set_error(WebDeps& d, const http::Request& req, web::Page& page, const Error& e) {
-  page.data.set("error", d.view.i18n().message(req.ctx.locale, e));
-  page.data.set("error_code", e.code);
 }
 
 // ======================================= back office ==============================================
@@ -283,8 +258,8 @@ http::Response queue_page(WebDeps& d, http::Request& req, const StaffAccess& a, 
   auto q = d.cases.queue(a.who, a.body->id, f);
   Data rows = web::list();
   if (!q) {
-    set_error(d, req, page, q.error());
-    status = form_status(q.error());
+    web::set_form_error(d.view, req, page, q.error());
+    status = web::form_status(q.error());
   } else {
     for (const auto& s : q->items) {
       Data r;
@@ -313,15 +288,15 @@ http::Response queue_page(WebDeps& d, http::Request& req, const StaffAccess& a, 
   }
   page.data.set("cases", rows);
   if (error) {
-    set_error(d, req, page, *error);
-    status = form_status(*error);
+    web::set_form_error(d.view, req, page, *error);
+    status = web::form_status(*error);
   }
   if (bulk) {
     page.data.set("bulk_done", std::to_string(bulk->done.size()));
     page.data.set("bulk_failed", std::to_string(bulk->failed.size()));
     page.data.set("bulk_report", true);
   }
-  return respond(d, req, page, status);
+  return web::private_page(d.view, req, page, status);
 }
 
 http::Response queue_get(WebDeps& d, http::Request& req) {
@@ -340,7 +315,7 @@ http::Response queue_post(WebDeps& d, http::Request& req) {
   auto range = form->equal_range("case");
   for (auto it = range.first; it != range.second; ++it) ids.push_back(it->second);
   BulkAction action;
-  const auto kind = field(*form, "bulk");
+  const auto kind = web::form_field(*form, "bulk");
   if (kind == "assign_me") {
     action.kind = BulkAction::Kind::assign;
     action.assignee = a.who->subject;
@@ -348,7 +323,7 @@ http::Response queue_post(WebDeps& d, http::Request& req) {
     action.kind = BulkAction::Kind::start;
   } else if (kind == "close") {
     action.kind = BulkAction::Kind::close;
-    action.reason = text::trim(field(*form, "reason"));
+    action.reason = text::trim(web::form_field(*form, "reason"));
   } else {
     return d.view.error_page(req, 400);
   }
@@ -364,11 +339,11 @@ void decision_forms(WebDeps& d, const http::Request& req, const StaffAccess& a, 
                     const Fields* form, web::Page& page) {
   const auto& lang = req.ctx.locale;
   const std::string text_lang =
-      (form ? field(*form, "lang") : req.query_param("lingua")) == "en" ? "en" : "it";
-  const std::string reasons = form ? field(*form, "reasons") : std::string();
+      (form ? web::form_field(*form, "lang") : req.query_param("lingua")) == "en" ? "en" : "it";
+  const std::string reasons = form ? web::form_field(*form, "reasons") : std::string();
   auto drafts = d.cases.decision_drafts(a.who, a.body->id, v.c.id, text_lang, reasons);
   if (!drafts || drafts->empty()) return;
-  const bool composing = form && field(*form, "action") == "compose";
+  const bool composing = form && web::form_field(*form, "action") == "compose";
   Data list = web::list();
   for (const auto& dr : *drafts) {
     const std::string act(to_string(dr.action));
@@ -377,9 +352,9 @@ void decision_forms(WebDeps& d, const http::Request& req, const StaffAccess& a, 
     x.set("d_act", act);
     x.set("d_title", dr.title);
     x.set("d_lang", dr.lang);
-    const bool posted =
-        form && !composing && field(*form, "outcome") == dr.outcome && field(*form, "action") == act;
-    x.set("d_text", posted ? field(*form, "text") : dr.text);
+    const bool posted = form && !composing && web::form_field(*form, "outcome") == dr.outcome &&
+                        web::form_field(*form, "action") == act;
+    x.set("d_text", posted ? web::form_field(*form, "text") : dr.text);
     x.set("d_default", dr.source == "default");
     x.set("d_danger", dr.action != Action::accept);
     std::string id = "act-decide-" + dr.outcome;
@@ -411,13 +386,13 @@ http::Response staff_case_page(WebDeps& d, http::Request& req, const StaffAccess
   page.data.set("case", case_data(d, lang, *v, href + "/documenti/", false));
   page.data.set("action", href);
   page.data.set("me", a.who->subject);
-  page.data.set("f_text", form ? field(*form, "text") : "");
-  page.data.set("f_assignee", form ? field(*form, "assignee") : v->c.assignee);
-  page.data.set("f_office", form ? field(*form, "office") : v->c.office);
+  page.data.set("f_text", form ? web::form_field(*form, "text") : "");
+  page.data.set("f_assignee", form ? web::form_field(*form, "assignee") : v->c.assignee);
+  page.data.set("f_office", form ? web::form_field(*form, "office") : v->c.office);
   page.data.set("done", req.query_param("fatto") == "1");
   decision_forms(d, req, a, *v, form, page);
-  if (error) set_error(d, req, page, *error);
-  return respond(d, req, page, error ? form_status(*error) : 200);
+  if (error) web::set_form_error(d.view, req, page, *error);
+  return web::private_page(d.view, req, page, error ? web::form_status(*error) : 200);
 }
 
 http::Response staff_case_get(WebDeps& d, http::Request& req) {
@@ -433,16 +408,17 @@ http::Response staff_case_post(WebDeps& d, http::Request& req) {
   if (!form) return d.view.error_page(req, 400);
   if (auto st = identity::check_csrf(req, *form); !st) return d.view.error_page(req, st.error().http_status);
   const auto id = req.param("id");
-  const auto act = field(*form, "action");
-  const auto text = text::trim(field(*form, "text"));
+  const auto act = web::form_field(*form, "action");
+  const auto text = text::trim(web::form_field(*form, "text"));
   const auto tenant = a.body->id;
   // From a decide form: the template the (edited) text started from.
-  const DecisionFrom from{field(*form, "outcome"), field(*form, "lang") == "en" ? "en" : "it"};
+  const DecisionFrom from{web::form_field(*form, "outcome"),
+                          web::form_field(*form, "lang") == "en" ? "en" : "it"};
   Status st = Ok{};
   if (act == "assign") {
-    auto assignee = text::trim(field(*form, "assignee"));
+    auto assignee = text::trim(web::form_field(*form, "assignee"));
     st = d.cases.assign(a.who, tenant, id, assignee.empty() ? a.who->subject : assignee,
-                        text::trim(field(*form, "office")));
+                        text::trim(web::form_field(*form, "office")));
   } else if (act == "start") {
     st = d.cases.start(a.who, tenant, id);
   } else if (act == "request_additions") {
@@ -528,14 +504,14 @@ http::Response mine_get(WebDeps& d, http::Request& req) {
     r.set("title", s.c.title);
     r.set("body_name", body->name);
     r.set("protocol", s.c.protocol_label());
-    r.set("submitted_at", rome_datetime(s.c.submitted_at));
+    r.set("submitted_at", time::it_datetime_text(s.c.submitted_at));
     r.set("state", state_label(d, lang, s.c.state));
     r.set("deadline", deadline_data(d, lang, s.c, s.deadline));
     rows.push_back(r);
   }
   page.data.set("cases", rows);
   page.data.set("has_cases", !mine->empty());
-  return respond(d, req, page);
+  return web::private_page(d.view, req, page);
 }
 
 struct PersonAccess {
@@ -564,11 +540,11 @@ http::Response person_case_page(WebDeps& d, http::Request& req, const PersonAcce
   page.data.set("body_name", a.body->name);
   page.data.set("action", href);
   page.data.set("csrf", a.who->csrf_token);
-  page.data.set("f_text", form ? field(*form, "text") : "");
+  page.data.set("f_text", form ? web::form_field(*form, "text") : "");
   page.data.set("done", req.query_param("fatto") == "1");
   page.data.set("max_files", std::to_string(kMaxMessageFiles));
-  if (error) set_error(d, req, page, *error);
-  return respond(d, req, page, error ? form_status(*error) : 200);
+  if (error) web::set_form_error(d.view, req, page, *error);
+  return web::private_page(d.view, req, page, error ? web::form_status(*error) : 200);
 }
 
 http::Response person_case_get(WebDeps& d, http::Request& req) {
@@ -598,8 +574,8 @@ http::Response person_case_post(WebDeps& d, http::Request& req) {
   }
   if (auto st = identity::check_csrf(req, f); !st) return d.view.error_page(req, st.error().http_status);
   const auto id = req.param("id");
-  const auto act = field(f, "action");
-  const auto text = text::trim(field(f, "text"));
+  const auto act = web::form_field(f, "action");
+  const auto text = text::trim(web::form_field(f, "text"));
   if (uploads.size() > kMaxMessageFiles) {
     auto e = Error::make("cases.attachment", 400);
     return person_case_page(d, req, a, &f, &e);
