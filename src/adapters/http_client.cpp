@@ -7,6 +7,8 @@
 #include <memory>
 #include <mutex>
 
+#include "core/text.hpp"
+
 namespace sp::adapters {
 namespace {
 
@@ -181,19 +183,7 @@ Result<HttpResponse> HttpClient::post_form(std::string url,
 }
 
 std::string url_encode(std::string_view s) {
-  static constexpr char hex[] = "0123456789ABCDEF";
-  std::string out;
-  out.reserve(s.size() * 3);
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
-      out.push_back(static_cast<char>(c));
-    } else {
-      out.push_back('%');
-      out.push_back(hex[c >> 4]);
-      out.push_back(hex[c & 15]);
-    }
-  }
-  return out;
+  return text::percent_encode(s);
 }
 
 std::string form_encode(const std::vector<std::pair<std::string, std::string>>& pairs) {

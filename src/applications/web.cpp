@@ -8,6 +8,7 @@
 #include "applications/receipt_pdf.hpp"
 #include "applications/view_model.hpp"
 #include "core/ids.hpp"
+#include "core/text.hpp"
 #include "core/time.hpp"
 #include "forms/prefill.hpp"
 #include "forms/render.hpp"
@@ -24,23 +25,9 @@ using web::Data;
 // The browser's key to a step posted without a valid session (see ApplicationService::park).
 constexpr const char* kRecoveryCookie = "sp_recupero";
 
-std::string url_encode(std::string_view s) {
-  static const char* hex = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~' || c == '/') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += hex[c >> 4];
-      out += hex[c & 15];
-    }
-  }
-  return out;
-}
-
 http::Response sign_in(int level, const std::string& next) {
-  return web::see_other("/accedi?livello=" + std::to_string(level) + "&next=" + url_encode(next));
+  return web::see_other("/accedi?livello=" + std::to_string(level) +
+                        "&next=" + text::percent_encode(next, "/"));
 }
 
 http::Response personal(std::string html, int status = 200) {
@@ -280,8 +267,9 @@ http::Response step_post(WebDeps& d, http::Request& req) {
   const int level = draft_level(d, body->id, id);
   const auto* who = person_at(req, level);
   if (!who)
-    return park_and_redirect(d, req, *body, id, n, posted->fields,
-                             "/accedi?livello=" + std::to_string(level) + "&next=" + url_encode(u.step(n)));
+    return park_and_redirect(
+        d, req, *body, id, n, posted->fields,
+        "/accedi?livello=" + std::to_string(level) + "&next=" + text::percent_encode(u.step(n), "/"));
   auto o = d.applications.open(*who, body->id, id);
   if (!o) return d.view.error_page(req, o.error().http_status);
   if (!identity::check_csrf(req, posted->fields)) {

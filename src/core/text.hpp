@@ -14,5 +14,8 @@ std::string fold(std::string_view s);
 std::string trim(std::string_view s);
 std::vector<std::string> split_lines(std::string_view s);  // drops empty lines, trims each
 std::string join(const std::vector<std::string>& parts, std::string_view sep);
+// Percent-encodes every byte but RFC 3986's unreserved characters (A-Z a-z 0-9 - . _ ~) and those in
+// `also_keep` (e.g. "/" for a path put into a query parameter), with upper-case hex digits.
+std::string percent_encode(std::string_view s, std::string_view also_keep = {});
 
 }  // namespace sp::text

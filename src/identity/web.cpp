@@ -1,6 +1,7 @@
 #include "identity/web.hpp"
 
 #include "core/digest.hpp"
+#include "core/text.hpp"
 #include "identity/counter_service.hpp"
 #include "identity/permissions.hpp"
 #include "web/context.hpp"
@@ -9,21 +10,6 @@ namespace sp::identity {
 namespace {
 
 using web::Data;
-
-std::string url_encode(std::string_view s) {
-  static const char* hex = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~' || c == '/') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += hex[c >> 4];
-      out += hex[c & 15];
-    }
-  }
-  return out;
-}
 
 int level_param(const http::Request& req) {
   auto l = req.query_param("livello", "2");
@@ -52,8 +38,8 @@ http::Response sign_in_page(WebDeps& d, http::Request& req) {
   for (const auto& provider : d.sign_in.providers()) {
     Data item;
     item.set("name", provider->display_name());
-    item.set("href",
-             "/accedi/" + provider->id() + "?livello=" + std::to_string(level) + "&next=" + url_encode(next));
+    item.set("href", "/accedi/" + provider->id() + "?livello=" + std::to_string(level) +
+                         "&next=" + text::percent_encode(next, "/"));
     list.push_back(item);
   }
   page.data.set("providers", list);
@@ -211,8 +197,8 @@ std::optional<http::Response> require_person(const http::Request& req, int level
   if (p && p->kind == PrincipalKind::person && p->auth_level >= level) return std::nullopt;
   std::string next = req.path;
   if (!req.raw_query.empty()) next += "?" + req.raw_query;
-  auto r =
-      http::Response::redirect("/accedi?livello=" + std::to_string(level) + "&next=" + url_encode(next), 303);
+  auto r = http::Response::redirect(
+      "/accedi?livello=" + std::to_string(level) + "&next=" + text::percent_encode(next, "/"), 303);
   r.header("Cache-Control", "no-store");
   return r;
 }

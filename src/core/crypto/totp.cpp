@@ -7,6 +7,7 @@
 
 #include "core/crypto/encoding.hpp"
 #include "core/ids.hpp"
+#include "core/text.hpp"
 
 namespace sp::crypto {
 namespace {
@@ -92,30 +93,13 @@ Result<std::uint64_t> verify_totp(std::string_view key, std::string_view code, s
   return *matched;
 }
 
-std::string percent_encode(std::string_view text) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : text) {
-    const bool unreserved = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-                            c == '-' || c == '.' || c == '_' || c == '~';
-    if (unreserved) {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 0x0F];
-    }
-  }
-  return out;
-}
-
 std::string totp_provisioning_uri(std::string_view issuer, std::string_view account, std::string_view key,
                                   const TotpParams& params) {
   // The label carries the issuer as a prefix for old apps; the issuer parameter is the one newer apps
   // trust. The ':' between them stays literal: it is the separator, any ':' inside is encoded.
-  std::string uri = "otpauth://totp/" + percent_encode(issuer) + ":" + percent_encode(account);
+  std::string uri = "otpauth://totp/" + text::percent_encode(issuer) + ":" + text::percent_encode(account);
   uri += "?secret=" + base32_encode(key, /*pad=*/false);
-  uri += "&issuer=" + percent_encode(issuer);
+  uri += "&issuer=" + text::percent_encode(issuer);
   uri += "&algorithm=";
   uri += hash_name(params.algorithm);
   uri += "&digits=" + std::to_string(params.digits);

@@ -57,7 +57,4 @@ Result<std::uint64_t> verify_totp(std::string_view key, std::string_view code, s
 std::string totp_provisioning_uri(std::string_view issuer, std::string_view account, std::string_view key,
                                   const TotpParams& params = {});
 
-// RFC 3986 section 2.1 percent-encoding of every byte outside the unreserved set (section 2.3).
-std::string percent_encode(std::string_view text);
-
 }  // namespace sp::crypto
