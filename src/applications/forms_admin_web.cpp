@@ -54,20 +54,8 @@ std::string streets_href(const tenants::Body& b) {
 
 web::Page staff_page(FormsAdminDeps& d, const http::Request& req, const Access& a, const std::string& tpl,
                      const std::string& title, bool sub_page) {
-  const auto& lang = req.ctx.locale;
-  web::Page page;
-  page.template_name = tpl;
-  page.title = title;
-  page.noindex = true;
-  page.body_slug = a.body->slug;
-  page.body_name = a.body->name;
-  page.breadcrumb = {{d.view.t(lang, "ui.staff_home_title"), "/backoffice/"}};
-  if (sub_page) page.breadcrumb.push_back({d.view.t(lang, "ui.fadmin_title"), list_href(*a.body)});
-  page.breadcrumb.push_back({title, ""});
-  page.data.set("body_name", a.body->name);
-  page.data.set("csrf", a.who ? a.who->csrf_token : std::string());
-  page.data.set("can_edit", identity::authorize(a.who, Permission::customise_forms, a.body->id).ok());
-  return page;
+  return web::backoffice_page(d.view, req, *a.body, a.who ? a.who->csrf_token : std::string(), tpl, title,
+                              "ui.fadmin_title", list_href(*a.body), sub_page);
 }
 
 int to_int(const std::string& s) {

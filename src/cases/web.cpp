@@ -184,20 +184,10 @@ StaffAccess staff_access(WebDeps& d, http::Request& req) {
 
 web::Page staff_page(WebDeps& d, const http::Request& req, const StaffAccess& a, const std::string& tpl,
                      const std::string& title, bool sub) {
-  const auto& lang = req.ctx.locale;
-  web::Page page;
-  page.template_name = tpl;
-  page.title = title;
-  page.noindex = true;
-  page.body_slug = a.body->slug;
-  page.body_name = a.body->name;
   const std::string queue = "/backoffice/" + a.body->slug + "/pratiche";
-  page.breadcrumb = {{d.view.t(lang, "ui.staff_home_title"), "/backoffice/"}};
-  if (sub) page.breadcrumb.push_back({d.view.t(lang, "ui.case_queue_title"), queue});
-  page.breadcrumb.push_back({title, ""});
-  page.data.set("body_name", a.body->name);
+  auto page = web::backoffice_page(d.view, req, *a.body, a.who->csrf_token, tpl, title, "ui.case_queue_title",
+                                   queue, sub);
   page.data.set("queue_href", queue);
-  page.data.set("csrf", a.who->csrf_token);
   return page;
 }
 

@@ -50,19 +50,9 @@ std::string base_href(const tenants::Body& b) {
 
 web::Page body_page(WebDeps& d, const http::Request& req, const Access& a, const std::string& tpl,
                     const std::string& title, bool sub_page) {
-  const auto& lang = req.ctx.locale;
-  web::Page page;
-  page.template_name = tpl;
-  page.title = title;
-  page.noindex = true;
-  page.body_slug = a.body->slug;
-  page.body_name = a.body->name;
-  page.breadcrumb = {{d.view.t(lang, "ui.staff_home_title"), "/backoffice/"}};
-  if (sub_page) page.breadcrumb.push_back({d.view.t(lang, "ui.proto_title"), base_href(*a.body)});
-  page.breadcrumb.push_back({title, ""});
-  page.data.set("body_name", a.body->name);
+  auto page = web::backoffice_page(d.view, req, *a.body, a.who ? a.who->csrf_token : std::string(), tpl,
+                                   title, "ui.proto_title", base_href(*a.body), sub_page);
   page.data.set("base", base_href(*a.body));
-  page.data.set("csrf", a.who ? a.who->csrf_token : std::string());
   return page;
 }
 

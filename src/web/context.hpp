@@ -56,6 +56,26 @@ inline void set_form_error(const View& v, const http::Request& req, Page& page, 
   if (!e.field.empty()) page.data.set("error_field_" + e.field, true);
 }
 
+// A back-office page of one body: not indexed; breadcrumb staff home > the section (on its sub-pages,
+// `sub_page`) > this page; the body's name and the staff member's CSRF token in the data.
+inline Page backoffice_page(const View& v, const http::Request& req, const tenants::Body& body,
+                            const std::string& csrf, const std::string& tpl, const std::string& title,
+                            const std::string& section_key, const std::string& section_href, bool sub_page) {
+  const auto& lang = req.ctx.locale;
+  Page page;
+  page.template_name = tpl;
+  page.title = title;
+  page.noindex = true;
+  page.body_slug = body.slug;
+  page.body_name = body.name;
+  page.breadcrumb = {{v.t(lang, "ui.staff_home_title"), "/backoffice/"}};
+  if (sub_page) page.breadcrumb.push_back({v.t(lang, section_key), section_href});
+  page.breadcrumb.push_back({title, ""});
+  page.data.set("body_name", body.name);
+  page.data.set("csrf", csrf);
+  return page;
+}
+
 // A download of stored bytes (documents, registers, receipts): always an attachment, never sniffed nor
 // rendered inline by the browser, never cached. Quotes, backslashes and control characters of the file
 // name become '_' so the header cannot be broken.
