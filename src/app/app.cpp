@@ -23,12 +23,13 @@
 namespace sp::app {
 namespace {
 
-void register_language_switch(http::Router& router) {
-  router.get("/lang/{lang}", [](http::Request& req) {
+void register_language_switch(http::Router& router, bool secure) {
+  router.get("/lang/{lang}", [secure](http::Request& req) {
     auto lang = req.param("lang");
     if (lang != "it" && lang != "en") lang = "it";
     auto r = http::Response::redirect(identity::SignInService::safe_return_to(req.query_param("next")), 303);
-    r.header("Set-Cookie", "lang=" + lang + "; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly");
+    r.header("Set-Cookie", "lang=" + lang + "; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly" +
+                               (secure ? "; Secure" : ""));
     return r;
   });
 }
@@ -83,7 +84,7 @@ App::App(Config config) : config_(std::move(config)) {
       *view_, *sessions_, *sign_in_, config_.public_url.rfind("https://", 0) == 0, audit_.get()});
 
   setup_sign_in();
-  register_language_switch(router_);
+  register_language_switch(router_, identity_web_->secure_cookies);
   web::register_fiscal_api(router_, i18n_);
   catalog::register_api(router_, *services_);
   staff_web_ = std::make_unique<identity::StaffWebDeps>(identity::StaffWebDeps{
@@ -188,6 +189,7 @@ http::ServerOptions App::server_options() const {
   o.idle_timeout = std::chrono::milliseconds(config_.idle_timeout_ms);
   o.static_dir = config_.static_dir;
   o.access_log = config_.access_log;
+  o.hsts = config_.public_url.rfind("https://", 0) == 0;
   return o;
 }
 

@@ -28,6 +28,11 @@ struct Limits {
   // Detected types accepted: exact ("application/pdf"), "image/*", or "*/*" for anything (the default:
   // a registry takes whatever arrives; forms list what each field accepts). An empty list accepts nothing.
   std::vector<std::string> allowed_types = {"*/*"};
+  // Content a browser could run (HTML, SVG, XHTML, scripts: files::is_active_media_type) is refused
+  // unless the caller says it must keep it. A registry must register what arrives, so protocollo sets
+  // this (and such documents are only ever served as inert attachments); citizens upload PDFs and images,
+  // and an "image/*" field must not let an SVG with a script in.
+  bool keep_active_content = false;
 };
 
 // Where a file's bytes live: in its row, or in the storage directory (content-addressed by SHA-256).

@@ -192,7 +192,8 @@ Result<StoredFile> FileService::prepare(TenantId tenant, std::string_view file_n
   }
   StoredFile f;
   f.mime_type = detect_mime(bytes);
-  if (!mime_allowed(f.mime_type, limits.allowed_types)) {
+  if (!mime_allowed(f.mime_type, limits.allowed_types) ||
+      (!limits.keep_active_content && is_active_media_type(f.mime_type))) {
     return Error::make("files.type_not_allowed", 415, f.mime_type);
   }
   f.id = ids::random_token(32);

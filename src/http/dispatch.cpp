@@ -1,7 +1,10 @@
 // Request → response, without sockets: built-in endpoints, static files, the `before` hook, routing,
 // error pages and the headers every response carries. The socket layer (server.cpp) only moves bytes.
+#include <fmt/ranges.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <exception>
 #include <random>
@@ -33,6 +36,37 @@ void add_security_headers(Response& res) {
     for (std::size_t i = 0; i < existing && !present; ++i) present = res.headers[i].first == name;
     if (!present) res.headers.emplace_back(name, value);
   }
+}
+
+bool header_name_ok(std::string_view name) {
+  if (name.empty()) return false;
+  for (char c : name) {
+    const auto u = static_cast<unsigned char>(c);
+    if (std::isalnum(u) == 0 && std::string_view("!#$%&'*+-.^_`|~").find(c) == std::string_view::npos)
+      return false;
+  }
+  return true;
+}
+
+bool header_value_ok(std::string_view value) {
+  return std::none_of(value.begin(), value.end(), [](char c) {
+    const auto u = static_cast<unsigned char>(c);
+    return u < 0x20 || u == 0x7f;
+  });
+}
+
+std::vector<std::string> sanitize_headers(Response& res) {
+  std::vector<std::string> dropped;
+  if (!header_value_ok(res.content_type)) {
+    res.content_type = "application/octet-stream";
+    dropped.emplace_back("content-type");
+  }
+  std::erase_if(res.headers, [&](const std::pair<std::string, std::string>& h) {
+    if (header_name_ok(h.first) && header_value_ok(h.second)) return false;
+    dropped.push_back(header_name_ok(h.first) ? h.first : std::string("(invalid name)"));
+    return true;
+  });
+  return dropped;
 }
 
 std::string new_request_id() {
@@ -203,7 +237,18 @@ Response dispatch(const Router& router, const Hooks& hooks, const ServerOptions&
     res = error_response(hooks, req, 500);
   }
   if (req.ctx.route.empty()) req.ctx.route = "unmatched";
+  // Whatever a handler set, no header line with a control character leaves the server (response
+  // splitting, a Location with a tab that browsers strip). A redirect that lost its Location is a bug
+  // in a handler: answer 500 rather than a 3xx to nowhere.
+  if (auto dropped = detail::sanitize_headers(res); !dropped.empty()) {
+    spdlog::warn("request_id={} dropped unsafe response headers: {}", req.ctx.request_id, fmt::join(dropped, ","));
+    if (std::find(dropped.begin(), dropped.end(), "location") != dropped.end()) {
+      res = error_response(hooks, req, 500);
+      detail::sanitize_headers(res);
+    }
+  }
   detail::add_security_headers(res);
+  if (options.hsts) res.headers.emplace_back("strict-transport-security", "max-age=31536000");
   res.headers.emplace_back("x-request-id", req.ctx.request_id);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   detail::record_request(req.ctx.route, detail::method_label(req.method), res.status, seconds);

@@ -116,16 +116,11 @@ std::string lower(std::string_view s) {
 bhttp::response<bhttp::string_body> to_beast(Response&& res, unsigned version, bool keep_alive, bool head) {
   bhttp::response<bhttp::string_body> out{static_cast<bhttp::status>(res.status), version};
   const bool bodiless = res.status < 200 || res.status == 204 || res.status == 304;
+  // dispatch() already cleaned what handlers set; this is the last line for anything built elsewhere.
+  if (auto dropped = detail::sanitize_headers(res); !dropped.empty())
+    spdlog::warn("http: dropped {} unsafe response header(s)", dropped.size());
   if (!res.content_type.empty() && !bodiless) out.set(bhttp::field::content_type, res.content_type);
-  for (auto& [name, value] : res.headers) {
-    // A CR or LF here (say, a redirect to a decoded path) would let a client inject headers: drop the line.
-    if (name.find_first_of("\r\n:") != std::string::npos ||
-        value.find_first_of("\r\n") != std::string::npos) {
-      spdlog::warn("http: dropped a response header containing CR/LF");
-      continue;
-    }
-    out.insert(name, value);
-  }
+  for (auto& [name, value] : res.headers) out.insert(name, value);
   out.keep_alive(keep_alive);
   if (!bodiless) out.body() = std::move(res.body);
   out.prepare_payload();

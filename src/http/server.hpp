@@ -30,6 +30,10 @@ struct ServerOptions {
   std::string static_prefix = "/static/";
   std::chrono::seconds static_max_age{3600};
   bool access_log = true;                    // JSON lines on stdout via spdlog
+  // Strict-Transport-Security on every response: set when the public URL is https (TLS ends at the
+  // reverse proxy, so the server cannot tell from the socket). A year, no includeSubDomains: other
+  // sites of a body's domain are not ours to pin.
+  bool hsts = false;
 };
 
 // Hooks the application installs. All are optional.

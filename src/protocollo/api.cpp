@@ -7,6 +7,7 @@
 #include <boost/json.hpp>
 
 #include "core/digest.hpp"
+#include "files/mime.hpp"
 #include "identity/api_keys.hpp"
 #include "protocollo/web.hpp"
 #include "protocollo/web_support.hpp"
@@ -75,6 +76,7 @@ json::object entry_json(const tenants::Body& body, const Entry& e) {
                                 {"mime_type", doc.mime_type},
                                 {"size", doc.size},
                                 {"sha256", doc.sha256},
+                                {"declared_mime_type", str_or_null(doc.declared_mime_type)},
                                 {"stored", !doc.file_id.empty()}});
   }
   json::value annulment = nullptr;
@@ -132,6 +134,7 @@ std::optional<std::string> base64_decode(const std::string& text) {
 struct ParsedRequest {
   NewEntry entry;
   std::vector<std::optional<std::string>> contents;  // per document, when sent as content_base64
+  std::vector<std::string> declared_types;            // per document, normalised; "" when none declared
 };
 
 Result<ParsedRequest> parse_registration(const json::object& o, const std::vector<Aoo>& aoos) {
@@ -163,7 +166,15 @@ Result<ParsedRequest> parse_registration(const json::object& o, const std::vecto
       if (!role) return bad_request("protocollo.document", "documents");
       doc.role = *role;
       doc.file_name = str_member(d, "file_name");
-      doc.mime_type = str_member(d, "mime_type");
+      // A declared type is checked here and never trusted as given: when the bytes come too, the type
+      // read from them wins (files::resolve_media_type) and a disagreement is recorded on the document.
+      std::string declared;
+      if (auto m = str_member(d, "mime_type"); !m.empty()) {
+        auto normal = files::normalize_media_type(m);
+        if (!normal) return bad_request("protocollo.mime_type", "documents");
+        declared = *normal;
+      }
+      doc.mime_type = declared;
       std::optional<std::string> content;
       if (auto c = str_member(d, "content_base64"); !c.empty()) {
         content = base64_decode(c);
@@ -176,6 +187,7 @@ Result<ParsedRequest> parse_registration(const json::object& o, const std::vecto
       }
       out.entry.documents.push_back(doc);
       out.contents.push_back(std::move(content));
+      out.declared_types.push_back(std::move(declared));
     }
   }
   return out;
@@ -202,6 +214,7 @@ http::Response api_register_post(WebDeps& d, http::Request& req) {
   files::Limits limits;
   limits.max_size = kMaxDocumentBytes;
   limits.allowed_types = kDocumentTypes;
+  limits.keep_active_content = true;  // a registry registers what arrives; downloads serve it inert
   std::optional<Error> failed;
   std::optional<Registered> done;
   bool replayed = false;
@@ -215,7 +228,9 @@ http::Response api_register_post(WebDeps& d, http::Request& req) {
       }
       auto& doc = e.documents[i];
       doc.file_name = stored->file_name;
-      if (doc.mime_type.empty()) doc.mime_type = stored->mime_type;
+      auto type = files::resolve_media_type(parsed->declared_types[i], stored->mime_type);
+      doc.mime_type = std::move(type.mime_type);
+      doc.declared_mime_type = std::move(type.declared_mismatch);
       doc.size = stored->size;
       doc.sha256 = stored->sha256;
       doc.file_id = stored->id;

@@ -55,6 +55,10 @@ struct Document {
   std::int64_t size = 0;
   std::string sha256;   // 64 lower-case hex characters
   std::string file_id;  // the bytes in the file store (src/files), when kept here; "" otherwise
+  // What the caller declared, when it disagreed with the type read from the bytes (mime_type); "" when
+  // they agreed or nothing was declared. Shown on the entry so an officer knows the document is not
+  // what its sender said.
+  std::string declared_mime_type;
   bool operator==(const Document&) const = default;
 };
 

@@ -3,6 +3,7 @@
 #include <date/date.h>
 
 #include <algorithm>
+#include <cctype>
 #include <boost/json.hpp>
 #include <pugixml.hpp>
 #include <sstream>
@@ -10,6 +11,7 @@
 
 #include "core/digest.hpp"
 #include "core/ids.hpp"
+#include "files/mime.hpp"
 #include "identity/permissions.hpp"
 
 namespace sp::protocollo {
@@ -19,6 +21,12 @@ constexpr std::size_t kMaxSubject = 2000;
 constexpr int kMaxPage = 500;
 constexpr const char* kNamespace = "http://www.agid.gov.it/protocollo/";
 constexpr const char* kRegistryCode = "PROTOCOLLO";  // CodiceRegistro: the AOO's general register
+
+bool is_ipa_code(const std::string& s) {
+  return !s.empty() && s.size() <= 32 && std::all_of(s.begin(), s.end(), [](char c) {
+           return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_' || c == '-' || c == '.';
+         });
+}
 
 Error invalid(const std::string& code, const std::string& field, const std::string& detail) {
   Error e = Error::make(code, 400, detail);
@@ -186,6 +194,11 @@ Status ProtocolService::validate(const NewEntry& e) {
     if (d.role == DocumentRole::primary) ++primaries;
     if (blank(d.file_name)) return invalid("protocollo.document", "documents", "file name empty");
     if (blank(d.mime_type)) return invalid("protocollo.document", "documents", "mime type empty");
+    // The type reaches the segnatura and a download's Content-Type: only a real `type/subtype`.
+    if (files::normalize_media_type(d.mime_type) != d.mime_type)
+      return invalid("protocollo.mime_type", "documents", "not a lower-case type/subtype");
+    if (!d.declared_mime_type.empty() && !files::normalize_media_type(d.declared_mime_type))
+      return invalid("protocollo.mime_type", "documents", "declared type");
     if (d.size < 0) return invalid("protocollo.document", "documents", "negative size");
     if (!is_sha256_hex(d.sha256)) return invalid("protocollo.document", "documents", "sha256: " + d.sha256);
   }
@@ -202,6 +215,11 @@ Status ProtocolService::validate(const NewEntry& e) {
 Result<Aoo> ProtocolService::create_aoo(tenants::TenantId tenant, const std::string& admin_code,
                                         const std::string& code, const std::string& name) {
   if (blank(code) || blank(admin_code) || blank(name)) return invalid("protocollo.aoo_code", "code", "empty");
+  // Both codes end up in the segnatura, file names and headers (a register's download): IPA codes are
+  // short runs of letters, digits and a few separators, and nothing else is accepted.
+  if (!is_ipa_code(code)) return invalid("protocollo.aoo_code", "code", "AOO code");
+  if (!is_ipa_code(admin_code)) return invalid("protocollo.aoo_code", "admin_code", "IPA code");
+  if (name.find_first_of("\r\n") != std::string::npos) return invalid("protocollo.aoo_code", "name", "name");
   Aoo a{0, tenant, admin_code, code, name, true};
   try {
     db_.write([&](db::Conn& tx) {

@@ -28,8 +28,8 @@ constexpr const char* kInsertEntry =
     "correspondents, sender_protocol_number, sender_protocol_date, classification, fascicolo, office, "
     "registered_by, channel) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)";
 constexpr const char* kInsertDocument =
-    "INSERT INTO protocol_documents (entry_id, position, role, file_name, mime_type, size, sha256) "
-    "VALUES ($1, $2, $3, $4, $5, $6, $7)";
+    "INSERT INTO protocol_documents (entry_id, position, role, file_name, mime_type, size, sha256, "
+    "declared_mime_type) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
 
 #define ENTRY_COLUMNS                                                                                     \
   "e.id, e.tenant_id, e.aoo_id, a.code, a.admin_code, e.year, e.number, e.registered_at, e.direction, "   \
@@ -42,7 +42,8 @@ constexpr const char* kEntry = "SELECT " ENTRY_COLUMNS
 constexpr const char* kInsertDocumentFile =
     "INSERT INTO protocol_document_files (tenant_id, entry_id, position, file_id) VALUES ($1, $2, $3, $4)";
 constexpr const char* kDocuments =
-    "SELECT d.role, d.file_name, d.mime_type, d.size, d.sha256, f.file_id FROM protocol_documents d "
+    "SELECT d.role, d.file_name, d.mime_type, d.size, d.sha256, f.file_id, d.declared_mime_type "
+    "FROM protocol_documents d "
     "LEFT JOIN protocol_document_files f ON f.entry_id = d.entry_id AND f.position = d.position "
     "WHERE d.entry_id = $1 ORDER BY d.position";
 constexpr const char* kIdempotencyFind =
@@ -113,7 +114,8 @@ Entry entry_from(const db::Row& r) {
 void load_documents(db::Conn& c, Entry& e) {
   for (const auto& r : c.query(kDocuments, {e.id})) {
     e.documents.push_back({parse_document_role(r.text(0)).value_or(DocumentRole::attachment), r.text(1),
-                           r.text(2), r.i64(3), r.text(4), r.is_null(5) ? std::string() : r.text(5)});
+                           r.text(2), r.i64(3), r.text(4), r.is_null(5) ? std::string() : r.text(5),
+                           r.is_null(6) ? std::string() : r.text(6)});
   }
 }
 
@@ -175,7 +177,8 @@ void ProtocolStore::insert_entry(db::Conn& tx, const Entry& e) {
   std::int64_t pos = 0;
   for (const auto& d : e.documents) {
     tx.exec(kInsertDocument,
-            {e.id, pos, std::string(to_string(d.role)), d.file_name, d.mime_type, d.size, d.sha256});
+            {e.id, pos, std::string(to_string(d.role)), d.file_name, d.mime_type, d.size, d.sha256,
+             db::text_or_null(d.declared_mime_type)});
     if (!d.file_id.empty()) tx.exec(kInsertDocumentFile, {e.tenant_id, e.id, pos, d.file_id});
     ++pos;
   }

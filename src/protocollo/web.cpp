@@ -220,6 +220,7 @@ http::Response new_post(WebDeps& d, http::Request& req) {
   files::Limits limits;
   limits.max_size = kMaxDocumentBytes;
   limits.allowed_types = kDocumentTypes;
+  limits.keep_active_content = true;  // a registry registers what arrives; downloads serve it inert
   std::optional<Error> failed;
   std::optional<Registered> done;
   try {
@@ -292,6 +293,9 @@ http::Response entry_page(WebDeps& d, http::Request& req, const Access& a, const
     x.set("role", d.view.t(lang, "ui.proto_doc_" + std::string(to_string(doc.role))));
     x.set("name", doc.file_name);
     x.set("mime", doc.mime_type);
+    if (!doc.declared_mime_type.empty())
+      x.set("declared_mismatch",
+            web::ui(d.view, lang, "ui.proto_doc_declared_mismatch", {{"declared", doc.declared_mime_type}}));
     x.set("size", std::to_string(doc.size));
     x.set("sha256", doc.sha256);
     if (!doc.file_id.empty()) x.set("href", href + "/documenti/" + std::to_string(i));

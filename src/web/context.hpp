@@ -1,6 +1,9 @@
 #pragma once
 // What page and API handlers share: the view, the caches and the domain services they call.
 // Built once by the application at start; handlers hold a reference.
+#include <cctype>
+#include <string_view>
+
 #include "catalog/service.hpp"
 #include "tenants/service.hpp"
 #include "web/view.hpp"
@@ -76,17 +79,50 @@ inline Page backoffice_page(const View& v, const http::Request& req, const tenan
   return page;
 }
 
+// The types a download is served as: kinds that browsers show as documents or images and never run.
+// Anything else (HTML, SVG, XML, scripts, unknown types: a registry keeps whatever arrives) goes out as
+// application/octet-stream, so that even a browser that ignored the attachment disposition could not
+// run it. An allow-list, so a type nobody thought of is inert by default.
+inline bool served_as_own_type(std::string_view mime) {
+  static constexpr std::string_view kPassive[] = {
+      "application/pdf", "image/png", "image/jpeg", "image/gif", "image/tiff", "image/webp", "image/bmp",
+      "text/plain", "text/csv", "application/json", "application/zip", "application/pkcs7-mime",
+      "application/pkcs7-signature", "message/rfc822", "application/msword", "application/vnd.ms-excel",
+      "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+      "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+      "application/vnd.oasis.opendocument.text", "application/vnd.oasis.opendocument.spreadsheet"};
+  for (std::string_view p : kPassive)
+    if (mime == p) return true;
+  return false;
+}
+
 // A download of stored bytes (documents, registers, receipts): always an attachment, never sniffed nor
-// rendered inline by the browser, never cached. Quotes, backslashes and control characters of the file
-// name become '_' so the header cannot be broken.
+// rendered inline by the browser, never cached, and sandboxed (no script, no same origin) should a
+// browser render it anyway. The file name goes out twice (RFC 6266): an ASCII fallback where quotes,
+// backslashes, control and non-ASCII characters become '_', and the exact UTF-8 name percent-encoded.
 inline http::Response download_response(std::string bytes, const std::string& mime,
                                         const std::string& file_name) {
   auto r = http::Response::text(std::move(bytes));
-  r.content_type = mime.empty() ? "application/octet-stream" : mime;
-  std::string safe;
-  for (char c : file_name) safe += (c == '"' || c == '\\' || static_cast<unsigned char>(c) < 0x20) ? '_' : c;
-  r.header("Content-Disposition", "attachment; filename=\"" + safe + "\"");
+  const std::string_view type = std::string_view(mime).substr(0, mime.find(';'));
+  r.content_type = served_as_own_type(type) ? std::string(type) : std::string("application/octet-stream");
+  std::string ascii;
+  std::string encoded;
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  for (char c : file_name) {
+    const auto u = static_cast<unsigned char>(c);
+    const bool plain = u > 0x20 && u < 0x7f && c != '"' && c != '\\' && c != '%' && c != ';' && c != ',';
+    ascii += plain || c == ' ' ? c : '_';
+    if (plain && (std::isalnum(u) != 0 || std::string_view("!#$&+-.^_`|~").find(c) != std::string_view::npos)) {
+      encoded += c;
+    } else {
+      encoded += '%';
+      encoded += kHex[u >> 4];
+      encoded += kHex[u & 0xF];
+    }
+  }
+  r.header("Content-Disposition", "attachment; filename=\"" + ascii + "\"; filename*=UTF-8''" + encoded);
   r.header("X-Content-Type-Options", "nosniff");
+  r.header("Content-Security-Policy", "sandbox");
   r.header("Cache-Control", "no-store");
   return r;
 }

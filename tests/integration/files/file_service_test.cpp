@@ -177,6 +177,21 @@ TEST_P(FileServiceTest, LimitsAreEnforcedWithTheRightCodesAndLeaveNothingBehind)
             "image/png");
 }
 
+TEST_P(FileServiceTest, ActiveContentIsRefusedUnlessTheCallerKeepsIt) {
+  // An "image/*" field must not let an SVG with a script in (citizens upload PDFs and images).
+  const std::string svg =
+      "<?xml version=\"1.0\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\"><script>alert(1)</script></svg>\n";
+  const std::string html = "<!DOCTYPE html>\n<html><body><script>alert(1)</script></body></html>\n";
+  expect_refused("foto.svg", svg, Limits{1024, {"application/pdf", "image/*"}}, "files.type_not_allowed", 415);
+  expect_refused("foto.png", svg, Limits{1024, {"*/*"}}, "files.type_not_allowed", 415);
+  expect_refused("nota.txt", html, Limits{1024, {"text/*"}}, "files.type_not_allowed", 415);
+  EXPECT_EQ(rows(), 0);
+  // A registry keeps what arrives, when it says so.
+  Limits registry{1024, {"*/*"}};
+  registry.keep_active_content = true;
+  EXPECT_EQ(put_ok(kBody, "foto.svg", svg, registry).mime_type, "image/svg+xml");
+}
+
 TEST_P(FileServiceTest, IdenticalContentIsStoredOncePerBodyOnDisk) {
   const StoredFile a = put_ok(kBody, "uno.pdf", pdf());
   const StoredFile b = put_ok(kBody, "due.pdf", pdf());
