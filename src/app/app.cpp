@@ -61,6 +61,7 @@ App::App(Config config) : config_(std::move(config)) {
   sign_in_ = std::make_unique<identity::SignInService>(*db_, *sessions_, time::system_clock());
   sign_in_->set_audit(audit_.get());
   staff_ = std::make_unique<identity::StaffService>(*db_, *sessions_, time::system_clock());
+  staff_->set_audit(audit_.get());
   // Password-reset links go out by e-mail through the outbox (delivered by the dispatcher).
   staff_->send_reset = [this](const std::string& email, const std::string& token) {
     messaging::Message m;
@@ -80,6 +81,7 @@ App::App(Config config) : config_(std::move(config)) {
     if (dispatcher_) dispatcher_->notify();
   };
   api_keys_ = std::make_unique<identity::ApiKeyService>(*db_, time::system_clock());
+  api_keys_->set_audit(audit_.get());
   identity_web_ = std::make_unique<identity::WebDeps>(identity::WebDeps{
       *view_, *sessions_, *sign_in_, config_.public_url.rfind("https://", 0) == 0, audit_.get()});
 
@@ -238,6 +240,7 @@ http::Hooks App::hooks() {
       if (const std::string* auth = req.header("authorization")) {
         auto key = api_keys_->authenticate(*auth);
         if (!key) {
+          api_keys_->note_invalid(req.ctx.tenant_id, req.remote_addr, req.path);
           boost::json::object body{
               {"error", boost::json::object{{"error", key.error().code},
                                             {"message", i18n_.message(req.ctx.locale, key.error())}}}};

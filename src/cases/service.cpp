@@ -1,5 +1,7 @@
 #include "cases/service.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include <date/date.h>
 
 #include <algorithm>
@@ -510,6 +512,7 @@ Status CaseService::apply(const identity::Principal* who, tenants::TenantId tena
                                 {case_id, tenant}, [](const db::Row& r) { return r.text(0); });
     if (current) email = verified_email(profiles_, *current);
   }
+  bool refused = false;  // a person asked for someone else's case: audited below
   std::optional<Status> out;
   try {
     db_.write([&](db::Conn& tx) {
@@ -526,6 +529,7 @@ Status CaseService::apply(const identity::Principal* who, tenants::TenantId tena
       auto acc = access_to(who, tenant, *c);
       if (!acc) {
         out.emplace(acc.error());
+        if (acc.error().http_status == 404) refused = true;
         return;
       }
       if ((change.by == Change::By::staff && !acc->staff) ||
@@ -572,6 +576,7 @@ Status CaseService::apply(const identity::Principal* who, tenants::TenantId tena
   } catch (Abort& a) {
     return std::move(a.error);
   }
+  if (refused) note_refused(who, tenant, case_id);
   return std::move(*out);
 }
 
@@ -1110,6 +1115,7 @@ Status CaseService::send_message(const identity::Principal* who, tenants::Tenant
                            {case_id, tenant}, [](const db::Row& r) { return r.text(0); });
     if (cf) email = verified_email(profiles_, *cf);
   }
+  bool refused = false;  // a person asked for someone else's case: audited below
   std::optional<Status> out;
   try {
     db_.write([&](db::Conn& tx) {
@@ -1121,6 +1127,7 @@ Status CaseService::send_message(const identity::Principal* who, tenants::Tenant
       auto acc = access_to(who, tenant, *c);
       if (!acc) {
         out.emplace(acc.error());
+        if (acc.error().http_status == 404) refused = true;
         return;
       }
       if (c->state == State::withdrawn || c->state == State::closed) {
@@ -1151,6 +1158,7 @@ Status CaseService::send_message(const identity::Principal* who, tenants::Tenant
   } catch (Abort& a) {
     return std::move(a.error);
   }
+  if (refused) note_refused(who, tenant, case_id);
   return std::move(*out);
 }
 
@@ -1209,11 +1217,65 @@ std::vector<std::string> allowed_actions(const Case& c, bool staff, time::Date t
 
 }  // namespace
 
+void CaseService::note_refused(const identity::Principal* who, tenants::TenantId tenant,
+                               const std::string& case_id) {
+  if (who == nullptr) return;
+  audit::Entry e;
+  e.tenant_id = tenant;
+  e.actor_kind = who->is_staff() ? audit::ActorKind::staff : audit::ActorKind::person;
+  e.actor_id = who->subject;
+  if (who->acting_for) e.on_behalf_of = who->acting_for->id;
+  e.channel = audit::Channel::web;
+  e.action = "case.access_refused";
+  e.record_type = "case";
+  e.record_id = case_id;
+  if (auto st = audit_.record(e); !st) spdlog::error("audit of a refused case access: {}", st.error().code);
+}
+
+Status CaseService::check_applicant_action(const identity::Principal* who, tenants::TenantId tenant,
+                                           const std::string& case_id, const std::string& action) {
+  if (who == nullptr) return Error::make("auth.required", 401, "case");
+  bool refused = false;
+  std::optional<Status> out;
+  db_.read([&](db::Conn& c) {
+    auto found = CaseStore::find(c, tenant, case_id);
+    if (!found) {
+      out.emplace(Error::not_found("case " + case_id));
+      return;
+    }
+    auto acc = access_to(who, tenant, *found);
+    if (!acc) {
+      if (acc.error().http_status == 404) refused = true;
+      out.emplace(acc.error());
+      return;
+    }
+    if (acc->staff) {
+      out.emplace(Error::make("cases.applicant", 403, action));
+      return;
+    }
+    if (action == "message") {
+      const bool open = found->state != State::withdrawn && found->state != State::closed;
+      out.emplace(open ? Status(Ok{})
+                       : Status(Error::make("cases.transition", 409, std::string(to_string(found->state)))));
+      return;
+    }
+    const auto allowed = allowed_actions(*found, false, time::rome_date(clock_.now()), options_);
+    if (std::find(allowed.begin(), allowed.end(), action) == allowed.end()) {
+      out.emplace(Error::make("cases.transition", 409, std::string(to_string(found->state)) + " → " + action));
+      return;
+    }
+    out.emplace(Ok{});
+  });
+  if (refused) note_refused(who, tenant, case_id);
+  return std::move(*out);
+}
+
 Result<CaseView> CaseService::get(const identity::Principal* who, tenants::TenantId tenant,
                                   const std::string& case_id) {
   if (who == nullptr) return Error::make("auth.required", 401, "case");
   const bool staff = identity::authorize(who, identity::Permission::backoffice, tenant).ok();
   if (who->is_staff() && !staff && applicant_cf_of(who).empty()) return Error::forbidden("case");
+  bool refused = false;  // a person asked for someone else's case: audited below
   std::optional<Result<CaseView>> out;
   auto load = [&](db::Conn& c) {
     auto found = CaseStore::find(c, tenant, case_id);
@@ -1224,6 +1286,7 @@ Result<CaseView> CaseService::get(const identity::Principal* who, tenants::Tenan
     auto acc = access_to(who, tenant, *found);
     if (!acc) {
       out.emplace(acc.error());
+      if (acc.error().http_status == 404) refused = true;
       return;
     }
     CaseView v;
@@ -1250,6 +1313,7 @@ Result<CaseView> CaseService::get(const identity::Principal* who, tenants::Tenan
   } catch (Abort& a) {
     return std::move(a.error);
   }
+  if (refused) note_refused(who, tenant, case_id);
   return std::move(*out);
 }
 
@@ -1294,6 +1358,7 @@ Result<DocumentContent> CaseService::document(const identity::Principal* who, te
   if (who->is_staff() && !identity::authorize(who, identity::Permission::backoffice, tenant) &&
       applicant_cf_of(who).empty())
     return Error::forbidden("document");
+  bool refused = false;  // a person asked for someone else's case: audited below
   std::optional<Result<DocumentContent>> out;
   db_.read([&](db::Conn& c) {
     auto found = CaseStore::find(c, tenant, case_id);
@@ -1303,6 +1368,7 @@ Result<DocumentContent> CaseService::document(const identity::Principal* who, te
     }
     if (auto acc = access_to(who, tenant, *found); !acc) {
       out.emplace(acc.error());
+      if (acc.error().http_status == 404) refused = true;
       return;
     }
     auto d = CaseStore::document(c, tenant, case_id, document_id);
@@ -1312,6 +1378,7 @@ Result<DocumentContent> CaseService::document(const identity::Principal* who, te
     }
     out.emplace(DocumentContent{std::move(*d), {}});
   });
+  if (refused) note_refused(who, tenant, case_id);
   if (!*out) return std::move(*out);
   auto bytes = files_.read_content(tenant, out->value().doc.file_id);
   if (!bytes) return bytes.error();

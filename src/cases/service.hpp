@@ -248,8 +248,20 @@ class CaseService {
 
   [[nodiscard]] const Options& options() const { return options_; }
 
+  // Whether `who` may do `action` ("answer_additions", "answer_grounds", "message", "withdraw") on the
+  // case now, without doing it: pages call it before they store the files that come with the answer,
+  // so that a stranger's upload never reaches the body's file store. Errors as the action would give
+  // (not_found for someone else's case, and that attempt is audited; cases.transition when the state
+  // does not allow it).
+  Status check_applicant_action(const identity::Principal* who, tenants::TenantId tenant,
+                                const std::string& case_id, const std::string& action);
+
  private:
   struct Change;  // service.cpp: what one action does to a case inside its transaction
+  // A person asked for a case that is not theirs and was told "not found": case.access_refused on the
+  // body's chain (actor, case, remote address unknown here), in a transaction of its own since the
+  // refused operation wrote nothing.
+  void note_refused(const identity::Principal* who, tenants::TenantId tenant, const std::string& case_id);
   // The queue columns of `c` under this service's options (model.hpp).
   [[nodiscard]] QueueKeys keys_of(const Case& c) const {
     return queue_keys(c, options_.grounds_answer_days, options_.max_additions_suspension_days);

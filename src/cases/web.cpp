@@ -570,7 +570,14 @@ http::Response person_case_post(WebDeps& d, http::Request& req) {
     auto e = Error::make("cases.attachment", 400);
     return person_case_page(d, req, a, &f, &e);
   }
-  // Files first (each checked by content), then the answer that refers to them.
+  if (act != "answer_additions" && act != "answer_grounds" && act != "message" && act != "withdraw")
+    return d.view.error_page(req, 400);
+  // Ownership and the case's state first, so that nobody's upload is stored for a case they may not
+  // answer; then the files (each checked by content), then the answer that refers to them.
+  if (auto st = d.cases.check_applicant_action(a.who, a.body->id, id, act); !st) {
+    if (st.error().http_status == 404 || st.error().http_status == 403) return d.view.error_page(req, 404);
+    return person_case_page(d, req, a, &f, &st.error());
+  }
   std::vector<std::string> file_ids;
   files::Limits limits;
   limits.max_size = kMaxMessageFileBytes;

@@ -1,5 +1,9 @@
 #include "identity/api_keys.hpp"
 
+#include <spdlog/spdlog.h>
+
+#include <boost/json.hpp>
+
 #include <algorithm>
 
 #include "core/digest.hpp"
@@ -92,7 +96,11 @@ Result<CreatedApiKey> ApiKeyService::create(const Principal* caller, tenants::Te
   row.scopes = text::join(clean, ",");
   row.created_by = caller->subject;
   row.created_at = time::format_iso_utc(clock_.now());
-  db_.write([&](db::Conn& tx) { store_.insert(tx, row); });
+  db_.write([&](db::Conn& tx) {
+    store_.insert(tx, row);
+    boost::json::object d{{"name", row.name}, {"prefix", row.prefix}, {"scopes", row.scopes}};
+    audit_change(tx, caller, tenant, "api_key.created", row.id, boost::json::serialize(d));
+  });
   created.key = to_key(row);
   return created;
 }
@@ -107,9 +115,45 @@ Result<std::vector<ApiKey>> ApiKeyService::list(const Principal* caller, tenants
 Status ApiKeyService::revoke(const Principal* caller, tenants::TenantId tenant, const std::string& key_id) {
   if (auto st = authorize(caller, Permission::manage_api_keys, tenant); !st) return st.error();
   std::int64_t n = 0;
-  db_.write([&](db::Conn& tx) { n = store_.revoke(tx, tenant, key_id, time::format_iso_utc(clock_.now())); });
+  db_.write([&](db::Conn& tx) {
+    n = store_.revoke(tx, tenant, key_id, time::format_iso_utc(clock_.now()));
+    if (n > 0) audit_change(tx, caller, tenant, "api_key.revoked", key_id, "{}");
+  });
   if (n == 0) return Error::not_found("api_key");
   return Ok{};
+}
+
+void ApiKeyService::audit_change(db::Conn& tx, const Principal* caller, tenants::TenantId tenant,
+                                 const std::string& action, const std::string& key_id,
+                                 const std::string& details) {
+  if (audit_ == nullptr) return;
+  audit::Entry e;
+  e.tenant_id = tenant;
+  e.actor_kind = caller->is_staff() ? audit::ActorKind::staff : audit::ActorKind::system;
+  e.actor_id = caller->subject;
+  e.channel = audit::Channel::web;
+  e.action = action;
+  e.record_type = "api_key";
+  e.record_id = key_id;
+  e.details = details;
+  audit_->record_or_throw(tx, e);
+}
+
+void ApiKeyService::note_invalid(tenants::TenantId target, const std::string& remote_addr,
+                                 const std::string& path) {
+  if (audit_ == nullptr) return;
+  auto suppressed = invalid_keys_.admit(std::to_string(target) + "|" + remote_addr, clock_.now());
+  if (!suppressed) return;
+  audit::Entry e;
+  e.tenant_id = target;
+  e.actor_id = "anonymous";
+  e.channel = audit::Channel::api;
+  e.action = "api_key.invalid";
+  e.record_type = "route";
+  e.record_id = path.substr(0, 512);
+  e.remote_addr = remote_addr;
+  e.details = boost::json::serialize(boost::json::object{{"suppressed", *suppressed}});
+  if (auto st = audit_->record(e); !st) spdlog::error("audit of an invalid API key: {}", st.error().code);
 }
 
 Result<ApiPrincipal> ApiKeyService::authenticate(std::string_view bearer_token) {

@@ -8,6 +8,8 @@
 #include <string_view>
 #include <vector>
 
+#include "audit/service.hpp"
+#include "audit/throttle.hpp"
 #include "core/result.hpp"
 #include "core/time.hpp"
 #include "db/database.hpp"
@@ -46,6 +48,10 @@ class ApiKeyService {
  public:
   ApiKeyService(db::Database& db, const time::Clock& clock) : db_(db), store_(db), clock_(clock) {}
 
+  // When set, keys created and revoked are audited (api_key.created, api_key.revoked) on their body, in
+  // the transaction that makes the change, and note_invalid() records refused keys.
+  void set_audit(audit::AuditService* audit) { audit_ = audit; }
+
   static constexpr std::string_view kPrefix = "sp_";
   static constexpr std::size_t kShownChars = 8;
 
@@ -60,6 +66,10 @@ class ApiKeyService {
   // The key of an "Authorization: Bearer ..." header (or the bare key). api.key_invalid (401) when it is
   // unknown, revoked or malformed.
   Result<ApiPrincipal> authenticate(std::string_view bearer_token);
+  // An invalid key was presented for `target` (the body whose API was called; the hub otherwise), from
+  // `remote_addr`: api_key.invalid on that body's chain, at most one entry per address and body every
+  // ten minutes (the next carries how many were not recorded).
+  void note_invalid(tenants::TenantId target, const std::string& remote_addr, const std::string& path);
 
   // "Bearer abc" → "abc" (scheme case-insensitive); anything else → "".
   static std::string bearer_from_header(std::string_view authorization);
@@ -68,10 +78,14 @@ class ApiKeyService {
 
  private:
   ApiKey to_key(const ApiKeyRow& row) const;
+  void audit_change(db::Conn& tx, const Principal* caller, tenants::TenantId tenant, const std::string& action,
+                    const std::string& key_id, const std::string& details);
 
   db::Database& db_;
   ApiKeyStore store_;
   const time::Clock& clock_;
+  audit::AuditService* audit_ = nullptr;
+  audit::RefusalThrottle invalid_keys_;
 };
 
 }  // namespace sp::identity

@@ -1,6 +1,9 @@
 #include "identity/staff_service.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
+#include <boost/json.hpp>
 #include <cmath>
 
 #include "core/crypto/encoding.hpp"
@@ -14,6 +17,11 @@ namespace sp::identity {
 namespace {
 
 constexpr std::size_t kMaxUnknownTracked = 10000;
+constexpr auto kTotpOfferTtl = std::chrono::minutes(10);
+
+std::string details_of(const boost::json::object& o) {
+  return boost::json::serialize(o);
+}
 
 Error invalid_credentials() {
   return Error::make("staff.invalid_credentials", 401);
@@ -41,6 +49,55 @@ bool valid_email(const std::string& e) {
 StaffService::StaffService(db::Database& db, SessionService& sessions, const time::Clock& clock,
                            StaffPolicy policy)
     : db_(db), store_(db), sessions_(sessions), clock_(clock), policy_(policy) {}
+
+void StaffService::audit_staff(db::Conn& tx, const StaffRow& row, const std::string& action,
+                               audit::ActorKind kind, const std::string& actor, const std::string& remote_addr,
+                               const std::string& details) {
+  if (audit_ == nullptr) return;
+  audit::Entry e;
+  e.tenant_id = row.tenant_id;
+  e.actor_kind = kind;
+  e.actor_id = actor;
+  e.channel = audit::Channel::web;
+  e.action = action;
+  e.record_type = "staff";
+  e.record_id = row.id;
+  e.remote_addr = remote_addr;
+  e.details = details;
+  audit_->record_or_throw(tx, e);
+}
+
+void StaffService::audit_caller(db::Conn& tx, const Principal* caller, tenants::TenantId tenant,
+                                const std::string& action, const std::string& record_id,
+                                const std::string& details) {
+  if (audit_ == nullptr || caller == nullptr) return;
+  audit::Entry e;
+  e.tenant_id = tenant;
+  e.actor_kind = caller->is_staff() ? audit::ActorKind::staff : audit::ActorKind::system;
+  e.actor_id = caller->subject;
+  e.channel = audit::Channel::web;
+  e.action = action;
+  e.record_type = "staff";
+  e.record_id = record_id;
+  e.details = details;
+  audit_->record_or_throw(tx, e);
+}
+
+void StaffService::record_failure(const StaffRow& row, const std::string& reason,
+                                  const std::string& remote_addr) {
+  const auto now = clock_.now();
+  // The row was read just before: with one more failure it reaches the limit and the account locks.
+  const bool locks = row.failed_attempts + 1 >= policy_.max_failures;
+  db_.write([&](db::Conn& tx) {
+    store_.record_failure(tx, row.id, policy_.max_failures, time::format_iso_utc(now + policy_.lockout));
+    audit_staff(tx, row, "staff.sign_in_failed", audit::ActorKind::system, "unauthenticated", remote_addr,
+                details_of({{"reason", reason}}));
+    if (locks)
+      audit_staff(tx, row, "staff.locked_out", audit::ActorKind::system, "system", remote_addr,
+                  details_of({{"until", time::format_iso_utc(now + policy_.lockout)},
+                              {"failures", policy_.max_failures}}));
+  });
+}
 
 const std::string& StaffService::dummy_hash() {
   // A real hash of a random password with the same cost, so an unknown e-mail costs one verification too.
@@ -138,6 +195,8 @@ Result<StaffAccount> StaffService::create(const Principal* caller, const NewStaf
     db_.write([&](db::Conn& tx) {
       store_.insert(tx, row);
       store_.set_roles(tx, row.id, roles);
+      audit_caller(tx, caller, row.tenant_id, "staff.created", row.id,
+                   details_of({{"email", row.email}, {"roles", text::join(roles, ",")}}));
     });
   } catch (const db::DbError& e) {
     if (e.kind == db::DbError::Kind::unique_violation)
@@ -158,7 +217,11 @@ Status StaffService::set_roles(const Principal* caller, const std::string& staff
   if (auto st = check_roles(row->tenant_id, roles); !st) return st.error();
   std::vector<std::string> names;
   for (auto r : roles) names.emplace_back(to_string(r));
-  db_.write([&](db::Conn& tx) { store_.set_roles(tx, row->id, names); });
+  db_.write([&](db::Conn& tx) {
+    store_.set_roles(tx, row->id, names);
+    audit_caller(tx, caller, row->tenant_id, "staff.roles_changed", row->id,
+                 details_of({{"roles", text::join(names, ",")}}));
+  });
   // Roles are a snapshot in each session: end them so the new ones apply at the next sign-in.
   sessions_.end_everywhere(PrincipalKind::staff, row->id);
   return Ok{};
@@ -175,6 +238,7 @@ Status StaffService::deactivate(const Principal* caller, const std::string& staf
   db_.write([&](db::Conn& tx) {
     store_.deactivate(tx, row->id);
     store_.consume_all_resets(tx, row->id, time::format_iso_utc(clock_.now()));
+    audit_caller(tx, caller, row->tenant_id, "staff.deactivated", row->id);
   });
   sessions_.end_everywhere(PrincipalKind::staff, row->id);
   return Ok{};
@@ -189,7 +253,11 @@ Result<std::vector<StaffAccount>> StaffService::list(const Principal* caller, te
 
 Status StaffService::set_totp_required(const Principal* caller, tenants::TenantId tenant, bool required) {
   if (auto st = can_manage(caller, tenant, {}); !st) return st.error();
-  db_.write([&](db::Conn& tx) { store_.set_totp_required(tx, tenant, required); });
+  db_.write([&](db::Conn& tx) {
+    store_.set_totp_required(tx, tenant, required);
+    audit_caller(tx, caller, tenant, "staff.totp_required_set", std::to_string(tenant),
+                 details_of({{"required", required}}));
+  });
   return Ok{};
 }
 
@@ -242,7 +310,8 @@ void StaffService::note_unknown_failure(const std::string& email) {
   }
 }
 
-Result<StaffRow> StaffService::check_password(const std::string& email_in, const std::string& password) {
+Result<StaffRow> StaffService::check_password(const std::string& email_in, const std::string& password,
+                                              const std::string& remote_addr) {
   const auto email = normalise_email(email_in);
   const auto now = clock_.now();
   std::optional<StaffRow> row;
@@ -250,6 +319,27 @@ Result<StaffRow> StaffService::check_password(const std::string& email_in, const
   if (!row || !row->active) {
     // Same work and same answers as for a real account: one argon2id verification, then the lock-out.
     (void)crypto::verify_password(dummy_hash(), password);
+    // On the account's body when there is an (inactive) account; on the hub for an address nobody has,
+    // aggregated per address so that guessing cannot flood the chain.
+    if (audit_ != nullptr) {
+      if (row) {
+        db_.write([&](db::Conn& tx) {
+          audit_staff(tx, *row, "staff.sign_in_failed", audit::ActorKind::system, "unauthenticated",
+                      remote_addr, details_of({{"reason", "inactive"}}));
+        });
+      } else if (auto suppressed = unknown_refusals_.admit("staff-email:" + email, now)) {
+        audit::Entry e;
+        e.tenant_id = audit::kHubTenant;
+        e.actor_id = "unauthenticated";
+        e.channel = audit::Channel::web;
+        e.action = "staff.sign_in_failed";
+        e.record_type = "staff_email";
+        e.record_id = email.substr(0, 254);
+        e.remote_addr = remote_addr;
+        e.details = details_of({{"reason", "unknown_email"}, {"suppressed", *suppressed}});
+        if (auto st = audit_->record(e); !st) spdlog::error("audit of a sign-in failure: {}", st.error().code);
+      }
+    }
     if (unknown_locked(email)) {
       std::lock_guard lock(unknown_mutex_);
       return locked_error(now, unknown_[email].locked_until);
@@ -260,19 +350,25 @@ Result<StaffRow> StaffService::check_password(const std::string& email_in, const
   const bool ok = crypto::verify_password(row->password_hash, password);
   if (row->locked_until) {
     auto until = time::parse_iso_utc(*row->locked_until);
-    if (until && *until > now) return locked_error(now, *until);
+    if (until && *until > now) {
+      if (audit_ != nullptr) {
+        db_.write([&](db::Conn& tx) {
+          audit_staff(tx, *row, "staff.sign_in_failed", audit::ActorKind::system, "unauthenticated",
+                      remote_addr, details_of({{"reason", "locked"}}));
+        });
+      }
+      return locked_error(now, *until);
+    }
   }
   if (!ok) {
-    db_.write([&](db::Conn& tx) {
-      store_.record_failure(tx, row->id, policy_.max_failures, time::format_iso_utc(now + policy_.lockout));
-    });
+    record_failure(*row, "password", remote_addr);
     return invalid_credentials();
   }
   return *row;
 }
 
 Result<NewSession> StaffService::finish(const StaffRow& row, const std::string& password,
-                                        std::optional<std::int64_t> totp_step) {
+                                        std::optional<std::int64_t> totp_step, const std::string& remote_addr) {
   std::optional<std::string> rehashed;
   if (crypto::needs_rehash(row.password_hash, policy_.cost)) {
     if (auto h = crypto::hash_password(password, policy_.cost)) rehashed = *h;
@@ -281,8 +377,19 @@ Result<NewSession> StaffService::finish(const StaffRow& row, const std::string& 
   db_.write([&](db::Conn& tx) {
     fresh = store_.record_success(tx, row.id, totp_step);
     if (fresh && rehashed) store_.rehash(tx, row.id, *rehashed);
+    if (fresh)
+      audit_staff(tx, row, "staff.sign_in", audit::ActorKind::staff, row.id, remote_addr,
+                  details_of({{"totp", totp_step.has_value()}}));
   });
-  if (!fresh) return Error::make("staff.totp_replayed", 401);  // a concurrent sign-in used this step
+  if (!fresh) {  // a concurrent sign-in used this step
+    if (audit_ != nullptr) {
+      db_.write([&](db::Conn& tx) {
+        audit_staff(tx, row, "staff.sign_in_failed", audit::ActorKind::system, "unauthenticated", remote_addr,
+                    details_of({{"reason", "totp_replayed"}}));
+      });
+    }
+    return Error::make("staff.totp_replayed", 401);
+  }
   NewSession s;
   s.kind = PrincipalKind::staff;
   s.subject = row.id;
@@ -296,8 +403,8 @@ Result<NewSession> StaffService::finish(const StaffRow& row, const std::string& 
 }
 
 Result<NewSession> StaffService::sign_in(const std::string& email, const std::string& password,
-                                         const std::string& totp_code) {
-  auto row = check_password(email, password);
+                                         const std::string& totp_code, const std::string& remote_addr) {
+  auto row = check_password(email, password, remote_addr);
   if (!row) return row.error();
   const bool has_secret = row->totp_secret && !row->totp_secret->empty();
   std::optional<std::int64_t> step;
@@ -312,57 +419,88 @@ Result<NewSession> StaffService::sign_in(const std::string& email, const std::st
     if (!v) {
       // A wrong or replayed code counts like a wrong password: the password alone must not be enough
       // to try codes without limit.
-      db_.write([&](db::Conn& tx) {
-        store_.record_failure(tx, row->id, policy_.max_failures,
-                              time::format_iso_utc(clock_.now() + policy_.lockout));
-      });
-      return Error::make(v.error().code == "totp.replayed" ? "staff.totp_replayed" : "staff.totp_invalid",
-                         401);
+      const bool replayed = v.error().code == "totp.replayed";
+      record_failure(*row, replayed ? "totp_replayed" : "totp_invalid", remote_addr);
+      return Error::make(replayed ? "staff.totp_replayed" : "staff.totp_invalid", 401);
     }
     step = static_cast<std::int64_t>(*v);
   }
-  return finish(*row, password, step);
+  return finish(*row, password, step, remote_addr);
 }
 
-Result<NewSession> StaffService::sign_in_enrolling_totp(const std::string& email, const std::string& password,
-                                                        const std::string& secret_base32,
-                                                        const std::string& code) {
-  auto row = check_password(email, password);
+Result<std::string> StaffService::pending_secret_for(const StaffRow& row) {
+  if (row.totp_secret && !row.totp_secret->empty()) return Error::make("staff.totp_already_enrolled", 409);
+  const auto now_iso = time::format_iso_utc(clock_.now());
+  // An offer still valid is shown again (the person may be retyping a code from the app entry they made).
+  if (row.totp_pending_secret && row.totp_pending_expires && *row.totp_pending_expires > now_iso)
+    return *row.totp_pending_secret;
+  auto secret = new_totp_secret();
+  db_.write([&](db::Conn& tx) {
+    store_.set_pending_totp(tx, row.id, secret, time::format_iso_utc(clock_.now() + kTotpOfferTtl));
+  });
+  return secret;
+}
+
+Result<std::string> StaffService::offer_totp_enrolment(const std::string& email, const std::string& password) {
+  auto row = check_password(email, password, {});
   if (!row) return row.error();
-  if (row->totp_secret && !row->totp_secret->empty()) return Error::make("staff.totp_already_enrolled", 409);
-  auto key = crypto::base32_decode(secret_base32);
-  if (!key || key->size() < 16) return Error::for_field("staff.totp_secret", "totp_secret");
-  auto v = crypto::verify_totp(*key, code, clock_.now());
-  if (!v) {
-    db_.write([&](db::Conn& tx) {
-      store_.record_failure(tx, row->id, policy_.max_failures,
-                            time::format_iso_utc(clock_.now() + policy_.lockout));
-    });
-    return Error::for_field("staff.totp_invalid", "totp", 401);
-  }
-  const auto step = static_cast<std::int64_t>(*v);
-  db_.write([&](db::Conn& tx) { store_.set_totp(tx, row->id, secret_base32, step); });
-  return finish(*row, password, std::nullopt);
+  return pending_secret_for(*row);
 }
 
-Status StaffService::enrol_totp(const Principal& self, const std::string& secret_base32,
-                                const std::string& code) {
+Result<std::string> StaffService::offer_totp_enrolment(const Principal& self) {
   if (!self.is_staff()) return Error::forbidden("totp");
   auto row = store_.by_id(self.subject);
   if (!row || !row->active) return Error::forbidden("totp");
-  auto key = crypto::base32_decode(secret_base32);
-  if (!key || key->size() < 16) return Error::for_field("staff.totp_secret", "totp_secret");
+  return pending_secret_for(*row);
+}
+
+Result<NewSession> StaffService::sign_in_enrolling_totp(const std::string& email, const std::string& password,
+                                                        const std::string& code, const std::string& remote_addr) {
+  auto row = check_password(email, password, remote_addr);
+  if (!row) return row.error();
+  if (row->totp_secret && !row->totp_secret->empty()) return Error::make("staff.totp_already_enrolled", 409);
+  const auto now_iso = time::format_iso_utc(clock_.now());
+  if (!row->totp_pending_secret || !row->totp_pending_expires || *row->totp_pending_expires <= now_iso)
+    return Error::for_field("staff.totp_secret", "totp");
+  const std::string secret = *row->totp_pending_secret;
+  auto key = crypto::base32_decode(secret);
+  if (!key) return Error::internal("staff pending totp secret");
+  auto v = crypto::verify_totp(*key, code, clock_.now());
+  if (!v) {
+    record_failure(*row, "totp_invalid", remote_addr);
+    return Error::for_field("staff.totp_invalid", "totp", 401);
+  }
+  const auto step = static_cast<std::int64_t>(*v);
+  db_.write([&](db::Conn& tx) {
+    store_.set_totp(tx, row->id, secret, step);
+    audit_staff(tx, *row, "staff.totp_enrolled", audit::ActorKind::staff, row->id, remote_addr);
+  });
+  return finish(*row, password, std::nullopt, remote_addr);
+}
+
+Status StaffService::enrol_totp(const Principal& self, const std::string& code) {
+  if (!self.is_staff()) return Error::forbidden("totp");
+  auto row = store_.by_id(self.subject);
+  if (!row || !row->active) return Error::forbidden("totp");
+  if (row->totp_secret && !row->totp_secret->empty()) return Error::make("staff.totp_already_enrolled", 409);
+  const auto now_iso = time::format_iso_utc(clock_.now());
+  if (!row->totp_pending_secret || !row->totp_pending_expires || *row->totp_pending_expires <= now_iso)
+    return Error::for_field("staff.totp_secret", "totp");
+  auto key = crypto::base32_decode(*row->totp_pending_secret);
+  if (!key) return Error::internal("staff pending totp secret");
   auto v = crypto::verify_totp(*key, code, clock_.now());
   if (!v) return Error::for_field("staff.totp_invalid", "totp");
-  db_.write(
-      [&](db::Conn& tx) { store_.set_totp(tx, row->id, secret_base32, static_cast<std::int64_t>(*v)); });
+  db_.write([&](db::Conn& tx) {
+    store_.set_totp(tx, row->id, *row->totp_pending_secret, static_cast<std::int64_t>(*v));
+    audit_staff(tx, *row, "staff.totp_enrolled", audit::ActorKind::staff, row->id, {});
+  });
   return Ok{};
 }
 
 // ---------------------------------------------------------------------------------------------------
 // Password reset
 
-Status StaffService::request_password_reset(const std::string& email_in) {
+Status StaffService::request_password_reset(const std::string& email_in, const std::string& remote_addr) {
   const auto email = normalise_email(email_in);
   if (email.empty() || email.size() > 254) return Ok{};
   auto row = store_.by_email(email);
@@ -372,12 +510,15 @@ Status StaffService::request_password_reset(const std::string& email_in) {
   db_.write([&](db::Conn& tx) {
     store_.insert_reset(tx, digest::sha256_hex(token), row->id, time::format_iso_utc(now),
                         time::format_iso_utc(now + policy_.reset_ttl));
+    audit_staff(tx, *row, "staff.password_reset_requested", audit::ActorKind::system, "unauthenticated",
+                remote_addr);
   });
   if (send_reset) send_reset(row->email, token);
   return Ok{};
 }
 
-Status StaffService::reset_password(const std::string& token, const std::string& new_password) {
+Status StaffService::reset_password(const std::string& token, const std::string& new_password,
+                                    const std::string& remote_addr) {
   if (token.size() < 32 || token.size() > 64) return Error::make("staff.reset_invalid", 400);
   const auto hash_of_token = digest::sha256_hex(token);
   const auto now_iso = time::format_iso_utc(clock_.now());
@@ -395,6 +536,7 @@ Status StaffService::reset_password(const std::string& token, const std::string&
     if (!consumed) return;
     store_.set_password(tx, row->id, *hash, now_iso);
     store_.consume_all_resets(tx, row->id, now_iso);
+    audit_staff(tx, *row, "staff.password_reset", audit::ActorKind::staff, row->id, remote_addr);
   });
   if (!consumed) return Error::make("staff.reset_invalid", 400);
   sessions_.end_everywhere(PrincipalKind::staff, row->id);

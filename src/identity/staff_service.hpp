@@ -12,6 +12,8 @@
 #include <string>
 #include <vector>
 
+#include "audit/service.hpp"
+#include "audit/throttle.hpp"
 #include "core/crypto/password.hpp"
 #include "core/result.hpp"
 #include "core/time.hpp"
@@ -63,6 +65,13 @@ class StaffService {
   // the e-mail (link: /backoffice/reimposta-password?token=TOKEN). Unset: nothing is sent.
   std::function<void(const std::string& email, const std::string& token)> send_reset;
 
+  // When set, every security event is written to the audit log in the transaction that makes it:
+  // staff.sign_in, staff.sign_in_failed (reason: password, locked, totp_invalid, totp_replayed,
+  // inactive, unknown_email — the last on the hub, aggregated), staff.locked_out,
+  // staff.password_reset_requested, staff.password_reset, staff.totp_enrolled, staff.totp_required_set,
+  // staff.created, staff.roles_changed, staff.deactivated. On the account's body (hub staff: the hub).
+  void set_audit(audit::AuditService* audit) { audit_ = audit; }
+
   // --- administration (caller checked: permissions::authorize(caller, manage_staff, tenant); a hub
   // administrator manages hub staff (tenant 0) and may create the first body_admin of a body) ---
   // Errors: auth.required (401), forbidden (403), staff.email, staff.name, staff.role (a role the
@@ -92,24 +101,31 @@ class StaffService {
   // already used step), staff.totp_enrolment_required (403: TOTP is mandatory and the account has none:
   // enrol with sign_in_enrolling_totp).
   Result<NewSession> sign_in(const std::string& email, const std::string& password,
-                             const std::string& totp_code);
-  // First TOTP enrolment during sign-in: checks the password like sign_in, then `code` against the new
-  // base32 `secret` (what the authenticator app was given), stores it and signs in. Refused
-  // (staff.totp_already_enrolled, 409) when the account already has a secret.
+                             const std::string& totp_code, const std::string& remote_addr = {});
+  // The secret to show while enrolling: checks the password like sign_in (for an account that has no
+  // secret yet), then returns the pending secret the server chose, made now or kept from a previous offer
+  // still valid (10 minutes). Errors: sign_in's password errors, staff.totp_already_enrolled (409).
+  Result<std::string> offer_totp_enrolment(const std::string& email, const std::string& password);
+  // First TOTP enrolment during sign-in: checks the password like sign_in, then `code` against the
+  // pending secret the server offered (never a secret the client sends), stores it and signs in.
+  // Errors: staff.totp_already_enrolled (409), staff.totp_secret (no valid offer: start again),
+  // staff.totp_invalid (401).
   Result<NewSession> sign_in_enrolling_totp(const std::string& email, const std::string& password,
-                                            const std::string& secret_base32, const std::string& code);
-  // Enrolment by a signed-in staff member for their own account (same checks on the code).
-  Status enrol_totp(const Principal& self, const std::string& secret_base32, const std::string& code);
-  // A fresh base32 secret to show during enrolment.
+                                            const std::string& code, const std::string& remote_addr = {});
+  // Enrolment by a signed-in staff member for their own account: offer, then confirm with a code.
+  Result<std::string> offer_totp_enrolment(const Principal& self);
+  Status enrol_totp(const Principal& self, const std::string& code);
+  // A fresh base32 secret (160 bits).
   static std::string new_totp_secret();
 
   // --- password reset ---
   // Always Ok (the page says "if the address exists you will receive an e-mail"): for an active account
   // stores the SHA-256 of a fresh token valid reset_ttl and calls send_reset.
-  Status request_password_reset(const std::string& email);
+  Status request_password_reset(const std::string& email, const std::string& remote_addr = {});
   // Errors: staff.reset_invalid (unknown, used or expired token), password.* (policy). On success the
   // token is consumed (with any other pending one of the account) and every session of the account ends.
-  Status reset_password(const std::string& token, const std::string& new_password);
+  Status reset_password(const std::string& token, const std::string& new_password,
+                        const std::string& remote_addr = {});
 
   [[nodiscard]] std::optional<StaffAccount> account(const std::string& staff_id);
   [[nodiscard]] std::optional<StaffAccount> account_by_email(const std::string& email);
@@ -121,14 +137,26 @@ class StaffService {
   Status can_manage(const Principal* caller, tenants::TenantId tenant, const std::set<Role>& roles);
   Status check_roles(tenants::TenantId tenant, const std::set<Role>& roles);
   StaffAccount to_account(const StaffRow& row);
-  Result<StaffRow> check_password(const std::string& email, const std::string& password);
+  Result<StaffRow> check_password(const std::string& email, const std::string& password,
+                                  const std::string& remote_addr);
   Result<NewSession> finish(const StaffRow& row, const std::string& password,
-                            std::optional<std::int64_t> totp_step);
+                            std::optional<std::int64_t> totp_step, const std::string& remote_addr);
+  Result<std::string> pending_secret_for(const StaffRow& row);
+  // A failure that counts towards the lock-out, audited as staff.sign_in_failed with `reason` (and
+  // staff.locked_out when it locks the account), in one transaction.
+  void record_failure(const StaffRow& row, const std::string& reason, const std::string& remote_addr);
+  // Appends an entry about `row`'s account to its body's chain (no-op without an audit service).
+  void audit_staff(db::Conn& tx, const StaffRow& row, const std::string& action, audit::ActorKind kind,
+                   const std::string& actor, const std::string& remote_addr, const std::string& details = "{}");
+  void audit_caller(db::Conn& tx, const Principal* caller, tenants::TenantId tenant, const std::string& action,
+                    const std::string& record_id, const std::string& details = "{}");
   void note_unknown_failure(const std::string& email);
   bool unknown_locked(const std::string& email);
 
   db::Database& db_;
   StaffStore store_;
+  audit::AuditService* audit_ = nullptr;
+  audit::RefusalThrottle unknown_refusals_;
   SessionService& sessions_;
   const time::Clock& clock_;
   StaffPolicy policy_;

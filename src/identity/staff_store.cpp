@@ -10,13 +10,16 @@ constexpr const char* kDeleteRoles = "DELETE FROM staff_roles WHERE staff_id = $
 constexpr const char* kInsertRole = "INSERT INTO staff_roles (staff_id, role) VALUES ($1, $2)";
 constexpr const char* kByEmail =
     "SELECT id, tenant_id, email, display_name, password_hash, totp_secret, totp_last_step, failed_attempts, "
-    "locked_until, active, created_at, password_changed_at FROM staff_accounts WHERE email = $1";
+    "locked_until, active, created_at, password_changed_at, totp_pending_secret, totp_pending_expires "
+    "FROM staff_accounts WHERE email = $1";
 constexpr const char* kStaffById =
     "SELECT id, tenant_id, email, display_name, password_hash, totp_secret, totp_last_step, failed_attempts, "
-    "locked_until, active, created_at, password_changed_at FROM staff_accounts WHERE id = $1";
+    "locked_until, active, created_at, password_changed_at, totp_pending_secret, totp_pending_expires "
+    "FROM staff_accounts WHERE id = $1";
 constexpr const char* kStaffByTenant =
     "SELECT id, tenant_id, email, display_name, password_hash, totp_secret, totp_last_step, failed_attempts, "
-    "locked_until, active, created_at, password_changed_at FROM staff_accounts WHERE tenant_id = $1 "
+    "locked_until, active, created_at, password_changed_at, totp_pending_secret, totp_pending_expires "
+    "FROM staff_accounts WHERE tenant_id = $1 "
     "ORDER BY display_name, email";
 constexpr const char* kRoles = "SELECT role FROM staff_roles WHERE staff_id = $1 ORDER BY role";
 constexpr const char* kCountWithRole =
@@ -35,7 +38,11 @@ constexpr const char* kAdvanceTotpStep =
     "UPDATE staff_accounts SET totp_last_step = $2 WHERE id = $1 "
     "AND (totp_last_step IS NULL OR totp_last_step < $2)";
 constexpr const char* kSetTotp =
-    "UPDATE staff_accounts SET totp_secret = $2, totp_last_step = $3 WHERE id = $1";
+    "UPDATE staff_accounts SET totp_secret = $2, totp_last_step = $3, totp_pending_secret = NULL, "
+    "totp_pending_expires = NULL WHERE id = $1";
+constexpr const char* kSetPendingTotp =
+    "UPDATE staff_accounts SET totp_pending_secret = $2, totp_pending_expires = $3 WHERE id = $1 "
+    "AND totp_secret IS NULL";
 constexpr const char* kSetPassword =
     "UPDATE staff_accounts SET password_hash = $2, password_changed_at = $3, failed_attempts = 0, "
     "locked_until = NULL WHERE id = $1";
@@ -74,6 +81,8 @@ StaffRow staff_from(const db::Row& r) {
   s.active = r.boolean(9);
   s.created_at = r.text(10);
   s.password_changed_at = r.text(11);
+  s.totp_pending_secret = r.opt_text(12);
+  s.totp_pending_expires = r.opt_text(13);
   return s;
 }
 
@@ -127,6 +136,11 @@ bool StaffStore::record_success(db::Conn& tx, const std::string& id, std::option
 
 void StaffStore::set_totp(db::Conn& tx, const std::string& id, const std::string& secret, std::int64_t step) {
   tx.exec(kSetTotp, {id, secret, step});
+}
+
+void StaffStore::set_pending_totp(db::Conn& tx, const std::string& id, const std::string& secret,
+                                  const std::string& expires_at) {
+  tx.exec(kSetPendingTotp, {id, secret, expires_at});
 }
 
 void StaffStore::set_password(db::Conn& tx, const std::string& id, const std::string& hash,

@@ -24,6 +24,8 @@ struct StaffRow {
   bool active = true;
   std::string created_at;
   std::string password_changed_at;
+  std::optional<std::string> totp_pending_secret;   // offered during enrolment, not yet confirmed
+  std::optional<std::string> totp_pending_expires;  // ISO UTC
 };
 
 struct ResetRow {
@@ -54,7 +56,11 @@ class StaffStore {
   // A successful sign-in: counters cleared; the TOTP step moves forward only if it is newer than the
   // stored one (false: that step was already used, a replay).
   bool record_success(db::Conn& tx, const std::string& id, std::optional<std::int64_t> totp_step);
+  // Stores the confirmed secret and clears any pending offer.
   void set_totp(db::Conn& tx, const std::string& id, const std::string& secret, std::int64_t step);
+  // The secret offered during enrolment (only while the account has none).
+  void set_pending_totp(db::Conn& tx, const std::string& id, const std::string& secret,
+                        const std::string& expires_at);
   void set_password(db::Conn& tx, const std::string& id, const std::string& hash, const std::string& now_iso);
   // The same password hashed again with the current cost (password_changed_at unchanged).
   void rehash(db::Conn& tx, const std::string& id, const std::string& hash);

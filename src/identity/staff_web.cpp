@@ -84,17 +84,21 @@ http::Response sign_in_post(StaffWebDeps& d, http::Request& req) {
     auto e = Error::make("csrf", 403);
     return sign_in_form(d, req, email, &e);
   }
-  const auto secret = web::form_field(*form, "totp_secret");
-  auto result = secret.empty() ? d.staff.sign_in(email, web::form_field(*form, "password"),
-                                                 web::form_field(*form, "totp"))
-                               : d.staff.sign_in_enrolling_totp(email, web::form_field(*form, "password"),
-                                                                secret, web::form_field(*form, "totp"));
+  // Enrolling: the code is checked against the secret the server offered and keeps, never one posted.
+  const bool enrolling = web::form_field(*form, "totp_enrol") == "1";
+  const auto password = web::form_field(*form, "password");
+  auto result = enrolling ? d.staff.sign_in_enrolling_totp(email, password, web::form_field(*form, "totp"),
+                                                           req.remote_addr)
+                          : d.staff.sign_in(email, password, web::form_field(*form, "totp"), req.remote_addr);
   if (!result) {
     const auto& e = result.error();
     std::string enrol;
-    if (e.code == "staff.totp_enrolment_required") enrol = StaffService::new_totp_secret();
-    if (!secret.empty() && e.code == "staff.totp_invalid")
-      enrol = secret;  // try again with the same app entry
+    const bool offer = e.code == "staff.totp_enrolment_required" ||
+                       (enrolling && (e.code == "staff.totp_invalid" || e.code == "staff.totp_secret"));
+    if (offer) {
+      // The same secret again while the offer lasts (the app entry the person made still works).
+      if (auto secret = d.staff.offer_totp_enrolment(email, password)) enrol = *secret;
+    }
     return sign_in_form(d, req, email, &e, enrol);
   }
   auto issued = d.sessions.start(*result, cookie_value(req, SessionService::kCookie));
@@ -183,7 +187,7 @@ http::Response forgot_post(StaffWebDeps& d, http::Request& req) {
     auto e = Error::make("csrf", 403);
     return forgot_form(d, req, false, &e, web::form_field(*form, "email"));
   }
-  (void)d.staff.request_password_reset(web::form_field(*form, "email"));
+  (void)d.staff.request_password_reset(web::form_field(*form, "email"), req.remote_addr);
   return forgot_form(d, req, true, nullptr);  // the same answer whether the address exists or not
 }
 
@@ -220,7 +224,7 @@ http::Response reset_post(StaffWebDeps& d, http::Request& req) {
     e.field = "password_confirm";
     return reset_form(d, req, token, false, &e);
   }
-  if (auto st = d.staff.reset_password(token, password); !st)
+  if (auto st = d.staff.reset_password(token, password, req.remote_addr); !st)
     return reset_form(d, req, token, false, &st.error());
   return reset_form(d, req, "", true, nullptr);
 }

@@ -253,6 +253,33 @@ TEST_P(ApplicationPagesTest, AnotherCitizenOrAnotherBodyCannotReachTheDraft) {
   EXPECT_EQ(get("/asti/domande/" + std::string(43, 'A') + "/passo/1", s).status, 404);
 }
 
+TEST_P(ApplicationPagesTest, AStrangersUploadToSomeoneElsesCaseIsNeverStored) {
+  // Issue 10, point 8: the case page stored the files of an answer before checking whose case it was.
+  const auto s = anna();
+  const std::string base = fill_all(s);
+  ASSERT_EQ(post_form(base + "/invia", s, {}).status, 303);
+  const auto case_id = db::read_one(app_->database(), "SELECT id FROM cases WHERE applicant_cf = $1",
+                                    {std::string(kAnna)}, [](const db::Row& r) { return r.text(0); });
+  ASSERT_TRUE(case_id);
+  const std::string page = "/area-personale/pratiche/asti/" + *case_id;
+  const auto files_before = count("SELECT COUNT(*) FROM stored_files WHERE tenant_id = $1", {asti_});
+  const std::string pdf = "%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n% intruso\ntrailer << /Root 1 0 R >>\n%%EOF\n";
+  auto stranger = post_multipart(page, fabio(), {{"action", "message"}, {"text", "ciao"}},
+                                 {{"files", "intruso.pdf", "application/pdf", pdf}});
+  EXPECT_EQ(stranger.status, 404);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM stored_files WHERE tenant_id = $1", {asti_}), files_before);
+  // The owner's own answer to a request that does not exist is refused before storing too.
+  auto early = post_multipart(page, s, {{"action", "answer_additions"}, {"text", "ecco"}},
+                              {{"files", "documento.pdf", "application/pdf", pdf}});
+  EXPECT_EQ(early.status, 409);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM stored_files WHERE tenant_id = $1", {asti_}), files_before);
+  // And an owner's message with a file is stored as before.
+  auto mine = post_multipart(page, s, {{"action", "message"}, {"text", "allego"}},
+                             {{"files", "documento.pdf", "application/pdf", pdf}});
+  EXPECT_EQ(mine.status, 303) << mine.body.substr(0, 2000);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM stored_files WHERE tenant_id = $1", {asti_}), files_before + 1);
+}
+
 TEST_P(ApplicationPagesTest, UploadsAreCheckedByContentAgainstTheFieldsLimits) {
   const auto s = anna();
   const std::string base = start_draft(s);

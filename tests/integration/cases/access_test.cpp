@@ -47,6 +47,45 @@ TEST_P(AccessTest, AnotherApplicantLearnsNothing) {
   EXPECT_EQ(load(c.id).state, State::registered);
 }
 
+TEST_P(AccessTest, AnotherApplicantsAttemptsAreAuditedOnTheBody) {
+  // Issue 10, point 5: the refusals answer "not found" (so only 403s were audited) and left no trace.
+  Case c = submit_ok(mario_, "private");
+  auto doc_id = cases().get(&mario_, body_, c.id)->documents.at(0).id;
+  audit::AuditService audit(db());
+  audit::Query q;
+  q.action = "case.access_refused";
+  EXPECT_TRUE(audit.entries(body_, q).entries.empty());
+  EXPECT_FALSE(cases().get(&anna_, body_, c.id).ok());
+  EXPECT_FALSE(cases().send_message(&anna_, body_, c.id, "ciao").ok());
+  EXPECT_FALSE(cases().withdraw(&anna_, body_, c.id, "").ok());
+  EXPECT_FALSE(cases().document(&anna_, body_, c.id, doc_id).ok());
+  EXPECT_FALSE(cases().check_applicant_action(&anna_, body_, c.id, "message").ok());
+  auto refused = audit.entries(body_, q).entries;
+  ASSERT_EQ(refused.size(), 5U);
+  for (const auto& e : refused) {
+    EXPECT_EQ(e.entry.actor_id, anna_.subject);
+    EXPECT_EQ(e.entry.actor_kind, audit::ActorKind::person);
+    EXPECT_EQ(e.entry.record_id, c.id);
+  }
+  // The owner is not refused, and a case that does not exist is nobody's record.
+  EXPECT_TRUE(cases().check_applicant_action(&mario_, body_, c.id, "message").ok());
+  EXPECT_FALSE(cases().get(&anna_, body_, "0190a0a0-0000-7000-8000-000000000000").ok());
+  EXPECT_EQ(audit.entries(body_, q).entries.size(), 5U);
+  EXPECT_TRUE(audit.verify(body_).intact);
+}
+
+TEST_P(AccessTest, AnApplicantActionIsCheckedBeforeAnythingIsStored) {
+  Case c = submit_ok(mario_, "private");
+  // Registered: the applicant may write and withdraw, but there is no request for additions to answer.
+  EXPECT_TRUE(cases().check_applicant_action(&mario_, body_, c.id, "message").ok());
+  EXPECT_TRUE(cases().check_applicant_action(&mario_, body_, c.id, "withdraw").ok());
+  EXPECT_EQ(cases().check_applicant_action(&mario_, body_, c.id, "answer_additions").error().code,
+            "cases.transition");
+  EXPECT_EQ(cases().check_applicant_action(&staff_, body_, c.id, "message").error().code, "cases.applicant");
+  ASSERT_TRUE(cases().withdraw(&mario_, body_, c.id, "").ok());
+  EXPECT_EQ(cases().check_applicant_action(&mario_, body_, c.id, "message").error().code, "cases.transition");
+}
+
 TEST_P(AccessTest, StaffOfAnotherBodyCannotReadNorAct) {
   Case c = in_progress_case();
   auto doc_id = cases().get(&mario_, body_, c.id)->documents.at(0).id;

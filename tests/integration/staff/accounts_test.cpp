@@ -160,15 +160,17 @@ TEST_P(StaffTest, TotpIsRequiredWhenTheBodySaysSoAndACodeWorksOnce) {
   auto must_enrol = staff_->sign_in("op@asti.example", kGoodPassword, "");
   ASSERT_FALSE(must_enrol.ok());
   EXPECT_EQ(must_enrol.error().code, "staff.totp_enrolment_required");
-  // Enrolment needs the password too.
-  const auto secret = StaffService::new_totp_secret();
-  auto now = clock_->now();
-  EXPECT_EQ(staff_->sign_in_enrolling_totp("op@asti.example", "sbagliata", secret, code_at(secret, now))
-                .error()
-                .code,
+  // The server chooses the secret, and only after the password; enrolment needs the password too.
+  EXPECT_EQ(staff_->offer_totp_enrolment("op@asti.example", "sbagliata").error().code,
             "staff.invalid_credentials");
-  auto enrolled =
-      staff_->sign_in_enrolling_totp("op@asti.example", kGoodPassword, secret, code_at(secret, now));
+  const auto offered = staff_->offer_totp_enrolment("op@asti.example", kGoodPassword);
+  ASSERT_TRUE(offered.ok());
+  const auto secret = *offered;
+  EXPECT_EQ(*staff_->offer_totp_enrolment("op@asti.example", kGoodPassword), secret) << "the same offer again";
+  auto now = clock_->now();
+  EXPECT_EQ(staff_->sign_in_enrolling_totp("op@asti.example", "sbagliata", code_at(secret, now)).error().code,
+            "staff.invalid_credentials");
+  auto enrolled = staff_->sign_in_enrolling_totp("op@asti.example", kGoodPassword, code_at(secret, now));
   ASSERT_TRUE(enrolled.ok()) << enrolled.error().code;
   EXPECT_TRUE(staff_->account_by_email("op@asti.example")->totp_enrolled);
 
@@ -198,8 +200,41 @@ TEST_P(StaffTest, TotpIsRequiredWhenTheBodySaysSoAndACodeWorksOnce) {
   clock_->advance(30s);
   EXPECT_TRUE(staff_->sign_in("op@asti.example", kGoodPassword, code_at(secret, clock_->now())).ok());
   // A second enrolment is refused.
-  EXPECT_EQ(staff_->sign_in_enrolling_totp("op@asti.example", kGoodPassword, secret, "123456").error().code,
+  EXPECT_EQ(staff_->sign_in_enrolling_totp("op@asti.example", kGoodPassword, "123456").error().code,
             "staff.totp_already_enrolled");
+  EXPECT_EQ(staff_->offer_totp_enrolment("op@asti.example", kGoodPassword).error().code,
+            "staff.totp_already_enrolled");
+}
+
+TEST_P(StaffTest, EnrolmentStoresTheSecretTheServerOfferedNeverOneTheClientChose) {
+  // Issue 10: the sign-in form posted the secret back, so a client could enrol any secret it liked.
+  ASSERT_TRUE(make(asti_admin_.get(), kAsti, "op@asti.example", {Role::operator_}).ok());
+  ASSERT_TRUE(staff_->set_totp_required(asti_admin_.get(), kAsti, true).ok());
+  // Nothing offered yet: no code can enrol, whatever secret it was made with.
+  const auto chosen = StaffService::new_totp_secret();
+  EXPECT_EQ(staff_->sign_in_enrolling_totp("op@asti.example", kGoodPassword, code_at(chosen, clock_->now()))
+                .error()
+                .code,
+            "staff.totp_secret");
+  const auto offered = *staff_->offer_totp_enrolment("op@asti.example", kGoodPassword);
+  ASSERT_NE(offered, chosen);
+  // A code from the client's own secret does not match the offer.
+  auto own = staff_->sign_in_enrolling_totp("op@asti.example", kGoodPassword, code_at(chosen, clock_->now()));
+  ASSERT_FALSE(own.ok());
+  EXPECT_EQ(own.error().code, "staff.totp_invalid");
+  EXPECT_FALSE(staff_->account_by_email("op@asti.example")->totp_enrolled);
+  // The offer expires: an old one cannot be confirmed later, and a new one is made.
+  clock_->advance(11min);
+  EXPECT_EQ(staff_->sign_in_enrolling_totp("op@asti.example", kGoodPassword, code_at(offered, clock_->now()))
+                .error()
+                .code,
+            "staff.totp_secret");
+  const auto fresh = *staff_->offer_totp_enrolment("op@asti.example", kGoodPassword);
+  EXPECT_NE(fresh, offered);
+  ASSERT_TRUE(
+      staff_->sign_in_enrolling_totp("op@asti.example", kGoodPassword, code_at(fresh, clock_->now())).ok());
+  clock_->advance(30s);
+  EXPECT_TRUE(staff_->sign_in("op@asti.example", kGoodPassword, code_at(fresh, clock_->now())).ok());
 }
 
 TEST_P(StaffTest, ChangingRolesEndsTheMembersSessions) {

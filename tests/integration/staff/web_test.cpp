@@ -2,6 +2,8 @@
 // signed-in forms, sign-in keeping the e-mail but never the password, and body boundaries (403).
 #include "identity/web.hpp"
 
+#include "core/crypto/encoding.hpp"
+#include "core/crypto/totp.hpp"
 #include "core/i18n.hpp"
 #include "http/router.hpp"
 #include "identity/staff_web.hpp"
@@ -157,6 +159,40 @@ TEST_P(StaffWebTest, SignInNeedsTheDoubleSubmitCookieAndKeepsOnlyTheEmail) {
   EXPECT_NE(home.r.body.find("Amministratore dell&apos;ente"), std::string::npos) << home.r.body;
   EXPECT_NE(home.r.body.find("/backoffice/asti/personale"), std::string::npos);
   EXPECT_EQ(call("GET", "/backoffice/").r.status, 303);  // anonymous: to the sign-in page
+}
+
+TEST_P(StaffWebTest, TotpEnrolmentUsesTheSecretTheServerShowedNotOnePosted) {
+  // Issue 10: the form posted the secret back as a hidden field, so a client could enrol its own.
+  ASSERT_TRUE(staff_->set_totp_required(asti_admin_.get(), kAsti, true).ok());
+  auto form = call("GET", "/backoffice/accedi");
+  const auto csrf = form.cookie(kStaffCsrfCookie);
+  const std::string cookie = std::string(kStaffCsrfCookie) + "=" + csrf;
+  const std::string base = "_csrf=" + csrf + "&email=admin%40asti.example&password=" + enc(kGoodPassword);
+  auto must_enrol = call("POST", "/backoffice/accedi", base + "&totp=", cookie);
+  ASSERT_EQ(must_enrol.r.status, 403);
+  const auto& body = must_enrol.r.body;
+  const auto at = body.find("id=\"totp-secret\">");
+  ASSERT_NE(at, std::string::npos) << body;
+  const auto start = at + std::string("id=\"totp-secret\">").size();
+  const std::string shown = body.substr(start, body.find('<', start) - start);
+  ASSERT_EQ(shown.size(), 32u) << shown;
+  EXPECT_EQ(body.find("name=\"totp_secret\""), std::string::npos) << "the secret is not a form field";
+
+  // A code made from a secret of the client's choosing does not enrol, even when it is posted too.
+  const auto chosen = StaffService::new_totp_secret();
+  const auto chosen_code = sp::crypto::totp_code(*sp::crypto::base32_decode(chosen), clock_->now());
+  auto forged = call("POST", "/backoffice/accedi",
+                     base + "&totp_enrol=1&totp_secret=" + chosen + "&totp=" + chosen_code, cookie);
+  EXPECT_EQ(forged.r.status, 400);  // a refused form answers 400 (web::form_status)
+  EXPECT_EQ(forged.cookie("sp_session"), "");
+  EXPECT_NE(forged.r.body.find(shown), std::string::npos) << "the same offer is shown again";
+  EXPECT_FALSE(staff_->account_by_email("admin@asti.example")->totp_enrolled);
+
+  const auto code = sp::crypto::totp_code(*sp::crypto::base32_decode(shown), clock_->now());
+  auto enrolled = call("POST", "/backoffice/accedi", base + "&totp_enrol=1&totp=" + code, cookie);
+  ASSERT_EQ(enrolled.r.status, 303) << enrolled.r.body;
+  EXPECT_FALSE(enrolled.cookie("sp_session").empty());
+  EXPECT_TRUE(staff_->account_by_email("admin@asti.example")->totp_enrolled);
 }
 
 TEST_P(StaffWebTest, ABodyAdministratorSeesOnlyTheirOwnBodysPages) {
