@@ -348,6 +348,7 @@ void App::setup_sign_in() {
     };
     oidc::ProviderConfig pc{field("id"), field("display_name"), field("discovery_url"), config_.public_url,
                             callback};
+    if (const auto* iss = o.if_contains("require_iss")) pc.require_iss = iss->is_bool() && iss->as_bool();
     auto client = std::make_shared<oidc::Client>(pc, *rp_keys_, time::system_clock());
     sign_in_->add_provider(std::make_shared<identity::OidcAuthProvider>(client));
   }

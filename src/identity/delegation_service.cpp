@@ -97,6 +97,17 @@ Result<std::string> declarant_of(const Principal* caller) {
 
 }  // namespace
 
+DelegationService::DelegationService(db::Database& db, SessionService& sessions, audit::AuditService& audit,
+                                     tenants::TenantService& tenants, const time::Clock& clock)
+    : db_(db), sessions_(sessions), audit_(audit), tenants_(tenants), clock_(clock) {
+  sessions_.set_acting_for_check(
+      [this](const std::string& subject, const Represented& who) { return may_act_for(subject, who); });
+}
+
+DelegationService::~DelegationService() {
+  sessions_.set_acting_for_check(nullptr);
+}
+
 bool DelegationService::is_minor(const std::string& cf_text, time::Date today) {
   auto d = cf::decode(cf_text, today);
   if (!d) return false;
@@ -214,6 +225,8 @@ Status DelegationService::withdraw(const Principal* caller, const std::string& i
   db_.write([&](db::Conn& tx) {
     changed = tx.exec(kRevokeDelegation, {d->id, now, nullptr, d->state}) == 1;
     if (!changed) return;
+    // Every session acting for it (on any device) goes back to the person themself.
+    sessions_.end_acting_for(tx, d->principal_cf, d->kind, d->represented_id);
     auto e = audit_entry_for(*caller, d->tenant_id, "delegation.withdraw");
     e.record_type = "delegation";
     e.record_id = d->id;
@@ -222,9 +235,6 @@ Status DelegationService::withdraw(const Principal* caller, const std::string& i
     audit_.record_or_throw(tx, e);
   });
   if (!changed) return Error::make("delegation.state", 409);
-  // A session acting for it goes back to the person themself.
-  if (caller->acting_for && caller->acting_for->id == d->represented_id)
-    sessions_.set_acting_for(*caller, std::nullopt);
   return Ok{};
 }
 
@@ -318,6 +328,8 @@ Status DelegationService::decide(const Principal* staff, const std::string& id, 
       changed = tx.exec(kDecide, {d->id, event, staff->subject, now, db::text_or_null(reason), from}) == 1;
     }
     if (!changed) return;
+    // Revoked or rejected: no session may act for it any longer, on any device of the principal.
+    if (event != "confirmed") sessions_.end_acting_for(tx, d->principal_cf, d->kind, d->represented_id);
     auto e = audit_entry_for(*staff, d->tenant_id,
                              event == "confirmed"  ? "delegation.confirm"
                              : event == "rejected" ? "delegation.reject"

@@ -7,7 +7,9 @@
 // (visura camerale) is a later integration — for now staff confirm it by hand.
 // Every state change is appended to delegation_events and audited on the confirming body's chain;
 // refusals (403) are audited there too as "access.denied". A person may switch "acting for" only to a
-// confirmed delegation, and never to a minor who has turned 18 since.
+// confirmed delegation, and never to a minor who has turned 18 since. Revoking, rejecting or withdrawing a
+// delegation ends, in the same transaction, the acting-for of every session that used it; and each
+// request acting for someone re-checks the delegation (may_act_for), so a lapsed one is dropped too.
 #include <optional>
 #include <string>
 #include <vector>
@@ -67,9 +69,13 @@ struct BusinessDeclaration {
 
 class DelegationService {
  public:
+  // Installs itself as the sessions' acting-for check (see SessionService): every request that acts for
+  // someone re-checks the delegation with may_act_for. `sessions` must outlive this service.
   DelegationService(db::Database& db, SessionService& sessions, audit::AuditService& audit,
-                    tenants::TenantService& tenants, const time::Clock& clock)
-      : db_(db), sessions_(sessions), audit_(audit), tenants_(tenants), clock_(clock) {}
+                    tenants::TenantService& tenants, const time::Clock& clock);
+  ~DelegationService();
+  DelegationService(const DelegationService&) = delete;
+  DelegationService& operator=(const DelegationService&) = delete;
 
   static constexpr const char* kMinorRelations[] = {"parent", "guardian"};
   static constexpr const char* kBusinessRoles[] = {"legale_rappresentante", "titolare", "amministratore",
@@ -86,7 +92,8 @@ class DelegationService {
 
   // The declarant's own delegations (newest first).
   Result<std::vector<Delegation>> list_mine(const Principal* caller);
-  // The declarant withdraws one (pending or confirmed). Errors: not_found, delegation.state (409).
+  // The declarant withdraws one (pending or confirmed); sessions acting for it act for the declarant
+  // again. Errors: not_found, delegation.state (409).
   Status withdraw(const Principal* caller, const std::string& id, const std::string& remote_addr = {});
 
   // Staff of `tenant` (Permission::confirm_delegation): its pending declarations, oldest first.
@@ -112,8 +119,8 @@ class DelegationService {
   // (409, the minor turned 18).
   Result<std::optional<Represented>> switch_to(const Principal* caller, const std::string& id,
                                                const std::string& remote_addr = {});
-  // Whether `principal_cf` may act for `who` right now (confirmed, minor still under 18): for modules
-  // that want to re-check a session's acting_for before acting on it.
+  // Whether `principal_cf` may act for `who` right now (confirmed, minor still under 18). Called by the
+  // session layer on every request that carries acting_for.
   bool may_act_for(const std::string& principal_cf, const Represented& who);
 
   std::vector<DelegationEvent> history(const std::string& id);
@@ -126,7 +133,8 @@ class DelegationService {
   Status decide(const Principal* staff, const std::string& id, const std::string& event,
                 const std::string& reason, const std::string& remote_addr);
   Result<Delegation> insert(const Principal& caller, Delegation d, const std::string& remote_addr);
-  void deny(const Principal* caller, const ApiPrincipal* key, const Delegation& d, const std::string& remote_addr);
+  void deny(const Principal* caller, const ApiPrincipal* key, const Delegation& d,
+            const std::string& remote_addr);
 
   db::Database& db_;
   SessionService& sessions_;

@@ -13,6 +13,7 @@ class OidcAuthProvider final : public AuthProvider {
   [[nodiscard]] const std::string& id() const override { return client_->config().id; }
   [[nodiscard]] const std::string& display_name() const override { return client_->config().display_name; }
   Result<AuthStart> begin(int acr_level) override;
+  Status check_issuer(const std::string& iss) override { return client_->check_response_issuer(iss); }
   Result<VerifiedIdentity> complete(const std::string& code, const AuthStart& pending) override;
 
  private:

@@ -123,7 +123,30 @@ std::shared_ptr<const Principal> SessionService::resume(std::string_view token) 
   p->session_id = row->id;
   p->csrf_token = row->csrf_token;
   read_data(row->data, *p);
+  if (p->acting_for && p->kind == PrincipalKind::person && acting_for_check_ &&
+      !acting_for_check_(p->subject, *p->acting_for)) {
+    // The delegation was revoked, withdrawn or has lapsed since the session chose it: this request, and
+    // the session from now on, act for the person themself. Only if nobody changed the session meanwhile.
+    p->acting_for.reset();
+    const auto data = write_data(*p);
+    db_.write([&](db::Conn& tx) { store_.replace_data(tx, row->id, row->data, data); });
+  }
   return p;
+}
+
+std::int64_t SessionService::end_acting_for(db::Conn& tx, const std::string& subject, const std::string& kind,
+                                            const std::string& id) {
+  std::int64_t n = 0;
+  for (const auto& row :
+       store_.active_for_subject(tx, PrincipalKind::person, subject, time::format_iso_utc(clock_.now()))) {
+    Principal p;
+    read_data(row.data, p);
+    if (!p.acting_for || p.acting_for->kind != kind || p.acting_for->id != id) continue;
+    p.acting_for.reset();
+    store_.update_data(tx, row.id, write_data(p));
+    ++n;
+  }
+  return n;
 }
 
 std::int64_t SessionService::end(std::string_view token) {

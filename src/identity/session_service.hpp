@@ -1,7 +1,13 @@
 #pragma once
 // Sessions: random tokens in an HttpOnly cookie, their hashes in the database (shared by every node),
 // idle and absolute timeouts, rotation on sign-in, sign-out here or everywhere.
+//
+// Who a session acts for (acting_for) is never trusted on its own: each request that carries it asks the
+// acting-for check (installed by DelegationService) whether the delegation still stands, and a session
+// whose delegation was revoked, withdrawn or has lapsed (the minor came of age) goes back to the person
+// themself, in the request and in the stored session.
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -55,6 +61,15 @@ class SessionService {
 
   // Changes what a session acts for (a represented person/business, or the citizen at the counter).
   void set_acting_for(const Principal& p, const std::optional<Represented>& who);
+
+  // Whether `subject` may still act for `who` (a cheap indexed query). Installed once, before serving,
+  // by DelegationService; without one, acting_for is kept as stored (tests of sessions alone).
+  using ActingForCheck = std::function<bool(const std::string& subject, const Represented& who)>;
+  void set_acting_for_check(ActingForCheck check) { acting_for_check_ = std::move(check); }
+  // Inside the caller's transaction: every live session of the person `subject` that acts for
+  // (`kind`, `id`) goes back to acting as the person themself. Returns how many changed.
+  std::int64_t end_acting_for(db::Conn& tx, const std::string& subject, const std::string& kind,
+                              const std::string& id);
   void set_assisting(const Principal& p, const std::optional<AssistedCitizen>& who);
 
   // The Set-Cookie header value for a token (Secure when the public URL is https).
@@ -69,6 +84,7 @@ class SessionService {
   db::Database& db_;
   const time::Clock& clock_;
   SessionPolicy policy_;
+  ActingForCheck acting_for_check_;
 };
 
 }  // namespace sp::identity

@@ -17,10 +17,14 @@ constexpr const char* kInsertSession =
 constexpr const char* kTouchSession =
     "UPDATE sessions SET last_seen_at = $2 WHERE id = $1 AND revoked_at IS NULL";
 constexpr const char* kUpdateData = "UPDATE sessions SET data = $2 WHERE id = $1";
+constexpr const char* kReplaceData = "UPDATE sessions SET data = $2 WHERE id = $1 AND data = $3";
 constexpr const char* kRevokeSession =
     "UPDATE sessions SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL";
 constexpr const char* kRevokeSubject =
     "UPDATE sessions SET revoked_at = $3 WHERE kind = $1 AND subject = $2 AND revoked_at IS NULL";
+constexpr const char* kActiveForSubject =
+    " FROM sessions WHERE kind = $1 AND subject = $2 AND revoked_at IS NULL AND expires_at > $3 "
+    "ORDER BY created_at DESC";
 constexpr const char* kPurge = "DELETE FROM sessions WHERE expires_at < $1 OR revoked_at < $1";
 
 const char* kind_text(PrincipalKind k) {
@@ -67,6 +71,11 @@ void SessionStore::update_data(db::Conn& tx, const std::string& id, const std::s
   tx.exec(kUpdateData, {id, data});
 }
 
+bool SessionStore::replace_data(db::Conn& tx, const std::string& id, const std::string& old,
+                                const std::string& data) {
+  return tx.exec(kReplaceData, {id, data, old}) == 1;
+}
+
 std::int64_t SessionStore::revoke(db::Conn& tx, const std::string& id, const std::string& now_iso) {
   return tx.exec(kRevokeSession, {id, now_iso});
 }
@@ -78,12 +87,18 @@ std::int64_t SessionStore::revoke_subject(db::Conn& tx, PrincipalKind kind, cons
 
 std::vector<SessionRow> SessionStore::active_for_subject(PrincipalKind kind, const std::string& subject,
                                                          const std::string& now_iso) {
-  return db::read_all(
-      db_,
-      std::string("SELECT ") + kColumns +
-          " FROM sessions WHERE kind = $1 AND subject = $2 AND revoked_at IS NULL AND expires_at > $3 "
-          "ORDER BY created_at DESC",
-      {std::string(kind_text(kind)), subject, now_iso}, session_from);
+  return db::read_all(db_, std::string("SELECT ") + kColumns + kActiveForSubject,
+                      {std::string(kind_text(kind)), subject, now_iso}, session_from);
+}
+
+std::vector<SessionRow> SessionStore::active_for_subject(db::Conn& tx, PrincipalKind kind,
+                                                         const std::string& subject,
+                                                         const std::string& now_iso) {
+  std::vector<SessionRow> out;
+  for (const auto& r : tx.query(std::string("SELECT ") + kColumns + kActiveForSubject,
+                                {std::string(kind_text(kind)), subject, now_iso}))
+    out.push_back(session_from(r));
+  return out;
 }
 
 std::int64_t SessionStore::purge_ended(const std::string& cutoff_iso) {

@@ -33,11 +33,16 @@ class SessionStore {
   std::optional<SessionRow> by_token_hash(const std::string& token_hash);
   void touch(const std::string& id, const std::string& now_iso);
   void update_data(db::Conn& tx, const std::string& id, const std::string& data);
+  // Changes data only when it is still `old` (a concurrent change wins); returns whether it changed.
+  bool replace_data(db::Conn& tx, const std::string& id, const std::string& old, const std::string& data);
   // Marks sessions revoked; returns how many.
   std::int64_t revoke(db::Conn& tx, const std::string& id, const std::string& now_iso);
   std::int64_t revoke_subject(db::Conn& tx, PrincipalKind kind, const std::string& subject,
                               const std::string& now_iso);
   std::vector<SessionRow> active_for_subject(PrincipalKind kind, const std::string& subject,
+                                             const std::string& now_iso);
+  // The same inside the caller's transaction (to change those sessions in it).
+  std::vector<SessionRow> active_for_subject(db::Conn& tx, PrincipalKind kind, const std::string& subject,
                                              const std::string& now_iso);
   // Deletes sessions that ended before `cutoff_iso` (housekeeping).
   std::int64_t purge_ended(const std::string& cutoff_iso);

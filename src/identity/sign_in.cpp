@@ -4,18 +4,60 @@
 
 #include "core/codice_fiscale.hpp"
 #include "core/digest.hpp"
+#include "core/ids.hpp"
 
 namespace sp::identity {
 namespace {
-// A sign-in must come back from the provider within this time.
-constexpr std::chrono::minutes kPendingValidity{10};
+// Longest return path kept (longer ones are not links of ours).
+constexpr std::size_t kMaxReturnTo = 2048;
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// One round of %XX decoding; anything malformed is kept as it is.
+std::string percent_decoded(std::string_view in) {
+  std::string out;
+  out.reserve(in.size());
+  for (std::size_t i = 0; i < in.size(); ++i) {
+    if (in[i] == '%' && i + 2 < in.size() && hex_value(in[i + 1]) >= 0 && hex_value(in[i + 2]) >= 0) {
+      out.push_back(static_cast<char>(hex_value(in[i + 1]) * 16 + hex_value(in[i + 2])));
+      i += 2;
+    } else {
+      out.push_back(in[i]);
+    }
+  }
+  return out;
+}
+
+// Exactly one leading slash, then no control character (C0 or DEL) and no backslash anywhere. A browser
+// removes tabs and newlines from a URL and reads a backslash as a slash, so "/\t/x" and "/\\x" would
+// both become "//x": another host.
+bool local_path(std::string_view p) {
+  if (p.empty() || p.front() != '/') return false;
+  if (p.size() > 1 && (p[1] == '/' || p[1] == '\\')) return false;
+  for (char ch : p) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (c < 0x20 || c == 0x7F || c == '\\') return false;
+  }
+  return true;
+}
+
+// The value that ties a pending sign-in to the browser's cookie: neither the state alone (in the URL,
+// known to whoever made the link) nor the binding alone finds it.
+std::string pending_key(const std::string& state, const std::string& binding) {
+  return digest::sha256_hex(state + "\n" + binding);
+}
+
 }  // namespace
 
 std::string SignInService::safe_return_to(const std::string& path) {
-  if (path.empty() || path.front() != '/' || path.rfind("//", 0) == 0 ||
-      path.find('\\') != std::string::npos || path.find_first_of("\r\n") != std::string::npos) {
-    return "/";
-  }
+  // The decoded form is checked too: "/%2F/evil.example" or "/%5Cevil.example" mean nothing good for a
+  // path of ours, and a proxy or a browser may decode them.
+  if (path.size() > kMaxReturnTo || !local_path(path) || !local_path(percent_decoded(path))) return "/";
   return path;
 }
 
@@ -26,8 +68,8 @@ AuthProvider* SignInService::find(const std::string& id) const {
   return nullptr;
 }
 
-Result<std::string> SignInService::start(const std::string& provider_id, int acr_level,
-                                         const std::string& return_to) {
+Result<StartedSignIn> SignInService::start(const std::string& provider_id, int acr_level,
+                                           const std::string& return_to) {
   auto* provider = find(provider_id);
   if (!provider) return Error::not_found("provider " + provider_id);
   if (acr_level < 1 || acr_level > 3)
@@ -40,28 +82,43 @@ Result<std::string> SignInService::start(const std::string& provider_id, int acr
                         acr_level,
                         safe_return_to(return_to),
                         time::format_iso_utc(clock_.now())};
-  db_.write([&](db::Conn& tx) { people_.insert_pending(tx, digest::sha256_hex(begun->state), pending); });
-  return begun->redirect_url;
+  StartedSignIn started{begun->redirect_url, ids::random_token(32)};
+  db_.write([&](db::Conn& tx) {
+    people_.insert_pending(tx, pending_key(begun->state, started.browser_binding), pending);
+  });
+  return started;
 }
 
-Result<SignedIn> SignInService::finish(const std::string& state, const std::string& code,
-                                       const std::string& provider_error, const std::string& previous_token,
+Result<SignedIn> SignInService::finish(const ProviderCallback& cb, const std::string& previous_token,
                                        const std::string& remote_addr) {
-  if (state.empty() || state.size() > 512) return Error::make("identity.callback_unknown", 400);
+  if (cb.state.empty() || cb.state.size() > 512) return Error::make("identity.callback_unknown", 400);
+  // No binding cookie: this browser started no sign-in (or it was finished already). Not a query worth
+  // making, and nothing is consumed, so the real owner of the state can still finish it.
+  if (cb.browser_binding.empty() || cb.browser_binding.size() > 128)
+    return Error::make("identity.callback_unknown", 400, "no sign-in started in this browser");
   const auto now = clock_.now();
   std::optional<PendingSignIn> pending;
   db_.write([&](db::Conn& tx) {
     pending =
-        people_.consume_pending(tx, digest::sha256_hex(state), time::format_iso_utc(now - kPendingValidity),
-                                time::format_iso_utc(now));
+        people_.consume_pending(tx, pending_key(cb.state, cb.browser_binding),
+                                time::format_iso_utc(now - kPendingValidity), time::format_iso_utc(now));
   });
   if (!pending) return Error::make("identity.callback_unknown", 400);
-  if (!provider_error.empty()) return Error::make("identity.provider_error", 400, provider_error);
-  if (code.empty() || code.size() > 2048) return Error::make("identity.callback_unknown", 400);
   auto* provider = find(pending->provider);
   if (!provider) return Error::not_found("provider " + pending->provider);
+  // RFC 9207: which provider answered. An error response is checked only when it names one (it signs
+  // nobody in either way).
+  if (!cb.error.empty()) {
+    if (!cb.iss.empty()) {
+      if (auto st = provider->check_issuer(cb.iss); !st) return st.error();
+    }
+    return Error::make("identity.provider_error", 400, cb.error);
+  }
+  if (auto st = provider->check_issuer(cb.iss); !st) return st.error();
+  const std::string& code = cb.code;
+  if (code.empty() || code.size() > 2048) return Error::make("identity.callback_unknown", 400);
 
-  AuthStart sent{"", state, pending->nonce, pending->code_verifier, pending->acr_level};
+  AuthStart sent{"", cb.state, pending->nonce, pending->code_verifier, pending->acr_level};
   auto verified = provider->complete(code, sent);
   if (!verified) return verified.error();
   if (verified->acr_level < pending->acr_level) {

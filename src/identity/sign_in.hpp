@@ -2,6 +2,12 @@
 // Signing citizens in through SPID/CIE providers: start (remember what the callback must match, send
 // the browser to the provider) and finish (match the callback once, verify with the provider, open a
 // session). The provider protocol itself lives in adapters/oidc behind AuthProvider.
+//
+// Login CSRF: a sign-in is bound to the browser that started it. start() returns a random binding value
+// the web layer keeps in a short-lived HttpOnly cookie; the pending sign-in is stored under the hash of
+// state and binding together, so a callback URL opened in another browser (an attacker's own sign-in,
+// sent to a victim) matches nothing, and the victim's session is left alone.
+#include <chrono>
 #include <map>
 #include <memory>
 #include <string>
@@ -40,7 +46,25 @@ class AuthProvider {
   [[nodiscard]] virtual const std::string& id() const = 0;
   [[nodiscard]] virtual const std::string& display_name() const = 0;
   virtual Result<AuthStart> begin(int acr_level) = 0;
+  // RFC 9207: the callback's `iss` (empty when absent). Refuses another issuer than this provider, and a
+  // missing one when the provider's profile requires it (CIE).
+  virtual Status check_issuer(const std::string& iss) = 0;
   virtual Result<VerifiedIdentity> complete(const std::string& code, const AuthStart& pending) = 0;
+};
+
+// What start() gives the web layer: where to send the browser, and the value to keep in its cookie.
+struct StartedSignIn {
+  std::string redirect_url;
+  std::string browser_binding;
+};
+
+// The provider's callback as it arrived.
+struct ProviderCallback {
+  std::string state;
+  std::string code;
+  std::string error;            // the provider's error code, when it did not sign anyone in
+  std::string iss;              // RFC 9207 issuer identification; empty when absent
+  std::string browser_binding;  // the sign-in cookie's value; empty when the browser sent none
 };
 
 struct SignedIn {
@@ -54,20 +78,30 @@ class SignInService {
   SignInService(db::Database& db, SessionService& sessions, const time::Clock& clock)
       : db_(db), people_(db), sessions_(sessions), clock_(clock) {}
 
+  // A sign-in must come back from the provider within this time (and its browser cookie lives as long).
+  static constexpr std::chrono::seconds kPendingValidity{10 * 60};
+
   void add_provider(std::shared_ptr<AuthProvider> p) { providers_.push_back(std::move(p)); }
   // When set, each sign-in is written to the audit log (hub level) in the transaction that opens the session.
   void set_audit(audit::AuditService* audit) { audit_ = audit; }
   [[nodiscard]] const std::vector<std::shared_ptr<AuthProvider>>& providers() const { return providers_; }
 
-  // Returns the provider URL to send the browser to. `return_to` must be a local path (else "/").
-  Result<std::string> start(const std::string& provider_id, int acr_level, const std::string& return_to);
-  // Handles the provider's callback. Errors: identity.callback_unknown (forged, replayed or expired state),
-  // identity.provider_error (the provider said no), identity.fiscal_code, and the adapter's own codes.
-  Result<SignedIn> finish(const std::string& state, const std::string& code, const std::string& provider_error,
-                          const std::string& previous_token, const std::string& remote_addr = {});
+  // Returns the provider URL to send the browser to and the browser binding to set in its cookie.
+  // `return_to` must be a local path (else "/").
+  Result<StartedSignIn> start(const std::string& provider_id, int acr_level, const std::string& return_to);
+  // Handles the provider's callback. Errors: identity.callback_unknown (forged, replayed or expired state,
+  // or a browser other than the one that started the sign-in: nothing is consumed or changed then),
+  // identity.provider_error (the provider said no), identity.fiscal_code, and the adapter's own codes
+  // (oidc.response_issuer for a wrong or missing iss).
+  Result<SignedIn> finish(const ProviderCallback& callback, const std::string& previous_token,
+                          const std::string& remote_addr = {});
 
   PersonStore& people() { return people_; }
 
+  // `path` when it is a path on this host, else "/". Refused: anything not starting with exactly one
+  // slash, a backslash or a control character anywhere (browsers drop tabs and newlines and read a
+  // backslash as a slash, so "/<TAB>/evil.example" leads to another host), and the same once
+  // percent-decoded.
   static std::string safe_return_to(const std::string& path);
 
  private:

@@ -60,21 +60,49 @@ http::Response error_with(WebDeps& d, http::Request& req, const Error& e) {
   return http::Response::html(d.view.render(req, page), e.http_status >= 400 ? e.http_status : 400);
 }
 
+// The cookie that ties a sign-in to the browser that started it (login CSRF). Only the callback reads it
+// (Path); SameSite=Lax still sends it on the top-level navigation back from the provider; it lives as
+// long as a pending sign-in.
+constexpr const char* kBindingCookie = "sp_signin";
+constexpr const char* kCallbackPath = "/auth/callback";
+
+std::string binding_cookie(const std::string& value, bool secure) {
+  return std::string(kBindingCookie) + "=" + value + "; Path=" + kCallbackPath +
+         "; HttpOnly; SameSite=Lax; Max-Age=" + std::to_string(SignInService::kPendingValidity.count()) +
+         (secure ? "; Secure" : "");
+}
+
+std::string clearing_binding_cookie(bool secure) {
+  return std::string(kBindingCookie) + "=; Path=" + kCallbackPath + "; HttpOnly; SameSite=Lax; Max-Age=0" +
+         (secure ? "; Secure" : "");
+}
+
 http::Response start(WebDeps& d, http::Request& req) {
-  auto url =
+  auto started =
       d.sign_in.start(req.param("provider"), level_param(req), req.query_param("next", "/area-personale"));
-  if (!url) return error_with(d, req, url.error());
-  auto r = http::Response::redirect(*url, 303);
+  if (!started) return error_with(d, req, started.error());
+  auto r = http::Response::redirect(started->redirect_url, 303);
+  r.header("Set-Cookie", binding_cookie(started->browser_binding, d.secure_cookies));
   r.header("Cache-Control", "no-store");
   return r;
 }
 
 http::Response callback(WebDeps& d, http::Request& req) {
-  auto done = d.sign_in.finish(req.query_param("state"), req.query_param("code"), req.query_param("error"),
-                               cookie_value(req, SessionService::kCookie), req.remote_addr);
-  if (!done) return error_with(d, req, done.error());
+  ProviderCallback cb{req.query_param("state"), req.query_param("code"), req.query_param("error"),
+                      req.query_param("iss"), cookie_value(req, kBindingCookie)};
+  auto done = d.sign_in.finish(cb, cookie_value(req, SessionService::kCookie), req.remote_addr);
+  if (!done) {
+    auto r = error_with(d, req, done.error());
+    // A callback that matched this browser's sign-in ended it, well or badly: the binding is spent. One
+    // that matched nothing (another browser's link) leaves it, so a sign-in still going on here can end.
+    if (done.error().code != "identity.callback_unknown")
+      r.header("Set-Cookie", clearing_binding_cookie(d.secure_cookies));
+    r.header("Cache-Control", "no-store");
+    return r;
+  }
   auto r = http::Response::redirect(done->return_to, 303);
   r.header("Set-Cookie", d.sessions.cookie(done->session.token, d.secure_cookies));
+  r.header("Set-Cookie", clearing_binding_cookie(d.secure_cookies));
   r.header("Cache-Control", "no-store");
   return r;
 }
@@ -215,7 +243,7 @@ Status check_csrf(const http::Request& req, const http::Params& form) {
 void register_pages(http::Router& router, WebDeps& d) {
   router.get("/accedi", [&d](http::Request& r) { return sign_in_page(d, r); });
   router.get("/accedi/{provider}", [&d](http::Request& r) { return start(d, r); });
-  router.get("/auth/callback", [&d](http::Request& r) { return callback(d, r); });
+  router.get(kCallbackPath, [&d](http::Request& r) { return callback(d, r); });
   router.get("/area-personale", [&d](http::Request& r) { return personal_area(d, r); });
   router.get("/area-personale/accessi", [&d](http::Request& r) { return accesses(d, r); });
   router.post("/esci", [&d](http::Request& r) { return sign_out(d, r, false); });

@@ -1,6 +1,8 @@
 #pragma once
 // Sign-in pages and the personal area: /accedi, /accedi/{provider}, /auth/callback, /area-personale,
 // /esci, /esci/ovunque. And the request-context glue: the session cookie → Principal.
+// Starting a sign-in sets the "sp_signin" cookie (HttpOnly, SameSite=Lax, Path=/auth/callback, ten
+// minutes) that binds it to this browser; the callback refuses a sign-in without it and clears it.
 #include <optional>
 
 #include "http/router.hpp"

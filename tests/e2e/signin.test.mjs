@@ -110,12 +110,74 @@ test('forged and replayed callbacks are refused with a clear page', async () => 
   }
 });
 
+test('a callback with a forged code is a 400 page, and a callback from another browser changes nothing', async () => {
+  const attacker = await browser.newContext({ locale: 'it-IT' });
+  const victim = await browser.newContext({ locale: 'it-IT' });
+  try {
+    // The attacker starts a sign-in and stops at the provider: the URL there carries the state.
+    const a = await attacker.newPage();
+    await a.goto(`${server.baseUrl}/accedi/simulatore?livello=2&next=/area-personale`);
+    await a.waitForURL(/\/authorize\?/);
+    const authorize = new URL(a.url());
+    const state = authorize.searchParams.get('state');
+    const iss = authorize.origin;
+    const signin = (await attacker.cookies()).find((c) => c.name === 'sp_signin');
+    assert.ok(signin && signin.httpOnly && signin.sameSite === 'Lax' && signin.path === '/auth/callback',
+      'an HttpOnly, SameSite=Lax sign-in cookie for the callback only');
+
+    // A forged code with the right state, in the browser that started the sign-in: refused, 4xx.
+    const forged = await a.goto(`${server.baseUrl}/auth/callback?state=${state}&code=${'f'.repeat(43)}&iss=${encodeURIComponent(iss)}`);
+    assert.equal(forged.status(), 400);
+    assert.equal((await a.locator('h1').innerText()).trim(), 'Accesso non riuscito');
+    assert.match(await a.locator('body').innerText(), /oidc\.token/);
+
+    // The victim, signed in as themself, opens a callback link of the attacker's (a real code this time).
+    const v = await victim.newPage();
+    await v.goto(`${server.baseUrl}/accedi/simulatore?livello=2&next=/area-personale`);
+    await signInAtSimulator(v, 'FRRNNA78S70A479X');
+    await a.goto(`${server.baseUrl}/accedi/simulatore?livello=2&next=/area-personale`);
+    await a.waitForURL(/\/authorize\?/);
+    // The attacker keeps the provider's redirect for themself instead of following it: the code stays unused.
+    let link = null;
+    await a.route('**/authorize/confirm', async (route) => {
+      const res = await route.fetch({ maxRedirects: 0 });
+      link = res.headers()['location'];
+      await route.fulfill({ status: 200, contentType: 'text/plain', body: 'stopped before the callback' });
+    });
+    await Promise.all([a.waitForNavigation(), a.click('button[name="identity"][value="CCCFBA85D03L219P"]')]);
+    assert.match(link ?? '', /\/auth\/callback\?code=/, 'the attacker got a callback URL');
+    const opened = await v.goto(link);
+    assert.equal(opened.status(), 400);
+    assert.match(await v.locator('.alert-danger').innerText(), /in questo browser/);
+    await v.goto(`${server.baseUrl}/area-personale`);
+    assert.equal((await v.locator('#fiscal-code').innerText()).trim(), 'FRRNNA78S70A479X', 'still the victim');
+  } finally {
+    await attacker.close();
+    await victim.close();
+  }
+});
+
+test('return paths never lead to another host', async () => {
+  // The query is decoded once by the server: "/%09/evil.example" arrives as "/<TAB>/evil.example", which a
+  // browser reads as "//evil.example".
+  for (const next of ['/%09/evil.example', '/%0A/evil.example', '//evil.example', '/%5Cevil.example',
+    '/%255C/evil.example', '/%252F/evil.example', 'https://evil.example/']) {
+    const res = await fetch(`${server.baseUrl}/lang/it?next=${next}`, { redirect: 'manual' });
+    assert.ok(res.status === 303 || (res.status >= 400 && res.status < 500), `${next}: ${res.status}`);
+    if (res.status === 303) assert.equal(res.headers.get('location'), '/', next);
+  }
+  const ok = await fetch(`${server.baseUrl}/lang/en?next=/asti/`, { redirect: 'manual' });
+  assert.equal(ok.headers.get('location'), '/asti/');
+});
+
 for (const [behaviour, code] of [
   ['bad_signature', 'oidc.id_token_signature'],
   ['expired', 'oidc.id_token_expired'],
   ['wrong_audience', 'oidc.id_token_audience'],
   ['replayed_nonce', 'oidc.nonce'],
   ['lower_acr', 'oidc.acr'],
+  ['wrong_iss', 'oidc.response_issuer'],
+  ['missing_iss', 'oidc.response_issuer'], // the simulator announces iss (RFC 9207), as CIE does
 ]) {
   test(`a provider that misbehaves (${behaviour}) does not sign anyone in`, async () => {
     const ctx = await browser.newContext({ locale: 'en-GB' });

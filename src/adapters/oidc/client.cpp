@@ -80,6 +80,8 @@ Result<ProviderMetadata> Client::metadata(bool refresh) {
   if (!doc) return doc.error();
   ProviderMetadata md{str(*doc, "issuer"), str(*doc, "authorization_endpoint"), str(*doc, "token_endpoint"),
                       str(*doc, "userinfo_endpoint"), str(*doc, "jwks_uri")};
+  if (const auto* sends_iss = doc->if_contains("authorization_response_iss_parameter_supported"))
+    md.iss_parameter_supported = sends_iss->is_bool() && sends_iss->as_bool();
   // OpenID Connect Discovery 1.0 section 4.3: the issuer in the document must be exactly the one the
   // discovery URL was derived from, or a provider could speak for another.
   if (md.issuer.empty() || trim_slash(md.issuer) + std::string(kWellKnown) != config_.discovery_url)
@@ -207,6 +209,22 @@ Result<AuthRequest> Client::begin(int acr_level) {
   return req;
 }
 
+Status Client::check_response_issuer(std::string_view iss) {
+  auto md = metadata();
+  if (!md) return md.error();
+  // A wrong or missing iss is a forged or mixed-up response (or a misconfigured provider): nothing
+  // the provider could fix by being asked again, so 400, not 502.
+  if (iss.empty()) {
+    if (config_.require_iss || md->iss_parameter_supported)
+      return Error::make("oidc.response_issuer", 400, "iss missing from the authentication response");
+    return Ok{};
+  }
+  if (iss != md->issuer)
+    return Error::make("oidc.response_issuer", 400,
+                       "iss '" + std::string(iss.substr(0, 200)) + "' is not '" + md->issuer + "'");
+  return Ok{};
+}
+
 Result<Identity> Client::complete(const std::string& code, const AuthRequest& pending) {
   auto md = metadata();
   if (!md) return md.error();
@@ -231,7 +249,13 @@ Result<Identity> Client::complete(const std::string& code, const AuthRequest& pe
   if (res->status != 200) {
     std::string why = "status " + std::to_string(res->status);
     if (body) why += ": " + str(*body, "error") + " " + str(*body, "error_description");
-    return Error::make("oidc.token", 502, why);
+    // invalid_grant (RFC 6749 section 5.2): the code is unknown, used, expired, or was issued for another
+    // verifier or redirect_uri. That is what a forged, replayed or stale callback gets: the request's
+    // fault (400), and the provider works. Anything else (invalid_client: our keys; 5xx; nonsense) is a
+    // gateway problem (502) for operators to look at.
+    const bool code_refused =
+        res->status >= 400 && res->status < 500 && body && str(*body, "error") == "invalid_grant";
+    return Error::make("oidc.token", code_refused ? 400 : 502, why);
   }
   if (!body) return body.error();
   const std::string id_token = str(*body, "id_token");

@@ -25,6 +25,7 @@ struct ProviderMetadata {
   std::string token_endpoint;
   std::string userinfo_endpoint;
   std::string jwks_uri;
+  bool iss_parameter_supported = false;  // RFC 9207 authorization_response_iss_parameter_supported
 };
 
 struct ClientOptions {
@@ -38,7 +39,9 @@ struct ClientOptions {
 //   oidc.acr_requested      begin() with a level outside 1..3 (500)
 //   oidc.discovery          provider metadata unreachable or invalid (502)
 //   oidc.jwks               provider keys unreachable or invalid (502)
-//   oidc.token              the token endpoint refused or answered nonsense (502)
+//   oidc.response_issuer    the callback's iss names another provider, or is missing where required (400)
+//   oidc.token              the token endpoint refused the code (invalid_grant: forged, reused, expired
+//                           or not ours, 400) or failed / answered nonsense (502)
 //   oidc.id_token_format    the ID token is not a JWT or misses sub/acr (401)
 //   oidc.id_token_signature bad signature, unknown key even after refetching, or alg not RS256/ES256
 //   oidc.id_token_issuer    iss is not the provider
@@ -57,6 +60,10 @@ class Client {
 
   // Starts a sign-in at SPID level `acr_level` (1..3).
   Result<AuthRequest> begin(int acr_level);
+  // RFC 9207 section 2.4: the callback's `iss` (empty when absent) must be this provider's issuer, by
+  // simple string comparison; absent, it is refused when config().require_iss or the provider's metadata
+  // announces it (authorization_response_iss_parameter_supported).
+  Status check_response_issuer(std::string_view iss);
   // Exchanges the code from the callback and validates everything the provider says.
   Result<Identity> complete(const std::string& code, const AuthRequest& pending);
 

@@ -45,8 +45,9 @@ Result<std::vector<TestIdentity>> load_identities(const std::string& path) {
 }
 
 std::optional<Behaviour> behaviour_from(std::string_view name) {
-  for (auto b : {Behaviour::normal, Behaviour::bad_signature, Behaviour::expired, Behaviour::wrong_audience,
-                 Behaviour::replayed_nonce, Behaviour::lower_acr})
+  for (auto b :
+       {Behaviour::normal, Behaviour::bad_signature, Behaviour::expired, Behaviour::wrong_audience,
+        Behaviour::replayed_nonce, Behaviour::lower_acr, Behaviour::wrong_iss, Behaviour::missing_iss})
     if (name == behaviour_name(b)) return b;
   return std::nullopt;
 }
@@ -65,6 +66,10 @@ const char* behaviour_name(Behaviour b) {
       return "replayed_nonce";
     case Behaviour::lower_acr:
       return "lower_acr";
+    case Behaviour::wrong_iss:
+      return "wrong_iss";
+    case Behaviour::missing_iss:
+      return "missing_iss";
   }
   return "normal";
 }

@@ -21,6 +21,10 @@ struct ProviderConfig {
   std::string redirect_uri;   // our callback, registered in our entity configuration
   std::vector<std::string> scopes = {"openid", "profile", "email"};
   std::string logo;  // URL or static path of the provider's logo; may be empty
+  // RFC 9207: the authentication response must carry `iss` (CIE's profile requires it; SPID's makes it
+  // optional). Also required when the provider's metadata says it sends it. When present it is always
+  // checked.
+  bool require_iss = false;
 };
 
 // The RP's signing key pair (RS256; the SPID guidelines require RSA for federation keys). The app

@@ -178,6 +178,7 @@ http::Response Simulator::discovery(http::Request&) {
                    {"token_endpoint_auth_methods_supported", json::array{"private_key_jwt"}},
                    {"token_endpoint_auth_signing_alg_values_supported", json::array{"RS256", "ES256"}},
                    {"code_challenge_methods_supported", json::array{"S256"}},
+                   {"authorization_response_iss_parameter_supported", options_.announce_iss},
                    {"claims_supported", json::array{"sub", "given_name", "family_name", "email", "birthdate",
                                                     std::string(kFiscalNumberClaim)}}};
   return http::Response::json(json::serialize(doc));

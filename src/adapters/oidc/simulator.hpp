@@ -50,6 +50,8 @@ enum class Behaviour {
   wrong_audience,  // ID token aud is another relying party
   replayed_nonce,  // ID token carries the nonce of an earlier transaction
   lower_acr,       // authenticates one level below the requested one (L1 when L2 was asked)
+  wrong_iss,       // the redirect back names another provider in "iss" (RFC 9207 mix-up)
+  missing_iss,     // the redirect back carries no "iss"
 };
 std::optional<Behaviour> behaviour_from(std::string_view name);
 const char* behaviour_name(Behaviour b);
@@ -64,6 +66,9 @@ struct SimulatorOptions {
   // Read the RP's redirect_uris from client_id + "/.well-known/openid-federation" (verified with the
   // keys it carries).
   bool use_entity_configuration = true;
+  // Announce "authorization_response_iss_parameter_supported" in discovery (RFC 9207), as CIE does: the
+  // relying party must then refuse a response without "iss". "iss" is sent either way.
+  bool announce_iss = true;
   std::string identities_file;           // empty: <share dir>/data/demo/identities.json
   std::vector<TestIdentity> identities;  // when not empty, used instead of the file
   const time::Clock* clock = nullptr;    // null: the system clock; must outlive the simulator

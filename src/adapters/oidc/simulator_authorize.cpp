@@ -91,11 +91,14 @@ http::Response Simulator::authorize(http::Request& req) {
   // The confirm form answers with a redirect to the relying party, and browsers apply form-action to
   // redirects too: allow exactly the registered redirect_uri's origin besides this page's own.
   const auto scheme_end = redirect_uri.find("://");
-  const auto origin_end = scheme_end == std::string::npos ? std::string::npos : redirect_uri.find('/', scheme_end + 3);
+  const auto origin_end =
+      scheme_end == std::string::npos ? std::string::npos : redirect_uri.find('/', scheme_end + 3);
   const std::string rp_origin = redirect_uri.substr(0, origin_end);
-  res.header("Content-Security-Policy",
-             "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; font-src 'self' data:; "
-             "frame-ancestors 'none'; base-uri 'self'; form-action 'self' " + rp_origin);
+  res.header(
+      "Content-Security-Policy",
+      "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; font-src 'self' data:; "
+      "frame-ancestors 'none'; base-uri 'self'; form-action 'self' " +
+          rp_origin);
   return res;
 }
 
@@ -120,12 +123,20 @@ http::Response Simulator::confirm(http::Request& req) {
 
   // The redirect_uri was verified in authorize(), so errors may go back to the RP from here on.
   const char sep = tx.redirect_uri.find('?') == std::string::npos ? '?' : '&';
+  // RFC 9207: "iss" in every response, errors included, tells the RP which provider answered (mix-up
+  // attacks); the misbehaviours name another provider or leave it out.
+  std::vector<std::pair<std::string, std::string>> iss;
+  if (*behaviour == Behaviour::wrong_iss)
+    iss.emplace_back("iss", "https://another-provider.example.org");
+  else if (*behaviour != Behaviour::missing_iss)
+    iss.emplace_back("iss", issuer_);
   if (person->max_spid_level < tx.acr_level && *behaviour != Behaviour::lower_acr) {
-    return http::Response::redirect(
-        tx.redirect_uri + sep +
-        adapters::form_encode({{"error", "access_denied"},
-                               {"error_description", "the credentials do not reach the requested SPID level"},
-                               {"state", tx.state}}));
+    std::vector<std::pair<std::string, std::string>> params = {
+        {"error", "access_denied"},
+        {"error_description", "the credentials do not reach the requested SPID level"},
+        {"state", tx.state}};
+    params.insert(params.end(), iss.begin(), iss.end());
+    return http::Response::redirect(tx.redirect_uri + sep + adapters::form_encode(params));
   }
   CodeGrant grant;
   grant.tx = tx;
@@ -141,11 +152,10 @@ http::Response Simulator::confirm(http::Request& req) {
   // Codes are single-use and live 60 s, but kept a little longer so that a replay is recognised as one.
   for (auto c = codes_.begin(); c != codes_.end();)
     c = now() - c->second.issued > std::chrono::minutes(10) ? codes_.erase(c) : std::next(c);
-  const std::string iss = issuer_;
   lock.unlock();
-  // RFC 9207: "iss" in the response tells the RP which provider answered (mix-up attacks).
-  return http::Response::redirect(tx.redirect_uri + sep +
-                                  adapters::form_encode({{"code", code}, {"state", tx.state}, {"iss", iss}}));
+  std::vector<std::pair<std::string, std::string>> params = {{"code", code}, {"state", tx.state}};
+  params.insert(params.end(), iss.begin(), iss.end());
+  return http::Response::redirect(tx.redirect_uri + sep + adapters::form_encode(params));
 }
 
 }  // namespace sp::oidc

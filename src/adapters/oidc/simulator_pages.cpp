@@ -8,7 +8,8 @@ namespace {
 using http::html_escape;
 
 std::string head(const std::string& title) {
-  return "<!doctype html>\n<html lang=\"it\">\n<head>\n<meta charset=\"utf-8\">\n<link rel=\"icon\" href=\"data:,\">\n"
+  return "<!doctype html>\n<html lang=\"it\">\n<head>\n<meta charset=\"utf-8\">\n<link rel=\"icon\" "
+         "href=\"data:,\">\n"
          "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
          "<meta name=\"robots\" content=\"noindex\">\n<title>" +
          html_escape(title) + "</title>\n</head>\n<body>\n<main>\n";
@@ -28,6 +29,8 @@ constexpr BehaviourLabel kBehaviours[] = {
     {Behaviour::wrong_audience, "Token destinato a un altro servizio", "wrong audience"},
     {Behaviour::replayed_nonce, "Nonce di una transazione precedente", "replayed nonce"},
     {Behaviour::lower_acr, "Livello SPID inferiore a quello richiesto", "lower SPID level"},
+    {Behaviour::wrong_iss, "Risposta con l'iss di un altro provider", "wrong iss"},
+    {Behaviour::missing_iss, "Risposta senza iss", "missing iss"},
 };
 
 }  // namespace

@@ -103,7 +103,8 @@ TEST_P(DelegationsTest, RejectedAndRevokedDelegationsCannotBeUsed) {
   auto asti_op = staff("op@asti.example");
   auto d = delegations_->declare_minor(parent.p.get(), minor(child_cf_));
   ASSERT_TRUE(d.ok());
-  EXPECT_EQ(delegations_->declare_minor(parent.p.get(), minor(child_cf_)).error().code, "delegation.duplicate");
+  EXPECT_EQ(delegations_->declare_minor(parent.p.get(), minor(child_cf_)).error().code,
+            "delegation.duplicate");
   auto no_reason = delegations_->reject(asti_op.p.get(), d->id, "  ");
   ASSERT_FALSE(no_reason.ok());
   EXPECT_EQ(no_reason.error().code, "delegation.reason");
@@ -134,16 +135,18 @@ TEST_P(DelegationsTest, AdultsAndBadPartiteIvaAreRefused) {
   auto adult = delegations_->declare_minor(parent.p.get(), minor(adult_cf_));
   ASSERT_FALSE(adult.ok());
   EXPECT_EQ(adult.error().code, "delegation.not_minor");
-  EXPECT_EQ(delegations_->declare_minor(parent.p.get(), minor("CCCFBA85D03L219X")).error().code, "delegation.cf");
+  EXPECT_EQ(delegations_->declare_minor(parent.p.get(), minor("CCCFBA85D03L219X")).error().code,
+            "delegation.cf");
   EXPECT_EQ(delegations_->declare_minor(parent.p.get(), minor(parent_cf_)).error().code, "delegation.self");
-  EXPECT_EQ(delegations_->declare_minor(parent.p.get(), minor(child_cf_, 999)).error().code, "delegation.body");
+  EXPECT_EQ(delegations_->declare_minor(parent.p.get(), minor(child_cf_, 999)).error().code,
+            "delegation.body");
   EXPECT_EQ(delegations_->declare_minor(parent.p.get(), MinorDeclaration{kAsti, child_cf_, "Luca", "zio"})
                 .error()
                 .code,
             "delegation.relation");
 
-  auto bad = delegations_->declare_business(parent.p.get(),
-                                            BusinessDeclaration{kAsti, "00743110158", "Acme srl", "legale_rappresentante"});
+  auto bad = delegations_->declare_business(
+      parent.p.get(), BusinessDeclaration{kAsti, "00743110158", "Acme srl", "legale_rappresentante"});
   ASSERT_FALSE(bad.ok());
   EXPECT_EQ(bad.error().code, "delegation.piva");
   auto good = delegations_->declare_business(
@@ -176,6 +179,107 @@ TEST_P(DelegationsTest, AMinorWhoTurns18CanNoLongerBeRepresented) {
   EXPECT_EQ(audit_of(kAsti, "delegation.act_for").size(), 1u);
 }
 
+// --- acting for someone is checked on every request ------------------------------------------------
+
+// What the session row itself says it acts for (before any request re-checks it).
+std::string stored_data(sp::db::Database& db, const std::string& cookie) {
+  auto row = SessionStore(db).by_token_hash(SessionService::hash_token(cookie.substr(11)));
+  return row ? row->data : std::string("<no session>");
+}
+
+TEST_P(DelegationsTest, RevokingADelegationEndsActingForInEverySessionAtOnce) {
+  auto phone = person(parent_cf_, "Fabio Caccamo");
+  auto laptop = person(parent_cf_, "Fabio Caccamo");
+  auto office = person(parent_cf_, "Fabio Caccamo");
+  auto asti_op = staff("op@asti.example");
+  auto child = delegations_->declare_minor(phone.p.get(), minor(child_cf_));
+  auto business = delegations_->declare_business(
+      phone.p.get(), BusinessDeclaration{kAsti, "00743110157", "Acme srl", "legale_rappresentante"});
+  ASSERT_TRUE(child.ok() && business.ok());
+  ASSERT_TRUE(delegations_->confirm(asti_op.p.get(), child->id, "").ok());
+  ASSERT_TRUE(delegations_->confirm(asti_op.p.get(), business->id, "").ok());
+  ASSERT_TRUE(delegations_->switch_to(again(phone).get(), child->id).ok());
+  ASSERT_TRUE(delegations_->switch_to(again(laptop).get(), child->id).ok());
+  ASSERT_TRUE(delegations_->switch_to(again(office).get(), business->id).ok());
+  ASSERT_EQ(again(phone)->acting_for->id, child_cf_);
+  ASSERT_EQ(again(laptop)->acting_for->id, child_cf_);
+  auto page = call("GET", "/area-personale/deleghe", {}, phone.cookie);
+  ASSERT_NE(page.r.body.find("Stai agendo per conto di"), std::string::npos);
+
+  ASSERT_TRUE(delegations_->revoke(asti_op.p.get(), child->id, "Decadenza della potestà").ok());
+  // In the revoking transaction: both sessions that acted for the child are back to the parent...
+  EXPECT_EQ(stored_data(db(), phone.cookie).find(child_cf_), std::string::npos)
+      << stored_data(db(), phone.cookie);
+  EXPECT_EQ(stored_data(db(), laptop.cookie).find(child_cf_), std::string::npos);
+  // ... and the one acting for the business (still confirmed) is untouched.
+  EXPECT_NE(stored_data(db(), office.cookie).find("00743110157"), std::string::npos);
+
+  // The next request of the open session acts as the parent: no acting_for, pages say so.
+  EXPECT_FALSE(again(phone)->acting_for.has_value());
+  EXPECT_FALSE(again(laptop)->acting_for.has_value());
+  ASSERT_TRUE(again(office)->acting_for.has_value());
+  EXPECT_EQ(again(office)->acting_for->id, "00743110157");
+  auto after = call("GET", "/area-personale/deleghe", {}, phone.cookie);
+  ASSERT_EQ(after.r.status, 200);
+  EXPECT_EQ(after.r.body.find("Stai agendo per conto di"), std::string::npos);
+  // Anything the parent does now is their own, not on the child's behalf.
+  EXPECT_EQ(audit_entry_for(*again(phone), kAsti, "case.read").on_behalf_of, "");
+}
+
+TEST_P(DelegationsTest, WithdrawingADelegationEndsActingForOnTheOtherDevicesToo) {
+  auto phone = person(parent_cf_, "Fabio Caccamo");
+  auto laptop = person(parent_cf_, "Fabio Caccamo");
+  auto asti_op = staff("op@asti.example");
+  auto d = delegations_->declare_minor(phone.p.get(), minor(child_cf_));
+  ASSERT_TRUE(d.ok());
+  ASSERT_TRUE(delegations_->confirm(asti_op.p.get(), d->id, "").ok());
+  ASSERT_TRUE(delegations_->switch_to(again(laptop).get(), d->id).ok());
+  ASSERT_TRUE(again(laptop)->acting_for.has_value());
+  ASSERT_TRUE(delegations_->withdraw(again(phone).get(), d->id).ok());  // from the phone
+  EXPECT_EQ(stored_data(db(), laptop.cookie).find(child_cf_), std::string::npos);
+  EXPECT_FALSE(again(laptop)->acting_for.has_value());
+}
+
+// The per-request check, on its own: a delegation that stopped being usable without going through this
+// node's revoke (another node, an operator's SQL) or that lapsed (the minor came of age).
+TEST_P(DelegationsTest, ASessionActingForADelegationNoLongerValidActsAsThePersonThemself) {
+  auto parent = person(parent_cf_, "Fabio Caccamo");
+  auto asti_op = staff("op@asti.example");
+  auto d = delegations_->declare_minor(parent.p.get(), minor(child_cf_));
+  ASSERT_TRUE(d.ok());
+  ASSERT_TRUE(delegations_->confirm(asti_op.p.get(), d->id, "").ok());
+  ASSERT_TRUE(delegations_->switch_to(parent.p.get(), d->id).ok());
+  ASSERT_TRUE(again(parent)->acting_for.has_value());
+  db().write([&](sp::db::Conn& tx) {
+    tx.exec("UPDATE delegations SET state = 'revoked', revoked_at = '2026-11-23T10:01:00.000Z' WHERE id = $1",
+            {d->id});
+  });
+  ASSERT_NE(stored_data(db(), parent.cookie).find(child_cf_), std::string::npos);
+  auto page = call("GET", "/area-personale/deleghe", {}, parent.cookie);  // through resolve_principal
+  ASSERT_EQ(page.r.status, 200);
+  EXPECT_EQ(page.r.body.find("Stai agendo per conto di"), std::string::npos);
+  EXPECT_FALSE(again(parent)->acting_for.has_value());
+  EXPECT_EQ(stored_data(db(), parent.cookie).find(child_cf_), std::string::npos);  // cleared in the row too
+}
+
+TEST_P(DelegationsTest, ActingForAMinorLapsesOnTheir18thBirthday) {
+  clock_->set(sp::time::parse_iso_utc("2026-11-30T22:50:00Z").value());  // 23:50 in Rome
+  auto parent = person(parent_cf_, "Fabio Caccamo");
+  auto asti_op = staff("op@asti.example");
+  auto d = delegations_->declare_minor(parent.p.get(), minor(almost_adult_cf_));
+  ASSERT_TRUE(d.ok()) << d.error().code;  // 17 until the end of today, 18 on 2026-12-01
+  ASSERT_TRUE(delegations_->confirm(asti_op.p.get(), d->id, "").ok());
+  ASSERT_TRUE(delegations_->switch_to(parent.p.get(), d->id).ok());
+  auto before = again(parent);
+  ASSERT_NE(before, nullptr);
+  ASSERT_TRUE(before->acting_for.has_value());
+  clock_->set(sp::time::parse_iso_utc("2026-11-30T23:10:00Z").value());  // 00:10 on 1 December in Rome
+  auto after = again(parent);
+  ASSERT_NE(after, nullptr);                    // the session goes on...
+  EXPECT_FALSE(after->acting_for.has_value());  // ... for the parent themself
+  EXPECT_EQ(stored_data(db(), parent.cookie).find(almost_adult_cf_), std::string::npos);
+}
+
 // --- pages and API -------------------------------------------------------------------------------
 
 TEST_P(DelegationsTest, PagesEnforceBodiesAndCsrf) {
@@ -188,17 +292,19 @@ TEST_P(DelegationsTest, PagesEnforceBodiesAndCsrf) {
   EXPECT_NE(page.r.body.find("Comune di Novara"), std::string::npos);
   EXPECT_NE(page.r.body.find("visura camerale"), std::string::npos);
 
-  const std::string declare = "action=declare_minor&tenant_id=1&child_cf=" + child_cf_ +
-                              "&child_name=Luca+Caccamo&relation=parent";
+  const std::string declare =
+      "action=declare_minor&tenant_id=1&child_cf=" + child_cf_ + "&child_name=Luca+Caccamo&relation=parent";
   EXPECT_EQ(call("POST", "/area-personale/deleghe", "_csrf=wrong&" + declare, parent.cookie).r.status, 403);
   EXPECT_TRUE(delegations_->list_mine(parent.p.get())->empty());
-  auto adult = call("POST", "/area-personale/deleghe",
-                    "_csrf=" + parent.p->csrf_token + "&action=declare_minor&tenant_id=1&child_cf=" + adult_cf_ +
-                        "&child_name=Marta&relation=parent",
-                    parent.cookie);
+  auto adult =
+      call("POST", "/area-personale/deleghe",
+           "_csrf=" + parent.p->csrf_token + "&action=declare_minor&tenant_id=1&child_cf=" + adult_cf_ +
+               "&child_name=Marta&relation=parent",
+           parent.cookie);
   EXPECT_EQ(adult.r.status, 400);
   EXPECT_NE(adult.r.body.find("già compiuto 18 anni"), std::string::npos);
-  auto made = call("POST", "/area-personale/deleghe", "_csrf=" + parent.p->csrf_token + "&" + declare, parent.cookie);
+  auto made =
+      call("POST", "/area-personale/deleghe", "_csrf=" + parent.p->csrf_token + "&" + declare, parent.cookie);
   ASSERT_EQ(made.r.status, 303) << made.r.body;
   auto mine = delegations_->list_mine(parent.p.get());
   ASSERT_EQ(mine->size(), 1u);
@@ -225,16 +331,17 @@ TEST_P(DelegationsTest, PagesEnforceBodiesAndCsrf) {
   EXPECT_EQ(denied[0].entry.actor_id, novara_op.p->subject);
   EXPECT_EQ(delegations_->by_id(id)->state, "pending");
 
-  EXPECT_EQ(call("POST", "/backoffice/asti/deleghe/" + id, "_csrf=wrong&action=confirm&reason=", asti_op.cookie)
-                .r.status,
-            403);
-  auto ok = call("POST", "/backoffice/asti/deleghe/" + id, "_csrf=" + asti_op.p->csrf_token + "&action=confirm&reason=ok",
-                 asti_op.cookie);
+  EXPECT_EQ(
+      call("POST", "/backoffice/asti/deleghe/" + id, "_csrf=wrong&action=confirm&reason=", asti_op.cookie)
+          .r.status,
+      403);
+  auto ok = call("POST", "/backoffice/asti/deleghe/" + id,
+                 "_csrf=" + asti_op.p->csrf_token + "&action=confirm&reason=ok", asti_op.cookie);
   EXPECT_EQ(ok.r.status, 303);
   EXPECT_EQ(delegations_->by_id(id)->state, "confirmed");
 
-  auto sw = call("POST", "/area-personale/deleghe", "_csrf=" + parent.p->csrf_token + "&action=switch&id=" + id,
-                 parent.cookie);
+  auto sw = call("POST", "/area-personale/deleghe",
+                 "_csrf=" + parent.p->csrf_token + "&action=switch&id=" + id, parent.cookie);
   EXPECT_EQ(sw.r.status, 303);
   auto acting = call("GET", "/area-personale/deleghe", {}, parent.cookie);
   EXPECT_NE(acting.r.body.find("Stai agendo per conto di"), std::string::npos);

@@ -98,14 +98,16 @@ Page open_authorize(const std::string& url) {
   return Page{res->status, res->body, loc != nullptr ? *loc : std::string()};
 }
 
-Callback confirm(const Page& page, const std::string& fiscal_number, const std::string& behaviour) {
+Callback confirm(const Page& page, const std::string& fiscal_number, const std::string& behaviour,
+                 std::uint16_t port) {
   // As a browser would: the form's action and hidden field, the chosen option, the clicked button.
   const std::string action = capture(page.body, R"re(<form method="post" action="([^"]+)")re");
   const std::string tx = capture(page.body, R"re(name="tx" value="([^"]+)")re");
   EXPECT_FALSE(action.empty());
   EXPECT_FALSE(tx.empty());
-  auto res = env().http.post_form("http://127.0.0.1:" + std::to_string(env().sim->port()) + action,
-                                  {{"tx", tx}, {"behaviour", behaviour}, {"identity", fiscal_number}});
+  auto res = env().http.post_form(
+      "http://127.0.0.1:" + std::to_string(port != 0 ? port : env().sim->port()) + action,
+      {{"tx", tx}, {"behaviour", behaviour}, {"identity", fiscal_number}});
   EXPECT_TRUE(res.ok());
   Callback cb;
   if (!res) return cb;

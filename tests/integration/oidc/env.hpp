@@ -43,7 +43,9 @@ struct Page {
   std::string location;  // a Location header, if any (there must be none on an error page)
 };
 Page open_authorize(const std::string& url);
-Callback confirm(const Page& page, const std::string& fiscal_number, const std::string& behaviour = "normal");
+// `port`: the provider's (0: the shared simulator's).
+Callback confirm(const Page& page, const std::string& fiscal_number, const std::string& behaviour = "normal",
+                 std::uint16_t port = 0);
 // begin → authorize page → confirm → returns the callback; fails the test if a step breaks.
 Callback sign_in(Client& client, AuthRequest& pending, int level, const std::string& fiscal_number,
                  const std::string& behaviour = "normal");
