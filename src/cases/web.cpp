@@ -218,7 +218,8 @@ http::Response queue_page(WebDeps& d, http::Request& req, const StaffAccess& a, 
     auto [p, ec] = std::from_chars(dl.data(), dl.data() + dl.size(), v);
     if (ec == std::errc() && p == dl.data() + dl.size()) f.days_left_max = v;
   }
-  if (auto off = req.query_param("da"); !off.empty()) f.offset = std::max(0, std::atoi(off.c_str()));
+  if (auto off = text::parse_decimal(req.query_param("da")); off && *off <= 1'000'000'000)
+    f.offset = static_cast<int>(*off);
   f.limit = 50;
   for (const char* k : {"ufficio", "servizio", "assegnatario", "scadute", "stato", "giorni"})
     page.data.set(std::string("q_") + k, req.query_param(k));

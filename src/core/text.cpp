@@ -118,4 +118,14 @@ std::string percent_encode(std::string_view s, std::string_view also_keep) {
   return out;
 }
 
+std::optional<std::int64_t> parse_decimal(std::string_view s) {
+  if (s.empty() || s.size() > 18) return std::nullopt;
+  std::int64_t v = 0;
+  for (char c : s) {
+    if (c < '0' || c > '9') return std::nullopt;
+    v = v * 10 + (c - '0');  // 18 digits cannot overflow an int64
+  }
+  return v;
+}
+
 }  // namespace sp::text

@@ -1,6 +1,8 @@
 #pragma once
 // Small text helpers for search and display. Folding is for matching only: never store folded text
 // in place of what a person typed.
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -17,5 +19,9 @@ std::string join(const std::vector<std::string>& parts, std::string_view sep);
 // Percent-encodes every byte but RFC 3986's unreserved characters (A-Z a-z 0-9 - . _ ~) and those in
 // `also_keep` (e.g. "/" for a path put into a query parameter), with upper-case hex digits.
 std::string percent_encode(std::string_view s, std::string_view also_keep = {});
+// A non-negative decimal number as written in a URL or a form: ASCII digits only, 1 to 18 of them (no
+// sign, no spaces, no "0x", nothing after). "3abc", "+3", " 3", "-1" and "" are not numbers; std::stoll
+// accepted the first three.
+std::optional<std::int64_t> parse_decimal(std::string_view s);
 
 }  // namespace sp::text

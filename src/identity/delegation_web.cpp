@@ -1,5 +1,7 @@
 #include "identity/delegation_web.hpp"
 
+#include "core/text.hpp"
+
 #include <boost/json.hpp>
 
 #include "identity/permissions.hpp"
@@ -120,13 +122,7 @@ http::Response mine_get(DelegationWebDeps& d, http::Request& req) {
 }
 
 tenants::TenantId tenant_param(const std::string& text) {
-  try {
-    std::size_t used = 0;
-    auto v = std::stoll(text, &used);
-    return used == text.size() ? v : 0;
-  } catch (const std::exception&) {
-    return 0;
-  }
+  return text::parse_decimal(text).value_or(0);  // strict: "3abc", "+3" and " 3" are no body
 }
 
 http::Response mine_post(DelegationWebDeps& d, http::Request& req) {

@@ -1,5 +1,7 @@
 #include "identity/web.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include "core/digest.hpp"
 #include "core/text.hpp"
 #include "identity/counter_service.hpp"
@@ -188,6 +190,20 @@ http::Response sign_out(WebDeps& d, http::Request& req, bool everywhere) {
     d.sessions.end_everywhere(p->kind, p->subject);
   } else {
     d.sessions.end(cookie_value(req, SessionService::kCookie));
+  }
+  if (p != nullptr && d.audit != nullptr) {
+    // Staff on their body's chain (hub staff on the hub's); people on the hub's, like their sign-ins.
+    audit::Entry e;
+    e.tenant_id = p->is_staff() ? p->tenant_id : audit::kHubTenant;
+    e.actor_kind = p->is_staff() ? audit::ActorKind::staff : audit::ActorKind::person;
+    e.actor_id = p->subject;
+    e.channel = audit::Channel::web;
+    e.action = p->is_staff() ? "staff.sign_out" : "person.sign_out";
+    e.record_type = "session";
+    e.record_id = p->session_id;
+    e.remote_addr = req.remote_addr;
+    e.details = everywhere ? R"({"everywhere":true})" : R"({"everywhere":false})";
+    if (auto st = d.audit->record(e); !st) spdlog::error("audit of a sign-out: {}", st.error().code);
   }
   auto r = http::Response::redirect("/", 303);
   r.header("Set-Cookie", SessionService::clearing_cookie(d.secure_cookies));

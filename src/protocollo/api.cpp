@@ -7,6 +7,7 @@
 #include <boost/json.hpp>
 
 #include "core/digest.hpp"
+#include "core/text.hpp"
 #include "files/mime.hpp"
 #include "identity/api_keys.hpp"
 #include "protocollo/web.hpp"
@@ -205,8 +206,12 @@ http::Response api_register_post(WebDeps& d, http::Request& req) {
   // are registered by the digest and size the caller computed.
   {
     NewEntry probe = parsed->entry;
-    for (auto& doc : probe.documents)
+    for (std::size_t i = 0; i < probe.documents.size(); ++i) {
+      auto& doc = probe.documents[i];
       if (doc.sha256.empty()) doc.sha256 = std::string(64, '0');
+      // With the bytes, the type is read from them: declaring one is optional.
+      if (doc.mime_type.empty() && parsed->contents[i]) doc.mime_type = "application/octet-stream";
+    }
     if (auto st = ProtocolService::validate(probe); !st) return json_error(d, req, st.error());
   }
   const std::string* idem_header = req.header("idempotency-key");
@@ -396,12 +401,9 @@ http::Response api_registers_get(WebDeps& d, http::Request& req) {
 http::Response api_register_file_get(WebDeps& d, http::Request& req) {
   auto a = key_access(d, req, "protocollo:read");
   if (a.refusal) return *a.refusal;
-  DailyRegisterId id = 0;
-  try {
-    id = std::stoll(req.param("rid"));
-  } catch (...) {
-    return json_error(d, req, Error::not_found("register"));
-  }
+  const auto parsed = text::parse_decimal(req.param("rid"));
+  if (!parsed) return json_error(d, req, Error::not_found("register"));
+  const DailyRegisterId id = *parsed;
   const auto format = req.param("format");
   if (format != "pdf" && format != "json") return json_error(d, req, Error::not_found("format"));
   auto r = d.registers.get_for(a.body->id, id);

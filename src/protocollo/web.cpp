@@ -401,12 +401,9 @@ http::Response document_get(WebDeps& d, http::Request& req) {
   auto e = d.protocol.get(a.who, a.body->id, req.param("id"));
   if (!e) return d.view.error_page(req, e.error().http_status);
   const auto n = req.param("n");
-  std::size_t i = 0;
-  try {
-    i = std::stoul(n);
-  } catch (...) {
-    return d.view.error_page(req, 404);
-  }
+  const auto parsed = text::parse_decimal(n);
+  if (!parsed) return d.view.error_page(req, 404);
+  const auto i = static_cast<std::size_t>(*parsed);
   if (i >= e->documents.size() || e->documents[i].file_id.empty()) return d.view.error_page(req, 404);
   const auto& doc = e->documents[i];
   auto bytes = d.files.read_content(a.body->id, doc.file_id);
@@ -459,12 +456,9 @@ http::Response registers_get(WebDeps& d, http::Request& req) {
 http::Response register_file_get(WebDeps& d, http::Request& req) {
   auto a = staff_access(d, req);
   if (a.refusal) return *a.refusal;
-  DailyRegisterId id = 0;
-  try {
-    id = std::stoll(req.param("rid"));
-  } catch (...) {
-    return d.view.error_page(req, 404);
-  }
+  const auto parsed = text::parse_decimal(req.param("rid"));
+  if (!parsed) return d.view.error_page(req, 404);
+  const DailyRegisterId id = *parsed;
   const auto format = req.param("format");
   if (format != "pdf" && format != "json") return d.view.error_page(req, 404);
   auto r = d.registers.get(a.who, a.body->id, id);
