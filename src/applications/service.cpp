@@ -350,8 +350,20 @@ std::optional<Draft> ApplicationService::peek(tenants::TenantId tenant, const st
 Result<Opened> ApplicationService::open(const identity::Principal& who, tenants::TenantId tenant,
                                         const std::string& draft_id) {
   auto d = peek(tenant, draft_id);
-  if (!d || who.kind != identity::PrincipalKind::person || d->owner_cf != who.subject)
+  if (!d) return Error::not_found("draft");
+  if (who.kind != identity::PrincipalKind::person || d->owner_cf != who.subject) {
+    // Someone else's draft: they learn nothing ("not found"), and the body's log keeps the attempt.
+    audit::Entry e;
+    e.tenant_id = tenant;
+    e.actor_kind = who.is_staff() ? audit::ActorKind::staff : audit::ActorKind::person;
+    e.actor_id = who.subject;
+    e.channel = audit::Channel::web;
+    e.action = "application.access_refused";
+    e.record_type = "draft";
+    e.record_id = draft_id;
+    if (auto st = audit_.record(e); !st) spdlog::error("audit of a refused draft: {}", st.error().code);
     return Error::not_found("draft");
+  }
   return opened(who, std::move(*d));
 }
 

@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "applications/model.hpp"
+#include "audit/service.hpp"
 #include "catalog/service.hpp"
 #include "core/i18n.hpp"
 #include "core/result.hpp"
@@ -179,6 +180,7 @@ class ApplicationService {
   cases::CaseService* cases_;
   forms::DefinitionsService& definitions_;
   Options options_;
+  audit::AuditService audit_{db_};  // refused attempts on someone else's draft (application.access_refused)
 };
 
 // Whom a principal acts for: the represented id, or "" for themselves.

@@ -245,6 +245,11 @@ TEST_P(ApplicationPagesTest, AnotherCitizenOrAnotherBodyCannotReachTheDraft) {
   EXPECT_EQ(post_form(base + "/passo/1", other, f).status, 404);
   EXPECT_EQ(post_form("/novara/domande/" + id + "/passo/1", s, f).status, 404);
   EXPECT_EQ(post_form(base + "/invia", other, {}).status, 404);
+  // Each of the stranger's attempts is on Asti's audit log (issue 10, point 5); a made-up id is not.
+  EXPECT_EQ(count("SELECT COUNT(*) FROM audit_log WHERE tenant_id = $1 AND action = 'application.access_refused' "
+                  "AND record_id = $2",
+                  {asti_, id}),
+            5);
   auto d = stored_draft(asti_, id);
   ASSERT_TRUE(d);
   EXPECT_EQ(std::string(d->answers.at("applicant_email").as_string()), "anna.ferraro@example.org");
