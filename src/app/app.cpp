@@ -56,6 +56,10 @@ App::App(Config config) : config_(std::move(config)) {
   if (auto snap = tenants_->snapshot(); !snap->hubs.empty()) hub_name = snap->hubs.front().name;
   view_ = std::make_unique<web::View>(config_.share_dir + "/web/templates", i18n_, hub_name);
   services_ = std::make_unique<web::Services>(web::Services{*view_, cache_, *tenants_, *catalog_});
+  // The audit chain's HMAC key lives outside the database; bound to it here, before any service (ours,
+  // or those protocol and cases make for themselves) builds an AuditService on it.
+  audit_key_ = audit::KeyBinding(
+      *db_, std::make_shared<const audit::ChainKey>(audit::load_or_create_key_file(config_.audit_key_file)));
   audit_ = std::make_unique<audit::AuditService>(*db_, time::system_clock());
   sessions_ = std::make_unique<identity::SessionService>(*db_, time::system_clock());
   sign_in_ = std::make_unique<identity::SignInService>(*db_, *sessions_, time::system_clock());
@@ -170,6 +174,7 @@ App::App(Config config) : config_(std::move(config)) {
 }
 
 App::~App() {
+  if (audit_anchors_) audit_anchors_->stop();  // anchors once more, while the database is open
   if (register_job_) register_job_->stop();
   if (dispatcher_) dispatcher_->stop();
   if (smtp_sink_) smtp_sink_->stop();
@@ -406,12 +411,17 @@ int App::serve() {
   // Daily protocol registers: the days missed while the server was down at once, then every 5 minutes.
   register_job_ = std::make_unique<protocollo::RegisterJob>(*registers_, std::chrono::minutes(5));
   register_job_->start();
+  // Audit chain heads anchored outside the database: now, every audit_anchor_interval_s, and at stop.
+  audit_anchors_ = std::make_unique<audit::AnchorJob>(*db_, audit_key_.key(), config_.audit_anchor_file,
+                                                      std::chrono::seconds(config_.audit_anchor_interval_s));
+  audit_anchors_->start();
   http::Server server(server_options(), router_, hooks());
   server.listen();
   server.stop_on_signals();
   spdlog::info("sportello listening on http://{}:{}/ (database {})", config_.address, server.port(),
                config_.database.rfind("sqlite:", 0) == 0 ? config_.database : std::string("postgresql"));
   server.run();
+  audit_anchors_->stop();
   spdlog::info("sportello stopped");
   return 0;
 }

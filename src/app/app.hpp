@@ -11,6 +11,8 @@
 #include "applications/forms_admin_web.hpp"
 #include "applications/service.hpp"
 #include "applications/web.hpp"
+#include "audit/anchor.hpp"
+#include "audit/key.hpp"
 #include "audit/service.hpp"
 #include "cases/service.hpp"
 #include "cases/web.hpp"
@@ -70,6 +72,8 @@ class App {
  private:
   Config config_;
   std::unique_ptr<db::Database> db_;
+  audit::KeyBinding audit_key_;                      // the audit chain key, bound to db_ (released first)
+  std::unique_ptr<audit::AnchorJob> audit_anchors_;  // serve() only: anchors the chain heads
   I18n i18n_;
   std::unique_ptr<tenants::TenantService> tenants_;
   std::unique_ptr<catalog::CatalogService> catalog_;

@@ -1,4 +1,4 @@
-// The `sportello` command line (CLI11): serve, migrate, demo, import, cf, config check, routes.
+// The `sportello` command line (CLI11): serve, migrate, demo, import, cf, config check, routes, audit.
 #include "app/cli.hpp"
 
 #include <spdlog/spdlog.h>
@@ -13,6 +13,8 @@
 #include "adapters/oidc/simulator.hpp"
 #include "app/app.hpp"
 #include "app/demo.hpp"
+#include "audit/anchor.hpp"
+#include "audit/key.hpp"
 #include "audit/verify_command.hpp"
 #include "core/config.hpp"
 #include "core/i18n.hpp"
@@ -92,8 +94,14 @@ int run_cli(int argc, char** argv) {
   auto* routes = cli.add_subcommand("routes", "List the HTTP routes");
 
   auto* audit = cli.add_subcommand("audit", "Audit log");
-  auto* audit_verify =
-      audit->add_subcommand("verify", "Walk every body's hash chain and report the first broken link");
+  auto* audit_verify = audit->add_subcommand(
+      "verify", "Check every body's chain (links, HMAC, anchors) and say up to where it is vouched for");
+  std::vector<std::string> anchor_files;
+  audit_verify->add_option(
+      "--anchor-file", anchor_files,
+      "Anchor file to check against (repeatable, one per node; default audit_anchor_file)");
+  auto* audit_anchor =
+      audit->add_subcommand("anchor", "Append the current head of every body's chain to audit_anchor_file");
   audit->require_subcommand(1);
 
   auto* sim = cli.add_subcommand("sim", "Local simulators of national systems");
@@ -142,10 +150,26 @@ int run_cli(int argc, char** argv) {
 
   try {
     if (audit_verify->parsed()) {
+      // Exit codes: 0 all vouched for, 1 broken, 2 cannot verify, 3 entries newer than the last anchor.
       auto db = db::open(cfg->database);
-      int rc = audit::run_verify_command(*db, std::cout);
+      audit::VerifyOptions vo{cfg->audit_key_file, anchor_files.empty()
+                                                       ? std::vector<std::string>{cfg->audit_anchor_file}
+                                                       : anchor_files};
+      int rc = audit::run_verify_command(*db, vo, std::cout);
       db->close();
       return rc;
+    }
+    if (audit_anchor->parsed()) {
+      // Uses the existing key only: a new key here would not match the one the servers use.
+      auto key = audit::read_key_file(cfg->audit_key_file);
+      if (!key) return fail(key.error());
+      auto db = db::open(cfg->database);
+      audit::Anchorer anchorer(*db, std::make_shared<const audit::ChainKey>(std::move(*key)),
+                               cfg->audit_anchor_file);
+      const int n = anchorer.anchor_now();
+      db->close();
+      std::cout << "anchored " << n << " chain head(s) in " << cfg->audit_anchor_file << "\n";
+      return 0;
     }
     if (sim_idp->parsed()) {
       oidc::SimulatorOptions so;

@@ -55,6 +55,9 @@ struct StoredEntry {
   std::string at;  // UTC ISO 8601 with milliseconds: the exact string that was hashed
   std::string prev_hash;
   std::string hash;
+  // The id of the chain key whose HMAC `hash` is (format v2, chain.hpp); empty for entries written before
+  // the chain was keyed (format v1, plain SHA-256). Stored as NULL then.
+  std::string key_id;
 };
 
 // What record() returns: where the entry landed in its tenant's chain.
@@ -80,14 +83,42 @@ struct Page {
   std::optional<std::int64_t> next_before_seq;  // set when there may be older entries
 };
 
+// A chain head written down outside the database (anchor.hpp): "at `anchored_at`, the chain of
+// `tenant_id` ended with entry `seq`, whose hash was `hash` and whose time was `at`".
+struct Anchor {
+  tenants::TenantId tenant_id = kHubTenant;
+  std::int64_t seq = 0;
+  std::string hash;
+  std::string at;           // the anchored entry's `at`
+  std::string anchored_at;  // when the anchor was written (UTC ISO, milliseconds)
+  std::string key_id;       // the key whose HMAC authenticates the anchor line
+};
+
 // The outcome of walking one tenant's chain.
 struct ChainReport {
   tenants::TenantId tenant_id = kHubTenant;
   std::int64_t entries = 0;  // entries checked (all of them when intact)
+  // No evidence of tampering: seq runs 1, 2, 3... without gaps, every link points to the entry before,
+  // every hash that could be checked is right, no keyed entry is followed by an unkeyed one, and every
+  // anchor given matches its entry. Keyed entries whose key is not loaded are counted in
+  // `unchecked_entries`: their links are checked, their HMAC is not (`audit verify` refuses to vouch
+  // for them).
   bool intact = true;
   // The first broken link, when !intact.
   std::int64_t broken_seq = 0;
-  std::string problem;  // "hash mismatch", "prev_hash mismatch", "missing seq N"
+  std::string problem;  // "hash mismatch", "prev_hash mismatch", "missing seq N", "HMAC mismatch"...
+
+  std::int64_t first_seq = 0;  // the first and last entries walked (0: none)
+  std::string first_at;
+  std::int64_t last_seq = 0;
+  std::string last_at;
+  std::int64_t unkeyed_entries = 0;    // format v1 entries (before the chain was keyed): only hash-chained
+  std::int64_t unchecked_entries = 0;  // keyed with a key that is not loaded
+  std::string missing_key_id;          // the first such key id
+  // The newest anchor that matched its entry (0: none), the anchored entry's time and the anchor's.
+  std::int64_t anchored_seq = 0;
+  std::string anchored_entry_at;
+  std::string anchor_written_at;
 };
 
 }  // namespace sp::audit

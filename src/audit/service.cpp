@@ -4,10 +4,12 @@
 
 #include <algorithm>
 #include <boost/json.hpp>
+#include <map>
 #include <optional>
 #include <stdexcept>
 
 #include "audit/chain.hpp"
+#include "core/digest.hpp"
 
 namespace sp::audit {
 namespace {
@@ -29,18 +31,8 @@ bool valid_action(const std::string& a) {
   });
 }
 
-// Checks one row against what the chain so far says it must be. Returns the problem, if any.
-std::optional<std::string> check_link(const ChainRow& row, std::int64_t expected_seq,
-                                      const std::string& expected_prev) {
-  const StoredEntry& s = row.entry;
-  if (s.seq != expected_seq) {
-    // Rows come in ascending seq order from seq > previous, so a larger seq means entries are gone.
-    return "missing seq " + std::to_string(expected_seq);
-  }
-  if (!row.well_formed) return std::string("malformed entry");
-  if (entry_hash(s) != s.hash) return std::string("hash mismatch");
-  if (s.prev_hash != expected_prev) return std::string("prev_hash mismatch");
-  return std::nullopt;
+std::string seq_range(std::int64_t from, std::int64_t to) {
+  return from == to ? std::to_string(from) : std::to_string(from) + "-" + std::to_string(to);
 }
 
 }  // namespace
@@ -72,6 +64,12 @@ Result<Appended> AuditService::record(db::Conn& tx, const Entry& e) {
   StoredEntry s;
   s.entry = e;
   if (auto head = AuditStore::head(tx, e.tenant_id)) {
+    // An unkeyed entry after a keyed one would break the chain (and look like a forgery): refuse it.
+    if (!key_ && !head->key_id.empty()) {
+      return Error::make("audit.key", 500,
+                         "the chain of tenant " + std::to_string(e.tenant_id) + " is keyed (key " +
+                             head->key_id + ") and this process has no audit key");
+    }
     s.seq = head->seq + 1;
     s.prev_hash = head->hash;
   } else {
@@ -79,7 +77,12 @@ Result<Appended> AuditService::record(db::Conn& tx, const Entry& e) {
     s.prev_hash = std::string(kGenesisHash);
   }
   s.at = format_at(clock_.now());
-  s.hash = entry_hash(s);
+  if (key_) {
+    s.key_id = key_->id;
+    s.hash = keyed_entry_hash(s, *key_);
+  } else {
+    s.hash = entry_hash(s);
+  }
   AuditStore::insert(tx, s);
   return Appended{s.seq, s.at, s.hash};
 }
@@ -91,32 +94,91 @@ Result<Appended> AuditService::record(const Entry& e) {
   return std::move(*out);
 }
 
-ChainReport AuditService::verify(tenants::TenantId tenant) {
+ChainReport AuditService::verify(tenants::TenantId tenant, const std::vector<Anchor>& anchors) {
   ChainReport report;
   report.tenant_id = tenant;
+  // This tenant's anchors by seq; walked alongside the chain.
+  std::multimap<std::int64_t, const Anchor*> anchored;
+  for (const auto& a : anchors) {
+    if (a.tenant_id == tenant && a.seq >= 1) anchored.emplace(a.seq, &a);
+  }
+  auto next_anchor = anchored.begin();
+  auto broken = [&](std::int64_t seq, std::string problem) {
+    report.intact = false;
+    report.broken_seq = seq;
+    report.problem = std::move(problem);
+    return report;
+  };
+
   std::int64_t last_seq = 0;
   std::string prev(kGenesisHash);
+  bool keyed_seen = false;
   for (;;) {
     // Keyset paging keeps memory flat on long chains; entries appended meanwhile are simply walked too.
     auto rows = store_.chain_after(tenant, last_seq, kVerifyBatch);
     for (const auto& row : rows) {
-      if (auto problem = check_link(row, last_seq + 1, prev)) {
-        report.intact = false;
-        report.broken_seq = last_seq + 1;  // the row itself, or the first missing one
-        report.problem = *problem;
-        return report;
+      const StoredEntry& s = row.entry;
+      const std::int64_t expected = last_seq + 1;
+      // Rows come in ascending seq order from seq > previous, so a larger seq means entries are gone.
+      if (s.seq != expected) return broken(expected, "missing seq " + std::to_string(expected));
+      if (!row.well_formed) return broken(expected, "malformed entry");
+      if (s.key_id.empty()) {
+        if (keyed_seen) {
+          return broken(expected, "unkeyed entry after keyed ones (rewritten without the key)");
+        }
+        if (entry_hash(s) != s.hash) return broken(expected, "hash mismatch");
+      } else {
+        keyed_seen = true;
+        if (key_ && key_->id == s.key_id) {
+          if (!digest::equal_constant_time(keyed_entry_hash(s, *key_), s.hash)) {
+            return broken(expected, "HMAC mismatch (changed, or recomputed without the key)");
+          }
+        } else {
+          ++report.unchecked_entries;
+          if (report.missing_key_id.empty()) report.missing_key_id = s.key_id;
+        }
       }
+      if (s.prev_hash != prev) return broken(expected, "prev_hash mismatch");
+      for (; next_anchor != anchored.end() && next_anchor->first == s.seq; ++next_anchor) {
+        const Anchor& a = *next_anchor->second;
+        if (a.hash != s.hash) {
+          return broken(expected, "differs from the anchor written at " + a.anchored_at +
+                                      " (an entry up to here was changed and the chain recomputed)");
+        }
+        report.anchored_seq = s.seq;
+        report.anchored_entry_at = s.at;
+        report.anchor_written_at = a.anchored_at;
+      }
+      if (report.first_seq == 0) {
+        report.first_seq = s.seq;
+        report.first_at = s.at;
+      }
+      report.last_seq = s.seq;
+      report.last_at = s.at;
+      if (s.key_id.empty()) ++report.unkeyed_entries;
       ++report.entries;
-      last_seq = row.entry.seq;
-      prev = row.entry.hash;
+      last_seq = s.seq;
+      prev = s.hash;
     }
-    if (rows.size() < static_cast<std::size_t>(kVerifyBatch)) return report;
+    if (rows.size() < static_cast<std::size_t>(kVerifyBatch)) break;
   }
+  // Anchors beyond the end: anchored entries that are no longer there.
+  if (next_anchor != anchored.end()) {
+    const Anchor& newest = *anchored.rbegin()->second;
+    const std::string missing =
+        "missing seq " + seq_range(last_seq + 1, newest.seq) + ", anchored at " + newest.anchored_at;
+    return broken(last_seq + 1, missing + (last_seq == 0 ? " (the whole chain was deleted)"
+                                                         : " (entries cut from the end)"));
+  }
+  return report;
 }
 
-std::vector<ChainReport> AuditService::verify_all() {
+std::vector<ChainReport> AuditService::verify_all(const std::vector<Anchor>& anchors) {
+  std::map<tenants::TenantId, std::vector<Anchor>> by_tenant;
+  for (auto tenant : store_.tenants_with_entries()) by_tenant[tenant];
+  for (const auto& a : anchors) by_tenant[a.tenant_id].push_back(a);
   std::vector<ChainReport> out;
-  for (auto tenant : store_.tenants_with_entries()) out.push_back(verify(tenant));
+  for (const auto& [tenant, mine] : by_tenant) out.push_back(verify(tenant, mine));
   return out;
 }
 

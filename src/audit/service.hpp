@@ -2,9 +2,18 @@
 // Audit rules: appending to a tenant's hash chain (inside the caller's transaction, so an action and
 // its trace commit together or not at all), walking the chains to find the first broken link, and the
 // queries behind a body's audit page and a citizen's "who accessed my data".
+//
+// Keyed chain (chain.hpp, format v2): with a chain key every new entry's hash is an HMAC made with the
+// key and names the key's id. Without one (tests, tools) entries are written in format v1, plain
+// SHA-256 — but never after a keyed entry of the same chain: a keyed chain stays keyed (audit.key).
+// Rules the walk enforces: seq 1, 2, 3... without gaps; each prev_hash is the hash before it (the
+// genesis hash first); each hash recomputes (SHA-256 for v1, HMAC for v2); no v1 entry after a v2
+// one; and every anchor given (anchor.hpp) names an entry that is there with the anchored hash.
+#include <memory>
 #include <string>
 #include <vector>
 
+#include "audit/key.hpp"
 #include "audit/model.hpp"
 #include "audit/store.hpp"
 #include "core/result.hpp"
@@ -15,12 +24,19 @@ namespace sp::audit {
 
 class AuditService {
  public:
+  // Uses the key bound to `db` (key.hpp, bind_key), if any.
   explicit AuditService(db::Database& db, const time::Clock& clock = time::system_clock())
-      : store_(db), db_(db), clock_(clock) {}
+      : AuditService(db, clock, bound_key(db)) {}
+  // Uses `key` (null: unkeyed, format v1).
+  AuditService(db::Database& db, const time::Clock& clock, std::shared_ptr<const ChainKey> key)
+      : store_(db), db_(db), clock_(clock), key_(std::move(key)) {}
+
+  [[nodiscard]] const std::shared_ptr<const ChainKey>& key() const { return key_; }
 
   // Appends `e` to its tenant's chain inside the caller's write transaction `tx`: if the transaction
   // rolls back, so does the entry. Errors (nothing written): audit.tenant, audit.actor, audit.action,
-  // audit.details. Database failures throw db::DbError, which aborts the caller's transaction too.
+  // audit.details; audit.key when this service has no key and the chain is already keyed.
+  // Database failures throw db::DbError, which aborts the caller's transaction too.
   Result<Appended> record(db::Conn& tx, const Entry& e);
   // The same in a write transaction of its own.
   Result<Appended> record(const Entry& e);
@@ -28,11 +44,12 @@ class AuditService {
   // std::runtime_error, which rolls the caller's transaction back.
   void record_or_throw(db::Conn& tx, const Entry& e);
 
-  // Walks one tenant's chain in seq order: recomputes each hash, checks the prev_hash links and that
-  // seq runs 1, 2, 3... without gaps. Reports the first broken link. An empty chain is intact.
-  ChainReport verify(tenants::TenantId tenant);
-  // verify() for every tenant that has entries, ascending by tenant id.
-  std::vector<ChainReport> verify_all();
+  // Walks one tenant's chain in seq order and reports the first broken link (the rules above). An empty
+  // chain without anchors is intact. `anchors` may hold other tenants' anchors too: they are skipped.
+  ChainReport verify(tenants::TenantId tenant, const std::vector<Anchor>& anchors = {});
+  // verify() for every tenant that has entries or anchors, ascending by tenant id: a tenant whose
+  // anchored chain was deleted whole is reported too.
+  std::vector<ChainReport> verify_all(const std::vector<Anchor>& anchors = {});
 
   // The tenant's entries matching `q`, newest first. `tenant` comes from the request context.
   Page entries(tenants::TenantId tenant, const Query& q);
@@ -49,6 +66,7 @@ class AuditService {
   AuditStore store_;
   db::Database& db_;
   const time::Clock& clock_;
+  std::shared_ptr<const ChainKey> key_;
 };
 
 }  // namespace sp::audit

@@ -10,21 +10,33 @@ constexpr const char* kPgLockChain =
     "SELECT pg_advisory_xact_lock(20240302, CAST(MOD(CAST($1 AS BIGINT), 2147483647) AS INTEGER))";
 
 constexpr const char* kHead =
-    "SELECT seq, hash FROM audit_log WHERE tenant_id = $1 ORDER BY seq DESC LIMIT 1";
+    "SELECT seq, hash, key_id FROM audit_log WHERE tenant_id = $1 ORDER BY seq DESC LIMIT 1";
 
 constexpr const char* kInsert =
     "INSERT INTO audit_log (tenant_id, seq, at, actor_kind, actor_id, on_behalf_of, channel, action, "
-    "record_type, record_id, remote_addr, details, prev_hash, hash) "
-    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)";
+    "record_type, record_id, remote_addr, details, prev_hash, hash, key_id) "
+    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)";
 
 #define AUDIT_COLUMNS                                                                                 \
   "tenant_id, seq, at, actor_kind, actor_id, on_behalf_of, channel, action, record_type, record_id, " \
-  "remote_addr, details, prev_hash, hash"
+  "remote_addr, details, prev_hash, hash, key_id"
 
 constexpr const char* kChainAfter =
     "SELECT " AUDIT_COLUMNS " FROM audit_log WHERE tenant_id = $1 AND seq > $2 ORDER BY seq LIMIT $3";
 
 constexpr const char* kTenants = "SELECT DISTINCT tenant_id FROM audit_log ORDER BY tenant_id";
+
+// Every tenant's last entry without reading the whole table: the recursive part hops from one tenant id
+// to the next through the primary key (a "loose index scan"), then each head is one probe.
+constexpr const char* kHeads =
+    "WITH RECURSIVE t(tenant_id) AS ("
+    " SELECT MIN(tenant_id) FROM audit_log"
+    " UNION ALL"
+    " SELECT (SELECT MIN(a.tenant_id) FROM audit_log a WHERE a.tenant_id > t.tenant_id)"
+    " FROM t WHERE t.tenant_id IS NOT NULL)"
+    " SELECT h.tenant_id, h.seq, h.hash, h.at, h.key_id FROM t JOIN audit_log h ON h.tenant_id = t.tenant_id"
+    " AND h.seq = (SELECT MAX(m.seq) FROM audit_log m WHERE m.tenant_id = t.tenant_id)"
+    " ORDER BY h.tenant_id";
 
 // Absent filters are bound as NULL; CAST gives PostgreSQL a type for a parameter that may be NULL.
 constexpr const char* kEntries = "SELECT " AUDIT_COLUMNS
@@ -64,6 +76,7 @@ ChainRow row_from(const db::Row& r) {
   s.entry.details = r.text(11);
   s.prev_hash = r.text(12);
   s.hash = r.text(13);
+  s.key_id = r.text(14);
   return out;
 }
 
@@ -84,15 +97,16 @@ void AuditStore::lock_chain(db::Conn& tx, tenants::TenantId tenant) {
 std::optional<Head> AuditStore::head(db::Conn& tx, tenants::TenantId tenant) {
   auto r = tx.query_one(kHead, {tenant});
   if (!r) return std::nullopt;
-  return Head{r->i64(0), r->text(1)};
+  return Head{r->i64(0), r->text(1), r->text(2)};
 }
 
 void AuditStore::insert(db::Conn& tx, const StoredEntry& s) {
   const Entry& e = s.entry;
-  tx.exec(kInsert, {e.tenant_id, s.seq, s.at, std::string(to_string(e.actor_kind)), e.actor_id,
-                    db::text_or_null(e.on_behalf_of), std::string(to_string(e.channel)), e.action,
-                    db::text_or_null(e.record_type), db::text_or_null(e.record_id),
-                    db::text_or_null(e.remote_addr), e.details, s.prev_hash, s.hash});
+  tx.exec(kInsert,
+          {e.tenant_id, s.seq, s.at, std::string(to_string(e.actor_kind)), e.actor_id,
+           db::text_or_null(e.on_behalf_of), std::string(to_string(e.channel)), e.action,
+           db::text_or_null(e.record_type), db::text_or_null(e.record_id), db::text_or_null(e.remote_addr),
+           e.details, s.prev_hash, s.hash, db::text_or_null(s.key_id)});
 }
 
 std::vector<ChainRow> AuditStore::chain_after(tenants::TenantId tenant, std::int64_t after_seq, int limit) {
@@ -101,6 +115,12 @@ std::vector<ChainRow> AuditStore::chain_after(tenants::TenantId tenant, std::int
 
 std::vector<tenants::TenantId> AuditStore::tenants_with_entries() {
   return db::read_all(db_, kTenants, {}, [](const db::Row& r) { return r.i64(0); });
+}
+
+std::vector<TenantHead> AuditStore::heads() {
+  return db::read_all(db_, kHeads, {}, [](const db::Row& r) {
+    return TenantHead{r.i64(0), r.i64(1), r.text(2), r.text(3), r.text(4)};
+  });
 }
 
 std::vector<StoredEntry> AuditStore::entries(tenants::TenantId tenant, const Query& q, int limit) {

@@ -21,6 +21,16 @@ struct ChainRow {
 struct Head {
   std::int64_t seq = 0;
   std::string hash;
+  std::string key_id;  // empty: an unkeyed (format v1) entry
+};
+
+// The last entry of one tenant's chain, for anchoring.
+struct TenantHead {
+  tenants::TenantId tenant_id = 0;
+  std::int64_t seq = 0;
+  std::string hash;
+  std::string at;
+  std::string key_id;
 };
 
 class AuditStore {
@@ -38,6 +48,8 @@ class AuditStore {
   std::vector<ChainRow> chain_after(tenants::TenantId tenant, std::int64_t after_seq, int limit);
   // Tenants that have at least one entry, ascending.
   std::vector<tenants::TenantId> tenants_with_entries();
+  // The last entry of every tenant's chain, ascending by tenant (one index probe per tenant).
+  std::vector<TenantHead> heads();
 
   // The tenant's entries matching `q`, newest first, at most `limit` (already clamped by the service).
   std::vector<StoredEntry> entries(tenants::TenantId tenant, const Query& q, int limit);

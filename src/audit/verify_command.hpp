@@ -1,15 +1,40 @@
 #pragma once
-// `sportello audit verify`: walks every tenant's chain and prints one line per tenant. The CLI wires
-// the subcommand to run_verify_command.
+// `sportello audit verify`: walks every tenant's chain, checks it against the anchor files, and prints
+// what it can vouch for. The CLI wires the subcommand to run_verify_command.
 #include <ostream>
+#include <string>
+#include <vector>
 
 #include "db/database.hpp"
 
 namespace sp::audit {
 
-// Prints "tenant N: ok, K entries" or "tenant N: BROKEN at seq S: <problem> (K entries intact before
-// it)" for each tenant with entries. Returns 0 when every chain is intact, 1 when one is broken, 2 when
-// the log could not be read (the error is printed).
-int run_verify_command(db::Database& db, std::ostream& out);
+struct VerifyOptions {
+  std::string key_file;                   // the chain key (audit_key_file); read, never made
+  std::vector<std::string> anchor_files;  // audit_anchor_file, or one per node (--anchor-file)
+};
+
+// First what was loaded ("key <id> (<file>)", "anchors: N of M lines verified in <file>"), then one line
+// per tenant with entries or anchors:
+//   "tenant N: verified up to <at> (seq S, K entries)"  every entry is covered by a matching anchor
+//   "tenant N: verified up to <at> (seq A); not anchored after <at>: K newer entries are chained but no
+//    anchor vouches for them"  / "tenant N: not anchored: ..."  entries newer than the last anchor
+//   "tenant N: BROKEN at seq S: <problem> (K entries intact before it)"  a changed, missing, forged or
+//    recomputed entry, or an anchored entry that is gone (tail cut, chain deleted)
+//   "tenant N: CANNOT VERIFY: ..."  entries keyed with a key that is not loaded
+// plus "tenant N: note: seq 1-U were written before the chain was keyed ..." for format v1 entries, and
+// "anchor file F line L: BROKEN: ..." / "... CANNOT CHECK: ..." for anchor lines that fail their MAC or
+// cannot be checked.
+// Exit code, the worst that applies: 1 something is broken (tampering); 2 something could not be
+// verified (no key, unreadable database or file); 3 every chain is intact but some entries are newer
+// than the last anchor (expected on a running server: anchors are written every few minutes);
+// 0 every entry is vouched for by an anchor, or the log is empty.
+int run_verify_command(db::Database& db, const VerifyOptions& options, std::ostream& out);
+
+// Exit codes of run_verify_command.
+inline constexpr int kVerifyOk = 0;
+inline constexpr int kVerifyBroken = 1;
+inline constexpr int kVerifyCannot = 2;
+inline constexpr int kVerifyNotAnchored = 3;
 
 }  // namespace sp::audit

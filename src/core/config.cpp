@@ -127,6 +127,16 @@ const std::vector<Field>& fields() {
     f.push_back(text_field("files_dir",
                            "folder for uploaded files (made when missing); empty: kept in the database",
                            &Config::files_dir));
+    f.push_back(text_field("audit_key_file",
+                           "HMAC key of the audit chain (made when missing, mode 600); keep it outside the "
+                           "database and back it up apart from it",
+                           &Config::audit_key_file));
+    f.push_back(text_field("audit_anchor_file",
+                           "append-only file where each body's audit chain head is anchored (one per node, "
+                           "or shared storage); back it up apart from the database",
+                           &Config::audit_anchor_file));
+    f.push_back(int_field("audit_anchor_interval_s", "seconds between two anchorings of the audit chains",
+                          &Config::audit_anchor_interval_s, 1, 86'400));
     f.push_back(int_field("sim_idp_port", "port of the local SPID/CIE simulator in demo mode (0: off)",
                           &Config::sim_idp_port, 0, 65535));
     return f;
@@ -208,6 +218,8 @@ Result<Config> load_config(const std::string& file) {
   if (c.default_locale != "it" && c.default_locale != "en") {
     return bad("default_locale", "must be it or en, got '" + c.default_locale + "'").error();
   }
+  if (c.audit_key_file.empty()) return bad("audit_key_file", "must name a file").error();
+  if (c.audit_anchor_file.empty()) return bad("audit_anchor_file", "must name a file").error();
   static const std::set<std::string> levels = {"trace", "debug", "info", "warn", "error", "off"};
   if (levels.count(c.log_level) == 0) return bad("log_level", "unknown level '" + c.log_level + "'").error();
   if (c.database.rfind("sqlite:", 0) != 0 && c.database.rfind("postgresql://", 0) != 0 &&
@@ -231,6 +243,24 @@ std::vector<std::string> check_config(const Config& c) {
   }
   if (!c.files_dir.empty() && fs::exists(c.files_dir) && !fs::is_directory(c.files_dir)) {
     problems.push_back("files_dir: '" + c.files_dir + "' exists and is not a folder");
+  }
+  // The audit key and anchor files: outside the database, so an attacker with database access can neither
+  // recompute the chain nor cut its tail unnoticed.
+  std::error_code ec;
+  if (fs::exists(c.audit_key_file, ec)) {
+    const auto perms = fs::status(c.audit_key_file, ec).permissions();
+    if (!fs::is_regular_file(c.audit_key_file, ec)) {
+      problems.push_back("audit_key_file: '" + c.audit_key_file + "' is not a file");
+    } else if ((perms & (fs::perms::group_all | fs::perms::others_all)) != fs::perms::none) {
+      problems.push_back("audit_key_file: '" + c.audit_key_file +
+                         "' can be read by other users (chmod 600 it)");
+    }
+  }
+  if (fs::exists(c.audit_anchor_file, ec) && !fs::is_regular_file(c.audit_anchor_file, ec)) {
+    problems.push_back("audit_anchor_file: '" + c.audit_anchor_file + "' is not a file");
+  }
+  if (c.audit_key_file == c.audit_anchor_file) {
+    problems.push_back("audit_anchor_file: the same file as audit_key_file");
   }
   return problems;
 }

@@ -37,6 +37,11 @@ struct Config {
   std::string sms_gateway_url;  // the SMS gateway's POST endpoint; demo: the simulator
   std::string sms_api_key;
   std::string files_dir;  // uploaded files' folder; empty: kept in the database
+  // The audit chain's HMAC key (made when missing, mode 600) and the append-only file where each body's
+  // chain head is anchored; both outside the database, backed up apart from it (docs/audit.md).
+  std::string audit_key_file = "var/audit-hmac.key";
+  std::string audit_anchor_file = "var/audit-anchors.jsonl";
+  std::int64_t audit_anchor_interval_s = 300;
 
   // Where each setting's value came from ("default", the file path, or the env var name).
   std::map<std::string, std::string> sources;

@@ -142,6 +142,24 @@ TEST_P(AuditAppendTest, OptionalFieldsRoundTripAsEmptyAndStillVerify) {
   EXPECT_EQ(nulls, std::vector<bool>{true});
 }
 
+TEST_P(AuditAppendTest, ServicesBuiltOnADatabaseWithABoundKeyUseIt) {
+  // The application binds its key to its database; services that domain modules build for themselves
+  // afterwards (AuditService(db)) then write keyed entries too, and stop doing so once it is released.
+  EXPECT_EQ(AuditService(db()).key(), nullptr);
+  {
+    KeyBinding binding(db(), key_);
+    AuditService theirs(db(), clock_);
+    ASSERT_NE(theirs.key(), nullptr);
+    EXPECT_EQ(theirs.key()->id, key().id);
+    ASSERT_TRUE(theirs.record(entry(5)).ok());
+    KeyBinding moved = std::move(binding);
+    EXPECT_EQ(AuditService(db()).key(), key_);
+  }
+  EXPECT_EQ(AuditService(db()).key(), nullptr);
+  EXPECT_EQ(audit().entries(5, {}).entries.at(0).key_id, key().id);
+  EXPECT_TRUE(audit().verify(5).intact);
+}
+
 INSTANTIATE_TEST_SUITE_P(BothDatabases, AuditAppendTest,
                          ::testing::Values(db::Dialect::sqlite, db::Dialect::postgres), dialect_name);
 
