@@ -18,7 +18,8 @@ namespace sp::audit {
 
 class RefusalThrottle {
  public:
-  explicit RefusalThrottle(std::chrono::seconds window = std::chrono::minutes(10), std::size_t max_keys = 10000)
+  explicit RefusalThrottle(std::chrono::seconds window = std::chrono::minutes(10),
+                           std::size_t max_keys = 10000)
       : window_(window), max_keys_(max_keys) {}
 
   // nullopt: do not record this one (it is counted). Otherwise record it, with the returned number of

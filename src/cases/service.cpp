@@ -1,8 +1,7 @@
 #include "cases/service.hpp"
 
-#include <spdlog/spdlog.h>
-
 #include <date/date.h>
+#include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <functional>
@@ -1261,7 +1260,8 @@ Status CaseService::check_applicant_action(const identity::Principal* who, tenan
     }
     const auto allowed = allowed_actions(*found, false, time::rome_date(clock_.now()), options_);
     if (std::find(allowed.begin(), allowed.end(), action) == allowed.end()) {
-      out.emplace(Error::make("cases.transition", 409, std::string(to_string(found->state)) + " → " + action));
+      out.emplace(
+          Error::make("cases.transition", 409, std::string(to_string(found->state)) + " → " + action));
       return;
     }
     out.emplace(Ok{});

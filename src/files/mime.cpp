@@ -9,9 +9,9 @@
 #include <algorithm>
 #include <cctype>
 #include <iterator>
-#include <utility>
 #include <mutex>
 #include <stdexcept>
+#include <utility>
 
 namespace sp::files {
 namespace {
@@ -141,12 +141,30 @@ ResolvedType resolve_media_type(std::string_view declared, std::string_view dete
 bool is_active_media_type(std::string_view mime) {
   const std::string t = lower(mime.substr(0, mime.find(';')));
   static constexpr std::string_view kActive[] = {
-      "text/html",        "application/xhtml+xml", "image/svg+xml",         "text/xml",
-      "application/xml",  "text/xsl",              "application/xslt+xml",  "text/javascript",
-      "application/javascript", "application/ecmascript", "text/ecmascript", "application/x-sh",
-      "text/x-shellscript", "application/x-shellscript", "text/x-php", "application/x-httpd-php",
-      "text/x-python",    "text/x-perl",           "application/x-msdownload", "text/vbscript",
-      "application/hta",  "text/x-msdos-batch",    "application/x-bat",     "application/wasm",
+      "text/html",
+      "application/xhtml+xml",
+      "image/svg+xml",
+      "text/xml",
+      "application/xml",
+      "text/xsl",
+      "application/xslt+xml",
+      "text/javascript",
+      "application/javascript",
+      "application/ecmascript",
+      "text/ecmascript",
+      "application/x-sh",
+      "text/x-shellscript",
+      "application/x-shellscript",
+      "text/x-php",
+      "application/x-httpd-php",
+      "text/x-python",
+      "text/x-perl",
+      "application/x-msdownload",
+      "text/vbscript",
+      "application/hta",
+      "text/x-msdos-batch",
+      "application/x-bat",
+      "application/wasm",
   };
   if (std::any_of(std::begin(kActive), std::end(kActive), [&](std::string_view a) { return a == t; }))
     return true;

@@ -241,7 +241,8 @@ Response dispatch(const Router& router, const Hooks& hooks, const ServerOptions&
   // splitting, a Location with a tab that browsers strip). A redirect that lost its Location is a bug
   // in a handler: answer 500 rather than a 3xx to nowhere.
   if (auto dropped = detail::sanitize_headers(res); !dropped.empty()) {
-    spdlog::warn("request_id={} dropped unsafe response headers: {}", req.ctx.request_id, fmt::join(dropped, ","));
+    spdlog::warn("request_id={} dropped unsafe response headers: {}", req.ctx.request_id,
+                 fmt::join(dropped, ","));
     if (std::find(dropped.begin(), dropped.end(), "location") != dropped.end()) {
       res = error_response(hooks, req, 500);
       detail::sanitize_headers(res);

@@ -18,18 +18,18 @@ namespace sp::http {
 
 struct ServerOptions {
   std::string address = "127.0.0.1";
-  std::uint16_t port = 8080;                 // 0: pick a free port (see Server::port())
-  int threads = 0;                           // 0: one per core
-  std::size_t header_limit = 16 * 1024;      // bytes of request line + headers
-  std::size_t body_limit = 1024 * 1024;      // bytes, ordinary requests
+  std::uint16_t port = 8080;                         // 0: pick a free port (see Server::port())
+  int threads = 0;                                   // 0: one per core
+  std::size_t header_limit = 16 * 1024;              // bytes of request line + headers
+  std::size_t body_limit = 1024 * 1024;              // bytes, ordinary requests
   std::size_t upload_body_limit = 25 * 1024 * 1024;  // bytes, for paths starting with an upload prefix
   std::vector<std::string> upload_prefixes;  // e.g. "/api/v1/upload"; a "*" segment matches any one segment
   std::chrono::milliseconds request_timeout{30'000};  // whole request must arrive within this
   std::chrono::milliseconds idle_timeout{60'000};     // keep-alive wait for the next request
-  std::string static_dir;                    // served under static_prefix; empty: no static files
+  std::string static_dir;                             // served under static_prefix; empty: no static files
   std::string static_prefix = "/static/";
   std::chrono::seconds static_max_age{3600};
-  bool access_log = true;                    // JSON lines on stdout via spdlog
+  bool access_log = true;  // JSON lines on stdout via spdlog
   // Strict-Transport-Security on every response: set when the public URL is https (TLS ends at the
   // reverse proxy, so the server cannot tell from the socket). A year, no includeSubDomains: other
   // sites of a body's domain are not ours to pin.

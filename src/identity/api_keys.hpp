@@ -78,8 +78,8 @@ class ApiKeyService {
 
  private:
   ApiKey to_key(const ApiKeyRow& row) const;
-  void audit_change(db::Conn& tx, const Principal* caller, tenants::TenantId tenant, const std::string& action,
-                    const std::string& key_id, const std::string& details);
+  void audit_change(db::Conn& tx, const Principal* caller, tenants::TenantId tenant,
+                    const std::string& action, const std::string& key_id, const std::string& details);
 
   db::Database& db_;
   ApiKeyStore store_;

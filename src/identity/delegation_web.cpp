@@ -1,9 +1,8 @@
 #include "identity/delegation_web.hpp"
 
-#include "core/text.hpp"
-
 #include <boost/json.hpp>
 
+#include "core/text.hpp"
 #include "identity/permissions.hpp"
 #include "identity/web.hpp"
 #include "web/context.hpp"

@@ -51,8 +51,8 @@ StaffService::StaffService(db::Database& db, SessionService& sessions, const tim
     : db_(db), store_(db), sessions_(sessions), clock_(clock), policy_(policy) {}
 
 void StaffService::audit_staff(db::Conn& tx, const StaffRow& row, const std::string& action,
-                               audit::ActorKind kind, const std::string& actor, const std::string& remote_addr,
-                               const std::string& details) {
+                               audit::ActorKind kind, const std::string& actor,
+                               const std::string& remote_addr, const std::string& details) {
   if (audit_ == nullptr) return;
   audit::Entry e;
   e.tenant_id = row.tenant_id;
@@ -337,7 +337,8 @@ Result<StaffRow> StaffService::check_password(const std::string& email_in, const
         e.record_id = email.substr(0, 254);
         e.remote_addr = remote_addr;
         e.details = details_of({{"reason", "unknown_email"}, {"suppressed", *suppressed}});
-        if (auto st = audit_->record(e); !st) spdlog::error("audit of a sign-in failure: {}", st.error().code);
+        if (auto st = audit_->record(e); !st)
+          spdlog::error("audit of a sign-in failure: {}", st.error().code);
       }
     }
     if (unknown_locked(email)) {
@@ -368,7 +369,8 @@ Result<StaffRow> StaffService::check_password(const std::string& email_in, const
 }
 
 Result<NewSession> StaffService::finish(const StaffRow& row, const std::string& password,
-                                        std::optional<std::int64_t> totp_step, const std::string& remote_addr) {
+                                        std::optional<std::int64_t> totp_step,
+                                        const std::string& remote_addr) {
   std::optional<std::string> rehashed;
   if (crypto::needs_rehash(row.password_hash, policy_.cost)) {
     if (auto h = crypto::hash_password(password, policy_.cost)) rehashed = *h;
@@ -441,7 +443,8 @@ Result<std::string> StaffService::pending_secret_for(const StaffRow& row) {
   return secret;
 }
 
-Result<std::string> StaffService::offer_totp_enrolment(const std::string& email, const std::string& password) {
+Result<std::string> StaffService::offer_totp_enrolment(const std::string& email,
+                                                       const std::string& password) {
   auto row = check_password(email, password, {});
   if (!row) return row.error();
   return pending_secret_for(*row);
@@ -455,7 +458,8 @@ Result<std::string> StaffService::offer_totp_enrolment(const Principal& self) {
 }
 
 Result<NewSession> StaffService::sign_in_enrolling_totp(const std::string& email, const std::string& password,
-                                                        const std::string& code, const std::string& remote_addr) {
+                                                        const std::string& code,
+                                                        const std::string& remote_addr) {
   auto row = check_password(email, password, remote_addr);
   if (!row) return row.error();
   if (row->totp_secret && !row->totp_secret->empty()) return Error::make("staff.totp_already_enrolled", 409);

@@ -147,9 +147,11 @@ class StaffService {
   void record_failure(const StaffRow& row, const std::string& reason, const std::string& remote_addr);
   // Appends an entry about `row`'s account to its body's chain (no-op without an audit service).
   void audit_staff(db::Conn& tx, const StaffRow& row, const std::string& action, audit::ActorKind kind,
-                   const std::string& actor, const std::string& remote_addr, const std::string& details = "{}");
-  void audit_caller(db::Conn& tx, const Principal* caller, tenants::TenantId tenant, const std::string& action,
-                    const std::string& record_id, const std::string& details = "{}");
+                   const std::string& actor, const std::string& remote_addr,
+                   const std::string& details = "{}");
+  void audit_caller(db::Conn& tx, const Principal* caller, tenants::TenantId tenant,
+                    const std::string& action, const std::string& record_id,
+                    const std::string& details = "{}");
   void note_unknown_failure(const std::string& email);
   bool unknown_locked(const std::string& email);
 

@@ -135,7 +135,7 @@ std::optional<std::string> base64_decode(const std::string& text) {
 struct ParsedRequest {
   NewEntry entry;
   std::vector<std::optional<std::string>> contents;  // per document, when sent as content_base64
-  std::vector<std::string> declared_types;            // per document, normalised; "" when none declared
+  std::vector<std::string> declared_types;           // per document, normalised; "" when none declared
 };
 
 Result<ParsedRequest> parse_registration(const json::object& o, const std::vector<Aoo>& aoos) {

@@ -3,8 +3,8 @@
 #include <date/date.h>
 
 #include <algorithm>
-#include <cctype>
 #include <boost/json.hpp>
+#include <cctype>
 #include <pugixml.hpp>
 #include <sstream>
 #include <stdexcept>
@@ -24,8 +24,8 @@ constexpr const char* kRegistryCode = "PROTOCOLLO";  // CodiceRegistro: the AOO'
 
 bool is_ipa_code(const std::string& s) {
   return !s.empty() && s.size() <= 32 && std::all_of(s.begin(), s.end(), [](char c) {
-           return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_' || c == '-' || c == '.';
-         });
+    return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_' || c == '-' || c == '.';
+  });
 }
 
 Error invalid(const std::string& code, const std::string& field, const std::string& detail) {

@@ -176,9 +176,8 @@ void ProtocolStore::insert_entry(db::Conn& tx, const Entry& e) {
            e.registered_by, std::string(to_string(e.channel))});
   std::int64_t pos = 0;
   for (const auto& d : e.documents) {
-    tx.exec(kInsertDocument,
-            {e.id, pos, std::string(to_string(d.role)), d.file_name, d.mime_type, d.size, d.sha256,
-             db::text_or_null(d.declared_mime_type)});
+    tx.exec(kInsertDocument, {e.id, pos, std::string(to_string(d.role)), d.file_name, d.mime_type, d.size,
+                              d.sha256, db::text_or_null(d.declared_mime_type)});
     if (!d.file_id.empty()) tx.exec(kInsertDocumentFile, {e.tenant_id, e.id, pos, d.file_id});
     ++pos;
   }

@@ -85,12 +85,26 @@ inline Page backoffice_page(const View& v, const http::Request& req, const tenan
 // run it. An allow-list, so a type nobody thought of is inert by default.
 inline bool served_as_own_type(std::string_view mime) {
   static constexpr std::string_view kPassive[] = {
-      "application/pdf", "image/png", "image/jpeg", "image/gif", "image/tiff", "image/webp", "image/bmp",
-      "text/plain", "text/csv", "application/json", "application/zip", "application/pkcs7-mime",
-      "application/pkcs7-signature", "message/rfc822", "application/msword", "application/vnd.ms-excel",
+      "application/pdf",
+      "image/png",
+      "image/jpeg",
+      "image/gif",
+      "image/tiff",
+      "image/webp",
+      "image/bmp",
+      "text/plain",
+      "text/csv",
+      "application/json",
+      "application/zip",
+      "application/pkcs7-mime",
+      "application/pkcs7-signature",
+      "message/rfc822",
+      "application/msword",
+      "application/vnd.ms-excel",
       "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
       "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-      "application/vnd.oasis.opendocument.text", "application/vnd.oasis.opendocument.spreadsheet"};
+      "application/vnd.oasis.opendocument.text",
+      "application/vnd.oasis.opendocument.spreadsheet"};
   for (std::string_view p : kPassive)
     if (mime == p) return true;
   return false;
@@ -112,7 +126,8 @@ inline http::Response download_response(std::string bytes, const std::string& mi
     const auto u = static_cast<unsigned char>(c);
     const bool plain = u > 0x20 && u < 0x7f && c != '"' && c != '\\' && c != '%' && c != ';' && c != ',';
     ascii += plain || c == ' ' ? c : '_';
-    if (plain && (std::isalnum(u) != 0 || std::string_view("!#$&+-.^_`|~").find(c) != std::string_view::npos)) {
+    if (plain &&
+        (std::isalnum(u) != 0 || std::string_view("!#$&+-.^_`|~").find(c) != std::string_view::npos)) {
       encoded += c;
     } else {
       encoded += '%';

@@ -246,10 +246,11 @@ TEST_P(ApplicationPagesTest, AnotherCitizenOrAnotherBodyCannotReachTheDraft) {
   EXPECT_EQ(post_form("/novara/domande/" + id + "/passo/1", s, f).status, 404);
   EXPECT_EQ(post_form(base + "/invia", other, {}).status, 404);
   // Each of the stranger's attempts is on Asti's audit log (issue 10, point 5); a made-up id is not.
-  EXPECT_EQ(count("SELECT COUNT(*) FROM audit_log WHERE tenant_id = $1 AND action = 'application.access_refused' "
-                  "AND record_id = $2",
-                  {asti_, id}),
-            5);
+  EXPECT_EQ(
+      count("SELECT COUNT(*) FROM audit_log WHERE tenant_id = $1 AND action = 'application.access_refused' "
+            "AND record_id = $2",
+            {asti_, id}),
+      5);
   auto d = stored_draft(asti_, id);
   ASSERT_TRUE(d);
   EXPECT_EQ(std::string(d->answers.at("applicant_email").as_string()), "anna.ferraro@example.org");
@@ -268,7 +269,8 @@ TEST_P(ApplicationPagesTest, AStrangersUploadToSomeoneElsesCaseIsNeverStored) {
   ASSERT_TRUE(case_id);
   const std::string page = "/area-personale/pratiche/asti/" + *case_id;
   const auto files_before = count("SELECT COUNT(*) FROM stored_files WHERE tenant_id = $1", {asti_});
-  const std::string pdf = "%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n% intruso\ntrailer << /Root 1 0 R >>\n%%EOF\n";
+  const std::string pdf =
+      "%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n% intruso\ntrailer << /Root 1 0 R >>\n%%EOF\n";
   auto stranger = post_multipart(page, fabio(), {{"action", "message"}, {"text", "ciao"}},
                                  {{"files", "intruso.pdf", "application/pdf", pdf}});
   EXPECT_EQ(stranger.status, 404);

@@ -182,7 +182,8 @@ TEST_P(FileServiceTest, ActiveContentIsRefusedUnlessTheCallerKeepsIt) {
   const std::string svg =
       "<?xml version=\"1.0\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\"><script>alert(1)</script></svg>\n";
   const std::string html = "<!DOCTYPE html>\n<html><body><script>alert(1)</script></body></html>\n";
-  expect_refused("foto.svg", svg, Limits{1024, {"application/pdf", "image/*"}}, "files.type_not_allowed", 415);
+  expect_refused("foto.svg", svg, Limits{1024, {"application/pdf", "image/*"}}, "files.type_not_allowed",
+                 415);
   expect_refused("foto.png", svg, Limits{1024, {"*/*"}}, "files.type_not_allowed", 415);
   expect_refused("nota.txt", html, Limits{1024, {"text/*"}}, "files.type_not_allowed", 415);
   EXPECT_EQ(rows(), 0);

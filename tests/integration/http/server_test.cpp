@@ -294,7 +294,8 @@ TEST_F(ServerTest, DecodedCrLfCannotInjectResponseHeaders) {
 TEST_F(ServerTest, ADeclaredContentTypeCannotSplitTheResponse) {
   // text/html CR LF Content-Length: 25 CR LF CR LF <script>...: the probe's payload, and every other
   // control character in the type and in another header.
-  std::vector<std::string> payloads = {"text/html%0D%0AContent-Length:%2025%0D%0A%0D%0A%3Cscript%3Ealert(1)%3C/script%3E"};
+  std::vector<std::string> payloads = {
+      "text/html%0D%0AContent-Length:%2025%0D%0A%0D%0A%3Cscript%3Ealert(1)%3C/script%3E"};
   for (int c = 0; c < 0x20; ++c) {
     char hex[4];
     std::snprintf(hex, sizeof hex, "%02X", c);
@@ -302,8 +303,8 @@ TEST_F(ServerTest, ADeclaredContentTypeCannotSplitTheResponse) {
   }
   payloads.push_back("text/html%7FX-Injected:%201");
   for (const auto& p : payloads) {
-    std::string r = exchange(port(), "GET /typed?type=" + p + "&note=" + p +
-                                         " HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n");
+    std::string r = exchange(
+        port(), "GET /typed?type=" + p + "&note=" + p + " HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n");
     ASSERT_EQ(status_of(r), 200) << p;
     const auto head_end = r.find("\r\n\r\n");
     ASSERT_NE(head_end, std::string::npos);

@@ -8,7 +8,8 @@ namespace {
 
 using AppSecurityTest = AppTest;
 
-std::vector<audit::StoredEntry> audited(db::Database& db, tenants::TenantId tenant, const std::string& action) {
+std::vector<audit::StoredEntry> audited(db::Database& db, tenants::TenantId tenant,
+                                        const std::string& action) {
   audit::Query q;
   q.action = action;
   q.limit = 100;
@@ -63,20 +64,23 @@ TEST_P(AppSecurityTest, SignOutsAreAudited) {
 TEST_P(AppSecurityTest, IdsInUrlsAreParsedStrictly) {
   const auto key = api_key(asti_, {"protocollo:read", "protocollo:write"});
   const std::string doc = sample_pdf("strict");
-  auto r = api("POST", "/api/v1/backoffice/asti/protocollo/registrazioni", key,
-               R"({"direction":"incoming","subject":"Prova","correspondents":[{"kind":"person","name":"Maria"}],)"
-               R"("documents":[{"file_name":"a.pdf","content_base64":"JVBERi0xLjQKJSVFT0YK"}]})");
+  auto r =
+      api("POST", "/api/v1/backoffice/asti/protocollo/registrazioni", key,
+          R"({"direction":"incoming","subject":"Prova","correspondents":[{"kind":"person","name":"Maria"}],)"
+          R"("documents":[{"file_name":"a.pdf","content_base64":"JVBERi0xLjQKJSVFT0YK"}]})");
   ASSERT_EQ(r.status, 201) << r.body;
   const std::string id(json_of(r)["id"].as_string());
   const auto op = operator_session();
   const std::string base = "/backoffice/asti/protocollo/" + id + "/documenti/";
   EXPECT_EQ(get(base + "0", op).status, 200);
-  for (const char* bad : {"+0", "0abc", "-0", "%200", "00x"}) EXPECT_EQ(get(base + bad, op).status, 404) << bad;
+  for (const char* bad : {"+0", "0abc", "-0", "%200", "00x"})
+    EXPECT_EQ(get(base + bad, op).status, 404) << bad;
   for (const char* bad : {"1abc", "+1"}) {
-    EXPECT_EQ(get(std::string("/backoffice/asti/protocollo/registro-giornaliero/") + bad + "/pdf", op).status, 404)
+    EXPECT_EQ(get(std::string("/backoffice/asti/protocollo/registro-giornaliero/") + bad + "/pdf", op).status,
+              404)
         << bad;
-    EXPECT_EQ(api("GET", std::string("/api/v1/backoffice/asti/protocollo/registri-giornalieri/") + bad + "/pdf",
-                  key)
+    EXPECT_EQ(api("GET",
+                  std::string("/api/v1/backoffice/asti/protocollo/registri-giornalieri/") + bad + "/pdf", key)
                   .status,
               404)
         << bad;

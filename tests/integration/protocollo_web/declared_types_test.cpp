@@ -15,8 +15,9 @@ namespace json = boost::json;
 
 const std::string kDeclApi = "/api/v1/backoffice/asti/protocollo";
 const std::string kDeclBase = "/backoffice/asti/protocollo";
-const std::string kDeclHtml = "<!DOCTYPE html>\n<html><body><script>fetch('/backoffice/asti/chiavi-api')</script>"
-                          "</body></html>\n";
+const std::string kDeclHtml =
+    "<!DOCTYPE html>\n<html><body><script>fetch('/backoffice/asti/chiavi-api')</script>"
+    "</body></html>\n";
 
 std::string decl_b64(const std::string& bytes) {
   std::string out(sodium_base64_encoded_len(bytes.size(), sodium_base64_VARIANT_ORIGINAL), '\0');
@@ -36,17 +37,20 @@ std::string decl_with_document(json::object doc) {
 
 TEST_P(DeclaredTypesTest, AContentTypeWithControlCharactersIsRefusedAndNothingIsRegistered) {
   const auto key = api_key(asti_, {"protocollo:read", "protocollo:write"});
-  for (const std::string& type : {std::string("text/html\r\nContent-Length: 25\r\n\r\n<script>alert(1)</script>"),
-                                  std::string("application/pdf\n"), std::string("text/html\x01"),
-                                  std::string("not a type")}) {
-    auto with_bytes = api("POST", kDeclApi + "/registrazioni", key,
-                          decl_with_document({{"file_name", "a.pdf"}, {"mime_type", type},
-                                         {"content_base64", decl_b64(sample_pdf())}}));
+  for (const std::string& type :
+       {std::string("text/html\r\nContent-Length: 25\r\n\r\n<script>alert(1)</script>"),
+        std::string("application/pdf\n"), std::string("text/html\x01"), std::string("not a type")}) {
+    auto with_bytes =
+        api("POST", kDeclApi + "/registrazioni", key,
+            decl_with_document(
+                {{"file_name", "a.pdf"}, {"mime_type", type}, {"content_base64", decl_b64(sample_pdf())}}));
     EXPECT_EQ(with_bytes.status, 400) << with_bytes.body;
     EXPECT_EQ(json_of(with_bytes)["error"].as_object()["error"].as_string(), "protocollo.mime_type");
     auto by_digest = api("POST", kDeclApi + "/registrazioni", key,
-                         decl_with_document({{"file_name", "a.pdf"}, {"mime_type", type}, {"size", 10},
-                                        {"sha256", digest::sha256_hex("a")}}));
+                         decl_with_document({{"file_name", "a.pdf"},
+                                             {"mime_type", type},
+                                             {"size", 10},
+                                             {"sha256", digest::sha256_hex("a")}}));
     EXPECT_EQ(by_digest.status, 400) << by_digest.body;
   }
   EXPECT_EQ(json_of(api("GET", kDeclApi + "/registrazioni", key))["count"].as_int64(), 0);
@@ -55,8 +59,9 @@ TEST_P(DeclaredTypesTest, AContentTypeWithControlCharactersIsRefusedAndNothingIs
 TEST_P(DeclaredTypesTest, TheBytesWinTheMismatchIsRecordedAndActiveContentIsServedInert) {
   const auto key = api_key(asti_, {"protocollo:read", "protocollo:write"});
   auto r = api("POST", kDeclApi + "/registrazioni", key,
-               decl_with_document({{"file_name", "domanda.pdf"}, {"mime_type", "application/pdf"},
-                              {"content_base64", decl_b64(kDeclHtml)}}));
+               decl_with_document({{"file_name", "domanda.pdf"},
+                                   {"mime_type", "application/pdf"},
+                                   {"content_base64", decl_b64(kDeclHtml)}}));
   ASSERT_EQ(r.status, 201) << r.body;
   auto doc = json_of(r)["documents"].as_array()[0].as_object();
   EXPECT_EQ(doc["mime_type"].as_string(), "text/html");
@@ -79,8 +84,9 @@ TEST_P(DeclaredTypesTest, TheBytesWinTheMismatchIsRecordedAndActiveContentIsServ
 
   // The same bytes declared truthfully: no mismatch, still inert.
   auto honest = api("POST", kDeclApi + "/registrazioni", key,
-                    decl_with_document({{"file_name", "pagina.html"}, {"mime_type", "TEXT/HTML; charset=utf-8"},
-                                   {"content_base64", decl_b64(kDeclHtml)}}));
+                    decl_with_document({{"file_name", "pagina.html"},
+                                        {"mime_type", "TEXT/HTML; charset=utf-8"},
+                                        {"content_base64", decl_b64(kDeclHtml)}}));
   ASSERT_EQ(honest.status, 201) << honest.body;
   auto hdoc = json_of(honest)["documents"].as_array()[0].as_object();
   EXPECT_EQ(hdoc["mime_type"].as_string(), "text/html");
@@ -92,25 +98,32 @@ TEST_P(DeclaredTypesTest, KnownCompatibleTypesKeepTheDeclaredOne) {
   // A minimal ZIP (an empty archive), which is what libmagic reads a .docx as.
   const std::string empty_zip("PK\x05\x06\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0", 22);
   const std::string docx = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
-  auto r = api("POST", kDeclApi + "/registrazioni", key,
-               decl_with_document({{"file_name", "relazione.docx"}, {"mime_type", docx},
-                              {"content_base64", decl_b64(empty_zip)}}));
+  auto r = api(
+      "POST", kDeclApi + "/registrazioni", key,
+      decl_with_document(
+          {{"file_name", "relazione.docx"}, {"mime_type", docx}, {"content_base64", decl_b64(empty_zip)}}));
   ASSERT_EQ(r.status, 201) << r.body;
   auto doc = json_of(r)["documents"].as_array()[0].as_object();
   EXPECT_EQ(doc["mime_type"].as_string(), docx);
   EXPECT_TRUE(doc["declared_mime_type"].is_null());
   // A document registered by digest keeps its declared type, normalised.
   auto d = api("POST", kDeclApi + "/registrazioni", key,
-               decl_with_document({{"file_name", "nota.pdf"}, {"mime_type", "Application/PDF"}, {"size", 10},
-                              {"sha256", digest::sha256_hex("nota")}}));
+               decl_with_document({{"file_name", "nota.pdf"},
+                                   {"mime_type", "Application/PDF"},
+                                   {"size", 10},
+                                   {"sha256", digest::sha256_hex("nota")}}));
   ASSERT_EQ(d.status, 201) << d.body;
   EXPECT_EQ(json_of(d)["documents"].as_array()[0].as_object()["mime_type"].as_string(), "application/pdf");
 }
 
 TEST_P(DeclaredTypesTest, AnAooCodeThatCouldReachAHeaderIsRefused) {
-  for (const auto& [admin_code, code] : std::vector<std::pair<std::string, std::string>>{
-           {"c_a479", "AOO\r\nSet-Cookie: x=1"}, {"c_a479\n", "AOO2"}, {"c_a479", "a/b"}, {"c_a479", "a b"},
-           {"c_a479", std::string(33, 'a')}, {"c\"a", "AOO3"}}) {
+  for (const auto& [admin_code, code] :
+       std::vector<std::pair<std::string, std::string>>{{"c_a479", "AOO\r\nSet-Cookie: x=1"},
+                                                        {"c_a479\n", "AOO2"},
+                                                        {"c_a479", "a/b"},
+                                                        {"c_a479", "a b"},
+                                                        {"c_a479", std::string(33, 'a')},
+                                                        {"c\"a", "AOO3"}}) {
     auto a = app_->protocol().create_aoo(asti_, admin_code, code, "Registro");
     ASSERT_FALSE(a.ok()) << code;
     EXPECT_EQ(a.error().code, "protocollo.aoo_code");

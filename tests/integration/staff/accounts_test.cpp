@@ -166,7 +166,8 @@ TEST_P(StaffTest, TotpIsRequiredWhenTheBodySaysSoAndACodeWorksOnce) {
   const auto offered = staff_->offer_totp_enrolment("op@asti.example", kGoodPassword);
   ASSERT_TRUE(offered.ok());
   const auto secret = *offered;
-  EXPECT_EQ(*staff_->offer_totp_enrolment("op@asti.example", kGoodPassword), secret) << "the same offer again";
+  EXPECT_EQ(*staff_->offer_totp_enrolment("op@asti.example", kGoodPassword), secret)
+      << "the same offer again";
   auto now = clock_->now();
   EXPECT_EQ(staff_->sign_in_enrolling_totp("op@asti.example", "sbagliata", code_at(secret, now)).error().code,
             "staff.invalid_credentials");

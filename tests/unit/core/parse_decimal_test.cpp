@@ -15,8 +15,8 @@ TEST(ParseDecimal, DigitsOnly) {
 }
 
 TEST(ParseDecimal, AnythingElseIsNotANumber) {
-  for (const char* bad : {"", "3abc", "+3", "-1", " 3", "3 ", "0x10", "1e3", "3.0", "١٢", "9999999999999999999",
-                          "3\n", "\t3"})
+  for (const char* bad :
+       {"", "3abc", "+3", "-1", " 3", "3 ", "0x10", "1e3", "3.0", "١٢", "9999999999999999999", "3\n", "\t3"})
     EXPECT_FALSE(parse_decimal(bad).has_value()) << bad;
 }
 

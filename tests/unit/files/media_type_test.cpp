@@ -13,8 +13,9 @@ namespace {
 const std::string kSvg =
     "<?xml version=\"1.0\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"10\" height=\"10\">"
     "<script>alert(1)</script><rect width=\"10\" height=\"10\"/></svg>\n";
-const std::string kHtml = "<!DOCTYPE html>\n<html><head><title>x</title></head><body><script>alert(1)"
-                          "</script></body></html>\n";
+const std::string kHtml =
+    "<!DOCTYPE html>\n<html><head><title>x</title></head><body><script>alert(1)"
+    "</script></body></html>\n";
 
 TEST(MediaType, RealTypesAreNormalised) {
   EXPECT_EQ(normalize_media_type("application/pdf"), "application/pdf");
@@ -26,9 +27,11 @@ TEST(MediaType, RealTypesAreNormalised) {
 }
 
 TEST(MediaType, AnythingElseIsNotAType) {
-  for (const std::string& bad : std::vector<std::string>{"", "pdf", "/pdf", "application/", "application/pdf/x", "text/html\r\nContent-Length: 25\r\n\r\n<script>",
-        "text/html\n", "text/ html", "te xt/html", "text/html\x7f", std::string("text/ht\0ml", 10),
-        "text/plain; charset=\r\nX: y", "\xc3\xa0/pdf", "application/" + std::string(128, 'x'), "-a/b"}) {
+  for (const std::string& bad : std::vector<std::string>{
+           "", "pdf", "/pdf", "application/", "application/pdf/x",
+           "text/html\r\nContent-Length: 25\r\n\r\n<script>", "text/html\n", "text/ html", "te xt/html",
+           "text/html\x7f", std::string("text/ht\0ml", 10), "text/plain; charset=\r\nX: y", "\xc3\xa0/pdf",
+           "application/" + std::string(128, 'x'), "-a/b"}) {
     EXPECT_FALSE(normalize_media_type(bad).has_value()) << bad;
   }
 }
