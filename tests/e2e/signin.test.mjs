@@ -221,17 +221,21 @@ test("an Asti staff member cannot open Novara's back office: 403, logged on Nova
 
 test('the audit chain verifies, and an edit behind the server\'s back is found', () => {
   const file = server.databaseUrl.replace(/^sqlite:/, '');
-  const verify = () => {
+  // Run in the server's directory, so that the command finds the same audit key and anchor file
+  // (var/audit-hmac.key, var/audit-anchors.jsonl) as the server: without the key it cannot vouch.
+  const run = (command) => {
     try {
-      return { code: 0, out: execFileSync(process.env.SPORTELLO_BINARY ?? 'build/sportello', ['audit', 'verify'], {
-        env: { ...process.env, SPORTELLO_DATABASE: server.databaseUrl }, encoding: 'utf8' }) };
+      return { code: 0, out: execFileSync(process.env.SPORTELLO_BINARY ?? 'build/sportello', ['audit', command], {
+        cwd: server.dir, env: { ...process.env, SPORTELLO_DATABASE: server.databaseUrl }, encoding: 'utf8' }) };
     } catch (e) {
       return { code: e.status, out: String(e.stdout) };
     }
   };
+  const verify = () => run('verify');
+  assert.equal(run('anchor').code, 0);
   const ok = verify();
   assert.equal(ok.code, 0, ok.out);
-  assert.match(ok.out, /ok/);
+  assert.match(ok.out, /verified up to/);
   // Tamper: the append-only trigger must be dropped first, as an intruder with file access would.
   execFileSync('sqlite3', [file, "DROP TRIGGER audit_log_no_update; UPDATE audit_log SET actor_id = 'someone-else' WHERE seq = 1 AND tenant_id = 0;"]);
   const broken = verify();

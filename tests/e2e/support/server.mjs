@@ -205,6 +205,7 @@ async function launch({ port, databaseUrl, demo, env, dir, pg }) {
     baseUrl,
     port,
     databaseUrl,
+    dir,  // the server's working directory: its var/ holds the audit key and anchor files
     output: () => out,
     async stop() {
       if (stopped) return;
