@@ -8,6 +8,7 @@
 #include "core/digest.hpp"
 #include "core/ids.hpp"
 #include "core/text.hpp"
+#include "identity/audit_entry.hpp"
 #include "identity/permissions.hpp"
 
 namespace sp::identity {
@@ -126,16 +127,7 @@ void ApiKeyService::audit_change(db::Conn& tx, const Principal* caller, tenants:
                                  const std::string& action, const std::string& key_id,
                                  const std::string& details) {
   if (audit_ == nullptr) return;
-  audit::Entry e;
-  e.tenant_id = tenant;
-  e.actor_kind = caller->is_staff() ? audit::ActorKind::staff : audit::ActorKind::system;
-  e.actor_id = caller->subject;
-  e.channel = audit::Channel::web;
-  e.action = action;
-  e.record_type = "api_key";
-  e.record_id = key_id;
-  e.details = details;
-  audit_->record_or_throw(tx, e);
+  audit_->record_or_throw(tx, entry_by(*caller, tenant, action, "api_key", key_id, details));
 }
 
 void ApiKeyService::note_invalid(tenants::TenantId target, const std::string& remote_addr,

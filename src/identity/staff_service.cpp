@@ -11,6 +11,7 @@
 #include "core/digest.hpp"
 #include "core/ids.hpp"
 #include "core/text.hpp"
+#include "identity/audit_entry.hpp"
 #include "identity/permissions.hpp"
 
 namespace sp::identity {
@@ -71,16 +72,7 @@ void StaffService::audit_caller(db::Conn& tx, const Principal* caller, tenants::
                                 const std::string& action, const std::string& record_id,
                                 const std::string& details) {
   if (audit_ == nullptr || caller == nullptr) return;
-  audit::Entry e;
-  e.tenant_id = tenant;
-  e.actor_kind = caller->is_staff() ? audit::ActorKind::staff : audit::ActorKind::system;
-  e.actor_id = caller->subject;
-  e.channel = audit::Channel::web;
-  e.action = action;
-  e.record_type = "staff";
-  e.record_id = record_id;
-  e.details = details;
-  audit_->record_or_throw(tx, e);
+  audit_->record_or_throw(tx, entry_by(*caller, tenant, action, "staff", record_id, details));
 }
 
 void StaffService::record_failure(const StaffRow& row, const std::string& reason,
