@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "core/money.hpp"
+#include "core/text.hpp"
 
 namespace sp::web {
 namespace {
@@ -100,6 +101,8 @@ std::string View::render(const http::Request& req, const Page& page) const {
   d.set("title", page.title);
   d.set("description", page.description.empty() ? page.title : page.description);
   d.set("noindex", page.noindex);
+  // Staff pages carry the back office's header (its home, no public service search), whoever renders them.
+  d.set("backoffice", req.path == "/backoffice" || req.path.starts_with("/backoffice/"));
   d.set("lang_switch_href", lang_switch_href(req, lang == "en" ? "it" : "en"));
   d.set("lang_switch_label", lang == "en" ? std::string("Italiano") : std::string("English"));
   d.set("lang_switch_code", lang == "en" ? std::string("it") : std::string("en"));
@@ -165,19 +168,21 @@ void RenderCache::put(const std::string& key, std::shared_ptr<const std::string>
 }
 
 std::string lang_switch_href(const http::Request& req, std::string_view to_lang) {
-  // Paths here are slugs and codes, but escape anything outside the unreserved set all the same.
-  static const char* hex = "0123456789ABCDEF";
-  std::string next;
-  for (unsigned char c : req.path) {
-    if (std::isalnum(c) || c == '/' || c == '-' || c == '_' || c == '.' || c == '~') {
-      next += static_cast<char>(c);
-    } else {
-      next += '%';
-      next += hex[c >> 4];
-      next += hex[c & 15];
-    }
+  // The page to come back to is this one with its query (the sign-in's return page, the SPID level
+  // asked, a search), less any ?lang= that would override the switch. The query stays as it came
+  // (still percent-encoded), and the whole is encoded once more as the value of `next`.
+  std::string query;
+  std::string_view raw = req.raw_query;
+  while (!raw.empty()) {
+    const auto amp = raw.find('&');
+    const std::string_view item = raw.substr(0, amp);
+    raw = amp == std::string_view::npos ? std::string_view{} : raw.substr(amp + 1);
+    if (item.empty() || item == "lang" || item.starts_with("lang=")) continue;
+    if (!query.empty()) query += '&';
+    query += item;
   }
-  return "/lang/" + std::string(to_lang) + "?next=" + next;
+  const std::string back = query.empty() ? req.path : req.path + "?" + query;
+  return "/lang/" + std::string(to_lang) + "?next=" + text::percent_encode(back, "/");
 }
 
 std::string format_cents(std::int64_t cents, std::string_view lang) {

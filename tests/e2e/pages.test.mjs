@@ -232,6 +232,45 @@ describe('journeys', () => {
     }
   });
 
+  test('the language switch keeps the query string: a search and the sign-in\'s return page survive it', async () => {
+    const ctx = await browser.newContext({ locale: 'it-IT' });
+    try {
+      const page = await ctx.newPage();
+      const problems = watchPage(page);
+      await page.goto(`${server.baseUrl}/servizi?q=mensa`);
+      await clickAndLand(page, '#lang-switch', '/servizi');
+      assert.equal(await page.getAttribute('html', 'lang'), 'en');
+      assert.equal(new URL(page.url()).search, '?q=mensa');
+      // The sign-in page with the page to return to and the SPID level asked.
+      await page.goto(`${server.baseUrl}/accedi?next=%2Farea-personale%2Fprofilo&livello=2`);
+      await clickAndLand(page, '#lang-switch', '/accedi');
+      const url = new URL(page.url());
+      assert.equal(await page.getAttribute('html', 'lang'), 'it');
+      assert.equal(url.searchParams.get('next'), '/area-personale/profilo');
+      assert.equal(url.searchParams.get('livello'), '2');
+      assert.deepEqual(problems, []);
+    } finally {
+      await ctx.close();
+    }
+  });
+
+  test('after a refused form the focus is on the error summary, so a screen reader reads it first', async () => {
+    const ctx = await newContext('it');
+    try {
+      const page = await ctx.newPage();
+      await page.goto(`${server.baseUrl}/backoffice/accedi`);
+      await page.fill('#staff-email', 'operatore@asti.example');
+      await page.fill('#staff-password', 'non-e-la-password');
+      await Promise.all([page.waitForNavigation(), page.click('#staff-signin-submit')]);
+      await page.waitForSelector('#error-summary');
+      await page.waitForFunction(() => document.activeElement?.id === 'error-summary');
+      assert.equal(await page.evaluate(() => document.activeElement.id), 'error-summary');
+      assert.equal(await page.inputValue('#staff-email'), 'operatore@asti.example', 'what was typed is kept');
+    } finally {
+      await ctx.close();
+    }
+  });
+
   test('the hub search form finds only the matching bodies', async () => {
     const ctx = await newContext('it');
     try {
