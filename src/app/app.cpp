@@ -122,6 +122,7 @@ App::App(Config config) : config_(std::move(config)) {
   counter_web_ =
       std::make_unique<identity::CounterWebDeps>(identity::CounterWebDeps{*view_, *counter_, *tenants_});
   identity_web_->counter = counter_.get();
+  identity_web_->tenants = tenants_.get();
   identity::register_pages(router_, *identity_web_);
   identity::register_profile_pages(router_, *profile_web_);
   identity::register_delegation_pages(router_, *deleg_web_);

@@ -223,8 +223,17 @@ Result<UpdateOutcome> ProfileService::update_contacts(const ProfileActor& actor,
       next.mobile_verified_at.clear();
     }
     next.preferred_channel = channel;
-    if ((channel == "email" && (next.email.empty() || next.email_verified_at.empty())) ||
-        (channel == "sms" && (next.mobile.empty() || next.mobile_verified_at.empty()))) {
+    // A channel may be preferred only once verified: picking an unverified one, or making the preferred
+    // one unverified (a new address, a removed number), is refused. Keeping the channel one already had
+    // unverified is not: a person signed in with SPID starts with e-mail preferred and the SPID address
+    // unverified, and must be able to add a mobile number without first touching the choice (issue 11).
+    auto usable = [](const Person& p, const std::string& c) {
+      if (c == "email") return !p.email.empty() && !p.email_verified_at.empty();
+      if (c == "sms") return !p.mobile.empty() && !p.mobile_verified_at.empty();
+      return true;
+    };
+    const bool kept_as_it_was = channel == current->preferred_channel && !usable(*current, channel);
+    if (!usable(next, channel) && !kept_as_it_was) {
       failure = profile_field_error("profile.channel_unverified", "preferred_channel", channel);
       return;
     }

@@ -29,6 +29,17 @@ http::Response sign_in_page(WebDeps& d, http::Request& req) {
   page.title = d.view.t(lang, "ui.signin_title");
   page.noindex = true;
   page.breadcrumb = {{d.view.t(lang, "ui.home"), "/"}, {page.title, ""}};
+  // Signing in from a body's page keeps that body's header and colours: the page to return to names it.
+  if (d.tenants != nullptr && next.size() > 1) {
+    const auto end = next.find_first_of("/?", 1);
+    const auto slug = next.substr(1, end == std::string::npos ? std::string::npos : end - 1);
+    if (auto body = d.tenants->by_slug(slug); body && body->active) {
+      page.body_slug = body->slug;
+      page.body_name = body->name;
+      page.breadcrumb = {
+          {d.view.t(lang, "ui.home"), "/"}, {body->name, "/" + body->slug + "/"}, {page.title, ""}};
+    }
+  }
   page.data.set("level_text", web::ui(d.view, lang, "ui.signin_level", {{"level", std::to_string(level)}}));
   const Principal* p = principal_of(req);
   if (p && p->kind == PrincipalKind::person && p->auth_level < level) {

@@ -7,6 +7,7 @@
 
 #include "http/router.hpp"
 #include "identity/sign_in.hpp"
+#include "tenants/service.hpp"
 #include "web/view.hpp"
 
 namespace sp::identity {
@@ -15,9 +16,10 @@ struct WebDeps {
   web::View& view;
   SessionService& sessions;
   SignInService& sign_in;
-  bool secure_cookies = false;              // true when the public URL is https
-  audit::AuditService* audit = nullptr;     // for "who accessed my data"
-  class CounterService* counter = nullptr;  // for the assisted sessions listed in the personal area
+  bool secure_cookies = false;                // true when the public URL is https
+  audit::AuditService* audit = nullptr;       // for "who accessed my data"
+  class CounterService* counter = nullptr;    // for the assisted sessions listed in the personal area
+  tenants::TenantService* tenants = nullptr;  // the body a sign-in returns to keeps its header and colours
 };
 
 void register_pages(http::Router& router, WebDeps& deps);

@@ -58,6 +58,11 @@ class ProfileTest : public ::testing::TestWithParam<sp::db::Dialect> {
     p.family_name = "Rossi";
     p.birth_date = "1980-01-01";
     db().write([&](sp::db::Conn& tx) { people.upsert_from_sign_in(tx, p, "2026-11-23T09:00:00Z"); });
+    // These tests start from "no channel preferred", so that choosing e-mail or SMS is a change; the
+    // default a sign-in leaves (e-mail preferred, unverified) has its own test.
+    db().write([&](sp::db::Conn& tx) {
+      tx.exec("UPDATE persons SET preferred_channel = 'none' WHERE fiscal_code = $1", {std::string(kCf)});
+    });
   }
   void TearDown() override {
     dispatcher_.reset();
@@ -187,6 +192,25 @@ TEST_P(ProfileTest, FiveWrongCodesLockTheCodeUntilANewOneIsSent) {
   EXPECT_EQ(profile_->resend(actor_, "email").error().code, "profile.nothing_to_verify");
 }
 
+TEST_P(ProfileTest, AMobileIsAddedWhileTheDefaultUnverifiedEmailStaysPreferred) {
+  // Issue 11: a person signed in with SPID has e-mail preferred (the default) and the SPID address
+  // unverified; saving a mobile number with that preselected choice failed.
+  db().write([&](sp::db::Conn& tx) {
+    tx.exec(
+        "UPDATE persons SET preferred_channel = 'email', email = 'mario@example.org' WHERE fiscal_code = $1",
+        {std::string(kCf)});
+  });
+  auto added = profile_->update_contacts(actor_, {"mario@example.org", "+39 333 1234567", "email"});
+  ASSERT_TRUE(added.ok()) << added.error().code;
+  EXPECT_TRUE(added->mobile_code_sent);
+  EXPECT_EQ(person().mobile, "+393331234567");
+  EXPECT_EQ(person().preferred_channel, "email");
+  // Switching to the unverified mobile is still refused, and so is making a verified e-mail unverified
+  // while it is preferred (checked in the tests above).
+  EXPECT_EQ(profile_->update_contacts(actor_, {"mario@example.org", "+39 333 1234567", "sms"}).error().code,
+            "profile.channel_unverified");
+}
+
 TEST_P(ProfileTest, CodesExpireAfterFifteenMinutes) {
   ASSERT_TRUE(profile_->update_contacts(actor_, {"a@example.org", "", "none"}).ok());
   const std::string code = deliver_and_read_email_code(1);
@@ -210,7 +234,8 @@ TEST_P(ProfileTest, MobileIsNormalisedVerifiedBySmsAndThenPreferable) {
   ASSERT_EQ(code.size(), 6u);
   ASSERT_TRUE(profile_->confirm(actor_, "sms", code).ok());
   EXPECT_FALSE(person().mobile_verified_at.empty());
-  ASSERT_TRUE(profile_->update_contacts(actor_, {"", "3331234567", "sms"}).ok()) << "same number, other spelling";
+  ASSERT_TRUE(profile_->update_contacts(actor_, {"", "3331234567", "sms"}).ok())
+      << "same number, other spelling";
   EXPECT_EQ(person().preferred_channel, "sms");
   EXPECT_EQ(sms_->count(), 1u);
   // Removing the preferred mobile is refused; with another channel it is allowed.
@@ -248,7 +273,7 @@ TEST_P(ProfileTest, InvalidInputsAreRejectedWithCodesAndChangeNothing) {
     EXPECT_EQ(r.error().field, c.field);
   }
   EXPECT_EQ(person().email, "");
-  EXPECT_EQ(person().preferred_channel, "email") << "the default stays until the person changes it";
+  EXPECT_EQ(person().preferred_channel, "none") << "what was stored stays until the person changes it";
   EXPECT_TRUE(list_messages(db()).empty());
   EXPECT_EQ(audited("profile.contacts.update"), 0u);
   EXPECT_EQ(profile_->confirm(actor_, "fax", "123456").error().code, "profile.channel_invalid");
@@ -263,10 +288,13 @@ TEST_P(ProfileTest, UnknownPersonIsNotFound) {
 
 INSTANTIATE_TEST_SUITE_P(BothDatabases, ProfileTest,
                          ::testing::Values(sp::db::Dialect::sqlite, sp::db::Dialect::postgres),
-                         [](const auto& info) { return info.param == sp::db::Dialect::sqlite ? "sqlite" : "postgres"; });
+                         [](const auto& info) {
+                           return info.param == sp::db::Dialect::sqlite ? "sqlite" : "postgres";
+                         });
 
 TEST(ContactNormalisation, MobilesBecomeE164) {
-  for (const char* in : {"+39 333 1234567", "3331234567", "0039 333-1234567", "+39 (333) 123.4567", " 333 123 4567 "}) {
+  for (const char* in :
+       {"+39 333 1234567", "3331234567", "0039 333-1234567", "+39 (333) 123.4567", " 333 123 4567 "}) {
     auto r = normalise_mobile(in);
     ASSERT_TRUE(r.ok()) << in;
     EXPECT_EQ(*r, "+393331234567") << in;
