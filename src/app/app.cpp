@@ -149,6 +149,8 @@ App::App(Config config) : config_(std::move(config)) {
   // Cases: what a sent application becomes (registered in the protocol in the same transaction).
   cases::Options case_options;
   case_options.decisions_dir = config_.share_dir + "/data/decisions";  // as data/forms: from the share dir
+  case_options.locales_dir = config_.share_dir + "/web/locales";       // the notices' texts
+  case_options.public_url = config_.public_url;                        // the notices' links
   cases_ = std::make_unique<cases::CaseService>(*db_, time::system_clock(), *protocol_, *files_, *catalog_,
                                                 *tenants_, profile_.get(), case_options);
   // Form definitions: data/forms loaded into the database (a changed file is a new version), and each
@@ -157,6 +159,7 @@ App::App(Config config) : config_(std::move(config)) {
   auto loaded = definitions_->load_dir(config_.share_dir + "/data/forms");
   if (!loaded) throw std::runtime_error("form definitions: " + loaded.error().detail);
   for (const auto& v : loaded->new_versions) spdlog::info("stored form definition {}", v);
+  cases_->set_form_definitions(definitions_.get());  // decisions print the answers' labels
   if (config_.demo) {
     if (auto st = seed_demo_forms(config_.share_dir, *tenants_, *definitions_); !st)
       throw std::runtime_error("demo forms: " + st.error().code + " " + st.error().detail);

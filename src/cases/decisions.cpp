@@ -59,6 +59,27 @@ std::string decision_number(double x, std::string_view lang) {
   return s;
 }
 
+// "2026-2027": two consecutive years, as form options code a school year.
+bool is_school_year_code(const std::string& s) {
+  if (s.size() != 9 || s[4] != '-') return false;
+  int a = 0, b = 0;
+  auto r1 = std::from_chars(s.data(), s.data() + 4, a);
+  auto r2 = std::from_chars(s.data() + 5, s.data() + 9, b);
+  return r1.ec == std::errc() && r1.ptr == s.data() + 4 && r2.ec == std::errc() && r2.ptr == s.data() + 9 &&
+         b == a + 1;
+}
+
+// The "[...]" fragments of a template text (one line, no braces inside): what the officer must replace.
+void collect_placeholders(const std::string& text, std::vector<std::string>& out) {
+  for (auto open = text.find('['); open != std::string::npos; open = text.find('[', open + 1)) {
+    const auto close = text.find(']', open);
+    if (close == std::string::npos) break;
+    const std::string frag = text.substr(open, close - open + 1);
+    if (frag.size() < 3 || frag.find_first_of("\n{}[", 1) != std::string::npos) continue;
+    if (std::find(out.begin(), out.end(), frag) == out.end()) out.push_back(frag);
+  }
+}
+
 // JSON values as mustache data: what render_decision_text() documents. Empty strings and nulls are false,
 // so that {{#represented}}...{{/represented}} is left out when there is nobody (mustache would take any
 // string as true).
@@ -70,6 +91,7 @@ mustache::data decision_data(const boost::json::value& v, std::string_view lang)
       if (s.size() == 10) {
         if (auto d = time::parse_iso_date(s)) return mustache::data(time::format_it_date(*d));
       }
+      if (is_school_year_code(s)) return mustache::data(s.substr(0, 4) + "/" + s.substr(5));
       return mustache::data(s);
     }
     case boost::json::kind::bool_:
@@ -179,6 +201,10 @@ Result<DecisionTemplates> DecisionTemplates::load_dir(const std::string& dir) {
     if (!in && !in.eof()) return templates_error(source, "cannot be read");
     auto parsed = parse(text.str(), source);
     if (!parsed) return parsed.error();
+    for (const auto& t : *parsed) {
+      collect_placeholders(t.text_it, out.placeholders_);
+      collect_placeholders(t.text_en, out.placeholders_);
+    }
     out.by_source_[source] = std::move(*parsed);
   }
   if (ec) return templates_error(kDefaultSource, "cannot list " + dir);
@@ -214,6 +240,24 @@ const DecisionTemplate* DecisionTemplates::find(const std::string& service_code,
     if (t->outcome == outcome) return t;
   }
   return nullptr;
+}
+
+std::optional<std::string> DecisionTemplates::unfilled_placeholder(std::string_view text) const {
+  std::optional<std::string> first;
+  std::size_t at = std::string_view::npos;
+  for (const auto& p : placeholders_) {
+    const auto pos = text.find(p);
+    if (pos != std::string_view::npos && pos < at) {
+      at = pos;
+      first = p;
+    }
+  }
+  const auto open = text.find("{{");
+  if (open != std::string_view::npos && open < at) {
+    const auto close = text.find("}}", open);
+    first = std::string(text.substr(open, close == std::string_view::npos ? 2 : close + 2 - open));
+  }
+  return first;
 }
 
 Result<std::string> render_decision_text(const std::string& text, const boost::json::object& values,

@@ -7,6 +7,7 @@
 // office's decide form starts from the rendered text and stays editable.
 #include <boost/json.hpp>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -42,13 +43,22 @@ class DecisionTemplates {
   [[nodiscard]] const DecisionTemplate* find(const std::string& service_code,
                                              const std::string& outcome) const;
 
+  // What the officer must still complete in `text` before it is sent or registered: the first of the
+  // templates' "[...]" placeholders ("[indicare i motivi]", README.md) still in it, or a "{{...}}" tag;
+  // nullopt when none is left.
+  [[nodiscard]] std::optional<std::string> unfilled_placeholder(std::string_view text) const;
+  // The "[...]" placeholders of every template's texts.
+  [[nodiscard]] const std::vector<std::string>& placeholders() const { return placeholders_; }
+
  private:
   std::map<std::string, std::vector<DecisionTemplate>> by_source_;  // "default" and service codes
+  std::vector<std::string> placeholders_;
 };
 
 // Renders a template's text with `values` (strings, booleans, objects and arrays for sections) as plain
 // text: nothing is HTML-escaped (the page escapes what it shows; the PDF needs nothing). Strings shaped
-// YYYY-MM-DD become dd/mm/yyyy; each object of an array gets "_first" (true for the first one).
+// YYYY-MM-DD become dd/mm/yyyy, a school year's code "2026-2027" becomes "2026/2027"; each object of an array
+// gets "_first" (true for the first one).
 // {{#euro}}...{{/euro}} formats the cents rendered inside as an amount in `lang`.
 // Error cases.templates (500) when the text is not valid mustache.
 Result<std::string> render_decision_text(const std::string& text, const boost::json::object& values,

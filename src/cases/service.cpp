@@ -12,6 +12,7 @@
 #include "cases/pdf.hpp"
 #include "core/ids.hpp"
 #include "core/money.hpp"
+#include "forms/context.hpp"
 #include "identity/permissions.hpp"
 
 namespace sp::cases {
@@ -35,6 +36,8 @@ struct RecordContext {
   protocollo::AooId aoo = 0;  // when the action needs_aoo
   time::TimePoint now;
   std::string at;  // now, formatted
+  // Values the record step adds to the notice to the applicant (e.g. the letter's protocol number).
+  std::map<std::string, std::string> notice_values;
 };
 
 }  // namespace service_detail
@@ -191,8 +194,8 @@ struct CaseService::Change {
   std::function<Status(Case&, time::Date today)> mutate;
   std::function<Status(RecordContext& ctx, const Case& c)> record;
   bool needs_aoo = false;
-  // The e-mail to the applicant (subject, body) after the change; empty subject: none.
-  std::function<std::pair<std::string, std::string>(const Case& c)> notice;
+  // The notice to the applicant after the change (notify.hpp); none when unset.
+  std::function<Notice(const Case& c)> notice;
 };
 
 CaseService::CaseService(db::Database& db, time::Clock& clock, protocollo::ProtocolService& protocol,
@@ -212,6 +215,7 @@ CaseService::CaseService(db::Database& db, time::Clock& clock, protocollo::Proto
   auto loaded = DecisionTemplates::load_dir(options_.decisions_dir);
   if (!loaded) throw std::runtime_error("decision templates: " + loaded.error().detail);
   decisions_ = std::move(*loaded);
+  i18n_.load(options_.locales_dir);
 }
 
 namespace {
@@ -229,24 +233,9 @@ std::string body_name(tenants::TenantService& tenants, tenants::TenantId tenant)
   return b ? b->name : std::string();
 }
 
-// The applicant's verified e-mail address, when the profile service knows one.
-std::string verified_email(identity::ProfileService* profiles, const std::string& cf) {
-  if (profiles == nullptr || cf.empty()) return {};
-  auto p = profiles->show(cf);
-  if (!p || p->email.empty() || p->email_verified_at.empty()) return {};
-  return p->email;
-}
-
-void enqueue_email(db::Conn& tx, tenants::TenantId tenant, const std::string& to, const std::string& subject,
-                   const std::string& body, const time::Clock& clock) {
-  if (to.empty() || subject.empty()) return;
-  messaging::Message m;
-  m.tenant_id = tenant;
-  m.channel = messaging::Channel::email;
-  m.recipient = to;
-  m.subject = subject;
-  m.body = body;
-  if (auto r = messaging::enqueue(tx, m, clock); !r) throw Abort{r.error()};
+std::string body_slug(tenants::TenantService& tenants, tenants::TenantId tenant) {
+  auto b = tenants.by_id(tenant);
+  return b ? b->slug : std::string();
 }
 
 void audit_case(audit::AuditService& audit, db::Conn& tx, tenants::TenantId tenant, const Access& who,
@@ -270,6 +259,82 @@ void audit_case(audit::AuditService& audit, db::Conn& tx, tenants::TenantId tena
 }
 
 }  // namespace
+
+Recipient CaseService::recipient_of(const std::string& cf) {
+  Recipient r;
+  r.preferred = "none";
+  if (profiles_ == nullptr || cf.empty()) return r;
+  auto p = profiles_->show(cf);
+  if (!p) return r;
+  if (!p->email.empty() && !p->email_verified_at.empty()) r.email = p->email;
+  if (!p->mobile.empty() && !p->mobile_verified_at.empty()) r.mobile = p->mobile;
+  r.preferred = p->preferred_channel;
+  if (options_.language_of) r.lang = options_.language_of(cf) == "en" ? "en" : "it";
+  return r;
+}
+
+namespace {
+
+// The label of `value` among `options`; the value itself when none matches.
+boost::json::value option_label(const std::vector<forms::Option>& options, const boost::json::value& value,
+                                std::string_view lang) {
+  if (!value.is_string()) return value;
+  for (const auto& o : options) {
+    if (o.value == value.as_string()) return boost::json::value(o.label.in(lang));
+  }
+  return value;
+}
+
+void label_fields(const forms::Definition& def, const std::vector<const forms::Field*>& fields,
+                  boost::json::object& answers, std::string_view lang) {
+  const forms::Context none;
+  for (const auto* f : fields) {
+    auto* v = answers.if_contains(f->name);
+    if (v == nullptr) continue;
+    if (f->type == forms::FieldType::choice) {
+      *v = option_label(forms::options_of(def, *f, none), *v, lang);
+    } else if (f->type == forms::FieldType::multi_choice && v->is_array()) {
+      const auto options = forms::options_of(def, *f, none);
+      for (auto& x : v->as_array()) x = option_label(options, x, lang);
+    } else if (f->type == forms::FieldType::group && v->is_array()) {
+      std::vector<const forms::Field*> children;
+      for (const auto& child : f->fields) children.push_back(&child);
+      for (auto& item : v->as_array()) {
+        if (item.is_object()) label_fields(def, children, item.as_object(), lang);
+      }
+    }
+  }
+}
+
+}  // namespace
+
+boost::json::object CaseService::labelled_answers(const Case& c, std::string_view lang) {
+  boost::json::object out = c.answers;
+  if (definitions_ == nullptr) return out;
+  auto eff = definitions_->effective(c.tenant_id, c.form_code);
+  if (!eff || !eff->def) return out;
+  // The hub version the case was filled with, with the body's lists in force now.
+  std::shared_ptr<const forms::Definition> def = eff->def;
+  if (eff->hub_version != c.form_version) {
+    if (auto then = definitions_->at(c.tenant_id, c.form_code, c.form_version, eff->overlay_version))
+      def = then;
+  }
+  label_fields(*def, def->fields(), out, lang);
+  return out;
+}
+
+boost::json::object CaseService::labelled_answers_of(tenants::TenantId tenant, const std::string& case_id,
+                                                     std::string_view lang) {
+  if (definitions_ == nullptr) return {};
+  std::optional<Case> c;
+  db_.read([&](db::Conn& k) { c = CaseStore::find(k, tenant, case_id); });
+  return c ? labelled_answers(*c, lang) : boost::json::object();
+}
+
+NoticeContext CaseService::notice_context(tenants::TenantId tenant, const Case& c, const std::string& at) {
+  return {i18n_, clock_, body_name(tenants_, tenant),
+          options_.public_url + "/area-personale/pratiche/" + body_slug(tenants_, tenant) + "/" + c.id, at};
+}
 
 // ---- Submission
 // --------------------------------------------------------------------------------------------
@@ -323,7 +388,8 @@ Result<Submitted> CaseService::submit_once(const identity::Principal* applicant,
     return Error::make("cases.service", 404, s.service_code);
   const auto aoo = case_aoo(protocol_, tenant);
   const std::string body = body_name(tenants_, tenant);
-  const std::string email = verified_email(profiles_, applicant_cf);
+  const std::string slug = body_slug(tenants_, tenant);
+  const Recipient recipient = recipient_of(applicant_cf);
   const Access who = applicant_access(applicant);
 
   std::optional<Result<Submitted>> out;
@@ -453,13 +519,11 @@ Result<Submitted> CaseService::submit_once(const identity::Principal* applicant,
                  json_details({{"service", c.service_code},
                                {"protocol", registered.protocol_label()},
                                {"due_date", c.due_date}}));
-      enqueue_email(tx, tenant, email, "Domanda ricevuta: " + c.title,
-                    "La tua domanda \"" + c.title + "\" presentata a " + body +
-                        " è stata protocollata con il n. " + registered.protocol_label() + " (" +
-                        reg->segnatura + ").\nIl procedimento deve concludersi " + "entro il " +
-                        it_date(c.due_date) +
-                        ".\nPuoi seguirne lo stato, i messaggi e i documenti nella tua area personale.",
-                    clock_);
+      send_notice(tx,
+                  {i18n_, clock_, body, options_.public_url + "/area-personale/pratiche/" + slug + "/" + c.id,
+                   c.submitted_at},
+                  registered, recipient,
+                  {"submitted", false, {{"segnatura", reg->segnatura}, {"due_date", it_date(c.due_date)}}});
       out.emplace(Submitted{std::move(registered), false, reg->segnatura});
     });
   } catch (Abort& a) {
@@ -505,11 +569,10 @@ Status CaseService::apply(const identity::Principal* who, tenants::TenantId tena
     aoo = case_aoo(protocol_, tenant);
     if (!aoo) return Error::make("cases.no_aoo", 503, std::to_string(tenant));
   }
-  std::string email;
+  Recipient recipient;
+  recipient.preferred = "none";
   if (change.notice && profiles_ != nullptr) {
-    auto current = db::read_one(db_, "SELECT applicant_cf FROM cases WHERE id = $1 AND tenant_id = $2",
-                                {case_id, tenant}, [](const db::Row& r) { return r.text(0); });
-    if (current) email = verified_email(profiles_, *current);
+    if (auto cf = store_.applicant_of(tenant, case_id)) recipient = recipient_of(*cf);
   }
   bool refused = false;  // a person asked for someone else's case: audited below
   std::optional<Status> out;
@@ -559,16 +622,17 @@ Status CaseService::apply(const identity::Principal* who, tenants::TenantId tena
       CaseStore::insert_transition(tx, tenant,
                                    {0, c->id, before.state, c->state, std::string(to_string(action)),
                                     acc->actor, format_at(now), reason});
+      RecordContext ctx{tx, who, *acc, aoo.value_or(0), now, format_at(now), {}};
       if (change.record) {
-        RecordContext ctx{tx, who, *acc, aoo.value_or(0), now, format_at(now)};
         if (auto st = change.record(ctx, *c); !st) throw Abort{st.error()};
       }
       audit_case(audit_, tx, tenant, *acc, *c, "case." + std::string(to_string(action)),
                  json_details({{"from", std::string(to_string(before.state))},
                                {"to", std::string(to_string(c->state))}}));
       if (change.notice) {
-        auto [subject, body] = change.notice(*c);
-        enqueue_email(tx, tenant, email, subject, body, clock_);
+        Notice n = change.notice(*c);
+        for (auto& [k, v] : ctx.notice_values) n.values.insert_or_assign(k, v);
+        send_notice(tx, notice_context(tenant, *c, ctx.at), *c, recipient, n);
       }
       out.emplace(Ok{});
     });
@@ -638,29 +702,46 @@ void add_message(db::Conn& tx, tenants::TenantId tenant, const Case& c, MessageD
 
 namespace {
 
-// A letter of the office (notice of grounds, decision): rendered, stored, registered as outgoing protocol to
-// the applicant by the staff member, and kept as a case document. Returns the document.
+// A letter of the office (request for additions, notice of grounds, decision): registered as outgoing
+// protocol to the applicant by the staff member, in the same transaction; the number is taken first, the
+// letter is rendered with it ("Protocollo: 0000042/2026 del 02/03/2026", and the segnatura), and the
+// digest of what was rendered is recorded (protocollo's register_entry with a PrimaryDocument). Stored,
+// and kept as a case document. The notice to the applicant gets the number as {letter_protocol}.
 Result<Document> outgoing_letter(RecordContext& ctx, files::FileService& files,
                                  protocollo::ProtocolService& protocol, const Case& c, DocumentKind kind,
                                  const std::string& file_name, const std::string& subject,
-                                 const Letter& letter) {
+                                 const Letter& letter, std::string_view lang) {
   files::Limits pdf_only;
   pdf_only.allowed_types = {"application/pdf"};
-  auto stored = files.put(ctx.tx, c.tenant_id, file_name, render_letter(letter), pdf_only);
-  if (!stored) return stored.error();
   protocollo::NewEntry e;
   e.aoo_id = ctx.aoo;
   e.direction = protocollo::Direction::outgoing;
   e.subject = subject;
   e.correspondents = {applicant_party(c)};
-  e.documents = {{protocollo::DocumentRole::primary, stored->file_name, stored->mime_type, stored->size,
-                  stored->sha256, stored->id}};
   e.office = c.office;
   e.channel = protocollo::Channel::online;
-  auto reg = protocol.register_entry(ctx.tx, protocollo::Actor{ctx.principal}, c.tenant_id, e);
+  std::optional<files::StoredFile> stored;
+  auto reg = protocol.register_entry(
+      ctx.tx, protocollo::Actor{ctx.principal}, c.tenant_id, e,
+      [&](const protocollo::Registered& r) -> Result<protocollo::Document> {
+        Letter l = letter;
+        const auto at = time::parse_iso_utc(r.registered_at);
+        const std::string number = protocollo::format_number(r.number) + "/" + std::to_string(r.year);
+        l.facts.insert(l.facts.begin(),
+                       {lang == "en" ? "Protocol" : "Protocollo",
+                        number + (lang == "en" ? " of " : " del ") +
+                            (at ? time::format_it_date(*at) : r.registered_at) + " (" + r.segnatura + ")"});
+        auto s = files.put(ctx.tx, c.tenant_id, file_name, render_letter(l), pdf_only);
+        if (!s) return s.error();
+        stored = *s;
+        return protocollo::Document{
+            protocollo::DocumentRole::primary, s->file_name, s->mime_type, s->size, s->sha256, s->id};
+      });
   if (!reg) return reg.error();
   Document d = document_of(c, *stored, kind, ctx.who.actor, ctx.at, &*reg);
   CaseStore::insert_document(ctx.tx, c.tenant_id, d);
+  ctx.notice_values["letter_protocol"] =
+      protocollo::format_number(reg->number) + "/" + std::to_string(reg->year);
   return d;
 }
 
@@ -714,6 +795,7 @@ struct DecisionFacts {
   std::optional<int> max_additions_days;
   std::vector<Message> messages;    // the applicant's observations are among them
   std::vector<Document> documents;  // the notice of grounds is among them
+  boost::json::object answers;      // the answers with labels (CaseService::labelled_answers)
 };
 
 boost::json::object decision_placeholders(const Case& c, const DecisionFacts& f, std::string_view lang) {
@@ -738,10 +820,15 @@ boost::json::object decision_placeholders(const Case& c, const DecisionFacts& f,
   v["fee"] = c.fee_cents_due ? money::format(*c.fee_cents_due, lang) : std::string();
   v["grounds_days"] = std::to_string(f.grounds_days);
   v["grounds_date"] = it_date(c.grounds_notified_on);
+  // The letter of the last notice of grounds (a request for additions is a "notice" document too).
   std::string grounds_protocol;
-  for (const auto& d : f.documents) {
-    if (d.kind == DocumentKind::notice && d.protocol_number > 0)
-      grounds_protocol = protocollo::format_number(d.protocol_number) + "/" + std::to_string(d.protocol_year);
+  for (const auto& m : f.messages) {
+    if (m.kind != "grounds" || m.attachments.empty()) continue;
+    for (const auto& d : f.documents) {
+      if (d.id == m.attachments.front() && d.protocol_number > 0)
+        grounds_protocol =
+            protocollo::format_number(d.protocol_number) + "/" + std::to_string(d.protocol_year);
+    }
   }
   v["grounds_protocol"] = grounds_protocol;
   std::string observations, observations_date;
@@ -754,7 +841,8 @@ boost::json::object decision_placeholders(const Case& c, const DecisionFacts& f,
   v["observations"] = observations;
   v["observations_date"] = observations_date;
   v["reasons"] = f.reasons;
-  v["answers"] = c.answers;
+  v["answers"] = f.answers.empty() ? c.answers : f.answers;  // labels, not codes
+  v["answer_codes"] = c.answers;
   return v;
 }
 
@@ -770,6 +858,9 @@ Letter decision_letter(const Case& c, const DecisionTemplate* tmpl, Action actio
     l.title = tmpl->title(lang);
   } else if (action == Action::notice_of_grounds) {
     l.title = "Comunicazione dei motivi ostativi all'accoglimento dell'istanza (art. 10-bis L. 241/1990)";
+  } else if (action == Action::request_additions) {
+    l.title = en ? "Request for additions to the application (Art. 2(7) Law 241/1990)"
+                 : "Richiesta di integrazioni alla domanda (art. 2, comma 7, L. 241/1990)";
   } else {
     l.title = "Provvedimento di " + decision_word(action) + " della domanda";
   }
@@ -809,15 +900,12 @@ Status record_decision(RecordContext& ctx, files::FileService& files, protocollo
   if (tmpl != nullptr && tmpl->outcome != to_string(action)) file_name += "-" + tmpl->outcome;
   const std::string subject =
       (tmpl != nullptr ? tmpl->title_it : "Provvedimento di " + word) + ": " + c.title;
-  auto d = outgoing_letter(ctx, files, protocol, c, DocumentKind::decision, file_name + ".pdf", subject, l);
+  auto d =
+      outgoing_letter(ctx, files, protocol, c, DocumentKind::decision, file_name + ".pdf", subject, l, lang);
   if (!d) return d.error();
   add_message(ctx.tx, c.tenant_id, c, MessageDirection::to_applicant, "decision", decision, {*d},
               ctx.who.actor, ctx.at);
   return Ok{};
-}
-
-std::string personal_area_hint() {
-  return "\nI dettagli e i documenti sono nella tua area personale, nella pagina della pratica.";
 }
 
 }  // namespace
@@ -879,11 +967,7 @@ Status CaseService::withdraw(const identity::Principal* applicant, tenants::Tena
     end_suspension(c, today, options_.grounds_answer_days, options_.max_additions_suspension_days, false);
     return Ok{};
   };
-  ch.notice = [](const Case& c) {
-    return std::pair<std::string, std::string>{"Domanda ritirata: " + c.title,
-                                               "Hai ritirato la domanda \"" + c.title + "\" (protocollo n. " +
-                                                   c.protocol_label() + ")." + personal_area_hint()};
-  };
+  ch.notice = [](const Case&) { return Notice{"withdrawn", false, {}}; };
   return apply(applicant, tenant, case_id, Action::withdraw, reason, ch);
 }
 
@@ -921,22 +1005,23 @@ Status CaseService::request_additions(const identity::Principal* staff, tenants:
                                       const std::string& case_id, const std::string& message) {
   if (auto st = check_text(message, "message", options_.max_text); !st) return st;
   Change ch;
+  ch.needs_aoo = true;  // the request is a letter registered as outgoing, like the notice and the decision
   ch.mutate = [](Case& c, time::Date today) -> Status {
     c.suspended_since = time::format_iso_date(today);
     return Ok{};
   };
-  ch.record = [message](RecordContext& ctx, const Case& c) -> Status {
-    add_message(ctx.tx, c.tenant_id, c, MessageDirection::to_applicant, "additions_request", message, {},
+  const std::string body = body_name(tenants_, tenant);
+  ch.record = [this, message, body, staff](RecordContext& ctx, const Case& c) -> Status {
+    const Letter l = decision_letter(c, nullptr, Action::request_additions, "it", message, body,
+                                     staff_name(staff), ctx.now);
+    auto d = outgoing_letter(ctx, files_, protocol_, c, DocumentKind::notice, "richiesta-integrazioni.pdf",
+                             "Richiesta di integrazioni: " + c.title, l, "it");
+    if (!d) return d.error();
+    add_message(ctx.tx, c.tenant_id, c, MessageDirection::to_applicant, "additions_request", message, {*d},
                 ctx.who.actor, ctx.at);
     return Ok{};
   };
-  ch.notice = [](const Case& c) {
-    return std::pair<std::string, std::string>{
-        "Richiesta di integrazioni: " + c.title,
-        "L'ufficio chiede integrazioni alla tua domanda \"" + c.title + "\" (protocollo n. " +
-            c.protocol_label() + "). Il termine del procedimento è sospeso finché non rispondi." +
-            personal_area_hint()};
-  };
+  ch.notice = [](const Case&) { return Notice{"additions_request", true, {}}; };
   return apply(staff, tenant, case_id, Action::request_additions, message, ch);
 }
 
@@ -973,7 +1058,10 @@ Status CaseService::notice_of_grounds(const identity::Principal* staff, tenants:
                                       const std::string& case_id, const std::string& grounds,
                                       const DecisionFrom& from) {
   if (auto st = check_text(grounds, "grounds", options_.max_text); !st) return st;
+  if (auto left = decisions_.unfilled_placeholder(grounds))
+    return Error::for_field("cases.placeholder", "text", 400, *left);
   const std::string body = body_name(tenants_, tenant);
+  const auto labelled = labelled_answers_of(tenant, case_id, decision_lang(from));
   Change ch;
   ch.needs_aoo = true;
   ch.mutate = [this, from](Case& c, time::Date today) -> Status {
@@ -983,7 +1071,7 @@ Status CaseService::notice_of_grounds(const identity::Principal* staff, tenants:
     c.grounds_answered_on.clear();
     return Ok{};
   };
-  ch.record = [this, grounds, body, staff, from](RecordContext& ctx, const Case& c) -> Status {
+  ch.record = [this, grounds, body, staff, from, labelled](RecordContext& ctx, const Case& c) -> Status {
     const std::string lang = decision_lang(from);
     const DecisionTemplate* tmpl = template_for(decisions_, c, from, Action::notice_of_grounds).value();
     std::string text = grounds;
@@ -1003,28 +1091,31 @@ Status CaseService::notice_of_grounds(const identity::Principal* staff, tenants:
                         options_.grounds_answer_days,
                         options_.max_additions_suspension_days,
                         {},
-                        {}};
+                        {},
+                        labelled};
         auto rendered = render_decision_text(tmpl->text(lang), decision_placeholders(c, f, lang), lang);
         if (!rendered) return rendered.error();
         text = std::move(*rendered);
+        if (auto left = decisions_.unfilled_placeholder(text))
+          return Error::for_field("cases.placeholder", "text", 400, *left);
       }
     }
     const Letter l =
         decision_letter(c, tmpl, Action::notice_of_grounds, lang, text, body, staff_name(staff), ctx.now);
     auto d = outgoing_letter(ctx, files_, protocol_, c, DocumentKind::notice, "preavviso-di-rigetto.pdf",
-                             "Preavviso di rigetto (art. 10-bis L. 241/1990): " + c.title, l);
+                             "Preavviso di rigetto (art. 10-bis L. 241/1990): " + c.title, l, lang);
     if (!d) return d.error();
     add_message(ctx.tx, c.tenant_id, c, MessageDirection::to_applicant, "grounds", grounds, {*d},
                 ctx.who.actor, ctx.at);
     return Ok{};
   };
   ch.notice = [this](const Case& c) {
-    return std::pair<std::string, std::string>{
-        "Preavviso di rigetto: " + c.title,
-        "L'ufficio ti ha comunicato i motivi che ostano all'accoglimento della domanda \"" + c.title +
-            "\" (protocollo n. " + c.protocol_label() + "). Hai " +
-            std::to_string(options_.grounds_answer_days) + " giorni per presentare le tue osservazioni." +
-            personal_area_hint()};
+    const auto last = grounds_answer_last_day(date_or(c.grounds_notified_on, time::rome_date(clock_.now())),
+                                              options_.grounds_answer_days);
+    return Notice{
+        "grounds",
+        true,
+        {{"days", std::to_string(options_.grounds_answer_days)}, {"last_day", time::format_it_date(last)}}};
   };
   return apply(staff, tenant, case_id, Action::notice_of_grounds, grounds, ch);
 }
@@ -1033,6 +1124,8 @@ Status CaseService::accept(const identity::Principal* staff, tenants::TenantId t
                            const std::string& case_id, const std::string& decision,
                            const DecisionFrom& from) {
   if (auto st = check_text(decision, "decision", options_.max_text); !st) return st;
+  if (auto left = decisions_.unfilled_placeholder(decision))
+    return Error::for_field("cases.placeholder", "text", 400, *left);
   Change ch;
   ch.needs_aoo = true;
   ch.mutate = [this, from](Case& c, time::Date today) -> Status {
@@ -1046,11 +1139,7 @@ Status CaseService::accept(const identity::Principal* staff, tenants::TenantId t
     return record_decision(ctx, files_, protocol_, c, Action::accept, decision, body, staff, tmpl,
                            decision_lang(from));
   };
-  ch.notice = [](const Case& c) {
-    return std::pair<std::string, std::string>{
-        "Domanda accolta: " + c.title, "La tua domanda \"" + c.title + "\" (protocollo n. " +
-                                           c.protocol_label() + ") è stata accolta." + personal_area_hint()};
-  };
+  ch.notice = [](const Case&) { return Notice{"accepted", true, {}}; };
   return apply(staff, tenant, case_id, Action::accept, decision, ch);
 }
 
@@ -1058,6 +1147,8 @@ Status CaseService::reject(const identity::Principal* staff, tenants::TenantId t
                            const std::string& case_id, const std::string& decision,
                            const DecisionFrom& from) {
   if (auto st = check_text(decision, "decision", options_.max_text); !st) return st;
+  if (auto left = decisions_.unfilled_placeholder(decision))
+    return Error::for_field("cases.placeholder", "text", 400, *left);
   Change ch;
   ch.needs_aoo = true;
   ch.mutate = [this, from](Case& c, time::Date today) -> Status {
@@ -1079,12 +1170,7 @@ Status CaseService::reject(const identity::Principal* staff, tenants::TenantId t
     return record_decision(ctx, files_, protocol_, c, Action::reject, decision, body, staff, tmpl,
                            decision_lang(from));
   };
-  ch.notice = [](const Case& c) {
-    return std::pair<std::string, std::string>{
-        "Domanda respinta: " + c.title,
-        "La tua domanda \"" + c.title + "\" (protocollo n. " + c.protocol_label() +
-            ") è stata respinta. Il provvedimento indica i motivi e come impugnarlo." + personal_area_hint()};
-  };
+  ch.notice = [](const Case&) { return Notice{"rejected", true, {}}; };
   return apply(staff, tenant, case_id, Action::reject, decision, ch);
 }
 
@@ -1107,12 +1193,11 @@ Status CaseService::send_message(const identity::Principal* who, tenants::Tenant
                                  const std::vector<std::string>& file_ids) {
   if (who == nullptr) return Error::make("auth.required", 401, "message");
   if (auto st = check_text(body, "body", options_.max_text); !st) return st;
-  // The applicant's e-mail, for a message from the office.
-  std::string email;
+  // Who the applicant is told through, for a message from the office.
+  Recipient recipient;
+  recipient.preferred = "none";
   if (profiles_ != nullptr && identity::authorize(who, identity::Permission::backoffice, tenant)) {
-    auto cf = db::read_one(db_, "SELECT applicant_cf FROM cases WHERE id = $1 AND tenant_id = $2",
-                           {case_id, tenant}, [](const db::Row& r) { return r.text(0); });
-    if (cf) email = verified_email(profiles_, *cf);
+    if (auto cf = store_.applicant_of(tenant, case_id)) recipient = recipient_of(*cf);
   }
   bool refused = false;  // a person asked for someone else's case: audited below
   std::optional<Status> out;
@@ -1147,10 +1232,7 @@ Status CaseService::send_message(const identity::Principal* who, tenants::Tenant
       audit_case(audit_, tx, tenant, *acc, *c, "case.message",
                  json_details({{"files", std::to_string(docs.size())}}));
       if (acc->staff) {
-        enqueue_email(tx, tenant, email, "Nuovo messaggio sulla tua pratica: " + c->title,
-                      "L'ufficio ti ha scritto a proposito della domanda \"" + c->title +
-                          "\" (protocollo n. " + c->protocol_label() + ")." + personal_area_hint(),
-                      clock_);
+        send_notice(tx, notice_context(tenant, *c, at), *c, recipient, {"message", false, {}});
       }
       out.emplace(Ok{});
     });
@@ -1337,6 +1419,7 @@ Result<std::vector<DecisionDraft>> CaseService::decision_drafts(const identity::
   f.body = body_name(tenants_, tenant);
   f.officer = staff_name(staff);
   f.reasons = reasons;
+  f.answers = labelled_answers(*found, language);
   f.today = time::rome_date(clock_.now());
   f.grounds_days = options_.grounds_answer_days;
   f.max_additions_days = options_.max_additions_suspension_days;

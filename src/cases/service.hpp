@@ -21,10 +21,13 @@
 //   applicant's 10 days to answer the notice have not passed and they have not answered), cases.outcome
 //   (400: no such decision template for the service, or not one for this action), cases.templates (500: a
 //   template that does not render),
+//   cases.placeholder (400: the text of a notice of grounds or a decision still holds a template's
+//   "[...]" placeholder, or a "{{...}}" tag: detail names it; nothing is sent or registered),
 //   cases.answer_late (409: observations after the 10 days), cases.applicant (403: this action is the
 //   applicant's, or a staff member's), cases.filter (400); plus auth.required, forbidden, not_found and
 //   the protocollo.* / files.* codes of a failed registration or upload (nothing is kept then).
 #include <boost/json.hpp>
+#include <functional>
 #include <optional>
 #include <string>
 #include <utility>
@@ -33,12 +36,14 @@
 #include "audit/service.hpp"
 #include "cases/decisions.hpp"
 #include "cases/model.hpp"
+#include "cases/notify.hpp"
 #include "cases/store.hpp"
 #include "catalog/service.hpp"
 #include "core/result.hpp"
 #include "core/time.hpp"
 #include "db/database.hpp"
 #include "files/service.hpp"
+#include "forms/definitions_service.hpp"
 #include "identity/model.hpp"
 #include "identity/profile_service.hpp"
 #include "protocollo/service.hpp"
@@ -58,6 +63,13 @@ struct Options {
   // The decision templates (data/decisions/README.md), read when the service is built: a broken file
   // stops the start. The default is the share directory the binary was built with.
   std::string decisions_dir = SPORTELLO_SHARE_DIR "/data/decisions";
+  // The texts of the notices to applicants (notify.hpp): web/locales/<lang>/*.json under this folder.
+  std::string locales_dir = SPORTELLO_SHARE_DIR "/web/locales";
+  // The links in notices: public_url + "/area-personale/pratiche/{slug}/{id}".
+  std::string public_url = "http://localhost:8080";
+  // The language an applicant is told in ("it", "en"), by codice fiscale. Unset (the profile holds no
+  // language yet): Italian.
+  std::function<std::string(const std::string& fiscal_code)> language_of;
 };
 
 // A line of the application summary PDF rendered when the caller gives no PDF of its own.
@@ -247,6 +259,9 @@ class CaseService {
                           const std::vector<std::string>& case_ids, const BulkAction& action);
 
   [[nodiscard]] const Options& options() const { return options_; }
+  // The form definitions in force, for the labels of the answers in decisions ("Scuola primaria G.
+  // Baussano", not "baussano"). Unset: decisions print the answers as stored.
+  void set_form_definitions(forms::DefinitionsService* definitions) { definitions_ = definitions; }
 
   // Whether `who` may do `action` ("answer_additions", "answer_grounds", "message", "withdraw") on the
   // case now, without doing it: pages call it before they store the files that come with the answer,
@@ -266,6 +281,14 @@ class CaseService {
   [[nodiscard]] QueueKeys keys_of(const Case& c) const {
     return queue_keys(c, options_.grounds_answer_days, options_.max_additions_suspension_days);
   }
+  // Who the applicant of `cf` is told through (read before a change's transaction).
+  Recipient recipient_of(const std::string& cf);
+  NoticeContext notice_context(tenants::TenantId tenant, const Case& c, const std::string& at);
+  // The answers of `c` with option labels in `lang` instead of codes (decisions).
+  boost::json::object labelled_answers(const Case& c, std::string_view lang);
+  // The same for a case read now ({} when unknown or without definitions).
+  boost::json::object labelled_answers_of(tenants::TenantId tenant, const std::string& case_id,
+                                          std::string_view lang);
   Status apply(const identity::Principal* who, tenants::TenantId tenant, const std::string& case_id,
                Action action, const std::string& reason, const Change& change);
   Result<Submitted> submit_once(const identity::Principal* applicant, tenants::TenantId tenant,
@@ -280,6 +303,8 @@ class CaseService {
   tenants::TenantService& tenants_;
   identity::ProfileService* profiles_;
   Options options_;
+  forms::DefinitionsService* definitions_ = nullptr;
+  I18n i18n_;
   DecisionTemplates decisions_;
   CaseStore store_;
   audit::AuditService audit_;

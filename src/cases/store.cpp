@@ -33,6 +33,7 @@ constexpr const char* kByApplicant = "SELECT " CASE_COLUMNS
                                      " FROM cases WHERE applicant_cf = $1 OR (CAST($2 AS TEXT) IS NOT NULL "
                                      "AND on_behalf_of = CAST($2 AS TEXT))"
                                      " ORDER BY submitted_at DESC LIMIT $3";
+constexpr const char* kApplicantOf = "SELECT applicant_cf FROM cases WHERE id = $1 AND tenant_id = $2";
 constexpr const char* kOffices =
     "SELECT DISTINCT office FROM cases WHERE tenant_id = $1 AND office IS NOT NULL ORDER BY office";
 
@@ -444,6 +445,10 @@ std::vector<std::string> CaseStore::offices(db::Conn& c, tenants::TenantId tenan
   std::vector<std::string> out;
   for (const auto& r : c.query(kOffices, {tenant})) out.push_back(r.text(0));
   return out;
+}
+
+std::optional<std::string> CaseStore::applicant_of(tenants::TenantId tenant, const std::string& case_id) {
+  return db::read_one(db_, kApplicantOf, {case_id, tenant}, [](const db::Row& r) { return r.text(0); });
 }
 
 }  // namespace sp::cases

@@ -64,6 +64,8 @@ class CaseStore {
   static std::vector<Case> by_applicant(db::Conn& c, const std::string& applicant_cf,
                                         const std::string& represented, int cap);
   static std::vector<std::string> offices(db::Conn& c, tenants::TenantId tenant);
+  // The codice fiscale of the case's applicant (its own read connection); nullopt when no such case.
+  std::optional<std::string> applicant_of(tenants::TenantId tenant, const std::string& case_id);
 
  private:
   db::Database& db_;

@@ -234,9 +234,27 @@ Result<Aoo> ProtocolService::create_aoo(tenants::TenantId tenant, const std::str
 
 Result<Registered> ProtocolService::register_entry(db::Conn& tx, const Actor& who, tenants::TenantId tenant,
                                                    const NewEntry& in) {
+  return register_in(tx, who, tenant, in, nullptr);
+}
+
+Result<Registered> ProtocolService::register_entry(db::Conn& tx, const Actor& who, tenants::TenantId tenant,
+                                                   NewEntry e, const PrimaryDocument& primary) {
+  return register_in(tx, who, tenant, e, &primary);
+}
+
+Result<Registered> ProtocolService::register_in(db::Conn& tx, const Actor& who, tenants::TenantId tenant,
+                                                const NewEntry& in, const PrimaryDocument* primary) {
   auto actor = actor_id(who, tenant);
   if (!actor) return actor.error();
-  if (auto st = validate(in); !st) return st.error();
+  if (primary != nullptr) {
+    // Everything but the primary document is checked before a number is taken.
+    NewEntry probe = in;
+    probe.documents.insert(probe.documents.begin(), Document{DocumentRole::primary, "documento.pdf",
+                                                             "application/pdf", 1, std::string(64, '0'), ""});
+    if (auto st = validate(probe); !st) return st.error();
+  } else if (auto st = validate(in); !st) {
+    return st.error();
+  }
   auto aoo = ProtocolStore::aoo(tx, tenant, in.aoo_id);
   if (!aoo || !aoo->active) return Error::make("protocollo.aoo", 404, std::to_string(in.aoo_id));
 
@@ -270,6 +288,15 @@ Result<Registered> ProtocolService::register_entry(db::Conn& tx, const Actor& wh
   e.number = last ? last->number + 1 : 1;
   // A clock stepped back (NTP) must not make a later number look older than an earlier one.
   if (last && last->registered_at > e.registered_at) e.registered_at = last->registered_at;
+  if (primary != nullptr) {
+    auto doc = (*primary)(Registered{e.id, e.year, e.number, e.registered_at, segnatura_text(e)});
+    if (!doc) return doc.error();
+    doc->role = DocumentRole::primary;
+    e.documents.insert(e.documents.begin(), std::move(*doc));
+    NewEntry check = in;
+    check.documents = e.documents;
+    if (auto st = validate(check); !st) return st.error();
+  }
   ProtocolStore::insert_entry(tx, e);
   audit_change(audit_, tx, who, tenant, "protocollo.register", e.id,
                json_details({{"aoo", e.aoo_code},

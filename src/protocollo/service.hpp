@@ -8,6 +8,7 @@
 // protocollo.sender_protocol_date, protocollo.annulment_reason, protocollo.annulment_authorisation,
 // protocollo.annulled (already annulled: 409), protocollo.aoo_code, protocollo.aoo_exists (409),
 // protocollo.search; plus auth.required / forbidden from identity::authorize and not_found.
+#include <functional>
 #include <optional>
 #include <string>
 #include <variant>
@@ -71,6 +72,14 @@ class ProtocolService {
   // transaction short. Number = last number of (AOO, Rome year of now) + 1.
   Result<Registered> register_entry(db::Conn& tx, const Actor& who, tenants::TenantId tenant,
                                     const NewEntry& e);
+  // The same for a document that carries its own number (an outgoing letter; a document cannot contain its
+  // own digest): inside the caller's transaction, once the number, year, time and segnatura are taken
+  // under the AOO's lock, `primary` is called with them and returns the primary document, i.e. the digest
+  // of the bytes rendered with that number; `e` holds the rest (attachments only). An error from `primary`
+  // is returned as it is: the caller rolls back, and the number was never used.
+  using PrimaryDocument = std::function<Result<Document>(const Registered&)>;
+  Result<Registered> register_entry(db::Conn& tx, const Actor& who, tenants::TenantId tenant, NewEntry e,
+                                    const PrimaryDocument& primary);
   // The same in a transaction of its own.
   Result<Registered> register_entry(const Actor& who, tenants::TenantId tenant, const NewEntry& e);
 
@@ -96,6 +105,9 @@ class ProtocolService {
   static Status validate(const NewEntry& e);
 
  private:
+  Result<Registered> register_in(db::Conn& tx, const Actor& who, tenants::TenantId tenant, const NewEntry& in,
+                                 const PrimaryDocument* primary);
+
   db::Database& db_;
   time::Clock& clock_;
   ProtocolStore store_;

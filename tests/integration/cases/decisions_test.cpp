@@ -183,8 +183,14 @@ TEST_P(DecisionsTest, AccessToRecordsIsGrantedDeferredOrRefused) {
   EXPECT_EQ(cases().accept(&staff_, body_, c.id, "x", {"reject", "it"}).error().code, "cases.outcome");
   EXPECT_EQ(cases().accept(&staff_, body_, c.id, "x", {"rinvio", "it"}).error().code, "cases.outcome");
   EXPECT_EQ(load(c.id).state, State::in_progress);
-  // Deferring concludes the case, titled as a deferral.
-  ASSERT_TRUE(cases().accept(&staff_, body_, c.id, draft(it, "differ")->text, {"differ", "it"}).ok());
+  // Deferring concludes the case, titled as a deferral, once the officer has filled in the template's
+  // "[...]" (issue 11: a placeholder left in is refused).
+  std::string differ = draft(it, "differ")->text;
+  EXPECT_EQ(cases().accept(&staff_, body_, c.id, differ, {"differ", "it"}).error().code, "cases.placeholder");
+  const std::string blank = "[indicare la data o la durata del differimento, art. 9 d.P.R. 184/2006]";
+  ASSERT_NE(differ.find(blank), std::string::npos);
+  differ.replace(differ.find(blank), blank.size(), "31/05/2026");
+  ASSERT_TRUE(cases().accept(&staff_, body_, c.id, differ, {"differ", "it"}).ok());
   EXPECT_EQ(load(c.id).state, State::accepted);
   EXPECT_EQ(last_outgoing().subject,
             "Provvedimento di differimento dell'accesso agli atti: Accesso agli atti");
@@ -197,7 +203,7 @@ TEST_P(DecisionsTest, AccessToRecordsIsGrantedDeferredOrRefused) {
   Case refused = started(anna_, submission("access-2", kAccess));
   ASSERT_TRUE(cases().notice_of_grounds(&staff_, body_, refused.id, "Documenti sottratti all'accesso.").ok());
   ASSERT_TRUE(cases().answer_grounds(&anna_, body_, refused.id, "Ne ho diritto come confinante.", {}).ok());
-  auto after = drafts(refused.id);
+  auto after = drafts(refused.id, "it", "Il confinante non ha un interesse diretto.");
   EXPECT_EQ(outcomes(after), (std::vector<std::string>{"accept", "differ", "reject", "grounds"}));
   const DecisionDraft* reject = draft(after, "reject");
   ASSERT_NE(reject, nullptr);
