@@ -175,6 +175,11 @@ App::App(Config config) : config_(std::move(config)) {
   applications::register_forms_admin_pages(router_, *forms_admin_web_);
   cases_web_ = std::make_unique<cases::WebDeps>(cases::WebDeps{*view_, *cases_, *files_, *tenants_});
   cases::register_pages(router_, *cases_web_);
+  // The pages every public-sector portal must have: contacts, privacy, accessibility, legal notes.
+  body_pages_ = std::make_unique<body_pages::BodyPagesService>(*db_, *audit_, time::system_clock());
+  body_pages_web_ =
+      std::make_unique<body_pages::WebDeps>(body_pages::WebDeps{*view_, *body_pages_, *tenants_});
+  body_pages::register_pages(router_, *body_pages_web_);
 }
 
 App::~App() {

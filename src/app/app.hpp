@@ -14,6 +14,8 @@
 #include "audit/anchor.hpp"
 #include "audit/key.hpp"
 #include "audit/service.hpp"
+#include "body_pages/service.hpp"
+#include "body_pages/web.hpp"
 #include "cases/service.hpp"
 #include "cases/web.hpp"
 #include "catalog/service.hpp"
@@ -107,6 +109,8 @@ class App {
   std::unique_ptr<protocollo::WebDeps> protocol_web_;
   std::unique_ptr<cases::CaseService> cases_;
   std::unique_ptr<cases::WebDeps> cases_web_;
+  std::unique_ptr<body_pages::BodyPagesService> body_pages_;
+  std::unique_ptr<body_pages::WebDeps> body_pages_web_;
   std::unique_ptr<forms::DefinitionsService> definitions_;
   std::unique_ptr<applications::ApplicationService> applications_;
   std::unique_ptr<applications::WebDeps> applications_web_;

@@ -151,6 +151,7 @@ http::Response home(StaffWebDeps& d, http::Request& req) {
         page.data.set("is_body_admin", true);
         page.data.set("staff_href", "/backoffice/" + body->slug + "/personale");
         page.data.set("keys_href", "/backoffice/" + body->slug + "/chiavi-api");
+        page.data.set("pages_href", "/backoffice/" + body->slug + "/pagine-pubbliche");
       }
     }
   } else {

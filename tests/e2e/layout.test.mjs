@@ -5,7 +5,7 @@
 // header (no public service search).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, watchPage } from './support/server.mjs';
+import { startServer, launchBrowser, watchPage, axeViolations, formatViolations } from './support/server.mjs';
 
 let server, browser;
 before(async () => { [server, browser] = await Promise.all([startServer({ database: 'sqlite' }), launchBrowser()]); });
@@ -80,6 +80,29 @@ test('no label overlaps another element on the back office queue and registratio
       assert.equal(await page.locator('form.header-search').count(), 0, `${path}: no public search in the back office`);
       assert.equal(await page.locator('#staff-home-link').getAttribute('href'), '/backoffice/');
     }
+  } finally {
+    await ctx.close();
+  }
+});
+
+// Issue 11, point 8: the pages every footer links, for a body and for the hub, pass axe and their
+// links lead somewhere.
+test('the contacts, privacy, accessibility and legal pages pass axe and link only to pages that exist', async () => {
+  const ctx = await browser.newContext({ locale: 'it-IT' });
+  try {
+    const page = await ctx.newPage();
+    const problems = watchPage(page);
+    for (const path of ['/asti/contatti', '/asti/privacy', '/asti/accessibilita', '/asti/note-legali', '/privacy', '/accessibilita']) {
+      const res = await page.goto(server.baseUrl + path);
+      assert.equal(res.status(), 200, path);
+      assert.equal(formatViolations(await axeViolations(page)), '', path);
+      const links = await page.$$eval('main a[href^="/"], footer a[href^="/"]', (as) => as.map((a) => a.getAttribute('href')));
+      for (const href of new Set(links)) {
+        const r = await page.request.get(server.baseUrl + href);
+        assert.ok(r.status() < 400, `${path} links to ${href}: ${r.status()}`);
+      }
+    }
+    assert.deepEqual(problems, []);
   } finally {
     await ctx.close();
   }
