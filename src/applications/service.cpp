@@ -11,6 +11,7 @@
 #include "core/digest.hpp"
 #include "core/ids.hpp"
 #include "core/text.hpp"
+#include "forms/duplicates.hpp"
 #include "forms/prefill.hpp"
 #include "forms/render.hpp"
 #include "identity/person_store.hpp"
@@ -264,6 +265,28 @@ forms::Context ApplicationService::context(const identity::Principal& who, const
   if (body.kind == tenants::BodyKind::comune) f["body.municipality"] = municipality;
   for (auto& [k, v] : previous_facts(who, def)) f[k] = v;
   return ctx;
+}
+
+std::vector<Duplicate> ApplicationService::duplicates(const identity::Principal& who, const Opened& o,
+                                                      std::string_view lang) {
+  std::vector<Duplicate> out;
+  if (!cases_ || o.def->duplicates.subject.empty() || forms::subjects(*o.def, o.draft.answers).empty())
+    return out;
+  auto mine = cases_->my_cases(&who);
+  if (!mine) return out;
+  for (const auto& s : *mine) {
+    if (s.c.tenant_id != o.draft.tenant_id || s.c.form_code != o.def->code || s.c.id == o.draft.case_id ||
+        s.c.state == cases::State::rejected || s.c.state == cases::State::withdrawn)
+      continue;
+    auto view = cases_->get(&who, s.c.tenant_id, s.c.id);
+    if (!view) continue;
+    for (auto& subject : forms::same_subjects(*o.def, o.draft.answers, view->c.answers))
+      out.push_back(Duplicate{
+          subject.path, subject.code,
+          subject.period.empty() ? std::string() : forms::period_label(*o.def, o.ctx, subject.period, lang),
+          view->c.protocol_label(), view->c.submitted_at});
+  }
+  return out;
 }
 
 forms::Facts ApplicationService::previous_facts(const identity::Principal& who,

@@ -96,6 +96,16 @@ struct SubmitOutcome {
   std::vector<forms::Issue> issues;  // why it was not sent
 };
 
+// An application already sent about the same person and period as a draft (forms::DuplicateRule): a
+// warning on the summary page, never a refusal (a second parent, a correction: the office decides).
+struct Duplicate {
+  std::string path;            // the code's input in the draft: "children[0].fiscal_code"
+  std::string code;            // the code, as typed (normalised)
+  std::string period;          // as people read it ("2026/2027"); "" when the form has no period
+  std::string protocol_label;  // "0000042/2026" of the earlier case
+  std::string submitted_at;    // UTC ISO
+};
+
 class ApplicationService {
  public:
   // `cases` may be null (then submit() fails with applications.cases_unavailable). The definitions are
@@ -137,6 +147,11 @@ class ApplicationService {
   // is returned as it is (idempotent). Errors: applications.acting_for, applications.cases_unavailable,
   // cases.* / protocollo.* of the submission. Problems with the answers come back in `issues`.
   Result<SubmitOutcome> submit(const identity::Principal& who, Opened& o);
+
+  // The person's cases (theirs, or of whom they act for) at the draft's body for the same form, not
+  // rejected or withdrawn, about a subject of the draft for the same period, read through the cases
+  // service. Empty when the form has no DuplicateRule or the cases module is not running.
+  std::vector<Duplicate> duplicates(const identity::Principal& who, const Opened& o, std::string_view lang);
 
   // The person's drafts at every body (open and sent), newest first.
   std::vector<Draft> drafts_of(const identity::Principal& who);

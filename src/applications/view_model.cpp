@@ -51,7 +51,8 @@ void adorn_field(json::object& f, const web::View& view, std::string_view lang) 
     return s;
   }();
   // How to write a date or an amount, for inputs the person types into.
-  if (editable && type == "date") f["hint"] = view.t(lang, "ui.app_date_hint");
+  // (Dates: the forms engine's hint, with an example that fits the field; the generic one otherwise.)
+  if (editable && type == "date" && str(f, "hint").empty()) f["hint"] = view.t(lang, "ui.app_date_hint");
   if (editable && type == "money") f["hint"] = view.t(lang, "ui.app_money_hint");
   const std::string display = str(f, "display");
   // A locked value is ignored when posted (the identity's fact is put back): show it as people read it.

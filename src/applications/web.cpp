@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <charconv>
+#include <functional>
+#include <map>
 
 #include "applications/receipt_pdf.hpp"
 #include "applications/view_model.hpp"
@@ -378,12 +380,46 @@ FormView form_view(WebDeps& d, const Opened& o, const std::vector<forms::Issue>&
   return fv;
 }
 
+// The same person already applied for the same period (ApplicationService::duplicates): a warning next to
+// the code on the summary, before sending. Sending stays possible: the office decides.
+void warn_duplicates(WebDeps& d, const identity::Principal& who, const Opened& o, json::object& form,
+                     const std::string& lang) {
+  std::map<std::string, json::array> by_input;
+  for (const auto& x : d.applications.duplicates(who, o, lang)) {
+    auto at = time::parse_iso_utc(x.submitted_at);
+    const std::string day = at ? time::format_it_date(time::rome_date(*at)) : x.submitted_at;
+    by_input[x.path].push_back(json::object{
+        {"text",
+         d.view.i18n().format(
+             lang, x.period.empty() ? "ui.app_duplicate" : "ui.app_duplicate_period",
+             {{"code", x.code}, {"period", x.period}, {"protocol", x.protocol_label}, {"date", day}})}});
+  }
+  if (by_input.empty()) return;
+  std::function<void(json::value&)> walk = [&](json::value& v) {
+    if (v.is_array()) {
+      for (auto& x : v.get_array()) walk(x);
+      return;
+    }
+    if (!v.is_object()) return;
+    auto& obj = v.get_object();
+    if (const json::value* input = obj.if_contains("input"); input && input->is_string())
+      if (auto it = by_input.find(std::string(input->get_string())); it != by_input.end())
+        obj["warnings"] = it->second;
+    for (const char* key : {"steps", "sections", "fields", "items"})
+      if (json::value* child = obj.if_contains(key)) walk(*child);
+  };
+  json::value root = std::move(form);
+  walk(root);
+  form = std::move(root.get_object());
+}
+
 http::Response render_summary(WebDeps& d, const http::Request& req, const identity::Principal& who,
                               const Opened& o, const std::vector<forms::Issue>& issues, const Error* error,
                               int status) {
   const auto& lang = req.ctx.locale;
   auto page = page_for(d, req, o, "application_summary", d.view.t(lang, "ui.app_summary_title"));
   FormView fv = form_view(d, o, issues, lang);
+  warn_duplicates(d, who, o, fv.json, lang);
   auto& data = page.data;
   data.set("form", to_data(fv.json));
   // Every problem of every step, each linked to its field.

@@ -104,7 +104,10 @@ class Parser {
  public:
   Definition run(const json::value& root) {
     const auto& o = as_object(root, "(definition)");
-    only_keys(o, {"$schema", "code", "version", "title", "intro", "audience", "steps", "lists", "notes"}, "");
+    only_keys(
+        o,
+        {"$schema", "code", "version", "title", "intro", "audience", "steps", "lists", "notes", "duplicates"},
+        "");
     Definition d;
     d.source = o;
     if (!o.contains("code")) fail("code", "required");
@@ -139,6 +142,23 @@ class Parser {
       Step st = step(steps[s], p, d);
       if (!step_ids.insert(st.id).second) fail(p + ".id", "duplicate step id \"" + st.id + "\"");
       d.steps.push_back(std::move(st));
+    }
+    if (auto* dup = o.if_contains("duplicates")) {
+      const auto& dobj = as_object(*dup, "duplicates");
+      only_keys(dobj, {"subject", "period"}, "duplicates");
+      if (!dobj.contains("subject")) fail("duplicates.subject", "required");
+      d.duplicates.subject = as_string(dobj.at("subject"), "duplicates.subject");
+      const Field* subject = d.field(d.duplicates.subject);
+      if (!subject || subject->type != FieldType::codice_fiscale)
+        fail("duplicates.subject", "must name a codice_fiscale field (\"children.fiscal_code\")");
+      if (auto* period = dobj.if_contains("period")) {
+        d.duplicates.period = as_string(*period, "duplicates.period");
+        const Field* pf = d.field(d.duplicates.period);
+        if (!pf || d.duplicates.period.find('.') != std::string::npos || pf->is_container() ||
+            pf->type == FieldType::file || pf->type == FieldType::multi_choice ||
+            pf->type == FieldType::address)
+          fail("duplicates.period", "must name a one-value field of the form (\"school_year\")");
+      }
     }
     return d;
   }
@@ -224,37 +244,14 @@ class Parser {
     f.name = as_string(o.at("name"), p0 + ".name");
     const std::string p = p0 + " (" + f.name + ")";
     if (!valid_name(f.name)) fail(p + ".name", "lower-case letters, digits and '_', starting with a letter");
-    only_keys(o,
-              {"name",
-               "type",
-               "label",
-               "help",
-               "unit",
-               "required",
-               "options",
-               "options_list",
-               "min",
-               "max",
-               "integer",
-               "min_length",
-               "max_length",
-               "pattern",
-               "pattern_message",
-               "allow_numeric",
-               "check_street",
-               "show_if",
-               "require_if",
-               "computed",
-               "checks",
-               "prefill",
-               "prefill_editable",
-               "min_items",
-               "max_items",
-               "fields",
-               "max_size",
-               "max_count",
-               "accept",
-               "declaration"},
+    only_keys(o, {"name",       "type",         "label",           "help",
+                  "unit",       "required",     "options",         "options_list",
+                  "min",        "max",          "integer",         "min_length",
+                  "max_length", "pattern",      "pattern_message", "allow_numeric",
+                  "holder",     "check_street", "show_if",         "require_if",
+                  "computed",   "checks",       "prefill",         "prefill_editable",
+                  "min_items",  "max_items",    "fields",          "max_size",
+                  "max_count",  "accept",       "declaration"},
               p);
     if (!o.contains("type")) fail(p + ".type", "required");
     std::string type_name = as_string(o.at("type"), p + ".type");
@@ -284,6 +281,7 @@ class Parser {
     only_for("pattern", {FieldType::text});
     only_for("pattern_message", {FieldType::text});
     only_for("allow_numeric", {FieldType::codice_fiscale});
+    only_for("holder", {FieldType::codice_fiscale});
     only_for("check_street", {FieldType::address});
     only_for("computed", {FieldType::number, FieldType::money});
     only_for("min_items", {FieldType::group, FieldType::multi_choice});
@@ -347,6 +345,20 @@ class Parser {
     f.pattern_message = optional_text(o, "pattern_message", p);
     if (auto* v = o.if_contains("allow_numeric")) f.allow_numeric = as_bool(*v, p + ".allow_numeric");
     if (auto* v = o.if_contains("check_street")) f.check_street = as_bool(*v, p + ".check_street");
+    if (auto* v = o.if_contains("holder")) {
+      const std::string hp = p + ".holder";
+      const auto& h = as_object(*v, hp);
+      only_keys(h, {"birth_date", "sex"}, hp);
+      auto name_of = [&](std::string_view key) -> std::string {
+        auto* n = h.if_contains(key);
+        if (!n) return {};
+        std::string name = as_string(*n, hp + "." + std::string(key));
+        if (!known(siblings)(name)) fail(hp + "." + std::string(key), "unknown field \"" + name + "\"");
+        return name;
+      };
+      f.holder_birth_date = name_of("birth_date");
+      f.holder_sex = name_of("sex");
+    }
 
     f.show_if = expression(o, "show_if", p, siblings);
     f.require_if = expression(o, "require_if", p, siblings);

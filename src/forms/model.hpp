@@ -88,6 +88,11 @@ struct Field {
   std::string pattern;         // text only: ECMAScript regular expression the whole trimmed value must match
   Text pattern_message;        // shown instead of the generic pattern message
   bool allow_numeric = false;  // codice_fiscale: also accept an 11-digit numeric code
+  // codice_fiscale: the fields holding the birth date (a date field) and the sex (a choice "F"/"M") of
+  // the code's holder, named as in expressions (same group item first, then the form): the code must
+  // agree with them ("holder": {"birth_date": "birth_date", "sex": "sex"}). Empty: not checked.
+  std::string holder_birth_date;
+  std::string holder_sex;
   // address: the place is in the body's territory (the building, the site of works), so once the body has
   // loaded its street list the street must be one of it. Otherwise the list is only offered as suggestions
   // (a residence may be in another municipality).
@@ -129,6 +134,14 @@ struct Step {
   std::vector<Section> sections;
 };
 
+// Who an application is about, for the warning that the same person already has one (duplicates.hpp):
+// a codice_fiscale field ("children.fiscal_code" in a group, or a form field) and, optionally, the form
+// field that says for which period ("school_year"). Empty subject: no check.
+struct DuplicateRule {
+  std::string subject;
+  std::string period;
+};
+
 struct Definition {
   std::string code;  // the catalog service code, e.g. "iscrizione-scuola-primaria"
   int version = 1;
@@ -139,6 +152,7 @@ struct Definition {
   // Option lists a body can provide (schools, bus stops...): name → options. The definition may give
   // defaults; a body overlay or the caller's Context replaces them.
   std::map<std::string, std::vector<Option>, std::less<>> lists;
+  DuplicateRule duplicates;  // "duplicates": {"subject": "children.fiscal_code", "period": "school_year"}
   // The JSON the definition was parsed from (overlays are merged at the JSON level, overlay.hpp).
   boost::json::object source;
 

@@ -141,6 +141,33 @@ class Renderer {
     }
   }
 
+  // A date bound as a day. An expression over a field not answered yet ({"var": "date_from"}) stands for
+  // that field's own bound on the same side, so "to" fields get a sensible example before "from" is typed.
+  std::optional<std::chrono::year_month_day> date_bound_of(const Field& f, bool upper,
+                                                           const json::object* item, int depth = 0) const {
+    const json::value& b = upper ? f.max : f.min;
+    if (b.is_null()) return std::nullopt;
+    json::value v = b.is_object() ? evaluate(b, Scope{item, &typed_, ctx_.today}) : b;
+    if (v.is_string()) return values::date_bound(std::string_view(v.get_string()), ctx_.today);
+    if (depth < 3 && b.is_object() && b.get_object().size() == 1 && b.get_object().contains("var")) {
+      const json::value& name = b.get_object().at("var");
+      if (name.is_string())
+        if (const Field* other = find_field(std::string_view(name.get_string()));
+            other && other->type == FieldType::date)
+          return date_bound_of(*other, upper, item, depth + 1);
+    }
+    return std::nullopt;
+  }
+
+  // A field by the name an expression uses: a form field, else a field of one of its groups.
+  const Field* find_field(std::string_view name) const {
+    for (const Field* top : def_.fields()) {
+      if (top->name == name) return top;
+      if (const Field* c = top->child(name)) return c;
+    }
+    return nullptr;
+  }
+
   std::string bound_text(const Field& f, const json::value& b, const json::object* item) const {
     json::value v = b.is_object() ? evaluate(b, Scope{item, &typed_, ctx_.today}) : b;
     if (f.type == FieldType::date && v.is_string()) {
@@ -170,6 +197,10 @@ class Renderer {
     r.errors = errors_at(path);
     r.min = bound_text(f, f.min, item);
     r.max = bound_text(f, f.max, item);
+    if (f.type == FieldType::date && r.editable) {
+      auto example = date_example(date_bound_of(f, false, item), date_bound_of(f, true, item), ctx_.today);
+      r.hint = i18n_.format(lang_, "ui.forms.date_hint", {{"example", time::format_it_date(example)}});
+    }
     auto opts = options_of(def_, f, ctx_);
     r.display = display(f, typed, opts);
     r.value = r.computed ? r.display : raw_text(raw);
@@ -287,6 +318,35 @@ json::array strings(const std::vector<std::string>& v) {
 
 }  // namespace
 
+std::chrono::year_month_day date_example(std::optional<std::chrono::year_month_day> lo,
+                                         std::optional<std::chrono::year_month_day> hi,
+                                         std::chrono::year_month_day today) {
+  using std::chrono::sys_days;
+  using ymd = std::chrono::year_month_day;
+  if (lo && hi && sys_days(*lo) > sys_days(*hi)) hi.reset();  // bounds that cannot both hold: keep the lower
+  auto midpoint = [](ymd a, ymd b) { return ymd{sys_days(a) + (sys_days(b) - sys_days(a)) / 2}; };
+  auto within = [&](ymd d) {
+    return (!lo || sys_days(d) >= sys_days(*lo)) && (!hi || sys_days(d) <= sys_days(*hi));
+  };
+  ymd example = today;
+  if (hi && sys_days(*hi) <= sys_days(today)) {  // a date in the past: a birth, a certificate issued
+    example = lo ? midpoint(*lo, *hi)
+                 : ymd{std::chrono::year_month(hi->year() - std::chrono::years{30}, hi->month()) /
+                       std::chrono::day{1}};
+  } else if (lo && sys_days(*lo) >= sys_days(today)) {  // a date to come: a start, a booking
+    example = ymd{(std::chrono::year_month(lo->year(), lo->month()) + std::chrono::months{1}) /
+                  std::chrono::day{1}};
+    if (!within(example)) example = hi ? midpoint(*lo, *hi) : *lo;
+  }
+  // A day above 12 shows which number is the day (14/09, not 05/09).
+  if (static_cast<unsigned>(example.day()) <= 12) {
+    ymd later{example.year() / example.month() / std::chrono::day{static_cast<unsigned>(example.day()) + 14}};
+    if (within(later)) example = later;
+  }
+  if (!within(example)) example = lo ? *lo : hi ? *hi : today;
+  return example;
+}
+
 RenderStep render_step(const Definition& def, std::string_view step_id, const Answers& answers,
                        const std::vector<Issue>& issues, const Context& ctx, const I18n& i18n,
                        std::string_view lang) {
@@ -337,6 +397,7 @@ json::object to_json(const RenderField& f) {
   o["free_text"] = f.free_text;
   o["min"] = f.min;
   o["max"] = f.max;
+  o["hint"] = f.hint;
   o["errors"] = strings(f.errors);
   o["has_errors"] = !f.errors.empty();
   json::array parts;

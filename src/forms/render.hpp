@@ -3,6 +3,8 @@
 // texts in the requested language, the values as typed, and flags. No HTML here: the web layer feeds
 // to_json() of these structs to a mustache template.
 #include <boost/json.hpp>
+#include <chrono>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -58,6 +60,7 @@ struct RenderField {
   bool free_text = false;  // choice backed by a list nobody provided: render as a text input
   std::string min;         // bounds for input attributes (numbers, ISO dates)
   std::string max;
+  std::string hint;  // how to write it (editable dates): "gg/mm/aaaa, per esempio 14/03/2020", date_example
   std::vector<std::string> errors;   // localised messages for this field (not its children)
   std::vector<RenderField> parts;    // address: street, number, postcode, municipality
   std::vector<std::string> streets;  // address: the body's streets (a datalist)
@@ -103,6 +106,14 @@ struct RenderForm {
   std::string intro;
   std::vector<RenderStep> steps;  // visible steps only
 };
+
+// The example date a date field's hint shows, from its bounds (resolved against `today`): within them,
+// in the past for a field that cannot be later than today (a birth date: the middle of its range, or 30
+// years before), in the future for one that cannot be earlier (a start date: the first of the next month
+// after its minimum), today when the range holds today or there is none; a day above 12 when possible.
+[[nodiscard]] std::chrono::year_month_day date_example(std::optional<std::chrono::year_month_day> lo,
+                                                       std::optional<std::chrono::year_month_day> hi,
+                                                       std::chrono::year_month_day today);
 
 // One step with its issues (from validate_step, or none on first display). Issues of fields that are not
 // on the step are ignored.

@@ -64,6 +64,14 @@ std::optional<double> to_double(const json::value& v) {
   return std::nullopt;
 }
 
+// The sex as a choice field holds it: "F"/"M", or the words in Italian or English.
+std::optional<cf::Sex> sex_of(std::string_view v) {
+  std::string s = text::to_lower_ascii(text::trim(v));
+  if (s == "f" || s == "femmina" || s == "female" || s == "donna") return cf::Sex::female;
+  if (s == "m" || s == "maschio" || s == "male" || s == "uomo") return cf::Sex::male;
+  return std::nullopt;
+}
+
 class Validator {
  public:
   Validator(const Definition& def, const Answers& answers, const Context& ctx)
@@ -185,7 +193,7 @@ class Validator {
       }
       case FieldType::date: {
         auto d = values::date(s);
-        if (!d.ok()) return add(path, "date_invalid");
+        if (!d.ok()) return add(path, d.code, {{"date", s}});
         auto resolve = [&](const json::value& b) -> std::optional<double> {
           json::value v = bound(b, item);
           if (!v.is_string()) return std::nullopt;
@@ -243,6 +251,7 @@ class Validator {
         if (!r) return add(path, "cf_invalid", {{"reason", r.error().code}});
         if (r->kind == cf::Kind::numeric && !f.allow_numeric)
           return add(path, "cf_invalid", {{"reason", "cf.length"}});
+        if (r->kind == cf::Kind::person) holder(f, r->code, path, item);
         return;
       }
       case FieldType::partita_iva: {
@@ -265,6 +274,40 @@ class Validator {
         return files(f, raw, path);
       case FieldType::group:
         return;
+    }
+  }
+
+  // A person's code against the birth date and sex typed in the fields it names (Field::holder): the
+  // code's day, month and two-digit year, and its sex (day + 40 for women). Omocodic codes are decoded
+  // with their digits restored. A field that is empty or not valid is left to its own issue.
+  void holder(const Field& f, const std::string& code, const std::string& path, const json::object* item) {
+    if (f.holder_birth_date.empty() && f.holder_sex.empty()) return;
+    auto decoded = cf::decode(code, ctx_.today);
+    if (!decoded) return;
+    const Scope sc = scope(item);
+    if (!f.holder_birth_date.empty()) {
+      json::value v = evaluate(json::object{{"var", f.holder_birth_date}}, sc);
+      std::optional<std::chrono::year_month_day> typed_date;
+      if (v.is_string())
+        if (auto r = time::parse_iso_date(std::string_view(v.get_string()))) typed_date = *r;
+      if (typed_date) {
+        const auto& c = decoded->birth_date;
+        bool same = c.month() == typed_date->month() && c.day() == typed_date->day() &&
+                    static_cast<int>(c.year()) % 100 == static_cast<int>(typed_date->year()) % 100;
+        if (!same) {
+          // The code has two digits of the year: show it in the century of the date typed.
+          int year = static_cast<int>(typed_date->year()) / 100 * 100 + static_cast<int>(c.year()) % 100;
+          std::chrono::year_month_day shown{std::chrono::year{year}, c.month(), c.day()};
+          if (!shown.ok()) shown = c;
+          return add(path, "cf_birth_date_mismatch", {{"cf_date", time::format_iso_date(shown)}});
+        }
+      }
+    }
+    if (!f.holder_sex.empty()) {
+      json::value v = evaluate(json::object{{"var", f.holder_sex}}, sc);
+      auto sex = v.is_string() ? sex_of(std::string_view(v.get_string())) : std::nullopt;
+      if (sex && *sex != decoded->sex)
+        add(path, "cf_sex_mismatch", {{"cf_sex", decoded->sex == cf::Sex::female ? "F" : "M"}});
     }
   }
 
@@ -385,11 +428,14 @@ const std::vector<std::string>& issue_codes() {
                                               "date_min",
                                               "date_max",
                                               "date_range",
+                                              "date_nonexistent",
                                               "choice_invalid",
                                               "choices_too_few",
                                               "choices_too_many",
                                               "yes_no_invalid",
                                               "cf_invalid",
+                                              "cf_birth_date_mismatch",
+                                              "cf_sex_mismatch",
                                               "piva_invalid",
                                               "iban_invalid",
                                               "email_invalid",
@@ -488,6 +534,10 @@ std::string message(const I18n& i18n, std::string_view lang, const Issue& issue)
       std::replace(it->second.begin(), it->second.end(), '.', ',');
     }
   }
+  if (auto it = params.find("cf_date"); it != params.end())
+    if (auto d = time::parse_iso_date(it->second)) it->second = time::format_it_date(*d);
+  if (auto it = params.find("cf_sex"); it != params.end())
+    it->second = i18n.t(lang, it->second == "F" ? "ui.forms.sex_female" : "ui.forms.sex_male");
   if (auto it = params.find("max_size"); it != params.end()) {
     try {
       double mb = static_cast<double>(std::stoll(it->second)) / (1024.0 * 1024.0);

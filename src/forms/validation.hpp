@@ -26,9 +26,12 @@ struct Issue {
 
 // Issue codes (each has "error.forms.<code>" in Italian and English):
 //   required, text_too_short{min}, text_too_long{max}, pattern, number_invalid, number_integer,
-//   number_min{min}, number_max{max}, money_invalid, money_min{min}, money_max{max}, date_invalid,
+//   number_min{min}, number_max{max}, money_invalid, money_min{min}, money_max{max}, date_invalid{date}
+//   (not written as a date), date_nonexistent{date} (written as one, but no such day: 31/02/2020),
 //   date_min{min}, date_max{max}, choice_invalid, choices_too_few{min}, choices_too_many{max},
-//   yes_no_invalid, cf_invalid{reason}, piva_invalid{reason}, iban_invalid, email_invalid,
+//   yes_no_invalid, cf_invalid{reason}, cf_birth_date_mismatch{cf_date} and cf_sex_mismatch{cf_sex} (a
+//   person's code that disagrees with the birth date or sex typed in the fields of Field::holder_*),
+//   piva_invalid{reason}, iban_invalid, email_invalid,
 //   phone_invalid, street_unknown, street_required, civic_invalid, civic_required, postcode_invalid,
 //   postcode_required, municipality_required, address_invalid, file_invalid, file_too_large{max_size},
 //   file_too_many{max}, file_type{accept}, group_too_few{min}, group_too_many{max}, group_invalid,

@@ -159,20 +159,23 @@ Parsed<std::int64_t> money(std::string_view input) {
 
 Parsed<year_month_day> date(std::string_view input) {
   std::string s = text::trim(input);
-  if (s.size() == 10 && s[4] == '-' && s[7] == '-') {
-    auto d = time::parse_iso_date(s);
-    if (!d) return fail<year_month_day>("date_invalid");
-    int y = static_cast<int>(d->year());
-    if (y < 1800 || y > 2200) return fail<year_month_day>("date_invalid");
-    return okv(*d);
-  }
+  // The shape first (a wrong format), then the calendar (a date written well that does not exist:
+  // 31/02/2020, 2020-13-01), then the years a form can mean.
+  static const std::regex iso(R"(^([0-9]{4})-([0-9]{2})-([0-9]{2})$)");
   static const std::regex dmy(R"(^([0-9]{1,2})[/.\-]([0-9]{1,2})[/.\-]([0-9]{4})$)");
   std::smatch m;
-  if (!std::regex_match(s, m, dmy)) return fail<year_month_day>("date_invalid");
-  int d = std::stoi(m[1]), mo = std::stoi(m[2]), y = std::stoi(m[3]);
+  int d = 0, mo = 0, y = 0;
+  if (std::regex_match(s, m, iso)) {
+    y = std::stoi(m[1]), mo = std::stoi(m[2]), d = std::stoi(m[3]);
+  } else if (std::regex_match(s, m, dmy)) {
+    d = std::stoi(m[1]), mo = std::stoi(m[2]), y = std::stoi(m[3]);
+  } else {
+    return fail<year_month_day>("date_invalid");
+  }
   year_month_day ymd{std::chrono::year{y}, std::chrono::month{static_cast<unsigned>(mo)},
                      std::chrono::day{static_cast<unsigned>(d)}};
-  if (!ymd.ok() || y < 1800 || y > 2200) return fail<year_month_day>("date_invalid");
+  if (!ymd.ok()) return fail<year_month_day>("date_nonexistent");
+  if (y < 1800 || y > 2200) return fail<year_month_day>("date_invalid");
   return okv(ymd);
 }
 

@@ -24,7 +24,9 @@ struct Parsed {
 Parsed<double> number(std::string_view input);
 // Money as typed (core/money.hpp rules): cents. Code: money_invalid.
 Parsed<std::int64_t> money(std::string_view input);
-// "2026-09-14" or "14/09/2026" (also "14-09-2026", "14.09.2026"): a real calendar date. Code: date_invalid.
+// "2026-09-14" or "14/09/2026" (also "14-09-2026", "14.09.2026"): a real calendar date. Codes:
+// date_invalid (not written as a date, or a year outside 1800..2200), date_nonexistent (written as a date,
+// but no such day: "31/02/2020", "2020-13-01").
 Parsed<std::chrono::year_month_day> date(std::string_view input);
 // "today", "today+10d", "today-6y", "today-3m" or an ISO date. nullopt when not one of those.
 std::optional<std::chrono::year_month_day> date_bound(std::string_view spec,

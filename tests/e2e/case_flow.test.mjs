@@ -55,6 +55,7 @@ test('a citizen of Asti enrols a child online and an operator handles the case t
   await page.fill('#f-children-0-fiscal_code', 'FRRGLI21H55A479E');
   await page.fill('#f-children-0-given_name', 'Giulia');
   await page.fill('#f-children-0-family_name', 'Ferraro');
+  await page.click('label[for="f-children-0-sex-0"]');  // Femmina: the code is a girl's
   await page.fill('#f-children-0-birth_date', '15/06/2021');
   await page.fill('#f-children-0-birth_place', 'Asti');
   await page.fill('#f-children-0-citizenship', 'italiana');

@@ -250,6 +250,7 @@ inline Fields children_step(const std::string& disability = "no") {
           {"children[0].fiscal_code", AppTest::child_cf("Giulia", birth)},
           {"children[0].given_name", "Giulia"},
           {"children[0].family_name", "Ferraro"},
+          {"children[0].sex", "F"},  // the code is a girl's (child_cf): it must agree
           {"children[0].birth_date", "15/06/2021"},
           {"children[0].birth_place", "Asti"},
           {"children[0].citizenship", "italiana"},

@@ -1,10 +1,12 @@
 // The acceptance test's form: primary school enrolment, from the profile's prefill to the submission.
 #include <gtest/gtest.h>
 
+#include "core/codice_fiscale.hpp"
 #include "forms/answers.hpp"
 #include "forms/overlay.hpp"
 #include "forms/prefill.hpp"
 #include "forms/render.hpp"
+#include "forms/values.hpp"
 #include "support.hpp"
 
 namespace {
@@ -33,11 +35,16 @@ Context parent_context() {
   return ctx;
 }
 
+// Lucia Caccamo, born in Casale Monferrato on `birth` (DD/MM/YYYY or YYYY-MM-DD), with her own code:
+// the code must agree with the birth date and the sex typed.
 FormPairs child_post(const std::string& birth) {
+  auto day = values::date(birth).value.value();
   return {{"school_year", "2026-2027"},
-          {"children[0].fiscal_code", "CCCLCU20R50B885E"},
+          {"children[0].fiscal_code",
+           sp::cf::compute("Caccamo", "Lucia", sp::cf::Sex::female, day, "B885").value()},
           {"children[0].given_name", "Lucia"},
           {"children[0].family_name", "Caccamo"},
+          {"children[0].sex", "F"},
           {"children[0].birth_date", birth},
           {"children[0].birth_place", "Casale Monferrato"},
           {"children[0].citizenship", "italiana"},
