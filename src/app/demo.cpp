@@ -244,7 +244,10 @@ Status seed_demo_aoos(tenants::TenantService& tenants, protocollo::ProtocolServi
       for (char c : b.slug) ipa += c == '-' ? '_' : c;
       ipa = ipa.substr(0, 12);
     }
-    auto created = protocol.create_aoo(b.id, ipa, ipa, "Protocollo generale - " + b.name);
+    // Registering since a week ago: the daily register job then produces those days' registers, so a
+    // fresh demo has registers to show (empty days until someone registers something).
+    auto created = protocol.create_aoo(b.id, ipa, ipa, "Protocollo generale - " + b.name,
+                                       std::chrono::system_clock::now() - std::chrono::days(7));
     if (!created && created.error().code != "protocollo.aoo_exists") return created.error();
   }
   return Ok{};

@@ -146,6 +146,11 @@ std::string render_json(const RegisterContent& c, const DailyRegisterInfo& info)
       {"audit_head", json::object{{"seq", info.audit_head_seq}, {"hash", info.audit_head_hash}}},
       {"entries", std::move(entries)},
       {"changes", std::move(changes)}};
+  // Only a provisional register says so: the legal ones keep their bytes (and digests) as they were.
+  if (info.provisional) {
+    root["provisional"] = true;
+    root["produced_at"] = info.produced_at;
+  }
   return json::serialize(root);
 }
 
@@ -240,6 +245,27 @@ Result<DailyRegister> DailyRegisterService::produce(tenants::TenantId tenant, Ao
   if (day < first_day(*a, day)) return Error::make("protocollo_registro.before_start", 400, day_text);
   bool inserted = false;
   return build_and_store(store, tenant, aoo, day, now, inserted);
+}
+
+Result<DailyRegister> DailyRegisterService::today_so_far(const identity::Principal* who,
+                                                         tenants::TenantId tenant, AooId aoo) {
+  if (auto st = identity::authorize(who, identity::Permission::annul_protocol, tenant); !st)
+    return st.error();
+  const auto now = clock_.now();
+  DailyRegisterStore store(db_);
+  if (!store.aoo(tenant, aoo)) return Error::make("protocollo.aoo", 404, std::to_string(aoo));
+  auto built = build(store, tenant, aoo, time::rome_date(now), std::nullopt);
+  if (!built) return Error::make("protocollo.aoo", 404, std::to_string(aoo));
+  DailyRegister r{std::move(built->info), {}, {}};
+  auto& i = r.info;
+  i.provisional = true;
+  i.produced_at = time::format_iso_utc_millis(now);
+  r.json = render_json(built->content, i);
+  i.json_sha256 = digest::sha256_hex(r.json);
+  r.pdf = render_daily_register_pdf(built->content, i);
+  i.pdf_sha256 = digest::sha256_hex(r.pdf);
+  i.pdf_size = static_cast<std::int64_t>(r.pdf.size());
+  return r;
 }
 
 CatchUpReport DailyRegisterService::catch_up() {

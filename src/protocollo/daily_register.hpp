@@ -55,6 +55,9 @@ struct DailyRegisterInfo {
   // entry at this seq has another hash, has been truncated or rewritten.
   std::int64_t audit_head_seq = 0;
   std::string audit_head_hash;
+  // Today's entries so far, made on request and never stored: not the legal register of the day,
+  // which is produced once the day is over. Its JSON and PDF say so.
+  bool provisional = false;
 };
 
 struct DailyRegister {
@@ -102,6 +105,11 @@ class DailyRegisterService {
 
   // For every active AOO of every tenant, produces each missing day up to yesterday (see kSettle).
   CatchUpReport catch_up();
+
+  // Today's register so far for `aoo`, provisional and not stored (the registry's managers:
+  // Permission::annul_protocol, the people who answer for the register). Errors: auth.required,
+  // forbidden, protocollo.aoo (not this body's AOO).
+  Result<DailyRegister> today_so_far(const identity::Principal* who, tenants::TenantId tenant, AooId aoo);
 
   // Staff of the body (Permission::backoffice for `tenant`).
   Result<std::vector<DailyRegisterInfo>> list(const identity::Principal* who, tenants::TenantId tenant,

@@ -400,7 +400,9 @@ std::string render_daily_register_pdf(const RegisterContent& content, const Dail
   const auto& aoo = content.aoo.aoo;
   const std::string day_it = it_date(info.day);
   // Document information is PDFDocEncoding: keep it ASCII.
-  const std::string title = "Registro giornaliero di protocollo " + aoo.code + " " + info.day;
+  const std::string title = std::string(info.provisional ? "Registro provvisorio di protocollo "
+                                                         : "Registro giornaliero di protocollo ") +
+                            aoo.code + " " + info.day;
   HPDF_SetInfoAttr(pdf, HPDF_INFO_TITLE, title.c_str());
   HPDF_SetInfoAttr(pdf, HPDF_INFO_CREATOR, "Sportello");
   HPDF_Font regular = HPDF_GetFont(pdf, "Helvetica", "WinAnsiEncoding");
@@ -424,6 +426,12 @@ std::string render_daily_register_pdf(const RegisterContent& content, const Dail
   l.paragraph("Modifiche e annullamenti registrati nella giornata: " + std::to_string(info.changes_count),
               false, 10);
   l.paragraph("Prodotto il: " + rome_datetime_seconds(info.produced_at), false, 10);
+  if (info.provisional) {
+    l.paragraph(
+        "PROVVISORIO: registrazioni della giornata fino a quel momento. Non è il registro giornaliero, "
+        "che si produce dopo la mezzanotte e va in conservazione.",
+        true, 10);
+  }
   l.paragraph("Impronta SHA-256 del registro in formato JSON: " + info.json_sha256, false, 10);
   l.paragraph("Registro di audit dell'ente alla produzione: ultima voce n. " +
                   std::to_string(info.audit_head_seq) + ", impronta " + info.audit_head_hash,

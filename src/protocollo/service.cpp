@@ -213,7 +213,8 @@ Status ProtocolService::validate(const NewEntry& e) {
 }
 
 Result<Aoo> ProtocolService::create_aoo(tenants::TenantId tenant, const std::string& admin_code,
-                                        const std::string& code, const std::string& name) {
+                                        const std::string& code, const std::string& name,
+                                        std::optional<time::TimePoint> active_since) {
   if (blank(code) || blank(admin_code) || blank(name)) return invalid("protocollo.aoo_code", "code", "empty");
   // Both codes end up in the segnatura, file names and headers (a register's download): IPA codes are
   // short runs of letters, digits and a few separators, and nothing else is accepted.
@@ -223,7 +224,8 @@ Result<Aoo> ProtocolService::create_aoo(tenants::TenantId tenant, const std::str
   Aoo a{0, tenant, admin_code, code, name, true};
   try {
     db_.write([&](db::Conn& tx) {
-      a.id = ProtocolStore::insert_aoo(tx, a, time::format_iso_utc_millis(clock_.now()));
+      a.id =
+          ProtocolStore::insert_aoo(tx, a, time::format_iso_utc_millis(active_since.value_or(clock_.now())));
     });
   } catch (const db::DbError& e) {
     if (e.kind == db::DbError::Kind::unique_violation) return Error::make("protocollo.aoo_exists", 409, code);

@@ -56,8 +56,10 @@ class ProtocolService {
       : db_(db), clock_(clock), store_(db), audit_(db, clock) {}
 
   // Registry offices. Set-up, not a user action: called by provisioning/admin code that has checked access.
+  // `active_since`, when given, is when the office started registering (the demo backdates its offices
+  // a week so that a fresh demo has past days' daily registers to show); now otherwise.
   Result<Aoo> create_aoo(tenants::TenantId tenant, const std::string& admin_code, const std::string& code,
-                         const std::string& name);
+                         const std::string& name, std::optional<time::TimePoint> active_since = std::nullopt);
   std::vector<Aoo> aoos(tenants::TenantId tenant) { return store_.aoos(tenant); }
 
   // API registrations with an Idempotency-Key: the first request with a key registers; a retry with the

@@ -450,7 +450,35 @@ http::Response registers_get(WebDeps& d, http::Request& req) {
     page.data.set("has_registers", !list->empty());
   }
   page.data.set("registers", rows);
+  // The registry's managers may take today's register so far (provisional, never stored).
+  if (identity::authorize(a.who, Permission::annul_protocol, a.body->id)) {
+    Data today = web::list();
+    for (const auto& x : d.protocol.aoos(a.body->id)) {
+      if (!x.active) continue;
+      Data t;
+      t.set("aoo", x.code);
+      const auto href = base_href(*a.body) + "/registro-provvisorio/";
+      t.set("pdf_href", href + "pdf?aoo=" + std::to_string(x.id));
+      t.set("json_href", href + "json?aoo=" + std::to_string(x.id));
+      today.push_back(t);
+    }
+    page.data.set("today", today);
+    page.data.set("can_today", true);
+  }
   return web::private_page(d.view, req, page, status);
+}
+
+http::Response provisional_register_get(WebDeps& d, http::Request& req) {
+  auto a = staff_access(d, req);
+  if (a.refusal) return *a.refusal;
+  const auto format = req.param("format");
+  const auto aoo = text::parse_decimal(req.query_param("aoo"));
+  if ((format != "pdf" && format != "json") || !aoo) return d.view.error_page(req, 404);
+  auto r = d.registers.today_so_far(a.who, a.body->id, *aoo);
+  if (!r) return d.view.error_page(req, r.error().http_status);
+  const auto name = "provvisorio-" + DailyRegisterService::file_name(r->info, format);
+  if (format == "pdf") return web::download_response(std::move(r->pdf), "application/pdf", name);
+  return web::download_response(std::move(r->json), "application/json", name);
 }
 
 http::Response register_file_get(WebDeps& d, http::Request& req) {
@@ -521,6 +549,8 @@ void register_pages(http::Router& router, WebDeps& d) {
   router.get(b + "/nuovo", [&d](http::Request& r) { return new_get(d, r); });
   router.post(b + "/nuovo", [&d](http::Request& r) { return new_post(d, r); });
   router.get(b + "/registro-giornaliero", [&d](http::Request& r) { return registers_get(d, r); });
+  router.get(b + "/registro-provvisorio/{format}",
+             [&d](http::Request& r) { return provisional_register_get(d, r); });
   router.get(b + "/registro-giornaliero/{rid}/{format}",
              [&d](http::Request& r) { return register_file_get(d, r); });
   router.get(b + "/aoo", [&d](http::Request& r) { return aoo_get(d, r); });
