@@ -529,6 +529,7 @@ Result<Submitted> CaseService::submit_once(const identity::Principal* applicant,
   } catch (Abort& a) {
     return std::move(a.error);
   }
+  if (*out && !duplicate && notifier_) notifier_();
   return std::move(*out);
 }
 
@@ -640,6 +641,7 @@ Status CaseService::apply(const identity::Principal* who, tenants::TenantId tena
     return std::move(a.error);
   }
   if (refused) note_refused(who, tenant, case_id);
+  if (*out && change.notice && notifier_) notifier_();
   return std::move(*out);
 }
 
@@ -1240,6 +1242,7 @@ Status CaseService::send_message(const identity::Principal* who, tenants::Tenant
     return std::move(a.error);
   }
   if (refused) note_refused(who, tenant, case_id);
+  if (*out && notifier_) notifier_();
   return std::move(*out);
 }
 

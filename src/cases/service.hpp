@@ -179,7 +179,8 @@ struct BulkResult {
 
 class CaseService {
  public:
-  // `profiles` (optional) gives the applicant's verified e-mail for notices through the outbox.
+  // `profiles` (optional) gives the applicant's verified e-mail, mobile and preferred channel for the
+  // notices through the outbox (notify.hpp); without it nobody is told.
   CaseService(db::Database& db, time::Clock& clock, protocollo::ProtocolService& protocol,
               files::FileService& files, catalog::CatalogService& catalog, tenants::TenantService& tenants,
               identity::ProfileService* profiles = nullptr, Options options = {});
@@ -187,7 +188,7 @@ class CaseService {
   // ---- The applicant --------------------------------------------------------------------------------
   // In one write transaction: idempotency check, the application document stored, the case inserted,
   // the incoming protocol entry registered (application as primary document, attachments), the
-  // transitions submitted and submitted→registered, audit, and the e-mail receipt in the outbox. A
+  // transitions submitted and submitted→registered, audit, and the receipt in the outbox (notify.hpp). A
   // failure anywhere (e.g. the protocol) leaves nothing. A person submits for themselves or for whom
   // they act for; a counter operator (Permission::counter, Principal::assisting) for the citizen served.
   Result<Submitted> submit(const identity::Principal* applicant, tenants::TenantId tenant,
@@ -262,6 +263,8 @@ class CaseService {
   // The form definitions in force, for the labels of the answers in decisions ("Scuola primaria G.
   // Baussano", not "baussano"). Unset: decisions print the answers as stored.
   void set_form_definitions(forms::DefinitionsService* definitions) { definitions_ = definitions; }
+  // Called after a commit that enqueued a notice (e.g. Dispatcher::notify, so that it goes out at once).
+  void set_outbox_notifier(std::function<void()> fn) { notifier_ = std::move(fn); }
 
   // Whether `who` may do `action` ("answer_additions", "answer_grounds", "message", "withdraw") on the
   // case now, without doing it: pages call it before they store the files that come with the answer,
@@ -304,6 +307,7 @@ class CaseService {
   identity::ProfileService* profiles_;
   Options options_;
   forms::DefinitionsService* definitions_ = nullptr;
+  std::function<void()> notifier_;
   I18n i18n_;
   DecisionTemplates decisions_;
   CaseStore store_;
