@@ -5,6 +5,7 @@
 #include <boost/json.hpp>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <sstream>
 #include <thread>
 
@@ -159,6 +160,14 @@ App::App(Config config) : config_(std::move(config)) {
   auto loaded = definitions_->load_dir(config_.share_dir + "/data/forms");
   if (!loaded) throw std::runtime_error("form definitions: " + loaded.error().detail);
   for (const auto& v : loaded->new_versions) spdlog::info("stored form definition {}", v);
+  {
+    // What the catalog pages may offer online: the services the hub has a form for.
+    std::set<std::string, std::less<>> online;
+    for (auto& code : definitions_->codes()) online.insert(std::move(code));
+    services_->online_form = [online = std::move(online)](std::string_view code) {
+      return online.count(code) > 0;
+    };
+  }
   cases_->set_form_definitions(definitions_.get());                // decisions print the answers' labels
   cases_->set_outbox_notifier([this] { dispatcher_->notify(); });  // notices go out at once
   if (config_.demo) {

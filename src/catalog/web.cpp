@@ -35,14 +35,24 @@ std::optional<Audience> audience_param(const http::Request& req) {
   return std::nullopt;
 }
 
-Data service_card(const web::View& v, std::string_view lang, const std::string& slug, const Service& s) {
+// What the hub can really do for a service today: an online application where it has the service's
+// form (payments through pagoPA come with their own module, so "online with payment" is an online
+// application whose fee is paid as the office says); otherwise information on how to apply now.
+// Nothing is a downloadable form: the hub has no forms to download yet.
+int available_level(const web::Services& s, const Service& sv) {
+  return sv.level >= online_application && s.online_form && s.online_form(sv.code) ? online_application
+                                                                                   : information;
+}
+
+Data service_card(const web::Services& s, std::string_view lang, const std::string& slug, const Service& sv) {
+  const web::View& v = s.view;
   Data d;
-  d.set("href", "/" + slug + "/servizi/" + s.code);
-  d.set("title", s.title.in(lang));
-  d.set("summary", s.summary.in(lang));
-  d.set("level_label", level_label(v, lang, s.level));
-  d.set("audience_label", audience_label(v, lang, s.audience));
-  if (s.fee_cents && *s.fee_cents > 0) d.set("fee", money::format(*s.fee_cents, lang));
+  d.set("href", "/" + slug + "/servizi/" + sv.code);
+  d.set("title", sv.title.in(lang));
+  d.set("summary", sv.summary.in(lang));
+  d.set("level_label", level_label(v, lang, available_level(s, sv)));
+  d.set("audience_label", audience_label(v, lang, sv.audience));
+  if (sv.fee_cents && *sv.fee_cents > 0) d.set("fee", money::format(*sv.fee_cents, lang));
   return d;
 }
 
@@ -155,7 +165,7 @@ http::Response body_home(web::Services& s, http::Request& req) {
     gd.set("title", g.event.title.in(lang));
     gd.set("description", g.event.description.in(lang));
     Data cards = web::list();
-    for (const auto& o : g.offerings) cards.push_back(service_card(s.view, lang, body->slug, o.service));
+    for (const auto& o : g.offerings) cards.push_back(service_card(s, lang, body->slug, o.service));
     gd.set("services", cards);
     groups.push_back(gd);
   }
@@ -191,25 +201,33 @@ http::Response service_page(web::Services& s, http::Request& req) {
   d.set("title", sv.title.in(lang));
   d.set("summary", sv.summary.in(lang));
   d.set("description", sv.description.in(lang));
-  d.set("level_label", level_label(s.view, lang, sv.level));
+  const int level = available_level(s, sv);
+  d.set("level_label", level_label(s.view, lang, level));
   d.set("audience_label", audience_label(s.view, lang, sv.audience));
   d.set("life_event_title", life_event_title);
-  d.set("how_to", s.view.t(lang, "ui.how_to_" + std::to_string(sv.level)));
+  if (level == information && sv.level > information) {
+    // Listed as online, not online yet: say how to apply now, at the office or by PEC.
+    d.set("how_to", web::ui(s.view, lang, "ui.how_to_not_yet", {{"office", sv.office.in(lang)}}));
+    d.set("contacts_href", "/" + body->slug + "/contatti");
+  } else {
+    d.set("how_to", s.view.t(lang, "ui.how_to_" + std::to_string(level)));
+  }
   // Online services need a sign-in at the service's SPID level; a lower level signs in again (step-up).
-  if (sv.level >= 3 && sv.spid_level > 0) {
+  if (level >= online_application && sv.spid_level > 0) {
     const auto* who = identity::principal_of(req);
     const bool person = who && who->kind == identity::PrincipalKind::person;
     if (person && who->auth_level >= sv.spid_level) {
-      d.set("signed_in_text", web::ui(s.view, lang, "ui.service_signed_in",
-                                      {{"name", who->display_name}, {"level", std::to_string(who->auth_level)}}));
+      d.set("signed_in_text",
+            web::ui(s.view, lang, "ui.service_signed_in",
+                    {{"name", who->display_name}, {"level", std::to_string(who->auth_level)}}));
       d.set("apply_href", "/" + body->slug + "/servizi/" + sv.code + "/domanda");
     } else {
-      d.set("sign_in_href", "/accedi?livello=" + std::to_string(sv.spid_level) + "&next=/" + body->slug + "/servizi/" +
-                                sv.code);
+      d.set("sign_in_href", "/accedi?livello=" + std::to_string(sv.spid_level) + "&next=/" + body->slug +
+                                "/servizi/" + sv.code);
       d.set("sign_in_label", s.view.t(lang, person ? "ui.service_sign_in_again" : "ui.service_sign_in"));
     }
   }
-  if (sv.level >= 3 && sv.spid_level > 0) {
+  if (level >= online_application && sv.spid_level > 0) {
     d.set("spid_needed", true);
     d.set("spid_text", web::ui(s.view, lang, "ui.spid_required", {{"level", std::to_string(sv.spid_level)}}));
   }

@@ -471,9 +471,20 @@ http::Response registers_get(WebDeps& d, http::Request& req) {
 http::Response provisional_register_get(WebDeps& d, http::Request& req) {
   auto a = staff_access(d, req);
   if (a.refusal) return *a.refusal;
+  // Managers only, before anything else is looked at (the desk staff may see the stored registers).
+  if (auto st = identity::authorize(a.who, Permission::annul_protocol, a.body->id); !st)
+    return d.view.error_page(req, st.error().http_status);
   const auto format = req.param("format");
-  const auto aoo = text::parse_decimal(req.query_param("aoo"));
-  if ((format != "pdf" && format != "json") || !aoo) return d.view.error_page(req, 404);
+  if (format != "pdf" && format != "json") return d.view.error_page(req, 404);
+  // The body's registry office named by ?aoo=, or its first active one.
+  std::optional<std::int64_t> aoo;
+  if (const auto given = req.query_param("aoo"); !given.empty()) {
+    aoo = text::parse_decimal(given);
+  } else {
+    for (const auto& x : d.protocol.aoos(a.body->id))
+      if (x.active && !aoo) aoo = x.id;
+  }
+  if (!aoo) return d.view.error_page(req, 404);
   auto r = d.registers.today_so_far(a.who, a.body->id, *aoo);
   if (!r) return d.view.error_page(req, r.error().http_status);
   const auto name = "provvisorio-" + DailyRegisterService::file_name(r->info, format);

@@ -2,6 +2,7 @@
 // What page and API handlers share: the view, the caches and the domain services they call.
 // Built once by the application at start; handlers hold a reference.
 #include <cctype>
+#include <functional>
 #include <string_view>
 
 #include "catalog/service.hpp"
@@ -15,6 +16,10 @@ struct Services {
   RenderCache& cache;
   tenants::TenantService& tenants;
   catalog::CatalogService& catalog;
+  // Whether the hub can take a service's application online today (it has a form for it). A service
+  // the catalog lists as online without one is shown as information, with how to apply now (issue 11:
+  // 22 of Asti's 33 services led to "Pagina non trovata"). Unset: none can.
+  std::function<bool(std::string_view service_code)> online_form;
 };
 
 // Returns the rendered page with the common headers for public, cacheable-by-nobody-else pages.

@@ -95,6 +95,11 @@ const std::vector<Rule>& rules() {
       {"POST", "/backoffice/{slug}/protocollo/nuovo", kAstiDesk},
       {"GET", "/backoffice/{slug}/protocollo/registro-giornaliero", kAstiDesk},
       {"GET", "/backoffice/{slug}/protocollo/registro-giornaliero/{rid}/{format}", kAstiDesk},
+      // Today's register so far (provisional): the registry's managers.
+      {"GET", "/backoffice/{slug}/protocollo/registro-provvisorio/{format}", {"asti_manager", "asti_admin"}},
+      // The body's public pages (contacts, privacy, accessibility, legal notes): its administrators.
+      {"GET", "/backoffice/{slug}/pagine-pubbliche", {"asti_admin"}},
+      {"POST", "/backoffice/{slug}/pagine-pubbliche", {"asti_admin"}, "address=Piazza+San+Secondo+1"},
       {"GET", "/backoffice/{slug}/protocollo/aoo", {"asti_admin"}},
       {"POST",
        "/backoffice/{slug}/protocollo/aoo",
@@ -161,7 +166,10 @@ const std::set<std::string> kPublic = {
     // Demo-only simulators (mounted when demo = true, as in this test).
     "GET /sim/posta", "GET /sim/sms/messages", "POST /sim/sms/messages",
     // A receipt is 404 for everyone but its operator and its citizen (tests/integration/delegations).
-    "GET /sportello-assistito/ricevuta/{id}"};
+    "GET /sportello-assistito/ricevuta/{id}",
+    // Every body's and the hub's contacts, privacy notice, accessibility statement and legal notes.
+    "GET /{slug}/contatti", "GET /{slug}/privacy", "GET /{slug}/accessibilita", "GET /{slug}/note-legali",
+    "GET /contatti", "GET /privacy", "GET /accessibilita", "GET /note-legali"};
 
 class RoleRouteTest : public ::testing::TestWithParam<sp::db::Dialect> {
  protected:
