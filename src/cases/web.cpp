@@ -521,7 +521,7 @@ PersonAccess person_access(WebDeps& d, http::Request& req) {
 }
 
 http::Response person_case_page(WebDeps& d, http::Request& req, const PersonAccess& a, const Fields* form,
-                                const Error* error) {
+                                const Error* error, bool confirm_withdrawal = false) {
   const auto& lang = req.ctx.locale;
   auto v = d.cases.get(a.who, a.body->id, req.param("id"));
   if (!v) return d.view.error_page(req, v.error().http_status == 403 ? 404 : v.error().http_status);
@@ -534,6 +534,7 @@ http::Response person_case_page(WebDeps& d, http::Request& req, const PersonAcce
   page.data.set("f_text", form ? web::form_field(*form, "text") : "");
   page.data.set("done", req.query_param("fatto") == "1");
   page.data.set("max_files", std::to_string(kMaxMessageFiles));
+  page.data.set("confirm_withdrawal", confirm_withdrawal);
   if (error) web::set_form_error(d.view, req, page, *error);
   return web::private_page(d.view, req, page, error ? web::form_status(*error) : 200);
 }
@@ -579,6 +580,10 @@ http::Response person_case_post(WebDeps& d, http::Request& req) {
     if (st.error().http_status == 404 || st.error().http_status == 403) return d.view.error_page(req, 404);
     return person_case_page(d, req, a, &f, &st.error());
   }
+  // Withdrawing ends the application for good: the button next to "send the message" first asks,
+  // with what was typed kept as the reason; only the confirmation's own button withdraws.
+  if (act == "withdraw" && web::form_field(f, "confirm") != "1")
+    return person_case_page(d, req, a, &f, nullptr, true);
   std::vector<std::string> file_ids;
   files::Limits limits;
   limits.max_size = kMaxMessageFileBytes;

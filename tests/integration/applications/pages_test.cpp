@@ -521,6 +521,39 @@ TEST_P(ApplicationPagesTest, TwoSimultaneousSendsMakeOneCase) {
   EXPECT_TRUE(d->submitted());
 }
 
+// Issue 11, point 6: "Ritira la domanda" withdrew in one click; now it asks first, keeping the reason.
+TEST_P(ApplicationPagesTest, WithdrawingAsksFirstAndOnlyTheConfirmationWithdraws) {
+  const auto s = anna();
+  const std::string base = fill_all(s);
+  ASSERT_EQ(post_form(base + "/invia", s, {}).status, 303);
+  const auto case_id = db::read_one(app_->database(), "SELECT id FROM cases WHERE applicant_cf = $1",
+                                    {std::string(kAnna)}, [](const db::Row& r) { return r.text(0); });
+  ASSERT_TRUE(case_id);
+  const std::string page = "/area-personale/pratiche/asti/" + *case_id;
+  auto state = [&] {
+    return db::read_one(app_->database(), "SELECT state FROM cases WHERE id = $1", {*case_id},
+                        [](const db::Row& r) { return r.text(0); })
+        .value_or("");
+  };
+  const auto before = state();
+
+  auto ask = post_form(page, s, {{"action", "withdraw"}, {"text", "Ho trovato posto altrove"}});
+  ASSERT_EQ(ask.status, 200);
+  EXPECT_NE(ask.body.find("id=\"confirm-withdraw\""), std::string::npos);
+  EXPECT_NE(ask.body.find("value=\"Ho trovato posto altrove\""), std::string::npos) << "the reason is kept";
+  EXPECT_NE(ask.body.find("id=\"act-withdraw-cancel\""), std::string::npos);
+  EXPECT_EQ(state(), before) << "asking changes nothing";
+
+  // Someone else's confirmation is refused like any other attempt on the case.
+  EXPECT_EQ(post_form(page, fabio(), {{"action", "withdraw"}, {"confirm", "1"}, {"text", "x"}}).status, 404);
+  EXPECT_EQ(state(), before);
+
+  auto done =
+      post_form(page, s, {{"action", "withdraw"}, {"confirm", "1"}, {"text", "Ho trovato posto altrove"}});
+  EXPECT_EQ(done.status, 303);
+  EXPECT_EQ(state(), "withdrawn");
+}
+
 INSTANTIATE_TEST_SUITE_P(BothDatabases, ApplicationPagesTest,
                          ::testing::Values(db::Dialect::sqlite, db::Dialect::postgres), dialect_name);
 
