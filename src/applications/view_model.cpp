@@ -76,6 +76,8 @@ void adorn_field(json::object& f, const web::View& view, std::string_view lang) 
   f["ctl_checkboxes"] = type == "multi_choice" && !free_text;
   f["ctl_textarea"] = type == "long_text";
   f["ctl_declaration"] = type == "declaration";
+  // Every hub form names its GDPR declaration so: it links the body's privacy notice (issue 11, pt 8).
+  f["privacy_declaration"] = type == "declaration" && str(f, "name") == "declaration_privacy";
   f["ctl_address"] = type == "address";
   f["ctl_file"] = type == "file";
   f["ctl_input"] = !(type == "yes_no" || (choice && !free_text) || type == "long_text" ||

@@ -97,6 +97,7 @@ web::Page page_for(WebDeps& d, const http::Request& req, const Opened& o, const 
       {title, ""}};
   page.data.set("form_title", o.def->title.in(lang));
   page.data.set("body_name", o.body->name);
+  page.data.set("privacy_href", "/" + o.body->slug + "/privacy");  // for the GDPR declaration
   return page;
 }
 

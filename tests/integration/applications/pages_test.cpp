@@ -554,6 +554,17 @@ TEST_P(ApplicationPagesTest, WithdrawingAsksFirstAndOnlyTheConfirmationWithdraws
   EXPECT_EQ(state(), "withdrawn");
 }
 
+// Issue 11, point 8: where a form asks to declare the privacy notice was read, it links the body's notice.
+TEST_P(ApplicationPagesTest, ThePrivacyDeclarationLinksTheBodysNotice) {
+  const auto s = anna();
+  const std::string base = fill_all(s);
+  auto step = get(base + "/passo/4", s);
+  ASSERT_EQ(step.status, 200);
+  EXPECT_TRUE(contains(
+      step.body, "href=\"/asti/privacy\" target=\"_blank\" rel=\"noopener\" class=\"privacy-notice-link\""));
+  EXPECT_EQ(get("/asti/privacy", s).status, 200);
+}
+
 INSTANTIATE_TEST_SUITE_P(BothDatabases, ApplicationPagesTest,
                          ::testing::Values(db::Dialect::sqlite, db::Dialect::postgres), dialect_name);
 
