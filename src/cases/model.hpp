@@ -102,6 +102,7 @@ struct Case {
   std::string decided_at;                     // UTC ISO of accept/reject/withdraw/close; "" while open
   std::string submission_key;                 // idempotency key chosen by the submitting page/client
   std::int64_t version = 1;                   // bumped by every change (optimistic locking)
+  std::string applicant_answered_at;          // UTC ISO of the applicant's answer staff have not acted on; ""
 
   // "0000042/2026"; "" before registration.
   [[nodiscard]] std::string protocol_label() const;

@@ -617,6 +617,13 @@ Status CaseService::apply(const identity::Principal* who, tenants::TenantId tena
       }
       c->state = *next;
       if (!is_open(c->state) && c->decided_at.empty()) c->decided_at = format_at(now);
+      // The queue marks a case whose applicant has answered until the office acts on it (assigning
+      // it to someone is not yet acting on the answer).
+      if (!acc->staff && (action == Action::answer_additions || action == Action::answer_grounds)) {
+        c->applicant_answered_at = format_at(now);
+      } else if (acc->staff && action != Action::assign) {
+        c->applicant_answered_at.clear();
+      }
       if (CaseStore::update_case(tx, *c, keys_of(*c), before.version) != 1)
         throw Abort{Error::make("cases.conflict", 409, case_id)};
       c->version = before.version + 1;

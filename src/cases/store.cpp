@@ -11,19 +11,21 @@ namespace {
   "on_behalf_of, "                                                                                           \
   "on_behalf_of_name, channel, state, office, assignee, protocol_entry_id, protocol_year, protocol_number, " \
   "submitted_at, deadline_days, due_date, suspended_days, suspended_since, grounds_notified_on, "            \
-  "grounds_answered_on, silence_consent, fee_cents_due, decided_at, submission_key, version"
+  "grounds_answered_on, silence_consent, fee_cents_due, decided_at, submission_key, version, "               \
+  "applicant_answered_at"
 
 constexpr const char* kInsertCase =
     "INSERT INTO cases (" CASE_COLUMNS
     ", answers, due_day, suspended_since_day, suspended_until_day, queue_due_day) VALUES ($1, $2, $3, $4, "
     "$5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, "
-    "$26, $27, $28, $29, $30, $31, $32, $33, $34)";
+    "$26, $27, $28, $29, $30, $31, $32, $33, $34, $35)";
 // Only what may change after submission; the version guards against a concurrent change.
 constexpr const char* kUpdateCase =
     "UPDATE cases SET state = $3, office = $4, assignee = $5, protocol_entry_id = $6, protocol_year = $7, "
     "protocol_number = $8, due_date = $9, suspended_days = $10, suspended_since = $11, "
     "grounds_notified_on = $12, grounds_answered_on = $13, decided_at = $14, due_day = $16, "
-    "suspended_since_day = $17, suspended_until_day = $18, queue_due_day = $19, version = $15 + 1 "
+    "suspended_since_day = $17, suspended_until_day = $18, queue_due_day = $19, applicant_answered_at = $20, "
+    "version = $15 + 1 "
     "WHERE id = $1 AND tenant_id = $2 AND version = $15";
 constexpr const char* kFind = "SELECT " CASE_COLUMNS ", answers FROM cases WHERE id = $1 AND tenant_id = $2";
 constexpr const char* kFindByKey = "SELECT " CASE_COLUMNS
@@ -233,8 +235,9 @@ Case case_from(const db::Row& r, bool with_answers) {
   c.decided_at = r.text(26);
   c.submission_key = r.text(27);
   c.version = r.i64(28);
+  c.applicant_answered_at = r.is_null(29) ? std::string() : r.text(29);
   if (with_answers) {
-    auto v = boost::json::parse(r.text(29));
+    auto v = boost::json::parse(r.text(30));
     if (!v.is_object()) throw std::runtime_error("cases: answers are not an object");
     c.answers = std::move(v.as_object());
   }
@@ -298,6 +301,7 @@ void CaseStore::insert_case(db::Conn& tx, const Case& c, const QueueKeys& keys) 
                         db::text_or_null(c.decided_at),
                         c.submission_key,
                         c.version,
+                        db::text_or_null(c.applicant_answered_at),
                         boost::json::serialize(c.answers),
                         keys.due_day,
                         db::int_or_null(keys.suspended_since_day),
@@ -307,14 +311,26 @@ void CaseStore::insert_case(db::Conn& tx, const Case& c, const QueueKeys& keys) 
 
 std::int64_t CaseStore::update_case(db::Conn& tx, const Case& c, const QueueKeys& keys,
                                     std::int64_t expected_version) {
-  return tx.exec(kUpdateCase, {c.id, c.tenant_id, std::string(to_string(c.state)), db::text_or_null(c.office),
-                               db::text_or_null(c.assignee), db::text_or_null(c.protocol_entry_id),
-                               opt_int(c.protocol_year), opt_int(c.protocol_number), c.due_date,
-                               std::int64_t{c.suspended_days}, db::text_or_null(c.suspended_since),
+  return tx.exec(kUpdateCase, {c.id,
+                               c.tenant_id,
+                               std::string(to_string(c.state)),
+                               db::text_or_null(c.office),
+                               db::text_or_null(c.assignee),
+                               db::text_or_null(c.protocol_entry_id),
+                               opt_int(c.protocol_year),
+                               opt_int(c.protocol_number),
+                               c.due_date,
+                               std::int64_t{c.suspended_days},
+                               db::text_or_null(c.suspended_since),
                                db::text_or_null(c.grounds_notified_on),
-                               db::text_or_null(c.grounds_answered_on), db::text_or_null(c.decided_at),
-                               expected_version, keys.due_day, db::int_or_null(keys.suspended_since_day),
-                               db::int_or_null(keys.suspended_until_day), keys.queue_due_day});
+                               db::text_or_null(c.grounds_answered_on),
+                               db::text_or_null(c.decided_at),
+                               expected_version,
+                               keys.due_day,
+                               db::int_or_null(keys.suspended_since_day),
+                               db::int_or_null(keys.suspended_until_day),
+                               keys.queue_due_day,
+                               db::text_or_null(c.applicant_answered_at)});
 }
 
 std::optional<Case> CaseStore::find(db::Conn& c, tenants::TenantId tenant, const std::string& id) {

@@ -262,6 +262,9 @@ http::Response queue_page(WebDeps& d, http::Request& req, const StaffAccess& a, 
       r.set("state", state_label(d, lang, s.c.state));
       r.set("office", s.c.office);
       r.set("assignee", s.c.assignee);
+      if (!s.c.applicant_answered_at.empty())
+        r.set("answered", web::ui(d.view, lang, "ui.case_answered",
+                                  {{"when", time::it_datetime_text(s.c.applicant_answered_at)}}));
       r.set("deadline", deadline_data(d, lang, s.c, s.deadline));
       rows.push_back(r);
     }

@@ -37,6 +37,30 @@ TEST(CaseStates, TheTableAllowsOnlyTheDocumentedMoves) {
   }
 }
 
+// Issue 11, point 6: the queue shows which cases have an answer from the applicant to read.
+TEST_P(TransitionsTest, TheQueueMarksAnAnswerUntilTheOfficeActsOnIt) {
+  Case c = submit_ok(mario_, "answered");
+  ASSERT_TRUE(cases().start(&staff_, body_, c.id).ok());
+  ASSERT_TRUE(cases().request_additions(&staff_, body_, c.id, "Manca la firma.").ok());
+  EXPECT_EQ(load(c.id).applicant_answered_at, "");
+  ASSERT_TRUE(cases().answer_additions(&mario_, body_, c.id, "Ecco il modulo firmato.", {}).ok());
+  EXPECT_FALSE(load(c.id).applicant_answered_at.empty());
+  auto marked_in_queue = [&] {
+    auto q = cases().queue(&staff_, body_, {});
+    EXPECT_TRUE(q.ok());
+    for (const auto& item : q->items)
+      if (item.c.id == c.id) return !item.c.applicant_answered_at.empty();
+    ADD_FAILURE() << "case not in the queue";
+    return false;
+  };
+  EXPECT_TRUE(marked_in_queue());
+  // Assigning it is not acting on the answer; a decision is.
+  ASSERT_TRUE(cases().assign(&staff_, body_, c.id, "op-asti", "").ok());
+  EXPECT_TRUE(marked_in_queue());
+  ASSERT_TRUE(cases().accept(&staff_, body_, c.id, "Accolta.").ok());
+  EXPECT_EQ(load(c.id).applicant_answered_at, "");
+}
+
 TEST_P(TransitionsTest, AWholeProcedureRecordsEveryStepWithWhoWhenAndWhy) {
   Case c = submit_ok(mario_, "life");
   ASSERT_TRUE(cases().assign(&staff_, body_, c.id, "op-asti", "Ufficio istruzione").ok());
