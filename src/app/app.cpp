@@ -183,7 +183,15 @@ App::App(Config config) : config_(std::move(config)) {
   forms_admin_web_ = std::make_unique<applications::FormsAdminDeps>(
       applications::FormsAdminDeps{*view_, *definitions_, *tenants_, *catalog_});
   applications::register_forms_admin_pages(router_, *forms_admin_web_);
-  cases_web_ = std::make_unique<cases::WebDeps>(cases::WebDeps{*view_, *cases_, *files_, *tenants_});
+  cases_web_ =
+      std::make_unique<cases::WebDeps>(cases::WebDeps{*view_, *cases_, *files_, *tenants_, staff_.get()});
+  // A case is assigned only to the body's own active staff, and its history names them.
+  cases_->set_staff_directory(
+      [this](tenants::TenantId tenant, const std::string& id) -> std::optional<std::string> {
+        auto account = staff_->account(id);
+        if (!account || !account->active || account->tenant_id != tenant) return std::nullopt;
+        return account->display_name;
+      });
   cases::register_pages(router_, *cases_web_);
   // The pages every public-sector portal must have: contacts, privacy, accessibility, legal notes.
   body_pages_ = std::make_unique<body_pages::BodyPagesService>(*db_, *audit_, time::system_clock());

@@ -989,13 +989,20 @@ Status CaseService::assign(const identity::Principal* staff, tenants::TenantId t
   if (blank(assignee) || assignee.size() > 200 || has_control(assignee))
     return invalid("cases.assignee", "assignee", assignee);
   if (office.size() > 200 || has_control(office)) return invalid("cases.assignee", "office", office);
+  // Only someone of the body's staff: any other text made a case nobody's (issue 11, point 6).
+  std::string name = assignee;
+  if (staff_directory_) {
+    auto known = staff_directory_(tenant, assignee);
+    if (!known) return invalid("cases.assignee", "assignee", "not one of the body's staff");
+    name = *known;
+  }
   Change ch;
   ch.mutate = [assignee, office](Case& c, time::Date) -> Status {
     c.assignee = assignee;
     if (!blank(office)) c.office = office;
     return Ok{};
   };
-  std::string reason = "assegnata a " + assignee;
+  std::string reason = "assegnata a " + name;
   if (!blank(office)) reason += " (" + office + ")";
   return apply(staff, tenant, case_id, Action::assign, reason, ch);
 }

@@ -260,6 +260,12 @@ class CaseService {
                           const std::vector<std::string>& case_ids, const BulkAction& action);
 
   [[nodiscard]] const Options& options() const { return options_; }
+
+  // Who a staff id names in a body (their display name), or nothing when it is not one of its active
+  // staff: set by the application from identity's staff accounts. When set, assign() accepts only the
+  // body's staff and the history names them; unset (some tests), any id is taken as given.
+  using StaffDirectory = std::function<std::optional<std::string>(tenants::TenantId, const std::string&)>;
+  void set_staff_directory(StaffDirectory directory) { staff_directory_ = std::move(directory); }
   // The form definitions in force, for the labels of the answers in decisions ("Scuola primaria G.
   // Baussano", not "baussano"). Unset: decisions print the answers as stored.
   void set_form_definitions(forms::DefinitionsService* definitions) { definitions_ = definitions; }
@@ -312,6 +318,7 @@ class CaseService {
   DecisionTemplates decisions_;
   CaseStore store_;
   audit::AuditService audit_;
+  StaffDirectory staff_directory_;
 };
 
 }  // namespace sp::cases

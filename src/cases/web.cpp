@@ -201,6 +201,19 @@ const std::vector<State> kQueueFilterStates{State::registered,
                                             State::withdrawn,
                                             State::closed};
 
+// The body's staff who handle cases, by id, with their names (empty without a staff service).
+std::vector<identity::Colleague> colleagues_of(WebDeps& d, const StaffAccess& a) {
+  if (d.staff == nullptr) return {};
+  auto list = d.staff->colleagues(a.who, a.body->id);
+  return list ? std::move(*list) : std::vector<identity::Colleague>{};
+}
+
+std::string name_of(const std::vector<identity::Colleague>& people, const std::string& id) {
+  for (const auto& p : people)
+    if (p.id == id) return p.name;
+  return id;
+}
+
 http::Response queue_page(WebDeps& d, http::Request& req, const StaffAccess& a, const Error* error,
                           const BulkResult* bulk) {
   const auto& lang = req.ctx.locale;
@@ -210,6 +223,7 @@ http::Response queue_page(WebDeps& d, http::Request& req, const StaffAccess& a, 
   f.service_code = req.query_param("servizio");
   f.assignee = req.query_param("assegnatario");
   if (f.assignee == "me") f.assignee = a.who->subject;
+  const auto people = colleagues_of(d, a);  // names for the assignee ids
   f.overdue = req.query_param("scadute") == "1";
   const auto state = req.query_param("stato");
   if (!state.empty()) f.state = parse_state(state);
@@ -261,7 +275,7 @@ http::Response queue_page(WebDeps& d, http::Request& req, const StaffAccess& a, 
       r.set("applicant", s.c.applicant_name);
       r.set("state", state_label(d, lang, s.c.state));
       r.set("office", s.c.office);
-      r.set("assignee", s.c.assignee);
+      r.set("assignee", name_of(people, s.c.assignee));
       if (!s.c.applicant_answered_at.empty())
         r.set("answered", web::ui(d.view, lang, "ui.case_answered",
                                   {{"when", time::it_datetime_text(s.c.applicant_answered_at)}}));
@@ -381,7 +395,23 @@ http::Response staff_case_page(WebDeps& d, http::Request& req, const StaffAccess
   page.data.set("action", href);
   page.data.set("me", a.who->subject);
   page.data.set("f_text", form ? web::form_field(*form, "text") : "");
-  page.data.set("f_assignee", form ? web::form_field(*form, "assignee") : v->c.assignee);
+  const std::string picked = form ? web::form_field(*form, "assignee") : v->c.assignee;
+  page.data.set("f_assignee", picked);
+  // Pick from the office's staff: free text made cases nobody's (issue 11, point 6).
+  const auto people = colleagues_of(d, a);
+  if (!people.empty()) {
+    Data options = web::list();
+    for (const auto& p : people) {
+      Data o;
+      o.set("value", p.id);
+      o.set("label", p.id == a.who->subject ? p.name + " (" + d.view.t(lang, "ui.case_me") + ")" : p.name);
+      o.set("selected", p.id == picked || (picked.empty() && p.id == a.who->subject));
+      options.push_back(o);
+    }
+    page.data.set("assignee_options", options);
+    page.data.set("assignee_select", true);
+  }
+  page.data.set("assignee_name", name_of(people, v->c.assignee));
   page.data.set("f_office", form ? web::form_field(*form, "office") : v->c.office);
   page.data.set("done", req.query_param("fatto") == "1");
   decision_forms(d, req, a, *v, form, page);

@@ -15,6 +15,7 @@
 #include "cases/service.hpp"
 #include "files/service.hpp"
 #include "http/router.hpp"
+#include "identity/staff_service.hpp"
 #include "tenants/service.hpp"
 #include "web/view.hpp"
 
@@ -25,6 +26,7 @@ struct WebDeps {
   CaseService& cases;
   files::FileService& files;
   tenants::TenantService& tenants;
+  identity::StaffService* staff = nullptr;  // the office's staff: the assignee to pick, names for ids
 };
 
 void register_pages(http::Router& router, WebDeps& deps);

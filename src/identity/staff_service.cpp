@@ -243,6 +243,19 @@ Result<std::vector<StaffAccount>> StaffService::list(const Principal* caller, te
   return out;
 }
 
+Result<std::vector<Colleague>> StaffService::colleagues(const Principal* caller, tenants::TenantId tenant) {
+  if (auto st = authorize(caller, Permission::backoffice, tenant); !st) return st.error();
+  std::vector<Colleague> out;
+  for (const auto& row : store_.by_tenant(tenant)) {
+    if (!row.active) continue;
+    const auto account = to_account(row);
+    if (account.roles.count(Role::operator_) || account.roles.count(Role::office_manager) ||
+        account.roles.count(Role::body_admin))
+      out.push_back({row.id, row.display_name});
+  }
+  return out;  // by_tenant orders by display name
+}
+
 Status StaffService::set_totp_required(const Principal* caller, tenants::TenantId tenant, bool required) {
   if (auto st = can_manage(caller, tenant, {}); !st) return st.error();
   db_.write([&](db::Conn& tx) {

@@ -45,6 +45,12 @@ struct StaffAccount {
   std::string password_changed_at;
 };
 
+// A member of a body's staff as colleagues see them: to assign a case, to name who did something.
+struct Colleague {
+  std::string id;
+  std::string name;
+};
+
 struct NewStaff {
   tenants::TenantId tenant_id = 0;  // 0: hub staff
   std::string email;
@@ -84,6 +90,9 @@ class StaffService {
   // staff.self (an administrator cannot deactivate themselves).
   Status deactivate(const Principal* caller, const std::string& staff_id);
   Result<std::vector<StaffAccount>> list(const Principal* caller, tenants::TenantId tenant);
+  // The body's active staff who handle cases (operators, office managers, administrators), by name; for
+  // anyone with the body's back office (Permission::backoffice).
+  Result<std::vector<Colleague>> colleagues(const Principal* caller, tenants::TenantId tenant);
   // "TOTP mandatory" for a body's staff (body_security). Guarded by manage_staff.
   Status set_totp_required(const Principal* caller, tenants::TenantId tenant, bool required);
   [[nodiscard]] bool totp_required(tenants::TenantId tenant);

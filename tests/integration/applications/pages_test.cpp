@@ -565,6 +565,42 @@ TEST_P(ApplicationPagesTest, ThePrivacyDeclarationLinksTheBodysNotice) {
   EXPECT_EQ(get("/asti/privacy", s).status, 200);
 }
 
+// Issue 11, point 6: any text was accepted as the assignee (the case then showed under nobody); the
+// case page now offers the office's staff, by name, and refuses anyone else.
+TEST_P(ApplicationPagesTest, ACaseIsAssignedOnlyToTheBodysStaffPickedByName) {
+  const auto s = anna();
+  const std::string base = fill_all(s);
+  ASSERT_EQ(post_form(base + "/invia", s, {}).status, 303);
+  const auto case_id = db::read_one(app_->database(), "SELECT id FROM cases WHERE applicant_cf = $1",
+                                    {std::string(kAnna)}, [](const db::Row& r) { return r.text(0); });
+  ASSERT_TRUE(case_id);
+  auto signed_in = app_->staff().sign_in("operatore@asti.example", "Asti-operatore-2026!", "");
+  ASSERT_TRUE(signed_in.ok());
+  const auto op = sessions_->start(*signed_in).token;
+  const std::string page = "/backoffice/asti/pratiche/" + *case_id;
+  auto view = get(page, op);
+  ASSERT_EQ(view.status, 200);
+  EXPECT_TRUE(contains(view.body, "<select class=\"form-select\" id=\"c-assignee\""));
+  EXPECT_TRUE(contains(view.body, ">Elena Gatti</option>"));
+  EXPECT_TRUE(contains(view.body, "Marco Bosio (tu)"));
+  EXPECT_FALSE(contains(view.body, "Sara Bianchi")) << "Novara's operator is not Asti's staff";
+  const auto novara_op = app_->staff().account_by_email("operatore@novara.example");
+  ASSERT_TRUE(novara_op);
+  for (const std::string& who : {std::string("qualcuno"), novara_op->id}) {
+    auto refused = post_form(page, op, {{"action", "assign"}, {"assignee", who}, {"text", ""}});
+    EXPECT_EQ(refused.status, 400) << who;
+  }
+  const auto elena = app_->staff().account_by_email("responsabile@asti.example");
+  ASSERT_TRUE(elena);
+  auto assigned = post_form(page, op, {{"action", "assign"}, {"assignee", elena->id}, {"text", ""}});
+  EXPECT_EQ(assigned.status, 303) << assigned.body.substr(0, 1500);
+  auto after = get(page, op);
+  EXPECT_TRUE(contains(after.body, "Assegnatario: Elena Gatti") || contains(after.body, ": Elena Gatti"));
+  EXPECT_FALSE(contains(after.body, elena->id + "</p>")) << "a name, not the staff id";
+  auto queue = get("/backoffice/asti/pratiche", op);
+  EXPECT_TRUE(contains(queue.body, "<td>Elena Gatti</td>"));
+}
+
 INSTANTIATE_TEST_SUITE_P(BothDatabases, ApplicationPagesTest,
                          ::testing::Values(db::Dialect::sqlite, db::Dialect::postgres), dialect_name);
 
