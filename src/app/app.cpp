@@ -13,6 +13,7 @@
 #include "adapters/oidc/client.hpp"
 #include "adapters/oidc/rp_routes.hpp"
 #include "app/demo.hpp"
+#include "applications/counter_receipt_pdf.hpp"
 #include "catalog/web.hpp"
 #include "core/ids.hpp"
 #include "core/text.hpp"
@@ -120,8 +121,13 @@ App::App(Config config) : config_(std::move(config)) {
       std::make_unique<identity::CounterService>(*db_, *sessions_, *audit_, *tenants_, time::system_clock());
   deleg_web_ = std::make_unique<identity::DelegationWebDeps>(
       identity::DelegationWebDeps{*view_, *delegations_, *tenants_});
-  counter_web_ =
-      std::make_unique<identity::CounterWebDeps>(identity::CounterWebDeps{*view_, *counter_, *tenants_});
+  counter_web_ = std::make_unique<identity::CounterWebDeps>(identity::CounterWebDeps{
+      *view_, *counter_, *tenants_,
+      [this](tenants::TenantId t, const std::string& code, std::string_view lang) {
+        auto o = catalog_->offering(t, code);
+        return o ? o->service.title.in(lang) : std::string();
+      },
+      applications::render_counter_receipt_pdf});
   identity_web_->counter = counter_.get();
   identity_web_->tenants = tenants_.get();
   identity::register_pages(router_, *identity_web_);
@@ -177,6 +183,7 @@ App::App(Config config) : config_(std::move(config)) {
   // Online applications: drafts, steps, summary and receipt, with each body's definitions in force.
   applications_ = std::make_unique<applications::ApplicationService>(
       *db_, time::system_clock(), i18n_, *files_, *tenants_, *catalog_, cases_.get(), *definitions_);
+  applications_->set_counter(counter_.get());  // the assisted counter files for the citizen served
   applications_web_ = std::make_unique<applications::WebDeps>(
       applications::WebDeps{*view_, *applications_, *tenants_, identity_web_->secure_cookies});
   applications::register_pages(router_, *applications_web_);

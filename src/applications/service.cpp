@@ -14,6 +14,8 @@
 #include "forms/duplicates.hpp"
 #include "forms/prefill.hpp"
 #include "forms/render.hpp"
+#include "identity/applicant.hpp"
+#include "identity/counter_service.hpp"
 #include "identity/person_store.hpp"
 
 namespace sp::applications {
@@ -233,13 +235,22 @@ forms::Context ApplicationService::context(const identity::Principal& who, const
   ctx.today = time::rome_date(clock_.now());
   if (streets) ctx.streets = *streets;
   auto& f = ctx.facts;
-  // The signed-in person's profile (what the identity provider said, and the contacts they keep).
-  f["profile.fiscal_code"] = who.subject;
+  const std::string cf = identity::applicant_cf(&who);
+  f["profile.fiscal_code"] = cf;
+  auto put = [&](const char* key, const std::string& v) {
+    if (!v.empty()) f[key] = v;
+  };
   identity::PersonStore people(db_);
-  if (auto p = people.by_fiscal_code(who.subject)) {
-    auto put = [&](const char* key, const std::string& v) {
-      if (!v.empty()) f[key] = v;
-    };
+  if (identity::applies_at_counter(&who)) {
+    // At the counter: what the operator checked on the citizen's document, never the contacts the
+    // citizen keeps in their SPID profile (the operator asks for those).
+    if (auto s = counter_ ? counter_->open_session(who) : std::nullopt; s && s->citizen_cf == cf) {
+      put("profile.given_name", s->given_name);
+      put("profile.family_name", s->family_name);
+      put("profile.birth_date", s->birth_date);
+    }
+    put("profile.full_name", who.assisting->name);
+  } else if (auto p = people.by_fiscal_code(cf)) {
     put("profile.given_name", p->given_name);
     put("profile.family_name", p->family_name);
     if (!p->given_name.empty() || !p->family_name.empty())
@@ -251,7 +262,7 @@ forms::Context ApplicationService::context(const identity::Principal& who, const
   } else if (!who.display_name.empty()) {
     f["profile.full_name"] = who.display_name;
   }
-  if (auto decoded = cf::decode(who.subject)) f["profile.sex"] = decoded->sex == cf::Sex::female ? "F" : "M";
+  if (auto decoded = cf::decode(cf)) f["profile.sex"] = decoded->sex == cf::Sex::female ? "F" : "M";
   // person.* (the population register) stays empty until an anagrafe module provides it.
   if (who.acting_for && who.acting_for->kind == "business") {
     f["business.vat_number"] = who.acting_for->id;
@@ -331,8 +342,10 @@ Result<Draft> ApplicationService::start(const identity::Principal& who, tenants:
   if (!effective) return Error::make("applications.unavailable", 404, service_code);
   const forms::Definition* def = effective->def.get();
   const std::string acting = acting_for_id(who);
+  const std::string owner = identity::applicant_cf(&who);
+  if (owner.empty()) return Error::make("applications.applicant", 403);
   std::optional<Draft> found;
-  db_.read([&](db::Conn& c) { found = DraftStore::find_open(c, tenant, who.subject, acting, service_code); });
+  db_.read([&](db::Conn& c) { found = DraftStore::find_open(c, tenant, owner, acting, service_code); });
   if (found) return std::move(*found);
 
   Draft d;
@@ -342,7 +355,7 @@ Result<Draft> ApplicationService::start(const identity::Principal& who, tenants:
   d.form_code = def->code;
   d.form_version = effective->hub_version;
   d.overlay_version = effective->overlay_version;
-  d.owner_cf = who.subject;
+  d.owner_cf = owner;  // at the counter: the citizen served, so it is theirs when they sign in
   d.on_behalf_of = acting;
   const forms::Context ctx = context(who, *body, *def, effective->streets.get());
   d.prefilled = forms::apply_prefill(*def, ctx.facts, d.answers);
@@ -355,8 +368,7 @@ Result<Draft> ApplicationService::start(const identity::Principal& who, tenants:
   } catch (const db::DbError& e) {
     if (e.kind != db::DbError::Kind::unique_violation) throw;
     // The same person opened the form twice at once (two tabs, a double click): one draft.
-    db_.read(
-        [&](db::Conn& c) { found = DraftStore::find_open(c, tenant, who.subject, acting, service_code); });
+    db_.read([&](db::Conn& c) { found = DraftStore::find_open(c, tenant, owner, acting, service_code); });
     if (found) return std::move(*found);
     throw;
   }
@@ -374,14 +386,11 @@ Result<Opened> ApplicationService::open(const identity::Principal& who, tenants:
                                         const std::string& draft_id) {
   auto d = peek(tenant, draft_id);
   if (!d) return Error::not_found("draft");
-  if (who.kind != identity::PrincipalKind::person || d->owner_cf != who.subject) {
-    // Someone else's draft: they learn nothing ("not found"), and the body's log keeps the attempt.
-    audit::Entry e;
-    e.tenant_id = tenant;
-    e.actor_kind = who.is_staff() ? audit::ActorKind::staff : audit::ActorKind::person;
-    e.actor_id = who.subject;
-    e.channel = audit::Channel::web;
-    e.action = "application.access_refused";
+  const std::string applicant = identity::applicant_cf(&who);
+  if (applicant.empty() || d->owner_cf != applicant) {
+    // Someone else's draft: they learn nothing ("not found"), and the body's log keeps the attempt (at
+    // the counter: channel counter, on behalf of the citizen served).
+    audit::Entry e = identity::audit_entry_for(who, tenant, "application.access_refused");
     e.record_type = "draft";
     e.record_id = draft_id;
     if (auto st = audit_.record(e); !st) spdlog::error("audit of a refused draft: {}", st.error().code);

@@ -5,11 +5,14 @@
 // (src/cases) with the draft's id as the idempotency key, so a double click or a retried POST makes one
 // application.
 //
-// Access: a draft is its owner's only (the person who started it); anyone else, and any other body, gets
-// not_found, so a draft id reveals nothing.
+// Access: a draft is its owner's only; anyone else, and any other body, gets not_found, so a draft id
+// reveals nothing. The owner is whose codice fiscale the principal applies as (identity::applicant_cf):
+// the signed-in person, or at the assisted counter the citizen served (the operator fills and sends it
+// for them; the citizen finds it in their area when they sign in). Staff not assisting have no drafts.
 //
 // Error codes (messages in web/locales/{it,en}/applications.json):
 //   applications.unavailable (404: the body does not offer this service online, or it has no form),
+//   applications.applicant (403: the principal applies for nobody: staff without an assisted session),
 //   applications.submitted (409: the draft was already sent; the caller shows the receipt),
 //   applications.invalid (422: the answers have problems; see SubmitOutcome::issues),
 //   applications.acting_for (409: the draft was started acting for someone else than now),
@@ -42,6 +45,9 @@
 
 namespace sp::cases {
 class CaseService;
+}
+namespace sp::identity {
+class CounterService;
 }
 
 namespace sp::applications {
@@ -153,6 +159,10 @@ class ApplicationService {
   // service. Empty when the form has no DuplicateRule or the cases module is not running.
   std::vector<Duplicate> duplicates(const identity::Principal& who, const Opened& o, std::string_view lang);
 
+  // The assisted counter (optional): the identity checked on the document prefills the citizen's name and
+  // birth date while an operator fills a form for them.
+  void set_counter(identity::CounterService* counter) { counter_ = counter; }
+
   // The person's drafts at every body (open and sent), newest first.
   std::vector<Draft> drafts_of(const identity::Principal& who);
 
@@ -193,6 +203,7 @@ class ApplicationService {
   tenants::TenantService& tenants_;
   catalog::CatalogService& catalog_;
   cases::CaseService* cases_;
+  identity::CounterService* counter_ = nullptr;
   forms::DefinitionsService& definitions_;
   Options options_;
   audit::AuditService audit_{db_};  // refused attempts on someone else's draft (application.access_refused)

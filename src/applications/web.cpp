@@ -14,6 +14,7 @@
 #include "core/time.hpp"
 #include "forms/prefill.hpp"
 #include "forms/render.hpp"
+#include "identity/applicant.hpp"
 #include "identity/model.hpp"
 #include "identity/web.hpp"
 #include "web/context.hpp"
@@ -38,10 +39,24 @@ http::Response personal(std::string html, int status = 200) {
   return r;
 }
 
+// Who applies on these pages: a person signed in at the service's SPID level, or a counter operator with
+// an assisted session open (the citizen's identity was checked on a document: no SPID level applies).
+// Anyone else (staff not assisting included) is sent to the sign-in.
 const identity::Principal* person_at(const http::Request& req, int level) {
   const auto* p = identity::principal_of(req);
   if (p && p->kind == identity::PrincipalKind::person && p->auth_level >= level) return p;
+  if (identity::applies_at_counter(p)) return p;
   return nullptr;
+}
+
+// "Stai compilando per conto di Mario Rossi (RSSMRA…)": on every page an operator fills at the counter.
+void assisting_banner(WebDeps& d, const http::Request& req, web::Page& page) {
+  const auto* p = identity::principal_of(req);
+  if (!identity::applies_at_counter(p)) return;
+  page.data.set("assisting_banner",
+                d.view.i18n().format(req.ctx.locale, "ui.app_assisting_banner",
+                                     {{"name", p->assisting->name}, {"cf", p->assisting->fiscal_code}}));
+  page.data.set("assisting_back", d.view.t(req.ctx.locale, "ui.app_assisting_back"));
 }
 
 int level_of(const catalog::Service& s) {
@@ -98,6 +113,7 @@ web::Page page_for(WebDeps& d, const http::Request& req, const Opened& o, const 
   page.data.set("form_title", o.def->title.in(lang));
   page.data.set("body_name", o.body->name);
   page.data.set("privacy_href", "/" + o.body->slug + "/privacy");  // for the GDPR declaration
+  assisting_banner(d, req, page);
   return page;
 }
 

@@ -13,6 +13,7 @@
 #include "core/ids.hpp"
 #include "core/money.hpp"
 #include "forms/context.hpp"
+#include "identity/applicant.hpp"
 #include "identity/permissions.hpp"
 
 namespace sp::cases {
@@ -95,15 +96,8 @@ std::string it_datetime(const std::string& iso) {
 }
 
 // The codice fiscale an applicant-side principal acts as: a signed-in person, or a counter operator
-// serving a citizen (assisted channel). "" for anyone else.
-std::string applicant_cf_of(const identity::Principal* who) {
-  if (who == nullptr) return {};
-  if (who->kind == identity::PrincipalKind::person) return who->subject;
-  if (who->assisting && identity::authorize(who, identity::Permission::counter, 0)) {
-    return who->assisting->fiscal_code;
-  }
-  return {};
-}
+// serving a citizen (assisted channel). "" for anyone else. The rule is identity's (applicant.hpp).
+std::string applicant_cf_of(const identity::Principal* who) { return identity::applicant_cf(who); }
 
 Access applicant_access(const identity::Principal* who) {
   Access a;

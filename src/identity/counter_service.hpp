@@ -1,9 +1,16 @@
 #pragma once
 // The assisted counter (sportello assistito): a counter operator of any member body identifies a citizen
-// (codice fiscale, name, identity document) and opens an assisted session. While it is open the
-// operator's session carries Principal::assisting, and everything done is audited with channel=counter,
-// actor = the operator, on_behalf_of = the citizen (use audit_entry_for()). Closing it gives a printable
-// receipt listing those actions; the citizen sees the sessions about them in their area.
+// on an identity document (surname and name apart, sex, birth date, codice fiscale, the document's type,
+// number and expiry) and opens an assisted session. The codice fiscale must agree with what the document
+// says (its 3+3 letters with surname and name, its birth date and sex; omocodic codes decoded with their
+// digits restored), so a mistyped code never files in a stranger's name; an expired document is refused.
+// While the session is open the operator's session carries Principal::assisting, applies as the citizen
+// (identity/applicant.hpp: drafts, applications and cases of any member body), and everything done is
+// audited with channel=counter, actor = the operator, on_behalf_of = the citizen (audit_entry_for()).
+// Until something is filed the operator may correct the identity (same checks, audited
+// counter.identity_corrected with before/after); after that, never (withdraw what was filed by mistake,
+// open a new session). Closing it gives a receipt with a readable number (SA-2026-000042) listing what
+// was done; the citizen sees the sessions about them in their area.
 #include <optional>
 #include <string>
 #include <vector>
@@ -24,6 +31,19 @@ namespace sp::identity {
 audit::Entry audit_entry_for(const Principal& p, tenants::TenantId tenant, std::string action,
                              audit::Channel channel = audit::Channel::web);
 
+// What the operator reads off the citizen's identity document. Dates as ISO (YYYY-MM-DD, what an
+// <input type=date> posts) or as Italians write them (04/12/1985).
+struct CounterIdentity {
+  std::string fiscal_code;
+  std::string family_name;
+  std::string given_name;
+  std::string sex;  // "M" or "F"
+  std::string birth_date;
+  std::string document_type;
+  std::string document_number;
+  std::string document_expiry;
+};
+
 struct AssistedSession {
   std::string id;
   tenants::TenantId counter_tenant_id = 0;
@@ -36,6 +56,18 @@ struct AssistedSession {
   std::string document_number;
   std::string started_at;  // audit format, "2026-11-23T10:00:00.000Z"
   std::optional<std::string> ended_at;
+  std::string family_name;  // "" for sessions opened before migration 0020
+  std::string given_name;
+  std::string sex;              // "M" / "F"
+  std::string birth_date;       // YYYY-MM-DD
+  std::string document_expiry;  // YYYY-MM-DD
+  int number_year = 0;          // Rome year of the readable number; 0 before migration 0020
+  std::int64_t number = 0;
+
+  // "SA-2026-000042"; the id for sessions that have no number.
+  [[nodiscard]] std::string number_label() const;
+  // As typed on the document: what the form shows again for a correction.
+  [[nodiscard]] CounterIdentity identity() const;
 };
 
 // What the citizen's area shows for each assisted session about them.
@@ -56,6 +88,11 @@ struct CounterAction {
   std::string action;
   std::string record_type;
   std::string record_id;
+  // For a case: what its submission recorded (service code, protocol number and when), so the receipt
+  // can say "Domanda inviata — <service> — <body> — protocollo n. 0000042/2026 del 04/12/2026".
+  std::string service_code;
+  std::string protocol_label;
+  std::string protocol_at;  // audit format (UTC)
 };
 
 struct Receipt {
@@ -74,9 +111,24 @@ class CounterService {
 
   // Opens an assisted session for a staff member with Permission::counter and marks their sign-in session
   // (SessionService::set_assisting). Errors: auth.required (401), forbidden (403), counter.already_open
-  // (409), counter.cf, counter.name, counter.document_type, counter.document_number (400, `field` set).
-  Result<AssistedSession> start(const Principal* op, const AssistedCitizen& citizen,
+  // (409), and 400 with `field` set: counter.cf (not a valid personal code), counter.family_name,
+  // counter.given_name (empty, too long, or no letters), counter.sex, counter.birth_date (not a date, or
+  // in the future), counter.document_type, counter.document_number, counter.document_expiry (missing or
+  // not a date), counter.document_expired; the code against the document: counter.cf_family_name,
+  // counter.cf_given_name (detail: the code's three letters), counter.cf_birth_date (detail: the date
+  // the code says, 03/04/85), counter.cf_sex (detail: the code's sex, "M"/"F").
+  Result<AssistedSession> start(const Principal* op, const CounterIdentity& citizen,
                                 const std::string& remote_addr = {});
+  // Corrects the identity of the operator's open session (same checks as start()) while nothing has
+  // been done for the citizen yet; audited counter.identity_corrected with before/after in details.
+  // Errors: those of start() except already_open, counter.none_open (409), counter.identity_locked (409:
+  // something was already filed in the citizen's name).
+  Result<AssistedSession> correct(const Principal* op, const CounterIdentity& citizen,
+                                  const std::string& remote_addr = {});
+  // Whether anything was done for the citizen in this session (what locks the identity).
+  bool has_filed(const AssistedSession& s);
+  // The checks of start() alone, on `today` (Rome): the normalised identity, or the first problem.
+  static Result<CounterIdentity> check_identity(const CounterIdentity& in, time::Date today);
   // Closes the operator's open session (of this sign-in session) and clears Principal::assisting.
   // Errors: auth.required, forbidden, counter.none_open (409).
   Result<AssistedSession> finish(const Principal* op, const std::string& remote_addr = {});
@@ -85,13 +137,16 @@ class CounterService {
 
   // The receipt, for the operator who ran the session or the citizen themself (person, signed in).
   // Anyone else gets not_found (404), so ids cannot be probed. A staff viewer's read is audited.
-  Result<Receipt> receipt(const Principal* viewer, const std::string& id, const std::string& remote_addr = {});
+  Result<Receipt> receipt(const Principal* viewer, const std::string& id,
+                          const std::string& remote_addr = {});
 
   // For the personal area: assisted sessions about this citizen, newest first.
   std::vector<AssistedSessionSummary> sessions_for_citizen(const std::string& cf);
 
  private:
   std::optional<AssistedSession> by_id(const std::string& id);
+  void record(db::Conn& tx, const Principal& op, const AssistedSession& s, const std::string& action,
+              const std::string& remote_addr, const std::string& details = {});
   std::vector<CounterAction> actions_of(const AssistedSession& s);
 
   db::Database& db_;

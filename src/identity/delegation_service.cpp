@@ -6,6 +6,7 @@
 #include "core/ids.hpp"
 #include "core/partita_iva.hpp"
 #include "core/text.hpp"
+#include "identity/applicant.hpp"
 #include "identity/counter_service.hpp"
 #include "identity/permissions.hpp"
 
@@ -88,10 +89,7 @@ void append_event(db::Conn& tx, const std::string& id, const audit::Entry& e, co
 // Who declares: the signed-in person, or the citizen a counter operator is serving.
 Result<std::string> declarant_of(const Principal* caller) {
   if (!caller) return Error::make("auth.required", 401, "personal_area");
-  if (caller->kind == PrincipalKind::person) return caller->subject;
-  if (caller->assisting && authorize(caller, Permission::counter, caller->tenant_id)) {
-    return caller->assisting->fiscal_code;
-  }
+  if (auto cf = applicant_cf(caller); !cf.empty()) return cf;
   return Error::forbidden("personal_area");
 }
 

@@ -88,6 +88,7 @@ const std::vector<Rule>& rules() {
       {"GET", "/sportello-assistito/", {"asti_counter"}},
       {"POST", "/sportello-assistito/avvia", {"asti_counter"}},
       {"POST", "/sportello-assistito/chiudi", {"asti_counter"}},
+      {"POST", "/sportello-assistito/correggi", {"asti_counter"}},
       {"POST", "/backoffice/{slug}/chiavi-api", {"asti_admin"}},
       // The protocol register: the body's desk staff; annulment only its managers; AOOs its administrators.
       {"GET", "/backoffice/{slug}/protocollo", kAstiDesk},
@@ -166,7 +167,7 @@ const std::set<std::string> kPublic = {
     // Demo-only simulators (mounted when demo = true, as in this test).
     "GET /sim/posta", "GET /sim/sms/messages", "POST /sim/sms/messages",
     // A receipt is 404 for everyone but its operator and its citizen (tests/integration/delegations).
-    "GET /sportello-assistito/ricevuta/{id}",
+    "GET /sportello-assistito/ricevuta/{id}", "GET /sportello-assistito/ricevuta/{id}/pdf",
     // Every body's and the hub's contacts, privacy notice, accessibility statement and legal notes.
     "GET /{slug}/contatti", "GET /{slug}/privacy", "GET /{slug}/accessibilita", "GET /{slug}/note-legali",
     "GET /contatti", "GET /privacy", "GET /accessibilita", "GET /note-legali"};

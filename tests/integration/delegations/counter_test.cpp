@@ -8,8 +8,10 @@ namespace {
 
 class CounterTest : public DelegationsTest {};
 
-AssistedCitizen citizen(const std::string& cf) {
-  return AssistedCitizen{cf, "Fabio Caccamo", "carta_identita", "CA12345AB"};
+// Fabio Caccamo, born in Turin on 3 April 1985 (CCCFBA85D03L219P), with an identity card valid until 2030.
+CounterIdentity citizen(const std::string& cf) {
+  return CounterIdentity{cf,           "Caccamo",        "Fabio",     "M",
+                         "1985-04-03", "carta_identita", "CA12345AB", "2030-12-31"};
 }
 
 TEST_P(CounterTest, OnlyCounterOperatorsOpenSessionsWithAValidDocument) {
@@ -39,7 +41,8 @@ TEST_P(CounterTest, OnlyCounterOperatorsOpenSessionsWithAValidDocument) {
   EXPECT_EQ(counter_->start(counter.p.get(), citizen("CCCFBA85D03L219X")).error().code, "counter.cf");
   auto form = call("POST", "/sportello-assistito/avvia",
                    "_csrf=" + counter.p->csrf_token + "&fiscal_code=" + parent_cf_ +
-                       "&name=Fabio+Caccamo&document_type=cie&document_number=",
+                       "&family_name=Caccamo&given_name=Fabio&sex=M&birth_date=03%2F04%2F1985&document_"
+                       "expiry=2030-12-31&document_type=cie&document_number=",
                    counter.cookie);
   EXPECT_EQ(form.r.status, 400);
   EXPECT_NE(form.r.body.find("numero del documento"), std::string::npos);
@@ -52,13 +55,15 @@ TEST_P(CounterTest, ActionsAtTheCounterAreAuditedAndListedOnTheReceipt) {
   auto csrf = counter.p->csrf_token;
   EXPECT_EQ(call("POST", "/sportello-assistito/avvia",
                  "_csrf=wrong&fiscal_code=" + parent_cf_ +
-                     "&name=Fabio+Caccamo&document_type=passaporto&document_number=YA1234567",
+                     "&family_name=Caccamo&given_name=Fabio&sex=M&birth_date=03%2F04%2F1985&document_expiry="
+                     "2030-12-31&document_type=passaporto&document_number=YA1234567",
                  counter.cookie)
                 .r.status,
             403);
   auto opened = call("POST", "/sportello-assistito/avvia",
                      "_csrf=" + csrf + "&fiscal_code=" + parent_cf_ +
-                         "&name=Fabio+Caccamo&document_type=passaporto&document_number=ya1234567",
+                         "&family_name=Caccamo&given_name=Fabio&sex=M&birth_date=03%2F04%2F1985&document_"
+                         "expiry=2030-12-31&document_type=passaporto&document_number=ya1234567",
                      counter.cookie);
   ASSERT_EQ(opened.r.status, 303) << opened.r.body;
   auto assisting = again(counter);
@@ -75,8 +80,8 @@ TEST_P(CounterTest, ActionsAtTheCounterAreAuditedAndListedOnTheReceipt) {
 
   // At the counter the operator declares the citizen's child, to be checked by Asti.
   clock_->advance(std::chrono::minutes(3));
-  auto d = delegations_->declare_minor(assisting.get(), MinorDeclaration{kAsti, child_cf_, "Luca Caccamo", "parent"},
-                                       "192.0.2.9");
+  auto d = delegations_->declare_minor(
+      assisting.get(), MinorDeclaration{kAsti, child_cf_, "Luca Caccamo", "parent"}, "192.0.2.9");
   ASSERT_TRUE(d.ok()) << d.error().code;
   EXPECT_EQ(d->principal_cf, parent_cf_);  // the citizen declares, through the operator
   auto declared = audit_of(kAsti, "delegation.declare");
@@ -98,9 +103,9 @@ TEST_P(CounterTest, ActionsAtTheCounterAreAuditedAndListedOnTheReceipt) {
   EXPECT_EQ(audit_of(kNovara, "counter.session_close").size(), 1u);
   // Once the session is closed the operator no longer declares for the citizen.
   clock_->advance(std::chrono::minutes(1));
-  ASSERT_TRUE(delegations_->declare_business(
-                                 again(counter).get(),
-                                 BusinessDeclaration{kAsti, "00743110157", "Acme srl", "titolare"})
+  ASSERT_TRUE(delegations_
+                  ->declare_business(again(counter).get(),
+                                     BusinessDeclaration{kAsti, "00743110157", "Acme srl", "titolare"})
                   .error()
                   .http_status == 403);
 
@@ -143,8 +148,8 @@ TEST_P(CounterTest, ActionsAtTheCounterAreAuditedAndListedOnTheReceipt) {
   EXPECT_TRUE(audit_->verify(kAsti).intact);
 }
 
-INSTANTIATE_TEST_SUITE_P(Db, CounterTest, ::testing::Values(sp::db::Dialect::sqlite, sp::db::Dialect::postgres),
-                         dialect_name);
+INSTANTIATE_TEST_SUITE_P(Db, CounterTest,
+                         ::testing::Values(sp::db::Dialect::sqlite, sp::db::Dialect::postgres), dialect_name);
 
 }  // namespace
 }  // namespace delegations_test
