@@ -97,6 +97,8 @@ App::App(Config config) : config_(std::move(config)) {
   catalog::register_api(router_, *services_);
   staff_web_ = std::make_unique<identity::StaffWebDeps>(identity::StaffWebDeps{
       *view_, *sessions_, *staff_, *api_keys_, *tenants_, identity_web_->secure_cookies});
+  actor_names_ = std::make_unique<identity::ActorNames>(i18n_, *db_, staff_.get());
+  identity_web_->actor_names = actor_names_.get();
   if (config_.demo) {
     if (auto st = seed_demo_staff(config_.share_dir, *tenants_, *staff_); !st) {
       throw std::runtime_error("demo staff: " + st.error().code + " " + st.error().detail);
@@ -150,6 +152,10 @@ App::App(Config config) : config_(std::move(config)) {
   }
   protocol_web_ = std::make_unique<protocollo::WebDeps>(
       protocollo::WebDeps{*view_, *protocol_, *registers_, *files_, *tenants_, *db_});
+  protocol_web_->actor_names = actor_names_.get();
+  registers_->set_actor_name([this](const std::string& who) {
+    return actor_names_ ? actor_names_->name(who, "it") : std::string();
+  });
   protocollo::register_pages(router_, *protocol_web_);
   protocollo::register_api(router_, *protocol_web_);
 
@@ -192,6 +198,8 @@ App::App(Config config) : config_(std::move(config)) {
   applications::register_forms_admin_pages(router_, *forms_admin_web_);
   cases_web_ =
       std::make_unique<cases::WebDeps>(cases::WebDeps{*view_, *cases_, *files_, *tenants_, staff_.get()});
+  cases_web_->actor_names = actor_names_.get();
+  cases_web_->definitions = definitions_.get();
   // A case is assigned only to the body's own active staff, and its history names them.
   cases_->set_staff_directory(
       [this](tenants::TenantId tenant, const std::string& id) -> std::optional<std::string> {

@@ -26,6 +26,7 @@
 #include "forms/definitions_service.hpp"
 #include "http/router.hpp"
 #include "http/server.hpp"
+#include "identity/actor_names.hpp"
 #include "identity/api_keys.hpp"
 #include "identity/counter_service.hpp"
 #include "identity/counter_web.hpp"
@@ -89,6 +90,7 @@ class App {
   std::unique_ptr<identity::StaffService> staff_;
   std::unique_ptr<identity::ApiKeyService> api_keys_;
   std::unique_ptr<identity::StaffWebDeps> staff_web_;
+  std::unique_ptr<identity::ActorNames> actor_names_;  // names for the actor ids records keep
   http::Router router_;
   std::unique_ptr<identity::DelegationService> delegations_;
   std::unique_ptr<identity::CounterService> counter_;

@@ -440,7 +440,7 @@ Result<Submitted> CaseService::submit_once(const identity::Principal* applicant,
           l.facts.emplace_back("Per conto di", c.on_behalf_of_name + " (" + c.on_behalf_of + ")");
         l.facts.emplace_back("Presentata il", time::format_it_datetime(now));
         l.facts.emplace_back("Codice della pratica", c.id);
-        l.facts.emplace_back("Modulo", c.form_code + " versione " + std::to_string(c.form_version));
+        l.facts.emplace_back("Versione del modulo", std::to_string(c.form_version));  // not its code
         for (const auto& line : s.summary.empty() ? lines_from_answers(s.answers) : s.summary)
           l.paragraphs.push_back(line.label + ": " + line.value);
         l.footer = body + " - domanda " + c.id;

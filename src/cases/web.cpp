@@ -5,6 +5,7 @@
 
 #include "core/text.hpp"
 #include "core/time.hpp"
+#include "forms/render.hpp"
 #include "identity/permissions.hpp"
 #include "identity/web.hpp"
 #include "web/context.hpp"
@@ -19,11 +20,66 @@ std::string state_label(WebDeps& d, std::string_view lang, State s) {
   return d.view.t(lang, "ui.case_state_" + std::string(to_string(s)));
 }
 
-// "Mario Rossi" for "person:RSSMRA…" is not known here: staff see the raw reference, the applicant sees
-// "you" or "the office".
+// Who did a step, in words (issue 11, point 5): staff see names ("Mario Bianchi", "Sistema
+// (protocollazione automatica delle domande)"); the applicant sees "you", the system's words, or "the
+// office" for its staff.
 std::string who_label(WebDeps& d, std::string_view lang, const std::string& who, bool for_applicant) {
-  if (!for_applicant) return who;
-  return d.view.t(lang, who.rfind("person:", 0) == 0 ? "ui.case_who_you" : "ui.case_who_office");
+  const bool person = who.rfind("person:", 0) == 0;
+  const bool system = who.rfind("system:", 0) == 0;
+  if (for_applicant) {
+    if (person) return d.view.t(lang, "ui.case_who_you");
+    if (!system || d.actor_names == nullptr) return d.view.t(lang, "ui.case_who_office");
+  }
+  if (d.actor_names == nullptr)
+    return d.view.t(lang, person ? "actor.person_unknown" : "actor.staff_unknown");
+  return d.actor_names->name(who, lang);
+}
+
+// The answers as the applicant saw them on the summary page (issue 11, point 5): each visible field's
+// label and its display value (option labels, Sì/No, dd/mm/yyyy), a repeatable group's items by their
+// titles; from the definition the case was filled with. Without it (no definitions service, a form
+// since removed) nothing is returned and the caller falls back to plain values.
+std::optional<Data> labelled_answers(WebDeps& d, std::string_view lang, const Case& c) {
+  if (d.definitions == nullptr || c.form_code.empty()) return std::nullopt;
+  auto eff = d.definitions->effective(c.tenant_id, c.form_code);
+  if (!eff || !eff->def) return std::nullopt;
+  std::shared_ptr<const forms::Definition> def = eff->def;
+  if (eff->hub_version != c.form_version) {
+    if (auto then = d.definitions->at(c.tenant_id, c.form_code, c.form_version, eff->overlay_version))
+      def = then;
+  }
+  forms::Context ctx;
+  ctx.today = time::rome_date(time::system_clock().now());
+  const auto form = forms::render_form(*def, c.answers, {}, ctx, d.view.i18n(), lang);
+  Data rows = web::list();
+  auto value_of = [](const forms::RenderField& f) {
+    if (!f.display.empty()) return f.display;
+    std::vector<std::string> names;
+    for (const auto& file : f.files) names.push_back(file.name);
+    return text::join(names, ", ");
+  };
+  auto add = [&rows](const std::string& label, const std::string& value) {
+    if (value.empty()) return;
+    Data a;
+    a.set("name", label);
+    a.set("value", value);
+    rows.push_back(a);
+  };
+  for (const auto& step : form.steps)
+    for (const auto& section : step.sections) {
+      if (!section.visible) continue;
+      for (const auto& f : section.fields) {
+        if (!f.visible) continue;
+        if (f.type == "group") {
+          for (const auto& item : f.items)
+            for (const auto& sub : item.fields)
+              if (sub.visible) add(item.title + " — " + sub.label, value_of(sub));
+        } else {
+          add(f.label, value_of(f));
+        }
+      }
+    }
+  return rows;
 }
 
 // A typed answer as text: strings as they are, numbers, yes/no, lists joined; objects (groups) as
@@ -90,13 +146,17 @@ Data case_data(WebDeps& d, std::string_view lang, const CaseView& v, const std::
   x.set("deadline", deadline_data(d, lang, c, v.deadline));
   if (c.fee_cents_due) x.set("fee_due", web::format_cents(*c.fee_cents_due, lang));
   Data answers = web::list();
-  for (const auto& [k, val] : c.answers) {
-    auto t = answer_text(d, lang, val);
-    if (t.empty()) continue;
-    Data a;
-    a.set("name", std::string(k));
-    a.set("value", t);
-    answers.push_back(a);
+  if (auto labelled = labelled_answers(d, lang, c)) {
+    answers = std::move(*labelled);
+  } else {
+    for (const auto& [k, val] : c.answers) {
+      auto t = answer_text(d, lang, val);
+      if (t.empty()) continue;
+      Data a;
+      a.set("name", std::string(k));
+      a.set("value", t);
+      answers.push_back(a);
+    }
   }
   x.set("answers", answers);
   Data docs = web::list();
@@ -140,7 +200,7 @@ Data case_data(WebDeps& d, std::string_view lang, const CaseView& v, const std::
   for (const auto& n : v.notes) {
     Data y;
     y.set("body", n.body);
-    y.set("who", n.who);
+    y.set("who", who_label(d, lang, n.who, false));
     y.set("at", time::it_datetime_text(n.at));
     notes.push_back(y);
   }
@@ -208,10 +268,13 @@ std::vector<identity::Colleague> colleagues_of(WebDeps& d, const StaffAccess& a)
   return list ? std::move(*list) : std::vector<identity::Colleague>{};
 }
 
-std::string name_of(const std::vector<identity::Colleague>& people, const std::string& id) {
+// An assignee's name; one who left the office is still named, never shown as an id.
+std::string name_of(WebDeps& d, std::string_view lang, const std::vector<identity::Colleague>& people,
+                    const std::string& id) {
+  if (id.empty()) return id;
   for (const auto& p : people)
     if (p.id == id) return p.name;
-  return id;
+  return who_label(d, lang, "staff:" + id, false);
 }
 
 http::Response queue_page(WebDeps& d, http::Request& req, const StaffAccess& a, const Error* error,
@@ -275,7 +338,7 @@ http::Response queue_page(WebDeps& d, http::Request& req, const StaffAccess& a, 
       r.set("applicant", s.c.applicant_name);
       r.set("state", state_label(d, lang, s.c.state));
       r.set("office", s.c.office);
-      r.set("assignee", name_of(people, s.c.assignee));
+      r.set("assignee", name_of(d, lang, people, s.c.assignee));
       if (!s.c.applicant_answered_at.empty())
         r.set("answered", web::ui(d.view, lang, "ui.case_answered",
                                   {{"when", time::it_datetime_text(s.c.applicant_answered_at)}}));
@@ -411,7 +474,7 @@ http::Response staff_case_page(WebDeps& d, http::Request& req, const StaffAccess
     page.data.set("assignee_options", options);
     page.data.set("assignee_select", true);
   }
-  page.data.set("assignee_name", name_of(people, v->c.assignee));
+  page.data.set("assignee_name", name_of(d, lang, people, v->c.assignee));
   page.data.set("f_office", form ? web::form_field(*form, "office") : v->c.office);
   page.data.set("done", req.query_param("fatto") == "1");
   decision_forms(d, req, a, *v, form, page);

@@ -15,6 +15,8 @@
 #include "cases/service.hpp"
 #include "files/service.hpp"
 #include "http/router.hpp"
+#include "forms/definitions_service.hpp"
+#include "identity/actor_names.hpp"
 #include "identity/staff_service.hpp"
 #include "tenants/service.hpp"
 #include "web/view.hpp"
@@ -27,6 +29,8 @@ struct WebDeps {
   files::FileService& files;
   tenants::TenantService& tenants;
   identity::StaffService* staff = nullptr;  // the office's staff: the assignee to pick, names for ids
+  identity::ActorNames* actor_names = nullptr;  // names, not ids, in histories, messages and notes
+  forms::DefinitionsService* definitions = nullptr;  // labels of the answers' fields and options
 };
 
 void register_pages(http::Router& router, WebDeps& deps);

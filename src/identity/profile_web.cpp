@@ -45,7 +45,7 @@ http::Response render(ProfileWebDeps& d, http::Request& req, const Typed* typed,
   data.set("fiscal_code", person->fiscal_code);
   data.set("given_name", person->given_name);
   data.set("family_name", person->family_name);
-  if (!person->birth_date.empty()) data.set("birth_date", person->birth_date);
+  if (!person->birth_date.empty()) data.set("birth_date", time::it_date_text(person->birth_date));
   if (!person->birth_place.empty()) data.set("birth_place", person->birth_place);
   data.set("created_at", time::it_datetime_text(person->created_at));
   data.set("updated_at", time::it_datetime_text(person->updated_at));

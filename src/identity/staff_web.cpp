@@ -7,6 +7,7 @@
 #include "core/digest.hpp"
 #include "core/ids.hpp"
 #include "core/text.hpp"
+#include "core/time.hpp"
 #include "identity/permissions.hpp"
 #include "identity/web.hpp"
 #include "web/context.hpp"
@@ -369,8 +370,8 @@ http::Response keys_page(StaffWebDeps& d, http::Request& req, const tenants::Bod
     row.set("name", k.name);
     row.set("prefix", k.prefix);
     row.set("scopes", text::join(k.scopes, ", "));
-    row.set("created_at", k.created_at);
-    row.set("last_used_at", k.last_used_at.value_or(""));
+    row.set("created_at", time::it_datetime_text(k.created_at));
+    row.set("last_used_at", k.last_used_at ? time::it_datetime_text(*k.last_used_at) : std::string());
     row.set("revoked", k.revoked_at.has_value());
     rows.push_back(row);
   }

@@ -4,6 +4,8 @@
 
 #include "core/digest.hpp"
 #include "core/text.hpp"
+#include "core/time.hpp"
+#include "identity/actor_names.hpp"
 #include "identity/counter_service.hpp"
 #include "identity/permissions.hpp"
 #include "web/context.hpp"
@@ -136,7 +138,7 @@ http::Response personal_area(WebDeps& d, http::Request& req) {
                 web::ui(d.view, lang, "ui.signed_in_level", {{"level", std::to_string(p->auth_level)}}));
   if (person) {
     page.data.set("email", person->email);
-    page.data.set("birth_date", person->birth_date);
+    page.data.set("birth_date", time::it_date_text(person->birth_date));
   }
   page.data.set("csrf", p->csrf_token);
   if (d.counter) {
@@ -144,7 +146,7 @@ http::Response personal_area(WebDeps& d, http::Request& req) {
     std::size_t n = 0;
     for (const auto& s : d.counter->sessions_for_citizen(p->subject)) {
       Data row;
-      row.set("when", s.started_at.substr(0, 16).replace(10, 1, " "));
+      row.set("when", time::it_datetime_text(s.started_at));
       row.set("operator", s.operator_name);
       row.set("body", s.body_name);
       row.set("href", s.receipt_href);
@@ -157,6 +159,36 @@ http::Response personal_area(WebDeps& d, http::Request& req) {
   auto r = http::Response::html(d.view.render(req, page));
   r.header("Cache-Control", "no-store");
   return r;
+}
+
+// "Who accessed my data" in words (issue 11, point 5): who (name, role, body), what and why.
+std::string access_text(WebDeps& d, std::string_view lang, const std::string& prefix,
+                        const std::string& action) {
+  const auto& texts = d.view.i18n().all(I18n::kDefault);
+  return d.view.t(lang, texts.count(prefix + action) > 0 ? prefix + action : prefix + "other");
+}
+
+std::string access_who(WebDeps& d, std::string_view lang, const audit::Entry& e) {
+  std::string body;
+  if (d.tenants != nullptr) {
+    if (auto b = d.tenants->by_id(e.tenant_id)) body = b->name;
+  }
+  if (body.empty()) body = d.view.t(lang, "ui.hub_title");
+  if (d.actor_names == nullptr) {
+    return web::ui(d.view, lang, "access.who_staff_unknown", {{"body", body}});
+  }
+  auto who = d.actor_names->resolve(e.actor_kind, e.actor_id, lang);
+  switch (e.actor_kind) {
+    case audit::ActorKind::staff:
+      if (!who.known) return web::ui(d.view, lang, "access.who_staff_unknown", {{"body", body}});
+      return web::ui(d.view, lang, "access.who_staff",
+                     {{"name", who.name}, {"roles", who.roles}, {"body", body}});
+    case audit::ActorKind::person:
+      return web::ui(d.view, lang, "access.who_person", {{"name", who.name}});
+    case audit::ActorKind::system:
+      break;
+  }
+  return web::ui(d.view, lang, "access.who_system", {{"name", who.name}, {"body", body}});
 }
 
 // "Who accessed my data": reads of the person's data by anyone but themselves, across every body.
@@ -177,10 +209,11 @@ http::Response accesses(WebDeps& d, http::Request& req) {
     for (const auto& e : d.audit->accesses_to_person(p->subject)) {
       if (e.entry.actor_kind == audit::ActorKind::person && e.entry.actor_id == p->subject) continue;
       Data row;
-      row.set("when", e.at.substr(0, 16).replace(10, 1, " "));
-      row.set("who", std::string(audit::to_string(e.entry.actor_kind)) + " " + e.entry.actor_id);
-      row.set("action", e.entry.action);
-      row.set("channel", std::string(audit::to_string(e.entry.channel)));
+      row.set("when", time::it_datetime_text(e.at));
+      row.set("who", access_who(d, lang, e.entry));
+      row.set("what", access_text(d, lang, "access.what.", e.entry.action));
+      row.set("why", access_text(d, lang, "access.why.", e.entry.action));
+      row.set("channel", d.view.t(lang, "access.channel." + std::string(audit::to_string(e.entry.channel))));
       rows.push_back(row);
       ++n;
     }

@@ -20,6 +20,7 @@ struct WebDeps {
   audit::AuditService* audit = nullptr;       // for "who accessed my data"
   class CounterService* counter = nullptr;    // for the assisted sessions listed in the personal area
   tenants::TenantService* tenants = nullptr;  // the body a sign-in returns to keeps its header and colours
+  class ActorNames* actor_names = nullptr;    // names, not ids, in "who accessed my data"
 };
 
 void register_pages(http::Router& router, WebDeps& deps);

@@ -19,6 +19,7 @@
 // (a day before the AOO existed: 400); plus auth.required / forbidden from identity::authorize and
 // not_found (also for another body's register).
 #include <chrono>
+#include <functional>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -132,9 +133,13 @@ class DailyRegisterService {
   // File names for downloads: "registro_giornaliero_AOO_ROMA_2026-03-02.json" / ".pdf".
   static std::string file_name(const DailyRegisterInfo& info, const std::string& extension);
 
+  // Names the register's PDF gives who made a change (issue 11, point 5; the app sets identity's).
+  void set_actor_name(std::function<std::string(const std::string&)> fn) { actor_name_ = std::move(fn); }
+
  private:
   db::Database& db_;
   time::Clock& clock_;
+  std::function<std::string(const std::string&)> actor_name_;
 };
 
 }  // namespace sp::protocollo

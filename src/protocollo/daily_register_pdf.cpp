@@ -389,6 +389,17 @@ std::string utf8_to_winansi(std::string_view s) {
   return out;
 }
 
+namespace {
+// Who made a change, by name: the register is read by people (and kept for good), not by programs.
+std::string who_it(const std::string& who, const PdfOptions& options) {
+  if (options.actor_name) {
+    auto name = options.actor_name(who);
+    if (!name.empty()) return name;
+  }
+  return who.rfind("staff:", 0) == 0 ? "Operatore dell'ente" : "Sistema";
+}
+}  // namespace
+
 std::string render_daily_register_pdf(const RegisterContent& content, const DailyRegisterInfo& info,
                                       const PdfOptions& options) {
   HpdfFailure failure;
@@ -462,7 +473,7 @@ std::string render_daily_register_pdf(const RegisterContent& content, const Dail
   for (const auto& c : content.changes) {
     l.row({rome_datetime_seconds(c.at), format_number(c.number) + "/" + std::to_string(c.year),
            c.kind == HistoryKind::annulment ? "Annullamento" : "Modifica", field_it(c.field), c.old_value,
-           c.new_value, c.who});
+           c.new_value, who_it(c.who, options)});
   }
 
   l.footers("Registro giornaliero di protocollo — " + aoo.admin_code + " " + aoo.code + " — " + day_it);

@@ -4,6 +4,7 @@
 // the table of the day's changes, on as many A4 landscape pages as needed, with Italian labels.
 #include <hpdf.h>
 
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -15,6 +16,9 @@ namespace sp::protocollo {
 
 struct PdfOptions {
   bool compress = true;  // tests turn it off to read the content streams
+  // The name of who made a change ("staff:<id>", "system:cases" as the register keeps them); unset, the
+  // register says "Operatore dell'ente" or "Sistema", never an id (issue 11, point 5).
+  std::function<std::string(const std::string&)> actor_name;
 };
 
 // `content` as it was at the end of the day (the service has rolled later changes back); `info` gives

@@ -44,6 +44,13 @@ Access staff_access(WebDeps& d, http::Request& req, Permission permission = Perm
   return a;
 }
 
+// Who registered, annulled or changed an entry, by name ("staff:<id>", "system:cases" are what the
+// register keeps; issue 11, point 5).
+std::string actor_name(WebDeps& d, std::string_view lang, const std::string& who) {
+  if (d.actor_names == nullptr) return d.view.t(lang, "actor.system");
+  return d.actor_names->name(who, lang);
+}
+
 std::string base_href(const tenants::Body& b) {
   return "/backoffice/" + b.slug + "/protocollo";
 }
@@ -270,9 +277,9 @@ http::Response entry_page(WebDeps& d, http::Request& req, const Access& a, const
   page.data.set("segnatura", ProtocolService::segnatura_text(*e));
   page.data.set("segnatura_href", href + "/segnatura.xml");
   page.data.set("channel", d.view.t(lang, "protocollo.channel." + std::string(to_string(e->channel))));
-  page.data.set("registered_by", e->registered_by);
+  page.data.set("registered_by", actor_name(d, lang, e->registered_by));
   page.data.set("sender_protocol_number", e->sender_protocol_number);
-  page.data.set("sender_protocol_date", e->sender_protocol_date);
+  page.data.set("sender_protocol_date", time::it_date_text(e->sender_protocol_date));
   page.data.set("fascicolo", e->fascicolo);
   page.data.set("office", e->office);
   Data people = web::list();
@@ -305,7 +312,7 @@ http::Response entry_page(WebDeps& d, http::Request& req, const Access& a, const
   if (e->annulment) {
     Data an;
     an.set("at", time::it_datetime_text(e->annulment->at));
-    an.set("by", e->annulment->by);
+    an.set("by", actor_name(d, lang, e->annulment->by));
     an.set("reason", e->annulment->reason);
     an.set("authorisation", e->annulment->authorisation);
     page.data.set("annulment", an);
@@ -314,7 +321,7 @@ http::Response entry_page(WebDeps& d, http::Request& req, const Access& a, const
   for (const auto& h : *history) {
     Data r;
     r.set("at", time::it_datetime_text(h.at));
-    r.set("who", h.who);
+    r.set("who", actor_name(d, lang, h.who));
     r.set("field", d.view.t(lang, "ui.proto_field_" + h.field));
     r.set("old", h.old_value);
     r.set("new", h.new_value);
@@ -434,6 +441,7 @@ http::Response registers_get(WebDeps& d, http::Request& req) {
     for (const auto& r : *list) {
       Data row;
       row.set("day", r.day);
+      row.set("day_text", time::it_date_text(r.day));
       row.set("aoo", r.aoo_code);
       row.set("entries", std::to_string(r.entry_count));
       row.set("range", r.first_number ? format_number(*r.first_number) + " – " + format_number(*r.last_number)

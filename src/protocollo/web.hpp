@@ -26,6 +26,7 @@
 //   GET      /api/v1/backoffice/{slug}/protocollo/aoo
 #include "files/service.hpp"
 #include "http/router.hpp"
+#include "identity/actor_names.hpp"
 #include "protocollo/daily_register.hpp"
 #include "protocollo/service.hpp"
 #include "tenants/service.hpp"
@@ -40,6 +41,7 @@ struct WebDeps {
   files::FileService& files;
   tenants::TenantService& tenants;
   db::Database& db;
+  identity::ActorNames* actor_names = nullptr;  // names, not ids, for who registered, annulled, changed
 };
 
 void register_pages(http::Router& router, WebDeps& deps);
