@@ -300,7 +300,13 @@ async function fillStep(page, service) {
   }
 }
 
+let shot = 0;
 async function axe(page, label) {
+  // ONLINE_SHOTS=DIR keeps a full-page screenshot of every page walked, to look at.
+  if (process.env.ONLINE_SHOTS) {
+    const name = `${String(++shot).padStart(3, '0')}-${label.replace(/[^a-z0-9]+/gi, '-')}.png`;
+    await page.screenshot({ path: path.join(process.env.ONLINE_SHOTS, name), fullPage: true });
+  }
   assert.equal(await page.locator('h1').count(), 1, `${label}: one h1`);
   assert.equal(formatViolations(await axeViolations(page)), '', label);
 }
