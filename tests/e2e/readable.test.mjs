@@ -90,10 +90,13 @@ function scan(label, text) {
   }
 }
 
-async function look(page, label) {
+// `shown` lists texts the page shows on purpose (a new API key's secret, shown once to copy).
+async function look(page, label, shown = []) {
   assert.equal(await page.locator('h1').count(), 1, `${label}: one h1`);
   assert.equal(formatViolations(await axeViolations(page)), '', label);
-  scan(label, await page.evaluate(() => document.body.innerText));
+  let text = await page.evaluate(() => document.body.innerText);
+  for (const s of shown) text = text.split(s).join('');
+  scan(label, text);
 }
 
 let pdfCount = 0;
@@ -237,6 +240,9 @@ test('citizens and staff see labels, names, Italian dates and Rome times, never 
   assert.ok(accesses.includes('Comune di Asti'), `the access log names the body: ${accesses}`);
   await cit.goto(`${server.baseUrl}/area-personale/profilo`);
   await look(cit, 'profile');
+  await cit.goto(`${server.baseUrl}/area-personale/accessi?lang=en`);
+  await look(cit, 'who accessed my data (English)');
+  assert.ok((await cit.locator('#accesses').innerText()).includes('To handle the application you sent'));
 
   // The protocol register: search, the case's entry, the daily registers and their PDF.
   await op.goto(`${server.baseUrl}/backoffice/asti/protocollo`);
@@ -246,6 +252,12 @@ test('citizens and staff see labels, names, Italian dates and Rome times, never 
   await look(op, 'protocol search results');
   await go(op, '#entries-table tbody tr:last-child a');
   await look(op, 'protocol entry');
+  // A change, so that the entry's history and today's register name who made it.
+  await op.fill('#c-class', '6.3');
+  await go(op, '#classify-submit');
+  await look(op, 'protocol entry (classified)');
+  const entryHistory = await op.locator('#h-history').locator('xpath=..').innerText();
+  assert.ok(entryHistory.includes('Marco Bosio'), `the entry's history names the operator: ${entryHistory}`);
   await op.goto(`${server.baseUrl}/backoffice/asti/protocollo/registro-giornaliero`);
   await look(op, 'daily registers');
   const registerPdf = op.locator('#registers-table a.register-pdf').first();
@@ -260,6 +272,12 @@ test('citizens and staff see labels, names, Italian dates and Rome times, never 
   await look(adm, 'staff list');
   await adm.goto(`${server.baseUrl}/backoffice/asti/chiavi-api`);
   await look(adm, 'API keys');
+  await adm.fill('#key-name', 'Gestionale tributi');
+  await adm.fill('#key-scopes', 'protocollo:read');
+  await go(adm, '#create-key');
+  const secret = (await adm.locator('#new-key').innerText()).trim();
+  assert.match(secret, /^sp_/);
+  await look(adm, 'API keys (one created)', [secret]);
 
   // The office manager's provisional register of today.
   const mgrCtx = await browser.newContext({ locale: 'it-IT' });
@@ -267,7 +285,9 @@ test('citizens and staff see labels, names, Italian dates and Rome times, never 
   await signInStaff(mgr, 'responsabile@asti.example', 'Asti-responsabile-2026!');
   await mgr.goto(`${server.baseUrl}/backoffice/asti/protocollo/registro-giornaliero`);
   const today = mgr.locator('a.today-pdf').first();
-  if (await today.count()) await lookPdf(mgr, await today.getAttribute('href'), "today's register");
+  assert.equal(await today.count(), 1, "the manager can take today's register");
+  const todayText = await lookPdf(mgr, await today.getAttribute('href'), "today's register");
+  assert.ok(todayText.includes('Marco Bosio'), "today's register names who changed the classification");
 
   assert.deepEqual(findings, []);
   await Promise.all([ctx.close(), staffCtx.close(), adminCtx.close(), mgrCtx.close()]);
