@@ -6,6 +6,7 @@
 
 #include "core/money.hpp"
 #include "core/text.hpp"
+#include "identity/applicant.hpp"
 #include "identity/model.hpp"
 
 namespace sp::catalog {
@@ -216,7 +217,11 @@ http::Response service_page(web::Services& s, http::Request& req) {
   if (level >= online_application && sv.spid_level > 0) {
     const auto* who = identity::principal_of(req);
     const bool person = who && who->kind == identity::PrincipalKind::person;
-    if (person && who->auth_level >= sv.spid_level) {
+    if (identity::applies_at_counter(who)) {  // the assisted counter files for the citizen served
+      d.set("signed_in_text", web::ui(s.view, lang, "ui.app_assisting_banner",
+                                      {{"name", who->assisting->name}, {"cf", who->assisting->fiscal_code}}));
+      d.set("apply_href", "/" + body->slug + "/servizi/" + sv.code + "/domanda");
+    } else if (person && who->auth_level >= sv.spid_level) {
       d.set("signed_in_text",
             web::ui(s.view, lang, "ui.service_signed_in",
                     {{"name", who->display_name}, {"level", std::to_string(who->auth_level)}}));

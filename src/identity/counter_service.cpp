@@ -238,7 +238,7 @@ void CounterService::record(db::Conn& tx, const Principal& op, const AssistedSes
   e.record_type = "assisted_session";
   e.record_id = s.id;
   e.remote_addr = remote_addr;
-  e.details = details;
+  if (!details.empty()) e.details = details;
   auto a = audit_.record(tx, e);
   if (!a) throw std::runtime_error("audit: " + a.error().code);
 }

@@ -160,6 +160,7 @@ test('a counter operator files an enrolment for a citizen without SPID and print
     assert.ok(counterText.includes('Domanda inviata'), counterText);
     assertReadable(counterText, 'counter receipt PDF');
   }
-  assert.deepEqual(problems, []);
+  // The refused identification answers 400 on purpose (the form shown again with its error).
+  assert.deepEqual(problems.filter((p) => !/status of 400 .*\/sportello-assistito\/avvia/.test(p)), []);
   await ctx.close();
 });
