@@ -141,7 +141,7 @@ Data case_data(WebDeps& d, std::string_view lang, const CaseView& v, const std::
   x.set("applicant_name", c.applicant_name);
   x.set("applicant_cf", c.applicant_cf);
   // Set only when there is one: mustache shows a section for an empty text too.
-  if (!c.on_behalf_of_name.empty()) x.set("on_behalf_of_name", c.on_behalf_of_name);
+  x.set("on_behalf_of_name", c.on_behalf_of_name.empty() ? Data(false) : Data(c.on_behalf_of_name));
   x.set("office", c.office);
   x.set("assignee", c.assignee);
   x.set("deadline", deadline_data(d, lang, c, v.deadline));
@@ -193,7 +193,7 @@ Data case_data(WebDeps& d, std::string_view lang, const CaseView& v, const std::
     y.set("at", time::it_datetime_text(t.at));
     y.set("state", state_label(d, lang, t.to));
     y.set("who", who_label(d, lang, t.who, for_applicant));
-    if (!t.reason.empty()) y.set("reason", t.reason);
+    y.set("reason", t.reason.empty() ? Data(false) : Data(t.reason));
     history.push_back(y);
   }
   x.set("history", history);

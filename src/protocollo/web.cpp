@@ -287,9 +287,11 @@ http::Response entry_page(WebDeps& d, http::Request& req, const Access& a, const
     Data p;
     p.set("kind", d.view.t(lang, "ui.proto_kind_" + c.kind));
     p.set("name", c.name);
-    p.set("fiscal_code", c.fiscal_code);
-    p.set("pec", c.pec);
-    p.set("email", c.email);
+    // Only what there is: mustache shows a section for an empty text too ("PEC" with no address).
+    // (false, not left out: a missing name would be looked up in the page around it)
+    p.set("fiscal_code", c.fiscal_code.empty() ? Data(false) : Data(c.fiscal_code));
+    p.set("pec", c.pec.empty() ? Data(false) : Data(c.pec));
+    p.set("email", c.email.empty() ? Data(false) : Data(c.email));
     people.push_back(p);
   }
   page.data.set("correspondents", people);

@@ -224,7 +224,8 @@ test('citizens and staff see labels, names, Italian dates and Rome times, never 
   assert.equal(await op.getAttribute('#case-state', 'data-state'), 'accepted');
   await look(op, 'case (staff, accepted)');
   const history = await op.locator('#case-history').innerText();
-  assert.ok(history.includes('Sistema') || history.includes('Protocollata'), history);
+  assert.ok(history.includes('Protocollata (Sistema (protocollazione automatica delle domande))'), history);
+  assert.doesNotMatch(history, /\):\s*$/m, 'a step without reason ends without a colon');
   // Every letter of the case (the request for additions, the decision) as text.
   for (const href of await op.locator('#case-documents a').evaluateAll((as) => as.map((a) => a.getAttribute('href')))) {
     const name = await op.locator(`#case-documents a[href="${href}"]`).innerText();
@@ -252,6 +253,8 @@ test('citizens and staff see labels, names, Italian dates and Rome times, never 
   await look(op, 'protocol search results');
   await go(op, '#entries-table tbody tr:last-child a');
   await look(op, 'protocol entry');
+  // A correspondent without PEC or e-mail shows none, not an empty "PEC".
+  assert.doesNotMatch(await op.locator('#correspondents').innerText(), /PEC\s*·?\s*\)/);
   // A change, so that the entry's history and today's register name who made it.
   await op.fill('#c-class', '6.3');
   await go(op, '#classify-submit');
