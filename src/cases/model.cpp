@@ -190,15 +190,20 @@ Deadline deadline_at(const Case& c, time::Date today, int grounds_answer_days,
   Deadline d;
   auto due = time::parse_iso_date(c.due_date);
   d.due = due ? *due : today;
+  std::optional<time::Date> calendar_due;  // while awaiting additions: before moving off holidays
   if (auto s = running_suspension(c, grounds_answer_days, max_additions_days)) {
     d.suspended = !s->until || today <= *s->until;
     if (d.suspended && c.state == State::waiting_for_applicant) {
-      // A projection that moves every day: the calendar day, not yet moved off holidays.
-      d.due = time::add_calendar_days(term_end(c), std::max(0, days_from(s->since, today)));
+      // A projection that moves every day: the due date the case would get if the additions arrived
+      // today (end_suspension()), moved off Sundays and holidays like it, so that the date shown while
+      // waiting is never a day before the one the answer then sets.
+      calendar_due = time::add_calendar_days(term_end(c), std::max(0, days_from(s->since, today)));
+      d.due = legal_end(*calendar_due);
     } else {
       d.due = legal_end(time::add_calendar_days(term_end(c), s->days_when_over));
     }
   }
+  d.order_day = calendar_due.value_or(d.due);
   d.days_left = days_from(today, d.due);
   d.overdue = is_open(c.state) && !d.suspended && d.days_left < 0;
   return d;

@@ -127,6 +127,10 @@ struct Deadline {
   int days_left = 0;
   bool overdue = false;
   bool suspended = false;
+  // The day the queue orders by: `due`, except while additions are awaited without a cap, when it is the
+  // calendar day before `due` is moved off Sundays and holidays (the database adds the days waited but
+  // knows no holidays; two cases shown with the same due date may then come in calendar order).
+  time::Date order_day;
 };
 // `grounds_answer_days`: the applicant's days to answer a notice of grounds (art. 10-bis);
 // `max_additions_days`: a cap on one suspension for additions (art. 2 c. 7), none when unset.

@@ -46,8 +46,8 @@ class QueueTest : public CasesTest {
       kept.emplace_back(c, d);
     }
     std::sort(kept.begin(), kept.end(), [](const auto& a, const auto& b) {
-      return std::tie(a.second.due, a.first.submitted_at, a.first.id) <
-             std::tie(b.second.due, b.first.submitted_at, b.first.id);
+      return std::tie(a.second.order_day, a.first.submitted_at, a.first.id) <
+             std::tie(b.second.order_day, b.first.submitted_at, b.first.id);
     });
     std::vector<std::string> out;
     for (const auto& [c, d] : kept) out.push_back(c.id);

@@ -156,6 +156,21 @@ TEST_P(TransitionsTest, TheDeadlineIs30DaysAndMovesByTheDaysWaitedForAdditions) 
   EXPECT_EQ(d.days_left, -1);
 }
 
+TEST_P(TransitionsTest, TheDateShownWhileWaitingIsTheOneTheAnswerSets) {
+  Case c = in_progress_case();  // due 1 April
+  clock_.set(utc(2026, 3, 7));
+  ASSERT_TRUE(cases().request_additions(&staff_, body_, c.id, "Manca la firma.").ok());
+  // Four days waited: 1 April + 4 is Easter Sunday, then Easter Monday; the page must not say Sunday
+  // while the answer given today would set Tuesday 7 April (the "one day off" of issue 11).
+  clock_.set(utc(2026, 3, 11, 10));
+  auto v = cases().get(&staff_, body_, c.id);
+  ASSERT_TRUE(v.ok());
+  EXPECT_TRUE(v->deadline.suspended);
+  EXPECT_EQ(time::format_iso_date(v->deadline.due), "2026-04-07");
+  ASSERT_TRUE(cases().answer_additions(&mario_, body_, c.id, "Firmata.", {}).ok());
+  EXPECT_EQ(load(c.id).due_date, time::format_iso_date(v->deadline.due));
+}
+
 TEST_P(TransitionsTest, TheOfficeMayResumeWithoutTheAdditions) {
   Case c = in_progress_case();
   ASSERT_TRUE(cases().request_additions(&staff_, body_, c.id, "Manca la firma.").ok());
