@@ -344,6 +344,10 @@ Result<Draft> ApplicationService::start(const identity::Principal& who, tenants:
   const std::string acting = acting_for_id(who);
   const std::string owner = identity::applicant_cf(&who);
   if (owner.empty()) return Error::make("applications.applicant", 403);
+  // A business's form is filled by someone acting for a business (its representative, confirmed by the
+  // body, or a counter operator serving them): a citizen for themselves would file in nobody's name.
+  if (def->audience == "businesses" && !(who.acting_for && who.acting_for->kind == "business"))
+    return Error::make("applications.business_only", 403, service_code);
   std::optional<Draft> found;
   db_.read([&](db::Conn& c) { found = DraftStore::find_open(c, tenant, owner, acting, service_code); });
   if (found) return std::move(*found);

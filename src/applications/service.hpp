@@ -14,6 +14,7 @@
 //   applications.unavailable (404: the body does not offer this service online, or it has no form),
 //   applications.applicant (403: the principal applies for nobody: staff without an assisted session),
 //   applications.submitted (409: the draft was already sent; the caller shows the receipt),
+//   applications.business_only (403: a business's form, and the person is not acting for a business),
 //   applications.invalid (422: the answers have problems; see SubmitOutcome::issues),
 //   applications.acting_for (409: the draft was started acting for someone else than now),
 //   applications.cases_unavailable (503: the cases module is not running), applications.too_large (413: the

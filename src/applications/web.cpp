@@ -233,6 +233,9 @@ http::Response start(WebDeps& d, http::Request& req) {
   const auto* who = person_at(req, level_of(offering->service));
   if (!who) return sign_in(level_of(offering->service), req.path);
   auto draft = d.applications.start(*who, body->id, offering->service.code);
+  // A business's form while acting for oneself: where one declares the business or acts for it.
+  if (!draft && draft.error().code == "applications.business_only")
+    return web::see_other("/area-personale/deleghe?per=impresa");
   if (!draft) return d.view.error_page(req, draft.error().http_status);
   auto def = d.applications.definition(body->id, draft->form_code);
   const int n = def ? std::max(1, ApplicationService::step_number(*def, draft->step)) : 1;

@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 
 #include "core/text.hpp"
+#include "core/time.hpp"
 #include "identity/permissions.hpp"
 #include "identity/web.hpp"
 #include "web/context.hpp"
@@ -19,10 +20,11 @@ std::string body_name(const DelegationWebDeps& d, tenants::TenantId id) {
   return b ? b->name : std::to_string(id);
 }
 
-// "2026-11-23 19:15 UTC" (delegation times are shown in UTC, as stored).
+// "23/11/2026 20:15": people read Rome's time in Italian form (stored as UTC).
 std::string utc_minutes(const std::optional<std::string>& at) {
-  if (!at || at->size() < 16) return {};
-  return at->substr(0, 10) + " " + at->substr(11, 5) + " UTC";
+  if (!at) return {};
+  auto tp = time::parse_iso_utc(*at);
+  return tp ? time::format_it_datetime(*tp) : std::string();
 }
 
 Data delegation_data(const DelegationWebDeps& d, std::string_view lang, const Delegation& x) {
@@ -70,6 +72,8 @@ http::Response mine_page(DelegationWebDeps& d, http::Request& req, const http::P
   page.data.set("has_delegations", !mine->empty());
   page.data.set("csrf", p->csrf_token);
   page.data.set("action", kMine);
+  // Sent here by a business's form opened while acting for oneself (applications/web.cpp).
+  page.data.set("business_needed", req.query_param("per") == "impresa" && !p->acting_for);
   page.data.set("name", p->display_name);
   if (p->acting_for) {
     page.data.set("acting_for", true);

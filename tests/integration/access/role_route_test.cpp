@@ -233,7 +233,7 @@ class RoleRouteTest : public ::testing::TestWithParam<sp::db::Dialect> {
     ASSERT_TRUE(list.ok() && !list->empty());
     register_id_ = std::to_string(list->front().id);
     // The test citizen's draft of an Asti application (a random id in its URLs).
-    auto started = call("GET", "/asti/servizi/occupazione-suolo-pubblico/domanda", "citizen");
+    auto started = call("GET", "/asti/servizi/accesso-atti/domanda", "citizen");
     for (const auto& [k, v] : started.headers)
       if (k == "Location" || k == "location") draft_id_ = v.substr(14, 43);  // "/asti/domande/<id>/passo/1"
     ASSERT_EQ(draft_id_.size(), 43u) << started.status;
