@@ -547,7 +547,7 @@ std::vector<std::pair<std::string, std::string>> receipt_facts(WebDeps& d, const
   if (!o.draft.on_behalf_of.empty()) f.emplace_back(v.t(lang, "ui.app_on_behalf_of"), o.draft.on_behalf_of);
   f.emplace_back(v.t(lang, "ui.app_body"), o.body->name);
   f.emplace_back(v.t(lang, "ui.app_service"), o.offering.service.title.in(lang));
-  f.emplace_back(v.t(lang, "ui.app_case"), o.draft.case_id);
+  // The protocol number is the reference people quote; the case's internal id is not shown.
   return f;
 }
 

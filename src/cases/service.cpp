@@ -97,7 +97,9 @@ std::string it_datetime(const std::string& iso) {
 
 // The codice fiscale an applicant-side principal acts as: a signed-in person, or a counter operator
 // serving a citizen (assisted channel). "" for anyone else. The rule is identity's (applicant.hpp).
-std::string applicant_cf_of(const identity::Principal* who) { return identity::applicant_cf(who); }
+std::string applicant_cf_of(const identity::Principal* who) {
+  return identity::applicant_cf(who);
+}
 
 Access applicant_access(const identity::Principal* who) {
   Access a;
@@ -439,11 +441,10 @@ Result<Submitted> CaseService::submit_once(const identity::Principal* applicant,
         if (!c.on_behalf_of.empty())
           l.facts.emplace_back("Per conto di", c.on_behalf_of_name + " (" + c.on_behalf_of + ")");
         l.facts.emplace_back("Presentata il", time::format_it_datetime(now));
-        l.facts.emplace_back("Codice della pratica", c.id);
         l.facts.emplace_back("Versione del modulo", std::to_string(c.form_version));  // not its code
         for (const auto& line : s.summary.empty() ? lines_from_answers(s.answers) : s.summary)
           l.paragraphs.push_back(line.label + ": " + line.value);
-        l.footer = body + " - domanda " + c.id;
+        l.footer = body + " - domanda: " + c.title;  // its protocol number is stamped on the entry
         pdf = render_letter(l);
       }
       files::Limits pdf_only;
@@ -871,7 +872,6 @@ Letter decision_letter(const Case& c, const DecisionTemplate* tmpl, Action actio
              {en ? "Application" : "Domanda", c.title},
              {en ? "Application's protocol" : "Protocollo della domanda",
               c.protocol_label() + (en ? " of " : " del ") + it_datetime(c.submitted_at)},
-             {en ? "Case" : "Pratica", c.id},
              {en ? "Date" : "Data", time::format_it_date(now)}};
   if (!c.on_behalf_of.empty())
     l.facts.insert(l.facts.begin() + 1,
@@ -888,7 +888,7 @@ Letter decision_letter(const Case& c, const DecisionTemplate* tmpl, Action actio
   }
   l.paragraphs.push_back(
       (en ? "The officer responsible for the procedure\n" : "Il responsabile del procedimento\n") + officer);
-  l.footer = body + (en ? " - case " : " - pratica ") + c.id;
+  l.footer = body + (en ? " - application's protocol " : " - protocollo della domanda ") + c.protocol_label();
   return l;
 }
 

@@ -65,9 +65,6 @@ function allowed(kind, match, label) {
   if (kind === 'a long id' && /^[0-9a-f]{64}$/.test(match)) return true;
   // The same digests in a PDF register's narrow column, wrapped over two lines.
   if (kind === 'a long id' && /register \(PDF\)$/.test(label) && /^[0-9a-f]{20,63}$/.test(match)) return true;
-  // The case's code (UUIDv7), quoted on receipts and letters as "Codice della pratica" / "Pratica" next
-  // to the protocol number: a reference to give the office, not an actor or a field.
-  if (kind === 'a long id' && /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/.test(match)) return true;
   return false;
 }
 
