@@ -164,6 +164,10 @@ App::App(Config config) : config_(std::move(config)) {
   case_options.decisions_dir = config_.share_dir + "/data/decisions";  // as data/forms: from the share dir
   case_options.locales_dir = config_.share_dir + "/web/locales";       // the notices' texts
   case_options.public_url = config_.public_url;                        // the notices' links
+  case_options.language_of = [this](const std::string& cf) {           // the notices' language
+    auto p = profile_->show(cf);
+    return p ? p->preferred_language : std::string("it");
+  };
   cases_ = std::make_unique<cases::CaseService>(*db_, time::system_clock(), *protocol_, *files_, *catalog_,
                                                 *tenants_, profile_.get(), case_options);
   // Form definitions: data/forms loaded into the database (a changed file is a new version), and each

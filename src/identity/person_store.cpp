@@ -5,18 +5,20 @@ namespace {
 
 constexpr const char* kUpsert =
     "INSERT INTO persons (fiscal_code, given_name, family_name, birth_date, birth_place, email, created_at, "
-    "updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $7) ON CONFLICT (fiscal_code) DO UPDATE SET "
+    "updated_at, preferred_language) VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8) ON CONFLICT (fiscal_code) "
+    "DO UPDATE SET "
     "given_name = excluded.given_name, family_name = excluded.family_name, birth_date = excluded.birth_date, "
     "birth_place = excluded.birth_place, email = COALESCE(persons.email, excluded.email), "
     "updated_at = excluded.updated_at";
 
 constexpr const char* kByCf =
     "SELECT fiscal_code, given_name, family_name, birth_date, birth_place, email, email_verified_at, mobile, "
-    "mobile_verified_at, preferred_channel, created_at, updated_at FROM persons WHERE fiscal_code = $1";
+    "mobile_verified_at, preferred_channel, created_at, updated_at, preferred_language FROM persons WHERE "
+    "fiscal_code = $1";
 
 constexpr const char* kUpdateContacts =
     "UPDATE persons SET email = $2, email_verified_at = $3, mobile = $4, mobile_verified_at = $5, "
-    "preferred_channel = $6, updated_at = $7 WHERE fiscal_code = $1";
+    "preferred_channel = $6, updated_at = $7, preferred_language = $8 WHERE fiscal_code = $1";
 
 constexpr const char* kInsertPending =
     "INSERT INTO oidc_pending (state_hash, provider, nonce, code_verifier, acr_level, return_to, created_at) "
@@ -35,7 +37,8 @@ constexpr const char* kPendingByState =
 
 void PersonStore::upsert_from_sign_in(db::Conn& tx, const Person& p, const std::string& now_iso) {
   tx.exec(kUpsert, {p.fiscal_code, p.given_name, p.family_name, db::text_or_null(p.birth_date),
-                    db::text_or_null(p.birth_place), db::text_or_null(p.email), now_iso});
+                    db::text_or_null(p.birth_place), db::text_or_null(p.email), now_iso,
+                    p.preferred_language == "en" ? std::string("en") : std::string("it")});
 }
 
 std::optional<Person> PersonStore::by_fiscal_code(const std::string& cf) {
@@ -53,14 +56,15 @@ std::optional<Person> PersonStore::by_fiscal_code(const std::string& cf) {
     p.preferred_channel = r.text(9);
     p.created_at = r.text(10);
     p.updated_at = r.text(11);
+    p.preferred_language = r.text(12) == "en" ? "en" : "it";
     return p;
   });
 }
 
 void PersonStore::update_contacts(db::Conn& tx, const Person& p, const std::string& now_iso) {
-  tx.exec(kUpdateContacts,
-          {p.fiscal_code, db::text_or_null(p.email), db::text_or_null(p.email_verified_at),
-           db::text_or_null(p.mobile), db::text_or_null(p.mobile_verified_at), p.preferred_channel, now_iso});
+  tx.exec(kUpdateContacts, {p.fiscal_code, db::text_or_null(p.email), db::text_or_null(p.email_verified_at),
+                            db::text_or_null(p.mobile), db::text_or_null(p.mobile_verified_at),
+                            p.preferred_channel, now_iso, p.preferred_language});
 }
 
 void PersonStore::insert_pending(db::Conn& tx, const std::string& state_hash, const PendingSignIn& p) {

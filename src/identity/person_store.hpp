@@ -18,6 +18,7 @@ struct Person {
   std::string mobile;
   std::string mobile_verified_at;
   std::string preferred_channel = "email";  // email | sms | io | none
+  std::string preferred_language = "it";    // it | en: the language the person is written to in
   std::string created_at;
   std::string updated_at;
 
@@ -38,9 +39,10 @@ class PersonStore {
   explicit PersonStore(db::Database& db) : db_(db) {}
 
   // Inserts or refreshes the identity attributes that came from the identity provider; contact
-  // preferences the person set are kept.
+  // preferences the person set are kept. `p.preferred_language` is used only when the person is new.
   void upsert_from_sign_in(db::Conn& tx, const Person& p, const std::string& now_iso);
   std::optional<Person> by_fiscal_code(const std::string& cf);
+  // Saves the contacts and the preferred channel and language.
   void update_contacts(db::Conn& tx, const Person& p, const std::string& now_iso);
 
   void insert_pending(db::Conn& tx, const std::string& state_hash, const PendingSignIn& p);

@@ -200,6 +200,9 @@ Result<UpdateOutcome> ProfileService::update_contacts(const ProfileActor& actor,
   const std::string channel = trim(form.preferred_channel);
   if (!valid_channel(channel))
     return profile_field_error("profile.channel_invalid", "preferred_channel", channel);
+  const std::string language = trim(form.preferred_language);
+  if (!language.empty() && language != "it" && language != "en")
+    return profile_field_error("profile.language_invalid", "preferred_language", language.substr(0, 16));
 
   std::optional<Error> failure;
   UpdateOutcome out;
@@ -223,6 +226,7 @@ Result<UpdateOutcome> ProfileService::update_contacts(const ProfileActor& actor,
       next.mobile_verified_at.clear();
     }
     next.preferred_channel = channel;
+    if (!language.empty()) next.preferred_language = language;
     // A channel may be preferred only once verified: picking an unverified one, or making the preferred
     // one unverified (a new address, a removed number), is refused. Keeping the channel one already had
     // unverified is not: a person signed in with SPID starts with e-mail preferred and the SPID address
@@ -237,7 +241,9 @@ Result<UpdateOutcome> ProfileService::update_contacts(const ProfileActor& actor,
       failure = profile_field_error("profile.channel_unverified", "preferred_channel", channel);
       return;
     }
-    out.changed = email_changed || mobile_changed || channel != current->preferred_channel;
+    const bool language_changed = next.preferred_language != current->preferred_language;
+    out.changed =
+        email_changed || mobile_changed || channel != current->preferred_channel || language_changed;
     if (!out.changed) {
       out.person = *current;
       return;
@@ -266,7 +272,8 @@ Result<UpdateOutcome> ProfileService::update_contacts(const ProfileActor& actor,
     audit_.record_or_throw(tx, entry(actor, "profile.contacts.update",
                                      boost::json::object{{"email", what(email_changed, email)},
                                                          {"mobile", what(mobile_changed, mobile)},
-                                                         {"preferred_channel", channel}}));
+                                                         {"preferred_channel", channel},
+                                                         {"preferred_language", next.preferred_language}}));
     next.updated_at = now;
     out.person = next;
   });

@@ -2,7 +2,9 @@
 // The person's profile: what the platform holds about them, and their contact preferences (e-mail,
 // mobile, preferred channel). A new address is unverified until the person types the 6-digit code the
 // platform sent to it through the messaging outbox (same transaction as the change). A channel can be
-// preferred only once its address is verified; App IO ("io") and "none" need nothing.
+// preferred only once its address is verified; App IO ("io") and "none" need nothing. The language of
+// communications ("it" | "en") is saved with the contacts: the notices of the person's cases are written
+// in it (cases::Options::language_of).
 //
 // Codes: only a salted SHA-256 is stored; valid 15 minutes; 5 attempts; single use; a new code can be
 // asked at most once a minute. Every change is audited on the hub chain (tenant 0) with the person as
@@ -10,9 +12,9 @@
 // never the addresses (the chain is append-only; addresses must stay erasable).
 #include <chrono>
 #include <functional>
-#include <vector>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "audit/service.hpp"
 #include "core/result.hpp"
@@ -33,6 +35,8 @@ struct ContactsForm {
   std::string email;
   std::string mobile;
   std::string preferred_channel;  // email | sms | io | none
+  // it | en. Empty keeps the stored language (a client that does not send it loses nothing).
+  std::string preferred_language;
 };
 
 // Who acts and from where (for the audit log).
@@ -65,8 +69,8 @@ Result<std::string> normalise_mobile(std::string_view text);
 
 class ProfileService {
  public:
-  ProfileService(db::Database& db, audit::AuditService& audit, const time::Clock& clock = time::system_clock(),
-                 ProfileOptions options = {});
+  ProfileService(db::Database& db, audit::AuditService& audit,
+                 const time::Clock& clock = time::system_clock(), ProfileOptions options = {});
 
   // Errors: not_found (404) when the person was never signed in here.
   Result<Person> show(const std::string& fiscal_code);
@@ -75,7 +79,8 @@ class ProfileService {
   // Sets the contacts. Empty e-mail/mobile removes that address. A changed address loses its
   // verification and gets a new code. Validation is all-or-nothing. Errors (field set):
   // profile.email_invalid, profile.mobile_invalid, profile.channel_invalid,
-  // profile.channel_unverified (detail: the channel), not_found.
+  // profile.language_invalid (detail: what was sent), profile.channel_unverified (detail: the channel),
+  // not_found.
   Result<UpdateOutcome> update_contacts(const ProfileActor& actor, const ContactsForm& form);
 
   // Sends a fresh code for the current (unverified) address of `channel` ("email" | "sms").

@@ -5,11 +5,12 @@ namespace {
 
 constexpr const char* kPersonSqlite =
     "SELECT fiscal_code, given_name, family_name, birth_date, birth_place, email, email_verified_at, mobile, "
-    "mobile_verified_at, preferred_channel, created_at, updated_at FROM persons WHERE fiscal_code = $1";
+    "mobile_verified_at, preferred_channel, created_at, updated_at, preferred_language FROM persons WHERE "
+    "fiscal_code = $1";
 constexpr const char* kPersonPostgres =
     "SELECT fiscal_code, given_name, family_name, birth_date, birth_place, email, email_verified_at, mobile, "
-    "mobile_verified_at, preferred_channel, created_at, updated_at FROM persons WHERE fiscal_code = $1 "
-    "FOR UPDATE";
+    "mobile_verified_at, preferred_channel, created_at, updated_at, preferred_language FROM persons WHERE "
+    "fiscal_code = $1 FOR UPDATE";
 
 constexpr const char* kPut =
     "INSERT INTO contact_verifications (fiscal_code, channel, address, code_salt, code_hash, created_at, "
@@ -59,6 +60,7 @@ std::optional<Person> person_for_update(db::Conn& tx, const std::string& fiscal_
   p.preferred_channel = r->text(9);
   p.created_at = r->text(10);
   p.updated_at = r->text(11);
+  p.preferred_language = r->text(12) == "en" ? "en" : "it";
   return p;
 }
 

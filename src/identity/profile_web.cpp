@@ -22,7 +22,7 @@ ProfileActor actor_of(const http::Request& req) {
 }
 
 struct Typed {
-  std::string email, mobile, channel;
+  std::string email, mobile, channel, language;
   std::optional<Error> error;         // contact form
   std::optional<Error> verify_error;  // code form
   std::string verify_channel;
@@ -66,6 +66,7 @@ http::Response render(ProfileWebDeps& d, http::Request& req, const Typed* typed,
     data.set("mobile_verified", !person->mobile_verified_at.empty());
   }
   data.set("preferred_label", d.view.t(lang, "ui.profile_channel_" + person->preferred_channel));
+  data.set("language_label", d.view.t(lang, "ui.profile_language_" + person->preferred_language));
 
   // The contact form: what was typed when re-shown after an error, else what is stored.
   const std::string email_v = typed ? typed->email : person->email;
@@ -83,6 +84,19 @@ http::Response render(ProfileWebDeps& d, http::Request& req, const Typed* typed,
     channels.push_back(item);
   }
   data.set("channels", channels);
+  // The language of communications: what was typed (when it is one offered), else what is stored.
+  const std::string language_v = typed && (typed->language == "it" || typed->language == "en")
+                                     ? typed->language
+                                     : person->preferred_language;
+  Data languages = web::list();
+  for (const char* l : {"it", "en"}) {
+    Data item;
+    item.set("value", std::string(l));
+    item.set("label", d.view.t(lang, std::string("ui.profile_language_") + l));
+    if (language_v == l) item.set("selected", true);
+    languages.push_back(item);
+  }
+  data.set("languages", languages);
   if (typed && typed->error) {
     data.set("error", d.view.i18n().message(lang, *typed->error));
     data.set("error_code", typed->error->code);
@@ -150,11 +164,12 @@ http::Response update(ProfileWebDeps& d, http::Request& req) {
   Typed typed{web::form_field(*form, "email"),
               web::form_field(*form, "mobile"),
               web::form_field(*form, "preferred_channel"),
+              web::form_field(*form, "preferred_language"),
               std::nullopt,
               std::nullopt,
               ""};
-  auto done =
-      d.profile.update_contacts(actor_of(req), ContactsForm{typed.email, typed.mobile, typed.channel});
+  auto done = d.profile.update_contacts(
+      actor_of(req), ContactsForm{typed.email, typed.mobile, typed.channel, typed.language});
   if (!done) {
     typed.error = done.error();
     return render(d, req, &typed, done.error().http_status >= 400 ? done.error().http_status : 422);
@@ -178,6 +193,7 @@ http::Response verify(ProfileWebDeps& d, http::Request& req) {
       typed.email = person->email;
       typed.mobile = person->mobile;
       typed.channel = person->preferred_channel;
+      typed.language = person->preferred_language;
     }
     typed.verify_error = st.error();
     typed.verify_channel = channel;

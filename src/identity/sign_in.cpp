@@ -133,6 +133,7 @@ Result<SignedIn> SignInService::finish(const ProviderCallback& cb, const std::st
   person.family_name = verified->family_name;
   person.birth_date = verified->birth_date;
   person.email = verified->email;
+  person.preferred_language = cb.lang == "en" ? "en" : "it";  // kept only when the person is new
   NewSession ns;
   ns.kind = PrincipalKind::person;
   ns.subject = cf->canonical;

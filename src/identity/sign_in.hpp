@@ -65,6 +65,7 @@ struct ProviderCallback {
   std::string error;            // the provider's error code, when it did not sign anyone in
   std::string iss;              // RFC 9207 issuer identification; empty when absent
   std::string browser_binding;  // the sign-in cookie's value; empty when the browser sent none
+  std::string lang;             // the site's language in that browser: a new person is written to in it
 };
 
 struct SignedIn {

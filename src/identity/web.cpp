@@ -104,7 +104,7 @@ http::Response start(WebDeps& d, http::Request& req) {
 
 http::Response callback(WebDeps& d, http::Request& req) {
   ProviderCallback cb{req.query_param("state"), req.query_param("code"), req.query_param("error"),
-                      req.query_param("iss"), cookie_value(req, kBindingCookie)};
+                      req.query_param("iss"), cookie_value(req, kBindingCookie), req.ctx.locale};
   auto done = d.sign_in.finish(cb, cookie_value(req, SessionService::kCookie), req.remote_addr);
   if (!done) {
     auto r = error_with(d, req, done.error());
