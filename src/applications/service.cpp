@@ -297,6 +297,31 @@ std::vector<Duplicate> ApplicationService::duplicates(const identity::Principal&
           subject.period.empty() ? std::string() : forms::period_label(*o.def, o.ctx, subject.period, lang),
           view->c.protocol_label(), view->c.submitted_at});
   }
+  // Someone else's application about the same person and period (the other parent): said without whose,
+  // when or its number, which are that person's data.
+  const std::string owner = identity::applicant_cf(&who);
+  std::set<std::string> seen;
+  for (const auto& d : out) seen.insert(d.path);
+  for (const auto& subject : forms::subjects(*o.def, o.draft.answers)) {
+    if (seen.count(subject.path) > 0) continue;
+    for (const auto& c : cases_->standing_mentioning(o.draft.tenant_id, o.def->code, subject.code)) {
+      if (c.id == o.draft.case_id || c.applicant_cf == owner) continue;
+      bool same = false;
+      for (const auto& x : forms::same_subjects(*o.def, o.draft.answers, c.answers))
+        same = same || x.path == subject.path;
+      if (!same) continue;
+      Duplicate d{
+          subject.path,
+          subject.code,
+          subject.period.empty() ? std::string() : forms::period_label(*o.def, o.ctx, subject.period, lang),
+          {},
+          {}};
+      d.by_someone_else = true;
+      out.push_back(std::move(d));
+      seen.insert(subject.path);
+      break;
+    }
+  }
   return out;
 }
 

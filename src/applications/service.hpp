@@ -111,6 +111,9 @@ struct Duplicate {
   std::string period;          // as people read it ("2026/2027"); "" when the form has no period
   std::string protocol_label;  // "0000042/2026" of the earlier case
   std::string submitted_at;    // UTC ISO
+  // Another person's application (a second parent): protocol_label and submitted_at stay empty, since
+  // they are that person's data; the page says only that the office already has one.
+  bool by_someone_else = false;
 };
 
 class ApplicationService {
@@ -157,7 +160,8 @@ class ApplicationService {
 
   // The person's cases (theirs, or of whom they act for) at the draft's body for the same form, not
   // rejected or withdrawn, about a subject of the draft for the same period, read through the cases
-  // service. Empty when the form has no DuplicateRule or the cases module is not running.
+  // service; then anyone else's such case at the body (by_someone_else, without its details). Empty when the
+  // form has no DuplicateRule or the cases module is not running.
   std::vector<Duplicate> duplicates(const identity::Principal& who, const Opened& o, std::string_view lang);
 
   // The assisted counter (optional): the identity checked on the document prefills the citizen's name and

@@ -411,7 +411,11 @@ void warn_duplicates(WebDeps& d, const identity::Principal& who, const Opened& o
     by_input[x.path].push_back(json::object{
         {"text",
          d.view.i18n().format(
-             lang, x.period.empty() ? "ui.app_duplicate" : "ui.app_duplicate_period",
+             lang,
+             x.by_someone_else
+                 ? (x.period.empty() ? "ui.app_duplicate_other" : "ui.app_duplicate_other_period")
+             : x.period.empty() ? "ui.app_duplicate"
+                                : "ui.app_duplicate_period",
              {{"code", x.code}, {"period", x.period}, {"protocol", x.protocol_label}, {"date", day}})}});
   }
   if (by_input.empty()) return;

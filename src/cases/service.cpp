@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <cctype>
 #include <functional>
 #include <set>
 #include <stdexcept>
@@ -1519,6 +1520,16 @@ Result<std::vector<std::string>> CaseService::offices(const identity::Principal*
   if (auto st = identity::authorize(staff, identity::Permission::backoffice, tenant); !st) return st.error();
   std::vector<std::string> out;
   db_.read([&](db::Conn& c) { out = CaseStore::offices(c, tenant); });
+  return out;
+}
+
+std::vector<Case> CaseService::standing_mentioning(tenants::TenantId tenant, const std::string& form_code,
+                                                   const std::string& code) {
+  std::vector<Case> out;
+  if (code.empty() || code.size() > 32 ||
+      !std::all_of(code.begin(), code.end(), [](unsigned char ch) { return std::isalnum(ch) != 0; }))
+    return out;
+  db_.read([&](db::Conn& c) { out = CaseStore::mentioning(c, tenant, form_code, code, 20); });
   return out;
 }
 

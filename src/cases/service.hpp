@@ -193,6 +193,11 @@ class CaseService {
   // they act for; a counter operator (Permission::counter, Principal::assisting) for the citizen served.
   Result<Submitted> submit(const identity::Principal* applicant, tenants::TenantId tenant,
                            const Submission& s);
+  // For duplicate checks made by the platform itself (never shown as such): the standing cases of a body's
+  // form whose answers mention `code` (a codice fiscale: letters and digits), newest first, at most 20,
+  // whoever applied. Callers tell people only that such a case exists, never whose or what it says.
+  std::vector<Case> standing_mentioning(tenants::TenantId tenant, const std::string& form_code,
+                                        const std::string& code);
   // The applicant's cases at every body, newest first.
   Result<std::vector<CaseSummary>> my_cases(const identity::Principal* applicant);
   Status answer_additions(const identity::Principal* applicant, tenants::TenantId tenant,

@@ -35,6 +35,14 @@ constexpr const char* kByApplicant = "SELECT " CASE_COLUMNS
                                      " FROM cases WHERE applicant_cf = $1 OR (CAST($2 AS TEXT) IS NOT NULL "
                                      "AND on_behalf_of = CAST($2 AS TEXT))"
                                      " ORDER BY submitted_at DESC LIMIT $3";
+// Cases of a body's form whose answers mention a code, still standing: candidates for a duplicate check
+// (the caller compares the answers field by field). A codice fiscale is letters and digits only, so LIKE
+// needs no escaping; the text cast reads both SQLite's TEXT and PostgreSQL's JSON.
+constexpr const char* kMentioning =
+    "SELECT " CASE_COLUMNS
+    ", answers FROM cases WHERE tenant_id = $1 AND form_code = $2 "
+    "AND CAST(answers AS TEXT) LIKE $3 AND state NOT IN ('rejected', 'withdrawn') "
+    "ORDER BY submitted_at DESC LIMIT $4";
 constexpr const char* kApplicantOf = "SELECT applicant_cf FROM cases WHERE id = $1 AND tenant_id = $2";
 constexpr const char* kOffices =
     "SELECT DISTINCT office FROM cases WHERE tenant_id = $1 AND office IS NOT NULL ORDER BY office";
@@ -337,6 +345,14 @@ std::optional<Case> CaseStore::find(db::Conn& c, tenants::TenantId tenant, const
   auto r = c.query_one(kFind, {id, tenant});
   if (!r) return std::nullopt;
   return case_from(*r, true);
+}
+
+std::vector<Case> CaseStore::mentioning(db::Conn& c, tenants::TenantId tenant, const std::string& form_code,
+                                        const std::string& code, int cap) {
+  std::vector<Case> out;
+  for (const auto& r : c.query(kMentioning, {tenant, form_code, "%" + code + "%", cap}))
+    out.push_back(case_from(r, true));
+  return out;
 }
 
 std::optional<Case> CaseStore::find_by_key(db::Conn& c, tenants::TenantId tenant,

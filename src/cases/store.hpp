@@ -63,6 +63,10 @@ class CaseStore {
   // at every body, newest first (answers not loaded).
   static std::vector<Case> by_applicant(db::Conn& c, const std::string& applicant_cf,
                                         const std::string& represented, int cap);
+  // Standing cases (not rejected or withdrawn) of the body's form whose answers contain `code` (letters
+  // and digits only), newest first, with their answers; at most `cap`.
+  static std::vector<Case> mentioning(db::Conn& c, tenants::TenantId tenant, const std::string& form_code,
+                                      const std::string& code, int cap);
   static std::vector<std::string> offices(db::Conn& c, tenants::TenantId tenant);
   // The codice fiscale of the case's applicant (its own read connection); nullopt when no such case.
   std::optional<std::string> applicant_of(tenants::TenantId tenant, const std::string& case_id);

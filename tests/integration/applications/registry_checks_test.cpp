@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "app_fixture.hpp"
+#include "cases/store.hpp"
 
 namespace sp::applications::webtest::registry_checks {
 namespace {
@@ -101,12 +102,30 @@ TEST_P(RegistryChecksTest, ASecondEnrolmentOfTheSameChildForTheSameYearIsWarnedN
                   {asti_, std::string(kService)}),
             2);
 
-  // Someone else's application (Fabio) is not shown to Anna, nor Anna's to him: the cases service only
-  // gives each person their own.
+  // The other parent (Fabio) enrolling the same child for the same year is warned too, but learns nothing
+  // of Anna's application: not who sent it, when, or its number.
   const auto f = fabio();
   const std::string his = start_draft(f);
   ASSERT_EQ(post_form(his + "/passo/2", f, children_step()).status, 303);
+  auto his_summary = get(his + "/riepilogo", f);
+  EXPECT_TRUE(shows(his_summary.body, "duplicate-warning"));
+  EXPECT_TRUE(shows(his_summary.body,
+                    "da un&apos;altra persona (per esempio l&apos;altro genitore), una domanda per "
+                    "il codice fiscale " +
+                        code + " per l&apos;anno 2027/2028"))
+      << his_summary.body;
+  EXPECT_FALSE(shows(his_summary.body, protocol));
+  EXPECT_FALSE(shows(his_summary.body, second_protocol));
+  // Another year is not the same enrolment.
+  post_form(his + "/passo/2", f, with(children_step(), "school_year", "2026-2027"));
   EXPECT_FALSE(shows(get(his + "/riepilogo", f).body, "duplicate-warning"));
+  // The store finds the body's standing cases only (Anna's two at Asti, none at Novara).
+  const auto novara = tenants_->by_slug("novara");
+  ASSERT_TRUE(novara);
+  app_->database().read([&](db::Conn& c) {
+    EXPECT_EQ(cases::CaseStore::mentioning(c, asti_, kService, code, 20).size(), 2u);
+    EXPECT_TRUE(cases::CaseStore::mentioning(c, novara->id, kService, code, 20).empty());
+  });
 }
 
 TEST_P(RegistryChecksTest, AChildsCodeThatDisagreesWithSexOrBirthDateRefusesTheStepKeepingTheValues) {
