@@ -381,7 +381,9 @@ async function staffSignIn(page, email, password) {
 
 /** Fabio Caccamo declares he represents a business, Asti's administrator confirms, he acts for it. */
 async function actForBusiness(page, staffPage) {
-  await page.goto(`${server.baseUrl}/area-personale/deleghe`);
+  // Signed in at level 2 from the start: a later step-up sign-in would start a new session, acting for
+  // himself again (and a business's form then sends him back to his delegations).
+  await page.goto(`${server.baseUrl}/accedi?livello=2&next=/area-personale/deleghe`);
   if (/\/accedi/.test(page.url())) {
     await signIn(page, BUSINESS_PERSON);
     await page.waitForURL(/\/area-personale\/deleghe$/);
