@@ -5,6 +5,8 @@
 #include <mutex>
 #include <stdexcept>
 
+#include "core/crypto/encoding.hpp"
+
 namespace sp::ids {
 namespace {
 
@@ -44,11 +46,7 @@ void random_bytes(void* out, std::size_t size) {
 std::string random_token(std::size_t bytes) {
   std::string raw(bytes, '\0');
   random_bytes(raw.data(), raw.size());
-  std::string out(sodium_base64_encoded_len(bytes, sodium_base64_VARIANT_URLSAFE_NO_PADDING), '\0');
-  sodium_bin2base64(out.data(), out.size(), reinterpret_cast<const unsigned char*>(raw.data()), raw.size(),
-                    sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-  out.resize(out.find('\0'));  // the encoded length counts the terminating NUL
-  return out;
+  return crypto::base64url_encode(raw);
 }
 
 std::string request_id(std::size_t bytes) {

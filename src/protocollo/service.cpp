@@ -9,6 +9,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "core/crypto/encoding.hpp"
 #include "core/digest.hpp"
 #include "core/ids.hpp"
 #include "files/mime.hpp"
@@ -42,41 +43,6 @@ bool is_sha256_hex(const std::string& s) {
   return s.size() == 64 && std::all_of(s.begin(), s.end(), [](char c) {
            return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
          });
-}
-
-std::string base64(std::string_view bytes) {
-  static constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  std::size_t i = 0;
-  for (; i + 2 < bytes.size(); i += 3) {
-    auto n = (std::uint32_t(std::uint8_t(bytes[i])) << 16) |
-             (std::uint32_t(std::uint8_t(bytes[i + 1])) << 8) | std::uint8_t(bytes[i + 2]);
-    out += kAlphabet[(n >> 18) & 63];
-    out += kAlphabet[(n >> 12) & 63];
-    out += kAlphabet[(n >> 6) & 63];
-    out += kAlphabet[n & 63];
-  }
-  if (i + 1 == bytes.size()) {
-    auto n = std::uint32_t(std::uint8_t(bytes[i])) << 16;
-    out += kAlphabet[(n >> 18) & 63];
-    out += kAlphabet[(n >> 12) & 63];
-    out += "==";
-  } else if (i + 2 == bytes.size()) {
-    auto n = (std::uint32_t(std::uint8_t(bytes[i])) << 16) | (std::uint32_t(std::uint8_t(bytes[i + 1])) << 8);
-    out += kAlphabet[(n >> 18) & 63];
-    out += kAlphabet[(n >> 12) & 63];
-    out += kAlphabet[(n >> 6) & 63];
-    out += '=';
-  }
-  return out;
-}
-
-std::string hex_to_bytes(const std::string& hex) {
-  std::string out;
-  auto val = [](char c) { return c <= '9' ? c - '0' : c - 'a' + 10; };
-  for (std::size_t i = 0; i + 1 < hex.size(); i += 2)
-    out += static_cast<char>(val(hex[i]) * 16 + val(hex[i + 1]));
-  return out;
 }
 
 // The registering actor's id as stored in registered_by / annulled_by / history.who, or the refusal.
@@ -170,7 +136,7 @@ void add_document(pugi::xml_node parent, const char* tag, const Document& d) {
   auto imp = n.append_child("Impronta");
   imp.append_attribute("algoritmo") = "SHA-256";
   imp.append_attribute("codifica") = "base64";
-  imp.text().set(base64(hex_to_bytes(d.sha256)).c_str());
+  imp.text().set(crypto::base64_encode(crypto::hex_decode(d.sha256).value_or("")).c_str());
 }
 
 std::string rome_iso_date(const std::string& registered_at) {
@@ -312,9 +278,7 @@ Result<Registered> ProtocolService::register_entry(const Actor& who, tenants::Te
                                                    const NewEntry& e) {
   if (auto actor = actor_id(who, tenant); !actor) return actor.error();
   if (auto st = validate(e); !st) return st.error();
-  std::optional<Result<Registered>> out;
-  db_.write([&](db::Conn& tx) { out.emplace(register_entry(tx, who, tenant, e)); });
-  return std::move(*out);
+  return db::transact(db_, [&](db::Conn& tx) { return register_entry(tx, who, tenant, e); });
 }
 
 Result<Registered> ProtocolService::register_entry_once(const Actor& who, tenants::TenantId tenant,
@@ -328,29 +292,24 @@ Result<Registered> ProtocolService::register_entry_once(const Actor& who, tenant
   // Two attempts: a concurrent request with the same key makes our INSERT of the key fail (and our whole
   // transaction, entry included, roll back); the second attempt then finds the winner's entry.
   for (int attempt = 0;; ++attempt) {
-    std::optional<Result<Registered>> out;
     try {
-      db_.write([&](db::Conn& tx) {
+      return db::transact(db_, [&](db::Conn& tx) -> Result<Registered> {
         if (auto seen = ProtocolStore::idempotency(tx, tenant, idempotency_key)) {
-          if (seen->request_sha256 != request_sha256) {
-            out.emplace(Error::make("protocollo.idempotency_conflict", 422, idempotency_key));
-            return;
-          }
+          if (seen->request_sha256 != request_sha256)
+            return Error::make("protocollo.idempotency_conflict", 422, idempotency_key);
           auto first = ProtocolStore::entry(tx, tenant, seen->entry_id);
           if (!first) throw std::runtime_error("idempotency key without its entry");
           replayed = true;
-          out.emplace(Registered{first->id, first->year, first->number, first->registered_at,
-                                 segnatura_text(*first)});
-          return;
+          return Registered{first->id, first->year, first->number, first->registered_at,
+                            segnatura_text(*first)};
         }
         auto r = register_entry(tx, who, tenant, e);
         if (r) {
           ProtocolStore::insert_idempotency(tx, tenant, idempotency_key, request_sha256, r->id,
                                             time::format_iso_utc_millis(clock_.now()));
         }
-        out.emplace(std::move(r));
+        return r;
       });
-      return std::move(*out);
     } catch (const db::DbError& err) {
       if (err.kind != db::DbError::Kind::unique_violation || attempt > 0) throw;
     }
@@ -395,19 +354,12 @@ Status ProtocolService::annul(const Actor& who, tenants::TenantId tenant, const 
   }
   if (blank(reason)) return invalid("protocollo.annulment_reason", "reason", "empty");
   if (blank(authorisation)) return invalid("protocollo.annulment_authorisation", "authorisation", "empty");
-  std::optional<Status> out;
-  db_.write([&](db::Conn& tx) {
+  return db::transact(db_, [&](db::Conn& tx) -> Status {
     auto e = ProtocolStore::entry(tx, tenant, id);
-    if (!e) {
-      out.emplace(Error::not_found("protocol entry " + id));
-      return;
-    }
+    if (!e) return Error::not_found("protocol entry " + id);
     Annulment a{time::format_iso_utc_millis(clock_.now()), *actor, reason, authorisation};
     // WHERE annulled_at IS NULL: of two concurrent annulments only one changes the row.
-    if (ProtocolStore::annul(tx, tenant, id, a) != 1) {
-      out.emplace(Error::make("protocollo.annulled", 409, id));
-      return;
-    }
+    if (ProtocolStore::annul(tx, tenant, id, a) != 1) return Error::make("protocollo.annulled", 409, id);
     ProtocolStore::insert_history(tx, id,
                                   {a.at, a.by, "annulment_reason", "", reason, HistoryKind::annulment});
     ProtocolStore::insert_history(
@@ -417,26 +369,18 @@ Status ProtocolService::annul(const Actor& who, tenants::TenantId tenant, const 
                                {"number", format_number(e->number)},
                                {"reason", reason},
                                {"authorisation", authorisation}}));
-    out.emplace(Ok{});
+    return Ok{};
   });
-  return std::move(*out);
 }
 
 Status ProtocolService::update_classification(const Actor& who, tenants::TenantId tenant,
                                               const std::string& id, const ClassificationChange& change) {
   auto actor = actor_id(who, tenant);
   if (!actor) return actor.error();
-  std::optional<Status> out;
-  db_.write([&](db::Conn& tx) {
+  return db::transact(db_, [&](db::Conn& tx) -> Status {
     auto e = ProtocolStore::entry(tx, tenant, id);
-    if (!e) {
-      out.emplace(Error::not_found("protocol entry " + id));
-      return;
-    }
-    if (e->annulled()) {
-      out.emplace(Error::make("protocollo.annulled", 409, id));
-      return;
-    }
+    if (!e) return Error::not_found("protocol entry " + id);
+    if (e->annulled()) return Error::make("protocollo.annulled", 409, id);
     const auto at = time::format_iso_utc_millis(clock_.now());
     boost::json::object changed;
     auto apply = [&](const char* field, const std::optional<std::string>& value, const std::string& old) {
@@ -451,9 +395,8 @@ Status ProtocolService::update_classification(const Actor& who, tenants::TenantI
     if (!changed.empty()) {
       audit_change(audit_, tx, who, tenant, "protocollo.classify", id, boost::json::serialize(changed));
     }
-    out.emplace(Ok{});
+    return Ok{};
   });
-  return std::move(*out);
 }
 
 std::string ProtocolService::segnatura_text(const Entry& e) {

@@ -5,12 +5,11 @@
 #include <cstring>
 #include <mutex>
 
+#include "core/crypto/encoding.hpp"
 #include "core/ids.hpp"
 
 namespace sp::messaging {
 namespace {
-
-constexpr char kB64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
 void ensure_curl() {
   static std::once_flag once;
@@ -81,51 +80,12 @@ std::size_t read_cb(char* buffer, std::size_t size, std::size_t nitems, void* us
 
 }  // namespace
 
-std::string base64_encode(std::string_view in) {
-  std::string out;
-  out.reserve((in.size() + 2) / 3 * 4);
-  std::size_t i = 0;
-  for (; i + 2 < in.size(); i += 3) {
-    unsigned v = (static_cast<unsigned char>(in[i]) << 16) | (static_cast<unsigned char>(in[i + 1]) << 8) |
-                 static_cast<unsigned char>(in[i + 2]);
-    out += kB64[(v >> 18) & 63];
-    out += kB64[(v >> 12) & 63];
-    out += kB64[(v >> 6) & 63];
-    out += kB64[v & 63];
-  }
-  if (i < in.size()) {
-    unsigned v = static_cast<unsigned char>(in[i]) << 16;
-    if (i + 1 < in.size()) v |= static_cast<unsigned char>(in[i + 1]) << 8;
-    out += kB64[(v >> 18) & 63];
-    out += kB64[(v >> 12) & 63];
-    out += i + 1 < in.size() ? kB64[(v >> 6) & 63] : '=';
-    out += '=';
-  }
-  return out;
+std::string base64_encode(std::string_view bytes) {
+  return crypto::base64_encode(bytes);
 }
 
 std::optional<std::string> base64_decode(std::string_view text) {
-  std::string out;
-  unsigned v = 0;
-  int bits = 0;
-  bool padding = false;
-  for (char c : text) {
-    if (c == '\r' || c == '\n' || c == ' ' || c == '\t') continue;
-    if (c == '=') {
-      padding = true;
-      continue;
-    }
-    if (padding) return std::nullopt;
-    const char* p = std::strchr(kB64, c);
-    if (p == nullptr || c == '\0') return std::nullopt;
-    v = (v << 6) | static_cast<unsigned>(p - kB64);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out += static_cast<char>((v >> bits) & 0xff);
-    }
-  }
-  return out;
+  return crypto::base64_decode(text);
 }
 
 std::string encode_header_word(std::string_view utf8) {
@@ -241,7 +201,8 @@ sp::Status EmailSender::send(const StoredMessage& m) {
   curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
   curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(options_.timeout.count()));
-  curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(std::min<long>(options_.timeout.count(), 5000)));
+  curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS,
+                   static_cast<long>(std::min<long>(options_.timeout.count(), 5000)));
   if (options_.require_tls) curl_easy_setopt(h, CURLOPT_USE_SSL, static_cast<long>(CURLUSESSL_ALL));
   if (!options_.verify_tls) {
     curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 0L);

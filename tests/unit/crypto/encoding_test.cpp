@@ -7,8 +7,12 @@ namespace {
 
 using sp::crypto::base32_decode;
 using sp::crypto::base32_encode;
+using sp::crypto::base64_decode;
+using sp::crypto::base64_encode;
 using sp::crypto::base64url_decode;
 using sp::crypto::base64url_encode;
+using sp::crypto::hex_decode;
+using sp::crypto::hex_encode;
 
 struct Vector {
   std::string_view plain, encoded;
@@ -78,6 +82,42 @@ TEST(Base64Url, IsStrict) {
   EXPECT_FALSE(base64url_decode("Zm9v Yg"));  // whitespace
   EXPECT_FALSE(base64url_decode("Zm9"));      // "Zm9" has non-zero unused bits ("Zm8" is "fo")
   EXPECT_FALSE(base64url_decode("Z"));        // one character cannot hold a byte
+}
+
+// RFC 4648 section 10, standard alphabet with padding.
+TEST(Base64, EncodesAndDecodesRfc4648Vectors) {
+  constexpr Vector kBase64[] = {{"", ""},
+                                {"f", "Zg=="},
+                                {"fo", "Zm8="},
+                                {"foo", "Zm9v"},
+                                {"foob", "Zm9vYg=="},
+                                {"fooba", "Zm9vYmE="},
+                                {"foobar", "Zm9vYmFy"}};
+  for (const auto& v : kBase64) {
+    EXPECT_EQ(base64_encode(v.plain), v.encoded);
+    EXPECT_EQ(base64_decode(v.encoded).value_or("?"), v.plain);
+  }
+  const std::string bytes{'\x03', '\xEC', '\xFF', '\xE0', '\xC1'};
+  EXPECT_EQ(base64_encode(bytes), "A+z/4ME=");
+}
+
+// What e-mail bodies bring: line breaks every 76 characters, sometimes no padding.
+TEST(Base64, DecodesMimeTextLenientlyButRefusesOtherCharacters) {
+  EXPECT_EQ(base64_decode("Zm9v\r\nYmFy").value_or("?"), "foobar");
+  EXPECT_EQ(base64_decode(" Zm9vYg\t").value_or("?"), "foob");
+  EXPECT_FALSE(base64_decode("Zm9v*mFy"));
+  EXPECT_FALSE(base64_decode("Zm8=Zm8="));  // data after padding
+  EXPECT_FALSE(base64_decode("A-z_4ME"));   // the URL-safe alphabet
+}
+
+TEST(Hex, RoundTripsAndRefusesWhatIsNotHex) {
+  const std::string bytes{'\x00', '\x7f', '\x80', '\xff'};
+  EXPECT_EQ(hex_encode(bytes), "007f80ff");
+  EXPECT_EQ(hex_decode("007f80ff").value_or("?"), bytes);
+  EXPECT_EQ(hex_decode("007F80FF").value_or("?"), bytes);
+  EXPECT_FALSE(hex_decode("007"));
+  EXPECT_FALSE(hex_decode("00zz"));
+  EXPECT_EQ(hex_decode("").value_or("?"), "");
 }
 
 }  // namespace
