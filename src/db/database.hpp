@@ -9,9 +9,12 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 #include <variant>
 #include <vector>
+
+#include "core/result.hpp"
 
 namespace sp::db {
 
@@ -134,6 +137,40 @@ auto read_one(Database& db, std::string_view sql, const Params& params, Map map)
     if (auto r = c.query_one(sql, params)) out = map(*r);
   });
   return out;
+}
+
+namespace detail {
+template <class R>
+struct is_result : std::false_type {};
+template <class T>
+struct is_result<Result<T>> : std::true_type {};
+// Thrown through Database::write() to roll the transaction back when the callback returned an error;
+// caught by transact() alone, never seen by callers.
+struct RollbackForError {};
+}  // namespace detail
+
+// Runs `fn(Conn&)`, which returns a Result<T>, inside one write transaction: commits when it returns a
+// value, rolls back when it returns an error, and returns that Result either way. An exception thrown
+// by `fn` (or by the driver) still rolls back and propagates, as with write(). The shape of a service
+// operation that must leave nothing behind when a rule refuses it halfway:
+//   return db::transact(db_, [&](db::Conn& tx) -> Result<Registered> {
+//     if (auto st = check(tx); !st) return st.error();  // nothing written is kept
+//     ...
+//   });
+template <class Fn>
+auto transact(Database& db, Fn&& fn) -> std::invoke_result_t<Fn&, Conn&> {
+  using R = std::invoke_result_t<Fn&, Conn&>;
+  static_assert(detail::is_result<R>::value, "db::transact: the callback must return a Result<T>");
+  std::optional<R> out;
+  try {
+    db.write([&](Conn& c) {
+      out.emplace(fn(c));
+      if (!out->ok()) throw detail::RollbackForError{};
+    });
+  } catch (const detail::RollbackForError&) {
+    // the error is in `out`; the transaction (or this caller's savepoint) was rolled back
+  }
+  return std::move(*out);
 }
 
 // Parameter helpers: empty text and absent numbers are stored as NULL.
