@@ -89,9 +89,7 @@ Result<Appended> AuditService::record(db::Conn& tx, const Entry& e) {
 
 Result<Appended> AuditService::record(const Entry& e) {
   if (auto st = validate(e); !st) return st.error();
-  std::optional<Result<Appended>> out;
-  db_.write([&](db::Conn& tx) { out.emplace(record(tx, e)); });
-  return std::move(*out);
+  return db::transact(db_, [&](db::Conn& tx) { return record(tx, e); });
 }
 
 ChainReport AuditService::verify(tenants::TenantId tenant, const std::vector<Anchor>& anchors) {
