@@ -255,21 +255,13 @@ http::Response api_register_post(WebDeps& d, http::Request& req) {
     if (!r) return json_error(d, req, r.error());
     done = *r;
   } else {
-    struct Refused {};
-    try {
-      d.db.write([&](db::Conn& tx) {
-        NewEntry e = parsed->entry;
-        if (!store_documents(tx, e)) throw Refused{};
-        auto r = d.protocol.register_entry(tx, a.actor(), a.body->id, e);
-        if (!r) {
-          failed = r.error();
-          throw Refused{};
-        }
-        done = *r;
-      });
-    } catch (const Refused&) {
-    }
-    if (failed) return json_error(d, req, *failed);
+    auto r = db::transact(d.db, [&](db::Conn& tx) -> Result<Registered> {
+      NewEntry e = parsed->entry;
+      if (!store_documents(tx, e)) return *failed;
+      return d.protocol.register_entry(tx, a.actor(), a.body->id, e);
+    });
+    if (!r) return json_error(d, req, r.error());
+    done = *r;
   }
   auto e = d.protocol.get(a.actor(), a.body->id, done->id);
   if (!e) return json_error(d, req, e.error());

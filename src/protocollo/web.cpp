@@ -13,9 +13,6 @@ namespace {
 using identity::Permission;
 using web::Data;
 
-// Thrown inside a write transaction to roll it back after a refusal the handler has recorded.
-struct Refused {};
-
 // The body of /backoffice/{slug}/protocollo..., the signed-in staff member, or the response to send
 // instead: 404 for an unknown body, the sign-in page for anonymous callers, 403 for staff of another body.
 struct Access {
@@ -228,33 +225,28 @@ http::Response new_post(WebDeps& d, http::Request& req) {
   limits.max_size = kMaxDocumentBytes;
   limits.allowed_types = kDocumentTypes;
   limits.keep_active_content = true;  // a registry registers what arrives; downloads serve it inert
-  std::optional<Error> failed;
-  std::optional<Registered> done;
-  try {
-    d.db.write([&](db::Conn& tx) {
-      NewEntry e = *entry;
-      auto store = [&](const http::FormPart& p, DocumentRole role) {
-        auto stored = d.files.put(tx, a.body->id, p.filename.value_or(""), p.data, limits);
-        if (!stored) {
-          failed = stored.error();
-          failed->field = "document";
-          throw Refused{};
-        }
-        e.documents.push_back(
-            {role, stored->file_name, stored->mime_type, stored->size, stored->sha256, stored->id});
-      };
-      for (const auto* p : main) store(*p, DocumentRole::primary);
-      for (const auto* p : attachments) store(*p, DocumentRole::attachment);
-      auto r = d.protocol.register_entry(tx, a.who, a.body->id, e);
-      if (!r) {
-        failed = r.error();
-        throw Refused{};
+  auto done = db::transact(d.db, [&](db::Conn& tx) -> Result<Registered> {
+    NewEntry e = *entry;
+    auto store = [&](const http::FormPart& p, DocumentRole role) -> Status {
+      auto stored = d.files.put(tx, a.body->id, p.filename.value_or(""), p.data, limits);
+      if (!stored) {
+        Error failed = stored.error();
+        failed.field = "document";
+        return failed;
       }
-      done = *r;
-    });
-  } catch (const Refused&) {
-  }
-  if (failed) return new_form(d, req, a, f, &*failed);
+      e.documents.push_back(
+          {role, stored->file_name, stored->mime_type, stored->size, stored->sha256, stored->id});
+      return Ok{};
+    };
+    for (const auto* p : main) {
+      if (auto st = store(*p, DocumentRole::primary); !st) return st.error();
+    }
+    for (const auto* p : attachments) {
+      if (auto st = store(*p, DocumentRole::attachment); !st) return st.error();
+    }
+    return d.protocol.register_entry(tx, a.who, a.body->id, e);
+  });
+  if (!done) return new_form(d, req, a, f, &done.error());
   return http::Response::redirect(base_href(*a.body) + "/" + done->id + "?registrata=1", 303);
 }
 
