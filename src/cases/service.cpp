@@ -54,11 +54,6 @@ constexpr int kMyCasesCap = 500;
 constexpr int kMaxPage = 500;
 constexpr const char* kSystemActor = "cases";
 
-// Thrown inside a write transaction to roll it back and answer with `error`.
-struct Abort {
-  Error error;
-};
-
 Error invalid(const std::string& code, const std::string& field, const std::string& detail = {}) {
   Error e = Error::make(code, 400, detail);
   e.field = field;
@@ -235,8 +230,9 @@ std::string body_slug(tenants::TenantService& tenants, tenants::TenantId tenant)
   return b ? b->slug : std::string();
 }
 
-void audit_case(audit::AuditService& audit, db::Conn& tx, tenants::TenantId tenant, const Access& who,
-                const Case& c, const std::string& action, const std::string& details) {
+[[nodiscard]] Status audit_case(audit::AuditService& audit, db::Conn& tx, tenants::TenantId tenant,
+                                const Access& who, const Case& c, const std::string& action,
+                                const std::string& details) {
   audit::Entry a;
   a.tenant_id = tenant;
   a.actor_kind = who.kind;
@@ -252,7 +248,8 @@ void audit_case(audit::AuditService& audit, db::Conn& tx, tenants::TenantId tena
   a.record_type = "case";
   a.record_id = c.id;
   a.details = details;
-  if (auto r = audit.record(tx, a); !r) throw Abort{r.error()};
+  if (auto r = audit.record(tx, a); !r) return r.error();
+  return Ok{};
 }
 
 }  // namespace
@@ -389,144 +386,140 @@ Result<Submitted> CaseService::submit_once(const identity::Principal* applicant,
   const Recipient recipient = recipient_of(applicant_cf);
   const Access who = applicant_access(applicant);
 
-  std::optional<Result<Submitted>> out;
-  try {
-    db_.write([&](db::Conn& tx) {
-      if (auto first = CaseStore::find_by_key(tx, tenant, applicant_cf, s.submission_key)) {
-        duplicate = true;
-        out.emplace(Submitted{std::move(*first), true, {}});
-        return;
-      }
-      if (!aoo) throw Abort{Error::make("cases.no_aoo", 503, std::to_string(tenant))};
-      const auto now = clock_.now();
-      const auto today = time::rome_date(now);
+  auto out = db::transact(db_, [&](db::Conn& tx) -> Result<Submitted> {
+    if (auto first = CaseStore::find_by_key(tx, tenant, applicant_cf, s.submission_key)) {
+      duplicate = true;
+      return Submitted{std::move(*first), true, {}};
+    }
+    duplicate = false;
+    if (!aoo) return Error::make("cases.no_aoo", 503, std::to_string(tenant));
+    const auto now = clock_.now();
+    const auto today = time::rome_date(now);
 
-      Case c;
-      c.id = ids::uuid_v7();
-      c.tenant_id = tenant;
-      c.service_code = s.service_code;
-      c.title = offering->service.title.it;
-      c.form_code = s.form_code.empty() ? s.service_code : s.form_code;
-      c.form_version = s.form_version;
-      c.applicant_cf = applicant_cf;
-      c.applicant_name = applicant_name;
-      if (applicant->kind == identity::PrincipalKind::person && applicant->acting_for) {
-        c.on_behalf_of = applicant->acting_for->id;
-        c.on_behalf_of_name = applicant->acting_for->name;
-      }
-      c.channel = applicant->kind == identity::PrincipalKind::person ? "online" : "counter";
-      c.answers = s.answers;
-      c.state = State::submitted;
-      c.office = offering->service.office.it;
-      c.submitted_at = format_at(now);
-      // Art. 2: the term runs from the receipt of the application; the day of receipt is not counted; a
-      // term ending on a Sunday or a holiday ends on the next working day (model.hpp, legal_end()).
-      c.deadline_days = offering->service.deadline_days.value_or(options_.default_deadline_days);
-      c.due_date = time::format_iso_date(legal_end(time::add_calendar_days(today, c.deadline_days)));
-      c.silence_consent = offering->service.silence_consent;
-      c.fee_cents_due = offering->service.fee_cents;
-      c.submission_key = s.submission_key;
-      c.version = 1;
-      // First, so that a concurrent duplicate waits here (unique key) before taking a protocol number.
-      CaseStore::insert_case(tx, c, keys_of(c));
-      CaseStore::insert_transition(
-          tx, tenant, {0, c.id, std::nullopt, State::submitted, "submit", who.actor, c.submitted_at, {}});
+    Case c;
+    c.id = ids::uuid_v7();
+    c.tenant_id = tenant;
+    c.service_code = s.service_code;
+    c.title = offering->service.title.it;
+    c.form_code = s.form_code.empty() ? s.service_code : s.form_code;
+    c.form_version = s.form_version;
+    c.applicant_cf = applicant_cf;
+    c.applicant_name = applicant_name;
+    if (applicant->kind == identity::PrincipalKind::person && applicant->acting_for) {
+      c.on_behalf_of = applicant->acting_for->id;
+      c.on_behalf_of_name = applicant->acting_for->name;
+    }
+    c.channel = applicant->kind == identity::PrincipalKind::person ? "online" : "counter";
+    c.answers = s.answers;
+    c.state = State::submitted;
+    c.office = offering->service.office.it;
+    c.submitted_at = format_at(now);
+    // Art. 2: the term runs from the receipt of the application; the day of receipt is not counted; a
+    // term ending on a Sunday or a holiday ends on the next working day (model.hpp, legal_end()).
+    c.deadline_days = offering->service.deadline_days.value_or(options_.default_deadline_days);
+    c.due_date = time::format_iso_date(legal_end(time::add_calendar_days(today, c.deadline_days)));
+    c.silence_consent = offering->service.silence_consent;
+    c.fee_cents_due = offering->service.fee_cents;
+    c.submission_key = s.submission_key;
+    c.version = 1;
+    // First, so that a concurrent duplicate waits here (unique key) before taking a protocol number.
+    CaseStore::insert_case(tx, c, keys_of(c));
+    CaseStore::insert_transition(
+        tx, tenant, {0, c.id, std::nullopt, State::submitted, "submit", who.actor, c.submitted_at, {}});
 
-      // The application document.
-      std::string pdf = s.summary_pdf;
-      if (pdf.empty()) {
-        Letter l;
-        l.heading = body;
-        l.title = "Domanda: " + c.title;
-        l.facts = {{"Richiedente", c.applicant_name + " (" + c.applicant_cf + ")"}};
-        if (!c.on_behalf_of.empty())
-          l.facts.emplace_back("Per conto di", c.on_behalf_of_name + " (" + c.on_behalf_of + ")");
-        l.facts.emplace_back("Presentata il", time::format_it_datetime(now));
-        l.facts.emplace_back("Versione del modulo", std::to_string(c.form_version));  // not its code
-        for (const auto& line : s.summary.empty() ? lines_from_answers(s.answers) : s.summary)
-          l.paragraphs.push_back(line.label + ": " + line.value);
-        l.footer = body + " - domanda: " + c.title;  // its protocol number is stamped on the entry
-        pdf = render_letter(l);
-      }
-      files::Limits pdf_only;
-      pdf_only.allowed_types = {"application/pdf"};
-      auto stored = files_.put(tx, tenant, "domanda-" + c.service_code + ".pdf", pdf, pdf_only);
-      if (!stored) throw Abort{stored.error()};
+    // The application document.
+    std::string pdf = s.summary_pdf;
+    if (pdf.empty()) {
+      Letter l;
+      l.heading = body;
+      l.title = "Domanda: " + c.title;
+      l.facts = {{"Richiedente", c.applicant_name + " (" + c.applicant_cf + ")"}};
+      if (!c.on_behalf_of.empty())
+        l.facts.emplace_back("Per conto di", c.on_behalf_of_name + " (" + c.on_behalf_of + ")");
+      l.facts.emplace_back("Presentata il", time::format_it_datetime(now));
+      l.facts.emplace_back("Versione del modulo", std::to_string(c.form_version));  // not its code
+      for (const auto& line : s.summary.empty() ? lines_from_answers(s.answers) : s.summary)
+        l.paragraphs.push_back(line.label + ": " + line.value);
+      l.footer = body + " - domanda: " + c.title;  // its protocol number is stamped on the entry
+      pdf = render_letter(l);
+    }
+    files::Limits pdf_only;
+    pdf_only.allowed_types = {"application/pdf"};
+    auto stored = files_.put(tx, tenant, "domanda-" + c.service_code + ".pdf", pdf, pdf_only);
+    if (!stored) return stored.error();
 
-      std::vector<files::StoredFile> attachments;
-      std::set<std::string> seen;
-      for (const auto& id : s.attachments) {
-        if (!seen.insert(id).second) continue;
-        auto f = files::FileService::get(tx, tenant, id);
-        if (!f) throw Abort{invalid("cases.attachment", "attachments", id)};
-        attachments.push_back(std::move(*f));
-      }
+    std::vector<files::StoredFile> attachments;
+    std::set<std::string> seen;
+    for (const auto& id : s.attachments) {
+      if (!seen.insert(id).second) continue;
+      auto f = files::FileService::get(tx, tenant, id);
+      if (!f) return invalid("cases.attachment", "attachments", id);
+      attachments.push_back(std::move(*f));
+    }
 
-      protocollo::NewEntry e;
-      e.aoo_id = *aoo;
-      e.direction = protocollo::Direction::incoming;
-      e.subject = "Domanda online: " + c.title;
-      e.correspondents = {applicant_party(c)};
-      e.documents.push_back({protocollo::DocumentRole::primary, stored->file_name, stored->mime_type,
-                             stored->size, stored->sha256, stored->id});
-      for (const auto& f : attachments) {
-        e.documents.push_back(
-            {protocollo::DocumentRole::attachment, f.file_name, f.mime_type, f.size, f.sha256, f.id});
-      }
-      e.office = c.office;
-      e.channel = c.channel == "counter" ? protocollo::Channel::counter : protocollo::Channel::online;
-      auto reg = protocol_.register_entry(tx, protocollo::SystemActor{kSystemActor}, tenant, e);
-      if (!reg) throw Abort{reg.error()};
+    protocollo::NewEntry e;
+    e.aoo_id = *aoo;
+    e.direction = protocollo::Direction::incoming;
+    e.subject = "Domanda online: " + c.title;
+    e.correspondents = {applicant_party(c)};
+    e.documents.push_back({protocollo::DocumentRole::primary, stored->file_name, stored->mime_type,
+                           stored->size, stored->sha256, stored->id});
+    for (const auto& f : attachments) {
+      e.documents.push_back(
+          {protocollo::DocumentRole::attachment, f.file_name, f.mime_type, f.size, f.sha256, f.id});
+    }
+    e.office = c.office;
+    e.channel = c.channel == "counter" ? protocollo::Channel::counter : protocollo::Channel::online;
+    auto reg = protocol_.register_entry(tx, protocollo::SystemActor{kSystemActor}, tenant, e);
+    if (!reg) return reg.error();
 
-      Case registered = c;
-      registered.protocol_entry_id = reg->id;
-      registered.protocol_year = reg->year;
-      registered.protocol_number = reg->number;
-      registered.state = *next_state(c.state, Action::register_);
-      if (CaseStore::update_case(tx, registered, keys_of(registered), c.version) != 1)
-        throw std::logic_error("cases: new case changed");
-      registered.version = c.version + 1;
-      CaseStore::insert_transition(
-          tx, tenant,
-          {0, c.id, State::submitted, State::registered, "register", std::string("system:") + kSystemActor,
-           reg->registered_at, reg->segnatura});
+    Case registered = c;
+    registered.protocol_entry_id = reg->id;
+    registered.protocol_year = reg->year;
+    registered.protocol_number = reg->number;
+    registered.state = *next_state(c.state, Action::register_);
+    if (CaseStore::update_case(tx, registered, keys_of(registered), c.version) != 1)
+      throw std::logic_error("cases: new case changed");
+    registered.version = c.version + 1;
+    CaseStore::insert_transition(tx, tenant,
+                                 {0, c.id, State::submitted, State::registered, "register",
+                                  std::string("system:") + kSystemActor, reg->registered_at, reg->segnatura});
 
-      auto add_document = [&](const files::StoredFile& f, DocumentKind kind) {
-        Document d;
-        d.id = ids::random_token(18);
-        d.case_id = c.id;
-        d.file_id = f.id;
-        d.kind = kind;
-        d.file_name = f.file_name;
-        d.mime_type = f.mime_type;
-        d.size = f.size;
-        d.sha256 = f.sha256;
-        d.protocol_entry_id = reg->id;
-        d.protocol_year = reg->year;
-        d.protocol_number = reg->number;
-        d.who = who.actor;
-        d.at = c.submitted_at;
-        CaseStore::insert_document(tx, tenant, d);
-      };
-      add_document(*stored, DocumentKind::application);
-      for (const auto& f : attachments) add_document(f, DocumentKind::attachment);
+    auto add_document = [&](const files::StoredFile& f, DocumentKind kind) {
+      Document d;
+      d.id = ids::random_token(18);
+      d.case_id = c.id;
+      d.file_id = f.id;
+      d.kind = kind;
+      d.file_name = f.file_name;
+      d.mime_type = f.mime_type;
+      d.size = f.size;
+      d.sha256 = f.sha256;
+      d.protocol_entry_id = reg->id;
+      d.protocol_year = reg->year;
+      d.protocol_number = reg->number;
+      d.who = who.actor;
+      d.at = c.submitted_at;
+      CaseStore::insert_document(tx, tenant, d);
+    };
+    add_document(*stored, DocumentKind::application);
+    for (const auto& f : attachments) add_document(f, DocumentKind::attachment);
 
-      audit_case(audit_, tx, tenant, who, registered, "case.submit",
-                 json_details({{"service", c.service_code},
-                               {"protocol", registered.protocol_label()},
-                               {"due_date", c.due_date}}));
-      send_notice(tx,
-                  {i18n_, clock_, body, options_.public_url + "/area-personale/pratiche/" + slug + "/" + c.id,
-                   c.submitted_at},
-                  registered, recipient,
-                  {"submitted", false, {{"segnatura", reg->segnatura}, {"due_date", it_date(c.due_date)}}});
-      out.emplace(Submitted{std::move(registered), false, reg->segnatura});
-    });
-  } catch (Abort& a) {
-    return std::move(a.error);
-  }
-  if (*out && !duplicate && notifier_) notifier_();
-  return std::move(*out);
+    if (auto st = audit_case(audit_, tx, tenant, who, registered, "case.submit",
+                             json_details({{"service", c.service_code},
+                                           {"protocol", registered.protocol_label()},
+                                           {"due_date", c.due_date}}));
+        !st)
+      return st.error();
+    send_notice(tx,
+                {i18n_, clock_, body, options_.public_url + "/area-personale/pratiche/" + slug + "/" + c.id,
+                 c.submitted_at},
+                registered, recipient,
+                {"submitted", false, {{"segnatura", reg->segnatura}, {"due_date", it_date(c.due_date)}}});
+    return Submitted{std::move(registered), false, reg->segnatura};
+  });
+  if (out && !duplicate && notifier_) notifier_();
+  return out;
 }
 
 // ---- Applying an action ----------------------------------------------------------------------------------
@@ -572,80 +565,69 @@ Status CaseService::apply(const identity::Principal* who, tenants::TenantId tena
     if (auto cf = store_.applicant_of(tenant, case_id)) recipient = recipient_of(*cf);
   }
   bool refused = false;  // a person asked for someone else's case: audited below
-  std::optional<Status> out;
-  try {
-    db_.write([&](db::Conn& tx) {
-      auto c = CaseStore::find(tx, tenant, case_id);
-      if (!c) {
-        // Staff of another body learn nothing more than "forbidden"; everyone else "not found".
-        if (who->is_staff() && !identity::authorize(who, identity::Permission::backoffice, tenant) &&
-            applicant_cf_of(who).empty())
-          out.emplace(Error::forbidden("case"));
-        else
-          out.emplace(Error::not_found("case " + case_id));
-        return;
-      }
-      auto acc = access_to(who, tenant, *c);
-      if (!acc) {
-        out.emplace(acc.error());
-        if (acc.error().http_status == 404) refused = true;
-        return;
-      }
-      if ((change.by == Change::By::staff && !acc->staff) ||
-          (change.by == Change::By::applicant && acc->staff)) {
-        out.emplace(Error::make("cases.applicant", 403, std::string(to_string(action))));
-        return;
-      }
-      auto next = next_state(c->state, action);
-      if (!next) {
-        out.emplace(Error::make("cases.transition", 409,
-                                std::string(to_string(c->state)) + " → " + std::string(to_string(action))));
-        return;
-      }
-      const auto now = clock_.now();
-      const auto today = time::rome_date(now);
-      const Case before = *c;
-      if (change.mutate) {
-        if (auto st = change.mutate(*c, today); !st) {
-          out.emplace(st.error());
-          return;
-        }
-      }
-      c->state = *next;
-      if (!is_open(c->state) && c->decided_at.empty()) c->decided_at = format_at(now);
-      // The queue marks a case whose applicant has answered until the office acts on it (assigning
-      // it to someone is not yet acting on the answer).
-      if (!acc->staff && (action == Action::answer_additions || action == Action::answer_grounds)) {
-        c->applicant_answered_at = format_at(now);
-      } else if (acc->staff && action != Action::assign) {
-        c->applicant_answered_at.clear();
-      }
-      if (CaseStore::update_case(tx, *c, keys_of(*c), before.version) != 1)
-        throw Abort{Error::make("cases.conflict", 409, case_id)};
-      c->version = before.version + 1;
-      CaseStore::insert_transition(tx, tenant,
-                                   {0, c->id, before.state, c->state, std::string(to_string(action)),
-                                    acc->actor, format_at(now), reason});
-      RecordContext ctx{tx, who, *acc, aoo.value_or(0), now, format_at(now), {}};
-      if (change.record) {
-        if (auto st = change.record(ctx, *c); !st) throw Abort{st.error()};
-      }
-      audit_case(audit_, tx, tenant, *acc, *c, "case." + std::string(to_string(action)),
-                 json_details({{"from", std::string(to_string(before.state))},
-                               {"to", std::string(to_string(c->state))}}));
-      if (change.notice) {
-        Notice n = change.notice(*c);
-        for (auto& [k, v] : ctx.notice_values) n.values.insert_or_assign(k, v);
-        send_notice(tx, notice_context(tenant, *c, ctx.at), *c, recipient, n);
-      }
-      out.emplace(Ok{});
-    });
-  } catch (Abort& a) {
-    return std::move(a.error);
-  }
+  Status out = db::transact(db_, [&](db::Conn& tx) -> Status {
+    auto c = CaseStore::find(tx, tenant, case_id);
+    if (!c) {
+      // Staff of another body learn nothing more than "forbidden"; everyone else "not found".
+      if (who->is_staff() && !identity::authorize(who, identity::Permission::backoffice, tenant) &&
+          applicant_cf_of(who).empty())
+        return Error::forbidden("case");
+      return Error::not_found("case " + case_id);
+    }
+    auto acc = access_to(who, tenant, *c);
+    if (!acc) {
+      if (acc.error().http_status == 404) refused = true;
+      return acc.error();
+    }
+    if ((change.by == Change::By::staff && !acc->staff) ||
+        (change.by == Change::By::applicant && acc->staff)) {
+      return Error::make("cases.applicant", 403, std::string(to_string(action)));
+    }
+    auto next = next_state(c->state, action);
+    if (!next) {
+      return Error::make("cases.transition", 409,
+                         std::string(to_string(c->state)) + " → " + std::string(to_string(action)));
+    }
+    const auto now = clock_.now();
+    const auto today = time::rome_date(now);
+    const Case before = *c;
+    if (change.mutate) {
+      if (auto st = change.mutate(*c, today); !st) return st.error();
+    }
+    c->state = *next;
+    if (!is_open(c->state) && c->decided_at.empty()) c->decided_at = format_at(now);
+    // The queue marks a case whose applicant has answered until the office acts on it (assigning
+    // it to someone is not yet acting on the answer).
+    if (!acc->staff && (action == Action::answer_additions || action == Action::answer_grounds)) {
+      c->applicant_answered_at = format_at(now);
+    } else if (acc->staff && action != Action::assign) {
+      c->applicant_answered_at.clear();
+    }
+    if (CaseStore::update_case(tx, *c, keys_of(*c), before.version) != 1)
+      return Error::make("cases.conflict", 409, case_id);
+    c->version = before.version + 1;
+    CaseStore::insert_transition(tx, tenant,
+                                 {0, c->id, before.state, c->state, std::string(to_string(action)),
+                                  acc->actor, format_at(now), reason});
+    RecordContext ctx{tx, who, *acc, aoo.value_or(0), now, format_at(now), {}};
+    if (change.record) {
+      if (auto st = change.record(ctx, *c); !st) return st.error();
+    }
+    if (auto st = audit_case(audit_, tx, tenant, *acc, *c, "case." + std::string(to_string(action)),
+                             json_details({{"from", std::string(to_string(before.state))},
+                                           {"to", std::string(to_string(c->state))}}));
+        !st)
+      return st.error();
+    if (change.notice) {
+      Notice n = change.notice(*c);
+      for (auto& [k, v] : ctx.notice_values) n.values.insert_or_assign(k, v);
+      send_notice(tx, notice_context(tenant, *c, ctx.at), *c, recipient, n);
+    }
+    return Ok{};
+  });
   if (refused) note_refused(who, tenant, case_id);
-  if (*out && change.notice && notifier_) notifier_();
-  return std::move(*out);
+  if (out && change.notice && notifier_) notifier_();
+  return out;
 }
 
 // ---- Pieces the actions record ----------------------------------------------------------------------------
@@ -1211,70 +1193,56 @@ Status CaseService::send_message(const identity::Principal* who, tenants::Tenant
     if (auto cf = store_.applicant_of(tenant, case_id)) recipient = recipient_of(*cf);
   }
   bool refused = false;  // a person asked for someone else's case: audited below
-  std::optional<Status> out;
-  try {
-    db_.write([&](db::Conn& tx) {
-      auto c = CaseStore::find(tx, tenant, case_id);
-      if (!c) {
-        out.emplace(Error::not_found("case " + case_id));
-        return;
-      }
-      auto acc = access_to(who, tenant, *c);
-      if (!acc) {
-        out.emplace(acc.error());
-        if (acc.error().http_status == 404) refused = true;
-        return;
-      }
-      if (c->state == State::withdrawn || c->state == State::closed) {
-        out.emplace(Error::make("cases.transition", 409, std::string(to_string(c->state)) + " → message"));
-        return;
-      }
-      const auto at = format_at(clock_.now());
-      auto fs = message_files(tx, tenant, file_ids, options_.max_attachments);
-      if (!fs) throw Abort{fs.error()};
-      std::vector<Document> docs;
-      for (const auto& f : *fs) {
-        docs.push_back(document_of(*c, f, DocumentKind::attachment, acc->actor, at, nullptr));
-        CaseStore::insert_document(tx, tenant, docs.back());
-      }
-      add_message(tx, tenant, *c,
-                  acc->staff ? MessageDirection::to_applicant : MessageDirection::from_applicant, "message",
-                  body, docs, acc->actor, at);
-      audit_case(audit_, tx, tenant, *acc, *c, "case.message",
-                 json_details({{"files", std::to_string(docs.size())}}));
-      if (acc->staff) {
-        send_notice(tx, notice_context(tenant, *c, at), *c, recipient, {"message", false, {}});
-      }
-      out.emplace(Ok{});
-    });
-  } catch (Abort& a) {
-    return std::move(a.error);
-  }
+  Status out = db::transact(db_, [&](db::Conn& tx) -> Status {
+    auto c = CaseStore::find(tx, tenant, case_id);
+    if (!c) return Error::not_found("case " + case_id);
+    auto acc = access_to(who, tenant, *c);
+    if (!acc) {
+      if (acc.error().http_status == 404) refused = true;
+      return acc.error();
+    }
+    if (c->state == State::withdrawn || c->state == State::closed)
+      return Error::make("cases.transition", 409, std::string(to_string(c->state)) + " → message");
+    const auto at = format_at(clock_.now());
+    auto fs = message_files(tx, tenant, file_ids, options_.max_attachments);
+    if (!fs) return fs.error();
+    std::vector<Document> docs;
+    for (const auto& f : *fs) {
+      docs.push_back(document_of(*c, f, DocumentKind::attachment, acc->actor, at, nullptr));
+      CaseStore::insert_document(tx, tenant, docs.back());
+    }
+    add_message(tx, tenant, *c,
+                acc->staff ? MessageDirection::to_applicant : MessageDirection::from_applicant, "message",
+                body, docs, acc->actor, at);
+    if (auto st = audit_case(audit_, tx, tenant, *acc, *c, "case.message",
+                             json_details({{"files", std::to_string(docs.size())}}));
+        !st)
+      return st.error();
+    if (acc->staff) {
+      send_notice(tx, notice_context(tenant, *c, at), *c, recipient, {"message", false, {}});
+    }
+    return Ok{};
+  });
   if (refused) note_refused(who, tenant, case_id);
-  if (*out && notifier_) notifier_();
-  return std::move(*out);
+  if (out && notifier_) notifier_();
+  return out;
 }
 
 Status CaseService::add_note(const identity::Principal* staff, tenants::TenantId tenant,
                              const std::string& case_id, const std::string& body) {
   if (auto st = identity::authorize(staff, identity::Permission::backoffice, tenant); !st) return st;
   if (auto st = check_text(body, "body", options_.max_text); !st) return st;
-  std::optional<Status> out;
-  db_.write([&](db::Conn& tx) {
+  return db::transact(db_, [&](db::Conn& tx) -> Status {
     auto c = CaseStore::find(tx, tenant, case_id);
-    if (!c) {
-      out.emplace(Error::not_found("case " + case_id));
-      return;
-    }
+    if (!c) return Error::not_found("case " + case_id);
     Note n;
     n.case_id = c->id;
     n.body = body;
     n.who = "staff:" + staff->subject;
     n.at = format_at(clock_.now());
     CaseStore::insert_note(tx, tenant, n);
-    out.emplace(Ok{});
+    return Ok{};
   });
-  return std::move(*out);
 }
 
 // ---- Reading
@@ -1370,18 +1338,13 @@ Result<CaseView> CaseService::get(const identity::Principal* who, tenants::Tenan
   const bool staff = identity::authorize(who, identity::Permission::backoffice, tenant).ok();
   if (who->is_staff() && !staff && applicant_cf_of(who).empty()) return Error::forbidden("case");
   bool refused = false;  // a person asked for someone else's case: audited below
-  std::optional<Result<CaseView>> out;
-  auto load = [&](db::Conn& c) {
+  auto load = [&](db::Conn& c) -> Result<CaseView> {
     auto found = CaseStore::find(c, tenant, case_id);
-    if (!found) {
-      out.emplace(Error::not_found("case " + case_id));
-      return;
-    }
+    if (!found) return Error::not_found("case " + case_id);
     auto acc = access_to(who, tenant, *found);
     if (!acc) {
-      out.emplace(acc.error());
       if (acc.error().http_status == 404) refused = true;
-      return;
+      return acc.error();
     }
     CaseView v;
     const auto today = time::rome_date(clock_.now());
@@ -1394,21 +1357,17 @@ Result<CaseView> CaseService::get(const identity::Principal* who, tenants::Tenan
     if (acc->staff) v.notes = CaseStore::notes(c, tenant, case_id);  // never for the applicant
     v.allowed_actions = allowed_actions(*found, acc->staff, today, options_);
     v.c = std::move(*found);
-    out.emplace(std::move(v));
     // Staff reading someone's application: on their "who accessed my data".
-    if (acc->staff) audit_case(audit_, c, tenant, *acc, out->value().c, "case.read", "{}");
-  };
-  try {
-    if (staff) {
-      db_.write(load);
-    } else {
-      db_.read(load);
+    if (acc->staff) {
+      if (auto st = audit_case(audit_, c, tenant, *acc, v.c, "case.read", "{}"); !st) return st.error();
     }
-  } catch (Abort& a) {
-    return std::move(a.error);
-  }
+    return v;
+  };
+  std::optional<Result<CaseView>> read;
+  if (!staff) db_.read([&](db::Conn& c) { read.emplace(load(c)); });
+  Result<CaseView> out = staff ? db::transact(db_, load) : std::move(*read);
   if (refused) note_refused(who, tenant, case_id);
-  return std::move(*out);
+  return out;
 }
 
 Result<std::vector<DecisionDraft>> CaseService::decision_drafts(const identity::Principal* staff,
