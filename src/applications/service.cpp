@@ -22,11 +22,6 @@ namespace sp::applications {
 namespace json = boost::json;
 namespace {
 
-// Thrown inside a write transaction to roll it back with a domain error.
-struct Abort {
-  Error error;
-};
-
 // "children[1].disability_certificate" → {"children", 1, "disability_certificate"}; "canteen" → {"canteen"}.
 struct Path {
   std::string top;
@@ -541,36 +536,33 @@ Result<StepSaved> ApplicationService::save_step(const identity::Principal& who, 
   o.draft.step = step->id;
   o.draft.form_version = def.version;
   o.draft.overlay_version = o.overlay_version;
-  try {
-    db_.write([&](db::Conn& tx) {
-      forms::Answers saved = answers;
-      std::vector<forms::Issue> refused;
-      for (const auto& a : accepted) {
-        auto stored =
-            files_.put(tx, o.draft.tenant_id, a.upload->file_name, a.upload->bytes, limits_of(*a.field));
-        if (!stored) {
-          if (stored.error().code == "files.storage") throw Abort{stored.error()};
-          refused.push_back(upload_issue(a.raw_path, *a.field, stored.error()));
-          continue;
-        }
-        json::value* v = slot(saved, a.path, true);
-        if (!v) continue;
-        if (!v->is_array()) *v = json::array();
-        v->get_array().push_back(json::object{{"id", stored->id},
-                                              {"name", stored->file_name},
-                                              {"size", stored->size},
-                                              {"mime", stored->mime_type}});
+  Status saved_st = db::transact(db_, [&](db::Conn& tx) -> Status {
+    forms::Answers saved = answers;
+    std::vector<forms::Issue> refused;
+    for (const auto& a : accepted) {
+      auto stored =
+          files_.put(tx, o.draft.tenant_id, a.upload->file_name, a.upload->bytes, limits_of(*a.field));
+      if (!stored) {
+        if (stored.error().code == "files.storage") return stored.error();
+        refused.push_back(upload_issue(a.raw_path, *a.field, stored.error()));
+        continue;
       }
-      Draft d = o.draft;
-      d.answers = saved;
-      if (DraftStore::save(tx, d, now_iso(clock_)) == 0)
-        throw Abort{Error::make("applications.submitted", 409)};
-      answers = std::move(saved);
-      for (auto& i : refused) out.issues.push_back(std::move(i));
-    });
-  } catch (const Abort& a) {
-    return a.error;
-  }
+      json::value* v = slot(saved, a.path, true);
+      if (!v) continue;
+      if (!v->is_array()) *v = json::array();
+      v->get_array().push_back(json::object{{"id", stored->id},
+                                            {"name", stored->file_name},
+                                            {"size", stored->size},
+                                            {"mime", stored->mime_type}});
+    }
+    Draft d = o.draft;
+    d.answers = saved;
+    if (DraftStore::save(tx, d, now_iso(clock_)) == 0) return Error::make("applications.submitted", 409);
+    answers = std::move(saved);
+    for (auto& i : refused) out.issues.push_back(std::move(i));
+    return Ok{};
+  });
+  if (!saved_st) return saved_st.error();
   out.uploads_refused = out.uploads_refused || !out.issues.empty();
   o.draft.answers = answers;
   o.draft.revision += 1;
