@@ -204,16 +204,10 @@ Result<UpdateOutcome> ProfileService::update_contacts(const ProfileActor& actor,
   if (!language.empty() && language != "it" && language != "en")
     return profile_field_error("profile.language_invalid", "preferred_language", language.substr(0, 16));
 
-  std::optional<Error> failure;
-  UpdateOutcome out;
-  db_.write([&](db::Conn& tx) {
-    failure.reset();
-    out = UpdateOutcome{};
+  auto result = db::transact(db_, [&](db::Conn& tx) -> Result<UpdateOutcome> {
+    UpdateOutcome out;
     auto current = profile_store::person_for_update(tx, actor.fiscal_code);
-    if (!current) {
-      failure = Error::not_found("person");
-      return;
-    }
+    if (!current) return Error::not_found("person");
     Person next = *current;
     const bool email_changed = email != current->email;
     const bool mobile_changed = mobile != current->mobile;
@@ -237,16 +231,14 @@ Result<UpdateOutcome> ProfileService::update_contacts(const ProfileActor& actor,
       return true;
     };
     const bool kept_as_it_was = channel == current->preferred_channel && !usable(*current, channel);
-    if (!usable(next, channel) && !kept_as_it_was) {
-      failure = profile_field_error("profile.channel_unverified", "preferred_channel", channel);
-      return;
-    }
+    if (!usable(next, channel) && !kept_as_it_was)
+      return profile_field_error("profile.channel_unverified", "preferred_channel", channel);
     const bool language_changed = next.preferred_language != current->preferred_language;
     out.changed =
         email_changed || mobile_changed || channel != current->preferred_channel || language_changed;
     if (!out.changed) {
       out.person = *current;
-      return;
+      return out;
     }
     const auto now = time::format_iso_utc(clock_.now());
     PersonStore(db_).update_contacts(tx, next, now);
@@ -276,45 +268,36 @@ Result<UpdateOutcome> ProfileService::update_contacts(const ProfileActor& actor,
                                                          {"preferred_language", next.preferred_language}}));
     next.updated_at = now;
     out.person = next;
+    return out;
   });
-  if (failure) return *failure;
-  if ((out.email_code_sent || out.mobile_code_sent) && notifier_) notifier_();
-  return out;
+  if (result && (result->email_code_sent || result->mobile_code_sent) && notifier_) notifier_();
+  return result;
 }
 
 sp::Status ProfileService::resend(const ProfileActor& actor, const std::string& channel) {
   if (channel != "email" && channel != "sms")
     return profile_field_error("profile.channel_invalid", "channel", channel);
-  std::optional<Error> failure;
-  db_.write([&](db::Conn& tx) {
-    failure.reset();
+  auto result = db::transact(db_, [&](db::Conn& tx) -> sp::Status {
     auto person = profile_store::person_for_update(tx, actor.fiscal_code);
-    if (!person) {
-      failure = Error::not_found("person");
-      return;
-    }
+    if (!person) return Error::not_found("person");
     const std::string& address = channel == "email" ? person->email : person->mobile;
     const std::string& verified = channel == "email" ? person->email_verified_at : person->mobile_verified_at;
-    if (address.empty() || !verified.empty()) {
-      failure = Error::make("profile.nothing_to_verify", 409, channel);
-      return;
-    }
+    if (address.empty() || !verified.empty()) return Error::make("profile.nothing_to_verify", 409, channel);
     const auto now = clock_.now();
     if (auto v = profile_store::get(tx, actor.fiscal_code, channel)) {
       auto created = time::parse_iso_utc(v->created_at);
       if (created && now < *created + options_.resend_interval) {
         const auto wait =
             std::chrono::duration_cast<std::chrono::seconds>(*created + options_.resend_interval - now);
-        failure =
-            Error::make("profile.resend_too_soon", 429, std::to_string(std::max<long long>(1, wait.count())));
-        return;
+        return Error::make("profile.resend_too_soon", 429,
+                           std::to_string(std::max<long long>(1, wait.count())));
       }
     }
     issue_code(tx, actor.fiscal_code, channel, address);
+    return Ok{};
   });
-  if (failure) return *failure;
-  if (notifier_) notifier_();
-  return Ok{};
+  if (result && notifier_) notifier_();
+  return result;
 }
 
 sp::Status ProfileService::confirm(const ProfileActor& actor, const std::string& channel,
