@@ -277,6 +277,8 @@ http::Response receipt_pdf(CounterWebDeps& d, http::Request& req) {
 
 void register_counter_pages(http::Router& router, CounterWebDeps& d) {
   router.get(kHome, [&d](http::Request& r) { return home_get(d, r); });
+  // Typed without the final slash (as staff do): the same page, not a 404.
+  router.get("/sportello-assistito", [](http::Request&) { return web::see_other(kHome); });
   router.post("/sportello-assistito/avvia", [&d](http::Request& r) { return start_post(d, r); });
   router.post("/sportello-assistito/correggi", [&d](http::Request& r) { return correct_post(d, r); });
   router.post("/sportello-assistito/chiudi", [&d](http::Request& r) { return finish_post(d, r); });

@@ -407,7 +407,7 @@ async function actForBusiness(page, staffPage) {
   assert.ok((await page.locator('#acting-for').innerText()).includes(BUSINESS.name), 'acting for the business');
 }
 
-test('every service offered online by a demo body is sent once and gets a protocol number', { timeout: 280_000 }, async () => {
+test('every service offered online by a demo body is sent once and gets a protocol number', { timeout: 560_000 }, async () => {
   const services = await onlineServices();
   assert.ok(services.length >= 15, `the demo offers ${services.length} services with a form`);
   const citizens = await browser.newContext({ locale: 'it-IT' });

@@ -17,7 +17,7 @@ async function json(ctx, path) {
   return res.json();
 }
 
-test('every service page of every demo body passes axe and links only to pages that exist', { timeout: 280_000 }, async () => {
+test('every service page of every demo body passes axe and links only to pages that exist', { timeout: 560_000 }, async () => {
   const ctx = await browser.newContext({ locale: 'it-IT' });
   const page = await ctx.newPage();
   const problems = watchPage(page);

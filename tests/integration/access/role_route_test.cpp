@@ -168,6 +168,8 @@ const std::set<std::string> kPublic = {
     "GET /sim/posta", "GET /sim/sms/messages", "POST /sim/sms/messages",
     // A receipt is 404 for everyone but its operator and its citizen (tests/integration/delegations).
     "GET /sportello-assistito/ricevuta/{id}", "GET /sportello-assistito/ricevuta/{id}/pdf",
+    // A redirect to the counter's page, which checks the role.
+    "GET /sportello-assistito",
     // Every body's and the hub's contacts, privacy notice, accessibility statement and legal notes.
     "GET /{slug}/contatti", "GET /{slug}/privacy", "GET /{slug}/accessibilita", "GET /{slug}/note-legali",
     "GET /contatti", "GET /privacy", "GET /accessibilita", "GET /note-legali"};
