@@ -147,6 +147,28 @@ std::string json_details(std::initializer_list<std::pair<const char*, std::strin
   return boost::json::serialize(o);
 }
 
+// A case document for a stored file, with the protocol entry that registered it when there is one.
+Document document_of(const Case& c, const files::StoredFile& f, DocumentKind kind, const std::string& who,
+                     const std::string& at, const protocollo::Registered* reg) {
+  Document d;
+  d.id = ids::random_token(18);
+  d.case_id = c.id;
+  d.file_id = f.id;
+  d.kind = kind;
+  d.file_name = f.file_name;
+  d.mime_type = f.mime_type;
+  d.size = f.size;
+  d.sha256 = f.sha256;
+  if (reg != nullptr) {
+    d.protocol_entry_id = reg->id;
+    d.protocol_year = reg->year;
+    d.protocol_number = reg->number;
+  }
+  d.who = who;
+  d.at = at;
+  return d;
+}
+
 // One line per top-level answer: the summary PDF when the page gave none.
 std::vector<SummaryLine> lines_from_answers(const boost::json::object& answers) {
   std::vector<SummaryLine> out;
@@ -486,21 +508,7 @@ Result<Submitted> CaseService::submit_once(const identity::Principal* applicant,
                                   std::string("system:") + kSystemActor, reg->registered_at, reg->segnatura});
 
     auto add_document = [&](const files::StoredFile& f, DocumentKind kind) {
-      Document d;
-      d.id = ids::random_token(18);
-      d.case_id = c.id;
-      d.file_id = f.id;
-      d.kind = kind;
-      d.file_name = f.file_name;
-      d.mime_type = f.mime_type;
-      d.size = f.size;
-      d.sha256 = f.sha256;
-      d.protocol_entry_id = reg->id;
-      d.protocol_year = reg->year;
-      d.protocol_number = reg->number;
-      d.who = who.actor;
-      d.at = c.submitted_at;
-      CaseStore::insert_document(tx, tenant, d);
+      CaseStore::insert_document(tx, tenant, document_of(c, f, kind, who.actor, c.submitted_at, &*reg));
     };
     add_document(*stored, DocumentKind::application);
     for (const auto& f : attachments) add_document(f, DocumentKind::attachment);
@@ -633,27 +641,6 @@ Status CaseService::apply(const identity::Principal* who, tenants::TenantId tena
 // ---- Pieces the actions record ----------------------------------------------------------------------------
 
 namespace {
-
-Document document_of(const Case& c, const files::StoredFile& f, DocumentKind kind, const std::string& who,
-                     const std::string& at, const protocollo::Registered* reg) {
-  Document d;
-  d.id = ids::random_token(18);
-  d.case_id = c.id;
-  d.file_id = f.id;
-  d.kind = kind;
-  d.file_name = f.file_name;
-  d.mime_type = f.mime_type;
-  d.size = f.size;
-  d.sha256 = f.sha256;
-  if (reg != nullptr) {
-    d.protocol_entry_id = reg->id;
-    d.protocol_year = reg->year;
-    d.protocol_number = reg->number;
-  }
-  d.who = who;
-  d.at = at;
-  return d;
-}
 
 // The files a message carries (uploaded before, for this tenant), checked and de-duplicated.
 Result<std::vector<files::StoredFile>> message_files(db::Conn& tx, tenants::TenantId tenant,
