@@ -21,6 +21,7 @@
 #include "identity/oidc_provider.hpp"
 #include "tenants/web.hpp"
 #include "web/fiscal_api.hpp"
+#include "web/json.hpp"
 
 namespace sp::app {
 namespace {
@@ -123,13 +124,13 @@ App::App(Config config) : config_(std::move(config)) {
       std::make_unique<identity::CounterService>(*db_, *sessions_, *audit_, *tenants_, time::system_clock());
   deleg_web_ = std::make_unique<identity::DelegationWebDeps>(
       identity::DelegationWebDeps{*view_, *delegations_, *tenants_});
-  counter_web_ = std::make_unique<identity::CounterWebDeps>(identity::CounterWebDeps{
-      *view_, *counter_, *tenants_,
-      [this](tenants::TenantId t, const std::string& code, std::string_view lang) {
-        auto o = catalog_->offering(t, code);
-        return o ? o->service.title.in(lang) : std::string();
-      },
-      applications::render_counter_receipt_pdf});
+  counter_web_ = std::make_unique<identity::CounterWebDeps>(
+      identity::CounterWebDeps{*view_, *counter_, *tenants_,
+                               [this](tenants::TenantId t, const std::string& code, std::string_view lang) {
+                                 auto o = catalog_->offering(t, code);
+                                 return o ? o->service.title.in(lang) : std::string();
+                               },
+                               applications::render_counter_receipt_pdf});
   identity_web_->counter = counter_.get();
   identity_web_->tenants = tenants_.get();
   identity::register_pages(router_, *identity_web_);
@@ -292,12 +293,9 @@ http::Hooks App::hooks() {
         auto key = api_keys_->authenticate(*auth);
         if (!key) {
           api_keys_->note_invalid(req.ctx.tenant_id, req.remote_addr, req.path);
-          boost::json::object body{
-              {"error", boost::json::object{{"error", key.error().code},
-                                            {"message", i18n_.message(req.ctx.locale, key.error())}}}};
-          auto r = http::Response::json(boost::json::serialize(body), 401);
-          r.header("WWW-Authenticate", "Bearer");
-          return r;
+          Error refused = key.error();
+          refused.http_status = 401;  // a key that does not authenticate is no credential at all
+          return web::json_error(i18n_, req.ctx.locale, refused);
         }
         req.ctx.identity = std::make_shared<identity::ApiPrincipal>(std::move(*key));
       }
@@ -308,9 +306,7 @@ http::Hooks App::hooks() {
     if (req.path.rfind("/api/", 0) == 0) {
       auto e =
           status == 404 ? Error::not_found(req.path) : Error::make("http." + std::to_string(status), status);
-      boost::json::object body{
-          {"error", boost::json::object{{"error", e.code}, {"message", i18n_.message(req.ctx.locale, e)}}}};
-      return http::Response::json(boost::json::serialize(body), status);
+      return web::json_error(i18n_, req.ctx.locale, e);
     }
     return view_->error_page(req, status);
   };

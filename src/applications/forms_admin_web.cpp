@@ -12,6 +12,7 @@
 #include "forms/overlay_form.hpp"
 #include "forms/render.hpp"
 #include "http/multipart.hpp"
+#include "identity/guards.hpp"
 #include "identity/permissions.hpp"
 #include "identity/web.hpp"
 #include "web/context.hpp"
@@ -20,30 +21,9 @@ namespace sp::applications {
 namespace forms_admin_pages {
 namespace json = boost::json;
 using identity::Permission;
+using identity::staff_route;
+using identity::StaffCall;
 using web::Data;
-
-struct Access {
-  std::shared_ptr<const tenants::Body> body;
-  const identity::Principal* who = nullptr;
-  std::optional<http::Response> refusal;
-};
-
-// The body of /backoffice/{slug}/..., the staff member, or the refusal: 404 for an unknown body, the staff
-// sign-in for anonymous callers, 403 for anyone without the permission on this body.
-Access staff_access(FormsAdminDeps& d, http::Request& req, Permission permission) {
-  Access a;
-  a.body = d.tenants.by_slug(req.param("slug"));
-  if (!a.body) {
-    a.refusal = d.view.error_page(req, 404);
-    return a;
-  }
-  a.who = identity::principal_of(req);
-  if (auto st = identity::authorize(a.who, permission, a.body->id); !st) {
-    a.refusal = st.error().http_status == 401 ? web::see_other("/backoffice/accedi")
-                                              : d.view.error_page(req, st.error().http_status);
-  }
-  return a;
-}
 
 std::string list_href(const tenants::Body& b) {
   return "/backoffice/" + b.slug + "/moduli";
@@ -52,7 +32,7 @@ std::string streets_href(const tenants::Body& b) {
   return "/backoffice/" + b.slug + "/stradario";
 }
 
-web::Page staff_page(FormsAdminDeps& d, const http::Request& req, const Access& a, const std::string& tpl,
+web::Page staff_page(FormsAdminDeps& d, const http::Request& req, const StaffCall& a, const std::string& tpl,
                      const std::string& title, bool sub_page) {
   return web::backoffice_page(d.view, req, *a.body, a.who ? a.who->csrf_token : std::string(), tpl, title,
                               "ui.fadmin_title", list_href(*a.body), sub_page);
@@ -96,16 +76,14 @@ std::string input_id(const std::string& name) {
 
 http::Response own_list(FormsAdminDeps& d, http::Request& req) {
   const auto* who = identity::principal_of(req);
-  if (!who || !who->is_staff()) return web::see_other("/backoffice/accedi");
+  if (!who || !who->is_staff()) return web::see_other(identity::kStaffSignIn);
   auto body = d.tenants.by_id(who->tenant_id);
   if (!body || !identity::authorize(who, Permission::backoffice, body->id))
     return d.view.error_page(req, 403);
   return web::see_other(list_href(*body));
 }
 
-http::Response list_get(FormsAdminDeps& d, http::Request& req) {
-  auto a = staff_access(d, req, Permission::backoffice);
-  if (a.refusal) return *a.refusal;
+http::Response list_get(FormsAdminDeps& d, http::Request& req, const StaffCall& a) {
   const auto& lang = req.ctx.locale;
   auto page = staff_page(d, req, a, "forms_admin_list", d.view.t(lang, "ui.fadmin_title"), false);
   auto versions = d.definitions.overlay_versions(a.who, a.body->id);
@@ -173,7 +151,7 @@ json::object preview_step(FormsAdminDeps& d, const forms::Definition& def, const
   return sj;
 }
 
-http::Response edit_page(FormsAdminDeps& d, http::Request& req, const Access& a, const std::string& code,
+http::Response edit_page(FormsAdminDeps& d, http::Request& req, const StaffCall& a, const std::string& code,
                          const forms::FormPairs* post, const Error* error,
                          const std::optional<json::object>& preview_overlay, int status) {
   const auto& lang = req.ctx.locale;
@@ -366,15 +344,11 @@ http::Response edit_page(FormsAdminDeps& d, http::Request& req, const Access& a,
   return web::private_page(d.view, req, page, status);
 }
 
-http::Response edit_get(FormsAdminDeps& d, http::Request& req) {
-  auto a = staff_access(d, req, Permission::backoffice);
-  if (a.refusal) return *a.refusal;
+http::Response edit_get(FormsAdminDeps& d, http::Request& req, const StaffCall& a) {
   return edit_page(d, req, a, req.param("code"), nullptr, nullptr, std::nullopt, 200);
 }
 
-http::Response edit_post(FormsAdminDeps& d, http::Request& req) {
-  auto a = staff_access(d, req, Permission::customise_forms);
-  if (a.refusal) return *a.refusal;
+http::Response edit_post(FormsAdminDeps& d, http::Request& req, const StaffCall& a) {
   const std::string code = req.param("code");
   auto form = req.form();
   if (!form) return d.view.error_page(req, 400);
@@ -409,8 +383,8 @@ http::Response edit_post(FormsAdminDeps& d, http::Request& req) {
 // ---- street list
 // -------------------------------------------------------------------------------------------
 
-http::Response streets_page(FormsAdminDeps& d, http::Request& req, const Access& a, const std::string* typed,
-                            const Error* error, int status) {
+http::Response streets_page(FormsAdminDeps& d, http::Request& req, const StaffCall& a,
+                            const std::string* typed, const Error* error, int status) {
   const auto& lang = req.ctx.locale;
   auto page = staff_page(d, req, a, "forms_admin_streets", d.view.t(lang, "ui.fadmin_streets_title"), true);
   auto info = d.definitions.street_info(a.who, a.body->id);
@@ -437,15 +411,11 @@ http::Response streets_page(FormsAdminDeps& d, http::Request& req, const Access&
   return web::private_page(d.view, req, page, status);
 }
 
-http::Response streets_get(FormsAdminDeps& d, http::Request& req) {
-  auto a = staff_access(d, req, Permission::backoffice);
-  if (a.refusal) return *a.refusal;
+http::Response streets_get(FormsAdminDeps& d, http::Request& req, const StaffCall& a) {
   return streets_page(d, req, a, nullptr, nullptr, 200);
 }
 
-http::Response streets_post(FormsAdminDeps& d, http::Request& req) {
-  auto a = staff_access(d, req, Permission::customise_forms);
-  if (a.refusal) return *a.refusal;
+http::Response streets_post(FormsAdminDeps& d, http::Request& req, const StaffCall& a) {
   forms::FormPairs fields;
   std::string text;
   const std::string* ct = req.header("content-type");
@@ -471,11 +441,15 @@ http::Response streets_post(FormsAdminDeps& d, http::Request& req) {
 void register_forms_admin_pages(http::Router& router, FormsAdminDeps& d) {
   namespace p = forms_admin_pages;
   router.get("/backoffice/moduli", [&d](http::Request& r) { return p::own_list(d, r); });
-  router.get("/backoffice/{slug}/moduli", [&d](http::Request& r) { return p::list_get(d, r); });
-  router.get("/backoffice/{slug}/moduli/{code}", [&d](http::Request& r) { return p::edit_get(d, r); });
-  router.post("/backoffice/{slug}/moduli/{code}", [&d](http::Request& r) { return p::edit_post(d, r); });
-  router.get("/backoffice/{slug}/stradario", [&d](http::Request& r) { return p::streets_get(d, r); });
-  router.post("/backoffice/{slug}/stradario", [&d](http::Request& r) { return p::streets_post(d, r); });
+  router.get("/backoffice/{slug}/moduli", staff_route(d, identity::Permission::backoffice, p::list_get));
+  router.get("/backoffice/{slug}/moduli/{code}",
+             staff_route(d, identity::Permission::backoffice, p::edit_get));
+  router.post("/backoffice/{slug}/moduli/{code}",
+              staff_route(d, identity::Permission::customise_forms, p::edit_post));
+  router.get("/backoffice/{slug}/stradario",
+             staff_route(d, identity::Permission::backoffice, p::streets_get));
+  router.post("/backoffice/{slug}/stradario",
+              staff_route(d, identity::Permission::customise_forms, p::streets_post));
 }
 
 }  // namespace sp::applications

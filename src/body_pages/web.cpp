@@ -2,6 +2,7 @@
 
 #include "core/text.hpp"
 #include "core/time.hpp"
+#include "identity/guards.hpp"
 #include "identity/model.hpp"
 #include "identity/permissions.hpp"
 #include "identity/web.hpp"
@@ -10,6 +11,8 @@
 namespace sp::body_pages {
 namespace {
 
+using identity::staff_route;
+using identity::StaffCall;
 using web::Data;
 
 const char* kEditPath = "/pagine-pubbliche";
@@ -132,28 +135,7 @@ Owner hub_owner(WebDeps& d) {
 
 // --- the editor ----------------------------------------------------------------------------------
 
-struct Access {
-  std::shared_ptr<const tenants::Body> body;
-  const identity::Principal* who = nullptr;
-  std::optional<http::Response> refusal;
-};
-
-Access admin_access(WebDeps& d, http::Request& req) {
-  Access a;
-  a.body = d.tenants.by_slug(req.param("slug"));
-  if (!a.body) {
-    a.refusal = d.view.error_page(req, 404);
-    return a;
-  }
-  a.who = identity::principal_of(req);
-  if (auto st = identity::authorize(a.who, identity::Permission::manage_staff, a.body->id); !st) {
-    a.refusal = st.error().http_status == 401 ? web::see_other("/backoffice/accedi")
-                                              : d.view.error_page(req, st.error().http_status);
-  }
-  return a;
-}
-
-http::Response edit_page(WebDeps& d, http::Request& req, const Access& a, const Fields* typed,
+http::Response edit_page(WebDeps& d, http::Request& req, const StaffCall& a, const Fields* typed,
                          const Error* error, bool saved) {
   const auto& lang = req.ctx.locale;
   auto page = web::backoffice_page(d.view, req, *a.body, a.who->csrf_token, "body_pages_edit",
@@ -181,15 +163,11 @@ http::Response edit_page(WebDeps& d, http::Request& req, const Access& a, const 
   return web::private_page(d.view, req, page, error ? web::form_status(*error) : 200);
 }
 
-http::Response edit_get(WebDeps& d, http::Request& req) {
-  auto a = admin_access(d, req);
-  if (a.refusal) return *a.refusal;
+http::Response edit_get(WebDeps& d, http::Request& req, const StaffCall& a) {
   return edit_page(d, req, a, nullptr, nullptr, req.query_param("salvato") == "1");
 }
 
-http::Response edit_post(WebDeps& d, http::Request& req) {
-  auto a = admin_access(d, req);
-  if (a.refusal) return *a.refusal;
+http::Response edit_post(WebDeps& d, http::Request& req, const StaffCall& a) {
   auto form = req.form();
   if (!form) return d.view.error_page(req, 400);
   if (auto st = identity::check_csrf(req, *form); !st) return d.view.error_page(req, st.error().http_status);
@@ -215,9 +193,9 @@ void register_pages(http::Router& router, WebDeps& d) {
                [&d, k](http::Request& req) { return public_page(d, req, hub_owner(d), k); });
   }
   router.get("/backoffice/{slug}" + std::string(kEditPath),
-             [&d](http::Request& r) { return edit_get(d, r); });
+             staff_route(d, identity::Permission::manage_staff, edit_get));
   router.post("/backoffice/{slug}" + std::string(kEditPath),
-              [&d](http::Request& r) { return edit_post(d, r); });
+              staff_route(d, identity::Permission::manage_staff, edit_post));
 }
 
 }  // namespace sp::body_pages

@@ -6,6 +6,7 @@
 #include "core/text.hpp"
 #include "core/time.hpp"
 #include "forms/render.hpp"
+#include "identity/guards.hpp"
 #include "identity/permissions.hpp"
 #include "identity/web.hpp"
 #include "web/context.hpp"
@@ -13,6 +14,9 @@
 namespace sp::cases {
 namespace {
 
+using identity::Permission;
+using identity::staff_route;
+using identity::StaffCall;
 using web::Data;
 using Fields = std::multimap<std::string, std::string>;
 
@@ -217,33 +221,7 @@ http::Response document_response(DocumentContent content) {
 
 // ======================================= back office ==============================================
 
-struct StaffAccess {
-  std::shared_ptr<const tenants::Body> body;
-  const identity::Principal* who = nullptr;
-  std::optional<http::Response> refusal;
-};
-
-StaffAccess staff_access(WebDeps& d, http::Request& req) {
-  StaffAccess a;
-  a.body = d.tenants.by_slug(req.param("slug"));
-  if (!a.body) {
-    a.refusal = d.view.error_page(req, 404);
-    return a;
-  }
-  a.who = identity::principal_of(req);
-  if (auto st = identity::authorize(a.who, identity::Permission::backoffice, a.body->id); !st) {
-    if (st.error().http_status == 401) {
-      auto r = http::Response::redirect("/backoffice/accedi", 303);
-      r.header("Cache-Control", "no-store");
-      a.refusal = std::move(r);
-    } else {
-      a.refusal = d.view.error_page(req, st.error().http_status);
-    }
-  }
-  return a;
-}
-
-web::Page staff_page(WebDeps& d, const http::Request& req, const StaffAccess& a, const std::string& tpl,
+web::Page staff_page(WebDeps& d, const http::Request& req, const StaffCall& a, const std::string& tpl,
                      const std::string& title, bool sub) {
   const std::string queue = "/backoffice/" + a.body->slug + "/pratiche";
   auto page = web::backoffice_page(d.view, req, *a.body, a.who->csrf_token, tpl, title, "ui.case_queue_title",
@@ -263,7 +241,7 @@ const std::vector<State> kQueueFilterStates{State::registered,
                                             State::closed};
 
 // The body's staff who handle cases, by id, with their names (empty without a staff service).
-std::vector<identity::Colleague> colleagues_of(WebDeps& d, const StaffAccess& a) {
+std::vector<identity::Colleague> colleagues_of(WebDeps& d, const StaffCall& a) {
   if (d.staff == nullptr) return {};
   auto list = d.staff->colleagues(a.who, a.body->id);
   return list ? std::move(*list) : std::vector<identity::Colleague>{};
@@ -278,7 +256,7 @@ std::string name_of(WebDeps& d, std::string_view lang, const std::vector<identit
   return who_label(d, lang, "staff:" + id, false);
 }
 
-http::Response queue_page(WebDeps& d, http::Request& req, const StaffAccess& a, const Error* error,
+http::Response queue_page(WebDeps& d, http::Request& req, const StaffCall& a, const Error* error,
                           const BulkResult* bulk) {
   const auto& lang = req.ctx.locale;
   auto page = staff_page(d, req, a, "case_queue", d.view.t(lang, "ui.case_queue_title"), false);
@@ -371,15 +349,11 @@ http::Response queue_page(WebDeps& d, http::Request& req, const StaffAccess& a, 
   return web::private_page(d.view, req, page, status);
 }
 
-http::Response queue_get(WebDeps& d, http::Request& req) {
-  auto a = staff_access(d, req);
-  if (a.refusal) return *a.refusal;
+http::Response queue_get(WebDeps& d, http::Request& req, const StaffCall& a) {
   return queue_page(d, req, a, nullptr, nullptr);
 }
 
-http::Response queue_post(WebDeps& d, http::Request& req) {
-  auto a = staff_access(d, req);
-  if (a.refusal) return *a.refusal;
+http::Response queue_post(WebDeps& d, http::Request& req, const StaffCall& a) {
   auto form = req.form();
   if (!form) return d.view.error_page(req, 400);
   if (auto st = identity::check_csrf(req, *form); !st) return d.view.error_page(req, st.error().http_status);
@@ -407,7 +381,7 @@ http::Response queue_post(WebDeps& d, http::Request& req) {
 // The decide forms: one editable text per decision template whose action the case allows now, prefilled
 // with the template rendered for the case (data/decisions/), in Italian or English, with the officer's
 // reasons once they "compose". After a refused decision the officer's own text is kept.
-void decision_forms(WebDeps& d, const http::Request& req, const StaffAccess& a, const CaseView& v,
+void decision_forms(WebDeps& d, const http::Request& req, const StaffCall& a, const CaseView& v,
                     const Fields* form, web::Page& page) {
   const auto& lang = req.ctx.locale;
   const std::string text_lang =
@@ -448,7 +422,7 @@ void decision_forms(WebDeps& d, const http::Request& req, const StaffAccess& a, 
   page.data.set("f_reasons", reasons);
 }
 
-http::Response staff_case_page(WebDeps& d, http::Request& req, const StaffAccess& a, const Fields* form,
+http::Response staff_case_page(WebDeps& d, http::Request& req, const StaffCall& a, const Fields* form,
                                const Error* error) {
   const auto& lang = req.ctx.locale;
   auto v = d.cases.get(a.who, a.body->id, req.param("id"));
@@ -483,15 +457,11 @@ http::Response staff_case_page(WebDeps& d, http::Request& req, const StaffAccess
   return web::private_page(d.view, req, page, error ? web::form_status(*error) : 200);
 }
 
-http::Response staff_case_get(WebDeps& d, http::Request& req) {
-  auto a = staff_access(d, req);
-  if (a.refusal) return *a.refusal;
+http::Response staff_case_get(WebDeps& d, http::Request& req, const StaffCall& a) {
   return staff_case_page(d, req, a, nullptr, nullptr);
 }
 
-http::Response staff_case_post(WebDeps& d, http::Request& req) {
-  auto a = staff_access(d, req);
-  if (a.refusal) return *a.refusal;
+http::Response staff_case_post(WebDeps& d, http::Request& req, const StaffCall& a) {
   auto form = req.form();
   if (!form) return d.view.error_page(req, 400);
   if (auto st = identity::check_csrf(req, *form); !st) return d.view.error_page(req, st.error().http_status);
@@ -538,9 +508,7 @@ http::Response staff_case_post(WebDeps& d, http::Request& req) {
   return http::Response::redirect("/backoffice/" + a.body->slug + "/pratiche/" + id + "?fatto=1", 303);
 }
 
-http::Response staff_document_get(WebDeps& d, http::Request& req) {
-  auto a = staff_access(d, req);
-  if (a.refusal) return *a.refusal;
+http::Response staff_document_get(WebDeps& d, http::Request& req, const StaffCall& a) {
   auto doc = d.cases.document(a.who, a.body->id, req.param("id"), req.param("doc"));
   if (!doc) return d.view.error_page(req, doc.error().http_status);
   return document_response(std::move(*doc));
@@ -721,12 +689,12 @@ http::Response person_document_get(WebDeps& d, http::Request& req) {
 }  // namespace
 
 void register_pages(http::Router& router, WebDeps& d) {
-  router.get("/backoffice/{slug}/pratiche", [&d](http::Request& r) { return queue_get(d, r); });
-  router.post("/backoffice/{slug}/pratiche", [&d](http::Request& r) { return queue_post(d, r); });
-  router.get("/backoffice/{slug}/pratiche/{id}", [&d](http::Request& r) { return staff_case_get(d, r); });
-  router.post("/backoffice/{slug}/pratiche/{id}", [&d](http::Request& r) { return staff_case_post(d, r); });
+  router.get("/backoffice/{slug}/pratiche", staff_route(d, Permission::backoffice, queue_get));
+  router.post("/backoffice/{slug}/pratiche", staff_route(d, Permission::backoffice, queue_post));
+  router.get("/backoffice/{slug}/pratiche/{id}", staff_route(d, Permission::backoffice, staff_case_get));
+  router.post("/backoffice/{slug}/pratiche/{id}", staff_route(d, Permission::backoffice, staff_case_post));
   router.get("/backoffice/{slug}/pratiche/{id}/documenti/{doc}",
-             [&d](http::Request& r) { return staff_document_get(d, r); });
+             staff_route(d, Permission::backoffice, staff_document_get));
   router.get("/area-personale/pratiche", [&d](http::Request& r) { return mine_get(d, r); });
   router.get("/area-personale/pratiche/{slug}/{id}",
              [&d](http::Request& r) { return person_case_get(d, r); });

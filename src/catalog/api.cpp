@@ -3,21 +3,16 @@
 #include <boost/json.hpp>
 
 #include "catalog/web.hpp"
+#include "web/json.hpp"
 
 namespace sp::catalog {
 namespace {
 
 namespace json = boost::json;
 
-http::Response json_response(const json::value& v, int status = 200) {
-  auto r = http::Response::json(json::serialize(v), status);
-  r.header("Cache-Control", "no-cache");
-  return r;
-}
-
-http::Response json_error(const web::View& view, const http::Request& req, const Error& e) {
-  json::object o{{"error", e.code}, {"message", view.i18n().message(req.ctx.locale, e)}};
-  return json_response(json::object{{"error", o}}, e.http_status);
+// The catalog is public and changes rarely: browsers and proxies may keep it but must revalidate.
+http::Response public_json(const json::value& v) {
+  return web::json_response(v, 200, "no-cache");
 }
 
 json::object local(const LocalText& t) {
@@ -78,21 +73,21 @@ void register_api(http::Router& router, web::Services& s) {
     auto counts = s.catalog.activation_counts();
     json::array out;
     for (const auto& b : s.tenants.search(req.query_param("q"))) out.push_back(body_json(*b, counts[b->id]));
-    return json_response(json::object{{"bodies", out}});
+    return public_json(json::object{{"bodies", out}});
   });
   router.get("/api/v1/bodies/{slug}", [&s](http::Request& req) {
     auto b = s.tenants.by_slug(req.param("slug"));
-    if (!b || !b->active) return json_error(s.view, req, Error::not_found("body " + req.param("slug")));
+    if (!b || !b->active) return web::json_error(s.view, req, Error::not_found("body " + req.param("slug")));
     auto counts = s.catalog.activation_counts();
-    return json_response(body_json(*b, counts[b->id]));
+    return public_json(body_json(*b, counts[b->id]));
   });
   router.get("/api/v1/bodies/{slug}/services", [&s](http::Request& req) {
     auto b = s.tenants.by_slug(req.param("slug"));
-    if (!b || !b->active) return json_error(s.view, req, Error::not_found("body " + req.param("slug")));
+    if (!b || !b->active) return web::json_error(s.view, req, Error::not_found("body " + req.param("slug")));
     bool bad = false;
     auto audience = audience_query(req, bad);
     if (bad)
-      return json_error(s.view, req, Error::make("catalog.audience", 400, req.query_param("audience")));
+      return web::json_error(s.view, req, Error::make("catalog.audience", 400, req.query_param("audience")));
     json::array out;
     for (const auto& o : s.catalog.offerings(b->id)) {
       if (audience && o.service.audience != *audience) continue;
@@ -100,23 +95,23 @@ void register_api(http::Router& router, web::Services& s) {
       j["notes"] = o.notes.empty() ? json::value(nullptr) : json::value(local(o.notes));
       out.push_back(std::move(j));
     }
-    return json_response(json::object{{"body", b->slug}, {"services", out}});
+    return public_json(json::object{{"body", b->slug}, {"services", out}});
   });
   router.get("/api/v1/bodies/{slug}/services/{code}", [&s](http::Request& req) {
     auto b = s.tenants.by_slug(req.param("slug"));
-    if (!b || !b->active) return json_error(s.view, req, Error::not_found("body " + req.param("slug")));
+    if (!b || !b->active) return web::json_error(s.view, req, Error::not_found("body " + req.param("slug")));
     auto o = s.catalog.offering(b->id, req.param("code"));
-    if (!o) return json_error(s.view, req, o.error());
+    if (!o) return web::json_error(s.view, req, o.error());
     auto j = service_json(o->service);
     j["notes"] = o->notes.empty() ? json::value(nullptr) : json::value(local(o->notes));
     j["body"] = b->slug;
-    return json_response(j);
+    return public_json(j);
   });
   router.get("/api/v1/services", [&s](http::Request& req) {
     bool bad = false;
     auto audience = audience_query(req, bad);
     if (bad)
-      return json_error(s.view, req, Error::make("catalog.audience", 400, req.query_param("audience")));
+      return web::json_error(s.view, req, Error::make("catalog.audience", 400, req.query_param("audience")));
     json::array out;
     for (const auto& h : s.catalog.search(req.query_param("q"), audience)) {
       auto j = service_json(h.service);
@@ -127,7 +122,7 @@ void register_api(http::Router& router, web::Services& s) {
       j["offered_by"] = bodies;
       out.push_back(std::move(j));
     }
-    return json_response(json::object{{"services", out}});
+    return public_json(json::object{{"services", out}});
   });
   router.get("/api/v1/life-events", [&s](http::Request&) {
     json::array out;
@@ -137,7 +132,7 @@ void register_api(http::Router& router, web::Services& s) {
                                  {"title", local(e.title)},
                                  {"description", local(e.description)}});
     }
-    return json_response(json::object{{"life_events", out}});
+    return public_json(json::object{{"life_events", out}});
   });
 }
 

@@ -3,6 +3,7 @@
 #include <map>
 #include <variant>
 
+#include "identity/guards.hpp"
 #include "identity/permissions.hpp"
 #include "identity/web.hpp"
 #include "web/context.hpp"
@@ -21,14 +22,6 @@ std::string counter_time(const std::optional<std::string>& at) {
 
 std::string it_day(const std::string& iso_day) {
   return iso_day.empty() ? std::string() : time::it_date_text(iso_day);
-}
-
-// The counter operator of the request, or the response to send instead (sign-in, 403).
-std::optional<http::Response> require_operator(const CounterWebDeps& d, http::Request& req) {
-  auto st = authorize(principal_of(req), Permission::counter, 0);
-  if (st) return std::nullopt;
-  if (st.error().http_status == 401) return web::see_other("/backoffice/accedi");
-  return d.view.error_page(req, st.error().http_status);
 }
 
 web::Page base(const CounterWebDeps& d, const http::Request& req, const std::string& tpl,
@@ -131,37 +124,33 @@ http::Response home_page(CounterWebDeps& d, http::Request& req, const http::Para
                            error ? (error->http_status == 401 ? 400 : error->http_status) : 200);
 }
 
-http::Response home_get(CounterWebDeps& d, http::Request& req) {
-  if (auto refused = require_operator(d, req)) return *refused;
+http::Response home_get(CounterWebDeps& d, http::Request& req, const StaffCall& /*operator*/) {
   return home_page(d, req, nullptr, nullptr);
 }
 
-http::Response start_post(CounterWebDeps& d, http::Request& req) {
-  if (auto refused = require_operator(d, req)) return *refused;
+http::Response start_post(CounterWebDeps& d, http::Request& req, const StaffCall& call) {
   auto form = req.form();
   if (!form) return d.view.error_page(req, 400);
   if (auto st = check_csrf(req, *form); !st) return d.view.error_page(req, st.error().http_status);
-  auto s = d.counter.start(principal_of(req), identity_of(*form), req.remote_addr);
+  auto s = d.counter.start(call.who, identity_of(*form), req.remote_addr);
   if (!s) return home_page(d, req, &*form, &s.error());
   return web::see_other(kHome);
 }
 
-http::Response correct_post(CounterWebDeps& d, http::Request& req) {
-  if (auto refused = require_operator(d, req)) return *refused;
+http::Response correct_post(CounterWebDeps& d, http::Request& req, const StaffCall& call) {
   auto form = req.form();
   if (!form) return d.view.error_page(req, 400);
   if (auto st = check_csrf(req, *form); !st) return d.view.error_page(req, st.error().http_status);
-  auto s = d.counter.correct(principal_of(req), identity_of(*form), req.remote_addr);
+  auto s = d.counter.correct(call.who, identity_of(*form), req.remote_addr);
   if (!s) return home_page(d, req, &*form, &s.error(), true);
   return web::see_other(std::string(kHome) + "?corretto=1");
 }
 
-http::Response finish_post(CounterWebDeps& d, http::Request& req) {
-  if (auto refused = require_operator(d, req)) return *refused;
+http::Response finish_post(CounterWebDeps& d, http::Request& req, const StaffCall& call) {
   auto form = req.form();
   if (!form) return d.view.error_page(req, 400);
   if (auto st = check_csrf(req, *form); !st) return d.view.error_page(req, st.error().http_status);
-  auto s = d.counter.finish(principal_of(req), req.remote_addr);
+  auto s = d.counter.finish(call.who, req.remote_addr);
   if (!s) return home_page(d, req, nullptr, &s.error());
   return web::see_other("/sportello-assistito/ricevuta/" + s->id);
 }
@@ -276,12 +265,12 @@ http::Response receipt_pdf(CounterWebDeps& d, http::Request& req) {
 }  // namespace
 
 void register_counter_pages(http::Router& router, CounterWebDeps& d) {
-  router.get(kHome, [&d](http::Request& r) { return home_get(d, r); });
+  router.get(kHome, hub_staff_route(d, Permission::counter, home_get));
   // Typed without the final slash (as staff do): the same page, not a 404.
   router.get("/sportello-assistito", [](http::Request&) { return web::see_other(kHome); });
-  router.post("/sportello-assistito/avvia", [&d](http::Request& r) { return start_post(d, r); });
-  router.post("/sportello-assistito/correggi", [&d](http::Request& r) { return correct_post(d, r); });
-  router.post("/sportello-assistito/chiudi", [&d](http::Request& r) { return finish_post(d, r); });
+  router.post("/sportello-assistito/avvia", hub_staff_route(d, Permission::counter, start_post));
+  router.post("/sportello-assistito/correggi", hub_staff_route(d, Permission::counter, correct_post));
+  router.post("/sportello-assistito/chiudi", hub_staff_route(d, Permission::counter, finish_post));
   router.get("/sportello-assistito/ricevuta/{id}", [&d](http::Request& r) { return receipt_get(d, r); });
   router.get("/sportello-assistito/ricevuta/{id}/pdf", [&d](http::Request& r) { return receipt_pdf(d, r); });
 }

@@ -4,9 +4,11 @@
 
 #include "core/text.hpp"
 #include "core/time.hpp"
+#include "identity/guards.hpp"
 #include "identity/permissions.hpp"
 #include "identity/web.hpp"
 #include "web/context.hpp"
+#include "web/json.hpp"
 
 namespace sp::identity {
 namespace {
@@ -174,10 +176,6 @@ http::Response mine_post(DelegationWebDeps& d, http::Request& req) {
 
 // --- back office ------------------------------------------------------------------------------------
 
-http::Response to_staff_sign_in() {
-  return web::see_other("/backoffice/accedi");
-}
-
 web::Page staff_page(DelegationWebDeps& d, http::Request& req, const tenants::Body& body,
                      const std::string& tpl, const std::string& title) {
   const auto& lang = req.ctx.locale;
@@ -195,16 +193,11 @@ web::Page staff_page(DelegationWebDeps& d, http::Request& req, const tenants::Bo
   return page;
 }
 
-http::Response refusal(DelegationWebDeps& d, http::Request& req, const Error& e) {
-  if (e.http_status == 401) return to_staff_sign_in();
-  return d.view.error_page(req, e.http_status);
-}
-
 http::Response queue_get(DelegationWebDeps& d, http::Request& req) {
   auto body = d.tenants.by_slug(req.param("slug"));
   if (!body) return d.view.error_page(req, 404);
   auto pending = d.delegations.pending_for(principal_of(req), body->id);
-  if (!pending) return refusal(d, req, pending.error());
+  if (!pending) return staff_refusal(d.view, req, pending.error());
   const auto& lang = req.ctx.locale;
   auto page = staff_page(d, req, *body, "delegation_queue", d.view.t(lang, "ui.deleg_queue_title"));
   page.breadcrumb.pop_back();
@@ -257,7 +250,7 @@ http::Response detail_get(DelegationWebDeps& d, http::Request& req) {
   // whatever slug the URL names.
   auto x = d.delegations.get_for_staff(principal_of(req), req.param("id"), req.remote_addr);
   if (!x) {
-    auto r = refusal(d, req, x.error());
+    auto r = staff_refusal(d.view, req, x.error());
     // get_for_staff logged the refusal on the record's body: the app's catch-all need not.
     if (r.status == 403) r.header("x-sportello-audited", "1");
     return r;
@@ -270,7 +263,7 @@ http::Response detail_post(DelegationWebDeps& d, http::Request& req) {
   auto body = d.tenants.by_slug(req.param("slug"));
   if (!body) return d.view.error_page(req, 404);
   const Principal* p = principal_of(req);
-  if (!p) return to_staff_sign_in();
+  if (!p) return web::see_other(kStaffSignIn);
   auto form = req.form();
   if (!form) return d.view.error_page(req, 400);
   if (auto st = check_csrf(req, *form); !st) return d.view.error_page(req, st.error().http_status);
@@ -294,7 +287,8 @@ http::Response detail_post(DelegationWebDeps& d, http::Request& req) {
   }
   if (!st) {
     const auto& e = st.error();
-    if (e.http_status == 401 || e.http_status == 403 || e.http_status == 404) return refusal(d, req, e);
+    if (e.http_status == 401 || e.http_status == 403 || e.http_status == 404)
+      return staff_refusal(d.view, req, e);
     auto x = d.delegations.by_id(id);
     if (!x) return d.view.error_page(req, 404);
     return detail_page(d, req, *body, *x, &e);
@@ -304,31 +298,21 @@ http::Response detail_post(DelegationWebDeps& d, http::Request& req) {
 
 // --- JSON API -------------------------------------------------------------------------------------
 
-http::Response json_error(const DelegationWebDeps& d, const http::Request& req, const Error& e) {
-  boost::json::object body{
-      {"error",
-       boost::json::object{{"error", e.code}, {"message", d.view.i18n().message(req.ctx.locale, e)}}}};
-  auto r = http::Response::json(boost::json::serialize(body), e.http_status);
-  if (e.http_status == 401) r.header("WWW-Authenticate", "Bearer");
-  r.header("Cache-Control", "no-store");
-  return r;
-}
-
 boost::json::value opt(const std::optional<std::string>& v) {
   return v ? boost::json::value(*v) : boost::json::value(nullptr);
 }
 
 http::Response api_get(DelegationWebDeps& d, http::Request& req) {
   auto body = d.tenants.by_slug(req.param("slug"));
-  if (!body) return json_error(d, req, Error::not_found("body"));
+  if (!body) return web::json_error(d.view, req, Error::not_found("body"));
   const auto* key = dynamic_cast<const ApiPrincipal*>(req.ctx.identity.get());
   auto x = d.delegations.get_for_api(key, req.param("id"), req.remote_addr);
   if (!x) {
-    auto r = json_error(d, req, x.error());
+    auto r = web::json_error(d.view, req, x.error());
     if (r.status == 403) r.header("x-sportello-audited", "1");  // logged on the record's body already
     return r;
   }
-  if (x->tenant_id != body->id) return json_error(d, req, Error::not_found("delegation"));
+  if (x->tenant_id != body->id) return web::json_error(d.view, req, Error::not_found("delegation"));
   boost::json::object o{{"id", x->id},
                         {"body", body->slug},
                         {"principal_cf", x->principal_cf},

@@ -8,6 +8,7 @@
 #include "core/ids.hpp"
 #include "core/text.hpp"
 #include "core/time.hpp"
+#include "identity/guards.hpp"
 #include "identity/permissions.hpp"
 #include "identity/web.hpp"
 #include "web/context.hpp"
@@ -17,7 +18,7 @@ namespace {
 
 using web::Data;
 
-constexpr const char* kSignIn = "/backoffice/accedi";
+constexpr const char* kSignIn = kStaffSignIn;
 constexpr const char* kHome = "/backoffice/";
 
 // --- double-submit CSRF for anonymous forms ---------------------------------------------------------

@@ -10,50 +10,25 @@
 #include "core/text.hpp"
 #include "files/mime.hpp"
 #include "identity/api_keys.hpp"
+#include "identity/guards.hpp"
 #include "protocollo/web.hpp"
 #include "protocollo/web_support.hpp"
 #include "web/context.hpp"
+#include "web/json.hpp"
 
 namespace sp::protocollo {
 namespace {
 
 namespace json = boost::json;
 
-http::Response json_response(const json::value& v, int status = 200) {
-  auto r = http::Response::json(json::serialize(v), status);
-  r.header("Cache-Control", "no-store");
-  return r;
-}
+using identity::api_route;
+using identity::ApiCall;
+using web::json_error;
+using web::json_response;
 
-http::Response json_error(WebDeps& d, const http::Request& req, const Error& e) {
-  json::object o{{"error", e.code}, {"message", d.view.i18n().message(req.ctx.locale, e)}};
-  if (!e.field.empty()) o["field"] = e.field;
-  auto r = json_response(json::object{{"error", o}}, e.http_status);
-  if (e.http_status == 401) r.header("WWW-Authenticate", "Bearer");
-  return r;
-}
-
-struct KeyAccess {
-  std::shared_ptr<const tenants::Body> body;
-  const identity::ApiPrincipal* key = nullptr;
-  std::optional<http::Response> refusal;
-  [[nodiscard]] SystemActor actor() const { return SystemActor{"api-key:" + key->key_id}; }
-};
-
-KeyAccess key_access(WebDeps& d, http::Request& req, std::string_view scope) {
-  KeyAccess a;
-  a.body = d.tenants.by_slug(req.param("slug"));
-  if (!a.body) {
-    a.refusal = json_error(d, req, Error::not_found("body"));
-    return a;
-  }
-  a.key = dynamic_cast<const identity::ApiPrincipal*>(req.ctx.identity.get());
-  if (!a.key) {
-    a.refusal = json_error(d, req, Error::make("auth.required", 401));
-  } else if (a.key->tenant_id != a.body->id || !a.key->has_scope(scope)) {
-    a.refusal = json_error(d, req, Error::forbidden(std::string(scope)));
-  }
-  return a;
+// Who acts in the register when a program calls: the API key, by id.
+SystemActor actor_of(const ApiCall& a) {
+  return SystemActor{"api-key:" + a.key->key_id};
 }
 
 json::value str_or_null(const std::string& s) {
@@ -194,14 +169,12 @@ Result<ParsedRequest> parse_registration(const json::object& o, const std::vecto
   return out;
 }
 
-http::Response api_register_post(WebDeps& d, http::Request& req) {
-  auto a = key_access(d, req, "protocollo:write");
-  if (a.refusal) return *a.refusal;
+http::Response api_register_post(WebDeps& d, http::Request& req, const ApiCall& a) {
   json::error_code ec;
   auto v = json::parse(req.body, ec);
-  if (ec || !v.is_object()) return json_error(d, req, Error::make("api.json", 400, ec.message()));
+  if (ec || !v.is_object()) return json_error(d.view, req, Error::make("api.json", 400, ec.message()));
   auto parsed = parse_registration(v.as_object(), d.protocol.aoos(a.body->id));
-  if (!parsed) return json_error(d, req, parsed.error());
+  if (!parsed) return json_error(d.view, req, parsed.error());
   // Documents sent with their bytes go to the file store in the registration's transaction; the others
   // are registered by the digest and size the caller computed.
   {
@@ -212,7 +185,7 @@ http::Response api_register_post(WebDeps& d, http::Request& req) {
       // With the bytes, the type is read from them: declaring one is optional.
       if (doc.mime_type.empty() && parsed->contents[i]) doc.mime_type = "application/octet-stream";
     }
-    if (auto st = ProtocolService::validate(probe); !st) return json_error(d, req, st.error());
+    if (auto st = ProtocolService::validate(probe); !st) return json_error(d.view, req, st.error());
   }
   const std::string* idem_header = req.header("idempotency-key");
   const std::string idem = idem_header ? *idem_header : std::string();
@@ -249,46 +222,42 @@ http::Response api_register_post(WebDeps& d, http::Request& req) {
     const bool any_bytes = std::any_of(parsed->contents.begin(), parsed->contents.end(),
                                        [](const auto& c) { return c.has_value(); });
     if (any_bytes) d.db.write([&](db::Conn& tx) { store_documents(tx, e); });
-    if (failed) return json_error(d, req, *failed);
-    auto r = d.protocol.register_entry_once(a.actor(), a.body->id, e, idem, digest::sha256_hex(req.body),
+    if (failed) return json_error(d.view, req, *failed);
+    auto r = d.protocol.register_entry_once(actor_of(a), a.body->id, e, idem, digest::sha256_hex(req.body),
                                             replayed);
-    if (!r) return json_error(d, req, r.error());
+    if (!r) return json_error(d.view, req, r.error());
     done = *r;
   } else {
     auto r = db::transact(d.db, [&](db::Conn& tx) -> Result<Registered> {
       NewEntry e = parsed->entry;
       if (!store_documents(tx, e)) return *failed;
-      return d.protocol.register_entry(tx, a.actor(), a.body->id, e);
+      return d.protocol.register_entry(tx, actor_of(a), a.body->id, e);
     });
-    if (!r) return json_error(d, req, r.error());
+    if (!r) return json_error(d.view, req, r.error());
     done = *r;
   }
-  auto e = d.protocol.get(a.actor(), a.body->id, done->id);
-  if (!e) return json_error(d, req, e.error());
+  auto e = d.protocol.get(actor_of(a), a.body->id, done->id);
+  if (!e) return json_error(d.view, req, e.error());
   auto r = json_response(entry_json(*a.body, *e), replayed ? 200 : 201);
   r.header("Location", "/api/v1/backoffice/" + a.body->slug + "/protocollo/registrazioni/" + e->id);
   return r;
 }
 
-http::Response api_search_get(WebDeps& d, http::Request& req) {
-  auto a = key_access(d, req, "protocollo:read");
-  if (a.refusal) return *a.refusal;
+http::Response api_search_get(WebDeps& d, http::Request& req, const ApiCall& a) {
   auto q = search_from_fields(req.query);
-  if (!q) return json_error(d, req, q.error());
-  auto found = d.protocol.search(a.actor(), a.body->id, *q);
-  if (!found) return json_error(d, req, found.error());
+  if (!q) return json_error(d.view, req, q.error());
+  auto found = d.protocol.search(actor_of(a), a.body->id, *q);
+  if (!found) return json_error(d.view, req, found.error());
   json::array items;
   for (const auto& e : *found) items.push_back(entry_json(*a.body, e));
   return json_response(json::object{{"entries", items}, {"count", items.size()}});
 }
 
-http::Response api_entry_get(WebDeps& d, http::Request& req) {
-  auto a = key_access(d, req, "protocollo:read");
-  if (a.refusal) return *a.refusal;
-  auto e = d.protocol.get(a.actor(), a.body->id, req.param("id"));
-  if (!e) return json_error(d, req, e.error());
-  auto history = d.protocol.history(a.actor(), a.body->id, e->id);
-  if (!history) return json_error(d, req, history.error());
+http::Response api_entry_get(WebDeps& d, http::Request& req, const ApiCall& a) {
+  auto e = d.protocol.get(actor_of(a), a.body->id, req.param("id"));
+  if (!e) return json_error(d.view, req, e.error());
+  auto history = d.protocol.history(actor_of(a), a.body->id, e->id);
+  if (!history) return json_error(d.view, req, history.error());
   auto o = entry_json(*a.body, *e);
   json::array h;
   for (const auto& x : *history) {
@@ -310,25 +279,21 @@ Result<json::object> body_object(const http::Request& req) {
   return v.as_object();
 }
 
-http::Response api_annul_post(WebDeps& d, http::Request& req) {
-  auto a = key_access(d, req, "protocollo:write");
-  if (a.refusal) return *a.refusal;
+http::Response api_annul_post(WebDeps& d, http::Request& req, const ApiCall& a) {
   auto o = body_object(req);
-  if (!o) return json_error(d, req, o.error());
+  if (!o) return json_error(d.view, req, o.error());
   const auto id = req.param("id");
-  auto st =
-      d.protocol.annul(a.actor(), a.body->id, id, str_member(*o, "reason"), str_member(*o, "authorisation"));
-  if (!st) return json_error(d, req, st.error());
-  auto e = d.protocol.get(a.actor(), a.body->id, id);
-  if (!e) return json_error(d, req, e.error());
+  auto st = d.protocol.annul(actor_of(a), a.body->id, id, str_member(*o, "reason"),
+                             str_member(*o, "authorisation"));
+  if (!st) return json_error(d.view, req, st.error());
+  auto e = d.protocol.get(actor_of(a), a.body->id, id);
+  if (!e) return json_error(d.view, req, e.error());
   return json_response(entry_json(*a.body, *e));
 }
 
-http::Response api_classify_post(WebDeps& d, http::Request& req) {
-  auto a = key_access(d, req, "protocollo:write");
-  if (a.refusal) return *a.refusal;
+http::Response api_classify_post(WebDeps& d, http::Request& req, const ApiCall& a) {
   auto o = body_object(req);
-  if (!o) return json_error(d, req, o.error());
+  if (!o) return json_error(d.view, req, o.error());
   ClassificationChange c;
   auto take = [&](const char* k, std::optional<std::string>& out) {
     if (auto* v = o->if_contains(k); v && v->is_string()) out = std::string(v->as_string());
@@ -337,18 +302,16 @@ http::Response api_classify_post(WebDeps& d, http::Request& req) {
   take("fascicolo", c.fascicolo);
   take("office", c.office);
   const auto id = req.param("id");
-  auto st = d.protocol.update_classification(a.actor(), a.body->id, id, c);
-  if (!st) return json_error(d, req, st.error());
-  auto e = d.protocol.get(a.actor(), a.body->id, id);
-  if (!e) return json_error(d, req, e.error());
+  auto st = d.protocol.update_classification(actor_of(a), a.body->id, id, c);
+  if (!st) return json_error(d.view, req, st.error());
+  auto e = d.protocol.get(actor_of(a), a.body->id, id);
+  if (!e) return json_error(d.view, req, e.error());
   return json_response(entry_json(*a.body, *e));
 }
 
-http::Response api_segnatura_get(WebDeps& d, http::Request& req) {
-  auto a = key_access(d, req, "protocollo:read");
-  if (a.refusal) return *a.refusal;
-  auto e = d.protocol.get(a.actor(), a.body->id, req.param("id"));
-  if (!e) return json_error(d, req, e.error());
+http::Response api_segnatura_get(WebDeps& d, http::Request& req, const ApiCall& a) {
+  auto e = d.protocol.get(actor_of(a), a.body->id, req.param("id"));
+  if (!e) return json_error(d.view, req, e.error());
   std::string name;
   for (const auto& x : d.protocol.aoos(a.body->id))
     if (x.id == e->aoo_id) name = x.name;
@@ -377,29 +340,25 @@ json::object register_json(const tenants::Body& body, const DailyRegisterInfo& r
           {"json_href", base + "/json"}};
 }
 
-http::Response api_registers_get(WebDeps& d, http::Request& req) {
-  auto a = key_access(d, req, "protocollo:read");
-  if (a.refusal) return *a.refusal;
+http::Response api_registers_get(WebDeps& d, http::Request& req, const ApiCall& a) {
   DailyRegisterQuery q;
   q.from_day = req.query_param("dal");
   q.to_day = req.query_param("al");
   auto list = d.registers.list_for(a.body->id, q);
-  if (!list) return json_error(d, req, list.error());
+  if (!list) return json_error(d.view, req, list.error());
   json::array items;
   for (const auto& r : *list) items.push_back(register_json(*a.body, r));
   return json_response(json::object{{"registers", items}});
 }
 
-http::Response api_register_file_get(WebDeps& d, http::Request& req) {
-  auto a = key_access(d, req, "protocollo:read");
-  if (a.refusal) return *a.refusal;
+http::Response api_register_file_get(WebDeps& d, http::Request& req, const ApiCall& a) {
   const auto parsed = text::parse_decimal(req.param("rid"));
-  if (!parsed) return json_error(d, req, Error::not_found("register"));
+  if (!parsed) return json_error(d.view, req, Error::not_found("register"));
   const DailyRegisterId id = *parsed;
   const auto format = req.param("format");
-  if (format != "pdf" && format != "json") return json_error(d, req, Error::not_found("format"));
+  if (format != "pdf" && format != "json") return json_error(d.view, req, Error::not_found("format"));
   auto r = d.registers.get_for(a.body->id, id);
-  if (!r) return json_error(d, req, r.error());
+  if (!r) return json_error(d.view, req, r.error());
   auto out = web::download_response(format == "pdf" ? std::move(r->pdf) : std::move(r->json),
                                     format == "pdf" ? "application/pdf" : "application/json",
                                     DailyRegisterService::file_name(r->info, format));
@@ -407,9 +366,7 @@ http::Response api_register_file_get(WebDeps& d, http::Request& req) {
   return out;
 }
 
-http::Response api_aoos_get(WebDeps& d, http::Request& req) {
-  auto a = key_access(d, req, "protocollo:read");
-  if (a.refusal) return *a.refusal;
+http::Response api_aoos_get(WebDeps& d, http::Request& /*req*/, const ApiCall& a) {
   json::array items;
   for (const auto& x : d.protocol.aoos(a.body->id)) {
     items.push_back(
@@ -422,18 +379,16 @@ http::Response api_aoos_get(WebDeps& d, http::Request& req) {
 
 void register_api(http::Router& router, WebDeps& d) {
   const std::string b = "/api/v1/backoffice/{slug}/protocollo";
-  router.get(b + "/registrazioni", [&d](http::Request& r) { return api_search_get(d, r); });
-  router.post(b + "/registrazioni", [&d](http::Request& r) { return api_register_post(d, r); });
-  router.get(b + "/registrazioni/{id}", [&d](http::Request& r) { return api_entry_get(d, r); });
-  router.post(b + "/registrazioni/{id}/annullamento",
-              [&d](http::Request& r) { return api_annul_post(d, r); });
-  router.post(b + "/registrazioni/{id}/classificazione",
-              [&d](http::Request& r) { return api_classify_post(d, r); });
-  router.get(b + "/registrazioni/{id}/segnatura", [&d](http::Request& r) { return api_segnatura_get(d, r); });
-  router.get(b + "/registri-giornalieri", [&d](http::Request& r) { return api_registers_get(d, r); });
+  router.get(b + "/registrazioni", api_route(d, "protocollo:read", api_search_get));
+  router.post(b + "/registrazioni", api_route(d, "protocollo:write", api_register_post));
+  router.get(b + "/registrazioni/{id}", api_route(d, "protocollo:read", api_entry_get));
+  router.post(b + "/registrazioni/{id}/annullamento", api_route(d, "protocollo:write", api_annul_post));
+  router.post(b + "/registrazioni/{id}/classificazione", api_route(d, "protocollo:write", api_classify_post));
+  router.get(b + "/registrazioni/{id}/segnatura", api_route(d, "protocollo:read", api_segnatura_get));
+  router.get(b + "/registri-giornalieri", api_route(d, "protocollo:read", api_registers_get));
   router.get(b + "/registri-giornalieri/{rid}/{format}",
-             [&d](http::Request& r) { return api_register_file_get(d, r); });
-  router.get(b + "/aoo", [&d](http::Request& r) { return api_aoos_get(d, r); });
+             api_route(d, "protocollo:read", api_register_file_get));
+  router.get(b + "/aoo", api_route(d, "protocollo:read", api_aoos_get));
 }
 
 }  // namespace sp::protocollo

@@ -2,6 +2,7 @@
 
 #include "core/digest.hpp"
 #include "core/text.hpp"
+#include "identity/guards.hpp"
 #include "identity/permissions.hpp"
 #include "identity/web.hpp"
 #include "protocollo/web_support.hpp"
@@ -11,35 +12,9 @@ namespace sp::protocollo {
 namespace {
 
 using identity::Permission;
+using identity::staff_route;
+using identity::StaffCall;
 using web::Data;
-
-// The body of /backoffice/{slug}/protocollo..., the signed-in staff member, or the response to send
-// instead: 404 for an unknown body, the sign-in page for anonymous callers, 403 for staff of another body.
-struct Access {
-  std::shared_ptr<const tenants::Body> body;
-  const identity::Principal* who = nullptr;
-  std::optional<http::Response> refusal;
-};
-
-Access staff_access(WebDeps& d, http::Request& req, Permission permission = Permission::backoffice) {
-  Access a;
-  a.body = d.tenants.by_slug(req.param("slug"));
-  if (!a.body) {
-    a.refusal = d.view.error_page(req, 404);
-    return a;
-  }
-  a.who = identity::principal_of(req);
-  if (auto st = identity::authorize(a.who, permission, a.body->id); !st) {
-    if (st.error().http_status == 401) {
-      auto r = http::Response::redirect("/backoffice/accedi", 303);
-      r.header("Cache-Control", "no-store");
-      a.refusal = std::move(r);
-    } else {
-      a.refusal = d.view.error_page(req, st.error().http_status);
-    }
-  }
-  return a;
-}
 
 // Who registered, annulled or changed an entry, by name ("staff:<id>", "system:cases" are what the
 // register keeps; issue 11, point 5).
@@ -52,7 +27,7 @@ std::string base_href(const tenants::Body& b) {
   return "/backoffice/" + b.slug + "/protocollo";
 }
 
-web::Page body_page(WebDeps& d, const http::Request& req, const Access& a, const std::string& tpl,
+web::Page body_page(WebDeps& d, const http::Request& req, const StaffCall& a, const std::string& tpl,
                     const std::string& title, bool sub_page) {
   auto page = web::backoffice_page(d.view, req, *a.body, a.who ? a.who->csrf_token : std::string(), tpl,
                                    title, "ui.proto_title", base_href(*a.body), sub_page);
@@ -97,9 +72,7 @@ Data entry_row(WebDeps& d, std::string_view lang, const tenants::Body& body, con
 
 // --- search -----------------------------------------------------------------------------------------
 
-http::Response search_get(WebDeps& d, http::Request& req) {
-  auto a = staff_access(d, req);
-  if (a.refusal) return *a.refusal;
+http::Response search_get(WebDeps& d, http::Request& req, const StaffCall& a) {
   const auto& lang = req.ctx.locale;
   auto page = body_page(d, req, a, "protocollo_search", d.view.t(lang, "ui.proto_title"), false);
   for (const char* k : {"anno", "numero", "dal", "al", "oggetto", "corrispondente", "classificazione"})
@@ -137,7 +110,7 @@ const std::vector<std::string> kDirections{"incoming", "outgoing", "internal"};
 const std::vector<std::string> kChannels{"post", "pec", "email", "counter", "online"};
 const std::vector<std::string> kKinds{"person", "business", "body"};
 
-http::Response new_form(WebDeps& d, http::Request& req, const Access& a, const Fields& f,
+http::Response new_form(WebDeps& d, http::Request& req, const StaffCall& a, const Fields& f,
                         const Error* error) {
   const auto& lang = req.ctx.locale;
   auto page = body_page(d, req, a, "protocollo_new", d.view.t(lang, "ui.proto_new_title"), true);
@@ -174,9 +147,7 @@ http::Response new_form(WebDeps& d, http::Request& req, const Access& a, const F
   return web::private_page(d.view, req, page, error ? web::form_status(*error) : 200);
 }
 
-http::Response new_get(WebDeps& d, http::Request& req) {
-  auto a = staff_access(d, req);
-  if (a.refusal) return *a.refusal;
+http::Response new_get(WebDeps& d, http::Request& req, const StaffCall& a) {
   return new_form(d, req, a, {}, nullptr);
 }
 
@@ -186,9 +157,7 @@ Error field_error(const std::string& code, int status, const std::string& field)
   return e;
 }
 
-http::Response new_post(WebDeps& d, http::Request& req) {
-  auto a = staff_access(d, req);
-  if (a.refusal) return *a.refusal;
+http::Response new_post(WebDeps& d, http::Request& req, const StaffCall& a) {
   auto parts = req.multipart();
   if (!parts) return d.view.error_page(req, 400);
   const Fields f = parts->fields();
@@ -252,7 +221,7 @@ http::Response new_post(WebDeps& d, http::Request& req) {
 
 // --- detail, annulment, classification --------------------------------------------------------------
 
-http::Response entry_page(WebDeps& d, http::Request& req, const Access& a, const std::string& id,
+http::Response entry_page(WebDeps& d, http::Request& req, const StaffCall& a, const std::string& id,
                           const Fields* form, const Error* error) {
   const auto& lang = req.ctx.locale;
   auto e = d.protocol.get(a.who, a.body->id, id);
@@ -334,15 +303,11 @@ http::Response entry_page(WebDeps& d, http::Request& req, const Access& a, const
   return web::private_page(d.view, req, page, error ? web::form_status(*error) : 200);
 }
 
-http::Response entry_get(WebDeps& d, http::Request& req) {
-  auto a = staff_access(d, req);
-  if (a.refusal) return *a.refusal;
+http::Response entry_get(WebDeps& d, http::Request& req, const StaffCall& a) {
   return entry_page(d, req, a, req.param("id"), nullptr, nullptr);
 }
 
-http::Response annul_post(WebDeps& d, http::Request& req) {
-  auto a = staff_access(d, req);
-  if (a.refusal) return *a.refusal;
+http::Response annul_post(WebDeps& d, http::Request& req, const StaffCall& a) {
   auto form = req.form();
   if (!form) return d.view.error_page(req, 400);
   if (auto st = identity::check_csrf(req, *form); !st) return d.view.error_page(req, st.error().http_status);
@@ -357,9 +322,7 @@ http::Response annul_post(WebDeps& d, http::Request& req) {
   return http::Response::redirect(base_href(*a.body) + "/" + id, 303);
 }
 
-http::Response classify_post(WebDeps& d, http::Request& req) {
-  auto a = staff_access(d, req);
-  if (a.refusal) return *a.refusal;
+http::Response classify_post(WebDeps& d, http::Request& req, const StaffCall& a) {
   auto form = req.form();
   if (!form) return d.view.error_page(req, 400);
   if (auto st = identity::check_csrf(req, *form); !st) return d.view.error_page(req, st.error().http_status);
@@ -383,9 +346,7 @@ std::string aoo_name(WebDeps& d, tenants::TenantId tenant, AooId id) {
   return {};
 }
 
-http::Response segnatura_get(WebDeps& d, http::Request& req) {
-  auto a = staff_access(d, req);
-  if (a.refusal) return *a.refusal;
+http::Response segnatura_get(WebDeps& d, http::Request& req, const StaffCall& a) {
   auto e = d.protocol.get(a.who, a.body->id, req.param("id"));
   if (!e) return d.view.error_page(req, e.error().http_status);
   auto r = http::Response::text(ProtocolService::segnatura_xml(*e, aoo_name(d, a.body->id, e->aoo_id)));
@@ -396,9 +357,7 @@ http::Response segnatura_get(WebDeps& d, http::Request& req) {
   return r;
 }
 
-http::Response document_get(WebDeps& d, http::Request& req) {
-  auto a = staff_access(d, req);
-  if (a.refusal) return *a.refusal;
+http::Response document_get(WebDeps& d, http::Request& req, const StaffCall& a) {
   auto e = d.protocol.get(a.who, a.body->id, req.param("id"));
   if (!e) return d.view.error_page(req, e.error().http_status);
   const auto n = req.param("n");
@@ -415,9 +374,7 @@ http::Response document_get(WebDeps& d, http::Request& req) {
 
 // --- daily registers --------------------------------------------------------------------------------
 
-http::Response registers_get(WebDeps& d, http::Request& req) {
-  auto a = staff_access(d, req);
-  if (a.refusal) return *a.refusal;
+http::Response registers_get(WebDeps& d, http::Request& req, const StaffCall& a) {
   const auto& lang = req.ctx.locale;
   auto page = body_page(d, req, a, "protocollo_registers", d.view.t(lang, "ui.proto_registers_title"), true);
   DailyRegisterQuery q;
@@ -470,9 +427,7 @@ http::Response registers_get(WebDeps& d, http::Request& req) {
   return web::private_page(d.view, req, page, status);
 }
 
-http::Response provisional_register_get(WebDeps& d, http::Request& req) {
-  auto a = staff_access(d, req);
-  if (a.refusal) return *a.refusal;
+http::Response provisional_register_get(WebDeps& d, http::Request& req, const StaffCall& a) {
   // Managers only, before anything else is looked at (the desk staff may see the stored registers).
   if (auto st = identity::authorize(a.who, Permission::annul_protocol, a.body->id); !st)
     return d.view.error_page(req, st.error().http_status);
@@ -494,9 +449,7 @@ http::Response provisional_register_get(WebDeps& d, http::Request& req) {
   return web::download_response(std::move(r->json), "application/json", name);
 }
 
-http::Response register_file_get(WebDeps& d, http::Request& req) {
-  auto a = staff_access(d, req);
-  if (a.refusal) return *a.refusal;
+http::Response register_file_get(WebDeps& d, http::Request& req, const StaffCall& a) {
   const auto parsed = text::parse_decimal(req.param("rid"));
   if (!parsed) return d.view.error_page(req, 404);
   const DailyRegisterId id = *parsed;
@@ -513,7 +466,7 @@ http::Response register_file_get(WebDeps& d, http::Request& req) {
 
 // --- registry offices (body administrators) -------------------------------------------------------
 
-http::Response aoo_page(WebDeps& d, http::Request& req, const Access& a, const Fields* form,
+http::Response aoo_page(WebDeps& d, http::Request& req, const StaffCall& a, const Fields* form,
                         const Error* error) {
   const auto& lang = req.ctx.locale;
   auto page = body_page(d, req, a, "protocollo_aoo", d.view.t(lang, "ui.proto_aoo_title"), true);
@@ -535,15 +488,11 @@ http::Response aoo_page(WebDeps& d, http::Request& req, const Access& a, const F
   return web::private_page(d.view, req, page, error ? web::form_status(*error) : 200);
 }
 
-http::Response aoo_get(WebDeps& d, http::Request& req) {
-  auto a = staff_access(d, req, Permission::manage_staff);
-  if (a.refusal) return *a.refusal;
+http::Response aoo_get(WebDeps& d, http::Request& req, const StaffCall& a) {
   return aoo_page(d, req, a, nullptr, nullptr);
 }
 
-http::Response aoo_post(WebDeps& d, http::Request& req) {
-  auto a = staff_access(d, req, Permission::manage_staff);
-  if (a.refusal) return *a.refusal;
+http::Response aoo_post(WebDeps& d, http::Request& req, const StaffCall& a) {
   auto form = req.form();
   if (!form) return d.view.error_page(req, 400);
   if (auto st = identity::check_csrf(req, *form); !st) return d.view.error_page(req, st.error().http_status);
@@ -558,21 +507,21 @@ http::Response aoo_post(WebDeps& d, http::Request& req) {
 
 void register_pages(http::Router& router, WebDeps& d) {
   const std::string b = "/backoffice/{slug}/protocollo";
-  router.get(b, [&d](http::Request& r) { return search_get(d, r); });
-  router.get(b + "/nuovo", [&d](http::Request& r) { return new_get(d, r); });
-  router.post(b + "/nuovo", [&d](http::Request& r) { return new_post(d, r); });
-  router.get(b + "/registro-giornaliero", [&d](http::Request& r) { return registers_get(d, r); });
+  router.get(b, staff_route(d, Permission::backoffice, search_get));
+  router.get(b + "/nuovo", staff_route(d, Permission::backoffice, new_get));
+  router.post(b + "/nuovo", staff_route(d, Permission::backoffice, new_post));
+  router.get(b + "/registro-giornaliero", staff_route(d, Permission::backoffice, registers_get));
   router.get(b + "/registro-provvisorio/{format}",
-             [&d](http::Request& r) { return provisional_register_get(d, r); });
+             staff_route(d, Permission::backoffice, provisional_register_get));
   router.get(b + "/registro-giornaliero/{rid}/{format}",
-             [&d](http::Request& r) { return register_file_get(d, r); });
-  router.get(b + "/aoo", [&d](http::Request& r) { return aoo_get(d, r); });
-  router.post(b + "/aoo", [&d](http::Request& r) { return aoo_post(d, r); });
-  router.get(b + "/{id}", [&d](http::Request& r) { return entry_get(d, r); });
-  router.post(b + "/{id}/annulla", [&d](http::Request& r) { return annul_post(d, r); });
-  router.post(b + "/{id}/classificazione", [&d](http::Request& r) { return classify_post(d, r); });
-  router.get(b + "/{id}/segnatura.xml", [&d](http::Request& r) { return segnatura_get(d, r); });
-  router.get(b + "/{id}/documenti/{n}", [&d](http::Request& r) { return document_get(d, r); });
+             staff_route(d, Permission::backoffice, register_file_get));
+  router.get(b + "/aoo", staff_route(d, Permission::manage_staff, aoo_get));
+  router.post(b + "/aoo", staff_route(d, Permission::manage_staff, aoo_post));
+  router.get(b + "/{id}", staff_route(d, Permission::backoffice, entry_get));
+  router.post(b + "/{id}/annulla", staff_route(d, Permission::backoffice, annul_post));
+  router.post(b + "/{id}/classificazione", staff_route(d, Permission::backoffice, classify_post));
+  router.get(b + "/{id}/segnatura.xml", staff_route(d, Permission::backoffice, segnatura_get));
+  router.get(b + "/{id}/documenti/{n}", staff_route(d, Permission::backoffice, document_get));
 }
 
 }  // namespace sp::protocollo
