@@ -144,7 +144,7 @@ App::App(Config config) : config_(std::move(config)) {
   files::Options file_options;
   file_options.storage_dir = config_.files_dir;
   files_ = std::make_unique<files::FileService>(*db_, time::system_clock(), file_options);
-  protocol_ = std::make_unique<protocollo::ProtocolService>(*db_, time::system_clock());
+  protocol_ = std::make_unique<protocollo::ProtocolService>(*db_, time::system_clock(), *files_);
   registers_ = std::make_unique<protocollo::DailyRegisterService>(*db_, time::system_clock());
   if (config_.demo) {
     if (auto st = seed_demo_aoos(*tenants_, *protocol_); !st) {
@@ -152,7 +152,7 @@ App::App(Config config) : config_(std::move(config)) {
     }
   }
   protocol_web_ = std::make_unique<protocollo::WebDeps>(
-      protocollo::WebDeps{*view_, *protocol_, *registers_, *files_, *tenants_, *db_});
+      protocollo::WebDeps{*view_, *protocol_, *registers_, *files_, *tenants_});
   protocol_web_->actor_names = actor_names_.get();
   registers_->set_actor_name([this](const std::string& who) {
     return actor_names_ ? actor_names_->name(who, "it") : std::string();

@@ -1,11 +1,10 @@
 // The registry's JSON API for the bodies' other systems (an API key of the body; see web.hpp and
 // docs/openapi.yaml). The key's body must be the URL's body, and its scopes protocollo:read /
 // protocollo:write decide what it may do; a refusal is audited on the URL's body by the app's hook.
-#include <sodium.h>
-
 #include <algorithm>
 #include <boost/json.hpp>
 
+#include "core/crypto/encoding.hpp"
 #include "core/digest.hpp"
 #include "core/text.hpp"
 #include "files/mime.hpp"
@@ -96,31 +95,14 @@ Error bad_request(const std::string& code, const std::string& field) {
   return e;
 }
 
-std::optional<std::string> base64_decode(const std::string& text) {
-  std::string out(text.size() / 4 * 3 + 3, '\0');
-  std::size_t len = 0;
-  if (sodium_base642bin(reinterpret_cast<unsigned char*>(out.data()), out.size(), text.data(), text.size(),
-                        " \r\n", &len, nullptr, sodium_base64_VARIANT_ORIGINAL) != 0)
-    return std::nullopt;
-  out.resize(len);
-  return out;
-}
-
-// A registration request: the entry's fields, and the documents' bytes when the client sends them.
-struct ParsedRequest {
-  NewEntry entry;
-  std::vector<std::optional<std::string>> contents;  // per document, when sent as content_base64
-  std::vector<std::string> declared_types;           // per document, normalised; "" when none declared
-};
-
-Result<ParsedRequest> parse_registration(const json::object& o, const std::vector<Aoo>& aoos) {
+Result<Registration> parse_registration(const json::object& o, const std::vector<Aoo>& aoos) {
   Fields f;
   for (const char* k : {"aoo", "direction", "channel", "subject", "sender_protocol_number",
                         "sender_protocol_date", "classification", "fascicolo", "office"})
     f.emplace(k, str_member(o, k));
   auto e = entry_from_fields(f, aoos);
   if (!e) return e.error();
-  ParsedRequest out{std::move(*e), {}};
+  Registration out{std::move(*e), {}, {}, {}};
   if (auto* cs = o.if_contains("correspondents")) {
     if (!cs->is_array()) return bad_request("protocollo.correspondents", "correspondents");
     for (const auto& c : cs->as_array()) {
@@ -137,33 +119,29 @@ Result<ParsedRequest> parse_registration(const json::object& o, const std::vecto
     for (const auto& dv : ds->as_array()) {
       if (!dv.is_object()) return bad_request("protocollo.document", "documents");
       const auto& d = dv.as_object();
-      Document doc;
+      IncomingDocument doc;
+      doc.field = "documents";
       auto role = parse_document_role(str_member(d, "role").empty() ? "primary" : str_member(d, "role"));
       if (!role) return bad_request("protocollo.document", "documents");
       doc.role = *role;
       doc.file_name = str_member(d, "file_name");
       // A declared type is checked here and never trusted as given: when the bytes come too, the type
       // read from them wins (files::resolve_media_type) and a disagreement is recorded on the document.
-      std::string declared;
       if (auto m = str_member(d, "mime_type"); !m.empty()) {
         auto normal = files::normalize_media_type(m);
         if (!normal) return bad_request("protocollo.mime_type", "documents");
-        declared = *normal;
+        doc.declared_type = *normal;
       }
-      doc.mime_type = declared;
-      std::optional<std::string> content;
       if (auto c = str_member(d, "content_base64"); !c.empty()) {
-        content = base64_decode(c);
-        if (!content) return bad_request("protocollo.document", "documents");
+        doc.bytes = crypto::base64_decode(c);
+        if (!doc.bytes) return bad_request("protocollo.document", "documents");
       } else {
         doc.sha256 = str_member(d, "sha256");
         auto* size = d.if_contains("size");
         if (!size || !size->is_int64()) return bad_request("protocollo.document", "documents");
         doc.size = size->as_int64();
       }
-      out.entry.documents.push_back(doc);
-      out.contents.push_back(std::move(content));
-      out.declared_types.push_back(std::move(declared));
+      out.documents.push_back(std::move(doc));
     }
   }
   return out;
@@ -176,67 +154,16 @@ http::Response api_register_post(WebDeps& d, http::Request& req, const ApiCall& 
   auto parsed = parse_registration(v.as_object(), d.protocol.aoos(a.body->id));
   if (!parsed) return json_error(d.view, req, parsed.error());
   // Documents sent with their bytes go to the file store in the registration's transaction; the others
-  // are registered by the digest and size the caller computed.
-  {
-    NewEntry probe = parsed->entry;
-    for (std::size_t i = 0; i < probe.documents.size(); ++i) {
-      auto& doc = probe.documents[i];
-      if (doc.sha256.empty()) doc.sha256 = std::string(64, '0');
-      // With the bytes, the type is read from them: declaring one is optional.
-      if (doc.mime_type.empty() && parsed->contents[i]) doc.mime_type = "application/octet-stream";
-    }
-    if (auto st = ProtocolService::validate(probe); !st) return json_error(d.view, req, st.error());
+  // are registered by the digest and size the caller computed. The key protects against a client
+  // retrying after a lost answer: the same request gets the same number.
+  if (const std::string* key = req.header("idempotency-key")) {
+    parsed->idempotency_key = *key;
+    parsed->request_sha256 = digest::sha256_hex(req.body);
   }
-  const std::string* idem_header = req.header("idempotency-key");
-  const std::string idem = idem_header ? *idem_header : std::string();
-  files::Limits limits;
-  limits.max_size = kMaxDocumentBytes;
-  limits.allowed_types = kDocumentTypes;
-  limits.keep_active_content = true;  // a registry registers what arrives; downloads serve it inert
-  std::optional<Error> failed;
-  std::optional<Registered> done;
-  bool replayed = false;
-  auto store_documents = [&](db::Conn& tx, NewEntry& e) -> bool {
-    for (std::size_t i = 0; i < e.documents.size(); ++i) {
-      if (!parsed->contents[i]) continue;
-      auto stored = d.files.put(tx, a.body->id, e.documents[i].file_name, *parsed->contents[i], limits);
-      if (!stored) {
-        failed = stored.error();
-        return false;
-      }
-      auto& doc = e.documents[i];
-      doc.file_name = stored->file_name;
-      auto type = files::resolve_media_type(parsed->declared_types[i], stored->mime_type);
-      doc.mime_type = std::move(type.mime_type);
-      doc.declared_mime_type = std::move(type.declared_mismatch);
-      doc.size = stored->size;
-      doc.sha256 = stored->sha256;
-      doc.file_id = stored->id;
-    }
-    return true;
-  };
-  if (!idem.empty()) {
-    // The key protects against a client retrying after a lost answer: the same request gets the same
-    // number. Documents are stored first in their own transaction (identical bytes are kept once).
-    NewEntry e = parsed->entry;
-    const bool any_bytes = std::any_of(parsed->contents.begin(), parsed->contents.end(),
-                                       [](const auto& c) { return c.has_value(); });
-    if (any_bytes) d.db.write([&](db::Conn& tx) { store_documents(tx, e); });
-    if (failed) return json_error(d.view, req, *failed);
-    auto r = d.protocol.register_entry_once(actor_of(a), a.body->id, e, idem, digest::sha256_hex(req.body),
-                                            replayed);
-    if (!r) return json_error(d.view, req, r.error());
-    done = *r;
-  } else {
-    auto r = db::transact(d.db, [&](db::Conn& tx) -> Result<Registered> {
-      NewEntry e = parsed->entry;
-      if (!store_documents(tx, e)) return *failed;
-      return d.protocol.register_entry(tx, actor_of(a), a.body->id, e);
-    });
-    if (!r) return json_error(d.view, req, r.error());
-    done = *r;
-  }
-  auto e = d.protocol.get(actor_of(a), a.body->id, done->id);
+  auto done = d.protocol.register_with_documents(actor_of(a), a.body->id, *parsed);
+  if (!done) return json_error(d.view, req, done.error());
+  const bool replayed = done->replayed;
+  auto e = d.protocol.get(actor_of(a), a.body->id, done->registered.id);
   if (!e) return json_error(d.view, req, e.error());
   auto r = json_response(entry_json(*a.body, *e), replayed ? 200 : 201);
   r.header("Location", "/api/v1/backoffice/" + a.body->slug + "/protocollo/registrazioni/" + e->id);

@@ -290,7 +290,8 @@ CatchUpReport DailyRegisterService::catch_up() {
         current = time::format_iso_date(d);
         if (have.count(current) != 0) continue;
         bool inserted = false;
-        auto r = build_and_store(store, aoo.tenant_id, aoo.id, d, now, inserted, PdfOptions{true, actor_name_});
+        auto r =
+            build_and_store(store, aoo.tenant_id, aoo.id, d, now, inserted, PdfOptions{true, actor_name_});
         if (!r) {
           report.errors.push_back("AOO " + std::to_string(aoo.id) + " " + current + ": " + r.error().code);
           break;

@@ -19,8 +19,8 @@
 // (a day before the AOO existed: 400); plus auth.required / forbidden from identity::authorize and
 // not_found (also for another body's register).
 #include <chrono>
-#include <functional>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>

@@ -285,35 +285,97 @@ Result<Registered> ProtocolService::register_entry_once(const Actor& who, tenant
                                                         const NewEntry& e, const std::string& idempotency_key,
                                                         const std::string& request_sha256, bool& replayed) {
   replayed = false;
-  if (idempotency_key.empty() || idempotency_key.size() > 200)
+  auto r = once(who, tenant, idempotency_key, request_sha256,
+                [&](db::Conn& tx) { return register_entry(tx, who, tenant, e); });
+  if (!r) return r.error();
+  replayed = r->replayed;
+  return r->registered;
+}
+
+Result<Intake> ProtocolService::once(const Actor& who, tenants::TenantId tenant, const std::string& key,
+                                     const std::string& request_sha256,
+                                     const std::function<Result<Registered>(db::Conn&)>& fresh) {
+  if (key.empty() || key.size() > 200)
     return invalid("protocollo.idempotency_key", "idempotency_key", "1 to 200 characters");
   if (auto actor = actor_id(who, tenant); !actor) return actor.error();
-  if (auto st = validate(e); !st) return st.error();
   // Two attempts: a concurrent request with the same key makes our INSERT of the key fail (and our whole
-  // transaction, entry included, roll back); the second attempt then finds the winner's entry.
+  // transaction, entry and documents included, roll back); the second attempt then finds the winner's entry.
   for (int attempt = 0;; ++attempt) {
     try {
-      return db::transact(db_, [&](db::Conn& tx) -> Result<Registered> {
-        if (auto seen = ProtocolStore::idempotency(tx, tenant, idempotency_key)) {
+      return db::transact(db_, [&](db::Conn& tx) -> Result<Intake> {
+        if (auto seen = ProtocolStore::idempotency(tx, tenant, key)) {
           if (seen->request_sha256 != request_sha256)
-            return Error::make("protocollo.idempotency_conflict", 422, idempotency_key);
+            return Error::make("protocollo.idempotency_conflict", 422, key);
           auto first = ProtocolStore::entry(tx, tenant, seen->entry_id);
           if (!first) throw std::runtime_error("idempotency key without its entry");
-          replayed = true;
-          return Registered{first->id, first->year, first->number, first->registered_at,
-                            segnatura_text(*first)};
+          return Intake{
+              Registered{first->id, first->year, first->number, first->registered_at, segnatura_text(*first)},
+              true};
         }
-        auto r = register_entry(tx, who, tenant, e);
-        if (r) {
-          ProtocolStore::insert_idempotency(tx, tenant, idempotency_key, request_sha256, r->id,
-                                            time::format_iso_utc_millis(clock_.now()));
-        }
-        return r;
+        auto r = fresh(tx);
+        if (!r) return r.error();
+        ProtocolStore::insert_idempotency(tx, tenant, key, request_sha256, r->id,
+                                          time::format_iso_utc_millis(clock_.now()));
+        return Intake{std::move(*r), false};
       });
     } catch (const db::DbError& err) {
       if (err.kind != db::DbError::Kind::unique_violation || attempt > 0) throw;
     }
   }
+}
+
+Result<NewEntry> ProtocolService::with_stored_documents(db::Conn& tx, tenants::TenantId tenant,
+                                                        const Registration& r) {
+  files::Limits limits;
+  limits.max_size = kMaxDocumentBytes;
+  limits.allowed_types = kDocumentTypes;
+  limits.keep_active_content = true;  // a registry registers what arrives; downloads serve it inert
+  NewEntry e = r.entry;
+  for (const auto& in : r.documents) {
+    Document doc{in.role, in.file_name, in.declared_type, in.size, in.sha256};
+    if (in.bytes) {
+      if (files_ == nullptr) throw std::logic_error("ProtocolService built without the file store");
+      auto stored = files_->put(tx, tenant, in.file_name, *in.bytes, limits);
+      if (!stored) {
+        Error failed = stored.error();
+        if (failed.field.empty()) failed.field = in.field;
+        return failed;
+      }
+      auto type = files::resolve_media_type(in.declared_type, stored->mime_type);
+      doc.file_name = stored->file_name;
+      doc.mime_type = std::move(type.mime_type);
+      doc.declared_mime_type = std::move(type.declared_mismatch);
+      doc.size = stored->size;
+      doc.sha256 = stored->sha256;
+      doc.file_id = stored->id;
+    }
+    e.documents.push_back(std::move(doc));
+  }
+  return e;
+}
+
+Result<Intake> ProtocolService::register_with_documents(const Actor& who, tenants::TenantId tenant,
+                                                        const Registration& r) {
+  // The fields first, with stand-ins for what storing the bytes will tell (digest, type), so that a
+  // missing subject is named before a 20 MB upload is written anywhere.
+  NewEntry probe = r.entry;
+  for (const auto& in : r.documents) {
+    const bool bytes = in.bytes.has_value();
+    probe.documents.push_back(
+        {in.role, in.file_name,
+         bytes && in.declared_type.empty() ? std::string("application/octet-stream") : in.declared_type,
+         bytes ? 0 : in.size, bytes ? std::string(64, '0') : in.sha256});
+  }
+  if (auto st = validate(probe); !st) return st.error();
+  auto fresh = [&](db::Conn& tx) -> Result<Registered> {
+    auto e = with_stored_documents(tx, tenant, r);
+    if (!e) return e.error();
+    return register_entry(tx, who, tenant, *e);
+  };
+  if (!r.idempotency_key.empty()) return once(who, tenant, r.idempotency_key, r.request_sha256, fresh);
+  auto done = db::transact(db_, fresh);
+  if (!done) return done.error();
+  return Intake{std::move(*done), false};
 }
 
 Result<Entry> ProtocolService::get(const Actor& who, tenants::TenantId tenant, const std::string& id) {

@@ -18,6 +18,7 @@
 #include "core/result.hpp"
 #include "core/time.hpp"
 #include "db/database.hpp"
+#include "files/service.hpp"
 #include "identity/model.hpp"
 #include "protocollo/model.hpp"
 #include "protocollo/store.hpp"
@@ -43,6 +44,56 @@ struct Registered {
   std::string segnatura;  // segnatura_text of the new entry
 };
 
+// Limits of the registration form and API: a document up to 20 MB (the server's upload limit is the
+// ceiling), at most 20 attachments.
+inline constexpr std::int64_t kMaxDocumentBytes = 20 * 1024 * 1024;
+inline constexpr std::size_t kMaxAttachments = 20;
+// Document types the registry accepts, read from the content: the formats of the AgID guidelines on
+// documents (PDF, XML, text, images, e-mail, office formats, signed envelopes — a CAdES .p7m is often
+// unrecognised, hence octet-stream) but never programs.
+inline const std::vector<std::string> kDocumentTypes = {
+    "application/pdf",
+    "application/xml",
+    "text/*",
+    "image/*",
+    "message/rfc822",
+    "application/pkcs7-mime",
+    "application/pkcs7-signature",
+    "application/octet-stream",
+    "application/zip",
+    "application/msword",
+    "application/vnd.ms-excel",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "application/vnd.oasis.opendocument.text",
+    "application/vnd.oasis.opendocument.spreadsheet"};
+
+// A document arriving with a registration: its bytes (an upload, or base64 in the API), stored in the file
+// store and typed by their content; or — API only — a document kept elsewhere, registered by the digest
+// and size its sender computed.
+struct IncomingDocument {
+  DocumentRole role = DocumentRole::primary;
+  std::string file_name;
+  std::optional<std::string> bytes;  // absent: registered by reference (sha256, size)
+  std::string declared_type;         // normalised; "" when none declared
+  std::string sha256;                // by reference only
+  std::int64_t size = 0;             // by reference only
+  std::string field;                 // the input a refused document is reported on
+};
+
+// A request to register: the entry's fields (without documents), its documents, and — for clients that
+// retry after a lost answer — an idempotency key and the digest of the request it came with.
+struct Registration {
+  NewEntry entry;
+  std::vector<IncomingDocument> documents;
+  std::string idempotency_key;  // "" for none
+  std::string request_sha256;
+};
+struct Intake {
+  Registered registered;
+  bool replayed = false;  // the key had been used for the same request: the first registration's answer
+};
+
 // Changes to the editable fields; an absent field is left as it is, "" clears it.
 struct ClassificationChange {
   std::optional<std::string> classification;
@@ -54,6 +105,9 @@ class ProtocolService {
  public:
   ProtocolService(db::Database& db, time::Clock& clock)
       : db_(db), clock_(clock), store_(db), audit_(db, clock) {}
+  // With the file store, for registrations that bring their documents' bytes (register_with_documents).
+  ProtocolService(db::Database& db, time::Clock& clock, files::FileService& files)
+      : db_(db), clock_(clock), store_(db), audit_(db, clock), files_(&files) {}
 
   // Registry offices. Set-up, not a user action: called by provisioning/admin code that has checked access.
   // `active_since`, when given, is when the office started registering (the demo backdates its offices
@@ -85,6 +139,13 @@ class ProtocolService {
   // The same in a transaction of its own.
   Result<Registered> register_entry(const Actor& who, tenants::TenantId tenant, const NewEntry& e);
 
+  // Registers an entry with its documents, as the registration page and the API receive them. The fields
+  // are checked before any byte is stored; the documents and the entry are written in one transaction, so
+  // a refused upload registers nothing and a failed registration leaves no orphan document rows. With an
+  // idempotency key, a retried request gets the first answer (replayed) and a different request under
+  // the same key is refused (protocollo.idempotency_conflict, 422).
+  Result<Intake> register_with_documents(const Actor& who, tenants::TenantId tenant, const Registration& r);
+
   // The entry, if it is the tenant's (not_found otherwise, also for another body's entry id).
   Result<Entry> get(const Actor& who, tenants::TenantId tenant, const std::string& id);
   Result<std::vector<Entry>> search(const Actor& who, tenants::TenantId tenant, const SearchQuery& q);
@@ -110,10 +171,18 @@ class ProtocolService {
   Result<Registered> register_in(db::Conn& tx, const Actor& who, tenants::TenantId tenant, const NewEntry& in,
                                  const PrimaryDocument* primary);
 
+  // The registration's entry with its documents, the bytes stored in the file store within `tx`.
+  Result<NewEntry> with_stored_documents(db::Conn& tx, tenants::TenantId tenant, const Registration& r);
+  // In one transaction: the idempotency key's earlier answer, or `fresh(tx)` and the key recorded with it.
+  Result<Intake> once(const Actor& who, tenants::TenantId tenant, const std::string& key,
+                      const std::string& request_sha256,
+                      const std::function<Result<Registered>(db::Conn&)>& fresh);
+
   db::Database& db_;
   time::Clock& clock_;
   ProtocolStore store_;
   audit::AuditService audit_;
+  files::FileService* files_ = nullptr;
 };
 
 }  // namespace sp::protocollo

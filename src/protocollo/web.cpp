@@ -175,48 +175,16 @@ http::Response new_post(WebDeps& d, http::Request& req, const StaffCall& a) {
     auto e = field_error("protocollo.document_missing", 400, "document");
     return new_form(d, req, a, f, &e);
   }
-  if (auto st = ProtocolService::validate([&] {
-        NewEntry probe = *entry;  // fields first, so a missing subject is named before uploads are stored
-        for (std::size_t i = 0; i < main.size() + attachments.size(); ++i) {
-          probe.documents.push_back(
-              {i == 0 && !main.empty() ? DocumentRole::primary : DocumentRole::attachment, "x",
-               "application/octet-stream", 0, std::string(64, '0')});
-        }
-        return probe;
-      }());
-      !st) {
-    return new_form(d, req, a, f, &st.error());
-  }
-
-  // The documents and the entry in one transaction: a refused upload registers nothing, a failed
-  // registration keeps no orphan document rows.
-  files::Limits limits;
-  limits.max_size = kMaxDocumentBytes;
-  limits.allowed_types = kDocumentTypes;
-  limits.keep_active_content = true;  // a registry registers what arrives; downloads serve it inert
-  auto done = db::transact(d.db, [&](db::Conn& tx) -> Result<Registered> {
-    NewEntry e = *entry;
-    auto store = [&](const http::FormPart& p, DocumentRole role) -> Status {
-      auto stored = d.files.put(tx, a.body->id, p.filename.value_or(""), p.data, limits);
-      if (!stored) {
-        Error failed = stored.error();
-        failed.field = "document";
-        return failed;
-      }
-      e.documents.push_back(
-          {role, stored->file_name, stored->mime_type, stored->size, stored->sha256, stored->id});
-      return Ok{};
-    };
-    for (const auto* p : main) {
-      if (auto st = store(*p, DocumentRole::primary); !st) return st.error();
-    }
-    for (const auto* p : attachments) {
-      if (auto st = store(*p, DocumentRole::attachment); !st) return st.error();
-    }
-    return d.protocol.register_entry(tx, a.who, a.body->id, e);
-  });
+  Registration r{std::move(*entry), {}, {}, {}};
+  auto add = [&](const std::vector<const http::FormPart*>& uploads, DocumentRole role) {
+    for (const auto* p : uploads)
+      r.documents.push_back({role, p->filename.value_or(""), p->data, "", "", 0, "document"});
+  };
+  add(main, DocumentRole::primary);
+  add(attachments, DocumentRole::attachment);
+  auto done = d.protocol.register_with_documents(a.who, a.body->id, r);
   if (!done) return new_form(d, req, a, f, &done.error());
-  return http::Response::redirect(base_href(*a.body) + "/" + done->id + "?registrata=1", 303);
+  return http::Response::redirect(base_href(*a.body) + "/" + done->registered.id + "?registrata=1", 303);
 }
 
 // --- detail, annulment, classification --------------------------------------------------------------

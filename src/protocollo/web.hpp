@@ -40,25 +40,10 @@ struct WebDeps {
   DailyRegisterService& registers;
   files::FileService& files;
   tenants::TenantService& tenants;
-  db::Database& db;
   identity::ActorNames* actor_names = nullptr;  // names, not ids, for who registered, annulled, changed
 };
 
 void register_pages(http::Router& router, WebDeps& deps);
 void register_api(http::Router& router, WebDeps& deps);
-
-// Limits of the registration form and API: a document up to 20 MB (the server's upload limit is the
-// ceiling), at most 20 attachments.
-inline constexpr std::int64_t kMaxDocumentBytes = 20 * 1024 * 1024;
-inline constexpr std::size_t kMaxAttachments = 20;
-// Document types the registry accepts, read from the content: the formats of the AgID guidelines on
-// documents (PDF, XML, text, images, e-mail, office formats, signed envelopes — a CAdES .p7m is often
-// unrecognised, hence octet-stream) but never programs.
-inline const std::vector<std::string> kDocumentTypes = {
-    "application/pdf", "application/xml", "text/*", "image/*", "message/rfc822", "application/pkcs7-mime",
-    "application/pkcs7-signature", "application/octet-stream", "application/zip", "application/msword",
-    "application/vnd.ms-excel", "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "application/vnd.oasis.opendocument.text",
-    "application/vnd.oasis.opendocument.spreadsheet"};
 
 }  // namespace sp::protocollo
