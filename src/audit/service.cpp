@@ -197,4 +197,16 @@ std::vector<StoredEntry> AuditService::accesses_to_person(const std::string& fis
   return store_.accesses_to_person(fiscal_code, std::clamp(limit, 1, 1000));
 }
 
+std::vector<StoredEntry> AuditService::counter_actions(const std::string& staff_id,
+                                                       const std::string& citizen_cf, const std::string& from,
+                                                       const std::string& until) {
+  return store_.counter_actions(staff_id, citizen_cf, from, until);
+}
+
+std::optional<StoredEntry> AuditService::first_on_record(tenants::TenantId tenant, const std::string& action,
+                                                         const std::string& record_type,
+                                                         const std::string& record_id) {
+  return store_.first_on_record(tenant, action, record_type, record_id);
+}
+
 }  // namespace sp::audit

@@ -56,6 +56,13 @@ class AuditService {
   // Reads of a person's data across all bodies (entries on their behalf or about their person record
   // whose action is a read), newest first: the citizen's "who accessed my data".
   std::vector<StoredEntry> accesses_to_person(const std::string& fiscal_code, int limit = 200);
+  // What a staff member did at the counter on a citizen's behalf between two instants (UTC ISO 8601,
+  // inclusive), in every body, oldest first: the assisted session's receipt.
+  std::vector<StoredEntry> counter_actions(const std::string& staff_id, const std::string& citizen_cf,
+                                           const std::string& from, const std::string& until);
+  // The first entry of `action` on a record of the tenant (e.g. a case's "case.submit"), if any.
+  std::optional<StoredEntry> first_on_record(tenants::TenantId tenant, const std::string& action,
+                                             const std::string& record_type, const std::string& record_id);
 
   // Validation shared by both record() overloads; exposed for tests.
   static Status validate(const Entry& e);

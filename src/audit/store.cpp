@@ -56,6 +56,16 @@ constexpr const char* kAccessesToPerson =
     " FROM audit_log WHERE (on_behalf_of = $1 OR (record_type = 'person' AND record_id = $1))"
     " AND action LIKE '%.read' ORDER BY at DESC, tenant_id, seq DESC LIMIT $2";
 
+// What a staff member did at the counter for a citizen between two instants, in every body.
+constexpr const char* kCounterActions =
+    "SELECT " AUDIT_COLUMNS
+    " FROM audit_log WHERE actor_kind = 'staff' AND actor_id = $1 AND on_behalf_of = $2"
+    " AND channel = 'counter' AND at >= $3 AND at <= $4 ORDER BY at, tenant_id, seq";
+constexpr const char* kFirstOnRecord =
+    "SELECT " AUDIT_COLUMNS
+    " FROM audit_log WHERE tenant_id = $1 AND action = $2 AND record_type = $3 AND record_id = $4"
+    " ORDER BY seq LIMIT 1";
+
 ChainRow row_from(const db::Row& r) {
   ChainRow out;
   StoredEntry& s = out.entry;
@@ -134,6 +144,18 @@ std::vector<StoredEntry> AuditStore::entries(tenants::TenantId tenant, const Que
 
 std::vector<StoredEntry> AuditStore::accesses_to_person(const std::string& fiscal_code, int limit) {
   return db::read_all(db_, kAccessesToPerson, {fiscal_code, std::int64_t{limit}}, entry_from);
+}
+
+std::vector<StoredEntry> AuditStore::counter_actions(const std::string& staff_id,
+                                                     const std::string& citizen_cf, const std::string& from,
+                                                     const std::string& until) {
+  return db::read_all(db_, kCounterActions, {staff_id, citizen_cf, from, until}, entry_from);
+}
+
+std::optional<StoredEntry> AuditStore::first_on_record(tenants::TenantId tenant, const std::string& action,
+                                                       const std::string& record_type,
+                                                       const std::string& record_id) {
+  return db::read_one(db_, kFirstOnRecord, {tenant, action, record_type, record_id}, entry_from);
 }
 
 }  // namespace sp::audit

@@ -55,6 +55,10 @@ class AuditStore {
   std::vector<StoredEntry> entries(tenants::TenantId tenant, const Query& q, int limit);
   // Read entries about a person across all tenants, newest first.
   std::vector<StoredEntry> accesses_to_person(const std::string& fiscal_code, int limit);
+  std::vector<StoredEntry> counter_actions(const std::string& staff_id, const std::string& citizen_cf,
+                                           const std::string& from, const std::string& until);
+  std::optional<StoredEntry> first_on_record(tenants::TenantId tenant, const std::string& action,
+                                             const std::string& record_type, const std::string& record_id);
 
  private:
   db::Database& db_;

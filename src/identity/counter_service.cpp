@@ -4,6 +4,7 @@
 #include <boost/json.hpp>
 #include <cctype>
 #include <cstdio>
+#include <set>
 
 #include "core/codice_fiscale.hpp"
 #include "core/ids.hpp"
@@ -13,69 +14,6 @@
 namespace sp::identity {
 namespace json = boost::json;
 namespace {
-
-#define SESSION_COLUMNS                                                                              \
-  "id, counter_tenant_id, operator_id, operator_name, staff_session_id, citizen_cf, citizen_name, "  \
-  "document_type, document_number, started_at, ended_at, family_name, given_name, sex, birth_date, " \
-  "document_expiry, number_year, number"
-
-constexpr const char* kInsertAssisted =
-    "INSERT INTO assisted_sessions (id, counter_tenant_id, operator_id, operator_name, staff_session_id, "
-    "citizen_cf, citizen_name, document_type, document_number, started_at, family_name, given_name, sex, "
-    "birth_date, document_expiry, number_year, number) "
-    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)";
-// The next readable number of the counter body in a year (taken inside the insert's transaction; a
-// concurrent session that took the same one makes the unique index refuse, and start() tries again).
-constexpr const char* kNextNumber =
-    "SELECT COALESCE(MAX(number), 0) + 1 FROM assisted_sessions WHERE counter_tenant_id = $1 "
-    "AND number_year = $2";
-constexpr const char* kAssistedById = "SELECT " SESSION_COLUMNS " FROM assisted_sessions WHERE id = $1";
-constexpr const char* kOpen = "SELECT " SESSION_COLUMNS
-                              " FROM assisted_sessions WHERE operator_id = $1 AND staff_session_id = $2 "
-                              "AND ended_at IS NULL ORDER BY started_at DESC";
-constexpr const char* kClose =
-    "UPDATE assisted_sessions SET ended_at = $2 WHERE id = $1 AND ended_at IS NULL";
-constexpr const char* kCorrect =
-    "UPDATE assisted_sessions SET citizen_cf = $2, citizen_name = $3, family_name = $4, given_name = $5, "
-    "sex = $6, birth_date = $7, document_type = $8, document_number = $9, document_expiry = $10 "
-    "WHERE id = $1 AND ended_at IS NULL AND citizen_cf = $11";
-constexpr const char* kByCitizen =
-    "SELECT " SESSION_COLUMNS " FROM assisted_sessions WHERE citizen_cf = $1 ORDER BY started_at DESC, id";
-// What the operator did for the citizen at the counter while the session was open, in every body.
-constexpr const char* kActions =
-    "SELECT at, tenant_id, action, record_type, record_id FROM audit_log "
-    "WHERE actor_kind = 'staff' AND actor_id = $1 AND on_behalf_of = $2 AND channel = 'counter' "
-    "AND at >= $3 AND at <= $4 "
-    "AND action NOT IN ('counter.session_open', 'counter.session_close', 'counter.receipt.read', "
-    "'application.access_refused', 'case.access_refused') "
-    "ORDER BY at, tenant_id, seq";
-// How a case was filed: its service and protocol number, as its submission recorded them.
-constexpr const char* kCaseSubmitted =
-    "SELECT at, details FROM audit_log WHERE tenant_id = $1 AND action = 'case.submit' "
-    "AND record_type = 'case' AND record_id = $2 ORDER BY seq LIMIT 1";
-
-AssistedSession assisted_from(const db::Row& r) {
-  AssistedSession s;
-  s.id = r.text(0);
-  s.counter_tenant_id = r.i64(1);
-  s.operator_id = r.text(2);
-  s.operator_name = r.text(3);
-  s.staff_session_id = r.text(4);
-  s.citizen_cf = r.text(5);
-  s.citizen_name = r.text(6);
-  s.document_type = r.text(7);
-  s.document_number = r.text(8);
-  s.started_at = r.text(9);
-  s.ended_at = r.opt_text(10);
-  s.family_name = r.text(11);
-  s.given_name = r.text(12);
-  s.sex = r.text(13);
-  s.birth_date = r.text(14);
-  s.document_expiry = r.text(15);
-  s.number_year = static_cast<int>(r.i64(16));
-  s.number = r.i64(17);
-  return s;
-}
 
 Status check_operator(const Principal* op) {
   if (auto st = authorize(op, Permission::counter, op ? op->tenant_id : 0); !st) return st;
@@ -271,14 +209,8 @@ Result<AssistedSession> CounterService::start(const Principal* op, const Counter
   for (int attempt = 0;; ++attempt) {
     try {
       db_.write([&](db::Conn& tx) {
-        auto next =
-            tx.query_one(kNextNumber, {s.counter_tenant_id, static_cast<std::int64_t>(s.number_year)});
-        s.number = next ? next->i64(0) : 1;
-        tx.exec(
-            kInsertAssisted,
-            {s.id, s.counter_tenant_id, s.operator_id, s.operator_name, s.staff_session_id, s.citizen_cf,
-             s.citizen_name, s.document_type, s.document_number, s.started_at, s.family_name, s.given_name,
-             s.sex, s.birth_date, s.document_expiry, static_cast<std::int64_t>(s.number_year), s.number});
+        s.number = CounterStore::next_number(tx, s.counter_tenant_id, s.number_year);
+        CounterStore::insert(tx, s);
         record(tx, *op, s, "counter.session_open", remote_addr,
                json::serialize(json::object{{"document_type", s.document_type}}));
       });
@@ -307,25 +239,22 @@ Result<AssistedSession> CounterService::correct(const Principal* op, const Count
   auto c = check_identity(in, time::rome_date(clock_.now()));
   if (!c) return c.error();
   const CounterIdentity before = s->identity();
-  bool changed = false;
-  db_.write([&](db::Conn& tx) {
-    changed = tx.exec(kCorrect, {s->id, c->fiscal_code, c->given_name + " " + c->family_name, c->family_name,
-                                 c->given_name, c->sex, c->birth_date, c->document_type, c->document_number,
-                                 c->document_expiry, s->citizen_cf}) == 1;
-    if (!changed) return;
+  auto changed = db::transact(db_, [&](db::Conn& tx) -> Status {
+    if (!CounterStore::correct(tx, s->id, s->citizen_cf, *c)) return Error::make("counter.none_open", 409);
     // On behalf of the citizen now identified (the one served): it is listed on their receipt.
     AssistedSession after = *s;
     after.citizen_cf = c->fiscal_code;
     record(tx, *op, after, "counter.identity_corrected", remote_addr,
            "{\"before\":" + identity_json(before) + ",\"after\":" + identity_json(*c) + "}");
+    return Ok{};
   });
-  if (!changed) return Error::make("counter.none_open", 409);
+  if (!changed) return changed.error();
   sessions_.set_assisting(*op, assisted_of(*c));
   return *open_session(*op);
 }
 
 std::optional<AssistedSession> CounterService::open_session(const Principal& op) {
-  return db::read_one(db_, kOpen, {op.subject, op.session_id}, assisted_from);
+  return store_.open(op.subject, op.session_id);
 }
 
 Result<AssistedSession> CounterService::finish(const Principal* op, const std::string& remote_addr) {
@@ -336,52 +265,51 @@ Result<AssistedSession> CounterService::finish(const Principal* op, const std::s
     return Error::make("counter.none_open", 409);
   }
   const auto now = audit::AuditService::format_at(clock_.now());
-  bool closed = false;
-  db_.write([&](db::Conn& tx) {
-    closed = tx.exec(kClose, {s->id, now}) == 1;
-    if (!closed) return;
+  auto closed = db::transact(db_, [&](db::Conn& tx) -> Status {
+    if (!CounterStore::close(tx, s->id, now)) return Error::make("counter.none_open", 409);
     record(tx, *op, *s, "counter.session_close", remote_addr);
+    return Ok{};
   });
-  if (!closed) return Error::make("counter.none_open", 409);
+  if (!closed) return closed.error();
   sessions_.set_assisting(*op, std::nullopt);
   s->ended_at = now;
   return *s;
 }
 
 std::optional<AssistedSession> CounterService::by_id(const std::string& id) {
-  return db::read_one(db_, kAssistedById, {id}, assisted_from);
+  return store_.by_id(id);
 }
 
 std::vector<CounterAction> CounterService::actions_of(const AssistedSession& s) {
   const auto until = s.ended_at.value_or(audit::AuditService::format_at(clock_.now()));
-  auto out =
-      db::read_all(db_, kActions, {s.operator_id, s.citizen_cf, s.started_at, until}, [](const db::Row& r) {
-        CounterAction a;
-        a.at = r.text(0);
-        a.tenant_id = r.i64(1);
-        a.action = r.text(2);
-        a.record_type = r.text(3);
-        a.record_id = r.text(4);
-        return a;
-      });
-  for (auto& a : out) {
-    if (a.record_type != "case" || a.record_id.empty()) continue;
-    struct Submitted {
-      std::string at;
-      std::string details;
-    };
-    auto sub = db::read_one(db_, kCaseSubmitted, {a.tenant_id, a.record_id}, [](const db::Row& r) {
-      return Submitted{r.text(0), r.text(1)};
-    });
-    if (!sub) continue;
-    a.protocol_at = sub->at;
-    boost::system::error_code ec;
-    auto v = json::parse(sub->details, ec);
-    if (ec || !v.is_object()) continue;
-    if (auto* x = v.get_object().if_contains("service"); x && x->is_string())
-      a.service_code = std::string(x->get_string());
-    if (auto* x = v.get_object().if_contains("protocol"); x && x->is_string())
-      a.protocol_label = std::string(x->get_string());
+  // The counter's own bookkeeping and refused attempts are not services rendered to the citizen.
+  static const std::set<std::string, std::less<>> kNotServices = {
+      "counter.session_open", "counter.session_close", "counter.receipt.read", "application.access_refused",
+      "case.access_refused"};
+  std::vector<CounterAction> out;
+  for (const auto& stored : audit_.counter_actions(s.operator_id, s.citizen_cf, s.started_at, until)) {
+    const auto& e = stored.entry;
+    if (kNotServices.count(e.action) > 0) continue;
+    CounterAction a;
+    a.at = stored.at;
+    a.tenant_id = e.tenant_id;
+    a.action = e.action;
+    a.record_type = e.record_type;
+    a.record_id = e.record_id;
+    if (a.record_type == "case" && !a.record_id.empty()) {
+      if (auto sub = audit_.first_on_record(a.tenant_id, "case.submit", "case", a.record_id)) {
+        a.protocol_at = sub->at;
+        boost::system::error_code ec;
+        auto v = json::parse(sub->entry.details, ec);
+        if (!ec && v.is_object()) {
+          if (auto* x = v.get_object().if_contains("service"); x && x->is_string())
+            a.service_code = std::string(x->get_string());
+          if (auto* x = v.get_object().if_contains("protocol"); x && x->is_string())
+            a.protocol_label = std::string(x->get_string());
+        }
+      }
+    }
+    out.push_back(std::move(a));
   }
   return out;
 }
@@ -416,7 +344,7 @@ Result<Receipt> CounterService::receipt(const Principal* viewer, const std::stri
 
 std::vector<AssistedSessionSummary> CounterService::sessions_for_citizen(const std::string& cf) {
   std::vector<AssistedSessionSummary> out;
-  for (const auto& s : db::read_all(db_, kByCitizen, {cf::normalize(cf)}, assisted_from)) {
+  for (const auto& s : store_.by_citizen(cf::normalize(cf))) {
     AssistedSessionSummary sum;
     sum.id = s.id;
     sum.counter_tenant_id = s.counter_tenant_id;

@@ -19,6 +19,7 @@
 #include "core/result.hpp"
 #include "core/time.hpp"
 #include "db/database.hpp"
+#include "identity/counter_store.hpp"
 #include "identity/model.hpp"
 #include "identity/session_service.hpp"
 #include "tenants/service.hpp"
@@ -33,43 +34,6 @@ audit::Entry audit_entry_for(const Principal& p, tenants::TenantId tenant, std::
 
 // What the operator reads off the citizen's identity document. Dates as ISO (YYYY-MM-DD, what an
 // <input type=date> posts) or as Italians write them (04/12/1985).
-struct CounterIdentity {
-  std::string fiscal_code;
-  std::string family_name;
-  std::string given_name;
-  std::string sex;  // "M" or "F"
-  std::string birth_date;
-  std::string document_type;
-  std::string document_number;
-  std::string document_expiry;
-};
-
-struct AssistedSession {
-  std::string id;
-  tenants::TenantId counter_tenant_id = 0;
-  std::string operator_id;
-  std::string operator_name;
-  std::string staff_session_id;
-  std::string citizen_cf;
-  std::string citizen_name;
-  std::string document_type;
-  std::string document_number;
-  std::string started_at;  // audit format, "2026-11-23T10:00:00.000Z"
-  std::optional<std::string> ended_at;
-  std::string family_name;  // "" for sessions opened before migration 0020
-  std::string given_name;
-  std::string sex;              // "M" / "F"
-  std::string birth_date;       // YYYY-MM-DD
-  std::string document_expiry;  // YYYY-MM-DD
-  int number_year = 0;          // Rome year of the readable number; 0 before migration 0020
-  std::int64_t number = 0;
-
-  // "SA-2026-000042"; the id for sessions that have no number.
-  [[nodiscard]] std::string number_label() const;
-  // As typed on the document: what the form shows again for a correction.
-  [[nodiscard]] CounterIdentity identity() const;
-};
-
 // What the citizen's area shows for each assisted session about them.
 struct AssistedSessionSummary {
   std::string id;
@@ -105,7 +69,7 @@ class CounterService {
  public:
   CounterService(db::Database& db, SessionService& sessions, audit::AuditService& audit,
                  tenants::TenantService& tenants, const time::Clock& clock)
-      : db_(db), sessions_(sessions), audit_(audit), tenants_(tenants), clock_(clock) {}
+      : db_(db), store_(db), sessions_(sessions), audit_(audit), tenants_(tenants), clock_(clock) {}
 
   static constexpr const char* kDocumentTypes[] = {"carta_identita", "cie", "passaporto", "patente"};
 
@@ -150,6 +114,7 @@ class CounterService {
   std::vector<CounterAction> actions_of(const AssistedSession& s);
 
   db::Database& db_;
+  CounterStore store_;
   SessionService& sessions_;
   audit::AuditService& audit_;
   tenants::TenantService& tenants_;

@@ -1,6 +1,7 @@
 #include "identity/delegation_service.hpp"
 
 #include <algorithm>
+#include <boost/json.hpp>
 
 #include "core/codice_fiscale.hpp"
 #include "core/ids.hpp"
@@ -13,77 +14,23 @@
 namespace sp::identity {
 namespace {
 
-#define DELEGATION_COLUMNS                                                                              \
-  "id, tenant_id, principal_cf, kind, represented_id, represented_name, relation, state, declared_at, " \
-  "decided_by, decided_at, reason, revoked_at"
-
-constexpr const char* kInsertDelegation =
-    "INSERT INTO delegations (id, tenant_id, principal_cf, kind, represented_id, represented_name, relation, "
-    "state, declared_at) VALUES ($1, $2, $3, $4, $5, $6, $7, 'pending', $8)";
-constexpr const char* kDelegationById = "SELECT " DELEGATION_COLUMNS " FROM delegations WHERE id = $1";
-constexpr const char* kByPrincipal =
-    "SELECT " DELEGATION_COLUMNS " FROM delegations WHERE principal_cf = $1 ORDER BY declared_at DESC, id";
-constexpr const char* kPending = "SELECT " DELEGATION_COLUMNS
-                                 " FROM delegations WHERE tenant_id = $1 AND state = 'pending' "
-                                 "ORDER BY declared_at, id";
-constexpr const char* kLive =
-    "SELECT id FROM delegations WHERE principal_cf = $1 AND kind = $2 "
-    "AND represented_id = $3 AND state IN ('pending', 'confirmed')";
-constexpr const char* kDecide =
-    "UPDATE delegations SET state = $2, decided_by = $3, decided_at = $4, reason = $5 WHERE id = $1 AND "
-    "state = $6";
-constexpr const char* kRevokeDelegation =
-    "UPDATE delegations SET state = 'revoked', revoked_at = $2, reason = COALESCE($3, reason) "
-    "WHERE id = $1 AND state = $4";
-constexpr const char* kEvent =
-    "INSERT INTO delegation_events (delegation_id, at, actor_kind, actor_id, channel, event, state, reason) "
-    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
-constexpr const char* kEvents =
-    "SELECT id, delegation_id, at, actor_kind, actor_id, channel, event, state, reason "
-    "FROM delegation_events WHERE delegation_id = $1 ORDER BY id";
-
-Delegation delegation_from(const db::Row& r) {
-  Delegation d;
-  d.id = r.text(0);
-  d.tenant_id = r.i64(1);
-  d.principal_cf = r.text(2);
-  d.kind = r.text(3);
-  d.represented_id = r.text(4);
-  d.represented_name = r.text(5);
-  d.relation = r.text(6);
-  d.state = r.text(7);
-  d.declared_at = r.text(8);
-  d.decided_by = r.opt_text(9);
-  d.decided_at = r.opt_text(10);
-  d.reason = r.opt_text(11);
-  d.revoked_at = r.opt_text(12);
-  return d;
-}
-
 template <std::size_t N>
 bool one_of(const std::string& v, const char* const (&list)[N]) {
   return std::any_of(std::begin(list), std::end(list), [&](const char* s) { return v == s; });
 }
 
-std::string json_text(std::string_view s) {
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += c;
-    } else if (static_cast<unsigned char>(c) < 0x20) {
-      out += ' ';
-    } else {
-      out += c;
-    }
-  }
-  return out + "\"";
+// An audit entry's details: a JSON object of text members.
+std::string details(std::initializer_list<std::pair<std::string_view, std::string_view>> members) {
+  boost::json::object o;
+  for (const auto& [k, v] : members) o[k] = v;
+  return boost::json::serialize(o);
 }
 
 void append_event(db::Conn& tx, const std::string& id, const audit::Entry& e, const std::string& at,
                   const std::string& event, const std::string& state, const std::string& reason) {
-  tx.exec(kEvent, {id, at, std::string(audit::to_string(e.actor_kind)), e.actor_id,
-                   std::string(audit::to_string(e.channel)), event, state, db::text_or_null(reason)});
+  DelegationStore::insert_event(tx, {0, id, at, std::string(audit::to_string(e.actor_kind)), e.actor_id,
+                                     std::string(audit::to_string(e.channel)), event, state,
+                                     reason.empty() ? std::nullopt : std::optional<std::string>(reason)});
 }
 
 // Who declares: the signed-in person, or the citizen a counter operator is serving.
@@ -97,7 +44,7 @@ Result<std::string> declarant_of(const Principal* caller) {
 
 DelegationService::DelegationService(db::Database& db, SessionService& sessions, audit::AuditService& audit,
                                      tenants::TenantService& tenants, const time::Clock& clock)
-    : db_(db), sessions_(sessions), audit_(audit), tenants_(tenants), clock_(clock) {
+    : db_(db), store_(db), sessions_(sessions), audit_(audit), tenants_(tenants), clock_(clock) {
   sessions_.set_acting_for_check(
       [this](const std::string& subject, const Represented& who) { return may_act_for(subject, who); });
 }
@@ -116,23 +63,11 @@ bool DelegationService::is_minor(const std::string& cf_text, time::Date today) {
 }
 
 std::optional<Delegation> DelegationService::by_id(const std::string& id) {
-  return db::read_one(db_, kDelegationById, {id}, delegation_from);
+  return store_.by_id(id);
 }
 
 std::vector<DelegationEvent> DelegationService::history(const std::string& id) {
-  return db::read_all(db_, kEvents, {id}, [](const db::Row& r) {
-    DelegationEvent e;
-    e.id = r.i64(0);
-    e.delegation_id = r.text(1);
-    e.at = r.text(2);
-    e.actor_kind = r.text(3);
-    e.actor_id = r.text(4);
-    e.channel = r.text(5);
-    e.event = r.text(6);
-    e.state = r.text(7);
-    e.reason = r.opt_text(8);
-    return e;
-  });
+  return store_.events(id);
 }
 
 Result<Delegation> DelegationService::insert(const Principal& caller, Delegation d,
@@ -142,28 +77,23 @@ Result<Delegation> DelegationService::insert(const Principal& caller, Delegation
   if (d.represented_name.empty() || d.represented_name.size() > 200) {
     return Error::for_field("delegation.name", "represented_name");
   }
-  bool duplicate = false;
   d.id = ids::random_token(16);
   d.state = "pending";
   d.declared_at = audit::AuditService::format_at(clock_.now());
-  db_.write([&](db::Conn& tx) {
-    if (tx.query_one(kLive, {d.principal_cf, d.kind, d.represented_id})) {
-      duplicate = true;
-      return;
-    }
-    tx.exec(kInsertDelegation, {d.id, d.tenant_id, d.principal_cf, d.kind, d.represented_id,
-                                d.represented_name, d.relation, d.declared_at});
+  return db::transact(db_, [&](db::Conn& tx) -> Result<Delegation> {
+    if (DelegationStore::live(tx, d.principal_cf, d.kind, d.represented_id))
+      return Error::make("delegation.duplicate", 409);
+    DelegationStore::insert(tx, d);
     auto e = audit_entry_for(caller, d.tenant_id, "delegation.declare");
     e.record_type = "delegation";
     e.record_id = d.id;
     e.remote_addr = remote_addr;
-    e.details = "{\"kind\":" + json_text(d.kind) + ",\"represented_id\":" + json_text(d.represented_id) +
-                ",\"principal\":" + json_text(d.principal_cf) + "}";
+    e.details =
+        details({{"kind", d.kind}, {"represented_id", d.represented_id}, {"principal", d.principal_cf}});
     append_event(tx, d.id, e, d.declared_at, "declared", "pending", {});
     audit_.record_or_throw(tx, e);
+    return d;
   });
-  if (duplicate) return Error::make("delegation.duplicate", 409);
-  return d;
 }
 
 Result<Delegation> DelegationService::declare_minor(const Principal* caller, const MinorDeclaration& m,
@@ -208,7 +138,7 @@ Result<Delegation> DelegationService::declare_business(const Principal* caller, 
 Result<std::vector<Delegation>> DelegationService::list_mine(const Principal* caller) {
   auto declarant = declarant_of(caller);
   if (!declarant) return declarant.error();
-  return db::read_all(db_, kByPrincipal, {*declarant}, delegation_from);
+  return store_.by_principal(*declarant);
 }
 
 Status DelegationService::withdraw(const Principal* caller, const std::string& id,
@@ -219,10 +149,8 @@ Status DelegationService::withdraw(const Principal* caller, const std::string& i
   if (!d || d->principal_cf != *declarant) return Error::not_found("delegation");
   if (d->state != "pending" && d->state != "confirmed") return Error::make("delegation.state", 409, d->state);
   const auto now = audit::AuditService::format_at(clock_.now());
-  bool changed = false;
-  db_.write([&](db::Conn& tx) {
-    changed = tx.exec(kRevokeDelegation, {d->id, now, nullptr, d->state}) == 1;
-    if (!changed) return;
+  return db::transact(db_, [&](db::Conn& tx) -> Status {
+    if (!DelegationStore::revoke(tx, d->id, now, "", d->state)) return Error::make("delegation.state", 409);
     // Every session acting for it (on any device) goes back to the person themself.
     sessions_.end_acting_for(tx, d->principal_cf, d->kind, d->represented_id);
     auto e = audit_entry_for(*caller, d->tenant_id, "delegation.withdraw");
@@ -231,15 +159,14 @@ Status DelegationService::withdraw(const Principal* caller, const std::string& i
     e.remote_addr = remote_addr;
     append_event(tx, d->id, e, now, "revoked", "revoked", {});
     audit_.record_or_throw(tx, e);
+    return Ok{};
   });
-  if (!changed) return Error::make("delegation.state", 409);
-  return Ok{};
 }
 
 Result<std::vector<Delegation>> DelegationService::pending_for(const Principal* caller,
                                                                tenants::TenantId tenant) {
   if (auto st = authorize(caller, Permission::confirm_delegation, tenant); !st) return st.error();
-  return db::read_all(db_, kPending, {tenant}, delegation_from);
+  return store_.pending(tenant);
 }
 
 void DelegationService::deny(const Principal* caller, const ApiPrincipal* key, const Delegation& d,
@@ -318,14 +245,11 @@ Status DelegationService::decide(const Principal* staff, const std::string& id, 
   const std::string from = event == "revoked" ? "confirmed" : "pending";
   if (d->state != from) return Error::make("delegation.state", 409, d->state);
   const auto now = audit::AuditService::format_at(clock_.now());
-  bool changed = false;
-  db_.write([&](db::Conn& tx) {
-    if (event == "revoked") {
-      changed = tx.exec(kRevokeDelegation, {d->id, now, db::text_or_null(reason), from}) == 1;
-    } else {
-      changed = tx.exec(kDecide, {d->id, event, staff->subject, now, db::text_or_null(reason), from}) == 1;
-    }
-    if (!changed) return;
+  return db::transact(db_, [&](db::Conn& tx) -> Status {
+    const bool changed = event == "revoked"
+                             ? DelegationStore::revoke(tx, d->id, now, reason, from)
+                             : DelegationStore::decide(tx, d->id, event, staff->subject, now, reason, from);
+    if (!changed) return Error::make("delegation.state", 409);
     // Revoked or rejected: no session may act for it any longer, on any device of the principal.
     if (event != "confirmed") sessions_.end_acting_for(tx, d->principal_cf, d->kind, d->represented_id);
     auto e = audit_entry_for(*staff, d->tenant_id,
@@ -335,14 +259,12 @@ Status DelegationService::decide(const Principal* staff, const std::string& id, 
     e.record_type = "delegation";
     e.record_id = d->id;
     e.remote_addr = remote_addr;
-    e.details = "{\"principal\":" + json_text(d->principal_cf) +
-                ",\"represented_id\":" + json_text(d->represented_id) + ",\"reason\":" + json_text(reason) +
-                "}";
+    e.details =
+        details({{"principal", d->principal_cf}, {"represented_id", d->represented_id}, {"reason", reason}});
     append_event(tx, d->id, e, now, event, event, reason);
     audit_.record_or_throw(tx, e);
+    return Ok{};
   });
-  if (!changed) return Error::make("delegation.state", 409);
-  return Ok{};
 }
 
 Status DelegationService::confirm(const Principal* staff, const std::string& id, const std::string& reason,
@@ -359,15 +281,7 @@ Status DelegationService::revoke(const Principal* staff, const std::string& id, 
 }
 
 bool DelegationService::may_act_for(const std::string& principal_cf, const Represented& who) {
-  bool confirmed = false;
-  db_.read([&](db::Conn& c) {
-    confirmed = c.query_one(
-                     "SELECT id FROM delegations WHERE principal_cf = $1 AND kind = $2 AND "
-                     "represented_id = $3 AND state = 'confirmed'",
-                     {principal_cf, who.kind, who.id})
-                    .has_value();
-  });
-  if (!confirmed) return false;
+  if (!store_.confirmed(principal_cf, who.kind, who.id)) return false;
   return who.kind != "person" || is_minor(who.id, time::rome_date(clock_.now()));
 }
 
@@ -389,7 +303,7 @@ Result<std::optional<Represented>> DelegationService::switch_to(const Principal*
     tenant = d->tenant_id;
   } else if (caller->acting_for) {
     // Back to themself: the entry goes to the body of the delegation being left, when it is known.
-    for (const auto& d : db::read_all(db_, kByPrincipal, {caller->subject}, delegation_from)) {
+    for (const auto& d : store_.by_principal(caller->subject)) {
       if (d.represented_id == caller->acting_for->id && d.kind == caller->acting_for->kind) {
         tenant = d.tenant_id;
         record_id = d.id;
@@ -407,7 +321,7 @@ Result<std::optional<Represented>> DelegationService::switch_to(const Principal*
   e.record_type = "delegation";
   e.record_id = record_id;
   e.remote_addr = remote_addr;
-  if (!who && caller->acting_for) e.details = "{\"left\":" + json_text(caller->acting_for->id) + "}";
+  if (!who && caller->acting_for) e.details = details({{"left", caller->acting_for->id}});
   db_.write([&](db::Conn& tx) { audit_.record_or_throw(tx, e); });
   sessions_.set_acting_for(*caller, who);
   return who;
