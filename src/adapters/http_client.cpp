@@ -37,13 +37,6 @@ std::size_t on_body(char* data, std::size_t size, std::size_t n, void* user) {
   return len;
 }
 
-std::string trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n'))
-    s.remove_suffix(1);
-  return std::string(s);
-}
-
 std::size_t on_header(char* data, std::size_t size, std::size_t n, void* user) {
   auto* sink = static_cast<Sink*>(user);
   const std::string_view line(data, size * n);
@@ -54,9 +47,8 @@ std::size_t on_header(char* data, std::size_t size, std::size_t n, void* user) {
   }
   const auto colon = line.find(':');
   if (colon == std::string_view::npos) return size * n;
-  std::string name(line.substr(0, colon));
-  std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
-  sink->headers->emplace_back(std::move(name), trim(line.substr(colon + 1)));
+  sink->headers->emplace_back(text::to_lower_ascii(line.substr(0, colon)),
+                              text::trim(line.substr(colon + 1)));
   return size * n;
 }
 
@@ -94,7 +86,7 @@ const std::string* HttpResponse::header(std::string_view lower_name) const {
 std::string HttpResponse::media_type() const {
   const std::string* ct = header("content-type");
   if (ct == nullptr) return {};
-  std::string out = trim(std::string_view(*ct).substr(0, ct->find(';')));
+  std::string out = text::trim(std::string_view(*ct).substr(0, ct->find(';')));
   std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
   return out;
 }

@@ -5,6 +5,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "core/text.hpp"
+
 namespace sp::app {
 namespace {
 
@@ -227,19 +229,15 @@ Status seed_demo_staff(const std::string& share_dir, tenants::TenantService& ten
 }
 
 Status seed_demo_aoos(tenants::TenantService& tenants, protocollo::ProtocolService& protocol) {
-  auto lower = [](std::string s) {
-    for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return s;
-  };
   const auto snapshot = tenants.snapshot();  // held: a range-for over ->bodies would not keep it alive
   for (const auto& body : snapshot->bodies) {
     const auto& b = *body;
     if (!protocol.aoos(b.id).empty()) continue;
     std::string ipa;
     if (!b.belfiore_code.empty()) {
-      ipa = "c_" + lower(b.belfiore_code);
+      ipa = "c_" + text::to_lower_ascii(b.belfiore_code);
     } else if (b.kind == tenants::BodyKind::provincia && !b.province.empty()) {
-      ipa = "p_" + lower(b.province);
+      ipa = "p_" + text::to_lower_ascii(b.province);
     } else {
       for (char c : b.slug) ipa += c == '-' ? '_' : c;
       ipa = ipa.substr(0, 12);

@@ -7,6 +7,8 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "core/text.hpp"
+
 namespace sp {
 
 void I18n::load(const std::string& locales_dir) {
@@ -110,9 +112,7 @@ std::string I18n::negotiate(std::string_view explicit_choice, std::string_view a
       }
       item = item.substr(0, semi);
     }
-    std::string primary(item.substr(0, item.find('-')));
-    std::transform(primary.begin(), primary.end(), primary.begin(),
-                   [](unsigned char c) { return std::tolower(c); });
+    const std::string primary = text::to_lower_ascii(item.substr(0, item.find('-')));
     if (supported(primary) && q > best_q) {
       best = primary;
       best_q = q;

@@ -13,6 +13,8 @@
 #include <stdexcept>
 #include <utility>
 
+#include "core/text.hpp"
+
 namespace sp::files {
 namespace {
 
@@ -48,13 +50,6 @@ Magic& magic() {
   return *instance;
 }
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
-
 }  // namespace
 
 std::string detect_mime(std::string_view bytes) {
@@ -62,10 +57,10 @@ std::string detect_mime(std::string_view bytes) {
 }
 
 bool mime_allowed(std::string_view mime, const std::vector<std::string>& allowed) {
-  const std::string type = lower(mime);
+  const std::string type = text::to_lower_ascii(mime);
   const std::string major = type.substr(0, type.find('/'));
   for (const auto& entry : allowed) {
-    const std::string a = lower(entry);
+    const std::string a = text::to_lower_ascii(entry);
     if (a == "*/*" || a == type) return true;
     if (a.size() > 2 && a.compare(a.size() - 2, 2, "/*") == 0 && a.substr(0, a.size() - 2) == major)
       return true;
@@ -120,12 +115,12 @@ std::optional<std::string> normalize_media_type(std::string_view declared) {
   // Parameters may carry anything: refuse control characters there too rather than guess what was meant.
   for (char c : declared)
     if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) return std::nullopt;
-  return lower(s);
+  return text::to_lower_ascii(s);
 }
 
 bool media_types_compatible(std::string_view declared, std::string_view detected) {
-  const std::string a = lower(declared);
-  const std::string b = lower(detected);
+  const std::string a = text::to_lower_ascii(declared);
+  const std::string b = text::to_lower_ascii(detected);
   if (a == b) return true;
   return std::any_of(std::begin(kCompatible), std::end(kCompatible),
                      [&](const auto& pair) { return pair.first == a && pair.second == b; });
@@ -133,13 +128,15 @@ bool media_types_compatible(std::string_view declared, std::string_view detected
 
 ResolvedType resolve_media_type(std::string_view declared, std::string_view detected) {
   auto d = normalize_media_type(declared);
-  if (!d) return {lower(detected), {}};  // nothing usable declared (callers refuse an invalid one first)
+  if (!d)
+    return {text::to_lower_ascii(detected),
+            {}};  // nothing usable declared (callers refuse an invalid one first)
   if (media_types_compatible(*d, detected)) return {*d, {}};
-  return {lower(detected), *d};
+  return {text::to_lower_ascii(detected), *d};
 }
 
 bool is_active_media_type(std::string_view mime) {
-  const std::string t = lower(mime.substr(0, mime.find(';')));
+  const std::string t = text::to_lower_ascii(mime.substr(0, mime.find(';')));
   static constexpr std::string_view kActive[] = {
       "text/html",
       "application/xhtml+xml",

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cctype>
 
+#include "core/text.hpp"
+
 namespace sp::http {
 namespace {
 
@@ -129,9 +131,7 @@ const std::string* Response::find_header(std::string_view lower_name) const {
 }
 
 Response& Response::header(std::string name, std::string value) {
-  std::transform(name.begin(), name.end(), name.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  headers.emplace_back(std::move(name), std::move(value));
+  headers.emplace_back(text::to_lower_ascii(name), std::move(value));
   return *this;
 }
 

@@ -19,6 +19,7 @@
 #include <cctype>
 #include <thread>
 
+#include "core/text.hpp"
 #include "http/access_log.hpp"
 #include "http/internal.hpp"
 
@@ -105,12 +106,6 @@ bool matches_prefix(std::string_view prefix, std::string_view target) {
 bool is_upload_path(const ServerOptions& o, std::string_view target) {
   return std::any_of(o.upload_prefixes.begin(), o.upload_prefixes.end(),
                      [&](const std::string& p) { return !p.empty() && matches_prefix(p, target); });
-}
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
 }
 
 bhttp::response<bhttp::string_body> to_beast(Response&& res, unsigned version, bool keep_alive, bool head) {
@@ -272,7 +267,7 @@ asio::awaitable<void> session(ServerCore* impl, Worker* worker, tcp::socket sock
     req.remote_addr = remote;
     req.headers.reserve(16);
     for (const auto& field : msg)
-      req.headers.emplace_back(lower(field.name_string()), std::string(field.value()));
+      req.headers.emplace_back(text::to_lower_ascii(field.name_string()), std::string(field.value()));
     req.body = std::move(msg.body());
 
     Response res = dispatch(impl->router, impl->hooks, opt, req);  // never throws: it catches handlers

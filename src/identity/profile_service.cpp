@@ -7,6 +7,7 @@
 #include "adapters/messaging/outbox.hpp"
 #include "core/digest.hpp"
 #include "core/ids.hpp"
+#include "core/text.hpp"
 #include "identity/profile_store.hpp"
 
 namespace sp::identity {
@@ -15,12 +16,6 @@ namespace {
 // Profile errors are 422 (the request was well formed, its content refused) unless said otherwise.
 Error profile_field_error(std::string code, std::string field, std::string detail = {}, int status = 422) {
   return Error::for_field(std::move(code), std::move(field), status, std::move(detail));
-}
-
-std::string trim(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-  return std::string(s);
 }
 
 bool atext(char c) {
@@ -63,7 +58,7 @@ bool valid_channel(const std::string& c) {
 }  // namespace
 
 Result<std::string> normalise_email(std::string_view text) {
-  const std::string s = trim(text);
+  const std::string s = text::trim(text);
   auto bad = [&] { return profile_field_error("profile.email_invalid", "email"); };
   if (s.size() < 6 || s.size() > 254) return bad();
   const auto at = s.find('@');
@@ -72,7 +67,7 @@ Result<std::string> normalise_email(std::string_view text) {
   std::string domain = s.substr(at + 1);
   if (local.front() == '.' || local.back() == '.' || local.find("..") != std::string::npos) return bad();
   if (!std::all_of(local.begin(), local.end(), [](char c) { return atext(c) || c == '.'; })) return bad();
-  for (auto& c : domain) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  domain = text::to_lower_ascii(domain);
   if (domain.size() > 253 || domain.find('.') == std::string::npos) return bad();
   std::size_t start = 0;
   std::string label;
@@ -96,7 +91,7 @@ Result<std::string> normalise_email(std::string_view text) {
 Result<std::string> normalise_mobile(std::string_view text) {
   auto bad = [&] { return profile_field_error("profile.mobile_invalid", "mobile"); };
   std::string s;
-  for (char c : trim(text)) {
+  for (char c : text::trim(text)) {
     if (c == ' ' || c == '-' || c == '.' || c == '/' || c == '(' || c == ')') continue;
     s += c;
   }
@@ -187,20 +182,20 @@ void ProfileService::issue_code(db::Conn& tx, const std::string& fiscal_code, co
 
 Result<UpdateOutcome> ProfileService::update_contacts(const ProfileActor& actor, const ContactsForm& form) {
   std::string email, mobile;
-  if (!trim(form.email).empty()) {
+  if (!text::trim(form.email).empty()) {
     auto e = normalise_email(form.email);
     if (!e) return e.error();
     email = *e;
   }
-  if (!trim(form.mobile).empty()) {
+  if (!text::trim(form.mobile).empty()) {
     auto m = normalise_mobile(form.mobile);
     if (!m) return m.error();
     mobile = *m;
   }
-  const std::string channel = trim(form.preferred_channel);
+  const std::string channel = text::trim(form.preferred_channel);
   if (!valid_channel(channel))
     return profile_field_error("profile.channel_invalid", "preferred_channel", channel);
-  const std::string language = trim(form.preferred_language);
+  const std::string language = text::trim(form.preferred_language);
   if (!language.empty() && language != "it" && language != "en")
     return profile_field_error("profile.language_invalid", "preferred_language", language.substr(0, 16));
 

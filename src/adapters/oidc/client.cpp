@@ -6,6 +6,7 @@
 #include "adapters/oidc/json_util.hpp"
 #include "core/crypto/pkce.hpp"
 #include "core/ids.hpp"
+#include "core/text.hpp"
 
 namespace sp::oidc {
 namespace json = boost::json;
@@ -260,9 +261,7 @@ Result<Identity> Client::complete(const std::string& code, const AuthRequest& pe
   if (!body) return body.error();
   const std::string id_token = str(*body, "id_token");
   const std::string access_token = str(*body, "access_token");
-  std::string token_type = str(*body, "token_type");
-  std::transform(token_type.begin(), token_type.end(), token_type.begin(),
-                 [](unsigned char c) { return std::tolower(c); });
+  const std::string token_type = text::to_lower_ascii(str(*body, "token_type"));
   if (id_token.empty() || access_token.empty() || token_type != "bearer")
     return Error::make("oidc.token", 502, "the token response lacks id_token, access_token or Bearer type");
 

@@ -6,6 +6,8 @@
 #include <array>
 #include <stdexcept>
 
+#include "core/text.hpp"
+
 namespace sp::crypto {
 namespace {
 
@@ -15,13 +17,6 @@ void ensure_sodium() {
     return true;
   }();
   (void)ready;
-}
-
-std::string ascii_lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c); });
-  return out;
 }
 
 // UTF-8 code points: every byte that is not a continuation byte (10xxxxxx) starts one.
@@ -112,8 +107,8 @@ Status check_password_policy(std::string_view password, std::string_view usernam
   if (count_chars(password) < kMinPasswordChars) return policy_error("too_short");
   if (password.size() > kMaxPasswordBytes) return policy_error("too_long");
   if (one_character_repeated(password)) return policy_error("repeated");
-  const std::string lower = ascii_lower(password);
-  if (!username.empty() && lower == ascii_lower(username)) return policy_error("username");
+  const std::string lower = text::to_lower_ascii(password);
+  if (!username.empty() && lower == text::to_lower_ascii(username)) return policy_error("username");
   if (std::find(kCommonPasswords.begin(), kCommonPasswords.end(), lower) != kCommonPasswords.end()) {
     return policy_error("common");
   }
