@@ -19,6 +19,9 @@ std::string join(const std::vector<std::string>& parts, std::string_view sep);
 // Percent-encodes every byte but RFC 3986's unreserved characters (A-Z a-z 0-9 - . _ ~) and those in
 // `also_keep` (e.g. "/" for a path put into a query parameter), with upper-case hex digits.
 std::string percent_encode(std::string_view s, std::string_view also_keep = {});
+// %XX decoding (and '+' as a space in form bodies and query strings); nullopt on a truncated or non-hex
+// escape. The bytes are not checked for UTF-8: callers that need text check it.
+std::optional<std::string> percent_decode(std::string_view in, bool plus_as_space = false);
 // A non-negative decimal number as written in a URL or a form: ASCII digits only, 1 to 18 of them (no
 // sign, no spaces, no "0x", nothing after). "3abc", "+3", " 3", "-1" and "" are not numbers; std::stoll
 // accepted the first three.

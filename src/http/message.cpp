@@ -8,16 +8,6 @@
 #include "core/text.hpp"
 
 namespace sp::http {
-namespace {
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-}  // namespace
 
 const std::string* Request::header(std::string_view lower_name) const {
   for (const auto& [name, value] : headers) {
@@ -133,27 +123,6 @@ const std::string* Response::find_header(std::string_view lower_name) const {
 Response& Response::header(std::string name, std::string value) {
   headers.emplace_back(text::to_lower_ascii(name), std::move(value));
   return *this;
-}
-
-std::optional<std::string> percent_decode(std::string_view in, bool plus_as_space) {
-  std::string out;
-  out.reserve(in.size());
-  for (std::size_t i = 0; i < in.size(); ++i) {
-    char c = in[i];
-    if (c == '%') {
-      if (i + 2 >= in.size()) return std::nullopt;  // truncated escape
-      int hi = hex_value(in[i + 1]);
-      int lo = hex_value(in[i + 2]);
-      if (hi < 0 || lo < 0) return std::nullopt;
-      out.push_back(static_cast<char>(hi * 16 + lo));
-      i += 2;
-    } else if (c == '+' && plus_as_space) {
-      out.push_back(' ');
-    } else {
-      out.push_back(c);
-    }
-  }
-  return out;
 }
 
 bool valid_utf8(std::string_view s) {

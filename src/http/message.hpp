@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "core/result.hpp"
+#include "core/text.hpp"
 #include "http/multipart.hpp"
 
 namespace sp::http {
@@ -80,7 +81,7 @@ struct Response {
 using Handler = std::function<Response(Request&)>;
 
 // Decodes %XX sequences; '+' becomes space when `plus_as_space`. Returns nullopt on a bad escape.
-std::optional<std::string> percent_decode(std::string_view in, bool plus_as_space);
+using text::percent_decode;  // core/text.hpp
 // True when `s` is well-formed UTF-8 (no overlongs, no surrogates, no code points past U+10FFFF).
 bool valid_utf8(std::string_view s);
 // Escapes text for inclusion in HTML text or attribute values.

@@ -5,33 +5,12 @@
 #include "core/codice_fiscale.hpp"
 #include "core/digest.hpp"
 #include "core/ids.hpp"
+#include "core/text.hpp"
 
 namespace sp::identity {
 namespace {
 // Longest return path kept (longer ones are not links of ours).
 constexpr std::size_t kMaxReturnTo = 2048;
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-// One round of %XX decoding; anything malformed is kept as it is.
-std::string percent_decoded(std::string_view in) {
-  std::string out;
-  out.reserve(in.size());
-  for (std::size_t i = 0; i < in.size(); ++i) {
-    if (in[i] == '%' && i + 2 < in.size() && hex_value(in[i + 1]) >= 0 && hex_value(in[i + 2]) >= 0) {
-      out.push_back(static_cast<char>(hex_value(in[i + 1]) * 16 + hex_value(in[i + 2])));
-      i += 2;
-    } else {
-      out.push_back(in[i]);
-    }
-  }
-  return out;
-}
 
 // Exactly one leading slash, then no control character (C0 or DEL) and no backslash anywhere. A browser
 // removes tabs and newlines from a URL and reads a backslash as a slash, so "/\t/x" and "/\\x" would
@@ -56,8 +35,9 @@ std::string pending_key(const std::string& state, const std::string& binding) {
 
 std::string SignInService::safe_return_to(const std::string& path) {
   // The decoded form is checked too: "/%2F/evil.example" or "/%5Cevil.example" mean nothing good for a
-  // path of ours, and a proxy or a browser may decode them.
-  if (path.size() > kMaxReturnTo || !local_path(path) || !local_path(percent_decoded(path))) return "/";
+  // path of ours, and a proxy or a browser may decode them. A malformed escape decodes to nothing local.
+  const std::string decoded = text::percent_decode(path).value_or("\\");
+  if (path.size() > kMaxReturnTo || !local_path(path) || !local_path(decoded)) return "/";
   return path;
 }
 

@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "catalog/service.hpp"
+#include "core/text.hpp"
 #include "tenants/service.hpp"
 #include "web/view.hpp"
 
@@ -125,21 +126,13 @@ inline http::Response download_response(std::string bytes, const std::string& mi
   const std::string_view type = std::string_view(mime).substr(0, mime.find(';'));
   r.content_type = served_as_own_type(type) ? std::string(type) : std::string("application/octet-stream");
   std::string ascii;
-  std::string encoded;
-  static constexpr char kHex[] = "0123456789ABCDEF";
   for (char c : file_name) {
     const auto u = static_cast<unsigned char>(c);
     const bool plain = u > 0x20 && u < 0x7f && c != '"' && c != '\\' && c != '%' && c != ';' && c != ',';
     ascii += plain || c == ' ' ? c : '_';
-    if (plain &&
-        (std::isalnum(u) != 0 || std::string_view("!#$&+-.^_`|~").find(c) != std::string_view::npos)) {
-      encoded += c;
-    } else {
-      encoded += '%';
-      encoded += kHex[u >> 4];
-      encoded += kHex[u & 0xF];
-    }
   }
+  // RFC 8187 attr-char: the unreserved characters and these; everything else as %XX of its UTF-8 bytes.
+  const std::string encoded = text::percent_encode(file_name, "!#$&+^`|");
   r.header("Content-Disposition", "attachment; filename=\"" + ascii + "\"; filename*=UTF-8''" + encoded);
   r.header("X-Content-Type-Options", "nosniff");
   r.header("Content-Security-Policy", "sandbox");
