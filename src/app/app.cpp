@@ -19,6 +19,7 @@
 #include "core/text.hpp"
 #include "core/time.hpp"
 #include "identity/oidc_provider.hpp"
+#include "identity/request.hpp"
 #include "tenants/web.hpp"
 #include "web/fiscal_api.hpp"
 #include "web/json.hpp"
@@ -297,7 +298,7 @@ http::Hooks App::hooks() {
           refused.http_status = 401;  // a key that does not authenticate is no credential at all
           return web::json_error(i18n_, req.ctx.locale, refused);
         }
-        req.ctx.identity = std::make_shared<identity::ApiPrincipal>(std::move(*key));
+        identity::set_api_key(req, std::move(*key));
       }
     }
     return std::nullopt;
@@ -332,7 +333,7 @@ http::Hooks App::hooks() {
       e.actor_id = p->subject;
       if (p->acting_for) e.on_behalf_of = p->acting_for->id;
       if (p->assisting) e.on_behalf_of = p->assisting->fiscal_code;
-    } else if (const auto* key = dynamic_cast<const identity::ApiPrincipal*>(req.ctx.identity.get())) {
+    } else if (const auto* key = identity::api_key_of(req)) {
       e.actor_kind = audit::ActorKind::system;
       e.actor_id = "api-key:" + key->key_id;
     } else {

@@ -8,6 +8,7 @@
 #include "core/text.hpp"
 #include "identity/applicant.hpp"
 #include "identity/model.hpp"
+#include "identity/request.hpp"
 
 namespace sp::catalog {
 namespace {

@@ -13,7 +13,6 @@
 #include "core/result.hpp"
 #include "core/time.hpp"
 #include "db/database.hpp"
-#include "http/message.hpp"
 #include "identity/api_keys_store.hpp"
 #include "identity/model.hpp"
 
@@ -36,8 +35,8 @@ struct CreatedApiKey {
   std::string secret;  // the whole key: shown once, never stored
 };
 
-// Who calls the JSON API with a key. It can go into req.ctx.identity like a Principal.
-struct ApiPrincipal final : http::Identity {
+// Who calls the JSON API with a key (the web layer carries it in the request: identity/request.hpp).
+struct ApiPrincipal {
   tenants::TenantId tenant_id = 0;
   std::string key_id;
   std::set<std::string> scopes;

@@ -305,7 +305,7 @@ boost::json::value opt(const std::optional<std::string>& v) {
 http::Response api_get(DelegationWebDeps& d, http::Request& req) {
   auto body = d.tenants.by_slug(req.param("slug"));
   if (!body) return web::json_error(d.view, req, Error::not_found("body"));
-  const auto* key = dynamic_cast<const ApiPrincipal*>(req.ctx.identity.get());
+  const auto* key = api_key_of(req);
   auto x = d.delegations.get_for_api(key, req.param("id"), req.remote_addr);
   if (!x) {
     auto r = web::json_error(d.view, req, x.error());

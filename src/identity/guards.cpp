@@ -34,8 +34,7 @@ http::Handler require_api_key(const web::View& view, const tenants::TenantServic
                               ApiHandler handler) {
   return [&view, &tenants, scope = std::move(scope),
           handler = std::move(handler)](http::Request& req) -> http::Response {
-    ApiCall call{tenants.by_slug(req.param("slug")),
-                 dynamic_cast<const ApiPrincipal*>(req.ctx.identity.get())};
+    ApiCall call{tenants.by_slug(req.param("slug")), api_key_of(req)};
     if (!call.body) return web::json_error(view, req, Error::not_found("body"));
     if (call.key == nullptr) return web::json_error(view, req, Error::make("auth.required", 401));
     if (call.key->tenant_id != call.body->id || !call.key->has_scope(scope))

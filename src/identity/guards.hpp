@@ -20,6 +20,7 @@
 #include "identity/api_keys.hpp"
 #include "identity/model.hpp"
 #include "identity/permissions.hpp"
+#include "identity/request.hpp"
 #include "tenants/service.hpp"
 #include "web/view.hpp"
 

@@ -7,7 +7,6 @@
 #include <string>
 #include <string_view>
 
-#include "http/message.hpp"
 #include "tenants/model.hpp"
 
 namespace sp::identity {
@@ -41,7 +40,7 @@ struct AssistedCitizen {
   std::string document_number;
 };
 
-struct Principal final : http::Identity {
+struct Principal {
   PrincipalKind kind = PrincipalKind::person;
   std::string subject;  // codice fiscale for people, staff account id for staff
   std::string display_name;
@@ -56,10 +55,5 @@ struct Principal final : http::Identity {
   [[nodiscard]] bool has(Role r) const { return roles.count(r) > 0; }
   [[nodiscard]] bool is_staff() const { return kind == PrincipalKind::staff; }
 };
-
-// The principal of a request, or nullptr when anonymous.
-inline const Principal* principal_of(const http::Request& req) {
-  return dynamic_cast<const Principal*>(req.ctx.identity.get());
-}
 
 }  // namespace sp::identity

@@ -28,9 +28,11 @@ void put(db::Conn& tx, const Verification& v);
 std::optional<Verification> get(db::Conn& tx, const std::string& fiscal_code, const std::string& channel);
 std::vector<Verification> list(db::Database& db, const std::string& fiscal_code);
 // Counts one attempt; only while unused and under `max_attempts`. Returns false when not counted.
-bool count_attempt(db::Conn& tx, const std::string& fiscal_code, const std::string& channel, int max_attempts);
+bool count_attempt(db::Conn& tx, const std::string& fiscal_code, const std::string& channel,
+                   int max_attempts);
 // Marks it used (single use).
-void consume(db::Conn& tx, const std::string& fiscal_code, const std::string& channel, const std::string& now);
+void consume(db::Conn& tx, const std::string& fiscal_code, const std::string& channel,
+             const std::string& now);
 // Drops the code (address removed).
 void remove(db::Conn& tx, const std::string& fiscal_code, const std::string& channel);
 

@@ -103,8 +103,8 @@ http::Response start(WebDeps& d, http::Request& req) {
 }
 
 http::Response callback(WebDeps& d, http::Request& req) {
-  ProviderCallback cb{req.query_param("state"), req.query_param("code"), req.query_param("error"),
-                      req.query_param("iss"), cookie_value(req, kBindingCookie), req.ctx.locale};
+  ProviderCallback cb{req.query_param("state"), req.query_param("code"),           req.query_param("error"),
+                      req.query_param("iss"),   cookie_value(req, kBindingCookie), req.ctx.locale};
   auto done = d.sign_in.finish(cb, cookie_value(req, SessionService::kCookie), req.remote_addr);
   if (!done) {
     auto r = error_with(d, req, done.error());
@@ -276,7 +276,7 @@ std::string cookie_value(const http::Request& req, std::string_view name) {
 void resolve_principal(SessionService& sessions, http::Request& req) {
   auto token = cookie_value(req, SessionService::kCookie);
   if (token.empty()) return;  // anonymous: no database round trip
-  req.ctx.identity = sessions.resume(token);
+  set_principal(req, sessions.resume(token));
   if (const Principal* p = principal_of(req)) req.ctx.user = p->subject;
 }
 

@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "http/router.hpp"
+#include "identity/request.hpp"
 #include "identity/sign_in.hpp"
 #include "tenants/service.hpp"
 #include "web/view.hpp"

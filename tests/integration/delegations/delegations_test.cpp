@@ -358,7 +358,7 @@ TEST_P(DelegationsTest, ApiNeedsAKeyOfTheRecordsBody) {
   auto as_key = [&](const std::string& secret) {
     auto k = keys_->authenticate(secret);
     EXPECT_TRUE(k.ok());
-    return std::make_shared<ApiPrincipal>(*k);
+    return std::make_shared<ApiKeyIdentity>(*k);
   };
   const auto url = "/api/v1/backoffice/asti/deleghe/" + d->id;
   auto anonymous = call("GET", url);

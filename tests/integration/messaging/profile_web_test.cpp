@@ -1,12 +1,14 @@
 // The profile pages through the router (no sockets): data shown, typed values kept on error, CSRF, the
 // code form, the demo mailbox.
+#include "identity/request.hpp"
+#include "identity/profile_web.hpp"
+
 #include <gtest/gtest.h>
 
 #include "adapters/messaging/outbox.hpp"
 #include "audit/service.hpp"
 #include "core/i18n.hpp"
 #include "identity/model.hpp"
-#include "identity/profile_web.hpp"
 #include "support/testing.hpp"
 
 namespace {
@@ -18,7 +20,8 @@ class ProfileWebTest : public ::testing::Test {
   void SetUp() override {
     database_ = std::make_unique<sp::testing::TestDatabase>(sp::db::Dialect::sqlite);
     i18n_.load(sp::testing::source_dir() + "/web/locales");
-    view_ = std::make_unique<sp::web::View>(sp::testing::source_dir() + "/web/templates", i18n_, "Polo di prova");
+    view_ =
+        std::make_unique<sp::web::View>(sp::testing::source_dir() + "/web/templates", i18n_, "Polo di prova");
     audit_ = std::make_unique<sp::audit::AuditService>(database_->db());
     profile_ = std::make_unique<ProfileService>(database_->db(), *audit_);
     deps_ = std::make_unique<ProfileWebDeps>(ProfileWebDeps{*view_, *profile_});
@@ -29,8 +32,9 @@ class ProfileWebTest : public ::testing::Test {
     p.fiscal_code = "RSSMRA80A01H501U";
     p.given_name = "Mario";
     p.family_name = "Rossi";
-    database_->db().write(
-        [&](sp::db::Conn& tx) { PersonStore(database_->db()).upsert_from_sign_in(tx, p, "2026-11-23T09:00:00Z"); });
+    database_->db().write([&](sp::db::Conn& tx) {
+      PersonStore(database_->db()).upsert_from_sign_in(tx, p, "2026-11-23T09:00:00Z");
+    });
   }
   sp::http::Response call(const std::string& method, const std::string& path, const std::string& body = {},
                           bool signed_in = true) {
@@ -46,7 +50,7 @@ class ProfileWebTest : public ::testing::Test {
       p->auth_level = 2;
       p->roles = {Role::citizen};
       p->csrf_token = "csrf-token";
-      req.ctx.identity = p;
+      sp::identity::set_principal(req, p);
     }
     auto found = router_.find(method, req.path);
     EXPECT_TRUE(found.match && found.match->handler) << path;
@@ -97,7 +101,8 @@ TEST_F(ProfileWebTest, PostsNeedTheCsrfToken) {
 }
 
 TEST_F(ProfileWebTest, SavingSendsACodeAndShowsTheCodeForm) {
-  auto r = call("POST", "/area-personale/profilo", "_csrf=csrf-token&email=a%40example.org&mobile=&preferred_channel=io");
+  auto r = call("POST", "/area-personale/profilo",
+                "_csrf=csrf-token&email=a%40example.org&mobile=&preferred_channel=io");
   EXPECT_EQ(r.status, 303);
   EXPECT_EQ(sp::messaging::list_messages(database_->db()).size(), 1u);
   auto page = call("GET", "/area-personale/profilo?esito=codice-inviato");
@@ -106,7 +111,8 @@ TEST_F(ProfileWebTest, SavingSendsACodeAndShowsTheCodeForm) {
   auto wrong = call("POST", "/area-personale/profilo/verifica", "_csrf=csrf-token&channel=email&code=12");
   EXPECT_EQ(wrong.status, 422);
   EXPECT_NE(wrong.body.find("data-code=\"profile.code_format\""), std::string::npos);
-  auto resend = call("POST", "/area-personale/profilo/verifica", "_csrf=csrf-token&channel=email&action=resend");
+  auto resend =
+      call("POST", "/area-personale/profilo/verifica", "_csrf=csrf-token&channel=email&action=resend");
   EXPECT_EQ(resend.status, 429);
   EXPECT_NE(resend.body.find("profile.resend_too_soon"), std::string::npos);
 }
