@@ -12,6 +12,7 @@
 namespace sp::identity {
 
 struct CounterReceiptDocument {
+  std::string lang = "it-IT";                                // the language tag (locale key pdf.lang)
   std::string title;                                         // "Ricevuta dello sportello assistito"
   std::string body_name;                                     // the operator's body
   std::string subtitle;                                      // "Ricevuta n. SA-2026-000042"
@@ -20,7 +21,8 @@ struct CounterReceiptDocument {
   std::vector<std::pair<std::string, std::string>> actions;  // (when, what), in words
   std::string no_actions;                                    // when `actions` is empty
   std::string footer;
-  bool compress = true;  // tests turn it off to read the text
+  std::string page_label;  // "Pagina {page} di {pages}" (locale key pdf.page_of)
+  bool compress = true;    // tests turn it off to read the text
 };
 
 // The PDF bytes of a counter receipt.
