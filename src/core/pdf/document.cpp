@@ -172,7 +172,8 @@ std::string printable(std::string_view s) {
 
 // ---- post-processing (qpdf) ------------------------------------------------------------------------------
 
-std::string xmp_packet(const Options& o) {
+// The XMP packet repeats the document information (PDF/A asks that they agree).
+std::string xmp_packet(const Options& o, const std::string& producer) {
   pugi::xml_document x;
   auto meta = x.append_child("x:xmpmeta");
   meta.append_attribute("xmlns:x") = "adobe:ns:meta/";
@@ -194,6 +195,7 @@ std::string xmp_packet(const Options& o) {
   if (!o.subject.empty()) li(d.append_child("dc:description"), "rdf:Alt", o.subject, true);
   li(d.append_child("dc:language"), "rdf:Bag", o.lang, false);
   d.append_child("xmp:CreatorTool").text() = o.creator.c_str();
+  if (!producer.empty()) d.append_child("pdf:Producer").text() = producer.c_str();
   std::ostringstream out;
   out << "<?xpacket begin=\"\xEF\xBB\xBF\" id=\"W5M0MpCehiHzreSzNTczkc9d\"?>\n";
   x.save(out, "  ", pugi::format_default | pugi::format_no_declaration);
@@ -252,7 +254,8 @@ std::string postprocess(const std::string& raw, const Options& o, const std::vec
   set("/Subject", o.subject);
   set("/Creator", o.creator);
 
-  auto xmp = q.newStream(xmp_packet(o));
+  auto producer = info.getKey("/Producer");
+  auto xmp = q.newStream(xmp_packet(o, producer.isString() ? producer.getUTF8Value() : std::string()));
   xmp.getDict().replaceKey("/Type", QPDFObjectHandle::newName("/Metadata"));
   xmp.getDict().replaceKey("/Subtype", QPDFObjectHandle::newName("/XML"));
   root.replaceKey("/Metadata", xmp);
@@ -477,7 +480,10 @@ class Renderer {
     cairo_translate(cr_, x, y_);
     cairo_scale(cr_, w / iw, h / ih);
     cairo_set_source_surface(cr_, image, 0, 0);
-    cairo_paint(cr_);
+    // A filled rectangle, not cairo_paint: cairo 1.16 fails to finish a tagged document holding an
+    // unbounded paint inside a structure element.
+    cairo_rectangle(cr_, 0, 0, iw, ih);
+    cairo_fill(cr_);
     cairo_restore(cr_);
     tag_end("Figure");
   }

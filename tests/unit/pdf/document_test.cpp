@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -118,6 +119,30 @@ TEST(PdfDocument, InvalidUtf8AndControlCharactersDoNotBreakTheDocument) {
   doc.paragraph(std::string(300, 'x'));  // one word wider than the line is cut
   const std::string text = pdf_text(doc.finish());
   EXPECT_NE(text.find("a?b c ?"), std::string::npos) << text;
+}
+
+// A 2×2 PNG, as a body's logo would be.
+const std::string kPng(
+    "\x89\x50\x4e\x47\x0d\x0a\x1a\x0a\x00\x00\x00\x0d\x49\x48\x44\x52\x00\x00\x00\x02\x00\x00\x00\x02\x08\x02"
+    "\x00\x00\x00\xfd\xd4\x9a\x73\x00\x00\x00\x0f\x49\x44\x41\x54\x78\x9c\x63\x60\x70\xeb\x01\x21\x08\x05\x00"
+    "\x14\xd6\x03\x49\xa1\x93\x95\x2f\x00\x00\x00\x00\x49\x45\x4e\x44\xae\x42\x60\x82",
+    72);
+
+TEST(PdfDocument, TheLogoIsAFigureWithItsTextAlternative) {
+  sp::pdf::Document doc(options());
+  doc.letterhead("Comune di Città", kPng, "Stemma del Comune di Città");
+  doc.heading(1, "Certificato");
+  const std::string bytes = doc.finish();
+  const auto f = pdf_facts(bytes);
+  EXPECT_EQ(f.tags.count("Figure"), 1U);
+  EXPECT_EQ(f.alts.count("Stemma del Comune di Città"), 1U);
+  EXPECT_NE(pdf_text(bytes).find("Comune di Città Certificato"), std::string::npos);
+}
+
+TEST(PdfDocument, AnInvalidImageIsAnError) {
+  sp::pdf::Document doc(options());
+  doc.image("not a png", "x", 40);
+  EXPECT_THROW((void)doc.finish(), std::runtime_error);
 }
 
 }  // namespace
