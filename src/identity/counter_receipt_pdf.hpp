@@ -2,8 +2,8 @@
 // The counter receipt as a document in words (what the HTML receipt shows, and its PDF): the session's
 // readable number, the operator's name and office, the citizen, and one line per thing done, in the
 // reader's language, Rome times in Italian format, no action codes or record ids. Built by
-// counter_web.cpp; laid out as a PDF by the platform's receipt layout (applications/counter_receipt_pdf.cpp,
-// wired by the app), since identity sits below the modules that own the PDF helpers.
+// counter_web.cpp; laid out as a PDF with the application receipt's layout
+// (applications/counter_receipt_pdf.cpp, wired by the app), so both receipts from the counter look alike.
 #include <functional>
 #include <string>
 #include <utility>
