@@ -6,6 +6,7 @@ namespace sp::applications {
 
 std::string render_counter_receipt_pdf(const identity::CounterReceiptDocument& doc) {
   ReceiptPdf r;
+  r.lang = doc.lang;
   r.title = doc.title;
   r.body_name = doc.body_name;
   r.service_title = doc.subtitle;
@@ -14,6 +15,8 @@ std::string render_counter_receipt_pdf(const identity::CounterReceiptDocument& d
   for (const auto& [when, what] : doc.actions) r.lines.push_back({when, what, 1, false});
   if (doc.actions.empty()) r.lines.push_back({doc.no_actions, "", 1, true});
   r.footer = doc.footer;
+  r.page_label = doc.page_label;
+  r.label_width = 150;  // the times of the actions are short; their descriptions get the room
   r.compress = doc.compress;
   return render_receipt_pdf(r);
 }

@@ -614,6 +614,8 @@ http::Response receipt_pdf(WebDeps& d, http::Request& req) {
   }
   r.footer = web::ui(d.view, lang, "ui.app_receipt_footer",
                      {{"protocol", o.draft.protocol_label}, {"body", o.body->name}});
+  r.lang = d.view.t(lang, "pdf.lang");
+  r.page_label = d.view.t(lang, "pdf.page_of");
   std::string name = "ricevuta-" + o.draft.protocol_label + ".pdf";
   std::replace(name.begin(), name.end(), '/', '-');
   return web::download_response(render_receipt_pdf(r), "application/pdf", name);

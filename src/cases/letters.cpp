@@ -80,6 +80,10 @@ Result<Document> outgoing_letter(RecordContext& ctx, files::FileService& files,
       ctx.tx, protocollo::Actor{ctx.principal}, c.tenant_id, e,
       [&](const protocollo::Registered& r) -> Result<protocollo::Document> {
         Letter l = letter;
+        if (ctx.i18n != nullptr) {
+          l.lang = ctx.i18n->t(lang, "pdf.lang");
+          l.page_label = ctx.i18n->t(lang, "pdf.page_of");
+        }
         const auto at = time::parse_iso_utc(r.registered_at);
         const std::string number = protocollo::format_number(r.number) + "/" + std::to_string(r.year);
         l.facts.insert(l.facts.begin(),

@@ -177,7 +177,7 @@ Status CaseService::apply(const identity::Principal* who, tenants::TenantId tena
     CaseStore::insert_transition(tx, tenant,
                                  {0, c->id, before.state, c->state, std::string(to_string(action)),
                                   acc->actor, format_at(now), reason});
-    RecordContext ctx{tx, who, *acc, aoo.value_or(0), now, format_at(now), {}};
+    RecordContext ctx{tx, who, *acc, aoo.value_or(0), now, format_at(now), {}, &i18n_};
     if (change.record) {
       if (auto st = change.record(ctx, *c); !st) return st.error();
     }

@@ -40,6 +40,7 @@ struct RecordContext {
   std::string at;  // now, formatted
   // Values the record step adds to the notice to the applicant (e.g. the letter's protocol number).
   std::map<std::string, std::string> notice_values;
+  const I18n* i18n = nullptr;  // the letters' language tag and page label (pdf.lang, pdf.page_of)
 };
 
 inline constexpr std::size_t kMaxKey = 200;

@@ -130,6 +130,8 @@ Result<Submitted> CaseService::submit_once(const identity::Principal* applicant,
       for (const auto& line : s.summary.empty() ? lines_from_answers(s.answers) : s.summary)
         l.paragraphs.push_back(line.label + ": " + line.value);
       l.footer = body + " - domanda: " + c.title;  // its protocol number is stamped on the entry
+      l.lang = i18n_.t("it", "pdf.lang");
+      l.page_label = i18n_.t("it", "pdf.page_of");
       pdf = render_letter(l);
     }
     files::Limits pdf_only;

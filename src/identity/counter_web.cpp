@@ -205,6 +205,8 @@ CounterReceiptDocument receipt_document(const CounterWebDeps& d, std::string_vie
   doc.no_actions = d.view.t(lang, "ui.counter_no_actions");
   doc.footer = i18n.format(lang, "ui.counter_receipt_pdf_footer",
                            {{"number", s.number_label()}, {"body", r.body_name}});
+  doc.lang = d.view.t(lang, "pdf.lang");
+  doc.page_label = d.view.t(lang, "pdf.page_of");
   return doc;
 }
 

@@ -5,68 +5,21 @@
 // anything is registered or sent. Decisions print the answers' labels and the school year as people write
 // it; every letter (request for additions, notice of grounds, decision) is registered as outgoing and its
 // PDF carries its own protocol number.
-#include <zlib.h>
-
 #include <string>
 
 #include "adapters/messaging/outbox.hpp"
 #include "cases_fixture.hpp"
 #include "forms/definitions_service.hpp"
 #include "identity/profile_service.hpp"
+#include "support/pdf_inspect.hpp"
 
 namespace sp::cases::testing {
 namespace {
 
 constexpr const char* kLink = "http://sportello.example/area-personale/pratiche/asti/";
 
-// The text a PDF shows: its content streams inflated (libharu compresses them), the strings of its text
-// operators unescaped ("\057" is "/"), one line per string. pdftotext is not needed.
-std::string pdf_text(const std::string& pdf) {
-  std::string out;
-  for (auto at = pdf.find("stream"); at != std::string::npos; at = pdf.find("stream", at + 6)) {
-    if (at >= 3 && pdf.compare(at - 3, 3, "end") == 0) continue;
-    auto start = at + 6;
-    if (pdf[start] == '\r') ++start;
-    if (pdf[start] == '\n') ++start;
-    const auto end = pdf.find("endstream", start);
-    if (end == std::string::npos) break;
-    std::string inflated(1 << 20, '\0');
-    z_stream z{};
-    if (inflateInit(&z) != Z_OK) continue;
-    z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(pdf.data() + start));
-    z.avail_in = static_cast<uInt>(end - start);
-    z.next_out = reinterpret_cast<Bytef*>(inflated.data());
-    z.avail_out = static_cast<uInt>(inflated.size());
-    const int rc = inflate(&z, Z_FINISH);
-    inflated.resize(z.total_out);
-    inflateEnd(&z);
-    if (rc != Z_STREAM_END) continue;
-    // "(text) Tj": the strings, unescaped.
-    for (std::size_t i = 0; i < inflated.size(); ++i) {
-      if (inflated[i] != '(') continue;
-      std::string text;
-      for (++i; i < inflated.size() && inflated[i] != ')'; ++i) {
-        if (inflated[i] == '\\' && i + 1 < inflated.size()) {
-          ++i;
-          if (inflated[i] >= '0' && inflated[i] <= '7') {
-            int v = 0;
-            for (int k = 0; k < 3 && i < inflated.size() && inflated[i] >= '0' && inflated[i] <= '7';
-                 ++k, ++i)
-              v = v * 8 + (inflated[i] - '0');
-            --i;
-            text += static_cast<char>(v);
-          } else {
-            text += inflated[i];
-          }
-        } else {
-          text += inflated[i];
-        }
-      }
-      out += text + "\n";
-    }
-  }
-  return out;
-}
+using sp::testing::pdf_facts;
+using sp::testing::pdf_text;  // what a reader extracts (pdftotext)
 
 class NoticesTest : public CasesTest {
  protected:
@@ -308,6 +261,12 @@ TEST_P(NoticesTest, DecisionsPrintLabelsAndTheirOwnProtocolNumber) {
     EXPECT_NE(text.find("AOO_ASTI - 2026 - " + protocollo::format_number(d.protocol_number)),
               std::string::npos)
         << text;
+    const auto facts = pdf_facts(content->bytes);  // tagged, in the letter's language
+    EXPECT_TRUE(facts.struct_tree);
+    EXPECT_TRUE(facts.marked);
+    EXPECT_EQ(facts.lang, "it-IT");
+    EXPECT_EQ(facts.tags.count("H1"), 1U);
+    EXPECT_GE(facts.tags.count("P"), 3U);
     if (d.kind == DocumentKind::decision) {
       EXPECT_NE(text.find("Baussano"), std::string::npos) << text;
       EXPECT_EQ(text.find("baussano"), std::string::npos) << text;

@@ -16,6 +16,7 @@
 #include "core/digest.hpp"
 #include "protocollo/daily_register_pdf.hpp"
 #include "protocollo_fixture.hpp"
+#include "support/pdf_inspect.hpp"
 
 namespace sp::protocollo::testing {
 namespace {
@@ -460,17 +461,9 @@ TEST_P(DailyRegisterTest, RecordsTheAuditHeadAndDetectsATruncatedLog) {
   EXPECT_FALSE(check->ok());
 }
 
-// The PDF's text, read with compression off: Italian labels, accented letters in the font's encoding,
-// a page footer on every page.
-TEST(DailyRegisterPdf, PrintsItalianTextInTheFontEncodingOnEveryPage) {
-  EXPECT_EQ(utf8_to_winansi("àèéìòù ÀÈÉÌÒÙ"), "\xe0\xe8\xe9\xec\xf2\xf9 \xc0\xc8\xc9\xcc\xd2\xd9");
-  EXPECT_EQ(utf8_to_winansi("€ “x” – …"), "\x80 \x93x\x94 \x96 \x85");
-  EXPECT_EQ(utf8_to_winansi("日本"), "??");
-  EXPECT_EQ(utf8_to_winansi("a\xff"
-                            "b\xc3"),
-            "a?b?");
-  EXPECT_EQ(utf8_to_winansi("a\tb\nc"), "a b\nc");
-
+// The PDF's text as a reader extracts it: Italian labels, accented letters as written, a page footer on
+// every page; the document is tagged (headings, tables) and says it is in Italian.
+TEST(DailyRegisterPdf, PrintsItalianTextOnEveryPageAndIsTagged) {
   RegisterContent c;
   c.aoo.aoo = Aoo{1, kBody, "c_h501", "AOO_ROMA", "Protocollo generale", true};
   c.from = "2026-03-01T23:00:00.000Z";
@@ -501,18 +494,28 @@ TEST(DailyRegisterPdf, PrintsItalianTextInTheFontEncodingOnEveryPage) {
   ASSERT_EQ(pdf.rfind("%PDF-", 0), 0U);
   const int pages = count_pages(pdf);
   EXPECT_GT(pages, 1);
-  // libharu writes bytes above 0x7E as octal escapes: à is \340, ò is \362.
-  EXPECT_NE(pdf.find("agibilit\\340"), std::string::npos);
-  EXPECT_NE(pdf.find("Niccol\\362 Mazz\\340"), std::string::npos);
-  EXPECT_NE(pdf.find("REGISTRO GIORNALIERO DI PROTOCOLLO"), std::string::npos);
-  EXPECT_NE(pdf.find("Giornata: 02\\05703\\0572026"), std::string::npos);  // '/' is escaped too
-  EXPECT_NE(pdf.find("0000080"), std::string::npos);
-  EXPECT_NE(pdf.find("Modifiche e annullamenti registrati nella giornata"), std::string::npos);
-  EXPECT_NE(pdf.find("Classificazione"), std::string::npos);
-  EXPECT_NE(pdf.find(std::string(64, 'b')), std::string::npos);  // the JSON's digest
+  const std::string text = sp::testing::pdf_text(pdf);
+  EXPECT_NE(text.find("agibilità"), std::string::npos);
+  EXPECT_NE(text.find("Niccolò Mazzà"), std::string::npos);
+  EXPECT_NE(text.find("REGISTRO GIORNALIERO DI PROTOCOLLO"), std::string::npos);
+  EXPECT_NE(text.find("Giornata: 02/03/2026"), std::string::npos);
+  EXPECT_NE(text.find("0000080"), std::string::npos);
+  EXPECT_NE(text.find("Modifiche e annullamenti registrati nella giornata"), std::string::npos);
+  EXPECT_NE(text.find("Classificazione"), std::string::npos);
+  EXPECT_NE(text.find(std::string(64, 'b')), std::string::npos);  // the JSON's digest
   for (int p = 1; p <= pages; ++p) {
-    EXPECT_NE(pdf.find("Pagina " + std::to_string(p) + " di " + std::to_string(pages)), std::string::npos);
+    EXPECT_NE(text.find("Pagina " + std::to_string(p) + " di " + std::to_string(pages)), std::string::npos);
   }
+  const auto facts = sp::testing::pdf_facts(pdf);
+  EXPECT_EQ(facts.pages, pages);
+  EXPECT_TRUE(facts.struct_tree);
+  EXPECT_TRUE(facts.marked);
+  EXPECT_EQ(facts.lang, "it-IT");
+  EXPECT_EQ(facts.tags.count("H1"), 1U);
+  EXPECT_EQ(facts.tags.count("H2"), 2U);
+  EXPECT_EQ(facts.tags.count("Table"), 2U);
+  EXPECT_EQ(facts.tags.count("TR"), 83U);  // a header row and 80 entries, a header row and 1 change
+  EXPECT_GE(facts.tags.count("TD"), 80U);
 }
 
 INSTANTIATE_TEST_SUITE_P(BothDatabases, DailyRegisterTest,
