@@ -106,6 +106,8 @@ class DailyRegisterService {
 
   // For every active AOO of every tenant, produces each missing day up to yesterday (see kSettle).
   CatchUpReport catch_up();
+  // The same up to `last` (or yesterday, if earlier): what the daily job of one period does.
+  CatchUpReport catch_up(time::Date last);
 
   // Today's register so far for `aoo`, provisional and not stored (the registry's managers:
   // Permission::annul_protocol, the people who answer for the register). Errors: auth.required,

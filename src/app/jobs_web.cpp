@@ -1,0 +1,147 @@
+// The hub administrators' page of background jobs: /backoffice/lavori lists the jobs (filtered by
+// state, the dead ones first thing an operator looks at), and a dead job can be queued again
+// (POST /backoffice/lavori/{id}/riprova, audited as jobs.retry). The same as `sportello jobs list` and
+// `sportello jobs retry ID`. Permission::manage_hub (the jobs of every body are there).
+#include <spdlog/spdlog.h>
+
+#include "app/app.hpp"
+#include "core/time.hpp"
+#include "identity/permissions.hpp"
+#include "jobs/store.hpp"
+
+namespace sp::app {
+namespace {
+
+constexpr const char* kJobsPath = "/backoffice/lavori";
+
+struct JobsPageDeps {
+  web::View& view;
+  db::Database& db;
+  tenants::TenantService& tenants;
+  audit::AuditService& audit;
+  jobs::Runner& runner;
+};
+
+// The state filter as the page's query names it (Italian words in the URL, like the other pages).
+std::optional<jobs::State> state_of_query(std::string_view q) {
+  if (q == "in-coda") return jobs::State::queued;
+  if (q == "in-corso") return jobs::State::running;
+  if (q == "completati") return jobs::State::done;
+  if (q == "falliti") return jobs::State::dead;
+  return std::nullopt;
+}
+
+std::optional<http::Response> refuse(const JobsPageDeps& d, http::Request& req) {
+  auto st = identity::authorize(identity::principal_of(req), identity::Permission::manage_hub, 0);
+  if (st) return std::nullopt;
+  if (st.error().http_status == 401) {
+    auto r = http::Response::redirect("/backoffice/accedi", 303);
+    r.header("Cache-Control", "no-store");
+    return r;
+  }
+  return d.view.error_page(req, st.error().http_status);
+}
+
+http::Response jobs_page(JobsPageDeps& d, http::Request& req, const Error* error) {
+  const auto& lang = req.ctx.locale;
+  web::Page page;
+  page.template_name = "jobs_list";
+  page.title = d.view.t(lang, "ui.jobs_title");
+  page.noindex = true;
+  page.breadcrumb = {{d.view.t(lang, "ui.home"), "/"},
+                     {d.view.t(lang, "ui.staff_home_title"), "/backoffice/"},
+                     {page.title, ""}};
+  const std::string filter = req.query_param("stato");
+  jobs::ListQuery q;
+  q.state = state_of_query(filter);
+  q.limit = 200;
+  web::Data filters = web::list();
+  for (const auto& [code, key] : std::initializer_list<std::pair<const char*, const char*>>{
+           {"", "ui.jobs_filter_all"},
+           {"falliti", "ui.jobs_filter_dead"},
+           {"in-coda", "ui.jobs_filter_queued"},
+           {"in-corso", "ui.jobs_filter_running"},
+           {"completati", "ui.jobs_filter_done"}}) {
+    web::Data f;
+    f.set("label", d.view.t(lang, key));
+    f.set("href", std::string(kJobsPath) + (*code ? std::string("?stato=") + code : std::string()));
+    f.set("current", filter == code);
+    filters.push_back(f);
+  }
+  page.data.set("filters", filters);
+  web::Data rows = web::list();
+  const auto found = jobs::list(d.db, q);
+  for (const auto& j : found) {
+    web::Data row;
+    row.set("id", std::to_string(j.id));
+    row.set("kind", j.kind);
+    std::string body = d.view.t(lang, "ui.staff_hub");
+    if (j.tenant_id != 0) {
+      auto b = d.tenants.by_id(j.tenant_id);
+      body = b ? b->name : std::to_string(j.tenant_id);
+    }
+    row.set("body", body);
+    row.set("key", j.unique_key);
+    row.set("state", d.view.t(lang, "ui.jobs_state_" + std::string(jobs::to_string(j.state))));
+    row.set("state_code", std::string(jobs::to_string(j.state)));
+    row.set("run_at", time::it_datetime_text(j.run_at));
+    row.set("attempts", std::to_string(j.attempts));
+    row.set("last_error", j.last_error);
+    row.set("claimed_by", j.claimed_by);
+    row.set("dead", j.state == jobs::State::dead);
+    row.set("retry_action", std::string(kJobsPath) + "/" + std::to_string(j.id) + "/riprova");
+    rows.push_back(row);
+  }
+  page.data.set("jobs", rows);
+  page.data.set("has_jobs", !found.empty());
+  page.data.set("csrf", identity::principal_of(req)->csrf_token);
+  if (auto retried = req.query_param("riprovato"); !retried.empty()) page.data.set("retried", retried);
+  if (error) web::set_form_error(d.view, req, page, *error);
+  return web::private_page(d.view, req, page, error ? web::form_status(*error) : 200);
+}
+
+http::Response jobs_get(JobsPageDeps& d, http::Request& req) {
+  if (auto r = refuse(d, req)) return *r;
+  return jobs_page(d, req, nullptr);
+}
+
+http::Response jobs_retry(JobsPageDeps& d, http::Request& req) {
+  if (auto r = refuse(d, req)) return *r;
+  auto form = req.form();
+  if (!form) return d.view.error_page(req, 400);
+  if (auto st = identity::check_csrf(req, *form); !st) return d.view.error_page(req, st.error().http_status);
+  jobs::JobId id = 0;
+  try {
+    id = std::stoll(req.param("id"));
+  } catch (const std::exception&) {
+    return d.view.error_page(req, 404);
+  }
+  auto retried = jobs::retry(d.db, id, time::system_clock().now());
+  if (!retried) {
+    if (retried.error().http_status == 404) return d.view.error_page(req, 404);
+    return jobs_page(d, req, &retried.error());
+  }
+  audit::Entry e;
+  e.tenant_id = retried->tenant_id;
+  e.actor_kind = audit::ActorKind::staff;
+  e.actor_id = identity::principal_of(req)->subject;
+  e.channel = audit::Channel::web;
+  e.action = "jobs.retry";
+  e.record_type = "job";
+  e.record_id = std::to_string(id);
+  e.remote_addr = req.remote_addr;
+  if (auto st = d.audit.record(e); !st) spdlog::error("audit of a job retry failed: {}", st.error().code);
+  d.runner.notify();
+  return http::Response::redirect(std::string(kJobsPath) + "?riprovato=" + std::to_string(id), 303);
+}
+
+}  // namespace
+
+void App::register_jobs_page() {
+  auto d = std::make_shared<JobsPageDeps>(JobsPageDeps{*view_, *db_, *tenants_, *audit_, *jobs_});
+  jobs_page_ = d;
+  router_.get(kJobsPath, [d](http::Request& r) { return jobs_get(*d, r); });
+  router_.post(std::string(kJobsPath) + "/{id}/riprova", [d](http::Request& r) { return jobs_retry(*d, r); });
+}
+
+}  // namespace sp::app
