@@ -4,6 +4,8 @@
 // `sportello jobs retry ID`. Permission::manage_hub (the jobs of every body are there).
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 #include "app/app.hpp"
 #include "core/time.hpp"
 #include "identity/permissions.hpp"
@@ -74,14 +76,21 @@ http::Response jobs_page(JobsPageDeps& d, http::Request& req, const Error* error
   for (const auto& j : found) {
     web::Data row;
     row.set("id", std::to_string(j.id));
-    row.set("kind", j.kind);
+    // The kind by name (a code such as "messaging.send" means nothing to most readers); the code stays
+    // in the page's data for whoever needs it.
+    std::string label_key = "ui.jobs_kind_" + j.kind;
+    std::replace(label_key.begin(), label_key.end(), '.', '_');
+    const auto& label = d.view.t(lang, label_key);
+    row.set("kind", label == label_key ? j.kind : label);
+    row.set("kind_code", j.kind);
     std::string body = d.view.t(lang, "ui.staff_hub");
     if (j.tenant_id != 0) {
       auto b = d.tenants.by_id(j.tenant_id);
       body = b ? b->name : std::to_string(j.tenant_id);
     }
     row.set("body", body);
-    row.set("key", j.unique_key);
+    // A periodic job's period: a Rome day or a UTC instant, shown the Italian way.
+    row.set("key", j.unique_key.size() == 10 ? time::it_date_text(j.unique_key) : time::it_datetime_text(j.unique_key));
     row.set("state", d.view.t(lang, "ui.jobs_state_" + std::string(jobs::to_string(j.state))));
     row.set("state_code", std::string(jobs::to_string(j.state)));
     row.set("run_at", time::it_datetime_text(j.run_at));
