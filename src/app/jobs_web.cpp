@@ -58,12 +58,12 @@ http::Response jobs_page(JobsPageDeps& d, http::Request& req, const Error* error
   q.state = state_of_query(filter);
   q.limit = 200;
   web::Data filters = web::list();
-  for (const auto& [code, key] : std::initializer_list<std::pair<const char*, const char*>>{
-           {"", "ui.jobs_filter_all"},
-           {"falliti", "ui.jobs_filter_dead"},
-           {"in-coda", "ui.jobs_filter_queued"},
-           {"in-corso", "ui.jobs_filter_running"},
-           {"completati", "ui.jobs_filter_done"}}) {
+  for (const auto& [code, key] :
+       std::initializer_list<std::pair<const char*, const char*>>{{"", "ui.jobs_filter_all"},
+                                                                  {"falliti", "ui.jobs_filter_dead"},
+                                                                  {"in-coda", "ui.jobs_filter_queued"},
+                                                                  {"in-corso", "ui.jobs_filter_running"},
+                                                                  {"completati", "ui.jobs_filter_done"}}) {
     web::Data f;
     f.set("label", d.view.t(lang, key));
     f.set("href", std::string(kJobsPath) + (*code ? std::string("?stato=") + code : std::string()));
@@ -78,8 +78,9 @@ http::Response jobs_page(JobsPageDeps& d, http::Request& req, const Error* error
     row.set("id", std::to_string(j.id));
     // The kind by name (a code such as "messaging.send" means nothing to most readers); the code stays
     // in the page's data for whoever needs it.
-    std::string label_key = "ui.jobs_kind_" + j.kind;
-    std::replace(label_key.begin(), label_key.end(), '.', '_');
+    std::string kind_key = j.kind;
+    std::replace(kind_key.begin(), kind_key.end(), '.', '_');
+    const std::string label_key = "ui.jobs_kind_" + kind_key;
     const auto& label = d.view.t(lang, label_key);
     row.set("kind", label == label_key ? j.kind : label);
     row.set("kind_code", j.kind);
@@ -90,7 +91,8 @@ http::Response jobs_page(JobsPageDeps& d, http::Request& req, const Error* error
     }
     row.set("body", body);
     // A periodic job's period: a Rome day or a UTC instant, shown the Italian way.
-    row.set("key", j.unique_key.size() == 10 ? time::it_date_text(j.unique_key) : time::it_datetime_text(j.unique_key));
+    row.set("key", j.unique_key.size() == 10 ? time::it_date_text(j.unique_key)
+                                             : time::it_datetime_text(j.unique_key));
     row.set("state", d.view.t(lang, "ui.jobs_state_" + std::string(jobs::to_string(j.state))));
     row.set("state_code", std::string(jobs::to_string(j.state)));
     row.set("run_at", time::it_datetime_text(j.run_at));

@@ -22,8 +22,8 @@ struct Job {
   std::string payload;         // the kind's own data (an id, a small JSON object ...)
   std::string unique_key;      // periodic jobs: the period; may be empty
   State state = State::queued;
-  std::string run_at;          // UTC "YYYY-MM-DDTHH:MM:SSZ"
-  int attempts = 0;            // attempts started, this one included while running
+  std::string run_at;  // UTC "YYYY-MM-DDTHH:MM:SSZ"
+  int attempts = 0;    // attempts started, this one included while running
   std::string claimed_by;
   std::string lease_until;
   std::string last_error;

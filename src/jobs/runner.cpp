@@ -113,8 +113,7 @@ int Runner::run_once() {
   // jobs are long should say so in its lease).
   std::chrono::seconds lease{0};
   for (const auto& [name, k] : kinds_) lease = std::max(lease, k.retry.lease);
-  Claim c{kind_names_, options_.worker_id, ids::random_token(16), now, now + lease,
-          options_.batch};
+  Claim c{kind_names_, options_.worker_id, ids::random_token(16), now, now + lease, options_.batch};
   std::vector<Job> batch;
   db_.write([&](db::Conn& tx) { batch = claim(tx, c); });
   for (auto& job : batch) {
@@ -139,8 +138,8 @@ void Runner::run_job(const Kind& kind, Job job, const std::string& token) {
   Status result = Ok{};
   if (job.attempts > kind.retry.max_attempts) {
     // Claimed again and again without an outcome: each runner holding it died (or hung past the lease).
-    result = Error::make("jobs.lease_expired", 500, "no outcome after " + std::to_string(job.attempts - 1) +
-                                                        " claim(s)");
+    result = Error::make("jobs.lease_expired", 500,
+                         "no outcome after " + std::to_string(job.attempts - 1) + " claim(s)");
   } else {
     try {
       result = kind.run(run);
@@ -162,7 +161,8 @@ void Runner::run_job(const Kind& kind, Job job, const std::string& token) {
     f.dead = job.attempts >= kind.retry.max_attempts || err.code == "jobs.lease_expired" ||
              (kind.permanent && kind.permanent(err));
     const auto now = clock_.now();
-    if (!f.dead) f.retry_at = now + backoff_after(job.attempts, kind.retry.base_backoff, kind.retry.max_backoff);
+    if (!f.dead)
+      f.retry_at = now + backoff_after(job.attempts, kind.retry.base_backoff, kind.retry.max_backoff);
     db_.write([&](db::Conn& tx) {
       if (f.dead) {
         mark_dead(tx, job.id, token, now, f.error);

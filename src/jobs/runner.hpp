@@ -71,7 +71,7 @@ class JobRun {
 // What the runner decided after a failed attempt, for a kind that mirrors it in its own rows.
 struct Failed {
   std::string error;
-  bool dead = false;                      // no more attempts
+  bool dead = false;                        // no more attempts
   std::optional<time::TimePoint> retry_at;  // when not dead
 };
 
@@ -95,8 +95,8 @@ struct Periodic {
 
 struct RunnerOptions {
   std::chrono::milliseconds poll_interval{1000};  // how often the thread looks for due jobs
-  int batch = 20;                                  // jobs per claim
-  std::string worker_id;                           // claimed_by and logs; random when empty
+  int batch = 20;                                 // jobs per claim
+  std::string worker_id;                          // claimed_by and logs; random when empty
 };
 
 class Runner {

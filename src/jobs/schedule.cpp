@@ -45,8 +45,8 @@ std::optional<Period> period_of(const Schedule& s, const std::string& key) {
 
 Period latest_due(const Schedule& s, time::TimePoint now) {
   return std::visit(overloaded{[&](const Every& e) {
-                                 const auto step = std::chrono::duration_cast<time::TimePoint::duration>(
-                                     interval_of(e));
+                                 const auto step =
+                                     std::chrono::duration_cast<time::TimePoint::duration>(interval_of(e));
                                  auto since = now.time_since_epoch();
                                  auto start = since - ((since % step) + step) % step;  // floor, also < 0
                                  return every_period_at(e, time::TimePoint{start});

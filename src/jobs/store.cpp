@@ -61,9 +61,11 @@ constexpr const char* kRetryDead =
 constexpr const char* kScheduleInsert =
     "INSERT INTO job_schedules (kind, last_period, updated_at) VALUES ($1, '', $2) "
     "ON CONFLICT (kind) DO NOTHING";
-constexpr const char* kScheduleLockPostgres = "SELECT last_period FROM job_schedules WHERE kind = $1 FOR UPDATE";
+constexpr const char* kScheduleLockPostgres =
+    "SELECT last_period FROM job_schedules WHERE kind = $1 FOR UPDATE";
 constexpr const char* kScheduleLockSqlite = "SELECT last_period FROM job_schedules WHERE kind = $1";
-constexpr const char* kScheduleSet = "UPDATE job_schedules SET last_period = $2, updated_at = $3 WHERE kind = $1";
+constexpr const char* kScheduleSet =
+    "UPDATE job_schedules SET last_period = $2, updated_at = $3 WHERE kind = $1";
 
 constexpr const char* kPrune = "DELETE FROM jobs WHERE state = 'done' AND finished_at < $1";
 
@@ -122,8 +124,8 @@ std::optional<State> parse_state(std::string_view s) {
 
 Result<std::optional<JobId>> enqueue(db::Conn& tx, const NewJob& j, time::TimePoint now) {
   if (j.kind.empty() || j.kind.find(',') != std::string::npos) return Error::make("jobs.kind", 400, j.kind);
-  auto row = tx.query_one(kInsert, {j.kind, std::int64_t{j.tenant_id}, j.payload, db::text_or_null(j.unique_key),
-                                    iso(j.run_at.value_or(now)), iso(now)});
+  auto row = tx.query_one(kInsert, {j.kind, std::int64_t{j.tenant_id}, j.payload,
+                                    db::text_or_null(j.unique_key), iso(j.run_at.value_or(now)), iso(now)});
   if (!row) return std::optional<JobId>{};
   return std::optional<JobId>{row->i64(0)};
 }
@@ -148,17 +150,20 @@ void mark_done(db::Conn& tx, JobId id, const std::string& token, time::TimePoint
   require_claim(tx.exec(kDone, {id, token, iso(now)}), id);
 }
 
-void mark_retry(db::Conn& tx, JobId id, const std::string& token, time::TimePoint run_at, const std::string& error) {
+void mark_retry(db::Conn& tx, JobId id, const std::string& token, time::TimePoint run_at,
+                const std::string& error) {
   require_claim(tx.exec(kRetry, {id, token, iso(run_at), clip(error)}), id);
 }
 
-void mark_dead(db::Conn& tx, JobId id, const std::string& token, time::TimePoint now, const std::string& error) {
+void mark_dead(db::Conn& tx, JobId id, const std::string& token, time::TimePoint now,
+               const std::string& error) {
   require_claim(tx.exec(kDead, {id, token, iso(now), clip(error)}), id);
 }
 
 std::vector<Job> list(db::Database& db, const ListQuery& q) {
   db::Params p{q.state ? db::Value{std::string(to_string(*q.state))} : db::Value{nullptr},
-               db::text_or_null(q.kind), db::int_or_null(q.tenant), std::int64_t{std::clamp(q.limit, 1, 1000)}};
+               db::text_or_null(q.kind), db::int_or_null(q.tenant),
+               std::int64_t{std::clamp(q.limit, 1, 1000)}};
   return db::read_all(db, db.dialect() == db::Dialect::postgres ? kListPostgres : kList, p, from_row);
 }
 
@@ -170,7 +175,8 @@ Result<Job> retry(db::Database& db, JobId id, time::TimePoint now) {
   return db::transact(db, [&](db::Conn& tx) -> Result<Job> {
     auto row = tx.query_one(kById, {id});
     if (!row) return Error::not_found("job " + std::to_string(id));
-    if (tx.exec(kRetryDead, {id, iso(now)}) != 1) return Error::make("jobs.not_dead", 409, std::to_string(id));
+    if (tx.exec(kRetryDead, {id, iso(now)}) != 1)
+      return Error::make("jobs.not_dead", 409, std::to_string(id));
     return from_row(*tx.query_one(kById, {id}));
   });
 }
@@ -182,7 +188,8 @@ std::string lock_schedule(db::Conn& tx, const std::string& kind, time::TimePoint
   return row ? row->text(0) : std::string();
 }
 
-void set_schedule(db::Conn& tx, const std::string& kind, const std::string& last_period, time::TimePoint now) {
+void set_schedule(db::Conn& tx, const std::string& kind, const std::string& last_period,
+                  time::TimePoint now) {
   tx.exec(kScheduleSet, {kind, last_period, iso(now)});
 }
 

@@ -40,8 +40,10 @@ std::vector<Job> claim(db::Conn& tx, const Claim& c);
 
 // Outcomes, each only while `token` is still the job's claim (else LostClaim is thrown).
 void mark_done(db::Conn& tx, JobId id, const std::string& token, time::TimePoint now);
-void mark_retry(db::Conn& tx, JobId id, const std::string& token, time::TimePoint run_at, const std::string& error);
-void mark_dead(db::Conn& tx, JobId id, const std::string& token, time::TimePoint now, const std::string& error);
+void mark_retry(db::Conn& tx, JobId id, const std::string& token, time::TimePoint run_at,
+                const std::string& error);
+void mark_dead(db::Conn& tx, JobId id, const std::string& token, time::TimePoint now,
+               const std::string& error);
 
 struct ListQuery {
   std::optional<State> state;

@@ -124,9 +124,12 @@ void Delivery::set_sender(Channel c, std::shared_ptr<Sender> sender) {
 void Delivery::register_with(jobs::Runner& runner) {
   jobs::Kind k;
   k.name = kSendKind;
-  k.retry = jobs::RetryPolicy{options_.max_attempts, options_.base_backoff, options_.max_backoff, options_.lease};
+  k.retry =
+      jobs::RetryPolicy{options_.max_attempts, options_.base_backoff, options_.max_backoff, options_.lease};
   k.run = [this](jobs::JobRun& r) { return run(r); };
-  k.permanent = [](const Error& e) { return e.code == "messaging.rejected" || e.code == "messaging.not_found"; };
+  k.permanent = [](const Error& e) {
+    return e.code == "messaging.rejected" || e.code == "messaging.not_found";
+  };
   k.on_failure = [this](db::Conn& tx, const jobs::Job& j, const jobs::Failed& f) { on_failure(tx, j, f); };
   runner.add(std::move(k));
 }
@@ -162,9 +165,10 @@ sp::Status Delivery::run(jobs::JobRun& run) {
 void Delivery::on_failure(db::Conn& tx, const jobs::Job& job, const jobs::Failed& f) {
   std::string what = f.error;
   if (what.size() > 500) what.resize(500);
-  tx.exec(kMarkFailure, {job.payload, std::int64_t{job.tenant_id}, std::string(f.dead ? "failed" : "pending"),
-                         std::int64_t{job.attempts},
-                         f.retry_at ? db::Value{time::format_iso_utc(*f.retry_at)} : db::Value{nullptr}, what});
+  tx.exec(kMarkFailure,
+          {job.payload, std::int64_t{job.tenant_id}, std::string(f.dead ? "failed" : "pending"),
+           std::int64_t{job.attempts},
+           f.retry_at ? db::Value{time::format_iso_utc(*f.retry_at)} : db::Value{nullptr}, what});
   if (f.dead) {
     ++failed_;
   } else {

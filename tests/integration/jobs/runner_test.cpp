@@ -2,13 +2,14 @@
 // completion in one transaction, retries with backoff, dead jobs and the operator's retry, periodic
 // kinds run once per period by several runners at once (across the DST weekends), catch-up after
 // downtime, and the job's tenant handed to its handler.
+#include "jobs/runner.hpp"
+
 #include <gtest/gtest.h>
 
 #include <atomic>
 #include <thread>
 
 #include "core/ids.hpp"
-#include "jobs/runner.hpp"
 #include "jobs/store.hpp"
 #include "support/testing.hpp"
 
@@ -43,8 +44,9 @@ class RunnerTest : public ::testing::TestWithParam<sp::db::Dialect> {
     k.run = [runner](JobRun& run) -> sp::Status {
       const auto& j = run.job();
       run.commit([&](sp::db::Conn& tx) {
-        tx.exec("INSERT INTO job_effects (job_id, kind, period, tenant_id, runner) VALUES ($1, $2, $3, $4, $5)",
-                {j.id, j.kind, j.unique_key, std::int64_t{j.tenant_id}, runner});
+        tx.exec(
+            "INSERT INTO job_effects (job_id, kind, period, tenant_id, runner) VALUES ($1, $2, $3, $4, $5)",
+            {j.id, j.kind, j.unique_key, std::int64_t{j.tenant_id}, runner});
       });
       return sp::Ok{};
     };
@@ -57,7 +59,8 @@ class RunnerTest : public ::testing::TestWithParam<sp::db::Dialect> {
   }
   std::int64_t effects(const std::string& where = "1 = 1") {
     std::int64_t n = 0;
-    db().read([&](sp::db::Conn& c) { n = c.query_one("SELECT COUNT(*) FROM job_effects WHERE " + where)->i64(0); });
+    db().read(
+        [&](sp::db::Conn& c) { n = c.query_one("SELECT COUNT(*) FROM job_effects WHERE " + where)->i64(0); });
     return n;
   }
   std::vector<std::string> periods_run(const std::string& kind) {
@@ -199,8 +202,10 @@ TEST_P(RunnerTest, ALeaseThatEndsLetsAnotherRunnerTakeOverAndTheFirstCommitsNoth
   EXPECT_EQ(j.claimed_by, "b");
   // "a" comes back to life and tries to record its work: its claim is gone, so its effects roll back.
   EXPECT_THROW(db().write([&](sp::db::Conn& tx) {
-    tx.exec("INSERT INTO job_effects (job_id, kind, period, tenant_id, runner) VALUES ($1, 'test.record', '', 0, 'a')",
-            {id});
+    tx.exec(
+        "INSERT INTO job_effects (job_id, kind, period, tenant_id, runner) VALUES ($1, 'test.record', '', 0, "
+        "'a')",
+        {id});
     mark_done(tx, id, token_a, clock_->now());
   }),
                LostClaim);
@@ -214,7 +219,9 @@ TEST_P(RunnerTest, AJobClaimedTooOftenWithoutAnOutcomeIsDead) {
   const auto id = queue(NewJob{"test.record", 0, "", "", std::nullopt});
   for (int i = 0; i < 2; ++i) {  // two runners die holding it
     db().write([&](sp::db::Conn& tx) {
-      claim(tx, Claim{{"test.record"}, "dying", sp::ids::random_token(16), clock_->now(), clock_->now() + 60s, 1});
+      claim(
+          tx,
+          Claim{{"test.record"}, "dying", sp::ids::random_token(16), clock_->now(), clock_->now() + 60s, 1});
     });
     clock_->advance(60s);
   }
@@ -232,7 +239,8 @@ TEST_P(RunnerTest, APeriodicKindRunsOncePerPeriodAcrossRunnersAndTheDstWeekends)
   std::vector<std::unique_ptr<Runner>> runners;
   for (const char* name : {"a", "b"}) {
     runners.push_back(std::make_unique<Runner>(db(), *clock_, RunnerOptions{.worker_id = name}));
-    runners.back()->add_periodic(recording_kind("test.daily", name), Periodic{DailyAt{2h + 30min}, CatchUp::every_period});
+    runners.back()->add_periodic(recording_kind("test.daily", name),
+                                 Periodic{DailyAt{2h + 30min}, CatchUp::every_period});
   }
   auto round = [&] {
     std::vector<std::thread> threads;
@@ -246,7 +254,8 @@ TEST_P(RunnerTest, APeriodicKindRunsOncePerPeriodAcrossRunnersAndTheDstWeekends)
     clock_->advance(1h);
     round();
   }
-  for (const char* d : {"2026-03-26", "2026-03-27", "2026-03-28", "2026-03-29", "2026-03-30"}) expected.push_back(d);
+  for (const char* d : {"2026-03-26", "2026-03-27", "2026-03-28", "2026-03-29", "2026-03-30"})
+    expected.push_back(d);
   EXPECT_EQ(periods_run("test.daily"), expected);
   // Half-hour steps over the fall-back night: 02:30 happens twice on 25 October.
   clock_->set(at("2026-10-24T12:00:00Z"));
@@ -278,7 +287,8 @@ TEST_P(RunnerTest, APollerCatchesUpOnceAndADailyKindEveryMissedDay) {
   restarted.add_periodic(recording_kind("test.poll", "r2"), Periodic{Every{10min}, CatchUp::latest_only});
   restarted.add_periodic(recording_kind("test.day", "r2"), Periodic{DailyAt{5min}, CatchUp::every_period});
   restarted.run_until_idle();
-  EXPECT_EQ(periods_run("test.poll"), (std::vector<std::string>{"2026-11-20T12:00:00Z", "2026-11-24T09:00:00Z"}));
+  EXPECT_EQ(periods_run("test.poll"),
+            (std::vector<std::string>{"2026-11-20T12:00:00Z", "2026-11-24T09:00:00Z"}));
   EXPECT_EQ(periods_run("test.day"),
             (std::vector<std::string>{"2026-11-20", "2026-11-21", "2026-11-22", "2026-11-23", "2026-11-24"}));
   restarted.run_until_idle();
@@ -291,6 +301,8 @@ TEST_P(RunnerTest, APollerCatchesUpOnceAndADailyKindEveryMissedDay) {
 
 INSTANTIATE_TEST_SUITE_P(BothDatabases, RunnerTest,
                          ::testing::Values(sp::db::Dialect::sqlite, sp::db::Dialect::postgres),
-                         [](const auto& info) { return info.param == sp::db::Dialect::sqlite ? "sqlite" : "postgres"; });
+                         [](const auto& info) {
+                           return info.param == sp::db::Dialect::sqlite ? "sqlite" : "postgres";
+                         });
 
 }  // namespace

@@ -70,15 +70,17 @@ class JobsCrashTest : public ::testing::TestWithParam<sp::db::Dialect> {
     for (const auto& s : sp::config_settings()) known.insert(s.env);
     std::vector<std::string> env{"SPORTELLO_FAKE_CLOCK_FILE=" + clock_file_.string()};
     for (const auto& kv : std::vector<std::string>{
-             "SPORTELLO_DATABASE=" + database_->url(), "SPORTELLO_PORT=" + std::to_string(sp::testing::free_port()),
-             "SPORTELLO_THREADS=2", "SPORTELLO_ACCESS_LOG=false", "SPORTELLO_LOG_LEVEL=warn", "SPORTELLO_DEMO=false",
+             "SPORTELLO_DATABASE=" + database_->url(),
+             "SPORTELLO_PORT=" + std::to_string(sp::testing::free_port()), "SPORTELLO_THREADS=2",
+             "SPORTELLO_ACCESS_LOG=false", "SPORTELLO_LOG_LEVEL=warn", "SPORTELLO_DEMO=false",
              "SPORTELLO_SIM_IDP_PORT=0", "SPORTELLO_OIDC_RP_KEY_FILE=" + (dir / "rp.pem").string(),
              "SPORTELLO_FILES_DIR=" + (dir / "files").string(),
              "SPORTELLO_AUDIT_KEY_FILE=" + (dir_.path() / "audit.key").string(),
              "SPORTELLO_AUDIT_ANCHOR_FILE=" + (dir / "anchors.jsonl").string()}) {
       if (known.count(kv.substr(0, kv.find('=')))) env.push_back(kv);
     }
-    auto p = std::make_unique<sp::testing::ServerProcess>(std::vector<std::string>{SPORTELLO_BINARY, "serve"}, env);
+    auto p = std::make_unique<sp::testing::ServerProcess>(std::vector<std::string>{SPORTELLO_BINARY, "serve"},
+                                                          env);
     EXPECT_TRUE(p->wait_ready(60000)) << "node " << n << " did not become ready";
     return p;
   }
@@ -101,8 +103,9 @@ class JobsCrashTest : public ::testing::TestWithParam<sp::db::Dialect> {
   std::vector<JobRow> register_jobs() {
     std::vector<JobRow> out;
     db_->read([&](sp::db::Conn& c) {
-      for (const auto& r : c.query("SELECT unique_key, state, attempts FROM jobs WHERE kind = $1 ORDER BY unique_key, id",
-                                   {std::string(sp::protocollo::kDailyRegisterKind)}))
+      for (const auto& r :
+           c.query("SELECT unique_key, state, attempts FROM jobs WHERE kind = $1 ORDER BY unique_key, id",
+                   {std::string(sp::protocollo::kDailyRegisterKind)}))
         out.push_back({r.text(0), r.text(1), r.i64(2)});
     });
     return out;
@@ -129,7 +132,8 @@ class JobsCrashTest : public ::testing::TestWithParam<sp::db::Dialect> {
     for (auto aoo : {seeded_.aoo, seeded_.novara_aoo}) {
       std::vector<std::string> days, expected;
       db_->read([&](sp::db::Conn& c) {
-        for (const auto& r : c.query("SELECT day FROM protocol_daily_registers WHERE aoo_id = $1 ORDER BY day", {aoo}))
+        for (const auto& r :
+             c.query("SELECT day FROM protocol_daily_registers WHERE aoo_id = $1 ORDER BY day", {aoo}))
           days.push_back(r.text(0));
       });
       for (auto d = first_day_; d <= last_day; d = sp::time::add_calendar_days(d, 1))
@@ -184,6 +188,8 @@ TEST_P(JobsCrashTest, AfterASigkillEveryMissedDayIsRegisteredExactlyOnce) {
 
 INSTANTIATE_TEST_SUITE_P(BothDatabases, JobsCrashTest,
                          ::testing::Values(sp::db::Dialect::sqlite, sp::db::Dialect::postgres),
-                         [](const auto& info) { return info.param == sp::db::Dialect::sqlite ? "sqlite" : "postgres"; });
+                         [](const auto& info) {
+                           return info.param == sp::db::Dialect::sqlite ? "sqlite" : "postgres";
+                         });
 
 }  // namespace

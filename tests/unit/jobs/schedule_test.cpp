@@ -1,8 +1,8 @@
 // The schedule math of periodic jobs (src/jobs/schedule.hpp): periods every N minutes and at a Rome
 // wall-clock time across the DST changes, catch-up lists after downtime, the retry backoff.
-#include <gtest/gtest.h>
-
 #include "jobs/schedule.hpp"
+
+#include <gtest/gtest.h>
 
 namespace {
 
@@ -50,8 +50,10 @@ TEST(DailySchedule, OnTheFallBackSundayATimeThatHappensTwiceRunsOnce) {
   // Queued at the first 02:30; at the second one (and after it) there is nothing more to queue.
   EXPECT_EQ(keys(periods_to_queue(kAt0230, CatchUp::every_period, "2026-10-24", at("2026-10-25T00:30:00Z"))),
             std::vector<std::string>{"2026-10-25"});
-  EXPECT_TRUE(periods_to_queue(kAt0230, CatchUp::every_period, "2026-10-25", at("2026-10-25T01:30:00Z")).empty());
-  EXPECT_TRUE(periods_to_queue(kAt0230, CatchUp::every_period, "2026-10-25", at("2026-10-25T01:45:00Z")).empty());
+  EXPECT_TRUE(
+      periods_to_queue(kAt0230, CatchUp::every_period, "2026-10-25", at("2026-10-25T01:30:00Z")).empty());
+  EXPECT_TRUE(
+      periods_to_queue(kAt0230, CatchUp::every_period, "2026-10-25", at("2026-10-25T01:45:00Z")).empty());
   EXPECT_EQ(period_of(kAt0230, "2026-10-26")->due, at("2026-10-26T01:30:00Z"));
   EXPECT_EQ(next_after(kAt0230, *period_of(kAt0230, "2026-10-25")).key, "2026-10-26");
 }
@@ -89,15 +91,18 @@ TEST(IntervalSchedule, PeriodsAreAlignedOnTheEpochInUtc) {
   const Schedule s = Every{15min};
   EXPECT_EQ(latest_due(s, at("2026-11-23T10:07:31Z")).key, "2026-11-23T10:00:00Z");
   EXPECT_EQ(latest_due(s, at("2026-11-23T10:15:00Z")).key, "2026-11-23T10:15:00Z");
-  EXPECT_EQ(keys(periods_to_queue(s, CatchUp::every_period, "2026-11-23T09:15:00Z", at("2026-11-23T10:07:00Z"))),
-            (std::vector<std::string>{"2026-11-23T09:30:00Z", "2026-11-23T09:45:00Z", "2026-11-23T10:00:00Z"}));
-  EXPECT_EQ(keys(periods_to_queue(s, CatchUp::latest_only, "2026-11-23T09:15:00Z", at("2026-11-23T10:07:00Z"))),
-            std::vector<std::string>{"2026-11-23T10:00:00Z"});
+  EXPECT_EQ(
+      keys(periods_to_queue(s, CatchUp::every_period, "2026-11-23T09:15:00Z", at("2026-11-23T10:07:00Z"))),
+      (std::vector<std::string>{"2026-11-23T09:30:00Z", "2026-11-23T09:45:00Z", "2026-11-23T10:00:00Z"}));
+  EXPECT_EQ(
+      keys(periods_to_queue(s, CatchUp::latest_only, "2026-11-23T09:15:00Z", at("2026-11-23T10:07:00Z"))),
+      std::vector<std::string>{"2026-11-23T10:00:00Z"});
   EXPECT_FALSE(period_of(s, "2026-11-23T10:07:00Z")) << "not a period start";
   EXPECT_EQ(next_after(s, *period_of(s, "2026-11-23T23:45:00Z")).key, "2026-11-24T00:00:00Z");
   // The DST change does not touch UTC periods: four per hour through the night of 25 October.
-  EXPECT_EQ(periods_to_queue(s, CatchUp::every_period, "2026-10-24T23:45:00Z", at("2026-10-25T01:45:00Z")).size(),
-            8u);
+  EXPECT_EQ(
+      periods_to_queue(s, CatchUp::every_period, "2026-10-24T23:45:00Z", at("2026-10-25T01:45:00Z")).size(),
+      8u);
 }
 
 TEST(Backoff, DoublesFromTheBaseUpToTheCap) {
