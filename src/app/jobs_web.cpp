@@ -8,6 +8,7 @@
 
 #include "app/app.hpp"
 #include "core/time.hpp"
+#include "identity/guards.hpp"
 #include "identity/permissions.hpp"
 #include "jobs/store.hpp"
 
@@ -33,18 +34,8 @@ std::optional<jobs::State> state_of_query(std::string_view q) {
   return std::nullopt;
 }
 
-std::optional<http::Response> refuse(const JobsPageDeps& d, http::Request& req) {
-  auto st = identity::authorize(identity::principal_of(req), identity::Permission::manage_hub, 0);
-  if (st) return std::nullopt;
-  if (st.error().http_status == 401) {
-    auto r = http::Response::redirect("/backoffice/accedi", 303);
-    r.header("Cache-Control", "no-store");
-    return r;
-  }
-  return d.view.error_page(req, st.error().http_status);
-}
-
-http::Response jobs_page(JobsPageDeps& d, http::Request& req, const Error* error) {
+http::Response jobs_page(JobsPageDeps& d, http::Request& req, const identity::StaffCall& c,
+                         const Error* error) {
   const auto& lang = req.ctx.locale;
   web::Page page;
   page.template_name = "jobs_list";
@@ -105,19 +96,17 @@ http::Response jobs_page(JobsPageDeps& d, http::Request& req, const Error* error
   }
   page.data.set("jobs", rows);
   page.data.set("has_jobs", !found.empty());
-  page.data.set("csrf", identity::principal_of(req)->csrf_token);
+  page.data.set("csrf", c.who->csrf_token);
   if (auto retried = req.query_param("riprovato"); !retried.empty()) page.data.set("retried", retried);
   if (error) web::set_form_error(d.view, req, page, *error);
   return web::private_page(d.view, req, page, error ? web::form_status(*error) : 200);
 }
 
-http::Response jobs_get(JobsPageDeps& d, http::Request& req) {
-  if (auto r = refuse(d, req)) return *r;
-  return jobs_page(d, req, nullptr);
+http::Response jobs_get(JobsPageDeps& d, http::Request& req, const identity::StaffCall& c) {
+  return jobs_page(d, req, c, nullptr);
 }
 
-http::Response jobs_retry(JobsPageDeps& d, http::Request& req) {
-  if (auto r = refuse(d, req)) return *r;
+http::Response jobs_retry(JobsPageDeps& d, http::Request& req, const identity::StaffCall& c) {
   auto form = req.form();
   if (!form) return d.view.error_page(req, 400);
   if (auto st = identity::check_csrf(req, *form); !st) return d.view.error_page(req, st.error().http_status);
@@ -130,12 +119,12 @@ http::Response jobs_retry(JobsPageDeps& d, http::Request& req) {
   auto retried = jobs::retry(d.db, id, time::system_clock().now());
   if (!retried) {
     if (retried.error().http_status == 404) return d.view.error_page(req, 404);
-    return jobs_page(d, req, &retried.error());
+    return jobs_page(d, req, c, &retried.error());
   }
   audit::Entry e;
   e.tenant_id = retried->tenant_id;
   e.actor_kind = audit::ActorKind::staff;
-  e.actor_id = identity::principal_of(req)->subject;
+  e.actor_id = c.who->subject;
   e.channel = audit::Channel::web;
   e.action = "jobs.retry";
   e.record_type = "job";
@@ -151,8 +140,10 @@ http::Response jobs_retry(JobsPageDeps& d, http::Request& req) {
 void App::register_jobs_page() {
   auto d = std::make_shared<JobsPageDeps>(JobsPageDeps{*view_, *db_, *tenants_, *audit_, *jobs_});
   jobs_page_ = d;
-  router_.get(kJobsPath, [d](http::Request& r) { return jobs_get(*d, r); });
-  router_.post(std::string(kJobsPath) + "/{id}/riprova", [d](http::Request& r) { return jobs_retry(*d, r); });
+  // Guarded per route (identity/guards.hpp): anonymous callers go to the sign-in, other staff get a 403.
+  router_.get(kJobsPath, identity::hub_staff_route(*d, identity::Permission::manage_hub, jobs_get));
+  router_.post(std::string(kJobsPath) + "/{id}/riprova",
+               identity::hub_staff_route(*d, identity::Permission::manage_hub, jobs_retry));
 }
 
 }  // namespace sp::app
