@@ -7,7 +7,8 @@
 // A register exists for every day from the AOO's creation (or its first entry, if earlier) up to
 // yesterday in Rome; empty days give a register with zero entries. catch_up() fills the missing days
 // (server down, first start); it is safe to run on several nodes at once and cheap when nothing is
-// missing. The lead runs it at start and every few minutes.
+// missing. The job "protocollo.daily_register" (register_job.hpp) runs it once a day, and once for each
+// day missed while no node ran.
 //
 // Contents are rendered as they were at the end of the day: an annulment made on a later day is not in
 // the entry of the earlier day's register, it is in the later day's "changes" (and likewise for
