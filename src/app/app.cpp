@@ -9,12 +9,15 @@
 #include <sstream>
 #include <thread>
 
+#include <unistd.h>
+
 #include "adapters/messaging/email.hpp"
 #include "adapters/oidc/client.hpp"
 #include "adapters/oidc/rp_routes.hpp"
 #include "app/demo.hpp"
 #include "applications/counter_receipt_pdf.hpp"
 #include "catalog/web.hpp"
+#include "protocollo/register_job.hpp"
 #include "core/ids.hpp"
 #include "core/text.hpp"
 #include "core/time.hpp"
@@ -86,7 +89,7 @@ App::App(Config config) : config_(std::move(config)) {
       auto queued = messaging::enqueue(tx, m);
       if (!queued) throw std::runtime_error("reset e-mail: " + queued.error().code);
     });
-    if (dispatcher_) dispatcher_->notify();
+    if (jobs_) jobs_->notify();
   };
   api_keys_ = std::make_unique<identity::ApiKeyService>(*db_, time::system_clock());
   api_keys_->set_audit(audit_.get());
@@ -108,8 +111,19 @@ App::App(Config config) : config_(std::move(config)) {
   }
   profile_ = std::make_unique<identity::ProfileService>(*db_, *audit_, time::system_clock());
   profile_web_ = std::make_unique<identity::ProfileWebDeps>(identity::ProfileWebDeps{*view_, *profile_});
-  dispatcher_ = std::make_unique<messaging::Dispatcher>(*db_, time::system_clock());
-  profile_->set_outbox_notifier([this] { dispatcher_->notify(); });
+  // One runner for every background job of this node (src/jobs/, docs/jobs.md); its thread starts in
+  // serve(). Its name (host and process) is what operators see in a job's claimed_by.
+  {
+    jobs::RunnerOptions ro;
+    char host[256] = {};
+    ::gethostname(host, sizeof host - 1);
+    ro.worker_id = std::string(host) + ":" + std::to_string(::getpid());
+    jobs_ = std::make_unique<jobs::Runner>(*db_, time::system_clock(), ro);
+  }
+  delivery_ = std::make_unique<messaging::Delivery>();
+  delivery_->register_with(*jobs_);
+  jobs::add_pruning(*jobs_);
+  profile_->set_outbox_notifier([this] { jobs_->notify(); });
   if (config_.demo) {
     // Demo: e-mail and SMS go to local simulators, readable at /sim/posta.
     smtp_sink_ = std::make_unique<messaging::SmtpSink>(0);
@@ -158,6 +172,7 @@ App::App(Config config) : config_(std::move(config)) {
   registers_->set_actor_name([this](const std::string& who) {
     return actor_names_ ? actor_names_->name(who, "it") : std::string();
   });
+  protocollo::register_daily_register_job(*jobs_, *registers_);
   protocollo::register_pages(router_, *protocol_web_);
   protocollo::register_api(router_, *protocol_web_);
 
@@ -187,7 +202,7 @@ App::App(Config config) : config_(std::move(config)) {
     };
   }
   cases_->set_form_definitions(definitions_.get());                // decisions print the answers' labels
-  cases_->set_outbox_notifier([this] { dispatcher_->notify(); });  // notices go out at once
+  cases_->set_outbox_notifier([this] { jobs_->notify(); });  // notices go out at once
   if (config_.demo) {
     if (auto st = seed_demo_forms(config_.share_dir, *tenants_, *definitions_); !st)
       throw std::runtime_error("demo forms: " + st.error().code + " " + st.error().detail);
@@ -219,12 +234,12 @@ App::App(Config config) : config_(std::move(config)) {
   body_pages_web_ =
       std::make_unique<body_pages::WebDeps>(body_pages::WebDeps{*view_, *body_pages_, *tenants_});
   body_pages::register_pages(router_, *body_pages_web_);
+  register_jobs_page();
 }
 
 App::~App() {
   if (audit_anchors_) audit_anchors_->stop();  // anchors once more, while the database is open
-  if (register_job_) register_job_->stop();
-  if (dispatcher_) dispatcher_->stop();
+  if (jobs_) jobs_->stop();  // waits for the job in hand
   if (smtp_sink_) smtp_sink_->stop();
   if (db_) db_->close();
 }
@@ -437,23 +452,22 @@ void App::start_messaging() {
     eo.from_address = config_.mail_from;
     eo.username = config_.smtp_username;
     eo.password = config_.smtp_password;
-    dispatcher_->set_sender(messaging::Channel::email, std::make_shared<messaging::EmailSender>(eo));
+    delivery_->set_sender(messaging::Channel::email, std::make_shared<messaging::EmailSender>(eo));
   }
   if (!sms_url.empty()) {
     messaging::SmsOptions so;
     so.url = sms_url;
     so.api_key = sms_key;
-    dispatcher_->set_sender(messaging::Channel::sms, std::make_shared<messaging::SmsSender>(so));
+    delivery_->set_sender(messaging::Channel::sms, std::make_shared<messaging::SmsSender>(so));
   }
-  dispatcher_->start();
 }
 
 int App::serve() {
   start_demo_simulator();
   start_messaging();
-  // Daily protocol registers: the days missed while the server was down at once, then every 5 minutes.
-  register_job_ = std::make_unique<protocollo::RegisterJob>(*registers_, std::chrono::minutes(5));
-  register_job_->start();
+  // Background jobs: outbox deliveries, the daily protocol registers (the periods missed while no node
+  // ran are queued and run at once), housekeeping.
+  jobs_->start();
   // Audit chain heads anchored outside the database: now, every audit_anchor_interval_s, and at stop.
   audit_anchors_ = std::make_unique<audit::AnchorJob>(*db_, audit_key_.key(), config_.audit_anchor_file,
                                                       std::chrono::seconds(config_.audit_anchor_interval_s));

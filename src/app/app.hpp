@@ -39,8 +39,8 @@
 #include "identity/staff_service.hpp"
 #include "identity/staff_web.hpp"
 #include "identity/web.hpp"
+#include "jobs/runner.hpp"
 #include "protocollo/daily_register.hpp"
-#include "protocollo/register_job.hpp"
 #include "protocollo/service.hpp"
 #include "protocollo/web.hpp"
 #include "tenants/service.hpp"
@@ -66,6 +66,7 @@ class App {
   [[nodiscard]] identity::DelegationService& delegations() { return *delegations_; }
   [[nodiscard]] protocollo::ProtocolService& protocol() { return *protocol_; }
   [[nodiscard]] forms::DefinitionsService& definitions() { return *definitions_; }
+  [[nodiscard]] jobs::Runner& jobs() { return *jobs_; }
   // Runs the HTTP server until SIGTERM/SIGINT; returns the exit code.
   int serve();
 
@@ -98,7 +99,9 @@ class App {
   std::unique_ptr<identity::CounterWebDeps> counter_web_;
   std::unique_ptr<identity::ProfileService> profile_;
   std::unique_ptr<identity::ProfileWebDeps> profile_web_;
-  std::unique_ptr<messaging::Dispatcher> dispatcher_;
+  std::unique_ptr<jobs::Runner> jobs_;              // every background job (serve() starts its thread)
+  std::unique_ptr<messaging::Delivery> delivery_;   // the outbox's job kind
+  std::shared_ptr<void> jobs_page_;                  // the jobs page's dependencies (jobs_web.cpp)
   std::unique_ptr<messaging::SmtpSink> smtp_sink_;           // demo only
   std::unique_ptr<messaging::SmsGatewaySimulator> sms_sim_;  // demo only
   std::unique_ptr<identity::SimMailboxDeps> mailbox_;        // demo only
@@ -107,7 +110,6 @@ class App {
   std::unique_ptr<files::FileService> files_;
   std::unique_ptr<protocollo::ProtocolService> protocol_;
   std::unique_ptr<protocollo::DailyRegisterService> registers_;
-  std::unique_ptr<protocollo::RegisterJob> register_job_;
   std::unique_ptr<protocollo::WebDeps> protocol_web_;
   std::unique_ptr<cases::CaseService> cases_;
   std::unique_ptr<cases::WebDeps> cases_web_;
@@ -121,6 +123,7 @@ class App {
   void setup_sign_in();
   void start_demo_simulator();
   void start_messaging();
+  void register_jobs_page();
 };
 
 }  // namespace sp::app

@@ -1,4 +1,5 @@
-// The `sportello` command line (CLI11): serve, migrate, demo, import, cf, config check, routes, audit.
+// The `sportello` command line (CLI11): serve, migrate, demo, import, cf, config check, routes, audit,
+// jobs.
 #include "app/cli.hpp"
 
 #include <spdlog/spdlog.h>
@@ -18,6 +19,8 @@
 #include "audit/verify_command.hpp"
 #include "core/config.hpp"
 #include "core/i18n.hpp"
+#include "core/time.hpp"
+#include "jobs/store.hpp"
 #include "web/fiscal_api.hpp"
 
 namespace sp::app {
@@ -65,6 +68,12 @@ int run_cli(int argc, char** argv) {
   cli.require_subcommand(1);
   std::string config_file;
   cli.add_option("-c,--config", config_file, "TOML configuration file (also SPORTELLO_CONFIG)");
+  std::string fake_clock_file;
+  if (time::fake_clock_available()) {
+    cli.add_option("--fake-clock", fake_clock_file,
+                   "Test builds only: read the time from FILE, one UTC instant such as 2026-03-29T00:30:00Z "
+                   "(also SPORTELLO_FAKE_CLOCK_FILE); time stands still until the file changes");
+  }
 
   auto* serve = cli.add_subcommand("serve", "Start the HTTP server");
   bool serve_demo = false;
@@ -104,6 +113,23 @@ int run_cli(int argc, char** argv) {
       audit->add_subcommand("anchor", "Append the current head of every body's chain to audit_anchor_file");
   audit->require_subcommand(1);
 
+  auto* jobs_cmd = cli.add_subcommand("jobs", "Background jobs (docs/jobs.md)");
+  auto* jobs_list = jobs_cmd->add_subcommand("list", "List jobs, newest first");
+  bool jobs_dead = false;
+  std::string jobs_state, jobs_kind;
+  std::int64_t jobs_tenant = -1;
+  int jobs_limit = 100;
+  jobs_list->add_flag("--dead", jobs_dead, "Only dead jobs (failed their last attempt)");
+  jobs_list->add_option("--state", jobs_state, "Only jobs in this state")
+      ->check(CLI::IsMember({"queued", "running", "done", "dead"}));
+  jobs_list->add_option("--kind", jobs_kind, "Only jobs of this kind (e.g. messaging.send)");
+  jobs_list->add_option("--tenant", jobs_tenant, "Only jobs of this body (id; 0 = the hub)");
+  jobs_list->add_option("--limit", jobs_limit, "At most this many (default 100)");
+  auto* jobs_retry = jobs_cmd->add_subcommand("retry", "Queue a dead job again (attempts start over)");
+  std::int64_t jobs_retry_id = 0;
+  jobs_retry->add_option("id", jobs_retry_id, "The job's number (see jobs list)")->required();
+  jobs_cmd->require_subcommand(1);
+
   auto* sim = cli.add_subcommand("sim", "Local simulators of national systems");
   auto* sim_idp = sim->add_subcommand("idp", "SPID/CIE OpenID provider simulator");
   std::uint16_t sim_port = 8091;
@@ -115,6 +141,16 @@ int run_cli(int argc, char** argv) {
   sim->require_subcommand(1);
 
   CLI11_PARSE(cli, argc, argv);
+
+  if (fake_clock_file.empty()) {
+    if (const char* env = std::getenv("SPORTELLO_FAKE_CLOCK_FILE")) fake_clock_file = env;
+  }
+  if (!fake_clock_file.empty()) {
+    // Before anything reads the clock (or starts a thread that does).
+    if (auto st = time::install_fake_clock(fake_clock_file); !st) return fail(st.error());
+    spdlog::warn("fake clock: the time is read from {} ({})", fake_clock_file,
+                 time::format_iso_utc(time::system_clock().now()));
+  }
 
   if (cf->parsed()) {
     auto cfg = load(config_file);
@@ -169,6 +205,33 @@ int run_cli(int argc, char** argv) {
       const int n = anchorer.anchor_now();
       db->close();
       std::cout << "anchored " << n << " chain head(s) in " << cfg->audit_anchor_file << "\n";
+      return 0;
+    }
+    if (jobs_list->parsed()) {
+      auto db = db::open(cfg->database);
+      jobs::ListQuery q;
+      if (jobs_dead) jobs_state = "dead";
+      q.state = jobs::parse_state(jobs_state);
+      q.kind = jobs_kind;
+      if (jobs_tenant >= 0) q.tenant = jobs_tenant;
+      q.limit = jobs_limit;
+      const auto found = jobs::list(*db, q);
+      db->close();
+      std::cout << "id\tkind\ttenant\tkey\tstate\trun_at\tattempts\tclaimed_by\tlast_error\n";
+      for (const auto& j : found) {
+        std::cout << j.id << "\t" << j.kind << "\t" << j.tenant_id << "\t" << j.unique_key << "\t"
+                  << jobs::to_string(j.state) << "\t" << j.run_at << "\t" << j.attempts << "\t" << j.claimed_by
+                  << "\t" << j.last_error << "\n";
+      }
+      return 0;
+    }
+    if (jobs_retry->parsed()) {
+      // The running servers' runners find it due at their next round (at most their poll interval).
+      auto db = db::open(cfg->database);
+      auto retried = jobs::retry(*db, jobs_retry_id, time::system_clock().now());
+      db->close();
+      if (!retried) return fail(retried.error());
+      std::cout << "job " << retried->id << " (" << retried->kind << ") queued again\n";
       return 0;
     }
     if (sim_idp->parsed()) {

@@ -146,8 +146,9 @@ const std::vector<Field>& fields() {
 
 // Environment variables with the SPORTELLO_ prefix that are not settings but are allowed.
 bool is_reserved_env(const std::string& name) {
-  static const std::set<std::string> reserved = {"SPORTELLO_CONFIG", "SPORTELLO_BINARY",
-                                                 "SPORTELLO_SOURCE_DIR"};
+  // SPORTELLO_FAKE_CLOCK_FILE: read by the command line of test builds (core/time.hpp), not a setting.
+  static const std::set<std::string> reserved = {"SPORTELLO_CONFIG", "SPORTELLO_BINARY", "SPORTELLO_SOURCE_DIR",
+                                                 "SPORTELLO_FAKE_CLOCK_FILE"};
   return reserved.count(name) > 0 || name.rfind("SPORTELLO_TEST_", 0) == 0;
 }
 

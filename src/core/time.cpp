@@ -2,6 +2,11 @@
 
 #include <date/tz.h>
 #include <fmt/format.h>
+#include <sys/stat.h>
+
+#include <fstream>
+#include <memory>
+#include <mutex>
 
 namespace sp::time {
 namespace {
@@ -55,9 +60,79 @@ Result<Date> read_date(std::string_view s, std::size_t& pos) {
 
 }  // namespace
 
+namespace {
+
+#ifdef SPORTELLO_FAKE_CLOCK
+// The fake clock of test builds: the instant written in a file, re-read when the file changes.
+class FileClock final : public Clock {
+ public:
+  explicit FileClock(std::string file) : file_(std::move(file)) {}
+  [[nodiscard]] TimePoint now() const override {
+    struct ::stat st {};
+    std::lock_guard lock(mutex_);
+    if (::stat(file_.c_str(), &st) == 0 &&
+        (st.st_ino != ino_ || st.st_size != size_ || st.st_mtim.tv_sec != mtime_.tv_sec ||
+         st.st_mtim.tv_nsec != mtime_.tv_nsec)) {
+      std::ifstream in(file_);
+      std::string text;
+      std::getline(in, text);
+      if (auto t = parse_iso_utc(text)) {  // a half-written file keeps the last instant read
+        now_ = *t;
+        ino_ = st.st_ino;
+        size_ = st.st_size;
+        mtime_ = st.st_mtim;
+      }
+    }
+    return now_;
+  }
+  Status load() {
+    std::ifstream in(file_);
+    std::string text;
+    if (!std::getline(in, text)) return Error::make("time.fake_clock", 400, file_ + ": cannot read");
+    if (!parse_iso_utc(text)) return Error::make("time.fake_clock", 400, file_ + ": not an instant: " + text);
+    (void)now();
+    return Ok{};
+  }
+
+ private:
+  std::string file_;
+  mutable std::mutex mutex_;
+  mutable TimePoint now_{};
+  mutable ::ino_t ino_ = 0;
+  mutable ::off_t size_ = -1;
+  mutable ::timespec mtime_{};
+};
+
+std::unique_ptr<FileClock> fake_clock;  // set once at start, before threads
+#endif
+
+}  // namespace
+
 Clock& system_clock() {
+#ifdef SPORTELLO_FAKE_CLOCK
+  if (fake_clock) return *fake_clock;
+#endif
   static SystemClock clock;
   return clock;
+}
+
+bool fake_clock_available() {
+#ifdef SPORTELLO_FAKE_CLOCK
+  return true;
+#else
+  return false;
+#endif
+}
+
+Status install_fake_clock(const std::string& file) {
+#ifdef SPORTELLO_FAKE_CLOCK
+  auto c = std::make_unique<FileClock>(file);
+  if (auto st = c->load(); !st) return st;
+  fake_clock = std::move(c);
+  return Ok{};
+#else
+  return Error::make("time.fake_clock", 400, "this build has no fake clock (SPORTELLO_FAKE_CLOCK=OFF)");
+#endif
 }
 
 date::local_seconds to_rome_local(TimePoint tp) {

@@ -28,8 +28,19 @@ class SystemClock final : public Clock {
   [[nodiscard]] TimePoint now() const override { return std::chrono::system_clock::now(); }
 };
 
-// The process-wide system clock.
+// The process-wide clock: the system's, or in a test build the fake clock installed below.
 Clock& system_clock();
+
+// Test builds only (CMake option SPORTELLO_FAKE_CLOCK, ON by default, OFF for release packages): makes
+// system_clock() read the time from `file`, which holds one UTC instant ("2026-03-29T00:30:00Z"). The
+// clock stands still until the file changes (re-read when its inode, size or mtime changes), so an
+// end-to-end test moves time for the real binary, and for several nodes at once, by rewriting the file
+// (write a temporary file and rename it over). Called once at start, before any thread reads the clock
+// (`sportello --fake-clock FILE ...` or SPORTELLO_FAKE_CLOCK_FILE). Errors: time.fake_clock (a build
+// without it, or a file that does not hold an instant).
+Status install_fake_clock(const std::string& file);
+// True when this build can install a fake clock.
+bool fake_clock_available();
 
 // A clock that only moves when told to. Safe to read and move from several threads.
 class TestClock final : public Clock {

@@ -160,6 +160,7 @@ http::Response home(StaffWebDeps& d, http::Request& req) {
     page.data.set("body_name", d.view.t(lang, "ui.staff_hub"));
   }
   if (p->has(Role::counter_operator)) page.data.set("counter_href", "/sportello-assistito/");
+  if (authorize(p, Permission::manage_hub, 0)) page.data.set("jobs_href", "/backoffice/lavori");
   page.data.set("csrf", p->csrf_token);
   return web::private_page(d.view, req, page);
 }

@@ -270,9 +270,13 @@ Result<DailyRegister> DailyRegisterService::today_so_far(const identity::Princip
 }
 
 CatchUpReport DailyRegisterService::catch_up() {
+  return catch_up(last_producible(clock_.now()));
+}
+
+CatchUpReport DailyRegisterService::catch_up(time::Date until) {
   CatchUpReport report;
   const auto now = clock_.now();
-  const time::Date last = last_producible(now);
+  const time::Date last = std::min(until, last_producible(now));
   DailyRegisterStore store(db_);
   // One query for all AOOs; an AOO whose count of registers matches its count of days is complete (one
   // register per day, UNIQUE (aoo_id, day), none before its first day), so nothing more is read for it.

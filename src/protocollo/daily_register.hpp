@@ -7,7 +7,8 @@
 // A register exists for every day from the AOO's creation (or its first entry, if earlier) up to
 // yesterday in Rome; empty days give a register with zero entries. catch_up() fills the missing days
 // (server down, first start); it is safe to run on several nodes at once and cheap when nothing is
-// missing. The lead runs it at start and every few minutes.
+// missing. The job "protocollo.daily_register" (register_job.hpp) runs it once a day, and once for each
+// day missed while no node ran.
 //
 // Contents are rendered as they were at the end of the day: an annulment made on a later day is not in
 // the entry of the earlier day's register, it is in the later day's "changes" (and likewise for
@@ -106,6 +107,8 @@ class DailyRegisterService {
 
   // For every active AOO of every tenant, produces each missing day up to yesterday (see kSettle).
   CatchUpReport catch_up();
+  // The same up to `last` (or yesterday, if earlier): what the daily job of one period does.
+  CatchUpReport catch_up(time::Date last);
 
   // Today's register so far for `aoo`, provisional and not stored (the registry's managers:
   // Permission::annul_protocol, the people who answer for the register). Errors: auth.required,

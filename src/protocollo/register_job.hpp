@@ -1,36 +1,22 @@
 #pragma once
-// Runs DailyRegisterService::catch_up in the background: once at start (the days missed while the server
-// was down) and then every `interval`, so each day's register appears shortly after Rome midnight.
-// Several nodes may run it at once: producing a day is idempotent.
-#include <chrono>
-#include <condition_variable>
-#include <mutex>
-#include <thread>
-
+// The daily register as a periodic job kind (src/jobs/, docs/jobs.md): "protocollo.daily_register",
+// due every day at 00:05 Rome time (after DailyRegisterService::kSettle), catching up every missed day.
+// The job of the period D (key "2026-03-02") produces every missing register up to the day before D, so
+// each day's register is made by the job of the following day; after a downtime every missed period
+// runs once, oldest first; on a fresh database the first period also fills the days before it (the AOO's
+// earlier days).
+//
+// Producing a day is idempotent (one register per AOO and day, UNIQUE (aoo_id, day)), and each register
+// commits in its own transaction: a job that dies halfway is run again and makes only what is missing.
+// An AOO that fails makes the job fail (retried with backoff, then dead); the others are produced anyway.
+#include "jobs/runner.hpp"
 #include "protocollo/daily_register.hpp"
 
 namespace sp::protocollo {
 
-class RegisterJob {
- public:
-  RegisterJob(DailyRegisterService& registers, std::chrono::seconds interval)
-      : registers_(registers), interval_(interval) {}
-  ~RegisterJob() { stop(); }
-  RegisterJob(const RegisterJob&) = delete;
-  RegisterJob& operator=(const RegisterJob&) = delete;
+inline constexpr const char* kDailyRegisterKind = "protocollo.daily_register";
 
-  void start();
-  void stop();
-  // Runs one catch-up now, in the caller's thread (tests, the CLI). Returns the registers produced.
-  int run_once();
-
- private:
-  DailyRegisterService& registers_;
-  std::chrono::seconds interval_;
-  std::mutex mutex_;
-  std::condition_variable wake_;
-  bool stopping_ = false;
-  std::thread thread_;
-};
+// Adds the kind to `runner`; `registers` must outlive the runner's use of it.
+void register_daily_register_job(jobs::Runner& runner, DailyRegisterService& registers);
 
 }  // namespace sp::protocollo

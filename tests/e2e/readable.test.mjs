@@ -279,6 +279,24 @@ test('citizens and staff see labels, names, Italian dates and Rome times, never 
   assert.match(secret, /^sp_/);
   await look(adm, 'API keys (one created)', [secret]);
 
+  // The hub's administrator: the background jobs (the daily register the demo's first start made), by
+  // name and Italian dates, and the failed ones.
+  const hubCtx = await browser.newContext({ locale: 'it-IT' });
+  const hub = await hubCtx.newPage();
+  watchPage(hub);
+  await signInStaff(hub, 'admin@pes.example', 'Polo-demo-2026!');
+  await go(hub, '#link-jobs');
+  await look(hub, 'background jobs');
+  assert.ok(await hub.locator('#jobs-table td[data-kind="protocollo.daily_register"]').count() >= 1, 'the daily register job is listed');
+  await hub.goto(`${server.baseUrl}/backoffice/lavori?stato=falliti`);
+  await look(hub, 'background jobs (failed)');
+  assert.equal(await hub.locator('#jobs-filters a[aria-current="page"]').innerText(), 'Falliti');
+  // A body's administrator is not the hub's: no link, and the page refuses.
+  await adm.goto(`${server.baseUrl}/backoffice/`);
+  assert.equal(await adm.locator("#link-jobs").count(), 0);
+  const refused = await adminCtx.request.get(`${server.baseUrl}/backoffice/lavori`, { maxRedirects: 0 });
+  assert.equal(refused.status(), 403);
+
   // The office manager's provisional register of today.
   const mgrCtx = await browser.newContext({ locale: 'it-IT' });
   const mgr = await mgrCtx.newPage();
@@ -290,5 +308,5 @@ test('citizens and staff see labels, names, Italian dates and Rome times, never 
   assert.ok(todayText.includes('Marco Bosio'), "today's register names who changed the classification");
 
   assert.deepEqual(findings, []);
-  await Promise.all([ctx.close(), staffCtx.close(), adminCtx.close(), mgrCtx.close()]);
+  await Promise.all([ctx.close(), staffCtx.close(), adminCtx.close(), mgrCtx.close(), hubCtx.close()]);
 });

@@ -1,7 +1,7 @@
 #pragma once
 // Messages to people (e-mail, SMS, PEC) and the channel adapters that deliver them. A business action
-// writes its message into the outbox in its own transaction (outbox.hpp); the Dispatcher delivers it
-// later through a Sender, with retries. DESIGN.md, "jobs/outbox" and "adapters".
+// writes its message into the outbox in its own transaction (outbox.hpp); a job of the job runner
+// (src/jobs/) delivers it later through a Sender, with retries. DESIGN.md, "jobs/outbox" and "adapters".
 #include <cstdint>
 #include <optional>
 #include <string>

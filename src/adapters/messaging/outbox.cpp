@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "core/ids.hpp"
+#include "jobs/store.hpp"
 
 namespace sp::messaging {
 namespace {
@@ -21,29 +22,17 @@ const std::string kById = std::string("SELECT ") + kColumns + " FROM outbox WHER
 const std::string kList =
     std::string("SELECT ") + kColumns + " FROM outbox ORDER BY created_at DESC, id DESC LIMIT $1";
 
-// $1 now, $2 lease end, $3 claim token, $4 batch size.
-constexpr const char* kClaimPostgres =
-    "UPDATE outbox SET status = 'sending', attempts = attempts + 1, next_attempt_at = $2, claim = $3 "
-    "WHERE id IN (SELECT id FROM outbox WHERE status IN ('pending', 'sending') AND next_attempt_at <= $1 "
-    "ORDER BY next_attempt_at, id LIMIT $4 FOR UPDATE SKIP LOCKED) "
-    "RETURNING id, tenant_id, channel, recipient, subject, body, created_at, attempts, next_attempt_at, "
-    "sent_at, last_error, status";
-constexpr const char* kClaimSqlite =
-    "UPDATE outbox SET status = 'sending', attempts = attempts + 1, next_attempt_at = $2, claim = $3 "
-    "WHERE id IN (SELECT id FROM outbox WHERE status IN ('pending', 'sending') AND next_attempt_at <= $1 "
-    "ORDER BY next_attempt_at, id LIMIT $4) "
-    "RETURNING id, tenant_id, channel, recipient, subject, body, created_at, attempts, next_attempt_at, "
-    "sent_at, last_error, status";
-
+constexpr const char* kByIdAndTenant =
+    "SELECT id, tenant_id, channel, recipient, subject, body, created_at, attempts, next_attempt_at, "
+    "sent_at, last_error, status FROM outbox WHERE id = $1 AND tenant_id = $2";
+// $1 id, $2 tenant, $3 sent at, $4 attempts.
 constexpr const char* kMarkSent =
-    "UPDATE outbox SET status = 'sent', sent_at = $2, last_error = NULL, claim = NULL "
-    "WHERE id = $1 AND claim = $3";
-constexpr const char* kMarkRetry =
-    "UPDATE outbox SET status = 'pending', next_attempt_at = $2, last_error = $4, claim = NULL "
-    "WHERE id = $1 AND claim = $3";
-constexpr const char* kMarkFailed =
-    "UPDATE outbox SET status = 'failed', last_error = $4, next_attempt_at = $2, claim = NULL "
-    "WHERE id = $1 AND claim = $3";
+    "UPDATE outbox SET status = 'sent', sent_at = $3, attempts = $4, last_error = NULL, claim = NULL "
+    "WHERE id = $1 AND tenant_id = $2";
+// $1 id, $2 tenant, $3 status, $4 attempts, $5 next attempt (NULL: unchanged), $6 error.
+constexpr const char* kMarkFailure =
+    "UPDATE outbox SET status = $3, attempts = $4, next_attempt_at = COALESCE($5, next_attempt_at), "
+    "last_error = $6, claim = NULL WHERE id = $1 AND tenant_id = $2";
 
 StoredMessage from_row(const db::Row& r) {
   StoredMessage s;
@@ -112,8 +101,11 @@ Result<std::string> enqueue(db::Conn& tx, const Message& m, const time::Clock& c
   if (has_control(m.subject) || m.subject.size() > 998) return Error::make("messaging.subject", 400);
   if (m.body.empty()) return Error::make("messaging.body", 400);
   auto id = ids::uuid_v7();
+  const auto now = clock.now();
   tx.exec(kInsert, {id, std::int64_t{m.tenant_id}, std::string(to_string(m.channel)), m.recipient, m.subject,
-                    m.body, time::format_iso_utc(clock.now())});
+                    m.body, time::format_iso_utc(now)});
+  auto job = jobs::enqueue(tx, jobs::NewJob{kSendKind, m.tenant_id, id, id, now}, now);
+  if (!job) return job.error();
   return id;
 }
 
@@ -125,115 +117,61 @@ std::vector<StoredMessage> list_messages(db::Database& db, int limit) {
   return db::read_all(db, kList, {std::int64_t{std::clamp(limit, 1, 1000)}}, from_row);
 }
 
-std::chrono::seconds backoff_after(int attempts, const DispatcherOptions& o) {
-  auto d = o.base_backoff;
-  for (int i = 1; i < attempts && d < o.max_backoff; ++i) d *= 2;
-  return std::min(d, o.max_backoff);
-}
-
-Dispatcher::Dispatcher(db::Database& db, const time::Clock& clock, DispatcherOptions options)
-    : db_(db), clock_(clock), options_(std::move(options)) {
-  if (options_.worker_id.empty()) options_.worker_id = ids::request_id(4);
-  options_.max_attempts = std::max(1, options_.max_attempts);
-  options_.batch = std::max(1, options_.batch);
-}
-
-Dispatcher::~Dispatcher() {
-  stop();
-}
-
-void Dispatcher::set_sender(Channel c, std::shared_ptr<Sender> sender) {
+void Delivery::set_sender(Channel c, std::shared_ptr<Sender> sender) {
   senders_[c] = std::move(sender);
 }
 
-void Dispatcher::start() {
-  std::lock_guard lock(mutex_);
-  if (thread_.joinable()) return;
-  stopping_ = false;
-  thread_ = std::thread([this] { loop(); });
+void Delivery::register_with(jobs::Runner& runner) {
+  jobs::Kind k;
+  k.name = kSendKind;
+  k.retry =
+      jobs::RetryPolicy{options_.max_attempts, options_.base_backoff, options_.max_backoff, options_.lease};
+  k.run = [this](jobs::JobRun& r) { return run(r); };
+  k.permanent = [](const Error& e) {
+    return e.code == "messaging.rejected" || e.code == "messaging.not_found";
+  };
+  k.on_failure = [this](db::Conn& tx, const jobs::Job& j, const jobs::Failed& f) { on_failure(tx, j, f); };
+  runner.add(std::move(k));
 }
 
-void Dispatcher::stop() {
-  {
-    std::lock_guard lock(mutex_);
-    stopping_ = true;
-  }
-  cv_.notify_all();
-  if (thread_.joinable()) thread_.join();
-}
-
-void Dispatcher::notify() {
-  {
-    std::lock_guard lock(mutex_);
-    woken_ = true;
-  }
-  cv_.notify_all();
-}
-
-Dispatcher::Counters Dispatcher::counters() const {
+Delivery::Counters Delivery::counters() const {
   return Counters{sent_.load(), retried_.load(), failed_.load()};
 }
 
-void Dispatcher::loop() {
-  for (;;) {
-    int claimed = 0;
+sp::Status Delivery::run(jobs::JobRun& run) {
+  const auto& job = run.job();
+  // The job's tenant must be the message's: a job cannot make another body's message go out.
+  auto m = db::read_one(run.db(), kByIdAndTenant, {job.payload, std::int64_t{job.tenant_id}}, from_row);
+  if (!m) return Error::make("messaging.not_found", 404, job.payload);
+  if (m->status == "sent") return Ok{};  // sent by an earlier attempt whose job was retried by hand
+  m->attempts = job.attempts;
+  sp::Status result = Error::make("messaging.no_sender", 503, std::string(to_string(m->message.channel)));
+  if (auto it = senders_.find(m->message.channel); it != senders_.end() && it->second) {
     try {
-      claimed = run_once();
-    } catch (const std::exception& e) {
-      spdlog::warn("outbox dispatcher {}: {}", options_.worker_id, e.what());
-    }
-    std::unique_lock lock(mutex_);
-    if (stopping_) return;
-    if (claimed >= options_.batch) continue;  // more may be due: go on at once
-    cv_.wait_for(lock, options_.poll_interval, [this] { return stopping_ || woken_; });
-    woken_ = false;
-    if (stopping_) return;
-  }
-}
-
-int Dispatcher::run_once() {
-  const auto now = clock_.now();
-  const std::string claim = ids::random_token(16);
-  std::vector<StoredMessage> batch;
-  db_.write([&](db::Conn& tx) {
-    const char* sql = tx.dialect() == db::Dialect::postgres ? kClaimPostgres : kClaimSqlite;
-    batch.clear();
-    for (const auto& r : tx.query(sql, {time::format_iso_utc(now), time::format_iso_utc(now + options_.lease),
-                                        claim, std::int64_t{options_.batch}})) {
-      batch.push_back(from_row(r));
-    }
-  });
-  for (const auto& m : batch) deliver(m, claim);
-  return static_cast<int>(batch.size());
-}
-
-void Dispatcher::deliver(const StoredMessage& m, const std::string& claim) {
-  sp::Status result = Error::make("messaging.no_sender", 503, std::string(to_string(m.message.channel)));
-  if (auto it = senders_.find(m.message.channel); it != senders_.end() && it->second) {
-    try {
-      result = it->second->send(m);
+      result = it->second->send(*m);
     } catch (const std::exception& e) {
       result = Error::make("messaging.exception", 500, e.what());
     }
   }
-  const auto now = clock_.now();
-  if (result.ok()) {
-    db_.write([&](db::Conn& tx) { tx.exec(kMarkSent, {m.id, time::format_iso_utc(now), claim}); });
-    ++sent_;
-    return;
-  }
-  const auto& err = result.error();
-  std::string what = err.code + (err.detail.empty() ? "" : ": " + err.detail);
+  if (!result) return result;
+  run.commit([&](db::Conn& tx) {
+    tx.exec(kMarkSent, {m->id, std::int64_t{job.tenant_id}, time::format_iso_utc(run.now()),
+                        std::int64_t{job.attempts}});
+  });
+  ++sent_;
+  return Ok{};
+}
+
+void Delivery::on_failure(db::Conn& tx, const jobs::Job& job, const jobs::Failed& f) {
+  std::string what = f.error;
   if (what.size() > 500) what.resize(500);
-  const bool permanent = err.code == "messaging.rejected" || m.attempts >= options_.max_attempts;
-  if (permanent) {
-    db_.write([&](db::Conn& tx) { tx.exec(kMarkFailed, {m.id, time::format_iso_utc(now), claim, what}); });
+  tx.exec(kMarkFailure,
+          {job.payload, std::int64_t{job.tenant_id}, std::string(f.dead ? "failed" : "pending"),
+           std::int64_t{job.attempts},
+           f.retry_at ? db::Value{time::format_iso_utc(*f.retry_at)} : db::Value{nullptr}, what});
+  if (f.dead) {
     ++failed_;
-    spdlog::warn("outbox {}: message {} failed for good after {} attempt(s): {}", options_.worker_id, m.id,
-                 m.attempts, what);
   } else {
-    const auto next = now + backoff_after(m.attempts, options_);
-    db_.write([&](db::Conn& tx) { tx.exec(kMarkRetry, {m.id, time::format_iso_utc(next), claim, what}); });
     ++retried_;
   }
 }

@@ -43,7 +43,10 @@ sp::Status SmsSender::send(const StoredMessage& m) {
   req.url = options_.url;
   req.headers = {{"Authorization", "Bearer " + options_.api_key},
                  {"Content-Type", "application/json"},
-                 {"Accept", "application/json"}};
+                 {"Accept", "application/json"},
+                 // A repeat of this message (a runner died after the send, before recording it) carries
+                 // the same key, and the gateway accepts it without sending it again.
+                 {"Idempotency-Key", m.id}};
   req.body = json::serialize(body);
   auto res = http_.send(req);
   if (!res) return Error::make("messaging.sms", 502, res.error().code + " " + res.error().detail);
@@ -87,10 +90,20 @@ http::Response SmsGatewaySimulator::handle_post(const http::Request& req) {
   if (!is_e164(sms.to)) return json_error(400, "invalid_request", "to must be an E.164 number");
   if (sms.text.empty() || sms.text.size() > 1600) return json_error(400, "invalid_request", "text");
   if (sms.sender.empty() || sms.sender.size() > 11) return json_error(400, "invalid_request", "sender");
+  const std::string* key = req.header("idempotency-key");
   {
     std::lock_guard lock(mutex_);
+    if (key != nullptr && !key->empty()) {
+      if (auto it = by_key_.find(*key); it != by_key_.end()) {  // a repeat: accepted, not sent again
+        json::object out;
+        out["id"] = it->second;
+        out["status"] = "accepted";
+        return http::Response::json(json::serialize(out), 202);
+      }
+    }
     sms.id = "sms-" + std::to_string(next_id_++);
     received_.push_back(sms);
+    if (key != nullptr && !key->empty()) by_key_[*key] = sms.id;
   }
   cv_.notify_all();
   json::object out;

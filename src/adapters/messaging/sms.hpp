@@ -7,6 +7,7 @@
 //   POST {base}/messages
 //   Authorization: Bearer <api key>
 //   Content-Type: application/json
+//   Idempotency-Key: <the outbox message id>   (optional; a repeat with the same key is not sent again)
 //   {"to": "+393331234567", "text": "...", "sender": "Sportello"}
 //
 //   202 {"id": "sms-1", "status": "accepted"}       accepted for delivery
@@ -17,6 +18,7 @@
 //   GET {base}/messages   (same bearer)  →  200 [{"id","to","text","sender","received_at"}, ...]
 #include <chrono>
 #include <condition_variable>
+#include <map>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -83,6 +85,7 @@ class SmsGatewaySimulator {
   mutable std::mutex mutex_;
   mutable std::condition_variable cv_;
   std::vector<ReceivedSms> received_;
+  std::map<std::string, std::string> by_key_;  // Idempotency-Key → the id given to the first request
   int next_id_ = 1;
   int fail_status_ = 0;
   int fail_times_ = 0;

@@ -9,6 +9,7 @@
 #include "app/app.hpp"
 #include "cases/service.hpp"
 #include "files/service.hpp"
+#include "jobs/store.hpp"
 #include "protocollo/daily_register.hpp"
 #include "support/testing.hpp"
 
@@ -150,6 +151,9 @@ const std::vector<Rule>& rules() {
       {"POST", "/backoffice/{slug}/moduli/{code}", {"asti_admin"}, "form_page=1&azione=anteprima"},
       {"GET", "/backoffice/{slug}/stradario", kAstiDesk},
       {"POST", "/backoffice/{slug}/stradario", {"asti_admin"}, "streets=Via+Roma"},
+      // Background jobs of every body: the hub's administrators ({id} is a queued job: retry refuses it).
+      {"GET", "/backoffice/lavori", {"hub_admin"}},
+      {"POST", "/backoffice/lavori/{id}/riprova", {"hub_admin"}},
   };
   return all;
 }
@@ -262,6 +266,13 @@ class RoleRouteTest : public ::testing::TestWithParam<sp::db::Dialect> {
     auto view = cases.get(&fabio_p, asti_, case_id_);
     ASSERT_TRUE(view.ok() && !view->documents.empty());
     case_doc_id_ = view->documents.front().id;
+    // A queued job for the jobs page's {id}.
+    app_->database().write([&](sp::db::Conn& tx) {
+      auto j = sp::jobs::enqueue(tx, sp::jobs::NewJob{"test.noop", 0, "", "", std::nullopt},
+                                 sp::time::system_clock().now());
+      ASSERT_TRUE(j.ok() && j->has_value());
+      job_id_ = std::to_string(**j);
+    });
   }
 
   std::string fill(std::string pattern, const std::string& slug) const {
@@ -271,7 +282,8 @@ class RoleRouteTest : public ::testing::TestWithParam<sp::db::Dialect> {
     };
     put("{slug}", slug);
     const bool a_case = pattern.find("/pratiche") != std::string::npos;
-    put("{id}", protocol ? protocol_id_ : a_case ? case_id_ : record_id_);
+    const bool a_job = pattern.find("/lavori") != std::string::npos;
+    put("{id}", protocol ? protocol_id_ : a_case ? case_id_ : a_job ? job_id_ : record_id_);
     put("{doc}", case_doc_id_);
     put("{rid}", register_id_);
     put("{format}", "pdf");
@@ -347,6 +359,7 @@ class RoleRouteTest : public ::testing::TestWithParam<sp::db::Dialect> {
   std::string draft_id_;
   std::string case_id_;
   std::string case_doc_id_;
+  std::string job_id_;
 };
 
 TEST_P(RoleRouteTest, EveryRouteIsEitherPublicOrInTheTable) {

@@ -1,5 +1,6 @@
-// The outbox on both databases: transactional enqueue, delivery over real SMTP to the sink and over
-// HTTP to the SMS gateway simulator, retries with backoff on an injected clock, exclusive claims.
+// The outbox on both databases: transactional enqueue, delivery (the "messaging.send" job kind run by a
+// jobs::Runner) over real SMTP to the sink and over HTTP to the SMS gateway simulator, retries with
+// backoff on an injected clock, exclusive claims, dead jobs retried by an operator, the job's tenant.
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
@@ -14,6 +15,7 @@
 #include "adapters/messaging/sms.hpp"
 #include "adapters/messaging/smtp_sink.hpp"
 #include "http/server.hpp"
+#include "jobs/store.hpp"
 #include "support/testing.hpp"
 
 namespace {
@@ -54,6 +56,20 @@ struct SmsServer {
   std::thread thread;
 };
 
+// One node's delivery: the outbox's job kind on a runner of its own.
+struct Node {
+  explicit Node(sp::db::Database& db, const sp::time::Clock& clock = sp::time::system_clock(),
+                DeliveryOptions o = {}, sp::jobs::RunnerOptions ro = {})
+      : delivery(o), runner(db, clock, ro) {
+    delivery.register_with(runner);
+  }
+  void set_sender(Channel c, std::shared_ptr<Sender> s) { delivery.set_sender(c, std::move(s)); }
+  int run_once() { return runner.run_once(); }
+  Delivery::Counters counters() const { return delivery.counters(); }
+  Delivery delivery;
+  sp::jobs::Runner runner;
+};
+
 class OutboxTest : public ::testing::TestWithParam<sp::db::Dialect> {
  protected:
   void SetUp() override {
@@ -77,7 +93,7 @@ class OutboxTest : public ::testing::TestWithParam<sp::db::Dialect> {
 TEST_P(OutboxTest, EnqueueInARolledBackTransactionSendsNothing) {
   SmtpSink sink;
   sink.start();
-  Dispatcher d(db(), *clock_);
+  Node d(db(), *clock_);
   d.set_sender(Channel::email, std::make_shared<EmailSender>(EmailOptions{.smtp_url = sink.url()}));
   EXPECT_THROW(db().write([&](sp::db::Conn& tx) {
     ASSERT_TRUE(enqueue(tx, Message{0, Channel::email, "a@example.org", "Oggetto", "Testo"}, *clock_).ok());
@@ -85,6 +101,7 @@ TEST_P(OutboxTest, EnqueueInARolledBackTransactionSendsNothing) {
   }),
                std::runtime_error);
   EXPECT_TRUE(list_messages(db()).empty());
+  EXPECT_TRUE(sp::jobs::list(db(), {}).empty()) << "nor its job";
   EXPECT_EQ(d.run_once(), 0);
   EXPECT_EQ(sink.count(), 0u);
 }
@@ -104,7 +121,7 @@ TEST_P(OutboxTest, EnqueueRejectsHeaderInjectionAndEmptyBodies) {
 TEST_P(OutboxTest, DispatcherDeliversEmailToTheSinkOverSmtp) {
   SmtpSink sink;
   sink.start();
-  Dispatcher d(db(), sp::time::system_clock(), DispatcherOptions{.poll_interval = 50ms});
+  Node d(db(), sp::time::system_clock(), {}, sp::jobs::RunnerOptions{.poll_interval = 50ms});
   EmailOptions eo;
   eo.smtp_url = sink.url();
   eo.from_address = "noreply@sportello.test";
@@ -113,10 +130,10 @@ TEST_P(OutboxTest, DispatcherDeliversEmailToTheSinkOverSmtp) {
   const std::string subject = "Verifica del recapito – città di Asti, ùnicode è lungo abbastanza da piegare l'intestazione";
   const std::string body = "Gentile cittadino,\nil codice è 123456.\n.una riga che inizia con un punto\n";
   auto id = enqueue_one(Message{0, Channel::email, "mario.rossi@example.it", subject, body});
-  d.start();
+  d.runner.start();
   ASSERT_TRUE(sink.wait_for(1, 10s));
   ASSERT_TRUE(eventually([&] { return find_message(db(), id)->status == "sent"; }));
-  d.stop();
+  d.runner.stop();
   auto m = sink.messages().at(0);
   EXPECT_EQ(m.mail_from, "noreply@sportello.test");
   ASSERT_EQ(m.rcpt_to.size(), 1u);
@@ -140,7 +157,7 @@ TEST_P(OutboxTest, DispatcherDeliversEmailToTheSinkOverSmtp) {
 
 TEST_P(OutboxTest, DispatcherDeliversSmsToTheGatewaySimulatorOverHttp) {
   SmsServer gw;
-  Dispatcher d(db(), *clock_);
+  Node d(db(), *clock_);
   d.set_sender(Channel::sms, std::make_shared<SmsSender>(SmsOptions{gw.url(), "test-key", "Sportello"}));
   auto id = enqueue_one(Message{0, Channel::sms, "+393331234567", "", "Il codice è 654321"});
   EXPECT_EQ(d.run_once(), 1);
@@ -154,7 +171,7 @@ TEST_P(OutboxTest, DispatcherDeliversSmsToTheGatewaySimulatorOverHttp) {
 
 TEST_P(OutboxTest, WrongGatewayKeyIsAPermanentFailure) {
   SmsServer gw;
-  Dispatcher d(db(), *clock_);
+  Node d(db(), *clock_);
   d.set_sender(Channel::sms, std::make_shared<SmsSender>(SmsOptions{gw.url(), "wrong-key", "Sportello"}));
   auto id = enqueue_one(Message{0, Channel::sms, "+393331234567", "", "x"});
   EXPECT_EQ(d.run_once(), 1);
@@ -168,10 +185,10 @@ TEST_P(OutboxTest, WrongGatewayKeyIsAPermanentFailure) {
 TEST_P(OutboxTest, FailingGatewayIsRetriedWithBackoffThenMarkedFailed) {
   SmsServer gw;
   gw.sim.fail(503, -1);
-  DispatcherOptions o;
+  DeliveryOptions o;
   o.max_attempts = 3;
   o.base_backoff = 30s;
-  Dispatcher d(db(), *clock_, o);
+  Node d(db(), *clock_, o);
   d.set_sender(Channel::sms, std::make_shared<SmsSender>(SmsOptions{gw.url(), "test-key", "Sportello"}));
   const auto t0 = clock_->now();
   auto id = enqueue_one(Message{0, Channel::sms, "+393331234567", "", "x"});
@@ -210,7 +227,7 @@ TEST_P(OutboxTest, TransientSmtpRefusalIsRetriedAndThenDelivered) {
   SmtpSink sink;
   sink.start();
   sink.reject_recipients(451, 1);
-  Dispatcher d(db(), *clock_, DispatcherOptions{.base_backoff = 10s});
+  Node d(db(), *clock_, DeliveryOptions{.base_backoff = 10s});
   d.set_sender(Channel::email, std::make_shared<EmailSender>(EmailOptions{.smtp_url = sink.url()}, *clock_));
   auto id = enqueue_one(Message{0, Channel::email, "a@example.org", "Oggetto", "Testo"});
   EXPECT_EQ(d.run_once(), 1);
@@ -254,23 +271,92 @@ TEST_P(OutboxTest, TwoDispatchersNeverSendTheSameMessageTwice) {
     }
   });
   auto sender = std::make_shared<CountingSender>();
-  DispatcherOptions o;
+  sp::jobs::RunnerOptions o;
   o.batch = 5;
   o.poll_interval = 20ms;
-  Dispatcher a(db(), sp::time::system_clock(), o), b(db(), sp::time::system_clock(), o);
+  Node a(db(), sp::time::system_clock(), {}, o), b(db(), sp::time::system_clock(), {}, o);
   a.set_sender(Channel::email, sender);
   b.set_sender(Channel::email, sender);
-  a.start();
-  b.start();
+  a.runner.start();
+  b.runner.start();
   ASSERT_TRUE(eventually([&] { return sender->total() >= kMessages; }, 30s));
-  a.stop();
-  b.stop();
+  a.runner.stop();
+  b.runner.stop();
   EXPECT_EQ(sender->counts.size(), static_cast<std::size_t>(kMessages));
   for (auto& [id, n] : sender->counts) EXPECT_EQ(n, 1) << id;
   EXPECT_GT(a.counters().sent, 0);
   EXPECT_GT(b.counters().sent, 0);
   EXPECT_EQ(a.counters().sent + b.counters().sent, kMessages);
   for (const auto& m : list_messages(db(), 1000)) EXPECT_EQ(m.status, "sent");
+}
+
+TEST_P(OutboxTest, ADeadMessageRetriedByAnOperatorIsSentOnce) {
+  SmsServer gw;
+  Node wrong(db(), *clock_);
+  wrong.set_sender(Channel::sms, std::make_shared<SmsSender>(SmsOptions{gw.url(), "wrong-key", "Sportello"}));
+  auto id = enqueue_one(Message{3, Channel::sms, "+393331234567", "", "Il codice è 111222"});
+  EXPECT_EQ(wrong.run_once(), 1);
+  EXPECT_EQ(find_message(db(), id)->status, "failed");
+  auto dead = sp::jobs::list(db(), {.state = sp::jobs::State::dead});
+  ASSERT_EQ(dead.size(), 1u);
+  EXPECT_EQ(dead[0].kind, kSendKind);
+  EXPECT_EQ(dead[0].payload, id);
+  EXPECT_EQ(dead[0].tenant_id, 3);
+  EXPECT_NE(dead[0].last_error.find("401"), std::string::npos) << dead[0].last_error;
+
+  // The operator fixes the configuration (here: a node with the right key) and retries the job.
+  Node right(db(), *clock_);
+  right.set_sender(Channel::sms, std::make_shared<SmsSender>(SmsOptions{gw.url(), "test-key", "Sportello"}));
+  EXPECT_EQ(right.run_once(), 0) << "a dead job waits for the operator";
+  auto retried = sp::jobs::retry(db(), dead[0].id, clock_->now());
+  ASSERT_TRUE(retried.ok()) << retried.error().code;
+  EXPECT_EQ(retried->state, sp::jobs::State::queued);
+  EXPECT_EQ(retried->attempts, 0);
+  EXPECT_EQ(right.run_once(), 1);
+  ASSERT_TRUE(gw.sim.wait_for(1, 5s));
+  EXPECT_EQ(find_message(db(), id)->status, "sent");
+  EXPECT_EQ(sp::jobs::find(db(), dead[0].id)->state, sp::jobs::State::done);
+  clock_->advance(24h);
+  EXPECT_EQ(right.run_once(), 0);
+  EXPECT_EQ(gw.sim.count(), 1u);
+  EXPECT_EQ(sp::jobs::retry(db(), dead[0].id, clock_->now()).error().code, "jobs.not_dead");
+  EXPECT_EQ(sp::jobs::retry(db(), dead[0].id + 1000, clock_->now()).error().code, "not_found");
+}
+
+TEST_P(OutboxTest, AJobSendsOnlyAMessageOfItsOwnTenant) {
+  auto sender = std::make_shared<CountingSender>();
+  Node d(db(), *clock_);
+  d.set_sender(Channel::email, sender);
+  auto id = enqueue_one(Message{1, Channel::email, "a@example.org", "Oggetto", "Testo"});
+  // A job naming body 1's message but queued for body 2 (a bug, or a forged payload) sends nothing.
+  db().write([&](sp::db::Conn& tx) {
+    auto j = sp::jobs::enqueue(tx, sp::jobs::NewJob{kSendKind, 2, id, "forged", clock_->now()}, clock_->now());
+    ASSERT_TRUE(j.ok());
+  });
+  EXPECT_EQ(d.run_once(), 2);
+  EXPECT_EQ(sender->total(), 1u) << "only the message's own job sent it";
+  EXPECT_EQ(find_message(db(), id)->status, "sent");
+  auto dead = sp::jobs::list(db(), {.state = sp::jobs::State::dead});
+  ASSERT_EQ(dead.size(), 1u);
+  EXPECT_EQ(dead[0].tenant_id, 2);
+  EXPECT_EQ(dead[0].last_error.rfind("messaging.not_found", 0), 0u) << dead[0].last_error;
+  EXPECT_EQ(sp::jobs::list(db(), {.tenant = 1}).size(), 1u);
+  EXPECT_EQ(sp::jobs::list(db(), {.tenant = 2}).size(), 1u);
+}
+
+TEST_P(OutboxTest, ARepeatedSmsCarriesItsIdempotencyKeyAndIsNotSentTwice) {
+  SmsServer gw;
+  SmsSender sms(SmsOptions{gw.url(), "test-key", "Sportello"});
+  StoredMessage m;
+  m.id = "0190a0b0-0000-7000-8000-000000000001";
+  m.message = Message{0, Channel::sms, "+393331234567", "", "Il codice è 654321"};
+  ASSERT_TRUE(sms.send(m).ok());
+  ASSERT_TRUE(sms.send(m).ok()) << "the repeat is accepted";
+  EXPECT_EQ(gw.sim.requests(), 2);
+  EXPECT_EQ(gw.sim.count(), 1u) << "and not sent again";
+  m.id = "0190a0b0-0000-7000-8000-000000000002";
+  ASSERT_TRUE(sms.send(m).ok());
+  EXPECT_EQ(gw.sim.count(), 2u) << "another message with the same text is";
 }
 
 INSTANTIATE_TEST_SUITE_P(BothDatabases, OutboxTest,

@@ -45,10 +45,12 @@ class ProfileTest : public ::testing::TestWithParam<sp::db::Dialect> {
     server_ = std::make_unique<sp::http::Server>(o, router_);
     server_->listen();
     server_thread_ = std::thread([this] { server_->run(); });
-    dispatcher_ = std::make_unique<Dispatcher>(db(), *clock_);
-    dispatcher_->set_sender(Channel::email,
+    delivery_ = std::make_unique<Delivery>();
+    dispatcher_ = std::make_unique<sp::jobs::Runner>(db(), *clock_);
+    delivery_->register_with(*dispatcher_);
+    delivery_->set_sender(Channel::email,
                             std::make_shared<EmailSender>(EmailOptions{.smtp_url = sink_->url()}, *clock_));
-    dispatcher_->set_sender(
+    delivery_->set_sender(
         Channel::sms, std::make_shared<SmsSender>(SmsOptions{
                           "http://127.0.0.1:" + std::to_string(server_->port()) + "/sim/sms/messages", "k"}));
     PersonStore people(db());
@@ -96,7 +98,8 @@ class ProfileTest : public ::testing::TestWithParam<sp::db::Dialect> {
   sp::http::Router router_;
   std::unique_ptr<sp::http::Server> server_;
   std::thread server_thread_;
-  std::unique_ptr<Dispatcher> dispatcher_;
+  std::unique_ptr<Delivery> delivery_;
+  std::unique_ptr<sp::jobs::Runner> dispatcher_;  // runs the outbox's deliveries
 };
 
 TEST_P(ProfileTest, EmailCodeArrivesWrongCodesCountRightCodeVerifies) {
