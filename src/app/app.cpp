@@ -1,6 +1,7 @@
 #include "app/app.hpp"
 
 #include <spdlog/spdlog.h>
+#include <unistd.h>
 
 #include <boost/json.hpp>
 #include <filesystem>
@@ -9,20 +10,18 @@
 #include <sstream>
 #include <thread>
 
-#include <unistd.h>
-
 #include "adapters/messaging/email.hpp"
 #include "adapters/oidc/client.hpp"
 #include "adapters/oidc/rp_routes.hpp"
 #include "app/demo.hpp"
 #include "applications/counter_receipt_pdf.hpp"
 #include "catalog/web.hpp"
-#include "protocollo/register_job.hpp"
 #include "core/ids.hpp"
 #include "core/text.hpp"
 #include "core/time.hpp"
 #include "identity/oidc_provider.hpp"
 #include "identity/request.hpp"
+#include "protocollo/register_job.hpp"
 #include "tenants/web.hpp"
 #include "web/fiscal_api.hpp"
 #include "web/json.hpp"
@@ -78,13 +77,11 @@ App::App(Config config) : config_(std::move(config)) {
     messaging::Message m;
     m.channel = messaging::Channel::email;
     m.recipient = email;
-    m.subject = "Sportello: reimpostazione della password / password reset";
+    // Staff accounts have no language of their own: the message is in Italian, then in English.
     const std::string link = config_.public_url + "/backoffice/reimposta-password?token=" + token;
-    m.body = "È stata chiesta la reimpostazione della tua password. Il collegamento vale 30 minuti:\n" +
-             link +
-             "\n\nSe non l'hai chiesta tu, ignora questo messaggio.\n\n"
-             "A password reset was requested for your account. The link is valid for 30 minutes:\n" +
-             link + "\n\nIf you did not ask for it, ignore this message.\n";
+    m.subject = i18n_.t("it", "staff_mail.reset_subject") + " / " + i18n_.t("en", "staff_mail.reset_subject");
+    m.body = i18n_.format("it", "staff_mail.reset_body", {{"link", link}}) + "\n\n" +
+             i18n_.format("en", "staff_mail.reset_body", {{"link", link}});
     db_->write([&](db::Conn& tx) {
       auto queued = messaging::enqueue(tx, m);
       if (!queued) throw std::runtime_error("reset e-mail: " + queued.error().code);
@@ -201,7 +198,7 @@ App::App(Config config) : config_(std::move(config)) {
       return online.count(code) > 0;
     };
   }
-  cases_->set_form_definitions(definitions_.get());                // decisions print the answers' labels
+  cases_->set_form_definitions(definitions_.get());          // decisions print the answers' labels
   cases_->set_outbox_notifier([this] { jobs_->notify(); });  // notices go out at once
   if (config_.demo) {
     if (auto st = seed_demo_forms(config_.share_dir, *tenants_, *definitions_); !st)
@@ -239,7 +236,7 @@ App::App(Config config) : config_(std::move(config)) {
 
 App::~App() {
   if (audit_anchors_) audit_anchors_->stop();  // anchors once more, while the database is open
-  if (jobs_) jobs_->stop();  // waits for the job in hand
+  if (jobs_) jobs_->stop();                    // waits for the job in hand
   if (smtp_sink_) smtp_sink_->stop();
   if (db_) db_->close();
 }

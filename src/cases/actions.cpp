@@ -38,8 +38,9 @@ Status CaseService::answer_additions(const identity::Principal* applicant, tenan
     return Ok{};
   };
   ch.record = [this, message, file_ids](RecordContext& ctx, const Case& c) {
-    return applicant_answer(ctx, protocol_, c, "additions_answer", "Integrazioni alla domanda: " + c.title,
-                            message, file_ids, options_.max_attachments);
+    return applicant_answer(ctx, protocol_, c, "additions_answer",
+                            register_subject(i18n_, Action::answer_additions, c.title), message, file_ids,
+                            options_.max_attachments);
   };
   return apply(applicant, tenant, case_id, Action::answer_additions, {}, ch);
 }
@@ -61,8 +62,8 @@ Status CaseService::answer_grounds(const identity::Principal* applicant, tenants
   };
   ch.record = [this, message, file_ids](RecordContext& ctx, const Case& c) {
     return applicant_answer(ctx, protocol_, c, "grounds_answer",
-                            "Osservazioni al preavviso di rigetto (art. 10-bis L. 241/1990): " + c.title,
-                            message, file_ids, options_.max_attachments);
+                            register_subject(i18n_, Action::answer_grounds, c.title), message, file_ids,
+                            options_.max_attachments);
   };
   return apply(applicant, tenant, case_id, Action::answer_grounds, {}, ch);
 }
@@ -128,10 +129,10 @@ Status CaseService::request_additions(const identity::Principal* staff, tenants:
   };
   const std::string body = body_name(tenants_, tenant);
   ch.record = [this, message, body, staff](RecordContext& ctx, const Case& c) -> Status {
-    const Letter l = decision_letter(c, nullptr, Action::request_additions, "it", message, body,
+    const Letter l = decision_letter(i18n_, c, nullptr, Action::request_additions, "it", message, body,
                                      staff_name(staff), ctx.now);
     auto d = outgoing_letter(ctx, files_, protocol_, c, DocumentKind::notice, "richiesta-integrazioni.pdf",
-                             "Richiesta di integrazioni: " + c.title, l, "it");
+                             register_subject(i18n_, Action::request_additions, c.title), l, "it");
     if (!d) return d.error();
     add_message(ctx.tx, c.tenant_id, c, MessageDirection::to_applicant, "additions_request", message, {*d},
                 ctx.who.actor, ctx.at);
@@ -216,10 +217,10 @@ Status CaseService::notice_of_grounds(const identity::Principal* staff, tenants:
           return Error::for_field("cases.placeholder", "text", 400, *left);
       }
     }
-    const Letter l =
-        decision_letter(c, tmpl, Action::notice_of_grounds, lang, text, body, staff_name(staff), ctx.now);
+    const Letter l = decision_letter(i18n_, c, tmpl, Action::notice_of_grounds, lang, text, body,
+                                     staff_name(staff), ctx.now);
     auto d = outgoing_letter(ctx, files_, protocol_, c, DocumentKind::notice, "preavviso-di-rigetto.pdf",
-                             "Preavviso di rigetto (art. 10-bis L. 241/1990): " + c.title, l, lang);
+                             register_subject(i18n_, Action::notice_of_grounds, c.title), l, lang);
     if (!d) return d.error();
     add_message(ctx.tx, c.tenant_id, c, MessageDirection::to_applicant, "grounds", grounds, {*d},
                 ctx.who.actor, ctx.at);

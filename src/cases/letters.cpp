@@ -80,16 +80,16 @@ Result<Document> outgoing_letter(RecordContext& ctx, files::FileService& files,
       ctx.tx, protocollo::Actor{ctx.principal}, c.tenant_id, e,
       [&](const protocollo::Registered& r) -> Result<protocollo::Document> {
         Letter l = letter;
-        if (ctx.i18n != nullptr) {
-          l.lang = ctx.i18n->t(lang, "pdf.lang");
-          l.page_label = ctx.i18n->t(lang, "pdf.page_of");
-        }
+        l.lang = ctx.i18n->t(lang, "pdf.lang");
+        l.page_label = ctx.i18n->t(lang, "pdf.page_of");
         const auto at = time::parse_iso_utc(r.registered_at);
         const std::string number = protocollo::format_number(r.number) + "/" + std::to_string(r.year);
         l.facts.insert(l.facts.begin(),
-                       {lang == "en" ? "Protocol" : "Protocollo",
-                        number + (lang == "en" ? " of " : " del ") +
-                            (at ? time::format_it_date(*at) : r.registered_at) + " (" + r.segnatura + ")"});
+                       {ctx.i18n->t(lang, "case_letter.protocol"),
+                        ctx.i18n->format(lang, "case_letter.protocol_value",
+                                         {{"number", number},
+                                          {"date", at ? time::format_it_date(*at) : r.registered_at},
+                                          {"segnatura", r.segnatura}})});
         auto s = files.put(ctx.tx, c.tenant_id, file_name, render_letter(l), pdf_only);
         if (!s) return s.error();
         stored = *s;
@@ -192,32 +192,29 @@ boost::json::object decision_placeholders(const Case& c, const DecisionFacts& f,
   return v;
 }
 
+std::string register_subject(const I18n& i18n, Action action, const std::string& title) {
+  return i18n.format("it", "case_register.subject." + std::string(to_string(action)), {{"title", title}});
+}
+
 // A decision's letter: the body (and office) as heading, the template's title (or the action's), the
 // references, the text in paragraphs (blank lines), and the officer responsible.
-Letter decision_letter(const Case& c, const DecisionTemplate* tmpl, Action action, std::string_view lang,
-                       const std::string& text, const std::string& body, const std::string& officer,
-                       time::TimePoint now) {
-  const bool en = lang == "en";
+Letter decision_letter(const I18n& i18n, const Case& c, const DecisionTemplate* tmpl, Action action,
+                       std::string_view lang, const std::string& text, const std::string& body,
+                       const std::string& officer, time::TimePoint now) {
   Letter l;
   l.heading = c.office.empty() ? body : body + "\n" + c.office;
-  if (tmpl != nullptr) {
-    l.title = tmpl->title(lang);
-  } else if (action == Action::notice_of_grounds) {
-    l.title = "Comunicazione dei motivi ostativi all'accoglimento dell'istanza (art. 10-bis L. 241/1990)";
-  } else if (action == Action::request_additions) {
-    l.title = en ? "Request for additions to the application (Art. 2(7) Law 241/1990)"
-                 : "Richiesta di integrazioni alla domanda (art. 2, comma 7, L. 241/1990)";
-  } else {
-    l.title = "Provvedimento di " + decision_word(action) + " della domanda";
-  }
-  l.facts = {{en ? "Addressee" : "Destinatario", c.applicant_name + " (" + c.applicant_cf + ")"},
-             {en ? "Application" : "Domanda", c.title},
-             {en ? "Application's protocol" : "Protocollo della domanda",
-              c.protocol_label() + (en ? " of " : " del ") + it_datetime(c.submitted_at)},
-             {en ? "Date" : "Data", time::format_it_date(now)}};
+  l.title = tmpl != nullptr ? tmpl->title(lang)
+                            : i18n.t(lang, "case_letter.title." + std::string(to_string(action)));
+  const auto t = [&](const char* key) { return i18n.t(lang, std::string("case_letter.") + key); };
+  l.facts = {{t("addressee"), c.applicant_name + " (" + c.applicant_cf + ")"},
+             {t("application"), c.title},
+             {t("application_protocol"),
+              i18n.format(lang, "case_letter.application_protocol_value",
+                          {{"protocol", c.protocol_label()}, {"at", it_datetime(c.submitted_at)}})},
+             {t("date"), time::format_it_date(now)}};
   if (!c.on_behalf_of.empty())
     l.facts.insert(l.facts.begin() + 1,
-                   {en ? "On behalf of" : "Per conto di", c.on_behalf_of_name + " (" + c.on_behalf_of + ")"});
+                   {t("on_behalf_of"), c.on_behalf_of_name + " (" + c.on_behalf_of + ")"});
   // Paragraphs are separated by blank lines; single line breaks stay inside a paragraph.
   std::string paragraph;
   std::size_t start = 0;
@@ -228,9 +225,8 @@ Letter decision_letter(const Case& c, const DecisionTemplate* tmpl, Action actio
     if (end == std::string::npos) break;
     start = end + 2;
   }
-  l.paragraphs.push_back(
-      (en ? "The officer responsible for the procedure\n" : "Il responsabile del procedimento\n") + officer);
-  l.footer = body + (en ? " - application's protocol " : " - protocollo della domanda ") + c.protocol_label();
+  l.paragraphs.push_back(t("officer") + "\n" + officer);
+  l.footer = i18n.format(lang, "case_letter.footer", {{"body", body}, {"protocol", c.protocol_label()}});
   return l;
 }
 
@@ -240,11 +236,12 @@ Status record_decision(RecordContext& ctx, files::FileService& files, protocollo
                        const identity::Principal* staff, const DecisionTemplate* tmpl,
                        std::string_view lang) {
   const std::string word = decision_word(action);
-  const Letter l = decision_letter(c, tmpl, action, lang, decision, body, staff_name(staff), ctx.now);
+  const Letter l =
+      decision_letter(*ctx.i18n, c, tmpl, action, lang, decision, body, staff_name(staff), ctx.now);
   std::string file_name = "provvedimento-" + word;
   if (tmpl != nullptr && tmpl->outcome != to_string(action)) file_name += "-" + tmpl->outcome;
   const std::string subject =
-      (tmpl != nullptr ? tmpl->title_it : "Provvedimento di " + word) + ": " + c.title;
+      tmpl != nullptr ? tmpl->title_it + ": " + c.title : register_subject(*ctx.i18n, action, c.title);
   auto d =
       outgoing_letter(ctx, files, protocol, c, DocumentKind::decision, file_name + ".pdf", subject, l, lang);
   if (!d) return d.error();

@@ -118,11 +118,14 @@ struct DecisionFacts {
   boost::json::object answers;      // the answers with labels (CaseService::labelled_answers)
 };
 boost::json::object decision_placeholders(const Case& c, const DecisionFacts& f, std::string_view lang);
+// The subject of the protocol entry an action registers ("Richiesta di integrazioni: <service>"): the
+// register is kept in Italian whatever the language of the letter.
+std::string register_subject(const I18n& i18n, Action action, const std::string& title);
 // A decision's letter: the body (and office) as heading, the template's title (or the action's), the
 // references, the text in paragraphs (blank lines), and the officer responsible.
-Letter decision_letter(const Case& c, const DecisionTemplate* tmpl, Action action, std::string_view lang,
-                       const std::string& text, const std::string& body, const std::string& officer,
-                       time::TimePoint now);
+Letter decision_letter(const I18n& i18n, const Case& c, const DecisionTemplate* tmpl, Action action,
+                       std::string_view lang, const std::string& text, const std::string& body,
+                       const std::string& officer, time::TimePoint now);
 // The decision: a letter registered as outgoing protocol, and a message to the applicant carrying it.
 Status record_decision(RecordContext& ctx, files::FileService& files, protocollo::ProtocolService& protocol,
                        const Case& c, Action action, const std::string& decision, const std::string& body,

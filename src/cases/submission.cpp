@@ -119,17 +119,20 @@ Result<Submitted> CaseService::submit_once(const identity::Principal* applicant,
     // The application document.
     std::string pdf = s.summary_pdf;
     if (pdf.empty()) {
+      // The registered document is in Italian, the register's language.
+      const auto t = [&](const char* key) { return i18n_.t("it", std::string("case_letter.") + key); };
       Letter l;
       l.heading = body;
-      l.title = "Domanda: " + c.title;
-      l.facts = {{"Richiedente", c.applicant_name + " (" + c.applicant_cf + ")"}};
+      l.title = i18n_.format("it", "case_letter.summary_title", {{"title", c.title}});
+      l.facts = {{t("applicant"), c.applicant_name + " (" + c.applicant_cf + ")"}};
       if (!c.on_behalf_of.empty())
-        l.facts.emplace_back("Per conto di", c.on_behalf_of_name + " (" + c.on_behalf_of + ")");
-      l.facts.emplace_back("Presentata il", time::format_it_datetime(now));
-      l.facts.emplace_back("Versione del modulo", std::to_string(c.form_version));  // not its code
+        l.facts.emplace_back(t("on_behalf_of"), c.on_behalf_of_name + " (" + c.on_behalf_of + ")");
+      l.facts.emplace_back(t("submitted_at"), time::format_it_datetime(now));
+      l.facts.emplace_back(t("form_version"), std::to_string(c.form_version));  // not its code
       for (const auto& line : s.summary.empty() ? lines_from_answers(s.answers) : s.summary)
         l.paragraphs.push_back(line.label + ": " + line.value);
-      l.footer = body + " - domanda: " + c.title;  // its protocol number is stamped on the entry
+      // Its protocol number is stamped on the entry.
+      l.footer = i18n_.format("it", "case_letter.summary_footer", {{"body", body}, {"title", c.title}});
       l.lang = i18n_.t("it", "pdf.lang");
       l.page_label = i18n_.t("it", "pdf.page_of");
       pdf = render_letter(l);
@@ -151,7 +154,7 @@ Result<Submitted> CaseService::submit_once(const identity::Principal* applicant,
     protocollo::NewEntry e;
     e.aoo_id = *aoo;
     e.direction = protocollo::Direction::incoming;
-    e.subject = "Domanda online: " + c.title;
+    e.subject = i18n_.format("it", "case_register.subject.submit", {{"title", c.title}});
     e.correspondents = {applicant_party(c)};
     e.documents.push_back({protocollo::DocumentRole::primary, stored->file_name, stored->mime_type,
                            stored->size, stored->sha256, stored->id});

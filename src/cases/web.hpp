@@ -14,8 +14,8 @@
 //   GET      /area-personale/pratiche/{slug}/{id}/documenti/{doc}
 #include "cases/service.hpp"
 #include "files/service.hpp"
-#include "http/router.hpp"
 #include "forms/definitions_service.hpp"
+#include "http/router.hpp"
 #include "identity/actor_names.hpp"
 #include "identity/staff_service.hpp"
 #include "tenants/service.hpp"
@@ -28,7 +28,7 @@ struct WebDeps {
   CaseService& cases;
   files::FileService& files;
   tenants::TenantService& tenants;
-  identity::StaffService* staff = nullptr;  // the office's staff: the assignee to pick, names for ids
+  identity::StaffService* staff = nullptr;      // the office's staff: the assignee to pick, names for ids
   identity::ActorNames* actor_names = nullptr;  // names, not ids, in histories, messages and notes
   forms::DefinitionsService* definitions = nullptr;  // labels of the answers' fields and options
 };
