@@ -237,40 +237,47 @@ Status CaseService::notice_of_grounds(const identity::Principal* staff, tenants:
   return apply(staff, tenant, case_id, Action::notice_of_grounds, grounds, ch);
 }
 
-Status CaseService::accept(const identity::Principal* staff, tenants::TenantId tenant,
-                           const std::string& case_id, const std::string& decision,
-                           const DecisionFrom& from) {
+// Accepting and rejecting: the decision's text (no placeholder left), the template it says it came from,
+// the suspension ended, and the decision letter registered as outgoing protocol. `precondition` adds what
+// one of them alone requires (rejecting: the notice of grounds and its days first).
+Status CaseService::decide(const identity::Principal* staff, tenants::TenantId tenant,
+                           const std::string& case_id, const std::string& decision, const DecisionFrom& from,
+                           Action action, std::function<Status(const Case&, time::Date)> precondition) {
   if (auto st = check_text(decision, "decision", options_.max_text); !st) return st;
   if (auto left = decisions_.unfilled_placeholder(decision))
     return Error::for_field("cases.placeholder", "text", 400, *left);
   Change ch;
   ch.needs_aoo = true;
-  ch.mutate = [this, from](Case& c, time::Date today) -> Status {
-    if (auto t = template_for(decisions_, c, from, Action::accept); !t) return t.error();
+  ch.mutate = [this, from, action, precondition](Case& c, time::Date today) -> Status {
+    if (auto t = template_for(decisions_, c, from, action); !t) return t.error();
+    if (precondition) {
+      if (auto st = precondition(c, today); !st) return st;
+    }
     end_suspension(c, today, options_.grounds_answer_days, options_.max_additions_suspension_days, false);
     return Ok{};
   };
   const std::string body = body_name(tenants_, tenant);
-  ch.record = [this, decision, body, staff, from](RecordContext& ctx, const Case& c) -> Status {
-    const auto* tmpl = template_for(decisions_, c, from, Action::accept).value();
-    return record_decision(ctx, files_, protocol_, c, Action::accept, decision, body, staff, tmpl,
+  ch.record = [this, decision, body, staff, from, action](RecordContext& ctx, const Case& c) -> Status {
+    const auto* tmpl = template_for(decisions_, c, from, action).value();
+    return record_decision(ctx, files_, protocol_, c, action, decision, body, staff, tmpl,
                            decision_lang(from));
   };
-  ch.notice = [](const Case&) { return Notice{"accepted", true, {}}; };
-  return apply(staff, tenant, case_id, Action::accept, decision, ch);
+  const std::string notice = action == Action::accept ? "accepted" : "rejected";
+  ch.notice = [notice](const Case&) { return Notice{notice, true, {}}; };
+  return apply(staff, tenant, case_id, action, decision, ch);
+}
+
+Status CaseService::accept(const identity::Principal* staff, tenants::TenantId tenant,
+                           const std::string& case_id, const std::string& decision,
+                           const DecisionFrom& from) {
+  return decide(staff, tenant, case_id, decision, from, Action::accept, {});
 }
 
 Status CaseService::reject(const identity::Principal* staff, tenants::TenantId tenant,
                            const std::string& case_id, const std::string& decision,
                            const DecisionFrom& from) {
-  if (auto st = check_text(decision, "decision", options_.max_text); !st) return st;
-  if (auto left = decisions_.unfilled_placeholder(decision))
-    return Error::for_field("cases.placeholder", "text", 400, *left);
-  Change ch;
-  ch.needs_aoo = true;
-  ch.mutate = [this, from](Case& c, time::Date today) -> Status {
-    if (auto t = template_for(decisions_, c, from, Action::reject); !t) return t.error();
-    // Art. 10-bis: first the notice of grounds, then the applicant's observations or the end of their days.
+  // Art. 10-bis: first the notice of grounds, then the applicant's observations or the end of their days.
+  auto grounds_done = [this](const Case& c, time::Date today) -> Status {
     if (c.grounds_notified_on.empty()) return Error::make("cases.grounds_required", 409, c.id);
     const auto notified = date_or(c.grounds_notified_on, today);
     const bool answered = !c.grounds_answered_on.empty() && c.grounds_answered_on >= c.grounds_notified_on;
@@ -278,17 +285,9 @@ Status CaseService::reject(const identity::Principal* staff, tenants::TenantId t
     if (!answered && today <= last_day)
       return Error::make("cases.grounds_pending", 409,
                          time::format_iso_date(time::add_calendar_days(last_day, 1)));
-    end_suspension(c, today, options_.grounds_answer_days, options_.max_additions_suspension_days, false);
     return Ok{};
   };
-  const std::string body = body_name(tenants_, tenant);
-  ch.record = [this, decision, body, staff, from](RecordContext& ctx, const Case& c) -> Status {
-    const auto* tmpl = template_for(decisions_, c, from, Action::reject).value();
-    return record_decision(ctx, files_, protocol_, c, Action::reject, decision, body, staff, tmpl,
-                           decision_lang(from));
-  };
-  ch.notice = [](const Case&) { return Notice{"rejected", true, {}}; };
-  return apply(staff, tenant, case_id, Action::reject, decision, ch);
+  return decide(staff, tenant, case_id, decision, from, Action::reject, grounds_done);
 }
 
 Status CaseService::close(const identity::Principal* staff, tenants::TenantId tenant,

@@ -286,6 +286,9 @@ class CaseService {
                                 const std::string& case_id, const std::string& action);
 
  private:
+  Status decide(const identity::Principal* staff, tenants::TenantId tenant, const std::string& case_id,
+                const std::string& decision, const DecisionFrom& from, Action action,
+                std::function<Status(const Case&, time::Date)> precondition);
   struct Change;  // service.cpp: what one action does to a case inside its transaction
   // A person asked for a case that is not theirs and was told "not found": case.access_refused on the
   // body's chain (actor, case, remote address unknown here), in a transaction of its own since the
