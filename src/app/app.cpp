@@ -126,9 +126,9 @@ App::App(Config config) : config_(std::move(config)) {
     smtp_sink_ = std::make_unique<messaging::SmtpSink>(0);
     sms_sim_ = std::make_unique<messaging::SmsGatewaySimulator>(ids::random_token(16));
     sms_sim_->register_routes(router_);
-    mailbox_ = std::make_unique<identity::SimMailboxDeps>(
-        identity::SimMailboxDeps{*view_, smtp_sink_.get(), sms_sim_.get()});
-    identity::register_sim_mailbox(router_, *mailbox_);
+    mailbox_ = std::make_unique<messaging::SimMailboxDeps>(
+        messaging::SimMailboxDeps{*view_, smtp_sink_.get(), sms_sim_.get()});
+    messaging::register_sim_mailbox(router_, *mailbox_);
   }
   delegations_ = std::make_unique<identity::DelegationService>(*db_, *sessions_, *audit_, *tenants_,
                                                                time::system_clock());

@@ -3,8 +3,10 @@
 // Built by `sportello serve` (and by tests that want the whole thing without sockets).
 #include <memory>
 
+#include "adapters/messaging/mailbox_web.hpp"
 #include "adapters/messaging/outbox.hpp"
 #include "adapters/messaging/sms.hpp"
+#include "adapters/messaging/sms_simulator.hpp"
 #include "adapters/messaging/smtp_sink.hpp"
 #include "adapters/oidc/model.hpp"
 #include "adapters/oidc/simulator.hpp"
@@ -101,10 +103,10 @@ class App {
   std::unique_ptr<identity::ProfileWebDeps> profile_web_;
   std::unique_ptr<jobs::Runner> jobs_;              // every background job (serve() starts its thread)
   std::unique_ptr<messaging::Delivery> delivery_;   // the outbox's job kind
-  std::shared_ptr<void> jobs_page_;                  // the jobs page's dependencies (jobs_web.cpp)
-  std::unique_ptr<messaging::SmtpSink> smtp_sink_;           // demo only
+  std::shared_ptr<void> jobs_page_;                 // the jobs page's dependencies (jobs_web.cpp)
+  std::unique_ptr<messaging::SmtpSink> smtp_sink_;  // demo only
   std::unique_ptr<messaging::SmsGatewaySimulator> sms_sim_;  // demo only
-  std::unique_ptr<identity::SimMailboxDeps> mailbox_;        // demo only
+  std::unique_ptr<messaging::SimMailboxDeps> mailbox_;       // demo only
   std::unique_ptr<oidc::RpKeys> rp_keys_;
   std::unique_ptr<oidc::RunningSimulator> simulator_;
   std::unique_ptr<files::FileService> files_;

@@ -6,7 +6,7 @@
 #include <charconv>
 #include <set>
 
-#include "applications/view_model.hpp"
+#include "applications/web_view_model.hpp"
 #include "core/time.hpp"
 #include "forms/overlay.hpp"
 #include "forms/overlay_form.hpp"

@@ -12,7 +12,7 @@
 // Reading: the body's office staff (Permission::backoffice). Saving: its administrators
 // (Permission::customise_forms). Another body's staff get 403, an unknown body or form 404.
 // They live here, not in src/forms, because the preview uses the application pages' view model
-// (view_model.hpp) and templates: the forms engine stays below the applications module.
+// (web_view_model.hpp) and templates: the forms engine stays below the applications module.
 #include "catalog/service.hpp"
 #include "forms/definitions_service.hpp"
 #include "http/router.hpp"

@@ -8,7 +8,7 @@
 #include <map>
 
 #include "applications/receipt_pdf.hpp"
-#include "applications/view_model.hpp"
+#include "applications/web_view_model.hpp"
 #include "core/ids.hpp"
 #include "core/text.hpp"
 #include "core/time.hpp"

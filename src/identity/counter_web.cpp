@@ -13,7 +13,7 @@ namespace {
 
 using web::Data;
 
-constexpr const char* kHome = "/sportello-assistito/";
+constexpr const char* kCounterHome = "/sportello-assistito/";
 
 // "23/11/2026 20:15" in Rome; empty when not recorded.
 std::string counter_time(const std::optional<std::string>& at) {
@@ -134,7 +134,7 @@ http::Response start_post(CounterWebDeps& d, http::Request& req, const StaffCall
   if (auto st = check_csrf(req, *form); !st) return d.view.error_page(req, st.error().http_status);
   auto s = d.counter.start(call.who, identity_of(*form), req.remote_addr);
   if (!s) return home_page(d, req, &*form, &s.error());
-  return web::see_other(kHome);
+  return web::see_other(kCounterHome);
 }
 
 http::Response correct_post(CounterWebDeps& d, http::Request& req, const StaffCall& call) {
@@ -143,7 +143,7 @@ http::Response correct_post(CounterWebDeps& d, http::Request& req, const StaffCa
   if (auto st = check_csrf(req, *form); !st) return d.view.error_page(req, st.error().http_status);
   auto s = d.counter.correct(call.who, identity_of(*form), req.remote_addr);
   if (!s) return home_page(d, req, &*form, &s.error(), true);
-  return web::see_other(std::string(kHome) + "?corretto=1");
+  return web::see_other(std::string(kCounterHome) + "?corretto=1");
 }
 
 http::Response finish_post(CounterWebDeps& d, http::Request& req, const StaffCall& call) {
@@ -267,9 +267,9 @@ http::Response receipt_pdf(CounterWebDeps& d, http::Request& req) {
 }  // namespace
 
 void register_counter_pages(http::Router& router, CounterWebDeps& d) {
-  router.get(kHome, hub_staff_route(d, Permission::counter, home_get));
+  router.get(kCounterHome, hub_staff_route(d, Permission::counter, home_get));
   // Typed without the final slash (as staff do): the same page, not a 404.
-  router.get("/sportello-assistito", [](http::Request&) { return web::see_other(kHome); });
+  router.get("/sportello-assistito", [](http::Request&) { return web::see_other(kCounterHome); });
   router.post("/sportello-assistito/avvia", hub_staff_route(d, Permission::counter, start_post));
   router.post("/sportello-assistito/correggi", hub_staff_route(d, Permission::counter, correct_post));
   router.post("/sportello-assistito/chiudi", hub_staff_route(d, Permission::counter, finish_post));

@@ -19,7 +19,7 @@ namespace {
 using web::Data;
 
 constexpr const char* kSignIn = kStaffSignIn;
-constexpr const char* kHome = "/backoffice/";
+constexpr const char* kStaffHome = "/backoffice/";
 
 // --- double-submit CSRF for anonymous forms ---------------------------------------------------------
 
@@ -74,7 +74,7 @@ http::Response sign_in_form(StaffWebDeps& d, http::Request& req, const std::stri
 
 http::Response sign_in_get(StaffWebDeps& d, http::Request& req) {
   const Principal* p = principal_of(req);
-  if (p && p->is_staff()) return http::Response::redirect(kHome, 303);
+  if (p && p->is_staff()) return http::Response::redirect(kStaffHome, 303);
   return sign_in_form(d, req, "", nullptr);
 }
 
@@ -104,7 +104,7 @@ http::Response sign_in_post(StaffWebDeps& d, http::Request& req) {
     return sign_in_form(d, req, email, &e, enrol);
   }
   auto issued = d.sessions.start(*result, cookie_value(req, SessionService::kCookie));
-  auto r = http::Response::redirect(kHome, 303);
+  auto r = http::Response::redirect(kStaffHome, 303);
   r.header("Set-Cookie", d.sessions.cookie(issued.token, d.secure_cookies));
   r.header("Cache-Control", "no-store");
   return r;
@@ -261,7 +261,7 @@ web::Page body_page(StaffWebDeps& d, http::Request& req, const tenants::Body& bo
   auto page = base_page(d, req, tpl, title_key);
   page.body_slug = body.slug;
   page.body_name = body.name;
-  page.breadcrumb = {{d.view.t(lang, "ui.staff_home_title"), kHome}, {page.title, ""}};
+  page.breadcrumb = {{d.view.t(lang, "ui.staff_home_title"), kStaffHome}, {page.title, ""}};
   page.data.set("body_name", body.name);
   page.data.set("action",
                 "/backoffice/" + body.slug + "/" + (tpl == "staff_people" ? "personale" : "chiavi-api"));
@@ -424,7 +424,7 @@ http::Response keys_post(StaffWebDeps& d, http::Request& req) {
 void register_staff_pages(http::Router& router, StaffWebDeps& d) {
   router.get(kSignIn, [&d](http::Request& r) { return sign_in_get(d, r); });
   router.post(kSignIn, [&d](http::Request& r) { return sign_in_post(d, r); });
-  router.get(kHome, [&d](http::Request& r) { return home(d, r); });
+  router.get(kStaffHome, [&d](http::Request& r) { return home(d, r); });
   router.get("/backoffice/password-dimenticata", [&d](http::Request& r) { return forgot_get(d, r); });
   router.post("/backoffice/password-dimenticata", [&d](http::Request& r) { return forgot_post(d, r); });
   router.get("/backoffice/reimposta-password", [&d](http::Request& r) { return reset_get(d, r); });

@@ -1,5 +1,5 @@
 #pragma once
-// SMS through an HTTP JSON gateway, and a local simulator of that gateway.
+// SMS through an HTTP JSON gateway (the client side; the gateway simulator is sms_simulator.hpp).
 //
 // Italian SMS gateways each have their own API; this is the simulator's protocol, deliberately small,
 // and the one a production adapter for a real provider must be mapped onto:
@@ -17,15 +17,10 @@
 //
 //   GET {base}/messages   (same bearer)  →  200 [{"id","to","text","sender","received_at"}, ...]
 #include <chrono>
-#include <condition_variable>
-#include <map>
-#include <mutex>
 #include <string>
-#include <vector>
 
 #include "adapters/http_client.hpp"
 #include "adapters/messaging/message.hpp"
-#include "http/router.hpp"
 
 namespace sp::messaging {
 
@@ -46,50 +41,6 @@ class SmsSender final : public Sender {
  private:
   SmsOptions options_;
   adapters::HttpClient http_;
-};
-
-struct ReceivedSms {
-  std::string id;
-  std::string to;
-  std::string text;
-  std::string sender;
-  std::string received_at;
-};
-
-// The gateway simulator: routes on an http::Router (the app's own in demo mode, or a test server).
-class SmsGatewaySimulator {
- public:
-  explicit SmsGatewaySimulator(std::string api_key) : api_key_(std::move(api_key)) {}
-  [[nodiscard]] const std::string& api_key() const { return api_key_; }
-
-  // Adds POST and GET {prefix}/messages. The simulator must outlive the router.
-  void register_routes(http::Router& router, const std::string& prefix = "/sim/sms");
-
-  [[nodiscard]] std::vector<ReceivedSms> messages() const;
-  [[nodiscard]] std::size_t count() const;
-  bool wait_for(std::size_t n, std::chrono::milliseconds timeout) const;
-  void clear();
-  // Test hook: answer the next `times` POSTs with `status` (e.g. 503) instead of accepting them;
-  // times < 0: until told otherwise (fail(0, 0) restores normal service).
-  void fail(int status, int times);
-  // How many POSTs arrived, accepted or not.
-  [[nodiscard]] int requests() const;
-
-  http::Response handle_post(const http::Request& req);
-  http::Response handle_list(const http::Request& req) const;
-
- private:
-  [[nodiscard]] bool authorised(const http::Request& req) const;
-
-  std::string api_key_;
-  mutable std::mutex mutex_;
-  mutable std::condition_variable cv_;
-  std::vector<ReceivedSms> received_;
-  std::map<std::string, std::string> by_key_;  // Idempotency-Key → the id given to the first request
-  int next_id_ = 1;
-  int fail_status_ = 0;
-  int fail_times_ = 0;
-  int requests_ = 0;
 };
 
 // True for "+" followed by 8 to 15 digits, the first not 0 (ITU-T E.164).

@@ -1,6 +1,8 @@
 // The outbox on both databases: transactional enqueue, delivery (the "messaging.send" job kind run by a
 // jobs::Runner) over real SMTP to the sink and over HTTP to the SMS gateway simulator, retries with
 // backoff on an injected clock, exclusive claims, dead jobs retried by an operator, the job's tenant.
+#include "adapters/messaging/outbox.hpp"
+
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
@@ -11,8 +13,8 @@
 #include <thread>
 
 #include "adapters/messaging/email.hpp"
-#include "adapters/messaging/outbox.hpp"
 #include "adapters/messaging/sms.hpp"
+#include "adapters/messaging/sms_simulator.hpp"
 #include "adapters/messaging/smtp_sink.hpp"
 #include "http/server.hpp"
 #include "jobs/store.hpp"
@@ -49,7 +51,9 @@ struct SmsServer {
     server->stop(2000ms);
     thread.join();
   }
-  std::string url() const { return "http://127.0.0.1:" + std::to_string(server->port()) + "/sim/sms/messages"; }
+  std::string url() const {
+    return "http://127.0.0.1:" + std::to_string(server->port()) + "/sim/sms/messages";
+  }
   SmsGatewaySimulator sim;
   sp::http::Router router;
   std::unique_ptr<sp::http::Server> server;
@@ -127,7 +131,8 @@ TEST_P(OutboxTest, DispatcherDeliversEmailToTheSinkOverSmtp) {
   eo.from_address = "noreply@sportello.test";
   eo.from_name = "Sportello Città";
   d.set_sender(Channel::email, std::make_shared<EmailSender>(eo));
-  const std::string subject = "Verifica del recapito – città di Asti, ùnicode è lungo abbastanza da piegare l'intestazione";
+  const std::string subject =
+      "Verifica del recapito – città di Asti, ùnicode è lungo abbastanza da piegare l'intestazione";
   const std::string body = "Gentile cittadino,\nil codice è 123456.\n.una riga che inizia con un punto\n";
   auto id = enqueue_one(Message{0, Channel::email, "mario.rossi@example.it", subject, body});
   d.runner.start();
@@ -147,7 +152,8 @@ TEST_P(OutboxTest, DispatcherDeliversEmailToTheSinkOverSmtp) {
   EXPECT_FALSE(m.header("Date").empty());
   EXPECT_EQ(m.header("Subject").rfind("=?UTF-8?B?", 0), 0u);
   EXPECT_NE(m.data.find("?=\r\n =?UTF-8?B?"), std::string::npos) << "long subjects fold into several words";
-  for (const auto& line : {m.data.substr(0, m.data.find("\r\n\r\n"))}) EXPECT_EQ(line.find('\xc3'), std::string::npos);
+  for (const auto& line : {m.data.substr(0, m.data.find("\r\n\r\n"))})
+    EXPECT_EQ(line.find('\xc3'), std::string::npos);
   EXPECT_EQ(m.subject(), subject);
   EXPECT_EQ(m.body(), "Gentile cittadino,\r\nil codice è 123456.\r\n.una riga che inizia con un punto\r\n");
   auto stored = find_message(db(), id);
@@ -267,7 +273,8 @@ TEST_P(OutboxTest, TwoDispatchersNeverSendTheSameMessageTwice) {
   constexpr int kMessages = 120;
   db().write([&](sp::db::Conn& tx) {
     for (int i = 0; i < kMessages; ++i) {
-      ASSERT_TRUE(enqueue(tx, Message{0, Channel::email, "p" + std::to_string(i) + "@example.org", "s", "b"}).ok());
+      ASSERT_TRUE(
+          enqueue(tx, Message{0, Channel::email, "p" + std::to_string(i) + "@example.org", "s", "b"}).ok());
     }
   });
   auto sender = std::make_shared<CountingSender>();
@@ -330,7 +337,8 @@ TEST_P(OutboxTest, AJobSendsOnlyAMessageOfItsOwnTenant) {
   auto id = enqueue_one(Message{1, Channel::email, "a@example.org", "Oggetto", "Testo"});
   // A job naming body 1's message but queued for body 2 (a bug, or a forged payload) sends nothing.
   db().write([&](sp::db::Conn& tx) {
-    auto j = sp::jobs::enqueue(tx, sp::jobs::NewJob{kSendKind, 2, id, "forged", clock_->now()}, clock_->now());
+    auto j =
+        sp::jobs::enqueue(tx, sp::jobs::NewJob{kSendKind, 2, id, "forged", clock_->now()}, clock_->now());
     ASSERT_TRUE(j.ok());
   });
   EXPECT_EQ(d.run_once(), 2);
@@ -361,7 +369,9 @@ TEST_P(OutboxTest, ARepeatedSmsCarriesItsIdempotencyKeyAndIsNotSentTwice) {
 
 INSTANTIATE_TEST_SUITE_P(BothDatabases, OutboxTest,
                          ::testing::Values(sp::db::Dialect::sqlite, sp::db::Dialect::postgres),
-                         [](const auto& info) { return info.param == sp::db::Dialect::sqlite ? "sqlite" : "postgres"; });
+                         [](const auto& info) {
+                           return info.param == sp::db::Dialect::sqlite ? "sqlite" : "postgres";
+                         });
 
 // The sink's server side of SMTP, spoken by hand: dot-unstuffing, command order, RSET.
 std::string talk(int fd, const std::string& send) {

@@ -8,6 +8,7 @@
 #include "adapters/messaging/email.hpp"
 #include "adapters/messaging/outbox.hpp"
 #include "adapters/messaging/sms.hpp"
+#include "adapters/messaging/sms_simulator.hpp"
 #include "adapters/messaging/smtp_sink.hpp"
 #include "audit/service.hpp"
 #include "http/server.hpp"
@@ -49,7 +50,7 @@ class ProfileTest : public ::testing::TestWithParam<sp::db::Dialect> {
     dispatcher_ = std::make_unique<sp::jobs::Runner>(db(), *clock_);
     delivery_->register_with(*dispatcher_);
     delivery_->set_sender(Channel::email,
-                            std::make_shared<EmailSender>(EmailOptions{.smtp_url = sink_->url()}, *clock_));
+                          std::make_shared<EmailSender>(EmailOptions{.smtp_url = sink_->url()}, *clock_));
     delivery_->set_sender(
         Channel::sms, std::make_shared<SmsSender>(SmsOptions{
                           "http://127.0.0.1:" + std::to_string(server_->port()) + "/sim/sms/messages", "k"}));

@@ -1,19 +1,22 @@
 // The profile pages through the router (no sockets): data shown, typed values kept on error, CSRF, the
 // code form, the demo mailbox.
-#include "identity/request.hpp"
 #include "identity/profile_web.hpp"
 
 #include <gtest/gtest.h>
 
+#include "adapters/messaging/mailbox_web.hpp"
 #include "adapters/messaging/outbox.hpp"
 #include "audit/service.hpp"
 #include "core/i18n.hpp"
 #include "identity/model.hpp"
+#include "identity/request.hpp"
 #include "support/testing.hpp"
 
 namespace {
 
 using namespace sp::identity;
+using sp::messaging::register_sim_mailbox;
+using sp::messaging::SimMailboxDeps;
 
 class ProfileWebTest : public ::testing::Test {
  protected:

@@ -1,4 +1,4 @@
-#include "applications/view_model.hpp"
+#include "applications/web_view_model.hpp"
 
 #include <cmath>
 #include <cstdio>

@@ -1,0 +1,119 @@
+#include "adapters/messaging/sms_simulator.hpp"
+
+#include <boost/json.hpp>
+
+#include "core/digest.hpp"
+#include "core/time.hpp"
+
+namespace sp::messaging {
+namespace {
+
+namespace json = boost::json;
+
+http::Response gateway_error(int status, std::string_view error, std::string_view detail = {}) {
+  json::object o;
+  o["error"] = error;
+  if (!detail.empty()) o["detail"] = detail;
+  return http::Response::json(json::serialize(o), status);
+}
+
+}  // namespace
+
+void SmsGatewaySimulator::register_routes(http::Router& router, const std::string& prefix) {
+  router.post(prefix + "/messages", [this](http::Request& r) { return handle_post(r); });
+  router.get(prefix + "/messages", [this](http::Request& r) { return handle_list(r); });
+}
+
+bool SmsGatewaySimulator::authorised(const http::Request& req) const {
+  const std::string* auth = req.header("authorization");
+  const std::string expected = "Bearer " + api_key_;
+  return auth != nullptr && digest::equal_constant_time(*auth, expected);
+}
+
+http::Response SmsGatewaySimulator::handle_post(const http::Request& req) {
+  {
+    std::lock_guard lock(mutex_);
+    ++requests_;
+    if (fail_times_ != 0) {
+      if (fail_times_ > 0) --fail_times_;
+      return gateway_error(fail_status_, "unavailable", "simulated failure");
+    }
+  }
+  if (!authorised(req)) return gateway_error(401, "unauthorized");
+  boost::system::error_code ec;
+  auto v = json::parse(req.body, ec);
+  if (ec || !v.is_object()) return gateway_error(400, "invalid_request", "body must be a JSON object");
+  const auto& o = v.as_object();
+  auto str = [&](const char* k) -> std::string {
+    auto* p = o.if_contains(k);
+    return p != nullptr && p->is_string() ? std::string(p->as_string()) : std::string();
+  };
+  ReceivedSms sms{"", str("to"), str("text"), str("sender"),
+                  time::format_iso_utc(std::chrono::system_clock::now())};
+  if (!is_e164(sms.to)) return gateway_error(400, "invalid_request", "to must be an E.164 number");
+  if (sms.text.empty() || sms.text.size() > 1600) return gateway_error(400, "invalid_request", "text");
+  if (sms.sender.empty() || sms.sender.size() > 11) return gateway_error(400, "invalid_request", "sender");
+  const std::string* key = req.header("idempotency-key");
+  {
+    std::lock_guard lock(mutex_);
+    if (key != nullptr && !key->empty()) {
+      if (auto it = by_key_.find(*key); it != by_key_.end()) {  // a repeat: accepted, not sent again
+        json::object out;
+        out["id"] = it->second;
+        out["status"] = "accepted";
+        return http::Response::json(json::serialize(out), 202);
+      }
+    }
+    sms.id = "sms-" + std::to_string(next_id_++);
+    received_.push_back(sms);
+    if (key != nullptr && !key->empty()) by_key_[*key] = sms.id;
+  }
+  cv_.notify_all();
+  json::object out;
+  out["id"] = sms.id;
+  out["status"] = "accepted";
+  return http::Response::json(json::serialize(out), 202);
+}
+
+http::Response SmsGatewaySimulator::handle_list(const http::Request& req) const {
+  if (!authorised(req)) return gateway_error(401, "unauthorized");
+  json::array a;
+  for (const auto& m : messages()) {
+    a.push_back(json::object{
+        {"id", m.id}, {"to", m.to}, {"text", m.text}, {"sender", m.sender}, {"received_at", m.received_at}});
+  }
+  return http::Response::json(json::serialize(a));
+}
+
+std::vector<ReceivedSms> SmsGatewaySimulator::messages() const {
+  std::lock_guard lock(mutex_);
+  return received_;
+}
+
+std::size_t SmsGatewaySimulator::count() const {
+  std::lock_guard lock(mutex_);
+  return received_.size();
+}
+
+bool SmsGatewaySimulator::wait_for(std::size_t n, std::chrono::milliseconds timeout) const {
+  std::unique_lock lock(mutex_);
+  return cv_.wait_for(lock, timeout, [&] { return received_.size() >= n; });
+}
+
+void SmsGatewaySimulator::clear() {
+  std::lock_guard lock(mutex_);
+  received_.clear();
+}
+
+void SmsGatewaySimulator::fail(int status, int times) {
+  std::lock_guard lock(mutex_);
+  fail_status_ = status;
+  fail_times_ = times;
+}
+
+int SmsGatewaySimulator::requests() const {
+  std::lock_guard lock(mutex_);
+  return requests_;
+}
+
+}  // namespace sp::messaging
