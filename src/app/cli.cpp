@@ -285,6 +285,9 @@ int run_cli(int argc, char** argv) {
       cfg->port = bound.port;
       if (cfg->sources["public_url"] == "default")
         cfg->public_url = "http://localhost:" + std::to_string(bound.port);
+      if (auto at = cfg->public_url.find("{port}"); at != std::string::npos) {
+        cfg->public_url.replace(at, 6, std::to_string(bound.port));  // e.g. http://127.0.0.1:{port}
+      }
     }
     App app(*cfg);
     if (routes->parsed()) {

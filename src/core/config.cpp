@@ -115,7 +115,10 @@ const std::vector<Field>& fields() {
     f.push_back(text_field("log_level", "trace, debug, info, warn, error", &Config::log_level));
     f.push_back(int_field("db_pool_size", "PostgreSQL connections", &Config::db_pool_size, 1, 512));
     f.push_back(bool_field("demo", "seed the demo hub and bodies when the database is empty", &Config::demo));
-    f.push_back(text_field("public_url", "address citizens use to reach this server", &Config::public_url));
+    f.push_back(text_field("public_url",
+                           "address citizens use to reach this server; {port} stands for the port taken "
+                           "(default http://localhost:PORT)",
+                           &Config::public_url));
     f.push_back(text_field("oidc_rp_key_file",
                            "PEM file of the sign-in (OIDC relying party) key; made when missing",
                            &Config::oidc_rp_key_file));
