@@ -66,7 +66,8 @@ TEST_F(KeyRingTest, RotationSignsWithTheNewestKeyAndTheOldOneKeepsVerifying) {
 }
 
 TEST_F(KeyRingTest, AScheduledKeySignsOnlyFromItsNotBefore) {
-  auto now_key = keys::rotate(dir(), "hub", keys::Purpose::audit_hmac, kT0);
+  auto now_key =
+      keys::rotate(dir(), "hub", keys::Purpose::audit_hmac, kT0, {.validity = std::chrono::days(10)});
   ASSERT_TRUE(now_key.ok());
   keys::NewKey later;
   later.not_before = kT0 + 48h;
