@@ -17,6 +17,7 @@
 #include "applications/counter_receipt_pdf.hpp"
 #include "catalog/web.hpp"
 #include "core/ids.hpp"
+#include "core/keys/key_ring.hpp"
 #include "core/text.hpp"
 #include "core/time.hpp"
 #include "identity/oidc_provider.hpp"
@@ -64,8 +65,19 @@ App::App(Config config) : config_(std::move(config)) {
   services_ = std::make_unique<web::Services>(web::Services{*view_, cache_, *tenants_, *catalog_});
   // The audit chain's HMAC key lives outside the database; bound to it here, before any service (ours,
   // or those protocol and cases make for themselves) builds an AuditService on it.
-  audit_key_ = audit::KeyBinding(
-      *db_, std::make_shared<const audit::ChainKey>(audit::load_or_create_key_file(config_.audit_key_file)));
+  // It is the hub's audit-hmac key ring under keys_dir (core/keys); an older audit_key_file is imported.
+  {
+    auto chain_key =
+        audit::load_chain_key(config_.keys_dir, config_.audit_key_file, time::system_clock().now(),
+                              /*create=*/true);
+    if (!chain_key || !*chain_key) {
+      throw std::runtime_error(
+          "audit key ring in " + config_.keys_dir + ": " +
+          (chain_key ? std::string("no key") : chain_key.error().code + " " + chain_key.error().detail));
+    }
+    audit_key_ = audit::KeyBinding(*db_, *chain_key);
+  }
+  if (config_.demo) ensure_demo_stamp_keys();
   audit_ = std::make_unique<audit::AuditService>(*db_, time::system_clock());
   sessions_ = std::make_unique<identity::SessionService>(*db_, time::system_clock());
   sign_in_ = std::make_unique<identity::SignInService>(*db_, *sessions_, time::system_clock());
@@ -90,6 +102,8 @@ App::App(Config config) : config_(std::move(config)) {
   };
   api_keys_ = std::make_unique<identity::ApiKeyService>(*db_, time::system_clock());
   api_keys_->set_audit(audit_.get());
+  inbound_ = std::make_unique<identity::InboundService>(*db_, *audit_, time::system_clock());
+  inbound_options_.trusted_proxies = identity::parse_trusted_proxies(config_.inbound_trusted_proxies);
   identity_web_ = std::make_unique<identity::WebDeps>(identity::WebDeps{
       *view_, *sessions_, *sign_in_, config_.public_url.rfind("https://", 0) == 0, audit_.get()});
 
@@ -123,7 +137,7 @@ App::App(Config config) : config_(std::move(config)) {
   profile_->set_outbox_notifier([this] { jobs_->notify(); });
   if (config_.demo) {
     // Demo: e-mail and SMS go to local simulators, readable at /sim/posta.
-    smtp_sink_ = std::make_unique<messaging::SmtpSink>(0);
+    smtp_sink_ = std::make_unique<messaging::SmtpSink>(config_.smtp_sink_port);
     sms_sim_ = std::make_unique<messaging::SmsGatewaySimulator>(ids::random_token(16));
     sms_sim_->register_routes(router_);
     mailbox_ = std::make_unique<messaging::SimMailboxDeps>(
@@ -232,6 +246,7 @@ App::App(Config config) : config_(std::move(config)) {
       std::make_unique<body_pages::WebDeps>(body_pages::WebDeps{*view_, *body_pages_, *tenants_});
   body_pages::register_pages(router_, *body_pages_web_);
   register_jobs_page();
+  register_keys_page();
 }
 
 App::~App() {
@@ -415,14 +430,16 @@ void App::setup_sign_in() {
 }
 
 void App::start_demo_simulator() {
-  if (!config_.demo || config_.sim_idp_port == 0) return;
-  const std::string issuer = "http://localhost:" + std::to_string(config_.sim_idp_port);
+  if (!config_.demo || !config_.sim_idp) return;
   oidc::SimulatorOptions so;
-  so.issuer = issuer;
+  if (config_.sim_idp_port != 0) so.issuer = "http://localhost:" + std::to_string(config_.sim_idp_port);
   so.client_id = config_.public_url;
   so.redirect_uri = config_.public_url + "/auth/callback";
   so.identities_file = config_.share_dir + "/data/demo/identities.json";
   simulator_ = oidc::start_simulator_thread(so, config_.sim_idp_port);
+  // Port 0: the issuer follows the port the simulator took.
+  const std::string issuer = "http://localhost:" + std::to_string(simulator_->port());
+  if (config_.sim_idp_port == 0) simulator_->simulator().set_issuer(issuer);
   oidc::ProviderConfig pc{"simulatore", "Simulatore SPID/CIE (demo)",
                           issuer + "/.well-known/openid-configuration", config_.public_url,
                           config_.public_url + "/auth/callback"};
@@ -437,6 +454,7 @@ void App::start_messaging() {
   std::string sms_key = config_.sms_api_key;
   if (smtp_sink_) {
     smtp_sink_->start();
+    spdlog::info("SMTP sink (demo) listening on {}", smtp_sink_->url());
     if (smtp_url.empty()) smtp_url = smtp_sink_->url();
   }
   if (sms_sim_ && sms_url.empty()) {
@@ -459,7 +477,31 @@ void App::start_messaging() {
   }
 }
 
-int App::serve() {
+void App::ensure_demo_stamp_keys() {
+  // Demo and development only: each body gets a digital-stamp key ring, so its public keys are
+  // published at once. In production the operator makes them (`sportello keys rotate`).
+  const auto now = time::system_clock().now();
+  for (const auto& body : tenants_->snapshot()->bodies) {
+    auto ring = keys::ensure_ring(config_.keys_dir, body->slug, keys::Purpose::stamp_signing, now);
+    if (!ring) spdlog::warn("demo stamp keys of {}: {}", body->slug, ring.error().detail);
+  }
+}
+
+void App::write_port_file(std::uint16_t http_port) const {
+  if (config_.port_file.empty()) return;
+  boost::json::object ports;
+  ports["http"] = http_port;
+  if (simulator_) ports["sim_idp"] = simulator_->port();
+  if (smtp_sink_) ports["smtp_sink"] = smtp_sink_->port();
+  const std::string temp = config_.port_file + ".tmp-" + std::to_string(::getpid());
+  {
+    std::ofstream out(temp, std::ios::trunc);
+    out << boost::json::serialize(ports) << "\n";
+  }
+  std::filesystem::rename(temp, config_.port_file);  // readers see the whole file or none
+}
+
+int App::serve(int listen_fd) {
   start_demo_simulator();
   start_messaging();
   // Background jobs: outbox deliveries, the daily protocol registers (the periods missed while no node
@@ -469,11 +511,15 @@ int App::serve() {
   audit_anchors_ = std::make_unique<audit::AnchorJob>(*db_, audit_key_.key(), config_.audit_anchor_file,
                                                       std::chrono::seconds(config_.audit_anchor_interval_s));
   audit_anchors_->start();
-  http::Server server(server_options(), router_, hooks());
+  auto options = server_options();
+  options.listen_fd = listen_fd;
+  http::Server server(options, router_, hooks());
   server.listen();
   server.stop_on_signals();
-  spdlog::info("sportello listening on http://{}:{}/ (database {})", config_.address, server.port(),
+  spdlog::info("sportello listening on http://{}:{}/ (public URL {}, database {})", config_.address,
+               server.port(), config_.public_url,
                config_.database.rfind("sqlite:", 0) == 0 ? config_.database : std::string("postgresql"));
+  write_port_file(server.port());
   server.run();
   audit_anchors_->stop();
   spdlog::info("sportello stopped");

@@ -34,6 +34,8 @@
 #include "identity/counter_web.hpp"
 #include "identity/delegation_service.hpp"
 #include "identity/delegation_web.hpp"
+#include "identity/inbound_guard.hpp"
+#include "identity/inbound_service.hpp"
 #include "identity/profile_service.hpp"
 #include "identity/profile_web.hpp"
 #include "identity/session_service.hpp"
@@ -69,8 +71,10 @@ class App {
   [[nodiscard]] protocollo::ProtocolService& protocol() { return *protocol_; }
   [[nodiscard]] forms::DefinitionsService& definitions() { return *definitions_; }
   [[nodiscard]] jobs::Runner& jobs() { return *jobs_; }
-  // Runs the HTTP server until SIGTERM/SIGINT; returns the exit code.
-  int serve();
+  // Runs the HTTP server until SIGTERM/SIGINT; returns the exit code. `listen_fd`: a socket bound
+  // beforehand (http::bind_listener, so that the configuration could follow a port chosen by the
+  // system); -1: bind config.address:config.port now.
+  int serve(int listen_fd = -1);
 
   // Tenant and locale resolution done before routing (exposed for tests).
   void resolve_context(http::Request& req) const;
@@ -92,6 +96,10 @@ class App {
   std::unique_ptr<identity::WebDeps> identity_web_;
   std::unique_ptr<identity::StaffService> staff_;
   std::unique_ptr<identity::ApiKeyService> api_keys_;
+  // Inbound calls from national systems (identity/inbound_guard.hpp): the service and the guard's
+  // options, for the modules whose routes national systems call (payments first).
+  std::unique_ptr<identity::InboundService> inbound_;
+  identity::InboundGuardOptions inbound_options_;
   std::unique_ptr<identity::StaffWebDeps> staff_web_;
   std::unique_ptr<identity::ActorNames> actor_names_;  // names for the actor ids records keep
   http::Router router_;
@@ -126,6 +134,9 @@ class App {
   void start_demo_simulator();
   void start_messaging();
   void register_jobs_page();
+  void ensure_demo_stamp_keys();
+  void register_keys_page();  // keys_web.cpp
+  void write_port_file(std::uint16_t http_port) const;
 };
 
 }  // namespace sp::app

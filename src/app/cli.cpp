@@ -1,5 +1,5 @@
 // The `sportello` command line (CLI11): serve, migrate, demo, import, cf, config check, routes, audit,
-// jobs.
+// jobs, keys, inbound (the last two in keys_cli.cpp).
 #include "app/cli.hpp"
 
 #include <spdlog/spdlog.h>
@@ -14,12 +14,14 @@
 #include "adapters/oidc/simulator.hpp"
 #include "app/app.hpp"
 #include "app/demo.hpp"
+#include "app/keys_cli.hpp"
 #include "audit/anchor.hpp"
 #include "audit/key.hpp"
 #include "audit/verify_command.hpp"
 #include "core/config.hpp"
 #include "core/i18n.hpp"
 #include "core/time.hpp"
+#include "http/server.hpp"
 #include "jobs/store.hpp"
 #include "web/fiscal_api.hpp"
 
@@ -130,14 +132,17 @@ int run_cli(int argc, char** argv) {
   jobs_retry->add_option("id", jobs_retry_id, "The job's number (see jobs list)")->required();
   jobs_cmd->require_subcommand(1);
 
+  KeysCommands keys_cmd(cli);
+  InboundCommands inbound_cmd(cli);
+
   auto* sim = cli.add_subcommand("sim", "Local simulators of national systems");
   auto* sim_idp = sim->add_subcommand("idp", "SPID/CIE OpenID provider simulator");
   std::uint16_t sim_port = 8091;
   std::string sim_client_id, sim_issuer;
-  sim_idp->add_option("--port", sim_port, "Port to listen on");
+  sim_idp->add_option("--port", sim_port, "Port to listen on (0: a free one, printed)");
   sim_idp->add_option("--client-id", sim_client_id, "The relying party's client_id (its public URL)")
       ->required();
-  sim_idp->add_option("--issuer", sim_issuer, "Issuer URL (default http://localhost:PORT)");
+  sim_idp->add_option("--issuer", sim_issuer, "Issuer URL (default http://localhost:PORT, the real port)");
   sim->require_subcommand(1);
 
   CLI11_PARSE(cli, argc, argv);
@@ -188,25 +193,28 @@ int run_cli(int argc, char** argv) {
     if (audit_verify->parsed()) {
       // Exit codes: 0 all vouched for, 1 broken, 2 cannot verify, 3 entries newer than the last anchor.
       auto db = db::open(cfg->database);
-      audit::VerifyOptions vo{cfg->audit_key_file, anchor_files.empty()
-                                                       ? std::vector<std::string>{cfg->audit_anchor_file}
-                                                       : anchor_files};
+      audit::VerifyOptions vo{
+          cfg->audit_key_file,
+          anchor_files.empty() ? std::vector<std::string>{cfg->audit_anchor_file} : anchor_files,
+          cfg->keys_dir};
       int rc = audit::run_verify_command(*db, vo, std::cout);
       db->close();
       return rc;
     }
     if (audit_anchor->parsed()) {
       // Uses the existing key only: a new key here would not match the one the servers use.
-      auto key = audit::read_key_file(cfg->audit_key_file);
+      auto key = audit::load_chain_key(cfg->keys_dir, cfg->audit_key_file, time::system_clock().now(), false);
       if (!key) return fail(key.error());
+      if (!*key) return fail(Error::make("audit.key_missing", 500, cfg->keys_dir));
       auto db = db::open(cfg->database);
-      audit::Anchorer anchorer(*db, std::make_shared<const audit::ChainKey>(std::move(*key)),
-                               cfg->audit_anchor_file);
+      audit::Anchorer anchorer(*db, *key, cfg->audit_anchor_file);
       const int n = anchorer.anchor_now();
       db->close();
       std::cout << "anchored " << n << " chain head(s) in " << cfg->audit_anchor_file << "\n";
       return 0;
     }
+    if (keys_cmd.parsed()) return keys_cmd.run(*cfg, std::cout);
+    if (inbound_cmd.parsed()) return inbound_cmd.run(*cfg, std::cout);
     if (jobs_list->parsed()) {
       auto db = db::open(cfg->database);
       jobs::ListQuery q;
@@ -220,8 +228,8 @@ int run_cli(int argc, char** argv) {
       std::cout << "id\tkind\ttenant\tkey\tstate\trun_at\tattempts\tclaimed_by\tlast_error\n";
       for (const auto& j : found) {
         std::cout << j.id << "\t" << j.kind << "\t" << j.tenant_id << "\t" << j.unique_key << "\t"
-                  << jobs::to_string(j.state) << "\t" << j.run_at << "\t" << j.attempts << "\t" << j.claimed_by
-                  << "\t" << j.last_error << "\n";
+                  << jobs::to_string(j.state) << "\t" << j.run_at << "\t" << j.attempts << "\t"
+                  << j.claimed_by << "\t" << j.last_error << "\n";
       }
       return 0;
     }
@@ -236,7 +244,8 @@ int run_cli(int argc, char** argv) {
     }
     if (sim_idp->parsed()) {
       oidc::SimulatorOptions so;
-      so.issuer = sim_issuer.empty() ? "http://localhost:" + std::to_string(sim_port) : sim_issuer;
+      so.issuer =
+          sim_issuer.empty() && sim_port != 0 ? "http://localhost:" + std::to_string(sim_port) : sim_issuer;
       so.client_id = sim_client_id;
       so.redirect_uri = sim_client_id + "/auth/callback";
       so.identities_file = cfg->share_dir + "/data/demo/identities.json";
@@ -267,6 +276,19 @@ int run_cli(int argc, char** argv) {
     }
     if (serve->parsed() && serve_demo) cfg->demo = true;
     if (demo->parsed()) cfg->demo = true;
+    int listen_fd = -1;
+    if (serve->parsed()) {
+      // Bind before building the app: with port 0 the system picks one, and the public URL (links,
+      // sign-in callbacks) must follow the real port.
+      const auto bound = http::bind_listener(cfg->address, cfg->port);
+      listen_fd = bound.fd;
+      cfg->port = bound.port;
+      if (cfg->sources["public_url"] == "default")
+        cfg->public_url = "http://localhost:" + std::to_string(bound.port);
+      if (auto at = cfg->public_url.find("{port}"); at != std::string::npos) {
+        cfg->public_url.replace(at, 6, std::to_string(bound.port));  // e.g. http://127.0.0.1:{port}
+      }
+    }
     App app(*cfg);
     if (routes->parsed()) {
       for (const auto& [method, pattern] : app.router().routes())
@@ -288,7 +310,7 @@ int run_cli(int argc, char** argv) {
       std::cout << "demo database ready: " << cfg->database << "\n";
       return 0;
     }
-    return app.serve();
+    return app.serve(listen_fd);
   } catch (const std::exception& e) {
     std::cerr << "sportello: " << e.what() << "\n";
     return 1;

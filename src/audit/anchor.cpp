@@ -150,11 +150,12 @@ AnchorFile read_anchor_file(const std::string& path, const ChainKey* key) {
       continue;
     }
     if (key == nullptr) continue;
-    if (anchor->key_id != key->id) {
+    const ChainKey* made_with = key->find(anchor->key_id);
+    if (made_with == nullptr) {
       out.problems.push_back({n, "made with key " + anchor->key_id + ", which is not loaded", true});
       continue;
     }
-    if (!digest::equal_constant_time(anchor_mac(*anchor, *key), mac)) {
+    if (!digest::equal_constant_time(anchor_mac(*anchor, *made_with), mac)) {
       out.problems.push_back({n, "MAC mismatch (the line was changed or made without the key)", false});
       continue;
     }
@@ -201,10 +202,10 @@ int Anchorer::anchor_now() {
         continue;
       }
     }
-    if (!h.key_id.empty() && h.key_id != key_->id && warned_.insert("key " + h.key_id).second) {
+    if (!h.key_id.empty() && key_->find(h.key_id) == nullptr && warned_.insert("key " + h.key_id).second) {
       spdlog::warn(
           "audit: entries are keyed with key {} but this node's key is {}: every node must use the "
-          "same audit_key_file",
+          "same audit key ring (keys_dir)",
           h.key_id, key_->id);
     }
     Anchor a{h.tenant_id, h.seq, h.hash, h.at, anchored_at, key_->id};

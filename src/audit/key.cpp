@@ -16,6 +16,7 @@
 
 #include "core/digest.hpp"
 #include "core/ids.hpp"
+#include "core/keys/key_ring.hpp"
 
 namespace sp::audit {
 namespace {
@@ -83,9 +84,69 @@ Registry& registry() {
 }  // namespace
 
 std::string key_id_of(std::string_view secret) {
-  std::string input = "sportello-audit-key-id:";
-  input.append(secret.data(), secret.size());
-  return digest::sha256_hex(input).substr(0, 16);
+  return keys::key_id(keys::Purpose::audit_hmac, secret);
+}
+
+const ChainKey* ChainKey::find(std::string_view key_id) const {
+  if (id == key_id) return this;
+  for (const auto& k : older) {
+    if (k.id == key_id) return &k;
+  }
+  return nullptr;
+}
+
+Result<std::shared_ptr<const ChainKey>> load_chain_key(const std::string& keys_dir,
+                                                       const std::string& legacy_key_file,
+                                                       time::TimePoint now, bool create) {
+  std::optional<ChainKey> legacy;
+  if (!legacy_key_file.empty()) {
+    auto read = read_key_file(legacy_key_file);
+    if (read) {
+      legacy = std::move(*read);
+    } else if (read.error().code != "audit.key_missing") {
+      return read.error();
+    }
+  }
+  Result<keys::KeyRing> ring = keys::load_ring(keys_dir, keys::kHub, keys::Purpose::audit_hmac);
+  if (!ring) return ring.error();
+  if (create) {
+    if (legacy && ring->find(legacy->id) == nullptr) {
+      // The first key of the ring when it has none that signs; otherwise kept for verification.
+      const auto status = ring->signing(now) == nullptr ? keys::KeyStatus::active : keys::KeyStatus::retired;
+      ring =
+          keys::import_secret(keys_dir, keys::kHub, keys::Purpose::audit_hmac, legacy->secret, status, now);
+      if (!ring) return ring.error();
+      spdlog::info("audit key {} of {} imported into {}", legacy->id, legacy_key_file,
+                   keys::ring_dir(keys_dir, keys::kHub, keys::Purpose::audit_hmac));
+    }
+    if (ring->signing(now) == nullptr) {
+      ring = keys::ensure_ring(keys_dir, keys::kHub, keys::Purpose::audit_hmac, now);
+      if (!ring) return ring.error();
+      if (const auto* k = ring->signing(now)) {
+        spdlog::warn(
+            "made a new audit chain key {} in {}: copy or mount it on every node, back it up apart "
+            "from the database",
+            k->id, keys::ring_dir(keys_dir, keys::kHub, keys::Purpose::audit_hmac));
+      }
+    }
+  }
+  for (const auto& p : ring->problems) spdlog::warn("keys: {}", p);
+  const keys::Key* signer = ring->signing(now);
+  if (signer == nullptr && !ring->keys().empty()) signer = &ring->keys().back();  // verify only
+  std::shared_ptr<ChainKey> out;
+  if (signer != nullptr) {
+    out = std::make_shared<ChainKey>(make_key(signer->secret));
+  } else if (legacy) {
+    out = std::make_shared<ChainKey>(*legacy);
+    legacy.reset();
+  } else {
+    return std::shared_ptr<const ChainKey>();
+  }
+  for (const auto& k : ring->keys()) {
+    if (k.verifies() && out->find(k.id) == nullptr) out->older.push_back(make_key(k.secret));
+  }
+  if (legacy && out->find(legacy->id) == nullptr) out->older.push_back(std::move(*legacy));
+  return std::shared_ptr<const ChainKey>(std::move(out));
 }
 
 ChainKey make_key(std::string secret) {

@@ -127,8 +127,8 @@ ChainReport AuditService::verify(tenants::TenantId tenant, const std::vector<Anc
         if (entry_hash(s) != s.hash) return broken(expected, "hash mismatch");
       } else {
         keyed_seen = true;
-        if (key_ && key_->id == s.key_id) {
-          if (!digest::equal_constant_time(keyed_entry_hash(s, *key_), s.hash)) {
+        if (const ChainKey* made_with = key_ ? key_->find(s.key_id) : nullptr) {
+          if (!digest::equal_constant_time(keyed_entry_hash(s, *made_with), s.hash)) {
             return broken(expected, "HMAC mismatch (changed, or recomputed without the key)");
           }
         } else {

@@ -61,4 +61,42 @@ class RefusalThrottle {
   std::map<std::string, Seen> seen_;
 };
 
+// The other half of the same bookkeeping, for callers that must also be slowed down (inbound calls
+// from national systems, identity/inbound_service.hpp): at most `limit` calls of one key in a fixed
+// window; the ones beyond are refused until the window ends. Per node, bounded, in memory, like
+// RefusalThrottle.
+class WindowLimit {
+ public:
+  WindowLimit(std::int64_t limit, std::chrono::seconds window, std::size_t max_keys = 10000)
+      : limit_(limit), window_(window), max_keys_(max_keys) {}
+
+  // True when the call may go ahead (and counts it); false when `key` used up its window.
+  bool allow(const std::string& key, time::TimePoint now) {
+    std::lock_guard lock(mu_);
+    auto it = calls_.find(key);
+    if (it == calls_.end() || now - it->second.started >= window_) {
+      if (it == calls_.end() && calls_.size() >= max_keys_) {
+        std::erase_if(calls_, [&](const auto& kv) { return now - kv.second.started >= window_; });
+        if (calls_.size() >= max_keys_) calls_.clear();
+      }
+      calls_[key] = Window{now, 1};
+      return true;
+    }
+    if (it->second.count >= limit_) return false;
+    ++it->second.count;
+    return true;
+  }
+
+ private:
+  struct Window {
+    time::TimePoint started;
+    std::int64_t count = 0;
+  };
+  std::int64_t limit_;
+  std::chrono::seconds window_;
+  std::size_t max_keys_;
+  std::mutex mu_;
+  std::map<std::string, Window> calls_;
+};
+
 }  // namespace sp::audit

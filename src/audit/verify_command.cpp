@@ -79,7 +79,21 @@ int run_verify_command(db::Database& db, const VerifyOptions& options, std::ostr
   try {
     int rc = kVerifyOk;
     std::shared_ptr<const ChainKey> key;
-    if (auto k = read_key_file(options.key_file); k) {
+    if (!options.keys_dir.empty()) {
+      // The ring: every key that still verifies, and the legacy key file when it exists.
+      auto ring = load_chain_key(options.keys_dir, options.key_file, time::system_clock().now(), false);
+      if (!ring) {
+        out << "keys: cannot be read (" << ring.error().code << ": " << ring.error().detail << ")\n";
+        return kVerifyCannot;
+      }
+      key = *ring;
+      if (key) {
+        out << "key " << key->id << " (" << options.keys_dir << ")\n";
+        for (const auto& k : key->older) out << "key " << k.id << " (older, verifies only)\n";
+      } else {
+        out << "key: none (no key in " << options.keys_dir << " nor " << options.key_file << ")\n";
+      }
+    } else if (auto k = read_key_file(options.key_file); k) {
       key = std::make_shared<const ChainKey>(std::move(*k));
       out << "key " << key->id << " (" << options.key_file << ")\n";
     } else {

@@ -12,10 +12,11 @@ namespace sp::audit {
 struct VerifyOptions {
   std::string key_file;                   // the chain key (audit_key_file); read, never made
   std::vector<std::string> anchor_files;  // audit_anchor_file, or one per node (--anchor-file)
+  std::string keys_dir;                   // the hub's audit-hmac key ring (keys_dir); read, never written
 };
 
-// First what was loaded ("key <id> (<file>)", "anchors: N of M lines verified in <file>"), then one line
-// per tenant with entries or anchors:
+// First what was loaded ("key <id> (<file>)" or "keys <id>, <id> (<ring folder>)", "anchors: N of M lines
+// verified in <file>"), then one line per tenant with entries or anchors:
 //   "tenant N: verified up to <at> (seq S, K entries)"  every entry is covered by a matching anchor
 //   "tenant N: verified up to <at> (seq A); not anchored after <at>: K newer entries are chained but no
 //    anchor vouches for them"  / "tenant N: not anchored: ..."  entries newer than the last anchor

@@ -8,6 +8,8 @@
 #include <functional>
 #include <set>
 
+#include "core/keys/key_ring.hpp"
+
 extern char** environ;
 
 namespace sp {
@@ -90,7 +92,11 @@ const std::vector<Field>& fields() {
     std::vector<Field> f;
     f.push_back(text_field("database", "sqlite:PATH or postgresql://user@host:port/db", &Config::database));
     f.push_back(text_field("address", "address to listen on", &Config::address));
-    f.push_back(int_field("port", "TCP port to listen on", &Config::port, 1, 65535));
+    f.push_back(int_field("port", "TCP port to listen on (0: a free one, logged and written to port_file)",
+                          &Config::port, 0, 65535));
+    f.push_back(text_field("port_file",
+                           "file where serve writes the ports it took, as JSON {\"http\":N,...}; empty: none",
+                           &Config::port_file));
     f.push_back(int_field("threads", "server threads (0: one per core)", &Config::threads, 0, 256));
     f.push_back(text_field("share_dir", "folder with web/, migrations/ and data/", &Config::share_dir));
     f.push_back(
@@ -109,7 +115,10 @@ const std::vector<Field>& fields() {
     f.push_back(text_field("log_level", "trace, debug, info, warn, error", &Config::log_level));
     f.push_back(int_field("db_pool_size", "PostgreSQL connections", &Config::db_pool_size, 1, 512));
     f.push_back(bool_field("demo", "seed the demo hub and bodies when the database is empty", &Config::demo));
-    f.push_back(text_field("public_url", "address citizens use to reach this server", &Config::public_url));
+    f.push_back(text_field("public_url",
+                           "address citizens use to reach this server; {port} stands for the port taken "
+                           "(default http://localhost:PORT)",
+                           &Config::public_url));
     f.push_back(text_field("oidc_rp_key_file",
                            "PEM file of the sign-in (OIDC relying party) key; made when missing",
                            &Config::oidc_rp_key_file));
@@ -137,8 +146,20 @@ const std::vector<Field>& fields() {
                            &Config::audit_anchor_file));
     f.push_back(int_field("audit_anchor_interval_s", "seconds between two anchorings of the audit chains",
                           &Config::audit_anchor_interval_s, 1, 86'400));
-    f.push_back(int_field("sim_idp_port", "port of the local SPID/CIE simulator in demo mode (0: off)",
+    f.push_back(bool_field("sim_idp", "start the local SPID/CIE simulator in demo mode (false: off)",
+                           &Config::sim_idp));
+    f.push_back(int_field("sim_idp_port", "port of the local SPID/CIE simulator in demo mode (0: a free one)",
                           &Config::sim_idp_port, 0, 65535));
+    f.push_back(int_field("smtp_sink_port", "port of the demo's local SMTP sink (0: a free one)",
+                          &Config::smtp_sink_port, 0, 65535));
+    f.push_back(text_field("keys_dir",
+                           "folder of the key rings (audit key, stamp and XML signing keys), mode 700; the "
+                           "same on every node, backed up apart from the database",
+                           &Config::keys_dir));
+    f.push_back(text_field("inbound_trusted_proxies",
+                           "comma-separated addresses of the TLS proxies whose client-certificate header "
+                           "inbound calls may trust; empty: none",
+                           &Config::inbound_trusted_proxies));
     return f;
   }();
   return all;
@@ -147,8 +168,8 @@ const std::vector<Field>& fields() {
 // Environment variables with the SPORTELLO_ prefix that are not settings but are allowed.
 bool is_reserved_env(const std::string& name) {
   // SPORTELLO_FAKE_CLOCK_FILE: read by the command line of test builds (core/time.hpp), not a setting.
-  static const std::set<std::string> reserved = {"SPORTELLO_CONFIG", "SPORTELLO_BINARY", "SPORTELLO_SOURCE_DIR",
-                                                 "SPORTELLO_FAKE_CLOCK_FILE"};
+  static const std::set<std::string> reserved = {"SPORTELLO_CONFIG", "SPORTELLO_BINARY",
+                                                 "SPORTELLO_SOURCE_DIR", "SPORTELLO_FAKE_CLOCK_FILE"};
   return reserved.count(name) > 0 || name.rfind("SPORTELLO_TEST_", 0) == 0;
 }
 
@@ -221,6 +242,7 @@ Result<Config> load_config(const std::string& file) {
   }
   if (c.audit_key_file.empty()) return bad("audit_key_file", "must name a file").error();
   if (c.audit_anchor_file.empty()) return bad("audit_anchor_file", "must name a file").error();
+  if (c.keys_dir.empty()) return bad("keys_dir", "must name a folder").error();
   static const std::set<std::string> levels = {"trace", "debug", "info", "warn", "error", "off"};
   if (levels.count(c.log_level) == 0) return bad("log_level", "unknown level '" + c.log_level + "'").error();
   if (c.database.rfind("sqlite:", 0) != 0 && c.database.rfind("postgresql://", 0) != 0 &&
@@ -260,6 +282,10 @@ std::vector<std::string> check_config(const Config& c) {
   if (fs::exists(c.audit_anchor_file, ec) && !fs::is_regular_file(c.audit_anchor_file, ec)) {
     problems.push_back("audit_anchor_file: '" + c.audit_anchor_file + "' is not a file");
   }
+  if (fs::exists(c.keys_dir, ec) && !fs::is_directory(c.keys_dir, ec)) {
+    problems.push_back("keys_dir: '" + c.keys_dir + "' is not a folder");
+  }
+  for (const auto& p : keys::permission_problems(c.keys_dir)) problems.push_back("keys_dir: " + p);
   if (c.audit_key_file == c.audit_anchor_file) {
     problems.push_back("audit_anchor_file: the same file as audit_key_file");
   }

@@ -13,10 +13,11 @@ namespace sp {
 struct Config {
   std::string database = "sqlite:var/sportello.db";
   std::string address = "127.0.0.1";
-  std::uint16_t port = 8080;
-  int threads = 0;         // 0: one per core
-  std::string share_dir;   // holds web/templates, web/locales, migrations, data
-  std::string static_dir;  // static assets (bootstrap-italia copied at build time)
+  std::uint16_t port = 8080;  // 0: a free port, chosen at start (logged, and written to port_file)
+  std::string port_file;      // when set, `serve` writes the ports it listens on there (JSON)
+  int threads = 0;            // 0: one per core
+  std::string share_dir;      // holds web/templates, web/locales, migrations, data
+  std::string static_dir;     // static assets (bootstrap-italia copied at build time)
   std::int64_t body_limit = 1024 * 1024;
   std::int64_t upload_limit = 25 * 1024 * 1024;
   std::int64_t request_timeout_ms = 30'000;
@@ -29,7 +30,9 @@ struct Config {
   std::string public_url = "http://localhost:8080";      // default follows `port` when not set
   std::string oidc_rp_key_file = "var/oidc-rp-key.pem";  // the relying party's signing key, made when missing
   std::string oidc_providers_file;                       // JSON list of SPID/CIE providers (production)
-  std::uint16_t sim_idp_port = 8091;                     // the local SPID/CIE simulator (demo only); 0: off
+  bool sim_idp = true;                                   // the local SPID/CIE simulator, in demo mode only
+  std::uint16_t sim_idp_port = 8091;                     // its port; 0: a free one (the issuer follows it)
+  std::uint16_t smtp_sink_port = 0;                      // the demo's local SMTP sink; 0: a free one
   std::string smtp_url;  // smtp://relay:587 or smtps://...; demo: a local sink
   std::string smtp_username;
   std::string smtp_password;
@@ -42,6 +45,12 @@ struct Config {
   std::string audit_key_file = "var/audit-hmac.key";
   std::string audit_anchor_file = "var/audit-anchors.jsonl";
   std::int64_t audit_anchor_interval_s = 300;
+  // Key material outside the database, per body and purpose (core/keys, docs/keys.md): the same folder
+  // on every node (shared or copied), backed up apart from the database.
+  std::string keys_dir = "var/keys";
+  // Addresses of the TLS-terminating proxies whose client-certificate header inbound calls may trust
+  // (comma-separated; empty: none, so only shared secrets authenticate inbound calls).
+  std::string inbound_trusted_proxies;
 
   // Where each setting's value came from ("default", the file path, or the env var name).
   std::map<std::string, std::string> sources;

@@ -11,6 +11,7 @@
 #include "http/server.hpp"
 
 #include <spdlog/spdlog.h>
+#include <sys/socket.h>
 
 #include <algorithm>
 #include <boost/asio.hpp>
@@ -388,12 +389,19 @@ Server::~Server() {
 
 void Server::listen() {
   auto& ioc = impl_->main_ioc();
-  tcp::endpoint endpoint{asio::ip::make_address(impl_->options.address), impl_->options.port};
   tcp::acceptor acceptor(ioc);
-  acceptor.open(endpoint.protocol());
-  acceptor.set_option(asio::socket_base::reuse_address(true));
-  acceptor.bind(endpoint);
-  acceptor.listen(asio::socket_base::max_listen_connections);
+  if (impl_->options.listen_fd >= 0) {
+    sockaddr_storage addr{};
+    socklen_t len = sizeof addr;
+    ::getsockname(impl_->options.listen_fd, reinterpret_cast<sockaddr*>(&addr), &len);
+    acceptor.assign(addr.ss_family == AF_INET6 ? tcp::v6() : tcp::v4(), impl_->options.listen_fd);
+  } else {
+    tcp::endpoint endpoint{asio::ip::make_address(impl_->options.address), impl_->options.port};
+    acceptor.open(endpoint.protocol());
+    acceptor.set_option(asio::socket_base::reuse_address(true));
+    acceptor.bind(endpoint);
+    acceptor.listen(asio::socket_base::max_listen_connections);
+  }
   impl_->port = acceptor.local_endpoint().port();
   impl_->acceptor.emplace(std::move(acceptor));
   asio::co_spawn(ioc, accept_loop(impl_.get()), asio::detached);
@@ -424,6 +432,20 @@ void Server::stop_on_signals() {
     spdlog::info("http: signal {} received, stopping", signo);
     impl->begin_stop(std::chrono::milliseconds(10'000));
   });
+}
+
+BoundListener bind_listener(const std::string& address, std::uint16_t port) {
+  asio::io_context ioc;
+  tcp::endpoint endpoint{asio::ip::make_address(address), port};
+  tcp::acceptor acceptor(ioc);
+  acceptor.open(endpoint.protocol());
+  acceptor.set_option(asio::socket_base::reuse_address(true));
+  acceptor.bind(endpoint);
+  acceptor.listen(asio::socket_base::max_listen_connections);
+  BoundListener out;
+  out.port = acceptor.local_endpoint().port();
+  out.fd = acceptor.release();
+  return out;
 }
 
 std::uint16_t Server::port() const {

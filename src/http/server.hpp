@@ -18,8 +18,9 @@ namespace sp::http {
 
 struct ServerOptions {
   std::string address = "127.0.0.1";
-  std::uint16_t port = 8080;                         // 0: pick a free port (see Server::port())
-  int threads = 0;                                   // 0: one per core
+  std::uint16_t port = 8080;  // 0: pick a free port (see Server::port())
+  int listen_fd = -1;         // a socket already listening (bind_listener): used instead of address and port
+  int threads = 0;            // 0: one per core
   std::size_t header_limit = 16 * 1024;              // bytes of request line + headers
   std::size_t body_limit = 1024 * 1024;              // bytes, ordinary requests
   std::size_t upload_body_limit = 25 * 1024 * 1024;  // bytes, for paths starting with an upload prefix
@@ -73,6 +74,14 @@ class Server {
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
+
+// A socket bound to address:port (0: a free port) and listening, for a caller that must know the real port
+// before it builds what the server serves (the public URL follows it). Throws on bind failure.
+struct BoundListener {
+  std::uint16_t port = 0;
+  int fd = -1;  // pass it as ServerOptions::listen_fd; the server owns it from then on
+};
+BoundListener bind_listener(const std::string& address, std::uint16_t port);
 
 // Pure request → response dispatch used by the server (and by tests without sockets): routing,
 // security headers, 404/405, exceptions → 500, built-in /healthz /readyz /metrics, static files.

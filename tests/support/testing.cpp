@@ -239,6 +239,15 @@ ServerProcess::ServerProcess(std::vector<std::string> args, std::vector<std::str
     if (!overridden.contains(kv.substr(0, kv.find('=')))) full_env.push_back(kv);
   }
   full_env.insert(full_env.end(), env.begin(), env.end());
+  // SPORTELLO_PORT=0: the server picks a free port and writes it to its port file, read by wait_ready().
+  if (overridden.contains("SPORTELLO_PORT") && port_ == 0 && !overridden.contains("SPORTELLO_PORT_FILE")) {
+    port_file_ =
+        (std::filesystem::path(test_temp_root()) / ("sportello-port-" + std::to_string(::getpid()) + "-" +
+                                                    std::to_string(++port_files_made_) + ".json"))
+            .string();
+    std::filesystem::remove(port_file_);
+    full_env.push_back("SPORTELLO_PORT_FILE=" + port_file_);
+  }
   for (std::size_t i = 0; i + 1 < args.size(); ++i) {  // or "--port N" / "--port=N" on the command line
     if (args[i] == "--port") port_ = static_cast<std::uint16_t>(std::stoi(args[i + 1]));
   }
@@ -267,6 +276,16 @@ ServerProcess::ServerProcess(std::vector<std::string> args, std::vector<std::str
 
 ServerProcess::~ServerProcess() {
   if (pid_ > 0) terminate();
+  if (!port_file_.empty()) std::filesystem::remove(port_file_);
+}
+
+std::uint16_t read_port_file(const std::string& path, const std::string& listener) {
+  std::ifstream in(path);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const auto key = "\"" + listener + "\":";
+  const auto at = text.find(key);
+  if (at == std::string::npos) return 0;
+  return static_cast<std::uint16_t>(std::atoi(text.c_str() + at + key.size()));
 }
 
 bool ServerProcess::wait_ready(int timeout_ms) {
@@ -278,6 +297,7 @@ bool ServerProcess::wait_ready(int timeout_ms) {
       pid_ = -1;
       return false;
     }
+    if (port_ == 0 && !port_file_.empty()) port_ = read_port_file(port_file_);
     if (port_ != 0 && http_get(port_, "/healthz").status == 200) return true;
     std::this_thread::sleep_for(std::chrono::milliseconds(25));  // polling interval, not a wait-and-hope
   }

@@ -19,6 +19,7 @@ class TempDir {
   TempDir(const TempDir&) = delete;
   TempDir& operator=(const TempDir&) = delete;
   [[nodiscard]] const std::filesystem::path& path() const { return path_; }
+
  private:
   std::filesystem::path path_;
 };
@@ -36,6 +37,7 @@ class TestDatabase {
   [[nodiscard]] const std::string& url() const { return url_; }
   // Opens it (once) and returns the handle; migrated when `migrated` is true (the default).
   db::Database& db(bool migrated = true);
+
  private:
   db::Dialect dialect_;
   std::string url_;
@@ -51,26 +53,41 @@ std::string migrations_dir();
 // A free TCP port on 127.0.0.1 at the time of the call.
 std::uint16_t free_port();
 
+// The port `listener` ("http", "sim_idp", "smtp_sink") in a server's port file (setting port_file);
+// 0 when it is not there (yet).
+std::uint16_t read_port_file(const std::string& path, const std::string& listener = "http");
+
 // The real server binary started as a child process with extra environment, stopped (SIGTERM, then
-// SIGKILL after a grace period) when the object dies. `wait_ready()` polls /healthz.
+// SIGKILL after a grace period) when the object dies. `wait_ready()` polls /healthz. With
+// SPORTELLO_PORT=0 the server picks a free port: it is read from the server's port file (made in the
+// test temporary folder unless SPORTELLO_PORT_FILE is given), and port() is 0 until wait_ready().
 class ServerProcess {
  public:
   ServerProcess(std::vector<std::string> args, std::vector<std::string> env);
   ~ServerProcess();
   bool wait_ready(int timeout_ms = 15000);
-  void kill_hard();              // SIGKILL
+  void kill_hard();                     // SIGKILL
   int terminate(int grace_ms = 10000);  // SIGTERM, waits; returns exit status
   [[nodiscard]] int pid() const { return pid_; }
   [[nodiscard]] std::uint16_t port() const { return port_; }
+  [[nodiscard]] const std::string& port_file() const { return port_file_; }
+
  private:
   int pid_ = -1;
   std::uint16_t port_ = 0;
+  std::string port_file_;
+  static inline int port_files_made_ = 0;
 };
 
 // Minimal blocking HTTP/1.1 client for tests: sends raw bytes to 127.0.0.1:port, returns what comes back
 // until the server closes or `timeout_ms` passes.
 std::string raw_exchange(std::uint16_t port, const std::string& bytes, int timeout_ms = 5000);
-struct HttpReply { int status = 0; std::string headers; std::string body; };
-HttpReply http_get(std::uint16_t port, const std::string& target, const std::vector<std::string>& headers = {});
+struct HttpReply {
+  int status = 0;
+  std::string headers;
+  std::string body;
+};
+HttpReply http_get(std::uint16_t port, const std::string& target,
+                   const std::vector<std::string>& headers = {});
 
 }  // namespace sp::testing

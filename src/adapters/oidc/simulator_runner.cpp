@@ -54,12 +54,17 @@ int run_simulator(const SimulatorOptions& options, std::uint16_t port) {
   try {
     http::Router router;
     SimulatorOptions o = options;
-    if (o.issuer.empty()) o.issuer = "http://127.0.0.1:" + std::to_string(port);
+    const bool issuer_from_port = o.issuer.empty();
+    if (issuer_from_port) o.issuer = "http://127.0.0.1:" + std::to_string(port);
     auto sim = register_simulator_routes(router, o);
     http::ServerOptions so = server_options(port);
     so.access_log = true;
     http::Server server(so, router);
-    server.listen();
+    server.listen();  // port 0: a free one; the issuer follows it
+    if (issuer_from_port) sim->set_issuer("http://127.0.0.1:" + std::to_string(server.port()));
+    std::printf("SPID/CIE simulator listening on port %u, issuer %s\n", static_cast<unsigned>(server.port()),
+                sim->issuer().c_str());
+    std::fflush(stdout);
     server.stop_on_signals();
     server.run();
     return 0;

@@ -139,19 +139,8 @@ export async function startServer({ database = 'sqlite', demo = true, env = {} }
     } else {
       databaseUrl = `sqlite:${path.join(dir, 'sportello.db')}`;
     }
-    // A port found free can be taken before the binary binds it: retry with another one.
-    let lastError;
-    for (let attempt = 0; attempt < 3; attempt++) {
-      const port = await freePort();
-      try {
-        const server = await launch({ port, databaseUrl, demo, env, dir, pg });
-        return server;
-      } catch (e) {
-        lastError = e;
-        if (!e.portInUse) break;
-      }
-    }
-    throw lastError;
+    // The server picks free ports itself (SPORTELLO_PORT=0) and writes them to its port file.
+    return await launch({ databaseUrl, demo, env, dir, pg });
   } catch (e) {
     await pg?.drop().catch(() => {});
     await rm(dir, { recursive: true, force: true });
@@ -159,16 +148,18 @@ export async function startServer({ database = 'sqlite', demo = true, env = {} }
   }
 }
 
-async function launch({ port, databaseUrl, demo, env, dir, pg }) {
+async function launch({ databaseUrl, demo, env, dir, pg }) {
   const args = ['serve'];
   if (demo) args.push('--demo');
+  const portFile = path.join(dir, 'ports.json');
   const childEnv = await baseEnv({
     SPORTELLO_DATABASE: databaseUrl,
-    SPORTELLO_PORT: String(port),
+    SPORTELLO_PORT: '0',
+    SPORTELLO_PORT_FILE: portFile,
     SPORTELLO_ADDRESS: '127.0.0.1',
-    SPORTELLO_PUBLIC_URL: `http://127.0.0.1:${port}`,
-    // The demo's SPID/CIE simulator listens on a port of its own.
-    SPORTELLO_SIM_IDP_PORT: String(await freePort()),
+    SPORTELLO_PUBLIC_URL: 'http://127.0.0.1:{port}',
+    // The demo's SPID/CIE simulator listens on a port of its own, free too.
+    SPORTELLO_SIM_IDP_PORT: '0',
     ...env,
   });
   const child = spawn(binary, args, { cwd: dir, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -179,19 +170,22 @@ async function launch({ port, databaseUrl, demo, env, dir, pg }) {
   let exitInfo = null;
   exited.then((x) => (exitInfo = x));
 
-  const baseUrl = `http://127.0.0.1:${port}`;
+  let port = 0;
+  let baseUrl = '';
   const deadline = Date.now() + STARTUP_DEADLINE_MS;
   for (;;) {
     if (exitInfo) {
-      const err = new Error(`sportello exited during startup (${JSON.stringify(exitInfo)}):\n${out}`);
-      err.portInUse = /address already in use|EADDRINUSE|bind/i.test(out);
-      throw err;
+      throw new Error(`sportello exited during startup (${JSON.stringify(exitInfo)}):\n${out}`);
     }
     try {
+      if (!port) {
+        port = JSON.parse(await readFile(portFile, 'utf8')).http ?? 0;
+        baseUrl = `http://127.0.0.1:${port}`;
+      }
       const r = await fetch(`${baseUrl}/healthz`, { signal: AbortSignal.timeout(1000) });
       if (r.status === 200) break;
     } catch {
-      /* not listening yet */
+      /* no port file yet, or not listening yet */
     }
     if (Date.now() > deadline) {
       child.kill('SIGKILL');

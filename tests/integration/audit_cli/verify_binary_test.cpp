@@ -41,7 +41,8 @@ class AuditBinaryTest : public ::testing::TestWithParam<sp::db::Dialect> {
             "SPORTELLO_AUDIT_ANCHOR_INTERVAL_S=3600",
             "SPORTELLO_LOG_LEVEL=warn",
             "SPORTELLO_ACCESS_LOG=false",
-            "SPORTELLO_SIM_IDP_PORT=0",
+            "SPORTELLO_SIM_IDP=false",
+            "SPORTELLO_KEYS_DIR=" + (files_.path() / "keys").string(),
             "SPORTELLO_THREADS=2",
             "SPORTELLO_OIDC_RP_KEY_FILE=" + (files_.path() / "rp.pem").string()};
   }

@@ -70,10 +70,10 @@ class JobsCrashTest : public ::testing::TestWithParam<sp::db::Dialect> {
     for (const auto& s : sp::config_settings()) known.insert(s.env);
     std::vector<std::string> env{"SPORTELLO_FAKE_CLOCK_FILE=" + clock_file_.string()};
     for (const auto& kv : std::vector<std::string>{
-             "SPORTELLO_DATABASE=" + database_->url(),
-             "SPORTELLO_PORT=" + std::to_string(sp::testing::free_port()), "SPORTELLO_THREADS=2",
+             "SPORTELLO_DATABASE=" + database_->url(), "SPORTELLO_PORT=0", "SPORTELLO_THREADS=2",
              "SPORTELLO_ACCESS_LOG=false", "SPORTELLO_LOG_LEVEL=warn", "SPORTELLO_DEMO=false",
-             "SPORTELLO_SIM_IDP_PORT=0", "SPORTELLO_OIDC_RP_KEY_FILE=" + (dir / "rp.pem").string(),
+             "SPORTELLO_SIM_IDP=false", "SPORTELLO_KEYS_DIR=" + (dir / "keys").string(),
+             "SPORTELLO_OIDC_RP_KEY_FILE=" + (dir / "rp.pem").string(),
              "SPORTELLO_FILES_DIR=" + (dir / "files").string(),
              "SPORTELLO_AUDIT_KEY_FILE=" + (dir_.path() / "audit.key").string(),
              "SPORTELLO_AUDIT_ANCHOR_FILE=" + (dir / "anchors.jsonl").string()}) {

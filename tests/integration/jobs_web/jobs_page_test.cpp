@@ -24,6 +24,7 @@ class JobsPageTest : public ::testing::TestWithParam<sp::db::Dialect> {
     config.share_dir = sp::testing::source_dir();
     config.oidc_rp_key_file = (files_->path() / "rp.pem").string();
     config.audit_key_file = (files_->path() / "audit.key").string();
+    config.keys_dir = (files_->path() / "keys").string();
     config.access_log = false;
     app_ = std::make_unique<sp::app::App>(config);
     hooks_ = app_->hooks();

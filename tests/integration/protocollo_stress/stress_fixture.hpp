@@ -105,7 +105,8 @@ inline std::unique_ptr<sp::testing::ServerProcess> start_server(const std::strin
            "SPORTELLO_THREADS=" + std::to_string(threads), "SPORTELLO_ACCESS_LOG=false",
            "SPORTELLO_LOG_LEVEL=warn", "SPORTELLO_DEMO=false",
            // No SPID/CIE simulator (demo only, and its port would clash with parallel tests).
-           "SPORTELLO_SIM_IDP_PORT=0", "SPORTELLO_OIDC_RP_KEY_FILE=" + (dir / "rp.pem").string(),
+           "SPORTELLO_SIM_IDP=false", "SPORTELLO_KEYS_DIR=" + (dir / "keys").string(),
+           "SPORTELLO_OIDC_RP_KEY_FILE=" + (dir / "rp.pem").string(),
            "SPORTELLO_FILES_DIR=" + (dir / "files").string()}) {
     if (known.count(kv.substr(0, kv.find('=')))) env.push_back(kv);
   }

@@ -19,18 +19,18 @@ class ServerTest : public ::testing::TestWithParam<sp::db::Dialect> {
 
   void SetUp() override {
     database_ = std::make_unique<sp::testing::TestDatabase>(GetParam());
-    port_ = sp::testing::free_port();
     files_ = std::make_unique<sp::testing::TempDir>();
     server_ = std::make_unique<sp::testing::ServerProcess>(
         std::vector<std::string>{SPORTELLO_BINARY, "serve", "--demo"},
         std::vector<std::string>{"SPORTELLO_DATABASE=" + database_->url(),
-                                 "SPORTELLO_PORT=" + std::to_string(port_), "SPORTELLO_ACCESS_LOG=false",
+                                 // Free ports chosen by the server, read from its port file.
+                                 "SPORTELLO_PORT=0", "SPORTELLO_ACCESS_LOG=false",
                                  "SPORTELLO_REQUEST_TIMEOUT_MS=1500", "SPORTELLO_THREADS=2",
-                                 "SPORTELLO_LOG_LEVEL=warn",
-                                 // The demo's SPID/CIE simulator takes a port of its own.
-                                 "SPORTELLO_SIM_IDP_PORT=" + std::to_string(sp::testing::free_port()),
+                                 "SPORTELLO_LOG_LEVEL=warn", "SPORTELLO_SIM_IDP_PORT=0",
+                                 "SPORTELLO_KEYS_DIR=" + (files_->path() / "keys").string(),
                                  "SPORTELLO_OIDC_RP_KEY_FILE=" + (files_->path() / "rp.pem").string()});
     ASSERT_TRUE(server_->wait_ready(60000)) << "server did not become ready";
+    port_ = server_->port();
   }
 
   void TearDown() override {
@@ -44,6 +44,7 @@ class ServerTest : public ::testing::TestWithParam<sp::db::Dialect> {
     return h;
   }
 
+  std::string server_port_file() const { return server_->port_file(); }
   bool healthy() { return http_get(port_, "/healthz").status == 200; }
 
   std::unique_ptr<sp::testing::TestDatabase> database_;
@@ -51,6 +52,26 @@ class ServerTest : public ::testing::TestWithParam<sp::db::Dialect> {
   std::uint16_t port_ = 0;
   std::unique_ptr<sp::testing::ServerProcess> server_;
 };
+
+// Issue 12: every listener takes port 0 as "pick a free one" and says which it took (port file); the
+// simulator's issuer follows its real port; the demo's bodies publish their stamp keys.
+TEST_P(ServerTest, ListenersOnFreePortsSayWhichTheyTookAndTheIssuerFollows) {
+  EXPECT_NE(port_, 0);
+  const auto sim = sp::testing::read_port_file(server_port_file(), "sim_idp");
+  ASSERT_NE(sim, 0);
+  EXPECT_NE(sp::testing::read_port_file(server_port_file(), "smtp_sink"), 0);
+  auto discovery = http_get(sim, "/.well-known/openid-configuration");
+  ASSERT_EQ(discovery.status, 200);
+  EXPECT_NE(discovery.body.find("\"issuer\":\"http://localhost:" + std::to_string(sim) + "\""),
+            std::string::npos)
+      << discovery.body;
+  auto keys = http_get(port_, "/asti/chiavi.json");
+  ASSERT_EQ(keys.status, 200);
+  EXPECT_NE(keys.body.find("\"crv\":\"Ed25519\""), std::string::npos) << keys.body;
+  EXPECT_NE(keys.body.find("\"status\":\"active\""), std::string::npos) << keys.body;
+  EXPECT_EQ(keys.body.find("\"d\""), std::string::npos);  // never a private part
+  EXPECT_EQ(http_get(port_, "/nessuno/chiavi.json").status, 404);
+}
 
 TEST_P(ServerTest, HubHomeListsTheDemoBodies) {
   auto r = http_get(port_, "/");

@@ -1,0 +1,113 @@
+#pragma once
+// Inbound calls from national systems (the pagoPA node, ANPR notifications, App IO's remote content,
+// SMS delivery reports, another administration's registry), authenticated per body by this one service
+// (docs/architecture.md, "Inbound calls"). The web side is identity/inbound_guard.hpp.
+//
+// A credential belongs to one body, one system and one station (the caller's name for itself). The
+// caller proves itself with
+//   - the station's secret ("Authorization: Bearer spi_…"): 32 random bytes, shown once; only its
+//     SHA-256 is stored (a slow hash adds nothing to a random secret) and compared in constant time; or
+//   - a client certificate, whose SHA-256 fingerprint the TLS-terminating proxy passes on in a header
+//     that is believed only from the proxies of `inbound_trusted_proxies` (the web side decides);
+// and must present the identifiers the credential lists (pagoPA's idPA, idBrokerPA, idStazione...), each
+// equal to the stored value.
+//
+// Rules: only the body's own credentials for that system are tried (another body's secret is refused);
+// calls are limited per body, system and address (InboundPolicy; 429 beyond); every accepted call is
+// audited on the body's chain (inbound.accepted) and every refusal too (inbound.refused with the reason;
+// repeated refusals from one address aggregated as for invalid API keys).
+// Errors: inbound.unauthenticated (401: no credential, or none that matches), inbound.identifiers (403:
+// authenticated, but an identifier is missing or wrong), inbound.rate_limited (429); for the admin
+// operations inbound.system, inbound.station, inbound.identifiers_format, inbound.exists, not_found.
+#include <chrono>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "audit/service.hpp"
+#include "audit/throttle.hpp"
+#include "core/result.hpp"
+#include "core/time.hpp"
+#include "db/database.hpp"
+#include "identity/inbound_store.hpp"
+#include "tenants/model.hpp"
+
+namespace sp::identity {
+
+struct InboundPolicy {
+  std::int64_t calls_per_window = 600;  // per body, system and remote address
+  std::chrono::seconds window{60};
+};
+
+// What the caller presented (filled by the web side).
+struct InboundPresented {
+  std::string secret;            // the bearer secret, or empty
+  std::string cert_fingerprint;  // from a trusted proxy only, or empty
+  std::map<std::string, std::string> identifiers;
+  std::string remote_addr;
+  std::string path;
+};
+
+// Who called, once authenticated.
+struct InboundCaller {
+  tenants::TenantId tenant_id = 0;
+  std::string system;
+  std::string station;
+  std::string credential_id;
+};
+
+struct InboundCredential {
+  std::string id;
+  tenants::TenantId tenant_id = 0;
+  std::string system;
+  std::string station;
+  bool has_secret = false;
+  std::string cert_fingerprint;
+  std::map<std::string, std::string> identifiers;
+  std::string created_at;
+  std::optional<std::string> rotated_at;
+};
+
+struct IssuedInbound {
+  InboundCredential credential;
+  std::string secret;  // shown once; empty for a certificate-only credential
+};
+
+class InboundService {
+ public:
+  InboundService(db::Database& db, audit::AuditService& audit, const time::Clock& clock,
+                 InboundPolicy policy = {});
+
+  static constexpr std::string_view kSecretPrefix = "spi_";
+
+  // Hub operations (the CLI). `identifiers` as JSON object text ("{}" when none); `cert_fingerprint`
+  // in hex (colons allowed). A secret is made unless `certificate_only`. Audited on the body's chain
+  // (inbound.credential_added / inbound.credential_rotated).
+  Result<IssuedInbound> add(tenants::TenantId tenant, const std::string& system, const std::string& station,
+                            const std::string& identifiers_json, const std::string& cert_fingerprint,
+                            bool certificate_only);
+  // A new secret for the station; the old one stops working at once.
+  Result<IssuedInbound> rotate(tenants::TenantId tenant, const std::string& system,
+                               const std::string& station);
+  std::vector<InboundCredential> list(std::optional<tenants::TenantId> tenant);
+
+  // The call: see the rules above.
+  Result<InboundCaller> authenticate(tenants::TenantId tenant, const std::string& system,
+                                     const InboundPresented& presented);
+
+  // "AB:cd:01…" → "abcd01…"; empty when it is not 64 hex digits.
+  static std::string normalize_fingerprint(std::string_view text);
+
+ private:
+  void refuse(tenants::TenantId tenant, const std::string& system, const InboundPresented& p,
+              const std::string& reason, const std::string& station);
+
+  db::Database& db_;
+  audit::AuditService& audit_;
+  const time::Clock& clock_;
+  audit::WindowLimit limit_;
+  audit::RefusalThrottle refusals_;
+};
+
+}  // namespace sp::identity
