@@ -33,7 +33,7 @@ LINE_COMMENT_RE = re.compile(r"//[^\n]*")
 class Graph:
     def __init__(self) -> None:
         self.root = ""
-        self.web_file_regex = re.compile(r"^(web|api|guards|simulator)$|^(web|simulator)_|_(web|api|pages|routes|simulator)$")
+        self.web_file_regex = re.compile(r"^(web|api|guards|simulator)$|^(web|simulator)_|_(web|api|pages|routes|guard|simulator)$")
         self.domain: list[str] = []
         self.web: set[str] = set()
         self.forbidden: set[str] = set()
