@@ -164,6 +164,7 @@ const std::set<std::string> kPublic = {
     "GET /accedi/{provider}", "GET /auth/callback", "GET /backoffice/accedi", "POST /backoffice/accedi",
     "GET /backoffice/password-dimenticata", "POST /backoffice/password-dimenticata",
     "GET /backoffice/reimposta-password", "POST /backoffice/reimposta-password", "GET /{slug}/tema.css",
+    "GET /{slug}/chiavi.json",  // the body's public stamp keys (core/keys): meant for anyone who verifies
     "GET /", "GET /servizi", "GET /{slug}/", "GET /{slug}", "GET /{slug}/servizi/{code}",
     "GET /api/v1/bodies", "GET /api/v1/bodies/{slug}", "GET /api/v1/bodies/{slug}/services",
     "GET /api/v1/bodies/{slug}/services/{code}", "GET /api/v1/services", "GET /api/v1/life-events",
