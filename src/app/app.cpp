@@ -221,7 +221,8 @@ App::App(Config config) : config_(std::move(config)) {
   // Online applications: drafts, steps, summary and receipt, with each body's definitions in force.
   applications_ = std::make_unique<applications::ApplicationService>(
       *db_, time::system_clock(), i18n_, *files_, *tenants_, *catalog_, cases_.get(), *definitions_);
-  applications_->set_counter(counter_.get());  // the assisted counter files for the citizen served
+  applications_->set_counter(counter_.get());   // the assisted counter files for the citizen served
+  applications_->set_profiles(profile_.get());  // prefill from the signed-in person's profile
   applications_web_ = std::make_unique<applications::WebDeps>(
       applications::WebDeps{*view_, *applications_, *tenants_, identity_web_->secure_cookies});
   applications::register_pages(router_, *applications_web_);

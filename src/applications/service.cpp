@@ -16,7 +16,7 @@
 #include "forms/render.hpp"
 #include "identity/applicant.hpp"
 #include "identity/counter_service.hpp"
-#include "identity/person_store.hpp"
+#include "identity/profile_service.hpp"
 
 namespace sp::applications {
 namespace json = boost::json;
@@ -235,7 +235,6 @@ forms::Context ApplicationService::context(const identity::Principal& who, const
   auto put = [&](const char* key, const std::string& v) {
     if (!v.empty()) f[key] = v;
   };
-  identity::PersonStore people(db_);
   if (identity::applies_at_counter(&who)) {
     // At the counter: what the operator checked on the citizen's document, never the contacts the
     // citizen keeps in their SPID profile (the operator asks for those).
@@ -245,7 +244,8 @@ forms::Context ApplicationService::context(const identity::Principal& who, const
       put("profile.birth_date", s->birth_date);
     }
     put("profile.full_name", who.assisting->name);
-  } else if (auto p = people.by_fiscal_code(cf)) {
+  } else if (auto p =
+                 profiles_ ? profiles_->show(cf) : Result<identity::Person>(Error::not_found("person"))) {
     put("profile.given_name", p->given_name);
     put("profile.family_name", p->family_name);
     if (!p->given_name.empty() || !p->family_name.empty())

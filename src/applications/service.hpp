@@ -49,7 +49,8 @@ class CaseService;
 }
 namespace sp::identity {
 class CounterService;
-}
+class ProfileService;
+}  // namespace sp::identity
 
 namespace sp::applications {
 
@@ -167,6 +168,8 @@ class ApplicationService {
   // The assisted counter (optional): the identity checked on the document prefills the citizen's name and
   // birth date while an operator fills a form for them.
   void set_counter(identity::CounterService* counter) { counter_ = counter; }
+  // Where a signed-in person's name, birth and contacts come from to prefill forms (their profile).
+  void set_profiles(identity::ProfileService* profiles) { profiles_ = profiles; }
 
   // The person's drafts at every body (open and sent), newest first.
   std::vector<Draft> drafts_of(const identity::Principal& who);
@@ -209,6 +212,7 @@ class ApplicationService {
   catalog::CatalogService& catalog_;
   cases::CaseService* cases_;
   identity::CounterService* counter_ = nullptr;
+  identity::ProfileService* profiles_ = nullptr;
   forms::DefinitionsService& definitions_;
   Options options_;
   audit::AuditService audit_{db_};  // refused attempts on someone else's draft (application.access_refused)

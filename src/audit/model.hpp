@@ -19,6 +19,14 @@ constexpr tenants::TenantId kHubTenant = 0;
 inline constexpr std::string_view kGenesisHash =
     "0000000000000000000000000000000000000000000000000000000000000000";
 
+// A chain's last link (seq 0 and the genesis hash for an empty chain): what anchors and the protocol's
+// daily register record.
+struct Head {
+  std::int64_t seq = 0;
+  std::string hash;
+  std::string key_id;  // empty: an unkeyed (format v1) entry
+};
+
 // record_type of entries about a person's own data (record_id is the codice fiscale).
 inline constexpr std::string_view kRecordPerson = "person";
 

@@ -209,4 +209,15 @@ std::optional<StoredEntry> AuditService::first_on_record(tenants::TenantId tenan
   return store_.first_on_record(tenant, action, record_type, record_id);
 }
 
+Head AuditService::head(db::Conn& c, tenants::TenantId tenant) {
+  return AuditStore::head(c, tenant).value_or(Head{0, std::string(kGenesisHash), {}});
+}
+
+std::optional<StoredEntry> AuditService::entry_at(tenants::TenantId tenant, std::int64_t seq) {
+  if (seq < 1) return std::nullopt;
+  auto rows = store_.chain_after(tenant, seq - 1, 1);
+  if (rows.empty() || rows.front().entry.seq != seq) return std::nullopt;
+  return rows.front().entry;
+}
+
 }  // namespace sp::audit

@@ -64,6 +64,12 @@ class AuditService {
   std::optional<StoredEntry> first_on_record(tenants::TenantId tenant, const std::string& action,
                                              const std::string& record_type, const std::string& record_id);
 
+  // The head of `tenant`'s chain as seen by the caller's transaction or read `c` (seq 0 and the genesis
+  // hash when the chain is empty): what a record of the registry captures alongside its own rows.
+  static Head head(db::Conn& c, tenants::TenantId tenant);
+  // The tenant's entry number `seq`, if it exists.
+  std::optional<StoredEntry> entry_at(tenants::TenantId tenant, std::int64_t seq);
+
   // Validation shared by both record() overloads; exposed for tests.
   static Status validate(const Entry& e);
   // "2026-11-23T19:15:00.123Z": UTC, milliseconds, the form stored in `at` and hashed.

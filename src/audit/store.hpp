@@ -18,12 +18,6 @@ struct ChainRow {
   bool well_formed = true;
 };
 
-struct Head {
-  std::int64_t seq = 0;
-  std::string hash;
-  std::string key_id;  // empty: an unkeyed (format v1) entry
-};
-
 // The last entry of one tenant's chain, for anchoring.
 struct TenantHead {
   tenants::TenantId tenant_id = 0;

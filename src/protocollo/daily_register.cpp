@@ -7,7 +7,7 @@
 #include <unordered_map>
 
 #include "audit/model.hpp"
-#include "audit/store.hpp"
+#include "audit/service.hpp"
 #include "core/digest.hpp"
 #include "identity/permissions.hpp"
 #include "protocollo/daily_register_pdf.hpp"
@@ -364,9 +364,8 @@ Result<DailyRegisterCheck> DailyRegisterService::verify(tenants::TenantId tenant
   if (seq == 0) {
     check.audit_ok = r->info.audit_head_hash == audit::kGenesisHash;
   } else {
-    auto rows = audit::AuditStore(db_).chain_after(tenant, seq - 1, 1);
-    check.audit_ok =
-        !rows.empty() && rows.front().entry.seq == seq && rows.front().entry.hash == r->info.audit_head_hash;
+    auto at_head = audit::AuditService(db_, clock_).entry_at(tenant, seq);
+    check.audit_ok = at_head && at_head->hash == r->info.audit_head_hash;
   }
   // Rebuild the JSON from the registry as it is now, with the recorded audit head: the same bytes unless
   // an entry or a history row of that day was altered (or added with a clock set back) afterwards.

@@ -3,6 +3,7 @@
 #include <map>
 
 #include "audit/model.hpp"
+#include "audit/service.hpp"
 
 namespace sp::protocollo {
 namespace {
@@ -152,8 +153,7 @@ std::optional<RegisterContent> DailyRegisterStore::content(tenants::TenantId ten
     rc.from = from;
     rc.to = to;
     const db::Params day{tenant, aoo, from, to};
-    rc.audit_head =
-        audit::AuditStore::head(c, tenant).value_or(audit::Head{0, std::string(audit::kGenesisHash)});
+    rc.audit_head = audit::AuditService::head(c, tenant);
     for (const auto& r : c.query(kEntries, day)) rc.entries.push_back(entry_from(r, rc.aoo.aoo));
     std::map<std::string, Entry*> by_id;
     for (auto& e : rc.entries) by_id[e.id] = &e;

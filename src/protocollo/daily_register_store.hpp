@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "audit/store.hpp"
+#include "audit/model.hpp"
 #include "db/database.hpp"
 #include "protocollo/daily_register.hpp"
 #include "protocollo/model.hpp"

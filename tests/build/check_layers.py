@@ -12,7 +12,10 @@ A violation is:
   * a source compiled into a domain target that includes, directly or through a chain of quoted
     includes resolved under src/, a header under http/ or web/, or a web-side header of a module
     (one whose name matches the web-file convention of CMakeLists.txt, e.g. protocollo/web.hpp);
-  * a source compiled into a domain target whose own name matches the web-file convention.
+  * a source compiled into a domain target whose own name matches the web-file convention;
+  * a domain source of module X that includes another module's store header (Y/*store.hpp): domains call
+    each other's services, never their stores (jobs/store.hpp is exempt: jobs::enqueue in the caller's
+    transaction is the runner's public way in).
 
 Graph file lines (space-separated):  root DIR | web_file_regex RE | domain T | web T | forbidden T |
 source T PATH | edge FROM TO.
@@ -152,6 +155,21 @@ def include_violation(g: Graph, source: str, cache: dict[str, list[str]]) -> lis
     return None
 
 
+STORE_INCLUDE_RE = re.compile(r"^([a-z_]+)/[a-z_]*store\.hpp$")
+STORE_EXEMPT = {"jobs"}
+
+
+def foreign_store(g: Graph, source: str) -> str | None:
+    """The first other module's store header `source` includes directly, if any."""
+    rel = os.path.relpath(os.path.normpath(source), os.path.normpath(g.root))
+    own = rel.split(os.sep)[0]
+    for name in quoted_includes(source):
+        m = STORE_INCLUDE_RE.match(name)
+        if m and m.group(1) != own and m.group(1) not in STORE_EXEMPT:
+            return name
+    return None
+
+
 def check(g: Graph) -> list[str]:
     problems: list[str] = []
     bad = set(g.forbidden) | set(g.web)
@@ -174,6 +192,9 @@ def check(g: Graph) -> list[str]:
             chain = include_violation(g, src, cache)
             if chain:
                 problems.append(f"{t}: {rel} includes the web layer: {rel} -> " + " -> ".join(chain))
+            store = foreign_store(g, src)
+            if store:
+                problems.append(f"{t}: {rel} uses another module's store ({store}); call its service")
     return problems
 
 
@@ -187,7 +208,7 @@ def main_check(path: str) -> int:
             print("  " + p)
         return 1
     print(f"layers hold: {len(g.domain)} domain targets, {n_sources} domain sources, "
-          f"none links or includes the web layer")
+          f"none links or includes the web layer or another module's store")
     return 0
 
 
@@ -249,6 +270,12 @@ def self_test() -> int:
           "mod/web_support.hpp": "#pragma once\n"}, clean_graph, False),
         ("web_file_in_domain_target", clean_files,
          clean_graph + ["source sp_mod @SRC@/mod/web.cpp"], False),
+        ("another_modules_store",
+         {**clean_files, "other/store.hpp": "#pragma once\n",
+          "mod/service.cpp": '#include "mod/service.hpp"\n#include "other/store.hpp"\n'}, clean_graph, False),
+        ("own_store_is_fine",
+         {**clean_files, "mod/store.hpp": "#pragma once\n",
+          "mod/service.cpp": '#include "mod/service.hpp"\n#include "mod/store.hpp"\n'}, clean_graph, True),
         ("include_cycle_is_fine",
          {**clean_files, "mod/model.hpp": '#pragma once\n#include "mod/service.hpp"\n'}, clean_graph, True),
     ]
