@@ -6,7 +6,6 @@
 #include <boost/json.hpp>
 #include <filesystem>
 #include <fstream>
-#include <set>
 #include <sstream>
 #include <thread>
 
@@ -22,7 +21,6 @@
 #include "core/time.hpp"
 #include "identity/oidc_provider.hpp"
 #include "identity/request.hpp"
-#include "protocollo/register_job.hpp"
 #include "tenants/web.hpp"
 #include "web/fiscal_api.hpp"
 #include "web/json.hpp"
@@ -79,49 +77,6 @@ App::App(Config config) : config_(std::move(config)) {
   }
   if (config_.demo) ensure_demo_stamp_keys();
   audit_ = std::make_unique<audit::AuditService>(*db_, time::system_clock());
-  sessions_ = std::make_unique<identity::SessionService>(*db_, time::system_clock());
-  sign_in_ = std::make_unique<identity::SignInService>(*db_, *sessions_, time::system_clock());
-  sign_in_->set_audit(audit_.get());
-  staff_ = std::make_unique<identity::StaffService>(*db_, *sessions_, time::system_clock());
-  staff_->set_audit(audit_.get());
-  // Password-reset links go out by e-mail through the outbox (delivered by the dispatcher).
-  staff_->send_reset = [this](const std::string& email, const std::string& token) {
-    messaging::Message m;
-    m.channel = messaging::Channel::email;
-    m.recipient = email;
-    // Staff accounts have no language of their own: the message is in Italian, then in English.
-    const std::string link = config_.public_url + "/backoffice/reimposta-password?token=" + token;
-    m.subject = i18n_.t("it", "staff_mail.reset_subject") + " / " + i18n_.t("en", "staff_mail.reset_subject");
-    m.body = i18n_.format("it", "staff_mail.reset_body", {{"link", link}}) + "\n\n" +
-             i18n_.format("en", "staff_mail.reset_body", {{"link", link}});
-    db_->write([&](db::Conn& tx) {
-      auto queued = messaging::enqueue(tx, m);
-      if (!queued) throw std::runtime_error("reset e-mail: " + queued.error().code);
-    });
-    if (jobs_) jobs_->notify();
-  };
-  api_keys_ = std::make_unique<identity::ApiKeyService>(*db_, time::system_clock());
-  api_keys_->set_audit(audit_.get());
-  inbound_ = std::make_unique<identity::InboundService>(*db_, *audit_, time::system_clock());
-  inbound_options_.trusted_proxies = identity::parse_trusted_proxies(config_.inbound_trusted_proxies);
-  identity_web_ = std::make_unique<identity::WebDeps>(identity::WebDeps{
-      *view_, *sessions_, *sign_in_, config_.public_url.rfind("https://", 0) == 0, audit_.get()});
-
-  setup_sign_in();
-  register_language_switch(router_, identity_web_->secure_cookies);
-  web::register_fiscal_api(router_, i18n_);
-  catalog::register_api(router_, *services_);
-  staff_web_ = std::make_unique<identity::StaffWebDeps>(identity::StaffWebDeps{
-      *view_, *sessions_, *staff_, *api_keys_, *tenants_, identity_web_->secure_cookies});
-  actor_names_ = std::make_unique<identity::ActorNames>(i18n_, *db_, staff_.get());
-  identity_web_->actor_names = actor_names_.get();
-  if (config_.demo) {
-    if (auto st = seed_demo_staff(config_.share_dir, *tenants_, *staff_); !st) {
-      throw std::runtime_error("demo staff: " + st.error().code + " " + st.error().detail);
-    }
-  }
-  profile_ = std::make_unique<identity::ProfileService>(*db_, *audit_, time::system_clock());
-  profile_web_ = std::make_unique<identity::ProfileWebDeps>(identity::ProfileWebDeps{*view_, *profile_});
   // One runner for every background job of this node (src/jobs/, docs/jobs.md); its thread starts in
   // serve(). Its name (host and process) is what operators see in a job's claimed_by.
   {
@@ -134,118 +89,45 @@ App::App(Config config) : config_(std::move(config)) {
   delivery_ = std::make_unique<messaging::Delivery>();
   delivery_->register_with(*jobs_);
   jobs::add_pruning(*jobs_);
-  profile_->set_outbox_notifier([this] { jobs_->notify(); });
-  if (config_.demo) {
-    // Demo: e-mail and SMS go to local simulators, readable at /sim/posta.
-    smtp_sink_ = std::make_unique<messaging::SmtpSink>(config_.smtp_sink_port);
-    sms_sim_ = std::make_unique<messaging::SmsGatewaySimulator>(ids::random_token(16));
-    sms_sim_->register_routes(router_);
-    mailbox_ = std::make_unique<messaging::SimMailboxDeps>(
-        messaging::SimMailboxDeps{*view_, smtp_sink_.get(), sms_sim_.get()});
-    messaging::register_sim_mailbox(router_, *mailbox_);
-  }
-  delegations_ = std::make_unique<identity::DelegationService>(*db_, *sessions_, *audit_, *tenants_,
-                                                               time::system_clock());
-  counter_ =
-      std::make_unique<identity::CounterService>(*db_, *sessions_, *audit_, *tenants_, time::system_clock());
-  deleg_web_ = std::make_unique<identity::DelegationWebDeps>(
-      identity::DelegationWebDeps{*view_, *delegations_, *tenants_});
-  counter_web_ = std::make_unique<identity::CounterWebDeps>(
-      identity::CounterWebDeps{*view_, *counter_, *tenants_,
-                               [this](tenants::TenantId t, const std::string& code, std::string_view lang) {
-                                 auto o = catalog_->offering(t, code);
-                                 return o ? o->service.title.in(lang) : std::string();
-                               },
-                               applications::render_counter_receipt_pdf});
-  identity_web_->counter = counter_.get();
-  identity_web_->tenants = tenants_.get();
-  identity::register_pages(router_, *identity_web_);
-  identity::register_profile_pages(router_, *profile_web_);
-  identity::register_delegation_pages(router_, *deleg_web_);
-  identity::register_counter_pages(router_, *counter_web_);
-  identity::register_staff_pages(router_, *staff_web_);
-  tenants::register_pages(router_, *services_);
-  catalog::register_pages(router_, *services_);
-
   files::Options file_options;
   file_options.storage_dir = config_.files_dir;
   files_ = std::make_unique<files::FileService>(*db_, time::system_clock(), file_options);
-  protocol_ = std::make_unique<protocollo::ProtocolService>(*db_, time::system_clock(), *files_);
-  registers_ = std::make_unique<protocollo::DailyRegisterService>(*db_, time::system_clock());
+  deps_ = std::make_unique<web::ModuleDeps>(web::ModuleDeps{config_, *db_, time::system_clock(), i18n_,
+                                                            *services_, *audit_, *jobs_, *files_,
+                                                            config_.public_url.rfind("https://", 0) == 0});
+  const web::ModuleDeps& deps = *deps_;
+
+  // The platform's own routes: language, fiscal-code checks, the hub's bodies and catalog.
+  register_language_switch(router_, deps.secure_cookies);
+  web::register_fiscal_api(router_, i18n_);
+  catalog::register_api(router_, *services_);
+  tenants::register_pages(router_, *services_);
+  catalog::register_pages(router_, *services_);
+  if (config_.demo) install_demo_mailbox();
+
+  // The modules, each installed once; what one returns is passed to those that use it.
+  identity_ = identity::install(router_, deps, applications::render_counter_receipt_pdf);
+  setup_sign_in();  // the OIDC providers of the configuration
   if (config_.demo) {
-    if (auto st = seed_demo_aoos(*tenants_, *protocol_); !st) {
+    if (auto st = seed_demo_staff(config_.share_dir, *tenants_, *identity_->staff); !st) {
+      throw std::runtime_error("demo staff: " + st.error().code + " " + st.error().detail);
+    }
+  }
+  protocollo_ = protocollo::install(router_, deps, *identity_);
+  if (config_.demo) {
+    if (auto st = seed_demo_aoos(*tenants_, *protocollo_->protocol); !st) {
       throw std::runtime_error("demo AOO: " + st.error().code + " " + st.error().detail);
     }
   }
-  protocol_web_ = std::make_unique<protocollo::WebDeps>(
-      protocollo::WebDeps{*view_, *protocol_, *registers_, *files_, *tenants_});
-  protocol_web_->actor_names = actor_names_.get();
-  registers_->set_actor_name([this](const std::string& who) {
-    return actor_names_ ? actor_names_->name(who, "it") : std::string();
-  });
-  protocollo::register_daily_register_job(*jobs_, *registers_);
-  protocollo::register_pages(router_, *protocol_web_);
-  protocollo::register_api(router_, *protocol_web_);
-
-  // Cases: what a sent application becomes (registered in the protocol in the same transaction).
-  cases::Options case_options;
-  case_options.decisions_dir = config_.share_dir + "/data/decisions";  // as data/forms: from the share dir
-  case_options.locales_dir = config_.share_dir + "/web/locales";       // the notices' texts
-  case_options.public_url = config_.public_url;                        // the notices' links
-  case_options.language_of = [this](const std::string& cf) {           // the notices' language
-    auto p = profile_->show(cf);
-    return p ? p->preferred_language : std::string("it");
-  };
-  cases_ = std::make_unique<cases::CaseService>(*db_, time::system_clock(), *protocol_, *files_, *catalog_,
-                                                *tenants_, profile_.get(), case_options);
-  // Form definitions: data/forms loaded into the database (a changed file is a new version), and each
-  // body's changes to them.
-  definitions_ = std::make_unique<forms::DefinitionsService>(*db_, time::system_clock());
-  auto loaded = definitions_->load_dir(config_.share_dir + "/data/forms");
-  if (!loaded) throw std::runtime_error("form definitions: " + loaded.error().detail);
-  for (const auto& v : loaded->new_versions) spdlog::info("stored form definition {}", v);
-  {
-    // What the catalog pages may offer online: the services the hub has a form for.
-    std::set<std::string, std::less<>> online;
-    for (auto& code : definitions_->codes()) online.insert(std::move(code));
-    services_->online_form = [online = std::move(online)](std::string_view code) {
-      return online.count(code) > 0;
-    };
-  }
-  cases_->set_form_definitions(definitions_.get());          // decisions print the answers' labels
-  cases_->set_outbox_notifier([this] { jobs_->notify(); });  // notices go out at once
+  forms_ = forms::install(deps);
   if (config_.demo) {
-    if (auto st = seed_demo_forms(config_.share_dir, *tenants_, *definitions_); !st)
+    if (auto st = seed_demo_forms(config_.share_dir, *tenants_, *forms_->definitions); !st)
       throw std::runtime_error("demo forms: " + st.error().code + " " + st.error().detail);
   }
-  // Online applications: drafts, steps, summary and receipt, with each body's definitions in force.
-  applications_ = std::make_unique<applications::ApplicationService>(
-      *db_, time::system_clock(), i18n_, *files_, *tenants_, *catalog_, cases_.get(), *definitions_);
-  applications_->set_counter(counter_.get());   // the assisted counter files for the citizen served
-  applications_->set_profiles(profile_.get());  // prefill from the signed-in person's profile
-  applications_web_ = std::make_unique<applications::WebDeps>(
-      applications::WebDeps{*view_, *applications_, *tenants_, identity_web_->secure_cookies});
-  applications::register_pages(router_, *applications_web_);
-  forms_admin_web_ = std::make_unique<applications::FormsAdminDeps>(
-      applications::FormsAdminDeps{*view_, *definitions_, *tenants_, *catalog_});
-  applications::register_forms_admin_pages(router_, *forms_admin_web_);
-  cases_web_ =
-      std::make_unique<cases::WebDeps>(cases::WebDeps{*view_, *cases_, *files_, *tenants_, staff_.get()});
-  cases_web_->actor_names = actor_names_.get();
-  cases_web_->definitions = definitions_.get();
-  // A case is assigned only to the body's own active staff, and its history names them.
-  cases_->set_staff_directory(
-      [this](tenants::TenantId tenant, const std::string& id) -> std::optional<std::string> {
-        auto account = staff_->account(id);
-        if (!account || !account->active || account->tenant_id != tenant) return std::nullopt;
-        return account->display_name;
-      });
-  cases::register_pages(router_, *cases_web_);
-  // The pages every public-sector portal must have: contacts, privacy, accessibility, legal notes.
-  body_pages_ = std::make_unique<body_pages::BodyPagesService>(*db_, *audit_, time::system_clock());
-  body_pages_web_ =
-      std::make_unique<body_pages::WebDeps>(body_pages::WebDeps{*view_, *body_pages_, *tenants_});
-  body_pages::register_pages(router_, *body_pages_web_);
+  cases_ = cases::install(router_, deps, *identity_, *protocollo_, *forms_);
+  applications_ = applications::install(router_, deps, *identity_, *cases_, *forms_);
+  body_pages_ = body_pages::install(router_, deps);
+  // The hub's own back-office pages.
   register_jobs_page();
   register_keys_page();
 }
@@ -264,10 +146,12 @@ http::ServerOptions App::server_options() const {
   o.threads = config_.threads;
   o.body_limit = static_cast<std::size_t>(config_.body_limit);
   o.upload_body_limit = static_cast<std::size_t>(config_.upload_limit);
-  // Where documents are uploaded: the registry's form and API (base64 in JSON is a third larger).
-  o.upload_prefixes = {"/backoffice/*/protocollo/nuovo", "/api/v1/backoffice/*/protocollo/registrazioni",
-                       applications::kUploadPrefix, "/area-personale/pratiche/*/*",
-                       applications::kStreetsUploadPrefix};
+  // Where each module accepts uploads.
+  for (const web::Installed* m :
+       std::initializer_list<const web::Installed*>{identity_.get(), protocollo_.get(), forms_.get(),
+                                                    cases_.get(), applications_.get(), body_pages_.get()}) {
+    o.upload_prefixes.insert(o.upload_prefixes.end(), m->upload_prefixes.begin(), m->upload_prefixes.end());
+  }
   o.request_timeout = std::chrono::milliseconds(config_.request_timeout_ms);
   o.idle_timeout = std::chrono::milliseconds(config_.idle_timeout_ms);
   o.static_dir = config_.static_dir;
@@ -315,13 +199,13 @@ http::Hooks App::hooks() {
   http::Hooks h;
   h.before = [this](http::Request& req) -> std::optional<http::Response> {
     resolve_context(req);
-    identity::resolve_principal(*sessions_, req);
+    identity::resolve_principal(*identity_->sessions, req);
     // Programs call the JSON API with a body's API key instead of a session.
     if (!req.ctx.identity && req.path.rfind("/api/", 0) == 0) {
       if (const std::string* auth = req.header("authorization")) {
-        auto key = api_keys_->authenticate(*auth);
+        auto key = identity_->api_keys->authenticate(*auth);
         if (!key) {
-          api_keys_->note_invalid(req.ctx.tenant_id, req.remote_addr, req.path);
+          identity_->api_keys->note_invalid(req.ctx.tenant_id, req.remote_addr, req.path);
           Error refused = key.error();
           refused.http_status = 401;  // a key that does not authenticate is no credential at all
           return web::json_error(i18n_, req.ctx.locale, refused);
@@ -426,7 +310,7 @@ void App::setup_sign_in() {
                             callback};
     if (const auto* iss = o.if_contains("require_iss")) pc.require_iss = iss->is_bool() && iss->as_bool();
     auto client = std::make_shared<oidc::Client>(pc, *rp_keys_, time::system_clock());
-    sign_in_->add_provider(std::make_shared<identity::OidcAuthProvider>(client));
+    identity_->sign_in->add_provider(std::make_shared<identity::OidcAuthProvider>(client));
   }
 }
 
@@ -445,8 +329,18 @@ void App::start_demo_simulator() {
                           issuer + "/.well-known/openid-configuration", config_.public_url,
                           config_.public_url + "/auth/callback"};
   auto client = std::make_shared<oidc::Client>(pc, *rp_keys_, time::system_clock());
-  sign_in_->add_provider(std::make_shared<identity::OidcAuthProvider>(client));
+  identity_->sign_in->add_provider(std::make_shared<identity::OidcAuthProvider>(client));
   spdlog::info("SPID/CIE simulator at {}/ (demo identities: data/demo/identities.json)", issuer);
+}
+
+void App::install_demo_mailbox() {
+  // Demo: e-mail and SMS go to local simulators, readable at /sim/posta.
+  smtp_sink_ = std::make_unique<messaging::SmtpSink>(config_.smtp_sink_port);
+  sms_sim_ = std::make_unique<messaging::SmsGatewaySimulator>(ids::random_token(16));
+  sms_sim_->register_routes(router_);
+  mailbox_ = std::make_unique<messaging::SimMailboxDeps>(
+      messaging::SimMailboxDeps{*view_, smtp_sink_.get(), sms_sim_.get()});
+  messaging::register_sim_mailbox(router_, *mailbox_);
 }
 
 void App::start_messaging() {

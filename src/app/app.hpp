@@ -10,45 +10,26 @@
 #include "adapters/messaging/smtp_sink.hpp"
 #include "adapters/oidc/model.hpp"
 #include "adapters/oidc/simulator.hpp"
-#include "applications/forms_admin_web.hpp"
-#include "applications/service.hpp"
-#include "applications/web.hpp"
+#include "applications/module_web.hpp"
 #include "audit/anchor.hpp"
 #include "audit/key.hpp"
 #include "audit/service.hpp"
-#include "body_pages/service.hpp"
-#include "body_pages/web.hpp"
-#include "cases/service.hpp"
-#include "cases/web.hpp"
+#include "body_pages/module_web.hpp"
+#include "cases/module_web.hpp"
 #include "catalog/service.hpp"
 #include "core/config.hpp"
 #include "core/i18n.hpp"
 #include "db/database.hpp"
 #include "files/service.hpp"
-#include "forms/definitions_service.hpp"
+#include "forms/module_web.hpp"
 #include "http/router.hpp"
 #include "http/server.hpp"
-#include "identity/actor_names.hpp"
-#include "identity/api_keys.hpp"
-#include "identity/counter_service.hpp"
-#include "identity/counter_web.hpp"
-#include "identity/delegation_service.hpp"
-#include "identity/delegation_web.hpp"
-#include "identity/inbound_guard.hpp"
-#include "identity/inbound_service.hpp"
-#include "identity/profile_service.hpp"
-#include "identity/profile_web.hpp"
-#include "identity/session_service.hpp"
-#include "identity/sign_in.hpp"
-#include "identity/staff_service.hpp"
-#include "identity/staff_web.hpp"
-#include "identity/web.hpp"
+#include "identity/module_web.hpp"
 #include "jobs/runner.hpp"
-#include "protocollo/daily_register.hpp"
-#include "protocollo/service.hpp"
-#include "protocollo/web.hpp"
+#include "protocollo/module_web.hpp"
 #include "tenants/service.hpp"
 #include "web/context.hpp"
+#include "web/module.hpp"
 #include "web/view.hpp"
 
 namespace sp::app {
@@ -65,11 +46,11 @@ class App {
   [[nodiscard]] const http::Router& router() const { return router_; }
   [[nodiscard]] db::Database& database() { return *db_; }
   [[nodiscard]] const Config& config() const { return config_; }
-  [[nodiscard]] identity::SignInService& sign_in() { return *sign_in_; }
-  [[nodiscard]] identity::StaffService& staff() { return *staff_; }
-  [[nodiscard]] identity::DelegationService& delegations() { return *delegations_; }
-  [[nodiscard]] protocollo::ProtocolService& protocol() { return *protocol_; }
-  [[nodiscard]] forms::DefinitionsService& definitions() { return *definitions_; }
+  [[nodiscard]] identity::SignInService& sign_in() { return *identity_->sign_in; }
+  [[nodiscard]] identity::StaffService& staff() { return *identity_->staff; }
+  [[nodiscard]] identity::DelegationService& delegations() { return *identity_->delegations; }
+  [[nodiscard]] protocollo::ProtocolService& protocol() { return *protocollo_->protocol; }
+  [[nodiscard]] forms::DefinitionsService& definitions() { return *forms_->definitions; }
   [[nodiscard]] jobs::Runner& jobs() { return *jobs_; }
   // Runs the HTTP server until SIGTERM/SIGINT; returns the exit code. `listen_fd`: a socket bound
   // beforehand (http::bind_listener, so that the configuration could follow a port chosen by the
@@ -80,6 +61,7 @@ class App {
   void resolve_context(http::Request& req) const;
 
  private:
+  // The platform, built before any module (web/module.hpp: what every module's install may use).
   Config config_;
   std::unique_ptr<db::Database> db_;
   audit::KeyBinding audit_key_;                      // the audit chain key, bound to db_ (released first)
@@ -91,47 +73,29 @@ class App {
   web::RenderCache cache_;
   std::unique_ptr<web::Services> services_;
   std::unique_ptr<audit::AuditService> audit_;
-  std::unique_ptr<identity::SessionService> sessions_;
-  std::unique_ptr<identity::SignInService> sign_in_;
-  std::unique_ptr<identity::WebDeps> identity_web_;
-  std::unique_ptr<identity::StaffService> staff_;
-  std::unique_ptr<identity::ApiKeyService> api_keys_;
-  // Inbound calls from national systems (identity/inbound_guard.hpp): the service and the guard's
-  // options, for the modules whose routes national systems call (payments first).
-  std::unique_ptr<identity::InboundService> inbound_;
-  identity::InboundGuardOptions inbound_options_;
-  std::unique_ptr<identity::StaffWebDeps> staff_web_;
-  std::unique_ptr<identity::ActorNames> actor_names_;  // names for the actor ids records keep
   http::Router router_;
-  std::unique_ptr<identity::DelegationService> delegations_;
-  std::unique_ptr<identity::CounterService> counter_;
-  std::unique_ptr<identity::DelegationWebDeps> deleg_web_;
-  std::unique_ptr<identity::CounterWebDeps> counter_web_;
-  std::unique_ptr<identity::ProfileService> profile_;
-  std::unique_ptr<identity::ProfileWebDeps> profile_web_;
   std::unique_ptr<jobs::Runner> jobs_;              // every background job (serve() starts its thread)
   std::unique_ptr<messaging::Delivery> delivery_;   // the outbox's job kind
   std::shared_ptr<void> jobs_page_;                 // the jobs page's dependencies (jobs_web.cpp)
   std::unique_ptr<messaging::SmtpSink> smtp_sink_;  // demo only
   std::unique_ptr<messaging::SmsGatewaySimulator> sms_sim_;  // demo only
   std::unique_ptr<messaging::SimMailboxDeps> mailbox_;       // demo only
+  std::unique_ptr<files::FileService> files_;
+  std::unique_ptr<web::ModuleDeps> deps_;
   std::unique_ptr<oidc::RpKeys> rp_keys_;
   std::unique_ptr<oidc::RunningSimulator> simulator_;
-  std::unique_ptr<files::FileService> files_;
-  std::unique_ptr<protocollo::ProtocolService> protocol_;
-  std::unique_ptr<protocollo::DailyRegisterService> registers_;
-  std::unique_ptr<protocollo::WebDeps> protocol_web_;
-  std::unique_ptr<cases::CaseService> cases_;
-  std::unique_ptr<cases::WebDeps> cases_web_;
-  std::unique_ptr<body_pages::BodyPagesService> body_pages_;
-  std::unique_ptr<body_pages::WebDeps> body_pages_web_;
-  std::unique_ptr<forms::DefinitionsService> definitions_;
-  std::unique_ptr<applications::ApplicationService> applications_;
-  std::unique_ptr<applications::WebDeps> applications_web_;
-  std::unique_ptr<applications::FormsAdminDeps> forms_admin_web_;
+
+  // The modules, in the order they are installed (each may use those above it).
+  std::unique_ptr<identity::Module> identity_;
+  std::unique_ptr<protocollo::Module> protocollo_;
+  std::unique_ptr<forms::Module> forms_;
+  std::unique_ptr<cases::Module> cases_;
+  std::unique_ptr<applications::Module> applications_;
+  std::unique_ptr<body_pages::Module> body_pages_;
 
   void setup_sign_in();
   void start_demo_simulator();
+  void install_demo_mailbox();
   void start_messaging();
   void register_jobs_page();
   void ensure_demo_stamp_keys();
