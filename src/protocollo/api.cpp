@@ -193,7 +193,7 @@ http::Response api_entry_get(WebDeps& d, http::Request& req, const ApiCall& a) {
   for (const auto& x : *history) {
     h.push_back(json::object{{"at", time::format_iso_utc_millis(x.at)},
                              {"who", x.who},
-                             {"field", x.field},
+                             {"field", to_string(x.field)},
                              {"old", x.old_value},
                              {"new", x.new_value},
                              {"kind", x.kind == HistoryKind::annulment ? "annulment" : "edit"}});

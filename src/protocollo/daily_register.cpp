@@ -61,9 +61,9 @@ void roll_back(std::vector<Entry>& entries, const std::vector<RegisterChange>& l
     auto it = by_id.find(c.entry_id);
     if (it == by_id.end()) continue;
     Entry& e = *it->second;
-    if (c.field == "classification") e.classification = c.old_value;
-    if (c.field == "fascicolo") e.fascicolo = c.old_value;
-    if (c.field == "office") e.office = c.old_value;
+    if (c.field == HistoryField::classification) e.classification = c.old_value;
+    if (c.field == HistoryField::fascicolo) e.fascicolo = c.old_value;
+    if (c.field == HistoryField::office) e.office = c.old_value;
   }
 }
 
@@ -126,7 +126,7 @@ std::string render_json(const RegisterContent& c, const DailyRegisterInfo& info)
                                    {"year", h.year},
                                    {"number", h.number},
                                    {"kind", h.kind == HistoryKind::annulment ? "annulment" : "edit"},
-                                   {"field", h.field},
+                                   {"field", to_string(h.field)},
                                    {"old", h.old_value},
                                    {"new", h.new_value},
                                    {"who", h.who}});

@@ -40,13 +40,20 @@ std::string channel_it(Channel c) {
   return {};
 }
 
-std::string field_it(const std::string& field) {
-  if (field == "classification") return "Classificazione";
-  if (field == "fascicolo") return "Fascicolo";
-  if (field == "office") return "Ufficio";
-  if (field == "annulment_reason") return "Motivo dell'annullamento";
-  if (field == "annulment_authorisation") return "Provvedimento di autorizzazione";
-  return field;
+std::string field_it(HistoryField field) {
+  switch (field) {
+    case HistoryField::classification:
+      return "Classificazione";
+    case HistoryField::fascicolo:
+      return "Fascicolo";
+    case HistoryField::office:
+      return "Ufficio";
+    case HistoryField::annulment_reason:
+      return "Motivo dell'annullamento";
+    case HistoryField::annulment_authorisation:
+      return "Provvedimento di autorizzazione";
+  }
+  return std::string(to_string(field));
 }
 
 // "20:15:03" in Rome.

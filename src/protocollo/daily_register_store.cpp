@@ -1,6 +1,7 @@
 #include "protocollo/daily_register_store.hpp"
 
 #include <map>
+#include <stdexcept>
 
 #include "audit/model.hpp"
 #include "audit/service.hpp"
@@ -103,9 +104,11 @@ Entry entry_from(const db::Row& r, const Aoo& aoo) {
 }
 
 RegisterChange change_from(const db::Row& r) {
+  auto field = parse_history_field(r.text(4));
+  if (!field) throw std::runtime_error("protocollo: unknown history field " + r.text(4));
   return RegisterChange{
       db::instant(r, 0), r.text(1), static_cast<int>(r.i64(2)),
-      r.i64(3),          r.text(4), r.text(5),
+      r.i64(3),          *field,    r.text(5),
       r.text(6),         r.text(7), r.text(8) == "annulment" ? HistoryKind::annulment : HistoryKind::edit};
 }
 

@@ -27,7 +27,7 @@ struct RegisterChange {
   std::string entry_id;
   int year = 0;
   std::int64_t number = 0;
-  std::string field;
+  HistoryField field = HistoryField::classification;
   std::string old_value;
   std::string new_value;
   std::string who;

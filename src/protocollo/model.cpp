@@ -75,6 +75,30 @@ std::optional<CorrespondentKind> parse_correspondent_kind(std::string_view s) {
   return std::nullopt;
 }
 
+std::string_view to_string(HistoryField f) {
+  switch (f) {
+    case HistoryField::classification:
+      return "classification";
+    case HistoryField::fascicolo:
+      return "fascicolo";
+    case HistoryField::office:
+      return "office";
+    case HistoryField::annulment_reason:
+      return "annulment_reason";
+    case HistoryField::annulment_authorisation:
+      return "annulment_authorisation";
+  }
+  return "classification";
+}
+
+std::optional<HistoryField> parse_history_field(std::string_view s) {
+  for (auto f : {HistoryField::classification, HistoryField::fascicolo, HistoryField::office,
+                 HistoryField::annulment_reason, HistoryField::annulment_authorisation}) {
+    if (to_string(f) == s) return f;
+  }
+  return std::nullopt;
+}
+
 std::string correspondents_to_json(const std::vector<Correspondent>& cs) {
   json::array arr;
   for (const auto& c : cs) {

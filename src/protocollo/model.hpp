@@ -118,10 +118,16 @@ struct Entry {
 std::string format_number(std::int64_t number);
 
 enum class HistoryKind { edit, annulment };
+// What a history row changed: the three fields that may be edited after registration, or the two
+// facts an annulment records.
+enum class HistoryField { classification, fascicolo, office, annulment_reason, annulment_authorisation };
+std::string_view to_string(HistoryField f);
+std::optional<HistoryField> parse_history_field(std::string_view s);
+
 struct HistoryItem {
   time::TimePoint at;
   std::string who;
-  std::string field;
+  HistoryField field = HistoryField::classification;
   std::string old_value;
   std::string new_value;
   HistoryKind kind = HistoryKind::edit;

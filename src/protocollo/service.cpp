@@ -424,10 +424,11 @@ Status ProtocolService::annul(const Actor& who, tenants::TenantId tenant, const 
     Annulment a{std::chrono::floor<std::chrono::milliseconds>(clock_.now()), *actor, reason, authorisation};
     // WHERE annulled_at IS NULL: of two concurrent annulments only one changes the row.
     if (ProtocolStore::annul(tx, tenant, id, a) != 1) return Error::make("protocollo.annulled", 409, id);
-    ProtocolStore::insert_history(tx, id,
-                                  {a.at, a.by, "annulment_reason", "", reason, HistoryKind::annulment});
     ProtocolStore::insert_history(
-        tx, id, {a.at, a.by, "annulment_authorisation", "", authorisation, HistoryKind::annulment});
+        tx, id, {a.at, a.by, HistoryField::annulment_reason, "", reason, HistoryKind::annulment});
+    ProtocolStore::insert_history(
+        tx, id,
+        {a.at, a.by, HistoryField::annulment_authorisation, "", authorisation, HistoryKind::annulment});
     audit_change(audit_, tx, who, tenant, "protocollo.annul", id,
                  json_details({{"year", std::to_string(e->year)},
                                {"number", format_number(e->number)},
@@ -447,15 +448,15 @@ Status ProtocolService::update_classification(const Actor& who, tenants::TenantI
     if (e->annulled()) return Error::make("protocollo.annulled", 409, id);
     const time::TimePoint at = std::chrono::floor<std::chrono::milliseconds>(clock_.now());
     boost::json::object changed;
-    auto apply = [&](const char* field, const std::optional<std::string>& value, const std::string& old) {
+    auto apply = [&](HistoryField field, const std::optional<std::string>& value, const std::string& old) {
       if (!value || *value == old) return;
       ProtocolStore::set_field(tx, tenant, id, field, *value);
       ProtocolStore::insert_history(tx, id, {at, *actor, field, old, *value, HistoryKind::edit});
-      changed[field] = boost::json::object{{"old", old}, {"new", *value}};
+      changed[to_string(field)] = boost::json::object{{"old", old}, {"new", *value}};
     };
-    apply("classification", change.classification, e->classification);
-    apply("fascicolo", change.fascicolo, e->fascicolo);
-    apply("office", change.office, e->office);
+    apply(HistoryField::classification, change.classification, e->classification);
+    apply(HistoryField::fascicolo, change.fascicolo, e->fascicolo);
+    apply(HistoryField::office, change.office, e->office);
     if (!changed.empty()) {
       audit_change(audit_, tx, who, tenant, "protocollo.classify", id, boost::json::serialize(changed));
     }

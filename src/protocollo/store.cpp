@@ -121,6 +121,12 @@ void load_documents(db::Conn& c, Entry& e) {
   }
 }
 
+HistoryField history_field_of(const std::string& text) {
+  auto f = parse_history_field(text);
+  if (!f) throw std::runtime_error("protocollo: unknown history field " + text);
+  return *f;
+}
+
 db::Value like_pattern(const std::string& s, bool contains) {
   if (s.empty()) return nullptr;
   std::string out;
@@ -247,25 +253,26 @@ std::int64_t ProtocolStore::annul(db::Conn& tx, tenants::TenantId tenant, const 
 }
 
 void ProtocolStore::set_field(db::Conn& tx, tenants::TenantId tenant, const std::string& id,
-                              const std::string& field, const std::string& value) {
-  const char* sql = field == "classification" ? kSetClassification
-                    : field == "fascicolo"    ? kSetFascicolo
-                    : field == "office"       ? kSetOffice
-                                              : nullptr;
-  if (sql == nullptr) throw std::logic_error("protocollo: field not editable: " + field);
+                              HistoryField field, const std::string& value) {
+  const char* sql = field == HistoryField::classification ? kSetClassification
+                    : field == HistoryField::fascicolo    ? kSetFascicolo
+                    : field == HistoryField::office       ? kSetOffice
+                                                          : nullptr;
+  if (sql == nullptr)
+    throw std::logic_error("protocollo: field not editable: " + std::string(to_string(field)));
   tx.exec(sql, {id, tenant, db::text_or_null(value)});
 }
 
 void ProtocolStore::insert_history(db::Conn& tx, const std::string& entry_id, const HistoryItem& h) {
-  tx.exec(kInsertHistory,
-          {entry_id, db::instant_text(h.at), h.who, h.field, db::text_or_null(h.old_value),
-           db::text_or_null(h.new_value), std::string(h.kind == HistoryKind::edit ? "edit" : "annulment")});
+  tx.exec(kInsertHistory, {entry_id, db::instant_text(h.at), h.who, std::string(to_string(h.field)),
+                           db::text_or_null(h.old_value), db::text_or_null(h.new_value),
+                           std::string(h.kind == HistoryKind::edit ? "edit" : "annulment")});
 }
 
 std::vector<HistoryItem> ProtocolStore::history(tenants::TenantId tenant, const std::string& entry_id) {
   return db::read_all(db_, kHistory, {entry_id, tenant}, [](const db::Row& r) {
     return HistoryItem{
-        db::instant(r, 0), r.text(1), r.text(2),
+        db::instant(r, 0), r.text(1), history_field_of(r.text(2)),
         r.text(3),         r.text(4), r.text(5) == "annulment" ? HistoryKind::annulment : HistoryKind::edit};
   });
 }

@@ -49,8 +49,8 @@ class ProtocolStore {
   // Returns rows changed (0 when already annulled or not the tenant's).
   static std::int64_t annul(db::Conn& tx, tenants::TenantId tenant, const std::string& id,
                             const Annulment& a);
-  static void set_field(db::Conn& tx, tenants::TenantId tenant, const std::string& id,
-                        const std::string& field, const std::string& value);
+  static void set_field(db::Conn& tx, tenants::TenantId tenant, const std::string& id, HistoryField field,
+                        const std::string& value);
   static void insert_history(db::Conn& tx, const std::string& entry_id, const HistoryItem& h);
   std::vector<HistoryItem> history(tenants::TenantId tenant, const std::string& entry_id);
 

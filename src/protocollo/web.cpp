@@ -254,7 +254,7 @@ http::Response entry_page(WebDeps& d, http::Request& req, const StaffCall& a, co
     Data r;
     r.set("at", time::format_it_datetime(h.at));
     r.set("who", actor_name(d, lang, h.who));
-    r.set("field", d.view.t(lang, "ui.proto_field_" + h.field));
+    r.set("field", d.view.t(lang, "ui.proto_field_" + std::string(to_string(h.field))));
     r.set("old", h.old_value);
     r.set("new", h.new_value);
     rows.push_back(r);

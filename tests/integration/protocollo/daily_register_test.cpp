@@ -479,8 +479,8 @@ TEST(DailyRegisterPdf, PrintsItalianTextOnEveryPageAndIsTagged) {
     e.documents = {{DocumentRole::primary, "domanda.pdf", "application/pdf", 10, std::string(64, 'a')}};
     c.entries.push_back(e);
   }
-  c.changes.push_back({"2026-03-02T10:00:00.000Z", "id-1", 2026, 1, "classification", "6.3", "7.1", "staff-7",
-                       HistoryKind::edit});
+  c.changes.push_back({time::parse_iso_utc("2026-03-02T10:00:00.000Z").value(), "id-1", 2026, 1,
+                       HistoryField::classification, "6.3", "7.1", "staff-7", HistoryKind::edit});
   DailyRegisterInfo info;
   info.day = "2026-03-02";
   info.produced_at = "2026-03-03T00:05:00.000Z";

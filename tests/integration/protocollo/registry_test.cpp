@@ -35,7 +35,7 @@ TEST_P(ProtocolRegistryTest, AnnulmentKeepsTheEntryMarksItAndIsRecordedOnce) {
   ASSERT_TRUE(h.ok());
   ASSERT_EQ(h->size(), 2u);
   EXPECT_EQ((*h)[0].kind, HistoryKind::annulment);
-  EXPECT_EQ((*h)[0].field, "annulment_reason");
+  EXPECT_EQ((*h)[0].field, HistoryField::annulment_reason);
   EXPECT_EQ((*h)[0].new_value, "Oggetto errato");
   EXPECT_EQ((*h)[1].new_value, "Det. 12/2026");
 
@@ -67,13 +67,13 @@ TEST_P(ProtocolRegistryTest, ClassificationFascicoloAndOfficeChangeWithHistory) 
   EXPECT_EQ(e->fascicolo, "2026-6.3-12");  // untouched
   auto h = protocol().history(&staff_, kBody, r.id);
   ASSERT_EQ(h->size(), 2u);
-  EXPECT_EQ((*h)[0].field, "classification");
+  EXPECT_EQ((*h)[0].field, HistoryField::classification);
   EXPECT_EQ((*h)[0].old_value, "6.3");
   EXPECT_EQ((*h)[0].new_value, "7.1");
   EXPECT_EQ((*h)[0].kind, HistoryKind::edit);
   EXPECT_EQ((*h)[0].who, "staff:staff-7");
   EXPECT_EQ(time::format_iso_utc_millis((*h)[0].at), "2026-03-02T11:00:00.000Z");
-  EXPECT_EQ((*h)[1].field, "office");
+  EXPECT_EQ((*h)[1].field, HistoryField::office);
   EXPECT_EQ(
       protocol().update_classification(&other_staff_, kBody, r.id, {.classification = "1"}).error().code,
       "forbidden");
