@@ -26,7 +26,8 @@ protocollo::NewEntry sample_entry(protocollo::AooId aoo, int thread) {
   e.aoo_id = aoo;
   e.direction = Direction::incoming;
   e.subject = "Istanza di accesso agli atti - pratica edilizia (scrittore " + std::to_string(thread) + ")";
-  e.correspondents = {{"person", "Mario Rossi", "RSSMRA80A01H501U", "mario.rossi@pec.example.it", ""}};
+  e.correspondents = {{protocollo::CorrespondentKind::person, "Mario Rossi", "RSSMRA80A01H501U",
+                       "mario.rossi@pec.example.it", ""}};
   e.documents = {
       {DocumentRole::primary, "istanza.pdf", "application/pdf", 184320, digest::sha256_hex("istanza")},
       {DocumentRole::attachment, "documento-identita.pdf", "application/pdf", 90112,

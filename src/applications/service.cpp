@@ -290,7 +290,7 @@ std::vector<Duplicate> ApplicationService::duplicates(const identity::Principal&
       out.push_back(Duplicate{
           subject.path, subject.code,
           subject.period.empty() ? std::string() : forms::period_label(*o.def, o.ctx, subject.period, lang),
-          view->c.protocol_label(), view->c.submitted_at});
+          view->c.protocol_label(), time::format_iso_utc_millis(view->c.submitted_at)});
   }
   // Someone else's application about the same person and period (the other parent): said without whose,
   // when or its number, which are that person's data.
@@ -611,8 +611,8 @@ Result<SubmitOutcome> ApplicationService::submit(const identity::Principal& who,
   d.overlay_version = o.overlay_version;
   d.case_id = sent->c.id;
   d.protocol_label = sent->c.protocol_label();
-  d.submitted_at = sent->c.submitted_at;
-  d.due_date = sent->c.due_date;
+  d.submitted_at = time::format_iso_utc_millis(sent->c.submitted_at);
+  d.due_date = time::format_iso_date(sent->c.due_date);
   std::int64_t changed = 0;
   db_.write([&](db::Conn& tx) { changed = DraftStore::mark_submitted(tx, d, now_iso(clock_)); });
   if (changed == 0) {  // another request (a double click) marked it first: read what it wrote

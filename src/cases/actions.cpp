@@ -38,7 +38,7 @@ Status CaseService::answer_additions(const identity::Principal* applicant, tenan
     return Ok{};
   };
   ch.record = [this, message, file_ids](RecordContext& ctx, const Case& c) {
-    return applicant_answer(ctx, protocol_, c, "additions_answer",
+    return applicant_answer(ctx, protocol_, c, MessageKind::additions_answer,
                             register_subject(i18n_, Action::answer_additions, c.title), message, file_ids,
                             options_.max_attachments);
   };
@@ -55,13 +55,15 @@ Status CaseService::answer_grounds(const identity::Principal* applicant, tenants
   ch.mutate = [this](Case& c, time::Date today) -> Status {
     const auto notified = date_or(c.grounds_notified_on, today);
     if (today > grounds_answer_last_day(notified, options_.grounds_answer_days))
-      return Error::make("cases.answer_late", 409, c.grounds_notified_on);
+      return Error::make(
+          "cases.answer_late", 409,
+          c.grounds_notified_on ? time::format_iso_date(*c.grounds_notified_on) : std::string());
     end_suspension(c, today, options_.grounds_answer_days, options_.max_additions_suspension_days, true);
-    c.grounds_answered_on = time::format_iso_date(today);
+    c.grounds_answered_on = today;
     return Ok{};
   };
   ch.record = [this, message, file_ids](RecordContext& ctx, const Case& c) {
-    return applicant_answer(ctx, protocol_, c, "grounds_answer",
+    return applicant_answer(ctx, protocol_, c, MessageKind::grounds_answer,
                             register_subject(i18n_, Action::answer_grounds, c.title), message, file_ids,
                             options_.max_attachments);
   };
@@ -124,7 +126,7 @@ Status CaseService::request_additions(const identity::Principal* staff, tenants:
   Change ch;
   ch.needs_aoo = true;  // the request is a letter registered as outgoing, like the notice and the decision
   ch.mutate = [](Case& c, time::Date today) -> Status {
-    c.suspended_since = time::format_iso_date(today);
+    c.suspended_since = today;
     return Ok{};
   };
   const std::string body = body_name(tenants_, tenant);
@@ -134,8 +136,8 @@ Status CaseService::request_additions(const identity::Principal* staff, tenants:
     auto d = outgoing_letter(ctx, files_, protocol_, c, DocumentKind::notice, "richiesta-integrazioni.pdf",
                              register_subject(i18n_, Action::request_additions, c.title), l, "it");
     if (!d) return d.error();
-    add_message(ctx.tx, c.tenant_id, c, MessageDirection::to_applicant, "additions_request", message, {*d},
-                ctx.who.actor, ctx.at);
+    add_message(ctx.tx, c.tenant_id, c, MessageDirection::to_applicant, MessageKind::additions_request,
+                message, {*d}, ctx.who.actor, ctx.at);
     return Ok{};
   };
   ch.notice = [](const Case&) { return Notice{"additions_request", true, {}}; };
@@ -183,9 +185,9 @@ Status CaseService::notice_of_grounds(const identity::Principal* staff, tenants:
   ch.needs_aoo = true;
   ch.mutate = [this, from](Case& c, time::Date today) -> Status {
     if (auto t = template_for(decisions_, c, from, Action::notice_of_grounds); !t) return t.error();
-    c.suspended_since = time::format_iso_date(today);
-    c.grounds_notified_on = time::format_iso_date(today);
-    c.grounds_answered_on.clear();
+    c.suspended_since = today;
+    c.grounds_notified_on = today;
+    c.grounds_answered_on.reset();
     return Ok{};
   };
   ch.record = [this, grounds, body, staff, from, labelled](RecordContext& ctx, const Case& c) -> Status {
@@ -222,7 +224,7 @@ Status CaseService::notice_of_grounds(const identity::Principal* staff, tenants:
     auto d = outgoing_letter(ctx, files_, protocol_, c, DocumentKind::notice, "preavviso-di-rigetto.pdf",
                              register_subject(i18n_, Action::notice_of_grounds, c.title), l, lang);
     if (!d) return d.error();
-    add_message(ctx.tx, c.tenant_id, c, MessageDirection::to_applicant, "grounds", grounds, {*d},
+    add_message(ctx.tx, c.tenant_id, c, MessageDirection::to_applicant, MessageKind::grounds, grounds, {*d},
                 ctx.who.actor, ctx.at);
     return Ok{};
   };
@@ -278,9 +280,9 @@ Status CaseService::reject(const identity::Principal* staff, tenants::TenantId t
                            const DecisionFrom& from) {
   // Art. 10-bis: first the notice of grounds, then the applicant's observations or the end of their days.
   auto grounds_done = [this](const Case& c, time::Date today) -> Status {
-    if (c.grounds_notified_on.empty()) return Error::make("cases.grounds_required", 409, c.id);
-    const auto notified = date_or(c.grounds_notified_on, today);
-    const bool answered = !c.grounds_answered_on.empty() && c.grounds_answered_on >= c.grounds_notified_on;
+    if (!c.grounds_notified_on) return Error::make("cases.grounds_required", 409, c.id);
+    const auto notified = *c.grounds_notified_on;
+    const bool answered = c.grounds_answered_on && *c.grounds_answered_on >= notified;
     const auto last_day = grounds_answer_last_day(notified, options_.grounds_answer_days);
     if (!answered && today <= last_day)
       return Error::make("cases.grounds_pending", 409,
@@ -326,7 +328,7 @@ Status CaseService::send_message(const identity::Principal* who, tenants::Tenant
     }
     if (c->state == State::withdrawn || c->state == State::closed)
       return Error::make("cases.transition", 409, std::string(to_string(c->state)) + " → message");
-    const auto at = format_at(clock_.now());
+    const auto at = stored_instant(clock_.now());
     auto fs = message_files(tx, tenant, file_ids, options_.max_attachments);
     if (!fs) return fs.error();
     std::vector<Document> docs;
@@ -335,8 +337,8 @@ Status CaseService::send_message(const identity::Principal* who, tenants::Tenant
       CaseStore::insert_document(tx, tenant, docs.back());
     }
     add_message(tx, tenant, *c,
-                acc->staff ? MessageDirection::to_applicant : MessageDirection::from_applicant, "message",
-                body, docs, acc->actor, at);
+                acc->staff ? MessageDirection::to_applicant : MessageDirection::from_applicant,
+                MessageKind::message, body, docs, acc->actor, at);
     if (auto st = audit_case(audit_, tx, tenant, *acc, *c, "case.message",
                              json_details({{"files", std::to_string(docs.size())}}));
         !st)
@@ -362,7 +364,7 @@ Status CaseService::add_note(const identity::Principal* staff, tenants::TenantId
     n.case_id = c->id;
     n.body = body;
     n.who = "staff:" + staff->subject;
-    n.at = format_at(clock_.now());
+    n.at = stored_instant(clock_.now());
     CaseStore::insert_note(tx, tenant, n);
     return Ok{};
   });

@@ -40,8 +40,8 @@ Result<std::vector<files::StoredFile>> message_files(db::Conn& tx, tenants::Tena
 
 // Stores the files as case documents of `kind` and a message carrying them.
 void add_message(db::Conn& tx, tenants::TenantId tenant, const Case& c, MessageDirection direction,
-                 const std::string& kind, const std::string& body, const std::vector<Document>& documents,
-                 const std::string& who, const std::string& at) {
+                 MessageKind kind, const std::string& body, const std::vector<Document>& documents,
+                 const std::string& who, time::TimePoint at) {
   Message m;
   m.case_id = c.id;
   m.direction = direction;
@@ -82,14 +82,12 @@ Result<Document> outgoing_letter(RecordContext& ctx, files::FileService& files,
         Letter l = letter;
         l.lang = ctx.i18n->t(lang, "pdf.lang");
         l.page_label = ctx.i18n->t(lang, "pdf.page_of");
-        const auto at = time::parse_iso_utc(r.registered_at);
         const std::string number = protocollo::format_number(r.number) + "/" + std::to_string(r.year);
-        l.facts.insert(l.facts.begin(),
-                       {ctx.i18n->t(lang, "case_letter.protocol"),
-                        ctx.i18n->format(lang, "case_letter.protocol_value",
-                                         {{"number", number},
-                                          {"date", at ? time::format_it_date(*at) : r.registered_at},
-                                          {"segnatura", r.segnatura}})});
+        l.facts.insert(l.facts.begin(), {ctx.i18n->t(lang, "case_letter.protocol"),
+                                         ctx.i18n->format(lang, "case_letter.protocol_value",
+                                                          {{"number", number},
+                                                           {"date", time::format_it_date(r.registered_at)},
+                                                           {"segnatura", r.segnatura}})});
         auto s = files.put(ctx.tx, c.tenant_id, file_name, render_letter(l), pdf_only);
         if (!s) return s.error();
         stored = *s;
@@ -107,7 +105,7 @@ Result<Document> outgoing_letter(RecordContext& ctx, files::FileService& files,
 // What the applicant sends back (additions, observations): a message, its files as documents and, when
 // there are files, an incoming protocol entry holding them (the first file as the primary document).
 Status applicant_answer(RecordContext& ctx, protocollo::ProtocolService& protocol, const Case& c,
-                        const std::string& kind, const std::string& subject, const std::string& text,
+                        MessageKind kind, const std::string& subject, const std::string& text,
                         const std::vector<std::string>& file_ids, int max_files) {
   auto fs = message_files(ctx.tx, c.tenant_id, file_ids, max_files);
   if (!fs) return fs.error();
@@ -125,7 +123,7 @@ Status applicant_answer(RecordContext& ctx, protocollo::ProtocolService& protoco
       first = false;
     }
     e.office = c.office;
-    e.channel = c.channel == "counter" ? protocollo::Channel::counter : protocollo::Channel::online;
+    e.channel = c.channel == Channel::counter ? protocollo::Channel::counter : protocollo::Channel::online;
     auto r = protocol.register_entry(ctx.tx, protocollo::SystemActor{kSystemActor}, c.tenant_id, e);
     if (!r) return r.error();
     reg = *r;
@@ -155,8 +153,7 @@ boost::json::object decision_placeholders(const Case& c, const DecisionFacts& f,
   v["represented"] = c.on_behalf_of.empty() ? std::string() : c.on_behalf_of_name;
   v["represented_code"] = c.on_behalf_of;
   v["protocol"] = c.protocol_label();
-  const auto submitted = time::parse_iso_utc(c.submitted_at);
-  const std::string submitted_on = submitted ? time::format_it_date(*submitted) : c.submitted_at;
+  const std::string submitted_on = time::format_it_date(c.submitted_at);
   v["protocol_date"] = submitted_on;  // registered in the same transaction as the submission
   v["submitted_on"] = submitted_on;
   v["case_id"] = c.id;
@@ -165,11 +162,11 @@ boost::json::object decision_placeholders(const Case& c, const DecisionFacts& f,
   v["today"] = time::format_it_date(f.today);
   v["fee"] = c.fee_cents_due ? money::format(*c.fee_cents_due, lang) : std::string();
   v["grounds_days"] = std::to_string(f.grounds_days);
-  v["grounds_date"] = it_date(c.grounds_notified_on);
+  v["grounds_date"] = c.grounds_notified_on ? time::format_it_date(*c.grounds_notified_on) : std::string();
   // The letter of the last notice of grounds (a request for additions is a "notice" document too).
   std::string grounds_protocol;
   for (const auto& m : f.messages) {
-    if (m.kind != "grounds" || m.attachments.empty()) continue;
+    if (m.kind != MessageKind::grounds || m.attachments.empty()) continue;
     for (const auto& d : f.documents) {
       if (d.id == m.attachments.front() && d.protocol_number > 0)
         grounds_protocol =
@@ -179,9 +176,9 @@ boost::json::object decision_placeholders(const Case& c, const DecisionFacts& f,
   v["grounds_protocol"] = grounds_protocol;
   std::string observations, observations_date;
   for (const auto& m : f.messages) {
-    if (m.kind == "grounds_answer") {
+    if (m.kind == MessageKind::grounds_answer) {
       observations = m.body;
-      observations_date = it_datetime(m.at).substr(0, 10);
+      observations_date = time::format_it_date(m.at);
     }
   }
   v["observations"] = observations;
@@ -208,9 +205,9 @@ Letter decision_letter(const I18n& i18n, const Case& c, const DecisionTemplate* 
   const auto t = [&](const char* key) { return i18n.t(lang, std::string("case_letter.") + key); };
   l.facts = {{t("addressee"), c.applicant_name + " (" + c.applicant_cf + ")"},
              {t("application"), c.title},
-             {t("application_protocol"),
-              i18n.format(lang, "case_letter.application_protocol_value",
-                          {{"protocol", c.protocol_label()}, {"at", it_datetime(c.submitted_at)}})},
+             {t("application_protocol"), i18n.format(lang, "case_letter.application_protocol_value",
+                                                     {{"protocol", c.protocol_label()},
+                                                      {"at", time::format_it_datetime(c.submitted_at)}})},
              {t("date"), time::format_it_date(now)}};
   if (!c.on_behalf_of.empty())
     l.facts.insert(l.facts.begin() + 1,
@@ -245,7 +242,7 @@ Status record_decision(RecordContext& ctx, files::FileService& files, protocollo
   auto d =
       outgoing_letter(ctx, files, protocol, c, DocumentKind::decision, file_name + ".pdf", subject, l, lang);
   if (!d) return d.error();
-  add_message(ctx.tx, c.tenant_id, c, MessageDirection::to_applicant, "decision", decision, {*d},
+  add_message(ctx.tx, c.tenant_id, c, MessageDirection::to_applicant, MessageKind::decision, decision, {*d},
               ctx.who.actor, ctx.at);
   return Ok{};
 }

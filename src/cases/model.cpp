@@ -31,6 +31,16 @@ constexpr std::array<std::pair<DocumentKind, std::string_view>, 5> kDocumentKind
     {DocumentKind::notice, "notice"},
 }};
 
+constexpr std::array<std::pair<MessageKind, std::string_view>, 7> kMessageKinds{{
+    {MessageKind::message, "message"},
+    {MessageKind::additions_request, "additions_request"},
+    {MessageKind::additions_answer, "additions_answer"},
+    {MessageKind::grounds, "grounds"},
+    {MessageKind::grounds_answer, "grounds_answer"},
+    {MessageKind::decision, "decision"},
+    {MessageKind::notification, "notification"},
+}};
+
 }  // namespace
 
 std::string_view to_string(State s) {
@@ -149,7 +159,7 @@ struct RunningSuspension {
 std::optional<RunningSuspension> running_suspension(const Case& c, int grounds_answer_days,
                                                     std::optional<int> max_additions_days) {
   if (!is_suspended(c.state)) return std::nullopt;
-  auto since = time::parse_iso_date(c.suspended_since);
+  const auto& since = c.suspended_since;
   if (!since) return std::nullopt;
   RunningSuspension s{*since, std::nullopt, 0};
   if (c.state == State::grounds_notified) {
@@ -169,12 +179,7 @@ std::optional<RunningSuspension> running_suspension(const Case& c, int grounds_a
 }  // namespace
 
 time::Date term_end(const Case& c) {
-  auto submitted = time::parse_iso_utc(c.submitted_at);
-  if (!submitted) {
-    auto due = time::parse_iso_date(c.due_date);  // not expected: submitted_at is always written
-    return due ? *due : time::Date{};
-  }
-  return time::add_calendar_days(time::rome_date(*submitted), c.deadline_days + c.suspended_days);
+  return time::add_calendar_days(time::rome_date(c.submitted_at), c.deadline_days + c.suspended_days);
 }
 
 time::Date legal_end(time::Date d) {
@@ -188,8 +193,7 @@ time::Date grounds_answer_last_day(time::Date notified, int grounds_answer_days)
 Deadline deadline_at(const Case& c, time::Date today, int grounds_answer_days,
                      std::optional<int> max_additions_days) {
   Deadline d;
-  auto due = time::parse_iso_date(c.due_date);
-  d.due = due ? *due : today;
+  d.due = c.due_date.ok() ? c.due_date : today;
   std::optional<time::Date> calendar_due;  // while awaiting additions: before moving off holidays
   if (auto s = running_suspension(c, grounds_answer_days, max_additions_days)) {
     d.suspended = !s->until || today <= *s->until;
@@ -221,8 +225,7 @@ QueueKeys queue_keys(const Case& c, int grounds_answer_days, std::optional<int> 
   QueueKeys k;
   const auto end = term_end(c);
   k.due_day = day_number(end);
-  auto due = time::parse_iso_date(c.due_date);
-  k.queue_due_day = due ? day_number(*due) : k.due_day;
+  k.queue_due_day = c.due_date.ok() ? day_number(c.due_date) : k.due_day;
   if (auto s = running_suspension(c, grounds_answer_days, max_additions_days)) {
     k.suspended_since_day = day_number(s->since);
     if (s->until) k.suspended_until_day = day_number(*s->until);
@@ -235,6 +238,30 @@ QueueKeys queue_keys(const Case& c, int grounds_answer_days, std::optional<int> 
 
 std::string_view to_string(MessageDirection d) {
   return d == MessageDirection::to_applicant ? "to_applicant" : "from_applicant";
+}
+
+std::string_view to_string(MessageKind k) {
+  for (const auto& [kind, name] : kMessageKinds) {
+    if (kind == k) return name;
+  }
+  return "unknown";
+}
+
+std::optional<MessageKind> parse_message_kind(std::string_view s) {
+  for (const auto& [kind, name] : kMessageKinds) {
+    if (name == s) return kind;
+  }
+  return std::nullopt;
+}
+
+std::string_view to_string(Channel c) {
+  return c == Channel::counter ? "counter" : "online";
+}
+
+std::optional<Channel> parse_channel(std::string_view s) {
+  if (s == "online") return Channel::online;
+  if (s == "counter") return Channel::counter;
+  return std::nullopt;
 }
 
 std::string_view to_string(DocumentKind k) {

@@ -64,6 +64,11 @@ std::string_view to_string(Action a);
 // conditions that also depend on dates (rejection after the notice's 10 days) are checked by the service.
 std::optional<State> next_state(State from, Action action);
 
+// How the application reached the body: online by the applicant, or at a counter by an operator.
+enum class Channel { online, counter };
+std::string_view to_string(Channel c);
+std::optional<Channel> parse_channel(std::string_view s);
+
 // Who did something: "staff:<account id>", "person:<codice fiscale>", "system:<name>".
 using ActorRef = std::string;
 
@@ -78,31 +83,31 @@ struct Case {
   std::string applicant_name;
   std::string on_behalf_of;  // codice fiscale / partita IVA of who they act for; "" for themselves
   std::string on_behalf_of_name;
-  std::string channel = "online";  // online | counter
-  boost::json::object answers;     // typed answers (forms::submit().data)
+  Channel channel = Channel::online;
+  boost::json::object answers;  // typed answers (forms::submit().data)
   State state = State::submitted;
   std::string office;
   std::string assignee;  // staff account id; "" when unassigned
   std::string protocol_entry_id;
   int protocol_year = 0;
   std::int64_t protocol_number = 0;
-  std::string submitted_at;  // UTC ISO with milliseconds
+  time::TimePoint submitted_at;  // whole milliseconds (stored as UTC ISO with milliseconds)
   // The deadline. The term starts the day after submission (Rome) and runs for deadline_days calendar days
   // plus the suspensions that have ended (suspended_days): term_end(). due_date is that day, or the next
   // working day when it is a Sunday or a national holiday (core/holidays.hpp). Suspensions still running
   // are not in due_date yet (see deadline_at()).
   int deadline_days = 30;
-  std::string due_date;             // YYYY-MM-DD (Rome)
-  int suspended_days = 0;           // suspensions that have ended
-  std::string suspended_since;      // YYYY-MM-DD (Rome) while waiting for the applicant; "" otherwise
-  std::string grounds_notified_on;  // YYYY-MM-DD (Rome) of the last notice of grounds; "" if none
-  std::string grounds_answered_on;  // YYYY-MM-DD (Rome) of the applicant's observations; "" if none
-  bool silence_consent = false;     // silenzio-assenso (art. 20): no answer by the deadline means yes
+  time::Date due_date;                            // Rome
+  int suspended_days = 0;                         // suspensions that have ended
+  std::optional<time::Date> suspended_since;      // Rome, while waiting for the applicant
+  std::optional<time::Date> grounds_notified_on;  // Rome, of the last notice of grounds
+  std::optional<time::Date> grounds_answered_on;  // Rome, of the applicant's observations
+  bool silence_consent = false;  // silenzio-assenso (art. 20): no answer by the deadline means yes
   std::optional<std::int64_t> fee_cents_due;  // the service's fee when submitted (payments come later)
-  std::string decided_at;                     // UTC ISO of accept/reject/withdraw/close; "" while open
+  std::optional<time::TimePoint> decided_at;  // of accept/reject/withdraw/close; none while open
   std::string submission_key;                 // idempotency key chosen by the submitting page/client
   std::int64_t version = 1;                   // bumped by every change (optimistic locking)
-  std::string applicant_answered_at;          // UTC ISO of the applicant's answer staff have not acted on; ""
+  std::optional<time::TimePoint> applicant_answered_at;  // the applicant's answer staff have not acted on
 
   // "0000042/2026"; "" before registration.
   [[nodiscard]] std::string protocol_label() const;
@@ -170,14 +175,27 @@ struct Transition {
   std::string case_id;
   std::optional<State> from;  // nullopt for the creation
   State to = State::submitted;
-  std::string action;  // to_string(Action) or "create"
+  std::string action;  // to_string(Action), or "submit" for the creation
   ActorRef who;
-  std::string at;  // UTC ISO
+  time::TimePoint at;
   std::string reason;
 };
 
 enum class MessageDirection { to_applicant, from_applicant };
 std::string_view to_string(MessageDirection d);
+
+// What a message is about.
+enum class MessageKind {
+  message,
+  additions_request,
+  additions_answer,
+  grounds,
+  grounds_answer,
+  decision,
+  notification,  // a notice sent to the applicant (notify.hpp), recorded in the case
+};
+std::string_view to_string(MessageKind k);
+std::optional<MessageKind> parse_message_kind(std::string_view s);
 
 struct Message {
   std::int64_t id = 0;
@@ -186,10 +204,8 @@ struct Message {
   std::string body;
   std::vector<std::string> attachments;  // case document ids
   ActorRef who;
-  std::string at;
-  // What the message was about: "message", "additions_request", "additions_answer", "grounds",
-  // "grounds_answer", "decision".
-  std::string kind = "message";
+  time::TimePoint at;
+  MessageKind kind = MessageKind::message;
 };
 
 // Internal notes of the office: never shown to the applicant.
@@ -198,7 +214,7 @@ struct Note {
   std::string case_id;
   std::string body;
   ActorRef who;
-  std::string at;
+  time::TimePoint at;
 };
 
 enum class DocumentKind { application, attachment, addition, decision, notice };
@@ -218,7 +234,7 @@ struct Document {
   int protocol_year = 0;
   std::int64_t protocol_number = 0;
   ActorRef who;
-  std::string at;
+  time::TimePoint at;
 };
 
 }  // namespace sp::cases

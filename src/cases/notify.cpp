@@ -69,7 +69,7 @@ std::vector<messaging::Channel> send_notice(db::Conn& tx, const NoticeContext& c
   Message h;
   h.case_id = c.id;
   h.direction = MessageDirection::to_applicant;
-  h.kind = "notification";
+  h.kind = MessageKind::notification;
   h.body = ctx.i18n.format(lang, "case_notice.sent",
                            {{"what", ctx.i18n.t(lang, key + ".what")}, {"channels", joined}});
   h.who = "system:cases";

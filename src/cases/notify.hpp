@@ -53,7 +53,7 @@ struct NoticeContext {
   const time::Clock& clock;
   std::string body_name;  // "Comune di Asti"
   std::string link;       // the applicant's page of the case (absolute)
-  std::string at;         // the change's time (UTC ISO), for the history message
+  time::TimePoint at;     // the change's time (whole milliseconds), for the history message
 };
 
 // Enqueues the notice on each channel and records it in the case (a "notification" message). Throws what

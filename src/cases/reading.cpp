@@ -33,10 +33,9 @@ std::vector<std::string> allowed_actions(const Case& c, bool staff, time::Date t
     for (auto a : {Action::assign, Action::start, Action::request_additions, Action::resume,
                    Action::notice_of_grounds, Action::accept})
       add_if(a);
-    if (next_state(c.state, Action::reject) && !c.grounds_notified_on.empty()) {
-      const bool answered = !c.grounds_answered_on.empty() && c.grounds_answered_on >= c.grounds_notified_on;
-      if (answered ||
-          today > grounds_answer_last_day(date_or(c.grounds_notified_on, today), o.grounds_answer_days))
+    if (next_state(c.state, Action::reject) && c.grounds_notified_on) {
+      const bool answered = c.grounds_answered_on && *c.grounds_answered_on >= *c.grounds_notified_on;
+      if (answered || today > grounds_answer_last_day(*c.grounds_notified_on, o.grounds_answer_days))
         out.emplace_back(to_string(Action::reject));
     }
     add_if(Action::close);

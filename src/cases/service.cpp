@@ -110,7 +110,7 @@ boost::json::object CaseService::labelled_answers_of(tenants::TenantId tenant, c
   return c ? labelled_answers(*c, lang) : boost::json::object();
 }
 
-NoticeContext CaseService::notice_context(tenants::TenantId tenant, const Case& c, const std::string& at) {
+NoticeContext CaseService::notice_context(tenants::TenantId tenant, const Case& c, time::TimePoint at) {
   return {i18n_, clock_, body_name(tenants_, tenant),
           options_.public_url + "/area-personale/pratiche/" + body_slug(tenants_, tenant) + "/" + c.id, at};
 }
@@ -163,21 +163,22 @@ Status CaseService::apply(const identity::Principal* who, tenants::TenantId tena
       if (auto st = change.mutate(*c, today); !st) return st.error();
     }
     c->state = *next;
-    if (!is_open(c->state) && c->decided_at.empty()) c->decided_at = format_at(now);
+    const time::TimePoint at = stored_instant(now);
+    if (!is_open(c->state) && !c->decided_at) c->decided_at = at;
     // The queue marks a case whose applicant has answered until the office acts on it (assigning
     // it to someone is not yet acting on the answer).
     if (!acc->staff && (action == Action::answer_additions || action == Action::answer_grounds)) {
-      c->applicant_answered_at = format_at(now);
+      c->applicant_answered_at = at;
     } else if (acc->staff && action != Action::assign) {
-      c->applicant_answered_at.clear();
+      c->applicant_answered_at.reset();
     }
     if (CaseStore::update_case(tx, *c, keys_of(*c), before.version) != 1)
       return Error::make("cases.conflict", 409, case_id);
     c->version = before.version + 1;
-    CaseStore::insert_transition(tx, tenant,
-                                 {0, c->id, before.state, c->state, std::string(to_string(action)),
-                                  acc->actor, format_at(now), reason});
-    RecordContext ctx{tx, who, *acc, aoo.value_or(0), now, format_at(now), {}, &i18n_};
+    CaseStore::insert_transition(
+        tx, tenant,
+        {0, c->id, before.state, c->state, std::string(to_string(action)), acc->actor, at, reason});
+    RecordContext ctx{tx, who, *acc, aoo.value_or(0), now, at, {}, &i18n_};
     if (change.record) {
       if (auto st = change.record(ctx, *c); !st) return st.error();
     }

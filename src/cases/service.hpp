@@ -300,7 +300,7 @@ class CaseService {
   }
   // Who the applicant of `cf` is told through (read before a change's transaction).
   Recipient recipient_of(const std::string& cf);
-  NoticeContext notice_context(tenants::TenantId tenant, const Case& c, const std::string& at);
+  NoticeContext notice_context(tenants::TenantId tenant, const Case& c, time::TimePoint at);
   // The answers of `c` with option labels in `lang` instead of codes (decisions).
   boost::json::object labelled_answers(const Case& c, std::string_view lang);
   // The same for a case read now ({} when unknown or without definitions).

@@ -28,8 +28,8 @@ Error invalid(const std::string& code, const std::string& field, const std::stri
   return e;
 }
 
-std::string format_at(time::TimePoint tp) {
-  return date::format("%FT%TZ", std::chrono::floor<std::chrono::milliseconds>(tp));
+time::TimePoint stored_instant(time::TimePoint tp) {
+  return std::chrono::floor<std::chrono::milliseconds>(tp);
 }
 
 bool blank(const std::string& s) {
@@ -44,19 +44,8 @@ int days_between(time::Date from, time::Date to) {
   return static_cast<int>((std::chrono::sys_days{to} - std::chrono::sys_days{from}).count());
 }
 
-time::Date date_or(const std::string& iso, time::Date fallback) {
-  auto d = time::parse_iso_date(iso);
-  return d ? *d : fallback;
-}
-
-std::string it_date(const std::string& iso_day) {
-  auto d = time::parse_iso_date(iso_day);
-  return d ? time::format_it_date(*d) : iso_day;
-}
-
-std::string it_datetime(const std::string& iso) {
-  auto tp = time::parse_iso_utc(iso);
-  return tp ? time::format_it_datetime(*tp) : iso;
+time::Date date_or(const std::optional<time::Date>& d, time::Date fallback) {
+  return d.value_or(fallback);
 }
 
 // The codice fiscale an applicant-side principal acts as: a signed-in person, or a counter operator
@@ -117,7 +106,7 @@ std::string json_details(std::initializer_list<std::pair<const char*, std::strin
 
 // A case document for a stored file, with the protocol entry that registered it when there is one.
 Document document_of(const Case& c, const files::StoredFile& f, DocumentKind kind, const std::string& who,
-                     const std::string& at, const protocollo::Registered* reg) {
+                     time::TimePoint at, const protocollo::Registered* reg) {
   Document d;
   d.id = ids::random_token(18);
   d.case_id = c.id;
@@ -156,10 +145,10 @@ std::vector<SummaryLine> lines_from_answers(const boost::json::object& answers) 
 
 protocollo::Correspondent applicant_party(const Case& c) {
   if (!c.on_behalf_of.empty() && c.on_behalf_of.size() == 11) {  // a partita IVA: a business
-    return {"business", c.on_behalf_of_name.empty() ? c.on_behalf_of : c.on_behalf_of_name, c.on_behalf_of,
-            "", ""};
+    return {protocollo::CorrespondentKind::business,
+            c.on_behalf_of_name.empty() ? c.on_behalf_of : c.on_behalf_of_name, c.on_behalf_of, "", ""};
   }
-  return {"person", c.applicant_name, c.applicant_cf, "", ""};
+  return {protocollo::CorrespondentKind::person, c.applicant_name, c.applicant_cf, "", ""};
 }
 
 std::string decision_word(Action a) {
@@ -209,8 +198,8 @@ Status audit_case(audit::AuditService& audit, db::Conn& tx, tenants::TenantId te
 // the due date off a Sunday or holiday.
 void end_suspension(Case& c, time::Date today, int grounds_days, std::optional<int> max_additions_days,
                     bool observations_now) {
-  if (c.suspended_since.empty()) return;
-  const auto since = date_or(c.suspended_since, today);
+  if (!c.suspended_since) return;
+  const auto since = *c.suspended_since;
   int days = std::max(0, days_between(since, today));
   if (c.state == State::grounds_notified) {
     // Art. 10-bis: the term starts again ten days after the observations, or when the applicant's days
@@ -222,8 +211,8 @@ void end_suspension(Case& c, time::Date today, int grounds_days, std::optional<i
     days = std::min(days, *max_additions_days);
   }
   c.suspended_days += days;
-  c.due_date = time::format_iso_date(legal_end(term_end(c)));
-  c.suspended_since.clear();
+  c.due_date = legal_end(term_end(c));
+  c.suspended_since.reset();
 }
 
 }  // namespace service_detail

@@ -37,7 +37,7 @@ struct RecordContext {
   Access who;
   protocollo::AooId aoo = 0;  // when the action needs_aoo
   time::TimePoint now;
-  std::string at;  // now, formatted
+  time::TimePoint at;  // now, in whole milliseconds (as stored)
   // Values the record step adds to the notice to the applicant (e.g. the letter's protocol number).
   std::map<std::string, std::string> notice_values;
   const I18n* i18n = nullptr;  // the letters' language tag and page label (pdf.lang, pdf.page_of)
@@ -50,13 +50,12 @@ inline constexpr int kMaxPage = 500;
 inline constexpr const char* kSystemActor = "cases";
 
 Error invalid(const std::string& code, const std::string& field, const std::string& detail = {});
-std::string format_at(time::TimePoint tp);
+// `tp` in whole milliseconds: what the database keeps of an instant (db/time_values.hpp).
+time::TimePoint stored_instant(time::TimePoint tp);
 bool blank(const std::string& s);
 bool has_control(const std::string& s);
 int days_between(time::Date from, time::Date to);
-time::Date date_or(const std::string& iso, time::Date fallback);
-std::string it_date(const std::string& iso_day);
-std::string it_datetime(const std::string& iso);
+time::Date date_or(const std::optional<time::Date>& d, time::Date fallback);
 // The codice fiscale an applicant-side principal acts as: a signed-in person, or a counter operator
 // serving a citizen (assisted channel). "" for anyone else. The rule is identity's (applicant.hpp).
 std::string applicant_cf_of(const identity::Principal* who);
@@ -68,7 +67,7 @@ Status check_text(const std::string& text, const std::string& field, std::size_t
 std::string json_details(std::initializer_list<std::pair<const char*, std::string>> kv);
 // A case document for a stored file, with the protocol entry that registered it when there is one.
 Document document_of(const Case& c, const files::StoredFile& f, DocumentKind kind, const std::string& who,
-                     const std::string& at, const protocollo::Registered* reg);
+                     time::TimePoint at, const protocollo::Registered* reg);
 // One line per top-level answer: the summary PDF when the page gave none.
 std::vector<SummaryLine> lines_from_answers(const boost::json::object& answers);
 protocollo::Correspondent applicant_party(const Case& c);
@@ -92,8 +91,8 @@ Result<std::vector<files::StoredFile>> message_files(db::Conn& tx, tenants::Tena
                                                      const std::vector<std::string>& ids, int max);
 // Stores the files as case documents of `kind` and a message carrying them.
 void add_message(db::Conn& tx, tenants::TenantId tenant, const Case& c, MessageDirection direction,
-                 const std::string& kind, const std::string& body, const std::vector<Document>& documents,
-                 const std::string& who, const std::string& at);
+                 MessageKind kind, const std::string& body, const std::vector<Document>& documents,
+                 const std::string& who, time::TimePoint at);
 // A letter of the office registered as outgoing protocol, with its own number printed on it.
 Result<Document> outgoing_letter(RecordContext& ctx, files::FileService& files,
                                  protocollo::ProtocolService& protocol, const Case& c, DocumentKind kind,
@@ -102,7 +101,7 @@ Result<Document> outgoing_letter(RecordContext& ctx, files::FileService& files,
 // What the applicant sends back (additions, observations): a message, its files as documents and, when
 // there are files, an incoming protocol entry holding them.
 Status applicant_answer(RecordContext& ctx, protocollo::ProtocolService& protocol, const Case& c,
-                        const std::string& kind, const std::string& subject, const std::string& text,
+                        MessageKind kind, const std::string& subject, const std::string& text,
                         const std::vector<std::string>& file_ids, int max_files);
 std::string staff_name(const identity::Principal* p);
 // The placeholders of a decision template (data/decisions/README.md) for a case.

@@ -3,6 +3,8 @@
 #include <boost/json.hpp>
 #include <stdexcept>
 
+#include "db/time_values.hpp"
+
 namespace sp::cases {
 namespace {
 
@@ -222,7 +224,7 @@ Case case_from(const db::Row& r, bool with_answers) {
   c.applicant_name = r.text(7);
   c.on_behalf_of = r.text(8);
   c.on_behalf_of_name = r.text(9);
-  c.channel = r.text(10);
+  c.channel = parse_channel(r.text(10)).value_or(Channel::online);
   auto state = parse_state(r.text(11));
   if (!state) throw std::runtime_error("cases: unknown state " + r.text(11));
   c.state = *state;
@@ -231,19 +233,19 @@ Case case_from(const db::Row& r, bool with_answers) {
   c.protocol_entry_id = r.text(14);
   c.protocol_year = static_cast<int>(r.opt_i64(15).value_or(0));
   c.protocol_number = r.opt_i64(16).value_or(0);
-  c.submitted_at = r.text(17);
+  c.submitted_at = db::instant(r, 17);
   c.deadline_days = static_cast<int>(r.i64(18));
-  c.due_date = r.text(19);
+  c.due_date = db::opt_date(r, 19).value_or(time::Date{});
   c.suspended_days = static_cast<int>(r.i64(20));
-  c.suspended_since = r.text(21);
-  c.grounds_notified_on = r.text(22);
-  c.grounds_answered_on = r.text(23);
+  c.suspended_since = db::opt_date(r, 21);
+  c.grounds_notified_on = db::opt_date(r, 22);
+  c.grounds_answered_on = db::opt_date(r, 23);
   c.silence_consent = r.boolean(24);
   c.fee_cents_due = r.opt_i64(25);
-  c.decided_at = r.text(26);
+  c.decided_at = db::opt_instant(r, 26);
   c.submission_key = r.text(27);
   c.version = r.i64(28);
-  c.applicant_answered_at = r.is_null(29) ? std::string() : r.text(29);
+  c.applicant_answered_at = db::opt_instant(r, 29);
   if (with_answers) {
     auto v = boost::json::parse(r.text(30));
     if (!v.is_object()) throw std::runtime_error("cases: answers are not an object");
@@ -268,7 +270,7 @@ Document document_from(const db::Row& r) {
   d.protocol_year = static_cast<int>(r.opt_i64(9).value_or(0));
   d.protocol_number = r.opt_i64(10).value_or(0);
   d.who = r.text(11);
-  d.at = r.text(12);
+  d.at = db::instant(r, 12);
   return d;
 }
 
@@ -290,26 +292,26 @@ void CaseStore::insert_case(db::Conn& tx, const Case& c, const QueueKeys& keys) 
                         c.applicant_name,
                         db::text_or_null(c.on_behalf_of),
                         db::text_or_null(c.on_behalf_of_name),
-                        c.channel,
+                        std::string(to_string(c.channel)),
                         std::string(to_string(c.state)),
                         db::text_or_null(c.office),
                         db::text_or_null(c.assignee),
                         db::text_or_null(c.protocol_entry_id),
                         opt_int(c.protocol_year),
                         opt_int(c.protocol_number),
-                        c.submitted_at,
+                        db::instant_text(c.submitted_at),
                         std::int64_t{c.deadline_days},
-                        c.due_date,
+                        db::date_text(c.due_date),
                         std::int64_t{c.suspended_days},
-                        db::text_or_null(c.suspended_since),
-                        db::text_or_null(c.grounds_notified_on),
-                        db::text_or_null(c.grounds_answered_on),
+                        db::date_or_null(c.suspended_since),
+                        db::date_or_null(c.grounds_notified_on),
+                        db::date_or_null(c.grounds_answered_on),
                         std::int64_t{c.silence_consent ? 1 : 0},
                         db::int_or_null(c.fee_cents_due),
-                        db::text_or_null(c.decided_at),
+                        db::instant_or_null(c.decided_at),
                         c.submission_key,
                         c.version,
-                        db::text_or_null(c.applicant_answered_at),
+                        db::instant_or_null(c.applicant_answered_at),
                         boost::json::serialize(c.answers),
                         keys.due_day,
                         db::int_or_null(keys.suspended_since_day),
@@ -327,18 +329,18 @@ std::int64_t CaseStore::update_case(db::Conn& tx, const Case& c, const QueueKeys
                                db::text_or_null(c.protocol_entry_id),
                                opt_int(c.protocol_year),
                                opt_int(c.protocol_number),
-                               c.due_date,
+                               db::date_text(c.due_date),
                                std::int64_t{c.suspended_days},
-                               db::text_or_null(c.suspended_since),
-                               db::text_or_null(c.grounds_notified_on),
-                               db::text_or_null(c.grounds_answered_on),
-                               db::text_or_null(c.decided_at),
+                               db::date_or_null(c.suspended_since),
+                               db::date_or_null(c.grounds_notified_on),
+                               db::date_or_null(c.grounds_answered_on),
+                               db::instant_or_null(c.decided_at),
                                expected_version,
                                keys.due_day,
                                db::int_or_null(keys.suspended_since_day),
                                db::int_or_null(keys.suspended_until_day),
                                keys.queue_due_day,
-                               db::text_or_null(c.applicant_answered_at)});
+                               db::instant_or_null(c.applicant_answered_at)});
 }
 
 std::optional<Case> CaseStore::find(db::Conn& c, tenants::TenantId tenant, const std::string& id) {
@@ -367,7 +369,7 @@ std::int64_t CaseStore::insert_transition(db::Conn& tx, tenants::TenantId tenant
   return returned_id(tx.query_one(
       kInsertTransition,
       {tenant, t.case_id, t.from ? db::Value{std::string(to_string(*t.from))} : db::Value{nullptr},
-       std::string(to_string(t.to)), t.action, t.who, t.at, db::text_or_null(t.reason)}));
+       std::string(to_string(t.to)), t.action, t.who, db::instant_text(t.at), db::text_or_null(t.reason)}));
 }
 
 std::vector<Transition> CaseStore::transitions(db::Conn& c, tenants::TenantId tenant,
@@ -381,7 +383,7 @@ std::vector<Transition> CaseStore::transitions(db::Conn& c, tenants::TenantId te
     t.to = parse_state(r.text(3)).value_or(State::submitted);
     t.action = r.text(4);
     t.who = r.text(5);
-    t.at = r.text(6);
+    t.at = db::instant(r, 6);
     t.reason = r.text(7);
     out.push_back(std::move(t));
   }
@@ -391,9 +393,9 @@ std::vector<Transition> CaseStore::transitions(db::Conn& c, tenants::TenantId te
 std::int64_t CaseStore::insert_message(db::Conn& tx, tenants::TenantId tenant, const Message& m) {
   boost::json::array attachments;
   for (const auto& a : m.attachments) attachments.emplace_back(a);
-  return returned_id(
-      tx.query_one(kInsertMessage, {tenant, m.case_id, std::string(to_string(m.direction)), m.kind, m.body,
-                                    boost::json::serialize(attachments), m.who, m.at}));
+  return returned_id(tx.query_one(
+      kInsertMessage, {tenant, m.case_id, std::string(to_string(m.direction)), std::string(to_string(m.kind)),
+                       m.body, boost::json::serialize(attachments), m.who, db::instant_text(m.at)}));
 }
 
 std::vector<Message> CaseStore::messages(db::Conn& c, tenants::TenantId tenant, const std::string& case_id) {
@@ -404,7 +406,9 @@ std::vector<Message> CaseStore::messages(db::Conn& c, tenants::TenantId tenant, 
     m.case_id = r.text(1);
     m.direction =
         r.text(2) == "from_applicant" ? MessageDirection::from_applicant : MessageDirection::to_applicant;
-    m.kind = r.text(3);
+    auto kind = parse_message_kind(r.text(3));
+    if (!kind) throw std::runtime_error("cases: unknown message kind " + r.text(3));
+    m.kind = *kind;
     m.body = r.text(4);
     auto a = boost::json::parse(r.text(5));
     if (a.is_array()) {
@@ -413,28 +417,29 @@ std::vector<Message> CaseStore::messages(db::Conn& c, tenants::TenantId tenant, 
       }
     }
     m.who = r.text(6);
-    m.at = r.text(7);
+    m.at = db::instant(r, 7);
     out.push_back(std::move(m));
   }
   return out;
 }
 
 std::int64_t CaseStore::insert_note(db::Conn& tx, tenants::TenantId tenant, const Note& n) {
-  return returned_id(tx.query_one(kInsertNote, {tenant, n.case_id, n.body, n.who, n.at}));
+  return returned_id(tx.query_one(kInsertNote, {tenant, n.case_id, n.body, n.who, db::instant_text(n.at)}));
 }
 
 std::vector<Note> CaseStore::notes(db::Conn& c, tenants::TenantId tenant, const std::string& case_id) {
   std::vector<Note> out;
   for (const auto& r : c.query(kNotes, {tenant, case_id})) {
-    out.push_back(Note{r.i64(0), r.text(1), r.text(2), r.text(3), r.text(4)});
+    out.push_back(Note{r.i64(0), r.text(1), r.text(2), r.text(3), db::instant(r, 4)});
   }
   return out;
 }
 
 void CaseStore::insert_document(db::Conn& tx, tenants::TenantId tenant, const Document& d) {
-  tx.exec(kInsertDocument, {tenant, d.id, d.case_id, d.file_id, std::string(to_string(d.kind)), d.file_name,
-                            d.mime_type, d.size, d.sha256, db::text_or_null(d.protocol_entry_id),
-                            opt_int(d.protocol_year), opt_int(d.protocol_number), d.who, d.at});
+  tx.exec(kInsertDocument,
+          {tenant, d.id, d.case_id, d.file_id, std::string(to_string(d.kind)), d.file_name, d.mime_type,
+           d.size, d.sha256, db::text_or_null(d.protocol_entry_id), opt_int(d.protocol_year),
+           opt_int(d.protocol_number), d.who, db::instant_text(d.at)});
 }
 
 std::vector<Document> CaseStore::documents(db::Conn& c, tenants::TenantId tenant,

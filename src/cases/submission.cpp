@@ -98,15 +98,15 @@ Result<Submitted> CaseService::submit_once(const identity::Principal* applicant,
       c.on_behalf_of = applicant->acting_for->id;
       c.on_behalf_of_name = applicant->acting_for->name;
     }
-    c.channel = applicant->kind == identity::PrincipalKind::person ? "online" : "counter";
+    c.channel = applicant->kind == identity::PrincipalKind::person ? Channel::online : Channel::counter;
     c.answers = s.answers;
     c.state = State::submitted;
     c.office = offering->service.office.it;
-    c.submitted_at = format_at(now);
+    c.submitted_at = stored_instant(now);
     // Art. 2: the term runs from the receipt of the application; the day of receipt is not counted; a
     // term ending on a Sunday or a holiday ends on the next working day (model.hpp, legal_end()).
     c.deadline_days = offering->service.deadline_days.value_or(options_.default_deadline_days);
-    c.due_date = time::format_iso_date(legal_end(time::add_calendar_days(today, c.deadline_days)));
+    c.due_date = legal_end(time::add_calendar_days(today, c.deadline_days));
     c.silence_consent = offering->service.silence_consent;
     c.fee_cents_due = offering->service.fee_cents;
     c.submission_key = s.submission_key;
@@ -163,7 +163,7 @@ Result<Submitted> CaseService::submit_once(const identity::Principal* applicant,
           {protocollo::DocumentRole::attachment, f.file_name, f.mime_type, f.size, f.sha256, f.id});
     }
     e.office = c.office;
-    e.channel = c.channel == "counter" ? protocollo::Channel::counter : protocollo::Channel::online;
+    e.channel = c.channel == Channel::counter ? protocollo::Channel::counter : protocollo::Channel::online;
     auto reg = protocol_.register_entry(tx, protocollo::SystemActor{kSystemActor}, tenant, e);
     if (!reg) return reg.error();
 
@@ -188,14 +188,16 @@ Result<Submitted> CaseService::submit_once(const identity::Principal* applicant,
     if (auto st = audit_case(audit_, tx, tenant, who, registered, "case.submit",
                              json_details({{"service", c.service_code},
                                            {"protocol", registered.protocol_label()},
-                                           {"due_date", c.due_date}}));
+                                           {"due_date", time::format_iso_date(c.due_date)}}));
         !st)
       return st.error();
     send_notice(tx,
                 {i18n_, clock_, body, options_.public_url + "/area-personale/pratiche/" + slug + "/" + c.id,
                  c.submitted_at},
                 registered, recipient,
-                {"submitted", false, {{"segnatura", reg->segnatura}, {"due_date", it_date(c.due_date)}}});
+                {"submitted",
+                 false,
+                 {{"segnatura", reg->segnatura}, {"due_date", time::format_it_date(c.due_date)}}});
     return Submitted{std::move(registered), false, reg->segnatura};
   });
   if (out && !duplicate && notifier_) notifier_();

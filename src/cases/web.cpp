@@ -139,7 +139,7 @@ Data case_data(WebDeps& d, std::string_view lang, const CaseView& v, const std::
   x.set("title", c.title);
   x.set("service_code", c.service_code);
   x.set("protocol", c.protocol_label());
-  x.set("submitted_at", time::it_datetime_text(c.submitted_at));
+  x.set("submitted_at", time::format_it_datetime(c.submitted_at));
   x.set("state", state_label(d, lang, c.state));
   x.set("state_code", std::string(to_string(c.state)));
   x.set("applicant_name", c.applicant_name);
@@ -174,7 +174,7 @@ Data case_data(WebDeps& d, std::string_view lang, const CaseView& v, const std::
     if (doc.protocol_number > 0)
       y.set("protocol",
             protocollo::format_number(doc.protocol_number) + "/" + std::to_string(doc.protocol_year));
-    y.set("at", time::it_datetime_text(doc.at));
+    y.set("at", time::format_it_datetime(doc.at));
     docs.push_back(y);
   }
   x.set("documents", docs);
@@ -183,10 +183,10 @@ Data case_data(WebDeps& d, std::string_view lang, const CaseView& v, const std::
   for (const auto& m : v.messages) {
     Data y;
     y.set("from_applicant", m.direction == MessageDirection::from_applicant);
-    y.set("kind", d.view.t(lang, "ui.case_msg_" + m.kind));
+    y.set("kind", d.view.t(lang, "ui.case_msg_" + std::string(to_string(m.kind))));
     y.set("body", m.body);
     y.set("who", who_label(d, lang, m.who, for_applicant));
-    y.set("at", time::it_datetime_text(m.at));
+    y.set("at", time::format_it_datetime(m.at));
     messages.push_back(y);
   }
   x.set("messages", messages);
@@ -194,7 +194,7 @@ Data case_data(WebDeps& d, std::string_view lang, const CaseView& v, const std::
   Data history = web::list();
   for (const auto& t : v.transitions) {
     Data y;
-    y.set("at", time::it_datetime_text(t.at));
+    y.set("at", time::format_it_datetime(t.at));
     y.set("state", state_label(d, lang, t.to));
     y.set("who", who_label(d, lang, t.who, for_applicant));
     y.set("reason", t.reason.empty() ? Data(false) : Data(t.reason));
@@ -206,7 +206,7 @@ Data case_data(WebDeps& d, std::string_view lang, const CaseView& v, const std::
     Data y;
     y.set("body", n.body);
     y.set("who", who_label(d, lang, n.who, false));
-    y.set("at", time::it_datetime_text(n.at));
+    y.set("at", time::format_it_datetime(n.at));
     notes.push_back(y);
   }
   x.set("notes", notes);
@@ -318,9 +318,9 @@ http::Response queue_page(WebDeps& d, http::Request& req, const StaffCall& a, co
       r.set("state", state_label(d, lang, s.c.state));
       r.set("office", s.c.office);
       r.set("assignee", name_of(d, lang, people, s.c.assignee));
-      if (!s.c.applicant_answered_at.empty())
+      if (s.c.applicant_answered_at)
         r.set("answered", web::ui(d.view, lang, "ui.case_answered",
-                                  {{"when", time::it_datetime_text(s.c.applicant_answered_at)}}));
+                                  {{"when", time::format_it_datetime(*s.c.applicant_answered_at)}}));
       r.set("deadline", deadline_data(d, lang, s.c, s.deadline));
       rows.push_back(r);
     }
@@ -560,7 +560,7 @@ http::Response mine_get(WebDeps& d, http::Request& req) {
     r.set("title", s.c.title);
     r.set("body_name", body->name);
     r.set("protocol", s.c.protocol_label());
-    r.set("submitted_at", time::it_datetime_text(s.c.submitted_at));
+    r.set("submitted_at", time::format_it_datetime(s.c.submitted_at));
     r.set("state", state_label(d, lang, s.c.state));
     r.set("deadline", deadline_data(d, lang, s.c, s.deadline));
     rows.push_back(r);

@@ -37,7 +37,7 @@ json::value str_or_null(const std::string& s) {
 json::object entry_json(const tenants::Body& body, const Entry& e) {
   json::array people;
   for (const auto& c : e.correspondents) {
-    people.push_back(json::object{{"kind", c.kind},
+    people.push_back(json::object{{"kind", to_string(c.kind)},
                                   {"name", c.name},
                                   {"fiscal_code", str_or_null(c.fiscal_code)},
                                   {"pec", str_or_null(c.pec)},
@@ -56,7 +56,7 @@ json::object entry_json(const tenants::Body& body, const Entry& e) {
   }
   json::value annulment = nullptr;
   if (e.annulment) {
-    annulment = json::object{{"at", e.annulment->at},
+    annulment = json::object{{"at", time::format_iso_utc_millis(e.annulment->at)},
                              {"by", e.annulment->by},
                              {"reason", e.annulment->reason},
                              {"authorisation", e.annulment->authorisation}};
@@ -66,14 +66,16 @@ json::object entry_json(const tenants::Body& body, const Entry& e) {
           {"year", e.year},
           {"number", e.number},
           {"number_text", format_number(e.number)},
-          {"registered_at", e.registered_at},
+          {"registered_at", time::format_iso_utc_millis(e.registered_at)},
           {"direction", std::string(to_string(e.direction))},
           {"channel", std::string(to_string(e.channel))},
           {"subject", e.subject},
           {"correspondents", people},
           {"documents", docs},
           {"sender_protocol_number", str_or_null(e.sender_protocol_number)},
-          {"sender_protocol_date", str_or_null(e.sender_protocol_date)},
+          {"sender_protocol_date", e.sender_protocol_date
+                                       ? json::value(time::format_iso_date(*e.sender_protocol_date))
+                                       : json::value(nullptr)},
           {"classification", str_or_null(e.classification)},
           {"fascicolo", str_or_null(e.fascicolo)},
           {"office", str_or_null(e.office)},
@@ -108,9 +110,10 @@ Result<Registration> parse_registration(const json::object& o, const std::vector
     for (const auto& c : cs->as_array()) {
       if (!c.is_object()) return bad_request("protocollo.correspondents", "correspondents");
       const auto& co = c.as_object();
-      out.entry.correspondents.push_back({str_member(co, "kind"), str_member(co, "name"),
-                                          str_member(co, "fiscal_code"), str_member(co, "pec"),
-                                          str_member(co, "email")});
+      auto kind = correspondent_kind_from(str_member(co, "kind"));
+      if (!kind) return kind.error();
+      out.entry.correspondents.push_back({*kind, str_member(co, "name"), str_member(co, "fiscal_code"),
+                                          str_member(co, "pec"), str_member(co, "email")});
     }
   }
   if (auto* ds = o.if_contains("documents")) {
@@ -188,9 +191,9 @@ http::Response api_entry_get(WebDeps& d, http::Request& req, const ApiCall& a) {
   auto o = entry_json(*a.body, *e);
   json::array h;
   for (const auto& x : *history) {
-    h.push_back(json::object{{"at", x.at},
+    h.push_back(json::object{{"at", time::format_iso_utc_millis(x.at)},
                              {"who", x.who},
-                             {"field", x.field},
+                             {"field", to_string(x.field)},
                              {"old", x.old_value},
                              {"new", x.new_value},
                              {"kind", x.kind == HistoryKind::annulment ? "annulment" : "edit"}});

@@ -51,7 +51,7 @@ time::Date first_day(const RegisterAoo& a, time::Date fallback) {
 
 // Puts the entries back as they were at the end of the day (`to`): the later changes, newest first,
 // each restore their old value; an annulment made later did not exist yet.
-void roll_back(std::vector<Entry>& entries, const std::vector<RegisterChange>& later, const std::string& to) {
+void roll_back(std::vector<Entry>& entries, const std::vector<RegisterChange>& later, time::TimePoint to) {
   std::unordered_map<std::string, Entry*> by_id;
   for (auto& e : entries) {
     by_id[e.id] = &e;
@@ -61,9 +61,9 @@ void roll_back(std::vector<Entry>& entries, const std::vector<RegisterChange>& l
     auto it = by_id.find(c.entry_id);
     if (it == by_id.end()) continue;
     Entry& e = *it->second;
-    if (c.field == "classification") e.classification = c.old_value;
-    if (c.field == "fascicolo") e.fascicolo = c.old_value;
-    if (c.field == "office") e.office = c.old_value;
+    if (c.field == HistoryField::classification) e.classification = c.old_value;
+    if (c.field == HistoryField::fascicolo) e.fascicolo = c.old_value;
+    if (c.field == HistoryField::office) e.office = c.old_value;
   }
 }
 
@@ -78,7 +78,7 @@ std::string render_json(const RegisterContent& c, const DailyRegisterInfo& info)
   for (const auto& e : c.entries) {
     json::array correspondents;
     for (const auto& p : e.correspondents) {
-      correspondents.push_back(json::object{{"kind", p.kind},
+      correspondents.push_back(json::object{{"kind", to_string(p.kind)},
                                             {"name", p.name},
                                             {"fiscal_code", p.fiscal_code},
                                             {"pec", p.pec},
@@ -94,37 +94,39 @@ std::string render_json(const RegisterContent& c, const DailyRegisterInfo& info)
     }
     json::value annulment = nullptr;
     if (e.annulment) {
-      annulment = json::object{{"at", e.annulment->at},
+      annulment = json::object{{"at", time::format_iso_utc_millis(e.annulment->at)},
                                {"by", e.annulment->by},
                                {"reason", e.annulment->reason},
                                {"authorisation", e.annulment->authorisation}};
     }
-    entries.push_back(json::object{{"id", e.id},
-                                   {"year", e.year},
-                                   {"number", e.number},
-                                   {"number_text", format_number(e.number)},
-                                   {"registered_at", e.registered_at},
-                                   {"direction", to_string(e.direction)},
-                                   {"channel", to_string(e.channel)},
-                                   {"subject", e.subject},
-                                   {"correspondents", std::move(correspondents)},
-                                   {"sender_protocol_number", e.sender_protocol_number},
-                                   {"sender_protocol_date", e.sender_protocol_date},
-                                   {"classification", e.classification},
-                                   {"fascicolo", e.fascicolo},
-                                   {"office", e.office},
-                                   {"registered_by", e.registered_by},
-                                   {"documents", std::move(documents)},
-                                   {"annulment", std::move(annulment)}});
+    entries.push_back(
+        json::object{{"id", e.id},
+                     {"year", e.year},
+                     {"number", e.number},
+                     {"number_text", format_number(e.number)},
+                     {"registered_at", time::format_iso_utc_millis(e.registered_at)},
+                     {"direction", to_string(e.direction)},
+                     {"channel", to_string(e.channel)},
+                     {"subject", e.subject},
+                     {"correspondents", std::move(correspondents)},
+                     {"sender_protocol_number", e.sender_protocol_number},
+                     {"sender_protocol_date",
+                      e.sender_protocol_date ? time::format_iso_date(*e.sender_protocol_date) : ""},
+                     {"classification", e.classification},
+                     {"fascicolo", e.fascicolo},
+                     {"office", e.office},
+                     {"registered_by", e.registered_by},
+                     {"documents", std::move(documents)},
+                     {"annulment", std::move(annulment)}});
   }
   json::array changes;
   for (const auto& h : c.changes) {
-    changes.push_back(json::object{{"at", h.at},
+    changes.push_back(json::object{{"at", time::format_iso_utc_millis(h.at)},
                                    {"entry_id", h.entry_id},
                                    {"year", h.year},
                                    {"number", h.number},
                                    {"kind", h.kind == HistoryKind::annulment ? "annulment" : "edit"},
-                                   {"field", h.field},
+                                   {"field", to_string(h.field)},
                                    {"old", h.old_value},
                                    {"new", h.new_value},
                                    {"who", h.who}});
@@ -137,8 +139,8 @@ std::string render_json(const RegisterContent& c, const DailyRegisterInfo& info)
       {"aoo_name", aoo.name},
       {"day", info.day},
       {"time_zone", "Europe/Rome"},
-      {"from", c.from},
-      {"to", c.to},
+      {"from", time::format_iso_utc_millis(c.from)},
+      {"to", time::format_iso_utc_millis(c.to)},
       {"entry_count", info.entry_count},
       {"first_number", opt(info.first_number)},
       {"last_number", opt(info.last_number)},
@@ -179,8 +181,8 @@ struct Built {
 
 std::optional<Built> build(DailyRegisterStore& store, tenants::TenantId tenant, AooId aoo, time::Date day,
                            const std::optional<audit::Head>& recorded_head) {
-  const std::string from = time::format_iso_utc_millis(time::rome_day_start(day));
-  const std::string to = time::format_iso_utc_millis(time::rome_day_start(time::add_calendar_days(day, 1)));
+  const time::TimePoint from = time::rome_day_start(day);
+  const time::TimePoint to = time::rome_day_start(time::add_calendar_days(day, 1));
   auto content = store.content(tenant, aoo, from, to);
   if (!content) return std::nullopt;
   roll_back(content->entries, content->later, to);

@@ -40,26 +40,36 @@ std::string channel_it(Channel c) {
   return {};
 }
 
-std::string field_it(const std::string& field) {
-  if (field == "classification") return "Classificazione";
-  if (field == "fascicolo") return "Fascicolo";
-  if (field == "office") return "Ufficio";
-  if (field == "annulment_reason") return "Motivo dell'annullamento";
-  if (field == "annulment_authorisation") return "Provvedimento di autorizzazione";
-  return field;
+std::string field_it(HistoryField field) {
+  switch (field) {
+    case HistoryField::classification:
+      return "Classificazione";
+    case HistoryField::fascicolo:
+      return "Fascicolo";
+    case HistoryField::office:
+      return "Ufficio";
+    case HistoryField::annulment_reason:
+      return "Motivo dell'annullamento";
+    case HistoryField::annulment_authorisation:
+      return "Provvedimento di autorizzazione";
+  }
+  return std::string(to_string(field));
 }
 
-// "20:15:03" in Rome, or the text as stored when it is not a valid instant.
-std::string rome_time(const std::string& iso) {
-  auto tp = time::parse_iso_utc(iso);
-  if (!tp) return iso;
-  return date::format("%H:%M:%S", time::to_rome_local(*tp));
+// "20:15:03" in Rome.
+std::string rome_time(time::TimePoint tp) {
+  return date::format("%H:%M:%S", time::to_rome_local(tp));
 }
 
+// "23/11/2026 20:15:03" in Rome.
+std::string rome_datetime_seconds(time::TimePoint tp) {
+  return date::format("%d/%m/%Y %H:%M:%S", time::to_rome_local(tp));
+}
+
+// The same for a stored text, or the text as stored when it is not a valid instant.
 std::string rome_datetime_seconds(const std::string& iso) {
   auto tp = time::parse_iso_utc(iso);
-  if (!tp) return iso;
-  return date::format("%d/%m/%Y %H:%M:%S", time::to_rome_local(*tp));
+  return tp ? rome_datetime_seconds(*tp) : iso;
 }
 
 std::string it_date(const std::string& iso_day) {
@@ -81,7 +91,7 @@ std::string entry_cells_subject(const Entry& e) {
   std::string out = e.subject;
   if (!e.sender_protocol_number.empty()) {
     out += "\nProt. mittente n. " + e.sender_protocol_number;
-    if (!e.sender_protocol_date.empty()) out += " del " + it_date(e.sender_protocol_date);
+    if (e.sender_protocol_date) out += " del " + time::format_it_date(*e.sender_protocol_date);
   }
   return out;
 }

@@ -1,9 +1,11 @@
 #include "protocollo/daily_register_store.hpp"
 
 #include <map>
+#include <stdexcept>
 
 #include "audit/model.hpp"
 #include "audit/service.hpp"
+#include "db/time_values.hpp"
 
 namespace sp::protocollo {
 namespace {
@@ -86,26 +88,28 @@ Entry entry_from(const db::Row& r, const Aoo& aoo) {
   e.admin_code = aoo.admin_code;
   e.year = static_cast<int>(r.i64(1));
   e.number = r.i64(2);
-  e.registered_at = r.text(3);
+  e.registered_at = db::instant(r, 3);
   e.direction = parse_direction(r.text(4)).value_or(Direction::incoming);
   e.subject = r.text(5);
   e.correspondents = correspondents_from_json(r.text(6));
   e.sender_protocol_number = r.text(7);
-  e.sender_protocol_date = r.text(8);
+  e.sender_protocol_date = db::opt_date(r, 8);
   e.classification = r.text(9);
   e.fascicolo = r.text(10);
   e.office = r.text(11);
   e.registered_by = r.text(12);
   e.channel = parse_channel(r.text(13)).value_or(Channel::online);
-  if (!r.is_null(14)) e.annulment = Annulment{r.text(14), r.text(15), r.text(16), r.text(17)};
+  if (!r.is_null(14)) e.annulment = Annulment{db::instant(r, 14), r.text(15), r.text(16), r.text(17)};
   return e;
 }
 
 RegisterChange change_from(const db::Row& r) {
+  auto field = parse_history_field(r.text(4));
+  if (!field) throw std::runtime_error("protocollo: unknown history field " + r.text(4));
   return RegisterChange{
-      r.text(0), r.text(1), static_cast<int>(r.i64(2)),
-      r.i64(3),  r.text(4), r.text(5),
-      r.text(6), r.text(7), r.text(8) == "annulment" ? HistoryKind::annulment : HistoryKind::edit};
+      db::instant(r, 0), r.text(1), static_cast<int>(r.i64(2)),
+      r.i64(3),          *field,    r.text(5),
+      r.text(6),         r.text(7), r.text(8) == "annulment" ? HistoryKind::annulment : HistoryKind::edit};
 }
 
 DailyRegisterInfo info_from(const db::Row& r) {
@@ -139,7 +143,7 @@ std::optional<RegisterAoo> DailyRegisterStore::aoo(tenants::TenantId tenant, Aoo
 }
 
 std::optional<RegisterContent> DailyRegisterStore::content(tenants::TenantId tenant, AooId aoo,
-                                                           const std::string& from, const std::string& to) {
+                                                           time::TimePoint from, time::TimePoint to) {
   std::optional<RegisterContent> out;
   // One read: a single snapshot on SQLite. On PostgreSQL (autocommit) each statement sees the latest
   // commit, which is still right: the day is over, so no entry or history row of it is added any more;
@@ -152,7 +156,7 @@ std::optional<RegisterContent> DailyRegisterStore::content(tenants::TenantId ten
     rc.aoo = register_aoo_from(*a);
     rc.from = from;
     rc.to = to;
-    const db::Params day{tenant, aoo, from, to};
+    const db::Params day{tenant, aoo, db::instant_text(from), db::instant_text(to)};
     rc.audit_head = audit::AuditService::head(c, tenant);
     for (const auto& r : c.query(kEntries, day)) rc.entries.push_back(entry_from(r, rc.aoo.aoo));
     std::map<std::string, Entry*> by_id;

@@ -23,11 +23,11 @@ struct RegisterAoo {
 
 // A history row of the day, with the entry it belongs to.
 struct RegisterChange {
-  std::string at;
+  time::TimePoint at;
   std::string entry_id;
   int year = 0;
   std::int64_t number = 0;
-  std::string field;
+  HistoryField field = HistoryField::classification;
   std::string old_value;
   std::string new_value;
   std::string who;
@@ -38,8 +38,8 @@ struct RegisterChange {
 // their documents, as they are NOW: the service rolls them back to the end of the day with `later`.
 struct RegisterContent {
   RegisterAoo aoo;
-  std::string from;  // UTC ISO (milliseconds) of the day's first instant in Rome, inclusive
-  std::string to;    // of the next day's, exclusive
+  time::TimePoint from;  // the day's first instant in Rome, inclusive
+  time::TimePoint to;    // the next day's, exclusive
   std::vector<Entry> entries;
   std::vector<RegisterChange> changes;  // history rows with from <= at < to, in the order written
   std::vector<RegisterChange> later;    // history rows of these entries with at >= to, newest first
@@ -58,8 +58,8 @@ class DailyRegisterStore {
 
   std::optional<RegisterAoo> aoo(tenants::TenantId tenant, AooId id);
   // nullopt when the AOO is not the tenant's.
-  std::optional<RegisterContent> content(tenants::TenantId tenant, AooId aoo, const std::string& from,
-                                         const std::string& to);
+  std::optional<RegisterContent> content(tenants::TenantId tenant, AooId aoo, time::TimePoint from,
+                                         time::TimePoint to);
 
   // Every active AOO of every tenant with the number of its registers up to `last_day`: one query.
   std::vector<CatchUpAoo> catch_up_state(const std::string& last_day);

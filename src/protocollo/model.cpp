@@ -56,11 +56,54 @@ std::optional<DocumentRole> parse_document_role(std::string_view s) {
   return std::nullopt;
 }
 
+std::string_view to_string(CorrespondentKind k) {
+  switch (k) {
+    case CorrespondentKind::person:
+      return "person";
+    case CorrespondentKind::business:
+      return "business";
+    case CorrespondentKind::body:
+      return "body";
+  }
+  return "person";
+}
+
+std::optional<CorrespondentKind> parse_correspondent_kind(std::string_view s) {
+  if (s == "person") return CorrespondentKind::person;
+  if (s == "business") return CorrespondentKind::business;
+  if (s == "body") return CorrespondentKind::body;
+  return std::nullopt;
+}
+
+std::string_view to_string(HistoryField f) {
+  switch (f) {
+    case HistoryField::classification:
+      return "classification";
+    case HistoryField::fascicolo:
+      return "fascicolo";
+    case HistoryField::office:
+      return "office";
+    case HistoryField::annulment_reason:
+      return "annulment_reason";
+    case HistoryField::annulment_authorisation:
+      return "annulment_authorisation";
+  }
+  return "classification";
+}
+
+std::optional<HistoryField> parse_history_field(std::string_view s) {
+  for (auto f : {HistoryField::classification, HistoryField::fascicolo, HistoryField::office,
+                 HistoryField::annulment_reason, HistoryField::annulment_authorisation}) {
+    if (to_string(f) == s) return f;
+  }
+  return std::nullopt;
+}
+
 std::string correspondents_to_json(const std::vector<Correspondent>& cs) {
   json::array arr;
   for (const auto& c : cs) {
     json::object o;
-    o["kind"] = c.kind;
+    o["kind"] = to_string(c.kind);
     o["name"] = c.name;
     if (!c.fiscal_code.empty()) o["fiscal_code"] = c.fiscal_code;
     if (!c.pec.empty()) o["pec"] = c.pec;
@@ -82,8 +125,9 @@ std::vector<Correspondent> correspondents_from_json(const std::string& text) {
   for (const auto& item : v.as_array()) {
     if (!item.is_object()) continue;
     const auto& o = item.as_object();
-    out.push_back(
-        {field(o, "kind"), field(o, "name"), field(o, "fiscal_code"), field(o, "pec"), field(o, "email")});
+    // Checked when registered (correspondent_from()).
+    out.push_back({parse_correspondent_kind(field(o, "kind")).value_or(CorrespondentKind::person),
+                   field(o, "name"), field(o, "fiscal_code"), field(o, "pec"), field(o, "email")});
   }
   return out;
 }

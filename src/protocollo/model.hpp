@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/time.hpp"
 #include "tenants/model.hpp"
 
 namespace sp::protocollo {
@@ -35,9 +36,13 @@ std::optional<Direction> parse_direction(std::string_view s);
 std::optional<Channel> parse_channel(std::string_view s);
 std::optional<DocumentRole> parse_document_role(std::string_view s);
 
+enum class CorrespondentKind { person, business, body };
+std::string_view to_string(CorrespondentKind k);
+std::optional<CorrespondentKind> parse_correspondent_kind(std::string_view s);
+
 // A sender (incoming) or recipient (outgoing, internal).
 struct Correspondent {
-  std::string kind;  // "person", "business" or "body"
+  CorrespondentKind kind = CorrespondentKind::person;
   std::string name;
   std::string fiscal_code;  // codice fiscale / partita IVA / IPA code, when known
   std::string pec;
@@ -70,7 +75,7 @@ struct NewEntry {
   std::vector<Correspondent> correspondents;
   std::vector<Document> documents;     // incoming/outgoing: exactly one primary, any attachments
   std::string sender_protocol_number;  // the sender's own protocol, when known
-  std::string sender_protocol_date;    // YYYY-MM-DD, when known
+  std::string sender_protocol_date;    // YYYY-MM-DD, when known (as given: the service checks it)
   std::string classification;          // titolario class, e.g. "6.3"
   std::string fascicolo;
   std::string office;
@@ -78,7 +83,7 @@ struct NewEntry {
 };
 
 struct Annulment {
-  std::string at;  // UTC ISO
+  time::TimePoint at;  // stored as UTC ISO with milliseconds
   std::string by;
   std::string reason;
   std::string authorisation;  // reference of the authorising act
@@ -92,13 +97,13 @@ struct Entry {
   std::string admin_code;
   int year = 0;
   std::int64_t number = 0;
-  std::string registered_at;  // UTC, "2026-11-23T19:15:00.123Z"
+  time::TimePoint registered_at;  // whole milliseconds; stored as "2026-11-23T19:15:00.123Z"
   Direction direction = Direction::incoming;
   std::string subject;
   std::vector<Correspondent> correspondents;
   std::vector<Document> documents;
   std::string sender_protocol_number;
-  std::string sender_protocol_date;
+  std::optional<time::Date> sender_protocol_date;
   std::string classification;
   std::string fascicolo;
   std::string office;
@@ -113,10 +118,16 @@ struct Entry {
 std::string format_number(std::int64_t number);
 
 enum class HistoryKind { edit, annulment };
+// What a history row changed: the three fields that may be edited after registration, or the two
+// facts an annulment records.
+enum class HistoryField { classification, fascicolo, office, annulment_reason, annulment_authorisation };
+std::string_view to_string(HistoryField f);
+std::optional<HistoryField> parse_history_field(std::string_view s);
+
 struct HistoryItem {
-  std::string at;
+  time::TimePoint at;
   std::string who;
-  std::string field;
+  HistoryField field = HistoryField::classification;
   std::string old_value;
   std::string new_value;
   HistoryKind kind = HistoryKind::edit;

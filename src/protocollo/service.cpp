@@ -102,9 +102,9 @@ Result<std::string> normalise_instant(const std::string& s, const char* field) {
 }
 
 void add_party(pugi::xml_node parent, const Correspondent& c) {
-  const char* tag = c.kind == "body"       ? "Amministrazione"
-                    : c.kind == "business" ? "PersonaGiuridica"
-                                           : "Persona";
+  const char* tag = c.kind == CorrespondentKind::body       ? "Amministrazione"
+                    : c.kind == CorrespondentKind::business ? "PersonaGiuridica"
+                                                            : "Persona";
   auto n = parent.append_child(tag);
   n.append_child("Denominazione").text().set(c.name.c_str());
   if (!c.fiscal_code.empty()) n.append_child("CodiceFiscale").text().set(c.fiscal_code.c_str());
@@ -139,9 +139,8 @@ void add_document(pugi::xml_node parent, const char* tag, const Document& d) {
   imp.text().set(crypto::base64_encode(crypto::hex_decode(d.sha256).value_or("")).c_str());
 }
 
-std::string rome_iso_date(const std::string& registered_at) {
-  auto tp = time::parse_iso_utc(registered_at);
-  return tp ? time::format_iso_date(time::rome_date(*tp)) : std::string();
+std::string rome_iso_date(time::TimePoint registered_at) {
+  return time::format_iso_date(time::rome_date(registered_at));
 }
 
 }  // namespace
@@ -151,8 +150,6 @@ Status ProtocolService::validate(const NewEntry& e) {
   if (e.subject.size() > kMaxSubject) return invalid("protocollo.subject", "subject", "too long");
   if (e.correspondents.empty()) return invalid("protocollo.correspondents", "correspondents", "none");
   for (const auto& c : e.correspondents) {
-    if (c.kind != "person" && c.kind != "business" && c.kind != "body")
-      return invalid("protocollo.correspondents", "correspondents", "kind: " + c.kind);
     if (blank(c.name)) return invalid("protocollo.correspondents", "correspondents", "name empty");
   }
   int primaries = 0;
@@ -239,7 +236,12 @@ Result<Registered> ProtocolService::register_in(db::Conn& tx, const Actor& who, 
   std::stable_partition(e.documents.begin(), e.documents.end(),
                         [](const Document& d) { return d.role == DocumentRole::primary; });
   e.sender_protocol_number = in.sender_protocol_number;
-  e.sender_protocol_date = in.sender_protocol_date;
+  if (!in.sender_protocol_date.empty()) {
+    auto d = time::parse_iso_date(in.sender_protocol_date);
+    if (!d)
+      return invalid("protocollo.sender_protocol_date", "sender_protocol_date", in.sender_protocol_date);
+    e.sender_protocol_date = *d;
+  }
   e.classification = in.classification;
   e.fascicolo = in.fascicolo;
   e.office = in.office;
@@ -251,7 +253,7 @@ Result<Registered> ProtocolService::register_in(db::Conn& tx, const Actor& who, 
   ProtocolStore::lock_aoo(tx, e.aoo_id);
   const auto now = clock_.now();
   e.year = static_cast<int>(time::rome_date(now).year());
-  e.registered_at = time::format_iso_utc_millis(now);
+  e.registered_at = std::chrono::floor<std::chrono::milliseconds>(now);  // as stored
   auto last = ProtocolStore::last_number(tx, e.aoo_id, e.year);
   e.number = last ? last->number + 1 : 1;
   // A clock stepped back (NTP) must not make a later number look older than an earlier one.
@@ -419,13 +421,14 @@ Status ProtocolService::annul(const Actor& who, tenants::TenantId tenant, const 
   return db::transact(db_, [&](db::Conn& tx) -> Status {
     auto e = ProtocolStore::entry(tx, tenant, id);
     if (!e) return Error::not_found("protocol entry " + id);
-    Annulment a{time::format_iso_utc_millis(clock_.now()), *actor, reason, authorisation};
+    Annulment a{std::chrono::floor<std::chrono::milliseconds>(clock_.now()), *actor, reason, authorisation};
     // WHERE annulled_at IS NULL: of two concurrent annulments only one changes the row.
     if (ProtocolStore::annul(tx, tenant, id, a) != 1) return Error::make("protocollo.annulled", 409, id);
-    ProtocolStore::insert_history(tx, id,
-                                  {a.at, a.by, "annulment_reason", "", reason, HistoryKind::annulment});
     ProtocolStore::insert_history(
-        tx, id, {a.at, a.by, "annulment_authorisation", "", authorisation, HistoryKind::annulment});
+        tx, id, {a.at, a.by, HistoryField::annulment_reason, "", reason, HistoryKind::annulment});
+    ProtocolStore::insert_history(
+        tx, id,
+        {a.at, a.by, HistoryField::annulment_authorisation, "", authorisation, HistoryKind::annulment});
     audit_change(audit_, tx, who, tenant, "protocollo.annul", id,
                  json_details({{"year", std::to_string(e->year)},
                                {"number", format_number(e->number)},
@@ -443,17 +446,17 @@ Status ProtocolService::update_classification(const Actor& who, tenants::TenantI
     auto e = ProtocolStore::entry(tx, tenant, id);
     if (!e) return Error::not_found("protocol entry " + id);
     if (e->annulled()) return Error::make("protocollo.annulled", 409, id);
-    const auto at = time::format_iso_utc_millis(clock_.now());
+    const time::TimePoint at = std::chrono::floor<std::chrono::milliseconds>(clock_.now());
     boost::json::object changed;
-    auto apply = [&](const char* field, const std::optional<std::string>& value, const std::string& old) {
+    auto apply = [&](HistoryField field, const std::optional<std::string>& value, const std::string& old) {
       if (!value || *value == old) return;
       ProtocolStore::set_field(tx, tenant, id, field, *value);
       ProtocolStore::insert_history(tx, id, {at, *actor, field, old, *value, HistoryKind::edit});
-      changed[field] = boost::json::object{{"old", old}, {"new", *value}};
+      changed[to_string(field)] = boost::json::object{{"old", old}, {"new", *value}};
     };
-    apply("classification", change.classification, e->classification);
-    apply("fascicolo", change.fascicolo, e->fascicolo);
-    apply("office", change.office, e->office);
+    apply(HistoryField::classification, change.classification, e->classification);
+    apply(HistoryField::fascicolo, change.fascicolo, e->fascicolo);
+    apply(HistoryField::office, change.office, e->office);
     if (!changed.empty()) {
       audit_change(audit_, tx, who, tenant, "protocollo.classify", id, boost::json::serialize(changed));
     }
@@ -462,9 +465,8 @@ Status ProtocolService::update_classification(const Actor& who, tenants::TenantI
 }
 
 std::string ProtocolService::segnatura_text(const Entry& e) {
-  std::string date;
-  if (auto tp = time::parse_iso_utc(e.registered_at)) date = time::format_it_date(*tp);
-  return e.aoo_code + " - " + std::to_string(e.year) + " - " + format_number(e.number) + " - " + date;
+  return e.aoo_code + " - " + std::to_string(e.year) + " - " + format_number(e.number) + " - " +
+         time::format_it_date(e.registered_at);
 }
 
 std::string ProtocolService::segnatura_xml(const Entry& e, const std::string& aoo_name) {

@@ -40,7 +40,7 @@ struct Registered {
   std::string id;
   int year = 0;
   std::int64_t number = 0;
-  std::string registered_at;
+  time::TimePoint registered_at;
   std::string segnatura;  // segnatura_text of the new entry
 };
 

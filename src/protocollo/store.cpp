@@ -2,6 +2,8 @@
 
 #include <stdexcept>
 
+#include "db/time_values.hpp"
+
 namespace sp::protocollo {
 namespace {
 
@@ -96,18 +98,18 @@ Entry entry_from(const db::Row& r) {
   e.admin_code = r.text(4);
   e.year = static_cast<int>(r.i64(5));
   e.number = r.i64(6);
-  e.registered_at = r.text(7);
+  e.registered_at = db::instant(r, 7);
   e.direction = parse_direction(r.text(8)).value_or(Direction::incoming);
   e.subject = r.text(9);
   e.correspondents = correspondents_from_json(r.text(10));
   e.sender_protocol_number = r.text(11);
-  e.sender_protocol_date = r.text(12);
+  e.sender_protocol_date = db::opt_date(r, 12);
   e.classification = r.text(13);
   e.fascicolo = r.text(14);
   e.office = r.text(15);
   e.registered_by = r.text(16);
   e.channel = parse_channel(r.text(17)).value_or(Channel::online);
-  if (!r.is_null(18)) e.annulment = Annulment{r.text(18), r.text(19), r.text(20), r.text(21)};
+  if (!r.is_null(18)) e.annulment = Annulment{db::instant(r, 18), r.text(19), r.text(20), r.text(21)};
   return e;
 }
 
@@ -117,6 +119,12 @@ void load_documents(db::Conn& c, Entry& e) {
                            r.text(2), r.i64(3), r.text(4), r.is_null(5) ? std::string() : r.text(5),
                            r.is_null(6) ? std::string() : r.text(6)});
   }
+}
+
+HistoryField history_field_of(const std::string& text) {
+  auto f = parse_history_field(text);
+  if (!f) throw std::runtime_error("protocollo: unknown history field " + text);
+  return *f;
 }
 
 db::Value like_pattern(const std::string& s, bool contains) {
@@ -158,20 +166,21 @@ void ProtocolStore::lock_aoo(db::Conn& tx, AooId aoo) {
 }
 
 std::optional<LastNumber> ProtocolStore::last_number(db::Conn& tx, AooId aoo, int year) {
-  if (auto r = tx.query_one(kLastNumber, {aoo, std::int64_t{year}})) return LastNumber{r->i64(0), r->text(1)};
+  if (auto r = tx.query_one(kLastNumber, {aoo, std::int64_t{year}}))
+    return LastNumber{r->i64(0), db::instant(*r, 1)};
   return std::nullopt;
 }
 
-std::optional<std::string> ProtocolStore::last_registered_at(db::Conn& tx, AooId aoo) {
-  if (auto r = tx.query_one(kLastRegisteredAt, {aoo})) return r->text(0);
+std::optional<time::TimePoint> ProtocolStore::last_registered_at(db::Conn& tx, AooId aoo) {
+  if (auto r = tx.query_one(kLastRegisteredAt, {aoo})) return db::instant(*r, 0);
   return std::nullopt;
 }
 
 void ProtocolStore::insert_entry(db::Conn& tx, const Entry& e) {
   tx.exec(kInsertEntry,
-          {e.id, e.tenant_id, e.aoo_id, std::int64_t{e.year}, e.number, e.registered_at,
+          {e.id, e.tenant_id, e.aoo_id, std::int64_t{e.year}, e.number, db::instant_text(e.registered_at),
            std::string(to_string(e.direction)), e.subject, correspondents_to_json(e.correspondents),
-           db::text_or_null(e.sender_protocol_number), db::text_or_null(e.sender_protocol_date),
+           db::text_or_null(e.sender_protocol_number), db::date_or_null(e.sender_protocol_date),
            db::text_or_null(e.classification), db::text_or_null(e.fascicolo), db::text_or_null(e.office),
            e.registered_by, std::string(to_string(e.channel))});
   std::int64_t pos = 0;
@@ -240,30 +249,31 @@ std::vector<Entry> ProtocolStore::search(tenants::TenantId tenant, const SearchQ
 
 std::int64_t ProtocolStore::annul(db::Conn& tx, tenants::TenantId tenant, const std::string& id,
                                   const Annulment& a) {
-  return tx.exec(kAnnul, {id, tenant, a.at, a.by, a.reason, a.authorisation});
+  return tx.exec(kAnnul, {id, tenant, db::instant_text(a.at), a.by, a.reason, a.authorisation});
 }
 
 void ProtocolStore::set_field(db::Conn& tx, tenants::TenantId tenant, const std::string& id,
-                              const std::string& field, const std::string& value) {
-  const char* sql = field == "classification" ? kSetClassification
-                    : field == "fascicolo"    ? kSetFascicolo
-                    : field == "office"       ? kSetOffice
-                                              : nullptr;
-  if (sql == nullptr) throw std::logic_error("protocollo: field not editable: " + field);
+                              HistoryField field, const std::string& value) {
+  const char* sql = field == HistoryField::classification ? kSetClassification
+                    : field == HistoryField::fascicolo    ? kSetFascicolo
+                    : field == HistoryField::office       ? kSetOffice
+                                                          : nullptr;
+  if (sql == nullptr)
+    throw std::logic_error("protocollo: field not editable: " + std::string(to_string(field)));
   tx.exec(sql, {id, tenant, db::text_or_null(value)});
 }
 
 void ProtocolStore::insert_history(db::Conn& tx, const std::string& entry_id, const HistoryItem& h) {
-  tx.exec(kInsertHistory,
-          {entry_id, h.at, h.who, h.field, db::text_or_null(h.old_value), db::text_or_null(h.new_value),
-           std::string(h.kind == HistoryKind::edit ? "edit" : "annulment")});
+  tx.exec(kInsertHistory, {entry_id, db::instant_text(h.at), h.who, std::string(to_string(h.field)),
+                           db::text_or_null(h.old_value), db::text_or_null(h.new_value),
+                           std::string(h.kind == HistoryKind::edit ? "edit" : "annulment")});
 }
 
 std::vector<HistoryItem> ProtocolStore::history(tenants::TenantId tenant, const std::string& entry_id) {
   return db::read_all(db_, kHistory, {entry_id, tenant}, [](const db::Row& r) {
-    return HistoryItem{r.text(0), r.text(1),
-                       r.text(2), r.text(3),
-                       r.text(4), r.text(5) == "annulment" ? HistoryKind::annulment : HistoryKind::edit};
+    return HistoryItem{
+        db::instant(r, 0), r.text(1), history_field_of(r.text(2)),
+        r.text(3),         r.text(4), r.text(5) == "annulment" ? HistoryKind::annulment : HistoryKind::edit};
   });
 }
 

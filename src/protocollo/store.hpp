@@ -12,7 +12,7 @@ namespace sp::protocollo {
 
 struct LastNumber {
   std::int64_t number = 0;
-  std::string registered_at;
+  time::TimePoint registered_at;
 };
 
 struct IdempotencyRecord {
@@ -33,7 +33,7 @@ class ProtocolStore {
   // SQLite: nothing to do, the single writer already serialises every write transaction.
   static void lock_aoo(db::Conn& tx, AooId aoo);
   static std::optional<LastNumber> last_number(db::Conn& tx, AooId aoo, int year);
-  static std::optional<std::string> last_registered_at(db::Conn& tx, AooId aoo);
+  static std::optional<time::TimePoint> last_registered_at(db::Conn& tx, AooId aoo);
 
   static void insert_entry(db::Conn& tx, const Entry& e);
   static std::optional<IdempotencyRecord> idempotency(db::Conn& c, tenants::TenantId tenant,
@@ -49,8 +49,8 @@ class ProtocolStore {
   // Returns rows changed (0 when already annulled or not the tenant's).
   static std::int64_t annul(db::Conn& tx, tenants::TenantId tenant, const std::string& id,
                             const Annulment& a);
-  static void set_field(db::Conn& tx, tenants::TenantId tenant, const std::string& id,
-                        const std::string& field, const std::string& value);
+  static void set_field(db::Conn& tx, tenants::TenantId tenant, const std::string& id, HistoryField field,
+                        const std::string& value);
   static void insert_history(db::Conn& tx, const std::string& entry_id, const HistoryItem& h);
   std::vector<HistoryItem> history(tenants::TenantId tenant, const std::string& entry_id);
 

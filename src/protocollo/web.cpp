@@ -61,7 +61,7 @@ Data entry_row(WebDeps& d, std::string_view lang, const tenants::Body& body, con
   row.set("number", format_number(e.number));
   row.set("year", std::to_string(e.year));
   row.set("aoo", e.aoo_code);
-  row.set("registered_at", time::it_datetime_text(e.registered_at));
+  row.set("registered_at", time::format_it_datetime(e.registered_at));
   row.set("direction", d.view.t(lang, "protocollo.direction." + std::string(to_string(e.direction))));
   row.set("subject", e.subject);
   row.set("correspondents", correspondents_text(e));
@@ -208,13 +208,14 @@ http::Response entry_page(WebDeps& d, http::Request& req, const StaffCall& a, co
   page.data.set("channel", d.view.t(lang, "protocollo.channel." + std::string(to_string(e->channel))));
   page.data.set("registered_by", actor_name(d, lang, e->registered_by));
   page.data.set("sender_protocol_number", e->sender_protocol_number);
-  page.data.set("sender_protocol_date", time::it_date_text(e->sender_protocol_date));
+  page.data.set("sender_protocol_date",
+                e->sender_protocol_date ? time::format_it_date(*e->sender_protocol_date) : std::string());
   page.data.set("fascicolo", e->fascicolo);
   page.data.set("office", e->office);
   Data people = web::list();
   for (const auto& c : e->correspondents) {
     Data p;
-    p.set("kind", d.view.t(lang, "ui.proto_kind_" + c.kind));
+    p.set("kind", d.view.t(lang, "ui.proto_kind_" + std::string(to_string(c.kind))));
     p.set("name", c.name);
     // Only what there is: mustache shows a section for an empty text too ("PEC" with no address).
     // (false, not left out: a missing name would be looked up in the page around it)
@@ -242,7 +243,7 @@ http::Response entry_page(WebDeps& d, http::Request& req, const StaffCall& a, co
   page.data.set("documents", docs);
   if (e->annulment) {
     Data an;
-    an.set("at", time::it_datetime_text(e->annulment->at));
+    an.set("at", time::format_it_datetime(e->annulment->at));
     an.set("by", actor_name(d, lang, e->annulment->by));
     an.set("reason", e->annulment->reason);
     an.set("authorisation", e->annulment->authorisation);
@@ -251,9 +252,9 @@ http::Response entry_page(WebDeps& d, http::Request& req, const StaffCall& a, co
   Data rows = web::list();
   for (const auto& h : *history) {
     Data r;
-    r.set("at", time::it_datetime_text(h.at));
+    r.set("at", time::format_it_datetime(h.at));
     r.set("who", actor_name(d, lang, h.who));
-    r.set("field", d.view.t(lang, "ui.proto_field_" + h.field));
+    r.set("field", d.view.t(lang, "ui.proto_field_" + std::string(to_string(h.field))));
     r.set("old", h.old_value);
     r.set("new", h.new_value);
     rows.push_back(r);

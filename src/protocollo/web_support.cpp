@@ -29,6 +29,11 @@ std::string upper(std::string s) {
 
 }  // namespace
 
+Result<CorrespondentKind> correspondent_kind_from(std::string_view text) {
+  if (auto k = parse_correspondent_kind(text)) return *k;
+  return bad("protocollo.correspondents", "correspondents", "kind: " + std::string(text));
+}
+
 Result<NewEntry> entry_from_fields(const Fields& f, const std::vector<Aoo>& aoos) {
   NewEntry e;
   const auto aoo = field_of(f, "aoo");
@@ -59,14 +64,18 @@ Result<NewEntry> entry_from_fields(const Fields& f, const std::vector<Aoo>& aoos
   }
   e.subject = std::string(text::trim(field_of(f, "subject")));
   Correspondent c;
-  c.kind = field_of(f, "correspondent_kind");
-  if (c.kind.empty()) c.kind = "person";
   c.name = std::string(text::trim(field_of(f, "correspondent_name")));
   c.fiscal_code = upper(text::trim(field_of(f, "correspondent_fiscal_code")));
   c.pec = std::string(text::trim(field_of(f, "correspondent_pec")));
   c.email = std::string(text::trim(field_of(f, "correspondent_email")));
-  if (!c.name.empty() || !c.fiscal_code.empty() || !c.pec.empty() || !c.email.empty())
+  if (!c.name.empty() || !c.fiscal_code.empty() || !c.pec.empty() || !c.email.empty()) {
+    if (const auto kind = field_of(f, "correspondent_kind"); !kind.empty()) {
+      auto k = correspondent_kind_from(kind);
+      if (!k) return k.error();
+      c.kind = *k;
+    }
     e.correspondents.push_back(c);
+  }
   e.sender_protocol_number = std::string(text::trim(field_of(f, "sender_protocol_number")));
   e.sender_protocol_date = std::string(text::trim(field_of(f, "sender_protocol_date")));
   e.classification = std::string(text::trim(field_of(f, "classification")));

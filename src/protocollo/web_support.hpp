@@ -20,6 +20,9 @@ inline std::string field_of(const Fields& f, const std::string& name) {
 // The NewEntry described by the registration form's fields (documents are added by the caller).
 // Errors: protocollo.direction, protocollo.channel, protocollo.aoo (no AOO chosen and more than one).
 Result<NewEntry> entry_from_fields(const Fields& f, const std::vector<Aoo>& aoos);
+// A correspondent's kind as the form or the API gives it ("person", "business", "body"). Error:
+// protocollo.correspondents (field correspondents, detail "kind: <text>").
+Result<CorrespondentKind> correspondent_kind_from(std::string_view text);
 
 // Search filters from query parameters (anno, numero, dal, al, oggetto, corrispondente, classificazione,
 // aoo, limite). Errors: protocollo.search (a number or date that is not one).

@@ -224,7 +224,7 @@ class RoleRouteTest : public ::testing::TestWithParam<sp::db::Dialect> {
     sp::protocollo::NewEntry e;
     e.aoo_id = protocol.aoos(asti_).at(0).id;
     e.subject = "Istanza";
-    e.correspondents = {{"person", "Mario Rossi", "", "", ""}};
+    e.correspondents = {{sp::protocollo::CorrespondentKind::person, "Mario Rossi", "", "", ""}};
     app_->database().write([&](sp::db::Conn& tx) {
       auto f = files.put(tx, asti_, "istanza.txt", "testo dell'istanza", sp::files::Limits{});
       ASSERT_TRUE(f.ok());

@@ -139,7 +139,7 @@ TEST_P(AccessTest, SomeoneActingForABusinessSeesItsCases) {
   EXPECT_EQ(r->c.on_behalf_of, "00743110157");
   auto entry = protocol_->get(protocollo::SystemActor{"test"}, body_, r->c.protocol_entry_id);
   ASSERT_TRUE(entry.ok());
-  EXPECT_EQ(entry->correspondents.at(0).kind, "business");
+  EXPECT_EQ(entry->correspondents.at(0).kind, protocollo::CorrespondentKind::business);
   // Another representative of the same business sees it; the same person acting for themselves does not
   // see the business's other cases unless they submitted them.
   identity::Principal colleague = person("NREMRA75B02A479K", "Maria Neri");

@@ -158,7 +158,7 @@ TEST_P(DecisionsTest, TheDraftCarriesTheCasesValuesAndTheDocumentTheTemplatesTit
             "scuola primaria");
   auto v = cases().get(&mario_, body_, c.id);
   ASSERT_TRUE(v.ok());
-  EXPECT_EQ(v->messages.back().kind, "decision");
+  EXPECT_EQ(v->messages.back().kind, MessageKind::decision);
   EXPECT_EQ(v->messages.back().body, sent);
   EXPECT_EQ(decision_of(*v).file_name, "provvedimento-accoglimento.pdf");
   // Decided: nothing left to draft.

@@ -59,7 +59,7 @@ class NoticesTest : public CasesTest {
     EXPECT_TRUE(v.ok());
     std::vector<Message> out;
     for (const auto& m : v->messages) {
-      if (m.kind == "notification") out.push_back(m);
+      if (m.kind == MessageKind::notification) out.push_back(m);
     }
     return out;
   }

@@ -42,14 +42,14 @@ TEST_P(TransitionsTest, TheQueueMarksAnAnswerUntilTheOfficeActsOnIt) {
   Case c = submit_ok(mario_, "answered");
   ASSERT_TRUE(cases().start(&staff_, body_, c.id).ok());
   ASSERT_TRUE(cases().request_additions(&staff_, body_, c.id, "Manca la firma.").ok());
-  EXPECT_EQ(load(c.id).applicant_answered_at, "");
+  EXPECT_FALSE(load(c.id).applicant_answered_at.has_value());
   ASSERT_TRUE(cases().answer_additions(&mario_, body_, c.id, "Ecco il modulo firmato.", {}).ok());
-  EXPECT_FALSE(load(c.id).applicant_answered_at.empty());
+  EXPECT_TRUE(load(c.id).applicant_answered_at.has_value());
   auto marked_in_queue = [&] {
     auto q = cases().queue(&staff_, body_, {});
     EXPECT_TRUE(q.ok());
     for (const auto& item : q->items)
-      if (item.c.id == c.id) return !item.c.applicant_answered_at.empty();
+      if (item.c.id == c.id) return item.c.applicant_answered_at.has_value();
     ADD_FAILURE() << "case not in the queue";
     return false;
   };
@@ -58,7 +58,7 @@ TEST_P(TransitionsTest, TheQueueMarksAnAnswerUntilTheOfficeActsOnIt) {
   ASSERT_TRUE(cases().assign(&staff_, body_, c.id, "op-asti", "").ok());
   EXPECT_TRUE(marked_in_queue());
   ASSERT_TRUE(cases().accept(&staff_, body_, c.id, "Accolta.").ok());
-  EXPECT_EQ(load(c.id).applicant_answered_at, "");
+  EXPECT_FALSE(load(c.id).applicant_answered_at.has_value());
 }
 
 TEST_P(TransitionsTest, AWholeProcedureRecordsEveryStepWithWhoWhenAndWhy) {
@@ -78,7 +78,7 @@ TEST_P(TransitionsTest, AWholeProcedureRecordsEveryStepWithWhoWhenAndWhy) {
   ASSERT_TRUE(cases().answer_additions(&mario_, body_, c.id, "Ecco il codice fiscale.", {}).ok());
   ASSERT_TRUE(cases().accept(&staff_, body_, c.id, "La domanda è accolta.").ok());
   EXPECT_EQ(load(c.id).state, State::accepted);
-  EXPECT_FALSE(load(c.id).decided_at.empty());
+  EXPECT_TRUE(load(c.id).decided_at.has_value());
   // Decided: no withdrawal, no second decision; closing (archiving) is allowed once.
   EXPECT_EQ(cases().withdraw(&mario_, body_, c.id, "").error().code, "cases.transition");
   EXPECT_EQ(cases().reject(&staff_, body_, c.id, "No.").error().code, "cases.transition");
@@ -96,7 +96,7 @@ TEST_P(TransitionsTest, AWholeProcedureRecordsEveryStepWithWhoWhenAndWhy) {
   EXPECT_EQ(req.to, State::waiting_for_applicant);
   EXPECT_EQ(req.who, "staff:op-asti");
   EXPECT_EQ(req.reason, "Manca il codice fiscale del figlio.");
-  EXPECT_EQ(req.at.substr(0, 10), "2026-03-03");
+  EXPECT_EQ(time::format_iso_utc_millis(req.at).substr(0, 10), "2026-03-03");
   EXPECT_EQ(v->transitions[5].who, "person:" + mario_.subject);
   EXPECT_EQ(v->transitions[7].reason, "Archiviata");
   // Each change is in the body's audit log too, and the chain is intact.
@@ -126,7 +126,7 @@ TEST_P(TransitionsTest, TheApplicantWithdrawsWhileTheCaseIsOpen) {
   ASSERT_TRUE(cases().withdraw(&mario_, body_, c.id, "Non mi serve più").ok());
   Case after = load(c.id);
   EXPECT_EQ(after.state, State::withdrawn);
-  EXPECT_TRUE(after.suspended_since.empty());
+  EXPECT_FALSE(after.suspended_since.has_value());
   EXPECT_EQ(cases().answer_additions(&mario_, body_, c.id, "troppo tardi", {}).error().code,
             "cases.transition");
   EXPECT_EQ(cases().send_message(&mario_, body_, c.id, "ciao").error().code, "cases.transition");
@@ -134,7 +134,7 @@ TEST_P(TransitionsTest, TheApplicantWithdrawsWhileTheCaseIsOpen) {
 
 TEST_P(TransitionsTest, TheDeadlineIs30DaysAndMovesByTheDaysWaitedForAdditions) {
   Case c = in_progress_case();
-  EXPECT_EQ(c.due_date, "2026-04-01");
+  EXPECT_EQ(time::format_iso_date(c.due_date), "2026-04-01");
   clock_.set(utc(2026, 3, 7));
   ASSERT_TRUE(cases().request_additions(&staff_, body_, c.id, "Manca la firma.").ok());
   // Suspended: while waiting, never overdue, and the projected due date moves day by day.
@@ -149,8 +149,8 @@ TEST_P(TransitionsTest, TheDeadlineIs30DaysAndMovesByTheDaysWaitedForAdditions) 
   Case after = load(c.id);
   EXPECT_EQ(after.state, State::in_progress);
   EXPECT_EQ(after.suspended_days, 12);  // 7 → 19 March
-  EXPECT_EQ(after.due_date, "2026-04-13");
-  EXPECT_TRUE(after.suspended_since.empty());
+  EXPECT_EQ(time::format_iso_date(after.due_date), "2026-04-13");
+  EXPECT_FALSE(after.suspended_since.has_value());
   auto d = deadline_at(after, time::Date{std::chrono::year{2026} / 4 / 14});
   EXPECT_TRUE(d.overdue);
   EXPECT_EQ(d.days_left, -1);
@@ -168,7 +168,7 @@ TEST_P(TransitionsTest, TheDateShownWhileWaitingIsTheOneTheAnswerSets) {
   EXPECT_TRUE(v->deadline.suspended);
   EXPECT_EQ(time::format_iso_date(v->deadline.due), "2026-04-07");
   ASSERT_TRUE(cases().answer_additions(&mario_, body_, c.id, "Firmata.", {}).ok());
-  EXPECT_EQ(load(c.id).due_date, time::format_iso_date(v->deadline.due));
+  EXPECT_EQ(load(c.id).due_date, v->deadline.due);
 }
 
 TEST_P(TransitionsTest, TheOfficeMayResumeWithoutTheAdditions) {
@@ -180,13 +180,14 @@ TEST_P(TransitionsTest, TheOfficeMayResumeWithoutTheAdditions) {
   Case after = load(c.id);
   EXPECT_EQ(after.state, State::in_progress);
   EXPECT_EQ(after.suspended_days, 5);
-  EXPECT_EQ(after.due_date, "2026-04-07");  // 1 April + 5 days is Easter Monday: the next working day
+  EXPECT_EQ(time::format_iso_date(after.due_date),
+            "2026-04-07");  // 1 April + 5 days is Easter Monday: the next working day
 }
 
 TEST_P(TransitionsTest, ATermEndingOnASundayOrAHolidayEndsOnTheNextWorkingDay) {
   clock_.set(utc(2026, 3, 6));
   Case c = submit_ok(mario_, "easter");  // 30 days: Easter Sunday 5 April, then Easter Monday
-  EXPECT_EQ(c.due_date, "2026-04-07");
+  EXPECT_EQ(time::format_iso_date(c.due_date), "2026-04-07");
   EXPECT_EQ(time::format_iso_date(term_end(c)), "2026-04-05");
   auto on = [&](unsigned m, unsigned d) {
     return deadline_at(c, time::Date{std::chrono::year{2026} / m / d});
@@ -229,7 +230,7 @@ TEST_P(TransitionsTest, TheApplicantsTenDaysToAnswerTheNoticeEndOnAWorkingDayToo
   // Suspended for the eleven days to Monday 23 March: 1 April + 11 is Sunday 12 April, so the 13th.
   Case rejected = load(silent.id);
   EXPECT_EQ(rejected.suspended_days, 11);
-  EXPECT_EQ(rejected.due_date, "2026-04-13");
+  EXPECT_EQ(time::format_iso_date(rejected.due_date), "2026-04-13");
 }
 
 TEST_P(TransitionsTest, RejectionNeedsTheNoticeOfGroundsAndTheApplicantsTenDays) {
@@ -243,7 +244,7 @@ TEST_P(TransitionsTest, RejectionNeedsTheNoticeOfGroundsAndTheApplicantsTenDays)
   ASSERT_TRUE(cases().notice_of_grounds(&staff_, body_, c.id, "La scuola indicata non ha posti.").ok());
   Case notified = load(c.id);
   EXPECT_EQ(notified.state, State::grounds_notified);
-  EXPECT_EQ(notified.grounds_notified_on, "2026-03-10");
+  EXPECT_EQ(time::format_iso_date(notified.grounds_notified_on.value()), "2026-03-10");
   // The notice is an outgoing letter in the protocol, a document and a message for the applicant.
   EXPECT_EQ(count("SELECT COUNT(*) FROM protocol_entries WHERE direction = 'outgoing'"), 1);
   auto seen = cases().get(&mario_, body_, c.id);
@@ -252,7 +253,7 @@ TEST_P(TransitionsTest, RejectionNeedsTheNoticeOfGroundsAndTheApplicantsTenDays)
   EXPECT_EQ(seen->documents[1].kind, DocumentKind::notice);
   EXPECT_EQ(seen->documents[1].protocol_number, 2);
   ASSERT_EQ(seen->messages.size(), 1U);
-  EXPECT_EQ(seen->messages[0].kind, "grounds");
+  EXPECT_EQ(seen->messages[0].kind, MessageKind::grounds);
   EXPECT_EQ(seen->messages[0].attachments, std::vector<std::string>{seen->documents[1].id});
   EXPECT_EQ(seen->allowed_actions, (std::vector<std::string>{"answer_grounds", "withdraw"}));
 
@@ -272,7 +273,7 @@ TEST_P(TransitionsTest, RejectionNeedsTheNoticeOfGroundsAndTheApplicantsTenDays)
   EXPECT_EQ(rejected.state, State::rejected);
   // The notice suspended the term for the applicant's ten days.
   EXPECT_EQ(rejected.suspended_days, 10);
-  EXPECT_EQ(rejected.due_date, "2026-04-11");
+  EXPECT_EQ(time::format_iso_date(rejected.due_date), "2026-04-11");
   EXPECT_EQ(count("SELECT COUNT(*) FROM protocol_entries WHERE direction = 'outgoing'"), 2);
 }
 
@@ -286,9 +287,9 @@ TEST_P(TransitionsTest, ObservationsAllowTheDecisionAtOnceAndRestartTheTermTenDa
   ASSERT_TRUE(cases().answer_grounds(&mario_, body_, c.id, "Sono residente dal 2020.", {f->id}).ok());
   Case answered = load(c.id);
   EXPECT_EQ(answered.state, State::in_progress);
-  EXPECT_EQ(answered.grounds_answered_on, "2026-03-13");
+  EXPECT_EQ(time::format_iso_date(answered.grounds_answered_on.value()), "2026-03-13");
   EXPECT_EQ(answered.suspended_days, 13);  // 3 days to the observations + 10 (art. 10-bis)
-  EXPECT_EQ(answered.due_date, "2026-04-14");
+  EXPECT_EQ(time::format_iso_date(answered.due_date), "2026-04-14");
   // The observations' file came in through the protocol.
   EXPECT_EQ(count("SELECT COUNT(*) FROM protocol_entries WHERE direction = 'incoming'"), 2);
   ASSERT_TRUE(cases().reject(&staff_, body_, c.id, "Respinta: la residenza non risulta.").ok());
@@ -318,7 +319,7 @@ TEST_P(TransitionsTest, TheDecisionIsRegisteredAsOutgoingProtocolAndTheApplicant
   EXPECT_EQ(content->bytes.rfind("%PDF", 0), 0U);
   EXPECT_EQ(digest::sha256_hex(content->bytes), decision->sha256);
   ASSERT_FALSE(v->messages.empty());
-  EXPECT_EQ(v->messages.back().kind, "decision");
+  EXPECT_EQ(v->messages.back().kind, MessageKind::decision);
 }
 
 TEST_P(TransitionsTest, ADecisionWithoutAnActiveRegistryOfficeChangesNothing) {

@@ -466,21 +466,21 @@ TEST_P(DailyRegisterTest, RecordsTheAuditHeadAndDetectsATruncatedLog) {
 TEST(DailyRegisterPdf, PrintsItalianTextOnEveryPageAndIsTagged) {
   RegisterContent c;
   c.aoo.aoo = Aoo{1, kBody, "c_h501", "AOO_ROMA", "Protocollo generale", true};
-  c.from = "2026-03-01T23:00:00.000Z";
-  c.to = "2026-03-02T23:00:00.000Z";
+  c.from = time::parse_iso_utc("2026-03-01T23:00:00.000Z").value();
+  c.to = time::parse_iso_utc("2026-03-02T23:00:00.000Z").value();
   for (int i = 1; i <= 80; ++i) {
     Entry e;
     e.id = "id-" + std::to_string(i);
     e.year = 2026;
     e.number = i;
-    e.registered_at = "2026-03-02T09:00:00.000Z";
+    e.registered_at = time::parse_iso_utc("2026-03-02T09:00:00.000Z").value();
     e.subject = "Richiesta di agibilità dell'immobile in via Località Città n. " + std::to_string(i);
-    e.correspondents = {{"person", "Niccolò Mazzà", "", "", ""}};
+    e.correspondents = {{protocollo::CorrespondentKind::person, "Niccolò Mazzà", "", "", ""}};
     e.documents = {{DocumentRole::primary, "domanda.pdf", "application/pdf", 10, std::string(64, 'a')}};
     c.entries.push_back(e);
   }
-  c.changes.push_back({"2026-03-02T10:00:00.000Z", "id-1", 2026, 1, "classification", "6.3", "7.1", "staff-7",
-                       HistoryKind::edit});
+  c.changes.push_back({time::parse_iso_utc("2026-03-02T10:00:00.000Z").value(), "id-1", 2026, 1,
+                       HistoryField::classification, "6.3", "7.1", "staff-7", HistoryKind::edit});
   DailyRegisterInfo info;
   info.day = "2026-03-02";
   info.produced_at = "2026-03-03T00:05:00.000Z";

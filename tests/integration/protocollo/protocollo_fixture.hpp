@@ -51,7 +51,8 @@ class ProtocolloTest : public ::testing::TestWithParam<db::Dialect> {
     e.aoo_id = aoo;
     e.direction = Direction::incoming;
     e.subject = subject;
-    e.correspondents = {{"person", "Mario Rossi", "RSSMRA80A01H501U", "mario.rossi@pec.example.it", ""}};
+    e.correspondents = {{protocollo::CorrespondentKind::person, "Mario Rossi", "RSSMRA80A01H501U",
+                         "mario.rossi@pec.example.it", ""}};
     e.documents = {
         {DocumentRole::primary, "istanza.pdf", "application/pdf", 5, digest::sha256_hex("hello")},
         {DocumentRole::attachment, "documento.pdf", "application/pdf", 3, digest::sha256_hex("abc")}};

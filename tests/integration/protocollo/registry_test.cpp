@@ -27,7 +27,7 @@ TEST_P(ProtocolRegistryTest, AnnulmentKeepsTheEntryMarksItAndIsRecordedOnce) {
   EXPECT_EQ(e->annulment->reason, "Oggetto errato");
   EXPECT_EQ(e->annulment->authorisation, "Det. 12/2026");
   EXPECT_EQ(e->annulment->by, "staff:staff-7");
-  EXPECT_EQ(e->annulment->at, "2026-03-02T10:05:00.000Z");
+  EXPECT_EQ(time::format_iso_utc_millis(e->annulment->at), "2026-03-02T10:05:00.000Z");
   EXPECT_EQ(e->subject, "Istanza di accesso agli atti");  // the original stays readable
   EXPECT_EQ(e->number, 1);
 
@@ -35,7 +35,7 @@ TEST_P(ProtocolRegistryTest, AnnulmentKeepsTheEntryMarksItAndIsRecordedOnce) {
   ASSERT_TRUE(h.ok());
   ASSERT_EQ(h->size(), 2u);
   EXPECT_EQ((*h)[0].kind, HistoryKind::annulment);
-  EXPECT_EQ((*h)[0].field, "annulment_reason");
+  EXPECT_EQ((*h)[0].field, HistoryField::annulment_reason);
   EXPECT_EQ((*h)[0].new_value, "Oggetto errato");
   EXPECT_EQ((*h)[1].new_value, "Det. 12/2026");
 
@@ -67,13 +67,13 @@ TEST_P(ProtocolRegistryTest, ClassificationFascicoloAndOfficeChangeWithHistory) 
   EXPECT_EQ(e->fascicolo, "2026-6.3-12");  // untouched
   auto h = protocol().history(&staff_, kBody, r.id);
   ASSERT_EQ(h->size(), 2u);
-  EXPECT_EQ((*h)[0].field, "classification");
+  EXPECT_EQ((*h)[0].field, HistoryField::classification);
   EXPECT_EQ((*h)[0].old_value, "6.3");
   EXPECT_EQ((*h)[0].new_value, "7.1");
   EXPECT_EQ((*h)[0].kind, HistoryKind::edit);
   EXPECT_EQ((*h)[0].who, "staff:staff-7");
-  EXPECT_EQ((*h)[0].at, "2026-03-02T11:00:00.000Z");
-  EXPECT_EQ((*h)[1].field, "office");
+  EXPECT_EQ(time::format_iso_utc_millis((*h)[0].at), "2026-03-02T11:00:00.000Z");
+  EXPECT_EQ((*h)[1].field, HistoryField::office);
   EXPECT_EQ(
       protocol().update_classification(&other_staff_, kBody, r.id, {.classification = "1"}).error().code,
       "forbidden");
@@ -162,7 +162,8 @@ TEST_P(ProtocolRegistryTest, SearchByNumberYearDatesSubjectCorrespondentAndClass
   auto a = register_one(incoming(aoo_, "Richiesta contributo"));
   clock_.advance(std::chrono::hours(24));  // 3 March
   auto b_in = incoming(aoo_, "Segnalazione buca stradale");
-  b_in.correspondents = {{"business", "Edil Srl", "01234567890", "", "info@edil.example.it"}};
+  b_in.correspondents = {
+      {protocollo::CorrespondentKind::business, "Edil Srl", "01234567890", "", "info@edil.example.it"}};
   b_in.classification = "7.1";
   auto b = register_one(b_in);
 

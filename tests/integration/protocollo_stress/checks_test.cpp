@@ -34,7 +34,7 @@ TEST_P(ChecksTest, AGapAndAHalfWrittenEntryAreReported) {
   e.aoo_id = seeded.aoo;
   e.direction = protocollo::Direction::incoming;
   e.subject = "Istanza";
-  e.correspondents = {{"person", "Mario Rossi", "", "", ""}};
+  e.correspondents = {{protocollo::CorrespondentKind::person, "Mario Rossi", "", "", ""}};
   e.documents = {
       {protocollo::DocumentRole::primary, "a.pdf", "application/pdf", 5, digest::sha256_hex("hello")},
       {protocollo::DocumentRole::attachment, "b.pdf", "application/pdf", 3, digest::sha256_hex("abc")}};

@@ -1,8 +1,8 @@
 // The daily register through the back office and the API: listed, downloadable as PDF and JSON whose
 // bytes match the recorded SHA-256, and never visible to another body.
+#include "app_fixture.hpp"
 #include "core/digest.hpp"
 #include "protocollo/daily_register.hpp"
-#include "app_fixture.hpp"
 
 namespace sp::protocollo::webtest {
 namespace {
@@ -19,7 +19,7 @@ TEST_P(DailyRegisterPagesTest, YesterdaysRegisterIsListedDownloadableAndWalledOf
   NewEntry e;
   e.aoo_id = aoos[0].id;
   e.subject = "Richiesta occupazione suolo pubblico";
-  e.correspondents = {{"person", "Giulia Verdi", "VRDGLI85M41A479Z", "", ""}};
+  e.correspondents = {{protocollo::CorrespondentKind::person, "Giulia Verdi", "VRDGLI85M41A479Z", "", ""}};
   e.documents = {
       {DocumentRole::primary, "domanda.pdf", "application/pdf", 10, digest::sha256_hex("domanda")}};
   const SystemActor actor{"test"};
