@@ -1,4 +1,4 @@
-# Writes the build graph that tests/build/check_layers.py checks (test unit_build.layers): every domain
+# Writes the build graph that tests/layers/check_layers.py checks (test unit_build.layers): every domain
 # and web target, the sources of each domain target, and the direct link edges of every target reachable
 # from a domain target (LINK_LIBRARIES and INTERFACE_LINK_LIBRARIES, $<LINK_ONLY:…> unwrapped). The script
 # computes the transitive closure itself, so its self-test can feed it a graph where the HTTP layer is
@@ -28,7 +28,7 @@ endfunction()
 function(sportello_write_layer_graph file)
   get_property(domain GLOBAL PROPERTY SPORTELLO_DOMAIN_TARGETS)
   get_property(web GLOBAL PROPERTY SPORTELLO_WEB_TARGETS)
-  set(text "# written by tests/build/layers.cmake at configure time; read by tests/build/check_layers.py\n")
+  set(text "# written by tests/layers/layers.cmake at configure time; read by tests/layers/check_layers.py\n")
   string(APPEND text "root ${CMAKE_SOURCE_DIR}/src\n")
   string(APPEND text "web_file_regex ${SPORTELLO_WEB_FILE_REGEX}\n")
   foreach(t ${domain})

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Domain code cannot see HTTP: checks the build graph written by tests/build/layers.cmake.
+"""Domain code cannot see HTTP: checks the build graph written by tests/layers/layers.cmake.
 
     check_layers.py GRAPH      exit 0 when the layers hold, 1 with one line per violation otherwise
     check_layers.py --self-test
