@@ -3,6 +3,7 @@ BUILD ?= build
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?= -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
 DATA ?= var
+ASAN ?= $(BUILD)-asan
 
 .PHONY: run test check-normal bench build deps fmt lint sanitize clean
 
@@ -20,30 +21,30 @@ run: build
 	@mkdir -p $(DATA)
 	$(BUILD)/sportello serve --demo
 
-# The whole suite, in two builds so each piece of code is compiled and tested once:
-#  1. `sanitize`: the sanitized build (ASan+UBSan at -O1, build-asan/) compiles everything and runs the
-#     unit and integration suites (SQLite + a real PostgreSQL 15); the integration tests that start the
-#     server start this sanitized binary;
-#  2. the normal build compiles the server and the benchmarks (run by `make bench`), and the browser
-#     tests drive that optimised binary in chromium.
-# CTest's summary of the browser tests comes last. `make check-normal` runs the unit and integration
-# suites on the normal build too (not part of `make test`: CI's time goes to the sanitized run).
-test: deps sanitize $(BUILD)/build.ninja
-	cmake --build $(BUILD) -j $(JOBS) --target sportello sportello_bench bench_protocollo
-	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS) --timeout 900 -L e2e
+# The whole suite, in one build: the sanitized build (ASan+UBSan at -O1, line tables only: build-asan/)
+# compiles everything once, then CTest runs the unit and integration suites (SQLite + a real PostgreSQL 15)
+# and the browser tests (chromium + axe); every test that starts the server starts this sanitized binary,
+# so a memory error on any page a browser walks stops the suite. Compiling a second, optimised build only
+# to run the browser tests cost CI a third of its time. `make check-normal` runs the same suite on the
+# optimised build (the one `make run` and `make bench` use).
+test: deps $(ASAN)/build.ninja
+	cmake --build $(ASAN) -j $(JOBS)
+	ctest --test-dir $(ASAN) --output-on-failure -j $(JOBS) --timeout 900
 
 check-normal: build
-	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS) --timeout 900 -L 'unit|integration'
+	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS) --timeout 900
 
 bench: build
 	bench/run $(BUILD)
 	$(BUILD)/bench/sportello_bench --benchmark_filter=CasesQueue
 
-# The unit and integration suites under AddressSanitizer + UndefinedBehaviorSanitizer (DESIGN.md).
-sanitize: deps
-	cmake -S . -B $(BUILD)-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DSPORTELLO_SANITIZE=ON -DSPORTELLO_BENCH=OFF
-	cmake --build $(BUILD)-asan -j $(JOBS)
-	ctest --test-dir $(BUILD)-asan --output-on-failure -j $(JOBS) --timeout 900 -L 'unit|integration'
+$(ASAN)/build.ninja:
+	cmake -S . -B $(ASAN) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG=-g1 -DSPORTELLO_SANITIZE=ON
+
+# Only the unit and integration suites of the sanitized build (quicker than `make test` while working).
+sanitize: deps $(ASAN)/build.ninja
+	cmake --build $(ASAN) -j $(JOBS)
+	ctest --test-dir $(ASAN) --output-on-failure -j $(JOBS) --timeout 900 -L 'unit|integration'
 
 fmt:
 	git ls-files '*.cpp' '*.hpp' | xargs clang-format -i
@@ -52,4 +53,4 @@ lint: $(BUILD)/build.ninja
 	git ls-files 'src/*.cpp' | xargs clang-tidy -p $(BUILD) --quiet
 
 clean:
-	rm -rf $(BUILD) $(BUILD)-asan
+	rm -rf $(BUILD) $(ASAN)

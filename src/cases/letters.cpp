@@ -193,6 +193,10 @@ std::string register_subject(const I18n& i18n, Action action, const std::string&
   return i18n.format("it", "case_register.subject." + std::string(to_string(action)), {{"title", title}});
 }
 
+std::string letter_file_stem(const I18n& i18n, Action action) {
+  return i18n.t("it", "case_register.file." + std::string(to_string(action)));
+}
+
 // A decision's letter: the body (and office) as heading, the template's title (or the action's), the
 // references, the text in paragraphs (blank lines), and the officer responsible.
 Letter decision_letter(const I18n& i18n, const Case& c, const DecisionTemplate* tmpl, Action action,
@@ -232,10 +236,9 @@ Status record_decision(RecordContext& ctx, files::FileService& files, protocollo
                        const Case& c, Action action, const std::string& decision, const std::string& body,
                        const identity::Principal* staff, const DecisionTemplate* tmpl,
                        std::string_view lang) {
-  const std::string word = decision_word(action);
   const Letter l =
       decision_letter(*ctx.i18n, c, tmpl, action, lang, decision, body, staff_name(staff), ctx.now);
-  std::string file_name = "provvedimento-" + word;
+  std::string file_name = letter_file_stem(*ctx.i18n, action);
   if (tmpl != nullptr && tmpl->outcome != to_string(action)) file_name += "-" + tmpl->outcome;
   const std::string subject =
       tmpl != nullptr ? tmpl->title_it + ": " + c.title : register_subject(*ctx.i18n, action, c.title);

@@ -151,10 +151,6 @@ protocollo::Correspondent applicant_party(const Case& c) {
   return {protocollo::CorrespondentKind::person, c.applicant_name, c.applicant_cf, "", ""};
 }
 
-std::string decision_word(Action a) {
-  return a == Action::accept ? "accoglimento" : a == Action::reject ? "rigetto" : "";
-}
-
 // The body's registry office for cases: the first active AOO (by code). nullopt when it has none.
 std::optional<protocollo::AooId> case_aoo(protocollo::ProtocolService& protocol, tenants::TenantId tenant) {
   for (const auto& a : protocol.aoos(tenant)) {

@@ -71,7 +71,6 @@ Document document_of(const Case& c, const files::StoredFile& f, DocumentKind kin
 // One line per top-level answer: the summary PDF when the page gave none.
 std::vector<SummaryLine> lines_from_answers(const boost::json::object& answers);
 protocollo::Correspondent applicant_party(const Case& c);
-std::string decision_word(Action a);
 // The body's registry office for cases: the first active AOO (by code). nullopt when it has none.
 std::optional<protocollo::AooId> case_aoo(protocollo::ProtocolService& protocol, tenants::TenantId tenant);
 std::string body_name(tenants::TenantService& tenants, tenants::TenantId tenant);
@@ -120,6 +119,9 @@ boost::json::object decision_placeholders(const Case& c, const DecisionFacts& f,
 // The subject of the protocol entry an action registers ("Richiesta di integrazioni: <service>"): the
 // register is kept in Italian whatever the language of the letter.
 std::string register_subject(const I18n& i18n, Action action, const std::string& title);
+// The file name (without ".pdf") of the letter `action` registers: "provvedimento-accoglimento". In Italian,
+// like the register's subjects: the registered document belongs to the body's records.
+std::string letter_file_stem(const I18n& i18n, Action action);
 // A decision's letter: the body (and office) as heading, the template's title (or the action's), the
 // references, the text in paragraphs (blank lines), and the officer responsible.
 Letter decision_letter(const I18n& i18n, const Case& c, const DecisionTemplate* tmpl, Action action,

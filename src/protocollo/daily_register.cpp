@@ -207,7 +207,7 @@ std::optional<Built> build(DailyRegisterStore& store, tenants::TenantId tenant, 
 
 Result<DailyRegister> build_and_store(DailyRegisterStore& store, tenants::TenantId tenant, AooId aoo,
                                       time::Date day, time::TimePoint now, bool& inserted,
-                                      const PdfOptions& pdf_options) {
+                                      const I18n& texts, const PdfOptions& pdf_options) {
   const std::string day_text = time::format_iso_date(day);
   auto built = build(store, tenant, aoo, day, std::nullopt);
   if (!built) return Error::make("protocollo.aoo", 404, std::to_string(aoo));
@@ -216,7 +216,7 @@ Result<DailyRegister> build_and_store(DailyRegisterStore& store, tenants::Tenant
   auto& i = r.info;
   i.produced_at = time::format_iso_utc_millis(now);
   i.json_sha256 = digest::sha256_hex(r.json);
-  r.pdf = render_daily_register_pdf(content, i, pdf_options);
+  r.pdf = render_daily_register_pdf(content, i, texts, pdf_options);
   i.pdf_sha256 = digest::sha256_hex(r.pdf);
   i.pdf_size = static_cast<std::int64_t>(r.pdf.size());
 
@@ -247,7 +247,7 @@ Result<DailyRegister> DailyRegisterService::produce(tenants::TenantId tenant, Ao
   if (!a) return Error::make("protocollo.aoo", 404, std::to_string(aoo));
   if (day < first_day(*a, day)) return Error::make("protocollo_registro.before_start", 400, day_text);
   bool inserted = false;
-  return build_and_store(store, tenant, aoo, day, now, inserted, PdfOptions{true, actor_name_});
+  return build_and_store(store, tenant, aoo, day, now, inserted, texts_, PdfOptions{true, actor_name_});
 }
 
 Result<DailyRegister> DailyRegisterService::today_so_far(const identity::Principal* who,
@@ -265,7 +265,7 @@ Result<DailyRegister> DailyRegisterService::today_so_far(const identity::Princip
   i.produced_at = time::format_iso_utc_millis(now);
   r.json = render_json(built->content, i);
   i.json_sha256 = digest::sha256_hex(r.json);
-  r.pdf = render_daily_register_pdf(built->content, i, PdfOptions{true, actor_name_});
+  r.pdf = render_daily_register_pdf(built->content, i, texts_, PdfOptions{true, actor_name_});
   i.pdf_sha256 = digest::sha256_hex(r.pdf);
   i.pdf_size = static_cast<std::int64_t>(r.pdf.size());
   return r;
@@ -297,7 +297,7 @@ CatchUpReport DailyRegisterService::catch_up(time::Date until) {
         if (have.count(current) != 0) continue;
         bool inserted = false;
         auto r =
-            build_and_store(store, aoo.tenant_id, aoo.id, d, now, inserted, PdfOptions{true, actor_name_});
+            build_and_store(store, aoo.tenant_id, aoo.id, d, now, inserted, texts_, PdfOptions{true, actor_name_});
         if (!r) {
           report.errors.push_back("AOO " + std::to_string(aoo.id) + " " + current + ": " + r.error().code);
           break;

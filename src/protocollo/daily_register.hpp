@@ -26,6 +26,7 @@
 #include <string>
 #include <vector>
 
+#include "core/i18n.hpp"
 #include "core/result.hpp"
 #include "core/time.hpp"
 #include "db/database.hpp"
@@ -98,7 +99,9 @@ class DailyRegisterService {
   // transaction took the time just before midnight commits a moment later).
   static constexpr std::chrono::minutes kSettle{2};
 
-  DailyRegisterService(db::Database& db, time::Clock& clock) : db_(db), clock_(clock) {}
+  // `texts`: the loaded locales, for the PDF's labels (kept, so it must outlive the service).
+  DailyRegisterService(db::Database& db, time::Clock& clock, const I18n& texts)
+      : db_(db), clock_(clock), texts_(texts) {}
 
   // The register of `aoo` (of `tenant`) for the Rome day `day`, producing it if it does not exist yet.
   // Idempotent; two nodes producing the same day at once both get the one stored row.
@@ -142,6 +145,7 @@ class DailyRegisterService {
  private:
   db::Database& db_;
   time::Clock& clock_;
+  const I18n& texts_;
   std::function<std::string(const std::string&)> actor_name_;
 };
 

@@ -4,56 +4,42 @@
 #include <utility>
 #include <vector>
 
+#include <map>
+#include <string_view>
+
+#include "core/i18n.hpp"
 #include "core/pdf/document.hpp"
 #include "core/time.hpp"
 
 namespace sp::protocollo {
 namespace {
 
-// ---- Italian labels ----------------------------------------------------------------------------------
+// ---- Labels: web/locales/*/protocollo_registro_pdf.json, always in Italian (a legal record) ----------------
 
-std::string direction_it(Direction d) {
-  switch (d) {
-    case Direction::incoming:
-      return "Entrata";
-    case Direction::outgoing:
-      return "Uscita";
-    case Direction::internal:
-      return "Interno";
+// The register's texts in its one language, with placeholders filled.
+class Texts {
+ public:
+  explicit Texts(const I18n& i18n) : i18n_(i18n) {}
+  [[nodiscard]] std::string t(std::string_view key) const { return i18n_.t(kLang, key); }
+  [[nodiscard]] std::string f(std::string_view key, const std::map<std::string, std::string>& values) const {
+    return i18n_.format(kLang, key, values);
   }
-  return {};
+
+ private:
+  static constexpr std::string_view kLang = "it";
+  const I18n& i18n_;
+};
+
+std::string direction_label(const Texts& tx, Direction d) {
+  return tx.t("registro_pdf.direction." + std::string(to_string(d)));
 }
 
-std::string channel_it(Channel c) {
-  switch (c) {
-    case Channel::online:
-      return "online";
-    case Channel::counter:
-      return "sportello";
-    case Channel::pec:
-      return "PEC";
-    case Channel::post:
-      return "posta";
-    case Channel::email:
-      return "e-mail";
-  }
-  return {};
+std::string channel_label(const Texts& tx, Channel c) {
+  return tx.t("registro_pdf.channel." + std::string(to_string(c)));
 }
 
-std::string field_it(HistoryField field) {
-  switch (field) {
-    case HistoryField::classification:
-      return "Classificazione";
-    case HistoryField::fascicolo:
-      return "Fascicolo";
-    case HistoryField::office:
-      return "Ufficio";
-    case HistoryField::annulment_reason:
-      return "Motivo dell'annullamento";
-    case HistoryField::annulment_authorisation:
-      return "Provvedimento di autorizzazione";
-  }
-  return std::string(to_string(field));
+std::string field_label(const Texts& tx, HistoryField field) {
+  return tx.t("registro_pdf.field." + std::string(to_string(field)));
 }
 
 // "20:15:03" in Rome.
@@ -87,138 +73,139 @@ std::string entry_cells_correspondents(const Entry& e) {
   return out;
 }
 
-std::string entry_cells_subject(const Entry& e) {
+std::string entry_cells_subject(const Texts& tx, const Entry& e) {
   std::string out = e.subject;
   if (!e.sender_protocol_number.empty()) {
-    out += "\nProt. mittente n. " + e.sender_protocol_number;
-    if (e.sender_protocol_date) out += " del " + time::format_it_date(*e.sender_protocol_date);
+    out += "\n" + tx.f("registro_pdf.sender_protocol", {{"number", e.sender_protocol_number}});
+    if (e.sender_protocol_date) {
+      out += tx.f("registro_pdf.sender_protocol_date", {{"date", time::format_it_date(*e.sender_protocol_date)}});
+    }
   }
   return out;
 }
 
-std::string entry_cells_classification(const Entry& e) {
+std::string entry_cells_classification(const Texts& tx, const Entry& e) {
   std::string out = e.classification;
-  if (!e.fascicolo.empty()) out += (out.empty() ? "" : "\n") + std::string("Fasc. ") + e.fascicolo;
-  if (!e.office.empty()) out += (out.empty() ? "" : "\n") + std::string("Uff. ") + e.office;
+  if (!e.fascicolo.empty())
+    out += (out.empty() ? "" : "\n") + tx.f("registro_pdf.fascicolo_short", {{"value", e.fascicolo}});
+  if (!e.office.empty()) out += (out.empty() ? "" : "\n") + tx.f("registro_pdf.office_short", {{"value", e.office}});
   return out;
 }
 
-std::string entry_cells_documents(const Entry& e) {
+std::string entry_cells_documents(const Texts& tx, const Entry& e) {
   std::string out;
   for (const auto& d : e.documents) {
     if (!out.empty()) out += "\n";
-    out += (d.role == DocumentRole::primary ? "Principale: " : "Allegato: ") + d.file_name + " (" +
-           std::to_string(d.size) + " byte)\nSHA-256 " + d.sha256;
+    out += tx.f(d.role == DocumentRole::primary ? "registro_pdf.document.primary" : "registro_pdf.document.attachment",
+                {{"name", d.file_name}, {"size", std::to_string(d.size)}}) +
+           "\nSHA-256 " + d.sha256;
   }
   return out;
 }
 
-std::string entry_cells_annulment(const Entry& e) {
+std::string entry_cells_annulment(const Texts& tx, const Entry& e) {
   if (!e.annulment) return {};
   const auto& a = *e.annulment;
-  return "ANNULLATA il " + rome_datetime_seconds(a.at) + " da " + a.by + "\nMotivo: " + a.reason +
-         "\nProvvedimento: " + a.authorisation;
+  return tx.f("registro_pdf.annulled", {{"at", rome_datetime_seconds(a.at)},
+                                        {"by", a.by},
+                                        {"reason", a.reason},
+                                        {"authorisation", a.authorisation}});
 }
 
 }  // namespace
 
 namespace {
 // Who made a change, by name: the register is read by people (and kept for good), not by programs.
-std::string who_it(const std::string& who, const PdfOptions& options) {
+std::string who_label(const Texts& tx, const std::string& who, const PdfOptions& options) {
   if (options.actor_name) {
     auto name = options.actor_name(who);
     if (!name.empty()) return name;
   }
-  return who.rfind("staff:", 0) == 0 ? "Operatore dell'ente" : "Sistema";
+  return tx.t(who.rfind("staff:", 0) == 0 ? "registro_pdf.actor.staff" : "registro_pdf.actor.system");
 }
 }  // namespace
 
 std::string render_daily_register_pdf(const RegisterContent& content, const DailyRegisterInfo& info,
-                                      const PdfOptions& options) {
+                                      const I18n& texts, const PdfOptions& options) {
+  const Texts tx(texts);
   const auto& aoo = content.aoo.aoo;
   const std::string day_it = it_date(info.day);
   pdf::Options o;
-  o.lang = "it-IT";
-  o.title = std::string(info.provisional ? "Registro provvisorio di protocollo "
-                                         : "Registro giornaliero di protocollo ") +
-            aoo.code + " " + day_it;
+  o.lang = tx.t("pdf.lang");
+  o.title = tx.f(info.provisional ? "registro_pdf.title_provisional" : "registro_pdf.title",
+                 {{"aoo", aoo.code}, {"day", day_it}});
   o.author = aoo.admin_code + " — " + aoo.name;
   o.landscape = true;  // the tables need the width
   o.margin = 36;
   o.compress = options.compress;
-  o.footer = "Registro giornaliero di protocollo — " + aoo.admin_code + " " + aoo.code + " — " + day_it;
-  o.page_label = "Pagina {page} di {pages}";
+  o.footer = tx.f("registro_pdf.footer", {{"admin", aoo.admin_code}, {"aoo", aoo.code}, {"day", day_it}});
+  o.page_label = tx.t("pdf.page_of");
   pdf::Document l(o);
 
   const pdf::TextStyle plain{.size = 10, .space_after = 2};
   const pdf::TextStyle strong{.size = 10, .bold = true, .space_after = 2};
-  l.heading(1, "REGISTRO GIORNALIERO DI PROTOCOLLO", 15);
-  l.paragraph("Amministrazione: " + aoo.admin_code + "    Area organizzativa omogenea: " + aoo.code + " — " +
-                  aoo.name,
-              plain);
-  l.paragraph("Giornata: " + day_it + " (ora italiana, dalle 00:00 alle 24:00)", strong);
-  std::string counts = "Registrazioni della giornata: " + std::to_string(info.entry_count);
+  l.heading(1, tx.t("registro_pdf.heading"), 15);
+  l.paragraph(
+      tx.f("registro_pdf.administration", {{"admin", aoo.admin_code}, {"aoo", aoo.code}, {"name", aoo.name}}),
+      plain);
+  l.paragraph(tx.f("registro_pdf.day", {{"day", day_it}}), strong);
+  std::string counts = tx.f("registro_pdf.entry_count", {{"count", std::to_string(info.entry_count)}});
   if (info.first_number && info.last_number) {
-    counts += " (dal n. " + format_number(*info.first_number) + " al n. " + format_number(*info.last_number) +
-              " dell'anno " + info.day.substr(0, 4) + ")";
+    counts += tx.f("registro_pdf.entry_range", {{"first", format_number(*info.first_number)},
+                                                {"last", format_number(*info.last_number)},
+                                                {"year", info.day.substr(0, 4)}});
   }
   l.paragraph(counts, plain);
-  l.paragraph("Modifiche e annullamenti registrati nella giornata: " + std::to_string(info.changes_count),
-              plain);
-  l.paragraph("Prodotto il: " + rome_datetime_seconds(info.produced_at), plain);
-  if (info.provisional) {
-    l.paragraph(
-        "PROVVISORIO: registrazioni della giornata fino a quel momento. Non è il registro giornaliero, "
-        "che si produce dopo la mezzanotte e va in conservazione.",
-        strong);
-  }
-  l.paragraph("Impronta SHA-256 del registro in formato JSON: " + info.json_sha256, plain);
-  l.paragraph("Registro di audit dell'ente alla produzione: ultima voce n. " +
-                  std::to_string(info.audit_head_seq) + ", impronta " + info.audit_head_hash,
+  l.paragraph(tx.f("registro_pdf.changes_count", {{"count", std::to_string(info.changes_count)}}), plain);
+  l.paragraph(tx.f("registro_pdf.produced_at", {{"at", rome_datetime_seconds(info.produced_at)}}), plain);
+  if (info.provisional) l.paragraph(tx.t("registro_pdf.provisional"), strong);
+  l.paragraph(tx.f("registro_pdf.json_digest", {{"digest", info.json_sha256}}), plain);
+  l.paragraph(tx.f("registro_pdf.audit_head",
+                   {{"seq", std::to_string(info.audit_head_seq)}, {"hash", info.audit_head_hash}}),
               {.size = 10, .space_after = 6});
 
   // A cell longer than the style's limit (a subject of 2000 characters in a narrow column) is cut, saying
   // so: the JSON register always has the full text. It keeps every row shorter than a page.
   pdf::TableStyle table;
   table.size = 7;
-  table.cut_note = "[… testo completo nel registro JSON]";
+  table.cut_note = tx.t("registro_pdf.cut_note");
 
-  l.heading(2, "Registrazioni della giornata", 11);
+  l.heading(2, tx.t("registro_pdf.entries"), 11);
   std::vector<std::vector<std::string>> entries;
-  if (content.entries.empty())
-    entries.push_back({"", "", "", "", "Nessuna registrazione in questa giornata."});
+  if (content.entries.empty()) entries.push_back({"", "", "", "", tx.t("registro_pdf.no_entries")});
   for (const auto& e : content.entries) {
     entries.push_back({format_number(e.number), rome_time(e.registered_at),
-                       direction_it(e.direction) + "\n" + channel_it(e.channel),
-                       entry_cells_correspondents(e), entry_cells_subject(e), entry_cells_classification(e),
-                       entry_cells_documents(e), entry_cells_annulment(e)});
+                       direction_label(tx, e.direction) + "\n" + channel_label(tx, e.channel),
+                       entry_cells_correspondents(e), entry_cells_subject(tx, e),
+                       entry_cells_classification(tx, e), entry_cells_documents(tx, e),
+                       entry_cells_annulment(tx, e)});
   }
-  l.table({{"Numero", 50},
-           {"Ora", 38},
-           {"Tipo", 46},
-           {"Corrispondenti", 128},
-           {"Oggetto", 200},
-           {"Classificazione", 76},
-           {"Documenti e impronte", 150},
-           {"Annullamento", 81}},
+  l.table({{tx.t("registro_pdf.col.number"), 50},
+           {tx.t("registro_pdf.col.time"), 38},
+           {tx.t("registro_pdf.col.type"), 46},
+           {tx.t("registro_pdf.col.correspondents"), 128},
+           {tx.t("registro_pdf.col.subject"), 200},
+           {tx.t("registro_pdf.col.classification"), 76},
+           {tx.t("registro_pdf.col.documents"), 150},
+           {tx.t("registro_pdf.col.annulment"), 81}},
           std::move(entries), table);
 
-  l.heading(2, "Modifiche e annullamenti registrati nella giornata", 11);
+  l.heading(2, tx.t("registro_pdf.changes"), 11);
   std::vector<std::vector<std::string>> changes;
-  if (content.changes.empty())
-    changes.push_back({"", "", "", "", "Nessuna modifica o annullamento in questa giornata."});
+  if (content.changes.empty()) changes.push_back({"", "", "", "", tx.t("registro_pdf.no_changes")});
   for (const auto& c : content.changes) {
     changes.push_back({rome_datetime_seconds(c.at), format_number(c.number) + "/" + std::to_string(c.year),
-                       c.kind == HistoryKind::annulment ? "Annullamento" : "Modifica", field_it(c.field),
-                       c.old_value, c.new_value, who_it(c.who, options)});
+                       tx.t(c.kind == HistoryKind::annulment ? "registro_pdf.change.annulment"
+                                                             : "registro_pdf.change.edit"),
+                       field_label(tx, c.field), c.old_value, c.new_value, who_label(tx, c.who, options)});
   }
-  l.table({{"Data e ora", 80},
-           {"Registrazione", 70},
-           {"Tipo", 62},
-           {"Campo", 100},
-           {"Valore precedente", 170},
-           {"Nuovo valore", 170},
-           {"Operatore", 117}},
+  l.table({{tx.t("registro_pdf.col.at"), 80},
+           {tx.t("registro_pdf.col.entry"), 70},
+           {tx.t("registro_pdf.col.change_type"), 62},
+           {tx.t("registro_pdf.col.field"), 100},
+           {tx.t("registro_pdf.col.old"), 170},
+           {tx.t("registro_pdf.col.new"), 170},
+           {tx.t("registro_pdf.col.who"), 117}},
           std::move(changes), table);
   return l.finish();
 }

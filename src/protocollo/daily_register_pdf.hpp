@@ -2,10 +2,12 @@
 // The daily register of protocol as a tagged PDF (core/pdf): a heading with the body, the AOO, the day,
 // the counts, the SHA-256 of the JSON register and the audit head, then the table of the day's entries
 // and the table of the day's changes (the header row repeated on every page), on as many A4 landscape
-// pages as needed, with Italian labels: the register is a legal record kept in Italian.
+// pages as needed. Its labels come from web/locales/it/protocollo_registro_pdf.json, always in Italian: the
+// register is a legal record kept in Italian.
 #include <functional>
 #include <string>
 
+#include "core/i18n.hpp"
 #include "protocollo/daily_register.hpp"
 #include "protocollo/daily_register_store.hpp"
 
@@ -19,8 +21,9 @@ struct PdfOptions {
 };
 
 // `content` as it was at the end of the day (the service has rolled later changes back); `info` gives
-// the counts, produced_at, json_sha256 and the audit head. Throws std::runtime_error if the PDF layer fails.
+// the counts, produced_at, json_sha256 and the audit head; `texts` the loaded locales. Throws
+// std::runtime_error if the PDF layer fails.
 std::string render_daily_register_pdf(const RegisterContent& content, const DailyRegisterInfo& info,
-                                      const PdfOptions& options = {});
+                                      const I18n& texts, const PdfOptions& options = {});
 
 }  // namespace sp::protocollo

@@ -8,7 +8,7 @@ std::unique_ptr<Module> install(http::Router& router, const web::ModuleDeps& d,
                                 const identity::Module& identity) {
   auto m = std::make_unique<Module>();
   m->protocol = std::make_unique<ProtocolService>(d.db, d.clock, d.files);
-  m->registers = std::make_unique<DailyRegisterService>(d.db, d.clock);
+  m->registers = std::make_unique<DailyRegisterService>(d.db, d.clock, d.i18n);
   m->registers->set_actor_name([names = identity.actor_names.get()](const std::string& who) {
     return names ? names->name(who, "it") : std::string();
   });

@@ -197,6 +197,15 @@ std::string source_dir() {
 #endif
 }
 
+const I18n& locales() {
+  static const I18n i18n = [] {
+    I18n x;
+    x.load(source_dir() + "/web/locales");
+    return x;
+  }();
+  return i18n;
+}
+
 std::string migrations_dir() {
   return source_dir() + "/migrations";
 }

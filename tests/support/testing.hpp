@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "core/i18n.hpp"
 #include "db/database.hpp"
 
 namespace sp::testing {
@@ -48,6 +49,8 @@ class TestDatabase {
 
 // Root of the source tree (for migrations/, web/).
 std::string source_dir();
+// The shipped locales (web/locales), loaded once.
+const I18n& locales();
 std::string migrations_dir();
 
 // A free TCP port on 127.0.0.1 at the time of the call.

@@ -234,7 +234,7 @@ class RoleRouteTest : public ::testing::TestWithParam<sp::db::Dialect> {
       ASSERT_TRUE(r.ok());
       protocol_id_ = r->id;
     });
-    sp::protocollo::DailyRegisterService registers(app_->database(), sp::time::system_clock());
+    sp::protocollo::DailyRegisterService registers(app_->database(), sp::time::system_clock(), sp::testing::locales());
     ASSERT_GE(registers.catch_up().produced, 1);
     auto list = registers.list_for(asti_, {});
     ASSERT_TRUE(list.ok() && !list->empty());

@@ -45,7 +45,7 @@ class DailyRegisterTest : public ProtocolloTest {
  protected:
   void SetUp() override {
     ProtocolloTest::SetUp();
-    registers_ = std::make_unique<DailyRegisterService>(db(), clock_);
+    registers_ = std::make_unique<DailyRegisterService>(db(), clock_, sp::testing::locales());
   }
   DailyRegisterService& registers() { return *registers_; }
 
@@ -340,7 +340,7 @@ TEST_P(DailyRegisterTest, TwoProducersOfTheSameDayEndWithOneRow) {
   // PostgreSQL: the second producer has its own connection pool, as a second server node would.
   std::unique_ptr<db::Database> second_node;
   if (GetParam() == db::Dialect::postgres) second_node = db::open(database_->url());
-  DailyRegisterService other_node(second_node ? *second_node : db(), clock_);
+  DailyRegisterService other_node(second_node ? *second_node : db(), clock_, sp::testing::locales());
   for (int round = 0; round < 3; ++round) {
     const std::string day = "2026-03-0" + std::to_string(2 + round);
     if (round > 0) clock_.advance(std::chrono::hours(24));
@@ -490,7 +490,7 @@ TEST(DailyRegisterPdf, PrintsItalianTextOnEveryPageAndIsTagged) {
   info.changes_count = 1;
   info.json_sha256 = std::string(64, 'b');
   info.audit_head_hash = std::string(audit::kGenesisHash);
-  const auto pdf = render_daily_register_pdf(c, info, PdfOptions{false});
+  const auto pdf = render_daily_register_pdf(c, info, sp::testing::locales(), PdfOptions{false});
   ASSERT_EQ(pdf.rfind("%PDF-", 0), 0U);
   const int pages = count_pages(pdf);
   EXPECT_GT(pages, 1);
@@ -503,6 +503,8 @@ TEST(DailyRegisterPdf, PrintsItalianTextOnEveryPageAndIsTagged) {
   EXPECT_NE(text.find("Modifiche e annullamenti registrati nella giornata"), std::string::npos);
   EXPECT_NE(text.find("Classificazione"), std::string::npos);
   EXPECT_NE(text.find(std::string(64, 'b')), std::string::npos);  // the JSON's digest
+  EXPECT_NE(text.find("Sistema"), std::string::npos);         // "staff-7" is not a staff actor
+  EXPECT_EQ(text.find("registro_pdf."), std::string::npos);  // no raw locale key
   for (int p = 1; p <= pages; ++p) {
     EXPECT_NE(text.find("Pagina " + std::to_string(p) + " di " + std::to_string(pages)), std::string::npos);
   }

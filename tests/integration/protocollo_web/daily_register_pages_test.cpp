@@ -29,7 +29,7 @@ TEST_P(DailyRegisterPagesTest, YesterdaysRegisterIsListedDownloadableAndWalledOf
   ASSERT_TRUE(yesterday.register_entry(actor, asti_, e).ok());
 
   // What the job does at start and every few minutes.
-  DailyRegisterService registers(app_->database(), time::system_clock());
+  DailyRegisterService registers(app_->database(), time::system_clock(), sp::testing::locales());
   auto report = registers.catch_up();
   EXPECT_TRUE(report.errors.empty());
   EXPECT_GE(report.produced, 1);

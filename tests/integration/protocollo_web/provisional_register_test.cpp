@@ -10,7 +10,7 @@ namespace {
 using ProvisionalRegisterTest = AppTest;
 
 TEST_P(ProvisionalRegisterTest, AFreshDemoHasAWeekOfDailyRegisters) {
-  DailyRegisterService registers(app_->database(), time::system_clock());
+  DailyRegisterService registers(app_->database(), time::system_clock(), sp::testing::locales());
   auto report = registers.catch_up();
   EXPECT_TRUE(report.errors.empty());
   auto infos = registers.list_for(asti_, {});
@@ -36,7 +36,7 @@ TEST_P(ProvisionalRegisterTest, AManagerTakesTodaysRegisterSoFarWhichIsMarkedAnd
   EXPECT_NE(page.body.find("id=\"today-registers\""), std::string::npos);
   EXPECT_NE(page.body.find(href + "pdf?aoo=" + std::to_string(aoo)), std::string::npos);
 
-  DailyRegisterService registers(app_->database(), time::system_clock());
+  DailyRegisterService registers(app_->database(), time::system_clock(), sp::testing::locales());
   const auto stored_before = registers.list_for(asti_, {})->size();
   auto js = get(href + "json?aoo=" + std::to_string(aoo), manager);
   ASSERT_EQ(js.status, 200) << js.body.substr(0, 500);

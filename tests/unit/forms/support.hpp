@@ -32,14 +32,7 @@ inline Context context_today(int y = 2026, unsigned m = 5, unsigned d = 15) {
   return c;
 }
 
-inline const I18n& locales() {
-  static const I18n i18n = [] {
-    I18n x;
-    x.load(sp::testing::source_dir() + "/web/locales");
-    return x;
-  }();
-  return i18n;
-}
+inline const I18n& locales() { return sp::testing::locales(); }
 
 inline std::vector<std::string> codes_at(const std::vector<Issue>& issues, const std::string& path) {
   std::vector<std::string> out;
