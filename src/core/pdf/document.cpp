@@ -60,6 +60,7 @@ struct Image {
   double width;
 };
 struct Rule {};
+struct PageBreak {};
 struct Space {
   double points;
 };
@@ -67,7 +68,8 @@ struct Space {
 
 struct Document::Block {
   std::variant<blocks::Letterhead, blocks::Heading, blocks::Paragraph, blocks::KeyValues, blocks::Table,
-               blocks::List, blocks::Qr, blocks::Image, blocks::Rule, blocks::Space>
+               blocks::List, blocks::Qr, blocks::Image, QrPanel, blocks::Rule, blocks::PageBreak,
+               blocks::Space>
       v;
 };
 
@@ -685,26 +687,137 @@ class Renderer {
     y_ += 6;
   }
 
-  void draw(const blocks::Qr& b, const Document::Block*) {
+  // A QR code of `payload` (error correction M) `size` points wide, quiet zone included, with its top left
+  // corner at (x, y): a Figure with `alt`.
+  void qr_code(const std::string& payload, const std::string& alt, double x, double y, double size) {
     std::unique_ptr<QRcode, decltype(&QRcode_free)> code(
-        QRcode_encodeString8bit(b.payload.c_str(), 0, QR_ECLEVEL_M), QRcode_free);
+        QRcode_encodeString8bit(payload.c_str(), 0, QR_ECLEVEL_M), QRcode_free);
     if (!code) throw std::runtime_error("pdf: cannot encode the QR code");
     const int n = code->width;
     const int quiet = 4;  // the quiet zone a scanner needs, in modules
-    const double module = b.size / (n + 2 * quiet);
-    need(b.size);
+    const double module = size / (n + 2 * quiet);
     tag_begin("Figure");
-    alts_.push_back(b.alt);
+    alts_.push_back(alt);
     cairo_set_source_rgb(cr_, 0, 0, 0);
     for (int r = 0; r < n; ++r) {
       for (int c = 0; c < n; ++c) {
         if ((code->data[r * n + c] & 1) != 0)
-          cairo_rectangle(cr_, o_.margin + (c + quiet) * module, y_ + (r + quiet) * module, module, module);
+          cairo_rectangle(cr_, x + (c + quiet) * module, y + (r + quiet) * module, module, module);
       }
     }
     cairo_fill(cr_);
     tag_end("Figure");
+  }
+
+  void draw(const blocks::Qr& b, const Document::Block*) {
+    need(b.size);
+    qr_code(b.payload, b.alt, o_.margin, y_, b.size);
     y_ += b.size + 4;
+  }
+
+  void draw(const QrPanel& b, const Document::Block*) {
+    const double pad = 8;
+    const double gap = 12;  // between the QR code and the rows
+    const double x0 = o_.margin;
+    const double w = content_width();
+    const double inner_x = x0 + pad;
+    const double inner_w = w - 2 * pad;
+    const double hs = b.heading_size;
+    const double hlead = hs * 1.3;
+    const double lead = b.size * 1.35;
+
+    font(true, hs);
+    const std::string aside = printable(b.aside);
+    const double aside_w = width_of(aside);
+    auto heading = wrap(b.heading, std::max(inner_w - aside_w - (aside.empty() ? 0 : gap), 40.0));
+    const double band_h = pad + static_cast<double>(heading.size()) * hlead + pad / 2;
+
+    const double rows_x = inner_x + b.qr_size + gap;
+    const double value_x = rows_x + b.label_width;
+    const double label_w = b.label_width - 8;
+    const double value_w = std::max(x0 + w - pad - value_x, 40.0);
+    std::vector<std::pair<std::vector<std::string>, std::vector<std::string>>> rows;
+    double rows_h = 0;
+    for (const auto& [label, value] : b.rows) {
+      font(true, b.size);
+      auto ls = wrap(label, label_w);
+      font(false, b.size);
+      auto vs = wrap(value, value_w);
+      rows_h += static_cast<double>(std::max(ls.size(), vs.size())) * lead + 2;
+      rows.emplace_back(std::move(ls), std::move(vs));
+    }
+    const double body_h = std::max(b.qr_size, rows_h);
+    font(false, b.size);
+    const auto note = b.note.empty() ? std::vector<std::string>{} : wrap(b.note, inner_w);
+    const double note_h = static_cast<double>(note.size()) * b.size * 1.3;
+    const double total = band_h + pad / 2 + body_h + (note.empty() ? 0 : note_h + pad / 2) + pad;
+    need(total);
+    const double top = y_;
+
+    cairo_set_source_rgb(cr_, 0.92, 0.92, 0.92);
+    cairo_rectangle(cr_, x0, top, w, band_h);
+    cairo_fill(cr_);
+    cairo_set_source_rgb(cr_, 0, 0, 0);
+    cairo_set_line_width(cr_, 0.8);
+    cairo_rectangle(cr_, x0, top, w, total);
+    cairo_stroke(cr_);
+
+    const std::string htag = "H" + std::to_string(std::clamp(b.heading_level, 1, 6));
+    font(true, hs);
+    tag_begin(htag.c_str());
+    double baseline = top + pad + hs;
+    for (const auto& l : heading) {
+      show(inner_x, baseline, l);
+      baseline += hlead;
+    }
+    tag_end(htag.c_str());
+    if (!aside.empty()) {
+      tag_begin("P");
+      show(x0 + w - pad - aside_w, top + pad + hs, aside);
+      tag_end("P");
+    }
+
+    y_ = top + band_h + pad / 2;
+    const double body_top = y_;
+    if (!rows.empty()) {
+      tag_begin("Table");
+      double row_top = body_top + (body_h - rows_h) / 2;  // the rows centred beside the code
+      for (const auto& [ls, vs] : rows) {
+        tag_begin("TR");
+        tag_begin("TH");
+        font(true, b.size);
+        double bl = row_top + b.size;
+        for (const auto& l : ls) {
+          show(rows_x, bl, l);
+          bl += lead;
+        }
+        tag_end("TH");
+        tag_begin("TD");
+        font(false, b.size);
+        bl = row_top + b.size;
+        for (const auto& v : vs) {
+          show(value_x, bl, v);
+          bl += lead;
+        }
+        tag_end("TD");
+        tag_end("TR");
+        row_top += static_cast<double>(std::max(ls.size(), vs.size())) * lead + 2;
+      }
+      tag_end("Table");
+    }
+    qr_code(b.qr_payload, b.qr_alt, inner_x, body_top + (body_h - b.qr_size) / 2, b.qr_size);
+    y_ = body_top + body_h;
+    if (!note.empty()) {
+      y_ += pad / 2;
+      font(false, b.size);
+      tag_begin("P");
+      for (const auto& l : note) {
+        show(inner_x, y_ + b.size, l);
+        y_ += b.size * 1.3;
+      }
+      tag_end("P");
+    }
+    y_ = top + total + 8;
   }
 
   void draw(const blocks::Image& b, const Document::Block*) {
@@ -723,6 +836,10 @@ class Renderer {
     cairo_line_to(cr_, width_ - o_.margin, y_ + 4);
     cairo_stroke(cr_);
     y_ += 10;
+  }
+
+  void draw(const blocks::PageBreak&, const Document::Block*) {
+    if (!at_top()) new_page();
   }
 
   void draw(const blocks::Space& b, const Document::Block*) {
@@ -781,6 +898,14 @@ Document& Document::qr(std::string payload, std::string alt, double size) {
 }
 Document& Document::image(std::string png, std::string alt, double width) {
   blocks_.push_back({blocks::Image{std::move(png), std::move(alt), width}});
+  return *this;
+}
+Document& Document::qr_panel(QrPanel panel) {
+  blocks_.push_back({std::move(panel)});
+  return *this;
+}
+Document& Document::page_break() {
+  blocks_.push_back({blocks::PageBreak{}});
   return *this;
 }
 Document& Document::rule() {

@@ -70,6 +70,24 @@ struct KeyValueStyle {
   double indent = 0;
 };
 
+// A framed section kept whole on one page: a heading (with an optional bold text at its right, such as an
+// amount) on a shaded band, then a QR code at the left with label/value rows beside it, then an optional
+// note across the frame. A payment notice prints one per payment option (docs/pdf.md). Tagged as the
+// heading, a P for the aside, a Table for the rows, a Figure (with `qr_alt`) and a P for the note.
+struct QrPanel {
+  int heading_level = 2;
+  std::string heading;
+  std::string aside;  // drawn bold at the right of the heading line; empty: none
+  std::vector<std::pair<std::string, std::string>> rows;
+  std::string qr_payload;
+  std::string qr_alt;
+  std::string note;
+  double qr_size = 90;       // points, quiet zone included
+  double size = 9.5;         // the rows' text
+  double heading_size = 11;  // the heading's and the aside's text
+  double label_width = 150;  // the label column, from the right of the QR code
+};
+
 class Document {
  public:
   explicit Document(Options options);
@@ -94,8 +112,12 @@ class Document {
   Document& qr(std::string payload, std::string alt, double size = 90);
   // A PNG image `width` points wide (its height follows), a Figure with `alt`.
   Document& image(std::string png, std::string alt, double width);
+  // See QrPanel. Moves to the next page when it does not fit on this one.
+  Document& qr_panel(QrPanel panel);
   Document& rule();
   Document& space(double points);
+  // The next block starts a new page (nothing when the page is still empty).
+  Document& page_break();
 
   // Lays the document out and returns the PDF bytes. Throws std::runtime_error when a library fails (no
   // font, an invalid PNG, a cairo or qpdf error): that is a bug or a broken installation, not user input.
