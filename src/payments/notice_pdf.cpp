@@ -55,6 +55,8 @@ class NoticeWriter {
     o.subject = n_.subject;
     o.footer = f("payments_pdf.notice.footer", {{"body", n_.body_name}});
     o.page_label = t("pdf.page_of");
+    o.running_header = f("payments_pdf.notice.continued",
+                         {{"body", n_.body_name}, {"subject", n_.subject}, {"debtor", n_.debtor.name}});
     o.compress = n_.compress;
     pdf::Document doc(o);
 
@@ -76,28 +78,27 @@ class NoticeWriter {
 
   void header(pdf::Document& doc) const {
     doc.letterhead(n_.body_name);
-    if (!n_.office.empty()) doc.paragraph(n_.office, {.size = 10, .space_after = 6});
     doc.paragraph(t("payments_pdf.notice.kicker"), {.size = 9, .bold = true, .space_after = 0});
     doc.heading(1, n_.subject, 15);
   }
 
-  void parties(pdf::Document& doc) const {
-    const pdf::KeyValueStyle kv{.size = 9.5, .label_width = 170};
-    doc.heading(2, t("payments_pdf.notice.creditor"), 11);
-    std::vector<std::pair<std::string, std::string>> creditor{
-        {t("payments_pdf.party.body_name"), n_.creditor.name},
-        {t("payments_pdf.party.fiscal_code"), n_.creditor.fiscal_code}};
-    if (!n_.office.empty()) creditor.emplace_back(t("payments_pdf.party.office"), n_.office);
-    doc.key_values(std::move(creditor), kv);
+  [[nodiscard]] std::string fiscal_code_line(const NoticeParty& p) const {
+    return f(
+        p.organisation ? "payments_pdf.party.fiscal_code_or_vat_line" : "payments_pdf.party.fiscal_code_line",
+        {{"value", p.fiscal_code}});
+  }
 
-    doc.heading(2, t("payments_pdf.notice.debtor"), 11);
-    const auto& d = n_.debtor;
-    std::vector<std::pair<std::string, std::string>> debtor{
-        {t(d.organisation ? "payments_pdf.party.body_name" : "payments_pdf.party.person_name"), d.name},
-        {t(d.organisation ? "payments_pdf.party.fiscal_code_or_vat" : "payments_pdf.party.fiscal_code"),
-         d.fiscal_code}};
-    if (!d.address.empty()) debtor.emplace_back(t("payments_pdf.party.address"), d.address);
-    doc.key_values(std::move(debtor), kv);
+  // The creditor and the debtor side by side, as pagoPA's layout has them: a table of two columns whose
+  // headers say who is who.
+  void parties(pdf::Document& doc) const {
+    std::string creditor = n_.creditor.name + "\n" +
+                           f("payments_pdf.party.fiscal_code_line", {{"value", n_.creditor.fiscal_code}});
+    if (!n_.office.empty()) creditor += "\n" + n_.office;
+    std::string debtor = n_.debtor.name + "\n" + fiscal_code_line(n_.debtor);
+    if (!n_.debtor.address.empty()) debtor += "\n" + n_.debtor.address;
+    doc.space(4);
+    doc.table({{t("payments_pdf.notice.creditor"), 1}, {t("payments_pdf.notice.debtor"), 1}},
+              {{creditor, debtor}}, {.size = 9.5, .padding = 4});
   }
 
   [[nodiscard]] std::string amount_by(const NoticeOption& o) const {
@@ -179,7 +180,7 @@ class NoticeWriter {
     p.qr_alt =
         f("payments_pdf.option.qr_alt",
           {{"nav", o.nav_grouped}, {"creditor", n_.creditor.fiscal_code}, {"amount", amount(o.amount)}});
-    p.note = t("payments_pdf.option.scan");
+    p.label_width = 165;
     return p;
   }
 
@@ -192,9 +193,8 @@ class NoticeWriter {
     doc.space(4);
     if (n_.fine) {
       const auto& fine = *n_.fine;
-      doc.heading(2, t("payments_pdf.notice.fine"), 11);
       doc.qr_panel(
-          panel(fine.reduced, 3, t("payments_pdf.notice.fine_reduced_title"),
+          panel(fine.reduced, 2, t("payments_pdf.notice.fine_reduced_title"),
                 fine.reduced.due_date ? due(fine.reduced) : t("payments_pdf.option.fine_reduced_relative")));
       std::string full_due;
       if (fine.reduced.due_date && fine.full.due_date) {
@@ -206,26 +206,20 @@ class NoticeWriter {
       } else {
         full_due = t("payments_pdf.option.fine_full_relative");
       }
-      doc.qr_panel(panel(fine.full, 3, t("payments_pdf.notice.fine_full_title"), std::move(full_due)));
+      doc.qr_panel(panel(fine.full, 2, t("payments_pdf.notice.fine_full_title"), std::move(full_due)));
     }
     if (n_.single) doc.qr_panel(panel(*n_.single, 2, t("payments_pdf.notice.single"), due(*n_.single)));
-    if (!n_.instalments.empty()) {
-      // As pagoPA's layout: the single payment alone with the notice's first page, the instalments on the
-      // following pages under a reminder of whose notice it is.
-      if (n_.single || n_.fine) {
-        doc.page_break();
-        doc.paragraph(f("payments_pdf.notice.continued",
-                        {{"body", n_.body_name}, {"subject", n_.subject}, {"debtor", n_.debtor.name}}),
-                      {.size = 9, .bold = true, .space_after = 4});
-      }
-      doc.heading(2, t("payments_pdf.notice.instalments"), 11);
-      const auto count = std::to_string(n_.instalments.size());
-      for (std::size_t i = 0; i < n_.instalments.size(); ++i) {
-        const auto& o = n_.instalments[i];
-        doc.qr_panel(
-            panel(o, 3, f("payments_pdf.notice.instalment", {{"n", std::to_string(i + 1)}, {"count", count}}),
-                  due(o)));
-      }
+    if (n_.instalments.empty()) return;
+    // As pagoPA's model: the single payment (or the fine) alone with the notice on its first page, the
+    // instalments on the following pages, each page under the running header.
+    if (n_.single || n_.fine) doc.page_break();
+    doc.heading(2, t("payments_pdf.notice.instalments"), 11);
+    const auto count = std::to_string(n_.instalments.size());
+    for (std::size_t i = 0; i < n_.instalments.size(); ++i) {
+      const auto& o = n_.instalments[i];
+      doc.qr_panel(
+          panel(o, 3, f("payments_pdf.notice.instalment", {{"n", std::to_string(i + 1)}, {"count", count}}),
+                due(o)));
     }
   }
 

@@ -26,7 +26,7 @@ class ReceiptWriter {
     o.page_label = t("pdf.page_of");
     o.compress = r_.compress;
     pdf::Document doc(o);
-    const pdf::KeyValueStyle kv{.size = 9.5, .label_width = 200};
+    const pdf::KeyValueStyle kv{.size = 9.5, .label_width = 215};
 
     doc.letterhead(r_.body_name);
     doc.heading(1, t("payments_pdf.receipt.title"), 15);
@@ -77,9 +77,9 @@ class ReceiptWriter {
                         amount(tr.amount)});
       }
       doc.table({{t("payments_pdf.receipt.col.index"), 0.4},
-                 {t("payments_pdf.receipt.col.beneficiary"), 2.2},
-                 {t("payments_pdf.receipt.col.account"), 2.2},
-                 {t("payments_pdf.receipt.col.remittance"), 2.4},
+                 {t("payments_pdf.receipt.col.beneficiary"), 2.0},
+                 {t("payments_pdf.receipt.col.account"), 2.8},
+                 {t("payments_pdf.receipt.col.remittance"), 2.0},
                  {t("payments_pdf.receipt.col.amount"), 1.1}},
                 std::move(rows), {.size = 8.5});
     }

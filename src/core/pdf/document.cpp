@@ -332,6 +332,7 @@ class Renderer {
     cairo_set_font_options(cr_, fo);
     cairo_font_options_destroy(fo);
     y_ = o_.margin;
+    top_ = y_;
     page_ = 1;
     tag_begin("Document");
   }
@@ -364,13 +365,32 @@ class Renderer {
 
   [[nodiscard]] double content_width() const { return width_ - 2 * o_.margin; }
   [[nodiscard]] double bottom() const { return height_ - o_.margin - kFooterSpace; }
-  [[nodiscard]] bool at_top() const { return y_ <= o_.margin + 0.01; }
+  [[nodiscard]] bool at_top() const { return y_ <= top_ + 0.01; }
 
   void new_page() {
     footer();
     cairo_show_page(cr_);
     ++page_;
     y_ = o_.margin;
+    running_header();
+    top_ = y_;
+  }
+
+  void running_header() {
+    if (o_.running_header.empty()) return;
+    const double size = 8.5;
+    font(true, size);
+    cairo_set_source_rgb(cr_, 0.25, 0.25, 0.25);
+    for (const auto& l : wrap(o_.running_header, content_width())) {
+      show(o_.margin, y_ + size, l);
+      y_ += size * 1.3;
+    }
+    cairo_set_line_width(cr_, 0.5);
+    cairo_move_to(cr_, o_.margin, y_ + 3);
+    cairo_line_to(cr_, width_ - o_.margin, y_ + 3);
+    cairo_stroke(cr_);
+    cairo_set_source_rgb(cr_, 0, 0, 0);
+    y_ += 12;
   }
   // Room for `h` more points on this page, or a new page (unless this one is still empty: a block taller
   // than a page is drawn across pages by its own code).
@@ -855,6 +875,7 @@ class Renderer {
   cairo_font_face_t* bold_;
   cairo_t* cr_ = nullptr;
   double y_ = 0;
+  double top_ = 0;  // where the content of the current page starts (below a running header)
   int page_ = 1;
   std::vector<std::string> alts_;
 };

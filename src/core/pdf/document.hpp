@@ -33,6 +33,9 @@ struct Options {
   std::string creator = "Sportello";
   std::string footer;      // at the foot of every page, on the left
   std::string page_label;  // at the foot of every page, on the right: "Pagina {page} di {pages}"
+  // At the top of every page but the first, in bold (what the document is, for a page read on its own);
+  // like the footer, it stays out of the structure tree.
+  std::string running_header;
   bool landscape = false;  // A4 landscape (wide tables) instead of portrait
   double margin = 50;      // points on every side; the footer sits inside the bottom margin
   bool compress = true;    // false writes the content streams uncompressed (to read them while debugging)

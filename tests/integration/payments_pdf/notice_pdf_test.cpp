@@ -93,31 +93,31 @@ TEST(PaymentNoticePdf, ASinglePaymentShowsWhatTheNoticeMustSayAndItsQrCodeScans)
   keep_pdf("notice-single-it.pdf", pdf);
 
   const auto text = pdf_text(pdf);
-  for (const std::string& s : {"Comune di Città Alta",
-                               "AVVISO DI PAGAMENTO",
-                               "TARI 2026 — tassa sui rifiuti, abitazione di via Niccolò Tommaseo 4",
-                               "Ente creditore",
-                               "00743110157",
-                               "Ufficio tributi",
-                               "Destinatario dell'avviso",
-                               "Niccolò Mazzà",
-                               "MZZNCL85D03L219X",
-                               "Via Roma 1 14100 Asti AT",
-                               "Quanto e quando pagare?",
-                               "€ 120,50 entro il 31/01/2027",
-                               "Dove pagare?",
-                               "https://sportello.example/citta-alta/pagamenti",
-                               "app IO",
-                               "home banking",
-                               "in banca",
-                               "uffici postali",
-                               "tabaccaio",
-                               "Pagamento in unica soluzione",
-                               "€ 120,50",
-                               "entro il 31/01/2027",
-                               "Codice avviso 3020 3200 2700 0002 51",
-                               "Codice fiscale ente creditore 00743110157",
-                               "Pagina 1 di 1"}) {
+  for (const char* s : {"Comune di Città Alta",
+                        "AVVISO DI PAGAMENTO",
+                        "TARI 2026 — tassa sui rifiuti, abitazione di via Niccolò Tommaseo 4",
+                        "Ente creditore",
+                        "00743110157",
+                        "Ufficio tributi",
+                        "Destinatario dell'avviso",
+                        "Niccolò Mazzà",
+                        "MZZNCL85D03L219X",
+                        "Via Roma 1 14100 Asti AT",
+                        "Quanto e quando pagare?",
+                        "€ 120,50 entro il 31/01/2027",
+                        "Dove pagare?",
+                        "https://sportello.example/citta-alta/pagamenti",
+                        "app IO",
+                        "home banking",
+                        "in banca",
+                        "uffici postali",
+                        "tabaccaio",
+                        "Pagamento in unica soluzione",
+                        "€ 120,50",
+                        "entro il 31/01/2027",
+                        "Codice avviso 3020 3200 2700 0002 51",
+                        "Codice fiscale ente creditore 00743110157",
+                        "Pagina 1 di 1"}) {
     EXPECT_TRUE(has(text, s)) << s << "\n---\n" << text;
   }
   EXPECT_FALSE(has(text, "payments_pdf.")) << "a locale key shows instead of its text:\n" << text;
@@ -133,7 +133,9 @@ TEST(PaymentNoticePdf, ASinglePaymentShowsWhatTheNoticeMustSayAndItsQrCodeScans)
   EXPECT_EQ(f.title,
             "Avviso di pagamento — TARI 2026 — tassa sui rifiuti, abitazione di via Niccolò Tommaseo 4");
   EXPECT_EQ(f.tags.count("H1"), 1U);
-  EXPECT_EQ(f.tags.count("H2"), 5U);  // creditor, debtor, how much, where, the single payment
+  EXPECT_EQ(f.tags.count("H2"), 3U);     // how much, where, the single payment
+  EXPECT_EQ(f.tags.count("Table"), 2U);  // creditor and addressee side by side, the payment's details
+  EXPECT_EQ(f.tags.count("TH"), 2U + 6U);
   EXPECT_EQ(f.tags.count("Figure"), 1U);
   EXPECT_EQ(f.tags.count("L"), 1U);
   EXPECT_EQ(f.alts.count("Codice QR pagoPA: codice avviso 3020 3200 2700 0002 51, codice fiscale dell'ente "
@@ -155,7 +157,7 @@ TEST(PaymentNoticePdf, ThreeInstalmentsAndTheSinglePaymentEachHaveTheirOwnQrCode
   keep_pdf("notice-instalments-it.pdf", pdf);
 
   const auto text = pdf_text(pdf);
-  for (const std::string& s :
+  for (const char* s :
        {"€ 300,00 entro il 31/01/2027", "Puoi pagare tutto in una volta oppure in 3 rate.",
         "Pagamento a rate", "Rata 1 di 3", "Rata 2 di 3", "Rata 3 di 3", "€ 100,01", "entro il 31/03/2027",
         "entro il 31/05/2027", "Comune di Città Alta — TARI 2026", "Pagina 1 di 2", "Pagina 2 di 2"}) {
@@ -172,6 +174,12 @@ TEST(PaymentNoticePdf, ThreeInstalmentsAndTheSinglePaymentEachHaveTheirOwnQrCode
   EXPECT_EQ(f.tags.count("Figure"), 4U);
   EXPECT_EQ(f.tags.count("H3"), 3U);  // one per instalment
   EXPECT_EQ(f.alts.size(), 4U);
+  // The second page says whose notice it belongs to (pagoPA repeats the header on every page).
+  EXPECT_TRUE(
+      has(text,
+          "Comune di Città Alta — TARI 2026 — tassa sui rifiuti, abitazione di via Niccolò Tommaseo 4 — "
+          "destinatario: Niccolò Mazzà"))
+      << text;
 
   // The single payment on the first page with the notice, the three instalments together on the second.
   const auto pages = scan_qr_codes(pdf);
@@ -207,11 +215,11 @@ TEST(PaymentNoticePdf, AFineShowsTheReducedAmountUntilItsLastDayAndTheFullAmount
   const auto pdf = render_payment_notice(n, sp::testing::locales(), "it");
   keep_pdf("notice-fine-it.pdf", pdf);
   const auto text = pdf_text(pdf);
-  for (const std::string& s :
+  for (const char* s :
        {"€ 29,40 entro il 09/12/2026", "Se paghi entro il 09/12/2026 paghi l'importo ridotto, € 29,40",
         "art. 202", "Dopo, paghi l'importo intero, € 42,00, entro il 02/02/2027.",
         "Verbale notificato il 04/12/2026", "Importo ridotto", "Importo intero",
-        "dal giorno 10/12/2026 al giorno 02/02/2027", "Pagina 1 di 1"}) {
+        "Scadenza dal 10/12/2026 al 02/02/2027", "Pagina 1 di 1"}) {
     EXPECT_TRUE(has(text, s)) << s << "\n---\n" << text;
   }
   const auto pages = scan_qr_codes(pdf);
@@ -238,11 +246,10 @@ TEST(PaymentNoticePdf, InEnglishTheTextsAndTheDocumentLanguageAreEnglish) {
   const auto pdf = render_payment_notice(n, sp::testing::locales(), "en");
   keep_pdf("notice-instalments-en.pdf", pdf);
   const auto text = pdf_text(pdf);
-  for (const std::string& s :
-       {"PAYMENT NOTICE", "Creditor body", "Addressee of the notice", "How much and by when?",
-        "€120.50 by 31/01/2027", "You can pay it all at once or in 2 instalments.", "Where to pay?",
-        "Single payment", "Instalment 1 of 2", "Instalment 2 of 2", "Notice code 3020 3200 2700 0002 51",
-        "Page 1 of 2"}) {
+  for (const char* s : {"PAYMENT NOTICE", "Creditor body", "Addressee of the notice", "How much and by when?",
+                        "€120.50 by 31/01/2027", "You can pay it all at once or in 2 instalments.",
+                        "Where to pay?", "Single payment", "Instalment 1 of 2", "Instalment 2 of 2",
+                        "Notice code 3020 3200 2700 0002 51", "Page 1 of 2"}) {
     EXPECT_TRUE(has(text, s)) << s << "\n---\n" << text;
   }
   EXPECT_FALSE(has(text, "payments_pdf.")) << text;
@@ -270,12 +277,35 @@ TEST(PaymentNoticePdf, LongNamesAndTheLongestObjectWrapAndStayReadable) {
   keep_pdf("notice-long-it.pdf", pdf);
   const auto text = pdf_text(pdf);
   EXPECT_TRUE(has(text, "€ 1.234.567,89")) << text;
-  EXPECT_TRUE(has(text, "Codice fiscale o partita IVA")) << text;
-  EXPECT_TRUE(has(text, "Denominazione Società Cooperativa Edile Artigiana")) << text;
+  EXPECT_TRUE(has(text, "Codice fiscale o partita IVA 00743110157")) << text;
+  EXPECT_TRUE(has(text, "Società Cooperativa Edile Artigiana")) << text;
   EXPECT_TRUE(has(text, "a responsabilità limitata")) << text;
   EXPECT_TRUE(has(text, "in via Garibaldi, anno 2026")) << text;
   EXPECT_EQ(all_codes(scan_qr_codes(pdf)),
             std::vector<std::string>{"PAGOPA|002|" + n.single->nav + "|00743110157|123456789"});
+}
+
+TEST(PaymentNoticePdf, ManyInstalmentsRunOnAsManyPagesAsNeededNoSectionCut) {
+  auto n = base_notice();
+  std::vector<std::string> expected;
+  for (int i = 0; i < 7; ++i) {
+    n.instalments.push_back(
+        option("000000000100" + std::to_string(i), 1000 + i, day(2027, static_cast<unsigned>(1 + i), 28)));
+    expected.push_back("PAGOPA|002|" + n.instalments.back().nav + "|00743110157|" + std::to_string(1000 + i));
+  }
+  const auto pdf = render_payment_notice(n, sp::testing::locales(), "it");
+  keep_pdf("notice-seven-it.pdf", pdf);
+  const auto pages = scan_qr_codes(pdf);
+  const auto f = pdf_facts(pdf);
+  ASSERT_GE(f.pages, 2);
+  EXPECT_EQ(static_cast<int>(pages.size()), f.pages);
+  // Every section is whole on one page: a section cut by a page break would not scan.
+  EXPECT_EQ(all_codes(pages), sorted(expected));
+  const auto text = pdf_text(pdf);
+  EXPECT_TRUE(has(text, "€ 70,21 in 7 rate")) << text;
+  EXPECT_TRUE(has(text, "Rata 7 di 7")) << text;
+  for (int p = 2; p <= f.pages; ++p)
+    EXPECT_TRUE(has(text, "Pagina " + std::to_string(p) + " di " + std::to_string(f.pages)));
 }
 
 TEST(PaymentNoticePdf, TheQrCodesAlsoScanAtALowResolution) {

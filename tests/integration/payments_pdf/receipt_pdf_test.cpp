@@ -12,7 +12,7 @@
 #include "support/testing.hpp"
 
 namespace sp::payments {
-namespace {
+namespace receipt_test {
 
 using sp::testing::pdf_facts;
 using sp::testing::pdf_text;
@@ -55,7 +55,7 @@ ReceiptInput receipt() {
   return r;
 }
 
-bool has(const std::string& text, const std::string& what) {
+bool contains(const std::string& text, const std::string& what) {
   return text.find(what) != std::string::npos;
 }
 
@@ -63,39 +63,39 @@ TEST(PaymentReceiptPdf, EveryFactOfThePaymentIsThereInItalian) {
   const auto pdf = render_payment_receipt(receipt(), sp::testing::locales(), "it");
   keep_pdf("receipt-it.pdf", pdf);
   const auto text = pdf_text(pdf);
-  for (const std::string& s : {"Comune di Città Alta",
-                               "Ricevuta di pagamento",
-                               "pagoPA",
-                               "Importo pagato € 16,52",
-                               "Commissione € 1,50",
-                               "Totale addebitato € 18,02",
-                               "Data e ora del pagamento 15/07/2026 10:30 (ora italiana)",
-                               "Prestatore di servizi di pagamento Banca di Prova S.p.A. (ABI03069)",
-                               "Identificativo univoco di riscossione (IUR) IUR-2026-0000012345",
-                               "Identificativo della ricevuta c0ffee00aa114f2b9d0e0b7a1c2d3e4f",
-                               "Codice avviso 3020 3200 2700 0002 51",
-                               "Identificativo univoco di versamento (IUV) 02032002700000251",
-                               "Certificato di residenza — diritti di segreteria e imposta di bollo",
-                               "Ente creditore",
-                               "00743110157",
-                               "Debitore",
-                               "Niccolò Mazzà",
-                               "MZZNCL85D03L219X",
-                               "Via Roma 1 14100 Asti AT",
-                               "Pagatore",
-                               "Lucia Mazzà",
-                               "MZZLCU60A41L219Y",
-                               "Versamenti",
-                               "IT60X0542811101000000123456",
-                               "Diritti di segreteria",
-                               "€ 0,52",
-                               "Marca da bollo digitale",
-                               "Imposta di bollo",
-                               "€ 16,00",
-                               "Pagina 1 di 1"}) {
-    EXPECT_TRUE(has(text, s)) << s << "\n---\n" << text;
+  for (const char* s : {"Comune di Città Alta",
+                        "Ricevuta di pagamento",
+                        "pagoPA",
+                        "Importo pagato € 16,52",
+                        "Commissione € 1,50",
+                        "Totale addebitato € 18,02",
+                        "Data e ora del pagamento 15/07/2026 10:30 (ora italiana)",
+                        "Prestatore di servizi di pagamento Banca di Prova S.p.A. (ABI03069)",
+                        "Identificativo di riscossione (IUR) IUR-2026-0000012345",
+                        "Identificativo della ricevuta c0ffee00aa114f2b9d0e0b7a1c2d3e4f",
+                        "Codice avviso 3020 3200 2700 0002 51",
+                        "Identificativo di versamento (IUV) 02032002700000251",
+                        "Certificato di residenza — diritti di segreteria e imposta di bollo",
+                        "Ente creditore",
+                        "00743110157",
+                        "Debitore",
+                        "Niccolò Mazzà",
+                        "MZZNCL85D03L219X",
+                        "Via Roma 1 14100 Asti AT",
+                        "Pagatore",
+                        "Lucia Mazzà",
+                        "MZZLCU60A41L219Y",
+                        "Versamenti",
+                        "IT60X0542811101000000123456",
+                        "Diritti di segreteria",
+                        "€ 0,52",
+                        "Marca da bollo digitale",
+                        "Imposta di bollo",
+                        "€ 16,00",
+                        "Pagina 1 di 1"}) {
+    EXPECT_TRUE(contains(text, s)) << s << "\n---\n" << text;
   }
-  EXPECT_FALSE(has(text, "payments_pdf.")) << text;
+  EXPECT_FALSE(contains(text, "payments_pdf.")) << text;
 
   const auto f = pdf_facts(pdf);
   EXPECT_EQ(f.pages, 1);
@@ -117,8 +117,8 @@ TEST(PaymentReceiptPdf, TheTimeOfPaymentIsRomeTimeInWinterToo) {
   auto r = receipt();
   r.paid_at = instant("2026-12-01T23:30:00Z");  // already 2 December in Rome (CET, UTC+1)
   const auto text = pdf_text(render_payment_receipt(r, sp::testing::locales(), "it"));
-  EXPECT_TRUE(has(text, "02/12/2026 00:30 (ora italiana)")) << text;
-  EXPECT_FALSE(has(text, "01/12/2026")) << text;
+  EXPECT_TRUE(contains(text, "02/12/2026 00:30 (ora italiana)")) << text;
+  EXPECT_FALSE(contains(text, "01/12/2026")) << text;
 }
 
 TEST(PaymentReceiptPdf, AnUnreportedFeeIsSaidAndNoTotalIsInvented) {
@@ -128,10 +128,11 @@ TEST(PaymentReceiptPdf, AnUnreportedFeeIsSaidAndNoTotalIsInvented) {
   r.psp_id.clear();
   const auto pdf = render_payment_receipt(r, sp::testing::locales(), "it");
   const auto text = pdf_text(pdf);
-  EXPECT_TRUE(has(text, "Commissione non comunicata")) << text;
-  EXPECT_FALSE(has(text, "Totale addebitato")) << text;
-  EXPECT_FALSE(has(text, "Pagatore")) << text;
-  EXPECT_TRUE(has(text, "Prestatore di servizi di pagamento Banca di Prova S.p.A. Identificativo")) << text;
+  EXPECT_TRUE(contains(text, "Commissione non comunicata")) << text;
+  EXPECT_FALSE(contains(text, "Totale addebitato")) << text;
+  EXPECT_FALSE(contains(text, "Pagatore")) << text;
+  EXPECT_TRUE(contains(text, "Prestatore di servizi di pagamento Banca di Prova S.p.A. Identificativo"))
+      << text;
   EXPECT_EQ(pdf_facts(pdf).tags.count("H2"), 4U);
 }
 
@@ -139,15 +140,15 @@ TEST(PaymentReceiptPdf, InEnglish) {
   const auto pdf = render_payment_receipt(receipt(), sp::testing::locales(), "en");
   keep_pdf("receipt-en.pdf", pdf);
   const auto text = pdf_text(pdf);
-  for (const std::string& s :
+  for (const char* s :
        {"Payment receipt", "Amount paid €16.52", "Fee €1.50", "Total charged €18.02",
         "Date and time of payment 15/07/2026 10:30 (Italian time)", "Payment service provider",
         "Creditor body", "Debtor", "Payer", "Transfers", "Digital revenue stamp", "Page 1 of 1"}) {
-    EXPECT_TRUE(has(text, s)) << s << "\n---\n" << text;
+    EXPECT_TRUE(contains(text, s)) << s << "\n---\n" << text;
   }
-  EXPECT_FALSE(has(text, "payments_pdf.")) << text;
+  EXPECT_FALSE(contains(text, "payments_pdf.")) << text;
   EXPECT_EQ(pdf_facts(pdf).lang, "en");
 }
 
-}  // namespace
+}  // namespace receipt_test
 }  // namespace sp::payments

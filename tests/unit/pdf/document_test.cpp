@@ -139,6 +139,41 @@ TEST(PdfDocument, TheLogoIsAFigureWithItsTextAlternative) {
   EXPECT_NE(pdf_text(bytes).find("Comune di Città Certificato"), std::string::npos);
 }
 
+TEST(PdfDocument, AQrPanelIsAHeadingATableAndAFigureKeptOnOnePage) {
+  auto o = options();
+  o.running_header = "Comune di Città — avviso TARI 2026";
+  sp::pdf::Document doc(o);
+  doc.heading(1, "Avviso");
+  doc.space(600);  // most of the first page used: the panel cannot fit under it and moves whole
+  sp::pdf::QrPanel panel;
+  panel.heading = "Rata 1 di 2";
+  panel.aside = "€ 10,00";
+  panel.rows = {{"Codice avviso", "3020 3200 2700 0002 51"}, {"Scadenza", "entro il 31/01/2027"}};
+  panel.qr_payload = "PAGOPA|002|302032002700000251|00743110157|1000";
+  panel.qr_alt = "Codice QR della rata 1";
+  panel.note = "Nota sotto il codice";
+  doc.qr_panel(panel);
+  doc.page_break();
+  doc.paragraph("Terza pagina");
+  const std::string bytes = doc.finish();
+  const auto f = pdf_facts(bytes);
+  EXPECT_EQ(f.pages, 3);
+  EXPECT_EQ(f.tags.count("H2"), 1U);
+  EXPECT_EQ(f.tags.count("Table"), 1U);
+  EXPECT_EQ(f.tags.count("TH"), 2U);
+  EXPECT_EQ(f.tags.count("Figure"), 1U);
+  EXPECT_EQ(f.alts.count("Codice QR della rata 1"), 1U);
+  const std::string text = pdf_text(bytes);
+  EXPECT_NE(text.find("Rata 1 di 2 € 10,00"), std::string::npos) << text;
+  EXPECT_NE(text.find("Codice avviso 3020 3200 2700 0002 51"), std::string::npos) << text;
+  EXPECT_NE(text.find("Nota sotto il codice"), std::string::npos) << text;
+  // The running header on the second and third pages, not on the first.
+  const auto first = text.find("Comune di Città — avviso TARI 2026");
+  ASSERT_NE(first, std::string::npos) << text;
+  EXPECT_GT(first, text.find("Pagina 1 di 3")) << text;
+  EXPECT_NE(text.find("Comune di Città — avviso TARI 2026", first + 1), std::string::npos) << text;
+}
+
 TEST(PdfDocument, AnInvalidImageIsAnError) {
   sp::pdf::Document doc(options());
   doc.image("not a png", "x", 40);
