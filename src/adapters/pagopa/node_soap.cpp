@@ -488,6 +488,50 @@ std::string render_response(const SendReceiptResponse& r) {
   return e.str();
 }
 
+// ---- Envelopes that do not parse -------------------------------------------------------------------------
+
+std::optional<Peek> peek_request(std::string_view xml) {
+  pugi::xml_document doc;
+  auto op = load(doc, xml);
+  if (!op) return std::nullopt;
+  Peek p;
+  const auto name = local_name(op->name());
+  p.operation = name == "paVerifyPaymentNoticeReq" ? "paVerifyPaymentNotice"
+                : name == "paGetPaymentV2Request"  ? "paGetPaymentV2"
+                : name == "paSendRTV2Request"      ? "paSendRTV2"
+                                                   : std::string(name);
+  Reader lenient;  // missing elements stay empty
+  p.ids = {lenient.text(*op, "idPA", false), lenient.text(*op, "idBrokerPA", false),
+           lenient.text(*op, "idStation", false)};
+  auto holder = child(*op, "qrCode");
+  if (!holder) holder = child(*op, "receipt");
+  p.notice_number = lenient.text(holder, "noticeNumber", false);
+  return p;
+}
+
+std::string render_fault_response(std::string_view operation, const Fault& fault) {
+  if (operation == "paVerifyPaymentNotice") return render_response(VerifyResponse{.fault = fault});
+  if (operation == "paGetPaymentV2") return render_response(GetPaymentResponse{.fault = fault});
+  if (operation == "paSendRTV2") return render_response(SendReceiptResponse{.fault = fault});
+  return {};
+}
+
+std::string render_soap_fault(std::string_view fault_string, std::string_view detail) {
+  pugi::xml_document doc;
+  auto decl = doc.append_child(pugi::node_declaration);
+  decl.append_attribute("version") = "1.0";
+  decl.append_attribute("encoding") = "UTF-8";
+  auto env = doc.append_child("soapenv:Envelope");
+  env.append_attribute("xmlns:soapenv") = kSoapNs;
+  auto fault = env.append_child("soapenv:Body").append_child("soapenv:Fault");
+  put(fault, "faultcode", "soapenv:Client");
+  put(fault, "faultstring", std::string(fault_string));
+  put(fault, "detail", std::string(detail));
+  std::ostringstream out;
+  doc.save(out, "", pugi::format_raw);
+  return out.str();
+}
+
 Result<VerifyResponse> parse_verify_response(std::string_view xml) {
   pugi::xml_document doc;
   auto op = load(doc, xml);

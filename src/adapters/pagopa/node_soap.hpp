@@ -179,6 +179,25 @@ std::string render_response(const VerifyResponse& r);
 std::string render_response(const GetPaymentResponse& r);
 std::string render_response(const SendReceiptResponse& r);
 
+// ---- Envelopes that do not parse -------------------------------------------------------------------------
+
+// What can be read from a request that parse_request refused, to answer and audit it: the operation
+// (its request element's local name mapped to "paVerifyPaymentNotice", "paGetPaymentV2", "paSendRTV2", or
+// the element's name as sent), and whichever station identifiers and notice number are present. nullopt
+// when the text is not an XML SOAP envelope at all.
+struct Peek {
+  std::string operation;
+  StationIds ids;
+  std::string notice_number;
+};
+std::optional<Peek> peek_request(std::string_view xml);
+
+// The KO response of `operation` (one of the three above) carrying `fault`; empty for another operation.
+std::string render_fault_response(std::string_view operation, const Fault& fault);
+
+// A SOAP 1.1 Fault (soapenv:Client), for an envelope whose operation cannot be told.
+std::string render_soap_fault(std::string_view fault_string, std::string_view detail);
+
 // The simulator's side. Errors: pagopa.soap_syntax as above.
 Result<VerifyResponse> parse_verify_response(std::string_view xml);
 Result<GetPaymentResponse> parse_get_payment_response(std::string_view xml);

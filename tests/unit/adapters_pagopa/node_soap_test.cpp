@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <pugixml.hpp>
 #include <string>
 
 #include "support/testing.hpp"
@@ -275,6 +276,35 @@ TEST(NodeSoapParse, NamesWhatIsMissingOrMalformed) {
       R"(<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body><p:paDemandPaymentNoticeRequest xmlns:p="x"/></s:Body></s:Envelope>)");
   ASSERT_FALSE(other.ok());
   EXPECT_EQ(other.error().code, "pagopa.soap_operation");
+}
+
+TEST(NodeSoapParse, APeekReadsWhatARefusedRequestStillSays) {
+  GetPaymentRequest g{ids(), "00072360050", "302032002700000251", std::nullopt, "", "", ""};
+  auto xml = render_request(g);
+  xml.erase(xml.find("<idBrokerPA>"), xml.find("</idBrokerPA>") + 13 - xml.find("<idBrokerPA>"));
+  ASSERT_FALSE(parse_request(xml).ok());
+  auto p = peek_request(xml);
+  ASSERT_TRUE(p);
+  EXPECT_EQ(p->operation, "paGetPaymentV2");
+  EXPECT_EQ(p->ids.id_pa, "00112233445");
+  EXPECT_EQ(p->ids.id_broker_pa, "");
+  EXPECT_EQ(p->notice_number, "302032002700000251");
+  EXPECT_FALSE(peek_request("not xml at all"));
+
+  const auto ko =
+      render_fault_response(p->operation, make_fault("PAA_SINTASSI_EXTRAXSD", "00112233445", "x"));
+  auto back = parse_get_payment_response(ko);
+  ASSERT_TRUE(back.ok());
+  ASSERT_TRUE(back->fault);
+  EXPECT_EQ(back->fault->code, "PAA_SINTASSI_EXTRAXSD");
+  EXPECT_TRUE(render_fault_response("paDemandPaymentNotice", *back->fault).empty());
+
+  // Whatever the detail says, the SOAP Fault stays well-formed XML.
+  const auto fault = render_soap_fault("PAA_SINTASSI_EXTRAXSD", "bad <idPA> & \"quotes\"");
+  pugi::xml_document doc;
+  ASSERT_TRUE(doc.load_string(fault.c_str()));
+  EXPECT_STREQ(doc.document_element().first_child().first_child().child("detail").child_value(),
+               "bad <idPA> & \"quotes\"");
 }
 
 }  // namespace
