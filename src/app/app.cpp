@@ -127,6 +127,7 @@ App::App(Config config) : config_(std::move(config)) {
   cases_ = cases::install(router_, deps, *identity_, *protocollo_, *forms_);
   applications_ = applications::install(router_, deps, *identity_, *cases_, *forms_);
   body_pages_ = body_pages::install(router_, deps);
+  payments_ = payments::install(router_, deps);
   // The hub's own back-office pages.
   register_jobs_page();
   register_keys_page();
@@ -149,7 +150,8 @@ http::ServerOptions App::server_options() const {
   // Where each module accepts uploads.
   for (const web::Installed* m :
        std::initializer_list<const web::Installed*>{identity_.get(), protocollo_.get(), forms_.get(),
-                                                    cases_.get(), applications_.get(), body_pages_.get()}) {
+                                                    cases_.get(), applications_.get(), body_pages_.get(),
+                                                    payments_.get()}) {
     o.upload_prefixes.insert(o.upload_prefixes.end(), m->upload_prefixes.begin(), m->upload_prefixes.end());
   }
   o.request_timeout = std::chrono::milliseconds(config_.request_timeout_ms);

@@ -26,6 +26,7 @@
 #include "http/server.hpp"
 #include "identity/module_web.hpp"
 #include "jobs/runner.hpp"
+#include "payments/module_web.hpp"
 #include "protocollo/module_web.hpp"
 #include "tenants/service.hpp"
 #include "web/context.hpp"
@@ -52,6 +53,7 @@ class App {
   [[nodiscard]] protocollo::ProtocolService& protocol() { return *protocollo_->protocol; }
   [[nodiscard]] forms::DefinitionsService& definitions() { return *forms_->definitions; }
   [[nodiscard]] jobs::Runner& jobs() { return *jobs_; }
+  [[nodiscard]] payments::PaymentsService& payments() { return *payments_->payments; }
   // Runs the HTTP server until SIGTERM/SIGINT; returns the exit code. `listen_fd`: a socket bound
   // beforehand (http::bind_listener, so that the configuration could follow a port chosen by the
   // system); -1: bind config.address:config.port now.
@@ -92,6 +94,7 @@ class App {
   std::unique_ptr<cases::Module> cases_;
   std::unique_ptr<applications::Module> applications_;
   std::unique_ptr<body_pages::Module> body_pages_;
+  std::unique_ptr<payments::Module> payments_;
 
   void setup_sign_in();
   void start_demo_simulator();

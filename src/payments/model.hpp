@@ -123,6 +123,7 @@ struct Position {
   PositionStatus status = PositionStatus::draft;
   std::optional<time::TimePoint> validity_date;  // published positions become valid then
   std::string replaces_id;                       // a correction points at the position it corrects
+  std::string created_by;                        // "staff:<id>" or "system:<name>"
   std::int64_t version = 1;
   time::TimePoint created_at;
   time::TimePoint updated_at;

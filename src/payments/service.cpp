@@ -1,0 +1,659 @@
+#include "payments/service.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <limits>
+#include <boost/json.hpp>
+#include <set>
+#include <stdexcept>
+
+#include "core/codice_fiscale.hpp"
+#include "core/ids.hpp"
+#include "core/partita_iva.hpp"
+#include "db/time_values.hpp"
+#include "identity/permissions.hpp"
+#include "payments/iban.hpp"
+#include "payments/notice_number.hpp"
+
+namespace sp::payments {
+namespace {
+
+constexpr std::size_t kMaxText = 140;
+constexpr std::size_t kMaxIupd = 100;
+constexpr int kDefaultFullDueDays = 60;
+
+Error invalid(const std::string& code, const std::string& field, const std::string& detail = {},
+              int status = 400) {
+  Error e = Error::make(code, status, detail);
+  e.field = field;
+  return e;
+}
+
+// Characters, not bytes: pagoPA's limits (and SQL length()) count characters.
+std::size_t chars(const std::string& s) {
+  return static_cast<std::size_t>(
+      std::count_if(s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+}
+
+bool blank(const std::string& s) {
+  return std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isspace(c) != 0; });
+}
+
+bool digits(const std::string& s, std::size_t n) {
+  return s.size() == n && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+Result<std::string> actor_id(const Actor& who, tenants::TenantId tenant) {
+  if (const auto* sys = std::get_if<SystemActor>(&who)) {
+    if (sys->name.empty()) return Error::forbidden("system actor without a name");
+    return "system:" + sys->name;
+  }
+  const identity::Principal* p = std::get<const identity::Principal*>(who);
+  if (auto st = identity::authorize(p, identity::Permission::backoffice, tenant); !st) return st.error();
+  return "staff:" + p->subject;
+}
+
+void audit_change(audit::AuditService& audit, db::Conn& tx, const Actor& who, tenants::TenantId tenant,
+                  const std::string& action, const std::string& record_type, const std::string& record_id,
+                  const boost::json::object& details) {
+  audit::Entry a;
+  a.tenant_id = tenant;
+  if (const auto* sys = std::get_if<SystemActor>(&who)) {
+    a.actor_kind = audit::ActorKind::system;
+    a.actor_id = sys->name;
+    a.channel = sys->name.rfind("api-key:", 0) == 0 ? audit::Channel::api : audit::Channel::system;
+  } else {
+    a.actor_kind = audit::ActorKind::staff;
+    a.actor_id = std::get<const identity::Principal*>(who)->subject;
+    a.channel = audit::Channel::web;
+  }
+  a.action = action;
+  a.record_type = record_type;
+  a.record_id = record_id;
+  a.details = boost::json::serialize(details);
+  audit.record_or_throw(tx, a);
+}
+
+boost::json::object position_details(const Position& p) {
+  Cents total = 0;
+  boost::json::array ivs;
+  for (const auto& o : p.options) {
+    total += o.amount;
+    ivs.push_back(boost::json::value(o.iuv));
+  }
+  return {{"iupd", p.iupd},        {"status", to_string(p.status)}, {"debtor", p.debtor.fiscal_code},
+          {"iuv", ivs},            {"options_cents", total},       {"kind", to_string(p.kind)},
+          {"replaces", p.replaces_id}};
+}
+
+Status check_text(const std::string& value, const char* field, std::size_t max = kMaxText) {
+  if (chars(value) > max) return invalid("payments.field_length", field, field);
+  if (value.find_first_of("\r\n") != std::string::npos) return invalid("payments.field_length", field, field);
+  return Ok{};
+}
+
+Status check_debtor(const Debtor& d) {
+  auto cf = cf::validate_any(d.fiscal_code);
+  if (!cf) return invalid("payments.debtor_fiscal_code", "fiscalCode", d.fiscal_code);
+  if (blank(d.full_name) || chars(d.full_name) > kMaxText) return invalid("payments.debtor_name", "fullName");
+  struct F {
+    const std::string& v;
+    const char* name;
+  };
+  for (const F& f : {F{d.street_name, "streetName"}, F{d.civic_number, "civicNumber"}, F{d.postal_code, "postalCode"},
+                     F{d.city, "city"}, F{d.province, "province"}, F{d.region, "region"}, F{d.country, "country"},
+                     F{d.phone, "phone"}, F{d.full_name, "fullName"}}) {
+    if (auto st = check_text(f.v, f.name); !st) return st;
+  }
+  if (!d.email.empty()) {
+    const auto at = d.email.find('@');
+    if (at == std::string::npos || at == 0 || at + 1 >= d.email.size() || d.email.size() > 256 ||
+        d.email.find_first_of(" \t\r\n") != std::string::npos)
+      return invalid("payments.email", "email", d.email);
+  }
+  return Ok{};
+}
+
+Status check_transfers(const NewOption& o, std::size_t oi) {
+  const std::string where = "paymentOption[" + std::to_string(oi) + "]";
+  if (o.transfers.empty() || o.transfers.size() > kMaxTransfers)
+    return invalid("payments.transfers", where + ".transfer", std::to_string(o.transfers.size()));
+  std::set<int> seen;
+  Cents sum = 0;
+  for (std::size_t ti = 0; ti < o.transfers.size(); ++ti) {
+    const auto& t = o.transfers[ti];
+    const std::string tw = where + ".transfer[" + std::to_string(ti) + "]";
+    const int index = t.index == 0 ? static_cast<int>(ti) + 1 : t.index;
+    if (index < 1 || index > 5 || !seen.insert(index).second)
+      return invalid("payments.transfer_index", tw + ".idTransfer", std::to_string(index));
+    if (t.amount <= 0) return invalid("payments.amount", tw + ".amount", std::to_string(t.amount));
+    if (sum > std::numeric_limits<Cents>::max() - t.amount) return invalid("payments.amount", tw + ".amount");
+    sum += t.amount;
+    const bool account = !t.iban.empty() || !t.postal_iban.empty();
+    if (account == t.stamp.has_value()) return invalid("payments.transfer_account", tw, std::to_string(index));
+    if (!t.iban.empty()) {
+      if (auto v = validate_iban(t.iban); !v) return invalid(v.error().code, tw + ".iban", v.error().detail);
+    }
+    if (!t.postal_iban.empty()) {
+      if (auto v = validate_postal_iban(t.postal_iban); !v)
+        return invalid(v.error().code, tw + ".postalIban", v.error().detail);
+    }
+    if (t.stamp) {
+      const auto& s = *t.stamp;
+      if (s.type.size() != 2) return invalid("payments.stamp", tw + ".stamp.stampType", s.type);
+      if (s.hash_document.empty() || s.hash_document.size() > 72)
+        return invalid("payments.stamp", tw + ".stamp.hashDocument", "hashDocument");
+      if (s.provincial_residence.size() != 2 ||
+          !std::all_of(s.provincial_residence.begin(), s.provincial_residence.end(),
+                       [](char c) { return c >= 'A' && c <= 'Z'; }))
+        return invalid("payments.stamp", tw + ".stamp.provincialResidence", s.provincial_residence);
+    }
+    if (blank(t.remittance) || chars(t.remittance) > kMaxText)
+      return invalid("payments.remittance", tw + ".remittanceInformation");
+    if (blank(t.category) || chars(t.category) > kMaxText) return invalid("payments.category", tw + ".category");
+    if (!t.organization_fiscal_code.empty() && !piva::validate(t.organization_fiscal_code))
+      return invalid("payments.organization_fiscal_code", tw + ".organizationFiscalCode",
+                     t.organization_fiscal_code);
+  }
+  if (sum != o.amount)
+    return invalid("payments.transfer_sum", where + ".transfer", std::to_string(sum) + " ≠ " + std::to_string(o.amount));
+  return Ok{};
+}
+
+bool valid_iupd(const std::string& s) {
+  return !s.empty() && s.size() <= kMaxIupd && std::all_of(s.begin(), s.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '-' || c == '_' || c == '.';
+  });
+}
+
+Transfer transfer_of(const NewTransfer& t, std::size_t i) {
+  Transfer out;
+  out.index = t.index == 0 ? static_cast<int>(i) + 1 : t.index;
+  out.amount = t.amount;
+  out.iban = t.iban.empty() ? std::string() : *validate_iban(t.iban);
+  out.postal_iban = t.postal_iban.empty() ? std::string() : *validate_postal_iban(t.postal_iban);
+  out.stamp = t.stamp;
+  out.remittance = t.remittance;
+  out.category = t.category;
+  out.organization_fiscal_code = t.organization_fiscal_code;
+  return out;
+}
+
+Result<Creditor> creditor_or_error(const std::optional<Creditor>& c) {
+  if (!c) return Error::make("payments.creditor", 409);
+  return *c;
+}
+
+}  // namespace
+
+Cents reduced_fine_amount(const FineTerms& f) {
+  return (f.sanction * 7 + 5) / 10 + f.expenses;
+}
+Cents full_fine_amount(const FineTerms& f) {
+  return f.sanction + f.expenses;
+}
+time::Date reduced_until(const FineTerms& f) {
+  return time::add_calendar_days(f.notification_date, kFineReducedDays);
+}
+
+bool payable(PositionStatus s) {
+  return s == PositionStatus::valid || s == PositionStatus::partially_paid;
+}
+
+Cents amount_due(const Position& p, const Option& option, time::Date day) {
+  if (p.kind == PositionKind::fine && p.fine) {
+    return std::chrono::sys_days{day} <= std::chrono::sys_days{reduced_until(*p.fine)} ? reduced_fine_amount(*p.fine)
+                                                                                       : full_fine_amount(*p.fine);
+  }
+  return option.amount;
+}
+
+Result<Cents> amount_due(const Position& p, time::Date day) {
+  if (!payable(p.status)) return Error::make("payments.not_payable", 409, std::string(to_string(p.status)));
+  if (p.kind == PositionKind::fine && !p.options.empty()) return amount_due(p, p.options.front(), day);
+  const Option* single = nullptr;
+  int unpaid = 0;
+  const Option* last_unpaid = nullptr;
+  for (const auto& o : p.options) {
+    if (o.status != OptionStatus::unpaid) continue;
+    ++unpaid;
+    last_unpaid = &o;
+    if (!o.is_partial_payment) single = &o;
+  }
+  if (single) return amount_due(p, *single, day);
+  if (unpaid == 1) return amount_due(p, *last_unpaid, day);
+  return Error::make("payments.not_payable", 409, "instalments");
+}
+
+Status PaymentsService::validate(const NewPosition& in, const Creditor& c, time::Date today) {
+  if (!in.iupd.empty() && !valid_iupd(in.iupd)) return invalid("payments.iupd", "iupd", in.iupd);
+  if (auto st = check_debtor(in.debtor); !st) return st;
+  if (in.options.empty() || in.options.size() > kMaxOptions)
+    return invalid("payments.options", "paymentOption", std::to_string(in.options.size()));
+  if (!in.validity_date.empty() && !time::parse_iso_utc(in.validity_date))
+    return invalid("payments.validity_date", "validityDate", in.validity_date);
+  std::set<std::string> iuvs;
+  for (std::size_t oi = 0; oi < in.options.size(); ++oi) {
+    const auto& o = in.options[oi];
+    const std::string where = "paymentOption[" + std::to_string(oi) + "]";
+    if (o.amount <= 0) return invalid("payments.amount", where + ".amount", std::to_string(o.amount));
+    if (blank(o.description) || chars(o.description) > kMaxText || o.description.find_first_of("\r\n") != std::string::npos)
+      return invalid("payments.description", where + ".description", std::to_string(chars(o.description)));
+    auto due = time::parse_iso_date(o.due_date);
+    if (!due) return invalid("payments.due_date", where + ".dueDate", o.due_date);
+    if (std::chrono::sys_days{*due} < std::chrono::sys_days{today})
+      return invalid("payments.due_date", where + ".dueDate", o.due_date);
+    if (!o.retention_date.empty()) {
+      auto keep = time::parse_iso_date(o.retention_date);
+      if (!keep || std::chrono::sys_days{*keep} < std::chrono::sys_days{*due})
+        return invalid("payments.retention_date", where + ".retentionDate", o.retention_date);
+    }
+    if (!o.iuv.empty()) {
+      auto n = nav_of_aux3_iuv(o.iuv);
+      if (!n || std::find(c.segregation_codes.begin(), c.segregation_codes.end(), n->segregation_code) ==
+                    c.segregation_codes.end())
+        return invalid("payments.iuv", where + ".iuv", o.iuv);
+      if (!iuvs.insert(o.iuv).second) return invalid("payments.iuv_exists", where + ".iuv", o.iuv, 409);
+    }
+    if (auto st = check_transfers(o, oi); !st) return st;
+  }
+  if (!in.replaces_iupd.empty() && !valid_iupd(in.replaces_iupd))
+    return invalid("payments.replaces", "replacesIupd", in.replaces_iupd);
+  return Ok{};
+}
+
+Status PaymentsService::set_creditor(const Actor& who, const Creditor& in) {
+  auto actor = actor_id(who, in.tenant_id);
+  if (!actor) return actor.error();
+  Creditor c = in;
+  if (c.fiscal_code.size() != 11 || !piva::validate(c.fiscal_code))
+    return invalid("payments.creditor_fiscal_code", "fiscal_code", c.fiscal_code);
+  if (blank(c.company_name) || chars(c.company_name) > kMaxText) return invalid("payments.company_name", "company_name");
+  if (auto st = check_text(c.office_name, "office_name"); !st) return st;
+  if (c.segregation_codes.empty()) return invalid("payments.segregation_code", "segregation_codes", "none");
+  std::set<std::string> seen;
+  for (const auto& s : c.segregation_codes) {
+    if (!digits(s, 2) || !seen.insert(s).second) return invalid("payments.segregation_code", "segregation_codes", s);
+  }
+  auto iban = validate_iban(c.iban);
+  if (!iban) return invalid(iban.error().code, "iban", iban.error().detail);
+  c.iban = *iban;
+  if (!c.postal_iban.empty()) {
+    auto postal = validate_postal_iban(c.postal_iban);
+    if (!postal) return invalid(postal.error().code, "postal_iban", postal.error().detail);
+    c.postal_iban = *postal;
+  }
+  if (!valid_iupd(c.broker_id) || !valid_iupd(c.station_id))
+    return invalid("payments.station", "station_id", c.broker_id + "/" + c.station_id);
+  return db::transact(db_, [&](db::Conn& tx) -> Status {
+    PaymentsStore::upsert_creditor(tx, c, time::format_iso_utc_millis(clock_.now()));
+    boost::json::array codes;
+    for (const auto& s : c.segregation_codes) codes.push_back(boost::json::value(s));
+    audit_change(audit_, tx, who, c.tenant_id, "payment_creditor.set", "payment_creditor", c.fiscal_code,
+                 {{"fiscal_code", c.fiscal_code},
+                  {"segregation_codes", codes},
+                  {"iban", c.iban},
+                  {"postal_iban", c.postal_iban},
+                  {"broker_id", c.broker_id},
+                  {"station_id", c.station_id}});
+    return Ok{};
+  });
+}
+
+Result<Creditor> PaymentsService::creditor(tenants::TenantId tenant) {
+  return creditor_or_error(store_.creditor(tenant));
+}
+
+Result<std::int64_t> PaymentsService::reserve(tenants::TenantId tenant, const std::string& segregation_code,
+                                              std::int64_t n) {
+  if (n == 0) return std::int64_t{0};
+  std::optional<std::int64_t> first;
+  // A transaction of its own, committed before the position's: the counter's row is locked only for
+  // this one statement's transaction.
+  db_.write([&](db::Conn& tx) { first = PaymentsStore::reserve_bases(tx, tenant, segregation_code, n); });
+  if (!first) return Error::make("payments.segregation_code", 409, segregation_code);
+  if (*first + n > 10'000'000'000'000) return Error::make("nav.base", 409, std::to_string(*first + n));
+  return *first;
+}
+
+Result<Position> PaymentsService::build(const NewPosition& in, const Creditor& c, tenants::TenantId tenant,
+                                        const std::string& actor, std::int64_t& next_base) {
+  const auto now = clock_.now();
+  Position p;
+  p.id = ids::uuid_v7();
+  p.tenant_id = tenant;
+  p.iupd = in.iupd.empty() ? c.fiscal_code + "-" + p.id : in.iupd;
+  p.debtor = in.debtor;
+  p.debtor.fiscal_code = cf::normalize(in.debtor.fiscal_code);
+  p.company_name = c.company_name;
+  p.office_name = c.office_name;
+  p.status = PositionStatus::draft;
+  if (!in.validity_date.empty()) p.validity_date = *time::parse_iso_utc(in.validity_date);
+  p.created_by = actor;
+  p.created_at = now;
+  p.updated_at = now;
+  for (const auto& o : in.options) {
+    Option out;
+    if (o.iuv.empty()) {
+      auto n = make_aux3(c.segregation_codes.front(), next_base++);
+      if (!n) return n.error();
+      out.iuv = n->iuv;
+      out.nav = n->nav;
+    } else {
+      out.iuv = o.iuv;
+      out.nav = "3" + o.iuv;
+    }
+    out.amount = o.amount;
+    out.description = o.description;
+    out.due_date = *time::parse_iso_date(o.due_date);
+    if (!o.retention_date.empty()) out.retention_date = *time::parse_iso_date(o.retention_date);
+    out.is_partial_payment = o.is_partial_payment;
+    for (std::size_t i = 0; i < o.transfers.size(); ++i) out.transfers.push_back(transfer_of(o.transfers[i], i));
+    std::sort(out.transfers.begin(), out.transfers.end(),
+              [](const Transfer& a, const Transfer& b) { return a.index < b.index; });
+    p.options.push_back(std::move(out));
+  }
+  return p;
+}
+
+Result<Position> PaymentsService::insert_checked(db::Conn& tx, const Actor& who, tenants::TenantId tenant,
+                                                 Position p, const std::string& replaces_iupd) {
+  if (PaymentsStore::iupd_exists(tx, tenant, p.iupd)) return invalid("payments.iupd_exists", "iupd", p.iupd, 409);
+  for (const auto& o : p.options) {
+    if (PaymentsStore::iuv_exists(tx, tenant, o.iuv)) return invalid("payments.iuv_exists", "iuv", o.iuv, 409);
+  }
+  const std::string now = time::format_iso_utc_millis(clock_.now());
+  if (!replaces_iupd.empty()) {
+    auto old = PaymentsStore::position_by_iupd(tx, tenant, replaces_iupd);
+    if (!old) return invalid("payments.replaces", "replacesIupd", replaces_iupd, 404);
+    p.replaces_id = old->id;
+    // The corrected position stops being payable, unless money already came in: a paid (or partly paid)
+    // position stays as it is and the correction only points at it.
+    if (old->status == PositionStatus::draft || old->status == PositionStatus::published ||
+        old->status == PositionStatus::valid) {
+      if (!PaymentsStore::update_status(tx, *old, PositionStatus::invalid, now, std::nullopt, std::nullopt))
+        return Error::make("payments.state", 409, "concurrent change");
+      audit_change(audit_, tx, who, tenant, "payment_position.invalidate", "payment_position", old->id,
+                   {{"iupd", old->iupd}, {"from", to_string(old->status)}, {"replaced_by", p.iupd}});
+    }
+  }
+  PaymentsStore::insert_position(tx, p);
+  audit_change(audit_, tx, who, tenant, "payment_position.create", "payment_position", p.id, position_details(p));
+  if (p.published_at) {
+    audit_change(audit_, tx, who, tenant, "payment_position.publish", "payment_position", p.id,
+                 {{"iupd", p.iupd}, {"status", to_string(p.status)}});
+  }
+  return p;
+}
+
+namespace {
+// publish(): VALID at once, or PUBLISHED until the validity date.
+void publish_now(Position& p, time::TimePoint now) {
+  p.published_at = now;
+  p.status = p.validity_date && *p.validity_date > now ? PositionStatus::published : PositionStatus::valid;
+}
+}  // namespace
+
+Result<Position> PaymentsService::create(const Actor& who, tenants::TenantId tenant, const NewPosition& in) {
+  auto actor = actor_id(who, tenant);
+  if (!actor) return actor.error();
+  auto c = creditor(tenant);
+  if (!c) return c.error();
+  if (auto st = validate(in, *c, time::rome_date(clock_.now())); !st) return st.error();
+  const auto needed = std::count_if(in.options.begin(), in.options.end(), [](const NewOption& o) { return o.iuv.empty(); });
+  auto first = reserve(tenant, c->segregation_codes.front(), needed);
+  if (!first) return first.error();
+  std::int64_t next = *first;
+  auto p = build(in, *c, tenant, *actor, next);
+  if (!p) return p.error();
+  if (in.publish) publish_now(*p, clock_.now());
+  try {
+    return db::transact(db_, [&](db::Conn& tx) { return insert_checked(tx, who, tenant, *p, in.replaces_iupd); });
+  } catch (const db::DbError& e) {
+    // A concurrent creation with the same IUPD or IUV got there first.
+    if (e.kind == db::DbError::Kind::unique_violation) return invalid("payments.iupd_exists", "iupd", p->iupd, 409);
+    throw;
+  }
+}
+
+Result<BulkOutcome> PaymentsService::create_bulk(const Actor& who, tenants::TenantId tenant,
+                                                 const std::vector<NewPosition>& in) {
+  auto actor = actor_id(who, tenant);
+  if (!actor) return actor.error();
+  if (in.empty() || in.size() > kMaxBulk) return Error::make("payments.bulk", 422, std::to_string(in.size()));
+  auto c = creditor(tenant);
+  if (!c) return c.error();
+  BulkOutcome out;
+  const auto today = time::rome_date(clock_.now());
+  std::set<std::string> iupds;
+  std::int64_t needed = 0;
+  for (std::size_t i = 0; i < in.size(); ++i) {
+    if (auto st = validate(in[i], *c, today); !st) {
+      out.errors.push_back({i, st.error()});
+    } else if (!in[i].iupd.empty() && !iupds.insert(in[i].iupd).second) {
+      out.errors.push_back({i, invalid("payments.iupd_exists", "iupd", in[i].iupd, 409)});
+    }
+    for (const auto& o : in[i].options) needed += o.iuv.empty() ? 1 : 0;
+  }
+  if (!out.errors.empty()) return out;
+  auto first = reserve(tenant, c->segregation_codes.front(), needed);
+  if (!first) return first.error();
+  std::int64_t next = *first;
+  std::vector<Position> built;
+  for (const auto& row : in) {
+    auto p = build(row, *c, tenant, *actor, next);
+    if (!p) return p.error();
+    if (row.publish) publish_now(*p, clock_.now());
+    built.push_back(std::move(*p));
+  }
+  // One transaction: a refused row (an IUPD or IUV already there) rolls every row back.
+  std::vector<RowError> row_errors;
+  auto done = db::transact(db_, [&](db::Conn& tx) -> Result<std::vector<Position>> {
+    std::vector<Position> created;
+    for (std::size_t i = 0; i < built.size(); ++i) {
+      auto p = insert_checked(tx, who, tenant, built[i], in[i].replaces_iupd);
+      if (!p) {
+        row_errors.push_back({i, p.error()});
+        continue;
+      }
+      created.push_back(std::move(*p));
+    }
+    if (!row_errors.empty()) return Error::make("payments.bulk_rows", 422, std::to_string(row_errors.size()));
+    return created;
+  });
+  if (!done) {
+    if (row_errors.empty()) return done.error();
+    out.errors = std::move(row_errors);
+    return out;
+  }
+  out.created = std::move(*done);
+  return out;
+}
+
+Result<Position> PaymentsService::create_fine(const Actor& who, tenants::TenantId tenant, const NewFine& in) {
+  auto actor = actor_id(who, tenant);
+  if (!actor) return actor.error();
+  auto c = creditor(tenant);
+  if (!c) return c.error();
+  const auto& f = in.terms;
+  if (!f.notification_date.ok()) return invalid("payments.fine", "notificationDate", "date");
+  if (f.sanction <= 0) return invalid("payments.fine", "sanctionAmount", std::to_string(f.sanction));
+  if (f.expenses < 0) return invalid("payments.fine", "expensesAmount", std::to_string(f.expenses));
+  const auto today = time::rome_date(clock_.now());
+  if (std::chrono::sys_days{f.notification_date} > std::chrono::sys_days{today})
+    return invalid("payments.fine", "notificationDate", time::format_iso_date(f.notification_date));
+  const int full_days = in.full_due_days > kFineReducedDays ? in.full_due_days : kDefaultFullDueDays;
+  const auto full_due = time::add_calendar_days(f.notification_date, full_days);
+  if (std::chrono::sys_days{full_due} < std::chrono::sys_days{today})
+    return invalid("payments.fine", "notificationDate", time::format_iso_date(f.notification_date));
+  // The options are built here (the reduced one may be past its due date: still created, and the amount
+  // due follows the day of payment, not the notice presented).
+  NewPosition np;
+  np.iupd = in.iupd;
+  np.debtor = in.debtor;
+  np.publish = in.publish;
+  auto option = [&](Cents amount, time::Date due) {
+    NewOption o;
+    o.amount = amount;
+    o.description = in.description;
+    o.due_date = time::format_iso_date(due);
+    NewTransfer t;
+    t.amount = amount;
+    t.iban = c->iban;
+    t.remittance = in.description;
+    t.category = in.category;
+    o.transfers.push_back(t);
+    return o;
+  };
+  np.options.push_back(option(reduced_fine_amount(f), reduced_until(f)));
+  np.options.push_back(option(full_fine_amount(f), full_due));
+  // The reduced option's due date may already be behind: validate against the notification day.
+  if (auto st = validate(np, *c, f.notification_date); !st) return st.error();
+  auto first = reserve(tenant, c->segregation_codes.front(), 2);
+  if (!first) return first.error();
+  std::int64_t next = *first;
+  auto p = build(np, *c, tenant, *actor, next);
+  if (!p) return p.error();
+  p->kind = PositionKind::fine;
+  p->fine = f;
+  p->options[0].fine_role = FineRole::reduced;
+  p->options[1].fine_role = FineRole::full;
+  if (np.publish) publish_now(*p, clock_.now());
+  try {
+    return db::transact(db_, [&](db::Conn& tx) { return insert_checked(tx, who, tenant, *p, {}); });
+  } catch (const db::DbError& e) {
+    if (e.kind == db::DbError::Kind::unique_violation) return invalid("payments.iupd_exists", "iupd", p->iupd, 409);
+    throw;
+  }
+}
+
+Result<Position> PaymentsService::transition(const Actor& who, tenants::TenantId tenant, const std::string& iupd,
+                                             const std::string& action) {
+  auto actor = actor_id(who, tenant);
+  if (!actor) return actor.error();
+  return db::transact(db_, [&](db::Conn& tx) -> Result<Position> {
+    auto p = PaymentsStore::position_by_iupd(tx, tenant, iupd);
+    if (!p) return Error::not_found(iupd);
+    const auto now_tp = clock_.now();
+    const std::string now = time::format_iso_utc_millis(now_tp);
+    const PositionStatus from = p->status;
+    if (from == PositionStatus::paid || from == PositionStatus::reported)
+      return Error::make("payments.paid", 409, std::string(to_string(from)));
+    std::optional<std::string> published_at;
+    if (action == "publish") {
+      if (from != PositionStatus::draft) return Error::make("payments.state", 409, std::string(to_string(from)));
+      publish_now(*p, now_tp);
+      published_at = now;
+    } else if (action == "invalidate") {
+      if (from != PositionStatus::draft && from != PositionStatus::published && from != PositionStatus::valid)
+        return Error::make("payments.state", 409, std::string(to_string(from)));
+      p->status = PositionStatus::invalid;
+    } else if (action == "activate") {
+      if (from != PositionStatus::published || (p->validity_date && *p->validity_date > now_tp))
+        return Error::make("payments.state", 409, std::string(to_string(from)));
+      p->status = PositionStatus::valid;
+    } else {
+      throw std::logic_error("payments: unknown transition " + action);
+    }
+    Position before = *p;
+    before.status = from;
+    if (!PaymentsStore::update_status(tx, before, p->status, now, published_at, std::nullopt))
+      return Error::make("payments.state", 409, "concurrent change");
+    p->version += 1;
+    p->updated_at = now_tp;
+    audit_change(audit_, tx, who, tenant, "payment_position." + action, "payment_position", p->id,
+                 {{"iupd", p->iupd}, {"from", to_string(from)}, {"to", to_string(p->status)}});
+    return *p;
+  });
+}
+
+Result<Position> PaymentsService::publish(const Actor& who, tenants::TenantId tenant, const std::string& iupd) {
+  return transition(who, tenant, iupd, "publish");
+}
+
+Result<Position> PaymentsService::invalidate(const Actor& who, tenants::TenantId tenant, const std::string& iupd) {
+  return transition(who, tenant, iupd, "invalidate");
+}
+
+Result<int> PaymentsService::activate_due(const Actor& who, tenants::TenantId tenant) {
+  auto actor = actor_id(who, tenant);
+  if (!actor) return actor.error();
+  PositionQuery q;
+  q.status = PositionStatus::published;
+  q.limit = 1000;
+  int n = 0;
+  for (const auto& p : store_.positions(tenant, q)) {
+    if (p.validity_date && *p.validity_date > clock_.now()) continue;
+    if (transition(who, tenant, p.iupd, "activate")) ++n;
+  }
+  return n;
+}
+
+Result<Position> PaymentsService::record_option_paid(db::Conn& tx, const Actor& who, tenants::TenantId tenant,
+                                                     const std::string& iuv, time::TimePoint paid_at) {
+  auto actor = actor_id(who, tenant);
+  if (!actor) return actor.error();
+  auto p = PaymentsStore::position_by_iuv(tx, tenant, iuv);
+  if (!p) return Error::not_found(iuv);
+  if (!payable(p->status)) return Error::make("payments.not_payable", 409, std::string(to_string(p->status)));
+  auto it = std::find_if(p->options.begin(), p->options.end(), [&](const Option& o) { return o.iuv == iuv; });
+  if (it->status != OptionStatus::unpaid) return Error::make("payments.not_payable", 409, "option paid");
+  const std::string at = time::format_iso_utc_millis(paid_at);
+  PaymentsStore::set_option_paid(tx, it->id, at);
+  it->status = OptionStatus::paid;
+  it->paid_at = paid_at;
+  for (auto& t : it->transfers) t.status = OptionStatus::paid;
+  // Paid: a fine by either option; otherwise the single payment, or every instalment.
+  bool all_instalments = true;
+  for (const auto& o : p->options)
+    if (o.is_partial_payment && o.status == OptionStatus::unpaid) all_instalments = false;
+  const bool paid = p->kind == PositionKind::fine || !it->is_partial_payment || all_instalments;
+  const PositionStatus next = paid ? PositionStatus::paid : PositionStatus::partially_paid;
+  const PositionStatus from = p->status;
+  if (next != from || paid) {
+    if (!PaymentsStore::update_status(tx, *p, next, time::format_iso_utc_millis(clock_.now()), std::nullopt,
+                                      paid ? std::optional<std::string>(at) : std::nullopt))
+      return Error::make("payments.state", 409, "concurrent change");
+    p->version += 1;
+    p->status = next;
+    if (paid) p->paid_at = paid_at;
+  }
+  audit_change(audit_, tx, who, tenant, "payment_position.paid", "payment_position", p->id,
+               {{"iupd", p->iupd}, {"iuv", iuv}, {"from", to_string(from)}, {"to", to_string(p->status)}});
+  return *p;
+}
+
+Result<Position> PaymentsService::record_option_paid(const Actor& who, tenants::TenantId tenant,
+                                                     const std::string& iuv, time::TimePoint paid_at) {
+  return db::transact(db_, [&](db::Conn& tx) { return record_option_paid(tx, who, tenant, iuv, paid_at); });
+}
+
+Result<Position> PaymentsService::get(const Actor& who, tenants::TenantId tenant, const std::string& iupd) {
+  if (auto a = actor_id(who, tenant); !a) return a.error();
+  auto p = store_.position_by_iupd(tenant, iupd);
+  if (!p) return Error::not_found(iupd);
+  return *p;
+}
+
+Result<Position> PaymentsService::by_iuv(const Actor& who, tenants::TenantId tenant, const std::string& iuv) {
+  if (auto a = actor_id(who, tenant); !a) return a.error();
+  std::optional<Position> p;
+  db_.read([&](db::Conn& c) { p = PaymentsStore::position_by_iuv(c, tenant, iuv); });
+  if (!p) return Error::not_found(iuv);
+  return *p;
+}
+
+Result<std::vector<Position>> PaymentsService::list(const Actor& who, tenants::TenantId tenant,
+                                                    const PositionQuery& q) {
+  if (auto a = actor_id(who, tenant); !a) return a.error();
+  PositionQuery bounded = q;
+  bounded.limit = std::clamp(q.limit, 1, 500);
+  bounded.offset = std::max(q.offset, 0);
+  return store_.positions(tenant, bounded);
+}
+
+std::vector<Position> PaymentsService::positions_of(const std::string& fiscal_code, int limit) {
+  return store_.positions_of_debtor(cf::normalize(fiscal_code), limit);
+}
+
+}  // namespace sp::payments

@@ -1,0 +1,58 @@
+#pragma once
+// SQL for payments: creditor settings, IUV counters, debt positions with their options and transfers.
+// Every query names the tenant, except positions_of_debtor (the citizen's own positions across the hub's
+// bodies; the service decides who may ask). Writes take the caller's transaction.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "db/database.hpp"
+#include "payments/model.hpp"
+
+namespace sp::payments {
+
+struct PositionQuery {
+  std::optional<PositionStatus> status;
+  int limit = 50;
+  int offset = 0;
+};
+
+class PaymentsStore {
+ public:
+  explicit PaymentsStore(db::Database& db) : db_(db) {}
+
+  // Creditor settings; segregation codes are added, never removed (their counters must never restart).
+  static void upsert_creditor(db::Conn& tx, const Creditor& c, const std::string& now);
+  static std::optional<Creditor> creditor(db::Conn& c, tenants::TenantId tenant);
+  std::optional<Creditor> creditor(tenants::TenantId tenant);
+
+  // Reserves `n` consecutive IUV bases of (tenant, segregation code) and returns the first; nullopt when
+  // the code is not the creditor's. Meant for a short transaction of its own (the row stays locked
+  // until that transaction ends).
+  static std::optional<std::int64_t> reserve_bases(db::Conn& tx, tenants::TenantId tenant,
+                                                   const std::string& segregation_code, std::int64_t n);
+
+  // Inserts the position, its options (ids filled in) and transfers.
+  static void insert_position(db::Conn& tx, Position& p);
+  static bool iupd_exists(db::Conn& c, tenants::TenantId tenant, const std::string& iupd);
+  static bool iuv_exists(db::Conn& c, tenants::TenantId tenant, const std::string& iuv);
+  static std::optional<Position> position_by_iupd(db::Conn& c, tenants::TenantId tenant, const std::string& iupd);
+  static std::optional<Position> position_by_id(db::Conn& c, tenants::TenantId tenant, const std::string& id);
+  // The position holding the option with this IUV (the station's lookup).
+  static std::optional<Position> position_by_iuv(db::Conn& c, tenants::TenantId tenant, const std::string& iuv);
+  std::optional<Position> position_by_iupd(tenants::TenantId tenant, const std::string& iupd);
+  std::vector<Position> positions(tenants::TenantId tenant, const PositionQuery& q);
+  // Every body's positions of a debtor (fiscal code), newest first.
+  std::vector<Position> positions_of_debtor(const std::string& fiscal_code, int limit);
+
+  // State changes, optimistic on `version`: false when the row moved meanwhile (or is not the tenant's).
+  static bool update_status(db::Conn& tx, const Position& p, PositionStatus next, const std::string& now,
+                            const std::optional<std::string>& published_at,
+                            const std::optional<std::string>& paid_at);
+  static void set_option_paid(db::Conn& tx, OptionId option, const std::string& at);
+
+ private:
+  db::Database& db_;
+};
+
+}  // namespace sp::payments
