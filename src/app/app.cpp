@@ -128,6 +128,11 @@ App::App(Config config) : config_(std::move(config)) {
   applications_ = applications::install(router_, deps, *identity_, *cases_, *forms_);
   body_pages_ = body_pages::install(router_, deps);
   payments_ = payments::install(router_, deps);
+  if (config_.demo) {
+    if (auto st = seed_demo_payments(config_.share_dir, *tenants_, *payments_->payments, deps.clock.now());
+        !st)
+      throw std::runtime_error("demo payments: " + st.error().code + " " + st.error().detail);
+  }
   // The hub's own back-office pages.
   register_jobs_page();
   register_keys_page();
@@ -148,10 +153,9 @@ http::ServerOptions App::server_options() const {
   o.body_limit = static_cast<std::size_t>(config_.body_limit);
   o.upload_body_limit = static_cast<std::size_t>(config_.upload_limit);
   // Where each module accepts uploads.
-  for (const web::Installed* m :
-       std::initializer_list<const web::Installed*>{identity_.get(), protocollo_.get(), forms_.get(),
-                                                    cases_.get(), applications_.get(), body_pages_.get(),
-                                                    payments_.get()}) {
+  for (const web::Installed* m : std::initializer_list<const web::Installed*>{
+           identity_.get(), protocollo_.get(), forms_.get(), cases_.get(), applications_.get(),
+           body_pages_.get(), payments_.get()}) {
     o.upload_prefixes.insert(o.upload_prefixes.end(), m->upload_prefixes.begin(), m->upload_prefixes.end());
   }
   o.request_timeout = std::chrono::milliseconds(config_.request_timeout_ms);

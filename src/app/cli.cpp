@@ -1,5 +1,5 @@
 // The `sportello` command line (CLI11): serve, migrate, demo, import, cf, config check, routes, audit,
-// jobs, keys, inbound (the last two in keys_cli.cpp).
+// jobs, keys, inbound (the last two in keys_cli.cpp), nav (payments_cli.cpp).
 #include "app/cli.hpp"
 
 #include <spdlog/spdlog.h>
@@ -15,6 +15,7 @@
 #include "app/app.hpp"
 #include "app/demo.hpp"
 #include "app/keys_cli.hpp"
+#include "app/payments_cli.hpp"
 #include "audit/anchor.hpp"
 #include "audit/key.hpp"
 #include "audit/verify_command.hpp"
@@ -132,6 +133,7 @@ int run_cli(int argc, char** argv) {
   jobs_retry->add_option("id", jobs_retry_id, "The job's number (see jobs list)")->required();
   jobs_cmd->require_subcommand(1);
 
+  NavCommand nav_cmd(cli);
   KeysCommands keys_cmd(cli);
   InboundCommands inbound_cmd(cli);
 
@@ -168,6 +170,14 @@ int run_cli(int argc, char** argv) {
     pretty(std::cout, report);
     std::cout << "\n";
     return report.at("valid").as_bool() ? 0 : 1;
+  }
+
+  if (nav_cmd.parsed()) {
+    auto cfg = load(config_file);
+    if (!cfg) return fail(cfg.error());
+    I18n i18n;
+    i18n.load(cfg->share_dir + "/web/locales");
+    return nav_cmd.run(i18n, std::cout);
   }
 
   auto cfg = load(config_file);

@@ -285,3 +285,90 @@ Status seed_demo_forms(const std::string& share_dir, tenants::TenantService& ten
 }
 
 }  // namespace sp::app
+
+namespace sp::app {
+
+Status seed_demo_payments(const std::string& share_dir, tenants::TenantService& tenants,
+                          payments::PaymentsService& service, time::TimePoint now) {
+  auto doc = read_json(share_dir + "/data/demo/payments.json");
+  if (!doc) return doc.error();
+  const payments::SystemActor demo{"demo"};
+  const auto today = time::rome_date(now);
+  auto array_of = [&](const char* key) {
+    auto* v = doc->if_contains(key);
+    return v && v->is_array() ? v->as_array() : json::array{};
+  };
+  for (const auto& v : array_of("creditors")) {
+    const auto& o = v.as_object();
+    auto body = tenants.by_slug(str(o, "body"));
+    if (!body) return Error::make("import.reference", 400, "payments.json: body " + str(o, "body"));
+    if (service.creditor(body->id)) continue;  // seeded before: the demo data stay as they are
+    payments::Creditor c;
+    c.tenant_id = body->id;
+    c.fiscal_code = body->fiscal_code;
+    c.company_name = str(o, "company_name");
+    c.office_name = str(o, "office_name");
+    if (auto* codes = o.if_contains("segregation_codes"); codes && codes->is_array())
+      for (const auto& s : codes->as_array()) c.segregation_codes.emplace_back(s.as_string());
+    c.iban = str(o, "iban");
+    c.postal_iban = str(o, "postal_iban");
+    c.broker_id = str(o, "broker_id");
+    c.station_id = str(o, "station_id");
+    if (auto st = service.set_creditor(demo, c); !st) return st.error();
+    for (const auto& pv : array_of("positions")) {
+      const auto& p = pv.as_object();
+      if (str(p, "body") != body->slug) continue;
+      payments::NewPosition np;
+      np.iupd = str(p, "iupd");
+      np.debtor.type = payments::parse_debtor_type(str(p, "type")).value_or(payments::DebtorType::person);
+      np.debtor.fiscal_code = str(p, "fiscalCode");
+      np.debtor.full_name = str(p, "fullName");
+      np.debtor.street_name = str(p, "streetName");
+      np.debtor.civic_number = str(p, "civicNumber");
+      np.debtor.postal_code = str(p, "postalCode");
+      np.debtor.city = str(p, "city");
+      np.debtor.province = str(p, "province");
+      np.debtor.email = str(p, "email");
+      np.publish = true;
+      if (auto* opts = p.if_contains("options"); opts && opts->is_array()) {
+        for (const auto& ov : opts->as_array()) {
+          const auto& oo = ov.as_object();
+          payments::NewOption opt;
+          opt.amount = opt_int(oo, "amount").value_or(0);
+          opt.description = str(oo, "description");
+          opt.due_date = time::format_iso_date(
+              time::add_calendar_days(today, static_cast<int>(opt_int(oo, "due_in_days").value_or(30))));
+          auto* partial = oo.if_contains("isPartialPayment");
+          opt.is_partial_payment = partial && partial->is_bool() && partial->as_bool();
+          payments::NewTransfer t;
+          t.amount = opt.amount;
+          t.iban = c.iban;
+          t.remittance = str(oo, "remittance");
+          t.category = str(p, "category");
+          opt.transfers.push_back(t);
+          np.options.push_back(std::move(opt));
+        }
+      }
+      if (auto r = service.create(demo, body->id, np); !r) return r.error();
+    }
+    for (const auto& fv : array_of("fines")) {
+      const auto& f = fv.as_object();
+      if (str(f, "body") != body->slug) continue;
+      payments::NewFine nf;
+      nf.iupd = str(f, "iupd");
+      nf.debtor.type = payments::DebtorType::person;
+      nf.debtor.fiscal_code = str(f, "fiscalCode");
+      nf.debtor.full_name = str(f, "fullName");
+      nf.terms.notification_date =
+          time::add_calendar_days(today, -static_cast<int>(opt_int(f, "notified_days_ago").value_or(3)));
+      nf.terms.sanction = opt_int(f, "sanctionAmount").value_or(0);
+      nf.terms.expenses = opt_int(f, "expensesAmount").value_or(0);
+      nf.description = str(f, "description");
+      nf.category = str(f, "category");
+      if (auto r = service.create_fine(demo, body->id, nf); !r) return r.error();
+    }
+  }
+  return Ok{};
+}
+
+}  // namespace sp::app

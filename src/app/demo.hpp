@@ -7,6 +7,7 @@
 #include "core/result.hpp"
 #include "forms/definitions_service.hpp"
 #include "identity/staff_service.hpp"
+#include "payments/service.hpp"
 #include "protocollo/service.hpp"
 #include "tenants/service.hpp"
 
@@ -36,5 +37,11 @@ Status seed_demo_aoos(tenants::TenantService& tenants, protocollo::ProtocolServi
 // the street list of a body that has none. Plausible, but invented: never real data.
 Status seed_demo_forms(const std::string& share_dir, tenants::TenantService& tenants,
                        forms::DefinitionsService& definitions);
+
+// pagoPA demo data from <share_dir>/data/demo/payments.json: Asti as a creditor (settings), a TARI position
+// (a single payment and two instalments, published) for FRRNNA78S70A479X and a traffic fine for
+// CCCFBA85D03L219P notified a few days before `now`. Skipped for a body that already has creditor settings.
+Status seed_demo_payments(const std::string& share_dir, tenants::TenantService& tenants,
+                          payments::PaymentsService& service, time::TimePoint now);
 
 }  // namespace sp::app

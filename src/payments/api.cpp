@@ -60,35 +60,38 @@ json::object position_json(const Position& p) {
                     {"retentionDate", o.retention_date ? json::value(time::format_iso_date(*o.retention_date))
                                                        : json::value(nullptr)},
                     {"status", to_string(o.status)},
-                    {"paymentDate", o.paid_at ? json::value(time::format_iso_utc_millis(*o.paid_at)) : json::value(nullptr)},
+                    {"paymentDate",
+                     o.paid_at ? json::value(time::format_iso_utc_millis(*o.paid_at)) : json::value(nullptr)},
                     {"transfer", transfers}};
     if (o.fine_role != FineRole::none) jo["fineRole"] = to_string(o.fine_role);
     options.push_back(std::move(jo));
   }
-  json::object out{{"iupd", p.iupd},
-                   {"type", to_string(p.debtor.type)},
-                   {"fiscalCode", p.debtor.fiscal_code},
-                   {"fullName", p.debtor.full_name},
-                   {"streetName", str_or_null(p.debtor.street_name)},
-                   {"civicNumber", str_or_null(p.debtor.civic_number)},
-                   {"postalCode", str_or_null(p.debtor.postal_code)},
-                   {"city", str_or_null(p.debtor.city)},
-                   {"province", str_or_null(p.debtor.province)},
-                   {"region", str_or_null(p.debtor.region)},
-                   {"country", str_or_null(p.debtor.country)},
-                   {"email", str_or_null(p.debtor.email)},
-                   {"phone", str_or_null(p.debtor.phone)},
-                   {"companyName", p.company_name},
-                   {"officeName", str_or_null(p.office_name)},
-                   {"status", to_string(p.status)},
-                   {"insertedDate", time::format_iso_utc_millis(p.created_at)},
-                   {"lastUpdatedDate", time::format_iso_utc_millis(p.updated_at)},
-                   {"publishDate", p.published_at ? json::value(time::format_iso_utc_millis(*p.published_at))
-                                                  : json::value(nullptr)},
-                   {"validityDate", p.validity_date ? json::value(time::format_iso_utc_millis(*p.validity_date))
-                                                    : json::value(nullptr)},
-                   {"paymentDate", p.paid_at ? json::value(time::format_iso_utc_millis(*p.paid_at)) : json::value(nullptr)},
-                   {"paymentOption", options}};
+  json::object out{
+      {"iupd", p.iupd},
+      {"type", to_string(p.debtor.type)},
+      {"fiscalCode", p.debtor.fiscal_code},
+      {"fullName", p.debtor.full_name},
+      {"streetName", str_or_null(p.debtor.street_name)},
+      {"civicNumber", str_or_null(p.debtor.civic_number)},
+      {"postalCode", str_or_null(p.debtor.postal_code)},
+      {"city", str_or_null(p.debtor.city)},
+      {"province", str_or_null(p.debtor.province)},
+      {"region", str_or_null(p.debtor.region)},
+      {"country", str_or_null(p.debtor.country)},
+      {"email", str_or_null(p.debtor.email)},
+      {"phone", str_or_null(p.debtor.phone)},
+      {"companyName", p.company_name},
+      {"officeName", str_or_null(p.office_name)},
+      {"status", to_string(p.status)},
+      {"insertedDate", time::format_iso_utc_millis(p.created_at)},
+      {"lastUpdatedDate", time::format_iso_utc_millis(p.updated_at)},
+      {"publishDate",
+       p.published_at ? json::value(time::format_iso_utc_millis(*p.published_at)) : json::value(nullptr)},
+      {"validityDate",
+       p.validity_date ? json::value(time::format_iso_utc_millis(*p.validity_date)) : json::value(nullptr)},
+      {"paymentDate",
+       p.paid_at ? json::value(time::format_iso_utc_millis(*p.paid_at)) : json::value(nullptr)},
+      {"paymentOption", options}};
   if (p.fine) {
     out["fine"] = json::object{{"notificationDate", time::format_iso_date(p.fine->notification_date)},
                                {"sanctionAmount", p.fine->sanction},
@@ -122,16 +125,19 @@ Result<Cents> cents_member(const json::object& o, const char* key, const std::st
 }
 
 // GPD sends dates as date-times ("2026-12-31T23:59:59", with or without zone): the Rome day is kept.
-Result<std::string> day_member(const json::object& o, const char* key, const std::string& field, bool required) {
+Result<std::string> day_member(const json::object& o, const char* key, const std::string& field,
+                               bool required) {
   const std::string s = str_member(o, key);
   if (s.empty()) {
-    if (required) return bad(std::string("payments.") + (std::string(key) == "dueDate" ? "due_date" : "retention_date"), field);
+    if (required)
+      return bad(std::string("payments.") + (std::string(key) == "dueDate" ? "due_date" : "retention_date"),
+                 field);
     return std::string();
   }
   if (s.size() == 10) return s;
   if (auto tp = time::parse_iso_utc(s)) return time::format_iso_date(time::rome_date(*tp));
   if (s.size() > 10 && s[10] == 'T') return s.substr(0, 10);  // a local date-time: its day
-  return s;                                                    // the service names what is wrong
+  return s;                                                   // the service names what is wrong
 }
 
 Result<NewTransfer> parse_transfer(const json::value& v, const std::string& field) {
@@ -161,7 +167,8 @@ Result<NewTransfer> parse_transfer(const json::value& v, const std::string& fiel
   if (auto* s = o.if_contains("stamp"); s && !s->is_null()) {
     if (!s->is_object()) return bad("payments.stamp", field + ".stamp");
     const auto& so = s->as_object();
-    t.stamp = Stamp{str_member(so, "stampType"), str_member(so, "hashDocument"), str_member(so, "provincialResidence")};
+    t.stamp = Stamp{str_member(so, "stampType"), str_member(so, "hashDocument"),
+                    str_member(so, "provincialResidence")};
   }
   return t;
 }
@@ -300,7 +307,9 @@ http::Response bulk_post(WebDeps& d, http::Request& req, const ApiCall& a) {
     auto p = parse_position(items[i], to_publish(req));
     if (p && p->fine) p = Error::make("payments.fine", 400, "bulk");  // fines one at a time
     if (!p) {
-      rows.push_back(json::object{{"row", i}, {"error", p.error().code}, {"message", i18n.message(lang, p.error())},
+      rows.push_back(json::object{{"row", i},
+                                  {"error", p.error().code},
+                                  {"message", i18n.message(lang, p.error())},
                                   {"field", str_or_null(p.error().field)}});
       continue;
     }
@@ -310,7 +319,9 @@ http::Response bulk_post(WebDeps& d, http::Request& req, const ApiCall& a) {
     auto out = d.payments.create_bulk(actor_of(a), a.body->id, positions);
     if (!out) return json_error(d.view, req, out.error());
     for (const auto& e : out->errors) {
-      rows.push_back(json::object{{"row", e.row}, {"error", e.error.code}, {"message", i18n.message(lang, e.error)},
+      rows.push_back(json::object{{"row", e.row},
+                                  {"error", e.error.code},
+                                  {"message", i18n.message(lang, e.error)},
                                   {"field", str_or_null(e.error.field)}});
     }
     if (rows.empty()) {
@@ -320,9 +331,10 @@ http::Response bulk_post(WebDeps& d, http::Request& req, const ApiCall& a) {
     }
   }
   Error e = Error::make("payments.bulk_rows", 422, std::to_string(rows.size()));
-  return json_response(json::object{{"error", json::object{{"error", e.code}, {"message", i18n.message(lang, e)}}},
-                                    {"rows", rows}},
-                       422);
+  return json_response(
+      json::object{{"error", json::object{{"error", e.code}, {"message", i18n.message(lang, e)}}},
+                   {"rows", rows}},
+      422);
 }
 
 http::Response get_one(WebDeps& d, http::Request& req, const ApiCall& a) {
@@ -347,8 +359,9 @@ http::Response list_get(WebDeps& d, http::Request& req, const ApiCall& a) {
   if (!found) return json_error(d.view, req, found.error());
   json::array items;
   for (const auto& p : *found) items.push_back(position_json(p));
-  return json_response(json::object{{"paymentPositions", items},
-                                    {"pageInfo", json::object{{"page", *page}, {"limit", *limit}, {"itemsFound", items.size()}}}});
+  return json_response(json::object{
+      {"paymentPositions", items},
+      {"pageInfo", json::object{{"page", *page}, {"limit", *limit}, {"itemsFound", items.size()}}}});
 }
 
 http::Response publish_post(WebDeps& d, http::Request& req, const ApiCall& a) {

@@ -1,9 +1,9 @@
 #include "payments/service.hpp"
 
 #include <algorithm>
+#include <boost/json.hpp>
 #include <cctype>
 #include <limits>
-#include <boost/json.hpp>
 #include <set>
 #include <stdexcept>
 
@@ -31,8 +31,8 @@ Error invalid(const std::string& code, const std::string& field, const std::stri
 
 // Characters, not bytes: pagoPA's limits (and SQL length()) count characters.
 std::size_t chars(const std::string& s) {
-  return static_cast<std::size_t>(
-      std::count_if(s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+  return static_cast<std::size_t>(std::count_if(
+      s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
 }
 
 bool blank(const std::string& s) {
@@ -81,8 +81,12 @@ boost::json::object position_details(const Position& p) {
     total += o.amount;
     ivs.push_back(boost::json::value(o.iuv));
   }
-  return {{"iupd", p.iupd},        {"status", to_string(p.status)}, {"debtor", p.debtor.fiscal_code},
-          {"iuv", ivs},            {"options_cents", total},       {"kind", to_string(p.kind)},
+  return {{"iupd", p.iupd},
+          {"status", to_string(p.status)},
+          {"debtor", p.debtor.fiscal_code},
+          {"iuv", ivs},
+          {"options_cents", total},
+          {"kind", to_string(p.kind)},
           {"replaces", p.replaces_id}};
 }
 
@@ -100,9 +104,10 @@ Status check_debtor(const Debtor& d) {
     const std::string& v;
     const char* name;
   };
-  for (const F& f : {F{d.street_name, "streetName"}, F{d.civic_number, "civicNumber"}, F{d.postal_code, "postalCode"},
-                     F{d.city, "city"}, F{d.province, "province"}, F{d.region, "region"}, F{d.country, "country"},
-                     F{d.phone, "phone"}, F{d.full_name, "fullName"}}) {
+  for (const F& f :
+       {F{d.street_name, "streetName"}, F{d.civic_number, "civicNumber"}, F{d.postal_code, "postalCode"},
+        F{d.city, "city"}, F{d.province, "province"}, F{d.region, "region"}, F{d.country, "country"},
+        F{d.phone, "phone"}, F{d.full_name, "fullName"}}) {
     if (auto st = check_text(f.v, f.name); !st) return st;
   }
   if (!d.email.empty()) {
@@ -130,7 +135,8 @@ Status check_transfers(const NewOption& o, std::size_t oi) {
     if (sum > std::numeric_limits<Cents>::max() - t.amount) return invalid("payments.amount", tw + ".amount");
     sum += t.amount;
     const bool account = !t.iban.empty() || !t.postal_iban.empty();
-    if (account == t.stamp.has_value()) return invalid("payments.transfer_account", tw, std::to_string(index));
+    if (account == t.stamp.has_value())
+      return invalid("payments.transfer_account", tw, std::to_string(index));
     if (!t.iban.empty()) {
       if (auto v = validate_iban(t.iban); !v) return invalid(v.error().code, tw + ".iban", v.error().detail);
     }
@@ -150,13 +156,15 @@ Status check_transfers(const NewOption& o, std::size_t oi) {
     }
     if (blank(t.remittance) || chars(t.remittance) > kMaxText)
       return invalid("payments.remittance", tw + ".remittanceInformation");
-    if (blank(t.category) || chars(t.category) > kMaxText) return invalid("payments.category", tw + ".category");
+    if (blank(t.category) || chars(t.category) > kMaxText)
+      return invalid("payments.category", tw + ".category");
     if (!t.organization_fiscal_code.empty() && !piva::validate(t.organization_fiscal_code))
       return invalid("payments.organization_fiscal_code", tw + ".organizationFiscalCode",
                      t.organization_fiscal_code);
   }
   if (sum != o.amount)
-    return invalid("payments.transfer_sum", where + ".transfer", std::to_string(sum) + " ≠ " + std::to_string(o.amount));
+    return invalid("payments.transfer_sum", where + ".transfer",
+                   std::to_string(sum) + " ≠ " + std::to_string(o.amount));
   return Ok{};
 }
 
@@ -202,8 +210,9 @@ bool payable(PositionStatus s) {
 
 Cents amount_due(const Position& p, const Option& option, time::Date day) {
   if (p.kind == PositionKind::fine && p.fine) {
-    return std::chrono::sys_days{day} <= std::chrono::sys_days{reduced_until(*p.fine)} ? reduced_fine_amount(*p.fine)
-                                                                                       : full_fine_amount(*p.fine);
+    return std::chrono::sys_days{day} <= std::chrono::sys_days{reduced_until(*p.fine)}
+               ? reduced_fine_amount(*p.fine)
+               : full_fine_amount(*p.fine);
   }
   return option.amount;
 }
@@ -237,7 +246,8 @@ Status PaymentsService::validate(const NewPosition& in, const Creditor& c, time:
     const auto& o = in.options[oi];
     const std::string where = "paymentOption[" + std::to_string(oi) + "]";
     if (o.amount <= 0) return invalid("payments.amount", where + ".amount", std::to_string(o.amount));
-    if (blank(o.description) || chars(o.description) > kMaxText || o.description.find_first_of("\r\n") != std::string::npos)
+    if (blank(o.description) || chars(o.description) > kMaxText ||
+        o.description.find_first_of("\r\n") != std::string::npos)
       return invalid("payments.description", where + ".description", std::to_string(chars(o.description)));
     auto due = time::parse_iso_date(o.due_date);
     if (!due) return invalid("payments.due_date", where + ".dueDate", o.due_date);
@@ -268,12 +278,14 @@ Status PaymentsService::set_creditor(const Actor& who, const Creditor& in) {
   Creditor c = in;
   if (c.fiscal_code.size() != 11 || !piva::validate(c.fiscal_code))
     return invalid("payments.creditor_fiscal_code", "fiscal_code", c.fiscal_code);
-  if (blank(c.company_name) || chars(c.company_name) > kMaxText) return invalid("payments.company_name", "company_name");
+  if (blank(c.company_name) || chars(c.company_name) > kMaxText)
+    return invalid("payments.company_name", "company_name");
   if (auto st = check_text(c.office_name, "office_name"); !st) return st;
   if (c.segregation_codes.empty()) return invalid("payments.segregation_code", "segregation_codes", "none");
   std::set<std::string> seen;
   for (const auto& s : c.segregation_codes) {
-    if (!digits(s, 2) || !seen.insert(s).second) return invalid("payments.segregation_code", "segregation_codes", s);
+    if (!digits(s, 2) || !seen.insert(s).second)
+      return invalid("payments.segregation_code", "segregation_codes", s);
   }
   auto iban = validate_iban(c.iban);
   if (!iban) return invalid(iban.error().code, "iban", iban.error().detail);
@@ -348,7 +360,8 @@ Result<Position> PaymentsService::build(const NewPosition& in, const Creditor& c
     out.due_date = *time::parse_iso_date(o.due_date);
     if (!o.retention_date.empty()) out.retention_date = *time::parse_iso_date(o.retention_date);
     out.is_partial_payment = o.is_partial_payment;
-    for (std::size_t i = 0; i < o.transfers.size(); ++i) out.transfers.push_back(transfer_of(o.transfers[i], i));
+    for (std::size_t i = 0; i < o.transfers.size(); ++i)
+      out.transfers.push_back(transfer_of(o.transfers[i], i));
     std::sort(out.transfers.begin(), out.transfers.end(),
               [](const Transfer& a, const Transfer& b) { return a.index < b.index; });
     p.options.push_back(std::move(out));
@@ -358,9 +371,11 @@ Result<Position> PaymentsService::build(const NewPosition& in, const Creditor& c
 
 Result<Position> PaymentsService::insert_checked(db::Conn& tx, const Actor& who, tenants::TenantId tenant,
                                                  Position p, const std::string& replaces_iupd) {
-  if (PaymentsStore::iupd_exists(tx, tenant, p.iupd)) return invalid("payments.iupd_exists", "iupd", p.iupd, 409);
+  if (PaymentsStore::iupd_exists(tx, tenant, p.iupd))
+    return invalid("payments.iupd_exists", "iupd", p.iupd, 409);
   for (const auto& o : p.options) {
-    if (PaymentsStore::iuv_exists(tx, tenant, o.iuv)) return invalid("payments.iuv_exists", "iuv", o.iuv, 409);
+    if (PaymentsStore::iuv_exists(tx, tenant, o.iuv))
+      return invalid("payments.iuv_exists", "iuv", o.iuv, 409);
   }
   const std::string now = time::format_iso_utc_millis(clock_.now());
   if (!replaces_iupd.empty()) {
@@ -378,7 +393,8 @@ Result<Position> PaymentsService::insert_checked(db::Conn& tx, const Actor& who,
     }
   }
   PaymentsStore::insert_position(tx, p);
-  audit_change(audit_, tx, who, tenant, "payment_position.create", "payment_position", p.id, position_details(p));
+  audit_change(audit_, tx, who, tenant, "payment_position.create", "payment_position", p.id,
+               position_details(p));
   if (p.published_at) {
     audit_change(audit_, tx, who, tenant, "payment_position.publish", "payment_position", p.id,
                  {{"iupd", p.iupd}, {"status", to_string(p.status)}});
@@ -400,7 +416,8 @@ Result<Position> PaymentsService::create(const Actor& who, tenants::TenantId ten
   auto c = creditor(tenant);
   if (!c) return c.error();
   if (auto st = validate(in, *c, time::rome_date(clock_.now())); !st) return st.error();
-  const auto needed = std::count_if(in.options.begin(), in.options.end(), [](const NewOption& o) { return o.iuv.empty(); });
+  const auto needed =
+      std::count_if(in.options.begin(), in.options.end(), [](const NewOption& o) { return o.iuv.empty(); });
   auto first = reserve(tenant, c->segregation_codes.front(), needed);
   if (!first) return first.error();
   std::int64_t next = *first;
@@ -408,10 +425,12 @@ Result<Position> PaymentsService::create(const Actor& who, tenants::TenantId ten
   if (!p) return p.error();
   if (in.publish) publish_now(*p, clock_.now());
   try {
-    return db::transact(db_, [&](db::Conn& tx) { return insert_checked(tx, who, tenant, *p, in.replaces_iupd); });
+    return db::transact(db_,
+                        [&](db::Conn& tx) { return insert_checked(tx, who, tenant, *p, in.replaces_iupd); });
   } catch (const db::DbError& e) {
     // A concurrent creation with the same IUPD or IUV got there first.
-    if (e.kind == db::DbError::Kind::unique_violation) return invalid("payments.iupd_exists", "iupd", p->iupd, 409);
+    if (e.kind == db::DbError::Kind::unique_violation)
+      return invalid("payments.iupd_exists", "iupd", p->iupd, 409);
     throw;
   }
 }
@@ -522,13 +541,14 @@ Result<Position> PaymentsService::create_fine(const Actor& who, tenants::TenantI
   try {
     return db::transact(db_, [&](db::Conn& tx) { return insert_checked(tx, who, tenant, *p, {}); });
   } catch (const db::DbError& e) {
-    if (e.kind == db::DbError::Kind::unique_violation) return invalid("payments.iupd_exists", "iupd", p->iupd, 409);
+    if (e.kind == db::DbError::Kind::unique_violation)
+      return invalid("payments.iupd_exists", "iupd", p->iupd, 409);
     throw;
   }
 }
 
-Result<Position> PaymentsService::transition(const Actor& who, tenants::TenantId tenant, const std::string& iupd,
-                                             const std::string& action) {
+Result<Position> PaymentsService::transition(const Actor& who, tenants::TenantId tenant,
+                                             const std::string& iupd, const std::string& action) {
   auto actor = actor_id(who, tenant);
   if (!actor) return actor.error();
   return db::transact(db_, [&](db::Conn& tx) -> Result<Position> {
@@ -541,7 +561,8 @@ Result<Position> PaymentsService::transition(const Actor& who, tenants::TenantId
       return Error::make("payments.paid", 409, std::string(to_string(from)));
     std::optional<std::string> published_at;
     if (action == "publish") {
-      if (from != PositionStatus::draft) return Error::make("payments.state", 409, std::string(to_string(from)));
+      if (from != PositionStatus::draft)
+        return Error::make("payments.state", 409, std::string(to_string(from)));
       publish_now(*p, now_tp);
       published_at = now;
     } else if (action == "invalidate") {
@@ -567,11 +588,13 @@ Result<Position> PaymentsService::transition(const Actor& who, tenants::TenantId
   });
 }
 
-Result<Position> PaymentsService::publish(const Actor& who, tenants::TenantId tenant, const std::string& iupd) {
+Result<Position> PaymentsService::publish(const Actor& who, tenants::TenantId tenant,
+                                          const std::string& iupd) {
   return transition(who, tenant, iupd, "publish");
 }
 
-Result<Position> PaymentsService::invalidate(const Actor& who, tenants::TenantId tenant, const std::string& iupd) {
+Result<Position> PaymentsService::invalidate(const Actor& who, tenants::TenantId tenant,
+                                             const std::string& iupd) {
   return transition(who, tenant, iupd, "invalidate");
 }
 

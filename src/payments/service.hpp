@@ -79,7 +79,8 @@ struct BulkOutcome {
 
 class PaymentsService {
  public:
-  PaymentsService(db::Database& db, time::Clock& clock) : db_(db), clock_(clock), store_(db), audit_(db, clock) {}
+  PaymentsService(db::Database& db, time::Clock& clock)
+      : db_(db), clock_(clock), store_(db), audit_(db, clock) {}
 
   // Creditor settings of the body (staff with backoffice on it, or a trusted system). Validates the
   // fiscal code (partita IVA rules), segregation codes (two digits, at least one), IBANs (ISO 13616; the
@@ -92,7 +93,8 @@ class PaymentsService {
   Result<Position> create(const Actor& who, tenants::TenantId tenant, const NewPosition& in);
   // Up to kMaxBulk positions, all or nothing: every row is checked first and refused rows are reported
   // with their index (errors non-empty, nothing created). payments.bulk for an empty or too large request.
-  Result<BulkOutcome> create_bulk(const Actor& who, tenants::TenantId tenant, const std::vector<NewPosition>& in);
+  Result<BulkOutcome> create_bulk(const Actor& who, tenants::TenantId tenant,
+                                  const std::vector<NewPosition>& in);
   // A traffic fine with its two options (see above).
   Result<Position> create_fine(const Actor& who, tenants::TenantId tenant, const NewFine& in);
 

@@ -15,15 +15,18 @@ constexpr const char* kUpsertCreditor =
     "postal_iban = excluded.postal_iban, broker_id = excluded.broker_id, station_id = excluded.station_id, "
     "updated_at = excluded.updated_at";
 constexpr const char* kAddSegregationCode =
-    "INSERT INTO payment_iuv_counters (tenant_id, segregation_code, position, next_base) VALUES ($1, $2, $3, 1) "
+    "INSERT INTO payment_iuv_counters (tenant_id, segregation_code, position, next_base) VALUES ($1, $2, $3, "
+    "1) "
     "ON CONFLICT (tenant_id, segregation_code) DO UPDATE SET position = excluded.position";
 constexpr const char* kCreditor =
     "SELECT tenant_id, fiscal_code, company_name, office_name, iban, postal_iban, broker_id, station_id "
     "FROM payment_creditors WHERE tenant_id = $1";
 constexpr const char* kSegregationCodes =
-    "SELECT segregation_code FROM payment_iuv_counters WHERE tenant_id = $1 ORDER BY position, segregation_code";
+    "SELECT segregation_code FROM payment_iuv_counters WHERE tenant_id = $1 ORDER BY position, "
+    "segregation_code";
 constexpr const char* kReserveBases =
-    "UPDATE payment_iuv_counters SET next_base = next_base + $3 WHERE tenant_id = $1 AND segregation_code = $2 "
+    "UPDATE payment_iuv_counters SET next_base = next_base + $3 WHERE tenant_id = $1 AND segregation_code = "
+    "$2 "
     "RETURNING next_base";
 
 constexpr const char* kInsertPosition =
@@ -42,10 +45,10 @@ constexpr const char* kInsertTransfer =
     "stamp_hash, stamp_province, remittance, category, organization_fiscal_code, status) VALUES "
     "($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)";
 
-#define POSITION_COLUMNS                                                                                  \
-  "p.id, p.tenant_id, p.iupd, p.debtor_type, p.debtor_fiscal_code, p.debtor_name, p.street_name, "        \
-  "p.civic_number, p.postal_code, p.city, p.province, p.region, p.country, p.email, p.phone, "            \
-  "p.company_name, p.office_name, p.kind, p.fine_notification_date, p.fine_sanction_cents, "              \
+#define POSITION_COLUMNS                                                                                     \
+  "p.id, p.tenant_id, p.iupd, p.debtor_type, p.debtor_fiscal_code, p.debtor_name, p.street_name, "           \
+  "p.civic_number, p.postal_code, p.city, p.province, p.region, p.country, p.email, p.phone, "               \
+  "p.company_name, p.office_name, p.kind, p.fine_notification_date, p.fine_sanction_cents, "                 \
   "p.fine_expenses_cents, p.status, p.validity_date, p.replaces_id, p.version, p.created_at, p.updated_at, " \
   "p.published_at, p.paid_at, p.created_by"
 constexpr const char* kPositionByIupd =
@@ -53,23 +56,27 @@ constexpr const char* kPositionByIupd =
 constexpr const char* kPositionById =
     "SELECT " POSITION_COLUMNS " FROM payment_positions p WHERE p.tenant_id = $1 AND p.id = $2";
 constexpr const char* kPositionByIuv =
-    "SELECT " POSITION_COLUMNS " FROM payment_positions p JOIN payment_options o ON o.position_id = p.id "
+    "SELECT " POSITION_COLUMNS
+    " FROM payment_positions p JOIN payment_options o ON o.position_id = p.id "
     "WHERE o.tenant_id = $1 AND o.iuv = $2";
-constexpr const char* kPositions =
-    "SELECT " POSITION_COLUMNS " FROM payment_positions p WHERE p.tenant_id = $1 "
-    "AND (CAST($2 AS TEXT) IS NULL OR p.status = CAST($2 AS TEXT)) "
-    "ORDER BY p.created_at DESC, p.id DESC LIMIT $3 OFFSET $4";
-constexpr const char* kPositionsOfDebtor =
-    "SELECT " POSITION_COLUMNS " FROM payment_positions p WHERE p.debtor_fiscal_code = $1 "
-    "ORDER BY p.created_at DESC, p.id DESC LIMIT $2";
+constexpr const char* kPositions = "SELECT " POSITION_COLUMNS
+                                   " FROM payment_positions p WHERE p.tenant_id = $1 "
+                                   "AND (CAST($2 AS TEXT) IS NULL OR p.status = CAST($2 AS TEXT)) "
+                                   "ORDER BY p.created_at DESC, p.id DESC LIMIT $3 OFFSET $4";
+constexpr const char* kPositionsOfDebtor = "SELECT " POSITION_COLUMNS
+                                           " FROM payment_positions p WHERE p.debtor_fiscal_code = $1 "
+                                           "ORDER BY p.created_at DESC, p.id DESC LIMIT $2";
 constexpr const char* kIupdExists = "SELECT 1 FROM payment_positions WHERE tenant_id = $1 AND iupd = $2";
 constexpr const char* kIuvExists = "SELECT 1 FROM payment_options WHERE tenant_id = $1 AND iuv = $2";
 constexpr const char* kOptions =
-    "SELECT id, iuv, nav, amount_cents, description, due_date, retention_date, is_partial_payment, fine_role, "
+    "SELECT id, iuv, nav, amount_cents, description, due_date, retention_date, is_partial_payment, "
+    "fine_role, "
     "status, paid_at FROM payment_options WHERE position_id = $1 AND tenant_id = $2 ORDER BY ordinal";
 constexpr const char* kTransfers =
-    "SELECT t.option_id, t.transfer_index, t.amount_cents, t.iban, t.postal_iban, t.stamp_type, t.stamp_hash, "
-    "t.stamp_province, t.remittance, t.category, t.organization_fiscal_code, t.status FROM payment_transfers t "
+    "SELECT t.option_id, t.transfer_index, t.amount_cents, t.iban, t.postal_iban, t.stamp_type, "
+    "t.stamp_hash, "
+    "t.stamp_province, t.remittance, t.category, t.organization_fiscal_code, t.status FROM payment_transfers "
+    "t "
     "JOIN payment_options o ON o.id = t.option_id WHERE o.position_id = $1 AND o.tenant_id = $2 "
     "ORDER BY t.option_id, t.transfer_index";
 
@@ -183,7 +190,8 @@ void PaymentsStore::upsert_creditor(db::Conn& tx, const Creditor& c, const std::
 std::optional<Creditor> PaymentsStore::creditor(db::Conn& c, tenants::TenantId tenant) {
   auto r = c.query_one(kCreditor, {tenant});
   if (!r) return std::nullopt;
-  Creditor out{r->i64(0), r->text(1), r->text(2), r->text(3), {}, r->text(4), r->text(5), r->text(6), r->text(7)};
+  Creditor out{r->i64(0),  r->text(1), r->text(2), r->text(3), {},
+               r->text(4), r->text(5), r->text(6), r->text(7)};
   for (const auto& s : c.query(kSegregationCodes, {tenant})) out.segregation_codes.push_back(s.text(0));
   return out;
 }
@@ -195,52 +203,52 @@ std::optional<Creditor> PaymentsStore::creditor(tenants::TenantId tenant) {
 }
 
 std::optional<std::int64_t> PaymentsStore::reserve_bases(db::Conn& tx, tenants::TenantId tenant,
-                                                         const std::string& segregation_code, std::int64_t n) {
+                                                         const std::string& segregation_code,
+                                                         std::int64_t n) {
   auto r = tx.query_one(kReserveBases, {tenant, segregation_code, n});
   if (!r) return std::nullopt;
   return r->i64(0) - n;
 }
 
 void PaymentsStore::insert_position(db::Conn& tx, Position& p) {
-  tx.exec(kInsertPosition,
-          {p.id,
-           p.tenant_id,
-           p.iupd,
-           std::string(to_string(p.debtor.type)),
-           p.debtor.fiscal_code,
-           p.debtor.full_name,
-           opt_text(p.debtor.street_name),
-           opt_text(p.debtor.civic_number),
-           opt_text(p.debtor.postal_code),
-           opt_text(p.debtor.city),
-           opt_text(p.debtor.province),
-           opt_text(p.debtor.region),
-           opt_text(p.debtor.country),
-           opt_text(p.debtor.email),
-           opt_text(p.debtor.phone),
-           p.company_name,
-           opt_text(p.office_name),
-           std::string(to_string(p.kind)),
-           p.fine ? db::date_text(p.fine->notification_date) : db::Value{nullptr},
-           p.fine ? db::Value{p.fine->sanction} : db::Value{nullptr},
-           p.fine ? db::Value{p.fine->expenses} : db::Value{nullptr},
-           std::string(to_string(p.status)),
-           db::instant_or_null(p.validity_date),
-           opt_text(p.replaces_id),
-           p.version,
-           p.created_by,
-           db::instant_text(p.created_at),
-           db::instant_text(p.updated_at),
-           db::instant_or_null(p.published_at),
-           db::instant_or_null(p.paid_at)});
+  tx.exec(kInsertPosition, {p.id,
+                            p.tenant_id,
+                            p.iupd,
+                            std::string(to_string(p.debtor.type)),
+                            p.debtor.fiscal_code,
+                            p.debtor.full_name,
+                            opt_text(p.debtor.street_name),
+                            opt_text(p.debtor.civic_number),
+                            opt_text(p.debtor.postal_code),
+                            opt_text(p.debtor.city),
+                            opt_text(p.debtor.province),
+                            opt_text(p.debtor.region),
+                            opt_text(p.debtor.country),
+                            opt_text(p.debtor.email),
+                            opt_text(p.debtor.phone),
+                            p.company_name,
+                            opt_text(p.office_name),
+                            std::string(to_string(p.kind)),
+                            p.fine ? db::date_text(p.fine->notification_date) : db::Value{nullptr},
+                            p.fine ? db::Value{p.fine->sanction} : db::Value{nullptr},
+                            p.fine ? db::Value{p.fine->expenses} : db::Value{nullptr},
+                            std::string(to_string(p.status)),
+                            db::instant_or_null(p.validity_date),
+                            opt_text(p.replaces_id),
+                            p.version,
+                            p.created_by,
+                            db::instant_text(p.created_at),
+                            db::instant_text(p.updated_at),
+                            db::instant_or_null(p.published_at),
+                            db::instant_or_null(p.paid_at)});
   std::int64_t ordinal = 0;
   for (auto& o : p.options) {
-    auto r = tx.query_one(kInsertOption,
-                          {p.tenant_id, p.id, ordinal++, o.iuv, o.nav, o.amount, o.description,
-                           db::date_text(o.due_date), db::date_or_null(o.retention_date),
-                           std::int64_t{o.is_partial_payment ? 1 : 0},
-                           o.fine_role == FineRole::none ? db::Value{nullptr} : db::Value{std::string(to_string(o.fine_role))},
-                           std::string(to_string(o.status)), db::instant_or_null(o.paid_at)});
+    auto r = tx.query_one(
+        kInsertOption,
+        {p.tenant_id, p.id, ordinal++, o.iuv, o.nav, o.amount, o.description, db::date_text(o.due_date),
+         db::date_or_null(o.retention_date), std::int64_t{o.is_partial_payment ? 1 : 0},
+         o.fine_role == FineRole::none ? db::Value{nullptr} : db::Value{std::string(to_string(o.fine_role))},
+         std::string(to_string(o.status)), db::instant_or_null(o.paid_at)});
     if (!r) throw std::logic_error("INSERT ... RETURNING gave no row");
     o.id = r->i64(0);
     for (const auto& t : o.transfers) {
@@ -248,8 +256,8 @@ void PaymentsStore::insert_position(db::Conn& tx, Position& p) {
               {o.id, std::int64_t{t.index}, t.amount, opt_text(t.iban), opt_text(t.postal_iban),
                t.stamp ? db::Value{t.stamp->type} : db::Value{nullptr},
                t.stamp ? db::Value{t.stamp->hash_document} : db::Value{nullptr},
-               t.stamp ? db::Value{t.stamp->provincial_residence} : db::Value{nullptr}, t.remittance, t.category,
-               opt_text(t.organization_fiscal_code), std::string(to_string(t.status))});
+               t.stamp ? db::Value{t.stamp->provincial_residence} : db::Value{nullptr}, t.remittance,
+               t.category, opt_text(t.organization_fiscal_code), std::string(to_string(t.status))});
     }
   }
 }
@@ -293,8 +301,8 @@ std::vector<Position> PaymentsStore::positions_of_debtor(const std::string& fisc
   return many(db_, kPositionsOfDebtor, {fiscal_code, std::int64_t{limit}});
 }
 
-bool PaymentsStore::update_status(db::Conn& tx, const Position& p, PositionStatus next, const std::string& now,
-                                  const std::optional<std::string>& published_at,
+bool PaymentsStore::update_status(db::Conn& tx, const Position& p, PositionStatus next,
+                                  const std::string& now, const std::optional<std::string>& published_at,
                                   const std::optional<std::string>& paid_at) {
   return tx.exec(kUpdateStatus, {p.id, p.tenant_id, std::string(to_string(next)), now,
                                  published_at ? db::Value{*published_at} : db::Value{nullptr},

@@ -36,10 +36,12 @@ class PaymentsStore {
   static void insert_position(db::Conn& tx, Position& p);
   static bool iupd_exists(db::Conn& c, tenants::TenantId tenant, const std::string& iupd);
   static bool iuv_exists(db::Conn& c, tenants::TenantId tenant, const std::string& iuv);
-  static std::optional<Position> position_by_iupd(db::Conn& c, tenants::TenantId tenant, const std::string& iupd);
+  static std::optional<Position> position_by_iupd(db::Conn& c, tenants::TenantId tenant,
+                                                  const std::string& iupd);
   static std::optional<Position> position_by_id(db::Conn& c, tenants::TenantId tenant, const std::string& id);
   // The position holding the option with this IUV (the station's lookup).
-  static std::optional<Position> position_by_iuv(db::Conn& c, tenants::TenantId tenant, const std::string& iuv);
+  static std::optional<Position> position_by_iuv(db::Conn& c, tenants::TenantId tenant,
+                                                 const std::string& iuv);
   std::optional<Position> position_by_iupd(tenants::TenantId tenant, const std::string& iupd);
   std::vector<Position> positions(tenants::TenantId tenant, const PositionQuery& q);
   // Every body's positions of a debtor (fiscal code), newest first.

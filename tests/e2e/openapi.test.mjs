@@ -213,6 +213,26 @@ test('live responses match the documented schemas', async () => {
     await check(pattern, path, 401, { authorization: 'Bearer sp_chiave-inventata-che-non-esiste' });
   }
 
+  // pagoPA notice numbers (public) and debt positions (authenticated answers in
+  // tests/integration/payments_api).
+  const nav = '/api/v1/pagopa/notice-numbers/{nav}';
+  const ok = await check(nav, '/api/v1/pagopa/notice-numbers/302032002700000251', 200);
+  assert.equal(ok.segregation_code, '02');
+  const printed = await check(nav, '/api/v1/pagopa/notice-numbers/3020%203200%202700%200002%2051', 200);
+  assert.equal(printed.nav, '302032002700000251');
+  const aux0 = await check(nav, '/api/v1/pagopa/notice-numbers/001000000000000141', 200);
+  assert.equal(aux0.application_code, '01');
+  const wrong = await check(nav, '/api/v1/pagopa/notice-numbers/302032002700000252', 422);
+  assert.equal(wrong.error.code, 'nav.check');
+  const dp = '/api/v1/backoffice/{slug}/pagopa/debt-positions';
+  for (const [pattern, path] of [
+    [dp, '/api/v1/backoffice/asti/pagopa/debt-positions'],
+    [`${dp}/{iupd}`, '/api/v1/backoffice/asti/pagopa/debt-positions/qualunque'],
+  ]) {
+    await check(pattern, path, 401);
+    await check(pattern, path, 401, { authorization: 'Bearer sp_chiave-inventata-che-non-esiste' });
+  }
+
   // Every documented GET operation was called, and every documented status of it was seen (for
   // operations behind an API key: the statuses a caller without a valid key gets).
   for (const [p, item] of Object.entries(doc.paths)) {

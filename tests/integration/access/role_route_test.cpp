@@ -125,6 +125,13 @@ const std::vector<Rule>& rules() {
       {"GET", "/api/v1/backoffice/{slug}/protocollo/registri-giornalieri", {}},
       {"GET", "/api/v1/backoffice/{slug}/protocollo/registri-giornalieri/{rid}/{format}", {}},
       {"GET", "/api/v1/backoffice/{slug}/protocollo/aoo", {}},
+      // pagoPA debt positions: programs only (tests/integration/payments_api).
+      {"POST", "/api/v1/backoffice/{slug}/pagopa/debt-positions", {}},
+      {"POST", "/api/v1/backoffice/{slug}/pagopa/debt-positions/bulk", {}},
+      {"GET", "/api/v1/backoffice/{slug}/pagopa/debt-positions", {}},
+      {"GET", "/api/v1/backoffice/{slug}/pagopa/debt-positions/{iupd}", {}},
+      {"POST", "/api/v1/backoffice/{slug}/pagopa/debt-positions/{iupd}/publish", {}},
+      {"POST", "/api/v1/backoffice/{slug}/pagopa/debt-positions/{iupd}/invalidate", {}},
       // Online applications: the draft's owner only ({draft} is the test citizen's draft at Asti).
       {"GET", "/{slug}/servizi/{code}/domanda", {"citizen"}},
       {"GET", "/{slug}/domande/{draft}/passo/{step}", {"citizen"}},
@@ -169,6 +176,8 @@ const std::set<std::string> kPublic = {
     "GET /api/v1/bodies", "GET /api/v1/bodies/{slug}", "GET /api/v1/bodies/{slug}/services",
     "GET /api/v1/bodies/{slug}/services/{code}", "GET /api/v1/services", "GET /api/v1/life-events",
     "GET /api/v1/codice-fiscale/{code}", "GET /api/v1/partita-iva/{code}",
+    // A citizen's app or a bank checks a pagoPA notice number (no personal data).
+    "GET /api/v1/pagopa/notice-numbers/{nav}",
     // Demo-only simulators (mounted when demo = true, as in this test).
     "GET /sim/posta", "GET /sim/sms/messages", "POST /sim/sms/messages",
     // A receipt is 404 for everyone but its operator and its citizen (tests/integration/delegations).
@@ -234,7 +243,8 @@ class RoleRouteTest : public ::testing::TestWithParam<sp::db::Dialect> {
       ASSERT_TRUE(r.ok());
       protocol_id_ = r->id;
     });
-    sp::protocollo::DailyRegisterService registers(app_->database(), sp::time::system_clock(), sp::testing::locales());
+    sp::protocollo::DailyRegisterService registers(app_->database(), sp::time::system_clock(),
+                                                   sp::testing::locales());
     ASSERT_GE(registers.catch_up().produced, 1);
     auto list = registers.list_for(asti_, {});
     ASSERT_TRUE(list.ok() && !list->empty());

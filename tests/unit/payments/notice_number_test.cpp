@@ -116,8 +116,8 @@ TEST(NoticeNumber, WrongCheckDigitsFromPublicExamples) {
 }
 
 TEST(NoticeNumber, PreciseErrors) {
-  EXPECT_EQ(parse_notice_number("30203200270000025").error().code, "nav.length");     // 17
-  EXPECT_EQ(parse_notice_number("3020320027000002511").error().code, "nav.length");   // 19
+  EXPECT_EQ(parse_notice_number("30203200270000025").error().code, "nav.length");    // 17
+  EXPECT_EQ(parse_notice_number("3020320027000002511").error().code, "nav.length");  // 19
   EXPECT_EQ(parse_notice_number("").error().code, "nav.length");
   EXPECT_EQ(parse_notice_number("30203200270000025A").error().code, "nav.format");
   EXPECT_EQ(parse_notice_number("3020-3200-2700-0002-51").error().code, "nav.format");
