@@ -106,7 +106,8 @@ TEST_P(PaymentsApiTest, ASystemOfTheBodyCreatesReadsPublishesAndInvalidates) {
   auto list = api("GET", kApi + "?status=VALID", key);
   ASSERT_EQ(list.status, 200);
   bool found = false;
-  for (const auto& v : json_of(list)["paymentPositions"].as_array())
+  const auto listed = json_of(list);
+  for (const auto& v : listed.at("paymentPositions").as_array())
     found = found || v.as_object().at("iupd").as_string() == "COSAP-2026-1";
   EXPECT_TRUE(found);
   auto inv = api("POST", kApi + "/COSAP-2026-1/invalidate", key);
