@@ -435,6 +435,27 @@ Result<Position> PaymentsService::create(const Actor& who, tenants::TenantId ten
   }
 }
 
+Result<Position> PaymentsService::create(db::Conn& tx, const Actor& who, tenants::TenantId tenant,
+                                         const NewPosition& in) {
+  auto actor = actor_id(who, tenant);
+  if (!actor) return actor.error();
+  auto c = creditor_or_error(PaymentsStore::creditor(tx, tenant));
+  if (!c) return c.error();
+  if (auto st = validate(in, *c, time::rome_date(clock_.now())); !st) return st.error();
+  const auto needed =
+      std::count_if(in.options.begin(), in.options.end(), [](const NewOption& o) { return o.iuv.empty(); });
+  std::int64_t next = 0;
+  if (needed > 0) {
+    auto first = PaymentsStore::reserve_bases(tx, tenant, c->segregation_codes.front(), needed);
+    if (!first) return Error::make("payments.segregation_code", 409, c->segregation_codes.front());
+    next = *first;
+  }
+  auto p = build(in, *c, tenant, *actor, next);
+  if (!p) return p.error();
+  if (in.publish) publish_now(*p, clock_.now());
+  return insert_checked(tx, who, tenant, *p, in.replaces_iupd);
+}
+
 Result<BulkOutcome> PaymentsService::create_bulk(const Actor& who, tenants::TenantId tenant,
                                                  const std::vector<NewPosition>& in) {
   auto actor = actor_id(who, tenant);

@@ -91,6 +91,11 @@ class PaymentsService {
   // Creates a position (DRAFT, or published at once with `publish`). Errors: validation, payments.creditor,
   // payments.iupd_exists / payments.iuv_exists (409), payments.replaces.
   Result<Position> create(const Actor& who, tenants::TenantId tenant, const NewPosition& in);
+  // The same inside the caller's transaction (another module, e.g. a case with a fee, creating the
+  // position with its own records): the position exists if and only if the caller commits. Here the IUV
+  // bases are reserved in the caller's transaction too, so the counter's row stays locked until the
+  // caller's COMMIT on PostgreSQL: keep that transaction short.
+  Result<Position> create(db::Conn& tx, const Actor& who, tenants::TenantId tenant, const NewPosition& in);
   // Up to kMaxBulk positions, all or nothing: every row is checked first and refused rows are reported
   // with their index (errors non-empty, nothing created). payments.bulk for an empty or too large request.
   Result<BulkOutcome> create_bulk(const Actor& who, tenants::TenantId tenant,

@@ -414,6 +414,26 @@ TEST_P(PositionsTest, ReceiptsAreRecordedOnceAsADatabaseFact) {
       db::DbError);
 }
 
+TEST_P(PositionsTest, InsideTheCallersTransactionItExistsOnlyIfTheCallerCommits) {
+  // The caller refuses after the position was created: nothing stays, not even the reserved bases.
+  auto refused = db::transact(db(), [&](db::Conn& tx) -> Result<Position> {
+    auto p = payments().create(tx, system_, kBody, tari("IN-TX-1"));
+    if (!p) return p.error();
+    return Error::make("test.refused", 400);
+  });
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code, "test.refused");
+  EXPECT_EQ(count("payment_positions"), 0);
+  auto kept = db::transact(
+      db(), [&](db::Conn& tx) { return payments().create(tx, system_, kBody, tari("IN-TX-2")); });
+  ASSERT_TRUE(kept.ok()) << kept.error().code;
+  EXPECT_EQ(kept->options[0].iuv.substr(2, 13), "0000000000001");  // the rolled-back reservation is gone too
+  EXPECT_EQ(payments().get(system_, kBody, "IN-TX-2")->options.size(), 3u);
+  auto bad = db::transact(
+      db(), [&](db::Conn& tx) { return payments().create(tx, system_, kOtherBody, tari("IN-TX-2", "X")); });
+  EXPECT_EQ(bad.error().code, "payments.debtor_fiscal_code");
+}
+
 INSTANTIATE_TEST_SUITE_P(BothDatabases, PositionsTest,
                          ::testing::Values(db::Dialect::sqlite, db::Dialect::postgres), dialect_name);
 
