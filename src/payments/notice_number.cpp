@@ -9,7 +9,7 @@ namespace {
 
 constexpr std::int64_t kMaxBase13 = 10'000'000'000'000;  // 10^13
 
-bool all_digits(std::string_view s) {
+bool nav_all_digits(std::string_view s) {
   return std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
@@ -42,7 +42,7 @@ Result<NoticeNumber> parse_notice_number(std::string_view input) {
     if (c == ' ' || c == '\t') continue;
     nav += c;
   }
-  if (!all_digits(nav)) return nav_error("nav.format", nav);
+  if (!nav_all_digits(nav)) return nav_error("nav.format", nav);
   if (nav.size() != 18) return nav_error("nav.length", std::to_string(nav.size()));
   NoticeNumber out;
   out.nav = nav;
@@ -72,7 +72,7 @@ Result<NoticeNumber> parse_notice_number(std::string_view input) {
 }
 
 Result<NoticeNumber> make_aux3(std::string_view segregation_code, std::int64_t base) {
-  if (segregation_code.size() != 2 || !all_digits(segregation_code))
+  if (segregation_code.size() != 2 || !nav_all_digits(segregation_code))
     return nav_error("nav.segregation_code", std::string(segregation_code));
   if (base < 0 || base >= kMaxBase13) return nav_error("nav.base", std::to_string(base));
   std::string base13 = std::to_string(base);
@@ -88,7 +88,7 @@ Result<NoticeNumber> make_aux3(std::string_view segregation_code, std::int64_t b
 }
 
 Result<NoticeNumber> nav_of_aux3_iuv(std::string_view iuv) {
-  if (!all_digits(iuv)) return nav_error("nav.format", std::string(iuv));
+  if (!nav_all_digits(iuv)) return nav_error("nav.format", std::string(iuv));
   if (iuv.size() != 17) return nav_error("nav.length", std::to_string(iuv.size() + 1));
   return parse_notice_number("3" + std::string(iuv));
 }

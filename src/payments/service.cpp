@@ -18,32 +18,32 @@
 namespace sp::payments {
 namespace {
 
-constexpr std::size_t kMaxText = 140;
-constexpr std::size_t kMaxIupd = 100;
+constexpr std::size_t kSvcMaxText = 140;
+constexpr std::size_t kSvcMaxIupd = 100;
 constexpr int kDefaultFullDueDays = 60;
 
-Error invalid(const std::string& code, const std::string& field, const std::string& detail = {},
-              int status = 400) {
+Error svc_invalid(const std::string& code, const std::string& field, const std::string& detail = {},
+                  int status = 400) {
   Error e = Error::make(code, status, detail);
   e.field = field;
   return e;
 }
 
 // Characters, not bytes: pagoPA's limits (and SQL length()) count characters.
-std::size_t chars(const std::string& s) {
+std::size_t svc_chars(const std::string& s) {
   return static_cast<std::size_t>(std::count_if(
       s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
 }
 
-bool blank(const std::string& s) {
+bool svc_blank(const std::string& s) {
   return std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isspace(c) != 0; });
 }
 
-bool digits(const std::string& s, std::size_t n) {
+bool svc_digits(const std::string& s, std::size_t n) {
   return s.size() == n && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
-Result<std::string> actor_id(const Actor& who, tenants::TenantId tenant) {
+Result<std::string> svc_actor_id(const Actor& who, tenants::TenantId tenant) {
   if (const auto* sys = std::get_if<SystemActor>(&who)) {
     if (sys->name.empty()) return Error::forbidden("system actor without a name");
     return "system:" + sys->name;
@@ -53,9 +53,9 @@ Result<std::string> actor_id(const Actor& who, tenants::TenantId tenant) {
   return "staff:" + p->subject;
 }
 
-void audit_change(audit::AuditService& audit, db::Conn& tx, const Actor& who, tenants::TenantId tenant,
-                  const std::string& action, const std::string& record_type, const std::string& record_id,
-                  const boost::json::object& details) {
+void svc_audit(audit::AuditService& audit, db::Conn& tx, const Actor& who, tenants::TenantId tenant,
+               const std::string& action, const std::string& record_type, const std::string& record_id,
+               const boost::json::object& details) {
   audit::Entry a;
   a.tenant_id = tenant;
   if (const auto* sys = std::get_if<SystemActor>(&who)) {
@@ -74,7 +74,7 @@ void audit_change(audit::AuditService& audit, db::Conn& tx, const Actor& who, te
   audit.record_or_throw(tx, a);
 }
 
-boost::json::object position_details(const Position& p) {
+boost::json::object svc_position_details(const Position& p) {
   Cents total = 0;
   boost::json::array ivs;
   for (const auto& o : p.options) {
@@ -90,16 +90,18 @@ boost::json::object position_details(const Position& p) {
           {"replaces", p.replaces_id}};
 }
 
-Status check_text(const std::string& value, const char* field, std::size_t max = kMaxText) {
-  if (chars(value) > max) return invalid("payments.field_length", field, field);
-  if (value.find_first_of("\r\n") != std::string::npos) return invalid("payments.field_length", field, field);
+Status svc_check_text(const std::string& value, const char* field, std::size_t max = kSvcMaxText) {
+  if (svc_chars(value) > max) return svc_invalid("payments.field_length", field, field);
+  if (value.find_first_of("\r\n") != std::string::npos)
+    return svc_invalid("payments.field_length", field, field);
   return Ok{};
 }
 
-Status check_debtor(const Debtor& d) {
+Status svc_check_debtor(const Debtor& d) {
   auto cf = cf::validate_any(d.fiscal_code);
-  if (!cf) return invalid("payments.debtor_fiscal_code", "fiscalCode", d.fiscal_code);
-  if (blank(d.full_name) || chars(d.full_name) > kMaxText) return invalid("payments.debtor_name", "fullName");
+  if (!cf) return svc_invalid("payments.debtor_fiscal_code", "fiscalCode", d.fiscal_code);
+  if (svc_blank(d.full_name) || svc_chars(d.full_name) > kSvcMaxText)
+    return svc_invalid("payments.debtor_name", "fullName");
   struct F {
     const std::string& v;
     const char* name;
@@ -108,21 +110,21 @@ Status check_debtor(const Debtor& d) {
        {F{d.street_name, "streetName"}, F{d.civic_number, "civicNumber"}, F{d.postal_code, "postalCode"},
         F{d.city, "city"}, F{d.province, "province"}, F{d.region, "region"}, F{d.country, "country"},
         F{d.phone, "phone"}, F{d.full_name, "fullName"}}) {
-    if (auto st = check_text(f.v, f.name); !st) return st;
+    if (auto st = svc_check_text(f.v, f.name); !st) return st;
   }
   if (!d.email.empty()) {
     const auto at = d.email.find('@');
     if (at == std::string::npos || at == 0 || at + 1 >= d.email.size() || d.email.size() > 256 ||
         d.email.find_first_of(" \t\r\n") != std::string::npos)
-      return invalid("payments.email", "email", d.email);
+      return svc_invalid("payments.email", "email", d.email);
   }
   return Ok{};
 }
 
-Status check_transfers(const NewOption& o, std::size_t oi) {
+Status svc_check_transfers(const NewOption& o, std::size_t oi) {
   const std::string where = "paymentOption[" + std::to_string(oi) + "]";
   if (o.transfers.empty() || o.transfers.size() > kMaxTransfers)
-    return invalid("payments.transfers", where + ".transfer", std::to_string(o.transfers.size()));
+    return svc_invalid("payments.transfers", where + ".transfer", std::to_string(o.transfers.size()));
   std::set<int> seen;
   Cents sum = 0;
   for (std::size_t ti = 0; ti < o.transfers.size(); ++ti) {
@@ -130,51 +132,53 @@ Status check_transfers(const NewOption& o, std::size_t oi) {
     const std::string tw = where + ".transfer[" + std::to_string(ti) + "]";
     const int index = t.index == 0 ? static_cast<int>(ti) + 1 : t.index;
     if (index < 1 || index > 5 || !seen.insert(index).second)
-      return invalid("payments.transfer_index", tw + ".idTransfer", std::to_string(index));
-    if (t.amount <= 0) return invalid("payments.amount", tw + ".amount", std::to_string(t.amount));
-    if (sum > std::numeric_limits<Cents>::max() - t.amount) return invalid("payments.amount", tw + ".amount");
+      return svc_invalid("payments.transfer_index", tw + ".idTransfer", std::to_string(index));
+    if (t.amount <= 0) return svc_invalid("payments.amount", tw + ".amount", std::to_string(t.amount));
+    if (sum > std::numeric_limits<Cents>::max() - t.amount)
+      return svc_invalid("payments.amount", tw + ".amount");
     sum += t.amount;
     const bool account = !t.iban.empty() || !t.postal_iban.empty();
     if (account == t.stamp.has_value())
-      return invalid("payments.transfer_account", tw, std::to_string(index));
+      return svc_invalid("payments.transfer_account", tw, std::to_string(index));
     if (!t.iban.empty()) {
-      if (auto v = validate_iban(t.iban); !v) return invalid(v.error().code, tw + ".iban", v.error().detail);
+      if (auto v = validate_iban(t.iban); !v)
+        return svc_invalid(v.error().code, tw + ".iban", v.error().detail);
     }
     if (!t.postal_iban.empty()) {
       if (auto v = validate_postal_iban(t.postal_iban); !v)
-        return invalid(v.error().code, tw + ".postalIban", v.error().detail);
+        return svc_invalid(v.error().code, tw + ".postalIban", v.error().detail);
     }
     if (t.stamp) {
       const auto& s = *t.stamp;
-      if (s.type.size() != 2) return invalid("payments.stamp", tw + ".stamp.stampType", s.type);
+      if (s.type.size() != 2) return svc_invalid("payments.stamp", tw + ".stamp.stampType", s.type);
       if (s.hash_document.empty() || s.hash_document.size() > 72)
-        return invalid("payments.stamp", tw + ".stamp.hashDocument", "hashDocument");
+        return svc_invalid("payments.stamp", tw + ".stamp.hashDocument", "hashDocument");
       if (s.provincial_residence.size() != 2 ||
           !std::all_of(s.provincial_residence.begin(), s.provincial_residence.end(),
                        [](char c) { return c >= 'A' && c <= 'Z'; }))
-        return invalid("payments.stamp", tw + ".stamp.provincialResidence", s.provincial_residence);
+        return svc_invalid("payments.stamp", tw + ".stamp.provincialResidence", s.provincial_residence);
     }
-    if (blank(t.remittance) || chars(t.remittance) > kMaxText)
-      return invalid("payments.remittance", tw + ".remittanceInformation");
-    if (blank(t.category) || chars(t.category) > kMaxText)
-      return invalid("payments.category", tw + ".category");
+    if (svc_blank(t.remittance) || svc_chars(t.remittance) > kSvcMaxText)
+      return svc_invalid("payments.remittance", tw + ".remittanceInformation");
+    if (svc_blank(t.category) || svc_chars(t.category) > kSvcMaxText)
+      return svc_invalid("payments.category", tw + ".category");
     if (!t.organization_fiscal_code.empty() && !piva::validate(t.organization_fiscal_code))
-      return invalid("payments.organization_fiscal_code", tw + ".organizationFiscalCode",
-                     t.organization_fiscal_code);
+      return svc_invalid("payments.organization_fiscal_code", tw + ".organizationFiscalCode",
+                         t.organization_fiscal_code);
   }
   if (sum != o.amount)
-    return invalid("payments.transfer_sum", where + ".transfer",
-                   std::to_string(sum) + " ≠ " + std::to_string(o.amount));
+    return svc_invalid("payments.transfer_sum", where + ".transfer",
+                       std::to_string(sum) + " ≠ " + std::to_string(o.amount));
   return Ok{};
 }
 
-bool valid_iupd(const std::string& s) {
-  return !s.empty() && s.size() <= kMaxIupd && std::all_of(s.begin(), s.end(), [](char c) {
+bool svc_valid_iupd(const std::string& s) {
+  return !s.empty() && s.size() <= kSvcMaxIupd && std::all_of(s.begin(), s.end(), [](char c) {
     return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '-' || c == '_' || c == '.';
   });
 }
 
-Transfer transfer_of(const NewTransfer& t, std::size_t i) {
+Transfer svc_transfer_of(const NewTransfer& t, std::size_t i) {
   Transfer out;
   out.index = t.index == 0 ? static_cast<int>(i) + 1 : t.index;
   out.amount = t.amount;
@@ -187,7 +191,7 @@ Transfer transfer_of(const NewTransfer& t, std::size_t i) {
   return out;
 }
 
-Result<Creditor> creditor_or_error(const std::optional<Creditor>& c) {
+Result<Creditor> svc_creditor_or_error(const std::optional<Creditor>& c) {
   if (!c) return Error::make("payments.creditor", 409);
   return *c;
 }
@@ -235,85 +239,87 @@ Result<Cents> amount_due(const Position& p, time::Date day) {
 }
 
 Status PaymentsService::validate(const NewPosition& in, const Creditor& c, time::Date today) {
-  if (!in.iupd.empty() && !valid_iupd(in.iupd)) return invalid("payments.iupd", "iupd", in.iupd);
-  if (auto st = check_debtor(in.debtor); !st) return st;
+  if (!in.iupd.empty() && !svc_valid_iupd(in.iupd)) return svc_invalid("payments.iupd", "iupd", in.iupd);
+  if (auto st = svc_check_debtor(in.debtor); !st) return st;
   if (in.options.empty() || in.options.size() > kMaxOptions)
-    return invalid("payments.options", "paymentOption", std::to_string(in.options.size()));
+    return svc_invalid("payments.options", "paymentOption", std::to_string(in.options.size()));
   if (!in.validity_date.empty() && !time::parse_iso_utc(in.validity_date))
-    return invalid("payments.validity_date", "validityDate", in.validity_date);
+    return svc_invalid("payments.validity_date", "validityDate", in.validity_date);
   std::set<std::string> iuvs;
   for (std::size_t oi = 0; oi < in.options.size(); ++oi) {
     const auto& o = in.options[oi];
     const std::string where = "paymentOption[" + std::to_string(oi) + "]";
-    if (o.amount <= 0) return invalid("payments.amount", where + ".amount", std::to_string(o.amount));
-    if (blank(o.description) || chars(o.description) > kMaxText ||
+    if (o.amount <= 0) return svc_invalid("payments.amount", where + ".amount", std::to_string(o.amount));
+    if (svc_blank(o.description) || svc_chars(o.description) > kSvcMaxText ||
         o.description.find_first_of("\r\n") != std::string::npos)
-      return invalid("payments.description", where + ".description", std::to_string(chars(o.description)));
+      return svc_invalid("payments.description", where + ".description",
+                         std::to_string(svc_chars(o.description)));
     auto due = time::parse_iso_date(o.due_date);
-    if (!due) return invalid("payments.due_date", where + ".dueDate", o.due_date);
+    if (!due) return svc_invalid("payments.due_date", where + ".dueDate", o.due_date);
     if (std::chrono::sys_days{*due} < std::chrono::sys_days{today})
-      return invalid("payments.due_date", where + ".dueDate", o.due_date);
+      return svc_invalid("payments.due_date", where + ".dueDate", o.due_date);
     if (!o.retention_date.empty()) {
       auto keep = time::parse_iso_date(o.retention_date);
       if (!keep || std::chrono::sys_days{*keep} < std::chrono::sys_days{*due})
-        return invalid("payments.retention_date", where + ".retentionDate", o.retention_date);
+        return svc_invalid("payments.retention_date", where + ".retentionDate", o.retention_date);
     }
     if (!o.iuv.empty()) {
       auto n = nav_of_aux3_iuv(o.iuv);
       if (!n || std::find(c.segregation_codes.begin(), c.segregation_codes.end(), n->segregation_code) ==
                     c.segregation_codes.end())
-        return invalid("payments.iuv", where + ".iuv", o.iuv);
-      if (!iuvs.insert(o.iuv).second) return invalid("payments.iuv_exists", where + ".iuv", o.iuv, 409);
+        return svc_invalid("payments.iuv", where + ".iuv", o.iuv);
+      if (!iuvs.insert(o.iuv).second) return svc_invalid("payments.iuv_exists", where + ".iuv", o.iuv, 409);
     }
-    if (auto st = check_transfers(o, oi); !st) return st;
+    if (auto st = svc_check_transfers(o, oi); !st) return st;
   }
-  if (!in.replaces_iupd.empty() && !valid_iupd(in.replaces_iupd))
-    return invalid("payments.replaces", "replacesIupd", in.replaces_iupd);
+  if (!in.replaces_iupd.empty() && !svc_valid_iupd(in.replaces_iupd))
+    return svc_invalid("payments.replaces", "replacesIupd", in.replaces_iupd);
   return Ok{};
 }
 
 Status PaymentsService::set_creditor(const Actor& who, const Creditor& in) {
-  auto actor = actor_id(who, in.tenant_id);
+  auto actor = svc_actor_id(who, in.tenant_id);
   if (!actor) return actor.error();
   Creditor c = in;
   if (c.fiscal_code.size() != 11 || !piva::validate(c.fiscal_code))
-    return invalid("payments.creditor_fiscal_code", "fiscal_code", c.fiscal_code);
-  if (blank(c.company_name) || chars(c.company_name) > kMaxText)
-    return invalid("payments.company_name", "company_name");
-  if (auto st = check_text(c.office_name, "office_name"); !st) return st;
-  if (c.segregation_codes.empty()) return invalid("payments.segregation_code", "segregation_codes", "none");
+    return svc_invalid("payments.creditor_fiscal_code", "fiscal_code", c.fiscal_code);
+  if (svc_blank(c.company_name) || svc_chars(c.company_name) > kSvcMaxText)
+    return svc_invalid("payments.company_name", "company_name");
+  if (auto st = svc_check_text(c.office_name, "office_name"); !st) return st;
+  if (c.segregation_codes.empty())
+    return svc_invalid("payments.segregation_code", "segregation_codes", "none");
   std::set<std::string> seen;
   for (const auto& s : c.segregation_codes) {
-    if (!digits(s, 2) || !seen.insert(s).second)
-      return invalid("payments.segregation_code", "segregation_codes", s);
+    if (!svc_digits(s, 2) || !seen.insert(s).second)
+      return svc_invalid("payments.segregation_code", "segregation_codes", s);
   }
   auto iban = validate_iban(c.iban);
-  if (!iban) return invalid(iban.error().code, "iban", iban.error().detail);
+  if (!iban) return svc_invalid(iban.error().code, "iban", iban.error().detail);
   c.iban = *iban;
   if (!c.postal_iban.empty()) {
     auto postal = validate_postal_iban(c.postal_iban);
-    if (!postal) return invalid(postal.error().code, "postal_iban", postal.error().detail);
+    if (!postal) return svc_invalid(postal.error().code, "postal_iban", postal.error().detail);
     c.postal_iban = *postal;
   }
-  if (!valid_iupd(c.broker_id) || !valid_iupd(c.station_id))
-    return invalid("payments.station", "station_id", c.broker_id + "/" + c.station_id);
+  if (!svc_valid_iupd(c.broker_id) || !svc_valid_iupd(c.station_id))
+    return svc_invalid("payments.station", "station_id", c.broker_id + "/" + c.station_id);
   return db::transact(db_, [&](db::Conn& tx) -> Status {
     PaymentsStore::upsert_creditor(tx, c, time::format_iso_utc_millis(clock_.now()));
     boost::json::array codes;
     for (const auto& s : c.segregation_codes) codes.push_back(boost::json::value(s));
-    audit_change(audit_, tx, who, c.tenant_id, "payment_creditor.set", "payment_creditor", c.fiscal_code,
-                 {{"fiscal_code", c.fiscal_code},
-                  {"segregation_codes", codes},
-                  {"iban", c.iban},
-                  {"postal_iban", c.postal_iban},
-                  {"broker_id", c.broker_id},
-                  {"station_id", c.station_id}});
+    svc_audit(audit_, tx, who, c.tenant_id, "payment_creditor.set", "payment_creditor", c.fiscal_code,
+              {{"fiscal_code", c.fiscal_code},
+               {"segregation_codes", codes},
+               {"iban", c.iban},
+               {"postal_iban", c.postal_iban},
+               {"broker_id", c.broker_id},
+               {"station_id", c.station_id}});
     return Ok{};
   });
 }
 
 Result<Creditor> PaymentsService::creditor(tenants::TenantId tenant) {
-  return creditor_or_error(store_.creditor(tenant));
+  return svc_creditor_or_error(store_.creditor(tenant));
 }
 
 Result<std::int64_t> PaymentsService::reserve(tenants::TenantId tenant, const std::string& segregation_code,
@@ -361,7 +367,7 @@ Result<Position> PaymentsService::build(const NewPosition& in, const Creditor& c
     if (!o.retention_date.empty()) out.retention_date = *time::parse_iso_date(o.retention_date);
     out.is_partial_payment = o.is_partial_payment;
     for (std::size_t i = 0; i < o.transfers.size(); ++i)
-      out.transfers.push_back(transfer_of(o.transfers[i], i));
+      out.transfers.push_back(svc_transfer_of(o.transfers[i], i));
     std::sort(out.transfers.begin(), out.transfers.end(),
               [](const Transfer& a, const Transfer& b) { return a.index < b.index; });
     p.options.push_back(std::move(out));
@@ -372,15 +378,15 @@ Result<Position> PaymentsService::build(const NewPosition& in, const Creditor& c
 Result<Position> PaymentsService::insert_checked(db::Conn& tx, const Actor& who, tenants::TenantId tenant,
                                                  Position p, const std::string& replaces_iupd) {
   if (PaymentsStore::iupd_exists(tx, tenant, p.iupd))
-    return invalid("payments.iupd_exists", "iupd", p.iupd, 409);
+    return svc_invalid("payments.iupd_exists", "iupd", p.iupd, 409);
   for (const auto& o : p.options) {
     if (PaymentsStore::iuv_exists(tx, tenant, o.iuv))
-      return invalid("payments.iuv_exists", "iuv", o.iuv, 409);
+      return svc_invalid("payments.iuv_exists", "iuv", o.iuv, 409);
   }
   const std::string now = time::format_iso_utc_millis(clock_.now());
   if (!replaces_iupd.empty()) {
     auto old = PaymentsStore::position_by_iupd(tx, tenant, replaces_iupd);
-    if (!old) return invalid("payments.replaces", "replacesIupd", replaces_iupd, 404);
+    if (!old) return svc_invalid("payments.replaces", "replacesIupd", replaces_iupd, 404);
     p.replaces_id = old->id;
     // The corrected position stops being payable, unless money already came in: a paid (or partly paid)
     // position stays as it is and the correction only points at it.
@@ -388,30 +394,30 @@ Result<Position> PaymentsService::insert_checked(db::Conn& tx, const Actor& who,
         old->status == PositionStatus::valid) {
       if (!PaymentsStore::update_status(tx, *old, PositionStatus::invalid, now, std::nullopt, std::nullopt))
         return Error::make("payments.state", 409, "concurrent change");
-      audit_change(audit_, tx, who, tenant, "payment_position.invalidate", "payment_position", old->id,
-                   {{"iupd", old->iupd}, {"from", to_string(old->status)}, {"replaced_by", p.iupd}});
+      svc_audit(audit_, tx, who, tenant, "payment_position.invalidate", "payment_position", old->id,
+                {{"iupd", old->iupd}, {"from", to_string(old->status)}, {"replaced_by", p.iupd}});
     }
   }
   PaymentsStore::insert_position(tx, p);
-  audit_change(audit_, tx, who, tenant, "payment_position.create", "payment_position", p.id,
-               position_details(p));
+  svc_audit(audit_, tx, who, tenant, "payment_position.create", "payment_position", p.id,
+            svc_position_details(p));
   if (p.published_at) {
-    audit_change(audit_, tx, who, tenant, "payment_position.publish", "payment_position", p.id,
-                 {{"iupd", p.iupd}, {"status", to_string(p.status)}});
+    svc_audit(audit_, tx, who, tenant, "payment_position.publish", "payment_position", p.id,
+              {{"iupd", p.iupd}, {"status", to_string(p.status)}});
   }
   return p;
 }
 
 namespace {
 // publish(): VALID at once, or PUBLISHED until the validity date.
-void publish_now(Position& p, time::TimePoint now) {
+void svc_publish_now(Position& p, time::TimePoint now) {
   p.published_at = now;
   p.status = p.validity_date && *p.validity_date > now ? PositionStatus::published : PositionStatus::valid;
 }
 }  // namespace
 
 Result<Position> PaymentsService::create(const Actor& who, tenants::TenantId tenant, const NewPosition& in) {
-  auto actor = actor_id(who, tenant);
+  auto actor = svc_actor_id(who, tenant);
   if (!actor) return actor.error();
   auto c = creditor(tenant);
   if (!c) return c.error();
@@ -423,23 +429,23 @@ Result<Position> PaymentsService::create(const Actor& who, tenants::TenantId ten
   std::int64_t next = *first;
   auto p = build(in, *c, tenant, *actor, next);
   if (!p) return p.error();
-  if (in.publish) publish_now(*p, clock_.now());
+  if (in.publish) svc_publish_now(*p, clock_.now());
   try {
     return db::transact(db_,
                         [&](db::Conn& tx) { return insert_checked(tx, who, tenant, *p, in.replaces_iupd); });
   } catch (const db::DbError& e) {
     // A concurrent creation with the same IUPD or IUV got there first.
     if (e.kind == db::DbError::Kind::unique_violation)
-      return invalid("payments.iupd_exists", "iupd", p->iupd, 409);
+      return svc_invalid("payments.iupd_exists", "iupd", p->iupd, 409);
     throw;
   }
 }
 
 Result<Position> PaymentsService::create(db::Conn& tx, const Actor& who, tenants::TenantId tenant,
                                          const NewPosition& in) {
-  auto actor = actor_id(who, tenant);
+  auto actor = svc_actor_id(who, tenant);
   if (!actor) return actor.error();
-  auto c = creditor_or_error(PaymentsStore::creditor(tx, tenant));
+  auto c = svc_creditor_or_error(PaymentsStore::creditor(tx, tenant));
   if (!c) return c.error();
   if (auto st = validate(in, *c, time::rome_date(clock_.now())); !st) return st.error();
   const auto needed =
@@ -452,13 +458,13 @@ Result<Position> PaymentsService::create(db::Conn& tx, const Actor& who, tenants
   }
   auto p = build(in, *c, tenant, *actor, next);
   if (!p) return p.error();
-  if (in.publish) publish_now(*p, clock_.now());
+  if (in.publish) svc_publish_now(*p, clock_.now());
   return insert_checked(tx, who, tenant, *p, in.replaces_iupd);
 }
 
 Result<BulkOutcome> PaymentsService::create_bulk(const Actor& who, tenants::TenantId tenant,
                                                  const std::vector<NewPosition>& in) {
-  auto actor = actor_id(who, tenant);
+  auto actor = svc_actor_id(who, tenant);
   if (!actor) return actor.error();
   if (in.empty() || in.size() > kMaxBulk) return Error::make("payments.bulk", 422, std::to_string(in.size()));
   auto c = creditor(tenant);
@@ -471,7 +477,7 @@ Result<BulkOutcome> PaymentsService::create_bulk(const Actor& who, tenants::Tena
     if (auto st = validate(in[i], *c, today); !st) {
       out.errors.push_back({i, st.error()});
     } else if (!in[i].iupd.empty() && !iupds.insert(in[i].iupd).second) {
-      out.errors.push_back({i, invalid("payments.iupd_exists", "iupd", in[i].iupd, 409)});
+      out.errors.push_back({i, svc_invalid("payments.iupd_exists", "iupd", in[i].iupd, 409)});
     }
     for (const auto& o : in[i].options) needed += o.iuv.empty() ? 1 : 0;
   }
@@ -483,7 +489,7 @@ Result<BulkOutcome> PaymentsService::create_bulk(const Actor& who, tenants::Tena
   for (const auto& row : in) {
     auto p = build(row, *c, tenant, *actor, next);
     if (!p) return p.error();
-    if (row.publish) publish_now(*p, clock_.now());
+    if (row.publish) svc_publish_now(*p, clock_.now());
     built.push_back(std::move(*p));
   }
   // One transaction: a refused row (an IUPD or IUV already there) rolls every row back.
@@ -511,21 +517,21 @@ Result<BulkOutcome> PaymentsService::create_bulk(const Actor& who, tenants::Tena
 }
 
 Result<Position> PaymentsService::create_fine(const Actor& who, tenants::TenantId tenant, const NewFine& in) {
-  auto actor = actor_id(who, tenant);
+  auto actor = svc_actor_id(who, tenant);
   if (!actor) return actor.error();
   auto c = creditor(tenant);
   if (!c) return c.error();
   const auto& f = in.terms;
-  if (!f.notification_date.ok()) return invalid("payments.fine", "notificationDate", "date");
-  if (f.sanction <= 0) return invalid("payments.fine", "sanctionAmount", std::to_string(f.sanction));
-  if (f.expenses < 0) return invalid("payments.fine", "expensesAmount", std::to_string(f.expenses));
+  if (!f.notification_date.ok()) return svc_invalid("payments.fine", "notificationDate", "date");
+  if (f.sanction <= 0) return svc_invalid("payments.fine", "sanctionAmount", std::to_string(f.sanction));
+  if (f.expenses < 0) return svc_invalid("payments.fine", "expensesAmount", std::to_string(f.expenses));
   const auto today = time::rome_date(clock_.now());
   if (std::chrono::sys_days{f.notification_date} > std::chrono::sys_days{today})
-    return invalid("payments.fine", "notificationDate", time::format_iso_date(f.notification_date));
+    return svc_invalid("payments.fine", "notificationDate", time::format_iso_date(f.notification_date));
   const int full_days = in.full_due_days > kFineReducedDays ? in.full_due_days : kDefaultFullDueDays;
   const auto full_due = time::add_calendar_days(f.notification_date, full_days);
   if (std::chrono::sys_days{full_due} < std::chrono::sys_days{today})
-    return invalid("payments.fine", "notificationDate", time::format_iso_date(f.notification_date));
+    return svc_invalid("payments.fine", "notificationDate", time::format_iso_date(f.notification_date));
   // The options are built here (the reduced one may be past its due date: still created, and the amount
   // due follows the day of payment, not the notice presented).
   NewPosition np;
@@ -558,19 +564,19 @@ Result<Position> PaymentsService::create_fine(const Actor& who, tenants::TenantI
   p->fine = f;
   p->options[0].fine_role = FineRole::reduced;
   p->options[1].fine_role = FineRole::full;
-  if (np.publish) publish_now(*p, clock_.now());
+  if (np.publish) svc_publish_now(*p, clock_.now());
   try {
     return db::transact(db_, [&](db::Conn& tx) { return insert_checked(tx, who, tenant, *p, {}); });
   } catch (const db::DbError& e) {
     if (e.kind == db::DbError::Kind::unique_violation)
-      return invalid("payments.iupd_exists", "iupd", p->iupd, 409);
+      return svc_invalid("payments.iupd_exists", "iupd", p->iupd, 409);
     throw;
   }
 }
 
 Result<Position> PaymentsService::transition(const Actor& who, tenants::TenantId tenant,
                                              const std::string& iupd, const std::string& action) {
-  auto actor = actor_id(who, tenant);
+  auto actor = svc_actor_id(who, tenant);
   if (!actor) return actor.error();
   return db::transact(db_, [&](db::Conn& tx) -> Result<Position> {
     auto p = PaymentsStore::position_by_iupd(tx, tenant, iupd);
@@ -584,7 +590,7 @@ Result<Position> PaymentsService::transition(const Actor& who, tenants::TenantId
     if (action == "publish") {
       if (from != PositionStatus::draft)
         return Error::make("payments.state", 409, std::string(to_string(from)));
-      publish_now(*p, now_tp);
+      svc_publish_now(*p, now_tp);
       published_at = now;
     } else if (action == "invalidate") {
       if (from != PositionStatus::draft && from != PositionStatus::published && from != PositionStatus::valid)
@@ -603,8 +609,8 @@ Result<Position> PaymentsService::transition(const Actor& who, tenants::TenantId
       return Error::make("payments.state", 409, "concurrent change");
     p->version += 1;
     p->updated_at = now_tp;
-    audit_change(audit_, tx, who, tenant, "payment_position." + action, "payment_position", p->id,
-                 {{"iupd", p->iupd}, {"from", to_string(from)}, {"to", to_string(p->status)}});
+    svc_audit(audit_, tx, who, tenant, "payment_position." + action, "payment_position", p->id,
+              {{"iupd", p->iupd}, {"from", to_string(from)}, {"to", to_string(p->status)}});
     return *p;
   });
 }
@@ -620,7 +626,7 @@ Result<Position> PaymentsService::invalidate(const Actor& who, tenants::TenantId
 }
 
 Result<int> PaymentsService::activate_due(const Actor& who, tenants::TenantId tenant) {
-  auto actor = actor_id(who, tenant);
+  auto actor = svc_actor_id(who, tenant);
   if (!actor) return actor.error();
   PositionQuery q;
   q.status = PositionStatus::published;
@@ -635,7 +641,7 @@ Result<int> PaymentsService::activate_due(const Actor& who, tenants::TenantId te
 
 Result<Position> PaymentsService::record_option_paid(db::Conn& tx, const Actor& who, tenants::TenantId tenant,
                                                      const std::string& iuv, time::TimePoint paid_at) {
-  auto actor = actor_id(who, tenant);
+  auto actor = svc_actor_id(who, tenant);
   if (!actor) return actor.error();
   auto p = PaymentsStore::position_by_iuv(tx, tenant, iuv);
   if (!p) return Error::not_found(iuv);
@@ -662,8 +668,8 @@ Result<Position> PaymentsService::record_option_paid(db::Conn& tx, const Actor& 
     p->status = next;
     if (paid) p->paid_at = paid_at;
   }
-  audit_change(audit_, tx, who, tenant, "payment_position.paid", "payment_position", p->id,
-               {{"iupd", p->iupd}, {"iuv", iuv}, {"from", to_string(from)}, {"to", to_string(p->status)}});
+  svc_audit(audit_, tx, who, tenant, "payment_position.paid", "payment_position", p->id,
+            {{"iupd", p->iupd}, {"iuv", iuv}, {"from", to_string(from)}, {"to", to_string(p->status)}});
   return *p;
 }
 
@@ -673,14 +679,14 @@ Result<Position> PaymentsService::record_option_paid(const Actor& who, tenants::
 }
 
 Result<Position> PaymentsService::get(const Actor& who, tenants::TenantId tenant, const std::string& iupd) {
-  if (auto a = actor_id(who, tenant); !a) return a.error();
+  if (auto a = svc_actor_id(who, tenant); !a) return a.error();
   auto p = store_.position_by_iupd(tenant, iupd);
   if (!p) return Error::not_found(iupd);
   return *p;
 }
 
 Result<Position> PaymentsService::by_iuv(const Actor& who, tenants::TenantId tenant, const std::string& iuv) {
-  if (auto a = actor_id(who, tenant); !a) return a.error();
+  if (auto a = svc_actor_id(who, tenant); !a) return a.error();
   std::optional<Position> p;
   db_.read([&](db::Conn& c) { p = PaymentsStore::position_by_iuv(c, tenant, iuv); });
   if (!p) return Error::not_found(iuv);
@@ -689,7 +695,7 @@ Result<Position> PaymentsService::by_iuv(const Actor& who, tenants::TenantId ten
 
 Result<std::vector<Position>> PaymentsService::list(const Actor& who, tenants::TenantId tenant,
                                                     const PositionQuery& q) {
-  if (auto a = actor_id(who, tenant); !a) return a.error();
+  if (auto a = svc_actor_id(who, tenant); !a) return a.error();
   PositionQuery bounded = q;
   bounded.limit = std::clamp(q.limit, 1, 500);
   bounded.offset = std::max(q.offset, 0);

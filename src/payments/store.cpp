@@ -7,40 +7,40 @@
 namespace sp::payments {
 namespace {
 
-constexpr const char* kUpsertCreditor =
+constexpr const char* kSqlUpsertCreditor =
     "INSERT INTO payment_creditors (tenant_id, fiscal_code, company_name, office_name, iban, postal_iban, "
     "broker_id, station_id, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) "
     "ON CONFLICT (tenant_id) DO UPDATE SET fiscal_code = excluded.fiscal_code, "
     "company_name = excluded.company_name, office_name = excluded.office_name, iban = excluded.iban, "
     "postal_iban = excluded.postal_iban, broker_id = excluded.broker_id, station_id = excluded.station_id, "
     "updated_at = excluded.updated_at";
-constexpr const char* kAddSegregationCode =
+constexpr const char* kSqlAddSegregationCode =
     "INSERT INTO payment_iuv_counters (tenant_id, segregation_code, position, next_base) VALUES ($1, $2, $3, "
     "1) "
     "ON CONFLICT (tenant_id, segregation_code) DO UPDATE SET position = excluded.position";
-constexpr const char* kCreditor =
+constexpr const char* kSqlCreditor =
     "SELECT tenant_id, fiscal_code, company_name, office_name, iban, postal_iban, broker_id, station_id "
     "FROM payment_creditors WHERE tenant_id = $1";
-constexpr const char* kSegregationCodes =
+constexpr const char* kSqlSegregationCodes =
     "SELECT segregation_code FROM payment_iuv_counters WHERE tenant_id = $1 ORDER BY position, "
     "segregation_code";
-constexpr const char* kReserveBases =
+constexpr const char* kSqlReserveBases =
     "UPDATE payment_iuv_counters SET next_base = next_base + $3 WHERE tenant_id = $1 AND segregation_code = "
     "$2 "
     "RETURNING next_base";
 
-constexpr const char* kInsertPosition =
+constexpr const char* kSqlInsertPosition =
     "INSERT INTO payment_positions (id, tenant_id, iupd, debtor_type, debtor_fiscal_code, debtor_name, "
     "street_name, civic_number, postal_code, city, province, region, country, email, phone, company_name, "
     "office_name, kind, fine_notification_date, fine_sanction_cents, fine_expenses_cents, status, "
     "validity_date, replaces_id, version, created_by, created_at, updated_at, published_at, paid_at) VALUES "
     "($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, "
     "$23, $24, $25, $26, $27, $28, $29, $30)";
-constexpr const char* kInsertOption =
+constexpr const char* kSqlInsertOption =
     "INSERT INTO payment_options (tenant_id, position_id, ordinal, iuv, nav, amount_cents, description, "
     "due_date, retention_date, is_partial_payment, fine_role, status, paid_at) VALUES "
     "($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id";
-constexpr const char* kInsertTransfer =
+constexpr const char* kSqlInsertTransfer =
     "INSERT INTO payment_transfers (option_id, transfer_index, amount_cents, iban, postal_iban, stamp_type, "
     "stamp_hash, stamp_province, remittance, category, organization_fiscal_code, status) VALUES "
     "($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)";
@@ -51,28 +51,28 @@ constexpr const char* kInsertTransfer =
   "p.company_name, p.office_name, p.kind, p.fine_notification_date, p.fine_sanction_cents, "                 \
   "p.fine_expenses_cents, p.status, p.validity_date, p.replaces_id, p.version, p.created_at, p.updated_at, " \
   "p.published_at, p.paid_at, p.created_by"
-constexpr const char* kPositionByIupd =
+constexpr const char* kSqlPositionByIupd =
     "SELECT " POSITION_COLUMNS " FROM payment_positions p WHERE p.tenant_id = $1 AND p.iupd = $2";
-constexpr const char* kPositionById =
+constexpr const char* kSqlPositionById =
     "SELECT " POSITION_COLUMNS " FROM payment_positions p WHERE p.tenant_id = $1 AND p.id = $2";
-constexpr const char* kPositionByIuv =
+constexpr const char* kSqlPositionByIuv =
     "SELECT " POSITION_COLUMNS
     " FROM payment_positions p JOIN payment_options o ON o.position_id = p.id "
     "WHERE o.tenant_id = $1 AND o.iuv = $2";
-constexpr const char* kPositions = "SELECT " POSITION_COLUMNS
-                                   " FROM payment_positions p WHERE p.tenant_id = $1 "
-                                   "AND (CAST($2 AS TEXT) IS NULL OR p.status = CAST($2 AS TEXT)) "
-                                   "ORDER BY p.created_at DESC, p.id DESC LIMIT $3 OFFSET $4";
-constexpr const char* kPositionsOfDebtor = "SELECT " POSITION_COLUMNS
-                                           " FROM payment_positions p WHERE p.debtor_fiscal_code = $1 "
-                                           "ORDER BY p.created_at DESC, p.id DESC LIMIT $2";
-constexpr const char* kIupdExists = "SELECT 1 FROM payment_positions WHERE tenant_id = $1 AND iupd = $2";
-constexpr const char* kIuvExists = "SELECT 1 FROM payment_options WHERE tenant_id = $1 AND iuv = $2";
-constexpr const char* kOptions =
+constexpr const char* kSqlPositions = "SELECT " POSITION_COLUMNS
+                                      " FROM payment_positions p WHERE p.tenant_id = $1 "
+                                      "AND (CAST($2 AS TEXT) IS NULL OR p.status = CAST($2 AS TEXT)) "
+                                      "ORDER BY p.created_at DESC, p.id DESC LIMIT $3 OFFSET $4";
+constexpr const char* kSqlPositionsOfDebtor = "SELECT " POSITION_COLUMNS
+                                              " FROM payment_positions p WHERE p.debtor_fiscal_code = $1 "
+                                              "ORDER BY p.created_at DESC, p.id DESC LIMIT $2";
+constexpr const char* kSqlIupdExists = "SELECT 1 FROM payment_positions WHERE tenant_id = $1 AND iupd = $2";
+constexpr const char* kSqlIuvExists = "SELECT 1 FROM payment_options WHERE tenant_id = $1 AND iuv = $2";
+constexpr const char* kSqlOptions =
     "SELECT id, iuv, nav, amount_cents, description, due_date, retention_date, is_partial_payment, "
     "fine_role, "
     "status, paid_at FROM payment_options WHERE position_id = $1 AND tenant_id = $2 ORDER BY ordinal";
-constexpr const char* kTransfers =
+constexpr const char* kSqlTransfers =
     "SELECT t.option_id, t.transfer_index, t.amount_cents, t.iban, t.postal_iban, t.stamp_type, "
     "t.stamp_hash, "
     "t.stamp_province, t.remittance, t.category, t.organization_fiscal_code, t.status FROM payment_transfers "
@@ -80,20 +80,20 @@ constexpr const char* kTransfers =
     "JOIN payment_options o ON o.id = t.option_id WHERE o.position_id = $1 AND o.tenant_id = $2 "
     "ORDER BY t.option_id, t.transfer_index";
 
-constexpr const char* kUpdateStatus =
+constexpr const char* kSqlUpdateStatus =
     "UPDATE payment_positions SET status = $3, version = version + 1, updated_at = $4, "
     "published_at = COALESCE(CAST($5 AS TEXT), published_at), paid_at = COALESCE(CAST($6 AS TEXT), paid_at) "
     "WHERE id = $1 AND tenant_id = $2 AND version = $7";
-constexpr const char* kOptionPaid =
+constexpr const char* kSqlOptionPaid =
     "UPDATE payment_options SET status = 'paid', paid_at = $2 WHERE id = $1 AND status = 'unpaid'";
-constexpr const char* kTransfersPaid =
+constexpr const char* kSqlTransfersPaid =
     "UPDATE payment_transfers SET status = 'paid' WHERE option_id = $1 AND status = 'unpaid'";
 
-db::Value opt_text(const std::string& s) {
+db::Value store_opt_text(const std::string& s) {
   return db::text_or_null(s);
 }
 
-Position position_from(const db::Row& r) {
+Position store_position_from(const db::Row& r) {
   Position p;
   p.id = r.text(0);
   p.tenant_id = r.i64(1);
@@ -128,8 +128,8 @@ Position position_from(const db::Row& r) {
   return p;
 }
 
-void load_options(db::Conn& c, Position& p) {
-  for (const auto& r : c.query(kOptions, {p.id, p.tenant_id})) {
+void store_load_options(db::Conn& c, Position& p) {
+  for (const auto& r : c.query(kSqlOptions, {p.id, p.tenant_id})) {
     Option o;
     o.id = r.i64(0);
     o.iuv = r.text(1);
@@ -144,7 +144,7 @@ void load_options(db::Conn& c, Position& p) {
     o.paid_at = db::opt_instant(r, 10);
     p.options.push_back(std::move(o));
   }
-  for (const auto& r : c.query(kTransfers, {p.id, p.tenant_id})) {
+  for (const auto& r : c.query(kSqlTransfers, {p.id, p.tenant_id})) {
     Transfer t;
     const OptionId option = r.i64(0);
     t.index = static_cast<int>(r.i64(1));
@@ -161,19 +161,19 @@ void load_options(db::Conn& c, Position& p) {
   }
 }
 
-std::optional<Position> one(db::Conn& c, const char* sql, const db::Params& params) {
+std::optional<Position> store_one(db::Conn& c, const char* sql, const db::Params& params) {
   auto r = c.query_one(sql, params);
   if (!r) return std::nullopt;
-  Position p = position_from(*r);
-  load_options(c, p);
+  Position p = store_position_from(*r);
+  store_load_options(c, p);
   return p;
 }
 
-std::vector<Position> many(db::Database& db, const char* sql, const db::Params& params) {
+std::vector<Position> store_many(db::Database& db, const char* sql, const db::Params& params) {
   std::vector<Position> out;
   db.read([&](db::Conn& c) {
-    for (const auto& r : c.query(sql, params)) out.push_back(position_from(r));
-    for (auto& p : out) load_options(c, p);
+    for (const auto& r : c.query(sql, params)) out.push_back(store_position_from(r));
+    for (auto& p : out) store_load_options(c, p);
   });
   return out;
 }
@@ -181,18 +181,19 @@ std::vector<Position> many(db::Database& db, const char* sql, const db::Params& 
 }  // namespace
 
 void PaymentsStore::upsert_creditor(db::Conn& tx, const Creditor& c, const std::string& now) {
-  tx.exec(kUpsertCreditor, {c.tenant_id, c.fiscal_code, c.company_name, opt_text(c.office_name), c.iban,
-                            opt_text(c.postal_iban), c.broker_id, c.station_id, now});
+  tx.exec(kSqlUpsertCreditor, {c.tenant_id, c.fiscal_code, c.company_name, store_opt_text(c.office_name),
+                               c.iban, store_opt_text(c.postal_iban), c.broker_id, c.station_id, now});
   std::int64_t position = 0;
-  for (const auto& code : c.segregation_codes) tx.exec(kAddSegregationCode, {c.tenant_id, code, position++});
+  for (const auto& code : c.segregation_codes)
+    tx.exec(kSqlAddSegregationCode, {c.tenant_id, code, position++});
 }
 
 std::optional<Creditor> PaymentsStore::creditor(db::Conn& c, tenants::TenantId tenant) {
-  auto r = c.query_one(kCreditor, {tenant});
+  auto r = c.query_one(kSqlCreditor, {tenant});
   if (!r) return std::nullopt;
   Creditor out{r->i64(0),  r->text(1), r->text(2), r->text(3), {},
                r->text(4), r->text(5), r->text(6), r->text(7)};
-  for (const auto& s : c.query(kSegregationCodes, {tenant})) out.segregation_codes.push_back(s.text(0));
+  for (const auto& s : c.query(kSqlSegregationCodes, {tenant})) out.segregation_codes.push_back(s.text(0));
   return out;
 }
 
@@ -205,46 +206,46 @@ std::optional<Creditor> PaymentsStore::creditor(tenants::TenantId tenant) {
 std::optional<std::int64_t> PaymentsStore::reserve_bases(db::Conn& tx, tenants::TenantId tenant,
                                                          const std::string& segregation_code,
                                                          std::int64_t n) {
-  auto r = tx.query_one(kReserveBases, {tenant, segregation_code, n});
+  auto r = tx.query_one(kSqlReserveBases, {tenant, segregation_code, n});
   if (!r) return std::nullopt;
   return r->i64(0) - n;
 }
 
 void PaymentsStore::insert_position(db::Conn& tx, Position& p) {
-  tx.exec(kInsertPosition, {p.id,
-                            p.tenant_id,
-                            p.iupd,
-                            std::string(to_string(p.debtor.type)),
-                            p.debtor.fiscal_code,
-                            p.debtor.full_name,
-                            opt_text(p.debtor.street_name),
-                            opt_text(p.debtor.civic_number),
-                            opt_text(p.debtor.postal_code),
-                            opt_text(p.debtor.city),
-                            opt_text(p.debtor.province),
-                            opt_text(p.debtor.region),
-                            opt_text(p.debtor.country),
-                            opt_text(p.debtor.email),
-                            opt_text(p.debtor.phone),
-                            p.company_name,
-                            opt_text(p.office_name),
-                            std::string(to_string(p.kind)),
-                            p.fine ? db::date_text(p.fine->notification_date) : db::Value{nullptr},
-                            p.fine ? db::Value{p.fine->sanction} : db::Value{nullptr},
-                            p.fine ? db::Value{p.fine->expenses} : db::Value{nullptr},
-                            std::string(to_string(p.status)),
-                            db::instant_or_null(p.validity_date),
-                            opt_text(p.replaces_id),
-                            p.version,
-                            p.created_by,
-                            db::instant_text(p.created_at),
-                            db::instant_text(p.updated_at),
-                            db::instant_or_null(p.published_at),
-                            db::instant_or_null(p.paid_at)});
+  tx.exec(kSqlInsertPosition, {p.id,
+                               p.tenant_id,
+                               p.iupd,
+                               std::string(to_string(p.debtor.type)),
+                               p.debtor.fiscal_code,
+                               p.debtor.full_name,
+                               store_opt_text(p.debtor.street_name),
+                               store_opt_text(p.debtor.civic_number),
+                               store_opt_text(p.debtor.postal_code),
+                               store_opt_text(p.debtor.city),
+                               store_opt_text(p.debtor.province),
+                               store_opt_text(p.debtor.region),
+                               store_opt_text(p.debtor.country),
+                               store_opt_text(p.debtor.email),
+                               store_opt_text(p.debtor.phone),
+                               p.company_name,
+                               store_opt_text(p.office_name),
+                               std::string(to_string(p.kind)),
+                               p.fine ? db::date_text(p.fine->notification_date) : db::Value{nullptr},
+                               p.fine ? db::Value{p.fine->sanction} : db::Value{nullptr},
+                               p.fine ? db::Value{p.fine->expenses} : db::Value{nullptr},
+                               std::string(to_string(p.status)),
+                               db::instant_or_null(p.validity_date),
+                               store_opt_text(p.replaces_id),
+                               p.version,
+                               p.created_by,
+                               db::instant_text(p.created_at),
+                               db::instant_text(p.updated_at),
+                               db::instant_or_null(p.published_at),
+                               db::instant_or_null(p.paid_at)});
   std::int64_t ordinal = 0;
   for (auto& o : p.options) {
     auto r = tx.query_one(
-        kInsertOption,
+        kSqlInsertOption,
         {p.tenant_id, p.id, ordinal++, o.iuv, o.nav, o.amount, o.description, db::date_text(o.due_date),
          db::date_or_null(o.retention_date), std::int64_t{o.is_partial_payment ? 1 : 0},
          o.fine_role == FineRole::none ? db::Value{nullptr} : db::Value{std::string(to_string(o.fine_role))},
@@ -252,37 +253,37 @@ void PaymentsStore::insert_position(db::Conn& tx, Position& p) {
     if (!r) throw std::logic_error("INSERT ... RETURNING gave no row");
     o.id = r->i64(0);
     for (const auto& t : o.transfers) {
-      tx.exec(kInsertTransfer,
-              {o.id, std::int64_t{t.index}, t.amount, opt_text(t.iban), opt_text(t.postal_iban),
+      tx.exec(kSqlInsertTransfer,
+              {o.id, std::int64_t{t.index}, t.amount, store_opt_text(t.iban), store_opt_text(t.postal_iban),
                t.stamp ? db::Value{t.stamp->type} : db::Value{nullptr},
                t.stamp ? db::Value{t.stamp->hash_document} : db::Value{nullptr},
                t.stamp ? db::Value{t.stamp->provincial_residence} : db::Value{nullptr}, t.remittance,
-               t.category, opt_text(t.organization_fiscal_code), std::string(to_string(t.status))});
+               t.category, store_opt_text(t.organization_fiscal_code), std::string(to_string(t.status))});
     }
   }
 }
 
 bool PaymentsStore::iupd_exists(db::Conn& c, tenants::TenantId tenant, const std::string& iupd) {
-  return c.query_one(kIupdExists, {tenant, iupd}).has_value();
+  return c.query_one(kSqlIupdExists, {tenant, iupd}).has_value();
 }
 
 bool PaymentsStore::iuv_exists(db::Conn& c, tenants::TenantId tenant, const std::string& iuv) {
-  return c.query_one(kIuvExists, {tenant, iuv}).has_value();
+  return c.query_one(kSqlIuvExists, {tenant, iuv}).has_value();
 }
 
 std::optional<Position> PaymentsStore::position_by_iupd(db::Conn& c, tenants::TenantId tenant,
                                                         const std::string& iupd) {
-  return one(c, kPositionByIupd, {tenant, iupd});
+  return store_one(c, kSqlPositionByIupd, {tenant, iupd});
 }
 
 std::optional<Position> PaymentsStore::position_by_id(db::Conn& c, tenants::TenantId tenant,
                                                       const std::string& id) {
-  return one(c, kPositionById, {tenant, id});
+  return store_one(c, kSqlPositionById, {tenant, id});
 }
 
 std::optional<Position> PaymentsStore::position_by_iuv(db::Conn& c, tenants::TenantId tenant,
                                                        const std::string& iuv) {
-  return one(c, kPositionByIuv, {tenant, iuv});
+  return store_one(c, kSqlPositionByIuv, {tenant, iuv});
 }
 
 std::optional<Position> PaymentsStore::position_by_iupd(tenants::TenantId tenant, const std::string& iupd) {
@@ -292,26 +293,26 @@ std::optional<Position> PaymentsStore::position_by_iupd(tenants::TenantId tenant
 }
 
 std::vector<Position> PaymentsStore::positions(tenants::TenantId tenant, const PositionQuery& q) {
-  return many(db_, kPositions,
-              {tenant, q.status ? db::Value{std::string(to_string(*q.status))} : db::Value{nullptr},
-               std::int64_t{q.limit}, std::int64_t{q.offset}});
+  return store_many(db_, kSqlPositions,
+                    {tenant, q.status ? db::Value{std::string(to_string(*q.status))} : db::Value{nullptr},
+                     std::int64_t{q.limit}, std::int64_t{q.offset}});
 }
 
 std::vector<Position> PaymentsStore::positions_of_debtor(const std::string& fiscal_code, int limit) {
-  return many(db_, kPositionsOfDebtor, {fiscal_code, std::int64_t{limit}});
+  return store_many(db_, kSqlPositionsOfDebtor, {fiscal_code, std::int64_t{limit}});
 }
 
 bool PaymentsStore::update_status(db::Conn& tx, const Position& p, PositionStatus next,
                                   const std::string& now, const std::optional<std::string>& published_at,
                                   const std::optional<std::string>& paid_at) {
-  return tx.exec(kUpdateStatus, {p.id, p.tenant_id, std::string(to_string(next)), now,
-                                 published_at ? db::Value{*published_at} : db::Value{nullptr},
-                                 paid_at ? db::Value{*paid_at} : db::Value{nullptr}, p.version}) == 1;
+  return tx.exec(kSqlUpdateStatus, {p.id, p.tenant_id, std::string(to_string(next)), now,
+                                    published_at ? db::Value{*published_at} : db::Value{nullptr},
+                                    paid_at ? db::Value{*paid_at} : db::Value{nullptr}, p.version}) == 1;
 }
 
 void PaymentsStore::set_option_paid(db::Conn& tx, OptionId option, const std::string& at) {
-  tx.exec(kOptionPaid, {option, at});
-  tx.exec(kTransfersPaid, {option});
+  tx.exec(kSqlOptionPaid, {option, at});
+  tx.exec(kSqlTransfersPaid, {option});
 }
 
 }  // namespace sp::payments
