@@ -127,7 +127,7 @@ App::App(Config config) : config_(std::move(config)) {
   cases_ = cases::install(router_, deps, *identity_, *protocollo_, *forms_);
   applications_ = applications::install(router_, deps, *identity_, *cases_, *forms_);
   body_pages_ = body_pages::install(router_, deps);
-  payments_ = payments::install(router_, deps);
+  payments_ = payments::install(router_, deps, *identity_);
   if (config_.demo) {
     if (auto st = seed_demo_payments(config_.share_dir, *tenants_, *payments_->payments, deps.clock.now());
         !st)

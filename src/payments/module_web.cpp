@@ -2,11 +2,15 @@
 
 namespace sp::payments {
 
-std::unique_ptr<Module> install(http::Router& router, const web::ModuleDeps& d) {
+std::unique_ptr<Module> install(http::Router& router, const web::ModuleDeps& d, identity::Module& identity) {
   auto m = std::make_unique<Module>();
   m->payments = std::make_unique<PaymentsService>(d.db, d.clock);
   m->web = std::make_unique<WebDeps>(WebDeps{d.view(), d.tenants(), *m->payments});
   register_api(router, *m->web);
+  m->station = std::make_unique<StationService>(d.db, d.clock, *m->payments);
+  m->station_web = std::make_unique<StationDeps>(
+      StationDeps{d.view(), d.tenants(), *identity.inbound, identity.inbound_options, *m->station});
+  register_station(router, *m->station_web);
   // A bulk request of 1,000 positions is larger than the default body limit.
   m->upload_prefixes = {"/api/v1/backoffice/*/pagopa/debt-positions/bulk"};
   return m;

@@ -1,9 +1,13 @@
 #pragma once
-// Payments installed (web/module.hpp): the debt positions' service and its JSON API.
+// Payments installed (web/module.hpp): the debt positions' service and its JSON API, and the station the
+// pagoPA node calls (station_routes.hpp), behind identity's inbound guard.
 #include <memory>
 
 #include "http/router.hpp"
+#include "identity/module_web.hpp"
 #include "payments/service.hpp"
+#include "payments/station.hpp"
+#include "payments/station_routes.hpp"
 #include "payments/web.hpp"
 #include "web/module.hpp"
 
@@ -12,8 +16,11 @@ namespace sp::payments {
 struct Module : web::Installed {
   std::unique_ptr<PaymentsService> payments;
   std::unique_ptr<WebDeps> web;
+  std::unique_ptr<StationService> station;
+  std::unique_ptr<StationDeps> station_web;
 };
 
-std::unique_ptr<Module> install(http::Router& router, const web::ModuleDeps& deps);
+std::unique_ptr<Module> install(http::Router& router, const web::ModuleDeps& deps,
+                                identity::Module& identity);
 
 }  // namespace sp::payments

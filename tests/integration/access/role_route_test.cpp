@@ -132,6 +132,7 @@ const std::vector<Rule>& rules() {
       {"GET", "/api/v1/backoffice/{slug}/pagopa/debt-positions/{iupd}", {}},
       {"POST", "/api/v1/backoffice/{slug}/pagopa/debt-positions/{iupd}/publish", {}},
       {"POST", "/api/v1/backoffice/{slug}/pagopa/debt-positions/{iupd}/invalidate", {}},
+      {"POST", "/inbound/{slug}/pagopa/paForNode", {}},  // the pagoPA node only (inbound guard): 401
       // Online applications: the draft's owner only ({draft} is the test citizen's draft at Asti).
       {"GET", "/{slug}/servizi/{code}/domanda", {"citizen"}},
       {"GET", "/{slug}/domande/{draft}/passo/{step}", {"citizen"}},

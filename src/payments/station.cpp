@@ -1,0 +1,372 @@
+#include "payments/station.hpp"
+
+#include <algorithm>
+#include <boost/json.hpp>
+
+#include "payments/notice_number.hpp"
+#include "payments/store.hpp"
+
+namespace sp::payments {
+
+struct StationService::Found {
+  Creditor creditor;
+  Position position;
+  std::size_t option = 0;  // index in position.options
+  [[nodiscard]] const Option& opt() const { return position.options[option]; }
+};
+
+namespace {
+
+const SystemActor kStationActor{"pagopa-station"};
+
+// Thrown inside a receipt's transaction to roll it back and run it again (a concurrent change won).
+struct RetryReceipt {};
+
+pagopa::Fault station_fault(const std::string& code, const std::string& id,
+                            const std::string& description = {}) {
+  return pagopa::make_fault(code, id, description);
+}
+
+// The station's identifiers against the body's creditor settings; nullopt when they are right.
+std::optional<pagopa::Fault> check_station_ids(const std::optional<Creditor>& c,
+                                               const pagopa::StationIds& ids) {
+  if (!c || c->fiscal_code != ids.id_pa) return station_fault("PAA_ID_DOMINIO_ERRATO", ids.id_pa);
+  if (c->broker_id != ids.id_broker_pa) return station_fault("PAA_ID_INTERMEDIARIO_ERRATO", c->fiscal_code);
+  if (c->station_id != ids.id_station) return station_fault("PAA_STAZIONE_INT_ERRATA", c->fiscal_code);
+  return std::nullopt;
+}
+
+// The due date the node is told: a fine's reduced one while it applies, its full one after.
+time::Date notice_due_date(const Position& p, const Option& o, time::Date today) {
+  if (p.kind == PositionKind::fine && p.fine) {
+    const auto until = reduced_until(*p.fine);
+    if (std::chrono::sys_days{today} <= std::chrono::sys_days{until}) return until;
+    for (const auto& x : p.options)
+      if (x.fine_role == FineRole::full) return x.due_date;
+  }
+  return o.due_date;
+}
+
+// paymentDateTime: an xsd:dateTime, with an offset (applied) or without one, then wall-clock time in Rome
+// as the node writes it. Unreadable: `fallback`.
+time::TimePoint payment_instant(const std::string& text, time::TimePoint fallback) {
+  if (text.empty()) return fallback;
+  if (auto t = time::parse_iso_utc(text)) return *t;
+  if (auto t = time::parse_iso_utc(text + "Z")) {
+    const auto secs = std::chrono::floor<std::chrono::seconds>(t->time_since_epoch());
+    return time::from_rome_local(date::local_seconds{secs});
+  }
+  return fallback;
+}
+
+pagopa::Subject debtor_subject(const Debtor& d) {
+  pagopa::Subject s;
+  s.type = d.type == DebtorType::legal ? 'G' : 'F';
+  s.id = d.fiscal_code;
+  s.full_name = d.full_name;
+  s.street_name = d.street_name;
+  s.civic_number = d.civic_number;
+  s.postal_code = d.postal_code;
+  s.city = d.city;
+  s.province = d.province;
+  s.country = d.country;
+  s.email = d.email;
+  return s;
+}
+
+}  // namespace
+
+void StationService::audit_refusal(tenants::TenantId tenant, std::string_view operation,
+                                   const pagopa::Fault& f, const std::string& notice,
+                                   const std::string& remote_addr) {
+  audit::Entry a;
+  a.tenant_id = tenant;
+  a.actor_kind = audit::ActorKind::system;
+  a.actor_id = kStationActor.name;
+  a.channel = audit::Channel::system;
+  a.action = "pagopa_station.refused";
+  a.record_type = "payment_notice";
+  a.record_id = notice;
+  a.remote_addr = remote_addr;
+  a.details = boost::json::serialize(
+      boost::json::object{{"operation", operation}, {"fault", f.code}, {"notice_number", notice}});
+  db_.write([&](db::Conn& tx) { audit_.record_or_throw(tx, a); });
+}
+
+std::variant<pagopa::Fault, StationService::Found> StationService::find_payable(
+    db::Conn& c, tenants::TenantId tenant, const pagopa::StationIds& ids, const std::string& fiscal_code,
+    const std::string& notice_number) {
+  auto creditor = PaymentsStore::creditor(c, tenant);
+  if (auto f = check_station_ids(creditor, ids)) return *f;
+  const std::string& id = creditor->fiscal_code;
+  if (fiscal_code != creditor->fiscal_code) return station_fault("PAA_PAGAMENTO_SCONOSCIUTO", id);
+  auto nav = parse_notice_number(notice_number);
+  if (!nav) return station_fault("PAA_PAGAMENTO_SCONOSCIUTO", id);
+  auto p = PaymentsStore::position_by_iuv(c, tenant, nav->iuv);
+  if (!p) return station_fault("PAA_PAGAMENTO_SCONOSCIUTO", id);
+  auto it =
+      std::find_if(p->options.begin(), p->options.end(), [&](const Option& o) { return o.iuv == nav->iuv; });
+  if (it == p->options.end()) return station_fault("PAA_PAGAMENTO_SCONOSCIUTO", id);
+  switch (p->status) {
+    case PositionStatus::paid:
+    case PositionStatus::reported:
+      return station_fault("PAA_PAGAMENTO_DUPLICATO", id);
+    case PositionStatus::expired:
+      return station_fault("PAA_PAGAMENTO_SCADUTO", id);
+    case PositionStatus::invalid:
+      return station_fault("PAA_PAGAMENTO_ANNULLATO", id);
+    case PositionStatus::draft:
+    case PositionStatus::published:
+      return station_fault("PAA_PAGAMENTO_SCONOSCIUTO", id);
+    case PositionStatus::valid:
+    case PositionStatus::partially_paid:
+      break;
+  }
+  if (it->status != OptionStatus::unpaid) return station_fault("PAA_PAGAMENTO_DUPLICATO", id);
+  const auto index = static_cast<std::size_t>(it - p->options.begin());
+  return Found{std::move(*creditor), std::move(*p), index};
+}
+
+StationAnswer StationService::answer(tenants::TenantId tenant, const pagopa::Request& request,
+                                     const std::string& raw, const std::string& remote_addr) {
+  if (const auto* v = std::get_if<pagopa::VerifyRequest>(&request))
+    return {verify(tenant, *v, remote_addr), {}};
+  if (const auto* g = std::get_if<pagopa::GetPaymentRequest>(&request))
+    return {get_payment(tenant, *g, remote_addr), {}};
+  auto [response, outcome] =
+      send_receipt(tenant, std::get<pagopa::SendReceiptRequest>(request), raw, remote_addr);
+  return {response, outcome};
+}
+
+pagopa::VerifyResponse StationService::verify(tenants::TenantId tenant, const pagopa::VerifyRequest& r,
+                                              const std::string& remote_addr) {
+  std::optional<std::variant<pagopa::Fault, Found>> found;
+  db_.read([&](db::Conn& c) { found = find_payable(c, tenant, r.ids, r.fiscal_code, r.notice_number); });
+  pagopa::VerifyResponse out;
+  if (const auto* f = std::get_if<pagopa::Fault>(&*found)) {
+    out.fault = *f;
+    audit_refusal(tenant, "paVerifyPaymentNotice", *f, r.notice_number, remote_addr);
+    return out;
+  }
+  const auto& x = std::get<Found>(*found);
+  const auto today = time::rome_date(clock_.now());
+  const auto& o = x.opt();
+  out.amount = amount_due(x.position, o, today);
+  out.options = "EQ";
+  out.due_date = time::format_iso_date(notice_due_date(x.position, o, today));
+  out.detail_description = o.description;
+  out.all_ccp = !o.transfers.empty() &&
+                std::all_of(o.transfers.begin(), o.transfers.end(),
+                            [](const Transfer& t) { return !t.postal_iban.empty() && !t.stamp; });
+  out.payment_description = o.description;
+  out.fiscal_code_pa = x.creditor.fiscal_code;
+  out.company_name = x.creditor.company_name;
+  out.office_name = x.creditor.office_name;
+  return out;
+}
+
+pagopa::GetPaymentResponse StationService::get_payment(tenants::TenantId tenant,
+                                                       const pagopa::GetPaymentRequest& r,
+                                                       const std::string& remote_addr) {
+  pagopa::GetPaymentResponse out;
+  std::optional<pagopa::Fault> refused;
+  const auto now = clock_.now();
+  db_.write([&](db::Conn& tx) {
+    refused.reset();
+    out = {};
+    auto found = find_payable(tx, tenant, r.ids, r.fiscal_code, r.notice_number);
+    if (auto* f = std::get_if<pagopa::Fault>(&found)) {
+      refused = *f;
+      return;
+    }
+    auto& x = std::get<Found>(found);
+    const auto& o = x.opt();
+    if (!ReceiptStore::take_activation(tx, tenant, o.iuv, kNodeChannel, time::format_iso_utc_millis(now),
+                                       time::format_iso_utc_millis(now + kActivationLease))) {
+      refused = station_fault("PAA_PAGAMENTO_IN_CORSO", x.creditor.fiscal_code);
+      return;
+    }
+    const auto today = time::rome_date(now);
+    out.creditor_reference_id = o.iuv;
+    out.amount = amount_due(x.position, o, today);
+    out.due_date = time::format_iso_date(notice_due_date(x.position, o, today));
+    out.description = o.description;
+    out.company_name = x.creditor.company_name;
+    out.office_name = x.creditor.office_name;
+    out.debtor = debtor_subject(x.position.debtor);
+    for (const auto& t : o.transfers) {
+      pagopa::Transfer pt;
+      pt.index = t.index;
+      pt.amount = t.amount;
+      pt.fiscal_code_pa =
+          t.organization_fiscal_code.empty() ? x.creditor.fiscal_code : t.organization_fiscal_code;
+      pt.company_name = x.creditor.company_name;
+      if (t.stamp) {
+        pt.stamp = pagopa::Stamp{t.stamp->hash_document, t.stamp->type, t.stamp->provincial_residence};
+      } else if (r.transfer_type == "POSTAL" && !t.postal_iban.empty()) {
+        pt.iban = t.postal_iban;
+      } else {
+        pt.iban = t.iban.empty() ? t.postal_iban : t.iban;
+      }
+      pt.remittance = t.remittance;
+      pt.category = t.category;
+      out.transfers.push_back(std::move(pt));
+    }
+    // A fine has one transfer, which carries what is due today (the reduced or the full amount).
+    if (out.transfers.size() == 1) out.transfers.front().amount = out.amount;
+    audit::Entry a;
+    a.tenant_id = tenant;
+    a.actor_id = kStationActor.name;
+    a.action = "pagopa_station.activated";
+    a.record_type = "payment_notice";
+    a.record_id = o.nav;
+    a.remote_addr = remote_addr;
+    a.details = boost::json::serialize(
+        boost::json::object{{"iuv", o.iuv}, {"amount_cents", out.amount}, {"channel", kNodeChannel}});
+    audit_.record_or_throw(tx, a);
+  });
+  if (refused) {
+    pagopa::GetPaymentResponse ko;
+    ko.fault = *refused;
+    audit_refusal(tenant, "paGetPaymentV2", *refused, r.notice_number, remote_addr);
+    return ko;
+  }
+  return out;
+}
+
+std::pair<pagopa::SendReceiptResponse, std::optional<ReceiptOutcome>> StationService::send_receipt(
+    tenants::TenantId tenant, const pagopa::SendReceiptRequest& r, const std::string& raw,
+    const std::string& remote_addr) {
+  std::optional<Creditor> creditor;
+  db_.read([&](db::Conn& c) { creditor = PaymentsStore::creditor(c, tenant); });
+  std::optional<pagopa::Fault> refused = check_station_ids(creditor, r.ids);
+  if (!refused && r.receipt.fiscal_code != creditor->fiscal_code)
+    refused = station_fault("PAA_PAGAMENTO_SCONOSCIUTO", creditor->fiscal_code);
+  if (!refused && r.receipt.outcome != "OK")
+    refused = station_fault("PAA_SEMANTICA", creditor->fiscal_code, "outcome " + r.receipt.outcome);
+  if (refused) {
+    audit_refusal(tenant, "paSendRTV2", *refused, r.receipt.notice_number, remote_addr);
+    return {pagopa::SendReceiptResponse{refused}, std::nullopt};
+  }
+  // A concurrent receipt for the same IUV or the same (PSP, receiptId) makes this one's insert or state
+  // change fail: run it again, when it reads what the other wrote. Three tries are plenty: each retry
+  // follows a commit of the other, after which this receipt can no longer be "recorded".
+  for (int attempt = 0;; ++attempt) {
+    try {
+      std::pair<pagopa::SendReceiptResponse, std::optional<ReceiptOutcome>> out;
+      db_.write([&](db::Conn& tx) {
+        out = record_receipt(tx, tenant, creditor->fiscal_code, r, raw, remote_addr);
+      });
+      return out;
+    } catch (const db::DbError& e) {
+      if (e.kind != db::DbError::Kind::unique_violation || attempt >= 2) throw;
+    } catch (const RetryReceipt&) {
+      if (attempt >= 2) throw std::runtime_error("pagopa station: receipt kept conflicting");
+    }
+  }
+}
+
+std::pair<pagopa::SendReceiptResponse, std::optional<ReceiptOutcome>> StationService::record_receipt(
+    db::Conn& tx, tenants::TenantId tenant, const std::string& fiscal_code,
+    const pagopa::SendReceiptRequest& r, const std::string& raw, const std::string& remote_addr) {
+  const auto& x = r.receipt;
+  const auto now = clock_.now();
+  const auto paid_at = payment_instant(x.payment_date_time, now);
+  ReceiptRow row;
+  row.tenant_id = tenant;
+  row.iuv = x.creditor_reference_id;
+  if (row.iuv.empty()) {
+    if (auto nav = parse_notice_number(x.notice_number)) row.iuv = nav->iuv;
+  }
+  row.nav = x.notice_number;
+  row.psp_id = x.id_psp;
+  row.receipt_id = x.receipt_id;
+  row.payment_at = time::format_iso_utc_millis(paid_at);
+  row.amount = x.amount;
+  row.fee = x.fee;
+  if (x.payer) {
+    row.payer_fiscal_code = x.payer->id;
+    row.payer_name = x.payer->full_name;
+  }
+  row.raw_payload = raw;
+  row.received_at = time::format_iso_utc_millis(now);
+
+  auto position = PaymentsStore::position_by_iuv(tx, tenant, row.iuv);
+  const Option* option = nullptr;
+  if (position) {
+    for (const auto& o : position->options)
+      if (o.iuv == row.iuv) option = &o;
+  }
+  for (const auto& t : x.transfers) {
+    ReceiptTransferRow rt{t.index, t.amount, t.iban, {}};
+    if (t.iban.empty()) {
+      // A digital stamp: keep the document hash the station asked the stamp for.
+      if (option) {
+        for (const auto& ot : option->transfers)
+          if (ot.index == t.index && ot.stamp) rt.stamp_hash = ot.stamp->hash_document;
+      }
+      if (rt.stamp_hash.empty()) continue;
+    }
+    row.transfers.push_back(std::move(rt));
+  }
+  if (option) row.option_id = option->id;
+
+  std::optional<pagopa::Fault> answer;
+  if (auto first = ReceiptStore::counted(tx, tenant, row.psp_id, row.receipt_id)) {
+    row.outcome = ReceiptOutcome::duplicate;
+    answer = station_fault("PAA_RECEIPT_DUPLICATA", fiscal_code);
+  } else if (!option) {
+    row.outcome = ReceiptOutcome::unknown_position;
+    row.option_id.reset();
+    answer = station_fault("PAA_PAGAMENTO_SCONOSCIUTO", fiscal_code);
+  } else if (option->status != OptionStatus::unpaid || !payable(position->status)) {
+    row.outcome = ReceiptOutcome::double_payment;
+  } else {
+    row.outcome = ReceiptOutcome::recorded;
+  }
+  // Not counted (duplicate, unknown position): its transfers are not the option's money.
+  if (row.outcome == ReceiptOutcome::duplicate || row.outcome == ReceiptOutcome::unknown_position)
+    row.transfers.clear();
+  ReceiptStore::insert(tx, row);  // may throw unique_violation: the caller runs it again
+  if (row.outcome == ReceiptOutcome::recorded) {
+    auto paid = payments_.record_option_paid(tx, kStationActor, tenant, row.iuv, paid_at);
+    if (!paid) throw RetryReceipt{};  // the position moved meanwhile (another instalment, a state change)
+    ReceiptStore::end_activation(tx, tenant, row.iuv);
+  }
+  audit::Entry a;
+  a.tenant_id = tenant;
+  a.actor_id = kStationActor.name;
+  a.action = "pagopa_station.receipt";
+  a.record_type = "payment_receipt";
+  a.record_id = std::to_string(row.id);
+  a.remote_addr = remote_addr;
+  boost::json::object details{{"outcome", to_string(row.outcome)},
+                              {"iuv", row.iuv},
+                              {"psp", row.psp_id},
+                              {"receipt_id", row.receipt_id},
+                              {"amount_cents", row.amount}};
+  if (row.fee) details["fee_cents"] = *row.fee;
+  a.details = boost::json::serialize(details);
+  audit_.record_or_throw(tx, a);
+  return {pagopa::SendReceiptResponse{answer}, row.outcome};
+}
+
+Status StationService::activate(tenants::TenantId tenant, const std::string& iuv,
+                                const std::string& channel) {
+  const auto now = clock_.now();
+  bool taken = false;
+  db_.write([&](db::Conn& tx) {
+    taken = ReceiptStore::take_activation(tx, tenant, iuv, channel, time::format_iso_utc_millis(now),
+                                          time::format_iso_utc_millis(now + kActivationLease));
+  });
+  if (!taken) return Error::make("payments.in_progress", 409, iuv);
+  return Ok{};
+}
+
+std::vector<ReceiptRow> StationService::receipts(tenants::TenantId tenant, const std::string& iuv) {
+  std::vector<ReceiptRow> out;
+  db_.read([&](db::Conn& c) { out = ReceiptStore::of_iuv(c, tenant, iuv); });
+  return out;
+}
+
+}  // namespace sp::payments

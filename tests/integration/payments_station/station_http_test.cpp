@@ -1,0 +1,215 @@
+// The station's endpoint through the real router (station_routes.hpp): the node's SOAP envelope in, the
+// station's answer out as text/xml, behind the inbound guard with the node's credential for the body;
+// without it nothing changes and the refusal is audited. A rendered answer validates against pagoPA's
+// own paForNode.xsd (as tests/unit/adapters_pagopa does), and malformed envelopes answer
+// PAA_SINTASSI_EXTRAXSD.
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+
+#include "core/i18n.hpp"
+#include "http/router.hpp"
+#include "identity/inbound_service.hpp"
+#include "payments/station_routes.hpp"
+#include "station_fixture.hpp"
+#include "web/view.hpp"
+
+namespace sp::payments::station_testing {
+namespace {
+
+namespace fs = std::filesystem;
+
+fs::path shared_pagopa() {
+  if (const char* env = std::getenv("SPORTELLO_SHARED_DIR"); env && *env) return fs::path(env) / "pagopa";
+  return fs::path(sp::testing::source_dir()) / ".." / "shared" / "pagopa";
+}
+
+// The operation element of a rendered envelope, alone in a file, validated with xmllint against the
+// official schema (laid out as in pagopa-api: wsdl/xsd/paForNode.xsd imports ../../xsd-common/).
+std::pair<int, std::string> validate_body(const std::string& envelope) {
+  const auto start = envelope.find("<pafn:");
+  const auto end = envelope.find("</soapenv:Body>");
+  if (start == std::string::npos || end == std::string::npos) return {-1, "no operation element"};
+  std::string body = envelope.substr(start, end - start);
+  const auto space = body.find_first_of(" >");
+  body.insert(space, std::string(" xmlns:pafn=\"") + std::string(pagopa::kPaForNodeNs) + "\"");
+  sp::testing::TempDir dir;
+  const auto root = fs::path(dir.path());
+  fs::create_directories(root / "wsdl" / "xsd");
+  fs::create_directories(root / "xsd-common");
+  fs::copy_file(shared_pagopa() / "paForNode.xsd", root / "wsdl" / "xsd" / "paForNode.xsd");
+  fs::copy_file(shared_pagopa() / "sac-common-types-1.0.xsd",
+                root / "xsd-common" / "sac-common-types-1.0.xsd");
+  const auto file = root / "body.xml";
+  std::ofstream(file) << body;
+  const std::string cmd = "xmllint --noout --schema '" + (root / "wsdl" / "xsd" / "paForNode.xsd").string() +
+                          "' '" + file.string() + "' 2>&1";
+  std::string out;
+  FILE* p = popen(cmd.c_str(), "r");
+  char buf[512];
+  while (p && fgets(buf, sizeof buf, p)) out += buf;
+  const int status = p ? pclose(p) : -1;
+  return {status, out};
+}
+
+class StationHttpTest : public StationTest {
+ protected:
+  void SetUp() override {
+    StationTest::SetUp();
+    if (HasFatalFailure()) return;
+    i18n_.load(sp::testing::source_dir() + "/web/locales");
+    view_ = std::make_unique<web::View>(sp::testing::source_dir() + "/web/templates", i18n_, "Polo di prova");
+    inbound_ = std::make_unique<identity::InboundService>(db(), *audit_, clock_);
+    deps_ = std::make_unique<StationDeps>(StationDeps{*view_, *tenants_, *inbound_, {}, station()});
+    register_station(router_, *deps_);
+    const std::string ids = R"({"idPA":")" + kAstiCf + R"(","idBrokerPA":")" + kBroker +
+                            R"(","idStazione":")" + kAstiStation + R"("})";
+    auto asti = inbound_->add(asti_, kNodeSystem, "nodo-pagopa", ids, "", false);
+    ASSERT_TRUE(asti.ok()) << asti.error().code;
+    asti_secret_ = asti->secret;
+    auto novara = inbound_->add(novara_, kNodeSystem, "nodo-pagopa", "{}", "", false);
+    ASSERT_TRUE(novara.ok());
+    novara_secret_ = novara->secret;
+  }
+
+  http::Response call(const std::string& slug, const std::string& body, const std::string& secret) {
+    http::Request req;
+    req.method = "POST";
+    EXPECT_TRUE(http::parse_target(req, "/inbound/" + slug + "/pagopa/paForNode").ok());
+    req.remote_addr = "192.0.2.7";
+    req.ctx.locale = "it";
+    req.ctx.request_id = "test";
+    req.body = body;
+    req.headers.emplace_back("content-type", "text/xml; charset=utf-8");
+    if (!secret.empty()) req.headers.emplace_back("authorization", "Bearer " + secret);
+    auto found = router_.find("POST", req.path);
+    EXPECT_TRUE(found.match && found.match->handler);
+    req.path_params = found.match->params;
+    return (*found.match->handler)(req);
+  }
+
+  std::vector<std::string> inbound_audit(tenants::TenantId body) {
+    std::vector<std::string> out;
+    for (const auto& s : audit_->entries(body, {.limit = 100}).entries) {
+      if (s.entry.action.rfind("inbound.", 0) != 0 || s.entry.action.find("credential") != std::string::npos)
+        continue;
+      auto d = boost::json::parse(s.entry.details).as_object();
+      std::string line = s.entry.action;
+      if (const auto* r = d.if_contains("reason")) line += " " + std::string(r->as_string());
+      out.insert(out.begin(), line);
+    }
+    return out;
+  }
+
+  I18n i18n_;
+  std::unique_ptr<web::View> view_;
+  std::unique_ptr<identity::InboundService> inbound_;
+  std::unique_ptr<StationDeps> deps_;
+  http::Router router_;
+  std::string asti_secret_;
+  std::string novara_secret_;
+};
+
+TEST_P(StationHttpTest, TheNodePaysANoticeThroughTheEndpoint) {
+  auto p = tari(asti_, "TARI-2026-0101");
+  const auto& o = p.options[0];
+
+  auto v = call("asti", pagopa::render_request(verify_req(o.nav)), asti_secret_);
+  ASSERT_EQ(v.status, 200) << v.body;
+  EXPECT_EQ(v.content_type, "text/xml; charset=utf-8");
+  auto [status, out] = validate_body(v.body);
+  EXPECT_EQ(status, 0) << out << "\n" << v.body;
+  auto verified = pagopa::parse_verify_response(v.body);
+  ASSERT_TRUE(verified.ok()) << verified.error().detail;
+  EXPECT_FALSE(verified->fault);
+  EXPECT_EQ(verified->amount, 20000);
+
+  auto g = call("asti", pagopa::render_request(get_req(o.nav)), asti_secret_);
+  ASSERT_EQ(g.status, 200) << g.body;
+  auto [gs, gout] = validate_body(g.body);
+  EXPECT_EQ(gs, 0) << gout << "\n" << g.body;
+  auto got = pagopa::parse_get_payment_response(g.body);
+  ASSERT_TRUE(got.ok()) << got.error().detail;
+  EXPECT_EQ(got->creditor_reference_id, o.iuv);
+
+  auto r = call("asti", pagopa::render_request(receipt(o, "http-1")), asti_secret_);
+  ASSERT_EQ(r.status, 200) << r.body;
+  auto [rs, rout] = validate_body(r.body);
+  EXPECT_EQ(rs, 0) << rout << "\n" << r.body;
+  auto sent = pagopa::parse_send_receipt_response(r.body);
+  ASSERT_TRUE(sent.ok());
+  EXPECT_FALSE(sent->fault);
+  EXPECT_EQ(position(asti_, "TARI-2026-0101").status, PositionStatus::paid);
+
+  // The same receipt again: a KO that validates too.
+  auto again = call("asti", pagopa::render_request(receipt(o, "http-1")), asti_secret_);
+  auto [as, aout] = validate_body(again.body);
+  EXPECT_EQ(as, 0) << aout << "\n" << again.body;
+  auto dup = pagopa::parse_send_receipt_response(again.body);
+  ASSERT_TRUE(dup.ok());
+  ASSERT_TRUE(dup->fault);
+  EXPECT_EQ(dup->fault->code, "PAA_RECEIPT_DUPLICATA");
+  EXPECT_EQ(inbound_audit(asti_), std::vector<std::string>(4, "inbound.accepted"));
+}
+
+TEST_P(StationHttpTest, WithoutTheNodesCredentialAReceiptChangesNothingAndIsAudited) {
+  auto p = tari(asti_, "TARI-2026-0102");
+  const auto envelope = pagopa::render_request(receipt(p.options[0], "forged-1"));
+  auto none = call("asti", envelope, "");
+  EXPECT_EQ(none.status, 401);
+  auto wrong = call("asti", envelope, "spi_" + std::string(43, 'A'));
+  EXPECT_EQ(wrong.status, 401);
+  // Novara's credential on Asti's station (cross-tenant).
+  auto other = call("asti", envelope, novara_secret_);
+  EXPECT_EQ(other.status, 401);
+  // Asti's credential, Novara's identifiers in the envelope.
+  auto ids =
+      call("asti", pagopa::render_request(receipt(p.options[0], "forged-2", "BCITITMM", -1, novara_ids())),
+           asti_secret_);
+  EXPECT_EQ(ids.status, 403);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM payment_receipts"), 0);
+  EXPECT_EQ(position(asti_, "TARI-2026-0102").status, PositionStatus::valid);
+  // The second credential_mismatch from the same address is aggregated with the first (the guard's
+  // throttle), so three entries record the four refusals.
+  EXPECT_EQ(inbound_audit(asti_),
+            (std::vector<std::string>{"inbound.refused no_credential", "inbound.refused credential_mismatch",
+                                      "inbound.refused identifiers"}));
+  EXPECT_TRUE(inbound_audit(novara_).empty());
+}
+
+TEST_P(StationHttpTest, AMalformedEnvelopeAnswersSintassiExtraXsd) {
+  auto p = tari(asti_, "TARI-2026-0103");
+  // A receipt whose amount is not \d+\.\d{2}: the operation is known, so its typed KO answers.
+  auto envelope = pagopa::render_request(receipt(p.options[0], "bad-1"));
+  const auto at = envelope.find("<paymentAmount>200.00</paymentAmount>");
+  ASSERT_NE(at, std::string::npos);
+  envelope.replace(at, 37, "<paymentAmount>200.0</paymentAmount>");
+  auto r = call("asti", envelope, asti_secret_);
+  ASSERT_EQ(r.status, 200) << r.body;
+  auto [status, out] = validate_body(r.body);
+  EXPECT_EQ(status, 0) << out << "\n" << r.body;
+  auto parsed = pagopa::parse_send_receipt_response(r.body);
+  ASSERT_TRUE(parsed.ok());
+  ASSERT_TRUE(parsed->fault);
+  EXPECT_EQ(parsed->fault->code, "PAA_SINTASSI_EXTRAXSD");
+  EXPECT_EQ(count("SELECT COUNT(*) FROM payment_receipts"), 0);
+  EXPECT_EQ(station_audit(asti_), std::vector<std::string>{"pagopa_station.refused PAA_SINTASSI_EXTRAXSD"});
+
+  // An operation this station does not serve: a SOAP Fault.
+  auto unknown = pagopa::render_request(verify_req(p.options[0].nav));
+  const auto name = unknown.find("paVerifyPaymentNoticeReq");
+  ASSERT_NE(name, std::string::npos);
+  for (auto pos = unknown.find("paVerifyPaymentNoticeReq"); pos != std::string::npos;
+       pos = unknown.find("paVerifyPaymentNoticeReq", pos))
+    unknown.replace(pos, 24, "paDemandPaymentNoticeReq");
+  auto f = call("asti", unknown, asti_secret_);
+  EXPECT_EQ(f.status, 500);
+  EXPECT_EQ(f.content_type, "text/xml; charset=utf-8");
+  EXPECT_NE(f.body.find("<faultstring>PAA_SINTASSI_EXTRAXSD</faultstring>"), std::string::npos) << f.body;
+}
+
+INSTANTIATE_TEST_SUITE_P(BothDatabases, StationHttpTest,
+                         ::testing::Values(db::Dialect::sqlite, db::Dialect::postgres), dialect_name);
+
+}  // namespace
+}  // namespace sp::payments::station_testing
