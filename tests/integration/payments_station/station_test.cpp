@@ -3,6 +3,7 @@
 // receipts, double payments, receipts for unknown IUVs, concurrent duplicates; another body's station
 // identifiers and notices (cross-tenant); a fine's amount on day 4 and day 6 after notification; the
 // activation lease against the portal's cart.
+#include <latch>
 #include <thread>
 #include <vector>
 
@@ -303,9 +304,11 @@ TEST_P(StationTest, ConcurrentCopiesOfOneReceiptAreRecordedOnce) {
   std::vector<std::optional<ReceiptOutcome>> outcomes(kThreads);
   std::vector<std::string> errors(kThreads);
   std::vector<std::thread> threads;
+  std::latch start(kThreads);  // every thread sends at the same moment
   for (int i = 0; i < kThreads; ++i) {
     // Half resend the same receipt, half are other PSPs' receipts for the same notice.
     threads.emplace_back([&, i] {
+      start.arrive_and_wait();
       try {
         outcomes[i] = send(receipt(o, i % 2 == 0 ? "same" : "other-" + std::to_string(i),
                                    i % 2 == 0 ? "BCITITMM" : "PSP" + std::to_string(i)));
@@ -332,6 +335,39 @@ TEST_P(StationTest, ConcurrentCopiesOfOneReceiptAreRecordedOnce) {
   EXPECT_EQ(
       count("SELECT COUNT(*) FROM payment_receipts WHERE receipt_id = 'same' AND outcome <> 'duplicate'"), 1);
   EXPECT_EQ(position(asti_, "TARI-2026-0008").status, PositionStatus::paid);
+}
+
+TEST_P(StationTest, TheUniqueIndexesMakePaidOnceAndCountedOnceADatabaseFact) {
+  // What the receipt's retry relies on: the loser of a race gets a unique violation from either index.
+  auto p = tari(asti_, "TARI-2026-0009");
+  auto row = [&](const std::string& psp, const std::string& id) {
+    ReceiptRow r;
+    r.tenant_id = asti_;
+    r.iuv = p.options[0].iuv;
+    r.psp_id = psp;
+    r.receipt_id = id;
+    r.payment_at = "2026-03-04T10:00:00.000Z";
+    r.amount = 20000;
+    r.outcome = ReceiptOutcome::recorded;
+    r.raw_payload = "<x/>";
+    r.received_at = r.payment_at;
+    return r;
+  };
+  auto insert = [&](ReceiptRow r) {
+    try {
+      db().write([&](db::Conn& tx) { ReceiptStore::insert(tx, r); });
+      return std::string("inserted");
+    } catch (const db::DbError& e) {
+      return std::string(e.kind == db::DbError::Kind::unique_violation ? "unique_violation" : e.what());
+    }
+  };
+  EXPECT_EQ(insert(row("A", "1")), "inserted");
+  EXPECT_EQ(insert(row("B", "2")), "unique_violation");  // paid once
+  auto again = row("A", "1");
+  again.outcome = ReceiptOutcome::double_payment;
+  EXPECT_EQ(insert(again), "unique_violation");  // counted once
+  again.outcome = ReceiptOutcome::duplicate;
+  EXPECT_EQ(insert(again), "inserted");  // a duplicate is only kept
 }
 
 INSTANTIATE_TEST_SUITE_P(BothDatabases, StationTest,
