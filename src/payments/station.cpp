@@ -123,6 +123,10 @@ std::variant<pagopa::Fault, StationService::Found> StationService::find_payable(
       break;
   }
   if (it->status != OptionStatus::unpaid) return station_fault("PAA_PAGAMENTO_DUPLICATO", id);
+  // Once an instalment is paid, the single payment is no longer an option: the debt is being paid in
+  // instalments (*(check)* GPD's exact code for it; DUPLICATO: "concluded" through the other option).
+  if (p->status == PositionStatus::partially_paid && !it->is_partial_payment && p->kind != PositionKind::fine)
+    return station_fault("PAA_PAGAMENTO_DUPLICATO", id, "instalments");
   const auto index = static_cast<std::size_t>(it - p->options.begin());
   return Found{std::move(*creditor), std::move(*p), index};
 }
@@ -319,7 +323,8 @@ std::pair<pagopa::SendReceiptResponse, std::optional<ReceiptOutcome>> StationSer
     row.outcome = ReceiptOutcome::unknown_position;
     row.option_id.reset();
     answer = station_fault("PAA_PAGAMENTO_SCONOSCIUTO", fiscal_code);
-  } else if (option->status != OptionStatus::unpaid || !payable(position->status)) {
+  } else if (option->status != OptionStatus::unpaid || !payable(position->status) ||
+             (position->status == PositionStatus::partially_paid && !option->is_partial_payment)) {
     row.outcome = ReceiptOutcome::double_payment;
   } else {
     row.outcome = ReceiptOutcome::recorded;

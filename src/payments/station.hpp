@@ -10,7 +10,8 @@
 // NAV (qrCode.noticeNumber, payments/notice_number) among that body's options only.
 //
 //   verify      unknown NAV (or not yet payable: draft, published) → PAA_PAGAMENTO_SCONOSCIUTO; paid
-//               (the option, or the position: a fine's other notice) → PAA_PAGAMENTO_DUPLICATO; expired →
+//               (the option, or the position: a fine's other notice; or the single payment of a position
+//               whose instalments have started) → PAA_PAGAMENTO_DUPLICATO; expired →
 //               PAA_PAGAMENTO_SCADUTO; invalid → PAA_PAGAMENTO_ANNULLATO; else OK with the amount due
 //               today in Rome (amount_due: a fine's reduced or full amount), allCCP when every transfer
 //               has a postal IBAN.

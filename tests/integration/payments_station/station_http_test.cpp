@@ -208,6 +208,68 @@ TEST_P(StationHttpTest, AMalformedEnvelopeAnswersSintassiExtraXsd) {
   EXPECT_NE(f.body.find("<faultstring>PAA_SINTASSI_EXTRAXSD</faultstring>"), std::string::npos) << f.body;
 }
 
+TEST_P(StationHttpTest, ACertificatesStampIsAskedAsRichiestaMarcaDaBollo) {
+  // A certificate's fee (to Asti's account) and its digital stamp (marca da bollo digitale, € 16,00).
+  const std::string hash = "qMnVHu/2wETyuGbTFLVxJN1t4Pdon0fv7F3Md5VB9VQ=";  // base64 SHA-256, 44 chars
+  NewPosition np;
+  np.iupd = "CERT-2026-0001";
+  np.debtor.fiscal_code = "FRRNNA78S70A479X";
+  np.debtor.full_name = "Anna Ferrero";
+  NewOption o = option(1600 + 52, "2026-06-16", false);
+  o.description = "Certificato di residenza";
+  o.transfers[0].amount = 52;
+  o.transfers[0].remittance = "Diritti di segreteria";
+  NewTransfer stamp;
+  stamp.amount = 1600;
+  stamp.stamp = Stamp{"01", hash, "AT"};
+  stamp.remittance = "Marca da bollo digitale";
+  stamp.category = "9/0301109AP/";
+  o.transfers.push_back(stamp);
+  np.options = {o};
+  np.publish = true;
+  auto p = payments().create(system_, asti_, np);
+  ASSERT_TRUE(p.ok()) << p.error().code << " " << p.error().detail;
+  const auto& opt = p->options[0];
+
+  auto g = call("asti", pagopa::render_request(get_req(opt.nav)), asti_secret_);
+  ASSERT_EQ(g.status, 200) << g.body;
+  auto [status, out] = validate_body(g.body);
+  EXPECT_EQ(status, 0) << out << "\n" << g.body;
+  EXPECT_NE(g.body.find("<richiestaMarcaDaBollo>"), std::string::npos) << g.body;
+  auto got = pagopa::parse_get_payment_response(g.body);
+  ASSERT_TRUE(got.ok()) << got.error().detail;
+  ASSERT_EQ(got->transfers.size(), 2u);
+  EXPECT_EQ(got->transfers[0].iban, kIban);
+  EXPECT_EQ(got->transfers[0].amount, 52);
+  EXPECT_TRUE(got->transfers[1].iban.empty());
+  ASSERT_TRUE(got->transfers[1].stamp);
+  EXPECT_EQ(got->transfers[1].stamp->document_hash, hash);
+  EXPECT_EQ(got->transfers[1].amount, 1600);
+
+  // The receipt carries the stamp itself (MBDAttachment); the station keeps the document's hash.
+  auto rcpt = receipt(opt, "cert-1");
+  pagopa::Transfer st;
+  st.index = 2;
+  st.amount = 1600;
+  st.fiscal_code_pa = kAstiCf;
+  st.stamp_attachment = "PG1hcmNhRGFCb2xsbz4=";
+  st.remittance = "Marca da bollo digitale";
+  st.category = "9/0301109AP/";
+  rcpt.receipt.transfers[0].amount = 52;
+  rcpt.receipt.transfers.push_back(st);
+  auto r = call("asti", pagopa::render_request(rcpt), asti_secret_);
+  ASSERT_EQ(r.status, 200) << r.body;
+  auto sent = pagopa::parse_send_receipt_response(r.body);
+  ASSERT_TRUE(sent.ok());
+  EXPECT_FALSE(sent->fault) << sent->fault->code;
+  auto rs = station().receipts(asti_, opt.iuv);
+  ASSERT_EQ(rs.size(), 1u);
+  ASSERT_EQ(rs[0].transfers.size(), 2u);
+  EXPECT_EQ(rs[0].transfers[0].iban, kIban);
+  EXPECT_EQ(rs[0].transfers[1].stamp_hash, hash);
+  EXPECT_EQ(rs[0].transfers[1].amount, 1600);
+}
+
 INSTANTIATE_TEST_SUITE_P(BothDatabases, StationHttpTest,
                          ::testing::Values(db::Dialect::sqlite, db::Dialect::postgres), dialect_name);
 

@@ -76,6 +76,13 @@ TEST_P(StationTest, AnInstalmentLeavesThePositionPartiallyPaidAndAllCcpNeedsPost
   EXPECT_EQ(position(asti_, "TARI-2026-0002").status, PositionStatus::partially_paid);
   EXPECT_EQ(code(station().verify(asti_, verify_req(p.options[1].nav)).fault), "PAA_PAGAMENTO_DUPLICATO");
   EXPECT_FALSE(station().verify(asti_, verify_req(p.options[2].nav)).fault);
+  // The single payment is no longer an option once the instalments have started; paid anyway, it is
+  // money to refund and the position stays partially paid.
+  EXPECT_EQ(code(station().verify(asti_, verify_req(p.options[0].nav)).fault), "PAA_PAGAMENTO_DUPLICATO");
+  EXPECT_EQ(send(receipt(p.options[0], "rcpt-s1")), ReceiptOutcome::double_payment);
+  EXPECT_EQ(position(asti_, "TARI-2026-0002").status, PositionStatus::partially_paid);
+  EXPECT_EQ(send(receipt(p.options[2], "rcpt-i2")), ReceiptOutcome::recorded);
+  EXPECT_EQ(position(asti_, "TARI-2026-0002").status, PositionStatus::paid);
 
   NewPosition np;
   np.iupd = "TARI-2026-POSTE";
