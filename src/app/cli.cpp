@@ -16,6 +16,7 @@
 #include "app/demo.hpp"
 #include "app/keys_cli.hpp"
 #include "app/payments_cli.hpp"
+#include "app/reconcile_cli.hpp"
 #include "audit/anchor.hpp"
 #include "audit/key.hpp"
 #include "audit/verify_command.hpp"
@@ -136,6 +137,7 @@ int run_cli(int argc, char** argv) {
   NavCommand nav_cmd(cli);
   KeysCommands keys_cmd(cli);
   InboundCommands inbound_cmd(cli);
+  add_reconcile_command(cli);  // runs from its own callback (reconcile_cli.hpp)
 
   auto* sim = cli.add_subcommand("sim", "Local simulators of national systems");
   auto* sim_idp = sim->add_subcommand("idp", "SPID/CIE OpenID provider simulator");

@@ -158,4 +158,24 @@ Result<Cents> parse(std::string_view input, ParseOptions options) {
   return negative ? -cents : cents;
 }
 
+Result<Cents> parse_fixed2(std::string_view input) {
+  const auto bad = [&] { return error("money.format", std::string(input.substr(0, 40))); };
+  if (input.size() < 4 || input[input.size() - 3] != '.') return bad();
+  const std::string_view whole = input.substr(0, input.size() - 3);
+  const std::string_view fraction = input.substr(input.size() - 2);
+  constexpr Cents kMax = std::numeric_limits<Cents>::max();
+  Cents cents = 0;
+  for (char c : whole) {
+    if (!is_digit(c)) return bad();
+    const int digit = c - '0';
+    if (cents > (kMax - digit) / 10) return error("money.overflow", std::string(input.substr(0, 40)));
+    cents = cents * 10 + digit;
+  }
+  for (char c : fraction)
+    if (!is_digit(c)) return bad();
+  const int hundredths = (fraction[0] - '0') * 10 + (fraction[1] - '0');
+  if (cents > (kMax - hundredths) / 100) return error("money.overflow", std::string(input.substr(0, 40)));
+  return cents * 100 + hundredths;
+}
+
 }  // namespace sp::money

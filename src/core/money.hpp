@@ -25,4 +25,10 @@ struct ParseOptions {
 // checked to be 3 digits. Errors: money.format (detail says why), money.negative, money.overflow.
 Result<Cents> parse(std::string_view input, ParseOptions options = {});
 
+// Parses a machine-written amount with exactly two decimals, `\d+\.\d{2}` (pagoPA reporting flows,
+// XSD decimals written as such): "20.00" is 2000, "0.01" is 1. No sign, no blanks, no grouping, no
+// other separator; leading zeros are accepted ("007.50"). Exact integer arithmetic, never a double.
+// Errors: money.format (detail quotes the input), money.overflow (beyond INT64_MAX cents).
+Result<Cents> parse_fixed2(std::string_view input);
+
 }  // namespace sp::money
