@@ -108,7 +108,7 @@ struct FlowReport {
   std::array<std::int64_t, kOutcomes.size()> per_outcome{};  // distinct rows by outcome (kOutcomes order)
   std::vector<FlowProblem> problems;                         // in FlowProblem order
   std::string error_code;    // when malformed: fdr.malformed, fdr.invalid or fdr.io
-  std::string error_detail;  // when malformed: "line N: ..."
+  std::string error_detail;  // when malformed: "N: what" (N the line)
   std::int64_t error_line = 0;
 
   // The first problem, or "ok".

@@ -45,7 +45,7 @@ void on_schema_parse_error(void* arg, xmlErrorPtr error) {
 
 Error flow_error(const char* code, std::int64_t line, const std::string& what, ReadFailure* failure) {
   if (failure != nullptr) failure->line = line;
-  return Error::make(code, 422, "line " + std::to_string(line) + ": " + what);
+  return Error::make(code, 422, std::to_string(line) + ": " + what);  // the message says "line {detail}"
 }
 
 constexpr int kReaderOptions = XML_PARSE_NONET;

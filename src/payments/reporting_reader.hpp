@@ -14,7 +14,7 @@
 //    indiceDatiSingoloPagamento is 1; a dataOraFlusso without zone is Rome's wall clock.
 //  - No network access, no DTD loading, no entity expansion (XML_PARSE_NONET, no NOENT/DTDLOAD).
 //
-// Errors (detail "line N: what libxml2 or we said"):
+// Errors (detail "N: what libxml2 or we said", N the line; the messages read "line {detail}"):
 //   fdr.malformed  not well-formed XML (or not XML at all, or an empty file)
 //   fdr.invalid    well-formed but not valid against the schema (or a value we cannot read)
 //   fdr.io         the file cannot be opened
