@@ -121,7 +121,7 @@ TEST_F(ReconcileCli, OkFlowExitsZeroAndTableIsReadable) {
   EXPECT_NE(r.out.find("esito"), std::string::npos) << r.out;  // Italian column heads by default
   EXPECT_NE(r.out.find("2021-07-27SELBIT2B-S003014897"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("60,00"), std::string::npos) << r.out;
-  EXPECT_EQ(r.out.rfind("ok\t", r.out.find('\n') + 1), r.out.find('\n') + 1) << r.out;
+  EXPECT_TRUE(r.out.substr(r.out.find('\n') + 1).starts_with("ok\t")) << r.out;
   auto en = reconcile("--lang en '" + sample("fdr_gpd_mock_comune_milano_3pay.xml") + "'");
   EXPECT_NE(en.out.find("verdict"), std::string::npos) << en.out;
   EXPECT_NE(en.out.find("60.00"), std::string::npos) << en.out;
@@ -230,7 +230,7 @@ Peak measure(const std::string& file) {
 
 TEST_F(ReconcileCli, PeakMemoryDoesNotGrowWithTheRows) {
   // 50,000 vs 500,000 rows (10x; `make bench` runs 100,000 vs 1,000,000): the staging table spills to
-  // its file past an 8 MiB page cache, the reader holds one row, so peak RSS must stay within 20 %.
+  // its file past a 2 MiB page cache, the reader holds one row, so peak RSS must stay within 20 %.
   sp::testing::GeneratedFlow small;
   small.rows = 50'000;
   sp::testing::GeneratedFlow large = small;
