@@ -350,6 +350,7 @@ FlowSchema::~FlowSchema() {
 }
 
 Result<std::shared_ptr<const FlowSchema>> FlowSchema::load(const std::string& xsd_path) {
+  xmlInitParser();  // idempotent; libxml2 wants it before use from several threads
   ErrorSink sink;
   xmlSchemaParserCtxtPtr ctxt = xmlSchemaNewParserCtxt(xsd_path.c_str());
   if (ctxt == nullptr) return Error::make("fdr.schema", 500, xsd_path);

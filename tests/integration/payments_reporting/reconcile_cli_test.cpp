@@ -3,6 +3,7 @@
 // the table, --creditor, revisions of a flow id, malformed XML named with file and line (exit 2), and
 // the peak memory of the child process for flows of very different sizes (bounded by a constant).
 // The command records nothing in any database, so there is no database to run it on twice.
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <spawn.h>
 #include <sys/resource.h>
@@ -22,7 +23,7 @@ extern char** environ;
 
 namespace {
 
-struct Run {
+struct CliRun {
   int rc = -1;
   std::string out;
   std::string err;
@@ -34,11 +35,11 @@ class ReconcileCli : public ::testing::Test {
     return (sp::testing::shared_pagopa_dir() / name).string();
   }
 
-  Run reconcile(const std::string& args) const {
+  CliRun reconcile(const std::string& args) const {
     const auto err_file = (dir_.path() / "stderr.txt").string();
     const std::string cmd =
         std::string("'") + SPORTELLO_BINARY + "' reconcile " + args + " 2>'" + err_file + "'";
-    Run r;
+    CliRun r;
     FILE* p = ::popen(cmd.c_str(), "r");
     if (p == nullptr) return r;
     std::array<char, 4096> buf{};
