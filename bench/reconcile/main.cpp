@@ -29,7 +29,8 @@ namespace {
 
 struct Measure {
   bool ok = false;
-  double seconds = 0;
+  double seconds = 0;      // wall clock
+  double cpu_seconds = 0;  // the child's user + system time (steadier on a shared machine)
   long max_rss_kib = 0;
 };
 
@@ -47,6 +48,8 @@ Measure in_child(F work) {
   m.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   m.ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
   m.max_rss_kib = usage.ru_maxrss;
+  const auto secs = [](const timeval& t) { return static_cast<double>(t.tv_sec) + t.tv_usec / 1e6; };
+  m.cpu_seconds = secs(usage.ru_utime) + secs(usage.ru_stime);
   return m;
 }
 
@@ -126,11 +129,13 @@ int main(int argc, char** argv) {
     const double v_rps = static_cast<double>(n) / best_v.seconds;
     const double r_rps = static_cast<double>(n) / best_r.seconds;
     const double ratio = r_rps / v_rps;
+    const double cpu_ratio =
+        best_v.cpu_seconds / best_r.cpu_seconds;  // rows/s per CPU second, reconcile/validate
     worst_ratio = std::min(worst_ratio, ratio);
     if (first_rss == 0) first_rss = best_r.max_rss_kib;
     last_rss = best_r.max_rss_kib;
-    std::printf("%10ld %14.0f %14.0f %7.2f %9ld KiB %9ld KiB\n", n, v_rps, r_rps, ratio, best_v.max_rss_kib,
-                best_r.max_rss_kib);
+    std::printf("%10ld %14.0f %14.0f %7.2f %10.2f %9ld KiB %9ld KiB\n", n, v_rps, r_rps, ratio, cpu_ratio,
+                best_v.max_rss_kib, best_r.max_rss_kib);
     std::printf("BENCH scenario=reconcile rows=%ld figure=validate value=%.0f unit=rows/s\n", n, v_rps);
     std::printf("BENCH scenario=reconcile rows=%ld figure=reconcile value=%.0f unit=rows/s\n", n, r_rps);
     std::printf("BENCH scenario=reconcile rows=%ld figure=ratio value=%.2f unit=reconcile/validate\n", n,
