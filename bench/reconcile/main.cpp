@@ -92,8 +92,8 @@ int main(int argc, char** argv) {
   if (::mkdtemp(templ.data()) == nullptr) return 1;
   const std::filesystem::path dir = templ;
 
-  std::printf("%10s %14s %14s %7s %12s %12s\n", "rows", "validate r/s", "reconcile r/s", "ratio",
-              "RSS valid.", "RSS recon.");
+  std::printf("%10s %14s %14s %7s %10s %13s %13s\n", "rows", "validate r/s", "reconcile r/s", "ratio",
+              "cpu ratio", "RSS valid.", "RSS recon.");
   int failures = 0;
   long first_rss = 0;
   long last_rss = 0;
@@ -140,6 +140,8 @@ int main(int argc, char** argv) {
     std::printf("BENCH scenario=reconcile rows=%ld figure=reconcile value=%.0f unit=rows/s\n", n, r_rps);
     std::printf("BENCH scenario=reconcile rows=%ld figure=ratio value=%.2f unit=reconcile/validate\n", n,
                 ratio);
+    std::printf("BENCH scenario=reconcile rows=%ld figure=cpu_ratio value=%.2f unit=reconcile/validate\n", n,
+                cpu_ratio);
     std::printf("BENCH scenario=reconcile rows=%ld figure=peak_rss value=%ld unit=KiB\n", n,
                 best_r.max_rss_kib);
     std::filesystem::remove(file);
