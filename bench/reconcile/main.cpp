@@ -113,8 +113,12 @@ int main(int argc, char** argv) {
       std::filesystem::remove(staging_file);
       Measure c = in_child([&] {
         auto staging = rep::open_sqlite_staging(staging_file.string());
-        if (!staging) return false;
+        if (!staging) {
+          std::fprintf(stderr, "bench_reconcile: %s\n", staging.error().detail.c_str());
+          return false;
+        }
         auto report = rep::reconcile_flow_file(file.string(), **schema, {}, **staging);
+        if (!report) std::fprintf(stderr, "bench_reconcile: %s\n", report.error().detail.c_str());
         return report.ok() && report->verdict() == "ok" && report->rows == n;
       });
       if (!v.ok || !c.ok) {

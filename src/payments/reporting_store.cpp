@@ -2,18 +2,20 @@
 
 #include <sqlite3.h>
 
+#include <chrono>
+
 namespace sp::payments::reporting {
 namespace {
 
 constexpr const char* kCreate =
     "CREATE TABLE IF NOT EXISTS fdr_staged_rows ("
     " iuv TEXT NOT NULL, iur TEXT NOT NULL, transfer_index INTEGER NOT NULL,"
-    " amount_cents INTEGER NOT NULL, outcome INTEGER NOT NULL, outcome_date TEXT NOT NULL,"
+    " amount_cents INTEGER NOT NULL, outcome INTEGER NOT NULL, outcome_day INTEGER NOT NULL,"
     " ordinal INTEGER NOT NULL,"
     " PRIMARY KEY (iuv, iur, transfer_index)) WITHOUT ROWID";
 constexpr const char* kClear = "DELETE FROM fdr_staged_rows";
 constexpr const char* kInsert =
-    "INSERT OR IGNORE INTO fdr_staged_rows (iuv, iur, transfer_index, amount_cents, outcome, outcome_date, "
+    "INSERT OR IGNORE INTO fdr_staged_rows (iuv, iur, transfer_index, amount_cents, outcome, outcome_day, "
     "ordinal)"
     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
 
@@ -55,13 +57,14 @@ class SqliteStaging final : public RowStaging {
   }
 
   Result<bool> add(const FlowRow& row) override {
-    const std::string day = time::format_iso_date(row.outcome_date);
+    // Days since 1970-01-01: no text to format per row (the staging table is scratch, not a record).
+    const auto day = std::chrono::sys_days(row.outcome_date).time_since_epoch().count();
     sqlite3_bind_text(insert_, 1, row.iuv.data(), static_cast<int>(row.iuv.size()), SQLITE_STATIC);
     sqlite3_bind_text(insert_, 2, row.iur.data(), static_cast<int>(row.iur.size()), SQLITE_STATIC);
     sqlite3_bind_int(insert_, 3, row.index);
     sqlite3_bind_int64(insert_, 4, row.amount);
     sqlite3_bind_int(insert_, 5, static_cast<int>(row.outcome));
-    sqlite3_bind_text(insert_, 6, day.data(), static_cast<int>(day.size()), SQLITE_STATIC);
+    sqlite3_bind_int64(insert_, 6, day);
     sqlite3_bind_int64(insert_, 7, row.ordinal);
     const int rc = sqlite3_step(insert_);
     sqlite3_reset(insert_);
