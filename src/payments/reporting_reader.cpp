@@ -22,7 +22,8 @@ struct ErrorSink {
 
 std::string trimmed_message(const char* msg) {
   std::string m = msg != nullptr ? msg : "";
-  while (!m.empty() && (m.back() == '\n' || m.back() == ' ')) m.pop_back();
+  while (!m.empty() && (m.back() == '\n' || m.back() == ' ' || m.back() == '.'))
+    m.pop_back();  // our messages end the sentence
   return m;
 }
 
