@@ -56,21 +56,8 @@ Result<std::string> svc_actor_id(const Actor& who, tenants::TenantId tenant) {
 void svc_audit(audit::AuditService& audit, db::Conn& tx, const Actor& who, tenants::TenantId tenant,
                const std::string& action, const std::string& record_type, const std::string& record_id,
                const boost::json::object& details) {
-  audit::Entry a;
-  a.tenant_id = tenant;
-  if (const auto* sys = std::get_if<SystemActor>(&who)) {
-    a.actor_kind = audit::ActorKind::system;
-    a.actor_id = sys->name;
-    a.channel = sys->name.rfind("api-key:", 0) == 0 ? audit::Channel::api : audit::Channel::system;
-  } else {
-    a.actor_kind = audit::ActorKind::staff;
-    a.actor_id = std::get<const identity::Principal*>(who)->subject;
-    a.channel = audit::Channel::web;
-  }
-  a.action = action;
-  a.record_type = record_type;
-  a.record_id = record_id;
-  a.details = boost::json::serialize(details);
+  const auto a =
+      identity::entry_by(who, tenant, action, record_type, record_id, boost::json::serialize(details));
   audit.record_or_throw(tx, a);
 }
 

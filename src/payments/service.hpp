@@ -33,18 +33,17 @@
 #include "core/result.hpp"
 #include "core/time.hpp"
 #include "db/database.hpp"
+#include "identity/audit_entry.hpp"
 #include "identity/model.hpp"
 #include "payments/model.hpp"
 #include "payments/store.hpp"
 
 namespace sp::payments {
 
-// A program acting for the body (the API: "api-key:<id>"; the demo; the station). Trusted: whoever
-// builds one has checked its access.
-struct SystemActor {
-  std::string name;
-};
-using Actor = std::variant<const identity::Principal*, SystemActor>;
+// Staff, or a program acting for the body (the API: "api-key:<id>"; the demo; the station), trusted:
+// whoever builds one has checked its access (identity/audit_entry.hpp).
+using SystemActor = identity::SystemActor;
+using Actor = identity::Actor;
 
 inline constexpr std::size_t kMaxBulk = 1000;
 inline constexpr std::size_t kMaxOptions = 100;

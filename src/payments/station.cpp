@@ -79,17 +79,10 @@ pagopa::Subject debtor_subject(const Debtor& d) {
 void StationService::audit_refusal(tenants::TenantId tenant, std::string_view operation,
                                    const pagopa::Fault& f, const std::string& notice,
                                    const std::string& remote_addr) {
-  audit::Entry a;
-  a.tenant_id = tenant;
-  a.actor_kind = audit::ActorKind::system;
-  a.actor_id = kStationActor.name;
-  a.channel = audit::Channel::system;
-  a.action = "pagopa_station.refused";
-  a.record_type = "payment_notice";
-  a.record_id = notice;
+  auto a = identity::entry_by(kStationActor, tenant, "pagopa_station.refused", "payment_notice", notice,
+                              boost::json::serialize(boost::json::object{
+                                  {"operation", operation}, {"fault", f.code}, {"notice_number", notice}}));
   a.remote_addr = remote_addr;
-  a.details = boost::json::serialize(
-      boost::json::object{{"operation", operation}, {"fault", f.code}, {"notice_number", notice}});
   db_.write([&](db::Conn& tx) { audit_.record_or_throw(tx, a); });
 }
 

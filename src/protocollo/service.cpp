@@ -64,21 +64,7 @@ Status staff_of(const Actor& who, tenants::TenantId tenant) {
 // The audit record of a change to the registry, written in the same transaction as the change.
 void audit_change(audit::AuditService& audit, db::Conn& tx, const Actor& who, tenants::TenantId tenant,
                   const std::string& action, const std::string& entry_id, const std::string& details) {
-  audit::Entry a;
-  a.tenant_id = tenant;
-  if (const auto* sys = std::get_if<SystemActor>(&who)) {
-    a.actor_kind = audit::ActorKind::system;
-    a.actor_id = sys->name;
-    a.channel = sys->name.rfind("api-key:", 0) == 0 ? audit::Channel::api : audit::Channel::system;
-  } else {
-    a.actor_kind = audit::ActorKind::staff;
-    a.actor_id = std::get<const identity::Principal*>(who)->subject;
-    a.channel = audit::Channel::web;
-  }
-  a.action = action;
-  a.record_type = "protocol_entry";
-  a.record_id = entry_id;
-  a.details = details;
+  const auto a = identity::entry_by(who, tenant, action, "protocol_entry", entry_id, details);
   if (auto r = audit.record(tx, a); !r) throw std::runtime_error("protocollo audit: " + r.error().code);
 }
 

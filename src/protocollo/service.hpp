@@ -19,22 +19,18 @@
 #include "core/time.hpp"
 #include "db/database.hpp"
 #include "files/service.hpp"
+#include "identity/audit_entry.hpp"
 #include "identity/model.hpp"
 #include "protocollo/model.hpp"
 #include "protocollo/store.hpp"
 
 namespace sp::protocollo {
 
-// A program registering on the body's behalf (e.g. "cases" for applications submitted online, or
-// "api-key:<id>" for another system of the body calling the API). It is trusted: whoever builds one has
-// checked access (for an API key: its body and scope).
-struct SystemActor {
-  std::string name;
-};
-// Staff (checked against Permission::backoffice for the entry's tenant) or a trusted system actor.
-// Registrations, annulments and classification changes are written to the body's audit log in the same
-// transaction, with the actor (staff id, or the system actor's name) and the channel (web, api, system).
-using Actor = std::variant<const identity::Principal*, SystemActor>;
+// Staff (checked against Permission::backoffice for the entry's tenant) or a trusted program
+// (identity/audit_entry.hpp). Registrations, annulments and classification changes are written to the
+// body's audit log in the same transaction, with the actor and the channel (web, api, system).
+using SystemActor = identity::SystemActor;
+using Actor = identity::Actor;
 
 struct Registered {
   std::string id;

@@ -3,54 +3,17 @@
 // without it nothing changes and the refusal is audited. A rendered answer validates against pagoPA's
 // own paForNode.xsd (as tests/unit/adapters_pagopa does), and malformed envelopes answer
 // PAA_SINTASSI_EXTRAXSD.
-#include <cstdio>
-#include <filesystem>
-#include <fstream>
 
 #include "core/i18n.hpp"
 #include "http/router.hpp"
 #include "identity/inbound_service.hpp"
 #include "payments/station_routes.hpp"
 #include "station_fixture.hpp"
+#include "support/pagopa_schema.hpp"
 #include "web/view.hpp"
 
 namespace sp::payments::station_testing {
 namespace {
-
-namespace fs = std::filesystem;
-
-fs::path shared_pagopa() {
-  if (const char* env = std::getenv("SPORTELLO_SHARED_DIR"); env && *env) return fs::path(env) / "pagopa";
-  return fs::path(sp::testing::source_dir()) / ".." / "shared" / "pagopa";
-}
-
-// The operation element of a rendered envelope, alone in a file, validated with xmllint against the
-// official schema (laid out as in pagopa-api: wsdl/xsd/paForNode.xsd imports ../../xsd-common/).
-std::pair<int, std::string> validate_body(const std::string& envelope) {
-  const auto start = envelope.find("<pafn:");
-  const auto end = envelope.find("</soapenv:Body>");
-  if (start == std::string::npos || end == std::string::npos) return {-1, "no operation element"};
-  std::string body = envelope.substr(start, end - start);
-  const auto space = body.find_first_of(" >");
-  body.insert(space, std::string(" xmlns:pafn=\"") + std::string(pagopa::kPaForNodeNs) + "\"");
-  sp::testing::TempDir dir;
-  const auto root = fs::path(dir.path());
-  fs::create_directories(root / "wsdl" / "xsd");
-  fs::create_directories(root / "xsd-common");
-  fs::copy_file(shared_pagopa() / "paForNode.xsd", root / "wsdl" / "xsd" / "paForNode.xsd");
-  fs::copy_file(shared_pagopa() / "sac-common-types-1.0.xsd",
-                root / "xsd-common" / "sac-common-types-1.0.xsd");
-  const auto file = root / "body.xml";
-  std::ofstream(file) << body;
-  const std::string cmd = "xmllint --noout --schema '" + (root / "wsdl" / "xsd" / "paForNode.xsd").string() +
-                          "' '" + file.string() + "' 2>&1";
-  std::string out;
-  FILE* p = popen(cmd.c_str(), "r");
-  char buf[512];
-  while (p && fgets(buf, sizeof buf, p)) out += buf;
-  const int status = p ? pclose(p) : -1;
-  return {status, out};
-}
 
 class StationHttpTest : public StationTest {
  protected:
@@ -117,7 +80,7 @@ TEST_P(StationHttpTest, TheNodePaysANoticeThroughTheEndpoint) {
   auto v = call("asti", pagopa::render_request(verify_req(o.nav)), asti_secret_);
   ASSERT_EQ(v.status, 200) << v.body;
   EXPECT_EQ(v.content_type, "text/xml; charset=utf-8");
-  auto [status, out] = validate_body(v.body);
+  auto [status, out] = sp::testing::validate_pa_for_node(v.body);
   EXPECT_EQ(status, 0) << out << "\n" << v.body;
   auto verified = pagopa::parse_verify_response(v.body);
   ASSERT_TRUE(verified.ok()) << verified.error().detail;
@@ -126,7 +89,7 @@ TEST_P(StationHttpTest, TheNodePaysANoticeThroughTheEndpoint) {
 
   auto g = call("asti", pagopa::render_request(get_req(o.nav)), asti_secret_);
   ASSERT_EQ(g.status, 200) << g.body;
-  auto [gs, gout] = validate_body(g.body);
+  auto [gs, gout] = sp::testing::validate_pa_for_node(g.body);
   EXPECT_EQ(gs, 0) << gout << "\n" << g.body;
   auto got = pagopa::parse_get_payment_response(g.body);
   ASSERT_TRUE(got.ok()) << got.error().detail;
@@ -134,7 +97,7 @@ TEST_P(StationHttpTest, TheNodePaysANoticeThroughTheEndpoint) {
 
   auto r = call("asti", pagopa::render_request(receipt(o, "http-1")), asti_secret_);
   ASSERT_EQ(r.status, 200) << r.body;
-  auto [rs, rout] = validate_body(r.body);
+  auto [rs, rout] = sp::testing::validate_pa_for_node(r.body);
   EXPECT_EQ(rs, 0) << rout << "\n" << r.body;
   auto sent = pagopa::parse_send_receipt_response(r.body);
   ASSERT_TRUE(sent.ok());
@@ -143,7 +106,7 @@ TEST_P(StationHttpTest, TheNodePaysANoticeThroughTheEndpoint) {
 
   // The same receipt again: a KO that validates too.
   auto again = call("asti", pagopa::render_request(receipt(o, "http-1")), asti_secret_);
-  auto [as, aout] = validate_body(again.body);
+  auto [as, aout] = sp::testing::validate_pa_for_node(again.body);
   EXPECT_EQ(as, 0) << aout << "\n" << again.body;
   auto dup = pagopa::parse_send_receipt_response(again.body);
   ASSERT_TRUE(dup.ok());
@@ -186,7 +149,7 @@ TEST_P(StationHttpTest, AMalformedEnvelopeAnswersSintassiExtraXsd) {
   envelope.replace(at, 37, "<paymentAmount>200.0</paymentAmount>");
   auto r = call("asti", envelope, asti_secret_);
   ASSERT_EQ(r.status, 200) << r.body;
-  auto [status, out] = validate_body(r.body);
+  auto [status, out] = sp::testing::validate_pa_for_node(r.body);
   EXPECT_EQ(status, 0) << out << "\n" << r.body;
   auto parsed = pagopa::parse_send_receipt_response(r.body);
   ASSERT_TRUE(parsed.ok());
@@ -233,7 +196,7 @@ TEST_P(StationHttpTest, ACertificatesStampIsAskedAsRichiestaMarcaDaBollo) {
 
   auto g = call("asti", pagopa::render_request(get_req(opt.nav)), asti_secret_);
   ASSERT_EQ(g.status, 200) << g.body;
-  auto [status, out] = validate_body(g.body);
+  auto [status, out] = sp::testing::validate_pa_for_node(g.body);
   EXPECT_EQ(status, 0) << out << "\n" << g.body;
   EXPECT_NE(g.body.find("<richiestaMarcaDaBollo>"), std::string::npos) << g.body;
   auto got = pagopa::parse_get_payment_response(g.body);

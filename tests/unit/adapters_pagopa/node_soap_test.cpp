@@ -4,62 +4,21 @@
 
 #include <gtest/gtest.h>
 
-#include <cstdio>
-#include <filesystem>
-#include <fstream>
 #include <pugixml.hpp>
 #include <string>
 
+#include "support/pagopa_schema.hpp"
 #include "support/testing.hpp"
 
 namespace sp::pagopa {
 namespace {
 
-namespace fs = std::filesystem;
-
-// Where the public pagoPA files are: SPORTELLO_SHARED_DIR, or ../shared next to the source tree.
-fs::path shared_pagopa() {
-  if (const char* env = std::getenv("SPORTELLO_SHARED_DIR"); env && *env) return fs::path(env) / "pagopa";
-  return fs::path(sp::testing::source_dir()) / ".." / "shared" / "pagopa";
-}
-
-// The operation element of a rendered envelope, alone in a file, validated with xmllint against the
-// official schema. Returns xmllint's exit status and output.
-std::pair<int, std::string> validate_body(const std::string& envelope) {
-  const auto start = envelope.find("<pafn:");
-  const auto end = envelope.find("</soapenv:Body>");
-  EXPECT_NE(start, std::string::npos);
-  EXPECT_NE(end, std::string::npos);
-  std::string body = envelope.substr(start, end - start);
-  // Standalone, the element needs its namespace declared on itself.
-  const auto space = body.find_first_of(" >");
-  body.insert(space, std::string(" xmlns:pafn=\"") + std::string(kPaForNodeNs) + "\"");
-  // paForNode.xsd imports the common types from "../../xsd-common/" (its place in pagopa-api): lay the two
-  // files out that way in a temporary directory.
-  sp::testing::TempDir dir;
-  const auto root = fs::path(dir.path());
-  fs::create_directories(root / "wsdl" / "xsd");
-  fs::create_directories(root / "xsd-common");
-  fs::copy_file(shared_pagopa() / "paForNode.xsd", root / "wsdl" / "xsd" / "paForNode.xsd");
-  fs::copy_file(shared_pagopa() / "sac-common-types-1.0.xsd",
-                root / "xsd-common" / "sac-common-types-1.0.xsd");
-  const auto file = root / "body.xml";
-  std::ofstream(file) << body;
-  const std::string cmd = "xmllint --noout --schema '" + (root / "wsdl" / "xsd" / "paForNode.xsd").string() +
-                          "' '" + file.string() + "' 2>&1";
-  std::string out;
-  FILE* p = popen(cmd.c_str(), "r");
-  char buf[512];
-  while (p && fgets(buf, sizeof buf, p)) out += buf;
-  const int status = p ? pclose(p) : -1;
-  return {status, out};
-}
-
 class NodeSoap : public ::testing::Test {
  protected:
   void SetUp() override {
-    if (!fs::exists(shared_pagopa() / "paForNode.xsd")) {
-      GTEST_SKIP() << "pagoPA schemas not found at " << shared_pagopa() << " (set SPORTELLO_SHARED_DIR)";
+    if (!sp::testing::pa_for_node_schema_available()) {
+      GTEST_SKIP() << "pagoPA schemas not found at " << sp::testing::shared_pagopa()
+                   << " (set SPORTELLO_SHARED_DIR)";
     }
   }
 };
@@ -112,12 +71,12 @@ TEST_F(NodeSoap, AVerifyResponseValidatesAgainstTheNodesSchema) {
   r.fiscal_code_pa = "00072360050";
   r.company_name = "Comune di Asti";
   const auto xml = render_response(r);
-  auto [status, out] = validate_body(xml);
+  auto [status, out] = sp::testing::validate_pa_for_node(xml);
   EXPECT_EQ(status, 0) << out << xml;
   // The check is not vacuous: the same response without its required allCCP fails the schema.
   auto broken = xml;
   broken.erase(broken.find("<allCCP>"), std::string("<allCCP>false</allCCP>").size());
-  EXPECT_NE(validate_body(broken).first, 0);
+  EXPECT_NE(sp::testing::validate_pa_for_node(broken).first, 0);
   auto back = parse_verify_response(xml);
   ASSERT_TRUE(back.ok()) << back.error().detail;
   EXPECT_FALSE(back->fault);
@@ -129,7 +88,7 @@ TEST_F(NodeSoap, AKoResponseCarriesTheFaultBeanAndValidates) {
   VerifyResponse r;
   r.fault = make_fault("PAA_PAGAMENTO_SCONOSCIUTO", "00072360050", "302032002700000251");
   const auto xml = render_response(r);
-  auto [status, out] = validate_body(xml);
+  auto [status, out] = sp::testing::validate_pa_for_node(xml);
   EXPECT_EQ(status, 0) << out << xml;
   EXPECT_NE(xml.find("<faultString>Pagamento in attesa risulta sconosciuto"), std::string::npos);
   EXPECT_EQ(xml.find("paymentList"), std::string::npos);
@@ -140,7 +99,7 @@ TEST_F(NodeSoap, AKoResponseCarriesTheFaultBeanAndValidates) {
   EXPECT_EQ(back->fault->id, "00072360050");
 
   SendReceiptResponse s{make_fault("PAA_RECEIPT_DUPLICATA", "00072360050")};
-  auto [s2, out2] = validate_body(render_response(s));
+  auto [s2, out2] = sp::testing::validate_pa_for_node(render_response(s));
   EXPECT_EQ(s2, 0) << out2;
 }
 
@@ -162,7 +121,7 @@ TEST_F(NodeSoap, AGetPaymentResponseWithAnIbanAndAStampValidates) {
   stamp.category = "9/0301109AP";
   r.transfers.push_back(stamp);
   const auto xml = render_response(r);
-  auto [status, out] = validate_body(xml);
+  auto [status, out] = sp::testing::validate_pa_for_node(xml);
   EXPECT_EQ(status, 0) << out << xml;
   auto back = parse_get_payment_response(xml);
   ASSERT_TRUE(back.ok()) << back.error().detail;
@@ -176,11 +135,11 @@ TEST_F(NodeSoap, AGetPaymentResponseWithAnIbanAndAStampValidates) {
 
 TEST_F(NodeSoap, RequestsTheSimulatorSendsValidateAndParseBack) {
   VerifyRequest v{ids(), "00072360050", "302032002700000251"};
-  auto [s1, o1] = validate_body(render_request(v));
+  auto [s1, o1] = sp::testing::validate_pa_for_node(render_request(v));
   EXPECT_EQ(s1, 0) << o1;
 
   GetPaymentRequest g{ids(), "00072360050", "302032002700000251", 15050, "", "", ""};
-  auto [s2, o2] = validate_body(render_request(g));
+  auto [s2, o2] = sp::testing::validate_pa_for_node(render_request(g));
   EXPECT_EQ(s2, 0) << o2;
 
   SendReceiptRequest rt;
@@ -206,7 +165,7 @@ TEST_F(NodeSoap, RequestsTheSimulatorSendsValidateAndParseBack) {
   x.application_date = "2026-12-05";
   x.transfer_date = "2026-12-06";
   const auto xml = render_request(rt);
-  auto [s3, o3] = validate_body(xml);
+  auto [s3, o3] = sp::testing::validate_pa_for_node(xml);
   EXPECT_EQ(s3, 0) << o3 << xml;
 
   auto parsed = parse_request(xml);
