@@ -18,6 +18,7 @@
 
 #include "http/router.hpp"
 #include "identity/api_keys.hpp"
+#include "identity/audit_entry.hpp"
 #include "identity/model.hpp"
 #include "identity/permissions.hpp"
 #include "identity/request.hpp"
@@ -45,6 +46,10 @@ struct ApiCall {
   std::shared_ptr<const tenants::Body> body;
   const ApiPrincipal* key = nullptr;
 };
+// Who acts when a program calls the API: its key, by id ("api-key:<id>", the API channel in the audit log).
+inline SystemActor actor_of(const ApiCall& a) {
+  return SystemActor{"api-key:" + a.key->key_id};
+}
 using ApiHandler = std::function<http::Response(http::Request&, const ApiCall&)>;
 
 http::Handler require_api_key(const web::View& view, const tenants::TenantService& tenants, std::string scope,

@@ -16,18 +16,12 @@ namespace {
 
 namespace json = boost::json;
 
+using identity::actor_of;
 using identity::api_route;
 using identity::ApiCall;
 using web::json_error;
 using web::json_response;
-
-SystemActor actor_of(const ApiCall& a) {
-  return SystemActor{"api-key:" + a.key->key_id};
-}
-
-json::value str_or_null(const std::string& s) {
-  return s.empty() ? json::value(nullptr) : json::value(s);
-}
+using web::str_or_null;
 
 json::object transfer_json(const Transfer& t) {
   json::object o{{"idTransfer", std::to_string(t.index)},

@@ -20,19 +20,12 @@ namespace {
 
 namespace json = boost::json;
 
+using identity::actor_of;
 using identity::api_route;
 using identity::ApiCall;
 using web::json_error;
 using web::json_response;
-
-// Who acts in the register when a program calls: the API key, by id.
-SystemActor actor_of(const ApiCall& a) {
-  return SystemActor{"api-key:" + a.key->key_id};
-}
-
-json::value str_or_null(const std::string& s) {
-  return s.empty() ? json::value(nullptr) : json::value(s);
-}
+using web::str_or_null;
 
 json::object entry_json(const tenants::Body& body, const Entry& e) {
   json::array people;
