@@ -150,6 +150,22 @@ const std::vector<Field>& fields() {
                            &Config::sim_idp));
     f.push_back(int_field("sim_idp_port", "port of the local SPID/CIE simulator in demo mode (0: a free one)",
                           &Config::sim_idp_port, 0, 65535));
+    f.push_back(bool_field(
+        "sim_pagopa", "start the local pagoPA simulator (node, PSP, Checkout, FdR) in demo mode (false: off)",
+        &Config::sim_pagopa));
+    f.push_back(int_field("sim_pagopa_port",
+                          "port of the local pagoPA simulator in demo mode (0: a free one)",
+                          &Config::sim_pagopa_port, 0, 65535));
+    f.push_back(text_field("pagopa_checkout_url",
+                           "pagoPA Checkout cart API base URL (…/checkout/ec/v1); demo: the local simulator",
+                           &Config::pagopa_checkout_url));
+    f.push_back(
+        text_field("pagopa_fdr_url",
+                   "pagoPA FdR organization API base URL (…/fdr-org/service/v1); demo: the local simulator",
+                   &Config::pagopa_fdr_url));
+    f.push_back(text_field("pagopa_subscription_key",
+                           "API Management subscription key for pagoPA Checkout and FdR",
+                           &Config::pagopa_subscription_key));
     f.push_back(int_field("smtp_sink_port", "port of the demo's local SMTP sink (0: a free one)",
                           &Config::smtp_sink_port, 0, 65535));
     f.push_back(text_field("keys_dir",

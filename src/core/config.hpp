@@ -32,8 +32,15 @@ struct Config {
   std::string oidc_providers_file;                       // JSON list of SPID/CIE providers (production)
   bool sim_idp = true;                                   // the local SPID/CIE simulator, in demo mode only
   std::uint16_t sim_idp_port = 8091;                     // its port; 0: a free one (the issuer follows it)
-  std::uint16_t smtp_sink_port = 0;                      // the demo's local SMTP sink; 0: a free one
-  std::string smtp_url;  // smtp://relay:587 or smtps://...; demo: a local sink
+  bool sim_pagopa = true;                // the local pagoPA simulator (node, PSP, Checkout, FdR)
+  std::uint16_t sim_pagopa_port = 8092;  // its port; 0: a free one
+  std::string pagopa_checkout_url;  // pagoPA Checkout's cart API base (…/checkout/ec/v1); demo: the simulator
+  std::string
+      pagopa_fdr_url;  // pagoPA's FdR organization API base (…/fdr-org/service/v1); demo: the simulator
+  std::string pagopa_subscription_key;  // the hub's API Management key for Checkout and FdR
+                                        // (Ocp-Apim-Subscription-Key)
+  std::uint16_t smtp_sink_port = 0;     // the demo's local SMTP sink; 0: a free one
+  std::string smtp_url;                 // smtp://relay:587 or smtps://...; demo: a local sink
   std::string smtp_username;
   std::string smtp_password;
   std::string mail_from = "noreply@sportello.example";
