@@ -375,11 +375,13 @@ int run(const Options& o) {
     });
   }
   ready.wait();
+  const auto before = database->stats();
   const auto start = Clock::now();
   deadline = start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(o.seconds));
   go.count_down();
   for (auto& th : threads) th.join();
   const double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
+  const auto after = database->stats();
   server.stop(std::chrono::milliseconds(2000));
   serving.join();
 
@@ -423,6 +425,9 @@ int run(const Options& o) {
               percentile_ms(verify_us, 99));
   std::printf("triple_p50_ms=%.2f\ntriple_p99_ms=%.2f\n", percentile_ms(triple_us, 50),
               percentile_ms(triple_us, 99));
+  const auto commits = after.commits - before.commits;
+  std::printf("commits_per_payment=%.2f\n",
+              triples > 0 ? static_cast<double>(commits) / static_cast<double>(triples) : 0.0);
   std::printf("failures=%lld\n", static_cast<long long>(failures));
   if (failures > 0) std::printf("first_failure=%s\n", first_failure.c_str());
   std::printf("exhausted=%s\n", next.load() >= fx.notices.size() ? "yes" : "no");
