@@ -49,6 +49,12 @@ class TestDatabase {
 
 // Root of the source tree (for migrations/, web/).
 std::string source_dir();
+// A shell command's exit status (-1 when it did not exit normally) and its standard output.
+struct CommandRun {
+  int rc = -1;
+  std::string out;
+};
+CommandRun run_command(const std::string& command);
 // The shipped locales (web/locales), loaded once.
 const I18n& locales();
 std::string migrations_dir();

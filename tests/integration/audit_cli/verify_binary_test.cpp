@@ -4,9 +4,7 @@
 // a deleted last row and a tail recomputed with plain SHA-256 are both BROKEN (exit 1) once the
 // append-only triggers are out of the way.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 
-#include <array>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -47,23 +45,12 @@ class AuditBinaryTest : public ::testing::TestWithParam<sp::db::Dialect> {
             "SPORTELLO_OIDC_RP_KEY_FILE=" + (files_.path() / "rp.pem").string()};
   }
 
-  struct Run {
-    int rc = -1;
-    std::string out;
-  };
   // `sportello <args>` with settings(), its exit code and what it printed.
-  Run sportello(const std::string& args) const {
+  sp::testing::CommandRun sportello(const std::string& args) const {
     std::string cmd = "env";
     for (const auto& kv : settings()) cmd += " '" + kv + "'";
     cmd += std::string(" '") + SPORTELLO_BINARY + "' " + args + " 2>&1";
-    Run r;
-    FILE* p = ::popen(cmd.c_str(), "r");
-    if (p == nullptr) return r;
-    std::array<char, 4096> buf{};
-    while (auto n = std::fread(buf.data(), 1, buf.size(), p)) r.out.append(buf.data(), n);
-    const int status = ::pclose(p);
-    r.rc = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    return r;
+    return sp::testing::run_command(cmd);
   }
 
   void record(sp::tenants::TenantId tenant, int n) {

@@ -1,32 +1,16 @@
 // `sportello nav NUMBER`: the same JSON as the API, exit status 0 for a well-formed number, 1 otherwise.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 
-#include <array>
 #include <boost/json.hpp>
-#include <cstdio>
 #include <string>
 
 #include "support/testing.hpp"
 
 namespace {
 
-struct Run {
-  int rc = -1;
-  std::string out;
-};
-
-Run nav(const std::string& args) {
-  const std::string cmd =
-      std::string("env SPORTELLO_CONFIG= '") + SPORTELLO_BINARY + "' nav " + args + " 2>/dev/null";
-  Run r;
-  FILE* p = ::popen(cmd.c_str(), "r");
-  if (p == nullptr) return r;
-  std::array<char, 4096> buf{};
-  while (auto n = std::fread(buf.data(), 1, buf.size(), p)) r.out.append(buf.data(), n);
-  const int status = ::pclose(p);
-  r.rc = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
+sp::testing::CommandRun nav(const std::string& args) {
+  return sp::testing::run_command(std::string("env SPORTELLO_CONFIG= '") + SPORTELLO_BINARY + "' nav " +
+                                  args + " 2>/dev/null");
 }
 
 TEST(NavCli, PrintsTheReportAndExitsZeroOrOne) {
