@@ -176,6 +176,10 @@ const std::vector<Field>& fields() {
                            "comma-separated addresses of the TLS proxies whose client-certificate header "
                            "inbound calls may trust; empty: none",
                            &Config::inbound_trusted_proxies));
+    f.push_back(int_field("inbound_calls_per_minute",
+                          "inbound calls let through per body, system and caller address per minute (429 "
+                          "beyond); the pagoPA node makes three per payment",
+                          &Config::inbound_calls_per_minute, 1, 10'000'000));
     return f;
   }();
   return all;

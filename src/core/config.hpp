@@ -58,6 +58,9 @@ struct Config {
   // Addresses of the TLS-terminating proxies whose client-certificate header inbound calls may trust
   // (comma-separated; empty: none, so only shared secrets authenticate inbound calls).
   std::string inbound_trusted_proxies;
+  // Inbound calls let through per body, system and caller address per minute. The pagoPA node calls from
+  // a handful of addresses three times per payment: a comune's tax deadline means hundreds a minute.
+  std::int64_t inbound_calls_per_minute = 6000;
 
   // Where each setting's value came from ("default", the file path, or the env var name).
   std::map<std::string, std::string> sources;

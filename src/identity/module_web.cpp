@@ -36,7 +36,8 @@ std::unique_ptr<Module> install(http::Router& router, const web::ModuleDeps& d,
   };
   m->api_keys = std::make_unique<ApiKeyService>(d.db, d.clock);
   m->api_keys->set_audit(&d.audit);
-  m->inbound = std::make_unique<InboundService>(d.db, d.audit, d.clock);
+  m->inbound = std::make_unique<InboundService>(
+      d.db, d.audit, d.clock, InboundPolicy{d.config.inbound_calls_per_minute, std::chrono::seconds(60)});
   m->inbound_options.trusted_proxies = parse_trusted_proxies(d.config.inbound_trusted_proxies);
   m->actor_names = std::make_unique<ActorNames>(d.i18n, d.db, m->staff.get());
   m->profile = std::make_unique<ProfileService>(d.db, d.audit, d.clock);
