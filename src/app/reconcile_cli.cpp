@@ -172,30 +172,56 @@ int run_reconcile(const Config& config, const ReconcileArgs& args, std::ostream&
   return status;
 }
 
+namespace {
+
+Config reconcile_config(CLI::App& cli) {
+  std::string file;
+  if (auto* opt = cli.get_option_no_throw("--config"); opt != nullptr && opt->count() > 0)
+    file = opt->as<std::string>();
+  if (file.empty()) {
+    if (const char* env = std::getenv("SPORTELLO_CONFIG")) file = env;
+  }
+  auto cfg = load_config(file);
+  if (!cfg) {
+    std::cerr << "sportello: " << cfg.error().code << ": " << cfg.error().detail << "\n";
+    throw CLI::RuntimeError(2);
+  }
+  return *cfg;
+}
+
+}  // namespace
+
 void add_reconcile_command(CLI::App& cli) {
   auto args = std::make_shared<ReconcileArgs>();
   auto* cmd = cli.add_subcommand("reconcile",
-                                 "Check pagoPA reporting flows (FdR XML) against their header, streaming");
-  cmd->add_option("files", args->files, "Reporting-flow XML files")->required();
+                                 "Check pagoPA reporting flows (FdR XML) against their header, streaming; "
+                                 "with --import, record them for a body");
+  cmd->add_option("files", args->files, "Reporting-flow XML files");
   cmd->add_flag("--json", args->json, "One JSON object per flow (one per line)");
   cmd->add_option("--creditor", args->creditor, "Expected receiving body (its fiscal code)");
   cmd->add_option("--revoked-total", args->revoked_total,
                   "How revoked (outcome 3) rows enter the header total: gross (default) or net")
       ->check(CLI::IsMember({"gross", "net"}));
   cmd->add_option("--lang", args->lang, "Language of messages (it, en)")->check(CLI::IsMember({"it", "en"}));
-  cmd->callback([&cli, args] {
-    std::string file;
-    if (auto* opt = cli.get_option_no_throw("--config"); opt != nullptr && opt->count() > 0)
-      file = opt->as<std::string>();
-    if (file.empty()) {
-      if (const char* env = std::getenv("SPORTELLO_CONFIG")) file = env;
-    }
-    auto cfg = load_config(file);
-    if (!cfg) {
-      std::cerr << "sportello: " << cfg.error().code << ": " << cfg.error().detail << "\n";
-      throw CLI::RuntimeError(2);
-    }
-    throw CLI::RuntimeError(run_reconcile(*cfg, *args, std::cout, std::cerr));
+  cmd->add_flag("--import", args->import, "Record the flows in the database for --body, matched to receipts");
+  cmd->add_option("--body", args->body, "The body (slug) the flows are imported for");
+
+  auto sargs = std::make_shared<StatementArgs>();
+  auto* stmt = cmd->add_subcommand("statement", "Import the treasurer's account statement (CSV) for a body");
+  stmt->add_option("--body", sargs->body, "The body (slug)")->required();
+  stmt->add_option("file", sargs->file, "The statement, CSV (docs/reconciliation.md)")->required();
+  stmt->callback([&cli, sargs] {
+    const auto cfg = reconcile_config(cli);
+    throw CLI::RuntimeError(run_reconcile_statement(cfg, *sargs, std::cout, std::cerr));
+  });
+
+  cmd->callback([&cli, cmd, args] {
+    if (cmd->got_subcommand("statement")) return;
+    if (args->files.empty()) throw CLI::RequiredError("files");
+    if (args->import && args->body.empty()) throw CLI::RequiredError("--body");
+    const auto cfg = reconcile_config(cli);
+    if (args->import) throw CLI::RuntimeError(run_reconcile_import(cfg, *args, std::cout, std::cerr));
+    throw CLI::RuntimeError(run_reconcile(cfg, *args, std::cout, std::cerr));
   });
 }
 

@@ -29,7 +29,28 @@ struct ReconcileArgs {
   std::string creditor;
   std::string revoked_total = "gross";
   std::string lang = "it";
+  bool import = false;  // --import: record the flows into the database for --body
+  std::string body;     // the body's slug (--import, statement)
 };
+
+// `sportello reconcile --import --body SLUG FILE...`: each flow imported into the database for the body
+// (payments/reconciliation_service.hpp), one JSON object per flow and line with --json (else a line of
+// text): outcome (recorded, replaced, unchanged, ignored, refused), flow pk, the per-flow checks and the
+// rows' results. Exit status: 0 every flow recorded, replaced or unchanged with no anomalous row; 1 some
+// flow refused for a problem, ignored, or with anomalous rows; 2 malformed or unreadable files, or no
+// such body.
+int run_reconcile_import(const Config& config, const ReconcileArgs& args, std::ostream& out,
+                         std::ostream& err);
+
+struct StatementArgs {
+  std::string body;
+  std::string file;
+  bool json = false;
+};
+// `sportello reconcile statement --body SLUG FILE.csv`: the treasurer's statement imported. Exit status:
+// 0 imported; 1 the same file was imported before; 2 unreadable or malformed, or no such body.
+int run_reconcile_statement(const Config& config, const StatementArgs& args, std::ostream& out,
+                            std::ostream& err);
 
 // Adds the subcommand to `cli`.
 void add_reconcile_command(CLI::App& cli);

@@ -11,8 +11,15 @@ std::unique_ptr<Module> install(http::Router& router, const web::ModuleDeps& d, 
   m->station_web = std::make_unique<StationDeps>(
       StationDeps{d.view(), d.tenants(), *identity.inbound, identity.inbound_options, *m->station});
   register_station(router, *m->station_web);
+  m->recon = std::make_unique<recon::ReconciliationService>(
+      d.db, d.clock, *m->payments, reporting::default_schema_path(d.config.share_dir));
+  m->recon_web = std::make_unique<recon::ReconWebDeps>(recon::ReconWebDeps{d.view(), d.tenants(), *m->recon});
+  recon::register_reconciliation_pages(router, *m->recon_web);
   // A bulk request of 1,000 positions is larger than the default body limit.
-  m->upload_prefixes = {"/api/v1/backoffice/*/pagopa/debt-positions/bulk"};
+  // Reporting flows and bank statements uploaded from the reconciliation page are files too.
+  m->upload_prefixes = {"/api/v1/backoffice/*/pagopa/debt-positions/bulk",
+                        "/backoffice/*/pagamenti/riconciliazione/flusso",
+                        "/backoffice/*/pagamenti/riconciliazione/estratto-conto"};
   return m;
 }
 

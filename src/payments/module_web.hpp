@@ -5,6 +5,7 @@
 
 #include "http/router.hpp"
 #include "identity/module_web.hpp"
+#include "payments/reconciliation_web.hpp"
 #include "payments/service.hpp"
 #include "payments/station.hpp"
 #include "payments/station_routes.hpp"
@@ -18,6 +19,8 @@ struct Module : web::Installed {
   std::unique_ptr<WebDeps> web;
   std::unique_ptr<StationService> station;
   std::unique_ptr<StationDeps> station_web;
+  std::unique_ptr<recon::ReconciliationService> recon;
+  std::unique_ptr<recon::ReconWebDeps> recon_web;
 };
 
 std::unique_ptr<Module> install(http::Router& router, const web::ModuleDeps& deps,

@@ -1,0 +1,23 @@
+#pragma once
+// The reconciliation page of a body's back office (staff of the body, Permission::backoffice; another
+// body's staff get 404 like any page of a body that is not theirs... see docs/reconciliation.md):
+//   GET  /backoffice/{slug}/pagamenti/riconciliazione                 ?giorno=YYYY-MM-DD&psp=ID
+//   GET  /backoffice/{slug}/pagamenti/riconciliazione/export.csv      the same view as CSV
+//   POST /backoffice/{slug}/pagamenti/riconciliazione/flusso          upload a reporting flow (XML)
+//   POST /backoffice/{slug}/pagamenti/riconciliazione/estratto-conto  upload a bank statement (CSV)
+#include "http/router.hpp"
+#include "payments/reconciliation_service.hpp"
+#include "tenants/service.hpp"
+#include "web/view.hpp"
+
+namespace sp::payments::recon {
+
+struct ReconWebDeps {
+  web::View& view;
+  tenants::TenantService& tenants;
+  ReconciliationService& recon;
+};
+
+void register_reconciliation_pages(http::Router& router, ReconWebDeps& deps);
+
+}  // namespace sp::payments::recon
