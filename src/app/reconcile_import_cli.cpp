@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "app/reconcile_cli.hpp"
+#include "audit/key.hpp"
 #include "core/i18n.hpp"
 #include "db/database.hpp"
 #include "payments/reconciliation_service.hpp"
@@ -52,6 +53,7 @@ boost::json::object import_json(const std::string& file, const rec::FlowImport& 
 
 struct CliDatabase {
   std::unique_ptr<db::Database> db;
+  audit::KeyBinding key;  // the hub's audit key, as serve uses it: the imports are audited
   std::unique_ptr<tenants::TenantService> tenants;
   std::shared_ptr<const tenants::Body> body;
 };
@@ -59,7 +61,14 @@ struct CliDatabase {
 std::optional<CliDatabase> open_for_body(const Config& config, const std::string& slug, std::ostream& err) {
   CliDatabase out;
   out.db = db::open(config.database);
+  auto key = audit::load_chain_key(config.keys_dir, config.audit_key_file, time::system_clock().now(), true);
+  if (!key) {
+    err << "sportello: " << key.error().code << ": " << key.error().detail << "\n";
+    return std::nullopt;
+  }
+  if (*key) out.key = audit::KeyBinding(*out.db, *key);
   out.tenants = std::make_unique<tenants::TenantService>(*out.db);
+  out.tenants->reload();
   out.body = out.tenants->by_slug(slug);
   if (!out.body) {
     err << "sportello: --body " << slug << ": no such body\n";

@@ -1,0 +1,137 @@
+// The reconciliation page through the whole application (routing, sessions, guard, CSRF, multipart,
+// templates) without sockets, on both databases, with the demo's bodies and staff: Asti's administrator
+// uploads a flow and a statement and exports the view; Novara's staff get 404; anonymous callers sign in.
+#include "app/app.hpp"
+#include "http/server.hpp"
+#include "integration/payments_reconciliation/recon_fixture.hpp"
+
+namespace sp::payments::recon_testing {
+namespace {
+
+class ReconPageTest : public ::testing::TestWithParam<db::Dialect> {
+ protected:
+  void SetUp() override {
+    database_ = std::make_unique<sp::testing::TestDatabase>(GetParam());
+    files_ = std::make_unique<sp::testing::TempDir>();
+    Config config = load_config("").value();
+    config.database = database_->url();
+    config.demo = true;
+    config.share_dir = sp::testing::source_dir();
+    config.oidc_rp_key_file = (files_->path() / "rp.pem").string();
+    config.audit_key_file = (files_->path() / "audit.key").string();
+    config.keys_dir = (files_->path() / "keys").string();
+    config.access_log = false;
+    app_ = std::make_unique<app::App>(config);
+    hooks_ = app_->hooks();
+    options_ = app_->server_options();
+    options_.static_dir.clear();
+    sessions_ = std::make_unique<identity::SessionService>(app_->database(), time::system_clock());
+    app_->database().read([&](db::Conn& c) {
+      asti_cf_ = c.query_one(
+                      "SELECT c.fiscal_code FROM payment_creditors c JOIN bodies b ON b.id = c.tenant_id "
+                      "WHERE b.slug = 'asti'")
+                     ->text(0);
+    });
+  }
+
+  std::string token_of(const std::string& email, const std::string& password) {
+    auto ns = app_->staff().sign_in(email, password, "");
+    EXPECT_TRUE(ns.ok()) << email;
+    return ns.ok() ? sessions_->start(*ns).token : std::string();
+  }
+
+  http::Response call(const std::string& method, const std::string& target, const std::string& token,
+                      const std::string& file_field = {}, const std::string& file = {}) {
+    http::Request req;
+    req.method = method;
+    EXPECT_TRUE(http::parse_target(req, target).ok());
+    req.remote_addr = "127.0.0.1";
+    req.headers.emplace_back("host", "localhost");
+    if (!token.empty()) req.headers.emplace_back("cookie", "sp_session=" + token);
+    if (method == "POST") {
+      std::string csrf;
+      if (auto p = sessions_->resume(token)) csrf = p->csrf_token;
+      const std::string b = "----recon-boundary";
+      req.headers.emplace_back("content-type", "multipart/form-data; boundary=" + b);
+      req.body = "--" + b + "\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n" + csrf + "\r\n--" +
+                 b + "\r\nContent-Disposition: form-data; name=\"" + file_field +
+                 "\"; filename=\"upload\"\r\n" + "Content-Type: application/octet-stream\r\n\r\n" + file +
+                 "\r\n--" + b + "--\r\n";
+    }
+    return http::dispatch(app_->router(), hooks_, options_, req);
+  }
+  static std::string location(const http::Response& r) {
+    for (const auto& [k, v] : r.headers)
+      if (k == "Location" || k == "location") return v;
+    return {};
+  }
+
+  std::unique_ptr<sp::testing::TestDatabase> database_;
+  std::unique_ptr<sp::testing::TempDir> files_;
+  std::unique_ptr<app::App> app_;
+  http::Hooks hooks_;
+  http::ServerOptions options_;
+  std::unique_ptr<identity::SessionService> sessions_;
+  std::string asti_cf_;
+};
+
+const std::string kPage = "/backoffice/asti/pagamenti/riconciliazione";
+
+TEST_P(ReconPageTest, AstisAdministratorUploadsAFlowAndAStatementAndExportsTheDay) {
+  const auto admin = token_of("admin@asti.example", "Asti-admin-2026!");
+  auto empty = call("GET", kPage, admin);
+  ASSERT_EQ(empty.status, 200) << empty.body;
+  EXPECT_NE(empty.body.find("Riconciliazione pagoPA"), std::string::npos);
+
+  const auto xml = fdr::render_fdr_xml(make_flow("2026-03-05BCITITMM-0001", "2026-03-05T06:30:00Z",
+                                                 {pay("02000000000009901", "iur-1", 1234)}, asti_cf_));
+  auto up = call("POST", kPage + "/flusso", admin, "flusso", xml);
+  ASSERT_EQ(up.status, 303) << up.body;
+  EXPECT_EQ(location(up), kPage + "?giorno=2026-03-05&importato=recorded");
+  auto again = call("POST", kPage + "/flusso", admin, "flusso", xml);
+  EXPECT_EQ(location(again), kPage + "?giorno=2026-03-05&importato=unchanged");
+  auto st = call("POST", kPage + "/estratto-conto", admin, "estratto",
+                 "Data contabile;Data valuta;Importo;Segno;Descrizione;Riferimento banca\r\n"
+                 "05/03/2026;05/03/2026;12,34;C;/PUR/LGPE-RIVERSAMENTO/URI/2026-03-05BCITITMM-0001;R1\r\n");
+  ASSERT_EQ(st.status, 303) << st.body;
+
+  auto page = call("GET", kPage + "?giorno=2026-03-05", admin);
+  ASSERT_EQ(page.status, 200);
+  EXPECT_NE(page.body.find("data-flow=\"2026-03-05BCITITMM-0001\""), std::string::npos);
+  EXPECT_NE(page.body.find("IUV sconosciuto"), std::string::npos);
+  EXPECT_NE(page.body.find("incassato"), std::string::npos);
+  auto en = call("GET", kPage + "?giorno=2026-03-05&lang=en", admin);
+  EXPECT_NE(en.body.find("unknown IUV"), std::string::npos);
+
+  auto csv = call("GET", kPage + "/export.csv?giorno=2026-03-05", admin);
+  ASSERT_EQ(csv.status, 200);
+  EXPECT_EQ(csv.content_type, "text/csv; charset=utf-8");
+  EXPECT_EQ(csv.body.substr(0, 3), "\xEF\xBB\xBF");
+  EXPECT_NE(csv.body.find("2026-03-05;BCITITMM;2026-03-05BCITITMM-0001;02000000000009901;iur-1;1;12,34;;0;"
+                          "IUV sconosciuto;no;sì;incassato\r\n"),
+            std::string::npos)
+      << csv.body;
+
+  // Another body's flow: refused with a message, nothing recorded.
+  const auto other = fdr::render_fdr_xml(make_flow("2026-03-05BCITITMM-0002", "2026-03-05T06:30:00Z",
+                                                   {pay("02000000000009902", "iur-2", 100)}, "00000000000"));
+  auto refused = call("POST", kPage + "/flusso", admin, "flusso", other);
+  EXPECT_EQ(refused.status, 422);
+  EXPECT_NE(refused.body.find("destinato a un altro ente"), std::string::npos);
+}
+
+TEST_P(ReconPageTest, AnotherBodysStaffGet404AndAnonymousCallersSignIn) {
+  const auto novara = token_of("admin@novara.example", "Novara-admin-2026!");
+  EXPECT_EQ(call("GET", kPage, novara).status, 404);
+  EXPECT_EQ(call("GET", kPage + "/export.csv", novara).status, 404);
+  EXPECT_EQ(call("POST", kPage + "/flusso", novara, "flusso", "<x/>").status, 404);
+  auto anon = call("GET", kPage, "");
+  EXPECT_TRUE(anon.status == 302 || anon.status == 303) << anon.status;
+  EXPECT_NE(location(anon).find("/backoffice/accedi"), std::string::npos);
+}
+
+INSTANTIATE_TEST_SUITE_P(BothDatabases, ReconPageTest,
+                         ::testing::Values(db::Dialect::sqlite, db::Dialect::postgres), dialect_name);
+
+}  // namespace
+}  // namespace sp::payments::recon_testing
