@@ -215,8 +215,17 @@ void add_reconcile_command(CLI::App& cli) {
     throw CLI::RuntimeError(run_reconcile_statement(cfg, *sargs, std::cout, std::cerr));
   });
 
+  auto pargs = std::make_shared<PullArgs>();
+  auto* pull =
+      cmd->add_subcommand("pull", "Fetch and import the flows pagoPA's FdR API published (pagopa_fdr_url)");
+  pull->add_option("--body", pargs->body, "One body (slug); every creditor body when omitted");
+  pull->callback([&cli, pargs] {
+    const auto cfg = reconcile_config(cli);
+    throw CLI::RuntimeError(run_reconcile_pull(cfg, *pargs, std::cout, std::cerr));
+  });
+
   cmd->callback([&cli, cmd, args] {
-    if (cmd->got_subcommand("statement")) return;
+    if (cmd->got_subcommand("statement") || cmd->got_subcommand("pull")) return;
     if (args->files.empty()) throw CLI::RequiredError("files");
     if (args->import && args->body.empty()) throw CLI::RequiredError("--body");
     const auto cfg = reconcile_config(cli);

@@ -49,6 +49,15 @@ struct StatementArgs {
 };
 // `sportello reconcile statement --body SLUG FILE.csv`: the treasurer's statement imported. Exit status:
 // 0 imported; 1 the same file was imported before; 2 unreadable or malformed, or no such body.
+struct PullArgs {
+  std::string body;  // "" for every creditor body
+};
+// `sportello reconcile pull [--body SLUG]`: the flows pagoPA's FdR organization API (config pagopa_fdr_url,
+// pagopa_subscription_key) published for the body, or for every creditor body, fetched and imported
+// (payments/reconciliation_pull.hpp). One JSON line of counts. Exit status: 0 no error; 1 some flow
+// refused or some call failed; 2 no URL configured or no such body.
+int run_reconcile_pull(const Config& config, const PullArgs& args, std::ostream& out, std::ostream& err);
+
 int run_reconcile_statement(const Config& config, const StatementArgs& args, std::ostream& out,
                             std::ostream& err);
 

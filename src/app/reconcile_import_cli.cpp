@@ -8,6 +8,7 @@
 #include "audit/key.hpp"
 #include "core/i18n.hpp"
 #include "db/database.hpp"
+#include "payments/reconciliation_pull.hpp"
 #include "payments/reconciliation_service.hpp"
 #include "tenants/service.hpp"
 
@@ -69,6 +70,7 @@ std::optional<CliDatabase> open_for_body(const Config& config, const std::string
   if (*key) out.key = audit::KeyBinding(*out.db, *key);
   out.tenants = std::make_unique<tenants::TenantService>(*out.db);
   out.tenants->reload();
+  if (slug.empty()) return out;  // every body (reconcile pull)
   out.body = out.tenants->by_slug(slug);
   if (!out.body) {
     err << "sportello: --body " << slug << ": no such body\n";
@@ -154,6 +156,48 @@ int run_reconcile_statement(const Config& config, const StatementArgs& args, std
                         {"pagopa", imp->pagopa},       {"matched", imp->matched}};
   out << boost::json::serialize(o) << "\n";
   return 0;
+}
+
+int run_reconcile_pull(const Config& config, const PullArgs& args, std::ostream& out, std::ostream& err) {
+  if (config.pagopa_fdr_url.empty()) {
+    err << "sportello: pagopa_fdr_url is not set (SPORTELLO_PAGOPA_FDR_URL)\n";
+    return 2;
+  }
+  auto opened = open_for_body(config, args.body.empty() ? std::string() : args.body, err);
+  if (!opened) return 2;
+  payments::PaymentsService payments(*opened->db, time::system_clock());
+  rec::ReconciliationService service(*opened->db, time::system_clock(), payments,
+                                     payments::reporting::default_schema_path(config.share_dir));
+  const pagopa::fdr::Client client(adapters::HttpClient{},
+                                   {config.pagopa_fdr_url, config.pagopa_subscription_key, 1000, ""});
+  rec::PullReport r;
+  if (args.body.empty()) {
+    r = rec::pull_all(service, *opened->db, client);
+  } else {
+    auto creditor = payments.creditor(opened->body->id);
+    if (!creditor) {
+      err << "sportello: --body " << args.body << ": " << creditor.error().code << "\n";
+      opened->db->close();
+      return 2;
+    }
+    r = rec::pull_flows(service, *opened->db, client, opened->body->id, creditor->fiscal_code);
+  }
+  opened->db->close();
+  boost::json::array errors;
+  for (const auto& e : r.errors) {
+    errors.emplace_back(e);
+    err << "sportello: " << e << "\n";
+  }
+  out << boost::json::serialize(boost::json::object{{"listed", r.listed},
+                                                    {"skipped", r.skipped},
+                                                    {"recorded", r.recorded},
+                                                    {"replaced", r.replaced},
+                                                    {"unchanged", r.unchanged},
+                                                    {"ignored", r.ignored},
+                                                    {"refused", r.refused},
+                                                    {"errors", std::move(errors)}})
+      << "\n";
+  return r.errors.empty() ? 0 : 1;
 }
 
 }  // namespace sp::app

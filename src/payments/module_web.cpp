@@ -1,5 +1,7 @@
 #include "payments/module_web.hpp"
 
+#include "payments/reconciliation_pull.hpp"
+
 namespace sp::payments {
 
 std::unique_ptr<Module> install(http::Router& router, const web::ModuleDeps& d, identity::Module& identity) {
@@ -15,6 +17,12 @@ std::unique_ptr<Module> install(http::Router& router, const web::ModuleDeps& d, 
       d.db, d.clock, *m->payments, reporting::default_schema_path(d.config.share_dir));
   m->recon_web = std::make_unique<recon::ReconWebDeps>(recon::ReconWebDeps{d.view(), d.tenants(), *m->recon});
   recon::register_reconciliation_pages(router, *m->recon_web);
+  if (!d.config.pagopa_fdr_url.empty()) {
+    m->fdr_client = std::make_unique<pagopa::fdr::Client>(
+        adapters::HttpClient{},
+        pagopa::fdr::ClientOptions{d.config.pagopa_fdr_url, d.config.pagopa_subscription_key, 1000, ""});
+    recon::register_fdr_pull_job(d.jobs, *m->recon, d.db, *m->fdr_client);
+  }
   // A bulk request of 1,000 positions is larger than the default body limit.
   // Reporting flows and bank statements uploaded from the reconciliation page are files too.
   m->upload_prefixes = {"/api/v1/backoffice/*/pagopa/debt-positions/bulk",

@@ -3,6 +3,7 @@
 // pagoPA node calls (station_routes.hpp), behind identity's inbound guard.
 #include <memory>
 
+#include "adapters/pagopa/fdr_org.hpp"
 #include "http/router.hpp"
 #include "identity/module_web.hpp"
 #include "payments/reconciliation_web.hpp"
@@ -21,6 +22,7 @@ struct Module : web::Installed {
   std::unique_ptr<StationDeps> station_web;
   std::unique_ptr<recon::ReconciliationService> recon;
   std::unique_ptr<recon::ReconWebDeps> recon_web;
+  std::unique_ptr<pagopa::fdr::Client> fdr_client;  // when pagopa_fdr_url is set: the hourly flow pull
 };
 
 std::unique_ptr<Module> install(http::Router& router, const web::ModuleDeps& deps,

@@ -101,6 +101,8 @@ constexpr const char* kReconPsps =
     "SELECT psp_id FROM payment_receipts WHERE tenant_id = $1 AND payment_at >= $3 AND payment_at < $4 "
     "AND outcome IN ('recorded', 'double_payment') ORDER BY 1";
 constexpr const char* kReconLatestDay = "SELECT MAX(settlement_date) FROM payment_flows WHERE tenant_id = $1";
+constexpr const char* kReconCreditors =
+    "SELECT tenant_id, fiscal_code FROM payment_creditors ORDER BY tenant_id";
 constexpr const char* kReconFlowXml = "SELECT xml FROM payment_flows WHERE tenant_id = $1 AND id = $2";
 
 std::string recon_stage_sql(std::size_t rows) {
@@ -279,6 +281,12 @@ std::optional<std::string> ReconciliationStore::latest_day(db::Conn& c, tenants:
   auto r = c.query_one(kReconLatestDay, {tenant});
   if (!r || r->is_null(0)) return std::nullopt;
   return r->text(0);
+}
+
+std::vector<std::pair<tenants::TenantId, std::string>> ReconciliationStore::creditors(db::Conn& c) {
+  std::vector<std::pair<tenants::TenantId, std::string>> out;
+  for (const auto& r : c.query(kReconCreditors)) out.emplace_back(r.i64(0), r.text(1));
+  return out;
 }
 
 std::optional<std::string> ReconciliationStore::flow_xml(db::Conn& c, tenants::TenantId tenant,

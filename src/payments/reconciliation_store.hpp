@@ -67,6 +67,8 @@ class ReconciliationStore {
                                               const std::string& from, const std::string& to);
   // The latest settlement date with a flow (the page's default day).
   static std::optional<std::string> latest_day(db::Conn& c, tenants::TenantId tenant);
+  // (tenant, fiscal code) of every creditor body, for the FdR pull.
+  static std::vector<std::pair<tenants::TenantId, std::string>> creditors(db::Conn& c);
   static std::optional<std::string> flow_xml(db::Conn& c, tenants::TenantId tenant, std::int64_t pk);
 };
 

@@ -7,6 +7,7 @@
 #include "http/router.hpp"
 #include "http/server.hpp"
 #include "integration/payments_reconciliation/recon_fixture.hpp"
+#include "payments/reconciliation_pull.hpp"
 #include "support/fdr_flow_generator.hpp"
 
 namespace sp::payments::recon_testing {
@@ -138,6 +139,36 @@ TEST_P(ReconTest, TheClientFetchesEveryPageFromOurRoutesAndTheFlowsImportLikeFil
   auto missing = client.fetch(kAstiCf, {"2026-03-05BCITITMM-0404", "BCITITMM", 1, "", ""});
   ASSERT_FALSE(missing.ok());
   EXPECT_EQ(missing.error().detail.substr(0, 3), "404");
+}
+
+TEST_P(ReconTest, ThePullImportsEveryBodysFlowsOnceAndThenSkipsThem) {
+  const auto a = paid("TARI-1", "iur-1");
+  TestSource source;
+  source.flows.push_back(make_flow("2026-03-05BCITITMM-0001", "2026-03-05T06:30:00Z", {pay(a.iuv, "iur-1", 20000)}));
+  source.flows.push_back(
+      make_flow("2026-03-05BCITITMM-0002", "2026-03-05T06:30:00Z", {pay(a.iuv, "iur-1", 20000)}, kNovaraCf));
+  FdrServer server(source);
+  const fdr::Client client(adapters::HttpClient{}, {server.base(), "sub-key", 1000, ""});
+  auto first = recon::pull_all(recon(), db(), client);
+  EXPECT_TRUE(first.errors.empty()) << first.errors.front();
+  EXPECT_EQ(first.listed, 2);
+  EXPECT_EQ(first.recorded, 2);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM payment_flows WHERE source = 'fdr_api'"), 2);
+  // Each body got its own: Asti's row matched, Novara's names an IUV Novara does not have.
+  EXPECT_EQ(count("SELECT COUNT(*) FROM payment_flow_rows WHERE result = 'matched' AND tenant_id = " +
+                  std::to_string(asti_)),
+            1);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM payment_flow_rows WHERE result = 'unknown_iuv' AND tenant_id = " +
+                  std::to_string(novara_)),
+            1);
+  auto second = recon::pull_all(recon(), db(), client);
+  EXPECT_EQ(second.skipped, 2);
+  EXPECT_EQ(second.recorded, 0);
+  // A new revision published: fetched and recorded as superseding.
+  source.flows[0].fdr_date = "2026-03-05T09:00:00Z";
+  auto third = recon::pull_all(recon(), db(), client);
+  EXPECT_EQ(third.replaced, 1);
+  EXPECT_EQ(third.skipped, 1);
 }
 
 }  // namespace
