@@ -62,7 +62,8 @@ struct CliDatabase {
 std::optional<CliDatabase> open_for_body(const Config& config, const std::string& slug, std::ostream& err) {
   CliDatabase out;
   out.db = db::open(config.database);
-  auto key = audit::load_chain_key(config.keys_dir, config.audit_key_file, time::system_clock().now(), true);
+  // The servers' key ring, never a new key (a CLI run must not fork the chain's keys); none: unkeyed.
+  auto key = audit::load_chain_key(config.keys_dir, config.audit_key_file, time::system_clock().now(), false);
   if (!key) {
     err << "sportello: " << key.error().code << ": " << key.error().detail << "\n";
     return std::nullopt;

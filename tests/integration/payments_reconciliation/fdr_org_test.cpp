@@ -144,7 +144,8 @@ TEST_P(ReconTest, TheClientFetchesEveryPageFromOurRoutesAndTheFlowsImportLikeFil
 TEST_P(ReconTest, ThePullImportsEveryBodysFlowsOnceAndThenSkipsThem) {
   const auto a = paid("TARI-1", "iur-1");
   TestSource source;
-  source.flows.push_back(make_flow("2026-03-05BCITITMM-0001", "2026-03-05T06:30:00Z", {pay(a.iuv, "iur-1", 20000)}));
+  source.flows.push_back(
+      make_flow("2026-03-05BCITITMM-0001", "2026-03-05T06:30:00Z", {pay(a.iuv, "iur-1", 20000)}));
   source.flows.push_back(
       make_flow("2026-03-05BCITITMM-0002", "2026-03-05T06:30:00Z", {pay(a.iuv, "iur-1", 20000)}, kNovaraCf));
   FdrServer server(source);
