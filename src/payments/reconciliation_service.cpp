@@ -102,7 +102,7 @@ Result<FlowImport> ReconciliationService::import_flow(const Actor& who, tenants:
 
   const auto& h = report->header;
   const std::string sha = digest::sha256_hex(xml);
-  db_.write([&](db::Conn& tx) {
+  const auto record = [&](db::Conn& tx) {
     auto known = ReconciliationStore::current(tx, tenant, h.sender.id, h.flow_id);
     std::optional<time::TimePoint> known_time;
     if (known) {
@@ -144,7 +144,16 @@ Result<FlowImport> ReconciliationService::import_flow(const Actor& who, tenants:
     audit_.record_or_throw(tx,
                            identity::entry_by(who, tenant, "payment_flow.import", "payment_flow",
                                               std::to_string(out.flow_pk), boost::json::serialize(details)));
-  });
+  };
+  try {
+    db_.write(record);
+  } catch (const db::DbError& e) {
+    // Two imports of the same flow at once: the unique indexes let one win; the other, run again, now
+    // sees the winner's revision and reports unchanged or ignored.
+    if (e.kind != db::DbError::Kind::unique_violation) throw;
+    out = FlowImport{ImportOutcome::refused, *report, 0, std::nullopt, {}};
+    db_.write(record);
+  }
   return out;
 }
 
