@@ -208,10 +208,9 @@ http::Handler recon_route(ReconWebDeps& d,
                           http::Response (*fn)(ReconWebDeps&, http::Request&, const StaffCall&)) {
   auto inner = staff_route(d, Permission::backoffice, fn);
   return [&d, inner](http::Request& r) {
-    const auto* id = dynamic_cast<const identity::PrincipalIdentity*>(r.ctx.identity.get());
+    const auto* who = identity::principal_of(r);
     const auto body = d.tenants.by_slug(r.param("slug"));
-    if (id != nullptr && id->principal && id->principal->is_staff() && body &&
-        id->principal->tenant_id != 0 && id->principal->tenant_id != body->id)
+    if (who != nullptr && who->is_staff() && body && who->tenant_id != 0 && who->tenant_id != body->id)
       return d.view.error_page(r, 404);
     return inner(r);
   };

@@ -79,6 +79,8 @@ const std::string kPage = "/backoffice/asti/pagamenti/riconciliazione";
 
 TEST_P(ReconPageTest, AstisAdministratorUploadsAFlowAndAStatementAndExportsTheDay) {
   const auto admin = token_of("admin@asti.example", "Asti-admin-2026!");
+  EXPECT_NE(call("GET", "/backoffice/", admin).body.find("href=\"" + kPage + "\""), std::string::npos)
+      << "linked from the staff home";
   auto empty = call("GET", kPage, admin);
   ASSERT_EQ(empty.status, 200) << empty.body;
   EXPECT_NE(empty.body.find("Riconciliazione pagoPA"), std::string::npos);
