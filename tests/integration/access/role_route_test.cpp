@@ -133,6 +133,12 @@ const std::vector<Rule>& rules() {
       {"POST", "/api/v1/backoffice/{slug}/pagopa/debt-positions/{iupd}/publish", {}},
       {"POST", "/api/v1/backoffice/{slug}/pagopa/debt-positions/{iupd}/invalidate", {}},
       {"POST", "/inbound/{slug}/pagopa/paForNode", {}},  // the pagoPA node only (inbound guard): 401
+      // pagoPA reconciliation (tests/integration/payments_reconciliation): the body's desk staff; another
+      // body's staff get 404. The POSTs here are not multipart: an allowed caller gets the page with 400.
+      {"GET", "/backoffice/{slug}/pagamenti/riconciliazione", kAstiDesk},
+      {"GET", "/backoffice/{slug}/pagamenti/riconciliazione/export.csv", kAstiDesk},
+      {"POST", "/backoffice/{slug}/pagamenti/riconciliazione/flusso", kAstiDesk},
+      {"POST", "/backoffice/{slug}/pagamenti/riconciliazione/estratto-conto", kAstiDesk},
       // Online applications: the draft's owner only ({draft} is the test citizen's draft at Asti).
       {"GET", "/{slug}/servizi/{code}/domanda", {"citizen"}},
       {"GET", "/{slug}/domande/{draft}/passo/{step}", {"citizen"}},
