@@ -153,12 +153,12 @@ std::int64_t ReconciliationStore::insert_flow(db::Conn& tx, const FlowRecord& f)
   if (f.supersedes) supersedes = *f.supersedes;
   db::Value bic = nullptr;
   if (!h.settlement_bic.empty()) bic = h.settlement_bic;
-  auto r =
-      tx.query_one(kReconInsertFlow,
-                   {f.tenant_id, h.flow_id, h.sender.id, h.sender.name, time::format_iso_utc(h.flow_time),
-                    h.flow_time_text, h.settlement_iur, time::format_iso_date(h.settlement_date), bic,
-                    h.receiver.id, h.declared_count, h.declared_total, f.revoked, supersedes,
-                    std::string(to_string(f.source)), f.xml, f.xml_sha256, f.imported_by, f.imported_at});
+  auto r = tx.query_one(
+      kReconInsertFlow,
+      {f.tenant_id, h.flow_id, h.sender.id, h.sender.name, time::format_iso_utc(h.flow_time),
+       h.flow_time_text, h.settlement_iur, time::format_iso_date(h.settlement_date), bic, h.receiver.id,
+       h.declared_count, h.declared_total, f.revoked, supersedes, std::string(to_string(f.source)),
+       std::string(f.xml), f.xml_sha256, f.imported_by, f.imported_at});
   return r->i64(0);
 }
 

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "db/database.hpp"
@@ -19,7 +20,7 @@ struct FlowRecord {
   money::Cents revoked = 0;
   std::optional<std::int64_t> supersedes;
   FlowSource source = FlowSource::file;
-  std::string xml;
+  std::string_view xml;  // the document as received (copied once, into the statement's parameter)
   std::string xml_sha256;
   std::string imported_by;
   std::string imported_at;
