@@ -1,6 +1,7 @@
 #pragma once
-// The reconciliation page of a body's back office (staff of the body, Permission::backoffice; another
-// body's staff get 404 like any page of a body that is not theirs... see docs/reconciliation.md):
+// The reconciliation page of a body's back office (docs/reconciliation.md): staff of the body with
+// Permission::backoffice; staff of another body get 404 (the page does not exist for them); anonymous
+// callers are sent to the staff sign-in.
 //   GET  /backoffice/{slug}/pagamenti/riconciliazione                 ?giorno=YYYY-MM-DD&psp=ID
 //   GET  /backoffice/{slug}/pagamenti/riconciliazione/export.csv      the same view as CSV
 //   POST /backoffice/{slug}/pagamenti/riconciliazione/flusso          upload a reporting flow (XML)
