@@ -11,6 +11,13 @@ std::unique_ptr<Module> install(http::Router& router, const web::ModuleDeps& d, 
   m->station_web = std::make_unique<StationDeps>(
       StationDeps{d.view(), d.tenants(), *identity.inbound, identity.inbound_options, *m->station});
   register_station(router, *m->station_web);
+  m->checkout = std::make_unique<pagopa::CheckoutClient>(d.config.pagopa_checkout_url,
+                                                         d.config.pagopa_subscription_key);
+  m->portal = std::make_unique<PortalService>(d.db, d.clock, *m->payments, *m->station, *m->checkout,
+                                              d.config.public_url);
+  m->portal_web = std::make_unique<PortalDeps>(PortalDeps{d.view(), d.tenants(), *m->payments, *m->portal});
+  register_portal_pages(router, *m->portal_web);
+  register_staff_pages(router, *m->portal_web);
   // A bulk request of 1,000 positions is larger than the default body limit.
   m->upload_prefixes = {"/api/v1/backoffice/*/pagopa/debt-positions/bulk"};
   return m;

@@ -1,10 +1,14 @@
 #pragma once
-// Payments installed (web/module.hpp): the debt positions' service and its JSON API, and the station the
-// pagoPA node calls (station_routes.hpp), behind identity's inbound guard.
+// Payments installed (web/module.hpp): the debt positions' service and its JSON API, the station the
+// pagoPA node calls (station_routes.hpp), behind identity's inbound guard, and the citizen's payments area
+// with its Checkout cart and the staff pages of positions (portal_web.hpp).
 #include <memory>
 
+#include "adapters/pagopa/checkout_client.hpp"
 #include "http/router.hpp"
 #include "identity/module_web.hpp"
+#include "payments/portal_service.hpp"
+#include "payments/portal_web.hpp"
 #include "payments/service.hpp"
 #include "payments/station.hpp"
 #include "payments/station_routes.hpp"
@@ -18,6 +22,9 @@ struct Module : web::Installed {
   std::unique_ptr<WebDeps> web;
   std::unique_ptr<StationService> station;
   std::unique_ptr<StationDeps> station_web;
+  std::unique_ptr<pagopa::CheckoutClient> checkout;
+  std::unique_ptr<PortalService> portal;
+  std::unique_ptr<PortalDeps> portal_web;
 };
 
 std::unique_ptr<Module> install(http::Router& router, const web::ModuleDeps& deps,
