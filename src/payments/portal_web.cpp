@@ -6,6 +6,7 @@
 #include "core/text.hpp"
 #include "identity/guards.hpp"
 #include "identity/request.hpp"
+#include "identity/web.hpp"
 #include "payments/notice_number.hpp"
 #include "payments/portal_documents.hpp"
 #include "web/context.hpp"
@@ -81,8 +82,8 @@ http::Response portal_area(PortalDeps& d, http::Request& req, const identity::Pr
   const auto& lang = req.ctx.locale;
   auto page = portal_page(d, req, "payments_area", d.view.t(lang, "ui.pay_title"), false);
   const auto today = d.portal.today();
-  std::map<std::string, Data> groups;  // body name → group
-  std::vector<std::string> order;
+  std::map<std::string, std::vector<Data>> groups;         // body slug → its open positions
+  std::vector<std::pair<std::string, std::string>> order;  // slug, name: as they come (newest first)
   Data history = web::list();
   int installment_counter = 0;
   for (const auto& p : d.portal.positions(who.subject)) {
@@ -132,20 +133,19 @@ http::Response portal_area(PortalDeps& d, http::Request& req, const identity::Pr
     if (p.kind == PositionKind::fine && p.fine)
       pos.set("fine_note", web::ui(d.view, lang, "ui.pay_fine_note",
                                    {{"date", time::format_it_date(reduced_until(*p.fine))}}));
-    if (!groups.count(body->name)) {
-      order.push_back(body->name);
-      Data g;
-      g.set("body_name", body->name);
-      g.set("id", "body-" + body->slug);
-      g.set("positions", web::list());
-      groups[body->name] = g;
-    }
-    Data list = *groups[body->name].get("positions");
-    list.push_back(pos);
-    groups[body->name].set("positions", list);
+    if (!groups.count(body->slug)) order.push_back({body->slug, body->name});
+    groups[body->slug].push_back(pos);
   }
   Data group_list = web::list();
-  for (const auto& name : order) group_list.push_back(groups[name]);
+  for (const auto& [slug, name] : order) {
+    Data g;
+    g.set("body_name", name);
+    g.set("id", "body-" + slug);
+    Data positions = web::list();
+    for (const auto& pos : groups[slug]) positions.push_back(pos);
+    g.set("positions", positions);
+    group_list.push_back(g);
+  }
   Data services = web::list();
   for (const auto& s : d.portal.spontaneous_services()) {
     auto body = d.tenants.by_id(s.tenant_id);

@@ -5,6 +5,7 @@
 #include "core/text.hpp"
 #include "identity/guards.hpp"
 #include "identity/request.hpp"
+#include "identity/web.hpp"
 #include "payments/notice_number.hpp"
 #include "payments/portal_documents.hpp"
 #include "payments/portal_web.hpp"
