@@ -26,6 +26,17 @@ const identity::Principal* portal_person(const http::Request& req, std::optional
   return p;
 }
 
+// A page whose form starts a payment: its POST answers with a redirect to Checkout, and browsers apply
+// form-action to redirects too, so the hub's policy (http/dispatch.cpp) is repeated with Checkout's page
+// origins added.
+http::Response portal_paying_page(const PortalDeps& d, http::Response r) {
+  r.header("Content-Security-Policy",
+           "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; font-src 'self' "
+           "data:; frame-ancestors 'none'; base-uri 'self'; form-action 'self'" +
+               d.checkout_origins);
+  return r;
+}
+
 PortalPerson portal_who(const identity::Principal& p) {
   return PortalPerson{p.subject, p.display_name, ""};
 }
@@ -70,6 +81,21 @@ std::vector<const Option*> portal_payable_options(const Position& p, time::Date 
   for (const auto& o : p.options)
     if (o.status == OptionStatus::unpaid && !(instalment_paid && !o.is_partial_payment)) out.push_back(&o);
   return out;
+}
+
+// What a position is for: its options' common words ("TARI 2026" of "TARI 2026 - prima rata", "... -
+// seconda rata"), or the only option's description.
+std::string portal_title(const Position& p) {
+  std::string common = p.options.front().description;
+  for (const auto& o : p.options) {
+    std::size_t n = 0;
+    while (n < common.size() && n < o.description.size() && common[n] == o.description[n]) ++n;
+    while (n > 0 && n < common.size() && (static_cast<unsigned char>(common[n]) & 0xC0) == 0x80) --n;
+    common.resize(n);
+  }
+  while (!common.empty() && std::string_view(" -:·,").find(common.back()) != std::string_view::npos)
+    common.pop_back();
+  return common.size() >= 3 ? common : p.options.front().description;
 }
 
 std::string portal_ref(const tenants::Body& b, const std::string& nav) {
@@ -125,7 +151,7 @@ http::Response portal_area(PortalDeps& d, http::Request& req, const identity::Pr
       rows.push_back(r);
     }
     Data pos;
-    pos.set("title", p.options.front().description);
+    pos.set("title", portal_title(p));
     pos.set("state", portal_state_label(d, lang, p.status));
     pos.set("options", rows);
     pos.set("plan", options.size() > 1);
@@ -166,7 +192,7 @@ http::Response portal_area(PortalDeps& d, http::Request& req, const identity::Pr
   page.data.set("action", kPortalBase);
   page.data.set("max", std::to_string(kMaxCartNotices));
   if (error) web::set_form_error(d.view, req, page, *error);
-  return web::private_page(d.view, req, page, error ? web::form_status(*error) : 200);
+  return portal_paying_page(d, web::private_page(d.view, req, page, error ? web::form_status(*error) : 200));
 }
 
 std::set<std::string> portal_split(const std::string& csv) {
@@ -285,7 +311,7 @@ http::Response cart_get(PortalDeps& d, http::Request& req) {
   page.data.set("waiting", !status->all_paid && state != CartState::cancelled && state != CartState::failed);
   page.data.set("href", kPortalBase + "/carrello/" + status->cart.id);
   page.data.set("csrf", who->csrf_token);
-  return web::private_page(d.view, req, page);
+  return portal_paying_page(d, web::private_page(d.view, req, page));
 }
 
 http::Response cart_post(PortalDeps& d, http::Request& req) {

@@ -38,6 +38,8 @@ struct PortalDeps {
   tenants::TenantService& tenants;
   PaymentsService& payments;
   PortalService& portal;
+  // Checkout's page origins (CheckoutClient::page_origins), space-separated, for CSP form-action.
+  std::string checkout_origins;
 };
 
 void register_portal_pages(http::Router& router, PortalDeps& deps);

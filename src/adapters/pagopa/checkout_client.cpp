@@ -40,6 +40,17 @@ CheckoutClient::CheckoutClient(std::string base_url, std::string subscription_ke
   while (!base_url_.empty() && base_url_.back() == '/') base_url_.pop_back();
 }
 
+std::vector<std::string> CheckoutClient::page_origins() const {
+  std::vector<std::string> out;
+  const auto scheme_end = base_url_.find("://");
+  if (scheme_end == std::string::npos) return out;
+  const auto origin = base_url_.substr(0, base_url_.find('/', scheme_end + 3));
+  out.push_back(origin);
+  if (origin == "https://api.platform.pagopa.it") out.push_back("https://checkout.pagopa.it");
+  if (origin == "https://api.uat.platform.pagopa.it") out.push_back("https://uat.checkout.pagopa.it");
+  return out;
+}
+
 Result<std::string> CheckoutClient::create_cart(const CheckoutCartRequest& r) const {
   if (base_url_.empty()) return Error::make("checkout.not_configured", 503);
   adapters::HttpRequest req;

@@ -46,6 +46,10 @@ class CheckoutClient {
   // POST {base}/carts; the Location Checkout redirects to.
   [[nodiscard]] Result<std::string> create_cart(const CheckoutCartRequest& r) const;
   [[nodiscard]] bool configured() const { return !base_url_.empty(); }
+  // The origins the browser is sent to: the API's own (a simulator serves both), plus pagoPA's Checkout
+  // page for its API hosts (api.platform.pagopa.it → checkout.pagopa.it, and the UAT pair). The pages
+  // whose forms start a payment allow them in CSP form-action, which browsers apply to redirects too.
+  [[nodiscard]] std::vector<std::string> page_origins() const;
 
  private:
   std::string base_url_;

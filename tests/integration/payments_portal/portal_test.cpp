@@ -33,6 +33,11 @@ TEST_P(PortalTest, TheAreaListsTheOpenPositionsOfEveryBodyGroupedByBody) {
   EXPECT_TRUE(contains(page.body, "246,00"));
   const auto nav = anna_tari().options.front().nav;
   EXPECT_TRUE(contains(page.body, grouped(nav)));
+  EXPECT_TRUE(contains(page.body, "<h3 class=\"h5 card-title\">TARI 2026</h3>"));
+  // Its form's POST redirects to Checkout: the page's CSP lets the form go there.
+  EXPECT_TRUE(
+      contains(header(page, "content-security-policy"),
+               "form-action 'self' " + checkout_->url().substr(0, checkout_->url().find("/checkout"))));
   // Nobody else's debts.
   EXPECT_FALSE(contains(page.body, "Verbale n. 123/2026"));
   // Signed out: to the sign-in.
