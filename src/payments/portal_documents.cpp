@@ -1,5 +1,7 @@
 #include "payments/portal_documents.hpp"
 
+#include <string_view>
+
 #include "core/time.hpp"
 #include "payments/notice_number.hpp"
 
@@ -21,6 +23,21 @@ NoticeParty docs_debtor(const Debtor& d) {
 }
 
 }  // namespace
+
+// What a position is for: its options' common words ("TARI 2026" of "TARI 2026 - prima rata", "... -
+// seconda rata"), or the only option's description.
+std::string position_title(const Position& p) {
+  std::string common = p.options.front().description;
+  for (const auto& o : p.options) {
+    std::size_t n = 0;
+    while (n < common.size() && n < o.description.size() && common[n] == o.description[n]) ++n;
+    while (n > 0 && n < common.size() && (static_cast<unsigned char>(common[n]) & 0xC0) == 0x80) --n;
+    common.resize(n);
+  }
+  while (!common.empty() && std::string_view(" -:,").find(common.back()) != std::string_view::npos)
+    common.pop_back();
+  return common.size() >= 3 ? common : p.options.front().description;
+}
 
 std::optional<NoticeInput> notice_input(const Position& p, const Creditor& c, const std::string& portal_url) {
   NoticeInput in;

@@ -12,6 +12,9 @@
 
 namespace sp::payments {
 
+// What a position is for, as pages title it: its options' common words ("TARI 2026" of "TARI 2026 -
+// prima rata" and "TARI 2026 - seconda rata"), or its first option's description.
+std::string position_title(const Position& p);
 // The notice of a position: a fine's two amounts, or its single payment and instalments, only the
 // unpaid options (a notice is for paying). nullopt when nothing is left to pay.
 std::optional<NoticeInput> notice_input(const Position& p, const Creditor& c, const std::string& portal_url);

@@ -83,21 +83,6 @@ std::vector<const Option*> portal_payable_options(const Position& p, time::Date 
   return out;
 }
 
-// What a position is for: its options' common words ("TARI 2026" of "TARI 2026 - prima rata", "... -
-// seconda rata"), or the only option's description.
-std::string portal_title(const Position& p) {
-  std::string common = p.options.front().description;
-  for (const auto& o : p.options) {
-    std::size_t n = 0;
-    while (n < common.size() && n < o.description.size() && common[n] == o.description[n]) ++n;
-    while (n > 0 && n < common.size() && (static_cast<unsigned char>(common[n]) & 0xC0) == 0x80) --n;
-    common.resize(n);
-  }
-  while (!common.empty() && std::string_view(" -:·,").find(common.back()) != std::string_view::npos)
-    common.pop_back();
-  return common.size() >= 3 ? common : p.options.front().description;
-}
-
 std::string portal_ref(const tenants::Body& b, const std::string& nav) {
   return b.slug + ":" + nav;
 }
@@ -151,7 +136,7 @@ http::Response portal_area(PortalDeps& d, http::Request& req, const identity::Pr
       rows.push_back(r);
     }
     Data pos;
-    pos.set("title", portal_title(p));
+    pos.set("title", position_title(p));
     pos.set("state", portal_state_label(d, lang, p.status));
     pos.set("options", rows);
     pos.set("plan", options.size() > 1);

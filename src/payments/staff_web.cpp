@@ -82,7 +82,7 @@ http::Response staff_list_get(PortalDeps& d, http::Request& req, const identity:
     Data r;
     r.set("href", staff_base(*c.body) + "/" + text::percent_encode(p.iupd));
     r.set("iupd", p.iupd);
-    r.set("description", p.options.empty() ? "" : p.options.front().description);
+    r.set("description", p.options.empty() ? "" : position_title(p));
     r.set("debtor", p.debtor.full_name);
     r.set("fiscal_code", p.debtor.fiscal_code);
     r.set("amount", web::format_cents(staff_total(p), lang));
