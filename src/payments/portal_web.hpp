@@ -19,10 +19,10 @@
 // Back office (staff of the body with Permission::backoffice, which PaymentsService checks again):
 //   GET  /backoffice/{slug}/pagamenti                        positions: ?stato, cf, avviso (IUV or notice
 //                                                             number), testo, pagina
-//   GET  /backoffice/{slug}/pagamenti/{iupd}                 a position: options, transfers, receipts
-//   POST /backoffice/{slug}/pagamenti/{iupd}                 invalidate (asks for confirmation first)
-//   GET  /backoffice/{slug}/pagamenti/{iupd}/avviso.pdf
-//   GET  /backoffice/{slug}/pagamenti/{iupd}/ricevuta/{iuv}  the receipt PDF of a paid option
+//   GET  /backoffice/{slug}/pagamenti/{id}                 a position: options, transfers, receipts
+//   POST /backoffice/{slug}/pagamenti/{id}                 invalidate (asks for confirmation first)
+//   GET  /backoffice/{slug}/pagamenti/{id}/avviso.pdf
+//   GET  /backoffice/{slug}/pagamenti/{id}/ricevuta/{iuv}  the receipt PDF of a paid option
 // Another body's staff get 404 (the guard's 403 page is not shown, so that a body's positions are not
 // even confirmed to exist).
 #include "http/router.hpp"

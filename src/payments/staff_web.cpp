@@ -122,7 +122,7 @@ http::Response staff_list_get(PortalDeps& d, http::Request& req, const identity:
 http::Response staff_detail(PortalDeps& d, http::Request& req, const identity::StaffCall& c, bool confirm,
                             const Error* error) {
   const auto& lang = req.ctx.locale;
-  auto p = d.payments.get(c.who, c.body->id, req.param("iupd"));
+  auto p = d.payments.get(c.who, c.body->id, req.param("id"));
   if (!p) return d.view.error_page(req, p.error().http_status == 403 ? 404 : p.error().http_status);
   const auto base = staff_base(*c.body) + "/" + text::percent_encode(p->iupd);
   auto page = web::backoffice_page(d.view, req, *c.body, c.who->csrf_token, "payments_staff_position",
@@ -195,7 +195,7 @@ http::Response staff_detail_post(PortalDeps& d, http::Request& req, const identi
   if (auto st = identity::check_csrf(req, *form); !st) return d.view.error_page(req, st.error().http_status);
   if (web::form_field(*form, "action") != "invalidate") return d.view.error_page(req, 400);
   if (web::form_field(*form, "confirm") != "1") return staff_detail(d, req, c, true, nullptr);
-  auto p = d.payments.invalidate(c.who, c.body->id, req.param("iupd"));
+  auto p = d.payments.invalidate(c.who, c.body->id, req.param("id"));
   if (!p) {
     if (p.error().http_status == 404 || p.error().http_status == 403) return d.view.error_page(req, 404);
     return staff_detail(d, req, c, false, &p.error());
@@ -204,7 +204,7 @@ http::Response staff_detail_post(PortalDeps& d, http::Request& req, const identi
 }
 
 http::Response staff_notice_get(PortalDeps& d, http::Request& req, const identity::StaffCall& c) {
-  auto p = d.payments.get(c.who, c.body->id, req.param("iupd"));
+  auto p = d.payments.get(c.who, c.body->id, req.param("id"));
   auto cr = d.payments.creditor(c.body->id);
   if (!p || !cr || !payable(p->status)) return d.view.error_page(req, 404);
   auto in = notice_input(*p, *cr, "");
@@ -214,7 +214,7 @@ http::Response staff_notice_get(PortalDeps& d, http::Request& req, const identit
 }
 
 http::Response staff_receipt_get(PortalDeps& d, http::Request& req, const identity::StaffCall& c) {
-  auto p = d.payments.get(c.who, c.body->id, req.param("iupd"));
+  auto p = d.payments.get(c.who, c.body->id, req.param("id"));
   auto cr = d.payments.creditor(c.body->id);
   if (!p || !cr) return d.view.error_page(req, 404);
   const auto iuv = req.param("iuv");
@@ -232,10 +232,10 @@ http::Response staff_receipt_get(PortalDeps& d, http::Request& req, const identi
 void register_staff_pages(http::Router& router, PortalDeps& d) {
   const std::string b = "/backoffice/{slug}/pagamenti";
   router.get(b, staff_pay_route(d, staff_list_get));
-  router.get(b + "/{iupd}", staff_pay_route(d, staff_detail_get));
-  router.post(b + "/{iupd}", staff_pay_route(d, staff_detail_post));
-  router.get(b + "/{iupd}/avviso.pdf", staff_pay_route(d, staff_notice_get));
-  router.get(b + "/{iupd}/ricevuta/{iuv}", staff_pay_route(d, staff_receipt_get));
+  router.get(b + "/{id}", staff_pay_route(d, staff_detail_get));
+  router.post(b + "/{id}", staff_pay_route(d, staff_detail_post));
+  router.get(b + "/{id}/avviso.pdf", staff_pay_route(d, staff_notice_get));
+  router.get(b + "/{id}/ricevuta/{iuv}", staff_pay_route(d, staff_receipt_get));
 }
 
 }  // namespace sp::payments
