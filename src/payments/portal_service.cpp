@@ -1,5 +1,6 @@
 #include "payments/portal_service.hpp"
 
+#include <algorithm>
 #include <set>
 
 #include "core/codice_fiscale.hpp"
@@ -55,6 +56,17 @@ Result<Position> PortalService::own_position(const std::string& fiscal_code, ten
 
 std::vector<ReceiptRow> PortalService::receipts(tenants::TenantId tenant, const std::string& iuv) {
   return station_.receipts(tenant, iuv);
+}
+
+std::vector<audit::StoredEntry> PortalService::history(tenants::TenantId tenant,
+                                                       const std::string& position_id) {
+  audit::Query q;
+  q.record_type = "payment_position";
+  q.record_id = position_id;
+  q.limit = 100;
+  auto entries = audit_.entries(tenant, q).entries;
+  std::reverse(entries.begin(), entries.end());  // the log pages newest first
+  return entries;
 }
 
 std::optional<ReceiptRow> PortalService::paying_receipt(tenants::TenantId tenant, const std::string& iuv) {

@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "adapters/pagopa/checkout_client.hpp"
+#include "audit/service.hpp"
 #include "core/result.hpp"
 #include "core/time.hpp"
 #include "db/database.hpp"
@@ -74,7 +75,8 @@ class PortalService {
         payments_(payments),
         station_(station),
         checkout_(checkout),
-        public_url_(std::move(public_url)) {}
+        public_url_(std::move(public_url)),
+        audit_(db, clock) {}
 
   // Today in Rome, by the service's clock (the amount due today of a fine depends on it).
   time::Date today() const { return time::rome_date(clock_.now()); }
@@ -89,6 +91,9 @@ class PortalService {
   // Any receipt that paid option `iuv` of the body (staff pages; the guard checked the body).
   std::optional<ReceiptRow> paying_receipt(tenants::TenantId tenant, const std::string& iuv);
   std::vector<ReceiptRow> receipts(tenants::TenantId tenant, const std::string& iuv);
+  // A position's changes in the body's audit chain (created, published, invalidated, paid), oldest first
+  // (staff pages; the guard checked the body).
+  std::vector<audit::StoredEntry> history(tenants::TenantId tenant, const std::string& position_id);
 
   // Records the cart, takes the leases, sends it to Checkout.
   Result<CheckoutStart> pay(const PortalPerson& who, const std::vector<NoticeRef>& notices);
@@ -116,6 +121,7 @@ class PortalService {
   StationService& station_;
   const pagopa::CheckoutClient& checkout_;
   std::string public_url_;
+  audit::AuditService audit_;
 };
 
 }  // namespace sp::payments

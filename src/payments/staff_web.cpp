@@ -163,6 +163,15 @@ http::Response staff_detail(PortalDeps& d, http::Request& req, const identity::S
       receipts.push_back(y);
     }
   }
+  Data history = web::list();
+  for (const auto& e : d.portal.history(c.body->id, p->id)) {
+    Data h;
+    h.set("at", time::it_datetime_text(e.at));
+    h.set("action", d.view.t(lang, "ui.pay_history_" + e.entry.action.substr(e.entry.action.find('.') + 1)));
+    h.set("actor", e.entry.actor_id);
+    history.push_back(h);
+  }
+  page.data.set("history", history);
   page.data.set("iupd", p->iupd);
   page.data.set("state", staff_state_label(d, lang, p->status));
   page.data.set("debtor", p->debtor.full_name);

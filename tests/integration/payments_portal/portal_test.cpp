@@ -257,12 +257,14 @@ TEST_P(PortalTest, StaffListFilterOpenAndInvalidatePositionsOfTheirBodyOnly) {
   auto d = get(detail, admin);
   ASSERT_EQ(d.status, 200);
   EXPECT_TRUE(contains(d.body, "TARI 2026 rata 2/2"));  // a transfer's remittance
+  EXPECT_TRUE(contains(d.body, "Creata (demo)"));       // its history, from the audit chain
   auto ask = post_form(detail, admin, "action=invalidate");
   EXPECT_TRUE(contains(ask.body, "id=\"invalidate-confirm\""));
   EXPECT_EQ(anna_tari().status, PositionStatus::valid);
   auto done = post_form(detail, admin, "action=invalidate&confirm=1");
   ASSERT_EQ(done.status, 303);
   EXPECT_EQ(anna_tari().status, PositionStatus::invalid);
+  EXPECT_TRUE(contains(get(detail, admin).body, "— Annullata ("));
   // No longer in the citizen's payable list.
   EXPECT_FALSE(contains(get(kArea, anna()).body, "TARI 2026 - prima rata"));
 
