@@ -138,6 +138,9 @@ http::Response staff_detail(PortalDeps& d, http::Request& req, const identity::S
     x.set("due", time::format_it_date(o.due_date));
     x.set("status", d.view.t(lang, "ui.pay_option_" + std::string(to_string(o.status))));
     x.set("instalment", o.is_partial_payment);
+    if (o.fine_role != FineRole::none)
+      x.set("role", d.view.t(lang, o.fine_role == FineRole::reduced ? "ui.pay_kind_fine_reduced"
+                                                                    : "ui.pay_kind_fine_full"));
     Data transfers = web::list();
     for (const auto& t : o.transfers) {
       Data y;
