@@ -132,6 +132,8 @@ App::App(Config config) : config_(std::move(config)) {
     if (auto st = seed_demo_payments(config_.share_dir, *tenants_, *payments_->payments, deps.clock.now());
         !st)
       throw std::runtime_error("demo payments: " + st.error().code + " " + st.error().detail);
+    if (auto st = seed_demo_payment_services(config_.share_dir, *tenants_, *payments_->portal); !st)
+      throw std::runtime_error("demo payment services: " + st.error().code + " " + st.error().detail);
   }
   // The hub's own back-office pages.
   register_jobs_page();

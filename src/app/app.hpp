@@ -54,6 +54,8 @@ class App {
   [[nodiscard]] forms::DefinitionsService& definitions() { return *forms_->definitions; }
   [[nodiscard]] jobs::Runner& jobs() { return *jobs_; }
   [[nodiscard]] payments::PaymentsService& payments() { return *payments_->payments; }
+  [[nodiscard]] payments::StationService& station() { return *payments_->station; }
+  [[nodiscard]] payments::PortalService& portal() { return *payments_->portal; }
   // Runs the HTTP server until SIGTERM/SIGINT; returns the exit code. `listen_fd`: a socket bound
   // beforehand (http::bind_listener, so that the configuration could follow a port chosen by the
   // system); -1: bind config.address:config.port now.

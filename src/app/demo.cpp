@@ -371,4 +371,29 @@ Status seed_demo_payments(const std::string& share_dir, tenants::TenantService& 
   return Ok{};
 }
 
+Status seed_demo_payment_services(const std::string& share_dir, tenants::TenantService& tenants,
+                                  payments::PortalService& portal) {
+  auto doc = read_json(share_dir + "/data/demo/payments.json");
+  if (!doc) return doc.error();
+  auto* list = doc->if_contains("spontaneous");
+  if (!list || !list->is_array()) return Ok{};
+  for (const auto& v : list->as_array()) {
+    const auto& o = v.as_object();
+    auto body = tenants.by_slug(str(o, "body"));
+    if (!body) return Error::make("import.reference", 400, "payments.json: body " + str(o, "body"));
+    payments::SpontaneousService s;
+    s.tenant_id = body->id;
+    s.code = str(o, "code");
+    s.label_it = str(o, "label_it");
+    s.label_en = str(o, "label_en");
+    s.min_amount = opt_int(o, "min_amount").value_or(100);
+    s.max_amount = opt_int(o, "max_amount").value_or(s.min_amount);
+    s.category = str(o, "category");
+    s.iban = str(o, "iban");
+    s.remittance_prefix = str(o, "remittance_prefix");
+    portal.set_spontaneous_service(s);
+  }
+  return Ok{};
+}
+
 }  // namespace sp::app

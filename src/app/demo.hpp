@@ -7,6 +7,7 @@
 #include "core/result.hpp"
 #include "forms/definitions_service.hpp"
 #include "identity/staff_service.hpp"
+#include "payments/portal_service.hpp"
 #include "payments/service.hpp"
 #include "protocollo/service.hpp"
 #include "tenants/service.hpp"
@@ -43,5 +44,9 @@ Status seed_demo_forms(const std::string& share_dir, tenants::TenantService& ten
 // CCCFBA85D03L219P notified a few days before `now`. Skipped for a body that already has creditor settings.
 Status seed_demo_payments(const std::string& share_dir, tenants::TenantService& tenants,
                           payments::PaymentsService& service, time::TimePoint now);
+// The spontaneous payment services of payments.json ("spontaneous": canteen top-up, school fees), added or
+// updated on every start (they are settings, not records).
+Status seed_demo_payment_services(const std::string& share_dir, tenants::TenantService& tenants,
+                                  payments::PortalService& portal);
 
 }  // namespace sp::app

@@ -149,6 +149,7 @@ http::Response home(StaffWebDeps& d, http::Request& req) {
         page.data.set("protocollo_href", "/backoffice/" + body->slug + "/protocollo");
         page.data.set("cases_href", "/backoffice/" + body->slug + "/pratiche");
         page.data.set("reconciliation_href", "/backoffice/" + body->slug + "/pagamenti/riconciliazione");
+        page.data.set("payments_href", "/backoffice/" + body->slug + "/pagamenti");
       }
       if (p->has(Role::body_admin)) {
         page.data.set("is_body_admin", true);

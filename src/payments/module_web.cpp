@@ -23,6 +23,16 @@ std::unique_ptr<Module> install(http::Router& router, const web::ModuleDeps& d, 
         pagopa::fdr::ClientOptions{d.config.pagopa_fdr_url, d.config.pagopa_subscription_key, 1000, ""});
     recon::register_fdr_pull_job(d.jobs, *m->recon, d.db, *m->fdr_client);
   }
+  m->checkout = std::make_unique<pagopa::CheckoutClient>(d.config.pagopa_checkout_url,
+                                                         d.config.pagopa_subscription_key);
+  m->portal = std::make_unique<PortalService>(d.db, d.clock, *m->payments, *m->station, *m->checkout,
+                                              d.config.public_url);
+  std::string origins;
+  for (const auto& o : m->checkout->page_origins()) origins += " " + o;
+  m->portal_web =
+      std::make_unique<PortalDeps>(PortalDeps{d.view(), d.tenants(), *m->payments, *m->portal, origins});
+  register_portal_pages(router, *m->portal_web);
+  register_staff_pages(router, *m->portal_web);
   // A bulk request of 1,000 positions is larger than the default body limit.
   // Reporting flows and bank statements uploaded from the reconciliation page are files too.
   m->upload_prefixes = {"/api/v1/backoffice/*/pagopa/debt-positions/bulk",

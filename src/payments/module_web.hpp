@@ -1,12 +1,18 @@
 #pragma once
-// Payments installed (web/module.hpp): the debt positions' service and its JSON API, and the station the
-// pagoPA node calls (station_routes.hpp), behind identity's inbound guard.
+// Payments installed (web/module.hpp): the debt positions' service and its JSON API, the station the
+// pagoPA node calls (station_routes.hpp), behind identity's inbound guard, and the citizen's payments area
+// with its Checkout cart and the staff pages of positions (portal_web.hpp).
 #include <memory>
 
 #include "adapters/pagopa/fdr_org.hpp"
 #include "http/router.hpp"
 #include "identity/module_web.hpp"
 #include "payments/reconciliation_web.hpp"
+#include "adapters/pagopa/checkout_client.hpp"
+#include "http/router.hpp"
+#include "identity/module_web.hpp"
+#include "payments/portal_service.hpp"
+#include "payments/portal_web.hpp"
 #include "payments/service.hpp"
 #include "payments/station.hpp"
 #include "payments/station_routes.hpp"
@@ -23,6 +29,9 @@ struct Module : web::Installed {
   std::unique_ptr<recon::ReconciliationService> recon;
   std::unique_ptr<recon::ReconWebDeps> recon_web;
   std::unique_ptr<pagopa::fdr::Client> fdr_client;  // when pagopa_fdr_url is set: the hourly flow pull
+  std::unique_ptr<pagopa::CheckoutClient> checkout;
+  std::unique_ptr<PortalService> portal;
+  std::unique_ptr<PortalDeps> portal_web;
 };
 
 std::unique_ptr<Module> install(http::Router& router, const web::ModuleDeps& deps,

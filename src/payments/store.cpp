@@ -59,10 +59,19 @@ constexpr const char* kSqlPositionByIuv =
     "SELECT " POSITION_COLUMNS
     " FROM payment_positions p JOIN payment_options o ON o.position_id = p.id "
     "WHERE o.tenant_id = $1 AND o.iuv = $2";
-constexpr const char* kSqlPositions = "SELECT " POSITION_COLUMNS
-                                      " FROM payment_positions p WHERE p.tenant_id = $1 "
-                                      "AND (CAST($2 AS TEXT) IS NULL OR p.status = CAST($2 AS TEXT)) "
-                                      "ORDER BY p.created_at DESC, p.id DESC LIMIT $3 OFFSET $4";
+constexpr const char* kSqlPositions =
+    "SELECT " POSITION_COLUMNS
+    " FROM payment_positions p WHERE p.tenant_id = $1 "
+    "AND (CAST($2 AS TEXT) IS NULL OR p.status = CAST($2 AS TEXT)) "
+    "AND (CAST($5 AS TEXT) IS NULL OR p.debtor_fiscal_code = CAST($5 AS TEXT)) "
+    "AND (CAST($6 AS TEXT) IS NULL OR EXISTS (SELECT 1 FROM payment_options o "
+    "WHERE o.position_id = p.id AND o.tenant_id = p.tenant_id "
+    "AND (o.iuv = CAST($6 AS TEXT) OR o.nav = CAST($6 AS TEXT)))) "
+    "AND (CAST($7 AS TEXT) IS NULL OR lower(p.iupd) LIKE CAST($7 AS TEXT) "
+    "OR lower(p.debtor_name) LIKE CAST($7 AS TEXT) OR EXISTS (SELECT 1 "
+    "FROM payment_options o WHERE o.position_id = p.id AND o.tenant_id = "
+    "p.tenant_id AND lower(o.description) LIKE CAST($7 AS TEXT))) "
+    "ORDER BY p.created_at DESC, p.id DESC LIMIT $3 OFFSET $4";
 constexpr const char* kSqlPositionsOfDebtor = "SELECT " POSITION_COLUMNS
                                               " FROM payment_positions p WHERE p.debtor_fiscal_code = $1 "
                                               "ORDER BY p.created_at DESC, p.id DESC LIMIT $2";
@@ -295,7 +304,10 @@ std::optional<Position> PaymentsStore::position_by_iupd(tenants::TenantId tenant
 std::vector<Position> PaymentsStore::positions(tenants::TenantId tenant, const PositionQuery& q) {
   return store_many(db_, kSqlPositions,
                     {tenant, q.status ? db::Value{std::string(to_string(*q.status))} : db::Value{nullptr},
-                     std::int64_t{q.limit}, std::int64_t{q.offset}});
+                     std::int64_t{q.limit}, std::int64_t{q.offset},
+                     q.fiscal_code.empty() ? db::Value{nullptr} : db::Value{q.fiscal_code},
+                     q.notice.empty() ? db::Value{nullptr} : db::Value{q.notice},
+                     q.text.empty() ? db::Value{nullptr} : db::Value{"%" + q.text + "%"}});
 }
 
 std::vector<Position> PaymentsStore::positions_of_debtor(const std::string& fiscal_code, int limit) {

@@ -13,6 +13,9 @@ namespace sp::payments {
 
 struct PositionQuery {
   std::optional<PositionStatus> status;
+  std::string fiscal_code;  // the debtor's, exact (upper case); "" = any
+  std::string notice;       // an option's IUV (17 digits) or notice number (18); "" = any
+  std::string text;         // lower-case words in the iupd, the debtor's name or a description; "" = any
   int limit = 50;
   int offset = 0;
 };

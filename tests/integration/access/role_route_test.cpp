@@ -139,6 +139,23 @@ const std::vector<Rule>& rules() {
       {"GET", "/backoffice/{slug}/pagamenti/riconciliazione/export.csv", kAstiDesk},
       {"POST", "/backoffice/{slug}/pagamenti/riconciliazione/flusso", kAstiDesk},
       {"POST", "/backoffice/{slug}/pagamenti/riconciliazione/estratto-conto", kAstiDesk},
+      // The citizen's payments ({iuv}: the test citizen's fine at Asti; {id}: a cart of theirs whose notice
+      // the node is paying, so that paying again is refused without calling Checkout).
+      {"GET", "/area-personale/pagamenti", {"citizen"}},
+      {"POST", "/area-personale/pagamenti", {"citizen"}},
+      {"GET", "/area-personale/pagamenti/carrello/{id}", {"citizen"}},
+      {"POST", "/area-personale/pagamenti/carrello/{id}", {"citizen"}},
+      {"GET", "/area-personale/pagamenti/{slug}/{iuv}/avviso.pdf", {"citizen"}},
+      // 404 for everyone but the payer of a receipt (tests/integration/payments_portal).
+      {"GET", "/area-personale/pagamenti/{slug}/{iuv}/ricevuta.pdf", {}},
+      {"GET", "/area-personale/pagamenti/spontanei/{slug}/{code}", {"citizen"}},
+      {"POST", "/area-personale/pagamenti/spontanei/{slug}/{code}", {"citizen"}, "amount=1&pupil=Luca"},
+      // A body's debt positions: its desk staff ({id}: the citizen's fine); another body's staff get 404.
+      {"GET", "/backoffice/{slug}/pagamenti", kAstiDesk},
+      {"GET", "/backoffice/{slug}/pagamenti/{id}", kAstiDesk},
+      {"POST", "/backoffice/{slug}/pagamenti/{id}", kAstiDesk, "action=invalidate"},
+      {"GET", "/backoffice/{slug}/pagamenti/{id}/avviso.pdf", kAstiDesk},
+      {"GET", "/backoffice/{slug}/pagamenti/{id}/ricevuta/{iuv}", {}},  // no receipt yet: 404 for all
       // Online applications: the draft's owner only ({draft} is the test citizen's draft at Asti).
       {"GET", "/{slug}/servizi/{code}/domanda", {"citizen"}},
       {"GET", "/{slug}/domande/{draft}/passo/{step}", {"citizen"}},
@@ -291,6 +308,20 @@ class RoleRouteTest : public ::testing::TestWithParam<sp::db::Dialect> {
       ASSERT_TRUE(j.ok() && j->has_value());
       job_id_ = std::to_string(**j);
     });
+    // The test citizen's fine (demo data), a cart of theirs with it, and the node paying it meanwhile.
+    auto fine = app_->payments().positions_of("CCCFBA85D03L219P").at(0).options.at(0);
+    fine_iuv_ = fine.iuv;
+    cart_id_ = "0123456789abcdef0123456789abcdef";
+    sp::payments::Cart cart{
+        cart_id_,
+        "CCCFBA85D03L219P",
+        "",
+        sp::payments::CartState::redirected,
+        "2026-01-01T00:00:00.000Z",
+        "2026-01-01T00:00:00.000Z",
+        {{1, asti_, fine.iuv, fine.nav, fine.amount, "00072360050", "Comune di Asti", fine.description}}};
+    app_->database().write([&](sp::db::Conn& tx) { sp::payments::PortalStore::insert_cart(tx, cart); });
+    ASSERT_TRUE(app_->station().activate(asti_, fine.iuv, "node").ok());
   }
 
   std::string fill(std::string pattern, const std::string& slug) const {
@@ -301,7 +332,16 @@ class RoleRouteTest : public ::testing::TestWithParam<sp::db::Dialect> {
     put("{slug}", slug);
     const bool a_case = pattern.find("/pratiche") != std::string::npos;
     const bool a_job = pattern.find("/lavori") != std::string::npos;
-    put("{id}", protocol ? protocol_id_ : a_case ? case_id_ : a_job ? job_id_ : record_id_);
+    const bool a_cart = pattern.find("/pagamenti/carrello/") != std::string::npos;
+    const bool a_position = !a_cart && pattern.find("/pagamenti/") != std::string::npos;
+    put("{id}", protocol     ? protocol_id_
+                : a_case     ? case_id_
+                : a_job      ? job_id_
+                : a_cart     ? cart_id_
+                : a_position ? "ASTI-VERBALE-2026-000123"
+                             : record_id_);
+    put("{iuv}", fine_iuv_);
+    if (pattern.find("/spontanei/") != std::string::npos) put("{code}", "ricarica-mensa");
     put("{doc}", case_doc_id_);
     put("{rid}", register_id_);
     put("{format}", "pdf");
@@ -378,6 +418,8 @@ class RoleRouteTest : public ::testing::TestWithParam<sp::db::Dialect> {
   std::string case_id_;
   std::string case_doc_id_;
   std::string job_id_;
+  std::string fine_iuv_;
+  std::string cart_id_;
 };
 
 TEST_P(RoleRouteTest, EveryRouteIsEitherPublicOrInTheTable) {
