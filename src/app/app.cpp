@@ -133,6 +133,10 @@ App::App(Config config) : config_(std::move(config)) {
         !st)
       throw std::runtime_error("demo payments: " + st.error().code + " " + st.error().detail);
   }
+  // Demo: pagoPA's Checkout and FdR are the local simulator (started by serve()). With a fixed port its
+  // URL is known now, before anything reads the settings; with port 0 serve() sets them once it is bound.
+  if (config_.demo && config_.sim_pagopa && config_.sim_pagopa_port != 0)
+    point_at_pagopa_simulator("http://localhost:" + std::to_string(config_.sim_pagopa_port));
   // The hub's own back-office pages.
   register_jobs_page();
   register_keys_page();
@@ -394,6 +398,7 @@ void App::write_port_file(std::uint16_t http_port) const {
   ports["http"] = http_port;
   if (simulator_) ports["sim_idp"] = simulator_->port();
   if (smtp_sink_) ports["smtp_sink"] = smtp_sink_->port();
+  if (pagopa_sim_) ports["sim_pagopa"] = pagopa_sim_->port();
   const std::string temp = config_.port_file + ".tmp-" + std::to_string(::getpid());
   {
     std::ofstream out(temp, std::ios::trunc);
@@ -404,6 +409,7 @@ void App::write_port_file(std::uint16_t http_port) const {
 
 int App::serve(int listen_fd) {
   start_demo_simulator();
+  start_pagopa_simulator();
   start_messaging();
   // Background jobs: outbox deliveries, the daily protocol registers (the periods missed while no node
   // ran are queued and run at once), housekeeping.
