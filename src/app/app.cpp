@@ -105,6 +105,10 @@ App::App(Config config) : config_(std::move(config)) {
   catalog::register_pages(router_, *services_);
   if (config_.demo) install_demo_mailbox();
 
+  // Demo: pagoPA's Checkout and FdR are the local simulator (started by serve()). With a fixed port its
+  // URL is known now, before anything reads the settings; with port 0 serve() sets them once it is bound.
+  if (config_.demo && config_.sim_pagopa && config_.sim_pagopa_port != 0)
+    point_at_pagopa_simulator("http://localhost:" + std::to_string(config_.sim_pagopa_port));
   // The modules, each installed once; what one returns is passed to those that use it.
   identity_ = identity::install(router_, deps, applications::render_counter_receipt_pdf);
   setup_sign_in();  // the OIDC providers of the configuration
@@ -133,10 +137,6 @@ App::App(Config config) : config_(std::move(config)) {
         !st)
       throw std::runtime_error("demo payments: " + st.error().code + " " + st.error().detail);
   }
-  // Demo: pagoPA's Checkout and FdR are the local simulator (started by serve()). With a fixed port its
-  // URL is known now, before anything reads the settings; with port 0 serve() sets them once it is bound.
-  if (config_.demo && config_.sim_pagopa && config_.sim_pagopa_port != 0)
-    point_at_pagopa_simulator("http://localhost:" + std::to_string(config_.sim_pagopa_port));
   // The hub's own back-office pages.
   register_jobs_page();
   register_keys_page();

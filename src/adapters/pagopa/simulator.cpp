@@ -479,10 +479,13 @@ int Simulator::resend(bool all) {
   int sent = 0;
   for (const auto& p : impl_->ledger.all()) {
     if (!all && (p.delivery == Delivery::delivered || p.delivery == Delivery::refused)) continue;
-    impl_->send_receipt(p, nullptr);
+    const auto d = impl_->send_receipt(p, nullptr);
     ++sent;
-    if (auto now = impl_->ledger.get(p.receipt_id); now && now->delivery != Delivery::pending) {
-      std::lock_guard lock(impl_->mu);
+    // Answered: nothing more to do. Still not: the resender goes on from now (a held receipt too).
+    std::lock_guard lock(impl_->mu);
+    if (d == Delivery::pending) {
+      impl_->schedule[p.receipt_id] = {Steady::now() + options_.first_backoff, options_.first_backoff};
+    } else if (auto now = impl_->ledger.get(p.receipt_id); now && now->delivery != Delivery::pending) {
       impl_->schedule.erase(p.receipt_id);
     }
   }

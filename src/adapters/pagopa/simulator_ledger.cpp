@@ -62,10 +62,6 @@ std::string ledger_settlement_date(const std::string& paid_at) {
   return t ? time::format_iso_date(time::rome_date(*t)) : paid_at.substr(0, 10);
 }
 
-bool ledger_answered(Delivery d) {
-  return d == Delivery::delivered || d == Delivery::refused;
-}
-
 }  // namespace
 
 const char* delivery_name(Delivery d) {
@@ -184,7 +180,10 @@ void Ledger::update_delivery(const std::string& receipt_id, Delivery d, const st
   for (auto& p : payments_) {
     if (p.receipt_id != receipt_id) continue;
     ++p.attempts;
-    if (ledger_answered(p.delivery) && !ledger_answered(d)) return save_locked();
+    // Delivered is final (its answer is the one the station gave when it took the receipt); a refusal
+    // gives way only to a delivery (a resend after the station's configuration was fixed).
+    if (p.delivery == Delivery::delivered || (p.delivery == Delivery::refused && d != Delivery::delivered))
+      return save_locked();
     p.delivery = d;
     p.last_answer = answer;
     return save_locked();

@@ -28,8 +28,8 @@ class Ledger final : public fdr::FlowSource {
   void load();
 
   void add(LedgerPayment p);
-  // Where a receipt stands after a send. A retryable result (pending) never undoes an answer the
-  // station gave (delivered, refused) to another copy sent meanwhile.
+  // Where a receipt stands after a send. Nothing undoes a delivery (its answer stays the one the station
+  // gave when it took the receipt); a refusal gives way only to a delivery.
   void update_delivery(const std::string& receipt_id, Delivery d, const std::string& answer);
   [[nodiscard]] std::optional<LedgerPayment> get(const std::string& receipt_id) const;
   [[nodiscard]] std::vector<LedgerPayment> all() const;

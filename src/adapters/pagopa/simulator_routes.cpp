@@ -149,6 +149,7 @@ http::Response routes_cart_action(Site& s, http::Request& req) {
   }
   auto outcome = s.sim.pay_all(notices);
   if (!outcome.paid) {
+    s.carts.reopen(id);
     s.carts.close(id, CartState::failed);
     return http::Response::redirect(cart->return_error, 303);
   }

@@ -10,6 +10,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdio>
 #include <filesystem>
 #include <set>
 #include <thread>
@@ -203,6 +204,8 @@ TEST_P(PaymentsCrashTest, AfterASigkillEveryReceiptIsRecordedExactlyOnce) {
   int failed = 0;
   for (auto k : result) failed += k != PayOutcome::Kind::paid;
   const int unsure = sim_->undelivered();
+  std::printf("at the kill: %lld receipts recorded, %d payments not made, %d receipts unanswered\n",
+              static_cast<long long>(recorded_at_kill), failed, unsure);
   EXPECT_GT(failed + unsure, 0) << "every payment and receipt went through before the kill";
   EXPECT_LT(recorded_at_kill, kNotices);
   for (auto k : result) EXPECT_NE(k, PayOutcome::Kind::refused);
