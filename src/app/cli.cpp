@@ -152,7 +152,13 @@ int run_cli(int argc, char** argv) {
   SimPagopaCommands sim_pagopa_cmd(*sim);
   sim->require_subcommand(1);
 
-  CLI11_PARSE(cli, argc, argv);
+  try {
+    cli.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int rc = cli.exit(e);
+    // `sim pagopa` promises scripts 2 for a usage error (docs/pagopa-simulator.md).
+    return rc != 0 && sim_pagopa_cmd.parsed() ? 2 : rc;
+  }
 
   if (fake_clock_file.empty()) {
     if (const char* env = std::getenv("SPORTELLO_FAKE_CLOCK_FILE")) fake_clock_file = env;

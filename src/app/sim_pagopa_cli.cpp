@@ -123,16 +123,17 @@ int SimPagopaCommands::pay(const I18n& i18n, std::ostream& out, std::ostream& er
   } else if (outcome == "paid") {
     const auto& p = a.at("payment").as_object();
     const auto amount = p.at("amount_cents").as_int64();
-    out << i18n.format(lang_, "sim_pagopa.cli.paid",
-                       {{"nav", cli_str(p, "notice_number")},
-                        {"creditor", cli_str(p, "fiscal_code")},
-                        {"psp", cli_str(p, "psp")},
-                        {"amount", money::format(amount, lang_)},
-                        {"fee", money::format(p.at("fee_cents").as_int64(), lang_)},
-                        {"receipt", cli_str(p, "receipt_id")},
-                        {"iuv", cli_str(p, "iuv")},
-                        {"delivery", i18n.t(lang_, "sim_pagopa.cli.delivery." + cli_str(p, "delivery"))},
-                        {"answer", cli_str(p, "station_answer")}})
+    out << i18n.format(
+               lang_, "sim_pagopa.cli.paid",
+               {{"nav", cli_str(p, "notice_number")},
+                {"creditor", cli_str(p, "fiscal_code")},
+                {"psp", cli_str(p, "psp")},
+                {"amount", money::format(amount, lang_)},
+                {"fee", money::format(p.at("fee_cents").as_int64(), lang_)},
+                {"receipt", cli_str(p, "receipt_id")},
+                {"iuv", cli_str(p, "iuv")},
+                {"delivery", i18n.t(lang_, "sim_pagopa.cli.delivery." + cli_str(p, "delivery"))},
+                {"answer", cli_str(p, "station_answer").empty() ? "-" : cli_str(p, "station_answer")}})
         << "\n";
     if (amount_ >= 0 && a.contains("station_amount_cents") &&
         a.at("station_amount_cents").as_int64() != amount_)

@@ -1,5 +1,7 @@
 #include "adapters/pagopa/simulator_routes.hpp"
 
+#include <algorithm>
+#include <cctype>
 #include <thread>
 
 #include "adapters/pagopa/simulator_checkout.hpp"
@@ -89,6 +91,35 @@ http::Response routes_new_cart(Site& s, http::Request& req) {
   return r;
 }
 
+// The origin (scheme://host[:port]) of an absolute http(s) URL; empty for anything else.
+std::string routes_origin(const std::string& url) {
+  for (std::string_view scheme : {"http://", "https://"}) {
+    if (!url.starts_with(scheme)) continue;
+    const auto end = url.find_first_of("/?#", scheme.size());
+    std::string origin = url.substr(0, end);
+    const bool plain =
+        std::all_of(origin.begin() + static_cast<long>(scheme.size()), origin.end(), [](char c) {
+          return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == ':';
+        });
+    return plain && origin.size() > scheme.size() ? origin : std::string();
+  }
+  return {};
+}
+
+// The hub's policy, with form-action widened to the cart's return URLs: the browser applies
+// form-action to the redirect that follows the form's submission too.
+std::string routes_cart_csp(const Cart& c) {
+  std::string actions = "'self'";
+  for (const auto* url : {&c.return_ok, &c.return_cancel, &c.return_error}) {
+    const auto origin = routes_origin(*url);
+    if (!origin.empty() && actions.find(" " + origin) == std::string::npos) actions += " " + origin;
+  }
+  return "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; font-src 'self' "
+         "data:; "
+         "frame-ancestors 'none'; base-uri 'self'; form-action " +
+         actions;
+}
+
 http::Response routes_cart_page(Site& s, http::Request& req) {
   auto cart = s.carts.get(req.param("id"));
   if (!cart) return routes_message(s, req, 404, "sim_pagopa_cart_unknown");
@@ -112,7 +143,9 @@ http::Response routes_cart_page(Site& s, http::Request& req) {
   d.set("action", "/checkout/carts/" + cart->id);
   d.set("has_email", !cart->email_notice.empty());
   d.set("email", cart->email_notice);
-  return routes_page(s, req, lang, "sim_pagopa_cart", s.view->t(lang, "ui.sim_pagopa_cart_title"), d);
+  auto r = routes_page(s, req, lang, "sim_pagopa_cart", s.view->t(lang, "ui.sim_pagopa_cart_title"), d);
+  r.header("content-security-policy", routes_cart_csp(*cart));
+  return r;
 }
 
 http::Response routes_cart_action(Site& s, http::Request& req) {

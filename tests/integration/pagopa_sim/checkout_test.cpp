@@ -122,6 +122,11 @@ TEST_P(CheckoutTest, TheCartPageShowsTheNoticesInItalianOrEnglish) {
   EXPECT_NE(it.body.find(p.options[2].nav), std::string::npos);
   EXPECT_NE(it.body.find(i18n_.t("it", "ui.sim_pagopa_pay")), std::string::npos);
   EXPECT_NE(it.body.find("200,00"), std::string::npos) << "the total";
+  // The browser applies form-action to the redirect after the form too: the return URLs' origin is in.
+  ASSERT_TRUE(it.header("content-security-policy"));
+  EXPECT_NE(it.header("content-security-policy")->find("form-action 'self' http://hub.example"),
+            std::string::npos)
+      << *it.header("content-security-policy");
   auto en = get(url, {{"Cookie", "lang=en"}});
   ASSERT_EQ(en.status, 200);
   EXPECT_NE(en.body.find("<html lang=\"en\">"), std::string::npos);
