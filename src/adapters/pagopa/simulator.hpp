@@ -22,6 +22,7 @@
 // NOT a production system: no authentication on its control routes, state in memory. Demo and tests only.
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -36,7 +37,13 @@
 #include "core/result.hpp"
 #include "core/time.hpp"
 
+namespace sp::http {
+class Router;
+}
+
 namespace sp::pagopa::sim {
+
+class Simulator;
 
 // Where the node reaches a creditor body's station, and how it presents itself there.
 struct StationEntry {
@@ -150,6 +157,9 @@ struct SimulatorOptions {
   int max_attempts = 60;  // then "abandoned" (an explicit resend still tries)
   std::chrono::milliseconds late_delay{30000};
   bool resender = true;  // the background thread that sends pending receipts again
+  // More routes on the simulator's router, mounted with its own (the FdR organization API over flows(),
+  // written in fdr_org.cpp; it should answer endpoint_fault(fdr_faults()) first when that is set).
+  std::function<void(http::Router&, Simulator&)> mount;
 };
 
 class Ledger;

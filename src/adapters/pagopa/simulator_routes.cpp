@@ -28,13 +28,6 @@ http::Response routes_problem(int status, const std::string& title, const std::s
   return r;
 }
 
-// Checkout's and FdR's misbehaviour on request: wait, then answer with the status asked, if any.
-std::optional<http::Response> routes_fault(const EndpointFaults& f) {
-  if (f.delay.count() > 0) std::this_thread::sleep_for(f.delay);
-  if (f.status == 0) return std::nullopt;
-  return routes_problem(f.status, "Simulated failure", "the simulator was asked to fail");
-}
-
 std::string routes_cookie(const http::Request& req, std::string_view name) {
   const std::string* h = req.header("cookie");
   if (!h) return {};
@@ -81,7 +74,7 @@ http::Response routes_message(const Site& s, const http::Request& req, int statu
 }
 
 http::Response routes_new_cart(Site& s, http::Request& req) {
-  if (auto f = routes_fault(s.sim.checkout_faults())) return *f;
+  if (auto f = endpoint_fault(s.sim.checkout_faults())) return *f;
   auto cart = parse_cart_request(req.body);
   if (!cart) return routes_problem(400, "Bad Request", cart.error().detail);
   const auto id = s.carts.add(std::move(*cart));
@@ -280,6 +273,12 @@ http::Response routes_faults(Site& s, http::Request& req) {
 
 }  // namespace
 
+std::optional<http::Response> endpoint_fault(const EndpointFaults& f) {
+  if (f.delay.count() > 0) std::this_thread::sleep_for(f.delay);
+  if (f.status == 0) return std::nullopt;
+  return routes_problem(f.status, "Simulated failure", "the simulator was asked to fail");
+}
+
 json::object outcome_json(const PayOutcome& o) {
   json::object out{{"outcome", o.kind == PayOutcome::Kind::paid      ? "paid"
                                : o.kind == PayOutcome::Kind::refused ? "refused"
@@ -310,6 +309,7 @@ std::shared_ptr<void> register_simulator_routes(http::Router& router, Simulator&
   router.get("/sim/psp/payments", bind(routes_ledger));
   router.post("/sim/psp/receipts/resend", bind(routes_resend));
   router.post("/sim/control/faults", bind(routes_faults));
+  if (simulator.options().mount) simulator.options().mount(router, simulator);
   return site;
 }
 

@@ -13,6 +13,7 @@
 // The control routes have no authentication: the simulator listens on loopback only.
 #include <boost/json.hpp>
 #include <memory>
+#include <optional>
 
 #include "adapters/pagopa/simulator.hpp"
 #include "http/router.hpp"
@@ -21,6 +22,10 @@ namespace sp::pagopa::sim {
 
 // Mounts the routes; the returned object (texts, templates, carts) must outlive the router's use.
 std::shared_ptr<void> register_simulator_routes(http::Router& router, Simulator& simulator);
+
+// The misbehaviour asked for an endpoint (Checkout, FdR): waits `delay`, then, when `status` is set, the
+// ProblemJson response to send instead of the real one.
+std::optional<http::Response> endpoint_fault(const EndpointFaults& f);
 
 // A payment's outcome as the PSP route answers it (and `sim pagopa pay --json` prints it).
 boost::json::object outcome_json(const PayOutcome& o);

@@ -4,6 +4,7 @@
 #include <boost/json.hpp>
 
 #include "adapters/http_client.hpp"
+#include "adapters/pagopa/simulator_routes.hpp"
 #include "sim_fixture.hpp"
 
 namespace sp::payments::station_testing {
@@ -17,7 +18,15 @@ class CheckoutTest : public SimTest {
     SimTest::SetUp();
     if (HasFatalFailure()) return;
     sim_.reset();  // this test's simulator is the one behind the HTTP server
-    running_ = pagopa::sim::start_simulator_thread(sim_options(), 0);
+    auto o = sim_options();
+    // As the FdR routes will be mounted: on the simulator's router, over its flows, faults first.
+    o.mount = [](http::Router& router, pagopa::sim::Simulator& sim) {
+      router.get("/fdr-test/{org}", [&sim](http::Request& req) {
+        if (auto f = pagopa::sim::endpoint_fault(sim.fdr_faults())) return *f;
+        return http::Response::json(std::to_string(sim.flows().published_flows(req.param("org")).size()));
+      });
+    };
+    running_ = pagopa::sim::start_simulator_thread(o, 0);
   }
   void TearDown() override {
     running_.reset();
@@ -183,13 +192,27 @@ TEST_P(CheckoutTest, ARefusedNoticePaysNothingAndCancelGoesBack) {
   EXPECT_TRUE(receipts_of(asti_, p.options[2].iuv).empty());
 }
 
-TEST_P(CheckoutTest, CheckoutFailsOnRequest) {
-  running_->simulator().set_checkout_faults({500, std::chrono::milliseconds(0)});
+TEST_P(CheckoutTest, CheckoutAndFdrFailOrAnswerSlowlyOnRequest) {
   auto p = tari(asti_, "TARI-2026-0306");
-  auto r = post_json("/checkout/ec/v1/carts", json::serialize(cart({notice(p.options[0], kAstiCf, 100)})));
+  const auto body = json::serialize(cart({notice(p.options[0], kAstiCf, 100)}));
+  EXPECT_EQ(post_json("/sim/control/faults", R"({"endpoint":"checkout","status":500})").status, 200);
+  auto r = post_json("/checkout/ec/v1/carts", body);
   EXPECT_EQ(r.status, 500);
-  running_->simulator().set_checkout_faults({});
+  EXPECT_EQ(r.media_type(), "application/problem+json");
+  // Slower than the client's patience: a timeout.
+  EXPECT_EQ(post_json("/sim/control/faults", R"({"endpoint":"checkout","delay_ms":400})").status, 200);
+  adapters::HttpClient impatient(adapters::HttpClientOptions{std::chrono::milliseconds(100)});
+  auto slow = impatient.send({"POST", running_->url() + "/checkout/ec/v1/carts", {}, body});
+  ASSERT_FALSE(slow.ok());
+  EXPECT_EQ(slow.error().code, "http_client.timeout");
+  EXPECT_EQ(post_json("/sim/control/faults", R"({"endpoint":"checkout"})").status, 200);
   EXPECT_EQ(new_cart(cart({notice(p.options[0], kAstiCf, 100)})).first, 302);
+
+  ASSERT_EQ(running_->simulator().pay({p.options[0].nav, kAstiCf}).kind, pagopa::sim::PayOutcome::Kind::paid);
+  EXPECT_EQ(get(running_->url() + "/fdr-test/" + kAstiCf).body, "1");
+  EXPECT_EQ(post_json("/sim/control/faults", R"({"endpoint":"fdr","status":503})").status, 200);
+  EXPECT_EQ(get(running_->url() + "/fdr-test/" + kAstiCf).status, 503);
+  EXPECT_EQ(post_json("/sim/control/faults", R"({"endpoint":"nope"})").status, 400);
 }
 
 INSTANTIATE_TEST_SUITE_P(BothDatabases, CheckoutTest,
