@@ -4,6 +4,7 @@
 #include <regex>
 
 #include "sim_fixture.hpp"
+#include "support/pagopa_schema.hpp"
 
 namespace sp::payments::station_testing {
 namespace {
@@ -44,6 +45,15 @@ TEST_P(FlowsTest, OneFlowPerPspDayAndBodyWithoutStamps) {
   ASSERT_EQ(c.kind, PayOutcome::Kind::paid) << c.fault_code;
   ASSERT_EQ(c.payment->delivery, pagopa::sim::Delivery::delivered) << c.payment->last_answer;
   ASSERT_EQ(pay(nov.options[0].nav, kNovaraCf).kind, PayOutcome::Kind::paid);
+  // The receipt carried both transfers, the stamp as the stamp itself: the station kept its document hash.
+  auto cert_rows = station().receipts(asti_, cert.iuv);
+  ASSERT_EQ(cert_rows.size(), 1u);
+  ASSERT_EQ(cert_rows[0].transfers.size(), 2u);
+  EXPECT_EQ(cert_rows[0].transfers[0].iban, kIban);
+  EXPECT_EQ(cert_rows[0].transfers[1].stamp_hash, "qMnVHu/2wETyuGbTFLVxJN1t4Pdon0fv7F3Md5VB9VQ=");
+  EXPECT_EQ(cert_rows[0].transfers[1].amount, 1600);
+  auto [xsd_status, xsd] = sp::testing::validate_pa_for_node(cert_rows[0].raw_payload);
+  EXPECT_EQ(xsd_status, 0) << xsd;
 
   auto flows = sim_->flows().published_flows(kAstiCf);
   ASSERT_EQ(flows.size(), 1u);
