@@ -21,6 +21,10 @@ class ServerTest : public ::testing::TestWithParam<sp::db::Dialect> {
   void SetUp() override {
     database_ = std::make_unique<sp::testing::TestDatabase>(GetParam());
     files_ = std::make_unique<sp::testing::TempDir>();
+    start();
+  }
+
+  void start() {
     server_ = std::make_unique<sp::testing::ServerProcess>(
         std::vector<std::string>{SPORTELLO_BINARY, "serve", "--demo"},
         std::vector<std::string>{
@@ -103,6 +107,33 @@ TEST_P(ServerTest, TheDemosPagopaSimulatorPaysANoticeAtTheHubsStation) {
             ->i64(0);
   });
   EXPECT_EQ(recorded, 1);
+
+  // Restarted on the same database: the node's credential is replaced, not added (one per body), and the
+  // new simulator pays with the new one.
+  auto credentials = [&] {
+    std::int64_t n = 0;
+    database_->db().read([&](sp::db::Conn& c) {
+      n = c.query_one(
+               "SELECT COUNT(*) FROM inbound_credentials WHERE system = 'pagopa-node' AND "
+               "station = 'simulatore-pagopa'")
+              ->i64(0);
+    });
+    return n;
+  };
+  const auto before = credentials();
+  EXPECT_GE(before, 1);
+  ASSERT_EQ(server_->terminate(), 0);
+  start();
+  EXPECT_EQ(credentials(), before);
+  const auto sim2 = sp::testing::read_port_file(server_port_file(), "sim_pagopa");
+  ASSERT_NE(sim2, 0);
+  auto again = http.send({"POST",
+                          "http://127.0.0.1:" + std::to_string(sim2) + "/sim/psp/payments",
+                          {{"Content-Type", "application/json"}},
+                          R"({"notice_number":")" + nav + R"("})"});
+  ASSERT_TRUE(again.ok());
+  // Paid already: the station verified the call (the credential works) and refused the notice.
+  EXPECT_NE(again->body.find(R"("fault_code":"PAA_PAGAMENTO_DUPLICATO")"), std::string::npos) << again->body;
 }
 
 TEST_P(ServerTest, HubHomeListsTheDemoBodies) {
