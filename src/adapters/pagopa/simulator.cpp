@@ -110,6 +110,10 @@ struct Simulator::Impl {
       std::lock_guard lock(mu);
       if (opts.fiscal_code.empty() && stations.size() == 1) {
         out.station = stations.begin()->second;
+      } else if (opts.fiscal_code.empty()) {
+        // A notice number does not say whose it is: with several stations the creditor must be named.
+        return sim_failure(PayOutcome::Kind::error, "verify", "fiscal_code_required",
+                           std::to_string(stations.size()) + " stations");
       } else if (auto it = stations.find(opts.fiscal_code); it != stations.end()) {
         out.station = it->second;
       } else {

@@ -167,6 +167,10 @@ TEST_P(SimTest, AnotherBodysCredentialIsRefusedAndNothingIsRecorded) {
   EXPECT_EQ(count("SELECT COUNT(*) FROM payment_activations"), 0);
   EXPECT_EQ(position(novara_, "TARI-2026-0208").status, PositionStatus::valid);
 
+  // Two stations: a notice number alone does not say whose it is.
+  auto unnamed = pay(p.options[0].nav, "");
+  EXPECT_EQ(unnamed.kind, PayOutcome::Kind::error);
+  EXPECT_EQ(unnamed.fault_code, "fiscal_code_required");
   // With its own credential it pays.
   sim_->set_stations(stations());
   auto ok = pay(p.options[0].nav, kNovaraCf);
