@@ -105,6 +105,10 @@ App::App(Config config) : config_(std::move(config)) {
   catalog::register_pages(router_, *services_);
   if (config_.demo) install_demo_mailbox();
 
+  // Demo: pagoPA's Checkout and FdR are the local simulator (started by serve()). With a fixed port its
+  // URL is known now, before anything reads the settings; with port 0 serve() sets them once it is bound.
+  if (config_.demo && config_.sim_pagopa && config_.sim_pagopa_port != 0)
+    point_at_pagopa_simulator("http://localhost:" + std::to_string(config_.sim_pagopa_port));
   // The modules, each installed once; what one returns is passed to those that use it.
   identity_ = identity::install(router_, deps, applications::render_counter_receipt_pdf);
   setup_sign_in();  // the OIDC providers of the configuration
@@ -396,6 +400,7 @@ void App::write_port_file(std::uint16_t http_port) const {
   ports["http"] = http_port;
   if (simulator_) ports["sim_idp"] = simulator_->port();
   if (smtp_sink_) ports["smtp_sink"] = smtp_sink_->port();
+  if (pagopa_sim_) ports["sim_pagopa"] = pagopa_sim_->port();
   const std::string temp = config_.port_file + ".tmp-" + std::to_string(::getpid());
   {
     std::ofstream out(temp, std::ios::trunc);
@@ -406,6 +411,7 @@ void App::write_port_file(std::uint16_t http_port) const {
 
 int App::serve(int listen_fd) {
   start_demo_simulator();
+  start_pagopa_simulator();
   start_messaging();
   // Background jobs: outbox deliveries, the daily protocol registers (the periods missed while no node
   // ran are queued and run at once), housekeeping.

@@ -10,6 +10,7 @@
 #include "adapters/messaging/smtp_sink.hpp"
 #include "adapters/oidc/model.hpp"
 #include "adapters/oidc/simulator.hpp"
+#include "adapters/pagopa/simulator.hpp"
 #include "applications/module_web.hpp"
 #include "audit/anchor.hpp"
 #include "audit/key.hpp"
@@ -56,6 +57,8 @@ class App {
   [[nodiscard]] payments::PaymentsService& payments() { return *payments_->payments; }
   [[nodiscard]] payments::StationService& station() { return *payments_->station; }
   [[nodiscard]] payments::PortalService& portal() { return *payments_->portal; }
+  // Demo mode with sim_pagopa, once serve() started it: the local pagoPA; null otherwise.
+  [[nodiscard]] pagopa::sim::RunningSimulator* pagopa_simulator() { return pagopa_sim_.get(); }
   // Runs the HTTP server until SIGTERM/SIGINT; returns the exit code. `listen_fd`: a socket bound
   // beforehand (http::bind_listener, so that the configuration could follow a port chosen by the
   // system); -1: bind config.address:config.port now.
@@ -88,6 +91,7 @@ class App {
   std::unique_ptr<web::ModuleDeps> deps_;
   std::unique_ptr<oidc::RpKeys> rp_keys_;
   std::unique_ptr<oidc::RunningSimulator> simulator_;
+  std::unique_ptr<pagopa::sim::RunningSimulator> pagopa_sim_;  // demo only
 
   // The modules, in the order they are installed (each may use those above it).
   std::unique_ptr<identity::Module> identity_;
@@ -100,6 +104,8 @@ class App {
 
   void setup_sign_in();
   void start_demo_simulator();
+  void point_at_pagopa_simulator(const std::string& url);
+  void start_pagopa_simulator();  // pagopa_sim_app.cpp
   void install_demo_mailbox();
   void start_messaging();
   void register_jobs_page();

@@ -1,5 +1,6 @@
 // The `sportello` command line (CLI11): serve, migrate, demo, import, cf, config check, routes, audit,
-// jobs, keys, inbound (the last two in keys_cli.cpp), nav (payments_cli.cpp).
+// jobs, keys, inbound (the last two in keys_cli.cpp), nav (payments_cli.cpp), sim idp, sim pagopa
+// (sim_pagopa_cli.cpp).
 #include "app/cli.hpp"
 
 #include <spdlog/spdlog.h>
@@ -17,6 +18,7 @@
 #include "app/keys_cli.hpp"
 #include "app/payments_cli.hpp"
 #include "app/reconcile_cli.hpp"
+#include "app/sim_pagopa_cli.hpp"
 #include "audit/anchor.hpp"
 #include "audit/key.hpp"
 #include "audit/verify_command.hpp"
@@ -147,9 +149,16 @@ int run_cli(int argc, char** argv) {
   sim_idp->add_option("--client-id", sim_client_id, "The relying party's client_id (its public URL)")
       ->required();
   sim_idp->add_option("--issuer", sim_issuer, "Issuer URL (default http://localhost:PORT, the real port)");
+  SimPagopaCommands sim_pagopa_cmd(*sim);
   sim->require_subcommand(1);
 
-  CLI11_PARSE(cli, argc, argv);
+  try {
+    cli.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int rc = cli.exit(e);
+    // `sim pagopa` promises scripts 2 for a usage error (docs/pagopa-simulator.md).
+    return rc != 0 && sim_pagopa_cmd.parsed() ? 2 : rc;
+  }
 
   if (fake_clock_file.empty()) {
     if (const char* env = std::getenv("SPORTELLO_FAKE_CLOCK_FILE")) fake_clock_file = env;
@@ -263,6 +272,7 @@ int run_cli(int argc, char** argv) {
       so.identities_file = cfg->share_dir + "/data/demo/identities.json";
       return oidc::run_simulator(so, sim_port);
     }
+    if (sim_pagopa_cmd.parsed()) return sim_pagopa_cmd.run(*cfg, std::cout, std::cerr);
     if (migrate->parsed()) {
       auto db = db::open(cfg->database);
       auto applied = db::migrate(*db, cfg->share_dir + "/migrations");

@@ -160,6 +160,8 @@ async function launch({ databaseUrl, demo, env, dir, pg }) {
     SPORTELLO_PUBLIC_URL: 'http://127.0.0.1:{port}',
     // The demo's SPID/CIE simulator listens on a port of its own, free too.
     SPORTELLO_SIM_IDP_PORT: '0',
+    // And so does the pagoPA simulator.
+    SPORTELLO_SIM_PAGOPA_PORT: '0',
     ...env,
   });
   const child = spawn(binary, args, { cwd: dir, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -6,6 +6,7 @@
 #include <boost/json.hpp>
 #include <set>
 
+#include "adapters/http_client.hpp"
 #include "support/testing.hpp"
 
 namespace {
@@ -20,15 +21,19 @@ class ServerTest : public ::testing::TestWithParam<sp::db::Dialect> {
   void SetUp() override {
     database_ = std::make_unique<sp::testing::TestDatabase>(GetParam());
     files_ = std::make_unique<sp::testing::TempDir>();
+    start();
+  }
+
+  void start() {
     server_ = std::make_unique<sp::testing::ServerProcess>(
         std::vector<std::string>{SPORTELLO_BINARY, "serve", "--demo"},
-        std::vector<std::string>{"SPORTELLO_DATABASE=" + database_->url(),
-                                 // Free ports chosen by the server, read from its port file.
-                                 "SPORTELLO_PORT=0", "SPORTELLO_ACCESS_LOG=false",
-                                 "SPORTELLO_REQUEST_TIMEOUT_MS=1500", "SPORTELLO_THREADS=2",
-                                 "SPORTELLO_LOG_LEVEL=warn", "SPORTELLO_SIM_IDP_PORT=0",
-                                 "SPORTELLO_KEYS_DIR=" + (files_->path() / "keys").string(),
-                                 "SPORTELLO_OIDC_RP_KEY_FILE=" + (files_->path() / "rp.pem").string()});
+        std::vector<std::string>{
+            "SPORTELLO_DATABASE=" + database_->url(),
+            // Free ports chosen by the server, read from its port file.
+            "SPORTELLO_PORT=0", "SPORTELLO_ACCESS_LOG=false", "SPORTELLO_REQUEST_TIMEOUT_MS=1500",
+            "SPORTELLO_THREADS=2", "SPORTELLO_LOG_LEVEL=warn", "SPORTELLO_SIM_IDP_PORT=0",
+            "SPORTELLO_SIM_PAGOPA_PORT=0", "SPORTELLO_KEYS_DIR=" + (files_->path() / "keys").string(),
+            "SPORTELLO_OIDC_RP_KEY_FILE=" + (files_->path() / "rp.pem").string()});
     ASSERT_TRUE(server_->wait_ready(60000)) << "server did not become ready";
     port_ = server_->port();
   }
@@ -71,6 +76,64 @@ TEST_P(ServerTest, ListenersOnFreePortsSayWhichTheyTookAndTheIssuerFollows) {
   EXPECT_NE(keys.body.find("\"status\":\"active\""), std::string::npos) << keys.body;
   EXPECT_EQ(keys.body.find("\"d\""), std::string::npos);  // never a private part
   EXPECT_EQ(http_get(port_, "/nessuno/chiavi.json").status, 404);
+}
+
+// Issue 13: the demo's pagoPA simulator reaches the bodies' stations with the node credential the hub
+// issued it: a demo notice paid at its PSP is recorded by the hub.
+TEST_P(ServerTest, TheDemosPagopaSimulatorPaysANoticeAtTheHubsStation) {
+  const auto sim = sp::testing::read_port_file(server_port_file(), "sim_pagopa");
+  ASSERT_NE(sim, 0);
+  std::string nav;
+  database_->db().read([&](sp::db::Conn& c) {
+    auto r = c.query_one(
+        "SELECT o.nav FROM payment_options o JOIN payment_positions p ON p.id = o.position_id "
+        "WHERE o.status = 'unpaid' AND p.status = 'VALID' AND NOT o.is_partial_payment ORDER BY o.id");
+    if (r) nav = r->text(0);
+  });
+  ASSERT_FALSE(nav.empty()) << "the demo has a payable notice";
+  sp::adapters::HttpClient http;
+  auto r = http.send({"POST",
+                      "http://127.0.0.1:" + std::to_string(sim) + "/sim/psp/payments",
+                      {{"Content-Type", "application/json"}},
+                      R"({"notice_number":")" + nav + R"("})"});
+  ASSERT_TRUE(r.ok());
+  ASSERT_EQ(r->status, 200) << r->body;
+  EXPECT_NE(r->body.find(R"("outcome":"paid")"), std::string::npos) << r->body;
+  EXPECT_NE(r->body.find(R"("station_answer":"OK")"), std::string::npos) << r->body;
+  std::int64_t recorded = 0;
+  database_->db().read([&](sp::db::Conn& c) {
+    recorded =
+        c.query_one("SELECT COUNT(*) FROM payment_receipts WHERE nav = $1 AND outcome = 'recorded'", {nav})
+            ->i64(0);
+  });
+  EXPECT_EQ(recorded, 1);
+
+  // Restarted on the same database: the node's credential is replaced, not added (one per body), and the
+  // new simulator pays with the new one.
+  auto credentials = [&] {
+    std::int64_t n = 0;
+    database_->db().read([&](sp::db::Conn& c) {
+      n = c.query_one(
+               "SELECT COUNT(*) FROM inbound_credentials WHERE system = 'pagopa-node' AND "
+               "station = 'simulatore-pagopa'")
+              ->i64(0);
+    });
+    return n;
+  };
+  const auto before = credentials();
+  EXPECT_GE(before, 1);
+  ASSERT_EQ(server_->terminate(), 0);
+  start();
+  EXPECT_EQ(credentials(), before);
+  const auto sim2 = sp::testing::read_port_file(server_port_file(), "sim_pagopa");
+  ASSERT_NE(sim2, 0);
+  auto again = http.send({"POST",
+                          "http://127.0.0.1:" + std::to_string(sim2) + "/sim/psp/payments",
+                          {{"Content-Type", "application/json"}},
+                          R"({"notice_number":")" + nav + R"("})"});
+  ASSERT_TRUE(again.ok());
+  // Paid already: the station verified the call (the credential works) and refused the notice.
+  EXPECT_NE(again->body.find(R"("fault_code":"PAA_PAGAMENTO_DUPLICATO")"), std::string::npos) << again->body;
 }
 
 TEST_P(ServerTest, HubHomeListsTheDemoBodies) {
