@@ -132,6 +132,7 @@ App::App(Config config) : config_(std::move(config)) {
   applications_ = applications::install(router_, deps, *identity_, *cases_, *forms_);
   body_pages_ = body_pages::install(router_, deps);
   payments_ = payments::install(router_, deps, *identity_);
+  cases_->cases->set_payments(payments_->payments.get());  // a case's fee: position + receipt listener
   if (config_.demo) {
     if (auto st = seed_demo_payments(config_.share_dir, *tenants_, *payments_->payments, deps.clock.now());
         !st)

@@ -140,6 +140,7 @@ int run_cli(int argc, char** argv) {
   KeysCommands keys_cmd(cli);
   InboundCommands inbound_cmd(cli);
   add_reconcile_command(cli);  // runs from its own callback (reconcile_cli.hpp)
+  add_payments_command(cli);   // `payments import`, the same way (payments_cli.hpp)
 
   auto* sim = cli.add_subcommand("sim", "Local simulators of national systems");
   auto* sim_idp = sim->add_subcommand("idp", "SPID/CIE OpenID provider simulator");

@@ -113,6 +113,23 @@ struct Case {
   [[nodiscard]] std::string protocol_label() const;
 };
 
+// The fee of a case whose service has one (cases/fees.cpp, migration 0028): the pagoPA debt position
+// created with the case, or "counter" when the body is no pagoPA creditor (the fee is paid at the
+// office, as before pagoPA). awaiting → paid when the station records the receipt; never back.
+enum class FeeStatus { awaiting, counter, paid };
+std::string_view to_string(FeeStatus s);
+std::optional<FeeStatus> parse_fee_status(std::string_view s);
+struct CaseFee {
+  std::string case_id;
+  std::int64_t amount_cents = 0;
+  std::string iupd;  // "" at the counter
+  std::string iuv;
+  std::string nav;  // the notice number to pay with
+  FeeStatus status = FeeStatus::awaiting;
+  time::TimePoint created_at;
+  std::optional<time::TimePoint> paid_at;
+};
+
 // The calendar day the term ends on, before moving off holidays: the submission day in Rome +
 // deadline_days + suspended_days.
 time::Date term_end(const Case& c);

@@ -8,6 +8,7 @@
 #include <stdexcept>
 
 #include "adapters/messaging/outbox.hpp"
+#include "cases/fee_store.hpp"
 #include "cases/pdf.hpp"
 #include "cases/service_detail.hpp"
 #include "core/ids.hpp"
@@ -129,6 +130,7 @@ Result<CaseView> CaseService::get(const identity::Principal* who, tenants::Tenan
     v.viewer_is_staff = acc->staff;
     if (acc->staff) v.notes = CaseStore::notes(c, tenant, case_id);  // never for the applicant
     v.allowed_actions = allowed_actions(*found, acc->staff, today, options_);
+    v.fee = CaseFeeStore::of_case(c, tenant, case_id);
     v.c = std::move(*found);
     // Staff reading someone's application: on their "who accessed my data".
     if (acc->staff) {

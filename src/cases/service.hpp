@@ -46,6 +46,7 @@
 #include "forms/definitions_service.hpp"
 #include "identity/model.hpp"
 #include "identity/profile_service.hpp"
+#include "payments/service.hpp"
 #include "protocollo/service.hpp"
 #include "tenants/service.hpp"
 
@@ -70,6 +71,11 @@ struct Options {
   // The language an applicant is told in ("it", "en"), by codice fiscale. Unset (the profile holds no
   // language yet): Italian.
   std::function<std::string(const std::string& fiscal_code)> language_of;
+  // A case's fee (cases/fees.cpp): the notice's due date, days after submission, and the transfer's
+  // taxonomy category (tassonomia dei servizi di incasso) by service code. The catalog has no taxonomy
+  // yet: unset, every fee is "9/0101101IM/" *(check)* (diritti di segreteria/istruttoria).
+  int fee_due_days = 30;
+  std::function<std::string(const std::string& service_code)> fee_category_of;
 };
 
 // A line of the application summary PDF rendered when the caller gives no PDF of its own.
@@ -138,6 +144,7 @@ struct CaseView {
   bool viewer_is_staff = false;
   // What the viewer may do now (for buttons): names of model.hpp's Action values.
   std::vector<std::string> allowed_actions;
+  std::optional<CaseFee> fee;  // a service with a fee: its notice, or "pay at the counter"
 };
 
 // A decision text the office may start from: one template of the case's service (or the hub's default),
@@ -274,6 +281,11 @@ class CaseService {
   // The form definitions in force, for the labels of the answers in decisions ("Scuola primaria G.
   // Baussano", not "baussano"). Unset: decisions print the answers as stored.
   void set_form_definitions(forms::DefinitionsService* definitions) { definitions_ = definitions; }
+  // Payments (issue 13): a case whose service has a fee gets its pagoPA debt position in the submission's
+  // transaction (cases/fees.cpp), and moves on when the station records its receipt (a listener
+  // registered on `payments` here, told inside the receipt's transaction). Unset: fees are paid at the
+  // counter, as for a body that is no pagoPA creditor.
+  void set_payments(payments::PaymentsService* payments);
   // Called after a commit that enqueued a notice (e.g. Dispatcher::notify, so that it goes out at once).
   void set_outbox_notifier(std::function<void()> fn) { notifier_ = std::move(fn); }
 
@@ -308,6 +320,10 @@ class CaseService {
                                           std::string_view lang);
   Status apply(const identity::Principal* who, tenants::TenantId tenant, const std::string& case_id,
                Action action, const std::string& reason, const Change& change);
+  // The fee's position (or its "counter" row) for a case just registered, in the submission's transaction.
+  Status open_fee(db::Conn& tx, const Case& c, time::TimePoint now);
+  // The payments listener: the option paid is a case's fee → the fee is paid and the case moves on.
+  void fee_paid(db::Conn& tx, const payments::Position& p, const payments::Option& o);
   Result<Submitted> submit_once(const identity::Principal* applicant, tenants::TenantId tenant,
                                 const Submission& s, const std::string& applicant_cf,
                                 const std::string& applicant_name, bool& duplicate);
@@ -327,6 +343,7 @@ class CaseService {
   CaseStore store_;
   audit::AuditService audit_;
   StaffDirectory staff_directory_;
+  payments::PaymentsService* payments_ = nullptr;
 };
 
 }  // namespace sp::cases

@@ -179,6 +179,9 @@ Result<Submitted> CaseService::submit_once(const identity::Principal* applicant,
                                  {0, c.id, State::submitted, State::registered, "register",
                                   std::string("system:") + kSystemActor, reg->registered_at, reg->segnatura});
 
+    // A service with a fee: its pagoPA position (or "pay at the counter") with the case, or nothing at all.
+    if (auto st = open_fee(tx, registered, now); !st) return st.error();
+
     auto add_document = [&](const files::StoredFile& f, DocumentKind kind) {
       CaseStore::insert_document(tx, tenant, document_of(c, f, kind, who.actor, c.submitted_at, &*reg));
     };

@@ -9,6 +9,7 @@
 #include "identity/guards.hpp"
 #include "identity/permissions.hpp"
 #include "identity/web.hpp"
+#include "payments/notice_number.hpp"
 #include "web/context.hpp"
 
 namespace sp::cases {
@@ -150,6 +151,17 @@ Data case_data(WebDeps& d, std::string_view lang, const CaseView& v, const std::
   x.set("assignee", c.assignee);
   x.set("deadline", deadline_data(d, lang, c, v.deadline));
   if (c.fee_cents_due) x.set("fee_due", web::format_cents(*c.fee_cents_due, lang));
+  if (v.fee) {
+    // The notice to pay with; the payments portal (/pagamenti) lists the person's notices and pays them.
+    Data fee;
+    fee.set("amount", web::format_cents(v.fee->amount_cents, lang));
+    fee.set("status", d.view.t(lang, "ui.case_fee_" + std::string(to_string(v.fee->status))));
+    fee.set("status_code", std::string(to_string(v.fee->status)));
+    fee.set("nav", v.fee->nav.empty() ? Data(false) : Data(payments::grouped(v.fee->nav)));
+    fee.set("pay_href",
+            v.fee->status == FeeStatus::awaiting && for_applicant ? Data("/pagamenti") : Data(false));
+    x.set("fee", fee);
+  }
   Data answers = web::list();
   if (auto labelled = labelled_answers(d, lang, c)) {
     answers = std::move(*labelled);

@@ -1,6 +1,7 @@
 #include "payments/module_web.hpp"
 
 #include "payments/reconciliation_pull.hpp"
+#include "payments/service_jobs.hpp"
 
 namespace sp::payments {
 
@@ -9,6 +10,10 @@ std::unique_ptr<Module> install(http::Router& router, const web::ModuleDeps& d, 
   m->payments = std::make_unique<PaymentsService>(d.db, d.clock);
   m->web = std::make_unique<WebDeps>(WebDeps{d.view(), d.tenants(), *m->payments});
   register_api(router, *m->web);
+  register_payment_jobs(d.jobs, *m->payments);  // validity dates and fines' expiry (service_jobs.hpp)
+  m->import = std::make_unique<PositionImport>(d.db, d.clock, *m->payments);
+  m->import_web = std::make_unique<ImportDeps>(ImportDeps{d.view(), d.tenants(), *m->import});
+  register_import_api(router, *m->import_web);  // CSV/JSON files of positions (import_run.hpp)
   m->station = std::make_unique<StationService>(d.db, d.clock, *m->payments);
   m->station_web = std::make_unique<StationDeps>(
       StationDeps{d.view(), d.tenants(), *identity.inbound, identity.inbound_options, *m->station});
@@ -37,7 +42,8 @@ std::unique_ptr<Module> install(http::Router& router, const web::ModuleDeps& d, 
   // Reporting flows and bank statements uploaded from the reconciliation page are files too.
   m->upload_prefixes = {"/api/v1/backoffice/*/pagopa/debt-positions/bulk",
                         "/backoffice/*/pagamenti/riconciliazione/flusso",
-                        "/backoffice/*/pagamenti/riconciliazione/estratto-conto"};
+                        "/backoffice/*/pagamenti/riconciliazione/estratto-conto",
+                        "/api/v1/backoffice/*/pagopa/debt-positions/import"};
   return m;
 }
 

@@ -4,15 +4,15 @@
 // with its Checkout cart and the staff pages of positions (portal_web.hpp).
 #include <memory>
 
+#include "adapters/pagopa/checkout_client.hpp"
 #include "adapters/pagopa/fdr_org.hpp"
 #include "http/router.hpp"
 #include "identity/module_web.hpp"
-#include "payments/reconciliation_web.hpp"
-#include "adapters/pagopa/checkout_client.hpp"
-#include "http/router.hpp"
-#include "identity/module_web.hpp"
+#include "payments/import_api.hpp"
+#include "payments/import_run.hpp"
 #include "payments/portal_service.hpp"
 #include "payments/portal_web.hpp"
+#include "payments/reconciliation_web.hpp"
 #include "payments/service.hpp"
 #include "payments/station.hpp"
 #include "payments/station_routes.hpp"
@@ -32,6 +32,8 @@ struct Module : web::Installed {
   std::unique_ptr<pagopa::CheckoutClient> checkout;
   std::unique_ptr<PortalService> portal;
   std::unique_ptr<PortalDeps> portal_web;
+  std::unique_ptr<PositionImport> import;  // CSV/JSON files of positions (import_run.hpp)
+  std::unique_ptr<ImportDeps> import_web;
 };
 
 std::unique_ptr<Module> install(http::Router& router, const web::ModuleDeps& deps,

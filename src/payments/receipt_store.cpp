@@ -16,7 +16,7 @@ constexpr std::array<std::pair<ReceiptOutcome, std::string_view>, 5> kReceiptOut
 
 #define RECEIPT_COLUMNS                                                                           \
   "id, tenant_id, iuv, nav, option_id, psp_id, receipt_id, payment_at, amount_cents, fee_cents, " \
-  "payer_fiscal_code, payer_name, outcome, raw_payload, received_at"
+  "payer_fiscal_code, payer_name, outcome, raw_payload, received_at, expected_amount_cents"
 constexpr const char* kReceiptCounted = "SELECT " RECEIPT_COLUMNS
                                         " FROM payment_receipts WHERE tenant_id = $1 AND psp_id = $2 "
                                         "AND receipt_id = $3 AND outcome IN ('recorded', 'double_payment')";
@@ -24,8 +24,9 @@ constexpr const char* kReceiptsOfIuv =
     "SELECT " RECEIPT_COLUMNS " FROM payment_receipts WHERE tenant_id = $1 AND iuv = $2 ORDER BY id";
 constexpr const char* kReceiptInsert =
     "INSERT INTO payment_receipts (tenant_id, iuv, nav, option_id, psp_id, receipt_id, payment_at, "
-    "amount_cents, fee_cents, payer_fiscal_code, payer_name, outcome, raw_payload, received_at) VALUES "
-    "($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id";
+    "amount_cents, fee_cents, payer_fiscal_code, payer_name, outcome, raw_payload, received_at, "
+    "expected_amount_cents) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) "
+    "RETURNING id";
 constexpr const char* kReceiptInsertTransfer =
     "INSERT INTO payment_receipt_transfers (receipt_id, transfer_index, amount_cents, iban, stamp_hash) "
     "VALUES ($1, $2, $3, $4, $5)";
@@ -60,6 +61,7 @@ ReceiptRow read_receipt_row(db::Conn& c, const db::Row& r) {
   out.outcome = parse_receipt_outcome(r.text(12)).value_or(ReceiptOutcome::recorded);
   out.raw_payload = r.text(13);
   out.received_at = r.text(14);
+  out.expected_amount = r.opt_i64(15);
   for (const auto& t : c.query(kReceiptTransfers, {out.id}))
     out.transfers.push_back({static_cast<int>(t.i64(0)), t.i64(1), t.text(2), t.text(3)});
   return out;
@@ -87,12 +89,12 @@ std::optional<ReceiptRow> ReceiptStore::counted(db::Conn& c, tenants::TenantId t
 }
 
 void ReceiptStore::insert(db::Conn& tx, ReceiptRow& r) {
-  auto row =
-      tx.query_one(kReceiptInsert, {r.tenant_id, r.iuv, db::text_or_null(r.nav),
-                                    r.option_id ? db::Value{*r.option_id} : db::Value{nullptr}, r.psp_id,
-                                    r.receipt_id, r.payment_at, r.amount, db::int_or_null(r.fee),
-                                    db::text_or_null(r.payer_fiscal_code), db::text_or_null(r.payer_name),
-                                    std::string(to_string(r.outcome)), r.raw_payload, r.received_at});
+  auto row = tx.query_one(
+      kReceiptInsert, {r.tenant_id, r.iuv, db::text_or_null(r.nav),
+                       r.option_id ? db::Value{*r.option_id} : db::Value{nullptr}, r.psp_id, r.receipt_id,
+                       r.payment_at, r.amount, db::int_or_null(r.fee), db::text_or_null(r.payer_fiscal_code),
+                       db::text_or_null(r.payer_name), std::string(to_string(r.outcome)), r.raw_payload,
+                       r.received_at, db::int_or_null(r.expected_amount)});
   r.id = row->i64(0);
   for (const auto& t : r.transfers)
     tx.exec(kReceiptInsertTransfer,

@@ -41,7 +41,12 @@ struct ReceiptRow {
   ReceiptOutcome outcome = ReceiptOutcome::recorded;
   std::string raw_payload;
   std::string received_at;
+  // What the station expected (the amount due on the payment's day, or the option's own amount when
+  // that is what was paid); nullopt without an option. Another amount is recorded and flagged, never
+  // refused (migration 0028).
+  std::optional<money::Cents> expected_amount;
   std::vector<ReceiptTransferRow> transfers;
+  [[nodiscard]] bool amount_mismatch() const { return expected_amount && *expected_amount != amount; }
 };
 
 class ReceiptStore {

@@ -8,6 +8,7 @@
 #include <stdexcept>
 
 #include "core/codice_fiscale.hpp"
+#include "core/holidays.hpp"
 #include "core/ids.hpp"
 #include "core/partita_iva.hpp"
 #include "db/time_values.hpp"
@@ -192,7 +193,26 @@ Cents full_fine_amount(const FineTerms& f) {
   return f.sanction + f.expenses;
 }
 time::Date reduced_until(const FineTerms& f) {
-  return time::add_calendar_days(f.notification_date, kFineReducedDays);
+  // The 5th day on a Sunday or a holiday: the term ends on the next working day (service.hpp).
+  return time::next_working_day(time::add_calendar_days(f.notification_date, kFineReducedDays));
+}
+
+std::vector<Cents> split_proportionally(const std::vector<Cents>& parts, Cents total) {
+  std::vector<Cents> out(parts.size(), 0);
+  if (parts.empty()) return out;
+  __int128 sum = 0;
+  for (auto x : parts) sum += x;
+  if (sum <= 0) {
+    out.front() = total;
+    return out;
+  }
+  Cents given = 0;
+  for (std::size_t i = 0; i < parts.size(); ++i) {
+    out[i] = static_cast<Cents>(static_cast<__int128>(parts[i]) * total / sum);
+    given += out[i];
+  }
+  out.front() += total - given;  // the remainder (< number of parts) on the first transfer
+  return out;
 }
 
 bool payable(PositionStatus s) {
@@ -516,7 +536,7 @@ Result<Position> PaymentsService::create_fine(const Actor& who, tenants::TenantI
   if (std::chrono::sys_days{f.notification_date} > std::chrono::sys_days{today})
     return svc_invalid("payments.fine", "notificationDate", time::format_iso_date(f.notification_date));
   const int full_days = in.full_due_days > kFineReducedDays ? in.full_due_days : kDefaultFullDueDays;
-  const auto full_due = time::add_calendar_days(f.notification_date, full_days);
+  const auto full_due = time::next_working_day(time::add_calendar_days(f.notification_date, full_days));
   if (std::chrono::sys_days{full_due} < std::chrono::sys_days{today})
     return svc_invalid("payments.fine", "notificationDate", time::format_iso_date(f.notification_date));
   // The options are built here (the reduced one may be past its due date: still created, and the amount
@@ -583,6 +603,15 @@ Result<Position> PaymentsService::transition(const Actor& who, tenants::TenantId
       if (from != PositionStatus::draft && from != PositionStatus::published && from != PositionStatus::valid)
         return Error::make("payments.state", 409, std::string(to_string(from)));
       p->status = PositionStatus::invalid;
+    } else if (action == "expire") {
+      // Only a VALID fine whose every option is past due (the job's query says so; checked again here).
+      const auto today = time::rome_date(now_tp);
+      const bool past = std::all_of(p->options.begin(), p->options.end(), [&](const Option& o) {
+        return std::chrono::sys_days{o.due_date} < std::chrono::sys_days{today};
+      });
+      if (from != PositionStatus::valid || p->kind != PositionKind::fine || !past)
+        return Error::make("payments.state", 409, std::string(to_string(from)));
+      p->status = PositionStatus::expired;
     } else if (action == "activate") {
       if (from != PositionStatus::published || (p->validity_date && *p->validity_date > now_tp))
         return Error::make("payments.state", 409, std::string(to_string(from)));
@@ -627,12 +656,14 @@ Result<int> PaymentsService::activate_due(const Actor& who, tenants::TenantId te
 }
 
 Result<Position> PaymentsService::record_option_paid(db::Conn& tx, const Actor& who, tenants::TenantId tenant,
-                                                     const std::string& iuv, time::TimePoint paid_at) {
+                                                     const std::string& iuv, time::TimePoint paid_at,
+                                                     bool allow_expired) {
   auto actor = svc_actor_id(who, tenant);
   if (!actor) return actor.error();
   auto p = PaymentsStore::position_by_iuv(tx, tenant, iuv);
   if (!p) return Error::not_found(iuv);
-  if (!payable(p->status)) return Error::make("payments.not_payable", 409, std::string(to_string(p->status)));
+  if (!payable(p->status) && !(allow_expired && p->status == PositionStatus::expired))
+    return Error::make("payments.not_payable", 409, std::string(to_string(p->status)));
   auto it = std::find_if(p->options.begin(), p->options.end(), [&](const Option& o) { return o.iuv == iuv; });
   if (it->status != OptionStatus::unpaid) return Error::make("payments.not_payable", 409, "option paid");
   const std::string at = time::format_iso_utc_millis(paid_at);
@@ -657,12 +688,51 @@ Result<Position> PaymentsService::record_option_paid(db::Conn& tx, const Actor& 
   }
   svc_audit(audit_, tx, who, tenant, "payment_position.paid", "payment_position", p->id,
             {{"iupd", p->iupd}, {"iuv", iuv}, {"from", to_string(from)}, {"to", to_string(p->status)}});
+  for (const auto& l : paid_listeners_) l(tx, *p, *it);
   return *p;
+}
+
+int PaymentsService::activate_due_all(const SystemActor& who) {
+  int n = 0;
+  // Batches, each position in a transaction of its own (transition()): a long backlog never holds one
+  // big transaction, and a position another node moved meanwhile is skipped (its state is checked again).
+  for (int round = 0; round < 1000; ++round) {
+    std::vector<PositionRef> due;
+    db_.read([&](db::Conn& c) {
+      due = PaymentsStore::published_due(c, time::format_iso_utc_millis(clock_.now()), 500);
+    });
+    int moved = 0;
+    for (const auto& [tenant, iupd] : due)
+      if (transition(who, tenant, iupd, "activate")) ++moved;
+    n += moved;
+    if (due.size() < 500 || moved == 0) break;
+  }
+  return n;
+}
+
+int PaymentsService::expire_due_all(const SystemActor& who) {
+  int n = 0;
+  const std::string today = time::format_iso_date(time::rome_date(clock_.now()));
+  for (int round = 0; round < 1000; ++round) {
+    std::vector<PositionRef> due;
+    db_.read([&](db::Conn& c) { due = PaymentsStore::fines_past_due(c, today, 500); });
+    int moved = 0;
+    for (const auto& [tenant, iupd] : due)
+      if (transition(who, tenant, iupd, "expire")) ++moved;
+    n += moved;
+    if (due.size() < 500 || moved == 0) break;
+  }
+  return n;
 }
 
 Result<Position> PaymentsService::record_option_paid(const Actor& who, tenants::TenantId tenant,
                                                      const std::string& iuv, time::TimePoint paid_at) {
   return db::transact(db_, [&](db::Conn& tx) { return record_option_paid(tx, who, tenant, iuv, paid_at); });
+}
+
+Status PaymentsService::may_act(const Actor& who, tenants::TenantId tenant) {
+  if (auto a = svc_actor_id(who, tenant); !a) return a.error();
+  return Ok{};
 }
 
 Result<Position> PaymentsService::get(const Actor& who, tenants::TenantId tenant, const std::string& iupd) {

@@ -20,10 +20,18 @@
 // and "full" (sanction + expenses) due on the 60th. The reduction is rounded to the cent half up:
 // reduced sanction = (sanction × 7 + 5) / 10 in integer cents (the ministry's tables print whole cents,
 // e.g. € 42,00 → € 29,40; a sanction in odd cents, € 42,01 → € 29,41 (29,407)). The day of notification
-// does not count: notified on the 1st, the 6th is still reduced, the 7th is not. *(check)* whether a 5th
-// day on a holiday moves to the next working day: not applied.
+// does not count: notified on the 1st, the 6th is still reduced, the 7th is not. A 5th (or 60th) day
+// that is a Sunday or a national holiday moves to the next working day (art. 155 c.p.c. and art. 2963
+// c.c., the general rule on terms, which L. 689/1981 and art. 202 CdS do not set aside: docs/payments.md).
+//
+// Jobs (register_payment_jobs): "payments.activate_due" every 5 minutes makes PUBLISHED positions whose
+// validity date has come VALID; "payments.expire" daily at 00:10 Rome makes a VALID fine whose full
+// option's due date has passed EXPIRED (after the 60th day the amount is no longer the notice's:
+// art. 203 c.3). Ordinary positions never expire (GPD's switchToExpired = false, its default). Both
+// are idempotent (a transition from the wrong state is skipped) and audited with the system actor.
 //
 // Error codes: see web/locales/*/payments.json (payments.*, nav.*, iban.*); not_found; forbidden.
+#include <functional>
 #include <optional>
 #include <string>
 #include <variant>
@@ -67,6 +75,17 @@ Result<Cents> amount_due(const Position& p, time::Date day);
 // VALID or PARTIALLY_PAID.
 bool payable(PositionStatus s);
 
+// `parts` (each > 0) scaled to add up to `total` exactly, in integer cents: each part gets
+// floor(part × total / sum) and the remainder goes to the first (a fine's transfers on a day its amount
+// is not the option's own).
+std::vector<Cents> split_proportionally(const std::vector<Cents>& parts, Cents total);
+
+// Told inside the transaction that pays an option (the station's receipt), after the position's new
+// state is written: another module reacts in the same transaction (a case with a fee moves on), so the
+// payment and its consequence commit together. A listener must not fail on data it does not know (it
+// ignores positions that are not its own); an exception rolls the receipt back and the node resends it.
+using OptionPaidListener = std::function<void(db::Conn&, const Position&, const Option&)>;
+
 struct RowError {
   std::size_t row = 0;  // 0-based
   Error error;
@@ -106,15 +125,27 @@ class PaymentsService {
   Result<Position> invalidate(const Actor& who, tenants::TenantId tenant, const std::string& iupd);
   // PUBLISHED positions of the body whose validity date has come become VALID; returns how many.
   Result<int> activate_due(const Actor& who, tenants::TenantId tenant);
+  // The same for every body (the job "payments.activate_due").
+  int activate_due_all(const SystemActor& who);
+  // VALID fines of every body whose last due date (the full option's) is before today in Rome become
+  // EXPIRED (the job "payments.expire"); returns how many.
+  int expire_due_all(const SystemActor& who);
+  // Registers a listener (at install time, before serving; see OptionPaidListener).
+  void on_option_paid(OptionPaidListener l) { paid_listeners_.push_back(std::move(l)); }
   // The option with `iuv` is paid (the station's receipt, in its transaction): the option and its
   // transfers are paid, the position PARTIALLY_PAID or PAID (a fine's options are alternatives: either pays
-  // it). Errors: not_found, payments.not_payable (not VALID/PARTIALLY_PAID, or the option already paid).
+  // it), and the listeners are told. Errors: not_found, payments.not_payable (not VALID/PARTIALLY_PAID,
+  // nor EXPIRED when `allow_expired` — the station's receipt of a payment activated before the expiry —
+  // or the option already paid).
   Result<Position> record_option_paid(db::Conn& tx, const Actor& who, tenants::TenantId tenant,
-                                      const std::string& iuv, time::TimePoint paid_at);
+                                      const std::string& iuv, time::TimePoint paid_at,
+                                      bool allow_expired = false);
   Result<Position> record_option_paid(const Actor& who, tenants::TenantId tenant, const std::string& iuv,
                                       time::TimePoint paid_at);
 
   Result<Position> get(const Actor& who, tenants::TenantId tenant, const std::string& iupd);
+  // Whether `who` may act for the body's positions (forbidden otherwise), without doing anything.
+  Status may_act(const Actor& who, tenants::TenantId tenant);
   Result<Position> by_iuv(const Actor& who, tenants::TenantId tenant, const std::string& iuv);
   Result<std::vector<Position>> list(const Actor& who, tenants::TenantId tenant, const PositionQuery& q);
   // Every body's positions of a fiscal code (the citizen's area; the caller has checked it is the
@@ -138,6 +169,7 @@ class PaymentsService {
   time::Clock& clock_;
   PaymentsStore store_;
   audit::AuditService audit_;
+  std::vector<OptionPaidListener> paid_listeners_;
 };
 
 }  // namespace sp::payments

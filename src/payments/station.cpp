@@ -59,6 +59,15 @@ time::TimePoint payment_instant(const std::string& text, time::TimePoint fallbac
   return fallback;
 }
 
+// An EXPIRED position paid (the payment's Rome day) on or before the last due date of its options.
+bool paid_before_expiry(const Position& p, time::TimePoint paid_at) {
+  if (p.status != PositionStatus::expired || p.options.empty()) return false;
+  auto last = p.options.front().due_date;
+  for (const auto& o : p.options)
+    if (std::chrono::sys_days{o.due_date} > std::chrono::sys_days{last}) last = o.due_date;
+  return std::chrono::sys_days{time::rome_date(paid_at)} <= std::chrono::sys_days{last};
+}
+
 pagopa::Subject debtor_subject(const Debtor& d) {
   pagopa::Subject s;
   s.type = d.type == DebtorType::legal ? 'G' : 'F';
@@ -209,8 +218,15 @@ pagopa::GetPaymentResponse StationService::get_payment(tenants::TenantId tenant,
       pt.category = t.category;
       out.transfers.push_back(std::move(pt));
     }
-    // A fine has one transfer, which carries what is due today (the reduced or the full amount).
-    if (out.transfers.size() == 1) out.transfers.front().amount = out.amount;
+    // On a day a fine's amount is not the option's own (the reduced one after the 5th day, or before
+    // it on the full notice), its transfers are scaled to it in integer cents, the remainder on the
+    // first, so that they add up to the amount exactly.
+    if (out.amount != o.amount && !out.transfers.empty()) {
+      std::vector<Cents> parts;
+      for (const auto& t : out.transfers) parts.push_back(t.amount);
+      const auto scaled = split_proportionally(parts, out.amount);
+      for (std::size_t i = 0; i < scaled.size(); ++i) out.transfers[i].amount = scaled[i];
+    }
     audit::Entry a;
     a.tenant_id = tenant;
     a.actor_id = kStationActor.name;
@@ -218,8 +234,12 @@ pagopa::GetPaymentResponse StationService::get_payment(tenants::TenantId tenant,
     a.record_type = "payment_notice";
     a.record_id = o.nav;
     a.remote_addr = remote_addr;
-    a.details = boost::json::serialize(
-        boost::json::object{{"iuv", o.iuv}, {"amount_cents", out.amount}, {"channel", kNodeChannel}});
+    // The node's amount and due date (what verify told it) are not what the station answers from: the
+    // amount due today is (a fine's reduced amount may have ended since). A difference is kept here.
+    boost::json::object details{{"iuv", o.iuv}, {"amount_cents", out.amount}, {"channel", kNodeChannel}};
+    if (r.amount) details["requested_amount_cents"] = *r.amount;
+    if (!r.due_date.empty()) details["requested_due_date"] = r.due_date;
+    a.details = boost::json::serialize(details);
     audit_.record_or_throw(tx, a);
   });
   if (refused) {
@@ -316,18 +336,32 @@ std::pair<pagopa::SendReceiptResponse, std::optional<ReceiptOutcome>> StationSer
     row.outcome = ReceiptOutcome::unknown_position;
     row.option_id.reset();
     answer = station_fault("PAA_PAGAMENTO_SCONOSCIUTO", fiscal_code);
-  } else if (option->status != OptionStatus::unpaid || !payable(position->status) ||
+  } else if (option->status != OptionStatus::unpaid ||
+             !(payable(position->status) || paid_before_expiry(*position, paid_at)) ||
              (position->status == PositionStatus::partially_paid && !option->is_partial_payment)) {
     row.outcome = ReceiptOutcome::double_payment;
   } else {
+    // An EXPIRED position's unpaid option paid on or before its last due date is paid all the same: the
+    // expiry job ran while the node's payment token was open (or the node paid in stand-in). GPD refuses
+    // to pay an EXPIRED position at all; a payment made in time is the citizen's right, so here only one
+    // made after the last due date is money to refund (docs/payments.md, "Station decisions").
     row.outcome = ReceiptOutcome::recorded;
+  }
+  if (option) {
+    // A receipt for another amount than due is recorded as it is and flagged (expected_amount); the
+    // node checks the amount at activation, so a difference is an anomaly for an operator, never a
+    // reason to lose the receipt. The option's own amount (a fine's reduced notice paid just after
+    // midnight of its last day, activated before) is not a difference.
+    const Cents due = amount_due(*position, *option, time::rome_date(paid_at));
+    row.expected_amount = x.amount == option->amount ? option->amount : due;
   }
   // Not counted (duplicate, unknown position): its transfers are not the option's money.
   if (row.outcome == ReceiptOutcome::duplicate || row.outcome == ReceiptOutcome::unknown_position)
     row.transfers.clear();
   ReceiptStore::insert(tx, row);  // may throw unique_violation: the caller runs it again
   if (row.outcome == ReceiptOutcome::recorded) {
-    auto paid = payments_.record_option_paid(tx, kStationActor, tenant, row.iuv, paid_at);
+    auto paid = payments_.record_option_paid(tx, kStationActor, tenant, row.iuv, paid_at,
+                                             /*allow_expired=*/true);
     if (!paid) throw RetryReceipt{};  // the position moved meanwhile (another instalment, a state change)
     ReceiptStore::end_activation(tx, tenant, row.iuv);
   }
@@ -344,8 +378,13 @@ std::pair<pagopa::SendReceiptResponse, std::optional<ReceiptOutcome>> StationSer
                               {"receipt_id", row.receipt_id},
                               {"amount_cents", row.amount}};
   if (row.fee) details["fee_cents"] = *row.fee;
+  if (row.amount_mismatch()) details["expected_amount_cents"] = *row.expected_amount;
   a.details = boost::json::serialize(details);
   audit_.record_or_throw(tx, a);
+  if (row.amount_mismatch() && row.outcome != ReceiptOutcome::duplicate) {
+    a.action = "pagopa_station.amount_mismatch";  // an operator's filter finds it
+    audit_.record_or_throw(tx, a);
+  }
   return {pagopa::SendReceiptResponse{answer}, row.outcome};
 }
 

@@ -19,20 +19,29 @@
 //               (payment_activations, migration 0025: 30 minutes, pagoPA's payment-token lifetime): held
 //               by another channel (the portal's cart) → PAA_PAGAMENTO_IN_CORSO. Answers the transfers
 //               (IBAN, the postal one when the node asks transferType POSTAL, or richiestaMarcaDaBollo for a
-//               digital stamp). A fine's one transfer carries the amount due today.
+//               digital stamp). On a day a fine's amount due is not the option's own, the transfers are
+//               scaled to it (split_proportionally: integer cents, remainder on the first). The node's
+//               requested amount and due date are not used (the amount due today is the station's to
+//               say); they are kept in the activation's audit entry. Verify does not look at the lease:
+//               it only informs, and the node itself refuses a second activatePaymentNotice while its
+//               token lives (docs/payments.md, "Station decisions").
 //   receipt     one transaction: the receipt is stored exactly as it arrived with what it is, and the
 //               option is paid (PaymentsService::record_option_paid) in the same transaction:
-//                 recorded          first OK receipt of an unpaid option of a payable position (answer OK);
+//                 recorded          first OK receipt of an unpaid option of a payable position, or of an
+//                                   EXPIRED one paid on or before its last due date (answer OK);
 //                 duplicate         the same (idPSP, receiptId) again: nothing counted
 //                 (PAA_RECEIPT_DUPLICATA); double_payment    another receipt for an option already paid, or
 //                 for a position that is
-//                                   no longer payable (expired, invalid): money to refund (answer OK, the
+//                                   no longer payable (invalid; expired and paid after its last due
+//                                   date): money to refund (answer OK, the
 //                                   PSP did collect it);
 //                 unknown_position  an IUV the body does not have (PAA_PAGAMENTO_SCONOSCIUTO).
 //               The partial unique indexes of 0024 make "paid once" and "counted once" database facts: a
 //               concurrent receipt that loses the race gets a unique violation, and the whole transaction
 //               is retried, where it reads what the winner wrote and is classified as duplicate or
 //               double_payment. Receipts with outcome KO change nothing (PAA_SEMANTICA).
+//               A receipt's amount is compared with what was due (expected_amount): another amount is
+//               recorded as it is, flagged, and audited as "pagopa_station.amount_mismatch".
 // Every receipt (whatever its outcome) and every refusal is written to the body's audit chain
 // ("pagopa_station.receipt", "pagopa_station.refused"); a successful activation as
 // "pagopa_station.activated". Amounts are integer cents throughout.

@@ -98,6 +98,15 @@ constexpr const char* kSqlOptionPaid =
 constexpr const char* kSqlTransfersPaid =
     "UPDATE payment_transfers SET status = 'paid' WHERE option_id = $1 AND status = 'unpaid'";
 
+constexpr const char* kSqlPublishedDue =
+    "SELECT tenant_id, iupd FROM payment_positions WHERE status = 'PUBLISHED' AND validity_date IS NOT NULL "
+    "AND validity_date <= $1 ORDER BY validity_date, id LIMIT $2";
+constexpr const char* kSqlFinesPastDue =
+    "SELECT p.tenant_id, p.iupd FROM payment_positions p WHERE p.status = 'VALID' AND p.kind = 'fine' "
+    "AND NOT EXISTS (SELECT 1 FROM payment_options o WHERE o.position_id = p.id AND o.tenant_id = "
+    "p.tenant_id "
+    "AND o.due_date >= $1) ORDER BY p.created_at, p.id LIMIT $2";
+
 db::Value store_opt_text(const std::string& s) {
   return db::text_or_null(s);
 }
@@ -325,6 +334,20 @@ bool PaymentsStore::update_status(db::Conn& tx, const Position& p, PositionStatu
 void PaymentsStore::set_option_paid(db::Conn& tx, OptionId option, const std::string& at) {
   tx.exec(kSqlOptionPaid, {option, at});
   tx.exec(kSqlTransfersPaid, {option});
+}
+
+std::vector<PositionRef> PaymentsStore::published_due(db::Conn& c, const std::string& now, int limit) {
+  std::vector<PositionRef> out;
+  for (const auto& r : c.query(kSqlPublishedDue, {now, std::int64_t{limit}}))
+    out.emplace_back(r.i64(0), r.text(1));
+  return out;
+}
+
+std::vector<PositionRef> PaymentsStore::fines_past_due(db::Conn& c, const std::string& today, int limit) {
+  std::vector<PositionRef> out;
+  for (const auto& r : c.query(kSqlFinesPastDue, {today, std::int64_t{limit}}))
+    out.emplace_back(r.i64(0), r.text(1));
+  return out;
 }
 
 }  // namespace sp::payments

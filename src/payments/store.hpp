@@ -4,6 +4,7 @@
 // bodies; the service decides who may ask). Writes take the caller's transaction.
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "db/database.hpp"
@@ -19,6 +20,9 @@ struct PositionQuery {
   int limit = 50;
   int offset = 0;
 };
+
+// A position named by its body and IUPD.
+using PositionRef = std::pair<tenants::TenantId, std::string>;
 
 class PaymentsStore {
  public:
@@ -55,6 +59,12 @@ class PaymentsStore {
                             const std::optional<std::string>& published_at,
                             const std::optional<std::string>& paid_at);
   static void set_option_paid(db::Conn& tx, OptionId option, const std::string& at);
+
+  // The jobs' candidates across bodies (checked again by each transition): PUBLISHED positions whose
+  // validity date is at or before `now` (UTC ISO with ms), and VALID fines whose every option is due
+  // before `today` (YYYY-MM-DD, Rome); at most `limit`, oldest first.
+  static std::vector<PositionRef> published_due(db::Conn& c, const std::string& now, int limit);
+  static std::vector<PositionRef> fines_past_due(db::Conn& c, const std::string& today, int limit);
 
  private:
   db::Database& db_;

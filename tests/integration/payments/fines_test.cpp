@@ -44,7 +44,8 @@ TEST_P(FinesTest, DayFiveIsStillReducedDaySixIsNot) {
   EXPECT_EQ(reduced.amount, 2940 + 1235);
   EXPECT_EQ(reduced.due_date, day(2026, 3, 7));
   EXPECT_EQ(full.amount, 4200 + 1235);
-  EXPECT_EQ(full.due_date, day(2026, 5, 1));  // notification + 60 days
+  // Notification + 60 days is 1 May, a national holiday: the term ends on the next working day.
+  EXPECT_EQ(full.due_date, day(2026, 5, 2));
   EXPECT_EQ(reduced.transfers.at(0).amount, reduced.amount);
   EXPECT_EQ(full.transfers.at(0).iban, kIban);
 
