@@ -65,6 +65,7 @@ Result<ImportReport> PositionImport::run(const Actor& who, tenants::TenantId ten
   // 1. Check every position.
   auto t0 = std::chrono::steady_clock::now();
   std::unordered_set<std::string> iupds, iuvs;
+  std::size_t needed_iuvs = 0;
   Status read = Ok{};
   db_.read([&](db::Conn& c) {
     auto in = open();
@@ -101,7 +102,10 @@ Result<ImportReport> PositionImport::run(const Actor& who, tenants::TenantId ten
         }
       }
       if (row.outcome != ImportOutcome::invalid) {
-        for (const auto& o : item.position->options) report.total += o.amount;
+        for (const auto& o : item.position->options) {
+          report.total += o.amount;
+          needed_iuvs += o.iuv.empty() ? 1 : 0;
+        }
         report.options += item.position->options.size();
       } else {
         ++report.refused;
@@ -122,19 +126,22 @@ Result<ImportReport> PositionImport::run(const Actor& who, tenants::TenantId ten
   }
   if (options.dry_run) return report;
 
-  // 2. Create them all, in one transaction.
+  // 2. Create them all, in one transaction, with IUVs from bases reserved beforehand.
   t0 = std::chrono::steady_clock::now();
+  auto first = payments_.reserve_iuv_bases(tenant, static_cast<std::int64_t>(needed_iuvs));
+  if (!first) return first.error();
   std::size_t i = 0;
   try {
     db_.write([&](db::Conn& tx) {
       i = 0;
+      std::int64_t next = *first;
       auto in = open();
       Status again = import_read(*in, options, creditor->iban, [&](ImportItem&& item) {
         if (i >= report.rows.size() || !item.position) {
           if (i < report.rows.size()) report.rows[i].error = Error::make("import.changed", 409);
           throw ImportRefused{};  // the file changed between the two readings
         }
-        auto p = payments_.create(tx, who, tenant, *item.position);
+        auto p = payments_.create_reserved(tx, who, tenant, *item.position, next);
         if (!p) {
           report.rows[i].outcome = ImportOutcome::invalid;
           report.rows[i].error_row = report.rows[i].row;

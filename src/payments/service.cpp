@@ -469,6 +469,26 @@ Result<Position> PaymentsService::create(db::Conn& tx, const Actor& who, tenants
   return insert_checked(tx, who, tenant, *p, in.replaces_iupd);
 }
 
+Result<std::int64_t> PaymentsService::reserve_iuv_bases(tenants::TenantId tenant, std::int64_t n) {
+  auto c = creditor(tenant);
+  if (!c) return c.error();
+  if (n <= 0) return std::int64_t{0};
+  return reserve(tenant, c->segregation_codes.front(), n);
+}
+
+Result<Position> PaymentsService::create_reserved(db::Conn& tx, const Actor& who, tenants::TenantId tenant,
+                                                  const NewPosition& in, std::int64_t& next_base) {
+  auto actor = svc_actor_id(who, tenant);
+  if (!actor) return actor.error();
+  auto c = svc_creditor_or_error(PaymentsStore::creditor(tx, tenant));
+  if (!c) return c.error();
+  if (auto st = validate(in, *c, time::rome_date(clock_.now())); !st) return st.error();
+  auto p = build(in, *c, tenant, *actor, next_base);
+  if (!p) return p.error();
+  if (in.publish) svc_publish_now(*p, clock_.now());
+  return insert_checked(tx, who, tenant, *p, in.replaces_iupd);
+}
+
 Result<BulkOutcome> PaymentsService::create_bulk(const Actor& who, tenants::TenantId tenant,
                                                  const std::vector<NewPosition>& in) {
   auto actor = svc_actor_id(who, tenant);

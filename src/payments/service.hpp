@@ -114,6 +114,14 @@ class PaymentsService {
   // bases are reserved in the caller's transaction too, so the counter's row stays locked until the
   // caller's COMMIT on PostgreSQL: keep that transaction short.
   Result<Position> create(db::Conn& tx, const Actor& who, tenants::TenantId tenant, const NewPosition& in);
+  // For a caller that creates many positions in one transaction of its own (a file import): reserves `n`
+  // IUV bases of the body's first segregation code in a short transaction (the first is returned), and
+  // creates positions in the caller's transaction taking their IUVs from `next_base` (advanced). Updating
+  // the counter once per position inside one long transaction would be quadratic on PostgreSQL (every
+  // update of the same row walks the versions the transaction made before).
+  Result<std::int64_t> reserve_iuv_bases(tenants::TenantId tenant, std::int64_t n);
+  Result<Position> create_reserved(db::Conn& tx, const Actor& who, tenants::TenantId tenant,
+                                   const NewPosition& in, std::int64_t& next_base);
   // Up to kMaxBulk positions, all or nothing: every row is checked first and refused rows are reported
   // with their index (errors non-empty, nothing created). payments.bulk for an empty or too large request.
   Result<BulkOutcome> create_bulk(const Actor& who, tenants::TenantId tenant,
