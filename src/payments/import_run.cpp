@@ -156,6 +156,15 @@ Result<ImportReport> PositionImport::run(const Actor& who, tenants::TenantId ten
         throw ImportRefused{};
       }
     });
+  } catch (const db::DbError& e) {
+    // An IUPD or IUV created meanwhile by someone else (the unique indexes): everything rolled back.
+    if (e.kind != db::DbError::Kind::unique_violation) throw;
+    if (i < report.rows.size())
+      report.rows[i].error = Error::make("import.conflict", 409, report.rows[i].iupd);
+    report.refused = 1;
+    for (auto& r : report.rows) r.outcome = r.error ? ImportOutcome::invalid : ImportOutcome::not_imported;
+    report.import_seconds = import_seconds_since(t0);
+    return report;
   } catch (const ImportRefused&) {
     report.refused = 1;
     for (auto& r : report.rows) {

@@ -383,12 +383,15 @@ Result<Position> PaymentsService::build(const NewPosition& in, const Creditor& c
 }
 
 Result<Position> PaymentsService::insert_checked(db::Conn& tx, const Actor& who, tenants::TenantId tenant,
-                                                 Position p, const std::string& replaces_iupd) {
-  if (PaymentsStore::iupd_exists(tx, tenant, p.iupd))
-    return svc_invalid("payments.iupd_exists", "iupd", p.iupd, 409);
-  for (const auto& o : p.options) {
-    if (PaymentsStore::iuv_exists(tx, tenant, o.iuv))
-      return svc_invalid("payments.iuv_exists", "iuv", o.iuv, 409);
+                                                 Position p, const std::string& replaces_iupd,
+                                                 bool check_existing) {
+  if (check_existing) {
+    if (PaymentsStore::iupd_exists(tx, tenant, p.iupd))
+      return svc_invalid("payments.iupd_exists", "iupd", p.iupd, 409);
+    for (const auto& o : p.options) {
+      if (PaymentsStore::iuv_exists(tx, tenant, o.iuv))
+        return svc_invalid("payments.iuv_exists", "iuv", o.iuv, 409);
+    }
   }
   const std::string now = time::format_iso_utc_millis(clock_.now());
   if (!replaces_iupd.empty()) {
@@ -486,7 +489,9 @@ Result<Position> PaymentsService::create_reserved(db::Conn& tx, const Actor& who
   auto p = build(in, *c, tenant, *actor, next_base);
   if (!p) return p.error();
   if (in.publish) svc_publish_now(*p, clock_.now());
-  return insert_checked(tx, who, tenant, *p, in.replaces_iupd);
+  // The caller checked beforehand (the import's first reading); UNIQUE (body, IUPD) and (body, IUV) refuse
+  // what was created since, with a unique violation that rolls its transaction back.
+  return insert_checked(tx, who, tenant, *p, in.replaces_iupd, /*check_existing=*/false);
 }
 
 Result<BulkOutcome> PaymentsService::create_bulk(const Actor& who, tenants::TenantId tenant,

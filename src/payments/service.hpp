@@ -118,7 +118,9 @@ class PaymentsService {
   // IUV bases of the body's first segregation code in a short transaction (the first is returned), and
   // creates positions in the caller's transaction taking their IUVs from `next_base` (advanced). Updating
   // the counter once per position inside one long transaction would be quadratic on PostgreSQL (every
-  // update of the same row walks the versions the transaction made before).
+  // update of the same row walks the versions the transaction made before). create_reserved does not
+  // look for an existing IUPD/IUV first (the caller did): the unique indexes refuse one with a
+  // db::DbError unique_violation, which rolls the caller's transaction back.
   Result<std::int64_t> reserve_iuv_bases(tenants::TenantId tenant, std::int64_t n);
   Result<Position> create_reserved(db::Conn& tx, const Actor& who, tenants::TenantId tenant,
                                    const NewPosition& in, std::int64_t& next_base);
@@ -169,7 +171,7 @@ class PaymentsService {
                          const std::string& actor, std::int64_t& next_base);
   Result<std::int64_t> reserve(tenants::TenantId tenant, const std::string& segregation_code, std::int64_t n);
   Result<Position> insert_checked(db::Conn& tx, const Actor& who, tenants::TenantId tenant, Position p,
-                                  const std::string& replaces_iupd);
+                                  const std::string& replaces_iupd, bool check_existing = true);
   Result<Position> transition(const Actor& who, tenants::TenantId tenant, const std::string& iupd,
                               const std::string& action);
 
