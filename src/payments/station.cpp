@@ -187,6 +187,12 @@ pagopa::GetPaymentResponse StationService::get_payment(tenants::TenantId tenant,
     }
     auto& x = std::get<Found>(found);
     const auto& o = x.opt();
+    // A lease of the portal's cart is handed over: the cart was sent to Checkout, which pays through
+    // this very node, and the node itself lets one activation of a notice run at a time (its payment
+    // token), so refusing would only make the portal's own payment fail (docs/payments.md).
+    if (auto holder = ReceiptStore::active_channel(tx, tenant, o.iuv, time::format_iso_utc_millis(now));
+        holder && holder->rfind("portal:", 0) == 0)
+      ReceiptStore::end_activation(tx, tenant, o.iuv);
     if (!ReceiptStore::take_activation(tx, tenant, o.iuv, kNodeChannel, time::format_iso_utc_millis(now),
                                        time::format_iso_utc_millis(now + kActivationLease))) {
       refused = station_fault("PAA_PAGAMENTO_IN_CORSO", x.creditor.fiscal_code);

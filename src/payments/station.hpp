@@ -17,7 +17,8 @@
 //               has a postal IBAN.
 //   get payment the same checks, then takes the notice's activation lease for the channel "node"
 //               (payment_activations, migration 0025: 30 minutes, pagoPA's payment-token lifetime): held
-//               by another channel (the portal's cart) → PAA_PAGAMENTO_IN_CORSO. Answers the transfers
+//               by another channel → PAA_PAGAMENTO_IN_CORSO; a portal cart's lease ("portal:*") is
+//               handed over to the node (Checkout pays the cart through the node). Answers the transfers
 //               (IBAN, the postal one when the node asks transferType POSTAL, or richiestaMarcaDaBollo for a
 //               digital stamp). On a day a fine's amount due is not the option's own, the transfers are
 //               scaled to it (split_proportionally: integer cents, remainder on the first). The node's
