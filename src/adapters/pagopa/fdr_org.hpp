@@ -9,6 +9,8 @@
 // the simulator mounts and the client the hub's import job uses. Amounts are integer cents here; the wire
 // carries euros as JSON numbers, converted at the edge and never summed as floating point.
 #include <cstdint>
+#include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -19,7 +21,8 @@
 
 namespace sp::http {
 class Router;  // the routes are defined web-side (fdr_org_routes.cpp): this header stays domain-safe
-}
+struct Response;
+}  // namespace sp::http
 
 namespace sp::pagopa::fdr {
 
@@ -102,9 +105,11 @@ Result<PaymentsPage> parse_payments(std::string_view json);
 std::string render_fdr_xml(const Flow& f);
 
 // The routes the simulated node mounts under `base` (e.g. "/fdr-org/service/v1"); a non-empty
-// `subscription_key` is required in Ocp-Apim-Subscription-Key (401 otherwise). Defined web-side.
+// `subscription_key` is required in Ocp-Apim-Subscription-Key (401 otherwise). `before`, when set, runs
+// first and its answer, if any, is given instead (the simulator's slow or failing FdR). Defined web-side.
 void register_fdr_org_routes(http::Router& router, const FlowSource& source, const std::string& base,
-                             std::string subscription_key = {});
+                             std::string subscription_key = {},
+                             std::function<std::optional<http::Response>()> before = {});
 
 struct ClientOptions {
   std::string base_url;  // config pagopa_fdr_url

@@ -47,10 +47,13 @@ std::optional<Flow> fdr_route_find(const FlowSource& source, const http::Request
 }  // namespace
 
 void register_fdr_org_routes(http::Router& router, const FlowSource& source, const std::string& base,
-                             std::string subscription_key) {
+                             std::string subscription_key,
+                             std::function<std::optional<http::Response>()> before) {
   const std::string orgs = base + "/organizations/{organizationId}/fdrs";
   const std::string one = orgs + "/{fdr}/revisions/{revision}/psps/{pspId}";
-  router.get(orgs, [&source, subscription_key](http::Request& r) {
+  router.get(orgs, [&source, subscription_key, before](http::Request& r) {
+    if (before)
+      if (auto answer = before()) return *answer;
     if (!fdr_route_authorised(r, subscription_key))
       return fdr_route_error(401, "Unauthorized", "FDR-0401", "subscription key");
     auto flows = source.published_flows(r.param("organizationId"));
@@ -63,7 +66,9 @@ void register_fdr_org_routes(http::Router& router, const FlowSource& source, con
     const auto size = fdr_route_int(r, "size", 1000, 1, 1000);
     return http::Response::json(list_json(flows, page, size));
   });
-  router.get(one, [&source, subscription_key](http::Request& r) {
+  router.get(one, [&source, subscription_key, before](http::Request& r) {
+    if (before)
+      if (auto answer = before()) return *answer;
     if (!fdr_route_authorised(r, subscription_key))
       return fdr_route_error(401, "Unauthorized", "FDR-0401", "subscription key");
     auto f = fdr_route_find(source, r);
@@ -72,7 +77,9 @@ void register_fdr_org_routes(http::Router& router, const FlowSource& source, con
                              "Flow with ID [" + r.param("fdr") + "] not found.");
     return http::Response::json(flow_json(*f));
   });
-  router.get(one + "/payments", [&source, subscription_key](http::Request& r) {
+  router.get(one + "/payments", [&source, subscription_key, before](http::Request& r) {
+    if (before)
+      if (auto answer = before()) return *answer;
     if (!fdr_route_authorised(r, subscription_key))
       return fdr_route_error(401, "Unauthorized", "FDR-0401", "subscription key");
     auto f = fdr_route_find(source, r);

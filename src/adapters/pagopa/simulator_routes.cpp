@@ -4,6 +4,7 @@
 #include <cctype>
 #include <thread>
 
+#include "adapters/pagopa/fdr_org.hpp"
 #include "adapters/pagopa/simulator_checkout.hpp"
 #include "core/i18n.hpp"
 #include "web/view.hpp"
@@ -309,6 +310,10 @@ std::shared_ptr<void> register_simulator_routes(http::Router& router, Simulator&
   router.get("/sim/psp/payments", bind(routes_ledger));
   router.post("/sim/psp/receipts/resend", bind(routes_resend));
   router.post("/sim/control/faults", bind(routes_faults));
+  // pagoPA's FdR organization API over the flows of what the simulator paid (the hub's hourly pull and
+  // `sportello reconcile pull` fetch them here), slow or failing when told to.
+  fdr::register_fdr_org_routes(router, simulator.flows(), "/fdr-org/service/v1", {},
+                               [s] { return endpoint_fault(s->sim.fdr_faults()); });
   if (simulator.options().mount) simulator.options().mount(router, simulator);
   return site;
 }
