@@ -105,10 +105,22 @@ App::App(Config config) : config_(std::move(config)) {
   catalog::register_pages(router_, *services_);
   if (config_.demo) install_demo_mailbox();
 
-  // Demo: pagoPA's Checkout and FdR are the local simulator (started by serve()). With a fixed port its
-  // URL is known now, before anything reads the settings; with port 0 serve() sets them once it is bound.
-  if (config_.demo && config_.sim_pagopa && config_.sim_pagopa_port != 0)
-    point_at_pagopa_simulator("http://localhost:" + std::to_string(config_.sim_pagopa_port));
+  // Demo: pagoPA's Checkout and FdR are the local simulator (started by serve()). Its URL must be known
+  // now, before the modules read the settings: with port 0 its socket is bound here, to learn the port,
+  // and handed to the simulator when serve() starts it.
+  if (config_.demo && config_.sim_pagopa) {
+    std::uint16_t port = config_.sim_pagopa_port;
+    if (port == 0) {
+      try {
+        const auto bound = http::bind_listener("127.0.0.1", 0);
+        pagopa_sim_fd_ = bound.fd;
+        port = bound.port;
+      } catch (const std::exception& e) {
+        spdlog::error("pagoPA simulator: no free port: {}", e.what());
+      }
+    }
+    if (port != 0) point_at_pagopa_simulator("http://localhost:" + std::to_string(port));
+  }
   // The modules, each installed once; what one returns is passed to those that use it.
   identity_ = identity::install(router_, deps, applications::render_counter_receipt_pdf);
   setup_sign_in();  // the OIDC providers of the configuration
@@ -149,6 +161,7 @@ App::~App() {
   if (audit_anchors_) audit_anchors_->stop();  // anchors once more, while the database is open
   if (jobs_) jobs_->stop();                    // waits for the job in hand
   if (smtp_sink_) smtp_sink_->stop();
+  if (pagopa_sim_fd_ >= 0) ::close(pagopa_sim_fd_);  // bound for a simulator serve() never started
   if (db_) db_->close();
 }
 

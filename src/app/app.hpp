@@ -92,6 +92,7 @@ class App {
   std::unique_ptr<oidc::RpKeys> rp_keys_;
   std::unique_ptr<oidc::RunningSimulator> simulator_;
   std::unique_ptr<pagopa::sim::RunningSimulator> pagopa_sim_;  // demo only
+  int pagopa_sim_fd_ = -1;  // demo with sim_pagopa_port 0: its socket, bound before the modules read its URL
 
   // The modules, in the order they are installed (each may use those above it).
   std::unique_ptr<identity::Module> identity_;

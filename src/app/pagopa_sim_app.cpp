@@ -26,13 +26,14 @@ void App::start_pagopa_simulator() {
   so.share_dir = config_.share_dir;
   so.static_dir = config_.static_dir;
   try {
-    pagopa_sim_ = pagopa::sim::start_simulator_thread(so, config_.sim_pagopa_port);
+    pagopa_sim_ = pagopa::sim::start_simulator_thread(so, config_.sim_pagopa_port, pagopa_sim_fd_);
+    pagopa_sim_fd_ = -1;  // the simulator's server owns it now
   } catch (const std::exception& e) {
     // The hub serves without it (another demo may hold the port): say so, do not stop.
     spdlog::error("pagoPA simulator not started on port {}: {}", config_.sim_pagopa_port, e.what());
     return;
   }
-  point_at_pagopa_simulator(pagopa_sim_->url());
+  point_at_pagopa_simulator(pagopa_sim_->url());  // a fixed port taken now: the URL is the same
 
   // The stations: every body that is a pagoPA creditor, reached on this node's own port.
   const std::string host = config_.address.empty() || config_.address == "0.0.0.0" || config_.address == "::"
