@@ -132,6 +132,7 @@ const std::vector<Rule>& rules() {
       {"GET", "/api/v1/backoffice/{slug}/pagopa/debt-positions/{iupd}", {}},
       {"POST", "/api/v1/backoffice/{slug}/pagopa/debt-positions/{iupd}/publish", {}},
       {"POST", "/api/v1/backoffice/{slug}/pagopa/debt-positions/{iupd}/invalidate", {}},
+      {"POST", "/api/v1/backoffice/{slug}/pagopa/debt-positions/import", {}},
       {"POST", "/inbound/{slug}/pagopa/paForNode", {}},  // the pagoPA node only (inbound guard): 401
       // pagoPA reconciliation (tests/integration/payments_reconciliation): the body's desk staff; another
       // body's staff get 404. The POSTs here are not multipart: an allowed caller gets the page with 400.
