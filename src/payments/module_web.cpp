@@ -34,8 +34,8 @@ std::unique_ptr<Module> install(http::Router& router, const web::ModuleDeps& d, 
                                               d.config.public_url);
   std::string origins;
   for (const auto& o : m->checkout->page_origins()) origins += " " + o;
-  m->portal_web =
-      std::make_unique<PortalDeps>(PortalDeps{d.view(), d.tenants(), *m->payments, *m->portal, origins});
+  m->portal_web = std::make_unique<PortalDeps>(
+      PortalDeps{d.view(), d.tenants(), *m->payments, *m->portal, origins, identity.actor_names.get()});
   register_portal_pages(router, *m->portal_web);
   register_staff_pages(router, *m->portal_web);
   // A bulk request of 1,000 positions is larger than the default body limit.

@@ -26,6 +26,7 @@
 // Another body's staff get 404 (the guard's 403 page is not shown, so that a body's positions are not
 // even confirmed to exist).
 #include "http/router.hpp"
+#include "identity/actor_names.hpp"
 #include "payments/portal_service.hpp"
 #include "payments/service.hpp"
 #include "tenants/service.hpp"
@@ -40,6 +41,8 @@ struct PortalDeps {
   PortalService& portal;
   // Checkout's page origins (CheckoutClient::page_origins), space-separated, for CSP form-action.
   std::string checkout_origins;
+  // Who did what in a position's history, by name (null: the stored ids).
+  identity::ActorNames* actor_names = nullptr;
 };
 
 void register_portal_pages(http::Router& router, PortalDeps& deps);

@@ -136,7 +136,13 @@ http::Response staff_detail(PortalDeps& d, http::Request& req, const identity::S
     x.set("iuv", o.iuv);
     x.set("amount", web::format_cents(o.amount, lang));
     x.set("due", time::format_it_date(o.due_date));
-    x.set("status", d.view.t(lang, "ui.pay_option_" + std::string(to_string(o.status))));
+    // A single payment (or a fine's other amount) is no longer payable once another option of the
+    // position is paid: the station answers it as a duplicate, so staff should not read "to pay".
+    const bool superseded = o.status == OptionStatus::unpaid && !o.is_partial_payment &&
+                            std::any_of(p->options.begin(), p->options.end(),
+                                        [](const Option& y) { return y.status != OptionStatus::unpaid; });
+    x.set("status", d.view.t(lang, superseded ? std::string("ui.pay_option_superseded")
+                                              : "ui.pay_option_" + std::string(to_string(o.status))));
     x.set("instalment", o.is_partial_payment);
     if (o.fine_role != FineRole::none)
       x.set("role", d.view.t(lang, o.fine_role == FineRole::reduced ? "ui.pay_kind_fine_reduced"
@@ -171,7 +177,8 @@ http::Response staff_detail(PortalDeps& d, http::Request& req, const identity::S
     Data h;
     h.set("at", time::it_datetime_text(e.at));
     h.set("action", d.view.t(lang, "ui.pay_history_" + e.entry.action.substr(e.entry.action.find('.') + 1)));
-    h.set("actor", e.entry.actor_id);
+    h.set("actor", d.actor_names ? d.actor_names->resolve(e.entry.actor_kind, e.entry.actor_id, lang).name
+                                 : e.entry.actor_id);
     history.push_back(h);
   }
   page.data.set("history", history);
@@ -180,7 +187,7 @@ http::Response staff_detail(PortalDeps& d, http::Request& req, const identity::S
   page.data.set("debtor", p->debtor.full_name);
   page.data.set("fiscal_code", p->debtor.fiscal_code);
   page.data.set("created", time::format_it_datetime(p->created_at));
-  page.data.set("created_by", p->created_by);
+  page.data.set("created_by", d.actor_names ? d.actor_names->name(p->created_by, lang) : p->created_by);
   if (p->paid_at) page.data.set("paid_at", time::format_it_datetime(*p->paid_at));
   page.data.set("options", options);
   page.data.set("receipts", receipts);

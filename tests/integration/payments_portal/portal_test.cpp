@@ -257,7 +257,9 @@ TEST_P(PortalTest, StaffListFilterOpenAndInvalidatePositionsOfTheirBodyOnly) {
   auto d = get(detail, admin);
   ASSERT_EQ(d.status, 200);
   EXPECT_TRUE(contains(d.body, "TARI 2026 rata 2/2"));  // a transfer's remittance
-  EXPECT_TRUE(contains(d.body, "Creata (demo)"));       // its history, from the audit chain
+  // Its history, from the audit chain, with who did it by name (the demo seed: "Dati dimostrativi").
+  EXPECT_TRUE(contains(d.body, "Creata (Dati dimostrativi)")) << d.body;
+  EXPECT_FALSE(contains(d.body, "system:demo"));
   auto ask = post_form(detail, admin, "action=invalidate");
   EXPECT_TRUE(contains(ask.body, "id=\"invalidate-confirm\""));
   EXPECT_EQ(anna_tari().status, PositionStatus::valid);
