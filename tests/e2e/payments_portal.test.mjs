@@ -5,9 +5,8 @@
 // shows a page; coming back on the ok URL, the page waits for the station's receipt (never trusting the
 // URL). An Asti administrator finds the position among the body's positions. Every page passes axe.
 //
-// TODO(integrator): once the pagoPA simulator (src/adapters/pagopa/simulator*) is merged, start the server
-// with it (sim_pagopa) instead of FakeCheckout, pay on its Checkout page, and assert that the cart page
-// turns to "Pagamento completato" once its node has sent paSendRTV2 to the station.
+// The fake keeps this file about the hub's side (what it sends, what it does when nothing has been paid yet,
+// a cancelled cart); paying for real on the simulator's Checkout is tests/e2e/payments_acceptance.test.mjs.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
