@@ -1,6 +1,8 @@
 #include "payments/portal_web.hpp"
 
 #include <map>
+#include <memory>
+#include <optional>
 #include <set>
 
 #include "core/text.hpp"
@@ -366,25 +368,37 @@ http::Response spontaneous_page(PortalDeps& d, http::Request& req, const identit
   return web::private_page(d.view, req, page, error ? web::form_status(*error) : 200);
 }
 
-http::Response spontaneous_get(PortalDeps& d, http::Request& req) {
+// The signed-in person, the URL's body and its spontaneous service; or what to answer instead (sign in,
+// 404 for an unknown body or service).
+struct SpontaneousTarget {
+  const identity::Principal* who = nullptr;
+  std::shared_ptr<const tenants::Body> body;
+  std::optional<SpontaneousService> service;
+};
+std::optional<http::Response> spontaneous_target(PortalDeps& d, http::Request& req, SpontaneousTarget& t) {
   std::optional<http::Response> refusal;
-  const auto* who = portal_person(req, refusal);
-  if (!who) return *refusal;
-  auto body = d.tenants.by_slug(req.param("slug"));
-  if (!body) return d.view.error_page(req, 404);
-  auto s = d.portal.spontaneous_service(body->id, req.param("code"));
+  t.who = portal_person(req, refusal);
+  if (!t.who) return refusal;
+  t.body = d.tenants.by_slug(req.param("slug"));
+  if (!t.body) return d.view.error_page(req, 404);
+  auto s = d.portal.spontaneous_service(t.body->id, req.param("code"));
   if (!s) return d.view.error_page(req, 404);
-  return spontaneous_page(d, req, *who, *body, *s, nullptr, nullptr);
+  t.service = *s;
+  return std::nullopt;
+}
+
+http::Response spontaneous_get(PortalDeps& d, http::Request& req) {
+  SpontaneousTarget t;
+  if (auto answer = spontaneous_target(d, req, t)) return *answer;
+  return spontaneous_page(d, req, *t.who, *t.body, *t.service, nullptr, nullptr);
 }
 
 http::Response spontaneous_post(PortalDeps& d, http::Request& req) {
-  std::optional<http::Response> refusal;
-  const auto* who = portal_person(req, refusal);
-  if (!who) return *refusal;
-  auto body = d.tenants.by_slug(req.param("slug"));
-  if (!body) return d.view.error_page(req, 404);
-  auto s = d.portal.spontaneous_service(body->id, req.param("code"));
-  if (!s) return d.view.error_page(req, 404);
+  SpontaneousTarget t;
+  if (auto answer = spontaneous_target(d, req, t)) return *answer;
+  const auto* who = t.who;
+  const auto& body = t.body;
+  const auto& s = t.service;
   auto form = req.form();
   if (!form) return d.view.error_page(req, 400);
   if (auto st = identity::check_csrf(req, *form); !st) return d.view.error_page(req, st.error().http_status);
