@@ -53,7 +53,8 @@ std::optional<NoticeInput> notice_input(const Position& p, const Creditor& c, co
       if (o.fine_role == FineRole::reduced) reduced = &o;
       if (o.fine_role == FineRole::full) full = &o;
     }
-    if (!reduced || !full || p.status == PositionStatus::paid) return std::nullopt;
+    if (!reduced || !full || p.status == PositionStatus::paid || p.status == PositionStatus::reported)
+      return std::nullopt;
     in.subject = full->description;
     in.fine = NoticeFine{docs_option(*reduced), docs_option(*full), p.fine->notification_date};
     return in;

@@ -132,6 +132,7 @@ Result<FlowImport> ReconciliationService::import_flow(const Actor& who, tenants:
     out.outcome = known ? ImportOutcome::replaced : ImportOutcome::recorded;
     ReconciliationStore::stage(tx, out.flow_pk, tenant, rows);
     ReconciliationStore::match_staged(tx, out.flow_pk, tenant);
+    const auto reported = ReconciliationStore::mark_reported(tx, out.flow_pk, tenant, rec.imported_at);
     out.results = ReconciliationStore::results(tx, tenant, out.flow_pk);
     boost::json::object details{{"flow_id", h.flow_id},
                                 {"psp_id", h.sender.id},
@@ -139,7 +140,8 @@ Result<FlowImport> ReconciliationService::import_flow(const Actor& who, tenants:
                                 {"rows", report->rows},
                                 {"total_cents", h.declared_total},
                                 {"source", to_string(source)},
-                                {"outcome", to_string(out.outcome)}};
+                                {"outcome", to_string(out.outcome)},
+                                {"positions_reported", reported}};
     if (rec.supersedes) details["supersedes"] = *rec.supersedes;
     audit_.record_or_throw(tx,
                            identity::entry_by(who, tenant, "payment_flow.import", "payment_flow",

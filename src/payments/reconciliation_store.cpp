@@ -49,6 +49,28 @@ constexpr const char* kReconMatch =
     "LEFT JOIN payment_options o ON o.tenant_id = s.tenant_id AND o.iuv = s.iuv "
     "LEFT JOIN payment_transfers pt ON pt.option_id = o.id AND pt.transfer_index = s.transfer_index "
     "WHERE s.flow_pk = $1 AND s.tenant_id = $2";
+// GPD's last state: a paid transfer the flow reported (a matched row) is REPORTED; an option is once all its
+// transfers but digital stamps (which flows never carry) are; a PAID position once no option is left only
+// paid. The 0024 triggers allow exactly paid → reported. Set-based, like the matching.
+#define RECON_MATCHED_OPTIONS                                                                     \
+  "SELECT r.option_id FROM payment_flow_rows fr JOIN payment_receipts r ON r.id = fr.receipt_pk " \
+  "WHERE fr.flow_pk = $1 AND fr.tenant_id = $2 AND fr.result = 'matched' AND r.option_id IS NOT NULL"
+constexpr const char* kReconReportTransfers =
+    "UPDATE payment_transfers SET status = 'reported' WHERE status = 'paid' AND EXISTS ("
+    "SELECT 1 FROM payment_flow_rows fr JOIN payment_receipts r ON r.id = fr.receipt_pk "
+    "WHERE fr.flow_pk = $1 AND fr.tenant_id = $2 AND fr.result = 'matched' "
+    "AND r.option_id = payment_transfers.option_id AND fr.transfer_index = payment_transfers.transfer_index)";
+constexpr const char* kReconReportOptions =
+    "UPDATE payment_options SET status = 'reported' WHERE tenant_id = $2 AND status = 'paid' "
+    "AND id IN (" RECON_MATCHED_OPTIONS
+    ") AND NOT EXISTS (SELECT 1 FROM payment_transfers t "
+    "WHERE t.option_id = payment_options.id AND t.status <> 'reported' AND t.stamp_type IS NULL)";
+constexpr const char* kReconReportPositions =
+    "UPDATE payment_positions SET status = 'REPORTED', version = version + 1, updated_at = $3 "
+    "WHERE tenant_id = $2 AND status = 'PAID' AND id IN (SELECT o.position_id FROM payment_options o "
+    "WHERE o.id IN (" RECON_MATCHED_OPTIONS
+    ")) AND NOT EXISTS (SELECT 1 FROM payment_options o2 "
+    "WHERE o2.position_id = payment_positions.id AND o2.status = 'paid')";
 constexpr const char* kReconClearStaged =
     "DELETE FROM payment_flow_staging WHERE flow_pk = $1 AND tenant_id = $2";
 constexpr const char* kReconResults =
@@ -180,6 +202,13 @@ void ReconciliationStore::stage(db::Conn& tx, std::int64_t flow_pk, tenants::Ten
 void ReconciliationStore::match_staged(db::Conn& tx, std::int64_t flow_pk, tenants::TenantId tenant) {
   tx.exec(kReconMatch, {flow_pk, tenant});
   tx.exec(kReconClearStaged, {flow_pk, tenant});
+}
+
+std::int64_t ReconciliationStore::mark_reported(db::Conn& tx, std::int64_t flow_pk, tenants::TenantId tenant,
+                                                const std::string& now) {
+  tx.exec(kReconReportTransfers, {flow_pk, tenant});
+  tx.exec(kReconReportOptions, {flow_pk, tenant});
+  return tx.exec(kReconReportPositions, {flow_pk, tenant, now});
 }
 
 std::vector<ResultCount> ReconciliationStore::results(db::Conn& c, tenants::TenantId tenant,

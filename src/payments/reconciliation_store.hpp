@@ -47,6 +47,10 @@ class ReconciliationStore {
   static void stage(db::Conn& tx, std::int64_t flow_pk, tenants::TenantId tenant,
                     const std::vector<reporting::FlowRow>& rows);
   static void match_staged(db::Conn& tx, std::int64_t flow_pk, tenants::TenantId tenant);
+  // The transfers, options and positions the flow's matched rows report move to REPORTED (GPD); returns
+  // how many positions did.
+  static std::int64_t mark_reported(db::Conn& tx, std::int64_t flow_pk, tenants::TenantId tenant,
+                                    const std::string& now);
   static std::vector<ResultCount> results(db::Conn& c, tenants::TenantId tenant, std::int64_t flow_pk);
 
   // The day's view (anomaly ordering is the service's). `psp` "" for all; `row_limit` bounds the rows.

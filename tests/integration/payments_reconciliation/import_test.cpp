@@ -44,6 +44,28 @@ TEST_P(ReconTest, EveryResultOfTheVocabularyIsFoundAndStoredWithItsRow) {
   EXPECT_EQ(v4->receipts_total, 3 * 20000);
 }
 
+TEST_P(ReconTest, AReportedPaymentMovesItsTransfersOptionAndPositionToReported) {
+  const auto reported = paid("TARI-1", "iur-1");
+  paid("TARI-2", "iur-2");  // paid, but in no flow
+  const auto differs = paid("TARI-3", "iur-3");
+  auto imp = import(make_flow("2026-03-05BCITITMM-0001", "2026-03-05T06:30:00Z",
+                              {pay(reported.iuv, "iur-1", 20000), pay(differs.iuv, "iur-3", 19000)}));
+  ASSERT_EQ(imp.outcome, ImportOutcome::recorded) << imp.report.verdict();
+  // GPD's last state, for what the flow reported as paid and nothing else.
+  EXPECT_EQ(position(asti_, "TARI-1").status, PositionStatus::reported);
+  EXPECT_EQ(position(asti_, "TARI-1").options[0].status, OptionStatus::reported);
+  EXPECT_EQ(position(asti_, "TARI-2").status, PositionStatus::paid);  // no flow row
+  EXPECT_EQ(position(asti_, "TARI-3").status, PositionStatus::paid);  // the amount differs: not reported
+  EXPECT_EQ(count("SELECT COUNT(*) FROM payment_transfers WHERE status = 'reported'"), 1);
+  // The instalments of TARI-1 were never paid: still unpaid.
+  EXPECT_EQ(position(asti_, "TARI-1").options[1].status, OptionStatus::unpaid);
+  EXPECT_EQ(position(asti_, "TARI-2").options[0].status, OptionStatus::paid);
+  // The import's audit entry says how many positions it moved.
+  EXPECT_EQ(count("SELECT COUNT(*) FROM audit_log WHERE action = 'payment_flow.import' AND details LIKE "
+                  "'%\"positions_reported\":1%'"),
+            1);
+}
+
 TEST_P(ReconTest, ReimportingTheSameFlowChangesNothing) {
   const auto o = paid("TARI-1", "iur-1");
   const auto xml = fdr::render_fdr_xml(
@@ -173,6 +195,10 @@ TEST_P(ReconTest, DigitalStampTransfersAreNeverReportedAsMissing) {
   ASSERT_TRUE(v4.ok());
   EXPECT_TRUE(v4->unreported.empty());
   EXPECT_EQ(v4->receipts_total, 52);
+  // Reported all the same: a stamp transfer is never waited for.
+  EXPECT_EQ(position(asti_, "CERT-1").status, PositionStatus::reported);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM payment_transfers WHERE status = 'paid' AND stamp_type IS NOT NULL"),
+            1);
 }
 
 TEST_P(ReconTest, RecordsAreAppendOnly) {
