@@ -39,7 +39,7 @@ bench: build
 	$(BUILD)/bench/sportello_bench --benchmark_filter=CasesQueue
 
 $(ASAN)/build.ninja:
-	cmake -S . -B $(ASAN) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG=-g1 -DSPORTELLO_SANITIZE=ON
+	cmake -S . -B $(ASAN) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG=-g1 -DSPORTELLO_SANITIZE=ON -DSPORTELLO_BENCH=OFF
 
 # Only the unit and integration suites of the sanitized build (quicker than `make test` while working).
 sanitize: deps $(ASAN)/build.ninja

@@ -24,6 +24,7 @@ bool allowed(const Principal& p, Permission what, tenants::TenantId target) {
       return own_body && p.has(Role::body_admin);
     case Permission::read_audit:
     case Permission::annul_protocol:
+    case Permission::manage_payments:
       return own_body && any_of(p, {Role::body_admin, Role::office_manager});
     case Permission::manage_hub:
       return p.is_staff() && p.tenant_id == 0 && p.has(Role::hub_admin);
@@ -56,6 +57,8 @@ std::string_view to_string(Permission p) {
       return "annul_protocol";
     case Permission::customise_forms:
       return "customise_forms";
+    case Permission::manage_payments:
+      return "manage_payments";
     case Permission::manage_hub:
       return "manage_hub";
     case Permission::helpdesk:

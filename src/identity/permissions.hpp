@@ -21,6 +21,8 @@ enum class Permission {
   counter,             // assisted channel — counter operators, towards any body of the hub
   annul_protocol,      // annul a protocol registration — a body's office managers and administrators
   customise_forms,     // a body's changes to the hub's forms and its street list — its administrators
+  manage_payments,     // a body's debt positions, creditor settings and reconciliation imports — its office
+                       // managers and administrators (operators see positions; a case's fee is the system's)
 };
 std::string_view to_string(Permission p);
 

@@ -20,14 +20,15 @@ std::unique_ptr<Module> install(http::Router& router, const web::ModuleDeps& d, 
   register_station(router, *m->station_web);
   m->recon = std::make_unique<recon::ReconciliationService>(
       d.db, d.clock, *m->payments, reporting::default_schema_path(d.config.share_dir));
-  m->recon_web = std::make_unique<recon::ReconWebDeps>(recon::ReconWebDeps{d.view(), d.tenants(), *m->recon});
-  recon::register_reconciliation_pages(router, *m->recon_web);
   if (!d.config.pagopa_fdr_url.empty()) {
     m->fdr_client = std::make_unique<pagopa::fdr::Client>(
         adapters::HttpClient{},
         pagopa::fdr::ClientOptions{d.config.pagopa_fdr_url, d.config.pagopa_subscription_key, 1000, ""});
     recon::register_fdr_pull_job(d.jobs, *m->recon, d.db, *m->fdr_client);
   }
+  m->recon_web = std::make_unique<recon::ReconWebDeps>(
+      recon::ReconWebDeps{d.view(), d.tenants(), *m->recon, &d.db, m->fdr_client.get()});
+  recon::register_reconciliation_pages(router, *m->recon_web);
   m->checkout = std::make_unique<pagopa::CheckoutClient>(d.config.pagopa_checkout_url,
                                                          d.config.pagopa_subscription_key);
   m->portal = std::make_unique<PortalService>(d.db, d.clock, *m->payments, *m->station, *m->checkout,

@@ -21,7 +21,7 @@ void pull_add(PullReport& into, const PullReport& r) {
 }  // namespace
 
 PullReport pull_flows(ReconciliationService& recon, db::Database& db, const pagopa::fdr::Client& client,
-                      tenants::TenantId tenant, const std::string& fiscal_code) {
+                      tenants::TenantId tenant, const std::string& fiscal_code, const Actor& who_acts) {
   PullReport out;
   const std::string who = std::to_string(tenant);
   auto refs = client.list(fiscal_code);
@@ -46,8 +46,7 @@ PullReport pull_flows(ReconciliationService& recon, db::Database& db, const pago
       out.errors.push_back(who + ": " + ref.fdr + ": " + flow.error().code + " " + flow.error().detail);
       continue;
     }
-    auto imp = recon.import_flow(SystemActor{"pagopa-fdr"}, tenant, pagopa::fdr::render_fdr_xml(*flow),
-                                 FlowSource::fdr_api);
+    auto imp = recon.import_flow(who_acts, tenant, pagopa::fdr::render_fdr_xml(*flow), FlowSource::fdr_api);
     if (!imp) {
       out.errors.push_back(who + ": " + ref.fdr + ": " + imp.error().code + " " + imp.error().detail);
       continue;
@@ -72,6 +71,15 @@ PullReport pull_flows(ReconciliationService& recon, db::Database& db, const pago
     }
   }
   return out;
+}
+
+Result<PullReport> pull_flows_as(ReconciliationService& recon, db::Database& db,
+                                 const pagopa::fdr::Client& client, const Actor& who,
+                                 tenants::TenantId tenant) {
+  if (auto st = recon.may_import(who, tenant); !st) return st.error();
+  auto cf = recon.creditor_fiscal_code(tenant);
+  if (!cf) return cf.error();
+  return pull_flows(recon, db, client, tenant, *cf, who);
 }
 
 PullReport pull_all(ReconciliationService& recon, db::Database& db, const pagopa::fdr::Client& client) {

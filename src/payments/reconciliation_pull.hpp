@@ -29,9 +29,16 @@ struct PullReport {
   std::vector<std::string> errors;  // "<body>: <code> <detail>" per failure; the other flows still go on
 };
 
-// One body (its fiscal code is the organisation id).
+// One body (its fiscal code is the organisation id); the flows are imported as `who` (the job's system
+// actor, or the staff member who asked from the reconciliation page).
 PullReport pull_flows(ReconciliationService& recon, db::Database& db, const pagopa::fdr::Client& client,
-                      tenants::TenantId tenant, const std::string& fiscal_code);
+                      tenants::TenantId tenant, const std::string& fiscal_code,
+                      const Actor& who = SystemActor{"pagopa-fdr"});
+// A staff member's "download the flows now": refused (nothing fetched) unless `who` may import for the
+// body; otherwise pull_flows for the body's creditor fiscal code.
+Result<PullReport> pull_flows_as(ReconciliationService& recon, db::Database& db,
+                                 const pagopa::fdr::Client& client, const Actor& who,
+                                 tenants::TenantId tenant);
 // Every creditor body of the hub.
 PullReport pull_all(ReconciliationService& recon, db::Database& db, const pagopa::fdr::Client& client);
 

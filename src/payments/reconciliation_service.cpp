@@ -34,13 +34,15 @@ class ReconMemoryStaging final : public reporting::RowStaging {
   std::set<std::tuple<std::string, std::string, int>> keys_;
 };
 
-Result<std::string> recon_actor_id(const Actor& who, tenants::TenantId tenant) {
+// Importing flows and statements is manage_payments'; reading the day is the back office's.
+Result<std::string> recon_actor_id(const Actor& who, tenants::TenantId tenant,
+                                   identity::Permission needed = identity::Permission::backoffice) {
   if (const auto* sys = std::get_if<SystemActor>(&who)) {
     if (sys->name.empty()) return Error::forbidden("system actor without a name");
     return "system:" + sys->name;
   }
   const identity::Principal* p = std::get<const identity::Principal*>(who);
-  if (auto st = identity::authorize(p, identity::Permission::backoffice, tenant); !st) return st.error();
+  if (auto st = identity::authorize(p, needed, tenant); !st) return st.error();
   return "staff:" + p->subject;
 }
 
@@ -65,9 +67,20 @@ Result<std::shared_ptr<const reporting::FlowSchema>> ReconciliationService::sche
   return schema_;
 }
 
+Status ReconciliationService::may_import(const Actor& who, tenants::TenantId tenant) {
+  if (auto a = recon_actor_id(who, tenant, identity::Permission::manage_payments); !a) return a.error();
+  return Ok{};
+}
+
+Result<std::string> ReconciliationService::creditor_fiscal_code(tenants::TenantId tenant) {
+  auto c = payments_.creditor(tenant);
+  if (!c) return c.error();
+  return c->fiscal_code;
+}
+
 Result<FlowImport> ReconciliationService::import_flow(const Actor& who, tenants::TenantId tenant,
                                                       const std::string& xml, FlowSource source) {
-  auto actor = recon_actor_id(who, tenant);
+  auto actor = recon_actor_id(who, tenant, identity::Permission::manage_payments);
   if (!actor) return actor.error();
   auto creditor = payments_.creditor(tenant);
   if (!creditor) return creditor.error();
@@ -162,7 +175,7 @@ Result<FlowImport> ReconciliationService::import_flow(const Actor& who, tenants:
 Result<StatementImport> ReconciliationService::import_statement(const Actor& who, tenants::TenantId tenant,
                                                                 const std::string& file_name,
                                                                 const std::string& csv) {
-  auto actor = recon_actor_id(who, tenant);
+  auto actor = recon_actor_id(who, tenant, identity::Permission::manage_payments);
   if (!actor) return actor.error();
   auto movements = parse_bank_statement(csv);
   if (!movements) return movements.error();

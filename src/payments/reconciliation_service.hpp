@@ -45,6 +45,10 @@ class ReconciliationService {
                                  FlowSource source);
   Result<StatementImport> import_statement(const Actor& who, tenants::TenantId tenant,
                                            const std::string& file_name, const std::string& csv);
+  // Ok when `who` may import flows and statements for the body (manage_payments, or a system actor).
+  Status may_import(const Actor& who, tenants::TenantId tenant);
+  // The body's creditor fiscal code: the organisation id the FdR API knows it by.
+  Result<std::string> creditor_fiscal_code(tenants::TenantId tenant);
   // The day's view; no day: the latest settlement date with a flow (or today, in Rome).
   Result<DayView> day(const Actor& who, tenants::TenantId tenant, std::optional<time::Date> day,
                       const std::string& psp, std::int64_t row_limit = 2000);

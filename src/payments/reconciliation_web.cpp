@@ -1,5 +1,7 @@
 #include "payments/reconciliation_web.hpp"
 
+#include <algorithm>
+
 #include "identity/guards.hpp"
 #include "identity/request.hpp"
 #include "identity/web.hpp"
@@ -58,6 +60,9 @@ http::Response recon_page(ReconWebDeps& d, http::Request& req, const StaffCall& 
   page.data.set("day", time::format_iso_date(v.day));
   page.data.set("day_text", time::format_it_date(v.day));
   page.data.set("csv_href", base + "/export.csv" + recon_query(v));
+  // The upload forms and the pull button only for who may use them (the service checks again).
+  page.data.set("can_import", d.recon.may_import(a.who, a.body->id).ok());
+  page.data.set("can_pull", d.fdr != nullptr && d.db != nullptr);
   Data psps = web::list();
   for (const auto& p : v.psps) {
     Data x;
@@ -144,8 +149,20 @@ http::Response recon_page(ReconWebDeps& d, http::Request& req, const StaffCall& 
 http::Response recon_get(ReconWebDeps& d, http::Request& req, const StaffCall& a) {
   std::string notice;
   const auto& lang = req.ctx.locale;
-  if (const auto o = req.query_param("importato"); !o.empty())
+  if (const auto o = req.query_param("importato"); o == "pull") {
+    // Counts from our own redirect; anything else in the query shows as 0.
+    auto count = [&](const char* k) {
+      auto v = req.query_param(k);
+      const bool digits = !v.empty() && v.size() < 10 &&
+                          std::all_of(v.begin(), v.end(), [](char c) { return c >= '0' && c <= '9'; });
+      return digits ? std::string(v) : std::string("0");
+    };
+    notice = d.view.i18n().format(
+        lang, "ui.recon_pulled",
+        {{"new", count("nuovi")}, {"replaced", count("aggiornati")}, {"known", count("presenti")}});
+  } else if (o == "recorded" || o == "replaced" || o == "unchanged" || o == "ignored" || o == "statement") {
     notice = d.view.t(lang, "ui.recon_imported_" + o);
+  }
   return recon_page(d, req, a, nullptr, notice);
 }
 
@@ -178,6 +195,8 @@ Result<ReconUpload> recon_upload(const http::Request& req, const char* name) {
 }
 
 http::Response recon_flow_post(ReconWebDeps& d, http::Request& req, const StaffCall& a) {
+  if (auto st = d.recon.may_import(a.who, a.body->id); !st)
+    return identity::staff_refusal(d.view, req, st.error());
   auto file = recon_upload(req, "flusso");
   if (!file) return recon_page(d, req, a, &file.error(), "");
   auto imp = d.recon.import_flow(a.who, a.body->id, file->data, FlowSource::upload);
@@ -195,11 +214,33 @@ http::Response recon_flow_post(ReconWebDeps& d, http::Request& req, const StaffC
 }
 
 http::Response recon_statement_post(ReconWebDeps& d, http::Request& req, const StaffCall& a) {
+  if (auto st = d.recon.may_import(a.who, a.body->id); !st)
+    return identity::staff_refusal(d.view, req, st.error());
   auto file = recon_upload(req, "estratto");
   if (!file) return recon_page(d, req, a, &file.error(), "");
   auto imp = d.recon.import_statement(a.who, a.body->id, file->name, file->data);
   if (!imp) return recon_page(d, req, a, &imp.error(), "");
   return web::see_other(recon_base(*a.body) + "?importato=statement");
+}
+
+// "Download the flows now": the same pull as the hourly job, for this body, as the staff member.
+http::Response recon_pull_post(ReconWebDeps& d, http::Request& req, const StaffCall& a) {
+  auto form = req.form();
+  if (!form) return d.view.error_page(req, 400);
+  if (auto st = identity::check_csrf(req, *form); !st) return d.view.error_page(req, st.error().http_status);
+  if (auto st = d.recon.may_import(a.who, a.body->id); !st)
+    return identity::staff_refusal(d.view, req, st.error());
+  if (d.fdr == nullptr || d.db == nullptr) return d.view.error_page(req, 404);
+  auto r = pull_flows_as(d.recon, *d.db, *d.fdr, a.who, a.body->id);
+  if (!r) return recon_page(d, req, a, &r.error(), "");
+  if (!r->errors.empty()) {
+    // Flows fetched before the failure are recorded; the message names what failed.
+    const Error e = Error::make("recon.pull_failed", 502, r->errors.front());
+    return recon_page(d, req, a, &e, "");
+  }
+  return web::see_other(recon_base(*a.body) + "?importato=pull&nuovi=" + std::to_string(r->recorded) +
+                        "&aggiornati=" + std::to_string(r->replaced) +
+                        "&presenti=" + std::to_string(r->skipped + r->unchanged + r->ignored));
 }
 
 // Staff of another body get 404, not the guard's 403: whether a body reconciles payments here is none of
@@ -224,6 +265,7 @@ void register_reconciliation_pages(http::Router& router, ReconWebDeps& d) {
   router.get(b + "/export.csv", recon_route(d, recon_csv));
   router.post(b + "/flusso", recon_route(d, recon_flow_post));
   router.post(b + "/estratto-conto", recon_route(d, recon_statement_post));
+  router.post(b + "/scarica", recon_route(d, recon_pull_post));
 }
 
 }  // namespace sp::payments::recon

@@ -7,6 +7,7 @@
 //   POST /backoffice/{slug}/pagamenti/riconciliazione/flusso          upload a reporting flow (XML)
 //   POST /backoffice/{slug}/pagamenti/riconciliazione/estratto-conto  upload a bank statement (CSV)
 #include "http/router.hpp"
+#include "payments/reconciliation_pull.hpp"
 #include "payments/reconciliation_service.hpp"
 #include "tenants/service.hpp"
 #include "web/view.hpp"
@@ -17,6 +18,8 @@ struct ReconWebDeps {
   web::View& view;
   tenants::TenantService& tenants;
   ReconciliationService& recon;
+  db::Database* db = nullptr;                // for the page's "download the flows now"
+  const pagopa::fdr::Client* fdr = nullptr;  // null when pagopa_fdr_url is not set: no button
 };
 
 void register_reconciliation_pages(http::Router& router, ReconWebDeps& deps);

@@ -44,13 +44,16 @@ bool svc_digits(const std::string& s, std::size_t n) {
   return s.size() == n && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
-Result<std::string> svc_actor_id(const Actor& who, tenants::TenantId tenant) {
+// Reading positions is the back office's; changing them by hand is manage_payments' (office managers and
+// administrators). System actors (jobs, the station, a case's fee, API keys) are checked where they enter.
+Result<std::string> svc_actor_id(const Actor& who, tenants::TenantId tenant,
+                                 identity::Permission needed = identity::Permission::backoffice) {
   if (const auto* sys = std::get_if<SystemActor>(&who)) {
     if (sys->name.empty()) return Error::forbidden("system actor without a name");
     return "system:" + sys->name;
   }
   const identity::Principal* p = std::get<const identity::Principal*>(who);
-  if (auto st = identity::authorize(p, identity::Permission::backoffice, tenant); !st) return st.error();
+  if (auto st = identity::authorize(p, needed, tenant); !st) return st.error();
   return "staff:" + p->subject;
 }
 
@@ -285,7 +288,7 @@ Status PaymentsService::validate(const NewPosition& in, const Creditor& c, time:
 }
 
 Status PaymentsService::set_creditor(const Actor& who, const Creditor& in) {
-  auto actor = svc_actor_id(who, in.tenant_id);
+  auto actor = svc_actor_id(who, in.tenant_id, identity::Permission::manage_payments);
   if (!actor) return actor.error();
   Creditor c = in;
   if (c.fiscal_code.size() != 11 || !piva::validate(c.fiscal_code))
@@ -427,7 +430,7 @@ void svc_publish_now(Position& p, time::TimePoint now) {
 }  // namespace
 
 Result<Position> PaymentsService::create(const Actor& who, tenants::TenantId tenant, const NewPosition& in) {
-  auto actor = svc_actor_id(who, tenant);
+  auto actor = svc_actor_id(who, tenant, identity::Permission::manage_payments);
   if (!actor) return actor.error();
   auto c = creditor(tenant);
   if (!c) return c.error();
@@ -481,7 +484,7 @@ Result<std::int64_t> PaymentsService::reserve_iuv_bases(tenants::TenantId tenant
 
 Result<Position> PaymentsService::create_reserved(db::Conn& tx, const Actor& who, tenants::TenantId tenant,
                                                   const NewPosition& in, std::int64_t& next_base) {
-  auto actor = svc_actor_id(who, tenant);
+  auto actor = svc_actor_id(who, tenant, identity::Permission::manage_payments);
   if (!actor) return actor.error();
   auto c = svc_creditor_or_error(PaymentsStore::creditor(tx, tenant));
   if (!c) return c.error();
@@ -496,7 +499,7 @@ Result<Position> PaymentsService::create_reserved(db::Conn& tx, const Actor& who
 
 Result<BulkOutcome> PaymentsService::create_bulk(const Actor& who, tenants::TenantId tenant,
                                                  const std::vector<NewPosition>& in) {
-  auto actor = svc_actor_id(who, tenant);
+  auto actor = svc_actor_id(who, tenant, identity::Permission::manage_payments);
   if (!actor) return actor.error();
   if (in.empty() || in.size() > kMaxBulk) return Error::make("payments.bulk", 422, std::to_string(in.size()));
   auto c = creditor(tenant);
@@ -549,7 +552,7 @@ Result<BulkOutcome> PaymentsService::create_bulk(const Actor& who, tenants::Tena
 }
 
 Result<Position> PaymentsService::create_fine(const Actor& who, tenants::TenantId tenant, const NewFine& in) {
-  auto actor = svc_actor_id(who, tenant);
+  auto actor = svc_actor_id(who, tenant, identity::Permission::manage_payments);
   if (!actor) return actor.error();
   auto c = creditor(tenant);
   if (!c) return c.error();
@@ -608,7 +611,7 @@ Result<Position> PaymentsService::create_fine(const Actor& who, tenants::TenantI
 
 Result<Position> PaymentsService::transition(const Actor& who, tenants::TenantId tenant,
                                              const std::string& iupd, const std::string& action) {
-  auto actor = svc_actor_id(who, tenant);
+  auto actor = svc_actor_id(who, tenant, identity::Permission::manage_payments);
   if (!actor) return actor.error();
   return db::transact(db_, [&](db::Conn& tx) -> Result<Position> {
     auto p = PaymentsStore::position_by_iupd(tx, tenant, iupd);
@@ -757,6 +760,11 @@ Result<Position> PaymentsService::record_option_paid(const Actor& who, tenants::
 
 Status PaymentsService::may_act(const Actor& who, tenants::TenantId tenant) {
   if (auto a = svc_actor_id(who, tenant); !a) return a.error();
+  return Ok{};
+}
+
+Status PaymentsService::may_manage(const Actor& who, tenants::TenantId tenant) {
+  if (auto a = svc_actor_id(who, tenant, identity::Permission::manage_payments); !a) return a.error();
   return Ok{};
 }
 

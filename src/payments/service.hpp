@@ -156,6 +156,8 @@ class PaymentsService {
   Result<Position> get(const Actor& who, tenants::TenantId tenant, const std::string& iupd);
   // Whether `who` may act for the body's positions (forbidden otherwise), without doing anything.
   Status may_act(const Actor& who, tenants::TenantId tenant);
+  // Ok when `who` may change positions by hand (manage_payments): the pages show the actions only then.
+  Status may_manage(const Actor& who, tenants::TenantId tenant);
   Result<Position> by_iuv(const Actor& who, tenants::TenantId tenant, const std::string& iuv);
   Result<std::vector<Position>> list(const Actor& who, tenants::TenantId tenant, const PositionQuery& q);
   // Every body's positions of a fiscal code (the citizen's area; the caller has checked it is the

@@ -195,8 +195,9 @@ http::Response staff_detail(PortalDeps& d, http::Request& req, const identity::S
   page.data.set("action", base);
   page.data.set("list_href", staff_base(*c.body));
   page.data.set("notice_href", payable(p->status) ? base + "/avviso.pdf" : "");
-  const bool can_invalidate = p->status == PositionStatus::draft || p->status == PositionStatus::published ||
-                              p->status == PositionStatus::valid;
+  const bool can_invalidate = d.payments.may_manage(c.who, c.body->id).ok() &&
+                              (p->status == PositionStatus::draft || p->status == PositionStatus::published ||
+                               p->status == PositionStatus::valid);
   page.data.set("can_invalidate", can_invalidate);
   page.data.set("confirm", confirm);
   page.data.set("done", req.query_param("fatto") == "1");
@@ -213,6 +214,9 @@ http::Response staff_detail_post(PortalDeps& d, http::Request& req, const identi
   if (!form) return d.view.error_page(req, 400);
   if (auto st = identity::check_csrf(req, *form); !st) return d.view.error_page(req, st.error().http_status);
   if (web::form_field(*form, "action") != "invalidate") return d.view.error_page(req, 400);
+  // Not even the confirmation for who may not invalidate (the service checks again).
+  if (auto st = d.payments.may_manage(c.who, c.body->id); !st)
+    return identity::staff_refusal(d.view, req, st.error());
   if (web::form_field(*form, "confirm") != "1") return staff_detail(d, req, c, true, nullptr);
   auto p = d.payments.invalidate(c.who, c.body->id, req.param("id"));
   if (!p) {

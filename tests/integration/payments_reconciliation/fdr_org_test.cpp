@@ -15,40 +15,6 @@ namespace {
 
 using namespace std::chrono_literals;
 
-class TestSource final : public fdr::FlowSource {
- public:
-  std::vector<fdr::Flow> flows;
-  [[nodiscard]] std::vector<fdr::Flow> published_flows(std::string_view org) const override {
-    std::vector<fdr::Flow> out;
-    for (const auto& f : flows)
-      if (f.organization_id == org) out.push_back(f);
-    return out;
-  }
-};
-
-struct FdrServer {
-  explicit FdrServer(const fdr::FlowSource& source) {
-    fdr::register_fdr_org_routes(router, source, "/fdr-org/service/v1", "sub-key");
-    http::ServerOptions o;
-    o.port = 0;
-    o.threads = 1;
-    o.access_log = false;
-    server = std::make_unique<http::Server>(o, router);
-    server->listen();
-    thread = std::thread([this] { server->run(); });
-  }
-  ~FdrServer() {
-    server->stop(2000ms);
-    thread.join();
-  }
-  [[nodiscard]] std::string base() const {
-    return "http://127.0.0.1:" + std::to_string(server->port()) + "/fdr-org/service/v1";
-  }
-  http::Router router;
-  std::unique_ptr<http::Server> server;
-  std::thread thread;
-};
-
 // xmllint against pagoPA's develop XSD (outcome codes 0, 3, 4, 8, 9); {status, output}.
 std::pair<int, std::string> validate_official(const std::string& xml) {
   sp::testing::TempDir dir;

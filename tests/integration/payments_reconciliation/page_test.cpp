@@ -13,7 +13,11 @@ class ReconPageTest : public ::testing::TestWithParam<db::Dialect> {
   void SetUp() override {
     database_ = std::make_unique<sp::testing::TestDatabase>(GetParam());
     files_ = std::make_unique<sp::testing::TempDir>();
+    fdr_ = std::make_unique<FdrServer>(source_);
     Config config = load_config("").value();
+    config.sim_pagopa = false;  // the FdR API is this test's server
+    config.pagopa_fdr_url = fdr_->base();
+    config.pagopa_subscription_key = "sub-key";
     config.database = database_->url();
     config.demo = true;
     config.share_dir = sp::testing::source_dir();
@@ -60,6 +64,20 @@ class ReconPageTest : public ::testing::TestWithParam<db::Dialect> {
     }
     return http::dispatch(app_->router(), hooks_, options_, req);
   }
+  // A plain form POST with the session's CSRF token (the pull button).
+  http::Response post_form(const std::string& target, const std::string& token) {
+    http::Request req;
+    req.method = "POST";
+    EXPECT_TRUE(http::parse_target(req, target).ok());
+    req.remote_addr = "127.0.0.1";
+    req.headers.emplace_back("host", "localhost");
+    req.headers.emplace_back("cookie", "sp_session=" + token);
+    req.headers.emplace_back("content-type", "application/x-www-form-urlencoded");
+    std::string csrf;
+    if (auto p = sessions_->resume(token)) csrf = p->csrf_token;
+    req.body = "_csrf=" + csrf;
+    return http::dispatch(app_->router(), hooks_, options_, req);
+  }
   static std::string location(const http::Response& r) {
     for (const auto& [k, v] : r.headers)
       if (k == "Location" || k == "location") return v;
@@ -68,6 +86,8 @@ class ReconPageTest : public ::testing::TestWithParam<db::Dialect> {
 
   std::unique_ptr<sp::testing::TestDatabase> database_;
   std::unique_ptr<sp::testing::TempDir> files_;
+  TestSource source_;
+  std::unique_ptr<FdrServer> fdr_;
   std::unique_ptr<app::App> app_;
   http::Hooks hooks_;
   http::ServerOptions options_;
@@ -120,6 +140,43 @@ TEST_P(ReconPageTest, AstisAdministratorUploadsAFlowAndAStatementAndExportsTheDa
   auto refused = call("POST", kPage + "/flusso", admin, "flusso", other);
   EXPECT_EQ(refused.status, 422);
   EXPECT_NE(refused.body.find("destinato a un altro ente"), std::string::npos);
+}
+
+TEST_P(ReconPageTest, AManagerDownloadsTheFlowsNowAndAnOperatorOnlyReads) {
+  source_.flows.push_back(make_flow("2026-03-05BCITITMM-0003", "2026-03-05T06:30:00Z",
+                                    {pay("02000000000009903", "iur-3", 500)}, asti_cf_));
+  const auto manager = token_of("responsabile@asti.example", "Asti-responsabile-2026!");
+  auto page = call("GET", kPage, manager);
+  ASSERT_EQ(page.status, 200);
+  EXPECT_NE(page.body.find("id=\"pull-flows\""), std::string::npos);
+  EXPECT_NE(page.body.find("id=\"upload-flow\""), std::string::npos);
+
+  auto pulled = post_form(kPage + "/scarica", manager);
+  ASSERT_EQ(pulled.status, 303) << pulled.body;
+  EXPECT_EQ(location(pulled), kPage + "?importato=pull&nuovi=1&aggiornati=0&presenti=0");
+  auto shown = call("GET", location(pulled) + "&giorno=2026-03-05", manager);
+  EXPECT_NE(shown.body.find("1 nuovi, 0 aggiornati, 0 già registrati"), std::string::npos) << shown.body;
+  EXPECT_NE(shown.body.find("data-flow=\"2026-03-05BCITITMM-0003\""), std::string::npos);
+  // Again: the flow is known, nothing is fetched or recorded twice.
+  auto again = post_form(kPage + "/scarica", manager);
+  EXPECT_EQ(location(again), kPage + "?importato=pull&nuovi=0&aggiornati=0&presenti=1");
+  // A forged count in the query shows as 0, never as text.
+  auto forged = call("GET", kPage + "?importato=pull&nuovi=<b>x</b>", manager);
+  EXPECT_NE(forged.body.find("0 nuovi"), std::string::npos);
+
+  // An operator sees the day, without the forms, and cannot import or pull.
+  const auto op = token_of("operatore@asti.example", "Asti-operatore-2026!");
+  auto read = call("GET", kPage + "?giorno=2026-03-05", op);
+  ASSERT_EQ(read.status, 200);
+  EXPECT_NE(read.body.find("data-flow=\"2026-03-05BCITITMM-0003\""), std::string::npos);
+  EXPECT_EQ(read.body.find("id=\"pull-flows\""), std::string::npos);
+  EXPECT_EQ(read.body.find("id=\"upload-flow\""), std::string::npos);
+  EXPECT_EQ(post_form(kPage + "/scarica", op).status, 403);
+  const auto xml = fdr::render_fdr_xml(make_flow("2026-03-05BCITITMM-0004", "2026-03-05T06:30:00Z",
+                                                 {pay("02000000000009904", "iur-4", 100)}, asti_cf_));
+  EXPECT_EQ(call("POST", kPage + "/flusso", op, "flusso", xml).status, 403);
+  auto after = call("GET", kPage + "?giorno=2026-03-05", op);
+  EXPECT_EQ(after.body.find("2026-03-05BCITITMM-0004"), std::string::npos) << "nothing recorded";
 }
 
 TEST_P(ReconPageTest, AnotherBodysStaffGet404AndAnonymousCallersSignIn) {

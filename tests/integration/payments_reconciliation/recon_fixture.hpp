@@ -4,7 +4,11 @@
 // API describes them and rendered to FlussoRiversamento XML by fdr_org's render_fdr_xml.
 #include <gtest/gtest.h>
 
+#include <thread>
+
 #include "adapters/pagopa/fdr_org.hpp"
+#include "http/router.hpp"
+#include "http/server.hpp"
 #include "integration/payments_station/station_fixture.hpp"
 #include "payments/reconciliation_service.hpp"
 #include "payments/reporting_reader.hpp"
@@ -75,6 +79,42 @@ class ReconTest : public StationTest {
   }
 
   std::unique_ptr<recon::ReconciliationService> recon_;
+};
+
+// A flow source and pagoPA's FdR organization API serving it on loopback (what the simulated node
+// mounts), for the pull from the client, the command line and the page.
+class TestSource final : public fdr::FlowSource {
+ public:
+  std::vector<fdr::Flow> flows;
+  [[nodiscard]] std::vector<fdr::Flow> published_flows(std::string_view org) const override {
+    std::vector<fdr::Flow> out;
+    for (const auto& f : flows)
+      if (f.organization_id == org) out.push_back(f);
+    return out;
+  }
+};
+
+struct FdrServer {
+  explicit FdrServer(const fdr::FlowSource& source) {
+    fdr::register_fdr_org_routes(router, source, "/fdr-org/service/v1", "sub-key");
+    http::ServerOptions o;
+    o.port = 0;
+    o.threads = 1;
+    o.access_log = false;
+    server = std::make_unique<http::Server>(o, router);
+    server->listen();
+    thread = std::thread([this] { server->run(); });
+  }
+  ~FdrServer() {
+    server->stop(std::chrono::milliseconds(2000));
+    thread.join();
+  }
+  [[nodiscard]] std::string base() const {
+    return "http://127.0.0.1:" + std::to_string(server->port()) + "/fdr-org/service/v1";
+  }
+  http::Router router;
+  std::unique_ptr<http::Server> server;
+  std::thread thread;
 };
 
 }  // namespace sp::payments::recon_testing

@@ -40,6 +40,11 @@ TEST(Permissions, MatrixOfRolesAgainstOwnAndOtherBody) {
       {Role::operator_, kAsti, Permission::read_audit, kAsti, false},
       {Role::office_manager, kAsti, Permission::read_audit, kAsti, true},
       {Role::office_manager, kAsti, Permission::read_audit, kNovara, false},
+      {Role::operator_, kAsti, Permission::manage_payments, kAsti, false},  // operators see positions only
+      {Role::office_manager, kAsti, Permission::manage_payments, kAsti, true},
+      {Role::body_admin, kAsti, Permission::manage_payments, kAsti, true},
+      {Role::body_admin, kAsti, Permission::manage_payments, kNovara, false},
+      {Role::counter_operator, kAsti, Permission::manage_payments, kAsti, false},
       {Role::body_admin, kAsti, Permission::manage_staff, kAsti, true},
       {Role::body_admin, kAsti, Permission::manage_staff, kNovara, false},
       {Role::body_admin, kAsti, Permission::manage_api_keys, kAsti, true},
