@@ -43,10 +43,14 @@ class ReceiptWriter {
     payment.emplace_back(
         t("payments_pdf.receipt.paid_at"),
         f("payments_pdf.receipt.rome_time", {{"datetime", time::format_it_datetime(r_.paid_at)}}));
-    payment.emplace_back(t("payments_pdf.receipt.psp"), r_.psp_id.empty()
-                                                            ? r_.psp_name
-                                                            : f("payments_pdf.receipt.psp_with_id",
-                                                                {{"name", r_.psp_name}, {"id", r_.psp_id}}));
+    // "Name (ID)", or just one of them when the node gave no name or the name is the identifier.
+    const bool name_only = r_.psp_id.empty() || r_.psp_id == r_.psp_name;
+    const bool id_only = !r_.psp_id.empty() && r_.psp_name.empty();
+    payment.emplace_back(
+        t("payments_pdf.receipt.psp"),
+        name_only ? r_.psp_name
+        : id_only ? r_.psp_id
+                  : f("payments_pdf.receipt.psp_with_id", {{"name", r_.psp_name}, {"id", r_.psp_id}}));
     payment.emplace_back(t("payments_pdf.receipt.iur"), r_.iur);
     if (!r_.receipt_id.empty()) payment.emplace_back(t("payments_pdf.receipt.receipt_id"), r_.receipt_id);
     payment.emplace_back(t("payments_pdf.receipt.nav"), r_.nav_grouped.empty() ? r_.nav : r_.nav_grouped);

@@ -136,6 +136,17 @@ TEST(PaymentReceiptPdf, AnUnreportedFeeIsSaidAndNoTotalIsInvented) {
   EXPECT_EQ(pdf_facts(pdf).tags.count("H2"), 4U);
 }
 
+TEST(PaymentReceiptPdf, APspWhoseNameIsItsIdentifierIsNamedOnce) {
+  auto r = receipt();
+  r.psp_name = "ABI03069";  // the node leaves the business name to the PSP; some give their code
+  const auto text = pdf_text(render_payment_receipt(r, sp::testing::locales(), "it"));
+  EXPECT_TRUE(contains(text, "Prestatore di servizi di pagamento ABI03069 Identificativo")) << text;
+  EXPECT_FALSE(contains(text, "ABI03069 (ABI03069)")) << text;
+  r.psp_name.clear();
+  const auto unnamed = pdf_text(render_payment_receipt(r, sp::testing::locales(), "it"));
+  EXPECT_TRUE(contains(unnamed, "Prestatore di servizi di pagamento ABI03069 Identificativo")) << unnamed;
+}
+
 TEST(PaymentReceiptPdf, InEnglish) {
   const auto pdf = render_payment_receipt(receipt(), sp::testing::locales(), "en");
   keep_pdf("receipt-en.pdf", pdf);
