@@ -6,13 +6,14 @@
 namespace sp::payments::recon {
 namespace {
 
-constexpr std::array<std::pair<RowResult, std::string_view>, 6> kReconRowResults{{
+constexpr std::array<std::pair<RowResult, std::string_view>, 7> kReconRowResults{{
     {RowResult::matched, "matched"},
     {RowResult::amount_differs, "amount_differs"},
     {RowResult::reported_no_receipt, "reported_no_receipt"},
     {RowResult::unknown_iuv, "unknown_iuv"},
     {RowResult::revoked, "revoked"},
     {RowResult::accepted_without_receipt, "accepted_without_receipt"},
+    {RowResult::matched_late, "matched_late"},
 }};
 
 }  // namespace

@@ -23,6 +23,8 @@ enum class RowResult : std::uint8_t {
   revoked,              // outcome 3: reported as revoked (see the sign policy in the docs)
   accepted_without_receipt,  // outcome 4, 8 or 9 (stand-in, without RPT) of a position's transfer of the
                              // same amount, with no receipt: the node took the payment, accepted
+  matched_late,  // shown, never stored: reported_no_receipt at the import, and the receipt (same IUV, IUR,
+                 // transfer and amount) was recorded since — the node resent it after the flow
 };
 std::string_view to_string(RowResult r);
 std::optional<RowResult> parse_row_result(std::string_view s);

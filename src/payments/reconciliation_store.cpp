@@ -88,17 +88,34 @@ constexpr const char* kReconDayFlows =
     "), (SELECT MIN(m.value_date) " RECON_MOVEMENTS
     ") FROM payment_flows f WHERE f.tenant_id = $1 AND f.settlement_date = $2 AND ($3 = '' OR f.psp_id = $3) "
     "AND " RECON_CURRENT " ORDER BY f.psp_id, f.flow_id";
+// A row's result is decided once, at the import, and rows are append-only. A receipt the node resent after
+// the flow was imported (a reported_no_receipt row whose counted receipt, transfer and amount now exist)
+// reads as matched_late wherever the day is shown: the anomaly is gone without rewriting the record.
+#define RECON_LATE_RECEIPT                                                                          \
+  "(SELECT r.id FROM payment_receipts r JOIN payment_receipt_transfers rt ON rt.receipt_id = r.id " \
+  "WHERE r.tenant_id = fr.tenant_id AND r.iuv = fr.iuv AND r.receipt_id = fr.iur "                  \
+  "AND r.outcome IN ('recorded', 'double_payment') AND rt.transfer_index = fr.transfer_index "      \
+  "AND rt.amount_cents = fr.amount_cents ORDER BY r.id LIMIT 1)"
+#define RECON_EFFECTIVE_RESULT                                           \
+  "(CASE WHEN fr.result = 'reported_no_receipt' AND " RECON_LATE_RECEIPT \
+  " IS NOT NULL "                                                        \
+  "THEN 'matched_late' ELSE fr.result END)"
 constexpr const char* kReconDayResults =
-    "SELECT fr.flow_pk, fr.result, COUNT(*), COALESCE(SUM(fr.amount_cents), 0) FROM payment_flow_rows fr "
+    "SELECT fr.flow_pk, " RECON_EFFECTIVE_RESULT
+    ", COUNT(*), COALESCE(SUM(fr.amount_cents), 0) "
+    "FROM payment_flow_rows fr "
     "JOIN payment_flows f ON f.id = fr.flow_pk WHERE f.tenant_id = $1 AND f.settlement_date = $2 "
-    "AND ($3 = '' OR f.psp_id = $3) AND " RECON_CURRENT " GROUP BY fr.flow_pk, fr.result";
+    "AND ($3 = '' OR f.psp_id = $3) AND " RECON_CURRENT " GROUP BY fr.flow_pk, 2";
 constexpr const char* kReconDayRows =
     "SELECT f.flow_id, f.psp_id, fr.ordinal, fr.iuv, fr.iur, fr.transfer_index, fr.amount_cents, "
-    "fr.expected_cents, fr.outcome, fr.outcome_date, fr.result, fr.receipt_pk, f.id FROM payment_flow_rows "
-    "fr "
+    "fr.expected_cents, fr.outcome, fr.outcome_date, " RECON_EFFECTIVE_RESULT
+    ", "
+    "COALESCE(fr.receipt_pk, CASE WHEN fr.result = 'reported_no_receipt' THEN " RECON_LATE_RECEIPT
+    " END), "
+    "f.id FROM payment_flow_rows fr "
     "JOIN payment_flows f ON f.id = fr.flow_pk WHERE f.tenant_id = $1 AND f.settlement_date = $2 "
-    "AND ($3 = '' OR f.psp_id = $3) AND " RECON_CURRENT
-    " ORDER BY CASE WHEN fr.result IN ('amount_differs', 'reported_no_receipt', 'unknown_iuv') THEN 0 ELSE 1 "
+    "AND ($3 = '' OR f.psp_id = $3) AND " RECON_CURRENT " ORDER BY CASE WHEN " RECON_EFFECTIVE_RESULT
+    " IN ('amount_differs', 'reported_no_receipt', 'unknown_iuv') THEN 0 ELSE 1 "
     "END, f.psp_id, f.flow_id, fr.ordinal LIMIT $4";
 constexpr const char* kReconUnreported =
     "SELECT r.iuv, r.receipt_id, r.psp_id, r.payment_at, rt.transfer_index, rt.amount_cents "

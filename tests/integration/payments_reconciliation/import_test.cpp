@@ -44,6 +44,35 @@ TEST_P(ReconTest, EveryResultOfTheVocabularyIsFoundAndStoredWithItsRow) {
   EXPECT_EQ(v4->receipts_total, 3 * 20000);
 }
 
+TEST_P(ReconTest, AReceiptResentAfterTheFlowReadsAsMatchedLateAndTheRowStaysAsRecorded) {
+  const auto o = tari(asti_, "TARI-1").options[0];
+  auto imp =
+      import(make_flow("2026-03-05BCITITMM-0001", "2026-03-05T06:30:00Z", {pay(o.iuv, "iur-1", 20000)}));
+  ASSERT_EQ(rows_of(imp, RowResult::reported_no_receipt), 1);
+  auto before = day_view();
+  ASSERT_EQ(before.rows.size(), 1u);
+  EXPECT_EQ(before.rows[0].result, RowResult::reported_no_receipt);
+  EXPECT_EQ(before.flows[0].anomalies, 1);
+
+  // The node resends the receipt after the flow: the anomaly is gone, the stored row is untouched.
+  EXPECT_EQ(send(receipt(o, "iur-1")), ReceiptOutcome::recorded);
+  auto after = day_view();
+  ASSERT_EQ(after.rows.size(), 1u);
+  EXPECT_EQ(after.rows[0].result, RowResult::matched_late);
+  EXPECT_TRUE(after.rows[0].has_receipt);
+  EXPECT_FALSE(recon::is_anomaly(after.rows[0].result));
+  EXPECT_EQ(after.flows[0].anomalies, 0);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM payment_flow_rows WHERE result = 'reported_no_receipt'"), 1);
+
+  // A receipt with another IUR, or of another amount, is not the one the flow reported.
+  const auto o2 = tari(asti_, "TARI-2").options[0];
+  import(make_flow("2026-03-05BCITITMM-0002", "2026-03-05T06:30:00Z", {pay(o2.iuv, "iur-2", 20000)}));
+  EXPECT_EQ(send(receipt(o2, "iur-other")), ReceiptOutcome::recorded);
+  auto other = day_view();
+  ASSERT_EQ(other.flows.size(), 2u);
+  EXPECT_EQ(other.rows[0].result, RowResult::reported_no_receipt) << "anomalies first";
+}
+
 TEST_P(ReconTest, AReportedPaymentMovesItsTransfersOptionAndPositionToReported) {
   const auto reported = paid("TARI-1", "iur-1");
   paid("TARI-2", "iur-2");  // paid, but in no flow
