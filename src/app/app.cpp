@@ -129,6 +129,7 @@ App::App(Config config) : config_(std::move(config)) {
       throw std::runtime_error("demo staff: " + st.error().code + " " + st.error().detail);
     }
   }
+  stamp_ = stamp::install(router_, deps);  // before the modules whose documents carry the stamp
   protocollo_ = protocollo::install(router_, deps, *identity_);
   if (config_.demo) {
     if (auto st = seed_demo_aoos(*tenants_, *protocollo_->protocol); !st) {
@@ -175,7 +176,7 @@ http::ServerOptions App::server_options() const {
   // Where each module accepts uploads.
   for (const web::Installed* m : std::initializer_list<const web::Installed*>{
            identity_.get(), protocollo_.get(), forms_.get(), cases_.get(), applications_.get(),
-           body_pages_.get(), payments_.get()}) {
+           body_pages_.get(), payments_.get(), stamp_.get()}) {
     o.upload_prefixes.insert(o.upload_prefixes.end(), m->upload_prefixes.begin(), m->upload_prefixes.end());
   }
   o.request_timeout = std::chrono::milliseconds(config_.request_timeout_ms);
