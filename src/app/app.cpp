@@ -131,6 +131,7 @@ App::App(Config config) : config_(std::move(config)) {
   }
   stamp_ = stamp::install(router_, deps);  // before the modules whose documents carry the stamp
   protocollo_ = protocollo::install(router_, deps, *identity_);
+  protocollo_->registers->set_stamps(stamp_->stamps.get());  // the stored daily registers carry the stamp
   if (config_.demo) {
     if (auto st = seed_demo_aoos(*tenants_, *protocollo_->protocol); !st) {
       throw std::runtime_error("demo AOO: " + st.error().code + " " + st.error().detail);
@@ -145,6 +146,7 @@ App::App(Config config) : config_(std::move(config)) {
   applications_ = applications::install(router_, deps, *identity_, *cases_, *forms_);
   body_pages_ = body_pages::install(router_, deps);
   payments_ = payments::install(router_, deps, *identity_);
+  payments_->portal_web->stamps = stamp_->stamps.get();    // notices and receipts carry the stamp
   cases_->cases->set_payments(payments_->payments.get());  // a case's fee: position + receipt listener
   if (config_.demo) {
     if (auto st = seed_demo_payments(config_.share_dir, *tenants_, *payments_->payments, deps.clock.now());

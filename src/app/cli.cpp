@@ -1,6 +1,6 @@
 // The `sportello` command line (CLI11): serve, migrate, demo, import, cf, config check, routes, audit,
-// jobs, keys, inbound (the last two in keys_cli.cpp), nav (payments_cli.cpp), verify (stamp_cli.cpp), sim idp, sim pagopa
-// (sim_pagopa_cli.cpp).
+// jobs, keys, inbound (the last two in keys_cli.cpp), nav (payments_cli.cpp), verify (stamp_cli.cpp), sim
+// idp, sim pagopa (sim_pagopa_cli.cpp).
 #include "app/cli.hpp"
 
 #include <spdlog/spdlog.h>
@@ -16,10 +16,10 @@
 #include "app/app.hpp"
 #include "app/demo.hpp"
 #include "app/keys_cli.hpp"
-#include "app/stamp_cli.hpp"
 #include "app/payments_cli.hpp"
 #include "app/reconcile_cli.hpp"
 #include "app/sim_pagopa_cli.hpp"
+#include "app/stamp_cli.hpp"
 #include "audit/anchor.hpp"
 #include "audit/key.hpp"
 #include "audit/verify_command.hpp"
