@@ -144,6 +144,7 @@ App::App(Config config) : config_(std::move(config)) {
   }
   cases_ = cases::install(router_, deps, *identity_, *protocollo_, *forms_);
   applications_ = applications::install(router_, deps, *identity_, *cases_, *forms_);
+  applications_->web->stamps = stamp_->stamps.get();  // application receipts carry the stamp
   body_pages_ = body_pages::install(router_, deps);
   payments_ = payments::install(router_, deps, *identity_);
   payments_->portal_web->stamps = stamp_->stamps.get();    // notices and receipts carry the stamp

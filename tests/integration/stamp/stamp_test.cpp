@@ -297,6 +297,42 @@ TEST_P(StampTest, RegistryIsAppendOnlyAndHoldsNoDocument) {
   EXPECT_EQ(n, 1);
 }
 
+// `sportello verify FILE --keys JWKS`, offline: exit 0 only for a valid document.
+TEST_P(StampTest, VerifyCommandExitCodes) {
+  if (GetParam() != db::Dialect::sqlite) GTEST_SKIP() << "offline: no database involved";
+  auto d = issue();
+  auto write = [&](const std::string& name, const std::string& bytes) {
+    auto path = (dir_.path() / name).string();
+    std::ofstream(path, std::ios::binary) << bytes;
+    return path;
+  };
+  auto jwks = [&](const std::string& owner) {
+    return keys::public_jwks_json(*keys::load_ring(keys_dir_, owner, keys::Purpose::stamp_signing));
+  };
+  const auto good = write("ricevuta.pdf", d.pdf);
+  auto altered = d.pdf;
+  altered[altered.size() / 3] = static_cast<char>(altered[altered.size() / 3] ^ 0x20);
+  const auto bad = write("alterata.pdf", altered);
+  const auto plain = write("senza.pdf", split(d.pdf)->original.substr(0, split(d.pdf)->original.size()));
+  const auto asti = write("asti.json", jwks("asti"));
+  const auto novara = write("novara.json", jwks("novara"));
+  auto run = [&](const std::string& args) {
+    return sp::testing::run_command(std::string("'") + SPORTELLO_BINARY + "' verify " + args + " 2>&1");
+  };
+  auto ok = run(good + " --keys " + asti);
+  EXPECT_EQ(ok.rc, 0) << ok.out;
+  EXPECT_NE(ok.out.find("valid"), std::string::npos);
+  EXPECT_NE(ok.out.find("identifier: " + d.token), std::string::npos);
+  auto json = run(good + " --keys " + asti + " --json");
+  EXPECT_EQ(json.rc, 0) << json.out;
+  EXPECT_NE(json.out.find("\"verdict\":\"valid\""), std::string::npos) << json.out;
+  EXPECT_EQ(run(bad + " --keys " + asti).rc, 1);
+  EXPECT_EQ(run(good + " --keys " + novara).rc, 1);  // another body's keys never validate it
+  EXPECT_EQ(run(plain + " --keys " + asti).rc, 2);   // the update cut off: no stamp
+  EXPECT_EQ(run(good + " --keys " + (dir_.path() / "missing.json").string()).rc, 3);
+  EXPECT_EQ(run((dir_.path() / "missing.pdf").string() + " --keys " + asti).rc, 3);
+}
+
 INSTANTIATE_TEST_SUITE_P(Databases, StampTest, ::testing::Values(db::Dialect::sqlite, db::Dialect::postgres),
                          [](const auto& info) {
                            return info.param == db::Dialect::sqlite ? "sqlite" : "postgres";
