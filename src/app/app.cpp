@@ -149,6 +149,7 @@ App::App(Config config) : config_(std::move(config)) {
   payments_ = payments::install(router_, deps, *identity_);
   payments_->portal_web->stamps = stamp_->stamps.get();    // notices and receipts carry the stamp
   cases_->cases->set_payments(payments_->payments.get());  // a case's fee: position + receipt listener
+  cases_->cases->set_stamps(stamp_->stamps.get());         // the office's letters carry the stamp
   if (config_.demo) {
     if (auto st = seed_demo_payments(config_.share_dir, *tenants_, *payments_->payments, deps.clock.now());
         !st)
