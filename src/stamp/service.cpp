@@ -45,7 +45,9 @@ Result<StampService::Prepared> StampService::prepare(const IssueRequest& r) {
   if (!body) return Error::not_found("body");
   auto ring = keys::load_ring(options_.keys_dir, body->slug, keys::Purpose::stamp_signing);
   if (!ring) return ring.error();
-  const auto now = std::chrono::time_point_cast<std::chrono::seconds>(clock_.now());
+  // The code carries whole seconds; rounded up, so that the time in the code is never before the key's
+  // not_before (a key made a moment ago still signs, and verifies what it signed).
+  const auto now = time::TimePoint(std::chrono::ceil<std::chrono::seconds>(clock_.now()));
   const keys::Key* key = ring->signing(now);
   if (key == nullptr) return Error::make("stamp.no_key", 503, body->slug);
 
