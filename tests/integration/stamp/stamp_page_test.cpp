@@ -100,7 +100,7 @@ class StampPageTest : public ::testing::TestWithParam<sp::db::Dialect> {
   sp::stamp::Issued doc_;
 };
 
-TEST_P(StampPageTest, AnyoneVerifiesByIdentifierCodeOrFileAndSeesOnlyWhatIsPrinted) {
+TEST_P(StampPageTest, VerifiedByAnyoneRateLimitedRevokedByTheBodysManager) {
   auto empty = call("GET", "/verifica");
   ASSERT_EQ(empty.status, 200);
   EXPECT_NE(empty.body.find("name=\"robots\" content=\"noindex"), std::string::npos);
@@ -125,9 +125,8 @@ TEST_P(StampPageTest, AnyoneVerifiesByIdentifierCodeOrFileAndSeesOnlyWhatIsPrint
   altered[altered.size() / 2] = static_cast<char>(altered[altered.size() / 2] ^ 0x04);
   EXPECT_EQ(verdict(upload(altered)), "altered");
   EXPECT_EQ(verdict(call("GET", "/verifica?id=AAAAAAAAAAAAAAAAAAAAAA")), "unknown");
-}
 
-TEST_P(StampPageTest, RateLimitedPerAddress) {
+  // Rate-limited per address (one application per test: its construction is what costs).
   int limited = 0;
   for (int i = 0; i < 40; ++i) {
     auto r = call("GET", "/verifica?id=" + doc_.token, {}, {}, {}, "198.51.100.7");
@@ -136,9 +135,8 @@ TEST_P(StampPageTest, RateLimitedPerAddress) {
   EXPECT_EQ(limited, 10);  // 30 a minute
   EXPECT_EQ(call("GET", "/verifica?id=" + doc_.token, {}, {}, {}, "198.51.100.8").status, 200);
   EXPECT_EQ(call("GET", "/verifica").status, 200) << "the empty form is never limited";
-}
 
-TEST_P(StampPageTest, TheBodysOfficeManagerRevokesOtherBodiesStaffCannot) {
+  // Revocation: by the body's office manager, never by another body's staff or a plain operator.
   const auto novara = token_of("admin@novara.example", "Novara-admin-2026!");
   EXPECT_EQ(revoke("novara", novara, "prova").status, 404) << "not Novara's document";
   EXPECT_EQ(revoke("asti", novara, "prova").status, 403);
