@@ -36,6 +36,7 @@ http::Response verify_page(WebDeps& d, http::Request& req, const Finding* f, con
   page.title = d.view.t(lang, "ui.stamp_title");
   page.noindex = true;
   page.breadcrumb = {{d.view.t(lang, "ui.home"), "/"}, {page.title, ""}};
+  page.data.set("title", page.title);
   page.data.set("typed_id", typed);
   if (f != nullptr) {
     const std::string v = to_string(f->verdict);
@@ -67,6 +68,7 @@ http::Response rate_limited(WebDeps& d, http::Request& req) {
   page.title = d.view.t(lang, "ui.stamp_title");
   page.noindex = true;
   page.breadcrumb = {{d.view.t(lang, "ui.home"), "/"}, {page.title, ""}};
+  page.data.set("title", page.title);
   page.data.set("error", d.view.t(lang, "ui.stamp_error_rate_limited"));
   auto r = http::Response::html(d.view.render(req, page), 429);
   r.header("Retry-After", "60");
@@ -113,6 +115,7 @@ http::Response list_get(WebDeps& d, http::Request& req, const StaffCall& a) {
   const auto& lang = req.ctx.locale;
   auto page = web::backoffice_page(d.view, req, *a.body, a.who->csrf_token, "stamp_staff",
                                    d.view.t(lang, "ui.stamp_staff_title"), "", "", false);
+  page.data.set("title", page.title);
   std::vector<Record> rows;
   d.db.read([&](db::Conn& c) { rows = StampStore::latest(c, a.body->id, 100); });
   Data list = web::list();

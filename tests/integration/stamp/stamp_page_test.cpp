@@ -105,6 +105,7 @@ TEST_P(StampPageTest, VerifiedByAnyoneRateLimitedRevokedByTheBodysManager) {
   ASSERT_EQ(empty.status, 200);
   EXPECT_NE(empty.body.find("name=\"robots\" content=\"noindex"), std::string::npos);
   EXPECT_EQ(verdict(empty), "");
+  EXPECT_NE(empty.body.find(">Verifica di un documento</h1>"), std::string::npos);
 
   auto by_id = call("GET", "/verifica?id=" + doc_.token);
   ASSERT_EQ(by_id.status, 200);
