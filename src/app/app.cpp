@@ -129,7 +129,9 @@ App::App(Config config) : config_(std::move(config)) {
       throw std::runtime_error("demo staff: " + st.error().code + " " + st.error().detail);
     }
   }
+  stamp_ = stamp::install(router_, deps);  // before the modules whose documents carry the stamp
   protocollo_ = protocollo::install(router_, deps, *identity_);
+  protocollo_->registers->set_stamps(stamp_->stamps.get());  // the stored daily registers carry the stamp
   if (config_.demo) {
     if (auto st = seed_demo_aoos(*tenants_, *protocollo_->protocol); !st) {
       throw std::runtime_error("demo AOO: " + st.error().code + " " + st.error().detail);
@@ -142,9 +144,12 @@ App::App(Config config) : config_(std::move(config)) {
   }
   cases_ = cases::install(router_, deps, *identity_, *protocollo_, *forms_);
   applications_ = applications::install(router_, deps, *identity_, *cases_, *forms_);
+  applications_->web->stamps = stamp_->stamps.get();  // application receipts carry the stamp
   body_pages_ = body_pages::install(router_, deps);
   payments_ = payments::install(router_, deps, *identity_);
+  payments_->portal_web->stamps = stamp_->stamps.get();    // notices and receipts carry the stamp
   cases_->cases->set_payments(payments_->payments.get());  // a case's fee: position + receipt listener
+  cases_->cases->set_stamps(stamp_->stamps.get());         // the office's letters carry the stamp
   if (config_.demo) {
     if (auto st = seed_demo_payments(config_.share_dir, *tenants_, *payments_->payments, deps.clock.now());
         !st)
@@ -175,7 +180,7 @@ http::ServerOptions App::server_options() const {
   // Where each module accepts uploads.
   for (const web::Installed* m : std::initializer_list<const web::Installed*>{
            identity_.get(), protocollo_.get(), forms_.get(), cases_.get(), applications_.get(),
-           body_pages_.get(), payments_.get()}) {
+           body_pages_.get(), payments_.get(), stamp_.get()}) {
     o.upload_prefixes.insert(o.upload_prefixes.end(), m->upload_prefixes.begin(), m->upload_prefixes.end());
   }
   o.request_timeout = std::chrono::milliseconds(config_.request_timeout_ms);

@@ -29,6 +29,7 @@
 #include "jobs/runner.hpp"
 #include "payments/module_web.hpp"
 #include "protocollo/module_web.hpp"
+#include "stamp/module_web.hpp"
 #include "tenants/service.hpp"
 #include "web/context.hpp"
 #include "web/module.hpp"
@@ -57,6 +58,7 @@ class App {
   [[nodiscard]] payments::PaymentsService& payments() { return *payments_->payments; }
   [[nodiscard]] payments::StationService& station() { return *payments_->station; }
   [[nodiscard]] payments::PortalService& portal() { return *payments_->portal; }
+  [[nodiscard]] stamp::StampService& stamps() { return *stamp_->stamps; }
   // Demo mode with sim_pagopa, once serve() started it: the local pagoPA; null otherwise.
   [[nodiscard]] pagopa::sim::RunningSimulator* pagopa_simulator() { return pagopa_sim_.get(); }
   // Runs the HTTP server until SIGTERM/SIGINT; returns the exit code. `listen_fd`: a socket bound
@@ -96,6 +98,7 @@ class App {
 
   // The modules, in the order they are installed (each may use those above it).
   std::unique_ptr<identity::Module> identity_;
+  std::unique_ptr<stamp::Module> stamp_;
   std::unique_ptr<protocollo::Module> protocollo_;
   std::unique_ptr<forms::Module> forms_;
   std::unique_ptr<cases::Module> cases_;

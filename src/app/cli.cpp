@@ -1,6 +1,6 @@
 // The `sportello` command line (CLI11): serve, migrate, demo, import, cf, config check, routes, audit,
-// jobs, keys, inbound (the last two in keys_cli.cpp), nav (payments_cli.cpp), sim idp, sim pagopa
-// (sim_pagopa_cli.cpp).
+// jobs, keys, inbound (the last two in keys_cli.cpp), nav (payments_cli.cpp), verify (stamp_cli.cpp), sim
+// idp, sim pagopa (sim_pagopa_cli.cpp).
 #include "app/cli.hpp"
 
 #include <spdlog/spdlog.h>
@@ -19,6 +19,7 @@
 #include "app/payments_cli.hpp"
 #include "app/reconcile_cli.hpp"
 #include "app/sim_pagopa_cli.hpp"
+#include "app/stamp_cli.hpp"
 #include "audit/anchor.hpp"
 #include "audit/key.hpp"
 #include "audit/verify_command.hpp"
@@ -138,6 +139,7 @@ int run_cli(int argc, char** argv) {
 
   NavCommand nav_cmd(cli);
   KeysCommands keys_cmd(cli);
+  VerifyCommand verify_cmd(cli);
   InboundCommands inbound_cmd(cli);
   add_reconcile_command(cli);  // runs from its own callback (reconcile_cli.hpp)
   add_payments_command(cli);   // `payments import`, the same way (payments_cli.hpp)
@@ -183,6 +185,8 @@ int run_cli(int argc, char** argv) {
     std::cout << "\n";
     return report.at("valid").as_bool() ? 0 : 1;
   }
+
+  if (verify_cmd.parsed()) return verify_cmd.run(std::cout, std::cerr);  // offline: no configuration
 
   if (nav_cmd.parsed()) {
     auto cfg = load(config_file);

@@ -42,6 +42,7 @@ std::string render_receipt_pdf(const ReceiptPdf& r) {
     pairs.emplace_back(l.label, l.value.empty() ? "—" : l.value);
   }
   flush();
+  if (r.stamp != nullptr) stamp::add_block(doc, *r.stamp);
   return doc.finish();
 }
 

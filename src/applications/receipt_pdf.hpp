@@ -7,6 +7,8 @@
 #include <string_view>
 #include <vector>
 
+#include "stamp/pdf_stamp.hpp"
+
 namespace sp::applications {
 
 struct ReceiptLine {
@@ -27,7 +29,8 @@ struct ReceiptPdf {
   std::string footer;      // at the foot of every page
   std::string page_label;  // "Pagina {page} di {pages}" (locale key pdf.page_of)
   double label_width = 190;
-  bool compress = true;  // false writes the content streams uncompressed (debugging)
+  bool compress = true;                 // false writes the content streams uncompressed (debugging)
+  const stamp::Block* stamp = nullptr;  // the digital stamp's block, printed last (docs/stamp.md)
 };
 
 // Throws std::runtime_error if the PDF layer fails.

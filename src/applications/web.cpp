@@ -2,6 +2,8 @@
 // ApplicationService and fill the view models of web/templates/application_*.mustache.
 #include "applications/web.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
 #include <charconv>
 #include <functional>
@@ -618,7 +620,27 @@ http::Response receipt_pdf(WebDeps& d, http::Request& req) {
   r.page_label = d.view.t(lang, "pdf.page_of");
   std::string name = "ricevuta-" + o.draft.protocol_label + ".pdf";
   std::replace(name.begin(), name.end(), '/', '-');
-  return web::download_response(render_receipt_pdf(r), "application/pdf", name);
+  std::string pdf;
+  if (d.stamps != nullptr) {
+    stamp::IssueRequest sr{o.body->id, "application-receipt",
+                           r.title,    o.draft.protocol_label,
+                           lang,       a.who != nullptr ? a.who->subject : "system"};
+    auto issued = d.stamps->issue(sr, [&](const stamp::Block& b) {
+      r.stamp = &b;
+      return render_receipt_pdf(r);
+    });
+    if (issued) {
+      pdf = std::move(issued->pdf);
+    } else {
+      spdlog::warn("application receipt of body {} without the digital stamp: {} {}", o.body->id,
+                   issued.error().code, issued.error().detail);
+    }
+  }
+  if (pdf.empty()) {
+    r.stamp = nullptr;
+    pdf = render_receipt_pdf(r);
+  }
+  return web::download_response(std::move(pdf), "application/pdf", name);
 }
 
 // ---- The person's applications ---------------------------------------------------------------------------

@@ -11,6 +11,7 @@
 // to the sign-in page and comes back to the same page. Anyone else, and any other body's URL, gets 404.
 #include "applications/service.hpp"
 #include "http/router.hpp"
+#include "stamp/service.hpp"
 #include "web/view.hpp"
 
 namespace sp::applications {
@@ -20,6 +21,8 @@ struct WebDeps {
   ApplicationService& applications;
   tenants::TenantService& tenants;
   bool secure_cookies = false;  // the recovery cookie gets Secure when the public URL is https
+  // The digital stamp on receipts (docs/stamp.md); null, or a body without a key: unstamped (logged).
+  stamp::StampService* stamps = nullptr;
 };
 
 void register_pages(http::Router& router, WebDeps& deps);

@@ -88,7 +88,27 @@ Result<Document> outgoing_letter(RecordContext& ctx, files::FileService& files,
                                                           {{"number", number},
                                                            {"date", time::format_it_date(r.registered_at)},
                                                            {"segnatura", r.segnatura}})});
-        auto s = files.put(ctx.tx, c.tenant_id, file_name, render_letter(l), pdf_only);
+        std::string bytes;
+        if (ctx.stamps != nullptr) {
+          stamp::IssueRequest sr{
+              c.tenant_id, "case-letter",     l.title,
+              number,      std::string(lang), ctx.principal != nullptr ? ctx.principal->subject : "system"};
+          auto issued = ctx.stamps->issue(ctx.tx, sr, [&](const stamp::Block& b) {
+            l.stamp = &b;
+            return render_letter(l);
+          });
+          if (issued) {
+            bytes = std::move(issued->pdf);
+          } else {
+            spdlog::warn("letter of case {} without the digital stamp: {} {}", c.id, issued.error().code,
+                         issued.error().detail);
+          }
+        }
+        if (bytes.empty()) {
+          l.stamp = nullptr;
+          bytes = render_letter(l);
+        }
+        auto s = files.put(ctx.tx, c.tenant_id, file_name, bytes, pdf_only);
         if (!s) return s.error();
         stored = *s;
         return protocollo::Document{

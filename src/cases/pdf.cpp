@@ -20,6 +20,7 @@ std::string render_letter(const Letter& letter) {
     doc.paragraph(label + ": " + value, {.size = 10, .space_after = 2});
   if (!letter.facts.empty()) doc.space(8);
   for (const auto& p : letter.paragraphs) doc.paragraph(p, {.size = 11, .space_after = 8});
+  if (letter.stamp != nullptr) stamp::add_block(doc, *letter.stamp);
   return doc.finish();
 }
 

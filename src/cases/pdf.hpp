@@ -6,6 +6,8 @@
 #include <utility>
 #include <vector>
 
+#include "stamp/pdf_stamp.hpp"
+
 namespace sp::cases {
 
 struct Letter {
@@ -16,6 +18,7 @@ struct Letter {
   std::vector<std::string> paragraphs;                     // '\n' breaks a line
   std::string footer;                                      // on every page
   std::string page_label;                                  // "Pagina {page} di {pages}" (pdf.page_of)
+  const stamp::Block* stamp = nullptr;  // the digital stamp's block, printed last (docs/stamp.md)
 };
 
 // The PDF bytes. Throws std::runtime_error when the PDF layer fails (a bug, not a user error).

@@ -178,7 +178,7 @@ Status CaseService::apply(const identity::Principal* who, tenants::TenantId tena
     CaseStore::insert_transition(
         tx, tenant,
         {0, c->id, before.state, c->state, std::string(to_string(action)), acc->actor, at, reason});
-    RecordContext ctx{tx, who, *acc, aoo.value_or(0), now, at, {}, &i18n_};
+    RecordContext ctx{tx, who, *acc, aoo.value_or(0), now, at, {}, &i18n_, stamps_};
     if (change.record) {
       if (auto st = change.record(ctx, *c); !st) return st.error();
     }

@@ -48,6 +48,7 @@
 #include "identity/profile_service.hpp"
 #include "payments/service.hpp"
 #include "protocollo/service.hpp"
+#include "stamp/service.hpp"
 #include "tenants/service.hpp"
 
 namespace sp::cases {
@@ -286,6 +287,9 @@ class CaseService {
   // registered on `payments` here, told inside the receipt's transaction). Unset: fees are paid at the
   // counter, as for a body that is no pagoPA creditor.
   void set_payments(payments::PaymentsService* payments);
+  // The digital stamp on the office's letters (docs/stamp.md), recorded in the letter's transaction. Unset,
+  // or a body without a stamp key: the letters are unstamped (logged).
+  void set_stamps(stamp::StampService* stamps) { stamps_ = stamps; }
   // Called after a commit that enqueued a notice (e.g. Dispatcher::notify, so that it goes out at once).
   void set_outbox_notifier(std::function<void()> fn) { notifier_ = std::move(fn); }
 
@@ -344,6 +348,7 @@ class CaseService {
   audit::AuditService audit_;
   StaffDirectory staff_directory_;
   payments::PaymentsService* payments_ = nullptr;
+  stamp::StampService* stamps_ = nullptr;
 };
 
 }  // namespace sp::cases

@@ -16,6 +16,7 @@
 #include "cases/decisions.hpp"
 #include "cases/pdf.hpp"
 #include "cases/service.hpp"
+#include "stamp/service.hpp"
 
 namespace sp::cases {
 // Named, not anonymous: CaseService::Change, declared in the header, holds a RecordContext.
@@ -40,7 +41,8 @@ struct RecordContext {
   time::TimePoint at;  // now, in whole milliseconds (as stored)
   // Values the record step adds to the notice to the applicant (e.g. the letter's protocol number).
   std::map<std::string, std::string> notice_values;
-  const I18n* i18n = nullptr;  // the letters' language tag and page label (pdf.lang, pdf.page_of)
+  const I18n* i18n = nullptr;             // the letters' language tag and page label (pdf.lang, pdf.page_of)
+  stamp::StampService* stamps = nullptr;  // the digital stamp on the letters (docs/stamp.md)
 };
 
 inline constexpr std::size_t kMaxKey = 200;

@@ -65,6 +65,7 @@ class NoticeWriter {
     how_much(doc);
     where(doc);
     options(doc);
+    if (n_.stamp != nullptr) stamp::add_block(doc, *n_.stamp);
     return doc.finish();
   }
 

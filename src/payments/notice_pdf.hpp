@@ -19,6 +19,7 @@
 #include "core/i18n.hpp"
 #include "core/money.hpp"
 #include "core/time.hpp"
+#include "stamp/pdf_stamp.hpp"
 
 namespace sp::payments {
 
@@ -56,6 +57,7 @@ struct NoticeInput {
   std::vector<NoticeOption> instalments;  // the instalments of a plan, in order
   std::optional<NoticeFine> fine;         // a fine: reduced and full amount (instead of the above)
   std::string portal_url;                 // optional: the body's page where the notice can be paid online
+  const stamp::Block* stamp = nullptr;    // the digital stamp's block, printed last (docs/stamp.md)
   bool compress = true;                   // false writes the content streams uncompressed (debugging)
 };
 

@@ -1,5 +1,7 @@
 #include "payments/portal_web.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include <map>
 #include <memory>
 #include <optional>
@@ -330,8 +332,13 @@ http::Response notice_get(PortalDeps& d, http::Request& req) {
   if (!c) return d.view.error_page(req, 404);
   auto in = notice_input(*p, *c, "");
   if (!in) return d.view.error_page(req, 404);
-  return web::download_response(render_payment_notice(*in, d.view.i18n(), req.ctx.locale), "application/pdf",
-                                "avviso-" + req.param("iuv") + ".pdf");
+  auto pdf =
+      stamped_pdf(d, req, body->id, "payment-notice", d.view.t(req.ctx.locale, "payments_pdf.notice.kicker"),
+                  who->subject, [&](const stamp::Block* b) {
+                    in->stamp = b;
+                    return render_payment_notice(*in, d.view.i18n(), req.ctx.locale);
+                  });
+  return web::download_response(std::move(pdf), "application/pdf", "avviso-" + req.param("iuv") + ".pdf");
 }
 
 http::Response receipt_get(PortalDeps& d, http::Request& req) {
@@ -344,9 +351,14 @@ http::Response receipt_get(PortalDeps& d, http::Request& req) {
   auto r = d.portal.own_receipt(who->subject, body->id, req.param("iuv"));
   auto c = d.payments.creditor(body->id);
   if (!p || !r || !c) return d.view.error_page(req, 404);
-  return web::download_response(
-      render_payment_receipt(receipt_input(*p, *c, *r), d.view.i18n(), req.ctx.locale), "application/pdf",
-      "ricevuta-" + req.param("iuv") + ".pdf");
+  auto in = receipt_input(*p, *c, *r);
+  auto pdf =
+      stamped_pdf(d, req, body->id, "payment-receipt", d.view.t(req.ctx.locale, "payments_pdf.receipt.title"),
+                  who->subject, [&](const stamp::Block* b) {
+                    in.stamp = b;
+                    return render_payment_receipt(in, d.view.i18n(), req.ctx.locale);
+                  });
+  return web::download_response(std::move(pdf), "application/pdf", "ricevuta-" + req.param("iuv") + ".pdf");
 }
 
 http::Response spontaneous_page(PortalDeps& d, http::Request& req, const identity::Principal& who,
@@ -418,6 +430,19 @@ http::Response spontaneous_post(PortalDeps& d, http::Request& req) {
 }
 
 }  // namespace
+
+std::string stamped_pdf(PortalDeps& d, const http::Request& req, tenants::TenantId tenant,
+                        const std::string& kind, const std::string& title, const std::string& issued_by,
+                        const std::function<std::string(const stamp::Block*)>& render) {
+  if (d.stamps != nullptr) {
+    stamp::IssueRequest r{tenant, kind, title, "", req.ctx.locale, issued_by};
+    auto issued = d.stamps->issue(r, [&](const stamp::Block& b) { return render(&b); });
+    if (issued) return std::move(issued->pdf);
+    spdlog::warn("{} of body {} without the digital stamp: {} {}", kind, tenant, issued.error().code,
+                 issued.error().detail);
+  }
+  return render(nullptr);
+}
 
 void register_portal_pages(http::Router& router, PortalDeps& d) {
   router.get(kPortalBase, [&d](http::Request& r) { return area_get(d, r); });

@@ -29,6 +29,7 @@
 #include "identity/actor_names.hpp"
 #include "payments/portal_service.hpp"
 #include "payments/service.hpp"
+#include "stamp/service.hpp"
 #include "tenants/service.hpp"
 #include "web/view.hpp"
 
@@ -43,7 +44,16 @@ struct PortalDeps {
   std::string checkout_origins;
   // Who did what in a position's history, by name (null: the stored ids).
   identity::ActorNames* actor_names = nullptr;
+  // The digital stamp on notices and receipts (docs/stamp.md); null: unstamped.
+  stamp::StampService* stamps = nullptr;
 };
+
+// A notice's or receipt's PDF with the body's digital stamp: `render` is called with the stamp's block
+// (or null when there is no stamp service, or the body has no stamp key yet: then the document goes out
+// unstamped and a warning is logged). Each download is a copy of its own, with its own identifier.
+std::string stamped_pdf(PortalDeps& d, const http::Request& req, tenants::TenantId tenant,
+                        const std::string& kind, const std::string& title, const std::string& issued_by,
+                        const std::function<std::string(const stamp::Block*)>& render);
 
 void register_portal_pages(http::Router& router, PortalDeps& deps);
 void register_staff_pages(http::Router& router, PortalDeps& deps);

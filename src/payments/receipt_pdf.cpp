@@ -87,6 +87,7 @@ class ReceiptWriter {
                  {t("payments_pdf.receipt.col.amount"), 1.1}},
                 std::move(rows), {.size = 8.5});
     }
+    if (r_.stamp != nullptr) stamp::add_block(doc, *r_.stamp);
     return doc.finish();
   }
 

@@ -12,6 +12,7 @@
 #include "core/money.hpp"
 #include "core/time.hpp"
 #include "payments/notice_pdf.hpp"
+#include "stamp/pdf_stamp.hpp"
 
 namespace sp::payments {
 
@@ -42,7 +43,8 @@ struct ReceiptInput {
   std::string receipt_id;
   time::TimePoint paid_at;  // shown in Rome time
   std::vector<ReceiptTransfer> transfers;
-  bool compress = true;  // false writes the content streams uncompressed (debugging)
+  const stamp::Block* stamp = nullptr;  // the digital stamp's block, printed last (docs/stamp.md)
+  bool compress = true;                 // false writes the content streams uncompressed (debugging)
 };
 
 // The receipt in `lang` ("it" or "en"). Throws std::runtime_error when the PDF layer fails.

@@ -232,8 +232,13 @@ http::Response staff_notice_get(PortalDeps& d, http::Request& req, const identit
   if (!p || !cr || !payable(p->status)) return d.view.error_page(req, 404);
   auto in = notice_input(*p, *cr, "");
   if (!in) return d.view.error_page(req, 404);
-  return web::download_response(render_payment_notice(*in, d.view.i18n(), req.ctx.locale), "application/pdf",
-                                "avviso-" + p->iupd + ".pdf");
+  auto pdf = stamped_pdf(d, req, c.body->id, "payment-notice",
+                         d.view.t(req.ctx.locale, "payments_pdf.notice.kicker"), c.who->subject,
+                         [&](const stamp::Block* b) {
+                           in->stamp = b;
+                           return render_payment_notice(*in, d.view.i18n(), req.ctx.locale);
+                         });
+  return web::download_response(std::move(pdf), "application/pdf", "avviso-" + p->iupd + ".pdf");
 }
 
 http::Response staff_receipt_get(PortalDeps& d, http::Request& req, const identity::StaffCall& c) {
@@ -245,9 +250,14 @@ http::Response staff_receipt_get(PortalDeps& d, http::Request& req, const identi
   for (const auto& o : p->options) own = own || o.iuv == iuv;
   auto r = own ? d.portal.paying_receipt(c.body->id, iuv) : std::nullopt;
   if (!r) return d.view.error_page(req, 404);
-  return web::download_response(
-      render_payment_receipt(receipt_input(*p, *cr, *r), d.view.i18n(), req.ctx.locale), "application/pdf",
-      "ricevuta-" + iuv + ".pdf");
+  auto in = receipt_input(*p, *cr, *r);
+  auto pdf = stamped_pdf(d, req, c.body->id, "payment-receipt",
+                         d.view.t(req.ctx.locale, "payments_pdf.receipt.title"), c.who->subject,
+                         [&](const stamp::Block* b) {
+                           in.stamp = b;
+                           return render_payment_receipt(in, d.view.i18n(), req.ctx.locale);
+                         });
+  return web::download_response(std::move(pdf), "application/pdf", "ricevuta-" + iuv + ".pdf");
 }
 
 }  // namespace

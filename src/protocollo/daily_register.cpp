@@ -1,5 +1,7 @@
 #include "protocollo/daily_register.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
 #include <boost/json.hpp>
 #include <exception>
@@ -206,8 +208,8 @@ std::optional<Built> build(DailyRegisterStore& store, tenants::TenantId tenant, 
 }
 
 Result<DailyRegister> build_and_store(DailyRegisterStore& store, tenants::TenantId tenant, AooId aoo,
-                                      time::Date day, time::TimePoint now, bool& inserted,
-                                      const I18n& texts, const PdfOptions& pdf_options) {
+                                      time::Date day, time::TimePoint now, bool& inserted, const I18n& texts,
+                                      const PdfOptions& pdf_options, stamp::StampService* stamps) {
   const std::string day_text = time::format_iso_date(day);
   auto built = build(store, tenant, aoo, day, std::nullopt);
   if (!built) return Error::make("protocollo.aoo", 404, std::to_string(aoo));
@@ -216,7 +218,29 @@ Result<DailyRegister> build_and_store(DailyRegisterStore& store, tenants::Tenant
   auto& i = r.info;
   i.produced_at = time::format_iso_utc_millis(now);
   i.json_sha256 = digest::sha256_hex(r.json);
-  r.pdf = render_daily_register_pdf(content, i, texts, pdf_options);
+  r.pdf.clear();
+  if (stamps != nullptr) {
+    // A legal record kept in Italian; the register has no protocol number of its own.
+    stamp::IssueRequest req{
+        tenant,
+        "daily-register",
+        texts.format("it", "registro_pdf.title", {{"aoo", i.aoo_code}, {"day", time::it_date_text(i.day)}}),
+        "",
+        "it",
+        "system"};
+    auto issued = stamps->issue(req, [&](const stamp::Block& b) {
+      PdfOptions with = pdf_options;
+      with.stamp = &b;
+      return render_daily_register_pdf(content, i, texts, with);
+    });
+    if (issued) {
+      r.pdf = std::move(issued->pdf);
+    } else {
+      spdlog::warn("daily register {} of AOO {} without the digital stamp: {} {}", day_text, aoo,
+                   issued.error().code, issued.error().detail);
+    }
+  }
+  if (r.pdf.empty()) r.pdf = render_daily_register_pdf(content, i, texts, pdf_options);
   i.pdf_sha256 = digest::sha256_hex(r.pdf);
   i.pdf_size = static_cast<std::int64_t>(r.pdf.size());
 
@@ -247,7 +271,8 @@ Result<DailyRegister> DailyRegisterService::produce(tenants::TenantId tenant, Ao
   if (!a) return Error::make("protocollo.aoo", 404, std::to_string(aoo));
   if (day < first_day(*a, day)) return Error::make("protocollo_registro.before_start", 400, day_text);
   bool inserted = false;
-  return build_and_store(store, tenant, aoo, day, now, inserted, texts_, PdfOptions{true, actor_name_});
+  return build_and_store(store, tenant, aoo, day, now, inserted, texts_, PdfOptions{true, actor_name_},
+                         stamps_);
 }
 
 Result<DailyRegister> DailyRegisterService::today_so_far(const identity::Principal* who,
@@ -296,8 +321,8 @@ CatchUpReport DailyRegisterService::catch_up(time::Date until) {
         current = time::format_iso_date(d);
         if (have.count(current) != 0) continue;
         bool inserted = false;
-        auto r =
-            build_and_store(store, aoo.tenant_id, aoo.id, d, now, inserted, texts_, PdfOptions{true, actor_name_});
+        auto r = build_and_store(store, aoo.tenant_id, aoo.id, d, now, inserted, texts_,
+                                 PdfOptions{true, actor_name_}, stamps_);
         if (!r) {
           report.errors.push_back("AOO " + std::to_string(aoo.id) + " " + current + ": " + r.error().code);
           break;

@@ -32,6 +32,7 @@
 #include "db/database.hpp"
 #include "identity/model.hpp"
 #include "protocollo/model.hpp"
+#include "stamp/service.hpp"
 #include "tenants/model.hpp"
 
 namespace sp::protocollo {
@@ -141,12 +142,16 @@ class DailyRegisterService {
 
   // Names the register's PDF gives who made a change (issue 11, point 5; the app sets identity's).
   void set_actor_name(std::function<std::string(const std::string&)> fn) { actor_name_ = std::move(fn); }
+  // The digital stamp on the stored registers (docs/stamp.md; the app sets it). Unset, or a body without
+  // a stamp key: the register is stored unstamped (logged). The provisional register is never stamped.
+  void set_stamps(stamp::StampService* stamps) { stamps_ = stamps; }
 
  private:
   db::Database& db_;
   time::Clock& clock_;
   const I18n& texts_;
   std::function<std::string(const std::string&)> actor_name_;
+  stamp::StampService* stamps_ = nullptr;
 };
 
 }  // namespace sp::protocollo

@@ -1,11 +1,10 @@
 #include "protocollo/daily_register_pdf.hpp"
 
+#include <map>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
-
-#include <map>
-#include <string_view>
 
 #include "core/i18n.hpp"
 #include "core/pdf/document.hpp"
@@ -14,7 +13,8 @@
 namespace sp::protocollo {
 namespace {
 
-// ---- Labels: web/locales/*/protocollo_registro_pdf.json, always in Italian (a legal record) ----------------
+// ---- Labels: web/locales/*/protocollo_registro_pdf.json, always in Italian (a legal record)
+// ----------------
 
 // The register's texts in its one language, with placeholders filled.
 class Texts {
@@ -78,7 +78,8 @@ std::string entry_cells_subject(const Texts& tx, const Entry& e) {
   if (!e.sender_protocol_number.empty()) {
     out += "\n" + tx.f("registro_pdf.sender_protocol", {{"number", e.sender_protocol_number}});
     if (e.sender_protocol_date) {
-      out += tx.f("registro_pdf.sender_protocol_date", {{"date", time::format_it_date(*e.sender_protocol_date)}});
+      out += tx.f("registro_pdf.sender_protocol_date",
+                  {{"date", time::format_it_date(*e.sender_protocol_date)}});
     }
   }
   return out;
@@ -88,7 +89,8 @@ std::string entry_cells_classification(const Texts& tx, const Entry& e) {
   std::string out = e.classification;
   if (!e.fascicolo.empty())
     out += (out.empty() ? "" : "\n") + tx.f("registro_pdf.fascicolo_short", {{"value", e.fascicolo}});
-  if (!e.office.empty()) out += (out.empty() ? "" : "\n") + tx.f("registro_pdf.office_short", {{"value", e.office}});
+  if (!e.office.empty())
+    out += (out.empty() ? "" : "\n") + tx.f("registro_pdf.office_short", {{"value", e.office}});
   return out;
 }
 
@@ -96,7 +98,8 @@ std::string entry_cells_documents(const Texts& tx, const Entry& e) {
   std::string out;
   for (const auto& d : e.documents) {
     if (!out.empty()) out += "\n";
-    out += tx.f(d.role == DocumentRole::primary ? "registro_pdf.document.primary" : "registro_pdf.document.attachment",
+    out += tx.f(d.role == DocumentRole::primary ? "registro_pdf.document.primary"
+                                                : "registro_pdf.document.attachment",
                 {{"name", d.file_name}, {"size", std::to_string(d.size)}}) +
            "\nSHA-256 " + d.sha256;
   }
@@ -207,6 +210,7 @@ std::string render_daily_register_pdf(const RegisterContent& content, const Dail
            {tx.t("registro_pdf.col.new"), 170},
            {tx.t("registro_pdf.col.who"), 117}},
           std::move(changes), table);
+  if (options.stamp != nullptr) stamp::add_block(l, *options.stamp);
   return l.finish();
 }
 

@@ -10,6 +10,7 @@
 #include "core/i18n.hpp"
 #include "protocollo/daily_register.hpp"
 #include "protocollo/daily_register_store.hpp"
+#include "stamp/pdf_stamp.hpp"
 
 namespace sp::protocollo {
 
@@ -18,6 +19,7 @@ struct PdfOptions {
   // The name of who made a change ("staff:<id>", "system:cases" as the register keeps them); unset, the
   // register says "Operatore dell'ente" or "Sistema", never an id (issue 11, point 5).
   std::function<std::string(const std::string&)> actor_name;
+  const stamp::Block* stamp = nullptr;  // the digital stamp's block, printed last (docs/stamp.md)
 };
 
 // `content` as it was at the end of the day (the service has rolled later changes back); `info` gives

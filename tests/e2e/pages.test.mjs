@@ -9,7 +9,10 @@ import path from 'node:path';
 import { startServer, launchBrowser, watchPage, axeViolations, formatViolations, sourceDir } from './support/server.mjs';
 
 const locales = Object.fromEntries(
-  ['it', 'en'].map((l) => [l, JSON.parse(readFileSync(path.join(sourceDir, 'web/locales', l, 'ui.json'), 'utf8'))]),
+  ['it', 'en'].map((l) => [l, {
+    ...JSON.parse(readFileSync(path.join(sourceDir, 'web/locales', l, 'ui.json'), 'utf8')),
+    ...JSON.parse(readFileSync(path.join(sourceDir, 'web/locales', l, 'stamp.json'), 'utf8')),
+  }]),
 );
 const t = (lang, key) => {
   const s = locales[lang][`ui.${key}`];
@@ -172,6 +175,26 @@ const pageTypes = [
       const status = (await page.locator('#results-count').innerText()).trim();
       assert.match(status, /^0\b/, `the count says nothing was found: ${status}`);
       assert.match(status, /zzqxjwkv/);
+    },
+  },
+  {
+    // The digital stamp's public verification page (docs/stamp.md): no sign-in, not indexed.
+    name: 'stamp verification page',
+    path: () => '/verifica',
+    async check(page, lang) {
+      assert.equal((await page.locator('h1').innerText()).trim(), t(lang, 'stamp_title'));
+      assert.equal(await page.locator('#stamp-by-id input[name=id]').count(), 1);
+      assert.equal(await page.locator('#stamp-by-file input[type=file]').count(), 1);
+      assert.equal(await page.locator('#stamp-result').count(), 0);
+    },
+  },
+  {
+    name: 'stamp verification of an unknown identifier',
+    path: () => '/verifica?id=AAAAAAAAAAAAAAAAAAAAAA',
+    async check(page) {
+      assert.equal(await page.getAttribute('#stamp-result', 'data-verdict'), 'unknown');
+      assert.equal(await page.locator('#stamp-record').count(), 0, 'nothing shown for an unknown document');
+      assert.match((await page.locator('meta[name=robots]').getAttribute('content')) ?? '', /noindex/);
     },
   },
   {
