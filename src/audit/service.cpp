@@ -57,34 +57,63 @@ void AuditService::record_or_throw(db::Conn& tx, const Entry& e) {
 }
 
 Result<Appended> AuditService::record(db::Conn& tx, const Entry& e) {
-  if (auto st = validate(e); !st) return st.error();
-  // Lock first, then read the head: on PostgreSQL (READ COMMITTED) the SELECT after the lock sees the
-  // entry committed by whoever held the lock before us.
-  AuditStore::lock_chain(tx, e.tenant_id);
-  StoredEntry s;
-  s.entry = e;
-  if (auto head = AuditStore::head(tx, e.tenant_id)) {
-    // An unkeyed entry after a keyed one would break the chain (and look like a forgery): refuse it.
-    if (!key_ && !head->key_id.empty()) {
-      return Error::make("audit.key", 500,
-                         "the chain of tenant " + std::to_string(e.tenant_id) + " is keyed (key " +
-                             head->key_id + ") and this process has no audit key");
+  auto r = record_all(tx, std::vector<Entry>{e});
+  if (!r) return r.error();
+  return r->front();
+}
+
+Result<std::vector<Appended>> AuditService::record_all(db::Conn& tx, const std::vector<Entry>& entries) {
+  for (const auto& e : entries)
+    if (auto st = validate(e); !st) return st.error();
+  std::vector<StoredEntry> rows;
+  rows.reserve(entries.size());
+  for (const auto& e : entries) {
+    StoredEntry s;
+    s.entry = e;
+    // The entry before this one: the previous of the batch for the same tenant, else the chain's head.
+    const StoredEntry* before = nullptr;
+    for (auto it = rows.rbegin(); it != rows.rend(); ++it)
+      if (it->entry.tenant_id == e.tenant_id) {
+        before = &*it;
+        break;
+      }
+    if (before) {
+      s.seq = before->seq + 1;
+      s.prev_hash = before->hash;
+    } else if (auto head = AuditStore::lock_and_head(tx, e.tenant_id)) {
+      // Lock first, then read the head (one round trip on PostgreSQL): under READ COMMITTED the read
+      // after the lock sees the entry committed by whoever held the lock before us.
+      // An unkeyed entry after a keyed one would break the chain (and look like a forgery): refuse it.
+      if (!key_ && !head->key_id.empty()) {
+        return Error::make("audit.key", 500,
+                           "the chain of tenant " + std::to_string(e.tenant_id) + " is keyed (key " +
+                               head->key_id + ") and this process has no audit key");
+      }
+      s.seq = head->seq + 1;
+      s.prev_hash = head->hash;
+    } else {
+      s.seq = 1;
+      s.prev_hash = std::string(kGenesisHash);
     }
-    s.seq = head->seq + 1;
-    s.prev_hash = head->hash;
-  } else {
-    s.seq = 1;
-    s.prev_hash = std::string(kGenesisHash);
+    s.at = format_at(clock_.now());  // after the lock: `at` does not go back along the chain
+    if (key_) {
+      s.key_id = key_->id;
+      s.hash = keyed_entry_hash(s, *key_);
+    } else {
+      s.hash = entry_hash(s);
+    }
+    rows.push_back(std::move(s));
   }
-  s.at = format_at(clock_.now());
-  if (key_) {
-    s.key_id = key_->id;
-    s.hash = keyed_entry_hash(s, *key_);
-  } else {
-    s.hash = entry_hash(s);
-  }
-  AuditStore::insert(tx, s);
-  return Appended{s.seq, s.at, s.hash};
+  AuditStore::insert_all(tx, rows);
+  std::vector<Appended> out;
+  out.reserve(rows.size());
+  for (const auto& s : rows) out.push_back(Appended{s.seq, s.at, s.hash});
+  return out;
+}
+
+void AuditService::record_all_or_throw(db::Conn& tx, const std::vector<Entry>& entries) {
+  auto r = record_all(tx, entries);
+  if (!r) throw std::runtime_error("audit: " + r.error().code + " " + r.error().detail);
 }
 
 Result<Appended> AuditService::record(const Entry& e) {

@@ -43,6 +43,11 @@ class AuditService {
   // record(tx, e) for changes that must not happen without their audit entry: a refused entry throws
   // std::runtime_error, which rolls the caller's transaction back.
   void record_or_throw(db::Conn& tx, const Entry& e);
+  // Several entries appended in order inside `tx`, all or none: each tenant's chain is locked and its
+  // head read once (one round trip on PostgreSQL), the entries written in one INSERT. Errors as record();
+  // one invalid entry refuses them all. The same entries as record() called for each in turn.
+  Result<std::vector<Appended>> record_all(db::Conn& tx, const std::vector<Entry>& entries);
+  void record_all_or_throw(db::Conn& tx, const std::vector<Entry>& entries);
 
   // Walks one tenant's chain in seq order and reports the first broken link (the rules above). An empty
   // chain without anchors is intact. `anchors` may hold other tenants' anchors too: they are skipped.

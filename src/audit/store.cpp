@@ -12,10 +12,16 @@ constexpr const char* kPgLockChain =
 constexpr const char* kHead =
     "SELECT seq, hash, key_id FROM audit_log WHERE tenant_id = $1 ORDER BY seq DESC LIMIT 1";
 
+// Lock, then head, in one statement: the VOLATILE function reads the head with a snapshot taken after
+// the lock was granted (migrations/postgres/0032_audit_chain_head.sql).
+constexpr const char* kPgLockAndHead = "SELECT seq, hash, key_id FROM audit_chain_head(CAST($1 AS BIGINT))";
+
+#define AUDIT_INSERT_INTO                                                                            \
+  "INSERT INTO audit_log (tenant_id, seq, at, actor_kind, actor_id, on_behalf_of, channel, action, " \
+  "record_type, record_id, remote_addr, details, prev_hash, hash, key_id) VALUES "
 constexpr const char* kInsert =
-    "INSERT INTO audit_log (tenant_id, seq, at, actor_kind, actor_id, on_behalf_of, channel, action, "
-    "record_type, record_id, remote_addr, details, prev_hash, hash, key_id) "
-    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)";
+    AUDIT_INSERT_INTO "($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)";
+constexpr std::size_t kInsertColumns = 15;
 
 #define AUDIT_COLUMNS                                                                                 \
   "tenant_id, seq, at, actor_kind, actor_id, on_behalf_of, channel, action, record_type, record_id, " \
@@ -94,6 +100,41 @@ StoredEntry entry_from(const db::Row& r) {
   return row_from(r).entry;
 }
 
+// INSERT INTO audit_log ... VALUES ($1..$15), ($16..$30), ... for `rows` rows.
+std::string insert_rows_sql(std::size_t rows) {
+  std::string sql = AUDIT_INSERT_INTO;
+  std::size_t n = 0;
+  for (std::size_t r = 0; r < rows; ++r) {
+    sql += r == 0 ? "(" : ", (";
+    for (std::size_t c = 0; c < kInsertColumns; ++c) {
+      if (c > 0) sql += ", ";
+      sql += "$" + std::to_string(++n);
+    }
+    sql += ")";
+  }
+  return sql;
+}
+
+void append_insert_params(db::Params& out, const StoredEntry& s) {
+  const Entry& e = s.entry;
+  db::Params row = {e.tenant_id,
+                    s.seq,
+                    s.at,
+                    std::string(to_string(e.actor_kind)),
+                    e.actor_id,
+                    db::text_or_null(e.on_behalf_of),
+                    std::string(to_string(e.channel)),
+                    e.action,
+                    db::text_or_null(e.record_type),
+                    db::text_or_null(e.record_id),
+                    db::text_or_null(e.remote_addr),
+                    e.details,
+                    s.prev_hash,
+                    s.hash,
+                    db::text_or_null(s.key_id)};
+  for (auto& v : row) out.push_back(std::move(v));
+}
+
 db::Value opt(const std::optional<std::string>& v) {
   return v ? db::Value{*v} : db::Value{nullptr};
 }
@@ -110,13 +151,27 @@ std::optional<Head> AuditStore::head(db::Conn& tx, tenants::TenantId tenant) {
   return Head{r->i64(0), r->text(1), r->text(2)};
 }
 
+std::optional<Head> AuditStore::lock_and_head(db::Conn& tx, tenants::TenantId tenant) {
+  if (tx.dialect() != db::Dialect::postgres) return head(tx, tenant);
+  auto r = tx.query_one(kPgLockAndHead, {tenant});
+  if (!r) return std::nullopt;
+  return Head{r->i64(0), r->text(1), r->text(2)};
+}
+
 void AuditStore::insert(db::Conn& tx, const StoredEntry& s) {
-  const Entry& e = s.entry;
-  tx.exec(kInsert,
-          {e.tenant_id, s.seq, s.at, std::string(to_string(e.actor_kind)), e.actor_id,
-           db::text_or_null(e.on_behalf_of), std::string(to_string(e.channel)), e.action,
-           db::text_or_null(e.record_type), db::text_or_null(e.record_id), db::text_or_null(e.remote_addr),
-           e.details, s.prev_hash, s.hash, db::text_or_null(s.key_id)});
+  db::Params params;
+  params.reserve(kInsertColumns);
+  append_insert_params(params, s);
+  tx.exec(kInsert, params);
+}
+
+void AuditStore::insert_all(db::Conn& tx, const std::vector<StoredEntry>& entries) {
+  if (entries.empty()) return;
+  if (entries.size() == 1) return insert(tx, entries.front());
+  db::Params params;
+  params.reserve(kInsertColumns * entries.size());
+  for (const auto& s : entries) append_insert_params(params, s);
+  tx.exec(insert_rows_sql(entries.size()), params);
 }
 
 std::vector<ChainRow> AuditStore::chain_after(tenants::TenantId tenant, std::int64_t after_seq, int limit) {

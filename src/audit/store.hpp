@@ -36,7 +36,11 @@ class AuditStore {
   static void lock_chain(db::Conn& tx, tenants::TenantId tenant);
   // The last entry of the tenant's chain as seen by `tx`; nullopt for an empty chain.
   static std::optional<Head> head(db::Conn& tx, tenants::TenantId tenant);
+  // lock_chain() then head(), in one round trip on PostgreSQL (the function of migration 0032).
+  static std::optional<Head> lock_and_head(db::Conn& tx, tenants::TenantId tenant);
   static void insert(db::Conn& tx, const StoredEntry& e);
+  // Several entries in one statement (one round trip), in the order given.
+  static void insert_all(db::Conn& tx, const std::vector<StoredEntry>& entries);
 
   // Up to `limit` entries of the tenant's chain with seq > after_seq, oldest first (for verification).
   std::vector<ChainRow> chain_after(tenants::TenantId tenant, std::int64_t after_seq, int limit);

@@ -1,5 +1,7 @@
 #include "identity/inbound_guard.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
 
 #include "identity/api_keys.hpp"
@@ -48,13 +50,13 @@ InboundPresented presented_by(const http::Request& req, const InboundGuardOption
 
 http::Handler require_inbound(const web::View& view, const tenants::TenantService& tenants,
                               InboundService& inbound, const InboundGuardOptions& options, std::string system,
-                              InboundHandler handler, IdentifierReader reader) {
+                              InboundHandler handler, IdentifierReader reader, AcceptedAudit accepted) {
   return [&view, &tenants, &inbound, &options, system = std::move(system), handler = std::move(handler),
-          reader = std::move(reader)](http::Request& req) -> http::Response {
+          reader = std::move(reader), accepted](http::Request& req) -> http::Response {
     InboundCall call;
     call.body = tenants.by_slug(req.param("slug"));
     if (!call.body || !call.body->active) return web::json_error(view, req, Error::not_found("body"));
-    auto caller = inbound.authenticate(call.body->id, system, presented_by(req, options, reader));
+    auto caller = inbound.authenticate(call.body->id, system, presented_by(req, options, reader), accepted);
     if (!caller) {
       auto r = web::json_error(view, req, caller.error());
       if (caller.error().http_status == 401)
@@ -64,7 +66,15 @@ http::Handler require_inbound(const web::View& view, const tenants::TenantServic
       return r;
     }
     call.caller = std::move(*caller);
-    return handler(req, call);
+    if (!call.caller.accepted_entry) return handler(req, call);
+    try {
+      return handler(req, call);
+    } catch (...) {
+      // The handler's transaction (and the entry with it) rolled back: the accepted call is audited alone.
+      if (auto st = inbound.record_accepted(*call.caller.accepted_entry); !st)
+        spdlog::error("audit of an inbound call: {}", st.error().code);
+      throw;
+    }
   };
 }
 

@@ -49,19 +49,24 @@ using IdentifierReader = std::function<std::map<std::string, std::string>(const 
 InboundPresented presented_by(const http::Request& req, const InboundGuardOptions& options,
                               const IdentifierReader& reader);
 
+// `accepted`: AcceptedAudit::by_handler hands the inbound.accepted entry to the handler
+// (call.caller.accepted_entry), which appends it with its own work; if the handler throws, the guard
+// appends it alone before letting the exception go on. Such a handler writes the entry in its last
+// transaction, so that nothing after that commit can throw.
 http::Handler require_inbound(const web::View& view, const tenants::TenantService& tenants,
                               InboundService& inbound, const InboundGuardOptions& options, std::string system,
-                              InboundHandler handler, IdentifierReader reader = {});
+                              InboundHandler handler, IdentifierReader reader = {},
+                              AcceptedAudit accepted = AcceptedAudit::now);
 
 // The route of a module's handler `fn(deps, req, call)` behind the inbound guard; `Deps` has the
 // module's `view`, `tenants`, `inbound` (InboundService&) and `inbound_options`.
 template <class Deps>
 http::Handler inbound_route(Deps& d, std::string system,
                             http::Response (*fn)(Deps&, http::Request&, const InboundCall&),
-                            IdentifierReader reader = {}) {
+                            IdentifierReader reader = {}, AcceptedAudit accepted = AcceptedAudit::now) {
   return require_inbound(
       d.view, d.tenants, d.inbound, d.inbound_options, std::move(system),
-      [&d, fn](http::Request& r, const InboundCall& c) { return fn(d, r, c); }, std::move(reader));
+      [&d, fn](http::Request& r, const InboundCall& c) { return fn(d, r, c); }, std::move(reader), accepted);
 }
 
 }  // namespace sp::identity

@@ -175,8 +175,13 @@ void InboundService::refuse(tenants::TenantId tenant, const std::string& system,
   if (auto st = audit_.record(e); !st) spdlog::error("audit of a refused inbound call: {}", st.error().code);
 }
 
+Status InboundService::record_accepted(const audit::Entry& e) {
+  if (auto st = audit_.record(e); !st) return st.error();
+  return Ok{};
+}
+
 Result<InboundCaller> InboundService::authenticate(tenants::TenantId tenant, const std::string& system,
-                                                   const InboundPresented& p) {
+                                                   const InboundPresented& p, AcceptedAudit accepted) {
   const auto now = clock_.now();
   if (!limit_.allow(std::to_string(tenant) + "|" + system + "|" + p.remote_addr, now)) {
     refuse(tenant, system, p, "rate_limited", "");
@@ -210,13 +215,17 @@ Result<InboundCaller> InboundService::authenticate(tenants::TenantId tenant, con
       return Error::make("inbound.identifiers", 403, name);
     }
   }
-  InboundCaller caller{tenant, system, match->station, match->id};
+  InboundCaller caller{tenant, system, match->station, match->id, std::nullopt};
   auto e = inbound_entry(tenant, "inbound.accepted", system, match->station);
   e.record_type = "route";
   e.record_id = p.path.substr(0, 512);
   e.remote_addr = p.remote_addr;
   e.details = boost::json::serialize(boost::json::object{
       {"credential", match->id}, {"by", presented_hash.empty() ? "certificate" : "secret"}});
+  if (accepted == AcceptedAudit::by_handler) {
+    caller.accepted_entry = std::move(e);
+    return caller;
+  }
   if (auto st = audit_.record(e); !st) {
     // An accepted call that leaves no trace would break the rule: refuse it instead.
     spdlog::error("audit of an inbound call: {}", st.error().code);

@@ -49,12 +49,23 @@ struct InboundPresented {
   std::string path;
 };
 
+// Who writes an accepted call's inbound.accepted entry.
+enum class AcceptedAudit {
+  now,         // authenticate() appends it in a transaction of its own before answering
+  by_handler,  // authenticate() returns it (InboundCaller::accepted_entry) and the handler appends it in
+               // the transaction that does the call's work, or with the call's refusal: one commit and
+               // one turn of the body's chain lock instead of two. The web guard writes it alone when the
+               // handler throws (inbound_guard.hpp).
+};
+
 // Who called, once authenticated.
 struct InboundCaller {
   tenants::TenantId tenant_id = 0;
   std::string system;
   std::string station;
   std::string credential_id;
+  // AcceptedAudit::by_handler: the inbound.accepted entry, not yet written (the handler's to append).
+  std::optional<audit::Entry> accepted_entry;
 };
 
 struct InboundCredential {
@@ -92,9 +103,14 @@ class InboundService {
                                const std::string& station);
   std::vector<InboundCredential> list(std::optional<tenants::TenantId> tenant);
 
-  // The call: see the rules above.
+  // The call: see the rules above. With AcceptedAudit::by_handler the accepted entry is returned for the
+  // caller to append (the rule "every accepted call is audited" is then the handler's to keep).
   Result<InboundCaller> authenticate(tenants::TenantId tenant, const std::string& system,
-                                     const InboundPresented& presented);
+                                     const InboundPresented& presented,
+                                     AcceptedAudit accepted = AcceptedAudit::now);
+  // Appends an accepted entry returned by authenticate() in a transaction of its own (a handler that
+  // could not write it with its work).
+  Status record_accepted(const audit::Entry& e);
 
   // "AB:cd:01…" → "abcd01…"; empty when it is not 64 hex digits.
   static std::string normalize_fingerprint(std::string_view text);

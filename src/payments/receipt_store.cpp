@@ -40,6 +40,15 @@ constexpr const char* kTakeActivation =
     "activated_at = excluded.activated_at, expires_at = excluded.expires_at "
     "WHERE payment_activations.channel = excluded.channel OR payment_activations.expires_at <= $4 "
     "RETURNING iuv";
+// kTakeActivation that also takes over a lease whose channel starts with $6 (compared as a prefix, not
+// a LIKE pattern: a channel name may hold '_').
+constexpr const char* kTakeActivationHandingOver =
+    "INSERT INTO payment_activations (tenant_id, iuv, channel, activated_at, expires_at) "
+    "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (tenant_id, iuv) DO UPDATE SET channel = excluded.channel, "
+    "activated_at = excluded.activated_at, expires_at = excluded.expires_at "
+    "WHERE payment_activations.channel = excluded.channel OR payment_activations.expires_at <= $4 "
+    "OR substr(payment_activations.channel, 1, length(CAST($6 AS TEXT))) = CAST($6 AS TEXT) "
+    "RETURNING iuv";
 constexpr const char* kActiveChannel =
     "SELECT channel FROM payment_activations WHERE tenant_id = $1 AND iuv = $2 AND expires_at > $3";
 constexpr const char* kEndActivation = "DELETE FROM payment_activations WHERE tenant_id = $1 AND iuv = $2";
@@ -111,6 +120,13 @@ bool ReceiptStore::take_activation(db::Conn& tx, tenants::TenantId tenant, const
                                    const std::string& channel, const std::string& now,
                                    const std::string& expires_at) {
   return tx.query_one(kTakeActivation, {tenant, iuv, channel, now, expires_at}).has_value();
+}
+
+bool ReceiptStore::take_activation(db::Conn& tx, tenants::TenantId tenant, const std::string& iuv,
+                                   const std::string& channel, const std::string& now,
+                                   const std::string& expires_at, const std::string& handed_over_prefix) {
+  return tx.query_one(kTakeActivationHandingOver, {tenant, iuv, channel, now, expires_at, handed_over_prefix})
+      .has_value();
 }
 
 std::optional<std::string> ReceiptStore::active_channel(db::Conn& c, tenants::TenantId tenant,

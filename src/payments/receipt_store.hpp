@@ -65,6 +65,11 @@ class ReceiptStore {
   static bool take_activation(db::Conn& tx, tenants::TenantId tenant, const std::string& iuv,
                               const std::string& channel, const std::string& now,
                               const std::string& expires_at);
+  // The same, and a lease held by a channel whose name starts with `handed_over_prefix` (the portal's
+  // carts, "portal:") is taken over too: one statement.
+  static bool take_activation(db::Conn& tx, tenants::TenantId tenant, const std::string& iuv,
+                              const std::string& channel, const std::string& now,
+                              const std::string& expires_at, const std::string& handed_over_prefix);
   // The channel holding an unexpired lease on the IUV, if any.
   static std::optional<std::string> active_channel(db::Conn& c, tenants::TenantId tenant,
                                                    const std::string& iuv, const std::string& now);

@@ -85,26 +85,36 @@ pagopa::Subject debtor_subject(const Debtor& d) {
 
 }  // namespace
 
-void StationService::audit_refusal(tenants::TenantId tenant, std::string_view operation,
-                                   const pagopa::Fault& f, const std::string& notice,
-                                   const std::string& remote_addr) {
+audit::Entry StationService::refusal_entry(tenants::TenantId tenant, std::string_view operation,
+                                           const pagopa::Fault& f, const std::string& notice,
+                                           const std::string& remote_addr) {
   auto a = identity::entry_by(kStationActor, tenant, "pagopa_station.refused", "payment_notice", notice,
                               boost::json::serialize(boost::json::object{
                                   {"operation", operation}, {"fault", f.code}, {"notice_number", notice}}));
   a.remote_addr = remote_addr;
-  db_.write([&](db::Conn& tx) { audit_.record_or_throw(tx, a); });
+  return a;
+}
+
+void StationService::audit_refusal(tenants::TenantId tenant, std::string_view operation,
+                                   const pagopa::Fault& f, const std::string& notice,
+                                   const std::string& remote_addr, const audit::Entry* accepted) {
+  std::vector<audit::Entry> entries;
+  if (accepted) entries.push_back(*accepted);
+  entries.push_back(refusal_entry(tenant, operation, f, notice, remote_addr));
+  db_.write([&](db::Conn& tx) { audit_.record_all_or_throw(tx, entries); });
 }
 
 std::variant<pagopa::Fault, StationService::Found> StationService::find_payable(
     db::Conn& c, tenants::TenantId tenant, const pagopa::StationIds& ids, const std::string& fiscal_code,
     const std::string& notice_number) {
-  auto creditor = PaymentsStore::creditor(c, tenant);
+  auto nav = parse_notice_number(notice_number);
+  auto view = PaymentsStore::station_view(c, tenant, nav ? nav->iuv : std::string());
+  auto& creditor = view.creditor;
   if (auto f = check_station_ids(creditor, ids)) return *f;
   const std::string& id = creditor->fiscal_code;
   if (fiscal_code != creditor->fiscal_code) return station_fault("PAA_PAGAMENTO_SCONOSCIUTO", id);
-  auto nav = parse_notice_number(notice_number);
   if (!nav) return station_fault("PAA_PAGAMENTO_SCONOSCIUTO", id);
-  auto p = PaymentsStore::position_by_iuv(c, tenant, nav->iuv);
+  auto& p = view.position;
   if (!p) return station_fault("PAA_PAGAMENTO_SCONOSCIUTO", id);
   auto it =
       std::find_if(p->options.begin(), p->options.end(), [&](const Option& o) { return o.iuv == nav->iuv; });
@@ -134,26 +144,29 @@ std::variant<pagopa::Fault, StationService::Found> StationService::find_payable(
 }
 
 StationAnswer StationService::answer(tenants::TenantId tenant, const pagopa::Request& request,
-                                     const std::string& raw, const std::string& remote_addr) {
+                                     const std::string& raw, const std::string& remote_addr,
+                                     const audit::Entry* accepted) {
   if (const auto* v = std::get_if<pagopa::VerifyRequest>(&request))
-    return {verify(tenant, *v, remote_addr), {}};
+    return {verify(tenant, *v, remote_addr, accepted), {}};
   if (const auto* g = std::get_if<pagopa::GetPaymentRequest>(&request))
-    return {get_payment(tenant, *g, remote_addr), {}};
+    return {get_payment(tenant, *g, remote_addr, accepted), {}};
   auto [response, outcome] =
-      send_receipt(tenant, std::get<pagopa::SendReceiptRequest>(request), raw, remote_addr);
+      send_receipt(tenant, std::get<pagopa::SendReceiptRequest>(request), raw, remote_addr, accepted);
   return {response, outcome};
 }
 
 pagopa::VerifyResponse StationService::verify(tenants::TenantId tenant, const pagopa::VerifyRequest& r,
-                                              const std::string& remote_addr) {
+                                              const std::string& remote_addr, const audit::Entry* accepted) {
+  // Read first (no transaction, no lock), then the call's audit entries in a short commit of their own.
   std::optional<std::variant<pagopa::Fault, Found>> found;
   db_.read([&](db::Conn& c) { found = find_payable(c, tenant, r.ids, r.fiscal_code, r.notice_number); });
   pagopa::VerifyResponse out;
   if (const auto* f = std::get_if<pagopa::Fault>(&*found)) {
     out.fault = *f;
-    audit_refusal(tenant, "paVerifyPaymentNotice", *f, r.notice_number, remote_addr);
+    audit_refusal(tenant, "paVerifyPaymentNotice", *f, r.notice_number, remote_addr, accepted);
     return out;
   }
+  if (accepted) db_.write([&](db::Conn& tx) { audit_.record_or_throw(tx, *accepted); });
   const auto& x = std::get<Found>(*found);
   const auto today = time::rome_date(clock_.now());
   const auto& o = x.opt();
@@ -173,31 +186,34 @@ pagopa::VerifyResponse StationService::verify(tenants::TenantId tenant, const pa
 
 pagopa::GetPaymentResponse StationService::get_payment(tenants::TenantId tenant,
                                                        const pagopa::GetPaymentRequest& r,
-                                                       const std::string& remote_addr) {
+                                                       const std::string& remote_addr,
+                                                       const audit::Entry* accepted) {
   pagopa::GetPaymentResponse out;
   std::optional<pagopa::Fault> refused;
   const auto now = clock_.now();
+  // A refusal is audited in the same transaction (nothing else is written then).
+  auto refuse = [&](db::Conn& tx, const pagopa::Fault& f) {
+    refused = f;
+    std::vector<audit::Entry> entries;
+    if (accepted) entries.push_back(*accepted);
+    entries.push_back(refusal_entry(tenant, "paGetPaymentV2", f, r.notice_number, remote_addr));
+    audit_.record_all_or_throw(tx, entries);
+  };
   db_.write([&](db::Conn& tx) {
     refused.reset();
     out = {};
     auto found = find_payable(tx, tenant, r.ids, r.fiscal_code, r.notice_number);
-    if (auto* f = std::get_if<pagopa::Fault>(&found)) {
-      refused = *f;
-      return;
-    }
+    if (auto* f = std::get_if<pagopa::Fault>(&found)) return refuse(tx, *f);
     auto& x = std::get<Found>(found);
     const auto& o = x.opt();
     // A lease of the portal's cart is handed over: the cart was sent to Checkout, which pays through
     // this very node, and the node itself lets one activation of a notice run at a time (its payment
-    // token), so refusing would only make the portal's own payment fail (docs/payments.md).
-    if (auto holder = ReceiptStore::active_channel(tx, tenant, o.iuv, time::format_iso_utc_millis(now));
-        holder && holder->rfind("portal:", 0) == 0)
-      ReceiptStore::end_activation(tx, tenant, o.iuv);
+    // token), so refusing would only make the portal's own payment fail (docs/payments.md). One
+    // statement takes the lease: free, expired, the node's own, or a portal cart's.
     if (!ReceiptStore::take_activation(tx, tenant, o.iuv, kNodeChannel, time::format_iso_utc_millis(now),
-                                       time::format_iso_utc_millis(now + kActivationLease))) {
-      refused = station_fault("PAA_PAGAMENTO_IN_CORSO", x.creditor.fiscal_code);
-      return;
-    }
+                                       time::format_iso_utc_millis(now + kActivationLease),
+                                       kPortalChannelPrefix))
+      return refuse(tx, station_fault("PAA_PAGAMENTO_IN_CORSO", x.creditor.fiscal_code));
     const auto today = time::rome_date(now);
     out.creditor_reference_id = o.iuv;
     out.amount = amount_due(x.position, o, today);
@@ -246,12 +262,14 @@ pagopa::GetPaymentResponse StationService::get_payment(tenants::TenantId tenant,
     if (r.amount) details["requested_amount_cents"] = *r.amount;
     if (!r.due_date.empty()) details["requested_due_date"] = r.due_date;
     a.details = boost::json::serialize(details);
-    audit_.record_or_throw(tx, a);
+    std::vector<audit::Entry> entries;
+    if (accepted) entries.push_back(*accepted);
+    entries.push_back(std::move(a));
+    audit_.record_all_or_throw(tx, entries);
   });
   if (refused) {
     pagopa::GetPaymentResponse ko;
     ko.fault = *refused;
-    audit_refusal(tenant, "paGetPaymentV2", *refused, r.notice_number, remote_addr);
     return ko;
   }
   return out;
@@ -259,26 +277,37 @@ pagopa::GetPaymentResponse StationService::get_payment(tenants::TenantId tenant,
 
 std::pair<pagopa::SendReceiptResponse, std::optional<ReceiptOutcome>> StationService::send_receipt(
     tenants::TenantId tenant, const pagopa::SendReceiptRequest& r, const std::string& raw,
-    const std::string& remote_addr) {
-  std::optional<Creditor> creditor;
-  db_.read([&](db::Conn& c) { creditor = PaymentsStore::creditor(c, tenant); });
-  std::optional<pagopa::Fault> refused = check_station_ids(creditor, r.ids);
-  if (!refused && r.receipt.fiscal_code != creditor->fiscal_code)
-    refused = station_fault("PAA_PAGAMENTO_SCONOSCIUTO", creditor->fiscal_code);
-  if (!refused && r.receipt.outcome != "OK")
-    refused = station_fault("PAA_SEMANTICA", creditor->fiscal_code, "outcome " + r.receipt.outcome);
-  if (refused) {
-    audit_refusal(tenant, "paSendRTV2", *refused, r.receipt.notice_number, remote_addr);
-    return {pagopa::SendReceiptResponse{refused}, std::nullopt};
+    const std::string& remote_addr, const audit::Entry* accepted) {
+  std::string iuv = r.receipt.creditor_reference_id;
+  if (iuv.empty()) {
+    if (auto nav = parse_notice_number(r.receipt.notice_number)) iuv = nav->iuv;
   }
-  // A concurrent receipt for the same IUV or the same (PSP, receiptId) makes this one's insert or state
-  // change fail: run it again, when it reads what the other wrote. Three tries are plenty: each retry
-  // follows a commit of the other, after which this receipt can no longer be "recorded".
+  // One transaction: the creditor and the position read in one query, the checks, then the receipt, or
+  // the refusal's audit entry (nothing else written). A concurrent receipt for the same IUV or the same
+  // (PSP, receiptId) makes this one's insert or state change fail: run it again, when it reads what the
+  // other wrote. Three tries are plenty: each retry follows a commit of the other, after which this
+  // receipt can no longer be "recorded".
   for (int attempt = 0;; ++attempt) {
     try {
       std::pair<pagopa::SendReceiptResponse, std::optional<ReceiptOutcome>> out;
       db_.write([&](db::Conn& tx) {
-        out = record_receipt(tx, tenant, creditor->fiscal_code, r, raw, remote_addr);
+        auto view = PaymentsStore::station_view(tx, tenant, iuv);
+        const auto& creditor = view.creditor;
+        std::optional<pagopa::Fault> refused = check_station_ids(creditor, r.ids);
+        if (!refused && r.receipt.fiscal_code != creditor->fiscal_code)
+          refused = station_fault("PAA_PAGAMENTO_SCONOSCIUTO", creditor->fiscal_code);
+        if (!refused && r.receipt.outcome != "OK")
+          refused = station_fault("PAA_SEMANTICA", creditor->fiscal_code, "outcome " + r.receipt.outcome);
+        if (refused) {
+          std::vector<audit::Entry> entries;
+          if (accepted) entries.push_back(*accepted);
+          entries.push_back(
+              refusal_entry(tenant, "paSendRTV2", *refused, r.receipt.notice_number, remote_addr));
+          audit_.record_all_or_throw(tx, entries);
+          out = {pagopa::SendReceiptResponse{refused}, std::nullopt};
+          return;
+        }
+        out = record_receipt(tx, tenant, creditor->fiscal_code, view.position, r, raw, remote_addr, accepted);
       });
       return out;
     } catch (const db::DbError& e) {
@@ -291,7 +320,8 @@ std::pair<pagopa::SendReceiptResponse, std::optional<ReceiptOutcome>> StationSer
 
 std::pair<pagopa::SendReceiptResponse, std::optional<ReceiptOutcome>> StationService::record_receipt(
     db::Conn& tx, tenants::TenantId tenant, const std::string& fiscal_code,
-    const pagopa::SendReceiptRequest& r, const std::string& raw, const std::string& remote_addr) {
+    const std::optional<Position>& position, const pagopa::SendReceiptRequest& r, const std::string& raw,
+    const std::string& remote_addr, const audit::Entry* accepted) {
   const auto& x = r.receipt;
   const auto now = clock_.now();
   const auto paid_at = payment_instant(x.payment_date_time, now);
@@ -314,7 +344,6 @@ std::pair<pagopa::SendReceiptResponse, std::optional<ReceiptOutcome>> StationSer
   row.raw_payload = raw;
   row.received_at = time::format_iso_utc_millis(now);
 
-  auto position = PaymentsStore::position_by_iuv(tx, tenant, row.iuv);
   const Option* option = nullptr;
   if (position) {
     for (const auto& o : position->options)
@@ -386,11 +415,14 @@ std::pair<pagopa::SendReceiptResponse, std::optional<ReceiptOutcome>> StationSer
   if (row.fee) details["fee_cents"] = *row.fee;
   if (row.amount_mismatch()) details["expected_amount_cents"] = *row.expected_amount;
   a.details = boost::json::serialize(details);
-  audit_.record_or_throw(tx, a);
+  std::vector<audit::Entry> entries;
+  if (accepted) entries.push_back(*accepted);
+  entries.push_back(a);
   if (row.amount_mismatch() && row.outcome != ReceiptOutcome::duplicate) {
     a.action = "pagopa_station.amount_mismatch";  // an operator's filter finds it
-    audit_.record_or_throw(tx, a);
+    entries.push_back(std::move(a));
   }
+  audit_.record_all_or_throw(tx, entries);
   return {pagopa::SendReceiptResponse{answer}, row.outcome};
 }
 

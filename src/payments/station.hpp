@@ -46,6 +46,13 @@
 // Every receipt (whatever its outcome) and every refusal is written to the body's audit chain
 // ("pagopa_station.receipt", "pagopa_station.refused"); a successful activation as
 // "pagopa_station.activated". Amounts are integer cents throughout.
+//
+// Cost per call (issue 13, "Performance"; bench/README.md, bench/run-station): the node's inbound.accepted
+// entry is written in the call's own transaction (after the call's work, with its entries in one INSERT),
+// so a call is one read of the creditor and the notice (one query) and one commit: verify's commit holds
+// only its audit entries, written after the read so that the body's chain lock is held as briefly as
+// possible; get payment's holds the lease and its entries; a receipt's holds the receipt, the payment and
+// their entries (the position's "paid" entry, then inbound.accepted, then the receipt's).
 #include <optional>
 #include <string>
 #include <variant>
@@ -63,6 +70,8 @@ namespace sp::payments {
 // How long an activation holds a notice (pagoPA's payment token lives at most 30 minutes).
 inline constexpr std::chrono::minutes kActivationLease{30};
 inline constexpr const char* kNodeChannel = "node";
+// The portal's carts lease their notices as "portal:<cart>"; the node takes such a lease over.
+inline constexpr const char* kPortalChannelPrefix = "portal:";
 
 using StationResponse =
     std::variant<pagopa::VerifyResponse, pagopa::GetPaymentResponse, pagopa::SendReceiptResponse>;
@@ -78,17 +87,20 @@ class StationService {
       : db_(db), clock_(clock), payments_(payments), audit_(db, clock) {}
 
   // The answer of the station of body `tenant` to `request`; `raw` is the envelope as received (kept with
-  // a receipt), `remote_addr` goes to the audit entries.
+  // a receipt), `remote_addr` goes to the audit entries. `accepted`: the inbound guard's inbound.accepted
+  // entry for this call (AcceptedAudit::by_handler), appended in the same transaction as the call's own
+  // work or refusal, or nullptr when the guard wrote it already.
   StationAnswer answer(tenants::TenantId tenant, const pagopa::Request& request, const std::string& raw,
-                       const std::string& remote_addr = {});
+                       const std::string& remote_addr = {}, const audit::Entry* accepted = nullptr);
 
   pagopa::VerifyResponse verify(tenants::TenantId tenant, const pagopa::VerifyRequest& r,
-                                const std::string& remote_addr = {});
+                                const std::string& remote_addr = {}, const audit::Entry* accepted = nullptr);
   pagopa::GetPaymentResponse get_payment(tenants::TenantId tenant, const pagopa::GetPaymentRequest& r,
-                                         const std::string& remote_addr = {});
+                                         const std::string& remote_addr = {},
+                                         const audit::Entry* accepted = nullptr);
   std::pair<pagopa::SendReceiptResponse, std::optional<ReceiptOutcome>> send_receipt(
       tenants::TenantId tenant, const pagopa::SendReceiptRequest& r, const std::string& raw,
-      const std::string& remote_addr = {});
+      const std::string& remote_addr = {}, const audit::Entry* accepted = nullptr);
 
   // Another channel (the portal's cart) starts paying the notice with this IUV: takes its lease.
   // Error payments.in_progress (409) while another channel holds it.
@@ -96,20 +108,28 @@ class StationService {
   // The receipts of an IUV, oldest first (operators, tests).
   std::vector<ReceiptRow> receipts(tenants::TenantId tenant, const std::string& iuv);
   // A refusal written to the body's audit chain ("pagopa_station.refused"): the faults above, and the
-  // web side's own (a malformed envelope: PAA_SINTASSI_EXTRAXSD).
+  // web side's own (a malformed envelope: PAA_SINTASSI_EXTRAXSD); after `accepted` in the same
+  // transaction when given.
   void audit_refusal(tenants::TenantId tenant, std::string_view operation, const pagopa::Fault& f,
-                     const std::string& notice, const std::string& remote_addr);
+                     const std::string& notice, const std::string& remote_addr,
+                     const audit::Entry* accepted = nullptr);
 
  private:
   struct Found;
-  // The ids check and the notice's lookup shared by verify and get payment: a fault, or what was found.
+  // The ids check and the notice's lookup shared by verify and get payment (one query: the creditor and
+  // the position, PaymentsStore::station_view): a fault, or what was found.
   std::variant<pagopa::Fault, Found> find_payable(db::Conn& c, tenants::TenantId tenant,
                                                   const pagopa::StationIds& ids,
                                                   const std::string& fiscal_code,
                                                   const std::string& notice_number);
   std::pair<pagopa::SendReceiptResponse, std::optional<ReceiptOutcome>> record_receipt(
       db::Conn& tx, tenants::TenantId tenant, const std::string& fiscal_code,
-      const pagopa::SendReceiptRequest& r, const std::string& raw, const std::string& remote_addr);
+      const std::optional<Position>& position, const pagopa::SendReceiptRequest& r, const std::string& raw,
+      const std::string& remote_addr, const audit::Entry* accepted);
+  // The refusal's audit entry (audit_refusal).
+  static audit::Entry refusal_entry(tenants::TenantId tenant, std::string_view operation,
+                                    const pagopa::Fault& f, const std::string& notice,
+                                    const std::string& remote_addr);
 
   db::Database& db_;
   time::Clock& clock_;

@@ -17,6 +17,9 @@ http::Response soap_xml(std::string body, int status = 200) {
 
 http::Response pa_for_node(StationDeps& d, http::Request& req, const identity::InboundCall& call) {
   const auto tenant = call.body->id;
+  // The guard left the inbound.accepted entry to us (AcceptedAudit::by_handler): the station appends it in
+  // the call's own transaction.
+  const audit::Entry* accepted = call.caller.accepted_entry ? &*call.caller.accepted_entry : nullptr;
   auto parsed = pagopa::parse_request(req.body);
   if (!parsed) {
     // Answer in the refused operation's own response (a KO faultBean the node reads) when the envelope
@@ -26,7 +29,7 @@ http::Response pa_for_node(StationDeps& d, http::Request& req, const identity::I
     auto fault = pagopa::make_fault("PAA_SINTASSI_EXTRAXSD", id, parsed.error().detail);
     const std::string operation = peek ? peek->operation : std::string("unknown");
     d.station.audit_refusal(tenant, operation, fault, peek ? peek->notice_number : std::string(),
-                            req.remote_addr);
+                            req.remote_addr, accepted);
     auto xml = pagopa::render_fault_response(operation, fault);
     if (xml.empty()) {
       return soap_xml(pagopa::render_soap_fault("PAA_SINTASSI_EXTRAXSD",
@@ -35,7 +38,7 @@ http::Response pa_for_node(StationDeps& d, http::Request& req, const identity::I
     }
     return soap_xml(std::move(xml));
   }
-  auto answer = d.station.answer(tenant, *parsed, req.body, req.remote_addr);
+  auto answer = d.station.answer(tenant, *parsed, req.body, req.remote_addr, accepted);
   return soap_xml(std::visit([](const auto& r) { return pagopa::render_response(r); }, answer.response));
 }
 
@@ -62,7 +65,8 @@ std::map<std::string, std::string> station_identifiers(const http::Request& req)
 
 void register_station(http::Router& router, StationDeps& deps) {
   router.post("/inbound/{slug}/pagopa/paForNode",
-              identity::inbound_route(deps, kNodeSystem, pa_for_node, station_identifiers));
+              identity::inbound_route(deps, kNodeSystem, pa_for_node, station_identifiers,
+                                      identity::AcceptedAudit::by_handler));
 }
 
 }  // namespace sp::payments

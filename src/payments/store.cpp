@@ -55,10 +55,30 @@ constexpr const char* kSqlPositionByIupd =
     "SELECT " POSITION_COLUMNS " FROM payment_positions p WHERE p.tenant_id = $1 AND p.iupd = $2";
 constexpr const char* kSqlPositionById =
     "SELECT " POSITION_COLUMNS " FROM payment_positions p WHERE p.tenant_id = $1 AND p.id = $2";
-constexpr const char* kSqlPositionByIuv =
-    "SELECT " POSITION_COLUMNS
-    " FROM payment_positions p JOIN payment_options o ON o.position_id = p.id "
-    "WHERE o.tenant_id = $1 AND o.iuv = $2";
+// A position with its options and transfers in one query (one row per transfer, or per option without
+// transfers): POSITION_COLUMNS (0-29), then OPTION_COLUMNS (30-40), then TRANSFER_COLUMNS (41-52).
+#define OPTION_COLUMNS                                                                                      \
+  "o.id, o.iuv, o.nav, o.amount_cents, o.description, o.due_date, o.retention_date, o.is_partial_payment, " \
+  "o.fine_role, o.status, o.paid_at"
+#define TRANSFER_COLUMNS                                                                               \
+  "t.option_id, t.transfer_index, t.amount_cents, t.iban, t.postal_iban, t.stamp_type, t.stamp_hash, " \
+  "t.stamp_province, t.remittance, t.category, t.organization_fiscal_code, t.status"
+#define POSITION_TREE_BY_IUV                                                      \
+  "payment_options k JOIN payment_positions p ON p.id = k.position_id "           \
+  "JOIN payment_options o ON o.position_id = p.id AND o.tenant_id = k.tenant_id " \
+  "LEFT JOIN payment_transfers t ON t.option_id = o.id "
+constexpr const char* kSqlPositionTreeByIuv =
+    "SELECT " POSITION_COLUMNS ", " OPTION_COLUMNS ", " TRANSFER_COLUMNS " FROM " POSITION_TREE_BY_IUV
+    "WHERE k.tenant_id = $1 AND k.iuv = $2 ORDER BY o.ordinal, t.transfer_index";
+// The creditor (columns 0-7) and, when the IUV is the body's, its position tree from column 8: the
+// creditor row is there whether or not the IUV is (LEFT JOIN), so a row with NULL p.id means "no such
+// notice". One statement: the station reads both on every call.
+constexpr const char* kSqlStationView =
+    "SELECT c.tenant_id, c.fiscal_code, c.company_name, c.office_name, c.iban, c.postal_iban, c.broker_id, "
+    "c.station_id, " POSITION_COLUMNS ", " OPTION_COLUMNS ", " TRANSFER_COLUMNS
+    " FROM payment_creditors c LEFT JOIN (" POSITION_TREE_BY_IUV
+    ") ON k.tenant_id = c.tenant_id AND k.iuv = $2 WHERE c.tenant_id = $1 ORDER BY o.ordinal, "
+    "t.transfer_index";
 constexpr const char* kSqlPositions =
     "SELECT " POSITION_COLUMNS
     " FROM payment_positions p WHERE p.tenant_id = $1 "
@@ -111,7 +131,73 @@ db::Value store_opt_text(const std::string& s) {
   return db::text_or_null(s);
 }
 
-Position store_position_from(const db::Row& r) {
+Position store_position_from(const db::Row& r, std::size_t at = 0);
+
+// The row's columns from `at` on, as a view that adds `at` to every index.
+struct ShiftedRow {
+  const db::Row& r;
+  std::size_t at;
+  [[nodiscard]] std::string text(std::size_t i) const { return r.text(at + i); }
+  [[nodiscard]] std::int64_t i64(std::size_t i) const { return r.i64(at + i); }
+  [[nodiscard]] bool is_null(std::size_t i) const { return r.is_null(at + i); }
+};
+
+Option store_option_from(const db::Row& row, std::size_t at) {
+  const ShiftedRow r{row, at};
+  Option o;
+  o.id = r.i64(0);
+  o.iuv = r.text(1);
+  o.nav = r.text(2);
+  o.amount = r.i64(3);
+  o.description = r.text(4);
+  o.due_date = db::date(row, at + 5);
+  o.retention_date = db::opt_date(row, at + 6);
+  o.is_partial_payment = row.boolean(at + 7);
+  o.fine_role = parse_fine_role(r.text(8)).value_or(FineRole::none);
+  o.status = parse_option_status(r.text(9)).value_or(OptionStatus::unpaid);
+  o.paid_at = db::opt_instant(row, at + 10);
+  return o;
+}
+
+// The transfer's columns from `at` on (the option id first, skipped here).
+Transfer store_transfer_from(const db::Row& row, std::size_t at) {
+  const ShiftedRow r{row, at};
+  Transfer t;
+  t.index = static_cast<int>(r.i64(1));
+  t.amount = r.i64(2);
+  t.iban = r.text(3);
+  t.postal_iban = r.text(4);
+  if (!r.is_null(5)) t.stamp = Stamp{r.text(5), r.text(6), r.text(7)};
+  t.remittance = r.text(8);
+  t.category = r.text(9);
+  t.organization_fiscal_code = r.text(10);
+  t.status = parse_option_status(r.text(11)).value_or(OptionStatus::unpaid);
+  return t;
+}
+
+// A position tree (POSITION_COLUMNS, OPTION_COLUMNS, TRANSFER_COLUMNS from column `at`) from its rows,
+// ordered by option then transfer; nullopt when there are none or the position columns are NULL.
+std::optional<Position> store_tree_from(const std::vector<db::Row>& rows, std::size_t at) {
+  if (rows.empty() || rows.front().is_null(at)) return std::nullopt;
+  Position p = store_position_from(rows.front(), at);
+  const std::size_t option_at = at + 30;
+  const std::size_t transfer_at = option_at + 11;
+  for (const auto& r : rows) {
+    const OptionId id = r.i64(option_at);
+    if (p.options.empty() || p.options.back().id != id) p.options.push_back(store_option_from(r, option_at));
+    if (!r.is_null(transfer_at)) p.options.back().transfers.push_back(store_transfer_from(r, transfer_at));
+  }
+  return p;
+}
+
+Position store_position_from(const db::Row& row, std::size_t at) {
+  if (at != 0) {
+    // The same columns further right (the station's view): copied into a row of their own.
+    std::vector<db::Value> cols;
+    for (std::size_t i = 0; i < 30; ++i) cols.push_back(row.raw(at + i));
+    return store_position_from(db::Row(std::move(cols), nullptr), 0);
+  }
+  const db::Row& r = row;
   Position p;
   p.id = r.text(0);
   p.tenant_id = r.i64(1);
@@ -301,7 +387,19 @@ std::optional<Position> PaymentsStore::position_by_id(db::Conn& c, tenants::Tena
 
 std::optional<Position> PaymentsStore::position_by_iuv(db::Conn& c, tenants::TenantId tenant,
                                                        const std::string& iuv) {
-  return store_one(c, kSqlPositionByIuv, {tenant, iuv});
+  return store_tree_from(c.query(kSqlPositionTreeByIuv, {tenant, iuv}), 0);
+}
+
+PaymentsStore::StationView PaymentsStore::station_view(db::Conn& c, tenants::TenantId tenant,
+                                                       const std::string& iuv) {
+  StationView out;
+  const auto rows = c.query(kSqlStationView, {tenant, iuv});
+  if (rows.empty()) return out;
+  const auto& r = rows.front();
+  out.creditor =
+      Creditor{r.i64(0), r.text(1), r.text(2), r.text(3), {}, r.text(4), r.text(5), r.text(6), r.text(7)};
+  out.position = store_tree_from(rows, 8);
+  return out;
 }
 
 std::optional<Position> PaymentsStore::position_by_iupd(tenants::TenantId tenant, const std::string& iupd) {

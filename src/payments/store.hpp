@@ -46,9 +46,18 @@ class PaymentsStore {
   static std::optional<Position> position_by_iupd(db::Conn& c, tenants::TenantId tenant,
                                                   const std::string& iupd);
   static std::optional<Position> position_by_id(db::Conn& c, tenants::TenantId tenant, const std::string& id);
-  // The position holding the option with this IUV (the station's lookup).
+  // The position holding the option with this IUV (the station's lookup), with its options and
+  // transfers, in one query.
   static std::optional<Position> position_by_iuv(db::Conn& c, tenants::TenantId tenant,
                                                  const std::string& iuv);
+  // What the pagoPA station reads on every call, in one query: the body's creditor settings (without
+  // segregation codes: the station does not use them) and the position holding `iuv` as
+  // position_by_iuv() gives it. creditor is nullopt when the body has none (then position too).
+  struct StationView {
+    std::optional<Creditor> creditor;
+    std::optional<Position> position;
+  };
+  static StationView station_view(db::Conn& c, tenants::TenantId tenant, const std::string& iuv);
   std::optional<Position> position_by_iupd(tenants::TenantId tenant, const std::string& iupd);
   std::vector<Position> positions(tenants::TenantId tenant, const PositionQuery& q);
   // Every body's positions of a debtor (fiscal code), newest first.

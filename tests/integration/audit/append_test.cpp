@@ -108,6 +108,75 @@ TEST_P(AuditAppendTest, EachTenantHasItsOwnChain) {
   EXPECT_FALSE(audit().verify(2).intact);
 }
 
+TEST_P(AuditAppendTest, SeveralEntriesInOneCallChainAsIfAppendedOneByOne) {
+  ASSERT_TRUE(audit().record(entry(5, "case.open")).ok());
+  std::vector<Entry> batch = {entry(5, "case.submit"), entry(6, "case.open"), entry(5, "case.close"),
+                              entry(6, "case.close")};
+  std::vector<Appended> appended;
+  db().write([&](db::Conn& tx) {
+    auto r = audit().record_all(tx, batch);
+    ASSERT_TRUE(r.ok()) << r.error().code;
+    appended = *r;
+  });
+  ASSERT_EQ(appended.size(), 4u);
+  EXPECT_EQ(appended[0].seq, 2);
+  EXPECT_EQ(appended[1].seq, 1);
+  EXPECT_EQ(appended[2].seq, 3);
+  EXPECT_EQ(appended[3].seq, 2);
+  EXPECT_EQ(stored(5, 3).entry.action, "case.close");
+  EXPECT_EQ(stored(5, 3).prev_hash, appended[0].hash);
+  EXPECT_EQ(stored(6, 2).prev_hash, appended[1].hash);
+  ASSERT_TRUE(audit().record(entry(5, "case.reopen")).ok());
+  for (tenants::TenantId tenant : {5, 6}) {
+    auto report = audit().verify(tenant);
+    EXPECT_TRUE(report.intact) << report.problem << " at " << report.broken_seq;
+  }
+  EXPECT_EQ(all_seqs(db(), 5), (std::vector<std::int64_t>{1, 2, 3, 4}));
+}
+
+TEST_P(AuditAppendTest, ConcurrentBatchesAndSingleEntriesProduceAGaplessChain) {
+  constexpr int kThreads = 6;
+  constexpr int kRounds = 40;
+  std::atomic<int> failures{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kRounds; ++i) {
+        try {
+          if (t % 2 == 0) {
+            if (!audit().record(entry(5, "case.open")).ok()) ++failures;
+          } else {
+            db().write([&](db::Conn& tx) {
+              if (!audit().record_all(tx, {entry(5, "case.open"), entry(5, "case.submit")}).ok()) ++failures;
+            });
+          }
+        } catch (const std::exception&) {
+          ++failures;
+        }
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(failures.load(), 0);
+  const std::size_t expected = kThreads / 2 * kRounds * 3;
+  auto seqs = all_seqs(db(), 5);
+  ASSERT_EQ(seqs.size(), expected);
+  for (std::size_t i = 0; i < seqs.size(); ++i) ASSERT_EQ(seqs[i], static_cast<std::int64_t>(i + 1));
+  auto report = audit().verify(5);
+  EXPECT_TRUE(report.intact) << report.problem << " at " << report.broken_seq;
+}
+
+TEST_P(AuditAppendTest, OneInvalidEntryOfABatchRefusesTheWholeBatch) {
+  auto bad = entry(5, "case.submit");
+  bad.details = "not json";
+  db().write([&](db::Conn& tx) {
+    auto r = audit().record_all(tx, {entry(5, "case.open"), bad});
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error().code, "audit.details");
+  });
+  EXPECT_TRUE(all_seqs(db(), 5).empty());
+}
+
 TEST_P(AuditAppendTest, InvalidEntriesAreRefusedAndNothingIsWritten) {
   auto e = entry(5);
   e.details = "not json";

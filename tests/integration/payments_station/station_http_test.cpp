@@ -115,6 +115,39 @@ TEST_P(StationHttpTest, TheNodePaysANoticeThroughTheEndpoint) {
   EXPECT_EQ(inbound_audit(asti_), std::vector<std::string>(4, "inbound.accepted"));
 }
 
+// Each call commits once: the node's inbound.accepted entry is written in the call's own transaction,
+// right before the call's entries (bench/README.md, "bench/run-station"), and a refusal's too.
+TEST_P(StationHttpTest, EachCallsAcceptedEntryIsWrittenWithTheCallsOwnEntries) {
+  auto p = tari(asti_, "TARI-2026-0104");
+  const auto& o = p.options[0];
+  auto actions = [&] {
+    std::vector<std::string> out;
+    for (const auto& s : audit_->entries(asti_, {.limit = 100}).entries) {
+      if (s.entry.action.find("credential") != std::string::npos ||
+          s.entry.action == "payment_position.create" || s.entry.action == "payment_position.publish" ||
+          s.entry.action == "payment_position.activate")
+        continue;
+      out.insert(out.begin(), s.entry.action);
+    }
+    return out;
+  };
+  const auto before = actions();
+  ASSERT_EQ(call("asti", pagopa::render_request(verify_req(o.nav)), asti_secret_).status, 200);
+  ASSERT_EQ(call("asti", pagopa::render_request(get_req(o.nav)), asti_secret_).status, 200);
+  ASSERT_EQ(call("asti", pagopa::render_request(receipt(o, "order-1")), asti_secret_).status, 200);
+  // An unknown notice: the accepted call and its refusal, one commit.
+  auto unknown = call("asti", pagopa::render_request(verify_req("301000000000000099")), asti_secret_);
+  ASSERT_EQ(unknown.status, 200);
+  auto after = actions();
+  after.erase(after.begin(), after.begin() + static_cast<std::ptrdiff_t>(before.size()));
+  EXPECT_EQ(after,
+            (std::vector<std::string>{"inbound.accepted", "inbound.accepted", "pagopa_station.activated",
+                                      "payment_position.paid", "inbound.accepted", "pagopa_station.receipt",
+                                      "inbound.accepted", "pagopa_station.refused"}));
+  auto report = audit_->verify(asti_);
+  EXPECT_TRUE(report.intact) << report.problem << " at " << report.broken_seq;
+}
+
 TEST_P(StationHttpTest, WithoutTheNodesCredentialAReceiptChangesNothingAndIsAudited) {
   auto p = tari(asti_, "TARI-2026-0102");
   const auto envelope = pagopa::render_request(receipt(p.options[0], "forged-1"));
