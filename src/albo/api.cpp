@@ -30,31 +30,34 @@ json::object publication_json(WebDeps& d, const tenants::Body& body, const Publi
                                 {"sha256", doc.sha256}});
   }
   const auto phase = p.phase(d.albo.now());
-  return {{"id", p.id},
-          {"year", p.year},
-          {"number", p.number},
-          {"number_text", format_number(p.number)},
-          {"act_type", p.act_type},
-          {"issuer", p.issuer.empty() ? body.name : p.issuer},
-          {"office", p.office},
-          {"responsible", p.responsible},
-          {"requester", str_or_null(p.requester)},
-          {"subject", p.subject},
-          {"act_number", str_or_null(p.act_number)},
-          {"act_date", p.act_date ? json::value(time::format_iso_date(*p.act_date)) : json::value(nullptr)},
-          {"integral", p.integral},
-          {"start_day", time::format_iso_date(p.start_day)},
-          {"last_day", time::format_iso_date(p.last_day())},
-          {"days", p.days},
-          {"extension_days", p.extension_days},
-          {"enforceable_on", p.enforceable_on() ? json::value(time::format_iso_date(*p.enforceable_on()))
-                                                : json::value(nullptr)},
-          {"forget_on", time::format_iso_date(p.forget_on)},
-          {"state", phase == Phase::scheduled ? "scheduled" : phase == Phase::on_board ? "on_board" : "ended"},
-          {"annulled", p.annulled()},
-          {"annulment_reason", p.annulment ? json::value(p.annulment->reason) : json::value(nullptr)},
-          {"documents", docs},
-          {"public_href", "/" + body.slug + "/albo/" + std::to_string(p.year) + "/" + format_number(p.number)}};
+  return {
+      {"id", p.id},
+      {"year", p.year},
+      {"number", p.number},
+      {"number_text", format_number(p.number)},
+      {"act_type", p.act_type},
+      {"issuer", p.issuer.empty() ? body.name : p.issuer},
+      {"office", p.office},
+      {"responsible", p.responsible},
+      {"requester", str_or_null(p.requester)},
+      {"subject", p.subject},
+      {"act_number", str_or_null(p.act_number)},
+      {"act_date", p.act_date ? json::value(time::format_iso_date(*p.act_date)) : json::value(nullptr)},
+      {"integral", p.integral},
+      {"start_day", time::format_iso_date(p.start_day)},
+      {"last_day", time::format_iso_date(p.last_day())},
+      {"days", p.days},
+      {"extension_days", p.extension_days},
+      {"enforceable_on",
+       p.enforceable_on() ? json::value(time::format_iso_date(*p.enforceable_on())) : json::value(nullptr)},
+      {"forget_on", time::format_iso_date(p.forget_on)},
+      {"state", phase == Phase::scheduled  ? "scheduled"
+                : phase == Phase::on_board ? "on_board"
+                                           : "ended"},
+      {"annulled", p.annulled()},
+      {"annulment_reason", p.annulment ? json::value(p.annulment->reason) : json::value(nullptr)},
+      {"documents", docs},
+      {"public_href", "/" + body.slug + "/albo/" + std::to_string(p.year) + "/" + format_number(p.number)}};
 }
 
 std::string str_member(const json::object& o, const char* key) {
@@ -87,7 +90,8 @@ http::Response api_publish_post(WebDeps& d, http::Request& req, const ApiCall& a
   n.forget_on = str_member(o, "forget_on");
   n.channel = Channel::api;
   if (auto* i = o.if_contains("integral"); i && i->is_bool()) n.integral = i->as_bool();
-  if (auto* c = o.if_contains("personal_data_confirmed"); c && c->is_bool()) n.personal_data_confirmed = c->as_bool();
+  if (auto* c = o.if_contains("personal_data_confirmed"); c && c->is_bool())
+    n.personal_data_confirmed = c->as_bool();
   if (auto* days = o.if_contains("days")) {
     if (!days->is_int64()) return json_error(d.view, req, bad("albo.days", "days"));
     n.days = static_cast<int>(days->as_int64());

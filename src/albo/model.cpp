@@ -14,9 +14,9 @@ namespace {
 
 // Words that point at health data (Garante 243/2014: never published). Lower case, accents folded.
 const std::vector<std::string> kHealthWords = {
-    "diagnosi",  "malattia",   "patologia", "invalidita", "handicap",       "disabilita", "ricovero",
-    "terapia",   "sanitario",  "sanitaria", "hiv",        "tossicodipend", "psichiatr",  "oncolog",
-    "gravidanz", "cartella clinica", "legge 104", "l 104"};
+    "diagnosi",  "malattia", "patologia", "invalidita",       "handicap",  "disabilita",
+    "ricovero",  "terapia",  "sanitario", "sanitaria",        "hiv",       "tossicodipend",
+    "psichiatr", "oncolog",  "gravidanz", "cartella clinica", "legge 104", "l 104"};
 
 std::string shorten(std::string s) {
   if (s.size() > 40) s = s.substr(0, 40) + "…";
@@ -31,18 +31,14 @@ time::TimePoint day_start(time::Date d) {
 
 const std::vector<ActType>& national_act_types() {
   static const std::vector<ActType> kTypes = {
-      {"delibera_consiglio", 15, false, true},
-      {"delibera_giunta", 15, false, true},
-      {"determinazione", 15, false, false},
-      {"decreto", 15, false, false},
-      {"ordinanza", 15, false, false},
-      {"avviso", 15, false, false},
-      {"bando_gara", 30, false, false},
-      {"concorso", 30, false, false},
-      {"matrimonio", 8, true, false},         // pubblicazioni di matrimonio (art. 55 DPR 396/2000): 8 days
-      {"deposito_notifiche", 20, true, false}, // notices to people who could not be reached (art. 143 c.p.c.)
-      {"permesso_costruire", 15, true, false},
-      {"altro", 15, false, false}};
+      {"delibera_consiglio", 15, false, true}, {"delibera_giunta", 15, false, true},
+      {"determinazione", 15, false, false},    {"decreto", 15, false, false},
+      {"ordinanza", 15, false, false},         {"avviso", 15, false, false},
+      {"bando_gara", 30, false, false},        {"concorso", 30, false, false},
+      {"matrimonio", 8, true, false},           // pubblicazioni di matrimonio (art. 55 DPR 396/2000): 8 days
+      {"deposito_notifiche", 20, true, false},  // notices to people who could not be reached (art. 143
+                                                // c.p.c.)
+      {"permesso_costruire", 15, true, false}, {"altro", 15, false, false}};
   return kTypes;
 }
 
@@ -96,8 +92,10 @@ int outage_days(time::Date first, time::Date last, const std::vector<Outage>& ou
       const auto a = std::max(from, o.from_at);
       const auto b = std::min(to, o.to_at);
       if (b <= a) continue;
-      if (o.source == OutageSource::manager) counts = true;
-      else detected += b - a;
+      if (o.source == OutageSource::manager)
+        counts = true;
+      else
+        detected += b - a;
     }
     if (counts || detected >= kOutageMinPerDay) ++n;
   }
@@ -123,7 +121,8 @@ std::vector<Finding> scan_personal_data(std::string_view text_in, const std::str
   };
   const std::string text(text_in);
   // Codici fiscali: 16 characters shaped like a person's code, with a right check character.
-  static const std::regex kCf(R"(\b[A-Za-z]{6}[0-9LMNPQRSTUVlmnpqrstuv]{2}[A-Za-z][0-9LMNPQRSTUVlmnpqrstuv]{2}[A-Za-z][0-9LMNPQRSTUVlmnpqrstuv]{3}[A-Za-z]\b)");
+  static const std::regex kCf(
+      R"(\b[A-Za-z]{6}[0-9LMNPQRSTUVlmnpqrstuv]{2}[A-Za-z][0-9LMNPQRSTUVlmnpqrstuv]{2}[A-Za-z][0-9LMNPQRSTUVlmnpqrstuv]{3}[A-Za-z]\b)");
   for (auto it = std::sregex_iterator(text.begin(), text.end(), kCf); it != std::sregex_iterator(); ++it) {
     const auto m = it->str();
     if (cf::validate_person(m)) add("codice_fiscale", cf::normalize(m));

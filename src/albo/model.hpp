@@ -108,11 +108,11 @@ struct NewPublication {
   std::string requester;
   std::string subject;
   std::string act_number;
-  std::string act_date;   // YYYY-MM-DD or ""
-  bool integral = true;   // false: an extract
-  std::string start_day;  // YYYY-MM-DD, "" = today (Rome); never before today
-  int days = 0;           // 0: the act type's period
-  std::string forget_on;  // YYYY-MM-DD, "" = a year after the last day
+  std::string act_date;                  // YYYY-MM-DD or ""
+  bool integral = true;                  // false: an extract
+  std::string start_day;                 // YYYY-MM-DD, "" = today (Rome); never before today
+  int days = 0;                          // 0: the act type's period
+  std::string forget_on;                 // YYYY-MM-DD, "" = a year after the last day
   bool personal_data_confirmed = false;  // the operator confirmed after the warning
   Channel channel = Channel::web;
 };

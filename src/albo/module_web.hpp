@@ -17,7 +17,7 @@ struct Module : web::Installed {
   std::unique_ptr<WebDeps> web;
 };
 
-std::unique_ptr<Module> install(http::Router& router, const web::ModuleDeps& deps, const identity::Module& identity,
-                                protocollo::Module& protocollo);
+std::unique_ptr<Module> install(http::Router& router, const web::ModuleDeps& deps,
+                                const identity::Module& identity, protocollo::Module& protocollo);
 
 }  // namespace sp::albo

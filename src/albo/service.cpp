@@ -43,7 +43,8 @@ Result<std::string> actor_id(const Actor& who, TenantId tenant, identity::Permis
 
 void audit_albo(audit::AuditService& audit, db::Conn& tx, const Actor& who, TenantId tenant,
                 const std::string& action, const std::string& id, boost::json::object details) {
-  const auto a = identity::entry_by(who, tenant, action, "albo_publication", id, boost::json::serialize(details));
+  const auto a =
+      identity::entry_by(who, tenant, action, "albo_publication", id, boost::json::serialize(details));
   if (auto r = audit.record(tx, a); !r) throw std::runtime_error("albo audit: " + r.error().code);
 }
 
@@ -53,20 +54,23 @@ std::string number_text(const Publication& p) {
 
 std::string findings_text(const std::vector<Finding>& fs) {
   boost::json::array a;
-  for (const auto& f : fs) a.push_back(boost::json::object{{"kind", f.kind}, {"match", f.match}, {"where", f.where}});
+  for (const auto& f : fs)
+    a.push_back(boost::json::object{{"kind", f.kind}, {"match", f.match}, {"where", f.where}});
   return boost::json::serialize(a);
 }
 
 }  // namespace
 
 AlboService::AlboService(db::Database& db, time::Clock& clock, files::FileService& files,
-                         protocollo::ProtocolService& protocol, const I18n& i18n, PdfText pdf_text)
+                         protocollo::ProtocolService& protocol, const I18n& i18n, Options options)
     : db_(db),
       clock_(clock),
       files_(files),
       protocol_(protocol),
       i18n_(i18n),
-      pdf_text_(pdf_text ? std::move(pdf_text) : PdfText([](std::string_view b) { return albo::pdf_text(b); })),
+      pdf_text_(options.pdf_text ? std::move(options.pdf_text)
+                                 : PdfText([](std::string_view b) { return albo::pdf_text(b); })),
+      heartbeat_gap_(options.heartbeat_gap),
       store_(db),
       audit_(db, clock) {}
 
@@ -80,7 +84,8 @@ Result<Intake> AlboService::publish(const Actor& who, TenantId tenant, const Pub
   if (!actor) return actor.error();
   const auto& n = in.publication;
   const auto types = act_types(tenant);
-  auto type = std::find_if(types.begin(), types.end(), [&](const ActType& t) { return t.code == n.act_type; });
+  auto type =
+      std::find_if(types.begin(), types.end(), [&](const ActType& t) { return t.code == n.act_type; });
   if (type == types.end()) return invalid("albo.act_type", "act_type", n.act_type);
   if (blank(n.subject) || n.subject.size() > kMaxSubject) return invalid("albo.subject", "subject");
   if (blank(n.office)) return invalid("albo.office", "office");
@@ -92,7 +97,8 @@ Result<Intake> AlboService::publish(const Actor& who, TenantId tenant, const Pub
     auto d = time::parse_iso_date(n.start_day);
     if (!d || *d < today) return invalid("albo.start_day", "start_day", n.start_day);
   }
-  if (!n.forget_on.empty() && !time::parse_iso_date(n.forget_on)) return invalid("albo.forget_on", "forget_on");
+  if (!n.forget_on.empty() && !time::parse_iso_date(n.forget_on))
+    return invalid("albo.forget_on", "forget_on");
   int acts = 0;
   for (const auto& d : in.documents) acts += d.role == DocumentRole::act ? 1 : 0;
   if (acts != 1 || in.documents.size() > kMaxAttachments + 1) {
@@ -184,7 +190,8 @@ Result<Intake> AlboService::publish_in(db::Conn& tx, const Actor& who, TenantId 
       if (e.field.empty()) e.field = d.field;
       return e;
     }
-    p.documents.push_back({d.role, stored->file_name, stored->mime_type, stored->size, stored->sha256, stored->id});
+    p.documents.push_back(
+        {d.role, stored->file_name, stored->mime_type, stored->size, stored->sha256, stored->id});
   }
   std::stable_partition(p.documents.begin(), p.documents.end(),
                         [](const Document& d) { return d.role == DocumentRole::act; });
@@ -195,18 +202,22 @@ Result<Intake> AlboService::publish_in(db::Conn& tx, const Actor& who, TenantId 
   p.registered_at = std::chrono::floor<std::chrono::milliseconds>(now);
   p.year = static_cast<int>(time::rome_date(now).year());
   auto last = AlboStore::last_number(tx, tenant, p.year);
-  if (last) p.number = *last + 1;
-  else p.number = AlboStore::first_number(tx, tenant, p.year).value_or(1);
+  if (last)
+    p.number = *last + 1;
+  else
+    p.number = AlboStore::first_number(tx, tenant, p.year).value_or(1);
 
   const auto today = time::rome_date(now);
   p.start_day = n.start_day.empty() ? today : *time::parse_iso_date(n.start_day);
   p.start_at = time::rome_day_start(p.start_day);
-  if (p.start_at < p.registered_at && p.start_day == today) p.start_at = p.registered_at;  // on the board from now
+  if (p.start_at < p.registered_at && p.start_day == today)
+    p.start_at = p.registered_at;  // on the board from now
   p.base_end_at = time::rome_day_start(time::add_calendar_days(p.start_day, p.days));
   auto outages = AlboStore::outages_for(tx, tenant, p.start_at, time::TimePoint::max());
   p.extension_days = extension_for(p.start_day, p.days, outages);
   p.end_at = time::rome_day_start(time::add_calendar_days(p.start_day, p.days + p.extension_days));
-  p.forget_on = n.forget_on.empty() ? time::add_calendar_days(p.last_day(), 365) : *time::parse_iso_date(n.forget_on);
+  p.forget_on =
+      n.forget_on.empty() ? time::add_calendar_days(p.last_day(), 365) : *time::parse_iso_date(n.forget_on);
   if (p.forget_on <= p.last_day()) return invalid("albo.forget_on", "forget_on");
   if (n.personal_data_confirmed) {
     // What the operator confirmed is recorded with the publication (and in the audit entry).
@@ -239,7 +250,8 @@ Status AlboService::set_start_number(const Actor& who, TenantId tenant, int year
   });
 }
 
-Status AlboService::annul(const Actor& who, TenantId tenant, const std::string& id, const std::string& reason) {
+Status AlboService::annul(const Actor& who, TenantId tenant, const std::string& id,
+                          const std::string& reason) {
   auto actor = actor_id(who, tenant, identity::Permission::manage_albo);
   if (!actor) return actor.error();
   if (blank(reason)) return invalid("albo.annulment_reason", "reason");
@@ -250,7 +262,8 @@ Status AlboService::annul(const Actor& who, TenantId tenant, const std::string& 
     if (p->phase(now) == Phase::ended) return Error::make("albo.ended", 409, id);
     Annulment a{std::chrono::floor<std::chrono::milliseconds>(now), *actor, std::string(text::trim(reason))};
     if (AlboStore::annul(tx, tenant, id, a) != 1) return Error::make("albo.annulled", 409, id);
-    audit_albo(audit_, tx, who, tenant, "albo.annul", id, {{"number", number_text(*p)}, {"reason", a.reason}});
+    audit_albo(audit_, tx, who, tenant, "albo.annul", id,
+               {{"number", number_text(*p)}, {"reason", a.reason}});
     return Ok{};
   });
 }
@@ -263,10 +276,9 @@ int AlboService::extend_open(db::Conn& tx, std::optional<TenantId> tenant) {
     if (ext == p.extension_days) continue;
     const auto end = time::rome_day_start(time::add_calendar_days(p.start_day, p.days + ext));
     AlboStore::set_extension(tx, p.id, ext, end);
-    audit_albo(audit_, tx, SystemActor{"albo"}, p.tenant_id, "albo.extend", p.id,
-               {{"number", number_text(p)},
-                {"extension_days", ext},
-                {"end", time::format_iso_utc_millis(end)}});
+    audit_albo(
+        audit_, tx, SystemActor{"albo"}, p.tenant_id, "albo.extend", p.id,
+        {{"number", number_text(p)}, {"extension_days", ext}, {"end", time::format_iso_utc_millis(end)}});
     ++changed;
   }
   return changed;
@@ -308,7 +320,7 @@ TickReport AlboService::tick() {
   const auto now = std::chrono::floor<std::chrono::milliseconds>(clock_.now());
   db_.write([&](db::Conn& tx) {
     auto last = AlboStore::heartbeat(tx);
-    if (last && now - *last > kHeartbeatGap) {
+    if (last && now - *last > heartbeat_gap_) {
       AlboStore::insert_outage(tx, Outage{0, 0, *last, now, OutageSource::heartbeat, "", "system:albo", now});
       report.outage_detected = true;
       report.extended = extend_open(tx, std::nullopt);
@@ -332,7 +344,8 @@ TickReport AlboService::tick() {
   return report;
 }
 
-Result<std::vector<Publication>> AlboService::archive(const Actor& who, TenantId tenant, const BoardQuery& q) {
+Result<std::vector<Publication>> AlboService::archive(const Actor& who, TenantId tenant,
+                                                      const BoardQuery& q) {
   if (auto a = actor_id(who, tenant, identity::Permission::publish_albo); !a) return a.error();
   BoardQuery own = q;
   own.tenant = tenant;
@@ -383,7 +396,9 @@ std::string AlboService::render_relata(const Publication& p, const std::string& 
                                        const std::string& confirmed_by,
                                        std::optional<time::TimePoint> confirmed_at) const {
   auto t = [&](std::string_view k) { return i18n_.t(kLang, k); };
-  auto f = [&](std::string_view k, const std::map<std::string, std::string>& v) { return i18n_.format(kLang, k, v); };
+  auto f = [&](std::string_view k, const std::map<std::string, std::string>& v) {
+    return i18n_.format(kLang, k, v);
+  };
   pdf::Document doc({.lang = "it-IT",
                      .title = t("albo_pdf.relata_title") + " " + number_text(p),
                      .author = body_name,
@@ -396,7 +411,8 @@ std::string AlboService::render_relata(const Publication& p, const std::string& 
       {t("albo_pdf.act_type"), i18n_.t(kLang, "albo.type." + p.act_type)},
       {t("albo_pdf.subject"), p.subject},
       {t("albo_pdf.issuer"), p.issuer.empty() ? body_name : p.issuer},
-      {t("albo_pdf.act"), p.act_number + (p.act_date ? " — " + time::format_it_date(*p.act_date) : std::string())},
+      {t("albo_pdf.act"),
+       p.act_number + (p.act_date ? " — " + time::format_it_date(*p.act_date) : std::string())},
       {t("albo_pdf.office"), p.office},
       {t("albo_pdf.responsible"), p.responsible},
       {t("albo_pdf.start"), time::format_it_date(p.start_day)},
@@ -404,13 +420,13 @@ std::string AlboService::render_relata(const Publication& p, const std::string& 
   if (auto e = p.enforceable_on()) rows.push_back({t("albo_pdf.enforceable"), time::format_it_date(*e)});
   doc.key_values(rows);
   doc.paragraph(f("albo_pdf.attestation", {{"number", number_text(p)},
-                                            {"from", time::format_it_date(p.start_day)},
-                                            {"to", time::format_it_date(p.last_day())},
-                                            {"days", std::to_string(p.days + p.extension_days)}}));
+                                           {"from", time::format_it_date(p.start_day)},
+                                           {"to", time::format_it_date(p.last_day())},
+                                           {"days", std::to_string(p.days + p.extension_days)}}));
   if (p.extension_days > 0) {
     doc.paragraph(f("albo_pdf.extension", {{"days", std::to_string(p.extension_days)},
-                                            {"base_end", time::format_it_date(p.base_last_day())},
-                                            {"end", time::format_it_date(p.last_day())}}));
+                                           {"base_end", time::format_it_date(p.base_last_day())},
+                                           {"end", time::format_it_date(p.last_day())}}));
   }
   if (p.annulled()) doc.paragraph(f("albo_pdf.annulled", {{"reason", p.annulment->reason}}));
   doc.heading(2, t("albo_pdf.documents"));
@@ -418,7 +434,8 @@ std::string AlboService::render_relata(const Publication& p, const std::string& 
   for (const auto& d : p.documents) docs.push_back({d.file_name, d.sha256});
   doc.table({{t("albo_pdf.file_name"), 2}, {t("albo_pdf.sha256"), 4}}, docs);
   if (confirmed_at) {
-    doc.paragraph(f("albo_pdf.confirmed", {{"who", confirmed_by}, {"when", time::format_it_datetime(*confirmed_at)}}));
+    doc.paragraph(
+        f("albo_pdf.confirmed", {{"who", confirmed_by}, {"when", time::format_it_datetime(*confirmed_at)}}));
   } else {
     doc.paragraph(t("albo_pdf.draft"));
   }
@@ -445,14 +462,17 @@ Result<Relata> AlboService::confirm_relata(const Actor& who, TenantId tenant, co
     const std::string pdf = render_relata(*p, aoo->name, who_name, now);
     files::Limits limits;
     limits.allowed_types = {"application/pdf"};
-    const std::string file_name = "relata_" + std::to_string(p->year) + "_" + format_number(p->number) + ".pdf";
+    const std::string file_name =
+        "relata_" + std::to_string(p->year) + "_" + format_number(p->number) + ".pdf";
     auto stored = files_.put(tx, tenant, file_name, pdf, limits);
     if (!stored) return stored.error();
     protocollo::NewEntry e;
     e.aoo_id = aoo->id;
     e.direction = protocollo::Direction::outgoing;
     e.subject = i18n_.t(kLang, "albo_pdf.relata_title") + " " + number_text(*p) + " — " + p->subject;
-    e.correspondents = {{protocollo::CorrespondentKind::body, p->requester.empty() ? (p->issuer.empty() ? aoo->name : p->issuer) : p->requester, "", "", ""}};
+    e.correspondents = {{protocollo::CorrespondentKind::body,
+                         p->requester.empty() ? (p->issuer.empty() ? aoo->name : p->issuer) : p->requester,
+                         "", "", ""}};
     e.documents = {{protocollo::DocumentRole::primary, stored->file_name, stored->mime_type, stored->size,
                     stored->sha256, stored->id, ""}};
     e.office = p->office;

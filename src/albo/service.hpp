@@ -79,8 +79,12 @@ class AlboService {
  public:
   // `pdf_text` reads a PDF's text layer (pdf_text.hpp); tests may give another.
   using PdfText = std::function<std::string(std::string_view pdf)>;
+  struct Options {
+    PdfText pdf_text;                                    // empty: pdf_text.hpp
+    std::chrono::seconds heartbeat_gap = kHeartbeatGap;  // a longer silence is an outage of the hub
+  };
   AlboService(db::Database& db, time::Clock& clock, files::FileService& files,
-              protocollo::ProtocolService& protocol, const I18n& i18n, PdfText pdf_text = {});
+              protocollo::ProtocolService& protocol, const I18n& i18n, Options options = {});
 
   // The body's act types: its own list, or the national vocabulary.
   std::vector<ActType> act_types(TenantId tenant);
@@ -91,8 +95,8 @@ class AlboService {
   // answer (replayed) and another request under the same key is refused (albo.idempotency_conflict).
   Result<Intake> publish(const Actor& who, TenantId tenant, const Publishing& p);
 
-  // The first repertory number of a year, for a body that moves to the hub mid-year (Permission::manage_albo);
-  // refused once the year has a publication or a first number (albo.start_number).
+  // The first repertory number of a year, for a body that moves to the hub mid-year
+  // (Permission::manage_albo); refused once the year has a publication or a first number (albo.start_number).
   Status set_start_number(const Actor& who, TenantId tenant, int year, std::int64_t first);
 
   Status annul(const Actor& who, TenantId tenant, const std::string& id, const std::string& reason);
@@ -136,7 +140,8 @@ class AlboService {
 
   // The relata's PDF for a publication (Italian, a legal document): `confirmed_by`/`confirmed_at` empty
   // for a draft.
-  std::string render_relata(const Publication& p, const std::string& body_name, const std::string& confirmed_by,
+  std::string render_relata(const Publication& p, const std::string& body_name,
+                            const std::string& confirmed_by,
                             std::optional<time::TimePoint> confirmed_at) const;
 
  private:
@@ -150,6 +155,7 @@ class AlboService {
   protocollo::ProtocolService& protocol_;
   const I18n& i18n_;
   PdfText pdf_text_;
+  std::chrono::seconds heartbeat_gap_;
   AlboStore store_;
   audit::AuditService audit_;
 };

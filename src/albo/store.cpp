@@ -15,26 +15,31 @@ constexpr const char* kLastNumber =
 constexpr const char* kFirstNumber =
     "SELECT first_number FROM albo_number_starts WHERE tenant_id = $1 AND year = $2";
 constexpr const char* kSetFirstNumber =
-    "INSERT INTO albo_number_starts (tenant_id, year, first_number, set_by, set_at) VALUES ($1, $2, $3, $4, $5)";
+    "INSERT INTO albo_number_starts (tenant_id, year, first_number, set_by, set_at) VALUES ($1, $2, $3, $4, "
+    "$5)";
 constexpr const char* kActTypes =
     "SELECT code, days, personal_data, resolution FROM albo_act_types WHERE tenant_id = $1 ORDER BY code";
 
 constexpr const char* kInsert =
     "INSERT INTO albo_publications (id, tenant_id, year, number, registered_at, act_type, issuer, office, "
-    "responsible, requester, subject, act_number, act_date, integral, start_day, days, start_at, base_end_at, "
+    "responsible, requester, subject, act_number, act_date, integral, start_day, days, start_at, "
+    "base_end_at, "
     "extension_days, end_at, resolution, forget_on, personal_data_flags, personal_data_confirmed_by, "
-    "created_by, channel) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, "
+    "created_by, channel) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, "
+    "$17, "
     "$18, $19, $20, $21, $22, $23, $24, $25, $26)";
 constexpr const char* kInsertDocument =
-    "INSERT INTO albo_documents (publication_id, tenant_id, position, role, file_name, mime_type, size, sha256, "
+    "INSERT INTO albo_documents (publication_id, tenant_id, position, role, file_name, mime_type, size, "
+    "sha256, "
     "file_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
 
-#define PUB_COLUMNS                                                                                          \
+#define PUB_COLUMNS                                                                                         \
   "id, tenant_id, year, number, registered_at, act_type, issuer, office, responsible, requester, subject, " \
   "act_number, act_date, integral, start_day, days, start_at, base_end_at, extension_days, end_at, "        \
   "resolution, forget_on, personal_data_flags, personal_data_confirmed_by, created_by, channel, ended_at, " \
   "annulled_at, annulled_by, annulment_reason"
-constexpr const char* kById = "SELECT " PUB_COLUMNS " FROM albo_publications WHERE id = $1 AND tenant_id = $2";
+constexpr const char* kById =
+    "SELECT " PUB_COLUMNS " FROM albo_publications WHERE id = $1 AND tenant_id = $2";
 constexpr const char* kByNumber =
     "SELECT " PUB_COLUMNS " FROM albo_publications WHERE tenant_id = $1 AND year = $2 AND number = $3";
 constexpr const char* kDocuments =
@@ -42,8 +47,10 @@ constexpr const char* kDocuments =
     "ORDER BY position";
 // $2: now; $3: archive (1: every publication, 0: only those on the board).
 constexpr const char* kSearch =
-    "SELECT " PUB_COLUMNS " FROM albo_publications WHERE (CAST($1 AS BIGINT) IS NULL OR tenant_id = CAST($1 AS BIGINT))"
-    " AND (CAST($3 AS BIGINT) = 1 OR (start_at <= CAST($2 AS TEXT) AND end_at > CAST($2 AS TEXT) AND ended_at IS NULL))"
+    "SELECT " PUB_COLUMNS
+    " FROM albo_publications WHERE (CAST($1 AS BIGINT) IS NULL OR tenant_id = CAST($1 AS BIGINT))"
+    " AND (CAST($3 AS BIGINT) = 1 OR (start_at <= CAST($2 AS TEXT) AND end_at > CAST($2 AS TEXT) AND "
+    "ended_at IS NULL))"
     " AND (CAST($4 AS TEXT) IS NULL OR act_type = CAST($4 AS TEXT))"
     " AND (CAST($5 AS TEXT) IS NULL OR LOWER(office) LIKE CAST($5 AS TEXT) ESCAPE '\\')"
     " AND (CAST($6 AS TEXT) IS NULL OR start_day >= CAST($6 AS TEXT))"
@@ -65,12 +72,14 @@ constexpr const char* kInsertOutage =
     "VALUES ($1, $2, $3, $4, $5, $6, $7)";
 #define OUTAGE_COLUMNS "id, tenant_id, from_at, to_at, source, act, recorded_by, recorded_at"
 // The hub's own outages (tenant 0) count for every body.
-constexpr const char* kOutagesFor = "SELECT " OUTAGE_COLUMNS
-                                    " FROM albo_outages WHERE (tenant_id = $1 OR tenant_id = 0) AND to_at > $2 "
-                                    "AND from_at < $3 ORDER BY from_at";
-constexpr const char* kOutages = "SELECT " OUTAGE_COLUMNS
-                                 " FROM albo_outages WHERE tenant_id = $1 OR tenant_id = 0 ORDER BY from_at DESC "
-                                 "LIMIT 200";
+constexpr const char* kOutagesFor =
+    "SELECT " OUTAGE_COLUMNS
+    " FROM albo_outages WHERE (tenant_id = $1 OR tenant_id = 0) AND to_at > $2 "
+    "AND from_at < $3 ORDER BY from_at";
+constexpr const char* kOutages =
+    "SELECT " OUTAGE_COLUMNS
+    " FROM albo_outages WHERE tenant_id = $1 OR tenant_id = 0 ORDER BY from_at DESC "
+    "LIMIT 200";
 constexpr const char* kHeartbeat = "SELECT beat_at FROM albo_heartbeat WHERE id = 1";
 constexpr const char* kHeartbeatInsert = "INSERT INTO albo_heartbeat (id, beat_at) VALUES (1, $1)";
 constexpr const char* kHeartbeatUpdate = "UPDATE albo_heartbeat SET beat_at = $1 WHERE id = 1";
@@ -87,12 +96,14 @@ constexpr const char* kMarkEnded =
 
 constexpr const char* kInsertRelata =
     "INSERT INTO albo_relate (publication_id, tenant_id, prepared_at, status) VALUES ($1, $2, $3, 'waiting')";
-#define RELATA_COLUMNS \
-  "publication_id, tenant_id, prepared_at, status, confirmed_at, confirmed_by, file_id, sha256, protocol_id, protocol_text"
+#define RELATA_COLUMNS                                                                            \
+  "publication_id, tenant_id, prepared_at, status, confirmed_at, confirmed_by, file_id, sha256, " \
+  "protocol_id, protocol_text"
 constexpr const char* kRelata =
     "SELECT " RELATA_COLUMNS " FROM albo_relate WHERE publication_id = $1 AND tenant_id = $2";
 constexpr const char* kRelate =
-    "SELECT r.publication_id, r.tenant_id, r.prepared_at, r.status, r.confirmed_at, r.confirmed_by, r.file_id, "
+    "SELECT r.publication_id, r.tenant_id, r.prepared_at, r.status, r.confirmed_at, r.confirmed_by, "
+    "r.file_id, "
     "r.sha256, r.protocol_id, r.protocol_text FROM albo_relate r JOIN albo_publications p ON p.id = "
     "r.publication_id WHERE r.tenant_id = $1 AND r.status = $2 ORDER BY p.year, p.number";
 constexpr const char* kConfirm =
@@ -233,8 +244,8 @@ void AlboStore::insert(db::Conn& tx, const Publication& p) {
                     std::string(to_string(p.channel))});
   std::int64_t pos = 0;
   for (const auto& d : p.documents) {
-    tx.exec(kInsertDocument, {p.id, p.tenant_id, pos++, std::string(to_string(d.role)), d.file_name, d.mime_type,
-                              d.size, d.sha256, d.file_id});
+    tx.exec(kInsertDocument, {p.id, p.tenant_id, pos++, std::string(to_string(d.role)), d.file_name,
+                              d.mime_type, d.size, d.sha256, d.file_id});
   }
 }
 
@@ -281,7 +292,8 @@ std::vector<Publication> AlboStore::search(const BoardQuery& q, time::TimePoint 
   return out;
 }
 
-std::optional<IdempotencyRecord> AlboStore::idempotency(db::Conn& c, TenantId tenant, const std::string& key) {
+std::optional<IdempotencyRecord> AlboStore::idempotency(db::Conn& c, TenantId tenant,
+                                                        const std::string& key) {
   auto r = c.query_one(kIdemFind, {tenant, key});
   if (!r) return std::nullopt;
   return IdempotencyRecord{r->text(0), r->text(1)};
@@ -321,7 +333,8 @@ std::optional<time::TimePoint> AlboStore::heartbeat(db::Conn& tx) {
 }
 
 void AlboStore::set_heartbeat(db::Conn& tx, time::TimePoint at) {
-  if (tx.exec(kHeartbeatUpdate, {db::instant_text(at)}) == 0) tx.exec(kHeartbeatInsert, {db::instant_text(at)});
+  if (tx.exec(kHeartbeatUpdate, {db::instant_text(at)}) == 0)
+    tx.exec(kHeartbeatInsert, {db::instant_text(at)});
 }
 
 std::vector<Publication> AlboStore::open_publications(db::Conn& c, std::optional<TenantId> tenant) {
@@ -331,13 +344,15 @@ std::vector<Publication> AlboStore::open_publications(db::Conn& c, std::optional
   return out;
 }
 
-void AlboStore::set_extension(db::Conn& tx, const std::string& id, int extension_days, time::TimePoint end_at) {
+void AlboStore::set_extension(db::Conn& tx, const std::string& id, int extension_days,
+                              time::TimePoint end_at) {
   tx.exec(kSetExtension, {id, std::int64_t{extension_days}, db::instant_text(end_at)});
 }
 
 std::vector<Publication> AlboStore::due_to_end(db::Conn& c, time::TimePoint now, int limit) {
   std::vector<Publication> out;
-  for (const auto& r : c.query(kDueToEnd, {db::instant_text(now), std::int64_t{limit}})) out.push_back(from_row(r));
+  for (const auto& r : c.query(kDueToEnd, {db::instant_text(now), std::int64_t{limit}}))
+    out.push_back(from_row(r));
   for (auto& p : out) load_documents(c, p);
   return out;
 }
@@ -375,8 +390,8 @@ std::vector<RelataRow> AlboStore::relate(TenantId tenant, RelataStatus status) {
 }
 
 std::int64_t AlboStore::confirm_relata(db::Conn& tx, const Relata& r) {
-  return tx.exec(kConfirm, {r.publication_id, r.tenant_id, db::instant_or_null(r.confirmed_at), r.confirmed_by,
-                            r.file_id, r.sha256, r.protocol_id, r.protocol_text});
+  return tx.exec(kConfirm, {r.publication_id, r.tenant_id, db::instant_or_null(r.confirmed_at),
+                            r.confirmed_by, r.file_id, r.sha256, r.protocol_id, r.protocol_text});
 }
 
 }  // namespace sp::albo

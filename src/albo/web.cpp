@@ -36,7 +36,8 @@ std::string type_name(WebDeps& d, std::string_view lang, const std::string& code
   return d.view.t(lang, "albo.type." + code);
 }
 
-Data type_options(WebDeps& d, std::string_view lang, const std::vector<ActType>& types, const std::string& selected) {
+Data type_options(WebDeps& d, std::string_view lang, const std::vector<ActType>& types,
+                  const std::string& selected) {
   Data list = web::list();
   for (const auto& t : types) {
     Data o;
@@ -105,14 +106,19 @@ http::Response board_page(WebDeps& d, http::Request& req, const tenants::Body* b
   page.breadcrumb.push_back({title, ""});
   auto q = query_from(req);
   if (body) q.tenant = body->id;
-  for (const char* k : {"tipo", "ufficio", "dal", "al", "testo"}) page.data.set(std::string("q_") + k, req.query_param(k));
-  page.data.set("heading", body ? title + " — " + body->name : title + " — " + d.view.t(lang, "ui.albo_all_bodies"));
+  for (const char* k : {"tipo", "ufficio", "dal", "al", "testo"})
+    page.data.set(std::string("q_") + k, req.query_param(k));
+  page.data.set("heading",
+                body ? title + " — " + body->name : title + " — " + d.view.t(lang, "ui.albo_all_bodies"));
   page.data.set("hub", body == nullptr);
   const std::string base = body ? "/" + body->slug + "/albo" : "/albo";
   page.data.set("action", base);
-  page.data.set("rss_href", base + "/feed.rss" + (q.act_type.empty() ? "" : "?tipo=" + text::percent_encode(q.act_type)));
-  page.data.set("atom_href", base + "/feed.atom" + (q.act_type.empty() ? "" : "?tipo=" + text::percent_encode(q.act_type)));
-  page.data.set("types", type_options(d, lang, body ? d.albo.act_types(body->id) : national_act_types(), q.act_type));
+  page.data.set("rss_href",
+                base + "/feed.rss" + (q.act_type.empty() ? "" : "?tipo=" + text::percent_encode(q.act_type)));
+  page.data.set("atom_href", base + "/feed.atom" +
+                                 (q.act_type.empty() ? "" : "?tipo=" + text::percent_encode(q.act_type)));
+  page.data.set("types",
+                type_options(d, lang, body ? d.albo.act_types(body->id) : national_act_types(), q.act_type));
   const auto now = d.albo.now();
   auto found = d.albo.board(q);
   Data rows = web::list();
@@ -154,7 +160,8 @@ http::Response ended_page(WebDeps& d, http::Request& req, const tenants::Body& b
   page.data.set("number", format_number(p.number) + "/" + std::to_string(p.year));
   page.data.set("body_name", body.name);
   page.data.set("board_href", "/" + body.slug + "/albo");
-  page.data.set("access_text", web::ui(d.view, lang, "ui.albo_ended_access", {{"body", body.name}, {"pec", body.pec}}));
+  page.data.set("access_text",
+                web::ui(d.view, lang, "ui.albo_ended_access", {{"body", body.name}, {"pec", body.pec}}));
   auto r = http::Response::html(d.view.render(req, page), 410);
   r.header("Cache-Control", "no-cache");
   return robots(std::move(r));
@@ -169,8 +176,8 @@ http::Response publication_get(WebDeps& d, http::Request& req) {
   const auto now = d.albo.now();
   if (p->phase(now) == Phase::ended) return ended_page(d, req, *body, *p);
   const auto& lang = req.ctx.locale;
-  const std::string title = d.view.t(lang, "ui.albo_publication_title") + " " + format_number(p->number) + "/" +
-                            std::to_string(p->year);
+  const std::string title = d.view.t(lang, "ui.albo_publication_title") + " " + format_number(p->number) +
+                            "/" + std::to_string(p->year);
   auto page = public_page(d, req, "albo_publication", title, body.get());
   page.breadcrumb.push_back({d.view.t(lang, "ui.albo_title"), "/" + body->slug + "/albo"});
   page.breadcrumb.push_back({title, ""});
@@ -179,9 +186,10 @@ http::Response publication_get(WebDeps& d, http::Request& req) {
   page.data.set("issuer", p->issuer.empty() ? body->name : p->issuer);
   page.data.set("responsible", p->responsible);
   page.data.set("requester", p->requester.empty() ? Data(false) : Data(p->requester));
-  page.data.set("act", p->act_number.empty() ? Data(false)
-                                             : Data(p->act_number + (p->act_date ? " — " + time::format_it_date(*p->act_date)
-                                                                                  : std::string())));
+  page.data.set("act", p->act_number.empty()
+                           ? Data(false)
+                           : Data(p->act_number + (p->act_date ? " — " + time::format_it_date(*p->act_date)
+                                                               : std::string())));
   page.data.set("integral", d.view.t(lang, p->integral ? "ui.albo_integral" : "ui.albo_extract"));
   if (auto e = p->enforceable_on()) page.data.set("enforceable", time::format_it_date(*e));
   if (p->extension_days > 0)
@@ -197,7 +205,8 @@ http::Response publication_get(WebDeps& d, http::Request& req) {
     const auto& doc = p->documents[i];
     Data x;
     x.set("name", doc.file_name);
-    x.set("role", d.view.t(lang, doc.role == DocumentRole::act ? "ui.albo_doc_act" : "ui.albo_doc_attachment"));
+    x.set("role",
+          d.view.t(lang, doc.role == DocumentRole::act ? "ui.albo_doc_act" : "ui.albo_doc_attachment"));
     x.set("href", public_href(body->slug, *p) + "/documenti/" + std::to_string(i));
     x.set("size_kb", std::to_string((doc.size + 1023) / 1024));
     x.set("sha256", doc.sha256);
@@ -254,7 +263,8 @@ http::Response feed(WebDeps& d, http::Request& req, const tenants::Body* body, b
   const auto found = d.albo.board(q);
   const std::string base = d.public_url;
   const std::string self = base + (body ? "/" + body->slug : std::string()) + "/albo";
-  const std::string title = d.view.t(lang, "ui.albo_title") + " — " + (body ? body->name : d.view.t(lang, "ui.albo_all_bodies"));
+  const std::string title =
+      d.view.t(lang, "ui.albo_title") + " — " + (body ? body->name : d.view.t(lang, "ui.albo_all_bodies"));
   pugi::xml_document doc;
   auto decl = doc.append_child(pugi::node_declaration);
   decl.append_attribute("version") = "1.0";
@@ -273,7 +283,9 @@ http::Response feed(WebDeps& d, http::Request& req, const tenants::Body* body, b
     meta.append_attribute("content") = "noindex";
     category(ch, "channel-category-country", "Italia");
     if (body) {
-      category(ch, "channel-category-type", d.view.t("it", "ui.albo_body_kind_" + std::string(body->kind == tenants::BodyKind::comune ? "comune" : "altro")));
+      category(ch, "channel-category-type",
+               d.view.t("it", "ui.albo_body_kind_" +
+                                  std::string(body->kind == tenants::BodyKind::comune ? "comune" : "altro")));
       category(ch, "channel-category-municipality", body->name);
       if (!body->province.empty()) category(ch, "channel-category-province", body->province);
       if (!body->region.empty()) category(ch, "channel-category-region", body->region);
@@ -314,7 +326,8 @@ http::Response feed(WebDeps& d, http::Request& req, const tenants::Body* body, b
   f.append_attribute("xml:lang") = "it";
   f.append_child("title").text().set(title.c_str());
   f.append_child("id").text().set((self + "/feed.atom").c_str());
-  f.append_child("updated").text().set(time::format_iso_utc(found.empty() ? d.albo.now() : found.front().start_at).c_str());
+  f.append_child("updated").text().set(
+      time::format_iso_utc(found.empty() ? d.albo.now() : found.front().start_at).c_str());
   auto alt = f.append_child("link");
   alt.append_attribute("rel") = "alternate";
   alt.append_attribute("href") = self.c_str();
@@ -331,7 +344,8 @@ http::Response feed(WebDeps& d, http::Request& req, const tenants::Body* body, b
     if (p.annulled()) t = d.view.t("it", "ui.albo_annulled") + ": " + t;
     e.append_child("title").text().set(t.c_str());
     e.append_child("id").text().set(link.c_str());
-    e.append_child("updated").text().set(time::format_iso_utc(p.annulment ? p.annulment->at : p.registered_at).c_str());
+    e.append_child("updated").text().set(
+        time::format_iso_utc(p.annulment ? p.annulment->at : p.registered_at).c_str());
     e.append_child("published").text().set(time::format_iso_utc(p.start_at).c_str());
     auto l = e.append_child("link");
     l.append_attribute("rel") = "alternate";
@@ -346,8 +360,9 @@ http::Response feed(WebDeps& d, http::Request& req, const tenants::Body* body, b
     auto cat = e.append_child("category");
     cat.append_attribute("term") = p.act_type.c_str();
     cat.append_attribute("label") = type_name(d, "it", p.act_type).c_str();
-    const std::string summary = web::ui(d.view, "it", "ui.albo_feed_period",
-                                        {{"from", time::format_it_date(p.start_day)}, {"to", time::format_it_date(p.last_day())}});
+    const std::string summary =
+        web::ui(d.view, "it", "ui.albo_feed_period",
+                {{"from", time::format_it_date(p.start_day)}, {"to", time::format_it_date(p.last_day())}});
     e.append_child("summary").text().set(summary.c_str());
   }
   auto r = http::Response::text(xml_text(doc));
@@ -360,10 +375,11 @@ http::Response feed(WebDeps& d, http::Request& req, const tenants::Body* body, b
 
 web::Page staff_page(WebDeps& d, const http::Request& req, const StaffCall& a, const std::string& tpl,
                      const std::string& title, bool sub_page) {
-  auto page = web::backoffice_page(d.view, req, *a.body, a.who ? a.who->csrf_token : std::string(), tpl, title,
-                                   "ui.albo_staff_title", staff_base(*a.body), sub_page);
+  auto page = web::backoffice_page(d.view, req, *a.body, a.who ? a.who->csrf_token : std::string(), tpl,
+                                   title, "ui.albo_staff_title", staff_base(*a.body), sub_page);
   page.data.set("base", staff_base(*a.body));
-  page.data.set("can_manage", static_cast<bool>(identity::authorize(a.who, Permission::manage_albo, a.body->id)));
+  page.data.set("can_manage",
+                static_cast<bool>(identity::authorize(a.who, Permission::manage_albo, a.body->id)));
   return page;
 }
 
@@ -376,7 +392,8 @@ http::Response archive_get(WebDeps& d, http::Request& req, const StaffCall& a) {
   const auto& lang = req.ctx.locale;
   auto page = staff_page(d, req, a, "albo_staff_list", d.view.t(lang, "ui.albo_staff_title"), false);
   auto q = query_from(req);
-  for (const char* k : {"tipo", "ufficio", "dal", "al", "testo"}) page.data.set(std::string("q_") + k, req.query_param(k));
+  for (const char* k : {"tipo", "ufficio", "dal", "al", "testo"})
+    page.data.set(std::string("q_") + k, req.query_param(k));
   page.data.set("types", type_options(d, lang, d.albo.act_types(a.body->id), q.act_type));
   page.data.set("public_href", "/" + a.body->slug + "/albo");
   auto found = d.albo.archive(a.who, a.body->id, q);
@@ -398,8 +415,8 @@ std::string field(const Fields& f, const std::string& k) {
   return it == f.end() ? std::string() : it->second;
 }
 
-http::Response new_form(WebDeps& d, http::Request& req, const StaffCall& a, const Fields& f, const Error* error,
-                        const std::vector<Finding>* findings) {
+http::Response new_form(WebDeps& d, http::Request& req, const StaffCall& a, const Fields& f,
+                        const Error* error, const std::vector<Finding>* findings) {
   const auto& lang = req.ctx.locale;
   auto page = staff_page(d, req, a, "albo_staff_new", d.view.t(lang, "ui.albo_new_title"), true);
   page.data.set("action", staff_base(*a.body) + "/nuova");
@@ -487,8 +504,8 @@ http::Response entry_page(WebDeps& d, http::Request& req, const StaffCall& a, co
   const auto& lang = req.ctx.locale;
   if (!v) return identity::staff_refusal(d.view, req, v.error());
   const auto& p = v->publication;
-  const std::string title =
-      d.view.t(lang, "ui.albo_publication_title") + " " + format_number(p.number) + "/" + std::to_string(p.year);
+  const std::string title = d.view.t(lang, "ui.albo_publication_title") + " " + format_number(p.number) +
+                            "/" + std::to_string(p.year);
   auto page = staff_page(d, req, a, "albo_staff_entry", title, true);
   const auto now = d.albo.now();
   const auto href = staff_base(*a.body) + "/" + p.id;
@@ -500,7 +517,8 @@ http::Response entry_page(WebDeps& d, http::Request& req, const StaffCall& a, co
   page.data.set("issuer", p.issuer.empty() ? a.body->name : p.issuer);
   page.data.set("responsible", p.responsible);
   page.data.set("requester", p.requester);
-  page.data.set("act", p.act_number + (p.act_date ? " — " + time::format_it_date(*p.act_date) : std::string()));
+  page.data.set("act",
+                p.act_number + (p.act_date ? " — " + time::format_it_date(*p.act_date) : std::string()));
   page.data.set("forget_on", time::format_it_date(p.forget_on));
   page.data.set("created_by", actor_name(d, lang, p.created_by));
   page.data.set("registered_at", time::format_it_datetime(p.registered_at));
@@ -556,7 +574,8 @@ http::Response annul_post(WebDeps& d, http::Request& req, const StaffCall& a) {
   const auto id = req.param("id");
   auto st = d.albo.annul(a.who, a.body->id, id, web::form_field(*form, "reason"));
   if (!st) {
-    if (st.error().http_status == 404 || st.error().http_status == 403) return identity::staff_refusal(d.view, req, st.error());
+    if (st.error().http_status == 404 || st.error().http_status == 403)
+      return identity::staff_refusal(d.view, req, st.error());
     return entry_page(d, req, a, d.albo.view(a.who, a.body->id, id), &st.error());
   }
   return web::see_other(staff_base(*a.body) + "/" + id);
@@ -568,7 +587,8 @@ http::Response open_post(WebDeps& d, http::Request& req, const StaffCall& a) {
   if (auto st = identity::check_csrf(req, *form); !st) return d.view.error_page(req, st.error().http_status);
   const auto id = req.param("id");
   auto v = d.albo.open_archive(a.who, a.body->id, id, web::form_field(*form, "reason"));
-  if (!v && v.error().http_status == 400) return entry_page(d, req, a, d.albo.view(a.who, a.body->id, id), &v.error());
+  if (!v && v.error().http_status == 400)
+    return entry_page(d, req, a, d.albo.view(a.who, a.body->id, id), &v.error());
   return entry_page(d, req, a, v, nullptr);
 }
 
@@ -579,7 +599,8 @@ http::Response confirm_post(WebDeps& d, http::Request& req, const StaffCall& a) 
   const auto id = req.param("id");
   auto r = d.albo.confirm_relata(a.who, a.body->id, id);
   if (!r) {
-    if (r.error().http_status == 404 || r.error().http_status == 403) return identity::staff_refusal(d.view, req, r.error());
+    if (r.error().http_status == 404 || r.error().http_status == 403)
+      return identity::staff_refusal(d.view, req, r.error());
     return entry_page(d, req, a, d.albo.view(a.who, a.body->id, id), &r.error());
   }
   return web::see_other(staff_base(*a.body) + "/" + id);
@@ -612,7 +633,8 @@ http::Response relate_get(WebDeps& d, http::Request& req, const StaffCall& a) {
   const auto& lang = req.ctx.locale;
   auto page = staff_page(d, req, a, "albo_staff_relate", d.view.t(lang, "ui.albo_relate_title"), true);
   const auto now = d.albo.now();
-  for (auto [key, status] : {std::pair{"waiting", RelataStatus::waiting}, std::pair{"confirmed", RelataStatus::confirmed}}) {
+  for (auto [key, status] :
+       {std::pair{"waiting", RelataStatus::waiting}, std::pair{"confirmed", RelataStatus::confirmed}}) {
     auto rows = d.albo.relate(a.who, a.body->id, status);
     if (!rows) return identity::staff_refusal(d.view, req, rows.error());
     Data list = web::list();
@@ -648,7 +670,8 @@ http::Response outages_page(WebDeps& d, http::Request& req, const StaffCall& a, 
   page.data.set("outages", rows);
   page.data.set("has_outages", !list->empty());
   page.data.set("action", staff_base(*a.body) + "/interruzioni");
-  for (const char* k : {"from", "to", "act"}) page.data.set(std::string("f_") + k, form ? web::form_field(*form, k) : "");
+  for (const char* k : {"from", "to", "act"})
+    page.data.set(std::string("f_") + k, form ? web::form_field(*form, k) : "");
   if (error) web::set_form_error(d.view, req, page, *error);
   return web::private_page(d.view, req, page, error ? web::form_status(*error) : 200);
 }
@@ -661,8 +684,8 @@ http::Response outages_post(WebDeps& d, http::Request& req, const StaffCall& a) 
   auto form = req.form();
   if (!form) return d.view.error_page(req, 400);
   if (auto st = identity::check_csrf(req, *form); !st) return d.view.error_page(req, st.error().http_status);
-  auto o = d.albo.record_outage(a.who, a.body->id, web::form_field(*form, "from"), web::form_field(*form, "to"),
-                                web::form_field(*form, "act"));
+  auto o = d.albo.record_outage(a.who, a.body->id, web::form_field(*form, "from"),
+                                web::form_field(*form, "to"), web::form_field(*form, "act"));
   if (!o) {
     if (o.error().http_status == 403) return identity::staff_refusal(d.view, req, o.error());
     return outages_page(d, req, a, &*form, &o.error());
@@ -700,7 +723,8 @@ void register_pages(http::Router& router, WebDeps& d) {
     return b ? feed(d, r, b.get(), true) : robots(d.view.error_page(r, 404));
   });
   router.get("/{slug}/albo/{year}/{number}", [&d](http::Request& r) { return publication_get(d, r); });
-  router.get("/{slug}/albo/{year}/{number}/documenti/{n}", [&d](http::Request& r) { return document_get(d, r); });
+  router.get("/{slug}/albo/{year}/{number}/documenti/{n}",
+             [&d](http::Request& r) { return document_get(d, r); });
 
   const std::string b = "/backoffice/{slug}/albo";
   router.get(b, staff_route(d, Permission::publish_albo, archive_get));

@@ -401,7 +401,8 @@ Status seed_demo_payment_services(const std::string& share_dir, tenants::TenantS
 
 namespace sp::app {
 
-Status seed_demo_albo(const std::string& /*share_dir*/, tenants::TenantService& tenants, albo::AlboService& albo) {
+Status seed_demo_albo(const std::string& /*share_dir*/, tenants::TenantService& tenants,
+                      albo::AlboService& albo) {
   auto asti = tenants.by_slug("asti");
   if (!asti) return Ok{};
   const albo::SystemActor demo{"demo"};
@@ -420,16 +421,17 @@ Status seed_demo_albo(const std::string& /*share_dir*/, tenants::TenantService& 
        "Dott.ssa Laura Bianchi", "214", ""},
       {"ordinanza", "Limitazioni al traffico in corso Alfieri per lavori di rifacimento della pavimentazione",
        "Polizia locale", "Comm. Paolo Ferrero", "87", ""},
-      {"bando_gara", "Avviso di gara per il servizio di refezione scolastica 2027-2029", "Ufficio contratti e appalti",
-       "Ing. Marco Rosso", "1532", ""},
-      {"avviso", "Avviso pubblico per la formazione dell'elenco dei rilevatori del censimento", "Servizi demografici",
-       "Dott. Giovanni Gallo", "12", "Unione dei Comuni Colline Alfieri"},
+      {"bando_gara", "Avviso di gara per il servizio di refezione scolastica 2027-2029",
+       "Ufficio contratti e appalti", "Ing. Marco Rosso", "1532", ""},
+      {"avviso", "Avviso pubblico per la formazione dell'elenco dei rilevatori del censimento",
+       "Servizi demografici", "Dott. Giovanni Gallo", "12", "Unione dei Comuni Colline Alfieri"},
   };
   for (const auto& a : acts) {
     pdf::Document doc({.lang = "it-IT", .title = a.subject, .author = asti->name, .footer = asti->name});
     doc.letterhead(asti->name);
     doc.heading(1, a.subject);
-    doc.paragraph(std::string("Atto n. ") + a.number + ". Documento dimostrativo pubblicato all'albo pretorio online.");
+    doc.paragraph(std::string("Atto n. ") + a.number +
+                  ". Documento dimostrativo pubblicato all'albo pretorio online.");
     albo::Publishing p;
     p.publication.act_type = a.type;
     p.publication.issuer = *a.issuer ? a.issuer : asti->name;
@@ -438,7 +440,8 @@ Status seed_demo_albo(const std::string& /*share_dir*/, tenants::TenantService& 
     p.publication.subject = a.subject;
     p.publication.act_number = a.number;
     p.publication.channel = albo::Channel::api;
-    p.documents.push_back({albo::DocumentRole::act, std::string("atto-") + a.number + ".pdf", doc.finish(), "document"});
+    p.documents.push_back(
+        {albo::DocumentRole::act, std::string("atto-") + a.number + ".pdf", doc.finish(), "document"});
     auto r = albo.publish(demo, asti->id, p);
     if (!r) return r.error();
   }
