@@ -31,14 +31,19 @@ time::TimePoint day_start(time::Date d) {
 
 const std::vector<ActType>& national_act_types() {
   static const std::vector<ActType> kTypes = {
-      {"delibera_consiglio", 15, false, true}, {"delibera_giunta", 15, false, true},
-      {"determinazione", 15, false, false},    {"decreto", 15, false, false},
-      {"ordinanza", 15, false, false},         {"avviso", 15, false, false},
-      {"bando_gara", 30, false, false},        {"concorso", 30, false, false},
+      {"delibera_consiglio", 15, false, true},
+      {"delibera_giunta", 15, false, true},
+      {"determinazione", 15, false, false},
+      {"decreto", 15, false, false},
+      {"ordinanza", 15, false, false},
+      {"avviso", 15, false, false},
+      {"bando_gara", 30, false, false},
+      {"concorso", 30, false, false},
       {"matrimonio", 8, true, false},           // pubblicazioni di matrimonio (art. 55 DPR 396/2000): 8 days
       {"deposito_notifiche", 20, true, false},  // notices to people who could not be reached (art. 143
                                                 // c.p.c.)
-      {"permesso_costruire", 15, true, false}, {"altro", 15, false, false}};
+      {"permesso_costruire", 15, true, false},
+      {"altro", 15, false, false}};
   return kTypes;
 }
 

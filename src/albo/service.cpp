@@ -17,6 +17,8 @@ namespace {
 
 constexpr std::size_t kMaxSubject = 2000;
 constexpr int kMaxDays = 365;
+// Outages that can matter to a period (at most 365 days, extended by its outages).
+constexpr auto kOutageHorizon = std::chrono::hours(24 * 800);
 constexpr const char* kLang = "it";  // the relata and the notice are legal documents of an Italian body
 
 Error invalid(const std::string& code, const std::string& field, const std::string& detail = {}) {
@@ -74,6 +76,20 @@ AlboService::AlboService(db::Database& db, time::Clock& clock, files::FileServic
       store_(db),
       audit_(db, clock) {}
 
+std::string AlboService::text_of(const std::string& pdf) {
+  // The same file comes twice when the operator confirms after the warning: read it once.
+  const auto key = digest::sha256_hex(pdf);
+  {
+    std::lock_guard lock(text_mutex_);
+    if (auto it = texts_.find(key); it != texts_.end()) return it->second;
+  }
+  std::string text = pdf_text_(pdf);
+  std::lock_guard lock(text_mutex_);
+  if (texts_.size() >= 32) texts_.clear();
+  texts_.emplace(key, text);
+  return text;
+}
+
 std::vector<ActType> AlboService::act_types(TenantId tenant) {
   auto own = store_.act_types(tenant);
   return own.empty() ? national_act_types() : own;
@@ -126,7 +142,7 @@ Result<Intake> AlboService::publish(const Actor& who, TenantId tenant, const Pub
   // The personal-data warning: the subject and the PDFs' text layers.
   std::vector<Finding> findings = scan_personal_data(n.subject, "subject");
   for (const auto& d : in.documents) {
-    auto more = scan_personal_data(pdf_text_(d.bytes), d.file_name);
+    auto more = scan_personal_data(text_of(d.bytes), d.file_name);
     findings.insert(findings.end(), more.begin(), more.end());
   }
   if (!findings.empty() && !type->personal_data && !n.personal_data_confirmed)
@@ -213,7 +229,7 @@ Result<Intake> AlboService::publish_in(db::Conn& tx, const Actor& who, TenantId 
   if (p.start_at < p.registered_at && p.start_day == today)
     p.start_at = p.registered_at;  // on the board from now
   p.base_end_at = time::rome_day_start(time::add_calendar_days(p.start_day, p.days));
-  auto outages = AlboStore::outages_for(tx, tenant, p.start_at, time::TimePoint::max());
+  auto outages = AlboStore::outages_for(tx, tenant, p.start_at, p.start_at + kOutageHorizon);
   p.extension_days = extension_for(p.start_day, p.days, outages);
   p.end_at = time::rome_day_start(time::add_calendar_days(p.start_day, p.days + p.extension_days));
   p.forget_on =
@@ -271,7 +287,7 @@ Status AlboService::annul(const Actor& who, TenantId tenant, const std::string& 
 int AlboService::extend_open(db::Conn& tx, std::optional<TenantId> tenant) {
   int changed = 0;
   for (auto& p : AlboStore::open_publications(tx, tenant)) {
-    auto outages = AlboStore::outages_for(tx, p.tenant_id, p.start_at, time::TimePoint::max());
+    auto outages = AlboStore::outages_for(tx, p.tenant_id, p.start_at, p.start_at + kOutageHorizon);
     const int ext = extension_for(p.start_day, p.days, outages);
     if (ext == p.extension_days) continue;
     const auto end = time::rome_day_start(time::add_calendar_days(p.start_day, p.days + ext));
@@ -394,7 +410,8 @@ Result<std::vector<RelataRow>> AlboService::relate(const Actor& who, TenantId te
 
 std::string AlboService::render_relata(const Publication& p, const std::string& body_name,
                                        const std::string& confirmed_by,
-                                       std::optional<time::TimePoint> confirmed_at) const {
+                                       std::optional<time::TimePoint> confirmed_at,
+                                       const std::string& protocol_text) const {
   auto t = [&](std::string_view k) { return i18n_.t(kLang, k); };
   auto f = [&](std::string_view k, const std::map<std::string, std::string>& v) {
     return i18n_.format(kLang, k, v);
@@ -436,13 +453,15 @@ std::string AlboService::render_relata(const Publication& p, const std::string& 
   if (confirmed_at) {
     doc.paragraph(
         f("albo_pdf.confirmed", {{"who", confirmed_by}, {"when", time::format_it_datetime(*confirmed_at)}}));
+    if (!protocol_text.empty()) doc.paragraph(f("albo_pdf.protocol", {{"protocol", protocol_text}}));
   } else {
     doc.paragraph(t("albo_pdf.draft"));
   }
   return doc.finish();
 }
 
-Result<Relata> AlboService::confirm_relata(const Actor& who, TenantId tenant, const std::string& id) {
+Result<Relata> AlboService::confirm_relata(const Actor& who, TenantId tenant, const std::string& id,
+                                           const std::string& body_name) {
   auto actor = actor_id(who, tenant, identity::Permission::manage_albo);
   if (!actor) return actor.error();
   const protocollo::Aoo* aoo = nullptr;
@@ -459,25 +478,31 @@ Result<Relata> AlboService::confirm_relata(const Actor& who, TenantId tenant, co
     auto p = AlboStore::publication(tx, tenant, id);
     if (!p) return Error::not_found("albo publication " + id);
     const auto now = std::chrono::floor<std::chrono::milliseconds>(clock_.now());
-    const std::string pdf = render_relata(*p, aoo->name, who_name, now);
     files::Limits limits;
     limits.allowed_types = {"application/pdf"};
     const std::string file_name =
         "relata_" + std::to_string(p->year) + "_" + format_number(p->number) + ".pdf";
-    auto stored = files_.put(tx, tenant, file_name, pdf, limits);
-    if (!stored) return stored.error();
     protocollo::NewEntry e;
     e.aoo_id = aoo->id;
     e.direction = protocollo::Direction::outgoing;
     e.subject = i18n_.t(kLang, "albo_pdf.relata_title") + " " + number_text(*p) + " — " + p->subject;
     e.correspondents = {{protocollo::CorrespondentKind::body,
-                         p->requester.empty() ? (p->issuer.empty() ? aoo->name : p->issuer) : p->requester,
+                         p->requester.empty() ? (p->issuer.empty() ? body_name : p->issuer) : p->requester,
                          "", "", ""}};
-    e.documents = {{protocollo::DocumentRole::primary, stored->file_name, stored->mime_type, stored->size,
-                    stored->sha256, stored->id, ""}};
     e.office = p->office;
     e.channel = protocollo::Channel::online;
-    auto reg = protocol_.register_entry(tx, who, tenant, e);
+    // The relata prints its own protocol number: rendered once the number is taken, under the AOO's lock
+    // (a refusal here rolls everything back and the number is never used).
+    std::optional<files::StoredFile> stored;
+    auto primary = [&](const protocollo::Registered& reg) -> Result<protocollo::Document> {
+      const std::string pdf = render_relata(*p, body_name, who_name, now, reg.segnatura);
+      auto s = files_.put(tx, tenant, file_name, pdf, limits);
+      if (!s) return s.error();
+      stored = *s;
+      return protocollo::Document{
+          protocollo::DocumentRole::primary, s->file_name, s->mime_type, s->size, s->sha256, s->id, ""};
+    };
+    auto reg = protocol_.register_entry(tx, who, tenant, e, primary);
     if (!reg) return reg.error();
     r->status = RelataStatus::confirmed;
     r->confirmed_at = now;
@@ -493,7 +518,8 @@ Result<Relata> AlboService::confirm_relata(const Actor& who, TenantId tenant, co
   });
 }
 
-Result<std::string> AlboService::relata_pdf(const Actor& who, TenantId tenant, const std::string& id) {
+Result<std::string> AlboService::relata_pdf(const Actor& who, TenantId tenant, const std::string& id,
+                                            const std::string& body_name) {
   auto v = view(who, tenant, id);
   if (!v) return v.error();
   if (!v->relata) return Error::not_found("relata " + id);
@@ -503,9 +529,7 @@ Result<std::string> AlboService::relata_pdf(const Actor& who, TenantId tenant, c
     if (!*bytes) return Error::not_found("relata file");
     return std::move(**bytes);
   }
-  std::string body;
-  for (const auto& a : protocol_.aoos(tenant)) body = body.empty() ? a.name : body;
-  return render_relata(v->publication, body, "", std::nullopt);
+  return render_relata(v->publication, body_name, "", std::nullopt);
 }
 
 Result<std::string> AlboService::notice_pdf(const Actor& who, TenantId tenant, const std::string& id,

@@ -15,6 +15,8 @@
 // albo.idempotency_key, albo.idempotency_conflict (422), albo.period_ended (410); plus auth.required /
 // forbidden from identity::authorize and not_found.
 #include <functional>
+#include <map>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -123,9 +125,11 @@ class AlboService {
   // The responsible officer (Permission::manage_albo) confirms a waiting relata: it is rendered with the
   // confirmation, stored, registered as an outgoing protocol entry of the body's first active AOO, and
   // marked confirmed, in one transaction.
-  Result<Relata> confirm_relata(const Actor& who, TenantId tenant, const std::string& id);
+  Result<Relata> confirm_relata(const Actor& who, TenantId tenant, const std::string& id,
+                                const std::string& body_name);
   // The relata's PDF: the confirmed one as stored, or the draft of a waiting one.
-  Result<std::string> relata_pdf(const Actor& who, TenantId tenant, const std::string& id);
+  Result<std::string> relata_pdf(const Actor& who, TenantId tenant, const std::string& id,
+                                 const std::string& body_name);
   // The printable notice of the start of publication.
   Result<std::string> notice_pdf(const Actor& who, TenantId tenant, const std::string& id,
                                  const std::string& body_name);
@@ -148,6 +152,7 @@ class AlboService {
   Result<Intake> publish_in(db::Conn& tx, const Actor& who, TenantId tenant, const Publishing& p,
                             const std::string& actor, const ActType& type);
   int extend_open(db::Conn& tx, std::optional<TenantId> tenant);
+  std::string text_of(const std::string& pdf);
 
   db::Database& db_;
   time::Clock& clock_;
@@ -156,6 +161,8 @@ class AlboService {
   const I18n& i18n_;
   PdfText pdf_text_;
   std::chrono::seconds heartbeat_gap_;
+  std::mutex text_mutex_;
+  std::map<std::string, std::string> texts_;  // PDF text layers by SHA-256, a few
   AlboStore store_;
   audit::AuditService audit_;
 };

@@ -122,7 +122,6 @@ http::Response board_page(WebDeps& d, http::Request& req, const tenants::Body* b
   const auto now = d.albo.now();
   auto found = d.albo.board(q);
   Data rows = web::list();
-  auto snap = d.tenants.snapshot();
   for (const auto& p : found) {
     auto b = d.tenants.by_id(p.tenant_id);
     if (!b || !b->active) continue;
@@ -597,7 +596,7 @@ http::Response confirm_post(WebDeps& d, http::Request& req, const StaffCall& a) 
   if (!form) return d.view.error_page(req, 400);
   if (auto st = identity::check_csrf(req, *form); !st) return d.view.error_page(req, st.error().http_status);
   const auto id = req.param("id");
-  auto r = d.albo.confirm_relata(a.who, a.body->id, id);
+  auto r = d.albo.confirm_relata(a.who, a.body->id, id, a.body->name);
   if (!r) {
     if (r.error().http_status == 404 || r.error().http_status == 403)
       return identity::staff_refusal(d.view, req, r.error());
@@ -607,7 +606,7 @@ http::Response confirm_post(WebDeps& d, http::Request& req, const StaffCall& a) 
 }
 
 http::Response relata_pdf_get(WebDeps& d, http::Request& req, const StaffCall& a) {
-  auto pdf = d.albo.relata_pdf(a.who, a.body->id, req.param("id"));
+  auto pdf = d.albo.relata_pdf(a.who, a.body->id, req.param("id"), a.body->name);
   if (!pdf) return identity::staff_refusal(d.view, req, pdf.error());
   return web::download_response(std::move(*pdf), "application/pdf", "relata.pdf");
 }

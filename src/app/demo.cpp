@@ -426,12 +426,13 @@ Status seed_demo_albo(const std::string& /*share_dir*/, tenants::TenantService& 
       {"avviso", "Avviso pubblico per la formazione dell'elenco dei rilevatori del censimento",
        "Servizi demografici", "Dott. Giovanni Gallo", "12", "Unione dei Comuni Colline Alfieri"},
   };
+  // One document for all, rendered once: every demo start (the tests' included) seeds these.
+  pdf::Document doc(
+      {.lang = "it-IT", .title = "Atto dimostrativo", .author = asti->name, .footer = asti->name});
+  doc.letterhead(asti->name);
+  doc.paragraph("Documento dimostrativo pubblicato all'albo pretorio online.");
+  const std::string bytes = doc.finish();
   for (const auto& a : acts) {
-    pdf::Document doc({.lang = "it-IT", .title = a.subject, .author = asti->name, .footer = asti->name});
-    doc.letterhead(asti->name);
-    doc.heading(1, a.subject);
-    doc.paragraph(std::string("Atto n. ") + a.number +
-                  ". Documento dimostrativo pubblicato all'albo pretorio online.");
     albo::Publishing p;
     p.publication.act_type = a.type;
     p.publication.issuer = *a.issuer ? a.issuer : asti->name;
@@ -441,7 +442,7 @@ Status seed_demo_albo(const std::string& /*share_dir*/, tenants::TenantService& 
     p.publication.act_number = a.number;
     p.publication.channel = albo::Channel::api;
     p.documents.push_back(
-        {albo::DocumentRole::act, std::string("atto-") + a.number + ".pdf", doc.finish(), "document"});
+        {albo::DocumentRole::act, std::string("atto-") + a.number + ".pdf", bytes, "document"});
     auto r = albo.publish(demo, asti->id, p);
     if (!r) return r.error();
   }

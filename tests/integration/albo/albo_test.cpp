@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <atomic>
 #include <mutex>
+#include <set>
 #include <thread>
 
 #include "albo_fixture.hpp"
@@ -29,7 +30,7 @@ class AlboAcceptanceTest : public AlboTest {
 };
 
 std::string relata_text(AlboService& albo, const identity::Principal& who, const std::string& id) {
-  auto pdf = albo.relata_pdf(&who, kBody, id);
+  auto pdf = albo.relata_pdf(&who, kBody, id, "Comune di Asti");
   EXPECT_TRUE(pdf.ok());
   return pdf.ok() ? sp::testing::pdf_text(*pdf) : std::string();
 }
@@ -67,9 +68,10 @@ TEST_P(AlboAcceptanceTest, FifteenDaysFromDayOneThenOffTheBoardWithARelataConfir
   EXPECT_EQ(waiting->front().publication.id, pub.id);
 
   // The desk operator may not confirm; the responsible officer does, and the relata goes to the protocol.
-  EXPECT_EQ(albo_->confirm_relata(&staff_, kBody, pub.id).error().code, "forbidden");
-  EXPECT_EQ(albo_->confirm_relata(&other_manager_, kBody, pub.id).error().code, "forbidden");
-  auto r = albo_->confirm_relata(&manager_, kBody, pub.id);
+  EXPECT_EQ(albo_->confirm_relata(&staff_, kBody, pub.id, "Comune di Asti").error().code, "forbidden");
+  EXPECT_EQ(albo_->confirm_relata(&other_manager_, kBody, pub.id, "Comune di Asti").error().code,
+            "forbidden");
+  auto r = albo_->confirm_relata(&manager_, kBody, pub.id, "Comune di Asti");
   ASSERT_TRUE(r.ok()) << r.error().code << " " << r.error().detail;
   EXPECT_EQ(r->status, RelataStatus::confirmed);
   auto entry = protocol_->get(&manager_, kBody, r->protocol_id);
@@ -77,7 +79,7 @@ TEST_P(AlboAcceptanceTest, FifteenDaysFromDayOneThenOffTheBoardWithARelataConfir
   EXPECT_EQ(entry->direction, protocollo::Direction::outgoing);
   ASSERT_EQ(entry->documents.size(), 1u);
   EXPECT_EQ(entry->documents[0].sha256, r->sha256);
-  auto stored = albo_->relata_pdf(&staff_, kBody, pub.id);
+  auto stored = albo_->relata_pdf(&staff_, kBody, pub.id, "Comune di Asti");
   ASSERT_TRUE(stored.ok());
   EXPECT_EQ(digest::sha256_hex(*stored), r->sha256);
   const auto text = sp::testing::pdf_text(*stored);
@@ -85,7 +87,8 @@ TEST_P(AlboAcceptanceTest, FifteenDaysFromDayOneThenOffTheBoardWithARelataConfir
   EXPECT_NE(text.find("dal 02/03/2026 al 16/03/2026"), std::string::npos) << text;
   EXPECT_NE(text.find(format_number(pub.number) + "/2026"), std::string::npos);
   EXPECT_NE(text.find(p->documents[0].sha256), std::string::npos) << "the documents' digests";
-  EXPECT_EQ(albo_->confirm_relata(&manager_, kBody, pub.id).error().code, "albo.relata");
+  EXPECT_NE(text.find("Registrata al protocollo: " + r->protocol_text), std::string::npos) << text;
+  EXPECT_EQ(albo_->confirm_relata(&manager_, kBody, pub.id, "Comune di Asti").error().code, "albo.relata");
 }
 
 TEST_P(AlboAcceptanceTest, AServerStoppedFromTheEndOfDayFifteenToDaySeventeenFindsItEndedAtRestart) {
@@ -106,7 +109,7 @@ TEST_P(AlboAcceptanceTest, AServerStoppedFromTheEndOfDayFifteenToDaySeventeenFin
   ASSERT_TRUE(v.ok() && v->relata);
   EXPECT_EQ(v->publication.extension_days, 0) << "30 minutes of day 15 are not a day of outage";
   EXPECT_EQ(v->relata->status, RelataStatus::waiting);
-  auto r = albo_->confirm_relata(&manager_, kBody, pub.id);
+  auto r = albo_->confirm_relata(&manager_, kBody, pub.id, "Comune di Asti");
   ASSERT_TRUE(r.ok()) << r.error().code;
   EXPECT_FALSE(r->protocol_text.empty());
 }
@@ -277,7 +280,8 @@ TEST_P(AlboTest, IdempotencyKeysAndAnotherBodysAttempts) {
   EXPECT_EQ(albo_->view(&other_manager_, kBody, id).error().code, "forbidden");
   EXPECT_EQ(albo_->publish(&other_manager_, kBody, act()).error().code, "forbidden");
   EXPECT_FALSE(albo_->public_publication(kOtherBody, first->published->year, first->published->number));
-  EXPECT_EQ(albo_->confirm_relata(&other_manager_, kOtherBody, id).error().code, "not_found");
+  EXPECT_EQ(albo_->confirm_relata(&other_manager_, kOtherBody, id, "Comune di Novara").error().code,
+            "not_found");
   // Validation.
   auto bad = act();
   bad.publication.act_type = "nessuno";
