@@ -77,14 +77,16 @@ struct TickReport {
   int ended = 0;
 };
 
+// Reads a PDF's text layer (pdf_text.hpp); tests may give another.
+using PdfText = std::function<std::string(std::string_view pdf)>;
+struct AlboOptions {
+  PdfText pdf_text;                                    // empty: pdf_text.hpp
+  std::chrono::seconds heartbeat_gap = kHeartbeatGap;  // a longer silence is an outage of the hub
+};
+
 class AlboService {
  public:
-  // `pdf_text` reads a PDF's text layer (pdf_text.hpp); tests may give another.
-  using PdfText = std::function<std::string(std::string_view pdf)>;
-  struct Options {
-    PdfText pdf_text;                                    // empty: pdf_text.hpp
-    std::chrono::seconds heartbeat_gap = kHeartbeatGap;  // a longer silence is an outage of the hub
-  };
+  using Options = AlboOptions;
   AlboService(db::Database& db, time::Clock& clock, files::FileService& files,
               protocollo::ProtocolService& protocol, const I18n& i18n, Options options = {});
 
@@ -143,10 +145,10 @@ class AlboService {
   [[nodiscard]] time::TimePoint now() const { return clock_.now(); }
 
   // The relata's PDF for a publication (Italian, a legal document): `confirmed_by`/`confirmed_at` empty
-  // for a draft.
+  // for a draft; `protocol_text` the segnatura of its protocol entry once registered.
   std::string render_relata(const Publication& p, const std::string& body_name,
-                            const std::string& confirmed_by,
-                            std::optional<time::TimePoint> confirmed_at) const;
+                            const std::string& confirmed_by, std::optional<time::TimePoint> confirmed_at,
+                            const std::string& protocol_text = {}) const;
 
  private:
   Result<Intake> publish_in(db::Conn& tx, const Actor& who, TenantId tenant, const Publishing& p,
