@@ -135,7 +135,16 @@ std::vector<Finding> scan_personal_data(std::string_view text_in, const std::str
   // IBANs: a country, check digits, then 11 to 30 letters or digits, possibly in groups of four.
   static const std::regex kIban(R"(\b[A-Za-z]{2}[0-9]{2}(?:[ ]?[A-Za-z0-9]){11,30}\b)");
   for (auto it = std::sregex_iterator(text.begin(), text.end(), kIban); it != std::sregex_iterator(); ++it) {
-    if (auto ok = payments::validate_iban(it->str())) add("iban", *ok);
+    // The match may run on into the next words ("IT60X... per"): the longest valid prefix is the IBAN.
+    std::string compact;
+    for (char c : it->str())
+      if (c != ' ') compact += c;
+    for (std::size_t len = std::min<std::size_t>(compact.size(), 34); len >= 15; --len) {
+      if (auto ok = payments::validate_iban(compact.substr(0, len))) {
+        add("iban", *ok);
+        break;
+      }
+    }
   }
   // Dates of birth.
   static const std::regex kBirth(

@@ -6,10 +6,12 @@
 
 #include <chrono>
 #include <memory>
+#include <set>
 #include <string>
 
 #include "albo/service.hpp"
 #include "albo/tick_job.hpp"
+#include "core/digest.hpp"
 #include "core/pdf/document.hpp"
 #include "files/service.hpp"
 #include "jobs/runner.hpp"
@@ -59,7 +61,7 @@ class AlboTest : public ::testing::TestWithParam<db::Dialect> {
   }
 
   static identity::Principal staff(TenantId tenant, const std::string& id,
-                                   std::vector<identity::Role> roles) {
+                                   std::set<identity::Role> roles) {
     identity::Principal p;
     p.kind = identity::PrincipalKind::staff;
     p.subject = id;
