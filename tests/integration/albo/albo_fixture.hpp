@@ -5,7 +5,9 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <set>
 #include <string>
 
@@ -32,11 +34,18 @@ inline time::Date day(int y, unsigned m, unsigned d) {
   return time::Date{std::chrono::year{y} / m / d};
 }
 
-// A real PDF whose text layer says `text`.
+// A real PDF whose text layer says `text` (rendered once per text).
 inline std::string pdf_saying(const std::string& text) {
-  pdf::Document doc({.lang = "it-IT", .title = "Atto"});
-  doc.paragraph(text);
-  return doc.finish();
+  static std::mutex mu;
+  static std::map<std::string, std::string> made;
+  std::lock_guard lock(mu);
+  auto& pdf = made[text];
+  if (pdf.empty()) {
+    pdf::Document doc({.lang = "it-IT", .title = "Atto"});
+    doc.paragraph(text);
+    pdf = doc.finish();
+  }
+  return pdf;
 }
 
 class AlboTest : public ::testing::TestWithParam<db::Dialect> {
