@@ -75,7 +75,8 @@ test('the board, a search, a publication; the staff form warns of personal data'
     assert.equal(await staff.inputValue('#f-office'), 'Servizi sociali');
     await assertAccessible(staff, 'publishing form with the personal-data warning');
 
-    await staff.check('#f-confirm-pd');
+    await staff.click('label[for="f-confirm-pd"]');
+    assert.ok(await staff.isChecked('#f-confirm-pd'));
     await staff.setInputFiles('#f-document', { name: 'determina.pdf', mimeType: 'application/pdf', buffer: pdf });
     await Promise.all([staff.waitForNavigation(), staff.click('#publish-submit')]);
     assert.equal(await staff.locator('#published').count(), 1);
