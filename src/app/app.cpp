@@ -157,6 +157,11 @@ App::App(Config config) : config_(std::move(config)) {
     if (auto st = seed_demo_payment_services(config_.share_dir, *tenants_, *payments_->portal); !st)
       throw std::runtime_error("demo payment services: " + st.error().code + " " + st.error().detail);
   }
+  albo_ = albo::install(router_, deps, *identity_, *protocollo_);
+  if (config_.demo) {
+    if (auto st = seed_demo_albo(config_.share_dir, *tenants_, *albo_->albo); !st)
+      throw std::runtime_error("demo albo: " + st.error().code + " " + st.error().detail);
+  }
   // The hub's own back-office pages.
   register_jobs_page();
   register_keys_page();
@@ -180,7 +185,7 @@ http::ServerOptions App::server_options() const {
   // Where each module accepts uploads.
   for (const web::Installed* m : std::initializer_list<const web::Installed*>{
            identity_.get(), protocollo_.get(), forms_.get(), cases_.get(), applications_.get(),
-           body_pages_.get(), payments_.get(), stamp_.get()}) {
+           body_pages_.get(), payments_.get(), stamp_.get(), albo_.get()}) {
     o.upload_prefixes.insert(o.upload_prefixes.end(), m->upload_prefixes.begin(), m->upload_prefixes.end());
   }
   o.request_timeout = std::chrono::milliseconds(config_.request_timeout_ms);

@@ -11,6 +11,7 @@
 #include "adapters/oidc/model.hpp"
 #include "adapters/oidc/simulator.hpp"
 #include "adapters/pagopa/simulator.hpp"
+#include "albo/module_web.hpp"
 #include "applications/module_web.hpp"
 #include "audit/anchor.hpp"
 #include "audit/key.hpp"
@@ -56,6 +57,7 @@ class App {
   [[nodiscard]] forms::DefinitionsService& definitions() { return *forms_->definitions; }
   [[nodiscard]] jobs::Runner& jobs() { return *jobs_; }
   [[nodiscard]] payments::PaymentsService& payments() { return *payments_->payments; }
+  [[nodiscard]] albo::AlboService& albo() { return *albo_->albo; }
   [[nodiscard]] payments::StationService& station() { return *payments_->station; }
   [[nodiscard]] payments::PortalService& portal() { return *payments_->portal; }
   [[nodiscard]] stamp::StampService& stamps() { return *stamp_->stamps; }
@@ -105,6 +107,7 @@ class App {
   std::unique_ptr<applications::Module> applications_;
   std::unique_ptr<body_pages::Module> body_pages_;
   std::unique_ptr<payments::Module> payments_;
+  std::unique_ptr<albo::Module> albo_;
 
   void setup_sign_in();
   void start_demo_simulator();

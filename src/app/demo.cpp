@@ -5,6 +5,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "core/pdf/document.hpp"
 #include "core/text.hpp"
 
 namespace sp::app {
@@ -392,6 +393,58 @@ Status seed_demo_payment_services(const std::string& share_dir, tenants::TenantS
     s.iban = str(o, "iban");
     s.remittance_prefix = str(o, "remittance_prefix");
     portal.set_spontaneous_service(s);
+  }
+  return Ok{};
+}
+
+}  // namespace sp::app
+
+namespace sp::app {
+
+Status seed_demo_albo(const std::string& /*share_dir*/, tenants::TenantService& tenants,
+                      albo::AlboService& albo) {
+  auto asti = tenants.by_slug("asti");
+  if (!asti) return Ok{};
+  const albo::SystemActor demo{"demo"};
+  auto existing = albo.archive(demo, asti->id, albo::BoardQuery{});
+  if (!existing || !existing->empty()) return Ok{};
+  struct Act {
+    const char* type;
+    const char* subject;
+    const char* office;
+    const char* responsible;
+    const char* number;
+    const char* issuer;
+  };
+  const Act acts[] = {
+      {"delibera_giunta", "Approvazione del piano esecutivo di gestione 2026", "Segreteria generale",
+       "Dott.ssa Laura Bianchi", "214", ""},
+      {"ordinanza", "Limitazioni al traffico in corso Alfieri per lavori di rifacimento della pavimentazione",
+       "Polizia locale", "Comm. Paolo Ferrero", "87", ""},
+      {"bando_gara", "Avviso di gara per il servizio di refezione scolastica 2027-2029",
+       "Ufficio contratti e appalti", "Ing. Marco Rosso", "1532", ""},
+      {"avviso", "Avviso pubblico per la formazione dell'elenco dei rilevatori del censimento",
+       "Servizi demografici", "Dott. Giovanni Gallo", "12", "Unione dei Comuni Colline Alfieri"},
+  };
+  // One document for all, rendered once: every demo start (the tests' included) seeds these.
+  pdf::Document doc(
+      {.lang = "it-IT", .title = "Atto dimostrativo", .author = asti->name, .footer = asti->name});
+  doc.letterhead(asti->name);
+  doc.paragraph("Documento dimostrativo pubblicato all'albo pretorio online.");
+  const std::string bytes = doc.finish();
+  for (const auto& a : acts) {
+    albo::Publishing p;
+    p.publication.act_type = a.type;
+    p.publication.issuer = *a.issuer ? a.issuer : asti->name;
+    p.publication.office = a.office;
+    p.publication.responsible = a.responsible;
+    p.publication.subject = a.subject;
+    p.publication.act_number = a.number;
+    p.publication.channel = albo::Channel::api;
+    p.documents.push_back(
+        {albo::DocumentRole::act, std::string("atto-") + a.number + ".pdf", bytes, "document"});
+    auto r = albo.publish(demo, asti->id, p);
+    if (!r) return r.error();
   }
   return Ok{};
 }

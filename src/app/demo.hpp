@@ -3,6 +3,7 @@
 // deployments: `sportello import catalog FILE`, `sportello import bodies FILE`).
 #include <string>
 
+#include "albo/service.hpp"
 #include "catalog/service.hpp"
 #include "core/result.hpp"
 #include "forms/definitions_service.hpp"
@@ -31,6 +32,8 @@ Status seed_demo_staff(const std::string& share_dir, tenants::TenantService& ten
 // One registry office (AOO) for each body that has none: the general protocol, coded with the body's IPA
 // code ("c_" + cadastral code for municipalities, as IPA does; "p_" + province for provinces; otherwise
 // derived from the slug).
+// A few publications on Asti's albo pretorio (and one from the union of its hills), when it has none.
+Status seed_demo_albo(const std::string& share_dir, tenants::TenantService& tenants, albo::AlboService& albo);
 Status seed_demo_aoos(tenants::TenantService& tenants, protocollo::ProtocolService& protocol);
 
 // Demo bodies' own form data from <share_dir>/data/demo/forms.json: the lists the hub's definitions leave

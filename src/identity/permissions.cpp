@@ -17,6 +17,7 @@ bool allowed(const Principal& p, Permission what, tenants::TenantId target) {
       return p.kind == PrincipalKind::person;
     case Permission::backoffice:
     case Permission::confirm_delegation:
+    case Permission::publish_albo:
       return own_body && any_of(p, {Role::operator_, Role::office_manager, Role::body_admin});
     case Permission::manage_staff:
     case Permission::manage_api_keys:
@@ -25,6 +26,7 @@ bool allowed(const Principal& p, Permission what, tenants::TenantId target) {
     case Permission::read_audit:
     case Permission::annul_protocol:
     case Permission::manage_payments:
+    case Permission::manage_albo:
       return own_body && any_of(p, {Role::body_admin, Role::office_manager});
     case Permission::manage_hub:
       return p.is_staff() && p.tenant_id == 0 && p.has(Role::hub_admin);
@@ -59,6 +61,10 @@ std::string_view to_string(Permission p) {
       return "customise_forms";
     case Permission::manage_payments:
       return "manage_payments";
+    case Permission::publish_albo:
+      return "publish_albo";
+    case Permission::manage_albo:
+      return "manage_albo";
     case Permission::manage_hub:
       return "manage_hub";
     case Permission::helpdesk:

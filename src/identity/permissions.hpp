@@ -23,6 +23,9 @@ enum class Permission {
   customise_forms,     // a body's changes to the hub's forms and its street list — its administrators
   manage_payments,     // a body's debt positions, creditor settings and reconciliation imports — its office
                        // managers and administrators (operators see positions; a case's fee is the system's)
+  publish_albo,        // publish acts on a body's albo pretorio — its staff
+  manage_albo,         // annul publications, record outages, confirm relate, open forgotten records —
+                       // a body's office managers and administrators
 };
 std::string_view to_string(Permission p);
 

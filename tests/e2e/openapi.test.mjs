@@ -213,6 +213,16 @@ test('live responses match the documented schemas', async () => {
     await check(pattern, path, 401, { authorization: 'Bearer sp_chiave-inventata-che-non-esiste' });
   }
 
+  // The albo's API (authenticated answers in tests/integration/albo_web).
+  const albo = '/api/v1/backoffice/{slug}/albo/pubblicazioni';
+  for (const [pattern, path] of [
+    [albo, '/api/v1/backoffice/asti/albo/pubblicazioni'],
+    [`${albo}/{id}`, '/api/v1/backoffice/asti/albo/pubblicazioni/qualunque'],
+  ]) {
+    await check(pattern, path, 401);
+    await check(pattern, path, 401, { authorization: 'Bearer sp_chiave-inventata-che-non-esiste' });
+  }
+
   // pagoPA notice numbers (public) and debt positions (authenticated answers in
   // tests/integration/payments_api).
   const nav = '/api/v1/pagopa/notice-numbers/{nav}';
