@@ -306,6 +306,11 @@ void App::setup_sign_in() {
     auto keys = oidc::RpKeys::from_pem(pem.str());
     if (!keys) throw std::runtime_error("oidc_rp_key_file " + key_file + ": " + keys.error().code);
     rp_keys_ = std::make_unique<oidc::RpKeys>(std::move(*keys));
+    if (!rp_keys_->complete) {  // a file of before issue 14 (signing key only): add the other two
+      std::ofstream out(key_file, std::ios::trunc);
+      out << rp_keys_->to_pem();
+      spdlog::info("added the encryption and federation keys to {}", key_file);
+    }
   } else {
     rp_keys_ = std::make_unique<oidc::RpKeys>(oidc::RpKeys::generate());
     if (fs::path(key_file).has_parent_path()) fs::create_directories(fs::path(key_file).parent_path());
@@ -315,6 +320,32 @@ void App::setup_sign_in() {
     }
     fs::permissions(key_file, fs::perms::owner_read | fs::perms::owner_write);
     spdlog::info("made a new sign-in key in {}", key_file);
+  }
+  // The message log of every sign-in and the providers' tokens to revoke (issue 14), sealed with the
+  // hub's oidc-log key; the revocation of ended sessions' tokens and the 24-month purge are jobs.
+  {
+    auto ring =
+        keys::ensure_ring(config_.keys_dir, keys::kHub, keys::Purpose::oidc_log, time::system_clock().now());
+    if (!ring) throw std::runtime_error("oidc-log key: " + ring.error().code + " " + ring.error().detail);
+    sign_in_log_ = std::make_unique<identity::SignInLog>(*db_, time::system_clock(), std::move(*ring));
+    identity_->sign_in->set_log(sign_in_log_.get());
+    jobs::Kind revoke;
+    revoke.name = "oidc.revoke";
+    auto* sign_in = identity_->sign_in.get();
+    const auto idle = identity_->sessions->policy().idle;
+    revoke.run = [sign_in, idle](jobs::JobRun&) -> Status {
+      if (int n = sign_in->revoke_ended(idle); n > 0) spdlog::info("oidc.revoke: {} token(s) revoked", n);
+      return Ok{};
+    };
+    jobs_->add_periodic(std::move(revoke), jobs::Periodic{jobs::Every{std::chrono::minutes(5)}});
+    jobs::Kind purge;
+    purge.name = "oidc.log_purge";
+    auto* log = sign_in_log_.get();
+    purge.run = [log](jobs::JobRun&) -> Status {
+      if (auto n = log->purge(); n > 0) spdlog::info("oidc.log_purge: {} message(s) past 24 months", n);
+      return Ok{};
+    };
+    jobs_->add_periodic(std::move(purge), jobs::Periodic{jobs::DailyAt{std::chrono::hours(4)}});
   }
   const std::string callback = config_.public_url + "/auth/callback";
   oidc::register_rp_routes(router_, *rp_keys_, oidc::RpMetadata{config_.public_url, {callback}},

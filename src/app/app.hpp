@@ -90,6 +90,7 @@ class App {
   std::unique_ptr<files::FileService> files_;
   std::unique_ptr<web::ModuleDeps> deps_;
   std::unique_ptr<oidc::RpKeys> rp_keys_;
+  std::unique_ptr<identity::SignInLog> sign_in_log_;  // SPID/CIE message log and provider tokens
   std::unique_ptr<oidc::RunningSimulator> simulator_;
   std::unique_ptr<pagopa::sim::RunningSimulator> pagopa_sim_;  // demo only
   int pagopa_sim_fd_ = -1;  // demo with sim_pagopa_port 0: its socket, bound before the modules read its URL

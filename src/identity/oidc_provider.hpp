@@ -15,6 +15,8 @@ class OidcAuthProvider final : public AuthProvider {
   Result<AuthStart> begin(int acr_level) override;
   Status check_issuer(const std::string& iss) override { return client_->check_response_issuer(iss); }
   Result<VerifiedIdentity> complete(const std::string& code, const AuthStart& pending) override;
+  Status revoke(const std::string& access_token, std::vector<OidcMessage>* transcript) override;
+  [[nodiscard]] std::string client_id() const override { return client_->config().client_id; }
 
  private:
   std::shared_ptr<oidc::Client> client_;

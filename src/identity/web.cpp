@@ -230,6 +230,13 @@ http::Response sign_out(WebDeps& d, http::Request& req, bool everywhere) {
   if (!form) return d.view.error_page(req, 400);
   if (auto st = check_csrf(req, *form); !st) return d.view.error_page(req, st.error().http_status);
   const Principal* p = principal_of(req);
+  // The provider's access token of this session is revoked at the provider (SPID/CIE OIDC Federation
+  // docs, "Revocation Endpoint"); those of the other sessions, when signing out everywhere, by the
+  // oidc.revoke job. A provider that does not answer does not keep the person signed in here.
+  if (p != nullptr) {
+    if (auto st = d.sign_in.revoke_at_provider(p->session_id); !st)
+      spdlog::warn("sign-out: revocation at the provider failed ({}), retried by the job", st.error().code);
+  }
   if (everywhere && p) {
     d.sessions.end_everywhere(p->kind, p->subject);
   } else {

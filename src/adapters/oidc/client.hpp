@@ -25,6 +25,7 @@ struct ProviderMetadata {
   std::string token_endpoint;
   std::string userinfo_endpoint;
   std::string jwks_uri;
+  std::string revocation_endpoint;       // RFC 7009; the SPID/CIE docs require it ("Revocation Endpoint")
   bool iss_parameter_supported = false;  // RFC 9207 authorization_response_iss_parameter_supported
 };
 
@@ -43,14 +44,18 @@ struct ClientOptions {
 //   oidc.token              the token endpoint refused the code (invalid_grant: forged, reused, expired
 //                           or not ours, 400) or failed / answered nonsense (502)
 //   oidc.id_token_format    the ID token is not a JWT or misses sub/acr (401)
-//   oidc.id_token_signature bad signature, unknown key even after refetching, or alg not RS256/ES256
+//   oidc.id_token_signature bad signature, unknown key even after refetching, or alg not RS256/RS512/ES256
+//   oidc.id_token_at_hash   at_hash missing or not the access token's hash
 //   oidc.id_token_issuer    iss is not the provider
 //   oidc.id_token_audience  aud does not contain our client_id (or azp is another client)
 //   oidc.id_token_expired   exp in the past
 //   oidc.id_token_iat       iat missing or in the future
 //   oidc.nonce              nonce missing or not the one we sent (replay)
 //   oidc.acr                authenticated at a lower SPID level than requested
-//   oidc.userinfo           userinfo refused, unsigned/badly signed, or about another subject (502/401)
+//   oidc.userinfo_format    userinfo not encrypted (plain JSON or a bare JWS: a downgrade), or not a
+//                           JWE we can decrypt (401)
+//   oidc.userinfo           userinfo refused, its inner signature wrong, or about another subject (502/401)
+//   oidc.revocation         the revocation endpoint refused or failed (502)
 //   oidc.fiscal_number      no usable fiscal number among the claims
 class Client {
  public:
@@ -65,7 +70,12 @@ class Client {
   // announces it (authorization_response_iss_parameter_supported).
   Status check_response_issuer(std::string_view iss);
   // Exchanges the code from the callback and validates everything the provider says.
-  Result<Identity> complete(const std::string& code, const AuthRequest& pending);
+  // Every request and answer is appended to `transcript` when given (the message log).
+  Result<Identity> complete(const std::string& code, const AuthRequest& pending,
+                            Transcript* transcript = nullptr);
+  // Revokes an access token at the provider (RFC 7009, client authenticated with private_key_jwt), at
+  // logout and when the session ends (SPID/CIE OIDC Federation docs, "Revocation Endpoint").
+  Status revoke(const std::string& access_token, Transcript* transcript = nullptr);
 
   // Provider metadata (cached). `refresh` forces a new fetch.
   Result<ProviderMetadata> metadata(bool refresh = false);
@@ -77,7 +87,7 @@ class Client {
                                                   const char* what);
   std::string client_assertion(const std::string& audience) const;
   Result<Identity> fetch_userinfo(const ProviderMetadata& md, const std::string& access_token,
-                                  Identity identity);
+                                  Identity identity, Transcript* transcript);
   void forget_metadata();
 
   ProviderConfig config_;

@@ -12,19 +12,33 @@
 
 namespace sp::oidc {
 
-struct RpMetadata {
-  std::string client_id;                   // our entity id, e.g. "https://sportello.example.it"
-  std::vector<std::string> redirect_uris;  // every callback a provider may send the browser back to
-  std::string client_name = "Sportello";
-  std::vector<std::string> contacts;         // e-mail addresses of the RP's technical contacts
-  std::chrono::seconds lifetime{24 * 3600};  // exp - iat of the entity configuration
+// A trust mark the RP received (SPID/CIE OIDC Federation docs, "Trust Marks"): its id and the signed JWT.
+struct TrustMark {
+  std::string id;
+  std::string trust_mark;
 };
 
-// The entity configuration JWT (typ "entity-statement+jwt"): iss = sub = client_id, iat, exp, jwks,
-// metadata.openid_relying_party {...}, authority_hints [] (no federation authority in the demo).
+struct RpMetadata {
+  std::string client_id;                   // our entity id, e.g. "https://sportello.example.it/c_a123/"
+  std::vector<std::string> redirect_uris;  // every callback a provider may send the browser back to
+  std::string client_name = "Sportello";
+  std::vector<std::string> contacts;         // e-mail addresses (PEC) of the RP's contacts
+  std::chrono::seconds lifetime{24 * 3600};  // exp - iat of the entity configuration
+  // metadata.federation_entity (SPID/CIE OIDC Federation docs, "Entity Configuration Leaf"):
+  std::string organization_name;
+  std::string homepage_uri;
+  std::string policy_uri;
+  std::string logo_uri;
+  std::vector<std::string> authority_hints;  // the trust anchor or intermediate above us
+  std::vector<TrustMark> trust_marks;
+};
+
+// The entity configuration JWT (typ "entity-statement+jwt"), signed with the federation key: iss = sub
+// = client_id, iat, exp, jwks (federation keys), metadata.openid_relying_party {... jwks: the core
+// signing and encryption keys}, metadata.federation_entity, authority_hints, trust_marks.
 std::string entity_configuration(const RpKeys& keys, const RpMetadata& rp, time::TimePoint now);
 
-// GET <path of client_id>/.well-known/jwks.json          {"keys":[...]} (application/json)
+// GET <path of client_id>/.well-known/jwks.json          {"keys":[sig, enc]} (application/json)
 // GET <path of client_id>/.well-known/openid-federation  entity configuration
 //                                                        (application/entity-statement+jwt)
 // `clock` must outlive the router.

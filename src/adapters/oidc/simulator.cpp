@@ -6,6 +6,8 @@
 #include <stdexcept>
 
 #include "adapters/oidc/json_util.hpp"
+#include "core/crypto/encoding.hpp"
+#include "core/crypto/jwe.hpp"
 #include "core/crypto/pkce.hpp"
 #include "core/digest.hpp"
 #include "core/ids.hpp"
@@ -97,9 +99,28 @@ Result<crypto::Jwks> Simulator::rp_keys(bool refresh) {
   if (ec) return Error::make("oidc.rp_jwks", 502, "RP JWKS is not JSON");
   auto keys = crypto::Jwks::from_json(value);
   if (!keys) return keys.error();
+  auto enc = crypto::encryption_key_from_jwks(value);
   std::lock_guard lock(mu_);
   rp_jwks_ = *keys;
+  if (enc) rp_enc_key_ = *enc;
   return std::move(keys).value();
+}
+
+Result<crypto::Key> Simulator::rp_encryption_key() {
+  {
+    std::lock_guard lock(mu_);
+    if (rp_enc_key_) return *rp_enc_key_;
+  }
+  if (auto keys = rp_keys(true); !keys) return keys.error();
+  std::lock_guard lock(mu_);
+  if (!rp_enc_key_) return Error::make("oidc.rp_jwks", 502, "the RP publishes no encryption key");
+  return *rp_enc_key_;
+}
+
+bool Simulator::token_active(const std::string& access_token) const {
+  std::lock_guard lock(mu_);
+  auto it = access_.find(access_token);
+  return it != access_.end() && it->second.expires > clock_->now();
 }
 
 Result<crypto::DecodedJwt> Simulator::verify_from_rp(std::string_view token) {
@@ -165,14 +186,21 @@ http::Response Simulator::discovery(http::Request&) {
                    {"token_endpoint", iss + "/token"},
                    {"userinfo_endpoint", iss + "/userinfo"},
                    {"jwks_uri", iss + "/jwks.json"},
+                   {"revocation_endpoint", iss + "/revoke"},
                    {"response_types_supported", json::array{"code"}},
                    {"response_modes_supported", json::array{"query"}},
-                   {"grant_types_supported", json::array{"authorization_code"}},
+                   {"grant_types_supported", json::array{"authorization_code", "refresh_token"}},
                    {"subject_types_supported", json::array{"pairwise"}},
-                   {"scopes_supported", json::array{"openid", "profile", "email"}},
+                   {"scopes_supported", options_.profile == Profile::cie
+                                            ? json::array{"openid", "offline_access", "profile", "email"}
+                                            : json::array{"openid", "offline_access"}},
+                   {"prompt_values_supported", json::array{"consent", "consent login"}},
                    {"acr_values_supported", json::array{acr_uri(1), acr_uri(2), acr_uri(3)}},
-                   {"id_token_signing_alg_values_supported", json::array{"RS256"}},
-                   {"userinfo_signing_alg_values_supported", json::array{"RS256"}},
+                   {"id_token_signing_alg_values_supported", json::array{"RS256", "RS512"}},
+                   {"userinfo_signing_alg_values_supported", json::array{"RS256", "RS512"}},
+                   {"userinfo_encryption_alg_values_supported", json::array{"RSA-OAEP", "RSA-OAEP-256"}},
+                   {"userinfo_encryption_enc_values_supported", json::array{"A128CBC-HS256", "A256GCM"}},
+                   {"revocation_endpoint_auth_methods_supported", json::array{"private_key_jwt"}},
                    {"request_object_signing_alg_values_supported", json::array{"RS256", "ES256"}},
                    {"request_parameter_supported", true},
                    {"token_endpoint_auth_methods_supported", json::array{"private_key_jwt"}},
@@ -200,6 +228,63 @@ http::Response Simulator::rotate(http::Request&) {
   return http::Response::json(json::serialize(json::object{{"signing_kid", signing_kid()}}));
 }
 
+std::string Simulator::authenticate_client(const http::Params& form, const std::string& audience) {
+  auto field = [&](const char* name) {
+    auto it = form.find(name);
+    return it == form.end() ? std::string() : it->second;
+  };
+  // Client authentication, private_key_jwt (RFC 7523 sections 2.2 and 3; OpenID Connect Core section 9).
+  if (field("client_assertion_type") != "urn:ietf:params:oauth:client-assertion-type:jwt-bearer")
+    return "client_assertion_type must be jwt-bearer";
+  if (!field("client_id").empty() && field("client_id") != options_.client_id) return "unknown client_id";
+  auto assertion = verify_from_rp(field("client_assertion"));
+  if (!assertion) return "client_assertion: " + assertion.error().code;
+  crypto::ClaimExpectations expect;
+  expect.issuer = options_.client_id;
+  expect.audience = audience;
+  expect.leeway = kLeeway;
+  auto claims_ok = crypto::validate_claims(assertion->payload, expect, *clock_);
+  if (!claims_ok && claims_ok.error().code == "jwt.aud") {
+    expect.audience = issuer();  // RFC 7523 section 3 point 3 also allows the issuer as audience
+    claims_ok = crypto::validate_claims(assertion->payload, expect, *clock_);
+  }
+  if (!claims_ok) return "client_assertion: " + claims_ok.error().code;
+  if (str(assertion->payload, "sub") != options_.client_id)
+    return "client_assertion: sub must be the client_id";
+  const std::string jti = str(assertion->payload, "jti");
+  if (jti.empty()) return "client_assertion: jti missing";
+  const auto t = now();
+  std::lock_guard lock(mu_);
+  for (auto it = used_jti_.begin(); it != used_jti_.end();)
+    it = it->second < t ? used_jti_.erase(it) : std::next(it);
+  // RFC 7523 section 3 point 7: a jti may be used once, or an intercepted assertion could be replayed.
+  if (!used_jti_.emplace(jti, t + std::chrono::minutes(10)).second)
+    return "client_assertion: jti already used";
+  return {};
+}
+
+http::Response Simulator::revocation(http::Request& req) {
+  auto form = req.form();
+  if (!form) return oauth_error(400, "invalid_request", "malformed form");
+  if (auto why = authenticate_client(*form, issuer() + "/revoke"); !why.empty())
+    return oauth_error(401, "invalid_client", why);
+  auto it = form->find("token");
+  if (it == form->end() || it->second.empty()) return oauth_error(400, "invalid_request", "token missing");
+  {
+    std::lock_guard lock(mu_);
+    auto grant = access_.find(it->second);
+    // RFC 7009 section 2.1: only the client the token was issued to may revoke it; section 2.2: an
+    // unknown token is answered 200 all the same.
+    if (grant != access_.end() && grant->second.client_id == options_.client_id) {
+      access_.erase(grant);
+      revocations_.fetch_add(1);
+    }
+  }
+  auto res = http::Response::json("{}");
+  res.header("Cache-Control", "no-store");
+  return res;
+}
+
 http::Response Simulator::token(http::Request& req) {
   auto form = req.form();
   if (!form) return oauth_error(400, "invalid_request", "malformed form");
@@ -210,35 +295,11 @@ http::Response Simulator::token(http::Request& req) {
   if (field("grant_type") != "authorization_code")
     return oauth_error(400, "unsupported_grant_type", "only authorization_code");
 
-  // Client authentication, private_key_jwt (RFC 7523 sections 2.2 and 3; OpenID Connect Core section 9).
-  if (field("client_assertion_type") != "urn:ietf:params:oauth:client-assertion-type:jwt-bearer")
-    return oauth_error(401, "invalid_client", "client_assertion_type must be jwt-bearer");
-  if (!field("client_id").empty() && field("client_id") != options_.client_id)
-    return oauth_error(401, "invalid_client", "unknown client_id");
-  auto assertion = verify_from_rp(field("client_assertion"));
-  if (!assertion) return oauth_error(401, "invalid_client", "client_assertion: " + assertion.error().code);
-  crypto::ClaimExpectations expect;
-  expect.issuer = options_.client_id;
-  expect.audience = token_endpoint();
-  expect.leeway = kLeeway;
-  auto claims_ok = crypto::validate_claims(assertion->payload, expect, *clock_);
-  if (!claims_ok && claims_ok.error().code == "jwt.aud") {
-    expect.audience = issuer();  // RFC 7523 section 3 point 3 also allows the issuer as audience
-    claims_ok = crypto::validate_claims(assertion->payload, expect, *clock_);
-  }
-  if (!claims_ok) return oauth_error(401, "invalid_client", "client_assertion: " + claims_ok.error().code);
-  if (str(assertion->payload, "sub") != options_.client_id)
-    return oauth_error(401, "invalid_client", "client_assertion: sub must be the client_id");
-  const std::string jti = str(assertion->payload, "jti");
-  if (jti.empty()) return oauth_error(401, "invalid_client", "client_assertion: jti missing");
+  if (auto why = authenticate_client(*form, token_endpoint()); !why.empty())
+    return oauth_error(401, "invalid_client", why);
 
   const auto t = now();
   std::lock_guard lock(mu_);
-  for (auto it = used_jti_.begin(); it != used_jti_.end();)
-    it = it->second < t ? used_jti_.erase(it) : std::next(it);
-  // RFC 7523 section 3 point 7: a jti may be used once, or an intercepted assertion could be replayed.
-  if (!used_jti_.emplace(jti, t + std::chrono::minutes(10)).second)
-    return oauth_error(401, "invalid_client", "client_assertion: jti already used");
 
   auto grant_it = codes_.find(field("code"));
   if (grant_it == codes_.end()) return oauth_error(400, "invalid_grant", "unknown code");
@@ -263,7 +324,8 @@ http::Response Simulator::token(http::Request& req) {
   const TestIdentity* person = find_identity(grant.fiscal_number);
   if (person == nullptr) return oauth_error(400, "invalid_grant", "identity gone");
   grant.access_token = ids::random_token(32);
-  access_[grant.access_token] = AccessGrant{person->fiscal_number, grant.tx.client_id, t + kTokenLifetime};
+  access_[grant.access_token] =
+      AccessGrant{person->fiscal_number, grant.tx.client_id, t + kTokenLifetime, grant.behaviour};
 
   // ID token (OpenID Connect Core section 2), with a pairwise sub (section 8.1): the same person gets
   // a different, unlinkable sub at each relying party.
@@ -283,10 +345,17 @@ http::Response Simulator::token(http::Request& req) {
       {"acr", acr_uri(acr)},
       {std::string(kFiscalNumberClaim), "TINIT-" + person->fiscal_number}};
   // bad_signature: a key with the signing key's kid that is not the published key, so the RP finds the
-  // kid, checks the signature and must refuse it.
-  const crypto::Key signer = grant.behaviour == Behaviour::bad_signature
-                                 ? crypto::Key::generate(crypto::JwsAlg::rs256, active_.kid())
-                                 : active_;
+  // kid, checks the signature and must refuse it. rs512: the same key, signing RS512.
+  crypto::Key signer = grant.behaviour == Behaviour::bad_signature
+                           ? crypto::Key::generate(crypto::JwsAlg::rs256, active_.kid())
+                           : active_;
+  if (grant.behaviour == Behaviour::rs512) signer = signer.with_alg(crypto::JwsAlg::rs512);
+  // at_hash (OpenID Connect Core 3.1.3.6), required by the SPID/CIE docs ("ID Token").
+  const std::string hashed =
+      grant.behaviour == Behaviour::bad_at_hash ? ids::random_token(32) : grant.access_token;
+  const std::string digest_full = crypto::jws_digest(signer.alg(), hashed);
+  claims["at_hash"] =
+      crypto::base64url_encode(std::string_view(digest_full).substr(0, digest_full.size() / 2));
   json::object body{{"access_token", grant.access_token},
                     {"token_type", "Bearer"},
                     {"expires_in", std::chrono::seconds(kTokenLifetime).count()},
@@ -300,7 +369,9 @@ http::Response Simulator::userinfo(http::Request& req) {
   const std::string* auth = req.header("authorization");
   std::string token;
   if (auth != nullptr && auth->rfind("Bearer ", 0) == 0) token = auth->substr(7);
-  std::lock_guard lock(mu_);
+  // The RP's encryption key is fetched before taking the lock (rp_keys takes it too).
+  auto enc_key = rp_encryption_key();
+  std::unique_lock lock(mu_);
   auto it = access_.find(token);
   if (it == access_.end() || it->second.expires < now()) {
     http::Response res = http::Response::json(R"({"error":"invalid_token"})", 401);
@@ -310,8 +381,7 @@ http::Response Simulator::userinfo(http::Request& req) {
   const TestIdentity* person = find_identity(it->second.fiscal_number);
   if (person == nullptr) return oauth_error(401, "invalid_token", "identity gone");
   const auto t = now();
-  // Signed userinfo (OpenID Connect Core section 5.3.2; the AgID profile also encrypts it, which this
-  // simulator does not).
+  const Behaviour behaviour = it->second.behaviour;
   json::object claims{{"iss", issuer_},
                       {"aud", it->second.client_id},
                       {"sub", digest::sha256_hex(person->fiscal_number + it->second.client_id)},
@@ -321,10 +391,29 @@ http::Response Simulator::userinfo(http::Request& req) {
                       {"email", person->email},
                       {"birthdate", person->birthdate},
                       {std::string(kFiscalNumberClaim), "TINIT-" + person->fiscal_number}};
+  const crypto::Key signer = behaviour == Behaviour::userinfo_bad_signature
+                                 ? crypto::Key::generate(crypto::JwsAlg::rs256, active_.kid())
+                                 : active_;
+  lock.unlock();
   http::Response res;
-  res.content_type = "application/jwt";
-  res.body = crypto::sign_jwt(json::object{{"typ", "JWT"}}, claims, active_);
   res.header("Cache-Control", "no-store");
+  if (behaviour == Behaviour::plain_userinfo) {
+    res.content_type = "application/json";
+    res.body = json::serialize(claims);
+    return res;
+  }
+  const std::string jws = crypto::sign_jwt(json::object{{"typ", "JWT"}}, claims, signer);
+  if (behaviour == Behaviour::signed_only_userinfo) {
+    res.content_type = "application/jwt";
+    res.body = jws;
+    return res;
+  }
+  // SPID/CIE OIDC Federation docs, "UserInfo Endpoint": signed, then encrypted to the RP's encryption
+  // key (nested JWT, RFC 7519 section 5.2: cty "JWT").
+  if (!enc_key) return oauth_error(500, "server_error", "no RP encryption key: " + enc_key.error().detail);
+  res.content_type = "application/jose";
+  res.body = crypto::encrypt_jwe(jws, *enc_key, crypto::JweAlg::rsa_oaep_256, crypto::JweEnc::a256gcm,
+                                 json::object{{"cty", "JWT"}});
   return res;
 }
 
@@ -340,6 +429,7 @@ std::shared_ptr<Simulator> register_simulator_routes(http::Router& router, Simul
   router.post(base + "/authorize/confirm", bind(&Simulator::confirm));
   router.post(base + "/token", bind(&Simulator::token));
   router.get(base + "/userinfo", bind(&Simulator::userinfo));
+  router.post(base + "/revoke", bind(&Simulator::revocation));
   router.post(base + "/control/rotate-key", bind(&Simulator::rotate));
   return sim;
 }

@@ -52,6 +52,12 @@ enum class Behaviour {
   lower_acr,       // authenticates one level below the requested one (L1 when L2 was asked)
   wrong_iss,       // the redirect back names another provider in "iss" (RFC 9207 mix-up)
   missing_iss,     // the redirect back carries no "iss"
+  // (the following five after issue 14)
+  rs512,                   // a valid sign-in whose ID token is signed RS512 (the RP must accept it)
+  bad_at_hash,             // ID token at_hash of another access token
+  plain_userinfo,          // userinfo as plain JSON (a downgrade the RP must refuse)
+  signed_only_userinfo,    // userinfo as a bare JWS, not encrypted
+  userinfo_bad_signature,  // userinfo encrypted to the RP, but its inner JWS signed by an unknown key
 };
 std::optional<Behaviour> behaviour_from(std::string_view name);
 const char* behaviour_name(Behaviour b);
@@ -69,6 +75,11 @@ struct SimulatorOptions {
   // Announce "authorization_response_iss_parameter_supported" in discovery (RFC 9207), as CIE does: the
   // relying party must then refuse a response without "iss". "iss" is sent either way.
   bool announce_iss = true;
+  // Which provider this is: scopes allowed (SPID: openid, offline_access; CIE also profile, email).
+  Profile profile = Profile::spid;
+  // Strict mode: refuse what a real SPID/CIE provider refuses (a prompt other than "consent" or
+  // "consent login", a scope the profile does not allow).
+  bool strict = true;
   std::string identities_file;           // empty: <share dir>/data/demo/identities.json
   std::vector<TestIdentity> identities;  // when not empty, used instead of the file
   const time::Clock* clock = nullptr;    // null: the system clock; must outlive the simulator
@@ -101,6 +112,12 @@ class Simulator {
   http::Response token(http::Request& req);
   http::Response userinfo(http::Request& req);
   http::Response rotate(http::Request& req);
+  http::Response revocation(http::Request& req);
+
+  // How many access tokens were revoked through the revocation endpoint (the tests check logout).
+  [[nodiscard]] int revocations() const { return revocations_.load(); }
+  // Whether an access token is still valid here.
+  [[nodiscard]] bool token_active(const std::string& access_token) const;
 
  private:
   struct Transaction {
@@ -120,7 +137,13 @@ class Simulator {
   struct AccessGrant {
     std::string fiscal_number, client_id;
     time::TimePoint expires;
+    Behaviour behaviour = Behaviour::normal;
   };
+  // The client authentication of the token and revocation endpoints (private_key_jwt, RFC 7523):
+  // empty when accepted, else the reason.
+  std::string authenticate_client(const http::Params& form, const std::string& audience);
+  // The RP's encryption key (from its JWKS, "use":"enc").
+  Result<crypto::Key> rp_encryption_key();
 
   Result<crypto::Jwks> rp_keys(bool refresh);
   Result<crypto::DecodedJwt> verify_from_rp(std::string_view token);
@@ -135,12 +158,14 @@ class Simulator {
   std::vector<TestIdentity> identities_;
   adapters::HttpClient http_;
   std::atomic<int> jwks_requests_{0};
+  std::atomic<int> revocations_{0};
 
   mutable std::mutex mu_;
   std::string issuer_;
   crypto::Key active_;
   crypto::Key next_;
   std::optional<crypto::Jwks> rp_jwks_;
+  std::optional<crypto::Key> rp_enc_key_;
   std::optional<std::vector<std::string>> registered_redirects_;
   std::map<std::string, Transaction> transactions_;
   std::map<std::string, CodeGrant> codes_;
@@ -152,7 +177,7 @@ class Simulator {
 // Mounts the provider under the issuer's path:
 //   GET  /.well-known/openid-configuration   GET /jwks.json        GET /authorize
 //   POST /authorize/confirm                  POST /token           GET /userinfo
-//   POST /control/rotate-key
+//   POST /revoke                             POST /control/rotate-key
 // The returned object must outlive the router's use. Throws std::runtime_error on bad identities.
 std::shared_ptr<Simulator> register_simulator_routes(http::Router& router, SimulatorOptions options);
 

@@ -53,7 +53,7 @@ http::Response Simulator::authorize(http::Request& req) {
   // ... and its parameters are the ones that count (section 6.3.3). The AgID profile wants the plain
   // query parameters to agree with them, so a difference is treated as tampering.
   for (const char* name : {"client_id", "response_type", "redirect_uri", "scope", "state", "nonce",
-                           "code_challenge", "code_challenge_method", "acr_values"}) {
+                           "code_challenge", "code_challenge_method", "acr_values", "prompt"}) {
     if (str(ro, name) != req.query_param(name))
       return refuse(std::string("request object and query differ on ") + name);
   }
@@ -61,6 +61,24 @@ http::Response Simulator::authorize(http::Request& req) {
   if (!redirect_uri_registered(redirect_uri)) return refuse("redirect_uri not registered for this client");
   if (str(ro, "response_type") != "code") return refuse("response_type must be code");
   if (!has_scope(str(ro, "scope"), "openid")) return refuse("scope must contain openid");
+  if (options_.strict) {
+    // SPID/CIE OIDC Federation docs, "Authorization Request": prompt is "consent" or "consent login";
+    // the scopes are openid and offline_access for SPID, and also profile and email for CIE.
+    const std::string prompt = str(ro, "prompt");
+    if (prompt != "consent" && prompt != "consent login")
+      return refuse("prompt must be 'consent' or 'consent login', not '" + prompt + "'");
+    const std::string scopes = str(ro, "scope");
+    for (std::size_t pos = 0; pos <= scopes.size();) {
+      const auto end = std::min(scopes.find(' ', pos), scopes.size());
+      const std::string_view one = std::string_view(scopes).substr(pos, end - pos);
+      const bool allowed = one == "openid" || one == "offline_access" ||
+                           (options_.profile == Profile::cie && (one == "profile" || one == "email"));
+      if (!one.empty() && !allowed)
+        return refuse("scope '" + std::string(one) + "' is not allowed by the " +
+                      profile_name(options_.profile) + " profile");
+      pos = end + 1;
+    }
+  }
   if (str(ro, "code_challenge_method") != "S256")
     return refuse("code_challenge_method must be S256 (RFC 7636)");
   if (str(ro, "code_challenge").size() != 43) return refuse("code_challenge must be a base64url SHA-256");

@@ -5,6 +5,7 @@
 #include <boost/json.hpp>
 
 #include "adapters/oidc/json_util.hpp"
+#include "core/crypto/jwe.hpp"
 #include "core/crypto/jwt.hpp"
 #include "env.hpp"
 
@@ -29,9 +30,12 @@ TEST(OidcRp, PublishesASignedEntityConfiguration) {
   ASSERT_TRUE(res.ok());
   EXPECT_EQ(res->status, 200);
   EXPECT_EQ(res->media_type(), "application/entity-statement+jwt");
-  auto verified = crypto::verify_jwt(res->body, env().rp_keys.jwks());
+  // Signed with the federation key, which is not the OpenID Connect core key (issue 14).
+  EXPECT_FALSE(crypto::verify_jwt(res->body, env().rp_keys.jwks()).ok());
+  auto verified = crypto::verify_jwt(res->body, env().rp_keys.federation_jwks());
   ASSERT_TRUE(verified.ok()) << verified.error().code;
   EXPECT_EQ(detail::str(verified->header, "typ"), "entity-statement+jwt");
+  EXPECT_NE(env().rp_keys.federation.kid(), env().rp_keys.signing.kid());
   const auto& c = verified->payload;
   EXPECT_EQ(detail::str(c, "iss"), env().client_id);
   EXPECT_EQ(detail::str(c, "sub"), env().client_id);
@@ -47,12 +51,31 @@ TEST(OidcRp, PublishesASignedEntityConfiguration) {
   auto own = crypto::Jwks::from_json(rp.at("jwks"));
   ASSERT_TRUE(own.ok());
   EXPECT_NE(own->find(env().rp_keys.kid()), nullptr);
+  EXPECT_EQ(own->find(env().rp_keys.federation.kid()), nullptr) << "the federation key is not a core key";
+  auto enc = crypto::encryption_key_from_jwks(rp.at("jwks"));
+  ASSERT_TRUE(enc.ok()) << "the encryption key is published with use=enc";
+  EXPECT_EQ(enc->kid(), env().rp_keys.encryption.kid());
+  EXPECT_EQ(detail::str(rp, "userinfo_encrypted_response_alg"), "RSA-OAEP-256");
+  EXPECT_EQ(detail::str(rp, "userinfo_encrypted_response_enc"), "A256GCM");
+  EXPECT_EQ(rp.at("grant_types"), (json::array{"authorization_code", "refresh_token"}));
+  const auto& fe = c.at("metadata").at("federation_entity").as_object();
+  EXPECT_EQ(detail::str(fe, "federation_resolve_endpoint"), env().client_id + "/resolve");
+  EXPECT_TRUE(c.at("trust_marks").is_array());
 }
 
 TEST(OidcRp, KeySurvivesAPemRoundTrip) {
   auto back = RpKeys::from_pem(env().rp_keys.to_pem());
   ASSERT_TRUE(back.ok()) << back.error().code;
   EXPECT_EQ(back->kid(), env().rp_keys.kid());  // kid = RFC 7638 thumbprint, stable across restarts
+  EXPECT_TRUE(back->complete);
+  EXPECT_EQ(back->encryption.kid(), env().rp_keys.encryption.kid());
+  EXPECT_EQ(back->federation.kid(), env().rp_keys.federation.kid());
+  // A key file of before issue 14 held the signing key only: the other two are made, to be saved.
+  auto old = RpKeys::from_pem(env().rp_keys.signing.private_pem());
+  ASSERT_TRUE(old.ok());
+  EXPECT_FALSE(old->complete);
+  EXPECT_EQ(old->kid(), env().rp_keys.kid());
+  EXPECT_NE(old->encryption.kid(), old->signing.kid());
   auto not_a_key = RpKeys::from_pem("-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n");
   EXPECT_FALSE(not_a_key.ok());
 }
