@@ -348,8 +348,10 @@ void App::setup_sign_in() {
     jobs_->add_periodic(std::move(purge), jobs::Periodic{jobs::DailyAt{std::chrono::hours(4)}});
   }
   const std::string callback = config_.public_url + "/auth/callback";
-  oidc::register_rp_routes(router_, *rp_keys_, oidc::RpMetadata{config_.public_url, {callback}},
-                           time::system_clock());
+  rp_publication_ =
+      std::make_shared<oidc::RpPublication>(*rp_keys_, oidc::RpMetadata{config_.public_url, {callback}});
+  oidc::register_rp_routes(router_, rp_publication_, time::system_clock());
+  setup_body_relying_parties();
 
   if (config_.oidc_providers_file.empty()) return;
   std::ifstream in(config_.oidc_providers_file);
@@ -371,6 +373,47 @@ void App::setup_sign_in() {
   }
 }
 
+void App::setup_body_relying_parties() {
+  // One client per body (issue 14): each body signs its citizens in as itself, with its own client_id
+  // <public_url>/<ipa code>/, its own keys from the key rings (oidc-core, oidc-encryption,
+  // oidc-federation under <keys_dir>/<slug>/) and its own entity configuration. The IPA code of a comune
+  // is "c_" and its cadastral code in lower case (c_a479 for Asti). Only in the demo for now: the
+  // production list of bodies and their federation data is still to be configured (docs/oidc.md).
+  if (!config_.demo || !config_.sim_idp) return;
+  const auto now = time::system_clock().now();
+  for (const auto& body : tenants_->snapshot()->bodies) {
+    if (body->belfiore_code.empty() || !body->active) continue;
+    std::string ipa = "c_" + body->belfiore_code;
+    for (auto& ch : ipa) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    std::vector<crypto::Key> got;
+    for (auto purpose :
+         {keys::Purpose::oidc_core, keys::Purpose::oidc_encryption, keys::Purpose::oidc_federation}) {
+      auto ring = keys::ensure_ring(config_.keys_dir, body->slug, purpose, now);
+      const keys::Key* k = ring ? ring->signing(now) : nullptr;
+      auto key =
+          k ? crypto::Key::from_private_pem(k->secret) : Result<crypto::Key>(Error::make("keys.io", 500));
+      if (!key) break;
+      got.push_back(*key);
+    }
+    if (got.size() != 3) {
+      spdlog::warn("sign-in keys of {} unusable: its citizens sign in to the hub", body->slug);
+      continue;
+    }
+    BodyRp rp{body->slug, ipa, oidc::RpKeys{got[0], got[1], got[2]}, nullptr};
+    const std::string client_id = config_.public_url + "/" + ipa + "/";
+    oidc::RpMetadata md{client_id, {config_.public_url + "/auth/callback"}};
+    md.client_name = body->name;
+    md.organization_name = body->name;
+    md.homepage_uri = config_.public_url + "/" + body->slug + "/";
+    md.policy_uri = config_.public_url + "/" + body->slug + "/privacy";
+    if (!body->logo_path.empty()) md.logo_uri = config_.public_url + "/static/" + body->logo_path;
+    if (!body->pec.empty()) md.contacts = {body->pec};
+    rp.publication = std::make_shared<oidc::RpPublication>(rp.keys, md);
+    oidc::register_rp_routes(router_, rp.publication, time::system_clock());
+    body_rps_.push_back(std::move(rp));
+  }
+}
+
 void App::start_demo_simulator() {
   if (!config_.demo || !config_.sim_idp) return;
   oidc::SimulatorOptions so;
@@ -385,8 +428,32 @@ void App::start_demo_simulator() {
   oidc::ProviderConfig pc{"simulatore", "Simulatore SPID/CIE (demo)",
                           issuer + "/.well-known/openid-configuration", config_.public_url,
                           config_.public_url + "/auth/callback"};
-  auto client = std::make_shared<oidc::Client>(pc, *rp_keys_, time::system_clock());
+  // The simulator is the federation's trust anchor: the hub and each body are onboarded (trust mark,
+  // authority_hints), and find the provider through the anchor.
+  auto& sim = simulator_->simulator();
+  auto onboard = [&](oidc::RpPublication& publication) {
+    auto md = publication.metadata();
+    sim.add_client(md.client_id);
+    if (auto mark = sim.issue_trust_mark(md.client_id))
+      md.trust_marks = {oidc::TrustMark{sim.trust_mark_id(), *mark}};
+    md.authority_hints = {sim.anchor_id()};
+    publication.set_metadata(md);
+  };
+  onboard(*rp_publication_);
+  oidc::ClientOptions co;
+  co.trust = std::make_shared<oidc::TrustResolver>(oidc::TrustAnchor{sim.anchor_id(), sim.anchor_keys()},
+                                                   time::system_clock());
+  pc.entity_id = issuer;
+  auto client = std::make_shared<oidc::Client>(pc, *rp_keys_, time::system_clock(), co);
   identity_->sign_in->add_provider(std::make_shared<identity::OidcAuthProvider>(client));
+  for (auto& body : body_rps_) {
+    onboard(*body.publication);
+    oidc::ProviderConfig bpc = pc;
+    bpc.id = "simulatore@" + body.slug;
+    bpc.client_id = body.publication->metadata().client_id;
+    auto bclient = std::make_shared<oidc::Client>(bpc, body.keys, time::system_clock(), co);
+    identity_->sign_in->add_provider(std::make_shared<identity::OidcAuthProvider>(bclient, body.slug));
+  }
   spdlog::info("SPID/CIE simulator at {}/ (demo identities: data/demo/identities.json)", issuer);
 }
 

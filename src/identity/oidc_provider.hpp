@@ -9,7 +9,10 @@ namespace sp::identity {
 
 class OidcAuthProvider final : public AuthProvider {
  public:
-  explicit OidcAuthProvider(std::shared_ptr<oidc::Client> client) : client_(std::move(client)) {}
+  // `body`: the slug of the body this client signs in for (its own client_id); empty: the hub's.
+  explicit OidcAuthProvider(std::shared_ptr<oidc::Client> client, std::string body = {})
+      : client_(std::move(client)), body_(std::move(body)) {}
+  [[nodiscard]] std::string body() const override { return body_; }
   [[nodiscard]] const std::string& id() const override { return client_->config().id; }
   [[nodiscard]] const std::string& display_name() const override { return client_->config().display_name; }
   Result<AuthStart> begin(int acr_level) override;
@@ -20,6 +23,7 @@ class OidcAuthProvider final : public AuthProvider {
 
  private:
   std::shared_ptr<oidc::Client> client_;
+  std::string body_;
 };
 
 }  // namespace sp::identity

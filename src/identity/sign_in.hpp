@@ -62,6 +62,8 @@ class AuthProvider {
   }
   // The relying party's client_id at this provider (for the message log); empty when none.
   [[nodiscard]] virtual std::string client_id() const { return {}; }
+  // The body (slug) this provider signs in for with the body's own client_id; empty: the hub's.
+  [[nodiscard]] virtual std::string body() const { return {}; }
 };
 
 // What start() gives the web layer: where to send the browser, and the value to keep in its cookie.

@@ -50,7 +50,13 @@ http::Response sign_in_page(WebDeps& d, http::Request& req) {
                           {{"have", std::to_string(p->auth_level)}, {"need", std::to_string(level)}}));
   }
   Data list = web::list();
+  // A body with its own relying party signs its citizens in as itself (issue 14: one client per body);
+  // elsewhere, and for bodies without one, the hub's providers.
+  const bool body_has_own =
+      std::any_of(d.sign_in.providers().begin(), d.sign_in.providers().end(),
+                  [&](const auto& p) { return !page.body_slug.empty() && p->body() == page.body_slug; });
   for (const auto& provider : d.sign_in.providers()) {
+    if (provider->body() != (body_has_own ? page.body_slug : std::string())) continue;
     Data item;
     item.set("name", provider->display_name());
     item.set("href", "/accedi/" + provider->id() + "?livello=" + std::to_string(level) +

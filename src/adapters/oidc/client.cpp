@@ -89,6 +89,8 @@ void Client::forget_metadata() {
 }
 
 Result<ProviderMetadata> Client::metadata(bool refresh) {
+  // Through the trust anchor, the resolver's cache (bounded by the chain's expiry) is the only one.
+  if (options_.trust) return federation_metadata(refresh);
   {
     std::lock_guard lock(mu_);
     if (!refresh && metadata_ && clock_.now() - metadata_at_ < options_.discovery_ttl) return *metadata_;
@@ -113,6 +115,30 @@ Result<ProviderMetadata> Client::metadata(bool refresh) {
   if (md.authorization_endpoint.empty() || md.token_endpoint.empty() || md.userinfo_endpoint.empty() ||
       md.jwks_uri.empty())
     return Error::make("oidc.discovery", 502, "an endpoint is missing from the provider metadata");
+  std::lock_guard lock(mu_);
+  if (metadata_ && metadata_->jwks_uri != md.jwks_uri) jwks_.reset();
+  metadata_ = md;
+  metadata_at_ = clock_.now();
+  return md;
+}
+
+Result<ProviderMetadata> Client::federation_metadata(bool refresh) {
+  // SPID/CIE OIDC docs, "Trust Chain": the provider's metadata is what its trust chain says, with the
+  // anchor's policy applied; the chain's expiry bounds how long it is used (TrustResolver caches it).
+  auto chain = options_.trust->resolve(config_.entity_id, "openid_provider", refresh);
+  if (!chain) return chain.error();
+  const json::object& m = chain->metadata;
+  ProviderMetadata md{str(m, "issuer"),         str(m, "authorization_endpoint"),
+                      str(m, "token_endpoint"), str(m, "userinfo_endpoint"),
+                      str(m, "jwks_uri"),       str(m, "revocation_endpoint")};
+  if (const auto* sends_iss = m.if_contains("authorization_response_iss_parameter_supported"))
+    md.iss_parameter_supported = sends_iss->is_bool() && sends_iss->as_bool();
+  if (trim_slash(md.issuer) != trim_slash(config_.entity_id))
+    return Error::make("oidc.trust_chain", 502,
+                       "issuer '" + md.issuer + "' is not the entity " + config_.entity_id);
+  if (md.authorization_endpoint.empty() || md.token_endpoint.empty() || md.userinfo_endpoint.empty() ||
+      md.jwks_uri.empty())
+    return Error::make("oidc.trust_chain", 502, "an endpoint is missing from the provider metadata");
   std::lock_guard lock(mu_);
   if (metadata_ && metadata_->jwks_uri != md.jwks_uri) jwks_.reset();
   metadata_ = md;

@@ -11,6 +11,7 @@
 
 #include "adapters/http_client.hpp"
 #include "adapters/oidc/model.hpp"
+#include "adapters/oidc/trust.hpp"
 #include "core/crypto/jwk.hpp"
 #include "core/crypto/jwt.hpp"
 #include "core/result.hpp"
@@ -34,11 +35,16 @@ struct ClientOptions {
   std::chrono::seconds leeway{30};              // clock skew tolerated on exp/iat
   std::chrono::seconds discovery_ttl{3600};     // refetch discovery after this long
   std::chrono::seconds assertion_lifetime{60};  // request object and client assertion "exp - iat"
+  // The federation's trust anchor: the provider's metadata then comes from its resolved trust chain
+  // (config().entity_id), never from plain discovery. Shared by every client of the hub.
+  std::shared_ptr<TrustResolver> trust;
 };
 
 // Errors (all sp::Error, message keys "error.oidc.*" in web/locales/*/oidc.json):
 //   oidc.acr_requested      begin() with a level outside 1..3 (500)
 //   oidc.discovery          provider metadata unreachable or invalid (502)
+//   oidc.trust_chain        the provider is not reachable through the trust anchor, or its chain is
+//                           invalid or past its expiry (502)
 //   oidc.jwks               provider keys unreachable or invalid (502)
 //   oidc.response_issuer    the callback's iss names another provider, or is missing where required (400)
 //   oidc.token              the token endpoint refused the code (invalid_grant: forged, reused, expired
@@ -82,6 +88,7 @@ class Client {
 
  private:
   Result<crypto::Jwks> provider_keys(const ProviderMetadata& md, bool refresh);
+  Result<ProviderMetadata> federation_metadata(bool refresh);
   // Verifies a JWT from the provider; on an unknown kid refetches the JWKS once (key rotation).
   Result<crypto::DecodedJwt> verify_from_provider(const std::string& token, const ProviderMetadata& md,
                                                   const char* what);

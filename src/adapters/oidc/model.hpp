@@ -23,7 +23,7 @@ const char* profile_name(Profile p);  // "spid", "cie"
 struct ProviderConfig {
   std::string id;             // our short name, e.g. "sim", "cie"
   std::string display_name;   // shown on the sign-in page
-  std::string discovery_url;  // issuer + "/.well-known/openid-configuration"
+  std::string discovery_url;  // issuer + "/.well-known/openid-configuration" (without a trust anchor)
   std::string client_id;      // the RP's entity id (an https URL in production)
   std::string redirect_uri;   // our callback, registered in our entity configuration
   Profile profile = Profile::spid;
@@ -35,6 +35,9 @@ struct ProviderConfig {
   // optional). Also required when the provider's metadata says it sends it. When present it is always
   // checked.
   bool require_iss = false;
+  // The provider's entity id in the federation: with ClientOptions::trust it is found and trusted
+  // through the trust anchor instead of plain discovery.
+  std::string entity_id;
 };
 
 // The scopes to send to a provider of this configuration (see Profile).

@@ -55,19 +55,68 @@ std::string entity_configuration(const RpKeys& keys, const RpMetadata& rp, time:
   return crypto::sign_jwt(json::object{{"typ", "entity-statement+jwt"}}, claims, keys.federation);
 }
 
-void register_rp_routes(http::Router& router, const RpKeys& keys, RpMetadata rp, const time::Clock& clock) {
-  const std::string base = url_path(rp.client_id);
-  const std::string jwks_body = json::serialize(keys.core_jwks_json());
-  router.get(base + "/.well-known/jwks.json", [jwks_body](http::Request&) {
-    return http::Response::json(jwks_body).header("Cache-Control", "public, max-age=300");
+RpKeys RpPublication::keys() const {
+  std::lock_guard lock(mu_);
+  return keys_;
+}
+
+RpMetadata RpPublication::metadata() const {
+  std::lock_guard lock(mu_);
+  return metadata_;
+}
+
+void RpPublication::set_keys(RpKeys keys) {
+  std::lock_guard lock(mu_);
+  keys_ = std::move(keys);
+}
+
+void RpPublication::set_metadata(RpMetadata metadata) {
+  std::lock_guard lock(mu_);
+  metadata_ = std::move(metadata);
+}
+
+std::string resolve_response(const RpKeys& keys, const RpMetadata& rp, time::TimePoint now) {
+  const std::string ec = entity_configuration(keys, rp, now);
+  auto claims = crypto::decode_jwt_unverified(ec).value().payload;
+  json::array marks = claims.at("trust_marks").as_array();
+  json::object out{{"iss", rp.client_id},
+                   {"sub", rp.client_id},
+                   {"iat", detail::epoch(now)},
+                   {"exp", claims.at("exp")},
+                   {"metadata", claims.at("metadata")},
+                   {"trust_marks", marks},
+                   {"trust_chain", json::array{json::string(ec)}}};
+  return crypto::sign_jwt(json::object{{"typ", "resolve-response+jwt"}}, out, keys.federation);
+}
+
+void register_rp_routes(http::Router& router, std::shared_ptr<RpPublication> rp, const time::Clock& clock) {
+  const std::string base = url_path(rp->metadata().client_id);
+  router.get(base + "/.well-known/jwks.json", [rp](http::Request&) {
+    return http::Response::json(json::serialize(rp->keys().core_jwks_json()))
+        .header("Cache-Control", "public, max-age=300");
   });
-  router.get(base + "/.well-known/openid-federation", [keys, rp, &clock](http::Request&) {
+  router.get(base + "/.well-known/openid-federation", [rp, &clock](http::Request&) {
     http::Response res;
     res.content_type = "application/entity-statement+jwt";
-    res.body = entity_configuration(keys, rp, clock.now());
+    res.body = entity_configuration(rp->keys(), rp->metadata(), clock.now());
     res.header("Cache-Control", "public, max-age=300");
     return res;
   });
+  router.get(base + "/resolve", [rp, &clock](http::Request& req) {
+    const RpMetadata md = rp->metadata();
+    if (trim_slash(req.query_param("sub")) != trim_slash(md.client_id))
+      return http::Response::json(
+          R"({"error":"not_found","error_description":"this entity resolves only itself"})", 404);
+    http::Response res;
+    res.content_type = "application/resolve-response+jwt";
+    res.body = resolve_response(rp->keys(), md, clock.now());
+    res.header("Cache-Control", "no-store");
+    return res;
+  });
+}
+
+void register_rp_routes(http::Router& router, const RpKeys& keys, RpMetadata rp, const time::Clock& clock) {
+  register_rp_routes(router, std::make_shared<RpPublication>(keys, std::move(rp)), clock);
 }
 
 }  // namespace sp::oidc

@@ -3,6 +3,8 @@
 // Federation 1.0): its JWKS and its entity configuration, a self-signed JWT at
 // <client_id>/.well-known/openid-federation.
 #include <chrono>
+#include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -38,10 +40,33 @@ struct RpMetadata {
 // signing and encryption keys}, metadata.federation_entity, authority_hints, trust_marks.
 std::string entity_configuration(const RpKeys& keys, const RpMetadata& rp, time::TimePoint now);
 
+// What a relying party publishes, changeable while it is served (a trust mark received, keys rolled
+// over). Thread-safe.
+class RpPublication {
+ public:
+  RpPublication(RpKeys keys, RpMetadata metadata) : keys_(std::move(keys)), metadata_(std::move(metadata)) {}
+  [[nodiscard]] RpKeys keys() const;
+  [[nodiscard]] RpMetadata metadata() const;
+  void set_keys(RpKeys keys);
+  void set_metadata(RpMetadata metadata);
+
+ private:
+  mutable std::mutex mu_;
+  RpKeys keys_;
+  RpMetadata metadata_;
+};
+
+// The answer of our resolve endpoint about ourselves (OIDC-FED section 8.3; SPID/CIE OIDC docs,
+// "Federation Endpoints": every entity has one): a resolve-response+jwt signed with the federation key,
+// with our metadata, trust marks and trust chain (our entity configuration).
+std::string resolve_response(const RpKeys& keys, const RpMetadata& rp, time::TimePoint now);
+
 // GET <path of client_id>/.well-known/jwks.json          {"keys":[sig, enc]} (application/json)
 // GET <path of client_id>/.well-known/openid-federation  entity configuration
 //                                                        (application/entity-statement+jwt)
+// GET <path of client_id>/resolve?sub=<client_id>[&anchor=]  resolve_response (404 for another sub)
 // `clock` must outlive the router.
+void register_rp_routes(http::Router& router, std::shared_ptr<RpPublication> rp, const time::Clock& clock);
 void register_rp_routes(http::Router& router, const RpKeys& keys, RpMetadata rp, const time::Clock& clock);
 
 }  // namespace sp::oidc

@@ -36,13 +36,13 @@ bool has_scope(const std::string& scopes, std::string_view wanted) {
 
 http::Response Simulator::authorize(http::Request& req) {
   const std::string client_id = req.query_param("client_id");
-  if (client_id != options_.client_id) return refuse("unknown client_id");
+  if (!knows_client(client_id)) return refuse("unknown client_id");
   const std::string request_object = req.query_param("request");
   if (request_object.empty())
     return refuse("the signed request object is required (AgID SPID OIDC guidelines)");
 
   // The request object must be signed by the RP's key (OpenID Connect Core section 6.3.2) ...
-  auto verified = verify_from_rp(request_object);
+  auto verified = verify_from_rp(client_id, request_object);
   if (!verified) return refuse("request object: " + verified.error().code);
   const auto& ro = verified->payload;
   crypto::ClaimExpectations expect;
@@ -58,7 +58,7 @@ http::Response Simulator::authorize(http::Request& req) {
       return refuse(std::string("request object and query differ on ") + name);
   }
   const std::string redirect_uri = str(ro, "redirect_uri");
-  if (!redirect_uri_registered(redirect_uri)) return refuse("redirect_uri not registered for this client");
+  if (auto problem = rp_entity_problem(client_id, redirect_uri); !problem.empty()) return refuse(problem);
   if (str(ro, "response_type") != "code") return refuse("response_type must be code");
   if (!has_scope(str(ro, "scope"), "openid")) return refuse("scope must contain openid");
   if (options_.strict) {

@@ -6,6 +6,7 @@
 #include <boost/json.hpp>
 
 #include "adapters/oidc/json_util.hpp"
+#include "adapters/oidc/trust.hpp"
 #include "core/crypto/encoding.hpp"
 #include "core/crypto/jwe.hpp"
 #include "core/crypto/jwt.hpp"
@@ -171,6 +172,161 @@ TEST(OidcFederationRules, RevocationEndsTheAccessTokenAtTheProvider) {
   // RFC 7009 section 2.2: revoking again is answered 200 and changes nothing.
   EXPECT_TRUE(client->revoke(id->access_token).ok());
   EXPECT_EQ(sim.revocations(), before + 1);
+}
+
+// --- The federation: the simulator as trust anchor (issue 14, priority 4) ---
+
+std::shared_ptr<TrustResolver> anchor_resolver(const time::Clock& clock) {
+  Simulator& sim = env().sim->simulator();
+  return std::make_shared<TrustResolver>(TrustAnchor{sim.anchor_id(), sim.anchor_keys()}, clock);
+}
+
+SimulatorOptions other_simulator(const time::Clock& clock) {
+  SimulatorOptions so;
+  so.client_id = env().client_id;
+  so.identities_file = std::string(SPORTELLO_SOURCE_DIR) + "/data/demo/identities.json";
+  so.clock = &clock;
+  return so;
+}
+
+TEST(OidcMetadataPolicy, OperatorsApplyAsOidcFedSays) {
+  json::object md{{"grant_types", json::array{"authorization_code"}},
+                  {"token_endpoint_auth_method", "client_secret_basic"},
+                  {"algs", json::array{"RS256", "HS256"}}};
+  auto bad = md;
+  EXPECT_EQ(apply_metadata_policy(bad, Simulator::rp_metadata_policy()).error().code, "oidc.metadata_policy")
+      << "grant_types without refresh_token breaks superset_of";
+  auto m = md;
+  ASSERT_TRUE(apply_metadata_policy(
+                  m, json::object{{"algs", json::object{{"subset_of", json::array{"RS256", "RS512"}}}},
+                                  {"contacts", json::object{{"default", json::array{"a@pec.it"}}}},
+                                  {"grant_types", json::object{{"add", json::array{"refresh_token"}}}},
+                                  {"token_endpoint_auth_method", json::object{{"value", "private_key_jwt"}}}})
+                  .ok());
+  EXPECT_EQ(m.at("algs"), json::array{"RS256"});
+  EXPECT_EQ(m.at("contacts"), json::array{"a@pec.it"});
+  EXPECT_EQ(m.at("grant_types"), (json::array{"authorization_code", "refresh_token"}));
+  EXPECT_EQ(m.at("token_endpoint_auth_method"), "private_key_jwt");
+  auto e = md;
+  EXPECT_FALSE(apply_metadata_policy(e, json::object{{"jwks", json::object{{"essential", true}}}}).ok());
+  EXPECT_FALSE(
+      apply_metadata_policy(e, json::object{{"token_endpoint_auth_method",
+                                             json::object{{"one_of", json::array{"private_key_jwt"}}}}})
+          .ok());
+}
+
+TEST(OidcTrust, TheRpFindsAndTrustsTheProviderThroughTheAnchorAndSignsIn) {
+  auto trust = anchor_resolver(env().clock);
+  auto listed = trust->list("openid_provider");
+  ASSERT_TRUE(listed.ok()) << listed.error().detail;
+  ASSERT_EQ(*listed, std::vector<std::string>{env().sim->issuer()});
+  auto chain = trust->resolve(env().sim->issuer(), "openid_provider");
+  ASSERT_TRUE(chain.ok()) << chain.error().detail;
+  EXPECT_EQ(chain->trust_chain.size(), 3u);
+  // The anchor's policy was applied.
+  EXPECT_EQ(chain->metadata.at("token_endpoint_auth_methods_supported"), json::array{"private_key_jwt"});
+
+  ProviderConfig pc = env().provider();
+  pc.discovery_url.clear();  // no plain discovery
+  pc.entity_id = env().sim->issuer();
+  ClientOptions options;
+  options.trust = trust;
+  Client client(pc, env().rp_keys, env().clock, options);
+  AuthRequest pending;
+  Callback cb = sign_in(client, pending, 2, kGiulia);
+  auto id = client.complete(cb.code, pending);
+  ASSERT_TRUE(id.ok()) << id.error().code << " " << id.error().detail;
+  EXPECT_EQ(id->fiscal_number, kGiulia);
+}
+
+TEST(OidcTrust, AProviderNotReachableThroughTheAnchorIsRefused) {
+  // B names our anchor as its superior, but the anchor has no statement about it.
+  auto so = other_simulator(env().clock);
+  so.authority_hint = env().sim->simulator().anchor_id();
+  auto b = start_simulator_thread(so, 0);
+  // C is in another federation altogether (its own anchor).
+  auto c = start_simulator_thread(other_simulator(env().clock), 0);
+  auto trust = anchor_resolver(env().clock);
+  for (const auto* sim : {b.get(), c.get()}) {
+    auto chain = trust->resolve(sim->issuer(), "openid_provider");
+    ASSERT_FALSE(chain.ok()) << sim->issuer();
+    EXPECT_EQ(chain.error().code, "oidc.trust_chain");
+    ProviderConfig pc = env().provider();
+    pc.entity_id = sim->issuer();
+    ClientOptions options;
+    options.trust = trust;
+    Client client(pc, env().rp_keys, env().clock, options);
+    auto begun = client.begin(2);
+    ASSERT_FALSE(begun.ok()) << "no sign-in may start at a provider outside the federation";
+    EXPECT_EQ(begun.error().code, "oidc.trust_chain");
+  }
+  auto listed = trust->list("openid_provider");
+  ASSERT_TRUE(listed.ok());
+  EXPECT_EQ(listed->size(), 1u) << "the anchor lists only its own subordinates";
+}
+
+TEST(OidcTrust, AChainPastItsExpiryIsRefusedAndTheCacheLastsNoLonger) {
+  time::TestClock provider_clock(std::chrono::system_clock::now());
+  auto so = other_simulator(provider_clock);
+  so.statement_lifetime = std::chrono::hours(1);
+  auto d = start_simulator_thread(so, 0);
+  time::TestClock rp_clock(provider_clock.now());
+  TrustResolver trust(TrustAnchor{d->simulator().anchor_id(), d->simulator().anchor_keys()}, rp_clock);
+  auto chain = trust.resolve(d->issuer(), "openid_provider");
+  ASSERT_TRUE(chain.ok()) << chain.error().detail;
+  EXPECT_LE(chain->expires, provider_clock.now() + std::chrono::hours(1));
+  // Two hours on at the relying party: the cached chain has expired with its statements, and the
+  // provider (whose clock stands still, a stale mirror) keeps serving statements already past.
+  rp_clock.advance(std::chrono::hours(2));
+  auto again = trust.resolve(d->issuer(), "openid_provider");
+  ASSERT_FALSE(again.ok());
+  EXPECT_EQ(again.error().code, "oidc.trust_chain");
+  EXPECT_NE(again.error().detail.find("expired"), std::string::npos) << again.error().detail;
+}
+
+TEST(OidcTrust, TheStrictProviderRefusesAnRpWithoutItsFederationsTrustMark) {
+  // Another simulator (another anchor): the RP's trust mark is not one of its federation.
+  auto e = start_simulator_thread(other_simulator(env().clock), 0);
+  ProviderConfig pc = env().provider();
+  pc.discovery_url = e->issuer() + "/.well-known/openid-configuration";
+  Client client(pc, env().rp_keys, env().clock);
+  auto begun = client.begin(2);
+  ASSERT_TRUE(begun.ok());
+  Page page = open_authorize(begun->redirect_url);
+  EXPECT_EQ(page.status, 400);
+  EXPECT_NE(page.body.find("trust mark"), std::string::npos) << page.body;
+}
+
+// --- One client per body (issue 14, priority 3) ---
+
+TEST(OidcBodies, TwoBodiesSignInWithTheirOwnClientIdsAndCannotTouchEachOthersTokens) {
+  ASSERT_EQ(env().bodies.size(), 2u);
+  std::vector<Identity> ids;
+  for (std::size_t i = 0; i < 2; ++i) {
+    auto client = env().body_client(i);
+    EXPECT_EQ(client->config().client_id, env().client_id + "/" + env().bodies[i].ipa_code + "/");
+    AuthRequest pending;
+    Callback cb = sign_in(*client, pending, 2, kMario);
+    auto id = client->complete(cb.code, pending);
+    ASSERT_TRUE(id.ok()) << id.error().code << " " << id.error().detail;
+    ids.push_back(*id);
+  }
+  // Pairwise subjects: the same person is another sub at each body.
+  EXPECT_NE(ids[0].sub, ids[1].sub);
+  // Body 1 cannot revoke body 0's token (the provider answers 200 but revokes nothing: RFC 7009 2.1).
+  Simulator& sim = env().sim->simulator();
+  ASSERT_TRUE(env().body_client(1)->revoke(ids[0].access_token).ok());
+  EXPECT_TRUE(sim.token_active(ids[0].access_token));
+  ASSERT_TRUE(env().body_client(0)->revoke(ids[0].access_token).ok());
+  EXPECT_FALSE(sim.token_active(ids[0].access_token));
+  // Body 0's keys cannot authenticate as body 1.
+  ProviderConfig pc = env().provider();
+  pc.client_id = env().bodies[1].client_id;
+  pc.redirect_uri = env().bodies[1].client_id + "auth/callback";
+  Client impostor(pc, env().bodies[0].keys, env().clock);
+  auto refused = impostor.revoke(ids[1].access_token);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_TRUE(sim.token_active(ids[1].access_token));
 }
 
 }  // namespace

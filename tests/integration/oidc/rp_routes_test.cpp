@@ -42,7 +42,7 @@ TEST(OidcRp, PublishesASignedEntityConfiguration) {
   ASSERT_TRUE(c.contains("iat") && c.contains("exp") && c.contains("jwks"));
   EXPECT_GT(c.at("exp").as_int64(), c.at("iat").as_int64());
   ASSERT_TRUE(c.at("authority_hints").is_array());
-  EXPECT_TRUE(c.at("authority_hints").as_array().empty());
+  EXPECT_EQ(c.at("authority_hints"), json::array{json::string(env().sim->simulator().anchor_id())});
   const auto& rp = c.at("metadata").at("openid_relying_party").as_object();
   EXPECT_EQ(detail::str(rp, "client_id"), env().client_id);
   EXPECT_EQ(detail::str(rp, "token_endpoint_auth_method"), "private_key_jwt");
@@ -60,7 +60,26 @@ TEST(OidcRp, PublishesASignedEntityConfiguration) {
   EXPECT_EQ(rp.at("grant_types"), (json::array{"authorization_code", "refresh_token"}));
   const auto& fe = c.at("metadata").at("federation_entity").as_object();
   EXPECT_EQ(detail::str(fe, "federation_resolve_endpoint"), env().client_id + "/resolve");
-  EXPECT_TRUE(c.at("trust_marks").is_array());
+  ASSERT_EQ(c.at("trust_marks").as_array().size(), 1u);
+  EXPECT_EQ(detail::str(fe, "organization_name"), "Comune di Prova");
+  // The trust mark is the anchor's, about this RP.
+  auto mark = crypto::verify_jwt(detail::str(c.at("trust_marks").as_array()[0].as_object(), "trust_mark"),
+                                 env().sim->simulator().anchor_keys());
+  ASSERT_TRUE(mark.ok());
+  EXPECT_EQ(detail::str(mark->payload, "sub"), env().client_id);
+}
+
+TEST(OidcRp, ResolvesItselfOnly) {
+  auto res = env().http.get(env().client_id + "/resolve?sub=" + adapters::url_encode(env().client_id));
+  ASSERT_TRUE(res.ok());
+  ASSERT_EQ(res->status, 200);
+  EXPECT_EQ(res->media_type(), "application/resolve-response+jwt");
+  auto verified = crypto::verify_jwt(res->body, env().rp_keys.federation_jwks());
+  ASSERT_TRUE(verified.ok());
+  EXPECT_EQ(verified->payload.at("trust_chain").as_array().size(), 1u);
+  auto other = env().http.get(env().client_id + "/resolve?sub=https%3A%2F%2Fother.example");
+  ASSERT_TRUE(other.ok());
+  EXPECT_EQ(other->status, 404);
 }
 
 TEST(OidcRp, KeySurvivesAPemRoundTrip) {
