@@ -17,22 +17,25 @@ std::string entity_configuration(const RpKeys& keys, const RpMetadata& rp, time:
   // metadata.openid_relying_party as the SPID/CIE OIDC Federation docs list it ("Entity Configuration
   // Leaf", "Metadata openid_relying_party"): the provider reads redirect_uris and the core jwks from
   // here to check our request objects and client assertions, and the encryption key to encrypt userinfo.
-  json::object rp_meta{{"client_id", rp.client_id},
-                       {"client_name", rp.client_name},
-                       {"client_registration_types", json::array{"automatic"}},
-                       {"application_type", "web"},
-                       {"redirect_uris", strings(rp.redirect_uris)},
-                       {"response_types", json::array{"code"}},
-                       // the trust anchor's metadata policy expects refresh_token among them
-                       {"grant_types", json::array{"authorization_code", "refresh_token"}},
-                       {"token_endpoint_auth_method", "private_key_jwt"},
-                       {"id_token_signed_response_alg", "RS256"},
-                       {"userinfo_signed_response_alg", "RS256"},
-                       {"userinfo_encrypted_response_alg", "RSA-OAEP-256"},
-                       {"userinfo_encrypted_response_enc", "A256GCM"},
-                       {"subject_type", "pairwise"},
-                       {"contacts", strings(rp.contacts)},
-                       {"jwks", keys.core_jwks_json()}};
+  json::object rp_meta{
+      {"client_id", rp.client_id},
+      {"client_name", rp.client_name},
+      // required by the reference implementation's RPMetadata (rp_metadata.py)
+      {"organization_name", rp.organization_name.empty() ? rp.client_name : rp.organization_name},
+      {"client_registration_types", json::array{"automatic"}},
+      {"application_type", "web"},
+      {"redirect_uris", strings(rp.redirect_uris)},
+      {"response_types", json::array{"code"}},
+      // the trust anchor's metadata policy expects refresh_token among them
+      {"grant_types", json::array{"authorization_code", "refresh_token"}},
+      {"token_endpoint_auth_method", "private_key_jwt"},
+      {"id_token_signed_response_alg", "RS256"},
+      {"userinfo_signed_response_alg", "RS256"},
+      {"userinfo_encrypted_response_alg", "RSA-OAEP-256"},
+      {"userinfo_encrypted_response_enc", "A256GCM"},
+      {"subject_type", "pairwise"},
+      {"contacts", strings(rp.contacts)},
+      {"jwks", keys.core_jwks_json()}};
   const std::string base = trim_slash(rp.client_id);
   json::object federation_entity{{"federation_resolve_endpoint", base + "/resolve"},
                                  {"contacts", strings(rp.contacts)}};

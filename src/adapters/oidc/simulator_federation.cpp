@@ -6,6 +6,7 @@
 
 #include "adapters/http_client.hpp"
 #include "adapters/oidc/json_util.hpp"
+#include "adapters/oidc/rp_check.hpp"
 #include "adapters/oidc/simulator.hpp"
 #include "adapters/oidc/trust.hpp"
 
@@ -32,23 +33,7 @@ http::Response fed_error(int status, const std::string& error, const std::string
 }  // namespace
 
 json::object Simulator::rp_metadata_policy() {
-  // What the SPID/CIE federation expects of a relying party ("Metadata openid_relying_party"):
-  // private_key_jwt, userinfo signed and encrypted with the listed algorithms, automatic registration,
-  // and grant_types including refresh_token.
-  return json::object{
-      {"grant_types", json::object{{"superset_of", json::array{"authorization_code", "refresh_token"}},
-                                   {"subset_of", json::array{"authorization_code", "refresh_token"}},
-                                   {"essential", true}}},
-      {"token_endpoint_auth_method",
-       json::object{{"one_of", json::array{"private_key_jwt"}}, {"essential", true}}},
-      {"userinfo_encrypted_response_alg",
-       json::object{{"one_of", json::array{"RSA-OAEP", "RSA-OAEP-256"}}, {"essential", true}}},
-      {"userinfo_encrypted_response_enc",
-       json::object{{"one_of", json::array{"A128CBC-HS256", "A256GCM"}}, {"essential", true}}},
-      {"client_registration_types",
-       json::object{{"subset_of", json::array{"automatic"}}, {"essential", true}}},
-      {"redirect_uris", json::object{{"essential", true}}},
-      {"jwks", json::object{{"essential", true}}}};
+  return spid_rp_metadata_policy();
 }
 
 json::object Simulator::op_metadata_policy() {

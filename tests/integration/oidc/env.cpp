@@ -89,6 +89,9 @@ void onboard(RpPublication& publication, Simulator& sim) {
   md.authority_hints = {sim.anchor_id()};
   md.organization_name = "Comune di Prova";
   md.contacts = {"protocollo@pec.example.it"};
+  md.homepage_uri = "https://www.comune.example.it/";
+  md.policy_uri = "https://www.comune.example.it/privacy";
+  md.logo_uri = "https://www.comune.example.it/logo.svg";
   publication.set_metadata(md);
 }
 

@@ -5,6 +5,7 @@
 #include <boost/json.hpp>
 
 #include "adapters/oidc/json_util.hpp"
+#include "adapters/oidc/rp_check.hpp"
 #include "core/crypto/jwe.hpp"
 #include "core/crypto/jwt.hpp"
 #include "env.hpp"
@@ -108,6 +109,53 @@ TEST(OidcRp, SimulatorDiscoveryDescribesTheProfile) {
   EXPECT_EQ(doc.at("code_challenge_methods_supported"), json::array{"S256"});
   EXPECT_EQ(doc.at("token_endpoint_auth_methods_supported"), json::array{"private_key_jwt"});
   EXPECT_EQ(doc.at("subject_types_supported"), json::array{"pairwise"});
+}
+
+}  // namespace
+}  // namespace sp::oidc::testing
+
+namespace sp::oidc::testing {
+namespace {
+
+// `sportello oidc check`'s checks (docs/oidc.md): a body's entity configuration passes them all; one
+// without trust mark, with a forged one, or without federation data does not.
+TEST(OidcCheck, EachBodysEntityConfigurationPassesTheOnboardingChecks) {
+  for (const auto& b : env().bodies) {
+    auto res = env().http.get(b.client_id + ".well-known/openid-federation");
+    ASSERT_TRUE(res.ok());
+    const crypto::Jwks anchor = env().sim->simulator().anchor_keys();
+    for (const auto& c : check_rp_entity_configuration(res->body, b.client_id, env().clock.now(), &anchor))
+      EXPECT_TRUE(c.ok) << b.ipa_code << " " << c.id << ": " << c.detail;
+  }
+}
+
+TEST(OidcCheck, MissingOrForgedTrustMarksAndFederationDataAreReported) {
+  auto failed = [](const std::vector<RpCheck>& checks) {
+    std::vector<std::string> out;
+    for (const auto& c : checks)
+      if (!c.ok) out.push_back(c.id);
+    return out;
+  };
+  const auto& b = env().bodies.at(0);
+  RpMetadata bare{b.client_id, {b.client_id + "auth/callback"}};
+  auto checks = check_rp_entity_configuration(entity_configuration(b.keys, bare, env().clock.now()),
+                                              b.client_id, env().clock.now());
+  const auto f = failed(checks);
+  for (const char* id : {"ec.authority_hints", "ec.trust_marks", "fe.homepage_uri", "fe.policy_uri",
+                         "fe.logo_uri", "fe.contacts"})
+    EXPECT_NE(std::find(f.begin(), f.end(), id), f.end()) << id;
+  // A trust mark made by someone else than the anchor (body 1's mark shown by body 0).
+  RpMetadata forged = b.publication->metadata();
+  forged.trust_marks = env().bodies.at(1).publication->metadata().trust_marks;
+  const crypto::Jwks anchor = env().sim->simulator().anchor_keys();
+  const auto g = failed(check_rp_entity_configuration(entity_configuration(b.keys, forged, env().clock.now()),
+                                                      b.client_id, env().clock.now(), &anchor));
+  EXPECT_NE(std::find(g.begin(), g.end(), "ec.trust_marks"), g.end());
+  // Another body's entity configuration is not this body's.
+  auto other = env().http.get(env().bodies.at(1).client_id + ".well-known/openid-federation");
+  ASSERT_TRUE(other.ok());
+  const auto h = failed(check_rp_entity_configuration(other->body, b.client_id, env().clock.now(), &anchor));
+  EXPECT_NE(std::find(h.begin(), h.end(), "ec.iss_sub"), h.end());
 }
 
 }  // namespace
