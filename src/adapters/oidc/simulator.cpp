@@ -204,9 +204,14 @@ std::string Simulator::rp_entity_problem(const std::string& client_id, const std
       for (const auto& m : marks->as_array()) {
         if (!m.is_object()) continue;
         const std::string jwt = str(m.as_object(), "trust_mark");
-        std::lock_guard lock(mu_);
-        auto tm = crypto::verify_jwt(jwt, crypto::Jwks({anchor_key_.public_only()}));
-        if (tm && str(tm->payload, "sub") == client_id && str(tm->payload, "iss") == anchor_id() &&
+        auto own = crypto::verify_jwt(jwt, crypto::Jwks({anchor_key_.public_only()}));
+        const bool from_own = own && str(own->payload, "iss") == anchor_id();
+        auto other = from_own || options_.federation_anchor_id.empty()
+                         ? Result<crypto::DecodedJwt>(Error::make("jwt.kid", 401))
+                         : crypto::verify_jwt(jwt, options_.federation_anchor_keys);
+        const bool from_federation = other && str(other->payload, "iss") == options_.federation_anchor_id;
+        const auto& tm = from_own ? own : other;
+        if ((from_own || from_federation) && str(tm->payload, "sub") == client_id &&
             str(tm->payload, "id") == str(m.as_object(), "id"))
           entity->trust_marked = true;
       }

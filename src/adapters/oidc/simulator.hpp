@@ -88,6 +88,10 @@ struct SimulatorOptions {
   // The superior this provider names in its entity configuration; empty: its own anchor. Another
   // simulator's anchor makes a provider that anchor does not know (the "not reachable" case).
   std::string authority_hint;
+  // Another anchor of the same federation whose trust marks this provider accepts too (several
+  // simulators in one test, as SPID and CIE providers share the federation's registry).
+  std::string federation_anchor_id;
+  crypto::Jwks federation_anchor_keys;
   std::string identities_file;           // empty: <share dir>/data/demo/identities.json
   std::vector<TestIdentity> identities;  // when not empty, used instead of the file
   const time::Clock* clock = nullptr;    // null: the system clock; must outlive the simulator

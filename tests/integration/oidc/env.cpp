@@ -80,6 +80,16 @@ std::string capture(const std::string& text, const std::string& pattern) {
 
 }  // namespace
 
+SimulatorOptions sibling_simulator() {
+  SimulatorOptions so;
+  so.client_id = env().client_id;
+  so.identities_file = std::string(SPORTELLO_SOURCE_DIR) + "/data/demo/identities.json";
+  so.clock = &env().clock;
+  so.federation_anchor_id = env().sim->simulator().anchor_id();
+  so.federation_anchor_keys = env().sim->simulator().anchor_keys();
+  return so;
+}
+
 void onboard(RpPublication& publication, Simulator& sim) {
   RpMetadata md = publication.metadata();
   sim.add_client(md.client_id);

@@ -43,6 +43,10 @@ struct Env {
 
 Env& env();
 
+// Options for another simulator next to the shared one, for the same relying party, in the same
+// federation (it accepts the trust marks of the shared simulator's anchor).
+SimulatorOptions sibling_simulator();
+
 // Gives the relying party `publication` (client `client_id`) the trust mark of `sim`'s anchor and names
 // the anchor in its authority_hints: the onboarding a body goes through.
 void onboard(RpPublication& publication, Simulator& sim);

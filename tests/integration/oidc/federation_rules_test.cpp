@@ -123,10 +123,7 @@ TEST(OidcFederationRules, TheStrictProviderRefusesAWrongPromptAndSpidScopes) {
 }
 
 TEST(OidcFederationRules, CieAllowsProfileAndEmailAndRequiresTheCallbackIss) {
-  SimulatorOptions so;
-  so.client_id = env().client_id;
-  so.identities_file = std::string(SPORTELLO_SOURCE_DIR) + "/data/demo/identities.json";
-  so.clock = &env().clock;
+  SimulatorOptions so = sibling_simulator();
   so.profile = Profile::cie;
   so.announce_iss = false;  // CIE's profile requires iss whatever the metadata says
   auto cie = start_simulator_thread(so, 0);
