@@ -380,26 +380,26 @@ void App::setup_body_relying_parties() {
   // is "c_" and its cadastral code in lower case (c_a479 for Asti). Only in the demo for now: the
   // production list of bodies and their federation data is still to be configured (docs/oidc.md).
   if (!config_.demo || !config_.sim_idp) return;
-  const auto now = time::system_clock().now();
   for (const auto& body : tenants_->snapshot()->bodies) {
     if (body->belfiore_code.empty() || !body->active) continue;
     std::string ipa = "c_" + body->belfiore_code;
     for (auto& ch : ipa) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-    std::vector<crypto::Key> got;
-    for (auto purpose :
-         {keys::Purpose::oidc_core, keys::Purpose::oidc_encryption, keys::Purpose::oidc_federation}) {
-      auto ring = keys::ensure_ring(config_.keys_dir, body->slug, purpose, now);
-      const keys::Key* k = ring ? ring->signing(now) : nullptr;
-      auto key =
-          k ? crypto::Key::from_private_pem(k->secret) : Result<crypto::Key>(Error::make("keys.io", 500));
-      if (!key) break;
-      got.push_back(*key);
-    }
-    if (got.size() != 3) {
-      spdlog::warn("sign-in keys of {} unusable: its citizens sign in to the hub", body->slug);
-      continue;
-    }
-    BodyRp rp{body->slug, ipa, oidc::RpKeys{got[0], got[1], got[2]}, nullptr};
+    // Read from the body's rings, or made there, on first use (RSA generation is slow).
+    auto keys = std::make_shared<oidc::RpKeyHolder>([keys_dir = config_.keys_dir, slug = body->slug] {
+      const auto t = time::system_clock().now();
+      std::vector<crypto::Key> got;
+      for (auto purpose :
+           {keys::Purpose::oidc_core, keys::Purpose::oidc_encryption, keys::Purpose::oidc_federation}) {
+        auto ring = keys::ensure_ring(keys_dir, slug, purpose, t);
+        const keys::Key* k = ring ? ring->signing(t) : nullptr;
+        auto key =
+            k ? crypto::Key::from_private_pem(k->secret) : Result<crypto::Key>(Error::make("keys.io", 500));
+        if (!key) throw std::runtime_error("sign-in keys of " + slug + ": " + key.error().code);
+        got.push_back(*key);
+      }
+      return oidc::RpKeys{got[0], got[1], got[2]};
+    });
+    BodyRp rp{body->slug, ipa, keys, nullptr};
     const std::string client_id = config_.public_url + "/" + ipa + "/";
     oidc::RpMetadata md{client_id, {config_.public_url + "/auth/callback"}};
     md.client_name = body->name;
@@ -449,9 +449,9 @@ void App::start_demo_simulator() {
   for (auto& body : body_rps_) {
     onboard(*body.publication);
     oidc::ProviderConfig bpc = pc;
-    bpc.id = "simulatore@" + body.slug;
+    bpc.id = "simulatore-" + body.slug;
     bpc.client_id = body.publication->metadata().client_id;
-    auto bclient = std::make_shared<oidc::Client>(bpc, body.keys, time::system_clock(), co);
+    auto bclient = std::make_shared<oidc::Client>(bpc, body.keys, time::system_clock(), co);  // lazy keys
     identity_->sign_in->add_provider(std::make_shared<identity::OidcAuthProvider>(bclient, body.slug));
   }
   spdlog::info("SPID/CIE simulator at {}/ (demo identities: data/demo/identities.json)", issuer);

@@ -97,7 +97,7 @@ class App {
   struct BodyRp {
     std::string slug;
     std::string ipa_code;
-    oidc::RpKeys keys;
+    std::shared_ptr<oidc::RpKeyHolder> keys;  // made on first use
     std::shared_ptr<oidc::RpPublication> publication;
   };
   std::vector<BodyRp> body_rps_;

@@ -77,6 +77,14 @@ std::string at_hash_of(const std::string& access_token, std::string_view alg) {
 
 Client::Client(ProviderConfig config, RpKeys keys, const time::Clock& clock, ClientOptions options)
     : config_(std::move(config)),
+      keys_(std::make_shared<RpKeyHolder>(std::move(keys))),
+      clock_(clock),
+      options_(std::move(options)),
+      http_(options_.http) {}
+
+Client::Client(ProviderConfig config, std::shared_ptr<RpKeyHolder> keys, const time::Clock& clock,
+               ClientOptions options)
+    : config_(std::move(config)),
       keys_(std::move(keys)),
       clock_(clock),
       options_(std::move(options)),
@@ -198,7 +206,7 @@ std::string Client::client_assertion(const std::string& audience) const {
                       {"iat", epoch(now)},
                       {"exp", epoch(now + options_.assertion_lifetime)},
                       {"jti", ids::random_token(32)}};
-  return crypto::sign_jwt(json::object{{"typ", "JWT"}}, claims, keys_.signing);
+  return crypto::sign_jwt(json::object{{"typ", "JWT"}}, claims, keys_->get().signing);
 }
 
 Result<AuthRequest> Client::begin(int acr_level) {
@@ -239,7 +247,8 @@ Result<AuthRequest> Client::begin(int acr_level) {
                       {"acr_values", acr_uri(acr_level)},
                       {"prompt", std::string(kPrompt)},
                       {"claims", json::object{{"userinfo", attrs}}}};
-  const std::string request_object = crypto::sign_jwt(json::object{{"typ", "JWT"}}, claims, keys_.signing);
+  const std::string request_object =
+      crypto::sign_jwt(json::object{{"typ", "JWT"}}, claims, keys_->get().signing);
 
   const std::vector<std::pair<std::string, std::string>> params = {{"client_id", config_.client_id},
                                                                    {"response_type", "code"},
@@ -388,7 +397,7 @@ Result<Identity> Client::fetch_userinfo(const ProviderMetadata& md, const std::s
   if (!crypto::looks_like_jwe(token))
     return Error::make("oidc.userinfo_format", 401,
                        "userinfo is not encrypted (" + res->media_type() + "), refused as a downgrade");
-  auto decrypted = crypto::decrypt_jwe(token, {keys_.encryption});
+  auto decrypted = crypto::decrypt_jwe(token, {keys_->get().encryption});
   if (!decrypted)
     return Error::make("oidc.userinfo_format", 401, decrypted.error().code + ": " + decrypted.error().detail);
   auto verified = verify_from_provider(decrypted->plaintext, md, "userinfo");

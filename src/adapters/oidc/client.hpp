@@ -66,6 +66,9 @@ struct ClientOptions {
 class Client {
  public:
   Client(ProviderConfig config, RpKeys keys, const time::Clock& clock, ClientOptions options = {});
+  // With keys made on first use (a body's).
+  Client(ProviderConfig config, std::shared_ptr<RpKeyHolder> keys, const time::Clock& clock,
+         ClientOptions options = {});
 
   [[nodiscard]] const ProviderConfig& config() const { return config_; }
 
@@ -98,7 +101,7 @@ class Client {
   void forget_metadata();
 
   ProviderConfig config_;
-  RpKeys keys_;
+  std::shared_ptr<RpKeyHolder> keys_;
   const time::Clock& clock_;
   ClientOptions options_;
   adapters::HttpClient http_;

@@ -3,6 +3,9 @@
 // sign-in in progress must remember, and the identity it yields. Protocol: OpenID Connect Core 1.0 with
 // the AgID "Linee guida OpenID Connect in SPID" profile (signed request object, PKCE, private_key_jwt,
 // OpenID Federation entity configuration).
+#include <functional>
+#include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -70,6 +73,25 @@ struct RpKeys {
   [[nodiscard]] crypto::Jwks jwks() const;
   // The federation JWKS (the entity configuration's top-level jwks).
   [[nodiscard]] crypto::Jwks federation_jwks() const;
+};
+
+// A relying party's keys, possibly made on first use (a body's keys, read or generated from its key
+// rings: RSA generation is slow, and a demo start would otherwise make three per body at once). Shared
+// by the body's clients and its published routes. Thread-safe.
+class RpKeyHolder {
+ public:
+  explicit RpKeyHolder(RpKeys keys) : keys_(std::move(keys)) {}
+  explicit RpKeyHolder(std::function<RpKeys()> make) : make_(std::move(make)) {}
+  [[nodiscard]] RpKeys get() const {
+    std::lock_guard lock(mu_);
+    if (!keys_) keys_ = make_();
+    return *keys_;
+  }
+
+ private:
+  mutable std::mutex mu_;
+  mutable std::optional<RpKeys> keys_;
+  std::function<RpKeys()> make_;
 };
 
 // A message exchanged with the provider, for the sign-in message log (identity::SignInLog).

@@ -59,8 +59,12 @@ std::string entity_configuration(const RpKeys& keys, const RpMetadata& rp, time:
 }
 
 RpKeys RpPublication::keys() const {
-  std::lock_guard lock(mu_);
-  return keys_;
+  std::shared_ptr<RpKeyHolder> holder;
+  {
+    std::lock_guard lock(mu_);
+    holder = keys_;
+  }
+  return holder->get();
 }
 
 RpMetadata RpPublication::metadata() const {
@@ -70,7 +74,7 @@ RpMetadata RpPublication::metadata() const {
 
 void RpPublication::set_keys(RpKeys keys) {
   std::lock_guard lock(mu_);
-  keys_ = std::move(keys);
+  keys_ = std::make_shared<RpKeyHolder>(std::move(keys));
 }
 
 void RpPublication::set_metadata(RpMetadata metadata) {

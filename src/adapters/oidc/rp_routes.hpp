@@ -44,7 +44,10 @@ std::string entity_configuration(const RpKeys& keys, const RpMetadata& rp, time:
 // over). Thread-safe.
 class RpPublication {
  public:
-  RpPublication(RpKeys keys, RpMetadata metadata) : keys_(std::move(keys)), metadata_(std::move(metadata)) {}
+  RpPublication(RpKeys keys, RpMetadata metadata)
+      : keys_(std::make_shared<RpKeyHolder>(std::move(keys))), metadata_(std::move(metadata)) {}
+  RpPublication(std::shared_ptr<RpKeyHolder> keys, RpMetadata metadata)
+      : keys_(std::move(keys)), metadata_(std::move(metadata)) {}
   [[nodiscard]] RpKeys keys() const;
   [[nodiscard]] RpMetadata metadata() const;
   void set_keys(RpKeys keys);
@@ -52,7 +55,7 @@ class RpPublication {
 
  private:
   mutable std::mutex mu_;
-  RpKeys keys_;
+  std::shared_ptr<RpKeyHolder> keys_;
   RpMetadata metadata_;
 };
 
