@@ -280,7 +280,11 @@ http::Response Simulator::jwks(http::Request&) {
     set.add(active_.public_only());
     set.add(next_.public_only());  // published ahead of use, so caches learn it before the switch
   }
-  return http::Response::json(json::serialize(set.to_json()));
+  // Without "alg": the provider signs with RS256 or RS512 (the SPID/CIE rules require both), and a JWK
+  // naming one algorithm would rightly refuse the other (RFC 8725 section 3.1).
+  json::object doc = set.to_json();
+  for (auto& k : doc["keys"].as_array()) k.as_object().erase("alg");
+  return http::Response::json(json::serialize(doc));
 }
 
 http::Response Simulator::rotate(http::Request&) {
