@@ -316,6 +316,11 @@ void App::setup_sign_in() {
     auto keys = oidc::RpKeys::from_pem(pem.str());
     if (!keys) throw std::runtime_error("oidc_rp_key_file " + key_file + ": " + keys.error().code);
     rp_keys_ = std::make_unique<oidc::RpKeys>(std::move(*keys));
+    if (!rp_keys_->complete) {  // a file of before issue 14 (signing key only): add the other two
+      std::ofstream out(key_file, std::ios::trunc);
+      out << rp_keys_->to_pem();
+      spdlog::info("added the encryption and federation keys to {}", key_file);
+    }
   } else {
     rp_keys_ = std::make_unique<oidc::RpKeys>(oidc::RpKeys::generate());
     if (fs::path(key_file).has_parent_path()) fs::create_directories(fs::path(key_file).parent_path());
@@ -326,9 +331,37 @@ void App::setup_sign_in() {
     fs::permissions(key_file, fs::perms::owner_read | fs::perms::owner_write);
     spdlog::info("made a new sign-in key in {}", key_file);
   }
+  // The message log of every sign-in and the providers' tokens to revoke (issue 14), sealed with the
+  // hub's oidc-log key; the revocation of ended sessions' tokens and the 24-month purge are jobs.
+  {
+    auto ring =
+        keys::ensure_ring(config_.keys_dir, keys::kHub, keys::Purpose::oidc_log, time::system_clock().now());
+    if (!ring) throw std::runtime_error("oidc-log key: " + ring.error().code + " " + ring.error().detail);
+    sign_in_log_ = std::make_unique<identity::SignInLog>(*db_, time::system_clock(), std::move(*ring));
+    identity_->sign_in->set_log(sign_in_log_.get());
+    jobs::Kind revoke;
+    revoke.name = "oidc.revoke";
+    auto* sign_in = identity_->sign_in.get();
+    const auto idle = identity_->sessions->policy().idle;
+    revoke.run = [sign_in, idle](jobs::JobRun&) -> Status {
+      if (int n = sign_in->revoke_ended(idle); n > 0) spdlog::info("oidc.revoke: {} token(s) revoked", n);
+      return Ok{};
+    };
+    jobs_->add_periodic(std::move(revoke), jobs::Periodic{jobs::Every{std::chrono::minutes(5)}});
+    jobs::Kind purge;
+    purge.name = "oidc.log_purge";
+    auto* log = sign_in_log_.get();
+    purge.run = [log](jobs::JobRun&) -> Status {
+      if (auto n = log->purge(); n > 0) spdlog::info("oidc.log_purge: {} message(s) past 24 months", n);
+      return Ok{};
+    };
+    jobs_->add_periodic(std::move(purge), jobs::Periodic{jobs::DailyAt{std::chrono::hours(4)}});
+  }
   const std::string callback = config_.public_url + "/auth/callback";
-  oidc::register_rp_routes(router_, *rp_keys_, oidc::RpMetadata{config_.public_url, {callback}},
-                           time::system_clock());
+  rp_publication_ =
+      std::make_shared<oidc::RpPublication>(*rp_keys_, oidc::RpMetadata{config_.public_url, {callback}});
+  oidc::register_rp_routes(router_, rp_publication_, time::system_clock());
+  setup_body_relying_parties();
 
   if (config_.oidc_providers_file.empty()) return;
   std::ifstream in(config_.oidc_providers_file);
@@ -350,6 +383,47 @@ void App::setup_sign_in() {
   }
 }
 
+void App::setup_body_relying_parties() {
+  // One client per body (issue 14): each body signs its citizens in as itself, with its own client_id
+  // <public_url>/<ipa code>/, its own keys from the key rings (oidc-core, oidc-encryption,
+  // oidc-federation under <keys_dir>/<slug>/) and its own entity configuration. The IPA code of a comune
+  // is "c_" and its cadastral code in lower case (c_a479 for Asti). Only in the demo for now: the
+  // production list of bodies and their federation data is still to be configured (docs/oidc.md).
+  if (!config_.demo || !config_.sim_idp) return;
+  for (const auto& body : tenants_->snapshot()->bodies) {
+    if (body->belfiore_code.empty() || !body->active) continue;
+    std::string ipa = "c_" + body->belfiore_code;
+    for (auto& ch : ipa) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    // Read from the body's rings, or made there, on first use (RSA generation is slow).
+    auto keys = std::make_shared<oidc::RpKeyHolder>([keys_dir = config_.keys_dir, slug = body->slug] {
+      const auto t = time::system_clock().now();
+      std::vector<crypto::Key> got;
+      for (auto purpose :
+           {keys::Purpose::oidc_core, keys::Purpose::oidc_encryption, keys::Purpose::oidc_federation}) {
+        auto ring = keys::ensure_ring(keys_dir, slug, purpose, t);
+        const keys::Key* k = ring ? ring->signing(t) : nullptr;
+        auto key =
+            k ? crypto::Key::from_private_pem(k->secret) : Result<crypto::Key>(Error::make("keys.io", 500));
+        if (!key) throw std::runtime_error("sign-in keys of " + slug + ": " + key.error().code);
+        got.push_back(*key);
+      }
+      return oidc::RpKeys{got[0], got[1], got[2]};
+    });
+    BodyRp rp{body->slug, ipa, keys, nullptr};
+    const std::string client_id = config_.public_url + "/" + ipa + "/";
+    oidc::RpMetadata md{client_id, {config_.public_url + "/auth/callback"}};
+    md.client_name = body->name;
+    md.organization_name = body->name;
+    md.homepage_uri = config_.public_url + "/" + body->slug + "/";
+    md.policy_uri = config_.public_url + "/" + body->slug + "/privacy";
+    if (!body->logo_path.empty()) md.logo_uri = config_.public_url + "/static/" + body->logo_path;
+    if (!body->pec.empty()) md.contacts = {body->pec};
+    rp.publication = std::make_shared<oidc::RpPublication>(rp.keys, md);
+    oidc::register_rp_routes(router_, rp.publication, time::system_clock());
+    body_rps_.push_back(std::move(rp));
+  }
+}
+
 void App::start_demo_simulator() {
   if (!config_.demo || !config_.sim_idp) return;
   oidc::SimulatorOptions so;
@@ -364,8 +438,32 @@ void App::start_demo_simulator() {
   oidc::ProviderConfig pc{"simulatore", "Simulatore SPID/CIE (demo)",
                           issuer + "/.well-known/openid-configuration", config_.public_url,
                           config_.public_url + "/auth/callback"};
-  auto client = std::make_shared<oidc::Client>(pc, *rp_keys_, time::system_clock());
+  // The simulator is the federation's trust anchor: the hub and each body are onboarded (trust mark,
+  // authority_hints), and find the provider through the anchor.
+  auto& sim = simulator_->simulator();
+  auto onboard = [&](oidc::RpPublication& publication) {
+    auto md = publication.metadata();
+    sim.add_client(md.client_id);
+    if (auto mark = sim.issue_trust_mark(md.client_id))
+      md.trust_marks = {oidc::TrustMark{sim.trust_mark_id(), *mark}};
+    md.authority_hints = {sim.anchor_id()};
+    publication.set_metadata(md);
+  };
+  onboard(*rp_publication_);
+  oidc::ClientOptions co;
+  co.trust = std::make_shared<oidc::TrustResolver>(oidc::TrustAnchor{sim.anchor_id(), sim.anchor_keys()},
+                                                   time::system_clock());
+  pc.entity_id = issuer;
+  auto client = std::make_shared<oidc::Client>(pc, *rp_keys_, time::system_clock(), co);
   identity_->sign_in->add_provider(std::make_shared<identity::OidcAuthProvider>(client));
+  for (auto& body : body_rps_) {
+    onboard(*body.publication);
+    oidc::ProviderConfig bpc = pc;
+    bpc.id = "simulatore-" + body.slug;
+    bpc.client_id = body.publication->metadata().client_id;
+    auto bclient = std::make_shared<oidc::Client>(bpc, body.keys, time::system_clock(), co);  // lazy keys
+    identity_->sign_in->add_provider(std::make_shared<identity::OidcAuthProvider>(bclient, body.slug));
+  }
   spdlog::info("SPID/CIE simulator at {}/ (demo identities: data/demo/identities.json)", issuer);
 }
 

@@ -9,6 +9,7 @@
 #include "adapters/messaging/sms_simulator.hpp"
 #include "adapters/messaging/smtp_sink.hpp"
 #include "adapters/oidc/model.hpp"
+#include "adapters/oidc/rp_routes.hpp"
 #include "adapters/oidc/simulator.hpp"
 #include "adapters/pagopa/simulator.hpp"
 #include "albo/module_web.hpp"
@@ -94,6 +95,17 @@ class App {
   std::unique_ptr<files::FileService> files_;
   std::unique_ptr<web::ModuleDeps> deps_;
   std::unique_ptr<oidc::RpKeys> rp_keys_;
+  std::unique_ptr<identity::SignInLog> sign_in_log_;  // SPID/CIE message log and provider tokens
+  // What the hub's relying party publishes, and each body's own (client_id <public_url>/<ipa code>/).
+  std::shared_ptr<oidc::RpPublication> rp_publication_;
+  struct BodyRp {
+    std::string slug;
+    std::string ipa_code;
+    std::shared_ptr<oidc::RpKeyHolder> keys;  // made on first use
+    std::shared_ptr<oidc::RpPublication> publication;
+  };
+  std::vector<BodyRp> body_rps_;
+  void setup_body_relying_parties();
   std::unique_ptr<oidc::RunningSimulator> simulator_;
   std::unique_ptr<pagopa::sim::RunningSimulator> pagopa_sim_;  // demo only
   int pagopa_sim_fd_ = -1;  // demo with sim_pagopa_port 0: its socket, bound before the modules read its URL

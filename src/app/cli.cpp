@@ -12,7 +12,9 @@
 #include <filesystem>
 #include <iostream>
 
+#include "adapters/oidc/rp_check.hpp"
 #include "adapters/oidc/simulator.hpp"
+#include "adapters/oidc/trust.hpp"
 #include "app/app.hpp"
 #include "app/demo.hpp"
 #include "app/keys_cli.hpp"
@@ -144,6 +146,16 @@ int run_cli(int argc, char** argv) {
   add_reconcile_command(cli);  // runs from its own callback (reconcile_cli.hpp)
   add_payments_command(cli);   // `payments import`, the same way (payments_cli.hpp)
 
+  auto* oidc_cmd = cli.add_subcommand("oidc", "SPID/CIE sign-in (docs/oidc.md)");
+  auto* oidc_check = oidc_cmd->add_subcommand(
+      "check", "Validate a relying party's entity configuration as the reference onboarding tool does");
+  std::string oidc_entity, oidc_anchor;
+  oidc_check->add_option("entity", oidc_entity, "The entity id (client_id URL), or a body's IPA code")
+      ->required();
+  oidc_check->add_option("--anchor", oidc_anchor,
+                         "The trust anchor's entity id: verify the trust marks with its keys");
+  oidc_cmd->require_subcommand(1);
+
   auto* sim = cli.add_subcommand("sim", "Local simulators of national systems");
   auto* sim_idp = sim->add_subcommand("idp", "SPID/CIE OpenID provider simulator");
   std::uint16_t sim_port = 8091;
@@ -267,6 +279,36 @@ int run_cli(int argc, char** argv) {
       if (!retried) return fail(retried.error());
       std::cout << "job " << retried->id << " (" << retried->kind << ") queued again\n";
       return 0;
+    }
+    if (oidc_check->parsed()) {
+      const std::string client_id =
+          oidc_entity.rfind("http", 0) == 0 ? oidc_entity : cfg->public_url + "/" + oidc_entity + "/";
+      adapters::HttpClient http;
+      auto res = http.get(oidc::trim_slash(client_id) + "/.well-known/openid-federation");
+      if (!res || res->status != 200) {
+        std::cerr << "FAIL ec.reachable: " << client_id << " answers no entity configuration\n";
+        return 1;
+      }
+      std::optional<crypto::Jwks> anchor_keys;
+      if (!oidc_anchor.empty()) {
+        auto a = http.get(oidc::trim_slash(oidc_anchor) + "/.well-known/openid-federation");
+        auto st = a && a->status == 200
+                      ? oidc::verify_statement(a->body, nullptr, time::system_clock().now())
+                      : Result<oidc::VerifiedStatement>(Error::make("oidc.trust_chain", 502));
+        if (!st) {
+          std::cerr << "FAIL anchor: " << oidc_anchor << " unreachable or invalid\n";
+          return 1;
+        }
+        anchor_keys = st->own_keys;
+      }
+      bool all = true;
+      std::cout << "ok   ec.reachable\n";
+      for (const auto& c : oidc::check_rp_entity_configuration(
+               res->body, client_id, time::system_clock().now(), anchor_keys ? &*anchor_keys : nullptr)) {
+        all = all && c.ok;
+        std::cout << (c.ok ? "ok   " : "FAIL ") << c.id << (c.detail.empty() ? "" : ": " + c.detail) << "\n";
+      }
+      return all ? 0 : 1;
     }
     if (sim_idp->parsed()) {
       oidc::SimulatorOptions so;

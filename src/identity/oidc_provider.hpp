@@ -9,15 +9,21 @@ namespace sp::identity {
 
 class OidcAuthProvider final : public AuthProvider {
  public:
-  explicit OidcAuthProvider(std::shared_ptr<oidc::Client> client) : client_(std::move(client)) {}
+  // `body`: the slug of the body this client signs in for (its own client_id); empty: the hub's.
+  explicit OidcAuthProvider(std::shared_ptr<oidc::Client> client, std::string body = {})
+      : client_(std::move(client)), body_(std::move(body)) {}
+  [[nodiscard]] std::string body() const override { return body_; }
   [[nodiscard]] const std::string& id() const override { return client_->config().id; }
   [[nodiscard]] const std::string& display_name() const override { return client_->config().display_name; }
   Result<AuthStart> begin(int acr_level) override;
   Status check_issuer(const std::string& iss) override { return client_->check_response_issuer(iss); }
   Result<VerifiedIdentity> complete(const std::string& code, const AuthStart& pending) override;
+  Status revoke(const std::string& access_token, std::vector<OidcMessage>* transcript) override;
+  [[nodiscard]] std::string client_id() const override { return client_->config().client_id; }
 
  private:
   std::shared_ptr<oidc::Client> client_;
+  std::string body_;
 };
 
 }  // namespace sp::identity

@@ -33,6 +33,10 @@ std::string pending_key(const std::string& state, const std::string& binding) {
 
 }  // namespace
 
+std::string SignInService::sign_in_id(const std::string& state) {
+  return digest::sha256_hex("sportello-sign-in\n" + state).substr(0, 32);
+}
+
 std::string SignInService::safe_return_to(const std::string& path) {
   // The decoded form is checked too: "/%2F/evil.example" or "/%5Cevil.example" mean nothing good for a
   // path of ours, and a proxy or a browser may decode them. A malformed escape decodes to nothing local.
@@ -65,6 +69,9 @@ Result<StartedSignIn> SignInService::start(const std::string& provider_id, int a
   StartedSignIn started{begun->redirect_url, ids::random_token(32)};
   db_.write([&](db::Conn& tx) {
     people_.insert_pending(tx, pending_key(begun->state, started.browser_binding), pending);
+    if (log_)
+      log_->append(tx, sign_in_id(begun->state), provider->client_id(), provider_id,
+                   {{"authorization_request", begun->redirect_url}});
   });
   return started;
 }
@@ -86,26 +93,38 @@ Result<SignedIn> SignInService::finish(const ProviderCallback& cb, const std::st
   if (!pending) return Error::make("identity.callback_unknown", 400);
   auto* provider = find(pending->provider);
   if (!provider) return Error::not_found("provider " + pending->provider);
+  // The message log of this sign-in: the callback as it came, then what complete() exchanges.
+  std::vector<OidcMessage> transcript;
+  transcript.push_back({"authorization_response",
+                        "state=" + cb.state + "&code=" + cb.code + "&iss=" + cb.iss + "&error=" + cb.error});
+  const std::string log_id = sign_in_id(cb.state);
+  auto fail = [&](Error e) -> Error {
+    if (log_) {
+      transcript.push_back({"error", e.code + ": " + e.detail});
+      log_->append(log_id, provider->client_id(), pending->provider, transcript);
+    }
+    return e;
+  };
   // RFC 9207: which provider answered. An error response is checked only when it names one (it signs
   // nobody in either way).
   if (!cb.error.empty()) {
     if (!cb.iss.empty()) {
-      if (auto st = provider->check_issuer(cb.iss); !st) return st.error();
+      if (auto st = provider->check_issuer(cb.iss); !st) return fail(st.error());
     }
-    return Error::make("identity.provider_error", 400, cb.error);
+    return fail(Error::make("identity.provider_error", 400, cb.error));
   }
-  if (auto st = provider->check_issuer(cb.iss); !st) return st.error();
+  if (auto st = provider->check_issuer(cb.iss); !st) return fail(st.error());
   const std::string& code = cb.code;
-  if (code.empty() || code.size() > 2048) return Error::make("identity.callback_unknown", 400);
+  if (code.empty() || code.size() > 2048) return fail(Error::make("identity.callback_unknown", 400));
 
-  AuthStart sent{"", cb.state, pending->nonce, pending->code_verifier, pending->acr_level};
+  AuthStart sent{"", cb.state, pending->nonce, pending->code_verifier, pending->acr_level, &transcript};
   auto verified = provider->complete(code, sent);
-  if (!verified) return verified.error();
+  if (!verified) return fail(verified.error());
   if (verified->acr_level < pending->acr_level) {
-    return Error::make("identity.acr_level", 403, std::to_string(verified->acr_level));
+    return fail(Error::make("identity.acr_level", 403, std::to_string(verified->acr_level)));
   }
   auto cf = cf::decode(verified->fiscal_code);
-  if (!cf) return Error::make("identity.fiscal_code", 400, verified->fiscal_code);
+  if (!cf) return fail(Error::make("identity.fiscal_code", 400, verified->fiscal_code));
 
   Person person;
   person.fiscal_code = cf->canonical;
@@ -124,6 +143,17 @@ Result<SignedIn> SignInService::finish(const ProviderCallback& cb, const std::st
   db_.write([&](db::Conn& tx) {
     people_.upsert_from_sign_in(tx, person, time::format_iso_utc(now));
     out.session = sessions_.start(tx, ns, previous_token);
+    if (log_) {
+      log_->append(tx, log_id, provider->client_id(), pending->provider, transcript);
+      if (!verified->access_token.empty()) {
+        // Kept until revoked at sign-out or by the job; no use after the provider's own expiry.
+        const auto lifetime = verified->token_lifetime_s > 0
+                                  ? std::chrono::seconds(verified->token_lifetime_s)
+                                  : std::chrono::seconds(sessions_.policy().absolute);
+        log_->keep_token(tx, out.session.id, pending->provider, provider->client_id(), log_id,
+                         verified->access_token, now + lifetime);
+      }
+    }
     if (audit_) {
       audit::Entry e;
       e.tenant_id = audit::kHubTenant;
@@ -143,6 +173,29 @@ Result<SignedIn> SignInService::finish(const ProviderCallback& cb, const std::st
   out.identity = std::move(*verified);
   out.identity.fiscal_code = cf->canonical;
   return out;
+}
+
+Status SignInService::revoke_at_provider(const std::string& session_id) {
+  if (log_ == nullptr || session_id.empty()) return Ok{};
+  auto token = log_->token_of_session(session_id);
+  if (!token) return Ok{};
+  auto* provider = find(token->provider);
+  if (provider == nullptr) return Error::not_found("provider " + token->provider);
+  std::vector<OidcMessage> transcript;
+  auto st = provider->revoke(token->access_token, &transcript);
+  if (!st) transcript.push_back({"error", st.error().code + ": " + st.error().detail});
+  log_->append(token->sign_in_id, token->client_id, token->provider, transcript);
+  log_->token_revoked(session_id, st ? std::string() : st.error().code + ": " + st.error().detail);
+  return st;
+}
+
+int SignInService::revoke_ended(std::chrono::seconds idle) {
+  if (log_ == nullptr) return 0;
+  int revoked = 0;
+  for (const auto& t : log_->tokens_of_ended_sessions(idle)) {
+    if (revoke_at_provider(t.session_id)) ++revoked;
+  }
+  return revoked;
 }
 
 }  // namespace sp::identity

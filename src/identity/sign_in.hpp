@@ -18,6 +18,7 @@
 #include "core/time.hpp"
 #include "identity/person_store.hpp"
 #include "identity/session_service.hpp"
+#include "identity/sign_in_log.hpp"
 
 namespace sp::identity {
 
@@ -27,6 +28,8 @@ struct AuthStart {
   std::string nonce;
   std::string code_verifier;
   int acr_level = 2;
+  // When set, complete() appends every message it exchanges with the provider (the message log).
+  std::vector<OidcMessage>* transcript = nullptr;
 };
 
 struct VerifiedIdentity {
@@ -37,6 +40,8 @@ struct VerifiedIdentity {
   std::string email;
   std::string birth_date;
   int acr_level = 0;
+  std::string access_token;           // the provider's, for revocation (never shown, never logged in clear)
+  std::int64_t token_lifetime_s = 0;  // the access token's expires_in (0: not said)
 };
 
 // One configured identity provider (a SPID provider, CIE, or the local simulator).
@@ -50,6 +55,15 @@ class AuthProvider {
   // missing one when the provider's profile requires it (CIE).
   virtual Status check_issuer(const std::string& iss) = 0;
   virtual Result<VerifiedIdentity> complete(const std::string& code, const AuthStart& pending) = 0;
+  // Revokes the provider's access token (SPID/CIE OIDC Federation docs, "Revocation Endpoint"),
+  // appending the messages to `transcript` when given. A provider without tokens has nothing to do.
+  virtual Status revoke(const std::string& /*access_token*/, std::vector<OidcMessage>* /*transcript*/) {
+    return Ok{};
+  }
+  // The relying party's client_id at this provider (for the message log); empty when none.
+  [[nodiscard]] virtual std::string client_id() const { return {}; }
+  // The body (slug) this provider signs in for with the body's own client_id; empty: the hub's.
+  [[nodiscard]] virtual std::string body() const { return {}; }
 };
 
 // What start() gives the web layer: where to send the browser, and the value to keep in its cookie.
@@ -85,6 +99,10 @@ class SignInService {
   void add_provider(std::shared_ptr<AuthProvider> p) { providers_.push_back(std::move(p)); }
   // When set, each sign-in is written to the audit log (hub level) in the transaction that opens the session.
   void set_audit(audit::AuditService* audit) { audit_ = audit; }
+  // When set, every message of every sign-in goes to the message log, and the provider's access token
+  // is kept (sealed) to be revoked at sign-out and when the session ends.
+  void set_log(SignInLog* log) { log_ = log; }
+  [[nodiscard]] SignInLog* log() const { return log_; }
   [[nodiscard]] const std::vector<std::shared_ptr<AuthProvider>>& providers() const { return providers_; }
 
   // Returns the provider URL to send the browser to and the browser binding to set in its cookie.
@@ -98,6 +116,17 @@ class SignInService {
                           const std::string& remote_addr = {});
 
   PersonStore& people() { return people_; }
+
+  // Sign-out: revokes the provider's access token of that session (SPID/CIE OIDC Federation docs,
+  // "Revocation Endpoint"). Nothing to do without a log or a token. A failure is recorded and retried by
+  // revoke_ended().
+  Status revoke_at_provider(const std::string& session_id);
+  // The revocation job: the tokens of sessions that have ended (signed out everywhere, expired, idle)
+  // and are not revoked yet. Returns how many were revoked.
+  int revoke_ended(std::chrono::seconds idle);
+
+  // The log's id of a sign-in: derived from its state, so start and finish agree without storing it.
+  static std::string sign_in_id(const std::string& state);
 
   // `path` when it is a path on this host, else "/". Refused: anything not starting with exactly one
   // slash, a backslash or a control character anywhere (browsers drop tabs and newlines and read a
@@ -114,6 +143,7 @@ class SignInService {
   const time::Clock& clock_;
   std::vector<std::shared_ptr<AuthProvider>> providers_;
   audit::AuditService* audit_ = nullptr;
+  SignInLog* log_ = nullptr;
 };
 
 }  // namespace sp::identity

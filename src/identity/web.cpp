@@ -50,7 +50,13 @@ http::Response sign_in_page(WebDeps& d, http::Request& req) {
                           {{"have", std::to_string(p->auth_level)}, {"need", std::to_string(level)}}));
   }
   Data list = web::list();
+  // A body with its own relying party signs its citizens in as itself (issue 14: one client per body);
+  // elsewhere, and for bodies without one, the hub's providers.
+  const bool body_has_own =
+      std::any_of(d.sign_in.providers().begin(), d.sign_in.providers().end(),
+                  [&](const auto& p) { return !page.body_slug.empty() && p->body() == page.body_slug; });
   for (const auto& provider : d.sign_in.providers()) {
+    if (provider->body() != (body_has_own ? page.body_slug : std::string())) continue;
     Data item;
     item.set("name", provider->display_name());
     item.set("href", "/accedi/" + provider->id() + "?livello=" + std::to_string(level) +
@@ -230,6 +236,13 @@ http::Response sign_out(WebDeps& d, http::Request& req, bool everywhere) {
   if (!form) return d.view.error_page(req, 400);
   if (auto st = check_csrf(req, *form); !st) return d.view.error_page(req, st.error().http_status);
   const Principal* p = principal_of(req);
+  // The provider's access token of this session is revoked at the provider (SPID/CIE OIDC Federation
+  // docs, "Revocation Endpoint"); those of the other sessions, when signing out everywhere, by the
+  // oidc.revoke job. A provider that does not answer does not keep the person signed in here.
+  if (p != nullptr) {
+    if (auto st = d.sign_in.revoke_at_provider(p->session_id); !st)
+      spdlog::warn("sign-out: revocation at the provider failed ({}), retried by the job", st.error().code);
+  }
   if (everywhere && p) {
     d.sessions.end_everywhere(p->kind, p->subject);
   } else {

@@ -55,12 +55,38 @@ test('a citizen signs in at SPID level 2 from a service page, sees the personal 
 
     // The sign-in is in the audit log, chained.
     assert.match(sql("SELECT action FROM audit_log WHERE actor_id = 'FRRNNA78S70A479X'"), /auth\.sign_in/);
+    // Issue 14: Asti signed the citizen in as itself (its own client_id), the simulator in strict mode
+    // encrypted the userinfo, and every message is in the sealed message log.
+    assert.equal(sql("SELECT client_id FROM oidc_provider_tokens WHERE revoked_at IS NULL"), `${server.baseUrl}/c_a479/`);
+    assert.equal(sql("SELECT count(*) FROM oidc_message_log WHERE kind = 'userinfo_response'"), '1');
+    assert.doesNotMatch(sql('SELECT sealed FROM oidc_message_log'), /access_token|Ferraro/);
 
     await Promise.all([page.waitForNavigation(), page.click('#sign-out')]);
     assert.equal(new URL(page.url()).pathname, '/');
+    // Signing out revoked the access token at the provider.
+    assert.equal(sql('SELECT count(*) FROM oidc_provider_tokens WHERE revoked_at IS NULL'), '0');
+    assert.equal(sql("SELECT count(*) FROM oidc_message_log WHERE kind = 'revocation_response'"), '1');
     await page.goto(`${server.baseUrl}/area-personale`);
     assert.equal(new URL(page.url()).pathname, '/accedi', 'signed out: the personal area asks to sign in');
     assert.deepEqual(problems, []);
+  } finally {
+    await ctx.close();
+  }
+});
+
+test('another body signs its citizens in with its own client_id (CIE-style level 2, then sign-out)', async () => {
+  const ctx = await browser.newContext({ locale: 'it-IT' });
+  try {
+    const page = await ctx.newPage();
+    await page.goto(`${server.baseUrl}/accedi?livello=2&next=/novara/`);
+    await page.click('.provider-link');
+    await page.waitForURL(/\/authorize\?/);
+    assert.equal(new URL(page.url()).searchParams.get('client_id'), `${server.baseUrl}/c_f952/`);
+    await signInAtSimulator(page, 'FRRNNA78S70A479X');
+    assert.equal(new URL(page.url()).pathname, '/novara/');
+    assert.equal(sql("SELECT count(*) FROM oidc_provider_tokens WHERE client_id LIKE '%/c_f952/' AND revoked_at IS NULL"), '1');
+    await Promise.all([page.waitForNavigation(), page.click('#sign-out')]);
+    assert.equal(sql("SELECT count(*) FROM oidc_provider_tokens WHERE client_id LIKE '%/c_f952/' AND revoked_at IS NULL"), '0');
   } finally {
     await ctx.close();
   }

@@ -1,21 +1,68 @@
 #include "adapters/oidc/model.hpp"
 
+#include "core/crypto/jwe.hpp"
+
 namespace sp::oidc {
 
+const char* profile_name(Profile p) {
+  return p == Profile::cie ? "cie" : "spid";
+}
+
+std::vector<std::string> scopes_for(const ProviderConfig& config) {
+  // SPID/CIE OIDC Federation docs, "Authorization Request" (scope): SPID "openid" and optionally
+  // "offline_access"; CIE also "profile" and "email".
+  std::vector<std::string> scopes{"openid"};
+  if (config.profile == Profile::cie) {
+    scopes.emplace_back("profile");
+    scopes.emplace_back("email");
+  }
+  if (config.offline_access) scopes.emplace_back("offline_access");
+  return scopes;
+}
+
 RpKeys RpKeys::generate(std::string kid) {
-  return RpKeys{crypto::Key::generate(crypto::JwsAlg::rs256, std::move(kid))};
+  return RpKeys{crypto::Key::generate(crypto::JwsAlg::rs256, std::move(kid)),
+                crypto::Key::generate(crypto::JwsAlg::rs256), crypto::Key::generate(crypto::JwsAlg::rs256)};
 }
 
 Result<RpKeys> RpKeys::from_pem(std::string_view private_pem, std::string kid) {
-  auto key = crypto::Key::from_private_pem(private_pem, std::move(kid));
-  if (!key) return key.error();
-  if (key->alg() != crypto::JwsAlg::rs256)
-    return Error::make("oidc.rp_key", 500, "the RP key must be RSA (RS256)");
-  return RpKeys{std::move(key).value()};
+  static constexpr std::string_view kEnd = "-----END ";
+  std::vector<crypto::Key> keys;
+  std::size_t pos = 0;
+  while (keys.size() < 3) {
+    const auto end = private_pem.find(kEnd, pos);
+    if (end == std::string_view::npos) break;
+    const auto eol = private_pem.find('\n', end);
+    const auto stop = eol == std::string_view::npos ? private_pem.size() : eol + 1;
+    auto key = crypto::Key::from_private_pem(private_pem.substr(pos, stop - pos),
+                                             keys.empty() ? std::move(kid) : std::string());
+    if (!key) return key.error();
+    if (!key->is_rsa()) return Error::make("oidc.rp_key", 500, "the RP keys must be RSA");
+    keys.push_back(std::move(key).value());
+    pos = stop;
+  }
+  if (keys.empty()) return Error::make("key.pem", 400, "no PEM private key");
+  RpKeys out{keys[0], keys.size() > 1 ? keys[1] : crypto::Key::generate(crypto::JwsAlg::rs256),
+             keys.size() > 2 ? keys[2] : crypto::Key::generate(crypto::JwsAlg::rs256)};
+  out.complete = keys.size() == 3;
+  return out;
+}
+
+std::string RpKeys::to_pem() const {
+  return signing.private_pem() + encryption.private_pem() + federation.private_pem();
 }
 
 crypto::Jwks RpKeys::jwks() const {
   return crypto::Jwks({signing.public_only()});
+}
+
+crypto::Jwks RpKeys::federation_jwks() const {
+  return crypto::Jwks({federation.public_only()});
+}
+
+boost::json::object RpKeys::core_jwks_json() const {
+  return {{"keys", boost::json::array{signing.public_jwk(),
+                                      crypto::encryption_jwk(encryption, crypto::JweAlg::rsa_oaep_256)}}};
 }
 
 std::string acr_uri(int level) {

@@ -3,6 +3,9 @@
 // sign-in in progress must remember, and the identity it yields. Protocol: OpenID Connect Core 1.0 with
 // the AgID "Linee guida OpenID Connect in SPID" profile (signed request object, PKCE, private_key_jwt,
 // OpenID Federation entity configuration).
+#include <functional>
+#include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -12,34 +15,91 @@
 
 namespace sp::oidc {
 
+// Which rules a provider follows. They differ in the scopes a relying party may ask for (SPID/CIE OIDC
+// Federation docs, "Authorization Request": SPID allows only `openid` and `offline_access`, the claims
+// being asked through the `claims` parameter; CIE also allows `profile` and `email`) and in the
+// callback's `iss`, which CIE requires (RFC 9207).
+enum class Profile { spid, cie };
+const char* profile_name(Profile p);  // "spid", "cie"
+
 // One configured provider (a SPID provider, CIE, or the local simulator).
 struct ProviderConfig {
   std::string id;             // our short name, e.g. "sim", "cie"
   std::string display_name;   // shown on the sign-in page
-  std::string discovery_url;  // issuer + "/.well-known/openid-configuration"
+  std::string discovery_url;  // issuer + "/.well-known/openid-configuration" (without a trust anchor)
   std::string client_id;      // the RP's entity id (an https URL in production)
   std::string redirect_uri;   // our callback, registered in our entity configuration
-  std::vector<std::string> scopes = {"openid", "profile", "email"};
+  Profile profile = Profile::spid;
+  // Ask for a refresh token too (`offline_access`, allowed by both profiles; the provider then also
+  // requires prompt=consent). Off: the sign-in is one session long.
+  bool offline_access = false;
   std::string logo;  // URL or static path of the provider's logo; may be empty
   // RFC 9207: the authentication response must carry `iss` (CIE's profile requires it; SPID's makes it
   // optional). Also required when the provider's metadata says it sends it. When present it is always
   // checked.
   bool require_iss = false;
+  // The provider's entity id in the federation: with ClientOptions::trust it is found and trusted
+  // through the trust anchor instead of plain discovery.
+  std::string entity_id;
 };
 
-// The RP's signing key pair (RS256; the SPID guidelines require RSA for federation keys). The app
-// generates it once and persists to_pem() in a file only the service can read.
+// The scopes to send to a provider of this configuration (see Profile).
+std::vector<std::string> scopes_for(const ProviderConfig& config);
+
+// The RP's keys (RSA; SPID/CIE OIDC Federation docs, "Algoritmi crittografici"). Three distinct keys, as
+// the docs ask ("Entity Configuration": the federation key signs the entity configuration and appears
+// in its top-level `jwks`; the OpenID Connect core keys appear in metadata.openid_relying_party.jwks):
+//   signing     request objects and client assertions (use "sig")
+//   encryption  the provider encrypts userinfo to it (use "enc", RSA-OAEP-256)
+//   federation  the entity configuration
+// The app generates them once and persists to_pem() (three PEM blocks, in that order) in a file only the
+// service can read.
 struct RpKeys {
   crypto::Key signing;
+  crypto::Key encryption;
+  crypto::Key federation;
 
   static RpKeys generate(std::string kid = {});
-  // Errors: key.pem, key.unsupported, oidc.rp_key (not an RSA key).
+  // One to three PEM private keys in the order above; missing ones are generated (an older key file
+  // held only the signing key: `complete` says whether to write the file again). Errors: key.pem,
+  // key.unsupported, oidc.rp_key (not an RSA key).
   static Result<RpKeys> from_pem(std::string_view private_pem, std::string kid = {});
-  [[nodiscard]] std::string to_pem() const { return signing.private_pem(); }
+  bool complete = true;
+  [[nodiscard]] std::string to_pem() const;
   [[nodiscard]] const std::string& kid() const { return signing.kid(); }
-  // The public JWKS ({"keys":[...]}) to publish.
+  // The OpenID Connect core JWKS ({"keys":[sig, enc]}) to publish: the encryption key with "use":"enc".
+  [[nodiscard]] boost::json::object core_jwks_json() const;
+  // The signing keys only (what verifies our request objects and assertions).
   [[nodiscard]] crypto::Jwks jwks() const;
+  // The federation JWKS (the entity configuration's top-level jwks).
+  [[nodiscard]] crypto::Jwks federation_jwks() const;
 };
+
+// A relying party's keys, possibly made on first use (a body's keys, read or generated from its key
+// rings: RSA generation is slow, and a demo start would otherwise make three per body at once). Shared
+// by the body's clients and its published routes. Thread-safe.
+class RpKeyHolder {
+ public:
+  explicit RpKeyHolder(RpKeys keys) : keys_(std::move(keys)) {}
+  explicit RpKeyHolder(std::function<RpKeys()> make) : make_(std::move(make)) {}
+  [[nodiscard]] RpKeys get() const {
+    std::lock_guard lock(mu_);
+    if (!keys_) keys_ = make_();
+    return *keys_;
+  }
+
+ private:
+  mutable std::mutex mu_;
+  mutable std::optional<RpKeys> keys_;
+  std::function<RpKeys()> make_;
+};
+
+// A message exchanged with the provider, for the sign-in message log (identity::SignInLog).
+struct Exchange {
+  std::string kind;  // token_request, token_response, userinfo_response, revocation_request, ...
+  std::string content;
+};
+using Transcript = std::vector<Exchange>;
 
 // What begin() returns: the URL to send the browser to, and what complete() will need. The caller
 // keeps it server-side (never in the URL), keyed by `state`.
@@ -53,9 +113,12 @@ struct AuthRequest {
 
 // A signed-in person as the provider asserts it.
 struct Identity {
-  std::string provider;       // ProviderConfig::id
-  std::string sub;            // pairwise subject: stable per provider and RP only
-  std::string fiscal_number;  // the codice fiscale, without the "TINIT-" prefix
+  std::string provider;         // ProviderConfig::id
+  std::string access_token;     // kept for revocation at logout and at the session's end
+  std::string refresh_token;    // when offline_access was granted
+  std::int64_t expires_in = 0;  // the access token's lifetime in seconds (0: not said)
+  std::string sub;              // pairwise subject: stable per provider and RP only
+  std::string fiscal_number;    // the codice fiscale, without the "TINIT-" prefix
   std::string given_name;
   std::string family_name;
   std::string email;

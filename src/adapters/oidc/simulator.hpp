@@ -7,6 +7,7 @@
 // It is NOT a production identity provider: test identities only, state in memory, and an
 // unauthenticated control route to rotate its keys. Never expose it outside a demo.
 #include <atomic>
+#include <boost/json/object.hpp>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -52,6 +53,12 @@ enum class Behaviour {
   lower_acr,       // authenticates one level below the requested one (L1 when L2 was asked)
   wrong_iss,       // the redirect back names another provider in "iss" (RFC 9207 mix-up)
   missing_iss,     // the redirect back carries no "iss"
+  // (the following five after issue 14)
+  rs512,                   // a valid sign-in whose ID token is signed RS512 (the RP must accept it)
+  bad_at_hash,             // ID token at_hash of another access token
+  plain_userinfo,          // userinfo as plain JSON (a downgrade the RP must refuse)
+  signed_only_userinfo,    // userinfo as a bare JWS, not encrypted
+  userinfo_bad_signature,  // userinfo encrypted to the RP, but its inner JWS signed by an unknown key
 };
 std::optional<Behaviour> behaviour_from(std::string_view name);
 const char* behaviour_name(Behaviour b);
@@ -69,6 +76,22 @@ struct SimulatorOptions {
   // Announce "authorization_response_iss_parameter_supported" in discovery (RFC 9207), as CIE does: the
   // relying party must then refuse a response without "iss". "iss" is sent either way.
   bool announce_iss = true;
+  // Which provider this is: scopes allowed (SPID: openid, offline_access; CIE also profile, email).
+  Profile profile = Profile::spid;
+  // Strict mode: refuse what a real SPID/CIE provider refuses (a prompt other than "consent" or
+  // "consent login", a scope the profile does not allow, a relying party without a valid trust mark of
+  // the federation or whose metadata breaks the anchor's policy).
+  bool strict = true;
+  // The federation (SPID/CIE OIDC docs, "Trust Chain"): the simulator is also the trust anchor, entity
+  // id <issuer>/ta. Its statements last this long.
+  std::chrono::seconds statement_lifetime{24 * 3600};
+  // The superior this provider names in its entity configuration; empty: its own anchor. Another
+  // simulator's anchor makes a provider that anchor does not know (the "not reachable" case).
+  std::string authority_hint;
+  // Another anchor of the same federation whose trust marks this provider accepts too (several
+  // simulators in one test, as SPID and CIE providers share the federation's registry).
+  std::string federation_anchor_id;
+  crypto::Jwks federation_anchor_keys;
   std::string identities_file;           // empty: <share dir>/data/demo/identities.json
   std::vector<TestIdentity> identities;  // when not empty, used instead of the file
   const time::Clock* clock = nullptr;    // null: the system clock; must outlive the simulator
@@ -93,7 +116,27 @@ class Simulator {
   [[nodiscard]] int jwks_requests() const { return jwks_requests_.load(); }
   [[nodiscard]] const std::vector<TestIdentity>& identities() const { return identities_; }
 
+  // The relying parties allowed besides options.client_id (one per body).
+  void add_client(const std::string& client_id);
+  [[nodiscard]] bool knows_client(const std::string& client_id) const;
+  [[nodiscard]] std::vector<std::string> clients() const;
+  // The trust anchor: its entity id, and a trust mark it issues to a relying party it knows (the
+  // onboarding the demo and the tests do; also GET <anchor>/control/trust-mark?sub=).
+  [[nodiscard]] std::string anchor_id() const { return issuer() + "/ta"; }
+  [[nodiscard]] std::string trust_mark_id() const { return anchor_id() + "/openid_relying_party/public/"; }
+  Result<std::string> issue_trust_mark(const std::string& client_id);
+  [[nodiscard]] crypto::Jwks anchor_keys() const;
+  // The anchor's metadata policies (OIDC-FED 6.1) for relying parties and providers.
+  static boost::json::object rp_metadata_policy();
+  static boost::json::object op_metadata_policy();
+
   // Route handlers (see register_simulator_routes).
+  http::Response op_entity_configuration(http::Request& req);
+  http::Response anchor_entity_configuration(http::Request& req);
+  http::Response anchor_fetch(http::Request& req);
+  http::Response anchor_list(http::Request& req);
+  http::Response anchor_trust_mark(http::Request& req);
+  http::Response anchor_resolve(http::Request& req);
   http::Response discovery(http::Request& req);
   http::Response jwks(http::Request& req);
   http::Response authorize(http::Request& req);
@@ -101,6 +144,12 @@ class Simulator {
   http::Response token(http::Request& req);
   http::Response userinfo(http::Request& req);
   http::Response rotate(http::Request& req);
+  http::Response revocation(http::Request& req);
+
+  // How many access tokens were revoked through the revocation endpoint (the tests check logout).
+  [[nodiscard]] int revocations() const { return revocations_.load(); }
+  // Whether an access token is still valid here.
+  [[nodiscard]] bool token_active(const std::string& access_token) const;
 
  private:
   struct Transaction {
@@ -120,11 +169,35 @@ class Simulator {
   struct AccessGrant {
     std::string fiscal_number, client_id;
     time::TimePoint expires;
+    Behaviour behaviour = Behaviour::normal;
   };
+  // The client authentication of the token and revocation endpoints (private_key_jwt, RFC 7523):
+  // empty when accepted (`authenticated` is then the client), else the reason.
+  std::string authenticate_client(const http::Params& form, const std::string& audience,
+                                  std::string& authenticated);
+  // The RP's encryption key (from its JWKS, "use":"enc").
+  Result<crypto::Key> rp_encryption_key(const std::string& client_id);
+  // What a relying party's entity configuration says, once verified.
+  struct RpEntity {
+    std::vector<std::string> redirect_uris;
+    bool trust_marked = false;
+    std::string policy_problem;
+    time::TimePoint expires{};
+  };
+  struct RpCache {
+    std::optional<crypto::Jwks> jwks;
+    std::optional<crypto::Key> enc_key;
+    std::optional<RpEntity> entity;
+  };
+  // Empty when `client_id` may use `redirect_uri` (and, strict, holds a trust mark and satisfies the
+  // anchor's policy); else why not.
+  std::string rp_entity_problem(const std::string& client_id, const std::string& redirect_uri);
+  // The provider's openid_provider metadata (discovery's document).
+  boost::json::object provider_metadata() const;
+  std::string statement(const boost::json::object& claims, const crypto::Key& key) const;
 
-  Result<crypto::Jwks> rp_keys(bool refresh);
-  Result<crypto::DecodedJwt> verify_from_rp(std::string_view token);
-  bool redirect_uri_registered(const std::string& uri);
+  Result<crypto::Jwks> rp_keys(const std::string& client_id, bool refresh);
+  Result<crypto::DecodedJwt> verify_from_rp(const std::string& client_id, std::string_view token);
   const TestIdentity* find_identity(std::string_view fiscal_number) const;
   std::string token_endpoint() const { return issuer() + "/token"; }
   time::TimePoint now() const { return clock_->now(); }
@@ -135,13 +208,16 @@ class Simulator {
   std::vector<TestIdentity> identities_;
   adapters::HttpClient http_;
   std::atomic<int> jwks_requests_{0};
+  std::atomic<int> revocations_{0};
 
   mutable std::mutex mu_;
   std::string issuer_;
   crypto::Key active_;
   crypto::Key next_;
-  std::optional<crypto::Jwks> rp_jwks_;
-  std::optional<std::vector<std::string>> registered_redirects_;
+  crypto::Key federation_key_;  // signs the provider's entity configuration
+  crypto::Key anchor_key_;      // the trust anchor's
+  std::vector<std::string> extra_clients_;
+  std::map<std::string, RpCache> rps_;
   std::map<std::string, Transaction> transactions_;
   std::map<std::string, CodeGrant> codes_;
   std::map<std::string, AccessGrant> access_;
@@ -152,7 +228,10 @@ class Simulator {
 // Mounts the provider under the issuer's path:
 //   GET  /.well-known/openid-configuration   GET /jwks.json        GET /authorize
 //   POST /authorize/confirm                  POST /token           GET /userinfo
-//   POST /control/rotate-key
+//   POST /revoke                             POST /control/rotate-key
+//   GET  /.well-known/openid-federation      the provider's entity configuration
+//   GET  /ta/.well-known/openid-federation   the trust anchor's; GET /ta/fetch?sub=  GET /ta/list
+//   GET  /ta/resolve?sub=&anchor=            GET /ta/control/trust-mark?sub=
 // The returned object must outlive the router's use. Throws std::runtime_error on bad identities.
 std::shared_ptr<Simulator> register_simulator_routes(http::Router& router, SimulatorOptions options);
 

@@ -36,13 +36,13 @@ bool has_scope(const std::string& scopes, std::string_view wanted) {
 
 http::Response Simulator::authorize(http::Request& req) {
   const std::string client_id = req.query_param("client_id");
-  if (client_id != options_.client_id) return refuse("unknown client_id");
+  if (!knows_client(client_id)) return refuse("unknown client_id");
   const std::string request_object = req.query_param("request");
   if (request_object.empty())
     return refuse("the signed request object is required (AgID SPID OIDC guidelines)");
 
   // The request object must be signed by the RP's key (OpenID Connect Core section 6.3.2) ...
-  auto verified = verify_from_rp(request_object);
+  auto verified = verify_from_rp(client_id, request_object);
   if (!verified) return refuse("request object: " + verified.error().code);
   const auto& ro = verified->payload;
   crypto::ClaimExpectations expect;
@@ -53,14 +53,32 @@ http::Response Simulator::authorize(http::Request& req) {
   // ... and its parameters are the ones that count (section 6.3.3). The AgID profile wants the plain
   // query parameters to agree with them, so a difference is treated as tampering.
   for (const char* name : {"client_id", "response_type", "redirect_uri", "scope", "state", "nonce",
-                           "code_challenge", "code_challenge_method", "acr_values"}) {
+                           "code_challenge", "code_challenge_method", "acr_values", "prompt"}) {
     if (str(ro, name) != req.query_param(name))
       return refuse(std::string("request object and query differ on ") + name);
   }
   const std::string redirect_uri = str(ro, "redirect_uri");
-  if (!redirect_uri_registered(redirect_uri)) return refuse("redirect_uri not registered for this client");
+  if (auto problem = rp_entity_problem(client_id, redirect_uri); !problem.empty()) return refuse(problem);
   if (str(ro, "response_type") != "code") return refuse("response_type must be code");
   if (!has_scope(str(ro, "scope"), "openid")) return refuse("scope must contain openid");
+  if (options_.strict) {
+    // SPID/CIE OIDC Federation docs, "Authorization Request": prompt is "consent" or "consent login";
+    // the scopes are openid and offline_access for SPID, and also profile and email for CIE.
+    const std::string prompt = str(ro, "prompt");
+    if (prompt != "consent" && prompt != "consent login")
+      return refuse("prompt must be 'consent' or 'consent login', not '" + prompt + "'");
+    const std::string scopes = str(ro, "scope");
+    for (std::size_t pos = 0; pos <= scopes.size();) {
+      const auto end = std::min(scopes.find(' ', pos), scopes.size());
+      const std::string_view one = std::string_view(scopes).substr(pos, end - pos);
+      const bool allowed = one == "openid" || one == "offline_access" ||
+                           (options_.profile == Profile::cie && (one == "profile" || one == "email"));
+      if (!one.empty() && !allowed)
+        return refuse("scope '" + std::string(one) + "' is not allowed by the " +
+                      profile_name(options_.profile) + " profile");
+      pos = end + 1;
+    }
+  }
   if (str(ro, "code_challenge_method") != "S256")
     return refuse("code_challenge_method must be S256 (RFC 7636)");
   if (str(ro, "code_challenge").size() != 43) return refuse("code_challenge must be a base64url SHA-256");

@@ -45,9 +45,10 @@ Result<std::vector<TestIdentity>> load_identities(const std::string& path) {
 }
 
 std::optional<Behaviour> behaviour_from(std::string_view name) {
-  for (auto b :
-       {Behaviour::normal, Behaviour::bad_signature, Behaviour::expired, Behaviour::wrong_audience,
-        Behaviour::replayed_nonce, Behaviour::lower_acr, Behaviour::wrong_iss, Behaviour::missing_iss})
+  for (auto b : {Behaviour::normal, Behaviour::bad_signature, Behaviour::expired, Behaviour::wrong_audience,
+                 Behaviour::replayed_nonce, Behaviour::lower_acr, Behaviour::wrong_iss,
+                 Behaviour::missing_iss, Behaviour::rs512, Behaviour::bad_at_hash, Behaviour::plain_userinfo,
+                 Behaviour::signed_only_userinfo, Behaviour::userinfo_bad_signature})
     if (name == behaviour_name(b)) return b;
   return std::nullopt;
 }
@@ -70,6 +71,16 @@ const char* behaviour_name(Behaviour b) {
       return "wrong_iss";
     case Behaviour::missing_iss:
       return "missing_iss";
+    case Behaviour::rs512:
+      return "rs512";
+    case Behaviour::bad_at_hash:
+      return "bad_at_hash";
+    case Behaviour::plain_userinfo:
+      return "plain_userinfo";
+    case Behaviour::signed_only_userinfo:
+      return "signed_only_userinfo";
+    case Behaviour::userinfo_bad_signature:
+      return "userinfo_bad_signature";
   }
   return "normal";
 }

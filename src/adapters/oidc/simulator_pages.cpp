@@ -31,6 +31,12 @@ constexpr BehaviourLabel kBehaviours[] = {
     {Behaviour::lower_acr, "Livello SPID inferiore a quello richiesto", "lower SPID level"},
     {Behaviour::wrong_iss, "Risposta con l'iss di un altro provider", "wrong iss"},
     {Behaviour::missing_iss, "Risposta senza iss", "missing iss"},
+    {Behaviour::rs512, "Token firmato RS512 (corretto)", "RS512-signed token, valid"},
+    {Behaviour::bad_at_hash, "at_hash non corrispondente", "wrong at_hash"},
+    {Behaviour::plain_userinfo, "Userinfo in JSON non cifrato", "plain JSON userinfo"},
+    {Behaviour::signed_only_userinfo, "Userinfo firmato ma non cifrato", "signed, unencrypted userinfo"},
+    {Behaviour::userinfo_bad_signature, "Userinfo cifrato con firma interna non valida",
+     "encrypted userinfo, bad inner signature"},
 };
 
 }  // namespace

@@ -111,7 +111,22 @@ Result<PkeyPtr> ec_from_jwk(const boost::json::object& jwk) {
 }  // namespace
 
 const char* jws_alg_name(JwsAlg alg) {
-  return alg == JwsAlg::rs256 ? "RS256" : "ES256";
+  switch (alg) {
+    case JwsAlg::rs256:
+      return "RS256";
+    case JwsAlg::rs512:
+      return "RS512";
+    case JwsAlg::es256:
+      break;
+  }
+  return "ES256";
+}
+
+Key Key::with_alg(JwsAlg alg) const {
+  if (!is_rsa() || alg == JwsAlg::es256) throw std::logic_error("with_alg: RSA algorithms on RSA keys only");
+  Key copy = *this;
+  copy.alg_ = alg;
+  return copy;
 }
 
 Key::Key(std::shared_ptr<evp_pkey_st> pkey, JwsAlg alg, std::string kid, bool has_private)
@@ -143,10 +158,11 @@ Result<Key> Key::adopt(EVP_PKEY* pkey, std::string kid, bool has_private) {
 
 Key Key::generate(JwsAlg alg, std::string kid) {
   EVP_PKEY* raw =
-      alg == JwsAlg::rs256 ? EVP_RSA_gen(static_cast<unsigned>(kMinRsaBits)) : EVP_EC_gen("prime256v1");
+      alg != JwsAlg::es256 ? EVP_RSA_gen(static_cast<unsigned>(kMinRsaBits)) : EVP_EC_gen("prime256v1");
   if (raw == nullptr) throw std::runtime_error("OpenSSL key generation failed");
   auto key = adopt(raw, std::move(kid), true);
   if (!key) throw std::runtime_error("generated key refused: " + key.error().detail);
+  if (alg == JwsAlg::rs512) key->alg_ = JwsAlg::rs512;
   return std::move(key).value();
 }
 
@@ -181,8 +197,13 @@ Result<Key> Key::from_jwk(const boost::json::object& jwk) {
   auto key = adopt(pkey->release(), json_string(jwk, "kid"), false);
   if (!key) return jwk_error("jwk.unsupported", key.error().detail);
   // RFC 7517 section 4.4: when the JWK names its algorithm, it must be the one this key type gives.
-  if (jwk.contains("alg") && json_string(jwk, "alg") != jws_alg_name(key->alg())) {
-    return jwk_error("jwk.unsupported", "alg does not match the key");
+  if (jwk.contains("alg")) {
+    const std::string alg = json_string(jwk, "alg");
+    if (key->is_rsa() && alg == "RS512")
+      key->alg_ = JwsAlg::rs512;
+    else if (alg != jws_alg_name(key->alg()))
+      return jwk_error("jwk.unsupported", "alg does not match the key");
+    key->alg_pinned_ = true;
   }
   return key;
 }
@@ -205,7 +226,7 @@ std::string Key::public_pem() const {
 
 boost::json::object Key::public_jwk() const {
   boost::json::object jwk;
-  if (alg_ == JwsAlg::rs256) {
+  if (is_rsa()) {
     jwk["kty"] = "RSA";
     jwk["n"] = base64url_encode(bn_param(pkey_.get(), OSSL_PKEY_PARAM_RSA_N));
     jwk["e"] = base64url_encode(bn_param(pkey_.get(), OSSL_PKEY_PARAM_RSA_E));
@@ -225,7 +246,7 @@ std::string Key::thumbprint() const {
   // RFC 7638 section 3.2: only the required members, lexicographic order, no whitespace. Base64url
   // values need no JSON escaping, so plain concatenation is the canonical form.
   std::string canonical;
-  if (alg_ == JwsAlg::rs256) {
+  if (is_rsa()) {
     canonical = R"({"e":")" + base64url_encode(bn_param(pkey_.get(), OSSL_PKEY_PARAM_RSA_E)) +
                 R"(","kty":"RSA","n":")" + base64url_encode(bn_param(pkey_.get(), OSSL_PKEY_PARAM_RSA_N)) +
                 R"("})";

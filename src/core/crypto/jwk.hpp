@@ -15,11 +15,13 @@ struct evp_pkey_st;  // OpenSSL's EVP_PKEY, kept out of this header
 
 namespace sp::crypto {
 
-// The JWS algorithms we sign and accept (RFC 7518 section 3.1). SPID/CIE OpenID Connect allows these
-// two; "none" and the HMAC family are never accepted (a public key must not double as an HMAC secret).
-enum class JwsAlg { rs256, es256 };
+// The JWS algorithms we sign and accept (RFC 7518 section 3.1). The SPID/CIE OpenID Connect Federation
+// rules ("Linee guida OpenID Connect in SPID", "Algoritmi crittografici") require RS256 and RS512 and
+// allow ES256; "none" and the HMAC family are never accepted (a public key must not double as an HMAC
+// secret).
+enum class JwsAlg { rs256, es256, rs512 };
 
-const char* jws_alg_name(JwsAlg alg);  // "RS256", "ES256"
+const char* jws_alg_name(JwsAlg alg);  // "RS256", "ES256", "RS512"
 
 // An RSA (at least 2048 bits) or EC P-256 key pair, or just its public half. Copies share the key.
 class Key {
@@ -39,6 +41,12 @@ class Key {
 
   [[nodiscard]] const std::string& kid() const { return kid_; }
   [[nodiscard]] JwsAlg alg() const { return alg_; }
+  [[nodiscard]] bool is_rsa() const { return alg_ != JwsAlg::es256; }
+  // True when the key came from a JWK naming its "alg": then only that algorithm verifies with it. An
+  // RSA key that names none verifies RS256 and RS512 alike (same key type, RFC 8725 section 3.1).
+  [[nodiscard]] bool alg_pinned() const { return alg_pinned_; }
+  // The same RSA key signing with another RSA algorithm (RS256 / RS512). Throws std::logic_error on EC.
+  [[nodiscard]] Key with_alg(JwsAlg alg) const;
   [[nodiscard]] bool has_private() const { return has_private_; }
 
   // The private key as unencrypted PKCS#8 PEM: protect the file it goes into. Throws std::logic_error
@@ -62,6 +70,7 @@ class Key {
   JwsAlg alg_;
   std::string kid_;
   bool has_private_;
+  bool alg_pinned_ = false;
 };
 
 // A JSON Web Key Set (RFC 7517 section 5): the keys a party signs with, looked up by kid. During a

@@ -62,11 +62,16 @@ std::optional<std::string> jws_to_der(std::string_view rs) {
   return out;
 }
 
+// RS512 is RSASSA-PKCS1-v1_5 with SHA-512 (RFC 7518 section 3.3).
+const EVP_MD* digest_of(const Key& key) {
+  return key.alg() == JwsAlg::rs512 ? EVP_sha512() : EVP_sha256();
+}
+
 std::string sign_bytes(const Key& key, std::string_view input) {
   MdCtxPtr ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
   std::size_t len = 0;
   // RS256 is RSASSA-PKCS1-v1_5 with SHA-256 (OpenSSL's default RSA padding), ES256 ECDSA P-256 + SHA-256.
-  if (!ctx || EVP_DigestSignInit(ctx.get(), nullptr, EVP_sha256(), nullptr, key.evp()) != 1 ||
+  if (!ctx || EVP_DigestSignInit(ctx.get(), nullptr, digest_of(key), nullptr, key.evp()) != 1 ||
       EVP_DigestSign(ctx.get(), nullptr, &len, bytes(input), input.size()) != 1) {
     throw std::runtime_error("OpenSSL: signing failed");
   }
@@ -88,7 +93,7 @@ bool verify_bytes(const Key& key, std::string_view input, std::string_view signa
     signature = der;
   }
   MdCtxPtr ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
-  if (!ctx || EVP_DigestVerifyInit(ctx.get(), nullptr, EVP_sha256(), nullptr, key.evp()) != 1) {
+  if (!ctx || EVP_DigestVerifyInit(ctx.get(), nullptr, digest_of(key), nullptr, key.evp()) != 1) {
     throw std::runtime_error("OpenSSL: verify init failed");
   }
   return EVP_DigestVerify(ctx.get(), bytes(signature), signature.size(), bytes(input), input.size()) == 1;
@@ -120,6 +125,7 @@ std::optional<Parts> split(std::string_view token) {
 std::optional<JwsAlg> parse_alg(std::string_view name) {
   if (name == "RS256") return JwsAlg::rs256;
   if (name == "ES256") return JwsAlg::es256;
+  if (name == "RS512") return JwsAlg::rs512;
   return std::nullopt;
 }
 
@@ -140,6 +146,19 @@ bool audience_contains(const boost::json::value& aud, std::string_view expected)
 }
 
 }  // namespace
+
+std::optional<JwsAlg> jws_alg_from_name(std::string_view name) {
+  return parse_alg(name);
+}
+
+std::string jws_digest(JwsAlg alg, std::string_view data) {
+  unsigned char out[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  if (EVP_Digest(data.data(), data.size(), out, &len, alg == JwsAlg::rs512 ? EVP_sha512() : EVP_sha256(),
+                 nullptr) != 1)
+    throw std::runtime_error("OpenSSL: digest failed");
+  return std::string(reinterpret_cast<const char*>(out), len);
+}
 
 std::string sign_jwt(const boost::json::object& header, const boost::json::object& claims, const Key& key) {
   if (!key.has_private()) throw std::logic_error("sign_jwt needs a private key");
@@ -184,14 +203,17 @@ Result<DecodedJwt> verify_jwt(std::string_view token, const Jwks& keys, const st
   if (kid_value == nullptr || !kid_value->is_string()) return jwt_error("jwt.kid", "kid missing");
   const Key* key = keys.find(kid_value->as_string());
   if (key == nullptr) return jwt_error("jwt.kid", "unknown kid " + std::string(kid_value->as_string()));
-  // The key decides the algorithm, not the token (RFC 8725 section 3.1).
-  if (key->alg() != *alg)
+  // The key decides the algorithm, not the token (RFC 8725 section 3.1): an RSA key verifies RS256 or
+  // RS512 unless its JWK named one of them.
+  const bool rsa_family = key->is_rsa() && *alg != JwsAlg::es256 && !key->alg_pinned();
+  if (key->alg() != *alg && !rsa_family)
     return jwt_error("jwt.alg", "alg " + alg_name + " on a " + jws_alg_name(key->alg()) + " key");
+  const Key verifier = key->alg() == *alg ? *key : key->with_alg(*alg);
 
   const auto signature = base64url_decode(parts->signature);
   if (!signature) return jwt_error("jwt.format", "signature is not base64url");
   const std::string_view signing_input = token.substr(0, parts->header.size() + 1 + parts->payload.size());
-  if (!verify_bytes(*key, signing_input, *signature)) return jwt_error("jwt.signature");
+  if (!verify_bytes(verifier, signing_input, *signature)) return jwt_error("jwt.signature");
 
   auto payload = decode_json_object(parts->payload);
   if (!payload) return jwt_error("jwt.format", "payload is not base64url JSON object");

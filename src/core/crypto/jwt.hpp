@@ -36,6 +36,12 @@ std::string sign_jwt(const boost::json::object& header, const boost::json::objec
 Result<DecodedJwt> verify_jwt(std::string_view token, const Jwks& keys,
                               const std::vector<JwsAlg>& allowed = {JwsAlg::rs256, JwsAlg::es256});
 
+// The algorithm named "RS256", "RS512" or "ES256"; nullopt for anything else.
+std::optional<JwsAlg> jws_alg_from_name(std::string_view name);
+// The raw hash the algorithm signs with: SHA-256 (RS256, ES256) or SHA-512 (RS512). For at_hash and
+// c_hash (OpenID Connect Core section 3.1.3.6).
+std::string jws_digest(JwsAlg alg, std::string_view data);
+
 // Header and payload WITHOUT checking the signature: only to learn which keys to verify with (e.g. a
 // federation entity configuration carries its own JWKS), never to trust the content. Error: jwt.format.
 Result<DecodedJwt> decode_jwt_unverified(std::string_view token);

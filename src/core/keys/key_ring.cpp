@@ -18,6 +18,7 @@
 #include <sstream>
 
 #include "core/crypto/encoding.hpp"
+#include "core/crypto/jwk.hpp"
 #include "core/digest.hpp"
 #include "core/ids.hpp"
 
@@ -28,6 +29,8 @@ namespace fs = std::filesystem;
 
 constexpr std::chrono::days kAuditValidity{3653};
 constexpr std::chrono::days kStampValidity{1096};
+// SPID/CIE keys: a year, then rolled over with the old key published until it expires.
+constexpr std::chrono::days kOidcKeyValidity{366};
 
 Error keys_io(const std::string& what) {
   return Error::make("keys.io", 500, what + ": " + std::strerror(errno));
@@ -130,7 +133,7 @@ std::string metadata_text(const Key& k) {
 }
 
 std::string secret_text(const Key& k) {
-  if (k.purpose == Purpose::xml_signing) return k.secret;
+  if (k.purpose == Purpose::xml_signing || is_rsa_purpose(k.purpose)) return k.secret;
   // audit-hmac: the 32 bytes; stamp-signing: the 32-byte seed (the rest is derived from it).
   return crypto::hex_encode(k.purpose == Purpose::stamp_signing ? k.secret.substr(0, 32) : k.secret) + "\n";
 }
@@ -242,6 +245,29 @@ std::optional<Key> read_key(const fs::path& dir, const std::string& id, const st
       if (k.alg.empty()) k.alg = "EdDSA";
       break;
     }
+    case Purpose::oidc_log: {
+      auto bytes = crypto::hex_decode(trim_line(*secret));
+      if (!bytes || bytes->size() != 32) {
+        problems.push_back(key_path.string() + ": expected 64 hexadecimal characters");
+        return std::nullopt;
+      }
+      k.secret = std::move(*bytes);
+      if (k.alg.empty()) k.alg = "XC20P";
+      break;
+    }
+    case Purpose::oidc_federation:
+    case Purpose::oidc_core:
+    case Purpose::oidc_encryption: {
+      auto rsa = crypto::Key::from_private_pem(*secret);
+      if (!rsa || !rsa->is_rsa()) {
+        problems.push_back(key_path.string() + ": expected an RSA private key (PEM)");
+        return std::nullopt;
+      }
+      k.secret = *secret;
+      k.public_key = rsa->public_pem();
+      if (k.alg.empty()) k.alg = purpose == Purpose::oidc_encryption ? "RSA-OAEP-256" : "RS256";
+      break;
+    }
     case Purpose::xml_signing: {
       k.secret = *secret;
       auto cert = slurp_key_file(dir / (id + ".crt"));
@@ -254,7 +280,8 @@ std::optional<Key> read_key(const fs::path& dir, const std::string& id, const st
     }
   }
   if (purpose != Purpose::xml_signing &&
-      key_id(purpose, purpose == Purpose::audit_hmac ? k.secret : k.public_key) != id) {
+      key_id(purpose, purpose == Purpose::audit_hmac || purpose == Purpose::oidc_log ? k.secret
+                                                                                     : k.public_key) != id) {
     problems.push_back(key_path.string() + ": the key does not match its id (file renamed or edited)");
     return std::nullopt;
   }
@@ -268,15 +295,22 @@ Key generate(const std::string& owner, Purpose purpose, time::TimePoint now, con
   k.status = KeyStatus::active;
   k.created_at = std::chrono::time_point_cast<std::chrono::seconds>(now);
   k.not_before = std::chrono::time_point_cast<std::chrono::seconds>(options.not_before.value_or(now));
-  auto validity = options.validity.count() > 0
-                      ? options.validity
-                      : (purpose == Purpose::audit_hmac ? kAuditValidity : kStampValidity);
+  auto validity = options.validity.count() > 0                                     ? options.validity
+                  : purpose == Purpose::audit_hmac || purpose == Purpose::oidc_log ? kAuditValidity
+                  : is_rsa_purpose(purpose)                                        ? kOidcKeyValidity
+                                                                                   : kStampValidity;
   k.not_after = k.not_before + validity;
-  if (purpose == Purpose::audit_hmac) {
+  if (purpose == Purpose::audit_hmac || purpose == Purpose::oidc_log) {
     k.secret.assign(32, '\0');
     ids::random_bytes(k.secret.data(), k.secret.size());
-    k.alg = "HS256";
+    k.alg = purpose == Purpose::oidc_log ? "XC20P" : "HS256";
     k.id = key_id(purpose, k.secret);
+  } else if (is_rsa_purpose(purpose)) {
+    const auto rsa = crypto::Key::generate(crypto::JwsAlg::rs256);
+    k.secret = rsa.private_pem();
+    k.public_key = rsa.public_pem();
+    k.alg = purpose == Purpose::oidc_encryption ? "RSA-OAEP-256" : "RS256";
+    k.id = key_id(purpose, k.public_key);
   } else {
     unsigned char pk[crypto_sign_PUBLICKEYBYTES];
     unsigned char sk[crypto_sign_SECRETKEYBYTES];
@@ -305,12 +339,31 @@ const char* to_string(Purpose p) {
       return "stamp-signing";
     case Purpose::xml_signing:
       return "xml-signing";
+    case Purpose::oidc_federation:
+      return "oidc-federation";
+    case Purpose::oidc_core:
+      return "oidc-core";
+    case Purpose::oidc_encryption:
+      return "oidc-encryption";
+    case Purpose::oidc_log:
+      return "oidc-log";
   }
   return "?";
 }
 
+const std::vector<Purpose>& all_purposes() {
+  static const std::vector<Purpose> all = {
+      Purpose::audit_hmac, Purpose::stamp_signing,   Purpose::xml_signing, Purpose::oidc_federation,
+      Purpose::oidc_core,  Purpose::oidc_encryption, Purpose::oidc_log};
+  return all;
+}
+
+bool is_rsa_purpose(Purpose p) {
+  return p == Purpose::oidc_federation || p == Purpose::oidc_core || p == Purpose::oidc_encryption;
+}
+
 std::optional<Purpose> parse_purpose(std::string_view text) {
-  for (auto p : {Purpose::audit_hmac, Purpose::stamp_signing, Purpose::xml_signing}) {
+  for (auto p : all_purposes()) {
     if (text == to_string(p)) return p;
   }
   return std::nullopt;
@@ -376,6 +429,8 @@ std::string ring_dir(const std::string& keys_dir, const std::string& owner, Purp
 std::string key_id(Purpose purpose, std::string_view material) {
   std::string input = purpose == Purpose::audit_hmac      ? "sportello-audit-key-id:"
                       : purpose == Purpose::stamp_signing ? "sportello-stamp-key-id:"
+                      : purpose == Purpose::oidc_log      ? "sportello-oidc-log-key-id:"
+                      : is_rsa_purpose(purpose)           ? "sportello-oidc-key-id:"
                                                           : "sportello-xml-key-id:";
   input.append(material.data(), material.size());
   return digest::sha256_hex(input).substr(0, 16);

@@ -14,6 +14,12 @@
 //   stamp-signing  Ed25519 (libsodium) key of the digital stamp; the public keys are published
 //   xml-signing    a certificate and its private key (PEM) for XML signatures; placed by the operator
 //                  (load only: rotate refuses it)
+//   oidc-federation  RSA key (PEM) signing a body's SPID/CIE entity configuration (RS256)
+//   oidc-core        RSA key (PEM) signing a body's request objects and client assertions (RS256)
+//   oidc-encryption  RSA key (PEM) the providers encrypt userinfo to (RSA-OAEP-256)
+//   oidc-log         XChaCha20-Poly1305 secret (32 bytes) sealing the sign-in message log
+// The three RSA purposes roll over like stamp-signing: rotate adds a key, the retired one stays
+// published (it verifies, or decrypts what was encrypted to it) until its not_after.
 //
 // Rules: a key signs from not_before to not_after while its status is `active`; of those, the one with
 // the latest not_before signs (rotation adds a newer one). A `retired` key signs no more but still
@@ -31,7 +37,19 @@
 
 namespace sp::keys {
 
-enum class Purpose { audit_hmac, stamp_signing, xml_signing };
+enum class Purpose {
+  audit_hmac,
+  stamp_signing,
+  xml_signing,
+  oidc_federation,
+  oidc_core,
+  oidc_encryption,
+  oidc_log,
+};
+// Every purpose, in the order above.
+const std::vector<Purpose>& all_purposes();
+// The RSA purposes of SPID/CIE sign-in (secret: a PKCS#8 PEM private key; public_key: its PEM).
+bool is_rsa_purpose(Purpose p);
 const char* to_string(Purpose p);
 std::optional<Purpose> parse_purpose(std::string_view text);
 
@@ -46,13 +64,15 @@ struct Key {
   std::string id;
   std::string owner;
   Purpose purpose = Purpose::audit_hmac;
-  std::string alg;  // "HS256", "EdDSA", or the certificate's key type for xml-signing
+  std::string alg;  // "HS256", "EdDSA", the certificate's key type for xml-signing, "RS256",
+                    // "RSA-OAEP-256", "XC20P"
   KeyStatus status = KeyStatus::active;
   time::TimePoint not_before{};
   time::TimePoint not_after{};
   time::TimePoint created_at{};
   std::string secret;      // audit-hmac: 32 bytes; stamp-signing: libsodium's 64-byte secret key; xml: PEM
-  std::string public_key;  // stamp-signing: 32 bytes; xml-signing: the certificate PEM; audit-hmac: empty
+  std::string public_key;  // stamp-signing: 32 bytes; xml-signing: the certificate PEM; oidc RSA: the
+                           // public key PEM; audit-hmac, oidc-log: empty
 
   [[nodiscard]] bool signs_at(time::TimePoint t) const {
     return status == KeyStatus::active && not_before <= t && t < not_after;

@@ -45,8 +45,16 @@ class OidcEnvironment : public ::testing::Environment {
         new Env{time::TestClock(std::chrono::system_clock::now()), RpKeys::generate(), "", "", nullptr, {}};
     g_env->client_id = "http://127.0.0.1:" + std::to_string(g_rp->server->port());
     g_env->redirect_uri = g_env->client_id + "/auth/callback";
-    register_rp_routes(g_rp->router, g_env->rp_keys, RpMetadata{g_env->client_id, {g_env->redirect_uri}},
-                       g_env->clock);
+    g_env->publication =
+        std::make_shared<RpPublication>(g_env->rp_keys, RpMetadata{g_env->client_id, {g_env->redirect_uri}});
+    register_rp_routes(g_rp->router, g_env->publication, g_env->clock);
+    for (const char* ipa : {"c_a479", "c_h501"}) {
+      Env::Body b{ipa, g_env->client_id + "/" + ipa + "/", RpKeys::generate(), nullptr};
+      b.publication = std::make_shared<RpPublication>(
+          b.keys, RpMetadata{b.client_id, {g_env->client_id + "/" + ipa + "/auth/callback"}});
+      register_rp_routes(g_rp->router, b.publication, g_env->clock);
+      g_env->bodies.push_back(std::move(b));
+    }
     g_rp->start();
     SimulatorOptions so;
     so.client_id =
@@ -54,6 +62,8 @@ class OidcEnvironment : public ::testing::Environment {
     so.identities_file = std::string(SPORTELLO_SOURCE_DIR) + "/data/demo/identities.json";
     so.clock = &g_env->clock;
     g_env->sim = start_simulator_thread(so, 0);
+    onboard(*g_env->publication, g_env->sim->simulator());
+    for (auto& b : g_env->bodies) onboard(*b.publication, g_env->sim->simulator());
   }
   void TearDown() override {
     delete g_env;  // stops the simulator
@@ -69,6 +79,31 @@ std::string capture(const std::string& text, const std::string& pattern) {
 }
 
 }  // namespace
+
+SimulatorOptions sibling_simulator() {
+  SimulatorOptions so;
+  so.client_id = env().client_id;
+  so.identities_file = std::string(SPORTELLO_SOURCE_DIR) + "/data/demo/identities.json";
+  so.clock = &env().clock;
+  so.federation_anchor_id = env().sim->simulator().anchor_id();
+  so.federation_anchor_keys = env().sim->simulator().anchor_keys();
+  return so;
+}
+
+void onboard(RpPublication& publication, Simulator& sim) {
+  RpMetadata md = publication.metadata();
+  sim.add_client(md.client_id);
+  auto mark = sim.issue_trust_mark(md.client_id);
+  ASSERT_TRUE(mark.ok());
+  md.trust_marks = {TrustMark{sim.trust_mark_id(), *mark}};
+  md.authority_hints = {sim.anchor_id()};
+  md.organization_name = "Comune di Prova";
+  md.contacts = {"protocollo@pec.example.it"};
+  md.homepage_uri = "https://www.comune.example.it/";
+  md.policy_uri = "https://www.comune.example.it/privacy";
+  md.logo_uri = "https://www.comune.example.it/logo.svg";
+  publication.set_metadata(md);
+}
 
 Env& env() {
   return *g_env;
@@ -88,6 +123,13 @@ std::unique_ptr<Client> Env::client(const RpKeys* keys, const std::string& redir
   ProviderConfig p = provider();
   if (!redirect.empty()) p.redirect_uri = redirect;
   return std::make_unique<Client>(p, keys != nullptr ? *keys : rp_keys, clock);
+}
+
+std::unique_ptr<Client> Env::body_client(std::size_t i) const {
+  ProviderConfig p = provider();
+  p.client_id = bodies.at(i).client_id;
+  p.redirect_uri = bodies.at(i).client_id + "auth/callback";
+  return std::make_unique<Client>(p, bodies.at(i).keys, clock);
 }
 
 Page open_authorize(const std::string& url) {
@@ -141,7 +183,7 @@ Callback sign_in(Client& client, AuthRequest& pending, int level, const std::str
   EXPECT_EQ(page.status, 200) << page.body;
   Callback cb = confirm(page, fiscal_number, behaviour);
   EXPECT_EQ(cb.status, 303);
-  EXPECT_EQ(cb.location.rfind(env().redirect_uri + "?", 0), 0u) << cb.location;
+  EXPECT_EQ(cb.location.rfind(client.config().redirect_uri + "?", 0), 0u) << cb.location;
   EXPECT_EQ(cb.state, pending.state);
   EXPECT_FALSE(cb.code.empty());
   return cb;

@@ -6,6 +6,7 @@
 
 #include "adapters/http_client.hpp"
 #include "adapters/oidc/client.hpp"
+#include "adapters/oidc/rp_routes.hpp"
 #include "adapters/oidc/simulator.hpp"
 #include "core/time.hpp"
 
@@ -19,6 +20,20 @@ struct Env {
       redirect_uri;  // client_id + "/auth/callback", known to the provider only via the entity configuration
   std::unique_ptr<RunningSimulator> sim;
   adapters::HttpClient http;
+  // What the RP publishes; after the simulator starts it carries the trust mark of the simulator's
+  // anchor and names it in authority_hints (the strict simulator refuses an RP without one).
+  std::shared_ptr<RpPublication> publication;
+  // Two bodies of the hub, each its own relying party (client_id http://127.0.0.1:<port>/<ipa code>/,
+  // own keys, own entity configuration), onboarded at the simulator.
+  struct Body {
+    std::string ipa_code;
+    std::string client_id;
+    RpKeys keys;
+    std::shared_ptr<RpPublication> publication;
+  };
+  std::vector<Body> bodies;
+  // A client of the shared simulator for body `i`.
+  [[nodiscard]] std::unique_ptr<Client> body_client(std::size_t i) const;
 
   [[nodiscard]] ProviderConfig provider() const;
   // A fresh relying party client (empty caches) for this provider; `keys` default to the published ones.
@@ -27,6 +42,14 @@ struct Env {
 };
 
 Env& env();
+
+// Options for another simulator next to the shared one, for the same relying party, in the same
+// federation (it accepts the trust marks of the shared simulator's anchor).
+SimulatorOptions sibling_simulator();
+
+// Gives the relying party `publication` (client `client_id`) the trust mark of `sim`'s anchor and names
+// the anchor in its authority_hints: the onboarding a body goes through.
+void onboard(RpPublication& publication, Simulator& sim);
 
 // What the provider sent the browser back with.
 struct Callback {

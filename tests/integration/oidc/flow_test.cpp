@@ -45,7 +45,8 @@ TEST(OidcFlow, AuthorizationRequestCarriesASignedRequestObject) {
   EXPECT_GE(begun->nonce.size(), 32u);
   EXPECT_NE(begun->state, begun->nonce);
   EXPECT_EQ(query_value(url, "acr_values"), "https://www.spid.gov.it/SpidL3");
-  EXPECT_EQ(query_value(url, "prompt"), "login");
+  EXPECT_EQ(query_value(url, "prompt"), "consent login");
+  EXPECT_EQ(query_value(url, "scope"), "openid");  // SPID: the claims are asked for, not the scopes
   EXPECT_EQ(query_value(url, "code_challenge_method"), "S256");
   EXPECT_EQ(query_value(url, "code_challenge"), crypto::pkce_challenge_s256(begun->code_verifier));
 
@@ -61,7 +62,7 @@ TEST(OidcFlow, AuthorizationRequestCarriesASignedRequestObject) {
   EXPECT_EQ(detail::str(c, "nonce"), begun->nonce);
   EXPECT_EQ(detail::str(c, "code_challenge"), crypto::pkce_challenge_s256(begun->code_verifier));
   EXPECT_EQ(detail::str(c, "acr_values"), "https://www.spid.gov.it/SpidL3");
-  EXPECT_EQ(detail::str(c, "prompt"), "login");
+  EXPECT_EQ(detail::str(c, "prompt"), "consent login");
   EXPECT_NE(detail::str(c, "scope").find("openid"), std::string::npos);
   ASSERT_TRUE(c.contains("iat") && c.contains("exp"));
   EXPECT_GT(c.at("exp").as_int64(), c.at("iat").as_int64());

@@ -49,10 +49,7 @@ TEST(OidcIssuer, AMissingIssuerIsRefusedWhenTheProviderAnnouncesIt) {
 // A provider that does not announce "iss" (as SPID's profile allows): a response without it is accepted
 // unless our configuration requires it (CIE); a wrong one is refused all the same.
 TEST(OidcIssuer, WithoutTheAnnouncementOnlyTheConfigurationRequiresIt) {
-  SimulatorOptions so;
-  so.client_id = env().client_id;
-  so.identities_file = std::string(SPORTELLO_SOURCE_DIR) + "/data/demo/identities.json";
-  so.clock = &env().clock;
+  SimulatorOptions so = sibling_simulator();
   so.announce_iss = false;
   auto spid = start_simulator_thread(so, 0);
   ProviderConfig config = env().provider();

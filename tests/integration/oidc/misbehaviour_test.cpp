@@ -35,7 +35,12 @@ INSTANTIATE_TEST_SUITE_P(Oidc, Misbehaviour,
                                            Case{"expired", "oidc.id_token_expired"},
                                            Case{"wrong_audience", "oidc.id_token_audience"},
                                            Case{"replayed_nonce", "oidc.nonce"},
-                                           Case{"lower_acr", "oidc.acr"}),
+                                           Case{"lower_acr", "oidc.acr"},
+                                           // issue 14: at_hash, and userinfo signed then encrypted only
+                                           Case{"bad_at_hash", "oidc.id_token_at_hash"},
+                                           Case{"plain_userinfo", "oidc.userinfo_format"},
+                                           Case{"signed_only_userinfo", "oidc.userinfo_format"},
+                                           Case{"userinfo_bad_signature", "oidc.userinfo"}),
                          [](const auto& info) { return std::string(info.param.behaviour); });
 
 TEST(OidcMisbehaviour, LowerAcrAtLevel3IsRefusedToo) {
