@@ -1,5 +1,7 @@
 #include "albo/service.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
 #include <boost/json.hpp>
 #include <cctype>
@@ -411,7 +413,7 @@ Result<std::vector<RelataRow>> AlboService::relate(const Actor& who, TenantId te
 std::string AlboService::render_relata(const Publication& p, const std::string& body_name,
                                        const std::string& confirmed_by,
                                        std::optional<time::TimePoint> confirmed_at,
-                                       const std::string& protocol_text) const {
+                                       const std::string& protocol_text, const stamp::Block* stamp) const {
   auto t = [&](std::string_view k) { return i18n_.t(kLang, k); };
   auto f = [&](std::string_view k, const std::map<std::string, std::string>& v) {
     return i18n_.format(kLang, k, v);
@@ -457,6 +459,7 @@ std::string AlboService::render_relata(const Publication& p, const std::string& 
   } else {
     doc.paragraph(t("albo_pdf.draft"));
   }
+  if (stamp != nullptr) stamp::add_block(doc, *stamp);
   return doc.finish();
 }
 
@@ -495,7 +498,24 @@ Result<Relata> AlboService::confirm_relata(const Actor& who, TenantId tenant, co
     // (a refusal here rolls everything back and the number is never used).
     std::optional<files::StoredFile> stored;
     auto primary = [&](const protocollo::Registered& reg) -> Result<protocollo::Document> {
-      const std::string pdf = render_relata(*p, body_name, who_name, now, reg.segnatura);
+      std::string pdf;
+      if (stamps_ != nullptr) {
+        // Stamped in this transaction: the stored file, its digest in the protocol and the stamp registry
+        // are of the same bytes. A body without a usable stamp key confirms an unstamped relata (logged),
+        // as the case letters do.
+        auto issued = stamps_->issue(
+            tx, stamp::IssueRequest{tenant, "albo-report", e.subject, reg.segnatura, kLang, *actor},
+            [&](const stamp::Block& b) {
+              return render_relata(*p, body_name, who_name, now, reg.segnatura, &b);
+            });
+        if (issued) {
+          pdf = std::move(issued->pdf);
+        } else {
+          spdlog::warn("albo: relata {} confirmed without the digital stamp: {} {}", id, issued.error().code,
+                       issued.error().detail);
+        }
+      }
+      if (pdf.empty()) pdf = render_relata(*p, body_name, who_name, now, reg.segnatura);
       auto s = files_.put(tx, tenant, file_name, pdf, limits);
       if (!s) return s.error();
       stored = *s;

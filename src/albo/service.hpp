@@ -31,6 +31,7 @@
 #include "identity/audit_entry.hpp"
 #include "identity/model.hpp"
 #include "protocollo/service.hpp"
+#include "stamp/service.hpp"
 
 namespace sp::albo {
 
@@ -146,9 +147,13 @@ class AlboService {
 
   // The relata's PDF for a publication (Italian, a legal document): `confirmed_by`/`confirmed_at` empty
   // for a draft; `protocol_text` the segnatura of its protocol entry once registered.
+  // `stamp`: the hub's digital stamp block (docs/stamp.md), drawn on the confirmed relata.
   std::string render_relata(const Publication& p, const std::string& body_name,
                             const std::string& confirmed_by, std::optional<time::TimePoint> confirmed_at,
-                            const std::string& protocol_text = {}) const;
+                            const std::string& protocol_text = {}, const stamp::Block* stamp = nullptr) const;
+  // The digital stamp on confirmed relate, in the transaction that registers them. Unset, or a body
+  // without a stamp key: the relata is unstamped (logged), as the other documents.
+  void set_stamps(stamp::StampService* stamps) { stamps_ = stamps; }
 
  private:
   Result<Intake> publish_in(db::Conn& tx, const Actor& who, TenantId tenant, const Publishing& p,
@@ -167,6 +172,7 @@ class AlboService {
   std::map<std::string, std::string> texts_;  // PDF text layers by SHA-256, a few
   AlboStore store_;
   audit::AuditService audit_;
+  stamp::StampService* stamps_ = nullptr;
 };
 
 }  // namespace sp::albo

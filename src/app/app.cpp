@@ -158,6 +158,7 @@ App::App(Config config) : config_(std::move(config)) {
       throw std::runtime_error("demo payment services: " + st.error().code + " " + st.error().detail);
   }
   albo_ = albo::install(router_, deps, *identity_, *protocollo_);
+  albo_->albo->set_stamps(stamp_->stamps.get());  // the confirmed relate carry the stamp
   if (config_.demo) {
     if (auto st = seed_demo_albo(config_.share_dir, *tenants_, *albo_->albo); !st)
       throw std::runtime_error("demo albo: " + st.error().code + " " + st.error().detail);

