@@ -143,8 +143,9 @@ const std::vector<Rule>& rules() {
       {"GET", "/backoffice/{slug}/pagamenti/riconciliazione/export.csv", kAstiDesk},
       // The digital stamp's registry: the body's office managers and administrators (annul_protocol).
       {"GET", "/backoffice/{slug}/contrassegni", kAstiManagers},
-      // An unknown identifier: 404 even for those allowed (integration_stamp revokes real ones).
-      {"POST", "/backoffice/{slug}/contrassegni/{token}/revoca", {}, "motivo=prova"},
+      // An unknown identifier: back to the list with a message for those allowed (integration_stamp revokes
+      // real ones).
+      {"POST", "/backoffice/{slug}/contrassegni/{token}/revoca", kAstiManagers, "motivo=prova"},
       {"POST", "/backoffice/{slug}/pagamenti/riconciliazione/flusso", kAstiManagers},
       {"POST", "/backoffice/{slug}/pagamenti/riconciliazione/estratto-conto", kAstiManagers},
       // No FdR API in this test (sim_pagopa off): 404 for those allowed; page_test covers the pull.
