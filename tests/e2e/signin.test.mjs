@@ -74,10 +74,7 @@ test('a citizen signs in at SPID level 2 from a service page, sees the personal 
   }
 });
 
-// KNOWN BUG (issue 14, merged 2026-12-05): the sign-in at Novara works, but its sign-out hangs past 30 s
-// (the revocation at the provider for the second body's client, suspected). Kept running as a todo so the
-// failure stays visible in every run without failing the suite; remove `todo` once fixed.
-test('another body signs its citizens in with its own client_id (CIE-style level 2, then sign-out)', { todo: 'sign-out of a second body hangs: issue 14' }, async () => {
+test('another body signs its citizens in with its own client_id (CIE-style level 2, then sign-out)', async () => {
   const ctx = await browser.newContext({ locale: 'it-IT' });
   try {
     const page = await ctx.newPage();
@@ -88,6 +85,8 @@ test('another body signs its citizens in with its own client_id (CIE-style level
     await signInAtSimulator(page, 'FRRNNA78S70A479X');
     assert.equal(new URL(page.url()).pathname, '/novara/');
     assert.equal(sql("SELECT count(*) FROM oidc_provider_tokens WHERE client_id LIKE '%/c_f952/' AND revoked_at IS NULL"), '1');
+    // The sign-out button is in the personal area (a body's home page has none).
+    await page.goto(`${server.baseUrl}/area-personale`);
     await Promise.all([page.waitForNavigation(), page.click('#sign-out')]);
     assert.equal(sql("SELECT count(*) FROM oidc_provider_tokens WHERE client_id LIKE '%/c_f952/' AND revoked_at IS NULL"), '0');
   } finally {
