@@ -233,35 +233,13 @@ Position store_position_from(const db::Row& row, std::size_t at) {
 }
 
 void store_load_options(db::Conn& c, Position& p) {
-  for (const auto& r : c.query(kSqlOptions, {p.id, p.tenant_id})) {
-    Option o;
-    o.id = r.i64(0);
-    o.iuv = r.text(1);
-    o.nav = r.text(2);
-    o.amount = r.i64(3);
-    o.description = r.text(4);
-    o.due_date = db::date(r, 5);
-    o.retention_date = db::opt_date(r, 6);
-    o.is_partial_payment = r.boolean(7);
-    o.fine_role = parse_fine_role(r.text(8)).value_or(FineRole::none);
-    o.status = parse_option_status(r.text(9)).value_or(OptionStatus::unpaid);
-    o.paid_at = db::opt_instant(r, 10);
-    p.options.push_back(std::move(o));
-  }
+  // The same column lists as OPTION_COLUMNS and TRANSFER_COLUMNS: the same readers.
+  for (const auto& r : c.query(kSqlOptions, {p.id, p.tenant_id}))
+    p.options.push_back(store_option_from(r, 0));
   for (const auto& r : c.query(kSqlTransfers, {p.id, p.tenant_id})) {
-    Transfer t;
     const OptionId option = r.i64(0);
-    t.index = static_cast<int>(r.i64(1));
-    t.amount = r.i64(2);
-    t.iban = r.text(3);
-    t.postal_iban = r.text(4);
-    if (!r.is_null(5)) t.stamp = Stamp{r.text(5), r.text(6), r.text(7)};
-    t.remittance = r.text(8);
-    t.category = r.text(9);
-    t.organization_fiscal_code = r.text(10);
-    t.status = parse_option_status(r.text(11)).value_or(OptionStatus::unpaid);
     for (auto& o : p.options)
-      if (o.id == option) o.transfers.push_back(std::move(t));
+      if (o.id == option) o.transfers.push_back(store_transfer_from(r, 0));
   }
 }
 
