@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <boost/json.hpp>
+#include <map>
 #include <set>
 
 #include "adapters/http_client.hpp"
@@ -14,18 +15,46 @@ namespace {
 using sp::testing::http_get;
 using sp::testing::raw_exchange;
 
+// One demo server per database for the whole suite (starting and seeding the demo costs seconds under
+// the sanitizers): the cases only read, except the station's payment, which pays a notice nobody else
+// uses and restarts the server it shares. TearDownTestSuite stops each with SIGTERM and expects exit 0.
 class ServerTest : public ::testing::TestWithParam<sp::db::Dialect> {
  protected:
-  static void SetUpTestSuite() {}
+  struct Shared {
+    std::unique_ptr<sp::testing::TestDatabase> database;
+    std::unique_ptr<sp::testing::TempDir> files;
+    std::unique_ptr<sp::testing::ServerProcess> server;
+  };
+  static std::map<sp::db::Dialect, Shared>& shared() {
+    static std::map<sp::db::Dialect, Shared> servers;
+    return servers;
+  }
+
+  static void TearDownTestSuite() {
+    for (auto& [dialect, s] : shared())
+      if (s.server) EXPECT_EQ(s.server->terminate(), 0) << "graceful SIGTERM stop should exit 0";
+    shared().clear();
+  }
 
   void SetUp() override {
-    database_ = std::make_unique<sp::testing::TestDatabase>(GetParam());
-    files_ = std::make_unique<sp::testing::TempDir>();
-    start();
+    auto& s = shared()[GetParam()];
+    if (!s.server) {
+      s.database = std::make_unique<sp::testing::TestDatabase>(GetParam());
+      s.files = std::make_unique<sp::testing::TempDir>();
+    }
+    database_ = s.database.get();
+    files_ = s.files.get();
+    if (!s.server) {
+      start();
+    } else {
+      server_ = s.server.get();
+      port_ = server_->port();
+    }
   }
 
   void start() {
-    server_ = std::make_unique<sp::testing::ServerProcess>(
+    auto& s = shared()[GetParam()];
+    s.server = std::make_unique<sp::testing::ServerProcess>(
         std::vector<std::string>{SPORTELLO_BINARY, "serve", "--demo"},
         std::vector<std::string>{
             "SPORTELLO_DATABASE=" + database_->url(),
@@ -34,12 +63,9 @@ class ServerTest : public ::testing::TestWithParam<sp::db::Dialect> {
             "SPORTELLO_THREADS=2", "SPORTELLO_LOG_LEVEL=warn", "SPORTELLO_SIM_IDP_PORT=0",
             "SPORTELLO_SIM_PAGOPA_PORT=0", "SPORTELLO_KEYS_DIR=" + (files_->path() / "keys").string(),
             "SPORTELLO_OIDC_RP_KEY_FILE=" + (files_->path() / "rp.pem").string()});
+    server_ = s.server.get();
     ASSERT_TRUE(server_->wait_ready(60000)) << "server did not become ready";
     port_ = server_->port();
-  }
-
-  void TearDown() override {
-    if (server_) EXPECT_EQ(server_->terminate(), 0) << "graceful SIGTERM stop should exit 0";
   }
 
   // Response headers, lower-cased, each line ending in CRLF (names are case-insensitive in HTTP).
@@ -52,10 +78,10 @@ class ServerTest : public ::testing::TestWithParam<sp::db::Dialect> {
   std::string server_port_file() const { return server_->port_file(); }
   bool healthy() { return http_get(port_, "/healthz").status == 200; }
 
-  std::unique_ptr<sp::testing::TestDatabase> database_;
-  std::unique_ptr<sp::testing::TempDir> files_;
+  sp::testing::TestDatabase* database_ = nullptr;
+  sp::testing::TempDir* files_ = nullptr;
   std::uint16_t port_ = 0;
-  std::unique_ptr<sp::testing::ServerProcess> server_;
+  sp::testing::ServerProcess* server_ = nullptr;
 };
 
 // Issue 12: every listener takes port 0 as "pick a free one" and says which it took (port file); the
