@@ -9,6 +9,8 @@
 #include <sstream>
 #include <thread>
 
+#include "adapters/appio/keys.hpp"
+#include "adapters/appio/sender.hpp"
 #include "adapters/messaging/email.hpp"
 #include "adapters/oidc/client.hpp"
 #include "adapters/oidc/rp_routes.hpp"
@@ -476,6 +478,21 @@ void App::install_demo_mailbox() {
   mailbox_ = std::make_unique<messaging::SimMailboxDeps>(
       messaging::SimMailboxDeps{*view_, smtp_sink_.get(), sms_sim_.get()});
   messaging::register_sim_mailbox(router_, *mailbox_);
+  // App IO: the demo identities' profiles (data/demo/appio.json: who is not on IO, who opted out), and
+  // each body's service with a key made for the demo in the body's key folder.
+  appio_sim_ = std::make_unique<appio::Simulator>();
+  if (auto s = appio_sim_->load_profiles(config_.share_dir + "/data/demo/identities.json",
+                                         config_.share_dir + "/data/demo/appio.json");
+      !s) {
+    spdlog::warn("App IO simulator: {} {}", s.error().code, s.error().detail);
+  }
+  for (const auto& body : tenants_->snapshot()->bodies) {
+    auto key = appio::read_key(config_.keys_dir, body->slug);
+    if (key && !*key && appio::write_key(config_.keys_dir, body->slug, ids::random_token(16)))
+      key = appio::read_key(config_.keys_dir, body->slug);
+    if (key && *key) appio_sim_->add_service(**key, body->slug);
+  }
+  appio_sim_->register_routes(router_);
 }
 
 void App::start_messaging() {
@@ -491,13 +508,15 @@ void App::start_messaging() {
     sms_url = "http://127.0.0.1:" + std::to_string(config_.port) + "/sim/sms/messages";
     sms_key = sms_sim_->api_key();
   }
+  std::shared_ptr<messaging::Sender> email;
   if (!smtp_url.empty()) {
     messaging::EmailOptions eo;
     eo.smtp_url = smtp_url;
     eo.from_address = config_.mail_from;
     eo.username = config_.smtp_username;
     eo.password = config_.smtp_password;
-    delivery_->set_sender(messaging::Channel::email, std::make_shared<messaging::EmailSender>(eo));
+    email = std::make_shared<messaging::EmailSender>(eo);
+    delivery_->set_sender(messaging::Channel::email, email);
   }
   if (!sms_url.empty()) {
     messaging::SmsOptions so;
@@ -505,6 +524,31 @@ void App::start_messaging() {
     so.api_key = sms_key;
     delivery_->set_sender(messaging::Channel::sms, std::make_shared<messaging::SmsSender>(so));
   }
+  // App IO: each body's key from its key folder; without IO (no URL, or a body without a key) the
+  // channel falls back to e-mail (adapters/appio/sender.hpp).
+  std::string appio_url = config_.appio_url;
+  if (appio_sim_ && appio_url.empty())
+    appio_url = "http://127.0.0.1:" + std::to_string(config_.port) + "/sim/appio/api/v1";
+  std::map<std::int64_t, std::string> appio_keys;
+  if (!appio_url.empty()) {
+    std::vector<std::pair<std::int64_t, std::string>> bodies;
+    for (const auto& body : tenants_->snapshot()->bodies) bodies.emplace_back(body->id, body->slug);
+    std::vector<std::string> problems;
+    appio_keys = appio::load_keys(config_.keys_dir, bodies, problems);
+    for (const auto& p : problems) spdlog::warn("App IO key of {}", p);
+  }
+  appio::ClientOptions ao;
+  if (!appio_url.empty()) ao.base_url = appio_url;
+  auto client = std::make_shared<appio::Client>(ao);
+  delivery_->set_sender(messaging::Channel::appio,
+                        std::make_shared<appio::AppIoSender>(
+                            client,
+                            [keys = std::move(appio_keys)](std::int64_t tenant) -> std::optional<std::string> {
+                              auto it = keys.find(tenant);
+                              if (it == keys.end()) return std::nullopt;
+                              return it->second;
+                            },
+                            email));
 }
 
 void App::ensure_demo_stamp_keys() {

@@ -5,6 +5,7 @@
 
 #include "adapters/messaging/mailbox_web.hpp"
 #include "adapters/messaging/outbox.hpp"
+#include "adapters/appio/simulator.hpp"
 #include "adapters/messaging/sms.hpp"
 #include "adapters/messaging/sms_simulator.hpp"
 #include "adapters/messaging/smtp_sink.hpp"
@@ -92,6 +93,7 @@ class App {
   std::unique_ptr<messaging::SmtpSink> smtp_sink_;  // demo only
   std::unique_ptr<messaging::SmsGatewaySimulator> sms_sim_;  // demo only
   std::unique_ptr<messaging::SimMailboxDeps> mailbox_;       // demo only
+  std::unique_ptr<appio::Simulator> appio_sim_;              // demo only: a local App IO
   std::unique_ptr<files::FileService> files_;
   std::unique_ptr<web::ModuleDeps> deps_;
   std::unique_ptr<oidc::RpKeys> rp_keys_;

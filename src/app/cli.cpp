@@ -1,6 +1,6 @@
 // The `sportello` command line (CLI11): serve, migrate, demo, import, cf, config check, routes, audit,
 // jobs, keys, inbound (the last two in keys_cli.cpp), nav (payments_cli.cpp), verify (stamp_cli.cpp), sim
-// idp, sim pagopa (sim_pagopa_cli.cpp).
+// idp, sim pagopa (sim_pagopa_cli.cpp), sim appio (adapters/appio/simulator.hpp).
 #include "app/cli.hpp"
 
 #include <spdlog/spdlog.h>
@@ -20,6 +20,7 @@
 #include "app/keys_cli.hpp"
 #include "app/payments_cli.hpp"
 #include "app/reconcile_cli.hpp"
+#include "adapters/appio/simulator.hpp"
 #include "app/sim_pagopa_cli.hpp"
 #include "app/stamp_cli.hpp"
 #include "audit/anchor.hpp"
@@ -165,6 +166,13 @@ int run_cli(int argc, char** argv) {
       ->required();
   sim_idp->add_option("--issuer", sim_issuer, "Issuer URL (default http://localhost:PORT, the real port)");
   SimPagopaCommands sim_pagopa_cmd(*sim);
+  auto* sim_appio = sim->add_subcommand("appio", "App IO services API simulator (docs/messaging.md)");
+  appio::SimulatorRun appio_run;
+  std::vector<std::string> appio_services;
+  sim_appio->add_option("--port", appio_run.port, "Port to listen on (0: a free one, printed)");
+  sim_appio->add_option("--service", appio_services, "A service: SUBSCRIPTION_KEY=NAME (repeatable)");
+  sim_appio->add_option("--throttle-every", appio_run.throttle_every, "Answer every N-th call 429 (0: never)");
+  sim_appio->add_option("--retry-after", appio_run.retry_after_s, "Retry-After of the 429s, seconds");
   sim->require_subcommand(1);
 
   try {
@@ -320,6 +328,19 @@ int run_cli(int argc, char** argv) {
       return oidc::run_simulator(so, sim_port);
     }
     if (sim_pagopa_cmd.parsed()) return sim_pagopa_cmd.run(*cfg, std::cout, std::cerr);
+    if (sim_appio->parsed()) {
+      appio_run.identities_file = cfg->share_dir + "/data/demo/identities.json";
+      appio_run.appio_file = cfg->share_dir + "/data/demo/appio.json";
+      for (const auto& s : appio_services) {
+        const auto eq = s.find('=');
+        if (eq == std::string::npos || eq == 0) {
+          std::cerr << "sim appio: --service KEY=NAME\n";
+          return 2;
+        }
+        appio_run.services.emplace_back(s.substr(0, eq), s.substr(eq + 1));
+      }
+      return appio::run_simulator(appio_run);
+    }
     if (migrate->parsed()) {
       auto db = db::open(cfg->database);
       auto applied = db::migrate(*db, cfg->share_dir + "/migrations");

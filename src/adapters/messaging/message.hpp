@@ -11,7 +11,9 @@
 
 namespace sp::messaging {
 
-enum class Channel { email, sms, pec };
+// appio: App IO (src/adapters/appio); the recipient is a fiscal code, and a person not on IO (or who
+// opted out of the body's service) gets the message by e-mail at fallback_recipient instead.
+enum class Channel { email, sms, pec, appio };
 std::string_view to_string(Channel c);
 std::optional<Channel> parse_channel(std::string_view s);
 
@@ -21,7 +23,9 @@ struct Message {
   Channel channel = Channel::email;
   std::string recipient;  // e-mail address, or an E.164 mobile number ("+393331234567")
   std::string subject;    // e-mail/PEC only; UTF-8
-  std::string body;       // UTF-8 plain text
+  std::string body;       // UTF-8 plain text (appio: Markdown, 80 to 10,000 characters)
+  std::string fallback_recipient;  // appio: the e-mail address used when IO cannot carry it; may be empty
+  std::string options;             // appio: JSON {"due_date", "payment_data"} (appio/client.hpp); may be empty
 };
 
 enum class Status { pending, sending, sent, failed };
@@ -37,6 +41,14 @@ struct StoredMessage {
   std::string sent_at;
   std::string last_error;
   std::string status;  // pending | sending | sent | failed
+  std::string delivered_channel;    // once sent: the channel that carried it (appio, or email on fallback)
+  std::string provider_message_id;  // once sent: the other side's id, when it gives one (IO's message id)
+};
+
+// What a delivery did, recorded with the message when it is marked sent.
+struct Delivered {
+  std::string channel;              // empty: the message's own channel
+  std::string provider_message_id;  // may be empty
 };
 
 // A channel adapter. Errors: code "messaging.rejected" means the other side refused the message for
@@ -45,6 +57,12 @@ class Sender {
  public:
   virtual ~Sender() = default;
   virtual sp::Status send(const StoredMessage& m) = 0;
+  // send(), telling what carried the message; adapters with a fallback or an id to record override it.
+  virtual Result<Delivered> deliver(const StoredMessage& m) {
+    auto s = send(m);
+    if (!s) return s.error();
+    return Delivered{};
+  }
 };
 
 }  // namespace sp::messaging

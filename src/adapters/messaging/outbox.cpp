@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "adapters/appio/wire.hpp"
 #include "core/ids.hpp"
 #include "jobs/store.hpp"
 
@@ -12,23 +13,23 @@ namespace {
 
 constexpr const char* kInsert =
     "INSERT INTO outbox (id, tenant_id, channel, recipient, subject, body, created_at, attempts, "
-    "next_attempt_at, status) VALUES ($1, $2, $3, $4, $5, $6, $7, 0, $7, 'pending')";
+    "next_attempt_at, status, fallback_recipient, options) VALUES ($1, $2, $3, $4, $5, $6, $7, 0, $7, "
+    "'pending', $8, $9)";
 
 constexpr const char* kColumns =
     "id, tenant_id, channel, recipient, subject, body, created_at, attempts, next_attempt_at, sent_at, "
-    "last_error, status";
+    "last_error, status, fallback_recipient, options, delivered_channel, provider_message_id";
 
 const std::string kById = std::string("SELECT ") + kColumns + " FROM outbox WHERE id = $1";
 const std::string kList =
     std::string("SELECT ") + kColumns + " FROM outbox ORDER BY created_at DESC, id DESC LIMIT $1";
 
-constexpr const char* kByIdAndTenant =
-    "SELECT id, tenant_id, channel, recipient, subject, body, created_at, attempts, next_attempt_at, "
-    "sent_at, last_error, status FROM outbox WHERE id = $1 AND tenant_id = $2";
-// $1 id, $2 tenant, $3 sent at, $4 attempts.
+const std::string kByIdAndTenant =
+    std::string("SELECT ") + kColumns + " FROM outbox WHERE id = $1 AND tenant_id = $2";
+// $1 id, $2 tenant, $3 sent at, $4 attempts, $5 channel that carried it, $6 the other side's id.
 constexpr const char* kMarkSent =
-    "UPDATE outbox SET status = 'sent', sent_at = $3, attempts = $4, last_error = NULL, claim = NULL "
-    "WHERE id = $1 AND tenant_id = $2";
+    "UPDATE outbox SET status = 'sent', sent_at = $3, attempts = $4, last_error = NULL, claim = NULL, "
+    "delivered_channel = $5, provider_message_id = $6 WHERE id = $1 AND tenant_id = $2";
 // $1 id, $2 tenant, $3 status, $4 attempts, $5 next attempt (NULL: unchanged), $6 error.
 constexpr const char* kMarkFailure =
     "UPDATE outbox SET status = $3, attempts = $4, next_attempt_at = COALESCE($5, next_attempt_at), "
@@ -48,6 +49,10 @@ StoredMessage from_row(const db::Row& r) {
   s.sent_at = r.text(9);
   s.last_error = r.text(10);
   s.status = r.text(11);
+  s.message.fallback_recipient = r.text(12);
+  s.message.options = r.text(13);
+  s.delivered_channel = r.text(14);
+  s.provider_message_id = r.text(15);
   return s;
 }
 
@@ -68,6 +73,8 @@ std::string_view to_string(Channel c) {
       return "sms";
     case Channel::pec:
       return "pec";
+    case Channel::appio:
+      return "appio";
   }
   return "email";
 }
@@ -76,6 +83,7 @@ std::optional<Channel> parse_channel(std::string_view s) {
   if (s == "email") return Channel::email;
   if (s == "sms") return Channel::sms;
   if (s == "pec") return Channel::pec;
+  if (s == "appio") return Channel::appio;
   return std::nullopt;
 }
 
@@ -100,10 +108,17 @@ Result<std::string> enqueue(db::Conn& tx, const Message& m, const time::Clock& c
   }
   if (has_control(m.subject) || m.subject.size() > 998) return Error::make("messaging.subject", 400);
   if (m.body.empty()) return Error::make("messaging.body", 400);
+  if (has_control(m.fallback_recipient) || m.fallback_recipient.size() > 320 ||
+      m.fallback_recipient.find(' ') != std::string::npos) {
+    return Error::make("messaging.recipient", 400, m.fallback_recipient);
+  }
+  if (m.channel == Channel::appio) {  // IO's limits, checked now: the caller hears of them, not the job
+    if (auto v = appio::check_message(m.recipient, m.subject, m.body, m.options); !v) return v.error();
+  }
   auto id = ids::uuid_v7();
   const auto now = clock.now();
   tx.exec(kInsert, {id, std::int64_t{m.tenant_id}, std::string(to_string(m.channel)), m.recipient, m.subject,
-                    m.body, time::format_iso_utc(now)});
+                    m.body, time::format_iso_utc(now), m.fallback_recipient, m.options});
   auto job = jobs::enqueue(tx, jobs::NewJob{kSendKind, m.tenant_id, id, id, now}, now);
   if (!job) return job.error();
   return id;
@@ -145,18 +160,23 @@ sp::Status Delivery::run(jobs::JobRun& run) {
   if (!m) return Error::make("messaging.not_found", 404, job.payload);
   if (m->status == "sent") return Ok{};  // sent by an earlier attempt whose job was retried by hand
   m->attempts = job.attempts;
-  sp::Status result = Error::make("messaging.no_sender", 503, std::string(to_string(m->message.channel)));
+  Result<Delivered> result =
+      Error::make("messaging.no_sender", 503, std::string(to_string(m->message.channel)));
   if (auto it = senders_.find(m->message.channel); it != senders_.end() && it->second) {
     try {
-      result = it->second->send(*m);
+      result = it->second->deliver(*m);
     } catch (const std::exception& e) {
       result = Error::make("messaging.exception", 500, e.what());
     }
   }
-  if (!result) return result;
+  if (!result) return result.error();
+  const std::string channel =
+      result->channel.empty() ? std::string(to_string(m->message.channel)) : result->channel;
   run.commit([&](db::Conn& tx) {
-    tx.exec(kMarkSent, {m->id, std::int64_t{job.tenant_id}, time::format_iso_utc(run.now()),
-                        std::int64_t{job.attempts}});
+    tx.exec(kMarkSent,
+            {m->id, std::int64_t{job.tenant_id}, time::format_iso_utc(run.now()), std::int64_t{job.attempts},
+             channel,
+             result->provider_message_id.empty() ? db::Value{nullptr} : db::Value{result->provider_message_id}});
   });
   ++sent_;
   return Ok{};

@@ -1,0 +1,112 @@
+#pragma once
+// A local App IO (the services API of wire.hpp, base path {prefix}/api/v1) for the demo and the tests:
+// services known by their subscription key, citizens' profiles, IO's answers and errors, a configurable
+// share of 429s, and what it received, counted per Idempotency-Key. Web side (it answers on a router).
+//
+//   GET  {prefix}/api/v1/profiles/{fiscal_code}   200 {"sender_allowed": bool, "preferred_languages"}
+//                                                  404 ProblemJson (not on IO), 401 (unknown key), 429
+//   POST {prefix}/api/v1/messages                  201 {"id"} + Location; 400 ProblemJson (payload, limits),
+//                                                  401, 429, 500 ProblemJson (recipient not on IO or opted out)
+//   GET  {prefix}/api/v1/messages/{fiscal_code}/{id}  200 {"message": {...}, "status": "PROCESSED"}; 404
+//   GET  {prefix}/received                         the simulator's own listing (no key: demo and tests)
+//
+// Like IO, it does not drop a repeated message: a repeat is received again, and counted under its key,
+// which is how the tests see that nothing was sent twice.
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/result.hpp"
+#include "http/router.hpp"
+
+namespace sp::appio {
+
+struct ReceivedMessage {
+  std::string id;               // IO's message id (ULID-like)
+  std::string service;          // the service whose key sent it
+  std::string fiscal_code;
+  std::string subject;
+  std::string markdown;
+  std::string body;             // the JSON as received
+  std::string idempotency_key;  // the Idempotency-Key header ('' when none)
+  std::string received_at;
+};
+
+class Simulator {
+ public:
+  // A service of a body: its subscription key and a name (the body's slug).
+  void add_service(const std::string& key, const std::string& name);
+  // Profiles: a fiscal code on IO (sender_allowed true for every service unless opted out of it).
+  void add_profile(const std::string& fiscal_code);
+  // Opted out of `service` ("*": of every service).
+  void opt_out(const std::string& fiscal_code, const std::string& service = "*");
+  // The demo's profiles: every identity of identities.json is on IO except those listed under
+  // "not_on_io" in `appio_file` (data/demo/appio.json), and those under "opted_out" opted out of every
+  // service. Error: appio.sim (unreadable files).
+  Status load_profiles(const std::string& identities_file, const std::string& appio_file);
+
+  // Every n-th API call (counting from now) is answered 429 with Retry-After: retry_after_s; 0: none.
+  void throttle_every(int n, int retry_after_s = 1);
+  // The next `times` API calls are answered `status` (times < 0: until told otherwise; 0: normal).
+  void fail(int status, int times);
+
+  // Adds the routes; the simulator must outlive the router.
+  void register_routes(http::Router& router, const std::string& prefix = "/sim/appio");
+
+  [[nodiscard]] std::vector<ReceivedMessage> messages() const;
+  [[nodiscard]] std::size_t count() const;
+  // Messages received under an Idempotency-Key (a repeat counts again).
+  [[nodiscard]] int count_for_key(const std::string& idempotency_key) const;
+  [[nodiscard]] int calls() const;          // API calls, answered or not
+  [[nodiscard]] int throttled() const;      // of which answered 429
+  [[nodiscard]] std::vector<std::string> profile_lookups() const;  // "service:fiscal_code", in order
+  bool wait_for(std::size_t n, std::chrono::milliseconds timeout) const;
+  void clear();
+
+  http::Response handle_profile(const http::Request& req);
+  http::Response handle_submit(const http::Request& req);
+  http::Response handle_get_message(const http::Request& req);
+  http::Response handle_received(const http::Request& req) const;
+
+ private:
+  // The service of the request's key, or "" (401); a 429/failure answer when one is due.
+  std::optional<http::Response> gate(const http::Request& req, std::string& service);
+  [[nodiscard]] bool allowed(const std::string& fiscal_code, const std::string& service) const;
+
+  mutable std::mutex mutex_;
+  mutable std::condition_variable cv_;
+  std::map<std::string, std::string> services_;  // key → name
+  std::set<std::string> profiles_;
+  std::set<std::pair<std::string, std::string>> opted_out_;  // (fiscal code, service or "*")
+  std::vector<ReceivedMessage> received_;
+  std::map<std::string, int> by_key_;
+  std::vector<std::string> lookups_;
+  int throttle_every_ = 0, retry_after_s_ = 1, since_throttle_ = 0;
+  int fail_status_ = 0, fail_times_ = 0;
+  int calls_ = 0, throttled_ = 0;
+  std::uint64_t next_id_ = 1;
+};
+
+}  // namespace sp::appio
+
+namespace sp::appio {
+
+struct SimulatorRun {
+  std::uint16_t port = 8093;  // 0: a free one (printed)
+  std::string identities_file;  // data/demo/identities.json
+  std::string appio_file;       // data/demo/appio.json
+  std::vector<std::pair<std::string, std::string>> services;  // (key, name)
+  int throttle_every = 0;
+  int retry_after_s = 1;
+};
+// `sportello sim appio`: the simulator alone on its own port, until SIGINT/SIGTERM. Returns the exit code.
+int run_simulator(const SimulatorRun& run);
+
+}  // namespace sp::appio

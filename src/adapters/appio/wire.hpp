@@ -1,0 +1,65 @@
+#pragma once
+// App IO's services API (Swagger 2.0, "IO API for Public Administration Services" 4.1.x, base path
+// /api/v1; the reference copy is ../shared/appio/services-api.yaml): the bodies this hub sends and the
+// answers it reads, with IO's limits checked before anything is sent. Pure functions: no HTTP here
+// (client.hpp), no database.
+//
+//   GET  /profiles/{fiscal_code}   → 200 LimitedProfile {"sender_allowed": bool, ...}; 404: not on IO
+//   POST /messages                 NewMessage {"fiscal_code", "content": {"subject", "markdown",
+//                                  "due_date"?, "payment_data"?}, "time_to_live"?}
+//                                  → 201 CreatedMessage {"id"}
+// The older POST /messages/{fiscal_code} is deprecated and never used.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "core/result.hpp"
+
+namespace sp::appio {
+
+// IO's limits (MessageContentBase, PaymentDataBase), in characters as IO counts them (UTF-16 units).
+inline constexpr std::size_t kSubjectMin = 10, kSubjectMax = 120;
+inline constexpr std::size_t kMarkdownMin = 80, kMarkdownMax = 10'000;
+inline constexpr std::int64_t kAmountMax = 9'999'999'999;
+
+// A pagoPA notice payable from the app (PaymentDataWithRequiredPayee).
+struct PaymentData {
+  std::int64_t amount_cents = 0;     // 1 .. 9,999,999,999
+  std::string notice_number;         // 18 digits, the first 0-3 (aux digit)
+  bool invalid_after_due_date = false;
+  std::string payee_fiscal_code;     // the creditor body's fiscal code, 11 digits
+};
+
+// What an outbox message of channel appio carries besides subject and text (its `options` column).
+struct Options {
+  std::string due_date;  // ISO 8601 UTC ("2026-12-31T00:00:00.000Z"); empty: none
+  std::optional<PaymentData> payment;
+};
+
+// {"due_date": "...", "payment_data": {"amount", "notice_number", "invalid_after_due_date", "payee":
+// {"fiscal_code"}}} — the same shapes as IO's. Empty text: no options. Error: appio.options.
+Result<Options> parse_options(std::string_view json);
+std::string options_json(const Options& o);
+
+// Length as IO counts it: UTF-16 code units of the UTF-8 text.
+std::size_t utf16_length(std::string_view utf8);
+
+// Checks a message against IO's rules before it is queued or sent. Errors (status 400):
+// appio.fiscal_code, appio.subject (10-120 characters), appio.markdown (80-10,000), appio.options,
+// appio.due_date, appio.amount, appio.notice_number, appio.payee.
+Status check_message(std::string_view fiscal_code, std::string_view subject, std::string_view markdown,
+                     std::string_view options_json);
+
+// The body of POST /messages (NewMessage), after check_message.
+std::string new_message_json(std::string_view fiscal_code, std::string_view subject, std::string_view markdown,
+                             const Options& options);
+
+// What GET /profiles/{fiscal_code} says of a person.
+enum class Reach { on_io, not_on_io, opted_out };
+// A 200's LimitedProfile: sender_allowed true → on_io, false → opted_out. Error: appio.answer.
+Result<Reach> parse_profile(std::string_view json);
+// A 201's CreatedMessage: IO's message id. Error: appio.answer.
+Result<std::string> parse_created(std::string_view json);
+
+}  // namespace sp::appio
