@@ -540,15 +540,16 @@ void App::start_messaging() {
   appio::ClientOptions ao;
   if (!appio_url.empty()) ao.base_url = appio_url;
   auto client = std::make_shared<appio::Client>(ao);
-  delivery_->set_sender(messaging::Channel::appio,
-                        std::make_shared<appio::AppIoSender>(
-                            client,
-                            [keys = std::move(appio_keys)](std::int64_t tenant) -> std::optional<std::string> {
-                              auto it = keys.find(tenant);
-                              if (it == keys.end()) return std::nullopt;
-                              return it->second;
-                            },
-                            email));
+  delivery_->set_sender(
+      messaging::Channel::appio,
+      std::make_shared<appio::AppIoSender>(
+          client,
+          [keys = std::move(appio_keys)](std::int64_t tenant) -> std::optional<std::string> {
+            auto it = keys.find(tenant);
+            if (it == keys.end()) return std::nullopt;
+            return it->second;
+          },
+          email));
 }
 
 void App::ensure_demo_stamp_keys() {

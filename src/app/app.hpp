@@ -3,9 +3,9 @@
 // Built by `sportello serve` (and by tests that want the whole thing without sockets).
 #include <memory>
 
+#include "adapters/appio/simulator.hpp"
 #include "adapters/messaging/mailbox_web.hpp"
 #include "adapters/messaging/outbox.hpp"
-#include "adapters/appio/simulator.hpp"
 #include "adapters/messaging/sms.hpp"
 #include "adapters/messaging/sms_simulator.hpp"
 #include "adapters/messaging/smtp_sink.hpp"

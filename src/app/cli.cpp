@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <iostream>
 
+#include "adapters/appio/simulator.hpp"
 #include "adapters/oidc/rp_check.hpp"
 #include "adapters/oidc/simulator.hpp"
 #include "adapters/oidc/trust.hpp"
@@ -20,7 +21,6 @@
 #include "app/keys_cli.hpp"
 #include "app/payments_cli.hpp"
 #include "app/reconcile_cli.hpp"
-#include "adapters/appio/simulator.hpp"
 #include "app/sim_pagopa_cli.hpp"
 #include "app/stamp_cli.hpp"
 #include "audit/anchor.hpp"
@@ -171,7 +171,8 @@ int run_cli(int argc, char** argv) {
   std::vector<std::string> appio_services;
   sim_appio->add_option("--port", appio_run.port, "Port to listen on (0: a free one, printed)");
   sim_appio->add_option("--service", appio_services, "A service: SUBSCRIPTION_KEY=NAME (repeatable)");
-  sim_appio->add_option("--throttle-every", appio_run.throttle_every, "Answer every N-th call 429 (0: never)");
+  sim_appio->add_option("--throttle-every", appio_run.throttle_every,
+                        "Answer every N-th call 429 (0: never)");
   sim_appio->add_option("--retry-after", appio_run.retry_after_s, "Retry-After of the 429s, seconds");
   sim->require_subcommand(1);
 

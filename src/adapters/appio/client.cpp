@@ -23,7 +23,8 @@ std::optional<milliseconds> retry_after(const adapters::HttpResponse& r) {
 
 Error answer_error(const adapters::HttpResponse& r, std::string_view what) {
   std::string detail = std::string(what) + ": HTTP " + std::to_string(r.status) + " " + r.body.substr(0, 200);
-  if (r.status == 400 || r.status == 401 || r.status == 403) return Error::make("messaging.rejected", 502, detail);
+  if (r.status == 400 || r.status == 401 || r.status == 403)
+    return Error::make("messaging.rejected", 502, detail);
   if (r.status == 429) return Error::make("appio.throttled", 503, detail);
   return Error::make("appio.unreachable", 502, detail);
 }
@@ -35,7 +36,10 @@ Sleeper real_sleeper() {
 }
 
 RateLimiter::RateLimiter(int calls, milliseconds period, const time::Clock& clock, Sleeper sleep)
-    : calls_(std::max(1, calls)), period_(std::max(milliseconds(1), period)), clock_(clock), sleep_(std::move(sleep)) {}
+    : calls_(std::max(1, calls)),
+      period_(std::max(milliseconds(1), period)),
+      clock_(clock),
+      sleep_(std::move(sleep)) {}
 
 bool RateLimiter::acquire(const std::string& key, milliseconds max_wait) {
   milliseconds waited{0};
@@ -101,7 +105,8 @@ Result<adapters::HttpResponse> Client::call(adapters::HttpRequest req, const std
   req.headers.emplace_back("Accept", "application/json");
   for (int attempt = 0;; ++attempt) {
     if (!limiter_.acquire(key, options_.max_wait))
-      return Error::make("appio.throttled", 503, "no call allowed within " + std::to_string(options_.max_wait.count()) + " ms");
+      return Error::make("appio.throttled", 503,
+                         "no call allowed within " + std::to_string(options_.max_wait.count()) + " ms");
     auto res = http_.send(req);
     if (!res) return Error::make("appio.unreachable", 502, res.error().code + " " + res.error().detail);
     if (res->status != 429) return res;

@@ -50,10 +50,10 @@ class RateLimiter {
 struct ClientOptions {
   std::string base_url = "https://api.io.pagopa.it/api/v1";  // demo: the simulator's
   std::chrono::milliseconds timeout{10'000};
-  int rate_calls = 150;                       // per key …
+  int rate_calls = 150;                          // per key …
   std::chrono::milliseconds rate_period{5'000};  // … per this period
-  std::chrono::milliseconds max_wait{15'000};  // longest wait for a token within one call
-  int retries_on_429 = 3;                      // within one call; then a transient error (the job retries)
+  std::chrono::milliseconds max_wait{15'000};    // longest wait for a token within one call
+  int retries_on_429 = 3;                        // within one call; then a transient error (the job retries)
 };
 
 class Client {
@@ -68,7 +68,8 @@ class Client {
   // POST /messages with `body` (new_message_json). Returns IO's message id. `idempotency_key` goes in
   // an Idempotency-Key header, which IO does not define (it ignores it; the simulator counts by it).
   // Errors: as profile().
-  Result<std::string> submit(const std::string& key, const std::string& body, const std::string& idempotency_key);
+  Result<std::string> submit(const std::string& key, const std::string& body,
+                             const std::string& idempotency_key);
 
   [[nodiscard]] RateLimiter& limiter() { return limiter_; }
   [[nodiscard]] const ClientOptions& options() const { return options_; }

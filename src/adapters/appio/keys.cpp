@@ -21,7 +21,8 @@ Result<std::optional<std::string>> read_key(const std::string& keys_dir, const s
   const auto path = key_path(keys_dir, slug);
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0) return std::optional<std::string>{};
-  if ((st.st_mode & 077) != 0) return Error::make("appio.key", 500, path + ": readable by others (chmod 600)");
+  if ((st.st_mode & 077) != 0)
+    return Error::make("appio.key", 500, path + ": readable by others (chmod 600)");
   std::ifstream in(path);
   if (!in) return Error::make("appio.key", 500, path + ": unreadable");
   std::string key;

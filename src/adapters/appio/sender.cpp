@@ -4,7 +4,8 @@
 
 namespace sp::appio {
 
-AppIoSender::AppIoSender(std::shared_ptr<Client> client, KeyLookup keys, std::shared_ptr<messaging::Sender> email)
+AppIoSender::AppIoSender(std::shared_ptr<Client> client, KeyLookup keys,
+                         std::shared_ptr<messaging::Sender> email)
     : client_(std::move(client)), keys_(std::move(keys)), email_(std::move(email)) {}
 
 sp::Status AppIoSender::send(const messaging::StoredMessage& m) {
@@ -39,8 +40,8 @@ Result<messaging::Delivered> AppIoSender::deliver(const messaging::StoredMessage
   if (*reach == Reach::opted_out) return fall_back(m, "opted out of the body's App IO service");
   if (auto c = check_message(m.message.recipient, m.message.subject, m.message.body, m.message.options); !c)
     return fall_back(m, c.error().code);
-  auto id = client_->submit(*key, new_message_json(m.message.recipient, m.message.subject, m.message.body, *options),
-                            m.id);
+  auto id = client_->submit(
+      *key, new_message_json(m.message.recipient, m.message.subject, m.message.body, *options), m.id);
   if (!id) {
     if (id.error().code == "messaging.rejected") return fall_back(m, id.error().detail);
     return id.error();

@@ -1,7 +1,6 @@
 #include "adapters/appio/simulator.hpp"
 
 #include <boost/json.hpp>
-
 #include <fstream>
 #include <optional>
 #include <sstream>
@@ -110,7 +109,8 @@ void Simulator::register_routes(http::Router& router, const std::string& prefix)
   const std::string api = prefix + "/api/v1";
   router.get(api + "/profiles/{fiscal_code}", [this](http::Request& r) { return handle_profile(r); });
   router.post(api + "/messages", [this](http::Request& r) { return handle_submit(r); });
-  router.get(api + "/messages/{fiscal_code}/{id}", [this](http::Request& r) { return handle_get_message(r); });
+  router.get(api + "/messages/{fiscal_code}/{id}",
+             [this](http::Request& r) { return handle_get_message(r); });
   router.get(prefix + "/received", [this](http::Request& r) { return handle_received(r); });
 }
 
@@ -153,7 +153,8 @@ http::Response Simulator::handle_profile(const http::Request& req) {
   const std::string cf = req.param("fiscal_code");
   std::lock_guard lock(mutex_);
   lookups_.push_back(service + ":" + cf);
-  if (!profiles_.contains(cf)) return problem(404, "Profile not found", "No user found for the provided fiscal code");
+  if (!profiles_.contains(cf))
+    return problem(404, "Profile not found", "No user found for the provided fiscal code");
   json::object o;
   o["sender_allowed"] = allowed(cf, service);
   o["preferred_languages"] = json::array{"it_IT"};
@@ -168,7 +169,8 @@ http::Response Simulator::handle_submit(const http::Request& req) {
   if (ec || !v.is_object()) return problem(400, "Invalid payload", "the body is not a JSON object");
   const auto& o = v.as_object();
   const auto* content = o.if_contains("content");
-  if (content == nullptr || !content->is_object()) return problem(400, "Invalid payload", "content is required");
+  if (content == nullptr || !content->is_object())
+    return problem(400, "Invalid payload", "content is required");
   const auto& c = content->as_object();
   const std::string cf = str(o, "fiscal_code");
   if (cf.empty()) return problem(400, "Invalid payload", "fiscal_code is required");
@@ -319,8 +321,9 @@ int run_simulator(const SimulatorRun& run) {
     so.threads = 2;
     http::Server server(so, router);
     server.listen();
-    std::printf("App IO simulator listening on http://localhost:%u/api/v1 (%zu service(s); received: /received)\n",
-                static_cast<unsigned>(server.port()), run.services.size());
+    std::printf(
+        "App IO simulator listening on http://localhost:%u/api/v1 (%zu service(s); received: /received)\n",
+        static_cast<unsigned>(server.port()), run.services.size());
     std::fflush(stdout);
     server.stop_on_signals();
     server.run();

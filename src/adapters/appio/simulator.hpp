@@ -6,7 +6,8 @@
 //   GET  {prefix}/api/v1/profiles/{fiscal_code}   200 {"sender_allowed": bool, "preferred_languages"}
 //                                                  404 ProblemJson (not on IO), 401 (unknown key), 429
 //   POST {prefix}/api/v1/messages                  201 {"id"} + Location; 400 ProblemJson (payload, limits),
-//                                                  401, 429, 500 ProblemJson (recipient not on IO or opted out)
+//                                                  401, 429, 500 ProblemJson (recipient not on IO or opted
+//                                                  out)
 //   GET  {prefix}/api/v1/messages/{fiscal_code}/{id}  200 {"message": {...}, "status": "PROCESSED"}; 404
 //   GET  {prefix}/received                         the simulator's own listing (no key: demo and tests)
 //
@@ -29,8 +30,8 @@
 namespace sp::appio {
 
 struct ReceivedMessage {
-  std::string id;               // IO's message id (ULID-like)
-  std::string service;          // the service whose key sent it
+  std::string id;       // IO's message id (ULID-like)
+  std::string service;  // the service whose key sent it
   std::string fiscal_code;
   std::string subject;
   std::string markdown;
@@ -64,8 +65,8 @@ class Simulator {
   [[nodiscard]] std::size_t count() const;
   // Messages received under an Idempotency-Key (a repeat counts again).
   [[nodiscard]] int count_for_key(const std::string& idempotency_key) const;
-  [[nodiscard]] int calls() const;          // API calls, answered or not
-  [[nodiscard]] int throttled() const;      // of which answered 429
+  [[nodiscard]] int calls() const;                                 // API calls, answered or not
+  [[nodiscard]] int throttled() const;                             // of which answered 429
   [[nodiscard]] std::vector<std::string> profile_lookups() const;  // "service:fiscal_code", in order
   bool wait_for(std::size_t n, std::chrono::milliseconds timeout) const;
   void clear();
@@ -99,9 +100,9 @@ class Simulator {
 namespace sp::appio {
 
 struct SimulatorRun {
-  std::uint16_t port = 8093;  // 0: a free one (printed)
-  std::string identities_file;  // data/demo/identities.json
-  std::string appio_file;       // data/demo/appio.json
+  std::uint16_t port = 8093;                                  // 0: a free one (printed)
+  std::string identities_file;                                // data/demo/identities.json
+  std::string appio_file;                                     // data/demo/appio.json
   std::vector<std::pair<std::string, std::string>> services;  // (key, name)
   int throttle_every = 0;
   int retry_after_s = 1;

@@ -1,8 +1,7 @@
 #include "adapters/appio/wire.hpp"
 
-#include <boost/json.hpp>
-
 #include <algorithm>
+#include <boost/json.hpp>
 
 #include "core/codice_fiscale.hpp"
 #include "core/time.hpp"
@@ -100,7 +99,8 @@ std::string options_json(const Options& o) {
 
 Status check_message(std::string_view fiscal_code, std::string_view subject, std::string_view markdown,
                      std::string_view options) {
-  if (!cf::validate_person(fiscal_code)) return Error::make("appio.fiscal_code", 400, std::string(fiscal_code));
+  if (!cf::validate_person(fiscal_code))
+    return Error::make("appio.fiscal_code", 400, std::string(fiscal_code));
   const auto sl = utf16_length(subject);
   if (sl < kSubjectMin || sl > kSubjectMax) return Error::make("appio.subject", 400, std::to_string(sl));
   const auto ml = utf16_length(markdown);
@@ -115,8 +115,8 @@ Status check_message(std::string_view fiscal_code, std::string_view subject, std
   return Ok{};
 }
 
-std::string new_message_json(std::string_view fiscal_code, std::string_view subject, std::string_view markdown,
-                             const Options& options) {
+std::string new_message_json(std::string_view fiscal_code, std::string_view subject,
+                             std::string_view markdown, const Options& options) {
   json::object m;
   m["fiscal_code"] = fiscal_code;
   m["content"] = content_json(subject, markdown, options);
@@ -128,7 +128,8 @@ Result<Reach> parse_profile(std::string_view text) {
   auto v = json::parse(text, ec);
   if (ec || !v.is_object()) return Error::make("appio.answer", 502, "profile: not a JSON object");
   const auto* allowed = v.as_object().if_contains("sender_allowed");
-  if (allowed == nullptr || !allowed->is_bool()) return Error::make("appio.answer", 502, "profile: sender_allowed");
+  if (allowed == nullptr || !allowed->is_bool())
+    return Error::make("appio.answer", 502, "profile: sender_allowed");
   return allowed->as_bool() ? Reach::on_io : Reach::opted_out;
 }
 

@@ -25,10 +25,10 @@ inline constexpr std::int64_t kAmountMax = 9'999'999'999;
 
 // A pagoPA notice payable from the app (PaymentDataWithRequiredPayee).
 struct PaymentData {
-  std::int64_t amount_cents = 0;     // 1 .. 9,999,999,999
-  std::string notice_number;         // 18 digits, the first 0-3 (aux digit)
+  std::int64_t amount_cents = 0;  // 1 .. 9,999,999,999
+  std::string notice_number;      // 18 digits, the first 0-3 (aux digit)
   bool invalid_after_due_date = false;
-  std::string payee_fiscal_code;     // the creditor body's fiscal code, 11 digits
+  std::string payee_fiscal_code;  // the creditor body's fiscal code, 11 digits
 };
 
 // What an outbox message of channel appio carries besides subject and text (its `options` column).
@@ -52,8 +52,8 @@ Status check_message(std::string_view fiscal_code, std::string_view subject, std
                      std::string_view options_json);
 
 // The body of POST /messages (NewMessage), after check_message.
-std::string new_message_json(std::string_view fiscal_code, std::string_view subject, std::string_view markdown,
-                             const Options& options);
+std::string new_message_json(std::string_view fiscal_code, std::string_view subject,
+                             std::string_view markdown, const Options& options);
 
 // What GET /profiles/{fiscal_code} says of a person.
 enum class Reach { on_io, not_on_io, opted_out };

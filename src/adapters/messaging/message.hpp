@@ -21,11 +21,11 @@ std::optional<Channel> parse_channel(std::string_view s);
 struct Message {
   std::int64_t tenant_id = 0;
   Channel channel = Channel::email;
-  std::string recipient;  // e-mail address, or an E.164 mobile number ("+393331234567")
-  std::string subject;    // e-mail/PEC only; UTF-8
-  std::string body;       // UTF-8 plain text (appio: Markdown, 80 to 10,000 characters)
+  std::string recipient;           // e-mail address, or an E.164 mobile number ("+393331234567")
+  std::string subject;             // e-mail/PEC only; UTF-8
+  std::string body;                // UTF-8 plain text (appio: Markdown, 80 to 10,000 characters)
   std::string fallback_recipient;  // appio: the e-mail address used when IO cannot carry it; may be empty
-  std::string options;             // appio: JSON {"due_date", "payment_data"} (appio/client.hpp); may be empty
+  std::string options;  // appio: JSON {"due_date", "payment_data"} (appio/client.hpp); may be empty
 };
 
 enum class Status { pending, sending, sent, failed };
@@ -40,7 +40,7 @@ struct StoredMessage {
   std::string next_attempt_at;
   std::string sent_at;
   std::string last_error;
-  std::string status;  // pending | sending | sent | failed
+  std::string status;               // pending | sending | sent | failed
   std::string delivered_channel;    // once sent: the channel that carried it (appio, or email on fallback)
   std::string provider_message_id;  // once sent: the other side's id, when it gives one (IO's message id)
 };

@@ -173,10 +173,10 @@ sp::Status Delivery::run(jobs::JobRun& run) {
   const std::string channel =
       result->channel.empty() ? std::string(to_string(m->message.channel)) : result->channel;
   run.commit([&](db::Conn& tx) {
-    tx.exec(kMarkSent,
-            {m->id, std::int64_t{job.tenant_id}, time::format_iso_utc(run.now()), std::int64_t{job.attempts},
-             channel,
-             result->provider_message_id.empty() ? db::Value{nullptr} : db::Value{result->provider_message_id}});
+    tx.exec(kMarkSent, {m->id, std::int64_t{job.tenant_id}, time::format_iso_utc(run.now()),
+                        std::int64_t{job.attempts}, channel,
+                        result->provider_message_id.empty() ? db::Value{nullptr}
+                                                            : db::Value{result->provider_message_id}});
   });
   ++sent_;
   return Ok{};

@@ -237,6 +237,8 @@ const std::set<std::string> kPublic = {
     "GET /api/v1/pagopa/notice-numbers/{nav}",
     // Demo-only simulators (mounted when demo = true, as in this test).
     "GET /sim/posta", "GET /sim/sms/messages", "POST /sim/sms/messages",
+    "GET /sim/appio/api/v1/profiles/{fiscal_code}", "POST /sim/appio/api/v1/messages",
+    "GET /sim/appio/api/v1/messages/{fiscal_code}/{id}", "GET /sim/appio/received",
     // A receipt is 404 for everyone but its operator and its citizen (tests/integration/delegations).
     "GET /sportello-assistito/ricevuta/{id}", "GET /sportello-assistito/ricevuta/{id}/pdf",
     // A redirect to the counter's page, which checks the role.
