@@ -148,6 +148,9 @@ TEST_P(AppIoTest, ProfileFirstThenPostMessagesInTheSwaggersWireFormat) {
   const auto body = json::parse(got.body);
   const auto errors = swagger().validate(swagger().at("#/definitions/NewMessage"), body);
   EXPECT_TRUE(errors.empty()) << errors.front();
+  auto too_short = body;  // the check is not vacuous: IO's limits come out of the Swagger
+  too_short.at("content").as_object()["subject"] = "Avviso";
+  EXPECT_FALSE(swagger().validate(swagger().at("#/definitions/NewMessage"), too_short).empty());
   // POST /messages carries the fiscal code in the body (the deprecated /messages/{fiscal_code} is not used).
   EXPECT_EQ(body.at("fiscal_code").as_string(), kOnIo);
   const auto& pd = body.at("content").at("payment_data");
