@@ -133,10 +133,11 @@ const std::vector<Field>& fields() {
     f.push_back(text_field("sms_gateway_url", "SMS gateway endpoint; empty: SMS stay queued",
                            &Config::sms_gateway_url));
     f.push_back(text_field("sms_api_key", "SMS gateway API key", &Config::sms_api_key));
-    f.push_back(text_field("appio_url",
-                           "App IO services API base (https://api.io.pagopa.it/api/v1); empty: IO messages "
-                           "go by e-mail (demo: the simulator). Keys: <keys_dir>/<body>/appio/subscription-key",
-                           &Config::appio_url));
+    f.push_back(
+        text_field("appio_url",
+                   "App IO services API base (https://api.io.pagopa.it/api/v1); empty: IO messages "
+                   "go by e-mail (demo: the simulator). Keys: <keys_dir>/<body>/appio/subscription-key",
+                   &Config::appio_url));
     f.push_back(text_field("files_dir",
                            "folder for uploaded files (made when missing); empty: kept in the database",
                            &Config::files_dir));

@@ -46,7 +46,7 @@ struct Config {
   std::string mail_from = "noreply@sportello.example";
   std::string sms_gateway_url;  // the SMS gateway's POST endpoint; demo: the simulator
   std::string sms_api_key;
-  std::string appio_url;  // App IO's services API base (…/api/v1); demo: the simulator; keys per body in keys_dir
+  std::string appio_url;  // App IO's API base (…/api/v1); demo: the simulator; keys per body in keys_dir
   std::string files_dir;  // uploaded files' folder; empty: kept in the database
   // The audit chain's HMAC key (made when missing, mode 600) and the append-only file where each body's
   // chain head is anchored; both outside the database, backed up apart from it (docs/audit.md).
