@@ -33,7 +33,11 @@ Result<messaging::Delivered> AppIoSender::deliver(const messaging::StoredMessage
   auto reach = client_->profile(*key, m.message.recipient);
   if (!reach) {
     // A refused look-up (wrong key, bad fiscal code) will not mend: e-mail instead. Anything else waits.
-    if (reach.error().code == "messaging.rejected") return fall_back(m, reach.error().detail);
+    if (reach.error().code == "messaging.rejected") {
+      spdlog::warn("appio: IO refused the profile look-up of message {} (body {}): {}; e-mail instead", m.id,
+                   m.message.tenant_id, reach.error().detail);
+      return fall_back(m, reach.error().detail);
+    }
     return reach.error();
   }
   if (*reach == Reach::not_on_io) return fall_back(m, "not on App IO");
@@ -43,7 +47,11 @@ Result<messaging::Delivered> AppIoSender::deliver(const messaging::StoredMessage
   auto id = client_->submit(
       *key, new_message_json(m.message.recipient, m.message.subject, m.message.body, *options), m.id);
   if (!id) {
-    if (id.error().code == "messaging.rejected") return fall_back(m, id.error().detail);
+    if (id.error().code == "messaging.rejected") {
+      spdlog::warn("appio: IO refused message {} (body {}): {}; e-mail instead", m.id, m.message.tenant_id,
+                   id.error().detail);
+      return fall_back(m, id.error().detail);
+    }
     return id.error();
   }
   spdlog::debug("appio: message {} accepted by IO as {}", m.id, *id);
