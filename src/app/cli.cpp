@@ -21,6 +21,7 @@
 #include "app/keys_cli.hpp"
 #include "app/payments_cli.hpp"
 #include "app/reconcile_cli.hpp"
+#include "app/sim_anpr_cli.hpp"
 #include "app/sim_pagopa_cli.hpp"
 #include "app/stamp_cli.hpp"
 #include "audit/anchor.hpp"
@@ -174,6 +175,7 @@ int run_cli(int argc, char** argv) {
   sim_appio->add_option("--throttle-every", appio_run.throttle_every,
                         "Answer every N-th call 429 (0: never)");
   sim_appio->add_option("--retry-after", appio_run.retry_after_s, "Retry-After of the 429s, seconds");
+  SimAnprCommands sim_anpr_cmd(*sim);
   sim->require_subcommand(1);
 
   try {
@@ -342,6 +344,7 @@ int run_cli(int argc, char** argv) {
       }
       return appio::run_simulator(appio_run);
     }
+    if (sim_anpr_cmd.parsed()) return sim_anpr_cmd.run(*cfg, std::cerr);
     if (migrate->parsed()) {
       auto db = db::open(cfg->database);
       auto applied = db::migrate(*db, cfg->share_dir + "/migrations");

@@ -1,0 +1,79 @@
+#include "adapters/anpr/client.hpp"
+
+#include <date/date.h>
+
+#include <atomic>
+
+namespace sp::anpr {
+namespace {
+
+std::atomic<long long> g_last_operation_id{0};
+
+// dataOraRichiesta: local time in Rome without an offset, as ANPR's examples write it.
+std::string request_time(const time::Clock& clock) {
+  return date::format("%Y-%m-%dT%H:%M:%S", time::to_rome_local(clock.now()));
+}
+
+}  // namespace
+
+Client::Client(ClientConfig config, const time::Clock& clock)
+    : config_(std::move(config)), clock_(clock), http_(config_.http) {}
+
+std::string Client::next_operation_id(const time::Clock& clock) {
+  const long long now =
+      std::chrono::duration_cast<std::chrono::microseconds>(clock.now().time_since_epoch()).count();
+  long long last = g_last_operation_id.load();
+  long long next = 0;
+  do {
+    next = now > last ? now : last + 1;
+  } while (!g_last_operation_id.compare_exchange_weak(last, next));
+  return std::to_string(next);
+}
+
+Result<std::string> Client::post(const std::string& service, const std::string& envelope) const {
+  if (!configured())
+    return Error::make("anpr.not_configured", 503, "no ANPR URL or credential for comune " + config_.sender);
+  adapters::HttpRequest req;
+  req.method = "POST";
+  req.url = config_.base_url + "/" + service;
+  req.headers = {{"Content-Type", "text/xml; charset=utf-8"},
+                 {"SOAPAction", "\"\""},
+                 {"Authorization", "Bearer " + config_.secret}};
+  req.body = envelope;
+  auto res = http_.send(req);
+  if (!res) return Error::make("anpr.unreachable", 502, res.error().code + ": " + res.error().detail);
+  // SOAP faults come back with 500; ANPR's own refusals (KO messages) with 200.
+  if (res->status != 200 && res->status != 500)
+    return Error::make("anpr.http", 502, "HTTP " + std::to_string(res->status));
+  return std::move(res->body);
+}
+
+Result<ConsultResponse> Client::consult(const std::string& codice_fiscale, const std::string& reference_date,
+                                        bool household, std::string operation_id) const {
+  ConsultRequest r;
+  r.header = {operation_id.empty() ? next_operation_id(clock_) : std::move(operation_id), config_.sender,
+              "3002", request_time(clock_), config_.send_type};
+  r.codice_fiscale = codice_fiscale;
+  r.reference_date = reference_date;
+  r.household = household;
+  auto body = post("AnprService3000", render_consult_request(r));
+  if (!body) return body.error();
+  auto parsed = parse_consult_response(*body);
+  if (!parsed) return Error::make(parsed.error().code, 502, parsed.error().detail);
+  return parsed;
+}
+
+Result<CertificateResponse> Client::issue(CertificateRequest request) const {
+  if (request.header.operation_id.empty()) request.header.operation_id = next_operation_id(clock_);
+  request.header.sender = config_.sender;
+  request.header.operation = "6001";
+  request.header.sent_at = request_time(clock_);
+  request.header.send_type = config_.send_type;
+  auto body = post("AnprService6001", render_certificate_request(request));
+  if (!body) return body.error();
+  auto parsed = parse_certificate_response(*body);
+  if (!parsed) return Error::make(parsed.error().code, 502, parsed.error().detail);
+  return parsed;
+}
+
+}  // namespace sp::anpr

@@ -1,0 +1,65 @@
+#pragma once
+// The hub's client of ANPR's SOAP web services (wire.hpp says which interface and why): a comune's
+// consultation of a person and their household (3002) and its certificate requests (6001).
+//
+//   POST {base_url}/AnprService3000   interrogazioneCittadino_famiglia_convivenza
+//   POST {base_url}/AnprService6001   emissioneCertificato
+// (the WSDLs' soap:address paths), Content-Type text/xml, SOAPAction "".
+//
+// Authentication: one credential per comune, sent as `Authorization: Bearer <secret>` — the shape of the
+// project's other outbound adapters (pagoPA's subscription key). ANPR's production endpoint authenticates
+// the comune's workstation by a TLS client certificate issued by the Ministry: HttpClient has no client
+// certificate option yet, so production use needs that added (docs/certificates.md). The secret is never
+// logged. codMittente is the comune's ISTAT code and must be the one the credential was issued to (the
+// simulator refuses another: a body cannot ask in another comune's name).
+//
+// idOperazioneComune: digits, increasing. The caller may give its own (the certificates module stores it
+// before calling, so a retry after a lost answer carries the same id and ANPR returns the same
+// certificate instead of issuing a second one); otherwise next_operation_id() makes one.
+//
+// Errors: anpr.not_configured (503: no URL or secret for the comune), anpr.unreachable (502: connection,
+// timeout, TLS; the http_client code in the detail), anpr.http (502: an HTTP status other than 200/500,
+// e.g. 401 for a wrong credential), anpr.soap_fault (502), anpr.soap_syntax (502: an answer that is not
+// ANPR's message). A refusal by ANPR is NOT an error: the response has ok == false and ANPR's errors.
+#include <string>
+
+#include "adapters/anpr/wire.hpp"
+#include "adapters/http_client.hpp"
+#include "core/result.hpp"
+#include "core/time.hpp"
+
+namespace sp::anpr {
+
+struct ClientConfig {
+  std::string base_url;            // e.g. https://…/Interno/ANPR (no trailing slash); demo: the simulator
+  std::string secret;              // the comune's credential
+  std::string sender;              // the comune's ISTAT code (codMittente)
+  std::string send_type = "PROD";  // tipoInvio
+  adapters::HttpClientOptions http{std::chrono::milliseconds(15000), std::chrono::milliseconds(5000)};
+};
+
+class Client {
+ public:
+  Client(ClientConfig config, const time::Clock& clock);
+
+  [[nodiscard]] bool configured() const { return !config_.base_url.empty() && !config_.secret.empty(); }
+  [[nodiscard]] const std::string& sender() const { return config_.sender; }
+
+  // A person (household=false) or every member of their household, at `reference_date` (YYYY-MM-DD).
+  [[nodiscard]] Result<ConsultResponse> consult(const std::string& codice_fiscale,
+                                                const std::string& reference_date, bool household,
+                                                std::string operation_id = {}) const;
+  // `request.header` is completed here: sender, operation, sent_at, send_type, and the id when empty.
+  [[nodiscard]] Result<CertificateResponse> issue(CertificateRequest request) const;
+
+  // Digits, strictly increasing within this process (microseconds since the epoch, bumped on ties).
+  static std::string next_operation_id(const time::Clock& clock);
+
+ private:
+  [[nodiscard]] Result<std::string> post(const std::string& service, const std::string& envelope) const;
+  ClientConfig config_;
+  const time::Clock& clock_;
+  adapters::HttpClient http_;
+};
+
+}  // namespace sp::anpr
