@@ -123,6 +123,7 @@ App::App(Config config) : config_(std::move(config)) {
     }
     if (port != 0) point_at_pagopa_simulator("http://localhost:" + std::to_string(port));
   }
+  if (config_.demo && config_.sim_anpr) point_at_anpr_simulator();
   // The modules, each installed once; what one returns is passed to those that use it.
   identity_ = identity::install(router_, deps, applications::render_counter_receipt_pdf);
   setup_sign_in();  // the OIDC providers of the configuration
@@ -175,6 +176,7 @@ App::~App() {
   if (jobs_) jobs_->stop();                    // waits for the job in hand
   if (smtp_sink_) smtp_sink_->stop();
   if (pagopa_sim_fd_ >= 0) ::close(pagopa_sim_fd_);  // bound for a simulator serve() never started
+  if (anpr_sim_fd_ >= 0) ::close(anpr_sim_fd_);
   if (db_) db_->close();
 }
 
@@ -569,6 +571,7 @@ void App::write_port_file(std::uint16_t http_port) const {
   if (simulator_) ports["sim_idp"] = simulator_->port();
   if (smtp_sink_) ports["smtp_sink"] = smtp_sink_->port();
   if (pagopa_sim_) ports["sim_pagopa"] = pagopa_sim_->port();
+  if (anpr_sim_) ports["sim_anpr"] = anpr_sim_->port();
   const std::string temp = config_.port_file + ".tmp-" + std::to_string(::getpid());
   {
     std::ofstream out(temp, std::ios::trunc);
@@ -580,6 +583,7 @@ void App::write_port_file(std::uint16_t http_port) const {
 int App::serve(int listen_fd) {
   start_demo_simulator();
   start_pagopa_simulator();
+  start_anpr_simulator();
   start_messaging();
   // Background jobs: outbox deliveries, the daily protocol registers (the periods missed while no node
   // ran are queued and run at once), housekeeping.

@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "adapters/appio/simulator.hpp"
+#include "adapters/anpr/simulator.hpp"
 #include "adapters/messaging/mailbox_web.hpp"
 #include "adapters/messaging/outbox.hpp"
 #include "adapters/messaging/sms.hpp"
@@ -65,6 +66,8 @@ class App {
   [[nodiscard]] stamp::StampService& stamps() { return *stamp_->stamps; }
   // Demo mode with sim_pagopa, once serve() started it: the local pagoPA; null otherwise.
   [[nodiscard]] pagopa::sim::RunningSimulator* pagopa_simulator() { return pagopa_sim_.get(); }
+  // Demo mode with sim_anpr, once serve() started it: the local ANPR; null otherwise.
+  [[nodiscard]] anpr::sim::RunningSimulator* anpr_simulator() { return anpr_sim_.get(); }
   // Runs the HTTP server until SIGTERM/SIGINT; returns the exit code. `listen_fd`: a socket bound
   // beforehand (http::bind_listener, so that the configuration could follow a port chosen by the
   // system); -1: bind config.address:config.port now.
@@ -111,6 +114,8 @@ class App {
   std::unique_ptr<oidc::RunningSimulator> simulator_;
   std::unique_ptr<pagopa::sim::RunningSimulator> pagopa_sim_;  // demo only
   int pagopa_sim_fd_ = -1;  // demo with sim_pagopa_port 0: its socket, bound before the modules read its URL
+  std::unique_ptr<anpr::sim::RunningSimulator> anpr_sim_;  // demo only
+  int anpr_sim_fd_ = -1;                                   // as pagopa_sim_fd_, for the ANPR simulator
 
   // The modules, in the order they are installed (each may use those above it).
   std::unique_ptr<identity::Module> identity_;
@@ -126,7 +131,9 @@ class App {
   void setup_sign_in();
   void start_demo_simulator();
   void point_at_pagopa_simulator(const std::string& url);
-  void start_pagopa_simulator();  // pagopa_sim_app.cpp
+  void start_pagopa_simulator();   // pagopa_sim_app.cpp
+  void point_at_anpr_simulator();  // anpr_sim_app.cpp: URL and demo credentials, before the modules
+  void start_anpr_simulator();
   void install_demo_mailbox();
   void start_messaging();
   void register_jobs_page();

@@ -161,6 +161,21 @@ const std::vector<Field>& fields() {
     f.push_back(int_field("sim_pagopa_port",
                           "port of the local pagoPA simulator in demo mode (0: a free one)",
                           &Config::sim_pagopa_port, 0, 65535));
+    f.push_back(bool_field(
+        "sim_anpr", "start the local ANPR simulator (consultation, certificates) in demo mode (false: off)",
+        &Config::sim_anpr));
+    f.push_back(int_field("sim_anpr_port", "port of the local ANPR simulator in demo mode (0: a free one)",
+                          &Config::sim_anpr_port, 0, 65535));
+    f.push_back(
+        text_field("anpr_url",
+                   "ANPR SOAP web services base URL (…/Interno/ANPR: AnprService3000, AnprService6001); "
+                   "demo: the local simulator",
+                   &Config::anpr_url));
+    f.push_back(
+        text_field("anpr_credentials",
+                   "each comune's ANPR credential as ISTAT=SECRET pairs separated by commas; demo: made "
+                   "at start for the local simulator",
+                   &Config::anpr_credentials));
     f.push_back(text_field("pagopa_checkout_url",
                            "pagoPA Checkout cart API base URL (…/checkout/ec/v1); demo: the local simulator",
                            &Config::pagopa_checkout_url));

@@ -39,6 +39,10 @@ struct Config {
       pagopa_fdr_url;  // pagoPA's FdR organization API base (…/fdr-org/service/v1); demo: the simulator
   std::string pagopa_subscription_key;  // the hub's API Management key for Checkout and FdR
                                         // (Ocp-Apim-Subscription-Key)
+  bool sim_anpr = true;                 // the local ANPR simulator (consultation, certificates), demo only
+  std::uint16_t sim_anpr_port = 8093;   // its port; 0: a free one
+  std::string anpr_url;                 // ANPR's SOAP services base (…/Interno/ANPR); demo: the simulator
+  std::string anpr_credentials;         // each comune's ANPR credential: "ISTAT=SECRET,ISTAT=SECRET"
   std::uint16_t smtp_sink_port = 0;     // the demo's local SMTP sink; 0: a free one
   std::string smtp_url;                 // smtp://relay:587 or smtps://...; demo: a local sink
   std::string smtp_username;

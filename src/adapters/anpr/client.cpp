@@ -73,6 +73,8 @@ Result<CertificateResponse> Client::issue(CertificateRequest request) const {
   if (!body) return body.error();
   auto parsed = parse_certificate_response(*body);
   if (!parsed) return Error::make(parsed.error().code, 502, parsed.error().detail);
+  if (parsed->ok && parsed->pdf.empty() && request.channel != Channel::preview && request.request_type == 1)
+    return Error::make("anpr.soap_syntax", 502, "Risposta6001OK without the certificate's PDF");
   return parsed;
 }
 

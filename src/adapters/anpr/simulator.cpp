@@ -240,7 +240,8 @@ SoapAnswer Simulator::certify(const std::string& authorization, const std::strin
       for (int t : req->types)
         if (t != 8 && t != 12) errors.push_back(error_of(kPartial, "tipoCertificato", std::to_string(t)));
   }
-  if (errors.empty() && req->channel == Channel::online) {
+  const bool preview = req->channel == Channel::preview;  // checked as online, no certificate issued
+  if (errors.empty() && (req->channel == Channel::online || preview)) {
     // Online: the subject, or a member of the requester's household (DM 3 Nov 2021).
     std::string requester_cf = req->requester ? req->requester->codice_fiscale : std::string();
     if (req->requester_type == RequesterType::self) {
@@ -284,19 +285,21 @@ SoapAnswer Simulator::certify(const std::string& authorization, const std::strin
     res.stamp_mode = req->stamp_mode;
     res.fees = req->fees;
     res.exemption = req->exemption;
-    const std::string code = verification_code();
-    const std::string comune_name = population_.comune(who.istat).name;
-    res.pdf = render_pdf(*req, res.subject, res.members, code, comune_name);
-    Issued issued{code,
-                  res.protocol,
-                  digest::sha256_hex(res.pdf),
-                  res.subject.name + " " + res.subject.surname,
-                  res.subject.codice_fiscale,
-                  comune_name,
-                  res.types,
-                  day};
-    std::lock_guard lock(mutex_);
-    issued_[code] = std::move(issued);
+    if (!preview) {
+      const std::string code = verification_code();
+      const std::string comune_name = population_.comune(who.istat).name;
+      res.pdf = render_pdf(*req, res.subject, res.members, code, comune_name);
+      Issued issued{code,
+                    res.protocol,
+                    digest::sha256_hex(res.pdf),
+                    res.subject.name + " " + res.subject.surname,
+                    res.subject.codice_fiscale,
+                    comune_name,
+                    res.types,
+                    day};
+      std::lock_guard lock(mutex_);
+      issued_[code] = std::move(issued);
+    }
   } else {
     res.header.outcome = "3";
   }

@@ -27,6 +27,7 @@
 //   EC009  code 99 without its description                 EC010  certificate type not in table 13
 //   EC011  type 2 (morte) for a living person              EA002  codMittente is not the credential's comune
 //   EA003  idOperazioneComune lower than the comune's last
+// A preview (emissione 3) is checked as an online request and answered with the data, without a PDF.
 //
 // The certificate is a PDF (core/pdf) with the data, the art. 40 c.02 DPR 445/2000 sentence, how the stamp
 // duty was paid (or the exemption's reason), and the simulator's own verification code with the

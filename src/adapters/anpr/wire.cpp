@@ -1,5 +1,6 @@
 #include "adapters/anpr/wire.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <pugixml.hpp>
 #include <sstream>
@@ -479,7 +480,7 @@ std::string render_certificate_response(const CertificateResponse& r) {
   if (!r.protocol.empty()) add_text(add(ok, "protocolloANPR"), "numeroProtocolloANPR", r.protocol);
   write_parameters(add(ok, "parametriRichiesta"), r.requester_type, 1, 0, r.channel, r.stamp_duty,
                    r.stamp_mode, false, r.fees, r.exemption, {});
-  add_text(add(ok, "file"), "certificatoPdf", crypto::base64_encode(r.pdf));
+  if (!r.pdf.empty()) add_text(add(ok, "file"), "certificatoPdf", crypto::base64_encode(r.pdf));
   auto data = add(ok, "datiCertificato");
   write_generalita(data, "generalitaAttuali", r.subject, true);
   for (const auto& m : r.members) {
@@ -579,9 +580,9 @@ Result<CertificateResponse> parse_certificate_response(std::string_view xml) {
       if (!bytes && r.problem.empty()) r.problem = "certificatoPdf not base64";
       if (bytes) out.pdf = std::move(*bytes);
     }
-    out.ok = !out.pdf.empty();
-    if (!out.ok && out.errors.empty() && r.problem.empty())
-      r.problem = "Risposta6001OK without a certificate";
+    // OK without blocking errors; the PDF is absent for a preview (emissione 3) or a data request.
+    out.ok =
+        std::none_of(out.errors.begin(), out.errors.end(), [](const AnprError& e) { return e.type == "E"; });
   } else {
     return anpr_syntax("Risposta6001 holds neither Risposta6001OK nor Risposta6001KO");
   }

@@ -145,7 +145,7 @@ struct CertificateRequest {
 
 struct CertificateResponse {
   ResponseHeader header;
-  bool ok = false;  // Risposta6001OK with a PDF
+  bool ok = false;  // Risposta6001OK without blocking errors (the PDF is empty for a preview)
   std::vector<int> types;
   std::string protocol;  // numeroProtocolloANPR
   std::string pdf;       // the certificate, bytes as ANPR sent them

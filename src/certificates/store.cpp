@@ -1,0 +1,168 @@
+#include "certificates/store.hpp"
+
+namespace sp::certificates::store {
+namespace {
+
+constexpr const char* kColumns =
+    "id, tenant_id, token, channel, requester_cf, requester_name, requester_type, operator, subject_cf, "
+    "subject_name, kind, types, purpose, exemption, exemption_text, stamp_duty, fees, stamp_mode, iupd, iuv, "
+    "state, anpr_operation_id, anpr_protocol, file_id, sha256, refusal_code, created_at, paid_at, issued_at, "
+    "requester_surname, requester_first, subject_surname, subject_first";
+constexpr const char* kInsert =
+    "INSERT INTO certificate_requests (id, tenant_id, token, channel, requester_cf, requester_name, "
+    "requester_type, operator, subject_cf, subject_name, kind, types, purpose, exemption, exemption_text, "
+    "stamp_duty, fees, stamp_mode, iupd, iuv, state, anpr_operation_id, anpr_protocol, file_id, sha256, "
+    "refusal_code, created_at, paid_at, issued_at, requester_surname, requester_first, subject_surname, "
+    "subject_first) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, "
+    "$19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33)";
+constexpr const char* kMarkPaid =
+    "UPDATE certificate_requests SET state = 'queued', paid_at = $3 WHERE tenant_id = $1 AND id = $2 AND "
+    "state = 'awaiting_payment'";
+constexpr const char* kSetPosition =
+    "UPDATE certificate_requests SET iupd = $3, iuv = $4 WHERE tenant_id = $1 AND id = $2 AND "
+    "state = 'awaiting_payment'";
+constexpr const char* kMarkIssued =
+    "UPDATE certificate_requests SET state = 'issued', anpr_protocol = $3, file_id = $4, sha256 = $5, "
+    "issued_at = $6 WHERE tenant_id = $1 AND id = $2 AND state = 'queued'";
+constexpr const char* kMarkRefused =
+    "UPDATE certificate_requests SET state = 'refused', refusal_code = $3, issued_at = $4 WHERE tenant_id = $1 "
+    "AND id = $2 AND state = 'queued'";
+
+std::string select(const char* where) {
+  return std::string("SELECT ") + kColumns + " FROM certificate_requests WHERE " + where;
+}
+
+Request read(const db::Row& r) {
+  Request q;
+  q.id = r.text(0);
+  q.tenant_id = r.i64(1);
+  q.token = r.text(2);
+  q.channel = r.text(3) == "counter" ? Channel::counter : Channel::online;
+  q.requester_cf = r.text(4);
+  q.requester_name = r.text(5);
+  q.requester_type = static_cast<int>(r.i64(6));
+  q.operator_user = r.text(7);
+  q.subject_cf = r.text(8);
+  q.subject_name = r.text(9);
+  q.kind = r.text(10);
+  q.types = parse_types(r.text(11));
+  q.purpose = r.text(12);
+  q.exemption = static_cast<int>(r.i64(13));
+  q.exemption_text = r.text(14);
+  q.stamp_duty = r.i64(15);
+  q.fees = r.i64(16);
+  q.stamp_mode = static_cast<int>(r.i64(17));
+  q.iupd = r.text(18);
+  q.iuv = r.text(19);
+  q.state = parse_state(r.text(20)).value_or(State::queued);
+  q.anpr_operation_id = r.text(21);
+  q.anpr_protocol = r.text(22);
+  q.file_id = r.text(23);
+  q.sha256 = r.text(24);
+  q.refusal_code = r.text(25);
+  q.created_at = r.text(26);
+  q.paid_at = r.text(27);
+  q.issued_at = r.text(28);
+  q.requester_surname = r.text(29);
+  q.requester_first = r.text(30);
+  q.subject_surname = r.text(31);
+  q.subject_first = r.text(32);
+  return q;
+}
+
+std::optional<Request> one(db::Conn& c, const std::string& sql, const db::Params& p) {
+  auto r = c.query_one(sql, p);
+  if (!r) return std::nullopt;
+  return read(*r);
+}
+
+std::vector<Request> many(db::Conn& c, const std::string& sql, const db::Params& p) {
+  std::vector<Request> out;
+  for (const auto& r : c.query(sql, p)) out.push_back(read(r));
+  return out;
+}
+
+}  // namespace
+
+void insert(db::Conn& tx, const Request& r) {
+  tx.exec(kInsert, {r.id,
+                    r.tenant_id,
+                    r.token,
+                    std::string(to_string(r.channel)),
+                    r.requester_cf,
+                    r.requester_name,
+                    std::int64_t{r.requester_type},
+                    r.operator_user,
+                    r.subject_cf,
+                    r.subject_name,
+                    r.kind,
+                    types_text(r.types),
+                    r.purpose,
+                    std::int64_t{r.exemption},
+                    r.exemption_text,
+                    r.stamp_duty,
+                    r.fees,
+                    std::int64_t{r.stamp_mode},
+                    r.iupd,
+                    r.iuv,
+                    std::string(to_string(r.state)),
+                    r.anpr_operation_id,
+                    r.anpr_protocol,
+                    r.file_id,
+                    r.sha256,
+                    r.refusal_code,
+                    r.created_at,
+                    r.paid_at,
+                    r.issued_at,
+                    r.requester_surname,
+                    r.requester_first,
+                    r.subject_surname,
+                    r.subject_first});
+}
+
+std::optional<Request> by_token(db::Conn& c, std::int64_t tenant, const std::string& token) {
+  return one(c, select("tenant_id = $1 AND token = $2"), {tenant, token});
+}
+
+std::optional<Request> by_id(db::Conn& c, std::int64_t tenant, const std::string& id) {
+  return one(c, select("tenant_id = $1 AND id = $2"), {tenant, id});
+}
+
+std::optional<Request> awaiting_by_iuv(db::Conn& c, std::int64_t tenant, const std::string& iuv) {
+  return one(c, select("tenant_id = $1 AND iuv = $2 AND state = 'awaiting_payment'"), {tenant, iuv});
+}
+
+std::vector<Request> of_requester(db::Conn& c, std::int64_t tenant, const std::string& cf, int limit) {
+  return many(c, select("tenant_id = $1 AND requester_cf = $2 AND channel = 'online' ORDER BY created_at DESC, id DESC LIMIT $3"),
+              {tenant, cf, std::int64_t{limit}});
+}
+
+std::vector<Request> at_counter(db::Conn& c, std::int64_t tenant, int limit) {
+  return many(c, select("tenant_id = $1 AND channel = 'counter' ORDER BY created_at DESC, id DESC LIMIT $2"),
+              {tenant, std::int64_t{limit}});
+}
+
+bool mark_paid(db::Conn& tx, std::int64_t tenant, const std::string& id, const std::string& paid_at) {
+  return tx.exec(kMarkPaid, {tenant, id, paid_at}) == 1;
+}
+
+void set_position(db::Conn& tx, std::int64_t tenant, const std::string& id, const std::string& iupd,
+                  const std::string& iuv) {
+  tx.exec(kSetPosition, {tenant, id, iupd, iuv});
+}
+
+bool mark_issued(db::Conn& tx, std::int64_t tenant, const std::string& id, const std::string& protocol,
+                 const std::string& file_id, const std::string& sha256, const std::string& at) {
+  return tx.exec(kMarkIssued, {tenant, id, protocol, file_id, sha256, at}) == 1;
+}
+
+bool mark_refused(db::Conn& tx, std::int64_t tenant, const std::string& id, const std::string& code,
+                  const std::string& at) {
+  return tx.exec(kMarkRefused, {tenant, id, code, at}) == 1;
+}
+
+std::vector<Request> queued(db::Conn& c, int limit) {
+  return many(c, select("state = 'queued' ORDER BY created_at LIMIT $1"), {std::int64_t{limit}});
+}
+
+}  // namespace sp::certificates::store

@@ -1,0 +1,33 @@
+#pragma once
+// SQL of the certificates module (migrations/*/0034_certificates.sql). The tenant is in every WHERE.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "certificates/model.hpp"
+#include "db/database.hpp"
+
+namespace sp::certificates::store {
+
+void insert(db::Conn& tx, const Request& r);
+std::optional<Request> by_token(db::Conn& c, std::int64_t tenant, const std::string& token);
+std::optional<Request> by_id(db::Conn& c, std::int64_t tenant, const std::string& id);
+std::optional<Request> awaiting_by_iuv(db::Conn& c, std::int64_t tenant, const std::string& iuv);
+// The person's requests at the body (as requester), newest first.
+std::vector<Request> of_requester(db::Conn& c, std::int64_t tenant, const std::string& cf, int limit = 100);
+// The body's requests made at the counter, newest first.
+std::vector<Request> at_counter(db::Conn& c, std::int64_t tenant, int limit = 100);
+// Moves awaiting_payment → queued (paid_at); false when it was not awaiting payment.
+bool mark_paid(db::Conn& tx, std::int64_t tenant, const std::string& id, const std::string& paid_at);
+// Sets the pagoPA position of a request awaiting payment.
+void set_position(db::Conn& tx, std::int64_t tenant, const std::string& id, const std::string& iupd,
+                  const std::string& iuv);
+// queued → issued / refused; false when it was no longer queued (someone else finished it).
+bool mark_issued(db::Conn& tx, std::int64_t tenant, const std::string& id, const std::string& protocol,
+                 const std::string& file_id, const std::string& sha256, const std::string& at);
+bool mark_refused(db::Conn& tx, std::int64_t tenant, const std::string& id, const std::string& code,
+                  const std::string& at);
+// Queued requests of every body (the job's sweep), oldest first.
+std::vector<Request> queued(db::Conn& c, int limit = 50);
+
+}  // namespace sp::certificates::store
