@@ -160,6 +160,7 @@ App::App(Config config) : config_(std::move(config)) {
     if (auto st = seed_demo_payment_services(config_.share_dir, *tenants_, *payments_->portal); !st)
       throw std::runtime_error("demo payment services: " + st.error().code + " " + st.error().detail);
   }
+  certificates_ = certificates::install(router_, deps, *payments_);
   albo_ = albo::install(router_, deps, *identity_, *protocollo_);
   albo_->albo->set_stamps(stamp_->stamps.get());  // the confirmed relate carry the stamp
   if (config_.demo) {
@@ -190,7 +191,7 @@ http::ServerOptions App::server_options() const {
   // Where each module accepts uploads.
   for (const web::Installed* m : std::initializer_list<const web::Installed*>{
            identity_.get(), protocollo_.get(), forms_.get(), cases_.get(), applications_.get(),
-           body_pages_.get(), payments_.get(), stamp_.get(), albo_.get()}) {
+           body_pages_.get(), payments_.get(), stamp_.get(), albo_.get(), certificates_.get()}) {
     o.upload_prefixes.insert(o.upload_prefixes.end(), m->upload_prefixes.begin(), m->upload_prefixes.end());
   }
   o.request_timeout = std::chrono::milliseconds(config_.request_timeout_ms);

@@ -22,6 +22,7 @@
 #include "body_pages/module_web.hpp"
 #include "cases/module_web.hpp"
 #include "catalog/service.hpp"
+#include "certificates/module_web.hpp"
 #include "core/config.hpp"
 #include "core/i18n.hpp"
 #include "db/database.hpp"
@@ -68,6 +69,7 @@ class App {
   [[nodiscard]] pagopa::sim::RunningSimulator* pagopa_simulator() { return pagopa_sim_.get(); }
   // Demo mode with sim_anpr, once serve() started it: the local ANPR; null otherwise.
   [[nodiscard]] anpr::sim::RunningSimulator* anpr_simulator() { return anpr_sim_.get(); }
+  [[nodiscard]] certificates::CertificateService& certificates() { return *certificates_->certificates; }
   // Runs the HTTP server until SIGTERM/SIGINT; returns the exit code. `listen_fd`: a socket bound
   // beforehand (http::bind_listener, so that the configuration could follow a port chosen by the
   // system); -1: bind config.address:config.port now.
@@ -127,6 +129,7 @@ class App {
   std::unique_ptr<body_pages::Module> body_pages_;
   std::unique_ptr<payments::Module> payments_;
   std::unique_ptr<albo::Module> albo_;
+  std::unique_ptr<certificates::Module> certificates_;
 
   void setup_sign_in();
   void start_demo_simulator();

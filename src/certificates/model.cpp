@@ -10,8 +10,12 @@ const std::vector<Kind>& kinds() {
   // The list (residence, family status, birth, citizenship, existence in life, civil status and
   // the combined residence + citizenship + family), in table 13 codes.
   static const std::vector<Kind> k = {
-      {"stato-famiglia", {12}, false},     {"residenza", {8}, false},   {"nascita", {1}, true},
-      {"cittadinanza", {5}, false},        {"esistenza-vita", {7}, false}, {"stato-civile", {11}, true},
+      {"stato-famiglia", {12}, false},
+      {"residenza", {8}, false},
+      {"nascita", {1}, true},
+      {"cittadinanza", {5}, false},
+      {"esistenza-vita", {7}, false},
+      {"stato-civile", {11}, true},
       {"residenza-cittadinanza-famiglia", {8, 5, 12}, false},
   };
   return k;
@@ -79,10 +83,14 @@ std::vector<Exemption> exemptions_on(const std::vector<Exemption>& table, std::s
 
 std::string_view to_string(State s) {
   switch (s) {
-    case State::awaiting_payment: return "awaiting_payment";
-    case State::queued: return "queued";
-    case State::issued: return "issued";
-    case State::refused: return "refused";
+    case State::awaiting_payment:
+      return "awaiting_payment";
+    case State::queued:
+      return "queued";
+    case State::issued:
+      return "issued";
+    case State::refused:
+      return "refused";
   }
   return "queued";
 }

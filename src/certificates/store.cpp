@@ -25,7 +25,8 @@ constexpr const char* kMarkIssued =
     "UPDATE certificate_requests SET state = 'issued', anpr_protocol = $3, file_id = $4, sha256 = $5, "
     "issued_at = $6 WHERE tenant_id = $1 AND id = $2 AND state = 'queued'";
 constexpr const char* kMarkRefused =
-    "UPDATE certificate_requests SET state = 'refused', refusal_code = $3, issued_at = $4 WHERE tenant_id = $1 "
+    "UPDATE certificate_requests SET state = 'refused', refusal_code = $3, issued_at = $4 WHERE tenant_id = "
+    "$1 "
     "AND id = $2 AND state = 'queued'";
 
 std::string select(const char* where) {
@@ -133,7 +134,9 @@ std::optional<Request> awaiting_by_iuv(db::Conn& c, std::int64_t tenant, const s
 }
 
 std::vector<Request> of_requester(db::Conn& c, std::int64_t tenant, const std::string& cf, int limit) {
-  return many(c, select("tenant_id = $1 AND requester_cf = $2 AND channel = 'online' ORDER BY created_at DESC, id DESC LIMIT $3"),
+  return many(c,
+              select("tenant_id = $1 AND requester_cf = $2 AND channel = 'online' ORDER BY created_at DESC, "
+                     "id DESC LIMIT $3"),
               {tenant, cf, std::int64_t{limit}});
 }
 

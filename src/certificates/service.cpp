@@ -1,0 +1,403 @@
+#include "certificates/service.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+
+#include "certificates/store.hpp"
+#include "core/crypto/encoding.hpp"
+#include "core/digest.hpp"
+#include "core/ids.hpp"
+#include "jobs/store.hpp"
+
+namespace sp::certificates {
+namespace {
+
+constexpr const char* kSystemActor = "certificati";
+// Taxonomy of the remittances (pagoPA's "tipo/codice tassonomico"): the comune's registry fees.
+constexpr const char* kFeeCategory = "9/0101100IM/";
+constexpr const char* kStampCategory = "9/0301116TS/";  // the marca da bollo digitale
+
+Error cert_error(std::string code, int status, std::string detail = {}) {
+  return Error::make(std::move(code), status, std::move(detail));
+}
+
+std::string display_name(const std::string& first, const std::string& surname) {
+  return first.empty() ? surname : first + " " + surname;
+}
+
+bool exempt_by_type(const Kind& k) {
+  return k.stamp_exempt;
+}
+
+}  // namespace
+
+std::map<std::string, std::string> parse_credentials(const std::string& pairs) {
+  std::map<std::string, std::string> out;
+  std::string rest = pairs;
+  while (!rest.empty()) {
+    const auto comma = rest.find(',');
+    const std::string item = rest.substr(0, comma);
+    rest = comma == std::string::npos ? std::string() : rest.substr(comma + 1);
+    const auto eq = item.find('=');
+    if (eq != std::string::npos && eq > 0 && eq + 1 < item.size())
+      out[item.substr(0, eq)] = item.substr(eq + 1);
+  }
+  return out;
+}
+
+Error refusal_error(const std::string& code) {
+  if (code == "EN122") return cert_error("certificates.subject_unknown", 404, code);
+  if (code == "EC001" || code == "EC002") return cert_error("certificates.not_certifiable", 422, code);
+  if (code == "EC003") return cert_error("certificates.deceased", 422, code);
+  if (code == "EC004") return cert_error("certificates.emigrated", 422, code);
+  if (code == "EC005") return cert_error("certificates.untraceable", 422, code);
+  if (code == "EC006") return cert_error("certificates.third_party", 403, code);
+  if (code == "EC007") return cert_error("certificates.stamp_duty", 422, code);
+  if (code == "EC008" || code == "EC009") return cert_error("certificates.exemption", 422, code);
+  return cert_error("certificates.anpr_refused", 422, code);
+}
+
+CertificateService::CertificateService(db::Database& db, time::Clock& clock, tenants::TenantService& tenants,
+                                       payments::PaymentsService& payments, files::FileService& files,
+                                       Options options)
+    : db_(db),
+      clock_(clock),
+      tenants_(tenants),
+      payments_(payments),
+      files_(files),
+      options_(std::move(options)) {}
+
+void CertificateService::attach(jobs::Runner& runner) {
+  runner_ = &runner;
+  payments_.on_option_paid(
+      [this](db::Conn& tx, const payments::Position& p, const payments::Option& o) { paid(tx, p, o); });
+  jobs::Kind k;
+  k.name = kIssueJob;
+  k.retry.max_attempts = 20;
+  k.retry.base_backoff = std::chrono::seconds(30);
+  k.retry.max_backoff = std::chrono::seconds(1800);
+  k.run = [this](jobs::JobRun& run) -> Status {
+    auto r = issue(run.job().tenant_id, run.job().payload);
+    if (!r) return r.error();
+    return Ok{};
+  };
+  runner.add(std::move(k));
+}
+
+std::string CertificateService::today() const {
+  return time::format_iso_date(time::rome_date(clock_.now()));
+}
+
+std::vector<Exemption> CertificateService::exemptions_today(bool online) const {
+  return exemptions_on(options_.exemptions, today(), online);
+}
+
+Result<anpr::Client> CertificateService::client(std::int64_t tenant) {
+  auto body = tenants_.by_id(tenant);
+  if (!body) return cert_error("not_found", 404);
+  if (body->istat_code.size() != 6) return cert_error("certificates.not_comune", 404, body->slug);
+  anpr::ClientConfig cfg;
+  cfg.base_url = options_.anpr_url;
+  cfg.sender = body->istat_code;
+  cfg.send_type = options_.anpr_send_type;
+  if (auto it = options_.anpr_credentials.find(body->istat_code); it != options_.anpr_credentials.end())
+    cfg.secret = it->second;
+  return anpr::Client(std::move(cfg), clock_);
+}
+
+Result<std::vector<anpr::Person>> CertificateService::household(std::int64_t tenant, const std::string& cf) {
+  auto c = client(tenant);
+  if (!c) return c.error();
+  auto res = c->consult(cf, today(), true);
+  if (!res) return cert_error("certificates.anpr_unavailable", 503, res.error().code);
+  if (!res->ok) return refusal_error(res->errors.empty() ? std::string() : res->errors.front().code);
+  return res->people;
+}
+
+Status CertificateService::check_exemption(const Choice& c, bool online) const {
+  if (c.exemption == 0) return Ok{};
+  if (!exemption_on(options_.exemptions, c.exemption, today(), online))
+    return Error::for_field("certificates.exemption", "exemption", 422, std::to_string(c.exemption));
+  if (c.exemption == 99 && (c.exemption_text.empty() || c.exemption_text.size() > 256))
+    return Error::for_field("certificates.exemption_text", "exemption_text", 422);
+  return Ok{};
+}
+
+anpr::CertificateRequest CertificateService::anpr_request(const Request& r, anpr::Channel channel) const {
+  anpr::CertificateRequest a;
+  a.header.operation_id = r.anpr_operation_id;
+  a.types = r.types;
+  a.subject.codice_fiscale = r.subject_cf;
+  a.subject.surname = r.subject_surname;
+  a.subject.name = r.subject_first;
+  if (r.requester_cf != r.subject_cf || r.requester_type != 2) {
+    anpr::Person req;
+    req.codice_fiscale = r.requester_cf;
+    req.surname = r.requester_surname.empty() ? r.requester_name : r.requester_surname;
+    req.name = r.requester_first.empty() ? r.requester_name : r.requester_first;
+    a.requester = req;
+  }
+  if (r.channel == Channel::counter && !r.operator_user.empty()) {
+    a.office_surname = options_.office_surname;
+    a.office_name = "OPERATORE";
+  } else {
+    a.office_surname = options_.office_surname;
+    a.office_name = options_.office_name;
+  }
+  a.requester_type = static_cast<anpr::RequesterType>(r.requester_type);
+  a.channel = channel;
+  a.stamp_duty = r.stamp_duty;
+  a.stamp_mode = r.stamp_mode;
+  a.fees = r.fees;
+  a.exemption = r.exemption;
+  a.exemption_text = r.exemption_text;
+  if (!r.purpose.empty()) a.notes.push_back(r.purpose);
+  return a;
+}
+
+Result<Preview> CertificateService::preview(std::int64_t tenant, const Person& who, const Choice& c) {
+  const Kind* kind = find_kind(c.kind);
+  if (!kind) return Error::for_field("certificates.kind", "kind", 400, c.kind);
+  if (auto st = check_exemption(c, true); !st) return st.error();
+  auto people = household(tenant, who.codice_fiscale);
+  if (!people) return people.error();
+  const bool in_household = std::any_of(people->begin(), people->end(), [&](const anpr::Person& p) {
+    return p.codice_fiscale == c.subject_cf;
+  });
+  if (!in_household) return cert_error("certificates.third_party", 403);
+  auto cl = client(tenant);
+  if (!cl) return cl.error();
+  Request r;
+  r.anpr_operation_id = anpr::Client::next_operation_id(clock_);
+  r.types = kind->types;
+  r.subject_cf = c.subject_cf;
+  for (const auto& p : *people)
+    if (p.codice_fiscale == c.subject_cf) {
+      r.subject_surname = p.surname;
+      r.subject_first = p.name;
+    }
+  // The requester's names as ANPR has them (the sign-in gives a display name only).
+  anpr::Person requester = people->front();
+  r.requester_cf = who.codice_fiscale;
+  r.requester_surname = requester.surname;
+  r.requester_first = requester.name;
+  r.requester_name = display_name(requester.name, requester.surname);
+  r.requester_type = who.codice_fiscale == c.subject_cf ? 2 : 1;
+  r.exemption = c.exemption;
+  r.exemption_text = c.exemption_text;
+  if (c.exemption == 0 && !exempt_by_type(*kind)) {
+    r.stamp_duty = kStampDuty;
+    r.stamp_mode = 1;
+  }
+  auto res = cl->issue(anpr_request(r, anpr::Channel::preview));
+  if (!res) return cert_error("certificates.anpr_unavailable", 503, res.error().code);
+  if (!res->ok) return refusal_error(res->errors.empty() ? std::string() : res->errors.front().code);
+  return Preview{requester, res->subject, res->members, kind};
+}
+
+Result<Request> CertificateService::request_online(std::int64_t tenant, const Person& who, const Choice& c) {
+  auto p = preview(tenant, who, c);
+  if (!p) return p.error();
+  Person requester{who.codice_fiscale, p->requester.surname, p->requester.name};
+  return make(tenant, Channel::online, "", requester, who.codice_fiscale == c.subject_cf ? 2 : 1, c,
+              p->subject);
+}
+
+Result<Request> CertificateService::issue_at_counter(std::int64_t tenant, const std::string& operator_user,
+                                                     const Person& requester, int requester_type,
+                                                     const Choice& c) {
+  const Kind* kind = find_kind(c.kind);
+  if (!kind) return Error::for_field("certificates.kind", "kind", 400, c.kind);
+  if (requester_type < 1 || requester_type > 3)
+    return Error::for_field("certificates.requester", "requester_type", 400);
+  if (auto st = check_exemption(c, false); !st) return st.error();
+  auto cl = client(tenant);
+  if (!cl) return cl.error();
+  // Anyone registered in ANPR, wherever they live: the person alone (3002, individual record).
+  auto res = cl->consult(c.subject_cf, today(), false);
+  if (!res) return cert_error("certificates.anpr_unavailable", 503, res.error().code);
+  if (!res->ok || res->people.empty())
+    return refusal_error(res->errors.empty() ? std::string("EN122") : res->errors.front().code);
+  return make(tenant, Channel::counter, operator_user, requester, requester_type, c, res->people.front());
+}
+
+Result<Request> CertificateService::make(std::int64_t tenant, Channel channel,
+                                         const std::string& operator_user, const Person& requester,
+                                         int requester_type, const Choice& c, const anpr::Person& subject) {
+  const Kind* kind = find_kind(c.kind);
+  const auto now = clock_.now();
+  Request r;
+  r.id = ids::uuid_v7();
+  r.tenant_id = tenant;
+  r.token = ids::random_token(24);
+  r.channel = channel;
+  r.requester_cf = requester.codice_fiscale;
+  r.requester_surname = requester.surname;
+  r.requester_first = requester.first_name;
+  r.requester_name = display_name(requester.first_name, requester.surname);
+  r.requester_type = requester_type;
+  r.operator_user = operator_user;
+  r.subject_cf = subject.codice_fiscale.empty() ? c.subject_cf : subject.codice_fiscale;
+  r.subject_surname = subject.surname;
+  r.subject_first = subject.name;
+  r.subject_name = display_name(subject.name, subject.surname);
+  r.kind = kind->code;
+  r.types = kind->types;
+  r.purpose = c.purpose;
+  r.exemption = c.exemption;
+  r.exemption_text = c.exemption == 99 ? c.exemption_text : std::string();
+  if (c.exemption == 0 && !exempt_by_type(*kind)) {
+    r.stamp_duty = kStampDuty;
+    r.stamp_mode =
+        channel == Channel::online ? 1 : 9;  // pagoPA's marca da bollo digitale; paid at the counter
+  }
+  if (channel == Channel::online)
+    if (auto it = options_.fees.find(tenant); it != options_.fees.end() && c.exemption != 4)
+      r.fees = it->second;
+  r.anpr_operation_id = anpr::Client::next_operation_id(clock_);
+  r.created_at = time::format_iso_utc_millis(now);
+  const bool pay_online = channel == Channel::online && (r.stamp_duty > 0 || r.fees > 0);
+  r.state = pay_online ? State::awaiting_payment : State::queued;
+  if (!pay_online && channel == Channel::counter && r.stamp_duty > 0) r.paid_at = r.created_at;
+
+  std::optional<payments::Creditor> creditor;
+  if (pay_online) {
+    auto cr = payments_.creditor(tenant);
+    if (!cr) return cert_error("certificates.not_payable", 409);
+    creditor = *cr;
+  }
+  auto body = tenants_.by_id(tenant);
+  auto made = db::transact(db_, [&](db::Conn& tx) -> Result<Request> {
+    if (pay_online) {
+      payments::NewPosition np;
+      np.iupd = std::string(kIupdPrefix) + r.id;
+      np.debtor.fiscal_code = r.requester_cf;
+      np.debtor.full_name = r.requester_name.empty() ? r.requester_cf : r.requester_name;
+      np.debtor.type = payments::DebtorType::person;
+      payments::NewOption o;
+      o.amount = r.stamp_duty + r.fees;
+      o.description = "Certificato anagrafico " + r.subject_name;
+      o.due_date = time::format_iso_date(time::add_calendar_days(time::rome_date(now), 30));
+      if (r.stamp_duty > 0) {
+        payments::NewTransfer stamp;
+        stamp.amount = r.stamp_duty;
+        // The digital stamp's document: the request itself (its id, subject and types), as the certificate
+        // does not exist before the duty is paid. docs/certificates.md explains the choice.
+        const std::string doc = r.id + "|" + r.subject_cf + "|" + types_text(r.types);
+        stamp.stamp =
+            payments::Stamp{"01", crypto::base64_encode(digest::sha256_raw(doc)),
+                            body && body->province.size() == 2 ? body->province : std::string("RM")};
+        stamp.remittance = "Imposta di bollo - certificato anagrafico";
+        stamp.category = kStampCategory;
+        o.transfers.push_back(std::move(stamp));
+      }
+      if (r.fees > 0) {
+        payments::NewTransfer fee;
+        fee.amount = r.fees;
+        fee.iban = creditor->iban;
+        fee.remittance = "Diritti di segreteria - certificato anagrafico";
+        fee.category = kFeeCategory;
+        o.transfers.push_back(std::move(fee));
+      }
+      np.options.push_back(std::move(o));
+      np.publish = true;
+      auto p = payments_.create(tx, payments::SystemActor{kSystemActor}, tenant, np);
+      if (!p) return p.error();
+      r.iupd = p->iupd;
+      r.iuv = p->options.front().iuv;
+    }
+    store::insert(tx, r);
+    if (r.state == State::queued) {
+      auto job = jobs::enqueue(tx, jobs::NewJob{kIssueJob, tenant, r.id, "certificate:" + r.id, std::nullopt},
+                               clock_.now());
+      if (!job) return job.error();
+    }
+    return r;
+  });
+  if (!made) return made.error();
+  if (made->state != State::queued) return made;
+  if (runner_) runner_->notify();
+  // At once when ANPR answers; otherwise the job tries again.
+  auto issued = issue(tenant, made->id);
+  return issued ? issued : made;
+}
+
+void CertificateService::paid(db::Conn& tx, const payments::Position& p, const payments::Option& o) {
+  if (p.iupd.rfind(kIupdPrefix, 0) != 0) return;  // not a certificate's
+  auto r = store::awaiting_by_iuv(tx, p.tenant_id, o.iuv);
+  if (!r) return;
+  if (!store::mark_paid(tx, p.tenant_id, r->id, time::format_iso_utc_millis(clock_.now()))) return;
+  auto job = jobs::enqueue(
+      tx, jobs::NewJob{kIssueJob, p.tenant_id, r->id, "certificate:" + r->id, std::nullopt}, clock_.now());
+  // Thrown: the receipt rolls back and the node sends it again (payments/service.hpp).
+  if (!job) throw std::runtime_error("certificates: job not queued: " + job.error().code);
+}
+
+Result<Request> CertificateService::issue(std::int64_t tenant, const std::string& id) {
+  std::optional<Request> r;
+  db_.read([&](db::Conn& c) { r = store::by_id(c, tenant, id); });
+  if (!r) return cert_error("not_found", 404);
+  if (r->state != State::queued) return *r;
+  auto cl = client(tenant);
+  if (!cl) return cl.error();
+  auto res = cl->issue(
+      anpr_request(*r, r->channel == Channel::counter ? anpr::Channel::counter : anpr::Channel::online));
+  if (!res) return cert_error("certificates.anpr_unavailable", 503, res.error().code);
+  const std::string at = time::format_iso_utc_millis(clock_.now());
+  auto done = db::transact(db_, [&](db::Conn& tx) -> Result<bool> {
+    if (!res->ok) {
+      const std::string code = res->errors.empty() ? std::string("E") : res->errors.front().code;
+      return store::mark_refused(tx, tenant, r->id, code, at);
+    }
+    files::Limits limits;
+    limits.max_size = 20 * 1024 * 1024;
+    limits.allowed_types = {"application/pdf"};
+    auto f = files_.put(tx, tenant, "certificato-" + res->protocol + ".pdf", res->pdf, limits);
+    if (!f) return f.error();
+    if (!store::mark_issued(tx, tenant, r->id, res->protocol, f->id, f->sha256, at))
+      return cert_error("certificates.already_done", 409);  // someone else finished it: roll this back
+    return true;
+  });
+  if (!done && done.error().code != "certificates.already_done") return done.error();
+  std::optional<Request> now;
+  db_.read([&](db::Conn& c) { now = store::by_id(c, tenant, id); });
+  if (!now) return cert_error("not_found", 404);
+  return *now;
+}
+
+std::vector<Request> CertificateService::mine(std::int64_t tenant, const std::string& cf) {
+  std::vector<Request> out;
+  db_.read([&](db::Conn& c) { out = store::of_requester(c, tenant, cf); });
+  return out;
+}
+
+std::vector<Request> CertificateService::counter_list(std::int64_t tenant) {
+  std::vector<Request> out;
+  db_.read([&](db::Conn& c) { out = store::at_counter(c, tenant); });
+  return out;
+}
+
+Result<Request> CertificateService::own(std::int64_t tenant, const std::string& cf,
+                                        const std::string& token) {
+  std::optional<Request> r;
+  db_.read([&](db::Conn& c) { r = store::by_token(c, tenant, token); });
+  if (!r || r->requester_cf != cf || r->channel != Channel::online) return cert_error("not_found", 404);
+  return *r;
+}
+
+Result<Request> CertificateService::of_body(std::int64_t tenant, const std::string& token) {
+  std::optional<Request> r;
+  db_.read([&](db::Conn& c) { r = store::by_token(c, tenant, token); });
+  if (!r) return cert_error("not_found", 404);
+  return *r;
+}
+
+Result<std::string> CertificateService::pdf(const Request& r) {
+  if (r.state != State::issued || r.file_id.empty()) return cert_error("not_found", 404);
+  auto bytes = files_.read_content(r.tenant_id, r.file_id);
+  if (!bytes) return bytes.error();
+  if (!*bytes) return cert_error("not_found", 404);
+  return std::move(**bytes);
+}
+
+}  // namespace sp::certificates

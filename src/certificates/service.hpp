@@ -1,0 +1,144 @@
+#pragma once
+// Registry certificates requested from ANPR on the body's behalf (SPEC §5, issue 15; model.hpp has the
+// states). The rules:
+// - Online, a person asks about themselves or a member of their household as ANPR knows it (3002
+//   consultation; DM 3 Nov 2021): anyone else is certificates.third_party, and goes to the counter.
+// - Before anything is paid, ANPR is asked for a preview (6001 with emissione 3): what ANPR would refuse
+//   (not certifiable, deceased, emigrated ...) is refused then, with the person's own message.
+// - The €16 stamp duty is a marca da bollo digitale: a pagoPA position whose transfer is a Stamp (the
+//   State's revenue), plus the body's diritti di segreteria to the comune's IBAN when it charges them; or
+//   an exemption of table 39 in force that day for the channel (dated data). Types exempt by law (SPEC §5:
+//   stato civile) need neither.
+// - The certificate is requested once the receipt arrives, whenever it arrives: the station's receipt
+//   moves the request to queued and queues the job "certificates.issue" in the receipt's transaction;
+//   the job (or the page that saw the payment) asks ANPR with the operation id fixed when the request was
+//   made, so a retry gets ANPR's first answer (ANPR replays an id it knows), and only one attempt can move
+//   the request from queued to issued. The position is made once per request: a payment still being
+//   confirmed never makes the person pay twice.
+// - The PDF is stored byte for byte (files) with its SHA-256; the download is those bytes.
+// - At the counter (the assisted channel) an operator issues a certificate about anyone registered in
+//   ANPR, for a requester of any type, recorded as such (operator, requester, type); the stamp duty is
+//   marked as paid at the counter (bolloVirtuale 9).
+//
+// Error codes (web/locales/*/certificates.json): certificates.kind, certificates.third_party (403),
+// certificates.subject_unknown (404), certificates.not_certifiable, certificates.deceased,
+// certificates.emigrated, certificates.untraceable, certificates.stamp_duty, certificates.exemption,
+// certificates.exemption_text, certificates.anpr_refused (detail: ANPR's code), certificates.not_comune
+// (the body has no ISTAT code), certificates.not_payable (no creditor settings),
+// certificates.anpr_unavailable (503), not_found.
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "adapters/anpr/client.hpp"
+#include "certificates/model.hpp"
+#include "db/database.hpp"
+#include "files/service.hpp"
+#include "identity/audit_entry.hpp"
+#include "jobs/runner.hpp"
+#include "payments/service.hpp"
+#include "tenants/service.hpp"
+
+namespace sp::certificates {
+
+inline constexpr const char* kIssueJob = "certificates.issue";
+inline constexpr const char* kIupdPrefix = "CERT-";
+inline constexpr const char* kCatalogService = "certificato-anagrafico";  // data/demo/catalog.json
+
+struct Options {
+  std::string anpr_url;                                 // …/Interno/ANPR
+  std::map<std::string, std::string> anpr_credentials;  // ISTAT code → secret
+  std::string anpr_send_type = "PROD";
+  std::vector<Exemption> exemptions;          // table 39, dated
+  std::map<std::int64_t, money::Cents> fees;  // diritti di segreteria by body (absent: none)
+  std::string office_surname = "SPORTELLO";   // cognomeUffAnagrafe of online requests
+  std::string office_name = "TELEMATICO";
+};
+// "006039=secret,005005=other" → map. Malformed items are skipped.
+std::map<std::string, std::string> parse_credentials(const std::string& pairs);
+
+struct Person {  // who asks
+  std::string codice_fiscale;
+  std::string surname;
+  std::string first_name;
+};
+
+// What a request needs to go ahead (the form's choices).
+struct Choice {
+  std::string subject_cf;
+  std::string kind;
+  std::string purpose;
+  int exemption = 0;  // 0: pay the stamp duty
+  std::string exemption_text;
+};
+
+struct Preview {
+  anpr::Person requester;  // as ANPR knows them (names for the request)
+  anpr::Person subject;
+  std::vector<anpr::Person> members;  // family certificates
+  const Kind* kind = nullptr;
+};
+
+class CertificateService {
+ public:
+  CertificateService(db::Database& db, time::Clock& clock, tenants::TenantService& tenants,
+                     payments::PaymentsService& payments, files::FileService& files, Options options);
+
+  // Registers the receipt listener and the job kind (at install time, before serving).
+  void attach(jobs::Runner& runner);
+
+  // The person and their household (online: the people a certificate may be about).
+  Result<std::vector<anpr::Person>> household(std::int64_t tenant, const std::string& cf);
+  // What ANPR would print, or why it would refuse, before anything is paid (online rules).
+  Result<Preview> preview(std::int64_t tenant, const Person& who, const Choice& c);
+  // Makes the request: with an exemption (or an exempt type) it is queued and issued at once; otherwise
+  // a pagoPA position (stamp + fees) is made and the request waits for its receipt. The same preview
+  // rules apply again.
+  Result<Request> request_online(std::int64_t tenant, const Person& who, const Choice& c);
+  // At the counter: anyone registered in ANPR; `requester_type` 1 (another person), 2 (the subject), 3
+  // (a public body). Issued at once.
+  Result<Request> issue_at_counter(std::int64_t tenant, const std::string& operator_user,
+                                   const Person& requester, int requester_type, const Choice& c);
+
+  // Asks ANPR for a queued request (the job, or right after a payment/exemption). A request no longer
+  // queued is returned as it is. Errors: certificates.anpr_unavailable (retry), not_found.
+  Result<Request> issue(std::int64_t tenant, const std::string& id);
+
+  std::vector<Request> mine(std::int64_t tenant, const std::string& cf);
+  std::vector<Request> counter_list(std::int64_t tenant);
+  // The person's own request (as requester) by token; not_found for anyone else's.
+  Result<Request> own(std::int64_t tenant, const std::string& cf, const std::string& token);
+  // Any request of the body by token (the counter's pages: the guard checked the operator).
+  Result<Request> of_body(std::int64_t tenant, const std::string& token);
+  // The stored PDF, byte for byte (not_found unless issued).
+  Result<std::string> pdf(const Request& r);
+
+  [[nodiscard]] std::vector<Exemption> exemptions_today(bool online) const;
+  [[nodiscard]] const Options& options() const { return options_; }
+
+ private:
+  Result<anpr::Client> client(std::int64_t tenant);
+  Result<Request> make(std::int64_t tenant, Channel channel, const std::string& operator_user,
+                       const Person& requester, int requester_type, const Choice& c,
+                       const anpr::Person& subject);
+  Status check_exemption(const Choice& c, bool online) const;
+  anpr::CertificateRequest anpr_request(const Request& r, anpr::Channel channel) const;
+  void paid(db::Conn& tx, const payments::Position& p, const payments::Option& o);
+  [[nodiscard]] std::string today() const;
+
+  db::Database& db_;
+  time::Clock& clock_;
+  tenants::TenantService& tenants_;
+  payments::PaymentsService& payments_;
+  files::FileService& files_;
+  Options options_;
+  jobs::Runner* runner_ = nullptr;
+};
+
+// ANPR's refusal code → the hub's error (with its locale key).
+Error refusal_error(const std::string& anpr_code);
+
+}  // namespace sp::certificates

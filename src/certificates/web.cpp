@@ -1,0 +1,347 @@
+#include "certificates/web.hpp"
+
+#include "identity/guards.hpp"
+#include "identity/request.hpp"
+#include "identity/web.hpp"
+#include "web/context.hpp"
+
+namespace sp::certificates {
+namespace {
+
+using web::Data;
+
+const std::string kCounterBase = "/sportello-assistito/certificati/";
+
+std::string cert_param(const http::Params& form, const char* name) {
+  auto it = form.find(name);
+  return it == form.end() ? std::string() : it->second;
+}
+
+int cert_int(const std::string& s) {
+  try {
+    return s.empty() ? 0 : std::stoi(s);
+  } catch (...) {
+    return -1;
+  }
+}
+
+std::string kind_label(const WebDeps& d, const std::string& lang, const std::string& code) {
+  return d.view.t(lang, "ui.cert_kind_" + code);
+}
+
+std::string person_label(const anpr::Person& p) {
+  return p.name + " " + p.surname + " (" + p.codice_fiscale + ")";
+}
+
+Data kinds_data(const WebDeps& d, const std::string& lang, const std::string& selected) {
+  Data list = web::list();
+  for (const auto& k : kinds()) {
+    Data k1;
+    k1.set("code", k.code);
+    k1.set("label", kind_label(d, lang, k.code));
+    k1.set("checked", k.code == selected || (selected.empty() && k.code == "stato-famiglia"));
+    list.push_back(k1);
+  }
+  return list;
+}
+
+Data exemptions_data(const WebDeps& d, const std::string& lang, bool online, int selected) {
+  Data list = web::list();
+  for (const auto& e : d.certificates.exemptions_today(online)) {
+    Data x;
+    x.set("code", std::to_string(e.code));
+    x.set("label", d.view.t(lang, "ui.cert_exemption_" + std::to_string(e.code)));
+    x.set("legal_basis", e.legal_basis);
+    x.set("selected", e.code == selected);
+    list.push_back(x);
+  }
+  return list;
+}
+
+Data request_data(const WebDeps& d, const std::string& lang, const Request& r, const std::string& href) {
+  Data x;
+  x.set("kind", kind_label(d, lang, r.kind));
+  x.set("subject", r.subject_name);
+  x.set("subject_cf", r.subject_cf);
+  x.set("requester", r.requester_name.empty() ? r.requester_cf : r.requester_name);
+  x.set("requester_type", d.view.t(lang, "ui.cert_requester_type_" + std::to_string(r.requester_type)));
+  x.set("operator", r.operator_user);
+  x.set("state", d.view.t(lang, "ui.cert_state_" + std::string(to_string(r.state))));
+  x.set("created", time::it_datetime_text(r.created_at));
+  x.set("href", href);
+  x.set("issued", r.state == State::issued);
+  x.set("pdf_href", href + "/certificato.pdf");
+  return x;
+}
+
+web::Page cert_page(const WebDeps& d, const http::Request& req, const tenants::Body& body,
+                    const std::string& tpl, const std::string& title) {
+  const auto& lang = req.ctx.locale;
+  web::Page page;
+  page.template_name = tpl;
+  page.title = title;
+  page.noindex = true;
+  page.body_slug = body.slug;
+  page.body_name = body.name;
+  page.breadcrumb = {{d.view.t(lang, "ui.home"), "/"},
+                     {body.name, "/" + body.slug + "/"},
+                     {d.view.t(lang, "ui.cert_title"), "/" + body.slug + "/certificati"}};
+  if (title != d.view.t(lang, "ui.cert_title")) page.breadcrumb.push_back({title, ""});
+  return page;
+}
+
+http::Response cert_html(const WebDeps& d, const http::Request& req, const web::Page& page,
+                         int status = 200) {
+  auto r = http::Response::html(d.view.render(req, page), status);
+  r.header("Cache-Control", "no-store");
+  return r;
+}
+
+// The signed-in person and the body of the URL, or the answer to send instead.
+struct Citizen {
+  const identity::Principal* who = nullptr;
+  std::shared_ptr<const tenants::Body> body;
+};
+std::optional<http::Response> cert_citizen(const WebDeps& d, http::Request& req, Citizen& c) {
+  c.body = d.tenants.by_slug(req.param("slug"));
+  if (!c.body) return d.view.error_page(req, 404);
+  if (auto redirect = identity::require_person(req, 1)) return *redirect;
+  c.who = identity::principal_of(req);
+  if (!c.who || c.who->kind != identity::PrincipalKind::person) return d.view.error_page(req, 403);
+  return std::nullopt;
+}
+
+// The form, with an error message and the values kept when there is one.
+http::Response cert_home(const WebDeps& d, http::Request& req, const Citizen& c, const Error* error,
+                         const Choice& keep) {
+  const auto& lang = req.ctx.locale;
+  auto page = cert_page(d, req, *c.body, "certificates_home", d.view.t(lang, "ui.cert_title"));
+  page.data.set("csrf", c.who->csrf_token);
+  page.data.set("action", "/" + c.body->slug + "/certificati/anteprima");
+  page.data.set("kinds", kinds_data(d, lang, keep.kind));
+  page.data.set("purpose", keep.purpose);
+  Data people = web::list();
+  auto household = d.certificates.household(c.body->id, c.who->subject);
+  if (household) {
+    for (const auto& p : *household) {
+      Data x;
+      x.set("cf", p.codice_fiscale);
+      x.set("label", person_label(p));
+      x.set("selected", p.codice_fiscale == (keep.subject_cf.empty() ? c.who->subject : keep.subject_cf));
+      people.push_back(x);
+    }
+  }
+  page.data.set("people", people);
+  page.data.set("has_people", household.ok() && !household->empty());
+  if (!household && !error) page.data.set("error", d.view.i18n().message(lang, household.error()));
+  if (error) page.data.set("error", d.view.i18n().message(lang, *error));
+  Data mine = web::list();
+  for (const auto& r : d.certificates.mine(c.body->id, c.who->subject))
+    mine.push_back(request_data(d, lang, r, "/" + c.body->slug + "/certificati/" + r.token));
+  page.data.set("mine", mine);
+  page.data.set("has_mine", !d.certificates.mine(c.body->id, c.who->subject).empty());
+  return cert_html(d, req, page, error ? error->http_status : 200);
+}
+
+http::Response cert_home_get(WebDeps& d, http::Request& req) {
+  Citizen c;
+  if (auto refusal = cert_citizen(d, req, c)) return *refusal;
+  return cert_home(d, req, c, nullptr, {});
+}
+
+Choice cert_choice(const http::Params& form) {
+  return Choice{cert_param(form, "subject"), cert_param(form, "kind"), cert_param(form, "purpose"),
+                cert_int(cert_param(form, "exemption")), cert_param(form, "exemption_text")};
+}
+
+http::Response cert_preview_post(WebDeps& d, http::Request& req) {
+  Citizen c;
+  if (auto refusal = cert_citizen(d, req, c)) return *refusal;
+  auto form = req.form();
+  if (!form) return d.view.error_page(req, 400);
+  if (auto st = identity::check_csrf(req, *form); !st) return d.view.error_page(req, st.error().http_status);
+  Choice choice = cert_choice(*form);
+  choice.exemption = 0;
+  const Person who{c.who->subject, "", ""};
+  auto p = d.certificates.preview(c.body->id, who, choice);
+  if (!p) return cert_home(d, req, c, &p.error(), choice);
+  const auto& lang = req.ctx.locale;
+  auto page = cert_page(d, req, *c.body, "certificates_preview", d.view.t(lang, "ui.cert_preview_title"));
+  page.data.set("csrf", c.who->csrf_token);
+  page.data.set("action", "/" + c.body->slug + "/certificati");
+  page.data.set("kind", choice.kind);
+  page.data.set("kind_label", kind_label(d, lang, choice.kind));
+  page.data.set("subject", choice.subject_cf);
+  page.data.set("purpose", choice.purpose);
+  page.data.set("name", p->subject.name + " " + p->subject.surname);
+  page.data.set("cf", p->subject.codice_fiscale);
+  page.data.set("birth", time::it_date_text(p->subject.birth_date) + " - " + p->subject.birth_place);
+  const auto& a = p->subject.residence;
+  page.data.set("residence", a.street_type + " " + a.street_name + " " + a.number + ", " + a.cap + " " +
+                                 a.comune_name + " (" + a.province + ")");
+  Data members = web::list();
+  for (const auto& m : p->members) {
+    Data x;
+    x.set("label", person_label(m));
+    members.push_back(x);
+  }
+  page.data.set("members", members);
+  page.data.set("has_members", !p->members.empty());
+  page.data.set("exempt_by_type", p->kind->stamp_exempt);
+  page.data.set("pay_label",
+                d.view.i18n().format(lang, "ui.cert_pay", {{"amount", web::format_cents(kStampDuty, lang)}}));
+  auto fee = d.certificates.options().fees.find(c.body->id);
+  if (fee != d.certificates.options().fees.end())
+    page.data.set("fees_label", d.view.i18n().format(lang, "ui.cert_fees",
+                                                     {{"amount", web::format_cents(fee->second, lang)}}));
+  page.data.set("exemptions", exemptions_data(d, lang, true, 0));
+  return cert_html(d, req, page);
+}
+
+http::Response cert_request_post(WebDeps& d, http::Request& req) {
+  Citizen c;
+  if (auto refusal = cert_citizen(d, req, c)) return *refusal;
+  auto form = req.form();
+  if (!form) return d.view.error_page(req, 400);
+  if (auto st = identity::check_csrf(req, *form); !st) return d.view.error_page(req, st.error().http_status);
+  Choice choice = cert_choice(*form);
+  if (cert_param(*form, "mode") != "exemption") choice.exemption = 0;
+  auto r = d.certificates.request_online(c.body->id, Person{c.who->subject, "", ""}, choice);
+  if (!r) return cert_home(d, req, c, &r.error(), choice);
+  return web::see_other("/" + c.body->slug + "/certificati/" + r->token);
+}
+
+http::Response cert_request_get(WebDeps& d, http::Request& req) {
+  Citizen c;
+  if (auto refusal = cert_citizen(d, req, c)) return *refusal;
+  auto r = d.certificates.own(c.body->id, c.who->subject, req.param("token"));
+  if (!r) return d.view.error_page(req, 404);
+  // Paid and not yet issued (the receipt came while ANPR was unreachable, or just now): try once more;
+  // the job keeps trying otherwise.
+  if (r->state == State::queued) {
+    if (auto again = d.certificates.issue(c.body->id, r->id)) r = again;
+  }
+  const auto& lang = req.ctx.locale;
+  const std::string href = "/" + c.body->slug + "/certificati/" + r->token;
+  auto page = cert_page(d, req, *c.body, "certificates_request", kind_label(d, lang, r->kind));
+  page.data = request_data(d, lang, *r, href);
+  page.data.set("csrf", c.who->csrf_token);
+  page.data.set("awaiting_payment", r->state == State::awaiting_payment);
+  page.data.set("queued", r->state == State::queued);
+  page.data.set("refused", r->state == State::refused);
+  if (r->state == State::refused)
+    page.data.set("refusal", d.view.i18n().message(lang, refusal_error(r->refusal_code)));
+  page.data.set("awaiting_text",
+                d.view.i18n().format(lang, "ui.cert_awaiting_text",
+                                     {{"amount", web::format_cents(r->stamp_duty + r->fees, lang)}}));
+  page.data.set("notice_ref", c.body->slug + ":3" + r->iuv);
+  page.data.set("sha256", r->sha256);
+  page.data.set("protocol", r->anpr_protocol);
+  return cert_html(d, req, page);
+}
+
+http::Response cert_pdf_get(WebDeps& d, http::Request& req) {
+  Citizen c;
+  if (auto refusal = cert_citizen(d, req, c)) return *refusal;
+  auto r = d.certificates.own(c.body->id, c.who->subject, req.param("token"));
+  if (!r) return d.view.error_page(req, 404);
+  auto bytes = d.certificates.pdf(*r);
+  if (!bytes) return d.view.error_page(req, 404);
+  return web::download_response(std::move(*bytes), "application/pdf",
+                                "certificato-" + r->anpr_protocol + ".pdf");
+}
+
+// ---- The counter ----------------------------------------------------------------------------------------
+
+http::Response counter_page(WebDeps& d, http::Request& req, const identity::StaffCall& call,
+                            const tenants::Body& body, const Error* error, const Request* done,
+                            const http::Params* keep) {
+  const auto& lang = req.ctx.locale;
+  web::Page page;
+  page.template_name = "certificates_counter";
+  page.title = d.view.t(lang, "ui.cert_counter_title") + " - " + body.name;
+  page.noindex = true;
+  page.breadcrumb = {{d.view.t(lang, "ui.home"), "/"}, {page.title, ""}};
+  page.data.set("csrf", call.who->csrf_token);
+  page.data.set("action", kCounterBase + body.slug);
+  page.data.set("body_name", body.name);
+  auto keep_of = [&](const char* name) { return keep ? cert_param(*keep, name) : std::string(); };
+  page.data.set("kinds", kinds_data(d, lang, keep_of("kind")));
+  page.data.set("exemptions", exemptions_data(d, lang, false, cert_int(keep_of("exemption"))));
+  page.data.set("subject", keep_of("subject"));
+  page.data.set("requester_cf", keep_of("requester_cf"));
+  page.data.set("requester_surname", keep_of("requester_surname"));
+  page.data.set("requester_first", keep_of("requester_first"));
+  page.data.set("purpose", keep_of("purpose"));
+  Data types = web::list();
+  for (int t : {1, 2, 3}) {
+    Data x;
+    x.set("value", std::to_string(t));
+    x.set("label", d.view.t(lang, "ui.cert_requester_type_" + std::to_string(t)));
+    x.set("checked", keep_of("requester_type") == std::to_string(t) || (!keep && t == 1));
+    types.push_back(x);
+  }
+  page.data.set("requester_types", types);
+  if (error) page.data.set("error", d.view.i18n().message(lang, *error));
+  if (done) {
+    page.data.set("done", request_data(d, lang, *done, kCounterBase + body.slug + "/" + done->token));
+    if (done->state == State::refused)
+      page.data.set("refusal", d.view.i18n().message(lang, refusal_error(done->refusal_code)));
+  }
+  Data list = web::list();
+  for (const auto& r : d.certificates.counter_list(body.id))
+    list.push_back(request_data(d, lang, r, kCounterBase + body.slug + "/" + r.token));
+  page.data.set("list", list);
+  return cert_html(d, req, page, error ? error->http_status : 200);
+}
+
+http::Response counter_get(WebDeps& d, http::Request& req, const identity::StaffCall& call) {
+  auto body = d.tenants.by_slug(req.param("slug"));
+  if (!body) return d.view.error_page(req, 404);
+  return counter_page(d, req, call, *body, nullptr, nullptr, nullptr);
+}
+
+http::Response counter_post(WebDeps& d, http::Request& req, const identity::StaffCall& call) {
+  auto body = d.tenants.by_slug(req.param("slug"));
+  if (!body) return d.view.error_page(req, 404);
+  auto form = req.form();
+  if (!form) return d.view.error_page(req, 400);
+  if (auto st = identity::check_csrf(req, *form); !st) return d.view.error_page(req, st.error().http_status);
+  const Person requester{cert_param(*form, "requester_cf"), cert_param(*form, "requester_surname"),
+                         cert_param(*form, "requester_first")};
+  auto r = d.certificates.issue_at_counter(body->id, call.who->subject, requester,
+                                           cert_int(cert_param(*form, "requester_type")), cert_choice(*form));
+  if (!r) return counter_page(d, req, call, *body, &r.error(), nullptr, &*form);
+  return counter_page(d, req, call, *body, nullptr, &*r, nullptr);
+}
+
+http::Response counter_pdf(WebDeps& d, http::Request& req, const identity::StaffCall&) {
+  auto body = d.tenants.by_slug(req.param("slug"));
+  if (!body) return d.view.error_page(req, 404);
+  auto r = d.certificates.of_body(body->id, req.param("token"));
+  if (!r) return d.view.error_page(req, 404);
+  auto bytes = d.certificates.pdf(*r);
+  if (!bytes) return d.view.error_page(req, 404);
+  return web::download_response(std::move(*bytes), "application/pdf",
+                                "certificato-" + r->anpr_protocol + ".pdf");
+}
+
+}  // namespace
+
+void register_pages(http::Router& router, WebDeps& deps) {
+  WebDeps* d = &deps;
+  router.get("/{slug}/certificati", [d](http::Request& r) { return cert_home_get(*d, r); });
+  router.post("/{slug}/certificati", [d](http::Request& r) { return cert_request_post(*d, r); });
+  router.post("/{slug}/certificati/anteprima", [d](http::Request& r) { return cert_preview_post(*d, r); });
+  router.get("/{slug}/certificati/{token}", [d](http::Request& r) { return cert_request_get(*d, r); });
+  router.get("/{slug}/certificati/{token}/certificato.pdf",
+             [d](http::Request& r) { return cert_pdf_get(*d, r); });
+  router.get(kCounterBase + "{slug}",
+             identity::hub_staff_route(deps, identity::Permission::counter, counter_get));
+  router.post(kCounterBase + "{slug}",
+              identity::hub_staff_route(deps, identity::Permission::counter, counter_post));
+  router.get(kCounterBase + "{slug}/{token}/certificato.pdf",
+             identity::hub_staff_route(deps, identity::Permission::counter, counter_pdf));
+}
+
+}  // namespace sp::certificates

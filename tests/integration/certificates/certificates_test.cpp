@@ -1,0 +1,264 @@
+// Registry certificates from ANPR (src/certificates) on SQLite and PostgreSQL, against the ANPR simulator
+// on a loopback port: paid online through a pagoPA position whose receipt (whenever it comes) issues the
+// certificate once; exemptions as dated data; household-only online, anyone at the counter; ANPR's
+// refusals before anything is paid; the PDF kept byte for byte; another body sees nothing.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "adapters/anpr/simulator.hpp"
+#include "certificates/service.hpp"
+#include "core/digest.hpp"
+#include "files/service.hpp"
+#include "jobs/runner.hpp"
+#include "payments/service.hpp"
+#include "support/testing.hpp"
+#include "tenants/service.hpp"
+
+namespace sp::certificates {
+namespace {
+
+constexpr const char* kDavide = "GTTDVD79H14B885C";
+constexpr const char* kTommaso = "GTTTMS16A22B885C";
+constexpr const char* kRosa = "GTTRSO38D57B885U";
+constexpr const char* kPaolo = "BOXPLA65L08A182K";
+constexpr const char* kElisa = "RNLLSE81R43A182A";
+const std::string kIban = "IT60X0542811101000000123456";
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+class CertificatesTest : public ::testing::TestWithParam<db::Dialect> {
+ protected:
+  void SetUp() override {
+    database_ = std::make_unique<sp::testing::TestDatabase>(GetParam());
+    tenants_ = std::make_unique<tenants::TenantService>(db());
+    auto hub = tenants_->create_hub({0, "pes", "Polo di prova", "00743110157", "", "", ""});
+    ASSERT_TRUE(hub.ok());
+    casale_ = make_body(*hub, "casale-monferrato", "Comune di Casale Monferrato", "006039", "AL");
+    asti_ = make_body(*hub, "asti", "Comune di Asti", "005005", "AT");
+    payments_ = std::make_unique<payments::PaymentsService>(db(), clock_);
+    payments::Creditor c{casale_,    "00633826060", "Comune di Casale Monferrato",
+                         "Anagrafe", {"01"},        kIban,
+                         "",         "00633826060", "00633826060_01"};
+    ASSERT_TRUE(payments_->set_creditor(system_, c).ok());
+    files_ = std::make_unique<files::FileService>(db(), clock_);
+
+    anpr::sim::SimulatorOptions so;
+    so.population_files = {sp::testing::source_dir() + "/data/demo/population.jsonl"};
+    so.comuni_file = sp::testing::source_dir() + "/data/demo/bodies.json";
+    so.credentials = {{"casale-secret", "006039"}, {"asti-secret", "005005"}};
+    so.share_dir = sp::testing::source_dir();
+    anpr_ = anpr::sim::start_simulator_thread(so, 0);
+
+    Options o;
+    o.anpr_url = anpr_->url() + anpr::sim::kServicePath;
+    o.anpr_credentials = parse_credentials("006039=casale-secret,005005=asti-secret");
+    auto table =
+        parse_exemptions(read_file(sp::testing::source_dir() + "/data/certificates/esenzioni_bollo.csv"));
+    ASSERT_TRUE(table.ok());
+    o.exemptions = *table;
+    o.fees[casale_] = 52;  // € 0,52 of diritti di segreteria
+    service_ = std::make_unique<CertificateService>(db(), clock_, *tenants_, *payments_, *files_, o);
+    runner_ = std::make_unique<jobs::Runner>(db(), clock_);
+    service_->attach(*runner_);
+  }
+
+  tenants::TenantId make_body(std::int64_t hub, const std::string& slug, const std::string& name,
+                              const std::string& istat, const std::string& province) {
+    tenants::Body b;
+    b.hub_id = hub;
+    b.slug = slug;
+    b.name = name;
+    b.istat_code = istat;
+    b.fiscal_code = "00743110157";
+    b.province = province;
+    auto id = tenants_->create_body(b);
+    EXPECT_TRUE(id.ok()) << (id.ok() ? "" : id.error().code);
+    return id.ok() ? *id : 0;
+  }
+
+  db::Database& db() { return database_->db(); }
+  std::int64_t count(const std::string& table) {
+    std::int64_t n = 0;
+    db().read([&](db::Conn& c) { n = c.query_one("SELECT COUNT(*) FROM " + table)->i64(0); });
+    return n;
+  }
+  static Person davide() { return {kDavide, "GATTI", "DAVIDE"}; }
+  static Choice choice(const std::string& subject, const std::string& kind, int exemption = 0) {
+    return Choice{subject, kind, "", exemption, ""};
+  }
+
+  // 2026-12-05 10:00 UTC.
+  time::TestClock clock_{time::TimePoint{std::chrono::sys_days{std::chrono::year{2026} / 12 / 5}} +
+                         std::chrono::hours(10)};
+  payments::SystemActor system_{"test"};
+  std::unique_ptr<sp::testing::TestDatabase> database_;
+  std::unique_ptr<tenants::TenantService> tenants_;
+  std::unique_ptr<payments::PaymentsService> payments_;
+  std::unique_ptr<files::FileService> files_;
+  std::unique_ptr<anpr::sim::RunningSimulator> anpr_;
+  std::unique_ptr<CertificateService> service_;
+  std::unique_ptr<jobs::Runner> runner_;
+  tenants::TenantId casale_ = 0;
+  tenants::TenantId asti_ = 0;
+};
+
+TEST_P(CertificatesTest, PaidOnlineTheReceiptIssuesTheCertificateOnceAndThePdfIsAnprsBytes) {
+  auto r = service_->request_online(casale_, davide(), choice(kDavide, "stato-famiglia"));
+  ASSERT_TRUE(r.ok()) << r.error().code << " " << r.error().detail;
+  EXPECT_EQ(r->state, State::awaiting_payment);
+  EXPECT_EQ(r->stamp_duty, 1600);
+  EXPECT_EQ(r->fees, 52);
+  // The marca da bollo digitale (the State's) and the comune's fees: one notice, two transfers.
+  auto pos = payments_->get(system_, casale_, r->iupd);
+  ASSERT_TRUE(pos.ok());
+  ASSERT_EQ(pos->options.size(), 1u);
+  ASSERT_EQ(pos->options[0].transfers.size(), 2u);
+  EXPECT_TRUE(pos->options[0].transfers[0].stamp.has_value());
+  EXPECT_EQ(pos->options[0].transfers[0].amount, 1600);
+  EXPECT_EQ(pos->options[0].transfers[1].iban, kIban);
+  EXPECT_EQ(pos->options[0].amount, 1652);
+  // Nothing is asked of ANPR before the receipt.
+  EXPECT_TRUE(anpr_->simulator().issued().empty());
+  EXPECT_EQ(service_->issue(casale_, r->id)->state, State::awaiting_payment);
+
+  // The receipt arrives (the station's transaction): the request is queued, the job issues it.
+  ASSERT_TRUE(payments_->record_option_paid(system_, casale_, r->iuv, clock_.now()).ok());
+  EXPECT_EQ(service_->own(casale_, kDavide, r->token)->state, State::queued);
+  EXPECT_EQ(runner_->run_until_idle(), 1);
+  auto done = service_->own(casale_, kDavide, r->token);
+  ASSERT_TRUE(done.ok());
+  ASSERT_EQ(done->state, State::issued);
+  auto bytes = service_->pdf(*done);
+  ASSERT_TRUE(bytes.ok());
+  EXPECT_EQ(bytes->rfind("%PDF-", 0), 0u);
+  EXPECT_EQ(digest::sha256_hex(*bytes), done->sha256);
+  ASSERT_EQ(anpr_->simulator().issued().size(), 1u);
+  const auto issued = anpr_->simulator().issued().front();
+  EXPECT_EQ(issued.sha256_hex, done->sha256);  // byte for byte what ANPR produced
+  EXPECT_EQ(anpr_->simulator().verify(issued.code, done->sha256), anpr::sim::Verdict::valid);
+  EXPECT_EQ(done->anpr_protocol, issued.protocol);
+
+  // Issuing again, or a second receipt, changes nothing and asks ANPR for nothing new.
+  EXPECT_EQ(service_->issue(casale_, r->id)->state, State::issued);
+  EXPECT_FALSE(payments_->record_option_paid(system_, casale_, r->iuv, clock_.now()).ok());
+  EXPECT_EQ(anpr_->simulator().issued().size(), 1u);
+  EXPECT_EQ(service_->mine(casale_, kDavide).size(), 1u);
+}
+
+TEST_P(CertificatesTest, TwoAttemptsAtOnceMakeOneCertificate) {
+  auto r = service_->request_online(casale_, davide(), choice(kTommaso, "residenza-cittadinanza-famiglia"));
+  ASSERT_TRUE(r.ok()) << r.error().code;
+  ASSERT_TRUE(payments_->record_option_paid(system_, casale_, r->iuv, clock_.now()).ok());
+  Result<Request> a = Error::make("x"), b = Error::make("x");
+  std::thread t1([&] { a = service_->issue(casale_, r->id); });
+  std::thread t2([&] { b = service_->issue(casale_, r->id); });
+  t1.join();
+  t2.join();
+  ASSERT_TRUE(a.ok() && b.ok());
+  EXPECT_EQ(a->state, State::issued);
+  EXPECT_EQ(b->state, State::issued);
+  EXPECT_EQ(a->sha256, b->sha256);
+  EXPECT_EQ(anpr_->simulator().issued().size(), 1u);  // ANPR answered the same id with the same certificate
+  EXPECT_EQ(runner_->run_until_idle(), 1);            // the job finds it done
+  EXPECT_EQ(anpr_->simulator().issued().size(), 1u);
+}
+
+TEST_P(CertificatesTest, OnlineOnlyTheHouseholdAndWhatAnprRefusesIsRefusedBeforePaying) {
+  EXPECT_EQ(service_->request_online(casale_, davide(), choice(kPaolo, "residenza")).error().code,
+            "certificates.third_party");
+  EXPECT_EQ(service_->request_online(casale_, davide(), choice(kRosa, "stato-famiglia")).error().code,
+            "certificates.not_certifiable");
+  EXPECT_EQ(service_->request_online(casale_, davide(), choice(kDavide, "nessuno")).error().code,
+            "certificates.kind");
+  EXPECT_EQ(count("certificate_requests"), 0);
+  EXPECT_EQ(count("payment_positions"), 0);
+  auto preview = service_->preview(casale_, davide(), choice(kDavide, "stato-famiglia"));
+  ASSERT_TRUE(preview.ok()) << preview.error().code;
+  EXPECT_EQ(preview->subject.surname, "GATTI");
+  EXPECT_EQ(preview->members.size(), 3u);  // Elisa, Tommaso, Rosa
+  EXPECT_TRUE(anpr_->simulator().issued().empty());
+}
+
+TEST_P(CertificatesTest, ExemptionsAreTheTableInForceThatDayForTheChannel) {
+  // Code 3 (proceedings): issued at once, nothing to pay.
+  auto r = service_->request_online(casale_, davide(), choice(kDavide, "residenza", 3));
+  ASSERT_TRUE(r.ok()) << r.error().code;
+  EXPECT_EQ(r->state, State::issued);
+  EXPECT_EQ(r->stamp_duty, 0);
+  EXPECT_TRUE(r->iupd.empty());
+  // Code 10: no longer online (data/certificates/esenzioni_bollo.csv); still at the counter.
+  EXPECT_EQ(service_->request_online(casale_, davide(), choice(kDavide, "residenza", 10)).error().code,
+            "certificates.exemption");
+  auto counter =
+      service_->issue_at_counter(casale_, "op-casale", davide(), 2, choice(kDavide, "residenza", 10));
+  ASSERT_TRUE(counter.ok()) << counter.error().code;
+  EXPECT_EQ(counter->state, State::issued);
+  // 99 needs its text.
+  EXPECT_EQ(service_->request_online(casale_, davide(), choice(kDavide, "residenza", 99)).error().code,
+            "certificates.exemption_text");
+  // Stato civile is exempt by law: issued at once without an exemption code.
+  auto civil = service_->request_online(casale_, davide(), choice(kDavide, "stato-civile"));
+  ASSERT_TRUE(civil.ok()) << civil.error().code;
+  EXPECT_EQ(civil->state, State::issued);
+  // The table itself: code 1 cites DPR 642/1972 until 2025 and D.Lgs. 123/2025 from 2026.
+  EXPECT_NE(exemption_on(service_->options().exemptions, 1, "2025-12-31", true)->legal_basis.find("642/1972"),
+            std::string::npos);
+  EXPECT_NE(exemption_on(service_->options().exemptions, 1, "2026-01-01", true)->legal_basis.find("123/2025"),
+            std::string::npos);
+  EXPECT_TRUE(exemption_on(service_->options().exemptions, 10, "2022-12-31", true));
+  EXPECT_FALSE(exemption_on(service_->options().exemptions, 10, "2023-01-01", true));
+}
+
+TEST_P(CertificatesTest, TheCounterIssuesForAThirdPartyRecordedAsSuch) {
+  auto r = service_->issue_at_counter(casale_, "op-casale", davide(), 1, choice(kPaolo, "residenza"));
+  ASSERT_TRUE(r.ok()) << r.error().code << " " << r.error().detail;
+  EXPECT_EQ(r->state, State::issued);
+  EXPECT_EQ(r->channel, Channel::counter);
+  EXPECT_EQ(r->operator_user, "op-casale");
+  EXPECT_EQ(r->requester_cf, kDavide);
+  EXPECT_EQ(r->requester_type, 1);
+  EXPECT_EQ(r->subject_cf, kPaolo);
+  EXPECT_EQ(r->stamp_duty, 1600);
+  EXPECT_EQ(r->stamp_mode, 9);  // paid at the counter
+  EXPECT_FALSE(r->paid_at.empty());
+  EXPECT_EQ(service_->counter_list(casale_).size(), 1u);
+  EXPECT_TRUE(service_->mine(casale_, kDavide).empty());  // not an online request of his
+  // Not certifiable is refused at the counter too.
+  auto rosa = service_->issue_at_counter(casale_, "op-casale", davide(), 1, choice(kRosa, "residenza"));
+  ASSERT_TRUE(rosa.ok());
+  EXPECT_EQ(rosa->state, State::refused);
+  EXPECT_EQ(rosa->refusal_code, "EC001");
+}
+
+TEST_P(CertificatesTest, AnotherBodyOrPersonSeesNothing) {
+  auto r = service_->request_online(casale_, davide(), choice(kDavide, "residenza", 3));
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(service_->own(asti_, kDavide, r->token).error().code, "not_found");
+  EXPECT_EQ(service_->own(casale_, kElisa, r->token).error().code, "not_found");
+  EXPECT_TRUE(service_->mine(asti_, kDavide).empty());
+  EXPECT_EQ(service_->of_body(asti_, r->token).error().code, "not_found");
+  // Asti has no creditor settings: a paid certificate cannot be offered there.
+  EXPECT_EQ(service_
+                ->request_online(asti_, Person{"FRRNNA78S70A479X", "FERRARO", "ANNA"},
+                                 choice("FRRNNA78S70A479X", "residenza"))
+                .error()
+                .code,
+            "certificates.not_payable");
+}
+
+INSTANTIATE_TEST_SUITE_P(BothDatabases, CertificatesTest,
+                         ::testing::Values(db::Dialect::sqlite, db::Dialect::postgres),
+                         [](const ::testing::TestParamInfo<db::Dialect>& info) {
+                           return info.param == db::Dialect::sqlite ? "sqlite" : "postgres";
+                         });
+
+}  // namespace
+}  // namespace sp::certificates
