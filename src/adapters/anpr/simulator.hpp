@@ -7,6 +7,8 @@
 //   POST /Interno/ANPR/AnprService6001   6001 emissioneCertificato
 //   GET  /verifica                       the verification page: code + the PDF's SHA-256, or
 //   POST /verifica                       an uploaded PDF (multipart, field "pdf") with the code
+//   GET  /sim/anpr/issued                what it issued (JSON: code, protocol, sha256, subject_cf), for
+//                                        tests and the demo (no authentication: loopback only)
 //
 // Authentication: `Authorization: Bearer <secret>`; each secret belongs to one comune (ISTAT code), and a
 // message's codMittente must be that comune (else KO EA002). No or an unknown secret: HTTP 401.

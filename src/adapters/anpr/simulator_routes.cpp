@@ -1,5 +1,6 @@
 // The ANPR simulator's HTTP side (simulator.hpp lists the routes): the two SOAP services, and the
 // verification page (Italian first; /lang/en switches).
+#include <boost/json.hpp>
 #include <memory>
 
 #include "adapters/anpr/simulator.hpp"
@@ -139,6 +140,17 @@ std::shared_ptr<void> register_anpr_simulator_routes(http::Router& router, Simul
   router.post("/verifica", [s](http::Request& req) { return anpr_verify_post(*s, req); });
   router.get("/lang/{lang}", [s](http::Request& req) { return anpr_language(*s, req); });
   router.get("/", [](http::Request&) { return http::Response::redirect("/verifica", 303); });
+  // What it issued (codes, digests), for tests and the demo's operator: the simulator listens on loopback.
+  router.get("/sim/anpr/issued", [s](http::Request&) {
+    boost::json::array out;
+    for (const auto& i : s->sim.issued())
+      out.push_back(boost::json::object{{"code", i.code},
+                                        {"protocol", i.protocol},
+                                        {"sha256", i.sha256_hex},
+                                        {"subject_cf", i.subject_cf},
+                                        {"issued_on", i.issued_on}});
+    return http::Response::json(boost::json::serialize(out));
+  });
   return site;
 }
 

@@ -162,6 +162,8 @@ async function launch({ databaseUrl, demo, env, dir, pg }) {
     SPORTELLO_SIM_IDP_PORT: '0',
     // And so does the pagoPA simulator.
     SPORTELLO_SIM_PAGOPA_PORT: '0',
+    // And the ANPR simulator.
+    SPORTELLO_SIM_ANPR_PORT: '0',
     ...env,
   });
   const child = spawn(binary, args, { cwd: dir, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -61,7 +61,7 @@ class ServerTest : public ::testing::TestWithParam<sp::db::Dialect> {
             // Free ports chosen by the server, read from its port file.
             "SPORTELLO_PORT=0", "SPORTELLO_ACCESS_LOG=false", "SPORTELLO_REQUEST_TIMEOUT_MS=1500",
             "SPORTELLO_THREADS=2", "SPORTELLO_LOG_LEVEL=warn", "SPORTELLO_SIM_IDP_PORT=0",
-            "SPORTELLO_SIM_PAGOPA_PORT=0", "SPORTELLO_KEYS_DIR=" + (files_->path() / "keys").string(),
+            "SPORTELLO_SIM_PAGOPA_PORT=0", "SPORTELLO_SIM_ANPR_PORT=0", "SPORTELLO_KEYS_DIR=" + (files_->path() / "keys").string(),
             "SPORTELLO_OIDC_RP_KEY_FILE=" + (files_->path() / "rp.pem").string()});
     server_ = s.server.get();
     ASSERT_TRUE(server_->wait_ready(60000)) << "server did not become ready";
