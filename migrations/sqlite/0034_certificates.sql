@@ -2,8 +2,8 @@
 -- about themselves or a member of their household, or at the counter by an operator for anyone registered
 -- in ANPR. ANPR produces the certificate; the hub keeps its PDF byte for byte (stored_files) with its
 -- SHA-256. A request is a legal record: never deleted; it only moves forward (awaiting_payment → queued →
--- issued | refused). anpr_operation_id is fixed when the request is made, so that a retried call gets
--- ANPR's first answer again instead of a second certificate.
+-- issued | refused). anpr_operation_id is fixed before the first call to ANPR and kept for the
+-- retries, so that a retried call gets ANPR's first answer again instead of a second certificate.
 CREATE TABLE certificate_requests (
   id                TEXT PRIMARY KEY,             -- UUIDv7
   tenant_id         INTEGER NOT NULL,
@@ -30,7 +30,7 @@ CREATE TABLE certificate_requests (
   iupd              TEXT NOT NULL DEFAULT '',     -- the pagoPA position paying the duty and fees
   iuv               TEXT NOT NULL DEFAULT '',
   state             TEXT NOT NULL,
-  anpr_operation_id TEXT NOT NULL,
+  anpr_operation_id TEXT NOT NULL DEFAULT '',
   anpr_protocol     TEXT NOT NULL DEFAULT '',
   file_id           TEXT NOT NULL DEFAULT '',
   sha256            TEXT NOT NULL DEFAULT '',

@@ -254,7 +254,7 @@ Result<Request> CertificateService::make(std::int64_t tenant, Channel channel,
   if (channel == Channel::online)
     if (auto it = options_.fees.find(tenant); it != options_.fees.end() && c.exemption != 4)
       r.fees = it->second;
-  r.anpr_operation_id = anpr::Client::next_operation_id(clock_);
+  r.anpr_operation_id = "";  // fixed by the first call to ANPR (issue())
   r.created_at = time::format_iso_utc_millis(now);
   const bool pay_online = channel == Channel::online && (r.stamp_duty > 0 || r.fees > 0);
   r.state = pay_online ? State::awaiting_payment : State::queued;
@@ -340,8 +340,29 @@ Result<Request> CertificateService::issue(std::int64_t tenant, const std::string
   if (r->state != State::queued) return *r;
   auto cl = client(tenant);
   if (!cl) return cl.error();
-  auto res = cl->issue(
-      anpr_request(*r, r->channel == Channel::counter ? anpr::Channel::counter : anpr::Channel::online));
+  // The operation id is fixed before the first call and kept for the retries: ANPR answers an id it knows
+  // with its first answer (no second certificate). ANPR wants ids increasing per comune, so the id is
+  // taken now rather than when the request was made; an id ANPR refuses as lower than its last (EA003)
+  // is one it never received, and a fresh one is taken. Of two attempts at once, the first to fix the id
+  // wins and both use it.
+  auto fix_id = [&](const std::string& old) -> Status {
+    const std::string fresh = anpr::Client::next_operation_id(clock_);
+    db_.write([&](db::Conn& tx) { store::set_operation_id(tx, tenant, r->id, old, fresh); });
+    db_.read([&](db::Conn& c) { r = store::by_id(c, tenant, id); });
+    if (!r) return cert_error("not_found", 404);
+    return Ok{};
+  };
+  if (r->anpr_operation_id.empty()) {
+    if (auto st = fix_id(""); !st) return st.error();
+    if (r->state != State::queued) return *r;
+  }
+  const auto channel = r->channel == Channel::counter ? anpr::Channel::counter : anpr::Channel::online;
+  auto res = cl->issue(anpr_request(*r, channel));
+  if (res && !res->ok && !res->errors.empty() && res->errors.front().code == "EA003") {
+    if (auto st = fix_id(r->anpr_operation_id); !st) return st.error();
+    if (r->state != State::queued) return *r;
+    res = cl->issue(anpr_request(*r, channel));
+  }
   if (!res) return cert_error("certificates.anpr_unavailable", 503, res.error().code);
   const std::string at = time::format_iso_utc_millis(clock_.now());
   auto done = db::transact(db_, [&](db::Conn& tx) -> Result<bool> {

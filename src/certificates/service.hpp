@@ -11,9 +11,9 @@
 //   stato civile) need neither.
 // - The certificate is requested once the receipt arrives, whenever it arrives: the station's receipt
 //   moves the request to queued and queues the job "certificates.issue" in the receipt's transaction;
-//   the job (or the page that saw the payment) asks ANPR with the operation id fixed when the request was
-//   made, so a retry gets ANPR's first answer (ANPR replays an id it knows), and only one attempt can move
-//   the request from queued to issued. The position is made once per request: a payment still being
+//   the job (or the page that saw the payment) asks ANPR with an operation id fixed before its first call
+//   and kept, so a retry gets ANPR's first answer (ANPR replays an id it knows), and only one attempt can
+//   move the request from queued to issued. The position is made once per request: a payment still being
 //   confirmed never makes the person pay twice.
 // - The PDF is stored byte for byte (files) with its SHA-256; the download is those bytes.
 // - At the counter (the assisted channel) an operator issues a certificate about anyone registered in

@@ -164,6 +164,14 @@ bool mark_refused(db::Conn& tx, std::int64_t tenant, const std::string& id, cons
   return tx.exec(kMarkRefused, {tenant, id, code, at}) == 1;
 }
 
+bool set_operation_id(db::Conn& tx, std::int64_t tenant, const std::string& id, const std::string& old,
+                      const std::string& fresh) {
+  return tx.exec(
+             "UPDATE certificate_requests SET anpr_operation_id = $4 WHERE tenant_id = $1 AND id = $2 AND "
+             "state = 'queued' AND anpr_operation_id = $3",
+             {tenant, id, old, fresh}) == 1;
+}
+
 std::vector<Request> queued(db::Conn& c, int limit) {
   return many(c, select("state = 'queued' ORDER BY created_at LIMIT $1"), {std::int64_t{limit}});
 }

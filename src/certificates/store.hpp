@@ -27,6 +27,9 @@ bool mark_issued(db::Conn& tx, std::int64_t tenant, const std::string& id, const
                  const std::string& file_id, const std::string& sha256, const std::string& at);
 bool mark_refused(db::Conn& tx, std::int64_t tenant, const std::string& id, const std::string& code,
                   const std::string& at);
+// Sets the ANPR operation id of a queued request from `old` to `fresh`; false when it no longer was `old`.
+bool set_operation_id(db::Conn& tx, std::int64_t tenant, const std::string& id, const std::string& old,
+                      const std::string& fresh);
 // Queued requests of every body (the job's sweep), oldest first.
 std::vector<Request> queued(db::Conn& c, int limit = 50);
 

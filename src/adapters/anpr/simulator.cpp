@@ -205,6 +205,7 @@ SoapAnswer Simulator::certify(const std::string& authorization, const std::strin
   if (!who.ok) return {401, render_soap_fault("Client", "credenziale mancante o non valida")};
   auto req = parse_certificate_request(body);
   if (!req) return {500, render_soap_fault("Client", req.error().detail)};
+  std::lock_guard serial(certify_mutex_);
   CertificateResponse res;
   res.header = {req->header.operation_id, req->header.sender, "6001", now_local(), next_anpr_id(), "2"};
   std::vector<AnprError>& errors = res.errors;

@@ -127,6 +127,7 @@ class Simulator {
   Population population_;
   I18n i18n_;
   mutable std::mutex mutex_;
+  std::mutex certify_mutex_;  // one 6001 at a time: two calls with the same id get one certificate
   std::string base_url_;
   std::map<std::string, std::string> credentials_;  // secret → istat
   std::map<std::string, std::string> answers_;      // "istat|op|id" → envelope
