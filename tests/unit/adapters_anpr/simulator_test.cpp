@@ -129,6 +129,19 @@ TEST_F(AnprSimulatorTest, IssuesAFamilyCertificateThatVerifiesAndAChangedPdfDoes
   EXPECT_EQ(sim_->verify("AAAA-BBBB-CCCC-DDDD", digest::sha256_hex(res.pdf)), Verdict::unknown);
 }
 
+TEST_F(AnprSimulatorTest, APreviewChecksAsOnlineAndIssuesNothing) {
+  auto preview = request("GTTDVD79H14B885C", {12});
+  preview.channel = Channel::preview;
+  auto res = certify(preview);
+  EXPECT_TRUE(res.ok);
+  EXPECT_TRUE(res.pdf.empty());
+  EXPECT_EQ(res.members.size(), 3u);
+  EXPECT_TRUE(sim_->issued().empty());
+  auto rosa = request("GTTRSO38D57B885U", {12});
+  rosa.channel = Channel::preview;
+  EXPECT_EQ(refusal(rosa), "EC001");
+}
+
 TEST_F(AnprSimulatorTest, TheSameOperationIdGetsTheSameCertificateNotASecondOne) {
   auto r = request("GTTDVD79H14B885C", {8, 5, 12});
   const auto body = render_certificate_request(r);
