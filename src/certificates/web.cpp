@@ -10,7 +10,7 @@ namespace {
 
 using web::Data;
 
-const std::string kCounterBase = "/sportello-assistito/certificati/";
+const std::string kCounterBase = "/sportello-assistito/certificati";
 
 std::string cert_param(const http::Params& form, const char* name) {
   auto it = form.find(name);
@@ -133,7 +133,7 @@ http::Response cert_home(const WebDeps& d, http::Request& req, const Citizen& c,
   }
   page.data.set("people", people);
   page.data.set("has_people", household.ok() && !household->empty());
-  if (!household && !error) page.data.set("error", d.view.i18n().message(lang, household.error()));
+  if (!household && !error) error = &household.error();  // not resident here, ANPR unreachable ...
   if (error) page.data.set("error", d.view.i18n().message(lang, *error));
   Data mine = web::list();
   for (const auto& r : d.certificates.mine(c.body->id, c.who->subject))
@@ -253,6 +253,12 @@ http::Response cert_pdf_get(WebDeps& d, http::Request& req) {
 
 // ---- The counter ----------------------------------------------------------------------------------------
 
+Data counter_row(const WebDeps& d, const std::string& lang, const tenants::Body& body, const Request& r) {
+  Data x = request_data(d, lang, r, kCounterBase + "/" + r.token);
+  x.set("pdf_href", kCounterBase + "/" + r.token + "/certificato.pdf?ente=" + body.slug);
+  return x;
+}
+
 http::Response counter_page(WebDeps& d, http::Request& req, const identity::StaffCall& call,
                             const tenants::Body& body, const Error* error, const Request* done,
                             const http::Params* keep) {
@@ -263,7 +269,8 @@ http::Response counter_page(WebDeps& d, http::Request& req, const identity::Staf
   page.noindex = true;
   page.breadcrumb = {{d.view.t(lang, "ui.home"), "/"}, {page.title, ""}};
   page.data.set("csrf", call.who->csrf_token);
-  page.data.set("action", kCounterBase + body.slug);
+  page.data.set("action", kCounterBase);
+  page.data.set("ente", body.slug);
   page.data.set("body_name", body.name);
   auto keep_of = [&](const char* name) { return keep ? cert_param(*keep, name) : std::string(); };
   page.data.set("kinds", kinds_data(d, lang, keep_of("kind")));
@@ -284,28 +291,44 @@ http::Response counter_page(WebDeps& d, http::Request& req, const identity::Staf
   page.data.set("requester_types", types);
   if (error) page.data.set("error", d.view.i18n().message(lang, *error));
   if (done) {
-    page.data.set("done", request_data(d, lang, *done, kCounterBase + body.slug + "/" + done->token));
+    page.data.set("done", counter_row(d, lang, body, *done));
     if (done->state == State::refused)
       page.data.set("refusal", d.view.i18n().message(lang, refusal_error(done->refusal_code)));
   }
   Data list = web::list();
-  for (const auto& r : d.certificates.counter_list(body.id))
-    list.push_back(request_data(d, lang, r, kCounterBase + body.slug + "/" + r.token));
+  for (const auto& r : d.certificates.counter_list(body.id)) list.push_back(counter_row(d, lang, body, r));
   page.data.set("list", list);
   return cert_html(d, req, page, error ? error->http_status : 200);
 }
 
+// Without ?ente=: the comuni to choose from (the counter serves every member body).
 http::Response counter_get(WebDeps& d, http::Request& req, const identity::StaffCall& call) {
-  auto body = d.tenants.by_slug(req.param("slug"));
-  if (!body) return d.view.error_page(req, 404);
-  return counter_page(d, req, call, *body, nullptr, nullptr, nullptr);
+  auto body = d.tenants.by_slug(req.query_param("ente"));
+  if (body) return counter_page(d, req, call, *body, nullptr, nullptr, nullptr);
+  const auto& lang = req.ctx.locale;
+  web::Page page;
+  page.template_name = "certificates_counter";
+  page.title = d.view.t(lang, "ui.cert_counter_title");
+  page.noindex = true;
+  page.breadcrumb = {{d.view.t(lang, "ui.home"), "/"}, {page.title, ""}};
+  Data bodies = web::list();
+  for (const auto& b : d.tenants.snapshot()->bodies) {
+    if (b->istat_code.size() != 6) continue;
+    Data x;
+    x.set("name", b->name);
+    x.set("href", kCounterBase + "?ente=" + b->slug);
+    bodies.push_back(x);
+  }
+  page.data.set("pick", true);
+  page.data.set("bodies", bodies);
+  return cert_html(d, req, page);
 }
 
 http::Response counter_post(WebDeps& d, http::Request& req, const identity::StaffCall& call) {
-  auto body = d.tenants.by_slug(req.param("slug"));
-  if (!body) return d.view.error_page(req, 404);
   auto form = req.form();
   if (!form) return d.view.error_page(req, 400);
+  auto body = d.tenants.by_slug(cert_param(*form, "ente"));
+  if (!body) return d.view.error_page(req, 404);
   if (auto st = identity::check_csrf(req, *form); !st) return d.view.error_page(req, st.error().http_status);
   const Person requester{cert_param(*form, "requester_cf"), cert_param(*form, "requester_surname"),
                          cert_param(*form, "requester_first")};
@@ -316,7 +339,7 @@ http::Response counter_post(WebDeps& d, http::Request& req, const identity::Staf
 }
 
 http::Response counter_pdf(WebDeps& d, http::Request& req, const identity::StaffCall&) {
-  auto body = d.tenants.by_slug(req.param("slug"));
+  auto body = d.tenants.by_slug(req.query_param("ente"));
   if (!body) return d.view.error_page(req, 404);
   auto r = d.certificates.of_body(body->id, req.param("token"));
   if (!r) return d.view.error_page(req, 404);
@@ -336,11 +359,9 @@ void register_pages(http::Router& router, WebDeps& deps) {
   router.get("/{slug}/certificati/{token}", [d](http::Request& r) { return cert_request_get(*d, r); });
   router.get("/{slug}/certificati/{token}/certificato.pdf",
              [d](http::Request& r) { return cert_pdf_get(*d, r); });
-  router.get(kCounterBase + "{slug}",
-             identity::hub_staff_route(deps, identity::Permission::counter, counter_get));
-  router.post(kCounterBase + "{slug}",
-              identity::hub_staff_route(deps, identity::Permission::counter, counter_post));
-  router.get(kCounterBase + "{slug}/{token}/certificato.pdf",
+  router.get(kCounterBase, identity::hub_staff_route(deps, identity::Permission::counter, counter_get));
+  router.post(kCounterBase, identity::hub_staff_route(deps, identity::Permission::counter, counter_post));
+  router.get(kCounterBase + "/{token}/certificato.pdf",
              identity::hub_staff_route(deps, identity::Permission::counter, counter_pdf));
 }
 

@@ -2,16 +2,18 @@
 // Certificate pages (service.hpp has the rules):
 //   GET  /{slug}/certificati                          the form (type, about whom: the person or a member of
 //                                                     their household as ANPR knows it, purpose) and the
-//                                                     person's certificates at the body
+//                                                     person's certificates at the body; 403 with the
+//                                                     reason for someone not resident there
 //   POST /{slug}/certificati/anteprima                ANPR's preview (or its refusal, with a clear message);
 //                                                     then: pay the stamp duty, or pick an exemption
 //   POST /{slug}/certificati                          the request → 303 to its page
 //   GET  /{slug}/certificati/{token}                  its state: the notice to pay (the payments portal's
 //                                                     own form), issued (download), refused (why)
 //   GET  /{slug}/certificati/{token}/certificato.pdf  ANPR's PDF, byte for byte
-//   GET  /sportello-assistito/certificati/{slug}      counter operators: issue for anyone registered in ANPR
-//   POST /sportello-assistito/certificati/{slug}      (requester, type, subject, exemption), the body's list
-//   GET  /sportello-assistito/certificati/{slug}/{token}/certificato.pdf
+//   GET  /sportello-assistito/certificati             counter operators: the comuni (the counter serves every
+//                                                     member body); ?ente={slug}: the form and the list
+//   POST /sportello-assistito/certificati             ente, requester, type, subject, exemption: issued at once
+//   GET  /sportello-assistito/certificati/{token}/certificato.pdf?ente={slug}
 #include "certificates/service.hpp"
 #include "http/router.hpp"
 #include "tenants/service.hpp"

@@ -7,6 +7,7 @@
 #include <regex>
 #include <set>
 
+#include "adapters/anpr/simulator.hpp"
 #include "app/app.hpp"
 #include "cases/service.hpp"
 #include "files/service.hpp"
@@ -214,6 +215,23 @@ const std::vector<Rule>& rules() {
       {"POST", "/api/v1/backoffice/{slug}/albo/pubblicazioni", {}},
       {"GET", "/api/v1/backoffice/{slug}/albo/pubblicazioni/{id}", {}},
       {"POST", "/api/v1/backoffice/{slug}/albo/pubblicazioni/{id}/annullamento", {}},
+      // Registry certificates (src/certificates), against the ANPR simulator of SetUp: online, the body's
+      // residents (the test citizen lives in Asti; at Novara: 403); the POST issues one with an exemption.
+      // {token} is no request of anyone's: 404 for all. The counter: its operators, for any comune.
+      {"GET", "/{slug}/certificati", {"citizen"}},
+      {"POST", "/{slug}/certificati/anteprima", {"citizen"}, "kind=residenza&subject=CCCFBA85D03L219P"},
+      {"POST",
+       "/{slug}/certificati",
+       {"citizen"},
+       "kind=residenza&subject=CCCFBA85D03L219P&mode=exemption&exemption=3"},
+      {"GET", "/{slug}/certificati/{token}", {}},
+      {"GET", "/{slug}/certificati/{token}/certificato.pdf", {}},
+      {"GET", "/sportello-assistito/certificati", {"asti_counter"}},
+      {"POST",
+       "/sportello-assistito/certificati",
+       {"asti_counter"},
+       "ente=asti&subject=CCCFBA85D03L219P&kind=residenza&requester_type=2"},
+      {"GET", "/sportello-assistito/certificati/{token}/certificato.pdf", {}},
       // Background jobs of every body: the hub's administrators ({id} is a queued job: retry refuses it).
       {"GET", "/backoffice/lavori", {"hub_admin"}},
       {"POST", "/backoffice/lavori/{id}/riprova", {"hub_admin"}},
@@ -243,6 +261,8 @@ const std::set<std::string> kPublic = {
     "GET /sportello-assistito/ricevuta/{id}", "GET /sportello-assistito/ricevuta/{id}/pdf",
     // A redirect to the counter's page, which checks the role.
     "GET /sportello-assistito",
+    // The catalog's certificate service: a redirect to the certificates' page, which checks the person.
+    "GET /{slug}/servizi/certificato-anagrafico/domanda",
     // Every body's and the hub's contacts, privacy notice, accessibility statement and legal notes.
     "GET /{slug}/contatti", "GET /{slug}/privacy", "GET /{slug}/accessibilita", "GET /{slug}/note-legali",
     "GET /contatti", "GET /privacy", "GET /accessibilita", "GET /note-legali",
@@ -263,6 +283,14 @@ class RoleRouteTest : public ::testing::TestWithParam<sp::db::Dialect> {
     config.share_dir = sp::testing::source_dir();
     config.oidc_rp_key_file = (files_->path() / "rp.pem").string();
     config.access_log = false;
+    // ANPR for the certificates' routes: the simulator, with Asti's and Novara's credentials.
+    sp::anpr::sim::SimulatorOptions anpr;
+    anpr.population_files = {sp::testing::source_dir() + "/data/demo/population.jsonl"};
+    anpr.credentials = {{"asti-anpr", "005005"}, {"novara-anpr", "003106"}};
+    anpr.share_dir = sp::testing::source_dir();
+    anpr_ = sp::anpr::sim::start_simulator_thread(anpr, 0);
+    config.anpr_url = anpr_->url() + sp::anpr::sim::kServicePath;
+    config.anpr_credentials = "005005=asti-anpr,003106=novara-anpr";
     app_ = std::make_unique<sp::app::App>(config);
     hooks_ = app_->hooks();
     options_ = app_->server_options();
@@ -451,6 +479,7 @@ class RoleRouteTest : public ::testing::TestWithParam<sp::db::Dialect> {
 
   std::unique_ptr<sp::testing::TestDatabase> database_;
   std::unique_ptr<sp::testing::TempDir> files_;
+  std::unique_ptr<sp::anpr::sim::RunningSimulator> anpr_;
   std::unique_ptr<sp::app::App> app_;
   sp::http::Hooks hooks_;
   sp::http::ServerOptions options_;
