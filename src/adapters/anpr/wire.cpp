@@ -18,6 +18,30 @@ Error anpr_syntax(std::string detail) {
 
 // ---- Writing ------------------------------------------------------------------------------------------
 
+// Text for a field whose XSD pattern allows letters (accented too), digits and the `extra` punctuation:
+// anything else becomes a space (e.g. ':' in a note, '(' in a state's name). Bytes >= 0x80 are kept (the
+// accented letters the patterns allow are all outside ASCII).
+std::string wire_text(std::string_view in, std::string_view extra) {
+  std::string out;
+  for (char c : in) {
+    const auto u = static_cast<unsigned char>(c);
+    const bool ok = u >= 0x80 || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                    extra.find(c) != std::string_view::npos;
+    out += ok ? c : ' ';
+  }
+  while (!out.empty() && out.back() == ' ') out.pop_back();
+  return out;
+}
+constexpr std::string_view kStateChars = " -'.,";    // alfanumerico120char
+constexpr std::string_view kNoteChars = " -'/.,()";  // tipoRigaAnnotazione (its euro sign is not ASCII)
+// idFamigliaConvivenza: letters and digits only (a register's "CM-0001" goes as "CM0001").
+std::string wire_id(std::string_view in) {
+  std::string out;
+  for (char c : in)
+    if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) out += c;
+  return out;
+}
+
 // An envelope whose body holds `op` (prefix "ns" bound to `ns`); returns the operation element.
 pugi::xml_node envelope(pugi::xml_document& doc, std::string_view ns, const char* op) {
   auto decl = doc.append_child(pugi::node_declaration);
@@ -113,8 +137,8 @@ void write_generalita(pugi::xml_node parent, const char* name, const Person& p, 
       write_comune(l, "comune", p.birth_place, p.birth_comune_istat, p.birth_province);
     } else {
       auto loc = add(l, "localita");
-      add_text(loc, "descrizioneLocalita", p.birth_place);
-      add_text(loc, "descrizioneStato", p.birth_place);
+      add_text(loc, "descrizioneLocalita", wire_text(p.birth_place, " -'/.,()"));
+      add_text(loc, "descrizioneStato", wire_text(p.birth_place, kStateChars));
       add_text(loc, "codiceStato", p.birth_state.empty() ? "999" : p.birth_state);
     }
   }
@@ -149,7 +173,7 @@ void write_consult_person(pugi::xml_node list, const Person& p) {
   write_civil_status(d, p.civil_status);
   for (const auto& c : p.citizenships) {
     auto n = add(d, "cittadinanza");
-    add_text(n, "descrizioneStato", c == "100" ? "ITALIA" : "STATO " + c);
+    add_text(n, "descrizioneStato", c == "100" ? "ITALIA" : "STATO " + wire_id(c));
     add_text(n, "codiceStato", c);
   }
   if (!p.residence.comune_istat.empty()) write_residence(d, p.residence);
@@ -385,7 +409,7 @@ std::string render_consult_response(const ConsultResponse& r) {
     auto f = add(add(ok, "datiFamigliaConvivenza"), "famigliaConvivenza");
     auto id = add(f, "idFamigliaConvivenzaComune");
     add_text(id, "idFamigliaConvivenzaComuneIstat", r.household_istat);
-    add_text(id, "idFamigliaConvivenza", r.household_id);
+    add_text(id, "idFamigliaConvivenza", wire_id(r.household_id));
     add_text(f, "tipoScheda", "1");  // famiglia (not a convivenza)
   }
   write_errors(ok, "listaAnomalie", "errore", r.errors);
@@ -458,7 +482,7 @@ std::string render_certificate_request(const CertificateRequest& r) {
                    r.exemption, r.exemption_text);
   if (!r.notes.empty()) {
     auto n = add(c, "listaAnnotazioni");
-    for (const auto& line : r.notes) add_text(n, "rigaAnnotazione", line);
+    for (const auto& line : r.notes) add_text(n, "rigaAnnotazione", wire_text(line, kNoteChars));
   }
   return to_xml(doc);
 }

@@ -97,7 +97,7 @@ TEST_F(AnprSimulatorTest, ConsultsAPersonAndTheLivingMembersOfTheHousehold) {
                                            "GTTRSO38D57B885U"}));
   EXPECT_EQ(res->people[0].residence.comune_name, "CASALE MONFERRATO");
   EXPECT_EQ(res->people[0].residence.province, "AL");
-  EXPECT_EQ(res->household_id, "CM-0001");
+  EXPECT_EQ(res->household_id, "CM0001");
 
   ConsultRequest nobody{
       {next_id(), kCasale, "3002", "2026-12-05T10:00:00", "PROD"}, "XXXXXX00A00X000X", "2026-12-05", false};
