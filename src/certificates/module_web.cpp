@@ -23,7 +23,9 @@ std::unique_ptr<Module> install(http::Router& router, const web::ModuleDeps& d, 
   m->certificates = std::make_unique<CertificateService>(d.db, d.clock, d.tenants(), *payments.payments,
                                                          d.files, std::move(o));
   m->certificates->attach(d.jobs);
-  m->web = std::make_unique<WebDeps>(WebDeps{d.view(), d.tenants(), *m->certificates});
+  m->web =
+      std::make_unique<WebDeps>(WebDeps{d.view(), d.tenants(), *m->certificates,
+                                        payments.portal_web ? payments.portal_web->checkout_origins : ""});
   register_pages(router, *m->web);
   // The catalog's service leads here: its page offers it online, and its "apply" link is this flow.
   auto previous = d.services.online_form;

@@ -237,7 +237,15 @@ http::Response cert_request_get(WebDeps& d, http::Request& req) {
   page.data.set("notice_ref", c.body->slug + ":3" + r->iuv);
   page.data.set("sha256", r->sha256);
   page.data.set("protocol", r->anpr_protocol);
-  return cert_html(d, req, page);
+  auto out = cert_html(d, req, page);
+  if (r->state == State::awaiting_payment) {
+    out.header(
+        "Content-Security-Policy",
+        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; font-src 'self' "
+        "data:; frame-ancestors 'none'; base-uri 'self'; form-action 'self'" +
+            d.checkout_origins);
+  }
+  return out;
 }
 
 http::Response cert_pdf_get(WebDeps& d, http::Request& req) {

@@ -12,8 +12,8 @@
 //   GET  /{slug}/certificati/{token}/certificato.pdf  ANPR's PDF, byte for byte
 //   GET  /sportello-assistito/certificati             counter operators: the comuni (the counter serves every
 //                                                     member body); ?ente={slug}: the form and the list
-//   POST /sportello-assistito/certificati             ente, requester, type, subject, exemption: issued at once
-//   GET  /sportello-assistito/certificati/{token}/certificato.pdf?ente={slug}
+//   POST /sportello-assistito/certificati             ente, requester, type, subject, exemption: issued at
+//   once GET  /sportello-assistito/certificati/{token}/certificato.pdf?ente={slug}
 #include "certificates/service.hpp"
 #include "http/router.hpp"
 #include "tenants/service.hpp"
@@ -25,6 +25,9 @@ struct WebDeps {
   web::View& view;
   tenants::TenantService& tenants;
   CertificateService& certificates;
+  // pagoPA Checkout's page origins (payments' PortalDeps): the "pay" form posts to the payments portal,
+  // which redirects to Checkout, and browsers apply CSP form-action to that redirect too.
+  std::string checkout_origins;
 };
 
 void register_pages(http::Router& router, WebDeps& deps);
