@@ -177,7 +177,7 @@ void write_consult_person(pugi::xml_node list, const Person& p) {
     add_text(n, "codiceStato", c);
   }
   if (!p.residence.comune_istat.empty()) write_residence(d, p.residence);
-  if (!p.relation.empty()) {
+  if (!p.relation.empty() && !(p.residence.since.empty() && p.birth_date.empty())) {
     auto l = add(d, "legameSoggetto");
     add_text(l, "dataDecorrenza", p.residence.since.empty() ? p.birth_date : p.residence.since);
     add_text(l, "codiceLegame", p.relation);
@@ -510,7 +510,7 @@ std::string render_certificate_response(const CertificateResponse& r) {
   for (const auto& m : r.members) {
     auto s = add(data, "listaDatiSoggetti");
     write_generalita(s, "generalitaAttuali", m, true);
-    if (!m.relation.empty()) {
+    if (!m.relation.empty() && !(m.residence.since.empty() && m.birth_date.empty())) {
       auto l = add(s, "legameSoggetto");
       add_text(l, "dataDecorrenza", m.residence.since.empty() ? m.birth_date : m.residence.since);
       add_text(l, "codiceLegame", m.relation);

@@ -154,6 +154,7 @@ TEST(AnprWire, CertificateResponsesAreValidAndKeepThePdfBytes) {
   wife.surname = "RINALDI";
   wife.name = "ELISA";
   wife.relation = "2";
+  wife.birth_date = "1981-10-03";  // the relation's date (dataDecorrenza) falls back to it
   ok.members = {wife};
   ok.requester_type = 2;
   ok.channel = 2;
