@@ -188,12 +188,20 @@ TEST_P(CertificatesTest, OnlineOnlyTheHouseholdAndWhatAnprRefusesIsRefusedBefore
 }
 
 TEST_P(CertificatesTest, ExemptionsAreTheTableInForceThatDayForTheChannel) {
-  // Code 3 (proceedings): issued at once, nothing to pay.
+  // Code 3 (proceedings): no stamp duty; the comune's diritti di segreteria are still due, alone.
   auto r = service_->request_online(casale_, davide(), choice(kDavide, "residenza", 3));
   ASSERT_TRUE(r.ok()) << r.error().code;
-  EXPECT_EQ(r->state, State::issued);
+  EXPECT_EQ(r->state, State::awaiting_payment);
   EXPECT_EQ(r->stamp_duty, 0);
-  EXPECT_TRUE(r->iupd.empty());
+  EXPECT_EQ(r->exemption, 3);
+  auto pos = payments_->get(system_, casale_, r->iupd);
+  ASSERT_TRUE(pos.ok());
+  ASSERT_EQ(pos->options.at(0).transfers.size(), 1u);
+  EXPECT_EQ(pos->options.at(0).amount, 52);
+  EXPECT_FALSE(pos->options.at(0).transfers.at(0).stamp.has_value());
+  ASSERT_TRUE(payments_->record_option_paid(system_, casale_, r->iuv, clock_.now()).ok());
+  runner_->run_until_idle();
+  EXPECT_EQ(service_->own(casale_, kDavide, r->token)->state, State::issued);
   // Code 10: no longer online (data/certificates/esenzioni_bollo.csv); still at the counter.
   EXPECT_EQ(service_->request_online(casale_, davide(), choice(kDavide, "residenza", 10)).error().code,
             "certificates.exemption");
@@ -204,10 +212,11 @@ TEST_P(CertificatesTest, ExemptionsAreTheTableInForceThatDayForTheChannel) {
   // 99 needs its text.
   EXPECT_EQ(service_->request_online(casale_, davide(), choice(kDavide, "residenza", 99)).error().code,
             "certificates.exemption_text");
-  // Stato civile is exempt by law: issued at once without an exemption code.
+  // Stato civile is exempt by law: no stamp duty without an exemption code (the fees alone are due).
   auto civil = service_->request_online(casale_, davide(), choice(kDavide, "stato-civile"));
   ASSERT_TRUE(civil.ok()) << civil.error().code;
-  EXPECT_EQ(civil->state, State::issued);
+  EXPECT_EQ(civil->stamp_duty, 0);
+  EXPECT_EQ(civil->exemption, 0);
   // The table itself: code 1 cites DPR 642/1972 until 2025 and D.Lgs. 123/2025 from 2026.
   EXPECT_NE(exemption_on(service_->options().exemptions, 1, "2025-12-31", true)->legal_basis.find("642/1972"),
             std::string::npos);
