@@ -156,7 +156,7 @@ test('a fine paid on day 4 costs the reduced amount, on day 6 the full one', asy
     const option = f.paymentOption.find((o) => o.fineRole === (reducedToday ? 'reduced' : 'full'));
     const r = await fetch(`${sim}/sim/psp/payments`, {
       method: 'POST', headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ notice_number: option.nav }),
+      body: JSON.stringify({ notice_number: option.nav, fiscal_code: '00563094549' }),  // Asti, of several creditors
     });
     const out = await r.json();
     assert.equal(out.outcome, 'paid', JSON.stringify(out));
