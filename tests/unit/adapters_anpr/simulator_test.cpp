@@ -76,13 +76,22 @@ class AnprSimulatorTest : public ::testing::Test {
     return res.errors.empty() ? std::string("none") : res.errors.front().code;
   }
 
+  // The cases below, run by two test cases (each a process under the sanitizers).
+  void ConsultsAPersonAndTheLivingMembersOfTheHousehold();
+  void IssuesAFamilyCertificateThatVerifiesAndAChangedPdfDoesNot();
+  void APreviewChecksAsOnlineAndIssuesNothing();
+  void TheSameOperationIdGetsTheSameCertificateNotASecondOne();
+  void RefusesWhatAnprRefuses();
+  void OnlineOnlyForThemselvesAndTheirHouseholdAtTheCounterAnyone();
+  void AComuneSpeaksOnlyForItselfAndOnlyWithItsCredential();
+
   sp::testing::TempDir dir_;
   time::TestClock clock_;
   std::unique_ptr<Simulator> sim_;
   long long id_ = 1000;
 };
 
-TEST_F(AnprSimulatorTest, ConsultsAPersonAndTheLivingMembersOfTheHousehold) {
+void AnprSimulatorTest::ConsultsAPersonAndTheLivingMembersOfTheHousehold() {
   ConsultRequest r{
       {next_id(), kCasale, "3002", "2026-12-05T10:00:00", "PROD"}, "GTTDVD79H14B885C", "2026-12-05", true};
   auto a = sim_->consult(kBearer, render_consult_request(r));
@@ -107,7 +116,7 @@ TEST_F(AnprSimulatorTest, ConsultsAPersonAndTheLivingMembersOfTheHousehold) {
   EXPECT_EQ(ko->errors.at(0).code, "EN122");
 }
 
-TEST_F(AnprSimulatorTest, IssuesAFamilyCertificateThatVerifiesAndAChangedPdfDoesNot) {
+void AnprSimulatorTest::IssuesAFamilyCertificateThatVerifiesAndAChangedPdfDoesNot() {
   auto res = certify(request("GTTDVD79H14B885C", {12}));
   ASSERT_TRUE(res.ok);
   ASSERT_EQ(res.pdf.rfind("%PDF-", 0), 0u);
@@ -129,7 +138,7 @@ TEST_F(AnprSimulatorTest, IssuesAFamilyCertificateThatVerifiesAndAChangedPdfDoes
   EXPECT_EQ(sim_->verify("AAAA-BBBB-CCCC-DDDD", digest::sha256_hex(res.pdf)), Verdict::unknown);
 }
 
-TEST_F(AnprSimulatorTest, APreviewChecksAsOnlineAndIssuesNothing) {
+void AnprSimulatorTest::APreviewChecksAsOnlineAndIssuesNothing() {
   auto preview = request("GTTDVD79H14B885C", {12});
   preview.channel = Channel::preview;
   auto res = certify(preview);
@@ -142,7 +151,7 @@ TEST_F(AnprSimulatorTest, APreviewChecksAsOnlineAndIssuesNothing) {
   EXPECT_EQ(refusal(rosa), "EC001");
 }
 
-TEST_F(AnprSimulatorTest, TheSameOperationIdGetsTheSameCertificateNotASecondOne) {
+void AnprSimulatorTest::TheSameOperationIdGetsTheSameCertificateNotASecondOne() {
   auto r = request("GTTDVD79H14B885C", {8, 5, 12});
   const auto body = render_certificate_request(r);
   auto first = sim_->certify(kBearer, body);
@@ -155,7 +164,7 @@ TEST_F(AnprSimulatorTest, TheSameOperationIdGetsTheSameCertificateNotASecondOne)
   EXPECT_EQ(refusal(old), "EA003");
 }
 
-TEST_F(AnprSimulatorTest, RefusesWhatAnprRefuses) {
+void AnprSimulatorTest::RefusesWhatAnprRefuses() {
   EXPECT_EQ(refusal(request("GTTRSO38D57B885U", {12})), "EC001");  // Rosa: not certifiable (table 42: 0)
   EXPECT_EQ(refusal(request("GTTCRL35B11B885T", {8})), "EC003");   // Carlo: deceased
   EXPECT_EQ(refusal(request("MGRMRC70A01B885X", {8})), "EC004");   // emigrated
@@ -189,7 +198,7 @@ TEST_F(AnprSimulatorTest, RefusesWhatAnprRefuses) {
   EXPECT_TRUE(certify(civil).ok);
 }
 
-TEST_F(AnprSimulatorTest, OnlineOnlyForThemselvesAndTheirHouseholdAtTheCounterAnyone) {
+void AnprSimulatorTest::OnlineOnlyForThemselvesAndTheirHouseholdAtTheCounterAnyone() {
   Person davide;
   davide.codice_fiscale = "GTTDVD79H14B885C";
   davide.surname = "GATTI";
@@ -218,7 +227,7 @@ TEST_F(AnprSimulatorTest, OnlineOnlyForThemselvesAndTheirHouseholdAtTheCounterAn
   EXPECT_TRUE(certify(elsewhere).ok);
 }
 
-TEST_F(AnprSimulatorTest, AComuneSpeaksOnlyForItselfAndOnlyWithItsCredential) {
+void AnprSimulatorTest::AComuneSpeaksOnlyForItselfAndOnlyWithItsCredential() {
   auto r = request("GTTDVD79H14B885C", {8});
   EXPECT_EQ(sim_->certify("", render_certificate_request(r)).status, 401);
   EXPECT_EQ(sim_->certify("Bearer wrong", render_certificate_request(r)).status, 401);
@@ -230,6 +239,24 @@ TEST_F(AnprSimulatorTest, AComuneSpeaksOnlyForItselfAndOnlyWithItsCredential) {
   EXPECT_EQ(res->errors.at(0).code, "EA002");
   EXPECT_TRUE(sim_->issued().empty());
   EXPECT_EQ(sim_->certify(kBearer, "<not-soap/>").status, 500);
+}
+
+TEST_F(AnprSimulatorTest, AnswersIssuesAndVerifies) {
+  ConsultsAPersonAndTheLivingMembersOfTheHousehold();
+  SetUp();  // a fresh simulator
+  IssuesAFamilyCertificateThatVerifiesAndAChangedPdfDoesNot();
+  SetUp();  // a fresh simulator
+  APreviewChecksAsOnlineAndIssuesNothing();
+}
+
+TEST_F(AnprSimulatorTest, RefusesAndAuthenticates) {
+  TheSameOperationIdGetsTheSameCertificateNotASecondOne();
+  SetUp();  // a fresh simulator
+  RefusesWhatAnprRefuses();
+  SetUp();  // a fresh simulator
+  OnlineOnlyForThemselvesAndTheirHouseholdAtTheCounterAnyone();
+  SetUp();  // a fresh simulator
+  AComuneSpeaksOnlyForItselfAndOnlyWithItsCredential();
 }
 
 }  // namespace

@@ -36,7 +36,7 @@ Person davide() {
   return p;
 }
 
-TEST(AnprWire, ConsultRequestIsValidAndReadsBack) {
+void ConsultRequestIsValidAndReadsBack() {
   ASSERT_TRUE(sp::testing::anpr_schemas_available());
   ConsultRequest r{request_header("3002"), "GTTDVD79H14B885C", "2026-12-05", true};
   const auto xml = render_consult_request(r);
@@ -51,7 +51,7 @@ TEST(AnprWire, ConsultRequestIsValidAndReadsBack) {
   EXPECT_EQ(back->header.sender, "006039");
 }
 
-TEST(AnprWire, ConsultResponsesAreValidAndReadBack) {
+void ConsultResponsesAreValidAndReadBack() {
   ConsultResponse ok;
   ok.header = response_header("3002", "2");
   ok.ok = true;
@@ -94,7 +94,7 @@ TEST(AnprWire, ConsultResponsesAreValidAndReadBack) {
   EXPECT_EQ(ko_back->errors[0].code, "EN122");
 }
 
-TEST(AnprWire, CertificateRequestIsValidAndReadsBack) {
+void CertificateRequestIsValidAndReadsBack() {
   CertificateRequest r;
   r.header = request_header("6001");
   r.types = {8, 5, 12};  // the combined residence + citizenship + family certificate
@@ -142,7 +142,7 @@ TEST(AnprWire, CertificateRequestIsValidAndReadsBack) {
   EXPECT_FALSE(paid_back->requester);
 }
 
-TEST(AnprWire, CertificateResponsesAreValidAndKeepThePdfBytes) {
+void CertificateResponsesAreValidAndKeepThePdfBytes() {
   CertificateResponse ok;
   ok.header = response_header("6001", "2");
   ok.ok = true;
@@ -185,7 +185,7 @@ TEST(AnprWire, CertificateResponsesAreValidAndKeepThePdfBytes) {
   EXPECT_EQ(ko_back->errors.at(0).code, "EC001");
 }
 
-TEST(AnprWire, WhatIsNotAnAnprMessageIsRefused) {
+void WhatIsNotAnAnprMessageIsRefused() {
   EXPECT_EQ(parse_certificate_response("not xml").error().code, "anpr.soap_syntax");
   EXPECT_EQ(parse_certificate_response("<a/>").error().code, "anpr.soap_syntax");
   // The other service's answer.
@@ -197,6 +197,15 @@ TEST(AnprWire, WhatIsNotAnAnprMessageIsRefused) {
   ASSERT_FALSE(fault);
   EXPECT_EQ(fault.error().code, "anpr.soap_fault");
   EXPECT_EQ(request_operation(render_soap_fault("Client", "x")), "");
+}
+
+// One test case (one process under the sanitizers): the parts above in turn.
+TEST(AnprWire, MessagesAreValidAgainstAnprsSchemasAndReadBack) {
+  ConsultRequestIsValidAndReadsBack();
+  ConsultResponsesAreValidAndReadBack();
+  CertificateRequestIsValidAndReadsBack();
+  CertificateResponsesAreValidAndKeepThePdfBytes();
+  WhatIsNotAnAnprMessageIsRefused();
 }
 
 }  // namespace
