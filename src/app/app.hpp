@@ -3,8 +3,8 @@
 // Built by `sportello serve` (and by tests that want the whole thing without sockets).
 #include <memory>
 
-#include "adapters/appio/simulator.hpp"
 #include "adapters/anpr/simulator.hpp"
+#include "adapters/appio/simulator.hpp"
 #include "adapters/messaging/mailbox_web.hpp"
 #include "adapters/messaging/outbox.hpp"
 #include "adapters/messaging/sms.hpp"
