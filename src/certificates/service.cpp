@@ -111,12 +111,10 @@ Result<std::vector<anpr::Person>> CertificateService::household(std::int64_t ten
   auto res = c->consult(cf, today(), true);
   if (!res) return cert_error("certificates.anpr_unavailable", 503, res.error().code);
   if (!res->ok) return refusal_error(res->errors.empty() ? std::string() : res->errors.front().code);
-  // Online, the comune of residence serves its residents (anyone else: their own comune, or a counter).
-  auto body = tenants_.by_id(tenant);
-  if (res->people.empty() || !body || res->people.front().residence.comune_istat != body->istat_code) {
-    const std::string where = res->people.empty() ? std::string() : res->people.front().residence.comune_name;
-    return cert_error("certificates.not_resident", 403, where);
-  }
+  // Any comune issues ANPR's certificates about anyone registered in ANPR: residence elsewhere is no
+  // reason to refuse (issue 15; ANPR is one national register). Online, only about oneself and one's
+  // household (DM 3 Nov 2021): the household is ANPR's answer for the signed-in person.
+  if (res->people.empty()) return refusal_error(std::string());
   return res->people;
 }
 

@@ -2,9 +2,9 @@
 // Registry certificates requested from ANPR on the body's behalf (SPEC §5, issue 15; model.hpp has the
 // states). The rules:
 // - Online, a person asks about themselves or a member of their household as ANPR knows it (3002
-//   consultation; DM 3 Nov 2021): anyone else is certificates.third_party, and goes to the counter. Online
-//   the comune serves its own residents (certificates.not_resident, 403, detail: their comune); at the
-//   counter any person registered in ANPR.
+//   consultation; DM 3 Nov 2021): anyone else is certificates.third_party, and goes to the counter. Any
+//   comune issues about anyone registered in ANPR, online and at the counter: residence elsewhere is no
+//   reason to refuse.
 // - Before anything is paid, ANPR is asked for a preview (6001 with emissione 3): what ANPR would refuse
 //   (not certifiable, deceased, emigrated ...) is refused then, with the person's own message.
 // - The €16 stamp duty is a marca da bollo digitale: a pagoPA position whose transfer is a Stamp (the
@@ -23,7 +23,6 @@
 //   marked as paid at the counter (bolloVirtuale 9).
 //
 // Error codes (web/locales/*/certificates.json): certificates.kind, certificates.third_party (403),
-// certificates.not_resident (403),
 // certificates.subject_unknown (404), certificates.not_certifiable, certificates.deceased,
 // certificates.emigrated, certificates.untraceable, certificates.stamp_duty, certificates.exemption,
 // certificates.exemption_text, certificates.anpr_refused (detail: ANPR's code), certificates.not_comune
