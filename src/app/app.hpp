@@ -18,6 +18,7 @@
 #include "audit/anchor.hpp"
 #include "audit/key.hpp"
 #include "audit/service.hpp"
+#include "anagrafe/module_web.hpp"
 #include "body_pages/module_web.hpp"
 #include "cases/module_web.hpp"
 #include "catalog/service.hpp"
@@ -122,6 +123,7 @@ class App {
   std::unique_ptr<body_pages::Module> body_pages_;
   std::unique_ptr<payments::Module> payments_;
   std::unique_ptr<albo::Module> albo_;
+  std::unique_ptr<anagrafe::Module> anagrafe_;
 
   void setup_sign_in();
   void start_demo_simulator();

@@ -19,6 +19,7 @@
 #include "app/app.hpp"
 #include "app/demo.hpp"
 #include "app/keys_cli.hpp"
+#include "app/anagrafe_cli.hpp"
 #include "app/payments_cli.hpp"
 #include "app/reconcile_cli.hpp"
 #include "app/sim_pagopa_cli.hpp"
@@ -146,6 +147,7 @@ int run_cli(int argc, char** argv) {
   InboundCommands inbound_cmd(cli);
   add_reconcile_command(cli);  // runs from its own callback (reconcile_cli.hpp)
   add_payments_command(cli);   // `payments import`, the same way (payments_cli.hpp)
+  add_anagrafe_command(cli);   // `anagrafe import` (anagrafe_cli.hpp)
 
   auto* oidc_cmd = cli.add_subcommand("oidc", "SPID/CIE sign-in (docs/oidc.md)");
   auto* oidc_check = oidc_cmd->add_subcommand(
