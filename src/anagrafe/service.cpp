@@ -173,10 +173,15 @@ std::vector<PersonVersion> AnagrafeService::household(tenants::TenantId tenant, 
   return out;
 }
 
-std::vector<OwnRecord> AnagrafeService::records_of(const std::string& cf) {
+std::vector<Residence> AnagrafeService::residences(const std::string& cf) {
   std::vector<Residence> found;
   const auto day = today();
   db_.read([&](db::Conn& c) { found = store::residences(c, cf, day); });
+  return found;
+}
+
+std::vector<OwnRecord> AnagrafeService::records_of(const std::string& cf) {
+  auto found = residences(cf);
   std::vector<OwnRecord> out;
   for (auto& r : found) {
     if (r.person.cancelled()) continue;

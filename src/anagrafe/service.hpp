@@ -69,6 +69,8 @@ class AnagrafeService {
   std::vector<PersonVersion> household(tenants::TenantId tenant, const std::string& id_famiglia);
   // The records of a codice fiscale in every member body where it is a resident today.
   std::vector<OwnRecord> records_of(const std::string& cf);
+  // The current versions of a codice fiscale in every body (cancelled ones too), without households.
+  std::vector<Residence> residences(const std::string& cf);
   // The signed-in person's own records (personal_area): their codice fiscale is the session's subject.
   Result<std::vector<OwnRecord>> own_records(const identity::Principal* who);
 

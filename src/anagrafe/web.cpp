@@ -210,6 +210,9 @@ http::Response personal_get(WebDeps& d, http::Request& req) {
     auto body = d.tenants.by_id(r.tenant_id);
     rec.set("body_name", body ? body->name : std::string());
     rec.set("body_slug", body ? body->slug : std::string());
+    if (auto o = d.catalog.offering(r.tenant_id, kErrorReportService);
+        body && o && o->service.level >= catalog::online_application)
+      rec.set("report_href", "/" + body->slug + "/servizi/" + kErrorReportService + "/domanda");
     rec.set("person", person_data(d.view, lang, r.person));
     Data members = web::list();
     for (const auto& m : r.household) {

@@ -61,6 +61,7 @@ class App {
   [[nodiscard]] jobs::Runner& jobs() { return *jobs_; }
   [[nodiscard]] payments::PaymentsService& payments() { return *payments_->payments; }
   [[nodiscard]] albo::AlboService& albo() { return *albo_->albo; }
+  [[nodiscard]] anagrafe::AnagrafeService& anagrafe() { return *anagrafe_->register_; }
   [[nodiscard]] payments::StationService& station() { return *payments_->station; }
   [[nodiscard]] payments::PortalService& portal() { return *payments_->portal; }
   [[nodiscard]] stamp::StampService& stamps() { return *stamp_->stamps; }
