@@ -5,10 +5,13 @@
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
+#include <algorithm>
 #include <map>
+#include <streambuf>
 #include <sstream>
 
 #include "anagrafe/import_reader.hpp"
+#include "anagrafe/synthetic.hpp"
 #include "audit/key.hpp"
 #include "core/i18n.hpp"
 #include "core/text.hpp"
@@ -21,6 +24,43 @@ std::string seconds_text(double s) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.2f", s);
   return buf;
+}
+
+// The generator as an input stream, one line at a time: the import reads it like a file, in bounded memory.
+class GeneratedLines : public std::streambuf {
+ public:
+  explicit GeneratedLines(anagrafe::SyntheticPopulation& g) : g_(g) {}
+
+ protected:
+  int_type underflow() override {
+    if (gptr() < egptr()) return traits_type::to_int_type(*gptr());
+    if (!g_.next(line_)) return traits_type::eof();
+    line_ += '\n';
+    setg(line_.data(), line_.data(), line_.data() + line_.size());
+    return traits_type::to_int_type(*gptr());
+  }
+
+ private:
+  anagrafe::SyntheticPopulation& g_;
+  std::string line_;
+};
+
+// The hub's comuni that can have residents: an ISTAT and a cadastral code (for the codici fiscali).
+std::vector<std::pair<tenants::TenantId, anagrafe::SyntheticComune>> synthetic_comuni(
+    const tenants::TenantService& tenants) {
+  std::vector<std::pair<tenants::TenantId, anagrafe::SyntheticComune>> out;
+  for (const auto& b : tenants.search("")) {
+    if (b->kind != tenants::BodyKind::comune || b->istat_code.size() != 6 || b->belfiore_code.size() != 4) continue;
+    std::string name = b->name;
+    for (std::string_view prefix : {"Comune di ", "Città di "})
+      if (name.rfind(prefix, 0) == 0) name = name.substr(prefix.size());
+    for (auto& ch : name)
+      if (ch >= 'a' && ch <= 'z') ch = static_cast<char>(ch - 'a' + 'A');
+    out.push_back({b->id, anagrafe::SyntheticComune{b->istat_code, b->belfiore_code, name, "",
+                                                    std::max<std::int64_t>(1, b->population)}});
+  }
+  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.second.istat < b.second.istat; });
+  return out;
 }
 
 }  // namespace
@@ -112,6 +152,55 @@ void add_anagrafe_command(CLI::App& cli) {
     }
     throw CLI::RuntimeError(run_anagrafe_import(*cfg, *args, std::cout, std::cerr));
   });
+}
+
+int run_demo_scale(const Config& config, tenants::TenantService& tenants, anagrafe::AnagrafeService* register_,
+                   std::int64_t residents, const std::string& out_file, std::ostream& err) {
+  (void)config;
+  const auto comuni = synthetic_comuni(tenants);
+  if (comuni.empty()) {
+    err << "sportello: no comune with an ISTAT and a cadastral code\n";
+    return 2;
+  }
+  std::int64_t weight = 0;
+  for (const auto& [_, c] : comuni) weight += c.weight;
+  std::ofstream file;
+  if (!out_file.empty()) {
+    file.open(out_file, std::ios::binary | std::ios::trunc);
+    if (!file) {
+      err << "sportello: cannot write " << out_file << "\n";
+      return 2;
+    }
+  }
+  // Each comune its share, from its own generator (seeded by its place): the same N gives the same people.
+  std::int64_t given = 0, people = 0, lines = 0;
+  for (std::size_t i = 0; i < comuni.size(); ++i) {
+    const auto& [tenant, c] = comuni[i];
+    const std::int64_t share = i + 1 == comuni.size() ? residents - given : residents * c.weight / weight;
+    given += share;
+    if (share <= 0) continue;
+    anagrafe::SyntheticPopulation g({c}, share, 15 + i);
+    if (file.is_open()) {
+      std::string line;
+      while (g.next(line)) file << line << '\n';
+    } else if (register_ != nullptr) {
+      GeneratedLines buf(g);
+      std::istream in(&buf);
+      anagrafe::ImportOptions o;
+      auto report = register_->import(anagrafe::ImportActor{nullptr, "demo"}, tenant, anagrafe::Format::jsonl,
+                                      "demo-scale", in, o);
+      if (!report) {
+        err << "sportello: " << report.error().code << " " << report.error().detail << "\n";
+        return 2;
+      }
+      err << c.name << ": " << report->inserted << " new versions, " << report->unchanged << " already there, "
+          << report->error_count << " refused\n";
+    }
+    people += g.people_written();
+    lines += g.lines_written();
+  }
+  err << people << " residents, " << lines << " versions" << (out_file.empty() ? "" : " in " + out_file) << "\n";
+  return 0;
 }
 
 Status seed_demo_population(const std::string& share_dir, tenants::TenantService& tenants,
