@@ -72,10 +72,11 @@ double sqlite_anchor(const std::string& path, const std::vector<anagrafe::Person
   sqlite3_exec(db, "BEGIN", nullptr, nullptr, nullptr);
   for (const auto& r : rows) {
     for (std::size_t i = 0; i < anagrafe::kFieldCount; ++i)
-      sqlite3_bind_text(st, static_cast<int>(i + 1), r.f[i].data(), static_cast<int>(r.f[i].size()), SQLITE_STATIC);
+      sqlite3_bind_text(st, static_cast<int>(i + 1), r.f[i].data(), static_cast<int>(r.f[i].size()),
+                        SQLITE_STATIC);
     const std::string hash = r.content_hash();
-    sqlite3_bind_text(st, static_cast<int>(anagrafe::kFieldCount + 1), hash.data(), static_cast<int>(hash.size()),
-                      SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, static_cast<int>(anagrafe::kFieldCount + 1), hash.data(),
+                      static_cast<int>(hash.size()), SQLITE_TRANSIENT);
     if (sqlite3_step(st) != SQLITE_DONE) std::cerr << "anchor: " << sqlite3_errmsg(db) << "\n";
     sqlite3_reset(st);
   }
@@ -126,7 +127,8 @@ double postgres_anchor(const std::string& url, const std::vector<anagrafe::Perso
 }
 
 // A migrated database with the hub and one comune (ISTAT 005005), and the import of the file into it.
-double sportello_import(const std::string& url, const std::string& file, std::size_t batch, std::size_t& rows) {
+double sportello_import(const std::string& url, const std::string& file, std::size_t batch,
+                        std::size_t& rows) {
   auto db = db::open(url);
   db::migrate(*db, std::string(SPORTELLO_SHARE_DIR) + "/migrations");
   tenants::TenantService tenants(*db);
@@ -144,8 +146,8 @@ double sportello_import(const std::string& url, const std::string& file, std::si
   anagrafe::ImportOptions o;
   o.batch_size = batch;
   const auto t = Clock::now();
-  auto report = svc.import(anagrafe::ImportActor{nullptr, "bench"}, tenant ? *tenant : 1, anagrafe::Format::jsonl,
-                           "bench.jsonl", in, o);
+  auto report = svc.import(anagrafe::ImportActor{nullptr, "bench"}, tenant ? *tenant : 1,
+                           anagrafe::Format::jsonl, "bench.jsonl", in, o);
   const double s = since(t);
   rows = report ? report->inserted : 0;
   if (!report || report->error_count) std::cerr << "import: refused rows or failed\n";
@@ -157,9 +159,10 @@ double sportello_import(const std::string& url, const std::string& file, std::si
 void reset_versions(const std::string& url) {
   auto db = db::open(url);
   db->write([](db::Conn& tx) {
-    tx.exec_script(tx.dialect() == db::Dialect::sqlite
-                       ? "DROP TRIGGER anagrafe_versions_no_delete; DELETE FROM anagrafe_versions;"
-                       : "ALTER TABLE anagrafe_versions DISABLE TRIGGER USER; DELETE FROM anagrafe_versions;");
+    tx.exec_script(
+        tx.dialect() == db::Dialect::sqlite
+            ? "DROP TRIGGER anagrafe_versions_no_delete; DELETE FROM anagrafe_versions;"
+            : "ALTER TABLE anagrafe_versions DISABLE TRIGGER USER; DELETE FROM anagrafe_versions;");
   });
   db->close();
 }
@@ -193,8 +196,9 @@ int main(int argc, char** argv) {
     const double rate = sportello_import(url, file, batch, imported);
     reset_versions(url);
     const double anchor = postgres ? postgres_anchor(pg_url, rows) : sqlite_anchor(url.substr(7), rows);
-    std::printf("%s: import %zu rows at %.0f rows/s (%.1f s); the database's bulk load %.0f rows/s; ratio %.2f\n",
-                name, imported, rate, rate > 0 ? imported / rate : 0.0, anchor, anchor > 0 ? rate / anchor : 0.0);
+    std::printf(
+        "%s: import %zu rows at %.0f rows/s (%.1f s); the database's bulk load %.0f rows/s; ratio %.2f\n",
+        name, imported, rate, rate > 0 ? imported / rate : 0.0, anchor, anchor > 0 ? rate / anchor : 0.0);
     emit(name, "import", rate, "rows/s");
     emit(name, "bulk_load", anchor, "rows/s");
   };

@@ -216,7 +216,8 @@ std::optional<RowError> check_row(PersonVersion& p, std::string_view body_istat)
               F::esponente, F::interno, F::motivo_cancellazione, F::id_famiglia})
     p[k] = upper(p[k]);
   if (p[F::motivo_cancellazione].size() > 0)
-    for (auto& c : p[F::motivo_cancellazione]) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+    for (auto& c : p[F::motivo_cancellazione])
+      c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
   auto fail = [&](std::string code, F key) {
     auto e = row_error(0, std::move(code), std::string(kKeys[static_cast<std::size_t>(key)]));
     e.codice_fiscale = p[F::codice_fiscale];
@@ -227,9 +228,11 @@ std::optional<RowError> check_row(PersonVersion& p, std::string_view body_istat)
     if (has_control(p.f[i])) return fail("control", static_cast<F>(i));
   }
   if (p[F::codice_fiscale].empty()) return fail("required", F::codice_fiscale);
-  if (auto st = cf::validate_person(p[F::codice_fiscale]); !st) return fail("codice_fiscale", F::codice_fiscale);
-  for (F k : {F::cognome, F::nome, F::data_nascita, F::stato_nascita, F::cittadinanza, F::comune_istat,
-              F::id_famiglia, F::relazione_parentela, F::stato_civile, F::certificabilita, F::data_variazione})
+  if (auto st = cf::validate_person(p[F::codice_fiscale]); !st)
+    return fail("codice_fiscale", F::codice_fiscale);
+  for (F k :
+       {F::cognome, F::nome, F::data_nascita, F::stato_nascita, F::cittadinanza, F::comune_istat,
+        F::id_famiglia, F::relazione_parentela, F::stato_civile, F::certificabilita, F::data_variazione})
     if (p[k].empty()) return fail("required", k);
   if (p[F::comune_istat] != body_istat) return fail("other_comune", F::comune_istat);
   if (!one_of(p[F::sesso], {"M", "F"})) return fail("sesso", F::sesso);
@@ -243,7 +246,8 @@ std::optional<RowError> check_row(PersonVersion& p, std::string_view body_istat)
   for (F k : {F::stato_nascita, F::cittadinanza})
     if (!digits(p[k], 3, 3)) return fail("country", k);
   if (!digits(p[F::relazione_parentela], 1, 2)) return fail("code", F::relazione_parentela);
-  if (!one_of(p[F::stato_civile], {"1", "2", "3", "4", "5", "6", "7", "8"})) return fail("code", F::stato_civile);
+  if (!one_of(p[F::stato_civile], {"1", "2", "3", "4", "5", "6", "7", "8"}))
+    return fail("code", F::stato_civile);
   if (!one_of(p[F::certificabilita], {"0", "1", "2", "3", "4"})) return fail("code", F::certificabilita);
   if (!p[F::cap].empty() && !digits(p[F::cap], 5, 5)) return fail("cap", F::cap);
   if (p[F::specie_via].empty() != p[F::denominazione_via].empty())
@@ -253,7 +257,8 @@ std::optional<RowError> check_row(PersonVersion& p, std::string_view body_istat)
     return fail("code", F::motivo_cancellazione);
   if (motivo.empty() != p[F::data_cancellazione].empty())
     return fail("cancellation", motivo.empty() ? F::motivo_cancellazione : F::data_cancellazione);
-  if (!p[F::data_decesso].empty() && motivo != "decesso") return fail("cancellation", F::motivo_cancellazione);
+  if (!p[F::data_decesso].empty() && motivo != "decesso")
+    return fail("cancellation", F::motivo_cancellazione);
   return std::nullopt;
 }
 

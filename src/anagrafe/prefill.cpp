@@ -56,7 +56,8 @@ void RegisterPrefill::add_person_facts(tenants::TenantId tenant, const std::stri
     o["given_name"] = m[F::nome];
     o["family_name"] = m[F::cognome];
     o["birth_date"] = m[F::data_nascita];
-    if (parent && m[F::relazione_parentela] == kChild && minor_on(m[F::data_nascita], today)) children.push_back(o);
+    if (parent && m[F::relazione_parentela] == kChild && minor_on(m[F::data_nascita], today))
+      children.push_back(o);
     o["relation"] = m[F::relazione_parentela];
     family.push_back(std::move(o));
   }

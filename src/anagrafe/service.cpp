@@ -39,8 +39,8 @@ std::string AnagrafeService::today() const {
   return time::format_iso_date(time::rome_date(clock_.now()));
 }
 
-Result<ImportReport> AnagrafeService::import(const ImportActor& actor, tenants::TenantId tenant, Format format,
-                                             const std::string& file_name, std::istream& in,
+Result<ImportReport> AnagrafeService::import(const ImportActor& actor, tenants::TenantId tenant,
+                                             Format format, const std::string& file_name, std::istream& in,
                                              const ImportOptions& options) {
   if (actor.who != nullptr || actor.system.empty()) {
     if (auto st = may_manage(actor.who, tenant); !st) return st.error();
@@ -96,7 +96,8 @@ Result<ImportReport> AnagrafeService::import(const ImportActor& actor, tenants::
       if (o == store::Outcome::inserted) ++report.inserted;
       if (o == store::Outcome::unchanged) ++report.unchanged;
     }
-    std::sort(errors.begin(), errors.end(), [](const RowError& a, const RowError& b) { return a.line < b.line; });
+    std::sort(errors.begin(), errors.end(),
+              [](const RowError& a, const RowError& b) { return a.line < b.line; });
     for (const auto& e : errors) keep_error(report, e);
     report.streets_added += streets_added;
     ++report.batches;
@@ -119,7 +120,8 @@ Result<ImportReport> AnagrafeService::import(const ImportActor& actor, tenants::
     return true;
   });
   flush();
-  if (!read) report.file_error = read.error().code + (read.error().detail.empty() ? "" : " " + read.error().detail);
+  if (!read)
+    report.file_error = read.error().code + (read.error().detail.empty() ? "" : " " + read.error().detail);
   report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
 
   db_.write([&](db::Conn& tx) {
@@ -163,7 +165,8 @@ std::vector<PersonVersion> AnagrafeService::history(tenants::TenantId tenant, co
   return out;
 }
 
-std::vector<PersonVersion> AnagrafeService::household(tenants::TenantId tenant, const std::string& id_famiglia) {
+std::vector<PersonVersion> AnagrafeService::household(tenants::TenantId tenant,
+                                                      const std::string& id_famiglia) {
   std::vector<PersonVersion> all;
   const auto day = today();
   db_.read([&](db::Conn& c) { all = store::household(c, tenant, id_famiglia, day); });
@@ -214,9 +217,8 @@ std::vector<ImportRun> AnagrafeService::imports(tenants::TenantId tenant, int li
   return out;
 }
 
-Result<std::pair<ImportRun, std::vector<RowError>>> AnagrafeService::import_detail(const identity::Principal* who,
-                                                                                   tenants::TenantId tenant,
-                                                                                   std::int64_t import_id) {
+Result<std::pair<ImportRun, std::vector<RowError>>> AnagrafeService::import_detail(
+    const identity::Principal* who, tenants::TenantId tenant, std::int64_t import_id) {
   if (auto st = may_manage(who, tenant); !st) return st.error();
   std::optional<ImportRun> run;
   std::vector<RowError> errors;

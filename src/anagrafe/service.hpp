@@ -58,7 +58,8 @@ class AnagrafeService {
   static Status may_manage(const identity::Principal* who, tenants::TenantId tenant);
 
   Result<ImportReport> import(const ImportActor& actor, tenants::TenantId tenant, Format format,
-                              const std::string& file_name, std::istream& in, const ImportOptions& options = {});
+                              const std::string& file_name, std::istream& in,
+                              const ImportOptions& options = {});
 
   // Today in Europe/Rome, as YYYY-MM-DD: the day "current" means.
   [[nodiscard]] std::string today() const;

@@ -23,13 +23,16 @@ const std::string& version_columns() {
 }
 
 constexpr const char* kBeginImport =
-    "INSERT INTO anagrafe_imports (tenant_id, file_name, format, actor, started_at) VALUES ($1, $2, $3, $4, $5) "
+    "INSERT INTO anagrafe_imports (tenant_id, file_name, format, actor, started_at) VALUES ($1, $2, $3, $4, "
+    "$5) "
     "RETURNING id";
 constexpr const char* kFinishImport =
-    "UPDATE anagrafe_imports SET finished_at = $3, rows_read = $4, inserted = $5, unchanged = $6, errors = $7 "
+    "UPDATE anagrafe_imports SET finished_at = $3, rows_read = $4, inserted = $5, unchanged = $6, errors = "
+    "$7 "
     "WHERE tenant_id = $1 AND id = $2";
 constexpr const char* kAddError =
-    "INSERT INTO anagrafe_import_errors (import_id, line, codice_fiscale, code, detail) VALUES ($1, $2, $3, $4, "
+    "INSERT INTO anagrafe_import_errors (import_id, line, codice_fiscale, code, detail) VALUES ($1, $2, $3, "
+    "$4, "
     "$5) ON CONFLICT DO NOTHING";
 constexpr const char* kAddStreet =
     "INSERT INTO anagrafe_streets (tenant_id, specie, denominazione, import_id) VALUES ($1, $2, $3, $4) "
@@ -43,14 +46,16 @@ constexpr const char* kAny = "SELECT 1 FROM anagrafe_versions LIMIT 1";
 constexpr const char* kImportColumns =
     "id, file_name, format, started_at, finished_at, rows_read, inserted, unchanged, errors, actor";
 constexpr const char* kImportErrors =
-    "SELECT e.line, e.codice_fiscale, e.code, e.detail FROM anagrafe_import_errors e JOIN anagrafe_imports i ON "
+    "SELECT e.line, e.codice_fiscale, e.code, e.detail FROM anagrafe_import_errors e JOIN anagrafe_imports i "
+    "ON "
     "i.id = e.import_id WHERE i.tenant_id = $1 AND e.import_id = $2 ORDER BY e.line";
 
 // Rows per INSERT statement (26 parameters each, well under SQLite's 32766).
 constexpr std::size_t kRowsPerStatement = 200;
 
 std::string insert_sql(std::size_t n) {
-  std::string sql = "INSERT INTO anagrafe_versions (tenant_id, import_id, " + columns() + ", content_hash) VALUES ";
+  std::string sql =
+      "INSERT INTO anagrafe_versions (tenant_id, import_id, " + columns() + ", content_hash) VALUES ";
   std::size_t p = 3;
   for (std::size_t r = 0; r < n; ++r) {
     sql += r ? ", ($1, $2" : "($1, $2";
@@ -76,8 +81,8 @@ PersonVersion read_version(const db::Row& r, std::size_t first = 0) {
 }
 
 ImportRun read_import(const db::Row& r) {
-  return ImportRun{r.i64(0), r.text(1), r.text(2), r.text(3), r.text(4), r.i64(5),
-                   r.i64(6), r.i64(7),  r.i64(8),  r.text(9)};
+  return ImportRun{r.i64(0), r.text(1), r.text(2), r.text(3), r.text(4),
+                   r.i64(5), r.i64(6),  r.i64(7),  r.i64(8),  r.text(9)};
 }
 
 const std::string& current_sql() {
@@ -98,7 +103,8 @@ const std::string& household_sql() {
       "SELECT " + version_columns() +
       " FROM anagrafe_versions v WHERE v.tenant_id = $1 AND v.codice_fiscale IN (SELECT codice_fiscale FROM "
       "anagrafe_versions WHERE tenant_id = $1 AND id_famiglia = $2) AND v.data_variazione = (SELECT "
-      "MAX(w.data_variazione) FROM anagrafe_versions w WHERE w.tenant_id = v.tenant_id AND w.codice_fiscale = "
+      "MAX(w.data_variazione) FROM anagrafe_versions w WHERE w.tenant_id = v.tenant_id AND w.codice_fiscale "
+      "= "
       "v.codice_fiscale AND w.data_variazione <= $3) ORDER BY v.relazione_parentela, v.data_nascita, "
       "v.codice_fiscale";
   return s;
@@ -107,7 +113,8 @@ const std::string& residences_sql() {
   static const std::string s =
       "SELECT v.tenant_id, " + version_columns() +
       " FROM anagrafe_versions v WHERE v.codice_fiscale = $1 AND v.data_variazione = (SELECT "
-      "MAX(w.data_variazione) FROM anagrafe_versions w WHERE w.tenant_id = v.tenant_id AND w.codice_fiscale = "
+      "MAX(w.data_variazione) FROM anagrafe_versions w WHERE w.tenant_id = v.tenant_id AND w.codice_fiscale "
+      "= "
       "v.codice_fiscale AND w.data_variazione <= $2) ORDER BY v.tenant_id";
   return s;
 }
@@ -116,8 +123,9 @@ const std::string& residences_sql() {
 
 std::int64_t begin_import(db::Conn& tx, std::int64_t tenant, const std::string& file_name, Format format,
                           const std::string& actor, const std::string& started_at) {
-  auto r = tx.query_one(kBeginImport, {tenant, file_name, std::string(format == Format::csv ? "csv" : "jsonl"),
-                                       actor, started_at});
+  auto r = tx.query_one(
+      kBeginImport,
+      {tenant, file_name, std::string(format == Format::csv ? "csv" : "jsonl"), actor, started_at});
   return r->i64(0);
 }
 
@@ -216,7 +224,8 @@ std::vector<PersonVersion> household(db::Conn& c, std::int64_t tenant, const std
 
 std::vector<Residence> residences(db::Conn& c, const std::string& cf, const std::string& day) {
   std::vector<Residence> out;
-  for (const auto& r : c.query(residences_sql(), {cf, day})) out.push_back(Residence{r.i64(0), read_version(r, 1)});
+  for (const auto& r : c.query(residences_sql(), {cf, day}))
+    out.push_back(Residence{r.i64(0), read_version(r, 1)});
   return out;
 }
 
@@ -244,7 +253,8 @@ std::vector<ImportRun> imports(db::Conn& c, std::int64_t tenant, int limit) {
   std::vector<ImportRun> out;
   const std::string sql = std::string("SELECT ") + kImportColumns +
                           " FROM anagrafe_imports WHERE tenant_id = $1 ORDER BY id DESC LIMIT $2";
-  for (const auto& r : c.query(sql, {tenant, static_cast<std::int64_t>(limit)})) out.push_back(read_import(r));
+  for (const auto& r : c.query(sql, {tenant, static_cast<std::int64_t>(limit)}))
+    out.push_back(read_import(r));
   return out;
 }
 

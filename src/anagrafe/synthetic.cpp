@@ -12,30 +12,55 @@
 namespace sp::anagrafe {
 namespace {
 
-constexpr std::array kSurnames = {"ROSSI",    "RUSSO",   "FERRARI", "ESPOSITO", "BIANCHI",  "ROMANO",  "COLOMBO",
-                                  "RICCI",    "MARINO",  "GRECO",   "BRUNO",    "GALLO",    "CONTI",   "DE LUCA",
-                                  "MANCINI",  "COSTA",   "GIORDANO", "RIZZO",   "LOMBARDI", "MORETTI", "BARBIERI",
-                                  "FONTANA",  "SANTORO", "MARIANI", "RINALDI",  "CARUSO",   "FERRARA", "GALLI",
-                                  "MARTINI",  "LEONE",   "LONGO",   "GENTILE",  "MARTINELLI", "VITALE", "LOMBARDO",
-                                  "SERRA",    "COPPOLA", "DE SANTIS", "D'ANGELO", "MARCHETTI", "PARISI", "VILLA",
-                                  "CONTE",    "FERRO",   "FABBRI",  "BIANCO",   "MARINI",   "GRASSO",  "VALENTINI",
-                                  "MESSINA",  "SALA",    "DE ANGELIS", "GATTI", "PELLEGRINI", "PALUMBO", "SANNA",
-                                  "FARINA",   "RIZZI",   "MONTI",   "CATTANEO", "MORELLI",  "AMATO",   "SILVESTRI"};
-constexpr std::array kMale = {"MARCO",  "ANDREA",  "GIUSEPPE", "LUCA",     "FRANCESCO", "ALESSANDRO", "MATTEO",
-                              "LORENZO", "DAVIDE", "STEFANO",  "PAOLO",    "GIOVANNI",  "ROBERTO",    "SIMONE",
-                              "FABIO",  "ANTONIO", "MARIO",    "RICCARDO", "TOMMASO",   "GABRIELE",   "EDOARDO",
-                              "PIETRO", "CARLO",   "ALBERTO",  "EMANUELE", "NICOLA",    "DANIELE",    "FILIPPO"};
-constexpr std::array kFemale = {"GIULIA",  "FRANCESCA", "SARA",     "CHIARA",  "MARTINA", "ELENA",  "ANNA",
-                                "ALESSIA", "VALENTINA", "FEDERICA", "SILVIA",  "LAURA",   "ELISA",  "MARIA",
-                                "GIORGIA", "SOFIA",     "AURORA",   "BEATRICE", "GINEVRA", "ALICE", "EMMA",
-                                "PAOLA",   "ROSA",      "CRISTINA", "MONICA",  "BARBARA", "ILARIA", "NOEMI"};
+constexpr std::array kSurnames = {
+    "ROSSI",      "RUSSO",   "FERRARI",  "ESPOSITO",   "BIANCHI",  "ROMANO",     "COLOMBO",  "RICCI",
+    "MARINO",     "GRECO",   "BRUNO",    "GALLO",      "CONTI",    "DE LUCA",    "MANCINI",  "COSTA",
+    "GIORDANO",   "RIZZO",   "LOMBARDI", "MORETTI",    "BARBIERI", "FONTANA",    "SANTORO",  "MARIANI",
+    "RINALDI",    "CARUSO",  "FERRARA",  "GALLI",      "MARTINI",  "LEONE",      "LONGO",    "GENTILE",
+    "MARTINELLI", "VITALE",  "LOMBARDO", "SERRA",      "COPPOLA",  "DE SANTIS",  "D'ANGELO", "MARCHETTI",
+    "PARISI",     "VILLA",   "CONTE",    "FERRO",      "FABBRI",   "BIANCO",     "MARINI",   "GRASSO",
+    "VALENTINI",  "MESSINA", "SALA",     "DE ANGELIS", "GATTI",    "PELLEGRINI", "PALUMBO",  "SANNA",
+    "FARINA",     "RIZZI",   "MONTI",    "CATTANEO",   "MORELLI",  "AMATO",      "SILVESTRI"};
+constexpr std::array kMale = {"MARCO",    "ANDREA",   "GIUSEPPE", "LUCA",    "FRANCESCO", "ALESSANDRO",
+                              "MATTEO",   "LORENZO",  "DAVIDE",   "STEFANO", "PAOLO",     "GIOVANNI",
+                              "ROBERTO",  "SIMONE",   "FABIO",    "ANTONIO", "MARIO",     "RICCARDO",
+                              "TOMMASO",  "GABRIELE", "EDOARDO",  "PIETRO",  "CARLO",     "ALBERTO",
+                              "EMANUELE", "NICOLA",   "DANIELE",  "FILIPPO"};
+constexpr std::array kFemale = {"GIULIA",  "FRANCESCA", "SARA",     "CHIARA",   "MARTINA", "ELENA",  "ANNA",
+                                "ALESSIA", "VALENTINA", "FEDERICA", "SILVIA",   "LAURA",   "ELISA",  "MARIA",
+                                "GIORGIA", "SOFIA",     "AURORA",   "BEATRICE", "GINEVRA", "ALICE",  "EMMA",
+                                "PAOLA",   "ROSA",      "CRISTINA", "MONICA",   "BARBARA", "ILARIA", "NOEMI"};
 constexpr std::array kStreetKinds = {"VIA", "VIA", "VIA", "CORSO", "PIAZZA", "VIALE", "VICOLO", "STRADA"};
-constexpr std::array kStreetNames = {"ROMA",     "GARIBALDI", "MAZZINI",  "CAVOUR",     "VERDI",   "DANTE ALIGHIERI",
-                                     "MATTEOTTI", "XX SETTEMBRE", "VITTORIO EMANUELE II", "MARCONI", "GRAMSCI",
-                                     "DELLA REPUBBLICA", "DEI MILLE", "ALFIERI", "SAN MARTINO", "DELLE ROSE",
-                                     "DEI TIGLI", "DEL MUNICIPIO", "PIAVE", "MONTE GRAPPA", "DELLA LIBERTA",
-                                     "FRATELLI ROSSELLI", "CESARE BATTISTI", "NAZARIO SAURO", "GOBETTI",
-                                     "DON MINZONI", "DEGLI ALPINI", "DELLA STAZIONE", "SAN GIOVANNI", "PASCOLI"};
+constexpr std::array kStreetNames = {"ROMA",
+                                     "GARIBALDI",
+                                     "MAZZINI",
+                                     "CAVOUR",
+                                     "VERDI",
+                                     "DANTE ALIGHIERI",
+                                     "MATTEOTTI",
+                                     "XX SETTEMBRE",
+                                     "VITTORIO EMANUELE II",
+                                     "MARCONI",
+                                     "GRAMSCI",
+                                     "DELLA REPUBBLICA",
+                                     "DEI MILLE",
+                                     "ALFIERI",
+                                     "SAN MARTINO",
+                                     "DELLE ROSE",
+                                     "DEI TIGLI",
+                                     "DEL MUNICIPIO",
+                                     "PIAVE",
+                                     "MONTE GRAPPA",
+                                     "DELLA LIBERTA",
+                                     "FRATELLI ROSSELLI",
+                                     "CESARE BATTISTI",
+                                     "NAZARIO SAURO",
+                                     "GOBETTI",
+                                     "DON MINZONI",
+                                     "DEGLI ALPINI",
+                                     "DELLA STAZIONE",
+                                     "SAN GIOVANNI",
+                                     "PASCOLI"};
 
 // The earliest and latest birth years of the synthetic people, and the day "today" is for them.
 constexpr int kThisYear = 2026;
@@ -76,10 +101,10 @@ std::uint64_t SyntheticPopulation::rnd() {
 
 std::string SyntheticPopulation::unique_cf(const std::string& surname, const std::string& name, bool female,
                                            int y, unsigned m, unsigned d, const std::string& belfiore) {
-  auto code = cf::compute(surname, name, female ? cf::Sex::female : cf::Sex::male,
-                          std::chrono::year_month_day{std::chrono::year{y}, std::chrono::month{m},
-                                                      std::chrono::day{d}},
-                          belfiore);
+  auto code = cf::compute(
+      surname, name, female ? cf::Sex::female : cf::Sex::male,
+      std::chrono::year_month_day{std::chrono::year{y}, std::chrono::month{m}, std::chrono::day{d}},
+      belfiore);
   if (!code) return {};
   // Two people with the same code: the later one gets the next omocodic variant, as the tax office does.
   for (int level = 0; level <= 7; ++level) {
@@ -184,14 +209,15 @@ void SyntheticPopulation::make_household() {
   int made = 1;
   if (couple) {
     const int y = head_year + static_cast<int>(below(7)) - 3;
-    emit(person(kSurnames[below(kSurnames.size())], !head_female, std::min(y, kThisYear - 20), "2", "2", since));
+    emit(person(kSurnames[below(kSurnames.size())], !head_female, std::min(y, kThisYear - 20), "2", "2",
+                since));
     ++made;
   }
   while (made < size) {
     if (made == size - 1 && size >= 4 && below(4) == 0) {
       // A parent of the head, living with them.
-      emit(person(surname, below(2) == 0, std::max(1920, head_year - 25 - static_cast<int>(below(10))), "6", "3",
-                  since));
+      emit(person(surname, below(2) == 0, std::max(1920, head_year - 25 - static_cast<int>(below(10))), "6",
+                  "3", since));
     } else {
       const int y = std::min(kThisYear - 1, head_year + 22 + static_cast<int>(below(20)));
       emit(person(surname, below(2) == 0, y, "3", "1", since));

@@ -14,10 +14,10 @@
 namespace sp::anagrafe {
 
 struct SyntheticComune {
-  std::string istat;     // 6 digits
-  std::string belfiore;  // cadastral code, for the codici fiscali of people born there
-  std::string name;      // upper case, e.g. "ASTI"
-  std::string cap;       // postcode
+  std::string istat;        // 6 digits
+  std::string belfiore;     // cadastral code, for the codici fiscali of people born there
+  std::string name;         // upper case, e.g. "ASTI"
+  std::string cap;          // postcode
   std::int64_t weight = 1;  // share of the residents (its population)
 };
 

@@ -28,7 +28,8 @@ std::string date_text(const std::string& iso_day) {
 }
 
 // A label from the locales when there is one for the code ("ui.anag_civil_2"), else the code itself.
-std::string label(const web::View& v, std::string_view lang, const std::string& prefix, const std::string& code) {
+std::string label(const web::View& v, std::string_view lang, const std::string& prefix,
+                  const std::string& code) {
   if (code.empty()) return {};
   const std::string key = "ui.anag_" + prefix + "_" + code;
   const auto& t = v.t(lang, key);
@@ -105,7 +106,8 @@ http::Response office_page(WebDeps& d, http::Request& req, const StaffCall& a, c
     x.set("cf", cf);
     auto versions = d.register_.history(a.body->id, cf);
     Data rows = web::list();
-    for (auto it = versions.rbegin(); it != versions.rend(); ++it) rows.push_back(person_data(d.view, lang, *it));
+    for (auto it = versions.rbegin(); it != versions.rend(); ++it)
+      rows.push_back(person_data(d.view, lang, *it));
     x.set("versions", rows);
     x.set("searched", true);
     x.set("found", !versions.empty());
@@ -164,9 +166,10 @@ http::Response import_get(WebDeps& d, http::Request& req, const StaffCall& a) {
   auto detail = d.register_.import_detail(a.who, a.body->id, *id);
   if (!detail) return d.view.error_page(req, detail.error().http_status);
   const auto& [run, errors] = *detail;
-  auto page = web::backoffice_page(d.view, req, *a.body, a.who->csrf_token, "anagrafe_import",
-                                   web::ui(d.view, lang, "ui.anag_import_title", {{"id", std::to_string(run.id)}}),
-                                   "ui.anag_office_title", office_href(*a.body), true);
+  auto page =
+      web::backoffice_page(d.view, req, *a.body, a.who->csrf_token, "anagrafe_import",
+                           web::ui(d.view, lang, "ui.anag_import_title", {{"id", std::to_string(run.id)}}),
+                           "ui.anag_office_title", office_href(*a.body), true);
   auto& x = page.data;
   x.set("title", page.title);
   x.set("run", import_data(d.view, lang, *a.body, run));

@@ -1,14 +1,14 @@
 #include "app/anagrafe_cli.hpp"
 
+#include <algorithm>
 #include <boost/json.hpp>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
-#include <algorithm>
 #include <map>
-#include <streambuf>
 #include <sstream>
+#include <streambuf>
 
 #include "anagrafe/import_reader.hpp"
 #include "anagrafe/synthetic.hpp"
@@ -50,7 +50,8 @@ std::vector<std::pair<tenants::TenantId, anagrafe::SyntheticComune>> synthetic_c
     const tenants::TenantService& tenants) {
   std::vector<std::pair<tenants::TenantId, anagrafe::SyntheticComune>> out;
   for (const auto& b : tenants.search("")) {
-    if (b->kind != tenants::BodyKind::comune || b->istat_code.size() != 6 || b->belfiore_code.size() != 4) continue;
+    if (b->kind != tenants::BodyKind::comune || b->istat_code.size() != 6 || b->belfiore_code.size() != 4)
+      continue;
     std::string name = b->name;
     for (std::string_view prefix : {"Comune di ", "Città di "})
       if (name.rfind(prefix, 0) == 0) name = name.substr(prefix.size());
@@ -59,7 +60,8 @@ std::vector<std::pair<tenants::TenantId, anagrafe::SyntheticComune>> synthetic_c
     out.push_back({b->id, anagrafe::SyntheticComune{b->istat_code, b->belfiore_code, name, "",
                                                     std::max<std::int64_t>(1, b->population)}});
   }
-  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.second.istat < b.second.istat; });
+  std::sort(out.begin(), out.end(),
+            [](const auto& a, const auto& b) { return a.second.istat < b.second.istat; });
   return out;
 }
 
@@ -71,8 +73,8 @@ int run_anagrafe_import(const Config& config, const AnagrafeImportArgs& args, st
   i18n.load(config.share_dir + "/web/locales");
   const std::string lang = i18n.has(args.lang) ? args.lang : I18n::kDefault;
   const auto fail = [&](const Error& e) {
-    err << "sportello: " << i18n.message(lang, e) << " (" << e.code << (e.detail.empty() ? "" : " " + e.detail)
-        << ")\n";
+    err << "sportello: " << i18n.message(lang, e) << " (" << e.code
+        << (e.detail.empty() ? "" : " " + e.detail) << ")\n";
     return 2;
   };
   std::string format_name = args.format;
@@ -101,7 +103,8 @@ int run_anagrafe_import(const Config& config, const AnagrafeImportArgs& args, st
   options.batch_size = args.batch;
   const auto slash = args.file.find_last_of('/');
   const std::string name = slash == std::string::npos ? args.file : args.file.substr(slash + 1);
-  auto report = service.import(anagrafe::ImportActor{nullptr, "cli-import"}, body->id, *format, name, in, options);
+  auto report =
+      service.import(anagrafe::ImportActor{nullptr, "cli-import"}, body->id, *format, name, in, options);
   if (!report) {
     db->close();
     return fail(report.error());
@@ -135,7 +138,8 @@ void add_anagrafe_command(CLI::App& cli) {
   cmd->add_option("file", args->file, "The file (.csv or .jsonl)")->required();
   cmd->add_option("--format", args->format, "csv or jsonl (default: by the file's extension)")
       ->check(CLI::IsMember({"csv", "jsonl", "json"}));
-  cmd->add_option("--batch", args->batch, "Rows per transaction (default 2000)")->check(CLI::Range(1, 100000));
+  cmd->add_option("--batch", args->batch, "Rows per transaction (default 2000)")
+      ->check(CLI::Range(1, 100000));
   cmd->add_option("--lang", args->lang, "Language of messages (it, en)")->check(CLI::IsMember({"it", "en"}));
   anagrafe->require_subcommand(1);
   cmd->callback([&cli, args] {
@@ -154,8 +158,9 @@ void add_anagrafe_command(CLI::App& cli) {
   });
 }
 
-int run_demo_scale(const Config& config, tenants::TenantService& tenants, anagrafe::AnagrafeService* register_,
-                   std::int64_t residents, const std::string& out_file, std::ostream& err) {
+int run_demo_scale(const Config& config, tenants::TenantService& tenants,
+                   anagrafe::AnagrafeService* register_, std::int64_t residents, const std::string& out_file,
+                   std::ostream& err) {
   (void)config;
   const auto comuni = synthetic_comuni(tenants);
   if (comuni.empty()) {
@@ -193,13 +198,14 @@ int run_demo_scale(const Config& config, tenants::TenantService& tenants, anagra
         err << "sportello: " << report.error().code << " " << report.error().detail << "\n";
         return 2;
       }
-      err << c.name << ": " << report->inserted << " new versions, " << report->unchanged << " already there, "
-          << report->error_count << " refused\n";
+      err << c.name << ": " << report->inserted << " new versions, " << report->unchanged
+          << " already there, " << report->error_count << " refused\n";
     }
     people += g.people_written();
     lines += g.lines_written();
   }
-  err << people << " residents, " << lines << " versions" << (out_file.empty() ? "" : " in " + out_file) << "\n";
+  err << people << " residents, " << lines << " versions" << (out_file.empty() ? "" : " in " + out_file)
+      << "\n";
   return 0;
 }
 

@@ -38,8 +38,9 @@ int run_anagrafe_import(const Config& config, const AnagrafeImportArgs& args, st
 // body, through the same import as files, in batches), or with --out written as JSON Lines in the format
 // of docs/population-format.md (the ANPR simulator loads that file). Prints the counts on stderr. Exit
 // status 0, or 2 when it cannot run (no comune with an ISTAT and a cadastral code).
-int run_demo_scale(const Config& config, tenants::TenantService& tenants, anagrafe::AnagrafeService* register_,
-                   std::int64_t residents, const std::string& out_file, std::ostream& err);
+int run_demo_scale(const Config& config, tenants::TenantService& tenants,
+                   anagrafe::AnagrafeService* register_, std::int64_t residents, const std::string& out_file,
+                   std::ostream& err);
 
 // Loads <share_dir>/data/demo/population.jsonl when the register is empty: each member body with an ISTAT
 // code gets the rows of its comune.

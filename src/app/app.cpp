@@ -167,7 +167,7 @@ App::App(Config config) : config_(std::move(config)) {
       throw std::runtime_error("demo albo: " + st.error().code + " " + st.error().detail);
   }
   anagrafe_ = anagrafe::install(router_, deps);
-  applications_->applications->set_register(anagrafe_->prefill.get());  // person.* prefill facts
+  applications_->applications->set_register(anagrafe_->prefill.get());   // person.* prefill facts
   identity_->delegations->set_family_register(anagrafe_->family.get());  // parents confirmed by the register
   if (config_.demo) {
     if (auto st = seed_demo_population(config_.share_dir, *tenants_, *anagrafe_->register_); !st)

@@ -74,15 +74,16 @@ bool DelegationService::minor_today(const std::string& cf_text) {
   const auto today = time::rome_date(clock_.now());
   if (family_) {
     if (auto born = time::parse_iso_date(family_->birth_date(cf_text))) {
-      const std::chrono::year_month_day adult{born->year() + std::chrono::years{18}, born->month(), born->day()};
+      const std::chrono::year_month_day adult{born->year() + std::chrono::years{18}, born->month(),
+                                              born->day()};
       return today < adult;
     }
   }
   return is_minor(cf_text, today);
 }
 
-Result<Delegation> DelegationService::insert(const Principal& caller, Delegation d, const std::string& remote_addr,
-                                             bool register_confirms) {
+Result<Delegation> DelegationService::insert(const Principal& caller, Delegation d,
+                                             const std::string& remote_addr, bool register_confirms) {
   auto body = tenants_.by_id(d.tenant_id);
   if (!body || !body->active) return Error::for_field("delegation.body", "tenant_id");
   if (d.represented_name.empty() || d.represented_name.size() > 200) {
@@ -115,7 +116,8 @@ Result<Delegation> DelegationService::insert(const Principal& caller, Delegation
       c.action = "delegation.confirm";
       c.record_type = "delegation";
       c.record_id = d.id;
-      c.details = details({{"principal", d.principal_cf}, {"represented_id", d.represented_id},
+      c.details = details({{"principal", d.principal_cf},
+                           {"represented_id", d.represented_id},
                            {"source", "population_register"}});
       append_event(tx, d.id, c, d.declared_at, "confirmed", "confirmed", {});
       audit_.record_or_throw(tx, c);

@@ -6,8 +6,11 @@
 #include <fstream>
 #include <sstream>
 
+#include "anagrafe/family.hpp"
 #include "anagrafe/import_reader.hpp"
+#include "anagrafe/prefill.hpp"
 #include "anagrafe/service.hpp"
+#include "anagrafe/synthetic.hpp"
 #include "audit/service.hpp"
 #include "core/codice_fiscale.hpp"
 #include "support/testing.hpp"
@@ -22,14 +25,31 @@ using sp::identity::Role;
 
 // One JSONL line of the format; `over` replaces some values.
 std::string line(const std::map<std::string, std::string>& over) {
-  std::map<std::string, std::string> v = {
-      {"codice_fiscale", "CCCFBA85D03L219P"}, {"cognome", "CACCAMO"}, {"nome", "FABIO"}, {"sesso", "M"},
-      {"data_nascita", "1985-04-03"}, {"comune_nascita_istat", "001272"}, {"luogo_nascita", "TORINO"},
-      {"stato_nascita", "100"}, {"cittadinanza", "100"}, {"comune_istat", "005005"}, {"id_famiglia", "AT-0002"},
-      {"relazione_parentela", "1"}, {"specie_via", "VIA"}, {"denominazione_via", "CAVOUR"}, {"civico", "12"},
-      {"esponente", ""}, {"interno", "3"}, {"cap", "14100"}, {"stato_civile", "1"},
-      {"data_iscrizione", "2012-06-01"}, {"data_cancellazione", ""}, {"motivo_cancellazione", ""},
-      {"data_decesso", ""}, {"certificabilita", "2"}, {"data_variazione", "2012-06-01"}};
+  std::map<std::string, std::string> v = {{"codice_fiscale", "CCCFBA85D03L219P"},
+                                          {"cognome", "CACCAMO"},
+                                          {"nome", "FABIO"},
+                                          {"sesso", "M"},
+                                          {"data_nascita", "1985-04-03"},
+                                          {"comune_nascita_istat", "001272"},
+                                          {"luogo_nascita", "TORINO"},
+                                          {"stato_nascita", "100"},
+                                          {"cittadinanza", "100"},
+                                          {"comune_istat", "005005"},
+                                          {"id_famiglia", "AT-0002"},
+                                          {"relazione_parentela", "1"},
+                                          {"specie_via", "VIA"},
+                                          {"denominazione_via", "CAVOUR"},
+                                          {"civico", "12"},
+                                          {"esponente", ""},
+                                          {"interno", "3"},
+                                          {"cap", "14100"},
+                                          {"stato_civile", "1"},
+                                          {"data_iscrizione", "2012-06-01"},
+                                          {"data_cancellazione", ""},
+                                          {"motivo_cancellazione", ""},
+                                          {"data_decesso", ""},
+                                          {"certificabilita", "2"},
+                                          {"data_variazione", "2012-06-01"}};
   for (const auto& [k, x] : over) v[k] = x;
   std::string out = "{";
   for (const auto& [k, x] : v) out += (out.size() > 1 ? ", \"" : "\"") + k + "\": \"" + x + "\"";
@@ -37,10 +57,9 @@ std::string line(const std::map<std::string, std::string>& over) {
 }
 
 std::string cf_of(const char* surname, const char* name, int y, unsigned m, unsigned d, sp::cf::Sex sex) {
-  auto cf = sp::cf::compute(surname, name, sex,
-                            std::chrono::year_month_day{std::chrono::year{y}, std::chrono::month{m},
-                                                        std::chrono::day{d}},
-                            "A479");
+  auto cf = sp::cf::compute(
+      surname, name, sex,
+      std::chrono::year_month_day{std::chrono::year{y}, std::chrono::month{m}, std::chrono::day{d}}, "A479");
   return cf.ok() ? *cf : std::string("INVALID");
 }
 
@@ -81,8 +100,8 @@ class AnagrafeTest : public ::testing::TestWithParam<sp::db::Dialect> {
     return p;
   }
 
-  sp::Result<ImportReport> load(sp::tenants::TenantId tenant, const std::string& text, Format f = Format::jsonl,
-                                std::size_t batch = 2000) {
+  sp::Result<ImportReport> load(sp::tenants::TenantId tenant, const std::string& text,
+                                Format f = Format::jsonl, std::size_t batch = 2000) {
     std::istringstream in(text);
     ImportOptions o;
     o.batch_size = batch;
@@ -136,8 +155,11 @@ TEST_P(AnagrafeTest, TheDemoFileLoadsEachComuneIntoItsBodyAndTwiceChangesNothing
 
 TEST_P(AnagrafeTest, TheCurrentVersionIsTheLatestNotAfterTodayAndEveryVersionIsKept) {
   const std::string cf = "CCCFBA85D03L219P";
-  std::string text = line({}) + line({{"data_variazione", "2020-02-01"}, {"denominazione_via", "ALFIERI"},
-                                      {"civico", "5"}, {"stato_civile", "2"}}) +
+  std::string text = line({}) +
+                     line({{"data_variazione", "2020-02-01"},
+                           {"denominazione_via", "ALFIERI"},
+                           {"civico", "5"},
+                           {"stato_civile", "2"}}) +
                      line({{"data_variazione", "2027-01-10"}, {"denominazione_via", "ROMA"}});
   auto r = load(asti_, text);
   ASSERT_TRUE(r.ok());
@@ -154,7 +176,8 @@ TEST_P(AnagrafeTest, TheCurrentVersionIsTheLatestNotAfterTodayAndEveryVersionIsK
   // Kept versions are never changed, not even by hand.
   EXPECT_THROW(db().write([](sp::db::Conn& tx) { tx.exec("UPDATE anagrafe_versions SET nome = 'X'"); }),
                sp::db::DbError);
-  EXPECT_THROW(db().write([](sp::db::Conn& tx) { tx.exec("DELETE FROM anagrafe_versions"); }), sp::db::DbError);
+  EXPECT_THROW(db().write([](sp::db::Conn& tx) { tx.exec("DELETE FROM anagrafe_versions"); }),
+               sp::db::DbError);
   EXPECT_EQ(count_versions(), 3);
 }
 
@@ -163,21 +186,49 @@ TEST_P(AnagrafeTest, HouseholdsLeaveOutWhoDiedOrMovedAndOwnRecordsFollowTheSigne
   const std::string child = cf_of("Gatti", "Tommaso", 2014, 9, 21, sp::cf::Sex::male);
   const std::string father = cf_of("Gatti", "Carlo", 1948, 2, 2, sp::cf::Sex::male);
   const std::string lodger = cf_of("Bo", "Paolo", 1990, 5, 5, sp::cf::Sex::male);
-  std::string text =
-      line({{"codice_fiscale", head}, {"cognome", "GATTI"}, {"nome", "DAVIDE"}, {"data_nascita", "1979-06-14"},
-            {"id_famiglia", "F1"}, {"data_variazione", "2000-01-01"}}) +
-      line({{"codice_fiscale", child}, {"cognome", "GATTI"}, {"nome", "TOMMASO"}, {"data_nascita", "2014-09-21"},
-            {"id_famiglia", "F1"}, {"relazione_parentela", "3"}, {"data_variazione", "2014-09-21"}}) +
-      line({{"codice_fiscale", father}, {"cognome", "GATTI"}, {"nome", "CARLO"}, {"data_nascita", "1948-02-02"},
-            {"id_famiglia", "F1"}, {"relazione_parentela", "6"}, {"data_variazione", "2010-01-01"}}) +
-      line({{"codice_fiscale", father}, {"cognome", "GATTI"}, {"nome", "CARLO"}, {"data_nascita", "1948-02-02"},
-            {"id_famiglia", "F1"}, {"relazione_parentela", "6"}, {"data_variazione", "2021-03-01"},
-            {"data_cancellazione", "2021-03-01"}, {"motivo_cancellazione", "decesso"},
-            {"data_decesso", "2021-03-01"}}) +
-      line({{"codice_fiscale", lodger}, {"cognome", "BO"}, {"nome", "PAOLO"}, {"data_nascita", "1990-05-05"},
-            {"id_famiglia", "F1"}, {"relazione_parentela", "9"}, {"data_variazione", "2015-01-01"}}) +
-      line({{"codice_fiscale", lodger}, {"cognome", "BO"}, {"nome", "PAOLO"}, {"data_nascita", "1990-05-05"},
-            {"id_famiglia", "F2"}, {"data_variazione", "2019-01-01"}});
+  std::string text = line({{"codice_fiscale", head},
+                           {"cognome", "GATTI"},
+                           {"nome", "DAVIDE"},
+                           {"data_nascita", "1979-06-14"},
+                           {"id_famiglia", "F1"},
+                           {"data_variazione", "2000-01-01"}}) +
+                     line({{"codice_fiscale", child},
+                           {"cognome", "GATTI"},
+                           {"nome", "TOMMASO"},
+                           {"data_nascita", "2014-09-21"},
+                           {"id_famiglia", "F1"},
+                           {"relazione_parentela", "3"},
+                           {"data_variazione", "2014-09-21"}}) +
+                     line({{"codice_fiscale", father},
+                           {"cognome", "GATTI"},
+                           {"nome", "CARLO"},
+                           {"data_nascita", "1948-02-02"},
+                           {"id_famiglia", "F1"},
+                           {"relazione_parentela", "6"},
+                           {"data_variazione", "2010-01-01"}}) +
+                     line({{"codice_fiscale", father},
+                           {"cognome", "GATTI"},
+                           {"nome", "CARLO"},
+                           {"data_nascita", "1948-02-02"},
+                           {"id_famiglia", "F1"},
+                           {"relazione_parentela", "6"},
+                           {"data_variazione", "2021-03-01"},
+                           {"data_cancellazione", "2021-03-01"},
+                           {"motivo_cancellazione", "decesso"},
+                           {"data_decesso", "2021-03-01"}}) +
+                     line({{"codice_fiscale", lodger},
+                           {"cognome", "BO"},
+                           {"nome", "PAOLO"},
+                           {"data_nascita", "1990-05-05"},
+                           {"id_famiglia", "F1"},
+                           {"relazione_parentela", "9"},
+                           {"data_variazione", "2015-01-01"}}) +
+                     line({{"codice_fiscale", lodger},
+                           {"cognome", "BO"},
+                           {"nome", "PAOLO"},
+                           {"data_nascita", "1990-05-05"},
+                           {"id_famiglia", "F2"},
+                           {"data_variazione", "2019-01-01"}});
   auto r = load(asti_, text);
   ASSERT_TRUE(r.ok());
   ASSERT_EQ(r->error_count, 0u) << r->errors.front().code << " " << r->errors.front().detail;
@@ -205,34 +256,39 @@ TEST_P(AnagrafeTest, HouseholdsLeaveOutWhoDiedOrMovedAndOwnRecordsFollowTheSigne
 TEST_P(AnagrafeTest, BadRowsAreReportedWithTheirLinesAndTheRestIsImported) {
   const std::string csv_header =
       "codice_fiscale,cognome,nome,sesso,data_nascita,comune_nascita_istat,luogo_nascita,stato_nascita,"
-      "cittadinanza,comune_istat,id_famiglia,relazione_parentela,specie_via,denominazione_via,civico,esponente,"
+      "cittadinanza,comune_istat,id_famiglia,relazione_parentela,specie_via,denominazione_via,civico,"
+      "esponente,"
       "interno,cap,stato_civile,data_iscrizione,data_cancellazione,motivo_cancellazione,data_decesso,"
       "certificabilita,data_variazione\n";
   const std::string good = cf_of("Rossi", "Maria", 1990, 1, 2, sp::cf::Sex::female);
   std::string bad_check = good;
   bad_check.back() = bad_check.back() == 'A' ? 'B' : 'A';
-  std::string csv = csv_header +
-                    // line 2: a quoted street name with a comma and a line break (lines 2-3)
-                    good + ",ROSSI,MARIA,F,1990-01-02,005005,ASTI,100,100,005005,AT-9,1,VIA,\"DEI MILLE,\nALTO\","
-                           "1,,,14100,1,1990-01-02,,,,2,1990-01-02\n" +
-                    // line 4: a wrong check letter
-                    bad_check + ",ROSSI,MARIA,F,1990-01-02,005005,ASTI,100,100,005005,AT-9,1,,,,,,,1,,,,,2,1990-01-02\n" +
-                    // line 5: 31 February
-                    good + ",ROSSI,MARIA,F,1990-01-02,005005,ASTI,100,100,005005,AT-9,1,,,,,,,1,,,,,2,2020-02-31\n" +
-                    // line 6: too few columns
-                    good + ",ROSSI\n" +
-                    // line 7: another comune
-                    good + ",ROSSI,MARIA,F,1990-01-02,005005,ASTI,100,100,003106,AT-9,1,,,,,,,1,,,,,2,2021-01-01\n" +
-                    // line 8: a civil status that is not a code
-                    good + ",ROSSI,MARIA,F,1990-01-02,005005,ASTI,100,100,005005,AT-9,1,,,,,,,9,,,,,2,2022-01-01\n";
+  std::string csv =
+      csv_header +
+      // line 2: a quoted street name with a comma and a line break (lines 2-3)
+      good +
+      ",ROSSI,MARIA,F,1990-01-02,005005,ASTI,100,100,005005,AT-9,1,VIA,\"DEI MILLE,\nALTO\","
+      "1,,,14100,1,1990-01-02,,,,2,1990-01-02\n" +
+      // line 4: a wrong check letter
+      bad_check + ",ROSSI,MARIA,F,1990-01-02,005005,ASTI,100,100,005005,AT-9,1,,,,,,,1,,,,,2,1990-01-02\n" +
+      // line 5: 31 February
+      good + ",ROSSI,MARIA,F,1990-01-02,005005,ASTI,100,100,005005,AT-9,1,,,,,,,1,,,,,2,2020-02-31\n" +
+      // line 6: too few columns
+      good + ",ROSSI\n" +
+      // line 7: another comune
+      good + ",ROSSI,MARIA,F,1990-01-02,005005,ASTI,100,100,003106,AT-9,1,,,,,,,1,,,,,2,2021-01-01\n" +
+      // line 8: a civil status that is not a code
+      good + ",ROSSI,MARIA,F,1990-01-02,005005,ASTI,100,100,005005,AT-9,1,,,,,,,9,,,,,2,2022-01-01\n";
   auto r = load(asti_, csv, Format::csv, 2);
   ASSERT_TRUE(r.ok()) << r.error().code;
   EXPECT_EQ(r->rows, 6u);
   EXPECT_EQ(r->inserted, 1u);
   ASSERT_EQ(r->error_count, 5u);
-  const std::vector<std::pair<std::size_t, std::string>> expected = {
-      {4, "anagrafe.row.codice_fiscale"}, {5, "anagrafe.row.date"}, {6, "anagrafe.row.columns"},
-      {7, "anagrafe.row.other_comune"}, {8, "anagrafe.row.code"}};
+  const std::vector<std::pair<std::size_t, std::string>> expected = {{4, "anagrafe.row.codice_fiscale"},
+                                                                     {5, "anagrafe.row.date"},
+                                                                     {6, "anagrafe.row.columns"},
+                                                                     {7, "anagrafe.row.other_comune"},
+                                                                     {8, "anagrafe.row.code"}};
   for (std::size_t i = 0; i < expected.size(); ++i) {
     EXPECT_EQ(r->errors[i].line, expected[i].first) << i;
     EXPECT_EQ(r->errors[i].code, expected[i].second) << i;
@@ -266,7 +322,8 @@ TEST_P(AnagrafeTest, BadRowsAreReportedWithTheirLinesAndTheRestIsImported) {
 
 TEST_P(AnagrafeTest, AKeptVersionIsNeverOverwrittenByADifferentOneOfTheSameDay) {
   ASSERT_TRUE(load(asti_, line({})).ok());
-  auto r = load(asti_, line({{"interno", "9"}}) + line({{"interno", "9"}, {"data_variazione", "2024-05-05"}}));
+  auto r =
+      load(asti_, line({{"interno", "9"}}) + line({{"interno", "9"}, {"data_variazione", "2024-05-05"}}));
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r->inserted, 1u);
   ASSERT_EQ(r->error_count, 1u);
@@ -274,7 +331,8 @@ TEST_P(AnagrafeTest, AKeptVersionIsNeverOverwrittenByADifferentOneOfTheSameDay) 
   EXPECT_EQ(r->errors[0].line, 1u);
   EXPECT_EQ(svc_->history(asti_, "CCCFBA85D03L219P").front()[F::interno], "3");
   // The same day twice in one file: the first stands, an identical copy is unchanged.
-  auto dup = load(asti_, line({{"data_variazione", "2025-01-01"}}) + line({{"data_variazione", "2025-01-01"}}));
+  auto dup =
+      load(asti_, line({{"data_variazione", "2025-01-01"}}) + line({{"data_variazione", "2025-01-01"}}));
   ASSERT_TRUE(dup.ok());
   EXPECT_EQ(dup->inserted, 1u);
   EXPECT_EQ(dup->unchanged, 1u);
@@ -315,8 +373,10 @@ TEST_P(AnagrafeTest, ARunStoppedHalfwayKeepsWholeVersionsAndTheNextRunCompletesI
   for (int i = 1; i <= 9; ++i) {
     const auto cf = cf_of("Verdi", "Gianni", 1950 + i, 3, 1, sp::cf::Sex::male);
     people.push_back(cf);
-    text += line({{"codice_fiscale", cf}, {"data_nascita", std::to_string(1950 + i) + "-03-01"},
-                  {"id_famiglia", "V" + std::to_string(i)}, {"data_variazione", "2001-01-01"}});
+    text += line({{"codice_fiscale", cf},
+                  {"data_nascita", std::to_string(1950 + i) + "-03-01"},
+                  {"id_famiglia", "V" + std::to_string(i)},
+                  {"data_variazione", "2001-01-01"}});
   }
   {
     Interrupted buf(text, 7);
@@ -324,8 +384,7 @@ TEST_P(AnagrafeTest, ARunStoppedHalfwayKeepsWholeVersionsAndTheNextRunCompletesI
     in.exceptions(std::ios::badbit);
     ImportOptions o;
     o.batch_size = 3;
-    EXPECT_ANY_THROW(
-        (void)svc_->import(ImportActor{nullptr, "test"}, asti_, Format::jsonl, "cut", in, o));
+    EXPECT_ANY_THROW((void)svc_->import(ImportActor{nullptr, "test"}, asti_, Format::jsonl, "cut", in, o));
   }
   // Two batches of three were committed; the third was never written: each person whole or absent.
   EXPECT_EQ(count_versions(), 6);
@@ -368,6 +427,71 @@ TEST_P(AnagrafeTest, BodiesNeverSeeOrLoadEachOthersResidents) {
   EXPECT_EQ(wrong->inserted, 0u);
   EXPECT_EQ(wrong->errors.at(0).code, "anagrafe.row.other_comune");
   EXPECT_EQ(svc_->counts(novara_).people, 0);
+}
+
+TEST_P(AnagrafeTest, TheRegisterPrefillsAddressAndChildrenAndConfirmsParents) {
+  const std::string head = "CCCFBA85D03L219P";
+  const std::string kid = cf_of("Caccamo", "Luca", 2015, 5, 10, sp::cf::Sex::male);
+  const std::string grown = cf_of("Caccamo", "Marta", 2000, 1, 15, sp::cf::Sex::female);
+  ASSERT_EQ(load(asti_, line({}) +
+                            line({{"codice_fiscale", kid},
+                                  {"nome", "LUCA"},
+                                  {"data_nascita", "2015-05-10"},
+                                  {"relazione_parentela", "3"},
+                                  {"data_variazione", "2015-05-10"}}) +
+                            line({{"codice_fiscale", grown},
+                                  {"nome", "MARTA"},
+                                  {"sesso", "F"},
+                                  {"data_nascita", "2000-01-15"},
+                                  {"relazione_parentela", "3"},
+                                  {"data_variazione", "2012-06-01"}}))
+                ->error_count,
+            0u);
+  RegisterPrefill prefill(*svc_, *tenants_);
+  sp::forms::Facts facts;
+  prefill.add_person_facts(asti_, head, facts);
+  ASSERT_TRUE(facts.contains("person.address"));
+  EXPECT_EQ(facts.at("person.address").at("street").as_string(), "VIA CAVOUR");
+  EXPECT_EQ(facts.at("person.address").at("number").as_string(), "12");
+  EXPECT_EQ(facts.at("person.address").at("municipality").as_string(), "Asti");
+  EXPECT_EQ(facts.at("person.family").as_array().size(), 2u);
+  ASSERT_EQ(facts.at("person.children").as_array().size(), 1u);  // the adult daughter is not enrolled
+  EXPECT_EQ(facts.at("person.children").as_array()[0].at("fiscal_code").as_string(), kid);
+  // The child's own facts have no children; someone unknown gets none at all.
+  sp::forms::Facts child_facts;
+  prefill.add_person_facts(novara_, kid, child_facts);  // not Novara's: Asti's record is used
+  EXPECT_FALSE(child_facts.contains("person.children"));
+  EXPECT_EQ(child_facts.at("person.birth_date").as_string(), "2015-05-10");
+  sp::forms::Facts nobody;
+  prefill.add_person_facts(asti_, "RSSMRA80A01H501U", nobody);
+  EXPECT_TRUE(nobody.empty());
+  // Parents: the head for the minor child, in Asti only; never for the adult, never the child for the head.
+  RegisterFamily family(*svc_);
+  EXPECT_TRUE(family.confirms_minor_child(asti_, head, kid));
+  EXPECT_FALSE(family.confirms_minor_child(novara_, head, kid));
+  EXPECT_FALSE(family.confirms_minor_child(asti_, head, grown));
+  EXPECT_FALSE(family.confirms_minor_child(asti_, kid, head));
+  EXPECT_EQ(family.birth_date(kid), "2015-05-10");
+  EXPECT_TRUE(minor_on("2015-05-10", "2033-05-09"));
+  EXPECT_FALSE(minor_on("2015-05-10", "2033-05-10"));  // of age on the 18th birthday
+}
+
+TEST_P(AnagrafeTest, TheSyntheticPopulationIsDeterministicAndImportsWithoutErrors) {
+  const std::vector<SyntheticComune> comuni = {{"005005", "A479", "ASTI", "14100", 3}};
+  auto lines = [&] {
+    SyntheticPopulation g(comuni, 400, 7);
+    std::string all, l;
+    while (g.next(l)) all += l + "\n";
+    EXPECT_EQ(g.people_written(), 400);
+    EXPECT_GT(g.lines_written(), 400);  // moves and deaths are later versions
+    return all;
+  };
+  const std::string text = lines();
+  EXPECT_EQ(text, lines());
+  auto r = load(asti_, text, Format::jsonl, 500);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->error_count, 0u) << (r->errors.empty() ? "" : r->errors[0].code + " " + r->errors[0].detail);
+  EXPECT_EQ(svc_->counts(asti_).people, 400);
 }
 
 INSTANTIATE_TEST_SUITE_P(BothDatabases, AnagrafeTest,
