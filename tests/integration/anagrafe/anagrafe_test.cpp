@@ -265,30 +265,33 @@ TEST_P(AnagrafeTest, BadRowsAreReportedWithTheirLinesAndTheRestIsImported) {
   bad_check.back() = bad_check.back() == 'A' ? 'B' : 'A';
   std::string csv =
       csv_header +
-      // line 2: a quoted street name with a comma and a line break (lines 2-3)
+      // line 2: a quoted street name holding a comma
       good +
-      ",ROSSI,MARIA,F,1990-01-02,005005,ASTI,100,100,005005,AT-9,1,VIA,\"DEI MILLE,\nALTO\","
-      "1,,,14100,1,1990-01-02,,,,2,1990-01-02\n" +
-      // line 4: a wrong check letter
+      ",ROSSI,MARIA,F,1990-01-02,005005,ASTI,100,100,005005,AT-9,1,VIA,\"DEI MILLE, ALTO\",1,,,14100,1,"
+      "1990-01-02,,,,2,1990-01-02\n" +
+      // lines 3-4: one record whose quoted name holds a line break (read whole, refused: no control
+      // characters)
+      good +
+      ",ROSSI,MARIA,F,1990-01-02,005005,ASTI,100,100,005005,AT-9,1,VIA,\"DEI MILLE\nALTO\",1,,,14100,1,"
+      "1990-01-02,,,,2,1999-01-02\n" +
+      // line 5: a wrong check letter
       bad_check + ",ROSSI,MARIA,F,1990-01-02,005005,ASTI,100,100,005005,AT-9,1,,,,,,,1,,,,,2,1990-01-02\n" +
-      // line 5: 31 February
+      // line 6: 31 February
       good + ",ROSSI,MARIA,F,1990-01-02,005005,ASTI,100,100,005005,AT-9,1,,,,,,,1,,,,,2,2020-02-31\n" +
-      // line 6: too few columns
+      // line 7: too few columns
       good + ",ROSSI\n" +
-      // line 7: another comune
+      // line 8: another comune
       good + ",ROSSI,MARIA,F,1990-01-02,005005,ASTI,100,100,003106,AT-9,1,,,,,,,1,,,,,2,2021-01-01\n" +
-      // line 8: a civil status that is not a code
+      // line 9: a civil status that is not a code
       good + ",ROSSI,MARIA,F,1990-01-02,005005,ASTI,100,100,005005,AT-9,1,,,,,,,9,,,,,2,2022-01-01\n";
   auto r = load(asti_, csv, Format::csv, 2);
   ASSERT_TRUE(r.ok()) << r.error().code;
-  EXPECT_EQ(r->rows, 6u);
+  EXPECT_EQ(r->rows, 7u);
   EXPECT_EQ(r->inserted, 1u);
-  ASSERT_EQ(r->error_count, 5u);
-  const std::vector<std::pair<std::size_t, std::string>> expected = {{4, "anagrafe.row.codice_fiscale"},
-                                                                     {5, "anagrafe.row.date"},
-                                                                     {6, "anagrafe.row.columns"},
-                                                                     {7, "anagrafe.row.other_comune"},
-                                                                     {8, "anagrafe.row.code"}};
+  ASSERT_EQ(r->error_count, 6u);
+  const std::vector<std::pair<std::size_t, std::string>> expected = {
+      {3, "anagrafe.row.control"}, {5, "anagrafe.row.codice_fiscale"}, {6, "anagrafe.row.date"},
+      {7, "anagrafe.row.columns"}, {8, "anagrafe.row.other_comune"},   {9, "anagrafe.row.code"}};
   for (std::size_t i = 0; i < expected.size(); ++i) {
     EXPECT_EQ(r->errors[i].line, expected[i].first) << i;
     EXPECT_EQ(r->errors[i].code, expected[i].second) << i;
@@ -298,14 +301,14 @@ TEST_P(AnagrafeTest, BadRowsAreReportedWithTheirLinesAndTheRestIsImported) {
       EXPECT_EQ(text.find("error."), std::string::npos) << lang << " " << r->errors[i].code;
     }
   }
-  EXPECT_EQ((*svc_->current(asti_, good))[F::denominazione_via], "DEI MILLE,\nALTO");
+  EXPECT_EQ((*svc_->current(asti_, good))[F::denominazione_via], "DEI MILLE, ALTO");
   // The registry office sees the same report later.
   auto manager = staff(asti_, Role::office_manager);
   auto detail = svc_->import_detail(&manager, asti_, r->import_id);
   ASSERT_TRUE(detail.ok());
-  EXPECT_EQ(detail->first.errors, 5);
-  EXPECT_EQ(detail->second.size(), 5u);
-  EXPECT_EQ(detail->second[2].line, 6u);
+  EXPECT_EQ(detail->first.errors, 6);
+  EXPECT_EQ(detail->second.size(), 6u);
+  EXPECT_EQ(detail->second[3].line, 7u);
   // A file without one of the format's columns is refused whole.
   auto missing = load(asti_, "codice_fiscale,cognome\n" + good + ",ROSSI\n", Format::csv);
   ASSERT_FALSE(missing.ok());
@@ -338,33 +341,26 @@ TEST_P(AnagrafeTest, AKeptVersionIsNeverOverwrittenByADifferentOneOfTheSameDay) 
   EXPECT_EQ(dup->unchanged, 1u);
 }
 
-// A stream that fails after `limit` lines, as a process killed halfway stops reading its file.
-class Interrupted : public std::stringbuf {
+// A stream that fails when it reaches the line after `limit` lines, as a process killed halfway stops
+// reading its file. One character at a time, so that the reader cannot run ahead of the failure.
+class Interrupted : public std::streambuf {
  public:
-  Interrupted(const std::string& s, int limit) : std::stringbuf(s), limit_(limit) {}
+  Interrupted(std::string s, int limit) : s_(std::move(s)), lines_left_(limit) {}
 
  protected:
   int_type underflow() override {
-    int_type c = std::stringbuf::underflow();
-    return c;
-  }
-  int_type uflow() override {
-    int_type c = std::stringbuf::uflow();
-    if (c == '\n' && --limit_ == 0) throw std::runtime_error("killed");
-    return c;
-  }
-  std::streamsize xsgetn(char* s, std::streamsize n) override {
-    std::streamsize i = 0;
-    for (; i < n; ++i) {
-      int_type c = uflow();
-      if (c == traits_type::eof()) break;
-      s[i] = traits_type::to_char_type(c);
-    }
-    return i;
+    if (pos_ >= s_.size()) return traits_type::eof();
+    if (pos_ > 0 && s_[pos_ - 1] == '\n' && --lines_left_ == 0) throw std::runtime_error("killed");
+    ch_ = s_[pos_++];
+    setg(&ch_, &ch_, &ch_ + 1);
+    return traits_type::to_int_type(ch_);
   }
 
  private:
-  int limit_;
+  std::string s_;
+  std::size_t pos_ = 0;
+  int lines_left_;
+  char ch_ = 0;
 };
 
 TEST_P(AnagrafeTest, ARunStoppedHalfwayKeepsWholeVersionsAndTheNextRunCompletesIt) {
