@@ -91,6 +91,13 @@ int run_anagrafe_import(const Config& config, const AnagrafeImportArgs& args, st
   if (!body) {
     if (auto id = text::parse_decimal(args.body)) body = tenants.by_id(*id);
   }
+  if (!body) {
+    // A comune's IPA code: "c_" and its cadastral code ("c_a479" is Asti).
+    for (const auto& b : tenants.search(""))
+      if (!b->belfiore_code.empty() &&
+          "c_" + text::to_lower_ascii(b->belfiore_code) == text::to_lower_ascii(args.body))
+        body = b;
+  }
   if (!body) return fail(Error::not_found("body " + args.body));
   // Each run is audited on the body's chain: with the servers' key (never a new one).
   auto key = audit::load_chain_key(config.keys_dir, config.audit_key_file, time::system_clock().now(), false);
@@ -134,7 +141,7 @@ void add_anagrafe_command(CLI::App& cli) {
   auto args = std::make_shared<AnagrafeImportArgs>();
   auto* anagrafe = cli.add_subcommand("anagrafe", "Population register mirror (docs/anagrafe.md)");
   auto* cmd = anagrafe->add_subcommand("import", "Import a CSV or JSON Lines file of residents into a body");
-  cmd->add_option("--body", args->body, "The body's slug or id")->required();
+  cmd->add_option("--body", args->body, "The body: slug, id or IPA code (c_ + cadastral code)")->required();
   cmd->add_option("file", args->file, "The file (.csv or .jsonl)")->required();
   cmd->add_option("--format", args->format, "csv or jsonl (default: by the file's extension)")
       ->check(CLI::IsMember({"csv", "jsonl", "json"}));

@@ -1,7 +1,8 @@
 #pragma once
 // The register mirror from the command line (docs/anagrafe.md):
 //
-// `sportello anagrafe import --body SLUG|ID [--format csv|jsonl] [--batch N] [--lang it|en] FILE`: streams
+// `sportello anagrafe import --body SLUG|ID|IPA [--format csv|jsonl] [--batch N] [--lang it|en] FILE`
+// (the body by its slug, its id, or a comune's IPA code "c_" + cadastral code): streams
 // the file into the body's register as the system actor "cli-import", in batches of N rows (default
 // 2000) through the single writer, so a running hub keeps serving. Prints the per-row report (line,
 // codice fiscale, localised reason) on stdout and the counts and rate on stderr. Exit status: 0 every row
