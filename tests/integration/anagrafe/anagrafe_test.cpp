@@ -475,11 +475,11 @@ TEST_P(AnagrafeTest, TheRegisterPrefillsAddressAndChildrenAndConfirmsParents) {
 TEST_P(AnagrafeTest, TheSyntheticPopulationIsDeterministicAndImportsWithoutErrors) {
   const std::vector<SyntheticComune> comuni = {{"005005", "A479", "ASTI", "14100", 3}};
   auto lines = [&] {
-    SyntheticPopulation g(comuni, 400, 7);
+    SyntheticPopulation g(comuni, 200, 7);
     std::string all, l;
     while (g.next(l)) all += l + "\n";
-    EXPECT_EQ(g.people_written(), 400);
-    EXPECT_GT(g.lines_written(), 400);  // moves and deaths are later versions
+    EXPECT_EQ(g.people_written(), 200);
+    EXPECT_GT(g.lines_written(), 200);  // moves and deaths are later versions
     return all;
   };
   const std::string text = lines();
@@ -487,7 +487,7 @@ TEST_P(AnagrafeTest, TheSyntheticPopulationIsDeterministicAndImportsWithoutError
   auto r = load(asti_, text, Format::jsonl, 500);
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r->error_count, 0u) << (r->errors.empty() ? "" : r->errors[0].code + " " + r->errors[0].detail);
-  EXPECT_EQ(svc_->counts(asti_).people, 400);
+  EXPECT_EQ(svc_->counts(asti_).people, 200);
 }
 
 INSTANTIATE_TEST_SUITE_P(BothDatabases, AnagrafeTest,
