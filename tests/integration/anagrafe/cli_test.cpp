@@ -47,7 +47,8 @@ TEST_P(AnagrafeCliTest, ImportsReportsEachRefusedRowAndIsIdempotent) {
   args.file = file;
   std::ostringstream out, err;
   EXPECT_EQ(sp::app::run_anagrafe_import(config, args, out, err), 1) << err.str();
-  EXPECT_NE(out.str().find("riga 2, NOTACODE: Il codice fiscale non è valido"), std::string::npos) << out.str();
+  EXPECT_NE(out.str().find("riga 2, NOTACODE: Il codice fiscale non è valido"), std::string::npos)
+      << out.str();
   EXPECT_NE(err.str().find("1 versioni nuove"), std::string::npos) << err.str();
   std::ostringstream out2, err2;
   args.lang = "en";
