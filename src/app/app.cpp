@@ -14,6 +14,7 @@
 #include "adapters/messaging/email.hpp"
 #include "adapters/oidc/client.hpp"
 #include "adapters/oidc/rp_routes.hpp"
+#include "app/anagrafe_cli.hpp"
 #include "app/demo.hpp"
 #include "applications/counter_receipt_pdf.hpp"
 #include "catalog/web.hpp"
@@ -167,6 +168,13 @@ App::App(Config config) : config_(std::move(config)) {
     if (auto st = seed_demo_albo(config_.share_dir, *tenants_, *albo_->albo); !st)
       throw std::runtime_error("demo albo: " + st.error().code + " " + st.error().detail);
   }
+  anagrafe_ = anagrafe::install(router_, deps);
+  applications_->applications->set_register(anagrafe_->prefill.get());   // person.* prefill facts
+  identity_->delegations->set_family_register(anagrafe_->family.get());  // parents confirmed by the register
+  if (config_.demo) {
+    if (auto st = seed_demo_population(config_.share_dir, *tenants_, *anagrafe_->register_); !st)
+      throw std::runtime_error("demo population: " + st.error().code + " " + st.error().detail);
+  }
   // The hub's own back-office pages.
   register_jobs_page();
   register_keys_page();
@@ -191,7 +199,7 @@ http::ServerOptions App::server_options() const {
   // Where each module accepts uploads.
   for (const web::Installed* m : std::initializer_list<const web::Installed*>{
            identity_.get(), protocollo_.get(), forms_.get(), cases_.get(), applications_.get(),
-           body_pages_.get(), payments_.get(), stamp_.get(), albo_.get(), certificates_.get()}) {
+           body_pages_.get(), payments_.get(), stamp_.get(), albo_.get(), certificates_.get(), anagrafe_.get()}) {
     o.upload_prefixes.insert(o.upload_prefixes.end(), m->upload_prefixes.begin(), m->upload_prefixes.end());
   }
   o.request_timeout = std::chrono::milliseconds(config_.request_timeout_ms);

@@ -15,6 +15,7 @@
 #include "adapters/oidc/simulator.hpp"
 #include "adapters/pagopa/simulator.hpp"
 #include "albo/module_web.hpp"
+#include "anagrafe/module_web.hpp"
 #include "applications/module_web.hpp"
 #include "audit/anchor.hpp"
 #include "audit/key.hpp"
@@ -62,6 +63,7 @@ class App {
   [[nodiscard]] jobs::Runner& jobs() { return *jobs_; }
   [[nodiscard]] payments::PaymentsService& payments() { return *payments_->payments; }
   [[nodiscard]] albo::AlboService& albo() { return *albo_->albo; }
+  [[nodiscard]] anagrafe::AnagrafeService& anagrafe() { return *anagrafe_->register_; }
   [[nodiscard]] payments::StationService& station() { return *payments_->station; }
   [[nodiscard]] payments::PortalService& portal() { return *payments_->portal; }
   [[nodiscard]] stamp::StampService& stamps() { return *stamp_->stamps; }
@@ -130,6 +132,7 @@ class App {
   std::unique_ptr<payments::Module> payments_;
   std::unique_ptr<albo::Module> albo_;
   std::unique_ptr<certificates::Module> certificates_;
+  std::unique_ptr<anagrafe::Module> anagrafe_;
 
   void setup_sign_in();
   void start_demo_simulator();

@@ -16,6 +16,7 @@
 #include "adapters/oidc/rp_check.hpp"
 #include "adapters/oidc/simulator.hpp"
 #include "adapters/oidc/trust.hpp"
+#include "app/anagrafe_cli.hpp"
 #include "app/app.hpp"
 #include "app/demo.hpp"
 #include "app/keys_cli.hpp"
@@ -92,6 +93,11 @@ int run_cli(int argc, char** argv) {
 
   auto* migrate = cli.add_subcommand("migrate", "Apply pending database migrations");
   auto* demo = cli.add_subcommand("demo", "Create the database and seed the demo data (if empty)");
+  std::int64_t demo_scale = 0;
+  std::string demo_out;
+  demo->add_option("--scale", demo_scale, "Also a synthetic population of N residents (docs/anagrafe.md)")
+      ->check(CLI::Range(std::int64_t{1}, std::int64_t{10000000}));
+  demo->add_option("--out", demo_out, "With --scale: write the residents as JSON Lines to FILE instead");
 
   auto* import = cli.add_subcommand("import", "Import catalog or bodies from a JSON file");
   std::string import_kind, import_file;
@@ -147,6 +153,7 @@ int run_cli(int argc, char** argv) {
   InboundCommands inbound_cmd(cli);
   add_reconcile_command(cli);  // runs from its own callback (reconcile_cli.hpp)
   add_payments_command(cli);   // `payments import`, the same way (payments_cli.hpp)
+  add_anagrafe_command(cli);   // `anagrafe import` (anagrafe_cli.hpp)
 
   auto* oidc_cmd = cli.add_subcommand("oidc", "SPID/CIE sign-in (docs/oidc.md)");
   auto* oidc_check = oidc_cmd->add_subcommand(
@@ -401,6 +408,14 @@ int run_cli(int argc, char** argv) {
       return 0;
     }
     if (demo->parsed()) {
+      if (demo_scale > 0) {
+        tenants::TenantService tenants(app.database());
+        tenants.reload();
+        if (int rc = run_demo_scale(*cfg, tenants, demo_out.empty() ? &app.anagrafe() : nullptr, demo_scale,
+                                    demo_out, std::cerr);
+            rc != 0)
+          return rc;
+      }
       std::cout << "demo database ready: " << cfg->database << "\n";
       return 0;
     }

@@ -258,7 +258,9 @@ forms::Context ApplicationService::context(const identity::Principal& who, const
     f["profile.full_name"] = who.display_name;
   }
   if (auto decoded = cf::decode(cf)) f["profile.sex"] = decoded->sex == cf::Sex::female ? "F" : "M";
-  // person.* (the population register) stays empty until an anagrafe module provides it.
+  // person.*: the population register (src/anagrafe), when the hub has one.
+  if (register_ && !cf.empty() && (!who.acting_for || who.acting_for->kind == "person"))
+    register_->add_person_facts(body.id, cf, f);
   if (who.acting_for && who.acting_for->kind == "business") {
     f["business.vat_number"] = who.acting_for->id;
     f["business.fiscal_code"] = who.acting_for->id;

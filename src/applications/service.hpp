@@ -29,6 +29,7 @@
 #include <vector>
 
 #include "applications/model.hpp"
+#include "applications/register_facts.hpp"
 #include "audit/service.hpp"
 #include "catalog/service.hpp"
 #include "core/i18n.hpp"
@@ -170,6 +171,8 @@ class ApplicationService {
   void set_counter(identity::CounterService* counter) { counter_ = counter; }
   // Where a signed-in person's name, birth and contacts come from to prefill forms (their profile).
   void set_profiles(identity::ProfileService* profiles) { profiles_ = profiles; }
+  // The population register's facts for prefill (person.*); none when unset.
+  void set_register(RegisterFacts* facts) { register_ = facts; }
 
   // The person's drafts at every body (open and sent), newest first.
   std::vector<Draft> drafts_of(const identity::Principal& who);
@@ -213,6 +216,7 @@ class ApplicationService {
   cases::CaseService* cases_;
   identity::CounterService* counter_ = nullptr;
   identity::ProfileService* profiles_ = nullptr;
+  RegisterFacts* register_ = nullptr;
   forms::DefinitionsService& definitions_;
   Options options_;
   audit::AuditService audit_{db_};  // refused attempts on someone else's draft (application.access_refused)

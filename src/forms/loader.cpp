@@ -385,12 +385,14 @@ class Parser {
         fail(p + ".prefill", "fields inside a group are not prefilled one by one (prefill the group)");
       if (t == FieldType::file || t == FieldType::declaration)
         fail(p + ".prefill", "not allowed for a " + type_name + " field");
-      if (f.prefill.rfind("previous.", 0) == 0) {
-        std::string target = f.prefill.substr(9);
-        if (!top_names_.count(target) && !(siblings && siblings->count(target)))
-          fail(p + ".prefill", "\"" + f.prefill + "\" names no field of this form");
-      } else if (!is_known_prefill_source(f.prefill)) {
-        fail(p + ".prefill", "unknown prefill source \"" + f.prefill + "\"");
+      for (const auto& source : prefill_chain(f.prefill)) {
+        if (source.rfind("previous.", 0) == 0) {
+          std::string target = source.substr(9);
+          if (!top_names_.count(target) && !(siblings && siblings->count(target)))
+            fail(p + ".prefill", "\"" + source + "\" names no field of this form");
+        } else if (!is_known_prefill_source(source)) {
+          fail(p + ".prefill", "unknown prefill source \"" + source + "\"");
+        }
       }
     }
     if (auto* v = o.if_contains("prefill_editable"))

@@ -41,7 +41,8 @@ const std::vector<std::string>& prefill_sources() {
       for (const char* what : {"fiscal_code", "given_name", "family_name", "full_name", "birth_date",
                                "birth_place", "sex", "email", "mobile"})
         k.push_back(std::string(who) + "." + what);
-    for (const char* what : {"citizenship", "address", "family"}) k.push_back(std::string("person.") + what);
+    for (const char* what : {"citizenship", "address", "family", "children"})
+      k.push_back(std::string("person.") + what);
     for (const char* what : {"vat_number", "fiscal_code", "name", "pec", "address"})
       k.push_back(std::string("business.") + what);
     k.emplace_back("body.name");
@@ -49,6 +50,18 @@ const std::vector<std::string>& prefill_sources() {
     return k;
   }();
   return keys;
+}
+
+std::vector<std::string> prefill_chain(std::string_view prefill) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (start <= prefill.size()) {
+    auto bar = prefill.find('|', start);
+    if (bar == std::string_view::npos) bar = prefill.size();
+    out.emplace_back(prefill.substr(start, bar - start));
+    start = bar + 1;
+  }
+  return out;
 }
 
 bool is_known_prefill_source(std::string_view key) {
@@ -59,8 +72,15 @@ bool is_known_prefill_source(std::string_view key) {
 
 const json::value* prefill_value(const Field& field, const Facts& facts) {
   if (field.prefill.empty()) return nullptr;
-  const json::value* v = facts.if_contains(field.prefill);
-  return empty_value(v) ? nullptr : v;
+  if (field.prefill.find('|') == std::string::npos) {
+    const json::value* v = facts.if_contains(field.prefill);
+    return empty_value(v) ? nullptr : v;
+  }
+  for (const auto& key : prefill_chain(field.prefill)) {  // the first source with a value
+    const json::value* v = facts.if_contains(key);
+    if (!empty_value(v)) return v;
+  }
+  return nullptr;
 }
 
 std::optional<json::value> prefill_answer(const Field& field, const Facts& facts) {

@@ -70,8 +70,20 @@ std::vector<DelegationEvent> DelegationService::history(const std::string& id) {
   return store_.events(id);
 }
 
+bool DelegationService::minor_today(const std::string& cf_text) {
+  const auto today = time::rome_date(clock_.now());
+  if (family_) {
+    if (auto born = time::parse_iso_date(family_->birth_date(cf_text))) {
+      const std::chrono::year_month_day adult{born->year() + std::chrono::years{18}, born->month(),
+                                              born->day()};
+      return today < adult;
+    }
+  }
+  return is_minor(cf_text, today);
+}
+
 Result<Delegation> DelegationService::insert(const Principal& caller, Delegation d,
-                                             const std::string& remote_addr) {
+                                             const std::string& remote_addr, bool register_confirms) {
   auto body = tenants_.by_id(d.tenant_id);
   if (!body || !body->active) return Error::for_field("delegation.body", "tenant_id");
   if (d.represented_name.empty() || d.represented_name.size() > 200) {
@@ -92,6 +104,27 @@ Result<Delegation> DelegationService::insert(const Principal& caller, Delegation
         details({{"kind", d.kind}, {"represented_id", d.represented_id}, {"principal", d.principal_cf}});
     append_event(tx, d.id, e, d.declared_at, "declared", "pending", {});
     audit_.record_or_throw(tx, e);
+    if (register_confirms) {
+      // The register shows the family: confirmed at once, by the system, in the same transaction.
+      if (!DelegationStore::decide(tx, d.id, "confirmed", "anagrafe", d.declared_at, "", "pending"))
+        return Error::make("delegation.state", 409);
+      audit::Entry c;
+      c.tenant_id = d.tenant_id;
+      c.actor_kind = audit::ActorKind::system;
+      c.actor_id = "anagrafe";
+      c.channel = audit::Channel::system;
+      c.action = "delegation.confirm";
+      c.record_type = "delegation";
+      c.record_id = d.id;
+      c.details = details({{"principal", d.principal_cf},
+                           {"represented_id", d.represented_id},
+                           {"source", "population_register"}});
+      append_event(tx, d.id, c, d.declared_at, "confirmed", "confirmed", {});
+      audit_.record_or_throw(tx, c);
+      d.state = "confirmed";
+      d.decided_by = "anagrafe";
+      d.decided_at = d.declared_at;
+    }
     return d;
   });
 }
@@ -107,7 +140,7 @@ Result<Delegation> DelegationService::declare_minor(const Principal* caller, con
   if (decoded->code == *declarant || (self && self->canonical == decoded->canonical)) {
     return Error::for_field("delegation.self", "child_cf");
   }
-  if (!is_minor(decoded->code, today)) return Error::for_field("delegation.not_minor", "child_cf");
+  if (!minor_today(decoded->code)) return Error::for_field("delegation.not_minor", "child_cf");
   if (!one_of(m.relation, kMinorRelations)) return Error::for_field("delegation.relation", "relation");
   Delegation d;
   d.tenant_id = m.tenant_id;
@@ -116,7 +149,10 @@ Result<Delegation> DelegationService::declare_minor(const Principal* caller, con
   d.represented_id = decoded->code;
   d.represented_name = text::trim(m.child_name);
   d.relation = m.relation;
-  return insert(*caller, std::move(d), remote_addr);
+  // Read before the write transaction: the register is another module's tables.
+  const bool confirmed = family_ && m.relation == "parent" &&
+                         family_->confirms_minor_child(m.tenant_id, d.principal_cf, d.represented_id);
+  return insert(*caller, std::move(d), remote_addr, confirmed);
 }
 
 Result<Delegation> DelegationService::declare_business(const Principal* caller, const BusinessDeclaration& b,
@@ -282,7 +318,7 @@ Status DelegationService::revoke(const Principal* staff, const std::string& id, 
 
 bool DelegationService::may_act_for(const std::string& principal_cf, const Represented& who) {
   if (!store_.confirmed(principal_cf, who.kind, who.id)) return false;
-  return who.kind != "person" || is_minor(who.id, time::rome_date(clock_.now()));
+  return who.kind != "person" || minor_today(who.id);
 }
 
 Result<std::optional<Represented>> DelegationService::switch_to(const Principal* caller,
@@ -296,7 +332,7 @@ Result<std::optional<Represented>> DelegationService::switch_to(const Principal*
     auto d = by_id(id);
     if (!d || d->principal_cf != caller->subject) return Error::not_found("delegation");
     if (d->state != "confirmed") return Error::make("delegation.not_confirmed", 409, d->state);
-    if (d->kind == "person" && !is_minor(d->represented_id, time::rome_date(clock_.now()))) {
+    if (d->kind == "person" && !minor_today(d->represented_id)) {
       return Error::make("delegation.now_adult", 409);
     }
     who = Represented{d->kind, d->represented_id, d->represented_name};

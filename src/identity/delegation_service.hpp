@@ -1,8 +1,13 @@
 #pragma once
 // Delegations: a signed-in person acting for a minor of their family or for a business they represent.
 //
-// Until the population register (ANPR) exists a family relation is only declared: it stays `pending`
-// until staff of the body the declarant chose (the child's comune of residence) confirm or reject it.
+// A parent's declaration for a minor child is confirmed at once when the population register (a
+// FamilyRegister, the mirror in src/anagrafe) shows them in the same household of the chosen body, the
+// declarant as its head or the head's spouse and the child as a minor child (audited as confirmed by the
+// system actor "anagrafe"). Otherwise it stays `pending` until staff of the body the declarant chose (the
+// child's comune of residence) confirm or reject it. A person delegation ends by itself on the minor's
+// 18th birthday (the register's birth date when it knows the child, else the codice fiscale's): from
+// that day no session may act for them.
 // A business representation is declared the same way; checking it against the business register
 // (visura camerale) is a later integration — for now staff confirm it by hand.
 // Every state change is appended to delegation_events and audited on the confirming body's chain;
@@ -20,6 +25,7 @@
 #include "db/database.hpp"
 #include "identity/api_keys.hpp"
 #include "identity/delegation_store.hpp"
+#include "identity/family_register.hpp"
 #include "identity/model.hpp"
 #include "identity/session_service.hpp"
 #include "tenants/service.hpp"
@@ -102,10 +108,16 @@ class DelegationService {
   // Whether the codice fiscale's birth date (as decoded) makes its holder under 18 on `today`.
   static bool is_minor(const std::string& cf, time::Date today);
 
+  // The population register that confirms family relations (none: staff confirm every one).
+  void set_family_register(FamilyRegister* family) { family_ = family; }
+
  private:
   Status decide(const Principal* staff, const std::string& id, const std::string& event,
                 const std::string& reason, const std::string& remote_addr);
-  Result<Delegation> insert(const Principal& caller, Delegation d, const std::string& remote_addr);
+  Result<Delegation> insert(const Principal& caller, Delegation d, const std::string& remote_addr,
+                            bool register_confirms = false);
+  // Under 18 today: by the register's birth date when it knows the person, else by the codice fiscale.
+  bool minor_today(const std::string& cf);
   void deny(const Principal* caller, const ApiPrincipal* key, const Delegation& d,
             const std::string& remote_addr);
 
@@ -115,6 +127,7 @@ class DelegationService {
   audit::AuditService& audit_;
   tenants::TenantService& tenants_;
   const time::Clock& clock_;
+  FamilyRegister* family_ = nullptr;
 };
 
 }  // namespace sp::identity

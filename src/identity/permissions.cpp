@@ -27,6 +27,7 @@ bool allowed(const Principal& p, Permission what, tenants::TenantId target) {
     case Permission::annul_protocol:
     case Permission::manage_payments:
     case Permission::manage_albo:
+    case Permission::manage_register:
       return own_body && any_of(p, {Role::body_admin, Role::office_manager});
     case Permission::manage_hub:
       return p.is_staff() && p.tenant_id == 0 && p.has(Role::hub_admin);
@@ -65,6 +66,8 @@ std::string_view to_string(Permission p) {
       return "publish_albo";
     case Permission::manage_albo:
       return "manage_albo";
+    case Permission::manage_register:
+      return "manage_register";
     case Permission::manage_hub:
       return "manage_hub";
     case Permission::helpdesk:

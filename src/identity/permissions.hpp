@@ -26,6 +26,8 @@ enum class Permission {
   publish_albo,        // publish acts on a body's albo pretorio — its staff
   manage_albo,         // annul publications, record outages, confirm relate, open forgotten records —
                        // a body's office managers and administrators
+  manage_register,     // a body's population register mirror (imports, residents) — its registry office:
+                       // office managers and administrators
 };
 std::string_view to_string(Permission p);
 

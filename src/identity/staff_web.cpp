@@ -151,6 +151,8 @@ http::Response home(StaffWebDeps& d, http::Request& req) {
         page.data.set("reconciliation_href", "/backoffice/" + body->slug + "/pagamenti/riconciliazione");
         page.data.set("payments_href", "/backoffice/" + body->slug + "/pagamenti");
       }
+      if (authorize(p, Permission::manage_register, body->id))
+        page.data.set("register_href", "/backoffice/" + body->slug + "/anagrafe");
       if (p->has(Role::body_admin)) {
         page.data.set("is_body_admin", true);
         page.data.set("staff_href", "/backoffice/" + body->slug + "/personale");

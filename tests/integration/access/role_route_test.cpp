@@ -233,6 +233,13 @@ const std::vector<Rule>& rules() {
        {"asti_counter"},
        "ente=asti&subject=CCCFBA85D03L219P&kind=residenza&requester_type=2"},
       {"GET", "/sportello-assistito/certificati/{token}/certificato.pdf", {}},
+      // The population register mirror: the registry office (manage_register: managers and administrators;
+      // {id}: Asti's demo import). The upload without its file: an allowed caller gets 400. The citizen's own
+      // register data in the personal area.
+      {"GET", "/backoffice/{slug}/anagrafe", kAstiManagers},
+      {"POST", "/backoffice/{slug}/anagrafe/importa", kAstiManagers},
+      {"GET", "/backoffice/{slug}/anagrafe/importazioni/{id}", kAstiManagers},
+      {"GET", "/area-personale/anagrafe", {"citizen"}},
       // Background jobs of every body: the hub's administrators ({id} is a queued job: retry refuses it).
       {"GET", "/backoffice/lavori", {"hub_admin"}},
       {"POST", "/backoffice/lavori/{id}/riprova", {"hub_admin"}},
@@ -395,6 +402,10 @@ class RoleRouteTest : public ::testing::TestWithParam<sp::db::Dialect> {
     auto board = app_->albo().archive(sp::albo::SystemActor{"test"}, asti_, sp::albo::BoardQuery{});
     ASSERT_TRUE(board.ok() && !board->empty());
     albo_id_ = board->front().id;
+    // Asti's import of the demo's residents.
+    auto imports = app_->anagrafe().imports(asti_, 1);
+    ASSERT_FALSE(imports.empty());
+    import_id_ = std::to_string(imports.front().id);
   }
 
   std::string fill(std::string pattern, const std::string& slug) const {
@@ -408,7 +419,9 @@ class RoleRouteTest : public ::testing::TestWithParam<sp::db::Dialect> {
     const bool a_cart = pattern.find("/pagamenti/carrello/") != std::string::npos;
     const bool a_position = !a_cart && pattern.find("/pagamenti/") != std::string::npos;
     const bool a_publication = pattern.find("/albo/") != std::string::npos;
+    const bool an_import = pattern.find("/anagrafe/importazioni/") != std::string::npos;
     put("{id}", protocol        ? protocol_id_
+                : an_import     ? import_id_
                 : a_publication ? albo_id_
                 : a_case        ? case_id_
                 : a_job         ? job_id_
@@ -488,6 +501,7 @@ class RoleRouteTest : public ::testing::TestWithParam<sp::db::Dialect> {
   std::map<std::string, std::string> tokens_;
   sp::tenants::TenantId asti_ = 0;
   std::string record_id_;
+  std::string import_id_;
   std::string protocol_id_;
   std::string register_id_;
   std::string draft_id_;

@@ -65,14 +65,14 @@ class FormsAdminTest : public AppTest {
 
 TEST_P(FormsAdminTest, LoadingIsIdempotentAndAChangedFileIsANewVersion) {
   auto& defs = app_->definitions();
-  EXPECT_EQ(defs.codes().size(), 15u);
-  EXPECT_EQ(count("SELECT COUNT(*) FROM form_definitions", {}), 15);
+  EXPECT_EQ(defs.codes().size(), 16u);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM form_definitions", {}), 16);
   // What every restart does: the same files store nothing.
   auto again = defs.load_dir(sp::testing::source_dir() + "/data/forms");
   ASSERT_TRUE(again.ok());
-  EXPECT_EQ(again->files, 15);
+  EXPECT_EQ(again->files, 16);
   EXPECT_TRUE(again->new_versions.empty());
-  EXPECT_EQ(count("SELECT COUNT(*) FROM form_definitions", {}), 15);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM form_definitions", {}), 16);
 
   // A changed file is a new version; the old one stays readable for what was filled with it.
   sp::testing::TempDir dir;

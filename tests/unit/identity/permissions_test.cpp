@@ -45,6 +45,10 @@ TEST(Permissions, MatrixOfRolesAgainstOwnAndOtherBody) {
       {Role::body_admin, kAsti, Permission::manage_payments, kAsti, true},
       {Role::body_admin, kAsti, Permission::manage_payments, kNovara, false},
       {Role::counter_operator, kAsti, Permission::manage_payments, kAsti, false},
+      {Role::operator_, kAsti, Permission::manage_register, kAsti, false},  // the registry office only
+      {Role::office_manager, kAsti, Permission::manage_register, kAsti, true},
+      {Role::body_admin, kAsti, Permission::manage_register, kAsti, true},
+      {Role::body_admin, kAsti, Permission::manage_register, kNovara, false},
       {Role::body_admin, kAsti, Permission::manage_staff, kAsti, true},
       {Role::body_admin, kAsti, Permission::manage_staff, kNovara, false},
       {Role::body_admin, kAsti, Permission::manage_api_keys, kAsti, true},

@@ -1,0 +1,16 @@
+#include "anagrafe/module_web.hpp"
+
+namespace sp::anagrafe {
+
+std::unique_ptr<Module> install(http::Router& router, const web::ModuleDeps& d) {
+  auto m = std::make_unique<Module>();
+  m->register_ = std::make_unique<AnagrafeService>(d.db, d.audit, d.tenants(), d.clock);
+  m->web = std::make_unique<WebDeps>(WebDeps{d.view(), *m->register_, d.tenants(), d.catalog()});
+  m->prefill = std::make_unique<RegisterPrefill>(*m->register_, d.tenants());
+  m->family = std::make_unique<RegisterFamily>(*m->register_);
+  register_pages(router, *m->web);
+  m->upload_prefixes.push_back(kUploadPrefix);
+  return m;
+}
+
+}  // namespace sp::anagrafe

@@ -1,0 +1,239 @@
+#include "anagrafe/service.hpp"
+
+#include <boost/json.hpp>
+#include <chrono>
+#include <set>
+
+#include "anagrafe/import_reader.hpp"
+#include "anagrafe/store.hpp"
+#include "identity/permissions.hpp"
+
+namespace sp::anagrafe {
+namespace {
+
+// A batch being gathered: the good rows (with their lines) and the refused ones.
+struct Batch {
+  std::vector<PersonVersion> rows;
+  std::vector<std::size_t> lines;
+  std::vector<RowError> errors;
+  [[nodiscard]] std::size_t size() const { return rows.size() + errors.size(); }
+  void clear() {
+    rows.clear();
+    lines.clear();
+    errors.clear();
+  }
+};
+
+void keep_error(ImportReport& report, const RowError& e) {
+  ++report.error_count;
+  if (report.errors.size() < kMaxReportedErrors) report.errors.push_back(e);
+}
+
+}  // namespace
+
+Status AnagrafeService::may_manage(const identity::Principal* who, tenants::TenantId tenant) {
+  return identity::authorize(who, identity::Permission::manage_register, tenant);
+}
+
+std::string AnagrafeService::today() const {
+  return time::format_iso_date(time::rome_date(clock_.now()));
+}
+
+Result<ImportReport> AnagrafeService::import(const ImportActor& actor, tenants::TenantId tenant,
+                                             Format format, const std::string& file_name, std::istream& in,
+                                             const ImportOptions& options) {
+  if (actor.who != nullptr || actor.system.empty()) {
+    if (auto st = may_manage(actor.who, tenant); !st) return st.error();
+  }
+  auto body = tenants_.by_id(tenant);
+  if (!body) return Error::not_found("body");
+  if (body->istat_code.size() != 6) return Error::make("anagrafe.no_istat", 409, body->slug);
+  const std::string istat = body->istat_code;
+  const std::string actor_id = actor.who ? actor.who->subject : actor.system;
+  const auto started = std::chrono::steady_clock::now();
+
+  ImportReport report;
+  db_.write([&](db::Conn& tx) {
+    report.import_id =
+        store::begin_import(tx, tenant, file_name, format, actor_id, time::format_iso_utc(clock_.now()));
+  });
+
+  Batch batch;
+  const std::size_t batch_size = std::max<std::size_t>(1, options.batch_size);
+  auto flush = [&] {
+    if (batch.size() == 0) return;
+    std::vector<std::string> hashes;
+    hashes.reserve(batch.rows.size());
+    for (const auto& r : batch.rows) hashes.push_back(r.content_hash());
+    std::vector<Street> streets;
+    {
+      std::set<std::pair<std::string, std::string>> seen;
+      for (const auto& r : batch.rows)
+        if (!r[F::specie_via].empty() && seen.emplace(r[F::specie_via], r[F::denominazione_via]).second)
+          streets.push_back(Street{r[F::specie_via], r[F::denominazione_via]});
+    }
+    std::vector<store::Outcome> outcomes;
+    std::vector<RowError> errors;
+    std::size_t streets_added = 0;
+    db_.write([&](db::Conn& tx) {
+      errors = batch.errors;
+      outcomes = store::insert_versions(tx, tenant, report.import_id, batch.rows, hashes);
+      for (std::size_t i = 0; i < outcomes.size(); ++i) {
+        if (outcomes[i] == store::Outcome::conflict)
+          errors.push_back(RowError{batch.lines[i], batch.rows[i][F::codice_fiscale], "anagrafe.row.conflict",
+                                    batch.rows[i][F::data_variazione]});
+      }
+      streets_added = store::add_streets(tx, tenant, report.import_id, streets);
+      // The run's first errors are kept with it, for the registry office's page.
+      const std::size_t room =
+          report.error_count >= kMaxReportedErrors ? 0 : kMaxReportedErrors - report.error_count;
+      if (room > 0) {
+        std::vector<RowError> kept(errors.begin(), errors.begin() + std::min(room, errors.size()));
+        store::add_import_errors(tx, report.import_id, kept);
+      }
+    });
+    for (auto o : outcomes) {
+      if (o == store::Outcome::inserted) ++report.inserted;
+      if (o == store::Outcome::unchanged) ++report.unchanged;
+    }
+    std::sort(errors.begin(), errors.end(),
+              [](const RowError& a, const RowError& b) { return a.line < b.line; });
+    for (const auto& e : errors) keep_error(report, e);
+    report.streets_added += streets_added;
+    ++report.batches;
+    batch.clear();
+  };
+
+  auto read = read_rows(in, format, [&](RawRow&& raw) {
+    ++report.rows;
+    if (raw.error) {
+      raw.error->line = raw.line;
+      batch.errors.push_back(*raw.error);
+    } else if (auto e = check_row(raw.values, istat)) {
+      e->line = raw.line;
+      batch.errors.push_back(std::move(*e));
+    } else {
+      batch.rows.push_back(std::move(raw.values));
+      batch.lines.push_back(raw.line);
+    }
+    if (batch.size() >= batch_size) flush();
+    return true;
+  });
+  flush();
+  if (!read)
+    report.file_error = read.error().code + (read.error().detail.empty() ? "" : " " + read.error().detail);
+  report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+
+  db_.write([&](db::Conn& tx) {
+    store::finish_import(tx, tenant, report.import_id, time::format_iso_utc(clock_.now()), report);
+    audit::Entry e;
+    e.tenant_id = tenant;
+    e.actor_kind = actor.who && actor.who->is_staff() ? audit::ActorKind::staff : audit::ActorKind::system;
+    e.actor_id = actor_id;
+    e.channel = actor.who ? audit::Channel::web : audit::Channel::system;
+    e.action = "anagrafe.import";
+    e.record_type = "anagrafe_import";
+    e.record_id = std::to_string(report.import_id);
+    boost::json::object d;
+    d["file"] = file_name;
+    d["rows"] = report.rows;
+    d["inserted"] = report.inserted;
+    d["unchanged"] = report.unchanged;
+    d["errors"] = report.error_count;
+    if (!report.file_error.empty()) d["file_error"] = report.file_error;
+    e.details = boost::json::serialize(d);
+    audit_.record_or_throw(tx, e);
+  });
+  if (!read) {
+    Error err = read.error();
+    err.detail = err.detail.empty() ? std::to_string(report.import_id) : err.detail;
+    return err;
+  }
+  return report;
+}
+
+std::optional<PersonVersion> AnagrafeService::current(tenants::TenantId tenant, const std::string& cf) {
+  std::optional<PersonVersion> out;
+  const auto day = today();
+  db_.read([&](db::Conn& c) { out = store::current(c, tenant, cf, day); });
+  return out;
+}
+
+std::vector<PersonVersion> AnagrafeService::history(tenants::TenantId tenant, const std::string& cf) {
+  std::vector<PersonVersion> out;
+  db_.read([&](db::Conn& c) { out = store::history(c, tenant, cf); });
+  return out;
+}
+
+std::vector<PersonVersion> AnagrafeService::household(tenants::TenantId tenant,
+                                                      const std::string& id_famiglia) {
+  std::vector<PersonVersion> all;
+  const auto day = today();
+  db_.read([&](db::Conn& c) { all = store::household(c, tenant, id_famiglia, day); });
+  std::vector<PersonVersion> out;
+  for (auto& p : all)
+    if (p[F::id_famiglia] == id_famiglia && !p.cancelled()) out.push_back(std::move(p));
+  return out;
+}
+
+std::vector<Residence> AnagrafeService::residences(const std::string& cf) {
+  std::vector<Residence> found;
+  const auto day = today();
+  db_.read([&](db::Conn& c) { found = store::residences(c, cf, day); });
+  return found;
+}
+
+std::vector<OwnRecord> AnagrafeService::records_of(const std::string& cf) {
+  auto found = residences(cf);
+  std::vector<OwnRecord> out;
+  for (auto& r : found) {
+    if (r.person.cancelled()) continue;
+    OwnRecord rec{r.tenant_id, r.person, household(r.tenant_id, r.person[F::id_famiglia])};
+    out.push_back(std::move(rec));
+  }
+  return out;
+}
+
+Result<std::vector<OwnRecord>> AnagrafeService::own_records(const identity::Principal* who) {
+  if (auto st = identity::authorize(who, identity::Permission::personal_area, 0); !st) return st.error();
+  return records_of(who->subject);
+}
+
+std::vector<Street> AnagrafeService::streets(tenants::TenantId tenant) {
+  std::vector<Street> out;
+  db_.read([&](db::Conn& c) { out = store::streets(c, tenant); });
+  return out;
+}
+
+RegisterCounts AnagrafeService::counts(tenants::TenantId tenant) {
+  RegisterCounts out;
+  db_.read([&](db::Conn& c) { out = store::counts(c, tenant); });
+  return out;
+}
+
+std::vector<ImportRun> AnagrafeService::imports(tenants::TenantId tenant, int limit) {
+  std::vector<ImportRun> out;
+  db_.read([&](db::Conn& c) { out = store::imports(c, tenant, limit); });
+  return out;
+}
+
+Result<std::pair<ImportRun, std::vector<RowError>>> AnagrafeService::import_detail(
+    const identity::Principal* who, tenants::TenantId tenant, std::int64_t import_id) {
+  if (auto st = may_manage(who, tenant); !st) return st.error();
+  std::optional<ImportRun> run;
+  std::vector<RowError> errors;
+  db_.read([&](db::Conn& c) {
+    run = store::import_run(c, tenant, import_id);
+    if (run) errors = store::import_errors(c, tenant, import_id);
+  });
+  if (!run) return Error::not_found("import");
+  return std::make_pair(*run, std::move(errors));
+}
+
+bool AnagrafeService::empty() {
+  bool any = false;
+  db_.read([&](db::Conn& c) { any = store::any_version(c); });
+  return !any;
+}
+
+}  // namespace sp::anagrafe
