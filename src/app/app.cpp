@@ -392,6 +392,12 @@ void App::setup_sign_in() {
     oidc::ProviderConfig pc{field("id"), field("display_name"), field("discovery_url"), config_.public_url,
                             callback};
     if (const auto* iss = o.if_contains("require_iss")) pc.require_iss = iss->is_bool() && iss->as_bool();
+    // "profile": "cie" puts the provider under the "Entra con CIE" button (and CIE's rules: iss required).
+    if (field("profile") == "cie") {
+      pc.profile = oidc::Profile::cie;
+      pc.require_iss = true;
+    }
+    pc.logo = field("logo");
     auto client = std::make_shared<oidc::Client>(pc, *rp_keys_, time::system_clock());
     identity_->sign_in->add_provider(std::make_shared<identity::OidcAuthProvider>(client));
   }
@@ -409,19 +415,24 @@ void App::setup_body_relying_parties() {
     std::string ipa = "c_" + body->belfiore_code;
     for (auto& ch : ipa) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
     // Read from the body's rings, or made there, on first use (RSA generation is slow).
+    // Keys rotated with `sportello keys rotate` stay published beside the new ones until their
+    // not_after (RpKeys::from_rings); the rings are read at start.
     auto keys = std::make_shared<oidc::RpKeyHolder>([keys_dir = config_.keys_dir, slug = body->slug] {
       const auto t = time::system_clock().now();
-      std::vector<crypto::Key> got;
+      std::vector<keys::KeyRing> rings;
       for (auto purpose :
            {keys::Purpose::oidc_core, keys::Purpose::oidc_encryption, keys::Purpose::oidc_federation}) {
         auto ring = keys::ensure_ring(keys_dir, slug, purpose, t);
-        const keys::Key* k = ring ? ring->signing(t) : nullptr;
-        auto key =
-            k ? crypto::Key::from_private_pem(k->secret) : Result<crypto::Key>(Error::make("keys.io", 500));
-        if (!key) throw std::runtime_error("sign-in keys of " + slug + ": " + key.error().code);
-        got.push_back(*key);
+        if (!ring) throw std::runtime_error("sign-in keys of " + slug + ": " + ring.error().code);
+        rings.push_back(std::move(*ring));
       }
-      return oidc::RpKeys{got[0], got[1], got[2]};
+      auto ring_of = [&](std::size_t i, std::string_view name) {
+        return oidc::RpKeys::Ring{name, &rings[i].keys(), rings[i].signing(t)};
+      };
+      auto got = oidc::RpKeys::from_rings(ring_of(0, "oidc-core"), ring_of(1, "oidc-encryption"),
+                                          ring_of(2, "oidc-federation"), t);
+      if (!got) throw std::runtime_error("sign-in keys of " + slug + ": " + got.error().code);
+      return std::move(got).value();
     });
     BodyRp rp{body->slug, ipa, keys, nullptr};
     const std::string client_id = config_.public_url + "/" + ipa + "/";
@@ -467,16 +478,44 @@ void App::start_demo_simulator() {
   oidc::ClientOptions co;
   co.trust = std::make_shared<oidc::TrustResolver>(oidc::TrustAnchor{sim.anchor_id(), sim.anchor_keys()},
                                                    time::system_clock());
-  pc.entity_id = issuer;
-  auto client = std::make_shared<oidc::Client>(pc, *rp_keys_, time::system_clock(), co);
-  identity_->sign_in->add_provider(std::make_shared<identity::OidcAuthProvider>(client));
+  // The sign-in page lists the federation's providers: those the trust anchor lists (OIDC-FED 8.2,
+  // entity_type=openid_provider), each trusted through its chain when used. The simulator's own provider
+  // keeps the id "simulatore"; when the anchor cannot be listed, it alone.
+  std::vector<oidc::ProviderConfig> listed;
+  auto entities = co.trust->list("openid_provider");
+  if (!entities) spdlog::warn("trust anchor list: {} ({})", entities.error().code, entities.error().detail);
+  for (const auto& entity : entities ? *entities : std::vector<std::string>{issuer}) {
+    oidc::ProviderConfig one = pc;
+    one.entity_id = entity;
+    if (entity != issuer) {
+      one.id = "op-" + std::to_string(listed.size());
+      one.display_name = entity;
+      if (auto r = co.trust->resolve(entity, "openid_provider"); r) {
+        if (const auto* n = r->metadata.if_contains("organization_name"); n && n->is_string())
+          one.display_name = std::string(n->as_string());
+        if (const auto* l = r->metadata.if_contains("logo_uri"); l && l->is_string())
+          one.logo = std::string(l->as_string());
+      }
+    }
+    listed.push_back(one);
+  }
+  if (listed.empty()) {
+    pc.entity_id = issuer;
+    listed.push_back(pc);
+  }
+  for (const auto& one : listed) {
+    auto client = std::make_shared<oidc::Client>(one, *rp_keys_, time::system_clock(), co);
+    identity_->sign_in->add_provider(std::make_shared<identity::OidcAuthProvider>(client));
+  }
   for (auto& body : body_rps_) {
     onboard(*body.publication);
-    oidc::ProviderConfig bpc = pc;
-    bpc.id = "simulatore-" + body.slug;
-    bpc.client_id = body.publication->metadata().client_id;
-    auto bclient = std::make_shared<oidc::Client>(bpc, body.keys, time::system_clock(), co);  // lazy keys
-    identity_->sign_in->add_provider(std::make_shared<identity::OidcAuthProvider>(bclient, body.slug));
+    for (const auto& one : listed) {
+      oidc::ProviderConfig bpc = one;
+      bpc.id = one.id == "simulatore" ? "simulatore-" + body.slug : one.id + "-" + body.slug;
+      bpc.client_id = body.publication->metadata().client_id;
+      auto bclient = std::make_shared<oidc::Client>(bpc, body.keys, time::system_clock(), co);  // lazy keys
+      identity_->sign_in->add_provider(std::make_shared<identity::OidcAuthProvider>(bclient, body.slug));
+    }
   }
   spdlog::info("SPID/CIE simulator at {}/ (demo identities: data/demo/identities.json)", issuer);
 }

@@ -20,6 +20,8 @@ class OidcAuthProvider final : public AuthProvider {
   Result<VerifiedIdentity> complete(const std::string& code, const AuthStart& pending) override;
   Status revoke(const std::string& access_token, std::vector<OidcMessage>* transcript) override;
   [[nodiscard]] std::string client_id() const override { return client_->config().client_id; }
+  [[nodiscard]] std::string profile() const override { return oidc::profile_name(client_->config().profile); }
+  [[nodiscard]] std::string logo() const override { return client_->config().logo; }
 
  private:
   std::shared_ptr<oidc::Client> client_;

@@ -29,6 +29,8 @@ constexpr const char* kInsertPending =
 constexpr const char* kConsumePendingSignIn =
     "UPDATE oidc_pending SET consumed_at = $3 WHERE state_hash = $1 AND consumed_at IS NULL AND created_at "
     ">= $2";
+constexpr const char* kPendingExpired =
+    "SELECT 1 FROM oidc_pending WHERE state_hash = $1 AND consumed_at IS NULL AND created_at < $2";
 constexpr const char* kPendingByState =
     "SELECT provider, nonce, code_verifier, acr_level, return_to, created_at FROM oidc_pending WHERE "
     "state_hash = $1";
@@ -80,6 +82,11 @@ std::optional<PendingSignIn> PersonStore::consume_pending(db::Conn& tx, const st
   if (!r) return std::nullopt;
   return PendingSignIn{r->text(0), r->text(1), r->text(2), static_cast<int>(r->i64(3)),
                        r->text(4), r->text(5)};
+}
+
+bool PersonStore::pending_expired(db::Conn& tx, const std::string& state_hash,
+                                  const std::string& not_before_iso) {
+  return tx.query_one(kPendingExpired, {state_hash, not_before_iso}).has_value();
 }
 
 }  // namespace sp::identity

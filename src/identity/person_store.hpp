@@ -50,6 +50,9 @@ class PersonStore {
   // than `not_before_iso`.
   std::optional<PendingSignIn> consume_pending(db::Conn& tx, const std::string& state_hash,
                                                const std::string& not_before_iso, const std::string& now_iso);
+  // Whether a sign-in that consume_pending() refused was this browser's and only came back too late
+  // (unconsumed, started before `not_before_iso`): the citizen is told it expired, not that it is unknown.
+  bool pending_expired(db::Conn& tx, const std::string& state_hash, const std::string& not_before_iso);
 
  private:
   db::Database& db_;

@@ -9,6 +9,19 @@
 
 namespace sp::identity {
 namespace {
+
+// The provider's refusal in the callback (AgID, "Linee guida OpenID Connect in SPID", "Authentication
+// Response" > "Errori"; RFC 6749 section 4.1.2.1): each code the guidelines list has its own message for
+// the citizen (the SPID UX guidelines: error_description is for developers and is only logged).
+Error provider_refusal(const std::string& code) {
+  static constexpr std::string_view kKnown[] = {
+      "access_denied",           "invalid_client", "invalid_request",  "invalid_scope",       "server_error",
+      "temporarily_unavailable", "login_required", "consent_required", "interaction_required"};
+  for (auto known : kKnown) {
+    if (code == known) return Error::make("identity.provider." + code, 400, code);
+  }
+  return Error::make("identity.provider_error", 400, code.substr(0, 64));
+}
 // Longest return path kept (longer ones are not links of ours).
 constexpr std::size_t kMaxReturnTo = 2048;
 
@@ -85,11 +98,15 @@ Result<SignedIn> SignInService::finish(const ProviderCallback& cb, const std::st
     return Error::make("identity.callback_unknown", 400, "no sign-in started in this browser");
   const auto now = clock_.now();
   std::optional<PendingSignIn> pending;
+  bool expired = false;
   db_.write([&](db::Conn& tx) {
-    pending =
-        people_.consume_pending(tx, pending_key(cb.state, cb.browser_binding),
-                                time::format_iso_utc(now - kPendingValidity), time::format_iso_utc(now));
+    const auto key = pending_key(cb.state, cb.browser_binding);
+    const auto not_before = time::format_iso_utc(now - kPendingValidity);
+    pending = people_.consume_pending(tx, key, not_before, time::format_iso_utc(now));
+    if (!pending) expired = people_.pending_expired(tx, key, not_before);
   });
+  // This browser's own sign-in, back too late (the SPID UX guidelines' "timeout" case): said as such.
+  if (!pending && expired) return Error::make("identity.signin_expired", 400);
   if (!pending) return Error::make("identity.callback_unknown", 400);
   auto* provider = find(pending->provider);
   if (!provider) return Error::not_found("provider " + pending->provider);
@@ -111,7 +128,7 @@ Result<SignedIn> SignInService::finish(const ProviderCallback& cb, const std::st
     if (!cb.iss.empty()) {
       if (auto st = provider->check_issuer(cb.iss); !st) return fail(st.error());
     }
-    return fail(Error::make("identity.provider_error", 400, cb.error));
+    return fail(provider_refusal(cb.error));
   }
   if (auto st = provider->check_issuer(cb.iss); !st) return fail(st.error());
   const std::string& code = cb.code;

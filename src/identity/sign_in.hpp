@@ -64,6 +64,11 @@ class AuthProvider {
   [[nodiscard]] virtual std::string client_id() const { return {}; }
   // The body (slug) this provider signs in for with the body's own client_id; empty: the hub's.
   [[nodiscard]] virtual std::string body() const { return {}; }
+  // Which button the sign-in page shows it under: "spid" (the "Entra con SPID" picker) or "cie" (the
+  // "Entra con CIE" button).
+  [[nodiscard]] virtual std::string profile() const { return "spid"; }
+  // The provider's logo (URL or static path) for the picker; empty: its name only.
+  [[nodiscard]] virtual std::string logo() const { return {}; }
 };
 
 // What start() gives the web layer: where to send the browser, and the value to keep in its cookie.
@@ -108,10 +113,13 @@ class SignInService {
   // Returns the provider URL to send the browser to and the browser binding to set in its cookie.
   // `return_to` must be a local path (else "/").
   Result<StartedSignIn> start(const std::string& provider_id, int acr_level, const std::string& return_to);
-  // Handles the provider's callback. Errors: identity.callback_unknown (forged, replayed or expired state,
-  // or a browser other than the one that started the sign-in: nothing is consumed or changed then),
-  // identity.provider_error (the provider said no), identity.fiscal_code, and the adapter's own codes
-  // (oidc.response_issuer for a wrong or missing iss).
+  // Handles the provider's callback. Errors: identity.callback_unknown (forged or replayed state, or a
+  // browser other than the one that started the sign-in: nothing is consumed or changed then),
+  // identity.signin_expired (this browser's sign-in came back after kPendingValidity), the provider's
+  // refusal as identity.provider.<code> for the codes of the AgID OIDC guidelines ("Authentication
+  // Response", "Errori": access_denied, invalid_client, invalid_request, invalid_scope, server_error,
+  // temporarily_unavailable) and identity.provider_error for any other, identity.acr_level,
+  // identity.fiscal_code, and the adapter's own codes (oidc.response_issuer for a wrong or missing iss).
   Result<SignedIn> finish(const ProviderCallback& callback, const std::string& previous_token,
                           const std::string& remote_addr = {});
 

@@ -49,22 +49,39 @@ http::Response sign_in_page(WebDeps& d, http::Request& req) {
                   web::ui(d.view, lang, "ui.signin_step_up",
                           {{"have", std::to_string(p->auth_level)}, {"need", std::to_string(level)}}));
   }
-  Data list = web::list();
-  // A body with its own relying party signs its citizens in as itself (issue 14: one client per body);
-  // elsewhere, and for bodies without one, the hub's providers.
+  // The official buttons (AgID, SPID and CIE sign-in design rules; docs/oidc.md, "The sign-in page"):
+  // "Entra con SPID" opens the list of the federation's SPID providers, "Entra con CIE" goes straight to
+  // CIE. A body with its own relying party signs its citizens in as itself (issue 14: one client per
+  // body); elsewhere, and for bodies without one, the hub's providers.
   const bool body_has_own =
       std::any_of(d.sign_in.providers().begin(), d.sign_in.providers().end(),
                   [&](const auto& p) { return !page.body_slug.empty() && p->body() == page.body_slug; });
+  Data spid = web::list();
+  Data cie = web::list();
+  std::size_t n_spid = 0;
+  std::size_t n_cie = 0;
   for (const auto& provider : d.sign_in.providers()) {
     if (provider->body() != (body_has_own ? page.body_slug : std::string())) continue;
     Data item;
     item.set("name", provider->display_name());
+    if (!provider->logo().empty()) item.set("logo", provider->logo());
     item.set("href", "/accedi/" + provider->id() + "?livello=" + std::to_string(level) +
                          "&next=" + text::percent_encode(next, "/"));
-    list.push_back(item);
+    if (provider->profile() == "cie") {
+      cie.push_back(item);
+      ++n_cie;
+    } else {
+      spid.push_back(item);
+      ++n_spid;
+    }
   }
-  page.data.set("providers", list);
-  page.data.set("has_providers", !d.sign_in.providers().empty());
+  page.data.set("spid_providers", spid);
+  page.data.set("has_spid", n_spid > 0);
+  // The picker is a disclosure (works without JavaScript); a list of one provider is shown open.
+  page.data.set("spid_open", n_spid == 1);
+  page.data.set("cie_providers", cie);
+  page.data.set("has_cie", n_cie > 0);
+  page.data.set("has_providers", n_spid + n_cie > 0);
   return web::page_response(d.view.render(req, page));
 }
 

@@ -397,7 +397,7 @@ Result<Identity> Client::fetch_userinfo(const ProviderMetadata& md, const std::s
   if (!crypto::looks_like_jwe(token))
     return Error::make("oidc.userinfo_format", 401,
                        "userinfo is not encrypted (" + res->media_type() + "), refused as a downgrade");
-  auto decrypted = crypto::decrypt_jwe(token, {keys_->get().encryption});
+  auto decrypted = crypto::decrypt_jwe(token, keys_->get().decryption_keys(clock_.now()));
   if (!decrypted)
     return Error::make("oidc.userinfo_format", 401, decrypted.error().code + ": " + decrypted.error().detail);
   auto verified = verify_from_provider(decrypted->plaintext, md, "userinfo");

@@ -52,17 +52,71 @@ std::string RpKeys::to_pem() const {
   return signing.private_pem() + encryption.private_pem() + federation.private_pem();
 }
 
-crypto::Jwks RpKeys::jwks() const {
-  return crypto::Jwks({signing.public_only()});
+namespace {
+
+// Retired keys still published at `now` ({}: all), public parts only.
+std::vector<crypto::Key> still_valid(const std::vector<RetiredKey>& retired, time::TimePoint now) {
+  std::vector<crypto::Key> out;
+  for (const auto& r : retired)
+    if (now == time::TimePoint{} || now < r.until) out.push_back(r.key);
+  return out;
 }
 
-crypto::Jwks RpKeys::federation_jwks() const {
-  return crypto::Jwks({federation.public_only()});
+}  // namespace
+
+crypto::Jwks RpKeys::jwks(time::TimePoint now) const {
+  std::vector<crypto::Key> keys{signing.public_only()};
+  for (const auto& k : still_valid(retired_signing, now)) keys.push_back(k.public_only());
+  return crypto::Jwks(std::move(keys));
 }
 
-boost::json::object RpKeys::core_jwks_json() const {
-  return {{"keys", boost::json::array{signing.public_jwk(),
-                                      crypto::encryption_jwk(encryption, crypto::JweAlg::rsa_oaep_256)}}};
+crypto::Jwks RpKeys::federation_jwks(time::TimePoint now) const {
+  std::vector<crypto::Key> keys{federation.public_only()};
+  for (const auto& k : still_valid(retired_federation, now)) keys.push_back(k.public_only());
+  return crypto::Jwks(std::move(keys));
+}
+
+boost::json::object RpKeys::core_jwks_json(time::TimePoint now) const {
+  boost::json::array keys{signing.public_jwk(),
+                          crypto::encryption_jwk(encryption, crypto::JweAlg::rsa_oaep_256)};
+  for (const auto& k : still_valid(retired_signing, now)) keys.push_back(k.public_jwk());
+  for (const auto& k : still_valid(retired_encryption, now))
+    keys.push_back(crypto::encryption_jwk(k, crypto::JweAlg::rsa_oaep_256));
+  return {{"keys", std::move(keys)}};
+}
+
+std::vector<crypto::Key> RpKeys::decryption_keys(time::TimePoint now) const {
+  std::vector<crypto::Key> keys{encryption};
+  for (auto& k : still_valid(retired_encryption, now)) keys.push_back(std::move(k));
+  return keys;
+}
+
+Result<RpKeys> RpKeys::from_rings(const Ring& core, const Ring& encryption, const Ring& federation,
+                                  time::TimePoint now) {
+  std::vector<crypto::Key> current;
+  std::vector<std::vector<RetiredKey>> retired(3);
+  std::size_t i = 0;
+  for (const Ring* ring : {&core, &encryption, &federation}) {
+    if (ring->signing == nullptr)
+      return Error::make("keys.missing", 500, std::string(ring->purpose) + ": no key signs now");
+    auto key = crypto::Key::from_private_pem(ring->signing->secret);
+    if (!key) return key.error();
+    current.push_back(std::move(key).value());
+    if (ring->keys != nullptr) {
+      for (const auto& k : *ring->keys) {
+        if (k.id == ring->signing->id || !k.verifies() || !(now < k.not_after)) continue;
+        auto old = crypto::Key::from_private_pem(k.secret);
+        if (!old) return old.error();
+        retired[i].push_back(RetiredKey{std::move(old).value(), k.not_after});
+      }
+    }
+    ++i;
+  }
+  RpKeys out{current[0], current[1], current[2]};
+  out.retired_signing = std::move(retired[0]);
+  out.retired_encryption = std::move(retired[1]);
+  out.retired_federation = std::move(retired[2]);
+  return out;
 }
 
 std::string acr_uri(int level) {

@@ -11,7 +11,9 @@
 #include <vector>
 
 #include "core/crypto/jwk.hpp"
+#include "core/keys/key_ring.hpp"
 #include "core/result.hpp"
+#include "core/time.hpp"
 
 namespace sp::oidc {
 
@@ -54,10 +56,23 @@ std::vector<std::string> scopes_for(const ProviderConfig& config);
 //   federation  the entity configuration
 // The app generates them once and persists to_pem() (three PEM blocks, in that order) in a file only the
 // service can read.
+//
+// Rollover (SPID/CIE OIDC docs, "Entity Configuration": keys are replaced with old and new published side
+// by side): a key that no longer signs stays published until `until`, the end of its validity, so what it
+// signed (request objects, client assertions, the entity configuration) still verifies and a provider
+// with a cached JWKS may still encrypt userinfo to it (it is tried when decrypting).
+struct RetiredKey {
+  crypto::Key key;
+  time::TimePoint until{};
+};
+
 struct RpKeys {
   crypto::Key signing;
   crypto::Key encryption;
   crypto::Key federation;
+  std::vector<RetiredKey> retired_signing;
+  std::vector<RetiredKey> retired_encryption;
+  std::vector<RetiredKey> retired_federation;
 
   static RpKeys generate(std::string kid = {});
   // One to three PEM private keys in the order above; missing ones are generated (an older key file
@@ -67,12 +82,26 @@ struct RpKeys {
   bool complete = true;
   [[nodiscard]] std::string to_pem() const;
   [[nodiscard]] const std::string& kid() const { return signing.kid(); }
-  // The OpenID Connect core JWKS ({"keys":[sig, enc]}) to publish: the encryption key with "use":"enc".
-  [[nodiscard]] boost::json::object core_jwks_json() const;
-  // The signing keys only (what verifies our request objects and assertions).
-  [[nodiscard]] crypto::Jwks jwks() const;
-  // The federation JWKS (the entity configuration's top-level jwks).
-  [[nodiscard]] crypto::Jwks federation_jwks() const;
+  // The OpenID Connect core JWKS ({"keys":[sig, enc, retired sig…, retired enc…]}) to publish at `now`:
+  // the encryption keys with "use":"enc"; retired keys until their `until` (now = {}: all of them).
+  [[nodiscard]] boost::json::object core_jwks_json(time::TimePoint now = {}) const;
+  // The signing keys only (what verifies our request objects and assertions), retired ones included.
+  [[nodiscard]] crypto::Jwks jwks(time::TimePoint now = {}) const;
+  // The federation JWKS (the entity configuration's top-level jwks), retired ones included.
+  [[nodiscard]] crypto::Jwks federation_jwks(time::TimePoint now = {}) const;
+  // The keys userinfo may be encrypted to: the current one first, then the retired ones still valid.
+  [[nodiscard]] std::vector<crypto::Key> decryption_keys(time::TimePoint now = {}) const;
+
+  // A body's keys from its three rings (oidc-core, oidc-encryption, oidc-federation, docs/keys.md): each
+  // ring's signing key at `now`, and its other keys that still verify (not revoked) and are within their
+  // validity as the retired ones. Errors: keys.missing (a ring with no signing key), key.pem.
+  struct Ring {
+    std::string_view purpose;  // for the error's detail
+    const std::vector<keys::Key>* keys = nullptr;
+    const keys::Key* signing = nullptr;
+  };
+  static Result<RpKeys> from_rings(const Ring& core, const Ring& encryption, const Ring& federation,
+                                   time::TimePoint now);
 };
 
 // A relying party's keys, possibly made on first use (a body's keys, read or generated from its key

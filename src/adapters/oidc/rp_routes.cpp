@@ -35,7 +35,7 @@ std::string entity_configuration(const RpKeys& keys, const RpMetadata& rp, time:
       {"userinfo_encrypted_response_enc", "A256GCM"},
       {"subject_type", "pairwise"},
       {"contacts", strings(rp.contacts)},
-      {"jwks", keys.core_jwks_json()}};
+      {"jwks", keys.core_jwks_json(now)}};
   const std::string base = trim_slash(rp.client_id);
   json::object federation_entity{{"federation_resolve_endpoint", base + "/resolve"},
                                  {"contacts", strings(rp.contacts)}};
@@ -51,7 +51,7 @@ std::string entity_configuration(const RpKeys& keys, const RpMetadata& rp, time:
       {"sub", rp.client_id},
       {"iat", detail::epoch(now)},
       {"exp", detail::epoch(now + rp.lifetime)},
-      {"jwks", keys.federation_jwks().to_json()},
+      {"jwks", keys.federation_jwks(now).to_json()},
       {"metadata", json::object{{"openid_relying_party", rp_meta}, {"federation_entity", federation_entity}}},
       {"authority_hints", strings(rp.authority_hints)},
       {"trust_marks", marks}};
@@ -98,8 +98,8 @@ std::string resolve_response(const RpKeys& keys, const RpMetadata& rp, time::Tim
 
 void register_rp_routes(http::Router& router, std::shared_ptr<RpPublication> rp, const time::Clock& clock) {
   const std::string base = url_path(rp->metadata().client_id);
-  router.get(base + "/.well-known/jwks.json", [rp](http::Request&) {
-    return http::Response::json(json::serialize(rp->keys().core_jwks_json()))
+  router.get(base + "/.well-known/jwks.json", [rp, &clock](http::Request&) {
+    return http::Response::json(json::serialize(rp->keys().core_jwks_json(clock.now())))
         .header("Cache-Control", "public, max-age=300");
   });
   router.get(base + "/.well-known/openid-federation", [rp, &clock](http::Request&) {

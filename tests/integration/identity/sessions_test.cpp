@@ -29,7 +29,11 @@ class ScriptedProvider final : public AuthProvider {
   std::string last_nonce;
   std::string issuer = "https://idp.example";
   bool require_iss = false;
+  std::string profile_ = "spid";
+  std::string body_;
   const std::string& id() const override { return id_; }
+  std::string profile() const override { return profile_; }
+  std::string body() const override { return body_; }
   sp::Status check_issuer(const std::string& iss) override {
     if (iss.empty() ? require_iss : iss != issuer) return sp::Error::make("oidc.response_issuer", 400);
     return sp::Ok{};
@@ -129,13 +133,23 @@ TEST_P(IdentityTest, ForgedExpiredAndFailedCallbacksAreRefused) {
             "identity.callback_unknown");
   auto state = begin();
   clock_->advance(11min);
-  EXPECT_EQ(finish(state, "good", "", "").error().code, "identity.callback_unknown");
+  // This browser's own sign-in, back too late: said as such (the SPID UX guidelines' timeout), and spent.
+  EXPECT_EQ(finish(state, "good", "", "").error().code, "identity.signin_expired");
+  EXPECT_EQ(finish(state, "good", "", "").error().code, "identity.signin_expired");
+  EXPECT_EQ(provider_->calls, 0);
   auto s2 = begin();
   EXPECT_EQ(finish(s2, "bad", "", "").error().code, "oidc.id_token_signature");
   EXPECT_EQ(finish(s2, "good", "", "").error().code,
             "identity.callback_unknown");  // consumed anyway
-  auto s3 = begin();
-  EXPECT_EQ(finish(s3, "", "access_denied", "").error().code, "identity.provider_error");
+  // The provider's refusals (AgID OIDC guidelines, "Authentication Response" > "Errori"): one code each;
+  // an unknown one stays generic.
+  for (const std::string code : {"access_denied", "invalid_client", "invalid_request", "invalid_scope",
+                                 "server_error", "temporarily_unavailable"}) {
+    auto s3 = begin();
+    EXPECT_EQ(finish(s3, "", code, "").error().code, "identity.provider." + code);
+  }
+  auto s4 = begin();
+  EXPECT_EQ(finish(s4, "", "something_else", "").error().code, "identity.provider_error");
 }
 
 // Login CSRF: an attacker's own sign-in, stopped at the callback and sent as a link to a victim, must not
@@ -181,7 +195,7 @@ TEST_P(IdentityTest, TheCallbacksIssuerIsChecked) {
   EXPECT_EQ(provider_->calls, 0);
   // A refusal naming another provider is refused as such; one naming none is the provider's refusal.
   EXPECT_EQ(finish_with("https://another-idp.example", "access_denied").error().code, "oidc.response_issuer");
-  EXPECT_EQ(finish_with("", "access_denied").error().code, "identity.provider_error");
+  EXPECT_EQ(finish_with("", "access_denied").error().code, "identity.provider.access_denied");
 
   EXPECT_TRUE(finish_with("").ok());  // not required by this provider (SPID)
   EXPECT_TRUE(finish_with(provider_->issuer).ok());
@@ -371,6 +385,75 @@ TEST_P(SignInPagesTest, AWrongIssuerIsRefusedWithAPage) {
   EXPECT_NE(wrong.r.body.find("oidc.response_issuer"), std::string::npos);
   EXPECT_TRUE(wrong.cookie("sp_session").empty());
   EXPECT_NE(wrong.cookie("sp_signin").find("Max-Age=0"), std::string::npos);  // the sign-in is over
+  EXPECT_EQ(provider_->calls, 0);
+}
+
+// The official buttons (issue 14): "Entra con SPID" opens the list of SPID providers, "Entra con CIE"
+// leads to CIE; a body's own client is not offered on the hub's page.
+TEST_P(SignInPagesTest, TheSignInPageShowsTheSpidAndCieButtons) {
+  auto page = get("/accedi?livello=2&next=/area-personale");
+  ASSERT_EQ(page.r.status, 200);
+  const auto& html = page.r.body;
+  EXPECT_NE(html.find("Entra con SPID"), std::string::npos);
+  EXPECT_EQ(html.find("Entra con CIE"), std::string::npos) << "no CIE provider configured yet";
+  EXPECT_NE(html.find("<details class=\"spid-picker mb-3\" open>"), std::string::npos)
+      << "one provider: open";
+  EXPECT_NE(html.find("href=\"/accedi/sim?livello=2&amp;next=/area-personale\""), std::string::npos) << html;
+
+  auto second = std::make_shared<ScriptedProvider>();
+  second->id_ = "other";
+  second->name_ = "Altro gestore";
+  auto cie = std::make_shared<ScriptedProvider>();
+  cie->id_ = "cie";
+  cie->name_ = "CIE id";
+  cie->profile_ = "cie";
+  auto novaras = std::make_shared<ScriptedProvider>();
+  novaras->id_ = "sim-novara";
+  novaras->name_ = "Gestore di Novara";
+  novaras->body_ = "novara";
+  sign_in_->add_provider(second);
+  sign_in_->add_provider(cie);
+  sign_in_->add_provider(novaras);
+  page = get("/accedi?livello=3");
+  const auto& both = page.r.body;
+  EXPECT_NE(both.find("<details class=\"spid-picker mb-3\">"), std::string::npos) << "a closed list";
+  EXPECT_NE(both.find("Altro gestore"), std::string::npos);
+  const auto cie_at = both.find("Entra con CIE");
+  ASSERT_NE(cie_at, std::string::npos);
+  EXPECT_NE(both.find("class=\"btn btn-primary cie-button provider-link\" href=\"/accedi/cie?livello=3"),
+            std::string::npos);
+  EXPECT_LT(both.find("Altro gestore"), cie_at) << "SPID's providers are under its own button";
+  EXPECT_EQ(both.find("Gestore di Novara"), std::string::npos) << "another body's client is not the hub's";
+  EXPECT_EQ(both.find("sim-novara"), std::string::npos);
+}
+
+// The SPID UX errors as the citizen reads them: cancelled or level too low, a provider that is down, a
+// sign-in that took too long; never the provider's own code alone.
+TEST_P(SignInPagesTest, TheProvidersRefusalsAreExplainedToTheCitizen) {
+  auto refused = [&](const std::string& error) {
+    auto b = start_page();
+    return get("/auth/callback?state=" + b.state + "&error=" + error + "&iss=https%3A%2F%2Fidp.example",
+               "sp_signin=" + b.binding);
+  };
+  auto denied = refused("access_denied");
+  EXPECT_EQ(denied.r.status, 400);
+  EXPECT_NE(denied.r.body.find("hai annullato l&apos;operazione"), std::string::npos) << denied.r.body;
+  EXPECT_NE(denied.r.body.find("livello di sicurezza richiesto"), std::string::npos);
+  EXPECT_NE(denied.r.body.find("identity.provider.access_denied"), std::string::npos);
+  EXPECT_NE(denied.cookie("sp_signin").find("Max-Age=0"), std::string::npos);
+  auto down = refused("temporarily_unavailable");
+  EXPECT_NE(down.r.body.find("non è disponibile in questo momento"), std::string::npos) << down.r.body;
+  auto odd = refused("%3Cscript%3E");
+  EXPECT_EQ(odd.r.body.find("<script>"), std::string::npos) << "the provider's code is escaped";
+  EXPECT_NE(odd.r.body.find("identity.provider_error"), std::string::npos);
+
+  auto late = start_page();
+  clock_->advance(11min);
+  auto expired = get("/auth/callback?state=" + late.state + "&code=good&iss=https%3A%2F%2Fidp.example",
+                     "sp_signin=" + late.binding);
+  EXPECT_EQ(expired.r.status, 400);
+  EXPECT_NE(expired.r.body.find("L&apos;accesso è scaduto"), std::string::npos) << expired.r.body;
+  EXPECT_TRUE(expired.cookie("sp_session").empty());
   EXPECT_EQ(provider_->calls, 0);
 }
 
