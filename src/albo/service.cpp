@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <boost/json.hpp>
 #include <cctype>
+#include <set>
 #include <stdexcept>
 
 #include "albo/pdf_text.hpp"
@@ -251,6 +252,35 @@ Result<Intake> AlboService::publish_in(db::Conn& tx, const Actor& who, TenantId 
               {"days", p.days},
               {"personal_data_confirmed", n.personal_data_confirmed}});
   return Intake{Published{p.id, p.year, p.number}, {}, false};
+}
+
+Status AlboService::set_act_types(const Actor& who, TenantId tenant, const std::vector<ActType>& types) {
+  auto actor = actor_id(who, tenant, identity::Permission::customise_forms);
+  if (!actor) return actor.error();
+  std::set<std::string> seen;
+  boost::json::array codes;
+  for (const auto& t : types) {
+    const auto& national = national_act_types();
+    if (std::none_of(national.begin(), national.end(), [&](const ActType& n) { return n.code == t.code; }))
+      return invalid("albo.act_type", "act_type", t.code);
+    if (!seen.insert(t.code).second) return invalid("albo.act_types", "act_type", t.code);
+    if (t.days < 1 || t.days > 365) return invalid("albo.days", "days_" + t.code);
+    codes.emplace_back(t.code + ":" + std::to_string(t.days) + (t.personal_data ? ":dati" : "") +
+                       (t.resolution ? ":delibera" : ""));
+  }
+  return db::transact(db_, [&](db::Conn& tx) -> Status {
+    AlboStore::replace_act_types(tx, tenant, types);
+    audit_albo(audit_, tx, who, tenant, "albo.act_types", std::to_string(tenant), {{"types", codes}});
+    return Ok{};
+  });
+}
+
+bool AlboService::numbering_open(TenantId tenant, int year) {
+  bool open = false;
+  db_.read([&](db::Conn& c) {
+    open = !AlboStore::last_number(c, tenant, year) && !AlboStore::first_number(c, tenant, year);
+  });
+  return open;
 }
 
 Status AlboService::set_start_number(const Actor& who, TenantId tenant, int year, std::int64_t first) {

@@ -12,7 +12,8 @@
 // albo.ended (409: an ended publication cannot be annulled), albo.outage (days), albo.start_number
 // (409: the year has publications or a first number already), albo.relata (409: not waiting),
 // albo.no_aoo (409: the body has no protocol AOO for the relata), albo.open_reason,
-// albo.idempotency_key, albo.idempotency_conflict (422), albo.period_ended (410); plus auth.required /
+// albo.idempotency_key, albo.idempotency_conflict (422), albo.period_ended (410), albo.act_types (an
+// empty or repeated choice); plus auth.required /
 // forbidden from identity::authorize and not_found.
 #include <functional>
 #include <map>
@@ -93,6 +94,13 @@ class AlboService {
 
   // The body's act types: its own list, or the national vocabulary.
   std::vector<ActType> act_types(TenantId tenant);
+  // The body's administrators (Permission::customise_forms) choose its list among the national
+  // vocabulary's types, each with its own default period and flags; an empty list goes back to the
+  // national vocabulary (audited). Codes outside the vocabulary have no name in the locales: refused
+  // (albo.act_type). Errors also albo.days (1..365).
+  Status set_act_types(const Actor& who, TenantId tenant, const std::vector<ActType>& types);
+  // Whether the year's first repertory number can still be set: no publication and no first number yet.
+  bool numbering_open(TenantId tenant, int year);
 
   // Publishes (Permission::publish_albo, or a trusted program): checks the fields, reads the PDFs' text
   // for personal data, stores the documents, takes the next repertory number and records the publication

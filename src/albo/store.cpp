@@ -17,6 +17,10 @@ constexpr const char* kFirstNumber =
 constexpr const char* kSetFirstNumber =
     "INSERT INTO albo_number_starts (tenant_id, year, first_number, set_by, set_at) VALUES ($1, $2, $3, $4, "
     "$5)";
+constexpr const char* kDeleteActTypes = "DELETE FROM albo_act_types WHERE tenant_id = $1";
+constexpr const char* kInsertActType =
+    "INSERT INTO albo_act_types (tenant_id, code, days, personal_data, resolution) VALUES ($1, $2, $3, $4, "
+    "$5)";
 constexpr const char* kActTypes =
     "SELECT code, days, personal_data, resolution FROM albo_act_types WHERE tenant_id = $1 ORDER BY code";
 
@@ -213,6 +217,13 @@ std::vector<ActType> AlboStore::act_types(TenantId tenant) {
   return db::read_all(db_, kActTypes, {tenant}, [](const db::Row& r) {
     return ActType{r.text(0), static_cast<int>(r.i64(1)), r.boolean(2), r.boolean(3)};
   });
+}
+
+void AlboStore::replace_act_types(db::Conn& tx, TenantId tenant, const std::vector<ActType>& types) {
+  tx.exec(kDeleteActTypes, {tenant});
+  for (const auto& t : types)
+    tx.exec(kInsertActType, {tenant, t.code, std::int64_t{t.days}, std::int64_t{t.personal_data ? 1 : 0},
+                             std::int64_t{t.resolution ? 1 : 0}});
 }
 
 void AlboStore::insert(db::Conn& tx, const Publication& p) {

@@ -34,6 +34,8 @@ class AlboStore {
                                const std::string& by, const std::string& at);
 
   std::vector<ActType> act_types(TenantId tenant);
+  // Replaces the body's own list (empty: back to the national vocabulary).
+  static void replace_act_types(db::Conn& tx, TenantId tenant, const std::vector<ActType>& types);
 
   static void insert(db::Conn& tx, const Publication& p);
   static std::optional<Publication> publication(db::Conn& c, TenantId tenant, const std::string& id);

@@ -1,5 +1,6 @@
 #include "albo/web.hpp"
 
+#include <algorithm>
 #include <pugixml.hpp>
 #include <sstream>
 
@@ -403,8 +404,14 @@ http::Response archive_get(WebDeps& d, http::Request& req, const StaffCall& a) {
   page.data.set("publications", rows);
   page.data.set("has_publications", !found->empty());
   page.data.set("result_count", web::ui_count(d.view, lang, "ui.albo_results", found->size()));
-  page.data.set("year", std::to_string(static_cast<int>(time::rome_date(now).year())));
+  const int year = static_cast<int>(time::rome_date(now).year());
+  page.data.set("year", std::to_string(year));
+  // The first number is offered only while it can be set: the year has no publication and none yet.
+  page.data.set("numbering_open", d.albo.numbering_open(a.body->id, year));
+  page.data.set("can_edit_types",
+                static_cast<bool>(identity::authorize(a.who, Permission::customise_forms, a.body->id)));
   if (req.query_param("numerazione") == "1") page.data.set("start_saved", true);
+  if (req.query_param("tipi") == "1") page.data.set("types_saved", true);
   return web::private_page(d.view, req, page);
 }
 
@@ -703,6 +710,58 @@ http::Response start_number_post(WebDeps& d, http::Request& req, const StaffCall
   return web::see_other(staff_base(*a.body) + "?numerazione=1");
 }
 
+// The body's act types (its administrators): which of the national vocabulary's types it uses, each with
+// its default period and whether a rule requires personal data in it / it is a resolution.
+http::Response types_page(WebDeps& d, http::Request& req, const StaffCall& a, const http::Params* form,
+                          const Error* error) {
+  const auto& lang = req.ctx.locale;
+  auto page = staff_page(d, req, a, "albo_staff_types", d.view.t(lang, "ui.albo_types_title"), true);
+  const auto own = d.albo.act_types(a.body->id);
+  Data rows = web::list();
+  for (const auto& n : national_act_types()) {
+    const auto it = std::find_if(own.begin(), own.end(), [&](const ActType& t) { return t.code == n.code; });
+    const ActType& t = it != own.end() ? *it : n;
+    Data r;
+    r.set("code", n.code);
+    r.set("name", type_name(d, lang, n.code));
+    const bool on = form ? !web::form_field(*form, "on_" + n.code).empty() : it != own.end();
+    r.set("on", on);
+    r.set("days", form ? web::form_field(*form, "days_" + n.code) : std::to_string(t.days));
+    r.set("national_days", std::to_string(n.days));
+    r.set("personal_data", form ? !web::form_field(*form, "pd_" + n.code).empty() : t.personal_data);
+    r.set("resolution", form ? !web::form_field(*form, "res_" + n.code).empty() : t.resolution);
+    rows.push_back(r);
+  }
+  page.data.set("types", rows);
+  page.data.set("action", staff_base(*a.body) + "/tipi");
+  if (error) web::set_form_error(d.view, req, page, *error);
+  return web::private_page(d.view, req, page, error ? web::form_status(*error) : 200);
+}
+
+http::Response types_get(WebDeps& d, http::Request& req, const StaffCall& a) {
+  return types_page(d, req, a, nullptr, nullptr);
+}
+
+http::Response types_post(WebDeps& d, http::Request& req, const StaffCall& a) {
+  auto form = req.form();
+  if (!form) return d.view.error_page(req, 400);
+  if (auto st = identity::check_csrf(req, *form); !st) return d.view.error_page(req, st.error().http_status);
+  std::vector<ActType> chosen;
+  for (const auto& n : national_act_types()) {
+    if (web::form_field(*form, "on_" + n.code).empty()) continue;
+    auto days = text::parse_decimal(web::form_field(*form, "days_" + n.code));
+    chosen.push_back(ActType{n.code, days && *days <= 365 ? static_cast<int>(*days) : 0,
+                             !web::form_field(*form, "pd_" + n.code).empty(),
+                             !web::form_field(*form, "res_" + n.code).empty()});
+  }
+  auto st = d.albo.set_act_types(a.who, a.body->id, chosen);
+  if (!st) {
+    if (st.error().http_status == 403) return identity::staff_refusal(d.view, req, st.error());
+    return types_page(d, req, a, &*form, &st.error());
+  }
+  return web::see_other(staff_base(*a.body) + "?tipi=1");
+}
+
 }  // namespace
 
 void register_pages(http::Router& router, WebDeps& d) {
@@ -733,6 +792,8 @@ void register_pages(http::Router& router, WebDeps& d) {
   router.get(b + "/interruzioni", staff_route(d, Permission::publish_albo, outages_get));
   router.post(b + "/interruzioni", staff_route(d, Permission::manage_albo, outages_post));
   router.post(b + "/numerazione", staff_route(d, Permission::manage_albo, start_number_post));
+  router.get(b + "/tipi", staff_route(d, Permission::customise_forms, types_get));
+  router.post(b + "/tipi", staff_route(d, Permission::customise_forms, types_post));
   router.get(b + "/{id}", staff_route(d, Permission::publish_albo, entry_get));
   router.post(b + "/{id}/annulla", staff_route(d, Permission::manage_albo, annul_post));
   router.post(b + "/{id}/apri", staff_route(d, Permission::manage_albo, open_post));

@@ -16,7 +16,10 @@
 //   GET/POST /backoffice/{slug}/albo/nuova                   publish (multipart; personal-data warning)
 //   GET      /backoffice/{slug}/albo/relate                  relate waiting for confirmation (and confirmed)
 //   GET/POST /backoffice/{slug}/albo/interruzioni            outages of the board; POST records one
-//   POST     /backoffice/{slug}/albo/numerazione             the year's first repertory number
+//   POST     /backoffice/{slug}/albo/numerazione             the year's first repertory number (the form
+//                                                            shows only while the year has no publication)
+//   GET/POST /backoffice/{slug}/albo/tipi                    the body's act types (administrators:
+//                                                            Permission::customise_forms)
 //   GET      /backoffice/{slug}/albo/{id}                    a publication, its relata, annulment form
 //   POST     /backoffice/{slug}/albo/{id}/annulla
 //   POST     /backoffice/{slug}/albo/{id}/relata/conferma

@@ -20,7 +20,8 @@ enum class Permission {
   helpdesk,            // help-desk tickets — hub help-desk agents (never citizens' cases)
   counter,             // assisted channel — counter operators, towards any body of the hub
   annul_protocol,      // annul a protocol registration — a body's office managers and administrators
-  customise_forms,     // a body's changes to the hub's forms and its street list — its administrators
+  customise_forms,     // a body's changes to the hub's forms, its street list and its albo act types — its
+                       // administrators
   manage_payments,     // a body's debt positions, creditor settings and reconciliation imports — its office
                        // managers and administrators (operators see positions; a case's fee is the system's)
   publish_albo,        // publish acts on a body's albo pretorio — its staff

@@ -153,6 +153,8 @@ http::Response home(StaffWebDeps& d, http::Request& req) {
       }
       if (authorize(p, Permission::manage_register, body->id))
         page.data.set("register_href", "/backoffice/" + body->slug + "/anagrafe");
+      if (authorize(p, Permission::publish_albo, body->id))
+        page.data.set("albo_href", "/backoffice/" + body->slug + "/albo");
       if (p->has(Role::body_admin)) {
         page.data.set("is_body_admin", true);
         page.data.set("staff_href", "/backoffice/" + body->slug + "/personale");

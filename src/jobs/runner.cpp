@@ -152,7 +152,12 @@ void Runner::run_job(const Kind& kind, Job job, const std::string& token) {
   }
   try {
     if (result.ok()) {
-      if (!run.committed()) run.commit([](db::Conn&) {});
+      if (run.committed()) return;
+      if (run.idle_) {
+        db_.write([&](db::Conn& tx) { forget_idle(tx, run.job_.id, run.token_); });
+        return;
+      }
+      run.commit([](db::Conn&) {});
       return;
     }
     const auto& err = result.error();

@@ -56,6 +56,10 @@ class JobRun {
   // another runner took the job over; rethrows what `fn` throws (nothing committed either).
   void commit(const std::function<void(db::Conn&)>& fn);
   [[nodiscard]] bool committed() const { return committed_; }
+  // Says the run found nothing to do: when it returns Ok without having committed, its row is deleted
+  // instead of marked done (the schedule's own bookkeeping still knows the period ran). For frequent
+  // periodic kinds; a run that did something keeps its row like any other.
+  void nothing_done() { idle_ = true; }
 
  private:
   friend class Runner;
@@ -66,6 +70,7 @@ class JobRun {
   Job job_;
   std::string token_;
   bool committed_ = false;
+  bool idle_ = false;
 };
 
 // What the runner decided after a failed attempt, for a kind that mirrors it in its own rows.

@@ -36,6 +36,8 @@ constexpr const char* kClaimSqlite =
 constexpr const char* kDone =
     "UPDATE jobs SET state = 'done', finished_at = $3, lease_until = NULL, claim_token = NULL, "
     "last_error = NULL WHERE id = $1 AND claim_token = $2 AND state = 'running'";
+constexpr const char* kForgetIdle =
+    "DELETE FROM jobs WHERE id = $1 AND claim_token = $2 AND state = 'running'";
 constexpr const char* kRetry =
     "UPDATE jobs SET state = 'queued', run_at = $3, last_error = $4, lease_until = NULL, claim_token = NULL "
     "WHERE id = $1 AND claim_token = $2 AND state = 'running'";
@@ -148,6 +150,10 @@ std::vector<Job> claim(db::Conn& tx, const Claim& c) {
 
 void mark_done(db::Conn& tx, JobId id, const std::string& token, time::TimePoint now) {
   require_claim(tx.exec(kDone, {id, token, iso(now)}), id);
+}
+
+void forget_idle(db::Conn& tx, JobId id, const std::string& token) {
+  require_claim(tx.exec(kForgetIdle, {id, token}), id);
 }
 
 void mark_retry(db::Conn& tx, JobId id, const std::string& token, time::TimePoint run_at,

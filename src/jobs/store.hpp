@@ -40,6 +40,9 @@ std::vector<Job> claim(db::Conn& tx, const Claim& c);
 
 // Outcomes, each only while `token` is still the job's claim (else LostClaim is thrown).
 void mark_done(db::Conn& tx, JobId id, const std::string& token, time::TimePoint now);
+// A claimed run that found nothing to do leaves no row (a periodic kind that mostly idles, like the
+// albo's minute tick, would otherwise add a done row per run: ~1,440 a day until pruning).
+void forget_idle(db::Conn& tx, JobId id, const std::string& token);
 void mark_retry(db::Conn& tx, JobId id, const std::string& token, time::TimePoint run_at,
                 const std::string& error);
 void mark_dead(db::Conn& tx, JobId id, const std::string& token, time::TimePoint now,

@@ -204,6 +204,8 @@ const std::vector<Rule>& rules() {
       {"GET", "/backoffice/{slug}/albo/interruzioni", kAstiDesk},
       {"POST", "/backoffice/{slug}/albo/interruzioni", {"asti_manager", "asti_admin"}},
       {"POST", "/backoffice/{slug}/albo/numerazione", {"asti_manager", "asti_admin"}},
+      {"GET", "/backoffice/{slug}/albo/tipi", {"asti_admin"}},
+      {"POST", "/backoffice/{slug}/albo/tipi", {"asti_admin"}, "on_avviso=1&days_avviso=15"},
       {"GET", "/backoffice/{slug}/albo/{id}", kAstiDesk},
       {"POST", "/backoffice/{slug}/albo/{id}/annulla", {"asti_manager", "asti_admin"}},
       {"POST", "/backoffice/{slug}/albo/{id}/apri", {"asti_manager", "asti_admin"}},

@@ -204,6 +204,48 @@ class AlboWebTest : public AppTest {
     const auto read_only = api_key(asti_, {"albo:read"});
     EXPECT_EQ(api("POST", "/api/v1/backoffice/asti/albo/pubblicazioni", read_only, body).status, 403);
   }
+
+  // The staff home and the body's public home lead to the albo; the first number is offered only while
+  // the year has no publication; the body's administrators edit its act types (not its other staff, not
+  // another body's administrator).
+  void links_first_number_and_act_types() {
+    const auto op = operator_session();
+    EXPECT_NE(get("/backoffice/", op).body.find("href=\"/backoffice/asti/albo\""), npos);
+    EXPECT_NE(get("/asti/", "").body.find("href=\"/asti/albo\""), npos);
+    const auto manager = manager_session();
+    auto archive = get("/backoffice/asti/albo", manager);
+    ASSERT_EQ(archive.status, 200);
+    EXPECT_EQ(archive.body.find("/albo/numerazione"), npos) << "Asti has published this year";
+    EXPECT_EQ(archive.body.find("id=\"link-types\""), npos) << "office managers do not edit the types";
+    const auto novara = novara_session();
+    auto novara_archive = get("/backoffice/novara/albo", novara);
+    ASSERT_EQ(novara_archive.status, 200);
+    EXPECT_NE(novara_archive.body.find("action=\"/backoffice/novara/albo/numerazione\""), npos)
+        << "Novara has not published yet this year";
+    EXPECT_NE(novara_archive.body.find("id=\"link-types\""), npos);
+
+    EXPECT_EQ(get("/backoffice/asti/albo/tipi", op).status, 403);
+    EXPECT_EQ(get("/backoffice/asti/albo/tipi", manager).status, 403);
+    EXPECT_EQ(post_form("/backoffice/asti/albo/tipi", novara, "on_avviso=1&days_avviso=15").status, 403);
+    const auto admin = staff_session("admin@asti.example", "Asti-admin-2026!");
+    auto types = get("/backoffice/asti/albo/tipi", admin);
+    ASSERT_EQ(types.status, 200);
+    EXPECT_NE(types.body.find("name=\"days_matrimonio\" value=\"8\""), npos);
+    auto bad = post_form("/backoffice/asti/albo/tipi", admin, "on_avviso=1&days_avviso=0");
+    EXPECT_EQ(bad.status, 400);
+    EXPECT_NE(bad.body.find("id=\"error-summary\""), npos);
+    auto saved = post_form("/backoffice/asti/albo/tipi", admin,
+                           "on_avviso=1&days_avviso=20&on_ordinanza=1&days_ordinanza=15");
+    ASSERT_EQ(saved.status, 303) << saved.body.substr(0, 300);
+    const auto list = app_->albo().act_types(asti_);
+    ASSERT_EQ(list.size(), 2u);
+    EXPECT_EQ(list[0].code, "avviso");
+    EXPECT_EQ(list[0].days, 20);
+    auto form = get("/backoffice/asti/albo/nuova", op);
+    EXPECT_NE(form.body.find("value=\"avviso\""), npos);
+    EXPECT_EQ(form.body.find("value=\"delibera_giunta\""), npos) << "no longer on Asti's list";
+    EXPECT_EQ(app_->albo().act_types(novara_).size(), national_act_types().size()) << "Novara's untouched";
+  }
 };
 
 // Two tests, each on one application (its start, with the demo data, is most of the cost).
@@ -215,6 +257,7 @@ TEST_P(AlboWebTest, ThePublicBoardSearchPublicationFeedsAndThePeriodEndedPage) {
 TEST_P(AlboWebTest, TheStaffFormWithThePersonalDataWarningAnnulmentAndTheApi) {
   staff_form_and_annulment();
   api_idempotency();
+  links_first_number_and_act_types();  // last: it changes Asti's act types
 }
 
 INSTANTIATE_TEST_SUITE_P(Databases, AlboWebTest,
