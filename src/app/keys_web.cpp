@@ -1,6 +1,6 @@
 // Publication of the bodies' public keys (core/keys, docs/keys.md):
-//   GET /{slug}/chiavi.json   the stamp-signing keys of the body that still verify, as a JWKS with
-//                             validity and status, for anyone checking a digital stamp
+//   GET /{slug}/chiavi.json   the stamp-signing keys of the body, as a JWKS with validity and status
+//                             (revoked ones marked revoked), for anyone checking a digital stamp
 // In the body's own space (so a body reached by its own host name publishes /chiavi.json), next to
 // /{slug}/tema.css. Public, cacheable for five minutes; a body without keys answers an empty list.
 #include <spdlog/spdlog.h>

@@ -135,7 +135,25 @@ Result<Submitted> CaseService::submit_once(const identity::Principal* applicant,
       l.footer = i18n_.format("it", "case_letter.summary_footer", {{"body", body}, {"title", c.title}});
       l.lang = i18n_.t("it", "pdf.lang");
       l.page_label = i18n_.t("it", "pdf.page_of");
-      pdf = render_letter(l);
+      // The hub's digital stamp (docs/stamp.md), in this transaction: the registered file, its digest in
+      // the protocol and the stamp registry are of the same bytes. The protocol number is not known yet
+      // (the entry is registered below, with this file): the code carries none. A body without a stamp
+      // key files an unstamped summary (logged), as the letters do.
+      if (stamps_ != nullptr) {
+        stamp::IssueRequest sr{tenant, "application-summary", l.title, "", "it", applicant_cf};
+        auto issued = stamps_->issue(tx, sr, [&](const stamp::Block& b) {
+          l.stamp = &b;
+          return render_letter(l);
+        });
+        l.stamp = nullptr;
+        if (issued) {
+          pdf = std::move(issued->pdf);
+        } else {
+          spdlog::warn("application summary of case {} without the digital stamp: {} {}", c.id,
+                       issued.error().code, issued.error().detail);
+        }
+      }
+      if (pdf.empty()) pdf = render_letter(l);
     }
     files::Limits pdf_only;
     pdf_only.allowed_types = {"application/pdf"};

@@ -1,6 +1,7 @@
 #include "stamp/model.hpp"
 
 #include <array>
+#include <cctype>
 #include <cstdio>
 #include <vector>
 
@@ -132,6 +133,72 @@ Result<Seal> parse(std::string_view text) {
   if (!valid_token(s.token) || !valid_kind(s.kind) || s.body.empty()) return malformed("fields");
   if (payload(s) != text) return malformed("not canonical");
   return s;
+}
+
+namespace {
+
+constexpr std::string_view kCrockford = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+constexpr std::size_t kTypingDigits = 26;  // 130 bits for the 128 of a token: the first digit is 0-3
+
+// A digit's value, reading 0/O, 1/I/L alike and either case; -1 for anything else.
+int crockford_value(char c) {
+  c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  if (c == 'O') c = '0';
+  if (c == 'I' || c == 'L') c = '1';
+  const auto at = kCrockford.find(c);
+  return at == std::string_view::npos ? -1 : static_cast<int>(at);
+}
+
+}  // namespace
+
+std::string typing_code(std::string_view token) {
+  if (!valid_token(token)) return {};
+  auto bytes = crypto::base64url_decode(token);
+  if (!bytes || bytes->size() != 16) return {};
+  // 128 bits as 26 base-32 digits, most significant first (two leading zero bits).
+  std::string digits(kTypingDigits, '0');
+  for (std::size_t i = 0; i < kTypingDigits; ++i) {
+    const std::size_t last_bit = 129 - 5 * (kTypingDigits - 1 - i);  // of the 130-bit number, from the top
+    int v = 0;
+    for (std::size_t b = last_bit - 4; b <= last_bit; ++b) {
+      const bool bit =
+          b >= 2 && ((static_cast<unsigned char>((*bytes)[(b - 2) / 8]) >> (7 - (b - 2) % 8)) & 1);
+      v = (v << 1) | (bit ? 1 : 0);
+    }
+    digits[i] = kCrockford[static_cast<std::size_t>(v)];
+  }
+  std::string out;
+  for (std::size_t i = 0; i < kTypingDigits; ++i) {
+    if (i > 0 && i % 5 == 0 && i < 25) out += '-';
+    out += digits[i];
+  }
+  return out;
+}
+
+std::optional<std::string> token_from_typed(std::string_view typed) {
+  std::string_view t = typed;
+  while (!t.empty() && std::isspace(static_cast<unsigned char>(t.front()))) t.remove_prefix(1);
+  while (!t.empty() && std::isspace(static_cast<unsigned char>(t.back()))) t.remove_suffix(1);
+  if (valid_token(t)) return std::string(t);
+  std::vector<int> values;
+  for (char c : t) {
+    if (c == '-' || c == '.' || std::isspace(static_cast<unsigned char>(c))) continue;
+    const int v = crockford_value(c);
+    if (v < 0 || values.size() == kTypingDigits) return std::nullopt;
+    values.push_back(v);
+  }
+  if (values.size() != kTypingDigits || values[0] > 3) return std::nullopt;
+  std::string bytes(16, '\0');
+  std::size_t bit = 0;  // of the 130-bit number, from the top
+  for (int v : values) {
+    for (int k = 4; k >= 0; --k, ++bit) {
+      if (bit < 2 || ((v >> k) & 1) == 0) continue;
+      bytes[(bit - 2) / 8] =
+          static_cast<char>(static_cast<unsigned char>(bytes[(bit - 2) / 8]) | (0x80u >> ((bit - 2) % 8)));
+    }
+  }
+  auto token = crypto::base64url_encode(bytes);
+  return valid_token(token) ? std::optional<std::string>(token) : std::nullopt;
 }
 
 bool valid_token(std::string_view token) {

@@ -25,7 +25,8 @@ namespace sp::stamp {
 // What a stamp says. `digest` is the raw 32-byte SHA-256 and `signature` the raw 64 bytes.
 struct Seal {
   std::string base_url;  // the hub's public URL, without a trailing '/'
-  std::string token;     // the document's identifier: 16 random bytes, base64url (22 characters)
+  std::string token;     // the document's identifier: 16 random bytes, base64url (22 characters); printed
+                         // for typing as typing_code(token)
   std::string body;      // the issuing body's slug
   std::string kind;      // payment-receipt, payment-notice, application-receipt, case-letter, ...
   time::TimePoint issued_at{};
@@ -49,6 +50,15 @@ Result<Seal> parse(std::string_view payload);
 
 // A token as issued: 22 characters of [A-Za-z0-9_-].
 bool valid_token(std::string_view token);
+
+// The identifier as printed for typing (docs/stamp.md, "Typing the identifier"): the same 16 bytes in
+// Crockford's base32 — 26 characters of 0-9 A-Z without I, L, O, U, in groups of five (5-5-5-5-6) —, so
+// case, spaces and dashes do not matter and 0/O, 1/I/L are the same key. Nothing is lost: the 128 bits are
+// all there. Empty when `token` is not a valid token.
+std::string typing_code(std::string_view token);
+// What a person typed or pasted, back to the token: the token itself (22 characters, exact, as in the
+// code's URL), or the typing code in any case, with any spaces, dashes or dots. nullopt: neither.
+std::optional<std::string> token_from_typed(std::string_view typed);
 // A document kind: 1 to 40 characters of [a-z0-9-].
 bool valid_kind(std::string_view kind);
 // 20261205T140405Z, and back.

@@ -67,14 +67,14 @@ Result<StampService::Prepared> StampService::prepare(const IssueRequest& r) {
   const std::string page = p.seal.base_url + "/verifica";
   p.block.heading = i18n_.t(lang, "stamp.pdf.heading");
   p.block.note = i18n_.format(lang, "stamp.pdf.note", {{"url", page}});
-  p.block.rows = {{i18n_.t(lang, "stamp.pdf.identifier"), p.seal.token},
+  p.block.rows = {{i18n_.t(lang, "stamp.pdf.identifier"), typing_code(p.seal.token)},
                   {i18n_.t(lang, "stamp.pdf.body"), body->name},
                   {i18n_.t(lang, "stamp.pdf.issued"), time::format_it_datetime(now)}};
   if (!r.protocol.empty()) p.block.rows.emplace_back(i18n_.t(lang, "stamp.pdf.protocol"), r.protocol);
   p.block.rows.emplace_back(i18n_.t(lang, "stamp.pdf.verify"), page);
   p.block.placeholder_url = url;
-  p.block.code_alt =
-      i18n_.format(lang, "stamp.pdf.alt", {{"token", p.seal.token}, {"body", body->name}, {"url", page}});
+  p.block.code_alt = i18n_.format(
+      lang, "stamp.pdf.alt", {{"token", typing_code(p.seal.token)}, {"body", body->name}, {"url", page}});
   return p;
 }
 
@@ -154,12 +154,15 @@ Finding StampService::with_registry(const Seal& seal, Finding f) {
   return f;
 }
 
-Finding StampService::check_token(const std::string& token) {
+Finding StampService::check_token(const std::string& typed) {
   Finding f;
-  if (!valid_token(token)) {
+  // As typed from the printed copy (the typing code, any case, spaces or dashes) or as in the URL.
+  const auto parsed = token_from_typed(typed);
+  if (!parsed) {
     f.reason = "malformed";
     return f;
   }
+  const std::string& token = *parsed;
   std::optional<Record> rec;
   db_.read([&](db::Conn& c) { rec = StampStore::by_token(c, token); });
   if (!rec) {

@@ -62,7 +62,8 @@ const PATTERNS = [
 // What the patterns may legitimately catch, each narrowly.
 function allowed(kind, match, label, before = '') {
   // The digital stamp's identifier (docs/stamp.md), printed under its label for typing at /verifica.
-  if (kind === 'a long id' && /^[A-Za-z0-9_-]{22}$/.test(match) && /(Identificativo|Identifier)\s*$/.test(before)) return true;
+  // Printed for typing (Crockford base32 in groups, 5-5-5-5-6); older copies print the URL's 22 characters.
+  if (kind === 'a long id' && /^([A-Za-z0-9_-]{22}|[0-9A-Z]{5}(-[0-9A-Z]{5}){3}-[0-9A-Z]{6})$/.test(match) && /(Identificativo|Identifier)\s*$/.test(before)) return true;
   // SHA-256 digests of registered documents and registers: shown on purpose, for checking a copy.
   if (kind === 'a long id' && /^[0-9a-f]{64}$/.test(match)) return true;
   // The same digests in a PDF register's narrow column, wrapped over two lines.

@@ -602,7 +602,9 @@ bool verify(const KeyRing& ring, std::string_view key_id, time::TimePoint signed
 std::string public_jwks_json(const KeyRing& ring) {
   boost::json::array list;
   for (const auto& k : ring.keys()) {
-    if (!k.verifies() || k.purpose != Purpose::stamp_signing) continue;
+    // Revoked keys stay published, marked revoked: what they signed then reads "revoked" offline too,
+    // not "altered" (a verifier refuses a revoked key whatever it signed; docs/stamp.md).
+    if (k.purpose != Purpose::stamp_signing) continue;
     boost::json::object o;
     o["kty"] = "OKP";
     o["crv"] = "Ed25519";

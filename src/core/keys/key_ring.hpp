@@ -156,7 +156,8 @@ std::string sign(const Key& key, std::string_view message);
 bool verify(const KeyRing& ring, std::string_view key_id, time::TimePoint signed_at, std::string_view message,
             std::string_view signature);
 
-// The public keys that still verify, as a JWKS (RFC 7517/8037) with validity:
+// The stamp-signing public keys, as a JWKS (RFC 7517/8037) with validity and status; revoked keys stay
+// listed with "status":"revoked" so that verifiers say "revoked" rather than "unknown key":
 //   {"owner":"asti","purpose":"stamp-signing","keys":[{"kty":"OKP","crv":"Ed25519","x":"…","kid":"…",
 //    "alg":"EdDSA","use":"sig","status":"active","not_before":"…Z","not_after":"…Z"}]}
 std::string public_jwks_json(const KeyRing& ring);

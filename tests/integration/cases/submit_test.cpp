@@ -8,8 +8,11 @@
 #include <thread>
 #include <vector>
 
+#include "audit/service.hpp"
 #include "cases_fixture.hpp"
 #include "core/digest.hpp"
+#include "core/keys/key_ring.hpp"
+#include "stamp/service.hpp"
 
 namespace sp::cases::testing {
 namespace {
@@ -262,6 +265,38 @@ TEST_P(SubmitTest, ACounterOperatorSubmitsForTheCitizenServed) {
   ASSERT_TRUE(mine.ok());
   ASSERT_EQ(mine->size(), 1U);
   EXPECT_EQ((*mine)[0].c.id, r->c.id);
+}
+
+// The application summary the case files at submission carries the body's digital stamp (issue 15): the
+// registered digest is the stamped file's, it verifies, and a body without a stamp key files it unstamped.
+TEST_P(SubmitTest, TheRegisteredSummaryCarriesTheBodysDigitalStamp) {
+  sp::testing::TempDir dir;
+  const auto keys_dir = (dir.path() / "keys").string();
+  ASSERT_TRUE(keys::rotate(keys_dir, "asti", keys::Purpose::stamp_signing, clock_.now()).ok());
+  audit::AuditService audit(db(), clock_);
+  stamp::StampService stamps(db(), audit, clock_, sp::testing::locales(), *tenants_,
+                             stamp::StampOptions{keys_dir, "https://sportello.example"});
+  cases().set_stamps(&stamps);
+  auto r = cases().submit(&mario_, body_, submission("key-stamp"));
+  ASSERT_TRUE(r.ok()) << r.error().code << " " << r.error().detail;
+  auto view = cases().get(&mario_, body_, r->c.id);
+  ASSERT_TRUE(view.ok() && !view->documents.empty());
+  auto bytes = cases().document(&mario_, body_, r->c.id, view->documents[0].id);
+  ASSERT_TRUE(bytes.ok());
+  auto entry = protocol_->get(protocollo::SystemActor{"test"}, body_, r->c.protocol_entry_id);
+  ASSERT_TRUE(entry.ok());
+  EXPECT_EQ(entry->documents[0].sha256, digest::sha256_hex(bytes->bytes))
+      << "the stamped bytes are registered";
+  auto found = stamps.check_file(bytes->bytes);
+  EXPECT_EQ(found.verdict, stamp::Verdict::valid) << found.reason;
+  ASSERT_TRUE(found.record);
+  EXPECT_EQ(found.record->kind, "application-summary");
+  EXPECT_EQ(found.record->tenant_id, body_);
+  // Novara has no stamp key: its summary is filed unstamped, the submission goes through.
+  auto other = cases().submit(&anna_, other_body_, submission("key-unstamped"));
+  ASSERT_TRUE(other.ok()) << other.error().code;
+  EXPECT_EQ(count("SELECT COUNT(*) FROM stamped_documents"), 1);
+  cases().set_stamps(nullptr);
 }
 
 INSTANTIATE_TEST_SUITE_P(Dialects, SubmitTest, ::testing::Values(db::Dialect::sqlite, db::Dialect::postgres),

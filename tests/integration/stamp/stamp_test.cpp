@@ -9,6 +9,7 @@
 
 #include "audit/service.hpp"
 #include "core/digest.hpp"
+#include "core/ids.hpp"
 #include "core/keys/key_ring.hpp"
 #include "core/pdf/document.hpp"
 #include "stamp/service.hpp"
@@ -118,7 +119,9 @@ TEST_P(StampTest, IssuedDocumentVerifiesAsValidAndShowsWhatItPrints) {
 
   // The document prints the identifier, the body, the date, the protocol and where to verify it.
   auto text = sp::testing::pdf_text(d.pdf);
-  EXPECT_NE(text.find(d.token), std::string::npos);
+  const auto typing = typing_code(d.token);
+  ASSERT_EQ(typing.size(), 30u) << typing;  // 26 digits in groups 5-5-5-5-6
+  EXPECT_NE(text.find(typing), std::string::npos) << text;
   EXPECT_NE(text.find("Contrassegno elettronico"), std::string::npos);
   EXPECT_NE(text.find("https://sportello.example/verifica"), std::string::npos);
   EXPECT_NE(text.find("0000042/2026"), std::string::npos);
@@ -197,6 +200,41 @@ TEST_P(StampTest, RevokedByTheBodysManagerAudited) {
   std::int64_t n = 0;
   db().read([&](db::Conn& c) { n = c.query_one("SELECT COUNT(*) FROM stamped_documents")->i64(0); });
   EXPECT_EQ(n, 1);
+}
+
+// The identifier is typed from the printed copy: case, spaces, dashes and the look-alikes 0/O and 1/I/L
+// do not matter, and the 128 bits are all in it (the typing code decodes to the very token).
+TEST_P(StampTest, TheIdentifierIsTypedInAnyCaseWithOrWithoutSeparators) {
+  auto d = issue();
+  const auto typing = typing_code(d.token);
+  EXPECT_EQ(token_from_typed(typing), d.token);
+  std::string loose;
+  for (char c : typing) {
+    if (c == '-') continue;
+    char x = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (c == '0') x = 'o';
+    if (c == '1') x = 'l';
+    loose += x;
+    if (loose.size() % 4 == 3) loose += ' ';
+  }
+  EXPECT_EQ(token_from_typed("  " + loose + " "), d.token) << loose;
+  for (const auto& typed : {typing, loose, d.token}) {
+    auto f = service_->check_token(typed);
+    EXPECT_EQ(f.verdict, Verdict::valid) << typed << " " << f.reason;
+  }
+  // One digit off is another identifier: unknown, never this document.
+  std::string off = typing;
+  off[7] = off[7] == '7' ? '8' : '7';
+  EXPECT_EQ(service_->check_token(off).verdict, Verdict::unknown);
+  EXPECT_EQ(service_->check_token(typing.substr(0, 29)).reason, "malformed");
+  EXPECT_EQ(service_->check_token(typing + "7").reason, "malformed");
+  EXPECT_FALSE(token_from_typed("U" + typing.substr(1)));  // U is not a digit
+  EXPECT_FALSE(token_from_typed("Z" + typing.substr(1))) << "more than 128 bits";
+  // Every token round-trips.
+  for (int i = 0; i < 200; ++i) {
+    const auto t = ids::random_token(16);
+    EXPECT_EQ(token_from_typed(typing_code(t)), t);
+  }
 }
 
 TEST_P(StampTest, RotatedAndRetiredKeysStillVerifyTheirDocuments) {
@@ -325,6 +363,13 @@ TEST_P(StampCliTest, VerifyCommandExitCodes) {
   EXPECT_EQ(run(plain + " --keys " + asti).rc, 2);   // the update cut off: no stamp
   EXPECT_EQ(run(good + " --keys " + (dir_.path() / "missing.json").string()).rc, 3);
   EXPECT_EQ(run((dir_.path() / "missing.pdf").string() + " --keys " + asti).rc, 3);
+  // The key revoked: still published, marked revoked, so offline the document reads "revoked".
+  ASSERT_TRUE(keys::set_status(keys_dir_, "asti", keys::Purpose::stamp_signing,
+                               parse(split(d.pdf)->payload)->key_id, keys::KeyStatus::revoked)
+                  .ok());
+  auto revoked = run(good + " --keys " + write("asti-revoked.json", jwks("asti")));
+  EXPECT_EQ(revoked.rc, 1) << revoked.out;
+  EXPECT_EQ(revoked.out.rfind("revoked (key_revoked)", 0), 0u) << revoked.out;
 }
 
 INSTANTIATE_TEST_SUITE_P(Databases, StampTest, ::testing::Values(db::Dialect::sqlite, db::Dialect::postgres),

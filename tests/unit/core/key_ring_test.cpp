@@ -190,6 +190,14 @@ TEST_F(KeyRingTest, PublishedKeysAreAJwksWithValidity) {
   // Never a secret.
   EXPECT_EQ(keys::public_jwks_json(ring("asti", keys::Purpose::stamp_signing)).find("\"d\""),
             std::string::npos);
+  // A revoked key stays published, marked revoked (verifiers then say "revoked", not "unknown").
+  ASSERT_TRUE(
+      keys::set_status(dir(), "asti", keys::Purpose::stamp_signing, a->id, keys::KeyStatus::revoked).ok());
+  auto after =
+      boost::json::parse(keys::public_jwks_json(ring("asti", keys::Purpose::stamp_signing))).as_object();
+  ASSERT_EQ(after.at("keys").as_array().size(), 2u);
+  EXPECT_EQ(after.at("keys").as_array()[0].as_object().at("kid").as_string(), a->id);
+  EXPECT_EQ(after.at("keys").as_array()[0].as_object().at("status").as_string(), "revoked");
 }
 
 TEST_F(KeyRingTest, OwnersAreSlugsNeverPaths) {
