@@ -71,6 +71,31 @@ constexpr const char* kReconReportPositions =
     "WHERE o.id IN (" RECON_MATCHED_OPTIONS
     ")) AND NOT EXISTS (SELECT 1 FROM payment_options o2 "
     "WHERE o2.position_id = payment_positions.id AND o2.status = 'paid')";
+// A receipt recorded after the flow that reported it (the row stays reported_no_receipt, read as
+// matched_late): its transfers, option and position move to REPORTED in the receipt's own transaction,
+// as the import would have done had the receipt come first. $1 the receipt's row, $2 the tenant.
+constexpr const char* kReconLateTransfers =
+    "UPDATE payment_transfers SET status = 'reported' WHERE status = 'paid' AND EXISTS ("
+    "SELECT 1 FROM payment_receipts r JOIN payment_receipt_transfers rt ON rt.receipt_id = r.id "
+    "JOIN payment_flow_rows fr ON fr.tenant_id = r.tenant_id AND fr.iuv = r.iuv AND fr.iur = r.receipt_id "
+    "AND fr.transfer_index = rt.transfer_index AND fr.amount_cents = rt.amount_cents "
+    "AND fr.result = 'reported_no_receipt' "
+    "JOIN payment_flows f ON f.id = fr.flow_pk AND " RECON_CURRENT
+    " WHERE r.id = $1 AND r.tenant_id = $2 AND r.option_id = payment_transfers.option_id "
+    "AND rt.transfer_index = payment_transfers.transfer_index)";
+constexpr const char* kReconLateOptions =
+    "UPDATE payment_options SET status = 'reported' WHERE tenant_id = $2 AND status = 'paid' "
+    "AND id = (SELECT r.option_id FROM payment_receipts r WHERE r.id = $1 AND r.tenant_id = $2) "
+    "AND EXISTS (SELECT 1 FROM payment_transfers t WHERE t.option_id = payment_options.id "
+    "AND t.status = 'reported') "
+    "AND NOT EXISTS (SELECT 1 FROM payment_transfers t "
+    "WHERE t.option_id = payment_options.id AND t.status <> 'reported' AND t.stamp_type IS NULL)";
+constexpr const char* kReconLatePosition =
+    "UPDATE payment_positions SET status = 'REPORTED', version = version + 1, updated_at = $3 "
+    "WHERE tenant_id = $2 AND status = 'PAID' AND id = (SELECT o.position_id FROM payment_options o "
+    "JOIN payment_receipts r ON r.option_id = o.id WHERE r.id = $1 AND r.tenant_id = $2 "
+    "AND o.status = 'reported') AND NOT EXISTS (SELECT 1 FROM payment_options o2 "
+    "WHERE o2.position_id = payment_positions.id AND o2.status = 'paid')";
 constexpr const char* kReconClearStaged =
     "DELETE FROM payment_flow_staging WHERE flow_pk = $1 AND tenant_id = $2";
 constexpr const char* kReconResults =
@@ -226,6 +251,13 @@ std::int64_t ReconciliationStore::mark_reported(db::Conn& tx, std::int64_t flow_
   tx.exec(kReconReportTransfers, {flow_pk, tenant});
   tx.exec(kReconReportOptions, {flow_pk, tenant});
   return tx.exec(kReconReportPositions, {flow_pk, tenant, now});
+}
+
+bool ReconciliationStore::mark_reported_late(db::Conn& tx, std::int64_t receipt_pk, tenants::TenantId tenant,
+                                             const std::string& now) {
+  if (tx.exec(kReconLateTransfers, {receipt_pk, tenant}) == 0) return false;
+  tx.exec(kReconLateOptions, {receipt_pk, tenant});
+  return tx.exec(kReconLatePosition, {receipt_pk, tenant, now}) > 0;
 }
 
 std::vector<ResultCount> ReconciliationStore::results(db::Conn& c, tenants::TenantId tenant,

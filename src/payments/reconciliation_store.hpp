@@ -51,6 +51,12 @@ class ReconciliationStore {
   // how many positions did.
   static std::int64_t mark_reported(db::Conn& tx, std::int64_t flow_pk, tenants::TenantId tenant,
                                     const std::string& now);
+  // A counted receipt (row `receipt_pk`) that a current flow had reported before it arrived
+  // (reported_no_receipt rows of the same IUV, IUR, transfer and amount): its transfers, its option and
+  // its PAID position move to REPORTED now, in the receipt's transaction; the flow's rows stay as recorded.
+  // True when the position did.
+  static bool mark_reported_late(db::Conn& tx, std::int64_t receipt_pk, tenants::TenantId tenant,
+                                 const std::string& now);
   static std::vector<ResultCount> results(db::Conn& c, tenants::TenantId tenant, std::int64_t flow_pk);
 
   // The day's view (anomaly ordering is the service's). `psp` "" for all; `row_limit` bounds the rows.

@@ -4,6 +4,7 @@
 #include <boost/json.hpp>
 
 #include "payments/notice_number.hpp"
+#include "payments/reconciliation_store.hpp"
 #include "payments/store.hpp"
 
 namespace sp::payments {
@@ -400,6 +401,11 @@ std::pair<pagopa::SendReceiptResponse, std::optional<ReceiptOutcome>> StationSer
     if (!paid) throw RetryReceipt{};  // the position moved meanwhile (another instalment, a state change)
     ReceiptStore::end_activation(tx, tenant, row.iuv);
   }
+  // A receipt the flow had already reported (matched_late): REPORTED now, as the import would have made it.
+  bool reported_late = false;
+  if (row.outcome == ReceiptOutcome::recorded || row.outcome == ReceiptOutcome::double_payment)
+    reported_late =
+        ReconciliationStore::mark_reported_late(tx, row.id, tenant, time::format_iso_utc_millis(now));
   audit::Entry a;
   a.tenant_id = tenant;
   a.actor_id = kStationActor.name;
@@ -413,6 +419,7 @@ std::pair<pagopa::SendReceiptResponse, std::optional<ReceiptOutcome>> StationSer
                               {"receipt_id", row.receipt_id},
                               {"amount_cents", row.amount}};
   if (row.fee) details["fee_cents"] = *row.fee;
+  if (reported_late) details["reported_late"] = true;
   if (row.amount_mismatch()) details["expected_amount_cents"] = *row.expected_amount;
   a.details = boost::json::serialize(details);
   std::vector<audit::Entry> entries;

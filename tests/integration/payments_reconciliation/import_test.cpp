@@ -63,6 +63,10 @@ TEST_P(ReconTest, AReceiptResentAfterTheFlowReadsAsMatchedLateAndTheRowStaysAsRe
   EXPECT_FALSE(recon::is_anomaly(after.rows[0].result));
   EXPECT_EQ(after.flows[0].anomalies, 0);
   EXPECT_EQ(count("SELECT COUNT(*) FROM payment_flow_rows WHERE result = 'reported_no_receipt'"), 1);
+  // ... and the position is REPORTED, in the receipt's transaction, as the import would have made it.
+  EXPECT_EQ(count("SELECT COUNT(*) FROM payment_positions WHERE status = 'REPORTED'"), 1);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM payment_options WHERE status = 'reported'"), 1);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM payment_transfers WHERE status = 'reported'"), 1);
 
   // A receipt with another IUR, or of another amount, is not the one the flow reported.
   const auto o2 = tari(asti_, "TARI-2").options[0];
@@ -71,6 +75,7 @@ TEST_P(ReconTest, AReceiptResentAfterTheFlowReadsAsMatchedLateAndTheRowStaysAsRe
   auto other = day_view();
   ASSERT_EQ(other.flows.size(), 2u);
   EXPECT_EQ(other.rows[0].result, RowResult::reported_no_receipt) << "anomalies first";
+  EXPECT_EQ(count("SELECT COUNT(*) FROM payment_positions WHERE status = 'REPORTED'"), 1) << "not that one";
 }
 
 TEST_P(ReconTest, AReportedPaymentMovesItsTransfersOptionAndPositionToReported) {
