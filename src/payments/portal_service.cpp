@@ -1,11 +1,16 @@
 #include "payments/portal_service.hpp"
 
 #include <algorithm>
+#include <boost/json.hpp>
 #include <set>
+#include <stdexcept>
 
 #include "core/codice_fiscale.hpp"
 #include "core/ids.hpp"
 #include "core/text.hpp"
+#include "identity/audit_entry.hpp"
+#include "identity/permissions.hpp"
+#include "payments/iban.hpp"
 #include "payments/notice_number.hpp"
 
 namespace sp::payments {
@@ -210,6 +215,57 @@ Result<SpontaneousService> PortalService::spontaneous_service(tenants::TenantId 
 
 void PortalService::set_spontaneous_service(const SpontaneousService& s) {
   db_.write([&](db::Conn& tx) { PortalStore::upsert_service(tx, s); });
+}
+
+Result<std::vector<SpontaneousService>> PortalService::body_services(const identity::Principal* who,
+                                                                     tenants::TenantId tenant) {
+  if (auto st = identity::authorize(who, identity::Permission::backoffice, tenant); !st) return st.error();
+  std::vector<SpontaneousService> out;
+  db_.read([&](db::Conn& c) { out = PortalStore::body_services(c, tenant); });
+  return out;
+}
+
+Status PortalService::save_spontaneous_service(const identity::Principal* who, tenants::TenantId tenant,
+                                               SpontaneousService s) {
+  if (who == nullptr) return Error::make("auth.required", 401);
+  if (auto st = payments_.may_manage(who, tenant); !st) return st;
+  s.tenant_id = tenant;
+  s.code = std::string(text::trim(s.code));
+  s.label_it = std::string(text::trim(s.label_it));
+  s.label_en = std::string(text::trim(s.label_en));
+  s.category = std::string(text::trim(s.category));
+  s.remittance_prefix = std::string(text::trim(s.remittance_prefix));
+  const bool code_ok =
+      !s.code.empty() && s.code.size() <= 40 && std::all_of(s.code.begin(), s.code.end(), [](char ch) {
+        return (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '-';
+      });
+  if (!code_ok) return Error::for_field("payments.service_code", "code", 400, s.code);
+  if (s.label_it.empty() || s.label_it.size() > 140 || s.label_en.size() > 140)
+    return Error::for_field("payments.service_label", s.label_it.empty() ? "label_it" : "label_en", 400);
+  constexpr money::Cents kMaxServiceAmount = 100'000'000;  // 1,000,000.00 euro
+  if (s.min_amount < 1 || s.max_amount < s.min_amount || s.max_amount > kMaxServiceAmount)
+    return Error::for_field("payments.service_amounts", "min_amount", 400);
+  auto iban = validate_iban(s.iban);
+  if (!iban) {
+    auto e = iban.error();
+    e.field = "iban";
+    return e;
+  }
+  s.iban = *iban;
+  if (s.category.empty() || s.category.size() > 140)
+    return Error::for_field("payments.category", "category", 400);
+  if (s.remittance_prefix.size() > 60)
+    return Error::for_field("payments.service_prefix", "remittance_prefix", 400);
+  boost::json::object details{
+      {"code", s.code}, {"label_it", s.label_it}, {"min_cents", s.min_amount}, {"max_cents", s.max_amount},
+      {"iban", s.iban}, {"category", s.category}, {"active", s.active}};
+  db_.write([&](db::Conn& tx) {
+    PortalStore::upsert_service(tx, s);
+    auto e = identity::entry_by(*who, tenant, "payments.service_save", "payment_service", s.code,
+                                boost::json::serialize(details));
+    if (auto st = audit_.record(tx, e); !st) throw std::runtime_error("audit: " + st.error().code);
+  });
+  return Ok{};
 }
 
 Result<Position> PortalService::create_spontaneous(const PortalPerson& who, tenants::TenantId tenant,

@@ -110,6 +110,15 @@ class PortalService {
                                       const std::string& pupil);
   // Demo and set-up: adds or changes a body's service.
   void set_spontaneous_service(const SpontaneousService& s);
+  // The body's own page of its services: every one, active or not (staff of the body), and adding or
+  // changing one (the same code changes it; office managers and administrators, Permission::
+  // manage_payments), audited (payments.service_save). Errors: forbidden, payments.service_code (1-40 of
+  // a-z 0-9 -), payments.service_label (1-140 characters), payments.service_amounts (0 < min <= max <=
+  // 1,000,000.00 euro), iban.*, payments.category, payments.service_prefix (at most 60 characters).
+  Result<std::vector<SpontaneousService>> body_services(const identity::Principal* who,
+                                                        tenants::TenantId tenant);
+  Status save_spontaneous_service(const identity::Principal* who, tenants::TenantId tenant,
+                                  SpontaneousService s);
 
  private:
   std::string channel_of(const std::string& cart_id) const { return "portal:" + cart_id; }

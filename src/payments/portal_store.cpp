@@ -32,6 +32,8 @@ constexpr const char* kPortalServices = "SELECT " PORTAL_SERVICE_COLUMNS
 constexpr const char* kPortalAllServices = "SELECT " PORTAL_SERVICE_COLUMNS
                                            " FROM payment_services WHERE active = 1 "
                                            "ORDER BY tenant_id, label_it";
+constexpr const char* kPortalBodyServices =
+    "SELECT " PORTAL_SERVICE_COLUMNS " FROM payment_services WHERE tenant_id = $1 ORDER BY code";
 constexpr const char* kPortalService =
     "SELECT " PORTAL_SERVICE_COLUMNS " FROM payment_services WHERE tenant_id = $1 AND code = $2";
 
@@ -115,6 +117,12 @@ void PortalStore::upsert_service(db::Conn& tx, const SpontaneousService& s) {
 std::vector<SpontaneousService> PortalStore::services(db::Conn& c, tenants::TenantId tenant) {
   std::vector<SpontaneousService> out;
   for (const auto& r : c.query(kPortalServices, {tenant})) out.push_back(portal_service_from(r));
+  return out;
+}
+
+std::vector<SpontaneousService> PortalStore::body_services(db::Conn& c, tenants::TenantId tenant) {
+  std::vector<SpontaneousService> out;
+  for (const auto& r : c.query(kPortalBodyServices, {tenant})) out.push_back(portal_service_from(r));
   return out;
 }
 

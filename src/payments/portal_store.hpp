@@ -65,6 +65,8 @@ class PortalStore {
 
   static void upsert_service(db::Conn& tx, const SpontaneousService& s);
   static std::vector<SpontaneousService> services(db::Conn& c, tenants::TenantId tenant);
+  // Every service of a body, active or not (its staff's page).
+  static std::vector<SpontaneousService> body_services(db::Conn& c, tenants::TenantId tenant);
   // Every body's active services (the citizen's area lists them all).
   static std::vector<SpontaneousService> all_services(db::Conn& c);
   static std::optional<SpontaneousService> service(db::Conn& c, tenants::TenantId tenant,

@@ -19,6 +19,9 @@
 // Back office (staff of the body with Permission::backoffice, which PaymentsService checks again):
 //   GET  /backoffice/{slug}/pagamenti                        positions: ?stato, cf, avviso (IUV or notice
 //                                                             number), testo, pagina
+//   GET  /backoffice/{slug}/pagamenti/servizi-spontanei     the body's spontaneous-payment services
+//   POST /backoffice/{slug}/pagamenti/servizi-spontanei     add one or change the one of the same code
+//                                                             (office managers and administrators)
 //   GET  /backoffice/{slug}/pagamenti/{id}                 a position: options, transfers, receipts
 //   POST /backoffice/{slug}/pagamenti/{id}                 invalidate (asks for confirmation first)
 //   GET  /backoffice/{slug}/pagamenti/{id}/avviso.pdf

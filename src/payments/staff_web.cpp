@@ -2,6 +2,7 @@
 #include <algorithm>
 
 #include "core/codice_fiscale.hpp"
+#include "core/money.hpp"
 #include "core/text.hpp"
 #include "identity/guards.hpp"
 #include "identity/request.hpp"
@@ -57,6 +58,7 @@ http::Response staff_list_get(PortalDeps& d, http::Request& req, const identity:
   auto page = web::backoffice_page(d.view, req, *c.body, c.who->csrf_token, "payments_staff_list",
                                    d.view.t(lang, "ui.pay_staff_title"), "ui.pay_staff_title",
                                    staff_base(*c.body), false);
+  page.data.set("services_href", staff_base(*c.body) + "/servizi-spontanei");
   PositionQuery q;
   const auto state = req.query_param("stato");
   q.status = parse_position_status(state);
@@ -260,11 +262,92 @@ http::Response staff_receipt_get(PortalDeps& d, http::Request& req, const identi
   return web::download_response(std::move(pdf), "application/pdf", "ricevuta-" + iuv + ".pdf");
 }
 
+// The body's spontaneous-payment services (canteen top-ups, school fees): the list, and a form that adds
+// one or changes the one of the same code (office managers and administrators; the others read).
+http::Response services_page(PortalDeps& d, http::Request& req, const identity::StaffCall& c,
+                             const http::Params* form, const Error* error, bool saved) {
+  const auto& lang = req.ctx.locale;
+  auto page = web::backoffice_page(d.view, req, *c.body, c.who->csrf_token, "payments_staff_services",
+                                   d.view.t(lang, "ui.pay_services_title"), "ui.pay_staff_title",
+                                   staff_base(*c.body), true);
+  auto list = d.portal.body_services(c.who, c.body->id);
+  if (!list) return identity::staff_refusal(d.view, req, list.error());
+  const bool can_manage = static_cast<bool>(d.payments.may_manage(c.who, c.body->id));
+  const std::string chosen = form ? web::form_field(*form, "code") : req.query_param("codice");
+  const SpontaneousService* current = nullptr;
+  Data rows = web::list();
+  for (const auto& s : *list) {
+    if (s.code == chosen) current = &s;
+    Data r;
+    r.set("code", s.code);
+    r.set("label", lang == "en" && !s.label_en.empty() ? s.label_en : s.label_it);
+    r.set("range", web::format_cents(s.min_amount, lang) + " – " + web::format_cents(s.max_amount, lang));
+    r.set("iban", s.iban);
+    r.set("category", s.category);
+    r.set("state", d.view.t(lang, s.active ? "ui.pay_services_active" : "ui.pay_services_inactive"));
+    r.set("edit_href", staff_base(*c.body) + "/servizi-spontanei?codice=" + text::percent_encode(s.code));
+    rows.push_back(r);
+  }
+  page.data.set("services", rows);
+  page.data.set("has_services", !list->empty());
+  page.data.set("can_manage", can_manage);
+  page.data.set("action", staff_base(*c.body) + "/servizi-spontanei");
+  page.data.set("saved", saved);
+  auto value = [&](const char* k, const std::string& from_current) {
+    page.data.set(std::string("f_") + k, form ? web::form_field(*form, k) : from_current);
+  };
+  value("code", current ? current->code : "");
+  value("label_it", current ? current->label_it : "");
+  value("label_en", current ? current->label_en : "");
+  value("min_amount", current ? money::format(current->min_amount) : "");
+  value("max_amount", current ? money::format(current->max_amount) : "");
+  value("iban", current ? current->iban : "");
+  value("category", current ? current->category : "");
+  value("remittance_prefix", current ? current->remittance_prefix : "");
+  page.data.set("f_active",
+                form ? !web::form_field(*form, "active").empty() : (current ? current->active : true));
+  if (error) web::set_form_error(d.view, req, page, *error);
+  return web::private_page(d.view, req, page, error ? web::form_status(*error) : 200);
+}
+
+http::Response services_get(PortalDeps& d, http::Request& req, const identity::StaffCall& c) {
+  return services_page(d, req, c, nullptr, nullptr, req.query_param("salvato") == "1");
+}
+
+http::Response services_post(PortalDeps& d, http::Request& req, const identity::StaffCall& c) {
+  auto form = req.form();
+  if (!form) return d.view.error_page(req, 400);
+  if (auto st = identity::check_csrf(req, *form); !st) return d.view.error_page(req, st.error().http_status);
+  SpontaneousService s;
+  s.code = web::form_field(*form, "code");
+  s.label_it = web::form_field(*form, "label_it");
+  s.label_en = web::form_field(*form, "label_en");
+  auto cents = [&](const char* k) -> money::Cents {
+    auto v = money::parse(text::trim(web::form_field(*form, k)));
+    return v ? *v : 0;
+  };
+  s.min_amount = cents("min_amount");
+  s.max_amount = cents("max_amount");
+  s.iban = web::form_field(*form, "iban");
+  s.category = web::form_field(*form, "category");
+  s.remittance_prefix = web::form_field(*form, "remittance_prefix");
+  s.active = !web::form_field(*form, "active").empty();
+  auto st = d.portal.save_spontaneous_service(c.who, c.body->id, s);
+  if (!st) {
+    if (st.error().http_status == 403 || st.error().http_status == 401)
+      return identity::staff_refusal(d.view, req, st.error());
+    return services_page(d, req, c, &*form, &st.error(), false);
+  }
+  return web::see_other(staff_base(*c.body) + "/servizi-spontanei?salvato=1");
+}
+
 }  // namespace
 
 void register_staff_pages(http::Router& router, PortalDeps& d) {
   const std::string b = "/backoffice/{slug}/pagamenti";
   router.get(b, staff_pay_route(d, staff_list_get));
+  router.get(b + "/servizi-spontanei", staff_pay_route(d, services_get));
+  router.post(b + "/servizi-spontanei", staff_pay_route(d, services_post));
   router.get(b + "/{id}", staff_pay_route(d, staff_detail_get));
   router.post(b + "/{id}", staff_pay_route(d, staff_detail_post));
   router.get(b + "/{id}/avviso.pdf", staff_pay_route(d, staff_notice_get));

@@ -142,6 +142,9 @@ const std::vector<Rule>& rules() {
       // body's staff get 404. The POSTs here are not multipart: an allowed caller gets the page with 400.
       {"GET", "/backoffice/{slug}/pagamenti/riconciliazione", kAstiDesk},
       {"GET", "/backoffice/{slug}/pagamenti/riconciliazione/export.csv", kAstiDesk},
+      // Spontaneous-payment services: the desk reads, office managers and administrators change.
+      {"GET", "/backoffice/{slug}/pagamenti/servizi-spontanei", kAstiDesk},
+      {"POST", "/backoffice/{slug}/pagamenti/servizi-spontanei", kAstiManagers, "code=prova"},
       // The digital stamp's registry: the body's office managers and administrators (annul_protocol).
       {"GET", "/backoffice/{slug}/contrassegni", kAstiManagers},
       // An unknown identifier: back to the list with a message for those allowed (integration_stamp revokes

@@ -277,6 +277,36 @@ TEST_P(PortalTest, StaffListFilterOpenAndInvalidatePositionsOfTheirBodyOnly) {
   EXPECT_EQ(post_form(detail, novara, "action=invalidate&confirm=1").status, 404);
   EXPECT_EQ(get("/backoffice/novara/pagamenti", novara).status, 200);
   EXPECT_FALSE(contains(get("/backoffice/novara/pagamenti", novara).body, "ASTI-"));
+
+  // The body's spontaneous-payment services: the desk reads them, the administrator adds one, citizens
+  // see it; another body's staff cannot touch them.
+  const std::string services = "/backoffice/asti/pagamenti/servizi-spontanei";
+  EXPECT_TRUE(contains(list.body, "href=\"" + services + "\""));
+  const auto desk = staff("operatore@asti.example", "Asti-operatore-2026!");
+  auto read = get(services, desk);
+  ASSERT_EQ(read.status, 200);
+  EXPECT_TRUE(contains(read.body, "ricarica-mensa"));
+  EXPECT_FALSE(contains(read.body, "name=\"label_it\""));
+  const std::string body =
+      "code=retta-nido&label_it=Retta+asilo+nido&label_en=Nursery+fee&min_amount=50&max_amount=400"
+      "&iban=IT60X0542811101000000123456&category=9%2F0101108TS%2F&remittance_prefix=Retta+nido&active=1";
+  EXPECT_EQ(post_form(services, desk, body).status, 403);
+  EXPECT_EQ(post_form(services, novara, body).status, 404);
+  auto bad = post_form(services, admin,
+                       "code=retta-nido&label_it=Retta+asilo+nido&min_amount=500&max_amount=40"
+                       "&iban=IT60X0542811101000000123456&category=9%2F0101108TS%2F&active=1");
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_TRUE(contains(bad.body, "id=\"error-summary\""));
+  EXPECT_TRUE(contains(bad.body, "value=\"Retta asilo nido\""));
+  auto saved = post_form(services, admin, body);
+  ASSERT_EQ(saved.status, 303) << saved.body.substr(0, 400);
+  auto edit = get(services + "?codice=retta-nido", admin);
+  EXPECT_TRUE(contains(edit.body, "value=\"Nursery fee\""));
+  EXPECT_TRUE(contains(get(kArea, anna()).body, "Retta asilo nido"));
+  auto s = app_->portal().spontaneous_service(asti_, "retta-nido");
+  ASSERT_TRUE(s.ok());
+  EXPECT_EQ(s->min_amount, 5000);
+  EXPECT_EQ(s->max_amount, 40000);
 }
 
 INSTANTIATE_TEST_SUITE_P(Db, PortalTest, ::testing::Values(db::Dialect::sqlite, db::Dialect::postgres),
