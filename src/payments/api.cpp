@@ -86,6 +86,7 @@ json::object position_json(const Position& p) {
        p.validity_date ? json::value(time::format_iso_utc_millis(*p.validity_date)) : json::value(nullptr)},
       {"paymentDate",
        p.paid_at ? json::value(time::format_iso_utc_millis(*p.paid_at)) : json::value(nullptr)},
+      {"switchToExpired", p.switch_to_expired},
       {"paymentOption", options}};
   if (p.fine) {
     out["fine"] = json::object{{"notificationDate", time::format_iso_date(p.fine->notification_date)},

@@ -163,6 +163,7 @@ Result<GpdParsed> parse_gpd_position(const json::value& v, bool publish) {
   np.validity_date = gpd_str_member(o, "validityDate");
   np.replaces_iupd = gpd_str_member(o, "replacesIupd");
   np.publish = publish;
+  if (auto* sw = o.if_contains("switchToExpired"); sw && sw->is_bool()) np.switch_to_expired = sw->as_bool();
   auto* opts = o.if_contains("paymentOption");
   if (!opts || !opts->is_array()) return gpd_bad("payments.options", "paymentOption");
   for (std::size_t i = 0; i < opts->as_array().size(); ++i) {

@@ -124,6 +124,7 @@ struct Position {
   std::optional<time::TimePoint> validity_date;  // published positions become valid then
   std::string replaces_id;                       // a correction points at the position it corrects
   std::string created_by;                        // "staff:<id>" or "system:<name>"
+  bool switch_to_expired = false;                // GPD switchToExpired: EXPIRED once every option is past due
   std::int64_t version = 1;
   time::TimePoint created_at;
   time::TimePoint updated_at;
@@ -158,8 +159,9 @@ struct NewPosition {
   Debtor debtor;
   std::string validity_date;  // UTC instant or "" (valid at publication)
   std::vector<NewOption> options;
-  std::string replaces_iupd;  // a correction of this earlier position
-  bool publish = false;       // publish at once (GPD toPublish)
+  std::string replaces_iupd;       // a correction of this earlier position
+  bool publish = false;            // publish at once (GPD toPublish)
+  bool switch_to_expired = false;  // GPD switchToExpired: EXPIRED once every option is past due
 };
 // A traffic fine: two options, reduced and full, computed from the terms; one transfer each to the
 // creditor's bank IBAN.

@@ -357,6 +357,7 @@ Result<Position> PaymentsService::build(const NewPosition& in, const Creditor& c
   p.office_name = c.office_name;
   p.status = PositionStatus::draft;
   if (!in.validity_date.empty()) p.validity_date = *time::parse_iso_utc(in.validity_date);
+  p.switch_to_expired = in.switch_to_expired;
   p.created_by = actor;
   p.created_at = now;
   p.updated_at = now;
@@ -632,12 +633,13 @@ Result<Position> PaymentsService::transition(const Actor& who, tenants::TenantId
         return Error::make("payments.state", 409, std::string(to_string(from)));
       p->status = PositionStatus::invalid;
     } else if (action == "expire") {
-      // Only a VALID fine whose every option is past due (the job's query says so; checked again here).
+      // Only a VALID fine, or a position created with switchToExpired, whose every option is past due
+      // (the job's query says so; checked again here).
       const auto today = time::rome_date(now_tp);
       const bool past = std::all_of(p->options.begin(), p->options.end(), [&](const Option& o) {
         return std::chrono::sys_days{o.due_date} < std::chrono::sys_days{today};
       });
-      if (from != PositionStatus::valid || p->kind != PositionKind::fine || !past)
+      if (from != PositionStatus::valid || (p->kind != PositionKind::fine && !p->switch_to_expired) || !past)
         return Error::make("payments.state", 409, std::string(to_string(from)));
       p->status = PositionStatus::expired;
     } else if (action == "activate") {

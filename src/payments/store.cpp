@@ -33,9 +33,10 @@ constexpr const char* kSqlInsertPosition =
     "INSERT INTO payment_positions (id, tenant_id, iupd, debtor_type, debtor_fiscal_code, debtor_name, "
     "street_name, civic_number, postal_code, city, province, region, country, email, phone, company_name, "
     "office_name, kind, fine_notification_date, fine_sanction_cents, fine_expenses_cents, status, "
-    "validity_date, replaces_id, version, created_by, created_at, updated_at, published_at, paid_at) VALUES "
+    "validity_date, replaces_id, version, created_by, created_at, updated_at, published_at, paid_at, "
+    "switch_to_expired) VALUES "
     "($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, "
-    "$23, $24, $25, $26, $27, $28, $29, $30)";
+    "$23, $24, $25, $26, $27, $28, $29, $30, $31)";
 constexpr const char* kSqlInsertOption =
     "INSERT INTO payment_options (tenant_id, position_id, ordinal, iuv, nav, amount_cents, description, "
     "due_date, retention_date, is_partial_payment, fine_role, status, paid_at) VALUES "
@@ -45,18 +46,19 @@ constexpr const char* kSqlInsertTransfer =
     "stamp_hash, stamp_province, remittance, category, organization_fiscal_code, status) VALUES "
     "($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)";
 
+constexpr std::size_t kPositionColumns = 31;  // POSITION_COLUMNS below
 #define POSITION_COLUMNS                                                                                     \
   "p.id, p.tenant_id, p.iupd, p.debtor_type, p.debtor_fiscal_code, p.debtor_name, p.street_name, "           \
   "p.civic_number, p.postal_code, p.city, p.province, p.region, p.country, p.email, p.phone, "               \
   "p.company_name, p.office_name, p.kind, p.fine_notification_date, p.fine_sanction_cents, "                 \
   "p.fine_expenses_cents, p.status, p.validity_date, p.replaces_id, p.version, p.created_at, p.updated_at, " \
-  "p.published_at, p.paid_at, p.created_by"
+  "p.published_at, p.paid_at, p.created_by, p.switch_to_expired"
 constexpr const char* kSqlPositionByIupd =
     "SELECT " POSITION_COLUMNS " FROM payment_positions p WHERE p.tenant_id = $1 AND p.iupd = $2";
 constexpr const char* kSqlPositionById =
     "SELECT " POSITION_COLUMNS " FROM payment_positions p WHERE p.tenant_id = $1 AND p.id = $2";
 // A position with its options and transfers in one query (one row per transfer, or per option without
-// transfers): POSITION_COLUMNS (0-29), then OPTION_COLUMNS (30-40), then TRANSFER_COLUMNS (41-52).
+// transfers): POSITION_COLUMNS (0-30), then OPTION_COLUMNS (31-41), then TRANSFER_COLUMNS (42-53).
 #define OPTION_COLUMNS                                                                                      \
   "o.id, o.iuv, o.nav, o.amount_cents, o.description, o.due_date, o.retention_date, o.is_partial_payment, " \
   "o.fine_role, o.status, o.paid_at"
@@ -122,7 +124,8 @@ constexpr const char* kSqlPublishedDue =
     "SELECT tenant_id, iupd FROM payment_positions WHERE status = 'PUBLISHED' AND validity_date IS NOT NULL "
     "AND validity_date <= $1 ORDER BY validity_date, id LIMIT $2";
 constexpr const char* kSqlFinesPastDue =
-    "SELECT p.tenant_id, p.iupd FROM payment_positions p WHERE p.status = 'VALID' AND p.kind = 'fine' "
+    "SELECT p.tenant_id, p.iupd FROM payment_positions p WHERE p.status = 'VALID' "
+    "AND (p.kind = 'fine' OR p.switch_to_expired) "
     "AND NOT EXISTS (SELECT 1 FROM payment_options o WHERE o.position_id = p.id AND o.tenant_id = "
     "p.tenant_id "
     "AND o.due_date >= $1) ORDER BY p.created_at, p.id LIMIT $2";
@@ -180,7 +183,7 @@ Transfer store_transfer_from(const db::Row& row, std::size_t at) {
 std::optional<Position> store_tree_from(const std::vector<db::Row>& rows, std::size_t at) {
   if (rows.empty() || rows.front().is_null(at)) return std::nullopt;
   Position p = store_position_from(rows.front(), at);
-  const std::size_t option_at = at + 30;
+  const std::size_t option_at = at + kPositionColumns;
   const std::size_t transfer_at = option_at + 11;
   for (const auto& r : rows) {
     const OptionId id = r.i64(option_at);
@@ -194,7 +197,7 @@ Position store_position_from(const db::Row& row, std::size_t at) {
   if (at != 0) {
     // The same columns further right (the station's view): copied into a row of their own.
     std::vector<db::Value> cols;
-    for (std::size_t i = 0; i < 30; ++i) cols.push_back(row.raw(at + i));
+    for (std::size_t i = 0; i < kPositionColumns; ++i) cols.push_back(row.raw(at + i));
     return store_position_from(db::Row(std::move(cols), nullptr), 0);
   }
   const db::Row& r = row;
@@ -229,6 +232,7 @@ Position store_position_from(const db::Row& row, std::size_t at) {
   p.published_at = db::opt_instant(r, 27);
   p.paid_at = db::opt_instant(r, 28);
   p.created_by = r.text(29);
+  p.switch_to_expired = r.boolean(30);
   return p;
 }
 
@@ -323,7 +327,8 @@ void PaymentsStore::insert_position(db::Conn& tx, Position& p) {
                                db::instant_text(p.created_at),
                                db::instant_text(p.updated_at),
                                db::instant_or_null(p.published_at),
-                               db::instant_or_null(p.paid_at)});
+                               db::instant_or_null(p.paid_at),
+                               std::int64_t{p.switch_to_expired ? 1 : 0}});
   std::int64_t ordinal = 0;
   for (auto& o : p.options) {
     auto r = tx.query_one(

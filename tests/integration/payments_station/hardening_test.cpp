@@ -110,6 +110,21 @@ TEST_P(StationHardeningTest, TheExpireJobEndsFinesPastTheirLastDayOnceAndAReceip
   auto fine = payments().create_fine(system_, asti_, asti_fine(day(2026, 3, 4)));
   ASSERT_TRUE(fine.ok());
   auto tari_position = tari(asti_, "TARI-2026-NEVER-EXPIRES");
+  // GPD's switchToExpired: an ordinary position created with it expires once its options are past due;
+  // the same without it stays payable (GPD's default).
+  for (const bool sw : {true, false}) {
+    NewPosition np;
+    np.iupd = sw ? "DIRITTI-SWITCH" : "DIRITTI-NO-SWITCH";
+    np.debtor.type = DebtorType::person;
+    np.debtor.fiscal_code = "FRRNNA78S70A479X";
+    np.debtor.full_name = "Anna Ferrero";
+    np.options = {option(1600, "2026-04-30", false)};
+    np.publish = true;
+    np.switch_to_expired = sw;
+    auto created = payments().create(system_, asti_, np);
+    ASSERT_TRUE(created.ok()) << created.error().code << " " << created.error().detail;
+    EXPECT_EQ(created->switch_to_expired, sw);
+  }
   const auto full_due = fine->options[1].due_date;  // 3 May 2026 (+60 days)
   EXPECT_EQ(full_due, day(2026, 5, 4));             // 3 May is a Sunday
   // Activated by a PSP on its last day, in the evening...
@@ -124,9 +139,14 @@ TEST_P(StationHardeningTest, TheExpireJobEndsFinesPastTheirLastDayOnceAndAReceip
   runner.run_until_idle();
   EXPECT_EQ(position(asti_, "VERBALE-88-2026").status, PositionStatus::expired);
   EXPECT_EQ(position(asti_, "TARI-2026-NEVER-EXPIRES").status, PositionStatus::valid);  // GPD default
-  EXPECT_EQ(payments().expire_due_all(system_), 0);                                     // idempotent
+  EXPECT_EQ(position(asti_, "DIRITTI-SWITCH").status, PositionStatus::expired);
+  EXPECT_TRUE(position(asti_, "DIRITTI-SWITCH").switch_to_expired) << "stored";
+  EXPECT_EQ(position(asti_, "DIRITTI-NO-SWITCH").status, PositionStatus::valid);
+  EXPECT_EQ(payments().expire_due_all(system_), 0);  // idempotent
   EXPECT_EQ(code(station().verify(asti_, verify_req(fine->options[0].nav)).fault), "PAA_PAGAMENTO_SCADUTO");
-  EXPECT_EQ(count("SELECT COUNT(*) FROM audit_log WHERE action = 'payment_position.expire'"), 1);
+  EXPECT_EQ(code(station().verify(asti_, verify_req(position(asti_, "DIRITTI-SWITCH").options[0].nav)).fault),
+            "PAA_PAGAMENTO_SCADUTO");
+  EXPECT_EQ(count("SELECT COUNT(*) FROM audit_log WHERE action = 'payment_position.expire'"), 2);
 
   auto rt = receipt(fine->options[1], "late-1", "BCITITMM", 18535);
   rt.receipt.payment_date_time = "2026-05-04T23:55:00";
