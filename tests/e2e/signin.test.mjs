@@ -39,6 +39,8 @@ test('a citizen signs in at SPID level 2 from a service page, sees the personal 
     await page.click('#service-sign-in');
     await page.waitForURL(/\/accedi\?livello=2/);
     assert.equal(formatViolations(await axeViolations(page)), "");
+    // The official button (issue 14): "Entra con SPID" opens the federation's providers.
+    assert.equal((await page.locator('summary.spid-button').innerText()).trim(), 'Entra con SPID');
     await page.click('.provider-link');
     await signInAtSimulator(page, 'FRRNNA78S70A479X');
 
@@ -106,6 +108,20 @@ test('a level 1 sign-in is sent back to sign in again for a level 2 service', as
     await page.click('#service-sign-in');
     await page.waitForURL(/\/accedi\?livello=2/);
     assert.match(await page.locator('.alert-warning').innerText(), /livello 1.*livello 2/);
+  } finally {
+    await ctx.close();
+  }
+});
+
+test('a provider refusal (credentials below the level asked) is explained, not a generic failure', async () => {
+  const ctx = await browser.newContext({ locale: 'it-IT' });
+  try {
+    const page = await ctx.newPage();
+    await page.goto(`${server.baseUrl}/accedi/simulatore?livello=2&next=/area-personale`);
+    await signInAtSimulator(page, 'SPSGPP55P12F839I'); // level 1 only: the provider answers access_denied
+    assert.equal((await page.locator('h1').innerText()).trim(), 'Accesso non riuscito');
+    assert.match(await page.locator('.alert-danger').innerText(), /Accesso non concesso.*livello di sicurezza richiesto/s);
+    assert.match(await page.locator('body').innerText(), /identity\.provider\.access_denied/);
   } finally {
     await ctx.close();
   }
