@@ -405,7 +405,7 @@ std::pair<pagopa::SendReceiptResponse, std::optional<ReceiptOutcome>> StationSer
   bool reported_late = false;
   if (row.outcome == ReceiptOutcome::recorded || row.outcome == ReceiptOutcome::double_payment)
     reported_late =
-        ReconciliationStore::mark_reported_late(tx, row.id, tenant, time::format_iso_utc_millis(now));
+        recon::ReconciliationStore::mark_reported_late(tx, row.id, tenant, time::format_iso_utc_millis(now));
   audit::Entry a;
   a.tenant_id = tenant;
   a.actor_id = kStationActor.name;
