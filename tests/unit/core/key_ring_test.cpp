@@ -98,7 +98,10 @@ TEST_F(KeyRingTest, ARevokedKeyVerifiesNothing) {
   EXPECT_EQ(r.find(k->id), nullptr);
   EXPECT_EQ(r.signing(kT0 + 1h), nullptr);
   EXPECT_FALSE(keys::verify(r, k->id, kT0 + 1h, "x", sig));
-  EXPECT_EQ(keys::public_jwks_json(r).find(k->id), std::string::npos);
+  // Still published, marked revoked: a verifier then says "revoked", not "unknown key" (issue 15).
+  const auto published = keys::public_jwks_json(r);
+  EXPECT_NE(published.find(k->id), std::string::npos);
+  EXPECT_NE(published.find("\"status\":\"revoked\""), std::string::npos) << published;
 }
 
 TEST_F(KeyRingTest, FilesAreWrittenPrivateAndLooseModesAreReported) {
