@@ -93,7 +93,8 @@ TEST(OidcKeyRollover, RetiredKeysStayPublishedUntilTheirEndAndASignInInFlightCom
   auto core = env().http.get(body.client_id + ".well-known/jwks.json");
   ASSERT_TRUE(core.ok());
   const auto published = kids(json::parse(core->body));
-  for (const auto* k : {&rotated.signing, &rotated.encryption, &old.signing, &old.encryption})
+  for (const crypto::Key* k : std::initializer_list<const crypto::Key*>{&rotated.signing, &rotated.encryption,
+                                                                        &old.signing, &old.encryption})
     EXPECT_EQ(published.count(k->kid()), 1u) << k->kid();
   auto ec = env().http.get(body.client_id + ".well-known/openid-federation");
   ASSERT_TRUE(ec.ok());
