@@ -138,7 +138,7 @@ Result<Seal> parse(std::string_view text) {
 namespace {
 
 constexpr std::string_view kCrockford = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
-constexpr std::size_t kTypingDigits = 26;  // 130 bits for the 128 of a token: the first digit is 0-3
+constexpr std::size_t kTypingDigits = 26;  // 130 bits for the 128 of a token: the first digit is 0-7
 
 // A digit's value, reading 0/O, 1/I/L alike and either case; -1 for anything else.
 int crockford_value(char c) {
@@ -187,7 +187,7 @@ std::optional<std::string> token_from_typed(std::string_view typed) {
     if (v < 0 || values.size() == kTypingDigits) return std::nullopt;
     values.push_back(v);
   }
-  if (values.size() != kTypingDigits || values[0] > 3) return std::nullopt;
+  if (values.size() != kTypingDigits || values[0] > 7) return std::nullopt;
   std::string bytes(16, '\0');
   std::size_t bit = 0;  // of the 130-bit number, from the top
   for (int v : values) {
