@@ -113,12 +113,13 @@ test('a level 1 sign-in is sent back to sign in again for a level 2 service', as
   }
 });
 
-test('a provider refusal (credentials below the level asked) is explained, not a generic failure', async () => {
+test('a sign-in cancelled at the provider is explained, not a generic failure', async () => {
   const ctx = await browser.newContext({ locale: 'it-IT' });
   try {
     const page = await ctx.newPage();
     await page.goto(`${server.baseUrl}/accedi/simulatore?livello=2&next=/area-personale`);
-    await signInAtSimulator(page, 'SPSGPP55P12F839I'); // level 1 only: the provider answers access_denied
+    await page.waitForURL(/\/authorize\?/);
+    await Promise.all([page.waitForNavigation(), page.click('#cancel')]); // the provider answers access_denied
     assert.equal((await page.locator('h1').innerText()).trim(), 'Accesso non riuscito');
     assert.match(await page.locator('.alert-danger').innerText(), /Accesso non concesso.*livello di sicurezza richiesto/s);
     assert.match(await page.locator('body').innerText(), /identity\.provider\.access_denied/);

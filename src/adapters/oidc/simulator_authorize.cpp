@@ -129,8 +129,11 @@ http::Response Simulator::confirm(http::Request& req) {
   };
   const auto behaviour = behaviour_from(field("behaviour").empty() ? "normal" : field("behaviour"));
   if (!behaviour) return refuse("unknown behaviour");
-  const TestIdentity* person = find_identity(field("identity"));
-  if (person == nullptr) return refuse("unknown identity");
+  // The person may cancel instead of signing in (SPID UX guidelines: back to the service with the
+  // refusal; AgID OIDC guidelines, "Errori": access_denied).
+  const bool cancelled = !field("cancel").empty();
+  const TestIdentity* person = cancelled ? nullptr : find_identity(field("identity"));
+  if (!cancelled && person == nullptr) return refuse("unknown identity");
 
   std::unique_lock lock(mu_);
   auto it = transactions_.find(field("tx"));  // single use: a second submit finds nothing
@@ -148,10 +151,11 @@ http::Response Simulator::confirm(http::Request& req) {
     iss.emplace_back("iss", "https://another-provider.example.org");
   else if (*behaviour != Behaviour::missing_iss)
     iss.emplace_back("iss", issuer_);
-  if (person->max_spid_level < tx.acr_level && *behaviour != Behaviour::lower_acr) {
+  if (cancelled || (person->max_spid_level < tx.acr_level && *behaviour != Behaviour::lower_acr)) {
     std::vector<std::pair<std::string, std::string>> params = {
         {"error", "access_denied"},
-        {"error_description", "the credentials do not reach the requested SPID level"},
+        {"error_description", cancelled ? "the user cancelled the sign-in"
+                                        : "the credentials do not reach the requested SPID level"},
         {"state", tx.state}};
     params.insert(params.end(), iss.begin(), iss.end());
     return http::Response::redirect(tx.redirect_uri + sep + adapters::form_encode(params));

@@ -75,7 +75,10 @@ std::string authorize_page(const AuthorizeView& view, const std::vector<TestIden
     }
     h += "</td></tr>\n";
   }
-  h += "</tbody>\n</table>\n</form>\n";
+  h += "</tbody>\n</table>\n";
+  h += "<p><button type=\"submit\" name=\"cancel\" value=\"1\" id=\"cancel\">Annulla e torna al servizio "
+       "<span lang=\"en\">(cancel)</span></button></p>\n";
+  h += "</form>\n";
   return h + kFoot;
 }
 
