@@ -47,6 +47,23 @@ const std::vector<ActType>& national_act_types() {
   return kTypes;
 }
 
+std::string custom_type_code(std::string_view name_it) {
+  std::string code = "x_";
+  for (char c : text::fold(name_it)) {  // lower-case ASCII words separated by single spaces
+    if (code.size() >= 40) break;
+    if (c == ' ') {
+      if (code.back() != '_') code += '_';
+    } else if (std::isalnum(static_cast<unsigned char>(c)))
+      code += c;  // other bytes (non-Latin) dropped
+  }
+  while (code.size() > 2 && code.back() == '_') code.pop_back();
+  return code.size() > 2 ? code : std::string();
+}
+
+bool is_custom_type_code(std::string_view code) {
+  return code.starts_with("x_");
+}
+
 std::string_view to_string(DocumentRole r) {
   return r == DocumentRole::act ? "act" : "attachment";
 }

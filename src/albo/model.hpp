@@ -29,6 +29,20 @@ struct ActType {
 // The starting vocabulary of municipal notice-board acts, used by a body with no list of its own.
 const std::vector<ActType>& national_act_types();
 
+// A body's own act type beyond the national vocabulary, named by its administrators in Italian and
+// English. Never renamed nor deleted (a publication keeps pointing at it); the body's list says whether it
+// is in use today, as for the national types.
+struct CustomActType {
+  std::string code;  // "x_" + the Italian name folded to ASCII words joined by "_" (custom_type_code)
+  std::string name_it;
+  std::string name_en;
+};
+inline constexpr std::size_t kMaxTypeName = 80;
+// "Avviso di deposito atti" -> "x_avviso_di_deposito_atti" (at most 40 characters); empty when the name
+// has no letter or digit. The prefix keeps a body's codes apart from any later national code.
+std::string custom_type_code(std::string_view name_it);
+bool is_custom_type_code(std::string_view code);
+
 enum class DocumentRole { act, attachment };
 std::string_view to_string(DocumentRole r);
 std::optional<DocumentRole> parse_document_role(std::string_view s);

@@ -257,12 +257,13 @@ Result<Intake> AlboService::publish_in(db::Conn& tx, const Actor& who, TenantId 
 Status AlboService::set_act_types(const Actor& who, TenantId tenant, const std::vector<ActType>& types) {
   auto actor = actor_id(who, tenant, identity::Permission::customise_forms);
   if (!actor) return actor.error();
+  std::set<std::string> known;
+  for (const auto& n : national_act_types()) known.insert(n.code);
+  for (const auto& c : store_.custom_act_types(tenant)) known.insert(c.code);  // this body's only
   std::set<std::string> seen;
   boost::json::array codes;
   for (const auto& t : types) {
-    const auto& national = national_act_types();
-    if (std::none_of(national.begin(), national.end(), [&](const ActType& n) { return n.code == t.code; }))
-      return invalid("albo.act_type", "act_type", t.code);
+    if (!known.contains(t.code)) return invalid("albo.act_type", "act_type", t.code);
     if (!seen.insert(t.code).second) return invalid("albo.act_types", "act_type", t.code);
     if (t.days < 1 || t.days > 365) return invalid("albo.days", "days_" + t.code);
     codes.emplace_back(t.code + ":" + std::to_string(t.days) + (t.personal_data ? ":dati" : "") +
@@ -273,6 +274,59 @@ Status AlboService::set_act_types(const Actor& who, TenantId tenant, const std::
     audit_albo(audit_, tx, who, tenant, "albo.act_types", std::to_string(tenant), {{"types", codes}});
     return Ok{};
   });
+}
+
+Result<std::string> AlboService::add_custom_act_type(const Actor& who, TenantId tenant,
+                                                     const NewActType& in) {
+  auto actor = actor_id(who, tenant, identity::Permission::customise_forms);
+  if (!actor) return actor.error();
+  const auto bad_name = [](const std::string& n) {
+    return blank(n) || n.size() > kMaxTypeName ||
+           std::any_of(n.begin(), n.end(), [](unsigned char c) { return c < 0x20 || c == 0x7f; });
+  };
+  const std::string name_it = text::trim(in.name_it);
+  const std::string name_en = text::trim(in.name_en).empty() ? name_it : text::trim(in.name_en);
+  if (bad_name(name_it)) return invalid("albo.type_name", "name_it");
+  if (bad_name(name_en)) return invalid("albo.type_name", "name_en");
+  const auto code = custom_type_code(name_it);
+  if (code.empty()) return invalid("albo.type_name", "name_it");
+  if (in.days < 1 || in.days > 365) return invalid("albo.days", "new_days");
+  const CustomActType type{code, name_it, name_en};
+  auto own = store_.act_types(tenant);
+  // A body still on the national vocabulary keeps it all when it adds its first type of its own.
+  if (own.empty()) own = national_act_types();
+  own.push_back(ActType{code, in.days, in.personal_data, in.resolution});
+  auto st = db::transact(db_, [&](db::Conn& tx) -> Status {
+    if (AlboStore::custom_act_type(tx, tenant, code)) return invalid("albo.type_exists", "name_it", name_it);
+    AlboStore::insert_custom_act_type(tx, tenant, type, *actor, time::format_iso_utc_millis(clock_.now()));
+    AlboStore::replace_act_types(tx, tenant, own);
+    audit_albo(audit_, tx, who, tenant, "albo.act_type_added", code,
+               {{"name_it", name_it}, {"name_en", name_en}, {"days", in.days}});
+    return Ok{};
+  });
+  if (!st) return st.error();
+  return code;
+}
+
+std::string AlboService::type_name(TenantId tenant, std::string_view lang, const std::string& code) const {
+  if (!is_custom_type_code(code)) return i18n_.t(lang, "albo.type." + code);
+  const auto key = std::to_string(tenant) + "/" + code;
+  std::optional<CustomActType> found;
+  {
+    std::lock_guard lock(text_mutex_);
+    if (auto it = custom_names_.find(key); it != custom_names_.end()) found = it->second;
+  }
+  if (!found) {
+    db_.read([&](db::Conn& c) { found = AlboStore::custom_act_type(c, tenant, code); });
+    if (!found) return code;  // not this body's type: shown as stored, never another body's name
+    std::lock_guard lock(text_mutex_);
+    custom_names_.emplace(key, *found);  // safe to keep: a custom type is never renamed
+  }
+  return lang == "en" ? found->name_en : found->name_it;
+}
+
+std::vector<CustomActType> AlboService::custom_act_types(TenantId tenant) {
+  return store_.custom_act_types(tenant);
 }
 
 bool AlboService::numbering_open(TenantId tenant, int year) {
@@ -457,7 +511,7 @@ std::string AlboService::render_relata(const Publication& p, const std::string& 
   doc.heading(1, t("albo_pdf.relata_title"));
   std::vector<std::pair<std::string, std::string>> rows = {
       {t("albo_pdf.number"), number_text(p)},
-      {t("albo_pdf.act_type"), i18n_.t(kLang, "albo.type." + p.act_type)},
+      {t("albo_pdf.act_type"), type_name(p.tenant_id, kLang, p.act_type)},
       {t("albo_pdf.subject"), p.subject},
       {t("albo_pdf.issuer"), p.issuer.empty() ? body_name : p.issuer},
       {t("albo_pdf.act"),
@@ -599,7 +653,7 @@ Result<std::string> AlboService::notice_pdf(const Actor& who, TenantId tenant, c
                              {{"number", number_text(p)},
                               {"from", time::format_it_date(p.start_day)},
                               {"to", time::format_it_date(p.last_day())}}));
-  doc.key_values({{t("albo_pdf.act_type"), i18n_.t(kLang, "albo.type." + p.act_type)},
+  doc.key_values({{t("albo_pdf.act_type"), type_name(p.tenant_id, kLang, p.act_type)},
                   {t("albo_pdf.subject"), p.subject},
                   {t("albo_pdf.office"), p.office},
                   {t("albo_pdf.responsible"), p.responsible}});

@@ -81,6 +81,15 @@ struct TickReport {
 
 // Reads a PDF's text layer (pdf_text.hpp); tests may give another.
 using PdfText = std::function<std::string(std::string_view pdf)>;
+// A type of the body's own, as its administrator enters it (English name: the Italian one when empty).
+struct NewActType {
+  std::string name_it;
+  std::string name_en;
+  int days = 15;
+  bool personal_data = false;
+  bool resolution = false;
+};
+
 struct AlboOptions {
   PdfText pdf_text;                                    // empty: pdf_text.hpp
   std::chrono::seconds heartbeat_gap = kHeartbeatGap;  // a longer silence is an outage of the hub
@@ -99,6 +108,13 @@ class AlboService {
   // national vocabulary (audited). Codes outside the vocabulary have no name in the locales: refused
   // (albo.act_type). Errors also albo.days (1..365).
   Status set_act_types(const Actor& who, TenantId tenant, const std::vector<ActType>& types);
+  // Adds a type of the body's own (customise_forms) and puts it in use with its period and flags; gives
+  // its code. Errors: albo.type_name (blank, > 80 characters, a control character, no letter or digit),
+  // albo.type_exists (the same name folded), albo.days.
+  Result<std::string> add_custom_act_type(const Actor& who, TenantId tenant, const NewActType& t);
+  std::vector<CustomActType> custom_act_types(TenantId tenant);
+  // The name people read: the locales' for a national type, the body's own for one of its types.
+  std::string type_name(TenantId tenant, std::string_view lang, const std::string& code) const;
   // Whether the year's first repertory number can still be set: no publication and no first number yet.
   bool numbering_open(TenantId tenant, int year);
 
@@ -176,8 +192,9 @@ class AlboService {
   const I18n& i18n_;
   PdfText pdf_text_;
   std::chrono::seconds heartbeat_gap_;
-  std::mutex text_mutex_;
-  std::map<std::string, std::string> texts_;  // PDF text layers by SHA-256, a few
+  mutable std::mutex text_mutex_;
+  std::map<std::string, std::string> texts_;           // PDF text layers by SHA-256, a few
+  mutable std::map<std::string, CustomActType> custom_names_;  // "<tenant>/<code>": immutable rows, so never stale
   AlboStore store_;
   audit::AuditService audit_;
   stamp::StampService* stamps_ = nullptr;

@@ -23,6 +23,13 @@ constexpr const char* kInsertActType =
     "$5)";
 constexpr const char* kActTypes =
     "SELECT code, days, personal_data, resolution FROM albo_act_types WHERE tenant_id = $1 ORDER BY code";
+constexpr const char* kCustomTypes =
+    "SELECT code, name_it, name_en FROM albo_custom_act_types WHERE tenant_id = $1 ORDER BY name_it";
+constexpr const char* kCustomType =
+    "SELECT code, name_it, name_en FROM albo_custom_act_types WHERE tenant_id = $1 AND code = $2";
+constexpr const char* kInsertCustomType =
+    "INSERT INTO albo_custom_act_types (tenant_id, code, name_it, name_en, created_by, created_at) "
+    "VALUES ($1, $2, $3, $4, $5, $6)";
 
 constexpr const char* kInsert =
     "INSERT INTO albo_publications (id, tenant_id, year, number, registered_at, act_type, issuer, office, "
@@ -217,6 +224,24 @@ std::vector<ActType> AlboStore::act_types(TenantId tenant) {
   return db::read_all(db_, kActTypes, {tenant}, [](const db::Row& r) {
     return ActType{r.text(0), static_cast<int>(r.i64(1)), r.boolean(2), r.boolean(3)};
   });
+}
+
+std::vector<CustomActType> AlboStore::custom_act_types(TenantId tenant) {
+  return db::read_all(db_, kCustomTypes, {tenant}, [](const db::Row& r) {
+    return CustomActType{r.text(0), r.text(1), r.text(2)};
+  });
+}
+
+std::optional<CustomActType> AlboStore::custom_act_type(db::Conn& c, TenantId tenant,
+                                                        const std::string& code) {
+  if (auto r = c.query_one(kCustomType, {tenant, code}))
+    return CustomActType{r->text(0), r->text(1), r->text(2)};
+  return std::nullopt;
+}
+
+void AlboStore::insert_custom_act_type(db::Conn& tx, TenantId tenant, const CustomActType& t,
+                                       const std::string& by, const std::string& at) {
+  tx.exec(kInsertCustomType, {tenant, t.code, t.name_it, t.name_en, by, at});
 }
 
 void AlboStore::replace_act_types(db::Conn& tx, TenantId tenant, const std::vector<ActType>& types) {

@@ -36,6 +36,11 @@ class AlboStore {
   std::vector<ActType> act_types(TenantId tenant);
   // Replaces the body's own list (empty: back to the national vocabulary).
   static void replace_act_types(db::Conn& tx, TenantId tenant, const std::vector<ActType>& types);
+  // The body's own types beyond the national vocabulary (never renamed nor deleted).
+  std::vector<CustomActType> custom_act_types(TenantId tenant);
+  static std::optional<CustomActType> custom_act_type(db::Conn& c, TenantId tenant, const std::string& code);
+  static void insert_custom_act_type(db::Conn& tx, TenantId tenant, const CustomActType& t,
+                                     const std::string& by, const std::string& at);
 
   static void insert(db::Conn& tx, const Publication& p);
   static std::optional<Publication> publication(db::Conn& c, TenantId tenant, const std::string& id);

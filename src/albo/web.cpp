@@ -33,17 +33,18 @@ std::string staff_base(const tenants::Body& b) {
   return "/backoffice/" + b.slug + "/albo";
 }
 
-std::string type_name(WebDeps& d, std::string_view lang, const std::string& code) {
-  return d.view.t(lang, "albo.type." + code);
+std::string type_name(WebDeps& d, std::string_view lang, TenantId tenant, const std::string& code) {
+  return d.albo.type_name(tenant, lang, code);
 }
 
-Data type_options(WebDeps& d, std::string_view lang, const std::vector<ActType>& types,
+// The body's types (`tenant` 0: the hub's board, the national vocabulary).
+Data type_options(WebDeps& d, std::string_view lang, TenantId tenant, const std::vector<ActType>& types,
                   const std::string& selected) {
   Data list = web::list();
   for (const auto& t : types) {
     Data o;
     o.set("code", t.code);
-    o.set("name", type_name(d, lang, t.code));
+    o.set("name", type_name(d, lang, tenant, t.code));
     o.set("selected", t.code == selected);
     list.push_back(o);
   }
@@ -58,7 +59,7 @@ Data publication_row(WebDeps& d, std::string_view lang, const tenants::Body& bod
   row.set("staff_href", staff_base(body) + "/" + p.id);
   row.set("number", format_number(p.number) + "/" + std::to_string(p.year));
   row.set("body_name", body.name);
-  row.set("type", type_name(d, lang, p.act_type));
+  row.set("type", type_name(d, lang, p.tenant_id, p.act_type));
   row.set("subject", p.subject);
   row.set("office", p.office);
   row.set("from", time::format_it_date(p.start_day));
@@ -118,8 +119,8 @@ http::Response board_page(WebDeps& d, http::Request& req, const tenants::Body* b
                 base + "/feed.rss" + (q.act_type.empty() ? "" : "?tipo=" + text::percent_encode(q.act_type)));
   page.data.set("atom_href", base + "/feed.atom" +
                                  (q.act_type.empty() ? "" : "?tipo=" + text::percent_encode(q.act_type)));
-  page.data.set("types",
-                type_options(d, lang, body ? d.albo.act_types(body->id) : national_act_types(), q.act_type));
+  page.data.set("types", type_options(d, lang, body ? body->id : TenantId{0},
+                                      body ? d.albo.act_types(body->id) : national_act_types(), q.act_type));
   const auto now = d.albo.now();
   auto found = d.albo.board(q);
   Data rows = web::list();
@@ -305,7 +306,7 @@ http::Response feed(WebDeps& d, http::Request& req, const tenants::Body* body, b
       guid.append_attribute("isPermaLink") = "true";
       guid.text().set(link.c_str());
       category(item, "item-category-uid", std::to_string(p.year) + "/" + format_number(p.number));
-      category(item, "item-category-type", type_name(d, "it", p.act_type));
+      category(item, "item-category-type", type_name(d, "it", p.tenant_id, p.act_type));
       category(item, "item-category-pubStart", time::format_iso_date(p.start_day));
       category(item, "item-category-pubEnd", time::format_iso_date(p.last_day()));
       if (!body) category(item, "item-category-municipality", b->name);
@@ -359,7 +360,7 @@ http::Response feed(WebDeps& d, http::Request& req, const tenants::Body* body, b
     }
     auto cat = e.append_child("category");
     cat.append_attribute("term") = p.act_type.c_str();
-    cat.append_attribute("label") = type_name(d, "it", p.act_type).c_str();
+    cat.append_attribute("label") = type_name(d, "it", p.tenant_id, p.act_type).c_str();
     const std::string summary =
         web::ui(d.view, "it", "ui.albo_feed_period",
                 {{"from", time::format_it_date(p.start_day)}, {"to", time::format_it_date(p.last_day())}});
@@ -394,7 +395,7 @@ http::Response archive_get(WebDeps& d, http::Request& req, const StaffCall& a) {
   auto q = query_from(req);
   for (const char* k : {"tipo", "ufficio", "dal", "al", "testo"})
     page.data.set(std::string("q_") + k, req.query_param(k));
-  page.data.set("types", type_options(d, lang, d.albo.act_types(a.body->id), q.act_type));
+  page.data.set("types", type_options(d, lang, a.body->id, d.albo.act_types(a.body->id), q.act_type));
   page.data.set("public_href", "/" + a.body->slug + "/albo");
   auto found = d.albo.archive(a.who, a.body->id, q);
   if (!found) return identity::staff_refusal(d.view, req, found.error());
@@ -429,7 +430,8 @@ http::Response new_form(WebDeps& d, http::Request& req, const StaffCall& a, cons
   for (const char* k : {"issuer", "office", "responsible", "requester", "subject", "act_number", "act_date",
                         "start_day", "days", "forget_on"})
     page.data.set(std::string("f_") + k, field(f, k));
-  page.data.set("types", type_options(d, lang, d.albo.act_types(a.body->id), field(f, "act_type")));
+  page.data.set("types",
+                type_options(d, lang, a.body->id, d.albo.act_types(a.body->id), field(f, "act_type")));
   page.data.set("extract", field(f, "integral") == "0");
   page.data.set("max_mb", std::to_string(kMaxDocumentBytes / (1024 * 1024)));
   int status = 200;
@@ -710,30 +712,49 @@ http::Response start_number_post(WebDeps& d, http::Request& req, const StaffCall
   return web::see_other(staff_base(*a.body) + "?numerazione=1");
 }
 
-// The body's act types (its administrators): which of the national vocabulary's types it uses, each with
-// its default period and whether a rule requires personal data in it / it is a resolution.
+// The body's act types (its administrators): which of the national vocabulary's types and of its own it
+// uses, each with its default period and whether a rule requires personal data in it / it is a
+// resolution; and a form to add a type of its own.
+std::vector<ActType> all_types(WebDeps& d, TenantId tenant) {
+  std::vector<ActType> all = national_act_types();
+  for (const auto& c : d.albo.custom_act_types(tenant)) all.push_back(ActType{c.code, 15, false, false});
+  return all;
+}
+
 http::Response types_page(WebDeps& d, http::Request& req, const StaffCall& a, const http::Params* form,
-                          const Error* error) {
+                          const Error* error, bool adding = false) {
   const auto& lang = req.ctx.locale;
   auto page = staff_page(d, req, a, "albo_staff_types", d.view.t(lang, "ui.albo_types_title"), true);
   const auto own = d.albo.act_types(a.body->id);
+  const bool from_list = form && !adding;  // the list form came back with an error: show what was typed
   Data rows = web::list();
-  for (const auto& n : national_act_types()) {
+  for (const auto& n : all_types(d, a.body->id)) {
     const auto it = std::find_if(own.begin(), own.end(), [&](const ActType& t) { return t.code == n.code; });
     const ActType& t = it != own.end() ? *it : n;
     Data r;
     r.set("code", n.code);
-    r.set("name", type_name(d, lang, n.code));
-    const bool on = form ? !web::form_field(*form, "on_" + n.code).empty() : it != own.end();
-    r.set("on", on);
-    r.set("days", form ? web::form_field(*form, "days_" + n.code) : std::to_string(t.days));
+    r.set("name", type_name(d, lang, a.body->id, n.code));
+    r.set("custom", is_custom_type_code(n.code));
+    r.set("on", from_list ? !web::form_field(*form, "on_" + n.code).empty() : it != own.end());
+    r.set("days", from_list ? web::form_field(*form, "days_" + n.code) : std::to_string(t.days));
     r.set("national_days", std::to_string(n.days));
-    r.set("personal_data", form ? !web::form_field(*form, "pd_" + n.code).empty() : t.personal_data);
-    r.set("resolution", form ? !web::form_field(*form, "res_" + n.code).empty() : t.resolution);
+    r.set("personal_data", from_list ? !web::form_field(*form, "pd_" + n.code).empty() : t.personal_data);
+    r.set("resolution", from_list ? !web::form_field(*form, "res_" + n.code).empty() : t.resolution);
     rows.push_back(r);
   }
   page.data.set("types", rows);
   page.data.set("action", staff_base(*a.body) + "/tipi");
+  page.data.set("add_action", staff_base(*a.body) + "/tipi/nuovo");
+  if (adding && form) {
+    for (const char* k : {"name_it", "name_en", "new_days"})
+      page.data.set(std::string("f_") + k, web::form_field(*form, k));
+    page.data.set("f_new_pd", !web::form_field(*form, "new_pd").empty());
+    page.data.set("f_new_res", !web::form_field(*form, "new_res").empty());
+  }
+  if (const auto added = req.query_param("aggiunto"); !form && is_custom_type_code(added)) {
+    const auto name = type_name(d, lang, a.body->id, added);
+    if (name != added) page.data.set("added", web::ui(d.view, lang, "ui.albo_type_added", {{"name", name}}));
+  }
   if (error) web::set_form_error(d.view, req, page, *error);
   return web::private_page(d.view, req, page, error ? web::form_status(*error) : 200);
 }
@@ -747,7 +768,7 @@ http::Response types_post(WebDeps& d, http::Request& req, const StaffCall& a) {
   if (!form) return d.view.error_page(req, 400);
   if (auto st = identity::check_csrf(req, *form); !st) return d.view.error_page(req, st.error().http_status);
   std::vector<ActType> chosen;
-  for (const auto& n : national_act_types()) {
+  for (const auto& n : all_types(d, a.body->id)) {
     if (web::form_field(*form, "on_" + n.code).empty()) continue;
     auto days = text::parse_decimal(web::form_field(*form, "days_" + n.code));
     chosen.push_back(ActType{n.code, days && *days <= 365 ? static_cast<int>(*days) : 0,
@@ -760,6 +781,22 @@ http::Response types_post(WebDeps& d, http::Request& req, const StaffCall& a) {
     return types_page(d, req, a, &*form, &st.error());
   }
   return web::see_other(staff_base(*a.body) + "?tipi=1");
+}
+
+http::Response type_add_post(WebDeps& d, http::Request& req, const StaffCall& a) {
+  auto form = req.form();
+  if (!form) return d.view.error_page(req, 400);
+  if (auto st = identity::check_csrf(req, *form); !st) return d.view.error_page(req, st.error().http_status);
+  auto days = text::parse_decimal(web::form_field(*form, "new_days"));
+  NewActType t{web::form_field(*form, "name_it"), web::form_field(*form, "name_en"),
+               days && *days <= 365 ? static_cast<int>(*days) : 0, !web::form_field(*form, "new_pd").empty(),
+               !web::form_field(*form, "new_res").empty()};
+  auto added = d.albo.add_custom_act_type(a.who, a.body->id, t);
+  if (!added) {
+    if (added.error().http_status == 403) return identity::staff_refusal(d.view, req, added.error());
+    return types_page(d, req, a, &*form, &added.error(), true);
+  }
+  return web::see_other(staff_base(*a.body) + "/tipi?aggiunto=" + text::percent_encode(*added));
 }
 
 }  // namespace
@@ -794,6 +831,7 @@ void register_pages(http::Router& router, WebDeps& d) {
   router.post(b + "/numerazione", staff_route(d, Permission::manage_albo, start_number_post));
   router.get(b + "/tipi", staff_route(d, Permission::customise_forms, types_get));
   router.post(b + "/tipi", staff_route(d, Permission::customise_forms, types_post));
+  router.post(b + "/tipi/nuovo", staff_route(d, Permission::customise_forms, type_add_post));
   router.get(b + "/{id}", staff_route(d, Permission::publish_albo, entry_get));
   router.post(b + "/{id}/annulla", staff_route(d, Permission::manage_albo, annul_post));
   router.post(b + "/{id}/apri", staff_route(d, Permission::manage_albo, open_post));

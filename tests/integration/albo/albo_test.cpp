@@ -368,3 +368,12 @@ INSTANTIATE_TEST_SUITE_P(Databases, AlboTest, ::testing::Values(db::Dialect::sql
 
 }  // namespace
 }  // namespace sp::albo::testing
+
+TEST(AlboRules, ABodysOwnTypeCodeComesFromItsItalianName) {
+  EXPECT_EQ(sp::albo::custom_type_code("Avviso di deposito atti"), "x_avviso_di_deposito_atti");
+  EXPECT_EQ(sp::albo::custom_type_code("  Pubblicità dell'esito — gara "), "x_pubblicita_dell_esito_gara");
+  EXPECT_EQ(sp::albo::custom_type_code("!!!"), "");
+  EXPECT_EQ(sp::albo::custom_type_code(std::string(100, 'a')).size(), 40u);
+  EXPECT_TRUE(sp::albo::is_custom_type_code("x_avviso"));
+  EXPECT_FALSE(sp::albo::is_custom_type_code("avviso"));
+}

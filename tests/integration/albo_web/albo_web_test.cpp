@@ -245,6 +245,52 @@ class AlboWebTest : public AppTest {
     EXPECT_NE(form.body.find("value=\"avviso\""), npos);
     EXPECT_EQ(form.body.find("value=\"delibera_giunta\""), npos) << "no longer on Asti's list";
     EXPECT_EQ(app_->albo().act_types(novara_).size(), national_act_types().size()) << "Novara's untouched";
+
+    // A type of Asti's own: added in use, named in both languages, usable for publishing; a second one with
+    // the same name, a blank or control-character name are refused with what was typed kept.
+    auto added =
+        post_form("/backoffice/asti/albo/tipi/nuovo", admin,
+                  "name_it=Avviso+di+deposito+atti+espropriativi&name_en=Notice+of+expropriation+filing&"
+                  "new_days=30&new_pd=1");
+    ASSERT_EQ(added.status, 303) << added.body.substr(0, 300);
+    const std::string code = "x_avviso_di_deposito_atti_espropriativi";
+    auto types_after = get(header(added, "location"), admin);
+    EXPECT_NE(types_after.body.find("id=\"type-added\""), npos);
+    EXPECT_NE(types_after.body.find("name=\"days_" + code + "\" value=\"30\""), npos);
+    const auto list_after = app_->albo().act_types(asti_);
+    ASSERT_EQ(list_after.size(), 3u) << "the two chosen before and the new one";
+    auto again = post_form("/backoffice/asti/albo/tipi/nuovo", admin,
+                           "name_it=AVVISO+di+deposito+atti+espropriativi!&new_days=30");
+    EXPECT_EQ(again.status, 400);
+    EXPECT_NE(again.body.find("ha già un tipo di atto con questo nome"), npos);
+    EXPECT_NE(again.body.find("value=\"AVVISO di deposito atti espropriativi!\""), npos) << "kept";
+    EXPECT_EQ(post_form("/backoffice/asti/albo/tipi/nuovo", admin, "name_it=++&new_days=15").status, 400);
+    EXPECT_EQ(post_form("/backoffice/asti/albo/tipi/nuovo", admin, "name_it=A%0Db&new_days=15").status, 400);
+    EXPECT_EQ(post_form("/backoffice/asti/albo/tipi/nuovo", novara, "name_it=Altro+tipo&new_days=15").status,
+              403);
+    EXPECT_EQ(post_form("/backoffice/asti/albo/tipi/nuovo", op, "name_it=Altro+tipo&new_days=15").status,
+              403);
+
+    Publishing p;
+    p.publication.act_type = code;
+    p.publication.office = "Ufficio espropri";
+    p.publication.responsible = "Arch. Laura Bosco";
+    p.publication.subject = "Deposito degli atti per l'esproprio di via Brofferio";
+    p.publication.personal_data_confirmed = true;
+    p.documents.push_back({DocumentRole::act, "deposito.pdf", pdf_saying("Deposito"), "document"});
+    auto r = app_->albo().publish(SystemActor{"test"}, asti_, p);
+    ASSERT_TRUE(r.ok() && r->published) << (r.ok() ? "" : r.error().code);
+    auto board = get("/asti/albo", "");
+    EXPECT_NE(board.body.find("Avviso di deposito atti espropriativi"), npos);
+    EXPECT_NE(get("/asti/albo?tipo=" + code, "").body.find("via Brofferio"), npos);
+    EXPECT_NE(get("/asti/albo?lang=en", "").body.find("Notice of expropriation filing"), npos);
+    EXPECT_NE(get("/asti/albo/feed.rss", "").body.find("Avviso di deposito atti espropriativi"), npos);
+    // Another body cannot publish under Asti's type, nor read its name through one of its own acts.
+    p.publication.subject = "Atto di Novara";
+    auto other = app_->albo().publish(SystemActor{"test"}, novara_, p);
+    ASSERT_FALSE(other.ok());
+    EXPECT_EQ(other.error().code, "albo.act_type");
+    EXPECT_EQ(app_->albo().type_name(novara_, "it", code), code);
   }
 };
 
