@@ -178,6 +178,10 @@ std::string format_it_datetime(TimePoint tp) {
   return date::format("%d/%m/%Y %H:%M", chr::floor<chr::minutes>(to_rome_local(tp)));
 }
 
+std::string format_rome(TimePoint tp, const char* format) {
+  return date::format(format, date::make_zoned(rome(), chr::floor<chr::seconds>(tp)));
+}
+
 std::string it_datetime_text(std::string_view utc_iso) {
   auto tp = parse_iso_utc(utc_iso);
   return tp ? format_it_datetime(*tp) : std::string(utc_iso);

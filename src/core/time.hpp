@@ -74,6 +74,9 @@ std::string format_it_date(TimePoint tp);
 std::string format_it_date(Date d);
 // "23/11/2026 20:15": date and time in Rome.
 std::string format_it_datetime(TimePoint tp);
+// `tp` in Rome, whole seconds, in the date library's strftime-like format: "%z" is the offset in force
+// ("+0100" in winter, "+0200" in summer), as certified-mail data and mail headers write it.
+std::string format_rome(TimePoint tp, const char* format);
 // "2026-11-23T19:15:00Z": UTC, truncated to whole seconds.
 std::string format_iso_utc(TimePoint tp);
 // "2026-11-23T19:15:00.123Z": UTC with milliseconds and fixed width, so text order is time order (the

@@ -1,11 +1,5 @@
 #include "adapters/messaging/smtp_sink.hpp"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <poll.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <cctype>
 #include <stdexcept>
@@ -16,9 +10,7 @@
 namespace sp::messaging {
 namespace {
 
-constexpr std::size_t kMaxLine = 4096;               // RFC 5321 asks for 1000; be lenient
 constexpr std::size_t kMaxMessage = 10 * 1024 * 1024;
-constexpr int kIdleMs = 60'000;
 
 bool iequals_prefix(std::string_view s, std::string_view prefix) {
   if (s.size() < prefix.size()) return false;
@@ -36,42 +28,6 @@ std::optional<std::string> path_arg(std::string_view rest) {
   if (close == std::string_view::npos) return std::nullopt;
   return std::string(rest.substr(1, close - 1));
 }
-
-class Conn {
- public:
-  explicit Conn(int fd) : fd_(fd) {}
-  bool send(std::string_view s) {
-    while (!s.empty()) {
-      ssize_t n = ::send(fd_, s.data(), s.size(), MSG_NOSIGNAL);
-      if (n <= 0) return false;
-      s.remove_prefix(static_cast<std::size_t>(n));
-    }
-    return true;
-  }
-  // A line without its CRLF (a bare LF also ends a line); nullopt on close, timeout or overlong line.
-  std::optional<std::string> line() {
-    for (;;) {
-      auto lf = buf_.find('\n');
-      if (lf != std::string::npos) {
-        std::string l = buf_.substr(0, lf);
-        buf_.erase(0, lf + 1);
-        if (!l.empty() && l.back() == '\r') l.pop_back();
-        return l;
-      }
-      if (buf_.size() > kMaxLine) return std::nullopt;
-      pollfd p{fd_, POLLIN, 0};
-      if (::poll(&p, 1, kIdleMs) <= 0) return std::nullopt;
-      char tmp[4096];
-      ssize_t n = ::recv(fd_, tmp, sizeof tmp, 0);
-      if (n <= 0) return std::nullopt;
-      buf_.append(tmp, static_cast<std::size_t>(n));
-    }
-  }
-
- private:
-  int fd_;
-  std::string buf_;
-};
 
 std::string lower(std::string s) {
   for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -145,73 +101,27 @@ std::string ReceivedMail::body() const {
   return raw;
 }
 
-SmtpSink::SmtpSink(std::uint16_t port, std::string address) {
-  listen_fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (listen_fd_ < 0) throw std::runtime_error("smtp sink: socket");
-  int one = 1;
-  ::setsockopt(listen_fd_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-  sockaddr_in sa{};
-  sa.sin_family = AF_INET;
-  sa.sin_port = htons(port);
-  if (::inet_pton(AF_INET, address.c_str(), &sa.sin_addr) != 1) throw std::runtime_error("smtp sink: address");
-  if (::bind(listen_fd_, reinterpret_cast<sockaddr*>(&sa), sizeof sa) != 0 || ::listen(listen_fd_, 16) != 0) {
-    ::close(listen_fd_);
-    throw std::runtime_error("smtp sink: cannot listen on " + address + ":" + std::to_string(port));
-  }
-  socklen_t len = sizeof sa;
-  ::getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&sa), &len);
-  port_ = ntohs(sa.sin_port);
-}
+SmtpSink::SmtpSink(std::uint16_t port, std::string address)
+    : server_(port, address, [this](adapters::LineConn& c) { serve(c); }) {}
 
 SmtpSink::~SmtpSink() {
   stop();
-  if (listen_fd_ >= 0) ::close(listen_fd_);
 }
 
 void SmtpSink::start() {
-  if (acceptor_.joinable()) return;
-  acceptor_ = std::thread([this] { accept_loop(); });
+  server_.start();
 }
 
 void SmtpSink::stop() {
-  stopping_ = true;
-  if (listen_fd_ >= 0) ::shutdown(listen_fd_, SHUT_RDWR);
-  if (acceptor_.joinable()) acceptor_.join();
-  std::vector<std::thread> workers;
-  {
-    std::lock_guard lock(mutex_);
-    for (int fd : open_fds_) ::shutdown(fd, SHUT_RDWR);
-    workers.swap(workers_);
-  }
-  for (auto& t : workers)
-    if (t.joinable()) t.join();
+  server_.stop();
 }
 
-void SmtpSink::accept_loop() {
-  while (!stopping_) {
-    pollfd p{listen_fd_, POLLIN, 0};
-    int r = ::poll(&p, 1, 200);
-    if (stopping_) break;
-    if (r <= 0) continue;
-    int fd = ::accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC);
-    if (fd < 0) continue;
-    std::lock_guard lock(mutex_);
-    if (stopping_) {
-      ::close(fd);
-      break;
-    }
-    open_fds_.push_back(fd);
-    workers_.emplace_back([this, fd] { serve(fd); });
-  }
-}
-
-void SmtpSink::serve(int fd) {
-  Conn c(fd);
+void SmtpSink::serve(adapters::LineConn& c) {
   std::string from;
   std::vector<std::string> rcpt;
   bool have_from = false;
   c.send("220 sportello-sink ESMTP ready\r\n");
-  while (!stopping_) {
+  while (!server_.stopping()) {
     auto line = c.line();
     if (!line) break;
     const std::string& l = *line;
@@ -252,7 +162,8 @@ void SmtpSink::serve(int fd) {
         }
       }
       if (reject != 0) {
-        c.send(std::to_string(reject) + (reject >= 500 ? " 5.1.1 Recipient rejected\r\n" : " 4.3.0 Try again later\r\n"));
+        c.send(std::to_string(reject) +
+               (reject >= 500 ? " 5.1.1 Recipient rejected\r\n" : " 4.3.0 Try again later\r\n"));
         continue;
       }
       rcpt.push_back(*p);
@@ -309,9 +220,6 @@ void SmtpSink::serve(int fd) {
       c.send("500 5.5.2 Command not recognised\r\n");
     }
   }
-  std::lock_guard lock(mutex_);
-  open_fds_.erase(std::remove(open_fds_.begin(), open_fds_.end(), fd), open_fds_.end());
-  ::close(fd);
 }
 
 std::vector<ReceivedMail> SmtpSink::messages() const {

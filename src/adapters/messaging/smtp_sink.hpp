@@ -1,7 +1,7 @@
 #pragma once
 // A local SMTP sink for the demo and the tests: a minimal SMTP server (RFC 5321 server side: EHLO/HELO,
 // MAIL FROM, RCPT TO, DATA with dot-unstuffing, RSET, NOOP, QUIT) on loopback that accepts every message
-// and keeps it in memory. Plain POSIX sockets, one thread per connection (it serves a handful of clients).
+// and keeps it in memory, on the simulators' line server (adapters/line_server.hpp).
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -12,6 +12,8 @@
 #include <thread>
 #include <utility>
 #include <vector>
+
+#include "adapters/line_server.hpp"
 
 namespace sp::messaging {
 
@@ -43,8 +45,8 @@ class SmtpSink {
   void start();  // accept loop in a thread
   void stop();   // closes the listener and every connection, joins the threads
 
-  [[nodiscard]] std::uint16_t port() const { return port_; }
-  [[nodiscard]] std::string url() const { return "smtp://127.0.0.1:" + std::to_string(port_); }
+  [[nodiscard]] std::uint16_t port() const { return server_.port(); }
+  [[nodiscard]] std::string url() const { return "smtp://127.0.0.1:" + std::to_string(port()); }
 
   // Copies of what was received so far, oldest first.
   [[nodiscard]] std::vector<ReceivedMail> messages() const;
@@ -57,21 +59,15 @@ class SmtpSink {
   void reject_recipients(int code, int times);
 
  private:
-  void accept_loop();
-  void serve(int fd);
+  void serve(adapters::LineConn& c);
 
-  int listen_fd_ = -1;
-  std::uint16_t port_ = 0;
-  std::atomic<bool> stopping_{false};
-  std::thread acceptor_;
   mutable std::mutex mutex_;
   mutable std::condition_variable cv_;
   std::vector<ReceivedMail> mails_;
-  std::vector<std::thread> workers_;
-  std::vector<int> open_fds_;
   std::uint64_t next_id_ = 1;
   int reject_code_ = 0;
   int reject_times_ = 0;
+  adapters::LineServer server_;  // last: its threads use the members above, and it stops first
 };
 
 }  // namespace sp::messaging

@@ -209,6 +209,7 @@ const std::vector<Rule>& rules() {
       {"POST", "/backoffice/{slug}/albo/numerazione", {"asti_manager", "asti_admin"}},
       {"GET", "/backoffice/{slug}/albo/tipi", {"asti_admin"}},
       {"POST", "/backoffice/{slug}/albo/tipi", {"asti_admin"}, "on_avviso=1&days_avviso=15"},
+      {"POST", "/backoffice/{slug}/albo/tipi/nuovo", {"asti_admin"}, "name_it=Avviso+di+prova&new_days=15"},
       {"GET", "/backoffice/{slug}/albo/{id}", kAstiDesk},
       {"POST", "/backoffice/{slug}/albo/{id}/annulla", {"asti_manager", "asti_admin"}},
       {"POST", "/backoffice/{slug}/albo/{id}/apri", {"asti_manager", "asti_admin"}},
