@@ -2,6 +2,7 @@
 
 #include "identity/guards.hpp"
 #include "identity/request.hpp"
+#include "identity/web.hpp"
 #include "stamp/model.hpp"
 #include "web/context.hpp"
 
@@ -89,7 +90,9 @@ http::Response home_get(WebDeps& d, http::Request& req) {
   page.data.set("kinds46", k46);
   page.data.set("kinds47", k47);
   page.data.set("action", sd_base(*c.body) + "/compila");
-  if (c.who->acting_for) page.data.set("acting_for", c.who->acting_for->name);
+  if (c.who->acting_for)
+    page.data.set("acting_for",
+                  d.view.i18n().format(lang, "ui.sd_acting_for", {{"name", c.who->acting_for->name}}));
   Data mine = web::list();
   const auto list = d.declarations.mine(c.body->id, c.who);
   for (const auto& x : list) mine.push_back(declaration_row(d, lang, x, *c.body));
@@ -170,10 +173,11 @@ http::Response issue_post(WebDeps& d, http::Request& req) {
   for (const auto& f : form_fields(*kind)) s.facts[f] = web::form_field(*form, "f_" + f);
   auto r = d.declarations.issue(c.body->id, c.who, s);
   if (!r) {
-    auto parties = d.declarations.parties(c.who);
-    if (!parties) return d.view.error_page(req, parties.error().http_status);
-    // A third party: the form again about whom the session may declare for, with the reason.
-    return form_page(d, req, c, *kind, *parties, s.facts, false, &r.error(), s.purpose, s.recipient);
+    // The form again, values kept, about whom the session may declare for (a third party: with the reason).
+    auto draft = d.declarations.prefill(c.body->id, c.who, kind->code, req.ctx.locale);
+    if (!draft) return d.view.error_page(req, draft.error().http_status);
+    return form_page(d, req, c, *kind, draft->parties, s.facts, draft->prefilled, &r.error(), s.purpose,
+                     s.recipient);
   }
   return web::see_other(sd_base(*c.body) + "/" + r->token);
 }
