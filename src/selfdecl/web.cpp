@@ -138,7 +138,11 @@ http::Response form_page(WebDeps& d, http::Request& req, const Citizen& c, const
   x.set("purpose", purpose);
   x.set("recipient", recipient);
   x.set("warning", d.view.t(lang, "selfdecl.pdf.art76"));
-  if (error) x.set("error", d.view.i18n().message(lang, *error));
+  if (error) {
+    Error shown = *error;  // a field's error names the field as the form labels it
+    if (!shown.field.empty()) shown.detail = d.view.t(lang, "selfdecl.field." + shown.field);
+    x.set("error", d.view.i18n().message(lang, shown));
+  }
   return web::private_page(d.view, req, page, error ? error->http_status : 200);
 }
 

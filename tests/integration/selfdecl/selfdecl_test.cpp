@@ -190,7 +190,8 @@ TEST_P(SelfDeclTest, PrefilledStampedVerifiableCorrectedOwnOnlyAndKeptToItsBody)
   auto corrected_pdf = call("GET", location(corrected) + "/autocertificazione.pdf", davide);
   const auto ctext = sp::testing::pdf_text(corrected_pdf.body);
   EXPECT_NE(ctext.find("VIA ROMA 10, 15033"), std::string::npos) << ctext;
-  EXPECT_NE(ctext.find("modificato rispetto ai dati dell'anagrafe: Indirizzo"), std::string::npos) << ctext;
+  EXPECT_NE(ctext.find("rispetto ai dati dell'anagrafe, i seguenti dati: Indirizzo"), std::string::npos)
+      << ctext;
   EXPECT_EQ(app_->stamps().check_file(corrected_pdf.body).verdict, sp::stamp::Verdict::valid);
 
   // Art. 47: a subject and a text the person writes.
@@ -212,6 +213,7 @@ TEST_P(SelfDeclTest, PrefilledStampedVerifiableCorrectedOwnOnlyAndKeptToItsBody)
   auto missing = issue(davide, "casale-monferrato", "residenza", me, {{"indirizzo", " "}});
   EXPECT_EQ(missing.status, 400);
   EXPECT_NE(missing.body.find("aria-invalid=\"true\""), std::string::npos);
+  EXPECT_NE(missing.body.find("«Indirizzo»"), std::string::npos);  // the field as the form labels it
   EXPECT_EQ(count("SELECT COUNT(*) FROM self_declarations"), before);
   EXPECT_EQ(count("SELECT COUNT(*) FROM audit_log WHERE action = 'selfdecl.issue'"), before);
 
