@@ -175,6 +175,7 @@ App::App(Config config) : config_(std::move(config)) {
     if (auto st = seed_demo_population(config_.share_dir, *tenants_, *anagrafe_->register_); !st)
       throw std::runtime_error("demo population: " + st.error().code + " " + st.error().detail);
   }
+  selfdecl_ = selfdecl::install(router_, deps, *anagrafe_, *stamp_);  // prefilled from the register, stamped
   // The hub's own back-office pages.
   register_jobs_page();
   register_keys_page();
@@ -199,7 +200,8 @@ http::ServerOptions App::server_options() const {
   // Where each module accepts uploads.
   for (const web::Installed* m : std::initializer_list<const web::Installed*>{
            identity_.get(), protocollo_.get(), forms_.get(), cases_.get(), applications_.get(),
-           body_pages_.get(), payments_.get(), stamp_.get(), albo_.get(), certificates_.get(), anagrafe_.get()}) {
+           body_pages_.get(), payments_.get(), stamp_.get(), albo_.get(), certificates_.get(),
+           anagrafe_.get(), selfdecl_.get()}) {
     o.upload_prefixes.insert(o.upload_prefixes.end(), m->upload_prefixes.begin(), m->upload_prefixes.end());
   }
   o.request_timeout = std::chrono::milliseconds(config_.request_timeout_ms);

@@ -35,6 +35,7 @@
 #include "jobs/runner.hpp"
 #include "payments/module_web.hpp"
 #include "protocollo/module_web.hpp"
+#include "selfdecl/module_web.hpp"
 #include "stamp/module_web.hpp"
 #include "tenants/service.hpp"
 #include "web/context.hpp"
@@ -64,6 +65,7 @@ class App {
   [[nodiscard]] payments::PaymentsService& payments() { return *payments_->payments; }
   [[nodiscard]] albo::AlboService& albo() { return *albo_->albo; }
   [[nodiscard]] anagrafe::AnagrafeService& anagrafe() { return *anagrafe_->register_; }
+  [[nodiscard]] selfdecl::SelfDeclService& self_declarations() { return *selfdecl_->declarations; }
   [[nodiscard]] payments::StationService& station() { return *payments_->station; }
   [[nodiscard]] payments::PortalService& portal() { return *payments_->portal; }
   [[nodiscard]] stamp::StampService& stamps() { return *stamp_->stamps; }
@@ -133,6 +135,7 @@ class App {
   std::unique_ptr<albo::Module> albo_;
   std::unique_ptr<certificates::Module> certificates_;
   std::unique_ptr<anagrafe::Module> anagrafe_;
+  std::unique_ptr<selfdecl::Module> selfdecl_;
 
   void setup_sign_in();
   void start_demo_simulator();

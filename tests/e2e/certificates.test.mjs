@@ -2,7 +2,8 @@
 // of Casale Monferrato gets a family-status certificate after paying the stamp duty on pagoPA's (simulated)
 // Checkout; the PDF he downloads is ANPR's, and the ANPR simulator's verification page accepts it (and not
 // a changed copy); online he cannot get one about his neighbour Paolo Bo (third party) nor about his
-// mother Rosa (not certifiable): each refusal says why.
+// mother Rosa (not certifiable): each refusal says why. Then the self-declaration, the everyday tool: prefilled,
+// stamped, verified at /verifica.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
@@ -105,6 +106,41 @@ test('Davide pays the stamp duty and downloads a family-status certificate that 
     await submitWith(page, '#cert-preview');
     assert.match(await page.locator('#cert-error').innerText(), /non è certificabile/);
     await axe(page, 'refusal');
+  } finally {
+    await ctx.close();
+  }
+});
+
+// The everyday alternative (docs/selfdecl.md): a self-declaration prefilled from the register, corrected
+// by Davide, downloaded with the hub's digital stamp, which /verifica accepts without signing in.
+test('Davide downloads a prefilled self-declaration whose digital stamp verifies', async () => {
+  const ctx = await browser.newContext({ locale: 'it-IT' });
+  try {
+    const page = await signIn(ctx, 'GTTDVD79H14B885C');
+    await page.goto(`${server.baseUrl}/casale-monferrato/servizi/autocertificazione-precompilata/domanda`);
+    assert.match(page.url(), /\/casale-monferrato\/autocertificazioni$/);
+    await page.check('#sd-kind-residenza');
+    await submitWith(page, '#sd-start');
+    assert.equal(await page.inputValue('#sd-cognome'), 'GATTI');
+    assert.match(await page.inputValue('#sd-indirizzo'), /VIA ROMA 8/);
+    await axe(page, 'self-declaration form');
+    await page.fill('#sd-recipient', 'Istituto comprensivo');
+    await submitWith(page, '#sd-submit');
+    assert.match(page.url(), /\/casale-monferrato\/autocertificazioni\/[A-Za-z0-9_-]+$/);
+    await axe(page, 'self-declaration issued');
+    const res = await page.request.get(server.baseUrl + await page.getAttribute('#sd-download', 'href'));
+    assert.equal(res.status(), 200);
+    const pdf = await res.body();
+    const anonymous = await browser.newContext({ locale: 'it-IT' });
+    try {
+      const verify = await anonymous.newPage();
+      await verify.goto(`${server.baseUrl}/verifica`);
+      await verify.setInputFiles('#stamp-file', { name: 'autocertificazione.pdf', mimeType: 'application/pdf', buffer: pdf });
+      await submitWith(verify, '#stamp-by-file button[type="submit"]');
+      assert.equal(await verify.getAttribute('#stamp-result', 'data-verdict'), 'valid');
+    } finally {
+      await anonymous.close();
+    }
   } finally {
     await ctx.close();
   }

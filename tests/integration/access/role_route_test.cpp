@@ -239,6 +239,19 @@ const std::vector<Rule>& rules() {
        {"asti_counter"},
        "ente=asti&subject=CCCFBA85D03L219P&kind=residenza&requester_type=2"},
       {"GET", "/sportello-assistito/certificati/{token}/certificato.pdf", {}},
+      // Self-declarations (src/selfdecl): the signed-in person at any comune (the POST issues one about
+      // themselves); {token} is nobody's: 404 for all. The body's list: its desk staff.
+      {"GET", "/{slug}/autocertificazioni", {"citizen"}},
+      {"GET", "/{slug}/autocertificazioni/compila", {"citizen"}},
+      {"POST",
+       "/{slug}/autocertificazioni",
+       {"citizen"},
+       "kind=esistenza-vita&f_cognome=CACCAMO&f_nome=FABIO&f_luogo_nascita=TORINO&f_data_nascita=03%2F04%"
+       "2F1985"},
+      {"GET", "/{slug}/autocertificazioni/{token}", {}},
+      {"GET", "/{slug}/autocertificazioni/{token}/autocertificazione.pdf", {}},
+      {"GET", "/area-personale/autocertificazioni", {"citizen"}},
+      {"GET", "/backoffice/{slug}/autocertificazioni", kAstiDesk},
       // The population register mirror: the registry office (manage_register: managers and administrators;
       // {id}: Asti's demo import). The upload without its file: an allowed caller gets 400. The citizen's own
       // register data in the personal area.
@@ -277,6 +290,9 @@ const std::set<std::string> kPublic = {
     "GET /sportello-assistito",
     // The catalog's certificate service: a redirect to the certificates' page, which checks the person.
     "GET /{slug}/servizi/certificato-anagrafico/domanda",
+    // The catalog's self-declaration service: a redirect to the self-declarations' page, which checks the
+    // person.
+    "GET /{slug}/servizi/autocertificazione-precompilata/domanda",
     // Every body's and the hub's contacts, privacy notice, accessibility statement and legal notes.
     "GET /{slug}/contatti", "GET /{slug}/privacy", "GET /{slug}/accessibilita", "GET /{slug}/note-legali",
     "GET /contatti", "GET /privacy", "GET /accessibilita", "GET /note-legali",
@@ -566,7 +582,10 @@ TEST_P(RoleRouteTest, NobodyReachesAnotherBodysPagesAndEachRefusalIsLogged) {
       if (actor.name == "novara_admin") continue;
       // A citizen's own certificates at another comune: ANPR is one national register and any comune
       // issues (issue 15), so Novara's certificate pages serve Asti's resident too.
-      if (actor.name == "citizen" && rule.pattern.rfind("/{slug}/certificati", 0) == 0 &&
+      // The same for self-declarations: a person declares at any member body's portal.
+      if (actor.name == "citizen" &&
+          (rule.pattern.rfind("/{slug}/certificati", 0) == 0 ||
+           rule.pattern.rfind("/{slug}/autocertificazioni", 0) == 0) &&
           rule.pattern.find("{token}") == std::string::npos) {
         if (rule.method == "GET")
           EXPECT_EQ(classify(call(rule.method, path, actor.name, rule.form)), Outcome::allowed) << path;
