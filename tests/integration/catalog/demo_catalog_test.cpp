@@ -47,7 +47,9 @@ TEST_P(DemoCatalogTest, FortyServicesForCitizensAndFortyForBusinessesEachOffered
       EXPECT_FALSE(s.summary.it.empty() || s.summary.en.empty()) << s.code;
       EXPECT_FALSE(s.description.it.empty() || s.description.en.empty()) << s.code;
       EXPECT_EQ(s.documents_it.size(), s.documents_en.size()) << s.code;
-      if (s.audience == Audience::businesses) EXPECT_FALSE(s.legal_basis.empty()) << s.code;
+      if (s.audience == Audience::businesses) {
+        EXPECT_FALSE(s.legal_basis.empty()) << s.code;
+      }
       // A page at every body that offers it; and some body offers it.
       ASSERT_FALSE(h.offered_by.empty()) << s.code << ": no demo body offers it, so it has no page";
       for (auto tenant : h.offered_by) EXPECT_TRUE(catalog_->offering(tenant, s.code).ok()) << s.code;
@@ -78,8 +80,9 @@ TEST_P(DemoCatalogTest, ABodyShowsOnlyTheServicesItOffers) {
   auto other = catalog_->offering(cassola->id, "aua");
   ASSERT_FALSE(other.ok());
   EXPECT_EQ(other.error().http_status, 404);
-  for (const auto& group : catalog_->body_catalog(cassola->id, Audience::businesses))
+  for (const auto& group : catalog_->body_catalog(cassola->id, Audience::businesses)) {
     for (const auto& o : group.offerings) EXPECT_NE(o.service.code, "aua");
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(BothDatabases, DemoCatalogTest,
