@@ -48,6 +48,8 @@ std::vector<messaging::Channel> send_notice(db::Conn& tx, const NoticeContext& c
     messaging::Message m;
     m.tenant_id = c.tenant_id;
     m.channel = channel;
+    m.person = c.applicant_cf;  // the applicant sees it in their area (/area-personale/messaggi)
+    m.type = "case." + n.kind;
     if (channel == messaging::Channel::sms) {
       m.recipient = r.mobile;
       m.body = ctx.i18n.format(lang, key + ".sms", values);

@@ -163,6 +163,8 @@ void ProfileService::issue_code(db::Conn& tx, const std::string& fiscal_code, co
   messaging::Message m;
   m.tenant_id = 0;
   m.recipient = address;
+  m.person = fiscal_code;
+  m.type = "contact.code";
   if (channel == "email") {
     m.channel = messaging::Channel::email;
     m.subject = "Sportello – il tuo codice di verifica / your verification code";
