@@ -27,7 +27,9 @@ CREATE TABLE outbox_new (
   provider_message_id TEXT,
   person              TEXT NOT NULL DEFAULT '',    -- the recipient's fiscal code; '' unknown
   message_type        TEXT NOT NULL DEFAULT '',    -- e.g. case.submitted, contact.code
-  status_changed_at   TEXT
+  status_changed_at   TEXT,
+  fallbacks           TEXT NOT NULL DEFAULT '',    -- JSON: the next channels to try if this one fails
+  fallback_of         TEXT                         -- the message this one stands in for
 );
 INSERT INTO outbox_new (id, tenant_id, channel, recipient, subject, body, created_at, attempts, next_attempt_at,
                         sent_at, last_error, status, claim, fallback_recipient, options, delivered_channel,
@@ -62,3 +64,49 @@ CREATE TABLE outbox_attempts (
   UNIQUE (message_id, attempt)
 );
 CREATE INDEX outbox_attempts_message ON outbox_attempts(tenant_id, message_id);
+
+-- A person's certified e-mail (PEC), entered and verified by a code like the e-mail (issue 17: the
+-- national registries INAD/INI-PEC are for later). Codes for it in contact_verifications.
+ALTER TABLE persons ADD COLUMN pec TEXT;
+ALTER TABLE persons ADD COLUMN pec_verified_at TEXT;
+CREATE TABLE contact_verifications_new (
+  fiscal_code  TEXT NOT NULL REFERENCES persons(fiscal_code),
+  channel      TEXT NOT NULL CHECK (channel IN ('email', 'sms', 'pec')),
+  address      TEXT NOT NULL,
+  code_salt    TEXT NOT NULL,
+  code_hash    TEXT NOT NULL,
+  created_at   TEXT NOT NULL,
+  expires_at   TEXT NOT NULL,
+  attempts     INTEGER NOT NULL DEFAULT 0,
+  consumed_at  TEXT,
+  PRIMARY KEY (fiscal_code, channel)
+);
+INSERT INTO contact_verifications_new SELECT fiscal_code, channel, address, code_salt, code_hash, created_at,
+  expires_at, attempts, consumed_at FROM contact_verifications;
+DROP TABLE contact_verifications;
+ALTER TABLE contact_verifications_new RENAME TO contact_verifications;
+
+-- Per person and message type, the channel they chose (src/messaging: the rules for legal notices and
+-- reminders, the fallback order). No row: the default for the type.
+CREATE TABLE message_preferences (
+  fiscal_code  TEXT NOT NULL REFERENCES persons(fiscal_code),
+  message_type TEXT NOT NULL,
+  channel      TEXT NOT NULL CHECK (channel IN ('email', 'sms', 'pec', 'appio')),
+  updated_at   TEXT NOT NULL,
+  PRIMARY KEY (fiscal_code, message_type)
+);
+
+-- A body's own text for a message type, per language (src/messaging/templates: placeholders checked
+-- when saved). No row: the hub's text from the locales.
+CREATE TABLE message_templates (
+  tenant_id    INTEGER NOT NULL,
+  message_type TEXT NOT NULL,
+  lang         TEXT NOT NULL CHECK (lang IN ('it', 'en')),
+  subject      TEXT NOT NULL,
+  body         TEXT NOT NULL,
+  sms          TEXT NOT NULL,
+  version      INTEGER NOT NULL DEFAULT 1,
+  updated_at   TEXT NOT NULL,
+  updated_by   TEXT NOT NULL,
+  PRIMARY KEY (tenant_id, message_type, lang)
+);

@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/result.hpp"
 
@@ -16,6 +17,14 @@ namespace sp::messaging {
 enum class Channel { email, sms, pec, appio };
 std::string_view to_string(Channel c);
 std::optional<Channel> parse_channel(std::string_view s);
+
+// A channel to try instead when a message fails for good (fallback, issue 17).
+struct Alternative {
+  Channel channel = Channel::email;
+  std::string recipient;
+  std::string subject;
+  std::string body;
+};
 
 // What a business action asks to send. tenant_id 0 is the hub.
 struct Message {
@@ -28,6 +37,10 @@ struct Message {
   std::string options;  // appio: JSON {"due_date", "payment_data"} (appio/client.hpp); may be empty
   std::string person;   // the recipient's fiscal code, so that they see it in their area; may be empty
   std::string type;     // what it is about: "case.submitted", "contact.code" ...; may be empty
+  // Tried in order when this message ends permanent_failure or dead: the first becomes a new message
+  // (same person, type and body) carrying the rest (outbox.hpp).
+  std::vector<Alternative> fallbacks;
+  std::string fallback_of;  // set by the outbox on a fallback: the message it stands in for
 };
 
 // A message as the outbox holds it.

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <boost/json.hpp>
 
 #include "adapters/appio/wire.hpp"
 #include "core/ids.hpp"
@@ -13,13 +14,14 @@ namespace {
 
 constexpr const char* kInsert =
     "INSERT INTO outbox (id, tenant_id, channel, recipient, subject, body, created_at, attempts, "
-    "next_attempt_at, status, fallback_recipient, options, person, message_type, status_changed_at) "
-    "VALUES ($1, $2, $3, $4, $5, $6, $7, 0, $7, 'queued', $8, $9, $10, $11, $7)";
+    "next_attempt_at, status, fallback_recipient, options, person, message_type, status_changed_at, "
+    "fallbacks, fallback_of) VALUES ($1, $2, $3, $4, $5, $6, $7, 0, $7, 'queued', $8, $9, $10, $11, $7, $12, "
+    "$13)";
 
 constexpr const char* kColumns =
     "id, tenant_id, channel, recipient, subject, body, created_at, attempts, next_attempt_at, sent_at, "
     "last_error, status, fallback_recipient, options, delivered_channel, provider_message_id, person, "
-    "message_type, status_changed_at";
+    "message_type, status_changed_at, fallbacks, fallback_of";
 
 const std::string kById = std::string("SELECT ") + kColumns + " FROM outbox WHERE id = $1";
 const std::string kList =
@@ -78,6 +80,37 @@ constexpr const char* kAttempts =
     "SELECT attempt, channel, started_at, finished_at, outcome, provider_message_id, error "
     "FROM outbox_attempts WHERE message_id = $1 AND tenant_id = $2 ORDER BY attempt";
 
+std::string fallbacks_json(const std::vector<Alternative>& v) {
+  if (v.empty()) return {};
+  boost::json::array a;
+  for (const auto& x : v)
+    a.push_back(boost::json::object{{"channel", std::string(to_string(x.channel))},
+                                    {"recipient", x.recipient},
+                                    {"subject", x.subject},
+                                    {"body", x.body}});
+  return boost::json::serialize(a);
+}
+
+std::vector<Alternative> parse_fallbacks(const std::string& json) {
+  std::vector<Alternative> out;
+  if (json.empty()) return out;
+  boost::system::error_code ec;
+  auto v = boost::json::parse(json, ec);
+  if (ec || !v.is_array()) return out;
+  for (const auto& e : v.as_array()) {
+    if (!e.is_object()) continue;
+    const auto& o = e.as_object();
+    auto text = [&](const char* k) {
+      auto* x = o.if_contains(k);
+      return x && x->is_string() ? std::string(x->as_string()) : std::string();
+    };
+    auto ch = parse_channel(text("channel"));
+    if (!ch) continue;
+    out.push_back(Alternative{*ch, text("recipient"), text("subject"), text("body")});
+  }
+  return out;
+}
+
 StoredMessage from_row(const db::Row& r) {
   StoredMessage s;
   s.id = r.text(0);
@@ -99,6 +132,8 @@ StoredMessage from_row(const db::Row& r) {
   s.message.person = r.text(16);
   s.message.type = r.text(17);
   s.status_changed_at = r.text(18);
+  s.message.fallbacks = parse_fallbacks(r.text(19));
+  s.message.fallback_of = r.text(20);
   return s;
 }
 
@@ -175,8 +210,16 @@ Result<std::string> enqueue(db::Conn& tx, const Message& m, const time::Clock& c
   }
   auto id = ids::uuid_v7();
   const auto now = clock.now();
+  for (const auto& f : m.fallbacks) {
+    if (f.recipient.empty() || has_control(f.recipient) || f.recipient.find(' ') != std::string::npos)
+      return Error::make("messaging.recipient", 400, f.recipient);
+    if (has_control(f.subject)) return Error::make("messaging.subject", 400);
+    if (f.body.empty()) return Error::make("messaging.body", 400);
+    if (f.channel == Channel::appio) return Error::make("messaging.fallback", 400, "appio");
+  }
   tx.exec(kInsert, {id, std::int64_t{m.tenant_id}, std::string(to_string(m.channel)), m.recipient, m.subject,
-                    m.body, time::format_iso_utc(now), m.fallback_recipient, m.options, m.person, m.type});
+                    m.body, time::format_iso_utc(now), m.fallback_recipient, m.options, m.person, m.type,
+                    fallbacks_json(m.fallbacks), db::text_or_null(m.fallback_of)});
   auto job = jobs::enqueue(tx, jobs::NewJob{kSendKind, m.tenant_id, id, id, now}, now);
   if (!job) return job.error();
   return id;

@@ -16,7 +16,7 @@
 namespace sp::messaging {
 namespace {
 
-constexpr std::size_t kMaxLine = 4096;               // RFC 5321 asks for 1000; be lenient
+constexpr std::size_t kMaxLine = 4096;  // RFC 5321 asks for 1000; be lenient
 constexpr std::size_t kMaxMessage = 10 * 1024 * 1024;
 constexpr int kIdleMs = 60'000;
 
@@ -153,7 +153,8 @@ SmtpSink::SmtpSink(std::uint16_t port, std::string address) {
   sockaddr_in sa{};
   sa.sin_family = AF_INET;
   sa.sin_port = htons(port);
-  if (::inet_pton(AF_INET, address.c_str(), &sa.sin_addr) != 1) throw std::runtime_error("smtp sink: address");
+  if (::inet_pton(AF_INET, address.c_str(), &sa.sin_addr) != 1)
+    throw std::runtime_error("smtp sink: address");
   if (::bind(listen_fd_, reinterpret_cast<sockaddr*>(&sa), sizeof sa) != 0 || ::listen(listen_fd_, 16) != 0) {
     ::close(listen_fd_);
     throw std::runtime_error("smtp sink: cannot listen on " + address + ":" + std::to_string(port));
@@ -252,7 +253,8 @@ void SmtpSink::serve(int fd) {
         }
       }
       if (reject != 0) {
-        c.send(std::to_string(reject) + (reject >= 500 ? " 5.1.1 Recipient rejected\r\n" : " 4.3.0 Try again later\r\n"));
+        c.send(std::to_string(reject) +
+               (reject >= 500 ? " 5.1.1 Recipient rejected\r\n" : " 4.3.0 Try again later\r\n"));
         continue;
       }
       rcpt.push_back(*p);
