@@ -39,7 +39,7 @@ class ScriptedSender final : public Sender {
       case Answer::crash:
         throw sp::jobs::LostClaim(0);
     }
-    return sp::Ok{};
+    return Delivered{};
   }
 };
 
