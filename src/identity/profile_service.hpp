@@ -35,11 +35,11 @@ struct ContactsForm {
   std::string email;
   std::string mobile;
   std::string preferred_channel;  // email | sms | io | none
+  // it | en. Empty keeps the stored language (a client that does not send it loses nothing).
+  std::string preferred_language;
   // Certified e-mail (PEC), verified like the e-mail. nullopt keeps the stored one (a form without the
   // field loses nothing); "" removes it.
   std::optional<std::string> pec;
-  // it | en. Empty keeps the stored language (a client that does not send it loses nothing).
-  std::string preferred_language;
 };
 
 // Who acts and from where (for the audit log).

@@ -31,8 +31,9 @@ std::string masked(const std::string& channel, const std::string& address) {
 
 std::string type_label(WebDeps& d, std::string_view lang, const std::string& type) {
   if (type.empty()) return d.view.t(lang, "ui.msg_type_other");
-  std::string key = "ui.msg_type_" + type;
-  std::replace(key.begin(), key.end(), '.', '_');
+  std::string name = type;
+  std::replace(name.begin(), name.end(), '.', '_');
+  const std::string key = "ui.msg_type_" + name;
   const auto& label = d.view.t(lang, key);
   return label == key ? type : label;
 }

@@ -24,23 +24,23 @@ using sp::identity::Principal;
 using sp::identity::PrincipalKind;
 using sp::identity::Role;
 
-constexpr const char* kCf = "RSSMRA80A01H501U";
-constexpr const char* kOther = "VRDLGU70B02L219X";
+constexpr const char* kPersonCf = "RSSMRA80A01H501U";
+constexpr const char* kOtherCf = "VRDLGU70B02L219X";
 
-std::string code_in(const std::string& text) {
+std::string code_from(const std::string& text) {
   std::smatch m;
   return std::regex_search(text, m, std::regex(R"(\b(\d{6})\b)")) ? m[1].str() : std::string();
 }
 
-const MessageType& type(std::string_view name) {
+const MessageType& type_named(std::string_view name) {
   return *find_type(name);
 }
 
 // --- routing: pure ---------------------------------------------------------------------------------
 
 TEST(MessagingRouting, LegalActsGoByPecWhereThePersonHasOneAndCopiesElsewhere) {
-  Contacts c{kCf, "m@example.it", "+393331234567", "m@pec.example.it", "email"};
-  auto p = plan(c, type("case.grounds"), "");
+  Contacts c{kPersonCf, "m@example.it", "+393331234567", "m@pec.example.it", "email"};
+  auto p = plan(c, type_named("case.grounds"), "");
   ASSERT_EQ(p.send.size(), 3u);
   EXPECT_EQ(p.send[0].channel, Channel::pec);
   EXPECT_EQ(p.send[0].recipient, "m@pec.example.it");
@@ -48,40 +48,40 @@ TEST(MessagingRouting, LegalActsGoByPecWhereThePersonHasOneAndCopiesElsewhere) {
   EXPECT_EQ(p.send[2].channel, Channel::sms);
   EXPECT_TRUE(p.fallbacks.empty());
   c.preferred = "none";
-  p = plan(c, type("case.grounds"), "sms");  // a choice does not apply to a legal act
+  p = plan(c, type_named("case.grounds"), "sms");  // a choice does not apply to a legal act
   ASSERT_EQ(p.send.size(), 1u);
   EXPECT_EQ(p.send[0].channel, Channel::pec);
   c.pec.clear();
-  EXPECT_TRUE(plan(c, type("case.grounds"), "").send.empty());
-  EXPECT_TRUE(plan(c, type("contact.code"), "").send.empty()) << "codes are not routed";
+  EXPECT_TRUE(plan(c, type_named("case.grounds"), "").send.empty());
+  EXPECT_TRUE(plan(c, type_named("contact.code"), "").send.empty()) << "codes are not routed";
 }
 
 TEST(MessagingRouting, OtherMessagesGoByThePersonsChoiceThenFallBack) {
-  Contacts c{kCf, "m@example.it", "+393331234567", "", "email"};
-  auto p = plan(c, type("case.message"), "sms");
+  Contacts c{kPersonCf, "m@example.it", "+393331234567", "", "email"};
+  auto p = plan(c, type_named("case.message"), "sms");
   ASSERT_EQ(p.send.size(), 1u);
   EXPECT_EQ(p.send[0].channel, Channel::sms);
   ASSERT_EQ(p.fallbacks.size(), 1u);
   EXPECT_EQ(p.fallbacks[0].channel, Channel::email);
-  p = plan(c, type("case.message"), "pec");  // not verified: the general preference
+  p = plan(c, type_named("case.message"), "pec");  // not verified: the general preference
   EXPECT_EQ(p.send.at(0).channel, Channel::email);
   EXPECT_EQ(p.fallbacks.at(0).channel, Channel::sms);
-  p = plan(c, type("payment.due"), "appio");
+  p = plan(c, type_named("payment.due"), "appio");
   EXPECT_EQ(p.send.at(0).channel, Channel::appio);
-  EXPECT_EQ(p.send.at(0).recipient, kCf);
+  EXPECT_EQ(p.send.at(0).recipient, kPersonCf);
   EXPECT_EQ(p.fallbacks.size(), 2u) << "e-mail and SMS stand in";
   c.preferred = "none";
-  EXPECT_TRUE(plan(c, type("case.message"), "").send.empty()) << "none, and no choice for the type";
-  EXPECT_EQ(plan(c, type("case.message"), "email").send.at(0).channel, Channel::email);
+  EXPECT_TRUE(plan(c, type_named("case.message"), "").send.empty()) << "none, and no choice for the type";
+  EXPECT_EQ(plan(c, type_named("case.message"), "email").send.at(0).channel, Channel::email);
   c.preferred = "io";
-  EXPECT_EQ(plan(c, type("case.submitted"), "").send.at(0).channel, Channel::appio);
-  Contacts nobody{kCf, "", "", "", "email"};
-  EXPECT_TRUE(plan(nobody, type("case.message"), "").send.empty());
+  EXPECT_EQ(plan(c, type_named("case.submitted"), "").send.at(0).channel, Channel::appio);
+  Contacts nobody{kPersonCf, "", "", "", "email"};
+  EXPECT_TRUE(plan(nobody, type_named("case.message"), "").send.empty());
   EXPECT_EQ(choosable(nobody), std::vector<Channel>{Channel::appio});
 }
 
 TEST(MessagingTemplates, PlaceholdersAreCheckedAndFilled) {
-  const auto& t = type("case.grounds");
+  const auto& t = type_named("case.grounds");
   EXPECT_TRUE(
       check_placeholders(t, "{body}: preavviso per {service}, entro il {last_day}", false, "body").ok());
   auto unknown = check_placeholders(t, "Gentile {nome}", false, "body");
@@ -93,7 +93,7 @@ TEST(MessagingTemplates, PlaceholdersAreCheckedAndFilled) {
             "messaging.placeholder_personal");
   EXPECT_EQ(check_placeholders(t, "Aperta {service", false, "sms").error().code,
             "messaging.placeholder_syntax");
-  EXPECT_EQ(check_placeholders(type("case.submitted"), "{last_day}", false, "body").error().code,
+  EXPECT_EQ(check_placeholders(type_named("case.submitted"), "{last_day}", false, "body").error().code,
             "messaging.placeholder_unknown")
       << "another type's placeholder";
   EXPECT_EQ(fill("{body} – {service} {unknown}", {{"body", "Comune di Asti"}, {"service", "Mensa"}}),
@@ -103,7 +103,7 @@ TEST(MessagingTemplates, PlaceholdersAreCheckedAndFilled) {
 // --- the service on both databases ----------------------------------------------------------------
 
 // A channel that refuses every message for good, or accepts them.
-class Switch final : public Sender {
+class SwitchSender final : public Sender {
  public:
   bool refuse = false;
   std::vector<std::string> got;
@@ -128,7 +128,7 @@ class MessagingModuleTest : public ::testing::TestWithParam<sp::db::Dialect> {
                          : BodyContacts{"Comune di Cassola", "", "", ""};
     });
     sp::identity::PersonStore people(db());
-    for (const char* cf : {kCf, kOther}) {
+    for (const char* cf : {kPersonCf, kOtherCf}) {
       sp::identity::Person p;
       p.fiscal_code = cf;
       p.given_name = "Mario";
@@ -136,7 +136,7 @@ class MessagingModuleTest : public ::testing::TestWithParam<sp::db::Dialect> {
       db().write([&](sp::db::Conn& tx) { people.upsert_from_sign_in(tx, p, "2026-11-01T00:00:00Z"); });
     }
     person_.kind = PrincipalKind::person;
-    person_.subject = kCf;
+    person_.subject = kPersonCf;
     person_.roles = {Role::citizen};
     person_.auth_level = 2;
     asti_admin_ = staff(1, Role::body_admin);
@@ -152,13 +152,13 @@ class MessagingModuleTest : public ::testing::TestWithParam<sp::db::Dialect> {
     return p;
   }
   sp::db::Database& db() { return database_->db(); }
-  sp::identity::ProfileActor actor() { return {kCf, "127.0.0.1", ""}; }
+  sp::identity::ProfileActor actor() { return {kPersonCf, "127.0.0.1", ""}; }
   // Verifies `channel` with the code the outbox holds for it.
   void verify(const std::string& channel, Channel ch) {
     std::string code;
-    for (const auto& m : list_messages(db(), MessageQuery{.person = kCf}))
+    for (const auto& m : list_messages(db(), MessageQuery{.person = kPersonCf}))
       if (m.message.channel == ch && m.message.type == "contact.code" && code.empty())
-        code = code_in(m.message.body);
+        code = code_from(m.message.body);
     ASSERT_EQ(code.size(), 6u) << channel;
     auto st = profiles_->confirm(actor(), channel, code);
     ASSERT_TRUE(st.ok()) << st.error().code;
@@ -179,21 +179,21 @@ TEST_P(MessagingModuleTest, APecAddressIsVerifiedByACodeSentByPecAndLegalActsGoT
   ASSERT_TRUE(done.ok()) << done.error().code;
   EXPECT_TRUE(done->pec_code_sent);
   EXPECT_EQ(done->person.pec, "Mario.Rossi@pec.example.it");
-  auto pending = profiles_->pending(kCf);
+  auto pending = profiles_->pending(kPersonCf);
   ASSERT_EQ(pending.size(), 2u);
-  EXPECT_EQ(service_->route(kCf, "case.grounds").send.size(), 0u) << "nothing verified yet";
+  EXPECT_EQ(service_->route(kPersonCf, "case.grounds").send.size(), 0u) << "nothing verified yet";
   EXPECT_EQ(profiles_->confirm(actor(), "pec", "000000").error().code, "profile.code_wrong");
   verify("pec", Channel::pec);
   verify("email", Channel::email);
-  auto p = profiles_->show(kCf);
+  auto p = profiles_->show(kPersonCf);
   EXPECT_FALSE(p->pec_verified_at.empty());
-  auto grounds = service_->route(kCf, "case.grounds");
+  auto grounds = service_->route(kPersonCf, "case.grounds");
   ASSERT_EQ(grounds.send.size(), 2u);
   EXPECT_EQ(grounds.send[0].channel, Channel::pec);
   EXPECT_EQ(grounds.send[1].channel, Channel::email);
   // A form without the PEC field keeps it; an invalid one is refused.
   ASSERT_TRUE(profiles_->update_contacts(actor(), {"mario@example.it", "", "email", "", std::nullopt}).ok());
-  EXPECT_EQ(profiles_->show(kCf)->pec, "Mario.Rossi@pec.example.it");
+  EXPECT_EQ(profiles_->show(kPersonCf)->pec, "Mario.Rossi@pec.example.it");
   EXPECT_EQ(profiles_->update_contacts(actor(), {"mario@example.it", "", "email", "", std::string("no")})
                 .error()
                 .code,
@@ -227,7 +227,7 @@ TEST_P(MessagingModuleTest, APersonChoosesOnlyVerifiedChannelsAndOnlyForTheirOwn
     if (c.type->name == "case.submitted") EXPECT_EQ(c.plan.send.at(0).channel, Channel::email);
   }
   ASSERT_TRUE(service_->set_preferences(&person_, {{"case.message", ""}}).ok());  // back to the default
-  EXPECT_EQ(service_->route(kCf, "case.message").send.at(0).channel, Channel::email);
+  EXPECT_EQ(service_->route(kPersonCf, "case.message").send.at(0).channel, Channel::email);
   EXPECT_EQ(service_->set_preferences(&asti_admin_, {{"case.message", "email"}}).error().http_status, 403);
   EXPECT_EQ(service_->set_preferences(nullptr, {}).error().http_status, 401);
 }
@@ -235,14 +235,14 @@ TEST_P(MessagingModuleTest, APersonChoosesOnlyVerifiedChannelsAndOnlyForTheirOwn
 TEST_P(MessagingModuleTest, AChannelThatFailsForGoodIsFollowedByTheNextOne) {
   sp::jobs::Runner runner(db(), *clock_);
   Delivery delivery(DeliveryOptions{.max_attempts = 2, .clock = clock_.get()});
-  auto sms = std::make_shared<Switch>();
-  auto email = std::make_shared<Switch>();
+  auto sms = std::make_shared<SwitchSender>();
+  auto email = std::make_shared<SwitchSender>();
   sms->refuse = true;
   delivery.set_sender(Channel::sms, sms);
   delivery.set_sender(Channel::email, email);
   delivery.register_with(runner);
   Message m{1, Channel::sms, "+393331234567", "", "Asti: nuovo messaggio sulla tua pratica"};
-  m.person = kCf;
+  m.person = kPersonCf;
   m.type = "case.message";
   m.fallbacks = {
       {Channel::email, "mario@example.it", "Nuovo messaggio", "Leggi il messaggio nella pratica."}};
@@ -257,7 +257,7 @@ TEST_P(MessagingModuleTest, AChannelThatFailsForGoodIsFollowedByTheNextOne) {
   const auto& stand_in = all[0].id == id ? all[1] : all[0];
   EXPECT_EQ(stand_in.message.fallback_of, id);
   EXPECT_EQ(stand_in.status, "delivered");
-  EXPECT_EQ(stand_in.message.person, kCf);
+  EXPECT_EQ(stand_in.message.person, kPersonCf);
   EXPECT_EQ(stand_in.message.type, "case.message");
   EXPECT_TRUE(stand_in.message.fallbacks.empty());
 
@@ -323,7 +323,7 @@ TEST_P(MessagingModuleTest, TemplatesAreCheckedWhenSavedAndFilledWithTheBodysCon
 
 TEST_P(MessagingModuleTest, StaffSeeAndActOnTheirOwnBodysMessagesOnly) {
   Message m{1, Channel::email, "mario@example.it", "Domanda ricevuta", "Testo"};
-  m.person = kCf;
+  m.person = kPersonCf;
   m.type = "case.submitted";
   std::string asti, cassola;
   db().write([&](sp::db::Conn& tx) {
@@ -352,7 +352,7 @@ TEST_P(MessagingModuleTest, StaffSeeAndActOnTheirOwnBodysMessagesOnly) {
   ASSERT_TRUE(detail.ok());
   EXPECT_EQ(detail->message.message.tenant_id, 2);
   Principal other = person_;
-  other.subject = kOther;
+  other.subject = kOtherCf;
   EXPECT_TRUE(service_->my_messages(&other)->empty());
   EXPECT_EQ(service_->my_message(&other, asti).error().http_status, 404);
   EXPECT_EQ(service_->my_messages(&asti_admin_).error().http_status, 403);

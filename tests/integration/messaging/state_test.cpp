@@ -14,25 +14,25 @@ using sp::messaging::Event;
 using sp::messaging::next;
 using sp::messaging::State;
 
-constexpr State kStates[] = {
+constexpr State kAllStates[] = {
     State::queued,    State::sending, State::delivered, State::temporary_failure, State::permanent_failure,
     State::cancelled, State::dead};
-constexpr Event kEvents[] = {Event::claim,
-                             Event::delivered,
-                             Event::temporary_failure,
-                             Event::permanent_failure,
-                             Event::bounced,
-                             Event::give_up,
-                             Event::cancel,
-                             Event::retry};
+constexpr Event kAllEvents[] = {Event::claim,
+                                Event::delivered,
+                                Event::temporary_failure,
+                                Event::permanent_failure,
+                                Event::bounced,
+                                Event::give_up,
+                                Event::cancel,
+                                Event::retry};
 
-struct Cell {
+struct StateCell {
   Change change;
   State to;
 };
 
 // The docs' table, row by row. Cells not listed are refused.
-std::map<std::pair<State, Event>, Cell> expected() {
+std::map<std::pair<State, Event>, StateCell> expected_table() {
   using C = Change;
   using S = State;
   using E = Event;
@@ -85,10 +85,10 @@ std::map<std::pair<State, Event>, Cell> expected() {
 }
 
 TEST(MessagingStateTable, EveryEdgeIsTheDocumentedOne) {
-  const auto table = expected();
+  const auto table = expected_table();
   int moved = 0, unchanged = 0, refused = 0;
-  for (auto from : kStates) {
-    for (auto e : kEvents) {
+  for (auto from : kAllStates) {
+    for (auto e : kAllEvents) {
       const auto t = next(from, e);
       const auto label = std::string(to_string(from)) + " + " + std::string(to_string(e));
       auto it = table.find({from, e});
@@ -109,9 +109,9 @@ TEST(MessagingStateTable, EveryEdgeIsTheDocumentedOne) {
 }
 
 TEST(MessagingStateTable, FinalStatesNeverMoveBackExceptTheLateBounce) {
-  for (auto from : kStates) {
+  for (auto from : kAllStates) {
     if (!sp::messaging::is_final(from)) continue;
-    for (auto e : kEvents) {
+    for (auto e : kAllEvents) {
       const auto t = next(from, e);
       if (t.change != Change::moved) continue;
       EXPECT_EQ(from, State::delivered) << to_string(e);
@@ -123,7 +123,7 @@ TEST(MessagingStateTable, FinalStatesNeverMoveBackExceptTheLateBounce) {
 
 TEST(MessagingStateTable, DuplicateReportsChangeNothing) {
   // Applying a report twice: the second is unchanged, whatever the first did.
-  for (auto from : kStates) {
+  for (auto from : kAllStates) {
     for (auto e : {Event::delivered, Event::bounced, Event::permanent_failure}) {
       const auto first = next(from, e);
       if (first.change == Change::refused) continue;
@@ -135,7 +135,7 @@ TEST(MessagingStateTable, DuplicateReportsChangeNothing) {
 }
 
 TEST(MessagingStateTable, NamesRoundTrip) {
-  for (auto s : kStates) EXPECT_EQ(sp::messaging::parse_state(to_string(s)), s);
+  for (auto s : kAllStates) EXPECT_EQ(sp::messaging::parse_state(to_string(s)), s);
   EXPECT_FALSE(sp::messaging::parse_state("sent").has_value());
   EXPECT_FALSE(sp::messaging::parse_state("").has_value());
 }
