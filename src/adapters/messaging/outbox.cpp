@@ -407,6 +407,31 @@ void Delivery::on_failure(db::Conn& tx, const jobs::Job& job, const jobs::Failed
   tx.exec(kMarkFailure,
           {job.payload, std::int64_t{job.tenant_id},
            f.retry_at ? db::Value{time::format_iso_utc(*f.retry_at)} : db::Value{nullptr}, what});
+  // Failed for good on this channel: the next one stands in (same person, type and body).
+  if (t->change == Change::moved && (t->to == State::permanent_failure || t->to == State::dead)) {
+    if (auto row = tx.query_one(kByIdAndTenant, {job.payload, std::int64_t{job.tenant_id}})) {
+      const auto stored = from_row(*row);
+      if (!stored.message.fallbacks.empty()) {
+        Message next_one = stored.message;
+        const auto& alt = stored.message.fallbacks.front();
+        next_one.channel = alt.channel;
+        next_one.recipient = alt.recipient;
+        next_one.subject = alt.subject;
+        next_one.body = alt.body;
+        next_one.fallback_recipient.clear();
+        next_one.options.clear();
+        next_one.fallbacks.erase(next_one.fallbacks.begin());
+        next_one.fallback_of = stored.id;
+        auto queued = enqueue(tx, next_one, options_.clock ? *options_.clock : time::system_clock());
+        if (!queued) {
+          spdlog::warn("outbox: the fallback of {} was refused: {}", stored.id, queued.error().code);
+        } else {
+          spdlog::info("outbox: message {} failed on {}; {} stands in on {}", stored.id,
+                       to_string(stored.message.channel), *queued, to_string(alt.channel));
+        }
+      }
+    }
+  }
   if (f.dead) {
     ++failed_;
   } else {

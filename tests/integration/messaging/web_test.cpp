@@ -7,7 +7,6 @@
 #include "app/app.hpp"
 #include "identity/session_service.hpp"
 #include "support/testing.hpp"
-#include "tenants/service.hpp"
 
 namespace {
 
@@ -61,7 +60,12 @@ class MessagingWebTest : public ::testing::Test {
     req.body = body;
     return sp::http::dispatch(app_->router(), hooks_, options_, req);
   }
-  std::int64_t asti() { return sp::tenants::TenantService(app_->database()).by_slug("asti")->id; }
+  std::int64_t asti() {
+    std::int64_t id = 0;
+    app_->database().read(
+        [&](sp::db::Conn& c) { id = c.query_one("SELECT id FROM bodies WHERE slug = 'asti'")->i64(0); });
+    return id;
+  }
   std::string enqueue_for(std::int64_t tenant, const std::string& cf, const std::string& subject) {
     sp::messaging::Message m{tenant, sp::messaging::Channel::email, "anna@example.it", subject, "Testo"};
     m.person = cf;
