@@ -150,6 +150,21 @@ App::App(Config config) : config_(std::move(config)) {
   applications_ = applications::install(router_, deps, *identity_, *cases_, *forms_);
   applications_->web->stamps = stamp_->stamps.get();  // application receipts carry the stamp
   body_pages_ = body_pages::install(router_, deps);
+  messaging_ = messaging::install(router_, deps, *identity_);
+  // The texts' {body_email} and {body_phone}: the body's public contacts page.
+  messaging_->messaging->set_body_contacts([this](std::int64_t tenant) {
+    messaging::BodyContacts b;
+    if (auto body = tenants_->by_id(tenant)) {
+      b.name = body->name;
+      b.pec = body->pec;
+    }
+    const auto info = body_pages_->pages->info(tenant);
+    b.email = info.get("email");
+    b.phone = info.get("phone");
+    return b;
+  });
+  // Case notices: the person's channel per type, PEC for legal acts, fallbacks, the body's own texts.
+  cases_->cases->set_messaging(messaging_->messaging.get());
   payments_ = payments::install(router_, deps, *identity_);
   payments_->portal_web->stamps = stamp_->stamps.get();    // notices and receipts carry the stamp
   cases_->cases->set_payments(payments_->payments.get());  // a case's fee: position + receipt listener
@@ -201,7 +216,7 @@ http::ServerOptions App::server_options() const {
   for (const web::Installed* m : std::initializer_list<const web::Installed*>{
            identity_.get(), protocollo_.get(), forms_.get(), cases_.get(), applications_.get(),
            body_pages_.get(), payments_.get(), stamp_.get(), albo_.get(), certificates_.get(),
-           anagrafe_.get(), selfdecl_.get()}) {
+           anagrafe_.get(), selfdecl_.get(), messaging_.get()}) {
     o.upload_prefixes.insert(o.upload_prefixes.end(), m->upload_prefixes.begin(), m->upload_prefixes.end());
   }
   o.request_timeout = std::chrono::milliseconds(config_.request_timeout_ms);
@@ -569,6 +584,8 @@ void App::start_messaging() {
     eo.password = config_.smtp_password;
     email = std::make_shared<messaging::EmailSender>(eo);
     delivery_->set_sender(messaging::Channel::email, email);
+    // The demo has no PEC provider yet (issue 17's PEC adapter): PEC goes to the same SMTP sink.
+    if (smtp_sink_) delivery_->set_sender(messaging::Channel::pec, email);
   }
   if (!sms_url.empty()) {
     messaging::SmsOptions so;

@@ -33,6 +33,7 @@
 #include "http/server.hpp"
 #include "identity/module_web.hpp"
 #include "jobs/runner.hpp"
+#include "messaging/module_web.hpp"
 #include "payments/module_web.hpp"
 #include "protocollo/module_web.hpp"
 #include "selfdecl/module_web.hpp"
@@ -131,6 +132,7 @@ class App {
   std::unique_ptr<cases::Module> cases_;
   std::unique_ptr<applications::Module> applications_;
   std::unique_ptr<body_pages::Module> body_pages_;
+  std::unique_ptr<messaging::Module> messaging_;
   std::unique_ptr<payments::Module> payments_;
   std::unique_ptr<albo::Module> albo_;
   std::unique_ptr<certificates::Module> certificates_;

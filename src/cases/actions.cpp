@@ -315,7 +315,7 @@ Status CaseService::send_message(const identity::Principal* who, tenants::Tenant
   Recipient recipient;
   recipient.preferred = "none";
   if (profiles_ != nullptr && identity::authorize(who, identity::Permission::backoffice, tenant)) {
-    if (auto cf = store_.applicant_of(tenant, case_id)) recipient = recipient_of(*cf);
+    if (auto cf = store_.applicant_of(tenant, case_id)) recipient = recipient_of(*cf, tenant);
   }
   bool refused = false;  // a person asked for someone else's case: audited below
   Status out = db::transact(db_, [&](db::Conn& tx) -> Status {

@@ -2,6 +2,7 @@
 
 #include <stdexcept>
 
+#include "adapters/appio/wire.hpp"
 #include "adapters/messaging/outbox.hpp"
 #include "cases/store.hpp"
 
@@ -34,32 +35,83 @@ std::vector<messaging::Channel> notice_channels(const Recipient& r, bool legal) 
 
 std::vector<messaging::Channel> send_notice(db::Conn& tx, const NoticeContext& ctx, const Case& c,
                                             const Recipient& r, const Notice& n) {
-  const auto channels = notice_channels(r, n.legal);
-  if (channels.empty()) return channels;
   const std::string lang = r.lang == "en" ? "en" : "it";
+  const std::string type = "case." + n.kind;
+  std::vector<messaging::Route> routes, fallbacks;
+  if (r.routed) {
+    if (auto it = r.plans.find(type); it != r.plans.end()) {
+      routes = it->second.send;
+      fallbacks = it->second.fallbacks;
+    }
+  } else {
+    for (auto ch : notice_channels(r, n.legal))
+      routes.push_back({ch, ch == messaging::Channel::sms ? r.mobile : r.email});
+  }
+  if (routes.empty()) return {};
   std::map<std::string, std::string> values = n.values;
   values.emplace("service", c.title);
   values.emplace("body", ctx.body_name);
   values.emplace("protocol", c.protocol_label());
   values.emplace("link", ctx.link);
+  for (const auto& [k, v] : r.body_values) values.emplace(k, v);
   const std::string key = "case_notice." + n.kind;
+  const auto own = r.texts.find(type);
+  auto text = [&](const char* part) {
+    if (own != r.texts.end()) {
+      const std::string& t = std::string_view(part) == "subject" ? own->second.subject
+                             : std::string_view(part) == "sms"   ? own->second.sms
+                                                                 : own->second.body;
+      return messaging::fill(t, values);
+    }
+    return ctx.i18n.format(lang, key + "." + part, values);
+  };
+  auto alternative = [&](const messaging::Route& route) {
+    messaging::Alternative a;
+    a.channel = route.channel;
+    a.recipient = route.recipient;
+    if (route.channel == messaging::Channel::sms) {
+      a.body = text("sms");
+    } else {
+      a.subject = text("subject");
+      a.body = text("body");
+    }
+    return a;
+  };
+  // App IO takes a message only within its limits (subject 10-120, text 80-10,000): else the next one.
+  if (!routes.empty() && routes.front().channel == messaging::Channel::appio) {
+    if (!appio::check_message(routes.front().recipient, text("subject"), text("body"), "")) {
+      routes.erase(routes.begin());
+      if (routes.empty() && !fallbacks.empty()) {
+        routes.push_back(fallbacks.front());
+        fallbacks.erase(fallbacks.begin());
+      }
+      if (routes.empty()) return {};
+    }
+  }
+  std::vector<messaging::Channel> channels;
   std::vector<std::string> via;
-  for (auto channel : channels) {
+  for (const auto& route : routes) {
+    auto a = alternative(route);
     messaging::Message m;
     m.tenant_id = c.tenant_id;
-    m.channel = channel;
-    if (channel == messaging::Channel::sms) {
-      m.recipient = r.mobile;
-      m.body = ctx.i18n.format(lang, key + ".sms", values);
-      via.push_back(ctx.i18n.format(lang, "case_notice.via_sms", {{"address", mask_mobile(r.mobile)}}));
-    } else {
-      m.recipient = r.email;
-      m.subject = ctx.i18n.format(lang, key + ".subject", values);
-      m.body = ctx.i18n.format(lang, key + ".body", values);
-      via.push_back(ctx.i18n.format(lang, "case_notice.via_email", {{"address", mask_email(r.email)}}));
+    m.channel = route.channel;
+    m.recipient = route.recipient;
+    m.subject = a.subject;
+    m.body = a.body;
+    m.person = c.applicant_cf;  // the applicant sees it in their area (/area-personale/messaggi)
+    m.type = type;
+    if (route.channel == messaging::Channel::appio) m.fallback_recipient = r.email;
+    if (routes.size() == 1) {  // one channel: the others stand in if it fails for good
+      for (const auto& f : fallbacks) m.fallbacks.push_back(alternative(f));
     }
+    const std::string masked = route.channel == messaging::Channel::sms     ? mask_mobile(route.recipient)
+                               : route.channel == messaging::Channel::appio ? std::string("App IO")
+                                                                            : mask_email(route.recipient);
+    via.push_back(ctx.i18n.format(lang, "case_notice.via_" + std::string(messaging::to_string(route.channel)),
+                                  {{"address", masked}}));
     if (auto q = messaging::enqueue(tx, m, ctx.clock); !q)
       throw std::runtime_error("case notice " + n.kind + ": " + q.error().code);
+    channels.push_back(route.channel);
   }
   std::string joined;
   for (std::size_t i = 0; i < via.size(); ++i) {

@@ -6,6 +6,9 @@
 // with a link to the case's page, and recorded in the case as a message of kind "notification" that the
 // applicant and the office see ("Avviso inviato per e-mail a m***@example.it"): masked addresses only.
 //
+// Routed by the messaging module (Recipient::routed): its plan per type (messaging/routing.hpp), each
+// message with its fallbacks, in the body's own texts when it wrote some (/backoffice/{slug}/modelli-
+// messaggi). Otherwise, as before the module:
 // Channels: nothing when the person chose "none"; otherwise their preferred channel when it is verified
 // and can be served (SMS, e-mail), else e-mail (App IO is selectable but has no adapter yet); and for the
 // acts that start or end a term (additions request, notice of grounds, decision: `legal`) every verified
@@ -23,6 +26,8 @@
 #include "core/i18n.hpp"
 #include "core/time.hpp"
 #include "db/database.hpp"
+#include "messaging/model.hpp"
+#include "messaging/routing.hpp"
 
 namespace sp::cases {
 
@@ -32,6 +37,14 @@ struct Recipient {
   std::string mobile;               // verified E.164 mobile, or ""
   std::string preferred = "email";  // email | sms | io | none
   std::string lang = "it";          // "it" or "en"
+  // Set when the messaging module routes the notices (CaseService::set_messaging), read before the
+  // change's transaction: per type ("case.grounds"), where it goes and what stands in when it fails
+  // (PEC for legal acts, the person's choice for the others); the body's own texts in `lang`, unfilled;
+  // the body's contacts for them.
+  bool routed = false;
+  std::map<std::string, messaging::Plan> plans;
+  std::map<std::string, messaging::Texts> texts;
+  std::map<std::string, std::string> body_values;  // body_email, body_pec, body_phone
 };
 
 struct Notice {

@@ -1,3 +1,5 @@
+#include "messaging/service.hpp"
+
 #include <date/date.h>
 #include <spdlog/spdlog.h>
 
@@ -39,7 +41,7 @@ CaseService::CaseService(db::Database& db, time::Clock& clock, protocollo::Proto
   i18n_.load(options_.locales_dir);
 }
 
-Recipient CaseService::recipient_of(const std::string& cf) {
+Recipient CaseService::recipient_of(const std::string& cf, tenants::TenantId tenant) {
   Recipient r;
   r.preferred = "none";
   if (profiles_ == nullptr || cf.empty()) return r;
@@ -49,6 +51,18 @@ Recipient CaseService::recipient_of(const std::string& cf) {
   if (!p->mobile.empty() && !p->mobile_verified_at.empty()) r.mobile = p->mobile;
   r.preferred = p->preferred_channel;
   if (options_.language_of) r.lang = options_.language_of(cf) == "en" ? "en" : "it";
+  if (messaging_ != nullptr) {
+    std::vector<std::string> types;
+    for (const auto& t : messaging::message_types())
+      if (t.name.rfind("case.", 0) == 0) types.emplace_back(t.name);
+    r.routed = true;
+    r.plans = messaging_->plans(cf, types);
+    r.texts = messaging_->raw_texts(tenant, r.lang);
+    const auto b = messaging_->body_contacts(tenant);
+    r.body_values = {{"body_email", b.email.empty() ? "—" : b.email},
+                     {"body_pec", b.pec.empty() ? "—" : b.pec},
+                     {"body_phone", b.phone.empty() ? "—" : b.phone}};
+  }
   return r;
 }
 
@@ -130,7 +144,7 @@ Status CaseService::apply(const identity::Principal* who, tenants::TenantId tena
   Recipient recipient;
   recipient.preferred = "none";
   if (change.notice && profiles_ != nullptr) {
-    if (auto cf = store_.applicant_of(tenant, case_id)) recipient = recipient_of(*cf);
+    if (auto cf = store_.applicant_of(tenant, case_id)) recipient = recipient_of(*cf, tenant);
   }
   bool refused = false;  // a person asked for someone else's case: audited below
   Status out = db::transact(db_, [&](db::Conn& tx) -> Status {

@@ -51,6 +51,10 @@
 #include "stamp/service.hpp"
 #include "tenants/service.hpp"
 
+namespace sp::messaging {
+class MessagingService;
+}
+
 namespace sp::cases {
 
 struct Options {
@@ -292,6 +296,9 @@ class CaseService {
   void set_stamps(stamp::StampService* stamps) { stamps_ = stamps; }
   // Called after a commit that enqueued a notice (e.g. Dispatcher::notify, so that it goes out at once).
   void set_outbox_notifier(std::function<void()> fn) { notifier_ = std::move(fn); }
+  // The notices' routing, fallbacks and the body's own texts (messaging/service.hpp); unset: the
+  // channels of notify.hpp and the hub's texts.
+  void set_messaging(messaging::MessagingService* m) { messaging_ = m; }
 
   // Whether `who` may do `action` ("answer_additions", "answer_grounds", "message", "withdraw") on the
   // case now, without doing it: pages call it before they store the files that come with the answer,
@@ -315,7 +322,7 @@ class CaseService {
     return queue_keys(c, options_.grounds_answer_days, options_.max_additions_suspension_days);
   }
   // Who the applicant of `cf` is told through (read before a change's transaction).
-  Recipient recipient_of(const std::string& cf);
+  Recipient recipient_of(const std::string& cf, tenants::TenantId tenant);
   NoticeContext notice_context(tenants::TenantId tenant, const Case& c, time::TimePoint at);
   // The answers of `c` with option labels in `lang` instead of codes (decisions).
   boost::json::object labelled_answers(const Case& c, std::string_view lang);
@@ -339,6 +346,7 @@ class CaseService {
   catalog::CatalogService& catalog_;
   tenants::TenantService& tenants_;
   identity::ProfileService* profiles_;
+  messaging::MessagingService* messaging_ = nullptr;
   Options options_;
   forms::DefinitionsService* definitions_ = nullptr;
   std::function<void()> notifier_;

@@ -72,7 +72,7 @@ Result<Submitted> CaseService::submit_once(const identity::Principal* applicant,
   const auto aoo = case_aoo(protocol_, tenant);
   const std::string body = body_name(tenants_, tenant);
   const std::string slug = body_slug(tenants_, tenant);
-  const Recipient recipient = recipient_of(applicant_cf);
+  const Recipient recipient = recipient_of(applicant_cf, tenant);
   const Access who = applicant_access(applicant);
 
   auto out = db::transact(db_, [&](db::Conn& tx) -> Result<Submitted> {

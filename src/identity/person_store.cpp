@@ -13,12 +13,14 @@ constexpr const char* kUpsert =
 
 constexpr const char* kByCf =
     "SELECT fiscal_code, given_name, family_name, birth_date, birth_place, email, email_verified_at, mobile, "
-    "mobile_verified_at, preferred_channel, created_at, updated_at, preferred_language FROM persons WHERE "
+    "mobile_verified_at, preferred_channel, created_at, updated_at, preferred_language, pec, pec_verified_at "
+    "FROM persons WHERE "
     "fiscal_code = $1";
 
 constexpr const char* kUpdateContacts =
     "UPDATE persons SET email = $2, email_verified_at = $3, mobile = $4, mobile_verified_at = $5, "
-    "preferred_channel = $6, updated_at = $7, preferred_language = $8 WHERE fiscal_code = $1";
+    "preferred_channel = $6, updated_at = $7, preferred_language = $8, pec = $9, pec_verified_at = $10 "
+    "WHERE fiscal_code = $1";
 
 constexpr const char* kInsertPending =
     "INSERT INTO oidc_pending (state_hash, provider, nonce, code_verifier, acr_level, return_to, created_at) "
@@ -59,14 +61,17 @@ std::optional<Person> PersonStore::by_fiscal_code(const std::string& cf) {
     p.created_at = r.text(10);
     p.updated_at = r.text(11);
     p.preferred_language = r.text(12) == "en" ? "en" : "it";
+    p.pec = r.text(13);
+    p.pec_verified_at = r.text(14);
     return p;
   });
 }
 
 void PersonStore::update_contacts(db::Conn& tx, const Person& p, const std::string& now_iso) {
-  tx.exec(kUpdateContacts, {p.fiscal_code, db::text_or_null(p.email), db::text_or_null(p.email_verified_at),
-                            db::text_or_null(p.mobile), db::text_or_null(p.mobile_verified_at),
-                            p.preferred_channel, now_iso, p.preferred_language});
+  tx.exec(kUpdateContacts,
+          {p.fiscal_code, db::text_or_null(p.email), db::text_or_null(p.email_verified_at),
+           db::text_or_null(p.mobile), db::text_or_null(p.mobile_verified_at), p.preferred_channel, now_iso,
+           p.preferred_language, db::text_or_null(p.pec), db::text_or_null(p.pec_verified_at)});
 }
 
 void PersonStore::insert_pending(db::Conn& tx, const std::string& state_hash, const PendingSignIn& p) {

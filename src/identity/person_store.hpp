@@ -17,6 +17,8 @@ struct Person {
   std::string email_verified_at;
   std::string mobile;
   std::string mobile_verified_at;
+  std::string pec;  // certified e-mail (PEC), verified like the e-mail: legal notices go there
+  std::string pec_verified_at;
   std::string preferred_channel = "email";  // email | sms | io | none
   std::string preferred_language = "it";    // it | en: the language the person is written to in
   std::string created_at;

@@ -135,8 +135,9 @@ std::vector<PendingVerification> ProfileService::pending(const std::string& fisc
   const auto now = time::format_iso_utc(clock_.now());
   for (const auto& v : profile_store::list(db_, fiscal_code)) {
     if (!v.consumed_at.empty() || v.expires_at <= now) continue;
-    const bool current = v.channel == "email"
-                             ? (v.address == person->email && person->email_verified_at.empty())
+    const bool current =
+        v.channel == "email" ? (v.address == person->email && person->email_verified_at.empty())
+        : v.channel == "pec" ? (v.address == person->pec && person->pec_verified_at.empty())
                              : (v.address == person->mobile && person->mobile_verified_at.empty());
     if (!current) continue;
     out.push_back(PendingVerification{v.channel, v.address, v.expires_at,
@@ -163,8 +164,10 @@ void ProfileService::issue_code(db::Conn& tx, const std::string& fiscal_code, co
   messaging::Message m;
   m.tenant_id = 0;
   m.recipient = address;
-  if (channel == "email") {
-    m.channel = messaging::Channel::email;
+  m.person = fiscal_code;
+  m.type = "contact.code";
+  if (channel == "email" || channel == "pec") {
+    m.channel = channel == "pec" ? messaging::Channel::pec : messaging::Channel::email;
     m.subject = "Sportello – il tuo codice di verifica / your verification code";
     m.body = "Il tuo codice di verifica è " + code + ".\nVale " + minutes +
              " minuti e si può usare una sola volta.\nSe non l'hai chiesto tu, ignora questo messaggio.\n\n"
@@ -192,6 +195,15 @@ Result<UpdateOutcome> ProfileService::update_contacts(const ProfileActor& actor,
     if (!m) return m.error();
     mobile = *m;
   }
+  std::optional<std::string> pec;
+  if (form.pec) {
+    pec.emplace();
+    if (!text::trim(*form.pec).empty()) {
+      auto e = normalise_email(*form.pec);
+      if (!e) return profile_field_error("profile.pec_invalid", "pec");
+      *pec = *e;
+    }
+  }
   const std::string channel = text::trim(form.preferred_channel);
   if (!valid_channel(channel))
     return profile_field_error("profile.channel_invalid", "preferred_channel", channel);
@@ -206,6 +218,11 @@ Result<UpdateOutcome> ProfileService::update_contacts(const ProfileActor& actor,
     Person next = *current;
     const bool email_changed = email != current->email;
     const bool mobile_changed = mobile != current->mobile;
+    const bool pec_changed = pec && *pec != current->pec;
+    if (pec_changed) {
+      next.pec = *pec;
+      next.pec_verified_at.clear();
+    }
     if (email_changed) {
       next.email = email;
       next.email_verified_at.clear();
@@ -229,8 +246,8 @@ Result<UpdateOutcome> ProfileService::update_contacts(const ProfileActor& actor,
     if (!usable(next, channel) && !kept_as_it_was)
       return profile_field_error("profile.channel_unverified", "preferred_channel", channel);
     const bool language_changed = next.preferred_language != current->preferred_language;
-    out.changed =
-        email_changed || mobile_changed || channel != current->preferred_channel || language_changed;
+    out.changed = email_changed || mobile_changed || pec_changed || channel != current->preferred_channel ||
+                  language_changed;
     if (!out.changed) {
       out.person = *current;
       return out;
@@ -253,30 +270,44 @@ Result<UpdateOutcome> ProfileService::update_contacts(const ProfileActor& actor,
         out.mobile_code_sent = true;
       }
     }
+    if (pec_changed) {
+      if (pec->empty()) {
+        profile_store::remove(tx, actor.fiscal_code, "pec");
+      } else {
+        issue_code(tx, actor.fiscal_code, "pec", *pec);
+        out.pec_code_sent = true;
+      }
+    }
     auto what = [](bool changed, const std::string& value) {
       return !changed ? "unchanged" : value.empty() ? "removed" : "changed";
     };
     audit_.record_or_throw(tx, entry(actor, "profile.contacts.update",
                                      boost::json::object{{"email", what(email_changed, email)},
                                                          {"mobile", what(mobile_changed, mobile)},
+                                                         {"pec", what(pec_changed, pec.value_or(""))},
                                                          {"preferred_channel", channel},
                                                          {"preferred_language", next.preferred_language}}));
     next.updated_at = now;
     out.person = next;
     return out;
   });
-  if (result && (result->email_code_sent || result->mobile_code_sent) && notifier_) notifier_();
+  if (result && (result->email_code_sent || result->mobile_code_sent || result->pec_code_sent) && notifier_)
+    notifier_();
   return result;
 }
 
 sp::Status ProfileService::resend(const ProfileActor& actor, const std::string& channel) {
-  if (channel != "email" && channel != "sms")
+  if (channel != "email" && channel != "sms" && channel != "pec")
     return profile_field_error("profile.channel_invalid", "channel", channel);
   auto result = db::transact(db_, [&](db::Conn& tx) -> sp::Status {
     auto person = profile_store::person_for_update(tx, actor.fiscal_code);
     if (!person) return Error::not_found("person");
-    const std::string& address = channel == "email" ? person->email : person->mobile;
-    const std::string& verified = channel == "email" ? person->email_verified_at : person->mobile_verified_at;
+    const std::string& address = channel == "email" ? person->email
+                                 : channel == "pec" ? person->pec
+                                                    : person->mobile;
+    const std::string& verified = channel == "email" ? person->email_verified_at
+                                  : channel == "pec" ? person->pec_verified_at
+                                                     : person->mobile_verified_at;
     if (address.empty() || !verified.empty()) return Error::make("profile.nothing_to_verify", 409, channel);
     const auto now = clock_.now();
     if (auto v = profile_store::get(tx, actor.fiscal_code, channel)) {
@@ -297,7 +328,7 @@ sp::Status ProfileService::resend(const ProfileActor& actor, const std::string& 
 
 sp::Status ProfileService::confirm(const ProfileActor& actor, const std::string& channel,
                                    const std::string& code_in) {
-  if (channel != "email" && channel != "sms")
+  if (channel != "email" && channel != "sms" && channel != "pec")
     return profile_field_error("profile.channel_invalid", "channel", channel);
   std::string code;
   for (char c : code_in)
@@ -309,7 +340,10 @@ sp::Status ProfileService::confirm(const ProfileActor& actor, const std::string&
     failure.reset();
     auto person = profile_store::person_for_update(tx, actor.fiscal_code);
     auto v = profile_store::get(tx, actor.fiscal_code, channel);
-    const std::string address = !person ? "" : channel == "email" ? person->email : person->mobile;
+    const std::string address = !person              ? ""
+                                : channel == "email" ? person->email
+                                : channel == "pec"   ? person->pec
+                                                     : person->mobile;
     if (!person || !v || !v->consumed_at.empty() || v->address != address) {
       failure = profile_field_error("profile.code_none", "code");
       return;
@@ -333,7 +367,9 @@ sp::Status ProfileService::confirm(const ProfileActor& actor, const std::string&
     const auto now_iso = time::format_iso_utc(now);
     profile_store::consume(tx, actor.fiscal_code, channel, now_iso);
     Person next = *person;
-    (channel == "email" ? next.email_verified_at : next.mobile_verified_at) = now_iso;
+    (channel == "email" ? next.email_verified_at
+     : channel == "pec" ? next.pec_verified_at
+                        : next.mobile_verified_at) = now_iso;
     PersonStore(db_).update_contacts(tx, next, now_iso);
     audit_.record_or_throw(
         tx, entry(actor, "profile.contacts.verify", boost::json::object{{"channel", channel}}));

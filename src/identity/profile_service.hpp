@@ -37,6 +37,9 @@ struct ContactsForm {
   std::string preferred_channel;  // email | sms | io | none
   // it | en. Empty keeps the stored language (a client that does not send it loses nothing).
   std::string preferred_language;
+  // Certified e-mail (PEC), verified like the e-mail. nullopt keeps the stored one (a form without the
+  // field loses nothing); "" removes it.
+  std::optional<std::string> pec;
 };
 
 // Who acts and from where (for the audit log).
@@ -48,7 +51,7 @@ struct ProfileActor {
 
 // A code waiting to be typed, for the page.
 struct PendingVerification {
-  std::string channel;  // "email" | "sms"
+  std::string channel;  // "email" | "sms" | "pec"
   std::string address;
   std::string expires_at;  // ISO UTC
   int attempts_left = 0;
@@ -58,6 +61,7 @@ struct UpdateOutcome {
   Person person;
   bool email_code_sent = false;
   bool mobile_code_sent = false;
+  bool pec_code_sent = false;
   bool changed = false;
 };
 
@@ -78,12 +82,12 @@ class ProfileService {
 
   // Sets the contacts. Empty e-mail/mobile removes that address. A changed address loses its
   // verification and gets a new code. Validation is all-or-nothing. Errors (field set):
-  // profile.email_invalid, profile.mobile_invalid, profile.channel_invalid,
+  // profile.email_invalid, profile.mobile_invalid, profile.pec_invalid, profile.channel_invalid,
   // profile.language_invalid (detail: what was sent), profile.channel_unverified (detail: the channel),
   // not_found.
   Result<UpdateOutcome> update_contacts(const ProfileActor& actor, const ContactsForm& form);
 
-  // Sends a fresh code for the current (unverified) address of `channel` ("email" | "sms").
+  // Sends a fresh code for the current (unverified) address of `channel` ("email" | "sms" | "pec").
   // Errors: profile.channel_invalid, profile.nothing_to_verify, profile.resend_too_soon (429, detail:
   // seconds to wait).
   sp::Status resend(const ProfileActor& actor, const std::string& channel);

@@ -5,11 +5,13 @@ namespace {
 
 constexpr const char* kPersonSqlite =
     "SELECT fiscal_code, given_name, family_name, birth_date, birth_place, email, email_verified_at, mobile, "
-    "mobile_verified_at, preferred_channel, created_at, updated_at, preferred_language FROM persons WHERE "
+    "mobile_verified_at, preferred_channel, created_at, updated_at, preferred_language, pec, pec_verified_at "
+    "FROM persons WHERE "
     "fiscal_code = $1";
 constexpr const char* kPersonPostgres =
     "SELECT fiscal_code, given_name, family_name, birth_date, birth_place, email, email_verified_at, mobile, "
-    "mobile_verified_at, preferred_channel, created_at, updated_at, preferred_language FROM persons WHERE "
+    "mobile_verified_at, preferred_channel, created_at, updated_at, preferred_language, pec, pec_verified_at "
+    "FROM persons WHERE "
     "fiscal_code = $1 FOR UPDATE";
 
 constexpr const char* kPut =
@@ -61,6 +63,8 @@ std::optional<Person> person_for_update(db::Conn& tx, const std::string& fiscal_
   p.created_at = r->text(10);
   p.updated_at = r->text(11);
   p.preferred_language = r->text(12) == "en" ? "en" : "it";
+  p.pec = r->text(13);
+  p.pec_verified_at = r->text(14);
   return p;
 }
 

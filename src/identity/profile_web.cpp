@@ -22,7 +22,7 @@ ProfileActor actor_of(const http::Request& req) {
 }
 
 struct Typed {
-  std::string email, mobile, channel, language;
+  std::string email, mobile, channel, language, pec;
   std::optional<Error> error;         // contact form
   std::optional<Error> verify_error;  // code form
   std::string verify_channel;
@@ -65,6 +65,14 @@ http::Response render(ProfileWebDeps& d, http::Request& req, const Typed* typed,
                                             {{"when", time::it_datetime_text(person->mobile_verified_at)}}));
     data.set("mobile_verified", !person->mobile_verified_at.empty());
   }
+  if (!person->pec.empty()) {
+    data.set("pec", person->pec);
+    data.set("pec_status", person->pec_verified_at.empty()
+                               ? d.view.t(lang, "ui.profile_unverified")
+                               : web::ui(d.view, lang, "ui.profile_verified_on",
+                                         {{"when", time::it_datetime_text(person->pec_verified_at)}}));
+    data.set("pec_verified", !person->pec_verified_at.empty());
+  }
   data.set("preferred_label", d.view.t(lang, "ui.profile_channel_" + person->preferred_channel));
   data.set("language_label", d.view.t(lang, "ui.profile_language_" + person->preferred_language));
 
@@ -74,6 +82,7 @@ http::Response render(ProfileWebDeps& d, http::Request& req, const Typed* typed,
   const std::string channel_v = typed ? typed->channel : person->preferred_channel;
   data.set("email_value", email_v);
   data.set("mobile_value", mobile_v);
+  data.set("pec_value", typed ? typed->pec : person->pec);
   Data channels = web::list();
   for (const char* c : {"email", "sms", "io", "none"}) {
     Data item;
@@ -165,16 +174,19 @@ http::Response update(ProfileWebDeps& d, http::Request& req) {
               web::form_field(*form, "mobile"),
               web::form_field(*form, "preferred_channel"),
               web::form_field(*form, "preferred_language"),
+              web::form_field(*form, "pec"),
               std::nullopt,
               std::nullopt,
               ""};
-  auto done = d.profile.update_contacts(
-      actor_of(req), ContactsForm{typed.email, typed.mobile, typed.channel, typed.language});
+  ContactsForm cf{typed.email, typed.mobile, typed.channel, typed.language, std::nullopt};
+  if (form->count("pec") > 0) cf.pec = typed.pec;  // a form without the field keeps the PEC
+  auto done = d.profile.update_contacts(actor_of(req), cf);
   if (!done) {
     typed.error = done.error();
     return render(d, req, &typed, done.error().http_status >= 400 ? done.error().http_status : 422);
   }
-  return see_other(done->email_code_sent || done->mobile_code_sent ? "codice-inviato" : "salvato");
+  return see_other(done->email_code_sent || done->mobile_code_sent || done->pec_code_sent ? "codice-inviato"
+                                                                                          : "salvato");
 }
 
 http::Response verify(ProfileWebDeps& d, http::Request& req) {
@@ -192,6 +204,7 @@ http::Response verify(ProfileWebDeps& d, http::Request& req) {
     if (person) {
       typed.email = person->email;
       typed.mobile = person->mobile;
+      typed.pec = person->pec;
       typed.channel = person->preferred_channel;
       typed.language = person->preferred_language;
     }

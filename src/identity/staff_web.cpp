@@ -150,6 +150,7 @@ http::Response home(StaffWebDeps& d, http::Request& req) {
         page.data.set("cases_href", "/backoffice/" + body->slug + "/pratiche");
         page.data.set("reconciliation_href", "/backoffice/" + body->slug + "/pagamenti/riconciliazione");
         page.data.set("payments_href", "/backoffice/" + body->slug + "/pagamenti");
+        page.data.set("messages_href", "/backoffice/" + body->slug + "/messaggi");
       }
       if (authorize(p, Permission::manage_register, body->id))
         page.data.set("register_href", "/backoffice/" + body->slug + "/anagrafe");

@@ -60,6 +60,10 @@ constexpr const char* kRetryDead =
     "UPDATE jobs SET state = 'queued', run_at = $2, attempts = 0, last_error = NULL, finished_at = NULL, "
     "claim_token = NULL, lease_until = NULL WHERE id = $1 AND state = 'dead'";
 
+constexpr const char* kRequeueDead =
+    "UPDATE jobs SET state = 'queued', run_at = $3, attempts = 0, last_error = NULL, finished_at = NULL, "
+    "claim_token = NULL, lease_until = NULL WHERE kind = $1 AND unique_key = $2 AND state = 'dead'";
+
 constexpr const char* kScheduleInsert =
     "INSERT INTO job_schedules (kind, last_period, updated_at) VALUES ($1, '', $2) "
     "ON CONFLICT (kind) DO NOTHING";
@@ -175,6 +179,10 @@ std::vector<Job> list(db::Database& db, const ListQuery& q) {
 
 std::optional<Job> find(db::Database& db, JobId id) {
   return db::read_one(db, kById, {id}, from_row);
+}
+
+bool requeue_dead(db::Conn& tx, const std::string& kind, const std::string& unique_key, time::TimePoint now) {
+  return tx.exec(kRequeueDead, {kind, unique_key, iso(now)}) > 0;
 }
 
 Result<Job> retry(db::Database& db, JobId id, time::TimePoint now) {

@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/result.hpp"
 
@@ -17,6 +18,14 @@ enum class Channel { email, sms, pec, appio };
 std::string_view to_string(Channel c);
 std::optional<Channel> parse_channel(std::string_view s);
 
+// A channel to try instead when a message fails for good (fallback, issue 17).
+struct Alternative {
+  Channel channel = Channel::email;
+  std::string recipient;
+  std::string subject;
+  std::string body;
+};
+
 // What a business action asks to send. tenant_id 0 is the hub.
 struct Message {
   std::int64_t tenant_id = 0;
@@ -26,10 +35,13 @@ struct Message {
   std::string body;                // UTF-8 plain text (appio: Markdown, 80 to 10,000 characters)
   std::string fallback_recipient;  // appio: the e-mail address used when IO cannot carry it; may be empty
   std::string options;  // appio: JSON {"due_date", "payment_data"} (appio/client.hpp); may be empty
+  std::string person;   // the recipient's fiscal code, so that they see it in their area; may be empty
+  std::string type;     // what it is about: "case.submitted", "contact.code" ...; may be empty
+  // Tried in order when this message ends permanent_failure or dead: the first becomes a new message
+  // (same person, type and body) carrying the rest (outbox.hpp).
+  std::vector<Alternative> fallbacks;
+  std::string fallback_of;  // set by the outbox on a fallback: the message it stands in for
 };
-
-enum class Status { pending, sending, sent, failed };
-std::string_view to_string(Status s);
 
 // A message as the outbox holds it.
 struct StoredMessage {
@@ -40,9 +52,20 @@ struct StoredMessage {
   std::string next_attempt_at;
   std::string sent_at;
   std::string last_error;
-  std::string status;               // pending | sending | sent | failed
+  std::string status;               // the delivery state (state.hpp): queued, sending, delivered, ...
   std::string delivered_channel;    // once sent: the channel that carried it (appio, or email on fallback)
   std::string provider_message_id;  // once sent: the other side's id, when it gives one (IO's message id)
+  std::string status_changed_at;
+};
+
+// One delivery attempt of a message (outbox_attempts).
+struct Attempt {
+  int attempt = 0;  // 1, 2, ... for the message
+  std::string channel;
+  std::string started_at, finished_at;
+  std::string outcome;  // sending, delivered, temporary_failure, permanent_failure, interrupted, bounced
+  std::string provider_message_id;
+  std::string error;
 };
 
 // What a delivery did, recorded with the message when it is marked sent.

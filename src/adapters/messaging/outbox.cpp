@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <boost/json.hpp>
 
 #include "adapters/appio/wire.hpp"
 #include "core/ids.hpp"
@@ -13,27 +14,102 @@ namespace {
 
 constexpr const char* kInsert =
     "INSERT INTO outbox (id, tenant_id, channel, recipient, subject, body, created_at, attempts, "
-    "next_attempt_at, status, fallback_recipient, options) VALUES ($1, $2, $3, $4, $5, $6, $7, 0, $7, "
-    "'pending', $8, $9)";
+    "next_attempt_at, status, fallback_recipient, options, person, message_type, status_changed_at, "
+    "fallbacks, fallback_of) VALUES ($1, $2, $3, $4, $5, $6, $7, 0, $7, 'queued', $8, $9, $10, $11, $7, $12, "
+    "$13)";
 
 constexpr const char* kColumns =
     "id, tenant_id, channel, recipient, subject, body, created_at, attempts, next_attempt_at, sent_at, "
-    "last_error, status, fallback_recipient, options, delivered_channel, provider_message_id";
+    "last_error, status, fallback_recipient, options, delivered_channel, provider_message_id, person, "
+    "message_type, status_changed_at, fallbacks, fallback_of";
 
 const std::string kById = std::string("SELECT ") + kColumns + " FROM outbox WHERE id = $1";
 const std::string kList =
     std::string("SELECT ") + kColumns + " FROM outbox ORDER BY created_at DESC, id DESC LIMIT $1";
+// $1 tenant or NULL, $2 person or NULL, $3 status or NULL, $4 limit. PostgreSQL must know the types of
+// parameters only compared with NULL: the casts.
+const std::string kQuery =
+    std::string("SELECT ") + kColumns +
+    " FROM outbox WHERE ($1 IS NULL OR tenant_id = $1) AND ($2 IS NULL OR person = $2) "
+    "AND ($3 IS NULL OR status = $3) ORDER BY created_at DESC, id DESC LIMIT $4";
+const std::string kQueryPostgres =
+    std::string("SELECT ") + kColumns +
+    " FROM outbox WHERE ($1::BIGINT IS NULL OR tenant_id = $1) AND ($2::TEXT IS NULL OR person = $2) "
+    "AND ($3::TEXT IS NULL OR status = $3) ORDER BY created_at DESC, id DESC LIMIT $4";
+const std::string kByIdAndPerson =
+    std::string("SELECT ") + kColumns + " FROM outbox WHERE id = $1 AND person = $2 AND person <> ''";
 
 const std::string kByIdAndTenant =
     std::string("SELECT ") + kColumns + " FROM outbox WHERE id = $1 AND tenant_id = $2";
-// $1 id, $2 tenant, $3 sent at, $4 attempts, $5 channel that carried it, $6 the other side's id.
-constexpr const char* kMarkSent =
-    "UPDATE outbox SET status = 'sent', sent_at = $3, attempts = $4, last_error = NULL, claim = NULL, "
-    "delivered_channel = $5, provider_message_id = $6 WHERE id = $1 AND tenant_id = $2";
-// $1 id, $2 tenant, $3 status, $4 attempts, $5 next attempt (NULL: unchanged), $6 error.
+constexpr const char* kState = "SELECT status FROM outbox WHERE id = $1 AND tenant_id = $2";
+// Compare-and-set: $5 the state read. $1 id, $2 tenant, $3 new state, $4 at.
+constexpr const char* kSetState =
+    "UPDATE outbox SET status = $3, status_changed_at = $4 WHERE id = $1 AND tenant_id = $2 AND status = $5";
+// $1 id, $2 tenant, $3 sent at, $4 channel that carried it, $5 the other side's id.
+constexpr const char* kMarkDelivered =
+    "UPDATE outbox SET sent_at = $3, last_error = NULL, claim = NULL, delivered_channel = $4, "
+    "provider_message_id = $5 WHERE id = $1 AND tenant_id = $2";
+constexpr const char* kSetAttempts = "UPDATE outbox SET attempts = $3 WHERE id = $1 AND tenant_id = $2";
+// $1 id, $2 tenant, $3 next attempt (NULL: unchanged), $4 error.
 constexpr const char* kMarkFailure =
-    "UPDATE outbox SET status = $3, attempts = $4, next_attempt_at = COALESCE($5, next_attempt_at), "
-    "last_error = $6, claim = NULL WHERE id = $1 AND tenant_id = $2";
+    "UPDATE outbox SET next_attempt_at = COALESCE($3, next_attempt_at), last_error = $4, claim = NULL "
+    "WHERE id = $1 AND tenant_id = $2";
+constexpr const char* kSetError = "UPDATE outbox SET last_error = $3 WHERE id = $1 AND tenant_id = $2";
+
+// Attempts.
+constexpr const char* kNextAttempt =
+    "SELECT COALESCE(MAX(attempt), 0) + 1 FROM outbox_attempts WHERE message_id = $1 AND tenant_id = $2";
+constexpr const char* kInterrupt =
+    "UPDATE outbox_attempts SET outcome = 'interrupted', finished_at = $3 "
+    "WHERE message_id = $1 AND tenant_id = $2 AND outcome = 'sending'";
+constexpr const char* kInsertAttempt =
+    "INSERT INTO outbox_attempts (message_id, tenant_id, attempt, channel, started_at, outcome) "
+    "VALUES ($1, $2, $3, $4, $5, 'sending')";
+// The open attempt's outcome. $1 message, $2 tenant, $3 outcome, $4 finished, $5 channel or NULL,
+// $6 provider id or NULL, $7 error or NULL.
+constexpr const char* kFinishAttempt =
+    "UPDATE outbox_attempts SET outcome = $3, finished_at = $4, channel = COALESCE($5, channel), "
+    "provider_message_id = $6, error = $7 WHERE message_id = $1 AND tenant_id = $2 AND outcome = 'sending'";
+// A report on an attempt already finished: the one with the provider's id, else the last one.
+constexpr const char* kReportAttempt =
+    "UPDATE outbox_attempts SET outcome = $3, error = COALESCE($4, error) WHERE tenant_id = $2 AND id = "
+    "(SELECT id FROM outbox_attempts WHERE message_id = $1 AND tenant_id = $2 "
+    "ORDER BY CASE WHEN provider_message_id IS NOT NULL AND provider_message_id = $5 THEN 0 ELSE 1 END, "
+    "attempt DESC LIMIT 1)";
+constexpr const char* kAttempts =
+    "SELECT attempt, channel, started_at, finished_at, outcome, provider_message_id, error "
+    "FROM outbox_attempts WHERE message_id = $1 AND tenant_id = $2 ORDER BY attempt";
+
+std::string fallbacks_json(const std::vector<Alternative>& v) {
+  if (v.empty()) return {};
+  boost::json::array a;
+  for (const auto& x : v)
+    a.push_back(boost::json::object{{"channel", std::string(to_string(x.channel))},
+                                    {"recipient", x.recipient},
+                                    {"subject", x.subject},
+                                    {"body", x.body}});
+  return boost::json::serialize(a);
+}
+
+std::vector<Alternative> parse_fallbacks(const std::string& json) {
+  std::vector<Alternative> out;
+  if (json.empty()) return out;
+  boost::system::error_code ec;
+  auto v = boost::json::parse(json, ec);
+  if (ec || !v.is_array()) return out;
+  for (const auto& e : v.as_array()) {
+    if (!e.is_object()) continue;
+    const auto& o = e.as_object();
+    auto text = [&](const char* k) {
+      auto* x = o.if_contains(k);
+      return x && x->is_string() ? std::string(x->as_string()) : std::string();
+    };
+    auto ch = parse_channel(text("channel"));
+    if (!ch) continue;
+    out.push_back(Alternative{*ch, text("recipient"), text("subject"), text("body")});
+  }
+  return out;
+}
 
 StoredMessage from_row(const db::Row& r) {
   StoredMessage s;
@@ -53,7 +129,36 @@ StoredMessage from_row(const db::Row& r) {
   s.message.options = r.text(13);
   s.delivered_channel = r.text(14);
   s.provider_message_id = r.text(15);
+  s.message.person = r.text(16);
+  s.message.type = r.text(17);
+  s.status_changed_at = r.text(18);
+  s.message.fallbacks = parse_fallbacks(r.text(19));
+  s.message.fallback_of = r.text(20);
   return s;
+}
+
+std::string clip(std::string s, std::size_t n = 500) {
+  if (s.size() > n) s.resize(n);
+  return s;
+}
+
+// The one place a state is written: reads it, applies the table, writes it if it moved (compare-and-set
+// on the state read, inside the caller's transaction). nullopt when the message is not the tenant's.
+std::optional<Transition> transition(db::Conn& tx, std::int64_t tenant_id, const std::string& id, Event e,
+                                     const std::string& at) {
+  for (int i = 0; i < 3; ++i) {
+    auto row = tx.query_one(kState, {id, tenant_id});
+    if (!row) return std::nullopt;
+    auto from = parse_state(row->text(0));
+    if (!from) throw std::runtime_error("outbox: unknown state " + row->text(0));
+    auto t = next(*from, e);
+    if (t.change != Change::moved) return t;
+    if (tx.exec(kSetState,
+                {id, tenant_id, std::string(to_string(t.to)), at, std::string(to_string(*from))}) == 1)
+      return t;
+    // changed under us (another node's report): read again
+  }
+  throw std::runtime_error("outbox: state of " + id + " keeps changing");
 }
 
 bool has_control(std::string_view s) {
@@ -87,20 +192,6 @@ std::optional<Channel> parse_channel(std::string_view s) {
   return std::nullopt;
 }
 
-std::string_view to_string(Status s) {
-  switch (s) {
-    case Status::pending:
-      return "pending";
-    case Status::sending:
-      return "sending";
-    case Status::sent:
-      return "sent";
-    case Status::failed:
-      return "failed";
-  }
-  return "pending";
-}
-
 Result<std::string> enqueue(db::Conn& tx, const Message& m, const time::Clock& clock) {
   if (m.recipient.empty() || m.recipient.size() > 320 || has_control(m.recipient) ||
       m.recipient.find(' ') != std::string::npos) {
@@ -108,6 +199,8 @@ Result<std::string> enqueue(db::Conn& tx, const Message& m, const time::Clock& c
   }
   if (has_control(m.subject) || m.subject.size() > 998) return Error::make("messaging.subject", 400);
   if (m.body.empty()) return Error::make("messaging.body", 400);
+  if (has_control(m.person) || m.person.size() > 32 || has_control(m.type) || m.type.size() > 64)
+    return Error::make("messaging.type", 400);
   if (has_control(m.fallback_recipient) || m.fallback_recipient.size() > 320 ||
       m.fallback_recipient.find(' ') != std::string::npos) {
     return Error::make("messaging.recipient", 400, m.fallback_recipient);
@@ -117,8 +210,16 @@ Result<std::string> enqueue(db::Conn& tx, const Message& m, const time::Clock& c
   }
   auto id = ids::uuid_v7();
   const auto now = clock.now();
+  for (const auto& f : m.fallbacks) {
+    if (f.recipient.empty() || has_control(f.recipient) || f.recipient.find(' ') != std::string::npos)
+      return Error::make("messaging.recipient", 400, f.recipient);
+    if (has_control(f.subject)) return Error::make("messaging.subject", 400);
+    if (f.body.empty()) return Error::make("messaging.body", 400);
+    if (f.channel == Channel::appio) return Error::make("messaging.fallback", 400, "appio");
+  }
   tx.exec(kInsert, {id, std::int64_t{m.tenant_id}, std::string(to_string(m.channel)), m.recipient, m.subject,
-                    m.body, time::format_iso_utc(now), m.fallback_recipient, m.options});
+                    m.body, time::format_iso_utc(now), m.fallback_recipient, m.options, m.person, m.type,
+                    fallbacks_json(m.fallbacks), db::text_or_null(m.fallback_of)});
   auto job = jobs::enqueue(tx, jobs::NewJob{kSendKind, m.tenant_id, id, id, now}, now);
   if (!job) return job.error();
   return id;
@@ -130,6 +231,90 @@ std::optional<StoredMessage> find_message(db::Database& db, const std::string& i
 
 std::vector<StoredMessage> list_messages(db::Database& db, int limit) {
   return db::read_all(db, kList, {std::int64_t{std::clamp(limit, 1, 1000)}}, from_row);
+}
+
+std::vector<StoredMessage> list_messages(db::Database& db, const MessageQuery& q) {
+  if (!q.tenant_id && q.person.empty()) return {};  // never everything of every body
+  db::Params p{db::int_or_null(q.tenant_id), db::text_or_null(q.person), db::text_or_null(q.status),
+               std::int64_t{std::clamp(q.limit, 1, 500)}};
+  return db::read_all(db, db.dialect() == db::Dialect::postgres ? kQueryPostgres : kQuery, p, from_row);
+}
+
+std::optional<StoredMessage> find_message(db::Database& db, std::int64_t tenant_id, const std::string& id) {
+  return db::read_one(db, kByIdAndTenant, {id, tenant_id}, from_row);
+}
+
+std::optional<StoredMessage> find_message_for_person(db::Database& db, const std::string& person,
+                                                     const std::string& id) {
+  if (person.empty()) return std::nullopt;
+  return db::read_one(db, kByIdAndPerson, {id, person}, from_row);
+}
+
+std::vector<Attempt> list_attempts(db::Database& db, std::int64_t tenant_id, const std::string& message_id) {
+  return db::read_all(db, kAttempts, {message_id, tenant_id}, [](const db::Row& r) {
+    Attempt a;
+    a.attempt = static_cast<int>(r.i64(0));
+    a.channel = r.text(1);
+    a.started_at = r.text(2);
+    a.finished_at = r.text(3);
+    a.outcome = r.text(4);
+    a.provider_message_id = r.text(5);
+    a.error = r.text(6);
+    return a;
+  });
+}
+
+Result<Change> apply_report(db::Database& db, std::int64_t tenant_id, const std::string& id, Event e,
+                            const std::string& detail, time::TimePoint at) {
+  if (e != Event::delivered && e != Event::bounced && e != Event::permanent_failure)
+    return Error::make("messaging.event", 400, std::string(to_string(e)));
+  return db::transact(db, [&](db::Conn& tx) -> Result<Change> {
+    const auto now = time::format_iso_utc(at);
+    auto t = transition(tx, tenant_id, id, e, now);
+    if (!t) return Error::not_found("message");
+    if (t->change != Change::moved) return t->change;
+    if (t->to == State::delivered) {
+      auto m = tx.query_one(kByIdAndTenant, {id, tenant_id});
+      tx.exec(kMarkDelivered, {id, tenant_id, now, m ? db::text_or_null(m->text(14)) : db::Value{nullptr},
+                               m ? db::text_or_null(m->text(15)) : db::Value{nullptr}});
+      tx.exec(kReportAttempt,
+              {id, tenant_id, std::string("delivered"), db::Value{nullptr}, m ? m->text(15) : std::string()});
+    } else {
+      const std::string why = clip(detail.empty() ? std::string(to_string(e)) : detail);
+      tx.exec(kSetError, {id, tenant_id, why});
+      tx.exec(kReportAttempt,
+              {id, tenant_id, std::string(e == Event::bounced ? "bounced" : "permanent_failure"), why,
+               std::string()});
+    }
+    return Change::moved;
+  });
+}
+
+Result<Change> cancel_message(db::Database& db, std::int64_t tenant_id, const std::string& id,
+                              time::TimePoint at) {
+  return db::transact(db, [&](db::Conn& tx) -> Result<Change> {
+    auto t = transition(tx, tenant_id, id, Event::cancel, time::format_iso_utc(at));
+    if (!t) return Error::not_found("message");
+    if (t->change == Change::refused)
+      return Error::make("messaging.state", 409, std::string(to_string(t->to)));
+    return t->change;
+  });
+}
+
+Result<Change> retry_message(db::Database& db, std::int64_t tenant_id, const std::string& id,
+                             time::TimePoint at) {
+  return db::transact(db, [&](db::Conn& tx) -> Result<Change> {
+    auto t = transition(tx, tenant_id, id, Event::retry, time::format_iso_utc(at));
+    if (!t) return Error::not_found("message");
+    if (t->change == Change::refused)
+      return Error::make("messaging.state", 409, std::string(to_string(t->to)));
+    // Its job, dead too, queued again (or a new one if it was pruned).
+    if (!jobs::requeue_dead(tx, kSendKind, id, at)) {
+      auto job = jobs::enqueue(tx, jobs::NewJob{kSendKind, tenant_id, id, id, at}, at);
+      if (!job) return job.error();
+    }
+    return t->change;
+  });
 }
 
 void Delivery::set_sender(Channel c, std::shared_ptr<Sender> sender) {
@@ -155,16 +340,37 @@ Delivery::Counters Delivery::counters() const {
 
 sp::Status Delivery::run(jobs::JobRun& run) {
   const auto& job = run.job();
+  const std::int64_t tenant = job.tenant_id;
   // The job's tenant must be the message's: a job cannot make another body's message go out.
-  auto m = db::read_one(run.db(), kByIdAndTenant, {job.payload, std::int64_t{job.tenant_id}}, from_row);
+  auto m = db::read_one(run.db(), kByIdAndTenant, {job.payload, tenant}, from_row);
   if (!m) return Error::make("messaging.not_found", 404, job.payload);
-  if (m->status == "sent") return Ok{};  // sent by an earlier attempt whose job was retried by hand
+  // Claim it (state table): a message delivered, refused for good or cancelled is never sent again,
+  // and a dead one is sent again only because staff retried its job (the jobs page): retry, then claim.
+  const auto started = time::format_iso_utc(run.now());
+  bool go = false;
+  run.db().write([&](db::Conn& tx) {
+    go = false;
+    auto state = tx.query_one(kState, {m->id, tenant});
+    if (!state) return;
+    if (state->text(0) == to_string(State::dead)) transition(tx, tenant, m->id, Event::retry, started);
+    auto t = transition(tx, tenant, m->id, Event::claim, started);
+    if (!t || t->change != Change::moved) return;
+    go = true;
+    tx.exec(kInterrupt, {m->id, tenant, started});  // a runner that died holding it left one open
+    auto n = tx.query_one(kNextAttempt, {m->id, tenant});
+    tx.exec(kInsertAttempt, {m->id, tenant, n ? n->i64(0) : std::int64_t{1},
+                             std::string(to_string(m->message.channel)), started});
+    tx.exec(kSetAttempts, {m->id, tenant, std::int64_t{job.attempts}});
+  });
+  if (!go) return Ok{};  // final already (or cancelled): the job is done, nothing is sent
   m->attempts = job.attempts;
   Result<Delivered> result =
       Error::make("messaging.no_sender", 503, std::string(to_string(m->message.channel)));
   if (auto it = senders_.find(m->message.channel); it != senders_.end() && it->second) {
     try {
       result = it->second->deliver(*m);
+    } catch (const jobs::LostClaim&) {
+      throw;  // the runner's business: as if this runner had died here
     } catch (const std::exception& e) {
       result = Error::make("messaging.exception", 500, e.what());
     }
@@ -173,22 +379,59 @@ sp::Status Delivery::run(jobs::JobRun& run) {
   const std::string channel =
       result->channel.empty() ? std::string(to_string(m->message.channel)) : result->channel;
   run.commit([&](db::Conn& tx) {
-    tx.exec(kMarkSent, {m->id, std::int64_t{job.tenant_id}, time::format_iso_utc(run.now()),
-                        std::int64_t{job.attempts}, channel,
-                        result->provider_message_id.empty() ? db::Value{nullptr}
-                                                            : db::Value{result->provider_message_id}});
+    const auto now = time::format_iso_utc(run.now());
+    // A report may have come first (a fast delivery report): the table says what is left to do.
+    auto t = transition(tx, tenant, m->id, Event::delivered, now);
+    const auto provider = db::text_or_null(result->provider_message_id);
+    tx.exec(kFinishAttempt,
+            {m->id, tenant, std::string("delivered"), now, channel, provider, db::Value{nullptr}});
+    if (t && t->change == Change::moved) tx.exec(kMarkDelivered, {m->id, tenant, now, channel, provider});
   });
   ++sent_;
   return Ok{};
 }
 
 void Delivery::on_failure(db::Conn& tx, const jobs::Job& job, const jobs::Failed& f) {
-  std::string what = f.error;
-  if (what.size() > 500) what.resize(500);
+  const std::string what = clip(f.error);
+  const bool refused = what.rfind("messaging.rejected", 0) == 0;
+  const Event e = refused ? Event::permanent_failure : f.dead ? Event::give_up : Event::temporary_failure;
+  const auto now = time::format_iso_utc((options_.clock ? *options_.clock : time::system_clock()).now());
+  auto t = transition(tx, job.tenant_id, job.payload, e, now);
+  if (!t) return;                                              // no such message (messaging.not_found)
+  const bool lost = what.rfind("jobs.lease_expired", 0) == 0;  // every runner holding it died
+  tx.exec(kFinishAttempt, {job.payload, std::int64_t{job.tenant_id},
+                           std::string(refused ? "permanent_failure"
+                                       : lost  ? "interrupted"
+                                               : "temporary_failure"),
+                           now, db::Value{nullptr}, db::Value{nullptr}, what});
   tx.exec(kMarkFailure,
-          {job.payload, std::int64_t{job.tenant_id}, std::string(f.dead ? "failed" : "pending"),
-           std::int64_t{job.attempts},
+          {job.payload, std::int64_t{job.tenant_id},
            f.retry_at ? db::Value{time::format_iso_utc(*f.retry_at)} : db::Value{nullptr}, what});
+  // Failed for good on this channel: the next one stands in (same person, type and body).
+  if (t->change == Change::moved && (t->to == State::permanent_failure || t->to == State::dead)) {
+    if (auto row = tx.query_one(kByIdAndTenant, {job.payload, std::int64_t{job.tenant_id}})) {
+      const auto stored = from_row(*row);
+      if (!stored.message.fallbacks.empty()) {
+        Message next_one = stored.message;
+        const auto& alt = stored.message.fallbacks.front();
+        next_one.channel = alt.channel;
+        next_one.recipient = alt.recipient;
+        next_one.subject = alt.subject;
+        next_one.body = alt.body;
+        next_one.fallback_recipient.clear();
+        next_one.options.clear();
+        next_one.fallbacks.erase(next_one.fallbacks.begin());
+        next_one.fallback_of = stored.id;
+        auto queued = enqueue(tx, next_one, options_.clock ? *options_.clock : time::system_clock());
+        if (!queued) {
+          spdlog::warn("outbox: the fallback of {} was refused: {}", stored.id, queued.error().code);
+        } else {
+          spdlog::info("outbox: message {} failed on {}; {} stands in on {}", stored.id,
+                       to_string(stored.message.channel), *queued, to_string(alt.channel));
+        }
+      }
+    }
+  }
   if (f.dead) {
     ++failed_;
   } else {

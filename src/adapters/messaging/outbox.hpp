@@ -6,10 +6,12 @@
 // refusal; an operator can retry it (`sportello jobs retry ID`, /backoffice/lavori).
 //
 // The outbox rows stay the message store, kept in step with the job: attempts, next_attempt_at,
-// last_error and status ('pending' until sent, then 'sent', or 'failed' when the job is dead), each
-// written in the transaction that records the job's outcome.
+// last_error and the delivery state (state.hpp: queued → sending → delivered | temporary_failure |
+// permanent_failure | dead, cancelled by staff), every change through messaging::next(), the state
+// table; each attempt is a row of outbox_attempts (channel, times, outcome, the other side's id).
 //
-// A message is never sent twice: a job finds its message already 'sent' and stops; claims are
+// A message is never sent twice: a job finds its message already delivered (or in any final state) and
+// stops; claims are
 // exclusive (FOR UPDATE SKIP LOCKED on PostgreSQL, the single writer on SQLite). Only a runner that dies
 // between the send and the commit leaves the job to be claimed again when its lease ends; the repeat
 // carries the same idempotency key (the message id: the e-mail's Message-ID, the SMS gateway's
@@ -23,6 +25,7 @@
 #include <vector>
 
 #include "adapters/messaging/message.hpp"
+#include "adapters/messaging/state.hpp"
 #include "core/result.hpp"
 #include "core/time.hpp"
 #include "db/database.hpp"
@@ -43,11 +46,43 @@ std::optional<StoredMessage> find_message(db::Database& db, const std::string& i
 // Newest first.
 std::vector<StoredMessage> list_messages(db::Database& db, int limit = 100);
 
+// A body's messages (staff), or a person's at every body (their area). Newest first.
+struct MessageQuery {
+  std::optional<std::int64_t> tenant_id;  // nullopt: any body (only with a person)
+  std::string person;                     // fiscal code; empty: anyone (only with a tenant)
+  std::string status;                     // a state; empty: any
+  int limit = 100;                        // 1..500
+};
+std::vector<StoredMessage> list_messages(db::Database& db, const MessageQuery& q);
+// One message, only if it belongs to the tenant (staff) or to the person (their area).
+std::optional<StoredMessage> find_message(db::Database& db, std::int64_t tenant_id, const std::string& id);
+std::optional<StoredMessage> find_message_for_person(db::Database& db, const std::string& person,
+                                                     const std::string& id);
+// The attempts of a message of `tenant_id`, first first.
+std::vector<Attempt> list_attempts(db::Database& db, std::int64_t tenant_id, const std::string& message_id);
+
+// What the other side reported about a message after the attempt (an SMS delivery report, a PEC
+// receipt, a bounce): Event::delivered, Event::bounced or Event::permanent_failure. Goes through the
+// state table: a duplicate report, or one on a final state it cannot move, changes nothing
+// (Change::unchanged). The attempt whose provider id matches (or the last one) records it too.
+// Errors: not_found (no such message of the tenant), messaging.event (another event: a bug).
+Result<Change> apply_report(db::Database& db, std::int64_t tenant_id, const std::string& id, Event e,
+                            const std::string& detail, time::TimePoint at);
+// Staff: do not send a queued, failing or dead message (Change::unchanged when already cancelled).
+// Errors: not_found, messaging.state (409, detail: the state: in flight or final).
+Result<Change> cancel_message(db::Database& db, std::int64_t tenant_id, const std::string& id,
+                              time::TimePoint at);
+// Staff: send a dead message again (its job is queued again, due now, attempts from zero).
+// Errors: not_found, messaging.state (409: only a dead message).
+Result<Change> retry_message(db::Database& db, std::int64_t tenant_id, const std::string& id,
+                             time::TimePoint at);
+
 struct DeliveryOptions {
   int max_attempts = 5;                    // then the job is dead and the message 'failed'
   std::chrono::seconds base_backoff{30};   // wait after the first failure; doubles each time
   std::chrono::seconds max_backoff{3600};  // cap
   std::chrono::seconds lease{300};         // a claimed job is re-claimable after this
+  const time::Clock* clock = nullptr;      // when a failed attempt ended; null: the system clock
 };
 
 // The "messaging.send" job kind: the channel adapters and the counters. Register it with a runner.

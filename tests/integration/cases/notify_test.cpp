@@ -3,6 +3,7 @@
 #include "adapters/messaging/outbox.hpp"
 #include "cases_fixture.hpp"
 #include "identity/profile_service.hpp"
+#include "messaging/service.hpp"
 
 namespace sp::cases::testing {
 namespace {
@@ -78,6 +79,54 @@ TEST_P(NotifyTest, AFailedSubmissionSendsNothing) {
   s.attachments = {"missing"};
   EXPECT_FALSE(notifying_->submit(&mario_, body_, s).ok());
   EXPECT_TRUE(outbox().empty());
+}
+
+// With the messaging module wired (issue 17): legal acts by PEC and in copy by e-mail, the others by the
+// person's choice with the rest as fallbacks, the body's own text when it wrote one.
+TEST_P(NotifyTest, RoutedByTheMessagingModule) {
+  db().write([&](db::Conn& tx) {
+    tx.exec("UPDATE persons SET pec = $2, pec_verified_at = $3 WHERE fiscal_code = $1",
+            {mario_.subject, std::string("mario@pec.example.it"), std::string("2026-01-02T00:00:00.000Z")});
+  });
+  messaging::MessagingService messaging(db(), *audit_, *profiles_, clock_);
+  messaging.set_body_contacts([](std::int64_t) {
+    return messaging::BodyContacts{"Comune di Asti", "urp@asti.it", "", ""};
+  });
+  notifying_->set_messaging(&messaging);
+  identity::Principal admin = staff(body_, "admin-asti");
+  admin.roles = {identity::Role::body_admin};
+  ASSERT_TRUE(messaging
+                  .save_template(&admin, body_,
+                                 {"case.submitted", "it", "Ricevuta: {service}",
+                                  "{body} ha protocollato la tua domanda {protocol}. Scrivi a {body_email}.",
+                                  "{body}: prot. {protocol} {link}"})
+                  .ok());
+  auto r = notifying_->submit(&mario_, body_, submission("routed"));
+  ASSERT_TRUE(r.ok()) << r.error().code;
+  auto sent = outbox();
+  ASSERT_EQ(sent.size(), 1U);
+  EXPECT_EQ(sent[0].message.channel, messaging::Channel::email);
+  EXPECT_EQ(sent[0].message.type, "case.submitted");
+  EXPECT_EQ(sent[0].message.person, mario_.subject);
+  EXPECT_EQ(sent[0].message.subject, "Ricevuta: Iscrizione alla scuola primaria");
+  EXPECT_NE(sent[0].message.body.find("Scrivi a urp@asti.it."), std::string::npos) << sent[0].message.body;
+  ASSERT_EQ(sent[0].message.fallbacks.size(), 1U) << "PEC stands in if the e-mail fails";
+  EXPECT_EQ(sent[0].message.fallbacks[0].channel, messaging::Channel::pec);
+
+  ASSERT_TRUE(notifying_->start(&staff_, body_, r->c.id).ok());
+  ASSERT_TRUE(notifying_->request_additions(&staff_, body_, r->c.id, "Manca la firma.").ok());
+  sent = outbox();
+  ASSERT_EQ(sent.size(), 3U);
+  std::map<messaging::Channel, std::string> legal;
+  for (std::size_t i = 1; i < sent.size(); ++i) {
+    legal[sent[i].message.channel] = sent[i].message.recipient;
+    EXPECT_NE(sent[i].message.subject.find("Richiesta di integrazioni"), std::string::npos)
+        << "the hub's text";
+    EXPECT_EQ(sent[i].message.subject.find(mario_.subject), std::string::npos)
+        << "no personal data in subjects";
+  }
+  EXPECT_EQ(legal[messaging::Channel::pec], "mario@pec.example.it");
+  EXPECT_EQ(legal[messaging::Channel::email], "mario@example.it");
 }
 
 INSTANTIATE_TEST_SUITE_P(Dialects, NotifyTest, ::testing::Values(db::Dialect::sqlite, db::Dialect::postgres),

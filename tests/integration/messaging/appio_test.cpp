@@ -162,7 +162,7 @@ TEST_P(AppIoTest, ProfileFirstThenPostMessagesInTheSwaggersWireFormat) {
 
   auto stored = find_message(db(), id);
   ASSERT_TRUE(stored);
-  EXPECT_EQ(stored->status, "sent");
+  EXPECT_EQ(stored->status, "delivered");
   EXPECT_EQ(stored->delivered_channel, "appio");
   EXPECT_EQ(stored->provider_message_id, got.id) << "IO's message id recorded";
   EXPECT_EQ(sink_.count(), 0u);
@@ -283,11 +283,11 @@ TEST_P(AppIoTest, MessagingToAPersonNotOnIoOrOptedOutFallsBackToEmail) {
                                        std::string(kOptedOut) + "@example.org"}));
   for (const auto& id : {absent, opted}) {
     auto m = find_message(db(), id);
-    EXPECT_EQ(m->status, "sent");
+    EXPECT_EQ(m->status, "delivered");
     EXPECT_EQ(m->delivered_channel, "email");
   }
   auto m = find_message(db(), no_email);
-  EXPECT_EQ(m->status, "failed") << "not on IO and no e-mail: a permanent failure staff see";
+  EXPECT_EQ(m->status, "permanent_failure") << "not on IO and no e-mail: a permanent failure staff see";
   EXPECT_NE(m->last_error.find("not on App IO"), std::string::npos) << m->last_error;
 }
 
@@ -306,7 +306,7 @@ TEST_P(AppIoTest, MessagingIo429SlowsTheSendingAndLosesNothing) {
   EXPECT_GT(io_.sim.throttled(), 0);
   for (const auto& id : ids) {
     EXPECT_EQ(io_.sim.count_for_key(id), 1) << "exactly once on IO: " << id;
-    EXPECT_EQ(find_message(db(), id)->status, "sent");
+    EXPECT_EQ(find_message(db(), id)->status, "delivered");
   }
   EXPECT_EQ(io_.sim.count(), ids.size());
   // Slowed: every 429 paused the key for its Retry-After, and the bucket held the rest to 5 calls/s.
@@ -321,12 +321,12 @@ TEST_P(AppIoTest, MessagingIo429SlowsTheSendingAndLosesNothing) {
   const auto late = enqueue_io(2, kOnIo, "Promemoria scadenza n. 200");
   runner_->run_once();
   auto m = find_message(db(), late);
-  EXPECT_EQ(m->status, "pending");
+  EXPECT_EQ(m->status, "temporary_failure");
   EXPECT_NE(m->last_error.find("appio.throttled"), std::string::npos) << m->last_error;
   io_.sim.fail(0, 0);
   clock_->advance(10min);
   runner_->run_until_idle();
-  EXPECT_EQ(find_message(db(), late)->status, "sent");
+  EXPECT_EQ(find_message(db(), late)->status, "delivered");
   EXPECT_EQ(io_.sim.count_for_key(late), 1);
 }
 
@@ -351,7 +351,7 @@ TEST_P(AppIoTest, OneBodysKeyIsNeverUsedForAnotherBodysMessage) {
   db().write([&](sp::db::Conn& tx) { tx.exec("UPDATE jobs SET tenant_id = 2 WHERE payload = $1", {asti2}); });
   runner_->run_until_idle();
   EXPECT_EQ(io_.sim.count_for_key(asti2), 0);
-  EXPECT_NE(find_message(db(), asti2)->status, "sent");
+  EXPECT_NE(find_message(db(), asti2)->status, "delivered");
 }
 
 INSTANTIATE_TEST_SUITE_P(BothDatabases, AppIoTest,

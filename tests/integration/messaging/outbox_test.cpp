@@ -137,7 +137,7 @@ TEST_P(OutboxTest, DispatcherDeliversEmailToTheSinkOverSmtp) {
   auto id = enqueue_one(Message{0, Channel::email, "mario.rossi@example.it", subject, body});
   d.runner.start();
   ASSERT_TRUE(sink.wait_for(1, 10s));
-  ASSERT_TRUE(eventually([&] { return find_message(db(), id)->status == "sent"; }));
+  ASSERT_TRUE(eventually([&] { return find_message(db(), id)->status == "delivered"; }));
   d.runner.stop();
   auto m = sink.messages().at(0);
   EXPECT_EQ(m.mail_from, "noreply@sportello.test");
@@ -172,7 +172,7 @@ TEST_P(OutboxTest, DispatcherDeliversSmsToTheGatewaySimulatorOverHttp) {
   EXPECT_EQ(sms.to, "+393331234567");
   EXPECT_EQ(sms.text, "Il codice è 654321");
   EXPECT_EQ(sms.sender, "Sportello");
-  EXPECT_EQ(find_message(db(), id)->status, "sent");
+  EXPECT_EQ(find_message(db(), id)->status, "delivered");
 }
 
 TEST_P(OutboxTest, WrongGatewayKeyIsAPermanentFailure) {
@@ -182,7 +182,7 @@ TEST_P(OutboxTest, WrongGatewayKeyIsAPermanentFailure) {
   auto id = enqueue_one(Message{0, Channel::sms, "+393331234567", "", "x"});
   EXPECT_EQ(d.run_once(), 1);
   auto m = find_message(db(), id);
-  EXPECT_EQ(m->status, "failed");
+  EXPECT_EQ(m->status, "permanent_failure");
   EXPECT_EQ(m->attempts, 1);
   EXPECT_NE(m->last_error.find("401"), std::string::npos) << m->last_error;
   EXPECT_EQ(gw.sim.count(), 0u);
@@ -201,7 +201,7 @@ TEST_P(OutboxTest, FailingGatewayIsRetriedWithBackoffThenMarkedFailed) {
 
   EXPECT_EQ(d.run_once(), 1);
   auto m = find_message(db(), id);
-  EXPECT_EQ(m->status, "pending");
+  EXPECT_EQ(m->status, "temporary_failure");
   EXPECT_EQ(m->attempts, 1);
   EXPECT_EQ(m->next_attempt_at, sp::time::format_iso_utc(t0 + 30s));
   EXPECT_NE(m->last_error.find("503"), std::string::npos) << m->last_error;
@@ -219,7 +219,7 @@ TEST_P(OutboxTest, FailingGatewayIsRetriedWithBackoffThenMarkedFailed) {
   clock_->advance(1s);
   EXPECT_EQ(d.run_once(), 1);
   m = find_message(db(), id);
-  EXPECT_EQ(m->status, "failed");
+  EXPECT_EQ(m->status, "dead");
   EXPECT_EQ(m->attempts, 3);
   EXPECT_TRUE(m->sent_at.empty());
   clock_->advance(24h);
@@ -237,17 +237,17 @@ TEST_P(OutboxTest, TransientSmtpRefusalIsRetriedAndThenDelivered) {
   d.set_sender(Channel::email, std::make_shared<EmailSender>(EmailOptions{.smtp_url = sink.url()}, *clock_));
   auto id = enqueue_one(Message{0, Channel::email, "a@example.org", "Oggetto", "Testo"});
   EXPECT_EQ(d.run_once(), 1);
-  EXPECT_EQ(find_message(db(), id)->status, "pending");
+  EXPECT_EQ(find_message(db(), id)->status, "temporary_failure");
   EXPECT_EQ(sink.count(), 0u);
   clock_->advance(10s);
   EXPECT_EQ(d.run_once(), 1);
-  EXPECT_EQ(find_message(db(), id)->status, "sent");
+  EXPECT_EQ(find_message(db(), id)->status, "delivered");
   EXPECT_EQ(sink.count(), 1u);
 
   sink.reject_recipients(550, 1);
   auto id2 = enqueue_one(Message{0, Channel::email, "nobody@example.org", "Oggetto", "Testo"});
   EXPECT_EQ(d.run_once(), 1);
-  EXPECT_EQ(find_message(db(), id2)->status, "failed") << "a 5xx reply is permanent";
+  EXPECT_EQ(find_message(db(), id2)->status, "permanent_failure") << "a 5xx reply is permanent";
 }
 
 // A sender that counts deliveries per message id (and takes a little time, as a real one would).
@@ -294,24 +294,25 @@ TEST_P(OutboxTest, TwoDispatchersNeverSendTheSameMessageTwice) {
   EXPECT_GT(a.counters().sent, 0);
   EXPECT_GT(b.counters().sent, 0);
   EXPECT_EQ(a.counters().sent + b.counters().sent, kMessages);
-  for (const auto& m : list_messages(db(), 1000)) EXPECT_EQ(m.status, "sent");
+  for (const auto& m : list_messages(db(), 1000)) EXPECT_EQ(m.status, "delivered");
 }
 
 TEST_P(OutboxTest, ADeadMessageRetriedByAnOperatorIsSentOnce) {
   SmsServer gw;
-  Node wrong(db(), *clock_);
-  wrong.set_sender(Channel::sms, std::make_shared<SmsSender>(SmsOptions{gw.url(), "wrong-key", "Sportello"}));
+  gw.sim.fail(503, 1);
+  Node wrong(db(), *clock_, DeliveryOptions{.max_attempts = 1});
+  wrong.set_sender(Channel::sms, std::make_shared<SmsSender>(SmsOptions{gw.url(), "test-key", "Sportello"}));
   auto id = enqueue_one(Message{3, Channel::sms, "+393331234567", "", "Il codice è 111222"});
   EXPECT_EQ(wrong.run_once(), 1);
-  EXPECT_EQ(find_message(db(), id)->status, "failed");
+  EXPECT_EQ(find_message(db(), id)->status, "dead");
   auto dead = sp::jobs::list(db(), {.state = sp::jobs::State::dead});
   ASSERT_EQ(dead.size(), 1u);
   EXPECT_EQ(dead[0].kind, kSendKind);
   EXPECT_EQ(dead[0].payload, id);
   EXPECT_EQ(dead[0].tenant_id, 3);
-  EXPECT_NE(dead[0].last_error.find("401"), std::string::npos) << dead[0].last_error;
+  EXPECT_NE(dead[0].last_error.find("503"), std::string::npos) << dead[0].last_error;
 
-  // The operator fixes the configuration (here: a node with the right key) and retries the job.
+  // The gateway mends; the operator retries the job (/backoffice/lavori).
   Node right(db(), *clock_);
   right.set_sender(Channel::sms, std::make_shared<SmsSender>(SmsOptions{gw.url(), "test-key", "Sportello"}));
   EXPECT_EQ(right.run_once(), 0) << "a dead job waits for the operator";
@@ -321,7 +322,7 @@ TEST_P(OutboxTest, ADeadMessageRetriedByAnOperatorIsSentOnce) {
   EXPECT_EQ(retried->attempts, 0);
   EXPECT_EQ(right.run_once(), 1);
   ASSERT_TRUE(gw.sim.wait_for(1, 5s));
-  EXPECT_EQ(find_message(db(), id)->status, "sent");
+  EXPECT_EQ(find_message(db(), id)->status, "delivered");
   EXPECT_EQ(sp::jobs::find(db(), dead[0].id)->state, sp::jobs::State::done);
   clock_->advance(24h);
   EXPECT_EQ(right.run_once(), 0);
@@ -343,7 +344,7 @@ TEST_P(OutboxTest, AJobSendsOnlyAMessageOfItsOwnTenant) {
   });
   EXPECT_EQ(d.run_once(), 2);
   EXPECT_EQ(sender->total(), 1u) << "only the message's own job sent it";
-  EXPECT_EQ(find_message(db(), id)->status, "sent");
+  EXPECT_EQ(find_message(db(), id)->status, "delivered");
   auto dead = sp::jobs::list(db(), {.state = sp::jobs::State::dead});
   ASSERT_EQ(dead.size(), 1u);
   EXPECT_EQ(dead[0].tenant_id, 2);

@@ -1,0 +1,71 @@
+#include "messaging/model.hpp"
+
+#include <algorithm>
+
+namespace sp::messaging {
+
+std::string_view to_string(TypeClass c) {
+  switch (c) {
+    case TypeClass::legal:
+      return "legal";
+    case TypeClass::reminder:
+      return "reminder";
+    case TypeClass::info:
+      return "info";
+    case TypeClass::code:
+      return "code";
+  }
+  return "info";
+}
+
+const std::vector<MessageType>& message_types() {
+  static const std::vector<MessageType> types = {
+      {"case.submitted", TypeClass::info, {"segnatura", "due_date"}},
+      {"case.additions_request", TypeClass::legal, {}},
+      {"case.grounds", TypeClass::legal, {"days", "last_day", "letter_protocol"}},
+      {"case.accepted", TypeClass::legal, {"letter_protocol"}},
+      {"case.rejected", TypeClass::legal, {"letter_protocol"}},
+      {"case.message", TypeClass::info, {}},
+      {"case.withdrawn", TypeClass::info, {}},
+      {"payment.due", TypeClass::reminder, {"amount", "due_date", "notice_number"}},
+      {"contact.code", TypeClass::code, {"code", "minutes"}},
+  };
+  return types;
+}
+
+const MessageType* find_type(std::string_view name) {
+  const auto& all = message_types();
+  auto it = std::find_if(all.begin(), all.end(), [&](const MessageType& t) { return t.name == name; });
+  return it == all.end() ? nullptr : &*it;
+}
+
+bool has_template(const MessageType& t) {
+  return t.cls != TypeClass::code;
+}
+bool person_chooses(const MessageType& t) {
+  return t.cls == TypeClass::reminder || t.cls == TypeClass::info;
+}
+
+std::string fill(std::string_view text, const std::map<std::string, std::string>& values) {
+  std::string out;
+  out.reserve(text.size());
+  std::size_t pos = 0;
+  while (pos < text.size()) {
+    const auto open = text.find('{', pos);
+    if (open == std::string_view::npos) break;
+    const auto close = text.find('}', open + 1);
+    if (close == std::string_view::npos) break;
+    out.append(text.substr(pos, open - pos));
+    auto it = values.find(std::string(text.substr(open + 1, close - open - 1)));
+    if (it != values.end()) {
+      out += it->second;
+    } else {
+      out.append(text.substr(open, close - open + 1));
+    }
+    pos = close + 1;
+  }
+  out.append(text.substr(std::min(pos, text.size())));
+  return out;
+}
+
+}  // namespace sp::messaging
