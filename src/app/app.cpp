@@ -335,6 +335,29 @@ http::Hooks App::hooks() {
   return h;
 }
 
+namespace {
+
+// How often a body's sign-in keys are read again from its rings (rollover without a restart).
+constexpr std::chrono::seconds kRpKeysReread{300};
+
+// The entity ids of oidc_authority_hints (comma-separated).
+std::vector<std::string> authority_hints_of(const std::string& list) {
+  std::vector<std::string> out;
+  std::size_t pos = 0;
+  while (pos <= list.size()) {
+    auto comma = list.find(',', pos);
+    if (comma == std::string::npos) comma = list.size();
+    std::string one = list.substr(pos, comma - pos);
+    one.erase(0, one.find_first_not_of(" \t"));
+    one.erase(one.find_last_not_of(" \t") + 1);
+    if (!one.empty()) out.push_back(one);
+    pos = comma + 1;
+  }
+  return out;
+}
+
+}  // namespace
+
 void App::setup_sign_in() {
   namespace fs = std::filesystem;
   // The relying party's signing key must survive restarts (providers cache our JWKS): keep it in a file,
@@ -389,8 +412,9 @@ void App::setup_sign_in() {
     jobs_->add_periodic(std::move(purge), jobs::Periodic{jobs::DailyAt{std::chrono::hours(4)}});
   }
   const std::string callback = config_.public_url + "/auth/callback";
-  rp_publication_ =
-      std::make_shared<oidc::RpPublication>(*rp_keys_, oidc::RpMetadata{config_.public_url, {callback}});
+  oidc::RpMetadata hub_md{config_.public_url, {callback}};
+  hub_md.authority_hints = authority_hints_of(config_.oidc_authority_hints);
+  rp_publication_ = std::make_shared<oidc::RpPublication>(*rp_keys_, hub_md);
   oidc::register_rp_routes(router_, rp_publication_, time::system_clock());
   setup_body_relying_parties();
 
@@ -417,51 +441,72 @@ void App::setup_sign_in() {
     pc.logo = field("logo");
     auto client = std::make_shared<oidc::Client>(pc, *rp_keys_, time::system_clock());
     identity_->sign_in->add_provider(std::make_shared<identity::OidcAuthProvider>(client));
+    // And one client per body with its own client_id, keys and callback.
+    for (const auto& body : body_rps_) {
+      oidc::ProviderConfig bpc = pc;
+      bpc.id = pc.id + "-" + body.slug;
+      bpc.client_id = body.publication->metadata().client_id;
+      bpc.redirect_uri = body.callback;
+      auto bclient = std::make_shared<oidc::Client>(bpc, body.keys, time::system_clock());
+      identity_->sign_in->add_provider(std::make_shared<identity::OidcAuthProvider>(bclient, body.slug));
+    }
   }
 }
 
 void App::setup_body_relying_parties() {
   // One client per body (issue 14): each body signs its citizens in as itself, with its own client_id
   // <public_url>/<ipa code>/, its own keys from the key rings (oidc-core, oidc-encryption,
-  // oidc-federation under <keys_dir>/<slug>/) and its own entity configuration. The IPA code of a comune
-  // is "c_" and its cadastral code in lower case (c_a479 for Asti). Only in the demo for now: the
-  // production list of bodies and their federation data is still to be configured (docs/oidc.md).
-  if (!config_.demo || !config_.sim_idp) return;
+  // oidc-federation under <keys_dir>/<slug>/), its own entity configuration and its own callback
+  // <client_id>callback. The IPA code of a comune is "c_" and its cadastral code in lower case (c_a479
+  // for Asti). A body has one in the demo, and wherever the configuration has an [oidc_body.<ipa>] table
+  // with its federation data (organization, PEC contacts, policy and logo URIs, homepage, trust marks
+  // received; what the table leaves out comes from the body's record). docs/oidc.md.
+  const bool demo = config_.demo && config_.sim_idp;
+  const auto hints = authority_hints_of(config_.oidc_authority_hints);
   for (const auto& body : tenants_->snapshot()->bodies) {
     if (body->belfiore_code.empty() || !body->active) continue;
     std::string ipa = "c_" + body->belfiore_code;
     for (auto& ch : ipa) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-    // Read from the body's rings, or made there, on first use (RSA generation is slow).
-    // Keys rotated with `sportello keys rotate` stay published beside the new ones until their
-    // not_after (RpKeys::from_rings); the rings are read at start.
-    auto keys = std::make_shared<oidc::RpKeyHolder>([keys_dir = config_.keys_dir, slug = body->slug] {
-      const auto t = time::system_clock().now();
-      std::vector<keys::KeyRing> rings;
-      for (auto purpose :
-           {keys::Purpose::oidc_core, keys::Purpose::oidc_encryption, keys::Purpose::oidc_federation}) {
-        auto ring = keys::ensure_ring(keys_dir, slug, purpose, t);
-        if (!ring) throw std::runtime_error("sign-in keys of " + slug + ": " + ring.error().code);
-        rings.push_back(std::move(*ring));
-      }
-      auto ring_of = [&](std::size_t i, std::string_view name) {
-        return oidc::RpKeys::Ring{name, &rings[i].keys(), rings[i].signing(t)};
-      };
-      auto got = oidc::RpKeys::from_rings(ring_of(0, "oidc-core"), ring_of(1, "oidc-encryption"),
-                                          ring_of(2, "oidc-federation"), t);
-      if (!got) throw std::runtime_error("sign-in keys of " + slug + ": " + got.error().code);
-      return std::move(got).value();
-    });
-    BodyRp rp{body->slug, ipa, keys, nullptr};
+    const auto configured = config_.oidc_bodies.find(ipa);
+    if (!demo && configured == config_.oidc_bodies.end()) continue;
+    // Read from the body's rings, or made there, on first use (RSA generation is slow), and read again
+    // every kRpKeysReread: a key rotated with `sportello keys rotate` (on any node: keys_dir is shared)
+    // is published beside the old one, which stays until its not_after (RpKeys::from_rings), without a
+    // restart. Periodic rather than on SIGHUP: every node must pick the rotation up, and a signal would
+    // have to reach each; a key scheduled with --not-before at least one period ahead is published by
+    // every node before any signs with it.
+    auto keys = std::make_shared<oidc::RpKeyHolder>(
+        [keys_dir = config_.keys_dir, slug = body->slug] {
+          auto got = oidc::read_ring_keys(keys_dir, slug, time::system_clock().now());
+          if (!got) throw std::runtime_error("sign-in keys of " + slug + ": " + got.error().code);
+          return std::move(got).value();
+        },
+        time::system_clock(), kRpKeysReread);
     const std::string client_id = config_.public_url + "/" + ipa + "/";
-    oidc::RpMetadata md{client_id, {config_.public_url + "/auth/callback"}};
+    BodyRp rp{body->slug, ipa, keys, nullptr, client_id + "callback"};
+    // Its own callback first; the hub's shared /auth/callback stays registered, so a sign-in started
+    // before an upgrade (sent there) is still accepted by the provider.
+    oidc::RpMetadata md{client_id, {rp.callback, config_.public_url + "/auth/callback"}};
     md.client_name = body->name;
     md.organization_name = body->name;
     md.homepage_uri = config_.public_url + "/" + body->slug + "/";
     md.policy_uri = config_.public_url + "/" + body->slug + "/privacy";
     if (!body->logo_path.empty()) md.logo_uri = config_.public_url + "/static/" + body->logo_path;
     if (!body->pec.empty()) md.contacts = {body->pec};
+    md.authority_hints = hints;
+    if (configured != config_.oidc_bodies.end()) {
+      const auto& c = configured->second;
+      if (!c.organization_name.empty()) md.organization_name = md.client_name = c.organization_name;
+      if (!c.client_name.empty()) md.client_name = c.client_name;
+      if (!c.homepage_uri.empty()) md.homepage_uri = c.homepage_uri;
+      if (!c.policy_uri.empty()) md.policy_uri = c.policy_uri;
+      if (!c.logo_uri.empty()) md.logo_uri = c.logo_uri;
+      if (!c.contacts.empty()) md.contacts = c.contacts;
+      for (const auto& m : c.trust_marks) md.trust_marks.push_back(oidc::TrustMark{m.id, m.trust_mark});
+    }
     rp.publication = std::make_shared<oidc::RpPublication>(rp.keys, md);
     oidc::register_rp_routes(router_, rp.publication, time::system_clock());
+    identity::register_callback(router_, *identity_->web, oidc::url_path(rp.callback));
     body_rps_.push_back(std::move(rp));
   }
 }
@@ -473,68 +518,108 @@ void App::start_demo_simulator() {
   so.client_id = config_.public_url;
   so.redirect_uri = config_.public_url + "/auth/callback";
   so.identities_file = config_.share_dir + "/data/demo/identities.json";
-  simulator_ = oidc::start_simulator_thread(so, config_.sim_idp_port);
+  // Beside the SPID provider, a CIE provider on the same port (<issuer>/cie) with its own trust anchor:
+  // CIE's federation has its own registry, and its profile allows profile and email and requires iss.
+  oidc::SimulatorOptions cie = so;
+  cie.profile = oidc::Profile::cie;
+  cie.issuer = so.issuer.empty() ? std::string() : so.issuer + "/cie";
+  simulator_ = oidc::start_simulator_thread(so, config_.sim_idp_port, cie);
   // Port 0: the issuer follows the port the simulator took.
   const std::string issuer = "http://localhost:" + std::to_string(simulator_->port());
-  if (config_.sim_idp_port == 0) simulator_->simulator().set_issuer(issuer);
-  oidc::ProviderConfig pc{"simulatore", "Simulatore SPID/CIE (demo)",
-                          issuer + "/.well-known/openid-configuration", config_.public_url,
-                          config_.public_url + "/auth/callback"};
-  // The simulator is the federation's trust anchor: the hub and each body are onboarded (trust mark,
-  // authority_hints), and find the provider through the anchor.
-  auto& sim = simulator_->simulator();
+  if (config_.sim_idp_port == 0) {
+    simulator_->simulator().set_issuer(issuer);
+    simulator_->cie()->set_issuer(issuer + "/cie");
+  }
+  // Each simulated provider is a trust anchor too: the hub and each body are onboarded at both (a trust
+  // mark of each federation, both anchors in authority_hints), and find the providers through them.
+  struct Federation {
+    oidc::Simulator* sim;
+    std::shared_ptr<oidc::TrustResolver> trust;
+  };
+  std::vector<Federation> federations;
+  for (oidc::Simulator* sim : {&simulator_->simulator(), simulator_->cie()})
+    federations.push_back(
+        {sim, std::make_shared<oidc::TrustResolver>(oidc::TrustAnchor{sim->anchor_id(), sim->anchor_keys()},
+                                                    time::system_clock())});
   auto onboard = [&](oidc::RpPublication& publication) {
     auto md = publication.metadata();
-    sim.add_client(md.client_id);
-    if (auto mark = sim.issue_trust_mark(md.client_id))
-      md.trust_marks = {oidc::TrustMark{sim.trust_mark_id(), *mark}};
-    md.authority_hints = {sim.anchor_id()};
+    for (auto& f : federations) {
+      f.sim->add_client(md.client_id);
+      if (auto mark = f.sim->issue_trust_mark(md.client_id)) {
+        std::erase_if(md.trust_marks,
+                      [&](const oidc::TrustMark& m) { return m.id == f.sim->trust_mark_id(); });
+        md.trust_marks.push_back(oidc::TrustMark{f.sim->trust_mark_id(), *mark});
+      }
+      if (std::find(md.authority_hints.begin(), md.authority_hints.end(), f.sim->anchor_id()) ==
+          md.authority_hints.end())
+        md.authority_hints.push_back(f.sim->anchor_id());
+    }
     publication.set_metadata(md);
   };
   onboard(*rp_publication_);
-  oidc::ClientOptions co;
-  co.trust = std::make_shared<oidc::TrustResolver>(oidc::TrustAnchor{sim.anchor_id(), sim.anchor_keys()},
-                                                   time::system_clock());
-  // The sign-in page lists the federation's providers: those the trust anchor lists (OIDC-FED 8.2,
-  // entity_type=openid_provider), each trusted through its chain when used. The simulator's own provider
-  // keeps the id "simulatore"; when the anchor cannot be listed, it alone.
-  std::vector<oidc::ProviderConfig> listed;
-  auto entities = co.trust->list("openid_provider");
-  if (!entities) spdlog::warn("trust anchor list: {} ({})", entities.error().code, entities.error().detail);
-  for (const auto& entity : entities ? *entities : std::vector<std::string>{issuer}) {
-    oidc::ProviderConfig one = pc;
-    one.entity_id = entity;
-    if (entity != issuer) {
-      one.id = "op-" + std::to_string(listed.size());
-      one.display_name = entity;
-      if (auto r = co.trust->resolve(entity, "openid_provider"); r) {
-        if (const auto* n = r->metadata.if_contains("organization_name"); n && n->is_string())
-          one.display_name = std::string(n->as_string());
-        if (const auto* l = r->metadata.if_contains("logo_uri"); l && l->is_string())
-          one.logo = std::string(l->as_string());
+  // The sign-in page lists the federations' providers: those each trust anchor lists (OIDC-FED 8.2,
+  // entity_type=openid_provider), each trusted through its chain when used. The profile follows the
+  // federation (the CIE anchor's providers go under "Entra con CIE"). The simulated SPID provider keeps
+  // the id "simulatore", the CIE one "cie"; when an anchor cannot be listed, its own provider alone.
+  struct Listed {
+    oidc::ProviderConfig config;
+    oidc::ClientOptions options;
+  };
+  std::vector<Listed> listed;
+  for (const auto& f : federations) {
+    const bool is_cie = f.sim->profile() == oidc::Profile::cie;
+    oidc::ProviderConfig pc{is_cie ? "cie" : "simulatore",
+                            is_cie ? "CIE (simulatore)" : "Simulatore SPID (demo)",
+                            f.sim->issuer() + "/.well-known/openid-configuration", config_.public_url,
+                            config_.public_url + "/auth/callback"};
+    pc.profile = f.sim->profile();
+    pc.require_iss = is_cie;  // CIE's profile requires iss in the response (RFC 9207)
+    oidc::ClientOptions co;
+    co.trust = f.trust;
+    auto entities = f.trust->list("openid_provider");
+    if (!entities)
+      spdlog::warn("trust anchor {} list: {} ({})", f.sim->anchor_id(), entities.error().code,
+                   entities.error().detail);
+    std::size_t n = 0;
+    for (const auto& entity : entities ? *entities : std::vector<std::string>{f.sim->issuer()}) {
+      oidc::ProviderConfig one = pc;
+      one.entity_id = entity;
+      if (entity != f.sim->issuer()) {
+        one.id = pc.id + "-op-" + std::to_string(n);
+        one.display_name = entity;
+        if (auto r = f.trust->resolve(entity, "openid_provider"); r) {
+          if (const auto* name = r->metadata.if_contains("organization_name"); name && name->is_string())
+            one.display_name = std::string(name->as_string());
+          if (const auto* l = r->metadata.if_contains("logo_uri"); l && l->is_string())
+            one.logo = std::string(l->as_string());
+        }
       }
+      listed.push_back({one, co});
+      ++n;
     }
-    listed.push_back(one);
-  }
-  if (listed.empty()) {
-    pc.entity_id = issuer;
-    listed.push_back(pc);
+    if (n == 0) {
+      pc.entity_id = f.sim->issuer();
+      listed.push_back({pc, co});
+    }
   }
   for (const auto& one : listed) {
-    auto client = std::make_shared<oidc::Client>(one, *rp_keys_, time::system_clock(), co);
+    auto client = std::make_shared<oidc::Client>(one.config, *rp_keys_, time::system_clock(), one.options);
     identity_->sign_in->add_provider(std::make_shared<identity::OidcAuthProvider>(client));
   }
   for (auto& body : body_rps_) {
     onboard(*body.publication);
+    const auto md = body.publication->metadata();
     for (const auto& one : listed) {
-      oidc::ProviderConfig bpc = one;
-      bpc.id = one.id == "simulatore" ? "simulatore-" + body.slug : one.id + "-" + body.slug;
-      bpc.client_id = body.publication->metadata().client_id;
-      auto bclient = std::make_shared<oidc::Client>(bpc, body.keys, time::system_clock(), co);  // lazy keys
+      oidc::ProviderConfig bpc = one.config;
+      bpc.id = one.config.id + "-" + body.slug;
+      bpc.client_id = md.client_id;
+      bpc.redirect_uri = body.callback;  // its own callback (issue 14)
+      auto bclient = std::make_shared<oidc::Client>(bpc, body.keys, time::system_clock(), one.options);
       identity_->sign_in->add_provider(std::make_shared<identity::OidcAuthProvider>(bclient, body.slug));
     }
   }
-  spdlog::info("SPID/CIE simulator at {}/ (demo identities: data/demo/identities.json)", issuer);
+  spdlog::info("SPID/CIE simulator at {}/ and {}/cie/ (demo identities: data/demo/identities.json)", issuer,
+               issuer);
 }
 
 void App::install_demo_mailbox() {

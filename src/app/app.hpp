@@ -115,6 +115,7 @@ class App {
     std::string ipa_code;
     std::shared_ptr<oidc::RpKeyHolder> keys;  // made on first use
     std::shared_ptr<oidc::RpPublication> publication;
+    std::string callback;  // its own redirect URI, <client_id>callback
   };
   std::vector<BodyRp> body_rps_;
   void setup_body_relying_parties();

@@ -321,8 +321,14 @@ int run_cli(int argc, char** argv) {
       }
       bool all = true;
       std::cout << "ok   ec.reachable\n";
-      for (const auto& c : oidc::check_rp_entity_configuration(
-               res->body, client_id, time::system_clock().now(), anchor_keys ? &*anchor_keys : nullptr)) {
+      auto checks = oidc::check_rp_entity_configuration(res->body, client_id, time::system_clock().now(),
+                                                        anchor_keys ? &*anchor_keys : nullptr);
+      // A body with an [oidc_body.<ipa>] table: what it publishes must be what is configured (a server
+      // not restarted, or another configuration, shows here).
+      if (auto body = cfg->oidc_bodies.find(oidc_entity); body != cfg->oidc_bodies.end())
+        for (auto& c : oidc::check_configured_federation_data(res->body, body->second))
+          checks.push_back(std::move(c));
+      for (const auto& c : checks) {
         all = all && c.ok;
         std::cout << (c.ok ? "ok   " : "FAIL ") << c.id << (c.detail.empty() ? "" : ": " + c.detail) << "\n";
       }

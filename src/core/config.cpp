@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <toml++/toml.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <functional>
@@ -124,6 +125,9 @@ const std::vector<Field>& fields() {
                            &Config::oidc_rp_key_file));
     f.push_back(text_field("oidc_providers_file", "JSON file listing the SPID/CIE providers",
                            &Config::oidc_providers_file));
+    f.push_back(text_field("oidc_authority_hints",
+                           "SPID/CIE trust anchors above the hub and its bodies (comma-separated entity ids)",
+                           &Config::oidc_authority_hints));
     f.push_back(text_field("smtp_url",
                            "SMTP relay for e-mail (smtp:// or smtps://); empty: e-mail stays queued",
                            &Config::smtp_url));
@@ -220,6 +224,77 @@ std::string toml_value_text(const toml::node& node) {
   return {};
 }
 
+bool is_http_url(const std::string& s) {
+  return (s.rfind("https://", 0) == 0 && s.size() > 8) || (s.rfind("http://", 0) == 0 && s.size() > 7);
+}
+
+// [oidc_body.<ipa code>] tables (docs/oidc.md): strings, a list of contacts and a list of trust marks.
+Status parse_oidc_bodies(const toml::node& node, const std::string& file, Config& c) {
+  const auto* bodies = node.as_table();
+  if (bodies == nullptr) return bad("oidc_body", "expected tables [oidc_body.<ipa code>] in " + file);
+  for (const auto& [ipa_key, body_node] : *bodies) {
+    const std::string ipa(ipa_key.str());
+    const std::string where = "oidc_body." + ipa;
+    if (ipa.empty() || ipa.size() > 32 || !std::all_of(ipa.begin(), ipa.end(), [](char ch) {
+          return (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '_';
+        }))
+      return bad(where, "an IPA code in lower case (c_a479)");
+    const auto* t = body_node.as_table();
+    if (t == nullptr) return bad(where, "expected a table");
+    OidcBodyConfig b;
+    for (const auto& [field_key, v] : *t) {
+      const std::string f(field_key.str());
+      const std::string name = where + "." + f;
+      auto text = [&](std::string& out, bool url) -> Status {
+        auto s = v.value<std::string>();
+        if (!s || s->empty()) return bad(name, "expected a non-empty string");
+        if (url && !is_http_url(*s)) return bad(name, "expected an https:// address, got '" + *s + "'");
+        out = *s;
+        return Ok{};
+      };
+      Status st = Ok{};
+      if (f == "organization_name")
+        st = text(b.organization_name, false);
+      else if (f == "client_name")
+        st = text(b.client_name, false);
+      else if (f == "homepage_uri")
+        st = text(b.homepage_uri, true);
+      else if (f == "policy_uri")
+        st = text(b.policy_uri, true);
+      else if (f == "logo_uri")
+        st = text(b.logo_uri, true);
+      else if (f == "contacts") {
+        const auto* list = v.as_array();
+        if (list == nullptr || list->empty()) return bad(name, "expected a list of PEC addresses");
+        for (const auto& item : *list) {
+          auto s = item.value<std::string>();
+          const auto at = s ? s->find('@') : std::string::npos;
+          if (!s || at == 0 || at == std::string::npos || s->find('.', at) == std::string::npos ||
+              s->find_first_of(" ,;<>") != std::string::npos)
+            return bad(name, "not an e-mail address: '" + (s ? *s : std::string("?")) + "'");
+          b.contacts.push_back(*s);
+        }
+      } else if (f == "trust_marks") {
+        const auto* list = v.as_array();
+        if (list == nullptr) return bad(name, "expected a list of {id, trust_mark} tables");
+        for (const auto& item : *list) {
+          const auto* mark = item.as_table();
+          auto id = mark ? (*mark)["id"].value<std::string>() : std::nullopt;
+          auto jwt = mark ? (*mark)["trust_mark"].value<std::string>() : std::nullopt;
+          if (!id || !jwt || id->empty() || std::count(jwt->begin(), jwt->end(), '.') != 2)
+            return bad(name, "each needs an id and a trust_mark (a signed JWT)");
+          b.trust_marks.push_back({*id, *jwt});
+        }
+      } else {
+        return Error::make("config.unknown", 400, fmt::format("{} (in {})", name, file));
+      }
+      if (!st) return st;
+    }
+    c.oidc_bodies[ipa] = std::move(b);
+  }
+  return Ok{};
+}
+
 }  // namespace
 
 const std::vector<ConfigSetting>& config_settings() {
@@ -248,6 +323,12 @@ Result<Config> load_config(const std::string& file) {
     }
     for (const auto& [key, node] : table) {
       std::string k(key.str());
+      if (k == "oidc_body") {
+        auto st = parse_oidc_bodies(node, file, c);
+        if (!st) return st.error();
+        c.sources[k] = file;
+        continue;
+      }
       auto it =
           std::find_if(fields().begin(), fields().end(), [&](const Field& f) { return f.meta.key == k; });
       if (it == fields().end()) return Error::make("config.unknown", 400, fmt::format("{} (in {})", k, file));
@@ -339,6 +420,10 @@ std::string describe_config(const Config& c) {
     out += fmt::format("{:<20} = {:<40} ({}; env {})\n", f.meta.key, f.get(c),
                        it == c.sources.end() ? "default" : it->second, f.meta.env);
   }
+  for (const auto& [ipa, b] : c.oidc_bodies)
+    out += fmt::format("oidc_body.{:<10} = {} ({} contact(s), {} trust mark(s); {})\n", ipa,
+                       b.organization_name.empty() ? "(name from the body)" : b.organization_name,
+                       b.contacts.size(), b.trust_marks.size(), c.sources.at("oidc_body"));
   return out;
 }
 

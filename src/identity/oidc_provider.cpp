@@ -2,6 +2,11 @@
 
 namespace sp::identity {
 
+std::string OidcAuthProvider::callback_path() const {
+  std::string path = oidc::url_path(client_->config().redirect_uri);
+  return path.empty() ? std::string(kDefaultCallbackPath) : path;
+}
+
 Result<AuthStart> OidcAuthProvider::begin(int acr_level) {
   auto r = client_->begin(acr_level);
   if (!r) return r.error();

@@ -104,14 +104,16 @@ http::Response error_with(WebDeps& d, http::Request& req, const Error& e) {
 constexpr const char* kBindingCookie = "sp_signin";
 constexpr const char* kCallbackPath = "/auth/callback";
 
-std::string binding_cookie(const std::string& value, bool secure) {
-  return std::string(kBindingCookie) + "=" + value + "; Path=" + kCallbackPath +
+// A body's client comes back to its own callback (<client_id>callback): the cookie's path is the
+// callback's, so only that callback sees it.
+std::string binding_cookie(const std::string& value, bool secure, const std::string& path) {
+  return std::string(kBindingCookie) + "=" + value + "; Path=" + path +
          "; HttpOnly; SameSite=Lax; Max-Age=" + std::to_string(SignInService::kPendingValidity.count()) +
          (secure ? "; Secure" : "");
 }
 
-std::string clearing_binding_cookie(bool secure) {
-  return std::string(kBindingCookie) + "=; Path=" + kCallbackPath + "; HttpOnly; SameSite=Lax; Max-Age=0" +
+std::string clearing_binding_cookie(bool secure, const std::string& path) {
+  return std::string(kBindingCookie) + "=; Path=" + path + "; HttpOnly; SameSite=Lax; Max-Age=0" +
          (secure ? "; Secure" : "");
 }
 
@@ -120,7 +122,7 @@ http::Response start(WebDeps& d, http::Request& req) {
       d.sign_in.start(req.param("provider"), level_param(req), req.query_param("next", "/area-personale"));
   if (!started) return error_with(d, req, started.error());
   auto r = http::Response::redirect(started->redirect_url, 303);
-  r.header("Set-Cookie", binding_cookie(started->browser_binding, d.secure_cookies));
+  r.header("Set-Cookie", binding_cookie(started->browser_binding, d.secure_cookies, started->callback_path));
   r.header("Cache-Control", "no-store");
   return r;
 }
@@ -134,13 +136,13 @@ http::Response callback(WebDeps& d, http::Request& req) {
     // A callback that matched this browser's sign-in ended it, well or badly: the binding is spent. One
     // that matched nothing (another browser's link) leaves it, so a sign-in still going on here can end.
     if (done.error().code != "identity.callback_unknown")
-      r.header("Set-Cookie", clearing_binding_cookie(d.secure_cookies));
+      r.header("Set-Cookie", clearing_binding_cookie(d.secure_cookies, req.path));
     r.header("Cache-Control", "no-store");
     return r;
   }
   auto r = http::Response::redirect(done->return_to, 303);
   r.header("Set-Cookie", d.sessions.cookie(done->session.token, d.secure_cookies));
-  r.header("Set-Cookie", clearing_binding_cookie(d.secure_cookies));
+  r.header("Set-Cookie", clearing_binding_cookie(d.secure_cookies, req.path));
   r.header("Cache-Control", "no-store");
   return r;
 }
@@ -338,6 +340,10 @@ void register_pages(http::Router& router, WebDeps& d) {
   router.get("/area-personale/accessi", [&d](http::Request& r) { return accesses(d, r); });
   router.post("/esci", [&d](http::Request& r) { return sign_out(d, r, false); });
   router.post("/esci/ovunque", [&d](http::Request& r) { return sign_out(d, r, true); });
+}
+
+void register_callback(http::Router& router, WebDeps& d, const std::string& path) {
+  if (path != kCallbackPath) router.get(path, [&d](http::Request& r) { return callback(d, r); });
 }
 
 }  // namespace sp::identity

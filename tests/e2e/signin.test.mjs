@@ -3,18 +3,46 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { startServer, launchBrowser, watchPage, axeViolations, formatViolations } from './support/server.mjs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { startServer, launchBrowser, watchPage, axeViolations, formatViolations, binary, sourceDir } from './support/server.mjs';
 
 let server;
 let browser;
+const configDir = mkdtempSync(path.join(tmpdir(), 'sportello-signin-'));
+
+// Asti's federation data as its operator configures them (docs/oidc.md, "Each body's federation data"),
+// with a trust mark received from another federation's registry (its kid is no simulator's).
+const part = (o) => Buffer.from(JSON.stringify(o)).toString('base64url');
+const otherMark = `${part({ alg: 'RS256', kid: 'registry-example' })}.${part({ iss: 'https://registry.example/', id: 'https://registry.example/openid_relying_party/public/' })}.c2ln`;
+const asti = {
+  organization_name: 'Comune di Asti (configurato)',
+  contacts: ['protocollo.comuneasti@pec.it'],
+  homepage_uri: 'https://www.comune.asti.it/',
+  policy_uri: 'https://www.comune.asti.it/privacy-accesso',
+  logo_uri: 'https://www.comune.asti.it/logo.svg',
+};
+writeFileSync(path.join(configDir, 'sportello.toml'), `[oidc_body.c_a479]
+organization_name = "${asti.organization_name}"
+contacts = ["${asti.contacts[0]}"]
+homepage_uri = "${asti.homepage_uri}"
+policy_uri = "${asti.policy_uri}"
+logo_uri = "${asti.logo_uri}"
+trust_marks = [{ id = "https://registry.example/openid_relying_party/public/", trust_mark = "${otherMark}" }]
+`);
 
 before(async () => {
-  [server, browser] = await Promise.all([startServer({ database: 'sqlite' }), launchBrowser()]);
+  [server, browser] = await Promise.all([
+    startServer({ database: 'sqlite', env: { SPORTELLO_CONFIG: path.join(configDir, 'sportello.toml') } }),
+    launchBrowser(),
+  ]);
 });
 
 after(async () => {
   await browser?.close();
   await server?.stop();
+  rmSync(configDir, { recursive: true, force: true });
 });
 
 // Runs a query on the server's SQLite database (read-only) and returns the rows as text.
@@ -41,8 +69,13 @@ test('a citizen signs in at SPID level 2 from a service page, sees the personal 
     assert.equal(formatViolations(await axeViolations(page)), "");
     // The official button (issue 14): "Entra con SPID" opens the federation's providers.
     assert.equal((await page.locator('summary.spid-button').innerText()).trim(), 'Entra con SPID');
-    await page.click('.provider-link');
+    let callback = null;
+    page.on('request', (r) => {
+      if (r.url().includes('/callback?')) callback = new URL(r.url()).pathname;
+    });
+    await page.click('.spid-provider');
     await signInAtSimulator(page, 'FRRNNA78S70A479X');
+    assert.equal(callback, '/c_a479/callback', "Asti's own callback");
 
     // Back on the service page, signed in at level 2.
     assert.equal(new URL(page.url()).pathname, '/asti/servizi/iscrizione-scuola-primaria');
@@ -76,23 +109,73 @@ test('a citizen signs in at SPID level 2 from a service page, sees the personal 
   }
 });
 
-test('another body signs its citizens in with its own client_id (CIE-style level 2, then sign-out)', async () => {
+test('another body signs its citizens in with CIE, its own client_id and its own callback, then signs out', async () => {
   const ctx = await browser.newContext({ locale: 'it-IT' });
   try {
     const page = await ctx.newPage();
+    const problems = watchPage(page);
+    let callback = null;
+    page.on('request', (r) => {
+      if (r.url().includes('/callback?')) callback = new URL(r.url());
+    });
     await page.goto(`${server.baseUrl}/accedi?livello=2&next=/novara/`);
-    await page.click('.provider-link');
-    await page.waitForURL(/\/authorize\?/);
-    assert.equal(new URL(page.url()).searchParams.get('client_id'), `${server.baseUrl}/c_f952/`);
+    // "Entra con CIE" leads straight to the CIE provider, found through the CIE trust anchor.
+    assert.equal((await page.locator('a.cie-button').innerText()).trim(), 'Entra con CIE');
+    await page.click('a.cie-button');
+    await page.waitForURL(/\/cie\/authorize\?/);
+    const authorize = new URL(page.url());
+    assert.equal(authorize.searchParams.get('client_id'), `${server.baseUrl}/c_f952/`);
+    assert.equal(authorize.searchParams.get('scope'), 'openid profile email'); // CIE's profile allows them
+    assert.equal(authorize.searchParams.get('redirect_uri'), `${server.baseUrl}/c_f952/callback`);
+    assert.equal((await page.locator('h1').innerText()).trim(), 'Simulatore CIE (identity provider simulator)');
+    const binding = (await ctx.cookies()).find((c) => c.name === 'sp_signin');
+    assert.equal(binding?.path, '/c_f952/callback', "the sign-in cookie goes to the body's callback only");
     await signInAtSimulator(page, 'FRRNNA78S70A479X');
     assert.equal(new URL(page.url()).pathname, '/novara/');
+    assert.equal(callback?.pathname, '/c_f952/callback');
+    assert.ok(callback.searchParams.get('iss').endsWith('/cie'), 'CIE names itself in the response (RFC 9207)');
     assert.equal(sql("SELECT count(*) FROM oidc_provider_tokens WHERE client_id LIKE '%/c_f952/' AND revoked_at IS NULL"), '1');
-    // The sign-out button is in the personal area (a body's home page has none).
+    // The CIE provider encrypted the userinfo to Novara's key, and it was read (the name shown comes from it).
+    assert.equal(sql("SELECT count(*) FROM oidc_message_log WHERE kind = 'userinfo_response' AND client_id LIKE '%/c_f952/'"), '1');
     await page.goto(`${server.baseUrl}/area-personale`);
+    assert.match(await page.locator('main').innerText(), /Anna/);
     await Promise.all([page.waitForNavigation(), page.click('#sign-out')]);
     assert.equal(sql("SELECT count(*) FROM oidc_provider_tokens WHERE client_id LIKE '%/c_f952/' AND revoked_at IS NULL"), '0');
+    assert.deepEqual(problems, []);
   } finally {
     await ctx.close();
+  }
+});
+
+test("each body's federation data come from the configuration, and its entity configuration passes oidc check", async () => {
+  const ec = await (await fetch(`${server.baseUrl}/c_a479/.well-known/openid-federation`)).text();
+  const claims = JSON.parse(Buffer.from(ec.split('.')[1], 'base64url').toString());
+  const fe = claims.metadata.federation_entity;
+  for (const key of Object.keys(asti)) assert.deepEqual(fe[key], asti[key], key);
+  assert.equal(claims.metadata.openid_relying_party.organization_name, asti.organization_name);
+  assert.deepEqual(claims.metadata.openid_relying_party.redirect_uris,
+    [`${server.baseUrl}/c_a479/callback`, `${server.baseUrl}/auth/callback`]);
+  // The configured trust mark, and the marks of both simulated federations (SPID, CIE).
+  const ports = JSON.parse(readFileSync(path.join(server.dir, 'ports.json'), 'utf8'));
+  const spid = `http://localhost:${ports.sim_idp}/ta`;
+  const cie = `http://localhost:${ports.sim_idp}/cie/ta`;
+  assert.deepEqual(claims.trust_marks.map((m) => m.id).sort(),
+    ['https://registry.example/openid_relying_party/public/', `${spid}/openid_relying_party/public/`,
+      `${cie}/openid_relying_party/public/`].sort());
+  assert.deepEqual(claims.authority_hints, [spid, cie]);
+  // The onboarding checks, as the real command runs them: Asti against the SPID anchor, Novara (demo
+  // defaults) against the CIE one.
+  for (const [ipa, anchor] of [['c_a479', spid], ['c_f952', cie]]) {
+    const out = execFileSync(binary, ['oidc', 'check', ipa, '--anchor', anchor], {
+      encoding: 'utf8',
+      env: { ...process.env, SPORTELLO_PUBLIC_URL: server.baseUrl, SPORTELLO_SHARE_DIR: sourceDir,
+        SPORTELLO_CONFIG: path.join(configDir, 'sportello.toml') },
+    });
+    assert.doesNotMatch(out, /FAIL/, out);
+    assert.match(out, /ok {3}ec\.trust_marks/, out);
+    assert.match(out, /ok {3}fe\.contacts/, out);
+    // Asti's configured data are checked against what it publishes.
+    if (ipa === 'c_a479') assert.match(out, /ok {3}config\.contacts.*\n(.*\n)*ok {3}config\.trust_marks/, out);
   }
 });
 

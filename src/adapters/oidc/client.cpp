@@ -144,8 +144,16 @@ Result<ProviderMetadata> Client::federation_metadata(bool refresh) {
   if (trim_slash(md.issuer) != trim_slash(config_.entity_id))
     return Error::make("oidc.trust_chain", 502,
                        "issuer '" + md.issuer + "' is not the entity " + config_.entity_id);
+  if (const auto* inline_keys = m.if_contains("jwks"); inline_keys != nullptr) {
+    auto keys = crypto::Jwks::from_json(*inline_keys);
+    if (!keys || keys->empty())
+      return Error::make(
+          "oidc.trust_chain", 502,
+          "the provider's jwks: " + (keys ? std::string("no usable key") : keys.error().detail));
+    md.jwks = std::move(keys).value();
+  }
   if (md.authorization_endpoint.empty() || md.token_endpoint.empty() || md.userinfo_endpoint.empty() ||
-      md.jwks_uri.empty())
+      (md.jwks_uri.empty() && !md.jwks))
     return Error::make("oidc.trust_chain", 502, "an endpoint is missing from the provider metadata");
   std::lock_guard lock(mu_);
   if (metadata_ && metadata_->jwks_uri != md.jwks_uri) jwks_.reset();
@@ -155,6 +163,14 @@ Result<ProviderMetadata> Client::federation_metadata(bool refresh) {
 }
 
 Result<crypto::Jwks> Client::provider_keys(const ProviderMetadata& md, bool refresh) {
+  if (md.jwks) {
+    // Keys inline in the resolved metadata: a refresh resolves the trust chain again.
+    if (!refresh) return *md.jwks;
+    auto again = metadata(true);
+    if (!again) return again.error();
+    if (!again->jwks) return provider_keys(*again, true);
+    return *again->jwks;
+  }
   {
     std::lock_guard lock(mu_);
     if (!refresh && jwks_) return *jwks_;

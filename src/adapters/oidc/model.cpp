@@ -119,6 +119,40 @@ Result<RpKeys> RpKeys::from_rings(const Ring& core, const Ring& encryption, cons
   return out;
 }
 
+Result<RpKeys> read_ring_keys(const std::string& keys_dir, const std::string& slug, time::TimePoint now) {
+  std::vector<keys::KeyRing> rings;
+  for (auto purpose :
+       {keys::Purpose::oidc_core, keys::Purpose::oidc_encryption, keys::Purpose::oidc_federation}) {
+    auto ring = keys::ensure_ring(keys_dir, slug, purpose, now);
+    if (!ring) return ring.error();
+    rings.push_back(std::move(*ring));
+  }
+  auto ring_of = [&](std::size_t i, std::string_view name) {
+    return RpKeys::Ring{name, &rings[i].keys(), rings[i].signing(now)};
+  };
+  return RpKeys::from_rings(ring_of(0, "oidc-core"), ring_of(1, "oidc-encryption"),
+                            ring_of(2, "oidc-federation"), now);
+}
+
+RpKeys RpKeyHolder::get() const {
+  std::lock_guard lock(mu_);
+  if (!keys_) {
+    keys_ = make_();  // the first time a failure is the caller's (a start-up error)
+    if (clock_ != nullptr) made_at_ = clock_->now();
+    return *keys_;
+  }
+  if (clock_ != nullptr && every_.count() > 0 && clock_->now() - made_at_ >= every_) {
+    made_at_ = clock_->now();
+    try {
+      keys_ = make_();
+      last_error_.clear();
+    } catch (const std::exception& e) {
+      last_error_ = e.what();  // keep signing with the keys in hand
+    }
+  }
+  return *keys_;
+}
+
 std::string acr_uri(int level) {
   return "https://www.spid.gov.it/SpidL" + std::to_string(level);
 }

@@ -104,23 +104,39 @@ struct RpKeys {
                                    time::TimePoint now);
 };
 
+// A body's keys read from its three rings under `keys_dir` (oidc-core, oidc-encryption,
+// oidc-federation, owner `slug`), a first key made in a ring that has none signing at `now` (demo and
+// first start). Errors: keys.* of core/keys, key.pem.
+Result<RpKeys> read_ring_keys(const std::string& keys_dir, const std::string& slug, time::TimePoint now);
+
 // A relying party's keys, possibly made on first use (a body's keys, read or generated from its key
 // rings: RSA generation is slow, and a demo start would otherwise make three per body at once). Shared
 // by the body's clients and its published routes. Thread-safe.
+//
+// Rollover without a restart: with a clock and a period, the keys are made again (the rings re-read)
+// when they are older than the period, so a key added by `sportello keys rotate` on any node is
+// published beside the old one, and signs from its not_before, within one period on every node. If
+// reading fails, the keys in hand stay (last_error() says why).
 class RpKeyHolder {
  public:
   explicit RpKeyHolder(RpKeys keys) : keys_(std::move(keys)) {}
   explicit RpKeyHolder(std::function<RpKeys()> make) : make_(std::move(make)) {}
-  [[nodiscard]] RpKeys get() const {
+  RpKeyHolder(std::function<RpKeys()> make, const time::Clock& clock, std::chrono::seconds reread_every)
+      : make_(std::move(make)), clock_(&clock), every_(reread_every) {}
+  [[nodiscard]] RpKeys get() const;
+  [[nodiscard]] std::string last_error() const {
     std::lock_guard lock(mu_);
-    if (!keys_) keys_ = make_();
-    return *keys_;
+    return last_error_;
   }
 
  private:
   mutable std::mutex mu_;
   mutable std::optional<RpKeys> keys_;
   std::function<RpKeys()> make_;
+  const time::Clock* clock_ = nullptr;
+  std::chrono::seconds every_{0};
+  mutable time::TimePoint made_at_{};
+  mutable std::string last_error_;
 };
 
 // A message exchanged with the provider, for the sign-in message log (identity::SignInLog).

@@ -145,13 +145,21 @@ std::vector<RpCheck> check_rp_entity_configuration(const std::string& jwt, const
         "at least one (PEC) address");
   }
   // Trust marks: present, about this entity, and (with the anchor's keys) genuine — the onboarding
-  // tool's "trust marks forgery" check.
+  // tool's "trust marks forgery" check. A relying party of both federations shows the SPID anchor's mark
+  // and the CIE anchor's: with an anchor, the marks signed by another key are the other federation's and
+  // are not judged here, but at least one must be this anchor's.
   const auto* marks = c.if_contains("trust_marks");
   bool marks_ok = marks != nullptr && marks->is_array() && !marks->as_array().empty();
   std::string marks_why = marks_ok ? "" : "none";
+  int from_anchor = 0;
   if (marks_ok)
     for (const auto& m : marks->as_array()) {
       const std::string tm = m.is_object() ? str(m.as_object(), "trust_mark") : std::string();
+      if (anchor_keys != nullptr) {
+        auto unverified = crypto::decode_jwt_unverified(tm);
+        if (unverified && anchor_keys->find(str(unverified->header, "kid")) == nullptr) continue;
+        ++from_anchor;
+      }
       auto decoded = anchor_keys ? crypto::verify_jwt(tm, *anchor_keys) : crypto::decode_jwt_unverified(tm);
       if (!decoded || str(decoded->payload, "sub") != client_id ||
           str(decoded->payload, "id") != str(m.as_object(), "id")) {
@@ -159,7 +167,51 @@ std::vector<RpCheck> check_rp_entity_configuration(const std::string& jwt, const
         marks_why = decoded ? "a trust mark about another entity or with another id" : decoded.error().code;
       }
     }
+  if (marks_ok && anchor_keys != nullptr && from_anchor == 0) {
+    marks_ok = false;
+    marks_why = "no trust mark of this anchor";
+  }
   add("ec.trust_marks", marks_ok, marks_why);
+  return out;
+}
+
+std::vector<RpCheck> check_configured_federation_data(const std::string& jwt,
+                                                      const OidcBodyConfig& configured) {
+  std::vector<RpCheck> out;
+  auto decoded = crypto::decode_jwt_unverified(jwt);
+  if (!decoded) return {RpCheck{"config.readable", false, decoded.error().code}};
+  const json::object& c = decoded->payload;
+  const json::object* md = object_at(c, "metadata");
+  const json::object* fe = md ? object_at(*md, "federation_entity") : nullptr;
+  const json::object empty;
+  const json::object& f = fe ? *fe : empty;
+  auto same = [&](const char* field, const std::string& want) {
+    if (want.empty()) return;
+    const std::string got = str(f, field);
+    out.push_back(
+        RpCheck{std::string("config.") + field, got == want,
+                got == want ? "as configured" : "published '" + got + "', configured '" + want + "'"});
+  };
+  same("organization_name", configured.organization_name);
+  same("homepage_uri", configured.homepage_uri);
+  same("policy_uri", configured.policy_uri);
+  same("logo_uri", configured.logo_uri);
+  if (!configured.contacts.empty()) {
+    json::array want;
+    for (const auto& a : configured.contacts) want.emplace_back(a);
+    const auto* got = f.if_contains("contacts");
+    const bool ok = got != nullptr && *got == json::value(want);
+    out.push_back(RpCheck{"config.contacts", ok, ok ? "as configured" : "the published contacts differ"});
+  }
+  for (const auto& m : configured.trust_marks) {
+    bool found = false;
+    if (const auto* marks = c.if_contains("trust_marks"); marks != nullptr && marks->is_array())
+      for (const auto& p : marks->as_array())
+        if (p.is_object() && str(p.as_object(), "id") == m.id &&
+            str(p.as_object(), "trust_mark") == m.trust_mark)
+          found = true;
+    out.push_back(RpCheck{"config.trust_marks", found, found ? m.id : "not published: " + m.id});
+  }
   return out;
 }
 

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "core/config.hpp"
 #include "core/crypto/jwk.hpp"
 #include "core/time.hpp"
 
@@ -29,5 +30,11 @@ boost::json::object spid_rp_metadata_policy();
 std::vector<RpCheck> check_rp_entity_configuration(const std::string& jwt, const std::string& client_id,
                                                    time::TimePoint now,
                                                    const crypto::Jwks* anchor_keys = nullptr);
+
+// `config.*` checks: the entity configuration `jwt` publishes the body's configured federation data
+// ([oidc_body.<ipa>]: organization, contacts, homepage, policy and logo URIs, each trust mark received).
+// Values the table leaves out are not checked.
+std::vector<RpCheck> check_configured_federation_data(const std::string& jwt,
+                                                      const OidcBodyConfig& configured);
 
 }  // namespace sp::oidc

@@ -77,6 +77,11 @@ void RpPublication::set_keys(RpKeys keys) {
   keys_ = std::make_shared<RpKeyHolder>(std::move(keys));
 }
 
+void RpPublication::set_key_holder(std::shared_ptr<RpKeyHolder> keys) {
+  std::lock_guard lock(mu_);
+  keys_ = std::move(keys);
+}
+
 void RpPublication::set_metadata(RpMetadata metadata) {
   std::lock_guard lock(mu_);
   metadata_ = std::move(metadata);

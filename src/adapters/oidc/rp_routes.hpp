@@ -51,6 +51,7 @@ class RpPublication {
   [[nodiscard]] RpKeys keys() const;
   [[nodiscard]] RpMetadata metadata() const;
   void set_keys(RpKeys keys);
+  void set_key_holder(std::shared_ptr<RpKeyHolder> keys);
   void set_metadata(RpMetadata metadata);
 
  private:

@@ -65,6 +65,11 @@ void Simulator::set_issuer(std::string issuer) {
   issuer_ = trim_slash(issuer);
 }
 
+std::string Simulator::organization_name() const {
+  if (!options_.organization_name.empty()) return options_.organization_name;
+  return options_.profile == Profile::cie ? "Simulatore CIE" : "Simulatore SPID";
+}
+
 std::string Simulator::issuer() const {
   std::lock_guard lock(mu_);
   return issuer_;
@@ -264,7 +269,35 @@ json::object Simulator::provider_metadata() const {
                    {"code_challenge_methods_supported", json::array{"S256"}},
                    {"authorization_response_iss_parameter_supported", options_.announce_iss},
                    {"claims_supported", json::array{"sub", "given_name", "family_name", "email", "birthdate",
-                                                    std::string(kFiscalNumberClaim)}}};
+                                                    std::string(kFiscalNumberClaim)}},
+                   // SPID/CIE OIDC docs, "OpenID Connect Provider Metadata (OP)": for both federations.
+                   {"organization_name", organization_name()},
+                   {"client_registration_types_supported", json::array{"automatic"}},
+                   {"request_authentication_methods_supported",
+                    json::object{{"authorization_endpoint", json::array{"request_object"}}}},
+                   {"request_authentication_signing_alg_values_supported", json::array{"RS256", "ES256"}},
+                   {"claims_parameter_supported", true}};
+  if (options_.profile == Profile::cie) {
+    // "OpenID Connect Provider Metadata (OP) per CIE": access tokens bound to the client's TLS
+    // certificate (announced as CIE does; the simulator does not check it: the relying party has no client
+    // certificate), and the CIE user claims. (iss in the response: announce_iss, true unless a test says.)
+    doc["tls_client_certificate_bound_access_tokens"] = true;
+    doc["claims_supported"] = json::array{"sub",
+                                          "given_name",
+                                          "family_name",
+                                          "email",
+                                          "email_verified",
+                                          "gender",
+                                          "birthdate",
+                                          "phone_number",
+                                          "phone_number_verified",
+                                          "address",
+                                          "place_of_birth",
+                                          "document_details",
+                                          "e_delivery_service",
+                                          std::string(kFiscalNumberClaim),
+                                          "physical_phone_number"};
+  }
   return doc;
 }
 

@@ -76,8 +76,13 @@ struct SimulatorOptions {
   // Announce "authorization_response_iss_parameter_supported" in discovery (RFC 9207), as CIE does: the
   // relying party must then refuse a response without "iss". "iss" is sent either way.
   bool announce_iss = true;
-  // Which provider this is: scopes allowed (SPID: openid, offline_access; CIE also profile, email).
+  // Which provider this is: scopes allowed (SPID: openid, offline_access; CIE also profile, email), and
+  // the openid_provider metadata of its entity configuration (CIE's: SPID/CIE OIDC docs, "OpenID Connect
+  // Provider Metadata (OP) per CIE": jwks inline instead of jwks_uri, iss in the response, the CIE claims).
   Profile profile = Profile::spid;
+  // The provider's organization_name (shown on the sign-in page); empty: "Simulatore SPID" or
+  // "Simulatore CIE" by profile.
+  std::string organization_name;
   // Strict mode: refuse what a real SPID/CIE provider refuses (a prompt other than "consent" or
   // "consent login", a scope the profile does not allow, a relying party without a valid trust mark of
   // the federation or whose metadata breaks the anchor's policy).
@@ -124,6 +129,12 @@ class Simulator {
   // onboarding the demo and the tests do; also GET <anchor>/control/trust-mark?sub=).
   [[nodiscard]] std::string anchor_id() const { return issuer() + "/ta"; }
   [[nodiscard]] std::string trust_mark_id() const { return anchor_id() + "/openid_relying_party/public/"; }
+  // The trust mark the anchor gives its own provider (shown in the provider's entity configuration).
+  [[nodiscard]] std::string provider_trust_mark_id() const {
+    return anchor_id() + "/openid_provider/public/";
+  }
+  [[nodiscard]] Profile profile() const { return options_.profile; }
+  [[nodiscard]] std::string organization_name() const;
   Result<std::string> issue_trust_mark(const std::string& client_id);
   [[nodiscard]] crypto::Jwks anchor_keys() const;
   // The anchor's metadata policies (OIDC-FED 6.1) for relying parties and providers.
@@ -246,11 +257,17 @@ class RunningSimulator {
   [[nodiscard]] virtual std::uint16_t port() const = 0;
   [[nodiscard]] virtual std::string issuer() const = 0;
   [[nodiscard]] virtual Simulator& simulator() = 0;
+  // The CIE provider beside it, when started with one.
+  [[nodiscard]] virtual Simulator* cie() { return nullptr; }
 };
 
 // Listens on 127.0.0.1:`port` (0: a free port) and serves in a thread; the destructor stops the server
 // and joins the thread. An empty options.issuer becomes "http://127.0.0.1:<port>". Throws
 // std::runtime_error when the port cannot be bound or the identities cannot be loaded.
-std::unique_ptr<RunningSimulator> start_simulator_thread(SimulatorOptions options, std::uint16_t port);
+// `cie`: a second provider of the CIE profile on the same port, mounted under its issuer's path (e.g.
+// "<issuer>/cie"), with its own keys and trust anchor (<issuer>/cie/ta), as CIE has its own federation
+// registry: an empty issuer becomes "<the first one's issuer>/cie".
+std::unique_ptr<RunningSimulator> start_simulator_thread(SimulatorOptions options, std::uint16_t port,
+                                                         std::optional<SimulatorOptions> cie = std::nullopt);
 
 }  // namespace sp::oidc

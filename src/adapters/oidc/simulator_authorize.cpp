@@ -103,7 +103,8 @@ http::Response Simulator::authorize(http::Request& req) {
       it = now() - it->second.created > kTransactionLifetime ? transactions_.erase(it) : std::next(it);
     transactions_[tx_id] = tx;
   }
-  pages::AuthorizeView view{base_path_ + "/authorize/confirm", tx_id, client_id, level};
+  pages::AuthorizeView view{base_path_ + "/authorize/confirm", tx_id, client_id, level, organization_name(),
+                            options_.profile == Profile::cie};
   auto res = http::Response::html(pages::authorize_page(view, identities_));
   res.header("Cache-Control", "no-store");
   // The confirm form answers with a redirect to the relying party, and browsers apply form-action to

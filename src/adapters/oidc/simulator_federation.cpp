@@ -70,6 +70,33 @@ http::Response Simulator::op_entity_configuration(http::Request&) {
   const auto t = now();
   const std::string iss = issuer();
   json::object md = provider_metadata();
+  if (options_.profile == Profile::cie) {
+    // SPID/CIE OIDC docs, "OpenID Connect Provider Metadata (OP)": the openid_provider metadata carries
+    // its keys as `jwks`, not `jwks_uri` (OIDC-FED). The SPID simulator keeps jwks_uri, so both kinds
+    // are exercised.
+    crypto::Jwks set;
+    {
+      std::lock_guard lock(mu_);
+      set.add(active_.public_only());
+      set.add(next_.public_only());
+    }
+    json::object keys = set.to_json();
+    for (auto& k : keys["keys"].as_array()) k.as_object().erase("alg");  // RS256 and RS512 (see jwks())
+    md["jwks"] = std::move(keys);
+    md.erase("jwks_uri");
+  }
+  // The trust mark its own anchor gives it ("Trust Marks"); none when it names another superior.
+  json::array marks;
+  if (options_.authority_hint.empty()) {
+    json::object tm{{"iss", anchor_id()},
+                    {"sub", iss},
+                    {"id", provider_trust_mark_id()},
+                    {"iat", epoch(t)},
+                    {"exp", epoch(t + options_.statement_lifetime)}};
+    marks.push_back(json::object{
+        {"id", provider_trust_mark_id()},
+        {"trust_mark", crypto::sign_jwt(json::object{{"typ", "trust-mark+jwt"}}, tm, anchor_key_)}});
+  }
   json::object claims{
       {"iss", iss},
       {"sub", iss},
@@ -78,12 +105,12 @@ http::Response Simulator::op_entity_configuration(http::Request&) {
       {"jwks", crypto::Jwks({federation_key_.public_only()}).to_json()},
       {"metadata", json::object{{"openid_provider", md},
                                 {"federation_entity",
-                                 json::object{{"organization_name", "Simulatore SPID/CIE"},
+                                 json::object{{"organization_name", organization_name()},
                                               {"homepage_uri", iss},
                                               {"contacts", json::array{"simulatore@example.org"}}}}}},
       {"authority_hints",
        json::array{options_.authority_hint.empty() ? anchor_id() : options_.authority_hint}},
-      {"trust_marks", json::array{}}};
+      {"trust_marks", marks}};
   return entity_statement(statement(claims, federation_key_));
 }
 
@@ -96,13 +123,16 @@ http::Response Simulator::anchor_entity_configuration(http::Request&) {
       {"iat", epoch(t)},
       {"exp", epoch(t + options_.statement_lifetime)},
       {"jwks", anchor_keys().to_json()},
-      {"metadata",
-       json::object{{"federation_entity", json::object{{"organization_name", "Trust anchor del simulatore"},
-                                                       {"homepage_uri", ta},
-                                                       {"federation_fetch_endpoint", ta + "/fetch"},
-                                                       {"federation_list_endpoint", ta + "/list"},
-                                                       {"federation_resolve_endpoint", ta + "/resolve"}}}}},
-      {"trust_mark_issuers", json::object{{trust_mark_id(), json::array{ta}}}},
+      {"metadata", json::object{{"federation_entity",
+                                 json::object{{"organization_name", options_.profile == Profile::cie
+                                                                        ? "Trust anchor CIE del simulatore"
+                                                                        : "Trust anchor SPID del simulatore"},
+                                              {"homepage_uri", ta},
+                                              {"federation_fetch_endpoint", ta + "/fetch"},
+                                              {"federation_list_endpoint", ta + "/list"},
+                                              {"federation_resolve_endpoint", ta + "/resolve"}}}}},
+      {"trust_mark_issuers",
+       json::object{{trust_mark_id(), json::array{ta}}, {provider_trust_mark_id(), json::array{ta}}}},
       {"constraints", json::object{{"max_path_length", 0}}}};
   return entity_statement(statement(claims, anchor_key_));
 }

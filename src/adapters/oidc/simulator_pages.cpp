@@ -43,11 +43,12 @@ constexpr BehaviourLabel kBehaviours[] = {
 
 std::string authorize_page(const AuthorizeView& view, const std::vector<TestIdentity>& identities) {
   const std::string level = std::to_string(view.acr_level);
-  std::string h = head("Simulatore SPID/CIE: accesso");
-  h += "<h1>Simulatore SPID/CIE <span lang=\"en\">(identity provider simulator)</span></h1>\n";
-  h += "<p>Il servizio <strong>" + html_escape(view.client_id) +
-       "</strong> chiede un accesso con <strong>SPID livello " + level +
-       "</strong> <span lang=\"en\">(requested SPID level " + level + ")</span>.</p>\n";
+  std::string h = head(view.provider + ": accesso");
+  h += "<h1>" + html_escape(view.provider) + " <span lang=\"en\">(identity provider simulator)</span></h1>\n";
+  const std::string scheme = view.cie ? "CIE" : "SPID";
+  h += "<p>Il servizio <strong>" + html_escape(view.client_id) + "</strong> chiede un accesso con <strong>" +
+       scheme + " livello " + level + "</strong> <span lang=\"en\">(requested " + scheme + " level " + level +
+       ")</span>.</p>\n";
   h += "<p>Provider di prova per demo e test: le identità sono fittizie.</p>\n";
   h += "<form method=\"post\" action=\"" + html_escape(view.form_action) + "\">\n";
   h += "<input type=\"hidden\" name=\"tx\" value=\"" + html_escape(view.transaction) + "\">\n";

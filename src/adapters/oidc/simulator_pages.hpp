@@ -13,6 +13,8 @@ struct AuthorizeView {
   std::string transaction;  // hidden field "tx"
   std::string client_id;
   int acr_level = 2;
+  std::string provider = "Simulatore SPID";  // the provider's organization_name
+  bool cie = false;                          // CIE's profile: "CIE" rather than "SPID" in the text
 };
 
 std::string authorize_page(const AuthorizeView& view, const std::vector<TestIdentity>& identities);

@@ -21,12 +21,18 @@ http::ServerOptions server_options(std::uint16_t port) {
 
 class ThreadedSimulator final : public RunningSimulator {
  public:
-  ThreadedSimulator(SimulatorOptions options, std::uint16_t port) {
+  ThreadedSimulator(SimulatorOptions options, std::uint16_t port, std::optional<SimulatorOptions> cie) {
     const bool issuer_from_port = options.issuer.empty();
+    const bool cie_issuer_from_port = cie && cie->issuer.empty();
+    // The CIE provider's routes are mounted under its issuer's path: a placeholder host until the port
+    // is known.
+    if (cie_issuer_from_port) cie->issuer = "http://127.0.0.1:0/cie";
     simulator_ = register_simulator_routes(router_, std::move(options));
+    if (cie) cie_ = register_simulator_routes(router_, std::move(*cie));
     server_ = std::make_unique<http::Server>(server_options(port), router_);
     server_->listen();  // throws when the port is taken
     if (issuer_from_port) simulator_->set_issuer("http://127.0.0.1:" + std::to_string(server_->port()));
+    if (cie_issuer_from_port) cie_->set_issuer(simulator_->issuer() + "/cie");
     thread_ = std::thread([this] { server_->run(); });
   }
   ~ThreadedSimulator() override {
@@ -36,18 +42,21 @@ class ThreadedSimulator final : public RunningSimulator {
   [[nodiscard]] std::uint16_t port() const override { return server_->port(); }
   [[nodiscard]] std::string issuer() const override { return simulator_->issuer(); }
   [[nodiscard]] Simulator& simulator() override { return *simulator_; }
+  [[nodiscard]] Simulator* cie() override { return cie_.get(); }
 
  private:
   http::Router router_;  // the server keeps a reference: declared first, destroyed last
   std::shared_ptr<Simulator> simulator_;
+  std::shared_ptr<Simulator> cie_;
   std::unique_ptr<http::Server> server_;
   std::thread thread_;
 };
 
 }  // namespace
 
-std::unique_ptr<RunningSimulator> start_simulator_thread(SimulatorOptions options, std::uint16_t port) {
-  return std::make_unique<ThreadedSimulator>(std::move(options), port);
+std::unique_ptr<RunningSimulator> start_simulator_thread(SimulatorOptions options, std::uint16_t port,
+                                                         std::optional<SimulatorOptions> cie) {
+  return std::make_unique<ThreadedSimulator>(std::move(options), port, std::move(cie));
 }
 
 int run_simulator(const SimulatorOptions& options, std::uint16_t port) {

@@ -7,7 +7,9 @@
 #include <set>
 
 #include "adapters/oidc/json_util.hpp"
+#include "core/crypto/jwe.hpp"
 #include "core/crypto/jwt.hpp"
+#include "core/keys/key_ring.hpp"
 #include "env.hpp"
 #include "support/testing.hpp"
 
@@ -133,6 +135,90 @@ TEST(OidcKeyRollover, RetiredKeysStayPublishedUntilTheirEndAndASignInInFlightCom
     for (auto& r : *list) r.until = later_until;
   body.publication->set_keys(rotated);
   body.keys = rotated;
+}
+
+TEST(OidcKeyRollover, RotatedRingsAreReadAgainWithoutARestartAndTokensInFlightSurvive) {
+  // A body's keys as the server holds them: read from its rings, read again every five minutes.
+  auto& body = env().bodies[0];
+  sp::testing::TempDir temp;
+  const std::string dir = temp.path();
+  const std::string slug = "asti";
+  constexpr std::chrono::seconds kEvery{300};
+  bool unreadable = false;
+  auto holder = std::make_shared<RpKeyHolder>(
+      [&] {
+        auto keys = read_ring_keys(dir, slug, env().clock.now());
+        if (unreadable || !keys) throw std::runtime_error("keys.io: the rings cannot be read");
+        return std::move(keys).value();
+      },
+      env().clock, kEvery);
+  const RpKeys first = holder->get();
+  body.publication->set_key_holder(holder);
+  ProviderConfig pc = env().provider();
+  pc.client_id = body.client_id;
+  pc.redirect_uri = body.client_id + "auth/callback";
+  Client client(pc, holder, env().clock);  // the body's client shares the holder, as in the app
+
+  // A sign-in with the first keys; then a second one starts (its request object signed by them) ...
+  AuthRequest done;
+  Callback ok = sign_in(client, done, 2, kMario);
+  auto signed_in = client.complete(ok.code, done);
+  ASSERT_TRUE(signed_in.ok()) << signed_in.error().code << " " << signed_in.error().detail;
+  auto begun = client.begin(2);
+  ASSERT_TRUE(begun.ok()) << begun.error().code;
+  Page page = open_authorize(begun->redirect_url);
+  ASSERT_EQ(page.status, 200) << page.body;
+
+  // ... and the operator rotates the three rings (`sportello keys rotate`), the server still running.
+  for (auto purpose :
+       {keys::Purpose::oidc_core, keys::Purpose::oidc_encryption, keys::Purpose::oidc_federation})
+    ASSERT_TRUE(keys::rotate(dir, slug, purpose, env().clock.now()).ok());
+  EXPECT_EQ(holder->get().signing.kid(), first.signing.kid()) << "read again only once the period is over";
+  env().clock.advance(kEvery);
+  const RpKeys second = holder->get();
+  EXPECT_NE(second.signing.kid(), first.signing.kid());
+  EXPECT_NE(second.encryption.kid(), first.encryption.kid());
+  EXPECT_NE(second.federation.kid(), first.federation.kid());
+  EXPECT_TRUE(holder->last_error().empty()) << holder->last_error();
+
+  // Old and new side by side: the core JWKS, the entity configuration's federation keys (signed by the new).
+  auto core = env().http.get(body.client_id + ".well-known/jwks.json");
+  ASSERT_TRUE(core.ok());
+  const auto published = kids(json::parse(core->body));
+  for (const auto* k : {&first.signing, &first.encryption, &second.signing, &second.encryption})
+    EXPECT_EQ(published.count(k->kid()), 1u) << k->kid();
+  auto ec = env().http.get(body.client_id + ".well-known/openid-federation");
+  ASSERT_TRUE(ec.ok());
+  auto claims = crypto::decode_jwt_unverified(ec->body);
+  ASSERT_TRUE(claims.ok());
+  const auto federation = kids(claims->payload.at("jwks"));
+  EXPECT_EQ(federation.count(first.federation.kid()), 1u);
+  EXPECT_EQ(federation.count(second.federation.kid()), 1u);
+  EXPECT_TRUE(crypto::verify_jwt(ec->body, second.federation_jwks()).ok()) << "signed by the new key";
+
+  // The sign-in in flight completes: the code redeemed with an assertion of the new core key, userinfo
+  // encrypted to whichever of the two keys the provider has cached still read.
+  Callback cb = confirm(page, kGiulia);
+  ASSERT_FALSE(cb.code.empty()) << cb.location;
+  auto id = client.complete(cb.code, *begun);
+  ASSERT_TRUE(id.ok()) << id.error().code << " " << id.error().detail;
+  EXPECT_EQ(id->fiscal_number, kGiulia);
+  const std::string old_jwe =
+      crypto::encrypt_jwe("x", first.encryption, crypto::JweAlg::rsa_oaep_256, crypto::JweEnc::a256gcm);
+  EXPECT_TRUE(crypto::decrypt_jwe(old_jwe, holder->get().decryption_keys(env().clock.now())).ok());
+  // The token obtained before the rotation is still revocable with the new keys.
+  EXPECT_TRUE(client.revoke(signed_in->access_token).ok());
+  EXPECT_FALSE(env().sim->simulator().token_active(signed_in->access_token));
+
+  // Rings that cannot be read for a while: the keys in hand stay, and the error is said.
+  unreadable = true;
+  env().clock.advance(kEvery);
+  EXPECT_EQ(holder->get().signing.kid(), second.signing.kid());
+  EXPECT_FALSE(holder->last_error().empty());
+
+  // The suite goes on with fixed keys (the second ones, the first retired for a year).
+  body.keys = second;
+  body.publication->set_keys(second);
 }
 
 }  // namespace

@@ -236,6 +236,78 @@ TEST(OidcTrust, TheRpFindsAndTrustsTheProviderThroughTheAnchorAndSignsIn) {
   EXPECT_EQ(id->fiscal_number, kGiulia);
 }
 
+TEST(OidcTrust, TheCieProviderIsFoundThroughItsOwnAnchorWithItsKeysInlineAndSignsIn) {
+  // As in the demo: a SPID provider and, on the same port under /cie, a CIE provider with its own anchor.
+  SimulatorOptions cie_options = sibling_simulator();
+  cie_options.profile = Profile::cie;
+  auto sims = start_simulator_thread(sibling_simulator(), 0, cie_options);
+  Simulator* cie = sims->cie();
+  ASSERT_NE(cie, nullptr);
+  ASSERT_EQ(cie->issuer(), sims->issuer() + "/cie");
+  auto trust =
+      std::make_shared<TrustResolver>(TrustAnchor{cie->anchor_id(), cie->anchor_keys()}, env().clock);
+  auto listed = trust->list("openid_provider");
+  ASSERT_TRUE(listed.ok()) << listed.error().detail;
+  EXPECT_EQ(*listed, std::vector<std::string>{cie->issuer()});
+  auto chain = trust->resolve(cie->issuer(), "openid_provider");
+  ASSERT_TRUE(chain.ok()) << chain.error().detail;
+  // CIE's openid_provider metadata ("OpenID Connect Provider Metadata (OP) per CIE").
+  const json::object& md = chain->metadata;
+  EXPECT_FALSE(md.contains("jwks_uri"));
+  ASSERT_TRUE(md.contains("jwks"));
+  EXPECT_EQ(md.at("tls_client_certificate_bound_access_tokens"), true);
+  EXPECT_EQ(md.at("authorization_response_iss_parameter_supported"), true);
+  EXPECT_EQ(md.at("scopes_supported"), (json::array{"openid", "offline_access", "profile", "email"}));
+  EXPECT_EQ(md.at("organization_name"), "Simulatore CIE");
+  // Its entity configuration shows the trust mark its anchor gave it.
+  auto ec = env().http.get(cie->issuer() + "/.well-known/openid-federation");
+  ASSERT_TRUE(ec.ok());
+  auto ec_claims = crypto::decode_jwt_unverified(ec->body);
+  ASSERT_TRUE(ec_claims.ok());
+  const auto& marks = ec_claims->payload.at("trust_marks").as_array();
+  ASSERT_EQ(marks.size(), 1u);
+  EXPECT_EQ(marks[0].at("id"), cie->provider_trust_mark_id());
+  auto mark = crypto::verify_jwt(std::string(marks[0].at("trust_mark").as_string()), cie->anchor_keys());
+  ASSERT_TRUE(mark.ok());
+  EXPECT_EQ(mark->payload.at("sub"), cie->issuer());
+
+  ProviderConfig pc = env().provider();
+  pc.id = "cie";
+  pc.profile = Profile::cie;
+  pc.require_iss = true;
+  pc.discovery_url.clear();
+  pc.entity_id = cie->issuer();
+  ClientOptions options;
+  options.trust = trust;
+  Client client(pc, env().rp_keys, env().clock, options);
+  auto sign_in_once = [&](const char* who) -> Result<Identity> {
+    auto begun = client.begin(2);
+    if (!begun) return begun.error();
+    EXPECT_EQ(url_param(begun->redirect_url, "scope"), "openid profile email");
+    Page page = open_authorize(begun->redirect_url);
+    EXPECT_EQ(page.status, 200) << page.body;
+    EXPECT_NE(page.body.find("Simulatore CIE"), std::string::npos);
+    Callback cb = confirm(page, who, "normal", sims->port());
+    EXPECT_EQ(cb.iss, cie->issuer());
+    if (auto st = client.check_response_issuer(cb.iss); !st) return st.error();
+    return client.complete(cb.code, *begun);
+  };
+  auto id = sign_in_once(kMario);
+  ASSERT_TRUE(id.ok()) << id.error().code << " " << id.error().detail;
+  EXPECT_EQ(id->given_name, "Mario");  // only in the userinfo JWE
+
+  // The provider rolls its keys twice: the inline keys the chain gave are refreshed by resolving it again.
+  cie->rotate_signing_key();
+  cie->rotate_signing_key();
+  auto again = sign_in_once(kGiulia);
+  ASSERT_TRUE(again.ok()) << again.error().code << " " << again.error().detail;
+  EXPECT_EQ(again->fiscal_number, kGiulia);
+  // Sign-out revokes the token at the CIE provider.
+  EXPECT_TRUE(client.revoke(again->access_token).ok());
+  EXPECT_FALSE(cie->token_active(again->access_token));
+  EXPECT_EQ(cie->revocations(), 1);
+}
+
 TEST(OidcTrust, AProviderNotReachableThroughTheAnchorIsRefused) {
   // B names our anchor as its superior, but the anchor has no statement about it.
   auto so = other_simulator(env().clock);

@@ -96,4 +96,53 @@ TEST(Config, EnvironmentBeatsFile) {
   EXPECT_EQ(c->port, 8282);
 }
 
+TEST(Config, EachBodysFederationDataAreReadFromItsTableAndChecked) {
+  sp::testing::TempDir dir;
+  auto path = (dir.path() / "s.toml").string();
+  {
+    std::ofstream(path)
+        << "oidc_authority_hints = \"https://registry.spid.gov.it, "
+           "https://registry.servizicie.interno.gov.it\"\n"
+           "[oidc_body.c_a479]\n"
+           "organization_name = \"Comune di Asti\"\n"
+           "contacts = [\"protocollo.comuneasti@pec.it\"]\n"
+           "homepage_uri = \"https://www.comune.asti.it/\"\n"
+           "policy_uri = \"https://www.comune.asti.it/privacy\"\n"
+           "logo_uri = \"https://www.comune.asti.it/logo.svg\"\n"
+           "trust_marks = [{ id = \"https://registry.spid.gov.it/openid_relying_party/public/\", "
+           "trust_mark = \"aaa.bbb.ccc\" }]\n"
+           "[oidc_body.c_f952]\n"
+           "contacts = [\"comune.novara@pec.it\"]\n";
+  }
+  auto c = sp::load_config(path);
+  ASSERT_TRUE(c.ok()) << c.error().detail;
+  EXPECT_EQ(c->oidc_authority_hints,
+            "https://registry.spid.gov.it, https://registry.servizicie.interno.gov.it");
+  ASSERT_EQ(c->oidc_bodies.size(), 2u);
+  const auto& asti = c->oidc_bodies.at("c_a479");
+  EXPECT_EQ(asti.organization_name, "Comune di Asti");
+  EXPECT_EQ(asti.contacts, std::vector<std::string>{"protocollo.comuneasti@pec.it"});
+  EXPECT_EQ(asti.policy_uri, "https://www.comune.asti.it/privacy");
+  ASSERT_EQ(asti.trust_marks.size(), 1u);
+  EXPECT_EQ(asti.trust_marks[0].trust_mark, "aaa.bbb.ccc");
+  EXPECT_TRUE(c->oidc_bodies.at("c_f952").organization_name.empty()) << "left to the body's record";
+  EXPECT_NE(sp::describe_config(*c).find("oidc_body.c_a479"), std::string::npos);
+
+  // What a provider or the onboarding tool would refuse stops the start, naming the key.
+  for (const auto& [table, key] : std::vector<std::pair<std::string, std::string>>{
+           {"[oidc_body.c_a479]\npolicy_uri = \"www.comune.asti.it/privacy\"\n",
+            "oidc_body.c_a479.policy_uri"},
+           {"[oidc_body.c_a479]\ncontacts = [\"protocollo\"]\n", "oidc_body.c_a479.contacts"},
+           {"[oidc_body.c_a479]\ncontacts = []\n", "oidc_body.c_a479.contacts"},
+           {"[oidc_body.c_a479]\ntrust_marks = [{ id = \"x\", trust_mark = \"not-a-jwt\" }]\n",
+            "oidc_body.c_a479.trust_marks"},
+           {"[oidc_body.Asti]\ncontacts = [\"a@pec.it\"]\n", "oidc_body.Asti"},
+           {"[oidc_body.c_a479]\norganisation_name = \"x\"\n", "oidc_body.c_a479.organisation_name"}}) {
+    { std::ofstream(path, std::ios::trunc) << table; }
+    auto bad = sp::load_config(path);
+    ASSERT_FALSE(bad.ok()) << table;
+    EXPECT_NE(bad.error().detail.find(key), std::string::npos) << bad.error().detail;
+  }
+}
+
 }  // namespace
