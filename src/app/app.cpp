@@ -22,6 +22,7 @@
 #include "core/keys/key_ring.hpp"
 #include "core/text.hpp"
 #include "core/time.hpp"
+#include "identity/callback_web.hpp"
 #include "identity/oidc_provider.hpp"
 #include "identity/request.hpp"
 #include "tenants/web.hpp"
@@ -340,22 +341,6 @@ namespace {
 // How often a body's sign-in keys are read again from its rings (rollover without a restart).
 constexpr std::chrono::seconds kRpKeysReread{300};
 
-// The entity ids of oidc_authority_hints (comma-separated).
-std::vector<std::string> authority_hints_of(const std::string& list) {
-  std::vector<std::string> out;
-  std::size_t pos = 0;
-  while (pos <= list.size()) {
-    auto comma = list.find(',', pos);
-    if (comma == std::string::npos) comma = list.size();
-    std::string one = list.substr(pos, comma - pos);
-    one.erase(0, one.find_first_not_of(" \t"));
-    one.erase(one.find_last_not_of(" \t") + 1);
-    if (!one.empty()) out.push_back(one);
-    pos = comma + 1;
-  }
-  return out;
-}
-
 }  // namespace
 
 void App::setup_sign_in() {
@@ -411,12 +396,16 @@ void App::setup_sign_in() {
     };
     jobs_->add_periodic(std::move(purge), jobs::Periodic{jobs::DailyAt{std::chrono::hours(4)}});
   }
+  // The bodies' federation data and the trust anchors above them ([oidc_federation], [oidc_body.<ipa>]
+  // tables of the configuration file, checked by load_config).
+  auto federation = load_oidc_federation(config_);
+  if (!federation) throw std::runtime_error("oidc_body: " + federation.error().detail);
   const std::string callback = config_.public_url + "/auth/callback";
   oidc::RpMetadata hub_md{config_.public_url, {callback}};
-  hub_md.authority_hints = authority_hints_of(config_.oidc_authority_hints);
+  hub_md.authority_hints = federation->authority_hints;
   rp_publication_ = std::make_shared<oidc::RpPublication>(*rp_keys_, hub_md);
   oidc::register_rp_routes(router_, rp_publication_, time::system_clock());
-  setup_body_relying_parties();
+  setup_body_relying_parties(*federation);
 
   if (config_.oidc_providers_file.empty()) return;
   std::ifstream in(config_.oidc_providers_file);
@@ -453,7 +442,7 @@ void App::setup_sign_in() {
   }
 }
 
-void App::setup_body_relying_parties() {
+void App::setup_body_relying_parties(const OidcFederationConfig& federation) {
   // One client per body (issue 14): each body signs its citizens in as itself, with its own client_id
   // <public_url>/<ipa code>/, its own keys from the key rings (oidc-core, oidc-encryption,
   // oidc-federation under <keys_dir>/<slug>/), its own entity configuration and its own callback
@@ -462,13 +451,12 @@ void App::setup_body_relying_parties() {
   // with its federation data (organization, PEC contacts, policy and logo URIs, homepage, trust marks
   // received; what the table leaves out comes from the body's record). docs/oidc.md.
   const bool demo = config_.demo && config_.sim_idp;
-  const auto hints = authority_hints_of(config_.oidc_authority_hints);
   for (const auto& body : tenants_->snapshot()->bodies) {
     if (body->belfiore_code.empty() || !body->active) continue;
     std::string ipa = "c_" + body->belfiore_code;
     for (auto& ch : ipa) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-    const auto configured = config_.oidc_bodies.find(ipa);
-    if (!demo && configured == config_.oidc_bodies.end()) continue;
+    const auto configured = federation.bodies.find(ipa);
+    if (!demo && configured == federation.bodies.end()) continue;
     // Read from the body's rings, or made there, on first use (RSA generation is slow), and read again
     // every kRpKeysReread: a key rotated with `sportello keys rotate` (on any node: keys_dir is shared)
     // is published beside the old one, which stays until its not_after (RpKeys::from_rings), without a
@@ -493,8 +481,8 @@ void App::setup_body_relying_parties() {
     md.policy_uri = config_.public_url + "/" + body->slug + "/privacy";
     if (!body->logo_path.empty()) md.logo_uri = config_.public_url + "/static/" + body->logo_path;
     if (!body->pec.empty()) md.contacts = {body->pec};
-    md.authority_hints = hints;
-    if (configured != config_.oidc_bodies.end()) {
+    md.authority_hints = federation.authority_hints;
+    if (configured != federation.bodies.end()) {
       const auto& c = configured->second;
       if (!c.organization_name.empty()) md.organization_name = md.client_name = c.organization_name;
       if (!c.client_name.empty()) md.client_name = c.client_name;
@@ -506,7 +494,7 @@ void App::setup_body_relying_parties() {
     }
     rp.publication = std::make_shared<oidc::RpPublication>(rp.keys, md);
     oidc::register_rp_routes(router_, rp.publication, time::system_clock());
-    identity::register_callback(router_, *identity_->web, oidc::url_path(rp.callback));
+    identity::register_callback_route(router_, *identity_->web, oidc::url_path(rp.callback));
     body_rps_.push_back(std::move(rp));
   }
 }

@@ -26,6 +26,7 @@
 #include "certificates/module_web.hpp"
 #include "core/config.hpp"
 #include "core/i18n.hpp"
+#include "core/oidc_bodies.hpp"
 #include "db/database.hpp"
 #include "files/service.hpp"
 #include "forms/module_web.hpp"
@@ -118,7 +119,7 @@ class App {
     std::string callback;  // its own redirect URI, <client_id>callback
   };
   std::vector<BodyRp> body_rps_;
-  void setup_body_relying_parties();
+  void setup_body_relying_parties(const OidcFederationConfig& federation);
   std::unique_ptr<oidc::RunningSimulator> simulator_;
   std::unique_ptr<pagopa::sim::RunningSimulator> pagopa_sim_;  // demo only
   int pagopa_sim_fd_ = -1;  // demo with sim_pagopa_port 0: its socket, bound before the modules read its URL

@@ -30,6 +30,7 @@
 #include "audit/verify_command.hpp"
 #include "core/config.hpp"
 #include "core/i18n.hpp"
+#include "core/oidc_bodies.hpp"
 #include "core/time.hpp"
 #include "http/server.hpp"
 #include "jobs/store.hpp"
@@ -325,7 +326,12 @@ int run_cli(int argc, char** argv) {
                                                         anchor_keys ? &*anchor_keys : nullptr);
       // A body with an [oidc_body.<ipa>] table: what it publishes must be what is configured (a server
       // not restarted, or another configuration, shows here).
-      if (auto body = cfg->oidc_bodies.find(oidc_entity); body != cfg->oidc_bodies.end())
+      auto federation = load_oidc_federation(*cfg);
+      if (!federation) {
+        std::cerr << "FAIL config: " << federation.error().detail << "\n";
+        return 1;
+      }
+      if (auto body = federation->bodies.find(oidc_entity); body != federation->bodies.end())
         for (auto& c : oidc::check_configured_federation_data(res->body, body->second))
           checks.push_back(std::move(c));
       for (const auto& c : checks) {

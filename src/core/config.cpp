@@ -10,6 +10,7 @@
 #include <set>
 
 #include "core/keys/key_ring.hpp"
+#include "core/oidc_bodies.hpp"
 
 extern char** environ;
 
@@ -125,9 +126,6 @@ const std::vector<Field>& fields() {
                            &Config::oidc_rp_key_file));
     f.push_back(text_field("oidc_providers_file", "JSON file listing the SPID/CIE providers",
                            &Config::oidc_providers_file));
-    f.push_back(text_field("oidc_authority_hints",
-                           "SPID/CIE trust anchors above the hub and its bodies (comma-separated entity ids)",
-                           &Config::oidc_authority_hints));
     f.push_back(text_field("smtp_url",
                            "SMTP relay for e-mail (smtp:// or smtps://); empty: e-mail stays queued",
                            &Config::smtp_url));
@@ -229,7 +227,7 @@ bool is_http_url(const std::string& s) {
 }
 
 // [oidc_body.<ipa code>] tables (docs/oidc.md): strings, a list of contacts and a list of trust marks.
-Status parse_oidc_bodies(const toml::node& node, const std::string& file, Config& c) {
+Status parse_oidc_bodies(const toml::node& node, const std::string& file, OidcFederationConfig& c) {
   const auto* bodies = node.as_table();
   if (bodies == nullptr) return bad("oidc_body", "expected tables [oidc_body.<ipa code>] in " + file);
   for (const auto& [ipa_key, body_node] : *bodies) {
@@ -290,7 +288,26 @@ Status parse_oidc_bodies(const toml::node& node, const std::string& file, Config
       }
       if (!st) return st;
     }
-    c.oidc_bodies[ipa] = std::move(b);
+    c.bodies[ipa] = std::move(b);
+  }
+  return Ok{};
+}
+
+// [oidc_federation]: authority_hints, a list of entity ids.
+Status parse_oidc_federation(const toml::node& node, const std::string& file, OidcFederationConfig& c) {
+  const auto* t = node.as_table();
+  if (t == nullptr) return bad("oidc_federation", "expected a table [oidc_federation] in " + file);
+  for (const auto& [key, v] : *t) {
+    const std::string name = "oidc_federation." + std::string(key.str());
+    if (key.str() != "authority_hints")
+      return Error::make("config.unknown", 400, fmt::format("{} (in {})", name, file));
+    const auto* list = v.as_array();
+    if (list == nullptr) return bad(name, "expected a list of entity ids");
+    for (const auto& item : *list) {
+      auto s = item.value<std::string>();
+      if (!s || !is_http_url(*s)) return bad(name, "not an entity id (an https:// address)");
+      c.authority_hints.push_back(*s);
+    }
   }
   return Ok{};
 }
@@ -323,8 +340,10 @@ Result<Config> load_config(const std::string& file) {
     }
     for (const auto& [key, node] : table) {
       std::string k(key.str());
-      if (k == "oidc_body") {
-        auto st = parse_oidc_bodies(node, file, c);
+      if (k == "oidc_body" || k == "oidc_federation") {
+        OidcFederationConfig federation;  // checked here, read again by load_oidc_federation
+        auto st = k == "oidc_body" ? parse_oidc_bodies(node, file, federation)
+                                   : parse_oidc_federation(node, file, federation);
         if (!st) return st.error();
         c.sources[k] = file;
         continue;
@@ -420,11 +439,35 @@ std::string describe_config(const Config& c) {
     out += fmt::format("{:<20} = {:<40} ({}; env {})\n", f.meta.key, f.get(c),
                        it == c.sources.end() ? "default" : it->second, f.meta.env);
   }
-  for (const auto& [ipa, b] : c.oidc_bodies)
-    out += fmt::format("oidc_body.{:<10} = {} ({} contact(s), {} trust mark(s); {})\n", ipa,
-                       b.organization_name.empty() ? "(name from the body)" : b.organization_name,
-                       b.contacts.size(), b.trust_marks.size(), c.sources.at("oidc_body"));
+  for (const char* table : {"oidc_federation", "oidc_body"})
+    if (auto it = c.sources.find(table); it != c.sources.end())
+      out += fmt::format("[{}] tables{:<5} ({})\n", table, "", it->second);
   return out;
+}
+
+Result<OidcFederationConfig> load_oidc_federation(const std::string& file) {
+  OidcFederationConfig out;
+  if (file.empty()) return out;
+  if (!std::filesystem::exists(file)) return Error::make("config.file_missing", 400, file);
+  toml::table table;
+  try {
+    table = toml::parse_file(file);
+  } catch (const toml::parse_error& e) {
+    return Error::make("config.file_syntax", 400,
+                       fmt::format("{}:{}: {}", file, e.source().begin.line, e.description()));
+  }
+  if (const auto* n = table.get("oidc_federation"))
+    if (auto st = parse_oidc_federation(*n, file, out); !st) return st.error();
+  if (const auto* n = table.get("oidc_body"))
+    if (auto st = parse_oidc_bodies(*n, file, out); !st) return st.error();
+  return out;
+}
+
+Result<OidcFederationConfig> load_oidc_federation(const Config& config) {
+  for (const char* table : {"oidc_federation", "oidc_body"})
+    if (auto it = config.sources.find(table); it != config.sources.end())
+      return load_oidc_federation(it->second);
+  return OidcFederationConfig{};
 }
 
 }  // namespace sp

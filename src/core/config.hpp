@@ -10,23 +10,6 @@
 
 namespace sp {
 
-// A body's data in the SPID/CIE OpenID Federation (docs/oidc.md, "Each body's federation data"): a
-// `[oidc_body.<ipa code>]` table of the configuration file. What it leaves empty comes from the body's
-// record (name, PEC) and the hub's addresses.
-struct OidcBodyConfig {
-  std::string organization_name;  // metadata.federation_entity and openid_relying_party
-  std::string client_name;        // what the provider shows the citizen; default: organization_name
-  std::string homepage_uri;
-  std::string policy_uri;  // the body's privacy notice for sign-in
-  std::string logo_uri;
-  std::vector<std::string> contacts;  // PEC addresses (metadata contacts)
-  struct TrustMark {
-    std::string id;
-    std::string trust_mark;  // the signed JWT the trust anchor issued (onboarding)
-  };
-  std::vector<TrustMark> trust_marks;  // received at onboarding, published in the entity configuration
-};
-
 struct Config {
   std::string database = "sqlite:var/sportello.db";
   std::string address = "127.0.0.1";
@@ -47,13 +30,8 @@ struct Config {
   std::string public_url = "http://localhost:8080";      // default follows `port` when not set
   std::string oidc_rp_key_file = "var/oidc-rp-key.pem";  // the relying party's signing key, made when missing
   std::string oidc_providers_file;                       // JSON list of SPID/CIE providers (production)
-  // The trust anchors (or intermediates) above the hub and its bodies in the SPID/CIE federations, named
-  // in every entity configuration's authority_hints (comma-separated entity ids).
-  std::string oidc_authority_hints;
-  // Each body's federation data, by IPA code ([oidc_body.<ipa>] tables; file only, no environment).
-  std::map<std::string, OidcBodyConfig> oidc_bodies;
-  bool sim_idp = true;                   // the local SPID/CIE simulator, in demo mode only
-  std::uint16_t sim_idp_port = 8091;     // its port; 0: a free one (the issuer follows it)
+  bool sim_idp = true;                                   // the local SPID/CIE simulator, in demo mode only
+  std::uint16_t sim_idp_port = 8091;                     // its port; 0: a free one (the issuer follows it)
   bool sim_pagopa = true;                // the local pagoPA simulator (node, PSP, Checkout, FdR)
   std::uint16_t sim_pagopa_port = 8092;  // its port; 0: a free one
   std::string pagopa_checkout_url;  // pagoPA Checkout's cart API base (…/checkout/ec/v1); demo: the simulator

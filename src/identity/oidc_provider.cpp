@@ -4,7 +4,7 @@ namespace sp::identity {
 
 std::string OidcAuthProvider::callback_path() const {
   std::string path = oidc::url_path(client_->config().redirect_uri);
-  return path.empty() ? std::string(kDefaultCallbackPath) : path;
+  return path.empty() ? std::string("/auth/callback") : path;
 }
 
 Result<AuthStart> OidcAuthProvider::begin(int acr_level) {

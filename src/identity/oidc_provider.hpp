@@ -22,7 +22,8 @@ class OidcAuthProvider final : public AuthProvider {
   [[nodiscard]] std::string client_id() const override { return client_->config().client_id; }
   [[nodiscard]] std::string profile() const override { return oidc::profile_name(client_->config().profile); }
   [[nodiscard]] std::string logo() const override { return client_->config().logo; }
-  [[nodiscard]] std::string callback_path() const override;
+  // The path of this client's redirect URI (a body's own callback, or the hub's /auth/callback).
+  [[nodiscard]] std::string callback_path() const;
 
  private:
   std::shared_ptr<oidc::Client> client_;

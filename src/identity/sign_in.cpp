@@ -79,7 +79,7 @@ Result<StartedSignIn> SignInService::start(const std::string& provider_id, int a
                         acr_level,
                         safe_return_to(return_to),
                         time::format_iso_utc(clock_.now())};
-  StartedSignIn started{begun->redirect_url, ids::random_token(32), provider->callback_path()};
+  StartedSignIn started{begun->redirect_url, ids::random_token(32)};
   db_.write([&](db::Conn& tx) {
     people_.insert_pending(tx, pending_key(begun->state, started.browser_binding), pending);
     if (log_)

@@ -11,7 +11,6 @@
 #include <map>
 #include <memory>
 #include <string>
-#include <string_view>
 #include <vector>
 
 #include "audit/service.hpp"
@@ -70,16 +69,12 @@ class AuthProvider {
   [[nodiscard]] virtual std::string profile() const { return "spid"; }
   // The provider's logo (URL or static path) for the picker; empty: its name only.
   [[nodiscard]] virtual std::string logo() const { return {}; }
-  // The path of the callback the provider sends the browser back to (a body's own, or the hub's).
-  [[nodiscard]] virtual std::string callback_path() const { return std::string(kDefaultCallbackPath); }
-  static constexpr std::string_view kDefaultCallbackPath = "/auth/callback";
 };
 
 // What start() gives the web layer: where to send the browser, and the value to keep in its cookie.
 struct StartedSignIn {
   std::string redirect_url;
   std::string browser_binding;
-  std::string callback_path;  // where the browser comes back (the binding cookie's path)
 };
 
 // The provider's callback as it arrived.

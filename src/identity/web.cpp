@@ -6,7 +6,9 @@
 #include "core/text.hpp"
 #include "core/time.hpp"
 #include "identity/actor_names.hpp"
+#include "identity/callback_web.hpp"
 #include "identity/counter_service.hpp"
+#include "identity/oidc_provider.hpp"
 #include "identity/permissions.hpp"
 #include "web/context.hpp"
 
@@ -117,12 +119,22 @@ std::string clearing_binding_cookie(bool secure, const std::string& path) {
          (secure ? "; Secure" : "");
 }
 
+// Where provider `id` sends the browser back: a body's client has its own callback.
+std::string callback_path_of(const WebDeps& d, const std::string& id) {
+  for (const auto& p : d.sign_in.providers())
+    if (p->id() == id)
+      if (const auto* oidc_provider = dynamic_cast<const OidcAuthProvider*>(p.get()))
+        if (auto path = oidc_provider->callback_path(); !path.empty()) return path;
+  return kCallbackPath;
+}
+
 http::Response start(WebDeps& d, http::Request& req) {
   auto started =
       d.sign_in.start(req.param("provider"), level_param(req), req.query_param("next", "/area-personale"));
   if (!started) return error_with(d, req, started.error());
   auto r = http::Response::redirect(started->redirect_url, 303);
-  r.header("Set-Cookie", binding_cookie(started->browser_binding, d.secure_cookies, started->callback_path));
+  r.header("Set-Cookie", binding_cookie(started->browser_binding, d.secure_cookies,
+                                        callback_path_of(d, req.param("provider"))));
   r.header("Cache-Control", "no-store");
   return r;
 }
@@ -342,7 +354,7 @@ void register_pages(http::Router& router, WebDeps& d) {
   router.post("/esci/ovunque", [&d](http::Request& r) { return sign_out(d, r, true); });
 }
 
-void register_callback(http::Router& router, WebDeps& d, const std::string& path) {
+void register_callback_route(http::Router& router, WebDeps& d, const std::string& path) {
   if (path != kCallbackPath) router.get(path, [&d](http::Request& r) { return callback(d, r); });
 }
 

@@ -25,9 +25,6 @@ struct WebDeps {
 };
 
 void register_pages(http::Router& router, WebDeps& deps);
-// Another path answering as the sign-in callback (a body's own redirect URI, <client_id>callback; the
-// shared /auth/callback is registered by register_pages). `deps` must outlive the router.
-void register_callback(http::Router& router, WebDeps& deps, const std::string& path);
 
 // Reads the session cookie and puts the principal in req.ctx.identity (nothing when anonymous).
 void resolve_principal(SessionService& sessions, http::Request& req);

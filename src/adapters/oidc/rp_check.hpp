@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "core/config.hpp"
 #include "core/crypto/jwk.hpp"
+#include "core/oidc_bodies.hpp"
 #include "core/time.hpp"
 
 namespace sp::oidc {

@@ -538,9 +538,10 @@ class RoleRouteTest : public ::testing::TestWithParam<sp::db::Dialect> {
 TEST_P(RoleRouteTest, EveryRouteIsEitherPublicOrInTheTable) {
   std::set<std::string> known = kPublic;
   for (const auto& r : rules()) known.insert(r.method + " " + r.pattern);
-  // Each body's relying party publishes its federation documents under its IPA code (docs/oidc.md):
-  // public by nature, one literal route per body.
-  const std::regex federation(R"(^GET /c_[a-z0-9]+/(\.well-known/(jwks\.json|openid-federation)|resolve)$)");
+  // Each body's relying party publishes its federation documents, and has its sign-in callback, under
+  // its IPA code (docs/oidc.md): public by nature (as /auth/callback), one literal route per body.
+  const std::regex federation(
+      R"(^GET /c_[a-z0-9]+/(\.well-known/(jwks\.json|openid-federation)|resolve|callback)$)");
   for (const auto& [method, pattern] : app_->router().routes()) {
     if (std::regex_match(method + " " + pattern, federation)) continue;
     EXPECT_TRUE(known.count(method + " " + pattern))

@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <fstream>
 
+#include "core/oidc_bodies.hpp"
 #include "support/testing.hpp"
 
 namespace {
@@ -125,8 +126,9 @@ TEST(Config, EachBodysFederationDataAreReadFromItsTableAndChecked) {
   EXPECT_EQ(asti.policy_uri, "https://www.comune.asti.it/privacy");
   ASSERT_EQ(asti.trust_marks.size(), 1u);
   EXPECT_EQ(asti.trust_marks[0].trust_mark, "aaa.bbb.ccc");
-  EXPECT_TRUE(c->oidc_bodies.at("c_f952").organization_name.empty()) << "left to the body's record";
-  EXPECT_NE(sp::describe_config(*c).find("oidc_body.c_a479"), std::string::npos);
+  EXPECT_TRUE(f->bodies.at("c_f952").organization_name.empty()) << "left to the body's record";
+  EXPECT_NE(sp::describe_config(*c).find("[oidc_body] tables"), std::string::npos);
+  EXPECT_TRUE(sp::load_oidc_federation(sp::Config{}).value().bodies.empty()) << "no file: no tables";
 
   // What a provider or the onboarding tool would refuse stops the start, naming the key.
   for (const auto& [table, key] : std::vector<std::pair<std::string, std::string>>{
@@ -137,7 +139,8 @@ TEST(Config, EachBodysFederationDataAreReadFromItsTableAndChecked) {
            {"[oidc_body.c_a479]\ntrust_marks = [{ id = \"x\", trust_mark = \"not-a-jwt\" }]\n",
             "oidc_body.c_a479.trust_marks"},
            {"[oidc_body.Asti]\ncontacts = [\"a@pec.it\"]\n", "oidc_body.Asti"},
-           {"[oidc_body.c_a479]\norganisation_name = \"x\"\n", "oidc_body.c_a479.organisation_name"}}) {
+           {"[oidc_body.c_a479]\norganisation_name = \"x\"\n", "oidc_body.c_a479.organisation_name"},
+           {"[oidc_federation]\nauthority_hints = [\"registry\"]\n", "oidc_federation.authority_hints"}}) {
     { std::ofstream(path, std::ios::trunc) << table; }
     auto bad = sp::load_config(path);
     ASSERT_FALSE(bad.ok()) << table;
