@@ -26,11 +26,11 @@ struct ProviderMetadata {
   std::string token_endpoint;
   std::string userinfo_endpoint;
   std::string jwks_uri;
+  std::string revocation_endpoint;       // RFC 7009; the SPID/CIE docs require it ("Revocation Endpoint")
+  bool iss_parameter_supported = false;  // RFC 9207 authorization_response_iss_parameter_supported
   // The keys inline (OIDC-FED: a provider's openid_provider metadata in the federation carries `jwks`
   // instead of jwks_uri, as CIE's does); used instead of fetching jwks_uri.
   std::optional<crypto::Jwks> jwks;
-  std::string revocation_endpoint;       // RFC 7009; the SPID/CIE docs require it ("Revocation Endpoint")
-  bool iss_parameter_supported = false;  // RFC 9207 authorization_response_iss_parameter_supported
 };
 
 struct ClientOptions {

@@ -146,30 +146,43 @@ std::vector<RpCheck> check_rp_entity_configuration(const std::string& jwt, const
   }
   // Trust marks: present, about this entity, and (with the anchor's keys) genuine — the onboarding
   // tool's "trust marks forgery" check. A relying party of both federations shows the SPID anchor's mark
-  // and the CIE anchor's: with an anchor, the marks signed by another key are the other federation's and
-  // are not judged here, but at least one must be this anchor's.
+  // and the CIE anchor's: with an anchor, a mark signed by a key the anchor does not have is another
+  // federation's and is not judged here — unless it names the same issuer as this anchor's genuine
+  // marks (a forgery) — but at least one must be this anchor's.
   const auto* marks = c.if_contains("trust_marks");
   bool marks_ok = marks != nullptr && marks->is_array() && !marks->as_array().empty();
   std::string marks_why = marks_ok ? "" : "none";
-  int from_anchor = 0;
+  std::vector<std::string> anchor_issuers;
+  std::vector<std::string> foreign_issuers;
   if (marks_ok)
     for (const auto& m : marks->as_array()) {
       const std::string tm = m.is_object() ? str(m.as_object(), "trust_mark") : std::string();
       if (anchor_keys != nullptr) {
         auto unverified = crypto::decode_jwt_unverified(tm);
-        if (unverified && anchor_keys->find(str(unverified->header, "kid")) == nullptr) continue;
-        ++from_anchor;
+        if (unverified && anchor_keys->find(str(unverified->header, "kid")) == nullptr) {
+          foreign_issuers.push_back(str(unverified->payload, "iss"));
+          continue;
+        }
       }
       auto decoded = anchor_keys ? crypto::verify_jwt(tm, *anchor_keys) : crypto::decode_jwt_unverified(tm);
       if (!decoded || str(decoded->payload, "sub") != client_id ||
           str(decoded->payload, "id") != str(m.as_object(), "id")) {
         marks_ok = false;
         marks_why = decoded ? "a trust mark about another entity or with another id" : decoded.error().code;
+      } else {
+        anchor_issuers.push_back(str(decoded->payload, "iss"));
       }
     }
-  if (marks_ok && anchor_keys != nullptr && from_anchor == 0) {
-    marks_ok = false;
-    marks_why = "no trust mark of this anchor";
+  if (marks_ok && anchor_keys != nullptr) {
+    for (const auto& iss : foreign_issuers)
+      if (std::find(anchor_issuers.begin(), anchor_issuers.end(), iss) != anchor_issuers.end()) {
+        marks_ok = false;
+        marks_why = "a trust mark in the anchor's name signed with another key";
+      }
+    if (anchor_issuers.empty()) {
+      marks_ok = false;
+      marks_why = "no trust mark of this anchor";
+    }
   }
   add("ec.trust_marks", marks_ok, marks_why);
   return out;

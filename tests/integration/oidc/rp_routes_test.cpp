@@ -151,6 +151,26 @@ TEST(OidcCheck, MissingOrForgedTrustMarksAndFederationDataAreReported) {
   const auto g = failed(check_rp_entity_configuration(entity_configuration(b.keys, forged, env().clock.now()),
                                                       b.client_id, env().clock.now(), &anchor));
   EXPECT_NE(std::find(g.begin(), g.end(), "ec.trust_marks"), g.end());
+  // Beside its genuine mark: another federation's mark (another issuer, another key) is not judged by
+  // this anchor; one in the anchor's name signed with another key is a forgery.
+  Simulator& sim = env().sim->simulator();
+  auto mark_by = [&](const std::string& iss) {
+    return TrustMark{
+        sim.trust_mark_id(),
+        crypto::sign_jwt(json::object{{"typ", "trust-mark+jwt"}},
+                         json::object{{"iss", iss}, {"sub", b.client_id}, {"id", sim.trust_mark_id()}},
+                         crypto::Key::generate(crypto::JwsAlg::rs256))};
+  };
+  RpMetadata two = b.publication->metadata();
+  two.trust_marks.push_back(mark_by("https://registry.example/"));
+  const auto both = failed(check_rp_entity_configuration(entity_configuration(b.keys, two, env().clock.now()),
+                                                         b.client_id, env().clock.now(), &anchor));
+  EXPECT_EQ(std::find(both.begin(), both.end(), "ec.trust_marks"), both.end());
+  RpMetadata impostor = b.publication->metadata();
+  impostor.trust_marks.push_back(mark_by(sim.anchor_id()));
+  const auto i = failed(check_rp_entity_configuration(
+      entity_configuration(b.keys, impostor, env().clock.now()), b.client_id, env().clock.now(), &anchor));
+  EXPECT_NE(std::find(i.begin(), i.end(), "ec.trust_marks"), i.end());
   // Another body's entity configuration is not this body's.
   auto other = env().http.get(env().bodies.at(1).client_id + ".well-known/openid-federation");
   ASSERT_TRUE(other.ok());
