@@ -479,7 +479,10 @@ void App::setup_body_relying_parties(const OidcFederationConfig& federation) {
     md.organization_name = body->name;
     md.homepage_uri = config_.public_url + "/" + body->slug + "/";
     md.policy_uri = config_.public_url + "/" + body->slug + "/privacy";
-    if (!body->logo_path.empty()) md.logo_uri = config_.public_url + "/static/" + body->logo_path;
+    // The federation wants a logo_uri (oidc check's fe.logo_uri): a body without a logo of its own shows
+    // the generic emblem until it configures one.
+    md.logo_uri = config_.public_url + "/static/" +
+                  (body->logo_path.empty() ? std::string("img/stemma-ente.svg") : body->logo_path);
     if (!body->pec.empty()) md.contacts = {body->pec};
     md.authority_hints = federation.authority_hints;
     if (configured != federation.bodies.end()) {

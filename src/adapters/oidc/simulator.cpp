@@ -53,8 +53,11 @@ Simulator::Simulator(SimulatorOptions options)
       issuer_(trim_slash(options_.issuer)),
       active_(crypto::Key::generate(crypto::JwsAlg::rs256)),
       next_(crypto::Key::generate(crypto::JwsAlg::rs256)),
-      federation_key_(crypto::Key::generate(crypto::JwsAlg::rs256)),
-      anchor_key_(crypto::Key::generate(crypto::JwsAlg::rs256)) {
+      // The federation's statements and trust marks are ES256 (SPID/CIE OIDC docs, "Algoritmi
+      // crittografici": RS256, RS512, ES256, ES512 are allowed): an EC key is made in a millisecond where
+      // an RSA key takes a tenth of a second or more, and a demo starts two simulators.
+      federation_key_(crypto::Key::generate(crypto::JwsAlg::es256)),
+      anchor_key_(crypto::Key::generate(crypto::JwsAlg::es256)) {
   if (options_.client_id.empty()) throw std::runtime_error("simulator: client_id is required");
   if (options_.rp_jwks_url.empty())
     options_.rp_jwks_url = trim_slash(options_.client_id) + "/.well-known/jwks.json";

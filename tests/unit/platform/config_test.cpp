@@ -102,8 +102,9 @@ TEST(Config, EachBodysFederationDataAreReadFromItsTableAndChecked) {
   auto path = (dir.path() / "s.toml").string();
   {
     std::ofstream(path)
-        << "oidc_authority_hints = \"https://registry.spid.gov.it, "
-           "https://registry.servizicie.interno.gov.it\"\n"
+        << "[oidc_federation]\n"
+           "authority_hints = [\"https://registry.spid.gov.it\", "
+           "\"https://registry.servizicie.interno.gov.it\"]\n"
            "[oidc_body.c_a479]\n"
            "organization_name = \"Comune di Asti\"\n"
            "contacts = [\"protocollo.comuneasti@pec.it\"]\n"
@@ -117,10 +118,13 @@ TEST(Config, EachBodysFederationDataAreReadFromItsTableAndChecked) {
   }
   auto c = sp::load_config(path);
   ASSERT_TRUE(c.ok()) << c.error().detail;
-  EXPECT_EQ(c->oidc_authority_hints,
-            "https://registry.spid.gov.it, https://registry.servizicie.interno.gov.it");
-  ASSERT_EQ(c->oidc_bodies.size(), 2u);
-  const auto& asti = c->oidc_bodies.at("c_a479");
+  EXPECT_EQ(c->sources.at("oidc_body"), path);
+  auto f = sp::load_oidc_federation(*c);
+  ASSERT_TRUE(f.ok()) << f.error().detail;
+  EXPECT_EQ(f->authority_hints, (std::vector<std::string>{"https://registry.spid.gov.it",
+                                                          "https://registry.servizicie.interno.gov.it"}));
+  ASSERT_EQ(f->bodies.size(), 2u);
+  const auto& asti = f->bodies.at("c_a479");
   EXPECT_EQ(asti.organization_name, "Comune di Asti");
   EXPECT_EQ(asti.contacts, std::vector<std::string>{"protocollo.comuneasti@pec.it"});
   EXPECT_EQ(asti.policy_uri, "https://www.comune.asti.it/privacy");
