@@ -32,17 +32,7 @@ bool exempt_by_type(const Kind& k) {
 }  // namespace
 
 std::map<std::string, std::string> parse_credentials(const std::string& pairs) {
-  std::map<std::string, std::string> out;
-  std::string rest = pairs;
-  while (!rest.empty()) {
-    const auto comma = rest.find(',');
-    const std::string item = rest.substr(0, comma);
-    rest = comma == std::string::npos ? std::string() : rest.substr(comma + 1);
-    const auto eq = item.find('=');
-    if (eq != std::string::npos && eq > 0 && eq + 1 < item.size())
-      out[item.substr(0, eq)] = item.substr(eq + 1);
-  }
-  return out;
+  return anpr::parse_credentials(pairs);
 }
 
 Error refusal_error(const std::string& code) {
