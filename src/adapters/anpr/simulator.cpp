@@ -365,6 +365,11 @@ std::vector<Issued> Simulator::issued() const {
 
 namespace sp::anpr::sim {
 
+void Simulator::add_version(Resident r) {
+  std::lock_guard people(population_mutex_);
+  population_.add(std::move(r));
+}
+
 Notification Simulator::notify(const std::string& istat, const Resident& r, const std::string& operation) {
   Notification n;
   n.anpr_operation_id = next_anpr_id();

@@ -125,6 +125,9 @@ class Simulator {
   // anpr_sim.move): unknown person or cancelled (404), missing street (400), a version already dated that
   // day (409: a register keeps one version per person and day).
   Result<std::vector<Notification>> move(const Move& m);
+  // Adds a version of a person to the population without notifying anyone (tests: ANPR's data changing
+  // behind the hub's back, e.g. between a preview and the issue).
+  void add_version(Resident r);
   // Queues a notification for comune `istat` carrying the version `r` as is (tests: a faulty ANPR).
   Notification notify(const std::string& istat, const Resident& r, const std::string& operation);
   static constexpr int kPageSize = 200;

@@ -44,3 +44,45 @@ CREATE TRIGGER anagrafe_anpr_notifications_no_delete BEFORE DELETE ON anagrafe_a
 BEGIN
   SELECT RAISE(ABORT, 'anagrafe_anpr_notifications is append-only');
 END;
+
+-- Registry certificates (src/certificates, docs/certificates.md). Both tables append-only.
+-- A body's diritti di segreteria per certificate kind: each change is a new row, the latest per kind is in
+-- force (0 = none). Charged online as the second transfer of the certificate's pagoPA position.
+CREATE TABLE certificate_fees (
+  id           INTEGER PRIMARY KEY,
+  tenant_id    INTEGER NOT NULL,
+  kind         TEXT NOT NULL,                     -- certificates::Kind code (stato-famiglia ...)
+  amount_cents INTEGER NOT NULL CHECK (amount_cents >= 0),
+  set_by       TEXT NOT NULL,                     -- staff account id
+  set_at       TEXT NOT NULL
+);
+CREATE INDEX certificate_fees_tenant ON certificate_fees(tenant_id, kind, id);
+
+-- What a body owes back: the amount paid for a certificate ANPR refused after the payment.
+CREATE TABLE certificate_refunds (
+  request_id   TEXT PRIMARY KEY,                  -- certificate_requests.id
+  tenant_id    INTEGER NOT NULL,
+  amount_cents INTEGER NOT NULL,                  -- stamp duty + diritti paid
+  stamp_cents  INTEGER NOT NULL,
+  fees_cents   INTEGER NOT NULL,
+  iuv          TEXT NOT NULL,
+  reason       TEXT NOT NULL,                     -- ANPR's refusal code
+  created_at   TEXT NOT NULL
+);
+CREATE INDEX certificate_refunds_tenant ON certificate_refunds(tenant_id, created_at);
+CREATE TRIGGER certificate_fees_no_update BEFORE UPDATE ON certificate_fees
+BEGIN
+  SELECT RAISE(ABORT, 'certificate_fees is append-only');
+END;
+CREATE TRIGGER certificate_fees_no_delete BEFORE DELETE ON certificate_fees
+BEGIN
+  SELECT RAISE(ABORT, 'certificate_fees is append-only');
+END;
+CREATE TRIGGER certificate_refunds_no_update BEFORE UPDATE ON certificate_refunds
+BEGIN
+  SELECT RAISE(ABORT, 'certificate_refunds is append-only');
+END;
+CREATE TRIGGER certificate_refunds_no_delete BEFORE DELETE ON certificate_refunds
+BEGIN
+  SELECT RAISE(ABORT, 'certificate_refunds is append-only');
+END;
