@@ -15,9 +15,6 @@
 namespace sp::app {
 namespace {
 
-using cases::Action;
-using cases::State;
-
 struct Applicant {
   std::string cf;
   std::string name;
@@ -48,52 +45,52 @@ constexpr std::size_t kApplicantsPerComune = 50000;
 constexpr std::size_t kBatch = 2000;
 
 // A legal path from `submitted` to `to` (cases/model.hpp's table).
-std::vector<Action> path_to(State to) {
-  const std::vector<Action> worked = {Action::register_, Action::assign, Action::start};
-  auto with = [&](std::initializer_list<Action> more) {
+std::vector<cases::Action> path_to(cases::State to) {
+  const std::vector<cases::Action> worked = {cases::Action::register_, cases::Action::assign, cases::Action::start};
+  auto with = [&](std::initializer_list<cases::Action> more) {
     auto p = worked;
     p.insert(p.end(), more);
     return p;
   };
   switch (to) {
-    case State::submitted:
+    case cases::State::submitted:
       return {};
-    case State::registered:
-      return {Action::register_};
-    case State::assigned:
-      return {Action::register_, Action::assign};
-    case State::in_progress:
+    case cases::State::registered:
+      return {cases::Action::register_};
+    case cases::State::assigned:
+      return {cases::Action::register_, cases::Action::assign};
+    case cases::State::in_progress:
       return worked;
-    case State::waiting_for_applicant:
-      return with({Action::request_additions});
-    case State::grounds_notified:
-      return with({Action::notice_of_grounds});
-    case State::accepted:
-      return with({Action::accept});
-    case State::rejected:
-      return with({Action::notice_of_grounds, Action::answer_grounds, Action::reject});
-    case State::withdrawn:
-      return with({Action::withdraw});
-    case State::closed:
-      return with({Action::accept, Action::close});
+    case cases::State::waiting_for_applicant:
+      return with({cases::Action::request_additions});
+    case cases::State::grounds_notified:
+      return with({cases::Action::notice_of_grounds});
+    case cases::State::accepted:
+      return with({cases::Action::accept});
+    case cases::State::rejected:
+      return with({cases::Action::notice_of_grounds, cases::Action::answer_grounds, cases::Action::reject});
+    case cases::State::withdrawn:
+      return with({cases::Action::withdraw});
+    case cases::State::closed:
+      return with({cases::Action::accept, cases::Action::close});
   }
   return {};
 }
 
 // Open states are recent; decided ones spread over the years. The first ten cases take each state once.
-State pick_state(std::int64_t k, CaseRandom& r) {
-  if (k < 10) return static_cast<State>(k);
+cases::State pick_state(std::int64_t k, CaseRandom& r) {
+  if (k < 10) return static_cast<cases::State>(k);
   const auto x = r.below(100);
-  if (x < 40) return State::accepted;
-  if (x < 55) return State::closed;
-  if (x < 62) return State::rejected;
-  if (x < 68) return State::withdrawn;
-  if (x < 74) return State::registered;
-  if (x < 81) return State::assigned;
-  if (x < 91) return State::in_progress;
-  if (x < 96) return State::waiting_for_applicant;
-  if (x < 99) return State::grounds_notified;
-  return State::submitted;
+  if (x < 40) return cases::State::accepted;
+  if (x < 55) return cases::State::closed;
+  if (x < 62) return cases::State::rejected;
+  if (x < 68) return cases::State::withdrawn;
+  if (x < 74) return cases::State::registered;
+  if (x < 81) return cases::State::assigned;
+  if (x < 91) return cases::State::in_progress;
+  if (x < 96) return cases::State::waiting_for_applicant;
+  if (x < 99) return cases::State::grounds_notified;
+  return cases::State::submitted;
 }
 
 // The person's display name from a population line ("NOME COGNOME").
@@ -171,7 +168,7 @@ int run_demo_cases(db::Database& db, const tenants::TenantService& tenants, cata
         }
         const Applicant& who = t->adults[r.below(t->adults.size())];
         const catalog::Offering& offer = t->services[r.below(t->services.size())];
-        const State state = pick_state(k, r);
+        const cases::State state = pick_state(k, r);
         const bool open = cases::is_open(state);
         const auto offset =
             open ? span - static_cast<std::int64_t>(r.below(recent))
@@ -205,27 +202,27 @@ int run_demo_cases(db::Database& db, const tenants::TenantService& tenants, cata
         c.due_date = cases::legal_end(time::add_calendar_days(time::rome_date(at), c.deadline_days));
         c.silence_consent = offer.service.silence_consent;
         c.fee_cents_due = offer.service.fee_cents;
-        c.state = State::submitted;
+        c.state = cases::State::submitted;
         cases::CaseStore::insert_case(tx, c, cases::queue_keys(c));
         cases::CaseStore::insert_transition(
-            tx, c.tenant_id, {0, c.id, std::nullopt, State::submitted, "submit", "person:" + who.cf, at, ""});
+            tx, c.tenant_id, {0, c.id, std::nullopt, cases::State::submitted, "submit", "person:" + who.cf, at, ""});
         // The path, a step every few hours (open cases) or days (decided ones), never after the end.
         const std::string staff_ref =
             t->staff.empty() ? "system:demo" : "staff:" + t->staff[r.below(t->staff.size())];
         auto when = at;
-        for (Action a : path_to(state)) {
+        for (cases::Action a : path_to(state)) {
           when += open ? std::chrono::hours(1 + r.below(20)) : std::chrono::hours(1 + r.below(24 * 10));
           if (when > last + std::chrono::hours(20)) when = last + std::chrono::hours(20);
-          const State from = c.state;
+          const cases::State from = c.state;
           c.state = *cases::next_state(from, a);
           const auto day = time::rome_date(when);
           std::string actor = staff_ref;
-          if (a == Action::register_) actor = "system:demo";
-          if (a == Action::withdraw || a == Action::answer_grounds) actor = "person:" + who.cf;
-          if (a == Action::assign && !t->staff.empty()) c.assignee = staff_ref.substr(6);
-          if (a == Action::request_additions || a == Action::notice_of_grounds) c.suspended_since = day;
-          if (a == Action::notice_of_grounds) c.grounds_notified_on = day;
-          if (a == Action::answer_grounds) {
+          if (a == cases::Action::register_) actor = "system:demo";
+          if (a == cases::Action::withdraw || a == cases::Action::answer_grounds) actor = "person:" + who.cf;
+          if (a == cases::Action::assign && !t->staff.empty()) c.assignee = staff_ref.substr(6);
+          if (a == cases::Action::request_additions || a == cases::Action::notice_of_grounds) c.suspended_since = day;
+          if (a == cases::Action::notice_of_grounds) c.grounds_notified_on = day;
+          if (a == cases::Action::answer_grounds) {
             c.grounds_answered_on = day;
             c.suspended_days +=
                 static_cast<int>((cases::day_number(day) - cases::day_number(*c.suspended_since)));
@@ -236,7 +233,7 @@ int run_demo_cases(db::Database& db, const tenants::TenantService& tenants, cata
           cases::CaseStore::insert_transition(
               tx, c.tenant_id, {0, c.id, from, c.state, std::string(cases::to_string(a)), actor, when, ""});
         }
-        if (c.state != State::submitted)
+        if (c.state != cases::State::submitted)
           cases::CaseStore::update_case(tx, c, cases::queue_keys(c), c.version);
         // The application (draft) that was sent.
         applications::Draft d;
@@ -262,7 +259,7 @@ int run_demo_cases(db::Database& db, const tenants::TenantService& tenants, cata
   }
   err << report.inserted << " cases (" << report.already_there << " already there):";
   for (int s = 0; s < 10; ++s)
-    err << " " << cases::to_string(static_cast<State>(s)) << " " << report.by_state[s];
+    err << " " << cases::to_string(static_cast<cases::State>(s)) << " " << report.by_state[s];
   err << "\n";
   if (out) *out = report;
   return 0;
