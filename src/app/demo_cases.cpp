@@ -46,7 +46,8 @@ constexpr std::size_t kBatch = 2000;
 
 // A legal path from `submitted` to `to` (cases/model.hpp's table).
 std::vector<cases::Action> path_to(cases::State to) {
-  const std::vector<cases::Action> worked = {cases::Action::register_, cases::Action::assign, cases::Action::start};
+  const std::vector<cases::Action> worked = {cases::Action::register_, cases::Action::assign,
+                                             cases::Action::start};
   auto with = [&](std::initializer_list<cases::Action> more) {
     auto p = worked;
     p.insert(p.end(), more);
@@ -205,7 +206,8 @@ int run_demo_cases(db::Database& db, const tenants::TenantService& tenants, cata
         c.state = cases::State::submitted;
         cases::CaseStore::insert_case(tx, c, cases::queue_keys(c));
         cases::CaseStore::insert_transition(
-            tx, c.tenant_id, {0, c.id, std::nullopt, cases::State::submitted, "submit", "person:" + who.cf, at, ""});
+            tx, c.tenant_id,
+            {0, c.id, std::nullopt, cases::State::submitted, "submit", "person:" + who.cf, at, ""});
         // The path, a step every few hours (open cases) or days (decided ones), never after the end.
         const std::string staff_ref =
             t->staff.empty() ? "system:demo" : "staff:" + t->staff[r.below(t->staff.size())];
@@ -220,7 +222,8 @@ int run_demo_cases(db::Database& db, const tenants::TenantService& tenants, cata
           if (a == cases::Action::register_) actor = "system:demo";
           if (a == cases::Action::withdraw || a == cases::Action::answer_grounds) actor = "person:" + who.cf;
           if (a == cases::Action::assign && !t->staff.empty()) c.assignee = staff_ref.substr(6);
-          if (a == cases::Action::request_additions || a == cases::Action::notice_of_grounds) c.suspended_since = day;
+          if (a == cases::Action::request_additions || a == cases::Action::notice_of_grounds)
+            c.suspended_since = day;
           if (a == cases::Action::notice_of_grounds) c.grounds_notified_on = day;
           if (a == cases::Action::answer_grounds) {
             c.grounds_answered_on = day;

@@ -70,7 +70,8 @@ money::Cents CertificateService::fee_for(std::int64_t tenant, const std::string&
 
 Result<std::map<std::string, money::Cents>> CertificateService::fees(const identity::Principal* who,
                                                                      std::int64_t tenant) {
-  if (auto st = identity::authorize(who, identity::Permission::manage_payments, tenant); !st) return st.error();
+  if (auto st = identity::authorize(who, identity::Permission::manage_payments, tenant); !st)
+    return st.error();
   std::map<std::string, money::Cents> out;
   for (const auto& k : kinds()) out[k.code] = fee_for(tenant, k.code);
   return out;
@@ -78,7 +79,8 @@ Result<std::map<std::string, money::Cents>> CertificateService::fees(const ident
 
 Status CertificateService::set_fees(const identity::Principal* who, std::int64_t tenant,
                                     const std::map<std::string, money::Cents>& amounts) {
-  if (auto st = identity::authorize(who, identity::Permission::manage_payments, tenant); !st) return st.error();
+  if (auto st = identity::authorize(who, identity::Permission::manage_payments, tenant); !st)
+    return st.error();
   for (const auto& [kind, cents] : amounts) {
     if (!find_kind(kind)) return Error::for_field("certificates.kind", "kind", 400, kind);
     if (cents < 0 || cents > 100000) return Error::for_field("certificates.fee", "fee_" + kind, 422);
@@ -103,7 +105,8 @@ Status CertificateService::set_fees(const identity::Principal* who, std::int64_t
 }
 
 Result<std::vector<Refund>> CertificateService::refunds(const identity::Principal* who, std::int64_t tenant) {
-  if (auto st = identity::authorize(who, identity::Permission::manage_payments, tenant); !st) return st.error();
+  if (auto st = identity::authorize(who, identity::Permission::manage_payments, tenant); !st)
+    return st.error();
   std::vector<Refund> out;
   db_.read([&](db::Conn& c) { out = store::refunds(c, tenant); });
   return out;
@@ -385,14 +388,13 @@ Result<Request> CertificateService::make(std::int64_t tenant, Channel channel,
       r.iuv = p->options.front().iuv;
     }
     store::insert(tx, r);
-    audit_.record_or_throw(
-        tx, entry(r, "certificate.request", false,
-                  boost::json::object{{"channel", std::string(to_string(r.channel))},
-                                      {"requester_cf", r.requester_cf},
-                                      {"requester_type", r.requester_type},
-                                      {"stamp_duty", r.stamp_duty},
-                                      {"fees", r.fees},
-                                      {"exemption", r.exemption}}));
+    audit_.record_or_throw(tx, entry(r, "certificate.request", false,
+                                     boost::json::object{{"channel", std::string(to_string(r.channel))},
+                                                         {"requester_cf", r.requester_cf},
+                                                         {"requester_type", r.requester_type},
+                                                         {"stamp_duty", r.stamp_duty},
+                                                         {"fees", r.fees},
+                                                         {"exemption", r.exemption}}));
     if (r.state == State::queued) {
       auto job = jobs::enqueue(tx, jobs::NewJob{kIssueJob, tenant, r.id, "certificate:" + r.id, std::nullopt},
                                clock_.now());
@@ -454,15 +456,26 @@ Result<Request> CertificateService::issue(std::int64_t tenant, const std::string
   auto done = db::transact(db_, [&](db::Conn& tx) -> Result<bool> {
     if (!res->ok) {
       const std::string code = res->errors.empty() ? std::string("E") : res->errors.front().code;
-      if (!store::mark_refused(tx, tenant, r->id, code, at)) return cert_error("certificates.already_done", 409);
+      if (!store::mark_refused(tx, tenant, r->id, code, at))
+        return cert_error("certificates.already_done", 409);
       // Paid online and refused: the amount is owed back (the person is told on the request's page).
       const bool refund = r->channel == Channel::online && !r->paid_at.empty() && r->stamp_duty + r->fees > 0;
       if (refund)
-        store::add_refund(tx, Refund{r->id, tenant, r->stamp_duty + r->fees, r->stamp_duty, r->fees, r->iuv, code,
-                                     at, {}, {}, {}});
-      audit_.record_or_throw(tx, entry(*r, "certificate.refuse", true,
-                                       boost::json::object{{"anpr_code", code},
-                                                           {"refund_due", refund ? r->stamp_duty + r->fees : 0}}));
+        store::add_refund(tx, Refund{r->id,
+                                     tenant,
+                                     r->stamp_duty + r->fees,
+                                     r->stamp_duty,
+                                     r->fees,
+                                     r->iuv,
+                                     code,
+                                     at,
+                                     {},
+                                     {},
+                                     {}});
+      audit_.record_or_throw(
+          tx, entry(*r, "certificate.refuse", true,
+                    boost::json::object{{"anpr_code", code},
+                                        {"refund_due", refund ? r->stamp_duty + r->fees : 0}}));
       return true;
     }
     files::Limits limits;
@@ -472,8 +485,9 @@ Result<Request> CertificateService::issue(std::int64_t tenant, const std::string
     if (!f) return f.error();
     if (!store::mark_issued(tx, tenant, r->id, res->protocol, f->id, f->sha256, at))
       return cert_error("certificates.already_done", 409);  // someone else finished it: roll this back
-    audit_.record_or_throw(tx, entry(*r, "certificate.issue", true,
-                                     boost::json::object{{"anpr_protocol", res->protocol}, {"sha256", f->sha256}}));
+    audit_.record_or_throw(
+        tx, entry(*r, "certificate.issue", true,
+                  boost::json::object{{"anpr_protocol", res->protocol}, {"sha256", f->sha256}}));
     return true;
   });
   if (!done && done.error().code != "certificates.already_done") return done.error();

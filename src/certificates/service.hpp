@@ -99,8 +99,8 @@ struct Preview {
 class CertificateService {
  public:
   CertificateService(db::Database& db, time::Clock& clock, tenants::TenantService& tenants,
-                     payments::PaymentsService& payments, files::FileService& files, audit::AuditService& audit,
-                     Options options);
+                     payments::PaymentsService& payments, files::FileService& files,
+                     audit::AuditService& audit, Options options);
 
   // Registers the receipt listener and the job kind (at install time, before serving).
   void attach(jobs::Runner& runner);

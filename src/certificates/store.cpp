@@ -179,8 +179,8 @@ std::vector<Request> queued(db::Conn& c, int limit) {
 std::map<std::string, money::Cents> fees(db::Conn& c, std::int64_t tenant) {
   std::map<std::string, money::Cents> out;
   // Rows in order: a later change of a kind replaces the earlier one.
-  for (const auto& r : c.query("SELECT kind, amount_cents FROM certificate_fees WHERE tenant_id = $1 ORDER BY id",
-                               {tenant}))
+  for (const auto& r :
+       c.query("SELECT kind, amount_cents FROM certificate_fees WHERE tenant_id = $1 ORDER BY id", {tenant}))
     out[r.text(0)] = r.i64(1);
   return out;
 }
@@ -188,7 +188,8 @@ std::map<std::string, money::Cents> fees(db::Conn& c, std::int64_t tenant) {
 void add_fee(db::Conn& tx, std::int64_t tenant, const std::string& kind, money::Cents amount,
              const std::string& set_by, const std::string& at) {
   tx.exec(
-      "INSERT INTO certificate_fees (tenant_id, kind, amount_cents, set_by, set_at) VALUES ($1, $2, $3, $4, $5)",
+      "INSERT INTO certificate_fees (tenant_id, kind, amount_cents, set_by, set_at) VALUES ($1, $2, $3, $4, "
+      "$5)",
       {tenant, kind, static_cast<std::int64_t>(amount), set_by, at});
 }
 
@@ -206,15 +207,16 @@ constexpr const char* kRefundSelect =
     "f.created_at, q.requester_cf, q.requester_name, q.kind FROM certificate_refunds f "
     "JOIN certificate_requests q ON q.id = f.request_id AND q.tenant_id = f.tenant_id ";
 Refund read_refund(const db::Row& r) {
-  return Refund{r.text(0), r.i64(1), r.i64(2), r.i64(3), r.i64(4), r.text(5), r.text(6), r.text(7),
-                r.text(8), r.text(9), r.text(10)};
+  return Refund{r.text(0), r.i64(1),  r.i64(2),  r.i64(3),  r.i64(4),  r.text(5),
+                r.text(6), r.text(7), r.text(8), r.text(9), r.text(10)};
 }
 }  // namespace
 
 std::vector<Refund> refunds(db::Conn& c, std::int64_t tenant, int limit) {
   std::vector<Refund> out;
-  for (const auto& r : c.query(std::string(kRefundSelect) + "WHERE f.tenant_id = $1 ORDER BY f.created_at DESC LIMIT $2",
-                               {tenant, static_cast<std::int64_t>(limit)}))
+  for (const auto& r :
+       c.query(std::string(kRefundSelect) + "WHERE f.tenant_id = $1 ORDER BY f.created_at DESC LIMIT $2",
+               {tenant, static_cast<std::int64_t>(limit)}))
     out.push_back(read_refund(r));
   return out;
 }

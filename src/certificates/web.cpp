@@ -389,7 +389,8 @@ http::Response office_page(WebDeps& d, http::Request& req, const identity::Staff
     r.set("code", k.code);
     r.set("label", kind_label(d, lang, k.code));
     const auto cents = fees->at(k.code);
-    r.set("value", std::to_string(cents / 100) + "," + (cents % 100 < 10 ? "0" : "") + std::to_string(cents % 100));
+    r.set("value",
+          std::to_string(cents / 100) + "," + (cents % 100 < 10 ? "0" : "") + std::to_string(cents % 100));
     r.set("invalid", error && error->field == "fee_" + k.code);
     rows.push_back(r);
   }
@@ -398,7 +399,8 @@ http::Response office_page(WebDeps& d, http::Request& req, const identity::Staff
   for (const auto& f : *refunds) {
     Data r;
     r.set("created", time::it_datetime_text(f.created_at));
-    r.set("requester", f.requester_name.empty() ? f.requester_cf : f.requester_name + " (" + f.requester_cf + ")");
+    r.set("requester",
+          f.requester_name.empty() ? f.requester_cf : f.requester_name + " (" + f.requester_cf + ")");
     r.set("kind", kind_label(d, lang, f.kind));
     r.set("amount", web::format_cents(f.amount, lang));
     r.set("detail", d.view.i18n().format(lang, "ui.cert_refund_detail",

@@ -9,11 +9,11 @@
 #include <thread>
 
 #include "adapters/anpr/simulator.hpp"
-#include "certificates/service.hpp"
 #include "audit/service.hpp"
+#include "certificates/service.hpp"
 #include "core/digest.hpp"
-#include "identity/model.hpp"
 #include "files/service.hpp"
+#include "identity/model.hpp"
 #include "jobs/runner.hpp"
 #include "payments/service.hpp"
 #include "support/testing.hpp"
@@ -336,10 +336,12 @@ void CertificatesTest::RefusedAfterPaymentIsARefundDueAndEveryStepIsAudited() {
   // The body's chain has the request, the refusal and the fee change, in order.
   std::vector<std::string> actions;
   db().read([&](db::Conn& c) {
-    for (const auto& row : c.query("SELECT action FROM audit_log WHERE tenant_id = $1 ORDER BY seq", {casale_}))
+    for (const auto& row :
+         c.query("SELECT action FROM audit_log WHERE tenant_id = $1 ORDER BY seq", {casale_}))
       if (row.text(0).starts_with("certificate.")) actions.push_back(row.text(0));
   });
-  EXPECT_EQ(actions, (std::vector<std::string>{"certificate.fees", "certificate.request", "certificate.refuse"}));
+  EXPECT_EQ(actions,
+            (std::vector<std::string>{"certificate.fees", "certificate.request", "certificate.refuse"}));
 }
 
 TEST_P(CertificatesTest, RefundsFeesAndAudit) {
