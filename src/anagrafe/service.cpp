@@ -43,6 +43,14 @@ std::optional<std::string> AnagrafeService::last_poll_end(tenants::TenantId tena
   return out;
 }
 
+namespace {
+// "2026-12-05T22:21:48" → "05/12/2026 22:21:48" (the run's name on the registry office's page).
+std::string local_text(const std::string& t) {
+  if (t.size() < 19 || t[10] != 'T') return t;
+  return t.substr(8, 2) + "/" + t.substr(5, 2) + "/" + t.substr(0, 4) + " " + t.substr(11, 8);
+}
+}  // namespace
+
 Result<SyncReport> AnagrafeService::apply_notifications(tenants::TenantId tenant, const std::string& from,
                                                         const std::string& to,
                                                         const std::vector<AnprNotification>& list) {
@@ -84,7 +92,7 @@ Result<SyncReport> AnagrafeService::apply_notifications(tenants::TenantId tenant
   if (lines > 0) {
     std::istringstream in(jsonl);
     auto imported = import(ImportActor{nullptr, "anpr-4005"}, tenant, Format::jsonl,
-                           "ANPR 4005 " + from + " / " + to, in, {});
+                           "ANPR 4005 " + local_text(from) + " – " + local_text(to), in, {});
     if (!imported) return imported.error();
     report.import_id = imported->import_id;
     std::map<std::size_t, const RowError*> refused;

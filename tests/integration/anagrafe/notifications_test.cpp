@@ -8,6 +8,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "adapters/anpr/client.hpp"
 #include "adapters/anpr/simulator.hpp"
 #include "anagrafe/anpr_sync.hpp"
 #include "anagrafe/service.hpp"
@@ -20,9 +21,9 @@ namespace {
 using namespace sp::anagrafe;
 namespace sim = sp::anpr::sim;
 
-constexpr const char* kDavide = "GTTDVD79H14B885C";  // Casale Monferrato
-constexpr const char* kPaolo = "BOXPLA65L08A182K";   // Casale Monferrato, next door
-constexpr const char* kAnna = "FRRNNA78S70A479X";    // Asti
+constexpr const char* kNotifDavide = "GTTDVD79H14B885C";  // Casale Monferrato
+constexpr const char* kNotifPaolo = "BOXPLA65L08A182K";   // Casale Monferrato, next door
+constexpr const char* kNotifAnna = "FRRNNA78S70A479X";    // Asti
 
 class AnprNotificationsTest : public ::testing::TestWithParam<sp::db::Dialect> {
  protected:
@@ -101,7 +102,7 @@ TEST_P(AnprNotificationsTest, AMoveInAnprBecomesANewVersionOnceAndOnlyForItsComu
   const auto versions_before = count("SELECT COUNT(*) FROM anagrafe_versions");
 
   clock_.advance(std::chrono::minutes(1));
-  auto moved = anpr_->simulator().move(sim::Move{kPaolo, "", "VIA", "GARIBALDI", "5", "", "", ""});
+  auto moved = anpr_->simulator().move(sim::Move{kNotifPaolo, "", "VIA", "GARIBALDI", "5", "", "", ""});
   ASSERT_TRUE(moved.ok()) << moved.error().detail;
   ASSERT_EQ(moved->size(), 1u);
   EXPECT_EQ(moved->front().operation, "5005");  // mutazione_residenza
@@ -118,13 +119,13 @@ TEST_P(AnprNotificationsTest, AMoveInAnprBecomesANewVersionOnceAndOnlyForItsComu
   EXPECT_EQ(second->received, 1u);
   EXPECT_EQ(second->applied, 1u);
   ASSERT_EQ(second->outcomes.size(), 1u);
-  EXPECT_EQ(second->outcomes[0].codice_fiscale, kPaolo);
+  EXPECT_EQ(second->outcomes[0].codice_fiscale, kNotifPaolo);
   EXPECT_EQ(second->outcomes[0].outcome, "applied");
-  auto paolo = mirror_->current(casale_, kPaolo);
+  auto paolo = mirror_->current(casale_, kNotifPaolo);
   ASSERT_TRUE(paolo.has_value());
   EXPECT_EQ((*paolo)[F::denominazione_via], "GARIBALDI");
   EXPECT_EQ((*paolo)[F::civico], "5");
-  EXPECT_EQ(mirror_->history(casale_, kPaolo).size(), 2u);  // the old address is kept
+  EXPECT_EQ(mirror_->history(casale_, kNotifPaolo).size(), 2u);  // the old address is kept
   EXPECT_EQ(count("SELECT COUNT(*) FROM anagrafe_versions"), versions_before + 1);
 
   // The same notification again (ANPR answering an overlapping period) changes nothing.
@@ -152,7 +153,7 @@ TEST_P(AnprNotificationsTest, AMoveInAnprBecomesANewVersionOnceAndOnlyForItsComu
 TEST_P(AnprNotificationsTest, MovingToAnotherComuneCancelsThereAndRegistersHere) {
   clock_.advance(std::chrono::minutes(1));
   auto moved =
-      anpr_->simulator().move(sim::Move{kDavide, "005005", "CORSO", "ALFIERI", "100", "14100", "", ""});
+      anpr_->simulator().move(sim::Move{kNotifDavide, "005005", "CORSO", "ALFIERI", "100", "14100", "", ""});
   ASSERT_TRUE(moved.ok()) << moved.error().detail;
   ASSERT_EQ(moved->size(), 2u);
   clock_.advance(std::chrono::minutes(1));
@@ -161,27 +162,27 @@ TEST_P(AnprNotificationsTest, MovingToAnotherComuneCancelsThereAndRegistersHere)
   ASSERT_TRUE(casale.ok() && asti.ok());
   EXPECT_EQ(casale->applied, 1u);
   EXPECT_EQ(asti->applied, 1u);
-  auto left = mirror_->current(casale_, kDavide);
+  auto left = mirror_->current(casale_, kNotifDavide);
   ASSERT_TRUE(left.has_value());
   EXPECT_EQ((*left)[F::motivo_cancellazione], "emigrazione");
-  auto arrived = mirror_->current(asti_, kDavide);
+  auto arrived = mirror_->current(asti_, kNotifDavide);
   ASSERT_TRUE(arrived.has_value());
   EXPECT_EQ((*arrived)[F::denominazione_via], "ALFIERI");
   EXPECT_EQ((*arrived)[F::data_iscrizione], "2026-11-23");
   // The simulator's own answers follow: Davide is now Asti's resident.
-  EXPECT_EQ(anpr_->simulator().population().find(kDavide, "2026-11-23")->get("comune_istat"), "005005");
+  EXPECT_EQ(anpr_->simulator().population().find(kNotifDavide, "2026-11-23")->get("comune_istat"), "005005");
 }
 
 TEST_P(AnprNotificationsTest, ANotificationAboutAnotherComunesResidentIsRefusedAndRecorded) {
   // A faulty answer: Anna Ferraro (Asti) in Casale's notifications, and one that is not a population line.
-  const auto* anna = anpr_->simulator().population().find(kAnna, "2026-11-23");
+  const auto* anna = anpr_->simulator().population().find(kNotifAnna, "2026-11-23");
   ASSERT_NE(anna, nullptr);
   sim::Resident changed = *anna;
   changed.fields["civico"] = "99";
   changed.fields["data_variazione"] = "2026-11-23";
   anpr_->simulator().notify("006039", changed, "5005");
   sim::Resident broken;
-  broken.fields["codice_fiscale"] = kPaolo;
+  broken.fields["codice_fiscale"] = kNotifPaolo;
   anpr_->simulator().notify("006039", broken, "5005");
   clock_.advance(std::chrono::minutes(1));
   auto r = sync_->sync(casale_);
@@ -191,10 +192,10 @@ TEST_P(AnprNotificationsTest, ANotificationAboutAnotherComunesResidentIsRefusedA
   EXPECT_EQ(r->refused, 2u);
   ASSERT_EQ(r->outcomes.size(), 2u);
   EXPECT_EQ(r->outcomes[0].reason, "anagrafe.row.other_comune");
-  EXPECT_EQ(r->outcomes[0].codice_fiscale, kAnna);
+  EXPECT_EQ(r->outcomes[0].codice_fiscale, kNotifAnna);
   EXPECT_FALSE(r->outcomes[1].reason.empty());
-  EXPECT_FALSE(mirror_->current(casale_, kAnna).has_value());
-  EXPECT_EQ(mirror_->current(asti_, kAnna).value()[F::civico], "12");
+  EXPECT_FALSE(mirror_->current(casale_, kNotifAnna).has_value());
+  EXPECT_EQ(mirror_->current(asti_, kNotifAnna).value()[F::civico], "12");
   EXPECT_EQ(count("SELECT COUNT(*) FROM anagrafe_anpr_notifications WHERE outcome = 'refused'"), 2);
   // The record is append-only.
   EXPECT_THROW(
