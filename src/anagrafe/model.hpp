@@ -113,6 +113,35 @@ struct RowError {
 
 enum class Format { csv, jsonl };
 
+// A change notification from ANPR (service 4005, adapters/anpr/wire.hpp), as the mirror receives it: the
+// person's version after the change, as one line of the population format (format "JSON").
+struct AnprNotification {
+  std::string anpr_operation_id;  // unique in ANPR: the same notification twice is skipped
+  std::string operation;          // the ANPR service that made the change (e.g. 5005, 1002)
+  std::string format;             // "JSON"; anything else is refused (anagrafe.notification.format)
+  std::string content;
+};
+
+// One notification's fate in a poll.
+struct NotificationOutcome {
+  std::string anpr_operation_id;
+  std::string codice_fiscale;
+  std::string outcome;  // applied, refused, known (received before: skipped)
+  std::string reason;   // refused: anagrafe.row.* or anagrafe.notification.*
+};
+
+// What one poll did.
+struct SyncReport {
+  std::int64_t poll_id = 0;
+  std::int64_t import_id = 0;  // 0 when nothing new was imported
+  std::string period_from, period_to;
+  std::size_t received = 0;
+  std::size_t applied = 0;  // new versions
+  std::size_t known = 0;    // skipped (same ANPR id before) or the same version already kept
+  std::size_t refused = 0;
+  std::vector<NotificationOutcome> outcomes;
+};
+
 // What an import did. `inserted` versions are new; `unchanged` ones were already there (a file loaded
 // twice inserts nothing the second time); `errors` lists the refused rows (at most kMaxReportedErrors,
 // `error_count` counts all of them).

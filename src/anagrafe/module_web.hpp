@@ -2,6 +2,7 @@
 // The population register mirror, installed (web/module.hpp): its service and pages.
 #include <memory>
 
+#include "anagrafe/anpr_sync.hpp"
 #include "anagrafe/family.hpp"
 #include "anagrafe/prefill.hpp"
 #include "anagrafe/service.hpp"
@@ -16,6 +17,7 @@ struct Module : web::Installed {
   std::unique_ptr<WebDeps> web;
   std::unique_ptr<RegisterPrefill> prefill;  // App gives it to the applications (person.* facts)
   std::unique_ptr<RegisterFamily> family;    // and to the delegations (family relations confirmed)
+  std::unique_ptr<AnprSync> anpr_sync;       // ANPR's notifications (job anagrafe.anpr_sync)
 };
 
 std::unique_ptr<Module> install(http::Router& router, const web::ModuleDeps& deps);

@@ -2,7 +2,9 @@
 
 #include <boost/json.hpp>
 #include <chrono>
+#include <map>
 #include <set>
+#include <sstream>
 
 #include "anagrafe/import_reader.hpp"
 #include "anagrafe/store.hpp"
@@ -33,6 +35,89 @@ void keep_error(ImportReport& report, const RowError& e) {
 
 Status AnagrafeService::may_manage(const identity::Principal* who, tenants::TenantId tenant) {
   return identity::authorize(who, identity::Permission::manage_register, tenant);
+}
+
+std::optional<std::string> AnagrafeService::last_poll_end(tenants::TenantId tenant) {
+  std::optional<std::string> out;
+  db_.read([&](db::Conn& c) { out = store::last_poll_end(c, tenant); });
+  return out;
+}
+
+namespace {
+// "2026-12-05T22:21:48" → "05/12/2026 22:21:48" (the run's name on the registry office's page).
+std::string local_text(const std::string& t) {
+  if (t.size() < 19 || t[10] != 'T') return t;
+  return t.substr(8, 2) + "/" + t.substr(5, 2) + "/" + t.substr(0, 4) + " " + t.substr(11, 8);
+}
+}  // namespace
+
+Result<SyncReport> AnagrafeService::apply_notifications(tenants::TenantId tenant, const std::string& from,
+                                                        const std::string& to,
+                                                        const std::vector<AnprNotification>& list) {
+  SyncReport report;
+  report.period_from = from;
+  report.period_to = to;
+  report.received = list.size();
+  std::vector<std::string> ids;
+  for (const auto& n : list) ids.push_back(n.anpr_operation_id);
+  std::set<std::string> known;
+  db_.read([&](db::Conn& c) {
+    for (auto& id : store::known_notifications(c, tenant, ids)) known.insert(std::move(id));
+  });
+  // The new ones become the lines of one JSON Lines import; line i+1 is lines_of[i]'s notification.
+  std::string jsonl;
+  std::vector<std::size_t> line_of(list.size(), 0);
+  std::size_t lines = 0;
+  std::set<std::string> seen;  // the same id twice in one answer: the second is known
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    const auto& n = list[i];
+    NotificationOutcome o{n.anpr_operation_id, {}, "applied", {}};
+    boost::system::error_code ec;
+    auto v = boost::json::parse(n.content, ec);
+    if (!ec && v.is_object())
+      if (const auto* cf = v.as_object().if_contains("codice_fiscale"); cf && cf->is_string())
+        o.codice_fiscale = std::string(cf->as_string());
+    if (known.contains(n.anpr_operation_id) || !seen.insert(n.anpr_operation_id).second) {
+      o.outcome = "known";
+    } else if (n.format != "JSON" || ec || !v.is_object() || n.content.find('\n') != std::string::npos) {
+      o.outcome = "refused";
+      o.reason = "anagrafe.notification.format";
+    } else {
+      jsonl += n.content;
+      jsonl += '\n';
+      line_of[i] = ++lines;
+    }
+    report.outcomes.push_back(std::move(o));
+  }
+  if (lines > 0) {
+    std::istringstream in(jsonl);
+    auto imported = import(ImportActor{nullptr, "anpr-4005"}, tenant, Format::jsonl,
+                           "ANPR 4005 " + local_text(from) + " – " + local_text(to), in, {});
+    if (!imported) return imported.error();
+    report.import_id = imported->import_id;
+    std::map<std::size_t, const RowError*> refused;
+    for (const auto& e : imported->errors) refused[e.line] = &e;
+    for (std::size_t i = 0; i < list.size(); ++i) {
+      if (line_of[i] == 0) continue;
+      if (auto it = refused.find(line_of[i]); it != refused.end()) {
+        report.outcomes[i].outcome = "refused";
+        report.outcomes[i].reason = it->second->code;
+      }
+    }
+    report.applied = imported->inserted;
+    report.known += imported->unchanged;
+  }
+  std::vector<std::string> operations;
+  for (const auto& n : list) operations.push_back(n.operation);
+  for (const auto& o : report.outcomes) {
+    if (o.outcome == "known") ++report.known;
+    if (o.outcome == "refused") ++report.refused;
+  }
+  db_.write([&](db::Conn& tx) {
+    report.poll_id = store::add_poll(tx, tenant, report, time::format_iso_utc(clock_.now()));
+    store::add_notifications(tx, tenant, report.poll_id, report.outcomes, operations);
+  });
+  return report;
 }
 
 std::string AnagrafeService::today() const {

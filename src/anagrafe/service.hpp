@@ -61,6 +61,17 @@ class AnagrafeService {
                               const std::string& file_name, std::istream& in,
                               const ImportOptions& options = {});
 
+  // ANPR's change notifications of the period [from, to] (local times; anpr_sync.hpp fetches them): each
+  // is a new version of the person, through the import (actor system "anpr-4005": checked, append-only,
+  // in the body's audit chain). The same notification twice changes nothing (skipped by ANPR's id; and a
+  // version already kept is `unchanged`); one about another comune's resident is refused
+  // (anagrafe.row.other_comune), as is one whose content is not a population line
+  // (anagrafe.notification.format). The poll is recorded, so the next starts at `to`.
+  Result<SyncReport> apply_notifications(tenants::TenantId tenant, const std::string& from,
+                                         const std::string& to, const std::vector<AnprNotification>& list);
+  // Where the next poll starts: the end of the latest one, nullopt before the first.
+  std::optional<std::string> last_poll_end(tenants::TenantId tenant);
+
   // Today in Europe/Rome, as YYYY-MM-DD: the day "current" means.
   [[nodiscard]] std::string today() const;
 

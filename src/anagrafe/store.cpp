@@ -273,4 +273,47 @@ std::vector<RowError> import_errors(db::Conn& c, std::int64_t tenant, std::int64
   return out;
 }
 
+std::optional<std::string> last_poll_end(db::Conn& c, std::int64_t tenant) {
+  auto r = c.query_one(
+      "SELECT period_to FROM anagrafe_anpr_polls WHERE tenant_id = $1 ORDER BY id DESC LIMIT 1", {tenant});
+  if (!r) return std::nullopt;
+  return r->text(0);
+}
+
+std::vector<std::string> known_notifications(db::Conn& c, std::int64_t tenant,
+                                             const std::vector<std::string>& ids) {
+  std::vector<std::string> out;
+  for (const auto& id : ids)
+    if (c.query_one(
+            "SELECT 1 FROM anagrafe_anpr_notifications WHERE tenant_id = $1 AND anpr_operation_id = $2",
+            {tenant, id}))
+      out.push_back(id);
+  return out;
+}
+
+std::int64_t add_poll(db::Conn& tx, std::int64_t tenant, const SyncReport& r, const std::string& created_at) {
+  auto row = tx.query_one(
+      "INSERT INTO anagrafe_anpr_polls (tenant_id, period_from, period_to, received, applied, known, "
+      "refused, "
+      "import_id, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+      {tenant, r.period_from, r.period_to, static_cast<std::int64_t>(r.received),
+       static_cast<std::int64_t>(r.applied), static_cast<std::int64_t>(r.known),
+       static_cast<std::int64_t>(r.refused), r.import_id ? db::Value{r.import_id} : db::Value{nullptr},
+       created_at});
+  return row->i64(0);
+}
+
+void add_notifications(db::Conn& tx, std::int64_t tenant, std::int64_t poll_id,
+                       const std::vector<NotificationOutcome>& outcomes,
+                       const std::vector<std::string>& operations) {
+  for (std::size_t i = 0; i < outcomes.size(); ++i) {
+    const auto& o = outcomes[i];
+    if (o.outcome == "known") continue;
+    tx.exec(
+        "INSERT INTO anagrafe_anpr_notifications (tenant_id, anpr_operation_id, operation, codice_fiscale, "
+        "outcome, reason, poll_id) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING",
+        {tenant, o.anpr_operation_id, operations[i], o.codice_fiscale, o.outcome, o.reason, poll_id});
+  }
+}
+
 }  // namespace sp::anagrafe::store

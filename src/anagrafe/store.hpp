@@ -46,4 +46,16 @@ std::vector<ImportRun> imports(db::Conn& c, std::int64_t tenant, int limit);
 std::optional<ImportRun> import_run(db::Conn& c, std::int64_t tenant, std::int64_t import_id);
 std::vector<RowError> import_errors(db::Conn& c, std::int64_t tenant, std::int64_t import_id);
 
+// ANPR notifications (migration 0040).
+// The end of the body's latest poll, or nullopt before the first.
+std::optional<std::string> last_poll_end(db::Conn& c, std::int64_t tenant);
+// Which of these ANPR operation ids the body has already received.
+std::vector<std::string> known_notifications(db::Conn& c, std::int64_t tenant,
+                                             const std::vector<std::string>& ids);
+std::int64_t add_poll(db::Conn& tx, std::int64_t tenant, const SyncReport& r, const std::string& created_at);
+// Records the received ones (outcome applied/refused; ON CONFLICT DO NOTHING).
+void add_notifications(db::Conn& tx, std::int64_t tenant, std::int64_t poll_id,
+                       const std::vector<NotificationOutcome>& outcomes,
+                       const std::vector<std::string>& operations);
+
 }  // namespace sp::anagrafe::store

@@ -10,6 +10,8 @@
 #include <sstream>
 #include <streambuf>
 
+#include "adapters/anpr/client.hpp"
+#include "anagrafe/anpr_sync.hpp"
 #include "anagrafe/import_reader.hpp"
 #include "anagrafe/synthetic.hpp"
 #include "audit/key.hpp"
@@ -65,7 +67,86 @@ std::vector<std::pair<tenants::TenantId, anagrafe::SyntheticComune>> synthetic_c
   return out;
 }
 
+// A body by its slug, its id, or a comune's IPA code: "c_" and its cadastral code ("c_a479" is Asti).
+std::shared_ptr<const tenants::Body> find_body(const tenants::TenantService& tenants,
+                                               const std::string& arg) {
+  auto body = tenants.by_slug(arg);
+  if (!body) {
+    if (auto id = text::parse_decimal(arg)) body = tenants.by_id(*id);
+  }
+  if (!body) {
+    for (const auto& b : tenants.search(""))
+      if (!b->belfiore_code.empty() &&
+          "c_" + text::to_lower_ascii(b->belfiore_code) == text::to_lower_ascii(arg))
+        body = b;
+  }
+  return body;
+}
+
+Result<Config> cli_config(CLI::App& cli) {
+  std::string file;
+  if (auto* opt = cli.get_option_no_throw("--config"); opt != nullptr && opt->count() > 0)
+    file = opt->as<std::string>();
+  if (file.empty()) {
+    if (const char* env = std::getenv("SPORTELLO_CONFIG")) file = env;
+  }
+  return load_config(file);
+}
+
 }  // namespace
+
+std::vector<DemoComune> demo_comuni(const tenants::TenantService& tenants, std::int64_t residents) {
+  const auto comuni = synthetic_comuni(tenants);
+  std::int64_t weight = 0;
+  for (const auto& [_, c] : comuni) weight += c.weight;
+  std::vector<DemoComune> out;
+  std::int64_t given = 0;
+  for (std::size_t i = 0; i < comuni.size(); ++i) {
+    const auto& [tenant, c] = comuni[i];
+    const std::int64_t share = i + 1 == comuni.size() ? residents - given : residents * c.weight / weight;
+    given += share;
+    out.push_back(DemoComune{tenant, c, share, 15 + i});
+  }
+  return out;
+}
+
+int run_anagrafe_sync(const Config& config, const std::string& body_arg, std::ostream& out,
+                      std::ostream& err) {
+  auto db = db::open(config.database);
+  db::migrate(*db, config.share_dir + "/migrations");
+  tenants::TenantService tenants(*db);
+  tenants.reload();
+  auto body = find_body(tenants, body_arg);
+  if (!body) {
+    err << "sportello: no body " << body_arg << "\n";
+    return 2;
+  }
+  auto key = audit::load_chain_key(config.keys_dir, config.audit_key_file, time::system_clock().now(), false);
+  if (!key) {
+    err << "sportello: " << key.error().code << " " << key.error().detail << "\n";
+    return 2;
+  }
+  audit::KeyBinding binding;
+  if (*key) binding = audit::KeyBinding(*db, *key);
+  audit::AuditService audit(*db, time::system_clock());
+  anagrafe::AnagrafeService service(*db, audit, tenants, time::system_clock());
+  anagrafe::AnprSyncOptions o;
+  o.anpr_url = config.anpr_url;
+  o.credentials = anpr::parse_credentials(config.anpr_credentials);
+  anagrafe::AnprSync sync(service, tenants, time::system_clock(), std::move(o));
+  auto r = sync.sync(body->id);
+  db->close();
+  if (!r) {
+    err << "sportello: " << r.error().code << " " << r.error().detail << "\n";
+    return 2;
+  }
+  for (const auto& n : r->outcomes)
+    out << n.anpr_operation_id << " " << (n.codice_fiscale.empty() ? "-" : n.codice_fiscale) << " "
+        << n.outcome << (n.reason.empty() ? "" : " " + n.reason) << "\n";
+  err << r->period_from << " .. " << r->period_to << ": " << r->received << " notification(s), " << r->applied
+      << " new version(s), " << r->known << " known, " << r->refused << " refused\n";
+  return r->refused == 0 ? 0 : 1;
+}
 
 int run_anagrafe_import(const Config& config, const AnagrafeImportArgs& args, std::ostream& out,
                         std::ostream& err) {
@@ -87,17 +168,7 @@ int run_anagrafe_import(const Config& config, const AnagrafeImportArgs& args, st
   db::migrate(*db, config.share_dir + "/migrations");
   tenants::TenantService tenants(*db);
   tenants.reload();
-  auto body = tenants.by_slug(args.body);
-  if (!body) {
-    if (auto id = text::parse_decimal(args.body)) body = tenants.by_id(*id);
-  }
-  if (!body) {
-    // A comune's IPA code: "c_" and its cadastral code ("c_a479" is Asti).
-    for (const auto& b : tenants.search(""))
-      if (!b->belfiore_code.empty() &&
-          "c_" + text::to_lower_ascii(b->belfiore_code) == text::to_lower_ascii(args.body))
-        body = b;
-  }
+  auto body = find_body(tenants, args.body);
   if (!body) return fail(Error::not_found("body " + args.body));
   // Each run is audited on the body's chain: with the servers' key (never a new one).
   auto key = audit::load_chain_key(config.keys_dir, config.audit_key_file, time::system_clock().now(), false);
@@ -150,18 +221,22 @@ void add_anagrafe_command(CLI::App& cli) {
   cmd->add_option("--lang", args->lang, "Language of messages (it, en)")->check(CLI::IsMember({"it", "en"}));
   anagrafe->require_subcommand(1);
   cmd->callback([&cli, args] {
-    std::string file;
-    if (auto* opt = cli.get_option_no_throw("--config"); opt != nullptr && opt->count() > 0)
-      file = opt->as<std::string>();
-    if (file.empty()) {
-      if (const char* env = std::getenv("SPORTELLO_CONFIG")) file = env;
-    }
-    auto cfg = load_config(file);
+    auto cfg = cli_config(cli);
     if (!cfg) {
       std::cerr << "sportello: " << cfg.error().code << ": " << cfg.error().detail << "\n";
       throw CLI::RuntimeError(2);
     }
     throw CLI::RuntimeError(run_anagrafe_import(*cfg, *args, std::cout, std::cerr));
+  });
+  auto* sync = anagrafe->add_subcommand("sync", "Fetch the body's ANPR change notifications (4005) now");
+  sync->add_option("--body", args->body, "The body: slug, id or IPA code (c_ + cadastral code)")->required();
+  sync->callback([&cli, args] {
+    auto cfg = cli_config(cli);
+    if (!cfg) {
+      std::cerr << "sportello: " << cfg.error().code << ": " << cfg.error().detail << "\n";
+      throw CLI::RuntimeError(2);
+    }
+    throw CLI::RuntimeError(run_anagrafe_sync(*cfg, args->body, std::cout, std::cerr));
   });
 }
 
@@ -169,13 +244,11 @@ int run_demo_scale(const Config& config, tenants::TenantService& tenants,
                    anagrafe::AnagrafeService* register_, std::int64_t residents, const std::string& out_file,
                    std::ostream& err) {
   (void)config;
-  const auto comuni = synthetic_comuni(tenants);
+  const auto comuni = demo_comuni(tenants, residents);
   if (comuni.empty()) {
     err << "sportello: no comune with an ISTAT and a cadastral code\n";
     return 2;
   }
-  std::int64_t weight = 0;
-  for (const auto& [_, c] : comuni) weight += c.weight;
   std::ofstream file;
   if (!out_file.empty()) {
     file.open(out_file, std::ios::binary | std::ios::trunc);
@@ -185,13 +258,10 @@ int run_demo_scale(const Config& config, tenants::TenantService& tenants,
     }
   }
   // Each comune its share, from its own generator (seeded by its place): the same N gives the same people.
-  std::int64_t given = 0, people = 0, lines = 0;
-  for (std::size_t i = 0; i < comuni.size(); ++i) {
-    const auto& [tenant, c] = comuni[i];
-    const std::int64_t share = i + 1 == comuni.size() ? residents - given : residents * c.weight / weight;
-    given += share;
+  std::int64_t people = 0, lines = 0;
+  for (const auto& [tenant, c, share, seed] : comuni) {
     if (share <= 0) continue;
-    anagrafe::SyntheticPopulation g({c}, share, 15 + i);
+    anagrafe::SyntheticPopulation g({c}, share, seed);
     if (file.is_open()) {
       std::string line;
       while (g.next(line)) file << line << '\n';

@@ -9,6 +9,11 @@
 // imported or already there, 1 some rows refused (the others are imported), 2 cannot run (configuration,
 // unknown body, unreadable file, a file without its header).
 //
+// `sportello anagrafe sync --body SLUG|ID|IPA`: fetches the body's ANPR change notifications now (service
+// 4005, anagrafe/anpr_sync.hpp; config anpr_url and anpr_credentials) and applies them. Prints one line per
+// notification (ANPR id, codice fiscale, applied/known/refused and the reason) and the counts on stderr.
+// Exit 0, 1 when some were refused, 2 when it cannot run (ANPR unreachable or not configured, unknown body).
+//
 // The demo's residents (data/demo/population.jsonl) are loaded at the first start of a demo hub by
 // seed_demo_population: each comune's rows into its body.
 #include <CLI/CLI.hpp>
@@ -16,6 +21,7 @@
 #include <string>
 
 #include "anagrafe/service.hpp"
+#include "anagrafe/synthetic.hpp"
 #include "core/config.hpp"
 #include "core/result.hpp"
 #include "tenants/service.hpp"
@@ -33,12 +39,22 @@ struct AnagrafeImportArgs {
 void add_anagrafe_command(CLI::App& cli);
 int run_anagrafe_import(const Config& config, const AnagrafeImportArgs& args, std::ostream& out,
                         std::ostream& err);
+int run_anagrafe_sync(const Config& config, const std::string& body, std::ostream& out, std::ostream& err);
 
 // `sportello demo --scale N [--out FILE]`: a deterministic synthetic population of N residents across
 // the hub's comuni (anagrafe/synthetic.hpp), loaded into the register mirror (each comune's share into its
 // body, through the same import as files, in batches), or with --out written as JSON Lines in the format
 // of docs/population-format.md (the ANPR simulator loads that file). Prints the counts on stderr. Exit
 // status 0, or 2 when it cannot run (no comune with an ISTAT and a cadastral code).
+// The comuni of `demo --scale N` and each one's share of the N residents, with its generator's seed.
+struct DemoComune {
+  tenants::TenantId tenant = 0;
+  anagrafe::SyntheticComune comune;
+  std::int64_t share = 0;
+  std::uint64_t seed = 0;
+};
+std::vector<DemoComune> demo_comuni(const tenants::TenantService& tenants, std::int64_t residents);
+
 int run_demo_scale(const Config& config, tenants::TenantService& tenants,
                    anagrafe::AnagrafeService* register_, std::int64_t residents, const std::string& out_file,
                    std::ostream& err);

@@ -19,6 +19,7 @@
 #include "app/anagrafe_cli.hpp"
 #include "app/app.hpp"
 #include "app/demo.hpp"
+#include "app/demo_cases.hpp"
 #include "app/keys_cli.hpp"
 #include "app/payments_cli.hpp"
 #include "app/reconcile_cli.hpp"
@@ -99,6 +100,9 @@ int run_cli(int argc, char** argv) {
   demo->add_option("--scale", demo_scale, "Also a synthetic population of N residents (docs/anagrafe.md)")
       ->check(CLI::Range(std::int64_t{1}, std::int64_t{10000000}));
   demo->add_option("--out", demo_out, "With --scale: write the residents as JSON Lines to FILE instead");
+  std::int64_t demo_cases = 0;
+  demo->add_option("--cases", demo_cases, "With --scale: also M applications and cases of those residents")
+      ->check(CLI::Range(std::int64_t{1}, std::int64_t{10000000}));
 
   auto* import = cli.add_subcommand("import", "Import catalog or bodies from a JSON file");
   std::string import_kind, import_file;
@@ -427,6 +431,15 @@ int run_cli(int argc, char** argv) {
                                     demo_out, std::cerr);
             rc != 0)
           return rc;
+        if (demo_cases > 0 && demo_out.empty()) {
+          catalog::CatalogService catalog(app.database());
+          if (int rc = run_demo_cases(app.database(), tenants, catalog, demo_scale, demo_cases, std::cerr);
+              rc != 0)
+            return rc;
+        }
+      } else if (demo_cases > 0) {
+        std::cerr << "sportello: --cases needs --scale (the cases' applicants are those residents)\n";
+        return 2;
       }
       std::cout << "demo database ready: " << cfg->database << "\n";
       return 0;

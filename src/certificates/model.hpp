@@ -91,6 +91,23 @@ struct Request {
   std::string issued_at;
 };
 
+// What the body owes back: the amount paid for a certificate ANPR refused after the payment (an
+// append-only record; the body's staff see it on /backoffice/{slug}/certificati and refund it).
+struct Refund {
+  std::string request_id;
+  std::int64_t tenant_id = 0;
+  money::Cents amount = 0;  // stamp + fees
+  money::Cents stamp = 0;
+  money::Cents fees = 0;
+  std::string iuv;
+  std::string reason;  // ANPR's refusal code
+  std::string created_at;
+  // Joined from the request, for the list.
+  std::string requester_cf;
+  std::string requester_name;
+  std::string kind;
+};
+
 std::string types_text(const std::vector<int>& types);  // "8,5,12"
 std::vector<int> parse_types(std::string_view text);
 

@@ -21,7 +21,7 @@ std::unique_ptr<Module> install(http::Router& router, const web::ModuleDeps& d, 
   if (!in || !exemptions) throw std::runtime_error("exemption table " + table + " cannot be read");
   o.exemptions = std::move(*exemptions);
   m->certificates = std::make_unique<CertificateService>(d.db, d.clock, d.tenants(), *payments.payments,
-                                                         d.files, std::move(o));
+                                                         d.files, d.audit, std::move(o));
   m->certificates->attach(d.jobs);
   m->web =
       std::make_unique<WebDeps>(WebDeps{d.view(), d.tenants(), *m->certificates,

@@ -1,12 +1,14 @@
 #include "certificates/service.hpp"
 
 #include <algorithm>
+#include <boost/json.hpp>
 #include <stdexcept>
 
 #include "certificates/store.hpp"
 #include "core/crypto/encoding.hpp"
 #include "core/digest.hpp"
 #include "core/ids.hpp"
+#include "identity/permissions.hpp"
 #include "jobs/store.hpp"
 
 namespace sp::certificates {
@@ -32,17 +34,7 @@ bool exempt_by_type(const Kind& k) {
 }  // namespace
 
 std::map<std::string, std::string> parse_credentials(const std::string& pairs) {
-  std::map<std::string, std::string> out;
-  std::string rest = pairs;
-  while (!rest.empty()) {
-    const auto comma = rest.find(',');
-    const std::string item = rest.substr(0, comma);
-    rest = comma == std::string::npos ? std::string() : rest.substr(comma + 1);
-    const auto eq = item.find('=');
-    if (eq != std::string::npos && eq > 0 && eq + 1 < item.size())
-      out[item.substr(0, eq)] = item.substr(eq + 1);
-  }
-  return out;
+  return anpr::parse_credentials(pairs);
 }
 
 Error refusal_error(const std::string& code) {
@@ -59,13 +51,100 @@ Error refusal_error(const std::string& code) {
 
 CertificateService::CertificateService(db::Database& db, time::Clock& clock, tenants::TenantService& tenants,
                                        payments::PaymentsService& payments, files::FileService& files,
-                                       Options options)
+                                       audit::AuditService& audit, Options options)
     : db_(db),
       clock_(clock),
       tenants_(tenants),
       payments_(payments),
       files_(files),
+      audit_(audit),
       options_(std::move(options)) {}
+
+money::Cents CertificateService::fee_for(std::int64_t tenant, const std::string& kind) {
+  std::map<std::string, money::Cents> set;
+  db_.read([&](db::Conn& c) { set = store::fees(c, tenant); });
+  if (auto it = set.find(kind); it != set.end()) return it->second;
+  if (auto it = options_.fees.find(tenant); it != options_.fees.end()) return it->second;
+  return 0;
+}
+
+Result<std::map<std::string, money::Cents>> CertificateService::fees(const identity::Principal* who,
+                                                                     std::int64_t tenant) {
+  if (auto st = identity::authorize(who, identity::Permission::manage_payments, tenant); !st)
+    return st.error();
+  std::map<std::string, money::Cents> out;
+  for (const auto& k : kinds()) out[k.code] = fee_for(tenant, k.code);
+  return out;
+}
+
+Status CertificateService::set_fees(const identity::Principal* who, std::int64_t tenant,
+                                    const std::map<std::string, money::Cents>& amounts) {
+  if (auto st = identity::authorize(who, identity::Permission::manage_payments, tenant); !st)
+    return st.error();
+  for (const auto& [kind, cents] : amounts) {
+    if (!find_kind(kind)) return Error::for_field("certificates.kind", "kind", 400, kind);
+    if (cents < 0 || cents > 100000) return Error::for_field("certificates.fee", "fee_" + kind, 422);
+  }
+  const std::string at = time::format_iso_utc_millis(clock_.now());
+  return db::transact(db_, [&](db::Conn& tx) -> Status {
+    boost::json::object changed;
+    const auto before = store::fees(tx, tenant);
+    for (const auto& [kind, cents] : amounts) {
+      auto it = before.find(kind);
+      auto def = options_.fees.find(tenant);
+      const money::Cents old = it != before.end() ? it->second : def != options_.fees.end() ? def->second : 0;
+      if (old == cents) continue;
+      store::add_fee(tx, tenant, kind, cents, who->subject, at);
+      changed[kind] = cents;
+    }
+    if (changed.empty()) return Ok{};
+    audit_.record_or_throw(tx, identity::entry_by(*who, tenant, "certificate.fees", "certificate_fees",
+                                                  std::to_string(tenant), boost::json::serialize(changed)));
+    return Ok{};
+  });
+}
+
+Result<std::vector<Refund>> CertificateService::refunds(const identity::Principal* who, std::int64_t tenant) {
+  if (auto st = identity::authorize(who, identity::Permission::manage_payments, tenant); !st)
+    return st.error();
+  std::vector<Refund> out;
+  db_.read([&](db::Conn& c) { out = store::refunds(c, tenant); });
+  return out;
+}
+
+std::optional<Refund> CertificateService::refund_of(const Request& r) {
+  std::optional<Refund> out;
+  db_.read([&](db::Conn& c) { out = store::refund_of(c, r.tenant_id, r.id); });
+  return out;
+}
+
+// The audit entry of a change to a request: by the person (online), the operator (counter) or the
+// system (the issue job, ANPR's answer).
+audit::Entry CertificateService::entry(const Request& r, const std::string& action, bool by_system,
+                                       boost::json::object details) const {
+  audit::Entry e;
+  e.tenant_id = r.tenant_id;
+  if (by_system) {
+    e.actor_kind = audit::ActorKind::system;
+    e.actor_id = kSystemActor;
+    e.channel = audit::Channel::system;
+  } else if (r.channel == Channel::counter) {
+    e.actor_kind = audit::ActorKind::staff;
+    e.actor_id = r.operator_user;
+    e.channel = audit::Channel::counter;
+  } else {
+    e.actor_kind = audit::ActorKind::person;
+    e.actor_id = r.requester_cf;
+    e.channel = audit::Channel::web;
+  }
+  e.action = action;
+  e.record_type = "certificate_request";
+  e.record_id = r.id;
+  details["kind"] = r.kind;
+  details["subject_cf"] = r.subject_cf;
+  e.details = boost::json::serialize(details);
+  return e;
+}
 
 void CertificateService::attach(jobs::Runner& runner) {
   runner_ = &runner;
@@ -255,9 +334,7 @@ Result<Request> CertificateService::make(std::int64_t tenant, Channel channel,
     r.stamp_mode =
         channel == Channel::online ? 1 : 9;  // pagoPA's marca da bollo digitale; paid at the counter
   }
-  if (channel == Channel::online)
-    if (auto it = options_.fees.find(tenant); it != options_.fees.end() && c.exemption != 4)
-      r.fees = it->second;
+  if (channel == Channel::online && c.exemption != 4) r.fees = fee_for(tenant, kind->code);
   r.anpr_operation_id = "";  // fixed by the first call to ANPR (issue())
   r.created_at = time::format_iso_utc_millis(now);
   const bool pay_online = channel == Channel::online && (r.stamp_duty > 0 || r.fees > 0);
@@ -311,6 +388,13 @@ Result<Request> CertificateService::make(std::int64_t tenant, Channel channel,
       r.iuv = p->options.front().iuv;
     }
     store::insert(tx, r);
+    audit_.record_or_throw(tx, entry(r, "certificate.request", false,
+                                     boost::json::object{{"channel", std::string(to_string(r.channel))},
+                                                         {"requester_cf", r.requester_cf},
+                                                         {"requester_type", r.requester_type},
+                                                         {"stamp_duty", r.stamp_duty},
+                                                         {"fees", r.fees},
+                                                         {"exemption", r.exemption}}));
     if (r.state == State::queued) {
       auto job = jobs::enqueue(tx, jobs::NewJob{kIssueJob, tenant, r.id, "certificate:" + r.id, std::nullopt},
                                clock_.now());
@@ -372,7 +456,27 @@ Result<Request> CertificateService::issue(std::int64_t tenant, const std::string
   auto done = db::transact(db_, [&](db::Conn& tx) -> Result<bool> {
     if (!res->ok) {
       const std::string code = res->errors.empty() ? std::string("E") : res->errors.front().code;
-      return store::mark_refused(tx, tenant, r->id, code, at);
+      if (!store::mark_refused(tx, tenant, r->id, code, at))
+        return cert_error("certificates.already_done", 409);
+      // Paid online and refused: the amount is owed back (the person is told on the request's page).
+      const bool refund = r->channel == Channel::online && !r->paid_at.empty() && r->stamp_duty + r->fees > 0;
+      if (refund)
+        store::add_refund(tx, Refund{r->id,
+                                     tenant,
+                                     r->stamp_duty + r->fees,
+                                     r->stamp_duty,
+                                     r->fees,
+                                     r->iuv,
+                                     code,
+                                     at,
+                                     {},
+                                     {},
+                                     {}});
+      audit_.record_or_throw(
+          tx, entry(*r, "certificate.refuse", true,
+                    boost::json::object{{"anpr_code", code},
+                                        {"refund_due", refund ? r->stamp_duty + r->fees : 0}}));
+      return true;
     }
     files::Limits limits;
     limits.max_size = 20 * 1024 * 1024;
@@ -381,6 +485,9 @@ Result<Request> CertificateService::issue(std::int64_t tenant, const std::string
     if (!f) return f.error();
     if (!store::mark_issued(tx, tenant, r->id, res->protocol, f->id, f->sha256, at))
       return cert_error("certificates.already_done", 409);  // someone else finished it: roll this back
+    audit_.record_or_throw(
+        tx, entry(*r, "certificate.issue", true,
+                  boost::json::object{{"anpr_protocol", res->protocol}, {"sha256", f->sha256}}));
     return true;
   });
   if (!done && done.error().code != "certificates.already_done") return done.error();

@@ -18,6 +18,16 @@
 //   move the request from queued to issued. The position is made once per request: a payment still being
 //   confirmed never makes the person pay twice.
 // - The PDF is stored byte for byte (files) with its SHA-256; the download is those bytes.
+// - Each request, issue and refusal is an entry of the body's audit chain (certificate.request,
+//   certificate.issue, certificate.refuse), in the same transaction as the change it records.
+// - A certificate ANPR refuses after it was paid (the preview makes it rare: ANPR's data changed in
+//   between) is a refund due: an append-only record of the amount (stamp duty + diritti), in the
+//   refusal's transaction; the body's staff see the list (/backoffice/{slug}/certificati) and the person's
+//   request page says the amount will be refunded and by whom.
+// - Diritti di segreteria: a per-body amount per certificate kind (0 = none), set by the body's staff
+//   with manage_payments (append-only, the latest in force), charged online as the second transfer of the
+//   same pagoPA position (to the comune's IBAN; the stamp is the first). Options::fees is the default
+//   for a body that never set any (tests). Not charged at the counter (paid there in cash, as today).
 // - At the counter (the assisted channel) an operator issues a certificate about anyone registered in
 //   ANPR, for a requester of any type, recorded as such (operator, requester, type); the stamp duty is
 //   marked as paid at the counter (bolloVirtuale 9).
@@ -28,6 +38,7 @@
 // certificates.exemption_text, certificates.anpr_refused (detail: ANPR's code), certificates.not_comune
 // (the body has no ISTAT code), certificates.not_payable (no creditor settings),
 // certificates.anpr_unavailable (503), not_found.
+#include <boost/json.hpp>
 #include <functional>
 #include <map>
 #include <memory>
@@ -36,6 +47,7 @@
 #include <vector>
 
 #include "adapters/anpr/client.hpp"
+#include "audit/service.hpp"
 #include "certificates/model.hpp"
 #include "db/database.hpp"
 #include "files/service.hpp"
@@ -87,7 +99,8 @@ struct Preview {
 class CertificateService {
  public:
   CertificateService(db::Database& db, time::Clock& clock, tenants::TenantService& tenants,
-                     payments::PaymentsService& payments, files::FileService& files, Options options);
+                     payments::PaymentsService& payments, files::FileService& files,
+                     audit::AuditService& audit, Options options);
 
   // Registers the receipt listener and the job kind (at install time, before serving).
   void attach(jobs::Runner& runner);
@@ -118,6 +131,17 @@ class CertificateService {
   // The stored PDF, byte for byte (not_found unless issued).
   Result<std::string> pdf(const Request& r);
 
+  // Diritti di segreteria of a kind at the body (0: none).
+  money::Cents fee_for(std::int64_t tenant, const std::string& kind);
+  // Every offered kind's amount (the settings page). forbidden without manage_payments.
+  Result<std::map<std::string, money::Cents>> fees(const identity::Principal* who, std::int64_t tenant);
+  // Sets the amounts given (kind → cents, 0..100000); unknown kinds are certificates.kind. Audited.
+  Status set_fees(const identity::Principal* who, std::int64_t tenant,
+                  const std::map<std::string, money::Cents>& amounts);
+  // Refunds due at the body, newest first (manage_payments); the one of a request, if any.
+  Result<std::vector<Refund>> refunds(const identity::Principal* who, std::int64_t tenant);
+  std::optional<Refund> refund_of(const Request& r);
+
   [[nodiscard]] std::vector<Exemption> exemptions_today(bool online) const;
   [[nodiscard]] const Options& options() const { return options_; }
 
@@ -130,12 +154,15 @@ class CertificateService {
   anpr::CertificateRequest anpr_request(const Request& r, anpr::Channel channel) const;
   void paid(db::Conn& tx, const payments::Position& p, const payments::Option& o);
   [[nodiscard]] std::string today() const;
+  [[nodiscard]] audit::Entry entry(const Request& r, const std::string& action, bool by_system,
+                                   boost::json::object details) const;
 
   db::Database& db_;
   time::Clock& clock_;
   tenants::TenantService& tenants_;
   payments::PaymentsService& payments_;
   files::FileService& files_;
+  audit::AuditService& audit_;
   Options options_;
   jobs::Runner* runner_ = nullptr;
 };

@@ -176,4 +176,56 @@ std::vector<Request> queued(db::Conn& c, int limit) {
   return many(c, select("state = 'queued' ORDER BY created_at LIMIT $1"), {std::int64_t{limit}});
 }
 
+std::map<std::string, money::Cents> fees(db::Conn& c, std::int64_t tenant) {
+  std::map<std::string, money::Cents> out;
+  // Rows in order: a later change of a kind replaces the earlier one.
+  for (const auto& r :
+       c.query("SELECT kind, amount_cents FROM certificate_fees WHERE tenant_id = $1 ORDER BY id", {tenant}))
+    out[r.text(0)] = r.i64(1);
+  return out;
+}
+
+void add_fee(db::Conn& tx, std::int64_t tenant, const std::string& kind, money::Cents amount,
+             const std::string& set_by, const std::string& at) {
+  tx.exec(
+      "INSERT INTO certificate_fees (tenant_id, kind, amount_cents, set_by, set_at) VALUES ($1, $2, $3, $4, "
+      "$5)",
+      {tenant, kind, static_cast<std::int64_t>(amount), set_by, at});
+}
+
+void add_refund(db::Conn& tx, const Refund& r) {
+  tx.exec(
+      "INSERT INTO certificate_refunds (request_id, tenant_id, amount_cents, stamp_cents, fees_cents, iuv, "
+      "reason, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING",
+      {r.request_id, r.tenant_id, static_cast<std::int64_t>(r.amount), static_cast<std::int64_t>(r.stamp),
+       static_cast<std::int64_t>(r.fees), r.iuv, r.reason, r.created_at});
+}
+
+namespace {
+constexpr const char* kRefundSelect =
+    "SELECT f.request_id, f.tenant_id, f.amount_cents, f.stamp_cents, f.fees_cents, f.iuv, f.reason, "
+    "f.created_at, q.requester_cf, q.requester_name, q.kind FROM certificate_refunds f "
+    "JOIN certificate_requests q ON q.id = f.request_id AND q.tenant_id = f.tenant_id ";
+Refund read_refund(const db::Row& r) {
+  return Refund{r.text(0), r.i64(1),  r.i64(2),  r.i64(3),  r.i64(4),  r.text(5),
+                r.text(6), r.text(7), r.text(8), r.text(9), r.text(10)};
+}
+}  // namespace
+
+std::vector<Refund> refunds(db::Conn& c, std::int64_t tenant, int limit) {
+  std::vector<Refund> out;
+  for (const auto& r :
+       c.query(std::string(kRefundSelect) + "WHERE f.tenant_id = $1 ORDER BY f.created_at DESC LIMIT $2",
+               {tenant, static_cast<std::int64_t>(limit)}))
+    out.push_back(read_refund(r));
+  return out;
+}
+
+std::optional<Refund> refund_of(db::Conn& c, std::int64_t tenant, const std::string& request_id) {
+  auto r = c.query_one(std::string(kRefundSelect) + "WHERE f.tenant_id = $1 AND f.request_id = $2",
+                       {tenant, request_id});
+  if (!r) return std::nullopt;
+  return read_refund(*r);
+}
+
 }  // namespace sp::certificates::store

@@ -1,5 +1,6 @@
 #pragma once
 // SQL of the certificates module (migrations/*/0034_certificates.sql). The tenant is in every WHERE.
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -32,5 +33,14 @@ bool set_operation_id(db::Conn& tx, std::int64_t tenant, const std::string& id, 
                       const std::string& fresh);
 // Queued requests of every body (the job's sweep), oldest first.
 std::vector<Request> queued(db::Conn& c, int limit = 50);
+
+// Diritti di segreteria (migration 0040): the amounts in force per kind (latest row each), and a change.
+std::map<std::string, money::Cents> fees(db::Conn& c, std::int64_t tenant);
+void add_fee(db::Conn& tx, std::int64_t tenant, const std::string& kind, money::Cents amount,
+             const std::string& set_by, const std::string& at);
+// Refunds due (migration 0040): one per refused paid request (ON CONFLICT DO NOTHING).
+void add_refund(db::Conn& tx, const Refund& r);
+std::vector<Refund> refunds(db::Conn& c, std::int64_t tenant, int limit = 200);
+std::optional<Refund> refund_of(db::Conn& c, std::int64_t tenant, const std::string& request_id);
 
 }  // namespace sp::certificates::store

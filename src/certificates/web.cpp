@@ -190,10 +190,9 @@ http::Response cert_preview_post(WebDeps& d, http::Request& req) {
   page.data.set("exempt_by_type", p->kind->stamp_exempt);
   page.data.set("pay_label",
                 d.view.i18n().format(lang, "ui.cert_pay", {{"amount", web::format_cents(kStampDuty, lang)}}));
-  auto fee = d.certificates.options().fees.find(c.body->id);
-  if (fee != d.certificates.options().fees.end())
-    page.data.set("fees_label", d.view.i18n().format(lang, "ui.cert_fees",
-                                                     {{"amount", web::format_cents(fee->second, lang)}}));
+  if (const auto fee = d.certificates.fee_for(c.body->id, choice.kind); fee > 0)
+    page.data.set("fees_label",
+                  d.view.i18n().format(lang, "ui.cert_fees", {{"amount", web::format_cents(fee, lang)}}));
   page.data.set("exemptions", exemptions_data(d, lang, true, 0));
   return cert_html(d, req, page);
 }
@@ -231,6 +230,10 @@ http::Response cert_request_get(WebDeps& d, http::Request& req) {
   page.data.set("refused", r->state == State::refused);
   if (r->state == State::refused)
     page.data.set("refusal", d.view.i18n().message(lang, refusal_error(r->refusal_code)));
+  if (auto refund = r->state == State::refused ? d.certificates.refund_of(*r) : std::nullopt)
+    page.data.set("refund_text", d.view.i18n().format(lang, "ui.cert_refund_text",
+                                                      {{"amount", web::format_cents(refund->amount, lang)},
+                                                       {"body", c.body->name}}));
   page.data.set("awaiting_text",
                 d.view.i18n().format(lang, "ui.cert_awaiting_text",
                                      {{"amount", web::format_cents(r->stamp_duty + r->fees, lang)}}));
@@ -357,6 +360,102 @@ http::Response counter_pdf(WebDeps& d, http::Request& req, const identity::Staff
                                 "certificato-" + r->anpr_protocol + ".pdf");
 }
 
+// ---- The body's office: diritti di segreteria and refunds due ---------------------------------------------
+
+std::string office_href(const tenants::Body& b) {
+  return "/backoffice/" + b.slug + "/certificati";
+}
+
+http::Response office_page(WebDeps& d, http::Request& req, const identity::StaffCall& a, const Error* error,
+                           bool saved) {
+  const auto& lang = req.ctx.locale;
+  auto page = web::backoffice_page(d.view, req, *a.body, a.who->csrf_token, "certificates_office",
+                                   d.view.t(lang, "ui.cert_office_title"), "", "", false);
+  auto fees = d.certificates.fees(a.who, a.body->id);
+  if (!fees) return d.view.error_page(req, fees.error().http_status);
+  auto refunds = d.certificates.refunds(a.who, a.body->id);
+  if (!refunds) return d.view.error_page(req, refunds.error().http_status);
+  auto& x = page.data;
+  x.set("title", page.title);
+  x.set("action", office_href(*a.body) + "/diritti");
+  x.set("saved", saved);
+  if (error) {
+    x.set("error", d.view.i18n().message(lang, *error));
+    if (!error->field.empty()) x.set("error_field", error->field);
+  }
+  Data rows = web::list();
+  for (const auto& k : kinds()) {
+    Data r;
+    r.set("code", k.code);
+    r.set("label", kind_label(d, lang, k.code));
+    const auto cents = fees->at(k.code);
+    r.set("value",
+          std::to_string(cents / 100) + "," + (cents % 100 < 10 ? "0" : "") + std::to_string(cents % 100));
+    r.set("invalid", error && error->field == "fee_" + k.code);
+    rows.push_back(r);
+  }
+  x.set("fees", rows);
+  Data due = web::list();
+  for (const auto& f : *refunds) {
+    Data r;
+    r.set("created", time::it_datetime_text(f.created_at));
+    r.set("requester",
+          f.requester_name.empty() ? f.requester_cf : f.requester_name + " (" + f.requester_cf + ")");
+    r.set("kind", kind_label(d, lang, f.kind));
+    r.set("amount", web::format_cents(f.amount, lang));
+    r.set("detail", d.view.i18n().format(lang, "ui.cert_refund_detail",
+                                         {{"stamp", web::format_cents(f.stamp, lang)},
+                                          {"fees", web::format_cents(f.fees, lang)}}));
+    r.set("iuv", f.iuv);
+    r.set("reason", d.view.i18n().message(lang, refusal_error(f.reason)));
+    due.push_back(r);
+  }
+  x.set("refunds", due);
+  x.set("has_refunds", !refunds->empty());
+  return web::private_page(d.view, req, page, error ? error->http_status : 200);
+}
+
+http::Response office_get(WebDeps& d, http::Request& req, const identity::StaffCall& a) {
+  return office_page(d, req, a, nullptr, req.query_param("salvato") == "1");
+}
+
+// "1,50", "1.50", "2" → cents; nullopt when not an amount.
+std::optional<money::Cents> cert_cents(std::string text) {
+  for (auto& ch : text)
+    if (ch == ',') ch = '.';
+  while (!text.empty() && text.back() == ' ') text.pop_back();
+  while (!text.empty() && text.front() == ' ') text.erase(text.begin());
+  if (text.empty()) return money::Cents{0};
+  const auto dot = text.find('.');
+  const std::string whole = text.substr(0, dot);
+  std::string frac = dot == std::string::npos ? std::string() : text.substr(dot + 1);
+  if (whole.empty() || whole.size() > 5 || frac.size() > 2) return std::nullopt;
+  for (char ch : whole + frac)
+    if (ch < '0' || ch > '9') return std::nullopt;
+  while (frac.size() < 2) frac += '0';
+  return std::stoll(whole) * 100 + std::stoll(frac);
+}
+
+http::Response office_post(WebDeps& d, http::Request& req, const identity::StaffCall& a) {
+  auto form = req.form();
+  if (!form) return d.view.error_page(req, 400);
+  if (auto st = identity::check_csrf(req, *form); !st) return d.view.error_page(req, st.error().http_status);
+  std::map<std::string, money::Cents> amounts;
+  for (const auto& k : kinds()) {
+    auto it = form->find("fee_" + k.code);
+    if (it == form->end()) continue;
+    auto cents = cert_cents(it->second);
+    if (!cents) {
+      const Error e = Error::for_field("certificates.fee", "fee_" + k.code, 422);
+      return office_page(d, req, a, &e, false);
+    }
+    amounts[k.code] = *cents;
+  }
+  if (auto st = d.certificates.set_fees(a.who, a.body->id, amounts); !st)
+    return office_page(d, req, a, &st.error(), false);
+  return web::see_other(office_href(*a.body) + "?salvato=1");
+}
+
 }  // namespace
 
 void register_pages(http::Router& router, WebDeps& deps) {
@@ -367,6 +466,10 @@ void register_pages(http::Router& router, WebDeps& deps) {
   router.get("/{slug}/certificati/{token}", [d](http::Request& r) { return cert_request_get(*d, r); });
   router.get("/{slug}/certificati/{token}/certificato.pdf",
              [d](http::Request& r) { return cert_pdf_get(*d, r); });
+  router.get("/backoffice/{slug}/certificati",
+             identity::staff_route(deps, identity::Permission::manage_payments, office_get));
+  router.post("/backoffice/{slug}/certificati/diritti",
+              identity::staff_route(deps, identity::Permission::manage_payments, office_post));
   router.get(kCounterBase, identity::hub_staff_route(deps, identity::Permission::counter, counter_get));
   router.post(kCounterBase, identity::hub_staff_route(deps, identity::Permission::counter, counter_post));
   router.get(kCounterBase + "/{token}/certificato.pdf",

@@ -154,6 +154,8 @@ http::Response home(StaffWebDeps& d, http::Request& req) {
       }
       if (authorize(p, Permission::manage_register, body->id))
         page.data.set("register_href", "/backoffice/" + body->slug + "/anagrafe");
+      if (authorize(p, Permission::manage_payments, body->id) && body->istat_code.size() == 6)
+        page.data.set("certificates_href", "/backoffice/" + body->slug + "/certificati");
       if (authorize(p, Permission::publish_albo, body->id))
         page.data.set("albo_href", "/backoffice/" + body->slug + "/albo");
       if (p->has(Role::body_admin)) {

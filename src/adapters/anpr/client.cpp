@@ -16,6 +16,20 @@ std::string request_time(const time::Clock& clock) {
 
 }  // namespace
 
+std::map<std::string, std::string> parse_credentials(const std::string& pairs) {
+  std::map<std::string, std::string> out;
+  std::string rest = pairs;
+  while (!rest.empty()) {
+    const auto comma = rest.find(',');
+    const std::string item = rest.substr(0, comma);
+    rest = comma == std::string::npos ? std::string() : rest.substr(comma + 1);
+    const auto eq = item.find('=');
+    if (eq != std::string::npos && eq > 0 && eq + 1 < item.size())
+      out[item.substr(0, eq)] = item.substr(eq + 1);
+  }
+  return out;
+}
+
 Client::Client(ClientConfig config, const time::Clock& clock)
     : config_(std::move(config)), clock_(clock), http_(config_.http) {}
 
@@ -61,6 +75,44 @@ Result<ConsultResponse> Client::consult(const std::string& codice_fiscale, const
   auto parsed = parse_consult_response(*body);
   if (!parsed) return Error::make(parsed.error().code, 502, parsed.error().detail);
   return parsed;
+}
+
+Result<std::vector<Notification>> Client::notifications(const std::string& from,
+                                                        const std::string& to) const {
+  auto refused = [](const NotificationsResponse& r) {
+    std::string codes;
+    for (const auto& e : r.errors) codes += (codes.empty() ? "" : ", ") + e.code + " " + e.text;
+    return Error::make("anpr.refused", 502, "4005: " + codes);
+  };
+  auto ask = [&](NotificationsRequest r) -> Result<NotificationsResponse> {
+    r.header = {next_operation_id(clock_), config_.sender, "4005", request_time(clock_), config_.send_type};
+    auto body = post("AnprService4000", render_notifications_request(r));
+    if (!body) return body.error();
+    auto parsed = parse_notifications_response(*body);
+    if (!parsed) return Error::make(parsed.error().code, 502, parsed.error().detail);
+    if (!parsed->ok) return refused(*parsed);
+    return parsed;
+  };
+  NotificationsRequest start;
+  start.period_from = from;
+  start.period_to = to;
+  auto queued = ask(start);
+  if (!queued) return queued.error();
+  std::vector<Notification> out;
+  for (int page = 1;; ++page) {
+    NotificationsRequest check;
+    check.check = true;
+    check.anpr_request_id = queued->anpr_request_id;
+    check.page = page;
+    auto got = ask(check);
+    if (!got) return got.error();
+    if (got->state == "0" || got->state == "1")
+      return Error::make("anpr.not_ready", 503, "4005 request " + queued->anpr_request_id + " not ready");
+    if (got->state != "2") return refused(*got);
+    for (auto& n : got->notifications) out.push_back(std::move(n));
+    if (got->pages <= page) break;
+  }
+  return out;
 }
 
 Result<CertificateResponse> Client::issue(CertificateRequest request) const {

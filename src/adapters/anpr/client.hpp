@@ -3,6 +3,7 @@
 // consultation of a person and their household (3002) and its certificate requests (6001).
 //
 //   POST {base_url}/AnprService3000   interrogazioneCittadino_famiglia_convivenza
+//   POST {base_url}/AnprService4000   richieste_asincrone (4005): the comune's notifications
 //   POST {base_url}/AnprService6001   emissioneCertificato
 // (the WSDLs' soap:address paths), Content-Type text/xml, SOAPAction "".
 //
@@ -21,6 +22,7 @@
 // timeout, TLS; the http_client code in the detail), anpr.http (502: an HTTP status other than 200/500,
 // e.g. 401 for a wrong credential), anpr.soap_fault (502), anpr.soap_syntax (502: an answer that is not
 // ANPR's message). A refusal by ANPR is NOT an error: the response has ok == false and ANPR's errors.
+#include <map>
 #include <string>
 
 #include "adapters/anpr/wire.hpp"
@@ -49,6 +51,12 @@ class Client {
   [[nodiscard]] Result<ConsultResponse> consult(const std::string& codice_fiscale,
                                                 const std::string& reference_date, bool household,
                                                 std::string operation_id = {}) const;
+  // The comune's notifications of the period [from, to] (local times, YYYY-MM-DDTHH:MM:SS): 4005
+  // elaborazione, then verificaStato page by page. Errors besides the above: anpr.not_ready (503: ANPR
+  // has not finished preparing them; ask again later for the same period), anpr.refused (502: rispostaKO,
+  // ANPR's codes in the detail).
+  [[nodiscard]] Result<std::vector<Notification>> notifications(const std::string& from,
+                                                                const std::string& to) const;
   // `request.header` is completed here: sender, operation, sent_at, send_type, and the id when empty.
   [[nodiscard]] Result<CertificateResponse> issue(CertificateRequest request) const;
 
@@ -61,5 +69,8 @@ class Client {
   const time::Clock& clock_;
   adapters::HttpClient http_;
 };
+
+// Config anpr_credentials, "006039=secret,005005=other" → ISTAT code → secret. Malformed items skipped.
+std::map<std::string, std::string> parse_credentials(const std::string& pairs);
 
 }  // namespace sp::anpr

@@ -4,6 +4,7 @@
 #include <date/date.h>
 
 #include <algorithm>
+#include <boost/json.hpp>
 #include <set>
 #include <stdexcept>
 
@@ -61,6 +62,18 @@ bool less_number(const std::string& a, const std::string& b) {
 
 bool digits(const std::string& s) {
   return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+// "2026-12-05" → "2026-12-05T00:00:00"; a dateTime is kept up to its seconds.
+std::string local_instant(const std::string& t) {
+  if (t.size() == 10) return t + "T00:00:00";
+  return t.substr(0, 19);
+}
+
+std::string population_line(const Resident& r) {
+  boost::json::object o;
+  for (const auto& [k, v] : r.fields) o[k] = v;
+  return boost::json::serialize(o);
 }
 
 std::string verification_code() {
@@ -175,6 +188,7 @@ SoapAnswer Simulator::consult(const std::string& authorization, const std::strin
     std::string answer;
     if (replay(who.istat, "3002", req->header.operation_id, answer, res.errors)) return {200, answer};
   }
+  std::unique_lock people(population_mutex_);
   if (res.errors.empty()) {
     const std::string day = req->reference_date.empty() ? today() : req->reference_date;
     const Resident* r = population_.find(req->codice_fiscale, day);
@@ -206,6 +220,7 @@ SoapAnswer Simulator::certify(const std::string& authorization, const std::strin
   auto req = parse_certificate_request(body);
   if (!req) return {500, render_soap_fault("Client", req.error().detail)};
   std::lock_guard serial(certify_mutex_);
+  std::lock_guard people(population_mutex_);
   CertificateResponse res;
   res.header = {req->header.operation_id, req->header.sender, "6001", now_local(), next_anpr_id(), "2"};
   std::vector<AnprError>& errors = res.errors;
@@ -344,6 +359,118 @@ std::vector<Issued> Simulator::issued() const {
   std::vector<Issued> out;
   for (const auto& [code, i] : issued_) out.push_back(i);
   return out;
+}
+
+}  // namespace sp::anpr::sim
+
+namespace sp::anpr::sim {
+
+void Simulator::add_version(Resident r) {
+  std::lock_guard people(population_mutex_);
+  population_.add(std::move(r));
+}
+
+Notification Simulator::notify(const std::string& istat, const Resident& r, const std::string& operation) {
+  Notification n;
+  n.anpr_operation_id = next_anpr_id();
+  n.operation = operation;
+  n.state = "2";
+  n.format = "JSON";
+  n.content = population_line(r);
+  std::lock_guard lock(mutex_);
+  notifications_.push_back(Queued{istat, now_local(), n});
+  return n;
+}
+
+Result<std::vector<Notification>> Simulator::move(const Move& m) {
+  auto fail = [](int status, std::string detail) { return Error::make("anpr_sim.move", status, detail); };
+  std::lock_guard people(population_mutex_);
+  const std::string day = m.date.empty() ? today() : m.date;
+  const Resident* now = population_.find(m.codice_fiscale, day);
+  if (!now || !now->get("data_cancellazione").empty())
+    return fail(404, "nobody resident with codice fiscale " + m.codice_fiscale);
+  if (now->get("data_variazione") == day)
+    return fail(409, "a version of that person is already dated " + day);
+  if (m.street_type.empty() || m.street_name.empty() || m.civico.empty())
+    return fail(400, "the new address needs street type, street name and number");
+  const Resident before = *now;
+  const std::string from_istat = before.get("comune_istat");
+  const std::string to_istat = m.comune_istat.empty() ? from_istat : m.comune_istat;
+  Resident after = before;
+  auto& f = after.fields;
+  f["specie_via"] = m.street_type;
+  f["denominazione_via"] = m.street_name;
+  f["civico"] = m.civico;
+  f["esponente"] = "";
+  f["interno"] = "";
+  if (!m.cap.empty()) f["cap"] = m.cap;
+  f["data_variazione"] = day;
+  std::vector<Notification> out;
+  if (to_istat == from_istat) {
+    if (!m.id_famiglia.empty()) {
+      f["id_famiglia"] = m.id_famiglia;
+      f["relazione_parentela"] = "1";
+    }
+    population_.add(after);
+    out.push_back(notify(to_istat, after, "5005"));  // mutazione_residenza
+    return out;
+  }
+  // Residence in another comune: registered there (a household of their own unless one is named), and
+  // the comune they left gets the version cancelling them.
+  f["comune_istat"] = to_istat;
+  f["id_famiglia"] = m.id_famiglia.empty() ? "T" + before.get("codice_fiscale") : m.id_famiglia;
+  f["relazione_parentela"] = "1";
+  f["data_iscrizione"] = day;
+  population_.add(after);
+  Resident left = before;
+  left.fields["data_variazione"] = day;
+  left.fields["data_cancellazione"] = day;
+  left.fields["motivo_cancellazione"] = "emigrazione";
+  out.push_back(notify(to_istat, after, "1002"));   // iscrizione_altriMotivi (immigration)
+  out.push_back(notify(from_istat, left, "1002"));  // the same event, seen by the comune left
+  return out;
+}
+
+SoapAnswer Simulator::notifications(const std::string& authorization, const std::string& body) {
+  const auto who = caller(authorization);
+  if (!who.ok) return {401, render_soap_fault("Client", "credenziale mancante o non valida")};
+  auto req = parse_notifications_request(body);
+  if (!req) return {500, render_soap_fault("Client", req.error().detail)};
+  NotificationsResponse res;
+  res.header = {req->header.operation_id, req->header.sender, "4005", now_local(), next_anpr_id(), "2"};
+  if (req->header.sender != who.istat)
+    res.errors.push_back(error_of(kWrongSender, "codMittente", req->header.sender));
+  std::lock_guard lock(mutex_);
+  if (res.errors.empty() && !req->check) {
+    // elaborazione: queued (statoRichiesta 0), ready at once.
+    res.ok = true;
+    res.state = "0";
+    res.anpr_request_id = res.header.anpr_operation_id;
+    res.available_at = res.header.sent_at;
+    async_requests_[res.anpr_request_id] = {who.istat,
+                                            {local_instant(req->period_from), local_instant(req->period_to)}};
+  } else if (res.errors.empty()) {
+    auto it = async_requests_.find(req->anpr_request_id);
+    if (it == async_requests_.end() || it->second.first != who.istat) {
+      res.errors.push_back(error_of(kNoResult, "idOperazioneANPR", req->anpr_request_id));
+    } else {
+      const auto& [from, to] = it->second.second;
+      std::vector<const Notification*> found;
+      for (const auto& q : notifications_)
+        if (q.istat == who.istat && q.at >= from && q.at <= to) found.push_back(&q.n);
+      res.ok = true;
+      res.state = "2";
+      res.anpr_request_id = req->anpr_request_id;
+      res.available_at = res.header.sent_at;
+      res.pages = std::max<int>(1, static_cast<int>((found.size() + kPageSize - 1) / kPageSize));
+      res.page = std::clamp(req->page, 1, res.pages);
+      const std::size_t first = static_cast<std::size_t>(res.page - 1) * kPageSize;
+      for (std::size_t i = first; i < found.size() && i < first + kPageSize; ++i)
+        res.notifications.push_back(*found[i]);
+    }
+  }
+  if (!res.ok) res.header.outcome = "3";
+  return {200, render_notifications_response(res)};
 }
 
 }  // namespace sp::anpr::sim

@@ -4,7 +4,9 @@
 // certificates it issued, checkable on its verification page.
 //
 //   POST /Interno/ANPR/AnprService3000   3002 consultation (a person, or the household)
+//   POST /Interno/ANPR/AnprService4000   4005 richieste_asincrone: the comune's notifications of a period
 //   POST /Interno/ANPR/AnprService6001   6001 emissioneCertificato
+//   POST /sim/anpr/move                  moves a person (JSON, Move's keys; `sportello sim anpr move`)
 //   GET  /verifica                       the verification page: code + the PDF's SHA-256, or
 //   POST /verifica                       an uploaded PDF (multipart, field "pdf") with the code
 //   GET  /sim/anpr/issued                what it issued (JSON: code, protocol, sha256, subject_cf), for
@@ -29,6 +31,12 @@
 //   EC009  code 99 without its description                 EC010  certificate type not in table 13
 //   EC011  type 2 (morte) for a living person              EA002  codMittente is not the credential's comune
 //   EA003  idOperazioneComune lower than the comune's last
+// Notifications (4005): every change made through move() is a new version of the person in the
+// simulator's population and a notification for each comune concerned — the comune of residence after
+// the change and, when the person left another comune, that comune (a version cancelling them,
+// `emigrazione`). A 4005 elaborazione is answered at once (statoRichiesta 0); its verificaStato returns
+// state 2 with the notifications of the period, kPageSize per progressivo. Each caller sees only its own
+// comune's notifications. Content: one population-format line (wire.hpp, Notification).
 // A preview (emissione 3) is checked as an online request and answered with the data, without a PDF.
 //
 // The certificate is a PDF (core/pdf) with the data, the art. 40 c.02 DPR 445/2000 sentence, how the stamp
@@ -74,6 +82,18 @@ struct Issued {
   std::string issued_on;  // YYYY-MM-DD
 };
 
+// A move (`sportello sim anpr move`): a new address in the same comune, or residence in another one.
+struct Move {
+  std::string codice_fiscale;
+  std::string comune_istat;  // empty: the same comune
+  std::string street_type;   // VIA, PIAZZA, ...
+  std::string street_name;
+  std::string civico;
+  std::string cap;          // empty: unchanged within the comune
+  std::string id_famiglia;  // empty: the same household (same comune) or a new one of their own (another)
+  std::string date;         // data_variazione, YYYY-MM-DD; empty: today
+};
+
 enum class Verdict { valid, unknown };
 const char* verdict_name(Verdict v);
 
@@ -98,6 +118,19 @@ class Simulator {
   // The two services: `authorization` is the request's Authorization header ("" when absent).
   SoapAnswer consult(const std::string& authorization, const std::string& body);
   SoapAnswer certify(const std::string& authorization, const std::string& body);
+
+  // 4005: the caller's notifications.
+  SoapAnswer notifications(const std::string& authorization, const std::string& body);
+  // Applies a move: the new version(s) and their notifications, which are returned. Errors (code
+  // anpr_sim.move): unknown person or cancelled (404), missing street (400), a version already dated that
+  // day (409: a register keeps one version per person and day).
+  Result<std::vector<Notification>> move(const Move& m);
+  // Adds a version of a person to the population without notifying anyone (tests: ANPR's data changing
+  // behind the hub's back, e.g. between a preview and the issue).
+  void add_version(Resident r);
+  // Queues a notification for comune `istat` carrying the version `r` as is (tests: a faulty ANPR).
+  Notification notify(const std::string& istat, const Resident& r, const std::string& operation);
+  static constexpr int kPageSize = 200;
 
   // The verification page's check.
   [[nodiscard]] Verdict verify(const std::string& code, const std::string& sha256_hex,
@@ -133,6 +166,15 @@ class Simulator {
   std::map<std::string, std::string> answers_;      // "istat|op|id" → envelope
   std::map<std::string, std::string> last_ids_;     // "istat|op" → last id (as a number string)
   std::map<std::string, Issued> issued_;            // by code
+  struct Queued {
+    std::string istat;
+    std::string at;  // local time of the change, YYYY-MM-DDTHH:MM:SS
+    Notification n;
+  };
+  std::vector<Queued> notifications_;
+  std::map<std::string, std::pair<std::string, std::pair<std::string, std::string>>>
+      async_requests_;                   // idOperazioneANPR → (istat, (from, to))
+  mutable std::mutex population_mutex_;  // population_ changes (move); taken before mutex_
   std::uint64_t anpr_ids_ = 0;
 };
 

@@ -136,6 +136,31 @@ std::shared_ptr<void> register_anpr_simulator_routes(http::Router& router, Simul
   router.post(base + "/AnprService6001", [s](http::Request& req) {
     return anpr_soap(s->sim.certify(anpr_header(req, "authorization"), req.body));
   });
+  router.post(base + "/AnprService4000", [s](http::Request& req) {
+    return anpr_soap(s->sim.notifications(anpr_header(req, "authorization"), req.body));
+  });
+  // A change to the population (the operator's `sportello sim anpr move`): loopback only, as
+  // /sim/anpr/issued.
+  router.post("/sim/anpr/move", [s](http::Request& req) {
+    boost::system::error_code ec;
+    auto v = boost::json::parse(req.body, ec);
+    if (ec || !v.is_object()) return http::Response::json(R"({"error":"a JSON object is expected"})", 400);
+    const auto& o = v.as_object();
+    auto str = [&o](const char* k) {
+      const auto* x = o.if_contains(k);
+      return x && x->is_string() ? std::string(x->as_string()) : std::string();
+    };
+    Move m{str("codice_fiscale"), str("comune_istat"), str("specie_via"),  str("denominazione_via"),
+           str("civico"),         str("cap"),          str("id_famiglia"), str("data_variazione")};
+    auto done = s->sim.move(m);
+    if (!done)
+      return http::Response::json(boost::json::serialize(boost::json::object{{"error", done.error().detail}}),
+                                  done.error().http_status);
+    boost::json::array out;
+    for (const auto& n : *done)
+      out.push_back(boost::json::object{{"id", n.anpr_operation_id}, {"operation", n.operation}});
+    return http::Response::json(boost::json::serialize(boost::json::object{{"notifications", out}}));
+  });
   router.get("/verifica", [s](http::Request& req) { return anpr_verify_get(*s, req); });
   router.post("/verifica", [s](http::Request& req) { return anpr_verify_post(*s, req); });
   router.get("/lang/{lang}", [s](http::Request& req) { return anpr_language(*s, req); });

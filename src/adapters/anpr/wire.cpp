@@ -614,6 +614,117 @@ Result<CertificateResponse> parse_certificate_response(std::string_view xml) {
   return out;
 }
 
+// ---- 4005 ------------------------------------------------------------------------------------------------
+
+std::string render_notifications_request(const NotificationsRequest& r) {
+  pugi::xml_document doc;
+  auto op = envelope(doc, kNs4000, "Richiesta4005");
+  write_request_header(op, r.header);
+  if (r.check) {
+    auto v = add(op, "verificaStato");
+    add_text(v, "idOperazioneANPR", r.anpr_request_id);
+    add_num(v, "progressivo", r.page);
+  } else {
+    auto e = add(op, "elaborazione");
+    add_text(e, "dettaglioDati", "TUTTO");
+    auto q = add(e, "ricercaElenchiRichieste");
+    add_text(q, "statoLavorazione", "9");  // every state (as comuni ask, italia/ansc issue 1258)
+    auto p = add(q, "periodoRiferimentoRichieste");
+    add_text(p, "dataOraIniziale", r.period_from);
+    add_text(p, "dataOraFinale", r.period_to);
+  }
+  return to_xml(doc);
+}
+
+std::string render_notifications_response(const NotificationsResponse& r) {
+  pugi::xml_document doc;
+  auto wrap = envelope(doc, kNs4000, "Risposta4005");
+  if (!r.ok) {
+    auto ko = wrap.append_child("ns:rispostaKO");
+    write_response_header(ko, r.header);
+    write_errors(ko, "listaErrori", "errore", r.errors);
+    return to_xml(doc);
+  }
+  auto ok = wrap.append_child("ns:RispostaMultipla4005");
+  write_response_header(ok, r.header);
+  add_text(ok, "statoRichiesta", r.state);
+  add_text(ok, "idOperazioneANPR", r.anpr_request_id);
+  add_text(ok, "dataDisponibilita", r.available_at);
+  if (r.pages > 0) {
+    auto f = add(ok, "datiFornitura");
+    add_num(f, "progressivoCorrente", r.page);
+    add_num(f, "progressivoTotale", r.pages);
+  }
+  for (const auto& n : r.notifications) {
+    auto e = add(ok, "elencoRisposte");
+    add_text(e, "idOperazioneANPR", n.anpr_operation_id);
+    add_opt(e, "statoLavorazione", n.state);
+    add_opt(e, "tipoOperazione", n.operation);
+    add_text(e, "contenutoRisposta", crypto::base64_encode(n.content));
+    add_text(e, "formatoRisposta", n.format);
+  }
+  return to_xml(doc);
+}
+
+Result<NotificationsRequest> parse_notifications_request(std::string_view xml) {
+  pugi::xml_document doc;
+  auto op = load_operation(doc, xml, "Richiesta4005");
+  if (!op) return op.error();
+  Reader r;
+  NotificationsRequest out;
+  out.header = read_request_header(r, *op);
+  if (auto v = child(*op, "verificaStato")) {
+    out.check = true;
+    out.anpr_request_id = r.required(v, "idOperazioneANPR");
+    out.page = static_cast<int>(r.number(v, "progressivo", true));
+  } else if (auto e = child(*op, "elaborazione")) {
+    auto p = child(child(e, "ricercaElenchiRichieste"), "periodoRiferimentoRichieste");
+    out.period_from = r.required(p, "dataOraIniziale");
+    out.period_to = r.required(p, "dataOraFinale");
+  } else if (r.problem.empty()) {
+    r.problem = "neither elaborazione nor verificaStato";
+  }
+  if (!r.problem.empty()) return anpr_syntax(r.problem);
+  return out;
+}
+
+Result<NotificationsResponse> parse_notifications_response(std::string_view xml) {
+  pugi::xml_document doc;
+  auto op = load_operation(doc, xml, "Risposta4005");
+  if (!op) return op.error();
+  Reader r;
+  NotificationsResponse out;
+  if (auto ko = child(*op, "rispostaKO")) {
+    out.header = read_response_header(r, ko);
+    out.errors = read_errors(child(ko, "listaErrori"));
+  } else if (auto ok = child(*op, "RispostaMultipla4005")) {
+    out.ok = true;
+    out.header = read_response_header(r, ok);
+    out.state = r.required(ok, "statoRichiesta");
+    out.anpr_request_id = r.required(ok, "idOperazioneANPR");
+    out.available_at = text_of(ok, "dataDisponibilita");
+    if (auto f = child(ok, "datiFornitura")) {
+      out.page = static_cast<int>(r.number(f, "progressivoCorrente", true));
+      out.pages = static_cast<int>(r.number(f, "progressivoTotale", true));
+    }
+    for (auto e : children(ok, "elencoRisposte")) {
+      Notification n;
+      n.anpr_operation_id = r.required(e, "idOperazioneANPR");
+      n.state = text_of(e, "statoLavorazione");
+      n.operation = text_of(e, "tipoOperazione");
+      n.format = text_of(e, "formatoRisposta");
+      auto content = crypto::base64_decode(text_of(e, "contenutoRisposta"));
+      if (!content && r.problem.empty()) r.problem = "contenutoRisposta not base64";
+      if (content) n.content = std::move(*content);
+      out.notifications.push_back(std::move(n));
+    }
+  } else {
+    return anpr_syntax("Risposta4005 holds neither RispostaMultipla4005 nor rispostaKO");
+  }
+  if (!r.problem.empty()) return anpr_syntax(r.problem);
+  return out;
+}
+
 std::string request_operation(std::string_view xml) {
   pugi::xml_document doc;
   if (!doc.load_buffer(xml.data(), xml.size(), pugi::parse_default, pugi::encoding_utf8)) return {};
@@ -623,6 +734,7 @@ std::string request_operation(std::string_view xml) {
     auto n = local_name(c.name());
     if (n == "Richiesta3002") return "3002";
     if (n == "Richiesta6001") return "6001";
+    if (n == "Richiesta4005") return "4005";
     return {};
   }
   return {};

@@ -4,6 +4,12 @@
 // (../shared/anpr/wsdl/comuni, snapshot 2026-01-19), NOT the newer PDND e-services with ModI security:
 //   3000 consultazione, operation interrogazioneCittadino_famiglia_convivenza (Richiesta3002/Risposta3002):
 //        a person, or the person's household, by codice fiscale at a reference date
+//   4000 estrazione, operation richieste_asincrone (Richiesta4005/Risposta4005): the comune's
+//        notifications — what ANPR (or another comune) changed about the comune's residents — asked for a
+//        period (elaborazione), then fetched page by page (verificaStato). ANPR's own advice for keeping
+//        a comune's local database current (italia/anpr issues 1535, 2273: "il servizio di interesse è il
+//        4005"); the push alternative (an endpoint receiving NRIS messages) is not followed, so there is
+//        no inbound call to authenticate: the hub asks, with the comune's credential.
 //   6001 certificazione, operation emissioneCertificato (Richiesta6001/Risposta6001): a certificate (types
 //        from table 13, stamp duty or a table-39 exemption, requester type) and its PDF
 //
@@ -32,6 +38,7 @@
 namespace sp::anpr {
 
 inline constexpr std::string_view kNs3000 = "http://sogei.it/ANPR/3000consultazione";
+inline constexpr std::string_view kNs4000 = "http://sogei.it/ANPR/4000estrazione";
 inline constexpr std::string_view kNs6001 = "http://sogei.it/ANPR/6001certificazione";
 inline constexpr std::string_view kAnprCode = "999999";  // codDestinatario of requests
 
@@ -161,12 +168,51 @@ struct CertificateResponse {
   int exemption = 0;
 };
 
+// ---- 4005: the comune's notifications -------------------------------------------------------------------
+
+// One notification (tipodatiRisposta4005). ANPR sends the notified operation's XML, gzip-compressed, in
+// contenutoRisposta; this project's simulator and client carry instead one line of the population format
+// (docs/population-format.md) with formatoRisposta "JSON": the person's version after the change. That
+// content is the project's choice (the published files do not describe ANPR's); the envelope is ANPR's.
+struct Notification {
+  std::string anpr_operation_id;  // idOperazioneANPR of the notified operation: unique in ANPR
+  std::string operation;          // tipoOperazione: the ANPR service that made the change (4 characters)
+  std::string state;              // statoLavorazione
+  std::string format;             // formatoRisposta: "JSON" here
+  std::string content;            // contenutoRisposta, decoded from base64
+};
+
+struct NotificationsRequest {
+  RequestHeader header;
+  // elaborazione (check == false): the notifications of a period (dataOraIniziale, dataOraFinale, local
+  // time); verificaStato (check == true): page `page` (progressivo, from 1) of the request `anpr_request_id`.
+  bool check = false;
+  std::string period_from;
+  std::string period_to;
+  std::string anpr_request_id;
+  int page = 1;
+};
+
+struct NotificationsResponse {
+  ResponseHeader header;
+  bool ok = false;    // RispostaMultipla4005 (else rispostaKO)
+  std::string state;  // statoRichiesta: 0 queued, 1 working, 2 done, 3 done with a negative outcome, 99 error
+  std::string anpr_request_id;  // idOperazioneANPR of the asynchronous request
+  std::string available_at;     // dataDisponibilita
+  int page = 0;                 // datiFornitura/progressivoCorrente
+  int pages = 0;                // datiFornitura/progressivoTotale
+  std::vector<Notification> notifications;
+  std::vector<AnprError> errors;
+};
+
 // Rendering: a whole SOAP envelope. The structs are rendered as given; missing required values are
 // the caller's bug (the XSD tests catch them).
 std::string render_consult_request(const ConsultRequest& r);
 std::string render_consult_response(const ConsultResponse& r);
 std::string render_certificate_request(const CertificateRequest& r);
 std::string render_certificate_response(const CertificateResponse& r);
+std::string render_notifications_request(const NotificationsRequest& r);
+std::string render_notifications_response(const NotificationsResponse& r);
 
 // Parsing. Errors (status 400/502 as the caller sees fit, code anpr.soap_syntax with the detail): not
 // XML, not a SOAP envelope, not the expected element, a required child missing or not a number.
@@ -174,8 +220,11 @@ Result<ConsultRequest> parse_consult_request(std::string_view xml);
 Result<ConsultResponse> parse_consult_response(std::string_view xml);
 Result<CertificateRequest> parse_certificate_request(std::string_view xml);
 Result<CertificateResponse> parse_certificate_response(std::string_view xml);
+Result<NotificationsRequest> parse_notifications_request(std::string_view xml);
+Result<NotificationsResponse> parse_notifications_response(std::string_view xml);
 
-// Which operation a request envelope carries ("3002", "6001"), from the body's element; "" when neither.
+// Which operation a request envelope carries ("3002", "4005", "6001"), from the body's element; "" when
+// neither.
 std::string request_operation(std::string_view xml);
 
 // A SOAP 1.1 Fault envelope (faultcode soap:Client/soap:Server), for requests that are not ANPR messages.

@@ -252,6 +252,10 @@ const std::vector<Rule>& rules() {
       {"GET", "/{slug}/autocertificazioni/{token}/autocertificazione.pdf", {}},
       {"GET", "/area-personale/autocertificazioni", {"citizen"}},
       {"GET", "/backoffice/{slug}/autocertificazioni", kAstiDesk},
+      // The body's certificate office: diritti di segreteria and refunds due (manage_payments). The POST sets
+      // a fee: an allowed caller is redirected.
+      {"GET", "/backoffice/{slug}/certificati", kAstiManagers},
+      {"POST", "/backoffice/{slug}/certificati/diritti", kAstiManagers, "fee_residenza=0,50"},
       // The population register mirror: the registry office (manage_register: managers and administrators;
       // {id}: Asti's demo import). The upload without its file: an allowed caller gets 400. The citizen's own
       // register data in the personal area.

@@ -9,9 +9,11 @@
 #include <thread>
 
 #include "adapters/anpr/simulator.hpp"
+#include "audit/service.hpp"
 #include "certificates/service.hpp"
 #include "core/digest.hpp"
 #include "files/service.hpp"
+#include "identity/model.hpp"
 #include "jobs/runner.hpp"
 #include "payments/service.hpp"
 #include "support/testing.hpp"
@@ -65,7 +67,8 @@ class CertificatesTest : public ::testing::TestWithParam<db::Dialect> {
     ASSERT_TRUE(table.ok());
     o.exemptions = *table;
     o.fees[casale_] = 52;  // € 0,52 of diritti di segreteria
-    service_ = std::make_unique<CertificateService>(db(), clock_, *tenants_, *payments_, *files_, o);
+    audit_ = std::make_unique<audit::AuditService>(db(), clock_);
+    service_ = std::make_unique<CertificateService>(db(), clock_, *tenants_, *payments_, *files_, *audit_, o);
     runner_ = std::make_unique<jobs::Runner>(db(), clock_);
     service_->attach(*runner_);
   }
@@ -102,6 +105,7 @@ class CertificatesTest : public ::testing::TestWithParam<db::Dialect> {
   void ExemptionsAreTheTableInForceThatDayForTheChannel();
   void TheCounterIssuesForAThirdPartyRecordedAsSuch();
   void AnotherBodyOrPersonSeesNothing();
+  void RefusedAfterPaymentIsARefundDueAndEveryStepIsAudited();
 
   // 2026-12-05 10:00 UTC.
   time::TestClock clock_{time::TimePoint{std::chrono::sys_days{std::chrono::year{2026} / 12 / 5}} +
@@ -112,6 +116,7 @@ class CertificatesTest : public ::testing::TestWithParam<db::Dialect> {
   std::unique_ptr<payments::PaymentsService> payments_;
   std::unique_ptr<files::FileService> files_;
   std::unique_ptr<anpr::sim::RunningSimulator> anpr_;
+  std::unique_ptr<audit::AuditService> audit_;
   std::unique_ptr<CertificateService> service_;
   std::unique_ptr<jobs::Runner> runner_;
   tenants::TenantId casale_ = 0;
@@ -270,6 +275,77 @@ void CertificatesTest::AnotherBodyOrPersonSeesNothing() {
                 .error()
                 .code,
             "certificates.not_payable");
+}
+
+void CertificatesTest::RefusedAfterPaymentIsARefundDueAndEveryStepIsAudited() {
+  // The body's diritti di segreteria per kind: set by an office manager (audited), not by an operator nor
+  // by another body's staff; 0 for a kind means none.
+  identity::Principal manager;
+  manager.kind = identity::PrincipalKind::staff;
+  manager.subject = "staff-casale";
+  manager.tenant_id = casale_;
+  manager.roles = {identity::Role::office_manager};
+  identity::Principal op = manager;
+  op.roles = {identity::Role::operator_};
+  identity::Principal asti_manager = manager;
+  asti_manager.tenant_id = asti_;
+  EXPECT_EQ(service_->set_fees(&op, casale_, {{"stato-famiglia", 77}}).error().http_status, 403);
+  EXPECT_EQ(service_->set_fees(&asti_manager, casale_, {{"stato-famiglia", 77}}).error().http_status, 403);
+  ASSERT_TRUE(service_->set_fees(&manager, casale_, {{"stato-famiglia", 77}, {"residenza", 0}}).ok());
+  EXPECT_EQ(service_->fee_for(casale_, "stato-famiglia"), 77);
+  EXPECT_EQ(service_->fee_for(casale_, "residenza"), 0);
+  EXPECT_EQ(service_->fee_for(casale_, "cittadinanza"), 52);  // never set: the default
+  EXPECT_EQ(service_->fee_for(asti_, "stato-famiglia"), 0);
+
+  auto r = service_->request_online(casale_, davide(), choice(kDavide, "stato-famiglia"));
+  ASSERT_TRUE(r.ok()) << r.error().code;
+  EXPECT_EQ(r->fees, 77);
+  auto pos = payments_->get(system_, casale_, r->iupd);
+  ASSERT_TRUE(pos.ok());
+  ASSERT_EQ(pos->options[0].transfers.size(), 2u);  // the stamp, then the comune's fee
+  EXPECT_EQ(pos->options[0].transfers[1].amount, 77);
+  // ANPR's data change after the preview: Davide is no longer certifiable when the receipt arrives.
+  auto now = anpr_->simulator().population().find(kDavide, "2026-12-05");
+  ASSERT_NE(now, nullptr);
+  anpr::sim::Resident changed = *now;
+  changed.fields["certificabilita"] = "0";
+  changed.fields["data_variazione"] = "2026-12-05";
+  anpr_->simulator().add_version(changed);
+  ASSERT_TRUE(payments_->record_option_paid(system_, casale_, r->iuv, clock_.now()).ok());
+  EXPECT_EQ(runner_->run_until_idle(), 1);
+  auto done = service_->own(casale_, kDavide, r->token);
+  ASSERT_TRUE(done.ok());
+  EXPECT_EQ(done->state, State::refused);
+  auto refund = service_->refund_of(*done);
+  ASSERT_TRUE(refund.has_value());
+  EXPECT_EQ(refund->amount, 1677);
+  EXPECT_EQ(refund->stamp, 1600);
+  EXPECT_EQ(refund->fees, 77);
+  EXPECT_EQ(refund->reason, "EC001");
+  auto list = service_->refunds(&manager, casale_);
+  ASSERT_TRUE(list.ok());
+  ASSERT_EQ(list->size(), 1u);
+  EXPECT_EQ(list->front().requester_cf, kDavide);
+  EXPECT_EQ(service_->refunds(&asti_manager, casale_).error().http_status, 403);
+  EXPECT_TRUE(service_->refunds(&manager, asti_).ok() == false);
+  // Running the job again refunds nothing twice; the record is append-only.
+  EXPECT_EQ(service_->issue(casale_, r->id)->state, State::refused);
+  EXPECT_EQ(count("certificate_refunds"), 1);
+  EXPECT_THROW(db().write([](db::Conn& c) { c.exec("UPDATE certificate_refunds SET amount_cents = 0"); }),
+               std::exception);
+  // The body's chain has the request, the refusal and the fee change, in order.
+  std::vector<std::string> actions;
+  db().read([&](db::Conn& c) {
+    for (const auto& row :
+         c.query("SELECT action FROM audit_log WHERE tenant_id = $1 ORDER BY seq", {casale_}))
+      if (row.text(0).starts_with("certificate.")) actions.push_back(row.text(0));
+  });
+  EXPECT_EQ(actions,
+            (std::vector<std::string>{"certificate.fees", "certificate.request", "certificate.refuse"}));
+}
+
+TEST_P(CertificatesTest, RefundsFeesAndAudit) {
+  RefusedAfterPaymentIsARefundDueAndEveryStepIsAudited();
 }
 
 TEST_P(CertificatesTest, PaidOnlineAndTwoAttemptsAtOnce) {

@@ -199,6 +199,56 @@ void WhatIsNotAnAnprMessageIsRefused() {
   EXPECT_EQ(request_operation(render_soap_fault("Client", "x")), "");
 }
 
+void NotificationMessagesAreValidAndReadBack() {
+  NotificationsRequest ask;
+  ask.header = request_header("4005");
+  ask.period_from = "2026-12-05T09:00:00";
+  ask.period_to = "2026-12-05T10:00:00";
+  auto xml = render_notifications_request(ask);
+  EXPECT_EQ(anpr_schema_errors(xml, "4000estrazione.xsd"), "");
+  EXPECT_EQ(request_operation(xml), "4005");
+  auto back = parse_notifications_request(xml);
+  ASSERT_TRUE(back);
+  EXPECT_FALSE(back->check);
+  EXPECT_EQ(back->period_to, "2026-12-05T10:00:00");
+  NotificationsRequest check;
+  check.header = request_header("4005");
+  check.check = true;
+  check.anpr_request_id = "700000009";
+  check.page = 2;
+  xml = render_notifications_request(check);
+  EXPECT_EQ(anpr_schema_errors(xml, "4000estrazione.xsd"), "");
+  auto check_back = parse_notifications_request(xml);
+  ASSERT_TRUE(check_back);
+  EXPECT_TRUE(check_back->check);
+  EXPECT_EQ(check_back->page, 2);
+
+  NotificationsResponse res;
+  res.header = response_header("4005", "2");
+  res.ok = true;
+  res.state = "2";
+  res.anpr_request_id = "700000009";
+  res.available_at = "2026-12-05T10:00:01";
+  res.page = 1;
+  res.pages = 1;
+  res.notifications = {{"700000010", "5005", "2", "JSON", "{\"codice_fiscale\": \"GTTDVD79H14B885C\"}"}};
+  xml = render_notifications_response(res);
+  EXPECT_EQ(anpr_schema_errors(xml, "4000estrazione.xsd"), "");
+  auto res_back = parse_notifications_response(xml);
+  ASSERT_TRUE(res_back);
+  ASSERT_EQ(res_back->notifications.size(), 1u);
+  EXPECT_EQ(res_back->notifications[0].content, res.notifications[0].content);
+  EXPECT_EQ(res_back->notifications[0].operation, "5005");
+  NotificationsResponse ko;
+  ko.header = response_header("4005", "3");
+  ko.errors = {{"EA002", "E", "x", "", ""}};
+  xml = render_notifications_response(ko);
+  EXPECT_EQ(anpr_schema_errors(xml, "4000estrazione.xsd"), "");
+  auto ko_back = parse_notifications_response(xml);
+  ASSERT_TRUE(ko_back);
+  EXPECT_FALSE(ko_back->ok);
+}
+
 // One test case (one process under the sanitizers): the parts above in turn.
 TEST(AnprWire, MessagesAreValidAgainstAnprsSchemasAndReadBack) {
   ConsultRequestIsValidAndReadsBack();
@@ -206,6 +256,7 @@ TEST(AnprWire, MessagesAreValidAgainstAnprsSchemasAndReadBack) {
   CertificateRequestIsValidAndReadsBack();
   CertificateResponsesAreValidAndKeepThePdfBytes();
   WhatIsNotAnAnprMessageIsRefused();
+  NotificationMessagesAreValidAndReadBack();
 }
 
 }  // namespace
