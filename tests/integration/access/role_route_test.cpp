@@ -252,6 +252,18 @@ const std::vector<Rule>& rules() {
       {"GET", "/{slug}/autocertificazioni/{token}/autocertificazione.pdf", {}},
       {"GET", "/area-personale/autocertificazioni", {"citizen"}},
       {"GET", "/backoffice/{slug}/autocertificazioni", kAstiDesk},
+      // Messaging (docs/messaging.md): the person's messages and channel choices; the body's messages for its
+      // desk staff; its message templates for its administrators.
+      {"GET", "/area-personale/messaggi", {"citizen"}},
+      {"POST", "/area-personale/messaggi/preferenze", {"citizen"}},
+      {"GET", "/area-personale/messaggi/{id}", {"citizen"}},
+      {"GET", "/backoffice/{slug}/messaggi", kAstiDesk},
+      {"GET", "/backoffice/{slug}/messaggi/{id}", kAstiDesk},
+      {"POST", "/backoffice/{slug}/messaggi/{id}/riprova", kAstiDesk},
+      {"POST", "/backoffice/{slug}/messaggi/{id}/annulla", kAstiDesk},
+      {"GET", "/backoffice/{slug}/modelli-messaggi", {"asti_admin"}},
+      {"POST", "/backoffice/{slug}/modelli-messaggi", {"asti_admin"}},
+      {"POST", "/backoffice/{slug}/modelli-messaggi/ripristina", {"asti_admin"}},
       // The body's certificate office: diritti di segreteria and refunds due (manage_payments). The POST sets
       // a fee: an allowed caller is redirected.
       {"GET", "/backoffice/{slug}/certificati", kAstiManagers},
