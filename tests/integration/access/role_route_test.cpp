@@ -8,6 +8,7 @@
 #include <set>
 
 #include "adapters/anpr/simulator.hpp"
+#include "adapters/messaging/outbox.hpp"
 #include "app/app.hpp"
 #include "cases/service.hpp"
 #include "files/service.hpp"
@@ -415,6 +416,18 @@ class RoleRouteTest : public ::testing::TestWithParam<sp::db::Dialect> {
     auto view = cases.get(&fabio_p, asti_, case_id_);
     ASSERT_TRUE(view.ok() && !view->documents.empty());
     case_doc_id_ = view->documents.front().id;
+    // A message of the test citizen's from Asti, for the messages pages' {id}.
+    app_->database().write([&](sp::db::Conn& tx) {
+      sp::messaging::Message m;
+      m.tenant_id = asti_;
+      m.recipient = "fabio.caccamo@example.org";
+      m.subject = "Domanda ricevuta";
+      m.body = "La sua domanda è stata ricevuta.";
+      m.person = "CCCFBA85D03L219P";
+      auto id = sp::messaging::enqueue(tx, m);
+      ASSERT_TRUE(id.ok());
+      message_id_ = *id;
+    });
     // A queued job for the jobs page's {id}.
     app_->database().write([&](sp::db::Conn& tx) {
       auto j = sp::jobs::enqueue(tx, sp::jobs::NewJob{"test.noop", 0, "", "", std::nullopt},
@@ -458,7 +471,9 @@ class RoleRouteTest : public ::testing::TestWithParam<sp::db::Dialect> {
     const bool a_position = !a_cart && pattern.find("/pagamenti/") != std::string::npos;
     const bool a_publication = pattern.find("/albo/") != std::string::npos;
     const bool an_import = pattern.find("/anagrafe/importazioni/") != std::string::npos;
-    put("{id}", protocol        ? protocol_id_
+    const bool a_message = pattern.find("/messaggi/") != std::string::npos;
+    put("{id}", a_message       ? message_id_
+                : protocol      ? protocol_id_
                 : an_import     ? import_id_
                 : a_publication ? albo_id_
                 : a_case        ? case_id_
@@ -545,6 +560,7 @@ class RoleRouteTest : public ::testing::TestWithParam<sp::db::Dialect> {
   std::string draft_id_;
   std::string case_id_;
   std::string case_doc_id_;
+  std::string message_id_;
   std::string job_id_;
   std::string fine_iuv_;
   std::string cart_id_;

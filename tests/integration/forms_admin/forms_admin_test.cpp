@@ -7,7 +7,6 @@
 
 #include <algorithm>
 #include <filesystem>
-
 #include <fstream>
 #include <sstream>
 
@@ -69,9 +68,9 @@ class FormsAdminTest : public AppTest {
 TEST_P(FormsAdminTest, LoadingIsIdempotentAndAChangedFileIsANewVersion) {
   auto& defs = app_->definitions();
   // One definition per file of data/forms, however many the catalog has today.
-  const auto files = static_cast<std::int64_t>(std::count_if(
-      std::filesystem::directory_iterator(sp::testing::source_dir() + "/data/forms"), {},
-      [](const auto& e) { return e.path().extension() == ".json"; }));
+  const auto files = static_cast<std::int64_t>(
+      std::count_if(std::filesystem::directory_iterator(sp::testing::source_dir() + "/data/forms"), {},
+                    [](const auto& e) { return e.path().extension() == ".json"; }));
   ASSERT_GT(files, 16);
   EXPECT_EQ(static_cast<std::int64_t>(defs.codes().size()), files);
   EXPECT_EQ(count("SELECT COUNT(*) FROM form_definitions", {}), files);
