@@ -42,8 +42,12 @@ class JobsCrashTest : public ::testing::TestWithParam<sp::db::Dialect> {
     seeded_ = sp::protocollo_stress::seed(database_->url());
     ASSERT_FALSE(seeded_.key.empty());
     clock_file_ = dir_.path() / "clock";
-    now_ = std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
-    first_day_ = sp::time::rome_date(now_);  // the AOOs were made today: their registers start today
+    // Noon in Rome of today: the day counts below must not depend on the hour the suite runs (started at
+    // 00:02 Rome, the first due period was still the day before and the count came out one more).
+    const auto real_now = std::chrono::system_clock::now();
+    first_day_ = sp::time::rome_date(real_now);  // the AOOs were made today: their registers start today
+    now_ = std::chrono::time_point_cast<std::chrono::seconds>(sp::time::rome_day_start(first_day_) +
+                                                              std::chrono::hours(12));
     set_clock(now_);
     db_ = sp::db::open(database_->url());
   }
