@@ -11,6 +11,10 @@ namespace sp::applications::webtest {
 namespace {
 
 using CatalogWalkTest = AppTest;
+// The walk of every page and link reads only pages whose queries the other suites run on both databases;
+// on PostgreSQL it doubled the suite's longest test (81 services × 2 sessions × every link) and found
+// nothing SQLite's walk does not: it runs on SQLite only.
+using CatalogWalkAllPagesTest = AppTest;
 
 // Internal targets of a page: href="/..." and form action="/...", with the form's method.
 std::vector<std::pair<std::string, std::string>> targets(const std::string& html) {
@@ -30,7 +34,7 @@ std::string unescape(std::string s) {
   return s;
 }
 
-TEST_P(CatalogWalkTest, EveryServicePageAndEveryLinkOnItAnswers) {
+TEST_P(CatalogWalkAllPagesTest, EveryServicePageAndEveryLinkOnItAnswers) {
   const auto citizen_session = anna();
   std::set<std::string> checked;
   std::vector<std::string> failures;
@@ -100,6 +104,8 @@ TEST_P(CatalogWalkTest, AServiceWithoutAFormSaysHowToApplyNowInsteadOfOfferingIt
   EXPECT_GT(not_yet, 0);
 }
 
+INSTANTIATE_TEST_SUITE_P(Sqlite, CatalogWalkAllPagesTest, ::testing::Values(db::Dialect::sqlite),
+                         dialect_name);
 INSTANTIATE_TEST_SUITE_P(BothDatabases, CatalogWalkTest,
                          ::testing::Values(db::Dialect::sqlite, db::Dialect::postgres), dialect_name);
 
