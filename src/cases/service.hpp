@@ -39,6 +39,7 @@
 #include "cases/notify.hpp"
 #include "cases/store.hpp"
 #include "catalog/service.hpp"
+#include "core/config.hpp"
 #include "core/result.hpp"
 #include "core/time.hpp"
 #include "db/database.hpp"
@@ -68,9 +69,9 @@ struct Options {
   std::size_t max_text = 20000;  // characters of a message, note, reason, grounds or decision
   // The decision templates (data/decisions/README.md), read when the service is built: a broken file
   // stops the start. The default is the share directory the binary was built with.
-  std::string decisions_dir = SPORTELLO_SHARE_DIR "/data/decisions";
+  std::string decisions_dir = built_in_share_dir() + "/data/decisions";
   // The texts of the notices to applicants (notify.hpp): web/locales/<lang>/*.json under this folder.
-  std::string locales_dir = SPORTELLO_SHARE_DIR "/web/locales";
+  std::string locales_dir = built_in_share_dir() + "/web/locales";
   // The links in notices: public_url + "/area-personale/pratiche/{slug}/{id}".
   std::string public_url = "http://localhost:8080";
   // The language an applicant is told in ("it", "en"), by codice fiscale. Unset (the profile holds no

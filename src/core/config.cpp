@@ -323,10 +323,17 @@ const std::vector<ConfigSetting>& config_settings() {
   return list;
 }
 
+std::string built_in_share_dir() {
+  return SPORTELLO_SHARE_DIR;
+}
+std::string built_in_static_dir() {
+  return SPORTELLO_STATIC_DIR;
+}
+
 Result<Config> load_config(const std::string& file) {
   Config c;
-  c.share_dir = SPORTELLO_SHARE_DIR;
-  c.static_dir = SPORTELLO_STATIC_DIR;
+  c.share_dir = built_in_share_dir();
+  c.static_dir = built_in_static_dir();
   for (const auto& f : fields()) c.sources[f.meta.key] = "default";
 
   if (!file.empty()) {

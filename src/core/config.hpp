@@ -10,6 +10,11 @@
 
 namespace sp {
 
+// The folders the binary was built with (the source tree and its build's static/): defaults only.
+// Kept out of headers as macros so that objects do not depend on where the tree is checked out.
+std::string built_in_share_dir();
+std::string built_in_static_dir();
+
 struct Config {
   std::string database = "sqlite:var/sportello.db";
   std::string address = "127.0.0.1";

@@ -8,18 +8,13 @@
 #include <stdexcept>
 #include <string>
 
+#include "support/testing.hpp"
+
 namespace sp::testing {
 
 inline std::filesystem::path shared_pagopa_dir() {
   // ../shared/pagopa next to the repository (the public reference files: read, never copied).
-  const char* env = std::getenv("SPORTELLO_SOURCE_DIR");
-  std::filesystem::path root = env != nullptr && *env ? env :
-#ifdef SPORTELLO_SOURCE_DIR
-                                                      SPORTELLO_SOURCE_DIR;
-#else
-                                                      ".";
-#endif
-  return root / ".." / "shared" / "pagopa";
+  return std::filesystem::path(source_dir()) / ".." / "shared" / "pagopa";
 }
 
 struct GeneratedFlow {

@@ -221,6 +221,15 @@ std::string source_dir() {
 #endif
 }
 
+std::string binary() {
+  if (const char* env = std::getenv("SPORTELLO_BINARY"); env && *env) return env;
+#ifdef SPORTELLO_BINARY
+  return SPORTELLO_BINARY;
+#else
+  return "sportello";
+#endif
+}
+
 CommandRun run_command(const std::string& command) {
   CommandRun r;
   FILE* p = ::popen(command.c_str(), "r");

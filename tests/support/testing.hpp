@@ -49,6 +49,8 @@ class TestDatabase {
 
 // Root of the source tree (for migrations/, web/).
 std::string source_dir();
+// The `sportello` binary of this build (the suites start it as a child process).
+std::string binary();
 // A shell command's exit status (-1 when it did not exit normally) and its standard output.
 struct CommandRun {
   int rc = -1;

@@ -7,6 +7,7 @@
 
 #include "adapters/oidc/json_util.hpp"
 #include "adapters/oidc/trust.hpp"
+#include "core/config.hpp"
 #include "core/crypto/encoding.hpp"
 #include "core/crypto/jwe.hpp"
 #include "core/crypto/pkce.hpp"
@@ -34,9 +35,8 @@ http::Response oauth_error(int status, const std::string& error, const std::stri
 
 std::vector<TestIdentity> identities_of(const SimulatorOptions& o) {
   if (!o.identities.empty()) return o.identities;
-  const std::string path = o.identities_file.empty()
-                               ? std::string(SPORTELLO_SHARE_DIR) + "/data/demo/identities.json"
-                               : o.identities_file;
+  const std::string path =
+      o.identities_file.empty() ? built_in_share_dir() + "/data/demo/identities.json" : o.identities_file;
   auto loaded = load_identities(path);
   if (!loaded) throw std::runtime_error(loaded.error().code + ": " + loaded.error().detail);
   return std::move(loaded).value();

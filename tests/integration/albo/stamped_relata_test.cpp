@@ -93,8 +93,8 @@ TEST_P(AlboStampTest, AConfirmedRelataIsStampedAndVerifiesOfflineWithItsBodysKey
   };
   const auto file = write("relata.pdf", *pdf);
   auto run = [&](const std::string& keys) {
-    return sp::testing::run_command(std::string("'") + SPORTELLO_BINARY + "' verify '" + file + "' --keys '" +
-                                    keys + "' 2>&1");
+    return sp::testing::run_command("'" + sp::testing::binary() + "' verify '" + file + "' --keys '" + keys +
+                                    "' 2>&1");
   };
   auto ok = run(write("asti.json", jwks("asti")));
   EXPECT_EQ(ok.rc, 0) << ok.out;

@@ -49,7 +49,7 @@ class AuditBinaryTest : public ::testing::TestWithParam<sp::db::Dialect> {
   sp::testing::CommandRun sportello(const std::string& args) const {
     std::string cmd = "env";
     for (const auto& kv : settings()) cmd += " '" + kv + "'";
-    cmd += std::string(" '") + SPORTELLO_BINARY + "' " + args + " 2>&1";
+    cmd += " '" + sp::testing::binary() + "' " + args + " 2>&1";
     return sp::testing::run_command(cmd);
   }
 
@@ -108,7 +108,7 @@ TEST_P(AuditBinaryTest, ServeAnchorsAndVerifyFindsACutAndARecomputedTail) {
     const auto port = sp::testing::free_port();
     auto env = settings();
     env.push_back("SPORTELLO_PORT=" + std::to_string(port));
-    sp::testing::ServerProcess server({SPORTELLO_BINARY, "serve"}, env);
+    sp::testing::ServerProcess server({sp::testing::binary(), "serve"}, env);
     ASSERT_TRUE(server.wait_ready(60000)) << "server did not become ready";
     EXPECT_EQ(anchor_lines(), 2u) << "anchored at start";
     record(5, 1);  // written while it runs: anchored at its clean stop

@@ -23,7 +23,7 @@ class DemoCatalogTest : public ::testing::TestWithParam<sp::db::Dialect> {
     database_ = std::make_unique<sp::testing::TestDatabase>(GetParam());
     tenants_ = std::make_unique<sp::tenants::TenantService>(database_->db());
     catalog_ = std::make_unique<sp::catalog::CatalogService>(database_->db());
-    const std::string demo = std::string(SPORTELLO_SOURCE_DIR) + "/data/demo/";
+    const std::string demo = sp::testing::source_dir() + "/data/demo/";
     auto c = sp::app::import_catalog(demo + "catalog.json", *catalog_);
     ASSERT_TRUE(c.ok()) << c.error().code << " " << c.error().detail;
     auto b = sp::app::import_bodies(demo + "bodies.json", *tenants_, *catalog_);

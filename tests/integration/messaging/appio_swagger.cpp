@@ -111,7 +111,7 @@ json::value load_yaml(const std::string& path) {
 
 std::string api_file() {
   if (const char* env = std::getenv("SPORTELLO_APPIO_API")) return env;
-  return (std::filesystem::path(SPORTELLO_SOURCE_DIR) / ".." / "shared" / "appio" / "services-api.yaml")
+  return (std::filesystem::path(sp::testing::source_dir()) / ".." / "shared" / "appio" / "services-api.yaml")
       .lexically_normal()
       .string();
 }

@@ -49,7 +49,7 @@ std::int64_t limit(const char* definition, const char* property, const char* whi
 // The simulator behind a real HTTP server on loopback.
 struct IoServer {
   IoServer() {
-    const std::string demo = std::string(SPORTELLO_SOURCE_DIR) + "/data/demo/";
+    const std::string demo = sp::testing::source_dir() + "/data/demo/";
     EXPECT_TRUE(sim.load_profiles(demo + "identities.json", demo + "appio.json").ok());
     sim.add_service("key-of-asti", "asti");
     sim.add_service("key-of-bra", "bra");

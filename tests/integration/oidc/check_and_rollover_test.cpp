@@ -32,7 +32,7 @@ class SystemTime {
 sp::testing::CommandRun oidc_check(const std::string& args, const std::string& public_url = {}) {
   std::string command = "SPORTELLO_SHARE_DIR='" + sp::testing::source_dir() + "' ";
   if (!public_url.empty()) command += "SPORTELLO_PUBLIC_URL='" + public_url + "' ";
-  return sp::testing::run_command(command + "'" + SPORTELLO_BINARY + "' oidc check " + args + " 2>&1");
+  return sp::testing::run_command(command + "'" + sp::testing::binary() + "' oidc check " + args + " 2>&1");
 }
 
 TEST(OidcCheckCli, TheHubAndABodyPassAgainstTheAnchorAndAForeignAnchorOrNoServerFails) {

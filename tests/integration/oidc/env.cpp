@@ -59,7 +59,7 @@ class OidcEnvironment : public ::testing::Environment {
     SimulatorOptions so;
     so.client_id =
         g_env->client_id;  // redirect_uri left empty: the provider must read our entity configuration
-    so.identities_file = std::string(SPORTELLO_SOURCE_DIR) + "/data/demo/identities.json";
+    so.identities_file = sp::testing::source_dir() + "/data/demo/identities.json";
     so.clock = &g_env->clock;
     g_env->sim = start_simulator_thread(so, 0);
     onboard(*g_env->publication, g_env->sim->simulator());
@@ -83,7 +83,7 @@ std::string capture(const std::string& text, const std::string& pattern) {
 SimulatorOptions sibling_simulator() {
   SimulatorOptions so;
   so.client_id = env().client_id;
-  so.identities_file = std::string(SPORTELLO_SOURCE_DIR) + "/data/demo/identities.json";
+  so.identities_file = sp::testing::source_dir() + "/data/demo/identities.json";
   so.clock = &env().clock;
   so.federation_anchor_id = env().sim->simulator().anchor_id();
   so.federation_anchor_keys = env().sim->simulator().anchor_keys();

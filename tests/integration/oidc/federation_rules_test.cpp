@@ -181,7 +181,7 @@ std::shared_ptr<TrustResolver> anchor_resolver(const time::Clock& clock) {
 SimulatorOptions other_simulator(const time::Clock& clock) {
   SimulatorOptions so;
   so.client_id = env().client_id;
-  so.identities_file = std::string(SPORTELLO_SOURCE_DIR) + "/data/demo/identities.json";
+  so.identities_file = sp::testing::source_dir() + "/data/demo/identities.json";
   so.clock = &clock;
   return so;
 }

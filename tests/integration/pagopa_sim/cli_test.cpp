@@ -23,7 +23,7 @@ class SimCliTest : public SimTest {
   }
   sp::testing::CommandRun sportello(const std::string& args) {
     return sp::testing::run_command("SPORTELLO_SHARE_DIR=" + sp::testing::source_dir() + " " +
-                                    std::string(SPORTELLO_BINARY) + " sim pagopa " + args + " 2>&1");
+                                    sp::testing::binary() + " sim pagopa " + args + " 2>&1");
   }
   std::unique_ptr<pagopa::sim::RunningSimulator> running_;
 };
@@ -81,8 +81,9 @@ TEST_P(SimCliTest, TheStandaloneSimulatorPaysWithTheStationsOfItsConfigFile) {
   const auto port = sp::testing::free_port();
   auto start = [&] {
     return std::make_unique<sp::testing::ServerProcess>(
-        std::vector<std::string>{SPORTELLO_BINARY, "sim", "pagopa", "serve", "--port", std::to_string(port),
-                                 "--config", config.string(), "--state", state.string()},
+        std::vector<std::string>{sp::testing::binary(), "sim", "pagopa", "serve", "--port",
+                                 std::to_string(port), "--config", config.string(), "--state",
+                                 state.string()},
         std::vector<std::string>{"SPORTELLO_SHARE_DIR=" + sp::testing::source_dir(),
                                  "ASTI_NODE_SECRET=" + asti_secret_});
   };

@@ -9,8 +9,8 @@
 namespace {
 
 sp::testing::CommandRun nav(const std::string& args) {
-  return sp::testing::run_command(std::string("env SPORTELLO_CONFIG= '") + SPORTELLO_BINARY + "' nav " +
-                                  args + " 2>/dev/null");
+  return sp::testing::run_command("env SPORTELLO_CONFIG= '" + sp::testing::binary() + "' nav " + args +
+                                  " 2>/dev/null");
 }
 
 TEST(NavCli, PrintsTheReportAndExitsZeroOrOne) {

@@ -130,8 +130,8 @@ class PaymentsCrashTest : public ::testing::TestWithParam<sp::db::Dialect> {
              "SPORTELLO_AUDIT_ANCHOR_FILE=" + (dir / "anchors.jsonl").string()}) {
       if (known.count(kv.substr(0, kv.find('=')))) env.push_back(kv);
     }
-    auto p = std::make_unique<sp::testing::ServerProcess>(std::vector<std::string>{SPORTELLO_BINARY, "serve"},
-                                                          env);
+    auto p = std::make_unique<sp::testing::ServerProcess>(
+        std::vector<std::string>{sp::testing::binary(), "serve"}, env);
     EXPECT_TRUE(p->wait_ready(60000)) << "the server did not become ready";
     return p;
   }

@@ -31,7 +31,7 @@ class ImportTest : public PaymentsTest {
  protected:
   void SetUp() override {
     PaymentsTest::SetUp();
-    i18n_.load(std::string(SPORTELLO_SOURCE_DIR) + "/web/locales");
+    i18n_.load(sp::testing::source_dir() + "/web/locales");
     import_ = std::make_unique<PositionImport>(db(), clock_, payments());
   }
 

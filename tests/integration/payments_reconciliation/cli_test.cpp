@@ -26,8 +26,8 @@ class ReconCliTest : public ReconTest {
     const std::string cmd = "SPORTELLO_DATABASE='" + database_->url() + "' SPORTELLO_KEYS_DIR='" +
                             (dir_.path() / "keys").string() + "' SPORTELLO_AUDIT_KEY_FILE='" +
                             (dir_.path() / "audit.key").string() + "' SPORTELLO_SHARE_DIR='" +
-                            sp::testing::source_dir() + "' '" + SPORTELLO_BINARY + "' reconcile " + args +
-                            " 2>'" + err_file + "'";
+                            sp::testing::source_dir() + "' '" + sp::testing::binary() + "' reconcile " +
+                            args + " 2>'" + err_file + "'";
     ReconCliRun r;
     FILE* p = ::popen(cmd.c_str(), "r");
     if (p == nullptr) return r;

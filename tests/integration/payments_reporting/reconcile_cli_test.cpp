@@ -37,8 +37,7 @@ class ReconcileCli : public ::testing::Test {
 
   CliRun reconcile(const std::string& args) const {
     const auto err_file = (dir_.path() / "stderr.txt").string();
-    const std::string cmd =
-        std::string("'") + SPORTELLO_BINARY + "' reconcile " + args + " 2>'" + err_file + "'";
+    const std::string cmd = "'" + sp::testing::binary() + "' reconcile " + args + " 2>'" + err_file + "'";
     CliRun r;
     FILE* p = ::popen(cmd.c_str(), "r");
     if (p == nullptr) return r;
@@ -196,7 +195,7 @@ struct Peak {
   double seconds = 0;
 };
 Peak measure(const std::string& file) {
-  std::vector<std::string> args = {SPORTELLO_BINARY, "reconcile", "--json", file};
+  std::vector<std::string> args = {sp::testing::binary(), "reconcile", "--json", file};
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);

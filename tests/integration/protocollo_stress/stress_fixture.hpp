@@ -110,8 +110,8 @@ inline std::unique_ptr<sp::testing::ServerProcess> start_server(const std::strin
            "SPORTELLO_FILES_DIR=" + (dir / "files").string()}) {
     if (known.count(kv.substr(0, kv.find('=')))) env.push_back(kv);
   }
-  return std::make_unique<sp::testing::ServerProcess>(std::vector<std::string>{SPORTELLO_BINARY, "serve"},
-                                                      env);
+  return std::make_unique<sp::testing::ServerProcess>(
+      std::vector<std::string>{sp::testing::binary(), "serve"}, env);
 }
 
 // A registration whose subject names it: incoming by PEC from one person, a primary document and an

@@ -55,7 +55,7 @@ class ServerTest : public ::testing::TestWithParam<sp::db::Dialect> {
   void start() {
     auto& s = shared()[GetParam()];
     s.server = std::make_unique<sp::testing::ServerProcess>(
-        std::vector<std::string>{SPORTELLO_BINARY, "serve", "--demo"},
+        std::vector<std::string>{sp::testing::binary(), "serve", "--demo"},
         std::vector<std::string>{"SPORTELLO_DATABASE=" + database_->url(),
                                  // Free ports chosen by the server, read from its port file.
                                  "SPORTELLO_PORT=0", "SPORTELLO_ACCESS_LOG=false",

@@ -349,7 +349,7 @@ TEST_P(StampCliTest, VerifyCommandExitCodes) {
   const auto asti = write("asti.json", jwks("asti"));
   const auto novara = write("novara.json", jwks("novara"));
   auto run = [&](const std::string& args) {
-    return sp::testing::run_command(std::string("'") + SPORTELLO_BINARY + "' verify " + args + " 2>&1");
+    return sp::testing::run_command("'" + sp::testing::binary() + "' verify " + args + " 2>&1");
   };
   auto ok = run(good + " --keys " + asti);
   EXPECT_EQ(ok.rc, 0) << ok.out;

@@ -43,8 +43,8 @@ std::string read_file(const std::string& path) {
 }
 
 bool valid_against_dtd(const std::string& xml) {
-  xmlDtdPtr dtd =
-      xmlParseDTD(nullptr, reinterpret_cast<const xmlChar*>(SPORTELLO_SOURCE_DIR "/data/pec/daticert.dtd"));
+  xmlDtdPtr dtd = xmlParseDTD(nullptr, reinterpret_cast<const xmlChar*>(
+                                           (sp::testing::source_dir() + "/data/pec/daticert.dtd").c_str()));
   xmlDocPtr doc =
       xmlReadMemory(xml.data(), static_cast<int>(xml.size()), "daticert.xml", nullptr, XML_PARSE_NONET);
   xmlValidCtxtPtr ctx = xmlNewValidCtxt();
