@@ -10,6 +10,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "support/testing.hpp"
+
 namespace sp::pec {
 namespace {
 
