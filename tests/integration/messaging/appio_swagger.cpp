@@ -9,6 +9,8 @@
 #include <regex>
 #include <stdexcept>
 
+#include "support/testing.hpp"
+
 namespace sp::testing::appio {
 namespace {
 
