@@ -284,6 +284,14 @@ Result<std::vector<OwnRecord>> AnagrafeService::own_records(const identity::Prin
   return records_of(who->subject);
 }
 
+std::vector<std::string> AnagrafeService::residents(tenants::TenantId tenant,
+                                                    const std::vector<std::string>& streets) {
+  std::vector<std::string> out;
+  const auto day = today();
+  db_.read([&](db::Conn& c) { out = store::residents(c, tenant, day, streets); });
+  return out;
+}
+
 std::vector<Street> AnagrafeService::streets(tenants::TenantId tenant) {
   std::vector<Street> out;
   db_.read([&](db::Conn& c) { out = store::streets(c, tenant); });

@@ -87,6 +87,9 @@ class AnagrafeService {
   Result<std::vector<OwnRecord>> own_records(const identity::Principal* who);
 
   std::vector<Street> streets(tenants::TenantId tenant);
+  // The codici fiscali of the body's residents today, in code order (alerts to the population); only
+  // those living on one of `streets` ("VIA ROMA") when it is not empty.
+  std::vector<std::string> residents(tenants::TenantId tenant, const std::vector<std::string>& streets);
   RegisterCounts counts(tenants::TenantId tenant);
   std::vector<ImportRun> imports(tenants::TenantId tenant, int limit = 20);
   Result<std::pair<ImportRun, std::vector<RowError>>> import_detail(const identity::Principal* who,

@@ -229,6 +229,29 @@ std::vector<Residence> residences(db::Conn& c, const std::string& cf, const std:
   return out;
 }
 
+std::vector<std::string> residents(db::Conn& c, std::int64_t tenant, const std::string& day,
+                                   const std::vector<std::string>& streets) {
+  // $3: "|VIA ROMA|CORSO ALFIERI|" or "" for every street (instr on SQLite, strpos on PostgreSQL).
+  static const std::string base =
+      "SELECT v.codice_fiscale FROM anagrafe_versions v WHERE v.tenant_id = $1 AND v.data_variazione = "
+      "(SELECT MAX(w.data_variazione) FROM anagrafe_versions w WHERE w.tenant_id = v.tenant_id AND "
+      "w.codice_fiscale = v.codice_fiscale AND w.data_variazione <= $2) AND v.data_cancellazione = '' AND "
+      "v.data_decesso = '' AND ($3 = '' OR ";
+  static const std::string sqlite_sql =
+      base + "instr($3, '|' || v.specie_via || ' ' || v.denominazione_via || '|') > 0) ORDER BY v.codice_fiscale";
+  static const std::string pg_sql =
+      base + "strpos($3, '|' || v.specie_via || ' ' || v.denominazione_via || '|') > 0) ORDER BY v.codice_fiscale";
+  std::string set;
+  if (!streets.empty()) {
+    set = "|";
+    for (const auto& s : streets) set += s + "|";
+  }
+  std::vector<std::string> out;
+  for (const auto& r : c.query(c.dialect() == db::Dialect::postgres ? pg_sql : sqlite_sql, {tenant, day, set}))
+    out.push_back(r.text(0));
+  return out;
+}
+
 std::vector<Street> streets(db::Conn& c, std::int64_t tenant) {
   std::vector<Street> out;
   for (const auto& r : c.query(kStreets, {tenant})) out.push_back(Street{r.text(0), r.text(1)});

@@ -40,6 +40,10 @@ std::vector<PersonVersion> household(db::Conn& c, std::int64_t tenant, const std
 // The current versions of a codice fiscale in every body (a person moves between member comuni).
 std::vector<Residence> residences(db::Conn& c, const std::string& cf, const std::string& day);
 std::vector<Street> streets(db::Conn& c, std::int64_t tenant);
+// The codici fiscali of the body's residents on `day` (current version not cancelled, not dead), in code
+// order; only those living on one of `streets` ("SPECIE DENOMINAZIONE") when it is not empty.
+std::vector<std::string> residents(db::Conn& c, std::int64_t tenant, const std::string& day,
+                                   const std::vector<std::string>& streets);
 RegisterCounts counts(db::Conn& c, std::int64_t tenant);
 bool any_version(db::Conn& c);
 std::vector<ImportRun> imports(db::Conn& c, std::int64_t tenant, int limit);

@@ -192,6 +192,12 @@ App::App(Config config) : config_(std::move(config)) {
       throw std::runtime_error("demo population: " + st.error().code + " " + st.error().detail);
   }
   selfdecl_ = selfdecl::install(router_, deps, *anagrafe_, *stamp_);  // prefilled from the register, stamped
+  // Alerts to the population: residents (the register), a school's parents (the cases), subscribers.
+  alerts_ = alerts::install(router_, deps, *identity_, *anagrafe_, *cases_);
+  if (config_.demo) {
+    if (auto st = seed_demo_school_cases(config_.share_dir, *tenants_, *db_); !st)
+      throw std::runtime_error("demo school cases: " + st.error().code + " " + st.error().detail);
+  }
   // The hub's own back-office pages.
   register_jobs_page();
   register_keys_page();
@@ -217,7 +223,7 @@ http::ServerOptions App::server_options() const {
   for (const web::Installed* m : std::initializer_list<const web::Installed*>{
            identity_.get(), protocollo_.get(), forms_.get(), cases_.get(), applications_.get(),
            body_pages_.get(), payments_.get(), stamp_.get(), albo_.get(), certificates_.get(),
-           anagrafe_.get(), selfdecl_.get(), messaging_.get()}) {
+           anagrafe_.get(), selfdecl_.get(), messaging_.get(), alerts_.get()}) {
     o.upload_prefixes.insert(o.upload_prefixes.end(), m->upload_prefixes.begin(), m->upload_prefixes.end());
   }
   o.request_timeout = std::chrono::milliseconds(config_.request_timeout_ms);

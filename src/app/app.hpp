@@ -38,6 +38,7 @@
 #include "payments/module_web.hpp"
 #include "protocollo/module_web.hpp"
 #include "selfdecl/module_web.hpp"
+#include "alerts/module_web.hpp"
 #include "stamp/module_web.hpp"
 #include "tenants/service.hpp"
 #include "web/context.hpp"
@@ -68,6 +69,7 @@ class App {
   [[nodiscard]] albo::AlboService& albo() { return *albo_->albo; }
   [[nodiscard]] anagrafe::AnagrafeService& anagrafe() { return *anagrafe_->register_; }
   [[nodiscard]] selfdecl::SelfDeclService& self_declarations() { return *selfdecl_->declarations; }
+  [[nodiscard]] alerts::AlertService& alerts() { return *alerts_->alerts; }
   [[nodiscard]] payments::StationService& station() { return *payments_->station; }
   [[nodiscard]] payments::PortalService& portal() { return *payments_->portal; }
   [[nodiscard]] stamp::StampService& stamps() { return *stamp_->stamps; }
@@ -140,6 +142,7 @@ class App {
   std::unique_ptr<certificates::Module> certificates_;
   std::unique_ptr<anagrafe::Module> anagrafe_;
   std::unique_ptr<selfdecl::Module> selfdecl_;
+  std::unique_ptr<alerts::Module> alerts_;
 
   void setup_sign_in();
   void start_demo_simulator();

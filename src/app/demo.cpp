@@ -5,6 +5,9 @@
 #include <fstream>
 #include <sstream>
 
+#include "cases/model.hpp"
+#include "cases/store.hpp"
+#include "core/ids.hpp"
 #include "core/pdf/document.hpp"
 #include "core/text.hpp"
 
@@ -446,6 +449,57 @@ Status seed_demo_albo(const std::string& /*share_dir*/, tenants::TenantService& 
     auto r = albo.publish(demo, asti->id, p);
     if (!r) return r.error();
   }
+  return Ok{};
+}
+
+Status seed_demo_school_cases(const std::string& /*share_dir*/, tenants::TenantService& tenants,
+                              db::Database& db) {
+  auto asti = tenants.by_slug("asti");
+  if (!asti) return Ok{};
+  struct Pupil {
+    const char* key;
+    const char* parent_cf;
+    const char* parent_name;
+    const char* child_cf;
+    const char* child_given;
+    const char* school;
+    const char* cls;
+  };
+  const Pupil pupils[] = {
+      {"demo-school-1", "FRRNNA78S70A479X", "Anna Ferraro", "FRRLCU15C09A479M", "Luca", "rodari", "5A"},
+      {"demo-school-2", "CCCFBA85D03L219P", "Fabio Caccamo", "CCCLNE18A41A479S", "Elena", "rodari", "2B"},
+      {"demo-school-3", "RSSMRA80A01H501U", "Mario Rossi", "RSSGLI17M12A479H", "Giulio", "baussano", "3A"},
+  };
+  const auto now = std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
+  db.write([&](db::Conn& tx) {
+    for (const auto& p : pupils) {
+      if (cases::CaseStore::find_by_key(tx, asti->id, p.parent_cf, p.key)) continue;
+      cases::Case c;
+      c.id = ids::uuid_v7();
+      c.tenant_id = asti->id;
+      c.service_code = "iscrizione-mensa-scolastica";
+      c.title = "Iscrizione alla mensa scolastica";
+      c.form_code = "iscrizione-mensa-scolastica";
+      c.applicant_cf = p.parent_cf;
+      c.applicant_name = p.parent_name;
+      c.channel = cases::Channel::online;
+      const std::string family = std::string(p.parent_name).substr(std::string(p.parent_name).find(' ') + 1);
+      c.answers = boost::json::object{
+          {"school_year", "2026-2027"},
+          {"children", boost::json::array{boost::json::object{{"fiscal_code", p.child_cf},
+                                                              {"given_name", p.child_given},
+                                                              {"family_name", family},
+                                                              {"school", p.school},
+                                                              {"class", p.cls}}}}};
+      c.office = "Servizi scolastici";
+      c.submitted_at = now;
+      c.deadline_days = 30;
+      c.due_date = cases::legal_end(time::add_calendar_days(time::rome_date(now), 30));
+      c.state = cases::State::submitted;
+      c.submission_key = p.key;
+      cases::CaseStore::insert_case(tx, c, cases::queue_keys(c));
+    }
+  });
   return Ok{};
 }
 

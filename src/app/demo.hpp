@@ -6,6 +6,7 @@
 #include "albo/service.hpp"
 #include "catalog/service.hpp"
 #include "core/result.hpp"
+#include "db/database.hpp"
 #include "forms/definitions_service.hpp"
 #include "identity/staff_service.hpp"
 #include "payments/portal_service.hpp"
@@ -51,5 +52,11 @@ Status seed_demo_payments(const std::string& share_dir, tenants::TenantService& 
 // updated on every start (they are settings, not records).
 Status seed_demo_payment_services(const std::string& share_dir, tenants::TenantService& tenants,
                                   payments::PortalService& portal);
+
+// A few school-canteen applications at Asti naming two of its demo schools (the parents FRRNNA78S70A479X
+// and CCCFBA85D03L219P for "rodari", RSSMRA80A01H501U for "baussano"), so that an alert to a school's
+// parents has someone to reach. Written through the case store (no protocol entry: demo history); skipped
+// when they are there.
+Status seed_demo_school_cases(const std::string& share_dir, tenants::TenantService& tenants, db::Database& db);
 
 }  // namespace sp::app

@@ -267,6 +267,13 @@ std::vector<Case> CaseService::standing_mentioning(tenants::TenantId tenant, con
   return out;
 }
 
+std::vector<std::pair<std::string, std::string>> CaseService::standing_answers(tenants::TenantId tenant,
+                                                                             const std::string& form_code) {
+  std::vector<std::pair<std::string, std::string>> out;
+  db_.read([&](db::Conn& c) { out = CaseStore::standing_answers(c, tenant, form_code); });
+  return out;
+}
+
 Result<std::vector<CaseSummary>> CaseService::my_cases(const identity::Principal* applicant) {
   if (applicant == nullptr) return Error::make("auth.required", 401, "my_cases");
   const std::string cf = applicant_cf_of(applicant);

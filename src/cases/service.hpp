@@ -211,6 +211,10 @@ class CaseService {
   // whoever applied. Callers tell people only that such a case exists, never whose or what it says.
   std::vector<Case> standing_mentioning(tenants::TenantId tenant, const std::string& form_code,
                                         const std::string& code);
+  // For the platform's alerts to a school's parents (src/alerts): the applicant and the answers (JSON
+  // text) of every standing case of a body's form. Never shown as such.
+  std::vector<std::pair<std::string, std::string>> standing_answers(tenants::TenantId tenant,
+                                                                    const std::string& form_code);
   // The applicant's cases at every body, newest first.
   Result<std::vector<CaseSummary>> my_cases(const identity::Principal* applicant);
   Status answer_additions(const identity::Principal* applicant, tenants::TenantId tenant,

@@ -45,6 +45,9 @@ constexpr const char* kMentioning =
     ", answers FROM cases WHERE tenant_id = $1 AND form_code = $2 "
     "AND CAST(answers AS TEXT) LIKE $3 AND state NOT IN ('rejected', 'withdrawn') "
     "ORDER BY submitted_at DESC LIMIT $4";
+constexpr const char* kStandingAnswers =
+    "SELECT applicant_cf, answers FROM cases WHERE tenant_id = $1 AND form_code = $2 "
+    "AND state NOT IN ('rejected', 'withdrawn') ORDER BY applicant_cf, id";
 constexpr const char* kApplicantOf = "SELECT applicant_cf FROM cases WHERE id = $1 AND tenant_id = $2";
 constexpr const char* kOffices =
     "SELECT DISTINCT office FROM cases WHERE tenant_id = $1 AND office IS NOT NULL ORDER BY office";
@@ -354,6 +357,14 @@ std::vector<Case> CaseStore::mentioning(db::Conn& c, tenants::TenantId tenant, c
   std::vector<Case> out;
   for (const auto& r : c.query(kMentioning, {tenant, form_code, "%" + code + "%", cap}))
     out.push_back(case_from(r, true));
+  return out;
+}
+
+std::vector<std::pair<std::string, std::string>> CaseStore::standing_answers(db::Conn& c,
+                                                                            tenants::TenantId tenant,
+                                                                            const std::string& form_code) {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const auto& r : c.query(kStandingAnswers, {tenant, form_code})) out.emplace_back(r.text(0), r.text(1));
   return out;
 }
 

@@ -2,6 +2,7 @@
 // SQL for cases and their transitions, messages, notes and documents. Every query filters on the tenant,
 // except the applicant's own list across bodies (by codice fiscale). Transitions, messages, notes and
 // documents are append-only (triggers in migrations/*/0011_cases.sql).
+#include <utility>
 #include <optional>
 #include <string>
 #include <vector>
@@ -67,6 +68,11 @@ class CaseStore {
   // and digits only), newest first, with their answers; at most `cap`.
   static std::vector<Case> mentioning(db::Conn& c, tenants::TenantId tenant, const std::string& form_code,
                                       const std::string& code, int cap);
+  // Applicant and answers (JSON text) of every standing case of the body's form (alerts to a school's
+  // parents), by applicant.
+  static std::vector<std::pair<std::string, std::string>> standing_answers(db::Conn& c,
+                                                                           tenants::TenantId tenant,
+                                                                           const std::string& form_code);
   static std::vector<std::string> offices(db::Conn& c, tenants::TenantId tenant);
   // The codice fiscale of the case's applicant (its own read connection); nullopt when no such case.
   std::optional<std::string> applicant_of(tenants::TenantId tenant, const std::string& case_id);

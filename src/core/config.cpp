@@ -140,6 +140,16 @@ const std::vector<Field>& fields() {
                    "App IO services API base (https://api.io.pagopa.it/api/v1); empty: IO messages "
                    "go by e-mail (demo: the simulator). Keys: <keys_dir>/<body>/appio/subscription-key",
                    &Config::appio_url));
+    f.push_back(int_field("alert_rate_email", "alerts: e-mails per second to the SMTP relay",
+                          &Config::alert_rate_email, 1, 100000));
+    f.push_back(int_field("alert_rate_sms", "alerts: SMS per second to the SMS gateway", &Config::alert_rate_sms,
+                          1, 100000));
+    f.push_back(int_field("alert_rate_pec", "alerts: PEC messages per second to the PEC provider",
+                          &Config::alert_rate_pec, 1, 100000));
+    f.push_back(int_field("alert_rate_appio", "alerts: App IO messages per second (two calls each)",
+                          &Config::alert_rate_appio, 1, 100000));
+    f.push_back(int_field("alert_sms_cost_cents", "alerts: what one SMS costs the body, in euro cents",
+                          &Config::alert_sms_cost_cents, 0, 10000));
     f.push_back(text_field("files_dir",
                            "folder for uploaded files (made when missing); empty: kept in the database",
                            &Config::files_dir));

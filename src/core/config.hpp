@@ -57,6 +57,13 @@ struct Config {
   std::string sms_api_key;
   std::string appio_url;  // App IO's API base (…/api/v1); demo: the simulator; keys per body in keys_dir
   std::string files_dir;  // uploaded files' folder; empty: kept in the database
+  // Alerts to the population (src/alerts, docs/alerts.md): each gateway's rate in messages per second
+  // (the fan-out spreads an alert's messages to it), and what one SMS costs the body (euro cents).
+  std::int64_t alert_rate_email = 50;
+  std::int64_t alert_rate_sms = 20;
+  std::int64_t alert_rate_pec = 5;
+  std::int64_t alert_rate_appio = 12;  // IO: 150 calls per 5 s per key, two calls per message
+  std::int64_t alert_sms_cost_cents = 6;
   // The audit chain's HMAC key (made when missing, mode 600) and the append-only file where each body's
   // chain head is anchored; both outside the database, backed up apart from it (docs/audit.md).
   std::string audit_key_file = "var/audit-hmac.key";

@@ -23,18 +23,6 @@ bool atext(char c) {
          std::string_view("!#$%&'*+/=?^_`{|}~-").find(c) != std::string_view::npos;
 }
 
-std::string six_digit_code() {
-  std::uint32_t v = 0;
-  do {
-    ids::random_bytes(&v, sizeof v);
-  } while (v >= 4'294'000'000u);  // a multiple of 10^6: no modulo bias
-  auto s = std::to_string(v % 1'000'000u);
-  return std::string(6 - s.size(), '0') + s;
-}
-
-std::string code_hash(const std::string& salt, const std::string& code) {
-  return digest::sha256_hex(salt + ":" + code);
-}
 
 audit::Entry entry(const ProfileActor& a, std::string action, boost::json::object details) {
   audit::Entry e;
@@ -56,6 +44,19 @@ bool valid_channel(const std::string& c) {
 }
 
 }  // namespace
+
+std::string six_digit_code() {
+  std::uint32_t v = 0;
+  do {
+    ids::random_bytes(&v, sizeof v);
+  } while (v >= 4'294'000'000u);  // a multiple of 10^6: no modulo bias
+  auto s = std::to_string(v % 1'000'000u);
+  return std::string(6 - s.size(), '0') + s;
+}
+
+std::string code_hash(const std::string& salt, const std::string& code) {
+  return digest::sha256_hex(salt + ":" + code);
+}
 
 Result<std::string> normalise_email(std::string_view text) {
   const std::string s = text::trim(text);

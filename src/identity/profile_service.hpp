@@ -70,6 +70,10 @@ struct UpdateOutcome {
 // "+CC..." / "00CC..." form; errors profile.mobile_invalid.
 Result<std::string> normalise_email(std::string_view text);
 Result<std::string> normalise_mobile(std::string_view text);
+// A fresh 6-digit code (no modulo bias), and the salted hash that is all a store keeps of it. Shared with
+// the alerts' subscriptions, which verify an address the same way.
+std::string six_digit_code();
+std::string code_hash(const std::string& salt, const std::string& code);
 
 class ProfileService {
  public:

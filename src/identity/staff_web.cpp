@@ -151,6 +151,7 @@ http::Response home(StaffWebDeps& d, http::Request& req) {
         page.data.set("reconciliation_href", "/backoffice/" + body->slug + "/pagamenti/riconciliazione");
         page.data.set("payments_href", "/backoffice/" + body->slug + "/pagamenti");
         page.data.set("messages_href", "/backoffice/" + body->slug + "/messaggi");
+        page.data.set("alerts_href", "/backoffice/" + body->slug + "/avvisi");
       }
       if (authorize(p, Permission::manage_register, body->id))
         page.data.set("register_href", "/backoffice/" + body->slug + "/anagrafe");

@@ -193,6 +193,11 @@ std::optional<Channel> parse_channel(std::string_view s) {
 }
 
 Result<std::string> enqueue(db::Conn& tx, const Message& m, const time::Clock& clock) {
+  return enqueue(tx, m, EnqueueOptions{}, clock);
+}
+
+Result<std::string> enqueue(db::Conn& tx, const Message& m, const EnqueueOptions& options,
+                            const time::Clock& clock) {
   if (m.recipient.empty() || m.recipient.size() > 320 || has_control(m.recipient) ||
       m.recipient.find(' ') != std::string::npos) {
     return Error::make("messaging.recipient", 400, m.recipient);
@@ -208,8 +213,10 @@ Result<std::string> enqueue(db::Conn& tx, const Message& m, const time::Clock& c
   if (m.channel == Channel::appio) {  // IO's limits, checked now: the caller hears of them, not the job
     if (auto v = appio::check_message(m.recipient, m.subject, m.body, m.options); !v) return v.error();
   }
-  auto id = ids::uuid_v7();
+  if (options.id.size() > 64 || has_control(options.id)) return Error::make("messaging.id", 400);
+  auto id = options.id.empty() ? ids::uuid_v7() : options.id;
   const auto now = clock.now();
+  const auto run_at = options.not_before && *options.not_before > now ? *options.not_before : now;
   for (const auto& f : m.fallbacks) {
     if (f.recipient.empty() || has_control(f.recipient) || f.recipient.find(' ') != std::string::npos)
       return Error::make("messaging.recipient", 400, f.recipient);
@@ -220,7 +227,7 @@ Result<std::string> enqueue(db::Conn& tx, const Message& m, const time::Clock& c
   tx.exec(kInsert, {id, std::int64_t{m.tenant_id}, std::string(to_string(m.channel)), m.recipient, m.subject,
                     m.body, time::format_iso_utc(now), m.fallback_recipient, m.options, m.person, m.type,
                     fallbacks_json(m.fallbacks), db::text_or_null(m.fallback_of)});
-  auto job = jobs::enqueue(tx, jobs::NewJob{kSendKind, m.tenant_id, id, id, now}, now);
+  auto job = jobs::enqueue(tx, jobs::NewJob{kSendKind, m.tenant_id, id, id, run_at}, now);
   if (!job) return job.error();
   return id;
 }

@@ -41,6 +41,17 @@ inline constexpr const char* kSendKind = "messaging.send";
 // characters), messaging.subject (control characters: header injection), messaging.body (empty).
 Result<std::string> enqueue(db::Conn& tx, const Message& m, const time::Clock& clock = time::system_clock());
 
+// For fan-outs (src/alerts): the message's id chosen by the caller — an idempotency key derived from what
+// the message is for, so that writing it twice is impossible (the id is the outbox's primary key) and a
+// repeat to the channel carries the same key — and the earliest time its job may run (throttling to a
+// gateway's rate). Empty id: a new UUIDv7; no not_before: now.
+struct EnqueueOptions {
+  std::string id;
+  std::optional<time::TimePoint> not_before;
+};
+Result<std::string> enqueue(db::Conn& tx, const Message& m, const EnqueueOptions& options,
+                            const time::Clock& clock = time::system_clock());
+
 // Read side, for the operator pages and tests.
 std::optional<StoredMessage> find_message(db::Database& db, const std::string& id);
 // Newest first.

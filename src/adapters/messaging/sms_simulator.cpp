@@ -57,6 +57,7 @@ http::Response SmsGatewaySimulator::handle_post(const http::Request& req) {
   {
     std::lock_guard lock(mutex_);
     if (key != nullptr && !key->empty()) {
+      ++key_requests_[*key];
       if (auto it = by_key_.find(*key); it != by_key_.end()) {  // a repeat: accepted, not sent again
         json::object out;
         out["id"] = it->second;
@@ -109,6 +110,12 @@ void SmsGatewaySimulator::fail(int status, int times) {
   std::lock_guard lock(mutex_);
   fail_status_ = status;
   fail_times_ = times;
+}
+
+int SmsGatewaySimulator::count_for_key(const std::string& key) const {
+  std::lock_guard lock(mutex_);
+  auto it = key_requests_.find(key);
+  return it == key_requests_.end() ? 0 : it->second;
 }
 
 int SmsGatewaySimulator::requests() const {

@@ -39,6 +39,9 @@ class SmsGatewaySimulator {
   void fail(int status, int times);
   // How many POSTs arrived, accepted or not.
   [[nodiscard]] int requests() const;
+  // How many valid POSTs carried this Idempotency-Key, the repeats (accepted, not sent again) included:
+  // what a test of "nothing sent twice" counts.
+  [[nodiscard]] int count_for_key(const std::string& key) const;
 
   http::Response handle_post(const http::Request& req);
   http::Response handle_list(const http::Request& req) const;
@@ -51,6 +54,7 @@ class SmsGatewaySimulator {
   mutable std::condition_variable cv_;
   std::vector<ReceivedSms> received_;
   std::map<std::string, std::string> by_key_;  // Idempotency-Key → the id given to the first request
+  std::map<std::string, int> key_requests_;     // Idempotency-Key → valid POSTs carrying it
   int next_id_ = 1;
   int fail_status_ = 0;
   int fail_times_ = 0;

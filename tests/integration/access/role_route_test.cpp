@@ -265,6 +265,17 @@ const std::vector<Rule>& rules() {
       {"GET", "/backoffice/{slug}/modelli-messaggi", {"asti_admin"}},
       {"POST", "/backoffice/{slug}/modelli-messaggi", {"asti_admin"}},
       {"POST", "/backoffice/{slug}/modelli-messaggi/ripristina", {"asti_admin"}},
+      {"GET", "/area-personale/avvisi", {"citizen"}},
+      {"GET", "/backoffice/{slug}/avvisi", kAstiDesk},
+      {"POST", "/backoffice/{slug}/avvisi/tetto", {"asti_admin"}, "cap=10"},
+      {"GET", "/backoffice/{slug}/avvisi/nuovo", kAstiDesk},
+      {"POST", "/backoffice/{slug}/avvisi/nuovo", kAstiDesk},
+      {"GET", "/backoffice/{slug}/avvisi/{id}", kAstiDesk},
+      {"POST", "/backoffice/{slug}/avvisi/{id}/conferma", kAstiDesk},
+      {"POST", "/backoffice/{slug}/avvisi/{id}/pausa", kAstiDesk},
+      {"POST", "/backoffice/{slug}/avvisi/{id}/riprendi", kAstiDesk},
+      {"POST", "/backoffice/{slug}/avvisi/{id}/annulla", kAstiDesk},
+      {"POST", "/inbound/{slug}/sms/ricevuti", {}},  // the SMS gateway only (inbound guard): 401
       // The body's certificate office: diritti di segreteria and refunds due (manage_payments). The POST sets
       // a fee: an allowed caller is redirected.
       {"GET", "/backoffice/{slug}/certificati", kAstiManagers},
@@ -316,7 +327,11 @@ const std::set<std::string> kPublic = {
     // The albo pretorio online: public by law (L. 69/2009 art. 32), never indexed.
     "GET /albo", "GET /albo/feed.rss", "GET /albo/feed.atom", "GET /{slug}/albo", "GET /{slug}/albo/feed.rss",
     "GET /{slug}/albo/feed.atom", "GET /{slug}/albo/{year}/{number}",
-    "GET /{slug}/albo/{year}/{number}/documenti/{n}"};
+    "GET /{slug}/albo/{year}/{number}/documenti/{n}",
+    // Alerts to the population: the body's alerts, subscribing by a code, stopping by the link's token.
+    "GET /{slug}/avvisi", "POST /{slug}/avvisi/iscrizione", "GET /{slug}/avvisi/iscrizione/{id}",
+    "POST /{slug}/avvisi/iscrizione/{id}", "POST /{slug}/avvisi/iscrizione/{id}/nuovo-codice",
+    "GET /{slug}/avvisi/stop", "POST /{slug}/avvisi/stop"};
 
 class RoleRouteTest : public ::testing::TestWithParam<sp::db::Dialect> {
  protected:
@@ -457,6 +472,15 @@ class RoleRouteTest : public ::testing::TestWithParam<sp::db::Dialect> {
     auto imports = app_->anagrafe().imports(asti_, 1);
     ASSERT_FALSE(imports.empty());
     import_id_ = std::to_string(imports.front().id);
+    // A draft alert of Asti's.
+    sp::identity::Principal op;
+    op.kind = PrincipalKind::staff;
+    op.subject = "test-operator";
+    op.tenant_id = asti_;
+    op.roles = {Role::operator_};
+    auto alert = app_->alerts().create(&op, asti_, {"water_cut", "Acqua sospesa", "Domani dalle 8 alle 12.", "all", "", ""});
+    ASSERT_TRUE(alert.ok()) << alert.error().code;
+    alert_id_ = *alert;
   }
 
   std::string fill(std::string pattern, const std::string& slug) const {
@@ -472,7 +496,9 @@ class RoleRouteTest : public ::testing::TestWithParam<sp::db::Dialect> {
     const bool a_publication = pattern.find("/albo/") != std::string::npos;
     const bool an_import = pattern.find("/anagrafe/importazioni/") != std::string::npos;
     const bool a_message = pattern.find("/messaggi/") != std::string::npos;
-    put("{id}", a_message       ? message_id_
+    const bool an_alert = pattern.find("/avvisi/") != std::string::npos;
+    put("{id}", an_alert        ? alert_id_
+                : a_message     ? message_id_
                 : protocol      ? protocol_id_
                 : an_import     ? import_id_
                 : a_publication ? albo_id_
@@ -565,6 +591,7 @@ class RoleRouteTest : public ::testing::TestWithParam<sp::db::Dialect> {
   std::string fine_iuv_;
   std::string cart_id_;
   std::string albo_id_;
+  std::string alert_id_;
 };
 
 TEST_P(RoleRouteTest, EveryRouteIsEitherPublicOrInTheTable) {

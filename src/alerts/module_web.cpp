@@ -1,0 +1,28 @@
+#include "alerts/module_web.hpp"
+
+#include "jobs/runner.hpp"
+
+namespace sp::alerts {
+
+std::unique_ptr<Module> install(http::Router& router, const web::ModuleDeps& d, const identity::Module& identity,
+                                const anagrafe::Module& anagrafe, const cases::Module& cases) {
+  auto m = std::make_unique<Module>();
+  Options o;
+  o.rates = {{"email", d.config.alert_rate_email},
+             {"sms", d.config.alert_rate_sms},
+             {"pec", d.config.alert_rate_pec},
+             {"appio", d.config.alert_rate_appio}};
+  o.sms_cost_cents = d.config.alert_sms_cost_cents;
+  o.public_url = d.config.public_url;
+  m->alerts = std::make_unique<AlertService>(d.db, d.audit, *identity.profile, *anagrafe.register_,
+      [svc = cases.cases.get()](std::int64_t t, const std::string& f) { return svc->standing_answers(t, f); },
+                                             d.tenants(), d.i18n, d.clock, o);
+  m->alerts->set_notifier([&jobs = d.jobs] { jobs.notify(); });
+  m->alerts->register_with(d.jobs);
+  m->web = std::make_unique<WebDeps>(
+      WebDeps{d.view(), *m->alerts, d.tenants(), *identity.inbound, identity.inbound_options});
+  register_pages(router, *m->web);
+  return m;
+}
+
+}  // namespace sp::alerts
