@@ -136,16 +136,16 @@ int main(int argc, char** argv) {
   o.default_cost_cap_cents = 1'000'000'000;
   sp::alerts::AlertService alerts(
       *db, audit, profiles, anagrafe,
-      [](std::int64_t, const std::string&) { return std::vector<std::pair<std::string, std::string>>{}; }, tenants,
-      i18n, clock, o);
+      [](std::int64_t, const std::string&) { return std::vector<std::pair<std::string, std::string>>{}; },
+      tenants, i18n, clock, o);
   sp::jobs::RunnerOptions ro;
   ro.poll_interval = 200ms;
   ro.batch = 50;
   sp::jobs::Runner runner(*db, clock, ro);
   sp::messaging::Delivery delivery;
   delivery.set_sender(sp::messaging::Channel::email,
-                      std::make_shared<sp::messaging::EmailSender>(
-                          sp::messaging::EmailOptions{.smtp_url = "smtp://127.0.0.1:" + std::to_string(smtp_port)}));
+                      std::make_shared<sp::messaging::EmailSender>(sp::messaging::EmailOptions{
+                          .smtp_url = "smtp://127.0.0.1:" + std::to_string(smtp_port)}));
   sp::messaging::SmsOptions so;
   so.url = "http://127.0.0.1:" + std::to_string(http_port) + "/sim/sms/messages";
   so.api_key = "bench-key";
@@ -159,8 +159,9 @@ int main(int argc, char** argv) {
   op.subject = "bench";
   op.tenant_id = asti;
   op.roles = {sp::identity::Role::operator_};
-  auto id = alerts.create(&op, asti, {"water_cut", "Acqua sospesa", "Domani dalle 8 alle 12 in tutta la città.",
-                                      "topic", "", ""});
+  auto id = alerts.create(
+      &op, asti,
+      {"water_cut", "Acqua sospesa", "Domani dalle 8 alle 12 in tutta la città.", "topic", "", ""});
   if (!id) return 2;
   const double cpu0 = cpu_seconds();
   const auto w0 = std::chrono::steady_clock::now();
@@ -173,7 +174,8 @@ int main(int argc, char** argv) {
       delivered = c.query_one("SELECT COUNT(*) FROM outbox WHERE status = 'delivered'")->i64(0);
     });
     if (delivered >= recipients) break;
-    if (std::chrono::steady_clock::now() - w0 > std::chrono::seconds(3 * recipients / (rate_email + rate_sms) + 120))
+    if (std::chrono::steady_clock::now() - w0 >
+        std::chrono::seconds(3 * recipients / (rate_email + rate_sms) + 120))
       break;
   }
   runner.stop();
@@ -188,7 +190,8 @@ int main(int argc, char** argv) {
     std::string first, last;
     db->read([&](sp::db::Conn& c) {
       auto r = c.query_one(
-          "SELECT COUNT(*), MIN(sent_at), MAX(sent_at) FROM outbox WHERE status = 'delivered' AND channel = $1",
+          "SELECT COUNT(*), MIN(sent_at), MAX(sent_at) FROM outbox WHERE status = 'delivered' AND channel = "
+          "$1",
           {std::string(ch)});
       n = r->i64(0);
       first = r->text(1);

@@ -69,7 +69,7 @@ std::string join(const std::vector<std::string>& v, char sep) {
 
 std::string message_key(const std::string& alert_id, const std::string& channel, const std::string& address) {
   std::string h = digest::sha256_hex("sportello-alert\n" + alert_id + "\n" + channel + "\n" + address);
-  h[12] = '8';                                                         // version 8: custom
+  h[12] = '8';                                                        // version 8: custom
   h[16] = "89ab"[std::stoi(std::string(1, h[16]), nullptr, 16) % 4];  // RFC 9562 variant
   return h.substr(0, 8) + "-" + h.substr(8, 4) + "-" + h.substr(12, 4) + "-" + h.substr(16, 4) + "-" +
          h.substr(20, 12);

@@ -71,8 +71,7 @@ struct Preview {
 
 // The statistics of one channel (the channel the message was first sent on).
 struct ChannelStats {
-  std::int64_t total = 0, pending = 0, delivered = 0, failed = 0, fallen_back = 0, cancelled = 0,
-               skipped = 0;
+  std::int64_t total = 0, pending = 0, delivered = 0, failed = 0, fallen_back = 0, cancelled = 0, skipped = 0;
 };
 struct Stats {
   std::map<std::string, ChannelStats> by_channel;

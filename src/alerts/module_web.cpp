@@ -4,8 +4,9 @@
 
 namespace sp::alerts {
 
-std::unique_ptr<Module> install(http::Router& router, const web::ModuleDeps& d, const identity::Module& identity,
-                                const anagrafe::Module& anagrafe, const cases::Module& cases) {
+std::unique_ptr<Module> install(http::Router& router, const web::ModuleDeps& d,
+                                const identity::Module& identity, const anagrafe::Module& anagrafe,
+                                const cases::Module& cases) {
   auto m = std::make_unique<Module>();
   Options o;
   o.rates = {{"email", d.config.alert_rate_email},
@@ -14,9 +15,10 @@ std::unique_ptr<Module> install(http::Router& router, const web::ModuleDeps& d, 
              {"appio", d.config.alert_rate_appio}};
   o.sms_cost_cents = d.config.alert_sms_cost_cents;
   o.public_url = d.config.public_url;
-  m->alerts = std::make_unique<AlertService>(d.db, d.audit, *identity.profile, *anagrafe.register_,
+  m->alerts = std::make_unique<AlertService>(
+      d.db, d.audit, *identity.profile, *anagrafe.register_,
       [svc = cases.cases.get()](std::int64_t t, const std::string& f) { return svc->standing_answers(t, f); },
-                                             d.tenants(), d.i18n, d.clock, o);
+      d.tenants(), d.i18n, d.clock, o);
   m->alerts->set_notifier([&jobs = d.jobs] { jobs.notify(); });
   m->alerts->register_with(d.jobs);
   m->web = std::make_unique<WebDeps>(

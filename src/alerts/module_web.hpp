@@ -17,7 +17,8 @@ struct Module : web::Installed {
   std::unique_ptr<WebDeps> web;
 };
 
-std::unique_ptr<Module> install(http::Router& router, const web::ModuleDeps& deps, const identity::Module& identity,
-                                const anagrafe::Module& anagrafe, const cases::Module& cases);
+std::unique_ptr<Module> install(http::Router& router, const web::ModuleDeps& deps,
+                                const identity::Module& identity, const anagrafe::Module& anagrafe,
+                                const cases::Module& cases);
 
 }  // namespace sp::alerts

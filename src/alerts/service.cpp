@@ -130,7 +130,8 @@ std::optional<Alert> AlertService::load(std::int64_t tenant, const std::string& 
 void AlertService::register_with(jobs::Runner& runner) {
   jobs::Kind k;
   k.name = kFanoutKind;
-  k.retry = jobs::RetryPolicy{10, std::chrono::seconds(5), std::chrono::seconds(300), std::chrono::seconds(120)};
+  k.retry =
+      jobs::RetryPolicy{10, std::chrono::seconds(5), std::chrono::seconds(300), std::chrono::seconds(120)};
   k.run = [this](jobs::JobRun& r) { return run_fanout(r); };
   runner.add(std::move(k));
 }
@@ -215,7 +216,8 @@ Result<std::string> AlertService::create(const identity::Principal* who, std::in
   return db::transact(db_, [&](db::Conn& tx) -> Result<std::string> {
     store::insert_alert(tx, a);
     json::object d{{"category", a.category}, {"segment", std::string(to_string(a.segment))}};
-    audit_.record_or_throw(tx, identity::entry_by(*who, tenant, "alert.create", "alert", a.id, json::serialize(d)));
+    audit_.record_or_throw(
+        tx, identity::entry_by(*who, tenant, "alert.create", "alert", a.id, json::serialize(d)));
     return a.id;
   });
 }
@@ -238,7 +240,8 @@ void AlertService::add_person(std::vector<Target>& out, const std::string& cf) {
   c.preferred = p->preferred_channel;
   auto plan = messaging::plan(c, kAlertType, "");
   // No verified address and no "none": App IO by the fiscal code, as for a resident never signed in here.
-  if (plan.send.empty() && c.preferred != "none") plan.send.push_back(messaging::Route{messaging::Channel::appio, cf});
+  if (plan.send.empty() && c.preferred != "none")
+    plan.send.push_back(messaging::Route{messaging::Channel::appio, cf});
   for (const auto& r : plan.send) {
     Target t;
     t.channel = std::string(messaging::to_string(r.channel));
@@ -347,7 +350,8 @@ Preview AlertService::count(std::int64_t tenant, const std::vector<Target>& targ
   return p;
 }
 
-Result<Preview> AlertService::preview(const identity::Principal* who, std::int64_t tenant, const std::string& id) {
+Result<Preview> AlertService::preview(const identity::Principal* who, std::int64_t tenant,
+                                      const std::string& id) {
   auto a = get(who, tenant, id);
   if (!a) return a.error();
   return count(tenant, resolve(*a));
@@ -367,12 +371,15 @@ Status AlertService::confirm(const identity::Principal* who, std::int64_t tenant
   const auto now = clock_.now();
   const auto at = time::format_iso_utc(now);
   auto st = db::transact(db_, [&](db::Conn& tx) -> Result<bool> {
-    if (store::set_state(tx, tenant, id, State::draft, State::sending, at) == 0) return false;  // pressed twice
-    store::confirm(tx, tenant, id, who->subject, at, json::serialize(counts), p.sms_cost_cents, p.cost_cap_cents);
+    if (store::set_state(tx, tenant, id, State::draft, State::sending, at) == 0)
+      return false;  // pressed twice
+    store::confirm(tx, tenant, id, who->subject, at, json::serialize(counts), p.sms_cost_cents,
+                   p.cost_cap_cents);
     auto job = jobs::enqueue(tx, jobs::NewJob{kFanoutKind, tenant, id, id + ":0", now}, now);
     if (!job) return job.error();
     json::object d{{"recipients", p.recipients}, {"sms_cost_cents", p.sms_cost_cents}, {"counts", counts}};
-    audit_.record_or_throw(tx, identity::entry_by(*who, tenant, "alert.confirm", "alert", id, json::serialize(d)));
+    audit_.record_or_throw(
+        tx, identity::entry_by(*who, tenant, "alert.confirm", "alert", id, json::serialize(d)));
     return true;
   });
   if (!st) return st.error();
@@ -401,7 +408,8 @@ Status AlertService::resume(const identity::Principal* who, std::int64_t tenant,
     if (store::set_state(tx, tenant, id, State::paused, State::sending, at) == 0)
       return Error::make("alerts.state", 409, std::string(to_string(a->state)));
     const auto round = store::next_round(tx, tenant, id);
-    auto job = jobs::enqueue(tx, jobs::NewJob{kFanoutKind, tenant, id, id + ":" + std::to_string(round), now}, now);
+    auto job =
+        jobs::enqueue(tx, jobs::NewJob{kFanoutKind, tenant, id, id + ":" + std::to_string(round), now}, now);
     if (!job) return job.error();
     audit_.record_or_throw(tx, identity::entry_by(*who, tenant, "alert.resume", "alert", id));
     return Ok{};
@@ -432,7 +440,8 @@ Status AlertService::cancel(const identity::Principal* who, std::int64_t tenant,
   return Ok{};
 }
 
-Result<Stats> AlertService::stats(const identity::Principal* who, std::int64_t tenant, const std::string& id) {
+Result<Stats> AlertService::stats(const identity::Principal* who, std::int64_t tenant,
+                                  const std::string& id) {
   auto a = get(who, tenant, id);
   if (!a) return a.error();
   Stats s;
@@ -462,8 +471,10 @@ Result<Stats> AlertService::stats(const identity::Principal* who, std::int64_t t
   return s;
 }
 
-Status AlertService::set_cost_cap(const identity::Principal* who, std::int64_t tenant, const std::string& euros) {
-  if (auto st = identity::authorize(who, identity::Permission::customise_forms, tenant); !st) return st.error();
+Status AlertService::set_cost_cap(const identity::Principal* who, std::int64_t tenant,
+                                  const std::string& euros) {
+  if (auto st = identity::authorize(who, identity::Permission::customise_forms, tenant); !st)
+    return st.error();
   // "12", "12,50", "12.5" euro → cents
   std::string t = trim(euros);
   std::replace(t.begin(), t.end(), ',', '.');
@@ -482,9 +493,9 @@ Status AlertService::set_cost_cap(const identity::Principal* who, std::int64_t t
   if (cents < 0 || cents > 100'000'000) return field_error("alerts.cap_invalid", "cap");
   return db::transact(db_, [&](db::Conn& tx) -> Result<Ok> {
     store::set_cost_cap(tx, tenant, cents, who->subject, time::format_iso_utc(clock_.now()));
-    audit_.record_or_throw(tx, identity::entry_by(*who, tenant, "alert.cost_cap", "alert_settings",
-                                                  std::to_string(tenant),
-                                                  json::serialize(json::object{{"cents", cents}})));
+    audit_.record_or_throw(
+        tx, identity::entry_by(*who, tenant, "alert.cost_cap", "alert_settings", std::to_string(tenant),
+                               json::serialize(json::object{{"cents", cents}})));
     return Ok{};
   });
 }
@@ -508,7 +519,8 @@ void AlertService::materialise(const Alert& a) {
 }
 
 std::string AlertService::stop_link(db::Conn& tx, std::int64_t tenant, const std::string& slug,
-                                    const std::string& channel, const std::string& address, const std::string& at) {
+                                    const std::string& channel, const std::string& address,
+                                    const std::string& at) {
   const auto token = store::stop_token(tx, tenant, channel, address, ids::random_token(18), at);
   return options_.public_url + "/" + slug + "/avvisi/stop?t=" + token;
 }
@@ -638,7 +650,8 @@ Status AlertService::run_fanout(jobs::JobRun& run) {
     }
     const auto round = store::next_round(tx, tenant, id);
     const auto at = now + std::max<std::chrono::seconds>(std::chrono::seconds(1), options_.window / 2);
-    auto job = jobs::enqueue(tx, jobs::NewJob{kFanoutKind, tenant, id, id + ":" + std::to_string(round), at}, now);
+    auto job =
+        jobs::enqueue(tx, jobs::NewJob{kFanoutKind, tenant, id, id + ":" + std::to_string(round), at}, now);
     if (!job) throw std::runtime_error("alerts: next round: " + job.error().code);
   });
   return Ok{};
@@ -656,7 +669,8 @@ Result<std::string> AlertService::subscribe(std::int64_t tenant, const Subscribe
                                             const std::string& remote_addr) {
   (void)remote_addr;
   if (f.channel != "email" && f.channel != "sms") return field_error("alerts.channel", "channel");
-  auto address = f.channel == "email" ? identity::normalise_email(f.address) : identity::normalise_mobile(f.address);
+  auto address =
+      f.channel == "email" ? identity::normalise_email(f.address) : identity::normalise_mobile(f.address);
   if (!address) {
     Error e = address.error();
     e.field = "address";
@@ -786,8 +800,8 @@ Status AlertService::verify(std::int64_t tenant, const std::string& id, const st
     }
     const auto at = time::format_iso_utc(now);
     store::activate(tx, tenant, id, at);
-    json::object what{{"topics", join(s->topics, ',')}, {"streets", join(s->streets, '|')},
-                      {"text", "alerts.consent.v1"}};
+    json::object what{
+        {"topics", join(s->topics, ',')}, {"streets", join(s->streets, '|')}, {"text", "alerts.consent.v1"}};
     store::add_consent(tx, tenant, s->channel, s->address, "given", json::serialize(what),
                        "web_code_" + s->channel, at, remote_addr);
     audit::Entry e;
@@ -808,7 +822,8 @@ Status AlertService::verify(std::int64_t tenant, const std::string& id, const st
   return Ok{};
 }
 
-Result<std::pair<std::string, std::string>> AlertService::stop_target(std::int64_t tenant, const std::string& token) {
+Result<std::pair<std::string, std::string>> AlertService::stop_target(std::int64_t tenant,
+                                                                      const std::string& token) {
   if (token.empty() || token.size() > 64) return field_error("alerts.stop_unknown", "t", 404);
   std::optional<store::StopRow> row;
   db_.read([&](db::Conn& c) { row = store::stop_by_token(c, tenant, token); });
@@ -849,7 +864,8 @@ Status AlertService::stop(std::int64_t tenant, const std::string& token, const s
   });
 }
 
-Result<bool> AlertService::stop_by_sms(std::int64_t tenant, const std::string& from, const std::string& text) {
+Result<bool> AlertService::stop_by_sms(std::int64_t tenant, const std::string& from,
+                                       const std::string& text) {
   std::string word = trim(text);
   for (auto& c : word) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   if (word != "STOP" && word != "STOP ALL" && word != "ALT") return false;

@@ -62,8 +62,8 @@ struct Options {
 
 // The applicant and the answers (JSON text) of each standing case of a body's form: the cases module's
 // CaseService::standing_answers (a function, so that the rules are tested without the whole case machinery).
-using CaseAnswers =
-    std::function<std::vector<std::pair<std::string, std::string>>(std::int64_t tenant, const std::string& form)>;
+using CaseAnswers = std::function<std::vector<std::pair<std::string, std::string>>(std::int64_t tenant,
+                                                                                   const std::string& form)>;
 
 struct AlertForm {
   std::string category, title, body, segment, streets, school;
@@ -108,9 +108,11 @@ class AlertService {
 
   // --- the public (no sign-in)
   std::vector<Alert> published(std::int64_t tenant, int limit = 20);
-  Result<std::string> subscribe(std::int64_t tenant, const SubscribeForm& form, const std::string& remote_addr);
+  Result<std::string> subscribe(std::int64_t tenant, const SubscribeForm& form,
+                                const std::string& remote_addr);
   Result<Subscription> subscription(std::int64_t tenant, const std::string& id);
-  Status verify(std::int64_t tenant, const std::string& id, const std::string& code, const std::string& remote_addr);
+  Status verify(std::int64_t tenant, const std::string& id, const std::string& code,
+                const std::string& remote_addr);
   Status resend(std::int64_t tenant, const std::string& id);
   // The address a stop token stands for (channel, address masked by the page), or alerts.stop_unknown.
   Result<std::pair<std::string, std::string>> stop_target(std::int64_t tenant, const std::string& token);
@@ -134,8 +136,8 @@ class AlertService {
   Preview count(std::int64_t tenant, const std::vector<Target>& targets);
   void materialise(const Alert& a);
   void add_person(std::vector<Target>& out, const std::string& cf);
-  std::string stop_link(db::Conn& tx, std::int64_t tenant, const std::string& slug, const std::string& channel,
-                        const std::string& address, const std::string& at);
+  std::string stop_link(db::Conn& tx, std::int64_t tenant, const std::string& slug,
+                        const std::string& channel, const std::string& address, const std::string& at);
   void notify() const {
     if (notifier_) notifier_();
   }

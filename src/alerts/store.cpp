@@ -8,27 +8,31 @@ constexpr const char* kAlertColumns =
     "confirmed_by, confirmed_at, preview, cost_cents, cost_cap_cents, targets, cursor, slots, fanout_round, "
     "finished_at, version";
 
-const std::string kInsertAlert =
-    std::string("INSERT INTO alerts (") + kAlertColumns +
-    ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)";
+const std::string kInsertAlert = std::string("INSERT INTO alerts (") + kAlertColumns +
+                                 ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, "
+                                 "$15, $16, $17, $18, $19, $20, $21)";
 const std::string kFindAlert =
     std::string("SELECT ") + kAlertColumns + " FROM alerts WHERE tenant_id = $1 AND id = $2";
-const std::string kListAlerts = std::string("SELECT ") + kAlertColumns +
-                                " FROM alerts WHERE tenant_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2";
+const std::string kListAlerts =
+    std::string("SELECT ") + kAlertColumns +
+    " FROM alerts WHERE tenant_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2";
 const std::string kPublicAlerts = std::string("SELECT ") + kAlertColumns +
                                   " FROM alerts WHERE tenant_id = $1 AND confirmed_at IS NOT NULL "
                                   "ORDER BY confirmed_at DESC, id DESC LIMIT $2";
 constexpr const char* kSetState =
-    "UPDATE alerts SET state = $4, version = version + 1, finished_at = CASE WHEN $4 IN ('cancelled', 'done') "
+    "UPDATE alerts SET state = $4, version = version + 1, finished_at = CASE WHEN $4 IN ('cancelled', "
+    "'done') "
     "THEN $5 ELSE finished_at END WHERE tenant_id = $1 AND id = $2 AND state = $3";
 constexpr const char* kConfirm =
-    "UPDATE alerts SET confirmed_by = $3, confirmed_at = $4, preview = $5, cost_cents = $6, cost_cap_cents = $7 "
+    "UPDATE alerts SET confirmed_by = $3, confirmed_at = $4, preview = $5, cost_cents = $6, cost_cap_cents = "
+    "$7 "
     "WHERE tenant_id = $1 AND id = $2";
 constexpr const char* kSetTargets = "UPDATE alerts SET targets = $3 WHERE tenant_id = $1 AND id = $2";
 constexpr const char* kSetProgress =
     "UPDATE alerts SET cursor = $3, slots = $4 WHERE tenant_id = $1 AND id = $2";
 constexpr const char* kNextRound =
-    "UPDATE alerts SET fanout_round = fanout_round + 1 WHERE tenant_id = $1 AND id = $2 RETURNING fanout_round";
+    "UPDATE alerts SET fanout_round = fanout_round + 1 WHERE tenant_id = $1 AND id = $2 RETURNING "
+    "fanout_round";
 constexpr const char* kFinish =
     "UPDATE alerts SET state = 'done', finished_at = $3, version = version + 1 "
     "WHERE tenant_id = $1 AND id = $2 AND state = 'sending'";
@@ -68,16 +72,20 @@ constexpr const char* kSubColumns =
     "code_attempts, code_sent_at, created_at, verified_at, stopped_at";
 const std::string kFindSub =
     std::string("SELECT ") + kSubColumns + " FROM alert_subscriptions WHERE tenant_id = $1 AND id = $2";
-const std::string kSubByAddress = std::string("SELECT ") + kSubColumns +
-                                  " FROM alert_subscriptions WHERE tenant_id = $1 AND channel = $2 AND address = $3";
-const std::string kActiveSubs = std::string("SELECT ") + kSubColumns +
-                                " FROM alert_subscriptions WHERE tenant_id = $1 AND state = 'active' ORDER BY id";
+const std::string kSubByAddress =
+    std::string("SELECT ") + kSubColumns +
+    " FROM alert_subscriptions WHERE tenant_id = $1 AND channel = $2 AND address = $3";
+const std::string kActiveSubs =
+    std::string("SELECT ") + kSubColumns +
+    " FROM alert_subscriptions WHERE tenant_id = $1 AND state = 'active' ORDER BY id";
 constexpr const char* kUpsertSub =
-    "INSERT INTO alert_subscriptions (id, tenant_id, channel, address, topics, streets, lang, state, code_salt, "
+    "INSERT INTO alert_subscriptions (id, tenant_id, channel, address, topics, streets, lang, state, "
+    "code_salt, "
     "code_hash, code_expires_at, code_attempts, code_sent_at, created_at) "
     "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 0, $12, $13) "
     "ON CONFLICT (tenant_id, channel, address) DO UPDATE SET topics = excluded.topics, "
-    "streets = excluded.streets, lang = excluded.lang, state = CASE WHEN alert_subscriptions.state = 'active' "
+    "streets = excluded.streets, lang = excluded.lang, state = CASE WHEN alert_subscriptions.state = "
+    "'active' "
     "THEN 'active' ELSE 'pending' END, code_salt = excluded.code_salt, code_hash = excluded.code_hash, "
     "code_expires_at = excluded.code_expires_at, code_attempts = 0, code_sent_at = excluded.code_sent_at";
 constexpr const char* kCountAttempt =
@@ -159,11 +167,27 @@ Subscription sub_from(const db::Row& r) {
 }  // namespace
 
 void insert_alert(db::Conn& tx, const Alert& a) {
-  tx.exec(kInsertAlert,
-          {a.id, a.tenant_id, a.category, a.title, a.body, std::string(to_string(a.segment)), a.segment_value,
-           std::string(to_string(a.state)), a.created_by, a.created_at, db::text_or_null(a.confirmed_by),
-           db::text_or_null(a.confirmed_at), a.preview, a.cost_cents, a.cost_cap_cents, a.targets, a.cursor,
-           a.slots, a.fanout_round, db::text_or_null(a.finished_at), a.version});
+  tx.exec(kInsertAlert, {a.id,
+                         a.tenant_id,
+                         a.category,
+                         a.title,
+                         a.body,
+                         std::string(to_string(a.segment)),
+                         a.segment_value,
+                         std::string(to_string(a.state)),
+                         a.created_by,
+                         a.created_at,
+                         db::text_or_null(a.confirmed_by),
+                         db::text_or_null(a.confirmed_at),
+                         a.preview,
+                         a.cost_cents,
+                         a.cost_cap_cents,
+                         a.targets,
+                         a.cursor,
+                         a.slots,
+                         a.fanout_round,
+                         db::text_or_null(a.finished_at),
+                         a.version});
 }
 
 std::optional<Alert> find_alert(db::Conn& c, std::int64_t tenant, const std::string& id) {
@@ -278,7 +302,8 @@ std::vector<std::string> waiting_messages(db::Conn& c, std::int64_t tenant, cons
 std::vector<Received> received_by(db::Conn& c, const std::string& person, int limit) {
   std::vector<Received> out;
   for (const auto& r : c.query(kReceived, {person, std::int64_t{limit}}))
-    out.push_back(Received{r.text(0), r.i64(1), r.text(2), r.text(3), r.text(4), r.text(5), r.text(6), r.text(7)});
+    out.push_back(
+        Received{r.text(0), r.i64(1), r.text(2), r.text(3), r.text(4), r.text(5), r.text(6), r.text(7)});
   return out;
 }
 
@@ -288,16 +313,17 @@ std::optional<Subscription> find_subscription(db::Conn& c, std::int64_t tenant, 
   return sub_from(*r);
 }
 
-std::optional<Subscription> subscription_by_address(db::Conn& c, std::int64_t tenant, const std::string& channel,
-                                                    const std::string& address) {
+std::optional<Subscription> subscription_by_address(db::Conn& c, std::int64_t tenant,
+                                                    const std::string& channel, const std::string& address) {
   auto r = c.query_one(kSubByAddress, {tenant, channel, address});
   if (!r) return std::nullopt;
   return sub_from(*r);
 }
 
 void upsert_subscription(db::Conn& tx, const Subscription& s) {
-  tx.exec(kUpsertSub, {s.id, s.tenant_id, s.channel, s.address, join(s.topics, ','), join(s.streets, '|'), s.lang,
-                       s.state, s.code_salt, s.code_hash, s.code_expires_at, s.code_sent_at, s.created_at});
+  tx.exec(kUpsertSub,
+          {s.id, s.tenant_id, s.channel, s.address, join(s.topics, ','), join(s.streets, '|'), s.lang,
+           s.state, s.code_salt, s.code_hash, s.code_expires_at, s.code_sent_at, s.created_at});
 }
 
 void count_code_attempt(db::Conn& tx, std::int64_t tenant, const std::string& id) {
@@ -309,8 +335,8 @@ void activate(db::Conn& tx, std::int64_t tenant, const std::string& id, const st
   if (auto s = find_subscription(tx, tenant, id)) tx.exec(kUnstop, {tenant, s->channel, s->address});
 }
 
-void stop_subscription(db::Conn& tx, std::int64_t tenant, const std::string& channel, const std::string& address,
-                       const std::string& at) {
+void stop_subscription(db::Conn& tx, std::int64_t tenant, const std::string& channel,
+                       const std::string& address, const std::string& at) {
   tx.exec(kStopSub, {tenant, channel, address, at});
 }
 
@@ -320,8 +346,8 @@ std::vector<Subscription> active_subscriptions(db::Conn& c, std::int64_t tenant)
   return out;
 }
 
-std::string stop_token(db::Conn& tx, std::int64_t tenant, const std::string& channel, const std::string& address,
-                       const std::string& candidate, const std::string& at) {
+std::string stop_token(db::Conn& tx, std::int64_t tenant, const std::string& channel,
+                       const std::string& address, const std::string& candidate, const std::string& at) {
   tx.exec(kAddStop, {tenant, channel, address, candidate, at});
   auto r = tx.query_one(kStopToken, {tenant, channel, address});
   return r ? r->text(0) : candidate;
@@ -333,8 +359,8 @@ std::optional<StopRow> stop_by_token(db::Conn& c, std::int64_t tenant, const std
   return StopRow{r->text(0), r->text(1), r->text(2)};
 }
 
-std::int64_t mark_stopped(db::Conn& tx, std::int64_t tenant, const std::string& channel, const std::string& address,
-                          const std::string& how, const std::string& at) {
+std::int64_t mark_stopped(db::Conn& tx, std::int64_t tenant, const std::string& channel,
+                          const std::string& address, const std::string& how, const std::string& at) {
   return tx.exec(kMarkStopped, {tenant, channel, address, how, at});
 }
 

@@ -60,26 +60,26 @@ std::vector<Received> received_by(db::Conn& c, const std::string& person, int li
 
 // Subscriptions.
 std::optional<Subscription> find_subscription(db::Conn& c, std::int64_t tenant, const std::string& id);
-std::optional<Subscription> subscription_by_address(db::Conn& c, std::int64_t tenant, const std::string& channel,
-                                                    const std::string& address);
+std::optional<Subscription> subscription_by_address(db::Conn& c, std::int64_t tenant,
+                                                    const std::string& channel, const std::string& address);
 void upsert_subscription(db::Conn& tx, const Subscription& s);
 void count_code_attempt(db::Conn& tx, std::int64_t tenant, const std::string& id);
 void activate(db::Conn& tx, std::int64_t tenant, const std::string& id, const std::string& at);
-void stop_subscription(db::Conn& tx, std::int64_t tenant, const std::string& channel, const std::string& address,
-                       const std::string& at);
+void stop_subscription(db::Conn& tx, std::int64_t tenant, const std::string& channel,
+                       const std::string& address, const std::string& at);
 std::vector<Subscription> active_subscriptions(db::Conn& c, std::int64_t tenant);
 
 // Stops and their tokens.
 // The address's token, made with `candidate` when it has none yet.
-std::string stop_token(db::Conn& tx, std::int64_t tenant, const std::string& channel, const std::string& address,
-                       const std::string& candidate, const std::string& at);
+std::string stop_token(db::Conn& tx, std::int64_t tenant, const std::string& channel,
+                       const std::string& address, const std::string& candidate, const std::string& at);
 struct StopRow {
   std::string channel, address, stopped_at;
 };
 std::optional<StopRow> stop_by_token(db::Conn& c, std::int64_t tenant, const std::string& token);
 // Rows changed (0: already stopped).
-std::int64_t mark_stopped(db::Conn& tx, std::int64_t tenant, const std::string& channel, const std::string& address,
-                          const std::string& how, const std::string& at);
+std::int64_t mark_stopped(db::Conn& tx, std::int64_t tenant, const std::string& channel,
+                          const std::string& address, const std::string& how, const std::string& at);
 std::set<std::pair<std::string, std::string>> stopped(db::Conn& c, std::int64_t tenant);
 
 void add_consent(db::Conn& tx, std::int64_t tenant, const std::string& channel, const std::string& address,

@@ -59,18 +59,20 @@ std::string segment_text(const WebDeps& d, std::string_view lang, const Alert& a
     case SegmentKind::all:
       return d.view.t(lang, "ui.al_segment_all");
     case SegmentKind::streets:
-      return web::ui(d.view, lang, "ui.al_segment_streets_of", {{"streets", [&] {
-                                                                   std::string s;
-                                                                   for (const auto& x : split(a.segment_value, '|')) {
-                                                                     if (!s.empty()) s += ", ";
-                                                                     s += x;
-                                                                   }
-                                                                   return s;
-                                                                 }()}});
+      return web::ui(d.view, lang, "ui.al_segment_streets_of",
+                     {{"streets", [&] {
+                         std::string s;
+                         for (const auto& x : split(a.segment_value, '|')) {
+                           if (!s.empty()) s += ", ";
+                           s += x;
+                         }
+                         return s;
+                       }()}});
     case SegmentKind::school:
       return web::ui(d.view, lang, "ui.al_segment_school_of", {{"school", a.segment_value}});
     case SegmentKind::topic:
-      return web::ui(d.view, lang, "ui.al_segment_topic_of", {{"topic", category_label(d, lang, a.category)}});
+      return web::ui(d.view, lang, "ui.al_segment_topic_of",
+                     {{"topic", category_label(d, lang, a.category)}});
   }
   return {};
 }
@@ -110,8 +112,9 @@ http::Response list_page(WebDeps& d, http::Request& req, const StaffCall& c, con
   page.data.set("new_href", staff_base(*c.body) + "/nuovo");
   page.data.set("public_href", public_base(*c.body));
   const auto cap = d.alerts.cost_cap(c.body->id);
-  page.data.set("cap_text", web::ui(d.view, lang, "ui.al_cap_current",
-                                    {{"cap", euros(cap)}, {"cost", euros(d.alerts.options().sms_cost_cents)}}));
+  page.data.set("cap_text",
+                web::ui(d.view, lang, "ui.al_cap_current",
+                        {{"cap", euros(cap)}, {"cost", euros(d.alerts.options().sms_cost_cents)}}));
   if (identity::authorize(c.who, identity::Permission::customise_forms, c.body->id)) {
     page.data.set("cap_action", staff_base(*c.body) + "/tetto");
     page.data.set("cap_value", typed_cap.empty() ? euros(cap).substr(0, euros(cap).size() - 4) : typed_cap);
@@ -142,8 +145,9 @@ http::Response cap_post(WebDeps& d, http::Request& req, const StaffCall& c) {
 http::Response new_page(WebDeps& d, http::Request& req, const StaffCall& c, const AlertForm& f,
                         const Error* error) {
   const auto& lang = req.ctx.locale;
-  auto page = web::backoffice_page(d.view, req, *c.body, c.who->csrf_token, "alerts_staff_new",
-                                   d.view.t(lang, "ui.al_new_title"), "ui.al_staff_title", staff_base(*c.body), true);
+  auto page =
+      web::backoffice_page(d.view, req, *c.body, c.who->csrf_token, "alerts_staff_new",
+                           d.view.t(lang, "ui.al_new_title"), "ui.al_staff_title", staff_base(*c.body), true);
   auto& x = page.data;
   x.set("action", staff_base(*c.body) + "/nuovo");
   Data cats = web::list();
@@ -260,7 +264,8 @@ http::Response alert_page(WebDeps& d, http::Request& req, const StaffCall& c, co
       counts.push_back(r);
     }
     x.set("counts", counts);
-    x.set("recipients", web::ui_count(d.view, lang, "ui.al_recipients", static_cast<std::size_t>(p->recipients)));
+    x.set("recipients",
+          web::ui_count(d.view, lang, "ui.al_recipients", static_cast<std::size_t>(p->recipients)));
     x.set("recipients_n", std::to_string(p->recipients));
     x.set("cost", euros(p->sms_cost_cents));
     x.set("cap", euros(p->cost_cap_cents));
@@ -277,7 +282,8 @@ http::Response alert_page(WebDeps& d, http::Request& req, const StaffCall& c, co
                               {{"handed", std::to_string(s->handed)},
                                {"targets", a->targets < 0 ? std::string("…") : std::to_string(targets)},
                                {"delivered", std::to_string(s->all.delivered)}}));
-    const auto pct = targets > 0 ? (s->all.delivered + s->all.failed + s->all.fallen_back) * 100 / targets : 0;
+    const auto pct =
+        targets > 0 ? (s->all.delivered + s->all.failed + s->all.fallen_back) * 100 / targets : 0;
     x.set("percent", std::to_string(std::min<std::int64_t>(pct, 100)));
     x.set("finished", s->finished);
     if (!a->preview.empty()) {
@@ -356,8 +362,8 @@ http::Response cancel_post(WebDeps& d, http::Request& req, const StaffCall& c) {
 
 // --- the public ---------------------------------------------------------------------------------------
 
-web::Page public_page_of(const WebDeps& d, const http::Request& req, const tenants::Body& b, const std::string& tpl,
-                         const std::string& title) {
+web::Page public_page_of(const WebDeps& d, const http::Request& req, const tenants::Body& b,
+                         const std::string& tpl, const std::string& title) {
   const auto& lang = req.ctx.locale;
   web::Page page;
   page.template_name = tpl;
@@ -584,7 +590,8 @@ void register_pages(http::Router& router, WebDeps& d) {
   router.get("/backoffice/{slug}/avvisi/nuovo", staff_route(d, Permission::backoffice, new_get));
   router.post("/backoffice/{slug}/avvisi/nuovo", staff_route(d, Permission::backoffice, new_post));
   router.get("/backoffice/{slug}/avvisi/{id}", staff_route(d, Permission::backoffice, alert_get));
-  router.post("/backoffice/{slug}/avvisi/{id}/conferma", staff_route(d, Permission::backoffice, confirm_post));
+  router.post("/backoffice/{slug}/avvisi/{id}/conferma",
+              staff_route(d, Permission::backoffice, confirm_post));
   router.post("/backoffice/{slug}/avvisi/{id}/pausa", staff_route(d, Permission::backoffice, pause_post));
   router.post("/backoffice/{slug}/avvisi/{id}/riprendi", staff_route(d, Permission::backoffice, resume_post));
   router.post("/backoffice/{slug}/avvisi/{id}/annulla", staff_route(d, Permission::backoffice, cancel_post));
@@ -592,7 +599,8 @@ void register_pages(http::Router& router, WebDeps& d) {
   router.post("/{slug}/avvisi/iscrizione", [&d](http::Request& r) { return subscribe_post(d, r); });
   router.get("/{slug}/avvisi/iscrizione/{id}", [&d](http::Request& r) { return verify_get(d, r); });
   router.post("/{slug}/avvisi/iscrizione/{id}", [&d](http::Request& r) { return verify_post(d, r); });
-  router.post("/{slug}/avvisi/iscrizione/{id}/nuovo-codice", [&d](http::Request& r) { return resend_post(d, r); });
+  router.post("/{slug}/avvisi/iscrizione/{id}/nuovo-codice",
+              [&d](http::Request& r) { return resend_post(d, r); });
   router.get("/{slug}/avvisi/stop", [&d](http::Request& r) { return stop_get(d, r); });
   router.post("/{slug}/avvisi/stop", [&d](http::Request& r) { return stop_post(d, r); });
   router.post("/inbound/{slug}/sms/ricevuti", identity::inbound_route(d, "sms-inbound", sms_received));

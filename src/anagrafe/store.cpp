@@ -238,16 +238,19 @@ std::vector<std::string> residents(db::Conn& c, std::int64_t tenant, const std::
       "w.codice_fiscale = v.codice_fiscale AND w.data_variazione <= $2) AND v.data_cancellazione = '' AND "
       "v.data_decesso = '' AND ($3 = '' OR ";
   static const std::string sqlite_sql =
-      base + "instr($3, '|' || v.specie_via || ' ' || v.denominazione_via || '|') > 0) ORDER BY v.codice_fiscale";
+      base +
+      "instr($3, '|' || v.specie_via || ' ' || v.denominazione_via || '|') > 0) ORDER BY v.codice_fiscale";
   static const std::string pg_sql =
-      base + "strpos($3, '|' || v.specie_via || ' ' || v.denominazione_via || '|') > 0) ORDER BY v.codice_fiscale";
+      base +
+      "strpos($3, '|' || v.specie_via || ' ' || v.denominazione_via || '|') > 0) ORDER BY v.codice_fiscale";
   std::string set;
   if (!streets.empty()) {
     set = "|";
     for (const auto& s : streets) set += s + "|";
   }
   std::vector<std::string> out;
-  for (const auto& r : c.query(c.dialect() == db::Dialect::postgres ? pg_sql : sqlite_sql, {tenant, day, set}))
+  for (const auto& r :
+       c.query(c.dialect() == db::Dialect::postgres ? pg_sql : sqlite_sql, {tenant, day, set}))
     out.push_back(r.text(0));
   return out;
 }

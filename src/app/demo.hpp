@@ -57,6 +57,7 @@ Status seed_demo_payment_services(const std::string& share_dir, tenants::TenantS
 // and CCCFBA85D03L219P for "rodari", RSSMRA80A01H501U for "baussano"), so that an alert to a school's
 // parents has someone to reach. Written through the case store (no protocol entry: demo history); skipped
 // when they are there.
-Status seed_demo_school_cases(const std::string& share_dir, tenants::TenantService& tenants, db::Database& db);
+Status seed_demo_school_cases(const std::string& share_dir, tenants::TenantService& tenants,
+                              db::Database& db);
 
 }  // namespace sp::app

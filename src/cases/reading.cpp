@@ -268,7 +268,7 @@ std::vector<Case> CaseService::standing_mentioning(tenants::TenantId tenant, con
 }
 
 std::vector<std::pair<std::string, std::string>> CaseService::standing_answers(tenants::TenantId tenant,
-                                                                             const std::string& form_code) {
+                                                                               const std::string& form_code) {
   std::vector<std::pair<std::string, std::string>> out;
   db_.read([&](db::Conn& c) { out = CaseStore::standing_answers(c, tenant, form_code); });
   return out;

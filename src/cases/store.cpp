@@ -361,8 +361,8 @@ std::vector<Case> CaseStore::mentioning(db::Conn& c, tenants::TenantId tenant, c
 }
 
 std::vector<std::pair<std::string, std::string>> CaseStore::standing_answers(db::Conn& c,
-                                                                            tenants::TenantId tenant,
-                                                                            const std::string& form_code) {
+                                                                             tenants::TenantId tenant,
+                                                                             const std::string& form_code) {
   std::vector<std::pair<std::string, std::string>> out;
   for (const auto& r : c.query(kStandingAnswers, {tenant, form_code})) out.emplace_back(r.text(0), r.text(1));
   return out;

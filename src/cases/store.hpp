@@ -2,9 +2,9 @@
 // SQL for cases and their transitions, messages, notes and documents. Every query filters on the tenant,
 // except the applicant's own list across bodies (by codice fiscale). Transitions, messages, notes and
 // documents are append-only (triggers in migrations/*/0011_cases.sql).
-#include <utility>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "cases/model.hpp"

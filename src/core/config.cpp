@@ -142,8 +142,8 @@ const std::vector<Field>& fields() {
                    &Config::appio_url));
     f.push_back(int_field("alert_rate_email", "alerts: e-mails per second to the SMTP relay",
                           &Config::alert_rate_email, 1, 100000));
-    f.push_back(int_field("alert_rate_sms", "alerts: SMS per second to the SMS gateway", &Config::alert_rate_sms,
-                          1, 100000));
+    f.push_back(int_field("alert_rate_sms", "alerts: SMS per second to the SMS gateway",
+                          &Config::alert_rate_sms, 1, 100000));
     f.push_back(int_field("alert_rate_pec", "alerts: PEC messages per second to the PEC provider",
                           &Config::alert_rate_pec, 1, 100000));
     f.push_back(int_field("alert_rate_appio", "alerts: App IO messages per second (two calls each)",

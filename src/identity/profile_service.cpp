@@ -23,7 +23,6 @@ bool atext(char c) {
          std::string_view("!#$%&'*+/=?^_`{|}~-").find(c) != std::string_view::npos;
 }
 
-
 audit::Entry entry(const ProfileActor& a, std::string action, boost::json::object details) {
   audit::Entry e;
   e.tenant_id = audit::kHubTenant;

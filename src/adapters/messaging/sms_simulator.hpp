@@ -54,7 +54,7 @@ class SmsGatewaySimulator {
   mutable std::condition_variable cv_;
   std::vector<ReceivedSms> received_;
   std::map<std::string, std::string> by_key_;  // Idempotency-Key → the id given to the first request
-  std::map<std::string, int> key_requests_;     // Idempotency-Key → valid POSTs carrying it
+  std::map<std::string, int> key_requests_;    // Idempotency-Key → valid POSTs carrying it
   int next_id_ = 1;
   int fail_status_ = 0;
   int fail_times_ = 0;

@@ -478,7 +478,8 @@ class RoleRouteTest : public ::testing::TestWithParam<sp::db::Dialect> {
     op.subject = "test-operator";
     op.tenant_id = asti_;
     op.roles = {Role::operator_};
-    auto alert = app_->alerts().create(&op, asti_, {"water_cut", "Acqua sospesa", "Domani dalle 8 alle 12.", "all", "", ""});
+    auto alert = app_->alerts().create(
+        &op, asti_, {"water_cut", "Acqua sospesa", "Domani dalle 8 alle 12.", "all", "", ""});
     ASSERT_TRUE(alert.ok()) << alert.error().code;
     alert_id_ = *alert;
   }

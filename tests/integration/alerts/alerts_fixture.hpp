@@ -50,7 +50,9 @@ struct SmsServer {
     server->stop(2000ms);
     thread.join();
   }
-  std::string url() const { return "http://127.0.0.1:" + std::to_string(server->port()) + "/sim/sms/messages"; }
+  std::string url() const {
+    return "http://127.0.0.1:" + std::to_string(server->port()) + "/sim/sms/messages";
+  }
   messaging::SmsGatewaySimulator sim;
   http::Router router;
   std::unique_ptr<http::Server> server;
@@ -77,12 +79,16 @@ struct RecordingIo : messaging::Sender {
 
 inline std::string population_line(const std::string& cf, const std::string& istat, const std::string& family,
                                    const std::string& street) {
-  return "{\"codice_fiscale\": \"" + cf + "\", \"cognome\": \"ROSSI\", \"nome\": \"ANNA\", \"sesso\": \"F\", " +
-         "\"data_nascita\": \"1980-01-01\", \"comune_nascita_istat\": \"001272\", \"luogo_nascita\": \"TORINO\", " +
+  return "{\"codice_fiscale\": \"" + cf +
+         "\", \"cognome\": \"ROSSI\", \"nome\": \"ANNA\", \"sesso\": \"F\", " +
+         "\"data_nascita\": \"1980-01-01\", \"comune_nascita_istat\": \"001272\", \"luogo_nascita\": "
+         "\"TORINO\", " +
          "\"stato_nascita\": \"100\", \"cittadinanza\": \"100\", \"comune_istat\": \"" + istat +
-         "\", \"id_famiglia\": \"" + family + "\", \"relazione_parentela\": \"1\", \"specie_via\": \"VIA\", " +
-         "\"denominazione_via\": \"" + street + "\", \"civico\": \"1\", \"esponente\": \"\", \"interno\": \"\", " +
-         "\"cap\": \"14100\", \"stato_civile\": \"1\", \"data_iscrizione\": \"2010-01-01\", \"data_cancellazione\": " +
+         "\", \"id_famiglia\": \"" + family +
+         "\", \"relazione_parentela\": \"1\", \"specie_via\": \"VIA\", " + "\"denominazione_via\": \"" +
+         street + "\", \"civico\": \"1\", \"esponente\": \"\", \"interno\": \"\", " +
+         "\"cap\": \"14100\", \"stato_civile\": \"1\", \"data_iscrizione\": \"2010-01-01\", "
+         "\"data_cancellazione\": " +
          "\"\", \"motivo_cancellazione\": \"\", \"data_decesso\": \"\", \"certificabilita\": \"2\", " +
          "\"data_variazione\": \"2010-01-01\"}\n";
 }
@@ -107,7 +113,8 @@ class AlertsFixture : public ::testing::TestWithParam<db::Dialect> {
     audit_ = std::make_unique<audit::AuditService>(db(), *clock_);
     profiles_ = std::make_unique<identity::ProfileService>(db(), *audit_, *clock_);
     anagrafe_ = std::make_unique<anagrafe::AnagrafeService>(db(), *audit_, *tenants_, *clock_);
-    import(asti_, population_line(kAnna, "005005", "A1", "ROMA") + population_line(kLuca, "005005", "A1", "ROMA") +
+    import(asti_, population_line(kAnna, "005005", "A1", "ROMA") +
+                      population_line(kLuca, "005005", "A1", "ROMA") +
                       population_line(kFabio, "005005", "A2", "CAVOUR"));
     import(novara_, population_line(kMario, "003106", "N1", "ROMA"));
     // Two pupils at "rodari" (Anna's and Fabio's children), one at Novara's "rodari" (Mario's).
@@ -123,8 +130,8 @@ class AlertsFixture : public ::testing::TestWithParam<db::Dialect> {
     sink_.start();
     runner_ = std::make_unique<jobs::Runner>(db(), *clock_);
     delivery_ = std::make_unique<messaging::Delivery>(messaging::DeliveryOptions{.clock = clock_.get()});
-    delivery_->set_sender(messaging::Channel::email,
-                          std::make_shared<messaging::EmailSender>(messaging::EmailOptions{.smtp_url = sink_.url()}));
+    delivery_->set_sender(messaging::Channel::email, std::make_shared<messaging::EmailSender>(
+                                                         messaging::EmailOptions{.smtp_url = sink_.url()}));
     messaging::SmsOptions so;
     so.url = sms_.url();
     so.api_key = "test-key";
@@ -172,7 +179,8 @@ class AlertsFixture : public ::testing::TestWithParam<db::Dialect> {
 
   void import(tenants::TenantId t, const std::string& text) {
     std::istringstream in(text);
-    auto r = anagrafe_->import(anagrafe::ImportActor{nullptr, "test"}, t, anagrafe::Format::jsonl, "t", in, {});
+    auto r =
+        anagrafe_->import(anagrafe::ImportActor{nullptr, "test"}, t, anagrafe::Format::jsonl, "t", in, {});
     ASSERT_TRUE(r.ok());
     ASSERT_EQ(r->error_count, 0u);
   }
@@ -185,7 +193,8 @@ class AlertsFixture : public ::testing::TestWithParam<db::Dialect> {
     c.title = "Mensa";
     c.applicant_cf = parent;
     c.applicant_name = "Genitore";
-    c.answers = boost::json::object{{"children", boost::json::array{boost::json::object{{"school", school}}}}};
+    c.answers =
+        boost::json::object{{"children", boost::json::array{boost::json::object{{"school", school}}}}};
     c.submitted_at = clock_->now();
     c.due_date = time::rome_date(clock_->now());
     c.submission_key = c.id;
@@ -203,7 +212,9 @@ class AlertsFixture : public ::testing::TestWithParam<db::Dialect> {
     p.fiscal_code = cf;
     p.given_name = "Nome";
     p.family_name = "Cognome";
-    db().write([&](db::Conn& tx) { identity::PersonStore(db()).upsert_from_sign_in(tx, p, "2026-11-23T09:00:00Z"); });
+    db().write([&](db::Conn& tx) {
+      identity::PersonStore(db()).upsert_from_sign_in(tx, p, "2026-11-23T09:00:00Z");
+    });
     identity::ContactsForm f;
     (channel == "email" ? f.email : f.mobile) = address;
     f.preferred_channel = "none";
@@ -230,8 +241,12 @@ class AlertsFixture : public ::testing::TestWithParam<db::Dialect> {
   std::string draft(tenants::TenantId t, const std::string& segment, const std::string& value = {},
                     const std::string& category = "school_closure") {
     auto who = staff(t);
-    alerts::AlertForm f{category, "Scuola chiusa domani", "La scuola resta chiusa per un guasto all'impianto.",
-                        segment, segment == "streets" ? value : "", segment == "school" ? value : ""};
+    alerts::AlertForm f{category,
+                        "Scuola chiusa domani",
+                        "La scuola resta chiusa per un guasto all'impianto.",
+                        segment,
+                        segment == "streets" ? value : "",
+                        segment == "school" ? value : ""};
     auto id = service_->create(&who, t, f);
     EXPECT_TRUE(id.ok()) << (id.ok() ? "" : id.error().code + " " + id.error().detail);
     return id.ok() ? *id : std::string();

@@ -32,10 +32,11 @@ TEST_P(AlertsFixture, AlertSegmentsCountEachChannelAndNeverReachAnotherBody) {
   ASSERT_TRUE(a.ok());
   for (const auto& t : service_->resolve(*a)) EXPECT_NE(t.person, kMario) << "another body's resident";
   // What the form may name is checked against the body's own lists.
-  EXPECT_EQ(service_->create(&who, asti_, {"school_closure", "Titolo", "Testo", "streets", "VIA INVENTATA", ""})
-                .error()
-                .code,
-            "alerts.streets");
+  EXPECT_EQ(
+      service_->create(&who, asti_, {"school_closure", "Titolo", "Testo", "streets", "VIA INVENTATA", ""})
+          .error()
+          .code,
+      "alerts.streets");
   EXPECT_EQ(service_->create(&who, asti_, {"school_closure", "Titolo", "Testo", "school", "", "baussano"})
                 .error()
                 .code,
@@ -59,7 +60,8 @@ TEST_P(AlertsFixture, AlertConfirmedTwiceIsOneFanOutWithOneMessagePerRecipientAn
   EXPECT_EQ(sms_.sim.count_for_key(alerts::message_key(id, "sms", "+393331112222")), 1);
   EXPECT_EQ(io_->by_key[alerts::message_key(id, "appio", kLuca)], 1);
   const auto mail = sink_.messages().at(0);
-  EXPECT_NE(mail.header("Message-ID").find(alerts::message_key(id, "email", "anna@example.org")), std::string::npos);
+  EXPECT_NE(mail.header("Message-ID").find(alerts::message_key(id, "email", "anna@example.org")),
+            std::string::npos);
   // Every alert says how to stop: a link with a token; by SMS, STOP.
   EXPECT_NE(mail.body().find("http://hub.example/asti/avvisi/stop?t="), std::string::npos);
   EXPECT_NE(sms_.sim.messages().at(0).text.find("STOP"), std::string::npos);
@@ -175,7 +177,8 @@ TEST_P(AlertsFixture, AlertSubscriptionIsVerifiedByACodeRecordsTheConsentAndStop
   const auto code = code_in(codes[0].message.body);
   EXPECT_EQ(service_->verify(asti_, *id, code == "000000" ? "111111" : "000000", "10.0.0.1").error().code,
             "alerts.code_wrong");
-  EXPECT_EQ(service_->verify(novara_, *id, code, "10.0.0.1").error().code, "not_found") << "Asti's, not Novara's";
+  EXPECT_EQ(service_->verify(novara_, *id, code, "10.0.0.1").error().code, "not_found")
+      << "Asti's, not Novara's";
   ASSERT_TRUE(service_->verify(asti_, *id, code, "10.0.0.1").ok());
   EXPECT_EQ(service_->subscription(asti_, *id)->state, "active");
   std::string how;
@@ -196,7 +199,8 @@ TEST_P(AlertsFixture, AlertSubscriptionIsVerifiedByACodeRecordsTheConsentAndStop
   auto cavour = service_->preview(&who, asti_, draft(asti_, "streets", "VIA CAVOUR", "road_works"));
   EXPECT_EQ(cavour->by_channel.at("email"), 1);
   EXPECT_EQ(cavour->by_channel.at("sms"), 1);
-  EXPECT_EQ(service_->preview(&who, asti_, draft(asti_, "streets", "VIA ROMA", "road_works"))->by_channel.at("email"),
+  EXPECT_EQ(service_->preview(&who, asti_, draft(asti_, "streets", "VIA ROMA", "road_works"))
+                ->by_channel.at("email"),
             1)
       << "Anna only";
   const auto alert = draft(asti_, "topic", "", "road_works");
@@ -208,7 +212,8 @@ TEST_P(AlertsFixture, AlertSubscriptionIsVerifiedByACodeRecordsTheConsentAndStop
   std::smatch mt;
   ASSERT_TRUE(std::regex_search(link, mt, std::regex(R"(avvisi/stop\?t=([A-Za-z0-9_-]+))")));
   const auto token = mt[1].str();
-  EXPECT_EQ(service_->stop_target(novara_, token).error().code, "alerts.stop_unknown") << "another body's link";
+  EXPECT_EQ(service_->stop_target(novara_, token).error().code, "alerts.stop_unknown")
+      << "another body's link";
   ASSERT_TRUE(service_->stop(asti_, token, "10.0.0.2").ok());
   ASSERT_TRUE(service_->stop(asti_, token, "10.0.0.2").ok()) << "twice is fine";
   EXPECT_EQ(service_->subscription(asti_, *id)->state, "stopped");
@@ -222,7 +227,8 @@ TEST_P(AlertsFixture, AlertSubscriptionIsVerifiedByACodeRecordsTheConsentAndStop
   std::int64_t withdrawn = 0;
   db().read([&](db::Conn& c) {
     withdrawn =
-        c.query_one("SELECT COUNT(*) FROM alert_consents WHERE action = 'withdrawn' AND tenant_id = $1", {asti_})
+        c.query_one("SELECT COUNT(*) FROM alert_consents WHERE action = 'withdrawn' AND tenant_id = $1",
+                    {asti_})
             ->i64(0);
   });
   EXPECT_EQ(withdrawn, 2);
@@ -244,8 +250,10 @@ TEST_P(AlertsFixture, AlertOfAnotherBodyCannotBeSeenOrSentByItsStaff) {
             "forbidden");
 }
 
-INSTANTIATE_TEST_SUITE_P(BothDatabases, AlertsFixture, ::testing::Values(db::Dialect::sqlite, db::Dialect::postgres),
-                         [](const auto& info) { return info.param == db::Dialect::sqlite ? "sqlite" : "postgres"; });
+INSTANTIATE_TEST_SUITE_P(BothDatabases, AlertsFixture,
+                         ::testing::Values(db::Dialect::sqlite, db::Dialect::postgres), [](const auto& info) {
+                           return info.param == db::Dialect::sqlite ? "sqlite" : "postgres";
+                         });
 
 }  // namespace
 }  // namespace sp::alerts_test

@@ -56,7 +56,9 @@ struct SmsServer {
     server->stop(2000ms);
     thread.join();
   }
-  std::string url() const { return "http://127.0.0.1:" + std::to_string(server->port()) + "/sim/sms/messages"; }
+  std::string url() const {
+    return "http://127.0.0.1:" + std::to_string(server->port()) + "/sim/sms/messages";
+  }
   sp::messaging::SmsGatewaySimulator sim;
   sp::http::Router router;
   std::unique_ptr<sp::http::Server> server;
@@ -118,8 +120,9 @@ class AlertsCrashTest : public ::testing::Test {
     op.subject = "operator";
     op.tenant_id = *asti;
     op.roles = {sp::identity::Role::operator_};
-    auto id = alerts.create(&op, *asti, {"water_cut", "Acqua sospesa", "Domani dalle 8 alle 12 in tutta la città.",
-                                         "topic", "", ""});
+    auto id = alerts.create(
+        &op, *asti,
+        {"water_cut", "Acqua sospesa", "Domani dalle 8 alle 12 in tutta la città.", "topic", "", ""});
     ASSERT_TRUE(id.ok());
     alert_id_ = *id;
     ASSERT_TRUE(alerts.confirm(&op, *asti, alert_id_).ok());
@@ -167,13 +170,14 @@ class AlertsCrashTest : public ::testing::Test {
              "SPORTELLO_SIM_IDP=false", "SPORTELLO_KEYS_DIR=" + (dir / "keys").string(),
              "SPORTELLO_OIDC_RP_KEY_FILE=" + (dir / "rp.pem").string(),
              "SPORTELLO_AUDIT_KEY_FILE=" + (dir_.path() / "audit.key").string(),
-             "SPORTELLO_AUDIT_ANCHOR_FILE=" + (dir / "anchors.jsonl").string(), "SPORTELLO_SMTP_URL=" + sink_.url(),
-             "SPORTELLO_SMS_GATEWAY_URL=" + sms_.url(), "SPORTELLO_SMS_API_KEY=crash-key",
-             "SPORTELLO_ALERT_RATE_EMAIL=10", "SPORTELLO_ALERT_RATE_SMS=10"}) {
+             "SPORTELLO_AUDIT_ANCHOR_FILE=" + (dir / "anchors.jsonl").string(),
+             "SPORTELLO_SMTP_URL=" + sink_.url(), "SPORTELLO_SMS_GATEWAY_URL=" + sms_.url(),
+             "SPORTELLO_SMS_API_KEY=crash-key", "SPORTELLO_ALERT_RATE_EMAIL=10",
+             "SPORTELLO_ALERT_RATE_SMS=10"}) {
       if (known.count(kv.substr(0, kv.find('=')))) env.push_back(kv);
     }
-    auto p = std::make_unique<sp::testing::ServerProcess>(std::vector<std::string>{sp::testing::binary(), "serve"},
-                                                          env);
+    auto p = std::make_unique<sp::testing::ServerProcess>(
+        std::vector<std::string>{sp::testing::binary(), "serve"}, env);
     EXPECT_TRUE(p->wait_ready(60000)) << "the server did not become ready";
     return p;
   }
@@ -181,7 +185,8 @@ class AlertsCrashTest : public ::testing::Test {
   std::string alert_state() {
     std::string s;
     database_->db().read([&](sp::db::Conn& c) {
-      if (auto a = sp::alerts::store::find_alert(c, asti_, alert_id_)) s = std::string(sp::alerts::to_string(a->state));
+      if (auto a = sp::alerts::store::find_alert(c, asti_, alert_id_))
+        s = std::string(sp::alerts::to_string(a->state));
     });
     return s;
   }
@@ -224,7 +229,8 @@ TEST_F(AlertsCrashTest, AfterASigkillMidAlertEveryRecipientHasExactlyOneDelivery
   set_clock(now_);
   start_ticking();
   node_ = start_node();
-  ASSERT_TRUE(eventually([&] { return sink_.count() >= kPerChannel && sms_.sim.count() >= kPerChannel; }, 90s))
+  ASSERT_TRUE(
+      eventually([&] { return sink_.count() >= kPerChannel && sms_.sim.count() >= kPerChannel; }, 90s))
       << "e-mail " << sink_.count() << ", SMS " << sms_.sim.count();
   ASSERT_TRUE(eventually([&] { return alert_state() == "done"; }));
   // Every recipient: exactly one delivery per channel under its key.
