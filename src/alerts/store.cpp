@@ -54,10 +54,12 @@ constexpr const char* kSetMessage =
 // Per channel and outbox state (NULL: not handed yet, or skipped when its seq is within the cursor),
 // whether a fallback message stands in for it.
 constexpr const char* kStats =
-    "SELECT t.channel, o.status, CASE WHEN EXISTS (SELECT 1 FROM outbox f WHERE f.fallback_of = o.id) "
-    "THEN 1 ELSE 0 END, CASE WHEN t.seq <= $3 THEN 1 ELSE 0 END, COUNT(*) "
+    "SELECT channel, status, fallback, handed, COUNT(*) FROM (SELECT t.channel AS channel, o.status AS "
+    "status, "
+    "CASE WHEN EXISTS (SELECT 1 FROM outbox f WHERE f.fallback_of = o.id) THEN 1 ELSE 0 END AS fallback, "
+    "CASE WHEN t.seq <= $3 THEN 1 ELSE 0 END AS handed "
     "FROM alert_targets t LEFT JOIN outbox o ON o.id = t.message_id AND o.tenant_id = t.tenant_id "
-    "WHERE t.tenant_id = $1 AND t.alert_id = $2 GROUP BY 1, 2, 3, 4";
+    "WHERE t.tenant_id = $1 AND t.alert_id = $2) x GROUP BY channel, status, fallback, handed";
 constexpr const char* kWaiting =
     "SELECT o.id FROM alert_targets t JOIN outbox o ON o.id = t.message_id AND o.tenant_id = t.tenant_id "
     "WHERE t.tenant_id = $1 AND t.alert_id = $2 AND o.status IN ('queued', 'temporary_failure')";

@@ -465,11 +465,15 @@ Status seed_demo_school_cases(const std::string& /*share_dir*/, tenants::TenantS
     const char* school;
     const char* cls;
   };
+  // Parents no other demo journey uses (their cases would prefill or flag the canteen forms of others).
   const Pupil pupils[] = {
-      {"demo-school-1", "FRRNNA78S70A479X", "Anna Ferraro", "FRRLCU15C09A479M", "Luca", "rodari", "5A"},
-      {"demo-school-2", "CCCFBA85D03L219P", "Fabio Caccamo", "CCCLNE18A41A479S", "Elena", "rodari", "2B"},
-      {"demo-school-3", "RSSMRA80A01H501U", "Mario Rossi", "RSSGLI17M12A479H", "Giulio", "baussano", "3A"},
+      {"demo-school-1", "LDRMNA90E61Z330P", "Amina El Idrissi", "LDRYSF17A01A479K", "Youssef", "rodari",
+       "4A"},
+      {"demo-school-2", "BNCGLI92L55F205A", "Giulia Bianchi", "BNCSFO18C45A479W", "Sofia", "rodari", "3B"},
+      {"demo-school-3", "SPSGPP55P12F839I", "Giuseppe Esposito", "SPSLNZ17M12A479C", "Lorenzo", "baussano",
+       "4C"},
   };
+
   const auto now = std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
   db.write([&](db::Conn& tx) {
     for (const auto& p : pupils) {

@@ -53,10 +53,10 @@ Status seed_demo_payments(const std::string& share_dir, tenants::TenantService& 
 Status seed_demo_payment_services(const std::string& share_dir, tenants::TenantService& tenants,
                                   payments::PortalService& portal);
 
-// A few school-canteen applications at Asti naming two of its demo schools (the parents FRRNNA78S70A479X
-// and CCCFBA85D03L219P for "rodari", RSSMRA80A01H501U for "baussano"), so that an alert to a school's
-// parents has someone to reach. Written through the case store (no protocol entry: demo history); skipped
-// when they are there.
+// A few school-canteen applications at Asti naming two of its demo schools (the parents LDRMNA90E61Z330P
+// and BNCGLI92L55F205A for "rodari", on App IO; SPSGPP55P12F839I for "baussano", not on IO), so that an
+// alert to a school's parents has someone to reach. Written through the case store (no protocol entry: demo
+// history); skipped when they are there.
 Status seed_demo_school_cases(const std::string& share_dir, tenants::TenantService& tenants,
                               db::Database& db);
 

@@ -11,7 +11,7 @@ let server, browser;
 before(async () => { [server, browser] = await Promise.all([startServer({ database: 'sqlite' }), launchBrowser()]); });
 after(async () => { await browser?.close(); await server?.stop(); });
 
-const PARENT = 'FRRNNA78S70A479X';
+const PARENT = 'LDRMNA90E61Z330P';  // Amina El Idrissi, a demo parent at the Rodari school
 const TITLE = 'Scuola Rodari chiusa giovedì';
 
 async function axe(page, label) {
