@@ -36,7 +36,7 @@ test('an operator sends a school closure to the parents of one school, and a par
   await page.selectOption('#al-category', 'school_closure');
   await page.fill('#al-title', TITLE);
   await page.fill('#al-body', 'Per un guasto al riscaldamento la scuola resta chiusa giovedì. La mensa è sospesa.');
-  await page.check('#al-seg-school');
+  await page.click('label[for="al-seg-school"]');
   await page.selectOption('#al-school', 'rodari');
   await submitWith(page, '#al-preview');
 
@@ -81,11 +81,11 @@ test('a person subscribes with a verified e-mail address, and a broken stop link
   await page.goto(`${server.baseUrl}/asti/avvisi`);
   await axe(page, 'the public alerts page');
   await page.fill('#al-address', 'vicina@example.org');
-  await page.check('#al-topic-water_cut');
+  await page.click('label[for="al-topic-water_cut"]');
   await submitWith(page, '#al-subscribe');
   assert.equal(await page.locator('#error-summary').getAttribute('data-code'), 'alerts.consent_required');
   assert.equal(await page.inputValue('#al-address'), 'vicina@example.org', 'what was typed is kept');
-  await page.check('#al-consent');
+  await page.click('label[for="al-consent"]');
   await submitWith(page, '#al-subscribe');
   await axe(page, 'the code page');
   let code;
