@@ -191,6 +191,28 @@ class AlertsCrashTest : public ::testing::Test {
     return s;
   }
 
+  // What the database says, when the test fails: the outbox's states and the jobs'.
+  std::string diagnosis() {
+    std::string out;
+    database_->db().read([&](sp::db::Conn& c) {
+      for (const auto& r :
+           c.query("SELECT channel, status, COUNT(*), MAX(last_error) FROM outbox GROUP BY 1, 2"))
+        out += "outbox " + r.text(0) + " " + r.text(1) + " " + r.text(2) + " " + r.text(3) + "\n";
+      for (const auto& r :
+           c.query("SELECT kind, state, COUNT(*), MAX(last_error), MAX(run_at) FROM jobs GROUP BY 1, 2"))
+        out += "jobs " + r.text(0) + " " + r.text(1) + " " + r.text(2) + " " + r.text(3) + " " + r.text(4) +
+               "\n";
+      for (const auto& r :
+           c.query("SELECT id, lease_until, claimed_by, attempts FROM jobs WHERE state = 'running'"))
+        out += "running " + r.text(0) + " lease " + r.text(1) + " by " + r.text(2) + " attempts " +
+               r.text(3) + "\n";
+      for (const auto& r : c.query("SELECT state, targets, cursor, slots FROM alerts"))
+        out +=
+            "alert " + r.text(0) + " targets " + r.text(1) + " cursor " + r.text(2) + " " + r.text(3) + "\n";
+    });
+    return out + "clock " + sp::time::format_iso_utc(now_);
+  }
+
   // E-mails per Message-ID key (a mailbox keeps one per Message-ID).
   std::map<std::string, int> mails_by_key() {
     std::map<std::string, int> out;
@@ -223,15 +245,17 @@ TEST_F(AlertsCrashTest, AfterASigkillMidAlertEveryRecipientHasExactlyOneDelivery
   node_->kill_hard();
   const auto at_kill = sink_.count() + sms_.sim.count();
   EXPECT_LT(at_kill, 2u * kPerChannel) << "killed before the end";
-  // Down long enough for every claim of the dead process to expire (leases: 2 and 5 minutes).
+  // Down long enough for every claim of the dead process to expire (a runner claims with the longest lease of
+  // its kinds: 15 minutes, the daily register's).
   stop_ticking();
-  now_ += 10min;
+  now_ += 20min;
   set_clock(now_);
   start_ticking();
   node_ = start_node();
   ASSERT_TRUE(
       eventually([&] { return sink_.count() >= kPerChannel && sms_.sim.count() >= kPerChannel; }, 90s))
-      << "e-mail " << sink_.count() << ", SMS " << sms_.sim.count();
+      << "e-mail " << sink_.count() << ", SMS " << sms_.sim.count() << "\n"
+      << diagnosis();
   ASSERT_TRUE(eventually([&] { return alert_state() == "done"; }));
   // Every recipient: exactly one delivery per channel under its key.
   std::vector<sp::alerts::store::TargetRow> targets;
