@@ -6,6 +6,7 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
+#include <sqlite3.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/statvfs.h>
@@ -20,6 +21,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <map>
 #include <random>
 #include <set>
 #include <sstream>
@@ -160,15 +162,92 @@ std::string postgres_server_url() {
   return url;
 }
 
+namespace {
+// The templates of this process: a SQLite file each, or a PostgreSQL database each (dropped at exit; the
+// server is wiped at the end of the run anyway).
+struct Templates {
+  TempDir dir;
+  std::map<std::string, std::string> made;  // "<dialect>/<name>" -> file path or database name
+  std::vector<std::string> pg_databases;
+  ~Templates() {
+    for (const auto& name : pg_databases) {
+      try {
+        run_on_server("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+      } catch (const std::exception&) {
+      }
+    }
+  }
+};
+
+Templates& templates() {
+  static Templates t;
+  return t;
+}
+
+const TestDatabase::Template& migrated_template() {
+  static const TestDatabase::Template t{"migrated", [](const std::string& url) {
+                                          auto db = db::open(url);
+                                          db::migrate(*db, migrations_dir());
+                                          db->close();  // SQLite: the last close checkpoints the WAL
+                                        }};
+  return t;
+}
+
+// The template's file (SQLite) or database name (PostgreSQL), made on first use.
+const std::string& template_of(db::Dialect dialect, const TestDatabase::Template& t) {
+  auto& all = templates();
+  const std::string key = std::string(dialect == db::Dialect::sqlite ? "sqlite/" : "postgres/") + t.name;
+  if (auto it = all.made.find(key); it != all.made.end()) return it->second;
+  std::string made;
+  if (dialect == db::Dialect::sqlite) {
+    made = (all.dir.path() / (t.name + ".db")).string();
+    t.make("sqlite:" + made);
+    // Fold what is still in the WAL into the file (the application may keep a connection of its own
+    // past its handle's close), so that one file copy is the whole database.
+    sqlite3* handle = nullptr;
+    if (sqlite3_open(made.c_str(), &handle) == SQLITE_OK) {
+      sqlite3_exec(handle, "PRAGMA wal_checkpoint(TRUNCATE)", nullptr, nullptr, nullptr);
+    }
+    sqlite3_close(handle);
+    if (std::filesystem::exists(made + "-wal") && std::filesystem::file_size(made + "-wal") > 0) {
+      throw std::runtime_error("test database template '" + t.name + "' keeps a WAL: a connection is open");
+    }
+  } else {
+    made = "sp_tpl_" + random_suffix();
+    run_on_server("CREATE DATABASE " + made);
+    all.pg_databases.push_back(made);
+    t.make(with_database(postgres_server_url(), made));
+  }
+  return all.made.emplace(key, made).first->second;
+}
+}  // namespace
+
 TestDatabase::TestDatabase(db::Dialect dialect) : dialect_(dialect) {
+  if (dialect_ == db::Dialect::sqlite) dir_ = std::make_unique<TempDir>();
+}
+
+TestDatabase::TestDatabase(db::Dialect dialect, const Template& from) : TestDatabase(dialect) {
+  from_ = from;
+}
+
+void TestDatabase::create(bool migrated) const {
+  if (created_) return;
+  created_ = true;
+  const Template* from = from_ ? &*from_ : (migrated ? &migrated_template() : nullptr);
   if (dialect_ == db::Dialect::sqlite) {
-    dir_ = std::make_unique<TempDir>();
-    url_ = "sqlite:" + (dir_->path() / "test.db").string();
+    const auto target = dir_->path() / "test.db";
+    url_ = "sqlite:" + target.string();
+    if (from) std::filesystem::copy_file(template_of(dialect_, *from), target);
     return;
   }
   pg_name_ = "sp_test_" + random_suffix();
-  run_on_server("CREATE DATABASE " + pg_name_);
+  run_on_server("CREATE DATABASE " + pg_name_ + (from ? " TEMPLATE " + template_of(dialect_, *from) : ""));
   url_ = with_database(postgres_server_url(), pg_name_);
+}
+
+const std::string& TestDatabase::url() const {
+  create(true);
+  return url_;
 }
 
 TestDatabase::~TestDatabase() {
@@ -182,30 +261,9 @@ TestDatabase::~TestDatabase() {
   }
 }
 
-namespace {
-// A migrated SQLite file made once per test process: applying the ~30 migrations costs ~0.3 s of CPU
-// under the sanitizers and most of the suite's ~500 SQLite cases start from exactly that schema, so
-// each copies the file instead (a few milliseconds). The copy is the same bytes `migrate` would
-// produce, and migrate() still runs on it (a no-op that checks every migration is recorded).
-const std::filesystem::path& migrated_sqlite_template() {
-  static const TempDir dir;
-  static const std::filesystem::path file = [] {
-    auto path = dir.path() / "template.db";
-    auto db = db::open("sqlite:" + path.string());
-    db::migrate(*db, migrations_dir());
-    db->close();  // the last connection's close checkpoints the WAL into the file
-    return path;
-  }();
-  return file;
-}
-}  // namespace
-
 db::Database& TestDatabase::db(bool migrated) {
   if (!db_) {
-    if (migrated && dialect_ == db::Dialect::sqlite) {
-      const auto target = dir_->path() / "test.db";
-      if (!std::filesystem::exists(target)) std::filesystem::copy_file(migrated_sqlite_template(), target);
-    }
+    create(migrated);
     db_ = db::open(url_);
     if (migrated) db::migrate(*db_, migrations_dir());
   }

@@ -14,6 +14,7 @@
 #include "files/service.hpp"
 #include "jobs/store.hpp"
 #include "protocollo/daily_register.hpp"
+#include "support/demo_database.hpp"
 #include "support/testing.hpp"
 
 namespace {
@@ -336,10 +337,8 @@ const std::set<std::string> kPublic = {
 class RoleRouteTest : public ::testing::TestWithParam<sp::db::Dialect> {
  protected:
   void SetUp() override {
-    database_ = std::make_unique<sp::testing::TestDatabase>(GetParam());
     files_ = std::make_unique<sp::testing::TempDir>();
     sp::Config config = sp::load_config("").value();
-    config.database = database_->url();
     config.demo = true;
     config.sim_pagopa = false;  // no FdR API: the pull button answers 404 (page_test covers it)
     config.share_dir = sp::testing::source_dir();
@@ -353,6 +352,8 @@ class RoleRouteTest : public ::testing::TestWithParam<sp::db::Dialect> {
     anpr_ = sp::anpr::sim::start_simulator_thread(anpr, 0);
     config.anpr_url = anpr_->url() + sp::anpr::sim::kServicePath;
     config.anpr_credentials = "005005=asti-anpr,003106=novara-anpr";
+    database_ = sp::testing::demo_database(GetParam(), config);
+    config.database = database_->url();
     app_ = std::make_unique<sp::app::App>(config);
     hooks_ = app_->hooks();
     options_ = app_->server_options();

@@ -9,6 +9,7 @@
 #include "core/keys/key_ring.hpp"
 #include "jobs/store.hpp"
 #include "stamp/service.hpp"
+#include "support/testing.hpp"
 #include "tenants/service.hpp"
 
 namespace sp::albo::testing {

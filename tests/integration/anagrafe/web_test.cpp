@@ -6,6 +6,7 @@
 
 #include "app/app.hpp"
 #include "identity/session_service.hpp"
+#include "support/demo_database.hpp"
 #include "support/testing.hpp"
 
 namespace {
@@ -21,15 +22,15 @@ const std::string kPaolo = "BOXPLA65L08A182K";    // next door, another househol
 class AnagrafeWebTest : public ::testing::TestWithParam<sp::db::Dialect> {
  protected:
   void SetUp() override {
-    database_ = std::make_unique<sp::testing::TestDatabase>(GetParam());
     files_ = std::make_unique<sp::testing::TempDir>();
     sp::Config config = sp::load_config("").value();
-    config.database = database_->url();
     config.demo = true;
     config.sim_pagopa = false;
     config.share_dir = sp::testing::source_dir();
     config.oidc_rp_key_file = (files_->path() / "rp.pem").string();
     config.access_log = false;
+    database_ = sp::testing::demo_database(GetParam(), config);
+    config.database = database_->url();
     app_ = std::make_unique<sp::app::App>(config);
     hooks_ = app_->hooks();
     options_ = app_->server_options();

@@ -13,6 +13,7 @@
 #include "applications/store.hpp"
 #include "core/codice_fiscale.hpp"
 #include "identity/person_store.hpp"
+#include "support/demo_database.hpp"
 #include "support/testing.hpp"
 
 namespace sp::applications::webtest {
@@ -32,14 +33,14 @@ inline constexpr const char* kService = "iscrizione-scuola-primaria";
 class AppTest : public ::testing::TestWithParam<db::Dialect> {
  public:
   void SetUp() override {
-    database_ = std::make_unique<sp::testing::TestDatabase>(GetParam());
     files_ = std::make_unique<sp::testing::TempDir>();
     config_ = load_config("").value();
-    config_.database = database_->url();
     config_.demo = true;
     config_.share_dir = sp::testing::source_dir();
     config_.oidc_rp_key_file = (files_->path() / "rp.pem").string();
     config_.access_log = false;
+    database_ = sp::testing::demo_database(GetParam(), config_);
+    config_.database = database_->url();
     start_app();
     // Both have signed in before (the profile is what prefill reads).
     person(kAnna, "Anna", "Ferraro", "1978-11-30", "anna.ferraro@example.org");

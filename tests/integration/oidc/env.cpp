@@ -7,6 +7,7 @@
 
 #include "adapters/oidc/rp_routes.hpp"
 #include "http/server.hpp"
+#include "support/testing.hpp"
 
 namespace sp::oidc::testing {
 namespace {

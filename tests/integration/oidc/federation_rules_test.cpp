@@ -11,6 +11,7 @@
 #include "core/crypto/jwe.hpp"
 #include "core/crypto/jwt.hpp"
 #include "env.hpp"
+#include "support/testing.hpp"
 
 namespace sp::oidc::testing {
 namespace {

@@ -5,6 +5,7 @@
 #include <fstream>
 
 #include "sim_fixture.hpp"
+#include "support/testing.hpp"
 
 namespace sp::payments::station_testing {
 namespace {

@@ -10,6 +10,7 @@
 #include "integration/payments/payments_fixture.hpp"
 #include "payments/import_json.hpp"
 #include "payments/import_run.hpp"
+#include "support/testing.hpp"
 
 #if defined(__SANITIZE_ADDRESS__)
 // Under AddressSanitizer the quarantine of freed blocks (256 MB by default) grows with the work done, not

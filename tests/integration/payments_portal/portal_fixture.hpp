@@ -13,6 +13,7 @@
 #include "app/app.hpp"
 #include "http/server.hpp"
 #include "identity/person_store.hpp"
+#include "support/demo_database.hpp"
 #include "support/testing.hpp"
 
 namespace sp::payments::portaltest {
@@ -77,11 +78,9 @@ class FakeCheckout {
 class PortalTest : public ::testing::TestWithParam<db::Dialect> {
  public:
   void SetUp() override {
-    database_ = std::make_unique<sp::testing::TestDatabase>(GetParam());
     files_ = std::make_unique<sp::testing::TempDir>();
     checkout_ = std::make_unique<FakeCheckout>();
     Config config = load_config("").value();
-    config.database = database_->url();
     config.demo = true;
     config.share_dir = sp::testing::source_dir();
     config.oidc_rp_key_file = (files_->path() / "rp.pem").string();
@@ -90,6 +89,8 @@ class PortalTest : public ::testing::TestWithParam<db::Dialect> {
     config.public_url = "https://sportello.test";
     config.pagopa_checkout_url = checkout_->url();
     config.pagopa_subscription_key = "sub-key-1";
+    database_ = sp::testing::demo_database(GetParam(), config);
+    config.database = database_->url();
     app_ = std::make_unique<app::App>(config);
     hooks_ = app_->hooks();
     options_ = app_->server_options();

@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "integration/payments_reconciliation/recon_fixture.hpp"
+#include "support/testing.hpp"
 
 namespace sp::payments::recon_testing {
 namespace {

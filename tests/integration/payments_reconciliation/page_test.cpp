@@ -4,6 +4,7 @@
 #include "app/app.hpp"
 #include "http/server.hpp"
 #include "integration/payments_reconciliation/recon_fixture.hpp"
+#include "support/demo_database.hpp"
 
 namespace sp::payments::recon_testing {
 namespace {
@@ -11,20 +12,20 @@ namespace {
 class ReconPageTest : public ::testing::TestWithParam<db::Dialect> {
  protected:
   void SetUp() override {
-    database_ = std::make_unique<sp::testing::TestDatabase>(GetParam());
     files_ = std::make_unique<sp::testing::TempDir>();
     fdr_ = std::make_unique<FdrServer>(source_);
     Config config = load_config("").value();
     config.sim_pagopa = false;  // the FdR API is this test's server
     config.pagopa_fdr_url = fdr_->base();
     config.pagopa_subscription_key = "sub-key";
-    config.database = database_->url();
     config.demo = true;
     config.share_dir = sp::testing::source_dir();
     config.oidc_rp_key_file = (files_->path() / "rp.pem").string();
     config.audit_key_file = (files_->path() / "audit.key").string();
     config.keys_dir = (files_->path() / "keys").string();
     config.access_log = false;
+    database_ = sp::testing::demo_database(GetParam(), config);
+    config.database = database_->url();
     app_ = std::make_unique<app::App>(config);
     hooks_ = app_->hooks();
     options_ = app_->server_options();

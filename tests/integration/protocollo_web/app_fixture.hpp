@@ -9,6 +9,7 @@
 #include <string>
 
 #include "app/app.hpp"
+#include "support/demo_database.hpp"
 #include "support/testing.hpp"
 
 namespace sp::protocollo::webtest {
@@ -23,14 +24,14 @@ struct Upload {
 class AppTest : public ::testing::TestWithParam<db::Dialect> {
  public:  // the helpers are also used by free functions of the tests
   void SetUp() override {
-    database_ = std::make_unique<sp::testing::TestDatabase>(GetParam());
     files_ = std::make_unique<sp::testing::TempDir>();
     Config config = load_config("").value();
-    config.database = database_->url();
     config.demo = true;
     config.share_dir = sp::testing::source_dir();
     config.oidc_rp_key_file = (files_->path() / "rp.pem").string();
     config.access_log = false;
+    database_ = sp::testing::demo_database(GetParam(), config);
+    config.database = database_->url();
     app_ = std::make_unique<app::App>(config);
     hooks_ = app_->hooks();
     options_ = app_->server_options();

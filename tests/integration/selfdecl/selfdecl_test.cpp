@@ -9,6 +9,7 @@
 #include "app/app.hpp"
 #include "identity/session_service.hpp"
 #include "stamp/pdf_stamp.hpp"
+#include "support/demo_database.hpp"
 #include "support/pdf_inspect.hpp"
 #include "support/testing.hpp"
 #include "tenants/service.hpp"
@@ -44,10 +45,8 @@ std::string form_encode(const std::vector<std::pair<std::string, std::string>>& 
 class SelfDeclTest : public ::testing::TestWithParam<sp::db::Dialect> {
  protected:
   void SetUp() override {
-    database_ = std::make_unique<sp::testing::TestDatabase>(GetParam());
     files_ = std::make_unique<sp::testing::TempDir>();
     sp::Config config = sp::load_config("").value();
-    config.database = database_->url();
     config.demo = true;
     config.sim_pagopa = false;
     config.sim_anpr = false;
@@ -55,6 +54,8 @@ class SelfDeclTest : public ::testing::TestWithParam<sp::db::Dialect> {
     config.keys_dir = (files_->path() / "keys").string();
     config.oidc_rp_key_file = (files_->path() / "rp.pem").string();
     config.access_log = false;
+    database_ = sp::testing::demo_database(GetParam(), config);
+    config.database = database_->url();
     app_ = std::make_unique<sp::app::App>(config);
     hooks_ = app_->hooks();
     options_ = app_->server_options();
