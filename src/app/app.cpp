@@ -6,14 +6,18 @@
 #include <boost/json.hpp>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <sstream>
 #include <thread>
 
 #include "adapters/appio/keys.hpp"
 #include "adapters/appio/sender.hpp"
 #include "adapters/messaging/email.hpp"
+#include "adapters/messaging/sms_reports_web.hpp"
 #include "adapters/oidc/client.hpp"
 #include "adapters/oidc/rp_routes.hpp"
+#include "adapters/pec/account.hpp"
+#include "adapters/pec/sender.hpp"
 #include "app/anagrafe_cli.hpp"
 #include "app/demo.hpp"
 #include "applications/counter_receipt_pdf.hpp"
@@ -108,6 +112,16 @@ App::App(Config config) : config_(std::move(config)) {
   tenants::register_pages(router_, *services_);
   catalog::register_pages(router_, *services_);
   if (config_.demo) install_demo_mailbox();
+  {
+    // The SMS gateway's delivery reports (the demo's simulator sends them with a token made now).
+    std::string token = config_.sms_report_token;
+    if (sms_sim_ && token.empty() && config_.sms_gateway_url.empty()) {
+      token = ids::random_token(24);
+      sms_sim_->set_reports("http://127.0.0.1:" + std::to_string(config_.port) + "/inbound/sms/reports",
+                            token);
+    }
+    messaging::register_sms_reports(router_, *db_, token);
+  }
 
   // Demo: pagoPA's Checkout and FdR are the local simulator (started by serve()). Its URL must be known
   // now, before the modules read the settings: with port 0 its socket is bound here, to learn the port,
@@ -169,7 +183,11 @@ App::App(Config config) : config_(std::move(config)) {
   payments_ = payments::install(router_, deps, *identity_);
   payments_->portal_web->stamps = stamp_->stamps.get();    // notices and receipts carry the stamp
   cases_->cases->set_payments(payments_->payments.get());  // a case's fee: position + receipt listener
-  cases_->cases->set_stamps(stamp_->stamps.get());         // the office's letters carry the stamp
+  // Payment reminders (payment.due) N days before each option's due date, once per option.
+  payment_reminders_ = std::make_unique<messaging::PaymentReminders>(
+      *db_, *messaging_->messaging, *payments_->payments, i18n_, config_.public_url);
+  payment_reminders_->register_with(*jobs_);
+  cases_->cases->set_stamps(stamp_->stamps.get());  // the office's letters carry the stamp
   if (config_.demo) {
     if (auto st = seed_demo_payments(config_.share_dir, *tenants_, *payments_->payments, deps.clock.now());
         !st)
@@ -207,6 +225,7 @@ App::~App() {
   if (audit_anchors_) audit_anchors_->stop();  // anchors once more, while the database is open
   if (jobs_) jobs_->stop();                    // waits for the job in hand
   if (smtp_sink_) smtp_sink_->stop();
+  if (pec_sim_) pec_sim_->stop();
   if (pagopa_sim_fd_ >= 0) ::close(pagopa_sim_fd_);  // bound for a simulator serve() never started
   if (anpr_sim_fd_ >= 0) ::close(anpr_sim_fd_);
   if (db_) db_->close();
@@ -624,8 +643,16 @@ void App::install_demo_mailbox() {
   smtp_sink_ = std::make_unique<messaging::SmtpSink>(config_.smtp_sink_port);
   sms_sim_ = std::make_unique<messaging::SmsGatewaySimulator>(ids::random_token(16));
   sms_sim_->register_routes(router_);
-  mailbox_ = std::make_unique<messaging::SimMailboxDeps>(
-      messaging::SimMailboxDeps{*view_, smtp_sink_.get(), sms_sim_.get()});
+  // PEC: the demo's provider (started by serve(); its ports are taken now).
+  try {
+    pec::PecSimulatorOptions po;
+    po.process_every = std::chrono::milliseconds(1000);
+    pec_sim_ = std::make_unique<pec::PecSimulator>(po);
+  } catch (const std::exception& e) {
+    spdlog::error("PEC simulator: {}", e.what());
+  }
+  mailbox_ = std::make_unique<messaging::SimMailboxDeps>(messaging::SimMailboxDeps{
+      *view_, smtp_sink_.get(), sms_sim_.get(), pec_sim_ ? &pec_sim_->submissions() : nullptr});
   messaging::register_sim_mailbox(router_, *mailbox_);
   // App IO: the demo identities' profiles (data/demo/appio.json: who is not on IO, who opted out), and
   // each body's service with a key made for the demo in the body's key folder.
@@ -666,13 +693,14 @@ void App::start_messaging() {
     eo.password = config_.smtp_password;
     email = std::make_shared<messaging::EmailSender>(eo);
     delivery_->set_sender(messaging::Channel::email, email);
-    // The demo has no PEC provider yet (issue 17's PEC adapter): PEC goes to the same SMTP sink.
-    if (smtp_sink_) delivery_->set_sender(messaging::Channel::pec, email);
   }
+  start_pec();
   if (!sms_url.empty()) {
     messaging::SmsOptions so;
     so.url = sms_url;
     so.api_key = sms_key;
+    so.sender = config_.sms_sender;  // checked when the configuration was read (AGCOM rules)
+    if (sms_sim_ && config_.sms_gateway_url.empty()) sms_sim_->report_every(std::chrono::seconds(2));
     delivery_->set_sender(messaging::Channel::sms, std::make_shared<messaging::SmsSender>(so));
   }
   // App IO: each body's key from its key folder; without IO (no URL, or a body without a key) the
@@ -703,6 +731,49 @@ void App::start_messaging() {
           email));
 }
 
+void App::start_pec() {
+  // PEC: each body's account (<keys_dir>/<slug>/pec/account) sends through its provider and has its
+  // receipts read every minute (pec.receipts). The demo's provider is the local simulator, with an account
+  // made for each body (its PEC address, or <slug>@pec.sim.example) and its certificate trusted.
+  std::string trusted;
+  if (!config_.pec_trusted_certs.empty()) {
+    std::ifstream in(config_.pec_trusted_certs);
+    trusted.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    if (trusted.empty()) spdlog::warn("pec_trusted_certs {}: unreadable or empty", config_.pec_trusted_certs);
+  }
+  std::vector<std::pair<std::int64_t, std::string>> bodies;
+  for (const auto& body : tenants_->snapshot()->bodies) bodies.emplace_back(body->id, body->slug);
+  bodies.emplace_back(0, "hub");  // the hub's own (contact codes sent to a PEC address)
+  if (pec_sim_) {
+    pec_sim_->start();
+    trusted += pec_sim_->identity().cert_pem;
+    for (const auto& [tenant, slug] : bodies) {
+      auto body = tenant == 0 ? nullptr : tenants_->by_id(tenant);
+      pec::Account a;
+      a.address = body && !body->pec.empty() ? body->pec : slug + "@pec.sim.example";
+      a.smtp_url = pec_sim_->smtp_url();
+      a.pop3_url = pec_sim_->pop3_url();
+      a.user = a.address;
+      a.password = pec_sim_->password();
+      if (auto st = pec::write_account(config_.keys_dir, slug, a); !st)
+        spdlog::warn("demo PEC account of {}: {}", slug, st.error().detail);
+    }
+    spdlog::info("PEC provider simulator: SMTP {} POP3 {}", pec_sim_->smtp_url(), pec_sim_->pop3_url());
+  }
+  std::vector<std::string> problems;
+  auto accounts = pec::load_accounts(config_.keys_dir, bodies, problems);
+  for (const auto& p : problems) spdlog::warn("PEC account of {}", p);
+  const std::string message_id_domain = messaging::EmailOptions{}.message_id_domain;
+  delivery_->set_sender(messaging::Channel::pec,
+                        std::make_shared<pec::PecSender>(accounts, message_id_domain));
+  if (accounts.empty()) return;
+  if (trusted.empty())
+    spdlog::warn("PEC: no trusted provider certificate (pec_trusted_certs): no receipt is believed");
+  pec_receipts_ =
+      std::make_unique<pec::ReceiptsReader>(*db_, std::move(accounts), trusted, message_id_domain);
+  pec_receipts_->register_with(*jobs_);
+}
+
 void App::ensure_demo_stamp_keys() {
   // Demo and development only: each body gets a digital-stamp key ring, so its public keys are
   // published at once. In production the operator makes them (`sportello keys rotate`).
@@ -719,6 +790,7 @@ void App::write_port_file(std::uint16_t http_port) const {
   ports["http"] = http_port;
   if (simulator_) ports["sim_idp"] = simulator_->port();
   if (smtp_sink_) ports["smtp_sink"] = smtp_sink_->port();
+  if (pec_sim_) ports["sim_pec_pop3"] = pec_sim_->pop3_url();
   if (pagopa_sim_) ports["sim_pagopa"] = pagopa_sim_->port();
   if (anpr_sim_) ports["sim_anpr"] = anpr_sim_->port();
   const std::string temp = config_.port_file + ".tmp-" + std::to_string(::getpid());

@@ -14,6 +14,8 @@
 #include "adapters/oidc/rp_routes.hpp"
 #include "adapters/oidc/simulator.hpp"
 #include "adapters/pagopa/simulator.hpp"
+#include "adapters/pec/receipts_job.hpp"
+#include "adapters/pec/simulator.hpp"
 #include "albo/module_web.hpp"
 #include "alerts/module_web.hpp"
 #include "anagrafe/module_web.hpp"
@@ -36,6 +38,7 @@
 #include "identity/module_web.hpp"
 #include "jobs/runner.hpp"
 #include "messaging/module_web.hpp"
+#include "messaging/payment_due_job.hpp"
 #include "payments/module_web.hpp"
 #include "protocollo/module_web.hpp"
 #include "selfdecl/module_web.hpp"
@@ -66,6 +69,7 @@ class App {
   [[nodiscard]] forms::DefinitionsService& definitions() { return *forms_->definitions; }
   [[nodiscard]] jobs::Runner& jobs() { return *jobs_; }
   [[nodiscard]] payments::PaymentsService& payments() { return *payments_->payments; }
+  [[nodiscard]] messaging::MessagingService& messaging() { return *messaging_->messaging; }
   [[nodiscard]] albo::AlboService& albo() { return *albo_->albo; }
   [[nodiscard]] anagrafe::AnagrafeService& anagrafe() { return *anagrafe_->register_; }
   [[nodiscard]] selfdecl::SelfDeclService& self_declarations() { return *selfdecl_->declarations; }
@@ -104,9 +108,12 @@ class App {
   std::unique_ptr<messaging::Delivery> delivery_;   // the outbox's job kind
   std::shared_ptr<void> jobs_page_;                 // the jobs page's dependencies (jobs_web.cpp)
   std::unique_ptr<messaging::SmtpSink> smtp_sink_;  // demo only
-  std::unique_ptr<messaging::SmsGatewaySimulator> sms_sim_;  // demo only
-  std::unique_ptr<messaging::SimMailboxDeps> mailbox_;       // demo only
-  std::unique_ptr<appio::Simulator> appio_sim_;              // demo only: a local App IO
+  std::unique_ptr<messaging::SmsGatewaySimulator> sms_sim_;         // demo only
+  std::unique_ptr<messaging::SimMailboxDeps> mailbox_;              // demo only
+  std::unique_ptr<appio::Simulator> appio_sim_;                     // demo only: a local App IO
+  std::unique_ptr<pec::PecSimulator> pec_sim_;                      // demo only: a local PEC provider
+  std::unique_ptr<pec::ReceiptsReader> pec_receipts_;               // serve(): the PEC receipts job
+  std::unique_ptr<messaging::PaymentReminders> payment_reminders_;  // the daily payment.due job
   std::unique_ptr<files::FileService> files_;
   std::unique_ptr<web::ModuleDeps> deps_;
   std::unique_ptr<oidc::RpKeys> rp_keys_;
@@ -152,6 +159,7 @@ class App {
   void start_anpr_simulator();
   void install_demo_mailbox();
   void start_messaging();
+  void start_pec();  // the PEC channel and its receipts job (and the demo's provider)
   void register_jobs_page();
   void ensure_demo_stamp_keys();
   void register_keys_page();  // keys_web.cpp

@@ -1,6 +1,7 @@
 // The `sportello` command line (CLI11): serve, migrate, demo, import, cf, config check, routes, audit,
 // jobs, keys, inbound (the last two in keys_cli.cpp), nav (payments_cli.cpp), verify (stamp_cli.cpp), sim
-// idp, sim pagopa (sim_pagopa_cli.cpp), sim appio (adapters/appio/simulator.hpp).
+// idp, sim pagopa (sim_pagopa_cli.cpp), sim appio (adapters/appio/simulator.hpp), sim pec
+// (adapters/pec/simulator.hpp).
 #include "app/cli.hpp"
 
 #include <spdlog/spdlog.h>
@@ -16,6 +17,7 @@
 #include "adapters/oidc/rp_check.hpp"
 #include "adapters/oidc/simulator.hpp"
 #include "adapters/oidc/trust.hpp"
+#include "adapters/pec/simulator.hpp"
 #include "app/anagrafe_cli.hpp"
 #include "app/app.hpp"
 #include "app/demo.hpp"
@@ -187,6 +189,13 @@ int run_cli(int argc, char** argv) {
   sim_appio->add_option("--throttle-every", appio_run.throttle_every,
                         "Answer every N-th call 429 (0: never)");
   sim_appio->add_option("--retry-after", appio_run.retry_after_s, "Retry-After of the 429s, seconds");
+  auto* sim_pec =
+      sim->add_subcommand("pec", "PEC provider simulator: SMTP in, signed receipts in POP3 mailboxes");
+  pec::PecSimulatorRun pec_run;
+  sim_pec->add_option("--smtp-port", pec_run.smtp_port, "SMTP port (0: a free one, printed)");
+  sim_pec->add_option("--pop3-port", pec_run.pop3_port, "POP3 port (0: a free one, printed)");
+  sim_pec->add_option("--password", pec_run.password, "Every mailbox's POP3 password");
+  sim_pec->add_option("--cert-out", pec_run.cert_out, "Write the provider's certificate (PEM) here");
   SimAnprCommands sim_anpr_cmd(*sim);
   sim->require_subcommand(1);
 
@@ -367,6 +376,7 @@ int run_cli(int argc, char** argv) {
       }
       return appio::run_simulator(appio_run);
     }
+    if (sim_pec->parsed()) return pec::run_simulator(pec_run);
     if (sim_anpr_cmd.parsed()) return sim_anpr_cmd.run(*cfg, std::cerr);
     if (migrate->parsed()) {
       auto db = db::open(cfg->database);

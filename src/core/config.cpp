@@ -4,8 +4,10 @@
 #include <toml++/toml.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <functional>
 #include <set>
 
@@ -135,6 +137,18 @@ const std::vector<Field>& fields() {
     f.push_back(text_field("sms_gateway_url", "SMS gateway endpoint; empty: SMS stay queued",
                            &Config::sms_gateway_url));
     f.push_back(text_field("sms_api_key", "SMS gateway API key", &Config::sms_api_key));
+    f.push_back(text_field("sms_sender",
+                           "SMS sender alias registered with AGCOM through the provider: at most 11 "
+                           "characters, letters, digits, space . - _ & + (at least one letter)",
+                           &Config::sms_sender));
+    f.push_back(text_field("sms_report_token",
+                           "bearer token of the SMS gateway's delivery reports (POST /inbound/sms/reports); "
+                           "empty: reports are not received",
+                           &Config::sms_report_token));
+    f.push_back(text_field("pec_trusted_certs",
+                           "PEM bundle of the PEC providers' certificates whose receipts are trusted; "
+                           "empty: none (demo: the simulator's). Accounts: <keys_dir>/<body>/pec/account",
+                           &Config::pec_trusted_certs));
     f.push_back(
         text_field("appio_url",
                    "App IO services API base (https://api.io.pagopa.it/api/v1); empty: IO messages "
@@ -400,6 +414,8 @@ Result<Config> load_config(const std::string& file) {
   if (c.audit_key_file.empty()) return bad("audit_key_file", "must name a file").error();
   if (c.audit_anchor_file.empty()) return bad("audit_anchor_file", "must name a file").error();
   if (c.keys_dir.empty()) return bad("keys_dir", "must name a folder").error();
+  if (auto why = sms_sender_problem(c.sms_sender); !why.empty())
+    return bad("sms_sender", "'" + c.sms_sender + "' " + why).error();
   static const std::set<std::string> levels = {"trace", "debug", "info", "warn", "error", "off"};
   if (levels.count(c.log_level) == 0) return bad("log_level", "unknown level '" + c.log_level + "'").error();
   if (c.database.rfind("sqlite:", 0) != 0 && c.database.rfind("postgresql://", 0) != 0 &&
@@ -407,6 +423,27 @@ Result<Config> load_config(const std::string& file) {
     return bad("database", "must start with sqlite: or postgresql:// (got '" + c.database + "')").error();
   }
   return c;
+}
+
+std::string sms_sender_problem(std::string_view alias) {
+  if (alias.empty()) return "is empty: an SMS needs a sender alias";
+  if (alias.size() > 11)
+    return fmt::format("has {} characters: an alias has at most 11 (AGCOM)", alias.size());
+  bool letter = false;
+  for (char ch : alias) {
+    const auto u = static_cast<unsigned char>(ch);
+    if (std::isalpha(u) && u < 0x80) {
+      letter = true;
+    } else if (!(std::isdigit(u) && u < 0x80) &&
+               std::string_view(" .-_&+").find(ch) == std::string_view::npos) {
+      return fmt::format(
+          "contains '{}': only letters, digits, space and . - _ & + (no accents)",
+          u < 0x20 || u >= 0x7f ? std::string("\\x") + fmt::format("{:02x}", u) : std::string(1, ch));
+    }
+  }
+  if (!letter) return "has no letter: an alias of digits only would look like a phone number";
+  if (alias.front() == ' ' || alias.back() == ' ') return "starts or ends with a space";
+  return "";
 }
 
 std::vector<std::string> check_config(const Config& c) {
@@ -443,6 +480,17 @@ std::vector<std::string> check_config(const Config& c) {
     problems.push_back("keys_dir: '" + c.keys_dir + "' is not a folder");
   }
   for (const auto& p : keys::permission_problems(c.keys_dir)) problems.push_back("keys_dir: " + p);
+  if (!c.pec_trusted_certs.empty()) {
+    std::ifstream in(c.pec_trusted_certs);
+    std::string pem((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (!in && pem.empty()) {
+      problems.push_back("pec_trusted_certs: '" + c.pec_trusted_certs + "' cannot be read");
+    } else if (pem.find("-----BEGIN CERTIFICATE-----") == std::string::npos) {
+      problems.push_back("pec_trusted_certs: '" + c.pec_trusted_certs +
+                         "' holds no PEM certificate (-----BEGIN CERTIFICATE-----): no PEC receipt would be "
+                         "believed");
+    }
+  }
   if (c.audit_key_file == c.audit_anchor_file) {
     problems.push_back("audit_anchor_file: the same file as audit_key_file");
   }

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/result.hpp"
@@ -55,6 +56,15 @@ struct Config {
   std::string mail_from = "noreply@sportello.example";
   std::string sms_gateway_url;  // the SMS gateway's POST endpoint; demo: the simulator
   std::string sms_api_key;
+  // The SMS sender alias (AGCOM, delibera 12/23/CIR: registered through the provider): at most 11
+  // characters, ASCII letters and digits with space . - _ & + and at least one letter. Checked when read.
+  std::string sms_sender = "Sportello";
+  // The bearer token the SMS gateway sends with its delivery reports (POST /inbound/sms/reports); empty:
+  // reports are not received (demo: one made for the simulator).
+  std::string sms_report_token;
+  // The PEC providers' certificates the hub trusts (a PEM bundle): a receipt signed by another is never
+  // read (docs/messaging.md, "PEC: receipts"). Empty: no receipt is trusted (demo: the simulator's).
+  std::string pec_trusted_certs;
   std::string appio_url;  // App IO's API base (…/api/v1); demo: the simulator; keys per body in keys_dir
   std::string files_dir;  // uploaded files' folder; empty: kept in the database
   // Alerts to the population (src/alerts, docs/alerts.md): each gateway's rate in messages per second
@@ -94,6 +104,8 @@ const std::vector<ConfigSetting>& config_settings();
 Result<Config> load_config(const std::string& file);
 // Checks values that need more than parsing (directories exist, database URL scheme).
 std::vector<std::string> check_config(const Config& config);
+// Why `alias` cannot be an SMS sender (AGCOM rules, see Config::sms_sender), or "" when it can.
+std::string sms_sender_problem(std::string_view alias);
 // Prints "key = value  (source)" lines.
 std::string describe_config(const Config& config);
 

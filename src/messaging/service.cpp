@@ -101,6 +101,36 @@ std::map<std::string, Texts> MessagingService::raw_texts(std::int64_t tenant_id,
   return out;
 }
 
+std::string MessagingService::language_of(const std::string& fiscal_code) {
+  auto p = profiles_.show(fiscal_code);
+  return p && p->preferred_language == "en" ? "en" : "it";
+}
+
+int MessagingService::payment_due_days(std::int64_t tenant_id) {
+  return store::payment_due_days(db_, tenant_id);
+}
+
+Status MessagingService::set_payment_due_days(const identity::Principal* who, std::int64_t tenant,
+                                              const std::string& days) {
+  if (auto st = identity::authorize(who, identity::Permission::customise_forms, tenant); !st)
+    return st.error();
+  int n = 0;
+  try {
+    std::size_t used = 0;
+    n = std::stoi(days, &used);
+    if (used != days.size()) n = 0;
+  } catch (...) {
+    n = 0;
+  }
+  if (n < 1 || n > 30) return Error::for_field("messaging.due_days", "payment_due_days", 422, days);
+  db_.write([&](db::Conn& tx) {
+    store::set_payment_due_days(tx, tenant, n, time::format_iso_utc(clock_.now()), who->subject);
+    audit_staff(tx, who, tenant, "messaging.settings.update", "messaging_settings", std::to_string(tenant),
+                R"({"payment_due_days":)" + std::to_string(n) + "}");
+  });
+  return Ok{};
+}
+
 BodyContacts MessagingService::body_contacts(std::int64_t tenant_id) {
   return body_contacts_ ? body_contacts_(tenant_id) : BodyContacts{};
 }
@@ -206,7 +236,8 @@ Result<MessageDetail> MessagingService::body_message(const identity::Principal* 
   if (auto st = identity::authorize(who, identity::Permission::backoffice, tenant); !st) return st.error();
   auto m = find_message(db_, tenant, id);
   if (!m) return Error::not_found("message");
-  MessageDetail d{*m, list_attempts(db_, tenant, id)};
+  MessageDetail d{*m, list_attempts(db_, tenant, id), pec::list_receipts(db_, tenant, id),
+                  fallback_for(db_, tenant, id).value_or("")};
   return d;
 }
 

@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "adapters/messaging/outbox.hpp"
+#include "adapters/pec/receipts_job.hpp"
 #include "audit/service.hpp"
 #include "core/result.hpp"
 #include "core/time.hpp"
@@ -52,6 +53,8 @@ struct TypeChoice {
 struct MessageDetail {
   StoredMessage message;
   std::vector<Attempt> attempts;
+  std::vector<pec::ReceiptRow> receipts;  // PEC: the provider's receipts (staff only; empty for the person)
+  std::string fallback;                   // the message that stands in for it, if one was queued
 };
 
 struct TemplateForm {
@@ -78,6 +81,14 @@ class MessagingService {
   std::optional<Texts> texts(std::int64_t tenant_id, const std::string& type, const std::string& lang,
                              std::map<std::string, std::string> values);
   BodyContacts body_contacts(std::int64_t tenant_id);
+  // The language the person is written to in ("it" when unknown).
+  std::string language_of(const std::string& fiscal_code);
+  // The body's messaging settings: days before an option's due date its payment reminder goes (1-30,
+  // default 3). Setting it: the body's administrators (customise_forms). Errors: forbidden, auth.required,
+  // messaging.due_days (not a whole number from 1 to 30; field payment_due_days). Audited
+  // messaging.settings.update.
+  int payment_due_days(std::int64_t tenant_id);
+  Status set_payment_due_days(const identity::Principal* who, std::int64_t tenant, const std::string& days);
   // Read before a caller's write transaction (no reads inside it): the plan of each type for a person
   // (contacts and choices read once), and the body's own texts of every type in a language, unfilled.
   std::map<std::string, Plan> plans(const std::string& fiscal_code, const std::vector<std::string>& types);

@@ -3,6 +3,19 @@
 namespace sp::messaging::store {
 namespace {
 
+constexpr const char* kDueDays = "SELECT payment_due_days FROM messaging_settings WHERE tenant_id = $1";
+constexpr const char* kAllDueDays = "SELECT tenant_id, payment_due_days FROM messaging_settings";
+constexpr const char* kSetDueDays =
+    "INSERT INTO messaging_settings (tenant_id, payment_due_days, updated_at, updated_by) VALUES ($1, $2, "
+    "$3, $4) "
+    "ON CONFLICT (tenant_id) DO UPDATE SET payment_due_days = excluded.payment_due_days, "
+    "updated_at = excluded.updated_at, updated_by = excluded.updated_by";
+constexpr const char* kReminded =
+    "SELECT 1 FROM payment_due_reminders WHERE tenant_id = $1 AND option_id = $2";
+constexpr const char* kRecordReminder =
+    "INSERT INTO payment_due_reminders (tenant_id, option_id, due_date, person, messages, created_at) "
+    "VALUES ($1, $2, $3, $4, $5, $6)";
+
 constexpr const char* kPreferences =
     "SELECT message_type, channel FROM message_preferences WHERE fiscal_code = $1 ORDER BY message_type";
 constexpr const char* kSetPreference =
@@ -83,6 +96,35 @@ int put_template(db::Conn& tx, const TemplateRow& t) {
 
 bool delete_template(db::Conn& tx, std::int64_t tenant_id, const std::string& type, const std::string& lang) {
   return tx.exec(kDeleteTemplate, {tenant_id, type, lang}) > 0;
+}
+
+int payment_due_days(db::Database& db, std::int64_t tenant_id) {
+  auto v =
+      db::read_one(db, kDueDays, {tenant_id}, [](const db::Row& r) { return static_cast<int>(r.i64(0)); });
+  return v.value_or(3);
+}
+
+std::map<std::int64_t, int> all_payment_due_days(db::Database& db) {
+  std::map<std::int64_t, int> out;
+  db.read([&](db::Conn& c) {
+    for (const auto& r : c.query(kAllDueDays)) out[r.i64(0)] = static_cast<int>(r.i64(1));
+  });
+  return out;
+}
+
+void set_payment_due_days(db::Conn& tx, std::int64_t tenant_id, int days, const std::string& now,
+                          const std::string& by) {
+  tx.exec(kSetDueDays, {tenant_id, std::int64_t{days}, now, by});
+}
+
+bool payment_reminded(db::Conn& tx, std::int64_t tenant_id, std::int64_t option_id) {
+  return tx.query_one(kReminded, {tenant_id, option_id}).has_value();
+}
+
+void record_payment_reminder(db::Conn& tx, std::int64_t tenant_id, std::int64_t option_id,
+                             const std::string& due_date, const std::string& person, int messages,
+                             const std::string& now) {
+  tx.exec(kRecordReminder, {tenant_id, option_id, due_date, person, std::int64_t{messages}, now});
 }
 
 }  // namespace sp::messaging::store

@@ -31,4 +31,16 @@ std::optional<TemplateRow> template_for(db::Database& db, std::int64_t tenant_id
 int put_template(db::Conn& tx, const TemplateRow& t);
 bool delete_template(db::Conn& tx, std::int64_t tenant_id, const std::string& type, const std::string& lang);
 
+// The body's messaging settings (messaging_settings): days before a due date the payment reminder goes
+// (default 3 without a row).
+int payment_due_days(db::Database& db, std::int64_t tenant_id);
+std::map<std::int64_t, int> all_payment_due_days(db::Database& db);
+void set_payment_due_days(db::Conn& tx, std::int64_t tenant_id, int days, const std::string& now,
+                          const std::string& by);
+// An option reminded already (payment_due_reminders)?
+bool payment_reminded(db::Conn& tx, std::int64_t tenant_id, std::int64_t option_id);
+void record_payment_reminder(db::Conn& tx, std::int64_t tenant_id, std::int64_t option_id,
+                             const std::string& due_date, const std::string& person, int messages,
+                             const std::string& now);
+
 }  // namespace sp::messaging::store

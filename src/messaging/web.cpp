@@ -92,11 +92,40 @@ Data attempts_data(WebDeps& d, std::string_view lang, const std::vector<Attempt>
   return rows;
 }
 
+// The PEC provider's receipts (staff): what each one is, when the provider issued it, and what it did.
+Data receipts_data(WebDeps& d, std::string_view lang, const std::vector<pec::ReceiptRow>& receipts) {
+  Data rows = web::list();
+  for (const auto& r : receipts) {
+    Data x;
+    x.set("kind", d.view.t(lang, "ui.pec_receipt_" + r.kind));
+    x.set("kind_code", r.kind);
+    x.set("issued", r.issued_at);
+    x.set("provider", r.provider);
+    x.set("recipient", r.recipient.empty() ? std::string("—") : r.recipient);
+    if (r.errore != "nessuno")
+      x.set("error", r.errore + (r.errore_esteso.empty() ? "" : " — " + r.errore_esteso));
+    x.set("identificativo", r.identificativo);
+    x.set("recorded", time::it_datetime_text(r.recorded_at));
+    rows.push_back(x);
+  }
+  return rows;
+}
+
 void detail_data(WebDeps& d, std::string_view lang, Data& x, const MessageDetail& m, bool staff) {
   x.set("message", message_row(d, lang, m.message, ""));
   x.set("attempts", attempts_data(d, lang, m.attempts, staff));
   x.set("has_attempts", !m.attempts.empty());
-  x.set("state_help", d.view.t(lang, "ui.msg_state_help_" + m.message.status));
+  const bool pec = m.message.message.channel == Channel::pec || m.message.delivered_channel == "pec";
+  // A PEC message handed to the provider waits for its receipts: say so rather than "being delivered".
+  x.set("state_help",
+        d.view.t(lang, pec && m.message.status == "sending" && !m.message.delivered_channel.empty()
+                           ? std::string("ui.msg_state_help_sending_pec")
+                           : "ui.msg_state_help_" + m.message.status));
+  if (staff && pec) {
+    x.set("receipts", receipts_data(d, lang, m.receipts));
+    x.set("has_receipts", !m.receipts.empty());
+    x.set("pec", true);
+  }
   if (staff && !m.message.last_error.empty()) x.set("last_error", m.message.last_error);
   if (!m.message.status_changed_at.empty())
     x.set("changed", time::it_datetime_text(m.message.status_changed_at));
@@ -284,8 +313,9 @@ http::Response staff_detail_page(WebDeps& d, http::Request& req, const StaffCall
   page.data.set("staff", true);
   page.data.set("back", staff_base(c));
   const auto state = parse_state(m->message.status).value_or(State::queued);
-  if (next(state, Event::retry).change == Change::moved)
+  if (next(state, Event::retry).change == Change::moved && m->fallback.empty())
     page.data.set("retry_action", staff_base(c) + "/" + m->message.id + "/riprova");
+  if (!m->fallback.empty()) page.data.set("fallback_href", staff_base(c) + "/" + m->fallback);
   if (next(state, Event::cancel).change == Change::moved)
     page.data.set("cancel_action", staff_base(c) + "/" + m->message.id + "/annulla");
   const auto done = req.query_param("esito");
@@ -326,7 +356,7 @@ std::string templates_base(const StaffCall& c) {
 }
 
 http::Response templates_page(WebDeps& d, http::Request& req, const StaffCall& c, const TemplateForm* typed,
-                              const Error* error) {
+                              const Error* error, const std::string* typed_days = nullptr) {
   const auto& lang = req.ctx.locale;
   auto page = web::backoffice_page(d.view, req, *c.body, c.who->csrf_token, "messaging_templates",
                                    d.view.t(lang, "ui.msg_templates_title"), "", "", false);
@@ -353,7 +383,11 @@ http::Response templates_page(WebDeps& d, http::Request& req, const StaffCall& c
       for (const auto& r : *rows)
         if (r.type == name && r.lang == l) own = &r;
       // The hub's text (the locales) when the body has none.
-      const std::string key = "case_notice." + name.substr(name.find('.') + 1);
+      std::string key = "case_notice." + name.substr(name.find('.') + 1);
+      if (name.rfind("case.", 0) != 0) {  // the other types' hub texts: payment.due → payment_due.*
+        key = name;
+        std::replace(key.begin(), key.end(), '.', '_');
+      }
       auto dflt = [&](const char* part) {
         const std::string k = key + "." + part;
         const auto& v = d.view.t(l, k);
@@ -387,6 +421,10 @@ http::Response templates_page(WebDeps& d, http::Request& req, const StaffCall& c
     }
   }
   page.data.set("templates", types);
+  page.data.set("settings_action", templates_base(c) + "/impostazioni");
+  page.data.set("payment_due_days",
+                typed_days ? *typed_days : std::to_string(d.messaging.payment_due_days(c.body->id)));
+  if (error && error->field == "payment_due_days") page.data.set("days_invalid", true);
   if (auto saved = req.query_param("salvato"); !saved.empty()) page.data.set("saved", true);
   if (auto reset = req.query_param("ripristinato"); !reset.empty()) page.data.set("reset", true);
   if (error) {  // the summary; the form at fault marks its own field (tpl_field_*)
@@ -412,6 +450,19 @@ http::Response templates_post(WebDeps& d, http::Request& req, const StaffCall& c
   std::string anchor = f.type + "-" + f.lang;
   std::replace(anchor.begin(), anchor.end(), '.', '-');
   return web::see_other(templates_base(c) + "?salvato=1#tpl-" + anchor);
+}
+
+http::Response settings_post(WebDeps& d, http::Request& req, const StaffCall& c) {
+  auto form = req.form();
+  if (!form) return d.view.error_page(req, 400);
+  if (auto st = identity::check_csrf(req, *form); !st) return d.view.error_page(req, st.error().http_status);
+  const std::string days = web::form_field(*form, "payment_due_days");
+  auto st = d.messaging.set_payment_due_days(c.who, c.body->id, days);
+  if (!st) {
+    if (st.error().field.empty()) return identity::staff_refusal(d.view, req, st.error());
+    return templates_page(d, req, c, nullptr, &st.error(), &days);
+  }
+  return web::see_other(templates_base(c) + "?salvato=1#msg-settings");
 }
 
 http::Response templates_reset(WebDeps& d, http::Request& req, const StaffCall& c) {
@@ -441,6 +492,8 @@ void register_pages(http::Router& router, WebDeps& d) {
              staff_route(d, Permission::customise_forms, templates_get));
   router.post("/backoffice/{slug}/modelli-messaggi",
               staff_route(d, Permission::customise_forms, templates_post));
+  router.post("/backoffice/{slug}/modelli-messaggi/impostazioni",
+              staff_route(d, Permission::customise_forms, settings_post));
   router.post("/backoffice/{slug}/modelli-messaggi/ripristina",
               staff_route(d, Permission::customise_forms, templates_reset));
 }

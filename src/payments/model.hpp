@@ -88,6 +88,17 @@ struct Option {
   std::vector<Transfer> transfers;
 };
 
+// An unpaid option of a payable position, for a reminder (the messaging module's payment.due).
+struct DueOption {
+  tenants::TenantId tenant_id = 0;
+  OptionId option_id = 0;
+  std::string debtor_fiscal_code;
+  std::string nav;
+  Cents amount = 0;
+  std::string description;
+  time::Date due_date;
+};
+
 struct Debtor {
   DebtorType type = DebtorType::person;
   std::string fiscal_code;

@@ -740,6 +740,14 @@ int PaymentsService::activate_due_all(const SystemActor& who) {
   return n;
 }
 
+std::vector<DueOption> PaymentsService::options_due(time::Date from, time::Date to, int limit) {
+  std::vector<DueOption> out;
+  db_.read([&](db::Conn& c) {
+    out = PaymentsStore::options_due(c, time::format_iso_date(from), time::format_iso_date(to), limit);
+  });
+  return out;
+}
+
 int PaymentsService::expire_due_all(const SystemActor& who) {
   int n = 0;
   const std::string today = time::format_iso_date(time::rome_date(clock_.now()));

@@ -140,6 +140,9 @@ class PaymentsService {
   // VALID fines of every body whose last due date (the full option's) is before today in Rome become
   // EXPIRED (the job "payments.expire"); returns how many.
   int expire_due_all(const SystemActor& who);
+  // Every body's unpaid options of payable positions of persons due from `from` to `to` (Rome days,
+  // inclusive), by due date: what the payment reminders (messaging's payment.due) are about.
+  std::vector<DueOption> options_due(time::Date from, time::Date to, int limit = 5000);
   // Registers a listener (at install time, before serving; see OptionPaidListener).
   void on_option_paid(OptionPaidListener l) { paid_listeners_.push_back(std::move(l)); }
   // The option with `iuv` is paid (the station's receipt, in its transaction): the option and its

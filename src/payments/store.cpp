@@ -130,6 +130,12 @@ constexpr const char* kSqlFinesPastDue =
     "p.tenant_id "
     "AND o.due_date >= $1) ORDER BY p.created_at, p.id LIMIT $2";
 
+constexpr const char* kSqlOptionsDue =
+    "SELECT o.tenant_id, o.id, p.debtor_fiscal_code, o.nav, o.amount_cents, o.description, o.due_date "
+    "FROM payment_options o JOIN payment_positions p ON p.id = o.position_id AND p.tenant_id = o.tenant_id "
+    "WHERE o.status = 'unpaid' AND p.status IN ('VALID', 'PARTIALLY_PAID') AND p.debtor_type = 'F' "
+    "AND o.due_date >= $1 AND o.due_date <= $2 ORDER BY o.due_date, o.id LIMIT $3";
+
 db::Value store_opt_text(const std::string& s) {
   return db::text_or_null(s);
 }
@@ -421,6 +427,23 @@ std::vector<PositionRef> PaymentsStore::published_due(db::Conn& c, const std::st
   std::vector<PositionRef> out;
   for (const auto& r : c.query(kSqlPublishedDue, {now, std::int64_t{limit}}))
     out.emplace_back(r.i64(0), r.text(1));
+  return out;
+}
+
+std::vector<DueOption> PaymentsStore::options_due(db::Conn& c, const std::string& from, const std::string& to,
+                                                  int limit) {
+  std::vector<DueOption> out;
+  for (const auto& r : c.query(kSqlOptionsDue, {from, to, std::int64_t{limit}})) {
+    DueOption d;
+    d.tenant_id = r.i64(0);
+    d.option_id = r.i64(1);
+    d.debtor_fiscal_code = r.text(2);
+    d.nav = r.text(3);
+    d.amount = r.i64(4);
+    d.description = r.text(5);
+    d.due_date = db::date(r, 6);
+    out.push_back(std::move(d));
+  }
   return out;
 }
 

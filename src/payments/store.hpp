@@ -74,6 +74,10 @@ class PaymentsStore {
   // before `today` (YYYY-MM-DD, Rome); at most `limit`, oldest first.
   static std::vector<PositionRef> published_due(db::Conn& c, const std::string& now, int limit);
   static std::vector<PositionRef> fines_past_due(db::Conn& c, const std::string& today, int limit);
+  // Unpaid options of payable positions (VALID, PARTIALLY_PAID) of persons (debtor type F) due from
+  // `from` to `to` (YYYY-MM-DD, inclusive), every body's, by due date; at most `limit` (the reminders).
+  static std::vector<DueOption> options_due(db::Conn& c, const std::string& from, const std::string& to,
+                                            int limit);
 
  private:
   db::Database& db_;

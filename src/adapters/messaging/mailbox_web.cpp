@@ -18,6 +18,12 @@ http::Response mailbox(SimMailboxDeps& d, http::Request& req) {
   page.breadcrumb = {{d.view.t(lang, "ui.home"), "/"}, {page.title, ""}};
   if (d.smtp != nullptr) {
     auto mails = d.smtp->messages();
+    if (d.pec != nullptr) {  // PEC too (the demo's provider): a verification code sent by PEC is read here
+      auto certified = d.pec->messages();
+      mails.insert(mails.end(), certified.begin(), certified.end());
+      std::stable_sort(mails.begin(), mails.end(),
+                       [](const auto& a, const auto& b) { return a.received_at < b.received_at; });
+    }
     std::reverse(mails.begin(), mails.end());
     Data list = web::list();
     for (const auto& m : mails) {

@@ -13,6 +13,7 @@ struct SimMailboxDeps {
   web::View& view;
   const SmtpSink* smtp = nullptr;
   const SmsGatewaySimulator* sms = nullptr;
+  const SmtpSink* pec = nullptr;  // the PEC provider simulator's submissions, listed with the e-mails
 };
 void register_sim_mailbox(http::Router& router, SimMailboxDeps& deps);
 

@@ -72,10 +72,17 @@ struct Attempt {
 struct Delivered {
   std::string channel;              // empty: the message's own channel
   std::string provider_message_id;  // may be empty
+  // The channel took the message but its delivery is told later by the other side's receipts (PEC: the
+  // provider's acceptance, then the delivery receipt or a delivery error, read from the body's mailbox).
+  // The message then stays `sending` (handed over, attempt open) until a receipt moves it (apply_report).
+  bool awaiting_receipts = false;
 };
 
 // A channel adapter. Errors: code "messaging.rejected" means the other side refused the message for
-// good (bad recipient, bad request: no retry); any other code is treated as transient and retried.
+// good (bad recipient, bad request: no retry); "messaging.configuration" means the hub's own set-up is
+// wrong (the gateway refuses the hub's key: 401/403, a body without a PEC account): no retry either, the
+// message is `dead` at once, visible to operators, who retry it once the configuration is mended; any
+// other code is treated as transient and retried.
 class Sender {
  public:
   virtual ~Sender() = default;

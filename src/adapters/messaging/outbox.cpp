@@ -76,6 +76,12 @@ constexpr const char* kReportAttempt =
     "(SELECT id FROM outbox_attempts WHERE message_id = $1 AND tenant_id = $2 "
     "ORDER BY CASE WHEN provider_message_id IS NOT NULL AND provider_message_id = $5 THEN 0 ELSE 1 END, "
     "attempt DESC LIMIT 1)";
+// The fallback queued for a message (one at most).
+constexpr const char* kFallbackOf = "SELECT id FROM outbox WHERE tenant_id = $1 AND fallback_of = $2 LIMIT 1";
+// Handed over to a channel that tells the delivery later (PEC): the state stays `sending`.
+constexpr const char* kMarkHandedOver =
+    "UPDATE outbox SET last_error = NULL, claim = NULL, delivered_channel = $3, provider_message_id = $4 "
+    "WHERE id = $1 AND tenant_id = $2";
 constexpr const char* kAttempts =
     "SELECT attempt, channel, started_at, finished_at, outcome, provider_message_id, error "
     "FROM outbox_attempts WHERE message_id = $1 AND tenant_id = $2 ORDER BY attempt";
@@ -166,6 +172,34 @@ bool has_control(std::string_view s) {
     auto u = static_cast<unsigned char>(c);
     return u < 0x20 || u == 0x7f;
   });
+}
+
+// Failed for good on its channel: the next one stands in (same person, type and body), inside the
+// transaction that recorded the failure. Once per message: a second failure record (a late receipt
+// after a dead message, a staff retry that failed again) queues nothing more.
+void queue_fallback(db::Conn& tx, std::int64_t tenant, const std::string& id, const time::Clock& clock) {
+  if (tx.query_one(kFallbackOf, {tenant, id})) return;
+  auto row = tx.query_one(kByIdAndTenant, {id, tenant});
+  if (!row) return;
+  const auto stored = from_row(*row);
+  if (stored.message.fallbacks.empty()) return;
+  Message next_one = stored.message;
+  const auto& alt = stored.message.fallbacks.front();
+  next_one.channel = alt.channel;
+  next_one.recipient = alt.recipient;
+  next_one.subject = alt.subject;
+  next_one.body = alt.body;
+  next_one.fallback_recipient.clear();
+  next_one.options.clear();
+  next_one.fallbacks.erase(next_one.fallbacks.begin());
+  next_one.fallback_of = stored.id;
+  auto queued = enqueue(tx, next_one, clock);
+  if (!queued) {
+    spdlog::warn("outbox: the fallback of {} was refused: {}", stored.id, queued.error().code);
+  } else {
+    spdlog::info("outbox: message {} failed on {}; {} stands in on {}", stored.id,
+                 to_string(stored.message.channel), *queued, to_string(alt.channel));
+  }
 }
 
 }  // namespace
@@ -271,30 +305,45 @@ std::vector<Attempt> list_attempts(db::Database& db, std::int64_t tenant_id, con
   });
 }
 
-Result<Change> apply_report(db::Database& db, std::int64_t tenant_id, const std::string& id, Event e,
+Result<Change> apply_report(db::Conn& tx, std::int64_t tenant_id, const std::string& id, Event e,
                             const std::string& detail, time::TimePoint at) {
   if (e != Event::delivered && e != Event::bounced && e != Event::permanent_failure)
     return Error::make("messaging.event", 400, std::string(to_string(e)));
-  return db::transact(db, [&](db::Conn& tx) -> Result<Change> {
-    const auto now = time::format_iso_utc(at);
-    auto t = transition(tx, tenant_id, id, e, now);
-    if (!t) return Error::not_found("message");
-    if (t->change != Change::moved) return t->change;
-    if (t->to == State::delivered) {
-      auto m = tx.query_one(kByIdAndTenant, {id, tenant_id});
-      tx.exec(kMarkDelivered, {id, tenant_id, now, m ? db::text_or_null(m->text(14)) : db::Value{nullptr},
-                               m ? db::text_or_null(m->text(15)) : db::Value{nullptr}});
-      tx.exec(kReportAttempt,
-              {id, tenant_id, std::string("delivered"), db::Value{nullptr}, m ? m->text(15) : std::string()});
-    } else {
-      const std::string why = clip(detail.empty() ? std::string(to_string(e)) : detail);
-      tx.exec(kSetError, {id, tenant_id, why});
-      tx.exec(kReportAttempt,
-              {id, tenant_id, std::string(e == Event::bounced ? "bounced" : "permanent_failure"), why,
-               std::string()});
+  const auto now = time::format_iso_utc(at);
+  auto t = transition(tx, tenant_id, id, e, now);
+  if (!t) return Error::not_found("message");
+  if (t->change != Change::moved) return t->change;
+  if (t->to == State::delivered) {
+    auto m = tx.query_one(kByIdAndTenant, {id, tenant_id});
+    tx.exec(kMarkDelivered, {id, tenant_id, now, m ? db::text_or_null(m->text(14)) : db::Value{nullptr},
+                             m ? db::text_or_null(m->text(15)) : db::Value{nullptr}});
+    // The attempt the report is about: a PEC attempt is still open (handed over, awaiting receipts).
+    tx.exec(kFinishAttempt, {id, tenant_id, std::string("delivered"), now, db::Value{nullptr},
+                             m ? db::text_or_null(m->text(15)) : db::Value{nullptr}, db::Value{nullptr}});
+    tx.exec(kReportAttempt,
+            {id, tenant_id, std::string("delivered"), db::Value{nullptr}, m ? m->text(15) : std::string()});
+  } else {
+    const std::string why = clip(detail.empty() ? std::string(to_string(e)) : detail);
+    tx.exec(kSetError, {id, tenant_id, why});
+    const std::string outcome = e == Event::bounced ? "bounced" : "permanent_failure";
+    tx.exec(kFinishAttempt, {id, tenant_id, outcome, now, db::Value{nullptr}, db::Value{nullptr}, why});
+    tx.exec(kReportAttempt, {id, tenant_id, outcome, why, std::string()});
+    if (t->to == State::permanent_failure) {
+      const time::TestClock report_time(at);  // the fallback is due when the report was recorded
+      queue_fallback(tx, tenant_id, id, report_time);
     }
-    return Change::moved;
-  });
+  }
+  return Change::moved;
+}
+
+Result<Change> apply_report(db::Database& db, std::int64_t tenant_id, const std::string& id, Event e,
+                            const std::string& detail, time::TimePoint at) {
+  return db::transact(
+      db, [&](db::Conn& tx) -> Result<Change> { return apply_report(tx, tenant_id, id, e, detail, at); });
+}
+
+std::optional<std::string> fallback_for(db::Database& db, std::int64_t tenant_id, const std::string& id) {
+  return db::read_one(db, kFallbackOf, {tenant_id, id}, [](const db::Row& r) { return r.text(0); });
 }
 
 Result<Change> cancel_message(db::Database& db, std::int64_t tenant_id, const std::string& id,
@@ -311,6 +360,10 @@ Result<Change> cancel_message(db::Database& db, std::int64_t tenant_id, const st
 Result<Change> retry_message(db::Database& db, std::int64_t tenant_id, const std::string& id,
                              time::TimePoint at) {
   return db::transact(db, [&](db::Conn& tx) -> Result<Change> {
+    if (!tx.query_one(kState, {id, tenant_id})) return Error::not_found("message");
+    // Its fallback went out already: the person has (or will have) it on the next channel.
+    if (auto f = tx.query_one(kFallbackOf, {tenant_id, id}))
+      return Error::make("messaging.fallen_back", 409, f->text(0));
     auto t = transition(tx, tenant_id, id, Event::retry, time::format_iso_utc(at));
     if (!t) return Error::not_found("message");
     if (t->change == Change::refused)
@@ -335,7 +388,8 @@ void Delivery::register_with(jobs::Runner& runner) {
       jobs::RetryPolicy{options_.max_attempts, options_.base_backoff, options_.max_backoff, options_.lease};
   k.run = [this](jobs::JobRun& r) { return run(r); };
   k.permanent = [](const Error& e) {
-    return e.code == "messaging.rejected" || e.code == "messaging.not_found";
+    return e.code == "messaging.rejected" || e.code == "messaging.not_found" ||
+           e.code == "messaging.configuration";
   };
   k.on_failure = [this](db::Conn& tx, const jobs::Job& j, const jobs::Failed& f) { on_failure(tx, j, f); };
   runner.add(std::move(k));
@@ -359,7 +413,12 @@ sp::Status Delivery::run(jobs::JobRun& run) {
     go = false;
     auto state = tx.query_one(kState, {m->id, tenant});
     if (!state) return;
-    if (state->text(0) == to_string(State::dead)) transition(tx, tenant, m->id, Event::retry, started);
+    if (state->text(0) == to_string(State::dead)) {
+      // A dead message's job retried from the jobs page: not once its fallback went out (the person
+      // would get it twice); it stays dead.
+      if (tx.query_one(kFallbackOf, {tenant, m->id})) return;
+      transition(tx, tenant, m->id, Event::retry, started);
+    }
     auto t = transition(tx, tenant, m->id, Event::claim, started);
     if (!t || t->change != Change::moved) return;
     go = true;
@@ -387,9 +446,14 @@ sp::Status Delivery::run(jobs::JobRun& run) {
       result->channel.empty() ? std::string(to_string(m->message.channel)) : result->channel;
   run.commit([&](db::Conn& tx) {
     const auto now = time::format_iso_utc(run.now());
+    const auto provider = db::text_or_null(result->provider_message_id);
+    if (result->awaiting_receipts) {
+      // Handed over (PEC): the state stays `sending` and the attempt open; the receipts tell the rest.
+      tx.exec(kMarkHandedOver, {m->id, tenant, channel, provider});
+      return;
+    }
     // A report may have come first (a fast delivery report): the table says what is left to do.
     auto t = transition(tx, tenant, m->id, Event::delivered, now);
-    const auto provider = db::text_or_null(result->provider_message_id);
     tx.exec(kFinishAttempt,
             {m->id, tenant, std::string("delivered"), now, channel, provider, db::Value{nullptr}});
     if (t && t->change == Change::moved) tx.exec(kMarkDelivered, {m->id, tenant, now, channel, provider});
@@ -415,30 +479,8 @@ void Delivery::on_failure(db::Conn& tx, const jobs::Job& job, const jobs::Failed
           {job.payload, std::int64_t{job.tenant_id},
            f.retry_at ? db::Value{time::format_iso_utc(*f.retry_at)} : db::Value{nullptr}, what});
   // Failed for good on this channel: the next one stands in (same person, type and body).
-  if (t->change == Change::moved && (t->to == State::permanent_failure || t->to == State::dead)) {
-    if (auto row = tx.query_one(kByIdAndTenant, {job.payload, std::int64_t{job.tenant_id}})) {
-      const auto stored = from_row(*row);
-      if (!stored.message.fallbacks.empty()) {
-        Message next_one = stored.message;
-        const auto& alt = stored.message.fallbacks.front();
-        next_one.channel = alt.channel;
-        next_one.recipient = alt.recipient;
-        next_one.subject = alt.subject;
-        next_one.body = alt.body;
-        next_one.fallback_recipient.clear();
-        next_one.options.clear();
-        next_one.fallbacks.erase(next_one.fallbacks.begin());
-        next_one.fallback_of = stored.id;
-        auto queued = enqueue(tx, next_one, options_.clock ? *options_.clock : time::system_clock());
-        if (!queued) {
-          spdlog::warn("outbox: the fallback of {} was refused: {}", stored.id, queued.error().code);
-        } else {
-          spdlog::info("outbox: message {} failed on {}; {} stands in on {}", stored.id,
-                       to_string(stored.message.channel), *queued, to_string(alt.channel));
-        }
-      }
-    }
-  }
+  if (t->change == Change::moved && (t->to == State::permanent_failure || t->to == State::dead))
+    queue_fallback(tx, job.tenant_id, job.payload, options_.clock ? *options_.clock : time::system_clock());
   if (f.dead) {
     ++failed_;
   } else {

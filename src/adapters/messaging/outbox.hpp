@@ -79,12 +79,20 @@ std::vector<Attempt> list_attempts(db::Database& db, std::int64_t tenant_id, con
 // Errors: not_found (no such message of the tenant), messaging.event (another event: a bug).
 Result<Change> apply_report(db::Database& db, std::int64_t tenant_id, const std::string& id, Event e,
                             const std::string& detail, time::TimePoint at);
+// The same inside the caller's transaction (the PEC receipts job records the receipt and its effect
+// together). A report that moves the message to permanent_failure queues its first fallback, as a
+// failed attempt does (never a second one for the same message).
+Result<Change> apply_report(db::Conn& tx, std::int64_t tenant_id, const std::string& id, Event e,
+                            const std::string& detail, time::TimePoint at);
+// The message that stands in for `id` (its fallback), if one was queued.
+std::optional<std::string> fallback_for(db::Database& db, std::int64_t tenant_id, const std::string& id);
 // Staff: do not send a queued, failing or dead message (Change::unchanged when already cancelled).
 // Errors: not_found, messaging.state (409, detail: the state: in flight or final).
 Result<Change> cancel_message(db::Database& db, std::int64_t tenant_id, const std::string& id,
                               time::TimePoint at);
 // Staff: send a dead message again (its job is queued again, due now, attempts from zero).
-// Errors: not_found, messaging.state (409: only a dead message).
+// Errors: not_found, messaging.state (409: only a dead message), messaging.fallen_back (409: its
+// fallback already went out on the next channel; sending it again would reach the person twice).
 Result<Change> retry_message(db::Database& db, std::int64_t tenant_id, const std::string& id,
                              time::TimePoint at);
 

@@ -2,6 +2,7 @@
 
 #include <boost/json.hpp>
 
+#include "adapters/http_client.hpp"
 #include "core/digest.hpp"
 #include "core/time.hpp"
 
@@ -34,9 +35,18 @@ http::Response SmsGatewaySimulator::handle_post(const http::Request& req) {
   {
     std::lock_guard lock(mutex_);
     ++requests_;
+    if (const std::string* key = req.header("idempotency-key"); key != nullptr && !key->empty())
+      ++requests_by_key_[*key];
     if (fail_times_ != 0) {
       if (fail_times_ > 0) --fail_times_;
-      return gateway_error(fail_status_, "unavailable", "simulated failure");
+      return gateway_error(fail_status_,
+                           fail_status_ == 401 || fail_status_ == 403 ? "unauthorized" : "unavailable",
+                           "simulated failure");
+    }
+    if (throttle_every_ > 0 && requests_ % throttle_every_ == 0) {
+      auto r = gateway_error(429, "throttled", "too many requests");
+      r.headers.emplace_back("Retry-After", std::to_string(retry_after_s_));
+      return r;
     }
   }
   if (!authorised(req)) return gateway_error(401, "unauthorized");
@@ -67,6 +77,8 @@ http::Response SmsGatewaySimulator::handle_post(const http::Request& req) {
     }
     sms.id = "sms-" + std::to_string(next_id_++);
     received_.push_back(sms);
+    const bool fails = sms.to.size() > 3 && sms.to.compare(sms.to.size() - 3, 3, "999") == 0;
+    reports_.push_back({sms.id, key != nullptr ? *key : std::string(), fails ? "failed" : "delivered"});
     if (key != nullptr && !key->empty()) by_key_[*key] = sms.id;
   }
   cv_.notify_all();
@@ -121,6 +133,93 @@ int SmsGatewaySimulator::count_for_key(const std::string& key) const {
 int SmsGatewaySimulator::requests() const {
   std::lock_guard lock(mutex_);
   return requests_;
+}
+
+std::map<std::string, int> SmsGatewaySimulator::requests_by_key() const {
+  std::lock_guard lock(mutex_);
+  return requests_by_key_;
+}
+
+void SmsGatewaySimulator::throttle_every(int n, int retry_after_s) {
+  std::lock_guard lock(mutex_);
+  throttle_every_ = n;
+  retry_after_s_ = retry_after_s;
+}
+
+void SmsGatewaySimulator::set_reports(std::string url, std::string token) {
+  std::lock_guard lock(mutex_);
+  reports_url_ = std::move(url);
+  reports_token_ = std::move(token);
+}
+
+std::size_t SmsGatewaySimulator::pending_reports() const {
+  std::lock_guard lock(mutex_);
+  return reports_.size();
+}
+
+int SmsGatewaySimulator::send_reports(int copies) {
+  std::vector<Report> batch;
+  std::string url, token;
+  {
+    std::lock_guard lock(mutex_);
+    batch.swap(reports_);
+    url = reports_url_;
+    token = reports_token_;
+  }
+  if (url.empty() || batch.empty()) return 0;
+  adapters::HttpClient http;
+  int taken = 0;
+  std::vector<Report> again;
+  for (const auto& r : batch) {
+    json::object o{{"id", r.id}, {"reference", r.reference}, {"status", r.status}};
+    if (r.status != "delivered") o["error"] = "simulated: the handset did not answer";
+    bool ok = false;
+    for (int i = 0; i < copies; ++i) {
+      adapters::HttpRequest req;
+      req.method = "POST";
+      req.url = url;
+      req.headers = {{"Authorization", "Bearer " + token}, {"Content-Type", "application/json"}};
+      req.body = json::serialize(o);
+      auto res = http.send(req);
+      ok = ok || (res && res->status >= 200 && res->status < 300);
+    }
+    if (ok) {
+      ++taken;
+    } else {
+      again.push_back(r);  // the hub was not there: sent again next time
+    }
+  }
+  if (!again.empty()) {
+    std::lock_guard lock(mutex_);
+    reports_.insert(reports_.begin(), again.begin(), again.end());
+  }
+  return taken;
+}
+
+void SmsGatewaySimulator::report_every(std::chrono::milliseconds every) {
+  {
+    std::lock_guard lock(mutex_);
+    reporter_stop_ = true;
+  }
+  cv_.notify_all();
+  if (reporter_.joinable()) reporter_.join();
+  if (every.count() <= 0) return;
+  {
+    std::lock_guard lock(mutex_);
+    reporter_stop_ = false;
+  }
+  reporter_ = std::thread([this, every] {
+    std::unique_lock lock(mutex_);
+    while (!cv_.wait_for(lock, every, [this] { return reporter_stop_; })) {
+      lock.unlock();
+      send_reports();
+      lock.lock();
+    }
+  });
+}
+
+SmsGatewaySimulator::~SmsGatewaySimulator() {
+  report_every(std::chrono::milliseconds(0));
 }
 
 }  // namespace sp::messaging

@@ -6,6 +6,7 @@
 #include <map>
 #include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "adapters/messaging/sms.hpp"
@@ -42,6 +43,23 @@ class SmsGatewaySimulator {
   // How many valid POSTs carried this Idempotency-Key, the repeats (accepted, not sent again) included:
   // what a test of "nothing sent twice" counts.
   [[nodiscard]] int count_for_key(const std::string& key) const;
+  // POSTs per Idempotency-Key (repeats included) and messages accepted per key (always 1: a repeat is not
+  // sent again): what a crash test counts.
+  [[nodiscard]] std::map<std::string, int> requests_by_key() const;
+  // Test and demo hook: every n-th POST is answered 429 with Retry-After `retry_after_s` (0: never).
+  void throttle_every(int n, int retry_after_s = 1);
+
+  // Delivery reports: each accepted message gets one, held until send_reports() POSTs the pending ones to
+  // `url` with `Authorization: Bearer <token>` (the hub's /inbound/sms/reports), so a test decides when
+  // they arrive (late: after the hub's own view is final). Recipients whose number ends in 999 get a
+  // "failed" report, others "delivered".
+  void set_reports(std::string url, std::string token);
+  // Posts the pending reports (each `copies` times: 2 plays a duplicate); returns how many the hub took.
+  int send_reports(int copies = 1);
+  [[nodiscard]] std::size_t pending_reports() const;
+  // Demo: a thread of its own sends the pending reports every `every` (0: stop).
+  void report_every(std::chrono::milliseconds every);
+  ~SmsGatewaySimulator();
 
   http::Response handle_post(const http::Request& req);
   http::Response handle_list(const http::Request& req) const;
@@ -59,6 +77,16 @@ class SmsGatewaySimulator {
   int fail_status_ = 0;
   int fail_times_ = 0;
   int requests_ = 0;
+  int throttle_every_ = 0;
+  int retry_after_s_ = 1;
+  std::map<std::string, int> requests_by_key_;
+  struct Report {
+    std::string id, reference, status;
+  };
+  std::vector<Report> reports_;
+  std::string reports_url_, reports_token_;
+  std::thread reporter_;
+  bool reporter_stop_ = false;
 };
 
 }  // namespace sp::messaging

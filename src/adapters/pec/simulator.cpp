@@ -1,6 +1,9 @@
 #include "adapters/pec/simulator.hpp"
 
 #include <chrono>
+#include <csignal>
+#include <fstream>
+#include <iostream>
 
 #include "adapters/pec/receipt.hpp"
 #include "core/ids.hpp"
@@ -47,9 +50,25 @@ PecSimulator::~PecSimulator() {
 void PecSimulator::start() {
   smtp_.start();
   pop3_->start();
+  if (options_.process_every.count() > 0 && !processor_.joinable()) {
+    processor_ = std::thread([this] {
+      std::unique_lock lock(stop_mutex_);
+      while (!stop_cv_.wait_for(lock, options_.process_every, [this] { return stopping_; })) {
+        lock.unlock();
+        process();
+        lock.lock();
+      }
+    });
+  }
 }
 
 void PecSimulator::stop() {
+  {
+    std::lock_guard lock(stop_mutex_);
+    stopping_ = true;
+  }
+  stop_cv_.notify_all();
+  if (processor_.joinable()) processor_.join();
   smtp_.stop();
   pop3_->stop();
 }
@@ -78,6 +97,7 @@ std::size_t PecSimulator::mailbox_size(const std::string& mailbox) const {
 }
 
 int PecSimulator::process() {
+  std::lock_guard one_at_a_time(process_mutex_);
   const auto all = smtp_.messages();
   int written = 0;
   const std::string notifier = "posta-certificata@" + options_.domain;
@@ -111,7 +131,16 @@ int PecSimulator::process() {
       Daticert d = base;
       d.consegna = r;
       d.ricevuta = "completa";
-      if (contains(r, "inesistente")) {
+      if (contains(r, "ritardo")) {
+        Daticert warning = d;
+        warning.kind = ReceiptKind::preavviso_errore_consegna;
+        warning.errore = "altro";
+        warning.errore_esteso = "4.4.7 - Consegna non avvenuta entro 12 ore";
+        receipt(warning);
+        d.kind = ReceiptKind::errore_consegna;
+        d.errore = "altro";
+        d.errore_esteso = "4.4.7 - Consegna non avvenuta entro 24 ore";
+      } else if (contains(r, "inesistente")) {
         d.kind = ReceiptKind::errore_consegna;
         d.errore = "no-dest";
         d.errore_esteso = "5.1.1 - Utente non esistente";
@@ -188,6 +217,46 @@ void PecSimulator::serve_pop3(adapters::LineConn& c) {
       c.send("-ERR unknown command\r\n");
     }
   }
+}
+
+int run_simulator(const PecSimulatorRun& run) {
+  // The signals are waited for by this thread: blocked before the simulator's threads start.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  PecSimulatorOptions o;
+  o.smtp_port = run.smtp_port;
+  o.pop3_port = run.pop3_port;
+  o.password = run.password;
+  o.process_every = std::chrono::milliseconds(1000);
+  std::unique_ptr<PecSimulator> sim;
+  try {
+    sim = std::make_unique<PecSimulator>(o);
+  } catch (const std::exception& e) {
+    std::cerr << "sim pec: " << e.what() << "\n";
+    return 1;
+  }
+  sim->start();
+  if (!run.cert_out.empty()) {
+    std::ofstream out(run.cert_out, std::ios::trunc);
+    out << sim->identity().cert_pem;
+    if (!out) {
+      std::cerr << "sim pec: cannot write " << run.cert_out << "\n";
+      return 1;
+    }
+  }
+  std::cout << "PEC provider simulator\n  SMTP (submission): " << sim->smtp_url()
+            << "\n  POP3 (mailboxes):  " << sim->pop3_url() << "  (any address, password '" << run.password
+            << "')\n  certificate:       " << (run.cert_out.empty() ? std::string("(below)") : run.cert_out)
+            << "  (pec_trusted_certs)\n";
+  if (run.cert_out.empty()) std::cout << sim->identity().cert_pem;
+  std::cout.flush();
+  int sig = 0;
+  sigwait(&signals, &sig);
+  sim->stop();
+  return 0;
 }
 
 }  // namespace sp::pec

@@ -7,11 +7,15 @@
 //   *inesistente*@…  delivery error, no-dest (5.1.1)      *virus*@…  virus detected
 //   *nonaccettato*@… non-acceptance by the sender's side  a domain without "pec": an ordinary mailbox,
 //   anything else    delivered                            acceptance only (PEC gives no delivery receipt)
+//   *ritardo*@…      a delivery-error warning (preavviso-errore-consegna), then the delivery error
+#include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "adapters/line_server.hpp"
@@ -27,6 +31,8 @@ struct PecSimulatorOptions {
   std::uint16_t smtp_port = 0;             // 0: free ports
   std::uint16_t pop3_port = 0;
   crypto::SigningIdentity identity;  // empty: a new self-signed one
+  // How often a thread of its own answers the submissions (process()); 0: never, the caller does (tests).
+  std::chrono::milliseconds process_every{0};
 };
 
 class PecSimulator {
@@ -41,6 +47,9 @@ class PecSimulator {
   [[nodiscard]] std::string smtp_url() const;
   [[nodiscard]] std::string pop3_url() const;
   [[nodiscard]] const crypto::SigningIdentity& identity() const { return options_.identity; }
+  // What it was sent (the demo's mailbox page lists it).
+  [[nodiscard]] const messaging::SmtpSink& submissions() const { return smtp_; }
+  [[nodiscard]] const std::string& password() const { return options_.password; }
 
   // Answers the messages submitted since the last call with their receipts; returns how many receipts it
   // wrote. The runner calls it every second; tests call it when they want the receipts.
@@ -64,6 +73,21 @@ class PecSimulator {
   std::map<std::string, std::vector<Stored>> mailboxes_;
   std::size_t processed_ = 0;  // submissions already answered
   std::uint64_t next_uid_ = 1;
+  std::mutex process_mutex_;  // one process() at a time (the thread's and a caller's)
+  std::thread processor_;
+  std::mutex stop_mutex_;
+  std::condition_variable stop_cv_;
+  bool stopping_ = false;
 };
+
+// `sportello sim pec`: the provider alone on its ports until SIGINT/SIGTERM; prints its SMTP and POP3 URLs
+// and writes its certificate (PEM) to `cert_out` for the hub's pec_trusted_certs. Returns the exit code.
+struct PecSimulatorRun {
+  std::uint16_t smtp_port = 2526;  // 0: free ones (printed)
+  std::uint16_t pop3_port = 1110;
+  std::string password = "pec-sim";
+  std::string cert_out;  // empty: printed
+};
+int run_simulator(const PecSimulatorRun& run);
 
 }  // namespace sp::pec

@@ -277,6 +277,10 @@ const std::vector<Rule>& rules() {
       {"POST", "/backoffice/{slug}/avvisi/{id}/riprendi", kAstiDesk},
       {"POST", "/backoffice/{slug}/avvisi/{id}/annulla", kAstiDesk},
       {"POST", "/inbound/{slug}/sms/ricevuti", {}},  // the SMS gateway only (inbound guard): 401
+      {"POST", "/backoffice/{slug}/modelli-messaggi/impostazioni", {"asti_admin"}, "payment_due_days=3"},
+      // The SMS gateway's delivery reports: the gateway only, with its bearer token
+      // (tests/integration/messaging).
+      {"POST", "/inbound/sms/reports", {}},
       // The body's certificate office: diritti di segreteria and refunds due (manage_payments). The POST sets
       // a fee: an allowed caller is redirected.
       {"GET", "/backoffice/{slug}/certificati", kAstiManagers},

@@ -9,11 +9,13 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <functional>
 #include <map>
 #include <thread>
 
 #include "adapters/messaging/email.hpp"
 #include "adapters/messaging/sms.hpp"
+#include "adapters/messaging/sms_reports_web.hpp"
 #include "adapters/messaging/sms_simulator.hpp"
 #include "adapters/messaging/smtp_sink.hpp"
 #include "http/server.hpp"
@@ -37,8 +39,10 @@ bool eventually(F f, std::chrono::milliseconds timeout = 10s) {
 
 // The SMS gateway simulator behind a real HTTP server on loopback.
 struct SmsServer {
-  SmsServer() : sim("test-key") {
+  // `extra`: more routes on the same server (the hub's delivery-report endpoint).
+  explicit SmsServer(const std::function<void(sp::http::Router&)>& extra = {}) : sim("test-key") {
     sim.register_routes(router);
+    if (extra) extra(router);
     sp::http::ServerOptions o;
     o.port = 0;
     o.threads = 1;
@@ -53,6 +57,9 @@ struct SmsServer {
   }
   std::string url() const {
     return "http://127.0.0.1:" + std::to_string(server->port()) + "/sim/sms/messages";
+  }
+  std::string reports_url() const {
+    return "http://127.0.0.1:" + std::to_string(server->port()) + "/inbound/sms/reports";
   }
   SmsGatewaySimulator sim;
   sp::http::Router router;
@@ -175,17 +182,88 @@ TEST_P(OutboxTest, DispatcherDeliversSmsToTheGatewaySimulatorOverHttp) {
   EXPECT_EQ(find_message(db(), id)->status, "delivered");
 }
 
-TEST_P(OutboxTest, WrongGatewayKeyIsAPermanentFailure) {
+TEST_P(OutboxTest, WrongGatewayKeyIsAConfigurationErrorDeadAtOnceAndVisible) {
   SmsServer gw;
   Node d(db(), *clock_);
   d.set_sender(Channel::sms, std::make_shared<SmsSender>(SmsOptions{gw.url(), "wrong-key", "Sportello"}));
   auto id = enqueue_one(Message{0, Channel::sms, "+393331234567", "", "x"});
   EXPECT_EQ(d.run_once(), 1);
   auto m = find_message(db(), id);
-  EXPECT_EQ(m->status, "permanent_failure");
+  EXPECT_EQ(m->status, "dead") << "the hub's key, not the message: waits for the operators";
   EXPECT_EQ(m->attempts, 1);
+  EXPECT_NE(m->last_error.find("messaging.configuration"), std::string::npos) << m->last_error;
   EXPECT_NE(m->last_error.find("401"), std::string::npos) << m->last_error;
   EXPECT_EQ(gw.sim.count(), 0u);
+  clock_->advance(2h);
+  EXPECT_EQ(d.run_once(), 0) << "not retried by itself";
+  gw.sim.fail(403, 1);  // a 403 is the same
+  auto other = enqueue_one(Message{0, Channel::sms, "+393331234568", "", "y"});
+  d.set_sender(Channel::sms, std::make_shared<SmsSender>(SmsOptions{gw.url(), "test-key", "Sportello"}));
+  EXPECT_EQ(d.run_once(), 1);
+  EXPECT_EQ(find_message(db(), other)->status, "dead");
+  // Mended: staff retry it, and it goes.
+  ASSERT_TRUE(retry_message(db(), 0, id, clock_->now()).ok());
+  EXPECT_EQ(d.run_once(), 1);
+  EXPECT_EQ(find_message(db(), id)->status, "delivered");
+  EXPECT_EQ(gw.sim.count(), 1u);
+}
+
+TEST_P(OutboxTest, AThrottlingGatewayIsWaitedOutAndLosesNothing) {
+  SmsServer gw;
+  gw.sim.throttle_every(2, 1);  // every second POST: 429, Retry-After 1
+  Node d(db(), *clock_);
+  std::vector<std::chrono::milliseconds> waits;
+  SmsOptions so{gw.url(), "test-key", "Sportello"};
+  so.sleep = [&](std::chrono::milliseconds w) { waits.push_back(w); };
+  d.set_sender(Channel::sms, std::make_shared<SmsSender>(so));
+  std::vector<std::string> ids;
+  for (int i = 0; i < 4; ++i)
+    ids.push_back(enqueue_one(
+        Message{0, Channel::sms, "+39333123456" + std::to_string(i), "", "n. " + std::to_string(i)}));
+  d.runner.run_until_idle();
+  for (const auto& id : ids) EXPECT_EQ(find_message(db(), id)->status, "delivered");
+  EXPECT_EQ(gw.sim.count(), 4u) << "each once";
+  EXPECT_EQ(gw.sim.requests(), 7) << "4 accepted, 3 throttled";
+  ASSERT_EQ(waits.size(), 3u);
+  for (auto w : waits) EXPECT_EQ(w, std::chrono::milliseconds(1000)) << "the gateway's Retry-After";
+  for (const auto& [key, n] : gw.sim.requests_by_key()) EXPECT_LE(n, 2) << key;
+}
+
+TEST_P(OutboxTest, DeliveryReportsLateOrTwiceFollowTheStateTable) {
+  SmsServer gw([this](sp::http::Router& r) { register_sms_reports(r, db(), "report-token"); });
+  gw.sim.set_reports(gw.reports_url(), "report-token");
+  Node d(db(), *clock_);
+  d.set_sender(Channel::sms, std::make_shared<SmsSender>(SmsOptions{gw.url(), "test-key", "Sportello"}));
+  const auto ok = enqueue_one(Message{0, Channel::sms, "+393331234567", "", "consegnato"});
+  const auto lost = enqueue_one(Message{0, Channel::sms, "+393330000999", "", "non consegnato"});
+  d.runner.run_until_idle();
+  EXPECT_EQ(find_message(db(), ok)->status, "delivered");
+  EXPECT_EQ(find_message(db(), lost)->status, "delivered") << "the gateway's 202";
+  EXPECT_EQ(find_message(db(), ok)->provider_message_id.rfind("sms-", 0), 0u) << "the gateway's id, recorded";
+  // The reports arrive late (the messages are final already), each twice.
+  EXPECT_EQ(gw.sim.send_reports(/*copies=*/2), 2);
+  EXPECT_EQ(find_message(db(), ok)->status, "delivered") << "a duplicate changes nothing";
+  auto m = find_message(db(), lost);
+  EXPECT_EQ(m->status, "permanent_failure") << "the late-bounce rule";
+  EXPECT_NE(m->last_error.find("sms failed"), std::string::npos) << m->last_error;
+  EXPECT_EQ(list_attempts(db(), 0, lost).back().outcome, "bounced");
+  // Without the token, or about a message that is not an SMS: nothing.
+  const auto mail = enqueue_one(Message{0, Channel::email, "a@example.org", "Oggetto", "Testo"});
+  sp::adapters::HttpClient http;
+  sp::adapters::HttpRequest req;
+  req.method = "POST";
+  req.url = gw.reports_url();
+  req.headers = {{"Authorization", "Bearer wrong"}, {"Content-Type", "application/json"}};
+  req.body = R"({"id":"sms-2","reference":")" + lost + R"(","status":"delivered"})";
+  EXPECT_EQ(http.send(req)->status, 401);
+  req.headers[0].second = "Bearer report-token";
+  req.body = R"({"id":"sms-9","reference":")" + mail + R"(","status":"failed"})";
+  auto res = http.send(req);
+  EXPECT_EQ(res->status, 200);
+  EXPECT_NE(res->body.find(R"("unknown":1)"), std::string::npos) << res->body;
+  EXPECT_EQ(find_message(db(), mail)->status, "queued");
+  req.body = R"({"id":"sms-1","reference":")" + ok + R"(","status":"bogus"})";
+  EXPECT_EQ(http.send(req)->status, 400);
 }
 
 TEST_P(OutboxTest, FailingGatewayIsRetriedWithBackoffThenMarkedFailed) {

@@ -3,9 +3,14 @@
 // out, and the administrators' templates refusing an unknown placeholder with a clear message.
 #include <gtest/gtest.h>
 
+#include "adapters/messaging/email.hpp"
 #include "adapters/messaging/outbox.hpp"
+#include "adapters/pec/receipts_job.hpp"
+#include "adapters/pec/sender.hpp"
+#include "adapters/pec/simulator.hpp"
 #include "app/app.hpp"
 #include "identity/session_service.hpp"
+#include "messaging/payment_due_job.hpp"
 #include "support/demo_database.hpp"
 #include "support/testing.hpp"
 
@@ -163,6 +168,118 @@ TEST_F(MessagingWebTest, AdministratorsWriteTemplatesAndAnUnknownPlaceholderIsRe
   EXPECT_EQ(call("GET", "/backoffice/asti/modelli-messaggi", operator_).status, 403) << "administrators only";
   const auto novara = staff("admin@novara.example", "Novara-admin-2026!");
   EXPECT_EQ(call("POST", "/backoffice/asti/modelli-messaggi", novara, form).status, 403);
+}
+
+// The acceptance line "a PEC non-delivery receipt marks the message failed and staff see it": a legal
+// notice by PEC leaves through Asti's account at the simulated provider, the receipts job's reader records
+// the provider's delivery error, and the staff's message page shows the message failed with its receipts;
+// the person sees the state, not the receipts; Novara's staff see nothing of it.
+TEST_F(MessagingWebTest, APecNonDeliveryReceiptMarksTheMessageFailedAndStaffSeeIt) {
+  sp::pec::PecSimulator provider({});
+  provider.start();
+  const std::string domain = sp::messaging::EmailOptions{}.message_id_domain;
+  std::map<std::int64_t, sp::pec::Account> accounts{
+      {asti(), {"protocollo@pec.asti.example", provider.smtp_url(), provider.pop3_url(), "", "pec-sim"}}};
+  accounts.begin()->second.user = accounts.begin()->second.address;
+  sp::messaging::Delivery delivery;
+  delivery.set_sender(sp::messaging::Channel::pec, std::make_shared<sp::pec::PecSender>(accounts, domain));
+  sp::jobs::Runner runner(app_->database());
+  delivery.register_with(runner);
+  sp::messaging::Message m{asti(), sp::messaging::Channel::pec, "inesistente@pec.example",
+                           "Comunicazione dei motivi ostativi", "Gentile cittadina, ..."};
+  m.person = kAnna;
+  m.type = "case.grounds";
+  std::string id;
+  app_->database().write([&](sp::db::Conn& tx) { id = *sp::messaging::enqueue(tx, m); });
+  runner.run_until_idle();
+  const auto admin = staff("operatore@asti.example", "Asti-operatore-2026!");
+  auto page = call("GET", "/backoffice/asti/messaggi/" + id, admin);
+  ASSERT_EQ(page.status, 200);
+  EXPECT_NE(page.body.find("data-state=\"sending\""), std::string::npos);
+  EXPECT_NE(page.body.find("id=\"receipts-none\""), std::string::npos);
+
+  provider.process();
+  sp::pec::ReceiptsReader reader(app_->database(), accounts, provider.identity().cert_pem, domain);
+  EXPECT_EQ(reader.read_all().moved, 1);
+  EXPECT_EQ(sp::messaging::find_message(app_->database(), id)->status, "permanent_failure");
+  page = call("GET", "/backoffice/asti/messaggi/" + id, admin);
+  ASSERT_EQ(page.status, 200);
+  EXPECT_NE(page.body.find("data-state=\"permanent_failure\""), std::string::npos);
+  EXPECT_NE(page.body.find("id=\"receipts-table\""), std::string::npos);
+  EXPECT_NE(page.body.find("data-kind=\"accettazione\""), std::string::npos);
+  EXPECT_NE(page.body.find("data-kind=\"errore-consegna\""), std::string::npos);
+  EXPECT_NE(page.body.find("Errore di consegna"), std::string::npos);
+  EXPECT_NE(page.body.find("no-dest"), std::string::npos);
+  auto list = call("GET", "/backoffice/asti/messaggi?stato=rifiutati", admin);
+  EXPECT_NE(list.body.find("data-message-id=\"" + id + "\""), std::string::npos);
+
+  auto mine = call("GET", "/area-personale/messaggi/" + id, person(kAnna));
+  ASSERT_EQ(mine.status, 200);
+  EXPECT_NE(mine.body.find("data-state=\"permanent_failure\""), std::string::npos);
+  EXPECT_EQ(mine.body.find("receipts-table"), std::string::npos) << "the receipts are the staff's";
+  const auto novara = staff("admin@novara.example", "Novara-admin-2026!");
+  EXPECT_EQ(call("GET", "/backoffice/asti/messaggi/" + id, novara).status, 403);
+  EXPECT_EQ(call("GET", "/backoffice/novara/messaggi/" + id, novara).status, 404);
+}
+
+// payment.due: the daily job reminds each unpaid option of a person N days before its due date (the body's
+// setting, default 3, changed by its administrators on the texts' page), once per option, in the body's
+// name, where the person chose; another body's administrators cannot change the setting.
+TEST_F(MessagingWebTest, PaymentRemindersGoNDaysBeforeTheDueDateOncePerOption) {
+  const auto today = sp::time::rome_date(sp::time::system_clock().now());
+  auto due = app_->payments().options_due(today, sp::time::add_calendar_days(today, 400));
+  ASSERT_FALSE(due.empty()) << "the demo has unpaid options of persons";
+  const auto option = due.front();
+  sp::I18n i18n;
+  i18n.load(sp::testing::source_dir() + "/web/locales");
+  // The day the reminder is due: 3 days before (the default), at 09:00 in Rome.
+  sp::time::TestClock clock(sp::time::rome_day_start(sp::time::add_calendar_days(option.due_date, -3)) +
+                            std::chrono::hours(9));
+  sp::messaging::PaymentReminders reminders(app_->database(), app_->messaging(), app_->payments(), i18n,
+                                            "https://sportello.example", clock);
+  auto of_option = [&] {
+    int n = 0;
+    for (const auto& m : sp::messaging::list_messages(
+             app_->database(),
+             sp::messaging::MessageQuery{.tenant_id = option.tenant_id, .person = option.debtor_fiscal_code}))
+      if (m.message.type == "payment.due" && m.message.body.find(option.nav) != std::string::npos) ++n;
+    return n;
+  };
+  clock.set(clock.now() - std::chrono::hours(24));  // four days before: not yet
+  reminders.run_once();
+  EXPECT_EQ(of_option(), 0);
+  clock.set(clock.now() + std::chrono::hours(24));
+  EXPECT_GE(reminders.run_once(), 1);
+  const int sent = of_option();
+  EXPECT_EQ(sent,
+            static_cast<int>(app_->messaging().route(option.debtor_fiscal_code, "payment.due").send.size()))
+      << "one message on the channel the person chose (none without a usable channel: still reminded once)";
+  EXPECT_EQ(reminders.run_once(), 0) << "once per option";
+  EXPECT_EQ(of_option(), sent);
+
+  // The setting: the body's administrators only, 1 to 30, kept as typed when refused.
+  const auto admin = staff("admin@asti.example", "Asti-admin-2026!");
+  auto refused = call("POST", "/backoffice/asti/modelli-messaggi/impostazioni", admin,
+                      "_csrf=" + admin.csrf + "&payment_due_days=45");
+  EXPECT_EQ(refused.status, 422);
+  EXPECT_NE(refused.body.find("data-code=\"messaging.due_days\""), std::string::npos);
+  EXPECT_NE(refused.body.find("value=\"45\""), std::string::npos);
+  EXPECT_NE(refused.body.find("aria-invalid=\"true\""), std::string::npos);
+  EXPECT_EQ(call("POST", "/backoffice/asti/modelli-messaggi/impostazioni", admin,
+                 "_csrf=" + admin.csrf + "&payment_due_days=5")
+                .status,
+            303);
+  EXPECT_EQ(app_->messaging().payment_due_days(asti()), 5);
+  const auto novara = staff("admin@novara.example", "Novara-admin-2026!");
+  EXPECT_EQ(call("POST", "/backoffice/asti/modelli-messaggi/impostazioni", novara,
+                 "_csrf=" + novara.csrf + "&payment_due_days=7")
+                .status,
+            403);
+  EXPECT_EQ(app_->messaging().payment_due_days(asti()), 5);
+  auto page = call("GET", "/backoffice/asti/modelli-messaggi", admin);
+  EXPECT_NE(page.body.find("id=\"payment-due-days\""), std::string::npos);
+  EXPECT_NE(page.body.find("pagamento in scadenza il {due_date}"), std::string::npos)
+      << "the hub's text shown";
 }
 
 }  // namespace

@@ -7,9 +7,12 @@
 #include <libxml/parser.h>
 #include <libxml/valid.h>
 
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
+#include "adapters/pec/account.hpp"
+#include "adapters/pec/receipts_job.hpp"
 #include "support/testing.hpp"
 
 namespace sp::pec {
@@ -131,6 +134,47 @@ TEST(PecReceipt, EveryKindMapsToWhatItMeansForTheMessage) {
   for (auto name : {"accettazione", "non-accettazione", "presa-in-carico", "avvenuta-consegna",
                     "posta-certificata", "errore-consegna", "preavviso-errore-consegna", "rilevazione-virus"})
     EXPECT_EQ(to_string(*parse_receipt_kind(name)), name);
+}
+
+// A receipt names the hub's message by its Message-ID: only "<uuid@the hub's domain>" maps to an outbox id.
+TEST(PecReceipt, OnlyTheHubsOwnMessageIdsMapToAnOutboxMessage) {
+  const std::string id = "0193a6f0-1c2d-7e3f-8a9b-0c1d2e3f4a5b";
+  EXPECT_EQ(outbox_id_of("<" + id + "@sportello.example>", "sportello.example"), id);
+  EXPECT_EQ(outbox_id_of("<" + id + "@other.example>", "sportello.example"), "");
+  EXPECT_EQ(outbox_id_of(id + "@sportello.example", "sportello.example"), "") << "without <>";
+  EXPECT_EQ(outbox_id_of("<x' OR 1=1@sportello.example>", "sportello.example"), "");
+  EXPECT_EQ(outbox_id_of("<@sportello.example>", "sportello.example"), "");
+}
+
+// A body's PEC account: read from its key folder, refused when readable by others or incomplete.
+TEST(PecAccount, IsReadFromTheBodysKeyFolderAndCheckedFirst) {
+  sp::testing::TempDir dir;
+  const auto keys = dir.path().string();
+  EXPECT_FALSE(read_account(keys, "asti")->has_value()) << "no file: no PEC";
+  Account a{"protocollo@pec.asti.example", "smtps://smtp.pec.example:465", "pop3s://pop3.pec.example:995", "",
+            "s3cret"};
+  ASSERT_TRUE(write_account(keys, "asti", a).ok());
+  auto read = read_account(keys, "asti");
+  ASSERT_TRUE(read.ok() && read->has_value());
+  EXPECT_EQ((*read)->user, "protocollo@pec.asti.example") << "the address when no user is given";
+  EXPECT_EQ((*read)->pop3_url, "pop3s://pop3.pec.example:995");
+  std::filesystem::permissions(account_path(keys, "asti"), std::filesystem::perms::group_read,
+                               std::filesystem::perm_options::add);
+  EXPECT_NE(read_account(keys, "asti").error().detail.find("chmod 600"), std::string::npos);
+  {
+    std::ofstream out(account_path(keys, "asti"), std::ios::trunc);
+    out << "address=protocollo@pec.asti.example\nsmtp=http://x\npop3=pop3s://p\npassword=x\n";
+  }
+  std::filesystem::permissions(account_path(keys, "asti"),
+                               std::filesystem::perms::owner_read | std::filesystem::perms::owner_write,
+                               std::filesystem::perm_options::replace);
+  EXPECT_NE(read_account(keys, "asti").error().detail.find("smtp"), std::string::npos);
+  {
+    std::ofstream out(account_path(keys, "asti"), std::ios::trunc);
+    out << "adress=x\n";
+  }
+  EXPECT_NE(read_account(keys, "asti").error().detail.find("unknown setting 'adress'"), std::string::npos);
+  EXPECT_EQ(read_account(keys, "../etc").error().code, "pec.account");
 }
 
 }  // namespace

@@ -68,6 +68,25 @@ TEST(Config, InvalidValuesNameTheSetting) {
   }
 }
 
+// The SMS sender alias follows AGCOM's rules (at most 11 characters, letters, digits and a few symbols, at
+// least one letter): a bad one stops the start with the reason, and `config check` says the same.
+TEST(Config, SmsSenderAliasFollowsAgcomsRules) {
+  for (const char* good : {"Sportello", "ComuneAsti", "Asti-Comune", "A.S.T.I. 1", "Polo&Co", "Bra"})
+    EXPECT_EQ(sp::sms_sender_problem(good), "") << good;
+  EXPECT_NE(sp::sms_sender_problem("Comune di Asti").find("at most 11"), std::string::npos);
+  EXPECT_NE(sp::sms_sender_problem("3331234567").find("no letter"), std::string::npos);
+  EXPECT_NE(sp::sms_sender_problem("Città").find("only letters"), std::string::npos) << "no accents";
+  EXPECT_NE(sp::sms_sender_problem("Asti!").find("'!'"), std::string::npos);
+  EXPECT_NE(sp::sms_sender_problem(" Asti").find("space"), std::string::npos);
+  EXPECT_NE(sp::sms_sender_problem("").find("empty"), std::string::npos);
+  EnvVar alias("SPORTELLO_SMS_SENDER", "Comune di Asti");
+  auto c = sp::load_config("");
+  ASSERT_FALSE(c.ok());
+  EXPECT_EQ(c.error().code, "config.invalid");
+  EXPECT_NE(c.error().detail.find("sms_sender: 'Comune di Asti' has 14 characters"), std::string::npos)
+      << c.error().detail;
+}
+
 TEST(Config, TomlFileIsReadAndUnknownKeysRejected) {
   sp::testing::TempDir dir;
   auto path = (dir.path() / "s.toml").string();
