@@ -46,4 +46,4 @@ CREATE TABLE pec_mailbox_seen (
 
 -- The message a fallback stands in for: looked up before queuing another (never two fallbacks of one
 -- message) and before a staff retry (never the failed channel again once its fallback is out).
-CREATE INDEX outbox_fallback_of ON outbox(tenant_id, fallback_of);
+CREATE INDEX outbox_tenant_fallback_of ON outbox(tenant_id, fallback_of);
