@@ -229,6 +229,10 @@ Status OnboardingService::validate(const NewBody& in, int step) {
       return e;
     }
     if (tenants_.by_slug(b.slug)) return field_error("hub.slug_taken", "slug", b.slug);
+    // One body per fiscal code: it is also the body's pagoPA creditor code.
+    for (const auto& other : tenants_.snapshot()->bodies)
+      if (other->fiscal_code == b.fiscal_code)
+        return field_error("hub.fiscal_code_taken", "fiscal_code", b.fiscal_code);
     if (!b.host_name.empty() && tenants_.by_host(b.host_name))
       return field_error("hub.host_taken", "host_name", b.host_name);
   }
@@ -351,7 +355,7 @@ Result<Onboarded> OnboardingService::add(const identity::Actor& who, const NewBo
 Result<std::vector<Onboarded>> OnboardingService::add_all(const identity::Actor& who,
                                                           const std::vector<NewBody>& bodies,
                                                           std::vector<BulkError>& errors) {
-  std::set<std::string> slugs, hosts, emails;
+  std::set<std::string> slugs, hosts, emails, fiscal_codes;
   for (std::size_t i = 0; i < bodies.size(); ++i) {
     const auto b = normalised(bodies[i]);
     if (auto st = validate(b); !st) {
@@ -363,6 +367,8 @@ Result<std::vector<Onboarded>> OnboardingService::add_all(const identity::Actor&
       errors.push_back({i, field_error("hub.host_taken", "host_name", b.host_name)});
     else if (!emails.insert(b.admin_email).second)
       errors.push_back({i, field_error("hub.email_taken", "admin_email", b.admin_email)});
+    else if (!fiscal_codes.insert(b.fiscal_code).second)
+      errors.push_back({i, field_error("hub.fiscal_code_taken", "fiscal_code", b.fiscal_code)});
   }
   if (!errors.empty()) return errors.front().error;
   std::vector<Onboarded> out;

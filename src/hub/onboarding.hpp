@@ -10,7 +10,7 @@
 //     password-reset link of identity's StaffService);
 //   5 its package (PackagesService::assign).
 // Every field is checked before anything is made (errors name the field: hub.field_required,
-// hub.istat_code, hub.belfiore_code, hub.ipa_code, hub.fiscal_code, hub.slug, hub.slug_taken, hub.host_name,
+// hub.istat_code, hub.belfiore_code, hub.ipa_code, hub.fiscal_code, hub.fiscal_code_taken, hub.slug_taken, hub.host_name,
 // hub.host_taken, hub.logo_path, hub.population, hub.protocol_number, hub.segregation_code, hub.email,
 // hub.email_taken, hub.package_unknown, hub.kind, iban.*). A draft keeps what was typed, step by step, even
 // when a step is refused; finishing records what it made, so a finish that stopped half-way continues
