@@ -222,7 +222,7 @@ Status PackagesService::change(const identity::Actor& who, tenants::TenantId ten
   if (!tenants_.by_id(tenant)) return Error::not_found("body");
   auto services = catalog_.services();
   auto s = std::find_if(services.begin(), services.end(), [&](const auto& x) { return x.code == code; });
-  if (s == services.end()) return Error::not_found("service " + code);
+  if (s == services.end()) return refusal("hub.unknown_service", 400, code, "service");
   if (level < 0 || level > 4) return refusal("hub.level_catalog", 409, code);
   const auto rules = store_.rules();
   const auto opts = options_of(tenant);

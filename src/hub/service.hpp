@@ -17,7 +17,7 @@
 // permission of a body's administrators: no new enumerator, which every guarded page would recompile for); the
 // hub's administrators see every body, define packages and rules, grant credits (Permission::manage_hub).
 // Errors: hub.level_no_download, hub.level_no_form, hub.level_no_payment, hub.level_catalog (409: the level
-// cannot be delivered), hub.max_high, hub.min_high, hub.credits (409), hub.unchanged (400),
+// cannot be delivered), hub.max_high, hub.min_high, hub.credits (409), hub.unchanged, hub.unknown_service (400),
 // hub.package (400: a package's fields), hub.package_level (400), hub.rules (400), hub.package_unknown (404),
 // not_found, auth.required, forbidden.
 #include <functional>
