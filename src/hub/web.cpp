@@ -454,12 +454,13 @@ http::Response body_package_page(WebDeps& d, http::Request& req, const StaffCall
   const auto rules = d.packages.rules();
   x.set("package", state->package ? state->package->name(lang) : d.view.t(lang, "ui.hub_no_package"));
   x.set("balance", std::to_string(state->balance));
-  x.set("balance_text", web::ui(d.view, lang, "ui.hub_balance", {{"credits", std::to_string(state->balance)}}));
+  x.set("balance_text", web::ui_count(d.view, lang, "ui.hub_balance", static_cast<std::size_t>(state->balance)));
   x.set("high_text", web::ui(d.view, lang, "ui.hub_high_count",
                              {{"count", std::to_string(state->high)},
                               {"min", std::to_string(rules.min_high)},
                               {"max", std::to_string(rules.max_high)}}));
-  if (state->high >= rules.max_high) x.set("at_max", true);
+  if (state->high > rules.max_high) x.set("over_max", true);
+  else if (state->high == rules.max_high) x.set("at_max", true);
   if (const auto done = req.query_param("fatto"); !done.empty()) {
     for (const auto& o : *options)
       if (o.code == done)
@@ -493,8 +494,8 @@ http::Response body_package_page(WebDeps& d, http::Request& req, const StaffCall
                              : l > o.level     ? "ui.hub_raise"
                                                : "ui.hub_lower",
                              {{"level", level_label(d.view, lang, l)}}));
-      b.set("cost", web::ui(d.view, lang, delta >= 0 ? "ui.hub_cost" : "ui.hub_refund",
-                            {{"credits", std::to_string(delta >= 0 ? delta : -delta)}}));
+      b.set("cost", web::ui_count(d.view, lang, delta >= 0 ? "ui.hub_cost" : "ui.hub_refund",
+                                  static_cast<std::size_t>(delta >= 0 ? delta : -delta)));
       b.set("id", "btn-" + o.code + "-" + std::to_string(l));
       buttons.push_back(b);
     }
@@ -502,7 +503,7 @@ http::Response body_package_page(WebDeps& d, http::Request& req, const StaffCall
       Data b;
       b.set("level", "0");
       b.set("label", d.view.t(lang, "ui.hub_remove"));
-      b.set("cost", web::ui(d.view, lang, "ui.hub_refund", {{"credits", std::to_string(rules.cost_of(o.level))}}));
+      b.set("cost", web::ui_count(d.view, lang, "ui.hub_refund", static_cast<std::size_t>(rules.cost_of(o.level))));
       b.set("id", "btn-" + o.code + "-0");
       b.set("secondary", true);
       buttons.push_back(b);
