@@ -45,8 +45,9 @@ int run_bodies_add(App& app, const std::string& file, std::ostream& out, std::os
     I18n i18n;
     i18n.load(app.config().share_dir + "/web/locales");
     for (const auto& e : errors) {
-      err << "body " << e.index + 1 << " (" << bodies[e.index].slug << "): " << (e.error.field.empty() ? "-" : e.error.field)
-          << ": " << i18n.message(app.config().default_locale, e.error) << " [" << e.error.code << "]\n";
+      err << "body " << e.index + 1 << " (" << bodies[e.index].slug
+          << "): " << (e.error.field.empty() ? "-" : e.error.field) << ": "
+          << i18n.message(app.config().default_locale, e.error) << " [" << e.error.code << "]\n";
     }
     if (errors.empty()) err << "sportello: " << made.error().code << ": " << made.error().detail << "\n";
     return 1;

@@ -116,8 +116,8 @@ int run_cli(int argc, char** argv) {
 
   auto* bodies_cmd = cli.add_subcommand("bodies", "The hub's member bodies (docs/hub.md)");
   bodies_cmd->require_subcommand(1);
-  auto* bodies_add =
-      bodies_cmd->add_subcommand("add", "Onboard one body, or many (a JSON array or {\"bodies\": [...]}), from FILE");
+  auto* bodies_add = bodies_cmd->add_subcommand(
+      "add", "Onboard one body, or many (a JSON array or {\"bodies\": [...]}), from FILE");
   std::string bodies_file;
   bodies_add->add_option("file", bodies_file, "JSON file (docs/hub.md, \"Onboarding a body\")")
       ->required()

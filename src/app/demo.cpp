@@ -511,7 +511,8 @@ Status seed_demo_school_cases(const std::string& /*share_dir*/, tenants::TenantS
 
 namespace sp::app {
 
-Status seed_demo_packages(const std::string& share_dir, tenants::TenantService& tenants, hub::PackagesService& packages) {
+Status seed_demo_packages(const std::string& share_dir, tenants::TenantService& tenants,
+                          hub::PackagesService& packages) {
   if (!packages.packages().empty()) return Ok{};  // seeded before
   auto doc = read_json(share_dir + "/data/demo/packages.json");
   if (!doc) return doc.error();
@@ -522,7 +523,8 @@ Status seed_demo_packages(const std::string& share_dir, tenants::TenantService& 
     p.code = std::string(o.at("code").as_string());
     p.name_it = std::string(o.at("name").at("it").as_string());
     p.name_en = std::string(o.at("name").at("en").as_string());
-    p.body_kind = tenants::parse_body_kind(std::string(o.at("kind").as_string())).value_or(tenants::BodyKind::comune);
+    p.body_kind =
+        tenants::parse_body_kind(std::string(o.at("kind").as_string())).value_or(tenants::BodyKind::comune);
     p.min_population = o.at("min_population").as_int64();
     if (auto* m = o.if_contains("max_population")) p.max_population = m->as_int64();
     p.credits = o.at("credits").as_int64();

@@ -63,6 +63,7 @@ Status seed_demo_school_cases(const std::string& share_dir, tenants::TenantServi
 
 // The hub's standard packages and the demo bodies' credits from <share_dir>/data/demo/packages.json, when
 // the hub has no package yet. The demo bodies keep the services of bodies.json (no package assigned).
-Status seed_demo_packages(const std::string& share_dir, tenants::TenantService& tenants, hub::PackagesService& packages);
+Status seed_demo_packages(const std::string& share_dir, tenants::TenantService& tenants,
+                          hub::PackagesService& packages);
 
 }  // namespace sp::app

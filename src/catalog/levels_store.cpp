@@ -1,13 +1,13 @@
 // SQL of levels.hpp: body_services, bound to the tenant the caller was given.
 #include "catalog/levels.hpp"
-
 #include "core/time.hpp"
 
 namespace sp::catalog {
 namespace {
 
 constexpr const char* kLevelService = "SELECT id, level FROM services WHERE code = $1";
-constexpr const char* kLevelUpdate = "UPDATE body_services SET level = $3 WHERE tenant_id = $1 AND service_id = $2";
+constexpr const char* kLevelUpdate =
+    "UPDATE body_services SET level = $3 WHERE tenant_id = $1 AND service_id = $2";
 constexpr const char* kLevelInsert =
     "INSERT INTO body_services (tenant_id, service_id, level, activated_at) VALUES ($1, $2, $3, $4)";
 constexpr const char* kLevelDelete = "DELETE FROM body_services WHERE tenant_id = $1 AND service_id = $2";

@@ -20,7 +20,8 @@ http::Response add_bodies(WebDeps& d, http::Request& req) {
     return web::json_error(d.view, req, Error::forbidden("hub:write"));
   boost::system::error_code ec;
   auto v = json::parse(req.body, ec);
-  if (ec || !(v.is_object() || v.is_array())) return web::json_error(d.view, req, Error::make("api.json", 400));
+  if (ec || !(v.is_object() || v.is_array()))
+    return web::json_error(d.view, req, Error::make("api.json", 400));
   const json::array* items = nullptr;
   json::array single;
   if (v.is_array()) {
@@ -31,7 +32,8 @@ http::Response add_bodies(WebDeps& d, http::Request& req) {
     single.push_back(v);
     items = &single;
   }
-  if (items->empty() || items->size() > 500) return web::json_error(d.view, req, Error::make("api.json", 400));
+  if (items->empty() || items->size() > 500)
+    return web::json_error(d.view, req, Error::make("api.json", 400));
   std::vector<NewBody> bodies;
   for (const auto& item : *items) {
     if (!item.is_object()) return web::json_error(d.view, req, Error::make("api.json", 400));

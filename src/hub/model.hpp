@@ -48,7 +48,8 @@ struct Package {
     return lang == "en" && !name_en.empty() ? name_en : name_it;
   }
   [[nodiscard]] bool fits(tenants::BodyKind kind, std::int64_t population) const {
-    return kind == body_kind && population >= min_population && (!max_population || population <= *max_population);
+    return kind == body_kind && population >= min_population &&
+           (!max_population || population <= *max_population);
   }
 };
 

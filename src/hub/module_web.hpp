@@ -21,7 +21,8 @@ struct Module : web::Installed {
   std::unique_ptr<WebDeps> web;
 };
 
-std::unique_ptr<Module> install(http::Router& router, const web::ModuleDeps& deps, const identity::Module& identity,
-                                const protocollo::Module& protocollo, const payments::Module& payments);
+std::unique_ptr<Module> install(http::Router& router, const web::ModuleDeps& deps,
+                                const identity::Module& identity, const protocollo::Module& protocollo,
+                                const payments::Module& payments);
 
 }  // namespace sp::hub

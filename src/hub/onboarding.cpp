@@ -30,8 +30,9 @@ bool all_digits(const std::string& s, std::size_t n) {
 bool valid_host(const std::string& h) {
   if (h.empty() || h.size() > 253 || h.front() == '.' || h.back() == '.' || h.find('.') == std::string::npos)
     return false;
-  return std::all_of(h.begin(), h.end(),
-                     [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.'; });
+  return std::all_of(h.begin(), h.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.';
+  });
 }
 
 // A logo already among the static files: a relative path of safe segments ending in an image type.
@@ -39,7 +40,8 @@ bool valid_logo(const std::string& p) {
   if (p.empty()) return true;
   if (p.size() > 200 || p.front() == '/' || p.find("..") != std::string::npos) return false;
   if (!std::all_of(p.begin(), p.end(), [](char c) {
-        return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '/' || c == '-' || c == '_' || c == '.';
+        return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '/' || c == '-' || c == '_' ||
+               c == '.';
       }))
     return false;
   for (const char* ext : {".svg", ".png", ".jpg", ".jpeg", ".webp"}) {
@@ -59,11 +61,13 @@ bool valid_email(const std::string& e) {
   auto at = e.find('@');
   return at != std::string::npos && at > 0 && at + 1 < e.size() && e.find('@', at + 1) == std::string::npos &&
          e.find('.', at) != std::string::npos && e.size() <= 254 &&
-         std::none_of(e.begin(), e.end(), [](char c) { return std::isspace(static_cast<unsigned char>(c)) != 0; });
+         std::none_of(e.begin(), e.end(),
+                      [](char c) { return std::isspace(static_cast<unsigned char>(c)) != 0; });
 }
 
 std::optional<std::int64_t> number_of(const std::string& s, std::size_t max_digits) {
-  if (s.empty() || s.size() > max_digits || !std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; }))
+  if (s.empty() || s.size() > max_digits ||
+      !std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; }))
     return std::nullopt;
   return std::stoll(s);
 }
@@ -79,10 +83,29 @@ std::string str(const json::object& o, const char* key) {
 
 // What is typed is kept as typed, apart from surrounding spaces; codes are compared in their usual case.
 NewBody normalised(NewBody b) {
-  for (auto* f : {&b.kind, &b.name, &b.slug, &b.istat_code, &b.belfiore_code, &b.ipa_code, &b.fiscal_code, &b.pec,
-                  &b.population, &b.province, &b.region, &b.host_name, &b.logo_path, &b.color_primary, &b.aoo_code,
-                  &b.aoo_name, &b.protocol_next_number, &b.iban, &b.postal_iban, &b.segregation_code, &b.admin_email,
-                  &b.admin_name, &b.package})
+  for (auto* f : {&b.kind,
+                  &b.name,
+                  &b.slug,
+                  &b.istat_code,
+                  &b.belfiore_code,
+                  &b.ipa_code,
+                  &b.fiscal_code,
+                  &b.pec,
+                  &b.population,
+                  &b.province,
+                  &b.region,
+                  &b.host_name,
+                  &b.logo_path,
+                  &b.color_primary,
+                  &b.aoo_code,
+                  &b.aoo_name,
+                  &b.protocol_next_number,
+                  &b.iban,
+                  &b.postal_iban,
+                  &b.segregation_code,
+                  &b.admin_email,
+                  &b.admin_name,
+                  &b.package})
     *f = text::trim(*f);
   b.slug = text::to_lower_ascii(b.slug);
   b.ipa_code = text::to_lower_ascii(b.ipa_code);
@@ -182,7 +205,8 @@ json::object OnboardingService::to_json(const NewBody& b) {
       {"logo_path", b.logo_path},
       {"color_primary", b.color_primary},
       {"aoo", {{"code", b.aoo_code}, {"name", b.aoo_name}, {"next_number", b.protocol_next_number}}},
-      {"payments", {{"iban", b.iban}, {"postal_iban", b.postal_iban}, {"segregation_code", b.segregation_code}}},
+      {"payments",
+       {{"iban", b.iban}, {"postal_iban", b.postal_iban}, {"segregation_code", b.segregation_code}}},
       {"admin", {{"email", b.admin_email}, {"name", b.admin_name}}},
       {"package", b.package},
   };
@@ -216,7 +240,8 @@ Status OnboardingService::validate(const NewBody& in, int step) {
     if (!valid_ipa(b.ipa_code)) return field_error("hub.ipa_code", "ipa_code", b.ipa_code);
     if (auto st = required(b.fiscal_code, "fiscal_code"); !st) return st;
     if (!piva::validate(b.fiscal_code)) return field_error("hub.fiscal_code", "fiscal_code", b.fiscal_code);
-    if (!b.pec.empty() && !valid_email(text::to_lower_ascii(b.pec))) return field_error("hub.email", "pec", b.pec);
+    if (!b.pec.empty() && !valid_email(text::to_lower_ascii(b.pec)))
+      return field_error("hub.email", "pec", b.pec);
     if (!b.population.empty() && !number_of(b.population, 9))
       return field_error("hub.population", "population", b.population);
     if (!b.host_name.empty() && !valid_host(b.host_name))
@@ -225,7 +250,8 @@ Status OnboardingService::validate(const NewBody& in, int step) {
     tenants::Body probe = body_of(b, 1);
     if (auto st = tenants::TenantService::validate(probe); !st) {
       auto e = st.error();
-      if (e.field.empty()) e.field = e.code == "tenants.slug" ? "slug" : e.code == "tenants.color" ? "color_primary" : "name";
+      if (e.field.empty())
+        e.field = e.code == "tenants.slug" ? "slug" : e.code == "tenants.color" ? "color_primary" : "name";
       return e;
     }
     if (tenants_.by_slug(b.slug)) return field_error("hub.slug_taken", "slug", b.slug);
@@ -238,13 +264,15 @@ Status OnboardingService::validate(const NewBody& in, int step) {
   }
   if (step == 0 || step == 2) {
     if (auto st = required(b.aoo_code, "aoo_code"); !st) return st;
-    if (!valid_ipa(text::to_lower_ascii(b.aoo_code))) return field_error("hub.ipa_code", "aoo_code", b.aoo_code);
+    if (!valid_ipa(text::to_lower_ascii(b.aoo_code)))
+      return field_error("hub.ipa_code", "aoo_code", b.aoo_code);
     if (auto st = required(b.aoo_name, "aoo_name"); !st) return st;
     if (b.aoo_name.size() > 200 || b.aoo_name.find_first_of("\r\n") != std::string::npos)
       return field_error("hub.field_required", "aoo_name");
     if (!b.protocol_next_number.empty()) {
       auto n = number_of(b.protocol_next_number, 7);
-      if (!n || *n < 1) return field_error("hub.protocol_number", "protocol_next_number", b.protocol_next_number);
+      if (!n || *n < 1)
+        return field_error("hub.protocol_number", "protocol_next_number", b.protocol_next_number);
     }
   }
   if (step == 0 || step == 3) {
@@ -263,7 +291,8 @@ Status OnboardingService::validate(const NewBody& in, int step) {
     if (auto st = required(b.admin_email, "admin_email"); !st) return st;
     if (!valid_email(b.admin_email)) return field_error("hub.email", "admin_email", b.admin_email);
     if (auto st = required(b.admin_name, "admin_name"); !st) return st;
-    if (staff_.account_by_email(b.admin_email)) return field_error("hub.email_taken", "admin_email", b.admin_email);
+    if (staff_.account_by_email(b.admin_email))
+      return field_error("hub.email_taken", "admin_email", b.admin_email);
   }
   if (step == 0 || step == 5) {
     if (auto st = required(b.package, "package"); !st) return st;
@@ -362,7 +391,8 @@ Result<std::vector<Onboarded>> OnboardingService::add_all(const identity::Actor&
       errors.push_back({i, st.error()});
       continue;
     }
-    if (!slugs.insert(b.slug).second) errors.push_back({i, field_error("hub.slug_taken", "slug", b.slug)});
+    if (!slugs.insert(b.slug).second)
+      errors.push_back({i, field_error("hub.slug_taken", "slug", b.slug)});
     else if (!b.host_name.empty() && !hosts.insert(b.host_name).second)
       errors.push_back({i, field_error("hub.host_taken", "host_name", b.host_name)});
     else if (!emails.insert(b.admin_email).second)
@@ -383,8 +413,9 @@ Result<std::vector<Onboarded>> OnboardingService::add_all(const identity::Actor&
   return out;
 }
 
-Result<Onboarded> OnboardingService::make(const identity::Actor& who, const NewBody& in, json::object& progress,
-                                          const std::function<void(const json::object&, tenants::TenantId)>& save) {
+Result<Onboarded> OnboardingService::make(
+    const identity::Actor& who, const NewBody& in, json::object& progress,
+    const std::function<void(const json::object&, tenants::TenantId)>& save) {
   const auto* staff = std::get_if<const identity::Principal*>(&who);
   if (staff) {
     if (auto st = identity::authorize(*staff, Permission::manage_hub, 0); !st) return st.error();
@@ -435,8 +466,9 @@ Result<Onboarded> OnboardingService::make(const identity::Actor& who, const NewB
     c.iban = payments::normalize_iban(b.iban);
     c.postal_iban = b.postal_iban.empty() ? std::string() : payments::normalize_iban(b.postal_iban);
     auto snap = tenants_.snapshot();
-    const std::string broker =
-        !snap->hubs.empty() && !snap->hubs.front().fiscal_code.empty() ? snap->hubs.front().fiscal_code : b.fiscal_code;
+    const std::string broker = !snap->hubs.empty() && !snap->hubs.front().fiscal_code.empty()
+                                   ? snap->hubs.front().fiscal_code
+                                   : b.fiscal_code;
     c.broker_id = broker;
     c.station_id = broker + "_01";
     if (auto st = payments_.set_creditor(identity::SystemActor{"onboarding"}, c); !st) return st.error();
@@ -458,7 +490,8 @@ Result<Onboarded> OnboardingService::make(const identity::Actor& who, const NewB
     (void)staff_.request_password_reset(b.admin_email);  // the invitation: a link to choose a password
   }
   if (!progress.contains("package")) {
-    const identity::Actor assigner = staff ? identity::Actor{*staff} : identity::Actor{identity::SystemActor{program.subject}};
+    const identity::Actor assigner =
+        staff ? identity::Actor{*staff} : identity::Actor{identity::SystemActor{program.subject}};
     if (auto st = packages_.assign(assigner, tenant, b.package); !st) return st.error();
     progress["package"] = b.package;
     save(progress, tenant);

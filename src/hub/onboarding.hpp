@@ -10,11 +10,12 @@
 //     password-reset link of identity's StaffService);
 //   5 its package (PackagesService::assign).
 // Every field is checked before anything is made (errors name the field: hub.field_required,
-// hub.istat_code, hub.belfiore_code, hub.ipa_code, hub.fiscal_code, hub.fiscal_code_taken, hub.slug_taken, hub.host_name,
-// hub.host_taken, hub.logo_path, hub.population, hub.protocol_number, hub.segregation_code, hub.email,
-// hub.email_taken, hub.package_unknown, hub.kind, iban.*). A draft keeps what was typed, step by step, even
-// when a step is refused; finishing records what it made, so a finish that stopped half-way continues
-// where it stopped. Permission: manage_hub (programs: a trusted SystemActor, checked by the caller).
+// hub.istat_code, hub.belfiore_code, hub.ipa_code, hub.fiscal_code, hub.fiscal_code_taken, hub.slug_taken,
+// hub.host_name, hub.host_taken, hub.logo_path, hub.population, hub.protocol_number, hub.segregation_code,
+// hub.email, hub.email_taken, hub.package_unknown, hub.kind, iban.*). A draft keeps what was typed, step by
+// step, even when a step is refused; finishing records what it made, so a finish that stopped half-way
+// continues where it stopped. Permission: manage_hub (programs: a trusted SystemActor, checked by the
+// caller).
 #include <boost/json.hpp>
 #include <memory>
 #include <string>
@@ -47,8 +48,15 @@ class OnboardingService {
   OnboardingService(db::Database& db, time::Clock& clock, tenants::TenantService& tenants,
                     protocollo::ProtocolService& protocol, payments::PaymentsService& payments,
                     identity::StaffService& staff, PackagesService& packages, audit::AuditService& audit)
-      : db_(db), clock_(clock), tenants_(tenants), protocol_(protocol), payments_(payments), staff_(staff),
-        packages_(packages), audit_(audit), store_(db) {}
+      : db_(db),
+        clock_(clock),
+        tenants_(tenants),
+        protocol_(protocol),
+        payments_(payments),
+        staff_(staff),
+        packages_(packages),
+        audit_(audit),
+        store_(db) {}
 
   // The checks of one step (1..5), or of all of them (0).
   Status validate(const NewBody& b, int step = 0);

@@ -11,7 +11,8 @@ namespace {
 
 using identity::Permission;
 
-Error refusal(const std::string& code, int status, const std::string& detail = {}, const std::string& field = {}) {
+Error refusal(const std::string& code, int status, const std::string& detail = {},
+              const std::string& field = {}) {
   auto e = Error::make(code, status, detail);
   e.field = field;
   return e;
@@ -31,8 +32,10 @@ Status authorize_actor(const identity::Actor& who, Permission what, tenants::Ten
 }
 
 std::string details(const LedgerEntry& e) {
-  boost::json::object o{{"service", e.service_code},     {"level_before", e.level_before},
-                        {"level_after", e.level_after},  {"credits_before", e.credits_before},
+  boost::json::object o{{"service", e.service_code},
+                        {"level_before", e.level_before},
+                        {"level_after", e.level_after},
+                        {"credits_before", e.credits_before},
                         {"credits_after", e.credits_after}};
   if (!e.note.empty()) o["note"] = e.note;
   return boost::json::serialize(o);
@@ -44,6 +47,20 @@ std::string PackagesService::now_iso() const {
   return time::format_iso_utc_millis(clock_.now());
 }
 
+// The body's next ledger row after `last`: credits unchanged until the caller says otherwise.
+LedgerEntry PackagesService::next_entry(const std::optional<LedgerEntry>& last, tenants::TenantId tenant,
+                                        const identity::Actor& who, std::string action) const {
+  LedgerEntry e;
+  e.tenant_id = tenant;
+  e.seq = last ? last->seq + 1 : 1;
+  e.at = now_iso();
+  e.actor = actor_name(who);
+  e.action = std::move(action);
+  e.credits_before = last ? last->credits_after : 0;
+  e.credits_after = e.credits_before;
+  return e;
+}
+
 Status PackagesService::authorize_body(const identity::Principal* who, tenants::TenantId tenant) {
   // A body's administrators for their own body; the hub's administrators for every body.
   if (identity::authorize(who, Permission::manage_hub, 0)) return Ok{};
@@ -53,9 +70,11 @@ Status PackagesService::authorize_body(const identity::Principal* who, tenants::
 Status PackagesService::save_rules(const identity::Principal* who, Rules r) {
   if (auto st = identity::authorize(who, Permission::manage_hub, 0); !st) return st;
   if (r.min_high < 0 || r.max_high < r.min_high || r.max_high > 200)
-    return refusal("hub.rules", 400, std::to_string(r.min_high) + "-" + std::to_string(r.max_high), "max_high");
+    return refusal("hub.rules", 400, std::to_string(r.min_high) + "-" + std::to_string(r.max_high),
+                   "max_high");
   for (int l = 1; l <= 4; ++l)
-    if (r.cost[l] < 0 || r.cost[l] > 1000) return refusal("hub.rules", 400, std::to_string(r.cost[l]), "cost");
+    if (r.cost[l] < 0 || r.cost[l] > 1000)
+      return refusal("hub.rules", 400, std::to_string(r.cost[l]), "cost");
   r.updated_at = now_iso();
   r.updated_by = "staff:" + who->subject;
   db_.write([&](db::Conn& tx) {
@@ -89,7 +108,8 @@ Result<std::int64_t> PackagesService::save_package(const identity::Actor& who, P
     const bool online = can_.online && can_.online(i.service_code);
     const bool ok = i.level == 1 || (i.level == 3 && online && it->second.level >= 3) ||
                     (i.level == 4 && online && it->second.level >= 4);
-    if (!ok) return refusal("hub.package_level", 400, i.service_code + " " + std::to_string(i.level), "items");
+    if (!ok)
+      return refusal("hub.package_level", 400, i.service_code + " " + std::to_string(i.level), "items");
   }
   p.updated_at = now_iso();
   p.updated_by = actor_name(who);
@@ -97,8 +117,8 @@ Result<std::int64_t> PackagesService::save_package(const identity::Actor& who, P
   db_.write([&](db::Conn& tx) {
     id = store_.save_package(tx, p);
     boost::json::object o{{"code", p.code}, {"credits", p.credits}, {"services", p.items.size()}};
-    audit_.record_or_throw(tx, identity::entry_by(who, 0, "package.defined", "package", p.code,
-                                                  boost::json::serialize(o)));
+    audit_.record_or_throw(
+        tx, identity::entry_by(who, 0, "package.defined", "package", p.code, boost::json::serialize(o)));
   });
   return id;
 }
@@ -206,8 +226,8 @@ Result<std::vector<BodyPackage>> PackagesService::overview(const identity::Princ
   return out;
 }
 
-Result<std::vector<LedgerEntry>> PackagesService::ledger(const identity::Principal* who, tenants::TenantId tenant,
-                                                         int limit) {
+Result<std::vector<LedgerEntry>> PackagesService::ledger(const identity::Principal* who,
+                                                         tenants::TenantId tenant, int limit) {
   if (auto st = authorize_body(who, tenant); !st) return st.error();
   return store_.ledger(tenant, limit);
 }
@@ -248,19 +268,18 @@ Status PackagesService::change(const identity::Actor& who, tenants::TenantId ten
     } else if (auto r = catalog::set_level(tx, tenant, code, level); !r) {
       return r;
     }
-    LedgerEntry e;
-    e.tenant_id = tenant;
-    e.seq = last ? last->seq + 1 : 1;
-    e.at = now_iso();
-    e.actor = actor_name(who);
-    e.action = level == 0 ? "service.removed" : current == 0 ? "service.added" : "service.level";
+    LedgerEntry e = next_entry(last, tenant, who,
+                               level == 0     ? "service.removed"
+                               : current == 0 ? "service.added"
+                                              : "service.level");
     e.service_code = code;
     e.level_before = current;
     e.level_after = level;
     e.credits_before = before;
     e.credits_after = before - delta;
     store_.append(tx, e);
-    audit_.record_or_throw(tx, identity::entry_by(who, tenant, "package." + e.action, "service", code, details(e)));
+    audit_.record_or_throw(
+        tx, identity::entry_by(who, tenant, "package." + e.action, "service", code, details(e)));
     return Ok{};
   });
   if (st) tenants_.reload();  // cached catalog pages are keyed on the directory's version
@@ -294,17 +313,12 @@ Status PackagesService::assign(const identity::Actor& who, tenants::TenantId ten
     }
     store_.set_body_package(tx, tenant, p->id, now_iso());
     auto last = store_.last_entry(tx, tenant);
-    LedgerEntry e;
-    e.tenant_id = tenant;
-    e.seq = last ? last->seq + 1 : 1;
-    e.at = now_iso();
-    e.actor = actor_name(who);
-    e.action = "package.assigned";
-    e.credits_before = last ? last->credits_after : 0;
+    LedgerEntry e = next_entry(last, tenant, who, "package.assigned");
     e.credits_after = p->credits;
     e.note = p->code;
     store_.append(tx, e);
-    audit_.record_or_throw(tx, identity::entry_by(who, tenant, "package.assigned", "package", p->code, details(e)));
+    audit_.record_or_throw(
+        tx, identity::entry_by(who, tenant, "package.assigned", "package", p->code, details(e)));
     return Ok{};
   });
   if (st) tenants_.reload();  // cached catalog pages are keyed on the directory's version
@@ -319,13 +333,7 @@ Status PackagesService::grant(const identity::Actor& who, tenants::TenantId tena
     return refusal("hub.grant", 400, std::to_string(credits), "credits");
   return db::transact(db_, [&](db::Conn& tx) -> Status {
     auto last = store_.last_entry(tx, tenant);
-    LedgerEntry e;
-    e.tenant_id = tenant;
-    e.seq = last ? last->seq + 1 : 1;
-    e.at = now_iso();
-    e.actor = actor_name(who);
-    e.action = "credits.granted";
-    e.credits_before = last ? last->credits_after : 0;
+    LedgerEntry e = next_entry(last, tenant, who, "credits.granted");
     e.credits_after = e.credits_before + credits;
     e.note = note;
     if (e.credits_after < 0) return refusal("hub.credits", 409, std::to_string(-credits));

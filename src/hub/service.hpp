@@ -14,12 +14,12 @@
 //    never goes below zero. Every change appends a dated ledger row (who, when, what, credits before and
 //    after) that is never changed (database triggers), and a "package.*" audit entry on the body's chain.
 // Permissions: a body's administrators see and change their own body (Permission::manage_staff, the
-// permission of a body's administrators: no new enumerator, which every guarded page would recompile for); the
-// hub's administrators see every body, define packages and rules, grant credits (Permission::manage_hub).
+// permission of a body's administrators: no new enumerator, which every guarded page would recompile for);
+// the hub's administrators see every body, define packages and rules, grant credits (Permission::manage_hub).
 // Errors: hub.level_no_download, hub.level_no_form, hub.level_no_payment, hub.level_catalog (409: the level
-// cannot be delivered), hub.max_high, hub.min_high, hub.credits (409), hub.unchanged, hub.unknown_service (400),
-// hub.package (400: a package's fields), hub.package_level (400), hub.rules (400), hub.package_unknown (404),
-// not_found, auth.required, forbidden.
+// cannot be delivered), hub.max_high, hub.min_high, hub.credits (409), hub.unchanged, hub.unknown_service
+// (400), hub.package (400: a package's fields), hub.package_level (400), hub.rules (400), hub.package_unknown
+// (404), not_found, auth.required, forbidden.
 #include <functional>
 #include <string>
 #include <vector>
@@ -47,7 +47,12 @@ class PackagesService {
  public:
   PackagesService(db::Database& db, time::Clock& clock, tenants::TenantService& tenants,
                   catalog::CatalogService& catalog, audit::AuditService& audit, Capabilities can)
-      : db_(db), clock_(clock), tenants_(tenants), catalog_(catalog), audit_(audit), can_(std::move(can)),
+      : db_(db),
+        clock_(clock),
+        tenants_(tenants),
+        catalog_(catalog),
+        audit_(audit),
+        can_(std::move(can)),
         store_(db) {}
 
   Rules rules() { return store_.rules(); }
@@ -64,7 +69,8 @@ class PackagesService {
   Result<std::vector<ServiceOption>> options(const identity::Principal* who, tenants::TenantId tenant);
   Result<BodyPackage> body(const identity::Principal* who, tenants::TenantId tenant);
   Result<std::vector<BodyPackage>> overview(const identity::Principal* who);
-  Result<std::vector<LedgerEntry>> ledger(const identity::Principal* who, tenants::TenantId tenant, int limit = 50);
+  Result<std::vector<LedgerEntry>> ledger(const identity::Principal* who, tenants::TenantId tenant,
+                                          int limit = 50);
 
   // The body offers `code` at `level` (0: stops offering it), paying or getting back credits.
   Status change(const identity::Actor& who, tenants::TenantId tenant, const std::string& code, int level);
@@ -72,7 +78,8 @@ class PackagesService {
   // can deliver up to the package's), its balance the package's credits. For onboarding and the hub.
   Status assign(const identity::Actor& who, tenants::TenantId tenant, const std::string& package_code);
   // Credits given (or, negative, taken back) by the hub.
-  Status grant(const identity::Actor& who, tenants::TenantId tenant, std::int64_t credits, const std::string& note);
+  Status grant(const identity::Actor& who, tenants::TenantId tenant, std::int64_t credits,
+               const std::string& note);
 
   [[nodiscard]] std::int64_t balance(tenants::TenantId tenant);
 
@@ -80,6 +87,8 @@ class PackagesService {
   std::vector<ServiceOption> options_of(tenants::TenantId tenant);
   Status authorize_body(const identity::Principal* who, tenants::TenantId tenant);
   std::string now_iso() const;
+  LedgerEntry next_entry(const std::optional<LedgerEntry>& last, tenants::TenantId tenant,
+                         const identity::Actor& who, std::string action) const;
 
   db::Database& db_;
   time::Clock& clock_;

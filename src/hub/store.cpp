@@ -4,7 +4,8 @@ namespace sp::hub {
 namespace {
 
 constexpr const char* kRules =
-    "SELECT min_high, max_high, cost_level_1, cost_level_2, cost_level_3, cost_level_4, updated_at, updated_by "
+    "SELECT min_high, max_high, cost_level_1, cost_level_2, cost_level_3, cost_level_4, updated_at, "
+    "updated_by "
     "FROM hub_credit_rules WHERE id = 1";
 constexpr const char* kSaveRules =
     "UPDATE hub_credit_rules SET min_high = $1, max_high = $2, cost_level_1 = $3, cost_level_2 = $4, "
@@ -17,7 +18,8 @@ constexpr const char* kUpsertPackage =
     "updated_at, updated_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (code) DO UPDATE SET "
     "name_it = excluded.name_it, name_en = excluded.name_en, body_kind = excluded.body_kind, "
     "min_population = excluded.min_population, max_population = excluded.max_population, "
-    "credits = excluded.credits, updated_at = excluded.updated_at, updated_by = excluded.updated_by RETURNING id";
+    "credits = excluded.credits, updated_at = excluded.updated_at, updated_by = excluded.updated_by "
+    "RETURNING id";
 constexpr const char* kDeleteItems = "DELETE FROM hub_package_services WHERE package_id = $1";
 constexpr const char* kInsertItem =
     "INSERT INTO hub_package_services (package_id, service_code, level) VALUES ($1, $2, $3)";
@@ -29,13 +31,16 @@ constexpr const char* kBodyPackages =
     "SELECT tenant_id, package_id FROM body_packages WHERE package_id IS NOT NULL ORDER BY tenant_id";
 constexpr const char* kSetBodyPackage =
     "INSERT INTO body_packages (tenant_id, package_id, assigned_at) VALUES ($1, $2, $3) "
-    "ON CONFLICT (tenant_id) DO UPDATE SET package_id = excluded.package_id, assigned_at = excluded.assigned_at";
+    "ON CONFLICT (tenant_id) DO UPDATE SET package_id = excluded.package_id, assigned_at = "
+    "excluded.assigned_at";
 
 constexpr const char* kLedgerColumns =
-    "tenant_id, seq, at, actor, action, service_code, level_before, level_after, credits_before, credits_after, "
+    "tenant_id, seq, at, actor, action, service_code, level_before, level_after, credits_before, "
+    "credits_after, "
     "note";
 constexpr const char* kAppend =
-    "INSERT INTO body_credit_ledger (tenant_id, seq, at, actor, action, service_code, level_before, level_after, "
+    "INSERT INTO body_credit_ledger (tenant_id, seq, at, actor, action, service_code, level_before, "
+    "level_after, "
     "credits_before, credits_after, note) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)";
 constexpr const char* kBalances =
     "SELECT l.tenant_id, l.credits_after FROM body_credit_ledger l "
@@ -44,7 +49,8 @@ constexpr const char* kBalances =
 constexpr const char* kDraftColumns =
     "id, created_by, created_at, updated_at, step, data, progress, tenant_id, completed_at";
 constexpr const char* kInsertDraft =
-    "INSERT INTO hub_onboarding_drafts (id, created_by, created_at, updated_at, step, data, progress, tenant_id, "
+    "INSERT INTO hub_onboarding_drafts (id, created_by, created_at, updated_at, step, data, progress, "
+    "tenant_id, "
     "completed_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
 constexpr const char* kUpdateDraft =
     "UPDATE hub_onboarding_drafts SET updated_at = $2, step = $3, data = $4, progress = $5, tenant_id = $6, "
@@ -118,15 +124,16 @@ Rules HubStore::rules() {
 
 void HubStore::save_rules(db::Conn& tx, const Rules& r) {
   tx.exec(kSaveRules, {std::int64_t{r.min_high}, std::int64_t{r.max_high}, std::int64_t{r.cost[1]},
-                       std::int64_t{r.cost[2]}, std::int64_t{r.cost[3]}, std::int64_t{r.cost[4]}, r.updated_at,
-                       r.updated_by});
+                       std::int64_t{r.cost[2]}, std::int64_t{r.cost[3]}, std::int64_t{r.cost[4]},
+                       r.updated_at, r.updated_by});
 }
 
 std::vector<Package> HubStore::packages() {
-  auto list =
-      db::read_all(db_, std::string("SELECT ") + kPackageColumns + " FROM hub_packages ORDER BY body_kind, "
-                                                                   "min_population, code",
-                   {}, package_from);
+  auto list = db::read_all(db_,
+                           std::string("SELECT ") + kPackageColumns +
+                               " FROM hub_packages ORDER BY body_kind, "
+                               "min_population, code",
+                           {}, package_from);
   auto items = db::read_all(db_, kItems, {}, [](const db::Row& r) {
     return std::make_pair(r.i64(0), PackageItem{r.text(1), static_cast<int>(r.i64(2))});
   });
@@ -149,10 +156,10 @@ std::optional<Package> HubStore::package_by_id(std::int64_t id) {
 }
 
 std::int64_t HubStore::save_package(db::Conn& tx, const Package& p) {
-  auto row = tx.query_one(kUpsertPackage,
-                          {p.code, p.name_it, p.name_en, std::string(tenants::to_string(p.body_kind)),
-                           p.min_population, db::int_or_null(p.max_population), p.credits, p.updated_at,
-                           p.updated_by});
+  auto row = tx.query_one(
+      kUpsertPackage,
+      {p.code, p.name_it, p.name_en, std::string(tenants::to_string(p.body_kind)), p.min_population,
+       db::int_or_null(p.max_population), p.credits, p.updated_at, p.updated_by});
   const auto id = row->i64(0);
   tx.exec(kDeleteItems, {id});
   for (const auto& i : p.items) tx.exec(kInsertItem, {id, i.service_code, std::int64_t{i.level}});
@@ -165,11 +172,12 @@ std::optional<std::int64_t> HubStore::body_package_id(tenants::TenantId tenant) 
 }
 
 std::vector<std::pair<tenants::TenantId, std::int64_t>> HubStore::body_packages() {
-  return db::read_all(db_, kBodyPackages, {}, [](const db::Row& r) { return std::make_pair(r.i64(0), r.i64(1)); });
+  return db::read_all(db_, kBodyPackages, {},
+                      [](const db::Row& r) { return std::make_pair(r.i64(0), r.i64(1)); });
 }
 
-void HubStore::set_body_package(db::Conn& tx, tenants::TenantId tenant, std::optional<std::int64_t> package_id,
-                                const std::string& at) {
+void HubStore::set_body_package(db::Conn& tx, tenants::TenantId tenant,
+                                std::optional<std::int64_t> package_id, const std::string& at) {
   tx.exec(kSetBodyPackage, {tenant, db::int_or_null(package_id), at});
 }
 
@@ -195,25 +203,27 @@ std::vector<LedgerEntry> HubStore::ledger(tenants::TenantId tenant, int limit) {
 }
 
 std::vector<std::pair<tenants::TenantId, std::int64_t>> HubStore::balances() {
-  return db::read_all(db_, kBalances, {}, [](const db::Row& r) { return std::make_pair(r.i64(0), r.i64(1)); });
+  return db::read_all(db_, kBalances, {},
+                      [](const db::Row& r) { return std::make_pair(r.i64(0), r.i64(1)); });
 }
 
 void HubStore::insert_draft(db::Conn& tx, const Draft& d, const std::string& data_json) {
-  tx.exec(kInsertDraft, {d.id, d.created_by, d.created_at, d.updated_at, std::int64_t{d.step}, data_json,
-                         d.progress.empty() ? std::string("{}") : d.progress,
-                         d.tenant_id > 0 ? db::Value{d.tenant_id} : db::Value{nullptr},
-                         db::text_or_null(d.completed_at)});
+  tx.exec(kInsertDraft,
+          {d.id, d.created_by, d.created_at, d.updated_at, std::int64_t{d.step}, data_json,
+           d.progress.empty() ? std::string("{}") : d.progress,
+           d.tenant_id > 0 ? db::Value{d.tenant_id} : db::Value{nullptr}, db::text_or_null(d.completed_at)});
 }
 
 void HubStore::update_draft(db::Conn& tx, const Draft& d, const std::string& data_json) {
-  tx.exec(kUpdateDraft, {d.id, d.updated_at, std::int64_t{d.step}, data_json,
-                         d.progress.empty() ? std::string("{}") : d.progress,
-                         d.tenant_id > 0 ? db::Value{d.tenant_id} : db::Value{nullptr},
-                         db::text_or_null(d.completed_at)});
+  tx.exec(kUpdateDraft,
+          {d.id, d.updated_at, std::int64_t{d.step}, data_json,
+           d.progress.empty() ? std::string("{}") : d.progress,
+           d.tenant_id > 0 ? db::Value{d.tenant_id} : db::Value{nullptr}, db::text_or_null(d.completed_at)});
 }
 
 std::optional<std::pair<Draft, std::string>> HubStore::draft(const std::string& id) {
-  return db::read_one(db_, std::string("SELECT ") + kDraftColumns + " FROM hub_onboarding_drafts WHERE id = $1",
+  return db::read_one(db_,
+                      std::string("SELECT ") + kDraftColumns + " FROM hub_onboarding_drafts WHERE id = $1",
                       {id}, draft_from);
 }
 

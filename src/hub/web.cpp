@@ -74,8 +74,8 @@ std::string level_label(const web::View& v, std::string_view lang, int level) {
   return level == 0 ? v.t(lang, "ui.hub_not_offered") : v.t(lang, "ui.level_" + std::to_string(level));
 }
 
-web::Page hub_page(const web::View& v, const http::Request& req, const std::string& tpl, const std::string& title,
-                   bool sub_page) {
+web::Page hub_page(const web::View& v, const http::Request& req, const std::string& tpl,
+                   const std::string& title, bool sub_page) {
   const auto& lang = req.ctx.locale;
   web::Page page;
   page.template_name = tpl;
@@ -90,7 +90,8 @@ web::Page hub_page(const web::View& v, const http::Request& req, const std::stri
 
 // --- the hub's overview ---------------------------------------------------------------------------
 
-http::Response bodies_page(WebDeps& d, http::Request& req, const StaffCall& c, const Error* error, int status) {
+http::Response bodies_page(WebDeps& d, http::Request& req, const StaffCall& c, const Error* error,
+                           int status) {
   const auto& lang = req.ctx.locale;
   auto page = hub_page(d.view, req, "hub_bodies", d.view.t(lang, "ui.hub_bodies_title"), false);
   auto& x = page.data;
@@ -120,16 +121,18 @@ http::Response bodies_page(WebDeps& d, http::Request& req, const StaffCall& c, c
   }
   x.set("bodies", rows);
   x.set("grant_action", std::string(kBodiesPath) + "/crediti");
-  x.set("limits_text", web::ui(d.view, lang, "ui.hub_limits",
-                               {{"min", std::to_string(rules.min_high)}, {"max", std::to_string(rules.max_high)}}));
+  x.set("limits_text",
+        web::ui(d.view, lang, "ui.hub_limits",
+                {{"min", std::to_string(rules.min_high)}, {"max", std::to_string(rules.max_high)}}));
   Data packages = web::list();
   for (const auto& p : d.packages.packages()) {
     Data r;
     r.set("code", p.code);
     r.set("name", p.name(lang));
     r.set("kind", kind_label(d.view, lang, p.body_kind));
-    r.set("band", p.max_population ? std::to_string(p.min_population) + "–" + std::to_string(*p.max_population)
-                                   : "≥ " + std::to_string(p.min_population));
+    r.set("band", p.max_population
+                      ? std::to_string(p.min_population) + "–" + std::to_string(*p.max_population)
+                      : "≥ " + std::to_string(p.min_population));
     r.set("credits", std::to_string(p.credits));
     r.set("services", std::to_string(p.items.size()));
     r.set("href", std::string(kPackagesPath) + "/" + p.code);
@@ -264,9 +267,11 @@ http::Response package_post(WebDeps& d, http::Request& req, const StaffCall& c) 
   p.code = text::trim(web::form_field(*form, "code"));
   p.name_it = text::trim(web::form_field(*form, "name_it"));
   p.name_en = text::trim(web::form_field(*form, "name_en"));
-  p.body_kind = tenants::parse_body_kind(web::form_field(*form, "body_kind")).value_or(tenants::BodyKind::comune);
+  p.body_kind =
+      tenants::parse_body_kind(web::form_field(*form, "body_kind")).value_or(tenants::BodyKind::comune);
   p.min_population = int_of(text::trim(web::form_field(*form, "min_population")), 0);
-  if (auto m = text::trim(web::form_field(*form, "max_population")); !m.empty()) p.max_population = int_of(m, -1);
+  if (auto m = text::trim(web::form_field(*form, "max_population")); !m.empty())
+    p.max_population = int_of(m, -1);
   p.credits = int_of(text::trim(web::form_field(*form, "credits")), -1);
   for (const auto& [k, v] : *form) {
     if (k.rfind("level_", 0) != 0) continue;
@@ -310,7 +315,8 @@ http::Response draft_page(WebDeps& d, http::Request& req, const StaffCall& c, co
     steps.push_back(st);
   }
   x.set("steps", steps);
-  if (step > 1) x.set("back_href", std::string(kBodiesPath) + "/bozze/" + dr.id + "?passo=" + std::to_string(step - 1));
+  if (step > 1)
+    x.set("back_href", std::string(kBodiesPath) + "/bozze/" + dr.id + "?passo=" + std::to_string(step - 1));
   Data list = web::list();
   for (const auto& f : fields()) {
     if (f.step != step) continue;
@@ -335,7 +341,8 @@ http::Response draft_page(WebDeps& d, http::Request& req, const StaffCall& c, co
       Data o;
       o.set("value", std::string(tenants::to_string(k)));
       o.set("label", kind_label(d.view, lang, k));
-      o.set("selected", std::string(tenants::to_string(k)) == (dr.body.kind.empty() ? "comune" : dr.body.kind));
+      o.set("selected",
+            std::string(tenants::to_string(k)) == (dr.body.kind.empty() ? "comune" : dr.body.kind));
       kinds.push_back(o);
     }
     x.set("kinds", kinds);
@@ -350,8 +357,9 @@ http::Response draft_page(WebDeps& d, http::Request& req, const StaffCall& c, co
       o.set("value", p.code);
       o.set("id", "ob-package-" + p.code);
       o.set("label", p.name(lang));
-      o.set("detail", web::ui(d.view, lang, "ui.hub_package_detail",
-                              {{"services", std::to_string(p.items.size())}, {"credits", std::to_string(p.credits)}}));
+      o.set("detail",
+            web::ui(d.view, lang, "ui.hub_package_detail",
+                    {{"services", std::to_string(p.items.size())}, {"credits", std::to_string(p.credits)}}));
       o.set("suggested", p.fits(kind, population));
       o.set("checked", dr.body.package == p.code || (dr.body.package.empty() && p.fits(kind, population)));
       pk.push_back(o);
@@ -396,8 +404,9 @@ http::Response new_post(WebDeps& d, http::Request& req, const StaffCall& c) {
 
 http::Response draft_get(WebDeps& d, http::Request& req, const StaffCall& c) {
   auto dr = d.onboarding.draft(c.who, req.param("id"));
-  if (!dr) return dr.error().http_status == 404 ? d.view.error_page(req, 404)
-                                                : identity::staff_refusal(d.view, req, dr.error());
+  if (!dr)
+    return dr.error().http_status == 404 ? d.view.error_page(req, 404)
+                                         : identity::staff_refusal(d.view, req, dr.error());
   if (!dr->completed_at.empty()) return done_page(d, req, *dr);
   const int step = std::clamp(int_of(req.query_param("passo"), dr->step), 1, std::max(1, dr->step));
   return draft_page(d, req, c, *dr, step, nullptr);
@@ -408,8 +417,9 @@ http::Response draft_post(WebDeps& d, http::Request& req, const StaffCall& c) {
   if (!form) return d.view.error_page(req, 400);
   if (auto st = identity::check_csrf(req, *form); !st) return d.view.error_page(req, st.error().http_status);
   auto dr = d.onboarding.draft(c.who, req.param("id"));
-  if (!dr) return dr.error().http_status == 404 ? d.view.error_page(req, 404)
-                                                : identity::staff_refusal(d.view, req, dr.error());
+  if (!dr)
+    return dr.error().http_status == 404 ? d.view.error_page(req, 404)
+                                         : identity::staff_refusal(d.view, req, dr.error());
   if (!dr->completed_at.empty()) return done_page(d, req, *dr);
   const int step = std::clamp(int_of(web::form_field(*form, "step"), 1), 1, kSteps);
   NewBody b = dr->body;
@@ -424,7 +434,8 @@ http::Response draft_post(WebDeps& d, http::Request& req, const StaffCall& c) {
     return draft_page(d, req, c, shown, step, &saved.error());
   }
   if (step < kSteps)
-    return web::see_other(std::string(kBodiesPath) + "/bozze/" + dr->id + "?passo=" + std::to_string(step + 1));
+    return web::see_other(std::string(kBodiesPath) + "/bozze/" + dr->id +
+                          "?passo=" + std::to_string(step + 1));
   auto made = d.onboarding.finish(c.who, dr->id);
   if (!made) {
     Draft shown = *saved;
@@ -454,19 +465,23 @@ http::Response body_package_page(WebDeps& d, http::Request& req, const StaffCall
   const auto rules = d.packages.rules();
   x.set("package", state->package ? state->package->name(lang) : d.view.t(lang, "ui.hub_no_package"));
   x.set("balance", std::to_string(state->balance));
-  x.set("balance_text", web::ui_count(d.view, lang, "ui.hub_balance", static_cast<std::size_t>(state->balance)));
+  x.set("balance_text",
+        web::ui_count(d.view, lang, "ui.hub_balance", static_cast<std::size_t>(state->balance)));
   x.set("high_text", web::ui(d.view, lang, "ui.hub_high_count",
                              {{"count", std::to_string(state->high)},
                               {"min", std::to_string(rules.min_high)},
                               {"max", std::to_string(rules.max_high)}}));
-  if (state->high > rules.max_high) x.set("over_max", true);
-  else if (state->high == rules.max_high) x.set("at_max", true);
+  if (state->high > rules.max_high)
+    x.set("over_max", true);
+  else if (state->high == rules.max_high)
+    x.set("at_max", true);
   if (const auto done = req.query_param("fatto"); !done.empty()) {
     for (const auto& o : *options)
       if (o.code == done)
-        x.set("done_text", web::ui(d.view, lang, "ui.hub_changed",
-                                   {{"service", lang == "en" && !o.title_en.empty() ? o.title_en : o.title_it},
-                                    {"level", level_label(d.view, lang, o.level)}}));
+        x.set("done_text",
+              web::ui(d.view, lang, "ui.hub_changed",
+                      {{"service", lang == "en" && !o.title_en.empty() ? o.title_en : o.title_it},
+                       {"level", level_label(d.view, lang, o.level)}}));
   }
   const std::string action = "/backoffice/" + c.body->slug + "/pacchetto";
   Data rows = web::list();
@@ -477,7 +492,8 @@ http::Response body_package_page(WebDeps& d, http::Request& req, const StaffCall
     r.set("title", title);
     r.set("offered", o.level > 0);
     r.set("level", level_label(d.view, lang, o.level));
-    r.set("audience", d.view.t(lang, o.audience == "businesses" ? "ui.audience_businesses" : "ui.audience_citizens"));
+    r.set("audience",
+          d.view.t(lang, o.audience == "businesses" ? "ui.audience_businesses" : "ui.audience_citizens"));
     if (o.level > 0) r.set("service_href", "/" + c.body->slug + "/servizi/" + o.code);
     // Why the service cannot go higher, in words.
     if (o.deliverable < o.catalog_level)
@@ -490,9 +506,9 @@ http::Response body_package_page(WebDeps& d, http::Request& req, const StaffCall
       Data b;
       b.set("level", std::to_string(l));
       b.set("label", web::ui(d.view, lang,
-                             o.level == 0      ? "ui.hub_add"
-                             : l > o.level     ? "ui.hub_raise"
-                                               : "ui.hub_lower",
+                             o.level == 0  ? "ui.hub_add"
+                             : l > o.level ? "ui.hub_raise"
+                                           : "ui.hub_lower",
                              {{"level", level_label(d.view, lang, l)}}));
       b.set("cost", web::ui_count(d.view, lang, delta >= 0 ? "ui.hub_cost" : "ui.hub_refund",
                                   static_cast<std::size_t>(delta >= 0 ? delta : -delta)));
@@ -503,7 +519,8 @@ http::Response body_package_page(WebDeps& d, http::Request& req, const StaffCall
       Data b;
       b.set("level", "0");
       b.set("label", d.view.t(lang, "ui.hub_remove"));
-      b.set("cost", web::ui_count(d.view, lang, "ui.hub_refund", static_cast<std::size_t>(rules.cost_of(o.level))));
+      b.set("cost",
+            web::ui_count(d.view, lang, "ui.hub_refund", static_cast<std::size_t>(rules.cost_of(o.level))));
       b.set("id", "btn-" + o.code + "-0");
       b.set("secondary", true);
       buttons.push_back(b);
@@ -552,9 +569,11 @@ void register_pages(http::Router& router, WebDeps& d) {
   router.get(kBodiesPath, hub_staff_route(d, Permission::manage_hub, bodies_get));
   router.post(std::string(kBodiesPath) + "/nuovo", hub_staff_route(d, Permission::manage_hub, new_post));
   router.get(std::string(kBodiesPath) + "/bozze/{id}", hub_staff_route(d, Permission::manage_hub, draft_get));
-  router.post(std::string(kBodiesPath) + "/bozze/{id}", hub_staff_route(d, Permission::manage_hub, draft_post));
+  router.post(std::string(kBodiesPath) + "/bozze/{id}",
+              hub_staff_route(d, Permission::manage_hub, draft_post));
   router.post(std::string(kBodiesPath) + "/crediti", hub_staff_route(d, Permission::manage_hub, grant_post));
-  router.get(std::string(kPackagesPath) + "/{package}", hub_staff_route(d, Permission::manage_hub, package_get));
+  router.get(std::string(kPackagesPath) + "/{package}",
+             hub_staff_route(d, Permission::manage_hub, package_get));
   router.post(kPackagesPath, hub_staff_route(d, Permission::manage_hub, package_post));
   router.post(std::string(kPackagesPath) + "/regole", hub_staff_route(d, Permission::manage_hub, rules_post));
   router.get("/backoffice/{slug}/pacchetto", staff_route(d, Permission::manage_staff, body_package_get));

@@ -15,7 +15,8 @@ namespace sp::protocollo {
 
 // Errors: protocollo.start_number (400: not 1..9,999,999, or the AOO registered in that year already:
 // its numbering is under way), protocollo.aoo (404: not an AOO of the body).
-Status continue_numbering(db::Database& db, tenants::TenantId tenant, AooId aoo, int year, std::int64_t next_number);
+Status continue_numbering(db::Database& db, tenants::TenantId tenant, AooId aoo, int year,
+                          std::int64_t next_number);
 // The number the first registration of `year` takes (nullopt: 1, as always).
 std::optional<std::int64_t> continued_number(db::Conn& c, AooId aoo, int year);
 

@@ -12,7 +12,8 @@ constexpr const char* kContinueGet = "SELECT start_number FROM aoo WHERE id = $1
 
 }  // namespace
 
-Status continue_numbering(db::Database& db, tenants::TenantId tenant, AooId aoo, int year, std::int64_t next_number) {
+Status continue_numbering(db::Database& db, tenants::TenantId tenant, AooId aoo, int year,
+                          std::int64_t next_number) {
   if (next_number < 1 || next_number > 9999999 || year < 2000 || year > 9999) {
     auto e = Error::make("protocollo.start_number", 400, std::to_string(next_number));
     e.field = "start_number";

@@ -300,7 +300,10 @@ const std::vector<Rule>& rules() {
       {"POST", "/backoffice/enti/crediti", {"hub_admin"}, "body=asti&credits=1"},
       {"GET", "/backoffice/pacchetti/{package}", {"hub_admin"}},
       {"POST", "/backoffice/pacchetti", {"hub_admin"}},
-      {"POST", "/backoffice/pacchetti/regole", {"hub_admin"}, "min_high=2&max_high=8&cost_1=1&cost_2=2&cost_3=4&cost_4=5"},
+      {"POST",
+       "/backoffice/pacchetti/regole",
+       {"hub_admin"},
+       "min_high=2&max_high=8&cost_1=1&cost_2=2&cost_3=4&cost_4=5"},
       {"GET", "/backoffice/{slug}/pacchetto", {"asti_admin"}},
       {"POST", "/backoffice/{slug}/pacchetto", {"asti_admin"}, "service=accesso-atti&level=9"},
       // Programs only, with a hub API key (scope hub:write; tests/integration/hub).

@@ -55,7 +55,8 @@ Shared& shared(sp::db::Dialect dialect) {
     s->hooks = s->app->hooks();
     s->options = s->app->server_options();
     s->options.static_dir.clear();
-    s->sessions = std::make_unique<sp::identity::SessionService>(s->app->database(), sp::time::system_clock());
+    s->sessions =
+        std::make_unique<sp::identity::SessionService>(s->app->database(), sp::time::system_clock());
   }
   return *s;
 }
@@ -153,7 +154,8 @@ class HubTest : public ::testing::TestWithParam<sp::db::Dialect> {
   }
   // A service the body does not offer that the hub could deliver at `level` or more (and, with
   // `catalog_level`, that the catalog built at exactly that level).
-  std::string not_offered(const Principal& who, sp::tenants::TenantId tenant, int level, int catalog_level = 0) {
+  std::string not_offered(const Principal& who, sp::tenants::TenantId tenant, int level,
+                          int catalog_level = 0) {
     auto options = app().packages().options(&who, tenant);
     EXPECT_TRUE(options.ok());
     for (const auto& o : *options)
@@ -164,15 +166,16 @@ class HubTest : public ::testing::TestWithParam<sp::db::Dialect> {
   static std::string code_of(const sp::Status& st) { return st ? std::string("ok") : st.error().code; }
 
   // A comune to onboard: valid in every field (the fiscal code's check digit included).
-  static boost::json::object comune(const std::string& slug, const std::string& istat, const std::string& belfiore,
-                                    const std::string& email) {
+  static boost::json::object comune(const std::string& slug, const std::string& istat,
+                                    const std::string& belfiore, const std::string& email) {
     return boost::json::object{
         {"kind", "comune"},
         {"name", "Comune di " + slug},
         {"slug", slug},
         {"istat_code", istat},
         {"belfiore_code", belfiore},
-        {"ipa_code", "c_" + std::string(1, static_cast<char>(std::tolower(belfiore[0]))) + belfiore.substr(1)},
+        {"ipa_code",
+         "c_" + std::string(1, static_cast<char>(std::tolower(belfiore[0]))) + belfiore.substr(1)},
         {"fiscal_code", piva("0090" + istat)},
         {"population", "3200"},
         {"aoo", {{"code", ""}, {"name", "Protocollo generale"}, {"next_number", "1245"}}},
@@ -214,7 +217,8 @@ TEST_P(HubTest, CreditsBuyOnlyWhatTheHubDeliversWithinTheRulesAndEveryChangeIsRe
 
   // Levels the hub cannot deliver, with the reason.
   EXPECT_EQ(code_of(app().packages().change(&novara.principal, novara_id, info, 2)), "hub.level_no_download");
-  EXPECT_EQ(code_of(app().packages().change(&novara.principal, novara_id, "cambio-residenza", 3)), "hub.level_no_form");
+  EXPECT_EQ(code_of(app().packages().change(&novara.principal, novara_id, "cambio-residenza", 3)),
+            "hub.level_no_form");
   EXPECT_EQ(code_of(app().packages().change(&novara.principal, novara_id, info, 3)), "hub.level_catalog");
   // Online with payment needs pagoPA creditor settings: Novara has none in the demo.
   EXPECT_EQ(code_of(app().packages().change(&novara.principal, novara_id, "occupazione-suolo-pubblico", 4)),
@@ -247,10 +251,12 @@ TEST_P(HubTest, CreditsBuyOnlyWhatTheHubDeliversWithinTheRulesAndEveryChangeIsRe
   ASSERT_TRUE(app().packages().grant(&hub.principal, novara_id, before, "test").ok());
 
   // The ledger is append-only.
-  EXPECT_ANY_THROW(app().database().write(
-      [&](sp::db::Conn& tx) { tx.exec("UPDATE body_credit_ledger SET credits_after = 999 WHERE tenant_id = $1", {novara_id}); }));
-  EXPECT_ANY_THROW(app().database().write(
-      [&](sp::db::Conn& tx) { tx.exec("DELETE FROM body_credit_ledger WHERE tenant_id = $1", {novara_id}); }));
+  EXPECT_ANY_THROW(app().database().write([&](sp::db::Conn& tx) {
+    tx.exec("UPDATE body_credit_ledger SET credits_after = 999 WHERE tenant_id = $1", {novara_id});
+  }));
+  EXPECT_ANY_THROW(app().database().write([&](sp::db::Conn& tx) {
+    tx.exec("DELETE FROM body_credit_ledger WHERE tenant_id = $1", {novara_id});
+  }));
 }
 
 TEST_P(HubTest, ABodysAdministratorNeitherSeesNorChangesAnotherBodysPackage) {
@@ -281,8 +287,9 @@ TEST_P(HubTest, ABodysAdministratorNeitherSeesNorChangesAnotherBodysPackage) {
   // Its own page works, and shows its balance.
   auto own = call("GET", "/backoffice/novara/pacchetto", novara.token);
   EXPECT_EQ(own.status, 200);
-  EXPECT_NE(own.body.find("data-credits=\"" + std::to_string(app().packages().balance(id_of("novara"))) + "\""),
-            std::string::npos);
+  EXPECT_NE(
+      own.body.find("data-credits=\"" + std::to_string(app().packages().balance(id_of("novara"))) + "\""),
+      std::string::npos);
 }
 
 TEST_P(HubTest, AHalfFinishedOnboardingIsKeptAndResumedToALivePortal) {
@@ -292,16 +299,22 @@ TEST_P(HubTest, AHalfFinishedOnboardingIsKeptAndResumedToALivePortal) {
   std::string location;
   for (const auto& [k, v] : created.headers)
     if (k == "Location" || k == "location") location = v;
-  const auto id = location.substr(std::string("/backoffice/enti/bozze/").size(), location.find('?') - std::string("/backoffice/enti/bozze/").size());
+  const auto id = location.substr(std::string("/backoffice/enti/bozze/").size(),
+                                  location.find('?') - std::string("/backoffice/enti/bozze/").size());
   const std::string path = "/backoffice/enti/bozze/" + id;
   const std::string slug = GetParam() == sp::db::Dialect::sqlite ? "borgo-nuovo" : "borgo-nuovo-pg";
 
   // Step 1 with a fiscal code whose check digit is wrong: refused, with what was typed kept.
-  std::vector<std::pair<std::string, std::string>> step1 = {
-      {"_csrf", hub.csrf},         {"step", "1"},          {"kind", "comune"},
-      {"name", "Comune di Borgo Nuovo"}, {"slug", slug},  {"istat_code", "005999"},
-      {"belfiore_code", "z999"},   {"ipa_code", "c_z999"}, {"fiscal_code", "00743110158"},
-      {"population", "3200"}};
+  std::vector<std::pair<std::string, std::string>> step1 = {{"_csrf", hub.csrf},
+                                                            {"step", "1"},
+                                                            {"kind", "comune"},
+                                                            {"name", "Comune di Borgo Nuovo"},
+                                                            {"slug", slug},
+                                                            {"istat_code", "005999"},
+                                                            {"belfiore_code", "z999"},
+                                                            {"ipa_code", "c_z999"},
+                                                            {"fiscal_code", "00743110158"},
+                                                            {"population", "3200"}};
   auto refused = call("POST", path, hub.token, form_encode(step1));
   EXPECT_EQ(refused.status, 400);
   EXPECT_NE(refused.body.find("aria-invalid=\"true\""), std::string::npos);
@@ -319,23 +332,32 @@ TEST_P(HubTest, AHalfFinishedOnboardingIsKeptAndResumedToALivePortal) {
   step1[8].second = "00743110157";  // the right check digit
   ASSERT_EQ(call("POST", path, again.token, form_encode(step1)).status, 303);
   ASSERT_EQ(call("POST", path, again.token,
-                 form_encode({{"_csrf", again.csrf}, {"step", "2"}, {"aoo_code", ""}, {"aoo_name", "Protocollo generale"},
+                 form_encode({{"_csrf", again.csrf},
+                              {"step", "2"},
+                              {"aoo_code", ""},
+                              {"aoo_name", "Protocollo generale"},
                               {"protocol_next_number", "1245"}}))
                 .status,
             303);
   // An IBAN with wrong check digits is refused; the right one passes.
   EXPECT_EQ(call("POST", path, again.token,
-                 form_encode({{"_csrf", again.csrf}, {"step", "3"}, {"iban", "IT61X0542811101000000123456"},
+                 form_encode({{"_csrf", again.csrf},
+                              {"step", "3"},
+                              {"iban", "IT61X0542811101000000123456"},
                               {"segregation_code", "01"}}))
                 .status,
             400);
   ASSERT_EQ(call("POST", path, again.token,
-                 form_encode({{"_csrf", again.csrf}, {"step", "3"}, {"iban", "IT60X0542811101000000123456"},
+                 form_encode({{"_csrf", again.csrf},
+                              {"step", "3"},
+                              {"iban", "IT60X0542811101000000123456"},
                               {"segregation_code", "01"}}))
                 .status,
             303);
   ASSERT_EQ(call("POST", path, again.token,
-                 form_encode({{"_csrf", again.csrf}, {"step", "4"}, {"admin_email", slug + "@comune.example"},
+                 form_encode({{"_csrf", again.csrf},
+                              {"step", "4"},
+                              {"admin_email", slug + "@comune.example"},
                               {"admin_name", "Maria Rossi"}}))
                 .status,
             303);
@@ -412,15 +434,14 @@ TEST_P(HubTest, TheApiOnboardsAUnionsMembersAtOnceWithAHubKeyOnly) {
 }
 
 TEST_P(HubTest, TheCommandLineOnboardsManyBodiesFromOneFile) {
-  if (GetParam() != sp::db::Dialect::sqlite) GTEST_SKIP() << "the program's database code is the same on both";
+  if (GetParam() != sp::db::Dialect::sqlite)
+    GTEST_SKIP() << "the program's database code is the same on both";
   auto& s = *s_;
   const auto file = (s.files->path() / "union.json").string();
-  auto write = [&](const boost::json::value& v) {
-    std::ofstream(file) << boost::json::serialize(v);
-  };
-  const std::string env = "env 'SPORTELLO_DATABASE=" + s.database->url() + "' 'SPORTELLO_KEYS_DIR=" +
-                          (s.files->path() / "keys").string() + "' 'SPORTELLO_OIDC_RP_KEY_FILE=" +
-                          (s.files->path() / "rp.pem").string() +
+  auto write = [&](const boost::json::value& v) { std::ofstream(file) << boost::json::serialize(v); };
+  const std::string env = "env 'SPORTELLO_DATABASE=" + s.database->url() +
+                          "' 'SPORTELLO_KEYS_DIR=" + (s.files->path() / "keys").string() +
+                          "' 'SPORTELLO_OIDC_RP_KEY_FILE=" + (s.files->path() / "rp.pem").string() +
                           "' SPORTELLO_SIM_IDP=false SPORTELLO_LOG_LEVEL=warn SPORTELLO_ACCESS_LOG=false '" +
                           sp::testing::binary() + "' bodies add '" + file + "' 2>&1";
   boost::json::array members{comune("cli-uno", "005911", "Z911", "uno@cli.example"),
@@ -440,13 +461,16 @@ TEST_P(HubTest, TheCommandLineOnboardsManyBodiesFromOneFile) {
   ASSERT_EQ(run.rc, 0) << run.out;
   EXPECT_NE(run.out.find("cli-tre "), std::string::npos) << run.out;
   EXPECT_EQ(count("SELECT COUNT(*) FROM bodies WHERE slug LIKE 'cli-%'"), 3);
-  EXPECT_EQ(count("SELECT COUNT(*) FROM body_credit_ledger WHERE action = 'package.assigned' AND tenant_id IN "
-                  "(SELECT id FROM bodies WHERE slug LIKE 'cli-%')"),
-            3);
+  EXPECT_EQ(
+      count("SELECT COUNT(*) FROM body_credit_ledger WHERE action = 'package.assigned' AND tenant_id IN "
+            "(SELECT id FROM bodies WHERE slug LIKE 'cli-%')"),
+      3);
 }
 
 INSTANTIATE_TEST_SUITE_P(BothDatabases, HubTest,
                          ::testing::Values(sp::db::Dialect::sqlite, sp::db::Dialect::postgres),
-                         [](const auto& info) { return info.param == sp::db::Dialect::sqlite ? "sqlite" : "postgres"; });
+                         [](const auto& info) {
+                           return info.param == sp::db::Dialect::sqlite ? "sqlite" : "postgres";
+                         });
 
 }  // namespace
