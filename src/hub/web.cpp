@@ -537,7 +537,16 @@ http::Response body_package_page(WebDeps& d, http::Request& req, const StaffCall
       Data r;
       r.set("at", time::it_datetime_text(e.at));
       r.set("what", d.view.t(lang, "ui.hub_action_" + e.action.substr(e.action.find('.') + 1)));
-      r.set("service", e.service_code.empty() ? e.note : e.service_code);
+      // What people read: the service's title, the package's name, the hub's note.
+      std::string what = e.note;
+      if (!e.service_code.empty()) {
+        what = e.service_code;
+        for (const auto& o : *options)
+          if (o.code == e.service_code) what = lang == "en" && !o.title_en.empty() ? o.title_en : o.title_it;
+      } else if (e.action == "package.assigned") {
+        if (auto p = d.packages.package(e.note)) what = p->name(lang);
+      }
+      r.set("service", what);
       r.set("levels", e.service_code.empty() ? std::string()
                                              : level_label(d.view, lang, e.level_before) + " → " +
                                                    level_label(d.view, lang, e.level_after));
