@@ -216,6 +216,12 @@ App::App(Config config) : config_(std::move(config)) {
     if (auto st = seed_demo_school_cases(config_.share_dir, *tenants_, *db_); !st)
       throw std::runtime_error("demo school cases: " + st.error().code + " " + st.error().detail);
   }
+  // The hub's members: packages, credits, onboarding; after every module that delivers services.
+  hub_ = hub::install(router_, deps, *identity_, *protocollo_, *payments_);
+  if (config_.demo) {
+    if (auto st = seed_demo_packages(config_.share_dir, *tenants_, *hub_->packages); !st)
+      throw std::runtime_error("demo packages: " + st.error().code + " " + st.error().detail);
+  }
   // The hub's own back-office pages.
   register_jobs_page();
   register_keys_page();
@@ -242,7 +248,7 @@ http::ServerOptions App::server_options() const {
   for (const web::Installed* m : std::initializer_list<const web::Installed*>{
            identity_.get(), protocollo_.get(), forms_.get(), cases_.get(), applications_.get(),
            body_pages_.get(), payments_.get(), stamp_.get(), albo_.get(), certificates_.get(),
-           anagrafe_.get(), selfdecl_.get(), messaging_.get(), alerts_.get()}) {
+           anagrafe_.get(), selfdecl_.get(), messaging_.get(), alerts_.get(), hub_.get()}) {
     o.upload_prefixes.insert(o.upload_prefixes.end(), m->upload_prefixes.begin(), m->upload_prefixes.end());
   }
   o.request_timeout = std::chrono::milliseconds(config_.request_timeout_ms);

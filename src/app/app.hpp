@@ -35,6 +35,7 @@
 #include "forms/module_web.hpp"
 #include "http/router.hpp"
 #include "http/server.hpp"
+#include "hub/module_web.hpp"
 #include "identity/module_web.hpp"
 #include "jobs/runner.hpp"
 #include "messaging/module_web.hpp"
@@ -64,6 +65,7 @@ class App {
   [[nodiscard]] const Config& config() const { return config_; }
   [[nodiscard]] identity::SignInService& sign_in() { return *identity_->sign_in; }
   [[nodiscard]] identity::StaffService& staff() { return *identity_->staff; }
+  [[nodiscard]] identity::ApiKeyService& api_keys() { return *identity_->api_keys; }
   [[nodiscard]] identity::DelegationService& delegations() { return *identity_->delegations; }
   [[nodiscard]] protocollo::ProtocolService& protocol() { return *protocollo_->protocol; }
   [[nodiscard]] forms::DefinitionsService& definitions() { return *forms_->definitions; }
@@ -82,6 +84,8 @@ class App {
   // Demo mode with sim_anpr, once serve() started it: the local ANPR; null otherwise.
   [[nodiscard]] anpr::sim::RunningSimulator* anpr_simulator() { return anpr_sim_.get(); }
   [[nodiscard]] certificates::CertificateService& certificates() { return *certificates_->certificates; }
+  [[nodiscard]] hub::PackagesService& packages() { return *hub_->packages; }
+  [[nodiscard]] hub::OnboardingService& onboarding() { return *hub_->onboarding; }
   // Runs the HTTP server until SIGTERM/SIGINT; returns the exit code. `listen_fd`: a socket bound
   // beforehand (http::bind_listener, so that the configuration could follow a port chosen by the
   // system); -1: bind config.address:config.port now.
@@ -150,6 +154,7 @@ class App {
   std::unique_ptr<anagrafe::Module> anagrafe_;
   std::unique_ptr<selfdecl::Module> selfdecl_;
   std::unique_ptr<alerts::Module> alerts_;
+  std::unique_ptr<hub::Module> hub_;
 
   void setup_sign_in();
   void start_demo_simulator();

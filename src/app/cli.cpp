@@ -20,6 +20,7 @@
 #include "adapters/pec/simulator.hpp"
 #include "app/anagrafe_cli.hpp"
 #include "app/app.hpp"
+#include "app/bodies_cli.hpp"
 #include "app/demo.hpp"
 #include "app/demo_cases.hpp"
 #include "app/keys_cli.hpp"
@@ -114,6 +115,19 @@ int run_cli(int argc, char** argv) {
   import->add_option("file", import_file, "JSON file (see data/demo for the format)")
       ->required()
       ->check(CLI::ExistingFile);
+
+  auto* bodies_cmd = cli.add_subcommand("bodies", "The hub's member bodies (docs/hub.md)");
+  bodies_cmd->require_subcommand(1);
+  auto* bodies_add = bodies_cmd->add_subcommand(
+      "add", "Onboard one body, or many (a JSON array or {\"bodies\": [...]}), from FILE");
+  std::string bodies_file;
+  bodies_add->add_option("file", bodies_file, "JSON file (docs/hub.md, \"Onboarding a body\")")
+      ->required()
+      ->check(CLI::ExistingFile);
+  auto* bodies_key = bodies_cmd->add_subcommand(
+      "api-key", "Make a hub API key with the scope hub:write for POST /api/v1/hub/bodies (printed once)");
+  std::string bodies_key_name = "onboarding";
+  bodies_key->add_option("--name", bodies_key_name, "What the key is for");
 
   auto* cf = cli.add_subcommand("cf", "Check a codice fiscale (16 characters) or partita IVA (11 digits)");
   std::string cf_code, cf_lang = "it";
@@ -433,6 +447,8 @@ int run_cli(int argc, char** argv) {
       std::cout << "imported " << import_file << "\n";
       return 0;
     }
+    if (bodies_add->parsed()) return run_bodies_add(app, bodies_file, std::cout, std::cerr);
+    if (bodies_key->parsed()) return run_bodies_api_key(app, bodies_key_name, std::cout, std::cerr);
     if (demo->parsed()) {
       if (demo_scale > 0) {
         tenants::TenantService tenants(app.database());

@@ -508,3 +508,36 @@ Status seed_demo_school_cases(const std::string& /*share_dir*/, tenants::TenantS
 }
 
 }  // namespace sp::app
+
+namespace sp::app {
+
+Status seed_demo_packages(const std::string& share_dir, tenants::TenantService& tenants,
+                          hub::PackagesService& packages) {
+  if (!packages.packages().empty()) return Ok{};  // seeded before
+  auto doc = read_json(share_dir + "/data/demo/packages.json");
+  if (!doc) return doc.error();
+  const identity::SystemActor demo{"demo"};
+  for (const auto& v : doc->at("packages").as_array()) {
+    const auto& o = v.as_object();
+    hub::Package p;
+    p.code = std::string(o.at("code").as_string());
+    p.name_it = std::string(o.at("name").at("it").as_string());
+    p.name_en = std::string(o.at("name").at("en").as_string());
+    p.body_kind =
+        tenants::parse_body_kind(std::string(o.at("kind").as_string())).value_or(tenants::BodyKind::comune);
+    p.min_population = o.at("min_population").as_int64();
+    if (auto* m = o.if_contains("max_population")) p.max_population = m->as_int64();
+    p.credits = o.at("credits").as_int64();
+    for (const auto& [code, level] : o.at("services").as_object())
+      p.items.push_back({std::string(code), static_cast<int>(level.as_int64())});
+    if (auto r = packages.save_package(demo, p); !r) return r.error();
+  }
+  for (const auto& [slug, credits] : doc->at("credits").as_object()) {
+    auto body = tenants.by_slug(std::string(slug));
+    if (!body) continue;
+    if (auto st = packages.grant(demo, body->id, credits.as_int64(), "demo"); !st) return st;
+  }
+  return Ok{};
+}
+
+}  // namespace sp::app

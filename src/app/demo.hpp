@@ -8,6 +8,7 @@
 #include "core/result.hpp"
 #include "db/database.hpp"
 #include "forms/definitions_service.hpp"
+#include "hub/service.hpp"
 #include "identity/staff_service.hpp"
 #include "payments/portal_service.hpp"
 #include "payments/service.hpp"
@@ -59,5 +60,10 @@ Status seed_demo_payment_services(const std::string& share_dir, tenants::TenantS
 // history); skipped when they are there.
 Status seed_demo_school_cases(const std::string& share_dir, tenants::TenantService& tenants,
                               db::Database& db);
+
+// The hub's standard packages and the demo bodies' credits from <share_dir>/data/demo/packages.json, when
+// the hub has no package yet. The demo bodies keep the services of bodies.json (no package assigned).
+Status seed_demo_packages(const std::string& share_dir, tenants::TenantService& tenants,
+                          hub::PackagesService& packages);
 
 }  // namespace sp::app

@@ -19,8 +19,12 @@ bool allowed(const Principal& p, Permission what, tenants::TenantId target) {
     case Permission::confirm_delegation:
     case Permission::publish_albo:
       return own_body && any_of(p, {Role::operator_, Role::office_manager, Role::body_admin});
-    case Permission::manage_staff:
     case Permission::manage_api_keys:
+      // The hub's own keys (tenant 0: onboarding bodies through the API, docs/hub.md) are its
+      // administrators'.
+      if (target == 0) return p.is_staff() && p.tenant_id == 0 && p.has(Role::hub_admin);
+      return own_body && p.has(Role::body_admin);
+    case Permission::manage_staff:
     case Permission::customise_forms:
       return own_body && p.has(Role::body_admin);
     case Permission::read_audit:

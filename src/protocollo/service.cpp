@@ -14,6 +14,7 @@
 #include "core/ids.hpp"
 #include "files/mime.hpp"
 #include "identity/permissions.hpp"
+#include "protocollo/continuation.hpp"
 
 namespace sp::protocollo {
 namespace {
@@ -241,7 +242,8 @@ Result<Registered> ProtocolService::register_in(db::Conn& tx, const Actor& who, 
   e.year = static_cast<int>(time::rome_date(now).year());
   e.registered_at = std::chrono::floor<std::chrono::milliseconds>(now);  // as stored
   auto last = ProtocolStore::last_number(tx, e.aoo_id, e.year);
-  e.number = last ? last->number + 1 : 1;
+  // The year's first number is 1, or the one a registry moving here mid-year continues from.
+  e.number = last ? last->number + 1 : continued_number(tx, e.aoo_id, e.year).value_or(1);
   // A clock stepped back (NTP) must not make a later number look older than an earlier one.
   if (last && last->registered_at > e.registered_at) e.registered_at = last->registered_at;
   if (primary != nullptr) {

@@ -295,6 +295,24 @@ const std::vector<Rule>& rules() {
       // Background jobs of every body: the hub's administrators ({id} is a queued job: retry refuses it).
       {"GET", "/backoffice/lavori", {"hub_admin"}},
       {"POST", "/backoffice/lavori/{id}/riprova", {"hub_admin"}},
+      // The hub's members (docs/hub.md): packages, credits and onboarding for the hub's administrators ({id}:
+      // no onboarding draft, 404 for them; drafts are walked in integration_hub); a body's package and
+      // credits for its administrators (the POST asks for a level that does not exist: 409 for them).
+      {"GET", "/backoffice/enti", {"hub_admin"}},
+      {"POST", "/backoffice/enti/nuovo", {"hub_admin"}},
+      {"GET", "/backoffice/enti/bozze/{id}", {}},
+      {"POST", "/backoffice/enti/bozze/{id}", {}},
+      {"POST", "/backoffice/enti/crediti", {"hub_admin"}, "body=asti&credits=1"},
+      {"GET", "/backoffice/pacchetti/{package}", {"hub_admin"}},
+      {"POST", "/backoffice/pacchetti", {"hub_admin"}},
+      {"POST",
+       "/backoffice/pacchetti/regole",
+       {"hub_admin"},
+       "min_high=2&max_high=8&cost_1=1&cost_2=2&cost_3=4&cost_4=5"},
+      {"GET", "/backoffice/{slug}/pacchetto", {"asti_admin"}},
+      {"POST", "/backoffice/{slug}/pacchetto", {"asti_admin"}, "service=accesso-atti&level=9"},
+      // Programs only, with a hub API key (scope hub:write; tests/integration/hub).
+      {"POST", "/api/v1/hub/bodies", {}},
   };
   return all;
 }
@@ -521,6 +539,7 @@ class RoleRouteTest : public ::testing::TestWithParam<sp::db::Dialect> {
     put("{n}", "0");
     put("{code}", "occupazione-suolo-pubblico");  // offered online by Asti, not by Novara
     put("{draft}", draft_id_);
+    put("{package}", "comune-piccolo");
     put("{step}", "1");
     return pattern;
   }

@@ -52,6 +52,9 @@ TEST(Permissions, MatrixOfRolesAgainstOwnAndOtherBody) {
       {Role::body_admin, kAsti, Permission::manage_staff, kAsti, true},
       {Role::body_admin, kAsti, Permission::manage_staff, kNovara, false},
       {Role::body_admin, kAsti, Permission::manage_api_keys, kAsti, true},
+      {Role::body_admin, kAsti, Permission::manage_api_keys, kHub, false},  // the hub's keys are the hub's
+      {Role::hub_admin, kHub, Permission::manage_api_keys, kHub, true},     // onboarding by API (docs/hub.md)
+      {Role::hub_admin, kHub, Permission::manage_api_keys, kAsti, false},
       {Role::body_admin, kAsti, Permission::manage_hub, kHub, false},
       {Role::hub_admin, kHub, Permission::manage_hub, kHub, true},
       {Role::hub_admin, kHub, Permission::backoffice, kAsti,

@@ -1,0 +1,75 @@
+#include "app/bodies_cli.hpp"
+
+#include <boost/json.hpp>
+#include <fstream>
+#include <sstream>
+
+namespace sp::app {
+
+namespace json = boost::json;
+
+int run_bodies_add(App& app, const std::string& file, std::ostream& out, std::ostream& err) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) {
+    err << "sportello: cannot read " << file << "\n";
+    return 2;
+  }
+  std::stringstream ss;
+  ss << in.rdbuf();
+  boost::system::error_code ec;
+  auto v = json::parse(ss.str(), ec);
+  if (ec || !(v.is_object() || v.is_array())) {
+    err << "sportello: " << file << ": not a JSON object or array\n";
+    return 2;
+  }
+  json::array single;
+  const json::array* items = &single;
+  if (v.is_array()) {
+    items = &v.as_array();
+  } else if (auto* b = v.as_object().if_contains("bodies"); b && b->is_array()) {
+    items = &b->as_array();
+  } else {
+    single.push_back(v);
+  }
+  std::vector<hub::NewBody> bodies;
+  for (const auto& item : *items) {
+    if (!item.is_object()) {
+      err << "sportello: " << file << ": every body is a JSON object\n";
+      return 2;
+    }
+    bodies.push_back(hub::OnboardingService::from_json(item.as_object()));
+  }
+  std::vector<hub::BulkError> errors;
+  auto made = app.onboarding().add_all(identity::SystemActor{"cli-onboarding"}, bodies, errors);
+  if (!made) {
+    I18n i18n;
+    i18n.load(app.config().share_dir + "/web/locales");
+    for (const auto& e : errors) {
+      err << "body " << e.index + 1 << " (" << bodies[e.index].slug
+          << "): " << (e.error.field.empty() ? "-" : e.error.field) << ": "
+          << i18n.message(app.config().default_locale, e.error) << " [" << e.error.code << "]\n";
+    }
+    if (errors.empty()) err << "sportello: " << made.error().code << ": " << made.error().detail << "\n";
+    return 1;
+  }
+  for (const auto& m : *made)
+    out << m.slug << " " << m.tenant_id << " " << app.config().public_url << "/" << m.slug << "/\n";
+  return 0;
+}
+
+int run_bodies_api_key(App& app, const std::string& name, std::ostream& out, std::ostream& err) {
+  identity::Principal operator_;
+  operator_.kind = identity::PrincipalKind::staff;
+  operator_.subject = "cli";
+  operator_.tenant_id = 0;
+  operator_.roles = {identity::Role::hub_admin};
+  auto key = app.api_keys().create(&operator_, 0, name, {"hub:write"});
+  if (!key) {
+    err << "sportello: " << key.error().code << ": " << key.error().detail << "\n";
+    return 1;
+  }
+  out << key->secret << "\n";
+  return 0;
+}
+
+}  // namespace sp::app

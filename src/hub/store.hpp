@@ -1,0 +1,47 @@
+#pragma once
+// SQL of the hub's packages, credit rules, credit ledger and onboarding drafts. Ledger rows are per body
+// (tenant_id in every WHERE); packages, rules and drafts are the hub's own.
+#include <optional>
+#include <vector>
+
+#include "db/database.hpp"
+#include "hub/model.hpp"
+
+namespace sp::hub {
+
+class HubStore {
+ public:
+  explicit HubStore(db::Database& db) : db_(db) {}
+
+  Rules rules();
+  void save_rules(db::Conn& tx, const Rules& r);
+
+  std::vector<Package> packages();
+  std::optional<Package> package_by_code(const std::string& code);
+  std::optional<Package> package_by_id(std::int64_t id);
+  std::int64_t save_package(db::Conn& tx, const Package& p);  // upsert by code, items replaced
+
+  // The package a body received (nullopt: none recorded; a row with no package: its services predate).
+  std::optional<std::int64_t> body_package_id(tenants::TenantId tenant);
+  std::vector<std::pair<tenants::TenantId, std::int64_t>> body_packages();
+  void set_body_package(db::Conn& tx, tenants::TenantId tenant, std::optional<std::int64_t> package_id,
+                        const std::string& at);
+
+  // The last ledger entry of the body, read in the caller's transaction (balance and next seq).
+  std::optional<LedgerEntry> last_entry(db::Conn& c, tenants::TenantId tenant);
+  void append(db::Conn& tx, const LedgerEntry& e);
+  std::vector<LedgerEntry> ledger(tenants::TenantId tenant, int limit);
+  // Every body's current balance.
+  std::vector<std::pair<tenants::TenantId, std::int64_t>> balances();
+
+  void insert_draft(db::Conn& tx, const Draft& d, const std::string& data_json);
+  void update_draft(db::Conn& tx, const Draft& d, const std::string& data_json);
+  // (draft, its data as JSON text)
+  std::optional<std::pair<Draft, std::string>> draft(const std::string& id);
+  std::vector<std::pair<Draft, std::string>> open_drafts();
+
+ private:
+  db::Database& db_;
+};
+
+}  // namespace sp::hub
