@@ -164,13 +164,18 @@ http::Response home(StaffWebDeps& d, http::Request& req) {
         page.data.set("staff_href", "/backoffice/" + body->slug + "/personale");
         page.data.set("keys_href", "/backoffice/" + body->slug + "/chiavi-api");
         page.data.set("pages_href", "/backoffice/" + body->slug + "/pagine-pubbliche");
+        page.data.set("records_href", "/backoffice/" + body->slug + "/registro-trattamenti");
+        page.data.set("export_href", "/backoffice/" + body->slug + "/esportazione");
       }
     }
   } else {
     page.data.set("body_name", d.view.t(lang, "ui.staff_hub"));
   }
   if (p->has(Role::counter_operator)) page.data.set("counter_href", "/sportello-assistito/");
-  if (authorize(p, Permission::manage_hub, 0)) page.data.set("jobs_href", "/backoffice/lavori");
+  if (authorize(p, Permission::manage_hub, 0)) {
+    page.data.set("jobs_href", "/backoffice/lavori");
+    page.data.set("exports_href", "/backoffice/esportazioni");
+  }
   page.data.set("csrf", p->csrf_token);
   return web::private_page(d.view, req, page);
 }
