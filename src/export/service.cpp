@@ -3,6 +3,7 @@
 #include <openssl/evp.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <boost/json.hpp>
 #include <filesystem>
 #include <fstream>
@@ -91,14 +92,10 @@ json::value to_json(const db::Value& v) {
 }
 
 std::string csv_field(const db::Value& v) {
-  std::string s;
   if (const auto* i = std::get_if<std::int64_t>(&v)) return std::to_string(*i);
   if (const auto* d = std::get_if<double>(&v)) return std::to_string(*d);
-  if (const auto* t = std::get_if<std::string>(&v)) s = *t;
-  if (s.find_first_of(";\"\r\n") == std::string::npos) return s;
-  std::string out = "\"";
-  for (char ch : s) out += ch == '"' ? std::string("\"\"") : std::string(1, ch);
-  return out + "\"";
+  if (const auto* t = std::get_if<std::string>(&v)) return csv_cell(*t);
+  return {};
 }
 
 // A name usable as a file name: the stored name unless it could leave its folder or hide itself.
@@ -169,6 +166,13 @@ db::Value from_json(const json::value& v) {
 
 }  // namespace
 
+std::string csv_cell(std::string_view s) {
+  if (s.find_first_of(";\"\r\n") == std::string_view::npos) return std::string(s);
+  std::string out = "\"";
+  for (char ch : s) out += ch == '"' ? std::string("\"\"") : std::string(1, ch);
+  return out + "\"";
+}
+
 BodyExportService::BodyExportService(db::Database& db, audit::AuditService& audit, files::FileService& files,
                                      const time::Clock& clock)
     : db_(db), audit_(audit), files_(files), clock_(clock) {}
@@ -208,9 +212,22 @@ Result<Summary> BodyExportService::run_queued(const std::string& run_id, std::in
   });
   if (!b) return Error::make("body_export.unknown_body", 404, std::to_string(tenant));
   const BodyRef ref = *b;
+  const std::string dir = out_dir + "/" + ref.slug + "-" + run_id;
+  if (r->state == "done") {  // a job run again after its commit was lost: the export is there
+    Summary sum;
+    sum.run_id = run_id;
+    sum.dir = r->out_dir;
+    sum.body_slug = ref.slug;
+    sum.body_id = ref.id;
+    sum.manifest_sha256 = r->manifest_sha256;
+    return sum;
+  }
+  // A folder left by an earlier attempt of this run (its name is ours: slug and the run's random id).
+  std::error_code ec;
+  fs::remove_all(dir, ec);
   db_.write([&](db::Conn& tx) { store::start_run(tx, run_id); });
   Actor actor{audit::ActorKind::staff, r->requested_by, audit::Channel::web};
-  auto done = write_export(ref, run_id, out_dir + "/" + ref.slug + "-" + run_id, actor);
+  auto done = write_export(ref, run_id, dir, actor);
   if (!done) {
     db_.write([&](db::Conn& tx) {
       store::finish_run(tx, run_id, "failed", now_iso(clock_), "", "", "{}",
@@ -291,6 +308,17 @@ Result<Summary> BodyExportService::write_export(const BodyRef& body, const std::
           if (withheld.count(col.name) || (files_table && col.name == "content")) continue;
           selected.push_back(col);
         }
+        // Key columns first, then the others by name: the same file whichever database (and whichever
+        // history of migrations) the rows come from.
+        std::stable_sort(selected.begin(), selected.end(), [&](const Column& a, const Column& b) {
+          auto rank = [&](const Column& c) {
+            auto it = std::find(spec.key.begin(), spec.key.end(), c.name);
+            return it == spec.key.end() ? spec.key.size() : static_cast<std::size_t>(it - spec.key.begin());
+          };
+          const auto ra = rank(a);
+          const auto rb = rank(b);
+          return ra != rb ? ra < rb : (ra == spec.key.size() && a.name < b.name);
+        });
         std::vector<std::size_t> key_idx;
         for (const auto& k : spec.key)
           for (std::size_t i = 0; i < selected.size(); ++i)
@@ -591,7 +619,11 @@ Result<Summary> BodyExportService::import_body(const std::string& dir, const Act
               }
           }
         }
-        store::insert(tx, spec.name, names, values, spec.merge ? "merge" : "");
+        try {
+          store::insert(tx, spec.name, names, values, spec.merge ? "merge" : "");
+        } catch (const db::DbError& e) {
+          return Error::make("body_export.rows", 422, rel + ":" + std::to_string(line_no) + ": " + e.what());
+        }
         if (spec.name == "services") {
           auto id = store::id_by(tx, "services", "code", db::Value{std::string(v.at("code").as_string())});
           if (!id) return Error::make("body_export.rows", 422, rel + ":" + std::to_string(line_no));

@@ -41,6 +41,10 @@ namespace sp::body_export {
 inline constexpr std::string_view kFormat = "sportello-body-export";
 inline constexpr int kFormatVersion = 1;
 
+// A CSV field as the exports write it: as it is, or quoted (RFC 4180) when it holds ';', '"' or a line
+// break. Separator ';' (what spreadsheets set to Italian expect).
+std::string csv_cell(std::string_view s);
+
 struct Actor {
   audit::ActorKind kind = audit::ActorKind::system;
   std::string id = "system:cli";

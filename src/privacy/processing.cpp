@@ -4,6 +4,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "export/service.hpp"
 #include "privacy/store.hpp"
 
 namespace sp::privacy {
@@ -11,13 +12,6 @@ namespace json = boost::json;
 namespace {
 
 constexpr std::size_t kMaxField = 4000;
-
-std::string csv_cell(const std::string& s) {
-  if (s.find_first_of(";\"\r\n") == std::string::npos) return s;
-  std::string out = "\"";
-  for (char ch : s) out += ch == '"' ? std::string("\"\"") : std::string(1, ch);
-  return out + "\"";
-}
 
 }  // namespace
 
@@ -48,7 +42,8 @@ std::vector<Activity> ProcessingRecords::for_body(std::int64_t tenant) {
         if (a.code != r.activity) continue;
         a.version = r.version;
         a.saved_at = r.saved_at;
-        for (const auto& [k, v] : json::parse(r.fields).as_object())
+        const auto fields = json::parse(r.fields);
+        for (const auto& [k, v] : fields.as_object())
           if (v.is_string()) a.text[std::string(k)] = std::string(v.as_string());
       }
     }
@@ -106,8 +101,8 @@ std::string ProcessingRecords::csv(std::int64_t tenant, const std::string& lang)
       auto it = a.text.find(k + suffix);
       return it == a.text.end() ? std::string() : it->second;
     };
-    out += csv_cell(a.code) + ";" + csv_cell(text("name")) + ";" + csv_cell(a.service_kind);
-    for (const auto& f : fields_) out += ";" + csv_cell(text(f));
+    out += body_export::csv_cell(a.code) + ";" + body_export::csv_cell(text("name")) + ";" + body_export::csv_cell(a.service_kind);
+    for (const auto& f : fields_) out += ";" + body_export::csv_cell(text(f));
     out += ";" + std::to_string(a.version) + "\r\n";
   }
   return out;

@@ -16,6 +16,10 @@
 #include "export/store.hpp"
 #include "export/tables.hpp"
 #include "privacy/person_data.hpp"
+#include "audit/key.hpp"
+#include "files/service.hpp"
+#include "protocollo/daily_register.hpp"
+#include "protocollo/service.hpp"
 #include "privacy/processing.hpp"
 #include "support/testing.hpp"
 
@@ -74,8 +78,41 @@ class ExportTest : public ::testing::Test {
     if (s.ready) return;
     s.dir = std::make_unique<TempDir>();
     s.source = std::make_unique<TestDatabase>(sp::db::Dialect::sqlite);
-    auto demo = sportello(s.source->url(), "demo");
+    // The demo, with a few synthetic residents and their cases.
+    auto demo = sportello(s.source->url(), "demo --scale 30 --cases 6");
     ASSERT_EQ(demo.rc, 0) << demo.out;
+    // Asti's protocol: two entries registered yesterday, each with a stored document and an attachment
+    // (written with the hub's audit key, as the server would), and the daily registers up to yesterday.
+    auto key = sp::audit::load_chain_key((s.dir->path() / "keys").string(), "", sp::time::system_clock().now(),
+                                         false);
+    ASSERT_TRUE(key.ok() && *key);
+    sp::audit::KeyBinding binding(s.source->db(), *key);
+    std::int64_t asti = 0;
+    s.source->db().read(
+        [&](sp::db::Conn& c) { asti = c.query_one("SELECT id FROM bodies WHERE slug = 'asti'")->i64(0); });
+    sp::time::TestClock yesterday(sp::time::system_clock().now() - std::chrono::hours(24));
+    sp::protocollo::ProtocolService protocol(s.source->db(), yesterday);
+    sp::files::FileService files(s.source->db(), yesterday, sp::files::Options{});
+    for (int i = 0; i < 2; ++i) {
+      sp::protocollo::NewEntry e;
+      e.aoo_id = protocol.aoos(asti).at(0).id;
+      e.subject = "Istanza " + std::to_string(i);
+      e.correspondents = {{sp::protocollo::CorrespondentKind::person, "Mario Rossi", "", "", ""}};
+      s.source->db().write([&](sp::db::Conn& tx) {
+        auto f = files.put(tx, asti, "istanza-" + std::to_string(i) + ".txt", "testo dell'istanza " + std::to_string(i),
+                           sp::files::Limits{});
+        auto a = files.put(tx, asti, "allegato.txt", "un allegato " + std::to_string(i), sp::files::Limits{});
+        ASSERT_TRUE(f.ok() && a.ok());
+        e.documents = {
+            {sp::protocollo::DocumentRole::primary, f->file_name, f->mime_type, f->size, f->sha256, f->id},
+            {sp::protocollo::DocumentRole::attachment, a->file_name, a->mime_type, a->size, a->sha256, a->id}};
+        auto r = protocol.register_entry(tx, sp::protocollo::SystemActor{"test"}, asti, e);
+        ASSERT_TRUE(r.ok()) << r.error().code << " " << r.error().detail;
+      });
+    }
+    sp::protocollo::DailyRegisterService registers(s.source->db(), sp::time::system_clock(),
+                                                   sp::testing::locales());
+    ASSERT_GE(registers.catch_up().produced, 1);
     s.export_dir = s.dir->path() / "asti";
     auto out = sportello(s.source->url(), "export body c_a479 --out '" + s.export_dir.string() + "'");
     ASSERT_EQ(out.rc, 0) << out.out;
@@ -93,7 +130,8 @@ class ExportTest : public ::testing::Test {
 
   static std::map<std::string, std::string> digests(const fs::path& dir) {
     std::map<std::string, std::string> out;
-    for (const auto& f : manifest(dir).at("files").as_array())
+    const auto m = manifest(dir);
+    for (const auto& f : m.at("files").as_array())
       out[std::string(f.at("path").as_string())] = std::string(f.at("sha256").as_string());
     return out;
   }
@@ -125,7 +163,9 @@ class ExportTest : public ::testing::Test {
     const auto after = digests(again);
     std::size_t compared = 0;
     for (const auto& [path, sha] : before) {
-      if (path == "tables/audit_log.jsonl") continue;
+      // The audit chain grows by the import and the second export (compared below); the form versions are
+      // the hub's, merged: the new hub loaded its own copy of the same files at its start (compared below).
+      if (path == "tables/audit_log.jsonl" || path == "tables/form_definitions.jsonl") continue;
       auto it = after.find(path);
       ASSERT_NE(it, after.end()) << path << " missing from the second export";
       EXPECT_EQ(it->second, sha) << path << " differs after the round trip";
@@ -138,6 +178,18 @@ class ExportTest : public ::testing::Test {
     ASSERT_GT(chain.size(), 0u);
     EXPECT_EQ(chain_again.substr(0, chain.size()), chain) << "the imported chain is the exported one";
     EXPECT_NE(chain_again.find("\"action\":\"body.import\""), std::string::npos);
+    auto versions = [](const fs::path& file) {
+      std::set<std::string> out;
+      std::ifstream in(file);
+      for (std::string line; std::getline(in, line);) {
+        if (line.empty()) continue;
+        const auto v = json::parse(line);
+        out.insert(std::string(v.at("code").as_string()) + "/" + std::to_string(v.at("version").as_int64()) + "/" +
+                   std::string(v.at("sha256").as_string()));
+      }
+      return out;
+    };
+    EXPECT_EQ(versions(s.export_dir / "tables/form_definitions.jsonl"), versions(again / "tables/form_definitions.jsonl"));
   }
 };
 
@@ -190,6 +242,41 @@ TEST_F(ExportTest, ReimportsIntoAnEmptyHubOnSqlite) {
   round_trip(sp::db::Dialect::sqlite);
 }
 
+// Leaving is its own step (docs/export.md): refused without a completed export of the body, then the body
+// stops being served, its staff keys end, the departure is in its chain; nothing is deleted.
+TEST_F(ExportTest, LeavingNeedsACompletedExportAndDeletesNothing) {
+  const auto& s = shared();
+  TestDatabase hub(sp::db::Dialect::sqlite);
+  ASSERT_EQ(sportello(hub.url(), "import body '" + s.export_dir.string() + "'").rc, 0);
+  auto refused = sportello(hub.url(), "leave body c_a479 --export nothing-exported");
+  EXPECT_NE(refused.rc, 0);
+  EXPECT_NE(refused.out.find("body_export.no_export"), std::string::npos) << refused.out;
+  const fs::path out = s.dir->path() / "before-leaving";
+  auto exported = sportello(hub.url(), "export body c_a479 --out '" + out.string() + "'");
+  ASSERT_EQ(exported.rc, 0) << exported.out;
+  const auto at = exported.out.find("export id ");
+  ASSERT_NE(at, std::string::npos) << exported.out;
+  const std::string id = exported.out.substr(at + 10, exported.out.find('\n', at) - at - 10);
+  std::map<std::string, std::int64_t> before;
+  hub.db().read([&](sp::db::Conn& c) {
+    for (const char* t : {"protocol_entries", "albo_publications", "payment_positions", "cases", "stored_files"})
+      before[t] = sp::body_export::store::count_rows(c, t);
+  });
+  auto left = sportello(hub.url(), "leave body c_a479 --export " + id + " --reason 'Delibera 1/2027'");
+  ASSERT_EQ(left.rc, 0) << left.out;
+  auto again = sportello(hub.url(), "leave body c_a479 --export " + id);
+  EXPECT_NE(again.out.find("body_export.already_left"), std::string::npos) << again.out;
+  hub.db().read([&](sp::db::Conn& c) {
+    EXPECT_EQ(c.query_one("SELECT active FROM bodies WHERE slug = 'asti'")->i64(0), 0);
+    EXPECT_EQ(c.query_one("SELECT COUNT(*) FROM api_keys WHERE revoked_at IS NULL AND tenant_id = "
+                          "(SELECT id FROM bodies WHERE slug = 'asti')")
+                  ->i64(0),
+              0);
+    EXPECT_TRUE(c.query_one("SELECT seq FROM audit_log WHERE action = 'body.leave' AND record_id = $1", {id}));
+    for (const auto& [t, n] : before) EXPECT_EQ(sp::body_export::store::count_rows(c, t), n) << t;
+  });
+}
+
 TEST_F(ExportTest, ReimportsIntoAnEmptyHubOnPostgres) {
   round_trip(sp::db::Dialect::postgres);
 }
@@ -201,6 +288,7 @@ TEST_F(ExportTest, AChangedByteOrAnExtraFileIsRefusedNamingIt) {
   {
     const fs::path victim = copy / "tables/protocol_entries.jsonl";
     std::string bytes = slurp(victim);
+    ASSERT_GT(bytes.size(), 10u);
     bytes[bytes.size() / 2] = static_cast<char>(bytes[bytes.size() / 2] ^ 0x01);
     std::ofstream(victim, std::ios::binary | std::ios::trunc) << bytes;
   }
@@ -377,6 +465,13 @@ TEST_F(ExportTest, APersonsExportHoldsOnlyTheirData) {
   sp::privacy::PersonDataService person(db);
   const std::string anna = "FRRNNA78S70A479X";
   const std::string davide = "GTTDVD79H14B885C";
+  // Both have a profile (signing in makes it); the demo gives them register data, cases, payments.
+  db.write([&](sp::db::Conn& c) {
+    for (const auto& cf : {anna, davide})
+      c.exec("INSERT OR IGNORE INTO persons (fiscal_code, given_name, family_name, email, created_at, updated_at) "
+             "VALUES ($1, 'Demo', 'Person', $2, '2026-12-01T00:00:00Z', '2026-12-01T00:00:00Z')",
+             {cf, cf + "@example.org"});
+  });
   const auto doc = json::parse(person.to_json(anna, "2026-12-06T00:00:00.000Z"));
   ASSERT_EQ(doc.at("fiscal_code").as_string(), anna);
   const auto& sections = doc.at("sections").as_object();
