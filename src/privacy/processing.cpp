@@ -101,7 +101,8 @@ std::string ProcessingRecords::csv(std::int64_t tenant, const std::string& lang)
       auto it = a.text.find(k + suffix);
       return it == a.text.end() ? std::string() : it->second;
     };
-    out += body_export::csv_cell(a.code) + ";" + body_export::csv_cell(text("name")) + ";" + body_export::csv_cell(a.service_kind);
+    out += body_export::csv_cell(a.code) + ";" + body_export::csv_cell(text("name")) + ";" +
+           body_export::csv_cell(a.service_kind);
     for (const auto& f : fields_) out += ";" + body_export::csv_cell(text(f));
     out += ";" + std::to_string(a.version) + "\r\n";
   }

@@ -13,14 +13,15 @@
 #include <set>
 #include <sstream>
 
+#include "audit/key.hpp"
+#include "export/service.hpp"
 #include "export/store.hpp"
 #include "export/tables.hpp"
-#include "privacy/person_data.hpp"
-#include "audit/key.hpp"
 #include "files/service.hpp"
+#include "privacy/person_data.hpp"
+#include "privacy/processing.hpp"
 #include "protocollo/daily_register.hpp"
 #include "protocollo/service.hpp"
-#include "privacy/processing.hpp"
 #include "support/testing.hpp"
 
 namespace {
@@ -44,6 +45,8 @@ struct Shared {
   std::unique_ptr<TestDatabase> source;
   fs::path export_dir;
   std::string export_out;
+  std::unique_ptr<TestDatabase> imported;  // the export imported into an empty SQLite hub (made once)
+  std::string reexport_id;                 // the export made there afterwards, when there is one
   bool ready = false;
 };
 Shared& shared() {
@@ -83,8 +86,8 @@ class ExportTest : public ::testing::Test {
     ASSERT_EQ(demo.rc, 0) << demo.out;
     // Asti's protocol: two entries registered yesterday, each with a stored document and an attachment
     // (written with the hub's audit key, as the server would), and the daily registers up to yesterday.
-    auto key = sp::audit::load_chain_key((s.dir->path() / "keys").string(), "", sp::time::system_clock().now(),
-                                         false);
+    auto key = sp::audit::load_chain_key((s.dir->path() / "keys").string(), "",
+                                         sp::time::system_clock().now(), false);
     ASSERT_TRUE(key.ok() && *key);
     sp::audit::KeyBinding binding(s.source->db(), *key);
     std::int64_t asti = 0;
@@ -99,13 +102,14 @@ class ExportTest : public ::testing::Test {
       e.subject = "Istanza " + std::to_string(i);
       e.correspondents = {{sp::protocollo::CorrespondentKind::person, "Mario Rossi", "", "", ""}};
       s.source->db().write([&](sp::db::Conn& tx) {
-        auto f = files.put(tx, asti, "istanza-" + std::to_string(i) + ".txt", "testo dell'istanza " + std::to_string(i),
-                           sp::files::Limits{});
+        auto f = files.put(tx, asti, "istanza-" + std::to_string(i) + ".txt",
+                           "testo dell'istanza " + std::to_string(i), sp::files::Limits{});
         auto a = files.put(tx, asti, "allegato.txt", "un allegato " + std::to_string(i), sp::files::Limits{});
         ASSERT_TRUE(f.ok() && a.ok());
         e.documents = {
             {sp::protocollo::DocumentRole::primary, f->file_name, f->mime_type, f->size, f->sha256, f->id},
-            {sp::protocollo::DocumentRole::attachment, a->file_name, a->mime_type, a->size, a->sha256, a->id}};
+            {sp::protocollo::DocumentRole::attachment, a->file_name, a->mime_type, a->size, a->sha256,
+             a->id}};
         auto r = protocol.register_entry(tx, sp::protocollo::SystemActor{"test"}, asti, e);
         ASSERT_TRUE(r.ok()) << r.error().code << " " << r.error().detail;
       });
@@ -121,6 +125,7 @@ class ExportTest : public ::testing::Test {
   }
   static void TearDownTestSuite() {
     auto& s = shared();
+    s.imported.reset();
     s.source.reset();
     s.dir.reset();
     s.ready = false;
@@ -137,9 +142,28 @@ class ExportTest : public ::testing::Test {
   }
 
   // Import into an empty hub of `dialect`, check the chain, export again and compare every file.
+  static std::string export_id_of(const std::string& out) {
+    const auto at = out.find("export id ");
+    if (at == std::string::npos) return {};
+    return out.substr(at + 10, out.find('\n', at) - at - 10);
+  }
+
+  // The export imported into an empty SQLite hub, shared by the tests that change it afterwards.
+  static TestDatabase& imported_hub() {
+    auto& s = shared();
+    if (!s.imported) {
+      auto target = std::make_unique<TestDatabase>(sp::db::Dialect::sqlite);
+      auto imported = sportello(target->url(), "import body '" + s.export_dir.string() + "'");
+      EXPECT_EQ(imported.rc, 0) << imported.out;
+      s.imported = std::move(target);
+    }
+    return *s.imported;
+  }
+
   static void round_trip(sp::db::Dialect dialect) {
     auto& s = shared();
-    TestDatabase target(dialect);
+    auto owned = std::make_unique<TestDatabase>(dialect);
+    TestDatabase& target = *owned;
     auto imported = sportello(target.url(), "import body '" + s.export_dir.string() + "'");
     ASSERT_EQ(imported.rc, 0) << imported.out;
     EXPECT_NE(imported.out.find("imported asti"), std::string::npos) << imported.out;
@@ -159,6 +183,10 @@ class ExportTest : public ::testing::Test {
     const fs::path again = s.dir->path() / ("again-" + std::to_string(static_cast<int>(dialect)));
     auto out = sportello(target.url(), "export body asti --out '" + again.string() + "'");
     ASSERT_EQ(out.rc, 0) << out.out;
+    if (dialect == sp::db::Dialect::sqlite && !s.imported) {
+      s.imported = std::move(owned);
+      s.reexport_id = export_id_of(out.out);
+    }
     const auto before = digests(s.export_dir);
     const auto after = digests(again);
     std::size_t compared = 0;
@@ -184,12 +212,13 @@ class ExportTest : public ::testing::Test {
       for (std::string line; std::getline(in, line);) {
         if (line.empty()) continue;
         const auto v = json::parse(line);
-        out.insert(std::string(v.at("code").as_string()) + "/" + std::to_string(v.at("version").as_int64()) + "/" +
-                   std::string(v.at("sha256").as_string()));
+        out.insert(std::string(v.at("code").as_string()) + "/" + std::to_string(v.at("version").as_int64()) +
+                   "/" + std::string(v.at("sha256").as_string()));
       }
       return out;
     };
-    EXPECT_EQ(versions(s.export_dir / "tables/form_definitions.jsonl"), versions(again / "tables/form_definitions.jsonl"));
+    EXPECT_EQ(versions(s.export_dir / "tables/form_definitions.jsonl"),
+              versions(again / "tables/form_definitions.jsonl"));
   }
 };
 
@@ -245,21 +274,23 @@ TEST_F(ExportTest, ReimportsIntoAnEmptyHubOnSqlite) {
 // Leaving is its own step (docs/export.md): refused without a completed export of the body, then the body
 // stops being served, its staff keys end, the departure is in its chain; nothing is deleted.
 TEST_F(ExportTest, LeavingNeedsACompletedExportAndDeletesNothing) {
-  const auto& s = shared();
-  TestDatabase hub(sp::db::Dialect::sqlite);
-  ASSERT_EQ(sportello(hub.url(), "import body '" + s.export_dir.string() + "'").rc, 0);
+  auto& s = shared();
+  TestDatabase& hub = imported_hub();
   auto refused = sportello(hub.url(), "leave body c_a479 --export nothing-exported");
   EXPECT_NE(refused.rc, 0);
   EXPECT_NE(refused.out.find("body_export.no_export"), std::string::npos) << refused.out;
-  const fs::path out = s.dir->path() / "before-leaving";
-  auto exported = sportello(hub.url(), "export body c_a479 --out '" + out.string() + "'");
-  ASSERT_EQ(exported.rc, 0) << exported.out;
-  const auto at = exported.out.find("export id ");
-  ASSERT_NE(at, std::string::npos) << exported.out;
-  const std::string id = exported.out.substr(at + 10, exported.out.find('\n', at) - at - 10);
+  std::string id = s.reexport_id;
+  if (id.empty()) {
+    auto exported = sportello(
+        hub.url(), "export body c_a479 --out '" + (s.dir->path() / "before-leaving").string() + "'");
+    ASSERT_EQ(exported.rc, 0) << exported.out;
+    id = export_id_of(exported.out);
+  }
+  ASSERT_FALSE(id.empty());
   std::map<std::string, std::int64_t> before;
   hub.db().read([&](sp::db::Conn& c) {
-    for (const char* t : {"protocol_entries", "albo_publications", "payment_positions", "cases", "stored_files"})
+    for (const char* t :
+         {"protocol_entries", "albo_publications", "payment_positions", "cases", "stored_files"})
       before[t] = sp::body_export::store::count_rows(c, t);
   });
   auto left = sportello(hub.url(), "leave body c_a479 --export " + id + " --reason 'Delibera 1/2027'");
@@ -272,7 +303,8 @@ TEST_F(ExportTest, LeavingNeedsACompletedExportAndDeletesNothing) {
                           "(SELECT id FROM bodies WHERE slug = 'asti')")
                   ->i64(0),
               0);
-    EXPECT_TRUE(c.query_one("SELECT seq FROM audit_log WHERE action = 'body.leave' AND record_id = $1", {id}));
+    EXPECT_TRUE(
+        c.query_one("SELECT seq FROM audit_log WHERE action = 'body.leave' AND record_id = $1", {id}));
     for (const auto& [t, n] : before) EXPECT_EQ(sp::body_export::store::count_rows(c, t), n) << t;
   });
 }
@@ -302,13 +334,20 @@ TEST_F(ExportTest, AChangedByteOrAnExtraFileIsRefusedNamingIt) {
   target.db().read([&](sp::db::Conn& c) { bodies = c.query_one("SELECT COUNT(*) FROM bodies")->i64(0); });
   EXPECT_EQ(bodies, 0);
 
+  // The same check the import makes first, without starting the program again: an extra file.
   fs::remove_all(copy);
   fs::copy(s.export_dir, copy, fs::copy_options::recursive);
   std::ofstream(copy / "files/extra.txt") << "not part of the export";
-  auto extra = sportello(target.url(), "import body '" + copy.string() + "'");
-  EXPECT_NE(extra.rc, 0);
-  EXPECT_NE(extra.out.find("body_export.unlisted_file"), std::string::npos) << extra.out;
-  EXPECT_NE(extra.out.find("files/extra.txt"), std::string::npos) << extra.out;
+  auto extra = sp::body_export::BodyExportService::verify_directory(copy.string());
+  ASSERT_FALSE(extra.ok());
+  EXPECT_EQ(extra.error().code, "body_export.unlisted_file");
+  EXPECT_EQ(extra.error().detail, "files/extra.txt");
+  fs::remove(copy / "files/extra.txt");
+  EXPECT_TRUE(sp::body_export::BodyExportService::verify_directory(copy.string()).ok());
+  fs::remove(copy / "tables/cases.jsonl");
+  auto missing = sp::body_export::BodyExportService::verify_directory(copy.string());
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.error().code, "body_export.missing_file");
 }
 
 TEST_F(ExportTest, HoldsNothingOfAnotherBody) {
@@ -344,7 +383,7 @@ TEST_F(ExportTest, HoldsNothingOfAnotherBody) {
 }
 
 TEST_F(ExportTest, EveryTableWithABodyColumnIsExportedOrExcludedWithAReason) {
-  TestDatabase db(sp::db::Dialect::sqlite);
+  TestDatabase& db = *shared().source;  // migrated to the latest schema
   std::set<std::string> covered;
   for (const auto& t : sp::body_export::exported_tables()) covered.insert(t.name);
   std::set<std::string> excluded;
@@ -410,10 +449,8 @@ TEST_F(ExportTest, PurgeDeletesWhatIsPastRetentionAndKeepsLegalRecords) {
     });
     return n;
   };
-  // A hub of its own, from the export (so the suite's source stays as it was).
-  TestDatabase hub(sp::db::Dialect::sqlite);
-  auto imported = sportello(hub.url(), "import body '" + s.export_dir.string() + "'");
-  ASSERT_EQ(imported.rc, 0) << imported.out;
+  // The imported hub (so the suite's source stays as it was).
+  TestDatabase& hub = imported_hub();
   auto& db = hub.db();
   std::int64_t tenant = 0;
   db.read(
@@ -468,9 +505,11 @@ TEST_F(ExportTest, APersonsExportHoldsOnlyTheirData) {
   // Both have a profile (signing in makes it); the demo gives them register data, cases, payments.
   db.write([&](sp::db::Conn& c) {
     for (const auto& cf : {anna, davide})
-      c.exec("INSERT OR IGNORE INTO persons (fiscal_code, given_name, family_name, email, created_at, updated_at) "
-             "VALUES ($1, 'Demo', 'Person', $2, '2026-12-01T00:00:00Z', '2026-12-01T00:00:00Z')",
-             {cf, cf + "@example.org"});
+      c.exec(
+          "INSERT OR IGNORE INTO persons (fiscal_code, given_name, family_name, email, created_at, "
+          "updated_at) "
+          "VALUES ($1, 'Demo', 'Person', $2, '2026-12-01T00:00:00Z', '2026-12-01T00:00:00Z')",
+          {cf, cf + "@example.org"});
   });
   const auto doc = json::parse(person.to_json(anna, "2026-12-06T00:00:00.000Z"));
   ASSERT_EQ(doc.at("fiscal_code").as_string(), anna);
@@ -523,24 +562,24 @@ TEST_F(ExportTest, APersonsExportHoldsOnlyTheirData) {
 // Records of processing (art. 30): the hub's text until a body changes it; each change a version of that
 // body only, exported as CSV.
 TEST_F(ExportTest, RecordsOfProcessingAreVersionedPerBody) {
-  TestDatabase db(sp::db::Dialect::sqlite);
+  TestDatabase& db = *shared().source;  // bodies 9007 and 9008: no such bodies, no chains yet
   sp::audit::AuditService audit(db.db(), sp::time::system_clock(), nullptr);
   sp::privacy::ProcessingRecords records(db.db(), audit, sp::time::system_clock(),
                                          sp::testing::source_dir() + "/data/privacy/processing.json");
-  auto before = records.for_body(7);
+  auto before = records.for_body(9007);
   ASSERT_GE(before.size(), 8u);
   EXPECT_EQ(before.front().version, 0);
-  ASSERT_TRUE(records.save(7, "staff-1", "applications", {{"purpose_it", "Istanze e SUAP"}}).ok());
-  ASSERT_TRUE(records.save(7, "staff-1", "applications", {{"retention_it", "Dieci anni"}}).ok());
-  auto after = records.for_body(7);
+  ASSERT_TRUE(records.save(9007, "staff-1", "applications", {{"purpose_it", "Istanze e SUAP"}}).ok());
+  ASSERT_TRUE(records.save(9007, "staff-1", "applications", {{"retention_it", "Dieci anni"}}).ok());
+  auto after = records.for_body(9007);
   EXPECT_EQ(after.front().version, 2);
   EXPECT_EQ(after.front().text.at("retention_it"), "Dieci anni");
   EXPECT_NE(after.front().text.at("purpose_it"), "Istanze e SUAP") << "the newest version is in force";
-  EXPECT_EQ(records.for_body(8).front().version, 0) << "another body keeps the hub's text";
-  EXPECT_NE(records.csv(7, "it").find("Dieci anni"), std::string::npos);
-  EXPECT_EQ(records.csv(8, "it").find("Dieci anni"), std::string::npos);
-  EXPECT_FALSE(records.save(7, "staff-1", "nope", {}).ok());
-  EXPECT_FALSE(records.save(7, "staff-1", "applications", {{"purpose_it", std::string(5000, 'x')}}).ok());
+  EXPECT_EQ(records.for_body(9008).front().version, 0) << "another body keeps the hub's text";
+  EXPECT_NE(records.csv(9007, "it").find("Dieci anni"), std::string::npos);
+  EXPECT_EQ(records.csv(9008, "it").find("Dieci anni"), std::string::npos);
+  EXPECT_FALSE(records.save(9007, "staff-1", "nope", {}).ok());
+  EXPECT_FALSE(records.save(9007, "staff-1", "applications", {{"purpose_it", std::string(5000, 'x')}}).ok());
 }
 
 }  // namespace
