@@ -26,10 +26,8 @@ ProcessingRecords::ProcessingRecords(db::Database& db, audit::AuditService& audi
   for (const auto& a : doc.at("activities").as_array()) {
     Activity act;
     act.code = std::string(a.at("code").as_string());
-    act.service_kind = std::string(a.at("service_kind").as_string());
     for (const auto& [k, v] : a.as_object())
-      if (v.is_string() && k != "code" && k != "service_kind")
-        act.text[std::string(k)] = std::string(v.as_string());
+      if (v.is_string() && k != "code") act.text[std::string(k)] = std::string(v.as_string());
     hub_.push_back(std::move(act));
   }
 }
@@ -102,7 +100,7 @@ std::string ProcessingRecords::csv(std::int64_t tenant, const std::string& lang)
       return it == a.text.end() ? std::string() : it->second;
     };
     out += body_export::csv_cell(a.code) + ";" + body_export::csv_cell(text("name")) + ";" +
-           body_export::csv_cell(a.service_kind);
+           body_export::csv_cell(text("service_kind"));
     for (const auto& f : fields_) out += ";" + body_export::csv_cell(text(f));
     out += ";" + std::to_string(a.version) + "\r\n";
   }
@@ -112,7 +110,7 @@ std::string ProcessingRecords::csv(std::int64_t tenant, const std::string& lang)
 std::string ProcessingRecords::json(std::int64_t tenant) {
   json::array arr;
   for (const auto& a : for_body(tenant)) {
-    json::object o{{"code", a.code}, {"service_kind", a.service_kind}, {"version", a.version}};
+    json::object o{{"code", a.code}, {"version", a.version}};
     for (const auto& [k, v] : a.text) o[k] = v;
     arr.push_back(o);
   }

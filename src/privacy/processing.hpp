@@ -19,8 +19,7 @@ namespace sp::privacy {
 
 struct Activity {
   std::string code;
-  std::string service_kind;
-  std::map<std::string, std::string> text;  // "name_it", "purpose_en" ... as in force for the body
+  std::map<std::string, std::string> text;  // "name_it", "service_kind_it", "purpose_en" ... as in force
   std::int64_t version = 0;                 // the body's version in force; 0: the hub's text
   std::string saved_at;
 };

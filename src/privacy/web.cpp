@@ -95,7 +95,7 @@ http::Response records_page(WebDeps& d, http::Request& req, const StaffCall& c,
     };
     act.set("code", a.code);
     act.set("name", text("name" + suffix));
-    act.set("service_kind", a.service_kind);
+    act.set("service_kind", text("service_kind" + suffix));
     act.set("action", base + "/" + a.code);
     act.set("version", std::to_string(a.version));
     act.set("changed", a.version > 0);

@@ -583,3 +583,48 @@ TEST_F(ExportTest, RecordsOfProcessingAreVersionedPerBody) {
 }
 
 }  // namespace
+
+namespace {
+
+// The back office's path (docs/export.md): a requested export is a run and a job in one transaction; the
+// job's work (run_queued) writes it under the exports folder and marks the run done; running it again
+// changes nothing.
+TEST_F(ExportTest, ARequestedExportRunsAsAJob) {
+  auto& s = shared();
+  auto key =
+      sp::audit::load_chain_key((s.dir->path() / "keys").string(), "", sp::time::system_clock().now(), false);
+  ASSERT_TRUE(key.ok() && *key);
+  auto& db = s.source->db();
+  sp::audit::AuditService audit(db, sp::time::system_clock(), *key);
+  sp::files::FileService files(db, sp::time::system_clock(), sp::files::Options{});
+  sp::body_export::BodyExportService exports(db, audit, files, sp::time::system_clock());
+  const auto body = exports.find_body("c_f952");
+  ASSERT_TRUE(body);
+  EXPECT_EQ(body->slug, "novara");
+  auto queued = exports.queue(
+      body->id, sp::body_export::Actor{sp::audit::ActorKind::staff, "staff-x", sp::audit::Channel::web});
+  ASSERT_TRUE(queued.ok()) << queued.error().code;
+  std::int64_t jobs = 0;
+  db.read([&](sp::db::Conn& c) {
+    jobs = c.query_one(
+                "SELECT COUNT(*) FROM jobs WHERE kind = 'export.body' AND payload = $1 AND tenant_id = $2",
+                {queued->id, body->id})
+               ->i64(0);
+  });
+  EXPECT_EQ(jobs, 1);
+  const fs::path folder = s.dir->path() / "exports";
+  auto done = exports.run_queued(queued->id, body->id, folder.string());
+  ASSERT_TRUE(done.ok()) << done.error().code << " " << done.error().detail;
+  EXPECT_EQ(done->dir, (folder / ("novara-" + queued->id)).string());
+  EXPECT_TRUE(sp::body_export::BodyExportService::verify_directory(done->dir).ok());
+  auto run = exports.run(body->id, queued->id);
+  ASSERT_TRUE(run);
+  EXPECT_EQ(run->state, "done");
+  EXPECT_EQ(run->manifest_sha256, done->manifest_sha256);
+  EXPECT_FALSE(exports.run(body->id + 1, queued->id)) << "another body's runs are not its";
+  auto again = exports.run_queued(queued->id, body->id, folder.string());
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->manifest_sha256, done->manifest_sha256);
+}
+
+}  // namespace
