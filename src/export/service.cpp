@@ -173,6 +173,20 @@ std::string csv_cell(std::string_view s) {
   return out + "\"";
 }
 
+boost::json::array rows_as_json(db::Conn& c, const std::string& table, const std::string& where,
+                                const std::string& param, const std::set<std::string>& withheld, int limit) {
+  std::vector<Column> cols;
+  for (auto& col : store::columns(c, table))
+    if (!col.blob && !withheld.count(col.name)) cols.push_back(std::move(col));
+  json::array out;
+  for (const auto& r : store::rows_where(c, table, cols, where, param, limit)) {
+    json::object o;
+    for (std::size_t i = 0; i < cols.size(); ++i) o[cols[i].name] = to_json(r.raw(i));
+    out.push_back(std::move(o));
+  }
+  return out;
+}
+
 BodyExportService::BodyExportService(db::Database& db, audit::AuditService& audit, files::FileService& files,
                                      const time::Clock& clock)
     : db_(db), audit_(audit), files_(files), clock_(clock) {}

@@ -23,9 +23,11 @@
 // (422; detail: the file), body_export.body_exists (409), body_export.rows (422: a table's rows differ
 // from the manifest's count, or a row does not fit the schema), body_export.no_export (409: leave without
 // a completed export of the body), body_export.already_left (409).
+#include <boost/json.hpp>
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -44,6 +46,12 @@ inline constexpr int kFormatVersion = 1;
 // A CSV field as the exports write it: as it is, or quoted (RFC 4180) when it holds ';', '"' or a line
 // break. Separator ';' (what spreadsheets set to Italian expect).
 std::string csv_cell(std::string_view s);
+
+// Up to `limit` rows of `table` for which `where` holds ($1 = `param`), each a JSON object of its columns
+// (binary columns and those in `withheld` left out), read on `c`. For a person's own data (src/privacy),
+// whose conditions are that module's constants, never text from a request.
+boost::json::array rows_as_json(db::Conn& c, const std::string& table, const std::string& where,
+                                const std::string& param, const std::set<std::string>& withheld, int limit);
 
 struct Actor {
   audit::ActorKind kind = audit::ActorKind::system;

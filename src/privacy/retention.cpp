@@ -19,18 +19,6 @@ std::string cutoff(time::TimePoint now, std::int64_t days) {
 
 }  // namespace
 
-const std::vector<std::string>& purge_tables() {
-  static const std::vector<std::string> t = {"application_parked_posts",
-                                             "application_drafts",
-                                             "sessions",
-                                             "oidc_pending",
-                                             "outbox_attempts",
-                                             "outbox",
-                                             "contact_verifications",
-                                             "anagrafe_versions"};
-  return t;
-}
-
 Result<Retention> load_retention(const std::string& file) {
   Retention r;
   std::ifstream in(file);

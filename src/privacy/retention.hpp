@@ -2,9 +2,9 @@
 // Retention of the personal data that is not a legal record (docs/privacy.md, "Retention"): how long
 // each kind is kept (data/privacy/retention.json, days, with the defaults below), and the purge that
 // deletes what is older. The purge never touches protocol, albo, payments, audit, cases, stamps,
-// certificates or self-declarations: its statements name only the tables listed in purge_tables(), and
-// tests/integration/export proves the legal records are all still there after a purge. (The SPID/CIE
-// message log has its own purge at 24 months, oidc.log_purge; the jobs table its jobs.prune.)
+// certificates or self-declarations: its statements (privacy/store.cpp, store::purge) name only the tables
+// it is about, and tests/integration/export proves the legal records are all still there after a purge.
+// (The SPID/CIE message log has its own purge at 24 months, oidc.log_purge; done jobs jobs.prune.)
 #include <cstdint>
 #include <map>
 #include <string>
@@ -33,9 +33,6 @@ struct Retention {
 // Reads `file` (JSON object of the fields above); absent fields keep their default. Error
 // privacy.retention (the field, and why: not a number, or below its minimum).
 Result<Retention> load_retention(const std::string& file);
-
-// The tables a purge deletes from (and nothing else).
-const std::vector<std::string>& purge_tables();
 
 class Purger {
  public:
