@@ -159,6 +159,16 @@ std::vector<TableSpec> build() {
   // Messages to people and their delivery attempts.
   t.push_back(direct("outbox", {"id"}));
   t.push_back(direct("outbox_attempts", {"id"}));
+  // Alerts to the population (src/alerts): settings, alerts and their targets, subscriptions (without
+  // their pending verification codes), stop links and the consents given and withdrawn.
+  t.push_back(direct("alert_settings", {"tenant_id"}));
+  t.push_back(direct("alerts", {"id"}));
+  t.push_back(direct("alert_targets", {"alert_id", "seq"}));
+  TableSpec subscriptions = direct("alert_subscriptions", {"id"});
+  subscriptions.withheld = {{"code_salt", ""}, {"code_hash", ""}};
+  t.push_back(subscriptions);
+  t.push_back(direct("alert_stops", {"tenant_id", "channel", "address"}));
+  t.push_back(direct("alert_consents", {"id"}));
 
   // Records of processing (src/privacy).
   t.push_back(direct("privacy_processing_records", {"tenant_id", "activity", "version"}));

@@ -78,6 +78,7 @@ const std::vector<PersonSource>& person_sources() {
       {"case_messages", "case_messages", "case_id IN (SELECT id FROM cases WHERE applicant_cf = $1)", {}},
       {"case_documents", "case_documents", "case_id IN (SELECT id FROM cases WHERE applicant_cf = $1)", {}},
       {"messages", "outbox", "person = $1", {}},
+      {"alerts", "alert_targets", "person = $1", {}},
       {"payment_positions", "payment_positions", "debtor_fiscal_code = $1", {}},
       {"payment_receipts", "payment_receipts", "payer_fiscal_code = $1", {"raw_payload"}},
       {"payment_carts", "payment_carts", "fiscal_code = $1", {}},

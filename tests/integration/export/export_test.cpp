@@ -524,6 +524,7 @@ TEST_F(ExportTest, APersonsExportHoldsOnlyTheirData) {
       {"drafts", {"owner_cf"}},
       {"cases", {"applicant_cf"}},
       {"messages", {"person"}},
+      {"alerts", {"person"}},
       {"payment_positions", {"debtor_fiscal_code"}},
       {"payment_receipts", {"payer_fiscal_code"}},
       {"payment_carts", {"fiscal_code"}},
