@@ -26,9 +26,12 @@
 #include "core/keys/key_ring.hpp"
 #include "core/text.hpp"
 #include "core/time.hpp"
+#include "export/module_web.hpp"
 #include "identity/callback_web.hpp"
 #include "identity/oidc_provider.hpp"
 #include "identity/request.hpp"
+#include "privacy/module_web.hpp"
+#include "privacy/retention.hpp"
 #include "tenants/web.hpp"
 #include "web/fiscal_api.hpp"
 #include "web/json.hpp"
@@ -222,9 +225,22 @@ App::App(Config config) : config_(std::move(config)) {
     if (auto st = seed_demo_packages(config_.share_dir, *tenants_, *hub_->packages); !st)
       throw std::runtime_error("demo packages: " + st.error().code + " " + st.error().detail);
   }
+  // Leaving the hub (docs/export.md) and the retention purge (docs/privacy.md).
+  export_ = body_export::install(router_, deps);
+  {
+    auto retention = privacy::load_retention(config_.share_dir + "/data/privacy/retention.json");
+    if (!retention) throw std::runtime_error("retention: " + retention.error().detail);
+    purger_ = std::make_unique<privacy::Purger>(*db_, *audit_, *retention);
+    privacy::register_purge_job(*jobs_, *purger_);
+  }
+  privacy_ = privacy::install(router_, deps);
   // The hub's own back-office pages.
   register_jobs_page();
   register_keys_page();
+}
+
+body_export::BodyExportService& App::body_export() {
+  return *export_->exports;
 }
 
 App::~App() {

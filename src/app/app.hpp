@@ -47,6 +47,15 @@
 #include "tenants/service.hpp"
 #include "web/context.hpp"
 #include "web/module.hpp"
+
+namespace sp::body_export {
+class BodyExportService;
+struct Module;
+}  // namespace sp::body_export
+namespace sp::privacy {
+class Purger;
+struct Module;
+}  // namespace sp::privacy
 #include "web/view.hpp"
 
 namespace sp::app {
@@ -86,6 +95,8 @@ class App {
   [[nodiscard]] certificates::CertificateService& certificates() { return *certificates_->certificates; }
   [[nodiscard]] hub::PackagesService& packages() { return *hub_->packages; }
   [[nodiscard]] hub::OnboardingService& onboarding() { return *hub_->onboarding; }
+  [[nodiscard]] body_export::BodyExportService& body_export();
+  [[nodiscard]] privacy::Purger& purger() { return *purger_; }
   // Runs the HTTP server until SIGTERM/SIGINT; returns the exit code. `listen_fd`: a socket bound
   // beforehand (http::bind_listener, so that the configuration could follow a port chosen by the
   // system); -1: bind config.address:config.port now.
@@ -140,6 +151,9 @@ class App {
   int anpr_sim_fd_ = -1;                                   // as pagopa_sim_fd_, for the ANPR simulator
 
   // The modules, in the order they are installed (each may use those above it).
+  std::unique_ptr<body_export::Module> export_;  // docs/export.md
+  std::unique_ptr<privacy::Purger> purger_;      // docs/privacy.md
+  std::unique_ptr<privacy::Module> privacy_;
   std::unique_ptr<identity::Module> identity_;
   std::unique_ptr<stamp::Module> stamp_;
   std::unique_ptr<protocollo::Module> protocollo_;

@@ -36,8 +36,10 @@
 #include "core/i18n.hpp"
 #include "core/oidc_bodies.hpp"
 #include "core/time.hpp"
+#include "export/service.hpp"
 #include "http/server.hpp"
 #include "jobs/store.hpp"
+#include "privacy/retention.hpp"
 #include "web/fiscal_api.hpp"
 
 namespace sp::app {
@@ -109,12 +111,32 @@ int run_cli(int argc, char** argv) {
 
   auto* import = cli.add_subcommand("import", "Import catalog or bodies from a JSON file");
   std::string import_kind, import_file;
-  import->add_option("kind", import_kind, "catalog or bodies")
+  import->add_option("kind", import_kind, "catalog, bodies, or body (an export's folder, docs/export.md)")
       ->required()
-      ->check(CLI::IsMember({"catalog", "bodies"}));
-  import->add_option("file", import_file, "JSON file (see data/demo for the format)")
+      ->check(CLI::IsMember({"catalog", "bodies", "body"}));
+  import->add_option("file", import_file, "JSON file (see data/demo for the format), or the export's folder")
       ->required()
-      ->check(CLI::ExistingFile);
+      ->check(CLI::ExistingPath);
+
+  // Leaving the hub (docs/export.md): a body's complete export, and the separate leave step.
+  auto* export_cmd = cli.add_subcommand("export", "Export a body's complete data (docs/export.md)");
+  auto* export_body =
+      export_cmd->add_subcommand("body", "Every record and file of one body, with a manifest");
+  std::string export_ref, export_out;
+  export_body->add_option("body", export_ref, "The body: IPA code (c_a479), slug or fiscal code")->required();
+  export_body->add_option("--out", export_out, "A new (or empty) folder")->required();
+  export_cmd->require_subcommand(1);
+  auto* leave_cmd = cli.add_subcommand("leave", "A body leaves the hub, after its export (docs/export.md)");
+  auto* leave_body = leave_cmd->add_subcommand("body", "Stop serving the body; its legal records stay");
+  std::string leave_ref, leave_export, leave_reason;
+  leave_body->add_option("body", leave_ref, "The body: IPA code, slug or fiscal code")->required();
+  leave_body->add_option("--export", leave_export, "The id of its completed export (export body prints it)")
+      ->required();
+  leave_body->add_option("--reason", leave_reason, "Why (the body's act, recorded in its audit chain)");
+  leave_cmd->require_subcommand(1);
+  auto* privacy_cmd = cli.add_subcommand("privacy", "Data protection (docs/privacy.md)");
+  auto* privacy_purge = privacy_cmd->add_subcommand("purge", "Delete what is past its retention now");
+  privacy_cmd->require_subcommand(1);
 
   auto* bodies_cmd = cli.add_subcommand("bodies", "The hub's member bodies (docs/hub.md)");
   bodies_cmd->require_subcommand(1);
@@ -434,6 +456,36 @@ int run_cli(int argc, char** argv) {
     if (routes->parsed()) {
       for (const auto& [method, pattern] : app.router().routes())
         std::cout << method << " " << pattern << "\n";
+      return 0;
+    }
+    if (import->parsed() && import_kind == "body") {
+      auto done = app.body_export().import_body(import_file, body_export::Actor{});
+      if (!done) return fail(done.error());
+      std::int64_t rows = 0;
+      for (const auto& [t, n] : done->rows) rows += n;
+      std::cout << "imported " << done->body_slug << " (body " << done->body_id << "): " << rows << " rows, "
+                << done->files << " files; audit chain now at seq " << done->audit_head_seq << "\n";
+      return 0;
+    }
+    if (export_body->parsed()) {
+      auto done = app.body_export().export_body(export_ref, export_out, body_export::Actor{});
+      if (!done) return fail(done.error());
+      std::int64_t rows = 0;
+      for (const auto& [t, n] : done->rows) rows += n;
+      std::cout << "exported " << done->body_slug << " to " << done->dir << ": " << rows << " rows in "
+                << done->rows.size() << " tables, " << done->files << " files, " << done->bytes << " bytes\n"
+                << "export id " << done->run_id << "\nmanifest sha256 " << done->manifest_sha256 << "\n";
+      return 0;
+    }
+    if (leave_body->parsed()) {
+      auto done = app.body_export().leave_body(leave_ref, leave_export, body_export::Actor{}, leave_reason);
+      if (!done) return fail(done.error());
+      std::cout << leave_ref << " left the hub at " << *done << "\n";
+      return 0;
+    }
+    if (privacy_purge->parsed()) {
+      for (const auto& [t, n] : app.purger().purge(time::system_clock().now()))
+        std::cout << t << "\t" << n << "\n";
       return 0;
     }
     if (import->parsed()) {

@@ -165,6 +165,8 @@ http::Response home(StaffWebDeps& d, http::Request& req) {
         page.data.set("keys_href", "/backoffice/" + body->slug + "/chiavi-api");
         page.data.set("pages_href", "/backoffice/" + body->slug + "/pagine-pubbliche");
         page.data.set("package_href", "/backoffice/" + body->slug + "/pacchetto");
+        page.data.set("records_href", "/backoffice/" + body->slug + "/registro-trattamenti");
+        page.data.set("export_href", "/backoffice/" + body->slug + "/esportazione");
       }
     }
   } else {
@@ -174,6 +176,7 @@ http::Response home(StaffWebDeps& d, http::Request& req) {
   if (authorize(p, Permission::manage_hub, 0)) {
     page.data.set("jobs_href", "/backoffice/lavori");
     page.data.set("hub_href", "/backoffice/enti");
+    page.data.set("exports_href", "/backoffice/esportazioni");
   }
   page.data.set("csrf", p->csrf_token);
   return web::private_page(d.view, req, page);

@@ -313,6 +313,24 @@ const std::vector<Rule>& rules() {
       {"POST", "/backoffice/{slug}/pacchetto", {"asti_admin"}, "service=accesso-atti&level=9"},
       // Programs only, with a hub API key (scope hub:write; tests/integration/hub).
       {"POST", "/api/v1/hub/bodies", {}},
+      // Leaving the hub (docs/export.md): every body's exports for the hub's administrators, a body's own
+      // for its administrators ({id}: a finished export whose folder is gone: 410 to those allowed).
+      {"GET", "/backoffice/esportazioni", {"hub_admin"}},
+      {"POST", "/backoffice/esportazioni", {"hub_admin"}, "ente=asti"},
+      {"GET", "/backoffice/esportazioni/{id}/manifest", {"hub_admin"}},
+      {"GET", "/backoffice/{slug}/esportazione", {"asti_admin"}},
+      {"POST", "/backoffice/{slug}/esportazione", {"asti_admin"}},
+      {"GET", "/backoffice/{slug}/esportazione/{id}/manifest", {"asti_admin"}},
+      // Data protection (docs/privacy.md): the body's records of processing; a person's own data.
+      {"GET", "/backoffice/{slug}/registro-trattamenti", {"asti_admin"}},
+      {"GET", "/backoffice/{slug}/registro-trattamenti.csv", {"asti_admin"}},
+      {"GET", "/backoffice/{slug}/registro-trattamenti.json", {"asti_admin"}},
+      {"POST",
+       "/backoffice/{slug}/registro-trattamenti/{activity}",
+       {"asti_admin"},
+       "purpose_it=Istanze+online"},
+      {"GET", "/area-personale/i-miei-dati", {"citizen"}},
+      {"GET", "/area-personale/i-miei-dati.json", {"citizen"}},
   };
   return all;
 }
@@ -505,6 +523,14 @@ class RoleRouteTest : public ::testing::TestWithParam<sp::db::Dialect> {
         &op, asti_, {"water_cut", "Acqua sospesa", "Domani dalle 8 alle 12.", "all", "", ""});
     ASSERT_TRUE(alert.ok()) << alert.error().code;
     alert_id_ = *alert;
+    // A finished export of Asti (its folder is not there: the manifest answers 410 to those allowed).
+    export_id_ = "access-test-export";
+    app_->database().write([&](sp::db::Conn& tx) {
+      tx.exec(
+          "INSERT INTO export_runs (id, tenant_id, state, requested_by, requested_at, out_dir) "
+          "VALUES ($1, $2, 'done', 'test', '2026-01-01T00:00:00.000Z', '/nonexistent/export')",
+          {export_id_, asti_});
+    });
   }
 
   std::string fill(std::string pattern, const std::string& slug) const {
@@ -521,7 +547,10 @@ class RoleRouteTest : public ::testing::TestWithParam<sp::db::Dialect> {
     const bool an_import = pattern.find("/anagrafe/importazioni/") != std::string::npos;
     const bool a_message = pattern.find("/messaggi/") != std::string::npos;
     const bool an_alert = pattern.find("/avvisi/") != std::string::npos;
+    const bool an_export = pattern.find("/esportazion") != std::string::npos;
+    put("{activity}", "applications");
     put("{id}", an_alert        ? alert_id_
+                : an_export     ? export_id_
                 : a_message     ? message_id_
                 : protocol      ? protocol_id_
                 : an_import     ? import_id_
@@ -617,6 +646,7 @@ class RoleRouteTest : public ::testing::TestWithParam<sp::db::Dialect> {
   std::string cart_id_;
   std::string albo_id_;
   std::string alert_id_;
+  std::string export_id_;
 };
 
 TEST_P(RoleRouteTest, EveryRouteIsEitherPublicOrInTheTable) {

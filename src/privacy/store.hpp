@@ -1,0 +1,44 @@
+#pragma once
+// All the SQL of src/privacy: the retention purge's deletions (only the tables of purge_tables()) and
+// the records of processing (privacy_processing_records).
+#include <cstdint>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "db/database.hpp"
+
+namespace sp::privacy::store {
+
+struct Cutoffs {
+  std::string drafts;  // UTC ISO instants
+  std::string sessions;
+  std::string messages;
+  std::string verifications;
+  std::string register_history;  // a day, YYYY-MM-DD
+};
+// Deletes what is older than the cut-offs; the rows deleted per table.
+std::map<std::string, std::int64_t> purge(db::Conn& tx, const Cutoffs& cut);
+
+struct RecordRow {
+  std::string activity;
+  std::int64_t version = 0;
+  std::string fields;  // JSON object
+  std::string saved_at;
+};
+std::vector<RecordRow> latest_records(db::Conn& c, std::int64_t tenant);
+std::int64_t next_record_version(db::Conn& tx, std::int64_t tenant, const std::string& activity);
+void insert_record(db::Conn& tx, std::int64_t tenant, const std::string& activity, std::int64_t version,
+                   const std::string& fields, const std::string& saved_by, const std::string& saved_at);
+
+// Where a person's own data is, table by table (src/privacy/person_data.hpp).
+struct PersonSource {
+  const char* code;
+  const char* table;
+  const char* where;               // $1: the person's fiscal code
+  std::set<std::string> withheld;  // columns left out (secrets, internal keys)
+};
+const std::vector<PersonSource>& person_sources();
+
+}  // namespace sp::privacy::store
