@@ -63,6 +63,7 @@ class App {
   [[nodiscard]] identity::StaffService& staff() { return *identity_->staff; }
   [[nodiscard]] identity::DelegationService& delegations() { return *identity_->delegations; }
   [[nodiscard]] protocollo::ProtocolService& protocol() { return *protocollo_->protocol; }
+  [[nodiscard]] protocollo::InteropService& interop() { return *protocollo_->interop; }
   [[nodiscard]] forms::DefinitionsService& definitions() { return *forms_->definitions; }
   [[nodiscard]] jobs::Runner& jobs() { return *jobs_; }
   [[nodiscard]] payments::PaymentsService& payments() { return *payments_->payments; }
