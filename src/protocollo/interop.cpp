@@ -48,11 +48,12 @@ files::Limits document_limits() {
 
 }  // namespace
 }  // namespace interop_detail
+// (Used inside each function below, never at namespace scope: the unity build puts this module's
+// sources in one translation unit, where a namespace-scope using-directive would reach the others.)
 
-using namespace interop_detail;
-
-InteropService::InteropService(db::Database& db, time::Clock& clock, const I18n& i18n, ProtocolService& protocol,
-                               files::FileService& files, tenants::TenantService& tenants, InteropOptions options)
+InteropService::InteropService(db::Database& db, time::Clock& clock, const I18n& i18n,
+                               ProtocolService& protocol, files::FileService& files,
+                               tenants::TenantService& tenants, InteropOptions options)
     : db_(db),
       clock_(clock),
       i18n_(i18n),
@@ -62,6 +63,7 @@ InteropService::InteropService(db::Database& db, time::Clock& clock, const I18n&
       options_(std::move(options)) {}
 
 Result<xades::Signer> InteropService::signer_of(tenants::TenantId tenant) const {
+  using namespace interop_detail;
   auto body = tenants_.by_id(tenant);
   if (!body) return Error::make("protocollo.signing_key", 503, std::to_string(tenant));
   auto ring = keys::load_ring(options_.keys_dir, body->slug, keys::Purpose::xml_signing);
@@ -72,6 +74,7 @@ Result<xades::Signer> InteropService::signer_of(tenants::TenantId tenant) const 
 }
 
 std::string InteropService::trusted_bundle() const {
+  using namespace interop_detail;
   std::string bundle;
   for (const auto& body : tenants_.snapshot()->bodies) {
     auto ring = keys::load_ring(options_.keys_dir, body->slug, keys::Purpose::xml_signing);
@@ -84,6 +87,7 @@ std::string InteropService::trusted_bundle() const {
 }
 
 std::shared_ptr<const AgidSchemas> InteropService::schemas() {
+  using namespace interop_detail;
   std::lock_guard lock(schemas_mutex_);
   if (!schemas_) {
     auto loaded = AgidSchemas::load(options_.schema_dir);
@@ -93,6 +97,7 @@ std::shared_ptr<const AgidSchemas> InteropService::schemas() {
 }
 
 Result<std::string> InteropService::sign(const Entry& e) {
+  using namespace interop_detail;
   auto signer = signer_of(e.tenant_id);
   if (!signer) return signer.error();
   OwnOffice own;
@@ -110,12 +115,14 @@ Result<std::string> InteropService::sign(const Entry& e) {
 
 Result<std::string> InteropService::signed_segnatura(const Actor& who, tenants::TenantId tenant,
                                                      const std::string& entry_id) {
+  using namespace interop_detail;
   auto e = protocol_.get(who, tenant, entry_id);
   if (!e) return e.error();
   return sign(*e);
 }
 
 std::string InteropService::reason_text(const std::string& code) const {
+  using namespace interop_detail;
   const std::string key = "protocollo.interop.reason." + code;
   const auto& text = i18n_.t("it", key);
   return text == key || text.empty() ? code : text;
@@ -124,6 +131,7 @@ std::string InteropService::reason_text(const std::string& code) const {
 void InteropService::answer_exception(db::Conn& tx, const Message& received,
                                       const std::optional<RegistrationId>& id, const std::string& reason,
                                       const std::string& by) {
+  using namespace interop_detail;
   ServiceMessage n;
   n.kind = ServiceMessageKind::notifica_eccezione;
   n.received = id;
@@ -142,10 +150,12 @@ void InteropService::answer_exception(db::Conn& tx, const Message& received,
 }
 
 Result<Message> InteropService::receive(const Arrival& a) {
+  using namespace interop_detail;
   return db::transact(db_, [&](db::Conn& tx) { return receive(tx, a); });
 }
 
 Result<Message> InteropService::receive(db::Conn& tx, const Arrival& a) {
+  using namespace interop_detail;
   auto offices = InteropStore::hub_offices(tx, a.admin_code, a.aoo_code);
   if (offices.size() != 1) return Error::not_found("registry office " + a.admin_code + "/" + a.aoo_code);
   const Aoo& office = offices.front().aoo;
@@ -200,9 +210,10 @@ Result<Message> InteropService::receive(db::Conn& tx, const Arrival& a) {
     if (!own) return refuse(Error::make("xades.untrusted", 422, "not the sender's certificate"));
   }
   m.signer = verified->signer_subject;
-  const bool addressed = std::any_of(said->recipients.begin(), said->recipients.end(), [&](const Correspondent& c) {
-    return c.aoo_code == office.code && (c.ipa_code.empty() || c.ipa_code == office.admin_code);
-  });
+  const bool addressed =
+      std::any_of(said->recipients.begin(), said->recipients.end(), [&](const Correspondent& c) {
+        return c.aoo_code == office.code && (c.ipa_code.empty() || c.ipa_code == office.admin_code);
+      });
   if (!addressed) return refuse(Error::make("segnatura.not_addressed", 422, office.code));
 
   // Every file declared, with the digest declared, and nothing else.
@@ -228,7 +239,8 @@ Result<Message> InteropService::receive(db::Conn& tx, const Arrival& a) {
     const auto& d = said->documents[i];
     auto stored = files_.put(tx, office.tenant_id, d.file_name, matched[i]->bytes, limits);
     if (!stored) return refuse(stored.error());
-    auto type = files::resolve_media_type(files::normalize_media_type(d.mime_type).value_or(""), stored->mime_type);
+    auto type =
+        files::resolve_media_type(files::normalize_media_type(d.mime_type).value_or(""), stored->mime_type);
     m.files.push_back({d.role, stored->file_name, type.mime_type, stored->size, stored->sha256, stored->id});
   }
   InteropStore::insert_message(tx, m);
@@ -237,6 +249,7 @@ Result<Message> InteropService::receive(db::Conn& tx, const Arrival& a) {
 
 Result<std::vector<Message>> InteropService::send(const Actor& who, tenants::TenantId tenant,
                                                   const std::string& entry_id) {
+  using namespace interop_detail;
   auto actor = who_id(who, tenant);
   if (!actor) return actor.error();
   auto e = protocol_.get(who, tenant, entry_id);
@@ -251,10 +264,12 @@ Result<std::vector<Message>> InteropService::send(const Actor& who, tenants::Ten
       if (r.aoo_code.empty()) continue;
       for (auto& o : InteropStore::hub_offices(c, r.ipa_code, r.aoo_code)) {
         if (o.aoo.id == e->aoo_id) continue;
-        const bool dup = std::any_of(targets.begin(), targets.end(), [&](const HubOffice& t) { return t.aoo.id == o.aoo.id; }) ||
-                         std::any_of(earlier.begin(), earlier.end(), [&](const Message& m) {
-                           return m.outgoing && m.peer_aoo_code == o.aoo.code && m.peer_admin_code == o.aoo.admin_code;
-                         });
+        const bool dup =
+            std::any_of(targets.begin(), targets.end(),
+                        [&](const HubOffice& t) { return t.aoo.id == o.aoo.id; }) ||
+            std::any_of(earlier.begin(), earlier.end(), [&](const Message& m) {
+              return m.outgoing && m.peer_aoo_code == o.aoo.code && m.peer_admin_code == o.aoo.admin_code;
+            });
         if (!dup) targets.push_back(std::move(o));
       }
     }
@@ -317,6 +332,7 @@ Result<std::vector<Message>> InteropService::send(const Actor& who, tenants::Ten
 }
 
 Result<std::vector<Message>> InteropService::inbox(const Actor& who, tenants::TenantId tenant) {
+  using namespace interop_detail;
   if (auto actor = who_id(who, tenant); !actor) return actor.error();
   std::vector<Message> out;
   db_.read([&](db::Conn& c) { out = InteropStore::inbox(c, tenant, 200); });
@@ -324,6 +340,7 @@ Result<std::vector<Message>> InteropService::inbox(const Actor& who, tenants::Te
 }
 
 Result<Message> InteropService::message(const Actor& who, tenants::TenantId tenant, const std::string& id) {
+  using namespace interop_detail;
   if (auto actor = who_id(who, tenant); !actor) return actor.error();
   std::optional<Message> m;
   db_.read([&](db::Conn& c) { m = InteropStore::message(c, tenant, id); });
@@ -333,16 +350,20 @@ Result<Message> InteropService::message(const Actor& who, tenants::TenantId tena
 
 Result<std::vector<Message>> InteropService::exchange_of(const Actor& who, tenants::TenantId tenant,
                                                          const std::string& entry_id) {
+  using namespace interop_detail;
   if (auto actor = who_id(who, tenant); !actor) return actor.error();
   std::vector<Message> out;
   db_.read([&](db::Conn& c) { out = InteropStore::of_entry(c, tenant, entry_id); });
   return out;
 }
 
-Result<ReadSegnatura> InteropService::contents(const Message& m) const { return read_segnatura(m.segnatura); }
+Result<ReadSegnatura> InteropService::contents(const Message& m) const {
+  return read_segnatura(m.segnatura);
+}
 
 namespace {
 Status receivable(const Message& m) {
+  using namespace interop_detail;
   if (m.outgoing || !m.check_code.empty() || m.last(EventKind::registered) != nullptr ||
       m.last(EventKind::exception) != nullptr)
     return Error::make("protocollo.message_state", 409, m.id);
@@ -352,6 +373,7 @@ Status receivable(const Message& m) {
 
 Result<Registered> InteropService::register_message(const Actor& who, tenants::TenantId tenant,
                                                     const std::string& id, const MessageRegistration& r) {
+  using namespace interop_detail;
   auto actor = who_id(who, tenant);
   if (!actor) return actor.error();
   return db::transact(db_, [&](db::Conn& tx) -> Result<Registered> {
@@ -365,7 +387,8 @@ Result<Registered> InteropService::register_message(const Actor& who, tenants::T
     ne.direction = Direction::incoming;
     ne.subject = r.subject;
     ne.correspondents = {said->sender};
-    for (const auto& f : m->files) ne.documents.push_back({f.role, f.file_name, f.mime_type, f.size, f.sha256, f.file_id});
+    for (const auto& f : m->files)
+      ne.documents.push_back({f.role, f.file_name, f.mime_type, f.size, f.sha256, f.file_id});
     ne.sender_protocol_number = said->id.number;
     ne.sender_protocol_date = said->id.date;
     ne.classification = r.classification;
@@ -376,21 +399,25 @@ Result<Registered> InteropService::register_message(const Actor& who, tenants::T
     if (!reg) return reg.error();
     auto aoo = ProtocolStore::aoo(tx, tenant, m->aoo_id);
     const RegistrationId ours{aoo ? aoo->admin_code : "", aoo ? aoo->code : "", "PROTOCOLLO",
-                              format_number(reg->number), time::format_iso_date(time::rome_date(reg->registered_at))};
+                              format_number(reg->number),
+                              time::format_iso_date(time::rome_date(reg->registered_at))};
     const auto now = std::chrono::floor<std::chrono::milliseconds>(clock_.now());
-    InteropStore::insert_event(tx, m->id, tenant,
-                               {0, EventKind::registered, false, reg->id, ours.number, ours.date, "", "", "", *actor, now});
+    InteropStore::insert_event(
+        tx, m->id, tenant,
+        {0, EventKind::registered, false, reg->id, ours.number, ours.date, "", "", "", *actor, now});
     ServiceMessage conferma;
     conferma.kind = ServiceMessageKind::conferma_ricezione;
     conferma.identificatore = ours;
     conferma.received = said->id;
     const auto xml = service_message_xml(conferma);
-    InteropStore::insert_event(tx, m->id, tenant,
-                               {0, EventKind::confirmation, true, "", ours.number, ours.date, "", "", xml, *actor, now});
+    InteropStore::insert_event(
+        tx, m->id, tenant,
+        {0, EventKind::confirmation, true, "", ours.number, ours.date, "", "", xml, *actor, now});
     if (m->channel == "hub" && !m->peer_message_id.empty()) {
       if (auto peer = InteropStore::peer_message(tx, m->peer_message_id)) {
-        InteropStore::insert_event(tx, peer->id, peer->tenant_id,
-                                   {0, EventKind::confirmation, false, "", ours.number, ours.date, "", "", xml, kSystem, now});
+        InteropStore::insert_event(
+            tx, peer->id, peer->tenant_id,
+            {0, EventKind::confirmation, false, "", ours.number, ours.date, "", "", xml, kSystem, now});
       }
     }
     return std::move(*reg);
@@ -399,6 +426,7 @@ Result<Registered> InteropService::register_message(const Actor& who, tenants::T
 
 Status InteropService::refuse_message(const Actor& who, tenants::TenantId tenant, const std::string& id,
                                       const std::string& reason) {
+  using namespace interop_detail;
   auto actor = who_id(who, tenant);
   if (!actor) return actor.error();
   if (blank(reason) || reason.size() > 2000) {
@@ -417,6 +445,7 @@ Status InteropService::refuse_message(const Actor& who, tenants::TenantId tenant
 }
 
 void InteropService::on_annulled(db::Conn& tx, tenants::TenantId tenant, const Entry& e, const Annulment& a) {
+  using namespace interop_detail;
   const auto id = registration_id(e);
   ServiceMessage n;
   n.kind = ServiceMessageKind::annullamento;
@@ -427,17 +456,20 @@ void InteropService::on_annulled(db::Conn& tx, tenants::TenantId tenant, const E
   for (const auto& m : InteropStore::of_entry(tx, tenant, e.id)) {
     if (!m.check_code.empty()) continue;
     InteropStore::insert_event(tx, m.id, tenant,
-                               {0, EventKind::annulment, true, e.id, id.number, id.date, a.reason, a.authorisation, xml, a.by, a.at});
+                               {0, EventKind::annulment, true, e.id, id.number, id.date, a.reason,
+                                a.authorisation, xml, a.by, a.at});
     if (m.channel == "hub" && !m.peer_message_id.empty()) {
       if (auto peer = InteropStore::peer_message(tx, m.peer_message_id)) {
         InteropStore::insert_event(tx, peer->id, peer->tenant_id,
-                                   {0, EventKind::annulment, false, "", id.number, id.date, a.reason, a.authorisation, xml, kSystem, a.at});
+                                   {0, EventKind::annulment, false, "", id.number, id.date, a.reason,
+                                    a.authorisation, xml, kSystem, a.at});
       }
     }
   }
 }
 
 std::vector<HubOffice> InteropService::other_offices(tenants::TenantId tenant) {
+  using namespace interop_detail;
   std::vector<HubOffice> out;
   db_.read([&](db::Conn& c) {
     for (auto& o : InteropStore::all_hub_offices(c))

@@ -33,9 +33,9 @@
 namespace sp::protocollo {
 
 struct InteropOptions {
-  std::string keys_dir;          // the bodies' xml-signing rings (core/keys)
-  std::string schema_dir;        // AgID's schemas (segnatura_protocollo.xsd, pec_message.xsd, imports)
-  std::string trusted_ca_file;   // PEM bundle of the CAs the hub trusts besides its members; "" for none
+  std::string keys_dir;         // the bodies' xml-signing rings (core/keys)
+  std::string schema_dir;       // AgID's schemas (segnatura_protocollo.xsd, pec_message.xsd, imports)
+  std::string trusted_ca_file;  // PEM bundle of the CAs the hub trusts besides its members; "" for none
 };
 
 // A file as it travels with a protocol message.
@@ -49,7 +49,7 @@ struct WireFile {
 struct Arrival {
   std::string admin_code;  // the addressee (the office the transport delivered to)
   std::string aoo_code;
-  std::string segnatura;   // signed XML, as received
+  std::string segnatura;  // signed XML, as received
   std::vector<WireFile> files;
   std::string channel = "hub";
   std::string peer_message_id;  // hub: the sender's row
@@ -70,7 +70,8 @@ class InteropService {
                  files::FileService& files, tenants::TenantService& tenants, InteropOptions options);
 
   // The entry's segnatura, signed now by its body's xml-signing key.
-  Result<std::string> signed_segnatura(const Actor& who, tenants::TenantId tenant, const std::string& entry_id);
+  Result<std::string> signed_segnatura(const Actor& who, tenants::TenantId tenant,
+                                       const std::string& entry_id);
 
   // Sends an outgoing entry to every recipient that is a registry office of the hub (by its IPA codes) and
   // was not sent to before; each arrival is checked and recorded on the other side in the same
@@ -87,7 +88,8 @@ class InteropService {
   Result<std::vector<Message>> inbox(const Actor& who, tenants::TenantId tenant);
   Result<Message> message(const Actor& who, tenants::TenantId tenant, const std::string& id);
   // Messages sent for the entry, and the one it was registered from.
-  Result<std::vector<Message>> exchange_of(const Actor& who, tenants::TenantId tenant, const std::string& entry_id);
+  Result<std::vector<Message>> exchange_of(const Actor& who, tenants::TenantId tenant,
+                                           const std::string& entry_id);
   // What the registration form is prefilled with.
   Result<ReadSegnatura> contents(const Message& m) const;
 

@@ -18,13 +18,17 @@ using identity::staff_route;
 using identity::StaffCall;
 using web::Data;
 
-std::string base(const tenants::Body& b) { return "/backoffice/" + b.slug + "/protocollo"; }
-std::string inbox_href(const tenants::Body& b) { return base(b) + "/in-arrivo"; }
+std::string base(const tenants::Body& b) {
+  return "/backoffice/" + b.slug + "/protocollo";
+}
+std::string inbox_href(const tenants::Body& b) {
+  return base(b) + "/in-arrivo";
+}
 
 web::Page page_of(WebDeps& d, const http::Request& req, const StaffCall& a, const std::string& tpl,
                   const std::string& title) {
-  auto page = web::backoffice_page(d.view, req, *a.body, a.who ? a.who->csrf_token : std::string(), tpl, title,
-                                   "ui.proto_title", base(*a.body), true);
+  auto page = web::backoffice_page(d.view, req, *a.body, a.who ? a.who->csrf_token : std::string(), tpl,
+                                   title, "ui.proto_title", base(*a.body), true);
   page.data.set("base", base(*a.body));
   return page;
 }
@@ -60,9 +64,12 @@ Data events_of(WebDeps& d, std::string_view lang, const Message& m) {
   for (const auto& e : m.events) {
     Data x;
     x.set("at", time::format_it_datetime(e.at));
-    const std::string key = "ui.proto_ix_event_" + std::string(to_string(e.kind)) + (e.outgoing ? "_out" : "_in");
-    x.set("text", web::ui(d.view, lang, key,
-                          {{"number", e.number}, {"date", it_date(e.reg_date)}, {"reason", e.reason}, {"act", e.act}}));
+    const std::string key =
+        "ui.proto_ix_event_" + std::string(to_string(e.kind)) + (e.outgoing ? "_out" : "_in");
+    x.set(
+        "text",
+        web::ui(d.view, lang, key,
+                {{"number", e.number}, {"date", it_date(e.reg_date)}, {"reason", e.reason}, {"act", e.act}}));
     x.set("kind", std::string(to_string(e.kind)));
     list.push_back(x);
   }
@@ -224,11 +231,12 @@ http::Response message_document_get(WebDeps& d, http::Request& req, const StaffC
 
 }  // namespace
 }  // namespace interop_web_detail
-
-using namespace interop_web_detail;
+// (Used inside each function below, never at namespace scope: the unity build puts this module's
+// sources in one translation unit, where a namespace-scope using-directive would reach the others.)
 
 void add_exchange_view(WebDeps& d, std::string_view lang, const tenants::Body& body, const Entry& e,
                        const identity::Principal* who, web::Data& data) {
+  using namespace interop_web_detail;
   if (d.interop == nullptr) return;
   auto ex = d.interop->exchange_of(who, body.id, e.id);
   if (!ex) return;
@@ -264,6 +272,7 @@ void add_exchange_view(WebDeps& d, std::string_view lang, const tenants::Body& b
 }
 
 web::Data hub_office_options(WebDeps& d, const tenants::Body& body, const std::string& selected) {
+  using namespace interop_web_detail;
   Data list = web::list();
   if (d.interop == nullptr) return list;
   for (const auto& o : d.interop->other_offices(body.id)) {
@@ -278,12 +287,14 @@ web::Data hub_office_options(WebDeps& d, const tenants::Body& body, const std::s
 }
 
 void register_interop_pages(http::Router& router, WebDeps& d) {
+  using namespace interop_web_detail;
   const std::string b = "/backoffice/{slug}/protocollo";
   router.get(b + "/in-arrivo", staff_route(d, Permission::backoffice, inbox_get));
   router.get(b + "/in-arrivo/{mid}", staff_route(d, Permission::backoffice, message_get));
   router.post(b + "/in-arrivo/{mid}/registra", staff_route(d, Permission::backoffice, register_post));
   router.post(b + "/in-arrivo/{mid}/rifiuta", staff_route(d, Permission::backoffice, refuse_post));
-  router.get(b + "/in-arrivo/{mid}/documenti/{n}", staff_route(d, Permission::backoffice, message_document_get));
+  router.get(b + "/in-arrivo/{mid}/documenti/{n}",
+             staff_route(d, Permission::backoffice, message_document_get));
   router.post(b + "/{id}/invia", staff_route(d, Permission::backoffice, send_post));
 }
 

@@ -4,11 +4,13 @@
 // Pages (staff of the body, Permission::backoffice):
 //   POST     /backoffice/{slug}/protocollo/{id}/invia                  send an outgoing entry to the hub's
 //                                                                      registry offices it is addressed to
-//   GET      /backoffice/{slug}/protocollo/in-arrivo                   received messages (the operator's queue)
-//   GET      /backoffice/{slug}/protocollo/in-arrivo/{mid}             a message: checks, documents, and the
-//                                                                      registration prefilled from its segnatura
-//   POST     /backoffice/{slug}/protocollo/in-arrivo/{mid}/registra    register it (ConfermaRicezione follows)
-//   POST     /backoffice/{slug}/protocollo/in-arrivo/{mid}/rifiuta     refuse it (NotificaEccezione)
+//   GET      /backoffice/{slug}/protocollo/in-arrivo                   received messages (the operator's
+//   queue) GET      /backoffice/{slug}/protocollo/in-arrivo/{mid}             a message: checks, documents,
+//   and the
+//                                                                      registration prefilled from its
+//                                                                      segnatura
+//   POST     /backoffice/{slug}/protocollo/in-arrivo/{mid}/registra    register it (ConfermaRicezione
+//   follows) POST     /backoffice/{slug}/protocollo/in-arrivo/{mid}/rifiuta     refuse it (NotificaEccezione)
 //   GET      /backoffice/{slug}/protocollo/in-arrivo/{mid}/documenti/{n}   a received file
 // The entry page shows the exchange of the entry (sent, confirmed, exception, annulled) through
 // exchange_view().

@@ -21,15 +21,17 @@ std::unique_ptr<Module> install(http::Router& router, const web::ModuleDeps& d,
   InteropOptions interop;
   interop.keys_dir = d.config.keys_dir;
   const char* schema_dir = std::getenv("SPORTELLO_AGID_SCHEMA_DIR");
-  interop.schema_dir = schema_dir != nullptr && *schema_dir != '\0' ? schema_dir : d.config.share_dir + "/../shared/agid";
+  interop.schema_dir =
+      schema_dir != nullptr && *schema_dir != '\0' ? schema_dir : d.config.share_dir + "/../shared/agid";
   if (const char* ca = std::getenv("SPORTELLO_AGID_TRUSTED_CA_FILE")) interop.trusted_ca_file = ca;
   m->interop = std::make_unique<InteropService>(d.db, d.clock, d.i18n, *m->protocol, d.files, d.tenants(),
                                                 std::move(interop));
-  m->protocol->set_annul_listener([svc = m->interop.get()](db::Conn& tx, tenants::TenantId tenant, const Entry& e,
-                                                           const Annulment& a) { svc->on_annulled(tx, tenant, e, a); });
-  m->web = std::make_unique<WebDeps>(
-      WebDeps{d.view(), *m->protocol, *m->registers, d.files, d.tenants(), identity.actor_names.get(),
-              m->interop.get()});
+  m->protocol->set_annul_listener(
+      [svc = m->interop.get()](db::Conn& tx, tenants::TenantId tenant, const Entry& e, const Annulment& a) {
+        svc->on_annulled(tx, tenant, e, a);
+      });
+  m->web = std::make_unique<WebDeps>(WebDeps{d.view(), *m->protocol, *m->registers, d.files, d.tenants(),
+                                             identity.actor_names.get(), m->interop.get()});
   register_pages(router, *m->web);
   register_api(router, *m->web);
   // Where documents are uploaded: the registry's form and API (base64 in JSON is a third larger).

@@ -22,11 +22,13 @@ namespace {
 constexpr const char* kRegistryCode = "PROTOCOLLO";  // CodiceRegistro: the AOO's general register
 
 bool all_digits(const std::string& s, std::size_t n) {
-  return s.size() == n && std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isdigit(c) != 0; });
+  return s.size() == n &&
+         std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isdigit(c) != 0; });
 }
 
 bool is_codice_fiscale(const std::string& s) {
-  static const std::regex re("[A-Z]{6}[0-9LMNPQRSTUV]{2}[ABCDEHLMPRST][0-9LMNPQRSTUV]{2}[A-Z][0-9LMNPQRSTUV]{3}[A-Z]");
+  static const std::regex re(
+      "[A-Z]{6}[0-9LMNPQRSTUV]{2}[ABCDEHLMPRST][0-9LMNPQRSTUV]{2}[A-Z][0-9LMNPQRSTUV]{3}[A-Z]");
   return s.size() == 16 && std::regex_match(s, re);
 }
 
@@ -133,7 +135,9 @@ pugi::xml_node root_of(pugi::xml_document& doc, const char* tag, const char* ns_
 
 // --- reading (libxml2: namespace-aware) -----------------------------------------------------------
 
-const xmlChar* X(const char* s) { return reinterpret_cast<const xmlChar*>(s); }
+const xmlChar* X(const char* s) {
+  return reinterpret_cast<const xmlChar*>(s);
+}
 
 struct DocFree {
   void operator()(xmlDoc* d) const { xmlFreeDoc(d); }
@@ -292,15 +296,17 @@ Status validate_with(void* schema, std::string_view xml) {
 
 }  // namespace
 }  // namespace segnatura_detail
-
-using namespace segnatura_detail;
+// (Used inside each function below, never at namespace scope: the unity build puts this module's
+// sources in one translation unit, where a namespace-scope using-directive would reach the others.)
 
 RegistrationId registration_id(const Entry& e) {
+  using namespace segnatura_detail;
   return RegistrationId{e.admin_code, e.aoo_code, kRegistryCode, format_number(e.number),
                         time::format_iso_date(time::rome_date(e.registered_at))};
 }
 
 Result<std::string> segnatura_unsigned(const Entry& e, const OwnOffice& own) {
+  using namespace segnatura_detail;
   const auto primary = std::find_if(e.documents.begin(), e.documents.end(),
                                     [](const Document& d) { return d.role == DocumentRole::primary; });
   if (primary == e.documents.end()) return Error::make("protocollo.segnatura_documents", 409, e.id);
@@ -337,6 +343,7 @@ Result<std::string> segnatura_unsigned(const Entry& e, const OwnOffice& own) {
 }
 
 Result<ReadSegnatura> read_segnatura(std::string_view xml) {
+  using namespace segnatura_detail;
   auto doc = parse(xml);
   if (!doc) return doc.error();
   xmlNode* root = xmlDocGetRootElement(doc->get());
@@ -373,6 +380,7 @@ Result<ReadSegnatura> read_segnatura(std::string_view xml) {
 }
 
 std::string service_message_xml(const ServiceMessage& m) {
+  using namespace segnatura_detail;
   pugi::xml_document doc;
   const char* tag = m.kind == ServiceMessageKind::conferma_ricezione   ? "pec:ConfermaRicezione"
                     : m.kind == ServiceMessageKind::notifica_eccezione ? "pec:NotificaEccezione"
@@ -396,6 +404,7 @@ std::string service_message_xml(const ServiceMessage& m) {
 }
 
 Result<ServiceMessage> read_service_message(std::string_view xml) {
+  using namespace segnatura_detail;
   auto doc = parse(xml);
   if (!doc) return doc.error();
   xmlNode* root = xmlDocGetRootElement(doc->get());
@@ -420,6 +429,7 @@ Result<ServiceMessage> read_service_message(std::string_view xml) {
 }
 
 Result<std::shared_ptr<const AgidSchemas>> AgidSchemas::load(const std::string& dir) {
+  using namespace segnatura_detail;
   xmlInitParser();
   std::shared_ptr<AgidSchemas> s(new AgidSchemas());
   std::string problem;
@@ -431,12 +441,17 @@ Result<std::shared_ptr<const AgidSchemas>> AgidSchemas::load(const std::string& 
 }
 
 AgidSchemas::~AgidSchemas() {
+  using namespace segnatura_detail;
   if (segnatura_ != nullptr) xmlSchemaFree(static_cast<xmlSchemaPtr>(segnatura_));
   if (pec_ != nullptr) xmlSchemaFree(static_cast<xmlSchemaPtr>(pec_));
 }
 
-Status AgidSchemas::validate_segnatura(std::string_view xml) const { return validate_with(segnatura_, xml); }
+Status AgidSchemas::validate_segnatura(std::string_view xml) const {
+  return segnatura_detail::validate_with(segnatura_, xml);
+}
 
-Status AgidSchemas::validate_service_message(std::string_view xml) const { return validate_with(pec_, xml); }
+Status AgidSchemas::validate_service_message(std::string_view xml) const {
+  return segnatura_detail::validate_with(pec_, xml);
+}
 
 }  // namespace sp::protocollo

@@ -226,9 +226,9 @@ http::Response entry_page(WebDeps& d, http::Request& req, const StaffCall& a, co
   page.data.set("segnatura_href", href + "/segnatura.xml");
   add_exchange_view(d, lang, *a.body, *e, a.who, page.data);
   page.data.set("just_sent", req.query_param("inviato") == "1");
-  if (const auto failed = req.query_param("invio"); !failed.empty() && failed.rfind("protocollo.", 0) == 0 &&
-                                                   failed.find_first_not_of("abcdefghijklmnopqrstuvwxyz_.") ==
-                                                       std::string::npos)
+  if (const auto failed = req.query_param("invio");
+      !failed.empty() && failed.rfind("protocollo.", 0) == 0 &&
+      failed.find_first_not_of("abcdefghijklmnopqrstuvwxyz_.") == std::string::npos)
     page.data.set("send_error", d.view.i18n().message(lang, Error::make(failed, 409)));
   page.data.set("channel", d.view.t(lang, "protocollo.channel." + std::string(to_string(e->channel))));
   page.data.set("registered_by", actor_name(d, lang, e->registered_by));

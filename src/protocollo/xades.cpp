@@ -30,8 +30,12 @@ constexpr const char* kXadesNs = "http://uri.etsi.org/01903/v1.3.2#";
 constexpr const char* kSignedPropertiesType = "http://uri.etsi.org/01903#SignedProperties";
 constexpr const char* kSha256 = "http://www.w3.org/2001/04/xmlenc#sha256";
 
-const xmlChar* X(const char* s) { return reinterpret_cast<const xmlChar*>(s); }
-const xmlChar* X(const std::string& s) { return reinterpret_cast<const xmlChar*>(s.c_str()); }
+const xmlChar* X(const char* s) {
+  return reinterpret_cast<const xmlChar*>(s);
+}
+const xmlChar* X(const std::string& s) {
+  return reinterpret_cast<const xmlChar*>(s.c_str());
+}
 
 void quiet_errors(const char*, int, const char*, const char*, const char*, int, const char*) {}
 
@@ -59,7 +63,9 @@ using X509Ptr = std::unique_ptr<X509, decltype(&X509_free)>;
 using PKeyPtr = std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)>;
 using BioPtr = std::unique_ptr<BIO, decltype(&BIO_free)>;
 
-Error refuse(const char* code, std::string detail = {}) { return Error::make(code, 422, std::move(detail)); }
+Error refuse(const char* code, std::string detail = {}) {
+  return Error::make(code, 422, std::move(detail));
+}
 
 // A document from outside: no DOCTYPE (no entities, no DTD-declared ids), no network.
 Result<Doc> parse(std::string_view xml) {
@@ -97,7 +103,9 @@ std::string attr(xmlNode* n, const char* name) {
   xmlFree(v);
   return out;
 }
-bool has_attr(xmlNode* n, const char* name) { return xmlHasNsProp(n, X(name), nullptr) != nullptr; }
+bool has_attr(xmlNode* n, const char* name) {
+  return xmlHasNsProp(n, X(name), nullptr) != nullptr;
+}
 
 std::string text_of(xmlNode* n) {
   if (n == nullptr) return {};
@@ -168,12 +176,14 @@ bool trusted_now(X509* cert, std::string_view trusted_pem) {
   if (count == 0) return false;
   X509_STORE_set_flags(store.get(), X509_V_FLAG_PARTIAL_CHAIN);
   std::unique_ptr<X509_STORE_CTX, decltype(&X509_STORE_CTX_free)> ctx(X509_STORE_CTX_new(),
-                                                                        &X509_STORE_CTX_free);
+                                                                      &X509_STORE_CTX_free);
   if (X509_STORE_CTX_init(ctx.get(), store.get(), cert, nullptr) != 1) return false;
   return X509_verify_cert(ctx.get()) == 1;
 }
 
-std::string random_id(const char* prefix) { return std::string(prefix) + ids::random_token(12); }
+std::string random_id(const char* prefix) {
+  return std::string(prefix) + ids::random_token(12);
+}
 
 }  // namespace
 
@@ -227,9 +237,9 @@ Result<std::string> sign_enveloped(std::string_view xml, const Signer& signer, t
   xmlNode* ssp = xmlNewChild(props, xns, X("SignedSignatureProperties"), nullptr);
   const auto when = time::format_iso_utc(std::chrono::floor<std::chrono::seconds>(signing_time));
   xmlNewTextChild(ssp, xns, X("SigningTime"), X(when));
-  xmlNode* cert_digest =
-      xmlNewChild(xmlNewChild(xmlNewChild(ssp, xns, X("SigningCertificateV2"), nullptr), xns, X("Cert"), nullptr),
-                  xns, X("CertDigest"), nullptr);
+  xmlNode* cert_digest = xmlNewChild(
+      xmlNewChild(xmlNewChild(ssp, xns, X("SigningCertificateV2"), nullptr), xns, X("Cert"), nullptr), xns,
+      X("CertDigest"), nullptr);
   xmlNs* ds = xmlSearchNsByHref(doc->get(), sign, xmlSecDSigNs);
   xmlNode* method = xmlNewChild(cert_digest, ds, X("DigestMethod"), nullptr);
   xmlNewProp(method, X("Algorithm"), X(kSha256));
@@ -243,9 +253,9 @@ Result<std::string> sign_enveloped(std::string_view xml, const Signer& signer, t
                                               static_cast<xmlSecSize>(signer.key_pem.size()),
                                               xmlSecKeyDataFormatPem, nullptr, nullptr, nullptr);
   if (ctx->signKey == nullptr ||
-      xmlSecCryptoAppKeyCertLoadMemory(ctx->signKey, reinterpret_cast<const xmlSecByte*>(signer.cert_pem.data()),
-                                       static_cast<xmlSecSize>(signer.cert_pem.size()),
-                                       xmlSecKeyDataFormatPem) < 0)
+      xmlSecCryptoAppKeyCertLoadMemory(
+          ctx->signKey, reinterpret_cast<const xmlSecByte*>(signer.cert_pem.data()),
+          static_cast<xmlSecSize>(signer.cert_pem.size()), xmlSecKeyDataFormatPem) < 0)
     return Error::make("xades.key", 500, "xmlsec cannot load the key");
   if (xmlSecDSigCtxSign(ctx.get(), sign) < 0) return Error::make("xades.sign", 500, "xmlsec sign");
 
@@ -287,7 +297,8 @@ Result<Verified> verify_enveloped(std::string_view xml, std::string_view trusted
   if (whole == nullptr || props_ref == nullptr) return refuse("xades.structure", "references");
   auto c14n = [](const std::string& alg) {
     return alg == "http://www.w3.org/2001/10/xml-exc-c14n#" ||
-           alg == "http://www.w3.org/TR/2001/REC-xml-c14n-20010315" || alg == "http://www.w3.org/2006/12/xml-c14n11";
+           alg == "http://www.w3.org/TR/2001/REC-xml-c14n-20010315" ||
+           alg == "http://www.w3.org/2006/12/xml-c14n11";
   };
   bool enveloped = false;
   for (xmlNode* r : refs) {

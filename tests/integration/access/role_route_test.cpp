@@ -696,9 +696,9 @@ TEST_P(RoleRouteTest, NobodyReachesAnotherBodysPagesAndEachRefusalIsLogged) {
       EXPECT_NE(classify(r), Outcome::allowed)
           << actor.name << " " << rule.method << " " << path << " → " << r.status;
     }
-    const bool names_a_record =
-        rule.pattern.find("{id}") != std::string::npos || rule.pattern.find("{rid}") != std::string::npos ||
-        rule.pattern.find("{mid}") != std::string::npos;
+    const bool names_a_record = rule.pattern.find("{id}") != std::string::npos ||
+                                rule.pattern.find("{rid}") != std::string::npos ||
+                                rule.pattern.find("{mid}") != std::string::npos;
     if (rule.allowed.count("asti_admin") && !names_a_record) {
       auto own = call(rule.method, path, "novara_admin");
       EXPECT_EQ(classify(own), Outcome::allowed) << "novara_admin " << rule.method << " " << path;

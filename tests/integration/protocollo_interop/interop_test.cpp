@@ -2,6 +2,8 @@
 // against AgID's own schema (../shared/agid, by libxml2 and by xmllint), XAdES signatures made and
 // verified with xmlsec, the exchange between members of the hub with its receipt confirmation, exception
 // notices and annulments, the refusals (changed byte, wrong digest, unknown key), and the tenant walls.
+#include "protocollo/interop.hpp"
+
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -13,7 +15,6 @@
 #include "core/digest.hpp"
 #include "core/keys/key_ring.hpp"
 #include "files/service.hpp"
-#include "protocollo/interop.hpp"
 #include "protocollo/segnatura.hpp"
 #include "protocollo/xades.hpp"
 #include "support/testing.hpp"
@@ -22,13 +23,16 @@
 namespace sp::protocollo {
 namespace {
 
-std::string agid_dir() { return sp::testing::source_dir() + "/../shared/agid"; }
+std::string agid_dir() {
+  return sp::testing::source_dir() + "/../shared/agid";
+}
 
 // RSA keys take a while under the sanitizers: one identity per office for the whole run.
 const crypto::SigningIdentity& identity(const std::string& who) {
   static std::map<std::string, crypto::SigningIdentity> made;
   auto it = made.find(who);
-  if (it == made.end()) it = made.emplace(who, crypto::self_signed_identity("Protocollo " + who, who, 365)).first;
+  if (it == made.end())
+    it = made.emplace(who, crypto::self_signed_identity("Protocollo " + who, who, 365)).first;
   return it->second;
 }
 
@@ -37,8 +41,8 @@ const crypto::SigningIdentity& identity(const std::string& who) {
 bool xmllint_valid(const std::string& xml, const std::string& schema, const std::filesystem::path& dir) {
   const auto file = dir / ("doc-" + std::to_string(std::rand()) + ".xml");
   std::ofstream(file) << xml;
-  const std::string cmd = "cd '" + agid_dir() + "' && xmllint --noout --schema " + schema + " '" + file.string() +
-                          "' > /dev/null 2>&1";
+  const std::string cmd = "cd '" + agid_dir() + "' && xmllint --noout --schema " + schema + " '" +
+                          file.string() + "' > /dev/null 2>&1";
   return std::system(cmd.c_str()) == 0;
 }
 
@@ -64,11 +68,11 @@ class InteropTest : public ::testing::TestWithParam<db::Dialect> {
     o.schema_dir = agid_dir();
     interop_ = std::make_unique<InteropService>(db(), clock_, sp::testing::locales(), *protocol_, *files_,
                                                 *tenants_, o);
-    protocol_->set_annul_listener([this](db::Conn& tx, tenants::TenantId t, const Entry& e, const Annulment& a) {
-      interop_->on_annulled(tx, t, e, a);
-    });
+    protocol_->set_annul_listener([this](db::Conn& tx, tenants::TenantId t, const Entry& e,
+                                         const Annulment& a) { interop_->on_annulled(tx, t, e, a); });
     for (const char* slug : {"asti", "casale-monferrato", "novara"}) {
-      auto placed = keys::place_certificate(o.keys_dir, slug, identity(slug).key_pem, identity(slug).cert_pem);
+      auto placed =
+          keys::place_certificate(o.keys_dir, slug, identity(slug).key_pem, identity(slug).cert_pem);
       ASSERT_TRUE(placed.ok() && placed->signing(clock_.now()) != nullptr) << slug;
     }
     auto s = AgidSchemas::load(agid_dir());
@@ -79,8 +83,8 @@ class InteropTest : public ::testing::TestWithParam<db::Dialect> {
     novara_op_ = staff(novara_, "novara-op");
   }
 
-  tenants::TenantId body(std::int64_t hub, const std::string& slug, const std::string& name, const std::string& istat,
-                         const std::string& belfiore) {
+  tenants::TenantId body(std::int64_t hub, const std::string& slug, const std::string& name,
+                         const std::string& istat, const std::string& belfiore) {
     tenants::Body b;
     b.hub_id = hub;
     b.slug = slug;
@@ -116,8 +120,9 @@ class InteropTest : public ::testing::TestWithParam<db::Dialect> {
     r.entry.correspondents = std::move(people);
     r.entry.classification = classification;
     r.entry.channel = Channel::pec;
-    r.documents.push_back({DocumentRole::primary, "determina.pdf", std::string("%PDF-1.4\n% determina\n%%EOF\n"),
-                           "application/pdf", "", 0, "document"});
+    r.documents.push_back({DocumentRole::primary, "determina.pdf",
+                           std::string("%PDF-1.4\n% determina\n%%EOF\n"), "application/pdf", "", 0,
+                           "document"});
     if (attachment)
       r.documents.push_back({DocumentRole::attachment, "allegato.txt", std::string("Allegato A: elenco\n"),
                              "text/plain", "", 0, "attachments"});
@@ -170,11 +175,13 @@ class InteropTest : public ::testing::TestWithParam<db::Dialect> {
 TEST_P(InteropTest, EverySegnaturaIsValidAgainstAgidsSchemaSignedAndTamperingShows) {
   // Full: a person with codice fiscale and PEC, classification, attachments; a business and a body with
   // their codes; minimal: a correspondent with a name only, no classification, one document.
-  Correspondent person{CorrespondentKind::person, "Mario Rossi", "RSSMRA80A01H501U", "mario.rossi@pec.example.it",
-                       "mario@example.it"};
+  Correspondent person{CorrespondentKind::person, "Mario Rossi", "RSSMRA80A01H501U",
+                       "mario.rossi@pec.example.it", "mario@example.it"};
   const auto full = register_asti(Direction::incoming, {person}, "Istanza di accesso agli atti", "6.3");
-  Correspondent business{CorrespondentKind::business, "Edil Monferrato srl", "00743110157", "", "info@edil.example"};
-  const auto out = register_asti(Direction::outgoing, {casale_office(), business}, "Trasmissione determina", "1.2");
+  Correspondent business{CorrespondentKind::business, "Edil Monferrato srl", "00743110157", "",
+                         "info@edil.example"};
+  const auto out =
+      register_asti(Direction::outgoing, {casale_office(), business}, "Trasmissione determina", "1.2");
   const auto minimal = register_asti(Direction::incoming, {{CorrespondentKind::person, "Rossi", "", "", ""}},
                                      "Segnalazione", "", false);
   for (const auto& id : {full, out, minimal}) {
@@ -219,8 +226,8 @@ TEST_P(InteropTest, EverySegnaturaIsValidAgainstAgidsSchemaSignedAndTamperingSho
   // A key the hub does not know.
   OwnOffice own{"Comune di Asti", "00743110157", "Protocollo generale", ""};
   auto unsigned_xml = segnatura_unsigned(e, own).value();
-  auto foreign = xades::sign_enveloped(unsigned_xml, {identity("outsider").key_pem, identity("outsider").cert_pem},
-                                       clock_.now());
+  auto foreign = xades::sign_enveloped(
+      unsigned_xml, {identity("outsider").key_pem, identity("outsider").cert_pem}, clock_.now());
   ASSERT_TRUE(foreign.ok());
   expect_valid_segnatura(*foreign);
   EXPECT_EQ(xades::verify_enveloped(*foreign, trusted()).error().code, "xades.untrusted");
@@ -234,7 +241,8 @@ TEST_P(InteropTest, EverySegnaturaIsValidAgainstAgidsSchemaSignedAndTamperingSho
 }
 
 TEST_P(InteropTest, HubMembersExchangeMessagesWithConfirmationAndAnnulmentOnBothSides) {
-  const auto sent_id = register_asti(Direction::outgoing, {casale_office()}, "Trasmissione determina 12/2026", "1.2");
+  const auto sent_id =
+      register_asti(Direction::outgoing, {casale_office()}, "Trasmissione determina 12/2026", "1.2");
   auto sent = interop_->send(&asti_op_, asti_, sent_id);
   ASSERT_TRUE(sent.ok()) << sent.error().code << " " << sent.error().detail;
   ASSERT_EQ(sent->size(), 1u);
@@ -302,7 +310,8 @@ TEST_P(InteropTest, HubMembersExchangeMessagesWithConfirmationAndAnnulmentOnBoth
   EXPECT_EQ(an->act, "Det. 13/2026");
   EXPECT_EQ(an->number, format_number(asti_entry.number));
   expect_valid_service_message(an->xml);
-  const auto* ours = interop_->exchange_of(&asti_op_, asti_, sent_id).value().front().last(EventKind::annulment);
+  const auto* ours =
+      interop_->exchange_of(&asti_op_, asti_, sent_id).value().front().last(EventKind::annulment);
   ASSERT_NE(ours, nullptr);
   EXPECT_TRUE(ours->outgoing);
   // An annulled entry is not sent again.
@@ -320,11 +329,13 @@ TEST_P(InteropTest, HubMembersExchangeMessagesWithConfirmationAndAnnulmentOnBoth
 }
 
 TEST_P(InteropTest, ArrivalsWithAChangedByteAWrongDigestOrAnUnknownKeyAreRefusedWithAnExceptionNotice) {
-  const auto id = register_asti(Direction::outgoing, {casale_office()}, "Convocazione conferenza dei servizi");
+  const auto id =
+      register_asti(Direction::outgoing, {casale_office()}, "Convocazione conferenza dei servizi");
   auto e = protocol_->get(&asti_op_, asti_, id).value();
   const auto good = interop_->signed_segnatura(&asti_op_, asti_, id).value();
   std::vector<WireFile> files;
-  for (const auto& d : e.documents) files.push_back({d.file_name, d.mime_type, files_->read_content(asti_, d.file_id).value().value()});
+  for (const auto& d : e.documents)
+    files.push_back({d.file_name, d.mime_type, files_->read_content(asti_, d.file_id).value().value()});
   auto arrive = [&](const std::string& xml, std::vector<WireFile> with, const std::string& aoo = "c_b885") {
     Arrival a;
     a.admin_code = aoo;
@@ -367,9 +378,11 @@ TEST_P(InteropTest, ArrivalsWithAChangedByteAWrongDigestOrAnUnknownKeyAreRefused
   // Signed by a key the hub does not know; signed by another member pretending to be Asti.
   const OwnOffice own{"Comune di Asti", "00743110157", "Protocollo generale", ""};
   const auto plain = segnatura_unsigned(e, own).value();
-  auto outsider = xades::sign_enveloped(plain, {identity("outsider").key_pem, identity("outsider").cert_pem}, clock_.now());
+  auto outsider = xades::sign_enveloped(plain, {identity("outsider").key_pem, identity("outsider").cert_pem},
+                                        clock_.now());
   refused_with(arrive(outsider.value(), files), "xades.untrusted");
-  auto novara = xades::sign_enveloped(plain, {identity("novara").key_pem, identity("novara").cert_pem}, clock_.now());
+  auto novara =
+      xades::sign_enveloped(plain, {identity("novara").key_pem, identity("novara").cert_pem}, clock_.now());
   refused_with(arrive(novara.value(), files), "xades.untrusted");
   // Not AgID's schema (unsigned), not addressed to the office it reached.
   refused_with(arrive(plain, files), "segnatura.schema");
@@ -383,7 +396,8 @@ TEST_P(InteropTest, ArrivalsWithAChangedByteAWrongDigestOrAnUnknownKeyAreRefused
   for (const auto& m : interop_->inbox(&casale_op_, casale_).value())
     if (m.subject == "Richiesta parere") mid = m.id;
   ASSERT_FALSE(mid.empty());
-  EXPECT_EQ(interop_->refuse_message(&casale_op_, casale_, mid, " ").error().code, "protocollo.refusal_reason");
+  EXPECT_EQ(interop_->refuse_message(&casale_op_, casale_, mid, " ").error().code,
+            "protocollo.refusal_reason");
   EXPECT_FALSE(interop_->refuse_message(&novara_op_, novara_, mid, "non di competenza").ok());
   ASSERT_TRUE(interop_->refuse_message(&casale_op_, casale_, mid, "Non di competenza di questo ente").ok());
   auto back = interop_->exchange_of(&asti_op_, asti_, second).value();
@@ -397,8 +411,9 @@ TEST_P(InteropTest, ArrivalsWithAChangedByteAWrongDigestOrAnUnknownKeyAreRefused
 }
 
 INSTANTIATE_TEST_SUITE_P(BothDatabases, InteropTest,
-                         ::testing::Values(db::Dialect::sqlite, db::Dialect::postgres),
-                         [](const auto& info) { return info.param == db::Dialect::sqlite ? "sqlite" : "postgres"; });
+                         ::testing::Values(db::Dialect::sqlite, db::Dialect::postgres), [](const auto& info) {
+                           return info.param == db::Dialect::sqlite ? "sqlite" : "postgres";
+                         });
 
 }  // namespace
 }  // namespace sp::protocollo
