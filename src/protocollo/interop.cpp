@@ -1,6 +1,7 @@
 #include "protocollo/interop.hpp"
 
 #include <algorithm>
+#include <boost/json.hpp>
 #include <fstream>
 #include <sstream>
 
@@ -8,6 +9,7 @@
 #include "core/ids.hpp"
 #include "core/keys/key_ring.hpp"
 #include "files/mime.hpp"
+#include "identity/audit_entry.hpp"
 #include "identity/permissions.hpp"
 
 namespace sp::protocollo {
@@ -38,6 +40,12 @@ std::string read_file(const std::string& path) {
   return out.str();
 }
 
+std::string details_json(std::initializer_list<std::pair<const char*, std::string>> kv) {
+  boost::json::object o;
+  for (const auto& [k, v] : kv) o[k] = v;
+  return boost::json::serialize(o);
+}
+
 files::Limits document_limits() {
   files::Limits limits;
   limits.max_size = kMaxDocumentBytes;
@@ -60,7 +68,8 @@ InteropService::InteropService(db::Database& db, time::Clock& clock, const I18n&
       protocol_(protocol),
       files_(files),
       tenants_(tenants),
-      options_(std::move(options)) {}
+      options_(std::move(options)),
+      audit_(db, clock) {}
 
 Result<xades::Signer> InteropService::signer_of(tenants::TenantId tenant) const {
   using namespace interop_detail;
@@ -186,6 +195,12 @@ Result<Message> InteropService::receive(db::Conn& tx, const Arrival& a) {
     m.check_detail = why.detail;
     InteropStore::insert_message(tx, m);
     answer_exception(tx, m, sender_id, reason_text(why.code), kSystem);
+    audit_.record_or_throw(
+        tx, identity::entry_by(SystemActor{"interop"}, m.tenant_id, "protocollo.interop_receive",
+                               "protocol_message", m.id,
+                               details_json({{"from", m.peer_admin_code + "/" + m.peer_aoo_code},
+                                             {"channel", m.channel},
+                                             {"refused", why.code}})));
     return InteropStore::message(tx, m.tenant_id, m.id).value();
   };
 
@@ -244,6 +259,12 @@ Result<Message> InteropService::receive(db::Conn& tx, const Arrival& a) {
     m.files.push_back({d.role, stored->file_name, type.mime_type, stored->size, stored->sha256, stored->id});
   }
   InteropStore::insert_message(tx, m);
+  audit_.record_or_throw(tx,
+                         identity::entry_by(SystemActor{"interop"}, m.tenant_id, "protocollo.interop_receive",
+                                            "protocol_message", m.id,
+                                            details_json({{"from", m.peer_admin_code + "/" + m.peer_aoo_code},
+                                                          {"channel", m.channel},
+                                                          {"sender_number", m.sender_number}})));
   return InteropStore::message(tx, m.tenant_id, m.id).value();
 }
 
@@ -309,6 +330,11 @@ Result<std::vector<Message>> InteropService::send(const Actor& who, tenants::Ten
       out.created_at = std::chrono::floor<std::chrono::milliseconds>(clock_.now());
       out.files = described;
       InteropStore::insert_message(tx, out);
+      audit_.record_or_throw(
+          tx, identity::entry_by(who, tenant, "protocollo.interop_send", "protocol_entry", e->id,
+                                 details_json({{"message", out.id},
+                                               {"to", out.peer_admin_code + "/" + out.peer_aoo_code},
+                                               {"channel", out.channel}})));
       Arrival a;
       a.admin_code = t.aoo.admin_code;
       a.aoo_code = t.aoo.code;
@@ -440,6 +466,9 @@ Status InteropService::refuse_message(const Actor& who, tenants::TenantId tenant
     if (auto st = receivable(*m); !st) return st.error();
     auto said = read_segnatura(m->segnatura);
     answer_exception(tx, *m, said ? std::optional<RegistrationId>(said->id) : std::nullopt, reason, *actor);
+    audit_.record_or_throw(
+        tx, identity::entry_by(who, tenant, "protocollo.interop_refuse", "protocol_message", m->id,
+                               details_json({{"reason", reason}})));
     return Ok{};
   });
 }

@@ -3,6 +3,9 @@
 // docs/protocollo-interop.md): the signed segnatura of an entry, sending an outgoing entry to the
 // registry offices it is addressed to, receiving, checking and registering a message, answering with
 // ConfermaRicezione or NotificaEccezione, and AnnullamentoProtocollazione when a registration is annulled.
+// Each side's audit chain records what it sent (protocollo.interop_send), received
+// (protocollo.interop_receive, with the outcome of the checks) and refused (protocollo.interop_refuse);
+// the registration and the annulment are the register's own entries.
 //
 // Today the messages travel between members of the hub (channel "hub": the same database, each side's
 // records in its own tenant); the PEC and SOAP channels are for later (the records already name the
@@ -22,6 +25,7 @@
 #include <string>
 #include <vector>
 
+#include "audit/service.hpp"
 #include "core/i18n.hpp"
 #include "files/service.hpp"
 #include "protocollo/interop_store.hpp"
@@ -127,6 +131,7 @@ class InteropService {
   files::FileService& files_;
   tenants::TenantService& tenants_;
   InteropOptions options_;
+  audit::AuditService audit_;
   std::mutex schemas_mutex_;
   std::shared_ptr<const AgidSchemas> schemas_;
 };

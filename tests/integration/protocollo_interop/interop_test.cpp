@@ -310,8 +310,8 @@ TEST_P(InteropTest, HubMembersExchangeMessagesWithConfirmationAndAnnulmentOnBoth
   EXPECT_EQ(an->act, "Det. 13/2026");
   EXPECT_EQ(an->number, format_number(asti_entry.number));
   expect_valid_service_message(an->xml);
-  const auto* ours =
-      interop_->exchange_of(&asti_op_, asti_, sent_id).value().front().last(EventKind::annulment);
+  const auto mine = interop_->exchange_of(&asti_op_, asti_, sent_id).value();
+  const auto* ours = mine.front().last(EventKind::annulment);
   ASSERT_NE(ours, nullptr);
   EXPECT_TRUE(ours->outgoing);
   // An annulled entry is not sent again.
@@ -358,7 +358,8 @@ TEST_P(InteropTest, ArrivalsWithAChangedByteAWrongDigestOrAnUnknownKeyAreRefused
     EXPECT_FALSE(n.reason.empty());
     EXPECT_TRUE(m.files.empty() || m.files.front().file_id.empty());
     // A refused message cannot be registered.
-    EXPECT_EQ(interop_->register_message(&casale_op_, casale_, m.id, {"x", "", "", ""}).error().code,
+    const auto* op = m.tenant_id == casale_ ? &casale_op_ : &novara_op_;
+    EXPECT_EQ(interop_->register_message(op, m.tenant_id, m.id, {"x", "", "", ""}).error().code,
               "protocollo.message_state");
   };
 
@@ -393,7 +394,8 @@ TEST_P(InteropTest, ArrivalsWithAChangedByteAWrongDigestOrAnUnknownKeyAreRefused
   const auto second = register_asti(Direction::outgoing, {casale_office()}, "Richiesta parere");
   ASSERT_TRUE(interop_->send(&asti_op_, asti_, second).ok());
   std::string mid;
-  for (const auto& m : interop_->inbox(&casale_op_, casale_).value())
+  const auto queue = interop_->inbox(&casale_op_, casale_).value();
+  for (const auto& m : queue)
     if (m.subject == "Richiesta parere") mid = m.id;
   ASSERT_FALSE(mid.empty());
   EXPECT_EQ(interop_->refuse_message(&casale_op_, casale_, mid, " ").error().code,
