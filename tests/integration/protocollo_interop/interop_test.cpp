@@ -5,6 +5,9 @@
 #include "protocollo/interop.hpp"
 
 #include <gtest/gtest.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
 
 #include <chrono>
 #include <cstdlib>
