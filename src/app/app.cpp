@@ -22,6 +22,7 @@
 #include "app/demo.hpp"
 #include "applications/counter_receipt_pdf.hpp"
 #include "catalog/web.hpp"
+#include "core/crypto/smime.hpp"
 #include "core/ids.hpp"
 #include "core/keys/key_ring.hpp"
 #include "core/text.hpp"
@@ -803,6 +804,14 @@ void App::ensure_demo_stamp_keys() {
   for (const auto& body : tenants_->snapshot()->bodies) {
     auto ring = keys::ensure_ring(config_.keys_dir, body->slug, keys::Purpose::stamp_signing, now);
     if (!ring) spdlog::warn("demo stamp keys of {}: {}", body->slug, ring.error().detail);
+    // The registry office's XML-signing certificate (the segnatura's XAdES signature,
+    // docs/protocollo-interop.md): self-signed in the demo; a qualified CA's in production.
+    auto xml = keys::load_ring(config_.keys_dir, body->slug, keys::Purpose::xml_signing);
+    if (xml && xml->signing(now) == nullptr) {
+      const auto id = crypto::self_signed_identity("Protocollo - " + body->name, body->name, 3 * 365);
+      auto placed = keys::place_certificate(config_.keys_dir, body->slug, id.key_pem, id.cert_pem);
+      if (!placed) spdlog::warn("demo XML-signing certificate of {}: {}", body->slug, placed.error().detail);
+    }
   }
 }
 

@@ -77,6 +77,7 @@ class App {
   [[nodiscard]] identity::ApiKeyService& api_keys() { return *identity_->api_keys; }
   [[nodiscard]] identity::DelegationService& delegations() { return *identity_->delegations; }
   [[nodiscard]] protocollo::ProtocolService& protocol() { return *protocollo_->protocol; }
+  [[nodiscard]] protocollo::InteropService& interop() { return *protocollo_->interop; }
   [[nodiscard]] forms::DefinitionsService& definitions() { return *forms_->definitions; }
   [[nodiscard]] jobs::Runner& jobs() { return *jobs_; }
   [[nodiscard]] payments::PaymentsService& payments() { return *payments_->payments; }

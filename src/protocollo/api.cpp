@@ -235,10 +235,10 @@ http::Response api_classify_post(WebDeps& d, http::Request& req, const ApiCall& 
 http::Response api_segnatura_get(WebDeps& d, http::Request& req, const ApiCall& a) {
   auto e = d.protocol.get(actor_of(a), a.body->id, req.param("id"));
   if (!e) return json_error(d.view, req, e.error());
-  std::string name;
-  for (const auto& x : d.protocol.aoos(a.body->id))
-    if (x.id == e->aoo_id) name = x.name;
-  auto r = http::Response::text(ProtocolService::segnatura_xml(*e, name));
+  if (d.interop == nullptr) return json_error(d.view, req, Error::not_found("segnatura"));
+  auto xml = d.interop->signed_segnatura(actor_of(a), a.body->id, e->id);
+  if (!xml) return json_error(d.view, req, xml.error());
+  auto r = http::Response::text(std::move(*xml));
   r.content_type = "application/xml; charset=utf-8";
   r.header("Cache-Control", "no-store");
   return r;

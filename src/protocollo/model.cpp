@@ -108,6 +108,8 @@ std::string correspondents_to_json(const std::vector<Correspondent>& cs) {
     if (!c.fiscal_code.empty()) o["fiscal_code"] = c.fiscal_code;
     if (!c.pec.empty()) o["pec"] = c.pec;
     if (!c.email.empty()) o["email"] = c.email;
+    if (!c.ipa_code.empty()) o["ipa_code"] = c.ipa_code;
+    if (!c.aoo_code.empty()) o["aoo_code"] = c.aoo_code;
     arr.push_back(std::move(o));
   }
   return json::serialize(arr);
@@ -127,7 +129,8 @@ std::vector<Correspondent> correspondents_from_json(const std::string& text) {
     const auto& o = item.as_object();
     // Checked when registered (correspondent_from()).
     out.push_back({parse_correspondent_kind(field(o, "kind")).value_or(CorrespondentKind::person),
-                   field(o, "name"), field(o, "fiscal_code"), field(o, "pec"), field(o, "email")});
+                   field(o, "name"), field(o, "fiscal_code"), field(o, "pec"), field(o, "email"),
+                   field(o, "ipa_code"), field(o, "aoo_code")});
   }
   return out;
 }

@@ -47,9 +47,14 @@ struct Correspondent {
   std::string fiscal_code;  // codice fiscale / partita IVA / IPA code, when known
   std::string pec;
   std::string email;
+  // A public administration's IPA codes (kind body), when known: the body's (CodiceIPAAmministrazione)
+  // and its registry office's (CodiceIPAAOO). An office of the hub receives protocol messages internally.
+  std::string ipa_code;
+  std::string aoo_code;
   bool operator==(const Correspondent&) const = default;
 };
-// JSON array of objects {kind, name, fiscal_code?, pec?, email?}; what protocol_entries stores.
+// JSON array of objects {kind, name, fiscal_code?, pec?, email?, ipa_code?, aoo_code?}; what
+// protocol_entries stores.
 std::string correspondents_to_json(const std::vector<Correspondent>& cs);
 std::vector<Correspondent> correspondents_from_json(const std::string& json);
 

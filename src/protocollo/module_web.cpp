@@ -1,5 +1,7 @@
 #include "protocollo/module_web.hpp"
 
+#include <cstdlib>
+
 #include "protocollo/register_job.hpp"
 
 namespace sp::protocollo {
@@ -13,8 +15,23 @@ std::unique_ptr<Module> install(http::Router& router, const web::ModuleDeps& d,
     return names ? names->name(who, "it") : std::string();
   });
   register_daily_register_job(d.jobs, *m->registers);
-  m->web = std::make_unique<WebDeps>(
-      WebDeps{d.view(), *m->protocol, *m->registers, d.files, d.tenants(), identity.actor_names.get()});
+  // AgID's schemas are reference data outside the project (../shared/agid, docs/protocollo-interop.md):
+  // SPORTELLO_AGID_SCHEMA_DIR names their folder, by default next to the share folder; the CAs the hub
+  // trusts for incoming segnature besides its members' certificates: SPORTELLO_AGID_TRUSTED_CA_FILE.
+  InteropOptions interop;
+  interop.keys_dir = d.config.keys_dir;
+  const char* schema_dir = std::getenv("SPORTELLO_AGID_SCHEMA_DIR");
+  interop.schema_dir =
+      schema_dir != nullptr && *schema_dir != '\0' ? schema_dir : d.config.share_dir + "/../shared/agid";
+  if (const char* ca = std::getenv("SPORTELLO_AGID_TRUSTED_CA_FILE")) interop.trusted_ca_file = ca;
+  m->interop = std::make_unique<InteropService>(d.db, d.clock, d.i18n, *m->protocol, d.files, d.tenants(),
+                                                std::move(interop));
+  m->protocol->set_annul_listener(
+      [svc = m->interop.get()](db::Conn& tx, tenants::TenantId tenant, const Entry& e, const Annulment& a) {
+        svc->on_annulled(tx, tenant, e, a);
+      });
+  m->web = std::make_unique<WebDeps>(WebDeps{d.view(), *m->protocol, *m->registers, d.files, d.tenants(),
+                                             identity.actor_names.get(), m->interop.get()});
   register_pages(router, *m->web);
   register_api(router, *m->web);
   // Where documents are uploaded: the registry's form and API (base64 in JSON is a third larger).

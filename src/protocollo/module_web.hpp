@@ -6,6 +6,7 @@
 #include "http/router.hpp"
 #include "identity/module_web.hpp"
 #include "protocollo/daily_register.hpp"
+#include "protocollo/interop.hpp"
 #include "protocollo/service.hpp"
 #include "protocollo/web.hpp"
 #include "web/module.hpp"
@@ -15,6 +16,7 @@ namespace sp::protocollo {
 struct Module : web::Installed {
   std::unique_ptr<ProtocolService> protocol;
   std::unique_ptr<DailyRegisterService> registers;
+  std::unique_ptr<InteropService> interop;  // the signed segnatura, messages between registry offices
   std::unique_ptr<WebDeps> web;
 };
 

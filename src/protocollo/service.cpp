@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <boost/json.hpp>
 #include <cctype>
-#include <pugixml.hpp>
 #include <sstream>
 #include <stdexcept>
 
@@ -21,8 +20,6 @@ namespace {
 
 constexpr std::size_t kMaxSubject = 2000;
 constexpr int kMaxPage = 500;
-constexpr const char* kNamespace = "http://www.agid.gov.it/protocollo/";
-constexpr const char* kRegistryCode = "PROTOCOLLO";  // CodiceRegistro: the AOO's general register
 
 bool is_ipa_code(const std::string& s) {
   return !s.empty() && s.size() <= 32 && std::all_of(s.begin(), s.end(), [](char c) {
@@ -86,48 +83,6 @@ Result<std::string> normalise_instant(const std::string& s, const char* field) {
   auto tp = time::parse_iso_utc(s);
   if (!tp) return invalid("protocollo.search", field, tp.error().detail);
   return time::format_iso_utc_millis(*tp);
-}
-
-void add_party(pugi::xml_node parent, const Correspondent& c) {
-  const char* tag = c.kind == CorrespondentKind::body       ? "Amministrazione"
-                    : c.kind == CorrespondentKind::business ? "PersonaGiuridica"
-                                                            : "Persona";
-  auto n = parent.append_child(tag);
-  n.append_child("Denominazione").text().set(c.name.c_str());
-  if (!c.fiscal_code.empty()) n.append_child("CodiceFiscale").text().set(c.fiscal_code.c_str());
-  if (!c.pec.empty()) {
-    auto a = n.append_child("IndirizzoTelematico");
-    a.append_attribute("tipo") = "pec";
-    a.text().set(c.pec.c_str());
-  }
-  if (!c.email.empty()) {
-    auto a = n.append_child("IndirizzoTelematico");
-    a.append_attribute("tipo") = "smtp";
-    a.text().set(c.email.c_str());
-  }
-}
-
-void add_own_aoo(pugi::xml_node parent, const Entry& e, const std::string& aoo_name) {
-  auto n = parent.append_child("Amministrazione");
-  n.append_child("CodiceAmministrazione").text().set(e.admin_code.c_str());
-  n.append_child("CodiceAOO").text().set(e.aoo_code.c_str());
-  if (!aoo_name.empty()) n.append_child("Denominazione").text().set(aoo_name.c_str());
-  if (!e.office.empty()) n.append_child("UnitaOrganizzativa").text().set(e.office.c_str());
-}
-
-void add_document(pugi::xml_node parent, const char* tag, const Document& d) {
-  auto n = parent.append_child(tag);
-  n.append_attribute("nomeFile") = d.file_name.c_str();
-  n.append_attribute("mimeType") = d.mime_type.c_str();
-  n.append_attribute("dimensione") = static_cast<long long>(d.size);
-  auto imp = n.append_child("Impronta");
-  imp.append_attribute("algoritmo") = "SHA-256";
-  imp.append_attribute("codifica") = "base64";
-  imp.text().set(crypto::base64_encode(crypto::hex_decode(d.sha256).value_or("")).c_str());
-}
-
-std::string rome_iso_date(time::TimePoint registered_at) {
-  return time::format_iso_date(time::rome_date(registered_at));
 }
 
 }  // namespace
@@ -417,6 +372,10 @@ Status ProtocolService::annul(const Actor& who, tenants::TenantId tenant, const 
     ProtocolStore::insert_history(
         tx, id,
         {a.at, a.by, HistoryField::annulment_authorisation, "", authorisation, HistoryKind::annulment});
+    if (on_annul_) {
+      e->annulment = a;
+      on_annul_(tx, tenant, *e, a);
+    }
     audit_change(audit_, tx, who, tenant, "protocollo.annul", id,
                  json_details({{"year", std::to_string(e->year)},
                                {"number", format_number(e->number)},
@@ -455,43 +414,6 @@ Status ProtocolService::update_classification(const Actor& who, tenants::TenantI
 std::string ProtocolService::segnatura_text(const Entry& e) {
   return e.aoo_code + " - " + std::to_string(e.year) + " - " + format_number(e.number) + " - " +
          time::format_it_date(e.registered_at);
-}
-
-std::string ProtocolService::segnatura_xml(const Entry& e, const std::string& aoo_name) {
-  pugi::xml_document doc;
-  auto decl = doc.append_child(pugi::node_declaration);
-  decl.append_attribute("version") = "1.0";
-  decl.append_attribute("encoding") = "UTF-8";
-  auto root = doc.append_child("SegnaturaInformatica");
-  root.append_attribute("xmlns") = kNamespace;
-  root.append_attribute("versione") = "3.0.0";
-  root.append_attribute("xml:lang") = "it";
-
-  auto head = root.append_child("Intestazione");
-  auto id = head.append_child("Identificatore");
-  id.append_child("CodiceAmministrazione").text().set(e.admin_code.c_str());
-  id.append_child("CodiceAOO").text().set(e.aoo_code.c_str());
-  id.append_child("CodiceRegistro").text().set(kRegistryCode);
-  id.append_child("NumeroRegistrazione").text().set(format_number(e.number).c_str());
-  id.append_child("DataRegistrazione").text().set(rome_iso_date(e.registered_at).c_str());
-  head.append_child("Oggetto").text().set(e.subject.c_str());
-  if (!e.classification.empty()) head.append_child("Classifica").text().set(e.classification.c_str());
-  if (!e.fascicolo.empty()) head.append_child("Fascicolo").text().set(e.fascicolo.c_str());
-
-  auto desc = root.append_child("Descrizione");
-  if (e.direction == Direction::incoming) {
-    for (const auto& c : e.correspondents) add_party(desc.append_child("Mittente"), c);
-    add_own_aoo(desc.append_child("Destinatario"), e, aoo_name);
-  } else {
-    add_own_aoo(desc.append_child("Mittente"), e, aoo_name);
-    for (const auto& c : e.correspondents) add_party(desc.append_child("Destinatario"), c);
-  }
-  for (const auto& d : e.documents)
-    add_document(desc, d.role == DocumentRole::primary ? "DocumentoPrimario" : "Allegato", d);
-
-  std::ostringstream out;
-  doc.save(out, "  ", pugi::format_default, pugi::encoding_utf8);
-  return out.str();
 }
 
 }  // namespace sp::protocollo

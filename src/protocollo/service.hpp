@@ -158,8 +158,12 @@ class ProtocolService {
 
   // "C_H501 - 2026 - 0000042 - 23/11/2026": AOO code, year, number, date of registration in Rome.
   static std::string segnatura_text(const Entry& e);
-  // The segnatura XML (AgID 2021, namespace http://www.agid.gov.it/protocollo/, version 3.0.0).
-  static std::string segnatura_xml(const Entry& e, const std::string& aoo_name = {});
+  // (The segnatura XML, signed, is InteropService::signed_segnatura: protocollo/interop.hpp.)
+
+  // Called inside an annulment's transaction, after the entry was marked (the exchange with other
+  // registry offices records AnnullamentoProtocollazione there). One listener; set at start.
+  using AnnulListener = std::function<void(db::Conn&, tenants::TenantId, const Entry&, const Annulment&)>;
+  void set_annul_listener(AnnulListener listener) { on_annul_ = std::move(listener); }
 
   static Status validate(const NewEntry& e);
 
@@ -179,6 +183,7 @@ class ProtocolService {
   ProtocolStore store_;
   audit::AuditService audit_;
   files::FileService* files_ = nullptr;
+  AnnulListener on_annul_;
 };
 
 }  // namespace sp::protocollo

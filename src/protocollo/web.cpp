@@ -5,6 +5,7 @@
 #include "identity/guards.hpp"
 #include "identity/permissions.hpp"
 #include "identity/web.hpp"
+#include "protocollo/interop_web.hpp"
 #include "protocollo/web_support.hpp"
 #include "web/context.hpp"
 
@@ -126,6 +127,9 @@ http::Response new_form(WebDeps& d, http::Request& req, const StaffCall& a, cons
   page.data.set("channels",
                 option_list(d, lang, kChannels, "protocollo.channel.", channel.empty() ? "post" : channel));
   page.data.set("kinds", option_list(d, lang, kKinds, "ui.proto_kind_", field_of(f, "correspondent_kind")));
+  auto offices = hub_office_options(d, *a.body, field_of(f, "correspondent_aoo"));
+  page.data.set("has_hub_offices", offices.is_list() && !offices.list_value().empty());
+  page.data.set("hub_offices", offices);
   Data aoos = web::list();
   auto all = d.protocol.aoos(a.body->id);
   for (const auto& x : all) {
@@ -164,6 +168,21 @@ http::Response new_post(WebDeps& d, http::Request& req, const StaffCall& a) {
   if (auto st = identity::check_csrf(req, f); !st) return d.view.error_page(req, st.error().http_status);
   auto entry = entry_from_fields(f, d.protocol.aoos(a.body->id));
   if (!entry) return new_form(d, req, a, f, &entry.error());
+  // A recipient that is a registry office of the hub: only one of the offices offered.
+  if (const auto chosen = field_of(f, "correspondent_aoo"); !chosen.empty()) {
+    const HubOffice* office = nullptr;
+    const auto offices = d.interop ? d.interop->other_offices(a.body->id) : std::vector<HubOffice>{};
+    for (const auto& o : offices)
+      if (o.aoo.admin_code + "/" + o.aoo.code == chosen) office = &o;
+    if (office == nullptr || entry->correspondents.empty()) {
+      auto e = field_error("protocollo.correspondents", 400, "correspondents");
+      return new_form(d, req, a, f, &e);
+    }
+    auto& c = entry->correspondents.front();
+    c.kind = CorrespondentKind::body;
+    c.ipa_code = office->aoo.admin_code;
+    c.aoo_code = office->aoo.code;
+  }
 
   const auto main = parts->files("document");
   const auto attachments = parts->files("attachments");
@@ -205,6 +224,12 @@ http::Response entry_page(WebDeps& d, http::Request& req, const StaffCall& a, co
   page.data.set("just_registered", req.query_param("registrata") == "1");
   page.data.set("segnatura", ProtocolService::segnatura_text(*e));
   page.data.set("segnatura_href", href + "/segnatura.xml");
+  add_exchange_view(d, lang, *a.body, *e, a.who, page.data);
+  page.data.set("just_sent", req.query_param("inviato") == "1");
+  if (const auto failed = req.query_param("invio");
+      !failed.empty() && failed.rfind("protocollo.", 0) == 0 &&
+      failed.find_first_not_of("abcdefghijklmnopqrstuvwxyz_.") == std::string::npos)
+    page.data.set("send_error", d.view.i18n().message(lang, Error::make(failed, 409)));
   page.data.set("channel", d.view.t(lang, "protocollo.channel." + std::string(to_string(e->channel))));
   page.data.set("registered_by", actor_name(d, lang, e->registered_by));
   page.data.set("sender_protocol_number", e->sender_protocol_number);
@@ -309,16 +334,13 @@ http::Response classify_post(WebDeps& d, http::Request& req, const StaffCall& a)
   return http::Response::redirect(base_href(*a.body) + "/" + id, 303);
 }
 
-std::string aoo_name(WebDeps& d, tenants::TenantId tenant, AooId id) {
-  for (const auto& x : d.protocol.aoos(tenant))
-    if (x.id == id) return x.name;
-  return {};
-}
-
 http::Response segnatura_get(WebDeps& d, http::Request& req, const StaffCall& a) {
   auto e = d.protocol.get(a.who, a.body->id, req.param("id"));
   if (!e) return d.view.error_page(req, e.error().http_status);
-  auto r = http::Response::text(ProtocolService::segnatura_xml(*e, aoo_name(d, a.body->id, e->aoo_id)));
+  if (d.interop == nullptr) return d.view.error_page(req, 404);
+  auto xml = d.interop->signed_segnatura(a.who, a.body->id, e->id);
+  if (!xml) return d.view.error_page(req, xml.error().http_status);
+  auto r = http::Response::text(std::move(*xml));
   r.content_type = "application/xml; charset=utf-8";
   r.header("Content-Disposition", "attachment; filename=\"segnatura_" + e->aoo_code + "_" +
                                       std::to_string(e->year) + "_" + format_number(e->number) + ".xml\"");
@@ -486,6 +508,7 @@ void register_pages(http::Router& router, WebDeps& d) {
              staff_route(d, Permission::backoffice, register_file_get));
   router.get(b + "/aoo", staff_route(d, Permission::manage_staff, aoo_get));
   router.post(b + "/aoo", staff_route(d, Permission::manage_staff, aoo_post));
+  register_interop_pages(router, d);  // before /{id}: in-arrivo is not an entry
   router.get(b + "/{id}", staff_route(d, Permission::backoffice, entry_get));
   router.post(b + "/{id}/annulla", staff_route(d, Permission::backoffice, annul_post));
   router.post(b + "/{id}/classificazione", staff_route(d, Permission::backoffice, classify_post));

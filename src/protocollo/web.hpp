@@ -8,7 +8,8 @@
 //   GET      /backoffice/{slug}/protocollo/{id}                    entry, documents, segnatura, history
 //   POST     /backoffice/{slug}/protocollo/{id}/annulla            annul (reason + authorising act)
 //   POST     /backoffice/{slug}/protocollo/{id}/classificazione    classification, fascicolo, office
-//   GET      /backoffice/{slug}/protocollo/{id}/segnatura.xml      the segnatura XML
+//   GET      /backoffice/{slug}/protocollo/{id}/segnatura.xml      the segnatura XML, signed (XAdES)
+//   and the exchange with other registry offices: protocollo/interop_web.hpp
 //   GET      /backoffice/{slug}/protocollo/{id}/documenti/{n}      a registered document's bytes
 //   GET      /backoffice/{slug}/protocollo/registro-giornaliero    daily registers, with downloads:
 //   GET      /backoffice/{slug}/protocollo/registro-giornaliero/{rid}/{format}   (format: pdf | json)
@@ -28,6 +29,7 @@
 #include "http/router.hpp"
 #include "identity/actor_names.hpp"
 #include "protocollo/daily_register.hpp"
+#include "protocollo/interop.hpp"
 #include "protocollo/service.hpp"
 #include "tenants/service.hpp"
 #include "web/view.hpp"
@@ -41,6 +43,7 @@ struct WebDeps {
   files::FileService& files;
   tenants::TenantService& tenants;
   identity::ActorNames* actor_names = nullptr;  // names, not ids, for who registered, annulled, changed
+  InteropService* interop = nullptr;  // the signed segnatura and the exchange with other registry offices
 };
 
 void register_pages(http::Router& router, WebDeps& deps);

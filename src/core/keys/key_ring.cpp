@@ -503,6 +503,25 @@ Result<KeyRing> ensure_ring(const std::string& keys_dir, const std::string& owne
   return load_ring(keys_dir, owner, purpose);
 }
 
+Result<KeyRing> place_certificate(const std::string& keys_dir, const std::string& owner,
+                                  const std::string& key_pem, const std::string& cert_pem) {
+  if (auto st = check_owner(owner); !st) return st.error();
+  const fs::path dir = ring_dir(keys_dir, owner, Purpose::xml_signing);
+  if (auto st = make_private_dirs(dir); !st) return st.error();
+  {
+    RingLock lock(dir);
+    if (!lock.ok()) return keys_io((dir / ".lock").string());
+    const std::string id = key_id(Purpose::xml_signing, cert_pem);
+    std::error_code ec;
+    if (!fs::exists(dir / (id + ".crt"), ec)) {
+      // The key first: a certificate without its key is never loaded.
+      if (auto st = write_whole(dir / (id + ".key"), key_pem); !st) return st.error();
+      if (auto st = write_whole(dir / (id + ".crt"), cert_pem); !st) return st.error();
+    }
+  }
+  return load_ring(keys_dir, owner, Purpose::xml_signing);
+}
+
 Result<KeyRing> import_secret(const std::string& keys_dir, const std::string& owner, Purpose purpose,
                               const std::string& secret, KeyStatus status, time::TimePoint now) {
   if (purpose != Purpose::audit_hmac || secret.size() != 32) {

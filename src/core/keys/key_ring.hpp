@@ -140,6 +140,11 @@ Result<KeyRing> ensure_ring(const std::string& keys_dir, const std::string& owne
 // it already. Returns the ring after the import.
 Result<KeyRing> import_secret(const std::string& keys_dir, const std::string& owner, Purpose purpose,
                               const std::string& secret, KeyStatus status, time::TimePoint now);
+// Places an xml-signing certificate and its PEM key in the owner's ring (<kid>.key, <kid>.crt; the
+// validity is the certificate's), unless the ring holds it already: the demo's self-signed identities
+// and tests (in production the operator places the CA's). Errors: keys.owner, keys.io.
+Result<KeyRing> place_certificate(const std::string& keys_dir, const std::string& owner,
+                                  const std::string& key_pem, const std::string& cert_pem);
 // Changes a key's status (retire or revoke it by hand). Errors: keys.owner, not_found, keys.io.
 Status set_status(const std::string& keys_dir, const std::string& owner, Purpose purpose,
                   const std::string& id, keys::KeyStatus status);

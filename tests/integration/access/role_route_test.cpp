@@ -117,6 +117,15 @@ const std::vector<Rule>& rules() {
       {"GET", "/backoffice/{slug}/protocollo/{id}/segnatura.xml", kAstiDesk},
       {"GET", "/backoffice/{slug}/protocollo/{id}/documenti/{n}", kAstiDesk},
       {"POST", "/backoffice/{slug}/protocollo/{id}/classificazione", kAstiDesk, "classification=1.1"},
+      // Protocol messages between registry offices ({id}: an incoming entry, which is not sent: 303 back
+      // with the reason; {mid}: a message Casale Monferrato sent to Asti; the forms without their fields
+      // answer 400 and change nothing).
+      {"POST", "/backoffice/{slug}/protocollo/{id}/invia", kAstiDesk},
+      {"GET", "/backoffice/{slug}/protocollo/in-arrivo", kAstiDesk},
+      {"GET", "/backoffice/{slug}/protocollo/in-arrivo/{mid}", kAstiDesk},
+      {"POST", "/backoffice/{slug}/protocollo/in-arrivo/{mid}/registra", kAstiDesk},
+      {"POST", "/backoffice/{slug}/protocollo/in-arrivo/{mid}/rifiuta", kAstiDesk},
+      {"GET", "/backoffice/{slug}/protocollo/in-arrivo/{mid}/documenti/{n}", kAstiDesk},
       {"POST",
        "/backoffice/{slug}/protocollo/{id}/annulla",
        {"asti_manager", "asti_admin"},
@@ -438,6 +447,35 @@ class RoleRouteTest : public ::testing::TestWithParam<sp::db::Dialect> {
       ASSERT_TRUE(r.ok());
       protocol_id_ = r->id;
     });
+    // A protocol message from Casale Monferrato's registry office to Asti's, for the queue's {mid}.
+    {
+      const auto casale = tenants.by_slug("casale-monferrato")->id;
+      const auto asti_aoo = protocol.aoos(asti_).at(0);
+      sp::protocollo::Correspondent to{sp::protocollo::CorrespondentKind::body, "Comune di Asti", "", "", ""};
+      to.ipa_code = asti_aoo.admin_code;
+      to.aoo_code = asti_aoo.code;
+      sp::protocollo::NewEntry out;
+      out.aoo_id = protocol.aoos(casale).at(0).id;
+      out.direction = sp::protocollo::Direction::outgoing;
+      out.subject = "Trasmissione";
+      out.correspondents = {to};
+      std::string out_id;
+      app_->database().write([&](sp::db::Conn& tx) {
+        auto f = files.put(tx, casale, "nota.txt", "testo della nota", sp::files::Limits{});
+        ASSERT_TRUE(f.ok());
+        out.documents = {
+            {sp::protocollo::DocumentRole::primary, f->file_name, f->mime_type, f->size, f->sha256, f->id}};
+        auto r = protocol.register_entry(tx, sp::protocollo::SystemActor{"test"}, casale, out);
+        ASSERT_TRUE(r.ok());
+        out_id = r->id;
+      });
+      auto sent = app_->interop().send(sp::protocollo::SystemActor{"test"}, casale, out_id);
+      ASSERT_TRUE(sent.ok()) << sent.error().code << " " << sent.error().detail;
+      auto inbox = app_->interop().inbox(sp::protocollo::SystemActor{"test"}, asti_);
+      ASSERT_TRUE(inbox.ok() && inbox->size() == 1u);
+      ASSERT_TRUE(inbox->front().check_code.empty()) << inbox->front().check_code;
+      interop_message_id_ = inbox->front().id;
+    }
     sp::protocollo::DailyRegisterService registers(app_->database(), sp::time::system_clock(),
                                                    sp::testing::locales());
     ASSERT_GE(registers.catch_up().produced, 1);
@@ -564,6 +602,7 @@ class RoleRouteTest : public ::testing::TestWithParam<sp::db::Dialect> {
     if (pattern.find("/spontanei/") != std::string::npos) put("{code}", "ricarica-mensa");
     put("{doc}", case_doc_id_);
     put("{rid}", register_id_);
+    put("{mid}", interop_message_id_);
     put("{format}", "pdf");
     put("{n}", "0");
     put("{code}", "occupazione-suolo-pubblico");  // offered online by Asti, not by Novara
@@ -635,6 +674,7 @@ class RoleRouteTest : public ::testing::TestWithParam<sp::db::Dialect> {
   sp::tenants::TenantId asti_ = 0;
   std::string record_id_;
   std::string import_id_;
+  std::string interop_message_id_;
   std::string protocol_id_;
   std::string register_id_;
   std::string draft_id_;
@@ -710,8 +750,9 @@ TEST_P(RoleRouteTest, NobodyReachesAnotherBodysPagesAndEachRefusalIsLogged) {
       EXPECT_NE(classify(r), Outcome::allowed)
           << actor.name << " " << rule.method << " " << path << " → " << r.status;
     }
-    const bool names_a_record =
-        rule.pattern.find("{id}") != std::string::npos || rule.pattern.find("{rid}") != std::string::npos;
+    const bool names_a_record = rule.pattern.find("{id}") != std::string::npos ||
+                                rule.pattern.find("{rid}") != std::string::npos ||
+                                rule.pattern.find("{mid}") != std::string::npos;
     if (rule.allowed.count("asti_admin") && !names_a_record) {
       auto own = call(rule.method, path, "novara_admin");
       EXPECT_EQ(classify(own), Outcome::allowed) << "novara_admin " << rule.method << " " << path;

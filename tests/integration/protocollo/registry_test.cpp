@@ -5,6 +5,7 @@
 #include <thread>
 #include <vector>
 
+#include "protocollo/segnatura.hpp"
 #include "protocollo_fixture.hpp"
 
 namespace sp::protocollo::testing {
@@ -104,58 +105,47 @@ TEST_P(ProtocolRegistryTest, TheDatabaseRefusesChangesToMandatoryFields) {
   EXPECT_EQ(protocol().get(&staff_, kBody, r.id)->classification, "9.9");
 }
 
-TEST_P(ProtocolRegistryTest, SegnaturaXmlIsWellFormedWithTheEntrysValues) {
+TEST_P(ProtocolRegistryTest, SegnaturaXmlCarriesTheEntrysValues) {
+  // (Signed and checked against AgID's schema: tests/integration/protocollo_interop.)
   auto r = register_one(incoming(aoo_));
   auto e = protocol().get(&staff_, kBody, r.id);
   ASSERT_TRUE(e.ok());
   EXPECT_EQ(ProtocolService::segnatura_text(*e), "AOO_ROMA - 2026 - 0000001 - 02/03/2026");
-  auto xml = ProtocolService::segnatura_xml(*e, "Protocollo generale");
-  pugi::xml_document doc;
-  auto parsed = doc.load_string(xml.c_str());
-  ASSERT_TRUE(parsed) << parsed.description() << "\n" << xml;
-  auto root = doc.child("SegnaturaInformatica");
-  ASSERT_TRUE(root) << xml;
-  EXPECT_STREQ(root.attribute("xmlns").value(), "http://www.agid.gov.it/protocollo/");
-  EXPECT_STREQ(root.attribute("versione").value(), "3.0.0");
-  auto id = root.child("Intestazione").child("Identificatore");
-  EXPECT_STREQ(id.child_value("CodiceAmministrazione"), "c_h501");
-  EXPECT_STREQ(id.child_value("CodiceAOO"), "AOO_ROMA");
-  EXPECT_STREQ(id.child_value("CodiceRegistro"), "PROTOCOLLO");
-  EXPECT_STREQ(id.child_value("NumeroRegistrazione"), "0000001");
-  EXPECT_STREQ(id.child_value("DataRegistrazione"), "2026-03-02");
-  EXPECT_STREQ(root.child("Intestazione").child_value("Oggetto"), "Istanza di accesso agli atti");
-  EXPECT_STREQ(root.child("Intestazione").child_value("Classifica"), "6.3");
-  EXPECT_STREQ(root.child("Intestazione").child_value("Fascicolo"), "2026-6.3-12");
-  auto desc = root.child("Descrizione");
-  EXPECT_STREQ(desc.child("Mittente").child("Persona").child_value("Denominazione"), "Mario Rossi");
-  EXPECT_STREQ(desc.child("Mittente").child("Persona").child_value("CodiceFiscale"), "RSSMRA80A01H501U");
-  EXPECT_STREQ(desc.child("Destinatario").child("Amministrazione").child_value("CodiceAOO"), "AOO_ROMA");
-  auto primary = desc.child("DocumentoPrimario");
-  EXPECT_STREQ(primary.attribute("nomeFile").value(), "istanza.pdf");
-  EXPECT_STREQ(primary.attribute("mimeType").value(), "application/pdf");
-  // SHA-256("hello") in base64.
-  EXPECT_STREQ(primary.child_value("Impronta"), "LPJNul+wow4m6DsqxbninhsWHlwfp0JecwQzYpOLmCQ=");
-  auto attachments = std::distance(desc.children("Allegato").begin(), desc.children("Allegato").end());
-  EXPECT_EQ(attachments, 1);
-  // SHA-256("abc").
-  EXPECT_STREQ(desc.child("Allegato").child_value("Impronta"),
-               "ungWv48Bz+pBQUDeXa4iI7ADYaOWF3qctBD/YfIAFa0=");
+  auto xml = segnatura_unsigned(*e, {"Roma Capitale", "02438750586", "Protocollo generale", ""});
+  ASSERT_TRUE(xml.ok());
+  EXPECT_NE(xml->find("prot:versione=\"3.0.0\""), std::string::npos) << *xml;
+  EXPECT_EQ(xml->find("codifica"), std::string::npos) << *xml;  // not in AgID's schema
+  auto read = read_segnatura(*xml);
+  ASSERT_TRUE(read.ok()) << read.error().detail;
+  EXPECT_EQ(read->id.admin_code, "c_h501");
+  EXPECT_EQ(read->id.aoo_code, "AOO_ROMA");
+  EXPECT_EQ(read->id.registry, "PROTOCOLLO");
+  EXPECT_EQ(read->id.number, "0000001");
+  EXPECT_EQ(read->id.date, "2026-03-02");
+  EXPECT_EQ(read->subject, "Istanza di accesso agli atti");
+  EXPECT_EQ(read->classification, "6.3");
+  EXPECT_EQ(read->fascicolo, "2026-6.3-12");
+  EXPECT_EQ(read->sender.name, "Mario Rossi");
+  EXPECT_EQ(read->sender.fiscal_code, "RSSMRA80A01H501U");
+  ASSERT_EQ(read->recipients.size(), 1u);
+  EXPECT_EQ(read->recipients[0].aoo_code, "AOO_ROMA");
+  ASSERT_EQ(read->documents.size(), 2u);
+  EXPECT_EQ(read->documents[0].file_name, "istanza.pdf");
+  EXPECT_EQ(read->documents[0].mime_type, "application/pdf");
+  // SHA-256("hello") in base64 in the XML, hex once read.
+  EXPECT_NE(xml->find("LPJNul+wow4m6DsqxbninhsWHlwfp0JecwQzYpOLmCQ="), std::string::npos);
+  EXPECT_EQ(read->documents[0].sha256_hex, digest::sha256_hex("hello"));
+  EXPECT_EQ(read->documents[1].sha256_hex, digest::sha256_hex("abc"));
 
   // Outgoing: the AOO sends, the correspondent receives.
   auto out = incoming(aoo_, "Provvedimento");
   out.direction = Direction::outgoing;
   auto r2 = register_one(out);
-  auto xml2 = ProtocolService::segnatura_xml(*protocol().get(&staff_, kBody, r2.id));
-  pugi::xml_document doc2;
-  ASSERT_TRUE(doc2.load_string(xml2.c_str()));
-  auto d2 = doc2.child("SegnaturaInformatica").child("Descrizione");
-  EXPECT_STREQ(d2.child("Mittente").child("Amministrazione").child_value("CodiceAOO"), "AOO_ROMA");
-  EXPECT_STREQ(d2.child("Destinatario").child("Persona").child_value("Denominazione"), "Mario Rossi");
-  EXPECT_STREQ(doc2.child("SegnaturaInformatica")
-                   .child("Intestazione")
-                   .child("Identificatore")
-                   .child_value("NumeroRegistrazione"),
-               "0000002");
+  auto read2 = read_segnatura(segnatura_unsigned(*protocol().get(&staff_, kBody, r2.id), {}).value()).value();
+  EXPECT_EQ(read2.sender.aoo_code, "AOO_ROMA");
+  ASSERT_EQ(read2.recipients.size(), 1u);
+  EXPECT_EQ(read2.recipients[0].name, "Mario Rossi");
+  EXPECT_EQ(read2.id.number, "0000002");
 }
 
 TEST_P(ProtocolRegistryTest, SearchByNumberYearDatesSubjectCorrespondentAndClassification) {

@@ -2,8 +2,8 @@
 // annulment, segnatura, scopes and the wall between bodies.
 #include <sodium.h>
 
-#include "core/digest.hpp"
 #include "app_fixture.hpp"
+#include "core/digest.hpp"
 
 namespace sp::protocollo::webtest {
 namespace {
@@ -72,7 +72,8 @@ TEST_P(ApiTest, ASystemOfTheBodyRegistersSearchesAndAnnulsWithItsKey) {
 
   auto xml = api("GET", kApi + "/registrazioni/" + id + "/segnatura", key);
   ASSERT_EQ(xml.status, 200);
-  EXPECT_NE(xml.body.find("<CodiceAOO>c_a479</CodiceAOO>"), std::string::npos);
+  EXPECT_NE(xml.body.find("<prot:CodiceAOO>c_a479</prot:CodiceAOO>"), std::string::npos);
+  EXPECT_NE(xml.body.find("<ds:Signature"), std::string::npos);
 
   auto c =
       api("POST", kApi + "/registrazioni/" + id + "/classificazione", key, R"({"fascicolo":"2026-6.3-1"})");

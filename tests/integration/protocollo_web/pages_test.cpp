@@ -3,8 +3,8 @@
 #include <fstream>
 #include <iterator>
 
-#include "core/digest.hpp"
 #include "app_fixture.hpp"
+#include "core/digest.hpp"
 
 namespace sp::protocollo::webtest {
 namespace {
@@ -60,7 +60,8 @@ TEST_P(PagesTest, AnOperatorRegistersAnUploadedDocumentAndFindsIt) {
 
   auto xml = get(kBase + "/" + id + "/segnatura.xml", op);
   ASSERT_EQ(xml.status, 200);
-  EXPECT_NE(xml.body.find("<NumeroRegistrazione>0000001</NumeroRegistrazione>"), std::string::npos);
+  EXPECT_NE(xml.body.find("<prot:NumeroRegistrazione>0000001</prot:NumeroRegistrazione>"), std::string::npos);
+  EXPECT_NE(xml.body.find("<ds:Signature"), std::string::npos);  // signed (XAdES): protocollo_interop
 
   // A second registration takes the next number.
   const auto id2 = register_through_form(*this, op, "Segnalazione buca stradale", sample_pdf("buca"));
@@ -115,9 +116,12 @@ TEST_P(PagesTest, AnExecutableIsRefusedWhateverItsNameAndNothingIsRegistered) {
   std::string program(256 * 1024, '\0');
   exe.read(program.data(), static_cast<std::streamsize>(program.size()));
   program.resize(static_cast<std::size_t>(exe.gcount()));
-  ASSERT_EQ(program.substr(0, 4), "\x7f" "ELF");
-  auto r = post_multipart(kBase + "/nuovo", op, {{"subject", "Istanza"}, {"correspondent_name", "Mario Rossi"}},
-                          {{"document", "istanza.pdf", "application/pdf", program}});
+  ASSERT_EQ(program.substr(0, 4),
+            "\x7f"
+            "ELF");
+  auto r =
+      post_multipart(kBase + "/nuovo", op, {{"subject", "Istanza"}, {"correspondent_name", "Mario Rossi"}},
+                     {{"document", "istanza.pdf", "application/pdf", program}});
   EXPECT_EQ(r.status, 415) << r.body.substr(0, 500);
   EXPECT_NE(get(kBase, op).body.find("0 registrazioni trovate"), std::string::npos);
 }

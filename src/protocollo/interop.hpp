@@ -1,0 +1,139 @@
+#pragma once
+// Protocol messages between registry offices (AgID 2021 guidelines, annex on interoperability;
+// docs/protocollo-interop.md): the signed segnatura of an entry, sending an outgoing entry to the
+// registry offices it is addressed to, receiving, checking and registering a message, answering with
+// ConfermaRicezione or NotificaEccezione, and AnnullamentoProtocollazione when a registration is annulled.
+// Each side's audit chain records what it sent (protocollo.interop_send), received
+// (protocollo.interop_receive, with the outcome of the checks) and refused (protocollo.interop_refuse);
+// the registration and the annulment are the register's own entries.
+//
+// Today the messages travel between members of the hub (channel "hub": the same database, each side's
+// records in its own tenant); the PEC and SOAP channels are for later (the records already name the
+// channel). An arrival is checked exactly as one from outside would be: AgID's schema, the XAdES
+// signature against the certificates the hub trusts (every member's xml-signing certificate and the CAs
+// in agid_trusted_ca_file), the addressee, and each file's SHA-256 against the segnatura's Impronta. A
+// refused message is kept with the reason and answered with a NotificaEccezione.
+//
+// Error codes: protocollo.interop_not_outgoing (409: only outgoing, not annulled entries are sent),
+// protocollo.interop_no_recipient (409: no recipient is a registry office of the hub, or all were sent
+// already), protocollo.interop_no_bytes (409: a document registered by reference has no bytes to send),
+// protocollo.signing_key (503: the office's body has no xml-signing certificate), protocollo.message_state
+// (409: the message was refused or registered already), protocollo.refusal_reason (400), plus the
+// segnatura.* and xades.* codes of a refused arrival (kept on the message), not_found, forbidden.
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "audit/service.hpp"
+#include "core/i18n.hpp"
+#include "files/service.hpp"
+#include "protocollo/interop_store.hpp"
+#include "protocollo/segnatura.hpp"
+#include "protocollo/service.hpp"
+#include "protocollo/xades.hpp"
+#include "tenants/service.hpp"
+
+namespace sp::protocollo {
+
+struct InteropOptions {
+  std::string keys_dir;         // the bodies' xml-signing rings (core/keys)
+  std::string schema_dir;       // AgID's schemas (segnatura_protocollo.xsd, pec_message.xsd, imports)
+  std::string trusted_ca_file;  // PEM bundle of the CAs the hub trusts besides its members; "" for none
+};
+
+// A file as it travels with a protocol message.
+struct WireFile {
+  std::string file_name;
+  std::string mime_type;
+  std::string bytes;
+};
+
+// A protocol message arriving for one of the hub's offices.
+struct Arrival {
+  std::string admin_code;  // the addressee (the office the transport delivered to)
+  std::string aoo_code;
+  std::string segnatura;  // signed XML, as received
+  std::vector<WireFile> files;
+  std::string channel = "hub";
+  std::string peer_message_id;  // hub: the sender's row
+  std::string message_id;       // the id the received row takes ("" for a new one)
+};
+
+// What the registry operator confirms when registering a received message (the rest is the segnatura's).
+struct MessageRegistration {
+  std::string subject;  // prefilled with the segnatura's Oggetto
+  std::string classification;
+  std::string fascicolo;
+  std::string office;
+};
+
+class InteropService {
+ public:
+  InteropService(db::Database& db, time::Clock& clock, const I18n& i18n, ProtocolService& protocol,
+                 files::FileService& files, tenants::TenantService& tenants, InteropOptions options);
+
+  // The entry's segnatura, signed now by its body's xml-signing key.
+  Result<std::string> signed_segnatura(const Actor& who, tenants::TenantId tenant,
+                                       const std::string& entry_id);
+
+  // Sends an outgoing entry to every recipient that is a registry office of the hub (by its IPA codes) and
+  // was not sent to before; each arrival is checked and recorded on the other side in the same
+  // transaction. Returns the messages sent (their events say whether the other side refused them).
+  Result<std::vector<Message>> send(const Actor& who, tenants::TenantId tenant, const std::string& entry_id);
+
+  // The wire: a message for one of the hub's offices, checked and recorded (the transport is trusted to
+  // say who it is for, nothing else). Inside the caller's transaction, or in one of its own. Returns the
+  // received message (refused or not); not_found when the addressee is no office of the hub.
+  Result<Message> receive(db::Conn& tx, const Arrival& a);
+  Result<Message> receive(const Arrival& a);
+
+  // The received messages of the body's offices, newest first.
+  Result<std::vector<Message>> inbox(const Actor& who, tenants::TenantId tenant);
+  Result<Message> message(const Actor& who, tenants::TenantId tenant, const std::string& id);
+  // Messages sent for the entry, and the one it was registered from.
+  Result<std::vector<Message>> exchange_of(const Actor& who, tenants::TenantId tenant,
+                                           const std::string& entry_id);
+  // What the registration form is prefilled with.
+  Result<ReadSegnatura> contents(const Message& m) const;
+
+  // Registers a received (and accepted) message as an incoming entry with its documents, and answers the
+  // sender with ConfermaRicezione; both in one transaction.
+  Result<Registered> register_message(const Actor& who, tenants::TenantId tenant, const std::string& id,
+                                      const MessageRegistration& r);
+  // Refuses a received message with the operator's reason: NotificaEccezione to the sender.
+  Status refuse_message(const Actor& who, tenants::TenantId tenant, const std::string& id,
+                        const std::string& reason);
+
+  // Annulment listener (ProtocolService::set_annul_listener): an entry sent to, or registered from,
+  // another office of the hub annulled → AnnullamentoProtocollazione recorded on both sides.
+  void on_annulled(db::Conn& tx, tenants::TenantId tenant, const Entry& e, const Annulment& a);
+
+  // Every active registry office of the hub but the tenant's own (the registration form's choices).
+  std::vector<HubOffice> other_offices(tenants::TenantId tenant);
+
+  // The certificates trusted for incoming signatures (PEM bundle): the members' and the configured CAs.
+  std::string trusted_bundle() const;
+
+ private:
+  Result<xades::Signer> signer_of(tenants::TenantId tenant) const;
+  Result<std::string> sign(const Entry& e);
+  std::shared_ptr<const AgidSchemas> schemas();
+  // The exception notice for a refused message, recorded on the receiving row and (hub) on the sender's.
+  void answer_exception(db::Conn& tx, const Message& received, const std::optional<RegistrationId>& id,
+                        const std::string& reason, const std::string& by);
+  std::string reason_text(const std::string& code) const;
+
+  db::Database& db_;
+  time::Clock& clock_;
+  const I18n& i18n_;
+  ProtocolService& protocol_;
+  files::FileService& files_;
+  tenants::TenantService& tenants_;
+  InteropOptions options_;
+  audit::AuditService audit_;
+  std::mutex schemas_mutex_;
+  std::shared_ptr<const AgidSchemas> schemas_;
+};
+
+}  // namespace sp::protocollo
