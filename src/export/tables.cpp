@@ -102,6 +102,11 @@ std::vector<TableSpec> build() {
   t.push_back(direct("protocol_document_files", {"entry_id", "position"}));
   t.push_back(direct("protocol_idempotency", {"tenant_id", "idem_key"}));
   t.push_back(direct("protocol_daily_registers", {"id"}, true));
+  // Protocol messages exchanged with other registry offices (docs/protocollo-interop.md).
+  t.push_back(direct("protocol_messages", {"id"}));
+  t.push_back(
+      child("protocol_message_files", "message_id", "protocol_messages", "id", {"message_id", "position"}));
+  t.push_back(direct("protocol_message_events", {"id"}));
 
   // Cases and applications.
   t.push_back(direct("cases", {"id"}, true));
