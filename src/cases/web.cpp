@@ -325,6 +325,8 @@ http::Response queue_page(WebDeps& d, http::Request& req, const StaffCall& a, co
       r.set("id", s.c.id);
       r.set("href", "/backoffice/" + a.body->slug + "/pratiche/" + s.c.id);
       r.set("protocol", s.c.protocol_label());
+      // A case not (yet) registered still gets a link people can read (an empty link fails axe).
+      if (s.c.protocol_label().empty()) r.set("no_protocol", true);
       r.set("title", s.c.title);
       r.set("applicant", s.c.applicant_name);
       r.set("state", state_label(d, lang, s.c.state));

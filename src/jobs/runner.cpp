@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <map>
 
 #include "core/ids.hpp"
 
@@ -109,16 +110,23 @@ int Runner::run_once() {
   schedule_due();
   if (kind_names_.empty()) return 0;
   const auto now = clock_.now();
-  // One lease for the batch, the longest of the kinds' (a batch is small and its jobs short; a kind whose
-  // jobs are long should say so in its lease).
-  std::chrono::seconds lease{0};
-  for (const auto& [name, k] : kinds_) lease = std::max(lease, k.retry.lease);
-  Claim c{kind_names_, options_.worker_id, ids::random_token(16), now, now + lease, options_.batch};
-  std::vector<Job> batch;
-  db_.write([&](db::Conn& tx) { batch = claim(tx, c); });
-  for (auto& job : batch) {
+  // Each kind's jobs are claimed with that kind's own lease, shortest first: one long kind (an export's
+  // hour) must not make the messages a crashed node had claimed wait as long before another node takes
+  // them over.
+  std::map<std::chrono::seconds, std::vector<std::string>> by_lease;
+  for (const auto& [name, k] : kinds_) by_lease[k.retry.lease].push_back(name);
+  std::vector<std::pair<Job, std::string>> batch;  // each job with its claim's token
+  for (const auto& [lease, names] : by_lease) {
+    const int room = options_.batch - static_cast<int>(batch.size());
+    if (room <= 0) break;
+    Claim c{names, options_.worker_id, ids::random_token(16), now, now + lease, room};
+    db_.write([&](db::Conn& tx) {
+      for (auto& job : claim(tx, c)) batch.emplace_back(std::move(job), c.token);
+    });
+  }
+  for (auto& [job, token] : batch) {
     const auto& kind = kinds_.at(job.kind);
-    run_job(kind, std::move(job), c.token);
+    run_job(kind, std::move(job), token);
   }
   return static_cast<int>(batch.size());
 }

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <map>
 #include <thread>
 
 #include "core/ids.hpp"
@@ -211,6 +212,37 @@ TEST_P(RunnerTest, ALeaseThatEndsLetsAnotherRunnerTakeOverAndTheFirstCommitsNoth
                LostClaim);
   EXPECT_EQ(effects(), 1);
   EXPECT_EQ(effects("runner = 'b'"), 1);
+}
+
+TEST_P(RunnerTest, EachKindIsClaimedWithItsOwnLeaseNotTheLongestOfTheRunners) {
+  // A runner that handles a short kind (messages: 5 min) and a long one (an export: 1 h) claims each job
+  // with its kind's lease, so that if it dies another node takes its messages over after 5 minutes, not
+  // after the export's hour (the alerts crash test waits exactly that long).
+  std::map<std::string, std::string> leases;  // kind -> lease_until of the claim it ran under
+  Runner r(db(), *clock_, RunnerOptions{.worker_id = "r"});
+  for (const auto& [name, lease] :
+       {std::pair{std::string("test.short"), 300s}, std::pair{std::string("test.long"), 3600s}}) {
+    Kind k;
+    k.name = name;
+    k.retry = RetryPolicy{5, 30s, 3600s, lease};
+    k.run = [&leases](JobRun& run) -> sp::Status {
+      leases[run.job().kind] = run.job().lease_until;
+      run.commit([](sp::db::Conn&) {});
+      return sp::Ok{};
+    };
+    r.add(k);
+  }
+  queue(NewJob{"test.short", 0, "", "", std::nullopt});
+  queue(NewJob{"test.long", 0, "", "", std::nullopt});
+  const auto now = clock_->now();
+  EXPECT_EQ(r.run_once(), 2);
+  ASSERT_EQ(leases.size(), 2u);
+  const auto short_lease = sp::time::parse_iso_utc(leases["test.short"]);
+  const auto long_lease = sp::time::parse_iso_utc(leases["test.long"]);
+  ASSERT_TRUE(short_lease.ok()) << leases["test.short"];
+  ASSERT_TRUE(long_lease.ok()) << leases["test.long"];
+  EXPECT_EQ(*short_lease, now + 300s);
+  EXPECT_EQ(*long_lease, now + 3600s);
 }
 
 TEST_P(RunnerTest, AJobClaimedTooOftenWithoutAnOutcomeIsDead) {
