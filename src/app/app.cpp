@@ -389,6 +389,21 @@ namespace {
 // How often a body's sign-in keys are read again from its rings (rollover without a restart).
 constexpr std::chrono::seconds kRpKeysReread{300};
 
+// The demo PEC provider's signing certificate, kept in keys_dir as the certificate ring of the owner
+// "sim-pec": receipts it signed before a restart still verify after it (the hub trusts the provider's
+// certificate of the running simulator), and a start makes no new RSA key.
+crypto::SigningIdentity demo_pec_identity(const std::string& keys_dir, const std::string& provider) {
+  constexpr const char* kOwner = "sim-pec";
+  const auto now = time::system_clock().now();
+  if (auto ring = keys::load_ring(keys_dir, kOwner, keys::Purpose::xml_signing)) {
+    if (const auto* key = ring->signing(now)) return {key->secret, key->public_key};
+  }
+  auto made = crypto::self_signed_identity(provider, provider, 3650);
+  if (auto placed = keys::place_certificate(keys_dir, kOwner, made.key_pem, made.cert_pem); !placed)
+    spdlog::warn("demo PEC provider certificate: {}", placed.error().detail);
+  return made;
+}
+
 }  // namespace
 
 void App::setup_sign_in() {
@@ -670,6 +685,7 @@ void App::install_demo_mailbox() {
   try {
     pec::PecSimulatorOptions po;
     po.process_every = std::chrono::milliseconds(1000);
+    po.identity = demo_pec_identity(config_.keys_dir, po.provider);
     pec_sim_ = std::make_unique<pec::PecSimulator>(po);
   } catch (const std::exception& e) {
     spdlog::error("PEC simulator: {}", e.what());

@@ -2,9 +2,11 @@
 
 #include <algorithm>
 #include <fstream>
+#include <mutex>
 #include <regex>
 #include <set>
 #include <sstream>
+#include <unordered_set>
 
 #include "forms/expression.hpp"
 #include "forms/prefill.hpp"
@@ -13,6 +15,26 @@
 namespace sp::forms {
 namespace json = boost::json;
 namespace {
+
+// True when std::regex accepts `pattern`. Compiling one costs milliseconds under the sanitizers and the
+// same forms' patterns are checked by every App a process builds (the test suites): a pattern found valid
+// once is not compiled again.
+bool valid_pattern(const std::string& pattern) {
+  static std::mutex mutex;
+  static std::unordered_set<std::string> valid;
+  {
+    const std::scoped_lock lock(mutex);
+    if (valid.contains(pattern)) return true;
+  }
+  try {
+    const std::regex re(pattern, std::regex::ECMAScript);
+  } catch (const std::regex_error&) {
+    return false;
+  }
+  const std::scoped_lock lock(mutex);
+  valid.insert(pattern);
+  return true;
+}
 
 // Thrown inside the parser only, turned into an Error by parse_definition.
 struct SchemaFailure {
@@ -336,11 +358,7 @@ class Parser {
       f.pattern = as_string(*v, p + ".pattern");
       if (f.max_length && *f.max_length > 500)
         fail(p + ".max_length", "a field with a pattern takes at most 500 characters");
-      try {
-        std::regex re(f.pattern, std::regex::ECMAScript);
-      } catch (const std::regex_error&) {
-        fail(p + ".pattern", "not a valid regular expression");
-      }
+      if (!valid_pattern(f.pattern)) fail(p + ".pattern", "not a valid regular expression");
     }
     f.pattern_message = optional_text(o, "pattern_message", p);
     if (auto* v = o.if_contains("allow_numeric")) f.allow_numeric = as_bool(*v, p + ".allow_numeric");

@@ -2,8 +2,10 @@
 
 #include <filesystem>
 #include <fstream>
+#include <mutex>
 #include <sstream>
 #include <stdexcept>
+#include <unordered_set>
 
 #include "core/money.hpp"
 #include "core/text.hpp"
@@ -36,6 +38,22 @@ void set_path(Data& obj, std::string_view path, const std::string& value) {
   obj.set(head, child);
 }
 
+// Throws when `source` is not a valid template. A text already found valid in this process is not parsed
+// again: every App checks every template at start, and a process that builds many Apps on the same
+// files (the test suites, about a sixth of each App's start under the sanitizers) parses them once.
+void check_template(const std::string& name, const std::string& source) {
+  static std::mutex mutex;
+  static std::unordered_set<std::string> valid;
+  {
+    const std::scoped_lock lock(mutex);
+    if (valid.contains(source)) return;
+  }
+  const mustache::mustache check(source);
+  if (!check.is_valid()) throw std::runtime_error("template " + name + ": " + check.error_message());
+  const std::scoped_lock lock(mutex);
+  valid.insert(source);
+}
+
 }  // namespace
 
 View::View(std::string templates_dir, const I18n& i18n, std::string hub_name)
@@ -46,8 +64,7 @@ View::View(std::string templates_dir, const I18n& i18n, std::string hub_name)
     if (f.path().extension() != ".mustache") continue;
     auto name = f.path().stem().string();
     sources_[name] = read_file(f.path());
-    mustache::mustache check(sources_[name]);
-    if (!check.is_valid()) throw std::runtime_error("template " + name + ": " + check.error_message());
+    check_template(name, sources_[name]);
   }
   for (const auto& lang : i18n_.languages()) {
     Data t;

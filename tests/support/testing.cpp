@@ -279,6 +279,12 @@ std::string source_dir() {
 #endif
 }
 
+std::string shared_rp_key_file() {
+  // A function-local static: made on first use, its folder removed when the process exits.
+  static const TempDir dir;
+  return (dir.path() / "rp.pem").string();
+}
+
 std::string binary() {
   if (const char* env = std::getenv("SPORTELLO_BINARY"); env && *env) return env;
 #ifdef SPORTELLO_BINARY

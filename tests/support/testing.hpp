@@ -72,6 +72,10 @@ class TestDatabase {
 
 // Root of the source tree (for migrations/, web/).
 std::string source_dir();
+// One sign-in (OIDC relying-party) key file for the whole test process, in a folder removed at exit:
+// the App makes it on first start. Each App given its own file made a new RSA-2048 key, about a fifth
+// of an App's construction under the sanitizers, for a key no test looks at.
+std::string shared_rp_key_file();
 // The `sportello` binary of this build (the suites start it as a child process).
 std::string binary();
 // A shell command's exit status (-1 when it did not exit normally) and its standard output.

@@ -8,12 +8,12 @@
 //   SPORTELLO_TEST_PG_URL_FILE  file holding postgresql://user@host:port/db of a running server
 import { spawn, execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { mkdtemp, rm, readFile, access, statfs } from 'node:fs/promises';
+import { mkdtemp, rm, readFile, access, statfs, stat, cp, rename } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { constants as fsConstants } from 'node:fs';
 import path from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 
 const execFileP = promisify(execFile);
@@ -138,6 +138,9 @@ export async function startServer({ database = 'sqlite', demo = true, env = {} }
       databaseUrl = pg.url;
     } else {
       databaseUrl = `sqlite:${path.join(dir, 'sportello.db')}`;
+      // A demo on SQLite starts from the seeded copy (the file and var/: keys, audit key and anchor)
+      // unless the test's own environment could change what seeding makes.
+      if (demo && Object.keys(env).length === 0) await cp(await demoSeed(), dir, { recursive: true });
     }
     // The server picks free ports itself (SPORTELLO_PORT=0) and writes them to its port file.
     return await launch({ databaseUrl, demo, env, dir, pg });
@@ -148,7 +151,35 @@ export async function startServer({ database = 'sqlite', demo = true, env = {} }
   }
 }
 
-async function launch({ databaseUrl, demo, env, dir, pg }) {
+/**
+ * A demo hub seeded once per binary and day, shared by the SQLite demo servers of every test file:
+ * a server started and stopped cleanly in a folder of its own (its sportello.db and var/), renamed into
+ * place when complete (two files racing both build one; the first rename wins). Seeding the demo and
+ * making its keys (an RSA certificate per body) cost seconds under the sanitizers on every start; a
+ * copy costs milliseconds, and the server that starts on it does what `serve --demo` does on a restart.
+ * Keyed by the day too: the demo's dates (due dates, deadlines) are relative to the day it was seeded.
+ */
+async function demoSeed() {
+  const st = await stat(binary);
+  const key = createHash('sha256')
+    .update(`${binary}|${st.size}|${st.mtimeMs}|${new Date().toISOString().slice(0, 10)}`)
+    .digest('hex')
+    .slice(0, 16);
+  const seed = path.join(await testTempRoot(), `sportello-e2e-seed-${key}`);
+  if (await exists(path.join(seed, 'sportello.db'))) return seed;
+  const work = await mkdtemp(path.join(await testTempRoot(), 'sportello-e2e-seeding-'));
+  try {
+    const server = await launch({ databaseUrl: `sqlite:${path.join(work, 'sportello.db')}`, demo: true, env: {}, dir: work, pg: null, keep: true });
+    await server.stop();
+    await rm(path.join(work, 'ports.json'), { force: true });
+    await rename(work, seed).catch(() => {});  // another file's seed got there first: use that one
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+  return seed;
+}
+
+async function launch({ databaseUrl, demo, env, dir, pg, keep = false }) {
   const args = ['serve'];
   if (demo) args.push('--demo');
   const portFile = path.join(dir, 'ports.json');
@@ -221,7 +252,7 @@ async function launch({ databaseUrl, demo, env, dir, pg }) {
         }
       } finally {
         await pg?.drop().catch(() => {});
-        await rm(dir, { recursive: true, force: true });
+        if (!keep) await rm(dir, { recursive: true, force: true });
       }
     },
   };

@@ -15,6 +15,7 @@
 #include "jobs/store.hpp"
 #include "protocollo/daily_register.hpp"
 #include "support/demo_database.hpp"
+#include "support/staff_sign_in.hpp"
 #include "support/testing.hpp"
 
 namespace {
@@ -391,7 +392,7 @@ class RoleRouteTest : public ::testing::TestWithParam<sp::db::Dialect> {
     config.demo = true;
     config.sim_pagopa = false;  // no FdR API: the pull button answers 404 (page_test covers it)
     config.share_dir = sp::testing::source_dir();
-    config.oidc_rp_key_file = (files_->path() / "rp.pem").string();
+    config.oidc_rp_key_file = sp::testing::shared_rp_key_file();
     config.access_log = false;
     // ANPR for the certificates' routes: the simulator, with Asti's and Novara's credentials.
     sp::anpr::sim::SimulatorOptions anpr;
@@ -619,7 +620,7 @@ class RoleRouteTest : public ::testing::TestWithParam<sp::db::Dialect> {
           ->start(NewSession{PrincipalKind::person, "CCCFBA85D03L219P", 0, {Role::citizen}, 2, "Fabio"})
           .token;
     }
-    auto ns = app_->staff().sign_in(a.email, a.password, "");
+    auto ns = sp::testing::staff_sign_in(app_->staff(), app_->database(), a.email, a.password);
     EXPECT_TRUE(ns.ok()) << a.email << ": " << (ns.ok() ? "" : ns.error().code);
     return ns.ok() ? sessions_->start(*ns).token : std::string();
   }

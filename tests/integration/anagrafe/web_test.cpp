@@ -7,6 +7,7 @@
 #include "app/app.hpp"
 #include "identity/session_service.hpp"
 #include "support/demo_database.hpp"
+#include "support/staff_sign_in.hpp"
 #include "support/testing.hpp"
 
 namespace {
@@ -27,7 +28,7 @@ class AnagrafeWebTest : public ::testing::TestWithParam<sp::db::Dialect> {
     config.demo = true;
     config.sim_pagopa = false;
     config.share_dir = sp::testing::source_dir();
-    config.oidc_rp_key_file = (files_->path() / "rp.pem").string();
+    config.oidc_rp_key_file = sp::testing::shared_rp_key_file();
     config.access_log = false;
     database_ = sp::testing::demo_database(GetParam(), config);
     config.database = database_->url();
@@ -47,7 +48,7 @@ class AnagrafeWebTest : public ::testing::TestWithParam<sp::db::Dialect> {
     return {s.token, s.csrf_token};
   }
   Who staff(const std::string& email, const std::string& password) {
-    auto ns = app_->staff().sign_in(email, password, "");
+    auto ns = sp::testing::staff_sign_in(app_->staff(), app_->database(), email, password);
     EXPECT_TRUE(ns.ok()) << email;
     auto s = sessions_->start(*ns);
     return {s.token, s.csrf_token};

@@ -37,7 +37,7 @@ class AppTest : public ::testing::TestWithParam<db::Dialect> {
     config_ = load_config("").value();
     config_.demo = true;
     config_.share_dir = sp::testing::source_dir();
-    config_.oidc_rp_key_file = (files_->path() / "rp.pem").string();
+    config_.oidc_rp_key_file = sp::testing::shared_rp_key_file();
     config_.access_log = false;
     database_ = sp::testing::demo_database(GetParam(), config_);
     config_.database = database_->url();

@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "integration/applications/app_fixture.hpp"
+#include "support/staff_sign_in.hpp"
 
 namespace sp::applications::webtest {
 namespace {
@@ -35,7 +36,7 @@ void write_text(const std::filesystem::path& p, const std::string& text) {
 class FormsAdminTest : public AppTest {
  protected:
   std::string staff(const std::string& email, const std::string& password) {
-    auto ns = app_->staff().sign_in(email, password, "");
+    auto ns = sp::testing::staff_sign_in(app_->staff(), app_->database(), email, password);
     EXPECT_TRUE(ns.ok()) << email;
     return ns.ok() ? sessions_->start(*ns).token : std::string();
   }

@@ -10,6 +10,7 @@
 
 #include "app/app.hpp"
 #include "identity/session_service.hpp"
+#include "support/staff_sign_in.hpp"
 #include "support/testing.hpp"
 #include "tenants/service.hpp"
 
@@ -49,7 +50,7 @@ Shared& shared(sp::db::Dialect dialect) {
     config.sim_anpr = false;
     config.share_dir = sp::testing::source_dir();
     config.keys_dir = (s->files->path() / "keys").string();
-    config.oidc_rp_key_file = (s->files->path() / "rp.pem").string();
+    config.oidc_rp_key_file = sp::testing::shared_rp_key_file();
     config.access_log = false;
     s->app = std::make_unique<sp::app::App>(config);
     s->hooks = s->app->hooks();
@@ -115,7 +116,7 @@ class HubTest : public ::testing::TestWithParam<sp::db::Dialect> {
     Principal principal;
   };
   Who staff(const std::string& email, const std::string& password) {
-    auto ns = app().staff().sign_in(email, password, "");
+    auto ns = sp::testing::staff_sign_in(app().staff(), app().database(), email, password);
     EXPECT_TRUE(ns.ok()) << email;
     auto s = s_->sessions->start(*ns);
     auto p = s_->sessions->resume(s.token);

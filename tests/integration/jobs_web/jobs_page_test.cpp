@@ -8,6 +8,7 @@
 #include "core/ids.hpp"
 #include "jobs/store.hpp"
 #include "support/demo_database.hpp"
+#include "support/staff_sign_in.hpp"
 #include "support/testing.hpp"
 
 namespace {
@@ -21,7 +22,7 @@ class JobsPageTest : public ::testing::TestWithParam<sp::db::Dialect> {
     sp::Config config = sp::load_config("").value();
     config.demo = true;
     config.share_dir = sp::testing::source_dir();
-    config.oidc_rp_key_file = (files_->path() / "rp.pem").string();
+    config.oidc_rp_key_file = sp::testing::shared_rp_key_file();
     config.audit_key_file = (files_->path() / "audit.key").string();
     config.keys_dir = (files_->path() / "keys").string();
     config.access_log = false;
@@ -51,7 +52,7 @@ class JobsPageTest : public ::testing::TestWithParam<sp::db::Dialect> {
   }
 
   std::string token_of(const std::string& email, const std::string& password) {
-    auto ns = app_->staff().sign_in(email, password, "");
+    auto ns = sp::testing::staff_sign_in(app_->staff(), app_->database(), email, password);
     EXPECT_TRUE(ns.ok()) << email;
     return ns.ok() ? sessions_->start(*ns).token : std::string();
   }

@@ -14,6 +14,7 @@
 #include "http/server.hpp"
 #include "identity/person_store.hpp"
 #include "support/demo_database.hpp"
+#include "support/staff_sign_in.hpp"
 #include "support/testing.hpp"
 
 namespace sp::payments::portaltest {
@@ -83,7 +84,7 @@ class PortalTest : public ::testing::TestWithParam<db::Dialect> {
     Config config = load_config("").value();
     config.demo = true;
     config.share_dir = sp::testing::source_dir();
-    config.oidc_rp_key_file = (files_->path() / "rp.pem").string();
+    config.oidc_rp_key_file = sp::testing::shared_rp_key_file();
     config.access_log = false;
     config.sim_pagopa = false;
     config.public_url = "https://sportello.test";
@@ -118,7 +119,7 @@ class PortalTest : public ::testing::TestWithParam<db::Dialect> {
   std::string anna() { return citizen(kAnna, "Anna", "Ferrero"); }
   std::string fabio() { return citizen(kFabio, "Fabio", "Caccamo"); }
   std::string staff(const std::string& email, const std::string& password) {
-    auto ns = app_->staff().sign_in(email, password, "");
+    auto ns = sp::testing::staff_sign_in(app_->staff(), app_->database(), email, password);
     EXPECT_TRUE(ns.ok()) << email;
     return ns.ok() ? sessions_->start(*ns).token : std::string();
   }

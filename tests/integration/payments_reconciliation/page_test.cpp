@@ -5,6 +5,7 @@
 #include "http/server.hpp"
 #include "integration/payments_reconciliation/recon_fixture.hpp"
 #include "support/demo_database.hpp"
+#include "support/staff_sign_in.hpp"
 
 namespace sp::payments::recon_testing {
 namespace {
@@ -20,7 +21,7 @@ class ReconPageTest : public ::testing::TestWithParam<db::Dialect> {
     config.pagopa_subscription_key = "sub-key";
     config.demo = true;
     config.share_dir = sp::testing::source_dir();
-    config.oidc_rp_key_file = (files_->path() / "rp.pem").string();
+    config.oidc_rp_key_file = sp::testing::shared_rp_key_file();
     config.audit_key_file = (files_->path() / "audit.key").string();
     config.keys_dir = (files_->path() / "keys").string();
     config.access_log = false;
@@ -40,7 +41,7 @@ class ReconPageTest : public ::testing::TestWithParam<db::Dialect> {
   }
 
   std::string token_of(const std::string& email, const std::string& password) {
-    auto ns = app_->staff().sign_in(email, password, "");
+    auto ns = sp::testing::staff_sign_in(app_->staff(), app_->database(), email, password);
     EXPECT_TRUE(ns.ok()) << email;
     return ns.ok() ? sessions_->start(*ns).token : std::string();
   }

@@ -10,6 +10,7 @@
 
 #include "app/app.hpp"
 #include "support/demo_database.hpp"
+#include "support/staff_sign_in.hpp"
 #include "support/testing.hpp"
 
 namespace sp::protocollo::webtest {
@@ -28,7 +29,7 @@ class AppTest : public ::testing::TestWithParam<db::Dialect> {
     Config config = load_config("").value();
     config.demo = true;
     config.share_dir = sp::testing::source_dir();
-    config.oidc_rp_key_file = (files_->path() / "rp.pem").string();
+    config.oidc_rp_key_file = sp::testing::shared_rp_key_file();
     config.access_log = false;
     database_ = sp::testing::demo_database(GetParam(), config);
     config.database = database_->url();
@@ -45,7 +46,7 @@ class AppTest : public ::testing::TestWithParam<db::Dialect> {
 
   // A session token for a demo staff account (data/demo/staff.json).
   std::string staff_session(const std::string& email, const std::string& password) {
-    auto ns = app_->staff().sign_in(email, password, "");
+    auto ns = sp::testing::staff_sign_in(app_->staff(), app_->database(), email, password);
     EXPECT_TRUE(ns.ok()) << email;
     return ns.ok() ? sessions_->start(*ns).token : std::string();
   }

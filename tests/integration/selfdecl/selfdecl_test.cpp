@@ -11,6 +11,7 @@
 #include "stamp/pdf_stamp.hpp"
 #include "support/demo_database.hpp"
 #include "support/pdf_inspect.hpp"
+#include "support/staff_sign_in.hpp"
 #include "support/testing.hpp"
 #include "tenants/service.hpp"
 
@@ -52,7 +53,7 @@ class SelfDeclTest : public ::testing::TestWithParam<sp::db::Dialect> {
     config.sim_anpr = false;
     config.share_dir = sp::testing::source_dir();
     config.keys_dir = (files_->path() / "keys").string();
-    config.oidc_rp_key_file = (files_->path() / "rp.pem").string();
+    config.oidc_rp_key_file = sp::testing::shared_rp_key_file();
     config.access_log = false;
     database_ = sp::testing::demo_database(GetParam(), config);
     config.database = database_->url();
@@ -73,7 +74,7 @@ class SelfDeclTest : public ::testing::TestWithParam<sp::db::Dialect> {
     return {s.token, s.csrf_token, s.id};
   }
   Who staff(const std::string& email, const std::string& password) {
-    auto ns = app_->staff().sign_in(email, password, "");
+    auto ns = sp::testing::staff_sign_in(app_->staff(), app_->database(), email, password);
     EXPECT_TRUE(ns.ok()) << email;
     auto s = sessions_->start(*ns);
     return {s.token, s.csrf_token, s.id};
