@@ -5,7 +5,7 @@ CMAKE_FLAGS ?= -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
 DATA ?= var
 ASAN ?= $(BUILD)-asan
 
-.PHONY: run test check-normal bench build deps fmt lint sanitize clean
+.PHONY: run test check-normal bench build deps fmt lint sanitize clean deb test-package test-cluster
 
 deps:
 	@scripts/install-deps
@@ -45,6 +45,20 @@ $(ASAN)/build.ninja:
 sanitize: deps $(ASAN)/build.ninja
 	cmake --build $(ASAN) -j $(JOBS)
 	ctest --test-dir $(ASAN) --output-on-failure -j $(JOBS) --timeout 900 -L 'unit|integration'
+
+# The Debian package of the optimised build (CPack, packaging/deb/, docs/deployment.md), in $(BUILD)/.
+deb: build
+	cd $(BUILD) && cpack -G DEB
+
+# Unpacks the package, checks its unit with systemd-analyze, runs its ExecStart as an unprivileged user
+# against a fresh state directory up to /readyz (scripts/test-package).
+test-package: deb
+	scripts/test-package $$(ls -t $(BUILD)/sportello_*.deb | head -1)
+
+# What runs on several processes and tools beyond `make test` (docs/deployment.md): the package test and
+# the PostgreSQL base backup restored to a point in time (scripts/test-pg-restore).
+test-cluster: test-package
+	scripts/test-pg-restore $(BUILD)/sportello
 
 fmt:
 	git ls-files '*.cpp' '*.hpp' | xargs clang-format -i

@@ -27,6 +27,7 @@
 #include "core/keys/key_ring.hpp"
 #include "core/text.hpp"
 #include "core/time.hpp"
+#include "db/unavailable.hpp"
 #include "export/module_web.hpp"
 #include "identity/callback_web.hpp"
 #include "identity/oidc_provider.hpp"
@@ -371,6 +372,9 @@ http::Hooks App::hooks() {
     if (auto st = audit_->record(e); !st) spdlog::error("audit of a refusal failed: {}", st.error().code);
   };
   h.ready = [this] { return db_->ping(); };
+  // A database that is unreachable or refuses writes (read-only after a failover, disk full) is the
+  // node's condition, not a bug of the page: 503 with a page that says nothing was recorded.
+  h.exception_status = [](const std::exception& e) { return db::is_unavailable(e) ? 503 : 500; };
   h.extra_metrics = [this] {
     auto s = db_->stats();
     return "# TYPE sportello_db_connections gauge\nsportello_db_connections{state=\"total\"} " +
