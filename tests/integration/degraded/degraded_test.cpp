@@ -312,19 +312,21 @@ TEST_P(DegradedAppTest, ABackupTakenWhileWritingRestoresWithItsChainsAndRegister
   });
   while (acknowledged < 20) std::this_thread::yield();  // the copy starts in the middle of the writes
   const fs::path dest = files_->path() / "backup";
-  auto backup = sportello("backup " + dest.string(), config_);
+  const fs::path keys = files_->path() / "backup-keys";
+  auto backup = sportello("backup " + dest.string() + " --keys " + keys.string(), config_);
   const std::int64_t acknowledged_after = acknowledged;
   stop = true;
   writer.join();
   ASSERT_EQ(backup.rc, 0) << backup.out;
-  std::string manifest;
-  {
-    std::ifstream in(dest / "MANIFEST");
-    manifest.assign(std::istreambuf_iterator<char>(in), {});
-  }
+  auto read_file = [](const fs::path& p) {
+    std::ifstream in(p);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  };
+  const std::string manifest = read_file(keys / "MANIFEST");
   for (const char* item : {"audit_key_file", "audit_anchor_file", "keys_dir", "oidc_rp_key_file"})
     EXPECT_TRUE(contains(manifest, item)) << item << "\n" << manifest;
-  EXPECT_TRUE(fs::exists(dest / "audit-hmac.key") && fs::exists(dest / "keys"));
+  EXPECT_TRUE(fs::exists(keys / "audit-hmac.key") && fs::exists(keys / "keys"));
+  EXPECT_FALSE(fs::exists(dest / "audit-hmac.key") || fs::exists(dest / "keys")) << "keys apart from the data";
   EXPECT_EQ(sportello("backup " + dest.string(), config_).rc, 1) << "never over an earlier backup";
   if (pg) {
     EXPECT_TRUE(contains(backup.out, "pg_basebackup")) << backup.out;
@@ -336,6 +338,7 @@ TEST_P(DegradedAppTest, ABackupTakenWhileWritingRestoresWithItsChainsAndRegister
   const fs::path restored = files_->path() / "restored";
   fs::create_directories(restored);
   fs::copy(dest, restored, fs::copy_options::recursive);
+  fs::copy(keys, restored, fs::copy_options::recursive | fs::copy_options::overwrite_existing);
   sp::Config r = config_;
   r.database = "sqlite:" + (restored / "sportello.db").string();
   r.audit_key_file = (restored / "audit-hmac.key").string();
