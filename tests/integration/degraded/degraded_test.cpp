@@ -252,6 +252,10 @@ TEST_P(DegradedAppTest, AStaffActionGetsTheUnavailablePageAndWorksAgainAfterTheF
   const auto asti_csrf = sessions_->resume(asti)->csrf_token;
   const std::string retry = "/backoffice/lavori/" + std::to_string(dead_) + "/riprova";
   ASSERT_EQ(call("GET", "/readyz", "").status, 200);
+  // The operators' gauges (docs/deployment.md, "Monitoring"): the fixture's dead job is counted.
+  const auto metrics = call("GET", "/metrics", "").body;
+  EXPECT_TRUE(contains(metrics, "sportello_jobs{kind=\"messaging.send\",state=\"dead\"} 1")) << metrics;
+  EXPECT_TRUE(contains(metrics, "sportello_daily_registers_missing ")) << metrics;
 
   Fault fault(GetParam(), database_->url(), app_->database());
   fault.break_it();
@@ -280,6 +284,7 @@ TEST_P(DegradedAppTest, AStaffActionGetsTheUnavailablePageAndWorksAgainAfterTheF
   EXPECT_EQ(call("POST", retry, asti, asti_csrf).status, 403);
   EXPECT_EQ(call("POST", retry, hub, hub_csrf).status, 303);
   EXPECT_EQ(sp::jobs::find(app_->database(), dead_)->state, sp::jobs::State::queued);
+  EXPECT_FALSE(contains(call("GET", "/metrics", "").body, "state=\"dead\"")) << "no dead job left";
 }
 
 
