@@ -233,6 +233,9 @@ class DegradedAppTest : public ::testing::TestWithParam<Dialect> {
     return {};
   }
 
+  void staff_action_during_the_fault();
+  void backup_taken_while_writing_restores();
+
   // `sportello` run on this test's database and files with `env` added.
   sp::testing::CommandRun sportello(const std::string& args, const sp::Config& c) const {
     const std::string env = "SPORTELLO_DATABASE='" + c.database + "' SPORTELLO_AUDIT_KEY_FILE='" +
@@ -253,7 +256,15 @@ class DegradedAppTest : public ::testing::TestWithParam<Dialect> {
   sp::jobs::JobId dead_ = 0;
 };
 
-TEST_P(DegradedAppTest, AStaffActionGetsTheUnavailablePageAndWorksAgainAfterTheFault) {
+// One application per database for both journeys (building it on the demo costs seconds): first the
+// fault, then the backup.
+TEST_P(DegradedAppTest, AStaffActionGets503AndWorksAfterTheFaultThenABackupRestores) {
+  staff_action_during_the_fault();
+  if (HasFatalFailure()) return;
+  backup_taken_while_writing_restores();
+}
+
+void DegradedAppTest::staff_action_during_the_fault() {
   const auto hub = token_of("admin@pes.example", "Polo-demo-2026!");
   const auto hub_csrf = sessions_->resume(hub)->csrf_token;
   const auto asti = token_of("admin@asti.example", "Asti-admin-2026!");
@@ -300,7 +311,7 @@ TEST_P(DegradedAppTest, AStaffActionGetsTheUnavailablePageAndWorksAgainAfterTheF
 // (the database file and the key files, nothing else), its audit chains verify and its daily register
 // still matches the registry. On PostgreSQL the command copies the keys and leaves the database to
 // pg_basebackup (scripts/pg-backup; its restore is in make test-cluster).
-TEST_P(DegradedAppTest, ABackupTakenWhileWritingRestoresWithItsChainsAndRegisters) {
+void DegradedAppTest::backup_taken_while_writing_restores() {
   auto& db = app_->database();
   const bool pg = GetParam() == Dialect::postgres;
   sp::protocollo::DailyRegisterService registers(db, sp::time::system_clock(), sp::testing::locales());
