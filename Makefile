@@ -47,7 +47,8 @@ sanitize: deps $(ASAN)/build.ninja
 	ctest --test-dir $(ASAN) --output-on-failure -j $(JOBS) --timeout 900 -L 'unit|integration'
 
 # The Debian package of the optimised build (CPack, packaging/deb/, docs/deployment.md), in $(BUILD)/.
-deb: build
+deb: deps $(BUILD)/build.ninja
+	cmake --build $(BUILD) -j $(JOBS) --target sportello
 	cd $(BUILD) && cpack -G DEB
 
 # Unpacks the package, checks its unit with systemd-analyze, runs its ExecStart as an unprivileged user
