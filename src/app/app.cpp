@@ -49,8 +49,8 @@ std::string operations_metrics(db::Database& db) {
   try {
     std::string out = "# TYPE sportello_jobs gauge\n";
     db.read([&](db::Conn& c) {
-      for (const auto& r : c.query(
-               "SELECT kind, state, count(*) FROM jobs WHERE state <> 'done' GROUP BY kind, state ORDER BY 1, 2"))
+      for (const auto& r : c.query("SELECT kind, state, count(*) FROM jobs WHERE state <> 'done' GROUP BY "
+                                   "kind, state ORDER BY 1, 2"))
         out += "sportello_jobs{kind=\"" + r.text(0) + "\",state=\"" + r.text(1) + "\"} " +
                std::to_string(r.i64(2)) + "\n";
       const auto now = time::system_clock().now();

@@ -50,8 +50,7 @@ void write_manifest(const fs::path& dir, const std::vector<Copied>& items, const
 
 BackupCommand::BackupCommand(CLI::App& cli) {
   backup_ = cli.add_subcommand(
-      "backup",
-      "Copy the database (SQLite, while the server runs) and, apart, the keys into new folders");
+      "backup", "Copy the database (SQLite, while the server runs) and, apart, the keys into new folders");
   backup_->add_option("dest", dest_, "New folder for the database and the uploaded files");
   backup_->add_option("--keys", keys_dest_,
                       "New folder for the keys and the audit anchors: keep it on another medium than DEST");
@@ -92,7 +91,8 @@ int BackupCommand::run(const Config& config, std::ostream& out, std::ostream& er
       keep("oidc_rp_key_file", config.oidc_rp_key_file, "oidc-rp-key.pem");
       keep("keys_dir", config.keys_dir, "keys");
       write_manifest(keys, copied, "");
-      for (const auto& c : copied) out << c.setting << ": " << c.from << " -> " << (keys / c.to).string() << "\n";
+      for (const auto& c : copied)
+        out << c.setting << ": " << c.from << " -> " << (keys / c.to).string() << "\n";
     }
     if (!dest_.empty()) {
       const fs::path dest(dest_);

@@ -285,7 +285,8 @@ void DegradedAppTest::staff_action_during_the_fault() {
   EXPECT_EQ(refused.status, 503) << refused.body.substr(0, 400);
   refused = call("POST", retry, hub, hub_csrf);
   EXPECT_EQ(refused.status, 503);
-  EXPECT_TRUE(contains(refused.body, "Servizio momentaneamente non disponibile")) << refused.body.substr(0, 400);
+  EXPECT_TRUE(contains(refused.body, "Servizio momentaneamente non disponibile"))
+      << refused.body.substr(0, 400);
   EXPECT_TRUE(contains(refused.body, "La richiesta non è stata registrata"));
   EXPECT_EQ(header(refused, "retry-after"), "30");
   auto english = call("POST", retry, hub, hub_csrf, "en");
@@ -305,7 +306,6 @@ void DegradedAppTest::staff_action_during_the_fault() {
   EXPECT_EQ(sp::jobs::find(app_->database(), dead_)->state, sp::jobs::State::queued);
   EXPECT_FALSE(contains(call("GET", "/metrics", "").body, "state=\"dead\"")) << "no dead job left";
 }
-
 
 // A backup taken while the application writes is the database as of one commit; restored on its own
 // (the database file and the key files, nothing else), its audit chains verify and its daily register
@@ -352,7 +352,8 @@ void DegradedAppTest::backup_taken_while_writing_restores() {
   for (const char* item : {"audit_anchor_file", "keys_dir", "oidc_rp_key_file"})
     EXPECT_TRUE(contains(manifest, item)) << item << "\n" << manifest;
   EXPECT_TRUE(fs::exists(keys / "keys") && fs::exists(keys / "audit-anchors.jsonl"));
-  EXPECT_FALSE(fs::exists(dest / "audit-hmac.key") || fs::exists(dest / "keys")) << "keys apart from the data";
+  EXPECT_FALSE(fs::exists(dest / "audit-hmac.key") || fs::exists(dest / "keys"))
+      << "keys apart from the data";
   EXPECT_EQ(sportello("backup " + dest.string(), config_).rc, 1) << "never over an earlier backup";
   if (pg) {
     EXPECT_TRUE(contains(backup.out, "pg_basebackup")) << backup.out;
@@ -401,7 +402,7 @@ void DegradedAppTest::backup_taken_while_writing_restores() {
 auto dialect_name = [](const auto& info) { return info.param == Dialect::sqlite ? "sqlite" : "postgres"; };
 INSTANTIATE_TEST_SUITE_P(BothDatabases, DegradedDatabaseTest,
                          ::testing::Values(Dialect::sqlite, Dialect::postgres), dialect_name);
-INSTANTIATE_TEST_SUITE_P(BothDatabases, DegradedAppTest, ::testing::Values(Dialect::sqlite, Dialect::postgres),
-                         dialect_name);
+INSTANTIATE_TEST_SUITE_P(BothDatabases, DegradedAppTest,
+                         ::testing::Values(Dialect::sqlite, Dialect::postgres), dialect_name);
 
 }  // namespace
