@@ -56,10 +56,12 @@ deb: deps $(BUILD)/build.ninja
 test-package: deb
 	scripts/test-package $$(ls -t $(BUILD)/sportello_*.deb | head -1)
 
-# What runs on several processes and tools beyond `make test` (docs/deployment.md): the package test and
-# the PostgreSQL base backup restored to a point in time (scripts/test-pg-restore).
+# What runs on several processes and tools beyond `make test` (docs/deployment.md): the package test,
+# the PostgreSQL base backup restored to a point in time (scripts/test-pg-restore), and two nodes behind
+# a real HAProxy losing one under load (scripts/test-cluster-nodes). The Patroni failover is not here yet.
 test-cluster: test-package
 	scripts/test-pg-restore $(BUILD)/sportello
+	scripts/test-cluster-nodes $(BUILD)/sportello
 
 fmt:
 	git ls-files '*.cpp' '*.hpp' | xargs clang-format -i
