@@ -402,7 +402,7 @@ http::Hooks App::hooks() {
   };
   h.ready = [this] { return db_->ping(); };
   // A database that is unreachable or refuses writes (read-only after a failover, disk full) is the
-  // node's condition, not a bug of the page: 503 with a page that says nothing was recorded.
+  // node's condition, not a bug of the page: 503 with a page that says the request was probably not recorded.
   h.exception_status = [](const std::exception& e) { return db::is_unavailable(e) ? 503 : 500; };
   h.extra_metrics = [this] {
     auto s = db_->stats();
