@@ -3,8 +3,9 @@
 // set default_transaction_read_only, a read-only SQLite file) or full (SQLITE_FULL, also from PRAGMA
 // max_page_count; PostgreSQL's disk_full and the other "insufficient resources" states). A DbError of
 // Kind::connection, like an unreachable server: the application answers both with 503 and a page that says
-// the request was probably not recorded, /readyz fails (Database::ping()), HAProxy takes the node out of rotation,
-// and the node comes back by itself once the database accepts writes again (see docs/deployment.md).
+// the request was probably not recorded, /readyz fails (Database::ping()), HAProxy takes the node out of
+// rotation, and the node comes back by itself once the database accepts writes again (see
+// docs/deployment.md).
 #include <string>
 
 #include "db/database.hpp"

@@ -1,12 +1,12 @@
 // A node whose database cannot take writes (disk full, read-only after a failover) on both databases:
 // the write fails with db::Unavailable, /readyz answers 503 so HAProxy stops sending traffic, pages answer
-// 503 with a localised page that says the request was probably not recorded (not a 500), nothing acknowledged before is
-// lost, and the node is ready again by itself once the database accepts writes.
-// Backups (`sportello backup`) are taken from the same application while it writes, restored, and checked
-// the way an operator would: `sportello audit verify` and the daily registers' own verification.
-// Faults are simulated without mounting anything: SQLite's PRAGMA max_page_count on the writer's own
-// connection (the file "is full"), PostgreSQL's ALTER DATABASE … SET default_transaction_read_only with the
-// node's sessions terminated (what a node sees when its primary became a standby).
+// 503 with a localised page that says the request was probably not recorded (not a 500), nothing acknowledged
+// before is lost, and the node is ready again by itself once the database accepts writes. Backups (`sportello
+// backup`) are taken from the same application while it writes, restored, and checked the way an operator
+// would: `sportello audit verify` and the daily registers' own verification. Faults are simulated without
+// mounting anything: SQLite's PRAGMA max_page_count on the writer's own connection (the file "is full"),
+// PostgreSQL's ALTER DATABASE … SET default_transaction_read_only with the node's sessions terminated (what a
+// node sees when its primary became a standby).
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -291,7 +291,8 @@ void DegradedAppTest::staff_action_during_the_fault() {
   EXPECT_EQ(header(refused, "retry-after"), "30");
   auto english = call("POST", retry, hub, hub_csrf, "en");
   EXPECT_EQ(english.status, 503);
-  EXPECT_TRUE(contains(english.body, "your request was probably not recorded")) << english.body.substr(0, 400);
+  EXPECT_TRUE(contains(english.body, "your request was probably not recorded"))
+      << english.body.substr(0, 400);
   EXPECT_EQ(call("GET", "/readyz", "").status, 503);
   EXPECT_EQ(call("GET", "/healthz", "").status, 200) << "alive: systemd must not restart it";
   // Another body's administrator is still refused, never let through by the fault.
