@@ -5,7 +5,7 @@ CMAKE_FLAGS ?= -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
 DATA ?= var
 ASAN ?= $(BUILD)-asan
 
-.PHONY: run test check-normal bench build deps fmt lint sanitize clean
+.PHONY: run test check-normal bench build deps fmt lint sanitize clean deb test-package test-cluster
 
 deps:
 	@scripts/install-deps
@@ -45,6 +45,23 @@ $(ASAN)/build.ninja:
 sanitize: deps $(ASAN)/build.ninja
 	cmake --build $(ASAN) -j $(JOBS)
 	ctest --test-dir $(ASAN) --output-on-failure -j $(JOBS) --timeout 900 -L 'unit|integration'
+
+# The Debian package of the optimised build (CPack, packaging/deb/, docs/deployment.md), in $(BUILD)/.
+deb: deps $(BUILD)/build.ninja
+	cmake --build $(BUILD) -j $(JOBS) --target sportello
+	cd $(BUILD) && cpack -G DEB
+
+# Unpacks the package, checks its unit with systemd-analyze, runs its ExecStart as an unprivileged user
+# against a fresh state directory up to /readyz (scripts/test-package).
+test-package: deb
+	scripts/test-package $$(ls -t $(BUILD)/sportello_*.deb | head -1)
+
+# What runs on several processes and tools beyond `make test` (docs/deployment.md): the package test,
+# the PostgreSQL base backup restored to a point in time (scripts/test-pg-restore), and two nodes behind
+# a real HAProxy losing one under load (scripts/test-cluster-nodes). The Patroni failover is not here yet.
+test-cluster: test-package
+	scripts/test-pg-restore $(BUILD)/sportello
+	scripts/test-cluster-nodes $(BUILD)/sportello
 
 fmt:
 	git ls-files '*.cpp' '*.hpp' | xargs clang-format -i

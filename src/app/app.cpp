@@ -27,6 +27,7 @@
 #include "core/keys/key_ring.hpp"
 #include "core/text.hpp"
 #include "core/time.hpp"
+#include "db/unavailable.hpp"
 #include "export/module_web.hpp"
 #include "identity/callback_web.hpp"
 #include "identity/oidc_provider.hpp"
@@ -39,6 +40,35 @@
 
 namespace sp::app {
 namespace {
+
+// Gauges for the operators' alerts (docs/deployment.md, "Monitoring"): jobs not done by kind and state
+// (dead ones wait for an operator), and the active AOOs whose last due daily register is missing (the
+// job runs at 00:05 Rome; an hour's grace). Read at each scrape; left out while the database does not
+// answer (the node's /readyz says so).
+std::string operations_metrics(db::Database& db) {
+  try {
+    std::string out = "# TYPE sportello_jobs gauge\n";
+    db.read([&](db::Conn& c) {
+      for (const auto& r : c.query("SELECT kind, state, count(*) FROM jobs WHERE state <> 'done' GROUP BY "
+                                   "kind, state ORDER BY 1, 2"))
+        out += "sportello_jobs{kind=\"" + r.text(0) + "\",state=\"" + r.text(1) + "\"} " +
+               std::to_string(r.i64(2)) + "\n";
+      const auto now = time::system_clock().now();
+      const auto due = time::add_calendar_days(time::rome_date(now - std::chrono::hours(1)), -1);
+      const auto due_end = time::format_iso_utc_millis(time::rome_day_start(time::add_calendar_days(due, 1)));
+      const auto missing = c.query_one(
+          "SELECT count(*) FROM aoo a WHERE a.active AND a.created_at < $1 AND NOT EXISTS "
+          "(SELECT 1 FROM protocol_daily_registers r WHERE r.aoo_id = a.id AND r.day = $2)",
+          {due_end, time::format_iso_date(due)});
+      out += "# TYPE sportello_daily_registers_missing gauge\nsportello_daily_registers_missing " +
+             std::to_string(missing->i64(0)) + "\n";
+    });
+    return out;
+  } catch (const std::exception& e) {
+    spdlog::warn("metrics: operations gauges left out: {}", e.what());
+    return "";
+  }
+}
 
 void register_language_switch(http::Router& router, bool secure) {
   router.get("/lang/{lang}", [secure](http::Request& req) {
@@ -371,6 +401,9 @@ http::Hooks App::hooks() {
     if (auto st = audit_->record(e); !st) spdlog::error("audit of a refusal failed: {}", st.error().code);
   };
   h.ready = [this] { return db_->ping(); };
+  // A database that is unreachable or refuses writes (read-only after a failover, disk full) is the
+  // node's condition, not a bug of the page: 503 with a page that says the request was probably not recorded.
+  h.exception_status = [](const std::exception& e) { return db::is_unavailable(e) ? 503 : 500; };
   h.extra_metrics = [this] {
     auto s = db_->stats();
     return "# TYPE sportello_db_connections gauge\nsportello_db_connections{state=\"total\"} " +
@@ -379,7 +412,7 @@ http::Hooks App::hooks() {
            "\n# TYPE sportello_db_commits_total counter\nsportello_db_commits_total " +
            std::to_string(s.commits) +
            "\n# TYPE sportello_db_writes_total counter\nsportello_db_writes_total " +
-           std::to_string(s.writes_committed) + "\n";
+           std::to_string(s.writes_committed) + "\n" + operations_metrics(*db_);
   };
   return h;
 }

@@ -20,6 +20,7 @@
 #include "adapters/pec/simulator.hpp"
 #include "app/anagrafe_cli.hpp"
 #include "app/app.hpp"
+#include "app/backup_cli.hpp"
 #include "app/bodies_cli.hpp"
 #include "app/demo.hpp"
 #include "app/demo_cases.hpp"
@@ -194,6 +195,7 @@ int run_cli(int argc, char** argv) {
   KeysCommands keys_cmd(cli);
   VerifyCommand verify_cmd(cli);
   InboundCommands inbound_cmd(cli);
+  BackupCommand backup_cmd(cli);
   add_reconcile_command(cli);  // runs from its own callback (reconcile_cli.hpp)
   add_payments_command(cli);   // `payments import`, the same way (payments_cli.hpp)
   add_anagrafe_command(cli);   // `anagrafe import` (anagrafe_cli.hpp)
@@ -285,7 +287,7 @@ int run_cli(int argc, char** argv) {
     auto problems = check_config(*cfg);
     try {
       auto db = db::open(cfg->database);
-      if (!db->ping()) problems.push_back("database: not reachable (" + cfg->database + ")");
+      if (!db->ping()) problems.push_back("database: not reachable, or refusing writes (read-only, full)");
       db->close();
     } catch (const std::exception& e) {
       problems.push_back(std::string("database: ") + e.what());
@@ -321,6 +323,7 @@ int run_cli(int argc, char** argv) {
     }
     if (keys_cmd.parsed()) return keys_cmd.run(*cfg, std::cout);
     if (inbound_cmd.parsed()) return inbound_cmd.run(*cfg, std::cout);
+    if (backup_cmd.parsed()) return backup_cmd.run(*cfg, std::cout, std::cerr);
     if (jobs_list->parsed()) {
       auto db = db::open(cfg->database);
       jobs::ListQuery q;

@@ -497,11 +497,37 @@ std::vector<std::string> check_config(const Config& c) {
   return problems;
 }
 
+namespace {
+
+// What `config check` may print of a setting: it runs before every start of the systemd unit, and its
+// output goes to the journal. Secrets show as set or empty; a database URL loses its password.
+std::string printable_value(const std::string& key, const std::string& value) {
+  if (key.find("password") != std::string::npos || key.find("api_key") != std::string::npos ||
+      key.find("token") != std::string::npos) {
+    return value.empty() ? "" : "(set, not shown)";
+  }
+  if (key == "database") {
+    const auto scheme = value.find("://");
+    const auto at = value.find('@');
+    const auto colon = scheme == std::string::npos ? std::string::npos : value.find(':', scheme + 3);
+    if (at != std::string::npos && colon != std::string::npos && colon < at)
+      return value.substr(0, colon + 1) + "***" + value.substr(at);
+    const auto pw = value.find("password=");
+    if (pw != std::string::npos) {
+      const auto end = value.find_first_of("& ", pw);
+      return value.substr(0, pw + 9) + "***" + (end == std::string::npos ? "" : value.substr(end));
+    }
+  }
+  return value;
+}
+
+}  // namespace
+
 std::string describe_config(const Config& c) {
   std::string out;
   for (const auto& f : fields()) {
     auto it = c.sources.find(f.meta.key);
-    out += fmt::format("{:<20} = {:<40} ({}; env {})\n", f.meta.key, f.get(c),
+    out += fmt::format("{:<20} = {:<40} ({}; env {})\n", f.meta.key, printable_value(f.meta.key, f.get(c)),
                        it == c.sources.end() ? "default" : it->second, f.meta.env);
   }
   for (const char* table : {"oidc_federation", "oidc_body"})

@@ -5,6 +5,8 @@
 #include <cstring>
 #include <memory>
 
+#include "db/unavailable.hpp"
+
 namespace sp::db {
 namespace {
 
@@ -24,6 +26,7 @@ DbError::Kind kind_of(std::string_view sqlstate, bool connection_ok) {
   if (sqlstate == "23505") return DbError::Kind::unique_violation;
   if (sqlstate == "40001" || sqlstate == "40P01" || sqlstate == "55P03") return DbError::Kind::busy;
   if (sqlstate.starts_with("08") || sqlstate.starts_with("57P")) return DbError::Kind::connection;
+
   return DbError::Kind::other;
 }
 
@@ -118,6 +121,9 @@ void PgConn::fail(const PGresult* res, std::string_view sql) {
   }
   if (!sqlstate.empty()) msg += " [SQLSTATE " + sqlstate + "]";
   if (!sql.empty()) msg += " (in: " + sql_excerpt(sql) + ")";
+  // read_only_sql_transaction (a standby, default_transaction_read_only), insufficient resources
+  // (disk_full 53100, out_of_memory, too_many_connections).
+  if (sqlstate == "25006" || sqlstate.starts_with("53")) throw Unavailable("postgres: " + msg);
   throw DbError(kind_of(sqlstate, healthy()), "postgres: " + msg);
 }
 

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "db/pg_conn.hpp"
+#include "db/unavailable.hpp"
 
 namespace sp::db {
 namespace {
@@ -29,9 +30,18 @@ class PostgresDatabase final : public Database {
   // over several queries can issue BEGIN ISOLATION LEVEL REPEATABLE READ themselves.
   void read(const std::function<void(Conn&)>& fn) override {
     Lease lease(*this);
-    fn(*lease.conn);
+    try {
+      fn(*lease.conn);
+    } catch (const DbError& e) {
+      if (e.kind == DbError::Kind::connection) lease.degrade();
+      throw;
+    }
   }
-
+  // Read-only sessions and recovery. After a failover the old connections fail (Kind::connection) and
+  // are dropped; a connection that lands on a standby, or on a database set default_transaction_read_only,
+  // fails its first write with db::Unavailable. From then on the pool is degraded: every idle
+  // connection is dropped and none is pooled again (each was opened read-only), until a connection
+  // opened since accepts a write or ping() finds it writable.
   void write(const std::function<void(Conn&)>& fn) override {
     // Same rule as the SQLite writer: a nested write() would be a second transaction that can wait on
     // the first one's locks forever.
@@ -42,8 +52,8 @@ class PostgresDatabase final : public Database {
     WritingHere mark(this);
     Lease lease(*this);
     PgConn& c = *lease.conn;
-    c.command("BEGIN");
     try {
+      c.command("BEGIN");
       fn(c);
       // A statement that failed inside fn (and was caught there) aborted the transaction; COMMIT then
       // quietly rolls back. Never report that as success.
@@ -52,25 +62,36 @@ class PostgresDatabase final : public Database {
                       "postgres: transaction rolled back: a statement in it failed (use ON CONFLICT or a "
                       "savepoint to continue after an expected error)");
       }
+    } catch (const DbError& e) {
+      if (e.kind == DbError::Kind::connection) lease.degrade();  // db::Unavailable included
+      rollback_quietly(c);
+      throw;
     } catch (...) {
-      if (c.healthy() && !c.idle()) {
-        try {
-          c.command("ROLLBACK");
-        } catch (...) {  // the connection is discarded on release if it is still not idle
-        }
-      }
+      rollback_quietly(c);
       throw;
     }
     writes_committed_.fetch_add(1);
+    if (lease.opened_degraded) degraded_ = false;
   }
 
   bool ping() override {
     try {
-      bool ok = false;
-      read([&](Conn& c) { ok = c.query_one("SELECT 1").has_value(); });
-      return ok;
+      Lease lease(*this);
+      try {
+        auto row = lease.conn->query_one(
+            "SELECT pg_is_in_recovery() OR current_setting('transaction_read_only') = 'on'");
+        if (!row || row->boolean(0)) {
+          lease.degrade();
+          return false;
+        }
+      } catch (const DbError& e) {
+        if (e.kind == DbError::Kind::connection) lease.degrade();
+        return false;
+      }
+      if (lease.opened_degraded) degraded_ = false;
+      return true;
     } catch (const std::exception&) {
-      return false;
+      return false;  // no connection to be had
     }
   }
 
@@ -101,13 +122,36 @@ class PostgresDatabase final : public Database {
 
   // A connection borrowed from the pool for one read() or write().
   struct Lease {
-    explicit Lease(PostgresDatabase& db) : db(db), conn(db.acquire()) {}
-    ~Lease() { db.release(std::move(conn)); }
+    explicit Lease(PostgresDatabase& db) : db(db), opened_degraded(db.degraded_), conn(db.acquire()) {}
+    ~Lease() { db.release(std::move(conn), discard || opened_degraded); }
     Lease(const Lease&) = delete;
     Lease& operator=(const Lease&) = delete;
     PostgresDatabase& db;
+    bool opened_degraded;  // taken while the pool was degraded: its session may be read-only
+    bool discard = false;
     std::unique_ptr<PgConn> conn;
+    void degrade() {
+      discard = true;
+      db.enter_degraded();
+    }
   };
+
+  static void rollback_quietly(PgConn& c) {
+    if (c.healthy() && !c.idle()) {
+      try {
+        c.command("ROLLBACK");
+      } catch (...) {  // the connection is discarded on release if it is still not idle
+      }
+    }
+  }
+
+  void enter_degraded() {
+    std::lock_guard lock(mutex_);
+    degraded_ = true;
+    total_ -= static_cast<int>(idle_.size());
+    idle_.clear();
+    freed_.notify_all();
+  }
 
   std::unique_ptr<PgConn> acquire() {
     {
@@ -136,7 +180,7 @@ class PostgresDatabase final : public Database {
     }
   }
 
-  void release(std::unique_ptr<PgConn> conn) {
+  void release(std::unique_ptr<PgConn> conn, bool discard) {
     // A callback may leave a transaction open (read() doing BEGIN) or the server may have gone away:
     // only clean, idle connections go back to the pool; broken ones are replaced on demand.
     if (conn && conn->healthy() && !conn->idle()) {
@@ -145,7 +189,7 @@ class PostgresDatabase final : public Database {
       } catch (...) {
       }
     }
-    bool reusable = conn && conn->healthy() && conn->idle();
+    bool reusable = !discard && !degraded_ && conn && conn->healthy() && conn->idle();
     std::lock_guard lock(mutex_);
     if (reusable && !closed_) {
       idle_.push_back(std::move(conn));
@@ -163,6 +207,7 @@ class PostgresDatabase final : public Database {
   int total_ = 0;
   bool closed_ = false;
   std::atomic<std::int64_t> writes_committed_{0};
+  std::atomic<bool> degraded_{false};
 };
 
 thread_local const PostgresDatabase* PostgresDatabase::writing_here = nullptr;

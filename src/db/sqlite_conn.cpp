@@ -4,6 +4,8 @@
 #include <charconv>
 #include <memory>
 
+#include "db/unavailable.hpp"
+
 namespace sp::db {
 namespace {
 
@@ -25,6 +27,7 @@ DbError::Kind kind_of(int extended) {
     case SQLITE_CANTOPEN:
     case SQLITE_NOTADB:
       return DbError::Kind::connection;
+
     default:
       return DbError::Kind::other;
   }
@@ -71,7 +74,14 @@ void throw_sqlite_error(sqlite3* db, int rc, std::string_view sql) {
   int extended = db ? sqlite3_extended_errcode(db) : rc;
   std::string msg = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
   if (!sql.empty()) msg += " (in: " + sql_excerpt(sql) + ")";
-  throw DbError(kind_of(extended), "sqlite: " + msg);
+  switch (extended & 0xff) {
+    case SQLITE_FULL:  // the disk, or PRAGMA max_page_count
+    case SQLITE_READONLY:
+    case SQLITE_IOERR:
+      throw Unavailable("sqlite: " + msg);
+    default:
+      throw DbError(kind_of(extended), "sqlite: " + msg);
+  }
 }
 
 SqliteConn::SqliteConn(const std::string& path, Mode mode, const Options& options) {

@@ -7,6 +7,7 @@
 #include "db/sqlite_checkpointer.hpp"
 #include "db/sqlite_conn.hpp"
 #include "db/sqlite_writer.hpp"
+#include "db/unavailable.hpp"
 
 namespace sp::db {
 namespace {
@@ -14,6 +15,8 @@ namespace {
 // Readers are read-only connections kept in a small free list owned by the database (not thread_local):
 // whichever thread calls read() borrows one, so nothing outlives the Database and nested reads work.
 class SqliteDatabase final : public Database {
+  struct ProbeRolledBack {};
+
  public:
   SqliteDatabase(std::string path, const Options& options)
       : path_(std::move(path)),
@@ -49,14 +52,31 @@ class SqliteDatabase final : public Database {
 
   void write(const std::function<void(Conn&)>& fn) override {
     if (closed_) throw closed_error();
-    writer_->submit(fn);
+    try {
+      writer_->submit(fn);
+    } catch (const Unavailable&) {
+      refusing_writes_ = true;
+      throw;
+    }
   }
 
   bool ping() override {
     try {
       bool ok = false;
       read([&](Conn& c) { ok = c.query_one("SELECT 1").has_value(); });
-      return ok;
+      if (!ok || !refusing_writes_) return ok;
+      // A write failed for want of space or of write access: ready again only once a write that needs a
+      // new page would succeed. The probe creates a table (a new root page) and is always rolled back.
+      try {
+        writer_->submit([](Conn& c) {
+          c.exec("CREATE TABLE sp_readyz_probe (x INTEGER)");
+          throw ProbeRolledBack{};
+        });
+      } catch (const ProbeRolledBack&) {
+        refusing_writes_ = false;
+        return true;
+      }
+      return false;
     } catch (const std::exception&) {
       return false;
     }
@@ -131,6 +151,7 @@ class SqliteDatabase final : public Database {
   std::unique_ptr<SqliteCheckpointer> checkpointer_;
   std::unique_ptr<SqliteWriter> writer_;
   std::atomic<bool> closed_{false};
+  std::atomic<bool> refusing_writes_{false};  // a write failed with db::Unavailable; ping() probes
   std::mutex close_mutex_;
 
   std::mutex readers_mutex_;

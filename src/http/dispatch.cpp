@@ -229,8 +229,17 @@ Response dispatch(const Router& router, const Hooks& hooks, const ServerOptions&
   try {
     res = dispatch_inner(router, hooks, options, req);
   } catch (const std::exception& e) {
-    spdlog::error("request_id={} {} {} failed: {}", req.ctx.request_id, req.method, req.path, e.what());
-    res = error_response(hooks, req, 500);
+    int status = 500;
+    if (hooks.exception_status) {
+      try {
+        status = hooks.exception_status(e);
+      } catch (...) {
+      }
+    }
+    spdlog::error("request_id={} {} {} failed ({}): {}", req.ctx.request_id, req.method, req.path, status,
+                  e.what());
+    res = error_response(hooks, req, status);
+    if (status == 503) res.headers.emplace_back("retry-after", "30");
   } catch (...) {
     spdlog::error("request_id={} {} {} failed with a non-standard exception", req.ctx.request_id, req.method,
                   req.path);

@@ -49,6 +49,9 @@ struct Hooks {
   std::function<std::string()> extra_metrics;
   // Answers /readyz: true when dependencies (the database) are reachable.
   std::function<bool()> ready;
+  // The status for an exception a handler let through (default 500): e.g. 503 for a database that is
+  // unreachable or refuses writes, so the node answers "try again" rather than "broken".
+  std::function<int(const std::exception&)> exception_status;
 };
 
 class Server {

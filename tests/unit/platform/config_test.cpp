@@ -37,6 +37,20 @@ TEST(Config, EnvironmentOverridesAndIsRecorded) {
   EXPECT_EQ(c->sources.at("port"), "SPORTELLO_PORT");
 }
 
+// `config check` runs before every start of the systemd unit and its output goes to the journal.
+TEST(Config, TheDescriptionShowsNoSecret) {
+  EnvVar db("SPORTELLO_DATABASE", "postgresql://sportello:s3cret-db@db.example:5432/sportello");
+  EnvVar smtp("SPORTELLO_SMTP_PASSWORD", "s3cret-smtp");
+  EnvVar token("SPORTELLO_SMS_REPORT_TOKEN", "s3cret-token");
+  auto c = sp::load_config("");
+  ASSERT_TRUE(c.ok());
+  const auto text = sp::describe_config(*c);
+  EXPECT_EQ(text.find("s3cret"), std::string::npos) << text;
+  EXPECT_NE(text.find("postgresql://sportello:***@db.example:5432/sportello"), std::string::npos) << text;
+  EXPECT_NE(text.find("(set, not shown)"), std::string::npos);
+  EXPECT_EQ(c->smtp_password, "s3cret-smtp") << "only the description hides it";
+}
+
 TEST(Config, UnknownEnvironmentSettingNamesIt) {
   EnvVar bad("SPORTELLO_DATABSE", "sqlite:x.db");
   auto c = sp::load_config("");
