@@ -32,6 +32,7 @@
 #include "identity/oidc_provider.hpp"
 #include "identity/request.hpp"
 #include "privacy/module_web.hpp"
+#include "statistics/module_web.hpp"
 #include "privacy/retention.hpp"
 #include "tenants/web.hpp"
 #include "web/fiscal_api.hpp"
@@ -235,6 +236,8 @@ App::App(Config config) : config_(std::move(config)) {
     privacy::register_purge_job(*jobs_, *purger_);
   }
   privacy_ = privacy::install(router_, deps);
+  // Statistics from the records (docs/statistics.md).
+  statistics_ = statistics::install(router_, deps);
   // The hub's own back-office pages.
   register_jobs_page();
   register_keys_page();

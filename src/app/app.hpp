@@ -56,6 +56,9 @@ namespace sp::privacy {
 class Purger;
 struct Module;
 }  // namespace sp::privacy
+namespace sp::statistics {
+struct Module;
+}  // namespace sp::statistics
 #include "web/view.hpp"
 
 namespace sp::app {
@@ -155,6 +158,7 @@ class App {
   std::unique_ptr<body_export::Module> export_;  // docs/export.md
   std::unique_ptr<privacy::Purger> purger_;      // docs/privacy.md
   std::unique_ptr<privacy::Module> privacy_;
+  std::unique_ptr<statistics::Module> statistics_;  // docs/statistics.md
   std::unique_ptr<identity::Module> identity_;
   std::unique_ptr<stamp::Module> stamp_;
   std::unique_ptr<protocollo::Module> protocollo_;

@@ -1,0 +1,13 @@
+#include "statistics/module_web.hpp"
+
+namespace sp::statistics {
+
+std::unique_ptr<Module> install(http::Router& router, const web::ModuleDeps& d) {
+  auto m = std::make_unique<Module>();
+  m->statistics = std::make_unique<StatisticsService>(d.db, d.tenants(), d.clock);
+  m->web = std::make_unique<WebDeps>(WebDeps{d.view(), d.tenants(), *m->statistics});
+  register_pages(router, *m->web);
+  return m;
+}
+
+}  // namespace sp::statistics

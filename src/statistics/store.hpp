@@ -1,0 +1,67 @@
+#pragma once
+// The statistics' read-only SQL (docs/statistics.md). Every figure is an aggregate over the records of
+// the modules that own them, computed when asked; nothing here writes, and there is no counter to drift.
+// Tables read (and only read):
+//   cases                 applications received (submitted_at), decided (decided_at), on time (due_date)
+//   payment_receipts      payments collected (payment_at; counted outcomes only)
+//   payment_flow_rows     whether a receipt was reported by its PSP's flow (reconciled)
+//   certificate_requests  certificates issued (issued_at, state 'issued')
+//   albo_publications     albo publications (registered_at)
+//   outbox                messages by channel (created_at)
+// Overdue cases are counted by the cases module's own queue query (cases::CaseStore::queue_count), so
+// that "overdue" means exactly what the back office's queue shows.
+// `tenant` 0 reads every body (the hub's dashboard); any other value only that body's rows.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "db/database.hpp"
+
+namespace sp::statistics {
+
+// One month of the window: its key ("2026-11") and its instants in UTC (Rome's first instant of the
+// month and of the next, as stored instants' text), so months are Rome's calendar months.
+struct MonthBound {
+  std::string month;
+  std::string lo;
+  std::string hi;
+};
+
+// One aggregated row: body, month, a dimension (service code or channel, by query) and the measures.
+struct Fact {
+  std::int64_t tenant = 0;
+  std::string month;
+  std::string key;       // service code (received/decided) or channel
+  std::string key2;      // channel for received/decided; due date for the on-time check
+  std::int64_t count = 0;
+  std::int64_t a = 0;    // query-specific: on time for sure / cents / delivered
+  std::int64_t b = 0;    // query-specific: reconciled count
+  std::int64_t c = 0;    // query-specific: reconciled cents
+};
+
+class StatisticsStore {
+ public:
+  // Cases submitted in each month, by body, service and channel ('online', 'counter').
+  static std::vector<Fact> received(db::Conn& c, std::int64_t tenant, const std::vector<MonthBound>& months);
+  // Cases decided in each month (decided_at; withdrawn cases are not decisions), by body, service and
+  // channel; `a` counts those decided before 22:00 UTC of their due date (surely on time in Rome).
+  static std::vector<Fact> decided(db::Conn& c, std::int64_t tenant, const std::vector<MonthBound>& months);
+  // The decisions between 22:00 and 23:00 UTC of their due date, by body, service, channel and due date
+  // (key2 is "channel YYYY-MM-DD"): on time only when Rome was at +01:00 that day, which the service
+  // decides.
+  static std::vector<Fact> decided_in_last_hour(db::Conn& c, std::int64_t tenant,
+                                                const std::vector<MonthBound>& months);
+  // Counted receipts (recorded and double payments) by body and month of payment: count, `a` cents;
+  // `b`, `c` count and cents of those a PSP's reporting flow reported.
+  static std::vector<Fact> payments(db::Conn& c, std::int64_t tenant, const std::vector<MonthBound>& months);
+  // Certificates issued by body, month of issue and channel.
+  static std::vector<Fact> certificates(db::Conn& c, std::int64_t tenant, const std::vector<MonthBound>& months);
+  // Albo publications by body, month of registration and channel ('web', 'api').
+  static std::vector<Fact> albo(db::Conn& c, std::int64_t tenant, const std::vector<MonthBound>& months);
+  // Messages by body, month of creation and channel; `a` those delivered.
+  static std::vector<Fact> messages(db::Conn& c, std::int64_t tenant, const std::vector<MonthBound>& months);
+  // The service codes of the body's open cases (for the overdue figure per service).
+  static std::vector<std::string> open_services(db::Conn& c, std::int64_t tenant);
+};
+
+}  // namespace sp::statistics
