@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <boost/json.hpp>
 #include <charconv>
+#include <cstdio>
 
 #include "cases/model.hpp"
 #include "cases/store.hpp"

@@ -135,7 +135,10 @@ Data dashboard_data(const web::View& v, std::string_view lang, const Figures& f)
   const auto tot = f.totals();
   Data keys = web::list();
   auto key = [&](const char* label, const std::string& value) {
-    keys.push_back(Data{{"label", t(label)}, {"value", value}});
+    Data k;
+    k.set("label", t(label));
+    k.set("value", value);
+    keys.push_back(k);
   };
   key("st_key_received", number(lang, tot.received_online + tot.received_counter));
   key("st_key_decided", number(lang, tot.decided));
@@ -218,7 +221,8 @@ http::Response dashboard(WebDeps& d, http::Request& req, const StaffCall& c, std
     page.noindex = true;
     page.breadcrumb = {{d.view.t(lang, "ui.staff_home_title"), "/backoffice/"}, {page.title, ""}};
   }
-  auto data = dashboard_data(d.view, lang, *f);
+  auto& data = page.data;
+  data = dashboard_data(d.view, lang, *f);
   data.set("title", page.title);
   if (c.body) data.set("body_name", c.body->name);
   data.set("hub", tenant == 0);
@@ -235,7 +239,6 @@ http::Response dashboard(WebDeps& d, http::Request& req, const StaffCall& c, std
   data.set("window_text", web::ui(d.view, lang, "ui.st_window",
                                   {{"from", month_label(d.view, lang, f->window.from())},
                                    {"to", month_label(d.view, lang, f->window.to())}}));
-  page.data = data;
   if (a.error) web::set_form_error(d.view, req, page, *a.error);
   return web::private_page(d.view, req, page, a.error ? 400 : 200);
 }
