@@ -77,7 +77,9 @@ TEST(StatisticsSvg, ScalesWithZeroAndLargeValues) {
   // Every bar has a height of zero, and no coordinate is NaN or infinite.
   for (auto r : d1.select_nodes("//g/rect[@height]")) {
     const std::string h = r.node().attribute("height").value();
-    if (r.node().attribute("y").as_double() != 12) EXPECT_EQ(h, "0.0");
+    if (r.node().attribute("y").as_double() != 12) {
+      EXPECT_EQ(h, "0.0");
+    }
   }
   auto large = sample();
   large.series[0].values = {1e12, 5e11, -3};
