@@ -125,16 +125,21 @@ Result<Window> parse_window(const std::string& from, const std::string& to, time
   Window w;
   w.to_year = static_cast<int>(today.year());
   w.to_month = static_cast<unsigned>(today.month());
-  if (!to.empty() && !parse_month(to, w.to_year, w.to_month)) return Error::make("statistics.window", 400, to);
+  auto refused = [](const std::string& detail, const char* field) {
+    auto e = Error::make("statistics.window", 400, detail);
+    e.field = field;  // the page's parameter at fault: "da" (from), "a" (to)
+    return e;
+  };
+  if (!to.empty() && !parse_month(to, w.to_year, w.to_month)) return refused(to, "a");
   const int end = index(w.to_year, w.to_month);
   int start = end - 11;
   if (!from.empty()) {
     int y = 0;
     unsigned m = 0;
-    if (!parse_month(from, y, m)) return Error::make("statistics.window", 400, from);
+    if (!parse_month(from, y, m)) return refused(from, "da");
     start = index(y, m);
   }
-  if (start > end || end - start + 1 > kMaxMonths) return Error::make("statistics.window", 400, from + "/" + to);
+  if (start > end || end - start + 1 > kMaxMonths) return refused(from + "/" + to, "da");
   w.from_year = start / 12;
   w.from_month = static_cast<unsigned>(start % 12 + 1);
   return w;

@@ -75,8 +75,14 @@ Frame open(const Chart& c) {
     f.out += "<text x=\"" + std::to_string(kLeft - 6) + "\" y=\"" + num(f.y(v) + 4) + "\" text-anchor=\"end\">" +
              xml_escape(group_digits(v, c.thousands)) + "</text>";
   }
-  // Labels under each group (every other one when crowded).
-  const std::size_t every = f.n > 12 ? (f.n + 11) / 12 : 1;
+  // Labels under each group; when they would touch (about 6.5 px a character at 12 px), only every
+  // second, third ... one.
+  std::size_t longest = 0;
+  for (const auto& l : c.labels) longest = std::max(longest, l.size());
+  const double label_px = 6.5 * static_cast<double>(longest) + 10;
+  std::size_t every = 1;
+  if (f.n > 0)
+    every = std::max<std::size_t>(1, static_cast<std::size_t>(std::ceil(label_px * static_cast<double>(f.n) / f.plot_w)));
   for (std::size_t i = 0; i < f.n; ++i) {
     if (i % every != 0) continue;
     const double x = kLeft + f.plot_w * (static_cast<double>(i) + 0.5) / static_cast<double>(f.n);

@@ -1,5 +1,7 @@
 #include "statistics/web.hpp"
 
+#include <map>
+
 #include "identity/guards.hpp"
 #include "identity/permissions.hpp"
 #include "statistics/svg.hpp"
@@ -84,7 +86,8 @@ std::vector<std::int64_t> per_month(const Figures& f, F get) {
   return out;
 }
 
-Data dashboard_data(const web::View& v, std::string_view lang, const Figures& f) {
+Data dashboard_data(const web::View& v, std::string_view lang, const Figures& f,
+                    const std::map<std::string, std::string>& service_names) {
   std::vector<std::string> labels;
   for (const auto& m : f.months) labels.push_back(month_label(v, lang, m.month));
   auto t = [&](const char* key) { return v.t(lang, std::string("ui.") + key); };
@@ -157,6 +160,8 @@ Data dashboard_data(const web::View& v, std::string_view lang, const Figures& f)
   Data services = web::list();
   for (const auto& s : f.services) {
     Data r;
+    auto name = service_names.find(s.code);
+    r.set("name", name == service_names.end() ? s.code : name->second);
     r.set("code", s.code);
     r.set("received", number(lang, s.received));
     r.set("decided", number(lang, s.decided));
@@ -222,7 +227,10 @@ http::Response dashboard(WebDeps& d, http::Request& req, const StaffCall& c, std
     page.breadcrumb = {{d.view.t(lang, "ui.staff_home_title"), "/backoffice/"}, {page.title, ""}};
   }
   auto& data = page.data;
-  data = dashboard_data(d.view, lang, *f);
+  std::map<std::string, std::string> names;
+  if (!f->services.empty())
+    for (const auto& s : d.catalog.services()) names[s.code] = s.title.in(lang);
+  data = dashboard_data(d.view, lang, *f, names);
   data.set("title", page.title);
   if (c.body) data.set("body_name", c.body->name);
   data.set("hub", tenant == 0);

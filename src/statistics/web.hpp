@@ -7,6 +7,7 @@
 // Query: ?da=YYYY-MM&a=YYYY-MM (the window; default the last twelve months). Charts are SVG drawn on the
 // server (statistics/svg.hpp), each in a <figure> with its data table; no JavaScript. Texts in
 // web/locales/{it,en}/statistics.json, page in web/templates/statistics_dashboard.mustache.
+#include "catalog/service.hpp"
 #include "http/router.hpp"
 #include "statistics/service.hpp"
 #include "tenants/service.hpp"
@@ -18,6 +19,7 @@ struct WebDeps {
   web::View& view;
   tenants::TenantService& tenants;
   StatisticsService& statistics;
+  catalog::CatalogService& catalog;  // the services' names
 };
 
 void register_pages(http::Router& router, WebDeps& deps);
