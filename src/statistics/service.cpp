@@ -94,7 +94,8 @@ std::vector<Row> rows_of(const Figures& f, const std::string& scope) {
 
 std::string csv_field(const std::string& s) {
   // Slugs, figures and codes never need quoting; a formula-looking start is neutralised all the same.
-  if (s.find_first_of(",\"\n\r") == std::string::npos && (s.empty() || std::string("=+-@").find(s[0]) == std::string::npos))
+  if (s.find_first_of(",\"\n\r") == std::string::npos &&
+      (s.empty() || std::string("=+-@").find(s[0]) == std::string::npos))
     return s;
   std::string q = "\"";
   if (!s.empty() && std::string("=+-@").find(s[0]) != std::string::npos) q += '\'';
@@ -170,7 +171,8 @@ time::Date StatisticsService::today() const {
   return time::rome_date(clock_.now());
 }
 
-Result<Figures> StatisticsService::figures(const identity::Principal* who, std::int64_t tenant, const Window& w) {
+Result<Figures> StatisticsService::figures(const identity::Principal* who, std::int64_t tenant,
+                                           const Window& w) {
   const auto permission = tenant == 0 ? identity::Permission::manage_hub : identity::Permission::read_audit;
   if (auto st = identity::authorize(who, permission, tenant); !st) return st.error();
   return compute(tenant, w);
@@ -205,18 +207,24 @@ Figures StatisticsService::compute(std::int64_t tenant, const Window& w) {
     for (const auto& x : StatisticsStore::received(c, tenant, bounds)) {
       auto& m = month(x);
       (x.key2 == "counter" ? m.received_counter : m.received_online) += x.count;
-      if (hub) body(x.tenant).received += x.count;
-      else services[x.key].received += x.count;
+      if (hub)
+        body(x.tenant).received += x.count;
+      else
+        services[x.key].received += x.count;
     }
     auto on_time = [&](const Fact& x, std::int64_t n) {
       month(x).decided_on_time += n;
-      if (hub) body(x.tenant).decided_on_time += n;
-      else services[x.key].decided_on_time += n;
+      if (hub)
+        body(x.tenant).decided_on_time += n;
+      else
+        services[x.key].decided_on_time += n;
     };
     for (const auto& x : StatisticsStore::decided(c, tenant, bounds)) {
       month(x).decided += x.count;
-      if (hub) body(x.tenant).decided += x.count;
-      else services[x.key].decided += x.count;
+      if (hub)
+        body(x.tenant).decided += x.count;
+      else
+        services[x.key].decided += x.count;
       on_time(x, x.a);
     }
     // Decided between 22:00 and 23:00 UTC on the due date: still that day in Rome when Rome's day ended
@@ -225,7 +233,8 @@ Figures StatisticsService::compute(std::int64_t tenant, const Window& w) {
       const auto due = time::parse_iso_date(x.key2.substr(x.key2.rfind(' ') + 1));
       if (!due) continue;
       const auto end = time::rome_day_start(time::add_calendar_days(*due, 1));
-      if (time::format_iso_utc_millis(end) > time::format_iso_date(*due) + "T22:59:59.999Z") on_time(x, x.count);
+      if (time::format_iso_utc_millis(end) > time::format_iso_date(*due) + "T22:59:59.999Z")
+        on_time(x, x.count);
     }
     for (const auto& x : StatisticsStore::payments(c, tenant, bounds)) {
       auto& m = month(x);
@@ -296,8 +305,8 @@ std::string StatisticsService::csv(const Figures& f) const {
     if (auto b = tenants_.by_id(f.tenant)) scope = b->slug;
   std::string out = "scope,period,figure,dimension,value\r\n";
   for (const auto& r : rows_of(f, scope))
-    out += csv_field(r.scope) + "," + csv_field(r.period) + "," + r.figure + "," + csv_field(r.dimension) + "," +
-           std::to_string(r.value) + "\r\n";
+    out += csv_field(r.scope) + "," + csv_field(r.period) + "," + r.figure + "," + csv_field(r.dimension) +
+           "," + std::to_string(r.value) + "\r\n";
   return out;
 }
 

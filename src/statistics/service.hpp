@@ -85,17 +85,17 @@ struct BodyFigures {
 
 // A series a later module adds (extension point): one value per month of the window.
 struct ExtraSeries {
-  std::string figure;      // stable name in the exports ("helpdesk_tickets")
-  std::string label_key;   // locale key of its caption
+  std::string figure;     // stable name in the exports ("helpdesk_tickets")
+  std::string label_key;  // locale key of its caption
   std::map<std::string, std::int64_t> by_month;
 };
-using Source = std::function<std::vector<ExtraSeries>(db::Conn&, std::int64_t tenant,
-                                                      const std::vector<MonthBound>&)>;
+using Source =
+    std::function<std::vector<ExtraSeries>(db::Conn&, std::int64_t tenant, const std::vector<MonthBound>&)>;
 
 struct Figures {
   std::int64_t tenant = 0;  // 0: every body
   Window window;
-  std::vector<MonthFigures> months;     // in order, every month of the window (zeros included)
+  std::vector<MonthFigures> months;      // in order, every month of the window (zeros included)
   std::vector<ServiceFigures> services;  // a body's: by service code
   std::vector<BodyFigures> bodies;       // the hub's: by body
   std::int64_t overdue = 0;

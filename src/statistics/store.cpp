@@ -29,13 +29,15 @@ constexpr const char* kDecidedLastHour =
 
 // A receipt is reconciled when a PSP's reporting flow reported it (same body, IUV and IUR): matched at
 // the flow's import, or reported before the receipt arrived (docs/reconciliation.md, matched_late).
-#define SP_STAT_REPORTED                                                                                  \
+#define SP_STAT_REPORTED                                                                                     \
   "EXISTS (SELECT 1 FROM payment_flow_rows f WHERE f.tenant_id = r.tenant_id AND f.iuv = r.iuv AND f.iur = " \
   "r.receipt_id AND f.result IN ('matched', 'reported_no_receipt'))"
 constexpr const char* kPayments =
     "SELECT r.tenant_id, {M}, '', '', COUNT(*), SUM(r.amount_cents), "
-    "SUM(CASE WHEN " SP_STAT_REPORTED " THEN 1 ELSE 0 END), "
-    "SUM(CASE WHEN " SP_STAT_REPORTED " THEN r.amount_cents ELSE 0 END) FROM payment_receipts r "
+    "SUM(CASE WHEN " SP_STAT_REPORTED
+    " THEN 1 ELSE 0 END), "
+    "SUM(CASE WHEN " SP_STAT_REPORTED
+    " THEN r.amount_cents ELSE 0 END) FROM payment_receipts r "
     "WHERE {W}{T} AND r.outcome IN ('recorded', 'double_payment') GROUP BY r.tenant_id, 2";
 #undef SP_STAT_REPORTED
 
@@ -98,17 +100,20 @@ std::vector<Fact> run(db::Conn& c, std::int64_t tenant, const std::vector<MonthB
 
 }  // namespace
 
-std::vector<Fact> StatisticsStore::received(db::Conn& c, std::int64_t tenant, const std::vector<MonthBound>& m) {
+std::vector<Fact> StatisticsStore::received(db::Conn& c, std::int64_t tenant,
+                                            const std::vector<MonthBound>& m) {
   return run(c, tenant, m, kReceived, "submitted_at", 0);
 }
-std::vector<Fact> StatisticsStore::decided(db::Conn& c, std::int64_t tenant, const std::vector<MonthBound>& m) {
+std::vector<Fact> StatisticsStore::decided(db::Conn& c, std::int64_t tenant,
+                                           const std::vector<MonthBound>& m) {
   return run(c, tenant, m, kDecided, "decided_at", 1);
 }
 std::vector<Fact> StatisticsStore::decided_in_last_hour(db::Conn& c, std::int64_t tenant,
                                                         const std::vector<MonthBound>& m) {
   return run(c, tenant, m, kDecidedLastHour, "decided_at", 0);
 }
-std::vector<Fact> StatisticsStore::payments(db::Conn& c, std::int64_t tenant, const std::vector<MonthBound>& m) {
+std::vector<Fact> StatisticsStore::payments(db::Conn& c, std::int64_t tenant,
+                                            const std::vector<MonthBound>& m) {
   return run(c, tenant, m, kPayments, "payment_at", 3);
 }
 std::vector<Fact> StatisticsStore::certificates(db::Conn& c, std::int64_t tenant,
@@ -118,7 +123,8 @@ std::vector<Fact> StatisticsStore::certificates(db::Conn& c, std::int64_t tenant
 std::vector<Fact> StatisticsStore::albo(db::Conn& c, std::int64_t tenant, const std::vector<MonthBound>& m) {
   return run(c, tenant, m, kAlbo, "registered_at", 0);
 }
-std::vector<Fact> StatisticsStore::messages(db::Conn& c, std::int64_t tenant, const std::vector<MonthBound>& m) {
+std::vector<Fact> StatisticsStore::messages(db::Conn& c, std::int64_t tenant,
+                                            const std::vector<MonthBound>& m) {
   return run(c, tenant, m, kMessages, "created_at", 1);
 }
 std::vector<std::string> StatisticsStore::open_services(db::Conn& c, std::int64_t tenant) {

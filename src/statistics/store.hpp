@@ -31,12 +31,12 @@ struct MonthBound {
 struct Fact {
   std::int64_t tenant = 0;
   std::string month;
-  std::string key;       // service code (received/decided) or channel
-  std::string key2;      // channel for received/decided; due date for the on-time check
+  std::string key;   // service code (received/decided) or channel
+  std::string key2;  // channel for received/decided; due date for the on-time check
   std::int64_t count = 0;
-  std::int64_t a = 0;    // query-specific: on time for sure / cents / delivered
-  std::int64_t b = 0;    // query-specific: reconciled count
-  std::int64_t c = 0;    // query-specific: reconciled cents
+  std::int64_t a = 0;  // query-specific: on time for sure / cents / delivered
+  std::int64_t b = 0;  // query-specific: reconciled count
+  std::int64_t c = 0;  // query-specific: reconciled cents
 };
 
 class StatisticsStore {
@@ -55,7 +55,8 @@ class StatisticsStore {
   // `b`, `c` count and cents of those a PSP's reporting flow reported.
   static std::vector<Fact> payments(db::Conn& c, std::int64_t tenant, const std::vector<MonthBound>& months);
   // Certificates issued by body, month of issue and channel.
-  static std::vector<Fact> certificates(db::Conn& c, std::int64_t tenant, const std::vector<MonthBound>& months);
+  static std::vector<Fact> certificates(db::Conn& c, std::int64_t tenant,
+                                        const std::vector<MonthBound>& months);
   // Albo publications by body, month of registration and channel ('web', 'api').
   static std::vector<Fact> albo(db::Conn& c, std::int64_t tenant, const std::vector<MonthBound>& months);
   // Messages by body, month of creation and channel; `a` those delivered.

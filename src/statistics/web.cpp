@@ -4,7 +4,7 @@
 
 #include "identity/guards.hpp"
 #include "identity/permissions.hpp"
-#include "statistics/svg.hpp"
+#include "statistics/svg_web.hpp"
 #include "web/context.hpp"
 
 namespace sp::statistics {
@@ -54,7 +54,8 @@ Data figure(const web::View& v, std::string_view lang, const std::vector<std::st
   for (std::size_t i = 0; i < s.series.size(); ++i) {
     svg::Series x;
     x.name = s.series_names[i];
-    for (auto n : s.series[i]) x.values.push_back(s.money ? static_cast<double>(n) / 100.0 : static_cast<double>(n));
+    for (auto n : s.series[i])
+      x.values.push_back(s.money ? static_cast<double>(n) / 100.0 : static_cast<double>(n));
     c.series.push_back(std::move(x));
   }
   Data f;
@@ -92,23 +93,43 @@ Data dashboard_data(const web::View& v, std::string_view lang, const Figures& f,
   for (const auto& m : f.months) labels.push_back(month_label(v, lang, m.month));
   auto t = [&](const char* key) { return v.t(lang, std::string("ui.") + key); };
   std::vector<FigureSpec> specs;
-  specs.push_back({"st-received", t("st_fig_received"), t("st_fig_received_desc"), false, false,
+  specs.push_back({"st-received",
+                   t("st_fig_received"),
+                   t("st_fig_received_desc"),
+                   false,
+                   false,
                    {t("st_channel_web"), t("st_channel_counter")},
                    {per_month(f, [](const auto& m) { return m.received_online; }),
                     per_month(f, [](const auto& m) { return m.received_counter; })}});
-  specs.push_back({"st-decided", t("st_fig_decided"), t("st_fig_decided_desc"), false, false,
+  specs.push_back({"st-decided",
+                   t("st_fig_decided"),
+                   t("st_fig_decided_desc"),
+                   false,
+                   false,
                    {t("st_on_time"), t("st_late")},
                    {per_month(f, [](const auto& m) { return m.decided_on_time; }),
                     per_month(f, [](const auto& m) { return m.decided - m.decided_on_time; })}});
-  specs.push_back({"st-payments", t("st_fig_payments"), t("st_fig_payments_desc"), true, true,
+  specs.push_back({"st-payments",
+                   t("st_fig_payments"),
+                   t("st_fig_payments_desc"),
+                   true,
+                   true,
                    {t("st_collected"), t("st_reconciled")},
                    {per_month(f, [](const auto& m) { return m.payments_cents; }),
                     per_month(f, [](const auto& m) { return m.reconciled_cents; })}});
-  specs.push_back({"st-certificates", t("st_fig_certificates"), t("st_fig_certificates_desc"), false, false,
+  specs.push_back({"st-certificates",
+                   t("st_fig_certificates"),
+                   t("st_fig_certificates_desc"),
+                   false,
+                   false,
                    {t("st_channel_web"), t("st_channel_counter")},
                    {per_month(f, [](const auto& m) { return m.certificates_online; }),
                     per_month(f, [](const auto& m) { return m.certificates_counter; })}});
-  specs.push_back({"st-albo", t("st_fig_albo"), t("st_fig_albo_desc"), false, false,
+  specs.push_back({"st-albo",
+                   t("st_fig_albo"),
+                   t("st_fig_albo_desc"),
+                   false,
+                   false,
                    {t("st_channel_web"), t("st_channel_api")},
                    {per_month(f, [](const auto& m) { return m.albo_web; }),
                     per_month(f, [](const auto& m) { return m.albo_api; })}});
@@ -122,7 +143,13 @@ Data dashboard_data(const web::View& v, std::string_view lang, const Figures& f,
   }
   specs.push_back(std::move(messages));
   for (const auto& x : f.extra) {
-    FigureSpec s{"st-" + x.figure, v.t(lang, x.label_key), v.t(lang, x.label_key), true, false, {v.t(lang, x.label_key)}, {{}}};
+    FigureSpec s{"st-" + x.figure,
+                 v.t(lang, x.label_key),
+                 v.t(lang, x.label_key),
+                 true,
+                 false,
+                 {v.t(lang, x.label_key)},
+                 {{}}};
     for (const auto& m : f.months) {
       auto it = x.by_month.find(m.month);
       s.series[0].push_back(it == x.by_month.end() ? 0 : it->second);

@@ -5,7 +5,7 @@
 //   /backoffice/{slug}/statistiche         a body's dashboard (its administrators and office managers)
 //   /backoffice/{slug}/statistiche.csv|.json
 // Query: ?da=YYYY-MM&a=YYYY-MM (the window; default the last twelve months). Charts are SVG drawn on the
-// server (statistics/svg.hpp), each in a <figure> with its data table; no JavaScript. Texts in
+// server (statistics/svg_web.hpp), each in a <figure> with its data table; no JavaScript. Texts in
 // web/locales/{it,en}/statistics.json, page in web/templates/statistics_dashboard.mustache.
 #include "catalog/service.hpp"
 #include "http/router.hpp"

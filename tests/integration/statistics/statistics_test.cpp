@@ -50,7 +50,8 @@ void insert_case(sp::db::Conn& tx, std::int64_t tenant, const std::string& chann
   tx.exec(
       "INSERT INTO cases (id, tenant_id, service_code, title, form_code, form_version, applicant_cf, "
       "applicant_name, channel, answers, state, submitted_at, deadline_days, due_date, submission_key, "
-      "decided_at, due_day, queue_due_day) VALUES ($1, $2, 'statistiche-prova', 'Prova', 'statistiche-prova', "
+      "decided_at, due_day, queue_due_day) VALUES ($1, $2, 'statistiche-prova', 'Prova', "
+      "'statistiche-prova', "
       "1, 'RSSMRA80A01A479X', 'Mario Rossi', $3, '{}', $4, $5, 30, $6, $1, $7, $8, $8)",
       {id, tenant, channel, state, submitted, due,
        decided.empty() ? sp::db::Value{nullptr} : sp::db::Value{decided}, due_n});
@@ -79,7 +80,8 @@ void seed(Env& e) {
                 "2024-02-20T22:30:00.000Z");
     insert_case(tx, A, "online", "accepted", "2024-05-01T10:00:00.000Z", "2024-06-10", day(2024, 6, 10),
                 "2024-06-10T22:30:00.000Z");
-    insert_case(tx, A, "online", "in_progress", "2024-03-01T10:00:00.000Z", "2024-04-01", day(2024, 4, 1), "");
+    insert_case(tx, A, "online", "in_progress", "2024-03-01T10:00:00.000Z", "2024-04-01", day(2024, 4, 1),
+                "");
     insert_case(tx, A, "online", "withdrawn", "2024-03-02T10:00:00.000Z", "2024-04-02", day(2024, 4, 2),
                 "2024-03-10T10:00:00.000Z");
     // Novara's: one received and decided in January, on time.
@@ -105,19 +107,23 @@ void seed(Env& e) {
     tx.exec(
         "INSERT INTO payment_flow_rows (flow_pk, tenant_id, ordinal, iuv, iur, transfer_index, amount_cents, "
         "outcome, outcome_date, result) VALUES ($1, $2, 1, '01000000000000001', 'IUR-01000000000000001', 1, "
-        "1000, 0, '2024-02-01', 'matched'), ($1, $2, 2, '01000000000000004', 'IUR-01000000000000004', 1, 700, "
+        "1000, 0, '2024-02-01', 'matched'), ($1, $2, 2, '01000000000000004', 'IUR-01000000000000004', 1, "
+        "700, "
         "0, '2024-02-02', 'reported_no_receipt')",
         {flow, A});
 
     // Certificates: Asti 2 online in January, 1 counter in February, 1 refused; Novara 1 online in June.
     int n = 0;
-    auto cert = [&](std::int64_t t, const std::string& channel, const std::string& state, const std::string& at) {
+    auto cert = [&](std::int64_t t, const std::string& channel, const std::string& state,
+                    const std::string& at) {
       const std::string id = "stat-cert-" + std::to_string(++n);
       tx.exec(
           "INSERT INTO certificate_requests (id, tenant_id, token, channel, requester_cf, requester_name, "
           "requester_surname, requester_first, requester_type, subject_cf, subject_name, subject_surname, "
-          "subject_first, kind, types, stamp_duty, fees, state, created_at, issued_at) VALUES ($1, $2, $1, $3, "
-          "'RSSMRA80A01A479X', 'Mario Rossi', 'ROSSI', 'MARIO', 2, 'RSSMRA80A01A479X', 'Mario Rossi', 'ROSSI', "
+          "subject_first, kind, types, stamp_duty, fees, state, created_at, issued_at) VALUES ($1, $2, $1, "
+          "$3, "
+          "'RSSMRA80A01A479X', 'Mario Rossi', 'ROSSI', 'MARIO', 2, 'RSSMRA80A01A479X', 'Mario Rossi', "
+          "'ROSSI', "
           "'MARIO', 'residenza', '1', 0, 0, $4, $5, $5)",
           {id, t, channel, state, at});
     };
@@ -130,9 +136,12 @@ void seed(Env& e) {
     // Albo: Asti 1 from the back office in January, 2 through the API in March.
     auto albo = [&](std::int64_t t, std::int64_t number, const std::string& channel, const std::string& at) {
       tx.exec(
-          "INSERT INTO albo_publications (id, tenant_id, year, number, registered_at, act_type, issuer, office, "
-          "responsible, subject, start_day, days, start_at, base_end_at, end_at, forget_on, created_by, channel) "
-          "VALUES ($1, $2, 1990, $3, $4, 'avviso', 'Comune', 'Segreteria', 'Rossi', 'Avviso', '2024-01-01', 15, "
+          "INSERT INTO albo_publications (id, tenant_id, year, number, registered_at, act_type, issuer, "
+          "office, "
+          "responsible, subject, start_day, days, start_at, base_end_at, end_at, forget_on, created_by, "
+          "channel) "
+          "VALUES ($1, $2, 1990, $3, $4, 'avviso', 'Comune', 'Segreteria', 'Rossi', 'Avviso', '2024-01-01', "
+          "15, "
           "$4, $4, $4, '2029-01-01', 'test', $5)",
           {"stat-albo-" + std::to_string(t) + "-" + std::to_string(number), t, number, at, channel});
     };
@@ -141,7 +150,8 @@ void seed(Env& e) {
     albo(A, 3, "api", "2024-03-09T10:00:00.000Z");
 
     // Messages: Asti 2 e-mails (1 delivered) and 1 SMS in January; Novara 1 PEC in January.
-    auto msg = [&](std::int64_t t, const std::string& channel, const std::string& status, const std::string& at) {
+    auto msg = [&](std::int64_t t, const std::string& channel, const std::string& status,
+                   const std::string& at) {
       tx.exec(
           "INSERT INTO outbox (id, tenant_id, channel, recipient, body, created_at, next_attempt_at, status) "
           "VALUES ($1, $2, $3, 'x@example.org', 'testo', $4, $4, $5)",
@@ -174,7 +184,8 @@ class StatisticsTest : public ::testing::TestWithParam<Dialect> {
       e->hooks = e->app->hooks();
       e->options = e->app->server_options();
       e->options.static_dir.clear();
-      e->sessions = std::make_unique<sp::identity::SessionService>(e->app->database(), sp::time::system_clock());
+      e->sessions =
+          std::make_unique<sp::identity::SessionService>(e->app->database(), sp::time::system_clock());
       sp::tenants::TenantService tenants(e->app->database());
       tenants.reload();
       e->asti = tenants.by_slug("asti")->id;
@@ -303,13 +314,13 @@ TEST_P(StatisticsTest, PagesAndExportsCarryTheSameFigures) {
   ASSERT_EQ(csv.status, 200);
   EXPECT_EQ(csv.content_type, "text/csv; charset=utf-8");
   EXPECT_EQ(csv.body.rfind("scope,period,figure,dimension,value\r\n", 0), 0u);
-  for (const char* line : {"asti,2024-02,applications_received,counter,1\r\n",
-                           "asti,2024-02,applications_decided_on_time,,2\r\n",
-                           "asti,2024-01,payments_collected,cents,3550\r\n",
-                           "asti,2024-01,payments_reconciled,cents,1000\r\n",
-                           "asti,2024-03,albo_publications,api,2\r\n", "asti,2024-01,messages,sms,1\r\n",
-                           "asti,2024-01/2024-06,applications_received,service:statistiche-prova,6\r\n",
-                           "asti,now,cases_overdue,service:statistiche-prova,1\r\n"})
+  for (const char* line :
+       {"asti,2024-02,applications_received,counter,1\r\n",
+        "asti,2024-02,applications_decided_on_time,,2\r\n", "asti,2024-01,payments_collected,cents,3550\r\n",
+        "asti,2024-01,payments_reconciled,cents,1000\r\n", "asti,2024-03,albo_publications,api,2\r\n",
+        "asti,2024-01,messages,sms,1\r\n",
+        "asti,2024-01/2024-06,applications_received,service:statistiche-prova,6\r\n",
+        "asti,now,cases_overdue,service:statistiche-prova,1\r\n"})
     EXPECT_NE(csv.body.find(line), std::string::npos) << line;
 
   auto js = get("/backoffice/asti/statistiche.json" + q, "asti_admin");
@@ -354,7 +365,8 @@ TEST_P(StatisticsTest, ABodysStaffCannotSeeAnotherBodysStatistics) {
     EXPECT_EQ(r.body.find("3550"), std::string::npos) << path;
     EXPECT_EQ(get(path + q, "asti_operator").status, 403) << path;  // operators: not their role
   }
-  for (const char* path : {"/backoffice/statistiche", "/backoffice/statistiche.csv", "/backoffice/statistiche.json"})
+  for (const char* path :
+       {"/backoffice/statistiche", "/backoffice/statistiche.csv", "/backoffice/statistiche.json"})
     EXPECT_EQ(get(path + q, "asti_admin").status, 403) << path;
   // Novara's own export holds only Novara's records.
   auto own = get("/backoffice/novara/statistiche.csv" + q, "novara_admin");
@@ -367,6 +379,8 @@ TEST_P(StatisticsTest, ABodysStaffCannotSeeAnotherBodysStatistics) {
 }
 
 INSTANTIATE_TEST_SUITE_P(BothDatabases, StatisticsTest, ::testing::Values(Dialect::sqlite, Dialect::postgres),
-                         [](const auto& info) { return info.param == Dialect::sqlite ? "sqlite" : "postgres"; });
+                         [](const auto& info) {
+                           return info.param == Dialect::sqlite ? "sqlite" : "postgres";
+                         });
 
 }  // namespace

@@ -1,11 +1,12 @@
-// The statistics' SVG charts (src/statistics/svg.hpp) and their windows (service.hpp): well-formed XML,
+// The statistics' SVG charts (src/statistics/svg_web.hpp) and their windows (service.hpp): well-formed XML,
 // escaped labels, an accessible name, scales with zero and very large values; Rome's month bounds.
+#include "statistics/svg_web.hpp"
+
 #include <gtest/gtest.h>
 
 #include <pugixml.hpp>
 
 #include "statistics/service.hpp"
-#include "statistics/svg.hpp"
 
 namespace sp::statistics {
 namespace {
@@ -121,8 +122,11 @@ TEST(StatisticsWindow, MonthsAreRomesCalendarMonths) {
   ASSERT_TRUE(d);
   EXPECT_EQ(d->from(), "2025-06");
   EXPECT_EQ(d->to(), "2026-05");
-  for (auto bad : {std::pair<std::string, std::string>{"2026-13", "2026-12"}, {"2026-05", "2026-01"},
-                   {"2020-01", "2026-01"}, {"26-01", ""}, {"2026-1x", ""}}) {
+  for (auto bad : {std::pair<std::string, std::string>{"2026-13", "2026-12"},
+                   {"2026-05", "2026-01"},
+                   {"2020-01", "2026-01"},
+                   {"26-01", ""},
+                   {"2026-1x", ""}}) {
     auto r = parse_window(bad.first, bad.second, year_month_day{year{2026}, month{5}, day{4}});
     ASSERT_FALSE(r) << bad.first << " " << bad.second;
     EXPECT_EQ(r.error().code, "statistics.window");

@@ -1,9 +1,10 @@
 #pragma once
 // Server-rendered charts (docs/statistics.md, "Charts"): bar and line charts as SVG text, no script.
-// Pure functions, unit-tested (tests/unit/statistics). Each chart is an <svg role="img"> named by its
-// <title> and described by its <desc>; the page puts the same figures in a <table> beside it, which is
-// what screen readers read (the SVG's own shapes are aria-hidden). Every text that reaches the SVG
-// (titles, labels, series names) is XML-escaped here. Colours and text meet WCAG AA contrast on white.
+// Presentation, so web-side (the XML escaping is http::html_escape's). Pure functions, unit-tested
+// (tests/unit/statistics). Each chart is an <svg role="img"> named by its <title> and described by its
+// <desc>; the page puts the same figures in a <table> beside it, which is what screen readers read (the
+// SVG's own shapes are aria-hidden). Every text that reaches the SVG (titles, labels, series names) is
+// XML-escaped here. Colours and text meet WCAG AA contrast on white.
 #include <string>
 #include <vector>
 
@@ -15,9 +16,9 @@ struct Series {
 };
 
 struct Chart {
-  std::string id;           // unique on the page; used for the title/desc ids (letters, digits, '-')
-  std::string title;        // the accessible name
-  std::string description;  // one sentence for the <desc>
+  std::string id;                   // unique on the page; used for the title/desc ids (letters, digits, '-')
+  std::string title;                // the accessible name
+  std::string description;          // one sentence for the <desc>
   std::vector<std::string> labels;  // the x axis (months, bodies ...)
   std::vector<Series> series;       // at most 4 are coloured distinctly; more reuse the palette
   char thousands = '.';             // the locale's thousands separator for the axis

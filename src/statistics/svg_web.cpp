@@ -1,9 +1,11 @@
-#include "statistics/svg.hpp"
+#include "statistics/svg_web.hpp"
 
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
+
+#include "http/message.hpp"
 
 namespace sp::statistics::svg {
 namespace {
@@ -17,7 +19,7 @@ constexpr int kWidth = 640;
 constexpr int kHeight = 300;
 constexpr int kLeft = 72;  // room for the axis numbers
 constexpr int kRight = 16;
-constexpr int kTop = 40;  // room for the legend
+constexpr int kTop = 40;     // room for the legend
 constexpr int kBottom = 56;  // room for the labels
 
 std::string num(double v) {
@@ -60,20 +62,22 @@ Frame open(const Chart& c) {
   f.plot_h = kHeight - kTop - kBottom;
   f.n = c.labels.size();
   const std::string id = xml_escape(c.id);
-  f.out += "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"sp-chart\" viewBox=\"0 0 " + std::to_string(kWidth) +
-           " " + std::to_string(kHeight) + "\" role=\"img\" aria-labelledby=\"" + id + "-title " + id +
-           "-desc\" focusable=\"false\">";
+  f.out += "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"sp-chart\" viewBox=\"0 0 " +
+           std::to_string(kWidth) + " " + std::to_string(kHeight) + "\" role=\"img\" aria-labelledby=\"" +
+           id + "-title " + id + "-desc\" focusable=\"false\">";
   f.out += "<title id=\"" + id + "-title\">" + xml_escape(c.title) + "</title>";
   f.out += "<desc id=\"" + id + "-desc\">" + xml_escape(c.description) + "</desc>";
-  f.out += "<g aria-hidden=\"true\" font-family=\"Titillium Web, Geneva, Tahoma, sans-serif\" font-size=\"12\" fill=\"" +
-           std::string(kText) + "\">";
+  f.out +=
+      "<g aria-hidden=\"true\" font-family=\"Titillium Web, Geneva, Tahoma, sans-serif\" font-size=\"12\" "
+      "fill=\"" +
+      std::string(kText) + "\">";
   // Grid and axis numbers.
   for (double v = 0; v <= f.scale.top + f.scale.step / 2; v += f.scale.step) {
     const std::string yy = num(f.y(v));
-    f.out += "<line x1=\"" + std::to_string(kLeft) + "\" x2=\"" + std::to_string(kWidth - kRight) + "\" y1=\"" + yy +
-             "\" y2=\"" + yy + "\" stroke=\"" + kGrid + "\" stroke-width=\"1\"/>";
-    f.out += "<text x=\"" + std::to_string(kLeft - 6) + "\" y=\"" + num(f.y(v) + 4) + "\" text-anchor=\"end\">" +
-             xml_escape(group_digits(v, c.thousands)) + "</text>";
+    f.out += "<line x1=\"" + std::to_string(kLeft) + "\" x2=\"" + std::to_string(kWidth - kRight) +
+             "\" y1=\"" + yy + "\" y2=\"" + yy + "\" stroke=\"" + kGrid + "\" stroke-width=\"1\"/>";
+    f.out += "<text x=\"" + std::to_string(kLeft - 6) + "\" y=\"" + num(f.y(v) + 4) +
+             "\" text-anchor=\"end\">" + xml_escape(group_digits(v, c.thousands)) + "</text>";
   }
   // Labels under each group; when they would touch (about 6.5 px a character at 12 px), only every
   // second, third ... one.
@@ -82,7 +86,8 @@ Frame open(const Chart& c) {
   const double label_px = 6.5 * static_cast<double>(longest) + 10;
   std::size_t every = 1;
   if (f.n > 0)
-    every = std::max<std::size_t>(1, static_cast<std::size_t>(std::ceil(label_px * static_cast<double>(f.n) / f.plot_w)));
+    every = std::max<std::size_t>(
+        1, static_cast<std::size_t>(std::ceil(label_px * static_cast<double>(f.n) / f.plot_w)));
   for (std::size_t i = 0; i < f.n; ++i) {
     if (i % every != 0) continue;
     const double x = kLeft + f.plot_w * (static_cast<double>(i) + 0.5) / static_cast<double>(f.n);
@@ -138,32 +143,12 @@ std::string group_digits(double v, char thousands) {
 }
 
 std::string xml_escape(const std::string& s) {
-  std::string out;
-  out.reserve(s.size());
-  for (char ch : s) {
-    switch (ch) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        // Control characters other than tab and newlines are not allowed in XML 1.0.
-        if (static_cast<unsigned char>(ch) < 0x20 && ch != '\t' && ch != '\n' && ch != '\r') break;
-        out += ch;
-    }
-  }
-  return out;
+  // Control characters other than tab and newlines are not allowed in XML 1.0: dropped.
+  std::string clean;
+  clean.reserve(s.size());
+  for (char ch : s)
+    if (static_cast<unsigned char>(ch) >= 0x20 || ch == '\t' || ch == '\n' || ch == '\r') clean += ch;
+  return http::html_escape(clean);
 }
 
 std::string bar_chart(const Chart& c) {
@@ -198,8 +183,8 @@ std::string line_chart(const Chart& c) {
         points += num(x) + "," + num(yy);
         marks += "<circle cx=\"" + num(x) + "\" cy=\"" + num(yy) + "\" r=\"3\" fill=\"" + colour(s) + "\"/>";
       }
-      f.out += "<polyline fill=\"none\" stroke=\"" + std::string(colour(s)) + "\" stroke-width=\"2\" points=\"" +
-               points + "\"/>" + marks;
+      f.out += "<polyline fill=\"none\" stroke=\"" + std::string(colour(s)) +
+               "\" stroke-width=\"2\" points=\"" + points + "\"/>" + marks;
     }
   }
   return close(f);
