@@ -8,3 +8,26 @@ CREATE INDEX cases_stat_decided ON cases(tenant_id, decided_at, service_code, ch
 CREATE INDEX payment_receipts_stat ON payment_receipts(tenant_id, payment_at);
 CREATE INDEX certificate_requests_stat ON certificate_requests(tenant_id, issued_at) WHERE state = 'issued';
 CREATE INDEX albo_publications_stat ON albo_publications(tenant_id, registered_at, channel);
+
+-- The closed months' figures, kept so that the dashboards do not read years of records on each request:
+-- rebuilt from the records by the nightly job statistics.rebuild (the last 13 closed months each night),
+-- never counted up. One row per body, month, figure and dimension: the facts of StatisticsStore's
+-- queries (k1, k2: service code or channel; n: the count; a, b, c: the figure's other measures).
+CREATE TABLE statistics_months (
+  tenant_id  BIGINT NOT NULL,
+  month      TEXT NOT NULL,
+  figure     TEXT NOT NULL,
+  k1         TEXT NOT NULL,
+  k2         TEXT NOT NULL,
+  n          BIGINT NOT NULL,
+  a          BIGINT NOT NULL,
+  b          BIGINT NOT NULL,
+  c          BIGINT NOT NULL,
+  PRIMARY KEY (month, figure, tenant_id, k1, k2)
+);
+CREATE INDEX statistics_months_body ON statistics_months(tenant_id, figure, month);
+-- When each month was last rebuilt (shown on the dashboards as the figures' freshness).
+CREATE TABLE statistics_rebuilds (
+  month       TEXT PRIMARY KEY,
+  rebuilt_at  TEXT NOT NULL
+);

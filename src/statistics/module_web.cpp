@@ -1,11 +1,14 @@
 #include "statistics/module_web.hpp"
 
+#include "jobs/runner.hpp"
+
 namespace sp::statistics {
 
 std::unique_ptr<Module> install(http::Router& router, const web::ModuleDeps& d) {
   auto m = std::make_unique<Module>();
   m->statistics = std::make_unique<StatisticsService>(d.db, d.tenants(), d.clock);
   m->web = std::make_unique<WebDeps>(WebDeps{d.view(), d.tenants(), *m->statistics, d.catalog()});
+  register_rebuild_job(d.jobs, *m->statistics);
   register_pages(router, *m->web);
   return m;
 }

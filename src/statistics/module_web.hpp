@@ -1,6 +1,6 @@
 #pragma once
-// The statistics module installed (web/module.hpp): its service and its pages. No job: the figures are
-// computed from the records when asked (docs/statistics.md).
+// The statistics module installed (web/module.hpp): its service, its pages and the nightly job that
+// rebuilds the closed months' aggregates from the records (docs/statistics.md).
 #include <memory>
 
 #include "http/router.hpp"

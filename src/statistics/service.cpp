@@ -1,9 +1,12 @@
 #include "statistics/service.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
 #include <boost/json.hpp>
 #include <charconv>
 #include <cstdio>
+#include <set>
 
 #include "cases/model.hpp"
 #include "cases/store.hpp"
@@ -103,6 +106,22 @@ std::string csv_field(const std::string& s) {
   return q + "\"";
 }
 
+using Query = std::vector<Fact> (*)(db::Conn&, std::int64_t, const std::vector<MonthBound>&);
+
+// Every kept figure and the query that computes it from the records.
+const std::vector<std::pair<std::string, Query>>& figure_queries() {
+  static const std::vector<std::pair<std::string, Query>> all = {
+      {"received", &StatisticsStore::received},
+      {"decided", &StatisticsStore::decided},
+      {"decided_last_hour", &StatisticsStore::decided_in_last_hour},
+      {"payments", &StatisticsStore::payments},
+      {"certificates", &StatisticsStore::certificates},
+      {"albo", &StatisticsStore::albo},
+      {"messages", &StatisticsStore::messages},
+  };
+  return all;
+}
+
 }  // namespace
 
 std::string Window::from() const {
@@ -178,7 +197,7 @@ Result<Figures> StatisticsService::figures(const identity::Principal* who, std::
   return compute(tenant, w);
 }
 
-Figures StatisticsService::compute(std::int64_t tenant, const Window& w) {
+Figures StatisticsService::compute(std::int64_t tenant, const Window& w, bool use_kept) {
   Figures f;
   f.tenant = tenant;
   f.window = w;
@@ -203,8 +222,45 @@ Figures StatisticsService::compute(std::int64_t tenant, const Window& w) {
   auto month = [&](const Fact& x) -> MonthFigures& { return f.months[at.at(x.month)]; };
   const std::int64_t today_day = cases::day_number(today());
 
+  const auto today_date = today();
+  const std::string current =
+      month_key(static_cast<int>(today_date.year()), static_cast<unsigned>(today_date.month()));
+
   db_.read([&](db::Conn& c) {
-    for (const auto& x : StatisticsStore::received(c, tenant, bounds)) {
+    // The closed months already rebuilt come from the kept aggregates; the others (contiguous runs of
+    // them) from the records.
+    std::set<std::string> kept;
+    if (use_kept) {
+      for (const auto& [m, at] : StatisticsStore::rebuilt(c, w.from(), w.to())) {
+        if (m >= current) continue;
+        kept.insert(m);
+        if (f.rebuilt_at.empty() || at < f.rebuilt_at) f.rebuilt_at = at;
+      }
+    }
+    std::vector<std::vector<MonthBound>> runs(1);
+    for (const auto& b : bounds) {
+      if (!kept.count(b.month)) {
+        runs.back().push_back(b);
+      } else if (!runs.back().empty()) {
+        runs.emplace_back();
+      }
+    }
+    auto facts = [&](const char* figure) {
+      std::vector<Fact> out;
+      if (!kept.empty())
+        for (auto& x : StatisticsStore::kept(c, tenant, figure, w.from(), w.to()))
+          if (kept.count(x.month)) out.push_back(std::move(x));
+      Query q = nullptr;
+      for (const auto& [name, query] : figure_queries())
+        if (name == figure) q = query;
+      for (const auto& run : runs) {
+        if (run.empty()) continue;
+        auto more = q(c, tenant, run);
+        out.insert(out.end(), std::make_move_iterator(more.begin()), std::make_move_iterator(more.end()));
+      }
+      return out;
+    };
+    for (const auto& x : facts("received")) {
       auto& m = month(x);
       (x.key2 == "counter" ? m.received_counter : m.received_online) += x.count;
       if (hub)
@@ -219,7 +275,7 @@ Figures StatisticsService::compute(std::int64_t tenant, const Window& w) {
       else
         services[x.key].decided_on_time += n;
     };
-    for (const auto& x : StatisticsStore::decided(c, tenant, bounds)) {
+    for (const auto& x : facts("decided")) {
       month(x).decided += x.count;
       if (hub)
         body(x.tenant).decided += x.count;
@@ -229,14 +285,14 @@ Figures StatisticsService::compute(std::int64_t tenant, const Window& w) {
     }
     // Decided between 22:00 and 23:00 UTC on the due date: still that day in Rome when Rome's day ended
     // at 23:00 UTC (winter time).
-    for (const auto& x : StatisticsStore::decided_in_last_hour(c, tenant, bounds)) {
+    for (const auto& x : facts("decided_last_hour")) {
       const auto due = time::parse_iso_date(x.key2.substr(x.key2.rfind(' ') + 1));
       if (!due) continue;
       const auto end = time::rome_day_start(time::add_calendar_days(*due, 1));
       if (time::format_iso_utc_millis(end) > time::format_iso_date(*due) + "T22:59:59.999Z")
         on_time(x, x.count);
     }
-    for (const auto& x : StatisticsStore::payments(c, tenant, bounds)) {
+    for (const auto& x : facts("payments")) {
       auto& m = month(x);
       m.payments += x.count;
       m.payments_cents += x.a;
@@ -244,15 +300,15 @@ Figures StatisticsService::compute(std::int64_t tenant, const Window& w) {
       m.reconciled_cents += x.c;
       if (hub) body(x.tenant).payments_cents += x.a;
     }
-    for (const auto& x : StatisticsStore::certificates(c, tenant, bounds)) {
+    for (const auto& x : facts("certificates")) {
       (x.key == "counter" ? month(x).certificates_counter : month(x).certificates_online) += x.count;
       if (hub) body(x.tenant).certificates += x.count;
     }
-    for (const auto& x : StatisticsStore::albo(c, tenant, bounds)) {
+    for (const auto& x : facts("albo")) {
       (x.key == "api" ? month(x).albo_api : month(x).albo_web) += x.count;
       if (hub) body(x.tenant).albo += x.count;
     }
-    for (const auto& x : StatisticsStore::messages(c, tenant, bounds)) {
+    for (const auto& x : facts("messages")) {
       month(x).messages[x.key] += x.count;
       month(x).messages_delivered += x.a;
       if (hub && x.tenant != 0) body(x.tenant).messages += x.count;
@@ -299,6 +355,46 @@ Figures StatisticsService::compute(std::int64_t tenant, const Window& w) {
   return f;
 }
 
+int StatisticsService::rebuild(const Window& w) {
+  const auto t = today();
+  const std::string current = month_key(static_cast<int>(t.year()), static_cast<unsigned>(t.month()));
+  int n = 0;
+  for (const auto& m : month_bounds(w)) {
+    if (m.month >= current) break;
+    std::vector<std::pair<std::string, std::vector<Fact>>> facts;
+    db_.read([&](db::Conn& c) {
+      for (const auto& [name, query] : figure_queries()) facts.emplace_back(name, query(c, 0, {m}));
+    });
+    const std::string at = time::format_iso_utc_millis(clock_.now());
+    db_.write([&](db::Conn& tx) { StatisticsStore::rebuild_month(tx, m.month, facts, at); });
+    ++n;
+  }
+  return n;
+}
+
+Window StatisticsService::rebuild_window() const {
+  const auto t = today();
+  const int end = index(static_cast<int>(t.year()), static_cast<unsigned>(t.month())) - 1;
+  const int start = end - 12;
+  return Window{start / 12, static_cast<unsigned>(start % 12 + 1), end / 12,
+                static_cast<unsigned>(end % 12 + 1)};
+}
+
+void register_rebuild_job(jobs::Runner& runner, StatisticsService& service) {
+  jobs::Kind k;
+  k.name = "statistics.rebuild";
+  k.retry =
+      jobs::RetryPolicy{5, std::chrono::seconds(300), std::chrono::seconds(3600), std::chrono::seconds(1800)};
+  k.run = [&service](jobs::JobRun&) -> Status {
+    const int n = service.rebuild(service.rebuild_window());
+    spdlog::info("statistics.rebuild: {} month(s) rebuilt from the records", n);
+    return Ok{};
+  };
+  runner.add_periodic(std::move(k),
+                      jobs::Periodic{jobs::DailyAt{std::chrono::hours(3) + std::chrono::minutes(30)},
+                                     jobs::CatchUp::latest_only});
+}
+
 std::string StatisticsService::csv(const Figures& f) const {
   std::string scope = "hub";
   if (f.tenant != 0)
@@ -319,6 +415,7 @@ std::string StatisticsService::json(const Figures& f) const {
   doc["from"] = f.window.from();
   doc["to"] = f.window.to();
   doc["computed_at"] = time::format_iso_utc(f.computed_at);
+  if (!f.rebuilt_at.empty()) doc["closed_months_rebuilt_at"] = f.rebuilt_at;
   doc["license"] = "CC-BY-4.0";
   json::array rows;
   for (const auto& r : rows_of(f, scope)) {

@@ -1,8 +1,11 @@
 #pragma once
 // Statistics of the hub and of each body (issue 19, "Statistics"; docs/statistics.md).
 // Rules:
-//   - Figures come from the records (statistics/store.hpp lists the tables), computed on each request:
-//     there are no counters and no kept aggregates, so nothing can drift from the records.
+//   - Figures come from the records (statistics/store.hpp lists the tables); there are no counters. The
+//     current month (and any month not rebuilt yet) is computed from the records on each request; the
+//     closed months are read from the aggregates that the nightly job statistics.rebuild recomputes from
+//     the records (the last 13 closed months each night; rebuild() for any window), so a late record of a
+//     closed month shows after the next night's rebuild. Figures says when each part was computed.
 //   - A window is a range of Rome's calendar months, at most kMaxMonths long; the default is the twelve
 //     months ending with the current one.
 //   - The hub's figures (tenant 0) are for the hub's administrators (Permission::manage_hub); a body's for
@@ -22,6 +25,7 @@
 #include "core/time.hpp"
 #include "db/database.hpp"
 #include "identity/model.hpp"
+#include "jobs/runner.hpp"
 #include "statistics/store.hpp"
 #include "tenants/service.hpp"
 
@@ -44,6 +48,7 @@ std::vector<MonthBound> month_bounds(const Window& w);
 Result<Window> parse_window(const std::string& from, const std::string& to, time::Date today);
 
 struct MonthFigures {
+  bool operator==(const MonthFigures&) const = default;
   std::string month;
   std::int64_t received_online = 0;
   std::int64_t received_counter = 0;
@@ -62,6 +67,7 @@ struct MonthFigures {
 };
 
 struct ServiceFigures {
+  bool operator==(const ServiceFigures&) const = default;
   std::string code;
   std::int64_t received = 0;
   std::int64_t decided = 0;
@@ -70,6 +76,7 @@ struct ServiceFigures {
 };
 
 struct BodyFigures {
+  bool operator==(const BodyFigures&) const = default;
   std::int64_t tenant = 0;
   std::string slug;
   std::string name;
@@ -100,7 +107,8 @@ struct Figures {
   std::vector<BodyFigures> bodies;       // the hub's: by body
   std::int64_t overdue = 0;
   std::vector<ExtraSeries> extra;
-  time::TimePoint computed_at;
+  time::TimePoint computed_at;  // when the live part was read
+  std::string rebuilt_at;       // the oldest rebuild of the kept months used (stored instant); empty: none
 
   [[nodiscard]] MonthFigures totals() const;
 };
@@ -112,8 +120,14 @@ class StatisticsService {
 
   // The figures of `tenant` (0: the hub, every body) over `w`.
   Result<Figures> figures(const identity::Principal* who, std::int64_t tenant, const Window& w);
-  // Computes without an authorisation check (tests, the CLI).
-  Figures compute(std::int64_t tenant, const Window& w);
+  // Computes without an authorisation check (tests, the CLI). `use_kept` false: every month from the
+  // records (what the aggregates are checked against).
+  Figures compute(std::int64_t tenant, const Window& w, bool use_kept = true);
+  // Rebuilds the kept aggregates of the closed months of `w` (those before the current month) from the
+  // records; returns how many months.
+  int rebuild(const Window& w);
+  // The window the nightly job rebuilds: the 13 months before the current one.
+  [[nodiscard]] Window rebuild_window() const;
 
   // Today's date in Rome by this service's clock.
   [[nodiscard]] time::Date today() const;
@@ -130,5 +144,8 @@ class StatisticsService {
   time::Clock& clock_;
   std::vector<Source> sources_;
 };
+
+// The nightly job "statistics.rebuild" (03:30 Rome, the latest day only).
+void register_rebuild_job(jobs::Runner& runner, StatisticsService& service);
 
 }  // namespace sp::statistics

@@ -58,6 +58,21 @@ constexpr const char* kOpenServices =
     "SELECT DISTINCT service_code FROM cases WHERE tenant_id = $1 "
     "AND state NOT IN ('accepted', 'rejected', 'withdrawn', 'closed') ORDER BY service_code";
 
+constexpr const char* kDeleteMonth = "DELETE FROM statistics_months WHERE month = $1";
+constexpr const char* kInsertKept =
+    "INSERT INTO statistics_months (tenant_id, month, figure, k1, k2, n, a, b, c) "
+    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
+constexpr const char* kDeleteRebuild = "DELETE FROM statistics_rebuilds WHERE month = $1";
+constexpr const char* kInsertRebuild = "INSERT INTO statistics_rebuilds (month, rebuilt_at) VALUES ($1, $2)";
+constexpr const char* kRebuilt =
+    "SELECT month, rebuilt_at FROM statistics_rebuilds WHERE month >= $1 AND month <= $2 ORDER BY month";
+constexpr const char* kKept =
+    "SELECT tenant_id, month, k1, k2, n, a, b, c FROM statistics_months WHERE figure = $1 AND month >= $2 "
+    "AND month <= $3";
+constexpr const char* kKeptOfBody =
+    "SELECT tenant_id, month, k1, k2, n, a, b, c FROM statistics_months WHERE tenant_id = $4 AND figure = $1 "
+    "AND month >= $2 AND month <= $3";
+
 void replace(std::string& s, std::string_view what, const std::string& with) {
   const auto at = s.find(what);
   if (at != std::string::npos) s.replace(at, what.size(), with);
@@ -130,6 +145,45 @@ std::vector<Fact> StatisticsStore::messages(db::Conn& c, std::int64_t tenant,
 std::vector<std::string> StatisticsStore::open_services(db::Conn& c, std::int64_t tenant) {
   std::vector<std::string> out;
   for (const auto& r : c.query(kOpenServices, {tenant})) out.push_back(r.text(0));
+  return out;
+}
+
+void StatisticsStore::rebuild_month(db::Conn& tx, const std::string& month,
+                                    const std::vector<std::pair<std::string, std::vector<Fact>>>& facts,
+                                    const std::string& rebuilt_at) {
+  tx.exec(kDeleteMonth, {month});
+  for (const auto& [figure, rows] : facts)
+    for (const auto& f : rows)
+      tx.exec(kInsertKept, {f.tenant, month, figure, f.key, f.key2, f.count, f.a, f.b, f.c});
+  tx.exec(kDeleteRebuild, {month});
+  tx.exec(kInsertRebuild, {month, rebuilt_at});
+}
+
+std::vector<std::pair<std::string, std::string>> StatisticsStore::rebuilt(db::Conn& c,
+                                                                          const std::string& from,
+                                                                          const std::string& to) {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const auto& r : c.query(kRebuilt, {from, to})) out.emplace_back(r.text(0), r.text(1));
+  return out;
+}
+
+std::vector<Fact> StatisticsStore::kept(db::Conn& c, std::int64_t tenant, const std::string& figure,
+                                        const std::string& from, const std::string& to) {
+  std::vector<Fact> out;
+  const auto rows =
+      tenant == 0 ? c.query(kKept, {figure, from, to}) : c.query(kKeptOfBody, {figure, from, to, tenant});
+  for (const auto& r : rows) {
+    Fact f;
+    f.tenant = r.i64(0);
+    f.month = r.text(1);
+    f.key = r.text(2);
+    f.key2 = r.text(3);
+    f.count = r.i64(4);
+    f.a = r.i64(5);
+    f.b = r.i64(6);
+    f.c = r.i64(7);
+    out.push_back(std::move(f));
+  }
   return out;
 }
 

@@ -1,7 +1,8 @@
 #pragma once
-// The statistics' read-only SQL (docs/statistics.md). Every figure is an aggregate over the records of
-// the modules that own them, computed when asked; nothing here writes, and there is no counter to drift.
-// Tables read (and only read):
+// The statistics' SQL (docs/statistics.md). Every figure is an aggregate over the records of the modules
+// that own them; there is no counter to drift. The closed months' aggregates are also kept in
+// statistics_months (written only by rebuild_month, from these same queries, by the nightly job) so that
+// the dashboards need not read years of records on each request. Record tables read (and only read):
 //   cases                 applications received (submitted_at), decided (decided_at), on time (due_date)
 //   payment_receipts      payments collected (payment_at; counted outcomes only)
 //   payment_flow_rows     whether a receipt was reported by its PSP's flow (reconciled)
@@ -63,6 +64,18 @@ class StatisticsStore {
   static std::vector<Fact> messages(db::Conn& c, std::int64_t tenant, const std::vector<MonthBound>& months);
   // The service codes of the body's open cases (for the overdue figure per service).
   static std::vector<std::string> open_services(db::Conn& c, std::int64_t tenant);
+
+  // --- the kept aggregates (statistics_months, statistics_rebuilds) ---
+  // Replaces the month's kept facts of every body with `facts` (by figure name) and records when.
+  static void rebuild_month(db::Conn& tx, const std::string& month,
+                            const std::vector<std::pair<std::string, std::vector<Fact>>>& facts,
+                            const std::string& rebuilt_at);
+  // The months from `from` to `to` ("YYYY-MM") that were rebuilt, with when.
+  static std::vector<std::pair<std::string, std::string>> rebuilt(db::Conn& c, const std::string& from,
+                                                                  const std::string& to);
+  // The kept facts of `figure` for the months from `from` to `to`, of `tenant` (0: every body).
+  static std::vector<Fact> kept(db::Conn& c, std::int64_t tenant, const std::string& figure,
+                                const std::string& from, const std::string& to);
 };
 
 }  // namespace sp::statistics

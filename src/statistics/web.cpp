@@ -271,6 +271,10 @@ http::Response dashboard(WebDeps& d, http::Request& req, const StaffCall& c, std
   data.set("json_href", base + ".json" + query);
   data.set("computed_at", time::format_it_datetime(f->computed_at));
   data.set("computed_at_iso", time::format_iso_utc(f->computed_at));
+  if (!f->rebuilt_at.empty()) {
+    data.set("rebuilt_at", time::it_datetime_text(f->rebuilt_at));
+    data.set("rebuilt_at_iso", f->rebuilt_at);
+  }
   data.set("window_text", web::ui(d.view, lang, "ui.st_window",
                                   {{"from", month_label(d.view, lang, f->window.from())},
                                    {"to", month_label(d.view, lang, f->window.to())}}));
