@@ -5,6 +5,10 @@
 CREATE INDEX cases_stat_submitted ON cases(tenant_id, submitted_at, service_code, channel);
 CREATE INDEX cases_stat_decided ON cases(tenant_id, decided_at, service_code, channel, state, due_date)
   WHERE decided_at IS NOT NULL;
+-- The hub's dashboard reads every body's cases of its current month: by the instant first.
+CREATE INDEX cases_stat_submitted_all ON cases(submitted_at, tenant_id, service_code, channel);
+CREATE INDEX cases_stat_decided_all ON cases(decided_at, tenant_id, service_code, channel, state, due_date)
+  WHERE decided_at IS NOT NULL;
 CREATE INDEX payment_receipts_stat ON payment_receipts(tenant_id, payment_at);
 CREATE INDEX certificate_requests_stat ON certificate_requests(tenant_id, issued_at) WHERE state = 'issued';
 CREATE INDEX albo_publications_stat ON albo_publications(tenant_id, registered_at, channel);
