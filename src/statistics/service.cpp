@@ -391,7 +391,7 @@ void register_rebuild_job(jobs::Runner& runner, StatisticsService& service) {
     return Ok{};
   };
   runner.add_periodic(std::move(k),
-                      jobs::Periodic{jobs::DailyAt{std::chrono::hours(3) + std::chrono::minutes(30)},
+                      jobs::Periodic{jobs::DailyAt{std::chrono::hours(3) + std::chrono::minutes(40)},
                                      jobs::CatchUp::latest_only});
 }
 

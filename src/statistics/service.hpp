@@ -145,7 +145,7 @@ class StatisticsService {
   std::vector<Source> sources_;
 };
 
-// The nightly job "statistics.rebuild" (03:30 Rome, the latest day only).
+// The nightly job "statistics.rebuild" (03:40 Rome, the latest day only).
 void register_rebuild_job(jobs::Runner& runner, StatisticsService& service);
 
 }  // namespace sp::statistics
