@@ -237,10 +237,14 @@ App::App(Config config) : config_(std::move(config)) {
   }
   privacy_ = privacy::install(router_, deps);
   // Statistics from the records (docs/statistics.md).
-  statistics_ = statistics::install(router_, deps);
+  statistics_ = statistics::install(router_, deps, *cases_);
   // The hub's own back-office pages.
   register_jobs_page();
   register_keys_page();
+}
+
+statistics::StatisticsService& App::statistics() {
+  return *statistics_->statistics;
 }
 
 body_export::BodyExportService& App::body_export() {

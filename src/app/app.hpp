@@ -57,6 +57,7 @@ class Purger;
 struct Module;
 }  // namespace sp::privacy
 namespace sp::statistics {
+class StatisticsService;
 struct Module;
 }  // namespace sp::statistics
 #include "web/view.hpp"
@@ -100,6 +101,7 @@ class App {
   [[nodiscard]] hub::PackagesService& packages() { return *hub_->packages; }
   [[nodiscard]] hub::OnboardingService& onboarding() { return *hub_->onboarding; }
   [[nodiscard]] body_export::BodyExportService& body_export();
+  [[nodiscard]] statistics::StatisticsService& statistics();  // docs/statistics.md
   [[nodiscard]] privacy::Purger& purger() { return *purger_; }
   // Runs the HTTP server until SIGTERM/SIGINT; returns the exit code. `listen_fd`: a socket bound
   // beforehand (http::bind_listener, so that the configuration could follow a port chosen by the

@@ -3,6 +3,7 @@
 // rebuilds the closed months' aggregates from the records (docs/statistics.md).
 #include <memory>
 
+#include "cases/module_web.hpp"
 #include "http/router.hpp"
 #include "statistics/service.hpp"
 #include "statistics/web.hpp"
@@ -15,6 +16,7 @@ struct Module : web::Installed {
   std::unique_ptr<WebDeps> web;
 };
 
-std::unique_ptr<Module> install(http::Router& router, const web::ModuleDeps& deps);
+std::unique_ptr<Module> install(http::Router& router, const web::ModuleDeps& deps,
+                                const cases::Module& cases);
 
 }  // namespace sp::statistics

@@ -8,8 +8,6 @@
 #include <cstdio>
 #include <set>
 
-#include "cases/model.hpp"
-#include "cases/store.hpp"
 #include "identity/permissions.hpp"
 
 namespace sp::statistics {
@@ -220,7 +218,7 @@ Figures StatisticsService::compute(std::int64_t tenant, const Window& w, bool us
     return b;
   };
   auto month = [&](const Fact& x) -> MonthFigures& { return f.months[at.at(x.month)]; };
-  const std::int64_t today_day = cases::day_number(today());
+  std::vector<std::string> open_services;
 
   const auto today_date = today();
   const std::string current =
@@ -313,29 +311,26 @@ Figures StatisticsService::compute(std::int64_t tenant, const Window& w, bool us
       month(x).messages_delivered += x.a;
       if (hub && x.tenant != 0) body(x.tenant).messages += x.count;
     }
-    // Overdue now: the queue's own definition (cases::CaseStore), per service or per body.
-    cases::QueueQuery q;
-    q.overdue = true;
-    q.today_day = today_day;
-    if (hub) {
-      for (const auto& b : tenants_.search("")) {
-        const auto n = cases::CaseStore::queue_count(c, b->id, q);
-        f.overdue += n;
-        if (n > 0 || bodies.count(b->id)) body(b->id).overdue = n;
-      }
-    } else {
-      for (const auto& code : StatisticsStore::open_services(c, tenant)) {
-        q.service_code = code;
-        const auto n = cases::CaseStore::queue_count(c, tenant, q);
-        f.overdue += n;
-        services[code].overdue = n;
-      }
-    }
+    if (!hub) open_services = StatisticsStore::open_services(c, tenant);
     for (const auto& s : sources_) {
       auto more = s(c, tenant, bounds);
       f.extra.insert(f.extra.end(), more.begin(), more.end());
     }
   });
+  // Overdue now: the cases module's own count (outside the read above: it opens its own connection).
+  if (hub) {
+    for (const auto& b : tenants_.search("")) {
+      const auto n = overdue_(b->id, "");
+      f.overdue += n;
+      if (n > 0 || bodies.count(b->id)) body(b->id).overdue = n;
+    }
+  } else {
+    for (const auto& code : open_services) {
+      const auto n = overdue_(tenant, code);
+      f.overdue += n;
+      services[code].overdue = n;
+    }
+  }
   for (auto& [code, s] : services) {
     s.code = code;
     f.services.push_back(s);

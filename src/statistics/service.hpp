@@ -113,10 +113,15 @@ struct Figures {
   [[nodiscard]] MonthFigures totals() const;
 };
 
+// How many open cases of a body are overdue today, of one service or all (empty): the cases module's own
+// queue count (cases::CaseService::overdue_count), so "overdue" is what the back office's queue shows.
+using OverdueCount = std::function<std::int64_t(std::int64_t tenant, const std::string& service_code)>;
+
 class StatisticsService {
  public:
-  StatisticsService(db::Database& db, tenants::TenantService& tenants, time::Clock& clock)
-      : db_(db), tenants_(tenants), clock_(clock) {}
+  StatisticsService(db::Database& db, tenants::TenantService& tenants, time::Clock& clock,
+                    OverdueCount overdue)
+      : db_(db), tenants_(tenants), clock_(clock), overdue_(std::move(overdue)) {}
 
   // The figures of `tenant` (0: the hub, every body) over `w`.
   Result<Figures> figures(const identity::Principal* who, std::int64_t tenant, const Window& w);
@@ -142,6 +147,7 @@ class StatisticsService {
   db::Database& db_;
   tenants::TenantService& tenants_;
   time::Clock& clock_;
+  OverdueCount overdue_;
   std::vector<Source> sources_;
 };
 

@@ -9,8 +9,8 @@
 //   certificate_requests  certificates issued (issued_at, state 'issued')
 //   albo_publications     albo publications (registered_at)
 //   outbox                messages by channel (created_at)
-// Overdue cases are counted by the cases module's own queue query (cases::CaseStore::queue_count), so
-// that "overdue" means exactly what the back office's queue shows.
+// Overdue cases are counted by the cases module's own queue count (cases::CaseService::overdue_count, see
+// service.hpp), so that "overdue" means exactly what the back office's queue shows.
 // `tenant` 0 reads every body (the hub's dashboard); any other value only that body's rows.
 #include <cstdint>
 #include <string>

@@ -236,9 +236,7 @@ class StatisticsTest : public ::testing::TestWithParam<Dialect> {
   }
 
   sp::statistics::Figures figures(std::int64_t tenant) {
-    sp::tenants::TenantService tenants(env_->app->database());
-    tenants.reload();
-    sp::statistics::StatisticsService s(env_->app->database(), tenants, sp::time::system_clock());
+    auto& s = env_->app->statistics();
     return s.compute(tenant, *sp::statistics::parse_window("2024-01", "2024-06", s.today()));
   }
 
@@ -400,9 +398,7 @@ TEST_P(StatisticsTest, ABodysStaffCannotSeeAnotherBodysStatistics) {
 // The kept aggregates of closed months are rebuilt from the records and equal them; a record of a closed
 // month that arrives late shows after the next rebuild (never counted up).
 TEST_P(StatisticsTest, KeptAggregatesAreRebuiltFromTheRecordsAndMatchThem) {
-  sp::tenants::TenantService tenants(env_->app->database());
-  tenants.reload();
-  sp::statistics::StatisticsService s(env_->app->database(), tenants, sp::time::system_clock());
+  auto& s = env_->app->statistics();
   const auto w = *sp::statistics::parse_window("2024-01", "2024-06", s.today());
   EXPECT_EQ(s.rebuild(w), 6);
   for (const auto t : {env_->asti, env_->novara, std::int64_t{0}}) {
