@@ -73,6 +73,25 @@ constexpr const char* kKeptOfBody =
     "SELECT tenant_id, month, k1, k2, n, a, b, c FROM statistics_months WHERE tenant_id = $4 AND figure = $1 "
     "AND month >= $2 AND month <= $3";
 
+// Rows of tenant, month, key, key2, count and up to three more measures (a SUM over no row is NULL: 0).
+std::vector<Fact> facts_of(const std::vector<db::Row>& rows, int measures) {
+  std::vector<Fact> out;
+  out.reserve(rows.size());
+  for (const auto& r : rows) {
+    Fact f;
+    f.tenant = r.i64(0);
+    f.month = r.text(1);
+    f.key = r.text(2);
+    f.key2 = r.text(3);
+    f.count = r.i64(4);
+    if (measures > 0) f.a = r.is_null(5) ? 0 : r.i64(5);
+    if (measures > 1) f.b = r.is_null(6) ? 0 : r.i64(6);
+    if (measures > 2) f.c = r.is_null(7) ? 0 : r.i64(7);
+    out.push_back(std::move(f));
+  }
+  return out;
+}
+
 void replace(std::string& s, std::string_view what, const std::string& with) {
   const auto at = s.find(what);
   if (at != std::string::npos) s.replace(at, what.size(), with);
@@ -97,20 +116,7 @@ std::vector<Fact> run(db::Conn& c, std::int64_t tenant, const std::vector<MonthB
   replace(sql, "{M}", month);
   replace(sql, "{W}", col + " >= " + lo + " AND " + col + " < " + hi);
   replace(sql, "{T}", tenant != 0 ? " AND r.tenant_id = " + bind(tenant) : std::string());
-  std::vector<Fact> out;
-  for (const auto& r : c.query(sql, p)) {
-    Fact f;
-    f.tenant = r.i64(0);
-    f.month = r.text(1);
-    f.key = r.text(2);
-    f.key2 = r.text(3);
-    f.count = r.i64(4);
-    if (measures > 0) f.a = r.is_null(5) ? 0 : r.i64(5);
-    if (measures > 1) f.b = r.is_null(6) ? 0 : r.i64(6);
-    if (measures > 2) f.c = r.is_null(7) ? 0 : r.i64(7);
-    out.push_back(std::move(f));
-  }
-  return out;
+  return facts_of(c.query(sql, p), measures);
 }
 
 }  // namespace
@@ -169,22 +175,8 @@ std::vector<std::pair<std::string, std::string>> StatisticsStore::rebuilt(db::Co
 
 std::vector<Fact> StatisticsStore::kept(db::Conn& c, std::int64_t tenant, const std::string& figure,
                                         const std::string& from, const std::string& to) {
-  std::vector<Fact> out;
-  const auto rows =
-      tenant == 0 ? c.query(kKept, {figure, from, to}) : c.query(kKeptOfBody, {figure, from, to, tenant});
-  for (const auto& r : rows) {
-    Fact f;
-    f.tenant = r.i64(0);
-    f.month = r.text(1);
-    f.key = r.text(2);
-    f.key2 = r.text(3);
-    f.count = r.i64(4);
-    f.a = r.i64(5);
-    f.b = r.i64(6);
-    f.c = r.i64(7);
-    out.push_back(std::move(f));
-  }
-  return out;
+  return facts_of(
+      tenant == 0 ? c.query(kKept, {figure, from, to}) : c.query(kKeptOfBody, {figure, from, to, tenant}), 3);
 }
 
 }  // namespace sp::statistics

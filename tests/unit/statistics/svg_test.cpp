@@ -1,12 +1,11 @@
 // The statistics' SVG charts (src/statistics/svg_web.hpp) and their windows (service.hpp): well-formed XML,
 // escaped labels, an accessible name, scales with zero and very large values; Rome's month bounds.
-#include "statistics/svg_web.hpp"
-
 #include <gtest/gtest.h>
 
 #include <pugixml.hpp>
 
 #include "statistics/service.hpp"
+#include "statistics/svg_web.hpp"
 
 namespace sp::statistics {
 namespace {
