@@ -34,6 +34,7 @@
 #include "identity/request.hpp"
 #include "privacy/module_web.hpp"
 #include "privacy/retention.hpp"
+#include "statistics/module_web.hpp"
 #include "tenants/web.hpp"
 #include "web/fiscal_api.hpp"
 #include "web/json.hpp"
@@ -265,9 +266,15 @@ App::App(Config config) : config_(std::move(config)) {
     privacy::register_purge_job(*jobs_, *purger_);
   }
   privacy_ = privacy::install(router_, deps);
+  // Statistics from the records (docs/statistics.md).
+  statistics_ = statistics::install(router_, deps, *cases_);
   // The hub's own back-office pages.
   register_jobs_page();
   register_keys_page();
+}
+
+statistics::StatisticsService& App::statistics() {
+  return *statistics_->statistics;
 }
 
 body_export::BodyExportService& App::body_export() {

@@ -56,6 +56,10 @@ namespace sp::privacy {
 class Purger;
 struct Module;
 }  // namespace sp::privacy
+namespace sp::statistics {
+class StatisticsService;
+struct Module;
+}  // namespace sp::statistics
 #include "web/view.hpp"
 
 namespace sp::app {
@@ -97,6 +101,7 @@ class App {
   [[nodiscard]] hub::PackagesService& packages() { return *hub_->packages; }
   [[nodiscard]] hub::OnboardingService& onboarding() { return *hub_->onboarding; }
   [[nodiscard]] body_export::BodyExportService& body_export();
+  [[nodiscard]] statistics::StatisticsService& statistics();  // docs/statistics.md
   [[nodiscard]] privacy::Purger& purger() { return *purger_; }
   // Runs the HTTP server until SIGTERM/SIGINT; returns the exit code. `listen_fd`: a socket bound
   // beforehand (http::bind_listener, so that the configuration could follow a port chosen by the
@@ -155,6 +160,7 @@ class App {
   std::unique_ptr<body_export::Module> export_;  // docs/export.md
   std::unique_ptr<privacy::Purger> purger_;      // docs/privacy.md
   std::unique_ptr<privacy::Module> privacy_;
+  std::unique_ptr<statistics::Module> statistics_;  // docs/statistics.md
   std::unique_ptr<identity::Module> identity_;
   std::unique_ptr<stamp::Module> stamp_;
   std::unique_ptr<protocollo::Module> protocollo_;

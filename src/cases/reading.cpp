@@ -274,6 +274,16 @@ std::vector<std::pair<std::string, std::string>> CaseService::standing_answers(t
   return out;
 }
 
+std::int64_t CaseService::overdue_count(tenants::TenantId tenant, const std::string& service_code) {
+  QueueQuery q;
+  q.overdue = true;
+  q.service_code = service_code;
+  q.today_day = day_number(time::rome_date(clock_.now()));
+  std::int64_t n = 0;
+  db_.read([&](db::Conn& c) { n = CaseStore::queue_count(c, tenant, q); });
+  return n;
+}
+
 Result<std::vector<CaseSummary>> CaseService::my_cases(const identity::Principal* applicant) {
   if (applicant == nullptr) return Error::make("auth.required", 401, "my_cases");
   const std::string cf = applicant_cf_of(applicant);

@@ -215,6 +215,10 @@ class CaseService {
   // text) of every standing case of a body's form. Never shown as such.
   std::vector<std::pair<std::string, std::string>> standing_answers(tenants::TenantId tenant,
                                                                     const std::string& form_code);
+  // For the statistics (src/statistics): how many open cases of the body are overdue today, as the
+  // queue counts them (QueueFilter::overdue), of one service or of all (empty `service_code`). No
+  // principal: the caller authorises.
+  std::int64_t overdue_count(tenants::TenantId tenant, const std::string& service_code);
   // The applicant's cases at every body, newest first.
   Result<std::vector<CaseSummary>> my_cases(const identity::Principal* applicant);
   Status answer_additions(const identity::Principal* applicant, tenants::TenantId tenant,

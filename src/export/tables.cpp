@@ -212,6 +212,7 @@ const std::vector<Excluded>& excluded_tables() {
       {"body_departures", "this hub's record of a body's leaving, written after the export"},
       {"pec_mailbox_seen", "which messages of the PEC mailbox this hub has read (the receipts are exported)"},
       {"hub_onboarding_drafts", "this hub's onboarding of the body, finished before anything is exported"},
+      {"statistics_months", "monthly figures recomputed from the exported records (docs/statistics.md)"},
   };
   return excluded;
 }

@@ -159,6 +159,8 @@ http::Response home(StaffWebDeps& d, http::Request& req) {
         page.data.set("certificates_href", "/backoffice/" + body->slug + "/certificati");
       if (authorize(p, Permission::publish_albo, body->id))
         page.data.set("albo_href", "/backoffice/" + body->slug + "/albo");
+      if (authorize(p, Permission::read_audit, body->id))
+        page.data.set("statistics_href", "/backoffice/" + body->slug + "/statistiche");  // docs/statistics.md
       if (p->has(Role::body_admin)) {
         page.data.set("is_body_admin", true);
         page.data.set("staff_href", "/backoffice/" + body->slug + "/personale");
@@ -177,6 +179,7 @@ http::Response home(StaffWebDeps& d, http::Request& req) {
     page.data.set("jobs_href", "/backoffice/lavori");
     page.data.set("hub_href", "/backoffice/enti");
     page.data.set("exports_href", "/backoffice/esportazioni");
+    page.data.set("statistics_href", "/backoffice/statistiche");
   }
   page.data.set("csrf", p->csrf_token);
   return web::private_page(d.view, req, page);

@@ -141,3 +141,45 @@ test("a body spends credits to add a service, and one at its maximum is told why
     await asti.close();
   }
 });
+
+// Statistics (docs/statistics.md): the hub's dashboard and a body's render their SVG charts, each with its
+// data table in a <figure>, with axe clean (issue 19's acceptance); a body's staff are refused the hub's.
+test('the statistics dashboards render their charts with axe clean', async () => {
+  const ctx = await browser.newContext({ locale: 'it-IT' });
+  try {
+    const page = await ctx.newPage();
+    const problems = watchPage(page);
+    await signInStaff(page, 'admin@pes.example', 'Polo-demo-2026!');
+    await Promise.all([page.waitForNavigation(), page.click('#link-statistics')]);
+    assert.equal(new URL(page.url()).pathname, '/backoffice/statistiche');
+    assert.ok((await page.locator('figure svg[role="img"]').count()) >= 6, 'the hub has its charts');
+    assert.equal(await page.locator('figure table').count(), await page.locator('figure svg').count(),
+      'a data table beside each chart');
+    assert.ok((await page.textContent('#st-bodies')).includes('Comune di Asti'));
+    assert.match(await page.textContent('#st-freshness'), /\d{2}\/\d{2}\/\d{4} \d{2}:\d{2}/);
+    await assertAccessible(page, 'hub statistics');
+    assert.deepEqual(problems, []);
+
+    const body = await browser.newContext({ locale: 'it-IT' });
+    try {
+      const p = await body.newPage();
+      await signInStaff(p, 'admin@asti.example', 'Asti-admin-2026!');
+      await Promise.all([p.waitForNavigation(), p.click('#link-statistics')]);
+      assert.equal(new URL(p.url()).pathname, '/backoffice/asti/statistiche');
+      assert.ok((await p.locator('figure svg[role="img"]').count()) >= 6);
+      await assertAccessible(p, 'body statistics');
+      // A window that does not parse: said on the page, what was typed kept.
+      await p.fill('#st-from', '2026-13');
+      await Promise.all([p.waitForNavigation(), p.click('form[action$="/statistiche"] button[type="submit"]')]);
+      assert.ok(await p.isVisible('#error-summary'));
+      assert.equal(await p.inputValue('#st-from'), '2026-13');
+      await assertAccessible(p, 'body statistics with an error');
+      const refused = await p.goto(`${server.baseUrl}/backoffice/statistiche`);
+      assert.equal(refused.status(), 403);
+    } finally {
+      await body.close();
+    }
+  } finally {
+    await ctx.close();
+  }
+});

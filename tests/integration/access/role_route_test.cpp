@@ -341,6 +341,14 @@ const std::vector<Rule>& rules() {
        "purpose_it=Istanze+online"},
       {"GET", "/area-personale/i-miei-dati", {"citizen"}},
       {"GET", "/area-personale/i-miei-dati.json", {"citizen"}},
+      // Statistics (docs/statistics.md): the hub's across every body for its administrators; a body's for
+      // its office managers and administrators (Novara's administrator is refused Asti's).
+      {"GET", "/backoffice/statistiche", {"hub_admin"}},
+      {"GET", "/backoffice/statistiche.csv", {"hub_admin"}},
+      {"GET", "/backoffice/statistiche.json", {"hub_admin"}},
+      {"GET", "/backoffice/{slug}/statistiche", kAstiManagers},
+      {"GET", "/backoffice/{slug}/statistiche.csv", kAstiManagers},
+      {"GET", "/backoffice/{slug}/statistiche.json", kAstiManagers},
   };
   return all;
 }

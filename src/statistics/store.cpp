@@ -1,0 +1,182 @@
+#include "statistics/store.hpp"
+
+namespace sp::statistics {
+namespace {
+
+// Each query reads one record table over the window's range of instants (one index range: the indexes of
+// migration 0057 start with the body and that instant) and puts each row in its month with a CASE over
+// the months' bounds, so the months are Rome's (EXPLAIN on PostgreSQL: an index-only scan; a join to a
+// VALUES list of months made the planner scan the body's rows once per month).
+// {M} is the month of the row's instant, {W} the window's range on it, {T} the body filter (nothing on
+// the hub's dashboard). Results are grouped by position (2: the month) in both dialects.
+
+constexpr const char* kReceived =
+    "SELECT r.tenant_id, {M}, r.service_code, r.channel, COUNT(*) FROM cases r WHERE {W}{T} "
+    "GROUP BY r.tenant_id, 2, r.service_code, r.channel";
+
+// Decisions: a case leaves the open states with decided_at set (cases/service.cpp); a withdrawal is not
+// a decision. 22:00 UTC is midnight in Rome in summer (+02:00), 23:00 in winter (+01:00).
+constexpr const char* kDecided =
+    "SELECT r.tenant_id, {M}, r.service_code, r.channel, COUNT(*), "
+    "SUM(CASE WHEN r.decided_at < r.due_date || 'T22:00:00.000Z' THEN 1 ELSE 0 END) FROM cases r "
+    "WHERE {W}{T} AND r.state <> 'withdrawn' GROUP BY r.tenant_id, 2, r.service_code, r.channel";
+
+constexpr const char* kDecidedLastHour =
+    "SELECT r.tenant_id, {M}, r.service_code, r.channel || ' ' || r.due_date, COUNT(*) FROM cases r "
+    "WHERE {W}{T} AND r.state <> 'withdrawn' AND r.decided_at >= r.due_date || 'T22:00:00.000Z' "
+    "AND r.decided_at < r.due_date || 'T23:00:00.000Z' "
+    "GROUP BY r.tenant_id, 2, r.service_code, r.channel || ' ' || r.due_date";
+
+// A receipt is reconciled when a PSP's reporting flow reported it (same body, IUV and IUR): matched at
+// the flow's import, or reported before the receipt arrived (docs/reconciliation.md, matched_late).
+#define SP_STAT_REPORTED                                                                                     \
+  "EXISTS (SELECT 1 FROM payment_flow_rows f WHERE f.tenant_id = r.tenant_id AND f.iuv = r.iuv AND f.iur = " \
+  "r.receipt_id AND f.result IN ('matched', 'reported_no_receipt'))"
+constexpr const char* kPayments =
+    "SELECT r.tenant_id, {M}, '', '', COUNT(*), SUM(r.amount_cents), "
+    "SUM(CASE WHEN " SP_STAT_REPORTED
+    " THEN 1 ELSE 0 END), "
+    "SUM(CASE WHEN " SP_STAT_REPORTED
+    " THEN r.amount_cents ELSE 0 END) FROM payment_receipts r "
+    "WHERE {W}{T} AND r.outcome IN ('recorded', 'double_payment') GROUP BY r.tenant_id, 2";
+#undef SP_STAT_REPORTED
+
+constexpr const char* kCertificates =
+    "SELECT r.tenant_id, {M}, r.channel, '', COUNT(*) FROM certificate_requests r "
+    "WHERE {W}{T} AND r.state = 'issued' GROUP BY r.tenant_id, 2, r.channel";
+
+constexpr const char* kAlbo =
+    "SELECT r.tenant_id, {M}, r.channel, '', COUNT(*) FROM albo_publications r WHERE {W}{T} "
+    "GROUP BY r.tenant_id, 2, r.channel";
+
+constexpr const char* kMessages =
+    "SELECT r.tenant_id, {M}, r.channel, '', COUNT(*), "
+    "SUM(CASE WHEN r.status = 'delivered' THEN 1 ELSE 0 END) FROM outbox r WHERE {W}{T} "
+    "GROUP BY r.tenant_id, 2, r.channel";
+
+constexpr const char* kOpenServices =
+    "SELECT DISTINCT service_code FROM cases WHERE tenant_id = $1 "
+    "AND state NOT IN ('accepted', 'rejected', 'withdrawn', 'closed') ORDER BY service_code";
+
+constexpr const char* kDeleteMonth = "DELETE FROM statistics_months WHERE month = $1";
+constexpr const char* kInsertKept =
+    "INSERT INTO statistics_months (tenant_id, month, figure, k1, k2, n, a, b, c) "
+    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
+constexpr const char* kDeleteRebuild = "DELETE FROM statistics_rebuilds WHERE month = $1";
+constexpr const char* kInsertRebuild = "INSERT INTO statistics_rebuilds (month, rebuilt_at) VALUES ($1, $2)";
+constexpr const char* kRebuilt =
+    "SELECT month, rebuilt_at FROM statistics_rebuilds WHERE month >= $1 AND month <= $2 ORDER BY month";
+constexpr const char* kKept =
+    "SELECT tenant_id, month, k1, k2, n, a, b, c FROM statistics_months WHERE figure = $1 AND month >= $2 "
+    "AND month <= $3";
+constexpr const char* kKeptOfBody =
+    "SELECT tenant_id, month, k1, k2, n, a, b, c FROM statistics_months WHERE tenant_id = $4 AND figure = $1 "
+    "AND month >= $2 AND month <= $3";
+
+// Rows of tenant, month, key, key2, count and up to three more measures (a SUM over no row is NULL: 0).
+std::vector<Fact> facts_of(const std::vector<db::Row>& rows, int measures) {
+  std::vector<Fact> out;
+  out.reserve(rows.size());
+  for (const auto& r : rows) {
+    Fact f;
+    f.tenant = r.i64(0);
+    f.month = r.text(1);
+    f.key = r.text(2);
+    f.key2 = r.text(3);
+    f.count = r.i64(4);
+    if (measures > 0) f.a = r.is_null(5) ? 0 : r.i64(5);
+    if (measures > 1) f.b = r.is_null(6) ? 0 : r.i64(6);
+    if (measures > 2) f.c = r.is_null(7) ? 0 : r.i64(7);
+    out.push_back(std::move(f));
+  }
+  return out;
+}
+
+void replace(std::string& s, std::string_view what, const std::string& with) {
+  const auto at = s.find(what);
+  if (at != std::string::npos) s.replace(at, what.size(), with);
+}
+
+std::vector<Fact> run(db::Conn& c, std::int64_t tenant, const std::vector<MonthBound>& months,
+                      std::string_view body, const char* column, int measures) {
+  if (months.empty()) return {};
+  db::Params p;
+  auto bind = [&p](db::Value v) {
+    p.push_back(std::move(v));
+    return "$" + std::to_string(p.size());
+  };
+  const std::string col = std::string("r.") + column;
+  const std::string lo = bind(months.front().lo);
+  const std::string hi = bind(months.back().hi);
+  std::string month = "CASE";
+  for (const auto& m : months)
+    month += " WHEN " + col + " < " + bind(m.hi) + " THEN CAST(" + bind(m.month) + " AS TEXT)";
+  month += " END";
+  std::string sql(body);
+  replace(sql, "{M}", month);
+  replace(sql, "{W}", col + " >= " + lo + " AND " + col + " < " + hi);
+  replace(sql, "{T}", tenant != 0 ? " AND r.tenant_id = " + bind(tenant) : std::string());
+  return facts_of(c.query(sql, p), measures);
+}
+
+}  // namespace
+
+std::vector<Fact> StatisticsStore::received(db::Conn& c, std::int64_t tenant,
+                                            const std::vector<MonthBound>& m) {
+  return run(c, tenant, m, kReceived, "submitted_at", 0);
+}
+std::vector<Fact> StatisticsStore::decided(db::Conn& c, std::int64_t tenant,
+                                           const std::vector<MonthBound>& m) {
+  return run(c, tenant, m, kDecided, "decided_at", 1);
+}
+std::vector<Fact> StatisticsStore::decided_in_last_hour(db::Conn& c, std::int64_t tenant,
+                                                        const std::vector<MonthBound>& m) {
+  return run(c, tenant, m, kDecidedLastHour, "decided_at", 0);
+}
+std::vector<Fact> StatisticsStore::payments(db::Conn& c, std::int64_t tenant,
+                                            const std::vector<MonthBound>& m) {
+  return run(c, tenant, m, kPayments, "payment_at", 3);
+}
+std::vector<Fact> StatisticsStore::certificates(db::Conn& c, std::int64_t tenant,
+                                                const std::vector<MonthBound>& m) {
+  return run(c, tenant, m, kCertificates, "issued_at", 0);
+}
+std::vector<Fact> StatisticsStore::albo(db::Conn& c, std::int64_t tenant, const std::vector<MonthBound>& m) {
+  return run(c, tenant, m, kAlbo, "registered_at", 0);
+}
+std::vector<Fact> StatisticsStore::messages(db::Conn& c, std::int64_t tenant,
+                                            const std::vector<MonthBound>& m) {
+  return run(c, tenant, m, kMessages, "created_at", 1);
+}
+std::vector<std::string> StatisticsStore::open_services(db::Conn& c, std::int64_t tenant) {
+  std::vector<std::string> out;
+  for (const auto& r : c.query(kOpenServices, {tenant})) out.push_back(r.text(0));
+  return out;
+}
+
+void StatisticsStore::rebuild_month(db::Conn& tx, const std::string& month,
+                                    const std::vector<std::pair<std::string, std::vector<Fact>>>& facts,
+                                    const std::string& rebuilt_at) {
+  tx.exec(kDeleteMonth, {month});
+  for (const auto& [figure, rows] : facts)
+    for (const auto& f : rows)
+      tx.exec(kInsertKept, {f.tenant, month, figure, f.key, f.key2, f.count, f.a, f.b, f.c});
+  tx.exec(kDeleteRebuild, {month});
+  tx.exec(kInsertRebuild, {month, rebuilt_at});
+}
+
+std::vector<std::pair<std::string, std::string>> StatisticsStore::rebuilt(db::Conn& c,
+                                                                          const std::string& from,
+                                                                          const std::string& to) {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const auto& r : c.query(kRebuilt, {from, to})) out.emplace_back(r.text(0), r.text(1));
+  return out;
+}
+
+std::vector<Fact> StatisticsStore::kept(db::Conn& c, std::int64_t tenant, const std::string& figure,
+                                        const std::string& from, const std::string& to) {
+  return facts_of(
+      tenant == 0 ? c.query(kKept, {figure, from, to}) : c.query(kKeptOfBody, {figure, from, to, tenant}), 3);
+}
+
+}  // namespace sp::statistics
