@@ -35,6 +35,7 @@
 #include "forms/module_web.hpp"
 #include "http/router.hpp"
 #include "http/server.hpp"
+#include "helpdesk/module_web.hpp"
 #include "hub/module_web.hpp"
 #include "identity/module_web.hpp"
 #include "jobs/runner.hpp"
@@ -95,6 +96,7 @@ class App {
   [[nodiscard]] anpr::sim::RunningSimulator* anpr_simulator() { return anpr_sim_.get(); }
   [[nodiscard]] certificates::CertificateService& certificates() { return *certificates_->certificates; }
   [[nodiscard]] hub::PackagesService& packages() { return *hub_->packages; }
+  [[nodiscard]] helpdesk::HelpdeskService& helpdesk() { return *helpdesk_->helpdesk; }
   [[nodiscard]] hub::OnboardingService& onboarding() { return *hub_->onboarding; }
   [[nodiscard]] body_export::BodyExportService& body_export();
   [[nodiscard]] privacy::Purger& purger() { return *purger_; }
@@ -170,6 +172,7 @@ class App {
   std::unique_ptr<selfdecl::Module> selfdecl_;
   std::unique_ptr<alerts::Module> alerts_;
   std::unique_ptr<hub::Module> hub_;
+  std::unique_ptr<helpdesk::Module> helpdesk_;
 
   void setup_sign_in();
   void start_demo_simulator();
