@@ -228,6 +228,10 @@ App::App(Config config) : config_(std::move(config)) {
   }
   // The hub's help desk for the bodies' staff (docs/helpdesk.md).
   helpdesk_ = helpdesk::install(router_, deps, *identity_);
+  if (config_.demo) {
+    if (auto st = seed_demo_helpdesk(config_.share_dir, *helpdesk_->helpdesk); !st)
+      throw std::runtime_error("demo help desk: " + st.error().code + " " + st.error().detail);
+  }
   // Leaving the hub (docs/export.md) and the retention purge (docs/privacy.md).
   export_ = body_export::install(router_, deps);
   {

@@ -1,5 +1,7 @@
 #include "helpdesk/store.hpp"
 
+#include <cctype>
+
 namespace sp::helpdesk::store {
 namespace {
 

@@ -43,7 +43,7 @@ class HelpdeskTest : public AppTest {
   std::size_t outbox_count(const std::string& type, const std::string& to) {
     std::size_t n = 0;
     app_->database().read([&](db::Conn& c) {
-      auto r = c.query_one("SELECT COUNT(*) FROM outbox WHERE type = $1 AND recipient = $2", {type, to});
+      auto r = c.query_one("SELECT COUNT(*) FROM outbox WHERE message_type = $1 AND recipient = $2", {type, to});
       n = r ? static_cast<std::size_t>(r->i64(0)) : 0;
     });
     return n;
