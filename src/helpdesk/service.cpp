@@ -17,6 +17,8 @@ using identity::Principal;
 
 constexpr std::size_t kMaxSubject = 200;
 constexpr std::size_t kMaxText = 20000;
+constexpr std::size_t kMaxFiles = 5;
+constexpr std::int64_t kMaxFileBytes = 10 * 1024 * 1024;
 
 std::string iso(time::TimePoint tp) {
   return time::format_iso_utc_millis(tp);
@@ -54,9 +56,51 @@ Status check_text(const std::string& text) {
 
 }  // namespace
 
-HelpdeskService::HelpdeskService(db::Database& db, time::Clock& clock, const I18n& i18n, Directory directory,
-                                 Options options)
-    : db_(db), clock_(clock), i18n_(i18n), directory_(std::move(directory)), options_(std::move(options)) {}
+HelpdeskService::HelpdeskService(db::Database& db, time::Clock& clock, const I18n& i18n, files::FileService& files,
+                                 Directory directory, Options options)
+    : db_(db),
+      clock_(clock),
+      i18n_(i18n),
+      files_(files),
+      directory_(std::move(directory)),
+      options_(std::move(options)) {}
+
+Status HelpdeskService::attach(db::Conn& tx, const Ticket& t, int seq, const std::vector<Upload>& uploads) {
+  if (uploads.size() > kMaxFiles)
+    return Error::for_field("helpdesk.files", "files", 400, std::to_string(kMaxFiles));
+  files::Limits limits;
+  limits.max_size = kMaxFileBytes;
+  limits.allowed_types = {"image/*", "application/pdf", "text/plain", "text/csv"};
+  int n = store::next_attachment(tx, t.id);
+  for (const auto& u : uploads) {
+    auto stored = files_.put(tx, t.tenant_id, u.name, u.bytes, limits);
+    if (!stored) {
+      Error e = stored.error();
+      e.field = "files";
+      return e;
+    }
+    store::insert_attachment(tx, t, seq, n++, stored->id, stored->file_name);
+  }
+  return Ok{};
+}
+
+Result<std::pair<files::StoredFile, std::string>> HelpdeskService::attachment(const Principal* who,
+                                                                                tenants::TenantId body,
+                                                                                const std::string& id, int n) {
+  auto v = view(who, body, id);
+  if (!v) return v.error();
+  for (const auto& e : v->events) {
+    for (const auto& a : e.attachments) {
+      if (a.n != n) continue;
+      auto f = files_.get(v->ticket.tenant_id, a.file_id);
+      auto bytes = files_.read_content(v->ticket.tenant_id, a.file_id);
+      if (!bytes) return bytes.error();
+      if (!f || !*bytes) return Error::not_found("attachment");
+      return std::make_pair(*f, std::move(**bytes));
+    }
+  }
+  return Error::not_found("attachment");
+}
 
 Result<Ticket> HelpdeskService::open(const Principal* who, tenants::TenantId body, const NewTicket& n) {
   const bool agent = is_agent(who);
@@ -99,6 +143,7 @@ Result<Ticket> HelpdeskService::open(const Principal* who, tenants::TenantId bod
     e.text_id = ids::uuid_v7();
     store::insert_text(tx, e.text_id, t, false, n.text);
     store::insert_event(tx, t, e);
+    if (auto st = attach(tx, t, 1, n.files); !st) return st.error();
     notify(tx, t, "new", agents());
     return t;
   });
@@ -171,7 +216,10 @@ Result<TicketView> HelpdeskService::load_view(tenants::TenantId body, const std:
     if (!t) return;
     TicketView x;
     x.ticket = *t;
+    const auto files = store::attachments(c, id);
     for (auto& e : store::events(c, id)) {
+      for (const auto& [seq, a] : files)
+        if (seq == e.seq) e.attachments.push_back(a);
       if (!agent && e.internal) continue;
       x.events.push_back(std::move(e));
     }
@@ -208,7 +256,7 @@ Status HelpdeskService::change(const Principal* who, tenants::TenantId body, con
 }
 
 Status HelpdeskService::body_reply(const Principal* who, tenants::TenantId body, const std::string& id,
-                                   const std::string& text) {
+                                   const std::string& text, const std::vector<Upload>& files) {
   if (auto st = check_text(text); !st) return st;
   if (body <= 0) return Error::not_found("ticket");
   return change(who, body, id, [&](db::Conn& tx, Ticket& t) -> Result<std::vector<Event>> {
@@ -218,6 +266,7 @@ Status HelpdeskService::body_reply(const Principal* who, tenants::TenantId body,
     Event e = event_of(who, false, "reply", "", iso(now));
     e.text_id = ids::uuid_v7();
     store::insert_text(tx, e.text_id, t, false, text);
+    if (auto st = attach(tx, t, store::next_seq(tx, t.id), files); !st) return st.error();
     out.push_back(e);
     if (t.state == State::waiting || t.state == State::resolved) {
       move_to(t, State::open, now, options_.hours);
@@ -247,6 +296,7 @@ Status HelpdeskService::agent_change(const Principal* who, const std::string& id
       Event e = event_of(who, true, ch.action, "", iso(now));
       e.text_id = ids::uuid_v7();
       store::insert_text(tx, e.text_id, t, note, ch.text);
+      if (auto st = attach(tx, t, store::next_seq(tx, t.id), ch.files); !st) return st.error();
       out.push_back(e);
       if (!note) {
         if (!t.first_response_at) {
@@ -306,6 +356,7 @@ Status HelpdeskService::agent_change(const Principal* who, const std::string& id
       for (const auto& e : store::events(tx, t.id))
         if (std::to_string(e.seq) == ch.value && !e.text_id.empty()) text_id = e.text_id;
       if (text_id.empty() || !store::redact_text(tx, t.id, text_id, iso(now))) return Error::not_found("message");
+      store::purge_attachments_of(tx, t.id, std::stoi(ch.value), iso(now));
       out.push_back(event_of(who, true, "redacted", ch.value, iso(now)));
       return out;
     }

@@ -22,7 +22,7 @@
 // helpdesk.state (409: a change the state machine refuses), helpdesk.closed (409), helpdesk.conflict
 // (409: changed meanwhile), helpdesk.assignee (400), helpdesk.body (400: unknown body for a phone
 // ticket), helpdesk.answer_title / helpdesk.answer_text (400), not_found (404), forbidden (403),
-// auth.required (401).
+// auth.required (401); files.* for an attachment (size, type), with the field "files".
 #include <functional>
 #include <optional>
 #include <string>
@@ -32,6 +32,7 @@
 #include "core/result.hpp"
 #include "core/time.hpp"
 #include "db/database.hpp"
+#include "files/service.hpp"
 #include "helpdesk/model.hpp"
 #include "identity/model.hpp"
 
@@ -54,12 +55,19 @@ struct Options {
   std::string public_url;  // links in the notifications
 };
 
+// A file attached to a message (a screenshot, a log): kept by the files module under the ticket's body.
+struct Upload {
+  std::string name;
+  std::string bytes;
+};
+
 struct NewTicket {
   std::string category;
   std::string priority;  // empty: normal
   std::string subject;
   std::string text;
   std::string caller_name;  // a phone ticket: who called (the body's staff member)
+  std::vector<Upload> files;
 };
 
 struct TicketView {
@@ -79,11 +87,13 @@ struct AgentChange {
   std::string text;
   bool wait = false;  // reply: then wait for the body
   std::string value;  // state / priority / category / "me" or an agent's id / the seq to redact
+  std::vector<Upload> files;  // reply, note
 };
 
 class HelpdeskService {
  public:
-  HelpdeskService(db::Database& db, time::Clock& clock, const I18n& i18n, Directory directory, Options options);
+  HelpdeskService(db::Database& db, time::Clock& clock, const I18n& i18n, files::FileService& files,
+                  Directory directory, Options options);
 
   // A body's staff member opens a ticket for their body (channel web), or an agent logs one for `body`
   // from a phone call (channel phone).
@@ -101,8 +111,14 @@ class HelpdeskService {
 
   // The body's reply (reopens a ticket waiting or resolved); `close` instead closes a resolved ticket.
   Status body_reply(const identity::Principal* who, tenants::TenantId body, const std::string& id,
-                    const std::string& text);
+                    const std::string& text, const std::vector<Upload>& files = {});
   Status agent_change(const identity::Principal* who, const std::string& id, const AgentChange& change);
+
+  // An attachment's bytes and name: `body` as for view(); not found once its message is redacted or the
+  // ticket purged, or when it is an internal note's and the caller is the body.
+  Result<std::pair<files::StoredFile, std::string>> attachment(const identity::Principal* who,
+                                                                 tenants::TenantId body, const std::string& id,
+                                                                 int n);
 
   [[nodiscard]] SlaView sla(const Ticket& t, const Targets& targets, time::TimePoint now) const;
 
@@ -124,11 +140,13 @@ class HelpdeskService {
   Result<TicketView> load_view(tenants::TenantId body, const std::string& id);
   Status change(const identity::Principal* who, tenants::TenantId body, const std::string& id,
                 const std::function<Result<std::vector<Event>>(db::Conn&, Ticket&)>& fn);
+  Status attach(db::Conn& tx, const Ticket& t, int seq, const std::vector<Upload>& files);
   void notify(db::Conn& tx, const Ticket& t, const std::string& what, const std::vector<StaffContact>& to);
 
   db::Database& db_;
   time::Clock& clock_;
   const I18n& i18n_;
+  files::FileService& files_;
   Directory directory_;
   Options options_;
 };

@@ -172,6 +172,34 @@ bool redact_text(db::Conn& tx, const std::string& ticket_id, const std::string& 
                  {text_id, ticket_id, now}) == 1;
 }
 
+void insert_attachment(db::Conn& tx, const Ticket& t, int seq, int n, const std::string& file_id,
+                       const std::string& name) {
+  tx.exec(
+      "INSERT INTO helpdesk_attachments (ticket_id, seq, n, tenant_id, file_id, name) "
+      "VALUES ($1, $2, $3, $4, $5, $6)",
+      {t.id, std::int64_t{seq}, std::int64_t{n}, t.tenant_id, file_id, name});
+}
+
+int next_attachment(db::Conn& tx, const std::string& ticket_id) {
+  auto r = tx.query_one("SELECT COALESCE(MAX(n), 0) + 1 FROM helpdesk_attachments WHERE ticket_id = $1",
+                        {ticket_id});
+  return r ? static_cast<int>(r->i64(0)) : 1;
+}
+
+std::vector<std::pair<int, Attachment>> attachments(db::Conn& c, const std::string& ticket_id) {
+  std::vector<std::pair<int, Attachment>> out;
+  for (const auto& r : c.query("SELECT seq, n, file_id, name FROM helpdesk_attachments WHERE ticket_id = $1 "
+                               "AND purged_at IS NULL ORDER BY n",
+                               {ticket_id}))
+    out.emplace_back(static_cast<int>(r.i64(0)), Attachment{static_cast<int>(r.i64(1)), r.text(2), r.text(3), false});
+  return out;
+}
+
+void purge_attachments_of(db::Conn& tx, const std::string& ticket_id, int seq, const std::string& now) {
+  tx.exec("UPDATE helpdesk_attachments SET purged_at = $3 WHERE ticket_id = $1 AND seq = $2 AND purged_at IS NULL",
+          {ticket_id, std::int64_t{seq}, now});
+}
+
 std::optional<Targets> targets(db::Conn& c, const std::string& category, Priority p) {
   auto r = c.query_one(kTargets, {category, std::string(to_string(p))});
   if (!r) return std::nullopt;

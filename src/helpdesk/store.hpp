@@ -27,6 +27,13 @@ std::vector<Event> events(db::Conn& c, const std::string& ticket_id);
 // Blanks the text (redaction); false when it is not this ticket's.
 bool redact_text(db::Conn& tx, const std::string& ticket_id, const std::string& text_id, const std::string& now);
 
+void insert_attachment(db::Conn& tx, const Ticket& t, int seq, int n, const std::string& file_id,
+                       const std::string& name);
+int next_attachment(db::Conn& tx, const std::string& ticket_id);
+// A ticket's attachments that are not purged, by the seq of the event that carried them.
+std::vector<std::pair<int, Attachment>> attachments(db::Conn& c, const std::string& ticket_id);
+void purge_attachments_of(db::Conn& tx, const std::string& ticket_id, int seq, const std::string& now);
+
 std::optional<Targets> targets(db::Conn& c, const std::string& category, Priority p);
 
 // Closed tickets whose closing is older than `before` and whose content is still there.

@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 
 #include "core/time.hpp"
+#include "http/multipart.hpp"
 #include "identity/guards.hpp"
 #include "identity/model.hpp"
 #include "identity/permissions.hpp"
@@ -111,7 +112,8 @@ void set_sla(const WebDeps& d, std::string_view lang, Data& x, const SlaView& s)
         !s.responded && s.response.due ? time::format_it_datetime(*s.response.due) : std::string());
 }
 
-Data event_rows(const WebDeps& d, std::string_view lang, const std::vector<Event>& events, bool agent) {
+Data event_rows(const WebDeps& d, std::string_view lang, const std::vector<Event>& events, bool agent,
+                const std::string& files_base) {
   Data rows = web::list();
   for (const auto& e : events) {
     Data r;
@@ -135,9 +137,39 @@ Data event_rows(const WebDeps& d, std::string_view lang, const std::vector<Event
     if (e.kind == "opened") value = label(d, lang, "channel", e.value);
     if (e.kind == "redacted") value = web::ui(d.view, lang, "ui.hd_redacted_ref", {{"seq", e.value}});
     r.set("value", value);
+    Data files = web::list();
+    for (const auto& a : e.attachments) {
+      Data f;
+      f.set("name", a.name);
+      f.set("href", files_base + "/allegati/" + std::to_string(a.n));
+      files.push_back(f);
+    }
+    r.set("attachments", files);
+    r.set("has_attachments", !e.attachments.empty());
     rows.push_back(r);
   }
   return rows;
+}
+
+// A posted form, urlencoded or multipart (the forms with a file input), and its files.
+struct Posted {
+  http::Params fields;
+  std::vector<Upload> files;
+};
+std::optional<Posted> posted(const http::Request& req) {
+  Posted p;
+  const auto* type = req.header("content-type");
+  if (type && http::is_multipart_form(*type)) {
+    auto parts = req.multipart();
+    if (!parts) return std::nullopt;
+    p.fields = parts->fields();
+    for (const auto* f : parts->files("files")) p.files.push_back(Upload{f->filename.value_or(""), f->data});
+    return p;
+  }
+  auto form = req.form();
+  if (!form) return std::nullopt;
+  p.fields = std::move(*form);
+  return p;
 }
 
 http::Response refusal(const WebDeps& d, http::Request& req, const Error& e) {
@@ -201,10 +233,12 @@ NewTicket ticket_form(const http::Params& form) {
 }
 
 http::Response new_post(WebDeps& d, http::Request& req, const StaffCall& c) {
-  auto form = req.form();
-  if (!form) return d.view.error_page(req, 400);
+  auto got = posted(req);
+  if (!got) return d.view.error_page(req, 400);
+  const auto* form = &got->fields;
   if (auto st = identity::check_csrf(req, *form); !st) return d.view.error_page(req, st.error().http_status);
-  const auto f = ticket_form(*form);
+  auto f = ticket_form(*form);
+  f.files = got->files;
   // Before the first send: the answers matching the subject, if any (the form then sends for real).
   if (web::form_field(*form, "answers_seen") != "1" && !text::trim(f.subject).empty()) {
     auto found = d.helpdesk.search(c.who, f.subject, false, 5);
@@ -232,7 +266,7 @@ http::Response ticket_page(WebDeps& d, http::Request& req, const StaffCall& c, c
                                    "ui.hd_title", body_base(*c.body), true);
   auto& x = page.data;
   x.set("ticket", ticket_row(d, lang, t, ""));
-  x.set("events", event_rows(d, lang, v->events, false));
+  x.set("events", event_rows(d, lang, v->events, false, body_base(*c.body) + "/" + t.id));
   x.set("action", body_base(*c.body) + "/" + t.id);
   x.set("can_reply", t.state != State::closed);
   x.set("waiting", t.state == State::waiting);
@@ -248,11 +282,12 @@ http::Response ticket_get(WebDeps& d, http::Request& req, const StaffCall& c) {
 }
 
 http::Response ticket_post(WebDeps& d, http::Request& req, const StaffCall& c) {
-  auto form = req.form();
-  if (!form) return d.view.error_page(req, 400);
+  auto got = posted(req);
+  if (!got) return d.view.error_page(req, 400);
+  const auto* form = &got->fields;
   if (auto st = identity::check_csrf(req, *form); !st) return d.view.error_page(req, st.error().http_status);
   const auto text = web::form_field(*form, "text");
-  auto st = d.helpdesk.body_reply(c.who, c.body->id, req.param("id"), text);
+  auto st = d.helpdesk.body_reply(c.who, c.body->id, req.param("id"), text, got->files);
   if (!st) {
     if (st.error().http_status == 404) return d.view.error_page(req, 404);
     if (st.error().http_status == 401 || st.error().http_status == 403) return refusal(d, req, st.error());
@@ -327,10 +362,12 @@ http::Response phone_get(WebDeps& d, http::Request& req, const StaffCall& c) {
 }
 
 http::Response phone_post(WebDeps& d, http::Request& req, const StaffCall& c) {
-  auto form = req.form();
-  if (!form) return d.view.error_page(req, 400);
+  auto got = posted(req);
+  if (!got) return d.view.error_page(req, 400);
+  const auto* form = &got->fields;
   if (auto st = identity::check_csrf(req, *form); !st) return d.view.error_page(req, st.error().http_status);
-  const auto f = ticket_form(*form);
+  auto f = ticket_form(*form);
+  f.files = got->files;
   const auto slug = web::form_field(*form, "body");
   auto b = d.tenants.by_slug(slug);
   auto t = d.helpdesk.open(c.who, b ? b->id : 0, f);
@@ -358,7 +395,7 @@ http::Response agent_page(WebDeps& d, http::Request& req, const StaffCall& c, co
   row.set("channel", label(d, lang, "channel", t.channel));
   row.set("caller", t.opened_by_name);
   x.set("ticket", row);
-  x.set("events", event_rows(d, lang, v->events, true));
+  x.set("events", event_rows(d, lang, v->events, true, std::string(kHub) + "/" + t.id));
   x.set("action", std::string(kHub) + "/" + t.id);
   x.set("open", t.state != State::closed);
   x.set("text_value", typed.action == "reply" || typed.action == "note" ? typed.text : std::string());
@@ -396,10 +433,12 @@ http::Response agent_get(WebDeps& d, http::Request& req, const StaffCall& c) {
 }
 
 http::Response agent_post(WebDeps& d, http::Request& req, const StaffCall& c) {
-  auto form = req.form();
-  if (!form) return d.view.error_page(req, 400);
+  auto got = posted(req);
+  if (!got) return d.view.error_page(req, 400);
+  const auto* form = &got->fields;
   if (auto st = identity::check_csrf(req, *form); !st) return d.view.error_page(req, st.error().http_status);
   AgentChange ch;
+  ch.files = got->files;
   ch.action = web::form_field(*form, "action");
   ch.text = web::form_field(*form, "text");
   ch.wait = web::form_field(*form, "wait") == "1";
@@ -452,6 +491,27 @@ http::Response answers_post(WebDeps& d, http::Request& req, const StaffCall& c) 
   return web::see_other(std::string(kHub) + "/risposte?esito=pubblicata");
 }
 
+http::Response download(WebDeps& d, http::Request& req, const StaffCall& c, tenants::TenantId body) {
+  int n = 0;
+  try {
+    n = std::stoi(req.param("n"));
+  } catch (const std::exception&) {
+    return d.view.error_page(req, 404);
+  }
+  auto got = d.helpdesk.attachment(c.who, body, req.param("id"), n);
+  if (!got) {
+    if (got.error().http_status == 401 || got.error().http_status == 403) return refusal(d, req, got.error());
+    return d.view.error_page(req, got.error().http_status == 404 ? 404 : 500);
+  }
+  return web::download_response(std::move(got->second), got->first.mime_type, got->first.file_name);
+}
+http::Response body_download(WebDeps& d, http::Request& req, const StaffCall& c) {
+  return download(d, req, c, c.body->id);
+}
+http::Response hub_download(WebDeps& d, http::Request& req, const StaffCall& c) {
+  return download(d, req, c, 0);
+}
+
 // --- API ----------------------------------------------------------------------------------------------
 
 http::Response api_get(WebDeps& d, http::Request& req, const identity::ApiCall& call) {
@@ -497,6 +557,9 @@ void register_pages(http::Router& router, WebDeps& d) {
   router.post(std::string(kHub) + "/nuova", hub_staff_route(d, Permission::helpdesk, phone_post));
   router.get(std::string(kHub) + "/risposte", hub_staff_route(d, Permission::helpdesk, answers_get));
   router.post(std::string(kHub) + "/risposte", hub_staff_route(d, Permission::helpdesk, answers_post));
+  router.get("/backoffice/{slug}/assistenza/{id}/allegati/{n}",
+             staff_route(d, Permission::backoffice, body_download));
+  router.get(std::string(kHub) + "/{id}/allegati/{n}", hub_staff_route(d, Permission::helpdesk, hub_download));
   router.get(std::string(kHub) + "/{id}", hub_staff_route(d, Permission::helpdesk, agent_get));
   router.post(std::string(kHub) + "/{id}", hub_staff_route(d, Permission::helpdesk, agent_post));
   router.get("/api/v1/backoffice/{slug}/assistenza/{id}", identity::api_route(d, "helpdesk:read", api_get));

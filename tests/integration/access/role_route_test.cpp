@@ -353,6 +353,9 @@ const std::vector<Rule>& rules() {
       {"GET", "/hub/assistenza/risposte", {"helpdesk"}},
       {"POST", "/hub/assistenza/risposte", {"helpdesk"}},
       {"GET", "/hub/assistenza/{id}", {"helpdesk"}},
+      // {n}: no attachment of that number: 404 for everyone (integration_helpdesk downloads real ones).
+      {"GET", "/backoffice/{slug}/assistenza/{id}/allegati/{n}", {}},
+      {"GET", "/hub/assistenza/{id}/allegati/{n}", {}},
       {"POST", "/hub/assistenza/{id}", {"helpdesk"}, "action=note&text=nota+interna"},
       // Programs only, with the body's API key (scope helpdesk:read; tests/integration/helpdesk).
       {"GET", "/api/v1/backoffice/{slug}/assistenza/{id}", {}},

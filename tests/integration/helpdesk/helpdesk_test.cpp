@@ -175,7 +175,14 @@ class HelpdeskTest : public AppTest {
     EXPECT_NE(first.body.find("Svuotare la cache del browser."), npos);
     EXPECT_NE(first.body.find("Da ieri il modulo resta bianco."), npos) << "what was typed is kept";
     EXPECT_NE(first.body.find("id=\"hd-personal-data\""), npos);
-    auto sent = post_form("/backoffice/asti/assistenza/nuova", op, form + "&answers_seen=1");
+    // Sent for real, with a log file attached (the form is multipart).
+    auto sent = post_multipart("/backoffice/asti/assistenza/nuova", op,
+                               {{"category", "services"},
+                                {"priority", "normal"},
+                                {"subject", "Il modulo della mensa non si apre"},
+                                {"text", "Da ieri il modulo resta bianco."},
+                                {"answers_seen", "1"}},
+                               {{"files", "console.txt", "text/plain", "TypeError: form is undefined\n"}});
     ASSERT_EQ(sent.status, 303) << sent.body;
     const auto loc = location(sent);
     ASSERT_EQ(loc.rfind("/backoffice/asti/assistenza/", 0), 0u) << loc;
@@ -183,6 +190,13 @@ class HelpdeskTest : public AppTest {
     const std::string body_page = "/backoffice/asti/assistenza/" + id;
     const std::string hub_page = "/hub/assistenza/" + id;
     EXPECT_NE(get("/backoffice/asti/assistenza", op).body.find(id), npos);
+    // The attachment: the body's staff and the agents download it; Novara does not.
+    auto file = get(body_page + "/allegati/1", op);
+    ASSERT_EQ(file.status, 200);
+    EXPECT_EQ(file.body, "TypeError: form is undefined\n");
+    EXPECT_EQ(get(hub_page + "/allegati/1", agent).status, 200);
+    EXPECT_EQ(get("/backoffice/novara/assistenza/" + id + "/allegati/1", novara).status, 404);
+    EXPECT_EQ(get(body_page + "/allegati/1", novara).status, 403);
     // An error keeps what was typed and names the field.
     auto bad = post_form("/backoffice/asti/assistenza/nuova", op, "category=services&subject=&text=Testo+scritto");
     EXPECT_EQ(bad.status, 400);
