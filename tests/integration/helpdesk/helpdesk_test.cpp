@@ -60,7 +60,8 @@ class HelpdeskTest : public AppTest {
     Options o;
     o.public_url = "http://hub.example";
     o.retention_months = 24;
-    HelpdeskService svc(app_->database(), clock, sp::testing::locales(), dir, o);
+    files::FileService files(app_->database(), clock);
+    HelpdeskService svc(app_->database(), clock, sp::testing::locales(), files, dir, o);
     const auto marco = staff("asti-op-1", "Marco Bosio", asti_, Role::operator_);
     const auto luca = staff("novara-admin-1", "Luca Colombo", novara_, Role::body_admin);
     const auto agent = staff("agent-1", "Davide Conti", 0, Role::helpdesk);
