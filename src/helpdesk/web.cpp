@@ -92,6 +92,7 @@ Data ticket_row(const WebDeps& d, std::string_view lang, const Ticket& t, const 
   r.set("updated", time::it_datetime_text(t.updated_at));
   r.set("created", time::it_datetime_text(t.created_at));
   r.set("assignee", t.assignee_name);
+  r.set("has_assignee", !t.assignee_name.empty());
   if (auto b = d.tenants.by_id(t.tenant_id)) r.set("body_name", b->name);
   return r;
 }
@@ -107,9 +108,8 @@ void set_sla(const WebDeps& d, std::string_view lang, Data& x, const SlaView& s)
   x.set("resolution_left", duration_text(d, lang, s.resolution.left_s));
   x.set("response_target", duration_text(d, lang, s.targets.first_response_min * 60));
   x.set("resolution_target", duration_text(d, lang, s.targets.resolution_min * 60));
-  x.set("resolution_due", s.resolution.due ? time::format_it_datetime(*s.resolution.due) : std::string());
-  x.set("response_due",
-        !s.responded && s.response.due ? time::format_it_datetime(*s.response.due) : std::string());
+  if (s.resolution.due) x.set("resolution_due", time::format_it_datetime(*s.resolution.due));
+  if (!s.responded && s.response.due) x.set("response_due", time::format_it_datetime(*s.response.due));
 }
 
 Data event_rows(const WebDeps& d, std::string_view lang, const std::vector<Event>& events, bool agent,
@@ -137,6 +137,7 @@ Data event_rows(const WebDeps& d, std::string_view lang, const std::vector<Event
     if (e.kind == "opened") value = label(d, lang, "channel", e.value);
     if (e.kind == "redacted") value = web::ui(d.view, lang, "ui.hd_redacted_ref", {{"seq", e.value}});
     r.set("value", value);
+    r.set("has_value", !value.empty());
     Data files = web::list();
     for (const auto& a : e.attachments) {
       Data f;
