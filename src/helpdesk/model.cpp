@@ -57,7 +57,8 @@ bool is_category(std::string_view c) {
 }
 
 const std::vector<Priority>& priorities() {
-  static const std::vector<Priority> all = {Priority::low, Priority::normal, Priority::high, Priority::urgent};
+  static const std::vector<Priority> all = {Priority::low, Priority::normal, Priority::high,
+                                            Priority::urgent};
   return all;
 }
 

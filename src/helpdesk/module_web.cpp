@@ -40,14 +40,18 @@ std::unique_ptr<Module> install(http::Router& router, const web::ModuleDeps& d, 
   m->upload_prefixes = {"/backoffice/*/assistenza/", "/hub/assistenza/"};
   jobs::Kind k;
   k.name = kRetentionKind;
-  k.retry = jobs::RetryPolicy{5, std::chrono::seconds(60), std::chrono::seconds(3600), std::chrono::seconds(900)};
+  k.retry =
+      jobs::RetryPolicy{5, std::chrono::seconds(60), std::chrono::seconds(3600), std::chrono::seconds(900)};
   k.run = [svc = m->helpdesk.get()](jobs::JobRun& run) -> Status {
     const int n = svc->purge_expired();
-    if (n > 0) spdlog::info("helpdesk: the content of {} closed ticket(s) purged", n);
-    else run.nothing_done();
+    if (n > 0)
+      spdlog::info("helpdesk: the content of {} closed ticket(s) purged", n);
+    else
+      run.nothing_done();
     return Ok{};
   };
-  d.jobs.add_periodic(std::move(k), jobs::Periodic{jobs::DailyAt{std::chrono::hours(3)}, jobs::CatchUp::latest_only});
+  d.jobs.add_periodic(std::move(k),
+                      jobs::Periodic{jobs::DailyAt{std::chrono::hours(3)}, jobs::CatchUp::latest_only});
   m->web = std::make_unique<WebDeps>(WebDeps{d.view(), d.tenants(), *m->helpdesk});
   register_pages(router, *m->web);
   return m;

@@ -16,6 +16,7 @@ struct Module : web::Installed {
   std::unique_ptr<WebDeps> web;
 };
 
-std::unique_ptr<Module> install(http::Router& router, const web::ModuleDeps& deps, const identity::Module& identity);
+std::unique_ptr<Module> install(http::Router& router, const web::ModuleDeps& deps,
+                                const identity::Module& identity);
 
 }  // namespace sp::helpdesk

@@ -56,8 +56,8 @@ Status check_text(const std::string& text) {
 
 }  // namespace
 
-HelpdeskService::HelpdeskService(db::Database& db, time::Clock& clock, const I18n& i18n, files::FileService& files,
-                                 Directory directory, Options options)
+HelpdeskService::HelpdeskService(db::Database& db, time::Clock& clock, const I18n& i18n,
+                                 files::FileService& files, Directory directory, Options options)
     : db_(db),
       clock_(clock),
       i18n_(i18n),
@@ -85,8 +85,8 @@ Status HelpdeskService::attach(db::Conn& tx, const Ticket& t, int seq, const std
 }
 
 Result<std::pair<files::StoredFile, std::string>> HelpdeskService::attachment(const Principal* who,
-                                                                                tenants::TenantId body,
-                                                                                const std::string& id, int n) {
+                                                                              tenants::TenantId body,
+                                                                              const std::string& id, int n) {
   auto v = view(who, body, id);
   if (!v) return v.error();
   for (const auto& e : v->events) {
@@ -195,7 +195,8 @@ Result<std::vector<QueueRow>> HelpdeskService::queue(const Principal* who) {
   return out;
 }
 
-Result<TicketView> HelpdeskService::view(const Principal* who, tenants::TenantId body, const std::string& id) {
+Result<TicketView> HelpdeskService::view(const Principal* who, tenants::TenantId body,
+                                         const std::string& id) {
   const bool agent = body == 0;
   if (auto st = identity::authorize(who, agent ? Permission::helpdesk : Permission::backoffice, body); !st)
     return st.error();
@@ -355,7 +356,8 @@ Status HelpdeskService::agent_change(const Principal* who, const std::string& id
       std::string text_id;
       for (const auto& e : store::events(tx, t.id))
         if (std::to_string(e.seq) == ch.value && !e.text_id.empty()) text_id = e.text_id;
-      if (text_id.empty() || !store::redact_text(tx, t.id, text_id, iso(now))) return Error::not_found("message");
+      if (text_id.empty() || !store::redact_text(tx, t.id, text_id, iso(now)))
+        return Error::not_found("message");
       store::purge_attachments_of(tx, t.id, std::stoi(ch.value), iso(now));
       out.push_back(event_of(who, true, "redacted", ch.value, iso(now)));
       return out;
@@ -394,7 +396,8 @@ int HelpdeskService::purge_expired() {
   auto d = time::rome_date(now);
   const std::chrono::year_month ym =
       std::chrono::year_month{d.year(), d.month()} - std::chrono::months(options_.retention_months);
-  const auto last = std::chrono::year_month_day_last{ym.year(), std::chrono::month_day_last{ym.month()}}.day();
+  const auto last =
+      std::chrono::year_month_day_last{ym.year(), std::chrono::month_day_last{ym.month()}}.day();
   const std::chrono::year_month_day cut{ym.year(), ym.month(), std::min(d.day(), last)};
   const auto before = iso(time::rome_day_start(cut));
   std::vector<std::string> ids;
@@ -419,13 +422,14 @@ int HelpdeskService::purge_expired() {
   return done;
 }
 
-Result<Answer> HelpdeskService::publish(const Principal* who, const std::string& category, const std::string& title,
-                                        const std::string& body) {
+Result<Answer> HelpdeskService::publish(const Principal* who, const std::string& category,
+                                        const std::string& title, const std::string& body) {
   if (auto st = identity::authorize(who, Permission::helpdesk, 0); !st) return st.error();
   if (!is_category(category)) return Error::for_field("helpdesk.category", "category");
   if (text::trim(title).empty() || title.size() > kMaxSubject)
     return Error::for_field("helpdesk.answer_title", "title");
-  if (text::trim(body).empty() || body.size() > kMaxText) return Error::for_field("helpdesk.answer_text", "text");
+  if (text::trim(body).empty() || body.size() > kMaxText)
+    return Error::for_field("helpdesk.answer_text", "text");
   Answer a;
   a.id = ids::uuid_v7();
   a.category = category;
@@ -437,8 +441,8 @@ Result<Answer> HelpdeskService::publish(const Principal* who, const std::string&
   return a;
 }
 
-Result<std::vector<Answer>> HelpdeskService::search(const Principal* who, const std::string& query, bool every_word,
-                                                     int limit) {
+Result<std::vector<Answer>> HelpdeskService::search(const Principal* who, const std::string& query,
+                                                    bool every_word, int limit) {
   if (who == nullptr) return Error::make("auth.required", 401);
   const bool staff_of_body = who->is_staff() && who->tenant_id != 0 &&
                              identity::authorize(who, Permission::backoffice, who->tenant_id);

@@ -85,8 +85,8 @@ struct QueueRow {
 struct AgentChange {
   std::string action;  // reply, note, assign, state, priority, category, redact
   std::string text;
-  bool wait = false;  // reply: then wait for the body
-  std::string value;  // state / priority / category / "me" or an agent's id / the seq to redact
+  bool wait = false;          // reply: then wait for the body
+  std::string value;          // state / priority / category / "me" or an agent's id / the seq to redact
   std::vector<Upload> files;  // reply, note
 };
 
@@ -117,8 +117,8 @@ class HelpdeskService {
   // An attachment's bytes and name: `body` as for view(); not found once its message is redacted or the
   // ticket purged, or when it is an internal note's and the caller is the body.
   Result<std::pair<files::StoredFile, std::string>> attachment(const identity::Principal* who,
-                                                                 tenants::TenantId body, const std::string& id,
-                                                                 int n);
+                                                               tenants::TenantId body, const std::string& id,
+                                                               int n);
 
   [[nodiscard]] SlaView sla(const Ticket& t, const Targets& targets, time::TimePoint now) const;
 
@@ -126,14 +126,16 @@ class HelpdeskService {
   int purge_expired();
 
   // Knowledge base.
-  Result<Answer> publish(const identity::Principal* who, const std::string& category, const std::string& title,
-                         const std::string& body);
+  Result<Answer> publish(const identity::Principal* who, const std::string& category,
+                         const std::string& title, const std::string& body);
   // Answers matching `query` (every word, or any word of 4 letters or more: what the ticket form shows
   // for its subject), for the bodies' staff and the agents; empty query: the latest.
   Result<std::vector<Answer>> search(const identity::Principal* who, const std::string& query,
                                      bool every_word = true, int limit = 20);
 
-  [[nodiscard]] std::vector<StaffContact> agents() const { return directory_.agents ? directory_.agents() : std::vector<StaffContact>{}; }
+  [[nodiscard]] std::vector<StaffContact> agents() const {
+    return directory_.agents ? directory_.agents() : std::vector<StaffContact>{};
+  }
   [[nodiscard]] const Options& options() const { return options_; }
 
  private:

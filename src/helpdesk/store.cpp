@@ -17,7 +17,8 @@ constexpr const char* kInsertTicket =
     "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, 1)";
 
 constexpr const char* kUpdateTicket =
-    "UPDATE helpdesk_tickets SET category = $3, priority = $4, state = $5, assignee = $6, assignee_name = $7, "
+    "UPDATE helpdesk_tickets SET category = $3, priority = $4, state = $5, assignee = $6, assignee_name = "
+    "$7, "
     "updated_at = $8, first_response_at = $9, first_response_s = $10, sla_elapsed_s = $11, "
     "sla_running = $12, sla_since = $13, closed_at = $14, version = version + 1 "
     "WHERE id = $1 AND version = $2";
@@ -32,7 +33,8 @@ constexpr const char* kEvents =
     "LEFT JOIN helpdesk_texts t ON t.id = e.text_id WHERE e.ticket_id = $1 ORDER BY e.seq";
 
 constexpr const char* kTargets =
-    "SELECT first_response_min, resolution_min FROM helpdesk_sla_targets WHERE category = $1 AND priority = $2";
+    "SELECT first_response_min, resolution_min FROM helpdesk_sla_targets WHERE category = $1 AND priority = "
+    "$2";
 
 constexpr const char* kPurgeCandidates =
     "SELECT id FROM helpdesk_tickets WHERE state = 'closed' AND closed_at < $1 AND purged_at IS NULL "
@@ -86,18 +88,19 @@ std::int64_t next_number(db::Conn& tx) {
 }
 
 void insert_ticket(db::Conn& tx, const Ticket& t) {
-  tx.exec(kInsertTicket, {t.id, t.number, t.tenant_id, t.category, std::string(to_string(t.priority)), t.subject,
-                          std::string(to_string(t.state)), t.channel, t.opened_by, t.opened_by_name, t.logged_by,
-                          t.assignee, t.assignee_name, t.created_at, t.updated_at, t.clock.elapsed_s,
-                          std::int64_t{t.clock.running ? 1 : 0}, iso(t.clock.since)});
+  tx.exec(kInsertTicket,
+          {t.id, t.number, t.tenant_id, t.category, std::string(to_string(t.priority)), t.subject,
+           std::string(to_string(t.state)), t.channel, t.opened_by, t.opened_by_name, t.logged_by, t.assignee,
+           t.assignee_name, t.created_at, t.updated_at, t.clock.elapsed_s,
+           std::int64_t{t.clock.running ? 1 : 0}, iso(t.clock.since)});
 }
 
 bool update_ticket(db::Conn& tx, const Ticket& t, std::int64_t expected_version) {
-  return tx.exec(kUpdateTicket, {t.id, expected_version, t.category, std::string(to_string(t.priority)),
-                                 std::string(to_string(t.state)), t.assignee, t.assignee_name, t.updated_at,
-                                 opt(t.first_response_at), opt(t.first_response_s), t.clock.elapsed_s,
-                                 std::int64_t{t.clock.running ? 1 : 0}, iso(t.clock.since),
-                                 opt(t.closed_at)}) == 1;
+  return tx.exec(kUpdateTicket,
+                 {t.id, expected_version, t.category, std::string(to_string(t.priority)),
+                  std::string(to_string(t.state)), t.assignee, t.assignee_name, t.updated_at,
+                  opt(t.first_response_at), opt(t.first_response_s), t.clock.elapsed_s,
+                  std::int64_t{t.clock.running ? 1 : 0}, iso(t.clock.since), opt(t.closed_at)}) == 1;
 }
 
 std::optional<Ticket> ticket(db::Conn& c, tenants::TenantId tenant, const std::string& id) {
@@ -105,8 +108,9 @@ std::optional<Ticket> ticket(db::Conn& c, tenants::TenantId tenant, const std::s
   if (tenant == 0) {
     r = c.query_one(std::string("SELECT ") + kTicketCols + " FROM helpdesk_tickets WHERE id = $1", {id});
   } else {
-    r = c.query_one(std::string("SELECT ") + kTicketCols + " FROM helpdesk_tickets WHERE id = $1 AND tenant_id = $2",
-                    {id, tenant});
+    r = c.query_one(
+        std::string("SELECT ") + kTicketCols + " FROM helpdesk_tickets WHERE id = $1 AND tenant_id = $2",
+        {id, tenant});
   }
   if (!r) return std::nullopt;
   return ticket_of(*r);
@@ -114,9 +118,10 @@ std::optional<Ticket> ticket(db::Conn& c, tenants::TenantId tenant, const std::s
 
 std::vector<Ticket> tickets_of(db::Conn& c, tenants::TenantId tenant) {
   std::vector<Ticket> out;
-  for (const auto& r : c.query(std::string("SELECT ") + kTicketCols +
-                                   " FROM helpdesk_tickets WHERE tenant_id = $1 ORDER BY created_at DESC LIMIT 500",
-                               {tenant}))
+  for (const auto& r :
+       c.query(std::string("SELECT ") + kTicketCols +
+                   " FROM helpdesk_tickets WHERE tenant_id = $1 ORDER BY created_at DESC LIMIT 500",
+               {tenant}))
     out.push_back(ticket_of(r));
   return out;
 }
@@ -124,14 +129,15 @@ std::vector<Ticket> tickets_of(db::Conn& c, tenants::TenantId tenant) {
 std::vector<Ticket> all_tickets(db::Conn& c, bool include_closed) {
   std::vector<Ticket> out;
   const std::string where = include_closed ? "" : " WHERE state <> 'closed'";
-  for (const auto& r :
-       c.query(std::string("SELECT ") + kTicketCols + " FROM helpdesk_tickets" + where + " ORDER BY created_at LIMIT 1000"))
+  for (const auto& r : c.query(std::string("SELECT ") + kTicketCols + " FROM helpdesk_tickets" + where +
+                               " ORDER BY created_at LIMIT 1000"))
     out.push_back(ticket_of(r));
   return out;
 }
 
 int next_seq(db::Conn& tx, const std::string& ticket_id) {
-  auto r = tx.query_one("SELECT COALESCE(MAX(seq), 0) + 1 FROM helpdesk_events WHERE ticket_id = $1", {ticket_id});
+  auto r =
+      tx.query_one("SELECT COALESCE(MAX(seq), 0) + 1 FROM helpdesk_events WHERE ticket_id = $1", {ticket_id});
   return r ? static_cast<int>(r->i64(0)) : 1;
 }
 
@@ -140,9 +146,11 @@ void insert_event(db::Conn& tx, const Ticket& t, const Event& e) {
                          e.kind, e.value, e.text_id.empty() ? db::Value(nullptr) : db::Value(e.text_id)});
 }
 
-void insert_text(db::Conn& tx, const std::string& id, const Ticket& t, bool internal, const std::string& body) {
-  tx.exec("INSERT INTO helpdesk_texts (id, ticket_id, tenant_id, visibility, body) VALUES ($1, $2, $3, $4, $5)",
-          {id, t.id, t.tenant_id, std::string(internal ? "internal" : "public"), body});
+void insert_text(db::Conn& tx, const std::string& id, const Ticket& t, bool internal,
+                 const std::string& body) {
+  tx.exec(
+      "INSERT INTO helpdesk_texts (id, ticket_id, tenant_id, visibility, body) VALUES ($1, $2, $3, $4, $5)",
+      {id, t.id, t.tenant_id, std::string(internal ? "internal" : "public"), body});
 }
 
 std::vector<Event> events(db::Conn& c, const std::string& ticket_id) {
@@ -166,10 +174,12 @@ std::vector<Event> events(db::Conn& c, const std::string& ticket_id) {
   return out;
 }
 
-bool redact_text(db::Conn& tx, const std::string& ticket_id, const std::string& text_id, const std::string& now) {
-  return tx.exec("UPDATE helpdesk_texts SET body = '', redacted_at = $3 WHERE id = $1 AND ticket_id = $2 AND "
-                 "redacted_at IS NULL",
-                 {text_id, ticket_id, now}) == 1;
+bool redact_text(db::Conn& tx, const std::string& ticket_id, const std::string& text_id,
+                 const std::string& now) {
+  return tx.exec(
+             "UPDATE helpdesk_texts SET body = '', redacted_at = $3 WHERE id = $1 AND ticket_id = $2 AND "
+             "redacted_at IS NULL",
+             {text_id, ticket_id, now}) == 1;
 }
 
 void insert_attachment(db::Conn& tx, const Ticket& t, int seq, int n, const std::string& file_id,
@@ -191,13 +201,16 @@ std::vector<std::pair<int, Attachment>> attachments(db::Conn& c, const std::stri
   for (const auto& r : c.query("SELECT seq, n, file_id, name FROM helpdesk_attachments WHERE ticket_id = $1 "
                                "AND purged_at IS NULL ORDER BY n",
                                {ticket_id}))
-    out.emplace_back(static_cast<int>(r.i64(0)), Attachment{static_cast<int>(r.i64(1)), r.text(2), r.text(3), false});
+    out.emplace_back(static_cast<int>(r.i64(0)),
+                     Attachment{static_cast<int>(r.i64(1)), r.text(2), r.text(3), false});
   return out;
 }
 
 void purge_attachments_of(db::Conn& tx, const std::string& ticket_id, int seq, const std::string& now) {
-  tx.exec("UPDATE helpdesk_attachments SET purged_at = $3 WHERE ticket_id = $1 AND seq = $2 AND purged_at IS NULL",
-          {ticket_id, std::int64_t{seq}, now});
+  tx.exec(
+      "UPDATE helpdesk_attachments SET purged_at = $3 WHERE ticket_id = $1 AND seq = $2 AND purged_at IS "
+      "NULL",
+      {ticket_id, std::int64_t{seq}, now});
 }
 
 std::optional<Targets> targets(db::Conn& c, const std::string& category, Priority p) {
@@ -222,7 +235,8 @@ void purge_content(db::Conn& tx, const std::string& ticket_id, const std::string
 
 void insert_answer(db::Conn& tx, const Answer& a) {
   std::string search;
-  for (char ch : a.title + "\n" + a.body) search += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  for (char ch : a.title + "\n" + a.body)
+    search += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
   tx.exec(
       "INSERT INTO helpdesk_answers (id, category, title, body, search_text, published_by, published_at, "
       "updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
@@ -235,8 +249,10 @@ std::vector<Answer> answers(db::Conn& c, const std::vector<std::string>& words, 
   db::Params params;
   for (const auto& w : words) {
     params.emplace_back("%" + w + "%");
-    sql += std::string(params.size() == 1 ? " WHERE (" : every_word ? " AND " : " OR ") + "search_text LIKE $" +
-           std::to_string(params.size());
+    sql += std::string(params.size() == 1 ? " WHERE ("
+                       : every_word       ? " AND "
+                                          : " OR ") +
+           "search_text LIKE $" + std::to_string(params.size());
   }
   if (!params.empty()) sql += ")";
   params.emplace_back(std::int64_t{limit});

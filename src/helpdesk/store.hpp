@@ -22,10 +22,12 @@ std::vector<Ticket> all_tickets(db::Conn& c, bool include_closed);
 
 int next_seq(db::Conn& tx, const std::string& ticket_id);
 void insert_event(db::Conn& tx, const Ticket& t, const Event& e);
-void insert_text(db::Conn& tx, const std::string& id, const Ticket& t, bool internal, const std::string& body);
+void insert_text(db::Conn& tx, const std::string& id, const Ticket& t, bool internal,
+                 const std::string& body);
 std::vector<Event> events(db::Conn& c, const std::string& ticket_id);
 // Blanks the text (redaction); false when it is not this ticket's.
-bool redact_text(db::Conn& tx, const std::string& ticket_id, const std::string& text_id, const std::string& now);
+bool redact_text(db::Conn& tx, const std::string& ticket_id, const std::string& text_id,
+                 const std::string& now);
 
 void insert_attachment(db::Conn& tx, const Ticket& t, int seq, int n, const std::string& file_id,
                        const std::string& name);

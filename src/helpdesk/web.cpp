@@ -58,7 +58,8 @@ std::vector<std::string> priority_codes() {
 
 void set_form_choices(const WebDeps& d, std::string_view lang, Data& x, const NewTicket& f) {
   x.set("categories", options_of(d, lang, "cat", categories(), f.category));
-  x.set("priorities", options_of(d, lang, "prio", priority_codes(), f.priority.empty() ? "normal" : f.priority));
+  x.set("priorities",
+        options_of(d, lang, "prio", priority_codes(), f.priority.empty() ? "normal" : f.priority));
   x.set("subject_value", f.subject);
   x.set("text_value", f.text);
   x.set("caller_value", f.caller_name);
@@ -203,11 +204,12 @@ http::Response list_get(WebDeps& d, http::Request& req, const StaffCall& c) {
   return web::private_page(d.view, req, page);
 }
 
-http::Response new_page(WebDeps& d, http::Request& req, const StaffCall& c, const NewTicket& f, const Error* error,
-                        const std::vector<Answer>* suggestions) {
+http::Response new_page(WebDeps& d, http::Request& req, const StaffCall& c, const NewTicket& f,
+                        const Error* error, const std::vector<Answer>* suggestions) {
   const auto& lang = req.ctx.locale;
-  auto page = web::backoffice_page(d.view, req, *c.body, c.who->csrf_token, "helpdesk_new",
-                                   d.view.t(lang, "ui.hd_new_title"), "ui.hd_title", body_base(*c.body), true);
+  auto page =
+      web::backoffice_page(d.view, req, *c.body, c.who->csrf_token, "helpdesk_new",
+                           d.view.t(lang, "ui.hd_new_title"), "ui.hd_title", body_base(*c.body), true);
   auto& x = page.data;
   x.set("action", body_base(*c.body) + "/nuova");
   set_form_choices(d, lang, x, f);
@@ -262,9 +264,10 @@ http::Response ticket_page(WebDeps& d, http::Request& req, const StaffCall& c, c
     return refusal(d, req, v.error());
   }
   const auto& t = v->ticket;
-  auto page = web::backoffice_page(d.view, req, *c.body, c.who->csrf_token, "helpdesk_body_ticket",
-                                   web::ui(d.view, lang, "ui.hd_ticket_title", {{"number", std::to_string(t.number)}}),
-                                   "ui.hd_title", body_base(*c.body), true);
+  auto page = web::backoffice_page(
+      d.view, req, *c.body, c.who->csrf_token, "helpdesk_body_ticket",
+      web::ui(d.view, lang, "ui.hd_ticket_title", {{"number", std::to_string(t.number)}}), "ui.hd_title",
+      body_base(*c.body), true);
   auto& x = page.data;
   x.set("ticket", ticket_row(d, lang, t, ""));
   x.set("events", event_rows(d, lang, v->events, false, body_base(*c.body) + "/" + t.id));
@@ -358,7 +361,8 @@ http::Response phone_page(WebDeps& d, http::Request& req, const StaffCall& c, co
 }
 
 http::Response phone_get(WebDeps& d, http::Request& req, const StaffCall& c) {
-  if (auto st = identity::authorize(c.who, identity::Permission::helpdesk, 0); !st) return refusal(d, req, st.error());
+  if (auto st = identity::authorize(c.who, identity::Permission::helpdesk, 0); !st)
+    return refusal(d, req, st.error());
   return phone_page(d, req, c, NewTicket{}, "", nullptr);
 }
 
@@ -388,8 +392,9 @@ http::Response agent_page(WebDeps& d, http::Request& req, const StaffCall& c, co
     return refusal(d, req, v.error());
   }
   const auto& t = v->ticket;
-  auto page = hub_page(d, req, c, "helpdesk_agent_ticket",
-                       web::ui(d.view, lang, "ui.hd_ticket_title", {{"number", std::to_string(t.number)}}), true);
+  auto page =
+      hub_page(d, req, c, "helpdesk_agent_ticket",
+               web::ui(d.view, lang, "ui.hd_ticket_title", {{"number", std::to_string(t.number)}}), true);
   auto& x = page.data;
   Data row = ticket_row(d, lang, t, "");
   set_sla(d, lang, row, v->sla);
@@ -521,7 +526,8 @@ http::Response api_get(WebDeps& d, http::Request& req, const identity::ApiCall& 
   const auto& t = v->ticket;
   json::array events;
   for (const auto& e : v->events) {
-    json::object o{{"seq", e.seq}, {"at", e.at}, {"kind", e.kind}, {"side", e.actor_side}, {"value", e.value}};
+    json::object o{
+        {"seq", e.seq}, {"at", e.at}, {"kind", e.kind}, {"side", e.actor_side}, {"value", e.value}};
     if (!e.text_id.empty()) {
       o["text"] = e.text;
       o["redacted"] = e.redacted;
@@ -560,7 +566,8 @@ void register_pages(http::Router& router, WebDeps& d) {
   router.post(std::string(kHub) + "/risposte", hub_staff_route(d, Permission::helpdesk, answers_post));
   router.get("/backoffice/{slug}/assistenza/{id}/allegati/{n}",
              staff_route(d, Permission::backoffice, body_download));
-  router.get(std::string(kHub) + "/{id}/allegati/{n}", hub_staff_route(d, Permission::helpdesk, hub_download));
+  router.get(std::string(kHub) + "/{id}/allegati/{n}",
+             hub_staff_route(d, Permission::helpdesk, hub_download));
   router.get(std::string(kHub) + "/{id}", hub_staff_route(d, Permission::helpdesk, agent_get));
   router.post(std::string(kHub) + "/{id}", hub_staff_route(d, Permission::helpdesk, agent_post));
   router.get("/api/v1/backoffice/{slug}/assistenza/{id}", identity::api_route(d, "helpdesk:read", api_get));

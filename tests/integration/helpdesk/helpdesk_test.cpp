@@ -43,7 +43,8 @@ class HelpdeskTest : public AppTest {
   std::size_t outbox_count(const std::string& type, const std::string& to) {
     std::size_t n = 0;
     app_->database().read([&](db::Conn& c) {
-      auto r = c.query_one("SELECT COUNT(*) FROM outbox WHERE message_type = $1 AND recipient = $2", {type, to});
+      auto r =
+          c.query_one("SELECT COUNT(*) FROM outbox WHERE message_type = $1 AND recipient = $2", {type, to});
       n = r ? static_cast<std::size_t>(r->i64(0)) : 0;
     });
     return n;
@@ -66,7 +67,8 @@ class HelpdeskTest : public AppTest {
     const auto luca = staff("novara-admin-1", "Luca Colombo", novara_, Role::body_admin);
     const auto agent = staff("agent-1", "Davide Conti", 0, Role::helpdesk);
 
-    auto t = svc.open(&marco, asti_, {"services", "normal", "Il modulo della mensa non si apre", "Da ieri.", ""});
+    auto t =
+        svc.open(&marco, asti_, {"services", "normal", "Il modulo della mensa non si apre", "Da ieri.", ""});
     ASSERT_TRUE(t.ok()) << t.error().code;
     EXPECT_EQ(t->channel, "web");
     EXPECT_EQ(outbox_count("helpdesk.new", "davide@pes.example"), 1u) << "new ticket → the agents";
@@ -153,8 +155,9 @@ class HelpdeskTest : public AppTest {
     EXPECT_EQ(v->events.back().kind, "purged");
     EXPECT_EQ(svc.view(&agent, 0, other->id)->ticket.subject, "Una domanda") << "not closed: kept";
     // The history is append-only on both engines.
-    EXPECT_ANY_THROW(app_->database().write(
-        [&](db::Conn& tx) { tx.exec("UPDATE helpdesk_events SET kind = 'x' WHERE ticket_id = $1", {t->id}); }));
+    EXPECT_ANY_THROW(app_->database().write([&](db::Conn& tx) {
+      tx.exec("UPDATE helpdesk_events SET kind = 'x' WHERE ticket_id = $1", {t->id});
+    }));
     EXPECT_ANY_THROW(app_->database().write(
         [&](db::Conn& tx) { tx.exec("DELETE FROM helpdesk_events WHERE ticket_id = $1", {t->id}); }));
   }
@@ -168,8 +171,9 @@ class HelpdeskTest : public AppTest {
     auto pub = post_form("/hub/assistenza/risposte", agent,
                          "category=services&title=Il+modulo+non+si+apre&text=Svuotare+la+cache+del+browser.");
     ASSERT_EQ(pub.status, 303) << pub.body;
-    const std::string form = "category=services&priority=normal&subject=Il+modulo+della+mensa+non+si+apre&"
-                             "text=Da+ieri+il+modulo+resta+bianco.";
+    const std::string form =
+        "category=services&priority=normal&subject=Il+modulo+della+mensa+non+si+apre&"
+        "text=Da+ieri+il+modulo+resta+bianco.";
     auto first = post_form("/backoffice/asti/assistenza/nuova", op, form);
     ASSERT_EQ(first.status, 200);
     EXPECT_NE(first.body.find("id=\"hd-suggested\""), npos);
@@ -199,7 +203,8 @@ class HelpdeskTest : public AppTest {
     EXPECT_EQ(get("/backoffice/novara/assistenza/" + id + "/allegati/1", novara).status, 404);
     EXPECT_EQ(get(body_page + "/allegati/1", novara).status, 403);
     // An error keeps what was typed and names the field.
-    auto bad = post_form("/backoffice/asti/assistenza/nuova", op, "category=services&subject=&text=Testo+scritto");
+    auto bad =
+        post_form("/backoffice/asti/assistenza/nuova", op, "category=services&subject=&text=Testo+scritto");
     EXPECT_EQ(bad.status, 400);
     EXPECT_NE(bad.body.find("Testo scritto"), npos);
     EXPECT_NE(bad.body.find("data-code=\"helpdesk.subject\""), npos);
@@ -259,7 +264,8 @@ TEST_P(HelpdeskTest, HelpdeskSlaPagesTenantWallsAndNoCases) {
   pages_walls_and_api();
 }
 
-INSTANTIATE_TEST_SUITE_P(Databases, HelpdeskTest, ::testing::Values(db::Dialect::sqlite, db::Dialect::postgres),
+INSTANTIATE_TEST_SUITE_P(Databases, HelpdeskTest,
+                         ::testing::Values(db::Dialect::sqlite, db::Dialect::postgres),
                          protocollo::webtest::dialect_name);
 
 }  // namespace
