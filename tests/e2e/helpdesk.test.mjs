@@ -57,7 +57,7 @@ test('a body opens a ticket, the agent answers, the SLA pauses while waiting for
   await axe(agent, 'a ticket for the agent');
   assert.equal(await agent.locator('#hd-sla').getAttribute('data-sla'), 'running');
   await agent.fill('#hd-text', 'Quale browser usate? Provate a ricaricare con Ctrl+F5.');
-  await agent.check('#hd-wait');
+  await agent.click('label[for="hd-wait"]');
   await submitWith(agent, '#hd-reply');
   assert.equal(await agent.locator('#hd-state').getAttribute('data-state'), 'waiting');
   assert.equal(await agent.locator('#hd-sla').getAttribute('data-sla'), 'paused');
