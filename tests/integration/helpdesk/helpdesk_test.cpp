@@ -227,6 +227,20 @@ class HelpdeskTest : public AppTest {
     EXPECT_NE(get(hub_page, agent).body.find("data-sla=\"running\""), npos);
     EXPECT_NE(get(hub_page, agent, "en").body.find("In progress"), npos);
 
+    // A phone call logged by the agent for Asti: Asti's staff see it; who called is required.
+    const std::string call =
+        "body=asti&category=access&priority=urgent&subject=Account+bloccato&"
+        "text=Il+collega+non+entra+nel+back+office.";
+    auto no_caller = post_form("/hub/assistenza/nuova", agent, call);
+    EXPECT_EQ(no_caller.status, 400);
+    EXPECT_NE(no_caller.body.find("data-code=\"helpdesk.caller\""), npos);
+    EXPECT_NE(no_caller.body.find("Il collega non entra nel back office."), npos);
+    auto logged = post_form("/hub/assistenza/nuova", agent, call + "&caller=Giulia+Ferraris");
+    ASSERT_EQ(logged.status, 303) << logged.body;
+    EXPECT_NE(get("/backoffice/asti/assistenza", op).body.find("Account bloccato"), npos);
+    EXPECT_NE(get(location(logged).substr(0, location(logged).find('?')), agent).body.find("Giulia Ferraris"),
+              npos);
+
     // Novara's staff: Asti's ticket neither under Asti's URL (403) nor under Novara's (404).
     EXPECT_EQ(get(body_page, novara).status, 403);
     EXPECT_EQ(get("/backoffice/novara/assistenza/" + id, novara).status, 404);
