@@ -36,7 +36,7 @@ std::unique_ptr<Module> install(http::Router& router, const web::ModuleDeps& d, 
   Options o;
   o.retention_months = d.config.helpdesk_retention_months;
   o.public_url = d.config.public_url;
-  m->helpdesk = std::make_unique<HelpdeskService>(d.db, d.clock, d.i18n, d.files, std::move(dir), o);
+  m->helpdesk = std::make_unique<HelpdeskService>(d.db, d.clock, d.i18n, d.files, d.audit, std::move(dir), o);
   m->upload_prefixes = {"/backoffice/*/assistenza/", "/hub/assistenza/"};
   jobs::Kind k;
   k.name = kRetentionKind;

@@ -7,6 +7,7 @@
 #include "core/ids.hpp"
 #include "core/text.hpp"
 #include "helpdesk/store.hpp"
+#include "identity/audit_entry.hpp"
 #include "identity/permissions.hpp"
 
 namespace sp::helpdesk {
@@ -57,11 +58,13 @@ Status check_text(const std::string& text) {
 }  // namespace
 
 HelpdeskService::HelpdeskService(db::Database& db, time::Clock& clock, const I18n& i18n,
-                                 files::FileService& files, Directory directory, Options options)
+                                 files::FileService& files, audit::AuditService& audit, Directory directory,
+                                 Options options)
     : db_(db),
       clock_(clock),
       i18n_(i18n),
       files_(files),
+      audit_(audit),
       directory_(std::move(directory)),
       options_(std::move(options)) {}
 
@@ -359,6 +362,8 @@ Status HelpdeskService::agent_change(const Principal* who, const std::string& id
       if (text_id.empty() || !store::redact_text(tx, t.id, text_id, iso(now)))
         return Error::not_found("message");
       store::purge_attachments_of(tx, t.id, std::stoi(ch.value), iso(now));
+      audit_.record_or_throw(tx, identity::entry_by(*who, t.tenant_id, "helpdesk.redact", "helpdesk_ticket",
+                                                    t.id, "{\"seq\":" + ch.value + "}"));
       out.push_back(event_of(who, true, "redacted", ch.value, iso(now)));
       return out;
     }
@@ -416,6 +421,13 @@ int HelpdeskService::purge_expired() {
       e.actor_side = "system";
       e.kind = "purged";
       store::insert_event(tx, *t, e);
+      audit::Entry a;
+      a.tenant_id = t->tenant_id;
+      a.actor_id = "system";
+      a.action = "helpdesk.purge";
+      a.record_type = "helpdesk_ticket";
+      a.record_id = id;
+      audit_.record_or_throw(tx, a);
       ++done;
     });
   }

@@ -17,6 +17,8 @@
 //   agent's reply to the staff member who opened the ticket. They carry a link, never the ticket's text.
 // - Retention: `purge_expired` blanks the texts and the subject of tickets closed more than
 //   `retention_months` ago (the history of who did what and when stays).
+// - Redactions and purges remove content from a record: each is also an entry of the body's audit chain
+//   (helpdesk.redact by the agent, helpdesk.purge by the system).
 //
 // Errors: helpdesk.category, helpdesk.priority, helpdesk.subject, helpdesk.text (400, with the field),
 // helpdesk.state (409: a change the state machine refuses), helpdesk.closed (409), helpdesk.conflict
@@ -28,6 +30,7 @@
 #include <string>
 #include <vector>
 
+#include "audit/service.hpp"
 #include "core/i18n.hpp"
 #include "core/result.hpp"
 #include "core/time.hpp"
@@ -93,7 +96,7 @@ struct AgentChange {
 class HelpdeskService {
  public:
   HelpdeskService(db::Database& db, time::Clock& clock, const I18n& i18n, files::FileService& files,
-                  Directory directory, Options options);
+                  audit::AuditService& audit, Directory directory, Options options);
 
   // A body's staff member opens a ticket for their body (channel web), or an agent logs one for `body`
   // from a phone call (channel phone).
@@ -149,6 +152,7 @@ class HelpdeskService {
   time::Clock& clock_;
   const I18n& i18n_;
   files::FileService& files_;
+  audit::AuditService& audit_;
   Directory directory_;
   Options options_;
 };

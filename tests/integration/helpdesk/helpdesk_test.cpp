@@ -62,7 +62,8 @@ class HelpdeskTest : public AppTest {
     o.public_url = "http://hub.example";
     o.retention_months = 24;
     files::FileService files(app_->database(), clock);
-    HelpdeskService svc(app_->database(), clock, sp::testing::locales(), files, dir, o);
+    audit::AuditService audit(app_->database(), clock);
+    HelpdeskService svc(app_->database(), clock, sp::testing::locales(), files, audit, dir, o);
     const auto marco = staff("asti-op-1", "Marco Bosio", asti_, Role::operator_);
     const auto luca = staff("novara-admin-1", "Luca Colombo", novara_, Role::body_admin);
     const auto agent = staff("agent-1", "Davide Conti", 0, Role::helpdesk);
@@ -134,6 +135,11 @@ class HelpdeskTest : public AppTest {
     EXPECT_TRUE(body_view->events.front().redacted);
     EXPECT_EQ(body_view->events.front().text, "");
     EXPECT_EQ(body_view->events.back().kind, "redacted");
+    audit::Query q;
+    q.action = "helpdesk.redact";
+    auto redactions = audit.entries(asti_, q);
+    ASSERT_EQ(redactions.entries.size(), 1u);
+    EXPECT_EQ(redactions.entries.front().entry.actor_id, "agent-1");
 
     // Resolved, then the body's reply reopens; closed takes no more replies.
     ASSERT_TRUE(svc.agent_change(&agent, t->id, {"state", "", false, "resolved"}).ok());
@@ -153,6 +159,7 @@ class HelpdeskTest : public AppTest {
     EXPECT_TRUE(v->ticket.purged_at.has_value());
     for (const auto& e : v->events) EXPECT_EQ(e.text, "") << e.kind;
     EXPECT_EQ(v->events.back().kind, "purged");
+    EXPECT_TRUE(audit.verify(asti_).intact);
     EXPECT_EQ(svc.view(&agent, 0, other->id)->ticket.subject, "Una domanda") << "not closed: kept";
     // The history is append-only on both engines.
     EXPECT_ANY_THROW(app_->database().write([&](db::Conn& tx) {
