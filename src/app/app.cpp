@@ -257,6 +257,12 @@ App::App(Config config) : config_(std::move(config)) {
     if (auto st = seed_demo_packages(config_.share_dir, *tenants_, *hub_->packages); !st)
       throw std::runtime_error("demo packages: " + st.error().code + " " + st.error().detail);
   }
+  // The hub's help desk for the bodies' staff (docs/helpdesk.md).
+  helpdesk_ = helpdesk::install(router_, deps, *identity_);
+  if (config_.demo) {
+    if (auto st = seed_demo_helpdesk(config_.share_dir, *helpdesk_->helpdesk); !st)
+      throw std::runtime_error("demo help desk: " + st.error().code + " " + st.error().detail);
+  }
   // Leaving the hub (docs/export.md) and the retention purge (docs/privacy.md).
   export_ = body_export::install(router_, deps);
   {
@@ -302,7 +308,7 @@ http::ServerOptions App::server_options() const {
   for (const web::Installed* m : std::initializer_list<const web::Installed*>{
            identity_.get(), protocollo_.get(), forms_.get(), cases_.get(), applications_.get(),
            body_pages_.get(), payments_.get(), stamp_.get(), albo_.get(), certificates_.get(),
-           anagrafe_.get(), selfdecl_.get(), messaging_.get(), alerts_.get(), hub_.get()}) {
+           anagrafe_.get(), selfdecl_.get(), messaging_.get(), alerts_.get(), hub_.get(), helpdesk_.get()}) {
     o.upload_prefixes.insert(o.upload_prefixes.end(), m->upload_prefixes.begin(), m->upload_prefixes.end());
   }
   o.request_timeout = std::chrono::milliseconds(config_.request_timeout_ms);

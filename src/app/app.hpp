@@ -33,6 +33,7 @@
 #include "db/database.hpp"
 #include "files/service.hpp"
 #include "forms/module_web.hpp"
+#include "helpdesk/module_web.hpp"
 #include "http/router.hpp"
 #include "http/server.hpp"
 #include "hub/module_web.hpp"
@@ -99,6 +100,7 @@ class App {
   [[nodiscard]] anpr::sim::RunningSimulator* anpr_simulator() { return anpr_sim_.get(); }
   [[nodiscard]] certificates::CertificateService& certificates() { return *certificates_->certificates; }
   [[nodiscard]] hub::PackagesService& packages() { return *hub_->packages; }
+  [[nodiscard]] helpdesk::HelpdeskService& helpdesk() { return *helpdesk_->helpdesk; }
   [[nodiscard]] hub::OnboardingService& onboarding() { return *hub_->onboarding; }
   [[nodiscard]] body_export::BodyExportService& body_export();
   [[nodiscard]] statistics::StatisticsService& statistics();  // docs/statistics.md
@@ -176,6 +178,7 @@ class App {
   std::unique_ptr<selfdecl::Module> selfdecl_;
   std::unique_ptr<alerts::Module> alerts_;
   std::unique_ptr<hub::Module> hub_;
+  std::unique_ptr<helpdesk::Module> helpdesk_;
 
   void setup_sign_in();
   void start_demo_simulator();

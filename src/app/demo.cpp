@@ -511,6 +511,26 @@ Status seed_demo_school_cases(const std::string& /*share_dir*/, tenants::TenantS
 
 namespace sp::app {
 
+Status seed_demo_helpdesk(const std::string& share_dir, helpdesk::HelpdeskService& helpdesk) {
+  identity::Principal agent;
+  agent.kind = identity::PrincipalKind::staff;
+  agent.subject = "demo";
+  agent.display_name = "Centro servizi";
+  agent.roles = {identity::Role::helpdesk};
+  auto existing = helpdesk.search(&agent, "", true, 1);
+  if (!existing) return existing.error();
+  if (!existing->empty()) return Ok{};  // seeded before
+  auto doc = read_json(share_dir + "/data/demo/helpdesk.json");
+  if (!doc) return doc.error();
+  for (const auto& v : doc->at("answers").as_array()) {
+    const auto& o = v.as_object();
+    auto a = helpdesk.publish(&agent, std::string(o.at("category").as_string()),
+                              std::string(o.at("title").as_string()), std::string(o.at("text").as_string()));
+    if (!a) return a.error();
+  }
+  return Ok{};
+}
+
 Status seed_demo_packages(const std::string& share_dir, tenants::TenantService& tenants,
                           hub::PackagesService& packages) {
   if (!packages.packages().empty()) return Ok{};  // seeded before

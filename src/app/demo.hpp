@@ -8,6 +8,7 @@
 #include "core/result.hpp"
 #include "db/database.hpp"
 #include "forms/definitions_service.hpp"
+#include "helpdesk/service.hpp"
 #include "hub/service.hpp"
 #include "identity/staff_service.hpp"
 #include "payments/portal_service.hpp"
@@ -63,6 +64,8 @@ Status seed_demo_school_cases(const std::string& share_dir, tenants::TenantServi
 
 // The hub's standard packages and the demo bodies' credits from <share_dir>/data/demo/packages.json, when
 // the hub has no package yet. The demo bodies keep the services of bodies.json (no package assigned).
+// The help desk's demo answers (data/demo/helpdesk.json), when its knowledge base is empty.
+Status seed_demo_helpdesk(const std::string& share_dir, helpdesk::HelpdeskService& helpdesk);
 Status seed_demo_packages(const std::string& share_dir, tenants::TenantService& tenants,
                           hub::PackagesService& packages);
 

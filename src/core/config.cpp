@@ -154,6 +154,9 @@ const std::vector<Field>& fields() {
                    "App IO services API base (https://api.io.pagopa.it/api/v1); empty: IO messages "
                    "go by e-mail (demo: the simulator). Keys: <keys_dir>/<body>/appio/subscription-key",
                    &Config::appio_url));
+    f.push_back(int_field("helpdesk_retention_months",
+                          "help desk: months after closing when a ticket's texts and subject are purged",
+                          &Config::helpdesk_retention_months, 1, 240));
     f.push_back(int_field("alert_rate_email", "alerts: e-mails per second to the SMTP relay",
                           &Config::alert_rate_email, 1, 100000));
     f.push_back(int_field("alert_rate_sms", "alerts: SMS per second to the SMS gateway",

@@ -152,6 +152,7 @@ http::Response home(StaffWebDeps& d, http::Request& req) {
         page.data.set("payments_href", "/backoffice/" + body->slug + "/pagamenti");
         page.data.set("messages_href", "/backoffice/" + body->slug + "/messaggi");
         page.data.set("alerts_href", "/backoffice/" + body->slug + "/avvisi");
+        page.data.set("helpdesk_href", "/backoffice/" + body->slug + "/assistenza");
       }
       if (authorize(p, Permission::manage_register, body->id))
         page.data.set("register_href", "/backoffice/" + body->slug + "/anagrafe");
@@ -175,6 +176,7 @@ http::Response home(StaffWebDeps& d, http::Request& req) {
     page.data.set("body_name", d.view.t(lang, "ui.staff_hub"));
   }
   if (p->has(Role::counter_operator)) page.data.set("counter_href", "/sportello-assistito/");
+  if (authorize(p, Permission::helpdesk, 0)) page.data.set("helpdesk_queue_href", "/hub/assistenza");
   if (authorize(p, Permission::manage_hub, 0)) {
     page.data.set("jobs_href", "/backoffice/lavori");
     page.data.set("hub_href", "/backoffice/enti");

@@ -223,6 +223,13 @@ test('live responses match the documented schemas', async () => {
     await check(pattern, path, 401, { authorization: 'Bearer sp_chiave-inventata-che-non-esiste' });
   }
 
+  // The help desk's ticket for a body's programs (authenticated answers in tests/integration/helpdesk).
+  const ticket = '/api/v1/backoffice/{slug}/assistenza/{id}';
+  await check(ticket, '/api/v1/backoffice/asti/assistenza/qualunque', 401);
+  await check(ticket, '/api/v1/backoffice/asti/assistenza/qualunque', 401, {
+    authorization: 'Bearer sp_chiave-inventata-che-non-esiste',
+  });
+
   // pagoPA notice numbers (public) and debt positions (authenticated answers in
   // tests/integration/payments_api).
   const nav = '/api/v1/pagopa/notice-numbers/{nav}';

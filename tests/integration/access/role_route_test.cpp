@@ -349,6 +349,25 @@ const std::vector<Rule>& rules() {
       {"GET", "/backoffice/{slug}/statistiche", kAstiManagers},
       {"GET", "/backoffice/{slug}/statistiche.csv", kAstiManagers},
       {"GET", "/backoffice/{slug}/statistiche.json", kAstiManagers},
+      // The help desk (docs/helpdesk.md): a body's tickets for its desk staff ({id}: an Asti ticket; the
+      // POSTs without their fields answer 400 to those allowed); the hub's queue for its agents only.
+      {"GET", "/backoffice/{slug}/assistenza", kAstiDesk},
+      {"GET", "/backoffice/{slug}/assistenza/nuova", kAstiDesk},
+      {"POST", "/backoffice/{slug}/assistenza/nuova", kAstiDesk},
+      {"GET", "/backoffice/{slug}/assistenza/{id}", kAstiDesk},
+      {"POST", "/backoffice/{slug}/assistenza/{id}", kAstiDesk, "text=una+risposta"},
+      {"GET", "/hub/assistenza", {"helpdesk"}},
+      {"GET", "/hub/assistenza/nuova", {"helpdesk"}},
+      {"POST", "/hub/assistenza/nuova", {"helpdesk"}},
+      {"GET", "/hub/assistenza/risposte", {"helpdesk"}},
+      {"POST", "/hub/assistenza/risposte", {"helpdesk"}},
+      {"GET", "/hub/assistenza/{id}", {"helpdesk"}},
+      // {n}: no attachment of that number: 404 for everyone (integration_helpdesk downloads real ones).
+      {"GET", "/backoffice/{slug}/assistenza/{id}/allegati/{n}", {}},
+      {"GET", "/hub/assistenza/{id}/allegati/{n}", {}},
+      {"POST", "/hub/assistenza/{id}", {"helpdesk"}, "action=note&text=nota+interna"},
+      // Programs only, with the body's API key (scope helpdesk:read; tests/integration/helpdesk).
+      {"GET", "/api/v1/backoffice/{slug}/assistenza/{id}", {}},
   };
   return all;
 }
@@ -570,6 +589,10 @@ class RoleRouteTest : public ::testing::TestWithParam<sp::db::Dialect> {
         &op, asti_, {"water_cut", "Acqua sospesa", "Domani dalle 8 alle 12.", "all", "", ""});
     ASSERT_TRUE(alert.ok()) << alert.error().code;
     alert_id_ = *alert;
+    // A help-desk ticket of Asti's.
+    auto ticket = app_->helpdesk().open(&op, asti_, {"services", "normal", "Prova", "Testo della prova", ""});
+    ASSERT_TRUE(ticket.ok()) << ticket.error().code;
+    ticket_id_ = ticket->id;
     // A finished export of Asti (its folder is not there: the manifest answers 410 to those allowed).
     export_id_ = "access-test-export";
     app_->database().write([&](sp::db::Conn& tx) {
@@ -595,8 +618,10 @@ class RoleRouteTest : public ::testing::TestWithParam<sp::db::Dialect> {
     const bool a_message = pattern.find("/messaggi/") != std::string::npos;
     const bool an_alert = pattern.find("/avvisi/") != std::string::npos;
     const bool an_export = pattern.find("/esportazion") != std::string::npos;
+    const bool a_ticket = pattern.find("/assistenza/") != std::string::npos;
     put("{activity}", "applications");
-    put("{id}", an_alert        ? alert_id_
+    put("{id}", a_ticket        ? ticket_id_
+                : an_alert      ? alert_id_
                 : an_export     ? export_id_
                 : a_message     ? message_id_
                 : protocol      ? protocol_id_
@@ -696,6 +721,7 @@ class RoleRouteTest : public ::testing::TestWithParam<sp::db::Dialect> {
   std::string albo_id_;
   std::string alert_id_;
   std::string export_id_;
+  std::string ticket_id_;
 };
 
 TEST_P(RoleRouteTest, EveryRouteIsEitherPublicOrInTheTable) {

@@ -1,0 +1,266 @@
+#include "helpdesk/store.hpp"
+
+#include <cctype>
+
+namespace sp::helpdesk::store {
+namespace {
+
+constexpr const char* kTicketCols =
+    "id, number, tenant_id, category, priority, subject, state, channel, opened_by, opened_by_name, "
+    "logged_by, assignee, assignee_name, created_at, updated_at, first_response_at, first_response_s, "
+    "sla_elapsed_s, sla_running, sla_since, closed_at, purged_at, version";
+
+constexpr const char* kInsertTicket =
+    "INSERT INTO helpdesk_tickets (id, number, tenant_id, category, priority, subject, state, channel, "
+    "opened_by, opened_by_name, logged_by, assignee, assignee_name, created_at, updated_at, "
+    "sla_elapsed_s, sla_running, sla_since, version) "
+    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, 1)";
+
+constexpr const char* kUpdateTicket =
+    "UPDATE helpdesk_tickets SET category = $3, priority = $4, state = $5, assignee = $6, assignee_name = "
+    "$7, "
+    "updated_at = $8, first_response_at = $9, first_response_s = $10, sla_elapsed_s = $11, "
+    "sla_running = $12, sla_since = $13, closed_at = $14, version = version + 1 "
+    "WHERE id = $1 AND version = $2";
+
+constexpr const char* kInsertEvent =
+    "INSERT INTO helpdesk_events (ticket_id, seq, tenant_id, at, actor_id, actor_name, actor_side, kind, "
+    "value, text_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
+
+constexpr const char* kEvents =
+    "SELECT e.seq, e.at, e.actor_id, e.actor_name, e.actor_side, e.kind, e.value, e.text_id, t.body, "
+    "t.visibility, t.redacted_at, t.purged_at FROM helpdesk_events e "
+    "LEFT JOIN helpdesk_texts t ON t.id = e.text_id WHERE e.ticket_id = $1 ORDER BY e.seq";
+
+constexpr const char* kTargets =
+    "SELECT first_response_min, resolution_min FROM helpdesk_sla_targets WHERE category = $1 AND priority = "
+    "$2";
+
+constexpr const char* kPurgeCandidates =
+    "SELECT id FROM helpdesk_tickets WHERE state = 'closed' AND closed_at < $1 AND purged_at IS NULL "
+    "ORDER BY closed_at LIMIT $2";
+
+std::string iso(time::TimePoint tp) {
+  return time::format_iso_utc_millis(tp);
+}
+
+Ticket ticket_of(const db::Row& r) {
+  Ticket t;
+  t.id = r.text(0);
+  t.number = r.i64(1);
+  t.tenant_id = r.i64(2);
+  t.category = r.text(3);
+  t.priority = parse_priority(r.text(4)).value_or(Priority::normal);
+  t.subject = r.text(5);
+  t.state = parse_state(r.text(6)).value_or(State::new_);
+  t.channel = r.text(7);
+  t.opened_by = r.text(8);
+  t.opened_by_name = r.text(9);
+  t.logged_by = r.text(10);
+  t.assignee = r.text(11);
+  t.assignee_name = r.text(12);
+  t.created_at = r.text(13);
+  t.updated_at = r.text(14);
+  t.first_response_at = r.opt_text(15);
+  t.first_response_s = r.opt_i64(16);
+  t.clock.elapsed_s = r.i64(17);
+  t.clock.running = r.boolean(18);
+  auto since = time::parse_iso_utc(r.text(19));
+  if (since) t.clock.since = *since;
+  t.closed_at = r.opt_text(20);
+  t.purged_at = r.opt_text(21);
+  t.version = r.i64(22);
+  return t;
+}
+
+db::Value opt(const std::optional<std::string>& s) {
+  return s ? db::Value(*s) : db::Value(nullptr);
+}
+db::Value opt(const std::optional<std::int64_t>& v) {
+  return v ? db::Value(*v) : db::Value(nullptr);
+}
+
+}  // namespace
+
+std::int64_t next_number(db::Conn& tx) {
+  auto r = tx.query_one("SELECT COALESCE(MAX(number), 0) + 1 FROM helpdesk_tickets");
+  return r ? r->i64(0) : 1;
+}
+
+void insert_ticket(db::Conn& tx, const Ticket& t) {
+  tx.exec(kInsertTicket,
+          {t.id, t.number, t.tenant_id, t.category, std::string(to_string(t.priority)), t.subject,
+           std::string(to_string(t.state)), t.channel, t.opened_by, t.opened_by_name, t.logged_by, t.assignee,
+           t.assignee_name, t.created_at, t.updated_at, t.clock.elapsed_s,
+           std::int64_t{t.clock.running ? 1 : 0}, iso(t.clock.since)});
+}
+
+bool update_ticket(db::Conn& tx, const Ticket& t, std::int64_t expected_version) {
+  return tx.exec(kUpdateTicket,
+                 {t.id, expected_version, t.category, std::string(to_string(t.priority)),
+                  std::string(to_string(t.state)), t.assignee, t.assignee_name, t.updated_at,
+                  opt(t.first_response_at), opt(t.first_response_s), t.clock.elapsed_s,
+                  std::int64_t{t.clock.running ? 1 : 0}, iso(t.clock.since), opt(t.closed_at)}) == 1;
+}
+
+std::optional<Ticket> ticket(db::Conn& c, tenants::TenantId tenant, const std::string& id) {
+  std::optional<db::Row> r;
+  if (tenant == 0) {
+    r = c.query_one(std::string("SELECT ") + kTicketCols + " FROM helpdesk_tickets WHERE id = $1", {id});
+  } else {
+    r = c.query_one(
+        std::string("SELECT ") + kTicketCols + " FROM helpdesk_tickets WHERE id = $1 AND tenant_id = $2",
+        {id, tenant});
+  }
+  if (!r) return std::nullopt;
+  return ticket_of(*r);
+}
+
+std::vector<Ticket> tickets_of(db::Conn& c, tenants::TenantId tenant) {
+  std::vector<Ticket> out;
+  for (const auto& r :
+       c.query(std::string("SELECT ") + kTicketCols +
+                   " FROM helpdesk_tickets WHERE tenant_id = $1 ORDER BY created_at DESC LIMIT 500",
+               {tenant}))
+    out.push_back(ticket_of(r));
+  return out;
+}
+
+std::vector<Ticket> all_tickets(db::Conn& c, bool include_closed) {
+  std::vector<Ticket> out;
+  const std::string where = include_closed ? "" : " WHERE state <> 'closed'";
+  for (const auto& r : c.query(std::string("SELECT ") + kTicketCols + " FROM helpdesk_tickets" + where +
+                               " ORDER BY created_at LIMIT 1000"))
+    out.push_back(ticket_of(r));
+  return out;
+}
+
+int next_seq(db::Conn& tx, const std::string& ticket_id) {
+  auto r =
+      tx.query_one("SELECT COALESCE(MAX(seq), 0) + 1 FROM helpdesk_events WHERE ticket_id = $1", {ticket_id});
+  return r ? static_cast<int>(r->i64(0)) : 1;
+}
+
+void insert_event(db::Conn& tx, const Ticket& t, const Event& e) {
+  tx.exec(kInsertEvent, {t.id, std::int64_t{e.seq}, t.tenant_id, e.at, e.actor_id, e.actor_name, e.actor_side,
+                         e.kind, e.value, e.text_id.empty() ? db::Value(nullptr) : db::Value(e.text_id)});
+}
+
+void insert_text(db::Conn& tx, const std::string& id, const Ticket& t, bool internal,
+                 const std::string& body) {
+  tx.exec(
+      "INSERT INTO helpdesk_texts (id, ticket_id, tenant_id, visibility, body) VALUES ($1, $2, $3, $4, $5)",
+      {id, t.id, t.tenant_id, std::string(internal ? "internal" : "public"), body});
+}
+
+std::vector<Event> events(db::Conn& c, const std::string& ticket_id) {
+  std::vector<Event> out;
+  for (const auto& r : c.query(kEvents, {ticket_id})) {
+    Event e;
+    e.seq = static_cast<int>(r.i64(0));
+    e.at = r.text(1);
+    e.actor_id = r.text(2);
+    e.actor_name = r.text(3);
+    e.actor_side = r.text(4);
+    e.kind = r.text(5);
+    e.value = r.text(6);
+    e.text_id = r.text(7);
+    e.text = r.text(8);
+    e.internal = r.text(9) == "internal";
+    e.redacted = !r.is_null(10);
+    e.purged = !r.is_null(11);
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
+bool redact_text(db::Conn& tx, const std::string& ticket_id, const std::string& text_id,
+                 const std::string& now) {
+  return tx.exec(
+             "UPDATE helpdesk_texts SET body = '', redacted_at = $3 WHERE id = $1 AND ticket_id = $2 AND "
+             "redacted_at IS NULL",
+             {text_id, ticket_id, now}) == 1;
+}
+
+void insert_attachment(db::Conn& tx, const Ticket& t, int seq, int n, const std::string& file_id,
+                       const std::string& name) {
+  tx.exec(
+      "INSERT INTO helpdesk_attachments (ticket_id, seq, n, tenant_id, file_id, name) "
+      "VALUES ($1, $2, $3, $4, $5, $6)",
+      {t.id, std::int64_t{seq}, std::int64_t{n}, t.tenant_id, file_id, name});
+}
+
+int next_attachment(db::Conn& tx, const std::string& ticket_id) {
+  auto r = tx.query_one("SELECT COALESCE(MAX(n), 0) + 1 FROM helpdesk_attachments WHERE ticket_id = $1",
+                        {ticket_id});
+  return r ? static_cast<int>(r->i64(0)) : 1;
+}
+
+std::vector<std::pair<int, Attachment>> attachments(db::Conn& c, const std::string& ticket_id) {
+  std::vector<std::pair<int, Attachment>> out;
+  for (const auto& r : c.query("SELECT seq, n, file_id, name FROM helpdesk_attachments WHERE ticket_id = $1 "
+                               "AND purged_at IS NULL ORDER BY n",
+                               {ticket_id}))
+    out.emplace_back(static_cast<int>(r.i64(0)),
+                     Attachment{static_cast<int>(r.i64(1)), r.text(2), r.text(3), false});
+  return out;
+}
+
+void purge_attachments_of(db::Conn& tx, const std::string& ticket_id, int seq, const std::string& now) {
+  tx.exec(
+      "UPDATE helpdesk_attachments SET purged_at = $3 WHERE ticket_id = $1 AND seq = $2 AND purged_at IS "
+      "NULL",
+      {ticket_id, std::int64_t{seq}, now});
+}
+
+std::optional<Targets> targets(db::Conn& c, const std::string& category, Priority p) {
+  auto r = c.query_one(kTargets, {category, std::string(to_string(p))});
+  if (!r) return std::nullopt;
+  return Targets{r->i64(0), r->i64(1)};
+}
+
+std::vector<std::string> purge_candidates(db::Conn& c, const std::string& before, int limit) {
+  std::vector<std::string> out;
+  for (const auto& r : c.query(kPurgeCandidates, {before, std::int64_t{limit}})) out.push_back(r.text(0));
+  return out;
+}
+
+void purge_content(db::Conn& tx, const std::string& ticket_id, const std::string& now) {
+  tx.exec("UPDATE helpdesk_texts SET body = '', purged_at = $2 WHERE ticket_id = $1", {ticket_id, now});
+  tx.exec("UPDATE helpdesk_attachments SET purged_at = $2 WHERE ticket_id = $1 AND purged_at IS NULL",
+          {ticket_id, now});
+  tx.exec("UPDATE helpdesk_tickets SET subject = '', purged_at = $2, version = version + 1 WHERE id = $1",
+          {ticket_id, now});
+}
+
+void insert_answer(db::Conn& tx, const Answer& a) {
+  std::string search;
+  for (char ch : a.title + "\n" + a.body)
+    search += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  tx.exec(
+      "INSERT INTO helpdesk_answers (id, category, title, body, search_text, published_by, published_at, "
+      "updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+      {a.id, a.category, a.title, a.body, search, a.published_by, a.published_at, a.updated_at});
+}
+
+std::vector<Answer> answers(db::Conn& c, const std::vector<std::string>& words, bool every_word, int limit) {
+  std::string sql =
+      "SELECT id, category, title, body, published_by, published_at, updated_at FROM helpdesk_answers";
+  db::Params params;
+  for (const auto& w : words) {
+    params.emplace_back("%" + w + "%");
+    sql += std::string(params.size() == 1 ? " WHERE ("
+                       : every_word       ? " AND "
+                                          : " OR ") +
+           "search_text LIKE $" + std::to_string(params.size());
+  }
+  if (!params.empty()) sql += ")";
+  params.emplace_back(std::int64_t{limit});
+  sql += " ORDER BY published_at DESC LIMIT $" + std::to_string(params.size());
+  std::vector<Answer> out;
+  for (const auto& r : c.query(sql, params))
+    out.push_back(Answer{r.text(0), r.text(1), r.text(2), r.text(3), r.text(4), r.text(5), r.text(6)});
+  return out;
+}
+
+}  // namespace sp::helpdesk::store

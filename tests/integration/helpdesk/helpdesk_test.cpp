@@ -1,0 +1,293 @@
+// The help desk (docs/helpdesk.md) on a demo database, both drivers, without sockets:
+// - the SLA with a test clock: opened → the agent replies and waits (paused) → the body replies (runs
+//   again) → a priority change keeps the time spent → breach, and the queue's order; notifications in the
+//   outbox; internal notes never shown to the body; redaction; the retention purge; the history is
+//   append-only;
+// - the pages and the API: a body's staff member opens a ticket (after the matching answers), the agent
+//   replies and waits, the body replies; Novara's staff cannot read Asti's ticket by page or API; the
+//   agent cannot open a citizen's case.
+#include "../protocollo_web/app_fixture.hpp"
+#include "adapters/messaging/outbox.hpp"
+#include "helpdesk/service.hpp"
+
+namespace sp::helpdesk::test {
+namespace {
+
+using namespace std::chrono_literals;
+using identity::Principal;
+using identity::PrincipalKind;
+using identity::Role;
+using protocollo::webtest::AppTest;
+constexpr auto npos = std::string::npos;
+
+time::TimePoint at(const char* iso) {
+  return time::parse_iso_utc(iso).value();
+}
+
+Principal staff(const std::string& id, const std::string& name, tenants::TenantId body, Role role) {
+  Principal p;
+  p.kind = PrincipalKind::staff;
+  p.subject = id;
+  p.display_name = name;
+  p.tenant_id = body;
+  p.roles = {role};
+  return p;
+}
+
+std::string location(const http::Response& r) {
+  return AppTest::header(r, "location");
+}
+
+class HelpdeskTest : public AppTest {
+ public:
+  std::size_t outbox_count(const std::string& type, const std::string& to) {
+    std::size_t n = 0;
+    app_->database().read([&](db::Conn& c) {
+      auto r =
+          c.query_one("SELECT COUNT(*) FROM outbox WHERE message_type = $1 AND recipient = $2", {type, to});
+      n = r ? static_cast<std::size_t>(r->i64(0)) : 0;
+    });
+    return n;
+  }
+
+  void sla_with_a_test_clock() {
+    time::TestClock clock(at("2026-12-14T08:00:00Z"));  // Monday 14 December, 09:00 in Rome
+    Directory dir;
+    dir.staff = [](const std::string& id) -> std::optional<StaffContact> {
+      return StaffContact{id, "Marco Bosio", "marco@asti.example"};
+    };
+    dir.agents = [] { return std::vector<StaffContact>{{"agent-1", "Davide Conti", "davide@pes.example"}}; };
+    dir.slug = [](tenants::TenantId) { return std::string("asti"); };
+    Options o;
+    o.public_url = "http://hub.example";
+    o.retention_months = 24;
+    files::FileService files(app_->database(), clock);
+    audit::AuditService audit(app_->database(), clock);
+    HelpdeskService svc(app_->database(), clock, sp::testing::locales(), files, audit, dir, o);
+    const auto marco = staff("asti-op-1", "Marco Bosio", asti_, Role::operator_);
+    const auto luca = staff("novara-admin-1", "Luca Colombo", novara_, Role::body_admin);
+    const auto agent = staff("agent-1", "Davide Conti", 0, Role::helpdesk);
+
+    auto t =
+        svc.open(&marco, asti_, {"services", "normal", "Il modulo della mensa non si apre", "Da ieri.", ""});
+    ASSERT_TRUE(t.ok()) << t.error().code;
+    EXPECT_EQ(t->channel, "web");
+    EXPECT_EQ(outbox_count("helpdesk.new", "davide@pes.example"), 1u) << "new ticket → the agents";
+    // Refusals: a body's staff for another body, an empty text (the field named), a counter operator.
+    EXPECT_EQ(svc.open(&luca, asti_, {"services", "", "x", "y", ""}).error().http_status, 403);
+    EXPECT_EQ(svc.open(&marco, asti_, {"services", "", "Oggetto", " ", ""}).error().field, "text");
+    EXPECT_EQ(svc.open(&marco, asti_, {"nope", "", "Oggetto", "t", ""}).error().code, "helpdesk.category");
+
+    // 10:00: the agent answers and waits for the body. First response after one business hour.
+    clock.set(at("2026-12-14T09:00:00Z"));
+    ASSERT_TRUE(svc.agent_change(&agent, t->id, {"reply", "Quale browser usate?", true, ""}).ok());
+    EXPECT_EQ(outbox_count("helpdesk.reply", "marco@asti.example"), 1u) << "agent's reply → the opener";
+    auto v = svc.view(&agent, 0, t->id);
+    ASSERT_TRUE(v.ok());
+    EXPECT_EQ(v->ticket.state, State::waiting);
+    EXPECT_EQ(v->ticket.first_response_s, 3600);
+    EXPECT_FALSE(v->sla.running);
+    EXPECT_TRUE(v->sla.first_response_met);  // normal: 8 h
+    // Two days later, still one hour spent: paused while waiting.
+    clock.set(at("2026-12-16T08:00:00Z"));
+    v = svc.view(&agent, 0, t->id);
+    EXPECT_EQ(v->sla.resolution.left_s, 2700 * 60 - 3600);
+    EXPECT_FALSE(v->sla.resolution.due.has_value());
+    // The body replies: open again, the clock runs from now.
+    ASSERT_TRUE(svc.body_reply(&marco, asti_, t->id, "Firefox 128.").ok());
+    clock.set(at("2026-12-16T09:00:00Z"));
+    v = svc.view(&agent, 0, t->id);
+    EXPECT_EQ(v->ticket.state, State::open);
+    EXPECT_TRUE(v->sla.running);
+    EXPECT_EQ(v->sla.resolution.left_s, 2700 * 60 - 2 * 3600);
+    // Urgent: the target becomes 8 h, the two hours stay spent; six business hours later it is breached.
+    ASSERT_TRUE(svc.agent_change(&agent, t->id, {"priority", "", false, "urgent"}).ok());
+    v = svc.view(&agent, 0, t->id);
+    EXPECT_EQ(v->sla.resolution.left_s, 6 * 3600);
+    EXPECT_EQ(*v->sla.resolution.due, at("2026-12-16T15:00:00Z"));  // Wednesday 16:00 in Rome
+    auto other = svc.open(&marco, asti_, {"other", "low", "Una domanda", "Quando?", ""});
+    ASSERT_TRUE(other.ok());
+    // Thursday 09:30: 1 h on Monday, 9 h on Wednesday, 30 min today: 10.5 business hours spent.
+    clock.set(at("2026-12-17T08:30:00Z"));
+    v = svc.view(&agent, 0, t->id);
+    EXPECT_TRUE(v->sla.resolution.breached);
+    EXPECT_EQ(v->sla.resolution.left_s, -150 * 60);
+    auto queue = svc.queue(&agent);
+    ASSERT_TRUE(queue.ok());
+    ASSERT_GE(queue->size(), 2u);
+    EXPECT_EQ(queue->front().ticket.id, t->id) << "the breached ticket first";
+    EXPECT_EQ(svc.queue(&marco).error().http_status, 403);
+
+    // Internal notes are the agents' only; the body's staff never see them.
+    ASSERT_TRUE(svc.agent_change(&agent, t->id, {"note", "Bug noto, ticket interno 42", false, ""}).ok());
+    auto body_view = svc.view(&marco, asti_, t->id);
+    ASSERT_TRUE(body_view.ok());
+    for (const auto& e : body_view->events) EXPECT_NE(e.text, "Bug noto, ticket interno 42");
+    // The tenant wall in the service: another body's staff get 403 on Asti, 404 under their own body.
+    EXPECT_EQ(svc.view(&luca, asti_, t->id).error().http_status, 403);
+    EXPECT_EQ(svc.view(&luca, novara_, t->id).error().http_status, 404);
+    EXPECT_EQ(svc.body_reply(&luca, novara_, t->id, "x").error().http_status, 404);
+    EXPECT_EQ(svc.view(&marco, 0, t->id).error().http_status, 403) << "the agents' view";
+
+    // Redaction: the opening message's text is gone, a redaction event says who and when.
+    ASSERT_TRUE(svc.agent_change(&agent, t->id, {"redact", "", false, "1"}).ok());
+    body_view = svc.view(&marco, asti_, t->id);
+    EXPECT_TRUE(body_view->events.front().redacted);
+    EXPECT_EQ(body_view->events.front().text, "");
+    EXPECT_EQ(body_view->events.back().kind, "redacted");
+    audit::Query q;
+    q.action = "helpdesk.redact";
+    auto redactions = audit.entries(asti_, q);
+    ASSERT_EQ(redactions.entries.size(), 1u);
+    EXPECT_EQ(redactions.entries.front().entry.actor_id, "agent-1");
+
+    // Resolved, then the body's reply reopens; closed takes no more replies.
+    ASSERT_TRUE(svc.agent_change(&agent, t->id, {"state", "", false, "resolved"}).ok());
+    ASSERT_TRUE(svc.body_reply(&marco, asti_, t->id, "Ancora no.").ok());
+    EXPECT_EQ(svc.view(&agent, 0, t->id)->ticket.state, State::open);
+    EXPECT_EQ(svc.agent_change(&agent, t->id, {"state", "", false, "new"}).error().code, "helpdesk.state");
+    ASSERT_TRUE(svc.agent_change(&agent, t->id, {"state", "", false, "closed"}).ok());
+    EXPECT_EQ(svc.body_reply(&marco, asti_, t->id, "?").error().code, "helpdesk.closed");
+
+    // Retention: 24 months after closing, not a day before, the texts and the subject are purged.
+    clock.set(at("2028-12-16T08:00:00Z"));
+    EXPECT_EQ(svc.purge_expired(), 0);
+    clock.set(at("2028-12-18T08:00:00Z"));
+    EXPECT_EQ(svc.purge_expired(), 1);
+    v = svc.view(&agent, 0, t->id);
+    EXPECT_EQ(v->ticket.subject, "");
+    EXPECT_TRUE(v->ticket.purged_at.has_value());
+    for (const auto& e : v->events) EXPECT_EQ(e.text, "") << e.kind;
+    EXPECT_EQ(v->events.back().kind, "purged");
+    EXPECT_TRUE(audit.verify(asti_).intact);
+    EXPECT_EQ(svc.view(&agent, 0, other->id)->ticket.subject, "Una domanda") << "not closed: kept";
+    // The history is append-only on both engines.
+    EXPECT_ANY_THROW(app_->database().write([&](db::Conn& tx) {
+      tx.exec("UPDATE helpdesk_events SET kind = 'x' WHERE ticket_id = $1", {t->id});
+    }));
+    EXPECT_ANY_THROW(app_->database().write(
+        [&](db::Conn& tx) { tx.exec("DELETE FROM helpdesk_events WHERE ticket_id = $1", {t->id}); }));
+  }
+
+  void pages_walls_and_api() {
+    const auto op = operator_session();
+    const auto agent = staff_session("helpdesk@pes.example", "Polo-helpdesk-2026!");
+    const auto novara = novara_session();
+    ASSERT_FALSE(agent.empty());
+    // The agent publishes an answer; the staff's new-ticket form shows it before sending.
+    auto pub = post_form("/hub/assistenza/risposte", agent,
+                         "category=services&title=Il+modulo+non+si+apre&text=Svuotare+la+cache+del+browser.");
+    ASSERT_EQ(pub.status, 303) << pub.body;
+    const std::string form =
+        "category=services&priority=normal&subject=Il+modulo+della+mensa+non+si+apre&"
+        "text=Da+ieri+il+modulo+resta+bianco.";
+    auto first = post_form("/backoffice/asti/assistenza/nuova", op, form);
+    ASSERT_EQ(first.status, 200);
+    EXPECT_NE(first.body.find("id=\"hd-suggested\""), npos);
+    EXPECT_NE(first.body.find("Svuotare la cache del browser."), npos);
+    EXPECT_NE(first.body.find("Da ieri il modulo resta bianco."), npos) << "what was typed is kept";
+    EXPECT_NE(first.body.find("id=\"hd-personal-data\""), npos);
+    // Sent for real, with a log file attached (the form is multipart).
+    auto sent = post_multipart("/backoffice/asti/assistenza/nuova", op,
+                               {{"category", "services"},
+                                {"priority", "normal"},
+                                {"subject", "Il modulo della mensa non si apre"},
+                                {"text", "Da ieri il modulo resta bianco."},
+                                {"answers_seen", "1"}},
+                               {{"files", "console.txt", "text/plain", "TypeError: form is undefined\n"}});
+    ASSERT_EQ(sent.status, 303) << sent.body;
+    const auto loc = location(sent);
+    ASSERT_EQ(loc.rfind("/backoffice/asti/assistenza/", 0), 0u) << loc;
+    const auto id = loc.substr(28, loc.find('?') - 28);
+    const std::string body_page = "/backoffice/asti/assistenza/" + id;
+    const std::string hub_page = "/hub/assistenza/" + id;
+    EXPECT_NE(get("/backoffice/asti/assistenza", op).body.find(id), npos);
+    // The attachment: the body's staff and the agents download it; Novara does not.
+    auto file = get(body_page + "/allegati/1", op);
+    ASSERT_EQ(file.status, 200);
+    EXPECT_EQ(file.body, "TypeError: form is undefined\n");
+    EXPECT_EQ(get(hub_page + "/allegati/1", agent).status, 200);
+    EXPECT_EQ(get("/backoffice/novara/assistenza/" + id + "/allegati/1", novara).status, 404);
+    EXPECT_EQ(get(body_page + "/allegati/1", novara).status, 403);
+    // An error keeps what was typed and names the field.
+    auto bad =
+        post_form("/backoffice/asti/assistenza/nuova", op, "category=services&subject=&text=Testo+scritto");
+    EXPECT_EQ(bad.status, 400);
+    EXPECT_NE(bad.body.find("Testo scritto"), npos);
+    EXPECT_NE(bad.body.find("data-code=\"helpdesk.subject\""), npos);
+
+    // The agent: the queue, a reply that waits for the body (paused), an internal note.
+    auto queue = get("/hub/assistenza", agent);
+    ASSERT_EQ(queue.status, 200);
+    EXPECT_NE(queue.body.find(id), npos);
+    ASSERT_EQ(post_form(hub_page, agent, "action=reply&wait=1&text=Che+browser+usate%3F").status, 303);
+    ASSERT_EQ(post_form(hub_page, agent, "action=note&text=Nota+solo+per+noi").status, 303);
+    auto agent_view = get(hub_page, agent);
+    EXPECT_NE(agent_view.body.find("data-sla=\"paused\""), npos);
+    EXPECT_NE(agent_view.body.find("Nota solo per noi"), npos);
+    auto body_view = get(body_page, op);
+    ASSERT_EQ(body_view.status, 200);
+    EXPECT_NE(body_view.body.find("Che browser usate?"), npos);
+    EXPECT_NE(body_view.body.find("id=\"hd-waiting\""), npos);
+    EXPECT_EQ(body_view.body.find("Nota solo per noi"), npos) << "internal notes stay internal";
+    ASSERT_EQ(post_form(body_page, op, "text=Firefox").status, 303);
+    EXPECT_NE(get(hub_page, agent).body.find("data-sla=\"running\""), npos);
+    EXPECT_NE(get(hub_page, agent, "en").body.find("In progress"), npos);
+
+    // A phone call logged by the agent for Asti: Asti's staff see it; who called is required.
+    const std::string call =
+        "body=asti&category=access&priority=urgent&subject=Account+bloccato&"
+        "text=Il+collega+non+entra+nel+back+office.";
+    auto no_caller = post_form("/hub/assistenza/nuova", agent, call);
+    EXPECT_EQ(no_caller.status, 400);
+    EXPECT_NE(no_caller.body.find("data-code=\"helpdesk.caller\""), npos);
+    EXPECT_NE(no_caller.body.find("Il collega non entra nel back office."), npos);
+    auto logged = post_form("/hub/assistenza/nuova", agent, call + "&caller=Giulia+Ferraris");
+    ASSERT_EQ(logged.status, 303) << logged.body;
+    EXPECT_NE(get("/backoffice/asti/assistenza", op).body.find("Account bloccato"), npos);
+    EXPECT_NE(get(location(logged).substr(0, location(logged).find('?')), agent).body.find("Giulia Ferraris"),
+              npos);
+
+    // Novara's staff: Asti's ticket neither under Asti's URL (403) nor under Novara's (404).
+    EXPECT_EQ(get(body_page, novara).status, 403);
+    EXPECT_EQ(get("/backoffice/novara/assistenza/" + id, novara).status, 404);
+    EXPECT_EQ(post_form("/backoffice/novara/assistenza/" + id, novara, "text=x").status, 404);
+    EXPECT_EQ(get("/backoffice/novara/assistenza", novara).body.find(id), npos);
+    EXPECT_EQ(get(hub_page, novara).status, 403);
+    EXPECT_EQ(get("/hub/assistenza", op).status, 403) << "the queue is the agents'";
+    // The API: Asti's key reads it (no internal note), Novara's key gets 403 on Asti and 404 on its own.
+    const auto asti_key = api_key(asti_, {"helpdesk:read"});
+    const auto novara_key = api_key(novara_, {"helpdesk:read"});
+    auto api = this->api("GET", "/api/v1/backoffice/asti/assistenza/" + id, asti_key);
+    ASSERT_EQ(api.status, 200) << api.body;
+    EXPECT_NE(api.body.find("Che browser usate?"), npos);
+    EXPECT_EQ(api.body.find("Nota solo per noi"), npos);
+    EXPECT_EQ(this->api("GET", "/api/v1/backoffice/asti/assistenza/" + id, novara_key).status, 403);
+    EXPECT_EQ(this->api("GET", "/api/v1/backoffice/novara/assistenza/" + id, novara_key).status, 404);
+
+    // The agent never reaches a citizen's case: the case page, its queue and the API are refused.
+    std::string case_id;
+    app_->database().read([&](db::Conn& c) {
+      auto r = c.query_one("SELECT id FROM cases WHERE tenant_id = $1 LIMIT 1", {asti_});
+      if (r) case_id = r->text(0);
+    });
+    ASSERT_FALSE(case_id.empty());
+    EXPECT_EQ(get("/backoffice/asti/pratiche/" + case_id, op).status, 200) << "the body's staff may";
+    EXPECT_EQ(get("/backoffice/asti/pratiche/" + case_id, agent).status, 403);
+    EXPECT_EQ(get("/backoffice/asti/pratiche", agent).status, 403);
+    auto api_as_agent = request("GET", "/api/v1/backoffice/asti/protocollo/registrazioni", agent);
+    EXPECT_EQ(send(api_as_agent).status, 401) << "a session is no API key";
+  }
+};
+
+TEST_P(HelpdeskTest, HelpdeskSlaPagesTenantWallsAndNoCases) {
+  sla_with_a_test_clock();
+  pages_walls_and_api();
+}
+
+INSTANTIATE_TEST_SUITE_P(Databases, HelpdeskTest,
+                         ::testing::Values(db::Dialect::sqlite, db::Dialect::postgres),
+                         protocollo::webtest::dialect_name);
+
+}  // namespace
+}  // namespace sp::helpdesk::test
