@@ -5,6 +5,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "adapters/messaging/outbox.hpp"
 #include "core/digest.hpp"
 #include "core/ids.hpp"
 #include "core/keys/key_ring.hpp"
@@ -155,8 +156,32 @@ void InteropService::answer_exception(db::Conn& tx, const Message& received,
       InteropStore::insert_event(tx, peer->id, peer->tenant_id,
                                  {0, EventKind::exception, false, "", "", "", reason, "", xml, kSystem, now});
     }
-  }
+  }  if (received.channel == "pec" && !received.peer_address.empty())
+    (void)send_service_by_pec(tx, received, "NotificaEccezione.xml", xml,
+                              "Notifica di eccezione" + (id ? " - " + id->number + " del " + id->date : ""));
 }
+
+Status InteropService::send_service_by_pec(db::Conn& tx, const Message& m, const std::string& file,
+                                           const std::string& xml, const std::string& subject) {
+  using namespace interop_detail;
+  boost::json::object o;
+  o["protocol_message"] = m.id;
+  o["file"] = file;
+  o["xml"] = xml;
+  messaging::Message out;
+  out.tenant_id = m.tenant_id;
+  out.channel = messaging::Channel::pec;
+  out.recipient = m.peer_address;
+  out.subject = subject;
+  out.body = subject + "\n\nMessaggio di servizio tra registri di protocollo (AgID, linee guida 2021): " + file +
+             " in allegato.\n";
+  out.type = kPecServiceType;
+  out.options = boost::json::serialize(o);
+  auto id = messaging::enqueue(tx, out, clock_);
+  if (!id) return id.error();
+  return Ok{};
+}
+
 
 Result<Message> InteropService::receive(const Arrival& a) {
   using namespace interop_detail;
@@ -175,6 +200,7 @@ Result<Message> InteropService::receive(db::Conn& tx, const Arrival& a) {
   m.outgoing = false;
   m.channel = a.channel;
   m.peer_message_id = a.peer_message_id;
+  m.peer_address = a.peer_address;
   m.segnatura = a.segnatura;
   m.created_at = std::chrono::floor<std::chrono::milliseconds>(clock_.now());
 
@@ -279,6 +305,7 @@ Result<std::vector<Message>> InteropService::send(const Actor& who, tenants::Ten
     return Error::make("protocollo.interop_not_outgoing", 409, entry_id);
   std::vector<Message> earlier;
   std::vector<HubOffice> targets;
+  std::vector<Correspondent> outside;
   db_.read([&](db::Conn& c) {
     earlier = InteropStore::of_entry(c, tenant, entry_id);
     for (const auto& r : e->correspondents) {
@@ -294,8 +321,18 @@ Result<std::vector<Message>> InteropService::send(const Actor& who, tenants::Ten
         if (!dup) targets.push_back(std::move(o));
       }
     }
+    // Outside the hub: a correspondent with a PEC address that is no office of the hub.
+    for (const auto& r : e->correspondents) {
+      if (r.pec.empty()) continue;
+      if (!r.aoo_code.empty() && !InteropStore::hub_offices(c, r.ipa_code, r.aoo_code).empty()) continue;
+      const bool dup =
+          std::any_of(outside.begin(), outside.end(), [&](const Correspondent& t) { return t.pec == r.pec; }) ||
+          std::any_of(earlier.begin(), earlier.end(),
+                      [&](const Message& m) { return m.outgoing && m.peer_address == r.pec; });
+      if (!dup) outside.push_back(r);
+    }
   });
-  if (targets.empty()) return Error::make("protocollo.interop_no_recipient", 409, entry_id);
+  if (targets.empty() && outside.empty()) return Error::make("protocollo.interop_no_recipient", 409, entry_id);
   std::vector<WireFile> wire;
   std::vector<MessageFile> described;
   for (const auto& d : e->documents) {
@@ -344,6 +381,46 @@ Result<std::vector<Message>> InteropService::send(const Actor& who, tenants::Ten
       a.message_id = out.peer_message_id;
       auto in = receive(tx, a);
       if (!in) return in.error();
+      sent_ids.push_back(out.id);
+    }
+    for (const auto& r : outside) {
+      Message out;
+      out.id = ids::uuid_v7();
+      out.tenant_id = tenant;
+      out.aoo_id = e->aoo_id;
+      out.outgoing = true;
+      out.channel = "pec";
+      out.entry_id = e->id;
+      out.peer_admin_code = r.ipa_code;
+      // Sent once per office: by its IPA codes, else by its address (the unique index names the codes).
+      out.peer_aoo_code = r.aoo_code.empty() ? r.pec : r.aoo_code;
+      out.peer_name = r.name;
+      out.peer_address = r.pec;
+      out.sender_number = id.number;
+      out.sender_date = id.date;
+      out.subject = e->subject;
+      out.segnatura = *xml;
+      out.created_at = std::chrono::floor<std::chrono::milliseconds>(clock_.now());
+      out.files = described;
+      InteropStore::insert_message(tx, out);
+      audit_.record_or_throw(
+          tx, identity::entry_by(who, tenant, "protocollo.interop_send", "protocol_entry", e->id,
+                                 details_json({{"message", out.id}, {"to", r.pec}, {"channel", out.channel}})));
+      // The outbox message carries the protocol message's id: the PEC's Message-ID, so a repeat after a
+      // crash is the same message to the other side, and the receipts name it.
+      messaging::Message mail;
+      mail.tenant_id = tenant;
+      mail.channel = messaging::Channel::pec;
+      mail.recipient = r.pec;
+      mail.subject = "Protocollo n. " + id.number + " del " + id.date + " - " + e->subject;
+      mail.body = "Messaggio di protocollo (AgID, linee guida 2021): " + e->subject +
+                  "\n\nSegnatura.xml e i documenti in allegato.\n";
+      mail.type = kPecMessageType;
+      mail.options = details_json({{"protocol_message", out.id}});
+      messaging::EnqueueOptions eo;
+      eo.id = out.id;
+      auto queued = messaging::enqueue(tx, mail, eo, clock_);
+      if (!queued) return queued.error();
       sent_ids.push_back(out.id);
     }
     return Ok{};
@@ -446,6 +523,11 @@ Result<Registered> InteropService::register_message(const Actor& who, tenants::T
             {0, EventKind::confirmation, false, "", ours.number, ours.date, "", "", xml, kSystem, now});
       }
     }
+    if (m->channel == "pec" && !m->peer_address.empty()) {
+      auto sent = send_service_by_pec(tx, *m, "ConfermaRicezione.xml", xml,
+                                      "Conferma di ricezione - " + ours.number + " del " + ours.date);
+      if (!sent) return sent.error();
+    }
     return std::move(*reg);
   });
 }
@@ -494,7 +576,84 @@ void InteropService::on_annulled(db::Conn& tx, tenants::TenantId tenant, const E
                                     a.authorisation, xml, kSystem, a.at});
       }
     }
+    if (m.channel == "pec" && !m.peer_address.empty())
+      (void)send_service_by_pec(tx, m, "AnnullamentoProtocollazione.xml", xml,
+                                "Annullamento protocollazione - " + id.number + " del " + id.date);
   }
+}
+
+Result<std::vector<messaging::Attachment>> InteropService::pec_attachments(const messaging::StoredMessage& sm) {
+  using namespace interop_detail;
+  std::vector<messaging::Attachment> out;
+  if (sm.message.type != kPecMessageType && sm.message.type != kPecServiceType) return out;
+  boost::json::object o;
+  try {
+    o = boost::json::parse(sm.message.options).as_object();
+  } catch (const std::exception&) {
+    return Error::make("messaging.rejected", 422, "protocol message options");
+  }
+  const auto text = [&](const char* k) {
+    const auto* v = o.if_contains(k);
+    return v && v->is_string() ? std::string(v->as_string()) : std::string();
+  };
+  if (sm.message.type == kPecServiceType) {
+    out.push_back({text("file"), "application/xml", text("xml")});
+    return out;
+  }
+  const auto tenant = sm.message.tenant_id;
+  std::optional<Message> m;
+  db_.read([&](db::Conn& c) { m = InteropStore::message(c, tenant, text("protocol_message")); });
+  if (!m || !m->outgoing) return Error::make("messaging.rejected", 404, "protocol message");
+  auto e = protocol_.get(SystemActor{"interop"}, tenant, m->entry_id);
+  if (!e) return e.error();
+  out.push_back({"Segnatura.xml", "application/xml", m->segnatura});
+  for (const auto& d : e->documents) {
+    auto bytes = files_.read_content(tenant, d.file_id);
+    if (!bytes) return bytes.error();
+    if (!*bytes) return Error::make("messaging.rejected", 404, d.file_name);
+    out.push_back({d.file_name, d.mime_type, std::move(**bytes)});
+  }
+  return out;
+}
+
+Result<std::pair<std::string, std::string>> InteropService::apply_service_message(db::Conn& tx,
+                                                                                  tenants::TenantId tenant,
+                                                                                  const std::string& from,
+                                                                                  const std::string& xml) {
+  using namespace interop_detail;
+  auto schema = schemas();
+  if (!schema) return Error::make("segnatura.schema_missing", 500, options_.schema_dir);
+  if (auto st = schema->validate_service_message(xml); !st) return st.error();
+  auto sm = read_service_message(xml);
+  if (!sm) return sm.error();
+  const auto now = std::chrono::floor<std::chrono::milliseconds>(clock_.now());
+  const auto by = "pec:" + from;
+  if (sm->kind == ServiceMessageKind::annullamento) {
+    if (!sm->identificatore) return Error::make("segnatura.content", 422, "Identificatore");
+    for (const auto& m : InteropStore::incoming_by_sender(tx, tenant, "pec", *sm->identificatore)) {
+      if (m.peer_address != from) continue;
+      InteropStore::insert_event(tx, m.id, tenant,
+                                 {0, EventKind::annulment, false, "", sm->identificatore->number,
+                                  sm->identificatore->date, sm->reason, sm->act, xml, by, now});
+      return std::pair{m.id, std::string("annulment")};
+    }
+    return Error::not_found("annulled message");
+  }
+  if (!sm->received) return Error::make("segnatura.content", 422, "MessaggioRicevuto");
+  for (const auto& m : InteropStore::outgoing_by_number(tx, tenant, "pec", sm->received->number, sm->received->date)) {
+    if (m.peer_address != from) continue;
+    if (sm->kind == ServiceMessageKind::conferma_ricezione) {
+      const auto theirs = sm->identificatore.value_or(RegistrationId{});
+      InteropStore::insert_event(
+          tx, m.id, tenant,
+          {0, EventKind::confirmation, false, "", theirs.number, theirs.date, "", "", xml, by, now});
+      return std::pair{m.id, std::string("confirmation")};
+    }
+    InteropStore::insert_event(tx, m.id, tenant,
+                               {0, EventKind::exception, false, "", "", "", sm->reason, "", xml, by, now});
+    return std::pair{m.id, std::string("exception")};
+  }
+  return Error::not_found("message " + sm->received->number);
 }
 
 std::vector<HubOffice> InteropService::other_offices(tenants::TenantId tenant) {

@@ -25,6 +25,7 @@
 #include <string>
 #include <vector>
 
+#include "adapters/messaging/message.hpp"
 #include "audit/service.hpp"
 #include "core/i18n.hpp"
 #include "files/service.hpp"
@@ -42,6 +43,12 @@ struct InteropOptions {
   std::string trusted_ca_file;  // PEM bundle of the CAs the hub trusts besides its members; "" for none
 };
 
+// The outbox types of what goes by PEC (adapters/messaging/outbox.hpp): the protocol message itself
+// (options {"protocol_message": id}: its files are read when it is sent, pec_attachments) and the
+// service messages (options {"protocol_message", "file", "xml"}).
+inline constexpr const char* kPecMessageType = "protocollo.message";
+inline constexpr const char* kPecServiceType = "protocollo.service";
+
 // A file as it travels with a protocol message.
 struct WireFile {
   std::string file_name;
@@ -58,6 +65,7 @@ struct Arrival {
   std::string channel = "hub";
   std::string peer_message_id;  // hub: the sender's row
   std::string message_id;       // the id the received row takes ("" for a new one)
+  std::string peer_address;     // pec: the sender's PEC address (where the answers go)
 };
 
 // What the registry operator confirms when registering a received message (the rest is the segnatura's).
@@ -109,6 +117,21 @@ class InteropService {
   // another office of the hub annulled → AnnullamentoProtocollazione recorded on both sides.
   void on_annulled(db::Conn& tx, tenants::TenantId tenant, const Entry& e, const Annulment& a);
 
+  // PEC (docs/protocollo-interop.md, "Outside the hub"): the files of a protocol message or a service
+  // message the outbox is sending (pec::PecSender::set_attachments): Segnatura.xml as sent, then the
+  // documents; or the service message's XML. Other types: none.
+  Result<std::vector<messaging::Attachment>> pec_attachments(const messaging::StoredMessage& m);
+  // A service message (ConfermaRicezione, NotificaEccezione, AnnullamentoProtocollazione) that arrived by
+  // PEC at the tenant's mailbox from `from`: checked against AgID's schema and applied to the message it
+  // names (of this tenant, sent to or received from that address). Returns the message's id and the
+  // outcome ("confirmation", "exception", "annulment"); errors: segnatura.schema, segnatura.content,
+  // not_found (no such message of the tenant).
+  Result<std::pair<std::string, std::string>> apply_service_message(db::Conn& tx, tenants::TenantId tenant,
+                                                                   const std::string& from,
+                                                                   const std::string& xml);
+  // The tenant's registry offices (a PEC arrival is for one of them).
+  std::vector<Aoo> offices_of(tenants::TenantId tenant) { return protocol_.aoos(tenant); }
+
   // Every active registry office of the hub but the tenant's own (the registration form's choices).
   std::vector<HubOffice> other_offices(tenants::TenantId tenant);
 
@@ -123,6 +146,9 @@ class InteropService {
   void answer_exception(db::Conn& tx, const Message& received, const std::optional<RegistrationId>& id,
                         const std::string& reason, const std::string& by);
   std::string reason_text(const std::string& code) const;
+  // A service message to the other office by PEC (outbox, inside `tx`), for a message of channel pec.
+  Status send_service_by_pec(db::Conn& tx, const Message& m, const std::string& file, const std::string& xml,
+                             const std::string& subject);
 
   db::Database& db_;
   time::Clock& clock_;
