@@ -93,7 +93,13 @@ std::string InteropService::trusted_bundle() const {
       if (k.verifies()) bundle += k.public_key + "\n";
   }
   if (!options_.trusted_ca_file.empty()) bundle += read_file(options_.trusted_ca_file);
-  return bundle;
+  std::lock_guard lock(trusted_mutex_);
+  return bundle + extra_trusted_;
+}
+
+void InteropService::trust(const std::string& pem) {
+  std::lock_guard lock(trusted_mutex_);
+  extra_trusted_ += pem + "\n";
 }
 
 std::shared_ptr<const AgidSchemas> InteropService::schemas() {

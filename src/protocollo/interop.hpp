@@ -137,6 +137,8 @@ class InteropService {
 
   // The certificates trusted for incoming signatures (PEM bundle): the members' and the configured CAs.
   std::string trusted_bundle() const;
+  // One more certificate or CA trusted (the demo: its simulated registry's self-signed certificate).
+  void trust(const std::string& pem);
 
  private:
   Result<xades::Signer> signer_of(tenants::TenantId tenant) const;
@@ -160,6 +162,8 @@ class InteropService {
   audit::AuditService audit_;
   std::mutex schemas_mutex_;
   std::shared_ptr<const AgidSchemas> schemas_;
+  mutable std::mutex trusted_mutex_;
+  std::string extra_trusted_;
 };
 
 }  // namespace sp::protocollo

@@ -26,7 +26,7 @@ bool is_service_file(const std::string& name) {
 }  // namespace
 }  // namespace interop_pec_detail
 
-InteropPecReader::InteropPecReader(db::Database& db, time::Clock& clock, InteropService& interop,
+InteropPecReader::InteropPecReader(db::Database& db, const time::Clock& clock, InteropService& interop,
                                    std::map<std::int64_t, pec::Account> accounts, std::string trusted_pem)
     : db_(db), clock_(clock), interop_(interop), accounts_(std::move(accounts)), trusted_pem_(std::move(trusted_pem)) {}
 

@@ -37,7 +37,7 @@ struct PecReadStats {
 class InteropPecReader {
  public:
   // `accounts`: by tenant; `trusted_pem`: the PEC providers' certificates (pec_trusted_certs).
-  InteropPecReader(db::Database& db, time::Clock& clock, InteropService& interop,
+  InteropPecReader(db::Database& db, const time::Clock& clock, InteropService& interop,
                    std::map<std::int64_t, pec::Account> accounts, std::string trusted_pem);
   PecReadStats read_all();
   Result<PecReadStats> read_mailbox(std::int64_t tenant_id, const pec::Account& account);
@@ -45,7 +45,7 @@ class InteropPecReader {
 
  private:
   db::Database& db_;
-  time::Clock& clock_;
+  const time::Clock& clock_;
   InteropService& interop_;
   std::map<std::int64_t, pec::Account> accounts_;
   std::string trusted_pem_;
