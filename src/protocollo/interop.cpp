@@ -662,6 +662,11 @@ Result<std::pair<std::string, std::string>> InteropService::apply_service_messag
   return Error::not_found("message " + sm->received->number);
 }
 
+std::string InteropService::pec_delivery(tenants::TenantId tenant, const std::string& message_id) {
+  auto m = messaging::find_message(db_, tenant, message_id);
+  return m ? m->status : std::string();
+}
+
 std::vector<HubOffice> InteropService::other_offices(tenants::TenantId tenant) {
   using namespace interop_detail;
   std::vector<HubOffice> out;

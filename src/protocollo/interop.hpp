@@ -129,6 +129,9 @@ class InteropService {
   Result<std::pair<std::string, std::string>> apply_service_message(db::Conn& tx, tenants::TenantId tenant,
                                                                    const std::string& from,
                                                                    const std::string& xml);
+  // The PEC delivery state of a message sent by PEC (the outbox's: queued, sending = handed to the
+  // provider, delivered = the delivery receipt, permanent_failure, dead ...); "" when not sent by PEC.
+  std::string pec_delivery(tenants::TenantId tenant, const std::string& message_id);
   // The tenant's registry offices (a PEC arrival is for one of them).
   std::vector<Aoo> offices_of(tenants::TenantId tenant) { return protocol_.aoos(tenant); }
 
