@@ -814,8 +814,12 @@ void App::start_pec() {
     const char* schema_dir = std::getenv("SPORTELLO_AGID_SCHEMA_DIR");
     ro.schema_dir =
         schema_dir != nullptr && *schema_dir != '\0' ? schema_dir : config_.share_dir + "/../shared/agid";
+    ro.hub_soap_base = "http://127.0.0.1:" + std::to_string(config_.port) + "/interop/soap";
     registry_sim_ = std::make_unique<protocollo::RegistrySimulator>(ro);
     protocollo_->interop->trust(registry_sim_->cert_pem());
+    // It publishes the SOAP interfaces too: the hub's directory names it (an entry addressed to its IPA
+    // codes goes by SOAP; one addressed to its PEC address alone, by PEC).
+    protocollo_->interop->add_soap_endpoint(ro.admin_code, ro.aoo_code, registry_sim_->start_soap());
     registry_sim_->start(std::chrono::milliseconds(1000));
     spdlog::info("Registry simulator (another administration): {} ({}/{})", ro.pec_address, ro.admin_code,
                  ro.aoo_code);

@@ -9,6 +9,7 @@
 #include "core/digest.hpp"
 #include "core/ids.hpp"
 #include "core/keys/key_ring.hpp"
+#include "jobs/store.hpp"
 #include "files/mime.hpp"
 #include "identity/audit_entry.hpp"
 #include "identity/permissions.hpp"
@@ -70,7 +71,35 @@ InteropService::InteropService(db::Database& db, time::Clock& clock, const I18n&
       files_(files),
       tenants_(tenants),
       options_(std::move(options)),
-      audit_(db, clock) {}
+      audit_(db, clock) {
+  using namespace interop_detail;
+  if (!options_.soap_endpoints_file.empty()) {
+    std::istringstream lines(read_file(options_.soap_endpoints_file));
+    std::string line;
+    while (std::getline(lines, line)) {
+      if (line.empty() || line[0] == '#') continue;
+      std::istringstream fields(line);
+      std::string codes, url;
+      fields >> codes >> url;
+      const auto slash = codes.find('/');
+      if (slash != std::string::npos && !url.empty())
+        soap_endpoints_[codes] = url;
+    }
+  }
+}
+
+void InteropService::add_soap_endpoint(const std::string& admin_code, const std::string& aoo_code,
+                                       const std::string& base_url) {
+  std::lock_guard lock(trusted_mutex_);
+  soap_endpoints_[admin_code + "/" + aoo_code] = base_url;
+}
+
+std::string InteropService::soap_endpoint(const std::string& admin_code, const std::string& aoo_code) const {
+  if (admin_code.empty() || aoo_code.empty()) return {};
+  std::lock_guard lock(trusted_mutex_);
+  auto it = soap_endpoints_.find(admin_code + "/" + aoo_code);
+  return it == soap_endpoints_.end() ? std::string() : it->second;
+}
 
 Result<xades::Signer> InteropService::signer_of(tenants::TenantId tenant) const {
   using namespace interop_detail;
@@ -329,12 +358,18 @@ Result<std::vector<Message>> InteropService::send(const Actor& who, tenants::Ten
     }
     // Outside the hub: a correspondent with a PEC address that is no office of the hub.
     for (const auto& r : e->correspondents) {
-      if (r.pec.empty()) continue;
+      const bool soap = !soap_endpoint(r.ipa_code, r.aoo_code).empty();
+      if (r.pec.empty() && !soap) continue;
       if (!r.aoo_code.empty() && !InteropStore::hub_offices(c, r.ipa_code, r.aoo_code).empty()) continue;
-      const bool dup =
-          std::any_of(outside.begin(), outside.end(), [&](const Correspondent& t) { return t.pec == r.pec; }) ||
-          std::any_of(earlier.begin(), earlier.end(),
-                      [&](const Message& m) { return m.outgoing && m.peer_address == r.pec; });
+      const auto same = [&](const std::string& admin, const std::string& aoo, const std::string& address) {
+        return soap ? admin == r.ipa_code && aoo == r.aoo_code : address == r.pec;
+      };
+      const bool dup = std::any_of(outside.begin(), outside.end(),
+                                   [&](const Correspondent& t) { return same(t.ipa_code, t.aoo_code, t.pec); }) ||
+                       std::any_of(earlier.begin(), earlier.end(), [&](const Message& m) {
+                         return m.outgoing && m.channel != "hub" &&
+                                same(m.peer_admin_code, m.peer_aoo_code, m.peer_address);
+                       });
       if (!dup) outside.push_back(r);
     }
   });
@@ -390,18 +425,19 @@ Result<std::vector<Message>> InteropService::send(const Actor& who, tenants::Ten
       sent_ids.push_back(out.id);
     }
     for (const auto& r : outside) {
+      const bool soap = !soap_endpoint(r.ipa_code, r.aoo_code).empty();
       Message out;
       out.id = ids::uuid_v7();
       out.tenant_id = tenant;
       out.aoo_id = e->aoo_id;
       out.outgoing = true;
-      out.channel = "pec";
+      out.channel = soap ? "soap" : "pec";
       out.entry_id = e->id;
       out.peer_admin_code = r.ipa_code;
       // Sent once per office: by its IPA codes, else by its address (the unique index names the codes).
       out.peer_aoo_code = r.aoo_code.empty() ? r.pec : r.aoo_code;
       out.peer_name = r.name;
-      out.peer_address = r.pec;
+      out.peer_address = soap ? std::string() : r.pec;
       out.sender_number = id.number;
       out.sender_date = id.date;
       out.subject = e->subject;
@@ -411,7 +447,17 @@ Result<std::vector<Message>> InteropService::send(const Actor& who, tenants::Ten
       InteropStore::insert_message(tx, out);
       audit_.record_or_throw(
           tx, identity::entry_by(who, tenant, "protocollo.interop_send", "protocol_entry", e->id,
-                                 details_json({{"message", out.id}, {"to", r.pec}, {"channel", out.channel}})));
+                                 details_json({{"message", out.id},
+                                               {"to", soap ? r.ipa_code + "/" + r.aoo_code : r.pec},
+                                               {"channel", out.channel}})));
+      if (soap) {
+        // MessaggioInoltro by a job queued with the message: sent after the commit, retried, never lost.
+        auto queued = jobs::enqueue(tx, {kSoapKind, tenant, "send:" + out.id, "send:" + out.id, std::nullopt},
+                                    clock_.now());
+        if (!queued) return queued.error();
+        sent_ids.push_back(out.id);
+        continue;
+      }
       // The outbox message carries the protocol message's id: the PEC's Message-ID, so a repeat after a
       // crash is the same message to the other side, and the receipts name it.
       messaging::Message mail;
@@ -534,6 +580,11 @@ Result<Registered> InteropService::register_message(const Actor& who, tenants::T
                                       "Conferma di ricezione - " + ours.number + " del " + ours.date);
       if (!sent) return sent.error();
     }
+    if (m->channel == "soap") {
+      auto queued = jobs::enqueue(tx, {kSoapKind, tenant, "confirm:" + m->id, "confirm:" + m->id, std::nullopt},
+                                  clock_.now());
+      if (!queued) return queued.error();
+    }
     return std::move(*reg);
   });
 }
@@ -554,6 +605,11 @@ Status InteropService::refuse_message(const Actor& who, tenants::TenantId tenant
     if (auto st = receivable(*m); !st) return st.error();
     auto said = read_segnatura(m->segnatura);
     answer_exception(tx, *m, said ? std::optional<RegistrationId>(said->id) : std::nullopt, reason, *actor);
+    if (m->channel == "soap") {
+      auto queued = jobs::enqueue(tx, {kSoapKind, tenant, "except:" + m->id, "except:" + m->id, std::nullopt},
+                                  clock_.now());
+      if (!queued) return queued.error();
+    }
     audit_.record_or_throw(
         tx, identity::entry_by(who, tenant, "protocollo.interop_refuse", "protocol_message", m->id,
                                details_json({{"reason", reason}})));

@@ -20,6 +20,7 @@
 // protocollo.signing_key (503: the office's body has no xml-signing certificate), protocollo.message_state
 // (409: the message was refused or registered already), protocollo.refusal_reason (400), plus the
 // segnatura.* and xades.* codes of a refused arrival (kept on the message), not_found, forbidden.
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -29,6 +30,7 @@
 #include "audit/service.hpp"
 #include "core/i18n.hpp"
 #include "files/service.hpp"
+#include "jobs/runner.hpp"
 #include "protocollo/interop_store.hpp"
 #include "protocollo/segnatura.hpp"
 #include "protocollo/service.hpp"
@@ -41,7 +43,14 @@ struct InteropOptions {
   std::string keys_dir;         // the bodies' xml-signing rings (core/keys)
   std::string schema_dir;       // AgID's schemas (segnatura_protocollo.xsd, pec_message.xsd, imports)
   std::string trusted_ca_file;  // PEM bundle of the CAs the hub trusts besides its members; "" for none
+  // The offices outside the hub that publish AgID's SOAP interfaces: lines "<ipa code>/<aoo code> <base URL>"
+  // (…/destinatario and …/mittente below it); "" for none. SPORTELLO_AGID_SOAP_ENDPOINTS.
+  std::string soap_endpoints_file;
 };
+
+// The job that carries the SOAP channel's calls (payload "send:<message id>", "confirm:<id>",
+// "except:<id>"), queued in the transaction that causes them.
+inline constexpr const char* kSoapKind = "protocollo.interop_soap";
 
 // The outbox types of what goes by PEC (adapters/messaging/outbox.hpp): the protocol message itself
 // (options {"protocol_message": id}: its files are read when it is sent, pec_attachments) and the
@@ -129,6 +138,20 @@ class InteropService {
   Result<std::pair<std::string, std::string>> apply_service_message(db::Conn& tx, tenants::TenantId tenant,
                                                                    const std::string& from,
                                                                    const std::string& xml);
+  // SOAP (interop_soap.hpp). The base URL of an office outside the hub that publishes the interfaces, or "".
+  void add_soap_endpoint(const std::string& admin_code, const std::string& aoo_code, const std::string& base_url);
+  std::string soap_endpoint(const std::string& admin_code, const std::string& aoo_code) const;
+  // The job kind (kSoapKind): MessaggioInoltro to the other office (its synchronous answer may carry an
+  // anomaly: recorded as an exception), ConfermaMessaggioInoltro after a registration or a refusal.
+  void register_soap_job(jobs::Runner& runner);
+  Status run_soap_job(const jobs::Job& job);
+  // The hub's endpoints for one of its offices (web: POST /interop/soap/{ipa}/{aoo}/destinatario and
+  // …/mittente): the SOAP answer and its HTTP status (500 with a Fault when refused).
+  std::pair<int, std::string> soap_destinatario(const std::string& admin_code, const std::string& aoo_code,
+                                                std::string_view envelope);
+  std::pair<int, std::string> soap_mittente(const std::string& admin_code, const std::string& aoo_code,
+                                            std::string_view envelope);
+
   // The PEC delivery state of a message sent by PEC (the outbox's: queued, sending = handed to the
   // provider, delivered = the delivery receipt, permanent_failure, dead ...); "" when not sent by PEC.
   std::string pec_delivery(tenants::TenantId tenant, const std::string& message_id);
@@ -167,6 +190,7 @@ class InteropService {
   std::shared_ptr<const AgidSchemas> schemas_;
   mutable std::mutex trusted_mutex_;
   std::string extra_trusted_;
+  std::map<std::string, std::string> soap_endpoints_;  // "ipa/aoo" -> base URL (guarded by trusted_mutex_)
 };
 
 }  // namespace sp::protocollo

@@ -312,6 +312,24 @@ void register_interop_pages(http::Router& router, WebDeps& d) {
   router.get(b + "/in-arrivo/{mid}/documenti/{n}",
              staff_route(d, Permission::backoffice, message_document_get));
   router.post(b + "/{id}/invia", staff_route(d, Permission::backoffice, send_post));
+  // AgID's SOAP interfaces of each registry office of the hub (docs/protocollo-interop.md): called by the
+  // other administrations' registries; a MessaggioInoltro is believed for its XAdES signature, a
+  // ConfermaMessaggioInoltro only about a message this office sent by SOAP to the office that confirms.
+  const auto soap = [&d](bool destinatario) {
+    return [&d, destinatario](http::Request& r) {
+      if (d.interop == nullptr) return d.view.error_page(r, 404);
+      auto [status, body] = destinatario
+                                ? d.interop->soap_destinatario(r.param("ipa"), r.param("aoo"), r.body)
+                                : d.interop->soap_mittente(r.param("ipa"), r.param("aoo"), r.body);
+      http::Response out;
+      out.status = status;
+      out.content_type = "text/xml; charset=utf-8";
+      out.body = std::move(body);
+      return out;
+    };
+  };
+  router.post("/interop/soap/{ipa}/{aoo}/destinatario", soap(true));
+  router.post("/interop/soap/{ipa}/{aoo}/mittente", soap(false));
 }
 
 }  // namespace sp::protocollo

@@ -9,12 +9,14 @@
 #include <sstream>
 #include <thread>
 
+#include "adapters/http_client.hpp"
 #include "adapters/messaging/email.hpp"
 #include "adapters/pec/mailbox.hpp"
 #include "adapters/pec/receipt.hpp"
 #include "core/crypto/smime.hpp"
 #include "core/digest.hpp"
 #include "core/ids.hpp"
+#include "protocollo/interop_soap.hpp"
 
 namespace sp::protocollo {
 namespace registry_sim_detail {
@@ -68,6 +70,115 @@ void RegistrySimulator::stop() {
   }
   stop_cv_.notify_all();
   if (poller_.joinable()) poller_.join();
+  if (server_) server_->stop(std::chrono::milliseconds(2000));
+  if (server_thread_.joinable()) server_thread_.join();
+}
+
+std::string RegistrySimulator::start_soap() {
+  if (!server_) {
+    router_ = std::make_unique<http::Router>();
+    router_->post("/soap/destinatario", [this](http::Request& r) {
+      auto [status, body] = on_inoltro(r.body);
+      http::Response out;
+      out.status = status;
+      out.content_type = "text/xml; charset=utf-8";
+      out.body = std::move(body);
+      return out;
+    });
+    router_->post("/soap/mittente", [this](http::Request& r) {
+      http::Response out;
+      out.content_type = "text/xml; charset=utf-8";
+      auto a = soap::read_answer(r.body);
+      if (!a || a->operation != "RequestConfermaMessaggioInoltro") {
+        out.status = 500;
+        out.body = soap::fault(true, a ? a->operation : a.error().detail);
+        return out;
+      }
+      {
+        std::lock_guard lock(mutex_);
+        soap_confirmations_.push_back(r.body);
+      }
+      out.body = soap::response_conferma(a->mittente);
+      return out;
+    });
+    http::ServerOptions o;
+    o.port = options_.soap_port;
+    o.threads = 2;
+    o.access_log = false;
+    o.body_limit = 64u * 1024 * 1024;
+    server_ = std::make_unique<http::Server>(o, *router_);
+    server_->listen();
+    server_thread_ = std::thread([this] { server_->run(); });
+  }
+  return soap_base();
+}
+
+std::string RegistrySimulator::soap_base() const {
+  return server_ ? "http://127.0.0.1:" + std::to_string(server_->port()) + "/soap" : std::string();
+}
+
+std::pair<int, std::string> RegistrySimulator::on_inoltro(const std::string& body) {
+  auto in = soap::read_messaggio_inoltro(body);
+  if (!in) return {500, soap::fault(true, in.error().detail)};
+  auto checked = check(in->segnatura, in->files);
+  if (!checked.said) return {500, soap::fault(true, checked.reason.empty() ? checked.refusal : checked.reason)};
+  const auto& said = *checked.said;
+  const std::string key = said.id.admin_code + "/" + said.id.aoo_code + "/" + said.id.number + "/" + said.id.date;
+  RegistryReceived r;
+  {
+    std::lock_guard lock(mutex_);
+    if (auto it = soap_seen_.find(key); it != soap_seen_.end()) {
+      ++repeats_;  // the same message again (a sender's retry): the same answer, not registered twice
+      r = it->second;
+    }
+  }
+  if (r.channel.empty()) {
+    r.channel = "soap";
+    r.sender_number = said.id.number;
+    r.sender_date = said.id.date;
+    r.subject = said.subject;
+    if (checked.refusal.empty()) {
+      const auto ours = next_id();
+      r.outcome = "registered";
+      r.number = ours.number;
+      // ConfermaMessaggioInoltro to the sender's ProtocolloMittente, sent by poll().
+      if (!options_.hub_soap_base.empty()) {
+        std::lock_guard lock(mutex_);
+        soap_due_.emplace_back(options_.hub_soap_base + "/" + said.id.admin_code + "/" + said.id.aoo_code + "/mittente",
+                               soap::conferma_inoltro(said.id, ours, "", ""));
+      }
+    } else {
+      r.outcome = checked.refusal;
+    }
+    std::lock_guard lock(mutex_);
+    soap_seen_[key] = r;
+    received_.push_back(r);
+  }
+  if (r.outcome == "registered") return {200, soap::response_inoltro(said.id, "", "")};
+  const auto anomaly = soap::inoltro_anomaly(r.outcome);
+  if (anomaly.empty()) return {500, soap::fault(true, checked.reason.empty() ? r.outcome : checked.reason)};
+  return {200, soap::response_inoltro(said.id, anomaly, checked.reason)};
+}
+
+void RegistrySimulator::flush_soap() {
+  std::vector<std::pair<std::string, std::string>> due;
+  {
+    std::lock_guard lock(mutex_);
+    due.swap(soap_due_);
+  }
+  std::vector<std::pair<std::string, std::string>> again;
+  for (auto& [url, envelope] : due) {
+    adapters::HttpClient client;
+    adapters::HttpRequest r;
+    r.method = "POST";
+    r.url = url;
+    r.headers = {{"Content-Type", "text/xml; charset=utf-8"}, {"SOAPAction", "\"\""}};
+    r.body = envelope;
+    auto answer = client.send(r);
+    if (!answer || answer->status != 200) again.emplace_back(url, envelope);
+  }
+  std::lock_guard lock(mutex_);
+  for (auto& a : again) soap_due_.push_back(std::move(a));
 }
 
 void RegistrySimulator::trust(std::string pem) {
@@ -88,6 +199,11 @@ std::vector<RegistryReceived> RegistrySimulator::received() const {
 std::vector<std::string> RegistrySimulator::service_messages() const {
   std::lock_guard lock(mutex_);
   return service_;
+}
+
+std::vector<std::string> RegistrySimulator::soap_confirmations() const {
+  std::lock_guard lock(mutex_);
+  return soap_confirmations_;
 }
 
 int RegistrySimulator::repeats() const {
@@ -121,13 +237,70 @@ Status RegistrySimulator::mail(const std::string& to, const std::string& subject
   return sender.send(m, attachments);
 }
 
+RegistrySimulator::Checked RegistrySimulator::check(const std::string& segnatura,
+                                                   const std::vector<WireFile>& documents) {
+  Checked out;
+  auto schemas = AgidSchemas::load(options_.schema_dir);
+  if (!schemas) {
+    out.refusal = "segnatura.schema_missing";
+  } else if (auto st = (*schemas)->validate_segnatura(segnatura); !st) {
+    out.refusal = st.error().code;
+    out.reason = "Segnatura non conforme allo schema AgID";
+  }
+  if (out.refusal.empty()) {
+    auto s = read_segnatura(segnatura);
+    if (!s) {
+      out.refusal = s.error().code;
+      out.reason = "Segnatura non leggibile";
+    } else {
+      out.said = std::move(*s);
+    }
+  }
+  if (out.refusal.empty()) {
+    std::string trusted;
+    {
+      std::lock_guard lock(mutex_);
+      trusted = options_.trusted_pem;
+    }
+    if (auto v = xades::verify_enveloped(segnatura, trusted); !v) {
+      out.refusal = v.error().code;
+      out.reason = "Firma della segnatura non valida o non attendibile";
+    }
+  }
+  if (out.refusal.empty()) {
+    const bool addressed =
+        std::any_of(out.said->recipients.begin(), out.said->recipients.end(), [&](const Correspondent& c) {
+          return c.aoo_code == options_.aoo_code || c.pec == options_.pec_address;
+        });
+    if (!addressed) {
+      out.refusal = "segnatura.not_addressed";
+      out.reason = "Messaggio non indirizzato a questa AOO";
+    }
+  }
+  if (out.refusal.empty()) {
+    if (documents.size() != out.said->documents.size()) {
+      out.refusal = "segnatura.digest";
+      out.reason = "Documenti non corrispondenti alla segnatura";
+    }
+    for (const auto& d : out.said->documents) {
+      const auto it = std::find_if(documents.begin(), documents.end(),
+                                   [&](const WireFile& f) { return f.file_name == d.file_name; });
+      if (it == documents.end() || digest::sha256_hex(it->bytes) != d.sha256_hex) {
+        out.refusal = "segnatura.digest";
+        out.reason = "Impronta del documento " + d.file_name + " non corrispondente";
+      }
+    }
+  }
+  return out;
+}
+
 Result<int> RegistrySimulator::poll() {
   using namespace registry_sim_detail;
   pec::Mailbox box({options_.pop3_url, options_.pec_address, options_.password});
   auto listed = box.list();
   if (!listed) return listed.error();
-  auto schemas = AgidSchemas::load(options_.schema_dir);
   int answered = 0;
+  flush_soap();
   for (const auto& entry : *listed) {
     {
       std::lock_guard lock(mutex_);
@@ -165,59 +338,14 @@ Result<int> RegistrySimulator::poll() {
     RegistryReceived r;
     r.message_id = mail_read->message_id;
     r.from = from;
-    // The checks a registry makes, in order; the first failure is the exception's reason.
-    std::optional<ReadSegnatura> said;
-    std::string refusal, reason;
-    if (!schemas) {
-      refusal = "segnatura.schema_missing";
-    } else if (auto st = (*schemas)->validate_segnatura(segnatura->bytes); !st) {
-      refusal = st.error().code;
-      reason = "Segnatura non conforme allo schema AgID";
-    }
-    if (refusal.empty()) {
-      auto s = read_segnatura(segnatura->bytes);
-      if (!s) {
-        refusal = s.error().code;
-        reason = "Segnatura non leggibile";
-      } else {
-        said = std::move(*s);
-      }
-    }
-    if (refusal.empty()) {
-      std::string trusted;
-      {
-        std::lock_guard lock(mutex_);
-        trusted = options_.trusted_pem;
-      }
-      if (auto v = xades::verify_enveloped(segnatura->bytes, trusted); !v) {
-        refusal = v.error().code;
-        reason = "Firma della segnatura non valida o non attendibile";
-      }
-    }
-    if (refusal.empty()) {
-      const bool addressed = std::any_of(said->recipients.begin(), said->recipients.end(), [&](const auto& c) {
-        return c.aoo_code == options_.aoo_code || c.pec == options_.pec_address;
-      });
-      if (!addressed) {
-        refusal = "segnatura.not_addressed";
-        reason = "Messaggio non indirizzato a questa AOO";
-      }
-    }
-    if (refusal.empty()) {
-      const std::size_t declared = said->documents.size();
-      if (files.size() != declared + 1) {
-        refusal = "segnatura.digest";
-        reason = "Documenti non corrispondenti alla segnatura";
-      }
-      for (const auto& d : said->documents) {
-        const auto it = std::find_if(files.begin(), files.end(),
-                                     [&](const WireFile& f) { return f.file_name == d.file_name; });
-        if (it == files.end() || digest::sha256_hex(it->bytes) != d.sha256_hex) {
-          refusal = "segnatura.digest";
-          reason = "Impronta del documento " + d.file_name + " non corrispondente";
-        }
-      }
-    }
+    r.channel = "pec";
+    std::vector<WireFile> documents;
+    for (const auto& f : files)
+      if (&f != segnatura) documents.push_back(f);
+    auto checked = check(segnatura->bytes, documents);
+    const auto& said = checked.said;
+    const auto& refusal = checked.refusal;
+    const auto& reason = checked.reason;
     if (said) {
       r.sender_number = said->id.number;
       r.sender_date = said->id.date;
@@ -254,9 +382,11 @@ Result<int> RegistrySimulator::poll() {
   return answered;
 }
 
-Result<std::string> RegistrySimulator::send(const std::string& to_address, const std::string& to_admin_code,
-                                            const std::string& to_aoo_code, const std::string& subject,
-                                            const std::vector<WireFile>& files) {
+Result<RegistrySimulator::Outgoing> RegistrySimulator::build(const std::string& to_address,
+                                                               const std::string& to_admin_code,
+                                                               const std::string& to_aoo_code,
+                                                               const std::string& subject,
+                                                               const std::vector<WireFile>& files) {
   using namespace registry_sim_detail;
   if (files.empty()) return Error::make("protocollo.segnatura_documents", 409, "no files");
   const auto id = next_id();
@@ -302,15 +432,44 @@ Result<std::string> RegistrySimulator::send(const std::string& to_address, const
     const auto at = s.find(subject);
     if (at != std::string::npos) s[at] = s[at] == 'X' ? 'Y' : 'X';
   }
-  if (auto sent = mail(to_address, "Protocollo n. " + id.number + " del " + id.date + " - " + subject,
-                       "Messaggio di protocollo: " + subject + "\n", wire);
-      !sent)
-    return sent.error();
   {
     std::lock_guard lock(mutex_);
     sent_.push_back(id);
   }
-  return id.number;
+  return Outgoing{id, std::move(wire)};
+}
+
+Result<std::string> RegistrySimulator::send(const std::string& to_address, const std::string& to_admin_code,
+                                            const std::string& to_aoo_code, const std::string& subject,
+                                            const std::vector<WireFile>& files) {
+  auto out = build(to_address, to_admin_code, to_aoo_code, subject, files);
+  if (!out) return out.error();
+  if (auto sent = mail(to_address, "Protocollo n. " + out->id.number + " del " + out->id.date + " - " + subject,
+                       "Messaggio di protocollo: " + subject + "\n", out->wire);
+      !sent)
+    return sent.error();
+  return out->id.number;
+}
+
+Result<RegistrySimulator::SoapSent> RegistrySimulator::send_soap(const std::string& destinatario_url,
+                                                                 const std::string& to_admin_code,
+                                                                 const std::string& to_aoo_code,
+                                                                 const std::string& subject,
+                                                                 const std::vector<WireFile>& files) {
+  auto out = build("", to_admin_code, to_aoo_code, subject, files);
+  if (!out) return out.error();
+  std::vector<WireFile> documents(out->wire.begin() + 1, out->wire.end());
+  auto envelope = soap::messaggio_inoltro(out->wire[0].bytes, documents);
+  if (!envelope) return envelope.error();
+  adapters::HttpClient client;
+  adapters::HttpRequest r;
+  r.method = "POST";
+  r.url = destinatario_url;
+  r.headers = {{"Content-Type", "text/xml; charset=utf-8"}, {"SOAPAction", "\"\""}};
+  r.body = *envelope;
+  auto answer = client.send(r);
+  if (!answer) return answer.error();
+  return SoapSent{out->id.number, answer->status, answer->body, *envelope};
 }
 
 Status RegistrySimulator::annul(const std::string& to_address, const std::string& number,

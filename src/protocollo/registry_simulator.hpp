@@ -14,6 +14,9 @@
 //     misbehave it sends a wrong digest, a changed byte or a signature by a key nobody trusts.
 #include <condition_variable>
 #include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
 #include <mutex>
 #include <thread>
 #include <set>
@@ -21,6 +24,8 @@
 #include <vector>
 
 #include "core/result.hpp"
+#include "http/router.hpp"
+#include "http/server.hpp"
 #include "protocollo/interop.hpp"
 #include "protocollo/xades.hpp"
 
@@ -38,12 +43,18 @@ struct RegistrySimulatorOptions {
   std::string pec_trusted_pem;  // the provider's certificate (its envelopes)
   std::string trusted_pem;      // the certificates it trusts for segnature (the hub members')
   std::string schema_dir;       // AgID's schemas
+  // SOAP: it publishes ProtocolloDestinatario on 127.0.0.1:soap_port (0: a free one) when started with
+  // start_soap(), and calls the sending office's ProtocolloMittente at
+  // <hub_soap_base>/<ipa>/<aoo>/mittente (the hub's /interop/soap).
+  std::uint16_t soap_port = 0;
+  std::string hub_soap_base;
   xades::Signer signer;         // empty: a new self-signed one
 };
 
 enum class Misbehaviour { none, bad_digest, changed_byte, unknown_key };
 
 struct RegistryReceived {
+  std::string channel;     // pec, soap
   std::string message_id;  // the PEC's Message-ID
   std::string from;
   std::string sender_number;  // the sender's registration
@@ -68,22 +79,56 @@ class RegistrySimulator {
   [[nodiscard]] const RegistrySimulatorOptions& options() const { return options_; }
   void misbehave(Misbehaviour m);
 
-  // Reads the mailbox once and answers what is new; returns how many protocol messages it answered.
+  // SOAP: serves MessaggioInoltro (checked as a PEC arrival; the answer carries the anomaly, a registration
+  // is confirmed afterwards by ConfermaMessaggioInoltro, sent by poll()). Returns its base URL
+  // (…/destinatario below it), for the hub's SOAP directory.
+  std::string start_soap();
+  [[nodiscard]] std::string soap_base() const;
+
+  // Reads the mailbox once and answers what is new (and sends the SOAP confirmations due); returns how many protocol messages it answered.
   // Errors: pec.mailbox.
   Result<int> poll();
   [[nodiscard]] std::vector<RegistryReceived> received() const;
   [[nodiscard]] std::vector<std::string> service_messages() const;  // the XML, in arrival order
-  [[nodiscard]] int repeats() const;                               // protocol messages seen twice
+  [[nodiscard]] int repeats() const;
+  // ConfermaMessaggioInoltro requests received on its ProtocolloMittente (…/mittente), as they came.
+  [[nodiscard]] std::vector<std::string> soap_confirmations() const;                               // protocol messages seen twice
 
   // A protocol message to an office of the hub (its IPA codes and PEC address). Returns the registration
   // number it gave the message.
   Result<std::string> send(const std::string& to_address, const std::string& to_admin_code,
                            const std::string& to_aoo_code, const std::string& subject,
                            const std::vector<WireFile>& files);
+  // The same over SOAP: MessaggioInoltro to an office's ProtocolloDestinatario (the hub's
+  // …/interop/soap/{ipa}/{aoo}/destinatario); the answer as it came.
+  struct SoapSent {
+    std::string number;
+    int status = 0;
+    std::string answer;
+    std::string request;
+  };
+  Result<SoapSent> send_soap(const std::string& destinatario_url, const std::string& to_admin_code,
+                             const std::string& to_aoo_code, const std::string& subject,
+                             const std::vector<WireFile>& files);
   // AnnullamentoProtocollazione of a registration it sent, by PEC.
   Status annul(const std::string& to_address, const std::string& number, const std::string& reason);
 
  private:
+  struct Outgoing {
+    RegistrationId id;
+    std::vector<WireFile> wire;  // Segnatura.xml (signed, misbehaving as told), then the documents
+  };
+  Result<Outgoing> build(const std::string& to_address, const std::string& to_admin_code,
+                         const std::string& to_aoo_code, const std::string& subject,
+                         const std::vector<WireFile>& files);
+  struct Checked {
+    std::optional<ReadSegnatura> said;
+    std::string refusal;  // "" when every check passed
+    std::string reason;
+  };
+  Checked check(const std::string& segnatura, const std::vector<WireFile>& documents);
+  std::pair<int, std::string> on_inoltro(const std::string& body);
+  void flush_soap();
   Status mail(const std::string& to, const std::string& subject, const std::string& text,
               const std::vector<WireFile>& files);
   RegistrationId next_id();
@@ -98,6 +143,12 @@ class RegistrySimulator {
   std::vector<RegistrationId> sent_;
   int repeats_ = 0;
   std::int64_t number_ = 0;
+  std::map<std::string, RegistryReceived> soap_seen_;  // by the sender's registration
+  std::vector<std::pair<std::string, std::string>> soap_due_;  // ConfermaMessaggioInoltro: url, envelope
+  std::vector<std::string> soap_confirmations_;
+  std::unique_ptr<http::Router> router_;
+  std::unique_ptr<http::Server> server_;
+  std::thread server_thread_;
   std::thread poller_;
   std::mutex stop_mutex_;
   std::condition_variable stop_cv_;

@@ -11,6 +11,9 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <regex>
+#include <sstream>
+#include <thread>
 #include <map>
 #include <memory>
 
@@ -24,7 +27,10 @@
 #include "files/service.hpp"
 #include "jobs/runner.hpp"
 #include "protocollo/interop.hpp"
+#include "http/router.hpp"
+#include "http/server.hpp"
 #include "protocollo/interop_pec.hpp"
+#include "protocollo/interop_soap.hpp"
 #include "protocollo/registry_simulator.hpp"
 #include "protocollo/segnatura.hpp"
 #include "support/testing.hpp"
@@ -98,6 +104,27 @@ class RegistryInteropTest : public ::testing::TestWithParam<db::Dialect> {
     sender->set_attachments([this](const messaging::StoredMessage& m) { return interop_->pec_attachments(m); });
     delivery_->set_sender(messaging::Channel::pec, sender);
     delivery_->register_with(*runner_);
+    interop_->register_soap_job(*runner_);
+    // The hub's SOAP endpoints, as the web layer mounts them (protocollo/interop_web.cpp).
+    for (bool dest : {true, false}) {
+      router_.post(std::string("/interop/soap/{ipa}/{aoo}/") + (dest ? "destinatario" : "mittente"),
+                   [this, dest](http::Request& r) {
+                     auto [status, body] = dest ? interop_->soap_destinatario(r.param("ipa"), r.param("aoo"), r.body)
+                                                : interop_->soap_mittente(r.param("ipa"), r.param("aoo"), r.body);
+                     http::Response out;
+                     out.status = status;
+                     out.content_type = "text/xml; charset=utf-8";
+                     out.body = std::move(body);
+                     return out;
+                   });
+    }
+    http::ServerOptions so;
+    so.port = 0;
+    so.threads = 2;
+    so.access_log = false;
+    hub_ = std::make_unique<http::Server>(so, router_);
+    hub_->listen();
+    hub_thread_ = std::thread([this] { hub_->run(); });
     reader_ = std::make_unique<InteropPecReader>(db(), clock_, *interop_, accounts_, pec_.identity().cert_pem);
     receipts_ = std::make_unique<pec::ReceiptsReader>(db(), accounts_, pec_.identity().cert_pem, kDomain, clock_);
     RegistrySimulatorOptions ro;
@@ -108,12 +135,48 @@ class RegistryInteropTest : public ::testing::TestWithParam<db::Dialect> {
     ro.trusted_pem = interop_->trusted_bundle();
     ro.schema_dir = agid_dir();
     ro.signer = {identity("registry").key_pem, identity("registry").cert_pem};
+    ro.hub_soap_base = hub_base();
     registry_ = std::make_unique<RegistrySimulator>(ro);
     auto s = AgidSchemas::load(agid_dir());
     ASSERT_TRUE(s.ok());
     schemas_ = *s;
     asti_op_ = staff(asti_, "asti-op");
     novara_op_ = staff(novara_, "novara-op");
+  }
+
+  void TearDown() override {
+    if (registry_) registry_->stop();
+    if (hub_) hub_->stop(std::chrono::milliseconds(2000));
+    if (hub_thread_.joinable()) hub_thread_.join();
+  }
+
+  std::string hub_base() const { return "http://127.0.0.1:" + std::to_string(hub_->port()) + "/interop/soap"; }
+
+  // The schema of a WSDL's types (importing AgID's schemas by absolute path), written once per run.
+  std::string wsdl_schema(const std::string& wsdl) {
+    std::ifstream in(agid_dir() + "/interfaces_SOAP/" + wsdl);
+    std::stringstream all;
+    all << in.rdbuf();
+    const std::string text = all.str();
+    const auto from = text.find("<xs:schema");
+    const auto to = text.find("</xs:schema>");
+    std::string schema = text.substr(from, to + 12 - from);
+    schema = std::regex_replace(schema, std::regex("schemaLocation=\"\\.\\./"),
+                                "schemaLocation=\"" + agid_dir() + "/");
+    // The namespaces the WSDL declares on its root, which the schema's QNames use.
+    schema.insert(10, " xmlns:wsdl=\"http://schemas.xmlsoap.org/wsdl/\"");
+    const auto file = keys_->path() / (wsdl + ".xsd");
+    std::ofstream(file) << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" << schema;
+    return file.string();
+  }
+  // The SOAP body's element is valid against the operation's WSDL schema (xmllint, AgID's files).
+  void expect_valid_soap(const std::string& envelope, const std::string& wsdl) {
+    auto body = soap::body_element(envelope);
+    ASSERT_TRUE(body.ok()) << envelope;
+    const auto file = keys_->path() / ("soap-" + std::to_string(std::rand()) + ".xml");
+    std::ofstream(file) << *body;
+    const std::string cmd = "xmllint --noout --schema '" + wsdl_schema(wsdl) + "' '" + file.string() + "' 2>&1";
+    EXPECT_EQ(std::system((cmd + " > /dev/null").c_str()), 0) << *body;
   }
 
   pec::Account account(const std::string& address) {
@@ -203,6 +266,9 @@ class RegistryInteropTest : public ::testing::TestWithParam<db::Dialect> {
   std::unique_ptr<messaging::Delivery> delivery_;
   std::unique_ptr<InteropPecReader> reader_;
   std::unique_ptr<pec::ReceiptsReader> receipts_;
+  http::Router router_;
+  std::unique_ptr<http::Server> hub_;
+  std::thread hub_thread_;
   std::unique_ptr<RegistrySimulator> registry_;
   std::shared_ptr<const AgidSchemas> schemas_;
   tenants::TenantId asti_ = 0, novara_ = 0;
@@ -342,6 +408,93 @@ TEST_P(RegistryInteropTest, IncomingFromTheRegistryIsRegisteredConfirmedOrRefuse
   ASSERT_NE(annulment, nullptr);
   EXPECT_EQ(annulment->reason, "Inviato per errore");
   EXPECT_EQ(annulment->number, *number);
+}
+
+TEST_P(RegistryInteropTest, OverSoapBothWaysWithConfirmationsAnomaliesAndTheTenantWalls) {
+  const auto registry_base = registry_->start_soap();
+  interop_->add_soap_endpoint("r_simul", "aoo_simul", registry_base);
+  // Outgoing: the region's office publishes the SOAP interfaces: MessaggioInoltro by the job.
+  Correspondent region{CorrespondentKind::body, "Regione Simulata", "", "", ""};
+  region.ipa_code = "r_simul";
+  region.aoo_code = "aoo_simul";
+  Registration r;
+  r.entry.aoo_id = protocol_->aoos(asti_).at(0).id;
+  r.entry.direction = Direction::outgoing;
+  r.entry.subject = "Trasmissione via SOAP";
+  r.entry.correspondents = {region};
+  r.entry.channel = Channel::pec;
+  r.documents.push_back({DocumentRole::primary, "nota.pdf", std::string("%PDF-1.4\n% nota\n%%EOF\n"),
+                         "application/pdf", "", 0, "document"});
+  auto done = protocol_->register_with_documents(&asti_op_, asti_, r);
+  ASSERT_TRUE(done.ok());
+  auto sent = interop_->send(&asti_op_, asti_, done->registered.id);
+  ASSERT_TRUE(sent.ok()) << sent.error().code << " " << sent.error().detail;
+  ASSERT_EQ(sent->size(), 1u);
+  EXPECT_EQ(sent->front().channel, "soap");
+  runner_->run_until_idle();
+  auto got = registry_->received();
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(got[0].channel, "soap");
+  EXPECT_EQ(got[0].outcome, "registered");
+  // What the hub sent, rebuilt from the message as the job builds it: valid against the WSDL's schema.
+  auto request = soap::messaggio_inoltro(sent->front().segnatura, {{"nota.pdf", "application/pdf", "x"}});
+  ASSERT_TRUE(request.ok());
+  expect_valid_soap(*request, "protocollo-destinatario.wsdl");
+  ASSERT_TRUE(registry_->poll().ok());  // sends its ConfermaMessaggioInoltro to the hub's endpoint
+  auto exchange = interop_->exchange_of(&asti_op_, asti_, done->registered.id);
+  ASSERT_TRUE(exchange.ok());
+  const auto* confirmed = exchange->front().last(EventKind::confirmation);
+  ASSERT_NE(confirmed, nullptr);
+  EXPECT_EQ(confirmed->number, got[0].number);
+  expect_valid_soap(confirmed->xml, "protocollo-mittente.wsdl");
+
+  // Incoming: the region's MessaggioInoltro to Asti's office; a wrong digest and an unknown key get the
+  // WSDL's anomalies at once; addressed to Asti but posted to Novara's office, refused there.
+  const auto asti_url = hub_base() + "/c_a479/c_a479/destinatario";
+  auto in = registry_->send_soap(asti_url, "c_a479", "c_a479", "Delibera via SOAP", delibera());
+  ASSERT_TRUE(in.ok()) << in.error().code;
+  EXPECT_EQ(in->status, 200) << in->answer;
+  expect_valid_soap(in->request, "protocollo-destinatario.wsdl");
+  expect_valid_soap(in->answer, "protocollo-destinatario.wsdl");
+  auto answer = soap::read_answer(in->answer);
+  ASSERT_TRUE(answer.ok());
+  EXPECT_EQ(answer->anomaly, "");
+  EXPECT_EQ(answer->mittente.number, in->number);
+  registry_->misbehave(Misbehaviour::bad_digest);
+  auto digest = registry_->send_soap(asti_url, "c_a479", "c_a479", "Delibera via SOAP", delibera());
+  registry_->misbehave(Misbehaviour::unknown_key);
+  auto unknown = registry_->send_soap(asti_url, "c_a479", "c_a479", "Delibera via SOAP", delibera());
+  registry_->misbehave(Misbehaviour::none);
+  ASSERT_TRUE(digest.ok() && unknown.ok());
+  EXPECT_EQ(soap::read_answer(digest->answer)->anomaly, "002_AnomaliaImpronte");
+  EXPECT_EQ(soap::read_answer(unknown->answer)->anomaly, "001_ValidazioneFirma");
+  auto wrong = registry_->send_soap(hub_base() + "/c_f952/c_f952/destinatario", "c_a479", "c_a479", "Per Asti",
+                                    delibera());
+  ASSERT_TRUE(wrong.ok());
+  EXPECT_EQ(wrong->status, 500) << "not addressed to Novara's office: a Fault";
+  auto inbox = interop_->inbox(&asti_op_, asti_);
+  ASSERT_TRUE(inbox.ok());
+  ASSERT_EQ(inbox->size(), 3u);
+  const auto good = inbox->back();
+  EXPECT_EQ(good.channel, "soap");
+  EXPECT_TRUE(good.check_code.empty());
+  EXPECT_EQ(interop_->message(&novara_op_, novara_, good.id).error().code, "not_found");
+  // A confirmation posted to Novara's endpoint about Asti's message is refused, and changes nothing.
+  const auto fake = soap::conferma_inoltro(
+      {"c_a479", "c_a479", "PROTOCOLLO", sent->front().sender_number, sent->front().sender_date},
+      RegistrationId{"r_simul", "aoo_simul", "PROTOCOLLO", "0009999", "2026-01-01"}, "", "");
+  EXPECT_EQ(interop_->soap_mittente("c_f952", "c_f952", fake).first, 500);
+  // Registered by Asti: ConfermaMessaggioInoltro to the region's ProtocolloMittente, by the job.
+  auto reg = interop_->register_message(&asti_op_, asti_, good.id, {"Delibera via SOAP", "", "", ""});
+  ASSERT_TRUE(reg.ok()) << reg.error().code;
+  runner_->run_until_idle();
+  const auto confirmations = registry_->soap_confirmations();
+  ASSERT_EQ(confirmations.size(), 1u);
+  expect_valid_soap(confirmations[0], "protocollo-mittente.wsdl");
+  auto conf = soap::read_answer(confirmations[0]);
+  ASSERT_TRUE(conf.ok() && conf->destinatario.has_value());
+  EXPECT_EQ(conf->mittente.number, in->number);
+  EXPECT_EQ(conf->destinatario->number, format_number(reg->number));
 }
 
 INSTANTIATE_TEST_SUITE_P(BothDatabases, RegistryInteropTest,
