@@ -7,8 +7,10 @@
 // (protocollo.interop_receive, with the outcome of the checks) and refused (protocollo.interop_refuse);
 // the registration and the annulment are the register's own entries.
 //
-// Today the messages travel between members of the hub (channel "hub": the same database, each side's
-// records in its own tenant); the PEC and SOAP channels are for later (the records already name the
+// Between members of the hub the messages travel internally (channel "hub": the same database, each side's
+// records in its own tenant); to and from administrations outside the hub by PEC (the outbox's PEC
+// channel, the reader of interop_pec.hpp) or SOAP (interop_soap.hpp, where the other office publishes the
+// interfaces; the records name the
 // channel). An arrival is checked exactly as one from outside would be: AgID's schema, the XAdES
 // signature against the certificates the hub trusts (every member's xml-signing certificate and the CAs
 // in agid_trusted_ca_file), the addressee, and each file's SHA-256 against the segnatura's Impronta. A

@@ -287,8 +287,10 @@ Result<std::string> write_envelope(const Daticert& d, std::string_view original,
   entity += base64_lines(daticert_xml(d));
   entity += "--" + boundary +
             "\r\nContent-Type: message/rfc822; name=\"postacert.eml\"\r\nContent-Disposition: inline; "
-            "filename=\"postacert.eml\"\r\nContent-Transfer-Encoding: base64\r\n\r\n";
-  entity += base64_lines(original);
+            "filename=\"postacert.eml\"\r\n\r\n";
+  // As it was sent (RFC 2046 §5.2.1: a message/rfc822 part is never base64): the hub's messages are 7-bit.
+  entity.append(original);
+  if (!entity.empty() && entity.back() != '\n') entity += "\r\n";
   entity += "--" + boundary + "--\r\n";
   auto signed_body = crypto::smime_sign(entity, provider);
   if (!signed_body) return signed_body.error();
