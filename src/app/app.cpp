@@ -799,8 +799,8 @@ void App::start_pec() {
   if (accounts.empty()) return;
   if (trusted.empty())
     spdlog::warn("PEC: no trusted provider certificate (pec_trusted_certs): no receipt is believed");
-  interop_pec_ = std::make_unique<protocollo::InteropPecReader>(*db_, time::system_clock(), *protocollo_->interop,
-                                                                accounts, trusted);
+  interop_pec_ = std::make_unique<protocollo::InteropPecReader>(*db_, time::system_clock(),
+                                                                *protocollo_->interop, accounts, trusted);
   interop_pec_->register_with(*jobs_);
   if (pec_sim_) {
     // The demo's other administration (a registry outside the hub) with its mailbox at the simulated

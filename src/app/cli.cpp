@@ -245,8 +245,9 @@ int run_cli(int argc, char** argv) {
   sim_registry->add_option("--address", registry_run.options.pec_address, "Its PEC address");
   sim_registry->add_option("--pec-trusted", registry_run.pec_trusted_file,
                            "The provider's certificate (PEM, sim pec --cert-out)");
-  sim_registry->add_option("--trusted", registry_run.trusted_file,
-                           "The certificates it trusts for segnature (PEM: the hub members' xml-signing ones)");
+  sim_registry->add_option(
+      "--trusted", registry_run.trusted_file,
+      "The certificates it trusts for segnature (PEM: the hub members' xml-signing ones)");
   sim_registry->add_option("--schemas", registry_run.options.schema_dir, "AgID's schemas (../shared/agid)");
   sim_registry->add_option("--cert-out", registry_run.cert_out,
                            "Write its certificate here (for SPORTELLO_AGID_TRUSTED_CA_FILE)");

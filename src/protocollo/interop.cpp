@@ -9,10 +9,10 @@
 #include "core/digest.hpp"
 #include "core/ids.hpp"
 #include "core/keys/key_ring.hpp"
-#include "jobs/store.hpp"
 #include "files/mime.hpp"
 #include "identity/audit_entry.hpp"
 #include "identity/permissions.hpp"
+#include "jobs/store.hpp"
 
 namespace sp::protocollo {
 namespace interop_detail {
@@ -82,8 +82,7 @@ InteropService::InteropService(db::Database& db, time::Clock& clock, const I18n&
       std::string codes, url;
       fields >> codes >> url;
       const auto slash = codes.find('/');
-      if (slash != std::string::npos && !url.empty())
-        soap_endpoints_[codes] = url;
+      if (slash != std::string::npos && !url.empty()) soap_endpoints_[codes] = url;
     }
   }
 }
@@ -191,7 +190,8 @@ void InteropService::answer_exception(db::Conn& tx, const Message& received,
       InteropStore::insert_event(tx, peer->id, peer->tenant_id,
                                  {0, EventKind::exception, false, "", "", "", reason, "", xml, kSystem, now});
     }
-  }  if (received.channel == "pec" && !received.peer_address.empty())
+  }
+  if (received.channel == "pec" && !received.peer_address.empty())
     (void)send_service_by_pec(tx, received, "NotificaEccezione.xml", xml,
                               "Notifica di eccezione" + (id ? " - " + id->number + " del " + id->date : ""));
 }
@@ -208,7 +208,8 @@ Status InteropService::send_service_by_pec(db::Conn& tx, const Message& m, const
   out.channel = messaging::Channel::pec;
   out.recipient = m.peer_address;
   out.subject = subject;
-  out.body = subject + "\n\nMessaggio di servizio tra registri di protocollo (AgID, linee guida 2021): " + file +
+  out.body = subject +
+             "\n\nMessaggio di servizio tra registri di protocollo (AgID, linee guida 2021): " + file +
              " in allegato.\n";
   out.type = kPecServiceType;
   out.options = boost::json::serialize(o);
@@ -216,7 +217,6 @@ Status InteropService::send_service_by_pec(db::Conn& tx, const Message& m, const
   if (!id) return id.error();
   return Ok{};
 }
-
 
 Result<Message> InteropService::receive(const Arrival& a) {
   using namespace interop_detail;
@@ -364,16 +364,18 @@ Result<std::vector<Message>> InteropService::send(const Actor& who, tenants::Ten
       const auto same = [&](const std::string& admin, const std::string& aoo, const std::string& address) {
         return soap ? admin == r.ipa_code && aoo == r.aoo_code : address == r.pec;
       };
-      const bool dup = std::any_of(outside.begin(), outside.end(),
-                                   [&](const Correspondent& t) { return same(t.ipa_code, t.aoo_code, t.pec); }) ||
-                       std::any_of(earlier.begin(), earlier.end(), [&](const Message& m) {
-                         return m.outgoing && m.channel != "hub" &&
-                                same(m.peer_admin_code, m.peer_aoo_code, m.peer_address);
-                       });
+      const bool dup =
+          std::any_of(outside.begin(), outside.end(),
+                      [&](const Correspondent& t) { return same(t.ipa_code, t.aoo_code, t.pec); }) ||
+          std::any_of(earlier.begin(), earlier.end(), [&](const Message& m) {
+            return m.outgoing && m.channel != "hub" &&
+                   same(m.peer_admin_code, m.peer_aoo_code, m.peer_address);
+          });
       if (!dup) outside.push_back(r);
     }
   });
-  if (targets.empty() && outside.empty()) return Error::make("protocollo.interop_no_recipient", 409, entry_id);
+  if (targets.empty() && outside.empty())
+    return Error::make("protocollo.interop_no_recipient", 409, entry_id);
   std::vector<WireFile> wire;
   std::vector<MessageFile> described;
   for (const auto& d : e->documents) {
@@ -581,8 +583,8 @@ Result<Registered> InteropService::register_message(const Actor& who, tenants::T
       if (!sent) return sent.error();
     }
     if (m->channel == "soap") {
-      auto queued = jobs::enqueue(tx, {kSoapKind, tenant, "confirm:" + m->id, "confirm:" + m->id, std::nullopt},
-                                  clock_.now());
+      auto queued = jobs::enqueue(
+          tx, {kSoapKind, tenant, "confirm:" + m->id, "confirm:" + m->id, std::nullopt}, clock_.now());
       if (!queued) return queued.error();
     }
     return std::move(*reg);
@@ -644,7 +646,8 @@ void InteropService::on_annulled(db::Conn& tx, tenants::TenantId tenant, const E
   }
 }
 
-Result<std::vector<messaging::Attachment>> InteropService::pec_attachments(const messaging::StoredMessage& sm) {
+Result<std::vector<messaging::Attachment>> InteropService::pec_attachments(
+    const messaging::StoredMessage& sm) {
   using namespace interop_detail;
   std::vector<messaging::Attachment> out;
   if (sm.message.type != kPecMessageType && sm.message.type != kPecServiceType) return out;
@@ -702,7 +705,8 @@ Result<std::pair<std::string, std::string>> InteropService::apply_service_messag
     return Error::not_found("annulled message");
   }
   if (!sm->received) return Error::make("segnatura.content", 422, "MessaggioRicevuto");
-  for (const auto& m : InteropStore::outgoing_by_number(tx, tenant, "pec", sm->received->number, sm->received->date)) {
+  for (const auto& m :
+       InteropStore::outgoing_by_number(tx, tenant, "pec", sm->received->number, sm->received->date)) {
     if (m.peer_address != from) continue;
     if (sm->kind == ServiceMessageKind::conferma_ricezione) {
       const auto theirs = sm->identificatore.value_or(RegistrationId{});

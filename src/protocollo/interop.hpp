@@ -138,10 +138,11 @@ class InteropService {
   // outcome ("confirmation", "exception", "annulment"); errors: segnatura.schema, segnatura.content,
   // not_found (no such message of the tenant).
   Result<std::pair<std::string, std::string>> apply_service_message(db::Conn& tx, tenants::TenantId tenant,
-                                                                   const std::string& from,
-                                                                   const std::string& xml);
+                                                                    const std::string& from,
+                                                                    const std::string& xml);
   // SOAP (interop_soap.hpp). The base URL of an office outside the hub that publishes the interfaces, or "".
-  void add_soap_endpoint(const std::string& admin_code, const std::string& aoo_code, const std::string& base_url);
+  void add_soap_endpoint(const std::string& admin_code, const std::string& aoo_code,
+                         const std::string& base_url);
   std::string soap_endpoint(const std::string& admin_code, const std::string& aoo_code) const;
   // The job kind (kSoapKind): MessaggioInoltro to the other office (its synchronous answer may carry an
   // anomaly: recorded as an exception), ConfermaMessaggioInoltro after a registration or a refusal.

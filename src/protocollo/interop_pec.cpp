@@ -20,7 +20,8 @@ std::string lower(std::string s) {
 
 bool is_service_file(const std::string& name) {
   const auto n = lower(name);
-  return n == "confermaricezione.xml" || n == "notificaeccezione.xml" || n == "annullamentoprotocollazione.xml";
+  return n == "confermaricezione.xml" || n == "notificaeccezione.xml" ||
+         n == "annullamentoprotocollazione.xml";
 }
 
 }  // namespace
@@ -28,14 +29,19 @@ bool is_service_file(const std::string& name) {
 
 InteropPecReader::InteropPecReader(db::Database& db, const time::Clock& clock, InteropService& interop,
                                    std::map<std::int64_t, pec::Account> accounts, std::string trusted_pem)
-    : db_(db), clock_(clock), interop_(interop), accounts_(std::move(accounts)), trusted_pem_(std::move(trusted_pem)) {}
+    : db_(db),
+      clock_(clock),
+      interop_(interop),
+      accounts_(std::move(accounts)),
+      trusted_pem_(std::move(trusted_pem)) {}
 
 PecReadStats InteropPecReader::read_all() {
   PecReadStats total;
   for (const auto& [tenant, account] : accounts_) {
     auto s = read_mailbox(tenant, account);
     if (!s) {
-      spdlog::warn("protocollo.interop_pec: mailbox of body {}: {} {}", tenant, s.error().code, s.error().detail);
+      spdlog::warn("protocollo.interop_pec: mailbox of body {}: {} {}", tenant, s.error().code,
+                   s.error().detail);
       ++total.failed_mailboxes;
       continue;
     }
@@ -49,7 +55,8 @@ PecReadStats InteropPecReader::read_all() {
 
 Result<PecReadStats> InteropPecReader::read_mailbox(std::int64_t tenant, const pec::Account& account) {
   using namespace interop_pec_detail;
-  pec::Mailbox box({account.pop3_url, account.user.empty() ? account.address : account.user, account.password});
+  pec::Mailbox box(
+      {account.pop3_url, account.user.empty() ? account.address : account.user, account.password});
   auto listed = box.list();
   if (!listed) return listed.error();
   PecReadStats stats;
@@ -82,7 +89,10 @@ Result<PecReadStats> InteropPecReader::read_mailbox(std::int64_t tenant, const p
     auto done = db::transact(db_, [&](db::Conn& tx) -> Status {
       if (InteropStore::pec_seen(tx, tenant, account.address, entry.uid)) return Ok{};
       if (!envelope) {
-        mark(tx, envelope.error().code == "pec.not_certified_mail" ? "receipt" : "refused:" + envelope.error().code, "");
+        mark(tx,
+             envelope.error().code == "pec.not_certified_mail" ? "receipt"
+                                                               : "refused:" + envelope.error().code,
+             "");
         ++stats.ignored;
         return Ok{};
       }
@@ -138,17 +148,20 @@ Result<PecReadStats> InteropPecReader::read_mailbox(std::int64_t tenant, const p
 void InteropPecReader::register_with(jobs::Runner& runner) {
   jobs::Kind k;
   k.name = kInteropPecKind;
-  k.retry = jobs::RetryPolicy{3, std::chrono::seconds(20), std::chrono::seconds(60), std::chrono::seconds(300)};
+  k.retry =
+      jobs::RetryPolicy{3, std::chrono::seconds(20), std::chrono::seconds(60), std::chrono::seconds(300)};
   k.run = [this](jobs::JobRun& run) -> Status {
     const auto s = read_all();
     if (s.messages > 0 || s.service > 0)
-      spdlog::info("protocollo.interop_pec: {} protocol message(s), {} service message(s)", s.messages, s.service);
+      spdlog::info("protocollo.interop_pec: {} protocol message(s), {} service message(s)", s.messages,
+                   s.service);
     if (s.fetched == 0 && s.failed_mailboxes == 0) run.nothing_done();
     if (s.failed_mailboxes > 0 && s.failed_mailboxes == static_cast<int>(accounts_.size()))
       return Error::make("pec.mailbox", 502, "no mailbox could be read");
     return Ok{};
   };
-  runner.add_periodic(std::move(k), jobs::Periodic{jobs::Every{std::chrono::minutes(1)}, jobs::CatchUp::latest_only});
+  runner.add_periodic(std::move(k),
+                      jobs::Periodic{jobs::Every{std::chrono::minutes(1)}, jobs::CatchUp::latest_only});
 }
 
 }  // namespace sp::protocollo

@@ -75,27 +75,37 @@ std::string esc(std::string_view s) {
   std::string out;
   for (char c : s) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
 }
 
 std::string envelope(const std::string& body) {
-  return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<soapenv:Envelope xmlns:soapenv=\"" + std::string(kEnvelopeNs) +
-         "\"><soapenv:Body>" + body + "</soapenv:Body></soapenv:Envelope>\n";
+  return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<soapenv:Envelope xmlns:soapenv=\"" +
+         std::string(kEnvelopeNs) + "\"><soapenv:Body>" + body + "</soapenv:Body></soapenv:Envelope>\n";
 }
 
 std::string identificatore(const char* element, const RegistrationId& id) {
   return std::string("<") + element + "><prot:CodiceAmministrazione>" + esc(id.admin_code) +
-         "</prot:CodiceAmministrazione><prot:CodiceAOO>" + esc(id.aoo_code) + "</prot:CodiceAOO><prot:CodiceRegistro>" +
-         esc(id.registry) + "</prot:CodiceRegistro><prot:NumeroRegistrazione>" + esc(id.number) +
-         "</prot:NumeroRegistrazione><prot:DataRegistrazione>" + esc(id.date) + "</prot:DataRegistrazione></" +
-         element + ">";
+         "</prot:CodiceAmministrazione><prot:CodiceAOO>" + esc(id.aoo_code) +
+         "</prot:CodiceAOO><prot:CodiceRegistro>" + esc(id.registry) +
+         "</prot:CodiceRegistro><prot:NumeroRegistrazione>" + esc(id.number) +
+         "</prot:NumeroRegistrazione><prot:DataRegistrazione>" + esc(id.date) +
+         "</prot:DataRegistrazione></" + element + ">";
 }
 
 RegistrationId read_id(xmlNode* n) {
@@ -163,8 +173,8 @@ Result<std::string> messaggio_inoltro(std::string_view signed_segnatura, const s
   std::string body = "<tns:RequestMessageInoltro xmlns:tns=\"" + std::string(kDestinatarioNs) +
                      "\" xmlns:msgprot=\"" + kMessaggiNs + "\">" + seg;
   for (const auto& f : files)
-    body += "<msgprot:File msgprot:nomeFile=\"" + esc(f.file_name) + "\" msgprot:mimeType=\"" + esc(f.mime_type) +
-            "\">" + crypto::base64_encode(f.bytes) + "</msgprot:File>";
+    body += "<msgprot:File msgprot:nomeFile=\"" + esc(f.file_name) + "\" msgprot:mimeType=\"" +
+            esc(f.mime_type) + "\">" + crypto::base64_encode(f.bytes) + "</msgprot:File>";
   body += "</tns:RequestMessageInoltro>";
   return envelope(body);
 }
@@ -196,21 +206,26 @@ Result<Inoltro> read_messaggio_inoltro(std::string_view text) {
     if (!is(c, kMessaggiNs, "File")) continue;
     auto bytes = crypto::base64_decode(strip_ws(content(c)));
     if (!bytes) return bad("File not base64");
-    in.files.push_back({attr(c, "nomeFile", kMessaggiNs), attr(c, "mimeType", kMessaggiNs), std::move(*bytes)});
+    in.files.push_back(
+        {attr(c, "nomeFile", kMessaggiNs), attr(c, "mimeType", kMessaggiNs), std::move(*bytes)});
   }
   return in;
 }
 
-std::string response_inoltro(const RegistrationId& mittente, const std::string& anomaly, const std::string& info) {
+std::string response_inoltro(const RegistrationId& mittente, const std::string& anomaly,
+                             const std::string& info) {
   using namespace interop_soap_detail;
-  std::string body = "<tns:ResponseMessageInoltro xmlns:tns=\"" + std::string(kDestinatarioNs) + "\" xmlns:prot=\"" +
-                     kSegnaturaNamespace + "\">" + identificatore("tns:IdentificatoreMittente", mittente);
-  if (!anomaly.empty()) body += "<tns:Anomalia info=\"" + esc(info) + "\">" + esc(anomaly) + "</tns:Anomalia>";
+  std::string body = "<tns:ResponseMessageInoltro xmlns:tns=\"" + std::string(kDestinatarioNs) +
+                     "\" xmlns:prot=\"" + kSegnaturaNamespace + "\">" +
+                     identificatore("tns:IdentificatoreMittente", mittente);
+  if (!anomaly.empty())
+    body += "<tns:Anomalia info=\"" + esc(info) + "\">" + esc(anomaly) + "</tns:Anomalia>";
   return envelope(body + "</tns:ResponseMessageInoltro>");
 }
 
-std::string conferma_inoltro(const RegistrationId& mittente, const std::optional<RegistrationId>& destinatario,
-                             const std::string& anomaly, const std::string& info) {
+std::string conferma_inoltro(const RegistrationId& mittente,
+                             const std::optional<RegistrationId>& destinatario, const std::string& anomaly,
+                             const std::string& info) {
   using namespace interop_soap_detail;
   std::string body = "<tns:RequestConfermaMessaggioInoltro xmlns:tns=\"" + std::string(kMittenteNs) +
                      "\" xmlns:prot=\"" + kSegnaturaNamespace + "\">" +
@@ -226,7 +241,8 @@ std::string response_conferma(const RegistrationId& mittente) {
   using namespace interop_soap_detail;
   return envelope("<tns:ResponseConfermaMessaggioInoltro xmlns:tns=\"" + std::string(kMittenteNs) +
                   "\" xmlns:prot=\"" + kSegnaturaNamespace + "\">" +
-                  identificatore("tns:IdentificatoreMittente", mittente) + "</tns:ResponseConfermaMessaggioInoltro>");
+                  identificatore("tns:IdentificatoreMittente", mittente) +
+                  "</tns:ResponseConfermaMessaggioInoltro>");
 }
 
 Result<Answer> read_answer(std::string_view text) {

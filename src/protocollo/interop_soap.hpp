@@ -48,9 +48,11 @@ struct Answer {
   std::string anomaly;
   std::string info;
 };
-std::string response_inoltro(const RegistrationId& mittente, const std::string& anomaly, const std::string& info);
-std::string conferma_inoltro(const RegistrationId& mittente, const std::optional<RegistrationId>& destinatario,
-                             const std::string& anomaly, const std::string& info);
+std::string response_inoltro(const RegistrationId& mittente, const std::string& anomaly,
+                             const std::string& info);
+std::string conferma_inoltro(const RegistrationId& mittente,
+                             const std::optional<RegistrationId>& destinatario, const std::string& anomaly,
+                             const std::string& info);
 std::string response_conferma(const RegistrationId& mittente);
 // Reads ResponseMessageInoltro, RequestConfermaMessaggioInoltro or ResponseConfermaMessaggioInoltro.
 Result<Answer> read_answer(std::string_view envelope);

@@ -34,7 +34,8 @@ RegistrationId sender_of(const Message& m) {
 void InteropService::register_soap_job(jobs::Runner& runner) {
   jobs::Kind k;
   k.name = kSoapKind;
-  k.retry = jobs::RetryPolicy{8, std::chrono::seconds(30), std::chrono::seconds(3600), std::chrono::seconds(300)};
+  k.retry =
+      jobs::RetryPolicy{8, std::chrono::seconds(30), std::chrono::seconds(3600), std::chrono::seconds(300)};
   k.run = [this](jobs::JobRun& run) { return run_soap_job(run.job()); };
   k.permanent = [](const Error& e) { return e.code == "protocollo.soap_endpoint" || e.code == "not_found"; };
   runner.add(std::move(k));
@@ -73,19 +74,21 @@ Status InteropService::run_soap_job(const jobs::Job& job) {
       // A Fault: the other office refused the message for good (4xx/5xx with a Fault), or is down.
       if (answer->status == 500 && read.error().detail.rfind("Fault", 0) == 0) {
         return db::transact(db_, [&](db::Conn& tx) -> Status {
-          InteropStore::insert_event(tx, m->id, m->tenant_id,
-                                     {0, EventKind::exception, false, "", "", "", read.error().detail, "", "", kBy, now()});
+          InteropStore::insert_event(
+              tx, m->id, m->tenant_id,
+              {0, EventKind::exception, false, "", "", "", read.error().detail, "", "", kBy, now()});
           return Ok{};
         });
       }
-      return Error::make("protocollo.soap_answer", 502, std::to_string(answer->status) + " " + read.error().detail);
+      return Error::make("protocollo.soap_answer", 502,
+                         std::to_string(answer->status) + " " + read.error().detail);
     }
     if (!read->anomaly.empty()) {
       return db::transact(db_, [&](db::Conn& tx) -> Status {
-        InteropStore::insert_event(tx, m->id, m->tenant_id,
-                                   {0, EventKind::exception, false, "", "", "",
-                                    read->anomaly + (read->info.empty() ? "" : ": " + read->info), "", answer->body,
-                                    kBy, now()});
+        InteropStore::insert_event(
+            tx, m->id, m->tenant_id,
+            {0, EventKind::exception, false, "", "", "",
+             read->anomaly + (read->info.empty() ? "" : ": " + read->info), "", answer->body, kBy, now()});
         return Ok{};
       });
     }
@@ -98,22 +101,26 @@ Status InteropService::run_soap_job(const jobs::Job& job) {
       if (reg == nullptr) return Error::not_found("registration of " + id);
       std::optional<Aoo> aoo;
       db_.read([&](db::Conn& c) { aoo = ProtocolStore::aoo(c, job.tenant_id, m->aoo_id); });
-      RegistrationId ours{aoo ? aoo->admin_code : "", aoo ? aoo->code : "", "PROTOCOLLO", reg->number, reg->reg_date};
+      RegistrationId ours{aoo ? aoo->admin_code : "", aoo ? aoo->code : "", "PROTOCOLLO", reg->number,
+                          reg->reg_date};
       envelope = soap::conferma_inoltro(sender_of(*m), ours, "", "");
     } else {
       const auto* ex = m->last(EventKind::exception);
-      envelope = soap::conferma_inoltro(sender_of(*m), std::nullopt, "000_Irricevibile", ex ? ex->reason : "");
+      envelope =
+          soap::conferma_inoltro(sender_of(*m), std::nullopt, "000_Irricevibile", ex ? ex->reason : "");
     }
     auto answer = post(base + "/mittente", envelope);
     if (!answer) return answer.error();
-    if (answer->status != 200) return Error::make("protocollo.soap_answer", 502, std::to_string(answer->status));
+    if (answer->status != 200)
+      return Error::make("protocollo.soap_answer", 502, std::to_string(answer->status));
     return Ok{};
   }
   return Error::not_found("operation " + op);
 }
 
 std::pair<int, std::string> InteropService::soap_destinatario(const std::string& admin_code,
-                                                              const std::string& aoo_code, std::string_view body) {
+                                                              const std::string& aoo_code,
+                                                              std::string_view body) {
   using namespace interop_soap_channel_detail;
   auto in = soap::read_messaggio_inoltro(body);
   if (!in) return {500, soap::fault(true, in.error().detail)};
@@ -124,7 +131,9 @@ std::pair<int, std::string> InteropService::soap_destinatario(const std::string&
   a.files = std::move(in->files);
   a.channel = "soap";
   auto m = receive(a);
-  if (!m) return {500, soap::fault(true, m.error().code == "not_found" ? "unknown registry office" : m.error().code)};
+  if (!m)
+    return {500,
+            soap::fault(true, m.error().code == "not_found" ? "unknown registry office" : m.error().code)};
   const auto mittente = sender_of(*m);
   if (m->check_code.empty()) return {200, soap::response_inoltro(mittente, "", "")};
   const auto anomaly = soap::inoltro_anomaly(m->check_code);
@@ -132,7 +141,8 @@ std::pair<int, std::string> InteropService::soap_destinatario(const std::string&
   return {200, soap::response_inoltro(mittente, anomaly, reason_text(m->check_code))};
 }
 
-std::pair<int, std::string> InteropService::soap_mittente(const std::string& admin_code, const std::string& aoo_code,
+std::pair<int, std::string> InteropService::soap_mittente(const std::string& admin_code,
+                                                          const std::string& aoo_code,
                                                           std::string_view body) {
   using namespace interop_soap_channel_detail;
   auto a = soap::read_answer(body);
@@ -143,22 +153,23 @@ std::pair<int, std::string> InteropService::soap_mittente(const std::string& adm
     if (offices.size() != 1) return false;
     const auto& office = offices.front().aoo;
     if (a->mittente.admin_code != office.admin_code || a->mittente.aoo_code != office.code) return false;
-    for (const auto& m :
-         InteropStore::outgoing_by_number(tx, office.tenant_id, "soap", a->mittente.number, a->mittente.date)) {
+    for (const auto& m : InteropStore::outgoing_by_number(tx, office.tenant_id, "soap", a->mittente.number,
+                                                          a->mittente.date)) {
       if (m.aoo_id != office.id) continue;
       const auto at = std::chrono::floor<std::chrono::milliseconds>(clock_.now());
       if (a->destinatario) {
         if (a->destinatario->admin_code != m.peer_admin_code || a->destinatario->aoo_code != m.peer_aoo_code)
           continue;
         if (m.last(EventKind::confirmation) != nullptr) return true;  // a repeat
-        InteropStore::insert_event(tx, m.id, m.tenant_id,
-                                   {0, EventKind::confirmation, false, "", a->destinatario->number,
-                                    a->destinatario->date, "", "", std::string(body), "soap:" + m.peer_aoo_code, at});
+        InteropStore::insert_event(
+            tx, m.id, m.tenant_id,
+            {0, EventKind::confirmation, false, "", a->destinatario->number, a->destinatario->date, "", "",
+             std::string(body), "soap:" + m.peer_aoo_code, at});
       } else {
-        InteropStore::insert_event(tx, m.id, m.tenant_id,
-                                   {0, EventKind::exception, false, "", "", "",
-                                    a->anomaly + (a->info.empty() ? "" : ": " + a->info), "", std::string(body),
-                                    "soap:" + m.peer_aoo_code, at});
+        InteropStore::insert_event(
+            tx, m.id, m.tenant_id,
+            {0, EventKind::exception, false, "", "", "", a->anomaly + (a->info.empty() ? "" : ": " + a->info),
+             "", std::string(body), "soap:" + m.peer_aoo_code, at});
       }
       return true;
     }

@@ -247,7 +247,8 @@ void add_exchange_view(WebDeps& d, std::string_view lang, const tenants::Body& b
     row.set("outgoing", m.outgoing);
     if (!m.outgoing) row.set("message_href", inbox_href(body) + "/" + m.id);
     if (m.outgoing && m.channel == "pec") {
-      row.set("peer_codes", m.peer_admin_code.empty() ? m.peer_address : m.peer_admin_code + " / " + m.peer_aoo_code);
+      row.set("peer_codes",
+              m.peer_admin_code.empty() ? m.peer_address : m.peer_admin_code + " / " + m.peer_aoo_code);
       const auto state = d.interop->pec_delivery(body.id, m.id);
       if (!state.empty()) row.set("delivery", d.view.t(lang, "ui.proto_ix_pec_" + state));
     }
@@ -273,9 +274,10 @@ void add_exchange_view(WebDeps& d, std::string_view lang, const tenants::Body& b
     // Outside the hub: by PEC to a correspondent's PEC address that is no office of the hub.
     for (const auto& c : e.correspondents) {
       if (c.pec.empty()) continue;
-      const bool hub_office = !c.aoo_code.empty() && std::any_of(offices.begin(), offices.end(), [&](const HubOffice& o) {
-        return o.aoo.code == c.aoo_code && (c.ipa_code.empty() || o.aoo.admin_code == c.ipa_code);
-      });
+      const bool hub_office =
+          !c.aoo_code.empty() && std::any_of(offices.begin(), offices.end(), [&](const HubOffice& o) {
+            return o.aoo.code == c.aoo_code && (c.ipa_code.empty() || o.aoo.admin_code == c.ipa_code);
+          });
       if (hub_office) continue;
       if (std::find(sent_to.begin(), sent_to.end(), "pec:" + c.pec) == sent_to.end())
         pending.push_back(c.name + " (PEC " + c.pec + ")");

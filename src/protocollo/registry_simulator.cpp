@@ -57,7 +57,8 @@ void RegistrySimulator::start(std::chrono::milliseconds every) {
     std::unique_lock lock(stop_mutex_);
     while (!stop_cv_.wait_for(lock, every, [this] { return stopping_; })) {
       lock.unlock();
-      if (auto n = poll(); !n) std::cerr << "registry simulator: " << n.error().code << " " << n.error().detail << "\n";
+      if (auto n = poll(); !n)
+        std::cerr << "registry simulator: " << n.error().code << " " << n.error().detail << "\n";
       lock.lock();
     }
   });
@@ -121,9 +122,11 @@ std::pair<int, std::string> RegistrySimulator::on_inoltro(const std::string& bod
   auto in = soap::read_messaggio_inoltro(body);
   if (!in) return {500, soap::fault(true, in.error().detail)};
   auto checked = check(in->segnatura, in->files);
-  if (!checked.said) return {500, soap::fault(true, checked.reason.empty() ? checked.refusal : checked.reason)};
+  if (!checked.said)
+    return {500, soap::fault(true, checked.reason.empty() ? checked.refusal : checked.reason)};
   const auto& said = *checked.said;
-  const std::string key = said.id.admin_code + "/" + said.id.aoo_code + "/" + said.id.number + "/" + said.id.date;
+  const std::string key =
+      said.id.admin_code + "/" + said.id.aoo_code + "/" + said.id.number + "/" + said.id.date;
   RegistryReceived r;
   {
     std::lock_guard lock(mutex_);
@@ -144,8 +147,9 @@ std::pair<int, std::string> RegistrySimulator::on_inoltro(const std::string& bod
       // ConfermaMessaggioInoltro to the sender's ProtocolloMittente, sent by poll().
       if (!options_.hub_soap_base.empty()) {
         std::lock_guard lock(mutex_);
-        soap_due_.emplace_back(options_.hub_soap_base + "/" + said.id.admin_code + "/" + said.id.aoo_code + "/mittente",
-                               soap::conferma_inoltro(said.id, ours, "", ""));
+        soap_due_.emplace_back(
+            options_.hub_soap_base + "/" + said.id.admin_code + "/" + said.id.aoo_code + "/mittente",
+            soap::conferma_inoltro(said.id, ours, "", ""));
       }
     } else {
       r.outcome = checked.refusal;
@@ -238,7 +242,7 @@ Status RegistrySimulator::mail(const std::string& to, const std::string& subject
 }
 
 RegistrySimulator::Checked RegistrySimulator::check(const std::string& segnatura,
-                                                   const std::vector<WireFile>& documents) {
+                                                    const std::vector<WireFile>& documents) {
   Checked out;
   auto schemas = AgidSchemas::load(options_.schema_dir);
   if (!schemas) {
@@ -352,8 +356,10 @@ Result<int> RegistrySimulator::poll() {
       r.subject = said->subject;
     }
     ServiceMessage answer;
-    if (said) answer.received = said->id;
-    else answer.received_description = "Segnatura non leggibile";
+    if (said)
+      answer.received = said->id;
+    else
+      answer.received_description = "Segnatura non leggibile";
     std::string file, subject;
     if (refusal.empty()) {
       const auto ours = next_id();
@@ -383,10 +389,10 @@ Result<int> RegistrySimulator::poll() {
 }
 
 Result<RegistrySimulator::Outgoing> RegistrySimulator::build(const std::string& to_address,
-                                                               const std::string& to_admin_code,
-                                                               const std::string& to_aoo_code,
-                                                               const std::string& subject,
-                                                               const std::vector<WireFile>& files) {
+                                                             const std::string& to_admin_code,
+                                                             const std::string& to_aoo_code,
+                                                             const std::string& subject,
+                                                             const std::vector<WireFile>& files) {
   using namespace registry_sim_detail;
   if (files.empty()) return Error::make("protocollo.segnatura_documents", 409, "no files");
   const auto id = next_id();
@@ -421,7 +427,8 @@ Result<RegistrySimulator::Outgoing> RegistrySimulator::build(const std::string& 
     std::lock_guard lock(mutex_);
     how = misbehaviour_;
   }
-  const xades::Signer signer = how == Misbehaviour::unknown_key ? fresh_signer("Sconosciuto") : options_.signer;
+  const xades::Signer signer =
+      how == Misbehaviour::unknown_key ? fresh_signer("Sconosciuto") : options_.signer;
   auto signed_xml = xades::sign_enveloped(*xml, signer, time::system_clock().now());
   if (!signed_xml) return signed_xml.error();
   std::vector<WireFile> wire{{"Segnatura.xml", "application/xml", *signed_xml}};
@@ -444,8 +451,9 @@ Result<std::string> RegistrySimulator::send(const std::string& to_address, const
                                             const std::vector<WireFile>& files) {
   auto out = build(to_address, to_admin_code, to_aoo_code, subject, files);
   if (!out) return out.error();
-  if (auto sent = mail(to_address, "Protocollo n. " + out->id.number + " del " + out->id.date + " - " + subject,
-                       "Messaggio di protocollo: " + subject + "\n", out->wire);
+  if (auto sent =
+          mail(to_address, "Protocollo n. " + out->id.number + " del " + out->id.date + " - " + subject,
+               "Messaggio di protocollo: " + subject + "\n", out->wire);
       !sent)
     return sent.error();
   return out->id.number;
@@ -509,9 +517,9 @@ int run_registry_simulator(const RegistrySimulatorRun& run) {
       return 1;
     }
   }
-  std::cout << "Registry simulator: " << o.name << " (" << o.admin_code << "/" << o.aoo_code << ")\n  PEC: "
-            << o.pec_address << " at " << o.pop3_url << "\n  certificate: "
-            << (run.cert_out.empty() ? std::string("(not written)") : run.cert_out)
+  std::cout << "Registry simulator: " << o.name << " (" << o.admin_code << "/" << o.aoo_code
+            << ")\n  PEC: " << o.pec_address << " at " << o.pop3_url
+            << "\n  certificate: " << (run.cert_out.empty() ? std::string("(not written)") : run.cert_out)
             << "  (SPORTELLO_AGID_TRUSTED_CA_FILE)\n";
   std::cout.flush();
   sim.start(std::chrono::milliseconds(1000));

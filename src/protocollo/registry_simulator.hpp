@@ -16,11 +16,11 @@
 #include <cstdint>
 #include <map>
 #include <memory>
-#include <optional>
 #include <mutex>
-#include <thread>
+#include <optional>
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "core/result.hpp"
@@ -48,7 +48,7 @@ struct RegistrySimulatorOptions {
   // <hub_soap_base>/<ipa>/<aoo>/mittente (the hub's /interop/soap).
   std::uint16_t soap_port = 0;
   std::string hub_soap_base;
-  xades::Signer signer;         // empty: a new self-signed one
+  xades::Signer signer;  // empty: a new self-signed one
 };
 
 enum class Misbehaviour { none, bad_digest, changed_byte, unknown_key };
@@ -85,14 +85,14 @@ class RegistrySimulator {
   std::string start_soap();
   [[nodiscard]] std::string soap_base() const;
 
-  // Reads the mailbox once and answers what is new (and sends the SOAP confirmations due); returns how many protocol messages it answered.
-  // Errors: pec.mailbox.
+  // Reads the mailbox once and answers what is new (and sends the SOAP confirmations due); returns how many
+  // protocol messages it answered. Errors: pec.mailbox.
   Result<int> poll();
   [[nodiscard]] std::vector<RegistryReceived> received() const;
   [[nodiscard]] std::vector<std::string> service_messages() const;  // the XML, in arrival order
   [[nodiscard]] int repeats() const;
   // ConfermaMessaggioInoltro requests received on its ProtocolloMittente (…/mittente), as they came.
-  [[nodiscard]] std::vector<std::string> soap_confirmations() const;                               // protocol messages seen twice
+  [[nodiscard]] std::vector<std::string> soap_confirmations() const;  // protocol messages seen twice
 
   // A protocol message to an office of the hub (its IPA codes and PEC address). Returns the registration
   // number it gave the message.
@@ -143,7 +143,7 @@ class RegistrySimulator {
   std::vector<RegistrationId> sent_;
   int repeats_ = 0;
   std::int64_t number_ = 0;
-  std::map<std::string, RegistryReceived> soap_seen_;  // by the sender's registration
+  std::map<std::string, RegistryReceived> soap_seen_;          // by the sender's registration
   std::vector<std::pair<std::string, std::string>> soap_due_;  // ConfermaMessaggioInoltro: url, envelope
   std::vector<std::string> soap_confirmations_;
   std::unique_ptr<http::Router> router_;

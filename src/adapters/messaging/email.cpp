@@ -229,8 +229,8 @@ std::string build_email(const EmailOptions& o, const StoredMessage& m, time::Tim
   msg += base64_lines(crlf(m.message.body));
   for (const auto& a : attachments) {
     msg += "--" + boundary + "\r\n";
-    msg += "Content-Type: " + safe_mime_type(a.mime_type) + "; " + file_parameter("name", a.file_name) +
-           "\r\n";
+    msg +=
+        "Content-Type: " + safe_mime_type(a.mime_type) + "; " + file_parameter("name", a.file_name) + "\r\n";
     msg += "Content-Disposition: attachment; " + file_parameter("filename", a.file_name) + "\r\n";
     msg += "Content-Transfer-Encoding: base64\r\n\r\n";
     msg += base64_lines(a.bytes);

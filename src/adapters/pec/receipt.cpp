@@ -272,11 +272,11 @@ Result<std::string> write_receipt(const Daticert& d, const std::string& from, co
 Result<std::string> write_envelope(const Daticert& d, std::string_view original, const std::string& from,
                                    const std::string& to, const crypto::SigningIdentity& provider) {
   const std::string boundary = "pec-" + ids::random_token(12);
-  const std::string text = "Messaggio di posta certificata\r\n\r\nIl giorno " + d.giorno + " alle ore " + d.ora +
-                           " (" + d.zona + ") il messaggio \"" + d.oggetto + "\" e' stato inviato da \"" +
-                           d.mittente + "\" indirizzato a: " + to +
-                           "\r\nIl messaggio originale e' incluso in allegato.\r\nIdentificativo messaggio: " +
-                           d.identificativo + "\r\n";
+  const std::string text =
+      "Messaggio di posta certificata\r\n\r\nIl giorno " + d.giorno + " alle ore " + d.ora + " (" + d.zona +
+      ") il messaggio \"" + d.oggetto + "\" e' stato inviato da \"" + d.mittente + "\" indirizzato a: " + to +
+      "\r\nIl messaggio originale e' incluso in allegato.\r\nIdentificativo messaggio: " + d.identificativo +
+      "\r\n";
   std::string entity = "Content-Type: multipart/mixed; boundary=\"" + boundary + "\"\r\n\r\n";
   entity += "--" + boundary +
             "\r\nContent-Type: text/plain; charset=UTF-8\r\nContent-Transfer-Encoding: base64\r\n\r\n";
@@ -294,8 +294,8 @@ Result<std::string> write_envelope(const Daticert& d, std::string_view original,
   entity += "--" + boundary + "--\r\n";
   auto signed_body = crypto::smime_sign(entity, provider);
   if (!signed_body) return signed_body.error();
-  std::string headers = "From: " + messaging::encode_header_word("Per conto di: " + d.mittente) + " <" + from +
-                        ">\r\nReply-To: " + d.mittente + "\r\nTo: " + to +
+  std::string headers = "From: " + messaging::encode_header_word("Per conto di: " + d.mittente) + " <" +
+                        from + ">\r\nReply-To: " + d.mittente + "\r\nTo: " + to +
                         "\r\nSubject: " + messaging::encode_header_word("POSTA CERTIFICATA: " + d.oggetto) +
                         "\r\nMessage-ID: <" + d.identificativo + ">\r\nX-Trasporto: posta-certificata\r\n";
   if (!d.msgid.empty()) headers += "X-Riferimento-Message-ID: " + d.msgid + "\r\n";
@@ -328,7 +328,8 @@ std::optional<std::string> find_postacert(GMimeObject* o) {
 void collect_files(GMimeObject* o, std::vector<MailFile>& out) {
   if (GMIME_IS_MULTIPART(o)) {
     auto* mp = GMIME_MULTIPART(o);
-    for (int i = 0; i < g_mime_multipart_get_count(mp); ++i) collect_files(g_mime_multipart_get_part(mp, i), out);
+    for (int i = 0; i < g_mime_multipart_get_count(mp); ++i)
+      collect_files(g_mime_multipart_get_part(mp, i), out);
     return;
   }
   if (!GMIME_IS_PART(o)) return;
@@ -350,7 +351,8 @@ Result<Envelope> read_envelope(std::string_view message, std::string_view truste
   if (!xml) return Error::make("pec.no_daticert", 422);
   auto data = parse_daticert(*xml);
   if (!data) return data.error();
-  if (data->kind != ReceiptKind::posta_certificata) return Error::make("pec.not_certified_mail", 422, "receipt");
+  if (data->kind != ReceiptKind::posta_certificata)
+    return Error::make("pec.not_certified_mail", 422, "receipt");
   auto original = find_postacert(inner.get());
   if (!original) return Error::make("pec.not_certified_mail", 422, "postacert.eml");
   return Envelope{std::move(*data), std::move(*original), verified->signer_subject};
@@ -364,7 +366,8 @@ Result<ReadMail> read_mail(std::string_view message) {
   InternetAddressList* from = g_mime_message_get_from(msg);
   if (from != nullptr && internet_address_list_length(from) > 0) {
     InternetAddress* a = internet_address_list_get_address(from, 0);
-    if (INTERNET_ADDRESS_IS_MAILBOX(a)) out.from = internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(a));
+    if (INTERNET_ADDRESS_IS_MAILBOX(a))
+      out.from = internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(a));
   }
   if (const char* subj = g_mime_message_get_subject(msg)) out.subject = subj;
   if (const char* id = g_mime_message_get_message_id(msg)) out.message_id = std::string("<") + id + ">";

@@ -131,8 +131,9 @@ class RegistryCrashTest : public ::testing::TestWithParam<sp::db::Dialect> {
       r.entry.subject = "Trasmissione n. " + std::to_string(i);
       r.entry.correspondents = {region};
       r.entry.channel = Channel::pec;
-      r.documents.push_back({DocumentRole::primary, "nota.pdf", "%PDF-1.4\n% nota " + std::to_string(i) + "\n%%EOF\n",
-                             "application/pdf", "", 0, "document"});
+      r.documents.push_back({DocumentRole::primary, "nota.pdf",
+                             "%PDF-1.4\n% nota " + std::to_string(i) + "\n%%EOF\n", "application/pdf", "", 0,
+                             "document"});
       auto done = protocol.register_with_documents(&op, asti_, r);
       ASSERT_TRUE(done.ok()) << done.error().code;
       auto sent = interop.send(&op, asti_, done->registered.id);
@@ -152,9 +153,9 @@ class RegistryCrashTest : public ::testing::TestWithParam<sp::db::Dialect> {
   std::unique_ptr<sp::testing::ServerProcess> start_node() {
     std::set<std::string> known;
     for (const auto& s : sp::config_settings()) known.insert(s.env);
-    std::vector<std::string> env{"SPORTELLO_FAKE_CLOCK_FILE=" + clock_file_.string(),
-                                 "SPORTELLO_AGID_SCHEMA_DIR=" + agid_dir(),
-                                 "SPORTELLO_AGID_TRUSTED_CA_FILE=" + (dir_.path() / "agid-trusted.pem").string()};
+    std::vector<std::string> env{
+        "SPORTELLO_FAKE_CLOCK_FILE=" + clock_file_.string(), "SPORTELLO_AGID_SCHEMA_DIR=" + agid_dir(),
+        "SPORTELLO_AGID_TRUSTED_CA_FILE=" + (dir_.path() / "agid-trusted.pem").string()};
     for (const auto& kv : std::vector<std::string>{
              "SPORTELLO_DATABASE=" + database_->url(), "SPORTELLO_PORT=0", "SPORTELLO_THREADS=2",
              "SPORTELLO_ACCESS_LOG=false", "SPORTELLO_LOG_LEVEL=warn", "SPORTELLO_DEMO=false",
@@ -174,9 +175,10 @@ class RegistryCrashTest : public ::testing::TestWithParam<sp::db::Dialect> {
   std::int64_t confirmations() {
     std::int64_t n = 0;
     db_->read([&](sp::db::Conn& c) {
-      n = c.query_one("SELECT COUNT(*) FROM protocol_message_events WHERE tenant_id = $1 AND kind = "
-                      "'confirmation' AND direction = 'in'",
-                      {std::int64_t{asti_}})
+      n = c.query_one(
+               "SELECT COUNT(*) FROM protocol_message_events WHERE tenant_id = $1 AND kind = "
+               "'confirmation' AND direction = 'in'",
+               {std::int64_t{asti_}})
               ->i64(0);
     });
     return n;
@@ -210,7 +212,8 @@ TEST_P(RegistryCrashTest, AfterASigkillEveryMessageIsRegisteredOnceAndEveryConfi
     t += 1min;
     set_clock(t);
     return false;
-  })) << "confirmed: " << confirmations() << ", registry received " << registry_->received().size();
+  })) << "confirmed: "
+      << confirmations() << ", registry received " << registry_->received().size();
   // Each message registered once by the registry; a repeat only of the one held at the kill.
   const auto got = registry_->received();
   std::set<std::string> subjects;
@@ -228,6 +231,8 @@ TEST_P(RegistryCrashTest, AfterASigkillEveryMessageIsRegisteredOnceAndEveryConfi
 
 INSTANTIATE_TEST_SUITE_P(BothDatabases, RegistryCrashTest,
                          ::testing::Values(sp::db::Dialect::sqlite, sp::db::Dialect::postgres),
-                         [](const auto& info) { return info.param == sp::db::Dialect::sqlite ? "sqlite" : "postgres"; });
+                         [](const auto& info) {
+                           return info.param == sp::db::Dialect::sqlite ? "sqlite" : "postgres";
+                         });
 
 }  // namespace

@@ -11,12 +11,12 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <map>
+#include <memory>
 #include <regex>
+#include <set>
 #include <sstream>
 #include <thread>
-#include <map>
-#include <set>
-#include <memory>
 
 #include "adapters/messaging/outbox.hpp"
 #include "adapters/pec/receipt.hpp"
@@ -26,10 +26,10 @@
 #include "core/crypto/smime.hpp"
 #include "core/keys/key_ring.hpp"
 #include "files/service.hpp"
-#include "jobs/runner.hpp"
-#include "protocollo/interop.hpp"
 #include "http/router.hpp"
 #include "http/server.hpp"
+#include "jobs/runner.hpp"
+#include "protocollo/interop.hpp"
 #include "protocollo/interop_pec.hpp"
 #include "protocollo/interop_soap.hpp"
 #include "protocollo/registry_simulator.hpp"
@@ -102,7 +102,8 @@ class RegistryInteropTest : public ::testing::TestWithParam<db::Dialect> {
     runner_ = std::make_unique<jobs::Runner>(db(), clock_);
     delivery_ = std::make_unique<messaging::Delivery>(messaging::DeliveryOptions{.clock = &clock_});
     auto sender = std::make_shared<pec::PecSender>(accounts_, kDomain, clock_);
-    sender->set_attachments([this](const messaging::StoredMessage& m) { return interop_->pec_attachments(m); });
+    sender->set_attachments(
+        [this](const messaging::StoredMessage& m) { return interop_->pec_attachments(m); });
     delivery_->set_sender(messaging::Channel::pec, sender);
     delivery_->register_with(*runner_);
     interop_->register_soap_job(*runner_);
@@ -110,8 +111,9 @@ class RegistryInteropTest : public ::testing::TestWithParam<db::Dialect> {
     for (bool dest : {true, false}) {
       router_.post(std::string("/interop/soap/{ipa}/{aoo}/") + (dest ? "destinatario" : "mittente"),
                    [this, dest](http::Request& r) {
-                     auto [status, body] = dest ? interop_->soap_destinatario(r.param("ipa"), r.param("aoo"), r.body)
-                                                : interop_->soap_mittente(r.param("ipa"), r.param("aoo"), r.body);
+                     auto [status, body] =
+                         dest ? interop_->soap_destinatario(r.param("ipa"), r.param("aoo"), r.body)
+                              : interop_->soap_mittente(r.param("ipa"), r.param("aoo"), r.body);
                      http::Response out;
                      out.status = status;
                      out.content_type = "text/xml; charset=utf-8";
@@ -126,8 +128,10 @@ class RegistryInteropTest : public ::testing::TestWithParam<db::Dialect> {
     hub_ = std::make_unique<http::Server>(so, router_);
     hub_->listen();
     hub_thread_ = std::thread([this] { hub_->run(); });
-    reader_ = std::make_unique<InteropPecReader>(db(), clock_, *interop_, accounts_, pec_.identity().cert_pem);
-    receipts_ = std::make_unique<pec::ReceiptsReader>(db(), accounts_, pec_.identity().cert_pem, kDomain, clock_);
+    reader_ =
+        std::make_unique<InteropPecReader>(db(), clock_, *interop_, accounts_, pec_.identity().cert_pem);
+    receipts_ =
+        std::make_unique<pec::ReceiptsReader>(db(), accounts_, pec_.identity().cert_pem, kDomain, clock_);
     RegistrySimulatorOptions ro;
     ro.pec_address = kRegistryPec;
     ro.smtp_url = pec_.smtp_url();
@@ -151,7 +155,9 @@ class RegistryInteropTest : public ::testing::TestWithParam<db::Dialect> {
     if (hub_thread_.joinable()) hub_thread_.join();
   }
 
-  std::string hub_base() const { return "http://127.0.0.1:" + std::to_string(hub_->port()) + "/interop/soap"; }
+  std::string hub_base() const {
+    return "http://127.0.0.1:" + std::to_string(hub_->port()) + "/interop/soap";
+  }
 
   // The schema of a WSDL's types (importing AgID's schemas by absolute path), written once per run.
   std::string wsdl_schema(const std::string& wsdl) {
@@ -176,7 +182,8 @@ class RegistryInteropTest : public ::testing::TestWithParam<db::Dialect> {
     ASSERT_TRUE(body.ok()) << envelope;
     const auto file = keys_->path() / ("soap-" + std::to_string(std::rand()) + ".xml");
     std::ofstream(file) << *body;
-    const std::string cmd = "xmllint --noout --schema '" + wsdl_schema(wsdl) + "' '" + file.string() + "' 2>&1";
+    const std::string cmd =
+        "xmllint --noout --schema '" + wsdl_schema(wsdl) + "' '" + file.string() + "' 2>&1";
     EXPECT_EQ(std::system((cmd + " > /dev/null").c_str()), 0) << *body;
   }
 
@@ -231,8 +238,9 @@ class RegistryInteropTest : public ::testing::TestWithParam<db::Dialect> {
     r.entry.subject = subject;
     r.entry.correspondents = {region};
     r.entry.channel = Channel::pec;
-    r.documents.push_back({DocumentRole::primary, "determina.pdf", std::string("%PDF-1.4\n% determina\n%%EOF\n"),
-                           "application/pdf", "", 0, "document"});
+    r.documents.push_back({DocumentRole::primary, "determina.pdf",
+                           std::string("%PDF-1.4\n% determina\n%%EOF\n"), "application/pdf", "", 0,
+                           "document"});
     r.documents.push_back({DocumentRole::attachment, "allegato.txt", std::string("Allegato A: elenco\n"),
                            "text/plain", "", 0, "attachments"});
     auto done = protocol_->register_with_documents(&asti_op_, asti_, r);
@@ -292,7 +300,8 @@ TEST_P(RegistryInteropTest, OutgoingByPecReachesTheRegistryAndItsConfirmationCom
   const auto submissions = pec_.submissions().messages();
   ASSERT_EQ(submissions.size(), 1u);
   EXPECT_EQ(submissions[0].mail_from, "protocollo@pec.asti.example.it");
-  EXPECT_NE(submissions[0].header("Message-ID").find(m.id), std::string::npos) << "the outbox id: a repeat is the same";
+  EXPECT_NE(submissions[0].header("Message-ID").find(m.id), std::string::npos)
+      << "the outbox id: a repeat is the same";
   auto mail = pec::read_mail(submissions[0].data);
   ASSERT_TRUE(mail.ok());
   ASSERT_EQ(mail->files.size(), 3u);
@@ -345,13 +354,15 @@ TEST_P(RegistryInteropTest, IncomingFromTheRegistryIsRegisteredConfirmedOrRefuse
   ASSERT_TRUE(number.ok()) << number.error().code << " " << number.error().detail;
   for (auto how : {Misbehaviour::bad_digest, Misbehaviour::changed_byte, Misbehaviour::unknown_key}) {
     registry_->misbehave(how);
-    ASSERT_TRUE(registry_->send("protocollo@pec.asti.example.it", "c_a479", "c_a479", "Trasmissione delibera",
-                                delibera())
-                    .ok());
+    ASSERT_TRUE(
+        registry_
+            ->send("protocollo@pec.asti.example.it", "c_a479", "c_a479", "Trasmissione delibera", delibera())
+            .ok());
   }
   registry_->misbehave(Misbehaviour::none);
   // Addressed to Asti's office but delivered to Novara's mailbox: Novara refuses it, Asti never sees it.
-  ASSERT_TRUE(registry_->send("protocollo@pec.novara.example.it", "c_a479", "c_a479", "Per Asti", delibera()).ok());
+  ASSERT_TRUE(
+      registry_->send("protocollo@pec.novara.example.it", "c_a479", "c_a479", "Per Asti", delibera()).ok());
   pec_.process();
   const auto stats = reader_->read_all();
   EXPECT_EQ(stats.messages, 5);
@@ -367,7 +378,8 @@ TEST_P(RegistryInteropTest, IncomingFromTheRegistryIsRegisteredConfirmedOrRefuse
     codes.insert(m.check_code);
     if (m.check_code.empty()) good = m;
   }
-  EXPECT_EQ(codes, (std::multiset<std::string>{"xades.untrusted", "xades.signature", "segnatura.digest", ""}));
+  EXPECT_EQ(codes,
+            (std::multiset<std::string>{"xades.untrusted", "xades.signature", "segnatura.digest", ""}));
   EXPECT_EQ(good.sender_number, *number);
   EXPECT_EQ(good.files.size(), 2u);
 
@@ -469,8 +481,8 @@ TEST_P(RegistryInteropTest, OverSoapBothWaysWithConfirmationsAnomaliesAndTheTena
   ASSERT_TRUE(digest.ok() && unknown.ok());
   EXPECT_EQ(soap::read_answer(digest->answer)->anomaly, "002_AnomaliaImpronte");
   EXPECT_EQ(soap::read_answer(unknown->answer)->anomaly, "001_ValidazioneFirma");
-  auto wrong = registry_->send_soap(hub_base() + "/c_f952/c_f952/destinatario", "c_a479", "c_a479", "Per Asti",
-                                    delibera());
+  auto wrong = registry_->send_soap(hub_base() + "/c_f952/c_f952/destinatario", "c_a479", "c_a479",
+                                    "Per Asti", delibera());
   ASSERT_TRUE(wrong.ok());
   EXPECT_EQ(wrong->status, 500) << "not addressed to Novara's office: a Fault";
   auto inbox = interop_->inbox(&asti_op_, asti_);
