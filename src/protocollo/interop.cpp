@@ -391,18 +391,21 @@ Result<std::vector<Message>> InteropService::send(const Actor& who, tenants::Ten
   const auto id = registration_id(*e);
   std::vector<std::string> sent_ids;
   auto done = db::transact(db_, [&](db::Conn& tx) -> Status {
-    for (const auto& t : targets) {
+    // The message as this office records it, sent to a peer (its codes, name and address) on a channel.
+    const auto record = [&](const std::string& channel, const std::string& admin, const std::string& aoo,
+                            const std::string& name, const std::string& address, const std::string& to) {
       Message out;
       out.id = ids::uuid_v7();
       out.tenant_id = tenant;
       out.aoo_id = e->aoo_id;
       out.outgoing = true;
-      out.channel = "hub";
+      out.channel = channel;
       out.entry_id = e->id;
-      out.peer_admin_code = t.aoo.admin_code;
-      out.peer_aoo_code = t.aoo.code;
-      out.peer_name = t.body_name;
-      out.peer_message_id = ids::uuid_v7();
+      out.peer_admin_code = admin;
+      out.peer_aoo_code = aoo;
+      out.peer_name = name;
+      out.peer_address = address;
+      if (channel == "hub") out.peer_message_id = ids::uuid_v7();
       out.sender_number = id.number;
       out.sender_date = id.date;
       out.subject = e->subject;
@@ -412,9 +415,12 @@ Result<std::vector<Message>> InteropService::send(const Actor& who, tenants::Ten
       InteropStore::insert_message(tx, out);
       audit_.record_or_throw(
           tx, identity::entry_by(who, tenant, "protocollo.interop_send", "protocol_entry", e->id,
-                                 details_json({{"message", out.id},
-                                               {"to", out.peer_admin_code + "/" + out.peer_aoo_code},
-                                               {"channel", out.channel}})));
+                                 details_json({{"message", out.id}, {"to", to}, {"channel", channel}})));
+      return out;
+    };
+    for (const auto& t : targets) {
+      const auto out =
+          record("hub", t.aoo.admin_code, t.aoo.code, t.body_name, "", t.aoo.admin_code + "/" + t.aoo.code);
       Arrival a;
       a.admin_code = t.aoo.admin_code;
       a.aoo_code = t.aoo.code;
@@ -428,30 +434,10 @@ Result<std::vector<Message>> InteropService::send(const Actor& who, tenants::Ten
     }
     for (const auto& r : outside) {
       const bool soap = !soap_endpoint(r.ipa_code, r.aoo_code).empty();
-      Message out;
-      out.id = ids::uuid_v7();
-      out.tenant_id = tenant;
-      out.aoo_id = e->aoo_id;
-      out.outgoing = true;
-      out.channel = soap ? "soap" : "pec";
-      out.entry_id = e->id;
-      out.peer_admin_code = r.ipa_code;
       // Sent once per office: by its IPA codes, else by its address (the unique index names the codes).
-      out.peer_aoo_code = r.aoo_code.empty() ? r.pec : r.aoo_code;
-      out.peer_name = r.name;
-      out.peer_address = soap ? std::string() : r.pec;
-      out.sender_number = id.number;
-      out.sender_date = id.date;
-      out.subject = e->subject;
-      out.segnatura = *xml;
-      out.created_at = std::chrono::floor<std::chrono::milliseconds>(clock_.now());
-      out.files = described;
-      InteropStore::insert_message(tx, out);
-      audit_.record_or_throw(
-          tx, identity::entry_by(who, tenant, "protocollo.interop_send", "protocol_entry", e->id,
-                                 details_json({{"message", out.id},
-                                               {"to", soap ? r.ipa_code + "/" + r.aoo_code : r.pec},
-                                               {"channel", out.channel}})));
+      const auto out =
+          record(soap ? "soap" : "pec", r.ipa_code, r.aoo_code.empty() ? r.pec : r.aoo_code, r.name,
+                 soap ? std::string() : r.pec, soap ? r.ipa_code + "/" + r.aoo_code : r.pec);
       if (soap) {
         // MessaggioInoltro by a job queued with the message: sent after the commit, retried, never lost.
         auto queued = jobs::enqueue(tx, {kSoapKind, tenant, "send:" + out.id, "send:" + out.id, std::nullopt},

@@ -271,6 +271,16 @@ Result<Answer> read_answer(std::string_view text) {
   return a;
 }
 
+Result<adapters::HttpResponse> call(const std::string& url, const std::string& envelope) {
+  adapters::HttpClient client;
+  adapters::HttpRequest r;
+  r.method = "POST";
+  r.url = url;
+  r.headers = {{"Content-Type", "text/xml; charset=utf-8"}, {"SOAPAction", "\"\""}};
+  r.body = envelope;
+  return client.send(r);
+}
+
 std::string fault(bool client, const std::string& text) {
   using namespace interop_soap_detail;
   return envelope(std::string("<soapenv:Fault><faultcode>soapenv:") + (client ? "Client" : "Server") +

@@ -17,6 +17,7 @@
 #include <string_view>
 #include <vector>
 
+#include "adapters/http_client.hpp"
 #include "core/result.hpp"
 #include "protocollo/interop.hpp"
 #include "protocollo/segnatura.hpp"
@@ -58,6 +59,8 @@ std::string response_conferma(const RegistrationId& mittente);
 Result<Answer> read_answer(std::string_view envelope);
 // A SOAP 1.1 Fault (client or server) with a text.
 std::string fault(bool client, const std::string& text);
+// POSTs a request (text/xml, SOAPAction ""): the other side's answer, whatever its status.
+Result<adapters::HttpResponse> call(const std::string& url, const std::string& envelope);
 // The body's element as a document of its own (tests validate it against the WSDL's schema).
 Result<std::string> body_element(std::string_view envelope);
 

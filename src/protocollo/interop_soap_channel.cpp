@@ -2,7 +2,6 @@
 // interfaces, and the hub's own endpoints.
 #include <spdlog/spdlog.h>
 
-#include "adapters/http_client.hpp"
 #include "identity/audit_entry.hpp"
 #include "protocollo/interop.hpp"
 #include "protocollo/interop_soap.hpp"
@@ -13,16 +12,6 @@ namespace interop_soap_channel_detail {
 namespace {
 
 constexpr const char* kBy = "system:interop";
-
-Result<adapters::HttpResponse> post(const std::string& url, const std::string& envelope) {
-  adapters::HttpClient client;
-  adapters::HttpRequest r;
-  r.method = "POST";
-  r.url = url;
-  r.headers = {{"Content-Type", "text/xml; charset=utf-8"}, {"SOAPAction", "\"\""}};
-  r.body = envelope;
-  return client.send(r);
-}
 
 RegistrationId sender_of(const Message& m) {
   return RegistrationId{m.peer_admin_code, m.peer_aoo_code, "PROTOCOLLO", m.sender_number, m.sender_date};
@@ -67,7 +56,7 @@ Status InteropService::run_soap_job(const jobs::Job& job) {
     }
     auto envelope = soap::messaggio_inoltro(m->segnatura, files);
     if (!envelope) return envelope.error();
-    auto answer = post(base + "/destinatario", *envelope);
+    auto answer = soap::call(base + "/destinatario", *envelope);
     if (!answer) return answer.error();
     auto read = soap::read_answer(answer->body);
     if (!read) {
@@ -109,7 +98,7 @@ Status InteropService::run_soap_job(const jobs::Job& job) {
       envelope =
           soap::conferma_inoltro(sender_of(*m), std::nullopt, "000_Irricevibile", ex ? ex->reason : "");
     }
-    auto answer = post(base + "/mittente", envelope);
+    auto answer = soap::call(base + "/mittente", envelope);
     if (!answer) return answer.error();
     if (answer->status != 200)
       return Error::make("protocollo.soap_answer", 502, std::to_string(answer->status));

@@ -9,7 +9,6 @@
 #include <sstream>
 #include <thread>
 
-#include "adapters/http_client.hpp"
 #include "adapters/messaging/email.hpp"
 #include "adapters/pec/mailbox.hpp"
 #include "adapters/pec/receipt.hpp"
@@ -172,13 +171,7 @@ void RegistrySimulator::flush_soap() {
   }
   std::vector<std::pair<std::string, std::string>> again;
   for (auto& [url, envelope] : due) {
-    adapters::HttpClient client;
-    adapters::HttpRequest r;
-    r.method = "POST";
-    r.url = url;
-    r.headers = {{"Content-Type", "text/xml; charset=utf-8"}, {"SOAPAction", "\"\""}};
-    r.body = envelope;
-    auto answer = client.send(r);
+    auto answer = soap::call(url, envelope);
     if (!answer || answer->status != 200) again.emplace_back(url, envelope);
   }
   std::lock_guard lock(mutex_);
@@ -469,13 +462,7 @@ Result<RegistrySimulator::SoapSent> RegistrySimulator::send_soap(const std::stri
   std::vector<WireFile> documents(out->wire.begin() + 1, out->wire.end());
   auto envelope = soap::messaggio_inoltro(out->wire[0].bytes, documents);
   if (!envelope) return envelope.error();
-  adapters::HttpClient client;
-  adapters::HttpRequest r;
-  r.method = "POST";
-  r.url = destinatario_url;
-  r.headers = {{"Content-Type", "text/xml; charset=utf-8"}, {"SOAPAction", "\"\""}};
-  r.body = *envelope;
-  auto answer = client.send(r);
+  auto answer = soap::call(destinatario_url, *envelope);
   if (!answer) return answer.error();
   return SoapSent{out->id.number, answer->status, answer->body, *envelope};
 }

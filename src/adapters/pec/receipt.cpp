@@ -105,6 +105,10 @@ std::string base64_lines(std::string_view data) {
   return out;
 }
 
+// The start of the signed multipart/mixed every provider's message has: the human text, then
+// daticert.xml (the caller adds what follows and the closing boundary).
+std::string text_and_daticert(const std::string& boundary, const std::string& text, const Daticert& d);
+
 }  // namespace
 
 std::string_view to_string(ReceiptKind k) {
@@ -216,6 +220,20 @@ std::string daticert_xml(const Daticert& d) {
   return out.str();
 }
 
+namespace {
+std::string text_and_daticert(const std::string& boundary, const std::string& text, const Daticert& d) {
+  std::string entity = "Content-Type: multipart/mixed; boundary=\"" + boundary + "\"\r\n\r\n";
+  entity += "--" + boundary +
+            "\r\nContent-Type: text/plain; charset=UTF-8\r\nContent-Transfer-Encoding: base64\r\n\r\n";
+  entity += base64_lines(text);
+  entity += "--" + boundary +
+            "\r\nContent-Type: application/xml; name=\"daticert.xml\"\r\nContent-Disposition: inline; "
+            "filename=\"daticert.xml\"\r\nContent-Transfer-Encoding: base64\r\n\r\n";
+  entity += base64_lines(daticert_xml(d));
+  return entity;
+}
+}  // namespace
+
 Result<Receipt> read_receipt(std::string_view message, std::string_view trusted_pem) {
   auto verified = crypto::smime_verify(message, trusted_pem);
   if (!verified) return verified.error();
@@ -250,14 +268,7 @@ Result<std::string> write_receipt(const Daticert& d, const std::string& from, co
                      "\" e' stato trattato dal gestore " + d.gestore +
                      ".\r\nIdentificativo: " + d.identificativo + "\r\n";
   if (!d.errore_esteso.empty()) text += "Errore: " + d.errore_esteso + "\r\n";
-  std::string entity = "Content-Type: multipart/mixed; boundary=\"" + boundary + "\"\r\n\r\n";
-  entity += "--" + boundary +
-            "\r\nContent-Type: text/plain; charset=UTF-8\r\nContent-Transfer-Encoding: base64\r\n\r\n";
-  entity += base64_lines(text);
-  entity += "--" + boundary +
-            "\r\nContent-Type: application/xml; name=\"daticert.xml\"\r\nContent-Disposition: inline; "
-            "filename=\"daticert.xml\"\r\nContent-Transfer-Encoding: base64\r\n\r\n";
-  entity += base64_lines(daticert_xml(d));
+  std::string entity = text_and_daticert(boundary, text, d);
   entity += "--" + boundary + "--\r\n";
   auto signed_body = crypto::smime_sign(entity, provider);
   if (!signed_body) return signed_body.error();
@@ -277,14 +288,7 @@ Result<std::string> write_envelope(const Daticert& d, std::string_view original,
       ") il messaggio \"" + d.oggetto + "\" e' stato inviato da \"" + d.mittente + "\" indirizzato a: " + to +
       "\r\nIl messaggio originale e' incluso in allegato.\r\nIdentificativo messaggio: " + d.identificativo +
       "\r\n";
-  std::string entity = "Content-Type: multipart/mixed; boundary=\"" + boundary + "\"\r\n\r\n";
-  entity += "--" + boundary +
-            "\r\nContent-Type: text/plain; charset=UTF-8\r\nContent-Transfer-Encoding: base64\r\n\r\n";
-  entity += base64_lines(text);
-  entity += "--" + boundary +
-            "\r\nContent-Type: application/xml; name=\"daticert.xml\"\r\nContent-Disposition: inline; "
-            "filename=\"daticert.xml\"\r\nContent-Transfer-Encoding: base64\r\n\r\n";
-  entity += base64_lines(daticert_xml(d));
+  std::string entity = text_and_daticert(boundary, text, d);
   entity += "--" + boundary +
             "\r\nContent-Type: message/rfc822; name=\"postacert.eml\"\r\nContent-Disposition: inline; "
             "filename=\"postacert.eml\"\r\n\r\n";
