@@ -28,7 +28,7 @@
 #include <string>
 #include <vector>
 
-#include "adapters/messaging/message.hpp"
+#include "adapters/messaging/email.hpp"
 #include "audit/service.hpp"
 #include "core/i18n.hpp"
 #include "files/service.hpp"

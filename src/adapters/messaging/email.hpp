@@ -13,6 +13,14 @@
 
 namespace sp::messaging {
 
+// A file sent with an e-mail or PEC message (multipart/mixed). The outbox keeps no bytes: a channel asks
+// the module that wrote the message for them when it sends (pec/sender.hpp set_attachments).
+struct Attachment {
+  std::string file_name;
+  std::string mime_type;
+  std::string bytes;
+};
+
 struct EmailOptions {
   std::string smtp_url = "smtp://127.0.0.1:2525";  // smtp:// or smtps://
   std::string from_address = "noreply@sportello.local";

@@ -43,14 +43,6 @@ struct Message {
   std::string fallback_of;  // set by the outbox on a fallback: the message it stands in for
 };
 
-// A file sent with an e-mail or PEC message (multipart/mixed). The outbox keeps no bytes: a channel asks
-// the module that wrote the message for them when it sends (pec/sender.hpp set_attachments).
-struct Attachment {
-  std::string file_name;
-  std::string mime_type;
-  std::string bytes;
-};
-
 // A message as the outbox holds it.
 struct StoredMessage {
   std::string id;  // UUIDv7
