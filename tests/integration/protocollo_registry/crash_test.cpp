@@ -19,7 +19,6 @@
 #include "core/config.hpp"
 #include "core/crypto/smime.hpp"
 #include "core/keys/key_ring.hpp"
-#include "db/migrate.hpp"
 #include "files/service.hpp"
 #include "protocollo/interop.hpp"
 #include "protocollo/registry_simulator.hpp"
@@ -37,7 +36,7 @@ const std::string kAstiPec = "protocollo@pec.asti.example.it";
 const std::string kRegistryPec = "protocollo@pec.regione-simulata.example";
 
 template <class F>
-bool eventually(F f, std::chrono::milliseconds timeout = 90s) {
+bool eventually_within(F f, std::chrono::milliseconds timeout = 90s) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   while (std::chrono::steady_clock::now() < deadline) {
     if (f()) return true;
@@ -46,7 +45,7 @@ bool eventually(F f, std::chrono::milliseconds timeout = 90s) {
   return f();
 }
 
-std::string agid_dir() {
+std::string registry_agid_dir() {
   return sp::testing::source_dir() + "/../shared/agid";
 }
 
@@ -72,7 +71,7 @@ class RegistryCrashTest : public ::testing::TestWithParam<sp::db::Dialect> {
     ro.pop3_url = pec_->pop3_url();
     ro.pec_trusted_pem = pec_->identity().cert_pem;
     ro.trusted_pem = asti.cert_pem;
-    ro.schema_dir = agid_dir();
+    ro.schema_dir = registry_agid_dir();
     ro.signer = {region.key_pem, region.cert_pem};
     registry_ = std::make_unique<RegistrySimulator>(ro);
     seed(asti);
@@ -112,7 +111,7 @@ class RegistryCrashTest : public ::testing::TestWithParam<sp::db::Dialect> {
                     .ok());
     InteropOptions o;
     o.keys_dir = keys_dir_;
-    o.schema_dir = agid_dir();
+    o.schema_dir = registry_agid_dir();
     o.trusted_ca_file = (dir_.path() / "agid-trusted.pem").string();
     InteropService interop(*db_, clock, sp::testing::locales(), protocol, files, tenants, o);
     sp::identity::Principal op;
@@ -154,7 +153,7 @@ class RegistryCrashTest : public ::testing::TestWithParam<sp::db::Dialect> {
     std::set<std::string> known;
     for (const auto& s : sp::config_settings()) known.insert(s.env);
     std::vector<std::string> env{
-        "SPORTELLO_FAKE_CLOCK_FILE=" + clock_file_.string(), "SPORTELLO_AGID_SCHEMA_DIR=" + agid_dir(),
+        "SPORTELLO_FAKE_CLOCK_FILE=" + clock_file_.string(), "SPORTELLO_AGID_SCHEMA_DIR=" + registry_agid_dir(),
         "SPORTELLO_AGID_TRUSTED_CA_FILE=" + (dir_.path() / "agid-trusted.pem").string()};
     for (const auto& kv : std::vector<std::string>{
              "SPORTELLO_DATABASE=" + database_->url(), "SPORTELLO_PORT=0", "SPORTELLO_THREADS=2",
@@ -199,7 +198,7 @@ class RegistryCrashTest : public ::testing::TestWithParam<sp::db::Dialect> {
 TEST_P(RegistryCrashTest, AfterASigkillEveryMessageIsRegisteredOnceAndEveryConfirmationComesBack) {
   node_ = start_node();
   // Killed while it sends: some messages at the provider, the rest queued or in flight.
-  ASSERT_TRUE(eventually([&] { return pec_->submissions().count() >= 2; }));
+  ASSERT_TRUE(eventually_within([&] { return pec_->submissions().count() >= 2; }));
   node_->kill_hard();
   const auto at_kill = pec_->submissions().count();
   EXPECT_LT(at_kill, static_cast<std::size_t>(kMessages)) << "killed halfway, not after the batch";
@@ -207,7 +206,7 @@ TEST_P(RegistryCrashTest, AfterASigkillEveryMessageIsRegisteredOnceAndEveryConfi
   auto t = now_ + 10min;
   set_clock(t);
   node_ = start_node();
-  ASSERT_TRUE(eventually([&] {
+  ASSERT_TRUE(eventually_within([&] {
     if (confirmations() >= kMessages) return true;
     t += 1min;
     set_clock(t);
