@@ -153,7 +153,8 @@ class RegistryCrashTest : public ::testing::TestWithParam<sp::db::Dialect> {
     std::set<std::string> known;
     for (const auto& s : sp::config_settings()) known.insert(s.env);
     std::vector<std::string> env{
-        "SPORTELLO_FAKE_CLOCK_FILE=" + clock_file_.string(), "SPORTELLO_AGID_SCHEMA_DIR=" + registry_agid_dir(),
+        "SPORTELLO_FAKE_CLOCK_FILE=" + clock_file_.string(),
+        "SPORTELLO_AGID_SCHEMA_DIR=" + registry_agid_dir(),
         "SPORTELLO_AGID_TRUSTED_CA_FILE=" + (dir_.path() / "agid-trusted.pem").string()};
     for (const auto& kv : std::vector<std::string>{
              "SPORTELLO_DATABASE=" + database_->url(), "SPORTELLO_PORT=0", "SPORTELLO_THREADS=2",
@@ -169,6 +170,13 @@ class RegistryCrashTest : public ::testing::TestWithParam<sp::db::Dialect> {
         std::vector<std::string>{sp::testing::binary(), "serve"}, env);
     EXPECT_TRUE(p->wait_ready(60000)) << "the node did not become ready";
     return p;
+  }
+
+  // What Asti's account handed to the provider (the registry's answers go through it too).
+  std::size_t sent_by_asti() const {
+    std::size_t n = 0;
+    for (const auto& m : pec_->submissions().messages()) n += m.mail_from == kAstiPec ? 1 : 0;
+    return n;
   }
 
   std::int64_t confirmations() {
@@ -198,9 +206,9 @@ class RegistryCrashTest : public ::testing::TestWithParam<sp::db::Dialect> {
 TEST_P(RegistryCrashTest, AfterASigkillEveryMessageIsRegisteredOnceAndEveryConfirmationComesBack) {
   node_ = start_node();
   // Killed while it sends: some messages at the provider, the rest queued or in flight.
-  ASSERT_TRUE(eventually_within([&] { return pec_->submissions().count() >= 2; }));
+  ASSERT_TRUE(pec_->submissions().wait_for(1, 60s));
   node_->kill_hard();
-  const auto at_kill = pec_->submissions().count();
+  const auto at_kill = sent_by_asti();
   EXPECT_LT(at_kill, static_cast<std::size_t>(kMessages)) << "killed halfway, not after the batch";
   // Back after the claims' lease; the periodic readers run as the clock moves a minute at a time.
   auto t = now_ + 10min;
@@ -223,15 +231,15 @@ TEST_P(RegistryCrashTest, AfterASigkillEveryMessageIsRegisteredOnceAndEveryConfi
   EXPECT_EQ(got.size(), static_cast<std::size_t>(kMessages));
   EXPECT_EQ(subjects.size(), static_cast<std::size_t>(kMessages));
   EXPECT_LE(registry_->repeats(), 1);
-  EXPECT_LE(pec_->submissions().count(), static_cast<std::size_t>(kMessages + 1));
+  EXPECT_LE(sent_by_asti(), static_cast<std::size_t>(kMessages + 1))
+      << "at most the one held at the kill again";
   // Every confirmation recorded once (the mailbox's messages are remembered with what they caused).
   EXPECT_EQ(confirmations(), kMessages);
 }
 
-INSTANTIATE_TEST_SUITE_P(BothDatabases, RegistryCrashTest,
-                         ::testing::Values(sp::db::Dialect::sqlite, sp::db::Dialect::postgres),
-                         [](const auto& info) {
-                           return info.param == sp::db::Dialect::sqlite ? "sqlite" : "postgres";
-                         });
+// PostgreSQL only (the production database, where claims are FOR UPDATE SKIP LOCKED): a server start
+// and a kill cost seconds, and the suite's time is counted (the outbox's own crash test covers SQLite).
+INSTANTIATE_TEST_SUITE_P(Postgres, RegistryCrashTest, ::testing::Values(sp::db::Dialect::postgres),
+                         [](const auto&) { return std::string("postgres"); });
 
 }  // namespace
