@@ -820,6 +820,24 @@ void App::start_pec() {
     // It publishes the SOAP interfaces too: the hub's directory names it (an entry addressed to its IPA
     // codes goes by SOAP; one addressed to its PEC address alone, by PEC).
     protocollo_->interop->add_soap_endpoint(ro.admin_code, ro.aoo_code, registry_sim_->start_soap());
+    // Once per demo data folder, the other administration writes to Asti's registry office, so the
+    // incoming queue shows a message from outside the hub (it arrives at the next mailbox reading).
+    const auto marker = std::filesystem::path(config_.keys_dir) / "registry-sim-demo-sent";
+    auto asti = tenants_->by_slug("asti");
+    if (asti && !asti->pec.empty() && !std::filesystem::exists(marker)) {
+      const auto aoos = protocollo_->protocol->aoos(asti->id);
+      if (!aoos.empty()) {
+        auto sent = registry_sim_->send(
+            asti->pec, aoos.front().admin_code, aoos.front().code,
+            "Richiesta di parere sul piano regionale dei trasporti",
+            {{"richiesta-parere.pdf", "application/pdf",
+              "%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"}});
+        if (sent)
+          std::ofstream(marker) << *sent << "\n";
+        else
+          spdlog::warn("demo registry message: {} {}", sent.error().code, sent.error().detail);
+      }
+    }
     registry_sim_->start(std::chrono::milliseconds(1000));
     spdlog::info("Registry simulator (another administration): {} ({}/{})", ro.pec_address, ro.admin_code,
                  ro.aoo_code);
