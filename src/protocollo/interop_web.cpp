@@ -271,16 +271,21 @@ void add_exchange_view(WebDeps& d, std::string_view lang, const tenants::Body& b
           pending.push_back(o.body_name + " (" + o.aoo.code + ")");
       }
     }
-    // Outside the hub: by PEC to a correspondent's PEC address that is no office of the hub.
+    // Outside the hub: by SOAP where the office publishes the interfaces, else by PEC to its address.
     for (const auto& c : e.correspondents) {
-      if (c.pec.empty()) continue;
       const bool hub_office =
           !c.aoo_code.empty() && std::any_of(offices.begin(), offices.end(), [&](const HubOffice& o) {
             return o.aoo.code == c.aoo_code && (c.ipa_code.empty() || o.aoo.admin_code == c.ipa_code);
           });
       if (hub_office) continue;
-      if (std::find(sent_to.begin(), sent_to.end(), "pec:" + c.pec) == sent_to.end())
+      const auto codes = c.ipa_code + "/" + c.aoo_code;
+      if (!d.interop->soap_endpoint(c.ipa_code, c.aoo_code).empty()) {
+        if (std::find(sent_to.begin(), sent_to.end(), codes) == sent_to.end())
+          pending.push_back(c.name + " (SOAP " + codes + ")");
+      } else if (!c.pec.empty() &&
+                 std::find(sent_to.begin(), sent_to.end(), "pec:" + c.pec) == sent_to.end()) {
         pending.push_back(c.name + " (PEC " + c.pec + ")");
+      }
     }
   }
   data.set("can_send", !pending.empty());
