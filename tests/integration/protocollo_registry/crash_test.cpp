@@ -20,6 +20,7 @@
 #include "core/crypto/smime.hpp"
 #include "core/keys/key_ring.hpp"
 #include "files/service.hpp"
+#include "integration/protocollo_interop/interop_support.hpp"
 #include "protocollo/interop.hpp"
 #include "protocollo/registry_simulator.hpp"
 #include "support/testing.hpp"
@@ -45,10 +46,6 @@ bool eventually_within(F f, std::chrono::milliseconds timeout = 90s) {
   return f();
 }
 
-std::string registry_agid_dir() {
-  return sp::testing::source_dir() + "/../shared/agid";
-}
-
 class RegistryCrashTest : public ::testing::TestWithParam<sp::db::Dialect> {
  protected:
   void SetUp() override {
@@ -71,7 +68,7 @@ class RegistryCrashTest : public ::testing::TestWithParam<sp::db::Dialect> {
     ro.pop3_url = pec_->pop3_url();
     ro.pec_trusted_pem = pec_->identity().cert_pem;
     ro.trusted_pem = asti.cert_pem;
-    ro.schema_dir = registry_agid_dir();
+    ro.schema_dir = sp::protocollo::interop_testing::agid_dir();
     ro.signer = {region.key_pem, region.cert_pem};
     registry_ = std::make_unique<RegistrySimulator>(ro);
     seed(asti);
@@ -111,7 +108,7 @@ class RegistryCrashTest : public ::testing::TestWithParam<sp::db::Dialect> {
                     .ok());
     InteropOptions o;
     o.keys_dir = keys_dir_;
-    o.schema_dir = registry_agid_dir();
+    o.schema_dir = sp::protocollo::interop_testing::agid_dir();
     o.trusted_ca_file = (dir_.path() / "agid-trusted.pem").string();
     InteropService interop(*db_, clock, sp::testing::locales(), protocol, files, tenants, o);
     sp::identity::Principal op;
@@ -154,7 +151,7 @@ class RegistryCrashTest : public ::testing::TestWithParam<sp::db::Dialect> {
     for (const auto& s : sp::config_settings()) known.insert(s.env);
     std::vector<std::string> env{
         "SPORTELLO_FAKE_CLOCK_FILE=" + clock_file_.string(),
-        "SPORTELLO_AGID_SCHEMA_DIR=" + registry_agid_dir(),
+        "SPORTELLO_AGID_SCHEMA_DIR=" + sp::protocollo::interop_testing::agid_dir(),
         "SPORTELLO_AGID_TRUSTED_CA_FILE=" + (dir_.path() / "agid-trusted.pem").string()};
     for (const auto& kv : std::vector<std::string>{
              "SPORTELLO_DATABASE=" + database_->url(), "SPORTELLO_PORT=0", "SPORTELLO_THREADS=2",

@@ -28,6 +28,7 @@
 #include "files/service.hpp"
 #include "http/router.hpp"
 #include "http/server.hpp"
+#include "integration/protocollo_interop/interop_support.hpp"
 #include "jobs/runner.hpp"
 #include "protocollo/interop.hpp"
 #include "protocollo/interop_pec.hpp"
@@ -43,26 +44,9 @@ namespace {
 const std::string kDomain = "sportello.test";
 const std::string kRegistryPec = "protocollo@pec.regione-simulata.example";
 
-std::string agid_dir() {
-  return sp::testing::source_dir() + "/../shared/agid";
-}
-
-// RSA keys take a while under the sanitizers: one identity per office for the whole run.
-const crypto::SigningIdentity& identity(const std::string& who) {
-  static std::map<std::string, crypto::SigningIdentity> made;
-  auto it = made.find(who);
-  if (it == made.end())
-    it = made.emplace(who, crypto::self_signed_identity("Protocollo " + who, who, 365)).first;
-  return it->second;
-}
-
-bool xmllint_valid(const std::string& xml, const std::string& schema, const std::filesystem::path& dir) {
-  const auto file = dir / ("doc-" + std::to_string(std::rand()) + ".xml");
-  std::ofstream(file) << xml;
-  const std::string cmd = "cd '" + agid_dir() + "' && xmllint --noout --schema " + schema + " '" +
-                          file.string() + "' > /dev/null 2>&1";
-  return std::system(cmd.c_str()) == 0;
-}
+using interop_testing::agid_dir;
+using interop_testing::identity;
+using interop_testing::xmllint_valid;
 
 class RegistryInteropTest : public ::testing::TestWithParam<db::Dialect> {
  protected:
