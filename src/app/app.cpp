@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <boost/json.hpp>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -291,6 +292,7 @@ App::~App() {
   if (audit_anchors_) audit_anchors_->stop();  // anchors once more, while the database is open
   if (jobs_) jobs_->stop();                    // waits for the job in hand
   if (smtp_sink_) smtp_sink_->stop();
+  if (registry_sim_) registry_sim_->stop();
   if (pec_sim_) pec_sim_->stop();
   if (pagopa_sim_fd_ >= 0) ::close(pagopa_sim_fd_);  // bound for a simulator serve() never started
   if (anpr_sim_fd_ >= 0) ::close(anpr_sim_fd_);
@@ -849,11 +851,59 @@ void App::start_pec() {
   auto accounts = pec::load_accounts(config_.keys_dir, bodies, problems);
   for (const auto& p : problems) spdlog::warn("PEC account of {}", p);
   const std::string message_id_domain = messaging::EmailOptions{}.message_id_domain;
-  delivery_->set_sender(messaging::Channel::pec,
-                        std::make_shared<pec::PecSender>(accounts, message_id_domain));
+  auto pec_sender = std::make_shared<pec::PecSender>(accounts, message_id_domain);
+  // Protocol messages to administrations outside the hub carry Segnatura.xml and their documents
+  // (docs/protocollo-interop.md): the outbox keeps no bytes, the registry gives them when the PEC leaves.
+  pec_sender->set_attachments([svc = protocollo_->interop.get()](const messaging::StoredMessage& m) {
+    return svc->pec_attachments(m);
+  });
+  delivery_->set_sender(messaging::Channel::pec, pec_sender);
   if (accounts.empty()) return;
   if (trusted.empty())
     spdlog::warn("PEC: no trusted provider certificate (pec_trusted_certs): no receipt is believed");
+  interop_pec_ = std::make_unique<protocollo::InteropPecReader>(*db_, time::system_clock(),
+                                                                *protocollo_->interop, accounts, trusted);
+  interop_pec_->register_with(*jobs_);
+  if (pec_sim_) {
+    // The demo's other administration (a registry outside the hub) with its mailbox at the simulated
+    // provider; the hub trusts its self-signed certificate, it trusts the hub members'.
+    protocollo::RegistrySimulatorOptions ro;
+    ro.smtp_url = pec_sim_->smtp_url();
+    ro.pop3_url = pec_sim_->pop3_url();
+    ro.password = pec_sim_->password();
+    ro.pec_trusted_pem = pec_sim_->identity().cert_pem;
+    ro.trusted_pem = protocollo_->interop->trusted_bundle();
+    const char* schema_dir = std::getenv("SPORTELLO_AGID_SCHEMA_DIR");
+    ro.schema_dir =
+        schema_dir != nullptr && *schema_dir != '\0' ? schema_dir : config_.share_dir + "/../shared/agid";
+    ro.hub_soap_base = "http://127.0.0.1:" + std::to_string(config_.port) + "/interop/soap";
+    registry_sim_ = std::make_unique<protocollo::RegistrySimulator>(ro);
+    protocollo_->interop->trust(registry_sim_->cert_pem());
+    // It publishes the SOAP interfaces too: the hub's directory names it (an entry addressed to its IPA
+    // codes goes by SOAP; one addressed to its PEC address alone, by PEC).
+    protocollo_->interop->add_soap_endpoint(ro.admin_code, ro.aoo_code, registry_sim_->start_soap());
+    // Once per demo data folder, the other administration writes to Asti's registry office, so the
+    // incoming queue shows a message from outside the hub (it arrives at the next mailbox reading).
+    const auto marker = std::filesystem::path(config_.keys_dir) / "registry-sim-demo-sent";
+    auto asti = tenants_->by_slug("asti");
+    if (asti && !asti->pec.empty() && !std::filesystem::exists(marker)) {
+      const auto aoos = protocollo_->protocol->aoos(asti->id);
+      if (!aoos.empty()) {
+        auto sent = registry_sim_->send(
+            asti->pec, aoos.front().admin_code, aoos.front().code,
+            "Richiesta di parere sul piano regionale dei trasporti",
+            {{"richiesta-parere.pdf", "application/pdf",
+              "%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"}});
+        if (sent)
+          std::ofstream(marker) << *sent << "\n";
+        else
+          spdlog::warn("demo registry message: {} {}", sent.error().code, sent.error().detail);
+      }
+    }
+    registry_sim_->start(std::chrono::milliseconds(1000));
+    spdlog::info("Registry simulator (another administration): {} ({}/{})", ro.pec_address, ro.admin_code,
+                 ro.aoo_code);
+  }
   pec_receipts_ =
       std::make_unique<pec::ReceiptsReader>(*db_, std::move(accounts), trusted, message_id_domain);
   pec_receipts_->register_with(*jobs_);

@@ -42,7 +42,9 @@
 #include "messaging/module_web.hpp"
 #include "messaging/payment_due_job.hpp"
 #include "payments/module_web.hpp"
+#include "protocollo/interop_pec.hpp"
 #include "protocollo/module_web.hpp"
+#include "protocollo/registry_simulator.hpp"
 #include "selfdecl/module_web.hpp"
 #include "stamp/module_web.hpp"
 #include "tenants/service.hpp"
@@ -136,6 +138,8 @@ class App {
   std::unique_ptr<appio::Simulator> appio_sim_;                     // demo only: a local App IO
   std::unique_ptr<pec::PecSimulator> pec_sim_;                      // demo only: a local PEC provider
   std::unique_ptr<pec::ReceiptsReader> pec_receipts_;               // serve(): the PEC receipts job
+  std::unique_ptr<protocollo::InteropPecReader> interop_pec_;       // serve(): protocol messages by PEC
+  std::unique_ptr<protocollo::RegistrySimulator> registry_sim_;     // demo only: another administration
   std::unique_ptr<messaging::PaymentReminders> payment_reminders_;  // the daily payment.due job
   std::unique_ptr<files::FileService> files_;
   std::unique_ptr<web::ModuleDeps> deps_;

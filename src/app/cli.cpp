@@ -41,6 +41,7 @@
 #include "http/server.hpp"
 #include "jobs/store.hpp"
 #include "privacy/retention.hpp"
+#include "protocollo/registry_simulator.hpp"
 #include "web/fiscal_api.hpp"
 
 namespace sp::app {
@@ -234,6 +235,24 @@ int run_cli(int argc, char** argv) {
   sim_pec->add_option("--pop3-port", pec_run.pop3_port, "POP3 port (0: a free one, printed)");
   sim_pec->add_option("--password", pec_run.password, "Every mailbox's POP3 password");
   sim_pec->add_option("--cert-out", pec_run.cert_out, "Write the provider's certificate (PEM) here");
+  auto* sim_registry = sim->add_subcommand(
+      "registry", "Another administration's registry office: protocol messages by PEC, checked and answered");
+  protocollo::RegistrySimulatorRun registry_run;
+  registry_run.options.password = "pec-sim";
+  sim_registry->add_option("--smtp", registry_run.options.smtp_url, "The PEC provider's SMTP URL (sim pec)")
+      ->required();
+  sim_registry->add_option("--pop3", registry_run.options.pop3_url, "The PEC provider's POP3 URL (sim pec)")
+      ->required();
+  sim_registry->add_option("--password", registry_run.options.password, "Its mailbox's POP3 password");
+  sim_registry->add_option("--address", registry_run.options.pec_address, "Its PEC address");
+  sim_registry->add_option("--pec-trusted", registry_run.pec_trusted_file,
+                           "The provider's certificate (PEM, sim pec --cert-out)");
+  sim_registry->add_option(
+      "--trusted", registry_run.trusted_file,
+      "The certificates it trusts for segnature (PEM: the hub members' xml-signing ones)");
+  sim_registry->add_option("--schemas", registry_run.options.schema_dir, "AgID's schemas (../shared/agid)");
+  sim_registry->add_option("--cert-out", registry_run.cert_out,
+                           "Write its certificate here (for SPORTELLO_AGID_TRUSTED_CA_FILE)");
   SimAnprCommands sim_anpr_cmd(*sim);
   sim->require_subcommand(1);
 
@@ -416,6 +435,7 @@ int run_cli(int argc, char** argv) {
       return appio::run_simulator(appio_run);
     }
     if (sim_pec->parsed()) return pec::run_simulator(pec_run);
+    if (sim_registry->parsed()) return protocollo::run_registry_simulator(registry_run);
     if (sim_anpr_cmd.parsed()) return sim_anpr_cmd.run(*cfg, std::cerr);
     if (migrate->parsed()) {
       auto db = db::open(cfg->database);

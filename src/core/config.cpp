@@ -237,8 +237,15 @@ const std::vector<Field>& fields() {
 // Environment variables with the SPORTELLO_ prefix that are not settings but are allowed.
 bool is_reserved_env(const std::string& name) {
   // SPORTELLO_FAKE_CLOCK_FILE: read by the command line of test builds (core/time.hpp), not a setting.
-  static const std::set<std::string> reserved = {"SPORTELLO_CONFIG", "SPORTELLO_BINARY",
-                                                 "SPORTELLO_SOURCE_DIR", "SPORTELLO_FAKE_CLOCK_FILE"};
+  // SPORTELLO_AGID_*: read by the protocol module (docs/protocollo-interop.md, "Schemas at run time" and
+  // "Outside the hub") until they move into Config; refused here they could not be used with `serve`.
+  static const std::set<std::string> reserved = {"SPORTELLO_CONFIG",
+                                                 "SPORTELLO_BINARY",
+                                                 "SPORTELLO_SOURCE_DIR",
+                                                 "SPORTELLO_FAKE_CLOCK_FILE",
+                                                 "SPORTELLO_AGID_SCHEMA_DIR",
+                                                 "SPORTELLO_AGID_TRUSTED_CA_FILE",
+                                                 "SPORTELLO_AGID_SOAP_ENDPOINTS"};
   return reserved.count(name) > 0 || name.rfind("SPORTELLO_TEST_", 0) == 0;
 }
 

@@ -211,6 +211,9 @@ const std::vector<Excluded>& excluded_tables() {
       {"export_runs", "this hub's record of the exports it made (the export itself is in the audit chain)"},
       {"body_departures", "this hub's record of a body's leaving, written after the export"},
       {"pec_mailbox_seen", "which messages of the PEC mailbox this hub has read (the receipts are exported)"},
+      {"protocol_pec_seen",
+       "which messages of the PEC mailbox this hub's registry reader has read (the protocol messages are "
+       "exported)"},
       {"hub_onboarding_drafts", "this hub's onboarding of the body, finished before anything is exported"},
       {"statistics_months", "monthly figures recomputed from the exported records (docs/statistics.md)"},
   };

@@ -5,12 +5,14 @@
 #include <fstream>
 #include <sstream>
 
+#include "adapters/messaging/outbox.hpp"
 #include "core/digest.hpp"
 #include "core/ids.hpp"
 #include "core/keys/key_ring.hpp"
 #include "files/mime.hpp"
 #include "identity/audit_entry.hpp"
 #include "identity/permissions.hpp"
+#include "jobs/store.hpp"
 
 namespace sp::protocollo {
 namespace interop_detail {
@@ -69,7 +71,34 @@ InteropService::InteropService(db::Database& db, time::Clock& clock, const I18n&
       files_(files),
       tenants_(tenants),
       options_(std::move(options)),
-      audit_(db, clock) {}
+      audit_(db, clock) {
+  using namespace interop_detail;
+  if (!options_.soap_endpoints_file.empty()) {
+    std::istringstream lines(read_file(options_.soap_endpoints_file));
+    std::string line;
+    while (std::getline(lines, line)) {
+      if (line.empty() || line[0] == '#') continue;
+      std::istringstream fields(line);
+      std::string codes, url;
+      fields >> codes >> url;
+      const auto slash = codes.find('/');
+      if (slash != std::string::npos && !url.empty()) soap_endpoints_[codes] = url;
+    }
+  }
+}
+
+void InteropService::add_soap_endpoint(const std::string& admin_code, const std::string& aoo_code,
+                                       const std::string& base_url) {
+  std::lock_guard lock(trusted_mutex_);
+  soap_endpoints_[admin_code + "/" + aoo_code] = base_url;
+}
+
+std::string InteropService::soap_endpoint(const std::string& admin_code, const std::string& aoo_code) const {
+  if (admin_code.empty() || aoo_code.empty()) return {};
+  std::lock_guard lock(trusted_mutex_);
+  auto it = soap_endpoints_.find(admin_code + "/" + aoo_code);
+  return it == soap_endpoints_.end() ? std::string() : it->second;
+}
 
 Result<xades::Signer> InteropService::signer_of(tenants::TenantId tenant) const {
   using namespace interop_detail;
@@ -92,7 +121,13 @@ std::string InteropService::trusted_bundle() const {
       if (k.verifies()) bundle += k.public_key + "\n";
   }
   if (!options_.trusted_ca_file.empty()) bundle += read_file(options_.trusted_ca_file);
-  return bundle;
+  std::lock_guard lock(trusted_mutex_);
+  return bundle + extra_trusted_;
+}
+
+void InteropService::trust(const std::string& pem) {
+  std::lock_guard lock(trusted_mutex_);
+  extra_trusted_ += pem + "\n";
 }
 
 std::shared_ptr<const AgidSchemas> InteropService::schemas() {
@@ -156,6 +191,31 @@ void InteropService::answer_exception(db::Conn& tx, const Message& received,
                                  {0, EventKind::exception, false, "", "", "", reason, "", xml, kSystem, now});
     }
   }
+  if (received.channel == "pec" && !received.peer_address.empty())
+    (void)send_service_by_pec(tx, received, "NotificaEccezione.xml", xml,
+                              "Notifica di eccezione" + (id ? " - " + id->number + " del " + id->date : ""));
+}
+
+Status InteropService::send_service_by_pec(db::Conn& tx, const Message& m, const std::string& file,
+                                           const std::string& xml, const std::string& subject) {
+  using namespace interop_detail;
+  boost::json::object o;
+  o["protocol_message"] = m.id;
+  o["file"] = file;
+  o["xml"] = xml;
+  messaging::Message out;
+  out.tenant_id = m.tenant_id;
+  out.channel = messaging::Channel::pec;
+  out.recipient = m.peer_address;
+  out.subject = subject;
+  out.body = subject +
+             "\n\nMessaggio di servizio tra registri di protocollo (AgID, linee guida 2021): " + file +
+             " in allegato.\n";
+  out.type = kPecServiceType;
+  out.options = boost::json::serialize(o);
+  auto id = messaging::enqueue(tx, out, clock_);
+  if (!id) return id.error();
+  return Ok{};
 }
 
 Result<Message> InteropService::receive(const Arrival& a) {
@@ -175,6 +235,7 @@ Result<Message> InteropService::receive(db::Conn& tx, const Arrival& a) {
   m.outgoing = false;
   m.channel = a.channel;
   m.peer_message_id = a.peer_message_id;
+  m.peer_address = a.peer_address;
   m.segnatura = a.segnatura;
   m.created_at = std::chrono::floor<std::chrono::milliseconds>(clock_.now());
 
@@ -279,6 +340,7 @@ Result<std::vector<Message>> InteropService::send(const Actor& who, tenants::Ten
     return Error::make("protocollo.interop_not_outgoing", 409, entry_id);
   std::vector<Message> earlier;
   std::vector<HubOffice> targets;
+  std::vector<Correspondent> outside;
   db_.read([&](db::Conn& c) {
     earlier = InteropStore::of_entry(c, tenant, entry_id);
     for (const auto& r : e->correspondents) {
@@ -294,8 +356,26 @@ Result<std::vector<Message>> InteropService::send(const Actor& who, tenants::Ten
         if (!dup) targets.push_back(std::move(o));
       }
     }
+    // Outside the hub: a correspondent with a PEC address that is no office of the hub.
+    for (const auto& r : e->correspondents) {
+      const bool soap = !soap_endpoint(r.ipa_code, r.aoo_code).empty();
+      if (r.pec.empty() && !soap) continue;
+      if (!r.aoo_code.empty() && !InteropStore::hub_offices(c, r.ipa_code, r.aoo_code).empty()) continue;
+      const auto same = [&](const std::string& admin, const std::string& aoo, const std::string& address) {
+        return soap ? admin == r.ipa_code && aoo == r.aoo_code : address == r.pec;
+      };
+      const bool dup =
+          std::any_of(outside.begin(), outside.end(),
+                      [&](const Correspondent& t) { return same(t.ipa_code, t.aoo_code, t.pec); }) ||
+          std::any_of(earlier.begin(), earlier.end(), [&](const Message& m) {
+            return m.outgoing && m.channel != "hub" &&
+                   same(m.peer_admin_code, m.peer_aoo_code, m.peer_address);
+          });
+      if (!dup) outside.push_back(r);
+    }
   });
-  if (targets.empty()) return Error::make("protocollo.interop_no_recipient", 409, entry_id);
+  if (targets.empty() && outside.empty())
+    return Error::make("protocollo.interop_no_recipient", 409, entry_id);
   std::vector<WireFile> wire;
   std::vector<MessageFile> described;
   for (const auto& d : e->documents) {
@@ -311,18 +391,21 @@ Result<std::vector<Message>> InteropService::send(const Actor& who, tenants::Ten
   const auto id = registration_id(*e);
   std::vector<std::string> sent_ids;
   auto done = db::transact(db_, [&](db::Conn& tx) -> Status {
-    for (const auto& t : targets) {
+    // The message as this office records it, sent to a peer (its codes, name and address) on a channel.
+    const auto record = [&](const std::string& channel, const std::string& admin, const std::string& aoo,
+                            const std::string& name, const std::string& address, const std::string& to) {
       Message out;
       out.id = ids::uuid_v7();
       out.tenant_id = tenant;
       out.aoo_id = e->aoo_id;
       out.outgoing = true;
-      out.channel = "hub";
+      out.channel = channel;
       out.entry_id = e->id;
-      out.peer_admin_code = t.aoo.admin_code;
-      out.peer_aoo_code = t.aoo.code;
-      out.peer_name = t.body_name;
-      out.peer_message_id = ids::uuid_v7();
+      out.peer_admin_code = admin;
+      out.peer_aoo_code = aoo;
+      out.peer_name = name;
+      out.peer_address = address;
+      if (channel == "hub") out.peer_message_id = ids::uuid_v7();
       out.sender_number = id.number;
       out.sender_date = id.date;
       out.subject = e->subject;
@@ -332,9 +415,12 @@ Result<std::vector<Message>> InteropService::send(const Actor& who, tenants::Ten
       InteropStore::insert_message(tx, out);
       audit_.record_or_throw(
           tx, identity::entry_by(who, tenant, "protocollo.interop_send", "protocol_entry", e->id,
-                                 details_json({{"message", out.id},
-                                               {"to", out.peer_admin_code + "/" + out.peer_aoo_code},
-                                               {"channel", out.channel}})));
+                                 details_json({{"message", out.id}, {"to", to}, {"channel", channel}})));
+      return out;
+    };
+    for (const auto& t : targets) {
+      const auto out =
+          record("hub", t.aoo.admin_code, t.aoo.code, t.body_name, "", t.aoo.admin_code + "/" + t.aoo.code);
       Arrival a;
       a.admin_code = t.aoo.admin_code;
       a.aoo_code = t.aoo.code;
@@ -344,6 +430,37 @@ Result<std::vector<Message>> InteropService::send(const Actor& who, tenants::Ten
       a.message_id = out.peer_message_id;
       auto in = receive(tx, a);
       if (!in) return in.error();
+      sent_ids.push_back(out.id);
+    }
+    for (const auto& r : outside) {
+      const bool soap = !soap_endpoint(r.ipa_code, r.aoo_code).empty();
+      // Sent once per office: by its IPA codes, else by its address (the unique index names the codes).
+      const auto out =
+          record(soap ? "soap" : "pec", r.ipa_code, r.aoo_code.empty() ? r.pec : r.aoo_code, r.name,
+                 soap ? std::string() : r.pec, soap ? r.ipa_code + "/" + r.aoo_code : r.pec);
+      if (soap) {
+        // MessaggioInoltro by a job queued with the message: sent after the commit, retried, never lost.
+        auto queued = jobs::enqueue(tx, {kSoapKind, tenant, "send:" + out.id, "send:" + out.id, std::nullopt},
+                                    clock_.now());
+        if (!queued) return queued.error();
+        sent_ids.push_back(out.id);
+        continue;
+      }
+      // The outbox message carries the protocol message's id: the PEC's Message-ID, so a repeat after a
+      // crash is the same message to the other side, and the receipts name it.
+      messaging::Message mail;
+      mail.tenant_id = tenant;
+      mail.channel = messaging::Channel::pec;
+      mail.recipient = r.pec;
+      mail.subject = "Protocollo n. " + id.number + " del " + id.date + " - " + e->subject;
+      mail.body = "Messaggio di protocollo (AgID, linee guida 2021): " + e->subject +
+                  "\n\nSegnatura.xml e i documenti in allegato.\n";
+      mail.type = kPecMessageType;
+      mail.options = details_json({{"protocol_message", out.id}});
+      messaging::EnqueueOptions eo;
+      eo.id = out.id;
+      auto queued = messaging::enqueue(tx, mail, eo, clock_);
+      if (!queued) return queued.error();
       sent_ids.push_back(out.id);
     }
     return Ok{};
@@ -446,6 +563,16 @@ Result<Registered> InteropService::register_message(const Actor& who, tenants::T
             {0, EventKind::confirmation, false, "", ours.number, ours.date, "", "", xml, kSystem, now});
       }
     }
+    if (m->channel == "pec" && !m->peer_address.empty()) {
+      auto sent = send_service_by_pec(tx, *m, "ConfermaRicezione.xml", xml,
+                                      "Conferma di ricezione - " + ours.number + " del " + ours.date);
+      if (!sent) return sent.error();
+    }
+    if (m->channel == "soap") {
+      auto queued = jobs::enqueue(
+          tx, {kSoapKind, tenant, "confirm:" + m->id, "confirm:" + m->id, std::nullopt}, clock_.now());
+      if (!queued) return queued.error();
+    }
     return std::move(*reg);
   });
 }
@@ -466,6 +593,11 @@ Status InteropService::refuse_message(const Actor& who, tenants::TenantId tenant
     if (auto st = receivable(*m); !st) return st.error();
     auto said = read_segnatura(m->segnatura);
     answer_exception(tx, *m, said ? std::optional<RegistrationId>(said->id) : std::nullopt, reason, *actor);
+    if (m->channel == "soap") {
+      auto queued = jobs::enqueue(tx, {kSoapKind, tenant, "except:" + m->id, "except:" + m->id, std::nullopt},
+                                  clock_.now());
+      if (!queued) return queued.error();
+    }
     audit_.record_or_throw(
         tx, identity::entry_by(who, tenant, "protocollo.interop_refuse", "protocol_message", m->id,
                                details_json({{"reason", reason}})));
@@ -494,7 +626,91 @@ void InteropService::on_annulled(db::Conn& tx, tenants::TenantId tenant, const E
                                     a.authorisation, xml, kSystem, a.at});
       }
     }
+    if (m.channel == "pec" && !m.peer_address.empty())
+      (void)send_service_by_pec(tx, m, "AnnullamentoProtocollazione.xml", xml,
+                                "Annullamento protocollazione - " + id.number + " del " + id.date);
   }
+}
+
+Result<std::vector<messaging::Attachment>> InteropService::pec_attachments(
+    const messaging::StoredMessage& sm) {
+  using namespace interop_detail;
+  std::vector<messaging::Attachment> out;
+  if (sm.message.type != kPecMessageType && sm.message.type != kPecServiceType) return out;
+  boost::json::object o;
+  try {
+    o = boost::json::parse(sm.message.options).as_object();
+  } catch (const std::exception&) {
+    return Error::make("messaging.rejected", 422, "protocol message options");
+  }
+  const auto text = [&](const char* k) {
+    const auto* v = o.if_contains(k);
+    return v && v->is_string() ? std::string(v->as_string()) : std::string();
+  };
+  if (sm.message.type == kPecServiceType) {
+    out.push_back({text("file"), "application/xml", text("xml")});
+    return out;
+  }
+  const auto tenant = sm.message.tenant_id;
+  std::optional<Message> m;
+  db_.read([&](db::Conn& c) { m = InteropStore::message(c, tenant, text("protocol_message")); });
+  if (!m || !m->outgoing) return Error::make("messaging.rejected", 404, "protocol message");
+  auto e = protocol_.get(SystemActor{"interop"}, tenant, m->entry_id);
+  if (!e) return e.error();
+  out.push_back({"Segnatura.xml", "application/xml", m->segnatura});
+  for (const auto& d : e->documents) {
+    auto bytes = files_.read_content(tenant, d.file_id);
+    if (!bytes) return bytes.error();
+    if (!*bytes) return Error::make("messaging.rejected", 404, d.file_name);
+    out.push_back({d.file_name, d.mime_type, std::move(**bytes)});
+  }
+  return out;
+}
+
+Result<std::pair<std::string, std::string>> InteropService::apply_service_message(db::Conn& tx,
+                                                                                  tenants::TenantId tenant,
+                                                                                  const std::string& from,
+                                                                                  const std::string& xml) {
+  using namespace interop_detail;
+  auto schema = schemas();
+  if (!schema) return Error::make("segnatura.schema_missing", 500, options_.schema_dir);
+  if (auto st = schema->validate_service_message(xml); !st) return st.error();
+  auto sm = read_service_message(xml);
+  if (!sm) return sm.error();
+  const auto now = std::chrono::floor<std::chrono::milliseconds>(clock_.now());
+  const auto by = "pec:" + from;
+  if (sm->kind == ServiceMessageKind::annullamento) {
+    if (!sm->identificatore) return Error::make("segnatura.content", 422, "Identificatore");
+    for (const auto& m : InteropStore::incoming_by_sender(tx, tenant, "pec", *sm->identificatore)) {
+      if (m.peer_address != from) continue;
+      InteropStore::insert_event(tx, m.id, tenant,
+                                 {0, EventKind::annulment, false, "", sm->identificatore->number,
+                                  sm->identificatore->date, sm->reason, sm->act, xml, by, now});
+      return std::pair{m.id, std::string("annulment")};
+    }
+    return Error::not_found("annulled message");
+  }
+  if (!sm->received) return Error::make("segnatura.content", 422, "MessaggioRicevuto");
+  for (const auto& m :
+       InteropStore::outgoing_by_number(tx, tenant, "pec", sm->received->number, sm->received->date)) {
+    if (m.peer_address != from) continue;
+    if (sm->kind == ServiceMessageKind::conferma_ricezione) {
+      const auto theirs = sm->identificatore.value_or(RegistrationId{});
+      InteropStore::insert_event(
+          tx, m.id, tenant,
+          {0, EventKind::confirmation, false, "", theirs.number, theirs.date, "", "", xml, by, now});
+      return std::pair{m.id, std::string("confirmation")};
+    }
+    InteropStore::insert_event(tx, m.id, tenant,
+                               {0, EventKind::exception, false, "", "", "", sm->reason, "", xml, by, now});
+    return std::pair{m.id, std::string("exception")};
+  }
+  return Error::not_found("message " + sm->received->number);
+}
+
+std::string InteropService::pec_delivery(tenants::TenantId tenant, const std::string& message_id) {
+  auto m = messaging::find_message(db_, tenant, message_id);
+  return m ? m->status : std::string();
 }
 
 std::vector<HubOffice> InteropService::other_offices(tenants::TenantId tenant) {

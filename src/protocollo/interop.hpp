@@ -7,8 +7,10 @@
 // (protocollo.interop_receive, with the outcome of the checks) and refused (protocollo.interop_refuse);
 // the registration and the annulment are the register's own entries.
 //
-// Today the messages travel between members of the hub (channel "hub": the same database, each side's
-// records in its own tenant); the PEC and SOAP channels are for later (the records already name the
+// Between members of the hub the messages travel internally (channel "hub": the same database, each side's
+// records in its own tenant); to and from administrations outside the hub by PEC (the outbox's PEC
+// channel, the reader of interop_pec.hpp) or SOAP (interop_soap.hpp, where the other office publishes the
+// interfaces; the records name the
 // channel). An arrival is checked exactly as one from outside would be: AgID's schema, the XAdES
 // signature against the certificates the hub trusts (every member's xml-signing certificate and the CAs
 // in agid_trusted_ca_file), the addressee, and each file's SHA-256 against the segnatura's Impronta. A
@@ -20,14 +22,17 @@
 // protocollo.signing_key (503: the office's body has no xml-signing certificate), protocollo.message_state
 // (409: the message was refused or registered already), protocollo.refusal_reason (400), plus the
 // segnatura.* and xades.* codes of a refused arrival (kept on the message), not_found, forbidden.
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
 #include <vector>
 
+#include "adapters/messaging/email.hpp"
 #include "audit/service.hpp"
 #include "core/i18n.hpp"
 #include "files/service.hpp"
+#include "jobs/runner.hpp"
 #include "protocollo/interop_store.hpp"
 #include "protocollo/segnatura.hpp"
 #include "protocollo/service.hpp"
@@ -40,7 +45,20 @@ struct InteropOptions {
   std::string keys_dir;         // the bodies' xml-signing rings (core/keys)
   std::string schema_dir;       // AgID's schemas (segnatura_protocollo.xsd, pec_message.xsd, imports)
   std::string trusted_ca_file;  // PEM bundle of the CAs the hub trusts besides its members; "" for none
+  // The offices outside the hub that publish AgID's SOAP interfaces: lines "<ipa code>/<aoo code> <base URL>"
+  // (…/destinatario and …/mittente below it); "" for none. SPORTELLO_AGID_SOAP_ENDPOINTS.
+  std::string soap_endpoints_file;
 };
+
+// The job that carries the SOAP channel's calls (payload "send:<message id>", "confirm:<id>",
+// "except:<id>"), queued in the transaction that causes them.
+inline constexpr const char* kSoapKind = "protocollo.interop_soap";
+
+// The outbox types of what goes by PEC (adapters/messaging/outbox.hpp): the protocol message itself
+// (options {"protocol_message": id}: its files are read when it is sent, pec_attachments) and the
+// service messages (options {"protocol_message", "file", "xml"}).
+inline constexpr const char* kPecMessageType = "protocollo.message";
+inline constexpr const char* kPecServiceType = "protocollo.service";
 
 // A file as it travels with a protocol message.
 struct WireFile {
@@ -58,6 +76,7 @@ struct Arrival {
   std::string channel = "hub";
   std::string peer_message_id;  // hub: the sender's row
   std::string message_id;       // the id the received row takes ("" for a new one)
+  std::string peer_address;     // pec: the sender's PEC address (where the answers go)
 };
 
 // What the registry operator confirms when registering a received message (the rest is the segnatura's).
@@ -109,11 +128,46 @@ class InteropService {
   // another office of the hub annulled → AnnullamentoProtocollazione recorded on both sides.
   void on_annulled(db::Conn& tx, tenants::TenantId tenant, const Entry& e, const Annulment& a);
 
+  // PEC (docs/protocollo-interop.md, "Outside the hub"): the files of a protocol message or a service
+  // message the outbox is sending (pec::PecSender::set_attachments): Segnatura.xml as sent, then the
+  // documents; or the service message's XML. Other types: none.
+  Result<std::vector<messaging::Attachment>> pec_attachments(const messaging::StoredMessage& m);
+  // A service message (ConfermaRicezione, NotificaEccezione, AnnullamentoProtocollazione) that arrived by
+  // PEC at the tenant's mailbox from `from`: checked against AgID's schema and applied to the message it
+  // names (of this tenant, sent to or received from that address). Returns the message's id and the
+  // outcome ("confirmation", "exception", "annulment"); errors: segnatura.schema, segnatura.content,
+  // not_found (no such message of the tenant).
+  Result<std::pair<std::string, std::string>> apply_service_message(db::Conn& tx, tenants::TenantId tenant,
+                                                                    const std::string& from,
+                                                                    const std::string& xml);
+  // SOAP (interop_soap.hpp). The base URL of an office outside the hub that publishes the interfaces, or "".
+  void add_soap_endpoint(const std::string& admin_code, const std::string& aoo_code,
+                         const std::string& base_url);
+  std::string soap_endpoint(const std::string& admin_code, const std::string& aoo_code) const;
+  // The job kind (kSoapKind): MessaggioInoltro to the other office (its synchronous answer may carry an
+  // anomaly: recorded as an exception), ConfermaMessaggioInoltro after a registration or a refusal.
+  void register_soap_job(jobs::Runner& runner);
+  Status run_soap_job(const jobs::Job& job);
+  // The hub's endpoints for one of its offices (web: POST /interop/soap/{ipa}/{aoo}/destinatario and
+  // …/mittente): the SOAP answer and its HTTP status (500 with a Fault when refused).
+  std::pair<int, std::string> soap_destinatario(const std::string& admin_code, const std::string& aoo_code,
+                                                std::string_view envelope);
+  std::pair<int, std::string> soap_mittente(const std::string& admin_code, const std::string& aoo_code,
+                                            std::string_view envelope);
+
+  // The PEC delivery state of a message sent by PEC (the outbox's: queued, sending = handed to the
+  // provider, delivered = the delivery receipt, permanent_failure, dead ...); "" when not sent by PEC.
+  std::string pec_delivery(tenants::TenantId tenant, const std::string& message_id);
+  // The tenant's registry offices (a PEC arrival is for one of them).
+  std::vector<Aoo> offices_of(tenants::TenantId tenant) { return protocol_.aoos(tenant); }
+
   // Every active registry office of the hub but the tenant's own (the registration form's choices).
   std::vector<HubOffice> other_offices(tenants::TenantId tenant);
 
   // The certificates trusted for incoming signatures (PEM bundle): the members' and the configured CAs.
   std::string trusted_bundle() const;
+  // One more certificate or CA trusted (the demo: its simulated registry's self-signed certificate).
+  void trust(const std::string& pem);
 
  private:
   Result<xades::Signer> signer_of(tenants::TenantId tenant) const;
@@ -123,6 +177,9 @@ class InteropService {
   void answer_exception(db::Conn& tx, const Message& received, const std::optional<RegistrationId>& id,
                         const std::string& reason, const std::string& by);
   std::string reason_text(const std::string& code) const;
+  // A service message to the other office by PEC (outbox, inside `tx`), for a message of channel pec.
+  Status send_service_by_pec(db::Conn& tx, const Message& m, const std::string& file, const std::string& xml,
+                             const std::string& subject);
 
   db::Database& db_;
   time::Clock& clock_;
@@ -134,6 +191,9 @@ class InteropService {
   audit::AuditService audit_;
   std::mutex schemas_mutex_;
   std::shared_ptr<const AgidSchemas> schemas_;
+  mutable std::mutex trusted_mutex_;
+  std::string extra_trusted_;
+  std::map<std::string, std::string> soap_endpoints_;  // "ipa/aoo" -> base URL (guarded by trusted_mutex_)
 };
 
 }  // namespace sp::protocollo

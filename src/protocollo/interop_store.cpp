@@ -8,8 +8,8 @@ namespace {
 constexpr const char* kInsertMessage =
     "INSERT INTO protocol_messages (id, tenant_id, aoo_id, direction, channel, entry_id, peer_admin_code, "
     "peer_aoo_code, peer_name, peer_message_id, sender_number, sender_date, subject, segnatura, signer, "
-    "check_code, check_detail, created_at) "
-    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)";
+    "check_code, check_detail, created_at, peer_address) "
+    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)";
 constexpr const char* kInsertFile =
     "INSERT INTO protocol_message_files (message_id, position, role, file_name, mime_type, size, sha256, "
     "file_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
@@ -21,7 +21,7 @@ constexpr const char* kInsertEvent =
 #define MESSAGE_COLUMNS                                                                                   \
   "m.id, m.tenant_id, m.aoo_id, m.direction, m.channel, m.entry_id, m.peer_admin_code, m.peer_aoo_code, " \
   "m.peer_name, m.peer_message_id, m.sender_number, m.sender_date, m.subject, m.segnatura, m.signer, "    \
-  "m.check_code, m.check_detail, m.created_at"
+  "m.check_code, m.check_detail, m.created_at, m.peer_address"
 constexpr const char* kMessage =
     "SELECT " MESSAGE_COLUMNS " FROM protocol_messages m WHERE m.id = $1 AND m.tenant_id = $2";
 constexpr const char* kPeerMessage = "SELECT " MESSAGE_COLUMNS " FROM protocol_messages m WHERE m.id = $1";
@@ -48,6 +48,21 @@ constexpr const char* kAllHubOffices =
     "SELECT a.id, a.tenant_id, a.admin_code, a.code, a.name, a.active, COALESCE(b.name, a.name) "
     "FROM aoo a LEFT JOIN bodies b ON b.id = a.tenant_id ORDER BY 7, a.code";
 
+constexpr const char* kOutgoingByNumber =
+    "SELECT " MESSAGE_COLUMNS
+    " FROM protocol_messages m WHERE m.tenant_id = $1 AND m.direction = 'out' AND m.channel = $2 "
+    "AND m.sender_number = $3 AND m.sender_date = $4 ORDER BY m.created_at, m.id";
+constexpr const char* kIncomingBySender =
+    "SELECT " MESSAGE_COLUMNS
+    " FROM protocol_messages m WHERE m.tenant_id = $1 AND m.direction = 'in' AND m.channel = $2 "
+    "AND m.peer_admin_code = $3 AND m.peer_aoo_code = $4 AND m.sender_number = $5 AND m.sender_date = $6 "
+    "ORDER BY m.created_at, m.id";
+constexpr const char* kSeen =
+    "SELECT outcome FROM protocol_pec_seen WHERE tenant_id = $1 AND mailbox = $2 AND uid = $3";
+constexpr const char* kInsertSeen =
+    "INSERT INTO protocol_pec_seen (tenant_id, mailbox, uid, outcome, message_id, seen_at) "
+    "VALUES ($1, $2, $3, $4, $5, $6)";
+
 std::string opt(const db::Row& r, std::size_t i) {
   return r.is_null(i) ? std::string() : r.text(i);
 }
@@ -72,6 +87,7 @@ Message message_from(const db::Row& r) {
   m.check_code = opt(r, 15);
   m.check_detail = opt(r, 16);
   m.created_at = db::instant(r, 17);
+  m.peer_address = r.text(18);
   return m;
 }
 
@@ -118,7 +134,7 @@ void InteropStore::insert_message(db::Conn& tx, const Message& m) {
                            db::text_or_null(m.entry_id), m.peer_admin_code, m.peer_aoo_code, m.peer_name,
                            db::text_or_null(m.peer_message_id), m.sender_number, m.sender_date, m.subject,
                            m.segnatura, db::text_or_null(m.signer), db::text_or_null(m.check_code),
-                           db::text_or_null(m.check_detail), db::instant_text(m.created_at)});
+                           db::text_or_null(m.check_detail), db::instant_text(m.created_at), m.peer_address});
   std::int64_t pos = 0;
   for (const auto& f : m.files) {
     tx.exec(kInsertFile, {m.id, pos++, std::string(to_string(f.role)), f.file_name, f.mime_type, f.size,
@@ -178,6 +194,41 @@ std::vector<HubOffice> InteropStore::all_hub_offices(db::Conn& c) {
   for (const auto& r : c.query(kAllHubOffices, {}))
     if (r.boolean(5)) out.push_back(office_from(r));
   return out;
+}
+
+}  // namespace sp::protocollo
+
+namespace sp::protocollo {
+
+std::vector<Message> InteropStore::outgoing_by_number(db::Conn& c, tenants::TenantId tenant,
+                                                      const std::string& channel, const std::string& number,
+                                                      const std::string& date) {
+  std::vector<Message> out;
+  for (const auto& r : c.query(kOutgoingByNumber, {tenant, channel, number, date}))
+    out.push_back(message_from(r));
+  for (auto& m : out) load(c, m);
+  return out;
+}
+
+std::vector<Message> InteropStore::incoming_by_sender(db::Conn& c, tenants::TenantId tenant,
+                                                      const std::string& channel, const RegistrationId& id) {
+  std::vector<Message> out;
+  for (const auto& r :
+       c.query(kIncomingBySender, {tenant, channel, id.admin_code, id.aoo_code, id.number, id.date}))
+    out.push_back(message_from(r));
+  for (auto& m : out) load(c, m);
+  return out;
+}
+
+bool InteropStore::pec_seen(db::Conn& c, tenants::TenantId tenant, const std::string& mailbox,
+                            const std::string& uid) {
+  return c.query_one(kSeen, {tenant, mailbox, uid}).has_value();
+}
+
+void InteropStore::insert_pec_seen(db::Conn& tx, tenants::TenantId tenant, const std::string& mailbox,
+                                   const std::string& uid, const std::string& outcome,
+                                   const std::string& message_id, time::TimePoint at) {
+  tx.exec(kInsertSeen, {tenant, mailbox, uid, outcome, db::text_or_null(message_id), db::instant_text(at)});
 }
 
 }  // namespace sp::protocollo

@@ -10,6 +10,7 @@
 #include "core/time.hpp"
 #include "db/database.hpp"
 #include "protocollo/model.hpp"
+#include "protocollo/segnatura.hpp"
 
 namespace sp::protocollo {
 
@@ -50,6 +51,7 @@ struct Message {
   std::string peer_aoo_code;
   std::string peer_name;
   std::string peer_message_id;
+  std::string peer_address;  // pec: the other office's PEC address (where answers go); "" otherwise
   std::string sender_number;
   std::string sender_date;
   std::string subject;
@@ -90,6 +92,21 @@ class InteropStore {
   static std::vector<HubOffice> hub_offices(db::Conn& c, const std::string& admin_code,
                                             const std::string& aoo_code);
   static std::vector<HubOffice> all_hub_offices(db::Conn& c);
+
+  // Outside the hub (PEC, SOAP): the tenant's messages sent as registration `number` of `date` (what a
+  // ConfermaRicezione or NotificaEccezione names), and the received ones the sender registered as `id`
+  // (what an AnnullamentoProtocollazione names).
+  static std::vector<Message> outgoing_by_number(db::Conn& c, tenants::TenantId tenant,
+                                                 const std::string& channel, const std::string& number,
+                                                 const std::string& date);
+  static std::vector<Message> incoming_by_sender(db::Conn& c, tenants::TenantId tenant,
+                                                 const std::string& channel, const RegistrationId& id);
+  // The PEC mailbox messages read by the protocol-message reader (protocol_pec_seen, migration 0052).
+  static bool pec_seen(db::Conn& c, tenants::TenantId tenant, const std::string& mailbox,
+                       const std::string& uid);
+  static void insert_pec_seen(db::Conn& tx, tenants::TenantId tenant, const std::string& mailbox,
+                              const std::string& uid, const std::string& outcome,
+                              const std::string& message_id, time::TimePoint at);
 };
 
 }  // namespace sp::protocollo

@@ -246,8 +246,15 @@ void add_exchange_view(WebDeps& d, std::string_view lang, const tenants::Body& b
     Data row = message_row(d, lang, body, m);
     row.set("outgoing", m.outgoing);
     if (!m.outgoing) row.set("message_href", inbox_href(body) + "/" + m.id);
+    if (m.outgoing && m.channel == "pec") {
+      row.set("peer_codes",
+              m.peer_admin_code.empty() ? m.peer_address : m.peer_admin_code + " / " + m.peer_aoo_code);
+      const auto state = d.interop->pec_delivery(body.id, m.id);
+      if (!state.empty()) row.set("delivery", d.view.t(lang, "ui.proto_ix_pec_" + state));
+    }
     rows.push_back(row);
     if (m.outgoing) sent_to.push_back(m.peer_admin_code + "/" + m.peer_aoo_code);
+    if (m.outgoing && !m.peer_address.empty()) sent_to.push_back("pec:" + m.peer_address);
   }
   data.set("exchange", rows);
   data.set("has_exchange", !ex->empty());
@@ -262,6 +269,22 @@ void add_exchange_view(WebDeps& d, std::string_view lang, const tenants::Body& b
         const auto key = o.aoo.admin_code + "/" + o.aoo.code;
         if (std::find(sent_to.begin(), sent_to.end(), key) == sent_to.end())
           pending.push_back(o.body_name + " (" + o.aoo.code + ")");
+      }
+    }
+    // Outside the hub: by SOAP where the office publishes the interfaces, else by PEC to its address.
+    for (const auto& c : e.correspondents) {
+      const bool hub_office =
+          !c.aoo_code.empty() && std::any_of(offices.begin(), offices.end(), [&](const HubOffice& o) {
+            return o.aoo.code == c.aoo_code && (c.ipa_code.empty() || o.aoo.admin_code == c.ipa_code);
+          });
+      if (hub_office) continue;
+      const auto codes = c.ipa_code + "/" + c.aoo_code;
+      if (!d.interop->soap_endpoint(c.ipa_code, c.aoo_code).empty()) {
+        if (std::find(sent_to.begin(), sent_to.end(), codes) == sent_to.end())
+          pending.push_back(c.name + " (SOAP " + codes + ")");
+      } else if (!c.pec.empty() &&
+                 std::find(sent_to.begin(), sent_to.end(), "pec:" + c.pec) == sent_to.end()) {
+        pending.push_back(c.name + " (PEC " + c.pec + ")");
       }
     }
   }
@@ -296,6 +319,24 @@ void register_interop_pages(http::Router& router, WebDeps& d) {
   router.get(b + "/in-arrivo/{mid}/documenti/{n}",
              staff_route(d, Permission::backoffice, message_document_get));
   router.post(b + "/{id}/invia", staff_route(d, Permission::backoffice, send_post));
+  // AgID's SOAP interfaces of each registry office of the hub (docs/protocollo-interop.md): called by the
+  // other administrations' registries; a MessaggioInoltro is believed for its XAdES signature, a
+  // ConfermaMessaggioInoltro only about a message this office sent by SOAP to the office that confirms.
+  const auto soap = [&d](bool destinatario) {
+    return [&d, destinatario](http::Request& r) {
+      if (d.interop == nullptr) return d.view.error_page(r, 404);
+      auto [status, body] = destinatario
+                                ? d.interop->soap_destinatario(r.param("ipa"), r.param("aoo"), r.body)
+                                : d.interop->soap_mittente(r.param("ipa"), r.param("aoo"), r.body);
+      http::Response out;
+      out.status = status;
+      out.content_type = "text/xml; charset=utf-8";
+      out.body = std::move(body);
+      return out;
+    };
+  };
+  router.post("/interop/soap/{ipa}/{aoo}/destinatario", soap(true));
+  router.post("/interop/soap/{ipa}/{aoo}/mittente", soap(false));
 }
 
 }  // namespace sp::protocollo

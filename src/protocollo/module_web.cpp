@@ -24,8 +24,10 @@ std::unique_ptr<Module> install(http::Router& router, const web::ModuleDeps& d,
   interop.schema_dir =
       schema_dir != nullptr && *schema_dir != '\0' ? schema_dir : d.config.share_dir + "/../shared/agid";
   if (const char* ca = std::getenv("SPORTELLO_AGID_TRUSTED_CA_FILE")) interop.trusted_ca_file = ca;
+  if (const char* soap = std::getenv("SPORTELLO_AGID_SOAP_ENDPOINTS")) interop.soap_endpoints_file = soap;
   m->interop = std::make_unique<InteropService>(d.db, d.clock, d.i18n, *m->protocol, d.files, d.tenants(),
                                                 std::move(interop));
+  m->interop->register_soap_job(d.jobs);
   m->protocol->set_annul_listener(
       [svc = m->interop.get()](db::Conn& tx, tenants::TenantId tenant, const Entry& e, const Annulment& a) {
         svc->on_annulled(tx, tenant, e, a);
@@ -35,7 +37,8 @@ std::unique_ptr<Module> install(http::Router& router, const web::ModuleDeps& d,
   register_pages(router, *m->web);
   register_api(router, *m->web);
   // Where documents are uploaded: the registry's form and API (base64 in JSON is a third larger).
-  m->upload_prefixes = {"/backoffice/*/protocollo/nuovo", "/api/v1/backoffice/*/protocollo/registrazioni"};
+  m->upload_prefixes = {"/backoffice/*/protocollo/nuovo", "/api/v1/backoffice/*/protocollo/registrazioni",
+                        "/interop/soap/*/*/destinatario"};
   return m;
 }
 

@@ -2,6 +2,8 @@
 
 #include <curl/curl.h>
 
+#include <algorithm>
+#include <cctype>
 #include <cstring>
 #include <mutex>
 
@@ -167,6 +169,45 @@ std::string rfc5322_date(time::TimePoint tp) {
 }
 
 std::string build_email(const EmailOptions& o, const StoredMessage& m, time::TimePoint now) {
+  return build_email(o, m, now, {});
+}
+
+namespace {
+std::string base64_lines(std::string_view bytes) {
+  const std::string b64 = base64_encode(bytes);
+  std::string out;
+  for (std::size_t i = 0; i < b64.size(); i += 76) out += b64.substr(i, 76) + "\r\n";
+  return out;
+}
+// A parameter value: quoted when plain printable ASCII without quotes, else RFC 2231 (UTF-8'').
+std::string file_parameter(const std::string& name, const std::string& value) {
+  const bool plain = std::all_of(value.begin(), value.end(), [](unsigned char c) {
+    return c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
+  });
+  if (plain) return name + "=\"" + value + "\"";
+  std::string out = name + "*=UTF-8''";
+  static const char* hex = "0123456789ABCDEF";
+  for (unsigned char c : value) {
+    if (std::isalnum(c) != 0 || c == '.' || c == '-' || c == '_') {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += hex[c >> 4];
+      out += hex[c & 15];
+    }
+  }
+  return out;
+}
+std::string safe_mime_type(const std::string& t) {
+  const bool ok = !t.empty() && std::all_of(t.begin(), t.end(), [](unsigned char c) {
+    return std::isalnum(c) != 0 || c == '/' || c == '.' || c == '+' || c == '-';
+  });
+  return ok ? t : "application/octet-stream";
+}
+}  // namespace
+
+std::string build_email(const EmailOptions& o, const StoredMessage& m, time::TimePoint now,
+                        const std::vector<Attachment>& attachments) {
   std::string msg;
   msg += "Date: " + rfc5322_date(now) + "\r\n";
   msg += "From: " + mailbox(o.from_name, o.from_address) + "\r\n";
@@ -174,19 +215,39 @@ std::string build_email(const EmailOptions& o, const StoredMessage& m, time::Tim
   msg += "Subject: " + encode_header_word(m.message.subject) + "\r\n";
   msg += "Message-ID: <" + m.id + "@" + o.message_id_domain + ">\r\n";
   msg += "MIME-Version: 1.0\r\n";
-  msg += "Content-Type: text/plain; charset=UTF-8\r\n";
-  msg += "Content-Transfer-Encoding: base64\r\n";
-  msg += "\r\n";
-  const std::string b64 = base64_encode(crlf(m.message.body));
-  for (std::size_t i = 0; i < b64.size(); i += 76) msg += b64.substr(i, 76) + "\r\n";
+  if (attachments.empty()) {
+    msg += "Content-Type: text/plain; charset=UTF-8\r\n";
+    msg += "Content-Transfer-Encoding: base64\r\n";
+    msg += "\r\n";
+    msg += base64_lines(crlf(m.message.body));
+    return msg;
+  }
+  const std::string boundary = "=_sportello_" + m.id;
+  msg += "Content-Type: multipart/mixed; boundary=\"" + boundary + "\"\r\n\r\n";
+  msg += "--" + boundary + "\r\n";
+  msg += "Content-Type: text/plain; charset=UTF-8\r\nContent-Transfer-Encoding: base64\r\n\r\n";
+  msg += base64_lines(crlf(m.message.body));
+  for (const auto& a : attachments) {
+    msg += "--" + boundary + "\r\n";
+    msg +=
+        "Content-Type: " + safe_mime_type(a.mime_type) + "; " + file_parameter("name", a.file_name) + "\r\n";
+    msg += "Content-Disposition: attachment; " + file_parameter("filename", a.file_name) + "\r\n";
+    msg += "Content-Transfer-Encoding: base64\r\n\r\n";
+    msg += base64_lines(a.bytes);
+  }
+  msg += "--" + boundary + "--\r\n";
   return msg;
 }
 
 sp::Status EmailSender::send(const StoredMessage& m) {
+  return send(m, {});
+}
+
+sp::Status EmailSender::send(const StoredMessage& m, const std::vector<Attachment>& attachments) {
   ensure_curl();
   CURL* h = curl_easy_init();
   if (h == nullptr) return Error::make("messaging.smtp", 503, "curl_easy_init");
-  const std::string payload = build_email(options_, m, clock_.now());
+  const std::string payload = build_email(options_, m, clock_.now(), attachments);
   Upload upload{&payload};
   const std::string from = "<" + options_.from_address + ">";
   const std::string to = "<" + m.message.recipient + ">";

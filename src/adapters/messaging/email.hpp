@@ -6,11 +6,20 @@
 #include <chrono>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "adapters/messaging/message.hpp"
 #include "core/time.hpp"
 
 namespace sp::messaging {
+
+// A file sent with an e-mail or PEC message (multipart/mixed). The outbox keeps no bytes: a channel asks
+// the module that wrote the message for them when it sends (pec/sender.hpp set_attachments).
+struct Attachment {
+  std::string file_name;
+  std::string mime_type;
+  std::string bytes;
+};
 
 struct EmailOptions {
   std::string smtp_url = "smtp://127.0.0.1:2525";  // smtp:// or smtps://
@@ -38,6 +47,10 @@ std::string rfc5322_date(time::TimePoint tp);
 
 // The complete message (CRLF line endings) as sent in DATA.
 std::string build_email(const EmailOptions& o, const StoredMessage& m, time::TimePoint now);
+// With files: multipart/mixed, the text first, then each file base64 with its name (RFC 2183, RFC 2231
+// for a name that is not plain ASCII).
+std::string build_email(const EmailOptions& o, const StoredMessage& m, time::TimePoint now,
+                        const std::vector<Attachment>& attachments);
 
 class EmailSender final : public Sender {
  public:
@@ -46,6 +59,7 @@ class EmailSender final : public Sender {
   // Errors: messaging.rejected (the server refused sender or recipient: 5xx), messaging.smtp (anything
   // else: connection, timeout, 4xx — retried).
   sp::Status send(const StoredMessage& m) override;
+  sp::Status send(const StoredMessage& m, const std::vector<Attachment>& attachments);
 
  private:
   EmailOptions options_;

@@ -105,6 +105,10 @@ std::string base64_lines(std::string_view data) {
   return out;
 }
 
+// The start of the signed multipart/mixed every provider's message has: the human text, then
+// daticert.xml (the caller adds what follows and the closing boundary).
+std::string text_and_daticert(const std::string& boundary, const std::string& text, const Daticert& d);
+
 }  // namespace
 
 std::string_view to_string(ReceiptKind k) {
@@ -216,6 +220,20 @@ std::string daticert_xml(const Daticert& d) {
   return out.str();
 }
 
+namespace {
+std::string text_and_daticert(const std::string& boundary, const std::string& text, const Daticert& d) {
+  std::string entity = "Content-Type: multipart/mixed; boundary=\"" + boundary + "\"\r\n\r\n";
+  entity += "--" + boundary +
+            "\r\nContent-Type: text/plain; charset=UTF-8\r\nContent-Transfer-Encoding: base64\r\n\r\n";
+  entity += base64_lines(text);
+  entity += "--" + boundary +
+            "\r\nContent-Type: application/xml; name=\"daticert.xml\"\r\nContent-Disposition: inline; "
+            "filename=\"daticert.xml\"\r\nContent-Transfer-Encoding: base64\r\n\r\n";
+  entity += base64_lines(daticert_xml(d));
+  return entity;
+}
+}  // namespace
+
 Result<Receipt> read_receipt(std::string_view message, std::string_view trusted_pem) {
   auto verified = crypto::smime_verify(message, trusted_pem);
   if (!verified) return verified.error();
@@ -250,14 +268,7 @@ Result<std::string> write_receipt(const Daticert& d, const std::string& from, co
                      "\" e' stato trattato dal gestore " + d.gestore +
                      ".\r\nIdentificativo: " + d.identificativo + "\r\n";
   if (!d.errore_esteso.empty()) text += "Errore: " + d.errore_esteso + "\r\n";
-  std::string entity = "Content-Type: multipart/mixed; boundary=\"" + boundary + "\"\r\n\r\n";
-  entity += "--" + boundary +
-            "\r\nContent-Type: text/plain; charset=UTF-8\r\nContent-Transfer-Encoding: base64\r\n\r\n";
-  entity += base64_lines(text);
-  entity += "--" + boundary +
-            "\r\nContent-Type: application/xml; name=\"daticert.xml\"\r\nContent-Disposition: inline; "
-            "filename=\"daticert.xml\"\r\nContent-Transfer-Encoding: base64\r\n\r\n";
-  entity += base64_lines(daticert_xml(d));
+  std::string entity = text_and_daticert(boundary, text, d);
   entity += "--" + boundary + "--\r\n";
   auto signed_body = crypto::smime_sign(entity, provider);
   if (!signed_body) return signed_body.error();
@@ -267,6 +278,105 @@ Result<std::string> write_receipt(const Daticert& d, const std::string& from, co
                         ">\r\nX-Ricevuta: " + std::string(to_string(d.kind)) + "\r\n";
   if (!d.msgid.empty()) headers += "X-Riferimento-Message-ID: " + d.msgid + "\r\n";
   return headers + *signed_body;  // SMIME_write_CMS begins with MIME-Version and the Content-Type
+}
+
+Result<std::string> write_envelope(const Daticert& d, std::string_view original, const std::string& from,
+                                   const std::string& to, const crypto::SigningIdentity& provider) {
+  const std::string boundary = "pec-" + ids::random_token(12);
+  const std::string text =
+      "Messaggio di posta certificata\r\n\r\nIl giorno " + d.giorno + " alle ore " + d.ora + " (" + d.zona +
+      ") il messaggio \"" + d.oggetto + "\" e' stato inviato da \"" + d.mittente + "\" indirizzato a: " + to +
+      "\r\nIl messaggio originale e' incluso in allegato.\r\nIdentificativo messaggio: " + d.identificativo +
+      "\r\n";
+  std::string entity = text_and_daticert(boundary, text, d);
+  entity += "--" + boundary +
+            "\r\nContent-Type: message/rfc822; name=\"postacert.eml\"\r\nContent-Disposition: inline; "
+            "filename=\"postacert.eml\"\r\n\r\n";
+  // As it was sent (RFC 2046 §5.2.1: a message/rfc822 part is never base64): the hub's messages are 7-bit.
+  entity.append(original);
+  if (!entity.empty() && entity.back() != '\n') entity += "\r\n";
+  entity += "--" + boundary + "--\r\n";
+  auto signed_body = crypto::smime_sign(entity, provider);
+  if (!signed_body) return signed_body.error();
+  std::string headers = "From: " + messaging::encode_header_word("Per conto di: " + d.mittente) + " <" +
+                        from + ">\r\nReply-To: " + d.mittente + "\r\nTo: " + to +
+                        "\r\nSubject: " + messaging::encode_header_word("POSTA CERTIFICATA: " + d.oggetto) +
+                        "\r\nMessage-ID: <" + d.identificativo + ">\r\nX-Trasporto: posta-certificata\r\n";
+  if (!d.msgid.empty()) headers += "X-Riferimento-Message-ID: " + d.msgid + "\r\n";
+  return headers + *signed_body;
+}
+
+namespace {
+// The postacert.eml part (base64 message/rfc822 leaf, or a message part GMime built).
+std::optional<std::string> find_postacert(GMimeObject* o) {
+  if (GMIME_IS_MULTIPART(o)) {
+    auto* mp = GMIME_MULTIPART(o);
+    for (int i = 0; i < g_mime_multipart_get_count(mp); ++i)
+      if (auto found = find_postacert(g_mime_multipart_get_part(mp, i))) return found;
+    return std::nullopt;
+  }
+  if (GMIME_IS_MESSAGE_PART(o)) {
+    GMimeMessage* inner = g_mime_message_part_get_message(GMIME_MESSAGE_PART(o));
+    if (inner == nullptr) return std::nullopt;
+    char* text = g_mime_object_to_string(GMIME_OBJECT(inner), nullptr);
+    std::string out = text ? text : "";
+    g_free(text);
+    return out;
+  }
+  if (!GMIME_IS_PART(o)) return std::nullopt;
+  const char* name = g_mime_part_get_filename(GMIME_PART(o));
+  if (name == nullptr || std::string_view(name) != "postacert.eml") return std::nullopt;
+  return part_content(GMIME_PART(o));
+}
+
+void collect_files(GMimeObject* o, std::vector<MailFile>& out) {
+  if (GMIME_IS_MULTIPART(o)) {
+    auto* mp = GMIME_MULTIPART(o);
+    for (int i = 0; i < g_mime_multipart_get_count(mp); ++i)
+      collect_files(g_mime_multipart_get_part(mp, i), out);
+    return;
+  }
+  if (!GMIME_IS_PART(o)) return;
+  const char* name = g_mime_part_get_filename(GMIME_PART(o));
+  if (name == nullptr) return;
+  GMimeContentType* type = g_mime_object_get_content_type(o);
+  char* mime = type ? g_mime_content_type_get_mime_type(type) : nullptr;
+  out.push_back({name, mime ? mime : "application/octet-stream", part_content(GMIME_PART(o))});
+  g_free(mime);
+}
+}  // namespace
+
+Result<Envelope> read_envelope(std::string_view message, std::string_view trusted_pem) {
+  auto verified = crypto::smime_verify(message, trusted_pem);
+  if (!verified) return verified.error();
+  auto inner = parse_entity(verified->content, false);
+  if (!inner) return Error::make("pec.no_daticert", 422);
+  auto xml = find_daticert(inner.get());
+  if (!xml) return Error::make("pec.no_daticert", 422);
+  auto data = parse_daticert(*xml);
+  if (!data) return data.error();
+  if (data->kind != ReceiptKind::posta_certificata)
+    return Error::make("pec.not_certified_mail", 422, "receipt");
+  auto original = find_postacert(inner.get());
+  if (!original) return Error::make("pec.not_certified_mail", 422, "postacert.eml");
+  return Envelope{std::move(*data), std::move(*original), verified->signer_subject};
+}
+
+Result<ReadMail> read_mail(std::string_view message) {
+  auto m = parse_entity(message, true);
+  if (!m) return Error::make("pec.mail", 422);
+  auto* msg = GMIME_MESSAGE(m.get());
+  ReadMail out;
+  InternetAddressList* from = g_mime_message_get_from(msg);
+  if (from != nullptr && internet_address_list_length(from) > 0) {
+    InternetAddress* a = internet_address_list_get_address(from, 0);
+    if (INTERNET_ADDRESS_IS_MAILBOX(a))
+      out.from = internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(a));
+  }
+  if (const char* subj = g_mime_message_get_subject(msg)) out.subject = subj;
+  if (const char* id = g_mime_message_get_message_id(msg)) out.message_id = std::string("<") + id + ">";
+  if (GMimeObject* body = g_mime_message_get_mime_part(msg)) collect_files(body, out.files);
+  return out;
 }
 
 }  // namespace sp::pec

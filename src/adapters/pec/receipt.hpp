@@ -89,4 +89,38 @@ Result<Receipt> read_receipt(std::string_view message, std::string_view trusted_
 Result<std::string> write_receipt(const Daticert& d, const std::string& from, const std::string& to,
                                   const crypto::SigningIdentity& provider);
 
+// The transport envelope (tipo posta-certificata) in which the recipient's provider delivers a PEC
+// message: headers (From "Per conto di: <sender>" <the provider's notification address>, Reply-To the
+// sender, Subject "POSTA CERTIFICATA: ...", X-Trasporto: posta-certificata), then the provider's
+// multipart/signed of a multipart/mixed with the text, daticert.xml and the original message as
+// postacert.eml (message/rfc822).
+Result<std::string> write_envelope(const Daticert& d, std::string_view original, const std::string& from,
+                                   const std::string& to, const crypto::SigningIdentity& provider);
+
+struct Envelope {
+  Daticert data;
+  std::string original;  // postacert.eml, as sent
+  std::string signer_subject;
+};
+// Verifies the provider's signature (as read_receipt), then reads daticert.xml (tipo posta-certificata)
+// and postacert.eml. Errors: smime.*, pec.no_daticert, pec.daticert, pec.not_certified_mail (a receipt
+// or an envelope without postacert.eml).
+Result<Envelope> read_envelope(std::string_view message, std::string_view trusted_pem);
+
+// A message's headers and files as its recipient reads them (GMime): every leaf part with a file name
+// (attachment or inline), decoded from its transfer encoding.
+struct MailFile {
+  std::string file_name;
+  std::string mime_type;
+  std::string bytes;
+};
+struct ReadMail {
+  std::string from;  // the address alone
+  std::string subject;
+  std::string message_id;  // with its <>
+  std::vector<MailFile> files;
+};
+// Errors: pec.mail (not a message).
+Result<ReadMail> read_mail(std::string_view message);
+
 }  // namespace sp::pec

@@ -21,7 +21,13 @@ Result<messaging::Delivered> PecSender::deliver(const messaging::StoredMessage& 
   if (it == senders_.end())
     return Error::make("messaging.configuration", 503,
                        "pec: the body has no PEC account (<keys_dir>/<body>/pec/account)");
-  if (auto s = it->second->send(m); !s) return s.error();
+  std::vector<messaging::Attachment> files;
+  if (attachments_) {
+    auto got = attachments_(m);
+    if (!got) return got.error();
+    files = std::move(*got);
+  }
+  if (auto s = it->second->send(m, files); !s) return s.error();
   messaging::Delivered d;
   d.channel = "pec";
   d.awaiting_receipts = true;

@@ -9,6 +9,7 @@
 // adds one; the message is dead at once and its fallback stands in), and the e-mail sender's
 // (messaging.rejected for a 5xx, messaging.smtp otherwise: retried).
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -24,11 +25,18 @@ class PecSender final : public messaging::Sender {
   PecSender(std::map<std::int64_t, Account> accounts, std::string message_id_domain,
             const time::Clock& clock = time::system_clock());
 
+  // Where the files of a message come from (the outbox keeps none): called for every message before it is
+  // sent; an empty list sends the text alone. An error is the attempt's (a transient one is retried).
+  using AttachmentSource =
+      std::function<Result<std::vector<messaging::Attachment>>(const messaging::StoredMessage&)>;
+  void set_attachments(AttachmentSource source) { attachments_ = std::move(source); }
+
   Result<messaging::Delivered> deliver(const messaging::StoredMessage& m) override;
   sp::Status send(const messaging::StoredMessage& m) override;
 
  private:
   std::map<std::int64_t, std::unique_ptr<messaging::EmailSender>> senders_;
+  AttachmentSource attachments_;
 };
 
 }  // namespace sp::pec

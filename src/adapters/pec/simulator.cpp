@@ -149,6 +149,13 @@ int PecSimulator::process() {
         d.errore = "virus";
       } else {
         d.kind = ReceiptKind::avvenuta_consegna;
+        // The message itself, in its transport envelope, in the recipient's mailbox (the simulator is
+        // every recipient's provider too).
+        Daticert env = base;
+        env.kind = ReceiptKind::posta_certificata;
+        env.identificativo = "opec-" + ids::random_token(10) + "@" + options_.domain;
+        if (auto eml = write_envelope(env, mail.data, notifier, r, options_.identity))
+          add_receipt(r, std::move(*eml));
       }
       receipt(d);
     }

@@ -409,7 +409,10 @@ const std::set<std::string> kPublic = {
     // Alerts to the population: the body's alerts, subscribing by a code, stopping by the link's token.
     "GET /{slug}/avvisi", "POST /{slug}/avvisi/iscrizione", "GET /{slug}/avvisi/iscrizione/{id}",
     "POST /{slug}/avvisi/iscrizione/{id}", "POST /{slug}/avvisi/iscrizione/{id}/nuovo-codice",
-    "GET /{slug}/avvisi/stop", "POST /{slug}/avvisi/stop"};
+    "GET /{slug}/avvisi/stop", "POST /{slug}/avvisi/stop",
+    // AgID's SOAP interfaces of each registry office, for other administrations' registries (the message is
+    // believed for its signature; tests/integration/protocollo_registry).
+    "POST /interop/soap/{ipa}/{aoo}/destinatario", "POST /interop/soap/{ipa}/{aoo}/mittente"};
 
 class RoleRouteTest : public ::testing::TestWithParam<sp::db::Dialect> {
  protected:

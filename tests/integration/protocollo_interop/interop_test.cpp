@@ -18,6 +18,7 @@
 #include "core/digest.hpp"
 #include "core/keys/key_ring.hpp"
 #include "files/service.hpp"
+#include "integration/protocollo_interop/interop_support.hpp"
 #include "protocollo/segnatura.hpp"
 #include "protocollo/xades.hpp"
 #include "support/testing.hpp"
@@ -26,28 +27,9 @@
 namespace sp::protocollo {
 namespace {
 
-std::string agid_dir() {
-  return sp::testing::source_dir() + "/../shared/agid";
-}
-
-// RSA keys take a while under the sanitizers: one identity per office for the whole run.
-const crypto::SigningIdentity& identity(const std::string& who) {
-  static std::map<std::string, crypto::SigningIdentity> made;
-  auto it = made.find(who);
-  if (it == made.end())
-    it = made.emplace(who, crypto::self_signed_identity("Protocollo " + who, who, 365)).first;
-  return it->second;
-}
-
-// The same check as `xmllint --noout --schema segnatura_protocollo.xsd FILE` from AgID's folder: the
-// schema as AgID publishes it, through a program that is not ours.
-bool xmllint_valid(const std::string& xml, const std::string& schema, const std::filesystem::path& dir) {
-  const auto file = dir / ("doc-" + std::to_string(std::rand()) + ".xml");
-  std::ofstream(file) << xml;
-  const std::string cmd = "cd '" + agid_dir() + "' && xmllint --noout --schema " + schema + " '" +
-                          file.string() + "' > /dev/null 2>&1";
-  return std::system(cmd.c_str()) == 0;
-}
+using interop_testing::agid_dir;
+using interop_testing::identity;
+using interop_testing::xmllint_valid;
 
 class InteropTest : public ::testing::TestWithParam<db::Dialect> {
  protected:

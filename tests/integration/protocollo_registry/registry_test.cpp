@@ -1,0 +1,505 @@
+// Protocol messages with an administration outside the hub (docs/protocollo-interop.md, "Outside the
+// hub"), on both databases, against the simulated registry of another administration over the simulated
+// PEC provider: an outgoing entry leaves by PEC through the outbox (Segnatura.xml and the documents,
+// checked here against AgID's schema by libxml2 and by xmllint), reaches the registry, which checks it and
+// answers with ConfermaRicezione, and the confirmation comes back onto the entry with the PEC delivery
+// state; a message from the registry lands in Asti's queue, is registered and confirmed by PEC; a wrong
+// digest, a changed byte or a signature by an unknown key are refused with a NotificaEccezione (valid
+// against pec_message.xsd) that reaches the registry; the registry's annulment is recorded; nothing is
+// read twice; and another body neither sees nor registers a message addressed to Asti.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <regex>
+#include <set>
+#include <sstream>
+#include <thread>
+
+#include "adapters/messaging/outbox.hpp"
+#include "adapters/pec/receipt.hpp"
+#include "adapters/pec/receipts_job.hpp"
+#include "adapters/pec/sender.hpp"
+#include "adapters/pec/simulator.hpp"
+#include "core/crypto/smime.hpp"
+#include "core/keys/key_ring.hpp"
+#include "files/service.hpp"
+#include "http/router.hpp"
+#include "http/server.hpp"
+#include "integration/protocollo_interop/interop_support.hpp"
+#include "jobs/runner.hpp"
+#include "protocollo/interop.hpp"
+#include "protocollo/interop_pec.hpp"
+#include "protocollo/interop_soap.hpp"
+#include "protocollo/registry_simulator.hpp"
+#include "protocollo/segnatura.hpp"
+#include "support/testing.hpp"
+#include "tenants/service.hpp"
+
+namespace sp::protocollo {
+namespace {
+
+const std::string kDomain = "sportello.test";
+const std::string kRegistryPec = "protocollo@pec.regione-simulata.example";
+
+using interop_testing::agid_dir;
+using interop_testing::identity;
+using interop_testing::xmllint_valid;
+
+class RegistryInteropTest : public ::testing::TestWithParam<db::Dialect> {
+ protected:
+  void SetUp() override {
+    database_ = std::make_unique<sp::testing::TestDatabase>(GetParam());
+    keys_ = std::make_unique<sp::testing::TempDir>();
+    tenants_ = std::make_unique<tenants::TenantService>(db());
+    auto hub = tenants_->create_hub({0, "pes", "Polo di prova", "00743110157", "", "", ""});
+    ASSERT_TRUE(hub.ok());
+    asti_ = body(*hub, "asti", "Comune di Asti", "005005", "A479");
+    novara_ = body(*hub, "novara", "Comune di Novara", "003106", "F952");
+    files_ = std::make_unique<files::FileService>(db(), clock_);
+    protocol_ = std::make_unique<ProtocolService>(db(), clock_, *files_);
+    for (auto [tenant, code] : {std::pair{asti_, "c_a479"}, {novara_, "c_f952"}}) {
+      auto a = protocol_->create_aoo(tenant, code, code, std::string("Protocollo generale ") + code);
+      ASSERT_TRUE(a.ok()) << a.error().code;
+    }
+    for (const char* slug : {"asti", "novara"}) {
+      auto placed = keys::place_certificate(keys_->path().string(), slug, identity(slug).key_pem,
+                                            identity(slug).cert_pem);
+      ASSERT_TRUE(placed.ok()) << slug;
+    }
+    // The hub trusts the other administration's certificate as it would trust its CA.
+    const auto ca_file = keys_->path() / "agid-trusted.pem";
+    std::ofstream(ca_file) << identity("registry").cert_pem;
+    InteropOptions o;
+    o.keys_dir = keys_->path().string();
+    o.schema_dir = agid_dir();
+    o.trusted_ca_file = ca_file.string();
+    interop_ = std::make_unique<InteropService>(db(), clock_, sp::testing::locales(), *protocol_, *files_,
+                                                *tenants_, o);
+    protocol_->set_annul_listener([this](db::Conn& tx, tenants::TenantId t, const Entry& e,
+                                         const Annulment& a) { interop_->on_annulled(tx, t, e, a); });
+    pec_.start();
+    accounts_[asti_] = account("protocollo@pec.asti.example.it");
+    accounts_[novara_] = account("protocollo@pec.novara.example.it");
+    runner_ = std::make_unique<jobs::Runner>(db(), clock_);
+    delivery_ = std::make_unique<messaging::Delivery>(messaging::DeliveryOptions{.clock = &clock_});
+    auto sender = std::make_shared<pec::PecSender>(accounts_, kDomain, clock_);
+    sender->set_attachments(
+        [this](const messaging::StoredMessage& m) { return interop_->pec_attachments(m); });
+    delivery_->set_sender(messaging::Channel::pec, sender);
+    delivery_->register_with(*runner_);
+    interop_->register_soap_job(*runner_);
+    // The hub's SOAP endpoints, as the web layer mounts them (protocollo/interop_web.cpp).
+    for (bool dest : {true, false}) {
+      router_.post(std::string("/interop/soap/{ipa}/{aoo}/") + (dest ? "destinatario" : "mittente"),
+                   [this, dest](http::Request& r) {
+                     auto [status, body] =
+                         dest ? interop_->soap_destinatario(r.param("ipa"), r.param("aoo"), r.body)
+                              : interop_->soap_mittente(r.param("ipa"), r.param("aoo"), r.body);
+                     http::Response out;
+                     out.status = status;
+                     out.content_type = "text/xml; charset=utf-8";
+                     out.body = std::move(body);
+                     return out;
+                   });
+    }
+    http::ServerOptions so;
+    so.port = 0;
+    so.threads = 2;
+    so.access_log = false;
+    hub_ = std::make_unique<http::Server>(so, router_);
+    hub_->listen();
+    hub_thread_ = std::thread([this] { hub_->run(); });
+    reader_ =
+        std::make_unique<InteropPecReader>(db(), clock_, *interop_, accounts_, pec_.identity().cert_pem);
+    receipts_ =
+        std::make_unique<pec::ReceiptsReader>(db(), accounts_, pec_.identity().cert_pem, kDomain, clock_);
+    RegistrySimulatorOptions ro;
+    ro.pec_address = kRegistryPec;
+    ro.smtp_url = pec_.smtp_url();
+    ro.pop3_url = pec_.pop3_url();
+    ro.pec_trusted_pem = pec_.identity().cert_pem;
+    ro.trusted_pem = interop_->trusted_bundle();
+    ro.schema_dir = agid_dir();
+    ro.signer = {identity("registry").key_pem, identity("registry").cert_pem};
+    ro.hub_soap_base = hub_base();
+    registry_ = std::make_unique<RegistrySimulator>(ro);
+    auto s = AgidSchemas::load(agid_dir());
+    ASSERT_TRUE(s.ok());
+    schemas_ = *s;
+    asti_op_ = staff(asti_, "asti-op");
+    novara_op_ = staff(novara_, "novara-op");
+  }
+
+  void TearDown() override {
+    if (registry_) registry_->stop();
+    if (hub_) hub_->stop(std::chrono::milliseconds(2000));
+    if (hub_thread_.joinable()) hub_thread_.join();
+  }
+
+  std::string hub_base() const {
+    return "http://127.0.0.1:" + std::to_string(hub_->port()) + "/interop/soap";
+  }
+
+  // The schema of a WSDL's types (importing AgID's schemas by absolute path), written once per run.
+  std::string wsdl_schema(const std::string& wsdl) {
+    std::ifstream in(agid_dir() + "/interfaces_SOAP/" + wsdl);
+    std::stringstream all;
+    all << in.rdbuf();
+    const std::string text = all.str();
+    const auto from = text.find("<xs:schema");
+    const auto to = text.find("</xs:schema>");
+    std::string schema = text.substr(from, to + 12 - from);
+    schema = std::regex_replace(schema, std::regex("schemaLocation=\"\\.\\./"),
+                                "schemaLocation=\"" + agid_dir() + "/");
+    // The namespaces the WSDL declares on its root, which the schema's QNames use.
+    schema.insert(10, " xmlns:wsdl=\"http://schemas.xmlsoap.org/wsdl/\"");
+    const auto file = keys_->path() / (wsdl + ".xsd");
+    std::ofstream(file) << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" << schema;
+    return file.string();
+  }
+  // The SOAP body's element is valid against the operation's WSDL schema (xmllint, AgID's files).
+  void expect_valid_soap(const std::string& envelope, const std::string& wsdl) {
+    auto body = soap::body_element(envelope);
+    ASSERT_TRUE(body.ok()) << envelope;
+    const auto file = keys_->path() / ("soap-" + std::to_string(std::rand()) + ".xml");
+    std::ofstream(file) << *body;
+    const std::string cmd =
+        "xmllint --noout --schema '" + wsdl_schema(wsdl) + "' '" + file.string() + "' 2>&1";
+    EXPECT_EQ(std::system((cmd + " > /dev/null").c_str()), 0) << *body;
+  }
+
+  pec::Account account(const std::string& address) {
+    return pec::Account{address, pec_.smtp_url(), pec_.pop3_url(), address, "pec-sim"};
+  }
+
+  tenants::TenantId body(std::int64_t hub, const std::string& slug, const std::string& name,
+                         const std::string& istat, const std::string& belfiore) {
+    tenants::Body b;
+    b.hub_id = hub;
+    b.slug = slug;
+    b.name = name;
+    b.istat_code = istat;
+    b.belfiore_code = belfiore;
+    b.fiscal_code = "00743110157";
+    b.pec = "protocollo@pec." + slug + ".example.it";
+    auto id = tenants_->create_body(b);
+    EXPECT_TRUE(id.ok());
+    return id.ok() ? *id : 0;
+  }
+
+  static identity::Principal staff(tenants::TenantId tenant, const std::string& id) {
+    identity::Principal p;
+    p.kind = identity::PrincipalKind::staff;
+    p.subject = id;
+    p.display_name = id;
+    p.tenant_id = tenant;
+    p.roles = {identity::Role::operator_, identity::Role::office_manager};
+    return p;
+  }
+
+  // Everything in flight travels: the outbox sends, the provider delivers and answers, the registry
+  // answers, the provider delivers that, and both readers of Asti's and Novara's mailboxes read.
+  void travel() {
+    runner_->run_until_idle();
+    pec_.process();
+    auto answered = registry_->poll();
+    ASSERT_TRUE(answered.ok()) << answered.error().code;
+    pec_.process();
+    reader_->read_all();
+    receipts_->read_all();
+  }
+
+  std::string register_outgoing(const std::string& subject) {
+    Correspondent region{CorrespondentKind::body, "Regione Simulata", "", kRegistryPec, ""};
+    region.ipa_code = "r_simul";
+    region.aoo_code = "aoo_simul";
+    Registration r;
+    r.entry.aoo_id = protocol_->aoos(asti_).at(0).id;
+    r.entry.direction = Direction::outgoing;
+    r.entry.subject = subject;
+    r.entry.correspondents = {region};
+    r.entry.channel = Channel::pec;
+    r.documents.push_back({DocumentRole::primary, "determina.pdf",
+                           std::string("%PDF-1.4\n% determina\n%%EOF\n"), "application/pdf", "", 0,
+                           "document"});
+    r.documents.push_back({DocumentRole::attachment, "allegato.txt", std::string("Allegato A: elenco\n"),
+                           "text/plain", "", 0, "attachments"});
+    auto done = protocol_->register_with_documents(&asti_op_, asti_, r);
+    EXPECT_TRUE(done.ok()) << done.error().code << " " << done.error().detail;
+    return done.ok() ? done->registered.id : std::string();
+  }
+
+  std::vector<WireFile> delibera() {
+    return {{"delibera.pdf", "application/pdf", "%PDF-1.4\n% delibera di giunta\n%%EOF\n"},
+            {"allegato-1.txt", "text/plain", "Allegato 1\n"}};
+  }
+
+  void expect_valid(const std::string& xml, const std::string& schema) {
+    auto st = schema == "segnatura_protocollo.xsd" ? schemas_->validate_segnatura(xml)
+                                                   : schemas_->validate_service_message(xml);
+    EXPECT_TRUE(st.ok()) << st.error().detail << "\n" << xml;
+    EXPECT_TRUE(xmllint_valid(xml, schema, keys_->path())) << xml;
+  }
+
+  db::Database& db() { return database_->db(); }
+
+  time::TestClock clock_{std::chrono::floor<std::chrono::seconds>(time::system_clock().now())};
+  std::unique_ptr<sp::testing::TestDatabase> database_;
+  std::unique_ptr<sp::testing::TempDir> keys_;
+  std::unique_ptr<tenants::TenantService> tenants_;
+  std::unique_ptr<files::FileService> files_;
+  std::unique_ptr<ProtocolService> protocol_;
+  std::unique_ptr<InteropService> interop_;
+  pec::PecSimulator pec_{{}};
+  std::map<std::int64_t, pec::Account> accounts_;
+  std::unique_ptr<jobs::Runner> runner_;
+  std::unique_ptr<messaging::Delivery> delivery_;
+  std::unique_ptr<InteropPecReader> reader_;
+  std::unique_ptr<pec::ReceiptsReader> receipts_;
+  http::Router router_;
+  std::unique_ptr<http::Server> hub_;
+  std::thread hub_thread_;
+  std::unique_ptr<RegistrySimulator> registry_;
+  std::shared_ptr<const AgidSchemas> schemas_;
+  tenants::TenantId asti_ = 0, novara_ = 0;
+  identity::Principal asti_op_, novara_op_;
+};
+
+TEST_P(RegistryInteropTest, OutgoingByPecReachesTheRegistryAndItsConfirmationComesBackOntoTheEntry) {
+  const auto entry = register_outgoing("Trasmissione determina alla Regione");
+  auto sent = interop_->send(&asti_op_, asti_, entry);
+  ASSERT_TRUE(sent.ok()) << sent.error().code << " " << sent.error().detail;
+  ASSERT_EQ(sent->size(), 1u);
+  const auto& m = sent->front();
+  EXPECT_EQ(m.channel, "pec");
+  EXPECT_EQ(m.peer_address, kRegistryPec);
+  EXPECT_EQ(interop_->send(&asti_op_, asti_, entry).error().code, "protocollo.interop_no_recipient")
+      << "sent once";
+
+  runner_->run_until_idle();
+  // What left is a PEC from Asti's address with Segnatura.xml (valid, signed) and the two documents.
+  const auto submissions = pec_.submissions().messages();
+  ASSERT_EQ(submissions.size(), 1u);
+  EXPECT_EQ(submissions[0].mail_from, "protocollo@pec.asti.example.it");
+  EXPECT_NE(submissions[0].header("Message-ID").find(m.id), std::string::npos)
+      << "the outbox id: a repeat is the same";
+  auto mail = pec::read_mail(submissions[0].data);
+  ASSERT_TRUE(mail.ok());
+  ASSERT_EQ(mail->files.size(), 3u);
+  EXPECT_EQ(mail->files[0].file_name, "Segnatura.xml");
+  expect_valid(mail->files[0].bytes, "segnatura_protocollo.xsd");
+  EXPECT_EQ(mail->files[1].file_name, "determina.pdf");
+  EXPECT_EQ(mail->files[2].bytes, "Allegato A: elenco\n");
+
+  pec_.process();
+  auto answered = registry_->poll();
+  ASSERT_TRUE(answered.ok());
+  EXPECT_EQ(*answered, 1);
+  const auto got = registry_->received();
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(got[0].outcome, "registered");
+  EXPECT_EQ(got[0].subject, "Trasmissione determina alla Regione");
+  pec_.process();
+  EXPECT_EQ(reader_->read_all().service, 1);
+  receipts_->read_all();
+
+  auto exchange = interop_->exchange_of(&asti_op_, asti_, entry);
+  ASSERT_TRUE(exchange.ok());
+  ASSERT_EQ(exchange->size(), 1u);
+  const auto* confirmed = exchange->front().last(EventKind::confirmation);
+  ASSERT_NE(confirmed, nullptr);
+  EXPECT_EQ(confirmed->number, got[0].number);
+  EXPECT_FALSE(confirmed->outgoing);
+  expect_valid(confirmed->xml, "pec_message.xsd");
+  // The PEC's own receipts: accepted and delivered to the registry's mailbox.
+  EXPECT_EQ(messaging::find_message(db(), asti_, m.id)->status, "delivered");
+
+  // Read again: nothing new is recorded; the registry got nothing twice.
+  const auto again = reader_->read_all();
+  EXPECT_EQ(again.fetched, 0);
+  EXPECT_EQ(registry_->repeats(), 0);
+
+  // Asti annuls the entry: AnnullamentoProtocollazione by PEC reaches the registry.
+  auto annulled = protocol_->annul(&asti_op_, asti_, entry, "Errore materiale", "Determina n. 5/2026");
+  ASSERT_TRUE(annulled.ok()) << annulled.error().code;
+  travel();
+  const auto service = registry_->service_messages();
+  ASSERT_EQ(service.size(), 1u);
+  EXPECT_NE(service[0].find("AnnullamentoProtocollazione"), std::string::npos);
+  expect_valid(service[0], "pec_message.xsd");
+}
+
+TEST_P(RegistryInteropTest, IncomingFromTheRegistryIsRegisteredConfirmedOrRefusedWithAnException) {
+  auto number = registry_->send("protocollo@pec.asti.example.it", "c_a479", "c_a479", "Trasmissione delibera",
+                                delibera());
+  ASSERT_TRUE(number.ok()) << number.error().code << " " << number.error().detail;
+  for (auto how : {Misbehaviour::bad_digest, Misbehaviour::changed_byte, Misbehaviour::unknown_key}) {
+    registry_->misbehave(how);
+    ASSERT_TRUE(
+        registry_
+            ->send("protocollo@pec.asti.example.it", "c_a479", "c_a479", "Trasmissione delibera", delibera())
+            .ok());
+  }
+  registry_->misbehave(Misbehaviour::none);
+  // Addressed to Asti's office but delivered to Novara's mailbox: Novara refuses it, Asti never sees it.
+  ASSERT_TRUE(
+      registry_->send("protocollo@pec.novara.example.it", "c_a479", "c_a479", "Per Asti", delibera()).ok());
+  pec_.process();
+  const auto stats = reader_->read_all();
+  EXPECT_EQ(stats.messages, 5);
+
+  auto inbox = interop_->inbox(&asti_op_, asti_);
+  ASSERT_TRUE(inbox.ok());
+  ASSERT_EQ(inbox->size(), 4u);
+  std::multiset<std::string> codes;
+  Message good;
+  for (const auto& m : *inbox) {
+    EXPECT_EQ(m.channel, "pec");
+    EXPECT_EQ(m.peer_address, kRegistryPec);
+    codes.insert(m.check_code);
+    if (m.check_code.empty()) good = m;
+  }
+  EXPECT_EQ(codes,
+            (std::multiset<std::string>{"xades.untrusted", "xades.signature", "segnatura.digest", ""}));
+  EXPECT_EQ(good.sender_number, *number);
+  EXPECT_EQ(good.files.size(), 2u);
+
+  // Novara: the one addressed to Asti is refused there; Asti's messages are not Novara's to see or register.
+  auto novara_inbox = interop_->inbox(&novara_op_, novara_);
+  ASSERT_TRUE(novara_inbox.ok());
+  ASSERT_EQ(novara_inbox->size(), 1u);
+  EXPECT_EQ(novara_inbox->front().check_code, "segnatura.not_addressed");
+  EXPECT_EQ(interop_->message(&novara_op_, novara_, good.id).error().code, "not_found");
+  EXPECT_EQ(interop_->message(&novara_op_, asti_, good.id).error().code, "forbidden");
+  EXPECT_FALSE(interop_->register_message(&novara_op_, novara_, good.id, {"x", "", "", ""}).ok());
+  EXPECT_FALSE(interop_->register_message(&novara_op_, asti_, good.id, {"x", "", "", ""}).ok());
+
+  // Asti registers the good one (prefilled from the segnatura): ConfermaRicezione by PEC.
+  auto said = interop_->contents(good);
+  ASSERT_TRUE(said.ok());
+  EXPECT_EQ(said->subject, "Trasmissione delibera");
+  auto reg = interop_->register_message(&asti_op_, asti_, good.id, {said->subject, "", "", ""});
+  ASSERT_TRUE(reg.ok()) << reg.error().code << " " << reg.error().detail;
+  travel();
+  const auto service = registry_->service_messages();
+  ASSERT_EQ(service.size(), 5u) << "three exceptions to the registry, Novara's, and the confirmation";
+  int exceptions = 0, confirmations = 0;
+  for (const auto& xml : service) {
+    expect_valid(xml, "pec_message.xsd");
+    exceptions += xml.find("NotificaEccezione") != std::string::npos ? 1 : 0;
+    confirmations += xml.find("ConfermaRicezione") != std::string::npos ? 1 : 0;
+  }
+  EXPECT_EQ(exceptions, 4);
+  EXPECT_EQ(confirmations, 1);
+
+  // The registry annuls its registration: recorded on Asti's message.
+  ASSERT_TRUE(registry_->annul("protocollo@pec.asti.example.it", *number, "Inviato per errore").ok());
+  pec_.process();
+  EXPECT_EQ(reader_->read_all().service, 1);
+  auto after = interop_->message(&asti_op_, asti_, good.id);
+  ASSERT_TRUE(after.ok());
+  const auto* annulment = after->last(EventKind::annulment);
+  ASSERT_NE(annulment, nullptr);
+  EXPECT_EQ(annulment->reason, "Inviato per errore");
+  EXPECT_EQ(annulment->number, *number);
+}
+
+TEST_P(RegistryInteropTest, OverSoapBothWaysWithConfirmationsAnomaliesAndTheTenantWalls) {
+  const auto registry_base = registry_->start_soap();
+  interop_->add_soap_endpoint("r_simul", "aoo_simul", registry_base);
+  // Outgoing: the region's office publishes the SOAP interfaces: MessaggioInoltro by the job.
+  Correspondent region{CorrespondentKind::body, "Regione Simulata", "", "", ""};
+  region.ipa_code = "r_simul";
+  region.aoo_code = "aoo_simul";
+  Registration r;
+  r.entry.aoo_id = protocol_->aoos(asti_).at(0).id;
+  r.entry.direction = Direction::outgoing;
+  r.entry.subject = "Trasmissione via SOAP";
+  r.entry.correspondents = {region};
+  r.entry.channel = Channel::pec;
+  r.documents.push_back({DocumentRole::primary, "nota.pdf", std::string("%PDF-1.4\n% nota\n%%EOF\n"),
+                         "application/pdf", "", 0, "document"});
+  auto done = protocol_->register_with_documents(&asti_op_, asti_, r);
+  ASSERT_TRUE(done.ok());
+  auto sent = interop_->send(&asti_op_, asti_, done->registered.id);
+  ASSERT_TRUE(sent.ok()) << sent.error().code << " " << sent.error().detail;
+  ASSERT_EQ(sent->size(), 1u);
+  EXPECT_EQ(sent->front().channel, "soap");
+  runner_->run_until_idle();
+  auto got = registry_->received();
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(got[0].channel, "soap");
+  EXPECT_EQ(got[0].outcome, "registered");
+  // What the hub sent, rebuilt from the message as the job builds it: valid against the WSDL's schema.
+  auto request = soap::messaggio_inoltro(sent->front().segnatura, {{"nota.pdf", "application/pdf", "x"}});
+  ASSERT_TRUE(request.ok());
+  expect_valid_soap(*request, "protocollo-destinatario.wsdl");
+  ASSERT_TRUE(registry_->poll().ok());  // sends its ConfermaMessaggioInoltro to the hub's endpoint
+  auto exchange = interop_->exchange_of(&asti_op_, asti_, done->registered.id);
+  ASSERT_TRUE(exchange.ok());
+  const auto* confirmed = exchange->front().last(EventKind::confirmation);
+  ASSERT_NE(confirmed, nullptr);
+  EXPECT_EQ(confirmed->number, got[0].number);
+  expect_valid_soap(confirmed->xml, "protocollo-mittente.wsdl");
+
+  // Incoming: the region's MessaggioInoltro to Asti's office; a wrong digest and an unknown key get the
+  // WSDL's anomalies at once; addressed to Asti but posted to Novara's office, refused there.
+  const auto asti_url = hub_base() + "/c_a479/c_a479/destinatario";
+  auto in = registry_->send_soap(asti_url, "c_a479", "c_a479", "Delibera via SOAP", delibera());
+  ASSERT_TRUE(in.ok()) << in.error().code;
+  EXPECT_EQ(in->status, 200) << in->answer;
+  expect_valid_soap(in->request, "protocollo-destinatario.wsdl");
+  expect_valid_soap(in->answer, "protocollo-destinatario.wsdl");
+  auto answer = soap::read_answer(in->answer);
+  ASSERT_TRUE(answer.ok());
+  EXPECT_EQ(answer->anomaly, "");
+  EXPECT_EQ(answer->mittente.number, in->number);
+  registry_->misbehave(Misbehaviour::bad_digest);
+  auto digest = registry_->send_soap(asti_url, "c_a479", "c_a479", "Delibera via SOAP", delibera());
+  registry_->misbehave(Misbehaviour::unknown_key);
+  auto unknown = registry_->send_soap(asti_url, "c_a479", "c_a479", "Delibera via SOAP", delibera());
+  registry_->misbehave(Misbehaviour::none);
+  ASSERT_TRUE(digest.ok() && unknown.ok());
+  EXPECT_EQ(soap::read_answer(digest->answer)->anomaly, "002_AnomaliaImpronte");
+  EXPECT_EQ(soap::read_answer(unknown->answer)->anomaly, "001_ValidazioneFirma");
+  auto wrong = registry_->send_soap(hub_base() + "/c_f952/c_f952/destinatario", "c_a479", "c_a479",
+                                    "Per Asti", delibera());
+  ASSERT_TRUE(wrong.ok());
+  EXPECT_EQ(wrong->status, 500) << "not addressed to Novara's office: a Fault";
+  auto inbox = interop_->inbox(&asti_op_, asti_);
+  ASSERT_TRUE(inbox.ok());
+  ASSERT_EQ(inbox->size(), 3u);
+  Message good;
+  for (const auto& m : *inbox)
+    if (m.check_code.empty()) good = m;
+  EXPECT_EQ(good.channel, "soap");
+  EXPECT_TRUE(good.check_code.empty());
+  EXPECT_EQ(interop_->message(&novara_op_, novara_, good.id).error().code, "not_found");
+  // A confirmation posted to Novara's endpoint about Asti's message is refused, and changes nothing.
+  const auto fake = soap::conferma_inoltro(
+      {"c_a479", "c_a479", "PROTOCOLLO", sent->front().sender_number, sent->front().sender_date},
+      RegistrationId{"r_simul", "aoo_simul", "PROTOCOLLO", "0009999", "2026-01-01"}, "", "");
+  EXPECT_EQ(interop_->soap_mittente("c_f952", "c_f952", fake).first, 500);
+  // Registered by Asti: ConfermaMessaggioInoltro to the region's ProtocolloMittente, by the job.
+  auto reg = interop_->register_message(&asti_op_, asti_, good.id, {"Delibera via SOAP", "", "", ""});
+  ASSERT_TRUE(reg.ok()) << reg.error().code;
+  runner_->run_until_idle();
+  const auto confirmations = registry_->soap_confirmations();
+  ASSERT_EQ(confirmations.size(), 1u);
+  expect_valid_soap(confirmations[0], "protocollo-mittente.wsdl");
+  auto conf = soap::read_answer(confirmations[0]);
+  ASSERT_TRUE(conf.ok() && conf->destinatario.has_value());
+  EXPECT_EQ(conf->mittente.number, in->number);
+  EXPECT_EQ(conf->destinatario->number, format_number(reg->number));
+}
+
+INSTANTIATE_TEST_SUITE_P(BothDatabases, RegistryInteropTest,
+                         ::testing::Values(db::Dialect::sqlite, db::Dialect::postgres), [](const auto& info) {
+                           return info.param == db::Dialect::sqlite ? "sqlite" : "postgres";
+                         });
+
+}  // namespace
+}  // namespace sp::protocollo
