@@ -235,9 +235,26 @@ App::App(Config config) : config_(std::move(config)) {
     privacy::register_purge_job(*jobs_, *purger_);
   }
   privacy_ = privacy::install(router_, deps);
+  // Digital preservation (docs/conservazione.md); in demo mode the local conservator, on a free port
+  // unless sim_conservazione_port says otherwise, started now so that the module knows its URL.
+  if (config_.demo && config_.sim_conservazione && config_.conservazione_url.empty()) {
+    try {
+      conservazione_sim_ = conservazione_sim::start_simulator_thread(config_.conservazione_token,
+                                                                     config_.sim_conservazione_port);
+      config_.conservazione_url = conservazione_sim_->url();
+      spdlog::info("conservator simulator at {}/versamenti", config_.conservazione_url);
+    } catch (const std::exception& e) {
+      spdlog::error("conservator simulator not started on port {}: {}", config_.sim_conservazione_port, e.what());
+    }
+  }
+  conservazione_ = conservazione::install(router_, deps, *protocollo_->registers, *protocollo_->protocol);
   // The hub's own back-office pages.
   register_jobs_page();
   register_keys_page();
+}
+
+conservazione::ConservazioneService& App::conservazione() {
+  return *conservazione_->service;
 }
 
 body_export::BodyExportService& App::body_export() {
@@ -824,6 +841,7 @@ void App::write_port_file(std::uint16_t http_port) const {
   if (pec_sim_) ports["sim_pec_pop3"] = pec_sim_->pop3_url();
   if (pagopa_sim_) ports["sim_pagopa"] = pagopa_sim_->port();
   if (anpr_sim_) ports["sim_anpr"] = anpr_sim_->port();
+  if (conservazione_sim_) ports["sim_conservazione"] = conservazione_sim_->port();
   const std::string temp = config_.port_file + ".tmp-" + std::to_string(::getpid());
   {
     std::ofstream out(temp, std::ios::trunc);
