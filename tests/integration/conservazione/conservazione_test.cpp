@@ -181,11 +181,12 @@ TEST_P(ConservazioneTest, conservazione_ARefusedPackageAndALostAnswerAreSentAgai
   register_entry(asti_, asti_aoo_, "Istanza");
   clock_.set(utc(2026, 12, 4, 9));
   runner_->run_until_idle();
-  // Saturday 00:05: Asti's and Casale's Friday registers; the conservator refuses the first package and
+  // Saturday 00:10: Asti's and Casale's Friday registers; the conservator refuses the first package and
   // preserves the second without its answer reaching the hub (a crash between sending and recording).
   sim_->simulator().set_modes(/*reject*/ 1, /*fail*/ 0, /*lose_answer*/ 1);
   clock_.set(utc(2026, 12, 4, 23, 10));
-  runner_->run_until_idle();
+  runner_->run_until_idle();  // the registers (and the send job of 00:00, before or after them)
+  service_->send_due();       // what the next run of the send job does, unless it was done already
   auto all = packages(asti_);
   for (const auto& p : packages(casale_)) all.push_back(p);
   ASSERT_EQ(all.size(), 2u);
@@ -269,6 +270,51 @@ TEST_P(ConservazioneTest, conservazione_AuditVerifyReportsTheChainAnchoredAtTheC
   EXPECT_NE(run.out.find(line), std::string::npos) << run.out;
   EXPECT_NE(run.out.find("tenant " + std::to_string(asti_) + ": verified up to"), std::string::npos) << run.out;
   EXPECT_NE(run.rc, audit::kVerifyBroken) << run.out;
+}
+
+TEST_P(ConservazioneTest, conservazione_TheProtocolsDocumentsArePreservedWhenTheBodyChoseThem) {
+  auto manager = staff(asti_, identity::Role::office_manager);
+  EXPECT_FALSE(service_->save_settings(&manager, asti_, {kProtocolDocuments}).ok()) << "administrators only";
+  auto admin = staff(asti_, identity::Role::body_admin);
+  auto other_admin = staff(casale_, identity::Role::body_admin);
+  EXPECT_FALSE(service_->save_settings(&other_admin, asti_, {kProtocolDocuments}).ok()) << "not another body's";
+  EXPECT_EQ(service_->save_settings(&admin, asti_, {"tutto"}).error().code, "conservazione.class");
+  ASSERT_TRUE(service_->save_settings(&admin, asti_, {kProtocolDocuments}).ok());
+  EXPECT_EQ(service_->settings(&admin, asti_)->classes, std::vector<std::string>{kProtocolDocuments});
+
+  const std::string bytes = "%PDF-1.4 istanza di accesso agli atti";
+  auto stored = files_->put(asti_, "istanza.pdf", bytes, files::Limits{});
+  ASSERT_TRUE(stored.ok());
+  for (auto [tenant, aoo] : {std::pair{asti_, asti_aoo_}, std::pair{casale_, casale_aoo_}}) {
+    protocollo::NewEntry e;
+    e.aoo_id = aoo;
+    e.direction = protocollo::Direction::incoming;
+    e.subject = "Istanza di accesso agli atti";
+    e.correspondents = {{protocollo::CorrespondentKind::person, "Mario Rossi", "", "", ""}};
+    e.documents = {{protocollo::DocumentRole::primary, "istanza.pdf", "application/pdf",
+                    static_cast<std::int64_t>(bytes.size()), digest::sha256_hex(bytes),
+                    tenant == asti_ ? stored->id : std::string()}};
+    auto who = staff(tenant, identity::Role::office_manager);
+    ASSERT_TRUE(protocol_->register_entry(&who, tenant, e).ok());
+  }
+  run_at(utc(2026, 12, 5, 6));
+  auto asti = packages(asti_);
+  ASSERT_EQ(asti.size(), 2u) << "the register and the document";
+  EXPECT_EQ(packages(casale_).size(), 1u) << "Casale preserves its register only";
+  bool document = false;
+  for (const auto& p : asti) {
+    EXPECT_EQ(p.state, State::accepted) << p.last_error;
+    if (p.klass != kProtocolDocuments) continue;
+    document = true;
+    EXPECT_EQ(p.object_id, stored->id);
+    EXPECT_EQ(p.due_day, "2026-12-05");
+    EXPECT_NE(p.index_xml.find(crypto_b64_of(bytes)), std::string::npos);
+  }
+  EXPECT_TRUE(document);
+  bool sent = false;
+  for (const auto& p : sim_->simulator().preserved())
+    if (p.files == std::vector<std::string>{"istanza.pdf"}) sent = true;
+  EXPECT_TRUE(sent);
 }
 
 INSTANTIATE_TEST_SUITE_P(BothDatabases, ConservazioneTest,

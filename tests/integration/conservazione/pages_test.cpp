@@ -21,7 +21,7 @@ class ConservazionePagesTest : public AppTest {
   // A package of one of Asti's stored files, as plan() makes them for the protocol's documents.
   std::string add_package() {
     const std::string bytes = "%PDF-1.4 delibera di prova";
-    auto stored = app_->files().put(asti_, "delibera.pdf", bytes);
+    auto stored = app_->files().put(asti_, "delibera.pdf", bytes, files::Limits{});
     EXPECT_TRUE(stored.ok());
     Package p;
     p.id = ids::uuid_v7();
@@ -54,6 +54,8 @@ TEST_P(ConservazionePagesTest, conservazione_ARefusedPackageIsShownAndSentAgainA
   EXPECT_EQ(app_->conservazione().send_due().rejected, 1);
 
   const auto manager = manager_session();
+  EXPECT_NE(get("/backoffice/", manager).body.find("href=\"/backoffice/asti/conservazione\""), std::string::npos)
+      << "linked from the staff home";
   auto list = get("/backoffice/asti/conservazione", manager);
   ASSERT_EQ(list.status, 200);
   EXPECT_NE(list.body.find("data-package-id=\"" + id + "\" data-state=\"rejected\""), std::string::npos);
