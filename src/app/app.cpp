@@ -244,7 +244,8 @@ App::App(Config config) : config_(std::move(config)) {
       config_.conservazione_url = conservazione_sim_->url();
       spdlog::info("conservator simulator at {}/versamenti", config_.conservazione_url);
     } catch (const std::exception& e) {
-      spdlog::error("conservator simulator not started on port {}: {}", config_.sim_conservazione_port, e.what());
+      spdlog::error("conservator simulator not started on port {}: {}", config_.sim_conservazione_port,
+                    e.what());
     }
   }
   conservazione_ = conservazione::install(router_, deps, *protocollo_->registers, *protocollo_->protocol);

@@ -103,7 +103,9 @@ class App {
   [[nodiscard]] conservazione::ConservazioneService& conservazione();
   [[nodiscard]] files::FileService& files() { return *files_; }
   // Demo mode with sim_conservazione: the local conservator (started with the App); null otherwise.
-  [[nodiscard]] conservazione_sim::RunningSimulator* conservazione_simulator() { return conservazione_sim_.get(); }
+  [[nodiscard]] conservazione_sim::RunningSimulator* conservazione_simulator() {
+    return conservazione_sim_.get();
+  }
   // Runs the HTTP server until SIGTERM/SIGINT; returns the exit code. `listen_fd`: a socket bound
   // beforehand (http::bind_listener, so that the configuration could follow a port chosen by the
   // system); -1: bind config.address:config.port now.

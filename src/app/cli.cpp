@@ -14,6 +14,7 @@
 #include <iostream>
 
 #include "adapters/appio/simulator.hpp"
+#include "adapters/conservazione/simulator.hpp"
 #include "adapters/oidc/rp_check.hpp"
 #include "adapters/oidc/simulator.hpp"
 #include "adapters/oidc/trust.hpp"
@@ -32,7 +33,6 @@
 #include "audit/anchor.hpp"
 #include "audit/key.hpp"
 #include "audit/verify_command.hpp"
-#include "adapters/conservazione/simulator.hpp"
 #include "conservazione/service.hpp"
 #include "core/config.hpp"
 #include "core/i18n.hpp"
@@ -312,7 +312,8 @@ int run_cli(int argc, char** argv) {
           cfg->keys_dir};
       // The heads the conservator accepted in a package: anchors outside the hub (docs/conservazione.md).
       for (const auto& h : conservazione::ConservazioneService::preserved_heads(*db))
-        vo.preserved.push_back(audit::PreservedAnchor{h.tenant_id, h.seq, h.hash, h.accepted_at, h.receipt_id});
+        vo.preserved.push_back(
+            audit::PreservedAnchor{h.tenant_id, h.seq, h.hash, h.accepted_at, h.receipt_id});
       int rc = audit::run_verify_command(*db, vo, std::cout);
       db->close();
       return rc;

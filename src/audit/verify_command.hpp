@@ -21,9 +21,9 @@ struct PreservedAnchor {
 };
 
 struct VerifyOptions {
-  std::string key_file;                   // the chain key (audit_key_file); read, never made
-  std::vector<std::string> anchor_files;  // audit_anchor_file, or one per node (--anchor-file)
-  std::string keys_dir;                   // the hub's audit-hmac key ring (keys_dir); read, never written
+  std::string key_file;                    // the chain key (audit_key_file); read, never made
+  std::vector<std::string> anchor_files;   // audit_anchor_file, or one per node (--anchor-file)
+  std::string keys_dir;                    // the hub's audit-hmac key ring (keys_dir); read, never written
   std::vector<PreservedAnchor> preserved;  // the newest head preserved per body; prints a line for each
 };
 

@@ -16,10 +16,14 @@ bool known_class(const std::string& c) {
 
 const char* state_name(State s) {
   switch (s) {
-    case State::pending: return "pending";
-    case State::rejected: return "rejected";
-    case State::failed: return "failed";
-    case State::accepted: return "accepted";
+    case State::pending:
+      return "pending";
+    case State::rejected:
+      return "rejected";
+    case State::failed:
+      return "failed";
+    case State::accepted:
+      return "accepted";
   }
   return "pending";
 }

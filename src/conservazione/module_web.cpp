@@ -6,14 +6,15 @@
 namespace sp::conservazione {
 
 std::unique_ptr<Module> install(http::Router& router, const web::ModuleDeps& d,
-                                protocollo::DailyRegisterService& registers, protocollo::ProtocolService& protocol) {
+                                protocollo::DailyRegisterService& registers,
+                                protocollo::ProtocolService& protocol) {
   auto m = std::make_unique<Module>();
   conservazione_wire::ClientOptions co;
   co.url = d.config.conservazione_url;
   co.token = d.config.conservazione_token;
   co.http.timeout = std::chrono::seconds(120);  // a package may be large
-  m->service = std::make_unique<ConservazioneService>(d.db, d.clock, registers, protocol, d.tenants(), d.files,
-                                                      d.audit, conservazione_wire::Client(co));
+  m->service = std::make_unique<ConservazioneService>(d.db, d.clock, registers, protocol, d.tenants(),
+                                                      d.files, d.audit, conservazione_wire::Client(co));
   m->web = std::make_shared<WebDeps>(WebDeps{d.view(), d.tenants(), *m->service, d.jobs});
   if (!co.url.empty()) register_send_job(d.jobs, *m->service);
   register_pages(router, *m->web);

@@ -17,6 +17,7 @@ struct Module : web::Installed {
 };
 
 std::unique_ptr<Module> install(http::Router& router, const web::ModuleDeps& deps,
-                                protocollo::DailyRegisterService& registers, protocollo::ProtocolService& protocol);
+                                protocollo::DailyRegisterService& registers,
+                                protocollo::ProtocolService& protocol);
 
 }  // namespace sp::conservazione

@@ -1,8 +1,9 @@
 #include "conservazione/service.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
 #include <boost/json.hpp>
-#include <spdlog/spdlog.h>
 
 #include "conservazione/sincro.hpp"
 #include "conservazione/store.hpp"
@@ -25,15 +26,17 @@ std::string hex_to_raw(const std::string& hex) {
   return out;
 }
 
-std::string raw_digest_of(const std::string& bytes) { return digest::sha256_raw(bytes); }
+std::string raw_digest_of(const std::string& bytes) {
+  return digest::sha256_raw(bytes);
+}
 
 }  // namespace
 
 ConservazioneService::ConservazioneService(db::Database& db, const time::Clock& clock,
                                            protocollo::DailyRegisterService& registers,
-                                           protocollo::ProtocolService& protocol, tenants::TenantService& tenants,
-                                           files::FileService& files, audit::AuditService& audit,
-                                           conservazione_wire::Client client)
+                                           protocollo::ProtocolService& protocol,
+                                           tenants::TenantService& tenants, files::FileService& files,
+                                           audit::AuditService& audit, conservazione_wire::Client client)
     : db_(db),
       clock_(clock),
       registers_(registers),
@@ -55,7 +58,8 @@ int ConservazioneService::plan() {
     for (auto t : store::tenants_with_class(c, kProtocolDocuments)) with_documents.insert(t);
   });
   int made = 0;
-  for (const auto& body : tenants_.snapshot()->bodies) made += plan_registers(*body, with_documents.count(body->id) > 0);
+  for (const auto& body : tenants_.snapshot()->bodies)
+    made += plan_registers(*body, with_documents.count(body->id) > 0);
   return made;
 }
 
@@ -112,12 +116,12 @@ int ConservazioneService::plan_registers(const tenants::Body& body, bool with_do
     const std::string due = time::format_iso_date(time::next_working_day(time::add_calendar_days(*day, 1)));
     const std::string reg_id = std::to_string(info.id);
     if (!done_registers.count(reg_id)) {
-      make(kDailyRegister, reg_id, info.aoo_code + " " + info.day,
-           body.fiscal_code + "/" + kDailyRegister + "/" + info.aoo_code + "/" + info.day,
-           "Registro giornaliero di protocollo, AOO " + info.aoo_code + ", giorno " + info.day,
-           due,
-           {IndexFile{protocollo::DailyRegisterService::file_name(info, "json"), hex_to_raw(info.json_sha256)},
-            IndexFile{protocollo::DailyRegisterService::file_name(info, "pdf"), hex_to_raw(info.pdf_sha256)}});
+      make(
+          kDailyRegister, reg_id, info.aoo_code + " " + info.day,
+          body.fiscal_code + "/" + kDailyRegister + "/" + info.aoo_code + "/" + info.day,
+          "Registro giornaliero di protocollo, AOO " + info.aoo_code + ", giorno " + info.day, due,
+          {IndexFile{protocollo::DailyRegisterService::file_name(info, "json"), hex_to_raw(info.json_sha256)},
+           IndexFile{protocollo::DailyRegisterService::file_name(info, "pdf"), hex_to_raw(info.pdf_sha256)}});
     }
     if (!with_documents || info.entry_count == 0) continue;
     // The documents of the day's entries: the register's JSON names the entries.
@@ -132,7 +136,8 @@ int ConservazioneService::plan_registers(const tenants::Body& body, bool with_do
       if (!entry) continue;
       for (const auto& d : entry->documents) {
         if (d.file_id.empty() || done_documents.count(d.file_id)) continue;
-        make(kProtocolDocuments, d.file_id, std::to_string(entry->year) + "/" + protocollo::format_number(entry->number) + " " + d.file_name,
+        make(kProtocolDocuments, d.file_id,
+             std::to_string(entry->year) + "/" + protocollo::format_number(entry->number) + " " + d.file_name,
              body.fiscal_code + "/" + kProtocolDocuments + "/" + std::to_string(entry->year) + "/" +
                  protocollo::format_number(entry->number),
              "Documento del protocollo n. " + protocollo::format_number(entry->number) + "/" +
@@ -152,8 +157,10 @@ Result<conservazione_wire::Submission> ConservazioneService::submission(const Pa
   if (p.klass == kDailyRegister) {
     auto reg = registers_.get_for(p.tenant_id, std::stoll(p.object_id));
     if (!reg) return reg.error();
-    s.files.push_back({protocollo::DailyRegisterService::file_name(reg->info, "json"), "application/json", reg->json});
-    s.files.push_back({protocollo::DailyRegisterService::file_name(reg->info, "pdf"), "application/pdf", reg->pdf});
+    s.files.push_back(
+        {protocollo::DailyRegisterService::file_name(reg->info, "json"), "application/json", reg->json});
+    s.files.push_back(
+        {protocollo::DailyRegisterService::file_name(reg->info, "pdf"), "application/pdf", reg->pdf});
   } else {
     auto meta = files_.get(p.tenant_id, p.object_id);
     auto bytes = files_.read_content(p.tenant_id, p.object_id);
@@ -162,7 +169,8 @@ Result<conservazione_wire::Submission> ConservazioneService::submission(const Pa
     const auto start = p.index_xml.find("<sincro:ID>", p.index_xml.find("<sincro:File"));
     const auto end = p.index_xml.find("</sincro:ID>", start);
     std::string name = meta->file_name;
-    if (start != std::string::npos && end != std::string::npos) name = p.index_xml.substr(start + 11, end - start - 11);
+    if (start != std::string::npos && end != std::string::npos)
+      name = p.index_xml.substr(start + 11, end - start - 11);
     s.files.push_back({name, meta->mime_type, **bytes});
   }
   // The bytes must still be what the index says (never send a changed file as the original).
@@ -222,9 +230,12 @@ RunReport ConservazioneService::send_due(int limit) {
         audit_.record_or_throw(tx, e);
       }
     });
-    if (next == State::accepted) ++report.accepted;
-    else if (next == State::rejected) ++report.rejected;
-    else ++report.failed;
+    if (next == State::accepted)
+      ++report.accepted;
+    else if (next == State::rejected)
+      ++report.rejected;
+    else
+      ++report.failed;
     if (next != State::accepted)
       spdlog::warn("conservazione: package {} of body {} {} (attempt {}): {}", p.id, p.tenant_id, r.outcome,
                    r.attempt, r.detail);
@@ -239,9 +250,10 @@ RunReport ConservazioneService::run() {
   return report;
 }
 
-Result<std::vector<Package>> ConservazioneService::list(const identity::Principal* who, tenants::TenantId tenant,
-                                                        int limit) {
-  if (auto st = identity::authorize(who, identity::Permission::annul_protocol, tenant); !st) return st.error();
+Result<std::vector<Package>> ConservazioneService::list(const identity::Principal* who,
+                                                        tenants::TenantId tenant, int limit) {
+  if (auto st = identity::authorize(who, identity::Permission::annul_protocol, tenant); !st)
+    return st.error();
   std::vector<Package> out;
   db_.read([&](db::Conn& c) { out = store::packages(c, tenant, std::clamp(limit, 1, 1000)); });
   return out;
@@ -255,7 +267,8 @@ std::vector<Package> ConservazioneService::list_for(tenants::TenantId tenant, in
 
 Result<Package> ConservazioneService::get(const identity::Principal* who, tenants::TenantId tenant,
                                           const std::string& id) {
-  if (auto st = identity::authorize(who, identity::Permission::annul_protocol, tenant); !st) return st.error();
+  if (auto st = identity::authorize(who, identity::Permission::annul_protocol, tenant); !st)
+    return st.error();
   std::optional<Package> p;
   db_.read([&](db::Conn& c) { p = store::package(c, tenant, id); });
   if (!p) return Error::make("conservazione.not_found", 404, id);
@@ -271,14 +284,15 @@ Result<std::vector<Receipt>> ConservazioneService::receipts(const identity::Prin
   return out;
 }
 
-Status ConservazioneService::retry(const identity::Principal* who, tenants::TenantId tenant, const std::string& id) {
+Status ConservazioneService::retry(const identity::Principal* who, tenants::TenantId tenant,
+                                   const std::string& id) {
   auto p = get(who, tenant, id);
   if (!p) return p.error();
   if (p->state == State::accepted) return Error::make("conservazione.accepted", 409, id);
   db_.write([&](db::Conn& tx) {
     store::retry_now(tx, tenant, id, time::format_iso_utc(clock_.now()));
-    audit_.record_or_throw(tx, identity::entry_by(*who, tenant, "conservazione.retry",
-                                                  "conservazione_package", id, "{}"));
+    audit_.record_or_throw(
+        tx, identity::entry_by(*who, tenant, "conservazione.retry", "conservazione_package", id, "{}"));
   });
   return Ok{};
 }
@@ -305,9 +319,10 @@ Status ConservazioneService::save_settings(const identity::Principal* who, tenan
   for (const auto& k : s.classes) joined += (joined.empty() ? "" : ",") + k;
   db_.write([&](db::Conn& tx) {
     store::save_settings(tx, tenant, s);
-    audit_.record_or_throw(tx, identity::entry_by(*who, tenant, "conservazione.settings",
-                                                  "conservazione_settings", std::to_string(tenant),
-                                                  boost::json::serialize(boost::json::object{{"classes", joined}})));
+    audit_.record_or_throw(
+        tx, identity::entry_by(*who, tenant, "conservazione.settings", "conservazione_settings",
+                               std::to_string(tenant),
+                               boost::json::serialize(boost::json::object{{"classes", joined}})));
   });
   return Ok{};
 }

@@ -54,8 +54,9 @@ struct RunReport {
 
 class ConservazioneService {
  public:
-  ConservazioneService(db::Database& db, const time::Clock& clock, protocollo::DailyRegisterService& registers,
-                       protocollo::ProtocolService& protocol, tenants::TenantService& tenants, files::FileService& files, audit::AuditService& audit,
+  ConservazioneService(db::Database& db, const time::Clock& clock,
+                       protocollo::DailyRegisterService& registers, protocollo::ProtocolService& protocol,
+                       tenants::TenantService& tenants, files::FileService& files, audit::AuditService& audit,
                        conservazione_wire::Client client);
 
   // Makes the packages that are missing (every body). Idempotent.
@@ -65,7 +66,8 @@ class ConservazioneService {
   // What the job does: plan() then send_due().
   RunReport run();
 
-  Result<std::vector<Package>> list(const identity::Principal* who, tenants::TenantId tenant, int limit = 200);
+  Result<std::vector<Package>> list(const identity::Principal* who, tenants::TenantId tenant,
+                                    int limit = 200);
   Result<Package> get(const identity::Principal* who, tenants::TenantId tenant, const std::string& id);
   Result<std::vector<Receipt>> receipts(const identity::Principal* who, tenants::TenantId tenant,
                                         const std::string& id);

@@ -11,7 +11,8 @@ constexpr const char* kInsert =
 constexpr const char* kPackaged =
     "SELECT object_id FROM conservazione_packages WHERE tenant_id = $1 AND class = $2";
 constexpr const char* kColumns =
-    "SELECT id, tenant_id, class, object_id, title, idempotency_key, index_xml, index_sha256, audit_head_seq, "
+    "SELECT id, tenant_id, class, object_id, title, idempotency_key, index_xml, index_sha256, "
+    "audit_head_seq, "
     "audit_head_hash, due_day, state, attempts, next_attempt_at, last_error, created_at, "
     "COALESCE(accepted_at, ''), receipt_id FROM conservazione_packages ";
 constexpr const char* kRecordReceipt =
@@ -26,7 +27,8 @@ constexpr const char* kRetryNow =
     "UPDATE conservazione_packages SET next_attempt_at = $3 WHERE id = $1 AND tenant_id = $2 "
     "AND state <> 'accepted'";
 constexpr const char* kReceipts =
-    "SELECT id, package_id, attempt, outcome, receipt_id, detail, body, received_at FROM conservazione_receipts "
+    "SELECT id, package_id, attempt, outcome, receipt_id, detail, body, received_at FROM "
+    "conservazione_receipts "
     "WHERE tenant_id = $1 AND package_id = $2 ORDER BY id";
 constexpr const char* kSettings =
     "SELECT classes, updated_by, updated_at FROM conservazione_settings WHERE tenant_id = $1";
@@ -97,9 +99,10 @@ std::optional<Package> package(db::Conn& c, tenants::TenantId tenant, const std:
 
 std::vector<Package> packages(db::Conn& c, tenants::TenantId tenant, int limit) {
   std::vector<Package> out;
-  for (const auto& r : c.query(std::string(kColumns) + "WHERE tenant_id = $1 ORDER BY created_at DESC, id DESC "
-                                                      "LIMIT $2",
-                               {tenant, static_cast<std::int64_t>(limit)}))
+  for (const auto& r :
+       c.query(std::string(kColumns) + "WHERE tenant_id = $1 ORDER BY created_at DESC, id DESC "
+                                       "LIMIT $2",
+               {tenant, static_cast<std::int64_t>(limit)}))
     out.push_back(from_row(r));
   return out;
 }
@@ -107,7 +110,7 @@ std::vector<Package> packages(db::Conn& c, tenants::TenantId tenant, int limit) 
 std::vector<Package> due(db::Conn& c, const std::string& now, int limit) {
   std::vector<Package> out;
   for (const auto& r : c.query(std::string(kColumns) + "WHERE state <> 'accepted' AND next_attempt_at <= $1 "
-                                                      "ORDER BY next_attempt_at, id LIMIT $2",
+                                                       "ORDER BY next_attempt_at, id LIMIT $2",
                                {now, static_cast<std::int64_t>(limit)}))
     out.push_back(from_row(r));
   return out;
@@ -116,9 +119,9 @@ std::vector<Package> due(db::Conn& c, const std::string& now, int limit) {
 void record_attempt(db::Conn& c, const Package& p, const Receipt& r, State next, const std::string& next_at) {
   c.exec(kRecordReceipt, {p.id, p.tenant_id, static_cast<std::int64_t>(r.attempt), r.outcome, r.receipt_id,
                           r.detail, r.body, r.received_at});
-  c.exec(kUpdatePackage, {p.id, p.tenant_id, std::string(state_name(next)), static_cast<std::int64_t>(r.attempt),
-                          next_at, r.outcome == "accepted" ? std::string() : r.detail, r.received_at,
-                          r.receipt_id});
+  c.exec(kUpdatePackage,
+         {p.id, p.tenant_id, std::string(state_name(next)), static_cast<std::int64_t>(r.attempt), next_at,
+          r.outcome == "accepted" ? std::string() : r.detail, r.received_at, r.receipt_id});
 }
 
 bool retry_now(db::Conn& c, tenants::TenantId tenant, const std::string& id, const std::string& now) {

@@ -14,7 +14,9 @@ namespace {
 
 using identity::StaffCall;
 
-std::string base_of(const StaffCall& c) { return "/backoffice/" + c.body->slug + "/conservazione"; }
+std::string base_of(const StaffCall& c) {
+  return "/backoffice/" + c.body->slug + "/conservazione";
+}
 
 web::Data package_row(WebDeps& d, const std::string& lang, const Package& p, const std::string& base,
                       const std::string& today) {
@@ -32,13 +34,16 @@ web::Data package_row(WebDeps& d, const std::string& lang, const Package& p, con
   row.set("retryable", p.state == State::rejected || p.state == State::failed);
   row.set("receipt_id", p.receipt_id);
   row.set("accepted_at", p.accepted_at.empty() ? std::string() : time::it_datetime_text(p.accepted_at));
-  row.set("next_attempt_at", p.state == State::accepted ? std::string() : time::it_datetime_text(p.next_attempt_at));
+  row.set("next_attempt_at",
+          p.state == State::accepted ? std::string() : time::it_datetime_text(p.next_attempt_at));
   row.set("last_error", p.last_error);
   row.set("audit_head_seq", p.audit_head_seq);
   return row;
 }
 
-std::string today_iso() { return time::format_iso_date(time::rome_date(time::system_clock().now())); }
+std::string today_iso() {
+  return time::format_iso_date(time::rome_date(time::system_clock().now()));
+}
 
 http::Response list_page(WebDeps& d, http::Request& req, const StaffCall& c, const Error* error) {
   const auto& lang = req.ctx.locale;
@@ -67,7 +72,9 @@ http::Response list_page(WebDeps& d, http::Request& req, const StaffCall& c, con
   return web::private_page(d.view, req, p, error ? web::form_status(*error) : 200);
 }
 
-http::Response list_get(WebDeps& d, http::Request& req, const StaffCall& c) { return list_page(d, req, c, nullptr); }
+http::Response list_get(WebDeps& d, http::Request& req, const StaffCall& c) {
+  return list_page(d, req, c, nullptr);
+}
 
 http::Response package_get(WebDeps& d, http::Request& req, const StaffCall& c) {
   const auto& lang = req.ctx.locale;
@@ -77,8 +84,8 @@ http::Response package_get(WebDeps& d, http::Request& req, const StaffCall& c) {
   if (!receipts) return d.view.error_page(req, receipts.error().http_status);
   const std::string base = base_of(c);
   auto p = web::backoffice_page(d.view, req, *c.body, c.who->csrf_token, "conservazione_package",
-                                d.view.t(lang, "ui.conservazione_package_title"), "ui.conservazione_title", base,
-                                true);
+                                d.view.t(lang, "ui.conservazione_package_title"), "ui.conservazione_title",
+                                base, true);
   p.data.set("title", p.title);
   p.data.set("package", package_row(d, lang, *pk, base, today_iso()));
   p.data.set("index_xml", pk->index_xml);
@@ -116,8 +123,8 @@ http::Response retry_post(WebDeps& d, http::Request& req, const StaffCall& c) {
   return web::see_other(base_of(c) + "?riprova=1");
 }
 
-http::Response settings_page(WebDeps& d, http::Request& req, const StaffCall& c, const std::vector<std::string>& chosen,
-                             const Error* error, bool saved) {
+http::Response settings_page(WebDeps& d, http::Request& req, const StaffCall& c,
+                             const std::vector<std::string>& chosen, const Error* error, bool saved) {
   const auto& lang = req.ctx.locale;
   auto p = web::backoffice_page(d.view, req, *c.body, c.who->csrf_token, "conservazione_settings",
                                 d.view.t(lang, "ui.conservazione_settings_title"), "ui.conservazione_title",

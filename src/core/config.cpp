@@ -192,9 +192,10 @@ const std::vector<Field>& fields() {
         &Config::sim_anpr));
     f.push_back(int_field("sim_anpr_port", "port of the local ANPR simulator in demo mode (0: a free one)",
                           &Config::sim_anpr_port, 0, 65535));
-    f.push_back(bool_field("sim_conservazione",
-                           "start the local conservator simulator (digital preservation) in demo mode (false: off)",
-                           &Config::sim_conservazione));
+    f.push_back(
+        bool_field("sim_conservazione",
+                   "start the local conservator simulator (digital preservation) in demo mode (false: off)",
+                   &Config::sim_conservazione));
     f.push_back(int_field("sim_conservazione_port",
                           "port of the local conservator simulator in demo mode (0: a free one)",
                           &Config::sim_conservazione_port, 0, 65535));

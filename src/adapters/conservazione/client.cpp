@@ -24,8 +24,7 @@ std::string multipart_body(const Submission& s, const std::string& boundary) {
 
 Result<Answer> parse_answer(const std::string& xml) {
   pugi::xml_document doc;
-  if (!doc.load_buffer(xml.data(), xml.size()))
-    return Error::make("conservazione.answer", 502, "not XML");
+  if (!doc.load_buffer(xml.data(), xml.size())) return Error::make("conservazione.answer", 502, "not XML");
   auto root = doc.child("RapportoVersamento");
   if (!root) return Error::make("conservazione.answer", 502, "not a RapportoVersamento");
   Answer a;

@@ -22,20 +22,31 @@ std::string xml_escape(const std::string& s) {
   std::string out;
   for (char c : s) {
     switch (c) {
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '&': out += "&amp;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '&':
+        out += "&amp;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
 }
 
-std::string rejection(const std::string& key, const std::vector<std::pair<std::string, std::string>>& errors) {
-  std::string x = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<RapportoVersamento esito=\"RIFIUTATO\" "
-                  "chiave=\"" + xml_escape(key) + "\" data=\"" +
-                  time::format_iso_utc(time::system_clock().now()) + "\">\n";
+std::string rejection(const std::string& key,
+                      const std::vector<std::pair<std::string, std::string>>& errors) {
+  std::string x =
+      "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<RapportoVersamento esito=\"RIFIUTATO\" "
+      "chiave=\"" +
+      xml_escape(key) + "\" data=\"" + time::format_iso_utc(time::system_clock().now()) + "\">\n";
   for (const auto& [code, text] : errors)
     x += "  <Errore codice=\"" + xml_escape(code) + "\">" + xml_escape(text) + "</Errore>\n";
   x += "</RapportoVersamento>\n";
@@ -117,7 +128,8 @@ Answer Simulator::receive(const std::string& authorization, const std::string& k
   const std::string index_id = child(child(root, "SelfDescription"), "ID").text().as_string();
   if (index_id.empty()) errors.emplace_back("VERS-007", "SelfDescription/ID mancante");
   if (!child(root, "VdC")) errors.emplace_back("VERS-008", "VdC mancante");
-  if (!child(child(root, "Process"), "TimeReference")) errors.emplace_back("VERS-009", "Process/TimeReference mancante");
+  if (!child(child(root, "Process"), "TimeReference"))
+    errors.emplace_back("VERS-009", "Process/TimeReference mancante");
   std::set<std::string> named;
   std::vector<std::string> file_names;
   for (auto group : children(root, "FileGroup")) {
@@ -147,8 +159,9 @@ Answer Simulator::receive(const std::string& authorization, const std::string& k
   p.index_id = index_id;
   p.files = file_names;
   p.at = time::format_iso_utc(time::system_clock().now());
-  std::string x = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<RapportoVersamento esito=\"ACCETTATO\" id=\"" +
-                  p.receipt_id + "\" chiave=\"" + xml_escape(key) + "\" data=\"" + p.at + "\">\n";
+  std::string x =
+      "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<RapportoVersamento esito=\"ACCETTATO\" id=\"" +
+      p.receipt_id + "\" chiave=\"" + xml_escape(key) + "\" data=\"" + p.at + "\">\n";
   x += "  <Indice id=\"" + xml_escape(index_id) + "\" sha256=\"" +
        crypto::base64_encode(digest::sha256_raw(index->data)) + "\"/>\n";
   for (const auto& f : file_names) x += "  <File id=\"" + xml_escape(f) + "\" esito=\"CONSERVATO\"/>\n";

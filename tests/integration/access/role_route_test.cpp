@@ -332,10 +332,14 @@ const std::vector<Rule>& rules() {
       {"GET", "/backoffice/{slug}/esportazione/{id}/manifest", {"asti_admin"}},
       // Digital preservation (docs/conservazione.md): the packages for the registry's managers ({id}: a
       // refused package of Asti's, so sending it again is allowed), what to preserve for administrators;
-      // the packages as JSON for programs (an API key with protocollo:read; tests/integration/conservazione_web).
+      // the packages as JSON for programs (an API key with protocollo:read;
+      // tests/integration/conservazione_web).
       {"GET", "/backoffice/{slug}/conservazione", kAstiManagers},
       {"GET", "/backoffice/{slug}/conservazione/impostazioni", {"asti_admin"}},
-      {"POST", "/backoffice/{slug}/conservazione/impostazioni", {"asti_admin"}, "classe=documenti_protocollo"},
+      {"POST",
+       "/backoffice/{slug}/conservazione/impostazioni",
+       {"asti_admin"},
+       "classe=documenti_protocollo"},
       {"GET", "/backoffice/{slug}/conservazione/{id}", kAstiManagers},
       {"POST", "/backoffice/{slug}/conservazione/{id}/riprova", kAstiManagers},
       {"GET", "/api/v1/backoffice/{slug}/conservazione/pacchetti", {}},
@@ -586,7 +590,8 @@ class RoleRouteTest : public ::testing::TestWithParam<sp::db::Dialect> {
     app_->database().write([&](sp::db::Conn& tx) {
       tx.exec(
           "INSERT INTO conservazione_packages (id, tenant_id, class, object_id, title, idempotency_key, "
-          "index_xml, index_sha256, audit_head_seq, audit_head_hash, due_day, state, attempts, next_attempt_at, "
+          "index_xml, index_sha256, audit_head_seq, audit_head_hash, due_day, state, attempts, "
+          "next_attempt_at, "
           "last_error, created_at) VALUES ($1, $2, 'registro_giornaliero', '0', 'AOO 2026-01-01', "
           "'sportello-access-test', '<x/>', '', 0, '', '2026-01-02', 'rejected', 1, '2026-01-01T00:00:00Z', "
           "'SIM-REJECT: test', '2026-01-01T00:00:00Z')",

@@ -10,10 +10,10 @@
 
 #include "adapters/conservazione/simulator.hpp"
 #include "audit/service.hpp"
+#include "audit/verify_command.hpp"
 #include "conservazione/send_job.hpp"
 #include "conservazione/service.hpp"
 #include "conservazione/store.hpp"
-#include "audit/verify_command.hpp"
 #include "core/crypto/encoding.hpp"
 #include "core/digest.hpp"
 #include "core/holidays.hpp"
@@ -56,8 +56,8 @@ class ConservazioneTest : public ::testing::TestWithParam<db::Dialect> {
     conservazione_wire::ClientOptions co;
     co.url = sim_->url();
     co.token = "hub-secret";
-    service_ = std::make_unique<ConservazioneService>(db(), clock_, *registers_, *protocol_, *tenants_, *files_,
-                                                      *audit_, conservazione_wire::Client(co));
+    service_ = std::make_unique<ConservazioneService>(db(), clock_, *registers_, *protocol_, *tenants_,
+                                                      *files_, *audit_, conservazione_wire::Client(co));
     runner_ = std::make_unique<jobs::Runner>(db(), clock_);
     protocollo::register_daily_register_job(*runner_, *registers_);
     register_send_job(*runner_, *service_);
@@ -129,7 +129,8 @@ class ConservazioneTest : public ::testing::TestWithParam<db::Dialect> {
   protocollo::AooId casale_aoo_ = 0;
 };
 
-TEST_P(ConservazioneTest, conservazione_EveryDaysRegisterReachesTheConservatorByTheNextWorkingDayAcrossADowntime) {
+TEST_P(ConservazioneTest,
+       conservazione_EveryDaysRegisterReachesTheConservatorByTheNextWorkingDayAcrossADowntime) {
   register_entry(asti_, asti_aoo_, "Istanza del venerdì");
   register_entry(casale_, casale_aoo_, "Determinazione del venerdì");
   run_at(utc(2026, 12, 4, 9));  // Friday: nothing is over yet
@@ -171,7 +172,8 @@ TEST_P(ConservazioneTest, conservazione_EveryDaysRegisterReachesTheConservatorBy
   const auto p = packages(asti_).back();
   auto reg = registers_->get_for(asti_, std::stoll(p.object_id));
   ASSERT_TRUE(reg.ok());
-  EXPECT_NE(p.index_xml.find("<sincro:IdC xmlns:sincro=\"http://www.uni.com/U3011/sincro/\""), std::string::npos);
+  EXPECT_NE(p.index_xml.find("<sincro:IdC xmlns:sincro=\"http://www.uni.com/U3011/sincro/\""),
+            std::string::npos);
   EXPECT_NE(p.index_xml.find(crypto_b64_of(reg->json)), std::string::npos);
   EXPECT_NE(p.index_xml.find(crypto_b64_of(reg->pdf)), std::string::npos);
   EXPECT_NE(p.index_xml.find("seq=\"" + std::to_string(p.audit_head_seq) + "\""), std::string::npos);
@@ -244,7 +246,8 @@ TEST_P(ConservazioneTest, conservazione_ARefusedPackageAndALostAnswerAreSentAgai
   }
   EXPECT_EQ(sim_->simulator().preserved().size(), 2u);
   // Receipts are a legal record: no update, no delete.
-  EXPECT_ANY_THROW(db().write([&](db::Conn& c) { c.exec("UPDATE conservazione_receipts SET detail = 'x'"); }));
+  EXPECT_ANY_THROW(
+      db().write([&](db::Conn& c) { c.exec("UPDATE conservazione_receipts SET detail = 'x'"); }));
   EXPECT_ANY_THROW(db().write([&](db::Conn& c) { c.exec("DELETE FROM conservazione_receipts"); }));
   // A manager's "send again" of an accepted package is refused.
   EXPECT_EQ(service_->retry(&manager, refused.tenant_id, refused.id).error().code, "conservazione.accepted");
@@ -259,16 +262,17 @@ TEST_P(ConservazioneTest, conservazione_AuditVerifyReportsTheChainAnchoredAtTheC
   ASSERT_GE(list[0].audit_head_seq, 1);
   // The real command, against this database.
   sp::testing::TempDir dir;
-  std::string cmd = "env 'SPORTELLO_DATABASE=" + database_->url() + "' 'SPORTELLO_KEYS_DIR=" +
-                    (dir.path() / "keys").string() + "' 'SPORTELLO_AUDIT_KEY_FILE=" +
-                    (dir.path() / "none.key").string() + "' 'SPORTELLO_AUDIT_ANCHOR_FILE=" +
-                    (dir.path() / "anchors.jsonl").string() + "' 'SPORTELLO_LOG_LEVEL=warn' '" +
-                    sp::testing::binary() + "' audit verify 2>&1";
+  std::string cmd = "env 'SPORTELLO_DATABASE=" + database_->url() +
+                    "' 'SPORTELLO_KEYS_DIR=" + (dir.path() / "keys").string() +
+                    "' 'SPORTELLO_AUDIT_KEY_FILE=" + (dir.path() / "none.key").string() +
+                    "' 'SPORTELLO_AUDIT_ANCHOR_FILE=" + (dir.path() / "anchors.jsonl").string() +
+                    "' 'SPORTELLO_LOG_LEVEL=warn' '" + sp::testing::binary() + "' audit verify 2>&1";
   auto run = sp::testing::run_command(cmd);
   const std::string line = "tenant " + std::to_string(asti_) + ": anchored at the conservator up to seq " +
                            std::to_string(list[0].audit_head_seq) + " (receipt " + list[0].receipt_id;
   EXPECT_NE(run.out.find(line), std::string::npos) << run.out;
-  EXPECT_NE(run.out.find("tenant " + std::to_string(asti_) + ": verified up to"), std::string::npos) << run.out;
+  EXPECT_NE(run.out.find("tenant " + std::to_string(asti_) + ": verified up to"), std::string::npos)
+      << run.out;
   EXPECT_NE(run.rc, audit::kVerifyBroken) << run.out;
 }
 
@@ -277,7 +281,8 @@ TEST_P(ConservazioneTest, conservazione_TheProtocolsDocumentsArePreservedWhenThe
   EXPECT_FALSE(service_->save_settings(&manager, asti_, {kProtocolDocuments}).ok()) << "administrators only";
   auto admin = staff(asti_, identity::Role::body_admin);
   auto other_admin = staff(casale_, identity::Role::body_admin);
-  EXPECT_FALSE(service_->save_settings(&other_admin, asti_, {kProtocolDocuments}).ok()) << "not another body's";
+  EXPECT_FALSE(service_->save_settings(&other_admin, asti_, {kProtocolDocuments}).ok())
+      << "not another body's";
   EXPECT_EQ(service_->save_settings(&admin, asti_, {"tutto"}).error().code, "conservazione.class");
   ASSERT_TRUE(service_->save_settings(&admin, asti_, {kProtocolDocuments}).ok());
   EXPECT_EQ(service_->settings(&admin, asti_)->classes, std::vector<std::string>{kProtocolDocuments});
@@ -318,8 +323,9 @@ TEST_P(ConservazioneTest, conservazione_TheProtocolsDocumentsArePreservedWhenThe
 }
 
 INSTANTIATE_TEST_SUITE_P(BothDatabases, ConservazioneTest,
-                         ::testing::Values(db::Dialect::sqlite, db::Dialect::postgres),
-                         [](const auto& info) { return info.param == db::Dialect::sqlite ? "sqlite" : "postgres"; });
+                         ::testing::Values(db::Dialect::sqlite, db::Dialect::postgres), [](const auto& info) {
+                           return info.param == db::Dialect::sqlite ? "sqlite" : "postgres";
+                         });
 
 }  // namespace
 }  // namespace sp::conservazione

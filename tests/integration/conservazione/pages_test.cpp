@@ -54,7 +54,8 @@ TEST_P(ConservazionePagesTest, conservazione_ARefusedPackageIsShownAndSentAgainA
   EXPECT_EQ(app_->conservazione().send_due().rejected, 1);
 
   const auto manager = manager_session();
-  EXPECT_NE(get("/backoffice/", manager).body.find("href=\"/backoffice/asti/conservazione\""), std::string::npos)
+  EXPECT_NE(get("/backoffice/", manager).body.find("href=\"/backoffice/asti/conservazione\""),
+            std::string::npos)
       << "linked from the staff home";
   auto list = get("/backoffice/asti/conservazione", manager);
   ASSERT_EQ(list.status, 200);
@@ -79,8 +80,9 @@ TEST_P(ConservazionePagesTest, conservazione_ARefusedPackageIsShownAndSentAgainA
 
   // The administrator chooses the protocol's documents; an unknown class is refused with its form kept.
   const auto admin = staff_session("admin@asti.example", "Asti-admin-2026!");
-  EXPECT_EQ(post_form("/backoffice/asti/conservazione/impostazioni", admin, "classe=documenti_protocollo").status,
-            303);
+  EXPECT_EQ(
+      post_form("/backoffice/asti/conservazione/impostazioni", admin, "classe=documenti_protocollo").status,
+      303);
   auto settings = get("/backoffice/asti/conservazione/impostazioni", admin);
   EXPECT_NE(settings.body.find("value=\"documenti_protocollo\" id=\"classe-documenti_protocollo\" checked"),
             std::string::npos);
