@@ -10,6 +10,7 @@
 #include "core/crypto/encoding.hpp"
 #include "core/digest.hpp"
 #include "core/time.hpp"
+#include "http/message.hpp"
 #include "http/multipart.hpp"
 #include "http/server.hpp"
 
@@ -18,27 +19,9 @@ namespace {
 
 constexpr const char* kSincroNs = "http://www.uni.com/U3011/sincro/";
 
+// XML text and attribute values (the same five characters as HTML).
 std::string xml_escape(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '&':
-        out += "&amp;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
+  return http::html_escape(s);
 }
 
 std::string rejection(const std::string& key,
