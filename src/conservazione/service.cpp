@@ -19,11 +19,9 @@ namespace {
 
 constexpr const char* kKeyPrefix = "sportello-";
 
+// The raw digest of a stored lower-case hex SHA-256 ("" if it is not hex: the index then cannot match).
 std::string hex_to_raw(const std::string& hex) {
-  std::string out;
-  for (std::size_t i = 0; i + 1 < hex.size(); i += 2)
-    out.push_back(static_cast<char>(std::stoi(hex.substr(i, 2), nullptr, 16)));
-  return out;
+  return crypto::hex_decode(hex).value_or(std::string());
 }
 
 std::string raw_digest_of(const std::string& bytes) {
