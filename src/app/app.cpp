@@ -236,19 +236,21 @@ App::App(Config config) : config_(std::move(config)) {
   }
   privacy_ = privacy::install(router_, deps);
   // Digital preservation (docs/conservazione.md); in demo mode the local conservator, on a free port
-  // unless sim_conservazione_port says otherwise, started now so that the module knows its URL.
-  if (config_.demo && config_.sim_conservazione && config_.conservazione_url.empty()) {
+  // unless SPORTELLO_SIM_CONSERVAZIONE_PORT says otherwise, started now so that the module knows its URL.
+  auto preservation = conservazione::connection_from_environment();
+  if (config_.demo && preservation.simulator && preservation.url.empty()) {
     try {
-      conservazione_sim_ = conservazione_sim::start_simulator_thread(config_.conservazione_token,
-                                                                     config_.sim_conservazione_port);
-      config_.conservazione_url = conservazione_sim_->url();
-      spdlog::info("conservator simulator at {}/versamenti", config_.conservazione_url);
+      conservazione_sim_ =
+          conservazione_sim::start_simulator_thread(preservation.token, preservation.simulator_port);
+      preservation.url = conservazione_sim_->url();
+      spdlog::info("conservator simulator at {}/versamenti", preservation.url);
     } catch (const std::exception& e) {
-      spdlog::error("conservator simulator not started on port {}: {}", config_.sim_conservazione_port,
+      spdlog::error("conservator simulator not started on port {}: {}", preservation.simulator_port,
                     e.what());
     }
   }
-  conservazione_ = conservazione::install(router_, deps, *protocollo_->registers, *protocollo_->protocol);
+  conservazione_ =
+      conservazione::install(router_, deps, *protocollo_->registers, *protocollo_->protocol, preservation);
   // The hub's own back-office pages.
   register_jobs_page();
   register_keys_page();

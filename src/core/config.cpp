@@ -193,19 +193,6 @@ const std::vector<Field>& fields() {
     f.push_back(int_field("sim_anpr_port", "port of the local ANPR simulator in demo mode (0: a free one)",
                           &Config::sim_anpr_port, 0, 65535));
     f.push_back(
-        bool_field("sim_conservazione",
-                   "start the local conservator simulator (digital preservation) in demo mode (false: off)",
-                   &Config::sim_conservazione));
-    f.push_back(int_field("sim_conservazione_port",
-                          "port of the local conservator simulator in demo mode (0: a free one)",
-                          &Config::sim_conservazione_port, 0, 65535));
-    f.push_back(text_field("conservazione_url",
-                           "the preservation service's API base (POST …/versamenti, docs/conservazione.md); "
-                           "demo: the local simulator; empty: nothing is sent to preservation",
-                           &Config::conservazione_url));
-    f.push_back(text_field("conservazione_token", "the hub's Bearer credential at the preservation service",
-                           &Config::conservazione_token));
-    f.push_back(
         text_field("anpr_url",
                    "ANPR SOAP web services base URL (…/Interno/ANPR: AnprService3000, AnprService6001); "
                    "demo: the local simulator",

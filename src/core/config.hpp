@@ -49,13 +49,8 @@ struct Config {
   std::uint16_t sim_anpr_port = 8093;   // its port; 0: a free one
   std::string anpr_url;                 // ANPR's SOAP services base (…/Interno/ANPR); demo: the simulator
   std::string anpr_credentials;         // each comune's ANPR credential: "ISTAT=SECRET,ISTAT=SECRET"
-  bool sim_conservazione = true;        // the local conservator simulator (preservation), demo only
-  std::uint16_t sim_conservazione_port = 0;  // its port; 0: a free one
-  std::string conservazione_url;     // the preservation service's API base (POST …/versamenti); demo: the
-                                     // simulator; empty: nothing is sent (docs/conservazione.md)
-  std::string conservazione_token;   // the hub's Bearer credential at the preservation service
-  std::uint16_t smtp_sink_port = 0;  // the demo's local SMTP sink; 0: a free one
-  std::string smtp_url;              // smtp://relay:587 or smtps://...; demo: a local sink
+  std::uint16_t smtp_sink_port = 0;     // the demo's local SMTP sink; 0: a free one
+  std::string smtp_url;                 // smtp://relay:587 or smtps://...; demo: a local sink
   std::string smtp_username;
   std::string smtp_password;
   std::string mail_from = "noreply@sportello.example";
