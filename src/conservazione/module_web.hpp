@@ -32,6 +32,6 @@ struct Module : web::Installed {
 
 std::unique_ptr<Module> install(http::Router& router, const web::ModuleDeps& deps,
                                 protocollo::DailyRegisterService& registers,
-                                protocollo::ProtocolService& protocol);
+                                protocollo::ProtocolService& protocol, const Connection& connection);
 
 }  // namespace sp::conservazione
