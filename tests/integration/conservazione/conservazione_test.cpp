@@ -44,7 +44,7 @@ class ConservazioneTest : public ::testing::TestWithParam<db::Dialect> {
     auto hub = tenants_->create_hub({0, "pes", "Polo di prova", "00743110157", "", "", ""});
     ASSERT_TRUE(hub.ok());
     asti_ = make_body(*hub, "asti", "Comune di Asti", "005005", "00072360050");
-    casale_ = make_body(*hub, "casale-monferrato", "Comune di Casale Monferrato", "006039", "00170720069");
+    casale_ = make_body(*hub, "casale-monferrato", "Comune di Casale Monferrato", "006039", "00743110157");
     tenants_->reload();
     protocol_ = std::make_unique<protocollo::ProtocolService>(db(), clock_);
     asti_aoo_ = protocol_->create_aoo(asti_, "c_a479", "AOO_ASTI", "Protocollo generale")->id;
@@ -92,6 +92,8 @@ class ConservazioneTest : public ::testing::TestWithParam<db::Dialect> {
     e.direction = protocollo::Direction::incoming;
     e.subject = subject;
     e.correspondents = {{protocollo::CorrespondentKind::person, "Mario Rossi", "", "", ""}};
+    e.documents = {{protocollo::DocumentRole::primary, "istanza.pdf", "application/pdf", 5,
+                    digest::sha256_hex("hello")}};
     auto who = staff(tenant, identity::Role::office_manager);
     auto r = protocol_->register_entry(&who, tenant, e);
     ASSERT_TRUE(r.ok()) << r.error().code;
