@@ -234,8 +234,16 @@ const std::vector<Field>& fields() {
 // Environment variables with the SPORTELLO_ prefix that are not settings but are allowed.
 bool is_reserved_env(const std::string& name) {
   // SPORTELLO_FAKE_CLOCK_FILE: read by the command line of test builds (core/time.hpp), not a setting.
-  static const std::set<std::string> reserved = {"SPORTELLO_CONFIG", "SPORTELLO_BINARY",
-                                                 "SPORTELLO_SOURCE_DIR", "SPORTELLO_FAKE_CLOCK_FILE"};
+  // The preservation service's four: read by src/conservazione (module_web.hpp, docs/conservazione.md)
+  // until they join the table below (adding fields to Config rebuilds most of the program).
+  static const std::set<std::string> reserved = {"SPORTELLO_CONFIG",
+                                                 "SPORTELLO_BINARY",
+                                                 "SPORTELLO_SOURCE_DIR",
+                                                 "SPORTELLO_FAKE_CLOCK_FILE",
+                                                 "SPORTELLO_CONSERVAZIONE_URL",
+                                                 "SPORTELLO_CONSERVAZIONE_TOKEN",
+                                                 "SPORTELLO_SIM_CONSERVAZIONE",
+                                                 "SPORTELLO_SIM_CONSERVAZIONE_PORT"};
   return reserved.count(name) > 0 || name.rfind("SPORTELLO_TEST_", 0) == 0;
 }
 
