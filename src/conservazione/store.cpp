@@ -100,7 +100,7 @@ std::optional<Package> package(db::Conn& c, tenants::TenantId tenant, const std:
 std::vector<Package> packages(db::Conn& c, tenants::TenantId tenant, int limit) {
   std::vector<Package> out;
   for (const auto& r :
-       c.query(std::string(kColumns) + "WHERE tenant_id = $1 ORDER BY created_at DESC, id DESC "
+       c.query(std::string(kColumns) + "WHERE tenant_id = $1 ORDER BY created_at DESC, due_day DESC, id DESC "
                                        "LIMIT $2",
                {tenant, static_cast<std::int64_t>(limit)}))
     out.push_back(from_row(r));

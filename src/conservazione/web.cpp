@@ -27,17 +27,16 @@ web::Data package_row(WebDeps& d, const std::string& lang, const Package& p, con
   row.set("title", p.title);
   row.set("state", d.view.t(lang, std::string("ui.conservazione_state_") + state_name(p.state)));
   row.set("state_code", state_name(p.state));
-  row.set("attempts", static_cast<std::int64_t>(p.attempts));
+  row.set("attempts", std::to_string(p.attempts));
   row.set("due_day", time::it_date_text(p.due_day));
   row.set("overdue", p.state != State::accepted && p.due_day < today);
   row.set("accepted", p.state == State::accepted);
   row.set("retryable", p.state == State::rejected || p.state == State::failed);
   row.set("receipt_id", p.receipt_id);
   row.set("accepted_at", p.accepted_at.empty() ? std::string() : time::it_datetime_text(p.accepted_at));
-  row.set("next_attempt_at",
-          p.state == State::accepted ? std::string() : time::it_datetime_text(p.next_attempt_at));
-  row.set("last_error", p.last_error);
-  row.set("audit_head_seq", p.audit_head_seq);
+  if (p.state != State::accepted) row.set("next_attempt_at", time::it_datetime_text(p.next_attempt_at));
+  if (!p.last_error.empty()) row.set("last_error", p.last_error);  // (an empty string is a true section)
+  row.set("audit_head_seq", std::to_string(p.audit_head_seq));
   return row;
 }
 
@@ -62,7 +61,7 @@ http::Response list_page(WebDeps& d, http::Request& req, const StaffCall& c, con
   }
   p.data.set("packages", rows);
   p.data.set("has_packages", !packages->empty());
-  p.data.set("waiting", static_cast<std::int64_t>(waiting));
+  p.data.set("waiting", std::to_string(waiting));
   p.data.set("has_waiting", waiting > 0);
   p.data.set("settings_href", base + "/impostazioni");
   p.data.set("can_configure",
@@ -96,12 +95,12 @@ http::Response package_get(WebDeps& d, http::Request& req, const StaffCall& c) {
   web::Data rows = web::list();
   for (const auto& r : *receipts) {
     web::Data row;
-    row.set("attempt", static_cast<std::int64_t>(r.attempt));
+    row.set("attempt", std::to_string(r.attempt));
     row.set("outcome", d.view.t(lang, "ui.conservazione_outcome_" + r.outcome));
     row.set("outcome_code", r.outcome);
-    row.set("receipt_id", r.receipt_id);
-    row.set("detail", r.detail);
-    row.set("body", r.body);
+    if (!r.receipt_id.empty()) row.set("receipt_id", r.receipt_id);
+    if (!r.detail.empty()) row.set("detail", r.detail);
+    if (!r.body.empty()) row.set("body", r.body);
     row.set("received_at", time::it_datetime_text(r.received_at));
     rows.push_back(row);
   }
