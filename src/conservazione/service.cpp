@@ -121,7 +121,9 @@ int ConservazioneService::plan_registers(const tenants::Body& body, bool with_do
           {IndexFile{protocollo::DailyRegisterService::file_name(info, "json"), hex_to_raw(info.json_sha256)},
            IndexFile{protocollo::DailyRegisterService::file_name(info, "pdf"), hex_to_raw(info.pdf_sha256)}});
     }
-    if (!with_documents || info.entry_count == 0) continue;
+    // A day's documents are packaged with its register, once: a class chosen later applies from the next
+    // register on (no backfill of earlier days; reading every register again each run would cost too much).
+    if (done_registers.count(reg_id) || !with_documents || info.entry_count == 0) continue;
     // The documents of the day's entries: the register's JSON names the entries.
     auto reg = registers_.get_for(body.id, info.id);
     if (!reg) continue;
