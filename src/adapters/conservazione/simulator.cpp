@@ -84,7 +84,7 @@ Answer Simulator::receive(const std::string& authorization, const std::string& k
   }
   if (reject_ > 0) {
     --reject_;
-    return Answer{422, rejection(key, {{"SIM-REJECT", "rifiuto simulato (modalita' di test)"}})};
+    return Answer{422, rejection(key, {{"SIM-REJECT", "rifiuto simulato (modalità di test)"}})};
   }
 
   std::vector<std::pair<std::string, std::string>> errors;
