@@ -13,6 +13,7 @@
 #include "audit/verify_command.hpp"
 #include "conservazione/send_job.hpp"
 #include "conservazione/service.hpp"
+#include "conservazione/sincro.hpp"
 #include "conservazione/store.hpp"
 #include "core/crypto/encoding.hpp"
 #include "core/digest.hpp"
@@ -322,6 +323,57 @@ TEST_P(ConservazioneTest, conservazione_TheProtocolsDocumentsArePreservedWhenThe
   for (const auto& p : sim_->simulator().preserved())
     if (p.files == std::vector<std::string>{"istanza.pdf"}) sent = true;
   EXPECT_TRUE(sent);
+}
+
+// The simulated conservator checks what it receives, as a conservator's acceptance does: a changed byte,
+// a file the index does not name, a missing file or a wrong credential is refused, and nothing is preserved.
+TEST(ConservazioneSimulator, conservazione_RefusesAChangedByteAnUnnamedFileAndAWrongCredential) {
+  auto sim = conservazione_sim::start_simulator_thread("secret", 0);
+  const std::string bytes = "%PDF-1.4 registro";
+  IndexInput in;
+  in.package_id = "p1";
+  in.volume_id = "v1";
+  in.klass = kDailyRegister;
+  in.made_at = "2026-12-05T06:00:00Z";
+  in.files = {IndexFile{"registro.pdf", digest::sha256_raw(bytes)}};
+  conservazione_wire::Submission s{"key-1", build_index(in), {{"registro.pdf", "application/pdf", bytes}}};
+  auto client = [&](const std::string& token) {
+    return conservazione_wire::Client(conservazione_wire::ClientOptions{sim->url(), token, {}});
+  };
+
+  auto changed = s;
+  changed.files[0].bytes.back() = 'X';
+  auto a = client("secret").submit(changed);
+  ASSERT_TRUE(a.ok()) << a.error().code;
+  EXPECT_EQ(a->outcome, conservazione_wire::Outcome::rejected);
+  EXPECT_NE(a->detail.find("VERS-012"), std::string::npos) << a->detail;
+
+  auto extra = s;
+  extra.idempotency_key = "key-2";
+  extra.files.push_back({"altro.pdf", "application/pdf", "x"});
+  auto b = client("secret").submit(extra);
+  ASSERT_TRUE(b.ok());
+  EXPECT_NE(b->detail.find("VERS-014"), std::string::npos) << b->detail;
+
+  auto missing = s;
+  missing.idempotency_key = "key-3";
+  missing.files.clear();
+  auto c = client("secret").submit(missing);
+  ASSERT_TRUE(c.ok());
+  EXPECT_NE(c->detail.find("VERS-010"), std::string::npos) << c->detail;
+
+  EXPECT_EQ(client("wrong").submit(s).error().code, "conservazione.unavailable") << "401: not taken";
+  EXPECT_TRUE(sim->simulator().preserved().empty());
+
+  // The original is accepted once; the same key again gets the same receipt, marked as a repeat.
+  auto ok = client("secret").submit(s);
+  ASSERT_TRUE(ok.ok());
+  EXPECT_EQ(ok->outcome, conservazione_wire::Outcome::accepted);
+  auto again = client("secret").submit(s);
+  ASSERT_TRUE(again.ok());
+  EXPECT_TRUE(again->repeat);
+  EXPECT_EQ(again->receipt_id, ok->receipt_id);
+  EXPECT_EQ(sim->simulator().preserved_count("key-1"), 1);
 }
 
 INSTANTIATE_TEST_SUITE_P(BothDatabases, ConservazioneTest,
