@@ -275,6 +275,22 @@ App::App(Config config) : config_(std::move(config)) {
   privacy_ = privacy::install(router_, deps);
   // Statistics from the records (docs/statistics.md).
   statistics_ = statistics::install(router_, deps, *cases_);
+  // Digital preservation (docs/conservazione.md); in demo mode the local conservator, on a free port
+  // unless SPORTELLO_SIM_CONSERVAZIONE_PORT says otherwise, started now so that the module knows its URL.
+  auto preservation = conservazione::connection_from_environment();
+  if (config_.demo && preservation.simulator && preservation.url.empty()) {
+    try {
+      conservazione_sim_ =
+          conservazione_sim::start_simulator_thread(preservation.token, preservation.simulator_port);
+      preservation.url = conservazione_sim_->url();
+      spdlog::info("conservator simulator at {}/versamenti", preservation.url);
+    } catch (const std::exception& e) {
+      spdlog::error("conservator simulator not started on port {}: {}", preservation.simulator_port,
+                    e.what());
+    }
+  }
+  conservazione_ =
+      conservazione::install(router_, deps, *protocollo_->registers, *protocollo_->protocol, preservation);
   // The hub's own back-office pages.
   register_jobs_page();
   register_keys_page();
@@ -282,6 +298,10 @@ App::App(Config config) : config_(std::move(config)) {
 
 statistics::StatisticsService& App::statistics() {
   return *statistics_->statistics;
+}
+
+conservazione::ConservazioneService& App::conservazione() {
+  return *conservazione_->service;
 }
 
 body_export::BodyExportService& App::body_export() {
@@ -936,6 +956,7 @@ void App::write_port_file(std::uint16_t http_port) const {
   if (pec_sim_) ports["sim_pec_pop3"] = pec_sim_->pop3_url();
   if (pagopa_sim_) ports["sim_pagopa"] = pagopa_sim_->port();
   if (anpr_sim_) ports["sim_anpr"] = anpr_sim_->port();
+  if (conservazione_sim_) ports["sim_conservazione"] = conservazione_sim_->port();
   const std::string temp = config_.port_file + ".tmp-" + std::to_string(::getpid());
   {
     std::ofstream out(temp, std::ios::trunc);

@@ -5,6 +5,7 @@
 
 #include "adapters/anpr/simulator.hpp"
 #include "adapters/appio/simulator.hpp"
+#include "adapters/conservazione/simulator.hpp"
 #include "adapters/messaging/mailbox_web.hpp"
 #include "adapters/messaging/outbox.hpp"
 #include "adapters/messaging/sms.hpp"
@@ -27,6 +28,7 @@
 #include "cases/module_web.hpp"
 #include "catalog/service.hpp"
 #include "certificates/module_web.hpp"
+#include "conservazione/module_web.hpp"
 #include "core/config.hpp"
 #include "core/i18n.hpp"
 #include "core/oidc_bodies.hpp"
@@ -107,6 +109,12 @@ class App {
   [[nodiscard]] body_export::BodyExportService& body_export();
   [[nodiscard]] statistics::StatisticsService& statistics();  // docs/statistics.md
   [[nodiscard]] privacy::Purger& purger() { return *purger_; }
+  [[nodiscard]] conservazione::ConservazioneService& conservazione();
+  [[nodiscard]] files::FileService& files() { return *files_; }
+  // Demo mode with sim_conservazione: the local conservator (started with the App); null otherwise.
+  [[nodiscard]] conservazione_sim::RunningSimulator* conservazione_simulator() {
+    return conservazione_sim_.get();
+  }
   // Runs the HTTP server until SIGTERM/SIGINT; returns the exit code. `listen_fd`: a socket bound
   // beforehand (http::bind_listener, so that the configuration could follow a port chosen by the
   // system); -1: bind config.address:config.port now.
@@ -161,6 +169,7 @@ class App {
   int pagopa_sim_fd_ = -1;  // demo with sim_pagopa_port 0: its socket, bound before the modules read its URL
   std::unique_ptr<anpr::sim::RunningSimulator> anpr_sim_;  // demo only
   int anpr_sim_fd_ = -1;                                   // as pagopa_sim_fd_, for the ANPR simulator
+  std::unique_ptr<conservazione_sim::RunningSimulator> conservazione_sim_;  // demo only
 
   // The modules, in the order they are installed (each may use those above it).
   std::unique_ptr<body_export::Module> export_;  // docs/export.md
@@ -183,6 +192,7 @@ class App {
   std::unique_ptr<alerts::Module> alerts_;
   std::unique_ptr<hub::Module> hub_;
   std::unique_ptr<helpdesk::Module> helpdesk_;
+  std::unique_ptr<conservazione::Module> conservazione_;  // docs/conservazione.md
 
   void setup_sign_in();
   void start_demo_simulator();

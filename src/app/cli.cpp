@@ -14,6 +14,7 @@
 #include <iostream>
 
 #include "adapters/appio/simulator.hpp"
+#include "adapters/conservazione/simulator.hpp"
 #include "adapters/oidc/rp_check.hpp"
 #include "adapters/oidc/simulator.hpp"
 #include "adapters/oidc/trust.hpp"
@@ -33,6 +34,7 @@
 #include "audit/anchor.hpp"
 #include "audit/key.hpp"
 #include "audit/verify_command.hpp"
+#include "conservazione/service.hpp"
 #include "core/config.hpp"
 #include "core/i18n.hpp"
 #include "core/oidc_bodies.hpp"
@@ -254,6 +256,11 @@ int run_cli(int argc, char** argv) {
   sim_registry->add_option("--cert-out", registry_run.cert_out,
                            "Write its certificate here (for SPORTELLO_AGID_TRUSTED_CA_FILE)");
   SimAnprCommands sim_anpr_cmd(*sim);
+  auto* sim_cons = sim->add_subcommand("conservazione", "Conservator simulator: POST /versamenti, receipts");
+  std::uint16_t sim_cons_port = 8096;
+  std::string sim_cons_token;
+  sim_cons->add_option("--port", sim_cons_port, "Port (0: a free one, printed)");
+  sim_cons->add_option("--token", sim_cons_token, "Bearer credential to require (default: none)");
   sim->require_subcommand(1);
 
   try {
@@ -324,6 +331,10 @@ int run_cli(int argc, char** argv) {
           cfg->audit_key_file,
           anchor_files.empty() ? std::vector<std::string>{cfg->audit_anchor_file} : anchor_files,
           cfg->keys_dir};
+      // The heads the conservator accepted in a package: anchors outside the hub (docs/conservazione.md).
+      for (const auto& h : conservazione::ConservazioneService::preserved_heads(*db))
+        vo.preserved.push_back(
+            audit::PreservedAnchor{h.tenant_id, h.seq, h.hash, h.accepted_at, h.receipt_id});
       int rc = audit::run_verify_command(*db, vo, std::cout);
       db->close();
       return rc;
@@ -437,6 +448,7 @@ int run_cli(int argc, char** argv) {
     if (sim_pec->parsed()) return pec::run_simulator(pec_run);
     if (sim_registry->parsed()) return protocollo::run_registry_simulator(registry_run);
     if (sim_anpr_cmd.parsed()) return sim_anpr_cmd.run(*cfg, std::cerr);
+    if (sim_cons->parsed()) return conservazione_sim::run_simulator(sim_cons_token, sim_cons_port);
     if (migrate->parsed()) {
       auto db = db::open(cfg->database);
       auto applied = db::migrate(*db, cfg->share_dir + "/migrations");

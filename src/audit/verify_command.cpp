@@ -121,10 +121,23 @@ int run_verify_command(db::Database& db, const VerifyOptions& options, std::ostr
                      std::make_move_iterator(read.anchors.end()));
     }
 
+    for (const auto& p : options.preserved) {
+      Anchor a;
+      a.tenant_id = p.tenant_id;
+      a.seq = p.seq;
+      a.hash = p.hash;
+      a.anchored_at = p.accepted_at + " (conservator, receipt " + p.receipt_id + ")";
+      if (p.seq >= 1) anchors.push_back(std::move(a));
+    }
     AuditService service(db, time::system_clock(), key);
     auto reports = service.verify_all(anchors);
     if (reports.empty()) out << "audit log is empty\n";
     for (const auto& r : reports) worsen(rc, print_report(r, out));
+    for (const auto& p : options.preserved) {
+      if (p.seq < 1) continue;
+      out << "tenant " << p.tenant_id << ": anchored at the conservator up to seq " << p.seq << " (receipt "
+          << p.receipt_id << ", " << p.accepted_at << ")\n";
+    }
     return rc;
   } catch (const std::exception& e) {
     // A verification that could not run must not look like an intact log.

@@ -239,13 +239,19 @@ bool is_reserved_env(const std::string& name) {
   // SPORTELLO_FAKE_CLOCK_FILE: read by the command line of test builds (core/time.hpp), not a setting.
   // SPORTELLO_AGID_*: read by the protocol module (docs/protocollo-interop.md, "Schemas at run time" and
   // "Outside the hub") until they move into Config; refused here they could not be used with `serve`.
+  // The preservation service's four: read by src/conservazione (module_web.hpp, docs/conservazione.md)
+  // until they join the table below (adding fields to Config rebuilds most of the program).
   static const std::set<std::string> reserved = {"SPORTELLO_CONFIG",
                                                  "SPORTELLO_BINARY",
                                                  "SPORTELLO_SOURCE_DIR",
                                                  "SPORTELLO_FAKE_CLOCK_FILE",
                                                  "SPORTELLO_AGID_SCHEMA_DIR",
                                                  "SPORTELLO_AGID_TRUSTED_CA_FILE",
-                                                 "SPORTELLO_AGID_SOAP_ENDPOINTS"};
+                                                 "SPORTELLO_AGID_SOAP_ENDPOINTS",
+                                                 "SPORTELLO_CONSERVAZIONE_URL",
+                                                 "SPORTELLO_CONSERVAZIONE_TOKEN",
+                                                 "SPORTELLO_SIM_CONSERVAZIONE",
+                                                 "SPORTELLO_SIM_CONSERVAZIONE_PORT"};
   return reserved.count(name) > 0 || name.rfind("SPORTELLO_TEST_", 0) == 0;
 }
 

@@ -185,6 +185,12 @@ std::vector<TableSpec> build() {
   // Records of processing (src/privacy).
   t.push_back(direct("privacy_processing_records", {"tenant_id", "activity", "version"}));
 
+  // Digital preservation (src/conservazione): what the body preserves, its packages and the conservator's
+  // answers (the receipts are the proof of preservation).
+  t.push_back(direct("conservazione_settings", {"tenant_id"}));
+  t.push_back(direct("conservazione_packages", {"id"}));
+  t.push_back(direct("conservazione_receipts", {"id"}));
+
   // The body's audit chain, last: it includes the export's own entry.
   t.push_back(direct("audit_log", {"tenant_id", "seq"}));
   return t;

@@ -162,6 +162,8 @@ http::Response home(StaffWebDeps& d, http::Request& req) {
         page.data.set("albo_href", "/backoffice/" + body->slug + "/albo");
       if (authorize(p, Permission::read_audit, body->id))
         page.data.set("statistics_href", "/backoffice/" + body->slug + "/statistiche");  // docs/statistics.md
+      if (authorize(p, Permission::annul_protocol, body->id))
+        page.data.set("conservazione_href", "/backoffice/" + body->slug + "/conservazione");
       if (p->has(Role::body_admin)) {
         page.data.set("is_body_admin", true);
         page.data.set("staff_href", "/backoffice/" + body->slug + "/personale");

@@ -331,6 +331,19 @@ const std::vector<Rule>& rules() {
       {"GET", "/backoffice/{slug}/esportazione", {"asti_admin"}},
       {"POST", "/backoffice/{slug}/esportazione", {"asti_admin"}},
       {"GET", "/backoffice/{slug}/esportazione/{id}/manifest", {"asti_admin"}},
+      // Digital preservation (docs/conservazione.md): the packages for the registry's managers ({id}: a
+      // refused package of Asti's, so sending it again is allowed), what to preserve for administrators;
+      // the packages as JSON for programs (an API key with protocollo:read;
+      // tests/integration/conservazione_web).
+      {"GET", "/backoffice/{slug}/conservazione", kAstiManagers},
+      {"GET", "/backoffice/{slug}/conservazione/impostazioni", {"asti_admin"}},
+      {"POST",
+       "/backoffice/{slug}/conservazione/impostazioni",
+       {"asti_admin"},
+       "classe=documenti_protocollo"},
+      {"GET", "/backoffice/{slug}/conservazione/{id}", kAstiManagers},
+      {"POST", "/backoffice/{slug}/conservazione/{id}/riprova", kAstiManagers},
+      {"GET", "/api/v1/backoffice/{slug}/conservazione/pacchetti", {}},
       // Data protection (docs/privacy.md): the body's records of processing; a person's own data.
       {"GET", "/backoffice/{slug}/registro-trattamenti", {"asti_admin"}},
       {"GET", "/backoffice/{slug}/registro-trattamenti.csv", {"asti_admin"}},
@@ -604,6 +617,21 @@ class RoleRouteTest : public ::testing::TestWithParam<sp::db::Dialect> {
           "VALUES ($1, $2, 'done', 'test', '2026-01-01T00:00:00.000Z', '/nonexistent/export')",
           {export_id_, asti_});
     });
+    add_preservation_package();
+  }
+
+  // A package of Asti's refused by the conservator, for the preservation pages' {id}.
+  void add_preservation_package() {
+    app_->database().write([&](sp::db::Conn& tx) {
+      tx.exec(
+          "INSERT INTO conservazione_packages (id, tenant_id, class, object_id, title, idempotency_key, "
+          "index_xml, index_sha256, audit_head_seq, audit_head_hash, due_day, state, attempts, "
+          "next_attempt_at, "
+          "last_error, created_at) VALUES ($1, $2, 'registro_giornaliero', '0', 'AOO 2026-01-01', "
+          "'sportello-access-test', '<x/>', '', 0, '', '2026-01-02', 'rejected', 1, '2026-01-01T00:00:00Z', "
+          "'SIM-REJECT: test', '2026-01-01T00:00:00Z')",
+          {package_id_, asti_});
+    });
   }
 
   std::string fill(std::string pattern, const std::string& slug) const {
@@ -622,8 +650,10 @@ class RoleRouteTest : public ::testing::TestWithParam<sp::db::Dialect> {
     const bool an_alert = pattern.find("/avvisi/") != std::string::npos;
     const bool an_export = pattern.find("/esportazion") != std::string::npos;
     const bool a_ticket = pattern.find("/assistenza/") != std::string::npos;
+    const bool a_package = pattern.find("/conservazione/") != std::string::npos;
     put("{activity}", "applications");
     put("{id}", a_ticket        ? ticket_id_
+                : a_package     ? package_id_
                 : an_alert      ? alert_id_
                 : an_export     ? export_id_
                 : a_message     ? message_id_
@@ -725,6 +755,7 @@ class RoleRouteTest : public ::testing::TestWithParam<sp::db::Dialect> {
   std::string alert_id_;
   std::string export_id_;
   std::string ticket_id_;
+  std::string package_id_ = "01890000-0000-7000-8000-00000000acce";
 };
 
 TEST_P(RoleRouteTest, EveryRouteIsEitherPublicOrInTheTable) {

@@ -1,0 +1,336 @@
+#include "conservazione/service.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <boost/json.hpp>
+
+#include "conservazione/sincro.hpp"
+#include "conservazione/store.hpp"
+#include "core/crypto/encoding.hpp"
+#include "core/digest.hpp"
+#include "core/holidays.hpp"
+#include "core/ids.hpp"
+#include "identity/audit_entry.hpp"
+#include "identity/permissions.hpp"
+
+namespace sp::conservazione {
+namespace {
+
+constexpr const char* kKeyPrefix = "sportello-";
+
+// The raw digest of a stored lower-case hex SHA-256 ("" if it is not hex: the index then cannot match).
+std::string hex_to_raw(const std::string& hex) {
+  return crypto::hex_decode(hex).value_or(std::string());
+}
+
+std::string raw_digest_of(const std::string& bytes) {
+  return digest::sha256_raw(bytes);
+}
+
+}  // namespace
+
+ConservazioneService::ConservazioneService(db::Database& db, const time::Clock& clock,
+                                           protocollo::DailyRegisterService& registers,
+                                           protocollo::ProtocolService& protocol,
+                                           tenants::TenantService& tenants, files::FileService& files,
+                                           audit::AuditService& audit, conservazione_wire::Client client)
+    : db_(db),
+      clock_(clock),
+      registers_(registers),
+      protocol_(protocol),
+      tenants_(tenants),
+      files_(files),
+      audit_(audit),
+      client_(std::move(client)) {}
+
+std::chrono::seconds ConservazioneService::backoff(int attempts) {
+  std::chrono::seconds wait{300};
+  for (int i = 1; i < attempts && wait < std::chrono::hours(6); ++i) wait *= 2;
+  return std::min<std::chrono::seconds>(wait, std::chrono::hours(6));
+}
+
+int ConservazioneService::plan() {
+  std::set<tenants::TenantId> with_documents;
+  db_.read([&](db::Conn& c) {
+    for (auto t : store::tenants_with_class(c, kProtocolDocuments)) with_documents.insert(t);
+  });
+  int made = 0;
+  for (const auto& body : tenants_.snapshot()->bodies)
+    made += plan_registers(*body, with_documents.count(body->id) > 0);
+  return made;
+}
+
+int ConservazioneService::plan_registers(const tenants::Body& body, bool with_documents) {
+  protocollo::DailyRegisterQuery q;
+  q.limit = 1000;
+  auto list = registers_.list_for(body.id, q);
+  if (!list || list->empty()) return 0;
+  std::set<std::string> done_registers;
+  std::set<std::string> done_documents;
+  db_.read([&](db::Conn& c) {
+    done_registers = store::packaged_objects(c, body.id, kDailyRegister);
+    if (with_documents) done_documents = store::packaged_objects(c, body.id, kProtocolDocuments);
+  });
+  const auto now = clock_.now();
+  const std::string made_at = time::format_iso_utc(now);
+  int made = 0;
+  auto make = [&](const std::string& klass, const std::string& object_id, const std::string& title,
+                  const std::string& volume, const std::string& description, const std::string& due_day,
+                  const std::vector<IndexFile>& files) {
+    Package p;
+    p.id = ids::uuid_v7();
+    p.tenant_id = body.id;
+    p.klass = klass;
+    p.object_id = object_id;
+    p.title = title;
+    p.idempotency_key = kKeyPrefix + p.id;
+    p.due_day = due_day;
+    p.next_attempt_at = made_at;
+    p.created_at = made_at;
+    db_.write([&](db::Conn& tx) {
+      const auto head = audit::AuditService::head(tx, body.id);
+      p.audit_head_seq = head.seq;
+      p.audit_head_hash = head.hash;
+      IndexInput in;
+      in.package_id = p.id;
+      in.volume_id = volume;
+      in.description = description;
+      in.body_name = body.name;
+      in.body_fiscal_code = body.fiscal_code;
+      in.klass = klass;
+      in.made_at = made_at;
+      in.audit_head_seq = head.seq;
+      in.audit_head_hash = head.hash;
+      in.files = files;
+      p.index_xml = build_index(in);
+      p.index_sha256 = digest::sha256_hex(p.index_xml);
+      if (store::insert_package(tx, p)) ++made;
+    });
+  };
+  for (const auto& info : *list) {
+    auto day = time::parse_iso_date(info.day);
+    if (!day) continue;
+    const std::string due = time::format_iso_date(time::next_working_day(time::add_calendar_days(*day, 1)));
+    const std::string reg_id = std::to_string(info.id);
+    if (!done_registers.count(reg_id)) {
+      make(
+          kDailyRegister, reg_id, info.aoo_code + " " + info.day,
+          body.fiscal_code + "/" + kDailyRegister + "/" + info.aoo_code + "/" + info.day,
+          "Registro giornaliero di protocollo, AOO " + info.aoo_code + ", giorno " + info.day, due,
+          {IndexFile{protocollo::DailyRegisterService::file_name(info, "json"), hex_to_raw(info.json_sha256)},
+           IndexFile{protocollo::DailyRegisterService::file_name(info, "pdf"), hex_to_raw(info.pdf_sha256)}});
+    }
+    // A day's documents are packaged with its register, once: a class chosen later applies from the next
+    // register on (no backfill of earlier days; reading every register again each run would cost too much).
+    if (done_registers.count(reg_id) || !with_documents || info.entry_count == 0) continue;
+    // The documents of the day's entries: the register's JSON names the entries.
+    auto reg = registers_.get_for(body.id, info.id);
+    if (!reg) continue;
+    boost::system::error_code ec;
+    auto doc = boost::json::parse(reg->json, ec);
+    if (ec || !doc.is_object() || !doc.as_object().contains("entries")) continue;
+    for (const auto& e : doc.at("entries").as_array()) {
+      const std::string entry_id(e.at("id").as_string());
+      auto entry = protocol_.get(identity::SystemActor{"conservazione"}, body.id, entry_id);
+      if (!entry) continue;
+      for (const auto& d : entry->documents) {
+        if (d.file_id.empty() || done_documents.count(d.file_id)) continue;
+        make(kProtocolDocuments, d.file_id,
+             std::to_string(entry->year) + "/" + protocollo::format_number(entry->number) + " " + d.file_name,
+             body.fiscal_code + "/" + kProtocolDocuments + "/" + std::to_string(entry->year) + "/" +
+                 protocollo::format_number(entry->number),
+             "Documento del protocollo n. " + protocollo::format_number(entry->number) + "/" +
+                 std::to_string(entry->year) + ": " + d.file_name,
+             due, {IndexFile{d.file_name, hex_to_raw(d.sha256)}});
+        done_documents.insert(d.file_id);
+      }
+    }
+  }
+  return made;
+}
+
+Result<conservazione_wire::Submission> ConservazioneService::submission(const Package& p) {
+  conservazione_wire::Submission s;
+  s.idempotency_key = p.idempotency_key;
+  s.index_xml = p.index_xml;
+  if (p.klass == kDailyRegister) {
+    auto reg = registers_.get_for(p.tenant_id, std::stoll(p.object_id));
+    if (!reg) return reg.error();
+    s.files.push_back(
+        {protocollo::DailyRegisterService::file_name(reg->info, "json"), "application/json", reg->json});
+    s.files.push_back(
+        {protocollo::DailyRegisterService::file_name(reg->info, "pdf"), "application/pdf", reg->pdf});
+  } else {
+    auto meta = files_.get(p.tenant_id, p.object_id);
+    auto bytes = files_.read_content(p.tenant_id, p.object_id);
+    if (!meta || !bytes || !*bytes) return Error::make("conservazione.not_found", 404, "file " + p.object_id);
+    // The name the index gives (the protocol's document name), from the index itself.
+    const auto start = p.index_xml.find("<sincro:ID>", p.index_xml.find("<sincro:File"));
+    const auto end = p.index_xml.find("</sincro:ID>", start);
+    std::string name = meta->file_name;
+    if (start != std::string::npos && end != std::string::npos)
+      name = p.index_xml.substr(start + 11, end - start - 11);
+    s.files.push_back({name, meta->mime_type, **bytes});
+  }
+  // The bytes must still be what the index says (never send a changed file as the original).
+  for (const auto& f : s.files) {
+    const std::string b64 = crypto::base64_encode(raw_digest_of(f.bytes));
+    if (p.index_xml.find(">" + b64 + "<") == std::string::npos)
+      return Error::make("conservazione.digest", 500, f.name);
+  }
+  return s;
+}
+
+RunReport ConservazioneService::send_due(int limit) {
+  RunReport report;
+  std::vector<Package> due;
+  const std::string now_text = time::format_iso_utc(clock_.now());
+  db_.read([&](db::Conn& c) { due = store::due(c, now_text, limit); });
+  for (const auto& p : due) {
+    Receipt r;
+    r.package_id = p.id;
+    r.attempt = p.attempts + 1;
+    State next = State::failed;
+    auto sub = submission(p);
+    if (!sub) {
+      r.outcome = "failed";
+      r.detail = sub.error().code + ": " + sub.error().detail;
+    } else {
+      auto answer = client_.submit(*sub);
+      if (!answer) {
+        r.outcome = "failed";
+        r.detail = answer.error().code + ": " + answer.error().detail;
+      } else if (answer->outcome == conservazione_wire::Outcome::accepted) {
+        r.outcome = "accepted";
+        r.receipt_id = answer->receipt_id;
+        r.body = answer->body;
+        next = State::accepted;
+      } else {
+        r.outcome = "rejected";
+        r.detail = answer->detail;
+        r.body = answer->body;
+        next = State::rejected;
+      }
+    }
+    const auto at = clock_.now();
+    r.received_at = time::format_iso_utc(at);
+    const std::string next_at = time::format_iso_utc(at + backoff(r.attempt));
+    db_.write([&](db::Conn& tx) {
+      store::record_attempt(tx, p, r, next, next == State::accepted ? r.received_at : next_at);
+      if (next == State::accepted) {
+        audit::Entry e;
+        e.tenant_id = p.tenant_id;
+        e.actor_id = "system:conservazione";
+        e.action = "conservazione.accepted";
+        e.record_type = "conservazione_package";
+        e.record_id = p.id;
+        e.details = boost::json::serialize(boost::json::object{
+            {"receipt_id", r.receipt_id}, {"class", p.klass}, {"audit_head_seq", p.audit_head_seq}});
+        audit_.record_or_throw(tx, e);
+      }
+    });
+    if (next == State::accepted)
+      ++report.accepted;
+    else if (next == State::rejected)
+      ++report.rejected;
+    else
+      ++report.failed;
+    if (next != State::accepted)
+      spdlog::warn("conservazione: package {} of body {} {} (attempt {}): {}", p.id, p.tenant_id, r.outcome,
+                   r.attempt, r.detail);
+  }
+  return report;
+}
+
+RunReport ConservazioneService::run() {
+  const int planned = plan();
+  auto report = send_due();
+  report.planned = planned;
+  return report;
+}
+
+Result<std::vector<Package>> ConservazioneService::list(const identity::Principal* who,
+                                                        tenants::TenantId tenant, int limit) {
+  if (auto st = identity::authorize(who, identity::Permission::annul_protocol, tenant); !st)
+    return st.error();
+  std::vector<Package> out;
+  db_.read([&](db::Conn& c) { out = store::packages(c, tenant, std::clamp(limit, 1, 1000)); });
+  return out;
+}
+
+std::vector<Package> ConservazioneService::list_for(tenants::TenantId tenant, int limit) {
+  std::vector<Package> out;
+  db_.read([&](db::Conn& c) { out = store::packages(c, tenant, std::clamp(limit, 1, 1000)); });
+  return out;
+}
+
+Result<Package> ConservazioneService::get(const identity::Principal* who, tenants::TenantId tenant,
+                                          const std::string& id) {
+  if (auto st = identity::authorize(who, identity::Permission::annul_protocol, tenant); !st)
+    return st.error();
+  std::optional<Package> p;
+  db_.read([&](db::Conn& c) { p = store::package(c, tenant, id); });
+  if (!p) return Error::make("conservazione.not_found", 404, id);
+  return std::move(*p);
+}
+
+Result<std::vector<Receipt>> ConservazioneService::receipts(const identity::Principal* who,
+                                                            tenants::TenantId tenant, const std::string& id) {
+  auto p = get(who, tenant, id);
+  if (!p) return p.error();
+  std::vector<Receipt> out;
+  db_.read([&](db::Conn& c) { out = store::receipts(c, tenant, id); });
+  return out;
+}
+
+Status ConservazioneService::retry(const identity::Principal* who, tenants::TenantId tenant,
+                                   const std::string& id) {
+  auto p = get(who, tenant, id);
+  if (!p) return p.error();
+  if (p->state == State::accepted) return Error::make("conservazione.accepted", 409, id);
+  db_.write([&](db::Conn& tx) {
+    store::retry_now(tx, tenant, id, time::format_iso_utc(clock_.now()));
+    audit_.record_or_throw(
+        tx, identity::entry_by(*who, tenant, "conservazione.retry", "conservazione_package", id, "{}"));
+  });
+  return Ok{};
+}
+
+Result<Settings> ConservazioneService::settings(const identity::Principal* who, tenants::TenantId tenant) {
+  if (auto st = identity::authorize(who, identity::Permission::manage_staff, tenant); !st) return st.error();
+  std::optional<Settings> s;
+  db_.read([&](db::Conn& c) { s = store::settings(c, tenant); });
+  return s.value_or(Settings{});
+}
+
+Status ConservazioneService::save_settings(const identity::Principal* who, tenants::TenantId tenant,
+                                           const std::vector<std::string>& classes) {
+  if (auto st = identity::authorize(who, identity::Permission::manage_staff, tenant); !st) return st.error();
+  Settings s;
+  for (const auto& c : classes) {
+    if (c == kDailyRegister) continue;  // always preserved
+    if (!known_class(c)) return Error::make("conservazione.class", 400, c);
+    if (std::find(s.classes.begin(), s.classes.end(), c) == s.classes.end()) s.classes.push_back(c);
+  }
+  s.updated_by = who->subject;
+  s.updated_at = time::format_iso_utc(clock_.now());
+  std::string joined;
+  for (const auto& k : s.classes) joined += (joined.empty() ? "" : ",") + k;
+  db_.write([&](db::Conn& tx) {
+    store::save_settings(tx, tenant, s);
+    audit_.record_or_throw(
+        tx, identity::entry_by(*who, tenant, "conservazione.settings", "conservazione_settings",
+                               std::to_string(tenant),
+                               boost::json::serialize(boost::json::object{{"classes", joined}})));
+  });
+  return Ok{};
+}
+
+std::vector<PreservedHead> ConservazioneService::preserved_heads(db::Database& db) {
+  std::vector<PreservedHead> out;
+  db.read([&](db::Conn& c) { out = store::preserved_heads(c); });
+  return out;
+}
+
+}  // namespace sp::conservazione

@@ -1,0 +1,201 @@
+#include "conservazione/web.hpp"
+
+#include <boost/json.hpp>
+
+#include "core/time.hpp"
+#include "identity/guards.hpp"
+#include "identity/permissions.hpp"
+#include "identity/web.hpp"
+#include "jobs/runner.hpp"
+#include "web/context.hpp"
+
+namespace sp::conservazione {
+namespace {
+
+using identity::StaffCall;
+
+std::string base_of(const StaffCall& c) {
+  return "/backoffice/" + c.body->slug + "/conservazione";
+}
+
+web::Data package_row(WebDeps& d, const std::string& lang, const Package& p, const std::string& base,
+                      const std::string& today) {
+  web::Data row;
+  row.set("id", p.id);
+  row.set("href", base + "/" + p.id);
+  row.set("class", d.view.t(lang, std::string("ui.conservazione_class_") + p.klass));
+  row.set("title", p.title);
+  row.set("state", d.view.t(lang, std::string("ui.conservazione_state_") + state_name(p.state)));
+  row.set("state_code", state_name(p.state));
+  row.set("attempts", std::to_string(p.attempts));
+  row.set("due_day", time::it_date_text(p.due_day));
+  row.set("overdue", p.state != State::accepted && p.due_day < today);
+  row.set("accepted", p.state == State::accepted);
+  row.set("retryable", p.state == State::rejected || p.state == State::failed);
+  row.set("receipt_id", p.receipt_id);
+  row.set("accepted_at", p.accepted_at.empty() ? std::string() : time::it_datetime_text(p.accepted_at));
+  if (p.state != State::accepted) row.set("next_attempt_at", time::it_datetime_text(p.next_attempt_at));
+  if (!p.last_error.empty()) row.set("last_error", p.last_error);  // (an empty string is a true section)
+  row.set("audit_head_seq", std::to_string(p.audit_head_seq));
+  return row;
+}
+
+std::string today_iso() {
+  return time::format_iso_date(time::rome_date(time::system_clock().now()));
+}
+
+http::Response list_page(WebDeps& d, http::Request& req, const StaffCall& c, const Error* error) {
+  const auto& lang = req.ctx.locale;
+  auto packages = d.service.list(c.who, c.body->id);
+  if (!packages) return d.view.error_page(req, packages.error().http_status);
+  auto p = web::backoffice_page(d.view, req, *c.body, c.who->csrf_token, "conservazione_list",
+                                d.view.t(lang, "ui.conservazione_title"), "", "", false);
+  p.data.set("title", p.title);
+  const std::string base = base_of(c);
+  const std::string today = today_iso();
+  web::Data rows = web::list();
+  int waiting = 0;
+  for (const auto& pk : *packages) {
+    rows.push_back(package_row(d, lang, pk, base, today));
+    if (pk.state == State::rejected || pk.state == State::failed) ++waiting;
+  }
+  p.data.set("packages", rows);
+  p.data.set("has_packages", !packages->empty());
+  p.data.set("waiting", std::to_string(waiting));
+  p.data.set("has_waiting", waiting > 0);
+  p.data.set("settings_href", base + "/impostazioni");
+  p.data.set("can_configure",
+             static_cast<bool>(identity::authorize(c.who, identity::Permission::manage_staff, c.body->id)));
+  if (req.query_param("riprova") == "1") p.data.set("retried", true);
+  if (error) web::set_form_error(d.view, req, p, *error);
+  return web::private_page(d.view, req, p, error ? web::form_status(*error) : 200);
+}
+
+http::Response list_get(WebDeps& d, http::Request& req, const StaffCall& c) {
+  return list_page(d, req, c, nullptr);
+}
+
+http::Response package_get(WebDeps& d, http::Request& req, const StaffCall& c) {
+  const auto& lang = req.ctx.locale;
+  auto pk = d.service.get(c.who, c.body->id, req.param("id"));
+  if (!pk) return d.view.error_page(req, pk.error().http_status);
+  auto receipts = d.service.receipts(c.who, c.body->id, pk->id);
+  if (!receipts) return d.view.error_page(req, receipts.error().http_status);
+  const std::string base = base_of(c);
+  auto p = web::backoffice_page(d.view, req, *c.body, c.who->csrf_token, "conservazione_package",
+                                d.view.t(lang, "ui.conservazione_package_title"), "ui.conservazione_title",
+                                base, true);
+  p.data.set("title", p.title);
+  p.data.set("package", package_row(d, lang, *pk, base, today_iso()));
+  p.data.set("index_xml", pk->index_xml);
+  p.data.set("index_sha256", pk->index_sha256);
+  p.data.set("idempotency_key", pk->idempotency_key);
+  p.data.set("audit_head_hash", pk->audit_head_hash);
+  p.data.set("retry_action", base + "/" + pk->id + "/riprova");
+  web::Data rows = web::list();
+  for (const auto& r : *receipts) {
+    web::Data row;
+    row.set("attempt", std::to_string(r.attempt));
+    row.set("outcome", d.view.t(lang, "ui.conservazione_outcome_" + r.outcome));
+    row.set("outcome_code", r.outcome);
+    if (!r.receipt_id.empty()) row.set("receipt_id", r.receipt_id);
+    if (!r.detail.empty()) row.set("detail", r.detail);
+    if (!r.body.empty()) row.set("body", r.body);
+    row.set("received_at", time::it_datetime_text(r.received_at));
+    rows.push_back(row);
+  }
+  p.data.set("receipts", rows);
+  p.data.set("has_receipts", !receipts->empty());
+  return web::private_page(d.view, req, p);
+}
+
+http::Response retry_post(WebDeps& d, http::Request& req, const StaffCall& c) {
+  auto form = req.form();
+  if (!form) return d.view.error_page(req, 400);
+  if (auto st = identity::check_csrf(req, *form); !st) return d.view.error_page(req, st.error().http_status);
+  auto st = d.service.retry(c.who, c.body->id, req.param("id"));
+  if (!st) {
+    if (st.error().http_status == 404) return d.view.error_page(req, 404);
+    return list_page(d, req, c, &st.error());
+  }
+  d.runner.notify();
+  return web::see_other(base_of(c) + "?riprova=1");
+}
+
+http::Response settings_page(WebDeps& d, http::Request& req, const StaffCall& c,
+                             const std::vector<std::string>& chosen, const Error* error, bool saved) {
+  const auto& lang = req.ctx.locale;
+  auto p = web::backoffice_page(d.view, req, *c.body, c.who->csrf_token, "conservazione_settings",
+                                d.view.t(lang, "ui.conservazione_settings_title"), "ui.conservazione_title",
+                                base_of(c), true);
+  p.data.set("title", p.title);
+  p.data.set("action", base_of(c) + "/impostazioni");
+  web::Data classes = web::list();
+  for (const auto& k : optional_classes()) {
+    web::Data row;
+    row.set("code", k);
+    row.set("label", d.view.t(lang, "ui.conservazione_class_" + k));
+    row.set("hint", d.view.t(lang, "ui.conservazione_class_hint_" + k));
+    row.set("checked", std::find(chosen.begin(), chosen.end(), k) != chosen.end());
+    classes.push_back(row);
+  }
+  p.data.set("classes", classes);
+  if (saved) p.data.set("saved", true);
+  if (error) web::set_form_error(d.view, req, p, *error);
+  return web::private_page(d.view, req, p, error ? web::form_status(*error) : 200);
+}
+
+http::Response settings_get(WebDeps& d, http::Request& req, const StaffCall& c) {
+  auto s = d.service.settings(c.who, c.body->id);
+  if (!s) return d.view.error_page(req, s.error().http_status);
+  return settings_page(d, req, c, s->classes, nullptr, req.query_param("salvato") == "1");
+}
+
+http::Response settings_post(WebDeps& d, http::Request& req, const StaffCall& c) {
+  auto form = req.form();
+  if (!form) return d.view.error_page(req, 400);
+  if (auto st = identity::check_csrf(req, *form); !st) return d.view.error_page(req, st.error().http_status);
+  std::vector<std::string> chosen;
+  auto [from, to] = form->equal_range("classe");
+  for (auto it = from; it != to; ++it) chosen.push_back(it->second);
+  auto st = d.service.save_settings(c.who, c.body->id, chosen);
+  if (!st) return settings_page(d, req, c, chosen, &st.error(), false);
+  return web::see_other(base_of(c) + "/impostazioni?salvato=1");
+}
+
+http::Response api_packages(WebDeps& d, http::Request& req, const identity::ApiCall& c) {
+  (void)req;
+  boost::json::array items;
+  for (const auto& p : d.service.list_for(c.body->id)) {
+    items.push_back(boost::json::object{{"id", p.id},
+                                        {"class", p.klass},
+                                        {"object_id", p.object_id},
+                                        {"title", p.title},
+                                        {"state", state_name(p.state)},
+                                        {"attempts", p.attempts},
+                                        {"due_day", p.due_day},
+                                        {"receipt_id", p.receipt_id},
+                                        {"accepted_at", p.accepted_at},
+                                        {"audit_head_seq", p.audit_head_seq},
+                                        {"audit_head_hash", p.audit_head_hash},
+                                        {"index_sha256", p.index_sha256}});
+  }
+  auto r = http::Response::json(boost::json::serialize(boost::json::object{{"packages", items}}));
+  r.header("Cache-Control", "no-store");
+  return r;
+}
+
+}  // namespace
+
+void register_pages(http::Router& router, WebDeps& d) {
+  using identity::Permission;
+  const std::string b = "/backoffice/{slug}/conservazione";
+  router.get(b, identity::staff_route(d, Permission::annul_protocol, list_get));
+  router.get(b + "/impostazioni", identity::staff_route(d, Permission::manage_staff, settings_get));
+  router.post(b + "/impostazioni", identity::staff_route(d, Permission::manage_staff, settings_post));
+  router.get(b + "/{id}", identity::staff_route(d, Permission::annul_protocol, package_get));
+  router.post(b + "/{id}/riprova", identity::staff_route(d, Permission::annul_protocol, retry_post));
+  router.get("/api/v1" + b + "/pacchetti", identity::api_route(d, "protocollo:read", api_packages));
+}
+
+}  // namespace sp::conservazione

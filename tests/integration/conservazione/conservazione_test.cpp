@@ -1,0 +1,385 @@
+// Digital preservation (issue 21, docs/conservazione.md) on both databases, with the jobs on a test clock
+// and the simulated conservator on loopback: every day's register of every AOO reaches the conservator by
+// the next working day, also across a downtime; a refused package and one whose answer was lost are sent
+// again, and the conservator preserves each package once; each package's index names the files with the
+// digests it carries; `sportello audit verify` reports the chain anchored at the conservator.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <memory>
+
+#include "adapters/conservazione/simulator.hpp"
+#include "audit/service.hpp"
+#include "audit/verify_command.hpp"
+#include "conservazione/send_job.hpp"
+#include "conservazione/service.hpp"
+#include "conservazione/sincro.hpp"
+#include "conservazione/store.hpp"
+#include "core/crypto/encoding.hpp"
+#include "core/digest.hpp"
+#include "core/holidays.hpp"
+#include "files/service.hpp"
+#include "jobs/runner.hpp"
+#include "protocollo/register_job.hpp"
+#include "protocollo/service.hpp"
+#include "support/testing.hpp"
+#include "tenants/service.hpp"
+
+namespace sp::conservazione {
+namespace {
+
+time::TimePoint utc(int y, unsigned m, unsigned d, int h, int min = 0) {
+  return time::TimePoint{std::chrono::sys_days{std::chrono::year{y} / m / d}} + std::chrono::hours(h) +
+         std::chrono::minutes(min);
+}
+
+std::string crypto_b64_of(const std::string& bytes) {
+  return crypto::base64_encode(digest::sha256_raw(bytes));
+}
+
+class ConservazioneTest : public ::testing::TestWithParam<db::Dialect> {
+ protected:
+  void SetUp() override {
+    database_ = std::make_unique<sp::testing::TestDatabase>(GetParam());
+    tenants_ = std::make_unique<tenants::TenantService>(db());
+    auto hub = tenants_->create_hub({0, "pes", "Polo di prova", "00743110157", "", "", ""});
+    ASSERT_TRUE(hub.ok());
+    asti_ = make_body(*hub, "asti", "Comune di Asti", "005005", "00072360050");
+    casale_ = make_body(*hub, "casale-monferrato", "Comune di Casale Monferrato", "006039", "00743110157");
+    tenants_->reload();
+    protocol_ = std::make_unique<protocollo::ProtocolService>(db(), clock_);
+    asti_aoo_ = protocol_->create_aoo(asti_, "c_a479", "AOO_ASTI", "Protocollo generale")->id;
+    casale_aoo_ = protocol_->create_aoo(casale_, "c_b885", "AOO_CASALE", "Protocollo generale")->id;
+    audit_ = std::make_unique<audit::AuditService>(db(), clock_);
+    files_ = std::make_unique<files::FileService>(db(), clock_);
+    registers_ = std::make_unique<protocollo::DailyRegisterService>(db(), clock_, sp::testing::locales());
+    sim_ = conservazione_sim::start_simulator_thread("hub-secret", 0);
+    conservazione_wire::ClientOptions co;
+    co.url = sim_->url();
+    co.token = "hub-secret";
+    service_ = std::make_unique<ConservazioneService>(db(), clock_, *registers_, *protocol_, *tenants_,
+                                                      *files_, *audit_, conservazione_wire::Client(co));
+    runner_ = std::make_unique<jobs::Runner>(db(), clock_);
+    protocollo::register_daily_register_job(*runner_, *registers_);
+    register_send_job(*runner_, *service_);
+  }
+
+  tenants::TenantId make_body(std::int64_t hub, const std::string& slug, const std::string& name,
+                              const std::string& istat, const std::string& fiscal_code) {
+    tenants::Body b;
+    b.hub_id = hub;
+    b.slug = slug;
+    b.name = name;
+    b.istat_code = istat;
+    b.fiscal_code = fiscal_code;
+    b.province = "AT";
+    auto id = tenants_->create_body(b);
+    EXPECT_TRUE(id.ok());
+    return id.ok() ? *id : 0;
+  }
+
+  static identity::Principal staff(tenants::TenantId tenant, identity::Role role) {
+    identity::Principal p;
+    p.kind = identity::PrincipalKind::staff;
+    p.subject = "staff-" + std::to_string(tenant);
+    p.tenant_id = tenant;
+    p.roles = {identity::Role::operator_, role};
+    return p;
+  }
+
+  void register_entry(tenants::TenantId tenant, protocollo::AooId aoo, const std::string& subject) {
+    protocollo::NewEntry e;
+    e.aoo_id = aoo;
+    e.direction = protocollo::Direction::incoming;
+    e.subject = subject;
+    e.correspondents = {{protocollo::CorrespondentKind::person, "Mario Rossi", "", "", ""}};
+    e.documents = {{protocollo::DocumentRole::primary, "istanza.pdf", "application/pdf", 5,
+                    digest::sha256_hex("hello")}};
+    auto who = staff(tenant, identity::Role::office_manager);
+    auto r = protocol_->register_entry(&who, tenant, e);
+    ASSERT_TRUE(r.ok()) << r.error().code;
+  }
+
+  // The server runs at `at`: the runner does what is due, then once more a quarter of an hour later.
+  void run_at(time::TimePoint at) {
+    clock_.set(at);
+    runner_->run_until_idle();
+    clock_.advance(std::chrono::minutes(15));
+    runner_->run_until_idle();
+  }
+
+  std::vector<Package> packages(tenants::TenantId tenant) {
+    std::vector<Package> out;
+    db().read([&](db::Conn& c) { out = store::packages(c, tenant, 1000); });
+    return out;
+  }
+
+  db::Database& db() { return database_->db(); }
+
+  time::TestClock clock_{utc(2026, 12, 4, 9)};  // Friday 4 December 2026, 10:00 in Rome
+  std::unique_ptr<sp::testing::TestDatabase> database_;
+  std::unique_ptr<tenants::TenantService> tenants_;
+  std::unique_ptr<protocollo::ProtocolService> protocol_;
+  std::unique_ptr<audit::AuditService> audit_;
+  std::unique_ptr<files::FileService> files_;
+  std::unique_ptr<protocollo::DailyRegisterService> registers_;
+  std::unique_ptr<conservazione_sim::RunningSimulator> sim_;
+  std::unique_ptr<ConservazioneService> service_;
+  std::unique_ptr<jobs::Runner> runner_;
+  tenants::TenantId asti_ = 0;
+  tenants::TenantId casale_ = 0;
+  protocollo::AooId asti_aoo_ = 0;
+  protocollo::AooId casale_aoo_ = 0;
+};
+
+TEST_P(ConservazioneTest,
+       conservazione_EveryDaysRegisterReachesTheConservatorByTheNextWorkingDayAcrossADowntime) {
+  register_entry(asti_, asti_aoo_, "Istanza del venerdì");
+  register_entry(casale_, casale_aoo_, "Determinazione del venerdì");
+  run_at(utc(2026, 12, 4, 9));  // Friday: nothing is over yet
+  EXPECT_TRUE(packages(asti_).empty());
+  run_at(utc(2026, 12, 5, 6));  // Saturday 07:00: Friday's registers
+  ASSERT_EQ(packages(asti_).size(), 1u);
+  ASSERT_EQ(packages(casale_).size(), 1u);
+  // Down from Saturday 08:00 to Monday 09:00: the registers of Saturday and Sunday were due at 00:05 of
+  // Sunday and Monday; they are made and sent when the server is back, still on their due day (Sunday is
+  // no working day: both are due Monday).
+  run_at(utc(2026, 12, 7, 8));
+  // Tuesday 8 December is a holiday (Immacolata): Monday's register is due Wednesday.
+  run_at(utc(2026, 12, 8, 9));
+
+  for (auto body : {asti_, casale_}) {
+    auto list = packages(body);
+    ASSERT_EQ(list.size(), 4u) << "Friday to Monday, one register a day";
+    std::map<std::string, std::string> due_by_day;
+    for (const auto& p : list) {
+      EXPECT_EQ(p.klass, kDailyRegister);
+      EXPECT_EQ(p.state, State::accepted) << p.title << " " << p.last_error;
+      EXPECT_EQ(p.attempts, 1);
+      ASSERT_FALSE(p.accepted_at.empty());
+      const auto accepted_day = time::format_iso_date(time::rome_date(*time::parse_iso_utc(p.accepted_at)));
+      EXPECT_LE(accepted_day, p.due_day) << p.title << " reached the conservator late";
+      EXPECT_TRUE(time::is_working_day(*time::parse_iso_date(p.due_day)));
+      due_by_day[p.title.substr(p.title.size() - 10)] = p.due_day;
+      EXPECT_EQ(sim_->simulator().preserved_count(p.idempotency_key), 1);
+      EXPECT_EQ(sim_->simulator().submissions(p.idempotency_key), 1);
+    }
+    EXPECT_EQ(due_by_day["2026-12-04"], "2026-12-05");  // Saturday is a working day
+    EXPECT_EQ(due_by_day["2026-12-05"], "2026-12-07");  // over Sunday
+    EXPECT_EQ(due_by_day["2026-12-06"], "2026-12-07");
+    EXPECT_EQ(due_by_day["2026-12-07"], "2026-12-09");  // over the Immacolata
+  }
+  EXPECT_EQ(sim_->simulator().preserved().size(), 8u) << "two AOOs, four days, each once";
+
+  // The index names the register's two files with the digests of the stored bytes.
+  const auto p = packages(asti_).back();
+  auto reg = registers_->get_for(asti_, std::stoll(p.object_id));
+  ASSERT_TRUE(reg.ok());
+  EXPECT_NE(p.index_xml.find("<sincro:IdC xmlns:sincro=\"http://www.uni.com/U3011/sincro/\""),
+            std::string::npos);
+  EXPECT_NE(p.index_xml.find(crypto_b64_of(reg->json)), std::string::npos);
+  EXPECT_NE(p.index_xml.find(crypto_b64_of(reg->pdf)), std::string::npos);
+  EXPECT_NE(p.index_xml.find("seq=\"" + std::to_string(p.audit_head_seq) + "\""), std::string::npos);
+}
+
+TEST_P(ConservazioneTest, conservazione_ARefusedPackageAndALostAnswerAreSentAgainAndPreservedOnce) {
+  register_entry(asti_, asti_aoo_, "Istanza");
+  clock_.set(utc(2026, 12, 4, 9));
+  runner_->run_until_idle();
+  // Saturday 00:10: Asti's and Casale's Friday registers; the conservator refuses the first package and
+  // preserves the second without its answer reaching the hub (a crash between sending and recording).
+  sim_->simulator().set_modes(/*reject*/ 1, /*fail*/ 0, /*lose_answer*/ 1);
+  clock_.set(utc(2026, 12, 4, 23, 10));
+  runner_->run_until_idle();  // the registers (and the send job of 00:00, before or after them)
+  service_->send_due();       // what the next run of the send job does, unless it was done already
+  auto all = packages(asti_);
+  for (const auto& p : packages(casale_)) all.push_back(p);
+  ASSERT_EQ(all.size(), 2u);
+  int rejected = 0;
+  int failed = 0;
+  std::string lost_key;
+  for (const auto& p : all) {
+    if (p.state == State::rejected) {
+      ++rejected;
+      EXPECT_NE(p.last_error.find("SIM-REJECT"), std::string::npos);
+    }
+    if (p.state == State::failed) {
+      ++failed;
+      lost_key = p.idempotency_key;
+    }
+  }
+  ASSERT_EQ(rejected, 1);
+  ASSERT_EQ(failed, 1);
+  EXPECT_EQ(sim_->simulator().preserved_count(lost_key), 1) << "preserved, though the hub does not know it";
+
+  // The refused package is visible to the body's registry managers, with the conservator's answer.
+  const auto refused = all[0].state == State::rejected ? all[0] : all[1];
+  auto manager = staff(refused.tenant_id, identity::Role::office_manager);
+  auto listed = service_->list(&manager, refused.tenant_id);
+  ASSERT_TRUE(listed.ok());
+  ASSERT_EQ(listed->size(), 1u);
+  EXPECT_EQ(listed->front().state, State::rejected);
+  auto answers = service_->receipts(&manager, refused.tenant_id, refused.id);
+  ASSERT_TRUE(answers.ok());
+  ASSERT_EQ(answers->size(), 1u);
+  EXPECT_EQ(answers->front().outcome, "rejected");
+  EXPECT_NE(answers->front().body.find("esito=\"RIFIUTATO\""), std::string::npos);
+  // ...and not to the other body's.
+  const auto other = refused.tenant_id == asti_ ? casale_ : asti_;
+  auto stranger = staff(other, identity::Role::office_manager);
+  EXPECT_FALSE(service_->list(&stranger, refused.tenant_id).ok());
+  EXPECT_EQ(service_->get(&stranger, other, refused.id).error().code, "conservazione.not_found");
+  EXPECT_FALSE(service_->retry(&stranger, other, refused.id).ok());
+
+  // Nothing is sent again before the backoff...
+  clock_.advance(std::chrono::minutes(1));
+  EXPECT_EQ(service_->send_due().accepted, 0);
+  // ...and after it both are: the refused one is accepted, the lost one gets its first receipt again.
+  clock_.advance(ConservazioneService::backoff(1));
+  auto report = service_->send_due();
+  EXPECT_EQ(report.accepted, 2);
+  for (auto body : {asti_, casale_}) {
+    for (const auto& p : packages(body)) {
+      EXPECT_EQ(p.state, State::accepted);
+      EXPECT_EQ(p.attempts, 2);
+      EXPECT_EQ(sim_->simulator().preserved_count(p.idempotency_key), 1) << "nothing preserved twice";
+      EXPECT_EQ(sim_->simulator().submissions(p.idempotency_key), 2);
+      EXPECT_FALSE(p.receipt_id.empty());
+    }
+  }
+  EXPECT_EQ(sim_->simulator().preserved().size(), 2u);
+  // Receipts are a legal record: no update, no delete.
+  EXPECT_ANY_THROW(
+      db().write([&](db::Conn& c) { c.exec("UPDATE conservazione_receipts SET detail = 'x'"); }));
+  EXPECT_ANY_THROW(db().write([&](db::Conn& c) { c.exec("DELETE FROM conservazione_receipts"); }));
+  // A manager's "send again" of an accepted package is refused.
+  EXPECT_EQ(service_->retry(&manager, refused.tenant_id, refused.id).error().code, "conservazione.accepted");
+}
+
+TEST_P(ConservazioneTest, conservazione_AuditVerifyReportsTheChainAnchoredAtTheConservator) {
+  register_entry(asti_, asti_aoo_, "Istanza");
+  run_at(utc(2026, 12, 5, 6));
+  auto list = packages(asti_);
+  ASSERT_EQ(list.size(), 1u);
+  ASSERT_EQ(list[0].state, State::accepted);
+  ASSERT_GE(list[0].audit_head_seq, 1);
+  // The real command, against this database.
+  sp::testing::TempDir dir;
+  std::string cmd = "env 'SPORTELLO_DATABASE=" + database_->url() +
+                    "' 'SPORTELLO_KEYS_DIR=" + (dir.path() / "keys").string() +
+                    "' 'SPORTELLO_AUDIT_KEY_FILE=" + (dir.path() / "none.key").string() +
+                    "' 'SPORTELLO_AUDIT_ANCHOR_FILE=" + (dir.path() / "anchors.jsonl").string() +
+                    "' 'SPORTELLO_LOG_LEVEL=warn' '" + sp::testing::binary() + "' audit verify 2>&1";
+  auto run = sp::testing::run_command(cmd);
+  const std::string line = "tenant " + std::to_string(asti_) + ": anchored at the conservator up to seq " +
+                           std::to_string(list[0].audit_head_seq) + " (receipt " + list[0].receipt_id;
+  EXPECT_NE(run.out.find(line), std::string::npos) << run.out;
+  EXPECT_NE(run.out.find("tenant " + std::to_string(asti_) + ": verified up to"), std::string::npos)
+      << run.out;
+  EXPECT_NE(run.rc, audit::kVerifyBroken) << run.out;
+}
+
+TEST_P(ConservazioneTest, conservazione_TheProtocolsDocumentsArePreservedWhenTheBodyChoseThem) {
+  auto manager = staff(asti_, identity::Role::office_manager);
+  EXPECT_FALSE(service_->save_settings(&manager, asti_, {kProtocolDocuments}).ok()) << "administrators only";
+  auto admin = staff(asti_, identity::Role::body_admin);
+  auto other_admin = staff(casale_, identity::Role::body_admin);
+  EXPECT_FALSE(service_->save_settings(&other_admin, asti_, {kProtocolDocuments}).ok())
+      << "not another body's";
+  EXPECT_EQ(service_->save_settings(&admin, asti_, {"tutto"}).error().code, "conservazione.class");
+  ASSERT_TRUE(service_->save_settings(&admin, asti_, {kProtocolDocuments}).ok());
+  EXPECT_EQ(service_->settings(&admin, asti_)->classes, std::vector<std::string>{kProtocolDocuments});
+
+  const std::string bytes = "%PDF-1.4 istanza di accesso agli atti";
+  auto stored = files_->put(asti_, "istanza.pdf", bytes, files::Limits{});
+  ASSERT_TRUE(stored.ok());
+  for (auto [tenant, aoo] : {std::pair{asti_, asti_aoo_}, std::pair{casale_, casale_aoo_}}) {
+    protocollo::NewEntry e;
+    e.aoo_id = aoo;
+    e.direction = protocollo::Direction::incoming;
+    e.subject = "Istanza di accesso agli atti";
+    e.correspondents = {{protocollo::CorrespondentKind::person, "Mario Rossi", "", "", ""}};
+    e.documents = {{protocollo::DocumentRole::primary, "istanza.pdf", "application/pdf",
+                    static_cast<std::int64_t>(bytes.size()), digest::sha256_hex(bytes),
+                    tenant == asti_ ? stored->id : std::string()}};
+    auto who = staff(tenant, identity::Role::office_manager);
+    ASSERT_TRUE(protocol_->register_entry(&who, tenant, e).ok());
+  }
+  run_at(utc(2026, 12, 5, 6));
+  auto asti = packages(asti_);
+  ASSERT_EQ(asti.size(), 2u) << "the register and the document";
+  EXPECT_EQ(packages(casale_).size(), 1u) << "Casale preserves its register only";
+  bool document = false;
+  for (const auto& p : asti) {
+    EXPECT_EQ(p.state, State::accepted) << p.last_error;
+    if (p.klass != kProtocolDocuments) continue;
+    document = true;
+    EXPECT_EQ(p.object_id, stored->id);
+    EXPECT_EQ(p.due_day, "2026-12-05");
+    EXPECT_NE(p.index_xml.find(crypto_b64_of(bytes)), std::string::npos);
+  }
+  EXPECT_TRUE(document);
+  bool sent = false;
+  for (const auto& p : sim_->simulator().preserved())
+    if (p.files == std::vector<std::string>{"istanza.pdf"}) sent = true;
+  EXPECT_TRUE(sent);
+}
+
+// The simulated conservator checks what it receives, as a conservator's acceptance does: a changed byte,
+// a file the index does not name, a missing file or a wrong credential is refused, and nothing is preserved.
+TEST(ConservazioneSimulator, conservazione_RefusesAChangedByteAnUnnamedFileAndAWrongCredential) {
+  auto sim = conservazione_sim::start_simulator_thread("secret", 0);
+  const std::string bytes = "%PDF-1.4 registro";
+  IndexInput in;
+  in.package_id = "p1";
+  in.volume_id = "v1";
+  in.klass = kDailyRegister;
+  in.made_at = "2026-12-05T06:00:00Z";
+  in.files = {IndexFile{"registro.pdf", digest::sha256_raw(bytes)}};
+  conservazione_wire::Submission s{"key-1", build_index(in), {{"registro.pdf", "application/pdf", bytes}}};
+  auto client = [&](const std::string& token) {
+    return conservazione_wire::Client(conservazione_wire::ClientOptions{sim->url(), token, {}});
+  };
+
+  auto changed = s;
+  changed.files[0].bytes.back() = 'X';
+  auto a = client("secret").submit(changed);
+  ASSERT_TRUE(a.ok()) << a.error().code;
+  EXPECT_EQ(a->outcome, conservazione_wire::Outcome::rejected);
+  EXPECT_NE(a->detail.find("VERS-012"), std::string::npos) << a->detail;
+
+  auto extra = s;
+  extra.idempotency_key = "key-2";
+  extra.files.push_back({"altro.pdf", "application/pdf", "x"});
+  auto b = client("secret").submit(extra);
+  ASSERT_TRUE(b.ok());
+  EXPECT_NE(b->detail.find("VERS-014"), std::string::npos) << b->detail;
+
+  auto missing = s;
+  missing.idempotency_key = "key-3";
+  missing.files.clear();
+  auto c = client("secret").submit(missing);
+  ASSERT_TRUE(c.ok());
+  EXPECT_NE(c->detail.find("VERS-010"), std::string::npos) << c->detail;
+
+  EXPECT_EQ(client("wrong").submit(s).error().code, "conservazione.unavailable") << "401: not taken";
+  EXPECT_TRUE(sim->simulator().preserved().empty());
+
+  // The original is accepted once; the same key again gets the same receipt, marked as a repeat.
+  auto ok = client("secret").submit(s);
+  ASSERT_TRUE(ok.ok());
+  EXPECT_EQ(ok->outcome, conservazione_wire::Outcome::accepted);
+  auto again = client("secret").submit(s);
+  ASSERT_TRUE(again.ok());
+  EXPECT_TRUE(again->repeat);
+  EXPECT_EQ(again->receipt_id, ok->receipt_id);
+  EXPECT_EQ(sim->simulator().preserved_count("key-1"), 1);
+}
+
+INSTANTIATE_TEST_SUITE_P(BothDatabases, ConservazioneTest,
+                         ::testing::Values(db::Dialect::sqlite, db::Dialect::postgres), [](const auto& info) {
+                           return info.param == db::Dialect::sqlite ? "sqlite" : "postgres";
+                         });
+
+}  // namespace
+}  // namespace sp::conservazione
