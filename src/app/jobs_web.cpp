@@ -116,21 +116,26 @@ http::Response jobs_retry(JobsPageDeps& d, http::Request& req, const identity::S
   } catch (const std::exception&) {
     return d.view.error_page(req, 404);
   }
-  auto retried = jobs::retry(d.db, id, time::system_clock().now());
+  // The retry and its audit entry in one transaction: a database that refuses the entry refuses the retry.
+  auto retried = db::transact(d.db, [&](db::Conn& tx) -> Result<jobs::Job> {
+    auto job = jobs::retry(tx, id, time::system_clock().now());
+    if (!job) return job;
+    audit::Entry e;
+    e.tenant_id = job->tenant_id;
+    e.actor_kind = audit::ActorKind::staff;
+    e.actor_id = c.who->subject;
+    e.channel = audit::Channel::web;
+    e.action = "jobs.retry";
+    e.record_type = "job";
+    e.record_id = std::to_string(id);
+    e.remote_addr = req.remote_addr;
+    d.audit.record_or_throw(tx, e);
+    return job;
+  });
   if (!retried) {
     if (retried.error().http_status == 404) return d.view.error_page(req, 404);
     return jobs_page(d, req, c, &retried.error());
   }
-  audit::Entry e;
-  e.tenant_id = retried->tenant_id;
-  e.actor_kind = audit::ActorKind::staff;
-  e.actor_id = c.who->subject;
-  e.channel = audit::Channel::web;
-  e.action = "jobs.retry";
-  e.record_type = "job";
-  e.record_id = std::to_string(id);
-  e.remote_addr = req.remote_addr;
-  if (auto st = d.audit.record(e); !st) spdlog::error("audit of a job retry failed: {}", st.error().code);
   d.runner.notify();
   return http::Response::redirect(std::string(kJobsPath) + "?riprovato=" + std::to_string(id), 303);
 }

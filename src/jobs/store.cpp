@@ -185,14 +185,15 @@ bool requeue_dead(db::Conn& tx, const std::string& kind, const std::string& uniq
   return tx.exec(kRequeueDead, {kind, unique_key, iso(now)}) > 0;
 }
 
+Result<Job> retry(db::Conn& tx, JobId id, time::TimePoint now) {
+  auto row = tx.query_one(kById, {id});
+  if (!row) return Error::not_found("job " + std::to_string(id));
+  if (tx.exec(kRetryDead, {id, iso(now)}) != 1) return Error::make("jobs.not_dead", 409, std::to_string(id));
+  return from_row(*tx.query_one(kById, {id}));
+}
+
 Result<Job> retry(db::Database& db, JobId id, time::TimePoint now) {
-  return db::transact(db, [&](db::Conn& tx) -> Result<Job> {
-    auto row = tx.query_one(kById, {id});
-    if (!row) return Error::not_found("job " + std::to_string(id));
-    if (tx.exec(kRetryDead, {id, iso(now)}) != 1)
-      return Error::make("jobs.not_dead", 409, std::to_string(id));
-    return from_row(*tx.query_one(kById, {id}));
-  });
+  return db::transact(db, [&](db::Conn& tx) -> Result<Job> { return retry(tx, id, now); });
 }
 
 std::string lock_schedule(db::Conn& tx, const std::string& kind, time::TimePoint now) {

@@ -60,6 +60,9 @@ std::optional<Job> find(db::Database& db, JobId id);
 // An operator's retry of a dead job: queued again, due now, attempts from zero. Errors: not_found (no
 // such job), jobs.not_dead (409: only a dead job can be retried; a queued or running one will run anyway).
 Result<Job> retry(db::Database& db, JobId id, time::TimePoint now);
+// The same inside the caller's transaction (the jobs page records its audit entry in it: a retry is never
+// made without its entry, nor the entry without the retry).
+Result<Job> retry(db::Conn& tx, JobId id, time::TimePoint now);
 // The same inside the caller's transaction, for the dead job of (kind, unique_key): a module retrying
 // its own record together with its job (the outbox's retry of a dead message). False: no such dead job.
 bool requeue_dead(db::Conn& tx, const std::string& kind, const std::string& unique_key, time::TimePoint now);
