@@ -72,6 +72,19 @@ std::string operations_metrics(db::Database& db) {
   }
 }
 
+// Delegations' view of the business register: the active business's legal representatives.
+class RegisterRepresentatives final : public identity::BusinessRepresentatives {
+ public:
+  explicit RegisterRepresentatives(const business_register::Client& client) : client_(client) {}
+  bool confirms_representative(const std::string& partita_iva, const std::string& person_cf) override {
+    auto company = client_.lookup(partita_iva);
+    return company && company->status == "attiva" && company->representative(person_cf) != nullptr;
+  }
+
+ private:
+  const business_register::Client& client_;
+};
+
 void register_language_switch(http::Router& router, bool secure) {
   router.get("/lang/{lang}", [secure](http::Request& req) {
     auto lang = req.param("lang");
@@ -201,6 +214,23 @@ App::App(Config config) : config_(std::move(config)) {
   applications_ = applications::install(router_, deps, *identity_, *cases_, *forms_);
   applications_->web->stamps = stamp_->stamps.get();  // application receipts carry the stamp
   body_pages_ = body_pages::install(router_, deps);
+  {
+    // The business register's look-up (docs/business-register.md); demo without a URL: the simulator with
+    // the demo's businesses, on a free loopback port of its own (a page's look-up waits for the answer, so
+    // it must not queue behind that page on this server's own threads).
+    business_register::ClientOptions bro{config_.business_register_url, config_.business_register_token};
+    if (config_.demo && bro.base_url.empty()) {
+      business_register_sim_ = business_register::start_simulator_thread(
+          config_.share_dir + "/data/demo/business_register.json", "");
+      bro.base_url = business_register_sim_->url();
+    }
+    business_checks_ = business_checks::install(router_, deps, *identity_, *cases_, std::move(bro));
+    // A business delegation is confirmed at once when the register shows the declarant as its legal
+    // representative (identity/business_representatives.hpp).
+    business_representatives_ = std::make_unique<RegisterRepresentatives>(*business_checks_->client);
+    identity_->delegations->set_business_register(business_representatives_.get());
+  }
+  tourism_ = tourism::install(router_, deps, *identity_);
   messaging_ = messaging::install(router_, deps, *identity_);
   // The texts' {body_email} and {body_phone}: the body's public contacts page.
   messaging_->messaging->set_body_contacts([this](std::int64_t tenant) {
@@ -330,7 +360,8 @@ http::ServerOptions App::server_options() const {
   for (const web::Installed* m : std::initializer_list<const web::Installed*>{
            identity_.get(), protocollo_.get(), forms_.get(), cases_.get(), applications_.get(),
            body_pages_.get(), payments_.get(), stamp_.get(), albo_.get(), certificates_.get(),
-           anagrafe_.get(), selfdecl_.get(), messaging_.get(), alerts_.get(), hub_.get(), helpdesk_.get()}) {
+           anagrafe_.get(), selfdecl_.get(), messaging_.get(), alerts_.get(), hub_.get(), helpdesk_.get(),
+           tourism_.get(), business_checks_.get()}) {
     o.upload_prefixes.insert(o.upload_prefixes.end(), m->upload_prefixes.begin(), m->upload_prefixes.end());
   }
   o.request_timeout = std::chrono::milliseconds(config_.request_timeout_ms);

@@ -5,6 +5,7 @@
 
 #include "adapters/anpr/simulator.hpp"
 #include "adapters/appio/simulator.hpp"
+#include "adapters/business_register/simulator.hpp"
 #include "adapters/conservazione/simulator.hpp"
 #include "adapters/messaging/mailbox_web.hpp"
 #include "adapters/messaging/outbox.hpp"
@@ -25,6 +26,7 @@
 #include "audit/key.hpp"
 #include "audit/service.hpp"
 #include "body_pages/module_web.hpp"
+#include "business_checks/module_web.hpp"
 #include "cases/module_web.hpp"
 #include "catalog/service.hpp"
 #include "certificates/module_web.hpp"
@@ -50,6 +52,7 @@
 #include "selfdecl/module_web.hpp"
 #include "stamp/module_web.hpp"
 #include "tenants/service.hpp"
+#include "tourism/module_web.hpp"
 #include "web/context.hpp"
 #include "web/module.hpp"
 
@@ -95,6 +98,8 @@ class App {
   [[nodiscard]] anagrafe::AnagrafeService& anagrafe() { return *anagrafe_->register_; }
   [[nodiscard]] selfdecl::SelfDeclService& self_declarations() { return *selfdecl_->declarations; }
   [[nodiscard]] alerts::AlertService& alerts() { return *alerts_->alerts; }
+  [[nodiscard]] tourism::TourismService& tourism() { return *tourism_->tourism; }
+  [[nodiscard]] business_checks::BusinessCheckService& business_checks() { return *business_checks_->checks; }
   [[nodiscard]] payments::StationService& station() { return *payments_->station; }
   [[nodiscard]] payments::PortalService& portal() { return *payments_->portal; }
   [[nodiscard]] stamp::StampService& stamps() { return *stamp_->stamps; }
@@ -190,6 +195,10 @@ class App {
   std::unique_ptr<anagrafe::Module> anagrafe_;
   std::unique_ptr<selfdecl::Module> selfdecl_;
   std::unique_ptr<alerts::Module> alerts_;
+  std::unique_ptr<tourism::Module> tourism_;
+  std::unique_ptr<business_checks::Module> business_checks_;
+  std::unique_ptr<business_register::RunningSimulator> business_register_sim_;
+  std::unique_ptr<identity::BusinessRepresentatives> business_representatives_;  // demo: its own port
   std::unique_ptr<hub::Module> hub_;
   std::unique_ptr<helpdesk::Module> helpdesk_;
   std::unique_ptr<conservazione::Module> conservazione_;  // docs/conservazione.md

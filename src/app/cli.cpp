@@ -14,6 +14,7 @@
 #include <iostream>
 
 #include "adapters/appio/simulator.hpp"
+#include "adapters/business_register/simulator.hpp"
 #include "adapters/conservazione/simulator.hpp"
 #include "adapters/oidc/rp_check.hpp"
 #include "adapters/oidc/simulator.hpp"
@@ -261,6 +262,13 @@ int run_cli(int argc, char** argv) {
   std::string sim_cons_token;
   sim_cons->add_option("--port", sim_cons_port, "Port (0: a free one, printed)");
   sim_cons->add_option("--token", sim_cons_token, "Bearer credential to require (default: none)");
+  auto* sim_bizreg = sim->add_subcommand("registro-imprese",
+                                         "Business register look-up simulator (docs/business-register.md)");
+  std::uint16_t bizreg_port = 8097;
+  std::string bizreg_token, bizreg_data;
+  sim_bizreg->add_option("--port", bizreg_port, "Port to listen on (0: a free one, printed)");
+  sim_bizreg->add_option("--token", bizreg_token, "Bearer token the callers must send (empty: none)");
+  sim_bizreg->add_option("--data", bizreg_data, "Businesses (default: data/demo/business_register.json)");
   sim->require_subcommand(1);
 
   try {
@@ -449,6 +457,10 @@ int run_cli(int argc, char** argv) {
     if (sim_registry->parsed()) return protocollo::run_registry_simulator(registry_run);
     if (sim_anpr_cmd.parsed()) return sim_anpr_cmd.run(*cfg, std::cerr);
     if (sim_cons->parsed()) return conservazione_sim::run_simulator(sim_cons_token, sim_cons_port);
+    if (sim_bizreg->parsed())
+      return business_register::run_simulator(
+          bizreg_data.empty() ? cfg->share_dir + "/data/demo/business_register.json" : bizreg_data,
+          bizreg_token, bizreg_port);
     if (migrate->parsed()) {
       auto db = db::open(cfg->database);
       auto applied = db::migrate(*db, cfg->share_dir + "/migrations");

@@ -143,6 +143,7 @@ http::Response body_home(web::Services& s, http::Request& req) {
   page.data.set("body_description", body->description(lang));
   page.data.set("body_facts", body_facts(s.view, lang, *body));
   page.data.set("albo_href", "/" + body->slug + "/albo");  // the online notice board (L. 69/2009 art. 32)
+  page.data.set("tourism_href", "/" + body->slug + "/turismo");  // places and events (docs/tourism.md)
 
   Data links = web::list();
   const std::pair<const char*, std::optional<Audience>> filters[] = {

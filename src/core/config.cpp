@@ -157,6 +157,13 @@ const std::vector<Field>& fields() {
     f.push_back(int_field("helpdesk_retention_months",
                           "help desk: months after closing when a ticket's texts and subject are purged",
                           &Config::helpdesk_retention_months, 1, 240));
+    f.push_back(text_field("business_register_url",
+                           "business register look-up base URL (docs/business-register.md, …/v1); empty: not "
+                           "configured (demo: the simulator)",
+                           &Config::business_register_url));
+    f.push_back(text_field("business_register_token",
+                           "bearer token of the business register look-up (a PDND voucher in production)",
+                           &Config::business_register_token));
     f.push_back(int_field("alert_rate_email", "alerts: e-mails per second to the SMTP relay",
                           &Config::alert_rate_email, 1, 100000));
     f.push_back(int_field("alert_rate_sms", "alerts: SMS per second to the SMS gateway",

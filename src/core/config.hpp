@@ -66,6 +66,10 @@ struct Config {
   // read (docs/messaging.md, "PEC: receipts"). Empty: no receipt is trusted (demo: the simulator's).
   std::string pec_trusted_certs;
   std::string appio_url;  // App IO's API base (…/api/v1); demo: the simulator; keys per body in keys_dir
+  // The business register's look-up for public bodies (docs/business-register.md): its base URL (…/v1)
+  // and bearer token; empty URL: not configured (demo: the simulator under /sim/registro-imprese).
+  std::string business_register_url;
+  std::string business_register_token;
   std::string files_dir;  // uploaded files' folder; empty: kept in the database
   // Alerts to the population (src/alerts, docs/alerts.md): each gateway's rate in messages per second
   // (the fan-out spreads an alert's messages to it), and what one SMS costs the body (euro cents).

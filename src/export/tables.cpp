@@ -182,6 +182,13 @@ std::vector<TableSpec> build() {
   t.push_back(direct("body_packages", {"tenant_id"}));
   t.push_back(direct("body_credit_ledger", {"id"}));
 
+  // Tourist information (src/tourism): the items, their review history, the widget's origins.
+  t.push_back(direct("tourism_items", {"id"}));
+  t.push_back(direct("tourism_item_history", {"item_id", "seq"}));
+  t.push_back(direct("tourism_settings", {"tenant_id"}));
+  // The business-register checks made from its cases (src/business_checks).
+  t.push_back(direct("business_register_checks", {"id"}));
+
   // Records of processing (src/privacy).
   t.push_back(direct("privacy_processing_records", {"tenant_id", "activity", "version"}));
 

@@ -30,8 +30,17 @@ void add_security_headers(Response& res) {
       {"x-frame-options", "DENY"},
       {"permissions-policy", "camera=(), microphone=(), geolocation=(), payment=(), usb=()"},
   };
+  // A page meant to be framed by named sites (a widget) says so in its own CSP's frame-ancestors, which
+  // X-Frame-Options cannot express: it gets no "DENY" then (browsers that know CSP ignore X-Frame-Options
+  // anyway when frame-ancestors is present; the others would refuse the widget everywhere).
+  bool own_ancestors = false;
+  for (const auto& [name, value] : res.headers)
+    if (name == "content-security-policy" && value.find("frame-ancestors") != std::string::npos &&
+        value.find("frame-ancestors 'none'") == std::string::npos)
+      own_ancestors = true;
   const std::size_t existing = res.headers.size();
   for (const auto& [name, value] : kHeaders) {
+    if (own_ancestors && name == "x-frame-options") continue;
     bool present = false;
     for (std::size_t i = 0; i < existing && !present; ++i) present = res.headers[i].first == name;
     if (!present) res.headers.emplace_back(name, value);

@@ -105,24 +105,27 @@ Result<Delegation> DelegationService::insert(const Principal& caller, Delegation
     append_event(tx, d.id, e, d.declared_at, "declared", "pending", {});
     audit_.record_or_throw(tx, e);
     if (register_confirms) {
-      // The register shows the family: confirmed at once, by the system, in the same transaction.
-      if (!DelegationStore::decide(tx, d.id, "confirmed", "anagrafe", d.declared_at, "", "pending"))
+      // The register shows the family (or the business's representative): confirmed at once, by the
+      // system, in the same transaction.
+      const bool business = d.kind == "business";
+      const std::string by = business ? "registro-imprese" : "anagrafe";
+      if (!DelegationStore::decide(tx, d.id, "confirmed", by, d.declared_at, "", "pending"))
         return Error::make("delegation.state", 409);
       audit::Entry c;
       c.tenant_id = d.tenant_id;
       c.actor_kind = audit::ActorKind::system;
-      c.actor_id = "anagrafe";
+      c.actor_id = by;
       c.channel = audit::Channel::system;
       c.action = "delegation.confirm";
       c.record_type = "delegation";
       c.record_id = d.id;
       c.details = details({{"principal", d.principal_cf},
                            {"represented_id", d.represented_id},
-                           {"source", "population_register"}});
+                           {"source", business ? "business_register" : "population_register"}});
       append_event(tx, d.id, c, d.declared_at, "confirmed", "confirmed", {});
       audit_.record_or_throw(tx, c);
       d.state = "confirmed";
-      d.decided_by = "anagrafe";
+      d.decided_by = by;
       d.decided_at = d.declared_at;
     }
     return d;
@@ -168,7 +171,9 @@ Result<Delegation> DelegationService::declare_business(const Principal* caller, 
   d.represented_id = piva::normalize(b.partita_iva);
   d.represented_name = text::trim(b.business_name);
   d.relation = b.role;
-  return insert(*caller, std::move(d), remote_addr);
+  // Read before the write transaction: the register is another system.
+  const bool confirmed = business_ && business_->confirms_representative(d.represented_id, d.principal_cf);
+  return insert(*caller, std::move(d), remote_addr, confirmed);
 }
 
 Result<std::vector<Delegation>> DelegationService::list_mine(const Principal* caller) {

@@ -8,8 +8,10 @@
 // child's comune of residence) confirm or reject it. A person delegation ends by itself on the minor's
 // 18th birthday (the register's birth date when it knows the child, else the codice fiscale's): from
 // that day no session may act for them.
-// A business representation is declared the same way; checking it against the business register
-// (visura camerale) is a later integration — for now staff confirm it by hand.
+// A business representation is declared the same way; it is confirmed at once when the business register
+// (a BusinessRepresentatives, docs/business-register.md) shows the declarant among the legal
+// representatives of the active business (audited as confirmed by the system actor "registro-imprese"),
+// else it waits for the body's staff.
 // Every state change is appended to delegation_events and audited on the confirming body's chain;
 // refusals (403) are audited there too as "access.denied". A person may switch "acting for" only to a
 // confirmed delegation, and never to a minor who has turned 18 since. Revoking, rejecting or withdrawing a
@@ -24,6 +26,7 @@
 #include "core/time.hpp"
 #include "db/database.hpp"
 #include "identity/api_keys.hpp"
+#include "identity/business_representatives.hpp"
 #include "identity/delegation_store.hpp"
 #include "identity/family_register.hpp"
 #include "identity/model.hpp"
@@ -110,6 +113,7 @@ class DelegationService {
 
   // The population register that confirms family relations (none: staff confirm every one).
   void set_family_register(FamilyRegister* family) { family_ = family; }
+  void set_business_register(BusinessRepresentatives* r) { business_ = r; }
 
  private:
   Status decide(const Principal* staff, const std::string& id, const std::string& event,
@@ -128,6 +132,7 @@ class DelegationService {
   tenants::TenantService& tenants_;
   const time::Clock& clock_;
   FamilyRegister* family_ = nullptr;
+  BusinessRepresentatives* business_ = nullptr;
 };
 
 }  // namespace sp::identity

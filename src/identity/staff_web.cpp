@@ -153,6 +153,7 @@ http::Response home(StaffWebDeps& d, http::Request& req) {
         page.data.set("messages_href", "/backoffice/" + body->slug + "/messaggi");
         page.data.set("alerts_href", "/backoffice/" + body->slug + "/avvisi");
         page.data.set("helpdesk_href", "/backoffice/" + body->slug + "/assistenza");
+        page.data.set("tourism_href", "/backoffice/" + body->slug + "/turismo");
       }
       if (authorize(p, Permission::manage_register, body->id))
         page.data.set("register_href", "/backoffice/" + body->slug + "/anagrafe");
@@ -184,6 +185,7 @@ http::Response home(StaffWebDeps& d, http::Request& req) {
     page.data.set("hub_href", "/backoffice/enti");
     page.data.set("exports_href", "/backoffice/esportazioni");
     page.data.set("statistics_href", "/backoffice/statistiche");
+    page.data.set("tourism_review_href", "/backoffice/revisione-turismo");
   }
   page.data.set("csrf", p->csrf_token);
   return web::private_page(d.view, req, page);

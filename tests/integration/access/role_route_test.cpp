@@ -277,6 +277,28 @@ const std::vector<Rule>& rules() {
       {"POST", "/backoffice/{slug}/modelli-messaggi", {"asti_admin"}},
       {"POST", "/backoffice/{slug}/modelli-messaggi/ripristina", {"asti_admin"}},
       {"GET", "/area-personale/avvisi", {"citizen"}},
+      // Tourist information: the body's desk staff write and submit, its administrators name the sites that
+      // may frame the widget, the hub's editors (its administrators) review.
+      {"GET", "/backoffice/{slug}/turismo", kAstiDesk},
+      {"GET", "/backoffice/{slug}/turismo/nuovo", kAstiDesk},
+      {"POST", "/backoffice/{slug}/turismo/nuovo", kAstiDesk,
+       "kind=poi&name=Duomo&description_it=La+cattedrale&category=culture"},
+      {"GET", "/backoffice/{slug}/turismo/{id}", kAstiDesk},
+      {"POST", "/backoffice/{slug}/turismo/{id}", kAstiDesk,
+       "kind=poi&name=Duomo&description_it=La+cattedrale&category=culture&version=1"},
+      {"POST", "/backoffice/{slug}/turismo/{id}/invia", kAstiDesk, "version=1"},
+      {"POST",
+       "/backoffice/{slug}/turismo-widget",
+       {"asti_admin"},
+       "widget_origins=https://www.comune.asti.it"},
+      {"GET", "/backoffice/revisione-turismo", {"hub_admin"}},
+      {"POST",
+       "/backoffice/revisione-turismo/{slug}/{id}",
+       {"hub_admin"},
+       "decision=return&reason=x&version=1"},
+      // A case's business-register check: the body's desk staff (the look-up goes to the demo's simulator).
+      {"GET", "/backoffice/{slug}/pratiche/{id}/registro-imprese", kAstiDesk},
+      {"POST", "/backoffice/{slug}/pratiche/{id}/registro-imprese", kAstiDesk, "tax_code=01234560017"},
       {"GET", "/backoffice/{slug}/avvisi", kAstiDesk},
       {"POST", "/backoffice/{slug}/avvisi/tetto", {"asti_admin"}, "cap=10"},
       {"GET", "/backoffice/{slug}/avvisi/nuovo", kAstiDesk},
@@ -425,7 +447,11 @@ const std::set<std::string> kPublic = {
     "GET /{slug}/avvisi/stop", "POST /{slug}/avvisi/stop",
     // AgID's SOAP interfaces of each registry office, for other administrations' registries (the message is
     // believed for its signature; tests/integration/protocollo_registry).
-    "POST /interop/soap/{ipa}/{aoo}/destinatario", "POST /interop/soap/{ipa}/{aoo}/mittente"};
+    "POST /interop/soap/{ipa}/{aoo}/destinatario", "POST /interop/soap/{ipa}/{aoo}/mittente",
+    // Tourist information: published items only, on the portal, in the feeds and in the widget.
+    "GET /turismo", "GET /turismo/feed.json", "GET /turismo/feed.atom", "GET /{slug}/turismo",
+    "GET /{slug}/turismo/feed.json", "GET /{slug}/turismo/feed.atom", "GET /{slug}/turismo/widget",
+    "GET /{slug}/turismo/widget.html", "GET /{slug}/turismo/{id}"};
 
 class RoleRouteTest : public ::testing::TestWithParam<sp::db::Dialect> {
  protected:
@@ -609,6 +635,11 @@ class RoleRouteTest : public ::testing::TestWithParam<sp::db::Dialect> {
     auto ticket = app_->helpdesk().open(&op, asti_, {"services", "normal", "Prova", "Testo della prova", ""});
     ASSERT_TRUE(ticket.ok()) << ticket.error().code;
     ticket_id_ = ticket->id;
+    // A point of interest of Asti's, in draft.
+    auto place = app_->tourism().save(
+        &op, asti_, "", {"poi", "Duomo", "La cattedrale.", "", "culture", "", "", "", "", "", "", ""});
+    ASSERT_TRUE(place.ok()) << place.error().code;
+    tourism_id_ = place->id;
     // A finished export of Asti (its folder is not there: the manifest answers 410 to those allowed).
     export_id_ = "access-test-export";
     app_->database().write([&](sp::db::Conn& tx) {
@@ -651,8 +682,10 @@ class RoleRouteTest : public ::testing::TestWithParam<sp::db::Dialect> {
     const bool an_export = pattern.find("/esportazion") != std::string::npos;
     const bool a_ticket = pattern.find("/assistenza/") != std::string::npos;
     const bool a_package = pattern.find("/conservazione/") != std::string::npos;
+    const bool a_tourism_item = pattern.find("turismo") != std::string::npos;
     put("{activity}", "applications");
-    put("{id}", a_ticket        ? ticket_id_
+    put("{id}", a_tourism_item  ? tourism_id_
+                : a_ticket      ? ticket_id_
                 : a_package     ? package_id_
                 : an_alert      ? alert_id_
                 : an_export     ? export_id_
@@ -756,6 +789,7 @@ class RoleRouteTest : public ::testing::TestWithParam<sp::db::Dialect> {
   std::string export_id_;
   std::string ticket_id_;
   std::string package_id_ = "01890000-0000-7000-8000-00000000acce";
+  std::string tourism_id_;
 };
 
 TEST_P(RoleRouteTest, EveryRouteIsEitherPublicOrInTheTable) {
