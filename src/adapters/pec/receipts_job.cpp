@@ -28,6 +28,13 @@ constexpr const char* kInsertReceipt =
 constexpr const char* kPecMessage =
     "SELECT id FROM outbox WHERE id = $1 AND tenant_id = $2 AND (channel = 'pec' OR delivered_channel = "
     "'pec')";
+// The body's PEC messages handed to the provider before $2 (their open attempt's start) that no receipt
+// names yet.
+constexpr const char* kUnanswered =
+    "SELECT o.id FROM outbox o JOIN outbox_attempts a ON a.message_id = o.id AND a.tenant_id = o.tenant_id "
+    "WHERE o.tenant_id = $1 AND o.status = 'sending' AND o.claim IS NULL AND o.delivered_channel = 'pec' "
+    "AND a.outcome = 'sending' AND a.started_at < $2 AND NOT EXISTS (SELECT 1 FROM pec_receipts r "
+    "WHERE r.tenant_id = o.tenant_id AND r.message_id = o.id) ORDER BY o.id";
 constexpr const char* kReceipts =
     "SELECT identificativo, kind, message_id, msgid, recipient, errore, errore_esteso, provider, issued_at, "
     "signer, mailbox, outcome, recorded_at FROM pec_receipts WHERE tenant_id = $1 AND message_id = $2 "
@@ -97,6 +104,7 @@ ReadStats ReceiptsReader::read_all() {
     total.duplicates += r->duplicates;
     total.refused += r->refused;
     total.moved += r->moved;
+    total.expired += expire_unanswered(tenant);
   }
   return total;
 }
@@ -156,6 +164,29 @@ Result<ReadStats> ReceiptsReader::read_mailbox(std::int64_t tenant, const Accoun
   return stats;
 }
 
+int ReceiptsReader::expire_unanswered(std::int64_t tenant) {
+  const auto now = clock_.now();
+  const auto cutoff = time::format_iso_utc(now - acceptance_timeout_);
+  const auto ids = db::read_all(db_, kUnanswered, {tenant, cutoff}, [](const db::Row& r) { return r.text(0); });
+  const auto minutes = std::chrono::duration_cast<std::chrono::minutes>(acceptance_timeout_).count();
+  const std::string why =
+      "pec.no_acceptance: no acceptance receipt from the provider within " + std::to_string(minutes) + " min";
+  int expired = 0;
+  for (const auto& id : ids) {
+    db_.write([&](db::Conn& tx) {
+      // A receipt recorded meanwhile (another node's reader) keeps it waiting for the rest.
+      if (tx.query_one("SELECT 1 FROM pec_receipts WHERE tenant_id = $1 AND message_id = $2", {tenant, id}))
+        return;
+      auto change = messaging::apply_report(tx, tenant, id, messaging::Event::permanent_failure, why, now);
+      if (!change) throw std::runtime_error("pec.receipts: " + change.error().code);
+      if (*change == messaging::Change::moved) ++expired;
+    });
+  }
+  if (expired > 0)
+    spdlog::warn("pec.receipts: {} PEC message(s) of body {} without acceptance receipt failed", expired, tenant);
+  return expired;
+}
+
 void ReceiptsReader::register_with(jobs::Runner& runner) {
   jobs::Kind k;
   k.name = kReceiptsKind;
@@ -167,7 +198,7 @@ void ReceiptsReader::register_with(jobs::Runner& runner) {
       spdlog::info("pec.receipts: {} receipt(s) recorded, {} moved a message, {} not believed", s.recorded,
                    s.moved, s.refused);
     // Every minute, and usually nothing new: such a run leaves no job row.
-    if (s.fetched == 0 && s.failed_mailboxes == 0) run.nothing_done();
+    if (s.fetched == 0 && s.expired == 0 && s.failed_mailboxes == 0) run.nothing_done();
     if (s.failed_mailboxes > 0 && s.failed_mailboxes == static_cast<int>(accounts_.size()))
       return Error::make("pec.mailbox", 502, "no mailbox could be read");
     return Ok{};

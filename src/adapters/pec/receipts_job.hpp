@@ -17,6 +17,13 @@
 // looked up by its id AND the mailbox's tenant), and only a PEC message. A message of the mailbox that is
 // no receipt, or whose signature is not trusted (smime.signature), or unreadable, is remembered as seen
 // with its reason (pec_mailbox_seen) and never believed. Messages stay on the server.
+//
+// A PEC message handed to the provider that has had NO receipt at all after the acceptance timeout
+// (configuration pec_acceptance_timeout_minutes) is failed (permanent failure, `pec.no_acceptance`) and its
+// fallback goes out, like any other channel's failure: the provider answers the acceptance within
+// minutes, so silence means the message never left. Only after its body's mailbox was read in the same run
+// (a mailbox that cannot be read fails nothing: its receipts may be waiting there).
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <string>
@@ -44,6 +51,7 @@ struct ReadStats {
   int duplicates = 0;  // a receipt already recorded (same identificativo)
   int refused = 0;     // not believed: bad signature, not a receipt, unreadable
   int moved = 0;       // receipts that changed a message's state
+  int expired = 0;     // messages failed for want of an acceptance receipt
   int failed_mailboxes = 0;
 };
 
@@ -59,6 +67,12 @@ class ReceiptsReader {
   // One body's mailbox. Errors: pec.mailbox (connection, authentication).
   Result<ReadStats> read_mailbox(std::int64_t tenant_id, const Account& account);
 
+  // How long a handed-over message may wait for its first receipt (default 30 minutes).
+  void set_acceptance_timeout(std::chrono::seconds t) { acceptance_timeout_ = t; }
+  // Fails the body's handed-over PEC messages without any receipt after the acceptance timeout (then
+  // their fallback). Returns how many.
+  int expire_unanswered(std::int64_t tenant_id);
+
   // Adds the periodic kind to `runner` (this object must outlive the runner's use of it).
   void register_with(jobs::Runner& runner);
 
@@ -68,6 +82,7 @@ class ReceiptsReader {
   std::string trusted_pem_;
   std::string message_id_domain_;
   const time::Clock& clock_;
+  std::chrono::seconds acceptance_timeout_{std::chrono::minutes(30)};
 };
 
 // The receipts of one of the body's messages, oldest first.

@@ -217,6 +217,58 @@ TEST_P(PecReceiptsTest, ABodyWithoutAnAccountIsAConfigurationErrorAndItsFallback
   EXPECT_EQ(all.size(), 2u) << "one fallback, never a second";
 }
 
+// The provider never answers (its simulator is not told to process): after the acceptance timeout the
+// message fails with its reason and its fallback goes out; one with an acceptance receipt keeps waiting, a
+// body whose mailbox cannot be read fails nothing, and one body's sweep never touches another's message.
+TEST_P(PecReceiptsTest, AMessageWithoutAcceptanceReceiptFailsAfterTheTimeoutAndFallsBack) {
+  reader_->set_acceptance_timeout(30min);
+  const auto answered = send_pec(kAsti, "mario@example.org");  // an ordinary mailbox: acceptance only
+  runner_->run_until_idle();
+  EXPECT_EQ(sim_.process(), 1);
+  const auto silent = send_pec(kAsti, "silenzio@pec.example", /*with_fallback=*/true);
+  const auto novara = send_pec(kNovara, "silenzio@pec.example", /*with_fallback=*/true);
+  runner_->run_until_idle();
+
+  clock_->advance(29min);
+  EXPECT_EQ(reader_->read_all().expired, 0) << "not yet";
+  EXPECT_EQ(state(silent), "sending");
+
+  clock_->advance(2min);
+  // A mailbox that cannot be read may hold the receipts: nothing of that body is failed.
+  std::map<std::int64_t, Account> locked{{kNovara, accounts_[kNovara]}};
+  locked[kNovara].password = "wrong";
+  sp::pec::ReceiptsReader blind(db(), locked, sim_.identity().cert_pem, kDomain, *clock_);
+  blind.set_acceptance_timeout(30min);
+  const auto blind_stats = blind.read_all();
+  EXPECT_EQ(blind_stats.failed_mailboxes, 1);
+  EXPECT_EQ(blind_stats.expired, 0);
+  EXPECT_EQ(state(novara), "sending");
+  // Novara's sweep fails Novara's message only.
+  EXPECT_EQ(reader_->expire_unanswered(kNovara), 1);
+  EXPECT_EQ(state(novara), "permanent_failure");
+  EXPECT_EQ(state(silent), "sending") << "another body's message is not touched";
+
+  const auto stats = reader_->read_all();
+  EXPECT_EQ(stats.expired, 1);
+  EXPECT_EQ(state(silent), "permanent_failure");
+  EXPECT_NE(find_message(db(), silent)->last_error.find("pec.no_acceptance"), std::string::npos);
+  EXPECT_EQ(list_attempts(db(), kAsti, silent)[0].outcome, "permanent_failure");
+  EXPECT_EQ(state(answered), "sending") << "accepted by the provider: it waits for the delivery receipt";
+  const auto stand_in = fallback_for(db(), kAsti, silent);
+  ASSERT_TRUE(stand_in.has_value());
+  runner_->run_until_idle();
+  EXPECT_EQ(state(*stand_in), "delivered");
+  EXPECT_EQ(sink_.messages().size(), 2u) << "the two fallbacks, by e-mail";
+
+  // The provider wakes up late: its receipts are recorded, the failure and its one fallback stand.
+  sim_.process();
+  reader_->read_all();
+  EXPECT_EQ(state(silent), "permanent_failure");
+  EXPECT_EQ(reader_->read_all().expired, 0);
+  runner_->run_until_idle();
+  EXPECT_EQ(sink_.messages().size(), 2u);
+}
+
 INSTANTIATE_TEST_SUITE_P(BothDatabases, PecReceiptsTest,
                          ::testing::Values(sp::db::Dialect::sqlite, sp::db::Dialect::postgres),
                          [](const auto& info) {
