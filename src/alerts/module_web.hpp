@@ -6,6 +6,7 @@
 #include "alerts/web.hpp"
 #include "anagrafe/module_web.hpp"
 #include "cases/module_web.hpp"
+#include "forms/module_web.hpp"
 #include "http/router.hpp"
 #include "identity/module_web.hpp"
 #include "web/module.hpp"
@@ -19,6 +20,6 @@ struct Module : web::Installed {
 
 std::unique_ptr<Module> install(http::Router& router, const web::ModuleDeps& deps,
                                 const identity::Module& identity, const anagrafe::Module& anagrafe,
-                                const cases::Module& cases);
+                                const cases::Module& cases, const forms::Module& forms);
 
 }  // namespace sp::alerts

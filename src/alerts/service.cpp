@@ -20,6 +20,9 @@ namespace {
 namespace json = boost::json;
 using std::chrono::milliseconds;
 
+// What the alert's messages carry in the outbox, so that it counts them (messaging::count_by_correlation).
+std::string correlation_of(const std::string& alert_id) { return "alert:" + alert_id; }
+
 constexpr std::size_t kTitleMax = 80;
 constexpr std::size_t kBodyMax = 1000;
 
@@ -168,6 +171,15 @@ std::vector<std::string> AlertService::schools(std::int64_t tenant) {
     }
   }
   return {found.begin(), found.end()};
+}
+
+std::string AlertService::school_name(std::int64_t tenant, const std::string& code,
+                                      const std::string& lang) const {
+  if (school_name_) {
+    auto name = school_name_(tenant, code, lang);
+    if (!name.empty()) return name;
+  }
+  return code;
 }
 
 Result<std::string> AlertService::create(const identity::Principal* who, std::int64_t tenant,
@@ -435,7 +447,7 @@ Status AlertService::cancel(const identity::Principal* who, std::int64_t tenant,
   // The fan-out writes nothing more (it reads the state in each of its transactions); what waits in the
   // outbox's window is cancelled through the outbox's own rule (a message in flight goes out).
   std::vector<std::string> waiting;
-  db_.read([&](db::Conn& c) { waiting = store::waiting_messages(c, tenant, id); });
+  db_.read([&](db::Conn& c) { waiting = messaging::waiting_by_correlation(c, tenant, correlation_of(id)); });
   for (const auto& m : waiting) (void)messaging::cancel_message(db_, tenant, m, now);
   return Ok{};
 }
@@ -446,7 +458,12 @@ Result<Stats> AlertService::stats(const identity::Principal* who, std::int64_t t
   if (!a) return a.error();
   Stats s;
   std::vector<store::StatRow> rows;
-  db_.read([&](db::Conn& c) { rows = store::stat_rows(c, tenant, id, a->cursor); });
+  db_.read([&](db::Conn& c) {
+    rows = store::unhanded_rows(c, tenant, id, a->cursor);
+    // What was handed to the outbox: the messaging module counts its own messages.
+    for (const auto& m : messaging::count_by_correlation(c, tenant, correlation_of(id)))
+      rows.push_back(store::StatRow{m.channel, m.state, m.fallen_back, m.n, true});
+  });
   for (const auto& r : rows) {
     auto& ch = s.by_channel[r.channel];
     for (auto* x : {&ch, &s.all}) {
@@ -618,6 +635,7 @@ Status AlertService::run_fanout(jobs::JobRun& run) {
         m.body = main.body;
         m.person = t.person;
         m.type = "alert";
+        m.correlation = correlation_of(id);
         for (const auto& [ch, addr] : t.fallbacks) {
           if (ch == "email" && m.channel == messaging::Channel::appio && m.fallback_recipient.empty()) {
             m.fallback_recipient = addr;  // App IO's own fallback (not on IO, opted out)

@@ -65,6 +65,11 @@ struct Options {
 using CaseAnswers = std::function<std::vector<std::pair<std::string, std::string>>(std::int64_t tenant,
                                                                                    const std::string& form)>;
 
+// A school's name as the body lists it (the "schools" option list of its school forms), in `lang`; ""
+// when the body does not list that code. A function, so that the rules are tested without the forms.
+using SchoolName =
+    std::function<std::string(std::int64_t tenant, const std::string& code, const std::string& lang)>;
+
 struct AlertForm {
   std::string category, title, body, segment, streets, school;
 };
@@ -87,6 +92,7 @@ class AlertService {
   [[nodiscard]] const Options& options() const { return options_; }
   // Called after a commit that queued work (the runner picks it up at once).
   void set_notifier(std::function<void()> fn) { notifier_ = std::move(fn); }
+  void set_school_names(SchoolName fn) { school_name_ = std::move(fn); }
   void register_with(jobs::Runner& runner);
 
   // --- a body's staff
@@ -104,6 +110,8 @@ class AlertService {
   Status set_cost_cap(const identity::Principal* who, std::int64_t tenant, const std::string& euros);
   // The schools named by the body's standing school applications (codes), for the segment's choice.
   std::vector<std::string> schools(std::int64_t tenant);
+  // The school's name for people (the body's list), or its code when the body lists no name for it.
+  std::string school_name(std::int64_t tenant, const std::string& code, const std::string& lang) const;
   std::vector<std::string> street_names(std::int64_t tenant);  // "VIA ROMA"
 
   // --- the public (no sign-in)
@@ -152,6 +160,7 @@ class AlertService {
   const time::Clock& clock_;
   Options options_;
   std::function<void()> notifier_;
+  SchoolName school_name_;
 };
 
 }  // namespace sp::alerts

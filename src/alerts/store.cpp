@@ -51,18 +51,12 @@ constexpr const char* kTargetsAfter =
     "WHERE tenant_id = $1 AND alert_id = $2 AND seq > $3 ORDER BY seq LIMIT $4";
 constexpr const char* kSetMessage =
     "UPDATE alert_targets SET message_id = $4 WHERE tenant_id = $1 AND alert_id = $2 AND seq = $3";
-// Per channel and outbox state (NULL: not handed yet, or skipped when its seq is within the cursor),
-// whether a fallback message stands in for it.
-constexpr const char* kStats =
-    "SELECT channel, status, fallback, handed, COUNT(*) FROM (SELECT t.channel AS channel, o.status AS "
-    "status, "
-    "CASE WHEN EXISTS (SELECT 1 FROM outbox f WHERE f.fallback_of = o.id) THEN 1 ELSE 0 END AS fallback, "
-    "CASE WHEN t.seq <= $3 THEN 1 ELSE 0 END AS handed "
-    "FROM alert_targets t LEFT JOIN outbox o ON o.id = t.message_id AND o.tenant_id = t.tenant_id "
-    "WHERE t.tenant_id = $1 AND t.alert_id = $2) x GROUP BY channel, status, fallback, handed";
-constexpr const char* kWaiting =
-    "SELECT o.id FROM alert_targets t JOIN outbox o ON o.id = t.message_id AND o.tenant_id = t.tenant_id "
-    "WHERE t.tenant_id = $1 AND t.alert_id = $2 AND o.status IN ('queued', 'temporary_failure')";
+// Per channel, the targets not handed to the outbox (no message): skipped when its seq is within the
+// cursor, else still to come. What was handed is the outbox's to count (messaging::count_by_correlation).
+constexpr const char* kUnhanded =
+    "SELECT channel, handed, COUNT(*) FROM (SELECT channel, CASE WHEN seq <= $3 THEN 1 ELSE 0 END AS handed "
+    "FROM alert_targets WHERE tenant_id = $1 AND alert_id = $2 AND message_id IS NULL) x "
+    "GROUP BY channel, handed";
 constexpr const char* kReceived =
     "SELECT a.id, a.tenant_id, a.category, a.title, a.body, a.confirmed_at, t.channel, t.message_id "
     "FROM alert_targets t JOIN alerts a ON a.id = t.alert_id AND a.tenant_id = t.tenant_id "
@@ -280,24 +274,16 @@ void set_message(db::Conn& tx, std::int64_t tenant, const std::string& alert_id,
   tx.exec(kSetMessage, {tenant, alert_id, seq, message_id});
 }
 
-std::vector<StatRow> stat_rows(db::Conn& c, std::int64_t tenant, const std::string& alert_id,
-                               std::int64_t cursor) {
+std::vector<StatRow> unhanded_rows(db::Conn& c, std::int64_t tenant, const std::string& alert_id,
+                                   std::int64_t cursor) {
   std::vector<StatRow> out;
-  for (const auto& r : c.query(kStats, {tenant, alert_id, cursor})) {
+  for (const auto& r : c.query(kUnhanded, {tenant, alert_id, cursor})) {
     StatRow s;
     s.channel = r.text(0);
-    s.status = r.text(1);
-    s.fallback = r.i64(2) != 0;
-    s.handed = r.i64(3) != 0;
-    s.n = r.i64(4);
+    s.handed = r.i64(1) != 0;
+    s.n = r.i64(2);
     out.push_back(s);
   }
-  return out;
-}
-
-std::vector<std::string> waiting_messages(db::Conn& c, std::int64_t tenant, const std::string& alert_id) {
-  std::vector<std::string> out;
-  for (const auto& r : c.query(kWaiting, {tenant, alert_id})) out.push_back(r.text(0));
   return out;
 }
 

@@ -52,10 +52,9 @@ struct StatRow {
   std::int64_t n = 0;
   bool handed = false;
 };
-std::vector<StatRow> stat_rows(db::Conn& c, std::int64_t tenant, const std::string& alert_id,
-                               std::int64_t cursor);
-// Messages of the alert still waiting in the outbox (queued or between retries).
-std::vector<std::string> waiting_messages(db::Conn& c, std::int64_t tenant, const std::string& alert_id);
+// The targets not handed to the outbox, per channel (status empty; handed: skipped within the cursor).
+std::vector<StatRow> unhanded_rows(db::Conn& c, std::int64_t tenant, const std::string& alert_id,
+                                   std::int64_t cursor);
 std::vector<Received> received_by(db::Conn& c, const std::string& person, int limit);
 
 // Subscriptions.

@@ -69,7 +69,7 @@ std::string segment_text(const WebDeps& d, std::string_view lang, const Alert& a
                          return s;
                        }()}});
     case SegmentKind::school:
-      return web::ui(d.view, lang, "ui.al_segment_school_of", {{"school", a.segment_value}});
+      return web::ui(d.view, lang, "ui.al_segment_school_of", {{"school", d.alerts.school_name(a.tenant_id, a.segment_value, std::string(lang))}});
     case SegmentKind::topic:
       return web::ui(d.view, lang, "ui.al_segment_topic_of",
                      {{"topic", category_label(d, lang, a.category)}});
@@ -179,6 +179,7 @@ http::Response new_page(WebDeps& d, http::Request& req, const StaffCall& c, cons
   for (const auto& s : known) {
     Data o;
     o.set("value", s);
+    o.set("name", d.alerts.school_name(c.body->id, s, std::string(lang)));
     o.set("selected", f.school == s);
     schools.push_back(o);
   }

@@ -277,7 +277,7 @@ App::App(Config config) : config_(std::move(config)) {
   }
   selfdecl_ = selfdecl::install(router_, deps, *anagrafe_, *stamp_);  // prefilled from the register, stamped
   // Alerts to the population: residents (the register), a school's parents (the cases), subscribers.
-  alerts_ = alerts::install(router_, deps, *identity_, *anagrafe_, *cases_);
+  alerts_ = alerts::install(router_, deps, *identity_, *anagrafe_, *cases_, *forms_);
   if (config_.demo) {
     if (auto st = seed_demo_school_cases(config_.share_dir, *tenants_, *db_); !st)
       throw std::runtime_error("demo school cases: " + st.error().code + " " + st.error().detail);

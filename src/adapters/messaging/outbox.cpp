@@ -15,8 +15,17 @@ namespace {
 constexpr const char* kInsert =
     "INSERT INTO outbox (id, tenant_id, channel, recipient, subject, body, created_at, attempts, "
     "next_attempt_at, status, fallback_recipient, options, person, message_type, status_changed_at, "
-    "fallbacks, fallback_of) VALUES ($1, $2, $3, $4, $5, $6, $7, 0, $7, 'queued', $8, $9, $10, $11, $7, $12, "
-    "$13)";
+    "fallbacks, fallback_of, correlation) VALUES ($1, $2, $3, $4, $5, $6, $7, 0, $7, 'queued', $8, $9, $10, "
+    "$11, $7, $12, $13, $14)";
+// A fan-out's messages (not their fallbacks) by channel and state, and whether a fallback stands in.
+constexpr const char* kCountByCorrelation =
+    "SELECT channel, status, fallback, COUNT(*) FROM (SELECT o.channel AS channel, o.status AS status, "
+    "CASE WHEN EXISTS (SELECT 1 FROM outbox f WHERE f.tenant_id = o.tenant_id AND f.fallback_of = o.id) "
+    "THEN 1 ELSE 0 END AS fallback FROM outbox o WHERE o.tenant_id = $1 AND o.correlation = $2) x "
+    "GROUP BY channel, status, fallback";
+constexpr const char* kWaitingByCorrelation =
+    "SELECT id FROM outbox WHERE tenant_id = $1 AND correlation = $2 AND status IN ('queued', "
+    "'temporary_failure') ORDER BY id";
 
 constexpr const char* kColumns =
     "id, tenant_id, channel, recipient, subject, body, created_at, attempts, next_attempt_at, sent_at, "
@@ -260,7 +269,8 @@ Result<std::string> enqueue(db::Conn& tx, const Message& m, const EnqueueOptions
   }
   tx.exec(kInsert, {id, std::int64_t{m.tenant_id}, std::string(to_string(m.channel)), m.recipient, m.subject,
                     m.body, time::format_iso_utc(now), m.fallback_recipient, m.options, m.person, m.type,
-                    fallbacks_json(m.fallbacks), db::text_or_null(m.fallback_of)});
+                    fallbacks_json(m.fallbacks), db::text_or_null(m.fallback_of),
+                    m.fallback_of.empty() ? db::text_or_null(m.correlation) : db::Value{nullptr}});
   auto job = jobs::enqueue(tx, jobs::NewJob{kSendKind, m.tenant_id, id, id, run_at}, now);
   if (!job) return job.error();
   return id;
@@ -340,6 +350,21 @@ Result<Change> apply_report(db::Database& db, std::int64_t tenant_id, const std:
                             const std::string& detail, time::TimePoint at) {
   return db::transact(
       db, [&](db::Conn& tx) -> Result<Change> { return apply_report(tx, tenant_id, id, e, detail, at); });
+}
+
+std::vector<StateCount> count_by_correlation(db::Conn& c, std::int64_t tenant_id,
+                                             const std::string& correlation) {
+  std::vector<StateCount> out;
+  for (const auto& r : c.query(kCountByCorrelation, {tenant_id, correlation}))
+    out.push_back(StateCount{r.text(0), r.text(1), r.i64(2) != 0, r.i64(3)});
+  return out;
+}
+
+std::vector<std::string> waiting_by_correlation(db::Conn& c, std::int64_t tenant_id,
+                                                const std::string& correlation) {
+  std::vector<std::string> out;
+  for (const auto& r : c.query(kWaitingByCorrelation, {tenant_id, correlation})) out.push_back(r.text(0));
+  return out;
 }
 
 std::optional<std::string> fallback_for(db::Database& db, std::int64_t tenant_id, const std::string& id) {
