@@ -65,8 +65,9 @@ struct Preview {
   std::map<std::string, std::int64_t> by_channel;  // email, sms, pec, appio → recipients
   std::int64_t recipients = 0;
   std::int64_t sms_cost_cents = 0;
-  std::int64_t cost_cap_cents = 0;
-  bool over_cap = false;
+  std::int64_t cost_cap_cents = 0;  // the body's cap for a calendar month (Europe/Rome)
+  std::int64_t spent_cents = 0;     // the month's alerts confirmed so far
+  bool over_cap = false;            // spent + this alert's SMS cost > cap
 };
 
 // The statistics of one channel (the channel the message was first sent on).

@@ -14,6 +14,7 @@ std::unique_ptr<Module> install(http::Router& router, const web::ModuleDeps& d,
              {"pec", d.config.alert_rate_pec},
              {"appio", d.config.alert_rate_appio}};
   o.sms_cost_cents = d.config.alert_sms_cost_cents;
+  if (d.config.demo) o.default_cost_cap_cents = kDemoMonthlyCapCents;
   o.public_url = d.config.public_url;
   m->alerts = std::make_unique<AlertService>(
       d.db, d.audit, *identity.profile, *anagrafe.register_,

@@ -344,6 +344,20 @@ std::int64_t AlertService::cost_cap(std::int64_t tenant) {
   return cap.value_or(options_.default_cost_cap_cents);
 }
 
+namespace {
+// The first instant of the calendar month (Europe/Rome) of `now`, as stored (ISO 8601 UTC).
+std::string month_start(time::TimePoint now) {
+  const auto d = time::rome_date(now);
+  return time::format_iso_utc(time::rome_day_start(time::Date{d.year(), d.month(), std::chrono::day{1}}));
+}
+}  // namespace
+
+std::int64_t AlertService::spent_this_month(std::int64_t tenant) {
+  std::int64_t spent = 0;
+  db_.read([&](db::Conn& c) { spent = store::spent_since(c, tenant, month_start(clock_.now())); });
+  return spent;
+}
+
 Preview AlertService::count(std::int64_t tenant, const std::vector<Target>& targets) {
   Preview p;
   for (const char* ch : {"email", "sms", "pec", "appio"}) p.by_channel[ch] = 0;
@@ -358,7 +372,8 @@ Preview AlertService::count(std::int64_t tenant, const std::vector<Target>& targ
   p.recipients = static_cast<std::int64_t>(targets.size());
   p.sms_cost_cents = sms * options_.sms_cost_cents;
   p.cost_cap_cents = cost_cap(tenant);
-  p.over_cap = p.sms_cost_cents > p.cost_cap_cents;
+  p.spent_cents = spent_this_month(tenant);
+  p.over_cap = p.spent_cents + p.sms_cost_cents > p.cost_cap_cents;
   return p;
 }
 
@@ -385,6 +400,9 @@ Status AlertService::confirm(const identity::Principal* who, std::int64_t tenant
   auto st = db::transact(db_, [&](db::Conn& tx) -> Result<bool> {
     if (store::set_state(tx, tenant, id, State::draft, State::sending, at) == 0)
       return false;  // pressed twice
+    // Two alerts confirmed at once share the month's cap: counted again inside the transaction.
+    if (store::spent_since(tx, tenant, month_start(now)) + p.sms_cost_cents > p.cost_cap_cents)
+      return Error::make("alerts.cost_cap", 422, std::to_string(p.sms_cost_cents));
     store::confirm(tx, tenant, id, who->subject, at, json::serialize(counts), p.sms_cost_cents,
                    p.cost_cap_cents);
     auto job = jobs::enqueue(tx, jobs::NewJob{kFanoutKind, tenant, id, id + ":0", now}, now);

@@ -46,11 +46,16 @@
 namespace sp::alerts {
 
 inline constexpr const char* kFanoutKind = "alerts.fanout";
+// The demo's monthly SMS cap per body (50 euro: about 800 SMS at 6 cents).
+inline constexpr std::int64_t kDemoMonthlyCapCents = 5000;
 
 struct Options {
   std::map<std::string, std::int64_t> rates{{"email", 50}, {"sms", 20}, {"pec", 5}, {"appio", 12}};  // per s
   std::int64_t sms_cost_cents = 6;
-  std::int64_t default_cost_cap_cents = 0;  // a body that never set one: no SMS until it does
+  // The SMS cost cap is per body and calendar month (Europe/Rome): the alerts confirmed in the month and
+  // the one being confirmed together. A body that never set one gets this (0: no SMS until it does; the
+  // demo gives every body kDemoMonthlyCapCents).
+  std::int64_t default_cost_cap_cents = 0;
   std::string public_url = "http://localhost:8080";
   std::chrono::seconds window{10};  // how far ahead the fan-out fills the outbox
   int batch = 500;                  // targets per transaction
@@ -107,6 +112,8 @@ class AlertService {
   Status cancel(const identity::Principal* who, std::int64_t tenant, const std::string& id);
   Result<Stats> stats(const identity::Principal* who, std::int64_t tenant, const std::string& id);
   std::int64_t cost_cap(std::int64_t tenant);
+  // The SMS cost of the body's alerts confirmed this calendar month (Europe/Rome).
+  std::int64_t spent_this_month(std::int64_t tenant);
   Status set_cost_cap(const identity::Principal* who, std::int64_t tenant, const std::string& euros);
   // The schools named by the body's standing school applications (codes), for the segment's choice.
   std::vector<std::string> schools(std::int64_t tenant);

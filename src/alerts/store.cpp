@@ -38,6 +38,10 @@ constexpr const char* kFinish =
     "WHERE tenant_id = $1 AND id = $2 AND state = 'sending'";
 
 constexpr const char* kCostCap = "SELECT cost_cap_cents FROM alert_settings WHERE tenant_id = $1";
+// The SMS cost of the body's alerts confirmed since $2 (the month's spending, as shown when confirmed).
+constexpr const char* kSpentSince =
+    "SELECT COALESCE(SUM(cost_cents), 0) FROM alerts WHERE tenant_id = $1 AND confirmed_at IS NOT NULL "
+    "AND confirmed_at >= $2";
 constexpr const char* kSetCostCap =
     "INSERT INTO alert_settings (tenant_id, cost_cap_cents, updated_at, updated_by) VALUES ($1, $2, $3, $4) "
     "ON CONFLICT (tenant_id) DO UPDATE SET cost_cap_cents = excluded.cost_cap_cents, "
@@ -230,6 +234,11 @@ std::int64_t next_round(db::Conn& tx, std::int64_t tenant, const std::string& id
 
 void finish(db::Conn& tx, std::int64_t tenant, const std::string& id, const std::string& at) {
   tx.exec(kFinish, {tenant, id, at});
+}
+
+std::int64_t spent_since(db::Conn& c, std::int64_t tenant, const std::string& since) {
+  auto r = c.query_one(kSpentSince, {tenant, since});
+  return r ? r->i64(0) : 0;
 }
 
 std::optional<std::int64_t> cost_cap(db::Conn& c, std::int64_t tenant) {

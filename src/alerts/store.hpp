@@ -30,6 +30,8 @@ std::int64_t next_round(db::Conn& tx, std::int64_t tenant, const std::string& id
 void finish(db::Conn& tx, std::int64_t tenant, const std::string& id, const std::string& at);
 
 std::optional<std::int64_t> cost_cap(db::Conn& c, std::int64_t tenant);
+// The SMS cost of the body's alerts confirmed at or after `since` (ISO 8601 UTC).
+std::int64_t spent_since(db::Conn& c, std::int64_t tenant, const std::string& since);
 void set_cost_cap(db::Conn& tx, std::int64_t tenant, std::int64_t cents, const std::string& by,
                   const std::string& at);
 

@@ -114,7 +114,9 @@ http::Response list_page(WebDeps& d, http::Request& req, const StaffCall& c, con
   const auto cap = d.alerts.cost_cap(c.body->id);
   page.data.set("cap_text",
                 web::ui(d.view, lang, "ui.al_cap_current",
-                        {{"cap", euros(cap)}, {"cost", euros(d.alerts.options().sms_cost_cents)}}));
+                        {{"cap", euros(cap)},
+                         {"spent", euros(d.alerts.spent_this_month(c.body->id))},
+                         {"cost", euros(d.alerts.options().sms_cost_cents)}}));
   if (identity::authorize(c.who, identity::Permission::customise_forms, c.body->id)) {
     page.data.set("cap_action", staff_base(*c.body) + "/tetto");
     page.data.set("cap_value", typed_cap.empty() ? euros(cap).substr(0, euros(cap).size() - 4) : typed_cap);
@@ -270,6 +272,7 @@ http::Response alert_page(WebDeps& d, http::Request& req, const StaffCall& c, co
     x.set("recipients_n", std::to_string(p->recipients));
     x.set("cost", euros(p->sms_cost_cents));
     x.set("cap", euros(p->cost_cap_cents));
+    x.set("spent", euros(p->spent_cents));
     x.set("over_cap", p->over_cap);
     x.set("confirm_action", base + "/conferma");
     x.set("cancel_action", base + "/annulla");

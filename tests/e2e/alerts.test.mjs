@@ -31,6 +31,8 @@ test('an operator sends a school closure to the parents of one school, and a par
 
   await page.goto(`${server.baseUrl}/backoffice/asti/avvisi`);
   await axe(page, 'the alerts list');
+  // The demo gives each body a monthly SMS cap, and the page says what was spent of it.
+  assert.match(await page.locator('#al-cap-text').innerText(), /mensile.*50,00 €.*spesi questo mese: \d+,\d\d €/);
   await submitWith(page, '#al-new');
   await axe(page, 'a new alert');
   await page.selectOption('#al-category', 'school_closure');
@@ -38,10 +40,13 @@ test('an operator sends a school closure to the parents of one school, and a par
   await page.fill('#al-body', 'Per un guasto al riscaldamento la scuola resta chiusa giovedì. La mensa è sospesa.');
   await page.click('label[for="al-seg-school"]');
   await page.selectOption('#al-school', 'rodari');
+  // Schools by the name the body lists, not by their code.
+  assert.equal((await page.locator('#al-school option:checked').textContent()).trim(), 'Scuola primaria G. Rodari');
   await submitWith(page, '#al-preview');
 
   // Before confirming: the recipients per channel and the SMS cost against the body's cap.
   await axe(page, 'the preview');
+  assert.match(await page.locator('#al-segment').innerText(), /«Scuola primaria G\. Rodari»/);
   const count = Number(await page.locator('#al-recipients').getAttribute('data-count'));
   assert.equal(count, 2, 'the two demo parents of the Rodari school');
   assert.equal(await page.locator('#al-counts tbody tr').count(), 4, 'one row per channel');

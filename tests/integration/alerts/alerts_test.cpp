@@ -141,6 +141,12 @@ TEST_P(AlertsFixture, AlertIsThrottledPausedResumedAndCancelled) {
   EXPECT_EQ(service_->resume(&who, asti_, id).error().code, "alerts.state");
 }
 
+// "12,34" for 1234 cents, as an administrator types it.
+std::string euros_text(std::int64_t cents) {
+  const auto c = std::to_string(cents % 100);
+  return std::to_string(cents / 100) + "," + (c.size() < 2 ? "0" + c : c);
+}
+
 TEST_P(AlertsFixture, AlertOverTheCostCapIsRefusedAndOnlyAdministratorsSetTheCap) {
   alerts::Options o = service_->options();
   o.default_cost_cap_cents = 0;
@@ -159,6 +165,26 @@ TEST_P(AlertsFixture, AlertOverTheCostCapIsRefusedAndOnlyAdministratorsSetTheCap
   auto novara_admin = staff(novara_, Role::body_admin);
   EXPECT_EQ(service_->set_cost_cap(&novara_admin, asti_, "99").error().code, "forbidden");
   ASSERT_TRUE(service_->confirm(&op, asti_, id).ok());
+
+  // The cap is per month: what this alert costs is spent, a second one would go over it.
+  const auto cost = p->sms_cost_cents;
+  ASSERT_GT(cost, 0);
+  EXPECT_EQ(service_->spent_this_month(asti_), cost);
+  EXPECT_EQ(service_->spent_this_month(novara_), 0) << "Asti's spending is not Novara's";
+  ASSERT_TRUE(service_->set_cost_cap(&admin, asti_, euros_text(cost * 2 - 1)).ok());
+  const auto second = draft(asti_, "all");
+  auto p2 = service_->preview(&op, asti_, second);
+  EXPECT_EQ(p2->spent_cents, cost);
+  EXPECT_TRUE(p2->over_cap);
+  EXPECT_EQ(service_->confirm(&op, asti_, second).error().code, "alerts.cost_cap");
+  // Novara's own month is untouched by Asti's alerts.
+  auto novara_op = staff(novara_);
+  EXPECT_FALSE(service_->preview(&novara_op, novara_, draft(novara_, "all"))->over_cap);
+  // A new month (Europe/Rome: 1 December 00:00 is 30 November 23:00 UTC) starts from nothing.
+  clock_->set(time::parse_iso_utc("2026-11-30T23:00:00Z").value());
+  EXPECT_EQ(service_->spent_this_month(asti_), 0);
+  EXPECT_FALSE(service_->preview(&op, asti_, second)->over_cap);
+  ASSERT_TRUE(service_->confirm(&op, asti_, second).ok());
 }
 
 TEST_P(AlertsFixture, AlertSubscriptionIsVerifiedByACodeRecordsTheConsentAndStops) {
