@@ -595,22 +595,29 @@ Status AlertService::run_fanout(jobs::JobRun& run) {
     std::vector<Planned> planned;
     auto next_slots = slots;
     bool full = false;
-    for (const auto& r : rows) {
-      const auto& t = r.target;
-      if (!r.message_id.empty() || stopped.count({t.channel, t.address})) {
-        planned.push_back({&r, 0, true});
-        continue;
+    // The gateway's rate is shared by every alert this node sends at once: the slots are reserved under
+    // the node's pace (a reservation whose round does not commit leaves a gap, never a burst).
+    {
+      std::lock_guard<std::mutex> pace_lock(pace_mutex_);
+      for (const auto& r : rows) {
+        const auto& t = r.target;
+        if (!r.message_id.empty() || stopped.count({t.channel, t.address})) {
+          planned.push_back({&r, 0, true});
+          continue;
+        }
+        auto rate = options_.rates.count(t.channel) ? options_.rates.at(t.channel) : 10;
+        const std::int64_t step = std::max<std::int64_t>(1, 1000 / std::max<std::int64_t>(rate, 1));
+        auto& slot = next_slots[t.channel];
+        // App IO's limit is per body's key; the other gateways are the node's, whoever sends.
+        auto& shared = pace_[t.channel == "appio" ? "appio:" + std::to_string(tenant) : t.channel];
+        const std::int64_t at_ms = std::max({slot, shared, epoch_ms(now)});
+        if (at_ms > horizon) {
+          full = true;
+          break;
+        }
+        slot = shared = at_ms + step;
+        planned.push_back({&r, at_ms, false});
       }
-      auto rate = options_.rates.count(t.channel) ? options_.rates.at(t.channel) : 10;
-      const std::int64_t step = std::max<std::int64_t>(1, 1000 / std::max<std::int64_t>(rate, 1));
-      auto& slot = next_slots[t.channel];
-      const std::int64_t at_ms = std::max(slot, epoch_ms(now));
-      if (at_ms > horizon) {
-        full = true;
-        break;
-      }
-      slot = at_ms + step;
-      planned.push_back({&r, at_ms, false});
     }
     if (planned.empty()) break;
     const std::int64_t new_cursor = planned.back().row->seq;

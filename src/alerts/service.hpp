@@ -27,6 +27,7 @@
 #include <chrono>
 #include <functional>
 #include <map>
+#include <mutex>
 #include <set>
 #include <string>
 #include <vector>
@@ -168,6 +169,10 @@ class AlertService {
   Options options_;
   std::function<void()> notifier_;
   SchoolName school_name_;
+  // The next free instant (ms since the epoch) of each gateway on this node, shared by every alert's
+  // fan-out: two alerts at once together keep to the gateway's rate.
+  std::mutex pace_mutex_;
+  std::map<std::string, std::int64_t> pace_;
 };
 
 }  // namespace sp::alerts

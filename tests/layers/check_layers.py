@@ -15,7 +15,10 @@ A violation is:
   * a source compiled into a domain target whose own name matches the web-file convention;
   * a domain source of module X that includes another module's store header (Y/*store.hpp): domains call
     each other's services, never their stores (jobs/store.hpp is exempt: jobs::enqueue in the caller's
-    transaction is the runner's public way in).
+    transaction is the runner's public way in);
+  * a domain source of module X whose SQL names a table another module owns (TABLE_OWNERS: the outbox is
+    the messaging module's — adapters/messaging writes it — and a module that fans messages out asks it
+    for their counts, messaging::count_by_correlation).
 
 Graph file lines (space-separated):  root DIR | web_file_regex RE | domain T | web T | forbidden T |
 source T PATH | edge FROM TO.
@@ -170,6 +173,32 @@ def foreign_store(g: Graph, source: str) -> str | None:
     return None
 
 
+# Tables read or written only by the modules listed (the first folder under src/). privacy (a person's
+# data export and erasure) and statistics (figures over every record) read across the hub by design.
+TABLE_OWNERS = {
+    "outbox": {"adapters", "messaging", "privacy", "statistics"},
+    "outbox_attempts": {"adapters", "messaging", "privacy", "statistics"},
+}
+SQL_TABLE_RE = re.compile(r"\b(?:FROM|JOIN|INTO|UPDATE)\s+([a-z_]+)\b")
+
+
+def foreign_table(g: Graph, source: str) -> str | None:
+    """The first table another module owns that `source`'s SQL names, if any."""
+    rel = os.path.relpath(os.path.normpath(source), os.path.normpath(g.root))
+    own = rel.split(os.sep)[0]
+    try:
+        with open(source, encoding="utf-8", errors="replace") as f:
+            text = f.read()
+    except OSError:
+        return None
+    text = LINE_COMMENT_RE.sub("", BLOCK_COMMENT_RE.sub("", text))
+    for m in SQL_TABLE_RE.finditer(text):
+        owners = TABLE_OWNERS.get(m.group(1))
+        if owners is not None and own not in owners:
+            return m.group(1)
+    return None
+
+
 def check(g: Graph) -> list[str]:
     problems: list[str] = []
     bad = set(g.forbidden) | set(g.web)
@@ -195,6 +224,9 @@ def check(g: Graph) -> list[str]:
             store = foreign_store(g, src)
             if store:
                 problems.append(f"{t}: {rel} uses another module's store ({store}); call its service")
+            table = foreign_table(g, src)
+            if table:
+                problems.append(f"{t}: {rel} reads another module's table ({table}); call its service")
     return problems
 
 
@@ -208,7 +240,7 @@ def main_check(path: str) -> int:
             print("  " + p)
         return 1
     print(f"layers hold: {len(g.domain)} domain targets, {n_sources} domain sources, "
-          f"none links or includes the web layer or another module's store")
+          f"none links or includes the web layer or another module's store or tables")
     return 0
 
 
@@ -276,6 +308,12 @@ def self_test() -> int:
         ("own_store_is_fine",
          {**clean_files, "mod/store.hpp": "#pragma once\n",
           "mod/service.cpp": '#include "mod/service.hpp"\n#include "mod/store.hpp"\n'}, clean_graph, True),
+        ("another_modules_table",
+         {**clean_files, "mod/service.cpp": '#include "mod/service.hpp"\n'
+          'const char* q = "SELECT status FROM outbox WHERE id = $1";\n'}, clean_graph, False),
+        ("own_table_is_fine",
+         {**clean_files, "mod/service.cpp": '#include "mod/service.hpp"\n'
+          'const char* q = "SELECT state FROM mod_items JOIN mod_rows ON 1 = 1";\n'}, clean_graph, True),
         ("include_cycle_is_fine",
          {**clean_files, "mod/model.hpp": '#pragma once\n#include "mod/service.hpp"\n'}, clean_graph, True),
     ]

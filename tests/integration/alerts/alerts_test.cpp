@@ -141,6 +141,53 @@ TEST_P(AlertsFixture, AlertIsThrottledPausedResumedAndCancelled) {
   EXPECT_EQ(service_->resume(&who, asti_, id).error().code, "alerts.state");
 }
 
+TEST_P(AlertsFixture, AlertsSentAtOnceShareTheGatewaysRate) {
+  // 10 subscribers by SMS at 2 per second with a 4-second window, two alerts to them at once: together
+  // they hand the gateway what one would (~8 in the window), each message at its own half second.
+  alerts::Options o = service_->options();
+  o.rates["sms"] = 2;
+  o.window = 4s;
+  o.batch = 5;
+  rebuild(o);
+  db().write([&](db::Conn& tx) {
+    for (int i = 0; i < 10; ++i) {
+      alerts::Subscription s;
+      s.id = "sub" + std::to_string(i);
+      s.tenant_id = asti_;
+      s.channel = "sms";
+      s.address = "+39333000001" + std::to_string(i);
+      s.topics = {"water_cut"};
+      s.state = "pending";
+      s.created_at = "2026-11-23T09:00:00Z";
+      alerts::store::upsert_subscription(tx, s);
+      alerts::store::activate(tx, asti_, s.id, s.created_at);
+    }
+  });
+  auto who = staff(asti_);
+  const auto first = draft(asti_, "topic", "", "water_cut");
+  const auto second = draft(asti_, "topic", "", "water_cut");
+  ASSERT_TRUE(service_->confirm(&who, asti_, first).ok());
+  ASSERT_TRUE(service_->confirm(&who, asti_, second).ok());
+  runner_->run_until_idle();
+  const auto handed = service_->stats(&who, asti_, first)->handed + service_->stats(&who, asti_, second)->handed;
+  EXPECT_GE(handed, 8);
+  EXPECT_LE(handed, 9) << "the two alerts share the gateway's 2 per second";
+  // The SMS handed are due at most two in any second (the jobs' due times, to the second), not four.
+  std::map<std::string, int> per_second;
+  std::int64_t jobs = 0;
+  db().read([&](db::Conn& c) {
+    for (const auto& r : c.query("SELECT j.run_at FROM jobs j JOIN outbox o ON o.id = j.payload "
+                                 "WHERE j.kind = 'messaging.send' AND o.channel = 'sms' AND o.message_type = "
+                                 "'alert'",
+                                 {})) {
+      ++per_second[r.text(0)];
+      ++jobs;
+    }
+  });
+  EXPECT_EQ(jobs, handed);
+  for (const auto& [second, n] : per_second) EXPECT_LE(n, 2) << second;
+}
+
 // "12,34" for 1234 cents, as an administrator types it.
 std::string euros_text(std::int64_t cents) {
   const auto c = std::to_string(cents % 100);
