@@ -6,6 +6,7 @@
 #include <boost/json.hpp>
 #include <cctype>
 
+#include "adapters/messaging/correlation.hpp"
 #include "adapters/messaging/outbox.hpp"
 #include "alerts/store.hpp"
 #include "core/digest.hpp"
@@ -660,7 +661,6 @@ Status AlertService::run_fanout(jobs::JobRun& run) {
         m.body = main.body;
         m.person = t.person;
         m.type = "alert";
-        m.correlation = correlation_of(id);
         for (const auto& [ch, addr] : t.fallbacks) {
           if (ch == "email" && m.channel == messaging::Channel::appio && m.fallback_recipient.empty()) {
             m.fallback_recipient = addr;  // App IO's own fallback (not on IO, opted out)
@@ -670,7 +670,8 @@ Status AlertService::run_fanout(jobs::JobRun& run) {
           m.fallbacks.push_back(texts(ch, addr));
         }
         const auto key = message_key(id, t.channel, t.address);
-        auto queued = messaging::enqueue(tx, m, messaging::EnqueueOptions{key, from_ms(p.at_ms)}, clock_);
+        auto queued = messaging::enqueue_correlated(tx, m, messaging::EnqueueOptions{key, from_ms(p.at_ms)},
+                                                    correlation_of(id), clock_);
         if (!queued) {
           // A recipient the outbox refuses (an address gone bad) is skipped, not the whole alert.
           spdlog::warn("alert {}: target {} refused by the outbox: {}", id, p.row->seq, queued.error().code);

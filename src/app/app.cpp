@@ -957,7 +957,6 @@ void App::start_pec() {
   }
   pec_receipts_ =
       std::make_unique<pec::ReceiptsReader>(*db_, std::move(accounts), trusted, message_id_domain);
-  pec_receipts_->set_acceptance_timeout(std::chrono::minutes(config_.pec_acceptance_timeout_minutes));
   pec_receipts_->register_with(*jobs_);
 }
 

@@ -149,10 +149,6 @@ const std::vector<Field>& fields() {
                            "PEM bundle of the PEC providers' certificates whose receipts are trusted; "
                            "empty: none (demo: the simulator's). Accounts: <keys_dir>/<body>/pec/account",
                            &Config::pec_trusted_certs));
-    f.push_back(int_field("pec_acceptance_timeout_minutes",
-                          "PEC: minutes after the hand-over without the provider's acceptance receipt "
-                          "(accettazione) after which the message fails and its fallback goes out",
-                          &Config::pec_acceptance_timeout_minutes, 1, 10080));
     f.push_back(
         text_field("appio_url",
                    "App IO services API base (https://api.io.pagopa.it/api/v1); empty: IO messages "

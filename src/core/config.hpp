@@ -78,7 +78,6 @@ struct Config {
   std::int64_t alert_rate_pec = 5;
   std::int64_t alert_rate_appio = 12;  // IO: 150 calls per 5 s per key, two calls per message
   std::int64_t alert_sms_cost_cents = 6;
-  std::int64_t pec_acceptance_timeout_minutes = 30;  // a PEC message without acceptance receipt then fails
   // The help desk (src/helpdesk, docs/helpdesk.md): months after closing when a ticket's texts are purged.
   std::int64_t helpdesk_retention_months = 24;
   // The audit chain's HMAC key (made when missing, mode 600) and the append-only file where each body's

@@ -41,9 +41,6 @@ struct Message {
   // (same person, type and body) carrying the rest (outbox.hpp).
   std::vector<Alternative> fallbacks;
   std::string fallback_of;  // set by the outbox on a fallback: the message it stands in for
-  // What a fan-out message belongs to ("alert:<id>"), for count_by_correlation (outbox.hpp); a
-  // fallback does not carry it. May be empty.
-  std::string correlation;
 };
 
 // A message as the outbox holds it.

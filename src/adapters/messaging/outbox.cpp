@@ -6,6 +6,7 @@
 #include <boost/json.hpp>
 
 #include "adapters/appio/wire.hpp"
+#include "adapters/messaging/correlation.hpp"
 #include "core/ids.hpp"
 #include "jobs/store.hpp"
 
@@ -235,12 +236,29 @@ std::optional<Channel> parse_channel(std::string_view s) {
   return std::nullopt;
 }
 
+namespace {
+Result<std::string> enqueue_with(db::Conn& tx, const Message& m, const EnqueueOptions& options,
+                                 const std::string& correlation, const time::Clock& clock);
+}  // namespace
+
 Result<std::string> enqueue(db::Conn& tx, const Message& m, const time::Clock& clock) {
-  return enqueue(tx, m, EnqueueOptions{}, clock);
+  return enqueue_with(tx, m, EnqueueOptions{}, {}, clock);
 }
 
 Result<std::string> enqueue(db::Conn& tx, const Message& m, const EnqueueOptions& options,
                             const time::Clock& clock) {
+  return enqueue_with(tx, m, options, {}, clock);
+}
+
+Result<std::string> enqueue_correlated(db::Conn& tx, const Message& m, const EnqueueOptions& options,
+                                       const std::string& correlation, const time::Clock& clock) {
+  if (correlation.size() > 200 || has_control(correlation)) return Error::make("messaging.correlation", 400);
+  return enqueue_with(tx, m, options, correlation, clock);
+}
+
+namespace {
+Result<std::string> enqueue_with(db::Conn& tx, const Message& m, const EnqueueOptions& options,
+                                 const std::string& correlation, const time::Clock& clock) {
   if (m.recipient.empty() || m.recipient.size() > 320 || has_control(m.recipient) ||
       m.recipient.find(' ') != std::string::npos) {
     return Error::make("messaging.recipient", 400, m.recipient);
@@ -270,11 +288,12 @@ Result<std::string> enqueue(db::Conn& tx, const Message& m, const EnqueueOptions
   tx.exec(kInsert, {id, std::int64_t{m.tenant_id}, std::string(to_string(m.channel)), m.recipient, m.subject,
                     m.body, time::format_iso_utc(now), m.fallback_recipient, m.options, m.person, m.type,
                     fallbacks_json(m.fallbacks), db::text_or_null(m.fallback_of),
-                    m.fallback_of.empty() ? db::text_or_null(m.correlation) : db::Value{nullptr}});
+                    m.fallback_of.empty() ? db::text_or_null(correlation) : db::Value{nullptr}});
   auto job = jobs::enqueue(tx, jobs::NewJob{kSendKind, m.tenant_id, id, id, run_at}, now);
   if (!job) return job.error();
   return id;
 }
+}  // namespace
 
 std::optional<StoredMessage> find_message(db::Database& db, const std::string& id) {
   return db::read_one(db, kById, {id}, from_row);

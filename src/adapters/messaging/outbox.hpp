@@ -85,18 +85,6 @@ Result<Change> apply_report(db::Database& db, std::int64_t tenant_id, const std:
 Result<Change> apply_report(db::Conn& tx, std::int64_t tenant_id, const std::string& id, Event e,
                             const std::string& detail, time::TimePoint at);
 // The message that stands in for `id` (its fallback), if one was queued.
-// The read side for a module that fans messages out (src/alerts): it never reads the outbox table itself.
-// Per channel and state, how many of the body's messages written with `correlation` (Message::correlation;
-// fallbacks not counted) there are, and whether a fallback stands in for them.
-struct StateCount {
-  std::string channel, state;
-  bool fallen_back = false;
-  std::int64_t n = 0;
-};
-std::vector<StateCount> count_by_correlation(db::Conn& c, std::int64_t tenant_id, const std::string& correlation);
-// The ids of those still waiting to be sent (queued, temporary_failure): what cancelling a fan-out cancels.
-std::vector<std::string> waiting_by_correlation(db::Conn& c, std::int64_t tenant_id,
-                                                const std::string& correlation);
 std::optional<std::string> fallback_for(db::Database& db, std::int64_t tenant_id, const std::string& id);
 // Staff: do not send a queued, failing or dead message (Change::unchanged when already cancelled).
 // Errors: not_found, messaging.state (409, detail: the state: in flight or final).
