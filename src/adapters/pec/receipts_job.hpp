@@ -19,7 +19,7 @@
 // with its reason (pec_mailbox_seen) and never believed. Messages stay on the server.
 //
 // A PEC message handed to the provider that has had NO receipt at all after the acceptance timeout
-// (configuration pec_acceptance_timeout_minutes) is failed (permanent failure, `pec.no_acceptance`) and its
+// (set_acceptance_timeout, 30 minutes by default) is failed (permanent failure, `pec.no_acceptance`) and its
 // fallback goes out, like any other channel's failure: the provider answers the acceptance within
 // minutes, so silence means the message never left. Only after its body's mailbox was read in the same run
 // (a mailbox that cannot be read fails nothing: its receipts may be waiting there).
