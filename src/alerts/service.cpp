@@ -22,7 +22,9 @@ namespace json = boost::json;
 using std::chrono::milliseconds;
 
 // What the alert's messages carry in the outbox, so that it counts them (messaging::count_by_correlation).
-std::string correlation_of(const std::string& alert_id) { return "alert:" + alert_id; }
+std::string correlation_of(const std::string& alert_id) {
+  return "alert:" + alert_id;
+}
 
 constexpr std::size_t kTitleMax = 80;
 constexpr std::size_t kBodyMax = 1000;

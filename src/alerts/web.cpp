@@ -69,7 +69,8 @@ std::string segment_text(const WebDeps& d, std::string_view lang, const Alert& a
                          return s;
                        }()}});
     case SegmentKind::school:
-      return web::ui(d.view, lang, "ui.al_segment_school_of", {{"school", d.alerts.school_name(a.tenant_id, a.segment_value, std::string(lang))}});
+      return web::ui(d.view, lang, "ui.al_segment_school_of",
+                     {{"school", d.alerts.school_name(a.tenant_id, a.segment_value, std::string(lang))}});
     case SegmentKind::topic:
       return web::ui(d.view, lang, "ui.al_segment_topic_of",
                      {{"topic", category_label(d, lang, a.category)}});
@@ -112,11 +113,10 @@ http::Response list_page(WebDeps& d, http::Request& req, const StaffCall& c, con
   page.data.set("new_href", staff_base(*c.body) + "/nuovo");
   page.data.set("public_href", public_base(*c.body));
   const auto cap = d.alerts.cost_cap(c.body->id);
-  page.data.set("cap_text",
-                web::ui(d.view, lang, "ui.al_cap_current",
-                        {{"cap", euros(cap)},
-                         {"spent", euros(d.alerts.spent_this_month(c.body->id))},
-                         {"cost", euros(d.alerts.options().sms_cost_cents)}}));
+  page.data.set("cap_text", web::ui(d.view, lang, "ui.al_cap_current",
+                                    {{"cap", euros(cap)},
+                                     {"spent", euros(d.alerts.spent_this_month(c.body->id))},
+                                     {"cost", euros(d.alerts.options().sms_cost_cents)}}));
   if (identity::authorize(c.who, identity::Permission::customise_forms, c.body->id)) {
     page.data.set("cap_action", staff_base(*c.body) + "/tetto");
     page.data.set("cap_value", typed_cap.empty() ? euros(cap).substr(0, euros(cap).size() - 4) : typed_cap);

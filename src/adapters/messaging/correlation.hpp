@@ -23,7 +23,8 @@ struct StateCount {
   bool fallen_back = false;
   std::int64_t n = 0;
 };
-std::vector<StateCount> count_by_correlation(db::Conn& c, std::int64_t tenant_id, const std::string& correlation);
+std::vector<StateCount> count_by_correlation(db::Conn& c, std::int64_t tenant_id,
+                                             const std::string& correlation);
 
 // The ids of those still waiting to be sent (queued, temporary_failure): what cancelling a fan-out cancels.
 std::vector<std::string> waiting_by_correlation(db::Conn& c, std::int64_t tenant_id,

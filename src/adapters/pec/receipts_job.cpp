@@ -167,7 +167,8 @@ Result<ReadStats> ReceiptsReader::read_mailbox(std::int64_t tenant, const Accoun
 int ReceiptsReader::expire_unanswered(std::int64_t tenant) {
   const auto now = clock_.now();
   const auto cutoff = time::format_iso_utc(now - acceptance_timeout_);
-  const auto ids = db::read_all(db_, kUnanswered, {tenant, cutoff}, [](const db::Row& r) { return r.text(0); });
+  const auto ids =
+      db::read_all(db_, kUnanswered, {tenant, cutoff}, [](const db::Row& r) { return r.text(0); });
   const auto minutes = std::chrono::duration_cast<std::chrono::minutes>(acceptance_timeout_).count();
   const std::string why =
       "pec.no_acceptance: no acceptance receipt from the provider within " + std::to_string(minutes) + " min";
@@ -183,7 +184,8 @@ int ReceiptsReader::expire_unanswered(std::int64_t tenant) {
     });
   }
   if (expired > 0)
-    spdlog::warn("pec.receipts: {} PEC message(s) of body {} without acceptance receipt failed", expired, tenant);
+    spdlog::warn("pec.receipts: {} PEC message(s) of body {} without acceptance receipt failed", expired,
+                 tenant);
   return expired;
 }
 

@@ -169,7 +169,8 @@ TEST_P(AlertsFixture, AlertsSentAtOnceShareTheGatewaysRate) {
   ASSERT_TRUE(service_->confirm(&who, asti_, first).ok());
   ASSERT_TRUE(service_->confirm(&who, asti_, second).ok());
   runner_->run_until_idle();
-  const auto handed = service_->stats(&who, asti_, first)->handed + service_->stats(&who, asti_, second)->handed;
+  const auto handed =
+      service_->stats(&who, asti_, first)->handed + service_->stats(&who, asti_, second)->handed;
   EXPECT_GE(handed, 8);
   EXPECT_LE(handed, 9) << "the two alerts share the gateway's 2 per second";
   // The SMS handed are due at most two in any second (the jobs' due times, to the second), not four.
