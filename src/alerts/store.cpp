@@ -40,7 +40,8 @@ constexpr const char* kFinish =
 constexpr const char* kCostCap = "SELECT cost_cap_cents FROM alert_settings WHERE tenant_id = $1";
 // The SMS cost of the body's alerts confirmed since $2 (the month's spending, as shown when confirmed).
 constexpr const char* kSpentSince =
-    "SELECT COALESCE(SUM(cost_cents), 0) FROM alerts WHERE tenant_id = $1 AND confirmed_at IS NOT NULL "
+    "SELECT CAST(COALESCE(SUM(cost_cents), 0) AS BIGINT) FROM alerts WHERE tenant_id = $1 "
+    "AND confirmed_at IS NOT NULL "
     "AND confirmed_at >= $2";
 constexpr const char* kSetCostCap =
     "INSERT INTO alert_settings (tenant_id, cost_cap_cents, updated_at, updated_by) VALUES ($1, $2, $3, $4) "
