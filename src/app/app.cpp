@@ -65,6 +65,9 @@ std::string operations_metrics(db::Database& db) {
       out += "# TYPE sportello_daily_registers_missing gauge\nsportello_daily_registers_missing " +
              std::to_string(missing->i64(0)) + "\n";
     });
+    // Preservation packages not accepted by their due day (docs/conservazione.md).
+    out += conservazione::ConservazioneService::overdue_metrics(
+        db, time::format_iso_date(time::rome_date(time::system_clock().now())));
     return out;
   } catch (const std::exception& e) {
     spdlog::warn("metrics: operations gauges left out: {}", e.what());

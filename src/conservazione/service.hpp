@@ -34,6 +34,7 @@
 #include "adapters/conservazione/client.hpp"
 #include "audit/service.hpp"
 #include "conservazione/model.hpp"
+#include "conservazione/sincro.hpp"
 #include "core/result.hpp"
 #include "core/time.hpp"
 #include "db/database.hpp"
@@ -79,11 +80,23 @@ class ConservazioneService {
   Status save_settings(const identity::Principal* who, tenants::TenantId tenant,
                        const std::vector<std::string>& classes);
 
+  // The body's packages not accepted by their due day (the registry managers' warning on the page).
+  Result<std::int64_t> overdue(const identity::Principal* who, tenants::TenantId tenant);
+  // Today in Rome by the service's clock: a package due before it and not accepted is overdue.
+  std::string today() const;
+  // The /metrics gauge sportello_conservazione_overdue{class=…}: every body's overdue packages by class.
+  static std::string overdue_metrics(db::Database& db, const std::string& today);
+
   static std::vector<PreservedHead> preserved_heads(db::Database& db);
   static std::chrono::seconds backoff(int attempts);
 
  private:
   int plan_registers(const tenants::Body& body, bool with_documents);
+  int plan_records(const tenants::Body& body, const std::string& klass);
+  // Makes one package (its index with the body's audit head) unless (class, object) has one; 1 if made.
+  int make_package(const tenants::Body& body, const std::string& klass, const std::string& object_id,
+                   const std::string& title, const std::string& volume, const std::string& description,
+                   const std::string& due_day, const std::vector<IndexFile>& files);
   Result<conservazione_wire::Submission> submission(const Package& p);
 
   db::Database& db_;

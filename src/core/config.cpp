@@ -248,10 +248,11 @@ const std::vector<Field>& fields() {
                            "file of other administrations' protocol SOAP interfaces, lines "
                            "\"<ipa>/<aoo> <base URL>\"; empty: none (exchange by PEC)",
                            &Config::agid_soap_endpoints));
-    f.push_back(text_field("conservazione_url",
-                           "the preservation service's API base (POST .../versamenti); empty: nothing is sent "
-                           "(demo: the local simulator)",
-                           &Config::conservazione_url));
+    f.push_back(
+        text_field("conservazione_url",
+                   "the preservation service's API base (POST .../versamenti); empty: nothing is sent "
+                   "(demo: the local simulator)",
+                   &Config::conservazione_url));
     f.push_back(text_field("conservazione_token", "the hub's Bearer credential at the preservation service",
                            &Config::conservazione_token));
     f.push_back(bool_field("sim_conservazione",
@@ -269,10 +270,8 @@ const std::vector<Field>& fields() {
 // Environment variables with the SPORTELLO_ prefix that are not settings but are allowed.
 bool is_reserved_env(const std::string& name) {
   // SPORTELLO_FAKE_CLOCK_FILE: read by the command line of test builds (core/time.hpp), not a setting.
-  static const std::set<std::string> reserved = {"SPORTELLO_CONFIG",
-                                                 "SPORTELLO_BINARY",
-                                                 "SPORTELLO_SOURCE_DIR",
-                                                 "SPORTELLO_FAKE_CLOCK_FILE"};
+  static const std::set<std::string> reserved = {"SPORTELLO_CONFIG", "SPORTELLO_BINARY",
+                                                 "SPORTELLO_SOURCE_DIR", "SPORTELLO_FAKE_CLOCK_FILE"};
   return reserved.count(name) > 0 || name.rfind("SPORTELLO_TEST_", 0) == 0;
 }
 
@@ -450,7 +449,8 @@ Result<Config> load_config(const std::string& file) {
   }
   while (!c.conservazione_url.empty() && c.conservazione_url.back() == '/') c.conservazione_url.pop_back();
   if (!c.conservazione_url.empty() && !is_http_url(c.conservazione_url))
-    return bad("conservazione_url", "expected an http:// or https:// address, got '" + c.conservazione_url + "'")
+    return bad("conservazione_url",
+               "expected an http:// or https:// address, got '" + c.conservazione_url + "'")
         .error();
   if (c.audit_key_file.empty()) return bad("audit_key_file", "must name a file").error();
   if (c.audit_anchor_file.empty()) return bad("audit_anchor_file", "must name a file").error();
@@ -552,8 +552,9 @@ std::vector<std::string> check_config(const Config& c) {
   if (!c.agid_soap_endpoints.empty() && !fs::is_regular_file(c.agid_soap_endpoints, ec))
     problems.push_back("agid_soap_endpoints: '" + c.agid_soap_endpoints + "' is not a readable file");
   if (!c.conservazione_url.empty() && c.conservazione_token.empty())
-    problems.push_back("conservazione_token: empty while conservazione_url is set (the service would refuse "
-                       "every package)");
+    problems.push_back(
+        "conservazione_token: empty while conservazione_url is set (the service would refuse "
+        "every package)");
   if (c.audit_key_file == c.audit_anchor_file) {
     problems.push_back("audit_anchor_file: the same file as audit_key_file");
   }

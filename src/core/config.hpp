@@ -96,7 +96,8 @@ struct Config {
   std::int64_t inbound_calls_per_minute = 6000;
   // The protocol exchange (docs/protocollo-interop.md): AgID's schemas' folder (empty: <share_dir>/../shared/
   // agid), the CAs trusted for incoming segnature besides the hub members' certificates (PEM; empty: none),
-  // and the directory of other administrations' SOAP interfaces (lines "<ipa>/<aoo> <base URL>"; empty: none).
+  // and the directory of other administrations' SOAP interfaces (lines "<ipa>/<aoo> <base URL>"; empty:
+  // none).
   std::string agid_schema_dir;
   std::string agid_trusted_ca_file;
   std::string agid_soap_endpoints;

@@ -136,8 +136,8 @@ TEST(Config, ExchangeAndPreservationSettingsAreReadAndChecked) {
   sp::testing::TempDir dir;
   auto path = (dir.path() / "s.toml").string();
   const auto ca = (dir.path() / "ca.pem").string();
-  std::ofstream(path) << "agid_schema_dir = \"" << dir.path().string() << "\"\nagid_trusted_ca_file = \"" << ca
-                      << "\"\nagid_soap_endpoints = \"" << (dir.path() / "soap.txt").string()
+  std::ofstream(path) << "agid_schema_dir = \"" << dir.path().string() << "\"\nagid_trusted_ca_file = \""
+                      << ca << "\"\nagid_soap_endpoints = \"" << (dir.path() / "soap.txt").string()
                       << "\"\nconservazione_url = \"https://conservatore.example/api/\"\n"
                          "sim_conservazione = false\nsim_conservazione_port = 8096\n";
   std::ofstream(ca) << "not a certificate\n";
