@@ -8,8 +8,9 @@
 //   the job conservazione.send as soon as the register exists (registers are made at 00:05 of the next
 //   day); it is due accepted by the next working day after the register's day (core/holidays.hpp:
 //   Sundays and national holidays are not working days).
-// - Documents of the classes the body chose (settings; today: the protocol's documents, documenti_protocollo)
-//   get a package each, one per document of each day's register.
+// - Documents of the classes the body chose (settings; model.hpp) get a package each: the protocol's
+//   documents with each day's register; decisions, the albo's relate and payment receipts from their
+//   modules' records (plan_records).
 // - A package is made once (UNIQUE (tenant, class, object)) with its index (sincro.hpp) stored; every
 //   attempt sends the same index under the same idempotency key ("sportello-<package id>"), so the
 //   conservator preserves it once however many times it arrives (a crash between sending and recording
