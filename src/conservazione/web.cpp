@@ -31,10 +31,12 @@ web::Data package_row(WebDeps& d, const std::string& lang, const Package& p, con
   row.set("due_day", time::it_date_text(p.due_day));
   row.set("overdue", p.state != State::accepted && p.due_day < today);
   // Accepted after its due day (a Rome day): kept visible, the law's deadline was missed.
+  bool late = false;
   if (p.state == State::accepted && !p.accepted_at.empty()) {
     auto at = time::parse_iso_utc(p.accepted_at);
-    row.set("late", at && time::format_iso_date(time::rome_date(*at)) > p.due_day);
+    late = at && time::format_iso_date(time::rome_date(*at)) > p.due_day;
   }
+  row.set("late", late);
   row.set("accepted", p.state == State::accepted);
   row.set("retryable", p.state == State::rejected || p.state == State::failed);
   row.set("receipt_id", p.receipt_id);
