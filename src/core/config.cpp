@@ -487,6 +487,19 @@ std::string sms_sender_problem(std::string_view alias) {
   return "";
 }
 
+namespace {
+// Why a set PEM bundle setting is unusable ("" when it is fine or not set): unreadable, or no certificate.
+std::string pem_bundle_problem(const std::string& key, const std::string& path) {
+  if (path.empty()) return "";
+  std::ifstream in(path);
+  std::string pem((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (!in && pem.empty()) return key + ": '" + path + "' cannot be read";
+  if (pem.find("-----BEGIN CERTIFICATE-----") == std::string::npos)
+    return key + ": '" + path + "' holds no PEM certificate (-----BEGIN CERTIFICATE-----)";
+  return "";
+}
+}  // namespace
+
 std::vector<std::string> check_config(const Config& c) {
   std::vector<std::string> problems;
   namespace fs = std::filesystem;
@@ -521,17 +534,8 @@ std::vector<std::string> check_config(const Config& c) {
     problems.push_back("keys_dir: '" + c.keys_dir + "' is not a folder");
   }
   for (const auto& p : keys::permission_problems(c.keys_dir)) problems.push_back("keys_dir: " + p);
-  if (!c.pec_trusted_certs.empty()) {
-    std::ifstream in(c.pec_trusted_certs);
-    std::string pem((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    if (!in && pem.empty()) {
-      problems.push_back("pec_trusted_certs: '" + c.pec_trusted_certs + "' cannot be read");
-    } else if (pem.find("-----BEGIN CERTIFICATE-----") == std::string::npos) {
-      problems.push_back("pec_trusted_certs: '" + c.pec_trusted_certs +
-                         "' holds no PEM certificate (-----BEGIN CERTIFICATE-----): no PEC receipt would be "
-                         "believed");
-    }
-  }
+  if (auto p = pem_bundle_problem("pec_trusted_certs", c.pec_trusted_certs); !p.empty())
+    problems.push_back(p + ": no PEC receipt would be believed");
   // The protocol exchange's files (docs/protocollo-interop.md): a name that reaches nothing would leave
   // every arrival refused (no schema), every foreign signature untrusted, every SOAP peer unknown.
   const auto schema_dir = agid_schema_dir(c);
@@ -540,15 +544,8 @@ std::vector<std::string> check_config(const Config& c) {
     if (!c.agid_schema_dir.empty())
       problems.push_back("agid_schema_dir: no segnatura_protocollo.xsd in '" + schema_dir + "'");
   }
-  if (!c.agid_trusted_ca_file.empty()) {
-    std::ifstream in(c.agid_trusted_ca_file);
-    std::string pem((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    if (!in && pem.empty())
-      problems.push_back("agid_trusted_ca_file: '" + c.agid_trusted_ca_file + "' cannot be read");
-    else if (pem.find("-----BEGIN CERTIFICATE-----") == std::string::npos)
-      problems.push_back("agid_trusted_ca_file: '" + c.agid_trusted_ca_file +
-                         "' holds no PEM certificate (-----BEGIN CERTIFICATE-----)");
-  }
+  if (auto p = pem_bundle_problem("agid_trusted_ca_file", c.agid_trusted_ca_file); !p.empty())
+    problems.push_back(p + ": no outside administration's segnatura would be trusted");
   if (!c.agid_soap_endpoints.empty() && !fs::is_regular_file(c.agid_soap_endpoints, ec))
     problems.push_back("agid_soap_endpoints: '" + c.agid_soap_endpoints + "' is not a readable file");
   if (!c.conservazione_url.empty() && c.conservazione_token.empty())
