@@ -347,9 +347,11 @@ TEST_P(ConservazioneTest, conservazione_DecisionsRelateAndReceiptsArePreservedWh
       const std::string t = std::to_string(tenant);
       c.exec(
           "INSERT INTO cases (id, tenant_id, service_code, title, form_code, form_version, applicant_cf, "
-          "applicant_name, channel, answers, state, submitted_at, deadline_days, due_date, submission_key) "
+          "applicant_name, channel, answers, state, submitted_at, deadline_days, due_date, due_day, "
+          "queue_due_day, "
+          "submission_key) "
           "VALUES ($1, $2, 'accesso-atti', 'Accesso agli atti', 'accesso', 1, 'FRRNNA78S70A479X', 'Anna', "
-          "'online', '{}', 'accepted', '2026-12-01T09:00:00Z', 30, '2026-12-31', $1)",
+          "'online', '{}', 'accepted', '2026-12-01T09:00:00Z', 30, '2026-12-31', 20818, 20818, $1)",
           {"case-" + t, tenant});
       c.exec(
           "INSERT INTO albo_publications (id, tenant_id, year, number, registered_at, act_type, issuer, "
