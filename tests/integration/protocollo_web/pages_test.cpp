@@ -122,7 +122,7 @@ TEST_P(PagesTest, AMissingSubjectKeepsWhatWasTypedAndExplainsInBothLanguages) {
   outside["correspondent_aoo_code"] = "AOO_SIM";
   r = post_multipart(kBase + "/nuovo", op, outside, doc, "en");
   EXPECT_EQ(r.status, 400);
-  EXPECT_NE(r.body.find("give its AOO's PEC address"), std::string::npos);
+  EXPECT_NE(r.body.find("outside the hub give its AOO"), std::string::npos);
   EXPECT_NE(r.body.find("value=\"AOO_SIM\""), std::string::npos);
   outside["correspondent_pec"] = "protocollo@pec.regione-simulata.example";
   r = post_multipart(kBase + "/nuovo", op, outside, doc);
