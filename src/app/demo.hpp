@@ -4,6 +4,7 @@
 #include <string>
 
 #include "albo/service.hpp"
+#include "cases/service.hpp"
 #include "catalog/service.hpp"
 #include "core/result.hpp"
 #include "db/database.hpp"
@@ -57,13 +58,15 @@ Status seed_demo_payment_services(const std::string& share_dir, tenants::TenantS
 
 // A few school-canteen applications at Asti naming two of its demo schools (the parents LDRMNA90E61Z330P
 // and BNCGLI92L55F205A for "rodari", on App IO; SPSGPP55P12F839I for "baussano", not on IO), so that an
-// alert to a school's parents has someone to reach. Written through the case store (no protocol entry: demo
-// history); skipped when they are there.
+// alert to a school's parents has someone to reach. Sent as a citizen sends one (CaseService::submit): each
+// case is registered in the protocol with its summary, in the submission's transaction; skipped (the same
+// submission keys) when they are there.
 Status seed_demo_school_cases(const std::string& share_dir, tenants::TenantService& tenants,
-                              db::Database& db);
+                              cases::CaseService& cases);
 
 // The hub's standard packages and the demo bodies' credits from <share_dir>/data/demo/packages.json, when
-// the hub has no package yet. The demo bodies keep the services of bodies.json (no package assigned).
+// the hub has no package yet. The demo bodies keep the services of bodies.json and follow the package
+// packages.json names for each (recorded, not assigned: their services and credits are not replaced).
 // The help desk's demo answers (data/demo/helpdesk.json), when its knowledge base is empty.
 Status seed_demo_helpdesk(const std::string& share_dir, helpdesk::HelpdeskService& helpdesk);
 Status seed_demo_packages(const std::string& share_dir, tenants::TenantService& tenants,
