@@ -471,6 +471,7 @@ http::Response body_package_page(WebDeps& d, http::Request& req, const StaffCall
   if (!state) return identity::staff_refusal(d.view, req, state.error());
   auto options = d.packages.options(c.who, c.body->id);
   if (!options) return identity::staff_refusal(d.view, req, options.error());
+  const auto rules = d.packages.limits(c.body->id);
   x.set("package", state->package ? state->package->name(lang) : d.view.t(lang, "ui.hub_no_package"));
   x.set("balance", std::to_string(state->balance));
   x.set("balance_text",
