@@ -229,6 +229,12 @@ const std::vector<Excluded>& excluded_tables() {
        "exported)"},
       {"hub_onboarding_drafts", "this hub's onboarding of the body, finished before anything is exported"},
       {"statistics_months", "monthly figures recomputed from the exported records (docs/statistics.md)"},
+      // The help desk (docs/helpdesk.md): the body's correspondence with this hub's service centre about
+      // this hub's service, numbered in this hub's sequence; not a record of the body's procedures.
+      {"helpdesk_tickets", "tickets to this hub's service centre, about this hub's service"},
+      {"helpdesk_events", "the history of this hub's help-desk tickets"},
+      {"helpdesk_texts", "the texts of this hub's help-desk tickets"},
+      {"helpdesk_attachments", "the attachments of this hub's help-desk tickets"},
   };
   return excluded;
 }
