@@ -230,6 +230,13 @@ test('live responses match the documented schemas', async () => {
     authorization: 'Bearer sp_chiave-inventata-che-non-esiste',
   });
 
+  // The body's preservation packages (authenticated answers in tests/integration/conservazione).
+  const packages = '/api/v1/backoffice/{slug}/conservazione/pacchetti';
+  await check(packages, '/api/v1/backoffice/asti/conservazione/pacchetti', 401);
+  await check(packages, '/api/v1/backoffice/asti/conservazione/pacchetti', 401, {
+    authorization: 'Bearer sp_chiave-inventata-che-non-esiste',
+  });
+
   // pagoPA notice numbers (public) and debt positions (authenticated answers in
   // tests/integration/payments_api).
   const nav = '/api/v1/pagopa/notice-numbers/{nav}';
