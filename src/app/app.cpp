@@ -65,6 +65,9 @@ std::string operations_metrics(db::Database& db) {
       out += "# TYPE sportello_daily_registers_missing gauge\nsportello_daily_registers_missing " +
              std::to_string(missing->i64(0)) + "\n";
     });
+    // Preservation packages not accepted by their due day (docs/conservazione.md).
+    out += conservazione::ConservazioneService::overdue_metrics(
+        db, time::format_iso_date(time::rome_date(time::system_clock().now())));
     return out;
   } catch (const std::exception& e) {
     spdlog::warn("metrics: operations gauges left out: {}", e.what());
@@ -306,8 +309,8 @@ App::App(Config config) : config_(std::move(config)) {
   // Statistics from the records (docs/statistics.md).
   statistics_ = statistics::install(router_, deps, *cases_);
   // Digital preservation (docs/conservazione.md); in demo mode the local conservator, on a free port
-  // unless SPORTELLO_SIM_CONSERVAZIONE_PORT says otherwise, started now so that the module knows its URL.
-  auto preservation = conservazione::connection_from_environment();
+  // unless sim_conservazione_port says otherwise, started now so that the module knows its URL.
+  auto preservation = conservazione::connection_from_config(config_);
   if (config_.demo && preservation.simulator && preservation.url.empty()) {
     try {
       conservazione_sim_ =
@@ -924,9 +927,7 @@ void App::start_pec() {
     ro.password = pec_sim_->password();
     ro.pec_trusted_pem = pec_sim_->identity().cert_pem;
     ro.trusted_pem = protocollo_->interop->trusted_bundle();
-    const char* schema_dir = std::getenv("SPORTELLO_AGID_SCHEMA_DIR");
-    ro.schema_dir =
-        schema_dir != nullptr && *schema_dir != '\0' ? schema_dir : config_.share_dir + "/../shared/agid";
+    ro.schema_dir = agid_schema_dir(config_);
     ro.hub_soap_base = "http://127.0.0.1:" + std::to_string(config_.port) + "/interop/soap";
     registry_sim_ = std::make_unique<protocollo::RegistrySimulator>(ro);
     protocollo_->interop->trust(registry_sim_->cert_pem());

@@ -40,14 +40,19 @@ int run_bodies_add(App& app, const std::string& file, std::ostream& out, std::os
     bodies.push_back(hub::OnboardingService::from_json(item.as_object()));
   }
   std::vector<hub::BulkError> errors;
-  auto made = app.onboarding().add_all(identity::SystemActor{"cli-onboarding"}, bodies, errors);
+  std::vector<hub::Onboarded> done;
+  auto made = app.onboarding().add_all(identity::SystemActor{"cli-onboarding"}, bodies, errors, done);
   if (!made) {
+    // Made before a stop (hub.stopped): listed as on success; the one stopped is named with its draft.
+    for (const auto& m : done)
+      out << m.slug << " " << m.tenant_id << " " << app.config().public_url << "/" << m.slug << "/\n";
     I18n i18n;
     i18n.load(app.config().share_dir + "/web/locales");
     for (const auto& e : errors) {
       err << "body " << e.index + 1 << " (" << bodies[e.index].slug
           << "): " << (e.error.field.empty() ? "-" : e.error.field) << ": "
-          << i18n.message(app.config().default_locale, e.error) << " [" << e.error.code << "]\n";
+          << i18n.message(app.config().default_locale, e.error) << " [" << e.error.code << "]"
+          << (e.draft.empty() ? "" : " draft " + e.draft) << "\n";
     }
     if (errors.empty()) err << "sportello: " << made.error().code << ": " << made.error().detail << "\n";
     return 1;

@@ -548,10 +548,19 @@ Status seed_demo_packages(const std::string& share_dir, tenants::TenantService& 
     p.min_population = o.at("min_population").as_int64();
     if (auto* m = o.if_contains("max_population")) p.max_population = m->as_int64();
     p.credits = o.at("credits").as_int64();
+    if (auto* m = o.if_contains("min_high")) p.min_high = static_cast<int>(m->as_int64());
+    if (auto* m = o.if_contains("max_high")) p.max_high = static_cast<int>(m->as_int64());
     for (const auto& [code, level] : o.at("services").as_object())
       p.items.push_back({std::string(code), static_cast<int>(level.as_int64())});
     if (auto r = packages.save_package(demo, p); !r) return r.error();
   }
+  // The package each demo body follows (its services stay those of bodies.json, within the package's limits).
+  if (auto* bodies = doc->if_contains("bodies"))
+    for (const auto& [slug, code] : bodies->as_object()) {
+      auto body = tenants.by_slug(std::string(slug));
+      if (!body) continue;
+      if (auto st = packages.record_package(demo, body->id, std::string(code.as_string())); !st) return st;
+    }
   for (const auto& [slug, credits] : doc->at("credits").as_object()) {
     auto body = tenants.by_slug(std::string(slug));
     if (!body) continue;

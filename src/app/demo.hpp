@@ -63,7 +63,8 @@ Status seed_demo_school_cases(const std::string& share_dir, tenants::TenantServi
                               db::Database& db);
 
 // The hub's standard packages and the demo bodies' credits from <share_dir>/data/demo/packages.json, when
-// the hub has no package yet. The demo bodies keep the services of bodies.json (no package assigned).
+// the hub has no package yet. The demo bodies keep the services of bodies.json and follow the package
+// packages.json names for each (recorded, not assigned: their services and credits are not replaced).
 // The help desk's demo answers (data/demo/helpdesk.json), when its knowledge base is empty.
 Status seed_demo_helpdesk(const std::string& share_dir, helpdesk::HelpdeskService& helpdesk);
 Status seed_demo_packages(const std::string& share_dir, tenants::TenantService& tenants,

@@ -4,6 +4,7 @@
 // the one truth of what a body offers; the catalog's rule holds here too (never above the level the hub
 // built for the service). The caller makes cached pages follow once it committed (their keys carry the
 // tenant directory's version: TenantService::reload()).
+#include <map>
 #include <string>
 
 #include "core/result.hpp"
@@ -17,5 +18,9 @@ namespace sp::catalog {
 Status set_level(db::Conn& tx, tenants::TenantId tenant, const std::string& code, int level);
 // Stops offering `code` (nothing when it did not). Errors: not_found.
 Status withdraw(db::Conn& tx, tenants::TenantId tenant, const std::string& code);
+// The body's offered services (code -> recorded level) read in the caller's write transaction, after
+// taking the body's lock: its `bodies` row FOR UPDATE on PostgreSQL (SQLite's single writer already
+// serialises), so two concurrent changes to one body count on each other's result.
+std::map<std::string, int> levels_for_update(db::Conn& tx, tenants::TenantId tenant);
 
 }  // namespace sp::catalog

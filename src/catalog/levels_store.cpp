@@ -11,6 +11,10 @@ constexpr const char* kLevelUpdate =
 constexpr const char* kLevelInsert =
     "INSERT INTO body_services (tenant_id, service_id, level, activated_at) VALUES ($1, $2, $3, $4)";
 constexpr const char* kLevelDelete = "DELETE FROM body_services WHERE tenant_id = $1 AND service_id = $2";
+constexpr const char* kLockBody = "SELECT id FROM bodies WHERE id = $1 FOR UPDATE";
+constexpr const char* kLevels =
+    "SELECT s.code, bs.level FROM body_services bs JOIN services s ON s.id = bs.service_id "
+    "WHERE bs.tenant_id = $1";
 
 }  // namespace
 
@@ -29,6 +33,13 @@ Status withdraw(db::Conn& tx, tenants::TenantId tenant, const std::string& code)
   if (!s) return Error::not_found("service " + code);
   tx.exec(kLevelDelete, {tenant, s->i64(0)});
   return Ok{};
+}
+
+std::map<std::string, int> levels_for_update(db::Conn& tx, tenants::TenantId tenant) {
+  if (tx.dialect() == db::Dialect::postgres) tx.query(kLockBody, {tenant});
+  std::map<std::string, int> out;
+  for (const auto& r : tx.query(kLevels, {tenant})) out[r.text(0)] = static_cast<int>(r.i64(1));
+  return out;
 }
 
 }  // namespace sp::catalog

@@ -5,7 +5,7 @@
 namespace sp::conservazione {
 
 const std::vector<std::string>& optional_classes() {
-  static const std::vector<std::string> classes{kProtocolDocuments};
+  static const std::vector<std::string> classes{kProtocolDocuments, kDecisions, kRelate, kPaymentReceipts};
   return classes;
 }
 

@@ -14,6 +14,9 @@ namespace sp::conservazione {
 // guidelines 2021 §3.1.6: sent by the next working day); the others are the body's choice.
 inline constexpr const char* kDailyRegister = "registro_giornaliero";
 inline constexpr const char* kProtocolDocuments = "documenti_protocollo";
+inline constexpr const char* kDecisions = "decisioni";  // case decisions (case_documents)
+inline constexpr const char* kRelate = "relate";        // the albo's confirmed publication reports
+inline constexpr const char* kPaymentReceipts = "ricevute_pagamento";  // pagoPA receipts that counted
 // The classes a body may choose, in the order the settings page shows them.
 const std::vector<std::string>& optional_classes();
 bool known_class(const std::string& c);
@@ -55,6 +58,16 @@ struct Receipt {
   std::string detail;
   std::string body;
   std::string received_at;
+};
+
+// A record of another module that a class preserves (decisions, relate, receipts), as read for the plan:
+// a stored file (file_id) or, for a receipt, its payload as received.
+struct Preservable {
+  std::string object_id;  // the stored file's id; the receipt's row id
+  std::string file_name;
+  std::string sha256;     // lower-case hex
+  std::string day;        // the UTC instant it was made (ISO 8601)
+  std::string reference;  // the case's id, "year/number" of the publication, the IUV
 };
 
 struct Settings {

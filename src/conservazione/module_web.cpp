@@ -1,36 +1,17 @@
 #include "conservazione/module_web.hpp"
 
-#include <cstdlib>
-#include <exception>
-
 #include "conservazione/send_job.hpp"
 #include "conservazione/web.hpp"
 
 namespace sp::conservazione {
 
-namespace {
-std::string env_text(const char* name) {
-  const char* v = std::getenv(name);
-  return v ? std::string(v) : std::string();
-}
-}  // namespace
-
-Connection connection_from_environment() {
+Connection connection_from_config(const Config& config) {
   Connection c;
-  c.url = env_text("SPORTELLO_CONSERVAZIONE_URL");
+  c.url = config.conservazione_url;
   while (!c.url.empty() && c.url.back() == '/') c.url.pop_back();
-  c.token = env_text("SPORTELLO_CONSERVAZIONE_TOKEN");
-  const auto sim = env_text("SPORTELLO_SIM_CONSERVAZIONE");
-  c.simulator = !(sim == "false" || sim == "0" || sim == "off");
-  const auto port = env_text("SPORTELLO_SIM_CONSERVAZIONE_PORT");
-  if (!port.empty()) {
-    try {
-      const long p = std::stol(port);
-      if (p >= 0 && p <= 65535) c.simulator_port = static_cast<std::uint16_t>(p);
-    } catch (const std::exception&) {
-      // not a number: a free port, as by default
-    }
-  }
+  c.token = config.conservazione_token;
+  c.simulator = config.sim_conservazione;
+  c.simulator_port = config.sim_conservazione_port;
   return c;
 }
 

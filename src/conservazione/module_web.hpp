@@ -13,17 +13,15 @@ namespace sp::conservazione {
 
 struct WebDeps;
 
-// Where the preservation service is. Read from the environment for now (SPORTELLO_CONSERVAZIONE_URL,
-// SPORTELLO_CONSERVAZIONE_TOKEN, SPORTELLO_SIM_CONSERVAZIONE=false to keep the demo's simulator off,
-// SPORTELLO_SIM_CONSERVAZIONE_PORT; docs/conservazione.md): these belong in core/config.hpp's table, and move
-// there when that header is next changed (it is included by most of the program).
+// Where the preservation service is: the settings conservazione_url, conservazione_token, sim_conservazione
+// and sim_conservazione_port (core/config.hpp, docs/conservazione.md).
 struct Connection {
   std::string url;                   // the API base (POST …/versamenti); empty: nothing is sent
   std::string token;                 // the hub's Bearer credential there
   bool simulator = true;             // demo mode starts the local conservator when no url is given
   std::uint16_t simulator_port = 0;  // its port; 0: a free one
 };
-Connection connection_from_environment();
+Connection connection_from_config(const Config& config);
 
 struct Module : web::Installed {
   std::unique_ptr<ConservazioneService> service;

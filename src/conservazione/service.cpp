@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <boost/json.hpp>
+#include <map>
+#include <set>
 
 #include "conservazione/sincro.hpp"
 #include "conservazione/store.hpp"
@@ -26,6 +28,16 @@ std::string hex_to_raw(const std::string& hex) {
 
 std::string raw_digest_of(const std::string& bytes) {
   return digest::sha256_raw(bytes);
+}
+
+// The first file's name in an index (a one-file package's file), "" when there is none.
+std::string index_file_name(const std::string& index_xml) {
+  const auto file = index_xml.find("<sincro:File");
+  if (file == std::string::npos) return {};
+  const auto start = index_xml.find("<sincro:ID>", file);
+  const auto end = index_xml.find("</sincro:ID>", start);
+  if (start == std::string::npos || end == std::string::npos) return {};
+  return index_xml.substr(start + 11, end - start - 11);
 }
 
 }  // namespace
@@ -52,12 +64,83 @@ std::chrono::seconds ConservazioneService::backoff(int attempts) {
 
 int ConservazioneService::plan() {
   std::set<tenants::TenantId> with_documents;
+  std::map<std::string, std::set<tenants::TenantId>> other;  // decisions, relate, receipts: who chose them
   db_.read([&](db::Conn& c) {
     for (auto t : store::tenants_with_class(c, kProtocolDocuments)) with_documents.insert(t);
+    for (const char* k : {kDecisions, kRelate, kPaymentReceipts})
+      for (auto t : store::tenants_with_class(c, k)) other[k].insert(t);
   });
   int made = 0;
-  for (const auto& body : tenants_.snapshot()->bodies)
+  for (const auto& body : tenants_.snapshot()->bodies) {
     made += plan_registers(*body, with_documents.count(body->id) > 0);
+    for (const auto& [klass, bodies] : other)
+      if (bodies.count(body->id)) made += plan_records(*body, klass);
+  }
+  return made;
+}
+
+// One package per decision, confirmed relata or counted receipt, made from the module's own append-only
+// record (all of them, the oldest first, at most a batch per run: a class chosen late catches up over a few
+// runs). Due, like a register, by the next working day after the day after it was made.
+int ConservazioneService::plan_records(const tenants::Body& body, const std::string& klass) {
+  constexpr int kBatch = 200;
+  std::vector<Preservable> todo;
+  db_.read([&](db::Conn& c) { todo = store::unpackaged(c, body.id, klass, kBatch); });
+  int made = 0;
+  for (const auto& r : todo) {
+    auto at = time::parse_iso_utc(r.day);
+    const auto day = at ? time::rome_date(*at) : time::rome_date(clock_.now());
+    const auto day_text = time::format_iso_date(day);
+    const auto due = time::format_iso_date(time::next_working_day(time::add_calendar_days(day, 1)));
+    std::string what;
+    if (klass == kDecisions)
+      what = "Provvedimento finale della pratica " + r.reference;
+    else if (klass == kRelate)
+      what = "Relata di pubblicazione all'albo n. " + r.reference;
+    else
+      what = "Ricevuta di pagamento pagoPA, IUV " + r.reference;
+    made += make_package(body, klass, r.object_id, r.file_name,
+                         body.fiscal_code + "/" + klass + "/" + day_text + "/" + r.object_id,
+                         what + ": " + r.file_name, due, {IndexFile{r.file_name, hex_to_raw(r.sha256)}});
+  }
+  return made;
+}
+
+int ConservazioneService::make_package(const tenants::Body& body, const std::string& klass,
+                                       const std::string& object_id, const std::string& title,
+                                       const std::string& volume, const std::string& description,
+                                       const std::string& due_day, const std::vector<IndexFile>& files) {
+  const std::string made_at = time::format_iso_utc(clock_.now());
+  int made = 0;
+  Package p;
+  p.id = ids::uuid_v7();
+  p.tenant_id = body.id;
+  p.klass = klass;
+  p.object_id = object_id;
+  p.title = title;
+  p.idempotency_key = kKeyPrefix + p.id;
+  p.due_day = due_day;
+  p.next_attempt_at = made_at;
+  p.created_at = made_at;
+  db_.write([&](db::Conn& tx) {
+    const auto head = audit::AuditService::head(tx, body.id);
+    p.audit_head_seq = head.seq;
+    p.audit_head_hash = head.hash;
+    IndexInput in;
+    in.package_id = p.id;
+    in.volume_id = volume;
+    in.description = description;
+    in.body_name = body.name;
+    in.body_fiscal_code = body.fiscal_code;
+    in.klass = klass;
+    in.made_at = made_at;
+    in.audit_head_seq = head.seq;
+    in.audit_head_hash = head.hash;
+    in.files = files;
+    p.index_xml = build_index(in);
+    p.index_sha256 = digest::sha256_hex(p.index_xml);
+    if (store::insert_package(tx, p)) ++made;
+  });
   return made;
 }
 
@@ -72,41 +155,11 @@ int ConservazioneService::plan_registers(const tenants::Body& body, bool with_do
     done_registers = store::packaged_objects(c, body.id, kDailyRegister);
     if (with_documents) done_documents = store::packaged_objects(c, body.id, kProtocolDocuments);
   });
-  const auto now = clock_.now();
-  const std::string made_at = time::format_iso_utc(now);
   int made = 0;
   auto make = [&](const std::string& klass, const std::string& object_id, const std::string& title,
                   const std::string& volume, const std::string& description, const std::string& due_day,
                   const std::vector<IndexFile>& files) {
-    Package p;
-    p.id = ids::uuid_v7();
-    p.tenant_id = body.id;
-    p.klass = klass;
-    p.object_id = object_id;
-    p.title = title;
-    p.idempotency_key = kKeyPrefix + p.id;
-    p.due_day = due_day;
-    p.next_attempt_at = made_at;
-    p.created_at = made_at;
-    db_.write([&](db::Conn& tx) {
-      const auto head = audit::AuditService::head(tx, body.id);
-      p.audit_head_seq = head.seq;
-      p.audit_head_hash = head.hash;
-      IndexInput in;
-      in.package_id = p.id;
-      in.volume_id = volume;
-      in.description = description;
-      in.body_name = body.name;
-      in.body_fiscal_code = body.fiscal_code;
-      in.klass = klass;
-      in.made_at = made_at;
-      in.audit_head_seq = head.seq;
-      in.audit_head_hash = head.hash;
-      in.files = files;
-      p.index_xml = build_index(in);
-      p.index_sha256 = digest::sha256_hex(p.index_xml);
-      if (store::insert_package(tx, p)) ++made;
-    });
+    made += make_package(body, klass, object_id, title, volume, description, due_day, files);
   };
   for (const auto& info : *list) {
     auto day = time::parse_iso_date(info.day);
@@ -161,16 +214,18 @@ Result<conservazione_wire::Submission> ConservazioneService::submission(const Pa
         {protocollo::DailyRegisterService::file_name(reg->info, "json"), "application/json", reg->json});
     s.files.push_back(
         {protocollo::DailyRegisterService::file_name(reg->info, "pdf"), "application/pdf", reg->pdf});
+  } else if (p.klass == kPaymentReceipts) {
+    std::string payload;
+    db_.read([&](db::Conn& c) { payload = store::receipt_payload(c, p.tenant_id, p.object_id); });
+    if (payload.empty()) return Error::make("conservazione.not_found", 404, "receipt " + p.object_id);
+    s.files.push_back({index_file_name(p.index_xml), "application/xml", payload});
   } else {
     auto meta = files_.get(p.tenant_id, p.object_id);
     auto bytes = files_.read_content(p.tenant_id, p.object_id);
     if (!meta || !bytes || !*bytes) return Error::make("conservazione.not_found", 404, "file " + p.object_id);
     // The name the index gives (the protocol's document name), from the index itself.
-    const auto start = p.index_xml.find("<sincro:ID>", p.index_xml.find("<sincro:File"));
-    const auto end = p.index_xml.find("</sincro:ID>", start);
-    std::string name = meta->file_name;
-    if (start != std::string::npos && end != std::string::npos)
-      name = p.index_xml.substr(start + 11, end - start - 11);
+    std::string name = index_file_name(p.index_xml);
+    if (name.empty()) name = meta->file_name;
     s.files.push_back({name, meta->mime_type, **bytes});
   }
   // The bytes must still be what the index says (never send a changed file as the original).
@@ -256,6 +311,34 @@ Result<std::vector<Package>> ConservazioneService::list(const identity::Principa
     return st.error();
   std::vector<Package> out;
   db_.read([&](db::Conn& c) { out = store::packages(c, tenant, std::clamp(limit, 1, 1000)); });
+  return out;
+}
+
+Result<std::int64_t> ConservazioneService::overdue(const identity::Principal* who, tenants::TenantId tenant) {
+  if (auto st = identity::authorize(who, identity::Permission::annul_protocol, tenant); !st)
+    return st.error();
+  std::int64_t n = 0;
+  db_.read([&](db::Conn& c) { n = store::overdue_count(c, tenant, today()); });
+  return n;
+}
+
+std::string ConservazioneService::today() const {
+  return time::format_iso_date(time::rome_date(clock_.now()));
+}
+
+std::string ConservazioneService::overdue_metrics(db::Database& db, const std::string& today) {
+  std::string out = "# TYPE sportello_conservazione_overdue gauge\n";
+  std::vector<std::pair<std::string, std::int64_t>> rows;
+  db.read([&](db::Conn& c) { rows = store::overdue_by_class(c, today); });
+  // Every class has its line, 0 when nothing is late, so an alert rule sees the series disappear never.
+  std::vector<std::string> classes{kDailyRegister};
+  for (const auto& k : optional_classes()) classes.push_back(k);
+  for (const auto& k : classes) {
+    std::int64_t n = 0;
+    for (const auto& [klass, count] : rows)
+      if (klass == k) n = count;
+    out += "sportello_conservazione_overdue{class=\"" + k + "\"} " + std::to_string(n) + "\n";
+  }
   return out;
 }
 

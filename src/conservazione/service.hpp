@@ -8,8 +8,9 @@
 //   the job conservazione.send as soon as the register exists (registers are made at 00:05 of the next
 //   day); it is due accepted by the next working day after the register's day (core/holidays.hpp:
 //   Sundays and national holidays are not working days).
-// - Documents of the classes the body chose (settings; today: the protocol's documents, documenti_protocollo)
-//   get a package each, one per document of each day's register.
+// - Documents of the classes the body chose (settings; model.hpp) get a package each: the protocol's
+//   documents with each day's register; decisions, the albo's relate and payment receipts from their
+//   modules' records (plan_records).
 // - A package is made once (UNIQUE (tenant, class, object)) with its index (sincro.hpp) stored; every
 //   attempt sends the same index under the same idempotency key ("sportello-<package id>"), so the
 //   conservator preserves it once however many times it arrives (a crash between sending and recording
@@ -34,6 +35,7 @@
 #include "adapters/conservazione/client.hpp"
 #include "audit/service.hpp"
 #include "conservazione/model.hpp"
+#include "conservazione/sincro.hpp"
 #include "core/result.hpp"
 #include "core/time.hpp"
 #include "db/database.hpp"
@@ -79,11 +81,23 @@ class ConservazioneService {
   Status save_settings(const identity::Principal* who, tenants::TenantId tenant,
                        const std::vector<std::string>& classes);
 
+  // The body's packages not accepted by their due day (the registry managers' warning on the page).
+  Result<std::int64_t> overdue(const identity::Principal* who, tenants::TenantId tenant);
+  // Today in Rome by the service's clock: a package due before it and not accepted is overdue.
+  std::string today() const;
+  // The /metrics gauge sportello_conservazione_overdue{class=…}: every body's overdue packages by class.
+  static std::string overdue_metrics(db::Database& db, const std::string& today);
+
   static std::vector<PreservedHead> preserved_heads(db::Database& db);
   static std::chrono::seconds backoff(int attempts);
 
  private:
   int plan_registers(const tenants::Body& body, bool with_documents);
+  int plan_records(const tenants::Body& body, const std::string& klass);
+  // Makes one package (its index with the body's audit head) unless (class, object) has one; 1 if made.
+  int make_package(const tenants::Body& body, const std::string& klass, const std::string& object_id,
+                   const std::string& title, const std::string& volume, const std::string& description,
+                   const std::string& due_day, const std::vector<IndexFile>& files);
   Result<conservazione_wire::Submission> submission(const Package& p);
 
   db::Database& db_;

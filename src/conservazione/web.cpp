@@ -30,6 +30,13 @@ web::Data package_row(WebDeps& d, const std::string& lang, const Package& p, con
   row.set("attempts", std::to_string(p.attempts));
   row.set("due_day", time::it_date_text(p.due_day));
   row.set("overdue", p.state != State::accepted && p.due_day < today);
+  // Accepted after its due day (a Rome day): kept visible, the law's deadline was missed.
+  bool late = false;
+  if (p.state == State::accepted && !p.accepted_at.empty()) {
+    auto at = time::parse_iso_utc(p.accepted_at);
+    late = at && time::format_iso_date(time::rome_date(*at)) > p.due_day;
+  }
+  row.set("late", late);
   row.set("accepted", p.state == State::accepted);
   row.set("retryable", p.state == State::rejected || p.state == State::failed);
   row.set("receipt_id", p.receipt_id);
@@ -40,10 +47,6 @@ web::Data package_row(WebDeps& d, const std::string& lang, const Package& p, con
   return row;
 }
 
-std::string today_iso() {
-  return time::format_iso_date(time::rome_date(time::system_clock().now()));
-}
-
 http::Response list_page(WebDeps& d, http::Request& req, const StaffCall& c, const Error* error) {
   const auto& lang = req.ctx.locale;
   auto packages = d.service.list(c.who, c.body->id);
@@ -52,7 +55,7 @@ http::Response list_page(WebDeps& d, http::Request& req, const StaffCall& c, con
                                 d.view.t(lang, "ui.conservazione_title"), "", "", false);
   p.data.set("title", p.title);
   const std::string base = base_of(c);
-  const std::string today = today_iso();
+  const std::string today = d.service.today();
   web::Data rows = web::list();
   int waiting = 0;
   for (const auto& pk : *packages) {
@@ -61,6 +64,9 @@ http::Response list_page(WebDeps& d, http::Request& req, const StaffCall& c, con
   }
   p.data.set("packages", rows);
   p.data.set("has_packages", !packages->empty());
+  // Counted over every package of the body, not only the page's.
+  auto overdue = d.service.overdue(c.who, c.body->id);
+  if (overdue && *overdue > 0) p.data.set("overdue_count", std::to_string(*overdue));
   p.data.set("waiting", std::to_string(waiting));
   p.data.set("has_waiting", waiting > 0);
   p.data.set("settings_href", base + "/impostazioni");
@@ -86,7 +92,7 @@ http::Response package_get(WebDeps& d, http::Request& req, const StaffCall& c) {
                                 d.view.t(lang, "ui.conservazione_package_title"), "ui.conservazione_title",
                                 base, true);
   p.data.set("title", p.title);
-  p.data.set("package", package_row(d, lang, *pk, base, today_iso()));
+  p.data.set("package", package_row(d, lang, *pk, base, d.service.today()));
   p.data.set("index_xml", pk->index_xml);
   p.data.set("index_sha256", pk->index_sha256);
   p.data.set("idempotency_key", pk->idempotency_key);

@@ -236,6 +236,32 @@ const std::vector<Field>& fields() {
                           "inbound calls let through per body, system and caller address per minute (429 "
                           "beyond); the pagoPA node makes three per payment",
                           &Config::inbound_calls_per_minute, 1, 10'000'000));
+    f.push_back(text_field("agid_schema_dir",
+                           "folder of AgID's protocol schemas (segnatura_protocollo.xsd, ...); empty: "
+                           "<share_dir>/../shared/agid",
+                           &Config::agid_schema_dir));
+    f.push_back(text_field("agid_trusted_ca_file",
+                           "PEM bundle of the certificate authorities trusted for incoming segnature besides "
+                           "the hub members' certificates; empty: none",
+                           &Config::agid_trusted_ca_file));
+    f.push_back(text_field("agid_soap_endpoints",
+                           "file of other administrations' protocol SOAP interfaces, lines "
+                           "\"<ipa>/<aoo> <base URL>\"; empty: none (exchange by PEC)",
+                           &Config::agid_soap_endpoints));
+    f.push_back(
+        text_field("conservazione_url",
+                   "the preservation service's API base (POST .../versamenti); empty: nothing is sent "
+                   "(demo: the local simulator)",
+                   &Config::conservazione_url));
+    f.push_back(text_field("conservazione_token", "the hub's Bearer credential at the preservation service",
+                           &Config::conservazione_token));
+    f.push_back(bool_field("sim_conservazione",
+                           "start the local conservator simulator in demo mode when conservazione_url is "
+                           "empty (false: off)",
+                           &Config::sim_conservazione));
+    f.push_back(int_field("sim_conservazione_port",
+                          "port of the local conservator simulator in demo mode (0: a free one)",
+                          &Config::sim_conservazione_port, 0, 65535));
     return f;
   }();
   return all;
@@ -244,21 +270,8 @@ const std::vector<Field>& fields() {
 // Environment variables with the SPORTELLO_ prefix that are not settings but are allowed.
 bool is_reserved_env(const std::string& name) {
   // SPORTELLO_FAKE_CLOCK_FILE: read by the command line of test builds (core/time.hpp), not a setting.
-  // SPORTELLO_AGID_*: read by the protocol module (docs/protocollo-interop.md, "Schemas at run time" and
-  // "Outside the hub") until they move into Config; refused here they could not be used with `serve`.
-  // The preservation service's four: read by src/conservazione (module_web.hpp, docs/conservazione.md)
-  // until they join the table below (adding fields to Config rebuilds most of the program).
-  static const std::set<std::string> reserved = {"SPORTELLO_CONFIG",
-                                                 "SPORTELLO_BINARY",
-                                                 "SPORTELLO_SOURCE_DIR",
-                                                 "SPORTELLO_FAKE_CLOCK_FILE",
-                                                 "SPORTELLO_AGID_SCHEMA_DIR",
-                                                 "SPORTELLO_AGID_TRUSTED_CA_FILE",
-                                                 "SPORTELLO_AGID_SOAP_ENDPOINTS",
-                                                 "SPORTELLO_CONSERVAZIONE_URL",
-                                                 "SPORTELLO_CONSERVAZIONE_TOKEN",
-                                                 "SPORTELLO_SIM_CONSERVAZIONE",
-                                                 "SPORTELLO_SIM_CONSERVAZIONE_PORT"};
+  static const std::set<std::string> reserved = {"SPORTELLO_CONFIG", "SPORTELLO_BINARY",
+                                                 "SPORTELLO_SOURCE_DIR", "SPORTELLO_FAKE_CLOCK_FILE"};
   return reserved.count(name) > 0 || name.rfind("SPORTELLO_TEST_", 0) == 0;
 }
 
@@ -434,6 +447,11 @@ Result<Config> load_config(const std::string& file) {
   if (c.default_locale != "it" && c.default_locale != "en") {
     return bad("default_locale", "must be it or en, got '" + c.default_locale + "'").error();
   }
+  while (!c.conservazione_url.empty() && c.conservazione_url.back() == '/') c.conservazione_url.pop_back();
+  if (!c.conservazione_url.empty() && !is_http_url(c.conservazione_url))
+    return bad("conservazione_url",
+               "expected an http:// or https:// address, got '" + c.conservazione_url + "'")
+        .error();
   if (c.audit_key_file.empty()) return bad("audit_key_file", "must name a file").error();
   if (c.audit_anchor_file.empty()) return bad("audit_anchor_file", "must name a file").error();
   if (c.keys_dir.empty()) return bad("keys_dir", "must name a folder").error();
@@ -469,6 +487,19 @@ std::string sms_sender_problem(std::string_view alias) {
   return "";
 }
 
+namespace {
+// Why a set PEM bundle setting is unusable ("" when it is fine or not set): unreadable, or no certificate.
+std::string pem_bundle_problem(const std::string& key, const std::string& path) {
+  if (path.empty()) return "";
+  std::ifstream in(path);
+  std::string pem((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (!in && pem.empty()) return key + ": '" + path + "' cannot be read";
+  if (pem.find("-----BEGIN CERTIFICATE-----") == std::string::npos)
+    return key + ": '" + path + "' holds no PEM certificate (-----BEGIN CERTIFICATE-----)";
+  return "";
+}
+}  // namespace
+
 std::vector<std::string> check_config(const Config& c) {
   std::vector<std::string> problems;
   namespace fs = std::filesystem;
@@ -503,21 +534,32 @@ std::vector<std::string> check_config(const Config& c) {
     problems.push_back("keys_dir: '" + c.keys_dir + "' is not a folder");
   }
   for (const auto& p : keys::permission_problems(c.keys_dir)) problems.push_back("keys_dir: " + p);
-  if (!c.pec_trusted_certs.empty()) {
-    std::ifstream in(c.pec_trusted_certs);
-    std::string pem((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    if (!in && pem.empty()) {
-      problems.push_back("pec_trusted_certs: '" + c.pec_trusted_certs + "' cannot be read");
-    } else if (pem.find("-----BEGIN CERTIFICATE-----") == std::string::npos) {
-      problems.push_back("pec_trusted_certs: '" + c.pec_trusted_certs +
-                         "' holds no PEM certificate (-----BEGIN CERTIFICATE-----): no PEC receipt would be "
-                         "believed");
-    }
+  if (auto p = pem_bundle_problem("pec_trusted_certs", c.pec_trusted_certs); !p.empty())
+    problems.push_back(p + ": no PEC receipt would be believed");
+  // The protocol exchange's files (docs/protocollo-interop.md): a name that reaches nothing would leave
+  // every arrival refused (no schema), every foreign signature untrusted, every SOAP peer unknown.
+  const auto schema_dir = agid_schema_dir(c);
+  if (!fs::is_regular_file(fs::path(schema_dir) / "segnatura_protocollo.xsd", ec)) {
+    // Only an error when set: the default folder is optional (arrivals are then refused, with the reason).
+    if (!c.agid_schema_dir.empty())
+      problems.push_back("agid_schema_dir: no segnatura_protocollo.xsd in '" + schema_dir + "'");
   }
+  if (auto p = pem_bundle_problem("agid_trusted_ca_file", c.agid_trusted_ca_file); !p.empty())
+    problems.push_back(p + ": no outside administration's segnatura would be trusted");
+  if (!c.agid_soap_endpoints.empty() && !fs::is_regular_file(c.agid_soap_endpoints, ec))
+    problems.push_back("agid_soap_endpoints: '" + c.agid_soap_endpoints + "' is not a readable file");
+  if (!c.conservazione_url.empty() && c.conservazione_token.empty())
+    problems.push_back(
+        "conservazione_token: empty while conservazione_url is set (the service would refuse "
+        "every package)");
   if (c.audit_key_file == c.audit_anchor_file) {
     problems.push_back("audit_anchor_file: the same file as audit_key_file");
   }
   return problems;
+}
+
+std::string agid_schema_dir(const Config& c) {
+  return c.agid_schema_dir.empty() ? c.share_dir + "/../shared/agid" : c.agid_schema_dir;
 }
 
 namespace {

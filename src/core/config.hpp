@@ -94,6 +94,19 @@ struct Config {
   // Inbound calls let through per body, system and caller address per minute. The pagoPA node calls from
   // a handful of addresses three times per payment: a comune's tax deadline means hundreds a minute.
   std::int64_t inbound_calls_per_minute = 6000;
+  // The protocol exchange (docs/protocollo-interop.md): AgID's schemas' folder (empty: <share_dir>/../shared/
+  // agid), the CAs trusted for incoming segnature besides the hub members' certificates (PEM; empty: none),
+  // and the directory of other administrations' SOAP interfaces (lines "<ipa>/<aoo> <base URL>"; empty:
+  // none).
+  std::string agid_schema_dir;
+  std::string agid_trusted_ca_file;
+  std::string agid_soap_endpoints;
+  // The preservation service (docs/conservazione.md): its API base (empty: nothing is sent, demo: the
+  // simulator), the hub's Bearer credential there, and the demo's simulated conservator and its port.
+  std::string conservazione_url;
+  std::string conservazione_token;
+  bool sim_conservazione = true;
+  std::uint16_t sim_conservazione_port = 0;  // 0: a free one
 
   // Where each setting's value came from ("default", the file path, or the env var name).
   std::map<std::string, std::string> sources;
@@ -112,6 +125,8 @@ Result<Config> load_config(const std::string& file);
 std::vector<std::string> check_config(const Config& config);
 // Why `alias` cannot be an SMS sender (AGCOM rules, see Config::sms_sender), or "" when it can.
 std::string sms_sender_problem(std::string_view alias);
+// The folder of AgID's schemas: agid_schema_dir, or <share_dir>/../shared/agid when it is empty.
+std::string agid_schema_dir(const Config& config);
 // Prints "key = value  (source)" lines.
 std::string describe_config(const Config& config);
 

@@ -1,6 +1,7 @@
 // POST /api/v1/hub/bodies: onboarding by program (docs/hub.md, docs/openapi.yaml). The caller is a hub
 // API key (tenant 0) with the scope hub:write; the body is one body's JSON, an array of them, or
-// {"bodies": [...]} (a union's members at once: all checked before any is made).
+// {"bodies": [...]} (a union's members at once: all checked before any is made; a making that stops
+// half-way answers 503 hub.stopped with the bodies made before it and the draft that holds the one stopped).
 #include <boost/json.hpp>
 
 #include "hub/web.hpp"
@@ -40,7 +41,17 @@ http::Response add_bodies(WebDeps& d, http::Request& req) {
     bodies.push_back(OnboardingService::from_json(item.as_object()));
   }
   std::vector<BulkError> errors;
-  auto made = d.onboarding.add_all(identity::SystemActor{"api-key:" + key->key_id}, bodies, errors);
+  std::vector<Onboarded> done;
+  auto made = d.onboarding.add_all(identity::SystemActor{"api-key:" + key->key_id}, bodies, errors, done);
+  auto listed = [&](const std::vector<Onboarded>& list) {
+    json::array out;
+    for (const auto& m : list)
+      out.push_back(json::object{{"id", m.tenant_id},
+                                 {"slug", m.slug},
+                                 {"portal", d.public_url + "/" + m.slug + "/"},
+                                 {"admin_staff_id", m.admin_staff_id}});
+    return out;
+  };
   if (!made) {
     auto r = web::json_error(d.view, req, made.error());
     // Which body of the request: the envelope plus its index (and every refused body's).
@@ -53,23 +64,19 @@ http::Response add_bodies(WebDeps& d, http::Request& req) {
                        {"error", e.error.code},
                        {"message", d.view.i18n().message(req.ctx.locale, e.error)}};
         if (!e.error.field.empty()) o["field"] = e.error.field;
+        if (!e.draft.empty()) o["draft"] = e.draft;
         all.push_back(o);
       }
       if (auto* inner = env.as_object().if_contains("error"); inner && inner->is_object() && !errors.empty())
         inner->as_object()["index"] = errors.front().index;
       env.as_object()["errors"] = all;
+      // A making that stopped half-way: the bodies made before it (the request's order).
+      env.as_object()["bodies"] = listed(done);
       r.body = json::serialize(env);
     }
     return r;
   }
-  json::array out;
-  for (const auto& m : *made) {
-    out.push_back(json::object{{"id", m.tenant_id},
-                               {"slug", m.slug},
-                               {"portal", d.public_url + "/" + m.slug + "/"},
-                               {"admin_staff_id", m.admin_staff_id}});
-  }
-  return web::json_response(json::object{{"bodies", out}}, 201);
+  return web::json_response(json::object{{"bodies", listed(*made)}}, 201);
 }
 
 }  // namespace

@@ -41,6 +41,9 @@ struct Package {
   std::int64_t min_population = 0;
   std::optional<std::int64_t> max_population;
   std::int64_t credits = 0;
+  // Limits on high-interactivity services for the bodies that received it (none: the hub's rules).
+  std::optional<int> min_high;
+  std::optional<int> max_high;
   std::vector<PackageItem> items;
   std::string updated_at;
   std::string updated_by;
@@ -75,6 +78,8 @@ struct BodyPackage {
   std::int64_t balance = 0;
   int high = 0;      // services offered at level 3 or 4 (as delivered)
   int services = 0;  // services offered
+  int min_high = 0;  // the limits in force: its package's, else the hub's rules
+  int max_high = 0;
 };
 
 // A service of the catalog as one body may have it: its level now (0: not offered), the highest level the

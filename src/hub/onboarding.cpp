@@ -360,57 +360,90 @@ Result<Onboarded> OnboardingService::finish(const identity::Principal* who, cons
   auto d = draft(who, id);
   if (!d) return d.error();
   if (!d->completed_at.empty()) return Error::make("hub.draft_done", 409, id);
-  boost::system::error_code ec;
-  auto pv = json::parse(d->progress.empty() ? "{}" : d->progress, ec);
-  json::object progress = !ec && pv.is_object() ? pv.as_object() : json::object{};
-  auto save = [&](const json::object& p, tenants::TenantId tenant) {
-    d->progress = json::serialize(p);
-    d->tenant_id = tenant;
-    d->updated_at = now_iso();
-    db_.write([&](db::Conn& tx) { store_.update_draft(tx, *d, json::serialize(to_json(d->body))); });
-  };
-  auto made = make(who, d->body, progress, save);
-  if (!made) return made.error();
-  d->completed_at = now_iso();
-  save(progress, made->tenant_id);
-  return made;
+  return make_tracked(who, *d);
 }
 
-Result<Onboarded> OnboardingService::add(const identity::Actor& who, const NewBody& b) {
-  json::object progress;
-  return make(who, b, progress, [](const json::object&, tenants::TenantId) {});
+Result<Onboarded> OnboardingService::make_tracked(const identity::Actor& who, Draft& d) {
+  boost::system::error_code ec;
+  auto pv = json::parse(d.progress.empty() ? "{}" : d.progress, ec);
+  json::object progress = !ec && pv.is_object() ? pv.as_object() : json::object{};
+  auto save = [&](const json::object& p, tenants::TenantId tenant) {
+    d.progress = json::serialize(p);
+    d.tenant_id = tenant;
+    d.updated_at = now_iso();
+    db_.write([&](db::Conn& tx) { store_.update_draft(tx, d, json::serialize(to_json(d.body))); });
+  };
+  try {
+    auto made = make(who, d.body, progress, save);
+    if (!made) return made.error();
+    d.completed_at = now_iso();
+    save(progress, made->tenant_id);
+    return made;
+  } catch (const std::exception&) {
+    // What was made is in the draft (saved after each part): finishing it continues from there.
+    return Error::make("hub.stopped", 503, d.id);
+  }
+}
+
+Result<Onboarded> OnboardingService::add(const identity::Actor& who, const NewBody& b,
+                                         std::string* draft_id) {
+  if (const auto* staff = std::get_if<const identity::Principal*>(&who)) {
+    if (auto st = identity::authorize(*staff, Permission::manage_hub, 0); !st) return st.error();
+  } else if (std::get<identity::SystemActor>(who).name.empty()) {
+    return Error::forbidden("system actor without a name");
+  }
+  // A body refused by the checks leaves nothing behind, not even a draft.
+  if (auto st = validate(normalised(b)); !st) return st.error();
+  Draft d;
+  d.id = ids::random_token(16);
+  if (const auto* staff = std::get_if<const identity::Principal*>(&who))
+    d.created_by = (*staff)->subject;
+  else
+    d.created_by = "system:" + std::get<identity::SystemActor>(who).name;
+  d.created_at = d.updated_at = now_iso();
+  d.step = kSteps;
+  d.body = b;
+  d.progress = "{}";
+  db_.write([&](db::Conn& tx) { store_.insert_draft(tx, d, json::serialize(to_json(d.body))); });
+  if (draft_id != nullptr) *draft_id = d.id;
+  return make_tracked(who, d);
 }
 
 Result<std::vector<Onboarded>> OnboardingService::add_all(const identity::Actor& who,
                                                           const std::vector<NewBody>& bodies,
-                                                          std::vector<BulkError>& errors) {
-  std::set<std::string> slugs, hosts, emails, fiscal_codes;
+                                                          std::vector<BulkError>& errors,
+                                                          std::vector<Onboarded>& made) {
+  std::set<std::string> slugs, hosts, emails, fiscal_codes, ipa_codes;
   for (std::size_t i = 0; i < bodies.size(); ++i) {
     const auto b = normalised(bodies[i]);
     if (auto st = validate(b); !st) {
-      errors.push_back({i, st.error()});
+      errors.push_back({i, st.error(), {}});
       continue;
     }
     if (!slugs.insert(b.slug).second)
-      errors.push_back({i, field_error("hub.slug_taken", "slug", b.slug)});
+      errors.push_back({i, field_error("hub.slug_taken", "slug", b.slug), {}});
     else if (!b.host_name.empty() && !hosts.insert(b.host_name).second)
-      errors.push_back({i, field_error("hub.host_taken", "host_name", b.host_name)});
+      errors.push_back({i, field_error("hub.host_taken", "host_name", b.host_name), {}});
     else if (!emails.insert(b.admin_email).second)
-      errors.push_back({i, field_error("hub.email_taken", "admin_email", b.admin_email)});
+      errors.push_back({i, field_error("hub.email_taken", "admin_email", b.admin_email), {}});
     else if (!fiscal_codes.insert(b.fiscal_code).second)
-      errors.push_back({i, field_error("hub.fiscal_code_taken", "fiscal_code", b.fiscal_code)});
+      errors.push_back({i, field_error("hub.fiscal_code_taken", "fiscal_code", b.fiscal_code), {}});
+    else if (!ipa_codes.insert(b.ipa_code).second)
+      errors.push_back({i, field_error("hub.ipa_code_taken", "ipa_code", b.ipa_code), {}});
   }
   if (!errors.empty()) return errors.front().error;
-  std::vector<Onboarded> out;
   for (std::size_t i = 0; i < bodies.size(); ++i) {
-    auto r = add(who, bodies[i]);
+    std::string draft;
+    auto r = add(who, bodies[i], &draft);
     if (!r) {
-      errors.push_back({i, r.error()});
+      // Stopped: the ones before are made, this one is in its draft (when anything of it was made, or the
+      // data it was given), the ones after are not started.
+      errors.push_back({i, r.error(), draft});
       return r.error();
     }
-    out.push_back(*r);
+    made.push_back(*r);
   }
-  return out;
+  return made;
 }
 
 Result<Onboarded> OnboardingService::make(

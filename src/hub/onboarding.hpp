@@ -37,10 +37,13 @@ namespace sp::hub {
 
 inline constexpr int kSteps = 5;
 
-// A field of one body of a bulk request that was refused: which body (0-based) and the error.
+// One body of a bulk request that was refused (nothing of it made) or that stopped half-way while being
+// made (`draft`: the onboarding draft that holds it, resumed from /backoffice/enti): which body (0-based)
+// and the error.
 struct BulkError {
   std::size_t index = 0;
   Error error;
+  std::string draft;
 };
 
 class OnboardingService {
@@ -69,12 +72,18 @@ class OnboardingService {
   Result<Draft> save_step(const identity::Principal* who, const std::string& id, int step, const NewBody& b);
   Result<Onboarded> finish(const identity::Principal* who, const std::string& id);
 
-  // One body (CLI, API): checks everything, then makes it. `who`: a hub administrator or a trusted program.
-  Result<Onboarded> add(const identity::Actor& who, const NewBody& b);
-  // Many (a union's members): every body checked first (and slugs, hosts, e-mails unique within the
-  // request); nothing is made unless all pass.
+  // One body (CLI, API): checks everything, then makes it, tracked by an onboarding draft like the guided
+  // flow's: a making that stops half-way (a database error: hub.stopped) leaves the draft open with what it
+  // made, and finish() continues from there. `who`: a hub administrator or a trusted program. `draft_id`:
+  // the draft's id, when one was made.
+  Result<Onboarded> add(const identity::Actor& who, const NewBody& b, std::string* draft_id = nullptr);
+  // Many (a union's members). All or nothing for what can be checked: every body checked first (and
+  // slugs, hosts, e-mails, fiscal and IPA codes unique within the request), nothing made unless all pass
+  // (`errors`: every refused body). Then made in order, each complete before the next: when one stops
+  // half-way, the ones before it are made (`made`), it is kept as an open draft (its BulkError's draft) and
+  // the ones after it are not started.
   Result<std::vector<Onboarded>> add_all(const identity::Actor& who, const std::vector<NewBody>& bodies,
-                                         std::vector<BulkError>& errors);
+                                         std::vector<BulkError>& errors, std::vector<Onboarded>& made);
 
   static NewBody from_json(const boost::json::object& o);
   static boost::json::object to_json(const NewBody& b);
@@ -82,6 +91,9 @@ class OnboardingService {
  private:
   Result<Onboarded> make(const identity::Actor& who, const NewBody& b, boost::json::object& progress,
                          const std::function<void(const boost::json::object&, tenants::TenantId)>& save);
+  // make() on the draft's body, recording its progress in the draft and its completion at the end; an
+  // exception (the database) becomes hub.stopped with the draft kept open.
+  Result<Onboarded> make_tracked(const identity::Actor& who, Draft& d);
   std::string now_iso() const;
 
   db::Database& db_;

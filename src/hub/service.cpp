@@ -98,6 +98,10 @@ Result<std::int64_t> PackagesService::save_package(const identity::Actor& who, P
   if (p.credits < 0 || p.credits > 100000) return refusal("hub.package", 400, p.code, "credits");
   if (p.min_population < 0 || (p.max_population && *p.max_population < p.min_population))
     return refusal("hub.package", 400, p.code, "max_population");
+  if (p.min_high && (*p.min_high < 0 || *p.min_high > 200))
+    return refusal("hub.package", 400, p.code, "min_high");
+  if (p.max_high && (*p.max_high < p.min_high.value_or(0) || *p.max_high > 200))
+    return refusal("hub.package", 400, p.code, "max_high");
   std::map<std::string, catalog::Service> by_code;
   for (auto& s : catalog_.services()) by_code.emplace(s.code, s);
   std::sort(p.items.begin(), p.items.end(),
@@ -143,6 +147,11 @@ Status PackagesService::deliverable(const catalog::Service& s, tenants::TenantId
 std::vector<ServiceOption> PackagesService::options_of(tenants::TenantId tenant) {
   std::map<std::string, int> stored;
   for (const auto& o : catalog_.offerings(tenant)) stored[o.service.code] = o.service.level;
+  return options_from(tenant, stored);
+}
+
+std::vector<ServiceOption> PackagesService::options_from(tenants::TenantId tenant,
+                                                         const std::map<std::string, int>& stored) {
   std::vector<ServiceOption> out;
   const bool creditor = tenant != 0 && can_.creditor && can_.creditor(tenant);
   for (const auto& s : catalog_.services()) {
@@ -179,6 +188,30 @@ Result<std::vector<ServiceOption>> PackagesService::options(const identity::Prin
   return options_of(tenant);
 }
 
+Rules PackagesService::limits(tenants::TenantId tenant) {
+  auto r = store_.rules();
+  if (auto id = store_.body_package_id(tenant))
+    if (auto p = store_.package_by_id(*id)) {
+      if (p->min_high) r.min_high = *p->min_high;
+      if (p->max_high) r.max_high = *p->max_high;
+      r.max_high = std::max(r.max_high, r.min_high);
+    }
+  return r;
+}
+
+Status PackagesService::record_package(const identity::Actor& who, tenants::TenantId tenant,
+                                       const std::string& package_code) {
+  if (auto st = authorize_actor(who, Permission::manage_hub, 0); !st) return st;
+  auto p = store_.package_by_code(package_code);
+  if (!p) return refusal("hub.package_unknown", 404, package_code, "package");
+  if (!tenants_.by_id(tenant)) return Error::not_found("body");
+  db_.write([&](db::Conn& tx) {
+    store_.set_body_package(tx, tenant, p->id, now_iso());
+    audit_.record_or_throw(tx, identity::entry_by(who, tenant, "package.recorded", "package", p->code));
+  });
+  return Ok{};
+}
+
 std::int64_t PackagesService::balance(tenants::TenantId tenant) {
   std::int64_t out = 0;
   db_.read([&](db::Conn& c) {
@@ -193,6 +226,9 @@ Result<BodyPackage> PackagesService::body(const identity::Principal* who, tenant
   b.tenant_id = tenant;
   if (auto id = store_.body_package_id(tenant)) b.package = store_.package_by_id(*id);
   b.balance = balance(tenant);
+  const auto lim = limits(tenant);
+  b.min_high = lim.min_high;
+  b.max_high = lim.max_high;
   for (const auto& o : options_of(tenant)) {
     if (o.level == 0) continue;
     ++b.services;
@@ -208,6 +244,7 @@ Result<std::vector<BodyPackage>> PackagesService::overview(const identity::Princ
   for (const auto& [t, p] : store_.body_packages()) package_of[t] = p;
   std::map<tenants::TenantId, std::int64_t> balances;
   for (const auto& [t, c] : store_.balances()) balances[t] = c;
+  const auto rules = store_.rules();
   std::vector<BodyPackage> out;
   for (const auto& body : tenants_.snapshot()->bodies) {
     BodyPackage b;
@@ -216,6 +253,9 @@ Result<std::vector<BodyPackage>> PackagesService::overview(const identity::Princ
       for (const auto& p : packages)
         if (p.id == it->second) b.package = p;
     b.balance = balances[body->id];
+    b.min_high = b.package && b.package->min_high ? *b.package->min_high : rules.min_high;
+    b.max_high =
+        std::max(b.package && b.package->max_high ? *b.package->max_high : rules.max_high, b.min_high);
     for (const auto& o : options_of(body->id)) {
       if (o.level == 0) continue;
       ++b.services;
@@ -244,22 +284,23 @@ Status PackagesService::change(const identity::Actor& who, tenants::TenantId ten
   auto s = std::find_if(services.begin(), services.end(), [&](const auto& x) { return x.code == code; });
   if (s == services.end()) return refusal("hub.unknown_service", 400, code, "service");
   if (level < 0 || level > 4) return refusal("hub.level_catalog", 409, code);
-  const auto rules = store_.rules();
-  const auto opts = options_of(tenant);
-  int high = 0, current = 0;
-  for (const auto& o : opts) {
-    if (o.level >= kHighLevel) ++high;
-    if (o.code == code) current = o.level;
-  }
-  if (level == current) return refusal("hub.unchanged", 400, code);
   if (level > 0)
     if (auto st = deliverable(*s, tenant, level); !st) return st;
-  if (level >= kHighLevel && current < kHighLevel && high >= rules.max_high)
-    return refusal("hub.max_high", 409, std::to_string(rules.max_high));
-  if (current >= kHighLevel && level < kHighLevel && high <= rules.min_high)
-    return refusal("hub.min_high", 409, std::to_string(rules.min_high));
-  const std::int64_t delta = rules.cost_of(level) - rules.cost_of(current);
+  const auto rules = limits(tenant);
   auto st = db::transact(db_, [&](db::Conn& tx) -> Status {
+    // Counted in the transaction that writes, with the body locked: two concurrent changes cannot both
+    // pass the maximum (or the minimum) on the same count.
+    int high = 0, current = 0;
+    for (const auto& o : options_from(tenant, catalog::levels_for_update(tx, tenant))) {
+      if (o.level >= kHighLevel) ++high;
+      if (o.code == code) current = o.level;
+    }
+    if (level == current) return refusal("hub.unchanged", 400, code);
+    if (level >= kHighLevel && current < kHighLevel && high >= rules.max_high)
+      return refusal("hub.max_high", 409, std::to_string(rules.max_high));
+    if (current >= kHighLevel && level < kHighLevel && high <= rules.min_high)
+      return refusal("hub.min_high", 409, std::to_string(rules.min_high));
+    const std::int64_t delta = rules.cost_of(level) - rules.cost_of(current);
     auto last = store_.last_entry(tx, tenant);
     const std::int64_t before = last ? last->credits_after : 0;
     if (before - delta < 0) return refusal("hub.credits", 409, std::to_string(delta));

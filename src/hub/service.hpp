@@ -21,6 +21,7 @@
 // (400), hub.package (400: a package's fields), hub.package_level (400), hub.rules (400), hub.package_unknown
 // (404), not_found, auth.required, forbidden.
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -56,6 +57,13 @@ class PackagesService {
         store_(db) {}
 
   Rules rules() { return store_.rules(); }
+  // The rules as they hold for one body: the limits on high-interactivity services its package sets, or
+  // the hub's.
+  Rules limits(tenants::TenantId tenant);
+  // Records the package a body follows without changing its services or credits (bodies whose services
+  // predate packages: the demo's).
+  Status record_package(const identity::Actor& who, tenants::TenantId tenant,
+                        const std::string& package_code);
   Status save_rules(const identity::Principal* who, Rules r);
   std::vector<Package> packages() { return store_.packages(); }
   std::optional<Package> package(const std::string& code) { return store_.package_by_code(code); }
@@ -85,6 +93,8 @@ class PackagesService {
 
  private:
   std::vector<ServiceOption> options_of(tenants::TenantId tenant);
+  // As options_of, from the recorded levels given (code -> level).
+  std::vector<ServiceOption> options_from(tenants::TenantId tenant, const std::map<std::string, int>& stored);
   Status authorize_body(const identity::Principal* who, tenants::TenantId tenant);
   std::string now_iso() const;
   LedgerEntry next_entry(const std::optional<LedgerEntry>& last, tenants::TenantId tenant,

@@ -12,10 +12,12 @@ constexpr const char* kSaveRules =
     "cost_level_3 = $5, cost_level_4 = $6, updated_at = $7, updated_by = $8 WHERE id = 1";
 
 constexpr const char* kPackageColumns =
-    "id, code, name_it, name_en, body_kind, min_population, max_population, credits, updated_at, updated_by";
+    "id, code, name_it, name_en, body_kind, min_population, max_population, credits, updated_at, updated_by, "
+    "min_high, max_high";
 constexpr const char* kUpsertPackage =
     "INSERT INTO hub_packages (code, name_it, name_en, body_kind, min_population, max_population, credits, "
-    "updated_at, updated_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (code) DO UPDATE SET "
+    "updated_at, updated_by, min_high, max_high) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) "
+    "ON CONFLICT (code) DO UPDATE SET min_high = excluded.min_high, max_high = excluded.max_high, "
     "name_it = excluded.name_it, name_en = excluded.name_en, body_kind = excluded.body_kind, "
     "min_population = excluded.min_population, max_population = excluded.max_population, "
     "credits = excluded.credits, updated_at = excluded.updated_at, updated_by = excluded.updated_by "
@@ -68,6 +70,8 @@ Package package_from(const db::Row& r) {
   p.credits = r.i64(7);
   p.updated_at = r.text(8);
   p.updated_by = r.text(9);
+  if (auto v = r.opt_i64(10)) p.min_high = static_cast<int>(*v);
+  if (auto v = r.opt_i64(11)) p.max_high = static_cast<int>(*v);
   return p;
 }
 
@@ -157,9 +161,10 @@ std::optional<Package> HubStore::package_by_id(std::int64_t id) {
 
 std::int64_t HubStore::save_package(db::Conn& tx, const Package& p) {
   auto row = tx.query_one(
-      kUpsertPackage,
-      {p.code, p.name_it, p.name_en, std::string(tenants::to_string(p.body_kind)), p.min_population,
-       db::int_or_null(p.max_population), p.credits, p.updated_at, p.updated_by});
+      kUpsertPackage, {p.code, p.name_it, p.name_en, std::string(tenants::to_string(p.body_kind)),
+                       p.min_population, db::int_or_null(p.max_population), p.credits, p.updated_at,
+                       p.updated_by, p.min_high ? db::Value{std::int64_t{*p.min_high}} : db::Value{nullptr},
+                       p.max_high ? db::Value{std::int64_t{*p.max_high}} : db::Value{nullptr}});
   const auto id = row->i64(0);
   tx.exec(kDeleteItems, {id});
   for (const auto& i : p.items) tx.exec(kInsertItem, {id, i.service_code, std::int64_t{i.level}});

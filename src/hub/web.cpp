@@ -115,8 +115,9 @@ http::Response bodies_page(WebDeps& d, http::Request& req, const StaffCall& c, c
     r.set("balance", std::to_string(b.balance));
     r.set("high", std::to_string(b.high));
     r.set("services", std::to_string(b.services));
-    r.set("over_max", b.high > rules.max_high);
-    r.set("under_min", b.high < rules.min_high);
+    r.set("limits", std::to_string(b.min_high) + "–" + std::to_string(b.max_high));
+    r.set("over_max", b.high > b.max_high);
+    r.set("under_min", b.high < b.min_high);
     rows.push_back(r);
   }
   x.set("bodies", rows);
@@ -213,6 +214,12 @@ http::Response package_page(WebDeps& d, http::Request& req, const StaffCall& c, 
   x.set("min_population", std::to_string(p.min_population));
   x.set("max_population", p.max_population ? std::to_string(*p.max_population) : std::string());
   x.set("credits", std::to_string(p.credits));
+  x.set("min_high", p.min_high ? std::to_string(*p.min_high) : std::string());
+  x.set("max_high", p.max_high ? std::to_string(*p.max_high) : std::string());
+  const auto rules = d.packages.rules();
+  x.set("limits_help",
+        web::ui(d.view, lang, "ui.hub_package_limits_help",
+                {{"min", std::to_string(rules.min_high)}, {"max", std::to_string(rules.max_high)}}));
   Data kinds = web::list();
   for (auto k : {tenants::BodyKind::comune, tenants::BodyKind::unione, tenants::BodyKind::provincia,
                  tenants::BodyKind::comunita_montana}) {
@@ -273,6 +280,8 @@ http::Response package_post(WebDeps& d, http::Request& req, const StaffCall& c) 
   if (auto m = text::trim(web::form_field(*form, "max_population")); !m.empty())
     p.max_population = int_of(m, -1);
   p.credits = int_of(text::trim(web::form_field(*form, "credits")), -1);
+  if (auto m = text::trim(web::form_field(*form, "min_high")); !m.empty()) p.min_high = int_of(m, -1);
+  if (auto m = text::trim(web::form_field(*form, "max_high")); !m.empty()) p.max_high = int_of(m, -1);
   for (const auto& [k, v] : *form) {
     if (k.rfind("level_", 0) != 0) continue;
     const int level = int_of(v, 0);
@@ -462,18 +471,18 @@ http::Response body_package_page(WebDeps& d, http::Request& req, const StaffCall
   if (!state) return identity::staff_refusal(d.view, req, state.error());
   auto options = d.packages.options(c.who, c.body->id);
   if (!options) return identity::staff_refusal(d.view, req, options.error());
-  const auto rules = d.packages.rules();
+  const auto rules = d.packages.limits(c.body->id);
   x.set("package", state->package ? state->package->name(lang) : d.view.t(lang, "ui.hub_no_package"));
   x.set("balance", std::to_string(state->balance));
   x.set("balance_text",
         web::ui_count(d.view, lang, "ui.hub_balance", static_cast<std::size_t>(state->balance)));
   x.set("high_text", web::ui(d.view, lang, "ui.hub_high_count",
                              {{"count", std::to_string(state->high)},
-                              {"min", std::to_string(rules.min_high)},
-                              {"max", std::to_string(rules.max_high)}}));
-  if (state->high > rules.max_high)
+                              {"min", std::to_string(state->min_high)},
+                              {"max", std::to_string(state->max_high)}}));
+  if (state->high > state->max_high)
     x.set("over_max", true);
-  else if (state->high == rules.max_high)
+  else if (state->high == state->max_high)
     x.set("at_max", true);
   if (const auto done = req.query_param("fatto"); !done.empty()) {
     for (const auto& o : *options)

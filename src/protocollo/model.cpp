@@ -1,6 +1,8 @@
 #include "protocollo/model.hpp"
 
+#include <algorithm>
 #include <boost/json.hpp>
+#include <cctype>
 #include <cstdio>
 
 namespace sp::protocollo {
@@ -133,6 +135,12 @@ std::vector<Correspondent> correspondents_from_json(const std::string& text) {
                    field(o, "ipa_code"), field(o, "aoo_code")});
   }
   return out;
+}
+
+bool is_ipa_code(std::string_view s) {
+  return !s.empty() && s.size() <= 32 && std::all_of(s.begin(), s.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_' || c == '-' || c == '.';
+  });
 }
 
 std::string format_number(std::int64_t number) {

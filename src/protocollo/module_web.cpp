@@ -1,7 +1,5 @@
 #include "protocollo/module_web.hpp"
 
-#include <cstdlib>
-
 #include "protocollo/register_job.hpp"
 
 namespace sp::protocollo {
@@ -16,15 +14,13 @@ std::unique_ptr<Module> install(http::Router& router, const web::ModuleDeps& d,
   });
   register_daily_register_job(d.jobs, *m->registers);
   // AgID's schemas are reference data outside the project (../shared/agid, docs/protocollo-interop.md):
-  // SPORTELLO_AGID_SCHEMA_DIR names their folder, by default next to the share folder; the CAs the hub
-  // trusts for incoming segnature besides its members' certificates: SPORTELLO_AGID_TRUSTED_CA_FILE.
+  // agid_schema_dir names their folder, by default next to the share folder; the CAs the hub trusts for
+  // incoming segnature besides its members' certificates: agid_trusted_ca_file (core/config.hpp).
   InteropOptions interop;
   interop.keys_dir = d.config.keys_dir;
-  const char* schema_dir = std::getenv("SPORTELLO_AGID_SCHEMA_DIR");
-  interop.schema_dir =
-      schema_dir != nullptr && *schema_dir != '\0' ? schema_dir : d.config.share_dir + "/../shared/agid";
-  if (const char* ca = std::getenv("SPORTELLO_AGID_TRUSTED_CA_FILE")) interop.trusted_ca_file = ca;
-  if (const char* soap = std::getenv("SPORTELLO_AGID_SOAP_ENDPOINTS")) interop.soap_endpoints_file = soap;
+  interop.schema_dir = agid_schema_dir(d.config);
+  interop.trusted_ca_file = d.config.agid_trusted_ca_file;
+  interop.soap_endpoints_file = d.config.agid_soap_endpoints;
   m->interop = std::make_unique<InteropService>(d.db, d.clock, d.i18n, *m->protocol, d.files, d.tenants(),
                                                 std::move(interop));
   m->interop->register_soap_job(d.jobs);

@@ -21,12 +21,6 @@ namespace {
 constexpr std::size_t kMaxSubject = 2000;
 constexpr int kMaxPage = 500;
 
-bool is_ipa_code(const std::string& s) {
-  return !s.empty() && s.size() <= 32 && std::all_of(s.begin(), s.end(), [](char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_' || c == '-' || c == '.';
-  });
-}
-
 Error invalid(const std::string& code, const std::string& field, const std::string& detail) {
   Error e = Error::make(code, 400, detail);
   e.field = field;

@@ -1,5 +1,7 @@
 #include "protocollo/web.hpp"
 
+#include <string_view>
+
 #include "core/digest.hpp"
 #include "core/text.hpp"
 #include "identity/guards.hpp"
@@ -111,14 +113,23 @@ const std::vector<std::string> kDirections{"incoming", "outgoing", "internal"};
 const std::vector<std::string> kChannels{"post", "pec", "email", "counter", "online"};
 const std::vector<std::string> kKinds{"person", "business", "body"};
 
+// A mailbox address: local part, '@', a domain with a dot; no spaces or header characters.
+bool is_pec_address(std::string_view s) {
+  const auto at = s.find('@');
+  return at != std::string_view::npos && at > 0 && s.find('.', at) != std::string_view::npos &&
+         s.find('.', at) > at + 1 && s.back() != '.' && s.find('@', at + 1) == std::string_view::npos &&
+         s.find_first_of(" \t\r\n,;<>\"()") == std::string_view::npos && s.size() <= 254;
+}
+
 http::Response new_form(WebDeps& d, http::Request& req, const StaffCall& a, const Fields& f,
                         const Error* error) {
   const auto& lang = req.ctx.locale;
   auto page = body_page(d, req, a, "protocollo_new", d.view.t(lang, "ui.proto_new_title"), true);
   page.data.set("action", base_href(*a.body) + "/nuovo");
-  for (const char* k : {"subject", "correspondent_name", "correspondent_fiscal_code", "correspondent_pec",
-                        "correspondent_email", "sender_protocol_number", "sender_protocol_date",
-                        "classification", "fascicolo", "office"})
+  for (const char* k :
+       {"subject", "correspondent_name", "correspondent_fiscal_code", "correspondent_pec",
+        "correspondent_email", "correspondent_ipa", "correspondent_aoo_code", "sender_protocol_number",
+        "sender_protocol_date", "classification", "fascicolo", "office"})
     page.data.set(std::string("f_") + k, field_of(f, k));
   auto direction = field_of(f, "direction");
   page.data.set("directions", option_list(d, lang, kDirections, "protocollo.direction.",
@@ -182,6 +193,28 @@ http::Response new_post(WebDeps& d, http::Request& req, const StaffCall& a) {
     c.kind = CorrespondentKind::body;
     c.ipa_code = office->aoo.admin_code;
     c.aoo_code = office->aoo.code;
+  }
+  // A recipient outside the hub, by its IPA and AOO codes (docs/protocollo-interop.md, "Outside the hub"):
+  // both codes, and the AOO's PEC address (the channel when it publishes no SOAP interface).
+  const std::string ext_ipa(text::trim(field_of(f, "correspondent_ipa")));
+  const std::string ext_aoo(text::trim(field_of(f, "correspondent_aoo_code")));
+  if (!ext_ipa.empty() || !ext_aoo.empty()) {
+    if (!field_of(f, "correspondent_aoo").empty()) {
+      auto e = field_error("protocollo.external_both", 400, "correspondent_ipa");
+      return new_form(d, req, a, f, &e);
+    }
+    if (!is_ipa_code(ext_ipa) || !is_ipa_code(ext_aoo) || entry->correspondents.empty()) {
+      auto e = field_error("protocollo.external_codes", 400, "correspondent_ipa");
+      return new_form(d, req, a, f, &e);
+    }
+    auto& c = entry->correspondents.front();
+    if (!is_pec_address(c.pec)) {
+      auto e = field_error("protocollo.external_pec", 400, "correspondent_pec");
+      return new_form(d, req, a, f, &e);
+    }
+    c.kind = CorrespondentKind::body;
+    c.ipa_code = ext_ipa;
+    c.aoo_code = ext_aoo;
   }
 
   const auto main = parts->files("document");
@@ -247,6 +280,7 @@ http::Response entry_page(WebDeps& d, http::Request& req, const StaffCall& a, co
     p.set("fiscal_code", c.fiscal_code.empty() ? Data(false) : Data(c.fiscal_code));
     p.set("pec", c.pec.empty() ? Data(false) : Data(c.pec));
     p.set("email", c.email.empty() ? Data(false) : Data(c.email));
+    p.set("codes", c.ipa_code.empty() ? Data(false) : Data(c.ipa_code + "/" + c.aoo_code));
     people.push_back(p);
   }
   page.data.set("correspondents", people);

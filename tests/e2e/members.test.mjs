@@ -124,7 +124,8 @@ test("a body spends credits to add a service, and one at its maximum is told why
     await page.goto(`${server.baseUrl}/novara/`);
     assert.equal(await page.locator(`a[href="/novara/servizi/${code}"]`).count(), 1);
 
-    // Asti offers more online services than the hub's maximum: adding another is refused, and why.
+    // Asti offers its package's maximum of online services (18, a large comune's): adding another is
+    // refused, and why.
     const ap = await asti.newPage();
     await signInStaff(ap, 'admin@asti.example', 'Asti-admin-2026!');
     await ap.goto(`${server.baseUrl}/backoffice/asti/pacchetto`);
@@ -132,7 +133,7 @@ test("a body spends credits to add a service, and one at its maximum is told why
     const id = await online.getAttribute('id');
     const balance = await ap.getAttribute('#package-balance', 'data-credits');
     await Promise.all([ap.waitForNavigation(), online.click()]);
-    assert.match(await ap.textContent('#error-summary'), /massimo consentito \(8\)/);
+    assert.match(await ap.textContent('#error-summary'), /massimo consentito \(18\)/);
     assert.equal(await ap.getAttribute('#package-balance', 'data-credits'), balance);
     assert.equal(await ap.locator(`#${id}`).count(), 1);
     await assertAccessible(ap, 'body package with a refusal');

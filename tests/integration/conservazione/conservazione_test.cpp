@@ -5,8 +5,11 @@
 // digests it carries; `sportello audit verify` reports the chain anchored at the conservator.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
+#include <map>
 #include <memory>
+#include <set>
 
 #include "adapters/conservazione/simulator.hpp"
 #include "audit/service.hpp"
@@ -323,6 +326,119 @@ TEST_P(ConservazioneTest, conservazione_TheProtocolsDocumentsArePreservedWhenThe
   for (const auto& p : sim_->simulator().preserved())
     if (p.files == std::vector<std::string>{"istanza.pdf"}) sent = true;
   EXPECT_TRUE(sent);
+}
+
+// Decisions, the albo's relate and payment receipts are preserved when the body chose them (one package
+// each, from the modules' own records as they leave them): only final decisions, confirmed relate and
+// receipts that counted; nothing twice; another body's records never enter Asti's packages.
+TEST_P(ConservazioneTest, conservazione_DecisionsRelateAndReceiptsArePreservedWhenTheBodyChoseThem) {
+  auto admin = staff(asti_, identity::Role::body_admin);
+  ASSERT_TRUE(service_->save_settings(&admin, asti_, {kDecisions, kRelate, kPaymentReceipts}).ok());
+  const std::string decision = "%PDF-1.4 provvedimento di accoglimento";
+  const std::string relata = "%PDF-1.4 relata di pubblicazione";
+  auto decision_file = files_->put(asti_, "provvedimento.pdf", decision, files::Limits{});
+  auto application_file = files_->put(asti_, "domanda.pdf", "%PDF-1.4 domanda", files::Limits{});
+  auto relata_file = files_->put(asti_, "relata.pdf", relata, files::Limits{});
+  ASSERT_TRUE(decision_file.ok() && application_file.ok() && relata_file.ok());
+  const std::string receipt =
+      "<paSendRTV2Request><receipt><receiptId>R-1</receiptId></receipt></paSendRTV2Request>";
+  db().write([&](db::Conn& c) {
+    for (auto tenant : {asti_, casale_}) {
+      const std::string t = std::to_string(tenant);
+      c.exec(
+          "INSERT INTO cases (id, tenant_id, service_code, title, form_code, form_version, applicant_cf, "
+          "applicant_name, channel, answers, state, submitted_at, deadline_days, due_date, due_day, "
+          "queue_due_day, "
+          "submission_key) "
+          "VALUES ($1, $2, 'accesso-atti', 'Accesso agli atti', 'accesso', 1, 'FRRNNA78S70A479X', 'Anna', "
+          "'online', '{}', 'accepted', '2026-12-01T09:00:00Z', 30, '2026-12-31', 20818, 20818, $1)",
+          {"case-" + t, tenant});
+      c.exec(
+          "INSERT INTO albo_publications (id, tenant_id, year, number, registered_at, act_type, issuer, "
+          "office, responsible, subject, start_day, days, start_at, base_end_at, end_at, forget_on, "
+          "created_by, channel) VALUES ($1, $2, 2026, 1, '2026-11-01T09:00:00.000Z', 'avviso', 'Comune', "
+          "'Segreteria', 'Rossi', 'Avviso', '2026-11-01', 15, '2026-10-31T23:00:00.000Z', "
+          "'2026-11-15T23:00:00.000Z', '2026-11-15T23:00:00.000Z', '2031-11-16', 'staff', 'web')",
+          {"pub-" + t, tenant});
+      c.exec(
+          "INSERT INTO albo_publications (id, tenant_id, year, number, registered_at, act_type, issuer, "
+          "office, responsible, subject, start_day, days, start_at, base_end_at, end_at, forget_on, "
+          "created_by, channel) VALUES ($1, $2, 2026, 2, '2026-11-01T09:00:00.000Z', 'avviso', 'Comune', "
+          "'Segreteria', 'Rossi', 'Avviso', '2026-11-01', 15, '2026-10-31T23:00:00.000Z', "
+          "'2026-11-15T23:00:00.000Z', '2026-11-15T23:00:00.000Z', '2031-11-16', 'staff', 'web')",
+          {"pub2-" + t, tenant});
+    }
+    const auto doc = [&](const std::string& id, tenants::TenantId tenant, const std::string& file_id,
+                         const std::string& kind, const std::string& name, const std::string& bytes) {
+      c.exec(
+          "INSERT INTO case_documents (id, tenant_id, case_id, file_id, kind, file_name, mime_type, size, "
+          "sha256, who, at) VALUES ($1, $2, $3, $4, $5, $6, 'application/pdf', $7, $8, 'staff', "
+          "'2026-12-04T10:00:00Z')",
+          {id, tenant, "case-" + std::to_string(tenant), file_id, kind, name,
+           static_cast<std::int64_t>(bytes.size()), digest::sha256_hex(bytes)});
+    };
+    doc("d1", asti_, decision_file->id, "decision", "provvedimento.pdf", decision);
+    doc("d2", asti_, application_file->id, "application", "domanda.pdf", "%PDF-1.4 domanda");
+    doc("d3", casale_, "casale-file", "decision", "provvedimento.pdf", "%PDF-1.4 di Casale");
+    c.exec(
+        "INSERT INTO albo_relate (publication_id, tenant_id, prepared_at, status, confirmed_at, "
+        "confirmed_by, "
+        "file_id, sha256) VALUES ($1, $2, '2026-12-04T08:00:00Z', 'confirmed', '2026-12-04T10:00:00Z', "
+        "'staff', $3, $4)",
+        {"pub-" + std::to_string(asti_), asti_, relata_file->id, digest::sha256_hex(relata)});
+    c.exec(
+        "INSERT INTO albo_relate (publication_id, tenant_id, prepared_at, status) VALUES ($1, $2, "
+        "'2026-12-04T08:00:00Z', 'waiting')",
+        {"pub2-" + std::to_string(asti_), asti_});
+    const auto rt = [&](tenants::TenantId tenant, const std::string& iuv, const std::string& rid,
+                        const std::string& outcome) {
+      c.exec(
+          "INSERT INTO payment_receipts (tenant_id, iuv, psp_id, receipt_id, payment_at, amount_cents, "
+          "outcome, raw_payload, received_at) VALUES ($1, $2, 'PSP1', $3, '2026-12-04T09:00:00.000Z', 1600, "
+          "$4, $5, '2026-12-04T09:00:01.000Z')",
+          {tenant, iuv, rid, outcome, receipt});
+    };
+    rt(asti_, "01000000000000001", "R-1", "recorded");
+    rt(asti_, "01000000000000001", "R-1", "duplicate");
+    rt(casale_, "02000000000000001", "R-9", "recorded");
+  });
+
+  run_at(utc(2026, 12, 4, 11));
+  std::map<std::string, Package> by_class;
+  for (const auto& p : packages(asti_)) {
+    EXPECT_TRUE(by_class.emplace(p.klass, p).second)
+        << "one package per class: " << p.klass << " " << p.title;
+    EXPECT_EQ(p.state, State::accepted) << p.klass << ": " << p.last_error;
+    EXPECT_EQ(p.due_day, "2026-12-05") << "by the next working day, like a register";
+  }
+  ASSERT_EQ(by_class.size(), 3u) << "the final decision, the confirmed relata, the counted receipt";
+  EXPECT_EQ(by_class[kDecisions].object_id, decision_file->id);
+  EXPECT_NE(by_class[kDecisions].index_xml.find(crypto_b64_of(decision)), std::string::npos);
+  EXPECT_EQ(by_class[kRelate].object_id, relata_file->id);
+  EXPECT_NE(by_class[kRelate].index_xml.find("relata-2026-1.pdf"), std::string::npos);
+  EXPECT_NE(by_class[kPaymentReceipts].index_xml.find(crypto_b64_of(receipt)), std::string::npos);
+  std::set<std::string> sent;
+  for (const auto& p : sim_->simulator().preserved())
+    for (const auto& f : p.files) sent.insert(f);
+  EXPECT_TRUE(sent.count("provvedimento.pdf"));
+  EXPECT_TRUE(sent.count("relata-2026-1.pdf"));
+  EXPECT_EQ(std::count_if(sent.begin(), sent.end(),
+                          [](const std::string& f) { return f.starts_with("ricevuta-"); }),
+            1);
+  EXPECT_TRUE(packages(casale_).empty()) << "Casale chose nothing: its decision and receipt stay home";
+
+  // Nothing twice: another run makes no package; a class chosen by Casale takes Casale's records only.
+  EXPECT_EQ(service_->plan(), 0);
+  auto casale_admin = staff(casale_, identity::Role::body_admin);
+  ASSERT_TRUE(service_->save_settings(&casale_admin, casale_, {kPaymentReceipts}).ok());
+  EXPECT_EQ(service_->plan(), 1);
+  auto casale = packages(casale_);
+  ASSERT_EQ(casale.size(), 1u);
+  EXPECT_NE(casale[0].title.find("R-9"), std::string::npos) << casale[0].title;
+  EXPECT_EQ(packages(asti_).size(), 3u);
+  auto stranger = staff(casale_, identity::Role::office_manager);
+  EXPECT_EQ(service_->get(&stranger, casale_, by_class[kDecisions].id).error().code,
+            "conservazione.not_found");
 }
 
 // The simulated conservator checks what it receives, as a conservator's acceptance does: a changed byte,

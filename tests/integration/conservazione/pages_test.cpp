@@ -19,8 +19,8 @@ using protocollo::webtest::AppTest;
 class ConservazionePagesTest : public AppTest {
  protected:
   // A package of one of Asti's stored files, as plan() makes them for the protocol's documents.
-  std::string add_package() {
-    const std::string bytes = "%PDF-1.4 delibera di prova";
+  std::string add_package(const std::string& due_day = "2026-12-09",
+                          const std::string& bytes = "%PDF-1.4 delibera di prova") {
     auto stored = app_->files().put(asti_, "delibera.pdf", bytes, files::Limits{});
     EXPECT_TRUE(stored.ok());
     Package p;
@@ -30,7 +30,7 @@ class ConservazionePagesTest : public AppTest {
     p.object_id = stored->id;
     p.title = "2026/0000001 delibera.pdf";
     p.idempotency_key = "sportello-" + p.id;
-    p.due_day = "2026-12-09";
+    p.due_day = due_day;
     p.next_attempt_at = "2026-01-01T00:00:00Z";
     p.created_at = p.next_attempt_at;
     IndexInput in;
@@ -109,6 +109,47 @@ TEST_P(ConservazionePagesTest, conservazione_ARefusedPackageIsShownAndSentAgainA
   EXPECT_EQ(theirs.body.find(id), std::string::npos);
   EXPECT_EQ(api("GET", "/api/v1/backoffice/novara/conservazione/pacchetti", novara_key).body.find(id),
             std::string::npos);
+
+  // A package not accepted by its due day is flagged to the registry managers (the page's warning, counted
+  // over all the body's packages, and the /metrics gauge by class); once accepted after the deadline it
+  // stays marked as preserved late. Novara's page shows no warning for Asti's package.
+  const std::string late_id = add_package("2000-01-03", "%PDF-1.4 determina in ritardo");  // long past
+  app_->conservazione_simulator()->simulator().set_modes(0, 1, 0);                         // not delivered
+  EXPECT_EQ(app_->conservazione().send_due().failed, 1);
+
+  list = get("/backoffice/asti/conservazione", manager);
+  ASSERT_EQ(list.status, 200);
+  const auto alert = list.body.find("id=\"conservazione-overdue\"");
+  ASSERT_NE(alert, std::string::npos) << "the registry managers are warned";
+  EXPECT_NE(list.body.find("Pacchetti non ancora conservati oltre la scadenza di legge: 1", alert),
+            std::string::npos);
+  EXPECT_NE(
+      get("/backoffice/asti/conservazione?lang=en", manager, "en").body.find("past their legal deadline"),
+      std::string::npos);
+  const auto metrics = get("/metrics", manager).body;
+  EXPECT_NE(metrics.find("sportello_conservazione_overdue{class=\"documenti_protocollo\"} 1"),
+            std::string::npos)
+      << metrics;
+  EXPECT_NE(metrics.find("sportello_conservazione_overdue{class=\"ricevute_pagamento\"} 0"),
+            std::string::npos);
+  EXPECT_EQ(get("/backoffice/novara/conservazione", novara).body.find("conservazione-overdue"),
+            std::string::npos)
+      << "another body's late package is not Novara's";
+
+  // Sent again and accepted after the deadline: no more warning, the package marked as preserved late.
+  retried = post_form("/backoffice/asti/conservazione/" + late_id + "/riprova", manager, "");
+  EXPECT_EQ(retried.status, 303);
+  EXPECT_EQ(app_->conservazione().send_due().accepted, 1);
+  list = get("/backoffice/asti/conservazione", manager);
+  EXPECT_EQ(list.body.find("id=\"conservazione-overdue\""), std::string::npos);
+  const auto row = list.body.find("data-package-id=\"" + late_id + "\" data-state=\"accepted\"");
+  ASSERT_NE(row, std::string::npos);
+  EXPECT_NE(list.body.find("data-late=\"1\">conservato in ritardo", row), std::string::npos);
+  EXPECT_NE(get("/backoffice/asti/conservazione/" + late_id, manager).body.find("conservato in ritardo"),
+            std::string::npos);
+  EXPECT_NE(
+      get("/metrics", manager).body.find("sportello_conservazione_overdue{class=\"documenti_protocollo\"} 0"),
+      std::string::npos);
 }
 
 INSTANTIATE_TEST_SUITE_P(BothDatabases, ConservazionePagesTest,

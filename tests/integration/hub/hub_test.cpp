@@ -7,6 +7,8 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <latch>
+#include <thread>
 
 #include "app/app.hpp"
 #include "identity/session_service.hpp"
@@ -225,7 +227,22 @@ TEST_P(HubTest, CreditsBuyOnlyWhatTheHubDeliversWithinTheRulesAndEveryChangeIsRe
   EXPECT_EQ(code_of(app().packages().change(&novara.principal, novara_id, "occupazione-suolo-pubblico", 4)),
             "hub.level_no_payment");
 
-  // Asti offers more high-interactivity services than the maximum (8): another is refused, and why.
+  // Every demo body is within its package's limits (a large comune's package allows 18, a small one's 8,
+  // as in Como's seed), and the hub's page flags none of them.
+  auto hub = hub_admin();
+  auto overview = app().packages().overview(&hub.principal);
+  ASSERT_TRUE(overview.ok());
+  for (const auto& b : *overview) {
+    EXPECT_TRUE(b.package) << b.tenant_id;
+    EXPECT_GE(b.high, b.min_high) << b.tenant_id;
+    EXPECT_LE(b.high, b.max_high) << b.tenant_id;
+  }
+  auto page = call("GET", "/backoffice/enti", hub.token);
+  EXPECT_EQ(page.status, 200);
+  EXPECT_EQ(page.body.find("oltre il massimo"), std::string::npos);
+  EXPECT_EQ(page.body.find("sotto il minimo"), std::string::npos);
+
+  // Asti offers its package's maximum of high-interactivity services: another is refused, and why.
   auto asti = asti_admin();
   const auto asti_id = id_of("asti");
   const std::string online = not_offered(asti.principal, asti_id, 3);
@@ -233,8 +250,7 @@ TEST_P(HubTest, CreditsBuyOnlyWhatTheHubDeliversWithinTheRulesAndEveryChangeIsRe
   EXPECT_EQ(code_of(app().packages().change(&asti.principal, asti_id, online, 3)), "hub.max_high");
   EXPECT_FALSE(offers(asti_id, online));
 
-  // The Langa's mountain community has one high-interactivity service, under the minimum of 2: it keeps it.
-  auto hub = hub_admin();
+  // The Langa's mountain community has one high-interactivity service, its package's minimum: it keeps it.
   const auto langa_id = id_of("langa-astigiana-val-bormida");
   auto langa = app().packages().options(&hub.principal, langa_id);
   ASSERT_TRUE(langa.ok());
@@ -258,6 +274,51 @@ TEST_P(HubTest, CreditsBuyOnlyWhatTheHubDeliversWithinTheRulesAndEveryChangeIsRe
   EXPECT_ANY_THROW(app().database().write([&](sp::db::Conn& tx) {
     tx.exec("DELETE FROM body_credit_ledger WHERE tenant_id = $1", {novara_id});
   }));
+}
+
+TEST_P(HubTest, TwoConcurrentEnablesAtOneBelowTheMaximumGiveOneServiceAndOneClearRefusal) {
+  auto hub = hub_admin();
+  auto novara = novara_admin();
+  const auto novara_id = id_of("novara");
+  auto body = app().packages().body(&hub.principal, novara_id);
+  ASSERT_TRUE(body.ok() && body->package);
+  // Novara's package's maximum set to one above what Novara has: room for exactly one more online service.
+  const auto package = *body->package;
+  auto tight = package;
+  tight.max_high = body->high + 1;
+  ASSERT_TRUE(app().packages().save_package(&hub.principal, tight).ok());
+  ASSERT_EQ(app().packages().limits(novara_id).max_high, body->high + 1);
+  std::vector<std::string> candidates;
+  auto options = app().packages().options(&novara.principal, novara_id);
+  ASSERT_TRUE(options.ok());
+  for (const auto& o : *options)
+    if (o.level == 0 && o.deliverable >= 3 && candidates.size() < 2) candidates.push_back(o.code);
+  ASSERT_EQ(candidates.size(), 2u);
+  const auto before = app().packages().balance(novara_id);
+  ASSERT_GE(before, 8);
+
+  std::string results[2];
+  std::latch start(2);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 2; ++i)
+    threads.emplace_back([&, i] {
+      start.arrive_and_wait();
+      results[i] = code_of(app().packages().change(&novara.principal, novara_id, candidates[i], 3));
+    });
+  for (auto& t : threads) t.join();
+  const int ok = (results[0] == "ok") + (results[1] == "ok");
+  EXPECT_EQ(ok, 1) << results[0] << " " << results[1];
+  EXPECT_TRUE(results[0] == "hub.max_high" || results[1] == "hub.max_high")
+      << results[0] << " " << results[1];
+  const int added = results[0] == "ok" ? 0 : 1;
+  EXPECT_TRUE(offers(novara_id, candidates[added]));
+  EXPECT_FALSE(offers(novara_id, candidates[1 - added]));
+  EXPECT_EQ(app().packages().body(&hub.principal, novara_id)->high, *tight.max_high);
+  EXPECT_EQ(app().packages().balance(novara_id), before - 4);
+
+  // Back as it was, for the other tests.
+  ASSERT_TRUE(app().packages().change(&novara.principal, novara_id, candidates[added], 0).ok());
+  ASSERT_TRUE(app().packages().save_package(&hub.principal, package).ok());
 }
 
 TEST_P(HubTest, ABodysAdministratorNeitherSeesNorChangesAnotherBodysPackage) {
@@ -432,6 +493,62 @@ TEST_P(HubTest, TheApiOnboardsAUnionsMembersAtOnceWithAHubKeyOnly) {
   EXPECT_EQ(call("GET", "/api-due" + sfx + "/", "").status, 200);
   // The same again: the slugs are taken.
   EXPECT_EQ(call("POST", "/api/v1/hub/bodies", "", payload, key->secret).status, 400);
+}
+
+TEST_P(HubTest, ABulkOnboardingThatStopsHalfWayKeepsTheStoppedBodyAsADraftAndFinishesIt) {
+  auto hub = hub_admin();
+  const bool pg = GetParam() == sp::db::Dialect::postgres;
+  // The third body's administrator cannot be stored: a database refusal no check can foresee.
+  const std::string refused = "tre@stop.example";
+  app().database().write([&](sp::db::Conn& tx) {
+    tx.exec_script(pg ? "CREATE FUNCTION hub_test_refuse() RETURNS trigger AS $$ BEGIN IF NEW.email = '" +
+                            refused +
+                            "' THEN RAISE EXCEPTION 'refused'; END IF; RETURN NEW; END $$ LANGUAGE plpgsql; "
+                            "CREATE TRIGGER hub_test_refuse BEFORE INSERT ON staff_accounts FOR EACH ROW "
+                            "EXECUTE FUNCTION hub_test_refuse();"
+                      : "CREATE TRIGGER hub_test_refuse BEFORE INSERT ON staff_accounts WHEN NEW.email = '" +
+                            refused + "' BEGIN SELECT RAISE(ABORT, 'refused'); END;");
+  });
+  std::vector<sp::hub::NewBody> bodies;
+  for (const auto& o : {comune("stop-uno", "005921", "Z921", "uno@stop.example"),
+                        comune("stop-due", "005922", "Z922", "due@stop.example"),
+                        comune("stop-tre", "005923", "Z923", refused)})
+    bodies.push_back(sp::hub::OnboardingService::from_json(o));
+  std::vector<sp::hub::BulkError> errors;
+  std::vector<sp::hub::Onboarded> made;
+  auto r = app().onboarding().add_all(sp::identity::SystemActor{"test"}, bodies, errors, made);
+  app().database().write([&](sp::db::Conn& tx) {
+    tx.exec_script(pg ? "DROP TRIGGER hub_test_refuse ON staff_accounts; DROP FUNCTION hub_test_refuse();"
+                      : "DROP TRIGGER hub_test_refuse;");
+  });
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, "hub.stopped");
+  // The two before it are made, whole; the third is not left untracked: its draft holds what was made.
+  ASSERT_EQ(made.size(), 2u);
+  EXPECT_EQ(made[1].slug, "stop-due");
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_EQ(errors[0].index, 2u);
+  ASSERT_FALSE(errors[0].draft.empty());
+  auto draft = app().onboarding().draft(&hub.principal, errors[0].draft);
+  ASSERT_TRUE(draft.ok());
+  EXPECT_TRUE(draft->completed_at.empty());
+  const auto tre = id_of("stop-tre");
+  EXPECT_EQ(draft->tenant_id, tre);
+  EXPECT_FALSE(app().staff().account_by_email(refused).has_value());
+  EXPECT_NE(call("GET", "/backoffice/enti", hub.token).body.find("/backoffice/enti/bozze/" + errors[0].draft),
+            std::string::npos);
+  const std::string assigned =
+      "SELECT COUNT(*) FROM body_credit_ledger WHERE action = 'package.assigned' AND tenant_id = $1";
+  EXPECT_EQ(count(assigned, {id_of("stop-due")}), 1);
+  EXPECT_EQ(count(assigned, {tre}), 0);
+
+  // Finishing the draft continues where it stopped: the same body, now whole.
+  auto finished = app().onboarding().finish(&hub.principal, errors[0].draft);
+  ASSERT_TRUE(finished.ok()) << finished.error().code;
+  EXPECT_EQ(finished->tenant_id, tre);
+  EXPECT_TRUE(app().staff().account_by_email(refused).has_value());
+  EXPECT_EQ(count(assigned, {tre}), 1);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM bodies WHERE slug LIKE 'stop-%'"), 3);
 }
 
 TEST_P(HubTest, TheCommandLineOnboardsManyBodiesFromOneFile) {

@@ -105,6 +105,32 @@ TEST_P(PagesTest, AMissingSubjectKeepsWhatWasTypedAndExplainsInBothLanguages) {
   EXPECT_EQ(r.status, 400);
   EXPECT_NE(r.body.find("documento principale"), std::string::npos);
   EXPECT_NE(get(kBase, op).body.find("0 registrazioni trovate"), std::string::npos);
+
+  // An administration outside the hub, by its IPA and AOO codes: both codes, well formed, and the AOO's
+  // PEC address; each refusal explains and keeps what was typed.
+  std::map<std::string, std::string> outside{
+      {"direction", "outgoing"},      {"subject", "Trasmissione della determina"},
+      {"correspondent_kind", "body"}, {"correspondent_name", "Regione Simulata"},
+      {"correspondent_ipa", "r_sim"}, {"correspondent_aoo_code", ""}};
+  const std::vector<Upload> doc{{"document", "determina.pdf", "application/pdf", sample_pdf()}};
+  r = post_multipart(kBase + "/nuovo", op, outside, doc);
+  EXPECT_EQ(r.status, 400);
+  EXPECT_NE(r.body.find("Codice IPA e codice AOO vanno indicati entrambi"), std::string::npos);
+  EXPECT_NE(r.body.find("value=\"r_sim\""), std::string::npos);
+  outside["correspondent_aoo_code"] = "AOO <1>";
+  EXPECT_EQ(post_multipart(kBase + "/nuovo", op, outside, doc).status, 400) << "not a code";
+  outside["correspondent_aoo_code"] = "AOO_SIM";
+  r = post_multipart(kBase + "/nuovo", op, outside, doc, "en");
+  EXPECT_EQ(r.status, 400);
+  EXPECT_NE(r.body.find("outside the hub give its AOO"), std::string::npos);
+  EXPECT_NE(r.body.find("value=\"AOO_SIM\""), std::string::npos);
+  outside["correspondent_pec"] = "protocollo@pec.regione-simulata.example";
+  r = post_multipart(kBase + "/nuovo", op, outside, doc);
+  ASSERT_EQ(r.status, 303) << r.body.substr(0, 1500);
+  auto entry = get(AppTest::header(r, "location"), op);
+  EXPECT_NE(entry.body.find("IPA/AOO <span class=\"correspondent-codes\">r_sim/AOO_SIM</span>"),
+            std::string::npos);
+  EXPECT_NE(entry.body.find("protocollo@pec.regione-simulata.example"), std::string::npos);
 }
 
 TEST_P(PagesTest, AnExecutableIsRefusedWhateverItsNameAndNothingIsRegistered) {

@@ -130,6 +130,52 @@ TEST(Config, EnvironmentBeatsFile) {
   EXPECT_EQ(c->port, 8282);
 }
 
+// The protocol exchange's and the preservation service's settings: from the file and the environment,
+// checked by `config check` (files that exist, a URL that parses), the token never printed.
+TEST(Config, ExchangeAndPreservationSettingsAreReadAndChecked) {
+  sp::testing::TempDir dir;
+  auto path = (dir.path() / "s.toml").string();
+  const auto ca = (dir.path() / "ca.pem").string();
+  std::ofstream(path) << "agid_schema_dir = \"" << dir.path().string() << "\"\nagid_trusted_ca_file = \""
+                      << ca << "\"\nagid_soap_endpoints = \"" << (dir.path() / "soap.txt").string()
+                      << "\"\nconservazione_url = \"https://conservatore.example/api/\"\n"
+                         "sim_conservazione = false\nsim_conservazione_port = 8096\n";
+  std::ofstream(ca) << "not a certificate\n";
+  EnvVar token("SPORTELLO_CONSERVAZIONE_TOKEN", "s3cret-conservatore");
+  auto c = sp::load_config(path);
+  ASSERT_TRUE(c.ok()) << c.error().detail;
+  EXPECT_EQ(c->conservazione_url, "https://conservatore.example/api");
+  EXPECT_EQ(c->conservazione_token, "s3cret-conservatore");
+  EXPECT_FALSE(c->sim_conservazione);
+  EXPECT_EQ(c->sim_conservazione_port, 8096);
+  EXPECT_EQ(sp::agid_schema_dir(*c), dir.path().string());
+  EXPECT_EQ(c->sources.at("conservazione_token"), "SPORTELLO_CONSERVAZIONE_TOKEN");
+  std::string problems;
+  for (const auto& p : sp::check_config(*c)) problems += p + "\n";
+  EXPECT_NE(problems.find("agid_schema_dir: no segnatura_protocollo.xsd"), std::string::npos) << problems;
+  EXPECT_NE(problems.find("agid_trusted_ca_file: '" + ca + "' holds no PEM certificate"), std::string::npos);
+  EXPECT_NE(problems.find("agid_soap_endpoints:"), std::string::npos) << problems;
+  EXPECT_EQ(problems.find("conservazione"), std::string::npos) << "URL and token are both set";
+  const auto text = sp::describe_config(*c);
+  EXPECT_EQ(text.find("s3cret"), std::string::npos) << text;
+  EXPECT_NE(text.find("SPORTELLO_AGID_SOAP_ENDPOINTS"), std::string::npos);
+  {
+    EnvVar url("SPORTELLO_CONSERVAZIONE_URL", "conservatore.example");
+    auto bad = sp::load_config("");
+    ASSERT_FALSE(bad.ok());
+    EXPECT_NE(bad.error().detail.find("conservazione_url"), std::string::npos);
+  }
+  {
+    EnvVar url("SPORTELLO_CONSERVAZIONE_URL", "http://127.0.0.1:8096");
+    EnvVar empty("SPORTELLO_CONSERVAZIONE_TOKEN", "");
+    auto alone = sp::load_config("");
+    ASSERT_TRUE(alone.ok());
+    std::string p2;
+    for (const auto& p : sp::check_config(*alone)) p2 += p + "\n";
+    EXPECT_NE(p2.find("conservazione_token: empty"), std::string::npos) << p2;
+  }
+}
+
 TEST(Config, EachBodysFederationDataAreReadFromItsTableAndChecked) {
   sp::testing::TempDir dir;
   auto path = (dir.path() / "s.toml").string();
