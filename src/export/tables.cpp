@@ -178,8 +178,7 @@ std::vector<TableSpec> build() {
   t.push_back(direct("pec_receipts", {"id"}));
   t.push_back(direct("messaging_settings", {"tenant_id"}));
   t.push_back(direct("payment_due_reminders", {"tenant_id", "option_id"}));
-  // The body's package and its credit ledger (src/hub).
-  t.push_back(direct("body_packages", {"tenant_id"}));
+  // The body's credit ledger (src/hub): every change of its package, credits and service levels, by code.
   t.push_back(direct("body_credit_ledger", {"id"}));
 
   // Tourist information (src/tourism): the items, their review history, the widget's origins.
@@ -227,6 +226,9 @@ const std::vector<Excluded>& excluded_tables() {
       {"protocol_pec_seen",
        "which messages of the PEC mailbox this hub's registry reader has read (the protocol messages are "
        "exported)"},
+      {"body_packages",
+       "the package of this hub's price list the body bought; the new provider assigns one of its own (the "
+       "ledger, exported, names every package the body had)"},
       {"hub_onboarding_drafts", "this hub's onboarding of the body, finished before anything is exported"},
       {"statistics_months", "monthly figures recomputed from the exported records (docs/statistics.md)"},
       // The help desk (docs/helpdesk.md): the body's correspondence with this hub's service centre about
