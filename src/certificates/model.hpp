@@ -106,6 +106,10 @@ struct Refund {
   std::string requester_cf;
   std::string requester_name;
   std::string kind;
+  // Joined from certificate_refund_payments (migration 0071): empty until the treasury's transfer is
+  // recorded.
+  std::string paid_on;  // YYYY-MM-DD
+  std::string paid_reference;
 };
 
 std::string types_text(const std::vector<int>& types);  // "8,5,12"

@@ -2,12 +2,14 @@
 
 #include <algorithm>
 #include <boost/json.hpp>
+#include <cctype>
 #include <stdexcept>
 
 #include "certificates/store.hpp"
 #include "core/crypto/encoding.hpp"
 #include "core/digest.hpp"
 #include "core/ids.hpp"
+#include "core/text.hpp"
 #include "identity/permissions.hpp"
 #include "jobs/store.hpp"
 
@@ -116,6 +118,42 @@ std::optional<Refund> CertificateService::refund_of(const Request& r) {
   std::optional<Refund> out;
   db_.read([&](db::Conn& c) { out = store::refund_of(c, r.tenant_id, r.id); });
   return out;
+}
+
+Result<Refund> CertificateService::record_refund_paid(const identity::Principal* who, std::int64_t tenant,
+                                                      const std::string& request_id,
+                                                      const std::string& paid_on, std::string reference) {
+  if (auto st = identity::authorize(who, identity::Permission::manage_payments, tenant); !st)
+    return st.error();
+  reference = std::string(text::trim(reference));
+  const bool reference_ok =
+      !reference.empty() && reference.size() <= 35 && std::ranges::all_of(reference, [](char ch) {
+        return std::isalnum(static_cast<unsigned char>(ch)) || ch == ' ' || ch == '-' || ch == '/' ||
+               ch == '.';
+      });
+  if (!reference_ok) return Error::for_field("certificates.refund_reference", "reference", 422);
+  auto day = time::parse_iso_date(paid_on);
+  const std::string at = time::format_iso_utc_millis(clock_.now());
+  return db::transact(db_, [&](db::Conn& tx) -> Result<Refund> {
+    auto refund = store::refund_of(tx, tenant, request_id);
+    if (!refund) return cert_error("certificates.refund_unknown", 404);
+    if (!refund->paid_on.empty()) return cert_error("certificates.refund_already_paid", 409);
+    // The value date: a real day, not after today in Rome, not before the day the refund became due.
+    const auto created = time::parse_iso_utc(refund->created_at);
+    const auto due_day = time::rome_date(created ? *created : clock_.now());
+    if (!day || *day > time::rome_date(clock_.now()) || *day < due_day)
+      return Error::for_field("certificates.refund_date", "paid_on", 422);
+    const std::string on = time::format_iso_date(*day);
+    if (!store::add_refund_payment(tx, tenant, request_id, on, reference, refund->amount, who->subject, at))
+      return cert_error("certificates.refund_already_paid", 409);
+    audit_.record_or_throw(
+        tx, identity::entry_by(*who, tenant, "certificate.refund_paid", "certificate_refund", request_id,
+                               boost::json::serialize(boost::json::object{
+                                   {"paid_on", on}, {"reference", reference}, {"amount", refund->amount}})));
+    refund->paid_on = on;
+    refund->paid_reference = reference;
+    return *refund;
+  });
 }
 
 // The audit entry of a change to a request: by the person (online), the operator (counter) or the

@@ -141,6 +141,13 @@ class CertificateService {
   // Refunds due at the body, newest first (manage_payments); the one of a request, if any.
   Result<std::vector<Refund>> refunds(const identity::Principal* who, std::int64_t tenant);
   std::optional<Refund> refund_of(const Request& r);
+  // Records that the comune's treasury paid a refund due: the transfer's value date (a date in Rome, not
+  // in the future, not before the refund was due) and its reference (CRO/TRN or payment order number, 1-35
+  // letters, digits, spaces, "-", "/", "."). Once per refund (409 after), audited as
+  // certificate.refund_paid; the person's request page then says when it was paid.
+  Result<Refund> record_refund_paid(const identity::Principal* who, std::int64_t tenant,
+                                    const std::string& request_id, const std::string& paid_on,
+                                    std::string reference);
 
   [[nodiscard]] std::vector<Exemption> exemptions_today(bool online) const;
   [[nodiscard]] const Options& options() const { return options_; }

@@ -204,11 +204,13 @@ void add_refund(db::Conn& tx, const Refund& r) {
 namespace {
 constexpr const char* kRefundSelect =
     "SELECT f.request_id, f.tenant_id, f.amount_cents, f.stamp_cents, f.fees_cents, f.iuv, f.reason, "
-    "f.created_at, q.requester_cf, q.requester_name, q.kind FROM certificate_refunds f "
-    "JOIN certificate_requests q ON q.id = f.request_id AND q.tenant_id = f.tenant_id ";
+    "f.created_at, q.requester_cf, q.requester_name, q.kind, COALESCE(p.paid_on, ''), "
+    "COALESCE(p.reference, '') FROM certificate_refunds f "
+    "JOIN certificate_requests q ON q.id = f.request_id AND q.tenant_id = f.tenant_id "
+    "LEFT JOIN certificate_refund_payments p ON p.request_id = f.request_id AND p.tenant_id = f.tenant_id ";
 Refund read_refund(const db::Row& r) {
-  return Refund{r.text(0), r.i64(1),  r.i64(2),  r.i64(3),  r.i64(4),  r.text(5),
-                r.text(6), r.text(7), r.text(8), r.text(9), r.text(10)};
+  return Refund{r.text(0), r.i64(1),  r.i64(2),  r.i64(3),   r.i64(4),   r.text(5), r.text(6),
+                r.text(7), r.text(8), r.text(9), r.text(10), r.text(11), r.text(12)};
 }
 }  // namespace
 
@@ -226,6 +228,16 @@ std::optional<Refund> refund_of(db::Conn& c, std::int64_t tenant, const std::str
                        {tenant, request_id});
   if (!r) return std::nullopt;
   return read_refund(*r);
+}
+
+bool add_refund_payment(db::Conn& tx, std::int64_t tenant, const std::string& request_id,
+                        const std::string& paid_on, const std::string& reference, money::Cents amount,
+                        const std::string& by, const std::string& at) {
+  return tx.exec(
+             "INSERT INTO certificate_refund_payments (request_id, tenant_id, paid_on, reference, "
+             "amount_cents, recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO "
+             "NOTHING",
+             {request_id, tenant, paid_on, reference, static_cast<std::int64_t>(amount), by, at}) == 1;
 }
 
 }  // namespace sp::certificates::store

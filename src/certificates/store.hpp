@@ -42,5 +42,9 @@ void add_fee(db::Conn& tx, std::int64_t tenant, const std::string& kind, money::
 void add_refund(db::Conn& tx, const Refund& r);
 std::vector<Refund> refunds(db::Conn& c, std::int64_t tenant, int limit = 200);
 std::optional<Refund> refund_of(db::Conn& c, std::int64_t tenant, const std::string& request_id);
+// Records a refund as paid (migration 0071); false when it was already recorded.
+bool add_refund_payment(db::Conn& tx, std::int64_t tenant, const std::string& request_id,
+                        const std::string& paid_on, const std::string& reference, money::Cents amount,
+                        const std::string& by, const std::string& at);
 
 }  // namespace sp::certificates::store

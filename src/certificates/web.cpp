@@ -231,9 +231,16 @@ http::Response cert_request_get(WebDeps& d, http::Request& req) {
   if (r->state == State::refused)
     page.data.set("refusal", d.view.i18n().message(lang, refusal_error(r->refusal_code)));
   if (auto refund = r->state == State::refused ? d.certificates.refund_of(*r) : std::nullopt)
-    page.data.set("refund_text", d.view.i18n().format(lang, "ui.cert_refund_text",
-                                                      {{"amount", web::format_cents(refund->amount, lang)},
-                                                       {"body", c.body->name}}));
+    page.data.set("refund_text",
+                  refund->paid_on.empty()
+                      ? d.view.i18n().format(
+                            lang, "ui.cert_refund_text",
+                            {{"amount", web::format_cents(refund->amount, lang)}, {"body", c.body->name}})
+                      : d.view.i18n().format(lang, "ui.cert_refund_paid_text",
+                                             {{"amount", web::format_cents(refund->amount, lang)},
+                                              {"body", c.body->name},
+                                              {"date", time::it_date_text(refund->paid_on)},
+                                              {"reference", refund->paid_reference}}));
   page.data.set("awaiting_text",
                 d.view.i18n().format(lang, "ui.cert_awaiting_text",
                                      {{"amount", web::format_cents(r->stamp_duty + r->fees, lang)}}));
@@ -366,8 +373,15 @@ std::string office_href(const tenants::Body& b) {
   return "/backoffice/" + b.slug + "/certificati";
 }
 
+// What a staff member typed in one refund's form, kept when it is refused.
+struct RefundTyped {
+  std::string request_id;
+  std::string paid_on;
+  std::string reference;
+};
+
 http::Response office_page(WebDeps& d, http::Request& req, const identity::StaffCall& a, const Error* error,
-                           bool saved) {
+                           bool saved, const RefundTyped* typed = nullptr) {
   const auto& lang = req.ctx.locale;
   auto page = web::backoffice_page(d.view, req, *a.body, a.who->csrf_token, "certificates_office",
                                    d.view.t(lang, "ui.cert_office_title"), "", "", false);
@@ -379,6 +393,7 @@ http::Response office_page(WebDeps& d, http::Request& req, const identity::Staff
   x.set("title", page.title);
   x.set("action", office_href(*a.body) + "/diritti");
   x.set("saved", saved);
+  x.set("refund_saved", !error && req.query_param("rimborso") == "1");
   if (error) {
     x.set("error", d.view.i18n().message(lang, *error));
     if (!error->field.empty()) x.set("error_field", error->field);
@@ -396,6 +411,7 @@ http::Response office_page(WebDeps& d, http::Request& req, const identity::Staff
   }
   x.set("fees", rows);
   Data due = web::list();
+  std::size_t n = 0;
   for (const auto& f : *refunds) {
     Data r;
     r.set("created", time::it_datetime_text(f.created_at));
@@ -408,6 +424,18 @@ http::Response office_page(WebDeps& d, http::Request& req, const identity::Staff
                                           {"fees", web::format_cents(f.fees, lang)}}));
     r.set("iuv", f.iuv);
     r.set("reason", d.view.i18n().message(lang, refusal_error(f.reason)));
+    r.set("n", std::to_string(++n));
+    r.set("paid", !f.paid_on.empty());
+    if (!f.paid_on.empty())
+      r.set("paid_text",
+            d.view.i18n().format(lang, "ui.cert_office_refund_paid",
+                                 {{"date", time::it_date_text(f.paid_on)}, {"reference", f.paid_reference}}));
+    r.set("pay_action", office_href(*a.body) + "/rimborsi/" + f.request_id);
+    const bool mine = typed && typed->request_id == f.request_id;
+    r.set("paid_on", mine ? typed->paid_on : std::string());
+    r.set("reference", mine ? typed->reference : std::string());
+    r.set("date_invalid", mine && error && error->field == "paid_on");
+    r.set("reference_invalid", mine && error && error->field == "reference");
     due.push_back(r);
   }
   x.set("refunds", due);
@@ -456,6 +484,23 @@ http::Response office_post(WebDeps& d, http::Request& req, const identity::Staff
   return web::see_other(office_href(*a.body) + "?salvato=1");
 }
 
+// The treasury paid a refund back: its value date and reference, recorded once.
+http::Response refund_paid_post(WebDeps& d, http::Request& req, const identity::StaffCall& a) {
+  auto form = req.form();
+  if (!form) return d.view.error_page(req, 400);
+  if (auto st = identity::check_csrf(req, *form); !st) return d.view.error_page(req, st.error().http_status);
+  RefundTyped typed{std::string(req.param("request")), web::form_field(*form, "paid_on"),
+                    web::form_field(*form, "reference")};
+  auto done =
+      d.certificates.record_refund_paid(a.who, a.body->id, typed.request_id, typed.paid_on, typed.reference);
+  if (!done) {
+    if (done.error().http_status == 404 || done.error().http_status == 403)
+      return d.view.error_page(req, done.error().http_status);
+    return office_page(d, req, a, &done.error(), false, &typed);
+  }
+  return web::see_other(office_href(*a.body) + "?rimborso=1#cert-refunds");
+}
+
 }  // namespace
 
 void register_pages(http::Router& router, WebDeps& deps) {
@@ -470,6 +515,8 @@ void register_pages(http::Router& router, WebDeps& deps) {
              identity::staff_route(deps, identity::Permission::manage_payments, office_get));
   router.post("/backoffice/{slug}/certificati/diritti",
               identity::staff_route(deps, identity::Permission::manage_payments, office_post));
+  router.post("/backoffice/{slug}/certificati/rimborsi/{request}",
+              identity::staff_route(deps, identity::Permission::manage_payments, refund_paid_post));
   router.get(kCounterBase, identity::hub_staff_route(deps, identity::Permission::counter, counter_get));
   router.post(kCounterBase, identity::hub_staff_route(deps, identity::Permission::counter, counter_post));
   router.get(kCounterBase + "/{token}/certificato.pdf",

@@ -317,6 +317,9 @@ const std::vector<Rule>& rules() {
       // a fee: an allowed caller is redirected.
       {"GET", "/backoffice/{slug}/certificati", kAstiManagers},
       {"POST", "/backoffice/{slug}/certificati/diritti", kAstiManagers, "fee_residenza=0,50"},
+      // A refund recorded as paid: the same staff; without its fields an allowed caller gets the page with
+      // 422 (integration_certificates records a real one).
+      {"POST", "/backoffice/{slug}/certificati/rimborsi/{request}", kAstiManagers},
       // The population register mirror: the registry office (manage_register: managers and administrators;
       // {id}: Asti's demo import). The upload without its file: an allowed caller gets 400. The citizen's own
       // register data in the personal area.

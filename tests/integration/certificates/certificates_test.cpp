@@ -333,15 +333,43 @@ void CertificatesTest::RefusedAfterPaymentIsARefundDueAndEveryStepIsAudited() {
   EXPECT_EQ(count("certificate_refunds"), 1);
   EXPECT_THROW(db().write([](db::Conn& c) { c.exec("UPDATE certificate_refunds SET amount_cents = 0"); }),
                std::exception);
-  // The body's chain has the request, the refusal and the fee change, in order.
+  // The treasury pays it back: recorded once by the body's staff, with a value date and a reference.
+  const std::string today = time::format_iso_date(time::rome_date(clock_.now()));
+  EXPECT_EQ(service_->record_refund_paid(&op, casale_, r->id, today, "TRN 123").error().http_status, 403);
+  EXPECT_EQ(service_->record_refund_paid(&asti_manager, casale_, r->id, today, "TRN 123").error().http_status,
+            403);
+  // Another body's staff under their own body: no such refund there (the wall, not a disclosure).
+  EXPECT_EQ(service_->record_refund_paid(&asti_manager, asti_, r->id, today, "TRN 123").error().http_status,
+            404);
+  EXPECT_EQ(service_->record_refund_paid(&manager, casale_, r->id, today, "").error().field, "reference");
+  EXPECT_EQ(service_->record_refund_paid(&manager, casale_, r->id, today, "TRN\n<b>").error().field,
+            "reference");
+  EXPECT_EQ(service_->record_refund_paid(&manager, casale_, r->id, "2026-13-01", "TRN 1").error().field,
+            "paid_on");
+  EXPECT_EQ(service_->record_refund_paid(&manager, casale_, r->id, "2099-01-01", "TRN 1").error().field,
+            "paid_on");
+  EXPECT_EQ(service_->record_refund_paid(&manager, casale_, r->id, "2020-01-01", "TRN 1").error().field,
+            "paid_on");
+  EXPECT_EQ(count("certificate_refund_payments"), 0);
+  auto paid = service_->record_refund_paid(&manager, casale_, r->id, today, "  TRN 0306-9012/A  ");
+  ASSERT_TRUE(paid.ok()) << paid.error().code;
+  EXPECT_EQ(paid->paid_on, today);
+  EXPECT_EQ(paid->paid_reference, "TRN 0306-9012/A");
+  EXPECT_EQ(service_->refund_of(*done)->paid_on, today);
+  EXPECT_EQ(service_->record_refund_paid(&manager, casale_, r->id, today, "TRN 2").error().http_status, 409);
+  EXPECT_EQ(count("certificate_refund_payments"), 1);
+  EXPECT_THROW(
+      db().write([](db::Conn& c) { c.exec("UPDATE certificate_refund_payments SET reference = 'x'"); }),
+      std::exception);
+  // The body's chain has the request, the refusal, the fee change and the refund, in order.
   std::vector<std::string> actions;
   db().read([&](db::Conn& c) {
     for (const auto& row :
          c.query("SELECT action FROM audit_log WHERE tenant_id = $1 ORDER BY seq", {casale_}))
       if (row.text(0).starts_with("certificate.")) actions.push_back(row.text(0));
   });
-  EXPECT_EQ(actions,
-            (std::vector<std::string>{"certificate.fees", "certificate.request", "certificate.refuse"}));
+  EXPECT_EQ(actions, (std::vector<std::string>{"certificate.fees", "certificate.request",
+                                               "certificate.refuse", "certificate.refund_paid"}));
 }
 
 TEST_P(CertificatesTest, RefundsFeesAndAudit) {

@@ -1,5 +1,11 @@
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <set>
+#include <sstream>
+
 #include "core/i18n.hpp"
 #include "core/text.hpp"
 #include "support/testing.hpp"
@@ -58,6 +64,35 @@ TEST(Theme, HeaderColourReachesAAContrastWithWhite) {
   auto fixed = sp::tenants::darken_for_white_text("#FFD700", 4.5);
   EXPECT_GE(sp::tenants::contrast_with_white(fixed), 4.5);
   EXPECT_EQ(sp::tenants::darken_for_white_text("#003366", 4.5), "#003366");  // already fine: unchanged
+}
+
+// Every POST form of the shipped templates sends the double-submit CSRF field the handlers check
+// (`_csrf`, identity::check_csrf), except the public forms that need no session. The access test posts
+// `_csrf` itself, so a form naming it otherwise (certificates_office once sent `csrf`: every save was 403)
+// passed every other test.
+TEST(Templates, EveryPostFormSendsTheCsrfField) {
+  const std::set<std::string> public_forms = {"alerts_public.mustache",   "alerts_stop.mustache",
+                                              "alerts_verify.mustache",   "sim_anpr_verify.mustache",
+                                              "sim_pagopa_cart.mustache", "stamp_verify.mustache"};
+  const std::regex form(R"(<form\b[^>]*method="post"[^>]*>([\s\S]*?)</form>)", std::regex::icase);
+  int checked = 0;
+  for (const auto& entry :
+       std::filesystem::directory_iterator(sp::testing::source_dir() + "/web/templates")) {
+    const std::string name = entry.path().filename().string();
+    if (public_forms.count(name)) continue;
+    std::ifstream in(entry.path());
+    std::stringstream text;
+    text << in.rdbuf();
+    const std::string s = text.str();
+    for (std::sregex_iterator it(s.begin(), s.end(), form), end; it != end; ++it) {
+      const std::string inner = (*it)[1];
+      ++checked;
+      // A partial may carry the field (e.g. {{> csrf_field}}); otherwise the form itself must.
+      EXPECT_TRUE(inner.find("name=\"_csrf\"") != std::string::npos || inner.find("{{>") != std::string::npos)
+          << name << ": a POST form without name=\"_csrf\"";
+    }
+  }
+  EXPECT_GT(checked, 50);
 }
 
 }  // namespace
