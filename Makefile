@@ -59,8 +59,8 @@ test-package: deb
 # What runs on several processes and tools beyond `make test` (docs/deployment.md): the package test,
 # the PostgreSQL base backup restored to a point in time (scripts/test-pg-restore), and two nodes behind
 # a real HAProxy losing one under load (scripts/test-cluster-nodes), and the failover: two Patroni-managed
-# PostgreSQL members on etcd, a node and then the primary killed under a load of writes
-# (scripts/test-cluster-failover, about 2 minutes).
+# PostgreSQL members on etcd, a node, the primary and then the new primary's machine lost under a load
+# of writes (scripts/test-cluster-failover, about 2.5 minutes).
 test-cluster: test-package
 	scripts/test-pg-restore $(BUILD)/sportello
 	scripts/test-cluster-nodes $(BUILD)/sportello
