@@ -58,10 +58,13 @@ test-package: deb
 
 # What runs on several processes and tools beyond `make test` (docs/deployment.md): the package test,
 # the PostgreSQL base backup restored to a point in time (scripts/test-pg-restore), and two nodes behind
-# a real HAProxy losing one under load (scripts/test-cluster-nodes). The Patroni failover is not here yet.
+# a real HAProxy losing one under load (scripts/test-cluster-nodes), and the failover: two Patroni-managed
+# PostgreSQL members on etcd, a node, the primary and then the new primary's machine lost under a load
+# of writes (scripts/test-cluster-failover, about 2.5 minutes).
 test-cluster: test-package
 	scripts/test-pg-restore $(BUILD)/sportello
 	scripts/test-cluster-nodes $(BUILD)/sportello
+	scripts/test-cluster-failover $(BUILD)/sportello
 
 fmt:
 	git ls-files '*.cpp' '*.hpp' | xargs clang-format -i
