@@ -33,6 +33,7 @@
 #include "identity/callback_web.hpp"
 #include "identity/oidc_provider.hpp"
 #include "identity/request.hpp"
+#include "payments/receipt_store.hpp"
 #include "privacy/module_web.hpp"
 #include "privacy/retention.hpp"
 #include "statistics/module_web.hpp"
@@ -65,6 +66,20 @@ std::string operations_metrics(db::Database& db) {
       out += "# TYPE sportello_daily_registers_missing gauge\nsportello_daily_registers_missing " +
              std::to_string(missing->i64(0)) + "\n";
     });
+    // Receipts that were not simply recorded (docs/deployment.md, "Monitoring"): receipts for no known
+    // position (orphans), for a position already paid, second payments to refund, and resent duplicates.
+    // Every outcome has its line, 0 when there is none, so that an alert's series never disappears.
+    std::vector<std::pair<std::string, std::int64_t>> receipts;
+    db.read([&](db::Conn& c) { receipts = payments::ReceiptStore::anomalies_by_outcome(c); });
+    out += "# TYPE sportello_payment_receipts gauge\n";
+    for (const auto o : {payments::ReceiptOutcome::unknown_position, payments::ReceiptOutcome::already_paid,
+                         payments::ReceiptOutcome::double_payment, payments::ReceiptOutcome::duplicate}) {
+      const std::string name(payments::to_string(o));
+      std::int64_t n = 0;
+      for (const auto& [outcome, count] : receipts)
+        if (outcome == name) n = count;
+      out += "sportello_payment_receipts{outcome=\"" + name + "\"} " + std::to_string(n) + "\n";
+    }
     // Preservation packages not accepted by their due day (docs/conservazione.md).
     out += conservazione::ConservazioneService::overdue_metrics(
         db, time::format_iso_date(time::rome_date(time::system_clock().now())));

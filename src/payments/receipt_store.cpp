@@ -140,4 +140,12 @@ void ReceiptStore::end_activation(db::Conn& tx, tenants::TenantId tenant, const 
   tx.exec(kEndActivation, {tenant, iuv});
 }
 
+std::vector<std::pair<std::string, std::int64_t>> ReceiptStore::anomalies_by_outcome(db::Conn& c) {
+  std::vector<std::pair<std::string, std::int64_t>> out;
+  for (const auto& r : c.query("SELECT outcome, count(*) FROM payment_receipts WHERE outcome <> 'recorded' "
+                               "GROUP BY outcome ORDER BY outcome"))
+    out.emplace_back(r.text(0), r.i64(1));
+  return out;
+}
+
 }  // namespace sp::payments

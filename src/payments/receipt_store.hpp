@@ -59,6 +59,10 @@ class ReceiptStore {
   static void insert(db::Conn& tx, ReceiptRow& r);
   // Receipts of an IUV, oldest first.
   static std::vector<ReceiptRow> of_iuv(db::Conn& c, tenants::TenantId tenant, const std::string& iuv);
+  // Every body's receipts that were not simply recorded, counted by outcome (the hub's /metrics: the
+  // operators' alerts on orphan receipts and double payments; migration 0072's partial index keeps it a
+  // read of the few anomalies, not of every receipt). Across tenants on purpose: only /metrics calls it.
+  static std::vector<std::pair<std::string, std::int64_t>> anomalies_by_outcome(db::Conn& c);
 
   // Takes or renews the lease of (tenant, iuv) for `channel` until `expires_at`: true when the lease is
   // now the channel's (none, expired, or already its own), false when another channel holds it.

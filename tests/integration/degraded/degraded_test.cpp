@@ -275,6 +275,19 @@ void DegradedAppTest::staff_action_during_the_fault() {
   const auto metrics = call("GET", "/metrics", "").body;
   EXPECT_TRUE(contains(metrics, "sportello_jobs{kind=\"messaging.send\",state=\"dead\"} 1")) << metrics;
   EXPECT_TRUE(contains(metrics, "sportello_daily_registers_missing ")) << metrics;
+  EXPECT_TRUE(contains(metrics, "sportello_payment_receipts{outcome=\"unknown_position\"} 0")) << metrics;
+  // A receipt for no known position (an orphan: the station records it as what it is) shows in the gauge.
+  app_->database().write([&](sp::db::Conn& c) {
+    c.exec(
+        "INSERT INTO payment_receipts (tenant_id, iuv, psp_id, receipt_id, payment_at, amount_cents, "
+        "outcome, "
+        "raw_payload, received_at) VALUES ($1, '02999999999999999', 'PSP-TEST', 'R-ORPHAN-1', "
+        "'2026-12-05T10:00:00.000Z', 1234, 'unknown_position', '<x/>', '2026-12-05T10:00:01.000Z')",
+        {asti_});
+  });
+  const auto after = call("GET", "/metrics", "").body;
+  EXPECT_TRUE(contains(after, "sportello_payment_receipts{outcome=\"unknown_position\"} 1")) << after;
+  EXPECT_TRUE(contains(after, "sportello_payment_receipts{outcome=\"double_payment\"} 0")) << after;
 
   Fault fault(GetParam(), database_->url(), app_->database());
   fault.break_it();
