@@ -95,7 +95,9 @@ Value decode(Oid type, const char* text, std::size_t len) {
 // which must outlive the call that sends them.
 struct Bound {
   explicit Bound(const Params& params)
-      : texts(params.size()), values(params.size(), nullptr), lengths(params.size(), 0),
+      : texts(params.size()),
+        values(params.size(), nullptr),
+        lengths(params.size(), 0),
         formats(params.size(), 0) {
     for (std::size_t i = 0; i < params.size(); ++i) {
       const Value& v = params[i];
@@ -185,9 +187,9 @@ PgConn::Result PgConn::run(std::string_view sql, const Params& params) {
   if (begin_pending_ || !held_.empty()) return pipeline(sql, &params);
   const std::string& name = prepared_name(sql);
   Bound b(params);
-  Result res(PQexecPrepared(conn_, name.c_str(), b.count(), b.values.data(), b.lengths.data(),
-                            b.formats.data(), 0),
-             PQclear);
+  Result res(
+      PQexecPrepared(conn_, name.c_str(), b.count(), b.values.data(), b.lengths.data(), b.formats.data(), 0),
+      PQclear);
   if (!result_ok(res.get())) fail(res.get(), sql);
   return res;
 }

@@ -127,8 +127,8 @@ TEST_P(Transactions, WriteInsideWriteIsRejectedNotDeadlocked) {
   EXPECT_EQ(count("t"), 1);
 }
 
-// db::exec_later(): on PostgreSQL the statement goes out with the next one or with the COMMIT (one round trip),
-// still first and in the same transaction; SQLite runs it at once. Either way nothing of it is lost.
+// db::exec_later(): on PostgreSQL the statement goes out with the next one or with the COMMIT (one round
+// trip), still first and in the same transaction; SQLite runs it at once. Either way nothing of it is lost.
 TEST_P(Transactions, ExecLaterRunsBeforeTheNextStatementAndCommitsWithTheTransaction) {
   db().write([&](Conn&) {});  // a write that runs nothing commits (PostgreSQL: without a round trip)
   db().write([&](Conn& c) {
