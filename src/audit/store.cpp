@@ -1,5 +1,7 @@
 #include "audit/store.hpp"
 
+#include "db/exec_later.hpp"
+
 namespace sp::audit {
 namespace {
 
@@ -162,7 +164,7 @@ void AuditStore::insert(db::Conn& tx, const StoredEntry& s) {
   db::Params params;
   params.reserve(kInsertColumns);
   append_insert_params(params, s);
-  tx.exec(kInsert, params);
+  db::exec_later(tx, kInsert, std::move(params));  // PostgreSQL: sent with the next statement or the COMMIT
 }
 
 void AuditStore::insert_all(db::Conn& tx, const std::vector<StoredEntry>& entries) {
@@ -171,7 +173,7 @@ void AuditStore::insert_all(db::Conn& tx, const std::vector<StoredEntry>& entrie
   db::Params params;
   params.reserve(kInsertColumns * entries.size());
   for (const auto& s : entries) append_insert_params(params, s);
-  tx.exec(insert_rows_sql(entries.size()), params);
+  db::exec_later(tx, insert_rows_sql(entries.size()), std::move(params));
 }
 
 std::vector<ChainRow> AuditStore::chain_after(tenants::TenantId tenant, std::int64_t after_seq, int limit) {

@@ -5,6 +5,7 @@
 #include <cstring>
 #include <memory>
 
+#include "db/exec_later.hpp"
 #include "db/unavailable.hpp"
 
 namespace sp::db {
@@ -90,6 +91,43 @@ Value decode(Oid type, const char* text, std::size_t len) {
   }
 }
 
+// Parameters as libpq wants them: text, except blobs (binary bytea: the raw bytes). Points into `params`,
+// which must outlive the call that sends them.
+struct Bound {
+  explicit Bound(const Params& params)
+      : texts(params.size()),
+        values(params.size(), nullptr),
+        lengths(params.size(), 0),
+        formats(params.size(), 0) {
+    for (std::size_t i = 0; i < params.size(); ++i) {
+      const Value& v = params[i];
+      if (const auto* n = std::get_if<std::int64_t>(&v)) {
+        texts[i] = std::to_string(*n);
+        values[i] = texts[i].c_str();
+      } else if (const auto* d = std::get_if<double>(&v)) {
+        texts[i] = format_double(*d);
+        values[i] = texts[i].c_str();
+      } else if (const auto* s = std::get_if<std::string>(&v)) {
+        values[i] = s->c_str();
+      } else if (const auto* b = std::get_if<Blob>(&v)) {
+        values[i] = b->bytes.data();
+        lengths[i] = static_cast<int>(b->bytes.size());
+        formats[i] = 1;
+      }
+    }
+  }
+  [[nodiscard]] int count() const { return static_cast<int>(values.size()); }
+  std::vector<std::string> texts;  // keeps numbers' text alive for the call
+  std::vector<const char*> values;
+  std::vector<int> lengths;
+  std::vector<int> formats;
+};
+
+bool result_ok(const PGresult* r) {
+  auto status = PQresultStatus(r);
+  return status == PGRES_TUPLES_OK || status == PGRES_COMMAND_OK;
+}
+
 }  // namespace
 
 PgConn::PgConn(const std::string& url) {
@@ -110,7 +148,7 @@ PgConn::~PgConn() {
   PQfinish(conn_);
 }
 
-void PgConn::fail(const PGresult* res, std::string_view sql) {
+void PgConn::fail(const PGresult* res, std::string_view sql, bool held) {
   const char* state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : nullptr;
   std::string sqlstate = state ? state : "";
   std::string msg =
@@ -124,12 +162,17 @@ void PgConn::fail(const PGresult* res, std::string_view sql) {
   // read_only_sql_transaction (a standby, default_transaction_read_only), insufficient resources
   // (disk_full 53100, out_of_memory, too_many_connections).
   if (sqlstate == "25006" || sqlstate.starts_with("53")) throw Unavailable("postgres: " + msg);
-  throw DbError(kind_of(sqlstate, healthy()), "postgres: " + msg);
+  auto kind = kind_of(sqlstate, healthy());
+  if (held && kind == DbError::Kind::unique_violation) {
+    kind = DbError::Kind::other;
+    msg = "a statement sent with this one failed: " + msg;
+  }
+  throw DbError(kind, "postgres: " + msg);
 }
 
-const std::string& PgConn::prepared_name(std::string_view sql) {
+const std::string& PgConn::prepared_name(std::string_view sql, bool may_reset) {
   if (auto it = statements_.find(sql); it != statements_.end()) return it->second;
-  if (statements_.size() >= kMaxCachedPgStatements && idle()) {
+  if (may_reset && statements_.size() >= kMaxCachedPgStatements && idle()) {
     Result r(PQexec(conn_, "DEALLOCATE ALL"), PQclear);
     statements_.clear();
   }
@@ -141,34 +184,82 @@ const std::string& PgConn::prepared_name(std::string_view sql) {
 }
 
 PgConn::Result PgConn::run(std::string_view sql, const Params& params) {
+  if (begin_pending_ || !held_.empty()) return pipeline(sql, &params);
   const std::string& name = prepared_name(sql);
-
-  std::vector<std::string> texts(params.size());  // keeps numbers' text alive for the call
-  std::vector<const char*> values(params.size(), nullptr);
-  std::vector<int> lengths(params.size(), 0);
-  std::vector<int> formats(params.size(), 0);
-  for (std::size_t i = 0; i < params.size(); ++i) {
-    const Value& v = params[i];
-    if (const auto* n = std::get_if<std::int64_t>(&v)) {
-      texts[i] = std::to_string(*n);
-      values[i] = texts[i].c_str();
-    } else if (const auto* d = std::get_if<double>(&v)) {
-      texts[i] = format_double(*d);
-      values[i] = texts[i].c_str();
-    } else if (const auto* s = std::get_if<std::string>(&v)) {
-      values[i] = s->c_str();
-    } else if (const auto* b = std::get_if<Blob>(&v)) {
-      values[i] = b->bytes.data();
-      lengths[i] = static_cast<int>(b->bytes.size());
-      formats[i] = 1;  // binary: bytea's binary form is the raw bytes
-    }
-  }
-  Result res(PQexecPrepared(conn_, name.c_str(), static_cast<int>(params.size()), values.data(),
-                            lengths.data(), formats.data(), 0),
-             PQclear);
-  auto status = PQresultStatus(res.get());
-  if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) fail(res.get(), sql);
+  Bound b(params);
+  Result res(
+      PQexecPrepared(conn_, name.c_str(), b.count(), b.values.data(), b.lengths.data(), b.formats.data(), 0),
+      PQclear);
+  if (!result_ok(res.get())) fail(res.get(), sql);
   return res;
+}
+
+PgConn::Result PgConn::pipeline(std::string_view sql, const Params* params) {
+  // Statement names first (a statement new to this connection is prepared now, in its own round trip,
+  // once per connection); no DEALLOCATE ALL in between, which would drop names already looked up.
+  std::vector<Held> held = std::move(held_);
+  held_.clear();
+  std::vector<std::string> names;
+  names.reserve(held.size() + 1);
+  for (const auto& h : held) names.push_back(prepared_name(h.sql, false));
+  const bool statement = !sql.empty() && params != nullptr;
+  if (statement) names.push_back(prepared_name(sql, false));
+  const std::string command_text = !sql.empty() && !params ? std::string(sql) : std::string();
+
+  auto broken = [this](const char* what) {
+    broken_ = true;
+    throw DbError(DbError::Kind::connection,
+                  std::string("postgres: ") + what + ": " + trimmed(PQerrorMessage(conn_)));
+  };
+  if (PQenterPipelineMode(conn_) != 1) broken("cannot enter pipeline mode");
+  // Every statement sent, in order; the index of the first that is not a held one.
+  std::vector<std::string_view> sent;
+  auto send_params = [&](const std::string& name, const Params& p, std::string_view text) {
+    Bound b(p);
+    if (PQsendQueryPrepared(conn_, name.c_str(), b.count(), b.values.data(), b.lengths.data(),
+                            b.formats.data(), 0) != 1)
+      broken("cannot send a statement");
+    sent.push_back(text);
+  };
+  auto send_command = [&](const char* text) {
+    if (PQsendQueryParams(conn_, text, 0, nullptr, nullptr, nullptr, nullptr, 0) != 1)
+      broken("cannot send a statement");
+    sent.push_back(text);
+  };
+  const bool had_begin = begin_pending_;
+  begin_pending_ = false;
+  if (had_begin) send_command("BEGIN");
+  for (std::size_t i = 0; i < held.size(); ++i) send_params(names[i], held[i].params, held[i].sql);
+  if (statement) send_params(names.back(), *params, sql);
+  if (!command_text.empty()) send_command(command_text.c_str());
+  if (PQpipelineSync(conn_) != 1) broken("cannot send the pipeline");
+
+  // One or more results per statement, each statement's ended by a null; then the sync's result. After
+  // a failure the server skips the rest up to the sync (PGRES_PIPELINE_ABORTED).
+  Result last(nullptr, PQclear);
+  Result error(nullptr, PQclear);
+  std::size_t error_at = 0;
+  for (std::size_t i = 0; i < sent.size(); ++i) {
+    while (PGresult* raw = PQgetResult(conn_)) {
+      Result r(raw, PQclear);
+      if (!error && !result_ok(r.get()) && PQresultStatus(r.get()) != PGRES_PIPELINE_ABORTED) {
+        error = std::move(r);
+        error_at = i;
+      } else if (i + 1 == sent.size()) {
+        last = std::move(r);
+      }
+    }
+    if (PQstatus(conn_) != CONNECTION_OK) break;
+  }
+  {
+    Result sync(PQgetResult(conn_), PQclear);
+    if (!sync || PQresultStatus(sync.get()) != PGRES_PIPELINE_SYNC) broken_ = true;
+  }
+  if (PQexitPipelineMode(conn_) != 1) broken_ = true;
+  const std::size_t first_own = (had_begin ? 1 : 0) + held.size();
+  if (error) fail(error.get(), sent[error_at], error_at >= (had_begin ? 1U : 0U) && error_at < first_own);
+  if (broken_ || (!sent.empty() && !last)) broken("the pipeline ended early");
+  return last;
 }
 
 std::vector<Row> PgConn::query(std::string_view sql, const Params& params) {
@@ -208,7 +299,16 @@ std::int64_t PgConn::exec(std::string_view sql, const Params& params) {
   return n;
 }
 
+void PgConn::exec_later(std::string_view sql, Params params) {
+  if (!in_write_) {
+    exec(sql, params);
+    return;
+  }
+  held_.push_back({std::string(sql), std::move(params)});
+}
+
 void PgConn::exec_script(std::string_view sql) {
+  if (begin_pending_ || !held_.empty()) pipeline({}, nullptr);  // BEGIN and held statements first
   std::string text(sql);
   Result res(PQexec(conn_, text.c_str()), PQclear);  // simple protocol: several statements allowed
   auto status = PQresultStatus(res.get());
@@ -221,6 +321,41 @@ std::string PgConn::command(const char* sql) {
   Result res(PQexec(conn_, sql), PQclear);
   if (PQresultStatus(res.get()) != PGRES_COMMAND_OK) fail(res.get(), sql);
   return PQcmdStatus(res.get());
+}
+
+void PgConn::begin() {
+  begin_pending_ = true;
+  in_write_ = true;
+  held_.clear();
+}
+
+std::string PgConn::commit() {
+  in_write_ = false;
+  if (begin_pending_ && held_.empty()) {  // nothing ran: there is no transaction to commit
+    begin_pending_ = false;
+    return "COMMIT";
+  }
+  if (!begin_pending_ && held_.empty()) return command("COMMIT");
+  Result r = pipeline("COMMIT", nullptr);
+  return PQcmdStatus(r.get());
+}
+
+void PgConn::abandon() {
+  begin_pending_ = false;
+  in_write_ = false;
+  held_.clear();
+  if (!broken_ && healthy() && !idle()) {
+    try {
+      command("ROLLBACK");
+    } catch (...) {  // still not idle: not reused
+    }
+  }
+  if (!idle()) broken_ = true;
+}
+
+void exec_later(Conn& c, std::string_view sql, Params params) {
+  if (auto* pg = dynamic_cast<PgConn*>(&c)) return pg->exec_later(sql, std::move(params));
+  c.exec(sql, params);
 }
 
 }  // namespace sp::db

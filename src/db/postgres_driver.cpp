@@ -53,11 +53,11 @@ class PostgresDatabase final : public Database {
     Lease lease(*this);
     PgConn& c = *lease.conn;
     try {
-      c.command("BEGIN");
+      c.begin();  // sent with the first statement, in the same round trip
       fn(c);
       // A statement that failed inside fn (and was caught there) aborted the transaction; COMMIT then
       // quietly rolls back. Never report that as success.
-      if (c.command("COMMIT") != "COMMIT") {
+      if (c.commit() != "COMMIT") {
         throw DbError(DbError::Kind::other,
                       "postgres: transaction rolled back: a statement in it failed (use ON CONFLICT or a "
                       "savepoint to continue after an expected error)");
@@ -136,14 +136,7 @@ class PostgresDatabase final : public Database {
     }
   };
 
-  static void rollback_quietly(PgConn& c) {
-    if (c.healthy() && !c.idle()) {
-      try {
-        c.command("ROLLBACK");
-      } catch (...) {  // the connection is discarded on release if it is still not idle
-      }
-    }
-  }
+  static void rollback_quietly(PgConn& c) { c.abandon(); }  // discarded on release if still not idle
 
   void enter_degraded() {
     std::lock_guard lock(mutex_);
@@ -183,12 +176,7 @@ class PostgresDatabase final : public Database {
   void release(std::unique_ptr<PgConn> conn, bool discard) {
     // A callback may leave a transaction open (read() doing BEGIN) or the server may have gone away:
     // only clean, idle connections go back to the pool; broken ones are replaced on demand.
-    if (conn && conn->healthy() && !conn->idle()) {
-      try {
-        conn->command("ROLLBACK");
-      } catch (...) {
-      }
-    }
+    if (conn) conn->abandon();
     bool reusable = !discard && !degraded_ && conn && conn->healthy() && conn->idle();
     std::lock_guard lock(mutex_);
     if (reusable && !closed_) {

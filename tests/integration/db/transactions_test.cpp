@@ -2,6 +2,7 @@
 #include <future>
 #include <thread>
 
+#include "db/exec_later.hpp"
 #include "db_test.hpp"
 
 namespace sp::db::test {
@@ -124,6 +125,72 @@ TEST_P(Transactions, WriteInsideWriteIsRejectedNotDeadlocked) {
   EXPECT_THROW(db().write([&](Conn&) { db().write([](Conn&) {}); }), std::logic_error);
   db().write([&](Conn& c) { add(c, 1, "a"); });  // and the database still works
   EXPECT_EQ(count("t"), 1);
+}
+
+// db::exec_later(): on PostgreSQL the statement goes out with the next one or with the COMMIT (one round
+// trip), still first and in the same transaction; SQLite runs it at once. Either way nothing of it is lost.
+TEST_P(Transactions, ExecLaterRunsBeforeTheNextStatementAndCommitsWithTheTransaction) {
+  db().write([&](Conn&) {});  // a write that runs nothing commits (PostgreSQL: without a round trip)
+  db().write([&](Conn& c) {
+    exec_later(c, "INSERT INTO t (id, code) VALUES ($1, $2)", {std::int64_t{1}, std::string("a")});
+    // The held INSERT is sent before this query, in the same transaction: the query sees its row.
+    EXPECT_EQ(c.query_one("SELECT COUNT(*) FROM t")->i64(0), 1);
+    exec_later(c, "INSERT INTO t (id, code) VALUES ($1, $2)", {std::int64_t{2}, std::string("b")});
+    exec_later(c, "UPDATE t SET note = $1 WHERE id = $2", {std::string("later"), std::int64_t{2}});
+  });  // the last two go with the COMMIT
+  EXPECT_EQ(count("t"), 2);
+  db().read([&](Conn& c) {
+    EXPECT_EQ(c.query_one("SELECT note FROM t WHERE id = 2")->text(0), "later");
+    if (!is_pg()) return;  // SQLite's read connections are read-only
+    // Outside write() it runs at once, in autocommit (no transaction is left open on a read connection).
+    exec_later(c, "UPDATE t SET note = $1 WHERE id = $2", {std::string("now"), std::int64_t{1}});
+    EXPECT_EQ(c.query_one("SELECT note FROM t WHERE id = 1")->text(0), "now");
+  });
+  // DDL after a held statement (migrations run scripts inside write()).
+  db().write([&](Conn& c) {
+    exec_later(c, "INSERT INTO t (id, code) VALUES ($1, $2)", {std::int64_t{3}, std::string("c")});
+    c.exec_script("CREATE TABLE u (id " + bigint() + " PRIMARY KEY)");
+  });
+  EXPECT_EQ(count("t"), 3);
+  EXPECT_EQ(count("u"), 0);
+}
+
+TEST_P(Transactions, AFailedExecLaterRollsBackTheTransactionAndIsNeverTakenForTheNextStatementsOwn) {
+  db().write([&](Conn& c) { add(c, 1, "a"); });
+  auto duplicate = [](Conn& c) {
+    exec_later(c, "INSERT INTO t (id, code) VALUES ($1, $2)", {std::int64_t{9}, std::string("a")});
+  };
+  // Held to the COMMIT: the commit fails and nothing of the transaction stays.
+  try {
+    db().write([&](Conn& c) {
+      add(c, 2, "b");
+      duplicate(c);
+    });
+    FAIL() << "expected the held INSERT's failure";
+  } catch (const DbError& e) {
+    // SQLite ran it at once: its own unique violation. PostgreSQL reports it with the COMMIT, as "other".
+    EXPECT_EQ(e.kind, is_pg() ? DbError::Kind::other : DbError::Kind::unique_violation) << e.what();
+  }
+  EXPECT_EQ(count("t"), 1);
+  // Held to the next statement: that statement reports it, not as a unique violation of its own (a
+  // store translating its own duplicate into a domain error would misread it).
+  if (is_pg()) {
+    try {
+      db().write([&](Conn& c) {
+        duplicate(c);
+        add(c, 3, "c");
+      });
+      FAIL() << "expected the held INSERT's failure";
+    } catch (const DbError& e) {
+      EXPECT_EQ(e.kind, DbError::Kind::other) << e.what();
+      EXPECT_NE(std::string(e.what()).find("sent with this one"), std::string::npos) << e.what();
+    }
+    EXPECT_EQ(count("t"), 1);
+  }
+  // The pooled connections are clean afterwards.
+  for (int i = 0; i < 3; ++i) db().write([&](Conn& c) { add(c, 10 + i, "n" + std::to_string(i)); });
+  EXPECT_EQ(count("t"), 4);
+  EXPECT_EQ(db().stats().connections_busy, 0);
 }
 
 SP_BOTH_DIALECTS(Transactions);
