@@ -4,6 +4,7 @@
 #include <string>
 
 #include "albo/service.hpp"
+#include "cases/service.hpp"
 #include "catalog/service.hpp"
 #include "core/result.hpp"
 #include "db/database.hpp"
@@ -57,10 +58,10 @@ Status seed_demo_payment_services(const std::string& share_dir, tenants::TenantS
 
 // A few school-canteen applications at Asti naming two of its demo schools (the parents LDRMNA90E61Z330P
 // and BNCGLI92L55F205A for "rodari", on App IO; SPSGPP55P12F839I for "baussano", not on IO), so that an
-// alert to a school's parents has someone to reach. Written through the case store (no protocol entry: demo
-// history); skipped when they are there.
+// alert to a school's parents has someone to reach. Submitted through CaseService as the parents would,
+// so each is registered in Asti's protocol with its number; a second start gives back the same cases.
 Status seed_demo_school_cases(const std::string& share_dir, tenants::TenantService& tenants,
-                              db::Database& db);
+                              cases::CaseService& cases);
 
 // The hub's standard packages and the demo bodies' credits from <share_dir>/data/demo/packages.json, when
 // the hub has no package yet. The demo bodies keep the services of bodies.json and follow the package
