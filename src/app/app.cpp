@@ -282,7 +282,7 @@ App::App(Config config) : config_(std::move(config)) {
   // Alerts to the population: residents (the register), a school's parents (the cases), subscribers.
   alerts_ = alerts::install(router_, deps, *identity_, *anagrafe_, *cases_, *forms_);
   if (config_.demo) {
-    if (auto st = seed_demo_school_cases(config_.share_dir, *tenants_, *cases_->cases); !st)
+    if (auto st = seed_demo_school_cases(config_.share_dir, *tenants_, *db_); !st)
       throw std::runtime_error("demo school cases: " + st.error().code + " " + st.error().detail);
   }
   // The hub's members: packages, credits, onboarding; after every module that delivers services.

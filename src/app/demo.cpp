@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "cases/model.hpp"
+#include "cases/store.hpp"
 #include "core/ids.hpp"
 #include "core/pdf/document.hpp"
 #include "core/text.hpp"
@@ -452,7 +453,7 @@ Status seed_demo_albo(const std::string& /*share_dir*/, tenants::TenantService& 
 }
 
 Status seed_demo_school_cases(const std::string& /*share_dir*/, tenants::TenantService& tenants,
-                              cases::CaseService& cases) {
+                              db::Database& db) {
   auto asti = tenants.by_slug("asti");
   if (!asti) return Ok{};
   struct Pupil {
@@ -472,29 +473,37 @@ Status seed_demo_school_cases(const std::string& /*share_dir*/, tenants::TenantS
       {"demo-school-3", "SPSGPP55P12F839I", "Giuseppe Esposito", "SPSLNZ17M12A479C", "Lorenzo", "baussano",
        "4C"},
   };
-  // Real applications, as the parents would send them online: each registered in Asti's protocol with a
-  // number like any other. The submission key makes a second start give back the same case.
-  for (const auto& p : pupils) {
-    identity::Principal parent;
-    parent.kind = identity::PrincipalKind::person;
-    parent.subject = p.parent_cf;
-    parent.display_name = p.parent_name;
-    const std::string family = std::string(p.parent_name).substr(std::string(p.parent_name).find(' ') + 1);
-    cases::Submission sub;
-    sub.service_code = "iscrizione-mensa-scolastica";
-    sub.form_code = "iscrizione-mensa-scolastica";
-    sub.submission_key = p.key;
-    sub.applicant_name = p.parent_name;
-    sub.answers =
-        boost::json::object{{"school_year", "2026-2027"},
-                            {"children", boost::json::array{boost::json::object{{"fiscal_code", p.child_cf},
-                                                                                {"given_name", p.child_given},
-                                                                                {"family_name", family},
-                                                                                {"school", p.school},
-                                                                                {"class", p.cls}}}}};
-    auto r = cases.submit(&parent, asti->id, sub);
-    if (!r) return r.error();
-  }
+
+  const auto now = std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
+  db.write([&](db::Conn& tx) {
+    for (const auto& p : pupils) {
+      if (cases::CaseStore::find_by_key(tx, asti->id, p.parent_cf, p.key)) continue;
+      cases::Case c;
+      c.id = ids::uuid_v7();
+      c.tenant_id = asti->id;
+      c.service_code = "iscrizione-mensa-scolastica";
+      c.title = "Iscrizione alla mensa scolastica";
+      c.form_code = "iscrizione-mensa-scolastica";
+      c.applicant_cf = p.parent_cf;
+      c.applicant_name = p.parent_name;
+      c.channel = cases::Channel::online;
+      const std::string family = std::string(p.parent_name).substr(std::string(p.parent_name).find(' ') + 1);
+      c.answers = boost::json::object{
+          {"school_year", "2026-2027"},
+          {"children", boost::json::array{boost::json::object{{"fiscal_code", p.child_cf},
+                                                              {"given_name", p.child_given},
+                                                              {"family_name", family},
+                                                              {"school", p.school},
+                                                              {"class", p.cls}}}}};
+      c.office = "Servizi scolastici";
+      c.submitted_at = now;
+      c.deadline_days = 30;
+      c.due_date = cases::legal_end(time::add_calendar_days(time::rome_date(now), 30));
+      c.state = cases::State::submitted;
+      c.submission_key = p.key;
+      cases::CaseStore::insert_case(tx, c, cases::queue_keys(c));
+    }
+  });
   return Ok{};
 }
 

@@ -4,7 +4,6 @@
 #include <string>
 
 #include "albo/service.hpp"
-#include "cases/service.hpp"
 #include "catalog/service.hpp"
 #include "core/result.hpp"
 #include "db/database.hpp"
@@ -58,10 +57,10 @@ Status seed_demo_payment_services(const std::string& share_dir, tenants::TenantS
 
 // A few school-canteen applications at Asti naming two of its demo schools (the parents LDRMNA90E61Z330P
 // and BNCGLI92L55F205A for "rodari", on App IO; SPSGPP55P12F839I for "baussano", not on IO), so that an
-// alert to a school's parents has someone to reach. Submitted through CaseService as the parents would,
-// so each is registered in Asti's protocol with its number; a second start gives back the same cases.
+// alert to a school's parents has someone to reach. Written through the case store (no protocol entry: demo
+// history); skipped when they are there.
 Status seed_demo_school_cases(const std::string& share_dir, tenants::TenantService& tenants,
-                              cases::CaseService& cases);
+                              db::Database& db);
 
 // The hub's standard packages and the demo bodies' credits from <share_dir>/data/demo/packages.json, when
 // the hub has no package yet. The demo bodies keep the services of bodies.json and follow the package
