@@ -43,7 +43,7 @@ int run_bodies_add(App& app, const std::string& file, std::ostream& out, std::os
   std::vector<hub::Onboarded> done;
   auto made = app.onboarding().add_all(identity::SystemActor{"cli-onboarding"}, bodies, errors, done);
   if (!made) {
-    // Made before a stop (hub.stopped): listed as on success; the one stopped is named with its draft.
+    // All or nothing: `done` is empty; the body that was refused or stopped is named.
     for (const auto& m : done)
       out << m.slug << " " << m.tenant_id << " " << app.config().public_url << "/" << m.slug << "/\n";
     I18n i18n;

@@ -512,6 +512,14 @@ int run_cli(int argc, char** argv) {
       for (const auto& [t, n] : done->rows) rows += n;
       std::cout << "imported " << done->body_slug << " (body " << done->body_id << "): " << rows << " rows, "
                 << done->files << " files; audit chain now at seq " << done->audit_head_seq << "\n";
+      if (done->chain_unchecked == 0)
+        std::cout << "audit chain verified: " << done->chain_entries
+                  << " entries, every link and every HMAC checked\n";
+      else
+        std::cout << "audit chain verified: " << done->chain_entries << " entries, every link checked; "
+                  << done->chain_unchecked
+                  << " entries were made with the old hub's own key and their HMAC can be checked only "
+                     "there\n";
       return 0;
     }
     if (export_body->parsed()) {

@@ -12,6 +12,7 @@
 #include <fstream>
 #include <stdexcept>
 
+#include "audit/body_key.hpp"
 #include "audit/chain.hpp"
 #include "audit/store.hpp"
 #include "core/crypto/hmac.hpp"
@@ -202,7 +203,8 @@ int Anchorer::anchor_now() {
         continue;
       }
     }
-    if (!h.key_id.empty() && key_->find(h.key_id) == nullptr && warned_.insert("key " + h.key_id).second) {
+    if (!h.key_id.empty() && chain_key_for(*key_, h.tenant_id).find(h.key_id) == nullptr &&
+        warned_.insert("key " + h.key_id).second) {
       spdlog::warn(
           "audit: entries are keyed with key {} but this node's key is {}: every node must use the "
           "same audit key ring (keys_dir)",

@@ -14,6 +14,8 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "audit/body_key.hpp"
+#include "core/crypto/hmac.hpp"
 #include "core/digest.hpp"
 #include "core/ids.hpp"
 #include "core/keys/key_ring.hpp"
@@ -95,6 +97,34 @@ const ChainKey* ChainKey::find(std::string_view key_id) const {
   return nullptr;
 }
 
+ChainKey derive_body_key(const ChainKey& hub, std::int64_t tenant) {
+  return make_key(crypto::hmac(crypto::HashAlgorithm::sha256, hub.secret,
+                               "sportello-audit-body-key-v1:" + std::to_string(tenant)));
+}
+
+ChainKey body_writer(const ChainKey& hub, std::int64_t tenant) {
+  if (tenant == 0) return make_key(hub.secret);
+  return derive_body_key(hub, tenant);
+}
+
+ChainKey chain_key_for(const ChainKey& hub, std::int64_t tenant, std::string_view owner) {
+  if (tenant == 0) return hub;
+  auto imported = [](const ChainKey& k) { return k.id.find(kImportedKeySeparator) != std::string::npos; };
+  ChainKey out = derive_body_key(hub, tenant);
+  for (const auto& k : hub.older)
+    if (!imported(k)) out.older.push_back(derive_body_key(k, tenant));
+  // Entries made before chains were keyed per body: the hub's keys themselves.
+  out.older.push_back(make_key(hub.secret));
+  for (const auto& k : hub.older)
+    if (!imported(k)) out.older.push_back(make_key(k.secret));
+  if (!owner.empty()) {
+    const std::string prefix = std::string(owner) + kImportedKeySeparator;
+    for (const auto& k : hub.older)
+      if (k.id.starts_with(prefix)) out.older.push_back(make_key(k.secret));
+  }
+  return out;
+}
+
 Result<std::shared_ptr<const ChainKey>> load_chain_key(const std::string& keys_dir,
                                                        const std::string& legacy_key_file,
                                                        time::TimePoint now, bool create) {
@@ -146,6 +176,19 @@ Result<std::shared_ptr<const ChainKey>> load_chain_key(const std::string& keys_d
     if (k.verifies() && out->find(k.id) == nullptr) out->older.push_back(make_key(k.secret));
   }
   if (legacy && out->find(legacy->id) == nullptr) out->older.push_back(std::move(*legacy));
+  // The keys bodies' chains brought from another hub (an import): in their body's ring, verify only.
+  // Under "<slug>:<kid>" (body_key.hpp): no entry names them, chain_key_for gives them to their body.
+  for (const auto& owner : keys::owners(keys_dir)) {
+    if (owner == keys::kHub) continue;
+    auto body_ring = keys::load_ring(keys_dir, owner, keys::Purpose::audit_hmac);
+    if (!body_ring) continue;
+    for (const auto& k : body_ring->keys()) {
+      if (!k.verifies()) continue;
+      ChainKey brought = make_key(k.secret);
+      brought.id = owner + kImportedKeySeparator + brought.id;
+      out->older.push_back(std::move(brought));
+    }
+  }
   return std::shared_ptr<const ChainKey>(std::move(out));
 }
 

@@ -4,10 +4,12 @@
 
 #include <algorithm>
 #include <boost/json.hpp>
+#include <functional>
 #include <map>
 #include <optional>
 #include <stdexcept>
 
+#include "audit/body_key.hpp"
 #include "audit/chain.hpp"
 #include "core/digest.hpp"
 
@@ -67,6 +69,7 @@ Result<std::vector<Appended>> AuditService::record_all(db::Conn& tx, const std::
     if (auto st = validate(e); !st) return st.error();
   std::vector<StoredEntry> rows;
   rows.reserve(entries.size());
+  std::map<tenants::TenantId, ChainKey> writers;
   for (const auto& e : entries) {
     StoredEntry s;
     s.entry = e;
@@ -97,8 +100,11 @@ Result<std::vector<Appended>> AuditService::record_all(db::Conn& tx, const std::
     }
     s.at = format_at(clock_.now());  // after the lock: `at` does not go back along the chain
     if (key_) {
-      s.key_id = key_->id;
-      s.hash = keyed_entry_hash(s, *key_);
+      // Each body's chain has its own key (key.hpp, "Per body"): one derivation per tenant of the batch.
+      auto w = writers.find(e.tenant_id);
+      if (w == writers.end()) w = writers.emplace(e.tenant_id, body_writer(*key_, e.tenant_id)).first;
+      s.key_id = w->second.id;
+      s.hash = keyed_entry_hash(s, w->second);
     } else {
       s.hash = entry_hash(s);
     }
@@ -121,7 +127,39 @@ Result<Appended> AuditService::record(const Entry& e) {
   return db::transact(db_, [&](db::Conn& tx) { return record(tx, e); });
 }
 
+namespace {
+
+// The walk of one chain (AuditService::verify's rules), its rows read by `chain_after`.
+ChainReport walk(tenants::TenantId tenant, const std::vector<Anchor>& anchors, const ChainKey* chain_key,
+                 const std::function<std::vector<ChainRow>(std::int64_t, int)>& chain_after);
+
+}  // namespace
+
 ChainReport AuditService::verify(tenants::TenantId tenant, const std::vector<Anchor>& anchors) {
+  // The keys of this chain: the body's own (derived), the hub's (older entries), those it brought.
+  std::optional<ChainKey> chain_key;
+  if (key_) {
+    std::string owner;
+    if (tenant != 0) {
+      auto slugs = db::read_all(db_, "SELECT slug FROM bodies WHERE id = $1", {tenant},
+                                [](const db::Row& r) { return r.text(0); });
+      if (!slugs.empty()) owner = slugs.front();
+    }
+    chain_key = chain_key_for(*key_, tenant, owner);
+  }
+  return walk(tenant, anchors, chain_key ? &*chain_key : nullptr,
+              [&](std::int64_t after, int limit) { return store_.chain_after(tenant, after, limit); });
+}
+
+ChainReport verify_chain_with(db::Conn& c, std::int64_t tenant, const ChainKey& chain_key) {
+  return walk(tenant, {}, &chain_key,
+              [&](std::int64_t after, int limit) { return chain_after_on(c, tenant, after, limit); });
+}
+
+namespace {
+
+ChainReport walk(tenants::TenantId tenant, const std::vector<Anchor>& anchors, const ChainKey* chain_key,
+                 const std::function<std::vector<ChainRow>(std::int64_t, int)>& chain_after) {
   ChainReport report;
   report.tenant_id = tenant;
   // This tenant's anchors by seq; walked alongside the chain.
@@ -142,7 +180,7 @@ ChainReport AuditService::verify(tenants::TenantId tenant, const std::vector<Anc
   bool keyed_seen = false;
   for (;;) {
     // Keyset paging keeps memory flat on long chains; entries appended meanwhile are simply walked too.
-    auto rows = store_.chain_after(tenant, last_seq, kVerifyBatch);
+    auto rows = chain_after(last_seq, kVerifyBatch);
     for (const auto& row : rows) {
       const StoredEntry& s = row.entry;
       const std::int64_t expected = last_seq + 1;
@@ -156,7 +194,7 @@ ChainReport AuditService::verify(tenants::TenantId tenant, const std::vector<Anc
         if (entry_hash(s) != s.hash) return broken(expected, "hash mismatch");
       } else {
         keyed_seen = true;
-        if (const ChainKey* made_with = key_ ? key_->find(s.key_id) : nullptr) {
+        if (const ChainKey* made_with = chain_key ? chain_key->find(s.key_id) : nullptr) {
           if (!digest::equal_constant_time(keyed_entry_hash(s, *made_with), s.hash)) {
             return broken(expected, "HMAC mismatch (changed, or recomputed without the key)");
           }
@@ -199,6 +237,8 @@ ChainReport AuditService::verify(tenants::TenantId tenant, const std::vector<Anc
   }
   return report;
 }
+
+}  // namespace
 
 std::vector<ChainReport> AuditService::verify_all(const std::vector<Anchor>& anchors) {
   std::map<tenants::TenantId, std::vector<Anchor>> by_tenant;

@@ -1,5 +1,6 @@
 #include "audit/store.hpp"
 
+#include "audit/body_key.hpp"
 #include "db/exec_later.hpp"
 
 namespace sp::audit {
@@ -178,6 +179,13 @@ void AuditStore::insert_all(db::Conn& tx, const std::vector<StoredEntry>& entrie
 
 std::vector<ChainRow> AuditStore::chain_after(tenants::TenantId tenant, std::int64_t after_seq, int limit) {
   return db::read_all(db_, kChainAfter, {tenant, after_seq, std::int64_t{limit}}, row_from);
+}
+
+std::vector<ChainRow> chain_after_on(db::Conn& c, std::int64_t tenant, std::int64_t after_seq, int limit) {
+  std::vector<ChainRow> out;
+  for (const auto& r : c.query(kChainAfter, {tenant, after_seq, std::int64_t{limit}}))
+    out.push_back(row_from(r));
+  return out;
 }
 
 std::vector<tenants::TenantId> AuditStore::tenants_with_entries() {

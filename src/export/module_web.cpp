@@ -9,6 +9,7 @@ namespace sp::body_export {
 std::unique_ptr<Module> install(http::Router& router, const web::ModuleDeps& d) {
   auto m = std::make_unique<Module>();
   m->exports = std::make_unique<BodyExportService>(d.db, d.audit, d.files, d.clock);
+  m->exports->set_keys_dir(d.config.keys_dir);
   m->web = std::make_shared<WebDeps>(WebDeps{d.view(), d.tenants(), *m->exports, d.jobs});
   // export.body: one requested export (payload: the run's id; tenant: the body). Written under
   // <exports folder>/<slug>-<id>; a failure is recorded on the run and retried by the runner.

@@ -10,8 +10,11 @@
 #include <memory>
 #include <set>
 
+#include "audit/body_key.hpp"
+#include "core/crypto/encoding.hpp"
 #include "core/digest.hpp"
 #include "core/ids.hpp"
+#include "core/keys/key_ring.hpp"
 #include "jobs/store.hpp"
 
 namespace sp::body_export {
@@ -307,6 +310,7 @@ Result<Summary> BodyExportService::write_export(const BodyRef& body, const std::
     sum.bytes += d.second;
   };
   std::optional<Error> failure;
+  std::set<std::string> chain_key_ids;  // the keys the body's chain was made with
 
   db_.read([&](db::Conn& c) {
     store::begin_snapshot(c);
@@ -395,6 +399,7 @@ Result<Summary> BodyExportService::write_export(const BodyRef& body, const std::
             if (spec.name == "audit_log") {
               audit_head_hash = row.text(row.index("hash"));
               sum.audit_head_seq = row.i64(row.index("seq"));
+              if (const auto k = row.text(row.index("key_id")); !k.empty()) chain_key_ids.insert(k);
             }
             out.write(json::serialize(obj));
             out.write("\n");
@@ -432,6 +437,44 @@ Result<Summary> BodyExportService::write_export(const BodyRef& body, const std::
     }
   });
   if (failure) return *failure;
+
+  // The keys of the body's chain (audit/key.hpp, "Per body"), so that its new provider can verify it:
+  // the body's own keys (derived from the hub's, one-way) and those it brought from an earlier hub.
+  // The hub's own keys never leave: entries made with them (before chains were keyed per body) are
+  // listed as verifiable here only.
+  {
+    json::array keys_out, kept;
+    if (const auto& hub_key = audit_.key()) {
+      const audit::ChainKey mine = audit::chain_key_for(*hub_key, body.id, body.slug);
+      std::set<std::string> hub_ids{hub_key->id};
+      for (const auto& k : hub_key->older) hub_ids.insert(k.id);
+      for (const auto& id : chain_key_ids) {
+        const audit::ChainKey* k = mine.find(id);
+        if (k == nullptr || hub_ids.count(id)) {
+          kept.push_back(json::string(id));
+          continue;
+        }
+        keys_out.push_back(json::object{{"id", k->id}, {"secret_hex", digest::to_hex(k->secret)}});
+      }
+    } else {
+      for (const auto& id : chain_key_ids) kept.push_back(json::string(id));
+    }
+    const json::object keys_doc{{"format", "sportello-audit-chain-keys"},
+                                {"format_version", 1},
+                                {"body_id", body.id},
+                                {"alg", "HMAC-SHA256"},
+                                {"keys", keys_out},
+                                {"verifiable_only_at_the_old_hub", kept}};
+    try {
+      fs::create_directories(root / "audit");
+      DigestFile kf(root / "audit/chain-keys.json");
+      kf.write(json::serialize(keys_doc) + "\n");
+      add_file("audit/chain-keys.json", kf.close());
+      fs::permissions(root / "audit/chain-keys.json", fs::perms::owner_read | fs::perms::owner_write);
+    } catch (const std::exception& e) {
+      return Error::make("body_export.out_dir", 500, e.what());
+    }
+  }
 
   json::object manifest{
       {"format", kFormat},
@@ -533,7 +576,48 @@ Result<Summary> BodyExportService::import_body(const std::string& dir, const Act
   sum.manifest_sha256 = digest::sha256_hex(*manifest_text);
   const bool files_on_disk = files_.storage() == files::Storage::directory;
 
-  return db::transact(db_, [&](db::Conn& tx) -> Result<Summary> {
+  // The keys the chain brought (audit/chain-keys.json, checked against the manifest above): each must be
+  // the key its id names. Exports made before the file existed have none.
+  std::vector<audit::ChainKey> brought;
+  if (listed_files.count("audit/chain-keys.json")) {
+    auto text = read_whole(root / "audit/chain-keys.json");
+    json::value doc;
+    try {
+      doc = json::parse(text ? *text : std::string());
+    } catch (const std::exception&) {
+      return Error::make("body_export.chain_keys", 422, "audit/chain-keys.json");
+    }
+    if (!doc.is_object() || !doc.as_object().contains("keys") || !doc.at("keys").is_array() ||
+        doc.at("body_id") != json::value(body_id))
+      return Error::make("body_export.chain_keys", 422, "audit/chain-keys.json");
+    for (const auto& k : doc.at("keys").as_array()) {
+      const auto* o = k.if_object();
+      const auto* id = o ? o->if_contains("id") : nullptr;
+      const auto* hex = o ? o->if_contains("secret_hex") : nullptr;
+      std::optional<std::string> secret;
+      if (hex && hex->is_string()) secret = crypto::hex_decode(std::string_view(hex->as_string()));
+      if (!id || !id->is_string() || !secret || secret->size() != audit::kKeyBytes ||
+          audit::key_id_of(*secret) != std::string_view(id->as_string()))
+        return Error::make("body_export.chain_keys", 422, "audit/chain-keys.json");
+      brought.push_back(audit::make_key(std::move(*secret)));
+    }
+  }
+  // The keys that verify the imported chain: those it brought, and this hub's for the body (the import's
+  // own entry).
+  audit::ChainKey verifier;
+  if (const auto& key = audit_.key()) {
+    audit::ChainKey with = *key;
+    for (const auto& k : brought) {
+      with.older.push_back(k);
+      with.older.back().id = slug + audit::kImportedKeySeparator + k.id;
+    }
+    verifier = audit::chain_key_for(with, body_id, slug);
+  } else {
+    verifier.id = "-";
+    verifier.older = brought;
+  }
+
+  auto imported = db::transact(db_, [&](db::Conn& tx) -> Result<Summary> {
     if (store::body_taken(tx, body_id, slug)) return Error::make("body_export.body_exists", 409, slug);
     std::map<std::int64_t, std::int64_t> hub_map;
     std::map<std::int64_t, std::int64_t> service_map;
@@ -659,8 +743,25 @@ Result<Summary> BodyExportService::import_body(const std::string& dir, const Act
     if (!st) return st.error();
     sum.audit_head_seq = st->seq;
     sum.files = static_cast<std::int64_t>(listed_files.size());
+    // The chain as imported, walked before it is committed: a broken link refuses the import.
+    const auto report = audit::verify_chain_with(tx, body_id, verifier);
+    if (!report.intact)
+      return Error::make("body_export.audit_chain", 422,
+                         "seq " + std::to_string(report.broken_seq) + ": " + report.problem);
+    sum.chain_entries = report.entries;
+    sum.chain_unchecked = report.unchecked_entries;
     return sum;
   });
+  if (!imported) return imported;
+  // The keys it brought join the body's ring (verify only), so `sportello audit verify` checks them too.
+  if (!keys_dir_.empty()) {
+    for (const auto& k : brought) {
+      auto placed = keys::import_secret(keys_dir_, slug, keys::Purpose::audit_hmac, k.secret,
+                                        keys::KeyStatus::retired, clock_.now());
+      if (!placed) return placed.error();
+    }
+  }
+  return imported;
 }
 
 Result<std::string> BodyExportService::leave_body(const std::string& body_ref, const std::string& export_id,

@@ -21,7 +21,9 @@
 // cannot be written), body_export.manifest (422: missing or unreadable), body_export.path (422: a path
 // leaves the export), body_export.missing_file, body_export.unlisted_file, body_export.digest_mismatch
 // (422; detail: the file), body_export.body_exists (409), body_export.rows (422: a table's rows differ
-// from the manifest's count, or a row does not fit the schema), body_export.no_export (409: leave without
+// from the manifest's count, or a row does not fit the schema), body_export.chain_keys (422: the chain's
+// keys file is not what it should be), body_export.audit_chain (422: the imported chain does not verify;
+// detail: the entry and why), body_export.no_export (409: leave without
 // a completed export of the body), body_export.already_left (409).
 #include <boost/json.hpp>
 #include <cstdint>
@@ -69,6 +71,10 @@ struct Summary {
   std::int64_t files = 0;
   std::int64_t bytes = 0;
   std::int64_t audit_head_seq = 0;
+  // Import: the imported chain's entries, all walked (links, seq) before the commit, and how many of
+  // them could not have their HMAC checked (made with a key that stayed at the old hub).
+  std::int64_t chain_entries = 0;
+  std::int64_t chain_unchecked = 0;
 };
 
 class BodyExportService {
@@ -91,6 +97,9 @@ class BodyExportService {
   Result<std::string> leave_body(const std::string& body_ref, const std::string& export_id,
                                  const Actor& actor, const std::string& reason);
 
+  // Where the keys an imported chain brought are kept (`<keys_dir>/<slug>/audit-hmac/`, verify only).
+  void set_keys_dir(std::string keys_dir) { keys_dir_ = std::move(keys_dir); }
+
   // Checks every file of `dir` against its manifest; the manifest on success.
   static Result<std::string> verify_directory(const std::string& dir);
 
@@ -102,6 +111,7 @@ class BodyExportService {
   audit::AuditService& audit_;
   files::FileService& files_;
   const time::Clock& clock_;
+  std::string keys_dir_;
 };
 
 }  // namespace sp::body_export

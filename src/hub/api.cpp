@@ -1,7 +1,8 @@
 // POST /api/v1/hub/bodies: onboarding by program (docs/hub.md, docs/openapi.yaml). The caller is a hub
 // API key (tenant 0) with the scope hub:write; the body is one body's JSON, an array of them, or
-// {"bodies": [...]} (a union's members at once: all checked before any is made; a making that stops
-// half-way answers 503 hub.stopped with the bodies made before it and the draft that holds the one stopped).
+// {"bodies": [...]} (a union's members at once, all or nothing: all checked before any is made, then all
+// made in one transaction; a body that fails while being made undoes the request: 503 hub.not_made with
+// its index, nothing made).
 #include <boost/json.hpp>
 
 #include "hub/web.hpp"
@@ -70,7 +71,7 @@ http::Response add_bodies(WebDeps& d, http::Request& req) {
       if (auto* inner = env.as_object().if_contains("error"); inner && inner->is_object() && !errors.empty())
         inner->as_object()["index"] = errors.front().index;
       env.as_object()["errors"] = all;
-      // A making that stopped half-way: the bodies made before it (the request's order).
+      // All or nothing: no body was made.
       env.as_object()["bodies"] = listed(done);
       r.body = json::serialize(env);
     }

@@ -7,7 +7,9 @@
 #include "core/ids.hpp"
 #include "core/partita_iva.hpp"
 #include "core/text.hpp"
+#include "db/joined.hpp"
 #include "identity/permissions.hpp"
+#include "identity/session_service.hpp"
 #include "payments/iban.hpp"
 #include "protocollo/continuation.hpp"
 
@@ -374,7 +376,8 @@ Result<Onboarded> OnboardingService::make_tracked(const identity::Actor& who, Dr
     db_.write([&](db::Conn& tx) { store_.update_draft(tx, d, json::serialize(to_json(d.body))); });
   };
   try {
-    auto made = make(who, d.body, progress, save);
+    auto made = make(Parts{db_, tenants_, protocol_, payments_, staff_, packages_, audit_}, who, d.body,
+                     progress, save);
     if (!made) return made.error();
     d.completed_at = now_iso();
     save(progress, made->tenant_id);
@@ -432,22 +435,72 @@ Result<std::vector<Onboarded>> OnboardingService::add_all(const identity::Actor&
       errors.push_back({i, field_error("hub.ipa_code_taken", "ipa_code", b.ipa_code), {}});
   }
   if (!errors.empty()) return errors.front().error;
-  for (std::size_t i = 0; i < bodies.size(); ++i) {
-    std::string draft;
-    auto r = add(who, bodies[i], &draft);
-    if (!r) {
-      // Stopped: the ones before are made, this one is in its draft (when anything of it was made, or the
-      // data it was given), the ones after are not started.
-      errors.push_back({i, r.error(), draft});
-      return r.error();
-    }
-    made.push_back(*r);
+
+  // All or nothing: every body made inside one write transaction, by services built on it (db::Joined),
+  // so a failure in any body — the last one's included — rolls back every body of the request: no body,
+  // account, AOO, creditor, package, ledger row, audit entry or draft is left. Each made body is recorded
+  // as a completed onboarding draft in the same transaction.
+  const std::string actor_name = std::get_if<const identity::Principal*>(&who)
+                                     ? (*std::get_if<const identity::Principal*>(&who))->subject
+                                     : "system:" + std::get<identity::SystemActor>(who).name;
+  std::size_t at = 0;
+  std::optional<Error> refusal;
+  std::vector<Onboarded> out;
+  struct Refused {};
+  try {
+    db_.write([&](db::Conn& tx) {
+      out.clear();
+      db::Joined joined(tx);
+      audit::KeyBinding keyed(joined, audit_.key());  // the services' own audit services write keyed
+      tenants::TenantService tenants(joined);
+      tenants.reload();
+      protocollo::ProtocolService protocol(joined, clock_);
+      payments::PaymentsService payments(joined, clock_);
+      identity::SessionService sessions(joined, clock_);
+      identity::StaffService staff(joined, sessions, clock_, staff_.policy());
+      audit::AuditService audit(joined, clock_, audit_.key());
+      staff.set_audit(&audit);
+      Capabilities can;
+      can.online = packages_.capabilities().online;
+      can.creditor = [&payments](tenants::TenantId t) { return static_cast<bool>(payments.creditor(t)); };
+      PackagesService packages(joined, clock_, tenants, packages_.catalog(), audit, std::move(can));
+      const Parts parts{joined, tenants, protocol, payments, staff, packages, audit, false};
+      for (at = 0; at < bodies.size(); ++at) {
+        json::object progress;
+        auto r = make(parts, who, bodies[at], progress, [](const json::object&, tenants::TenantId) {});
+        if (!r) {
+          refusal = r.error();
+          throw Refused{};
+        }
+        Draft d;
+        d.id = ids::random_token(16);
+        d.created_by = actor_name;
+        d.created_at = d.updated_at = d.completed_at = now_iso();
+        d.step = kSteps;
+        d.body = bodies[at];
+        d.progress = json::serialize(progress);
+        d.tenant_id = r->tenant_id;
+        store_.insert_draft(tx, d, json::serialize(to_json(d.body)));
+        out.push_back(*r);
+      }
+    });
+  } catch (const Refused&) {
+    errors.push_back({at, *refusal, {}});
+    return *refusal;
+  } catch (const std::exception&) {
+    // A system error (the database) while making body `at`: nothing of the request was kept.
+    auto e = Error::make("hub.not_made", 503, std::to_string(at + 1));
+    errors.push_back({at, e, {}});
+    return e;
   }
+  tenants_.reload();  // the new portals are served at once; cached catalog pages follow the version
+  for (const auto& b : bodies) (void)staff_.request_password_reset(normalised(b).admin_email);
+  made = out;
   return made;
 }
 
 Result<Onboarded> OnboardingService::make(
-    const identity::Actor& who, const NewBody& in, json::object& progress,
+    const Parts& x, const identity::Actor& who, const NewBody& in, json::object& progress,
     const std::function<void(const json::object&, tenants::TenantId)>& save) {
   const auto* staff = std::get_if<const identity::Principal*>(&who);
   if (staff) {
@@ -465,26 +518,26 @@ Result<Onboarded> OnboardingService::make(
   const identity::Principal* acting = staff ? *staff : &program;
 
   if (tenant == 0) {
-    auto snap = tenants_.snapshot();
+    auto snap = x.tenants.snapshot();
     const std::int64_t hub_id = snap->hubs.empty() ? 0 : snap->hubs.front().id;
-    auto id = tenants_.create_body(body_of(b, hub_id));
+    auto id = x.tenants.create_body(body_of(b, hub_id));
     if (!id) return id.error();
     tenant = *id;
     progress["body"] = tenant;
-    db_.write([&](db::Conn& tx) {
+    x.db.write([&](db::Conn& tx) {
       json::object o{{"slug", b.slug}, {"name", b.name}, {"ipa_code", b.ipa_code}};
-      audit_.record_or_throw(tx, identity::entry_by(who, tenant, "onboarding.body_created", "body",
-                                                    std::to_string(tenant), json::serialize(o)));
+      x.audit.record_or_throw(tx, identity::entry_by(who, tenant, "onboarding.body_created", "body",
+                                                     std::to_string(tenant), json::serialize(o)));
     });
     save(progress, tenant);
   }
   if (!progress.contains("aoo")) {
     // The body's IPA code is its AOO's CodiceAmministrazione (segnatura, daily register, OIDC client).
-    auto aoo = protocol_.create_aoo(tenant, b.ipa_code, text::to_lower_ascii(b.aoo_code), b.aoo_name);
+    auto aoo = x.protocol.create_aoo(tenant, b.ipa_code, text::to_lower_ascii(b.aoo_code), b.aoo_name);
     if (!aoo) return aoo.error();
     if (auto n = number_of(b.protocol_next_number, 7); n && *n > 1) {
       const int year = static_cast<int>(time::rome_date(clock_.now()).year());
-      if (auto st = protocollo::continue_numbering(db_, tenant, aoo->id, year, *n); !st) return st.error();
+      if (auto st = protocollo::continue_numbering(x.db, tenant, aoo->id, year, *n); !st) return st.error();
     }
     progress["aoo"] = aoo->id;
     save(progress, tenant);
@@ -498,13 +551,13 @@ Result<Onboarded> OnboardingService::make(
     c.segregation_codes = {b.segregation_code};
     c.iban = payments::normalize_iban(b.iban);
     c.postal_iban = b.postal_iban.empty() ? std::string() : payments::normalize_iban(b.postal_iban);
-    auto snap = tenants_.snapshot();
+    auto snap = x.tenants.snapshot();
     const std::string broker = !snap->hubs.empty() && !snap->hubs.front().fiscal_code.empty()
                                    ? snap->hubs.front().fiscal_code
                                    : b.fiscal_code;
     c.broker_id = broker;
     c.station_id = broker + "_01";
-    if (auto st = payments_.set_creditor(identity::SystemActor{"onboarding"}, c); !st) return st.error();
+    if (auto st = x.payments.set_creditor(identity::SystemActor{"onboarding"}, c); !st) return st.error();
     progress["creditor"] = true;
     save(progress, tenant);
   }
@@ -516,16 +569,17 @@ Result<Onboarded> OnboardingService::make(
     // Nobody knows this password: the administrator chooses theirs from the invitation.
     s.password = ids::random_token(24) + "aA1!";
     s.roles = {identity::Role::body_admin};
-    auto account = staff_.create(acting, s);
+    auto account = x.staff.create(acting, s);
     if (!account) return account.error();
     progress["admin"] = account->id;
     save(progress, tenant);
-    (void)staff_.request_password_reset(b.admin_email);  // the invitation: a link to choose a password
+    // The invitation: a link to choose a password (sent by the caller once a bulk transaction commits).
+    if (x.invite) (void)staff_.request_password_reset(b.admin_email);
   }
   if (!progress.contains("package")) {
     const identity::Actor assigner =
         staff ? identity::Actor{*staff} : identity::Actor{identity::SystemActor{program.subject}};
-    if (auto st = packages_.assign(assigner, tenant, b.package); !st) return st.error();
+    if (auto st = x.packages.assign(assigner, tenant, b.package); !st) return st.error();
     progress["package"] = b.package;
     save(progress, tenant);
   }

@@ -77,11 +77,12 @@ class OnboardingService {
   // made, and finish() continues from there. `who`: a hub administrator or a trusted program. `draft_id`:
   // the draft's id, when one was made.
   Result<Onboarded> add(const identity::Actor& who, const NewBody& b, std::string* draft_id = nullptr);
-  // Many (a union's members). All or nothing for what can be checked: every body checked first (and
-  // slugs, hosts, e-mails, fiscal and IPA codes unique within the request), nothing made unless all pass
-  // (`errors`: every refused body). Then made in order, each complete before the next: when one stops
-  // half-way, the ones before it are made (`made`), it is kept as an open draft (its BulkError's draft) and
-  // the ones after it are not started.
+  // Many (a union's members), all or nothing. Every body is checked first (and slugs, hosts, e-mails,
+  // fiscal and IPA codes unique within the request): nothing is made unless all pass (`errors`: every
+  // refused body). Then all are made in one write transaction (services built on it, db::Joined), each
+  // recorded as a completed draft: a body that fails while being made — a refusal, or a system error,
+  // hub.not_made (503) — rolls back every body of the request, and `errors` names it. The invitations go
+  // out after the commit. `made`: the bodies made (all of them, or none).
   Result<std::vector<Onboarded>> add_all(const identity::Actor& who, const std::vector<NewBody>& bodies,
                                          std::vector<BulkError>& errors, std::vector<Onboarded>& made);
 
@@ -89,7 +90,20 @@ class OnboardingService {
   static boost::json::object to_json(const NewBody& b);
 
  private:
-  Result<Onboarded> make(const identity::Actor& who, const NewBody& b, boost::json::object& progress,
+  // The services a body is made with: this service's own (each part its own transaction, tracked by a
+  // draft), or ones built on one transaction (add_all: all bodies or none).
+  struct Parts {
+    db::Database& db;
+    tenants::TenantService& tenants;
+    protocollo::ProtocolService& protocol;
+    payments::PaymentsService& payments;
+    identity::StaffService& staff;
+    PackagesService& packages;
+    audit::AuditService& audit;
+    bool invite = true;  // send the administrator's invitation as soon as the account is made
+  };
+  Result<Onboarded> make(const Parts& parts, const identity::Actor& who, const NewBody& b,
+                         boost::json::object& progress,
                          const std::function<void(const boost::json::object&, tenants::TenantId)>& save);
   // make() on the draft's body, recording its progress in the draft and its completion at the end; an
   // exception (the database) becomes hub.stopped with the draft kept open.

@@ -56,6 +56,10 @@ class PackagesService {
         can_(std::move(can)),
         store_(db) {}
 
+  // What it was built with (onboarding builds another on one transaction from them).
+  [[nodiscard]] const Capabilities& capabilities() const { return can_; }
+  [[nodiscard]] catalog::CatalogService& catalog() const { return catalog_; }
+
   Rules rules() { return store_.rules(); }
   // The rules as they hold for one body: the limits on high-interactivity services its package sets, or
   // the hub's.

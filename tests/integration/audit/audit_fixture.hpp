@@ -14,6 +14,7 @@
 #include <string>
 
 #include "audit/anchor.hpp"
+#include "audit/body_key.hpp"
 #include "audit/chain.hpp"
 #include "audit/key.hpp"
 #include "audit/service.hpp"

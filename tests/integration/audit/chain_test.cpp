@@ -27,8 +27,12 @@ TEST_P(AuditChainTest, AChainOfEntriesVerifies) {
   for (std::size_t i = 0; i + 1 < page.entries.size(); ++i) {
     EXPECT_EQ(page.entries[i].seq, page.entries[i + 1].seq + 1);
     EXPECT_EQ(page.entries[i].prev_hash, page.entries[i + 1].hash);
-    EXPECT_EQ(page.entries[i].key_id, key().id);
-    EXPECT_EQ(page.entries[i].hash, keyed_entry_hash(page.entries[i], key()));
+    // A body's chain is keyed with its own key, derived from the hub's (key.hpp, "Per body").
+    const ChainKey body_key = derive_body_key(key(), 5);
+    EXPECT_NE(body_key.id, key().id);
+    EXPECT_NE(body_key.secret, derive_body_key(key(), 6).secret);
+    EXPECT_EQ(page.entries[i].key_id, body_key.id);
+    EXPECT_EQ(page.entries[i].hash, keyed_entry_hash(page.entries[i], body_key));
     EXPECT_NE(page.entries[i].hash, entry_hash(page.entries[i]));  // not plain SHA-256
   }
   EXPECT_EQ(page.entries.back().at, "2026-03-02T00:00:01.000Z");
@@ -208,7 +212,7 @@ TEST_P(AuditChainTest, KeyedEntriesFollowUnkeyedOnesAndAKeyedChainStaysKeyed) {
   for (int i = 0; i < 3; ++i) ASSERT_TRUE(unkeyed.record(entry(5)).ok());
   append(5, 3);  // the deployment got its key: the chain goes on, keyed
   EXPECT_EQ(stored(5, 3).key_id, "");
-  EXPECT_EQ(stored(5, 4).key_id, key().id);
+  EXPECT_EQ(stored(5, 4).key_id, derive_body_key(key(), 5).id);
   EXPECT_EQ(stored(5, 4).prev_hash, stored(5, 3).hash);
   auto report = audit().verify(5);
   EXPECT_TRUE(report.intact) << report.problem;

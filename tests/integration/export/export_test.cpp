@@ -14,6 +14,8 @@
 #include <sstream>
 
 #include "audit/key.hpp"
+#include "audit/verify_command.hpp"
+#include "core/digest.hpp"
 #include "export/service.hpp"
 #include "export/store.hpp"
 #include "export/tables.hpp"
@@ -167,6 +169,7 @@ class ExportTest : public ::testing::Test {
     auto imported = sportello(target.url(), "import body '" + s.export_dir.string() + "'");
     ASSERT_EQ(imported.rc, 0) << imported.out;
     EXPECT_NE(imported.out.find("imported asti"), std::string::npos) << imported.out;
+    EXPECT_NE(imported.out.find("every link and every HMAC checked"), std::string::npos) << imported.out;
 
     // The imported chain (and the import's own entry) verifies with the hub's key once anchored.
     const std::string anchors =
@@ -307,6 +310,65 @@ TEST_F(ExportTest, LeavingNeedsACompletedExportAndDeletesNothing) {
         c.query_one("SELECT seq FROM audit_log WHERE action = 'body.leave' AND record_id = $1", {id}));
     for (const auto& [t, n] : before) EXPECT_EQ(sp::body_export::store::count_rows(c, t), n) << t;
   });
+}
+
+// The chain moves with the body (docs/export.md): imported by a hub with a key ring of its own, it is
+// verified whole (every HMAC) with the keys the export brought, and `audit verify` there vouches for it;
+// nothing of the old hub's key is in the export; a chain changed in the export (its digest recomputed)
+// is refused before anything is imported.
+TEST_F(ExportTest, AnotherHubVerifiesTheChainWithTheKeysItBrought) {
+  const auto& s = shared();
+  const std::string keys_file = slurp(s.export_dir / "audit/chain-keys.json");
+  const auto keys_doc = json::parse(keys_file);
+  ASSERT_EQ(keys_doc.at("keys").as_array().size(), 1u) << keys_file;
+  EXPECT_TRUE(keys_doc.at("verifiable_only_at_the_old_hub").as_array().empty()) << keys_file;
+  std::size_t hub_keys = 0;
+  for (const auto& f : fs::directory_iterator(s.dir->path() / "keys/hub/audit-hmac")) {
+    if (f.path().extension() != ".key") continue;
+    std::string hex = slurp(f.path());
+    while (!hex.empty() && (hex.back() == '\n' || hex.back() == '\r')) hex.pop_back();
+    ASSERT_EQ(hex.size(), 64u);
+    ++hub_keys;
+    EXPECT_EQ(keys_file.find(hex), std::string::npos) << "the hub's own key left with the export";
+    EXPECT_EQ(keys_file.find(f.path().stem().string()), std::string::npos);
+  }
+  EXPECT_GE(hub_keys, 1u);
+
+  const std::vector<std::string> other_ring = {
+      "SPORTELLO_KEYS_DIR=" + (s.dir->path() / "other-hub-keys").string(),
+      "SPORTELLO_AUDIT_KEY_FILE=" + (s.dir->path() / "other-hub.key").string(),
+      "SPORTELLO_AUDIT_ANCHOR_FILE=" + (s.dir->path() / "other-hub-anchors.jsonl").string()};
+  TestDatabase target(sp::db::Dialect::sqlite);
+  auto imported = sportello(target.url(), "import body '" + s.export_dir.string() + "'", other_ring);
+  ASSERT_EQ(imported.rc, 0) << imported.out;
+  EXPECT_NE(imported.out.find("every link and every HMAC checked"), std::string::npos) << imported.out;
+  EXPECT_TRUE(fs::exists(s.dir->path() / "other-hub-keys/asti/audit-hmac"));
+  // Every link and HMAC checked; not yet anchored on the new hub (the worst finding decides the code).
+  auto verified = sportello(target.url(), "audit verify", other_ring);
+  EXPECT_EQ(verified.rc, sp::audit::kVerifyNotAnchored) << verified.out;
+  EXPECT_NE(verified.out.find("key asti:"), std::string::npos) << verified.out;  // the keys it brought
+  EXPECT_EQ(verified.out.find("not loaded"), std::string::npos) << verified.out;
+  EXPECT_EQ(verified.out.find("BROKEN"), std::string::npos) << verified.out;
+
+  // One entry's details changed, the file's digest in the manifest recomputed: the HMAC finds it.
+  const fs::path copy = s.dir->path() / "changed-chain";
+  fs::copy(s.export_dir, copy, fs::copy_options::recursive);
+  std::string chain = slurp(copy / "tables/audit_log.jsonl");
+  const auto at = chain.find("sportello-body-export");
+  ASSERT_NE(at, std::string::npos);
+  chain.replace(at, 21, "sportello-body-exporx");
+  std::ofstream(copy / "tables/audit_log.jsonl", std::ios::binary | std::ios::trunc) << chain;
+  auto m = manifest(copy);
+  for (auto& f : m.at("files").as_array())
+    if (f.at("path") == "tables/audit_log.jsonl") f.as_object()["sha256"] = sp::digest::sha256_hex(chain);
+  std::ofstream(copy / "manifest.json", std::ios::binary | std::ios::trunc) << json::serialize(m) << "\n";
+  TestDatabase refused_hub(sp::db::Dialect::sqlite);
+  auto refused = sportello(refused_hub.url(), "import body '" + copy.string() + "'", other_ring);
+  EXPECT_NE(refused.rc, 0) << refused.out;
+  EXPECT_NE(refused.out.find("body_export.audit_chain"), std::string::npos) << refused.out;
+  EXPECT_NE(refused.out.find("HMAC mismatch"), std::string::npos) << refused.out;
+  refused_hub.db().read(
+      [&](sp::db::Conn& c) { EXPECT_FALSE(c.query_one("SELECT id FROM bodies WHERE slug = 'asti'")); });
 }
 
 TEST_F(ExportTest, ReimportsIntoAnEmptyHubOnPostgres) {

@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "audit/anchor.hpp"
+#include "audit/body_key.hpp"
 #include "audit/chain.hpp"
 #include "audit/key.hpp"
 #include "core/digest.hpp"
@@ -47,6 +48,37 @@ StoredEntry sample(const std::string& key_id) {
   s.prev_hash = std::string(sp::audit::kGenesisHash);
   s.key_id = key_id;
   return s;
+}
+
+// A body's chain key (body_key.hpp), against Python:
+//   hmac.new(bytes(range(1, 33)), b"sportello-audit-body-key-v1:4", hashlib.sha256)
+TEST(AuditKey, ABodysKeyIsDerivedOneWayFromTheHubsAndOnlyItsOwnImportedKeysVerifyIt) {
+  const auto hub = sp::audit::make_key(fixed_secret());
+  const auto body = sp::audit::derive_body_key(hub, 4);
+  EXPECT_EQ(sp::digest::to_hex(body.secret),
+            "3dc9197f28d4b682c746cdd435036e0034446d79edfdf654e847de69da88aee5");
+  EXPECT_EQ(body.id, "b3cf830c7cd4f5eb");
+  EXPECT_NE(sp::audit::derive_body_key(hub, 5).secret, body.secret);
+  EXPECT_EQ(sp::audit::body_writer(hub, 4).id, body.id);
+  EXPECT_EQ(sp::audit::body_writer(hub, 0).id, hub.id);  // the hub's own chain
+
+  // What verifies body 4's chain: its key, the hub's (older entries), and the keys brought for its slug
+  // only (carried as "<slug>:<kid>").
+  auto ring = hub;
+  const auto brought_asti = sp::audit::generate_key();
+  const auto brought_other = sp::audit::generate_key();
+  ring.older.push_back(brought_asti);
+  ring.older.back().id = "asti:" + brought_asti.id;
+  ring.older.push_back(brought_other);
+  ring.older.back().id = "novara:" + brought_other.id;
+  const auto asti = sp::audit::chain_key_for(ring, 4, "asti");
+  EXPECT_EQ(asti.id, body.id);
+  ASSERT_NE(asti.find(hub.id), nullptr);
+  ASSERT_NE(asti.find(brought_asti.id), nullptr);
+  EXPECT_EQ(asti.find(brought_asti.id)->secret, brought_asti.secret);
+  EXPECT_EQ(asti.find(brought_other.id), nullptr);
+  EXPECT_EQ(sp::audit::chain_key_for(ring, 5, "casale").find(brought_asti.id), nullptr);
+  EXPECT_EQ(ring.find(brought_asti.id), nullptr);  // the hub's own chain never names them
 }
 
 TEST(AuditKey, IdOfAFixedKey) {
