@@ -828,7 +828,8 @@ void demo_appio_remote(const Config& config_, const tenants::TenantService& tena
     if (!key || !*key) continue;
     auto conf = appio::read_key(config_.keys_dir, body->slug, appio::kRemoteConfigurationFile);
     if (conf && !*conf &&
-        appio::write_key(config_.keys_dir, body->slug, ids::random_token(13), appio::kRemoteConfigurationFile))
+        appio::write_key(config_.keys_dir, body->slug, ids::random_token(13),
+                         appio::kRemoteConfigurationFile))
       conf = appio::read_key(config_.keys_dir, body->slug, appio::kRemoteConfigurationFile);
     if (!conf || !*conf) continue;
     bool exists = false;
@@ -841,8 +842,8 @@ void demo_appio_remote(const Config& config_, const tenants::TenantService& tena
       continue;
     }
     sim.add_remote_configuration(
-        **conf, appio::RemoteConfiguration{body->slug, base + "/inbound/" + body->slug + "/io", "Authorization",
-                                           "Bearer " + issued->secret});
+        **conf, appio::RemoteConfiguration{body->slug, base + "/inbound/" + body->slug + "/io",
+                                           "Authorization", "Bearer " + issued->secret});
   }
 }
 
@@ -917,7 +918,6 @@ void App::start_messaging() {
   sender->set_remote_configurations(lookup(std::move(appio_remote)));
   delivery_->set_sender(messaging::Channel::appio, sender);
 }
-
 
 void App::start_pec() {
   // PEC: each body's account (<keys_dir>/<slug>/pec/account) sends through its provider and has its

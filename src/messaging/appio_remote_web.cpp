@@ -18,7 +18,8 @@ namespace json = boost::json;
 // IO's ProblemJson; the same answer for every refusal after authentication.
 http::Response not_found() {
   auto r = http::Response::json(
-      json::serialize(json::object{{"title", "Not Found"}, {"status", 404}, {"detail", "no such message"}}), 404);
+      json::serialize(json::object{{"title", "Not Found"}, {"status", 404}, {"detail", "no such message"}}),
+      404);
   r.content_type = "application/problem+json";
   return r;
 }
@@ -29,7 +30,8 @@ struct Remote {
 };
 
 // The message {id} of the body, if the caller's fiscal_code header names its recipient.
-std::optional<Remote> remote_for(AppIoRemoteDeps& d, const http::Request& req, const identity::InboundCall& call) {
+std::optional<Remote> remote_for(AppIoRemoteDeps& d, const http::Request& req,
+                                 const identity::InboundCall& call) {
   const std::string* cf = req.header("fiscal_code");
   if (cf == nullptr) cf = req.header("fiscal-code");  // proxies that do not pass underscores
   if (cf == nullptr || cf->size() != 16) return std::nullopt;
@@ -43,8 +45,8 @@ std::optional<Remote> remote_for(AppIoRemoteDeps& d, const http::Request& req, c
 http::Response message_get(AppIoRemoteDeps& d, http::Request& req, const identity::InboundCall& call) {
   auto r = remote_for(d, req, call);
   if (!r) return not_found();
-  auto out = http::Response::json(
-      appio::third_party_message_json(r->message.message.subject, r->message.message.body, r->content.attachments));
+  auto out = http::Response::json(appio::third_party_message_json(
+      r->message.message.subject, r->message.message.body, r->content.attachments));
   out.header("Cache-Control", "no-store");
   return out;
 }
@@ -55,8 +57,8 @@ http::Response attachment_get(AppIoRemoteDeps& d, http::Request& req, const iden
   const auto n_text = req.param("n");
   std::size_t n = 0;
   const auto* end = n_text.data() + n_text.size();
-  if (auto [p, ec] = std::from_chars(n_text.data(), end, n); ec != std::errc{} || p != end || n < 1 ||
-                                                               n > r->content.attachments.size())
+  if (auto [p, ec] = std::from_chars(n_text.data(), end, n);
+      ec != std::errc{} || p != end || n < 1 || n > r->content.attachments.size())
     return not_found();
   const auto& a = r->content.attachments[n - 1];
   // The message's tenant's file only: read_content never crosses bodies.
@@ -79,7 +81,8 @@ http::Response attachment_get(AppIoRemoteDeps& d, http::Request& req, const iden
 }  // namespace
 
 void register_appio_remote(http::Router& router, AppIoRemoteDeps& d) {
-  router.get("/inbound/{slug}/io/messages/{id}", identity::inbound_route(d, kAppIoInboundSystem, message_get));
+  router.get("/inbound/{slug}/io/messages/{id}",
+             identity::inbound_route(d, kAppIoInboundSystem, message_get));
   router.get("/inbound/{slug}/io/messages/{id}/attachments/{n}",
              identity::inbound_route(d, kAppIoInboundSystem, attachment_get));
 }

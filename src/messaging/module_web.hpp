@@ -4,8 +4,8 @@
 
 #include "http/router.hpp"
 #include "identity/module_web.hpp"
-#include "messaging/service.hpp"
 #include "messaging/appio_remote_web.hpp"
+#include "messaging/service.hpp"
 #include "messaging/web.hpp"
 #include "web/module.hpp"
 

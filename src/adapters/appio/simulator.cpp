@@ -238,7 +238,8 @@ Result<OpenedMessage> Simulator::open(const std::string& io_message_id, const st
     std::lock_guard lock(mutex_);
     auto m = std::find_if(received_.begin(), received_.end(),
                           [&](const ReceivedMessage& r) { return r.id == io_message_id; });
-    if (m == received_.end() || m->third_party_id.empty()) return Error::make("not_found", 404, io_message_id);
+    if (m == received_.end() || m->third_party_id.empty())
+      return Error::make("not_found", 404, io_message_id);
     auto c = remote_.find(m->configuration_id);
     if (c == remote_.end()) return Error::make("appio.sim", 500, "no remote configuration");
     rc = c->second;

@@ -119,7 +119,7 @@ class Simulator {
 
   mutable std::mutex mutex_;
   mutable std::condition_variable cv_;
-  std::map<std::string, std::string> services_;  // key → name
+  std::map<std::string, std::string> services_;        // key → name
   std::map<std::string, RemoteConfiguration> remote_;  // configuration id → configuration
   std::set<std::string> profiles_;
   std::set<std::pair<std::string, std::string>> opted_out_;  // (fiscal code, service or "*")

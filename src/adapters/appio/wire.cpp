@@ -115,8 +115,12 @@ std::string options_json(const Options& o) {
   c.erase("markdown");
   if (o.remote) {
     json::array a;
-    for (const auto& at : o.remote->attachments) a.push_back(json::object{{"file", at.file_id}, {"name", at.name}});
-    c["remote"] = json::object{{"teaser", o.remote->teaser}, {"attachments", std::move(a)}};
+    for (const auto& at : o.remote->attachments)
+      a.push_back(json::object{{"file", at.file_id}, {"name", at.name}});
+    json::object r;
+    r["teaser"] = o.remote->teaser;
+    r["attachments"] = std::move(a);
+    c["remote"] = std::move(r);
   }
   return json::serialize(c);
 }
@@ -168,7 +172,9 @@ std::string new_message_json(std::string_view fiscal_code, std::string_view subj
   return json::serialize(m);
 }
 
-std::string attachment_url(std::size_t index) { return "attachments/" + std::to_string(index + 1); }
+std::string attachment_url(std::size_t index) {
+  return "attachments/" + std::to_string(index + 1);
+}
 
 std::string third_party_message_json(std::string_view subject, std::string_view markdown,
                                      const std::vector<RemoteAttachment>& attachments) {

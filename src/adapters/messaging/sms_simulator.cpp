@@ -45,7 +45,8 @@ http::Response SmsGatewaySimulator::handle_fault(const http::Request& req) {
   };
   const auto status = number("status", 0, 599);
   const auto times = number("times", -1, 1000);
-  if (!status || !times || (*status != 0 && *status < 400)) return http::Response::text("status, times\n", 400);
+  if (!status || !times || (*status != 0 && *status < 400))
+    return http::Response::text("status, times\n", 400);
   fail(*status, *times);
   return http::Response::text("ok\n");
 }

@@ -30,10 +30,10 @@ using namespace sp::messaging;
 using namespace std::chrono_literals;
 using sp::testing::appio::Swagger;
 
-constexpr const char* kOnIo = "RSSMRA80A01H501U";      // Mario Rossi
-constexpr const char* kAlsoOnIo = "BNCGLI92L55F205A";  // Giulia Bianchi
-constexpr const char* kNotOnIo = "SPSGPP55P12F839I";   // Giuseppe Esposito (data/demo/appio.json)
-constexpr const char* kOptedOut = "CLMCHR01B68A794C";  // Chiara Colombo (data/demo/appio.json)
+constexpr const char* kOnIo = "RSSMRA80A01H501U";                  // Mario Rossi
+constexpr const char* kAlsoOnIo = "BNCGLI92L55F205A";              // Giulia Bianchi
+constexpr const char* kNotOnIo = "SPSGPP55P12F839I";               // Giuseppe Esposito (data/demo/appio.json)
+constexpr const char* kOptedOut = "CLMCHR01B68A794C";              // Chiara Colombo (data/demo/appio.json)
 constexpr const char* kAstiRemote = "01JD8Y3K5ZQ2X7W4V6T9R0P1MN";  // Asti's remote configuration at IO
 
 const Swagger& swagger() {
@@ -55,7 +55,8 @@ struct IoServer {
     sim.add_service("key-of-asti", "asti");
     sim.add_service("key-of-bra", "bra");
     // Asti's remote-content configuration (its call-backs are exercised in web_test.cpp).
-    sim.add_remote_configuration(kAstiRemote, {"asti", "http://127.0.0.1:9/inbound/asti/io", "Authorization", "x"});
+    sim.add_remote_configuration(kAstiRemote,
+                                 {"asti", "http://127.0.0.1:9/inbound/asti/io", "Authorization", "x"});
     sim.register_routes(router);
     sp::http::ServerOptions o;
     o.port = 0;
@@ -399,7 +400,8 @@ TEST_P(AppIoTest, RemoteContentSendsTheTeaserAndThirdPartyDataNeverTheText) {
   EXPECT_EQ(sink_.count(), 1u);
 
   // What the hub answers IO's call-back is a ThirdPartyMessage as IO's app reads it.
-  const auto answer = json::parse(sp::appio::third_party_message_json("Esito", "Testo", o.remote->attachments));
+  const auto answer =
+      json::parse(sp::appio::third_party_message_json("Esito", "Testo", o.remote->attachments));
   EXPECT_EQ(answer.at("attachments").at(0).at("url").as_string(), "attachments/1");
   EXPECT_EQ(answer.at("attachments").at(0).at("content_type").as_string(), "application/pdf");
   EXPECT_EQ(answer.at("details").at("markdown").as_string(), "Testo");

@@ -7,6 +7,7 @@
 
 #include "adapters/appio/simulator.hpp"
 #include "adapters/appio/wire.hpp"
+#include "adapters/http_client.hpp"
 #include "adapters/messaging/email.hpp"
 #include "adapters/messaging/outbox.hpp"
 #include "adapters/pec/receipts_job.hpp"
@@ -311,7 +312,10 @@ TEST_F(MessagingWebTest, AppIoRemoteContentIsServedToItsRecipientOnlyAndNeverAcr
 
   // The decision's PDF in the body's file store (bytes a text transfer would spoil: NUL, 0xFF, CR LF).
   std::string pdf = "%PDF-1.7\n%\xE2\xE3\xCF\xD3\n1 0 obj <<>> endobj\r\n";
-  pdf += std::string("\0\xFF\x01" "binary", 10);
+  pdf += std::string(
+      "\0\xFF\x01"
+      "binary",
+      10);
   pdf += "\ntrailer <<>>\n%%EOF\n";
   auto file = app_->files().put(asti(), "provvedimento.pdf", pdf, sp::files::Limits{});
   ASSERT_TRUE(file.ok()) << file.error().code;
@@ -322,10 +326,15 @@ TEST_F(MessagingWebTest, AppIoRemoteContentIsServedToItsRecipientOnlyAndNeverAcr
         "Hai un nuovo documento dal Comune. Aprilo nell'app per leggerlo: il testo e gli allegati sono "
         "conservati dal Comune.",
         {{file_id, "Provvedimento.pdf"}}};
-    sp::messaging::Message m{tenant, sp::messaging::Channel::appio, cf, "Esito della tua pratica 2026/123",
-                             "La domanda di contributo è **accolta**. Trovi il provvedimento in allegato; per "
-                             "domande scrivi all'ufficio tributi.",
-                             "anna@example.it", sp::appio::options_json(o)};
+    sp::messaging::Message m{
+        tenant,
+        sp::messaging::Channel::appio,
+        cf,
+        "Esito della tua pratica 2026/123",
+        "La domanda di contributo è **accolta**. Trovi il provvedimento in allegato; per "
+        "domande scrivi all'ufficio tributi.",
+        "anna@example.it",
+        sp::appio::options_json(o)};
     m.person = cf;
     m.type = "case.accepted";
     std::string id;
@@ -369,8 +378,8 @@ TEST_F(MessagingWebTest, AppIoRemoteContentIsServedToItsRecipientOnlyAndNeverAcr
   auto lower = sp::appio::Simulator::fetch_remote(conf("asti", *asti_key), id, "frrnna78s70a479x");
   ASSERT_TRUE(lower.ok());
   EXPECT_EQ(lower->status, 404);
-  auto unknown = sp::appio::Simulator::fetch_remote(conf("asti", *asti_key), "0190d1c4-0000-7000-8000-000000000000",
-                                                    kAnna);
+  auto unknown = sp::appio::Simulator::fetch_remote(conf("asti", *asti_key),
+                                                    "0190d1c4-0000-7000-8000-000000000000", kAnna);
   ASSERT_TRUE(unknown.ok());
   EXPECT_EQ(unknown->status, 404);
   EXPECT_EQ(unknown->raw, wrong->raw) << "no hint of which check failed";
@@ -391,7 +400,8 @@ TEST_F(MessagingWebTest, AppIoRemoteContentIsServedToItsRecipientOnlyAndNeverAcr
   EXPECT_EQ(without->status, 401);
   // An attachment index that does not exist, and an ordinary (not remote) message of Anna's.
   sp::adapters::HttpClient http;
-  const sp::adapters::HttpHeaders headers{{"fiscal_code", kAnna}, {"Authorization", "Bearer " + asti_key->secret}};
+  const sp::adapters::HttpHeaders headers{{"fiscal_code", kAnna},
+                                          {"Authorization", "Bearer " + asti_key->secret}};
   auto second = http.get(base + "asti/io/messages/" + id + "/attachments/2", headers);
   ASSERT_TRUE(second.ok());
   EXPECT_EQ(second->status, 404);
