@@ -9,6 +9,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, launchBrowser, watchPage, axeViolations, formatViolations } from './support/server.mjs';
+import { waitForMail, sixDigitCode } from './support/mailbox.mjs';
 
 let server, browser;
 before(async () => { [server, browser] = await Promise.all([startServer({ database: 'sqlite' }), launchBrowser()]); });
@@ -29,25 +30,6 @@ async function next(page) {
   if (page.url() === before && await page.locator('#error-summary').count())
     assert.fail(`${before}: ${await page.locator('#error-summary').innerText()}`);
 }
-// The demo mailbox: e-mails and text messages as the SMTP sink and the SMS simulator received them.
-async function mailbox(page) {
-  await page.goto(`${server.baseUrl}/sim/posta`);
-  const mails = await page.locator('.sim-mail').evaluateAll((els) => els.map((e) => ({
-    subject: e.querySelector('h3').innerText, meta: e.querySelector('p').innerText, body: e.querySelector('pre').innerText,
-  })));
-  const texts = await page.locator('.sim-sms').evaluateAll((els) => els.map((e) => ({
-    meta: e.querySelector('p').innerText, text: e.querySelectorAll('p')[1].innerText,
-  })));
-  return { mails, texts };
-}
-async function waitFor(page, what, pick) {
-  for (let i = 0; i < 60; i++) {
-    const found = pick(await mailbox(page));
-    if (found) return found;
-    await page.waitForTimeout(250);
-  }
-  assert.fail(`nothing at /sim/posta for ${what}`);
-}
 // Reloads `page` until `sel` has attribute `attr` = `value` (the outbox is delivered in the background).
 async function waitForAttr(page, sel, attr, value) {
   for (let i = 0; i < 60; i++) {
@@ -57,7 +39,8 @@ async function waitForAttr(page, sel, attr, value) {
   }
   assert.fail(`${page.url()}: ${sel} never had ${attr}=${value}`);
 }
-const code = (s) => s.match(/\b(\d{6})\b/)[1];
+const waitFor = (page, what, pick) => waitForMail(page, server.baseUrl, what, pick, { every: 250 });
+const code = sixDigitCode;
 async function gatewayRefusesTheKeyOnce() {
   const r = await fetch(`${server.baseUrl}/sim/sms/guasto`, {
     method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'status=401&times=1',
