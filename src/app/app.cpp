@@ -827,6 +827,43 @@ void App::install_demo_mailbox() {
   appio_sim_->register_routes(router_);
 }
 
+namespace {
+
+void demo_appio_remote(const Config& config_, const tenants::TenantService& tenants,
+                       identity::InboundService& inbound, appio::Simulator& sim) {
+  // The demo's IO back office: each body with an IO service gets a remote configuration whose base URL is
+  // this node's /inbound/{slug}/io and whose key is a fresh inbound credential ("appio", station "io"),
+  // as an administrator would enter them in IO's back office (docs/messaging.md).
+  const std::string host = config_.address.empty() || config_.address == "0.0.0.0" || config_.address == "::"
+                               ? "127.0.0.1"
+                               : config_.address;
+  const std::string base = "http://" + host + ":" + std::to_string(config_.port);
+  for (const auto& body : tenants.snapshot()->bodies) {
+    auto key = appio::read_key(config_.keys_dir, body->slug);
+    if (!key || !*key) continue;
+    auto conf = appio::read_key(config_.keys_dir, body->slug, appio::kRemoteConfigurationFile);
+    if (conf && !*conf &&
+        appio::write_key(config_.keys_dir, body->slug, ids::random_token(13),
+                         appio::kRemoteConfigurationFile))
+      conf = appio::read_key(config_.keys_dir, body->slug, appio::kRemoteConfigurationFile);
+    if (!conf || !*conf) continue;
+    bool exists = false;
+    for (const auto& c : inbound.list(body->id))
+      exists = exists || (c.system == messaging::kAppIoInboundSystem && c.station == "io");
+    auto issued = exists ? inbound.rotate(body->id, messaging::kAppIoInboundSystem, "io")
+                         : inbound.add(body->id, messaging::kAppIoInboundSystem, "io", "{}", "", false);
+    if (!issued) {
+      spdlog::error("App IO simulator: no inbound credential for {}: {}", body->slug, issued.error().code);
+      continue;
+    }
+    sim.add_remote_configuration(
+        **conf, appio::RemoteConfiguration{body->slug, base + "/inbound/" + body->slug + "/io",
+                                           "Authorization", "Bearer " + issued->secret});
+  }
+}
+
+}  // namespace
+
 void App::start_messaging() {
   std::string smtp_url = config_.smtp_url;
   std::string sms_url = config_.sms_gateway_url;
@@ -872,19 +909,29 @@ void App::start_messaging() {
     appio_keys = appio::load_keys(config_.keys_dir, bodies, problems);
     for (const auto& p : problems) spdlog::warn("App IO key of {}", p);
   }
+  // Remote content (decisions, certificates): the body's configuration id at IO, next to its key.
+  std::map<std::int64_t, std::string> appio_remote;
+  if (!appio_url.empty()) {
+    if (appio_sim_) demo_appio_remote(config_, *tenants_, *identity_->inbound, *appio_sim_);
+    std::vector<std::pair<std::int64_t, std::string>> bodies;
+    for (const auto& body : tenants_->snapshot()->bodies) bodies.emplace_back(body->id, body->slug);
+    std::vector<std::string> problems;
+    appio_remote = appio::load_keys(config_.keys_dir, bodies, problems, appio::kRemoteConfigurationFile);
+    for (const auto& p : problems) spdlog::warn("App IO remote configuration of {}", p);
+  }
+  auto lookup = [](std::map<std::int64_t, std::string> m) {
+    return [m = std::move(m)](std::int64_t tenant) -> std::optional<std::string> {
+      auto it = m.find(tenant);
+      if (it == m.end()) return std::nullopt;
+      return it->second;
+    };
+  };
   appio::ClientOptions ao;
   if (!appio_url.empty()) ao.base_url = appio_url;
   auto client = std::make_shared<appio::Client>(ao);
-  delivery_->set_sender(
-      messaging::Channel::appio,
-      std::make_shared<appio::AppIoSender>(
-          client,
-          [keys = std::move(appio_keys)](std::int64_t tenant) -> std::optional<std::string> {
-            auto it = keys.find(tenant);
-            if (it == keys.end()) return std::nullopt;
-            return it->second;
-          },
-          email));
+  auto sender = std::make_shared<appio::AppIoSender>(client, lookup(std::move(appio_keys)), email);
+  sender->set_remote_configurations(lookup(std::move(appio_remote)));
+  delivery_->set_sender(messaging::Channel::appio, sender);
 }
 
 void App::start_pec() {
@@ -973,6 +1020,7 @@ void App::start_pec() {
   }
   pec_receipts_ =
       std::make_unique<pec::ReceiptsReader>(*db_, std::move(accounts), trusted, message_id_domain);
+  pec_receipts_->set_acceptance_timeout(std::chrono::minutes(config_.pec_acceptance_timeout_min));
   pec_receipts_->register_with(*jobs_);
 }
 

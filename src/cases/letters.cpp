@@ -119,6 +119,7 @@ Result<Document> outgoing_letter(RecordContext& ctx, files::FileService& files,
   CaseStore::insert_document(ctx.tx, c.tenant_id, d);
   ctx.notice_values["letter_protocol"] =
       protocollo::format_number(reg->number) + "/" + std::to_string(reg->year);
+  ctx.notice_documents.emplace_back(stored->id, stored->file_name);
   return d;
 }
 

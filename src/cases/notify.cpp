@@ -77,17 +77,22 @@ std::vector<messaging::Channel> send_notice(db::Conn& tx, const NoticeContext& c
     }
     return a;
   };
-  // App IO takes a message only within its limits (subject 10-120, text 80-10,000): else the next one.
-  if (!routes.empty() && routes.front().channel == messaging::Channel::appio) {
-    if (!appio::check_message(routes.front().recipient, text("subject"), text("body"), "")) {
-      routes.erase(routes.begin());
+  // App IO takes a message only within its limits (subject 10-120, text 80-10,000): else the next one
+  // (a copy among others, as for a legal act, is just left out).
+  for (auto it = routes.begin(); it != routes.end();) {
+    if (it->channel == messaging::Channel::appio &&
+        !appio::check_message(it->recipient, text("subject"), text("body"), "")) {
+      it = routes.erase(it);
       if (routes.empty() && !fallbacks.empty()) {
         routes.push_back(fallbacks.front());
         fallbacks.erase(fallbacks.begin());
+        it = routes.begin();
       }
-      if (routes.empty()) return {};
+    } else {
+      ++it;
     }
   }
+  if (routes.empty()) return {};
   std::vector<messaging::Channel> channels;
   std::vector<std::string> via;
   for (const auto& route : routes) {
@@ -100,7 +105,16 @@ std::vector<messaging::Channel> send_notice(db::Conn& tx, const NoticeContext& c
     m.body = a.body;
     m.person = c.applicant_cf;  // the applicant sees it in their area (/area-personale/messaggi)
     m.type = type;
-    if (route.channel == messaging::Channel::appio) m.fallback_recipient = r.email;
+    if (route.channel == messaging::Channel::appio) {
+      m.fallback_recipient = r.email;
+      if (!n.documents.empty()) {  // personal content: IO's remote-content mode
+        appio::Options o;
+        o.remote =
+            appio::Remote{ctx.i18n.format(lang, "case_notice.io_teaser", {{"body", ctx.body_name}}), {}};
+        for (const auto& [file, name] : n.documents) o.remote->attachments.push_back({file, name});
+        m.options = appio::options_json(o);
+      }
+    }
     if (routes.size() == 1) {  // one channel: the others stand in if it fails for good
       for (const auto& f : fallbacks) m.fallbacks.push_back(alternative(f));
     }

@@ -19,6 +19,7 @@
 // with case_notice.via_email / via_sms.
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "adapters/messaging/message.hpp"
@@ -51,6 +52,10 @@ struct Notice {
   std::string kind;  // submitted, additions_request, grounds, accepted, rejected, message, withdrawn
   bool legal = false;
   std::map<std::string, std::string> values;  // besides service, body, protocol and link
+  // The letters of the step (file id, name: the decision, the notice of grounds). By App IO the notice then
+  // goes as remote content: IO gets a neutral teaser (case_notice.io_teaser) and fetches the text and
+  // these PDFs from the hub when the person opens it (messaging/appio_remote_web.hpp).
+  std::vector<std::pair<std::string, std::string>> documents;
 };
 
 // "m***@example.org"; "+39******4567".

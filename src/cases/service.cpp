@@ -204,6 +204,7 @@ Status CaseService::apply(const identity::Principal* who, tenants::TenantId tena
     if (change.notice) {
       Notice n = change.notice(*c);
       for (auto& [k, v] : ctx.notice_values) n.values.insert_or_assign(k, v);
+      n.documents = ctx.notice_documents;
       send_notice(tx, notice_context(tenant, *c, ctx.at), *c, recipient, n);
     }
     return Ok{};

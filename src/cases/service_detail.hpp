@@ -43,6 +43,9 @@ struct RecordContext {
   std::map<std::string, std::string> notice_values;
   const I18n* i18n = nullptr;             // the letters' language tag and page label (pdf.lang, pdf.page_of)
   stamp::StampService* stamps = nullptr;  // the digital stamp on the letters (docs/stamp.md)
+  // The letters the record step registered (file id, name): App IO serves them as the notice's
+  // attachments (remote content, docs/messaging.md).
+  std::vector<std::pair<std::string, std::string>> notice_documents;
 };
 
 inline constexpr std::size_t kMaxKey = 200;

@@ -149,6 +149,10 @@ const std::vector<Field>& fields() {
                            "PEM bundle of the PEC providers' certificates whose receipts are trusted; "
                            "empty: none (demo: the simulator's). Accounts: <keys_dir>/<body>/pec/account",
                            &Config::pec_trusted_certs));
+    f.push_back(int_field("pec_acceptance_timeout_min",
+                          "minutes a PEC message may wait for the provider's acceptance receipt before it "
+                          "is failed (pec.no_acceptance) and its fallback sent",
+                          &Config::pec_acceptance_timeout_min, 1, 1440));
     f.push_back(
         text_field("appio_url",
                    "App IO services API base (https://api.io.pagopa.it/api/v1); empty: IO messages "

@@ -65,6 +65,9 @@ struct Config {
   // The PEC providers' certificates the hub trusts (a PEM bundle): a receipt signed by another is never
   // read (docs/messaging.md, "PEC: receipts"). Empty: no receipt is trusted (demo: the simulator's).
   std::string pec_trusted_certs;
+  // A PEC message handed to the provider that no acceptance receipt names within this many minutes is
+  // failed (pec.no_acceptance) and its fallback queued (docs/messaging.md, "No receipt at all").
+  std::int64_t pec_acceptance_timeout_min = 30;
   std::string appio_url;  // App IO's API base (…/api/v1); demo: the simulator; keys per body in keys_dir
   // The business register's look-up for public bodies (docs/business-register.md): its base URL (…/v1)
   // and bearer token; empty URL: not configured (demo: the simulator under /sim/registro-imprese).

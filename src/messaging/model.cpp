@@ -68,4 +68,27 @@ std::string fill(std::string_view text, const std::map<std::string, std::string>
   return out;
 }
 
+std::string pec_reason_key(std::string_view e) {
+  if (e.starts_with("pec.no_acceptance")) return "ui.pec_reason_no_acceptance";
+  if (!e.starts_with("pec ")) return {};
+  e.remove_prefix(4);
+  const auto end = e.find_first_of(": ");
+  const std::string_view kind = e.substr(0, end);
+  std::string_view code;
+  if (end != std::string_view::npos && e.substr(end).starts_with(": ")) {
+    code = e.substr(end + 2);
+    code = code.substr(0, code.find_first_of(" ("));
+  }
+  if (kind == "non-accettazione") return "ui.pec_reason_non_accettazione";
+  if (kind == "rilevazione-virus") return "ui.pec_reason_virus";
+  if (kind == "preavviso-errore-consegna") return "ui.pec_reason_preavviso";
+  if (kind == "errore-consegna") {
+    if (code == "no-dest") return "ui.pec_reason_no_dest";
+    if (code == "no-dominio") return "ui.pec_reason_no_dominio";
+    if (code == "virus") return "ui.pec_reason_virus";
+    return "ui.pec_reason_errore_consegna";
+  }
+  return {};
+}
+
 }  // namespace sp::messaging

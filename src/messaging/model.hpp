@@ -51,4 +51,10 @@ struct Texts {
 // Replaces {name} by values[name]; names without a value are left as written.
 std::string fill(std::string_view text, const std::map<std::string, std::string>& values);
 
+// Why a PEC attempt failed, as people read it: the locale key ("ui.pec_reason_…", web/locales/*/
+// messaging.json) of the receipt's type and error code, read from the attempt's error as the receipts job
+// writes it ("pec errore-consegna: no-dest (…)", "pec.no_acceptance: …"); "" when it is no PEC failure.
+// The provider's own text stays the staff's detail.
+std::string pec_reason_key(std::string_view attempt_error);
+
 }  // namespace sp::messaging

@@ -19,6 +19,9 @@ std::unique_ptr<Module> install(http::Router& router, const web::ModuleDeps& d,
   });
   m->web = std::make_unique<WebDeps>(WebDeps{d.view(), *m->messaging, d.tenants()});
   register_pages(router, *m->web);
+  m->appio_remote = std::make_unique<AppIoRemoteDeps>(
+      AppIoRemoteDeps{d.view(), d.tenants(), *identity.inbound, identity.inbound_options, d.db, d.files});
+  register_appio_remote(router, *m->appio_remote);
   return m;
 }
 

@@ -4,6 +4,7 @@
 
 #include "http/router.hpp"
 #include "identity/module_web.hpp"
+#include "messaging/appio_remote_web.hpp"
 #include "messaging/service.hpp"
 #include "messaging/web.hpp"
 #include "web/module.hpp"
@@ -13,6 +14,7 @@ namespace sp::messaging {
 struct Module : web::Installed {
   std::unique_ptr<MessagingService> messaging;
   std::unique_ptr<WebDeps> web;
+  std::unique_ptr<AppIoRemoteDeps> appio_remote;  // IO's call-backs for remote content
 };
 
 std::unique_ptr<Module> install(http::Router& router, const web::ModuleDeps& deps,

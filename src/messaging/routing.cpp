@@ -52,6 +52,10 @@ Plan plan(const Contacts& c, const MessageType& type, std::string_view choice) {
     if (c.preferred == "none") return p;
     for (auto ch : {Channel::email, Channel::sms})
       if (auto r = route_for(c, ch)) p.send.push_back(*r);
+    // A person who chose App IO gets a copy there too: as remote content when it carries the act's
+    // letters (the text and the PDFs stay at the hub, served to them only: docs/messaging.md).
+    if (c.preferred == "io")
+      if (auto r = route_for(c, Channel::appio)) p.send.push_back(*r);
     return p;
   }
   std::optional<Route> primary;

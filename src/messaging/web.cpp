@@ -86,6 +86,8 @@ Data attempts_data(WebDeps& d, std::string_view lang, const std::vector<Attempt>
     r.set("outcome", d.view.t(lang, "ui.msg_outcome_" + a.outcome));
     r.set("outcome_code", a.outcome);
     r.set("provider_id", a.provider_message_id.empty() ? std::string("—") : a.provider_message_id);
+    // A PEC failure in words (person and staff); the provider's raw text for staff only.
+    if (const auto reason = pec_reason_key(a.error); !reason.empty()) r.set("reason", d.view.t(lang, reason));
     if (show_errors && !a.error.empty()) r.set("error", a.error);
     rows.push_back(r);
   }

@@ -7,6 +7,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, launchBrowser, watchPage, axeViolations, formatViolations } from './support/server.mjs';
+import { mailbox as readMailbox, waitForMail, sixDigitCode } from './support/mailbox.mjs';
 
 let server, browser;
 before(async () => { [server, browser] = await Promise.all([startServer({ database: 'sqlite' }), launchBrowser()]); });
@@ -28,27 +29,9 @@ async function next(page) {
     assert.fail(`${before}: ${await page.locator('#error-summary').innerText()}`);
 }
 
-// The demo mailbox: e-mails and text messages as the SMTP sink and the SMS simulator received them.
-async function mailbox(page) {
-  await page.goto(`${server.baseUrl}/sim/posta`);
-  const mails = await page.locator('.sim-mail').evaluateAll((els) => els.map((e) => ({
-    subject: e.querySelector('h3').innerText, meta: e.querySelector('p').innerText, body: e.querySelector('pre').innerText,
-  })));
-  const texts = await page.locator('.sim-sms').evaluateAll((els) => els.map((e) => ({
-    meta: e.querySelector('p').innerText, text: e.querySelectorAll('p')[1].innerText,
-  })));
-  return { mails, texts };
-}
-// Waits (the outbox is delivered by a background dispatcher) until `pick` finds something.
-async function waitFor(page, what, pick) {
-  for (let i = 0; i < 60; i++) {
-    const found = pick(await mailbox(page));
-    if (found) return found;
-    await page.waitForTimeout(500);
-  }
-  assert.fail(`nothing at /sim/posta for ${what}`);
-}
-const code = (s) => s.match(/\b(\d{6})\b/)[1];
+const mailbox = (page) => readMailbox(page, server.baseUrl);
+const waitFor = (page, what, pick) => waitForMail(page, server.baseUrl, what, pick);
+const code = sixDigitCode;
 
 test('a citizen is told of the request for additions and of the decision by e-mail and by SMS', async () => {
   const ctx = await browser.newContext({ locale: 'it-IT' });

@@ -12,13 +12,14 @@ namespace sp::appio {
 
 namespace fs = std::filesystem;
 
-std::string key_path(const std::string& keys_dir, const std::string& slug) {
-  return (fs::path(keys_dir) / slug / "appio" / "subscription-key").string();
+std::string key_path(const std::string& keys_dir, const std::string& slug, std::string_view file) {
+  return (fs::path(keys_dir) / slug / "appio" / file).string();
 }
 
-Result<std::optional<std::string>> read_key(const std::string& keys_dir, const std::string& slug) {
+Result<std::optional<std::string>> read_key(const std::string& keys_dir, const std::string& slug,
+                                            std::string_view file) {
   if (!keys::valid_owner(slug)) return Error::make("appio.key", 400, "bad body slug");
-  const auto path = key_path(keys_dir, slug);
+  const auto path = key_path(keys_dir, slug, file);
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0) return std::optional<std::string>{};
   if ((st.st_mode & 077) != 0)
@@ -32,9 +33,11 @@ Result<std::optional<std::string>> read_key(const std::string& keys_dir, const s
   return std::optional<std::string>{key};
 }
 
-Status write_key(const std::string& keys_dir, const std::string& slug, const std::string& key) {
+Status write_key(const std::string& keys_dir, const std::string& slug, const std::string& key,
+                 std::string_view file) {
   if (!keys::valid_owner(slug)) return Error::make("appio.key", 400, "bad body slug");
-  const fs::path path = key_path(keys_dir, slug);
+  if (key.find_first_of("\r\n") != std::string::npos) return Error::make("appio.key", 400, "one line");
+  const fs::path path = key_path(keys_dir, slug, file);
   std::error_code ec;
   fs::create_directories(path.parent_path(), ec);
   if (ec) return Error::make("appio.key", 500, ec.message());
@@ -54,10 +57,10 @@ Status write_key(const std::string& keys_dir, const std::string& slug, const std
 
 std::map<std::int64_t, std::string> load_keys(const std::string& keys_dir,
                                               const std::vector<std::pair<std::int64_t, std::string>>& bodies,
-                                              std::vector<std::string>& problems) {
+                                              std::vector<std::string>& problems, std::string_view file) {
   std::map<std::int64_t, std::string> out;
   for (const auto& [tenant, slug] : bodies) {
-    auto k = read_key(keys_dir, slug);
+    auto k = read_key(keys_dir, slug, file);
     if (!k) {
       problems.push_back(slug + ": " + k.error().detail);
     } else if (*k) {

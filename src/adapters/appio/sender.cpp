@@ -44,8 +44,17 @@ Result<messaging::Delivered> AppIoSender::deliver(const messaging::StoredMessage
   if (*reach == Reach::opted_out) return fall_back(m, "opted out of the body's App IO service");
   if (auto c = check_message(m.message.recipient, m.message.subject, m.message.body, m.message.options); !c)
     return fall_back(m, c.error().code);
-  auto id = client_->submit(
-      *key, new_message_json(m.message.recipient, m.message.subject, m.message.body, *options), m.id);
+  std::optional<ThirdParty> third_party;
+  if (options->remote) {
+    auto configuration = remote_ ? remote_(m.message.tenant_id) : std::nullopt;
+    if (!configuration || configuration->empty())
+      return fall_back(m, "the body has no remote-content configuration at App IO");
+    third_party = ThirdParty{m.id, *configuration};
+  }
+  auto id = client_->submit(*key,
+                            new_message_json(m.message.recipient, m.message.subject, m.message.body, *options,
+                                             third_party ? &*third_party : nullptr),
+                            m.id);
   if (!id) {
     if (id.error().code == "messaging.rejected") {
       spdlog::warn("appio: IO refused message {} (body {}): {}; e-mail instead", m.id, m.message.tenant_id,

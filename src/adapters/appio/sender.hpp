@@ -5,7 +5,11 @@
 //   1. the body's subscription key (keys.hpp: one per body; a body without one has no IO service);
 //   2. GET /profiles/{fiscal_code}: 404 (not on IO) or sender_allowed false (opted out of this body's
 //      service) → the e-mail fallback;
-//   3. POST /messages → IO's message id, recorded with the message when it is marked sent.
+//   3. POST /messages → IO's message id, recorded with the message when it is marked sent. A message with
+//      remote content (wire.hpp Options::remote: decisions, certificates) goes with its teaser and
+//      third_party_data (the outbox id, the body's remote configuration); IO then fetches the text and
+//      the PDFs from the hub (messaging/appio_remote_web.hpp). A body without a remote configuration
+//      sends it by e-mail instead (personal content is never stored at IO).
 // A 429 or an unreachable IO is transient: the job is retried later, on IO (never a fallback: the person
 // is on IO, and must not get the message twice by two channels). A refusal (400/401/403) falls back to
 // e-mail. The fallback e-mail carries the outbox message id as Message-ID, like any e-mail of the outbox.
@@ -22,6 +26,8 @@ namespace sp::appio {
 
 // The body's (tenant's) IO subscription key, or nullopt when the body has no IO service.
 using KeyLookup = std::function<std::optional<std::string>(std::int64_t tenant_id)>;
+// The body's remote-content configuration id at IO (keys.hpp), or nullopt when it has none.
+using RemoteLookup = std::function<std::optional<std::string>(std::int64_t tenant_id)>;
 
 class AppIoSender final : public messaging::Sender {
  public:
@@ -30,6 +36,8 @@ class AppIoSender final : public messaging::Sender {
 
   Result<messaging::Delivered> deliver(const messaging::StoredMessage& m) override;
   sp::Status send(const messaging::StoredMessage& m) override;
+  // Before the runner starts.
+  void set_remote_configurations(RemoteLookup remote) { remote_ = std::move(remote); }
 
   [[nodiscard]] Client& client() { return *client_; }
 
@@ -38,6 +46,7 @@ class AppIoSender final : public messaging::Sender {
 
   std::shared_ptr<Client> client_;
   KeyLookup keys_;
+  RemoteLookup remote_;
   std::shared_ptr<messaging::Sender> email_;
 };
 

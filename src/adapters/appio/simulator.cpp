@@ -1,11 +1,13 @@
 #include "adapters/appio/simulator.hpp"
 
+#include <algorithm>
 #include <boost/json.hpp>
 #include <fstream>
 #include <optional>
 #include <sstream>
 
 #include "adapters/appio/wire.hpp"
+#include "adapters/http_client.hpp"
 #include "core/digest.hpp"
 #include "core/time.hpp"
 
@@ -181,6 +183,23 @@ http::Response Simulator::handle_submit(const http::Request& req) {
   if (!checked) return problem(400, "Invalid payload", checked.error().code + " " + checked.error().detail);
   if (const auto* pd = c.if_contains("payment_data"); pd != nullptr && !pd->as_object().contains("payee"))
     return problem(400, "Invalid payload", "payment_data.payee is required");
+  std::string third_party_id, configuration_id;
+  if (const auto* tp = c.if_contains("third_party_data")) {
+    // ThirdPartyData: id required; attachments are a premium feature (feature_level_type ADVANCED); the
+    // configuration must be one of the sending service's.
+    const auto* tpo = tp->if_object();
+    if (tpo == nullptr || str(*tpo, "id").empty())
+      return problem(400, "Invalid payload", "third_party_data.id is required");
+    third_party_id = str(*tpo, "id");
+    configuration_id = str(*tpo, "configuration_id");
+    const auto* att = tpo->if_contains("has_attachments");
+    if (att != nullptr && att->is_bool() && att->as_bool() && str(o, "feature_level_type") != "ADVANCED")
+      return problem(400, "Invalid payload", "attachments need feature_level_type ADVANCED");
+    std::lock_guard lock(mutex_);
+    auto rc = remote_.find(configuration_id);
+    if (rc == remote_.end() || rc->second.service != service)
+      return problem(400, "Invalid payload", "unknown remote configuration for this service");
+  }
   ReceivedMessage m;
   {
     std::lock_guard lock(mutex_);
@@ -192,6 +211,8 @@ http::Response Simulator::handle_submit(const http::Request& req) {
     m.subject = str(c, "subject");
     m.markdown = str(c, "markdown");
     m.body = req.body;
+    m.third_party_id = third_party_id;
+    m.configuration_id = configuration_id;
     if (const std::string* k = req.header("idempotency-key")) m.idempotency_key = *k;
     m.received_at = time::format_iso_utc_millis(std::chrono::system_clock::now());
     received_.push_back(m);
@@ -203,6 +224,62 @@ http::Response Simulator::handle_submit(const http::Request& req) {
   auto r = http::Response::json(json::serialize(out), 201);
   r.header("Location", "/api/v1/messages/" + cf + "/" + m.id);
   return r;
+}
+
+void Simulator::add_remote_configuration(const std::string& configuration_id, RemoteConfiguration c) {
+  std::lock_guard lock(mutex_);
+  remote_[configuration_id] = std::move(c);
+}
+
+Result<OpenedMessage> Simulator::open(const std::string& io_message_id, const std::string& fiscal_code) {
+  RemoteConfiguration rc;
+  std::string third_party_id, cf;
+  {
+    std::lock_guard lock(mutex_);
+    auto m = std::find_if(received_.begin(), received_.end(),
+                          [&](const ReceivedMessage& r) { return r.id == io_message_id; });
+    if (m == received_.end() || m->third_party_id.empty())
+      return Error::make("not_found", 404, io_message_id);
+    auto c = remote_.find(m->configuration_id);
+    if (c == remote_.end()) return Error::make("appio.sim", 500, "no remote configuration");
+    rc = c->second;
+    third_party_id = m->third_party_id;
+    cf = fiscal_code.empty() ? m->fiscal_code : fiscal_code;
+  }
+  return fetch_remote(rc, third_party_id, cf);
+}
+
+Result<OpenedMessage> Simulator::fetch_remote(const RemoteConfiguration& c, const std::string& third_party_id,
+                                              const std::string& fiscal_code) {
+  adapters::HttpClient http;
+  const adapters::HttpHeaders headers{{"fiscal_code", fiscal_code}, {c.header_name, c.key}};
+  const std::string base = c.base_url + "/messages/" + third_party_id;
+  auto details = http.get(base, headers);
+  if (!details) return details.error();
+  OpenedMessage out;
+  out.status = details->status;
+  out.raw = details->body;
+  if (details->status != 200) return out;
+  boost::system::error_code ec;
+  auto v = json::parse(details->body, ec);
+  if (ec || !v.is_object()) return Error::make("appio.answer", 502, "details: not a JSON object");
+  const auto& o = v.as_object();
+  if (const auto* d = o.if_contains("details"); d != nullptr && d->is_object()) {
+    out.subject = str(d->as_object(), "subject");
+    out.markdown = str(d->as_object(), "markdown");
+  }
+  if (const auto* a = o.if_contains("attachments"); a != nullptr && a->is_array()) {
+    for (const auto& item : a->as_array()) {
+      if (!item.is_object()) continue;
+      OpenedMessage::Attachment at{str(item.as_object(), "name"), str(item.as_object(), "url"), 0, {}};
+      auto got = http.get(base + "/" + at.url, headers);
+      if (!got) return got.error();
+      at.status = got->status;
+      at.bytes = std::move(got->body);
+      out.attachments.push_back(std::move(at));
+    }
+  }
+  return out;
 }
 
 http::Response Simulator::handle_get_message(const http::Request& req) {

@@ -38,6 +38,30 @@ struct ReceivedMessage {
   std::string body;             // the JSON as received
   std::string idempotency_key;  // the Idempotency-Key header ('' when none)
   std::string received_at;
+  std::string third_party_id;    // content.third_party_data.id: a remote-content message ('' when none)
+  std::string configuration_id;  // content.third_party_data.configuration_id
+};
+
+// A remote-content configuration (IO's RCConfiguration, prod_environment): where IO calls the body back
+// and the header it presents (details_authentication: API-KEY, header_key_name, key).
+struct RemoteConfiguration {
+  std::string service;  // the service (body) it belongs to
+  std::string base_url;
+  std::string header_name;
+  std::string key;
+};
+
+// What IO fetched from the body when the person opened a remote-content message.
+struct OpenedMessage {
+  int status = 0;  // the details call's HTTP status (200, or the body's refusal)
+  std::string subject, markdown;
+  struct Attachment {
+    std::string name, url;
+    int status = 0;
+    std::string bytes;
+  };
+  std::vector<Attachment> attachments;
+  std::string raw;  // the details call's body as received
 };
 
 class Simulator {
@@ -57,6 +81,18 @@ class Simulator {
   void throttle_every(int n, int retry_after_s = 1);
   // The next `times` API calls are answered `status` (times < 0: until told otherwise; 0: normal).
   void fail(int status, int times);
+
+  // IO's back office: the body's remote configuration (docs/messaging.md, "App IO: remote content").
+  void add_remote_configuration(const std::string& configuration_id, RemoteConfiguration c);
+  // The person opens message `io_message_id` in the app: IO calls the body back as IO does — GET
+  // {base_url}/messages/{third_party_id} with the `fiscal_code` header and the configuration's key header,
+  // then GET {base_url}/messages/{third_party_id}/{url} for each attachment. `fiscal_code` empty: the
+  // message's recipient (a test passes another to see the body refuse). Errors: not_found (no such
+  // remote-content message), appio.sim (no configuration for it), the HTTP client's errors.
+  Result<OpenedMessage> open(const std::string& io_message_id, const std::string& fiscal_code = "");
+  // The same calls for a third-party id and configuration given directly.
+  static Result<OpenedMessage> fetch_remote(const RemoteConfiguration& c, const std::string& third_party_id,
+                                            const std::string& fiscal_code);
 
   // Adds the routes; the simulator must outlive the router.
   void register_routes(http::Router& router, const std::string& prefix = "/sim/appio");
@@ -83,7 +119,8 @@ class Simulator {
 
   mutable std::mutex mutex_;
   mutable std::condition_variable cv_;
-  std::map<std::string, std::string> services_;  // key → name
+  std::map<std::string, std::string> services_;        // key → name
+  std::map<std::string, RemoteConfiguration> remote_;  // configuration id → configuration
   std::set<std::string> profiles_;
   std::set<std::pair<std::string, std::string>> opted_out_;  // (fiscal code, service or "*")
   std::vector<ReceivedMessage> received_;

@@ -86,14 +86,42 @@ Result<Options> parse_options(std::string_view text) {
     }
     o.payment = std::move(pd);
   }
+  if (const auto* r = obj.if_contains("remote")) {
+    if (!r->is_object()) return Error::make("appio.remote", 400, "remote");
+    const auto& ro = r->as_object();
+    Remote remote;
+    if (const auto* t = ro.if_contains("teaser"); t != nullptr && t->is_string())
+      remote.teaser = std::string(t->as_string());
+    if (const auto* a = ro.if_contains("attachments")) {
+      if (!a->is_array()) return Error::make("appio.remote", 400, "attachments");
+      for (const auto& item : a->as_array()) {
+        const auto* io = item.if_object();
+        const auto* f = io ? io->if_contains("file") : nullptr;
+        const auto* n = io ? io->if_contains("name") : nullptr;
+        if (f == nullptr || n == nullptr || !f->is_string() || !n->is_string())
+          return Error::make("appio.remote", 400, "attachment");
+        remote.attachments.push_back({std::string(f->as_string()), std::string(n->as_string())});
+      }
+    }
+    o.remote = std::move(remote);
+  }
   return o;
 }
 
 std::string options_json(const Options& o) {
-  if (o.due_date.empty() && !o.payment) return {};
+  if (o.due_date.empty() && !o.payment && !o.remote) return {};
   json::object c = content_json("", "", o);
   c.erase("subject");
   c.erase("markdown");
+  if (o.remote) {
+    json::array a;
+    for (const auto& at : o.remote->attachments)
+      a.push_back(json::object{{"file", at.file_id}, {"name", at.name}});
+    json::object r;
+    r["teaser"] = o.remote->teaser;
+    r["attachments"] = std::move(a);
+    c["remote"] = std::move(r);
+  }
   return json::serialize(c);
 }
 
@@ -112,15 +140,57 @@ Status check_message(std::string_view fiscal_code, std::string_view subject, std
   if (o->payment) {
     if (auto p = check_payment(*o->payment); !p) return p;
   }
+  if (o->remote) {
+    // The teaser is what IO stores: IO's limits; the text itself is served by the hub (same limits).
+    const auto tl = utf16_length(o->remote->teaser);
+    if (tl < kMarkdownMin || tl > kMarkdownMax) return Error::make("appio.markdown", 400, std::to_string(tl));
+    for (const auto& a : o->remote->attachments) {
+      if (a.file_id.empty() || a.name.size() < 5 || !a.name.ends_with(".pdf") ||
+          a.name.find_first_of("/\\\r\n") != std::string::npos)
+        return Error::make("appio.remote", 400, a.name);
+    }
+  }
   return Ok{};
 }
 
 std::string new_message_json(std::string_view fiscal_code, std::string_view subject,
-                             std::string_view markdown, const Options& options) {
+                             std::string_view markdown, const Options& options,
+                             const ThirdParty* third_party) {
   json::object m;
   m["fiscal_code"] = fiscal_code;
-  m["content"] = content_json(subject, markdown, options);
+  if (third_party != nullptr && options.remote) {
+    auto c = content_json(subject, options.remote->teaser, options);
+    const bool attachments = !options.remote->attachments.empty();
+    json::object t{{"id", third_party->id}, {"has_remote_content", true}, {"has_attachments", attachments}};
+    if (!third_party->configuration_id.empty()) t["configuration_id"] = third_party->configuration_id;
+    c["third_party_data"] = std::move(t);
+    m["content"] = std::move(c);
+    if (attachments) m["feature_level_type"] = "ADVANCED";  // attachments are IO's premium feature
+  } else {
+    m["content"] = content_json(subject, markdown, options);
+  }
   return json::serialize(m);
+}
+
+std::string attachment_url(std::size_t index) {
+  return "attachments/" + std::to_string(index + 1);
+}
+
+std::string third_party_message_json(std::string_view subject, std::string_view markdown,
+                                     const std::vector<RemoteAttachment>& attachments) {
+  json::object out;
+  out["details"] = json::object{{"subject", subject}, {"markdown", markdown}};
+  if (!attachments.empty()) {
+    json::array a;
+    for (std::size_t i = 0; i < attachments.size(); ++i)
+      a.push_back(json::object{{"id", std::to_string(i + 1)},
+                               {"content_type", "application/pdf"},
+                               {"name", attachments[i].name},
+                               {"url", attachment_url(i)},
+                               {"category", "DOCUMENT"}});
+    out["attachments"] = std::move(a);
+  }
+  return json::serialize(out);
 }
 
 Result<Reach> parse_profile(std::string_view text) {

@@ -8,11 +8,15 @@
 //   POST /messages                 NewMessage {"fiscal_code", "content": {"subject", "markdown",
 //                                  "due_date"?, "payment_data"?}, "time_to_live"?}
 //                                  → 201 CreatedMessage {"id"}
+//                                  With remote content (below): "content.third_party_data" {"id",
+//                                  "has_remote_content", "has_attachments", "configuration_id"} and
+//                                  "feature_level_type": "ADVANCED" when it has attachments.
 // The older POST /messages/{fiscal_code} is deprecated and never used.
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/result.hpp"
 
@@ -31,14 +35,30 @@ struct PaymentData {
   std::string payee_fiscal_code;  // the creditor body's fiscal code, 11 digits
 };
 
+// A document of the body's file store (src/files) served to IO as a PDF attachment of a remote message.
+struct RemoteAttachment {
+  std::string file_id;  // files.id, of the message's tenant
+  std::string name;     // as the app shows it; ends in ".pdf"
+};
+
+// Remote content (IO's "third-party messages", docs/messaging.md "Remote content"): IO gets the subject
+// and `teaser` (a neutral text: no personal data), and calls the hub back for the real text (the outbox
+// message's body) and the attachments when the person opens the message.
+struct Remote {
+  std::string teaser;  // the markdown IO stores and shows in its list (80-10,000 characters)
+  std::vector<RemoteAttachment> attachments;
+};
+
 // What an outbox message of channel appio carries besides subject and text (its `options` column).
 struct Options {
   std::string due_date;  // ISO 8601 UTC ("2026-12-31T00:00:00.000Z"); empty: none
   std::optional<PaymentData> payment;
+  std::optional<Remote> remote;
 };
 
 // {"due_date": "...", "payment_data": {"amount", "notice_number", "invalid_after_due_date", "payee":
-// {"fiscal_code"}}} — the same shapes as IO's. Empty text: no options. Error: appio.options.
+// {"fiscal_code"}}, "remote": {"teaser", "attachments": [{"file", "name"}]}} — IO's shapes, but "remote",
+// which is the hub's own. Empty text: no options. Errors: appio.options, appio.remote.
 Result<Options> parse_options(std::string_view json);
 std::string options_json(const Options& o);
 
@@ -51,9 +71,26 @@ std::size_t utf16_length(std::string_view utf8);
 Status check_message(std::string_view fiscal_code, std::string_view subject, std::string_view markdown,
                      std::string_view options_json);
 
-// The body of POST /messages (NewMessage), after check_message.
+// The remote-content link of a message: the id IO calls back with (the hub's outbox message id) and the
+// body's remote configuration at IO (RCConfiguration's configuration_id).
+struct ThirdParty {
+  std::string id;
+  std::string configuration_id;
+};
+
+// The body of POST /messages (NewMessage), after check_message. With `third_party` and options.remote,
+// the markdown sent is the teaser and content.third_party_data links the message to the hub.
 std::string new_message_json(std::string_view fiscal_code, std::string_view subject,
-                             std::string_view markdown, const Options& options);
+                             std::string_view markdown, const Options& options,
+                             const ThirdParty* third_party = nullptr);
+
+// What the hub answers IO's call-back GET {base}/messages/{id} (ThirdPartyMessage): {"details":
+// {"subject", "markdown"}, "attachments": [{"id", "content_type", "name", "url", "category"}]}; an
+// attachment's url is relative ("attachments/<n>"), fetched at {base}/messages/{id}/{url}.
+std::string third_party_message_json(std::string_view subject, std::string_view markdown,
+                                     const std::vector<RemoteAttachment>& attachments);
+// The relative url of the attachment at `index` in that answer.
+std::string attachment_url(std::size_t index);
 
 // What GET /profiles/{fiscal_code} says of a person.
 enum class Reach { on_io, not_on_io, opted_out };

@@ -1,6 +1,8 @@
 #include "adapters/messaging/sms_simulator.hpp"
 
 #include <boost/json.hpp>
+#include <optional>
+#include <stdexcept>
 
 #include "adapters/http_client.hpp"
 #include "core/digest.hpp"
@@ -23,6 +25,30 @@ http::Response gateway_error(int status, std::string_view error, std::string_vie
 void SmsGatewaySimulator::register_routes(http::Router& router, const std::string& prefix) {
   router.post(prefix + "/messages", [this](http::Request& r) { return handle_post(r); });
   router.get(prefix + "/messages", [this](http::Request& r) { return handle_list(r); });
+  router.post(prefix + "/guasto", [this](http::Request& r) { return handle_fault(r); });
+}
+
+http::Response SmsGatewaySimulator::handle_fault(const http::Request& req) {
+  auto form = req.form();
+  if (!form) return http::Response::text("bad form\n", 400);
+  auto number = [&](const char* k, int lo, int hi) -> std::optional<int> {
+    auto it = form->find(k);
+    if (it == form->end()) return std::nullopt;
+    try {
+      std::size_t used = 0;
+      const int v = std::stoi(it->second, &used);
+      if (used != it->second.size() || v < lo || v > hi) return std::nullopt;
+      return v;
+    } catch (const std::exception&) {
+      return std::nullopt;
+    }
+  };
+  const auto status = number("status", 0, 599);
+  const auto times = number("times", -1, 1000);
+  if (!status || !times || (*status != 0 && *status < 400))
+    return http::Response::text("status, times\n", 400);
+  fail(*status, *times);
+  return http::Response::text("ok\n");
 }
 
 bool SmsGatewaySimulator::authorised(const http::Request& req) const {

@@ -28,7 +28,9 @@ class SmsGatewaySimulator {
   explicit SmsGatewaySimulator(std::string api_key) : api_key_(std::move(api_key)) {}
   [[nodiscard]] const std::string& api_key() const { return api_key_; }
 
-  // Adds POST and GET {prefix}/messages. The simulator must outlive the router.
+  // Adds POST and GET {prefix}/messages, and POST {prefix}/guasto (form status=401&times=1: fail() from
+  // outside, for the demo and the browser tests; status=0&times=0 mends it). The simulator must outlive
+  // the router.
   void register_routes(http::Router& router, const std::string& prefix = "/sim/sms");
 
   [[nodiscard]] std::vector<ReceivedSms> messages() const;
@@ -63,6 +65,7 @@ class SmsGatewaySimulator {
 
   http::Response handle_post(const http::Request& req);
   http::Response handle_list(const http::Request& req) const;
+  http::Response handle_fault(const http::Request& req);
 
  private:
   [[nodiscard]] bool authorised(const http::Request& req) const;

@@ -309,6 +309,10 @@ const std::vector<Rule>& rules() {
       {"POST", "/backoffice/{slug}/avvisi/{id}/riprendi", kAstiDesk},
       {"POST", "/backoffice/{slug}/avvisi/{id}/annulla", kAstiDesk},
       {"POST", "/inbound/{slug}/sms/ricevuti", {}},  // the SMS gateway only (inbound guard): 401
+      // App IO's remote-content call-backs: IO only, with the body's "appio" inbound credential: 401
+      // (tests/integration/messaging/web_test.cpp).
+      {"GET", "/inbound/{slug}/io/messages/{id}", {}},
+      {"GET", "/inbound/{slug}/io/messages/{id}/attachments/{n}", {}},
       {"POST", "/backoffice/{slug}/modelli-messaggi/impostazioni", {"asti_admin"}, "payment_due_days=3"},
       // The SMS gateway's delivery reports: the gateway only, with its bearer token
       // (tests/integration/messaging).
@@ -425,7 +429,7 @@ const std::set<std::string> kPublic = {
     // A citizen's app or a bank checks a pagoPA notice number (no personal data).
     "GET /api/v1/pagopa/notice-numbers/{nav}",
     // Demo-only simulators (mounted when demo = true, as in this test).
-    "GET /sim/posta", "GET /sim/sms/messages", "POST /sim/sms/messages",
+    "GET /sim/posta", "GET /sim/sms/messages", "POST /sim/sms/messages", "POST /sim/sms/guasto",
     "GET /sim/appio/api/v1/profiles/{fiscal_code}", "POST /sim/appio/api/v1/messages",
     "GET /sim/appio/api/v1/messages/{fiscal_code}/{id}", "GET /sim/appio/received",
     // A receipt is 404 for everyone but its operator and its citizen (tests/integration/delegations).

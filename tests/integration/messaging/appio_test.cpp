@@ -30,10 +30,11 @@ using namespace sp::messaging;
 using namespace std::chrono_literals;
 using sp::testing::appio::Swagger;
 
-constexpr const char* kOnIo = "RSSMRA80A01H501U";      // Mario Rossi
-constexpr const char* kAlsoOnIo = "BNCGLI92L55F205A";  // Giulia Bianchi
-constexpr const char* kNotOnIo = "SPSGPP55P12F839I";   // Giuseppe Esposito (data/demo/appio.json)
-constexpr const char* kOptedOut = "CLMCHR01B68A794C";  // Chiara Colombo (data/demo/appio.json)
+constexpr const char* kOnIo = "RSSMRA80A01H501U";                  // Mario Rossi
+constexpr const char* kAlsoOnIo = "BNCGLI92L55F205A";              // Giulia Bianchi
+constexpr const char* kNotOnIo = "SPSGPP55P12F839I";               // Giuseppe Esposito (data/demo/appio.json)
+constexpr const char* kOptedOut = "CLMCHR01B68A794C";              // Chiara Colombo (data/demo/appio.json)
+constexpr const char* kAstiRemote = "01JD8Y3K5ZQ2X7W4V6T9R0P1MN";  // Asti's remote configuration at IO
 
 const Swagger& swagger() {
   static const Swagger s(sp::testing::appio::api_file());
@@ -53,6 +54,9 @@ struct IoServer {
     EXPECT_TRUE(sim.load_profiles(demo + "identities.json", demo + "appio.json").ok());
     sim.add_service("key-of-asti", "asti");
     sim.add_service("key-of-bra", "bra");
+    // Asti's remote-content configuration (its call-backs are exercised in web_test.cpp).
+    sim.add_remote_configuration(kAstiRemote,
+                                 {"asti", "http://127.0.0.1:9/inbound/asti/io", "Authorization", "x"});
     sim.register_routes(router);
     sp::http::ServerOptions o;
     o.port = 0;
@@ -100,14 +104,19 @@ class AppIoTest : public ::testing::TestWithParam<sp::db::Dialect> {
     auto email = std::make_shared<EmailSender>(EmailOptions{.smtp_url = sink_.url()}, *clock_);
     delivery_ = std::make_unique<Delivery>();
     delivery_->set_sender(Channel::email, email);
-    delivery_->set_sender(Channel::appio, std::make_shared<sp::appio::AppIoSender>(
-                                              client_,
-                                              [](std::int64_t tenant) -> std::optional<std::string> {
-                                                if (tenant == 1) return "key-of-asti";
-                                                if (tenant == 2) return "key-of-bra";
-                                                return std::nullopt;
-                                              },
-                                              email));
+    auto io = std::make_shared<sp::appio::AppIoSender>(
+        client_,
+        [](std::int64_t tenant) -> std::optional<std::string> {
+          if (tenant == 1) return "key-of-asti";
+          if (tenant == 2) return "key-of-bra";
+          return std::nullopt;
+        },
+        email);
+    io->set_remote_configurations([](std::int64_t tenant) -> std::optional<std::string> {
+      if (tenant == 1) return kAstiRemote;
+      return std::nullopt;  // Bra has IO but no remote configuration
+    });
+    delivery_->set_sender(Channel::appio, io);
     runner_ = std::make_unique<sp::jobs::Runner>(db(), *clock_);
     delivery_->register_with(*runner_);
   }
@@ -352,6 +361,50 @@ TEST_P(AppIoTest, OneBodysKeyIsNeverUsedForAnotherBodysMessage) {
   runner_->run_until_idle();
   EXPECT_EQ(io_.sim.count_for_key(asti2), 0);
   EXPECT_NE(find_message(db(), asti2)->status, "delivered");
+}
+
+// Personal content goes by IO's remote-content mode: IO stores only the subject and a neutral teaser, and
+// third_party_data links the message to the hub (the outbox id, the body's configuration), in the
+// Swagger's shapes; attachments make it ADVANCED. A body without a remote configuration sends it by e-mail.
+TEST_P(AppIoTest, RemoteContentSendsTheTeaserAndThirdPartyDataNeverTheText) {
+  start();
+  sp::appio::Options o;
+  o.remote = sp::appio::Remote{
+      "Hai un nuovo documento dal Comune. Aprilo nell'app per leggerlo: il testo e gli allegati sono "
+      "conservati dal Comune.",
+      {{"file-id-of-the-decision", "Provvedimento.pdf"}}};
+  const auto options = sp::appio::options_json(o);
+  const auto asti = enqueue_io(1, kOnIo, "Esito della tua pratica 2026/123", options);
+  const auto bra = enqueue_io(2, kOnIo, "Esito della tua pratica 2026/456", options);
+  runner_->run_until_idle();
+
+  ASSERT_EQ(io_.sim.count(), 1u);
+  const auto got = io_.sim.messages().front();
+  EXPECT_EQ(got.idempotency_key, asti);
+  const auto body = json::parse(got.body);
+  const auto errors = swagger().validate(swagger().at("#/definitions/NewMessage"), body);
+  EXPECT_TRUE(errors.empty()) << errors.front();
+  const auto& content = body.at("content");
+  EXPECT_EQ(content.at("markdown").as_string(), o.remote->teaser);
+  EXPECT_EQ(got.body.find("protocollata"), std::string::npos) << "the text stays at the hub";
+  const auto& tpd = content.at("third_party_data");
+  EXPECT_EQ(tpd.at("id").as_string(), asti);
+  EXPECT_EQ(tpd.at("configuration_id").as_string(), kAstiRemote);
+  EXPECT_TRUE(tpd.at("has_remote_content").as_bool());
+  EXPECT_TRUE(tpd.at("has_attachments").as_bool());
+  EXPECT_EQ(body.at("feature_level_type").as_string(), "ADVANCED");
+  EXPECT_EQ(got.third_party_id, asti);
+  EXPECT_EQ(find_message(db(), asti)->delivered_channel, "appio");
+  // Bra has no remote configuration: the e-mail, not IO.
+  EXPECT_EQ(find_message(db(), bra)->delivered_channel, "email");
+  EXPECT_EQ(sink_.count(), 1u);
+
+  // What the hub answers IO's call-back is a ThirdPartyMessage as IO's app reads it.
+  const auto answer =
+      json::parse(sp::appio::third_party_message_json("Esito", "Testo", o.remote->attachments));
+  EXPECT_EQ(answer.at("attachments").at(0).at("url").as_string(), "attachments/1");
+  EXPECT_EQ(answer.at("attachments").at(0).at("content_type").as_string(), "application/pdf");
+  EXPECT_EQ(answer.at("details").at("markdown").as_string(), "Testo");
 }
 
 INSTANTIATE_TEST_SUITE_P(BothDatabases, AppIoTest,

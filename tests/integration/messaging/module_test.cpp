@@ -9,9 +9,11 @@
 
 #include "adapters/messaging/outbox.hpp"
 #include "audit/service.hpp"
+#include "core/i18n.hpp"
 #include "identity/person_store.hpp"
 #include "identity/profile_service.hpp"
 #include "jobs/store.hpp"
+#include "messaging/model.hpp"
 #include "messaging/routing.hpp"
 #include "messaging/service.hpp"
 #include "support/testing.hpp"
@@ -47,6 +49,11 @@ TEST(MessagingRouting, LegalActsGoByPecWhereThePersonHasOneAndCopiesElsewhere) {
   EXPECT_EQ(p.send[1].channel, Channel::email);
   EXPECT_EQ(p.send[2].channel, Channel::sms);
   EXPECT_TRUE(p.fallbacks.empty());
+  c.preferred = "io";  // and a copy on App IO for a person who chose it (remote content for the letters)
+  p = plan(c, type_named("case.accepted"), "");
+  ASSERT_EQ(p.send.size(), 4u);
+  EXPECT_EQ(p.send[3].channel, Channel::appio);
+  EXPECT_EQ(p.send[3].recipient, kPersonCf);
   c.preferred = "none";
   p = plan(c, type_named("case.grounds"), "sms");  // a choice does not apply to a legal act
   ASSERT_EQ(p.send.size(), 1u);
@@ -78,6 +85,29 @@ TEST(MessagingRouting, OtherMessagesGoByThePersonsChoiceThenFallBack) {
   Contacts nobody{kPersonCf, "", "", "", "email"};
   EXPECT_TRUE(plan(nobody, type_named("case.message"), "").send.empty());
   EXPECT_EQ(choosable(nobody), std::vector<Channel>{Channel::appio});
+}
+
+// A PEC failure is told to people from the receipt's type and error code, never the provider's text.
+TEST(MessagingPecReasons, ReceiptTypeAndErrorCodeMapToALocalisedReason) {
+  EXPECT_EQ(pec_reason_key("pec errore-consegna: no-dest (5.1.1 utente sconosciuto) — consegna"),
+            "ui.pec_reason_no_dest");
+  EXPECT_EQ(pec_reason_key("pec errore-consegna: no-dominio"), "ui.pec_reason_no_dominio");
+  EXPECT_EQ(pec_reason_key("pec errore-consegna: virus (rilevato)"), "ui.pec_reason_virus");
+  EXPECT_EQ(pec_reason_key("pec errore-consegna: altro (boh)"), "ui.pec_reason_errore_consegna");
+  EXPECT_EQ(pec_reason_key("pec non-accettazione: altro (mittente non autorizzato)"),
+            "ui.pec_reason_non_accettazione");
+  EXPECT_EQ(pec_reason_key("pec rilevazione-virus"), "ui.pec_reason_virus");
+  EXPECT_EQ(pec_reason_key("pec.no_acceptance: no acceptance receipt from the provider within 30 min"),
+            "ui.pec_reason_no_acceptance");
+  EXPECT_EQ(pec_reason_key("smtp 550 5.1.1 user unknown"), "");
+  EXPECT_EQ(pec_reason_key(""), "");
+  // Every key has its Italian and English text.
+  sp::I18n i18n;
+  i18n.load(sp::testing::source_dir() + "/web/locales");
+  for (const char* k : {"ui.pec_reason_no_dest", "ui.pec_reason_no_dominio", "ui.pec_reason_virus",
+                        "ui.pec_reason_errore_consegna", "ui.pec_reason_non_accettazione",
+                        "ui.pec_reason_no_acceptance", "ui.pec_reason_preavviso"})
+    for (const char* lang : {"it", "en"}) EXPECT_NE(i18n.t(lang, k), k) << lang << " " << k;
 }
 
 TEST(MessagingTemplates, PlaceholdersAreCheckedAndFilled) {

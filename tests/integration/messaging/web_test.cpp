@@ -3,12 +3,20 @@
 // out, and the administrators' templates refusing an unknown placeholder with a clear message.
 #include <gtest/gtest.h>
 
+#include <thread>
+
+#include "adapters/appio/simulator.hpp"
+#include "adapters/appio/wire.hpp"
+#include "adapters/http_client.hpp"
 #include "adapters/messaging/email.hpp"
 #include "adapters/messaging/outbox.hpp"
 #include "adapters/pec/receipts_job.hpp"
 #include "adapters/pec/sender.hpp"
 #include "adapters/pec/simulator.hpp"
 #include "app/app.hpp"
+#include "audit/service.hpp"
+#include "http/server.hpp"
+#include "identity/inbound_service.hpp"
 #include "identity/session_service.hpp"
 #include "messaging/payment_due_job.hpp"
 #include "support/demo_database.hpp"
@@ -281,6 +289,129 @@ TEST_F(MessagingWebTest, PaymentRemindersGoNDaysBeforeTheDueDateOncePerOption) {
   EXPECT_NE(page.body.find("id=\"payment-due-days\""), std::string::npos);
   EXPECT_NE(page.body.find("pagamento in scadenza il {due_date}"), std::string::npos)
       << "the hub's text shown";
+}
+
+}  // namespace
+
+namespace {
+
+// App IO's remote content through the real HTTP server of the demo application: the simulator calls the
+// body back as IO does when the person opens the message (adapters/appio/simulator.hpp fetch_remote);
+// the right person gets the text and the PDF byte for byte, a wrong fiscal code, another body's message,
+// another body's key and an unknown id get nothing (the same 404, or 401 for the key).
+TEST_F(MessagingWebTest, AppIoRemoteContentIsServedToItsRecipientOnlyAndNeverAcrossBodies) {
+  std::int64_t casale = 0;
+  app_->database().read([&](sp::db::Conn& c) {
+    casale = c.query_one("SELECT id FROM bodies WHERE slug = 'casale-monferrato'")->i64(0);
+  });
+  sp::audit::AuditService audit(app_->database(), sp::time::system_clock());
+  sp::identity::InboundService inbound(app_->database(), audit, sp::time::system_clock());
+  auto asti_key = inbound.add(asti(), "appio", "io", "{}", "", false);
+  auto casale_key = inbound.add(casale, "appio", "io", "{}", "", false);
+  ASSERT_TRUE(asti_key.ok() && casale_key.ok());
+
+  // The decision's PDF in the body's file store (bytes a text transfer would spoil: NUL, 0xFF, CR LF).
+  std::string pdf = "%PDF-1.7\n%\xE2\xE3\xCF\xD3\n1 0 obj <<>> endobj\r\n";
+  pdf += std::string(
+      "\0\xFF\x01"
+      "binary",
+      10);
+  pdf += "\ntrailer <<>>\n%%EOF\n";
+  auto file = app_->files().put(asti(), "provvedimento.pdf", pdf, sp::files::Limits{});
+  ASSERT_TRUE(file.ok()) << file.error().code;
+
+  auto remote_message = [&](std::int64_t tenant, const std::string& cf, const std::string& file_id) {
+    sp::appio::Options o;
+    o.remote = sp::appio::Remote{
+        "Hai un nuovo documento dal Comune. Aprilo nell'app per leggerlo: il testo e gli allegati sono "
+        "conservati dal Comune.",
+        {{file_id, "Provvedimento.pdf"}}};
+    sp::messaging::Message m{
+        tenant,
+        sp::messaging::Channel::appio,
+        cf,
+        "Esito della tua pratica 2026/123",
+        "La domanda di contributo è **accolta**. Trovi il provvedimento in allegato; per "
+        "domande scrivi all'ufficio tributi.",
+        "anna@example.it",
+        sp::appio::options_json(o)};
+    m.person = cf;
+    m.type = "case.accepted";
+    std::string id;
+    app_->database().write([&](sp::db::Conn& tx) {
+      auto r = sp::messaging::enqueue(tx, m);
+      ASSERT_TRUE(r.ok()) << r.error().code << " " << r.error().detail;
+      id = *r;
+    });
+    return id;
+  };
+  const auto id = remote_message(asti(), kAnna, file->id);
+  const auto casales = remote_message(casale, "GTTDVD79H14B885C", "a-file-of-casale");
+
+  options_.port = 0;
+  options_.threads = 1;
+  sp::http::Server server(options_, app_->router(), hooks_);
+  server.listen();
+  std::thread thread([&] { server.run(); });
+  const std::string base = "http://127.0.0.1:" + std::to_string(server.port()) + "/inbound/";
+  auto conf = [&](const std::string& slug, const sp::identity::IssuedInbound& key) {
+    return sp::appio::RemoteConfiguration{slug, base + slug + "/io", "Authorization", "Bearer " + key.secret};
+  };
+
+  // The right person: the text (not the teaser) and the PDF, byte for byte.
+  auto opened = sp::appio::Simulator::fetch_remote(conf("asti", *asti_key), id, kAnna);
+  ASSERT_TRUE(opened.ok()) << opened.error().code;
+  EXPECT_EQ(opened->status, 200) << opened->raw;
+  EXPECT_EQ(opened->subject, "Esito della tua pratica 2026/123");
+  EXPECT_NE(opened->markdown.find("**accolta**"), std::string::npos);
+  ASSERT_EQ(opened->attachments.size(), 1u);
+  EXPECT_EQ(opened->attachments[0].name, "Provvedimento.pdf");
+  EXPECT_EQ(opened->attachments[0].status, 200);
+  EXPECT_EQ(opened->attachments[0].bytes, pdf);
+
+  // A wrong fiscal code, a lower-case one, an unknown id: the same 404, no content, nothing that tells
+  // them apart.
+  auto wrong = sp::appio::Simulator::fetch_remote(conf("asti", *asti_key), id, "RSSMRA80A01H501U");
+  ASSERT_TRUE(wrong.ok());
+  EXPECT_EQ(wrong->status, 404);
+  EXPECT_EQ(wrong->raw.find("accolta"), std::string::npos);
+  auto lower = sp::appio::Simulator::fetch_remote(conf("asti", *asti_key), id, "frrnna78s70a479x");
+  ASSERT_TRUE(lower.ok());
+  EXPECT_EQ(lower->status, 404);
+  auto unknown = sp::appio::Simulator::fetch_remote(conf("asti", *asti_key),
+                                                    "0190d1c4-0000-7000-8000-000000000000", kAnna);
+  ASSERT_TRUE(unknown.ok());
+  EXPECT_EQ(unknown->status, 404);
+  EXPECT_EQ(unknown->raw, wrong->raw) << "no hint of which check failed";
+  // Casale's message through Asti's endpoint and key, even with its recipient's code: not Asti's.
+  auto across = sp::appio::Simulator::fetch_remote(conf("asti", *asti_key), casales, "GTTDVD79H14B885C");
+  ASSERT_TRUE(across.ok());
+  EXPECT_EQ(across->status, 404);
+  // Casale's key at Asti's endpoint: refused before anything is looked up.
+  auto foreign_key = conf("asti", *casale_key);
+  auto with_casales_key = sp::appio::Simulator::fetch_remote(foreign_key, id, kAnna);
+  ASSERT_TRUE(with_casales_key.ok());
+  EXPECT_EQ(with_casales_key->status, 401);
+  // No key at all.
+  auto keyless = conf("asti", *asti_key);
+  keyless.key = "Bearer spi_nothing";
+  auto without = sp::appio::Simulator::fetch_remote(keyless, id, kAnna);
+  ASSERT_TRUE(without.ok());
+  EXPECT_EQ(without->status, 401);
+  // An attachment index that does not exist, and an ordinary (not remote) message of Anna's.
+  sp::adapters::HttpClient http;
+  const sp::adapters::HttpHeaders headers{{"fiscal_code", kAnna},
+                                          {"Authorization", "Bearer " + asti_key->secret}};
+  auto second = http.get(base + "asti/io/messages/" + id + "/attachments/2", headers);
+  ASSERT_TRUE(second.ok());
+  EXPECT_EQ(second->status, 404);
+  const auto plain = enqueue_for(asti(), kAnna, "Nuovo messaggio sulla tua pratica: Mensa");
+  auto not_remote = http.get(base + "asti/io/messages/" + plain, headers);
+  ASSERT_TRUE(not_remote.ok());
+  EXPECT_EQ(not_remote->status, 404);
+
+  server.stop(std::chrono::milliseconds(2000));
+  thread.join();
 }
 
 }  // namespace

@@ -101,6 +101,22 @@ TEST(Config, SmsSenderAliasFollowsAgcomsRules) {
       << c.error().detail;
 }
 
+// The PEC acceptance timeout (docs/messaging.md, "No receipt at all"): 30 minutes unless set, in range.
+TEST(Config, PecAcceptanceTimeoutIsASettingInRange) {
+  EXPECT_EQ(sp::load_config("")->pec_acceptance_timeout_min, 30);
+  {
+    EnvVar t("SPORTELLO_PEC_ACCEPTANCE_TIMEOUT_MIN", "90");
+    auto c = sp::load_config("");
+    ASSERT_TRUE(c.ok());
+    EXPECT_EQ(c->pec_acceptance_timeout_min, 90);
+    EXPECT_EQ(c->sources.at("pec_acceptance_timeout_min"), "SPORTELLO_PEC_ACCEPTANCE_TIMEOUT_MIN");
+  }
+  EnvVar zero("SPORTELLO_PEC_ACCEPTANCE_TIMEOUT_MIN", "0");
+  auto c = sp::load_config("");
+  ASSERT_FALSE(c.ok());
+  EXPECT_NE(c.error().detail.find("pec_acceptance_timeout_min"), std::string::npos) << c.error().detail;
+}
+
 TEST(Config, TomlFileIsReadAndUnknownKeysRejected) {
   sp::testing::TempDir dir;
   auto path = (dir.path() / "s.toml").string();
