@@ -370,4 +370,22 @@ Status CaseService::add_note(const identity::Principal* staff, tenants::TenantId
   });
 }
 
+Status CaseService::add_counter_note(const identity::Principal* counter, tenants::TenantId tenant,
+                                     const std::string& case_id, const std::string& body) {
+  if (!identity::applies_at_counter(counter)) return Error::forbidden("case");
+  if (auto st = check_text(body, "body", options_.max_text); !st) return st;
+  const std::string cf = identity::applicant_cf(counter);
+  return db::transact(db_, [&](db::Conn& tx) -> Status {
+    auto c = CaseStore::find(tx, tenant, case_id);
+    if (!c || c->applicant_cf != cf) return Error::not_found("case " + case_id);
+    Note n;
+    n.case_id = c->id;
+    n.body = body;
+    n.who = "staff:" + counter->subject;
+    n.at = stored_instant(clock_.now());
+    CaseStore::insert_note(tx, tenant, n);
+    return Ok{};
+  });
+}
+
 }  // namespace sp::cases

@@ -163,7 +163,7 @@ Result<std::vector<std::string>> TourismService::parse_origins(std::string_view 
 }
 
 Status TourismService::editor(const identity::Principal* who) const {
-  return identity::authorize(who, identity::Permission::manage_hub, 0);
+  return identity::authorize(who, identity::Permission::review_tourism, 0);
 }
 
 Result<Item> TourismService::save(const identity::Principal* who, std::int64_t tenant, const std::string& id,

@@ -2,7 +2,8 @@
 // Tourist information (issue 19; docs/tourism.md): the rules.
 //
 // - A body's staff (Permission::backoffice for the body) write its points of interest and events and
-//   submit them; the hub's editors (Permission::manage_hub: the hub's administrators) publish them or send
+//   submit them; the hub's editors (Permission::review_tourism: hub staff with role tourism_editor, not the
+//   hub's administrators) publish them or send
 //   them back with a reason. Only published items reach the portal, the feeds and the widget. An edit of
 //   a published item takes it off until it is published again (the portal never shows unreviewed text).
 // - Every step is a row of the item's append-only history and an audit entry on the body's chain, in the

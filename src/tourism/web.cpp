@@ -626,6 +626,7 @@ http::Response review_page(WebDeps& d, http::Request& req, const StaffCall& a, c
       x.set("description_en", paragraphs(i.description_en));
       x.set("has_en", true);
     }
+    if (auto h = d.tourism.history(a.who, i.tenant_id, i.id)) x.set("history", history_data(d, lang, *h));
     if (error && error_item == i.id) {
       x.set("error", d.view.i18n().message(lang, *error));
       x.set("reason", typed_reason);
@@ -691,9 +692,9 @@ void register_pages(http::Router& router, WebDeps& d) {
   router.post("/backoffice/{slug}/turismo/{id}", staff_route(d, Permission::backoffice, item_post));
   router.post("/backoffice/{slug}/turismo/{id}/invia", staff_route(d, Permission::backoffice, submit_post));
   router.post("/backoffice/{slug}/turismo-widget", staff_route(d, Permission::manage_staff, origins_post));
-  router.get(kReviewPath, hub_staff_route(d, Permission::manage_hub, review_get));
+  router.get(kReviewPath, hub_staff_route(d, Permission::review_tourism, review_get));
   router.post(std::string(kReviewPath) + "/{slug}/{id}",
-              hub_staff_route(d, Permission::manage_hub, review_post));
+              hub_staff_route(d, Permission::review_tourism, review_post));
 }
 
 }  // namespace sp::tourism

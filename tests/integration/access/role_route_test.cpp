@@ -45,6 +45,7 @@ const std::vector<Actor>& actors() {
       {"novara_admin", "admin@novara.example", "Novara-admin-2026!"},
       {"hub_admin", "admin@pes.example", "Polo-demo-2026!"},
       {"helpdesk", "helpdesk@pes.example", "Polo-helpdesk-2026!"},
+      {"tourism_editor", "redazione@pes.example", "Polo-redazione-2026!"},
   };
   return all;
 }
@@ -58,7 +59,7 @@ struct Rule {
 };
 
 const std::set<std::string> kAllStaff = {"asti_operator", "asti_manager", "asti_admin", "asti_counter",
-                                         "novara_admin",  "hub_admin",    "helpdesk"};
+                                         "novara_admin",  "hub_admin",    "helpdesk", "tourism_editor"};
 
 const std::set<std::string> kAstiDesk = {"asti_operator", "asti_manager", "asti_admin"};
 // Office managers and administrators (manage_payments, annul_protocol ...): not the operators.
@@ -74,11 +75,11 @@ const std::vector<Rule>& rules() {
       {"POST",
        "/esci",
        {"citizen", "asti_operator", "asti_manager", "asti_admin", "asti_counter", "novara_admin", "hub_admin",
-        "helpdesk"}},
+        "helpdesk", "tourism_editor"}},
       {"POST",
        "/esci/ovunque",
        {"citizen", "asti_operator", "asti_manager", "asti_admin", "asti_counter", "novara_admin", "hub_admin",
-        "helpdesk"}},
+        "helpdesk", "tourism_editor"}},
       {"GET", "/backoffice/", kAllStaff},
       {"GET", "/backoffice/{slug}/personale", {"asti_admin"}},
       {"POST", "/backoffice/{slug}/personale", {"asti_admin"}},
@@ -291,10 +292,10 @@ const std::vector<Rule>& rules() {
        "/backoffice/{slug}/turismo-widget",
        {"asti_admin"},
        "widget_origins=https://www.comune.asti.it"},
-      {"GET", "/backoffice/revisione-turismo", {"hub_admin"}},
+      {"GET", "/backoffice/revisione-turismo", {"tourism_editor"}},
       {"POST",
        "/backoffice/revisione-turismo/{slug}/{id}",
-       {"hub_admin"},
+       {"tourism_editor"},
        "decision=return&reason=x&version=1"},
       // A case's business-register check: the body's desk staff (the look-up goes to the demo's simulator).
       {"GET", "/backoffice/{slug}/pratiche/{id}/registro-imprese", kAstiDesk},

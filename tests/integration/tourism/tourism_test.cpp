@@ -159,7 +159,8 @@ TEST_P(TourismTest, ReviewedEventsReachTheFeedsAndTheWidgetOnlyWhenPublished) {
   const auto operator_ = staff("operatore@asti.example", "Asti-operatore-2026!");
   const auto asti_admin = staff("admin@asti.example", "Asti-admin-2026!");
   const auto novara = staff("admin@novara.example", "Novara-admin-2026!");
-  const auto editor = staff("admin@pes.example", "Polo-demo-2026!");
+  const auto editor = staff("redazione@pes.example", "Polo-redazione-2026!");
+  const auto hub_admin = staff("admin@pes.example", "Polo-demo-2026!");
 
   // A refused form keeps what was typed and says what is wrong, in the user's language.
   auto bad = call("POST", "/backoffice/asti/turismo/nuovo", operator_,
@@ -208,8 +209,9 @@ TEST_P(TourismTest, ReviewedEventsReachTheFeedsAndTheWidgetOnlyWhenPublished) {
   EXPECT_EQ(call("GET", "/backoffice/novara/turismo/" + id, novara).status, 404);
   EXPECT_EQ(call("POST", "/backoffice/novara/turismo/" + id + "/invia", novara, {{"version", "1"}}).status,
             404);
-  // ... nor does an operator review (the hub's editors do).
+  // ... nor does an operator review, nor the hub's administrator: the hub's editors do (a role of their own).
   EXPECT_EQ(call("GET", "/backoffice/revisione-turismo", operator_).status, 403);
+  EXPECT_EQ(call("GET", "/backoffice/revisione-turismo", hub_admin).status, 403);
 
   ASSERT_EQ(call("POST", "/backoffice/asti/turismo/" + id + "/invia", operator_, {{"version", "1"}}).status,
             303);
@@ -252,6 +254,16 @@ TEST_P(TourismTest, ReviewedEventsReachTheFeedsAndTheWidgetOnlyWhenPublished) {
                  {{"version", std::to_string(version(id))}})
                 .status,
             303);
+  // The second review shows the editor the first one (the history, with the reason given).
+  EXPECT_NE(call("GET", "/backoffice/revisione-turismo", editor).body.find("Manca l&apos;orario"),
+            std::string::npos);
+  // A body's own staff cannot publish their item, on their URL or the editors'.
+  EXPECT_EQ(call("POST", review, asti_admin, {{"decision", "publish"}, {"version", std::to_string(version(id))}})
+                .status,
+            403);
+  EXPECT_EQ(call("POST", review, hub_admin, {{"decision", "publish"}, {"version", std::to_string(version(id))}})
+                .status,
+            403);
   ASSERT_EQ(call("POST", review, editor, {{"decision", "publish"}, {"version", std::to_string(version(id))}})
                 .status,
             303);
