@@ -517,6 +517,7 @@ http::Response answer_page(WebDeps& d, http::Request& req, const StaffCall& c, c
                          {d.view.t(lang, "ui.hd_answers_title"), std::string(kHub) + "/risposte"});
   auto& x = page.data;
   const Answer& shown = typed ? *typed : a;
+  x.set("heading", a.title);
   x.set("action", std::string(kHub) + "/risposte/" + a.id);
   x.set("version", std::to_string(a.version));
   x.set("withdrawn", !a.withdrawn_at.empty());
