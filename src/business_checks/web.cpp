@@ -190,7 +190,8 @@ template <bool Post>
 http::Response counter_case(WebDeps& d, http::Request& req, const StaffCall& a) {
   auto body = d.tenants.by_slug(req.param("slug"));
   if (!body) return d.view.error_page(req, 404);
-  if (!identity::applies_at_counter(a.who)) return web::see_other(kCounterPath);
+  // Without a citizen at the counter there is no case of theirs: nothing to find.
+  if (!identity::applies_at_counter(a.who)) return d.view.error_page(req, 404);
   return Post ? submit(d, req, a.who, *body, true) : show(d, req, a.who, *body, true);
 }
 

@@ -149,8 +149,9 @@ class HelpdeskService {
                                                               const std::string& id);
 
   // Settings (the hub's administrators: Permission::manage_hub; agents may read them). A change applies
-  // at once to every ticket: targets and calendar are read when a ticket's SLA is computed, while the
-  // business time a ticket has already spent stays as counted (the calendar then counts what follows).
+  // at once to every ticket: targets and calendar are read when a ticket's SLA is computed; the time
+  // stored when its clock last stopped stays as counted, the stretch since it last started is counted
+  // under the calendar in force (docs/helpdesk.md, "Settings"). Audited on the hub's chain (tenant 0).
   struct Settings {
     OfficeHours hours;
     std::vector<Holiday> holidays;

@@ -188,7 +188,7 @@ TEST_P(BusinessRegisterTest, AnOperatorConfirmsTheLegalRepresentativeAndTheCheck
   EXPECT_EQ(call("POST", page, counter, "tax_code=01234560017").status, 403) << "not the back office";
   EXPECT_NE(call("GET", "/sportello-assistito/registro-imprese", counter).body.find("id=\"bizreg-no-session\""),
             std::string::npos);
-  EXPECT_EQ(call("POST", at_counter, counter, "tax_code=01234560017").status, 303) << "no session: back";
+  EXPECT_EQ(call("POST", at_counter, counter, "tax_code=01234560017").status, 404) << "no citizen served";
   EXPECT_EQ(count("case_id = $1"), 4);
   ASSERT_EQ(call("POST", "/sportello-assistito/avvia", counter,
                  "family_name=Ferraro&given_name=Anna&sex=F&birth_date=30%2F11%2F1978&fiscal_code=FRRNNA78S70A479X&"
