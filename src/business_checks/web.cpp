@@ -125,8 +125,8 @@ http::Response show(WebDeps& d, http::Request& req, const identity::Principal* w
   return page(d, req, who, body, counter, tax_code, representative, nullptr);
 }
 
-http::Response submit(WebDeps& d, http::Request& req, const identity::Principal* who, const tenants::Body& body,
-                      bool counter) {
+http::Response submit(WebDeps& d, http::Request& req, const identity::Principal* who,
+                      const tenants::Body& body, bool counter) {
   auto form = req.form();
   if (!form) return d.view.error_page(req, 400);
   if (auto st = identity::check_csrf(req, *form); !st) return d.view.error_page(req, st.error().http_status);
@@ -204,8 +204,10 @@ void register_pages(http::Router& router, WebDeps& d) {
               staff_route(d, Permission::backoffice, post));
   using identity::hub_staff_route;
   router.get(kCounterPath, hub_staff_route(d, Permission::counter, counter_list));
-  router.get(std::string(kCounterPath) + "/{slug}/{id}", hub_staff_route(d, Permission::counter, counter_case<false>));
-  router.post(std::string(kCounterPath) + "/{slug}/{id}", hub_staff_route(d, Permission::counter, counter_case<true>));
+  router.get(std::string(kCounterPath) + "/{slug}/{id}",
+             hub_staff_route(d, Permission::counter, counter_case<false>));
+  router.post(std::string(kCounterPath) + "/{slug}/{id}",
+              hub_staff_route(d, Permission::counter, counter_case<true>));
 }
 
 }  // namespace sp::business_checks

@@ -485,7 +485,8 @@ Result<Answer> HelpdeskService::edit_answer(const Principal* who, const std::str
     a->body = body;
     a->updated_at = iso(clock_.now());
     a->version = expected_version + 1;
-    if (!store::update_answer(tx, *a, "edit", who->display_name)) return Error::make("helpdesk.conflict", 409);
+    if (!store::update_answer(tx, *a, "edit", who->display_name))
+      return Error::make("helpdesk.conflict", 409);
     return *a;
   });
 }
@@ -507,7 +508,7 @@ Status HelpdeskService::withdraw_answer(const Principal* who, const std::string&
 }
 
 Result<std::pair<Answer, std::vector<AnswerVersion>>> HelpdeskService::answer(const Principal* who,
-                                                                             const std::string& id) {
+                                                                              const std::string& id) {
   if (auto st = identity::authorize(who, Permission::helpdesk, 0); !st) return st.error();
   std::optional<std::pair<Answer, std::vector<AnswerVersion>>> out;
   db_.read([&](db::Conn& c) {
@@ -527,7 +528,8 @@ Status settings_reader(const Principal* who) {
 // "9:00", "09:00", "18:30" → minutes from midnight (24:00 allowed for a closing time).
 std::optional<int> parse_hhmm(std::string_view s) {
   const auto colon = s.find(':');
-  if (colon == std::string_view::npos || colon == 0 || colon > 2 || s.size() != colon + 3) return std::nullopt;
+  if (colon == std::string_view::npos || colon == 0 || colon > 2 || s.size() != colon + 3)
+    return std::nullopt;
   int h = 0, m = 0;
   for (std::size_t i = 0; i < s.size(); ++i) {
     if (i == colon) continue;
@@ -581,8 +583,8 @@ Status HelpdeskService::set_targets(const Principal* who, const std::vector<Targ
       }
     }
     if (!changed.empty())
-      audit_.record_or_throw(tx, identity::entry_by(*who, 0, "helpdesk.targets", "helpdesk_settings", "targets",
-                                                    json::serialize(changed)));
+      audit_.record_or_throw(tx, identity::entry_by(*who, 0, "helpdesk.targets", "helpdesk_settings",
+                                                    "targets", json::serialize(changed)));
   });
   return Ok{};
 }
@@ -596,8 +598,9 @@ Status HelpdeskService::set_office_hours(const Principal* who, const std::string
   if (!c || *c <= *o) return Error::for_field("helpdesk.hours", "close");
   db_.write([&](db::Conn& tx) {
     store::set_office_hours(tx, *o, *c, who->display_name, iso(clock_.now()));
-    audit_.record_or_throw(tx, identity::entry_by(*who, 0, "helpdesk.hours", "helpdesk_settings", "hours",
-                                                  json::serialize(json::object{{"open", *o}, {"close", *c}})));
+    audit_.record_or_throw(tx,
+                           identity::entry_by(*who, 0, "helpdesk.hours", "helpdesk_settings", "hours",
+                                              json::serialize(json::object{{"open", *o}, {"close", *c}})));
   });
   return Ok{};
 }
@@ -611,8 +614,8 @@ Status HelpdeskService::add_holiday(const Principal* who, const std::string& day
   const Holiday h{time::format_iso_date(*d), n};
   db_.write([&](db::Conn& tx) {
     store::add_holiday(tx, h, who->display_name, iso(clock_.now()));
-    audit_.record_or_throw(tx, identity::entry_by(*who, 0, "helpdesk.holiday_added", "helpdesk_settings", h.day,
-                                                  json::serialize(json::object{{"name", h.name}})));
+    audit_.record_or_throw(tx, identity::entry_by(*who, 0, "helpdesk.holiday_added", "helpdesk_settings",
+                                                  h.day, json::serialize(json::object{{"name", h.name}})));
   });
   return Ok{};
 }
@@ -621,7 +624,8 @@ Status HelpdeskService::remove_holiday(const Principal* who, const std::string& 
   if (auto st = identity::authorize(who, Permission::manage_hub, 0); !st) return st;
   return db::transact(db_, [&](db::Conn& tx) -> Status {
     if (!store::remove_holiday(tx, day)) return Error::not_found("holiday");
-    audit_.record_or_throw(tx, identity::entry_by(*who, 0, "helpdesk.holiday_removed", "helpdesk_settings", day));
+    audit_.record_or_throw(tx,
+                           identity::entry_by(*who, 0, "helpdesk.holiday_removed", "helpdesk_settings", day));
     return Ok{};
   });
 }

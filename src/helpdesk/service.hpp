@@ -141,12 +141,14 @@ class HelpdeskService {
   // Agents edit an answer (a new version) or withdraw it (out of every search, kept in its history);
   // `expected_version` as shown on the form (helpdesk.conflict when it moved; helpdesk.withdrawn, 409,
   // for a change to a withdrawn answer).
-  Result<Answer> edit_answer(const identity::Principal* who, const std::string& id, std::int64_t expected_version,
-                             const std::string& category, const std::string& title, const std::string& body);
-  Status withdraw_answer(const identity::Principal* who, const std::string& id, std::int64_t expected_version);
+  Result<Answer> edit_answer(const identity::Principal* who, const std::string& id,
+                             std::int64_t expected_version, const std::string& category,
+                             const std::string& title, const std::string& body);
+  Status withdraw_answer(const identity::Principal* who, const std::string& id,
+                         std::int64_t expected_version);
   // One answer, withdrawn or not, and every version of it (agents).
   Result<std::pair<Answer, std::vector<AnswerVersion>>> answer(const identity::Principal* who,
-                                                              const std::string& id);
+                                                               const std::string& id);
 
   // Settings (the hub's administrators: Permission::manage_hub; agents may read them). A change applies
   // at once to every ticket: targets and calendar are read when a ticket's SLA is computed; the time

@@ -14,8 +14,8 @@
 namespace sp::helpdesk {
 
 struct OfficeHours {
-  int open_minute = 9 * 60;    // 09:00 in Rome
-  int close_minute = 18 * 60;  // 18:00 in Rome
+  int open_minute = 9 * 60;                  // 09:00 in Rome
+  int close_minute = 18 * 60;                // 18:00 in Rome
   std::set<std::chrono::sys_days> holidays;  // the centre's own closing days (besides the national ones)
 };
 

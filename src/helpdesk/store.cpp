@@ -253,8 +253,9 @@ constexpr const char* kAnswerCols =
     "id, category, title, body, published_by, published_at, updated_at, version, withdrawn_at";
 
 Answer answer_of(const db::Row& r) {
-  return Answer{r.text(0), r.text(1), r.text(2), r.text(3), r.text(4),
-                r.text(5), r.text(6), r.i64(7),  r.is_null(8) ? std::string() : r.text(8)};
+  return Answer{r.text(0), r.text(1), r.text(2),
+                r.text(3), r.text(4), r.text(5),
+                r.text(6), r.i64(7),  r.is_null(8) ? std::string() : r.text(8)};
 }
 
 }  // namespace
@@ -294,7 +295,8 @@ std::vector<AnswerVersion> answer_versions(db::Conn& c, const std::string& id) {
 }
 
 std::vector<Answer> answers(db::Conn& c, const std::vector<std::string>& words, bool every_word, int limit) {
-  std::string sql = std::string("SELECT ") + kAnswerCols + " FROM helpdesk_answers WHERE withdrawn_at IS NULL";
+  std::string sql =
+      std::string("SELECT ") + kAnswerCols + " FROM helpdesk_answers WHERE withdrawn_at IS NULL";
   db::Params params;
   for (const auto& w : words) {
     params.emplace_back("%" + w + "%");
@@ -360,8 +362,8 @@ std::vector<TargetSetting> all_targets(db::Conn& c) {
   return out;
 }
 
-void set_targets(db::Conn& tx, const std::string& category, Priority p, const Targets& t, const std::string& by,
-                 const std::string& at) {
+void set_targets(db::Conn& tx, const std::string& category, Priority p, const Targets& t,
+                 const std::string& by, const std::string& at) {
   tx.exec(
       "UPDATE helpdesk_sla_targets SET first_response_min = $3, resolution_min = $4, updated_by = $5, "
       "updated_at = $6 WHERE category = $1 AND priority = $2",

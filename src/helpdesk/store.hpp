@@ -60,7 +60,7 @@ std::vector<Holiday> holidays(db::Conn& c);
 void add_holiday(db::Conn& tx, const Holiday& h, const std::string& by, const std::string& at);
 bool remove_holiday(db::Conn& tx, const std::string& day);
 std::vector<TargetSetting> all_targets(db::Conn& c);
-void set_targets(db::Conn& tx, const std::string& category, Priority p, const Targets& t, const std::string& by,
-                 const std::string& at);
+void set_targets(db::Conn& tx, const std::string& category, Priority p, const Targets& t,
+                 const std::string& by, const std::string& at);
 
 }  // namespace sp::helpdesk::store

@@ -623,8 +623,9 @@ http::Response settings_page(WebDeps& d, http::Request& req, const StaffCall& c,
         cell.set("fr_invalid", error && error->field == "fr_" + key);
         cell.set("res_invalid", error && error->field == "res_" + key);
         if (!t.updated_at.empty())
-          cell.set("changed", web::ui(d.view, lang, "ui.hd_settings_changed",
-                                      {{"who", t.updated_by}, {"when", time::it_datetime_text(t.updated_at)}}));
+          cell.set("changed",
+                   web::ui(d.view, lang, "ui.hd_settings_changed",
+                           {{"who", t.updated_by}, {"when", time::it_datetime_text(t.updated_at)}}));
         cells.push_back(cell);
       }
     }

@@ -182,7 +182,8 @@ Result<Item> TourismService::save(const identity::Principal* who, std::int64_t t
       current = store::find_item(tx, tenant, id);
       if (!current) return Error::not_found("tourism_item");
       from = current->state;
-      if (!next_state(from, Action::save)) return Error::make("tourism.state", 409, std::string(to_string(from)));
+      if (!next_state(from, Action::save))
+        return Error::make("tourism.state", 409, std::string(to_string(from)));
       if (current->version != expected_version) return Error::make("tourism.conflict", 409);
       item.image_file_id = form.remove_image ? std::string() : current->image_file_id;
     }
@@ -302,8 +303,8 @@ Result<std::vector<HistoryEntry>> TourismService::history(const identity::Princi
   return out;
 }
 
-Result<Image> TourismService::image(const identity::Principal* who, std::int64_t tenant, const std::string& id,
-                                    const std::string& file_id) {
+Result<Image> TourismService::image(const identity::Principal* who, std::int64_t tenant,
+                                    const std::string& id, const std::string& file_id) {
   std::optional<Item> found;
   if (who == nullptr) {
     found = published_item(tenant, id);

@@ -5,8 +5,8 @@
 #include <sstream>
 
 #include "core/text.hpp"
-#include "http/multipart.hpp"
 #include "core/time.hpp"
+#include "http/multipart.hpp"
 #include "identity/guards.hpp"
 #include "identity/model.hpp"
 #include "identity/permissions.hpp"
@@ -703,7 +703,8 @@ http::Response review_page(WebDeps& d, http::Request& req, const StaffCall& a, c
     Data x = item_data(d, lang, i, b->name, b->slug);
     x.set("action", std::string(kReviewPath) + "/" + b->slug + "/" + i.id);
     if (!i.image_file_id.empty())
-      x.set("image_src", std::string(kReviewPath) + "/" + b->slug + "/" + i.id + "/immagine/" + i.image_file_id);
+      x.set("image_src",
+            std::string(kReviewPath) + "/" + b->slug + "/" + i.id + "/immagine/" + i.image_file_id);
     x.set("version", std::to_string(i.version));
     x.set("description_it", paragraphs(i.description_it));
     if (!i.description_en.empty()) {
@@ -777,15 +778,17 @@ void register_pages(http::Router& router, WebDeps& d) {
   router.post("/backoffice/{slug}/turismo/{id}", staff_route(d, Permission::backoffice, item_post));
   router.post("/backoffice/{slug}/turismo/{id}/invia", staff_route(d, Permission::backoffice, submit_post));
   router.get("/backoffice/{slug}/turismo/{id}/immagine/{file}",
-             staff_route(d, Permission::backoffice, +[](WebDeps& dd, http::Request& r, const StaffCall& a) {
-               return staff_image(dd, r, a.who, *a.body);
-             }));
+             staff_route(
+                 d, Permission::backoffice, +[](WebDeps& dd, http::Request& r, const StaffCall& a) {
+                   return staff_image(dd, r, a.who, *a.body);
+                 }));
   router.get(std::string(kReviewPath) + "/{slug}/{id}/immagine/{file}",
-             hub_staff_route(d, Permission::review_tourism, +[](WebDeps& dd, http::Request& r, const StaffCall& a) {
-               auto body = dd.tenants.by_slug(r.param("slug"));
-               if (!body) return dd.view.error_page(r, 404);
-               return staff_image(dd, r, a.who, *body);
-             }));
+             hub_staff_route(
+                 d, Permission::review_tourism, +[](WebDeps& dd, http::Request& r, const StaffCall& a) {
+                   auto body = dd.tenants.by_slug(r.param("slug"));
+                   if (!body) return dd.view.error_page(r, 404);
+                   return staff_image(dd, r, a.who, *body);
+                 }));
   router.post("/backoffice/{slug}/turismo-widget", staff_route(d, Permission::manage_staff, origins_post));
   router.get(kReviewPath, hub_staff_route(d, Permission::review_tourism, review_get));
   router.post(std::string(kReviewPath) + "/{slug}/{id}",

@@ -59,7 +59,7 @@ struct Rule {
 };
 
 const std::set<std::string> kAllStaff = {"asti_operator", "asti_manager", "asti_admin", "asti_counter",
-                                         "novara_admin",  "hub_admin",    "helpdesk", "tourism_editor"};
+                                         "novara_admin",  "hub_admin",    "helpdesk",   "tourism_editor"};
 
 const std::set<std::string> kAstiDesk = {"asti_operator", "asti_manager", "asti_admin"};
 // Office managers and administrators (manage_payments, annul_protocol ...): not the operators.
@@ -467,7 +467,8 @@ const std::set<std::string> kPublic = {
     // Tourist information: published items only, on the portal, in the feeds and in the widget.
     "GET /turismo", "GET /turismo/feed.json", "GET /turismo/feed.atom", "GET /{slug}/turismo",
     "GET /{slug}/turismo/feed.json", "GET /{slug}/turismo/feed.atom", "GET /{slug}/turismo/widget",
-    "GET /{slug}/turismo/widget.html", "GET /{slug}/turismo/{id}", "GET /{slug}/turismo/{id}/immagine/{file}"};
+    "GET /{slug}/turismo/widget.html", "GET /{slug}/turismo/{id}",
+    "GET /{slug}/turismo/{id}/immagine/{file}"};
 
 class RoleRouteTest : public ::testing::TestWithParam<sp::db::Dialect> {
  protected:

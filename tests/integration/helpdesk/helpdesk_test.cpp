@@ -341,12 +341,14 @@ class HelpdeskTest : public AppTest {
     // search then no longer finds it, the agent's page keeps every version.
     std::string answer_id;
     app_->database().read([&](db::Conn& c) {
-      answer_id = c.query_one("SELECT id FROM helpdesk_answers WHERE title = $1", {"Il modulo non si apre"})->text(0);
+      answer_id =
+          c.query_one("SELECT id FROM helpdesk_answers WHERE title = $1", {"Il modulo non si apre"})->text(0);
     });
     const std::string answer_page = "/hub/assistenza/risposte/" + answer_id;
     EXPECT_EQ(get(answer_page, op).status, 403);
     EXPECT_EQ(post_form(answer_page, op, "action=withdraw&version=1").status, 403);
-    auto no_title = post_form(answer_page, agent, "action=edit&version=1&category=services&title=&text=Nuovo+testo");
+    auto no_title =
+        post_form(answer_page, agent, "action=edit&version=1&category=services&title=&text=Nuovo+testo");
     EXPECT_EQ(no_title.status, 400);
     EXPECT_NE(no_title.body.find("Nuovo testo"), npos) << "what was typed is kept";
     ASSERT_EQ(post_form(answer_page, agent,
@@ -354,11 +356,14 @@ class HelpdeskTest : public AppTest {
                         "text=Aggiornare+il+browser+alla+versione+corrente.")
                   .status,
               303);
-    EXPECT_NE(get("/backoffice/asti/assistenza?q=aggiornare+browser", op).body.find("versione corrente"), npos);
+    EXPECT_NE(get("/backoffice/asti/assistenza?q=aggiornare+browser", op).body.find("versione corrente"),
+              npos);
     EXPECT_EQ(post_form(answer_page, agent, "action=withdraw&version=1").status, 409) << "a stale version";
     ASSERT_EQ(post_form(answer_page, agent, "action=withdraw&version=2").status, 303);
-    EXPECT_EQ(get("/backoffice/asti/assistenza?q=aggiornare+browser", op).body.find("versione corrente"), npos);
-    EXPECT_EQ(get("/hub/assistenza/risposte?q=aggiornare+browser", agent).body.find("versione corrente"), npos);
+    EXPECT_EQ(get("/backoffice/asti/assistenza?q=aggiornare+browser", op).body.find("versione corrente"),
+              npos);
+    EXPECT_EQ(get("/hub/assistenza/risposte?q=aggiornare+browser", agent).body.find("versione corrente"),
+              npos);
     auto history = get(answer_page, agent);
     ASSERT_EQ(history.status, 200);
     EXPECT_NE(history.body.find("Svuotare la cache del browser."), npos) << "the first version";
@@ -377,7 +382,8 @@ class HelpdeskTest : public AppTest {
     auto settings = get("/hub/assistenza/impostazioni", hub_admin);
     ASSERT_EQ(settings.status, 200);
     EXPECT_NE(settings.body.find("name=\"res_access_urgent\" value=\"480\""), npos);
-    auto hours = post_form("/hub/assistenza/impostazioni", hub_admin, "action=hours&open=08%3A30&close=07%3A00");
+    auto hours =
+        post_form("/hub/assistenza/impostazioni", hub_admin, "action=hours&open=08%3A30&close=07%3A00");
     EXPECT_EQ(hours.status, 400);
     EXPECT_NE(hours.body.find("data-code=\"helpdesk.hours\""), npos);
     EXPECT_NE(hours.body.find("value=\"08:30\""), npos);
@@ -386,8 +392,9 @@ class HelpdeskTest : public AppTest {
                   .status,
               303);
     EXPECT_NE(get("/hub/assistenza/impostazioni", hub_admin, "en").body.find("San Secondo"), npos);
-    ASSERT_EQ(post_form("/hub/assistenza/impostazioni", hub_admin, "action=remove_holiday&day=2026-05-05").status,
-              303);
+    ASSERT_EQ(
+        post_form("/hub/assistenza/impostazioni", hub_admin, "action=remove_holiday&day=2026-05-05").status,
+        303);
   }
 };
 

@@ -11,6 +11,7 @@
 #include <pugixml.hpp>
 #include <regex>
 
+#include "../../unit/files/samples.hpp"
 #include "app/app.hpp"
 #include "audit/service.hpp"
 #include "identity/session_service.hpp"
@@ -18,7 +19,6 @@
 #include "support/testing.hpp"
 #include "tenants/service.hpp"
 #include "tourism/service.hpp"
-#include "../../unit/files/samples.hpp"
 
 namespace {
 
@@ -230,12 +230,16 @@ TEST_P(TourismTest, ReviewedEventsReachTheFeedsAndTheWidgetOnlyWhenPublished) {
   // alternative text; the browser's file name is kept nowhere.
   const std::string png = sp::files::testing::png();
   const std::vector<std::pair<std::string, std::string>> event_fields = {
-      {"kind", "event"},         {"name", "Palio di Asti"},
+      {"kind", "event"},
+      {"name", "Palio di Asti"},
       {"description_it", "La corsa dei cavalli in piazza Alfieri."},
       {"description_en", "The horse race in Piazza Alfieri."},
-      {"category", "festival"},  {"address", "Piazza Alfieri, Asti"},
-      {"latitude", "44,9007"},   {"longitude", "8.2064"},
-      {"starts_on", "2099-09-04"}, {"ends_on", "2099-09-06"},
+      {"category", "festival"},
+      {"address", "Piazza Alfieri, Asti"},
+      {"latitude", "44,9007"},
+      {"longitude", "8.2064"},
+      {"starts_on", "2099-09-04"},
+      {"ends_on", "2099-09-06"},
       {"version", "1"}};
   auto no_alt = call_multipart("/backoffice/asti/turismo/" + id, operator_, event_fields, "palio.png", png);
   EXPECT_EQ(no_alt.status, 400);
@@ -246,8 +250,9 @@ TEST_P(TourismTest, ReviewedEventsReachTheFeedsAndTheWidgetOnlyWhenPublished) {
   auto svg = call_multipart("/backoffice/asti/turismo/" + id, operator_, with_alt, "palio.png",
                             "<svg xmlns=\"http://www.w3.org/2000/svg\"><script>alert(1)</script></svg>");
   EXPECT_EQ(svg.status, 415);
-  ASSERT_EQ(call_multipart("/backoffice/asti/turismo/" + id, operator_, with_alt, "<b>palio</b>.png", png).status,
-            303);
+  ASSERT_EQ(
+      call_multipart("/backoffice/asti/turismo/" + id, operator_, with_alt, "<b>palio</b>.png", png).status,
+      303);
   const std::string file = image_of(id);
   ASSERT_FALSE(file.empty());
   const std::string picture = "/immagine/" + file;
@@ -332,12 +337,14 @@ TEST_P(TourismTest, ReviewedEventsReachTheFeedsAndTheWidgetOnlyWhenPublished) {
   EXPECT_NE(call("GET", "/backoffice/revisione-turismo", editor).body.find("Manca l&apos;orario"),
             std::string::npos);
   // A body's own staff cannot publish their item, on their URL or the editors'.
-  EXPECT_EQ(call("POST", review, asti_admin, {{"decision", "publish"}, {"version", std::to_string(version(id))}})
-                .status,
-            403);
-  EXPECT_EQ(call("POST", review, hub_admin, {{"decision", "publish"}, {"version", std::to_string(version(id))}})
-                .status,
-            403);
+  EXPECT_EQ(
+      call("POST", review, asti_admin, {{"decision", "publish"}, {"version", std::to_string(version(id))}})
+          .status,
+      403);
+  EXPECT_EQ(
+      call("POST", review, hub_admin, {{"decision", "publish"}, {"version", std::to_string(version(id))}})
+          .status,
+      403);
   ASSERT_EQ(call("POST", review, editor, {{"decision", "publish"}, {"version", std::to_string(version(id))}})
                 .status,
             303);
@@ -365,8 +372,9 @@ TEST_P(TourismTest, ReviewedEventsReachTheFeedsAndTheWidgetOnlyWhenPublished) {
   EXPECT_NE(call("GET", "/asti/turismo/feed.atom").body.find("rel=\"enclosure\""), std::string::npos);
   EXPECT_NE(call("GET", "/asti/turismo/" + id).body.find("alt=\"I cavalli in piazza Alfieri\""),
             std::string::npos);
-  EXPECT_NE(call("GET", "/asti/turismo/widget").body.find("https://sportello.example/asti/turismo/" + id + picture),
-            std::string::npos);
+  EXPECT_NE(
+      call("GET", "/asti/turismo/widget").body.find("https://sportello.example/asti/turismo/" + id + picture),
+      std::string::npos);
   auto public_image = call("GET", "/asti/turismo/" + id + picture);
   EXPECT_EQ(public_image.status, 200);
   EXPECT_EQ(public_image.body, png);
