@@ -3,9 +3,9 @@
 //
 // - A body's staff (Permission::backoffice for the body) write its points of interest and events and
 //   submit them; the hub's editors (Permission::review_tourism: hub staff with role tourism_editor, not the
-//   hub's administrators) publish them or send
-//   them back with a reason. Only published items reach the portal, the feeds and the widget. An edit of
-//   a published item takes it off until it is published again (the portal never shows unreviewed text).
+//   hub's administrators) publish them or send them back with a reason. Only published items reach the
+//   portal, the feeds and the widget. An edit of a published item takes it off until it is published
+//   again (the portal never shows unreviewed text).
 // - Every step is a row of the item's append-only history and an audit entry on the body's chain, in the
 //   same transaction as the change; a change made on a stale version is refused (tourism.conflict).
 // - A body's administrators (manage_staff) list the origins of their own web sites allowed to frame the
