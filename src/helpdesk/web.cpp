@@ -585,9 +585,8 @@ http::Response answer_post(WebDeps& d, http::Request& req, const StaffCall& c) {
 
 // The service centre's settings: the SLA targets, the office hours, the centre's own holidays.
 std::string hhmm(int minutes) {
-  char buf[8];
-  std::snprintf(buf, sizeof buf, "%02d:%02d", minutes / 60, minutes % 60);
-  return buf;
+  auto two = [](int n) { return (n < 10 ? "0" : "") + std::to_string(n); };
+  return two(minutes / 60) + ":" + two(minutes % 60);
 }
 
 http::Response settings_page(WebDeps& d, http::Request& req, const StaffCall& c, const Error* error,
