@@ -583,8 +583,9 @@ Status HelpdeskService::set_targets(const Principal* who, const std::vector<Targ
       }
     }
     if (!changed.empty())
-      audit_.record_or_throw(tx, identity::entry_by(*who, 0, "helpdesk.targets", "helpdesk_settings",
-                                                    "targets", json::serialize(changed)));
+      audit_.record_or_throw(tx,
+                             identity::entry_by(*who, 0, "helpdesk.targets", "helpdesk_settings", "targets",
+                                                json::serialize(json::object{{"changed", changed}})));
   });
   return Ok{};
 }

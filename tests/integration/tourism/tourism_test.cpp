@@ -433,6 +433,7 @@ TEST_P(TourismTest, ReviewedEventsReachTheFeedsAndTheWidgetOnlyWhenPublished) {
                   {"description_it", "La corsa."},
                   {"category", "festival"},
                   {"starts_on", "2099-09-04"},
+                  {"image_alt", "I cavalli in piazza Alfieri"},
                   {"version", std::to_string(version(id))}})
                 .status,
             303);
@@ -444,7 +445,7 @@ TEST_P(TourismTest, ReviewedEventsReachTheFeedsAndTheWidgetOnlyWhenPublished) {
   app_->database().read([&](sp::db::Conn& c) {
     steps = c.query_one("SELECT COUNT(*) FROM tourism_item_history WHERE item_id = $1", {id})->i64(0);
   });
-  EXPECT_EQ(steps, 6);  // save, submit, return, submit, publish, save
+  EXPECT_EQ(steps, 7);  // save, save (the picture), submit, return, submit, publish, save
   EXPECT_ANY_THROW(app_->database().write(
       [&](sp::db::Conn& tx) { tx.exec("DELETE FROM tourism_item_history WHERE item_id = $1", {id}); }));
   sp::audit::AuditService audit(app_->database());
