@@ -7,7 +7,9 @@
 #include "business_checks/store.hpp"
 #include "core/ids.hpp"
 #include "core/text.hpp"
+#include "identity/applicant.hpp"
 #include "identity/audit_entry.hpp"
+#include "identity/counter_service.hpp"
 #include "identity/permissions.hpp"
 
 namespace sp::business_checks {
@@ -30,10 +32,16 @@ std::optional<std::string> person_code(const std::string& typed) {
 
 }  // namespace
 
+Status BusinessCheckService::allowed(const identity::Principal* who, std::int64_t tenant) const {
+  if (identity::applies_at_counter(who)) return Ok{};  // the case itself is checked by CaseService::get
+  return identity::authorize(who, identity::Permission::backoffice, tenant);
+}
+
 Result<Check> BusinessCheckService::check(const identity::Principal* who, std::int64_t tenant,
                                           const std::string& case_id, const std::string& tax_code,
                                           const std::string& representative) {
-  if (auto st = identity::authorize(who, identity::Permission::backoffice, tenant); !st) return st.error();
+  if (auto st = allowed(who, tenant); !st) return st.error();
+  const bool counter = !identity::authorize(who, identity::Permission::backoffice, tenant);
   auto code = business_register::normalise_tax_code(tax_code);
   if (!code) return Error::for_field("business_register.tax_code", "tax_code", 400, text::trim(tax_code));
   auto person = person_code(representative);
@@ -72,8 +80,17 @@ Result<Check> BusinessCheckService::check(const identity::Principal* who, std::i
                    {"representative", k.representative},
                    {"outcome", k.outcome},
                    {"is_representative", k.is_representative}};
-    audit_.record_or_throw(tx, identity::entry_by(*who, tenant, "business_register.check",
-                                                  "business_register_check", k.id, json::serialize(d)));
+    if (counter) {
+      // The assisted channel: the operator, on behalf of the citizen served (audit channel "counter").
+      auto e = identity::audit_entry_for(*who, tenant, "business_register.check");
+      e.record_type = "business_register_check";
+      e.record_id = k.id;
+      e.details = json::serialize(d);
+      audit_.record_or_throw(tx, e);
+    } else {
+      audit_.record_or_throw(tx, identity::entry_by(*who, tenant, "business_register.check",
+                                                    "business_register_check", k.id, json::serialize(d)));
+    }
   });
   // The answer on the case's own history (internal note, in the office's language).
   if (k.outcome != "unavailable") {
@@ -91,7 +108,10 @@ Result<Check> BusinessCheckService::check(const identity::Principal* who, std::i
                            {"rea", k.company->chamber + "-" + k.company->rea_number},
                            {"representative", i18n_.format("it", rep_key, {{"person", k.representative}})}});
     }
-    (void)cases_.add_note(who, tenant, case_id, note);
+    if (counter)
+      (void)cases_.add_counter_note(who, tenant, case_id, note);
+    else
+      (void)cases_.add_note(who, tenant, case_id, note);
   }
   if (failure) return *failure;
   return k;
@@ -99,7 +119,10 @@ Result<Check> BusinessCheckService::check(const identity::Principal* who, std::i
 
 Result<std::vector<Check>> BusinessCheckService::checks(const identity::Principal* who, std::int64_t tenant,
                                                         const std::string& case_id) {
-  if (auto st = identity::authorize(who, identity::Permission::backoffice, tenant); !st) return st.error();
+  if (auto st = allowed(who, tenant); !st) return st.error();
+  if (identity::applies_at_counter(who)) {
+    if (auto c = cases_.get(who, tenant, case_id); !c) return c.error();  // the citizen's own case only
+  }
   std::vector<Check> out;
   db_.read([&](db::Conn& c) { out = store::for_case(c, tenant, case_id); });
   return out;

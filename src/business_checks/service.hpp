@@ -1,7 +1,9 @@
 #pragma once
 // Business-register checks made from a case (issue 19; docs/business-register.md).
 //
-// A body's staff (Permission::backoffice) confirm from one of its cases that a business is in the
+// A body's staff (Permission::backoffice), or a counter operator serving the applicant at the assisted
+// counter (Permission::counter, on a case of the citizen served, at any body), confirm from a case that
+// a business is in the
 // Registro delle imprese, in which state, and whether a person (by default the applicant) is one of its
 // legal representatives. Public bodies check free of charge: no fee, no debt position. Every look-up is
 // recorded, answered or not (business_register_checks, append-only: who, when, what was asked, what the
@@ -60,6 +62,9 @@ class BusinessCheckService {
                                     const std::string& case_id);
 
  private:
+  // The body's desk staff, or a counter operator serving a citizen (whose case it must be: CaseService).
+  Status allowed(const identity::Principal* who, std::int64_t tenant) const;
+
   db::Database& db_;
   audit::AuditService& audit_;
   const time::Clock& clock_;

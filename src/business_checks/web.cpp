@@ -1,6 +1,7 @@
 #include "business_checks/web.hpp"
 
 #include "core/time.hpp"
+#include "identity/applicant.hpp"
 #include "identity/guards.hpp"
 #include "identity/permissions.hpp"
 #include "identity/web.hpp"
@@ -64,24 +65,42 @@ Data check_data(const WebDeps& d, std::string_view lang, const Check& k) {
   return x;
 }
 
-http::Response page(WebDeps& d, http::Request& req, const StaffCall& a, const std::string& tax_code,
-                    const std::string& representative, const Error* error) {
+constexpr const char* kCounterPath = "/sportello-assistito/registro-imprese";
+
+// The form, the latest answer and the checks of a case: from the body's back office (`counter` false) or
+// at the assisted counter, for a case of the citizen served (`counter` true: no link to the back office).
+http::Response page(WebDeps& d, http::Request& req, const identity::Principal* who, const tenants::Body& body,
+                    bool counter, const std::string& tax_code, const std::string& representative,
+                    const Error* error) {
   const auto& lang = req.ctx.locale;
-  auto v = d.cases.get(a.who, a.body->id, req.param("id"));
+  auto v = d.cases.get(who, body.id, req.param("id"));
   if (!v) return d.view.error_page(req, v.error().http_status == 403 ? 404 : v.error().http_status);
-  auto checks = d.checks.checks(a.who, a.body->id, v->c.id);
+  auto checks = d.checks.checks(who, body.id, v->c.id);
   if (!checks) return d.view.error_page(req, checks.error().http_status);
-  const std::string case_href = "/backoffice/" + a.body->slug + "/pratiche/" + v->c.id;
-  auto p = web::backoffice_page(d.view, req, *a.body, a.who->csrf_token, "business_register_check",
-                                d.view.t(lang, "ui.bizreg_title"), "ui.case_queue_title",
-                                "/backoffice/" + a.body->slug + "/pratiche", true);
-  p.breadcrumb.insert(p.breadcrumb.end() - 1, web::Crumb{v->c.title, case_href});
+  const std::string case_href = "/backoffice/" + body.slug + "/pratiche/" + v->c.id;
+  web::Page p;
+  if (counter) {
+    p.template_name = "business_register_check";
+    p.title = d.view.t(lang, "ui.bizreg_title");
+    p.noindex = true;
+    p.breadcrumb = {{d.view.t(lang, "ui.counter_title"), "/sportello-assistito/"},
+                    {d.view.t(lang, "ui.bizreg_counter_title"), kCounterPath},
+                    {v->c.title, ""}};
+    p.data.set("csrf", who->csrf_token);
+  } else {
+    p = web::backoffice_page(d.view, req, body, who->csrf_token, "business_register_check",
+                             d.view.t(lang, "ui.bizreg_title"), "ui.case_queue_title",
+                             "/backoffice/" + body.slug + "/pratiche", true);
+    p.breadcrumb.insert(p.breadcrumb.end() - 1, web::Crumb{v->c.title, case_href});
+  }
   auto& x = p.data;
   x.set("title", p.title);
   x.set("case_title", v->c.title);
-  x.set("case_href", case_href);
+  if (!counter) x.set("case_href", case_href);
+  if (counter) x.set("body_label", body.name);
   x.set("applicant", v->c.applicant_name + " · " + v->c.applicant_cf);
-  x.set("action", case_href + "/registro-imprese");
+  x.set("action", counter ? std::string(kCounterPath) + "/" + body.slug + "/" + v->c.id
+                          : case_href + "/registro-imprese");
   x.set("drawer_url", std::string(kDrawerUrl));
   x.set("v_tax_code", tax_code);
   x.set("v_representative", representative);
@@ -95,30 +114,85 @@ http::Response page(WebDeps& d, http::Request& req, const StaffCall& a, const st
   return web::private_page(d.view, req, p, error ? web::form_status(*error) : 200);
 }
 
-http::Response get(WebDeps& d, http::Request& req, const StaffCall& a) {
+http::Response show(WebDeps& d, http::Request& req, const identity::Principal* who, const tenants::Body& body,
+                    bool counter) {
   // Prefilled from the case: the business the applicant acted for, and the applicant as its representative.
   std::string tax_code, representative;
-  if (auto v = d.cases.get(a.who, a.body->id, req.param("id"))) {
+  if (auto v = d.cases.get(who, body.id, req.param("id"))) {
     if (business_register::normalise_tax_code(v->c.on_behalf_of)) tax_code = v->c.on_behalf_of;
     representative = v->c.applicant_cf;
   }
-  return page(d, req, a, tax_code, representative, nullptr);
+  return page(d, req, who, body, counter, tax_code, representative, nullptr);
 }
 
-http::Response post(WebDeps& d, http::Request& req, const StaffCall& a) {
+http::Response submit(WebDeps& d, http::Request& req, const identity::Principal* who,
+                      const tenants::Body& body, bool counter) {
   auto form = req.form();
   if (!form) return d.view.error_page(req, 400);
   if (auto st = identity::check_csrf(req, *form); !st) return d.view.error_page(req, st.error().http_status);
   const auto tax_code = web::form_field(*form, "tax_code");
   const auto representative = web::form_field(*form, "representative");
-  auto done = d.checks.check(a.who, a.body->id, req.param("id"), tax_code, representative);
+  auto done = d.checks.check(who, body.id, req.param("id"), tax_code, representative);
   if (!done) {
     if (done.error().code == "not_found" || done.error().http_status == 403)
       return d.view.error_page(req, done.error().http_status == 403 ? 404 : done.error().http_status);
-    return page(d, req, a, tax_code, representative, &done.error());
+    return page(d, req, who, body, counter, tax_code, representative, &done.error());
   }
-  return web::see_other("/backoffice/" + a.body->slug + "/pratiche/" + req.param("id") +
-                        "/registro-imprese?fatto=1");
+  return web::see_other((counter ? std::string(kCounterPath) + "/" + body.slug + "/"
+                                 : "/backoffice/" + body.slug + "/pratiche/") +
+                        req.param("id") + (counter ? "" : "/registro-imprese") + "?fatto=1");
+}
+
+http::Response get(WebDeps& d, http::Request& req, const StaffCall& a) {
+  return show(d, req, a.who, *a.body, false);
+}
+http::Response post(WebDeps& d, http::Request& req, const StaffCall& a) {
+  return submit(d, req, a.who, *a.body, false);
+}
+
+// ---- the assisted counter: a case of the citizen served, at any body ----
+
+// The citizen's cases to choose from; without an open assisted session, the way to open one.
+http::Response counter_list(WebDeps& d, http::Request& req, const StaffCall& a) {
+  const auto& lang = req.ctx.locale;
+  web::Page p;
+  p.template_name = "business_register_counter";
+  p.title = d.view.t(lang, "ui.bizreg_counter_title");
+  p.noindex = true;
+  p.breadcrumb = {{d.view.t(lang, "ui.counter_title"), "/sportello-assistito/"}, {p.title, ""}};
+  auto& x = p.data;
+  x.set("drawer_url", std::string(kDrawerUrl));
+  if (!identity::applies_at_counter(a.who)) {
+    x.set("no_session", true);
+    return web::private_page(d.view, req, p);
+  }
+  x.set("citizen", a.who->assisting->name + " (" + a.who->assisting->fiscal_code + ")");
+  auto mine = d.cases.my_cases(a.who);
+  if (!mine) return d.view.error_page(req, mine.error().http_status);
+  Data list = web::list();
+  for (const auto& s : *mine) {
+    auto b = d.tenants.by_id(s.c.tenant_id);
+    if (!b) continue;
+    Data o;
+    o.set("title", s.c.title);
+    o.set("body_name", b->name);
+    o.set("number", s.c.protocol_label());
+    o.set("href", std::string(kCounterPath) + "/" + b->slug + "/" + s.c.id);
+    list.push_back(o);
+  }
+  x.set("cases", list);
+  x.set("has_cases", !mine->empty());
+  return web::private_page(d.view, req, p);
+}
+
+// The body of the URL; the citizen's case in it is checked by the services (404 for anyone else's).
+template <bool Post>
+http::Response counter_case(WebDeps& d, http::Request& req, const StaffCall& a) {
+  auto body = d.tenants.by_slug(req.param("slug"));
+  if (!body) return d.view.error_page(req, 404);
+  // Without a citizen at the counter there is no case of theirs: nothing to find.
+  if (!identity::applies_at_counter(a.who)) return d.view.error_page(req, 404);
+  return Post ? submit(d, req, a.who, *body, true) : show(d, req, a.who, *body, true);
 }
 
 }  // namespace
@@ -128,6 +202,12 @@ void register_pages(http::Router& router, WebDeps& d) {
              staff_route(d, Permission::backoffice, get));
   router.post("/backoffice/{slug}/pratiche/{id}/registro-imprese",
               staff_route(d, Permission::backoffice, post));
+  using identity::hub_staff_route;
+  router.get(kCounterPath, hub_staff_route(d, Permission::counter, counter_list));
+  router.get(std::string(kCounterPath) + "/{slug}/{id}",
+             hub_staff_route(d, Permission::counter, counter_case<false>));
+  router.post(std::string(kCounterPath) + "/{slug}/{id}",
+              hub_staff_route(d, Permission::counter, counter_case<true>));
 }
 
 }  // namespace sp::business_checks

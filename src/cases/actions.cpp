@@ -133,7 +133,8 @@ Status CaseService::request_additions(const identity::Principal* staff, tenants:
   ch.record = [this, message, body, staff](RecordContext& ctx, const Case& c) -> Status {
     const Letter l = decision_letter(i18n_, c, nullptr, Action::request_additions, "it", message, body,
                                      staff_name(staff), ctx.now);
-    auto d = outgoing_letter(ctx, files_, protocol_, c, DocumentKind::notice, letter_file_stem(i18n_, Action::request_additions) + ".pdf",
+    auto d = outgoing_letter(ctx, files_, protocol_, c, DocumentKind::notice,
+                             letter_file_stem(i18n_, Action::request_additions) + ".pdf",
                              register_subject(i18n_, Action::request_additions, c.title), l, "it");
     if (!d) return d.error();
     add_message(ctx.tx, c.tenant_id, c, MessageDirection::to_applicant, MessageKind::additions_request,
@@ -221,7 +222,8 @@ Status CaseService::notice_of_grounds(const identity::Principal* staff, tenants:
     }
     const Letter l = decision_letter(i18n_, c, tmpl, Action::notice_of_grounds, lang, text, body,
                                      staff_name(staff), ctx.now);
-    auto d = outgoing_letter(ctx, files_, protocol_, c, DocumentKind::notice, letter_file_stem(i18n_, Action::notice_of_grounds) + ".pdf",
+    auto d = outgoing_letter(ctx, files_, protocol_, c, DocumentKind::notice,
+                             letter_file_stem(i18n_, Action::notice_of_grounds) + ".pdf",
                              register_subject(i18n_, Action::notice_of_grounds, c.title), l, lang);
     if (!d) return d.error();
     add_message(ctx.tx, c.tenant_id, c, MessageDirection::to_applicant, MessageKind::grounds, grounds, {*d},
@@ -364,6 +366,24 @@ Status CaseService::add_note(const identity::Principal* staff, tenants::TenantId
     n.case_id = c->id;
     n.body = body;
     n.who = "staff:" + staff->subject;
+    n.at = stored_instant(clock_.now());
+    CaseStore::insert_note(tx, tenant, n);
+    return Ok{};
+  });
+}
+
+Status CaseService::add_counter_note(const identity::Principal* counter, tenants::TenantId tenant,
+                                     const std::string& case_id, const std::string& body) {
+  if (!identity::applies_at_counter(counter)) return Error::forbidden("case");
+  if (auto st = check_text(body, "body", options_.max_text); !st) return st;
+  const std::string cf = identity::applicant_cf(counter);
+  return db::transact(db_, [&](db::Conn& tx) -> Status {
+    auto c = CaseStore::find(tx, tenant, case_id);
+    if (!c || c->applicant_cf != cf) return Error::not_found("case " + case_id);
+    Note n;
+    n.case_id = c->id;
+    n.body = body;
+    n.who = "staff:" + counter->subject;
     n.at = stored_instant(clock_.now());
     CaseStore::insert_note(tx, tenant, n);
     return Ok{};

@@ -282,6 +282,10 @@ class CaseService {
                const std::string& reason);
   Status add_note(const identity::Principal* staff, tenants::TenantId tenant, const std::string& case_id,
                   const std::string& body);
+  // The assisted counter: an internal note (what the operator checked, e.g. in the business register) on
+  // a case of the citizen being served, by the counter operator; anyone else's case is not found.
+  Status add_counter_note(const identity::Principal* counter, tenants::TenantId tenant,
+                          const std::string& case_id, const std::string& body);
   Result<BulkResult> bulk(const identity::Principal* staff, tenants::TenantId tenant,
                           const std::vector<std::string>& case_ids, const BulkAction& action);
 

@@ -102,6 +102,30 @@ struct Answer {
   std::string body;
   std::string published_by;
   std::string published_at, updated_at;
+  std::int64_t version = 1;
+  std::string withdrawn_at;  // empty: in the search
+};
+
+// One version of an answer (helpdesk_answer_versions, append-only): what it said after `action`.
+struct AnswerVersion {
+  std::int64_t version = 1;
+  std::string action;  // publish, edit, withdraw
+  std::string category, title, body;
+  std::string actor, at;
+};
+
+// A row of the targets' table, with who changed it last.
+struct TargetSetting {
+  std::string category;
+  Priority priority = Priority::normal;
+  Targets targets;
+  std::string updated_by, updated_at;
+};
+
+// The service centre's own closing days (besides the national holidays).
+struct Holiday {
+  std::string day;  // YYYY-MM-DD
+  std::string name;
 };
 
 }  // namespace sp::helpdesk

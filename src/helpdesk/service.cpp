@@ -1,6 +1,7 @@
 #include "helpdesk/service.hpp"
 
 #include <algorithm>
+#include <boost/json.hpp>
 #include <sstream>
 
 #include "adapters/messaging/outbox.hpp"
@@ -13,6 +14,7 @@
 namespace sp::helpdesk {
 namespace {
 
+namespace json = boost::json;
 using identity::Permission;
 using identity::Principal;
 
@@ -159,7 +161,14 @@ Result<std::vector<Ticket>> HelpdeskService::tickets_of(const Principal* who, te
   return out;
 }
 
-SlaView HelpdeskService::sla(const Ticket& t, const Targets& targets, time::TimePoint now) const {
+OfficeHours HelpdeskService::office_hours() {
+  OfficeHours h;
+  db_.read([&](db::Conn& c) { h = store::office_hours(c); });
+  return h;
+}
+
+SlaView HelpdeskService::sla(const Ticket& t, const Targets& targets, time::TimePoint now,
+                             const OfficeHours& hours) const {
   SlaView v;
   v.targets = targets;
   v.running = t.clock.running;
@@ -169,10 +178,10 @@ SlaView HelpdeskService::sla(const Ticket& t, const Targets& targets, time::Time
     v.response.left_s = targets.first_response_min * 60 - t.first_response_s.value_or(0);
     v.response.breached = !v.first_response_met;
   } else {
-    v.response = target_status(t.clock, targets.first_response_min * 60, now, options_.hours);
+    v.response = target_status(t.clock, targets.first_response_min * 60, now, hours);
     v.first_response_met = !v.response.breached;
   }
-  v.resolution = target_status(t.clock, targets.resolution_min * 60, now, options_.hours);
+  v.resolution = target_status(t.clock, targets.resolution_min * 60, now, hours);
   return v;
 }
 
@@ -180,10 +189,11 @@ Result<std::vector<QueueRow>> HelpdeskService::queue(const Principal* who) {
   if (auto st = identity::authorize(who, Permission::helpdesk, 0); !st) return st.error();
   std::vector<QueueRow> out;
   const auto now = clock_.now();
+  const auto hours = office_hours();
   db_.read([&](db::Conn& c) {
     for (auto& t : store::all_tickets(c, false)) {
       auto targets = store::targets(c, t.category, t.priority).value_or(Targets{480, 2700});
-      out.push_back(QueueRow{t, sla(t, targets, now)});
+      out.push_back(QueueRow{t, sla(t, targets, now, hours)});
     }
   });
   auto left = [](const QueueRow& r) {
@@ -215,6 +225,7 @@ Result<TicketView> HelpdeskService::load_view(tenants::TenantId body, const std:
   const bool agent = body == 0;
   std::optional<TicketView> v;
   const auto now = clock_.now();
+  const auto hours = office_hours();
   db_.read([&](db::Conn& c) {
     auto t = store::ticket(c, body, id);
     if (!t) return;
@@ -228,7 +239,7 @@ Result<TicketView> HelpdeskService::load_view(tenants::TenantId body, const std:
       x.events.push_back(std::move(e));
     }
     auto targets = store::targets(c, t->category, t->priority).value_or(Targets{480, 2700});
-    x.sla = sla(*t, targets, now);
+    x.sla = sla(*t, targets, now, hours);
     v = std::move(x);
   });
   if (!v) return Error::not_found("ticket");
@@ -263,6 +274,7 @@ Status HelpdeskService::body_reply(const Principal* who, tenants::TenantId body,
                                    const std::string& text, const std::vector<Upload>& files) {
   if (auto st = check_text(text); !st) return st;
   if (body <= 0) return Error::not_found("ticket");
+  const auto hours = office_hours();
   return change(who, body, id, [&](db::Conn& tx, Ticket& t) -> Result<std::vector<Event>> {
     if (t.state == State::closed) return Error::make("helpdesk.closed", 409);
     const auto now = clock_.now();
@@ -273,7 +285,7 @@ Status HelpdeskService::body_reply(const Principal* who, tenants::TenantId body,
     if (auto st = attach(tx, t, store::next_seq(tx, t.id), files); !st) return st.error();
     out.push_back(e);
     if (t.state == State::waiting || t.state == State::resolved) {
-      move_to(t, State::open, now, options_.hours);
+      move_to(t, State::open, now, hours);
       out.push_back(event_of(who, false, "state", "open", iso(now)));
     }
     if (!t.assignee.empty() && directory_.staff) {
@@ -287,11 +299,12 @@ Status HelpdeskService::agent_change(const Principal* who, const std::string& id
   if (ch.action == "reply" || ch.action == "note") {
     if (auto st = check_text(ch.text); !st) return st;
   }
+  const auto hours = office_hours();
   return change(who, 0, id, [&](db::Conn& tx, Ticket& t) -> Result<std::vector<Event>> {
     const auto now = clock_.now();
     std::vector<Event> out;
     auto state_event = [&](State to) {
-      move_to(t, to, now, options_.hours);
+      move_to(t, to, now, hours);
       out.push_back(event_of(who, true, "state", std::string(to_string(to)), iso(now)));
     };
     if (ch.action == "reply" || ch.action == "note") {
@@ -305,7 +318,7 @@ Status HelpdeskService::agent_change(const Principal* who, const std::string& id
       if (!note) {
         if (!t.first_response_at) {
           t.first_response_at = iso(now);
-          t.first_response_s = elapsed(t.clock, now, options_.hours);
+          t.first_response_s = elapsed(t.clock, now, hours);
         }
         if (ch.wait && t.state != State::waiting) {
           state_event(State::waiting);
@@ -451,6 +464,171 @@ Result<Answer> HelpdeskService::publish(const Principal* who, const std::string&
   a.published_at = a.updated_at = iso(clock_.now());
   db_.write([&](db::Conn& tx) { store::insert_answer(tx, a); });
   return a;
+}
+
+Result<Answer> HelpdeskService::edit_answer(const Principal* who, const std::string& id,
+                                            std::int64_t expected_version, const std::string& category,
+                                            const std::string& title, const std::string& body) {
+  if (auto st = identity::authorize(who, Permission::helpdesk, 0); !st) return st.error();
+  if (!is_category(category)) return Error::for_field("helpdesk.category", "category");
+  if (text::trim(title).empty() || title.size() > kMaxSubject)
+    return Error::for_field("helpdesk.answer_title", "title");
+  if (text::trim(body).empty() || body.size() > kMaxText)
+    return Error::for_field("helpdesk.answer_text", "text");
+  return db::transact(db_, [&](db::Conn& tx) -> Result<Answer> {
+    auto a = store::answer(tx, id);
+    if (!a) return Error::not_found("answer");
+    if (!a->withdrawn_at.empty()) return Error::make("helpdesk.withdrawn", 409);
+    if (a->version != expected_version) return Error::make("helpdesk.conflict", 409);
+    a->category = category;
+    a->title = text::trim(title);
+    a->body = body;
+    a->updated_at = iso(clock_.now());
+    a->version = expected_version + 1;
+    if (!store::update_answer(tx, *a, "edit", who->display_name))
+      return Error::make("helpdesk.conflict", 409);
+    return *a;
+  });
+}
+
+Status HelpdeskService::withdraw_answer(const Principal* who, const std::string& id,
+                                        std::int64_t expected_version) {
+  if (auto st = identity::authorize(who, Permission::helpdesk, 0); !st) return st;
+  return db::transact(db_, [&](db::Conn& tx) -> Status {
+    auto a = store::answer(tx, id);
+    if (!a) return Error::not_found("answer");
+    if (!a->withdrawn_at.empty()) return Error::make("helpdesk.withdrawn", 409);
+    if (a->version != expected_version) return Error::make("helpdesk.conflict", 409);
+    a->updated_at = a->withdrawn_at = iso(clock_.now());
+    a->version = expected_version + 1;
+    if (!store::update_answer(tx, *a, "withdraw", who->display_name))
+      return Error::make("helpdesk.conflict", 409);
+    return Ok{};
+  });
+}
+
+Result<std::pair<Answer, std::vector<AnswerVersion>>> HelpdeskService::answer(const Principal* who,
+                                                                              const std::string& id) {
+  if (auto st = identity::authorize(who, Permission::helpdesk, 0); !st) return st.error();
+  std::optional<std::pair<Answer, std::vector<AnswerVersion>>> out;
+  db_.read([&](db::Conn& c) {
+    if (auto a = store::answer(c, id)) out.emplace(*a, store::answer_versions(c, id));
+  });
+  if (!out) return Error::not_found("answer");
+  return std::move(*out);
+}
+
+namespace {
+
+Status settings_reader(const Principal* who) {
+  if (identity::authorize(who, Permission::helpdesk, 0)) return Ok{};
+  return identity::authorize(who, Permission::manage_hub, 0);
+}
+
+// "9:00", "09:00", "18:30" → minutes from midnight (24:00 allowed for a closing time).
+std::optional<int> parse_hhmm(std::string_view s) {
+  const auto colon = s.find(':');
+  if (colon == std::string_view::npos || colon == 0 || colon > 2 || s.size() != colon + 3)
+    return std::nullopt;
+  int h = 0, m = 0;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (i == colon) continue;
+    if (s[i] < '0' || s[i] > '9') return std::nullopt;
+    (i < colon ? h : m) = (i < colon ? h : m) * 10 + (s[i] - '0');
+  }
+  if (m > 59 || h > 24 || (h == 24 && m > 0)) return std::nullopt;
+  return h * 60 + m;
+}
+
+}  // namespace
+
+Result<HelpdeskService::Settings> HelpdeskService::settings(const Principal* who) {
+  if (auto st = settings_reader(who); !st) return st.error();
+  Settings s;
+  db_.read([&](db::Conn& c) {
+    s.hours = store::office_hours(c);
+    s.holidays = store::holidays(c);
+    s.targets = store::all_targets(c);
+  });
+  return s;
+}
+
+Status HelpdeskService::set_targets(const Principal* who, const std::vector<TargetSetting>& targets) {
+  if (auto st = identity::authorize(who, Permission::manage_hub, 0); !st) return st;
+  // At most a year of office days: beyond that a target means nothing.
+  constexpr std::int64_t kMaxMinutes = 250 * 24 * 60;
+  for (const auto& t : targets) {
+    const std::string key = t.category + "_" + std::string(to_string(t.priority));
+    if (!is_category(t.category)) return Error::for_field("helpdesk.category", "fr_" + key);
+    if (t.targets.first_response_min <= 0 || t.targets.first_response_min > kMaxMinutes)
+      return Error::for_field("helpdesk.target", "fr_" + key);
+    if (t.targets.resolution_min < t.targets.first_response_min || t.targets.resolution_min > kMaxMinutes)
+      return Error::for_field("helpdesk.target", "res_" + key);
+  }
+  const auto now = iso(clock_.now());
+  db_.write([&](db::Conn& tx) {
+    json::array changed;
+    const auto before = store::all_targets(tx);
+    for (const auto& t : targets) {
+      for (const auto& b : before) {
+        if (b.category != t.category || b.priority != t.priority) continue;
+        if (b.targets.first_response_min == t.targets.first_response_min &&
+            b.targets.resolution_min == t.targets.resolution_min)
+          continue;
+        store::set_targets(tx, t.category, t.priority, t.targets, who->display_name, now);
+        changed.push_back(json::object{{"category", t.category},
+                                       {"priority", std::string(to_string(t.priority))},
+                                       {"first_response_min", t.targets.first_response_min},
+                                       {"resolution_min", t.targets.resolution_min}});
+      }
+    }
+    if (!changed.empty())
+      audit_.record_or_throw(tx,
+                             identity::entry_by(*who, 0, "helpdesk.targets", "helpdesk_settings", "targets",
+                                                json::serialize(json::object{{"changed", changed}})));
+  });
+  return Ok{};
+}
+
+Status HelpdeskService::set_office_hours(const Principal* who, const std::string& open,
+                                         const std::string& close) {
+  if (auto st = identity::authorize(who, Permission::manage_hub, 0); !st) return st;
+  auto o = parse_hhmm(text::trim(open));
+  if (!o || *o >= 24 * 60) return Error::for_field("helpdesk.hours", "open");
+  auto c = parse_hhmm(text::trim(close));
+  if (!c || *c <= *o) return Error::for_field("helpdesk.hours", "close");
+  db_.write([&](db::Conn& tx) {
+    store::set_office_hours(tx, *o, *c, who->display_name, iso(clock_.now()));
+    audit_.record_or_throw(tx,
+                           identity::entry_by(*who, 0, "helpdesk.hours", "helpdesk_settings", "hours",
+                                              json::serialize(json::object{{"open", *o}, {"close", *c}})));
+  });
+  return Ok{};
+}
+
+Status HelpdeskService::add_holiday(const Principal* who, const std::string& day, const std::string& name) {
+  if (auto st = identity::authorize(who, Permission::manage_hub, 0); !st) return st;
+  auto d = time::parse_iso_date(text::trim(day));
+  if (!d) return Error::for_field("helpdesk.holiday_day", "day");
+  const auto n = text::trim(name);
+  if (n.empty() || n.size() > 200) return Error::for_field("helpdesk.holiday_name", "name");
+  const Holiday h{time::format_iso_date(*d), n};
+  db_.write([&](db::Conn& tx) {
+    store::add_holiday(tx, h, who->display_name, iso(clock_.now()));
+    audit_.record_or_throw(tx, identity::entry_by(*who, 0, "helpdesk.holiday_added", "helpdesk_settings",
+                                                  h.day, json::serialize(json::object{{"name", h.name}})));
+  });
+  return Ok{};
+}
+
+Status HelpdeskService::remove_holiday(const Principal* who, const std::string& day) {
+  if (auto st = identity::authorize(who, Permission::manage_hub, 0); !st) return st;
+  return db::transact(db_, [&](db::Conn& tx) -> Status {
+    if (!store::remove_holiday(tx, day)) return Error::not_found("holiday");
+    audit_.record_or_throw(tx,
+                           identity::entry_by(*who, 0, "helpdesk.holiday_removed", "helpdesk_settings", day));
+    return Ok{};
+  });
 }
 
 Result<std::vector<Answer>> HelpdeskService::search(const Principal* who, const std::string& query,

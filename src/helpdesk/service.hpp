@@ -54,7 +54,6 @@ struct Directory {
 
 struct Options {
   std::int64_t retention_months = 24;
-  OfficeHours hours;
   std::string public_url;  // links in the notifications
 };
 
@@ -123,7 +122,10 @@ class HelpdeskService {
                                                                tenants::TenantId body, const std::string& id,
                                                                int n);
 
-  [[nodiscard]] SlaView sla(const Ticket& t, const Targets& targets, time::TimePoint now) const;
+  [[nodiscard]] SlaView sla(const Ticket& t, const Targets& targets, time::TimePoint now,
+                            const OfficeHours& hours) const;
+  // The office hours and the centre's own holidays as set now (helpdesk_office, helpdesk_holidays).
+  OfficeHours office_hours();
 
   // Retention: purges what `retention_months` allows; returns how many tickets.
   int purge_expired();
@@ -135,6 +137,36 @@ class HelpdeskService {
   // for its subject), for the bodies' staff and the agents; empty query: the latest.
   Result<std::vector<Answer>> search(const identity::Principal* who, const std::string& query,
                                      bool every_word = true, int limit = 20);
+
+  // Agents edit an answer (a new version) or withdraw it (out of every search, kept in its history);
+  // `expected_version` as shown on the form (helpdesk.conflict when it moved; helpdesk.withdrawn, 409,
+  // for a change to a withdrawn answer).
+  Result<Answer> edit_answer(const identity::Principal* who, const std::string& id,
+                             std::int64_t expected_version, const std::string& category,
+                             const std::string& title, const std::string& body);
+  Status withdraw_answer(const identity::Principal* who, const std::string& id,
+                         std::int64_t expected_version);
+  // One answer, withdrawn or not, and every version of it (agents).
+  Result<std::pair<Answer, std::vector<AnswerVersion>>> answer(const identity::Principal* who,
+                                                               const std::string& id);
+
+  // Settings (the hub's administrators: Permission::manage_hub; agents may read them). A change applies
+  // at once to every ticket: targets and calendar are read when a ticket's SLA is computed; the time
+  // stored when its clock last stopped stays as counted, the stretch since it last started is counted
+  // under the calendar in force (docs/helpdesk.md, "Settings"). Audited on the hub's chain (tenant 0).
+  struct Settings {
+    OfficeHours hours;
+    std::vector<Holiday> holidays;
+    std::vector<TargetSetting> targets;
+  };
+  Result<Settings> settings(const identity::Principal* who);
+  // Every target at once; errors helpdesk.target (400, field "fr_<category>_<priority>" or "res_...").
+  Status set_targets(const identity::Principal* who, const std::vector<TargetSetting>& targets);
+  // "HH:MM" in Rome; helpdesk.hours (400, field "open" or "close").
+  Status set_office_hours(const identity::Principal* who, const std::string& open, const std::string& close);
+  // helpdesk.holiday_day, helpdesk.holiday_name (400).
+  Status add_holiday(const identity::Principal* who, const std::string& day, const std::string& name);
+  Status remove_holiday(const identity::Principal* who, const std::string& day);
 
   [[nodiscard]] std::vector<StaffContact> agents() const {
     return directory_.agents ? directory_.agents() : std::vector<StaffContact>{};

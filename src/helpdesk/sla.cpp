@@ -18,9 +18,10 @@ std::pair<time::TimePoint, time::TimePoint> office_of(time::Date d, const Office
 
 }  // namespace
 
-bool is_business_day(time::Date d) {
+bool is_business_day(time::Date d, const OfficeHours& hours) {
   const std::chrono::weekday wd{std::chrono::sys_days{d}};
   if (wd == std::chrono::Saturday || wd == std::chrono::Sunday) return false;
+  if (hours.holidays.count(std::chrono::sys_days{d}) > 0) return false;
   return !time::is_national_holiday(d);
 }
 
@@ -30,7 +31,7 @@ std::int64_t business_seconds(time::TimePoint from, time::TimePoint to, const Of
   const auto last = time::rome_date(to);
   for (auto d = time::rome_date(from); std::chrono::sys_days{d} <= std::chrono::sys_days{last};
        d = time::add_calendar_days(d, 1)) {
-    if (!is_business_day(d)) continue;
+    if (!is_business_day(d, hours)) continue;
     auto [open, close] = office_of(d, hours);
     const auto a = std::max(open, from);
     const auto b = std::min(close, to);
@@ -44,7 +45,7 @@ time::TimePoint add_business(time::TimePoint from, std::int64_t seconds, const O
   auto d = time::rome_date(from);
   // At most a few years of calendar: a target is days, never years.
   for (int i = 0; i < 3660; ++i, d = time::add_calendar_days(d, 1)) {
-    if (!is_business_day(d)) continue;
+    if (!is_business_day(d, hours)) continue;
     auto [open, close] = office_of(d, hours);
     const auto start = std::max(open, from);
     if (start >= close) continue;

@@ -7,18 +7,20 @@
 #include <chrono>
 #include <cstdint>
 #include <optional>
+#include <set>
 
 #include "core/time.hpp"
 
 namespace sp::helpdesk {
 
 struct OfficeHours {
-  int open_minute = 9 * 60;    // 09:00 in Rome
-  int close_minute = 18 * 60;  // 18:00 in Rome
+  int open_minute = 9 * 60;                  // 09:00 in Rome
+  int close_minute = 18 * 60;                // 18:00 in Rome
+  std::set<std::chrono::sys_days> holidays;  // the centre's own closing days (besides the national ones)
 };
 
-// Monday to Friday and not a national holiday.
-bool is_business_day(time::Date d);
+// Monday to Friday, not a national holiday and not one of `hours.holidays`.
+bool is_business_day(time::Date d, const OfficeHours& hours = {});
 // Business seconds between `from` and `to` (0 when to <= from).
 std::int64_t business_seconds(time::TimePoint from, time::TimePoint to, const OfficeHours& hours = {});
 // The instant when `seconds` of business time have passed from `from` (`from` itself for 0).

@@ -233,23 +233,74 @@ void purge_content(db::Conn& tx, const std::string& ticket_id, const std::string
           {ticket_id, now});
 }
 
-void insert_answer(db::Conn& tx, const Answer& a) {
+namespace {
+
+std::string search_text_of(const Answer& a) {
   std::string search;
   for (char ch : a.title + "\n" + a.body)
     search += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  return search;
+}
+
+void insert_version(db::Conn& tx, const Answer& a, const std::string& action, const std::string& actor) {
+  tx.exec(
+      "INSERT INTO helpdesk_answer_versions (answer_id, version, action, category, title, body, actor, at) "
+      "VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+      {a.id, a.version, action, a.category, a.title, a.body, actor, a.updated_at});
+}
+
+constexpr const char* kAnswerCols =
+    "id, category, title, body, published_by, published_at, updated_at, version, withdrawn_at";
+
+Answer answer_of(const db::Row& r) {
+  return Answer{r.text(0), r.text(1), r.text(2),
+                r.text(3), r.text(4), r.text(5),
+                r.text(6), r.i64(7),  r.is_null(8) ? std::string() : r.text(8)};
+}
+
+}  // namespace
+
+void insert_answer(db::Conn& tx, const Answer& a) {
   tx.exec(
       "INSERT INTO helpdesk_answers (id, category, title, body, search_text, published_by, published_at, "
-      "updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-      {a.id, a.category, a.title, a.body, search, a.published_by, a.published_at, a.updated_at});
+      "updated_at, version) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1)",
+      {a.id, a.category, a.title, a.body, search_text_of(a), a.published_by, a.published_at, a.updated_at});
+  insert_version(tx, a, "publish", a.published_by);
+}
+
+bool update_answer(db::Conn& tx, const Answer& a, const std::string& action, const std::string& actor) {
+  const auto n = tx.exec(
+      "UPDATE helpdesk_answers SET category = $3, title = $4, body = $5, search_text = $6, updated_at = $7, "
+      "withdrawn_at = $8, version = version + 1 WHERE id = $1 AND version = $2",
+      {a.id, a.version - 1, a.category, a.title, a.body, search_text_of(a), a.updated_at,
+       a.withdrawn_at.empty() ? db::Value() : db::Value(a.withdrawn_at)});
+  if (n != 1) return false;
+  insert_version(tx, a, action, actor);
+  return true;
+}
+
+std::optional<Answer> answer(db::Conn& c, const std::string& id) {
+  auto r = c.query_one(std::string("SELECT ") + kAnswerCols + " FROM helpdesk_answers WHERE id = $1", {id});
+  if (!r) return std::nullopt;
+  return answer_of(*r);
+}
+
+std::vector<AnswerVersion> answer_versions(db::Conn& c, const std::string& id) {
+  std::vector<AnswerVersion> out;
+  for (const auto& r : c.query("SELECT version, action, category, title, body, actor, at FROM "
+                               "helpdesk_answer_versions WHERE answer_id = $1 ORDER BY version",
+                               {id}))
+    out.push_back(AnswerVersion{r.i64(0), r.text(1), r.text(2), r.text(3), r.text(4), r.text(5), r.text(6)});
+  return out;
 }
 
 std::vector<Answer> answers(db::Conn& c, const std::vector<std::string>& words, bool every_word, int limit) {
   std::string sql =
-      "SELECT id, category, title, body, published_by, published_at, updated_at FROM helpdesk_answers";
+      std::string("SELECT ") + kAnswerCols + " FROM helpdesk_answers WHERE withdrawn_at IS NULL";
   db::Params params;
   for (const auto& w : words) {
     params.emplace_back("%" + w + "%");
-    sql += std::string(params.size() == 1 ? " WHERE ("
+    sql += std::string(params.size() == 1 ? " AND ("
                        : every_word       ? " AND "
                                           : " OR ") +
            "search_text LIKE $" + std::to_string(params.size());
@@ -258,9 +309,65 @@ std::vector<Answer> answers(db::Conn& c, const std::vector<std::string>& words, 
   params.emplace_back(std::int64_t{limit});
   sql += " ORDER BY published_at DESC LIMIT $" + std::to_string(params.size());
   std::vector<Answer> out;
-  for (const auto& r : c.query(sql, params))
-    out.push_back(Answer{r.text(0), r.text(1), r.text(2), r.text(3), r.text(4), r.text(5), r.text(6)});
+  for (const auto& r : c.query(sql, params)) out.push_back(answer_of(r));
   return out;
+}
+
+OfficeHours office_hours(db::Conn& c) {
+  OfficeHours h;
+  if (auto r = c.query_one("SELECT open_minute, close_minute FROM helpdesk_office WHERE id = 1")) {
+    h.open_minute = static_cast<int>(r->i64(0));
+    h.close_minute = static_cast<int>(r->i64(1));
+  }
+  for (const auto& r : c.query("SELECT day FROM helpdesk_holidays"))
+    if (auto d = time::parse_iso_date(r.text(0))) h.holidays.insert(std::chrono::sys_days{*d});
+  return h;
+}
+
+void set_office_hours(db::Conn& tx, int open_minute, int close_minute, const std::string& by,
+                      const std::string& at) {
+  tx.exec(
+      "UPDATE helpdesk_office SET open_minute = $1, close_minute = $2, updated_by = $3, updated_at = $4 "
+      "WHERE id = 1",
+      {std::int64_t{open_minute}, std::int64_t{close_minute}, by, at});
+}
+
+std::vector<Holiday> holidays(db::Conn& c) {
+  std::vector<Holiday> out;
+  for (const auto& r : c.query("SELECT day, name FROM helpdesk_holidays ORDER BY day"))
+    out.push_back(Holiday{r.text(0), r.text(1)});
+  return out;
+}
+
+void add_holiday(db::Conn& tx, const Holiday& h, const std::string& by, const std::string& at) {
+  tx.exec("DELETE FROM helpdesk_holidays WHERE day = $1", {h.day});
+  tx.exec("INSERT INTO helpdesk_holidays (day, name, added_by, added_at) VALUES ($1, $2, $3, $4)",
+          {h.day, h.name, by, at});
+}
+
+bool remove_holiday(db::Conn& tx, const std::string& day) {
+  return tx.exec("DELETE FROM helpdesk_holidays WHERE day = $1", {day}) == 1;
+}
+
+std::vector<TargetSetting> all_targets(db::Conn& c) {
+  std::vector<TargetSetting> out;
+  for (const auto& r : c.query("SELECT category, priority, first_response_min, resolution_min, updated_by, "
+                               "updated_at FROM helpdesk_sla_targets")) {
+    auto p = parse_priority(r.text(1));
+    if (!p) continue;
+    out.push_back(TargetSetting{r.text(0), *p, Targets{r.i64(2), r.i64(3)},
+                                r.is_null(4) ? std::string() : r.text(4),
+                                r.is_null(5) ? std::string() : r.text(5)});
+  }
+  return out;
+}
+
+void set_targets(db::Conn& tx, const std::string& category, Priority p, const Targets& t,
+                 const std::string& by, const std::string& at) {
+  tx.exec(
+      "UPDATE helpdesk_sla_targets SET first_response_min = $3, resolution_min = $4, updated_by = $5, "
+      "updated_at = $6 WHERE category = $1 AND priority = $2",
+      {category, std::string(to_string(p)), t.first_response_min, t.resolution_min, by, at});
 }
 
 }  // namespace sp::helpdesk::store

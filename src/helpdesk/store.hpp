@@ -42,8 +42,25 @@ std::optional<Targets> targets(db::Conn& c, const std::string& category, Priorit
 std::vector<std::string> purge_candidates(db::Conn& c, const std::string& before, int limit);
 void purge_content(db::Conn& tx, const std::string& ticket_id, const std::string& now);
 
+// The answer's row and its version row (`action`: publish, edit, withdraw), in the caller's transaction.
 void insert_answer(db::Conn& tx, const Answer& a);
-// Newest first; `words` (lower case) must appear in the title or the text: every one, or any one.
+// The next version of `a` (a.version: the new one); false when the version moved meanwhile.
+bool update_answer(db::Conn& tx, const Answer& a, const std::string& action, const std::string& actor);
+std::optional<Answer> answer(db::Conn& c, const std::string& id);
+std::vector<AnswerVersion> answer_versions(db::Conn& c, const std::string& id);
+// Newest first, never a withdrawn one; `words` (lower case) must appear in the title or the text: every
+// one, or any one.
 std::vector<Answer> answers(db::Conn& c, const std::vector<std::string>& words, bool every_word, int limit);
+
+// Settings (migration 0065): office hours, the centre's own holidays, the targets' table.
+OfficeHours office_hours(db::Conn& c);
+void set_office_hours(db::Conn& tx, int open_minute, int close_minute, const std::string& by,
+                      const std::string& at);
+std::vector<Holiday> holidays(db::Conn& c);
+void add_holiday(db::Conn& tx, const Holiday& h, const std::string& by, const std::string& at);
+bool remove_holiday(db::Conn& tx, const std::string& day);
+std::vector<TargetSetting> all_targets(db::Conn& c);
+void set_targets(db::Conn& tx, const std::string& category, Priority p, const Targets& t,
+                 const std::string& by, const std::string& at);
 
 }  // namespace sp::helpdesk::store

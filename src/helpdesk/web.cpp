@@ -2,6 +2,7 @@
 
 #include <boost/json.hpp>
 
+#include "core/text.hpp"
 #include "core/time.hpp"
 #include "http/multipart.hpp"
 #include "identity/guards.hpp"
@@ -65,11 +66,14 @@ void set_form_choices(const WebDeps& d, std::string_view lang, Data& x, const Ne
   x.set("caller_value", f.caller_name);
 }
 
-Data answer_rows(const WebDeps& d, std::string_view lang, const std::vector<Answer>& answers) {
+// `edit_base`: the agents' link to each answer's page (none for the bodies' staff).
+Data answer_rows(const WebDeps& d, std::string_view lang, const std::vector<Answer>& answers,
+                 const std::string& edit_base = "") {
   Data rows = web::list();
   for (const auto& a : answers) {
     Data r;
     r.set("id", a.id);
+    if (!edit_base.empty()) r.set("edit_href", edit_base + a.id);
     r.set("title", a.title);
     r.set("body_text", a.body);
     r.set("category", label(d, lang, "cat", a.category));
@@ -465,7 +469,7 @@ http::Response answers_page(WebDeps& d, http::Request& req, const StaffCall& c, 
   auto found = d.helpdesk.search(c.who, req.query_param("q"), true, 100);
   if (!found) return refusal(d, req, found.error());
   auto& x = page.data;
-  x.set("answers", answer_rows(d, lang, *found));
+  x.set("answers", answer_rows(d, lang, *found, std::string(kHub) + "/risposte/"));
   x.set("has_answers", !found->empty());
   x.set("action", std::string(kHub) + "/risposte");
   x.set("q", req.query_param("q"));
@@ -473,6 +477,7 @@ http::Response answers_page(WebDeps& d, http::Request& req, const StaffCall& c, 
   x.set("title_value", typed.title);
   x.set("text_value", typed.body);
   if (req.query_param("esito") == "pubblicata") x.set("notice", d.view.t(lang, "ui.hd_answer_published"));
+  if (req.query_param("esito") == "ritirata") x.set("notice", d.view.t(lang, "ui.hd_answer_withdrawn_done"));
   if (error) web::set_form_error(d.view, req, page, *error);
   return web::private_page(d.view, req, page, error ? web::form_status(*error) : 200);
 }
@@ -495,6 +500,201 @@ http::Response answers_post(WebDeps& d, http::Request& req, const StaffCall& c) 
     return answers_page(d, req, c, &a.error(), typed);
   }
   return web::see_other(std::string(kHub) + "/risposte?esito=pubblicata");
+}
+
+// One answer: its text to edit (a new version) or withdraw, and every version of it.
+http::Response answer_page(WebDeps& d, http::Request& req, const StaffCall& c, const Error* error,
+                           const Answer* typed) {
+  const auto& lang = req.ctx.locale;
+  auto got = d.helpdesk.answer(c.who, req.param("id"));
+  if (!got) {
+    if (got.error().http_status == 404) return d.view.error_page(req, 404);
+    return refusal(d, req, got.error());
+  }
+  const auto& [a, versions] = *got;
+  auto page = hub_page(d, req, c, "helpdesk_answer", a.title, true);
+  page.breadcrumb.insert(page.breadcrumb.end() - 1,
+                         {d.view.t(lang, "ui.hd_answers_title"), std::string(kHub) + "/risposte"});
+  auto& x = page.data;
+  const Answer& shown = typed ? *typed : a;
+  x.set("heading", a.title);
+  x.set("action", std::string(kHub) + "/risposte/" + a.id);
+  x.set("version", std::to_string(a.version));
+  x.set("withdrawn", !a.withdrawn_at.empty());
+  x.set("withdrawn_at", a.withdrawn_at.empty() ? "" : time::it_datetime_text(a.withdrawn_at));
+  x.set("categories", options_of(d, lang, "cat", categories(), shown.category));
+  x.set("title_value", shown.title);
+  x.set("text_value", shown.body);
+  Data list = web::list();
+  for (auto it = versions.rbegin(); it != versions.rend(); ++it) {
+    Data v;
+    v.set("version", std::to_string(it->version));
+    v.set("what", d.view.t(lang, "ui.hd_answer_action_" + it->action));
+    v.set("who", it->actor);
+    v.set("when", time::it_datetime_text(it->at));
+    v.set("title", it->title);
+    v.set("category", label(d, lang, "cat", it->category));
+    v.set("body_text", it->body);
+    list.push_back(v);
+  }
+  x.set("versions", list);
+  if (req.query_param("esito") == "modificata") x.set("notice", d.view.t(lang, "ui.hd_answer_edited"));
+  if (error) web::set_form_error(d.view, req, page, *error);
+  return web::private_page(d.view, req, page, error ? web::form_status(*error) : 200);
+}
+
+http::Response answer_get(WebDeps& d, http::Request& req, const StaffCall& c) {
+  return answer_page(d, req, c, nullptr, nullptr);
+}
+
+std::int64_t form_version(const http::Params& form) {
+  try {
+    return std::stoll(web::form_field(form, "version"));
+  } catch (const std::exception&) {
+    return 0;
+  }
+}
+
+http::Response answer_post(WebDeps& d, http::Request& req, const StaffCall& c) {
+  auto form = req.form();
+  if (!form) return d.view.error_page(req, 400);
+  if (auto st = identity::check_csrf(req, *form); !st) return d.view.error_page(req, st.error().http_status);
+  const std::string id = req.param("id");
+  const auto version = form_version(*form);
+  if (web::form_field(*form, "action") == "withdraw") {
+    auto st = d.helpdesk.withdraw_answer(c.who, id, version);
+    if (!st) {
+      if (st.error().http_status == 404) return d.view.error_page(req, 404);
+      if (st.error().http_status == 401 || st.error().http_status == 403) return refusal(d, req, st.error());
+      return answer_page(d, req, c, &st.error(), nullptr);
+    }
+    return web::see_other(std::string(kHub) + "/risposte?esito=ritirata");
+  }
+  Answer typed;
+  typed.category = web::form_field(*form, "category");
+  typed.title = web::form_field(*form, "title");
+  typed.body = web::form_field(*form, "text");
+  auto a = d.helpdesk.edit_answer(c.who, id, version, typed.category, typed.title, typed.body);
+  if (!a) {
+    if (a.error().http_status == 404) return d.view.error_page(req, 404);
+    if (a.error().http_status == 401 || a.error().http_status == 403) return refusal(d, req, a.error());
+    return answer_page(d, req, c, &a.error(), &typed);
+  }
+  return web::see_other(std::string(kHub) + "/risposte/" + id + "?esito=modificata");
+}
+
+// The service centre's settings: the SLA targets, the office hours, the centre's own holidays.
+std::string hhmm(int minutes) {
+  auto two = [](int n) { return (n < 10 ? "0" : "") + std::to_string(n); };
+  return two(minutes / 60) + ":" + two(minutes % 60);
+}
+
+http::Response settings_page(WebDeps& d, http::Request& req, const StaffCall& c, const Error* error,
+                             const http::Params* typed) {
+  const auto& lang = req.ctx.locale;
+  auto s = d.helpdesk.settings(c.who);
+  if (!s) return refusal(d, req, s.error());
+  web::Page page;
+  page.template_name = "helpdesk_settings";
+  page.title = d.view.t(lang, "ui.hd_settings_title");
+  page.noindex = true;
+  page.breadcrumb = {{d.view.t(lang, "ui.staff_home_title"), "/backoffice/"}, {page.title, ""}};
+  auto& x = page.data;
+  x.set("csrf", c.who->csrf_token);
+  x.set("action", std::string(kHub) + "/impostazioni");
+  auto typed_or = [&](const std::string& field, std::string value) {
+    return typed ? web::form_field(*typed, field) : value;
+  };
+  Data rows = web::list();
+  for (const auto& cat : categories()) {
+    Data row;
+    row.set("category", label(d, lang, "cat", cat));
+    Data cells = web::list();
+    for (auto p : priorities()) {
+      for (const auto& t : s->targets) {
+        if (t.category != cat || t.priority != p) continue;
+        const std::string key = cat + "_" + std::string(to_string(p));
+        Data cell;
+        cell.set("key", key);
+        cell.set("priority", label(d, lang, "prio", to_string(p)));
+        cell.set("fr", typed_or("fr_" + key, std::to_string(t.targets.first_response_min)));
+        cell.set("res", typed_or("res_" + key, std::to_string(t.targets.resolution_min)));
+        cell.set("fr_invalid", error && error->field == "fr_" + key);
+        cell.set("res_invalid", error && error->field == "res_" + key);
+        if (!t.updated_at.empty())
+          cell.set("changed",
+                   web::ui(d.view, lang, "ui.hd_settings_changed",
+                           {{"who", t.updated_by}, {"when", time::it_datetime_text(t.updated_at)}}));
+        cells.push_back(cell);
+      }
+    }
+    row.set("cells", cells);
+    rows.push_back(row);
+  }
+  x.set("targets", rows);
+  x.set("open_value", typed_or("open", hhmm(s->hours.open_minute)));
+  x.set("close_value", typed_or("close", hhmm(s->hours.close_minute)));
+  Data hol = web::list();
+  for (const auto& h : s->holidays) {
+    Data r;
+    r.set("day", h.day);
+    r.set("day_text", time::it_date_text(h.day));
+    r.set("name", h.name);
+    hol.push_back(r);
+  }
+  x.set("holidays", hol);
+  x.set("has_holidays", !s->holidays.empty());
+  x.set("day_value", typed ? web::form_field(*typed, "day") : "");
+  x.set("name_value", typed ? web::form_field(*typed, "name") : "");
+  const auto done = req.query_param("esito");
+  if (!done.empty()) x.set("notice", d.view.t(lang, "ui.hd_settings_saved"));
+  if (error) web::set_form_error(d.view, req, page, *error);
+  return web::private_page(d.view, req, page, error ? web::form_status(*error) : 200);
+}
+
+http::Response settings_get(WebDeps& d, http::Request& req, const StaffCall& c) {
+  return settings_page(d, req, c, nullptr, nullptr);
+}
+
+http::Response settings_post(WebDeps& d, http::Request& req, const StaffCall& c) {
+  auto form = req.form();
+  if (!form) return d.view.error_page(req, 400);
+  if (auto st = identity::check_csrf(req, *form); !st) return d.view.error_page(req, st.error().http_status);
+  const auto action = web::form_field(*form, "action");
+  Status st = Ok{};
+  if (action == "targets") {
+    std::vector<TargetSetting> targets;
+    for (const auto& cat : categories()) {
+      for (auto p : priorities()) {
+        const std::string key = cat + "_" + std::string(to_string(p));
+        auto minutes = [&](const std::string& field) -> std::int64_t {
+          const auto v = text::trim(web::form_field(*form, field));
+          if (v.empty() || v.size() > 9 || v.find_first_not_of("0123456789") != std::string::npos) return -1;
+          return std::stoll(v);
+        };
+        TargetSetting t;
+        t.category = cat;
+        t.priority = p;
+        t.targets = Targets{minutes("fr_" + key), minutes("res_" + key)};
+        targets.push_back(t);
+      }
+    }
+    st = d.helpdesk.set_targets(c.who, targets);
+  } else if (action == "hours") {
+    st = d.helpdesk.set_office_hours(c.who, web::form_field(*form, "open"), web::form_field(*form, "close"));
+  } else if (action == "add_holiday") {
+    st = d.helpdesk.add_holiday(c.who, web::form_field(*form, "day"), web::form_field(*form, "name"));
+  } else if (action == "remove_holiday") {
+    st = d.helpdesk.remove_holiday(c.who, web::form_field(*form, "day"));
+  } else {
+    st = Error::for_field("helpdesk.action", "action");
+  }
+  if (!st) {
+    if (st.error().http_status == 401 || st.error().http_status == 403) return refusal(d, req, st.error());
+    if (st.error().http_status == 404) return d.view.error_page(req, 404);
+    return settings_page(d, req, c, &st.error(), &*form);
+  }
+  return web::see_other(std::string(kHub) + "/impostazioni?esito=" + action);
 }
 
 http::Response download(WebDeps& d, http::Request& req, const StaffCall& c, tenants::TenantId body) {
@@ -564,6 +764,10 @@ void register_pages(http::Router& router, WebDeps& d) {
   router.post(std::string(kHub) + "/nuova", hub_staff_route(d, Permission::helpdesk, phone_post));
   router.get(std::string(kHub) + "/risposte", hub_staff_route(d, Permission::helpdesk, answers_get));
   router.post(std::string(kHub) + "/risposte", hub_staff_route(d, Permission::helpdesk, answers_post));
+  router.get(std::string(kHub) + "/risposte/{id}", hub_staff_route(d, Permission::helpdesk, answer_get));
+  router.post(std::string(kHub) + "/risposte/{id}", hub_staff_route(d, Permission::helpdesk, answer_post));
+  router.get(std::string(kHub) + "/impostazioni", hub_staff_route(d, Permission::manage_hub, settings_get));
+  router.post(std::string(kHub) + "/impostazioni", hub_staff_route(d, Permission::manage_hub, settings_post));
   router.get("/backoffice/{slug}/assistenza/{id}/allegati/{n}",
              staff_route(d, Permission::backoffice, body_download));
   router.get(std::string(kHub) + "/{id}/allegati/{n}",

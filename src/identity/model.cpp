@@ -5,14 +5,15 @@
 
 namespace sp::identity {
 namespace {
-constexpr std::array<std::pair<Role, std::string_view>, 7> kRoles{
+constexpr std::array<std::pair<Role, std::string_view>, 8> kRoles{
     {{Role::citizen, "citizen"},
      {Role::operator_, "operator"},
      {Role::office_manager, "office_manager"},
      {Role::body_admin, "body_admin"},
      {Role::hub_admin, "hub_admin"},
      {Role::helpdesk, "helpdesk"},
-     {Role::counter_operator, "counter_operator"}}};
+     {Role::counter_operator, "counter_operator"},
+     {Role::tourism_editor, "tourism_editor"}}};
 }  // namespace
 
 std::string_view to_string(Role r) {

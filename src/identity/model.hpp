@@ -19,6 +19,7 @@ enum class Role {
   hub_admin,         // manages the bodies and the catalog of the whole hub
   helpdesk,          // hub staff: reads help-desk tickets, never citizens' cases
   counter_operator,  // assisted channel: serves citizens at a counter on behalf of any body
+  tourism_editor,    // hub staff: reviews the bodies' tourist information before it is published
 };
 std::string_view to_string(Role r);
 std::optional<Role> parse_role(std::string_view s);

@@ -37,6 +37,8 @@ bool allowed(const Principal& p, Permission what, tenants::TenantId target) {
       return p.is_staff() && p.tenant_id == 0 && p.has(Role::hub_admin);
     case Permission::helpdesk:
       return p.is_staff() && p.tenant_id == 0 && p.has(Role::helpdesk);
+    case Permission::review_tourism:
+      return p.is_staff() && p.tenant_id == 0 && p.has(Role::tourism_editor);
     case Permission::counter:
       // The assisted channel crosses bodies by design: an operator at any member body serves anyone.
       return p.is_staff() && p.has(Role::counter_operator);
@@ -78,6 +80,8 @@ std::string_view to_string(Permission p) {
       return "helpdesk";
     case Permission::counter:
       return "counter";
+    case Permission::review_tourism:
+      return "review_tourism";
   }
   return "unknown";
 }

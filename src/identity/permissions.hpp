@@ -19,6 +19,8 @@ enum class Permission {
   manage_hub,          // bodies and catalog of the hub — hub administrators
   helpdesk,            // help-desk tickets — hub help-desk agents (never citizens' cases)
   counter,             // assisted channel — counter operators, towards any body of the hub
+  review_tourism,      // publish or send back the bodies' tourist information — the hub's editors (not its
+                       // administrators: a distinct role)
   annul_protocol,      // annul a protocol registration — a body's office managers and administrators
   customise_forms,     // a body's changes to the hub's forms, its street list and its albo act types — its
                        // administrators

@@ -185,8 +185,10 @@ http::Response home(StaffWebDeps& d, http::Request& req) {
     page.data.set("hub_href", "/backoffice/enti");
     page.data.set("exports_href", "/backoffice/esportazioni");
     page.data.set("statistics_href", "/backoffice/statistiche");
-    page.data.set("tourism_review_href", "/backoffice/revisione-turismo");
+    page.data.set("helpdesk_settings_href", "/hub/assistenza/impostazioni");
   }
+  if (authorize(p, Permission::review_tourism, 0))
+    page.data.set("tourism_review_href", "/backoffice/revisione-turismo");
   page.data.set("csrf", p->csrf_token);
   return web::private_page(d.view, req, page);
 }

@@ -163,7 +163,7 @@ Result<std::vector<std::string>> TourismService::parse_origins(std::string_view 
 }
 
 Status TourismService::editor(const identity::Principal* who) const {
-  return identity::authorize(who, identity::Permission::manage_hub, 0);
+  return identity::authorize(who, identity::Permission::review_tourism, 0);
 }
 
 Result<Item> TourismService::save(const identity::Principal* who, std::int64_t tenant, const std::string& id,
@@ -177,24 +177,43 @@ Result<Item> TourismService::save(const identity::Principal* who, std::int64_t t
     item.tenant_id = tenant;
     item.updated_at = now;
     State from = State::draft;
-    if (id.empty()) {
+    std::optional<Item> current;
+    if (!id.empty()) {
+      current = store::find_item(tx, tenant, id);
+      if (!current) return Error::not_found("tourism_item");
+      from = current->state;
+      if (!next_state(from, Action::save))
+        return Error::make("tourism.state", 409, std::string(to_string(from)));
+      if (current->version != expected_version) return Error::make("tourism.conflict", 409);
+      item.image_file_id = form.remove_image ? std::string() : current->image_file_id;
+    }
+    if (!form.image_bytes.empty()) {
+      if (files_ == nullptr) return field_error("files.type_not_allowed", "image");
+      files::Limits limits;
+      limits.max_size = kMaxImageBytes;
+      limits.allowed_types = {"image/jpeg", "image/png", "image/webp"};
+      // The browser's file name is not kept (it would reach pages and feeds): a name of our own.
+      auto stored = files_->put(tx, tenant, "immagine", form.image_bytes, limits);
+      if (!stored) {
+        Error e = stored.error();
+        e.field = "image";
+        return e;
+      }
+      item.image_file_id = stored->id;
+    }
+    if (!item.image_file_id.empty() && item.image_alt.empty())
+      return field_error("tourism.image_alt", "image_alt");
+    if (!current) {
       item.id = ids::uuid_v7();
       item.state = State::draft;
       item.created_by = who->subject;
       item.created_at = now;
       store::insert_item(tx, item);
     } else {
-      auto current = store::find_item(tx, tenant, id);
-      if (!current) return Error::not_found("tourism_item");
-      from = current->state;
-      auto next = next_state(from, Action::save);
-      if (!next) return Error::make("tourism.state", 409, std::string(to_string(from)));
-      if (current->version != expected_version) return Error::make("tourism.conflict", 409);
       item.id = current->id;
-      item.state = *next;
+      item.state = *next_state(from, Action::save);
       item.created_by = current->created_by;
       item.created_at = current->created_at;
-      item.image_file_id = current->image_file_id;
       item.published_at = current->published_at;
       if (!store::update_item(tx, item, expected_version)) return Error::make("tourism.conflict", 409);
       item.version = expected_version + 1;
@@ -282,6 +301,25 @@ Result<std::vector<HistoryEntry>> TourismService::history(const identity::Princi
   std::vector<HistoryEntry> out;
   db_.read([&](db::Conn& c) { out = store::history(c, tenant, id); });
   return out;
+}
+
+Result<Image> TourismService::image(const identity::Principal* who, std::int64_t tenant,
+                                    const std::string& id, const std::string& file_id) {
+  std::optional<Item> found;
+  if (who == nullptr) {
+    found = published_item(tenant, id);
+  } else {
+    auto it = item(who, tenant, id);
+    if (!it) return it.error();
+    found = *it;
+  }
+  if (!found || found->image_file_id.empty() || found->image_file_id != file_id || files_ == nullptr)
+    return Error::not_found("image");
+  auto f = files_->get(tenant, file_id);
+  auto bytes = files_->read_content(tenant, file_id);
+  if (!bytes) return bytes.error();
+  if (!f || !*bytes) return Error::not_found("image");
+  return Image{std::move(**bytes), f->mime_type};
 }
 
 std::vector<Item> TourismService::published(const PublicQuery& q) {

@@ -6,6 +6,7 @@
 
 #include "core/text.hpp"
 #include "core/time.hpp"
+#include "http/multipart.hpp"
 #include "identity/guards.hpp"
 #include "identity/model.hpp"
 #include "identity/permissions.hpp"
@@ -114,6 +115,14 @@ Data item_data(const WebDeps& d, std::string_view lang, const Item& i, const std
   if (i.kind == Kind::event) {
     x.set("when", when_text(d, lang, i));
     x.set("starts_on", i.starts_on);
+  }
+  if (!i.image_file_id.empty()) {
+    // The public address names the picture's file: a new picture is a new address (cached for long).
+    const std::string src = item_href(slug, i) + "/immagine/" + i.image_file_id;
+    x.set("has_image", true);
+    x.set("image_src", src);
+    x.set("abs_image_src", d.public_url + src);
+    x.set("image_alt", i.image_alt);
   }
   x.set("body_name", body_name);
   x.set("href", item_href(slug, i));
@@ -281,6 +290,10 @@ http::Response feed_json(WebDeps& d, http::Request& req, const tenants::Body* bo
                      {"opening_hours", web::str_or_null(i.opening_hours)},
                      {"starts_on", web::str_or_null(i.starts_on)},
                      {"ends_on", web::str_or_null(i.ends_on)}};
+    if (!i.image_file_id.empty()) {
+      it["image"] = d.public_url + item_href(b->slug, i) + "/immagine/" + i.image_file_id;
+      ext["image_alt"] = i.image_alt;
+    }
     ext["latitude"] = i.latitude ? json::value(*i.latitude) : json::value(nullptr);
     ext["longitude"] = i.longitude ? json::value(*i.longitude) : json::value(nullptr);
     it["_sportello_tourism"] = std::move(ext);
@@ -337,6 +350,14 @@ http::Response feed_atom(WebDeps& d, http::Request& req, const tenants::Body* bo
     l.append_attribute("rel") = "alternate";
     l.append_attribute("type") = "text/html";
     l.append_attribute("href") = (d.public_url + item_href(b->slug, i)).c_str();
+    if (!i.image_file_id.empty()) {
+      // RFC 4287 §4.2.7.2: a related resource, possibly large; its title carries the alternative text.
+      auto img = e.append_child("link");
+      img.append_attribute("rel") = "enclosure";
+      img.append_attribute("href") =
+          (d.public_url + item_href(b->slug, i) + "/immagine/" + i.image_file_id).c_str();
+      img.append_attribute("title") = i.image_alt.c_str();
+    }
     auto cat = e.append_child("category");
     cat.append_attribute("term") = i.category.c_str();
     cat.append_attribute("label") = category_name(d, "it", i.category).c_str();
@@ -356,6 +377,40 @@ http::Response feed_atom(WebDeps& d, http::Request& req, const tenants::Body* bo
   r.content_type = "application/atom+xml; charset=utf-8";
   r.header("Cache-Control", "no-cache");
   return r;
+}
+
+// --- pictures -------------------------------------------------------------------------------------
+
+// A picture as an image (never a download, never sniffed): the type detected at upload, one of JPEG, PNG
+// or WebP (files::Limits of TourismService::save).
+http::Response image_response(Image img, bool published) {
+  auto r = http::Response::text(std::move(img.bytes));
+  r.content_type = img.mime_type;
+  r.header("X-Content-Type-Options", "nosniff");
+  r.header("Content-Security-Policy", "default-src 'none'; sandbox");
+  r.header("Cross-Origin-Resource-Policy", "cross-origin");  // the snippet shows it on the body's own site
+  // The address names the file: a published picture never changes under it.
+  r.header("Cache-Control", published ? "public, max-age=86400" : "private, no-store");
+  return r;
+}
+
+http::Response public_image(WebDeps& d, http::Request& req) {
+  auto body = d.tenants.by_slug(req.param("slug"));
+  if (!body || !body->active) return d.view.error_page(req, 404);
+  auto img = d.tourism.image(nullptr, body->id, req.param("id"), req.param("file"));
+  if (!img) return d.view.error_page(req, img.error().http_status == 404 ? 404 : 500);
+  return image_response(std::move(*img), true);
+}
+
+// The body's staff and the hub's editors see the picture before it is published.
+http::Response staff_image(WebDeps& d, http::Request& req, const identity::Principal* who,
+                           const tenants::Body& body) {
+  auto img = d.tourism.image(who, body.id, req.param("id"), req.param("file"));
+  if (!img) {
+    const int status = img.error().http_status;
+    return d.view.error_page(req, status == 401 || status == 403 || status == 404 ? status : 500);
+  }
+  return image_response(std::move(*img), false);
 }
 
 // --- the widget -------------------------------------------------------------------------------------
@@ -536,6 +591,10 @@ http::Response edit_page(WebDeps& d, http::Request& req, const StaffCall& a, con
     page.data.set("can_edit", next_state(item->state, Action::save).has_value());
     page.data.set("is_published", item->state == State::published);
     if (item->state == State::published) page.data.set("public_href", item_href(a.body->slug, *item));
+    if (!item->image_file_id.empty()) {
+      page.data.set("has_image", true);
+      page.data.set("image_src", staff_base(*a.body) + "/" + item->id + "/immagine/" + item->image_file_id);
+    }
     auto h = d.tourism.history(a.who, a.body->id, item->id);
     if (h) page.data.set("history", history_data(d, lang, *h));
   } else {
@@ -557,11 +616,33 @@ http::Response new_get(WebDeps& d, http::Request& req, const StaffCall& a) {
   return edit_page(d, req, a, nullptr, f, nullptr);
 }
 
+// The editing form, urlencoded or multipart (with its picture; the browser's file name is not read).
+std::optional<std::pair<http::Params, ItemForm>> posted_item(const http::Request& req) {
+  http::Params fields;
+  std::string image;
+  const auto* type = req.header("content-type");
+  if (type && http::is_multipart_form(*type)) {
+    auto parts = req.multipart();
+    if (!parts) return std::nullopt;
+    fields = parts->fields();
+    for (const auto* f : parts->files("image")) image = f->data;
+  } else {
+    auto form = req.form();
+    if (!form) return std::nullopt;
+    fields = std::move(*form);
+  }
+  ItemForm f = form_of(fields);
+  f.image_bytes = std::move(image);
+  f.remove_image = web::form_field(fields, "remove_image") == "1";
+  return std::make_pair(std::move(fields), std::move(f));
+}
+
 http::Response new_post(WebDeps& d, http::Request& req, const StaffCall& a) {
-  auto form = req.form();
-  if (!form) return d.view.error_page(req, 400);
+  auto posted = posted_item(req);
+  if (!posted) return d.view.error_page(req, 400);
+  auto* form = &posted->first;
   if (auto st = identity::check_csrf(req, *form); !st) return d.view.error_page(req, st.error().http_status);
-  const auto f = form_of(*form);
+  const auto& f = posted->second;
   auto saved = d.tourism.save(a.who, a.body->id, "", f);
   if (!saved) return edit_page(d, req, a, nullptr, f, &saved.error());
   return web::see_other(staff_base(*a.body) + "/" + saved->id + "?fatto=salvato");
@@ -578,12 +659,13 @@ std::int64_t version_of(const http::Params& f) {
 }
 
 http::Response item_post(WebDeps& d, http::Request& req, const StaffCall& a) {
-  auto form = req.form();
-  if (!form) return d.view.error_page(req, 400);
+  auto posted = posted_item(req);
+  if (!posted) return d.view.error_page(req, 400);
+  auto* form = &posted->first;
   if (auto st = identity::check_csrf(req, *form); !st) return d.view.error_page(req, st.error().http_status);
   auto item = d.tourism.item(a.who, a.body->id, req.param("id"));
   if (!item) return d.view.error_page(req, item.error().http_status);
-  const auto f = form_of(*form);
+  const auto& f = posted->second;
   auto saved = d.tourism.save(a.who, a.body->id, item->id, f, version_of(*form));
   if (!saved) return edit_page(d, req, a, &*item, f, &saved.error());
   return web::see_other(staff_base(*a.body) + "/" + item->id + "?fatto=salvato");
@@ -620,12 +702,16 @@ http::Response review_page(WebDeps& d, http::Request& req, const StaffCall& a, c
     if (!b) continue;
     Data x = item_data(d, lang, i, b->name, b->slug);
     x.set("action", std::string(kReviewPath) + "/" + b->slug + "/" + i.id);
+    if (!i.image_file_id.empty())
+      x.set("image_src",
+            std::string(kReviewPath) + "/" + b->slug + "/" + i.id + "/immagine/" + i.image_file_id);
     x.set("version", std::to_string(i.version));
     x.set("description_it", paragraphs(i.description_it));
     if (!i.description_en.empty()) {
       x.set("description_en", paragraphs(i.description_en));
       x.set("has_en", true);
     }
+    if (auto h = d.tourism.history(a.who, i.tenant_id, i.id)) x.set("history", history_data(d, lang, *h));
     if (error && error_item == i.id) {
       x.set("error", d.view.i18n().message(lang, *error));
       x.set("reason", typed_reason);
@@ -683,6 +769,7 @@ void register_pages(http::Router& router, WebDeps& d) {
   router.get("/{slug}/turismo/widget", [&d](http::Request& r) { return widget(d, r); });
   router.get("/{slug}/turismo/widget.html", [&d](http::Request& r) { return snippet(d, r); });
   router.get("/{slug}/turismo/{id}", [&d](http::Request& r) { return public_item(d, r); });
+  router.get("/{slug}/turismo/{id}/immagine/{file}", [&d](http::Request& r) { return public_image(d, r); });
 
   router.get("/backoffice/{slug}/turismo", staff_route(d, Permission::backoffice, staff_list_get));
   router.get("/backoffice/{slug}/turismo/nuovo", staff_route(d, Permission::backoffice, new_get));
@@ -690,10 +777,22 @@ void register_pages(http::Router& router, WebDeps& d) {
   router.get("/backoffice/{slug}/turismo/{id}", staff_route(d, Permission::backoffice, item_get));
   router.post("/backoffice/{slug}/turismo/{id}", staff_route(d, Permission::backoffice, item_post));
   router.post("/backoffice/{slug}/turismo/{id}/invia", staff_route(d, Permission::backoffice, submit_post));
+  router.get("/backoffice/{slug}/turismo/{id}/immagine/{file}",
+             staff_route(
+                 d, Permission::backoffice, +[](WebDeps& dd, http::Request& r, const StaffCall& a) {
+                   return staff_image(dd, r, a.who, *a.body);
+                 }));
+  router.get(std::string(kReviewPath) + "/{slug}/{id}/immagine/{file}",
+             hub_staff_route(
+                 d, Permission::review_tourism, +[](WebDeps& dd, http::Request& r, const StaffCall& a) {
+                   auto body = dd.tenants.by_slug(r.param("slug"));
+                   if (!body) return dd.view.error_page(r, 404);
+                   return staff_image(dd, r, a.who, *body);
+                 }));
   router.post("/backoffice/{slug}/turismo-widget", staff_route(d, Permission::manage_staff, origins_post));
-  router.get(kReviewPath, hub_staff_route(d, Permission::manage_hub, review_get));
+  router.get(kReviewPath, hub_staff_route(d, Permission::review_tourism, review_get));
   router.post(std::string(kReviewPath) + "/{slug}/{id}",
-              hub_staff_route(d, Permission::manage_hub, review_post));
+              hub_staff_route(d, Permission::review_tourism, review_post));
 }
 
 }  // namespace sp::tourism

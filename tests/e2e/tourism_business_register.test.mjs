@@ -52,7 +52,7 @@ test("a body's tourist event appears in its feed and widget after the hub's revi
     let feed = await (await op.request.get(`${server.baseUrl}/asti/turismo/feed.json`)).json();
     assert.ok(!feed.items.some((i) => i.title === 'Douja d’Or'));
 
-    const editor = await staffSignIn(hubCtx, 'admin@pes.example', 'Polo-demo-2026!');
+    const editor = await staffSignIn(hubCtx, 'redazione@pes.example', 'Polo-redazione-2026!');
     await editor.goto(`${server.baseUrl}/backoffice/revisione-turismo`);
     await axe(editor, 'review queue');
     const card = editor.locator('article:has-text("Douja d’Or")');

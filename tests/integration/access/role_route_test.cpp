@@ -45,6 +45,7 @@ const std::vector<Actor>& actors() {
       {"novara_admin", "admin@novara.example", "Novara-admin-2026!"},
       {"hub_admin", "admin@pes.example", "Polo-demo-2026!"},
       {"helpdesk", "helpdesk@pes.example", "Polo-helpdesk-2026!"},
+      {"tourism_editor", "redazione@pes.example", "Polo-redazione-2026!"},
   };
   return all;
 }
@@ -58,7 +59,7 @@ struct Rule {
 };
 
 const std::set<std::string> kAllStaff = {"asti_operator", "asti_manager", "asti_admin", "asti_counter",
-                                         "novara_admin",  "hub_admin",    "helpdesk"};
+                                         "novara_admin",  "hub_admin",    "helpdesk",   "tourism_editor"};
 
 const std::set<std::string> kAstiDesk = {"asti_operator", "asti_manager", "asti_admin"};
 // Office managers and administrators (manage_payments, annul_protocol ...): not the operators.
@@ -74,11 +75,11 @@ const std::vector<Rule>& rules() {
       {"POST",
        "/esci",
        {"citizen", "asti_operator", "asti_manager", "asti_admin", "asti_counter", "novara_admin", "hub_admin",
-        "helpdesk"}},
+        "helpdesk", "tourism_editor"}},
       {"POST",
        "/esci/ovunque",
        {"citizen", "asti_operator", "asti_manager", "asti_admin", "asti_counter", "novara_admin", "hub_admin",
-        "helpdesk"}},
+        "helpdesk", "tourism_editor"}},
       {"GET", "/backoffice/", kAllStaff},
       {"GET", "/backoffice/{slug}/personale", {"asti_admin"}},
       {"POST", "/backoffice/{slug}/personale", {"asti_admin"}},
@@ -287,14 +288,29 @@ const std::vector<Rule>& rules() {
       {"POST", "/backoffice/{slug}/turismo/{id}", kAstiDesk,
        "kind=poi&name=Duomo&description_it=La+cattedrale&category=culture&version=1"},
       {"POST", "/backoffice/{slug}/turismo/{id}/invia", kAstiDesk, "version=1"},
+      // {file}: not the item's picture (it has none): 404 for those allowed (integration_tourism shows
+      // real ones), 403 for the others.
+      {"GET", "/backoffice/{slug}/turismo/{id}/immagine/{file}", {}},
+      {"GET", "/backoffice/revisione-turismo/{slug}/{id}/immagine/{file}", {}},
       {"POST",
        "/backoffice/{slug}/turismo-widget",
        {"asti_admin"},
        "widget_origins=https://www.comune.asti.it"},
-      {"GET", "/backoffice/revisione-turismo", {"hub_admin"}},
+      {"GET", "/backoffice/revisione-turismo", {"tourism_editor"}},
+      // The help desk's settings (targets, office hours, holidays): the hub's administrators.
+      {"GET", "/hub/assistenza/impostazioni", {"hub_admin"}},
+      {"POST", "/hub/assistenza/impostazioni", {"hub_admin"}, "action=hours&open=09%3A00&close=18%3A00"},
+      // {id}: not an answer (a ticket's id): 404 for the agents (integration_helpdesk edits real ones).
+      {"GET", "/hub/assistenza/risposte/{id}", {}},
+      {"POST", "/hub/assistenza/risposte/{id}", {}, "action=withdraw&version=1"},
+      // The business register at the counter: counter operators; a case only while serving its applicant
+      // (none here: 404; tests/integration/tourism/business_register_test.cpp serves one).
+      {"GET", "/sportello-assistito/registro-imprese", {"asti_counter"}},
+      {"GET", "/sportello-assistito/registro-imprese/{slug}/{id}", {}},
+      {"POST", "/sportello-assistito/registro-imprese/{slug}/{id}", {}, "tax_code=01234560017"},
       {"POST",
        "/backoffice/revisione-turismo/{slug}/{id}",
-       {"hub_admin"},
+       {"tourism_editor"},
        "decision=return&reason=x&version=1"},
       // A case's business-register check: the body's desk staff (the look-up goes to the demo's simulator).
       {"GET", "/backoffice/{slug}/pratiche/{id}/registro-imprese", kAstiDesk},
@@ -458,7 +474,8 @@ const std::set<std::string> kPublic = {
     // Tourist information: published items only, on the portal, in the feeds and in the widget.
     "GET /turismo", "GET /turismo/feed.json", "GET /turismo/feed.atom", "GET /{slug}/turismo",
     "GET /{slug}/turismo/feed.json", "GET /{slug}/turismo/feed.atom", "GET /{slug}/turismo/widget",
-    "GET /{slug}/turismo/widget.html", "GET /{slug}/turismo/{id}"};
+    "GET /{slug}/turismo/widget.html", "GET /{slug}/turismo/{id}",
+    "GET /{slug}/turismo/{id}/immagine/{file}"};
 
 class RoleRouteTest : public ::testing::TestWithParam<sp::db::Dialect> {
  protected:

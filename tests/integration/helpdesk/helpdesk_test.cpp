@@ -169,6 +169,65 @@ class HelpdeskTest : public AppTest {
         [&](db::Conn& tx) { tx.exec("DELETE FROM helpdesk_events WHERE ticket_id = $1", {t->id}); }));
   }
 
+  // The hub's settings change the SLA as docs/helpdesk.md says: a ticket's running stretch is counted with
+  // the calendar and targets in force, the time stored at a pause stays; only the hub's administrators.
+  void settings_with_a_test_clock() {
+    time::TestClock clock(at("2027-01-11T08:00:00Z"));  // Monday 11 January 2027, 09:00 in Rome
+    Directory dir;
+    dir.agents = [] { return std::vector<StaffContact>{}; };
+    files::FileService files(app_->database(), clock);
+    audit::AuditService audit(app_->database(), clock);
+    HelpdeskService svc(app_->database(), clock, sp::testing::locales(), files, audit, dir, Options{});
+    const auto marco = staff("asti-op-1", "Marco Bosio", asti_, Role::operator_);
+    const auto agent = staff("agent-1", "Davide Conti", 0, Role::helpdesk);
+    const auto admin = staff("hub-admin-1", "Amministratore", 0, Role::hub_admin);
+    auto running = svc.open(&marco, asti_, {"services", "normal", "Stampa", "Non stampa.", ""});
+    auto paused = svc.open(&marco, asti_, {"services", "normal", "Firma", "Non firma.", ""});
+    ASSERT_TRUE(running.ok() && paused.ok());
+    clock.set(at("2027-01-11T10:00:00Z"));  // 11:00: two business hours, then waiting for the body
+    ASSERT_TRUE(svc.agent_change(&agent, paused->id, {"reply", "Quale file?", true, ""}).ok());
+    clock.set(at("2027-01-13T09:00:00Z"));  // Wednesday 10:00: 9 + 9 + 1 hours for the running one
+    const auto left = [&](const std::string& id) { return svc.view(&agent, 0, id)->sla.resolution.left_s; };
+    EXPECT_EQ(left(running->id), 2700 * 60 - 19 * 3600);
+    // Tuesday becomes a closing day of the centre: the running stretch loses it, the paused time stays.
+    EXPECT_EQ(svc.add_holiday(&agent, "2027-01-12", "Chiusura").error().http_status, 403);
+    EXPECT_EQ(svc.add_holiday(&marco, "2027-01-12", "Chiusura").error().http_status, 403);
+    EXPECT_EQ(svc.add_holiday(&admin, "12/01/2027", "Chiusura").error().code, "helpdesk.holiday_day");
+    EXPECT_EQ(svc.add_holiday(&admin, "2027-01-12", " ").error().field, "name");
+    ASSERT_TRUE(svc.add_holiday(&admin, "2027-01-12", "Chiusura straordinaria").ok());
+    EXPECT_EQ(left(running->id), 2700 * 60 - 10 * 3600);
+    EXPECT_EQ(left(paused->id), 2700 * 60 - 2 * 3600);
+    // A shorter target applies at once, with the time spent.
+    auto s = svc.settings(&agent);
+    ASSERT_TRUE(s.ok()) << "agents may read the settings";
+    const auto original = s->targets;
+    auto targets = original;
+    for (auto& t : targets)
+      if (t.category == "services" && t.priority == Priority::normal) t.targets.resolution_min = 1200;
+    EXPECT_EQ(svc.set_targets(&agent, targets).error().http_status, 403);
+    ASSERT_TRUE(svc.set_targets(&admin, targets).ok());
+    EXPECT_EQ(left(running->id), 10 * 3600);
+    auto bad = targets;
+    for (auto& t : bad)
+      if (t.category == "access" && t.priority == Priority::high) t.targets.resolution_min = 10;
+    EXPECT_EQ(svc.set_targets(&admin, bad).error().field, "res_access_high");
+    // Office hours 09:00–13:00: Monday counts 4 hours, Wednesday 1.
+    EXPECT_EQ(svc.set_office_hours(&admin, "18:00", "09:00").error().field, "close");
+    EXPECT_EQ(svc.set_office_hours(&admin, "9", "13:00").error().field, "open");
+    ASSERT_TRUE(svc.set_office_hours(&admin, "09:00", "13:00").ok());
+    EXPECT_EQ(left(running->id), 20 * 3600 - 5 * 3600);
+    // Back as they were (the pages below run on the same database); each change is on the hub's chain.
+    ASSERT_TRUE(svc.set_office_hours(&admin, "09:00", "18:00").ok());
+    ASSERT_TRUE(svc.set_targets(&admin, original).ok());
+    ASSERT_TRUE(svc.remove_holiday(&admin, "2027-01-12").ok());
+    EXPECT_EQ(svc.remove_holiday(&admin, "2027-01-12").error().http_status, 404);
+    EXPECT_EQ(left(running->id), 2700 * 60 - 19 * 3600);
+    audit::Query q;
+    q.action = "helpdesk.targets";
+    EXPECT_EQ(audit.entries(0, q).entries.size(), 2u);
+    EXPECT_TRUE(audit.verify(0).intact);
+  }
+
   void pages_walls_and_api() {
     const auto op = operator_session();
     const auto agent = staff_session("helpdesk@pes.example", "Polo-helpdesk-2026!");
@@ -277,11 +336,71 @@ class HelpdeskTest : public AppTest {
     EXPECT_EQ(get("/backoffice/asti/pratiche", agent).status, 403);
     auto api_as_agent = request("GET", "/api/v1/backoffice/asti/protocollo/registrazioni", agent);
     EXPECT_EQ(send(api_as_agent).status, 401) << "a session is no API key";
+
+    // The knowledge base: the agent edits the answer (a new version), then withdraws it; the staff's
+    // search then no longer finds it, the agent's page keeps every version.
+    std::string answer_id;
+    app_->database().read([&](db::Conn& c) {
+      answer_id =
+          c.query_one("SELECT id FROM helpdesk_answers WHERE title = $1", {"Il modulo non si apre"})->text(0);
+    });
+    const std::string answer_page = "/hub/assistenza/risposte/" + answer_id;
+    EXPECT_EQ(get(answer_page, op).status, 403);
+    EXPECT_EQ(post_form(answer_page, op, "action=withdraw&version=1").status, 403);
+    auto no_title =
+        post_form(answer_page, agent, "action=edit&version=1&category=services&title=&text=Nuovo+testo");
+    EXPECT_EQ(no_title.status, 400);
+    EXPECT_NE(no_title.body.find("Nuovo testo"), npos) << "what was typed is kept";
+    ASSERT_EQ(post_form(answer_page, agent,
+                        "action=edit&version=1&category=services&title=Il+modulo+non+si+apre&"
+                        "text=Aggiornare+il+browser+alla+versione+corrente.")
+                  .status,
+              303);
+    EXPECT_NE(get("/backoffice/asti/assistenza?q=aggiornare+browser", op).body.find("versione corrente"),
+              npos);
+    EXPECT_EQ(post_form(answer_page, agent, "action=withdraw&version=1").status, 409) << "a stale version";
+    ASSERT_EQ(post_form(answer_page, agent, "action=withdraw&version=2").status, 303);
+    EXPECT_EQ(get("/backoffice/asti/assistenza?q=aggiornare+browser", op).body.find("versione corrente"),
+              npos);
+    EXPECT_EQ(get("/hub/assistenza/risposte?q=aggiornare+browser", agent).body.find("versione corrente"),
+              npos);
+    auto history = get(answer_page, agent);
+    ASSERT_EQ(history.status, 200);
+    EXPECT_NE(history.body.find("Svuotare la cache del browser."), npos) << "the first version";
+    EXPECT_NE(history.body.find("id=\"hd-answer-withdrawn\""), npos);
+    EXPECT_EQ(history.body.find("id=\"hd-answer-edit\""), npos) << "a withdrawn answer is not edited";
+    EXPECT_EQ(post_form(answer_page, agent, "action=edit&version=3&category=services&title=T&text=x").status,
+              409);
+    EXPECT_ANY_THROW(app_->database().write([&](db::Conn& tx) {
+      tx.exec("DELETE FROM helpdesk_answer_versions WHERE answer_id = $1", {answer_id});
+    }));
+
+    // The settings page: the hub's administrators only; a refused change keeps what was typed.
+    const auto hub_admin = staff_session("admin@pes.example", "Polo-demo-2026!");
+    EXPECT_EQ(get("/hub/assistenza/impostazioni", agent).status, 403);
+    EXPECT_EQ(get("/hub/assistenza/impostazioni", op).status, 403);
+    auto settings = get("/hub/assistenza/impostazioni", hub_admin);
+    ASSERT_EQ(settings.status, 200);
+    EXPECT_NE(settings.body.find("name=\"res_access_urgent\" value=\"480\""), npos);
+    auto hours =
+        post_form("/hub/assistenza/impostazioni", hub_admin, "action=hours&open=08%3A30&close=07%3A00");
+    EXPECT_EQ(hours.status, 400);
+    EXPECT_NE(hours.body.find("data-code=\"helpdesk.hours\""), npos);
+    EXPECT_NE(hours.body.find("value=\"08:30\""), npos);
+    ASSERT_EQ(post_form("/hub/assistenza/impostazioni", hub_admin,
+                        "action=add_holiday&day=2026-05-05&name=San+Secondo")
+                  .status,
+              303);
+    EXPECT_NE(get("/hub/assistenza/impostazioni", hub_admin, "en").body.find("San Secondo"), npos);
+    ASSERT_EQ(
+        post_form("/hub/assistenza/impostazioni", hub_admin, "action=remove_holiday&day=2026-05-05").status,
+        303);
   }
 };
 
 TEST_P(HelpdeskTest, HelpdeskSlaPagesTenantWallsAndNoCases) {
   sla_with_a_test_clock();
+  settings_with_a_test_clock();
   pages_walls_and_api();
 }
 

@@ -181,6 +181,62 @@ TEST_P(BusinessRegisterTest, AnOperatorConfirmsTheLegalRepresentativeAndTheCheck
   EXPECT_EQ(audit.entries(asti_, q).entries.size(), 4u);
   EXPECT_TRUE(audit.verify(asti_).intact);
 
+  // The assisted counter: the operator serving Anna checks the register for her case (at any body), the
+  // check is recorded on it, audited on the counter channel on her behalf; not on anyone else's case.
+  const auto counter = staff("sportello@asti.example", "Asti-sportello-2026!");
+  const std::string at_counter = "/sportello-assistito/registro-imprese/asti/" + case_id_;
+  EXPECT_EQ(call("POST", page, counter, "tax_code=01234560017").status, 403) << "not the back office";
+  EXPECT_NE(
+      call("GET", "/sportello-assistito/registro-imprese", counter).body.find("id=\"bizreg-no-session\""),
+      std::string::npos);
+  EXPECT_EQ(call("POST", at_counter, counter, "tax_code=01234560017").status, 404) << "no citizen served";
+  EXPECT_EQ(count("case_id = $1"), 4);
+  ASSERT_EQ(
+      call("POST", "/sportello-assistito/avvia", counter,
+           "family_name=Ferraro&given_name=Anna&sex=F&birth_date=30%2F11%2F1978&fiscal_code=FRRNNA78S70A479X&"
+           "document_type=cie&document_number=CA+11111+BB&document_expiry=2031-01-31")
+          .status,
+      303);
+  auto list = call("GET", "/sportello-assistito/registro-imprese", counter);
+  EXPECT_NE(list.body.find(at_counter), std::string::npos);
+  auto prefilled = call("GET", at_counter, counter);
+  ASSERT_EQ(prefilled.status, 200);
+  EXPECT_NE(prefilled.body.find("value=\"01234560017\""), std::string::npos);
+  ASSERT_EQ(call("POST", at_counter, counter, "tax_code=01234560017&representative=FRRNNA78S70A479X").status,
+            303);
+  EXPECT_NE(call("GET", at_counter + "?fatto=1", counter).body.find("Cantina Ferraro S.r.l."),
+            std::string::npos);
+  EXPECT_EQ(count("case_id = $1 AND outcome = 'found' AND is_representative = 1"), 2);
+  auto audited = audit.entries(asti_, q).entries;
+  ASSERT_EQ(audited.size(), 5u);
+  EXPECT_EQ(audited.front().entry.channel, sp::audit::Channel::counter);
+  EXPECT_EQ(audited.front().entry.on_behalf_of, "FRRNNA78S70A479X");
+  std::int64_t notes =
+      0;  // the case's internal notes of the register's answers: the office's and the counter's
+  app_->database().read([&](sp::db::Conn& c) {
+    notes = c.query_one(
+                 "SELECT COUNT(*) FROM case_notes WHERE case_id = $1 AND body LIKE 'Verifica nel Registro%'",
+                 {case_id_})
+                ->i64(0);
+  });
+  EXPECT_EQ(notes, 4);  // found, found (not a representative), not found, and the counter's
+  // Someone else's case, here or at another body: not found, and nothing asked of the register.
+  std::string other_case;
+  app_->database().read([&](sp::db::Conn& c) {
+    other_case =
+        c.query_one("SELECT id FROM cases WHERE applicant_cf <> 'FRRNNA78S70A479X' LIMIT 1")->text(0);
+  });
+  const auto lookups = register_->simulator().lookups().size();
+  for (const char* slug : {"asti", "novara"})
+    EXPECT_EQ(call("POST", std::string("/sportello-assistito/registro-imprese/") + slug + "/" + other_case,
+                   counter, "tax_code=01234560017")
+                  .status,
+              404);
+  EXPECT_EQ(call("GET", "/sportello-assistito/registro-imprese/novara/" + case_id_, counter).status, 404);
+  EXPECT_EQ(register_->simulator().lookups().size(), lookups);
+  EXPECT_EQ(call("GET", "/sportello-assistito/registro-imprese", op).status, 403) << "counter operators only";
+  EXPECT_TRUE(audit.verify(asti_).intact);
+
   // The delegation checks: a business delegation is confirmed at once when the register shows the
   // declarant as the active business's legal representative.
   auto person = [](const std::string& cf) {

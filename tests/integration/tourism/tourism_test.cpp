@@ -11,6 +11,7 @@
 #include <pugixml.hpp>
 #include <regex>
 
+#include "../../unit/files/samples.hpp"
 #include "app/app.hpp"
 #include "audit/service.hpp"
 #include "identity/session_service.hpp"
@@ -81,6 +82,36 @@ class TourismTest : public ::testing::TestWithParam<sp::db::Dialect> {
     }
     return sp::http::dispatch(app_->router(), hooks_, options_, req);
   }
+  // The editing form with a picture (multipart), as the browser sends it.
+  sp::http::Response call_multipart(const std::string& path, const Who& who,
+                                    std::vector<std::pair<std::string, std::string>> fields,
+                                    const std::string& file_name, const std::string& bytes) {
+    const std::string boundary = "----sportelloTourismBoundary";
+    std::string body;
+    fields.insert(fields.begin(), {"_csrf", who.csrf});
+    for (const auto& [k, v] : fields)
+      body += "--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + k + "\"\r\n\r\n" + v + "\r\n";
+    body += "--" + boundary + "\r\nContent-Disposition: form-data; name=\"image\"; filename=\"" + file_name +
+            "\"\r\nContent-Type: image/png\r\n\r\n" + bytes + "\r\n--" + boundary + "--\r\n";
+    sp::http::Request req;
+    req.method = "POST";
+    EXPECT_TRUE(sp::http::parse_target(req, path).ok());
+    req.remote_addr = "127.0.0.1";
+    req.headers.emplace_back("host", "localhost");
+    req.headers.emplace_back("cookie", "sp_session=" + who.token);
+    req.headers.emplace_back("content-type", "multipart/form-data; boundary=" + boundary);
+    req.body = body;
+    return sp::http::dispatch(app_->router(), hooks_, options_, req);
+  }
+  std::string image_of(const std::string& id) {
+    std::string v;
+    app_->database().read([&](sp::db::Conn& c) {
+      auto r = c.query_one("SELECT image_file_id FROM tourism_items WHERE id = $1", {id});
+      if (r && !r->is_null(0)) v = r->text(0);
+    });
+    return v;
+  }
+
   static std::string header(const sp::http::Response& r, const std::string& name) {
     for (const auto& [k, v] : r.headers)
       if (k == name) return v;
@@ -159,7 +190,8 @@ TEST_P(TourismTest, ReviewedEventsReachTheFeedsAndTheWidgetOnlyWhenPublished) {
   const auto operator_ = staff("operatore@asti.example", "Asti-operatore-2026!");
   const auto asti_admin = staff("admin@asti.example", "Asti-admin-2026!");
   const auto novara = staff("admin@novara.example", "Novara-admin-2026!");
-  const auto editor = staff("admin@pes.example", "Polo-demo-2026!");
+  const auto editor = staff("redazione@pes.example", "Polo-redazione-2026!");
+  const auto hub_admin = staff("admin@pes.example", "Polo-demo-2026!");
 
   // A refused form keeps what was typed and says what is wrong, in the user's language.
   auto bad = call("POST", "/backoffice/asti/turismo/nuovo", operator_,
@@ -194,6 +226,48 @@ TEST_P(TourismTest, ReviewedEventsReachTheFeedsAndTheWidgetOnlyWhenPublished) {
   auto none = seen(id);
   EXPECT_FALSE(none.json || none.atom || none.page || none.widget || none.snippet || none.hub);
 
+  // A picture: only JPEG, PNG or WebP (an SVG with a script is refused), and never without its
+  // alternative text; the browser's file name is kept nowhere.
+  const std::string png = sp::files::testing::png();
+  const std::vector<std::pair<std::string, std::string>> event_fields = {
+      {"kind", "event"},
+      {"name", "Palio di Asti"},
+      {"description_it", "La corsa dei cavalli in piazza Alfieri."},
+      {"description_en", "The horse race in Piazza Alfieri."},
+      {"category", "festival"},
+      {"address", "Piazza Alfieri, Asti"},
+      {"latitude", "44,9007"},
+      {"longitude", "8.2064"},
+      {"starts_on", "2099-09-04"},
+      {"ends_on", "2099-09-06"},
+      {"version", "1"}};
+  auto no_alt = call_multipart("/backoffice/asti/turismo/" + id, operator_, event_fields, "palio.png", png);
+  EXPECT_EQ(no_alt.status, 400);
+  EXPECT_NE(no_alt.body.find("testo alternativo"), std::string::npos);
+  EXPECT_NE(no_alt.body.find("La corsa dei cavalli"), std::string::npos) << "what was typed is kept";
+  auto with_alt = event_fields;
+  with_alt.emplace_back("image_alt", "I cavalli in piazza Alfieri");
+  auto svg = call_multipart("/backoffice/asti/turismo/" + id, operator_, with_alt, "palio.png",
+                            "<svg xmlns=\"http://www.w3.org/2000/svg\"><script>alert(1)</script></svg>");
+  EXPECT_EQ(svg.status, 415);
+  ASSERT_EQ(
+      call_multipart("/backoffice/asti/turismo/" + id, operator_, with_alt, "<b>palio</b>.png", png).status,
+      303);
+  const std::string file = image_of(id);
+  ASSERT_FALSE(file.empty());
+  const std::string picture = "/immagine/" + file;
+  auto staff_view = call("GET", "/backoffice/asti/turismo/" + id, operator_);
+  EXPECT_NE(staff_view.body.find("/backoffice/asti/turismo/" + id + picture), std::string::npos);
+  EXPECT_EQ(staff_view.body.find("<b>palio</b>"), std::string::npos);
+  EXPECT_EQ(staff_view.body.find("&lt;b&gt;palio"), std::string::npos);
+  auto staff_image = call("GET", "/backoffice/asti/turismo/" + id + picture, operator_);
+  EXPECT_EQ(staff_image.status, 200);
+  EXPECT_EQ(staff_image.content_type, "image/png");
+  EXPECT_EQ(staff_image.body, png);
+  EXPECT_EQ(call("GET", "/backoffice/asti/turismo/" + id + picture, novara).status, 403);
+  EXPECT_EQ(call("GET", "/backoffice/novara/turismo/" + id + picture, novara).status, 404);
+  EXPECT_EQ(call("GET", "/asti/turismo/" + id + picture).status, 404) << "not published yet";
+
   // Another body's staff: not through Asti's URLs (refused), not under their own (not found).
   EXPECT_EQ(call("GET", "/backoffice/asti/turismo/" + id, novara).status, 403);
   EXPECT_EQ(call("POST", "/backoffice/asti/turismo/" + id, novara,
@@ -208,10 +282,13 @@ TEST_P(TourismTest, ReviewedEventsReachTheFeedsAndTheWidgetOnlyWhenPublished) {
   EXPECT_EQ(call("GET", "/backoffice/novara/turismo/" + id, novara).status, 404);
   EXPECT_EQ(call("POST", "/backoffice/novara/turismo/" + id + "/invia", novara, {{"version", "1"}}).status,
             404);
-  // ... nor does an operator review (the hub's editors do).
+  // ... nor does an operator review, nor the hub's administrator: the hub's editors do (a role of their own).
   EXPECT_EQ(call("GET", "/backoffice/revisione-turismo", operator_).status, 403);
+  EXPECT_EQ(call("GET", "/backoffice/revisione-turismo", hub_admin).status, 403);
 
-  ASSERT_EQ(call("POST", "/backoffice/asti/turismo/" + id + "/invia", operator_, {{"version", "1"}}).status,
+  ASSERT_EQ(call("POST", "/backoffice/asti/turismo/" + id + "/invia", operator_,
+                 {{"version", std::to_string(version(id))}})
+                .status,
             303);
   auto submitted = seen(id);
   EXPECT_FALSE(submitted.json || submitted.atom || submitted.page || submitted.widget);
@@ -230,6 +307,10 @@ TEST_P(TourismTest, ReviewedEventsReachTheFeedsAndTheWidgetOnlyWhenPublished) {
   auto queue = call("GET", "/backoffice/revisione-turismo", editor);
   EXPECT_EQ(queue.status, 200);
   EXPECT_NE(queue.body.find("Palio di Asti"), std::string::npos);
+  // The editor sees the picture and its text before publishing it.
+  EXPECT_NE(queue.body.find("I cavalli in piazza Alfieri"), std::string::npos);
+  EXPECT_EQ(call("GET", "/backoffice/revisione-turismo/asti/" + id + picture, editor).status, 200);
+  EXPECT_EQ(call("GET", "/backoffice/revisione-turismo/asti/" + id + picture, operator_).status, 403);
   const std::string review = "/backoffice/revisione-turismo/asti/" + id;
   auto no_reason =
       call("POST", review, editor, {{"decision", "return"}, {"version", std::to_string(version(id))}});
@@ -252,6 +333,18 @@ TEST_P(TourismTest, ReviewedEventsReachTheFeedsAndTheWidgetOnlyWhenPublished) {
                  {{"version", std::to_string(version(id))}})
                 .status,
             303);
+  // The second review shows the editor the first one (the history, with the reason given).
+  EXPECT_NE(call("GET", "/backoffice/revisione-turismo", editor).body.find("Manca l&apos;orario"),
+            std::string::npos);
+  // A body's own staff cannot publish their item, on their URL or the editors'.
+  EXPECT_EQ(
+      call("POST", review, asti_admin, {{"decision", "publish"}, {"version", std::to_string(version(id))}})
+          .status,
+      403);
+  EXPECT_EQ(
+      call("POST", review, hub_admin, {{"decision", "publish"}, {"version", std::to_string(version(id))}})
+          .status,
+      403);
   ASSERT_EQ(call("POST", review, editor, {{"decision", "publish"}, {"version", std::to_string(version(id))}})
                 .status,
             303);
@@ -273,6 +366,21 @@ TEST_P(TourismTest, ReviewedEventsReachTheFeedsAndTheWidgetOnlyWhenPublished) {
   EXPECT_EQ(ext.at("ends_on").as_string(), "2099-09-06");
   EXPECT_DOUBLE_EQ(ext.at("latitude").as_double(), 44.9007);
   EXPECT_EQ(ext.at("description_en").as_string(), "The horse race in Piazza Alfieri.");
+  // The picture: in the feeds (absolute), on the portal's page and in the widget, with its text.
+  EXPECT_EQ(item.at("image").as_string(), "https://sportello.example/asti/turismo/" + id + picture);
+  EXPECT_EQ(ext.at("image_alt").as_string(), "I cavalli in piazza Alfieri");
+  EXPECT_NE(call("GET", "/asti/turismo/feed.atom").body.find("rel=\"enclosure\""), std::string::npos);
+  EXPECT_NE(call("GET", "/asti/turismo/" + id).body.find("alt=\"I cavalli in piazza Alfieri\""),
+            std::string::npos);
+  EXPECT_NE(
+      call("GET", "/asti/turismo/widget").body.find("https://sportello.example/asti/turismo/" + id + picture),
+      std::string::npos);
+  auto public_image = call("GET", "/asti/turismo/" + id + picture);
+  EXPECT_EQ(public_image.status, 200);
+  EXPECT_EQ(public_image.body, png);
+  EXPECT_EQ(header(public_image, "x-content-type-options"), "nosniff");
+  EXPECT_EQ(call("GET", "/asti/turismo/" + id + "/immagine/" + std::string(36, '0')).status, 404);
+  EXPECT_EQ(call("GET", "/novara/turismo/" + id + picture).status, 404);
   auto atom = call("GET", "/asti/turismo/feed.atom");
   EXPECT_EQ(atom.content_type, "application/atom+xml; charset=utf-8");
   expect_valid_atom(atom.body);
@@ -325,6 +433,7 @@ TEST_P(TourismTest, ReviewedEventsReachTheFeedsAndTheWidgetOnlyWhenPublished) {
                   {"description_it", "La corsa."},
                   {"category", "festival"},
                   {"starts_on", "2099-09-04"},
+                  {"image_alt", "I cavalli in piazza Alfieri"},
                   {"version", std::to_string(version(id))}})
                 .status,
             303);
@@ -336,7 +445,7 @@ TEST_P(TourismTest, ReviewedEventsReachTheFeedsAndTheWidgetOnlyWhenPublished) {
   app_->database().read([&](sp::db::Conn& c) {
     steps = c.query_one("SELECT COUNT(*) FROM tourism_item_history WHERE item_id = $1", {id})->i64(0);
   });
-  EXPECT_EQ(steps, 6);  // save, submit, return, submit, publish, save
+  EXPECT_EQ(steps, 7);  // save, save (the picture), submit, return, submit, publish, save
   EXPECT_ANY_THROW(app_->database().write(
       [&](sp::db::Conn& tx) { tx.exec("DELETE FROM tourism_item_history WHERE item_id = $1", {id}); }));
   sp::audit::AuditService audit(app_->database());

@@ -62,6 +62,11 @@ TEST(Permissions, MatrixOfRolesAgainstOwnAndOtherBody) {
       {Role::helpdesk, kHub, Permission::helpdesk, kHub, true},
       {Role::helpdesk, kHub, Permission::backoffice, kAsti, false},  // never citizens' cases
       {Role::helpdesk, kHub, Permission::personal_area, kHub, false},
+      {Role::tourism_editor, kHub, Permission::review_tourism, kHub, true},
+      {Role::hub_admin, kHub, Permission::review_tourism, kHub, false},  // a role of its own
+      {Role::body_admin, kAsti, Permission::review_tourism, kHub, false},
+      {Role::tourism_editor, kHub, Permission::backoffice, kAsti, false},
+      {Role::tourism_editor, kHub, Permission::manage_hub, kHub, false},
       {Role::counter_operator, kAsti, Permission::counter, kNovara, true},  // assisted channel crosses bodies
       {Role::counter_operator, kAsti, Permission::backoffice, kNovara, false},
       {Role::counter_operator, kAsti, Permission::backoffice, kAsti, false},
