@@ -7,6 +7,7 @@
 //   bench_anagrafe --rows N [--sqlite DIR] [--postgres URL] [--batch N]
 #include <libpq-fe.h>
 #include <sqlite3.h>
+#include <sys/resource.h>
 
 #include <chrono>
 #include <cstdio>
@@ -32,6 +33,14 @@ using namespace sp;
 
 double since(Clock::time_point t) {
   return std::chrono::duration<double>(Clock::now() - t).count();
+}
+
+// The process's CPU time (user + system, every thread): on a shared machine the steadier figure.
+double cpu_seconds() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
+         static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
 }
 
 void emit(const char* db, const char* figure, double value, const char* unit) {
@@ -193,12 +202,18 @@ int main(int argc, char** argv) {
   const auto rows = parsed_rows(file);
   auto run = [&](const char* name, const std::string& url, bool postgres) {
     std::size_t imported = 0;
+    const double cpu0 = cpu_seconds();
     const double rate = sportello_import(url, file, batch, imported);
+    const double cpu1 = cpu_seconds();
     reset_versions(url);
+    const double cpu2 = cpu_seconds();
     const double anchor = postgres ? postgres_anchor(pg_url, rows) : sqlite_anchor(url.substr(7), rows);
+    const double cpu3 = cpu_seconds();
     std::printf(
-        "%s: import %zu rows at %.0f rows/s (%.1f s); the database's bulk load %.0f rows/s; ratio %.2f\n",
-        name, imported, rate, rate > 0 ? imported / rate : 0.0, anchor, anchor > 0 ? rate / anchor : 0.0);
+        "%s: import %zu rows at %.0f rows/s (%.1f s, this process's CPU %.1f s); the database's bulk load "
+        "%.0f rows/s (CPU %.1f s); ratio %.2f\n",
+        name, imported, rate, rate > 0 ? imported / rate : 0.0, cpu1 - cpu0, anchor, cpu3 - cpu2,
+        anchor > 0 ? rate / anchor : 0.0);
     emit(name, "import", rate, "rows/s");
     emit(name, "bulk_load", anchor, "rows/s");
   };

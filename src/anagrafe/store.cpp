@@ -53,9 +53,14 @@ constexpr const char* kImportErrors =
     "ON "
     "i.id = e.import_id WHERE i.tenant_id = $1 AND e.import_id = $2 ORDER BY e.line";
 
-// Rows per INSERT statement (27 parameters each: 13,500, under SQLite's 32766 and PostgreSQL's 65535).
-// Fewer, larger statements: less binding and fewer round trips per batch.
-constexpr std::size_t kRowsPerStatement = 500;
+// Rows per INSERT statement, a power of two: on PostgreSQL 512 (27 parameters each: 13,824, under its
+// 65,535), fewer round trips per batch; on SQLite 64, because its parser and sqlite3_bind_parameter_name
+// look named parameters ($1 ...) up in a list, so preparing a statement costs the square of its
+// parameters (512 rows took seconds to prepare) while a longer statement saves nothing in-process.
+std::size_t max_rows_per_statement(const db::Conn& c) {
+  return c.dialect() == db::Dialect::postgres ? 512 : 64;
+}
+constexpr std::size_t kLargestStatement = 512;
 
 std::string insert_sql(std::size_t n) {
   std::string sql =
@@ -78,26 +83,24 @@ std::string existing_sql(std::size_t n) {
   return sql + ")";
 }
 
-// How many rows the next statement takes when `left` remain: kRowsPerStatement, else the largest power of
-// two not above `left`. Statements thus come in eleven sizes, each prepared once per connection, whatever
-// the batches' lengths (a batch ends with a person, so its length varies).
-std::size_t chunk(std::size_t left) {
-  if (left >= kRowsPerStatement) return kRowsPerStatement;
+// How many rows the next statement takes when `left` remain: the largest power of two not above `left`
+// nor `most`. Statements thus come in ten sizes, each prepared once per connection, whatever the batches'
+// lengths (a batch ends with a person, so its length varies).
+std::size_t chunk(std::size_t left, std::size_t most) {
   std::size_t n = 1;
-  while (n * 2 <= left) n *= 2;
+  while (n * 2 <= left && n * 2 <= most) n *= 2;
   return n;
 }
 
-// The statements' texts, made once: [0] for kRowsPerStatement rows, [k] for 2^(k-1) rows.
+// The statements' texts, made once: [k] for 2^k rows.
 template <std::string (*Make)(std::size_t)>
 const std::string& sql_for(std::size_t n) {
   static const std::vector<std::string> texts = [] {
-    std::vector<std::string> v{Make(kRowsPerStatement)};
-    for (std::size_t k = 1; k < kRowsPerStatement; k *= 2) v.push_back(Make(k));
+    std::vector<std::string> v;
+    for (std::size_t k = 1; k <= kLargestStatement; k *= 2) v.push_back(Make(k));
     return v;
   }();
-  if (n == kRowsPerStatement) return texts[0];
-  std::size_t i = 1;
+  std::size_t i = 0;
   for (std::size_t k = 1; k < n; k *= 2) ++i;
   return texts.at(i);
 }
@@ -200,9 +203,10 @@ std::vector<Outcome> insert_versions(db::Conn& tx, std::int64_t tenant, std::int
   }
   // RETURNING names the rows inserted; when a statement inserts fewer than it was given, the others were
   // there already.
+  const std::size_t most = max_rows_per_statement(tx);
   std::vector<std::size_t> present;
   for (std::size_t at = 0, n = 0; at < todo.size(); at += n) {
-    n = chunk(todo.size() - at);
+    n = chunk(todo.size() - at, most);
     db::Params params;
     params.reserve(2 + n * (kFieldCount + 1));
     params.emplace_back(tenant);
@@ -221,7 +225,7 @@ std::vector<Outcome> insert_versions(db::Conn& tx, std::int64_t tenant, std::int
   }
   // The versions that were there already: the same values (unchanged) or not (conflict).
   for (std::size_t at = 0, n = 0; at < present.size(); at += n) {
-    n = chunk(present.size() - at);
+    n = chunk(present.size() - at, most);
     db::Params params{tenant};
     for (std::size_t k = 0; k < n; ++k) params.emplace_back(versions[present[at + k]][F::codice_fiscale]);
     std::map<Key, std::string> stored;
