@@ -17,6 +17,7 @@
 #include "anagrafe/synthetic.hpp"
 #include "app/anagrafe_cli.hpp"
 #include "core/config.hpp"
+#include "integration/anagrafe/asti_body.hpp"
 #include "support/testing.hpp"
 #include "tenants/service.hpp"
 
@@ -30,19 +31,7 @@ class AnagrafeCrashTest : public ::testing::TestWithParam<sp::db::Dialect> {};
 TEST_P(AnagrafeCrashTest, AKilledImportLeavesEachPersonOldOrNewAndARerunCompletesIt) {
   sp::testing::TestDatabase database(GetParam());
   sp::testing::TempDir dir;
-  {
-    sp::tenants::TenantService tenants(database.db());
-    auto hub = tenants.create_hub({0, "pes", "Polo di prova", "00743110157", "", "", ""});
-    ASSERT_TRUE(hub.ok());
-    sp::tenants::Body b;
-    b.hub_id = *hub;
-    b.slug = "asti";
-    b.name = "Comune di Asti";
-    b.istat_code = "005005";
-    b.belfiore_code = "A479";
-    b.fiscal_code = "00743110157";
-    ASSERT_TRUE(tenants.create_body(b).ok());
-  }
+  ASSERT_NO_FATAL_FAILURE(sp::testing::add_asti(database.db()));
   // Each person's lines, grouped, in the generator's order of people.
   std::vector<std::string> order;
   std::map<std::string, std::vector<boost::json::object>> lines;
