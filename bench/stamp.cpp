@@ -16,6 +16,7 @@
 
 #include "audit/service.hpp"
 #include "cases/pdf.hpp"
+#include "core/config.hpp"
 #include "core/i18n.hpp"
 #include "core/keys/key_ring.hpp"
 #include "db/database.hpp"
@@ -54,7 +55,7 @@ class StampFixture {
     dir_ = fs::temp_directory_path() / ("sportello-bench-stamp-" + std::to_string(std::random_device{}()));
     fs::create_directories(dir_);
     db_ = sp::db::open("sqlite:" + (dir_ / "stamp.db").string());
-    sp::db::migrate(*db_, std::string(SPORTELLO_SHARE_DIR) + "/migrations");
+    sp::db::migrate(*db_, sp::built_in_share_dir() + "/migrations");
     tenants_ = std::make_unique<sp::tenants::TenantService>(*db_);
     auto hub = tenants_->create_hub({0, "bench", "Polo", "00743110157", "", "", ""});
     sp::tenants::Body b;
@@ -66,7 +67,7 @@ class StampFixture {
     const auto keys_dir = (dir_ / "keys").string();
     (void)sp::keys::rotate(keys_dir, "asti", sp::keys::Purpose::stamp_signing,
                            sp::time::system_clock().now() - std::chrono::hours(1));
-    i18n_.load(std::string(SPORTELLO_SHARE_DIR) + "/web/locales");
+    i18n_.load(sp::built_in_share_dir() + "/web/locales");
     audit_ = std::make_unique<sp::audit::AuditService>(*db_, sp::time::system_clock());
     stamps_ =
         std::make_unique<sp::stamp::StampService>(*db_, *audit_, sp::time::system_clock(), i18n_, *tenants_,

@@ -23,6 +23,7 @@
 #include "anagrafe/service.hpp"
 #include "anagrafe/synthetic.hpp"
 #include "audit/service.hpp"
+#include "core/config.hpp"
 #include "db/database.hpp"
 #include "tenants/service.hpp"
 
@@ -139,7 +140,7 @@ double postgres_anchor(const std::string& url, const std::vector<anagrafe::Perso
 double sportello_import(const std::string& url, const std::string& file, std::size_t batch,
                         std::size_t& rows) {
   auto db = db::open(url);
-  db::migrate(*db, std::string(SPORTELLO_SHARE_DIR) + "/migrations");
+  db::migrate(*db, sp::built_in_share_dir() + "/migrations");
   tenants::TenantService tenants(*db);
   auto hub = tenants.create_hub({0, "bench", "Polo", "00743110157", "", "", ""});
   tenants::Body b;
