@@ -36,7 +36,7 @@ check-normal: build
 
 bench: build
 	bench/run $(BUILD)
-	$(BUILD)/bench/sportello_bench --benchmark_filter=CasesQueue
+	$(BUILD)/bench/sportello_bench --benchmark_filter='CasesQueue|StampCost'
 
 $(ASAN)/build.ninja:
 	cmake -S . -B $(ASAN) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG=-g1 -DSPORTELLO_SANITIZE=ON -DSPORTELLO_BENCH=OFF

@@ -10,6 +10,7 @@
 #include <random>
 
 #include "app/app.hpp"
+#include "core/config.hpp"
 #include "http/server.hpp"
 
 namespace {
@@ -24,7 +25,7 @@ class QueueFixture {
     sp::Config config = sp::load_config("").value();
     config.database = "sqlite:" + (dir_ / "demo.db").string();
     config.demo = true;
-    config.share_dir = SPORTELLO_SHARE_DIR;
+    config.share_dir = sp::built_in_share_dir();
     config.oidc_rp_key_file = (dir_ / "rp.pem").string();
     config.access_log = false;
     app_ = std::make_unique<sp::app::App>(config);

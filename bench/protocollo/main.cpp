@@ -9,6 +9,7 @@
 #include <string>
 
 #include "bench_protocollo.hpp"
+#include "core/config.hpp"
 
 namespace {
 
@@ -29,7 +30,7 @@ int main(int argc, char** argv) {
   const std::string command = argv[1];
   const std::string target = argv[2];
   sp::bench::RunOptions options;
-  std::string migrations = std::string(SPORTELLO_SHARE_DIR) + "/migrations";
+  std::string migrations = sp::built_in_share_dir() + "/migrations";
   for (int i = 3; i < argc; ++i) {
     const std::string flag = argv[i];
     if (i + 1 >= argc) return usage();

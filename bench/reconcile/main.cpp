@@ -20,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include "core/config.hpp"
 #include "payments/reporting_reconcile.hpp"
 #include "support/fdr_flow_generator.hpp"
 
@@ -83,7 +84,7 @@ int main(int argc, char** argv) {
       return 2;
     }
   }
-  auto schema = rep::FlowSchema::load(rep::default_schema_path(SPORTELLO_SHARE_DIR));
+  auto schema = rep::FlowSchema::load(rep::default_schema_path(sp::built_in_share_dir()));
   if (!schema) {
     std::fprintf(stderr, "bench_reconcile: %s\n", schema.error().detail.c_str());
     return 1;

@@ -1,8 +1,11 @@
 #include "anagrafe/service.hpp"
 
+#include <algorithm>
 #include <boost/json.hpp>
 #include <chrono>
+#include <future>
 #include <map>
+#include <memory>
 #include <set>
 #include <sstream>
 
@@ -138,25 +141,28 @@ Result<ImportReport> AnagrafeService::import(const ImportActor& actor, tenants::
   const auto started = std::chrono::steady_clock::now();
 
   ImportReport report;
+  // The streets the body's list already has (a comune's stradario: thousands at most), so that a batch
+  // writes only the new ones.
+  std::set<std::pair<std::string, std::string>> known_streets;
   db_.write([&](db::Conn& tx) {
     report.import_id =
         store::begin_import(tx, tenant, file_name, format, actor_id, time::format_iso_utc(clock_.now()));
+    for (auto& s : store::streets(tx, tenant))
+      known_streets.emplace(std::move(s.specie), std::move(s.denominazione));
   });
 
-  Batch batch;
-  const std::size_t batch_size = std::max<std::size_t>(1, options.batch_size);
-  auto flush = [&] {
-    if (batch.size() == 0) return;
+  // Writes one batch (on its own thread, while the next one is read): digests, new streets, then one
+  // transaction through the database's writer.
+  auto write_batch = [&](Batch& batch) {
     std::vector<std::string> hashes;
     hashes.reserve(batch.rows.size());
     for (const auto& r : batch.rows) hashes.push_back(r.content_hash());
     std::vector<Street> streets;
-    {
-      std::set<std::pair<std::string, std::string>> seen;
-      for (const auto& r : batch.rows)
-        if (!r[F::specie_via].empty() && seen.emplace(r[F::specie_via], r[F::denominazione_via]).second)
-          streets.push_back(Street{r[F::specie_via], r[F::denominazione_via]});
-    }
+    for (const auto& r : batch.rows)
+      if (!r[F::specie_via].empty() && !known_streets.contains({r[F::specie_via], r[F::denominazione_via]})) {
+        known_streets.emplace(r[F::specie_via], r[F::denominazione_via]);
+        streets.push_back(Street{r[F::specie_via], r[F::denominazione_via]});
+      }
     std::vector<store::Outcome> outcomes;
     std::vector<RowError> errors;
     std::size_t streets_added = 0;
@@ -168,11 +174,11 @@ Result<ImportReport> AnagrafeService::import(const ImportActor& actor, tenants::
           errors.push_back(RowError{batch.lines[i], batch.rows[i][F::codice_fiscale], "anagrafe.row.conflict",
                                     batch.rows[i][F::data_variazione]});
       }
-      streets_added = store::add_streets(tx, tenant, report.import_id, streets);
+      streets_added = streets.empty() ? 0 : store::add_streets(tx, tenant, report.import_id, streets);
       // The run's first errors are kept with it, for the registry office's page.
       const std::size_t room =
           report.error_count >= kMaxReportedErrors ? 0 : kMaxReportedErrors - report.error_count;
-      if (room > 0) {
+      if (room > 0 && !errors.empty()) {
         std::vector<RowError> kept(errors.begin(), errors.begin() + std::min(room, errors.size()));
         store::add_import_errors(tx, report.import_id, kept);
       }
@@ -186,27 +192,50 @@ Result<ImportReport> AnagrafeService::import(const ImportActor& actor, tenants::
     for (const auto& e : errors) keep_error(report, e);
     report.streets_added += streets_added;
     ++report.batches;
-    batch.clear();
   };
+
+  // At most one batch is being written while the next is read: memory stays bounded (two batches), and
+  // the reading (parsing, checks) overlaps the writing. The report's counts are the writer's; the reader
+  // counts only `rows`. A batch that fails rethrows at the next hand-over, or at the end.
+  Batch batch;
+  std::string batch_last_cf;  // the codice fiscale of the batch's last row
+  std::future<void> in_flight;
+  const std::size_t batch_size = std::max<std::size_t>(1, options.batch_size);
+  auto flush = [&] {
+    if (in_flight.valid()) in_flight.get();
+    if (batch.size() == 0) return;
+    auto job = std::make_shared<Batch>(std::move(batch));
+    batch = Batch{};
+    in_flight = std::async(std::launch::async, [job, &write_batch] { write_batch(*job); });
+  };
+  struct Drain {  // leaves no batch writing behind when the reading stops on an exception
+    std::future<void>& f;
+    ~Drain() {
+      if (f.valid()) f.wait();
+    }
+  } drain{in_flight};
 
   auto read = read_rows(in, format, [&](RawRow&& raw) {
     ++report.rows;
-    if (raw.error) {
-      raw.error->line = raw.line;
-      batch.errors.push_back(*raw.error);
-    } else if (auto e = check_row(raw.values, istat)) {
-      e->line = raw.line;
-      batch.errors.push_back(std::move(*e));
+    std::optional<RowError> error = raw.error;
+    if (!error) error = check_row(raw.values, istat);
+    // A person's consecutive lines (their versions, in a file in person order) go in one batch: a
+    // process stopped halfway leaves each of them wholly old or wholly new. A batch ends at the first
+    // other person after batch_size rows (at 4 x batch_size rows anyway: bounded memory).
+    const std::string& cf = raw.values[F::codice_fiscale];
+    if (batch.size() >= batch_size && (cf != batch_last_cf || batch.size() >= 4 * batch_size)) flush();
+    batch_last_cf = cf;
+    if (error) {
+      error->line = raw.line;
+      batch.errors.push_back(std::move(*error));
     } else {
       batch.rows.push_back(std::move(raw.values));
       batch.lines.push_back(raw.line);
     }
-    if (batch.size() >= batch_size) flush();
     return true;
   });
   flush();
-  if (!read)
-    report.file_error = read.error().code + (read.error().detail.empty() ? "" : " " + read.error().detail);
+  flush();  // waits for the last batch
   report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
 
   db_.write([&](db::Conn& tx) {

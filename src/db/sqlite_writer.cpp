@@ -9,6 +9,11 @@ namespace {
 constexpr const char* kSavepoint = "SAVEPOINT sp_writer_job";
 constexpr const char* kRollbackToSavepoint = "ROLLBACK TO sp_writer_job";
 constexpr const char* kReleaseSavepoint = "RELEASE sp_writer_job";
+// The single writer's page cache: 128 MiB (readers keep SQLite's 2 MB). The writer touches every index a
+// write changes; with the default, an import of a million residents re-read its indexes' pages from the
+// file for each batch (docs/anagrafe.md, "Performance"). A ceiling, not an allocation: pages are cached
+// as they are used.
+constexpr const char* kWriterCacheSize = "PRAGMA cache_size=-131072";
 
 }  // namespace
 
@@ -19,6 +24,7 @@ SqliteWriter::SqliteWriter(const std::string& path, const Options& options,
       on_wal_pages_(std::move(on_wal_pages)) {
   // Replaces SQLite's own auto-checkpoint hook (already off via wal_autocheckpoint=0).
   sqlite3_wal_hook(conn_->handle(), &SqliteWriter::wal_hook, this);
+  conn_->exec_script(kWriterCacheSize);
   thread_ = std::thread([this] { loop(); });
 }
 

@@ -7,6 +7,7 @@
 
 #include "app/anagrafe_cli.hpp"
 #include "core/config.hpp"
+#include "integration/anagrafe/asti_body.hpp"
 #include "support/testing.hpp"
 #include "tenants/service.hpp"
 
@@ -17,19 +18,7 @@ class AnagrafeCliTest : public ::testing::TestWithParam<sp::db::Dialect> {};
 TEST_P(AnagrafeCliTest, ImportsReportsEachRefusedRowAndIsIdempotent) {
   sp::testing::TestDatabase database(GetParam());
   sp::testing::TempDir dir;
-  {
-    sp::tenants::TenantService tenants(database.db());
-    auto hub = tenants.create_hub({0, "pes", "Polo di prova", "00743110157", "", "", ""});
-    ASSERT_TRUE(hub.ok());
-    sp::tenants::Body b;
-    b.hub_id = *hub;
-    b.slug = "asti";
-    b.name = "Comune di Asti";
-    b.istat_code = "005005";
-    b.belfiore_code = "A479";
-    b.fiscal_code = "00743110157";
-    ASSERT_TRUE(tenants.create_body(b).ok());
-  }
+  ASSERT_NO_FATAL_FAILURE(sp::testing::add_asti(database.db()));
   const std::string file = (dir.path() / "residenti.jsonl").string();
   {
     std::ifstream demo(sp::testing::source_dir() + "/data/demo/population.jsonl");
