@@ -171,7 +171,8 @@ Result<Registered> ProtocolService::register_in(db::Conn& tx, const Actor& who, 
   // An administration outside the hub is written to by PEC unless it publishes SOAP interfaces: its AOO's
   // PEC address is required (an office of the hub is reached internally and needs none).
   for (const auto& c : in.correspondents) {
-    if (c.ipa_code.empty() || !c.pec.empty()) continue;
+    if (c.ipa_code.empty() || !c.pec.empty() || in.direction == Direction::incoming) continue;
+    if (soap_reach_ && soap_reach_(c.ipa_code, c.aoo_code)) continue;
     if (InteropStore::hub_offices(tx, c.ipa_code, c.aoo_code).empty())
       return invalid("protocollo.external_pec", "correspondent_pec", c.ipa_code + "/" + c.aoo_code);
   }
