@@ -10,7 +10,8 @@ std::vector<ConfirmedRelata> confirmed_relate(db::Conn& c, tenants::TenantId ten
                                               int limit) {
   std::vector<ConfirmedRelata> out;
   for (const auto& r :
-       c.query("SELECT r.publication_id, r.file_id, r.sha256, r.confirmed_at, a.year, a.number FROM albo_relate r "
+       c.query("SELECT r.publication_id, r.file_id, r.sha256, r.confirmed_at, a.year, a.number FROM "
+               "albo_relate r "
                "JOIN albo_publications a ON a.id = r.publication_id AND a.tenant_id = r.tenant_id "
                "WHERE r.tenant_id = $1 AND r.status = 'confirmed' AND r.file_id IS NOT NULL "
                "AND r.sha256 IS NOT NULL AND (r.confirmed_at > $2 OR (r.confirmed_at = $2 AND "

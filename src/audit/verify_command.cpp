@@ -143,8 +143,9 @@ int run_verify_command(db::Database& db, const VerifyOptions& options, std::ostr
     }
     if (!options.preserved.empty()) {
       for (const auto& r : reports) {
-        const bool held = std::any_of(options.preserved.begin(), options.preserved.end(),
-                                      [&](const PreservedAnchor& p) { return p.tenant_id == r.tenant_id && p.seq >= 1; });
+        const bool held =
+            std::any_of(options.preserved.begin(), options.preserved.end(),
+                        [&](const PreservedAnchor& p) { return p.tenant_id == r.tenant_id && p.seq >= 1; });
         if (!held) out << "tenant " << r.tenant_id << ": no head preserved at the conservator yet\n";
       }
     }

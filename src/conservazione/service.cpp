@@ -4,11 +4,10 @@
 
 #include <algorithm>
 #include <boost/json.hpp>
-#include <map>
-#include <set>
-
 #include <cctype>
 #include <charconv>
+#include <map>
+#include <set>
 
 #include "albo/preservation.hpp"
 #include "cases/preservation.hpp"
@@ -55,8 +54,8 @@ std::int64_t to_i64(const std::string& s) {
 // A class's records not yet in a package of that class, oldest first, at most `limit`: read through the
 // owning module's read functions (cases, albo, payments: their records are append-only), page by page
 // in their own order, skipping what `packaged` already holds.
-std::vector<Preservable> unpackaged(db::Conn& c, tenants::TenantId tenant, const std::string& klass, int limit,
-                                    const std::set<std::string>& packaged) {
+std::vector<Preservable> unpackaged(db::Conn& c, tenants::TenantId tenant, const std::string& klass,
+                                    int limit, const std::set<std::string>& packaged) {
   constexpr int kPage = 500;
   std::vector<Preservable> out;
   const auto full = [&] { return static_cast<int>(out.size()) >= limit; };
@@ -69,7 +68,8 @@ std::vector<Preservable> unpackaged(db::Conn& c, tenants::TenantId tenant, const
       for (const auto& d : page) {
         at = d.at;
         row = d.row;
-        if (!packaged.count(d.file_id) && !full()) out.push_back({d.file_id, d.file_name, d.sha256, d.at, d.case_id});
+        if (!packaged.count(d.file_id) && !full())
+          out.push_back({d.file_id, d.file_name, d.sha256, d.at, d.case_id});
       }
     }
   } else if (klass == kRelate) {
@@ -155,7 +155,9 @@ int ConservazioneService::plan() {
 int ConservazioneService::plan_records(const tenants::Body& body, const std::string& klass) {
   constexpr int kBatch = 200;
   std::vector<Preservable> todo;
-  db_.read([&](db::Conn& c) { todo = unpackaged(c, body.id, klass, kBatch, store::packaged_objects(c, body.id, klass)); });
+  db_.read([&](db::Conn& c) {
+    todo = unpackaged(c, body.id, klass, kBatch, store::packaged_objects(c, body.id, klass));
+  });
   int made = 0;
   for (const auto& r : todo) {
     auto at = time::parse_iso_utc(r.day);
@@ -293,7 +295,8 @@ Result<conservazione_wire::Submission> ConservazioneService::submission(const Pa
   } else if (p.klass == kPaymentReceipts) {
     std::string payload;
     db_.read([&](db::Conn& c) {
-      if (const auto id = to_i64(p.object_id); id > 0) payload = payments::counted_receipt_payload(c, p.tenant_id, id);
+      if (const auto id = to_i64(p.object_id); id > 0)
+        payload = payments::counted_receipt_payload(c, p.tenant_id, id);
     });
     if (payload.empty()) return Error::make("conservazione.not_found", 404, "receipt " + p.object_id);
     s.files.push_back({index_file_name(p.index_xml), "application/xml", payload});

@@ -1,6 +1,5 @@
 #include "conservazione/store.hpp"
 
-
 namespace sp::conservazione::store {
 namespace {
 

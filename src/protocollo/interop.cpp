@@ -634,8 +634,8 @@ void InteropService::on_annulled(db::Conn& tx, tenants::TenantId tenant, const E
                                 "Annullamento protocollazione - " + id.number + " del " + id.date);
     // SOAP: AnnullamentoInoltroMittente / …Destinatario to the other office, by the job, after the commit.
     if (m.channel == "soap") {
-      auto queued =
-          jobs::enqueue(tx, {kSoapKind, tenant, "annul:" + m.id, "annul:" + m.id, std::nullopt}, clock_.now());
+      auto queued = jobs::enqueue(tx, {kSoapKind, tenant, "annul:" + m.id, "annul:" + m.id, std::nullopt},
+                                  clock_.now());
       if (!queued) throw std::runtime_error("interop: " + queued.error().code);
     }
   }

@@ -161,7 +161,8 @@ class InteropService {
   // AnnullamentoInoltroMittente (by_sender, on …/destinatario) or AnnullamentoInoltroDestinatario (on
   // …/mittente) for one of the hub's offices: recorded against the message exchanged with that office.
   std::pair<int, std::string> soap_annulment(const std::string& admin_code, const std::string& aoo_code,
-                                             const soap::Answer& a, std::string_view envelope, bool by_sender);
+                                             const soap::Answer& a, std::string_view envelope,
+                                             bool by_sender);
 
   // The PEC delivery state of a message sent by PEC (the outbox's: queued, sending = handed to the
   // provider, delivered = the delivery receipt, permanent_failure, dead ...); "" when not sent by PEC.

@@ -268,7 +268,8 @@ std::string annullamento_mittente(const RegistrationId& mittente, const Registra
                                   const std::string& riferimento, const std::string& note) {
   using namespace interop_soap_detail;
   return annullamento("RequestAnnullamentoInoltroMittente", kDestinatarioNs, mittente, destinatario,
-                      "<tns:RiferimentoProvvedimento>" + esc(riferimento) + "</tns:RiferimentoProvvedimento>" +
+                      "<tns:RiferimentoProvvedimento>" + esc(riferimento) +
+                          "</tns:RiferimentoProvvedimento>" +
                           (note.empty() ? std::string() : "<tns:Note>" + esc(note) + "</tns:Note>"));
 }
 

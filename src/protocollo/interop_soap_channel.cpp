@@ -226,8 +226,8 @@ std::pair<int, std::string> InteropService::soap_mittente(const std::string& adm
 // it by SOAP (on ProtocolloMittente). Recorded once against that message (a repeat answers the same);
 // anything else is 007_ErroreIdentificatoreNonTrovato — another office cannot annul someone else's message.
 std::pair<int, std::string> InteropService::soap_annulment(const std::string& admin_code,
-                                                          const std::string& aoo_code, const soap::Answer& a,
-                                                          std::string_view body, bool by_sender) {
+                                                           const std::string& aoo_code, const soap::Answer& a,
+                                                           std::string_view body, bool by_sender) {
   if (!a.destinatario) return {500, soap::fault(true, "IdentificatoreDestinatario")};
   const auto& mittente = a.mittente;
   const auto& destinatario = *a.destinatario;
@@ -244,10 +244,12 @@ std::pair<int, std::string> InteropService::soap_annulment(const std::string& ad
     const auto& office = offices.front().aoo;
     if (ours.admin_code != office.admin_code || ours.aoo_code != office.code) return false;
     const auto candidates =
-        by_sender ? InteropStore::incoming_by_sender(tx, office.tenant_id, "soap", mittente)
-                  : InteropStore::outgoing_by_number(tx, office.tenant_id, "soap", mittente.number, mittente.date);
+        by_sender
+            ? InteropStore::incoming_by_sender(tx, office.tenant_id, "soap", mittente)
+            : InteropStore::outgoing_by_number(tx, office.tenant_id, "soap", mittente.number, mittente.date);
     for (const auto& m : candidates) {
-      if (m.aoo_id != office.id || m.peer_admin_code != theirs.admin_code || m.peer_aoo_code != theirs.aoo_code)
+      if (m.aoo_id != office.id || m.peer_admin_code != theirs.admin_code ||
+          m.peer_aoo_code != theirs.aoo_code)
         continue;
       if (!by_sender) {
         // Their registration must be the one they confirmed to us.

@@ -162,10 +162,10 @@ Result<std::pair<int, std::string>> RegistrySimulator::annul_soap(const std::str
     if (auto it = soap_confirmed_.find(number); it != soap_confirmed_.end()) theirs = it->second;
   }
   if (!ours || !theirs) return Error::not_found("confirmed registration " + number);
-  auto answer = soap::call(destinatario_url,
-                           soap::annullamento_mittente(*ours, *theirs,
-                                                       "Provvedimento del responsabile della gestione documentale",
-                                                       reason));
+  auto answer =
+      soap::call(destinatario_url,
+                 soap::annullamento_mittente(
+                     *ours, *theirs, "Provvedimento del responsabile della gestione documentale", reason));
   if (!answer) return answer.error();
   return std::pair{answer->status, answer->body};
 }

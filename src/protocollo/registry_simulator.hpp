@@ -114,8 +114,8 @@ class RegistrySimulator {
   Status annul(const std::string& to_address, const std::string& number, const std::string& reason);
   // AnnullamentoInoltroMittente of a registration it sent by SOAP and the hub confirmed, to the office's
   // ProtocolloDestinatario; the answer as it came (status and body).
-  Result<std::pair<int, std::string>> annul_soap(const std::string& destinatario_url, const std::string& number,
-                                                 const std::string& reason);
+  Result<std::pair<int, std::string>> annul_soap(const std::string& destinatario_url,
+                                                 const std::string& number, const std::string& reason);
   // The annulments it received over SOAP (AnnullamentoInoltroMittente on its ProtocolloDestinatario for a
   // message it registered, AnnullamentoInoltroDestinatario on its ProtocolloMittente for one it sent), as
   // they came; requests naming nothing it knows are answered 007 and not kept.

@@ -174,8 +174,9 @@ TEST_P(ConservazionePagesTest, conservazione_ARefusedPackageIsShownAndSentAgainA
   EXPECT_NE(get("/backoffice/asti/conservazione?lang=en", manager, "en")
                 .body.find(aoos.front().name + ", register of 5 December 2026"),
             std::string::npos);
-  EXPECT_NE(get("/backoffice/asti/conservazione/" + reg.id, manager).body.find("registro del 5 dicembre 2026"),
-            std::string::npos);
+  EXPECT_NE(
+      get("/backoffice/asti/conservazione/" + reg.id, manager).body.find("registro del 5 dicembre 2026"),
+      std::string::npos);
 }
 
 INSTANTIATE_TEST_SUITE_P(BothDatabases, ConservazionePagesTest,

@@ -524,15 +524,18 @@ TEST_P(RegistryInteropTest, OverSoapBothWaysWithConfirmationsAnomaliesAnnulments
   const auto forged = soap::annullamento_destinatario(
       {"c_a479", "c_a479", "PROTOCOLLO", sent->front().sender_number, sent->front().sender_date},
       RegistrationId{"r_simul", "aoo_simul", "PROTOCOLLO", "0009999", "2026-01-01"}, "Atto", "Nota");
-  EXPECT_NE(interop_->soap_mittente("c_a479", "c_a479", forged).second.find("007_ErroreIdentificatoreNonTrovato"),
-            std::string::npos);
+  EXPECT_NE(
+      interop_->soap_mittente("c_a479", "c_a479", forged).second.find("007_ErroreIdentificatoreNonTrovato"),
+      std::string::npos);
 
   // Asti annuls the entry it sent (AnnullamentoInoltroMittente to the region's ProtocolloDestinatario) and
   // its registration of the region's message (AnnullamentoInoltroDestinatario to its ProtocolloMittente),
   // each by the job after the annulment's commit; both valid against the WSDLs and known to the region.
-  ASSERT_TRUE(protocol_->annul(&asti_op_, asti_, done->registered.id, "Errore materiale", "Determina n. 7/2026")
-                  .ok());
-  ASSERT_TRUE(protocol_->annul(&asti_op_, asti_, reg->id, "Registrata due volte", "Determina n. 8/2026").ok());
+  ASSERT_TRUE(
+      protocol_->annul(&asti_op_, asti_, done->registered.id, "Errore materiale", "Determina n. 7/2026")
+          .ok());
+  ASSERT_TRUE(
+      protocol_->annul(&asti_op_, asti_, reg->id, "Registrata due volte", "Determina n. 8/2026").ok());
   runner_->run_until_idle();
   const auto theirs = registry_->soap_annulments();
   ASSERT_EQ(theirs.size(), 2u) << "each answered without anomaly and kept by the region";

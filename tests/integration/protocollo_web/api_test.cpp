@@ -165,10 +165,9 @@ TEST_P(ApiTest, ScopesAndBodiesAreWalls) {
   json::object outside{
       {"subject", "Trasmissione"},
       {"direction", "outgoing"},
-      {"correspondents", json::array{json::object{{"kind", "body"},
-                                                  {"name", "Regione Simulata"},
-                                                  {"ipa_code", "r_simul"},
-                                                  {"aoo_code", ""}}}},
+      {"correspondents",
+       json::array{json::object{
+           {"kind", "body"}, {"name", "Regione Simulata"}, {"ipa_code", "r_simul"}, {"aoo_code", ""}}}},
       {"documents", json::array{json::object{{"file_name", "nota.pdf"},
                                              {"mime_type", "application/pdf"},
                                              {"size", 4},
