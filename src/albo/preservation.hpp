@@ -12,7 +12,7 @@
 namespace sp::albo {
 
 struct ConfirmedRelata {
-  std::int64_t publication_id = 0;
+  std::string publication_id;
   std::string file_id;
   std::string sha256;        // lower-case hex of the stored PDF
   std::string confirmed_at;  // UTC ISO instant, as stored
@@ -21,9 +21,9 @@ struct ConfirmedRelata {
 };
 
 // The tenant's confirmed relate with a stored file after (after_at, after_publication) in the order
-// (confirmed_at, publication_id), at most `limit` (1..1000). Start with ("", 0).
+// (confirmed_at, publication_id), at most `limit` (1..1000). Start with ("", "").
 std::vector<ConfirmedRelata> confirmed_relate(db::Conn& c, tenants::TenantId tenant,
-                                              const std::string& after_at, std::int64_t after_publication,
-                                              int limit);
+                                              const std::string& after_at,
+                                              const std::string& after_publication, int limit);
 
 }  // namespace sp::albo

@@ -12,7 +12,7 @@
 namespace sp::cases {
 
 struct DecisionDocument {
-  std::int64_t row = 0;  // case_documents.id: with `at`, the order and the page key
+  std::string id;  // case_documents.id: with `at`, the order and the page key
   std::string file_id;
   std::string file_name;
   std::string sha256;  // lower-case hex
@@ -20,10 +20,10 @@ struct DecisionDocument {
   std::string case_id;
 };
 
-// The tenant's decision documents (case_documents of kind decision) after (after_at, after_row) in the
-// order (at, row), at most `limit` (1..1000). Start with ("", 0).
+// The tenant's decision documents (case_documents of kind decision) after (after_at, after_id) in the
+// order (at, id), at most `limit` (1..1000). Start with ("", "").
 std::vector<DecisionDocument> decision_documents(db::Conn& c, tenants::TenantId tenant,
-                                                 const std::string& after_at, std::int64_t after_row,
+                                                 const std::string& after_at, const std::string& after_id,
                                                  int limit);
 
 }  // namespace sp::cases

@@ -61,20 +61,20 @@ std::vector<Preservable> unpackaged(db::Conn& c, tenants::TenantId tenant, const
   const auto full = [&] { return static_cast<int>(out.size()) >= limit; };
   if (klass == kDecisions) {
     std::string at;
-    std::int64_t row = 0;
+    std::string row;
     for (bool more = true; more && !full();) {
       const auto page = cases::decision_documents(c, tenant, at, row, kPage);
       more = static_cast<int>(page.size()) == kPage;
       for (const auto& d : page) {
         at = d.at;
-        row = d.row;
+        row = d.id;
         if (!packaged.count(d.file_id) && !full())
           out.push_back({d.file_id, d.file_name, d.sha256, d.at, d.case_id});
       }
     }
   } else if (klass == kRelate) {
     std::string at;
-    std::int64_t publication = 0;
+    std::string publication;
     for (bool more = true; more && !full();) {
       const auto page = albo::confirmed_relate(c, tenant, at, publication, kPage);
       more = static_cast<int>(page.size()) == kPage;

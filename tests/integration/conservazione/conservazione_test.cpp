@@ -294,6 +294,7 @@ TEST_P(ConservazioneTest, conservazione_ARefusedPackageAndALostAnswerAreSentAgai
 
 TEST_P(ConservazioneTest, conservazione_AuditVerifyReportsTheChainAnchoredAtTheConservator) {
   register_entry(asti_, asti_aoo_, "Istanza");
+  register_entry(casale_, casale_aoo_, "Istanza");
   // The hub's own chain (tenant 0) has an entry too: every package carries its head as well.
   audit::Entry hub_entry;
   hub_entry.actor_id = "system";

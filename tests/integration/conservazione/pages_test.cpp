@@ -164,7 +164,7 @@ TEST_P(ConservazionePagesTest, conservazione_ARefusedPackageIsShownAndSentAgainA
   reg.idempotency_key = "sportello-" + reg.id;
   reg.index_xml = "<sincro:IdC/>";
   reg.due_day = "2026-12-07";
-  reg.next_attempt_at = "2999-01-01T00:00:00Z";  // not sent by this test
+  reg.next_attempt_at = "2099-01-01T00:00:00Z";  // not sent by this test
   reg.created_at = "2026-12-06T00:05:00Z";
   app_->database().write([&](db::Conn& tx) { EXPECT_TRUE(store::insert_package(tx, reg)); });
   list = get("/backoffice/asti/conservazione", manager);
