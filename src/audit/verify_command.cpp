@@ -1,5 +1,6 @@
 #include "audit/verify_command.hpp"
 
+#include <algorithm>
 #include <exception>
 
 #include "audit/anchor.hpp"
@@ -133,10 +134,20 @@ int run_verify_command(db::Database& db, const VerifyOptions& options, std::ostr
     auto reports = service.verify_all(anchors);
     if (reports.empty()) out << "audit log is empty\n";
     for (const auto& r : reports) worsen(rc, print_report(r, out));
+    // Every chain's line about the conservator (the hub's, tenant 0, included) once preservation is in use:
+    // the last head it holds, or that it holds none yet.
     for (const auto& p : options.preserved) {
       if (p.seq < 1) continue;
       out << "tenant " << p.tenant_id << ": anchored at the conservator up to seq " << p.seq << " (receipt "
           << p.receipt_id << ", " << p.accepted_at << ")\n";
+    }
+    if (!options.preserved.empty()) {
+      for (const auto& r : reports) {
+        const bool held =
+            std::any_of(options.preserved.begin(), options.preserved.end(),
+                        [&](const PreservedAnchor& p) { return p.tenant_id == r.tenant_id && p.seq >= 1; });
+        if (!held) out << "tenant " << r.tenant_id << ": no head preserved at the conservator yet\n";
+      }
     }
     return rc;
   } catch (const std::exception& e) {

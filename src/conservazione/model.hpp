@@ -38,6 +38,9 @@ struct Package {
   std::string index_sha256;
   std::int64_t audit_head_seq = 0;
   std::string audit_head_hash;
+  // The hub's own chain (tenant 0) when the package was made: anchored at the conservator with it.
+  std::int64_t hub_head_seq = 0;
+  std::string hub_head_hash;
   std::string due_day;  // the Rome day by which it must be accepted (next working day)
   State state = State::pending;
   int attempts = 0;

@@ -4,9 +4,13 @@
 
 #include <algorithm>
 #include <boost/json.hpp>
+#include <cctype>
+#include <charconv>
 #include <map>
 #include <set>
 
+#include "albo/preservation.hpp"
+#include "cases/preservation.hpp"
 #include "conservazione/sincro.hpp"
 #include "conservazione/store.hpp"
 #include "core/crypto/encoding.hpp"
@@ -15,6 +19,7 @@
 #include "core/ids.hpp"
 #include "identity/audit_entry.hpp"
 #include "identity/permissions.hpp"
+#include "payments/preservation.hpp"
 
 namespace sp::conservazione {
 namespace {
@@ -38,6 +43,71 @@ std::string index_file_name(const std::string& index_xml) {
   const auto end = index_xml.find("</sincro:ID>", start);
   if (start == std::string::npos || end == std::string::npos) return {};
   return index_xml.substr(start + 11, end - start - 11);
+}
+
+std::int64_t to_i64(const std::string& s) {
+  std::int64_t v = 0;
+  const auto r = std::from_chars(s.data(), s.data() + s.size(), v);
+  return r.ec == std::errc() && r.ptr == s.data() + s.size() ? v : -1;
+}
+
+// A class's records not yet in a package of that class, oldest first, at most `limit`: read through the
+// owning module's read functions (cases, albo, payments: their records are append-only), page by page
+// in their own order, skipping what `packaged` already holds.
+std::vector<Preservable> unpackaged(db::Conn& c, tenants::TenantId tenant, const std::string& klass,
+                                    int limit, const std::set<std::string>& packaged) {
+  constexpr int kPage = 500;
+  std::vector<Preservable> out;
+  const auto full = [&] { return static_cast<int>(out.size()) >= limit; };
+  if (klass == kDecisions) {
+    std::string at;
+    std::string row;
+    for (bool more = true; more && !full();) {
+      const auto page = cases::decision_documents(c, tenant, at, row, kPage);
+      more = static_cast<int>(page.size()) == kPage;
+      for (const auto& d : page) {
+        at = d.at;
+        row = d.id;
+        if (!packaged.count(d.file_id) && !full())
+          out.push_back({d.file_id, d.file_name, d.sha256, d.at, d.case_id});
+      }
+    }
+  } else if (klass == kRelate) {
+    std::string at;
+    std::string publication;
+    for (bool more = true; more && !full();) {
+      const auto page = albo::confirmed_relate(c, tenant, at, publication, kPage);
+      more = static_cast<int>(page.size()) == kPage;
+      for (const auto& r : page) {
+        at = r.confirmed_at;
+        publication = r.publication_id;
+        if (packaged.count(r.file_id) || full()) continue;
+        const auto year = std::to_string(r.year);
+        const auto number = std::to_string(r.number);
+        out.push_back({r.file_id, "relata-" + year + "-" + number + ".pdf", r.sha256, r.confirmed_at,
+                       year + "/" + number});
+      }
+    }
+  } else if (klass == kPaymentReceipts) {
+    std::int64_t after = 0;
+    for (bool more = true; more && !full();) {
+      const auto page = payments::counted_receipts(c, tenant, after, kPage);
+      more = static_cast<int>(page.size()) == kPage;
+      for (const auto& r : page) {
+        after = r.id;
+        const auto id = std::to_string(r.id);
+        if (packaged.count(id) || full()) continue;
+        // The name is the file's in the package: only safe characters of the PSP's receipt id.
+        std::string rid;
+        for (char ch : r.receipt_id)
+          if (std::isalnum(static_cast<unsigned char>(ch)) || ch == '-' || ch == '_') rid += ch;
+        out.push_back({id, "ricevuta-" + id + "-" + rid + ".xml",
+                       digest::sha256_hex(payments::counted_receipt_payload(c, tenant, r.id)), r.received_at,
+                       r.iuv});
+      }
+    }
+  }
+  return out;
 }
 
 }  // namespace
@@ -85,7 +155,9 @@ int ConservazioneService::plan() {
 int ConservazioneService::plan_records(const tenants::Body& body, const std::string& klass) {
   constexpr int kBatch = 200;
   std::vector<Preservable> todo;
-  db_.read([&](db::Conn& c) { todo = store::unpackaged(c, body.id, klass, kBatch); });
+  db_.read([&](db::Conn& c) {
+    todo = unpackaged(c, body.id, klass, kBatch, store::packaged_objects(c, body.id, klass));
+  });
   int made = 0;
   for (const auto& r : todo) {
     auto at = time::parse_iso_utc(r.day);
@@ -126,6 +198,10 @@ int ConservazioneService::make_package(const tenants::Body& body, const std::str
     const auto head = audit::AuditService::head(tx, body.id);
     p.audit_head_seq = head.seq;
     p.audit_head_hash = head.hash;
+    // The hub's own chain rides along in every body's package (docs/conservazione.md).
+    const auto hub = audit::AuditService::head(tx, audit::kHubTenant);
+    p.hub_head_seq = hub.seq;
+    p.hub_head_hash = hub.hash;
     IndexInput in;
     in.package_id = p.id;
     in.volume_id = volume;
@@ -136,6 +212,8 @@ int ConservazioneService::make_package(const tenants::Body& body, const std::str
     in.made_at = made_at;
     in.audit_head_seq = head.seq;
     in.audit_head_hash = head.hash;
+    in.hub_head_seq = hub.seq;
+    in.hub_head_hash = hub.hash;
     in.files = files;
     p.index_xml = build_index(in);
     p.index_sha256 = digest::sha256_hex(p.index_xml);
@@ -216,7 +294,10 @@ Result<conservazione_wire::Submission> ConservazioneService::submission(const Pa
         {protocollo::DailyRegisterService::file_name(reg->info, "pdf"), "application/pdf", reg->pdf});
   } else if (p.klass == kPaymentReceipts) {
     std::string payload;
-    db_.read([&](db::Conn& c) { payload = store::receipt_payload(c, p.tenant_id, p.object_id); });
+    db_.read([&](db::Conn& c) {
+      if (const auto id = to_i64(p.object_id); id > 0)
+        payload = payments::counted_receipt_payload(c, p.tenant_id, id);
+    });
     if (payload.empty()) return Error::make("conservazione.not_found", 404, "receipt " + p.object_id);
     s.files.push_back({index_file_name(p.index_xml), "application/xml", payload});
   } else {
@@ -408,6 +489,12 @@ Status ConservazioneService::save_settings(const identity::Principal* who, tenan
                                boost::json::serialize(boost::json::object{{"classes", joined}})));
   });
   return Ok{};
+}
+
+std::map<std::string, std::string> ConservazioneService::aoo_names(tenants::TenantId tenant) {
+  std::map<std::string, std::string> out;
+  for (const auto& a : protocol_.aoos(tenant)) out[a.code] = a.name;
+  return out;
 }
 
 std::vector<PreservedHead> ConservazioneService::preserved_heads(db::Database& db) {

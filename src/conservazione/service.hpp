@@ -28,6 +28,7 @@
 // forbidden from identity::authorize. Who: the registry's managers (Permission::annul_protocol) see the
 // packages and send one again; the body's administrators (Permission::manage_staff) choose the classes.
 #include <chrono>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -87,6 +88,9 @@ class ConservazioneService {
   std::string today() const;
   // The /metrics gauge sportello_conservazione_overdue{class=…}: every body's overdue packages by class.
   static std::string overdue_metrics(db::Database& db, const std::string& today);
+
+  // The body's registry offices' names by AOO code (the pages name a register's AOO by its name).
+  std::map<std::string, std::string> aoo_names(tenants::TenantId tenant);
 
   static std::vector<PreservedHead> preserved_heads(db::Database& db);
   static std::chrono::seconds backoff(int attempts);

@@ -34,6 +34,11 @@ std::string build_index(const IndexInput& in) {
   auto head = emb.append_child("CatenaAudit");
   head.append_attribute("seq") = std::to_string(in.audit_head_seq).c_str();
   head.append_attribute("hash") = in.audit_head_hash.c_str();
+  if (in.hub_head_seq > 0) {
+    auto hub = emb.append_child("CatenaAuditPolo");
+    hub.append_attribute("seq") = std::to_string(in.hub_head_seq).c_str();
+    hub.append_attribute("hash") = in.hub_head_hash.c_str();
+  }
 
   auto group = idc.append_child("sincro:FileGroup");
   group.append_child("sincro:Label").text() = in.klass.c_str();

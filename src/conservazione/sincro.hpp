@@ -35,6 +35,8 @@ struct IndexInput {
   std::string made_at;  // UTC ISO
   std::int64_t audit_head_seq = 0;
   std::string audit_head_hash;
+  std::int64_t hub_head_seq = 0;  // the hub's own chain (tenant 0); 0: none
+  std::string hub_head_hash;
   std::vector<IndexFile> files;
 };
 

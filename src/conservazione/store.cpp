@@ -1,16 +1,13 @@
 #include "conservazione/store.hpp"
 
-#include <cctype>
-
-#include "core/digest.hpp"
-
 namespace sp::conservazione::store {
 namespace {
 
 constexpr const char* kInsert =
     "INSERT INTO conservazione_packages (id, tenant_id, class, object_id, title, idempotency_key, index_xml, "
-    "index_sha256, audit_head_seq, audit_head_hash, due_day, state, attempts, next_attempt_at, created_at) "
-    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'pending', 0, $12, $13) "
+    "index_sha256, audit_head_seq, audit_head_hash, due_day, state, attempts, next_attempt_at, created_at, "
+    "hub_head_seq, hub_head_hash) "
+    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'pending', 0, $12, $13, $14, $15) "
     "ON CONFLICT (tenant_id, class, object_id) DO NOTHING";
 constexpr const char* kPackaged =
     "SELECT object_id FROM conservazione_packages WHERE tenant_id = $1 AND class = $2";
@@ -18,7 +15,7 @@ constexpr const char* kColumns =
     "SELECT id, tenant_id, class, object_id, title, idempotency_key, index_xml, index_sha256, "
     "audit_head_seq, "
     "audit_head_hash, due_day, state, attempts, next_attempt_at, last_error, created_at, "
-    "COALESCE(accepted_at, ''), receipt_id FROM conservazione_packages ";
+    "COALESCE(accepted_at, ''), receipt_id, hub_head_seq, hub_head_hash FROM conservazione_packages ";
 constexpr const char* kRecordReceipt =
     "INSERT INTO conservazione_receipts (package_id, tenant_id, attempt, outcome, receipt_id, detail, body, "
     "received_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
@@ -45,27 +42,10 @@ constexpr const char* kPreservedHeads =
     "FROM conservazione_packages p WHERE p.state = 'accepted' AND p.audit_head_seq = "
     "(SELECT MAX(q.audit_head_seq) FROM conservazione_packages q WHERE q.tenant_id = p.tenant_id "
     "AND q.state = 'accepted') ORDER BY p.tenant_id, p.accepted_at";
-
-// Each class's records not yet in a package of that class. The NOT EXISTS names the class and tenant, so
-// the UNIQUE (tenant_id, class, object_id) index answers it.
-constexpr const char* kUnpackagedDecisions =
-    "SELECT d.file_id, d.file_name, d.sha256, d.at, d.case_id FROM case_documents d "
-    "WHERE d.tenant_id = $1 AND d.kind = 'decision' AND NOT EXISTS (SELECT 1 FROM conservazione_packages p "
-    "WHERE p.tenant_id = $1 AND p.class = $2 AND p.object_id = d.file_id) ORDER BY d.at, d.id LIMIT $3";
-constexpr const char* kUnpackagedRelate =
-    "SELECT r.file_id, a.year, a.number, r.sha256, r.confirmed_at FROM albo_relate r "
-    "JOIN albo_publications a ON a.id = r.publication_id AND a.tenant_id = r.tenant_id "
-    "WHERE r.tenant_id = $1 AND r.status = 'confirmed' AND r.file_id IS NOT NULL AND r.sha256 IS NOT NULL "
-    "AND NOT EXISTS (SELECT 1 FROM conservazione_packages p WHERE p.tenant_id = $1 AND p.class = $2 "
-    "AND p.object_id = r.file_id) ORDER BY r.confirmed_at, r.publication_id LIMIT $3";
-constexpr const char* kUnpackagedReceipts =
-    "SELECT r.id, r.receipt_id, r.raw_payload, r.received_at, r.iuv FROM payment_receipts r "
-    "WHERE r.tenant_id = $1 AND r.outcome IN ('recorded', 'double_payment') AND NOT EXISTS (SELECT 1 FROM "
-    "conservazione_packages p WHERE p.tenant_id = $1 AND p.class = $2 AND p.object_id = "
-    "CAST(r.id AS TEXT)) ORDER BY r.id LIMIT $3";
-constexpr const char* kReceiptPayload =
-    "SELECT raw_payload FROM payment_receipts WHERE tenant_id = $1 AND CAST(id AS TEXT) = $2 "
-    "AND outcome IN ('recorded', 'double_payment')";
+// The hub's chain (tenant 0): the highest hub head any accepted package of any body carries.
+constexpr const char* kPreservedHubHead =
+    "SELECT hub_head_seq, hub_head_hash, accepted_at, receipt_id, id FROM conservazione_packages "
+    "WHERE state = 'accepted' AND hub_head_seq > 0 ORDER BY hub_head_seq DESC, accepted_at LIMIT 1";
 
 Package from_row(const db::Row& r) {
   Package p;
@@ -87,6 +67,8 @@ Package from_row(const db::Row& r) {
   p.created_at = r.text(15);
   p.accepted_at = r.text(16);
   p.receipt_id = r.text(17);
+  p.hub_head_seq = r.i64(18);
+  p.hub_head_hash = r.text(19);
   return p;
 }
 
@@ -107,7 +89,7 @@ std::vector<std::string> split(const std::string& s) {
 bool insert_package(db::Conn& c, const Package& p) {
   return c.exec(kInsert, {p.id, p.tenant_id, p.klass, p.object_id, p.title, p.idempotency_key, p.index_xml,
                           p.index_sha256, p.audit_head_seq, p.audit_head_hash, p.due_day, p.next_attempt_at,
-                          p.created_at}) > 0;
+                          p.created_at, p.hub_head_seq, p.hub_head_hash}) > 0;
 }
 
 std::set<std::string> packaged_objects(db::Conn& c, tenants::TenantId tenant, const std::string& klass) {
@@ -194,43 +176,13 @@ std::vector<tenants::TenantId> tenants_with_class(db::Conn& c, const std::string
 
 std::vector<PreservedHead> preserved_heads(db::Conn& c) {
   std::vector<PreservedHead> out;
+  if (auto h = c.query_one(kPreservedHubHead))
+    out.push_back(PreservedHead{0, h->i64(0), h->text(1), h->text(2), h->text(3), h->text(4)});
   for (const auto& r : c.query(kPreservedHeads)) {
     if (!out.empty() && out.back().tenant_id == r.i64(0)) continue;  // one per body
     out.push_back(PreservedHead{r.i64(0), r.i64(1), r.text(2), r.text(3), r.text(4), r.text(5)});
   }
   return out;
-}
-
-std::vector<Preservable> unpackaged(db::Conn& c, tenants::TenantId tenant, const std::string& klass,
-                                    int limit) {
-  std::vector<Preservable> out;
-  const std::int64_t n = limit;
-  if (klass == kDecisions) {
-    for (const auto& r : c.query(kUnpackagedDecisions, {tenant, klass, n}))
-      out.push_back({r.text(0), r.text(1), r.text(2), r.text(3), r.text(4)});
-  } else if (klass == kRelate) {
-    for (const auto& r : c.query(kUnpackagedRelate, {tenant, klass, n})) {
-      const auto ref = std::to_string(r.i64(1)) + "/" + std::to_string(r.i64(2));
-      out.push_back({r.text(0),
-                     "relata-" + std::to_string(r.i64(1)) + "-" + std::to_string(r.i64(2)) + ".pdf",
-                     r.text(3), r.text(4), ref});
-    }
-  } else if (klass == kPaymentReceipts) {
-    for (const auto& r : c.query(kUnpackagedReceipts, {tenant, klass, n})) {
-      // The name is the file's in the package: only safe characters of the PSP's receipt id.
-      std::string rid;
-      for (char ch : r.text(1))
-        if (std::isalnum(static_cast<unsigned char>(ch)) || ch == '-' || ch == '_') rid += ch;
-      out.push_back({std::to_string(r.i64(0)), "ricevuta-" + std::to_string(r.i64(0)) + "-" + rid + ".xml",
-                     digest::sha256_hex(r.text(2)), r.text(3), r.text(4)});
-    }
-  }
-  return out;
-}
-
-std::string receipt_payload(db::Conn& c, tenants::TenantId tenant, const std::string& receipt_row_id) {
-  auto rows = c.query(kReceiptPayload, {tenant, receipt_row_id});
-  return rows.empty() ? std::string() : rows.front().text(0);
 }
 
 std::int64_t overdue_count(db::Conn& c, tenants::TenantId tenant, const std::string& today) {

@@ -30,20 +30,13 @@ std::optional<Settings> settings(db::Conn& c, tenants::TenantId tenant);
 void save_settings(db::Conn& c, tenants::TenantId tenant, const Settings& s);
 std::vector<tenants::TenantId> tenants_with_class(db::Conn& c, const std::string& klass);
 
-// What the other classes preserve, not yet packaged, oldest first (at most `limit`; the next run goes on).
-// Read-only queries of the modules' own append-only records: case_documents of kind decision,
-// albo_relate confirmed with their file, payment_receipts that counted (recorded or double_payment).
-std::vector<Preservable> unpackaged(db::Conn& c, tenants::TenantId tenant, const std::string& klass,
-                                    int limit);
-// A receipt's payload as received ("" when the body has no such receipt).
-std::string receipt_payload(db::Conn& c, tenants::TenantId tenant, const std::string& receipt_row_id);
-
 // Packages not accepted whose due day is before `today` (a Rome day): of one body, and of every body by
 // class (the /metrics gauge).
 std::int64_t overdue_count(db::Conn& c, tenants::TenantId tenant, const std::string& today);
 std::vector<std::pair<std::string, std::int64_t>> overdue_by_class(db::Conn& c, const std::string& today);
 
-// The newest accepted package's audit head of every body.
+// The newest accepted package's audit head of every body, and first the hub's own (tenant 0: the highest
+// hub head an accepted package carries), when there is one.
 std::vector<PreservedHead> preserved_heads(db::Conn& c);
 
 }  // namespace sp::conservazione::store

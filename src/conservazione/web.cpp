@@ -1,6 +1,8 @@
 #include "conservazione/web.hpp"
 
 #include <boost/json.hpp>
+#include <cstdio>
+#include <map>
 
 #include "core/time.hpp"
 #include "identity/guards.hpp"
@@ -18,13 +20,40 @@ std::string base_of(const StaffCall& c) {
   return "/backoffice/" + c.body->slug + "/conservazione";
 }
 
+// "5 dicembre 2026" / "5 December 2026": a stored day as people read it in the page's language.
+std::string long_day(WebDeps& d, const std::string& lang, const std::string& iso_day) {
+  auto day = time::parse_iso_date(iso_day);
+  if (!day) return iso_day;
+  char month[3];
+  std::snprintf(month, sizeof month, "%02u", static_cast<unsigned>(day->month()));
+  return web::ui(d.view, lang, "ui.conservazione_long_date",
+                 {{"day", std::to_string(static_cast<unsigned>(day->day()))},
+                  {"month", d.view.t(lang, std::string("ui.conservazione_month_") + month)},
+                  {"year", std::to_string(static_cast<int>(day->year()))}});
+}
+
+// What a person reads as the package's object: a daily register is "<AOO name>, registro del 5 dicembre
+// 2026" (its stored title is "<AOO code> <ISO day>", the conservator's naming); other classes keep the file
+// name they were packaged with.
+std::string display_title(WebDeps& d, const std::string& lang, const Package& p,
+                          const std::map<std::string, std::string>& aoo_names) {
+  if (p.klass != kDailyRegister) return p.title;
+  const auto space = p.title.rfind(' ');
+  if (space == std::string::npos) return p.title;
+  const auto code = p.title.substr(0, space);
+  const auto named = aoo_names.find(code);
+  return web::ui(d.view, lang, "ui.conservazione_register_title",
+                 {{"aoo", named == aoo_names.end() ? code : named->second},
+                  {"day", long_day(d, lang, p.title.substr(space + 1))}});
+}
+
 web::Data package_row(WebDeps& d, const std::string& lang, const Package& p, const std::string& base,
-                      const std::string& today) {
+                      const std::string& today, const std::map<std::string, std::string>& aoo_names) {
   web::Data row;
   row.set("id", p.id);
   row.set("href", base + "/" + p.id);
   row.set("class", d.view.t(lang, std::string("ui.conservazione_class_") + p.klass));
-  row.set("title", p.title);
+  row.set("title", display_title(d, lang, p, aoo_names));
   row.set("state", d.view.t(lang, std::string("ui.conservazione_state_") + state_name(p.state)));
   row.set("state_code", state_name(p.state));
   row.set("attempts", std::to_string(p.attempts));
@@ -58,8 +87,9 @@ http::Response list_page(WebDeps& d, http::Request& req, const StaffCall& c, con
   const std::string today = d.service.today();
   web::Data rows = web::list();
   int waiting = 0;
+  const auto names = d.service.aoo_names(c.body->id);
   for (const auto& pk : *packages) {
-    rows.push_back(package_row(d, lang, pk, base, today));
+    rows.push_back(package_row(d, lang, pk, base, today, names));
     if (pk.state == State::rejected || pk.state == State::failed) ++waiting;
   }
   p.data.set("packages", rows);
@@ -92,7 +122,7 @@ http::Response package_get(WebDeps& d, http::Request& req, const StaffCall& c) {
                                 d.view.t(lang, "ui.conservazione_package_title"), "ui.conservazione_title",
                                 base, true);
   p.data.set("title", p.title);
-  p.data.set("package", package_row(d, lang, *pk, base, d.service.today()));
+  p.data.set("package", package_row(d, lang, *pk, base, d.service.today(), d.service.aoo_names(c.body->id)));
   p.data.set("index_xml", pk->index_xml);
   p.data.set("index_sha256", pk->index_sha256);
   p.data.set("idempotency_key", pk->idempotency_key);

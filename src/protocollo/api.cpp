@@ -34,7 +34,9 @@ json::object entry_json(const tenants::Body& body, const Entry& e) {
                                   {"name", c.name},
                                   {"fiscal_code", str_or_null(c.fiscal_code)},
                                   {"pec", str_or_null(c.pec)},
-                                  {"email", str_or_null(c.email)}});
+                                  {"email", str_or_null(c.email)},
+                                  {"ipa_code", str_or_null(c.ipa_code)},
+                                  {"aoo_code", str_or_null(c.aoo_code)}});
   }
   json::array docs;
   const std::string href = "/api/v1/backoffice/" + body.slug + "/protocollo/registrazioni/" + e.id;
@@ -105,8 +107,10 @@ Result<Registration> parse_registration(const json::object& o, const std::vector
       const auto& co = c.as_object();
       auto kind = correspondent_kind_from(str_member(co, "kind"));
       if (!kind) return kind.error();
+      // An administration's IPA codes (both or neither; checked by ProtocolService::validate).
       out.entry.correspondents.push_back({*kind, str_member(co, "name"), str_member(co, "fiscal_code"),
-                                          str_member(co, "pec"), str_member(co, "email")});
+                                          str_member(co, "pec"), str_member(co, "email"),
+                                          str_member(co, "ipa_code"), str_member(co, "aoo_code")});
     }
   }
   if (auto* ds = o.if_contains("documents")) {

@@ -4,6 +4,7 @@
 #include <boost/json.hpp>
 #include <fstream>
 #include <sstream>
+#include <stdexcept>
 
 #include "adapters/messaging/outbox.hpp"
 #include "core/digest.hpp"
@@ -85,6 +86,8 @@ InteropService::InteropService(db::Database& db, time::Clock& clock, const I18n&
       if (slash != std::string::npos && !url.empty()) soap_endpoints_[codes] = url;
     }
   }
+  protocol_.set_soap_reach(
+      [this](const std::string& ipa, const std::string& aoo) { return !soap_endpoint(ipa, aoo).empty(); });
 }
 
 void InteropService::add_soap_endpoint(const std::string& admin_code, const std::string& aoo_code,
@@ -629,6 +632,12 @@ void InteropService::on_annulled(db::Conn& tx, tenants::TenantId tenant, const E
     if (m.channel == "pec" && !m.peer_address.empty())
       (void)send_service_by_pec(tx, m, "AnnullamentoProtocollazione.xml", xml,
                                 "Annullamento protocollazione - " + id.number + " del " + id.date);
+    // SOAP: AnnullamentoInoltroMittente / …Destinatario to the other office, by the job, after the commit.
+    if (m.channel == "soap") {
+      auto queued = jobs::enqueue(tx, {kSoapKind, tenant, "annul:" + m.id, "annul:" + m.id, std::nullopt},
+                                  clock_.now());
+      if (!queued) throw std::runtime_error("interop: " + queued.error().code);
+    }
   }
 }
 

@@ -41,6 +41,10 @@
 
 namespace sp::protocollo {
 
+namespace soap {
+struct Answer;  // interop_soap.hpp
+}
+
 struct InteropOptions {
   std::string keys_dir;         // the bodies' xml-signing rings (core/keys)
   std::string schema_dir;       // AgID's schemas (segnatura_protocollo.xsd, pec_message.xsd, imports)
@@ -154,6 +158,11 @@ class InteropService {
                                                 std::string_view envelope);
   std::pair<int, std::string> soap_mittente(const std::string& admin_code, const std::string& aoo_code,
                                             std::string_view envelope);
+  // AnnullamentoInoltroMittente (by_sender, on …/destinatario) or AnnullamentoInoltroDestinatario (on
+  // …/mittente) for one of the hub's offices: recorded against the message exchanged with that office.
+  std::pair<int, std::string> soap_annulment(const std::string& admin_code, const std::string& aoo_code,
+                                             const soap::Answer& a, std::string_view envelope,
+                                             bool by_sender);
 
   // The PEC delivery state of a message sent by PEC (the outbox's: queued, sending = handed to the
   // provider, delivered = the delivery receipt, permanent_failure, dead ...); "" when not sent by PEC.

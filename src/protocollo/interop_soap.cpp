@@ -245,6 +245,57 @@ std::string response_conferma(const RegistrationId& mittente) {
                   "</tns:ResponseConfermaMessaggioInoltro>");
 }
 
+namespace interop_soap_detail {
+namespace {
+
+std::string annullamento(const char* element, const char* ns, const RegistrationId& mittente,
+                         const RegistrationId& destinatario, const std::string& tail) {
+  return envelope(std::string("<tns:") + element + " xmlns:tns=\"" + ns + "\" xmlns:prot=\"" +
+                  kSegnaturaNamespace + "\">" + identificatore("tns:IdentificatoreMittente", mittente) +
+                  identificatore("tns:IdentificatoreDestinatario", destinatario) + tail + "</tns:" + element +
+                  ">");
+}
+
+std::string anomalia(const std::string& anomaly, const std::string& info) {
+  if (anomaly.empty()) return {};
+  return "<tns:Anomalia info=\"" + esc(info) + "\">" + esc(anomaly) + "</tns:Anomalia>";
+}
+
+}  // namespace
+}  // namespace interop_soap_detail
+
+std::string annullamento_mittente(const RegistrationId& mittente, const RegistrationId& destinatario,
+                                  const std::string& riferimento, const std::string& note) {
+  using namespace interop_soap_detail;
+  return annullamento("RequestAnnullamentoInoltroMittente", kDestinatarioNs, mittente, destinatario,
+                      "<tns:RiferimentoProvvedimento>" + esc(riferimento) +
+                          "</tns:RiferimentoProvvedimento>" +
+                          (note.empty() ? std::string() : "<tns:Note>" + esc(note) + "</tns:Note>"));
+}
+
+std::string annullamento_destinatario(const RegistrationId& mittente, const RegistrationId& destinatario,
+                                      const std::string& riferimento, const std::string& note) {
+  using namespace interop_soap_detail;
+  return annullamento("RequestAnnullamentoInoltroDestinatario", kMittenteNs, mittente, destinatario,
+                      "<tns:RiferimentoProvvedimento>" + esc(riferimento) +
+                          "</tns:RiferimentoProvvedimento><tns:Note>" + esc(note) + "</tns:Note>");
+}
+
+std::string response_annullamento_mittente(const RegistrationId& mittente, const RegistrationId& destinatario,
+                                           const std::string& anomaly, const std::string& info) {
+  using namespace interop_soap_detail;
+  return annullamento("ResponseAnnullamentoInoltroMittente", kDestinatarioNs, mittente, destinatario,
+                      anomalia(anomaly, info));
+}
+
+std::string response_annullamento_destinatario(const RegistrationId& mittente,
+                                               const RegistrationId& destinatario, const std::string& anomaly,
+                                               const std::string& info) {
+  using namespace interop_soap_detail;
+  return annullamento("ResponseAnnullamentoInoltroDestinatario", kMittenteNs, mittente, destinatario,
+                      anomalia(anomaly, info));
+}
+
 Result<Answer> read_answer(std::string_view text) {
   using namespace interop_soap_detail;
   auto doc = parse(text);
@@ -268,6 +319,8 @@ Result<Answer> read_answer(std::string_view text) {
     a.anomaly = content(an);
     a.info = attr(an, "info", nullptr);
   }
+  a.riferimento = content(kid(*op, ns, "RiferimentoProvvedimento"));
+  a.note = content(kid(*op, ns, "Note"));
   return a;
 }
 

@@ -3,6 +3,7 @@
 // ../shared/agid/interfaces_SOAP): the receiving office publishes ProtocolloDestinatario
 // (MessaggioInoltro, AnnullamentoInoltroMittente), the sending one ProtocolloMittente
 // (ConfermaMessaggioInoltro, AnnullamentoInoltroDestinatario); document/literal SOAP 1.1, soapAction "".
+// The exception notice travels as ConfermaMessaggioInoltro with an Anomalia (the WSDL's choice).
 //
 // RequestMessageInoltro extends msgprot:MessaggioProtocolloType: msgprot:Segnatura (of type
 // SegnaturaInformaticaType: the signed segnatura's content under another element name) and one msgprot:File
@@ -48,6 +49,10 @@ struct Answer {
   std::optional<RegistrationId> destinatario;
   std::string anomaly;
   std::string info;
+  // The annulments (RequestAnnullamentoInoltroMittente / …Destinatario): the act that authorised it and
+  // the note (the reason).
+  std::string riferimento;
+  std::string note;
 };
 std::string response_inoltro(const RegistrationId& mittente, const std::string& anomaly,
                              const std::string& info);
@@ -55,7 +60,22 @@ std::string conferma_inoltro(const RegistrationId& mittente,
                              const std::optional<RegistrationId>& destinatario, const std::string& anomaly,
                              const std::string& info);
 std::string response_conferma(const RegistrationId& mittente);
-// Reads ResponseMessageInoltro, RequestConfermaMessaggioInoltro or ResponseConfermaMessaggioInoltro.
+// The annulments: the sender annuls its registration at the receiving office (AnnullamentoInoltroMittente,
+// on ProtocolloDestinatario), the receiver annuls its registration of the message at the sending office
+// (AnnullamentoInoltroDestinatario, on ProtocolloMittente). `mittente` is the sender's registration,
+// `destinatario` the receiver's. `note`: the reason (required by the …Destinatario request).
+std::string annullamento_mittente(const RegistrationId& mittente, const RegistrationId& destinatario,
+                                  const std::string& riferimento, const std::string& note);
+std::string annullamento_destinatario(const RegistrationId& mittente, const RegistrationId& destinatario,
+                                      const std::string& riferimento, const std::string& note);
+// Their answers; `anomaly` "" (done), 000_Irricevibilita or 007_ErroreIdentificatoreNonTrovato.
+std::string response_annullamento_mittente(const RegistrationId& mittente, const RegistrationId& destinatario,
+                                           const std::string& anomaly, const std::string& info);
+std::string response_annullamento_destinatario(const RegistrationId& mittente,
+                                               const RegistrationId& destinatario, const std::string& anomaly,
+                                               const std::string& info);
+// Reads any request or answer of the two interfaces but MessaggioInoltro (ResponseMessageInoltro, the
+// confirmation and the two annulments with their answers).
 Result<Answer> read_answer(std::string_view envelope);
 // A SOAP 1.1 Fault (client or server) with a text.
 std::string fault(bool client, const std::string& text);

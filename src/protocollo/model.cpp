@@ -143,6 +143,13 @@ bool is_ipa_code(std::string_view s) {
   });
 }
 
+bool is_pec_address(std::string_view s) {
+  const auto at = s.find('@');
+  return at != std::string_view::npos && at > 0 && s.find('.', at) != std::string_view::npos &&
+         s.find('.', at) > at + 1 && s.back() != '.' && s.find('@', at + 1) == std::string_view::npos &&
+         s.find_first_of(" \t\r\n,;<>\"()") == std::string_view::npos && s.size() <= 254;
+}
+
 std::string format_number(std::int64_t number) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%07lld", static_cast<long long>(number));

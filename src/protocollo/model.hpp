@@ -123,6 +123,8 @@ struct Entry {
 std::string format_number(std::int64_t number);
 // An IPA or AOO code as the Indice PA writes them (c_a479, AOO_ASTI): letters, digits, _ - . up to 32.
 bool is_ipa_code(std::string_view s);
+// A mailbox address (a PEC address): local part, '@', a domain with a dot; no spaces or header characters.
+bool is_pec_address(std::string_view s);
 
 enum class HistoryKind { edit, annulment };
 // What a history row changed: the three fields that may be edited after registration, or the two

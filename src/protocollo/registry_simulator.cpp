@@ -78,7 +78,7 @@ std::string RegistrySimulator::start_soap() {
   if (!server_) {
     router_ = std::make_unique<http::Router>();
     router_->post("/soap/destinatario", [this](http::Request& r) {
-      auto [status, body] = on_inoltro(r.body);
+      auto [status, body] = on_destinatario(r.body);
       http::Response out;
       out.status = status;
       out.content_type = "text/xml; charset=utf-8";
@@ -89,6 +89,18 @@ std::string RegistrySimulator::start_soap() {
       http::Response out;
       out.content_type = "text/xml; charset=utf-8";
       auto a = soap::read_answer(r.body);
+      if (a && a->operation == "RequestAnnullamentoInoltroDestinatario" && a->destinatario) {
+        // The hub annulled its registration of a message this registry sent it: known and confirmed?
+        std::lock_guard lock(mutex_);
+        auto it = soap_confirmed_.find(a->mittente.number);
+        const bool known = a->mittente.admin_code == options_.admin_code &&
+                           a->mittente.aoo_code == options_.aoo_code && it != soap_confirmed_.end() &&
+                           it->second.number == a->destinatario->number;
+        if (known) soap_annulments_.push_back(r.body);
+        out.body = soap::response_annullamento_destinatario(
+            a->mittente, *a->destinatario, known ? "" : "007_ErroreIdentificatoreNonTrovato", "");
+        return out;
+      }
       if (!a || a->operation != "RequestConfermaMessaggioInoltro") {
         out.status = 500;
         out.body = soap::fault(true, a ? a->operation : a.error().detail);
@@ -97,6 +109,7 @@ std::string RegistrySimulator::start_soap() {
       {
         std::lock_guard lock(mutex_);
         soap_confirmations_.push_back(r.body);
+        if (a->destinatario) soap_confirmed_[a->mittente.number] = *a->destinatario;
       }
       out.body = soap::response_conferma(a->mittente);
       return out;
@@ -115,6 +128,46 @@ std::string RegistrySimulator::start_soap() {
 
 std::string RegistrySimulator::soap_base() const {
   return server_ ? "http://127.0.0.1:" + std::to_string(server_->port()) + "/soap" : std::string();
+}
+
+std::pair<int, std::string> RegistrySimulator::on_destinatario(const std::string& body) {
+  auto a = soap::read_answer(body);
+  if (!a || a->operation != "RequestAnnullamentoInoltroMittente" || !a->destinatario) return on_inoltro(body);
+  // The sender annuls its registration of a message this registry received (and registered) by SOAP.
+  const std::string key =
+      a->mittente.admin_code + "/" + a->mittente.aoo_code + "/" + a->mittente.number + "/" + a->mittente.date;
+  std::lock_guard lock(mutex_);
+  auto it = soap_seen_.find(key);
+  const bool known = it != soap_seen_.end() && it->second.outcome == "registered" &&
+                     it->second.number == a->destinatario->number;
+  if (known) soap_annulments_.push_back(body);
+  return {200, soap::response_annullamento_mittente(a->mittente, *a->destinatario,
+                                                    known ? "" : "007_ErroreIdentificatoreNonTrovato", "")};
+}
+
+std::vector<std::string> RegistrySimulator::soap_annulments() const {
+  std::lock_guard lock(mutex_);
+  return soap_annulments_;
+}
+
+Result<std::pair<int, std::string>> RegistrySimulator::annul_soap(const std::string& destinatario_url,
+                                                                  const std::string& number,
+                                                                  const std::string& reason) {
+  std::optional<RegistrationId> ours;
+  std::optional<RegistrationId> theirs;
+  {
+    std::lock_guard lock(mutex_);
+    for (const auto& s : sent_)
+      if (s.number == number) ours = s;
+    if (auto it = soap_confirmed_.find(number); it != soap_confirmed_.end()) theirs = it->second;
+  }
+  if (!ours || !theirs) return Error::not_found("confirmed registration " + number);
+  auto answer =
+      soap::call(destinatario_url,
+                 soap::annullamento_mittente(
+                     *ours, *theirs, "Provvedimento del responsabile della gestione documentale", reason));
+  if (!answer) return answer.error();
+  return std::pair{answer->status, answer->body};
 }
 
 std::pair<int, std::string> RegistrySimulator::on_inoltro(const std::string& body) {

@@ -112,6 +112,14 @@ class RegistrySimulator {
                              const std::vector<WireFile>& files);
   // AnnullamentoProtocollazione of a registration it sent, by PEC.
   Status annul(const std::string& to_address, const std::string& number, const std::string& reason);
+  // AnnullamentoInoltroMittente of a registration it sent by SOAP and the hub confirmed, to the office's
+  // ProtocolloDestinatario; the answer as it came (status and body).
+  Result<std::pair<int, std::string>> annul_soap(const std::string& destinatario_url,
+                                                 const std::string& number, const std::string& reason);
+  // The annulments it received over SOAP (AnnullamentoInoltroMittente on its ProtocolloDestinatario for a
+  // message it registered, AnnullamentoInoltroDestinatario on its ProtocolloMittente for one it sent), as
+  // they came; requests naming nothing it knows are answered 007 and not kept.
+  [[nodiscard]] std::vector<std::string> soap_annulments() const;
 
  private:
   struct Outgoing {
@@ -128,6 +136,7 @@ class RegistrySimulator {
   };
   Checked check(const std::string& segnatura, const std::vector<WireFile>& documents);
   std::pair<int, std::string> on_inoltro(const std::string& body);
+  std::pair<int, std::string> on_destinatario(const std::string& body);  // MessaggioInoltro or annulment
   void flush_soap();
   Status mail(const std::string& to, const std::string& subject, const std::string& text,
               const std::vector<WireFile>& files);
@@ -146,6 +155,8 @@ class RegistrySimulator {
   std::map<std::string, RegistryReceived> soap_seen_;          // by the sender's registration
   std::vector<std::pair<std::string, std::string>> soap_due_;  // ConfermaMessaggioInoltro: url, envelope
   std::vector<std::string> soap_confirmations_;
+  std::map<std::string, RegistrationId> soap_confirmed_;  // its number -> the hub's registration of it
+  std::vector<std::string> soap_annulments_;
   std::unique_ptr<http::Router> router_;
   std::unique_ptr<http::Server> server_;
   std::thread server_thread_;

@@ -14,6 +14,7 @@
 #include "files/mime.hpp"
 #include "identity/permissions.hpp"
 #include "protocollo/continuation.hpp"
+#include "protocollo/interop_store.hpp"
 
 namespace sp::protocollo {
 namespace {
@@ -87,6 +88,15 @@ Status ProtocolService::validate(const NewEntry& e) {
   if (e.correspondents.empty()) return invalid("protocollo.correspondents", "correspondents", "none");
   for (const auto& c : e.correspondents) {
     if (blank(c.name)) return invalid("protocollo.correspondents", "correspondents", "name empty");
+    // Another administration's IPA codes (docs/protocollo-interop.md, "Outside the hub"): both or neither,
+    // as the Indice PA writes them; its PEC address, when given, a mailbox address. The web form, the API
+    // and the CLI all come here, so each gets the same localised refusal.
+    if (!c.ipa_code.empty() || !c.aoo_code.empty()) {
+      if (!is_ipa_code(c.ipa_code) || !is_ipa_code(c.aoo_code))
+        return invalid("protocollo.external_codes", "correspondent_ipa", c.ipa_code + "/" + c.aoo_code);
+      if (!c.pec.empty() && !is_pec_address(c.pec))
+        return invalid("protocollo.external_pec", "correspondent_pec", c.pec);
+    }
   }
   int primaries = 0;
   for (const auto& d : e.documents) {
@@ -158,6 +168,14 @@ Result<Registered> ProtocolService::register_in(db::Conn& tx, const Actor& who, 
   }
   auto aoo = ProtocolStore::aoo(tx, tenant, in.aoo_id);
   if (!aoo || !aoo->active) return Error::make("protocollo.aoo", 404, std::to_string(in.aoo_id));
+  // An administration outside the hub is written to by PEC unless it publishes SOAP interfaces: its AOO's
+  // PEC address is required (an office of the hub is reached internally and needs none).
+  for (const auto& c : in.correspondents) {
+    if (c.ipa_code.empty() || !c.pec.empty() || in.direction == Direction::incoming) continue;
+    if (soap_reach_ && soap_reach_(c.ipa_code, c.aoo_code)) continue;
+    if (InteropStore::hub_offices(tx, c.ipa_code, c.aoo_code).empty())
+      return invalid("protocollo.external_pec", "correspondent_pec", c.ipa_code + "/" + c.aoo_code);
+  }
 
   Entry e;
   e.id = ids::uuid_v7();

@@ -164,6 +164,11 @@ class ProtocolService {
   // registry offices records AnnullamentoProtocollazione there). One listener; set at start.
   using AnnulListener = std::function<void(db::Conn&, tenants::TenantId, const Entry&, const Annulment&)>;
   void set_annul_listener(AnnulListener listener) { on_annul_ = std::move(listener); }
+  // Whether an administration outside the hub, by its IPA and AOO codes, is reached without PEC (it
+  // publishes the SOAP interfaces: InteropService sets this at start). Otherwise a correspondent with
+  // such codes needs its AOO's PEC address (protocollo.external_pec).
+  using SoapReach = std::function<bool(const std::string& ipa_code, const std::string& aoo_code)>;
+  void set_soap_reach(SoapReach reach) { soap_reach_ = std::move(reach); }
 
   static Status validate(const NewEntry& e);
 
@@ -184,6 +189,7 @@ class ProtocolService {
   audit::AuditService audit_;
   files::FileService* files_ = nullptr;
   AnnulListener on_annul_;
+  SoapReach soap_reach_;
 };
 
 }  // namespace sp::protocollo

@@ -113,14 +113,6 @@ const std::vector<std::string> kDirections{"incoming", "outgoing", "internal"};
 const std::vector<std::string> kChannels{"post", "pec", "email", "counter", "online"};
 const std::vector<std::string> kKinds{"person", "business", "body"};
 
-// A mailbox address: local part, '@', a domain with a dot; no spaces or header characters.
-bool is_pec_address(std::string_view s) {
-  const auto at = s.find('@');
-  return at != std::string_view::npos && at > 0 && s.find('.', at) != std::string_view::npos &&
-         s.find('.', at) > at + 1 && s.back() != '.' && s.find('@', at + 1) == std::string_view::npos &&
-         s.find_first_of(" \t\r\n,;<>\"()") == std::string_view::npos && s.size() <= 254;
-}
-
 http::Response new_form(WebDeps& d, http::Request& req, const StaffCall& a, const Fields& f,
                         const Error* error) {
   const auto& lang = req.ctx.locale;
@@ -203,15 +195,13 @@ http::Response new_post(WebDeps& d, http::Request& req, const StaffCall& a) {
       auto e = field_error("protocollo.external_both", 400, "correspondent_ipa");
       return new_form(d, req, a, f, &e);
     }
-    if (!is_ipa_code(ext_ipa) || !is_ipa_code(ext_aoo) || entry->correspondents.empty()) {
+    if (entry->correspondents.empty()) {
       auto e = field_error("protocollo.external_codes", 400, "correspondent_ipa");
       return new_form(d, req, a, f, &e);
     }
+    // The codes' form and the PEC address are checked by the domain (ProtocolService::validate): the
+    // refusal comes back to this form with what was typed.
     auto& c = entry->correspondents.front();
-    if (!is_pec_address(c.pec)) {
-      auto e = field_error("protocollo.external_pec", 400, "correspondent_pec");
-      return new_form(d, req, a, f, &e);
-    }
     c.kind = CorrespondentKind::body;
     c.ipa_code = ext_ipa;
     c.aoo_code = ext_aoo;

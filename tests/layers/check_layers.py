@@ -178,6 +178,12 @@ def foreign_store(g: Graph, source: str) -> str | None:
 TABLE_OWNERS = {
     "outbox": {"adapters", "messaging", "privacy", "statistics"},
     "outbox_attempts": {"adapters", "messaging", "privacy", "statistics"},
+    # What preservation keeps of other modules: read through their preservation.hpp (cases, albo,
+    # payments). statistics still reads albo_publications and payment_receipts for its aggregate reports.
+    "case_documents": {"cases"},
+    "albo_relate": {"albo"},
+    "albo_publications": {"albo", "statistics"},
+    "payment_receipts": {"payments", "statistics"},
 }
 SQL_TABLE_RE = re.compile(r"\b(?:FROM|JOIN|INTO|UPDATE)\s+([a-z_]+)\b")
 

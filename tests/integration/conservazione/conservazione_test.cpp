@@ -2,7 +2,8 @@
 // and the simulated conservator on loopback: every day's register of every AOO reaches the conservator by
 // the next working day, also across a downtime; a refused package and one whose answer was lost are sent
 // again, and the conservator preserves each package once; each package's index names the files with the
-// digests it carries; `sportello audit verify` reports the chain anchored at the conservator.
+// digests it carries; `sportello audit verify` reports every chain (the hub's own included) anchored at the
+// conservator.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -111,6 +112,12 @@ class ConservazioneTest : public ::testing::TestWithParam<db::Dialect> {
     runner_->run_until_idle();
   }
 
+  std::int64_t store_overdue(tenants::TenantId tenant, const std::string& today) {
+    std::int64_t n = 0;
+    db().read([&](db::Conn& c) { n = store::overdue_count(c, tenant, today); });
+    return n;
+  }
+
   std::vector<Package> packages(tenants::TenantId tenant) {
     std::vector<Package> out;
     db().read([&](db::Conn& c) { out = store::packages(c, tenant, 1000); });
@@ -173,6 +180,32 @@ TEST_P(ConservazioneTest,
     EXPECT_EQ(due_by_day["2026-12-07"], "2026-12-09");  // over the Immacolata
   }
   EXPECT_EQ(sim_->simulator().preserved().size(), 8u) << "two AOOs, four days, each once";
+
+  // Down across a deadline: from Wednesday 09:00 to Friday 08:00. Wednesday's register was due Thursday;
+  // it is made and sent at the first run after the restart (with Thursday's, due Friday: on time), once,
+  // and stays marked as reached late (accepted after its due day), not lost.
+  run_at(utc(2026, 12, 9, 8));
+  run_at(utc(2026, 12, 11, 7));
+  for (auto body : {asti_, casale_}) {
+    std::map<std::string, Package> by_day;
+    for (const auto& p : packages(body)) by_day[p.title.substr(p.title.size() - 10)] = p;
+    ASSERT_EQ(by_day.size(), 7u) << "Friday to Thursday, one register a day";
+    for (const auto& day : {"2026-12-09", "2026-12-10"}) {
+      const auto& p = by_day[day];
+      EXPECT_EQ(p.state, State::accepted) << day << " " << p.last_error;
+      EXPECT_EQ(p.attempts, 1);
+      EXPECT_EQ(sim_->simulator().submissions(p.idempotency_key), 1) << "sent once";
+    }
+    const auto accepted_day = [](const Package& p) {
+      return time::format_iso_date(time::rome_date(*time::parse_iso_utc(p.accepted_at)));
+    };
+    EXPECT_EQ(by_day["2026-12-09"].due_day, "2026-12-10");
+    EXPECT_GT(accepted_day(by_day["2026-12-09"]), by_day["2026-12-09"].due_day) << "late, and shown so";
+    EXPECT_EQ(by_day["2026-12-10"].due_day, "2026-12-11");
+    EXPECT_LE(accepted_day(by_day["2026-12-10"]), by_day["2026-12-10"].due_day) << "on time";
+    EXPECT_EQ(store_overdue(body, "2026-12-11"), 0);
+  }
+  EXPECT_EQ(sim_->simulator().preserved().size(), 14u) << "two AOOs, seven days, each once";
 
   // The index names the register's two files with the digests of the stored bytes.
   const auto p = packages(asti_).back();
@@ -261,11 +294,28 @@ TEST_P(ConservazioneTest, conservazione_ARefusedPackageAndALostAnswerAreSentAgai
 
 TEST_P(ConservazioneTest, conservazione_AuditVerifyReportsTheChainAnchoredAtTheConservator) {
   register_entry(asti_, asti_aoo_, "Istanza");
+  register_entry(casale_, casale_aoo_, "Istanza");
+  // The hub's own chain (tenant 0) has an entry too: every package carries its head as well.
+  audit::Entry hub_entry;
+  hub_entry.actor_id = "system";
+  hub_entry.action = "hub.test";
+  hub_entry.record_type = "hub";
+  hub_entry.record_id = "1";
+  ASSERT_TRUE(audit_->record(hub_entry).ok());
   run_at(utc(2026, 12, 5, 6));
   auto list = packages(asti_);
   ASSERT_EQ(list.size(), 1u);
   ASSERT_EQ(list[0].state, State::accepted);
   ASSERT_GE(list[0].audit_head_seq, 1);
+  ASSERT_GE(list[0].hub_head_seq, 1);
+  EXPECT_NE(list[0].index_xml.find("<CatenaAuditPolo seq=\"" + std::to_string(list[0].hub_head_seq) +
+                                   "\" hash=\"" + list[0].hub_head_hash + "\""),
+            std::string::npos)
+      << list[0].index_xml;
+  // The hub's preserved head is the highest any accepted package carries (Casale's is made in the same run).
+  std::int64_t hub_seq = 0;
+  for (auto body : {asti_, casale_})
+    for (const auto& p : packages(body)) hub_seq = std::max(hub_seq, p.hub_head_seq);
   // The real command, against this database.
   sp::testing::TempDir dir;
   std::string cmd = "env 'SPORTELLO_DATABASE=" + database_->url() +
@@ -279,6 +329,14 @@ TEST_P(ConservazioneTest, conservazione_AuditVerifyReportsTheChainAnchoredAtTheC
   EXPECT_NE(run.out.find(line), std::string::npos) << run.out;
   EXPECT_NE(run.out.find("tenant " + std::to_string(asti_) + ": verified up to"), std::string::npos)
       << run.out;
+  // Every chain, the hub's included, is reported anchored up to the last head the conservator holds.
+  EXPECT_NE(run.out.find("tenant 0: anchored at the conservator up to seq " + std::to_string(hub_seq) + " ("),
+            std::string::npos)
+      << run.out;
+  EXPECT_NE(run.out.find("tenant " + std::to_string(casale_) + ": anchored at the conservator up to seq "),
+            std::string::npos)
+      << run.out;
+  EXPECT_EQ(run.out.find("no head preserved"), std::string::npos) << run.out;
   EXPECT_NE(run.rc, audit::kVerifyBroken) << run.out;
 }
 

@@ -150,6 +150,33 @@ TEST_P(ConservazionePagesTest, conservazione_ARefusedPackageIsShownAndSentAgainA
   EXPECT_NE(
       get("/metrics", manager).body.find("sportello_conservazione_overdue{class=\"documenti_protocollo\"} 0"),
       std::string::npos);
+
+  // A daily register's package is named by its AOO's name and the day as people write it, in each language
+  // (its stored title is the conservator's "<AOO code> <ISO day>").
+  const auto aoos = app_->protocol().aoos(asti_);
+  ASSERT_FALSE(aoos.empty());
+  Package reg;
+  reg.id = ids::uuid_v7();
+  reg.tenant_id = asti_;
+  reg.klass = kDailyRegister;
+  reg.object_id = "register-of-test";
+  reg.title = aoos.front().code + " 2026-12-05";
+  reg.idempotency_key = "sportello-" + reg.id;
+  reg.index_xml = "<sincro:IdC/>";
+  reg.due_day = "2026-12-07";
+  reg.next_attempt_at = "2099-01-01T00:00:00Z";  // not sent by this test
+  reg.created_at = "2026-12-06T00:05:00Z";
+  app_->database().write([&](db::Conn& tx) { EXPECT_TRUE(store::insert_package(tx, reg)); });
+  list = get("/backoffice/asti/conservazione", manager);
+  EXPECT_NE(list.body.find(aoos.front().name + ", registro del 5 dicembre 2026"), std::string::npos)
+      << list.body.substr(0, 4000);
+  EXPECT_EQ(list.body.find(">" + reg.title + "<"), std::string::npos) << "not the raw code and ISO day";
+  EXPECT_NE(get("/backoffice/asti/conservazione?lang=en", manager, "en")
+                .body.find(aoos.front().name + ", register of 5 December 2026"),
+            std::string::npos);
+  EXPECT_NE(
+      get("/backoffice/asti/conservazione/" + reg.id, manager).body.find("registro del 5 dicembre 2026"),
+      std::string::npos);
 }
 
 INSTANTIATE_TEST_SUITE_P(BothDatabases, ConservazionePagesTest,

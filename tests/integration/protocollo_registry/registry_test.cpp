@@ -407,7 +407,7 @@ TEST_P(RegistryInteropTest, IncomingFromTheRegistryIsRegisteredConfirmedOrRefuse
   EXPECT_EQ(annulment->number, *number);
 }
 
-TEST_P(RegistryInteropTest, OverSoapBothWaysWithConfirmationsAnomaliesAndTheTenantWalls) {
+TEST_P(RegistryInteropTest, OverSoapBothWaysWithConfirmationsAnomaliesAnnulmentsAndTheTenantWalls) {
   const auto registry_base = registry_->start_soap();
   interop_->add_soap_endpoint("r_simul", "aoo_simul", registry_base);
   // Outgoing: the region's office publishes the SOAP interfaces: MessaggioInoltro by the job.
@@ -494,6 +494,65 @@ TEST_P(RegistryInteropTest, OverSoapBothWaysWithConfirmationsAnomaliesAndTheTena
   ASSERT_TRUE(conf.ok() && conf->destinatario.has_value());
   EXPECT_EQ(conf->mittente.number, in->number);
   EXPECT_EQ(conf->destinatario->number, format_number(reg->number));
+
+  // Annulments over SOAP, both ways. The region annuls the registration it sent (AnnullamentoInoltroMittente
+  // on Asti's ProtocolloDestinatario): recorded once on the message; a repeat answers the same; the same
+  // request at Novara's office names nothing of Novara's (007) and changes nothing.
+  auto annul_in = registry_->annul_soap(asti_url, in->number, "Inviata per errore");
+  ASSERT_TRUE(annul_in.ok()) << annul_in.error().code;
+  EXPECT_EQ(annul_in->first, 200) << annul_in->second;
+  expect_valid_soap(annul_in->second, "protocollo-destinatario.wsdl");
+  EXPECT_EQ(soap::read_answer(annul_in->second)->anomaly, "");
+  auto repeat = registry_->annul_soap(asti_url, in->number, "Inviata per errore");
+  ASSERT_TRUE(repeat.ok());
+  EXPECT_EQ(soap::read_answer(repeat->second)->anomaly, "");
+  auto elsewhere = registry_->annul_soap(hub_base() + "/c_f952/c_f952/destinatario", in->number, "x");
+  ASSERT_TRUE(elsewhere.ok());
+  EXPECT_EQ(soap::read_answer(elsewhere->second)->anomaly, "007_ErroreIdentificatoreNonTrovato");
+  auto annulled_in = interop_->message(&asti_op_, asti_, good.id);
+  ASSERT_TRUE(annulled_in.ok());
+  int annulments = 0;
+  for (const auto& ev : annulled_in->events)
+    if (ev.kind == EventKind::annulment) {
+      ++annulments;
+      EXPECT_FALSE(ev.outgoing);
+      EXPECT_EQ(ev.reason, "Inviata per errore");
+      EXPECT_EQ(ev.number, in->number);
+    }
+  EXPECT_EQ(annulments, 1) << "recorded once";
+  // A receiver's annulment naming a registration other than the one it confirmed is not believed.
+  const auto forged = soap::annullamento_destinatario(
+      {"c_a479", "c_a479", "PROTOCOLLO", sent->front().sender_number, sent->front().sender_date},
+      RegistrationId{"r_simul", "aoo_simul", "PROTOCOLLO", "0009999", "2026-01-01"}, "Atto", "Nota");
+  EXPECT_NE(
+      interop_->soap_mittente("c_a479", "c_a479", forged).second.find("007_ErroreIdentificatoreNonTrovato"),
+      std::string::npos);
+
+  // Asti annuls the entry it sent (AnnullamentoInoltroMittente to the region's ProtocolloDestinatario) and
+  // its registration of the region's message (AnnullamentoInoltroDestinatario to its ProtocolloMittente),
+  // each by the job after the annulment's commit; both valid against the WSDLs and known to the region.
+  ASSERT_TRUE(
+      protocol_->annul(&asti_op_, asti_, done->registered.id, "Errore materiale", "Determina n. 7/2026")
+          .ok());
+  ASSERT_TRUE(
+      protocol_->annul(&asti_op_, asti_, reg->id, "Registrata due volte", "Determina n. 8/2026").ok());
+  runner_->run_until_idle();
+  const auto theirs = registry_->soap_annulments();
+  ASSERT_EQ(theirs.size(), 2u) << "each answered without anomaly and kept by the region";
+  expect_valid_soap(theirs[0], "protocollo-destinatario.wsdl");
+  expect_valid_soap(theirs[1], "protocollo-mittente.wsdl");
+  auto by_asti = soap::read_answer(theirs[0]);
+  ASSERT_TRUE(by_asti.ok());
+  EXPECT_EQ(by_asti->operation, "RequestAnnullamentoInoltroMittente");
+  EXPECT_EQ(by_asti->mittente.number, sent->front().sender_number);
+  EXPECT_EQ(by_asti->destinatario->number, got[0].number);
+  EXPECT_EQ(by_asti->note, "Errore materiale");
+  EXPECT_EQ(by_asti->riferimento, "Determina n. 7/2026");
+  auto of_reg = soap::read_answer(theirs[1]);
+  ASSERT_TRUE(of_reg.ok());
+  EXPECT_EQ(of_reg->operation, "RequestAnnullamentoInoltroDestinatario");
+  EXPECT_EQ(of_reg->mittente.number, in->number);
+  EXPECT_EQ(of_reg->destinatario->number, format_number(reg->number));
 }
 
 INSTANTIATE_TEST_SUITE_P(BothDatabases, RegistryInteropTest,

@@ -159,6 +159,36 @@ TEST_P(ApiTest, ScopesAndBodiesAreWalls) {
   auto no_subject = api("POST", kApi + "/registrazioni", asti_key, R"({"subject":"","correspondents":[]})");
   EXPECT_EQ(no_subject.status, 400);
   EXPECT_NE(no_subject.body.find("oggetto"), std::string::npos);
+
+  // Another administration's codes are checked by the domain, as on the form: both codes, well formed, and
+  // the AOO's PEC address outside the hub; the same localised refusals.
+  json::object outside{
+      {"subject", "Trasmissione"},
+      {"direction", "outgoing"},
+      {"correspondents",
+       json::array{json::object{
+           {"kind", "body"}, {"name", "Regione Simulata"}, {"ipa_code", "r_simul"}, {"aoo_code", ""}}}},
+      {"documents", json::array{json::object{{"file_name", "nota.pdf"},
+                                             {"mime_type", "application/pdf"},
+                                             {"size", 4},
+                                             {"sha256", digest::sha256_hex("nota")}}}}};
+  auto& who = outside["correspondents"].as_array()[0].as_object();
+  auto refused = api("POST", kApi + "/registrazioni", asti_key, json::serialize(outside));
+  EXPECT_EQ(refused.status, 400);
+  EXPECT_NE(refused.body.find("Codice IPA e codice AOO vanno indicati entrambi"), std::string::npos)
+      << refused.body;
+  who["aoo_code"] = "AOO <1>";
+  EXPECT_EQ(api("POST", kApi + "/registrazioni", asti_key, json::serialize(outside)).status, 400);
+  who["aoo_code"] = "aoo_simul";
+  refused = api("POST", kApi + "/registrazioni", asti_key, json::serialize(outside));
+  EXPECT_EQ(refused.status, 400);
+  EXPECT_NE(refused.body.find("indica la PEC della sua AOO"), std::string::npos) << refused.body;
+  who["pec"] = "protocollo@pec.regione-simulata.example";
+  auto accepted = api("POST", kApi + "/registrazioni", asti_key, json::serialize(outside));
+  ASSERT_EQ(accepted.status, 201) << accepted.body;
+  auto people = json_of(accepted)["correspondents"].as_array();
+  EXPECT_EQ(people[0].as_object()["ipa_code"].as_string(), "r_simul");
+  EXPECT_EQ(people[0].as_object()["aoo_code"].as_string(), "aoo_simul");
 }
 
 INSTANTIATE_TEST_SUITE_P(BothDatabases, ApiTest,
