@@ -56,9 +56,12 @@ std::vector<Row> rows_of(const Figures& f, const std::string& scope) {
   for (const auto& m : f.months) {
     add(m.month, "applications_received", "web", m.received_online);
     add(m.month, "applications_received", "counter", m.received_counter);
+    add(m.month, "applications_received", "api", m.received_api);
     add(m.month, "applications_decided", "", m.decided);
     add(m.month, "applications_decided_on_time", "", m.decided_on_time);
     add(m.month, "applications_decided_late", "", m.decided - m.decided_on_time);
+    add(m.month, "days_to_decision_tenths", "", average_tenths_of_day(m.decision_seconds, m.decided));
+    add(m.month, "legal_term_days_tenths", "", average_tenths_of_day(m.legal_seconds, m.decided));
     add(m.month, "payments_collected", "count", m.payments);
     add(m.month, "payments_collected", "cents", m.payments_cents);
     add(m.month, "payments_reconciled", "count", m.reconciled);
@@ -71,24 +74,38 @@ std::vector<Row> rows_of(const Figures& f, const std::string& scope) {
     add(m.month, "messages_delivered", "", m.messages_delivered);
   }
   for (const auto& x : f.extra)
-    for (const auto& [month, n] : x.by_month) out.push_back({scope, month, x.figure, "", n});
+    for (const auto& [month, n] : x.by_month) out.push_back({scope, month, x.figure, x.dimension, n});
   const std::string window = f.window.from() + "/" + f.window.to();
   for (const auto& s : f.services) {
     add(window, "applications_received", "service:" + s.code, s.received);
     add(window, "applications_decided", "service:" + s.code, s.decided);
     add(window, "applications_decided_on_time", "service:" + s.code, s.decided_on_time);
+    add(window, "days_to_decision_tenths", "service:" + s.code,
+        average_tenths_of_day(s.decision_seconds, s.decided));
+    add(window, "legal_term_days_tenths", "service:" + s.code, average_tenths_of_day(s.legal_seconds, s.decided));
     add("now", "cases_overdue", "service:" + s.code, s.overdue);
   }
+  std::map<std::int64_t, std::string> slugs;
   for (const auto& b : f.bodies) {
+    slugs[b.tenant] = b.slug;
     add(window, "applications_received", "body:" + b.slug, b.received);
     add(window, "applications_decided", "body:" + b.slug, b.decided);
     add(window, "applications_decided_on_time", "body:" + b.slug, b.decided_on_time);
+    add(window, "days_to_decision_tenths", "body:" + b.slug, average_tenths_of_day(b.decision_seconds, b.decided));
+    add(window, "legal_term_days_tenths", "body:" + b.slug, average_tenths_of_day(b.legal_seconds, b.decided));
     add("now", "cases_overdue", "body:" + b.slug, b.overdue);
     add(window, "payments_collected", "body:" + b.slug + ":cents", b.payments_cents);
     add(window, "certificates_issued", "body:" + b.slug, b.certificates);
     add(window, "albo_publications", "body:" + b.slug, b.albo);
     add(window, "messages", "body:" + b.slug, b.messages);
   }
+  for (const auto& x : f.extra)
+    for (const auto& [t, n] : x.by_body) {
+      auto slug = slugs.find(t);
+      if (slug == slugs.end()) continue;  // a body of no other figure is still in f.bodies (compute)
+      const std::string dim = "body:" + slug->second + (x.dimension.empty() ? "" : ":" + x.dimension);
+      out.push_back({scope, window, x.figure, dim, n});
+    }
   add("now", "cases_overdue", "", f.overdue);
   return out;
 }
@@ -121,6 +138,14 @@ const std::vector<std::pair<std::string, Query>>& figure_queries() {
 }
 
 }  // namespace
+
+std::int64_t average_tenths_of_day(std::int64_t seconds, std::int64_t n) {
+  if (n <= 0) return -1;
+  // tenths = seconds / n / 8640, rounded half up (seconds are never negative for a decision after its
+  // submission; a negative sum rounds towards zero).
+  const std::int64_t d = n * 8640;
+  return seconds >= 0 ? (seconds + d / 2) / d : -((-seconds + d / 2) / d);
+}
 
 std::string Window::from() const {
   return month_key(from_year, from_month);
@@ -168,8 +193,11 @@ MonthFigures Figures::totals() const {
   for (const auto& m : months) {
     t.received_online += m.received_online;
     t.received_counter += m.received_counter;
+    t.received_api += m.received_api;
     t.decided += m.decided;
     t.decided_on_time += m.decided_on_time;
+    t.decision_seconds += m.decision_seconds;
+    t.legal_seconds += m.legal_seconds;
     t.payments += m.payments;
     t.payments_cents += m.payments_cents;
     t.reconciled += m.reconciled;
@@ -260,7 +288,8 @@ Figures StatisticsService::compute(std::int64_t tenant, const Window& w, bool us
     };
     for (const auto& x : facts("received")) {
       auto& m = month(x);
-      (x.key2 == "counter" ? m.received_counter : m.received_online) += x.count;
+      (x.key2 == "counter" ? m.received_counter : x.key2 == "api" ? m.received_api : m.received_online) +=
+          x.count;
       if (hub)
         body(x.tenant).received += x.count;
       else
@@ -274,11 +303,19 @@ Figures StatisticsService::compute(std::int64_t tenant, const Window& w, bool us
         services[x.key].decided_on_time += n;
     };
     for (const auto& x : facts("decided")) {
-      month(x).decided += x.count;
+      auto& m = month(x);
+      m.decided += x.count;
+      m.decision_seconds += x.b;
+      m.legal_seconds += x.c;
+      auto add = [&x](auto& to) {
+        to.decided += x.count;
+        to.decision_seconds += x.b;
+        to.legal_seconds += x.c;
+      };
       if (hub)
-        body(x.tenant).decided += x.count;
+        add(body(x.tenant));
       else
-        services[x.key].decided += x.count;
+        add(services[x.key]);
       on_time(x, x.a);
     }
     // Decided between 22:00 and 23:00 UTC on the due date: still that day in Rome when Rome's day ended
@@ -314,6 +351,9 @@ Figures StatisticsService::compute(std::int64_t tenant, const Window& w, bool us
     if (!hub) open_services = StatisticsStore::open_services(c, tenant);
     for (const auto& s : sources_) {
       auto more = s(c, tenant, bounds);
+      for (const auto& x : more)
+        for (const auto& [t, n] : x.by_body)
+          if (hub && t != 0 && n != 0) body(t);  // a body with tickets only still has its row
       f.extra.insert(f.extra.end(), more.begin(), more.end());
     }
   });

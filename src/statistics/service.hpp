@@ -52,8 +52,13 @@ struct MonthFigures {
   std::string month;
   std::int64_t received_online = 0;
   std::int64_t received_counter = 0;
+  std::int64_t received_api = 0;  // submitted by a program through /api/v1
   std::int64_t decided = 0;
   std::int64_t decided_on_time = 0;  // by the legal due date (Rome)
+  // Of the decided: seconds from submission to decision, and from submission to the end of the due date
+  // (the legal term), summed; averages in days: average_days().
+  std::int64_t decision_seconds = 0;
+  std::int64_t legal_seconds = 0;
   std::int64_t payments = 0;
   std::int64_t payments_cents = 0;
   std::int64_t reconciled = 0;
@@ -72,6 +77,8 @@ struct ServiceFigures {
   std::int64_t received = 0;
   std::int64_t decided = 0;
   std::int64_t decided_on_time = 0;
+  std::int64_t decision_seconds = 0;
+  std::int64_t legal_seconds = 0;
   std::int64_t overdue = 0;  // open and past the due date now
 };
 
@@ -83,6 +90,8 @@ struct BodyFigures {
   std::int64_t received = 0;
   std::int64_t decided = 0;
   std::int64_t decided_on_time = 0;
+  std::int64_t decision_seconds = 0;
+  std::int64_t legal_seconds = 0;
   std::int64_t overdue = 0;
   std::int64_t payments_cents = 0;
   std::int64_t certificates = 0;
@@ -90,11 +99,21 @@ struct BodyFigures {
   std::int64_t messages = 0;
 };
 
-// A series a later module adds (extension point): one value per month of the window.
+// Average days (one decimal, rounded) of `seconds` summed over `n` decisions, in tenths of a day; -1 when
+// n is 0.
+std::int64_t average_tenths_of_day(std::int64_t seconds, std::int64_t n);
+
+// A series a later module adds (extension point): one value per month of the window, and on the hub's
+// figures its total over the window per body. Series with the same `chart` are drawn in one chart (the
+// caption of the first); the exports carry each as rows of `figure` with `dimension`.
 struct ExtraSeries {
   std::string figure;     // stable name in the exports ("helpdesk_tickets")
-  std::string label_key;  // locale key of its caption
+  std::string label_key;  // locale key of the series' name
   std::map<std::string, std::int64_t> by_month;
+  std::string dimension;  // in the exports ("" when the figure has one series)
+  std::string chart;      // chart id ("" : the figure's own); the same id: the same chart
+  std::string chart_key;  // locale key of the chart's caption ("": label_key)
+  std::map<std::int64_t, std::int64_t> by_body;  // tenant -> total over the window (hub's figures)
 };
 using Source =
     std::function<std::vector<ExtraSeries>(db::Conn&, std::int64_t tenant, const std::vector<MonthBound>&)>;

@@ -16,9 +16,15 @@ constexpr const char* kReceived =
 
 // Decisions: a case leaves the open states with decided_at set (cases/service.cpp); a withdrawal is not
 // a decision. 22:00 UTC is midnight in Rome in summer (+02:00), 23:00 in winter (+01:00).
+// `b` sums the seconds from submission to decision, `c` the seconds from submission to the end of the due
+// date (the legal term; 23:00 UTC, Rome's midnight in winter: within an hour in summer), so the average
+// days to decision and the average legal term are b / n and c / n. {S} is the dialect's seconds between
+// two stored instants (seconds_between below).
 constexpr const char* kDecided =
     "SELECT r.tenant_id, {M}, r.service_code, r.channel, COUNT(*), "
-    "SUM(CASE WHEN r.decided_at < r.due_date || 'T22:00:00.000Z' THEN 1 ELSE 0 END) FROM cases r "
+    "SUM(CASE WHEN r.decided_at < r.due_date || 'T22:00:00.000Z' THEN 1 ELSE 0 END), "
+    "CAST(SUM({S:r.submitted_at:r.decided_at}) AS BIGINT), "
+    "CAST(SUM({S:r.submitted_at:r.due_date || 'T23:00:00.000Z'}) AS BIGINT) FROM cases r "
     "WHERE {W}{T} AND r.state <> 'withdrawn' GROUP BY r.tenant_id, 2, r.service_code, r.channel";
 
 constexpr const char* kDecidedLastHour =
@@ -97,6 +103,24 @@ void replace(std::string& s, std::string_view what, const std::string& with) {
   if (at != std::string::npos) s.replace(at, what.size(), with);
 }
 
+// Whole seconds from instant `a` to instant `b` (stored ISO 8601 UTC text), in the connection's dialect.
+std::string seconds_between(db::Dialect d, const std::string& a, const std::string& b) {
+  if (d == db::Dialect::postgres)
+    return "CAST(EXTRACT(EPOCH FROM CAST(" + b + " AS TIMESTAMPTZ) - CAST(" + a + " AS TIMESTAMPTZ)) AS BIGINT)";
+  return "CAST(ROUND((julianday(" + b + ") - julianday(" + a + ")) * 86400) AS INTEGER)";
+}
+
+// Replaces every {S:a:b} of `sql` with seconds_between(a, b).
+void expand_seconds(db::Dialect d, std::string& sql) {
+  for (auto at = sql.find("{S:"); at != std::string::npos; at = sql.find("{S:", at)) {
+    const auto mid = sql.find(':', at + 3);
+    const auto end = sql.find('}', mid);
+    const auto with = seconds_between(d, sql.substr(at + 3, mid - at - 3), sql.substr(mid + 1, end - mid - 1));
+    sql.replace(at, end + 1 - at, with);
+    at += with.size();
+  }
+}
+
 std::vector<Fact> run(db::Conn& c, std::int64_t tenant, const std::vector<MonthBound>& months,
                       std::string_view body, const char* column, int measures) {
   if (months.empty()) return {};
@@ -116,6 +140,7 @@ std::vector<Fact> run(db::Conn& c, std::int64_t tenant, const std::vector<MonthB
   replace(sql, "{M}", month);
   replace(sql, "{W}", col + " >= " + lo + " AND " + col + " < " + hi);
   replace(sql, "{T}", tenant != 0 ? " AND r.tenant_id = " + bind(tenant) : std::string());
+  expand_seconds(c.dialect(), sql);
   return facts_of(c.query(sql, p), measures);
 }
 
@@ -127,7 +152,7 @@ std::vector<Fact> StatisticsStore::received(db::Conn& c, std::int64_t tenant,
 }
 std::vector<Fact> StatisticsStore::decided(db::Conn& c, std::int64_t tenant,
                                            const std::vector<MonthBound>& m) {
-  return run(c, tenant, m, kDecided, "decided_at", 1);
+  return run(c, tenant, m, kDecided, "decided_at", 3);
 }
 std::vector<Fact> StatisticsStore::decided_in_last_hour(db::Conn& c, std::int64_t tenant,
                                                         const std::vector<MonthBound>& m) {

@@ -42,10 +42,11 @@ struct Fact {
 
 class StatisticsStore {
  public:
-  // Cases submitted in each month, by body, service and channel ('online', 'counter').
+  // Cases submitted in each month, by body, service and channel ('online', 'counter', 'api').
   static std::vector<Fact> received(db::Conn& c, std::int64_t tenant, const std::vector<MonthBound>& months);
   // Cases decided in each month (decided_at; withdrawn cases are not decisions), by body, service and
-  // channel; `a` counts those decided before 22:00 UTC of their due date (surely on time in Rome).
+  // channel; `a` counts those decided before 22:00 UTC of their due date (surely on time in Rome); `b` sums
+  // the seconds from submission to decision, `c` those from submission to the end of the due date.
   static std::vector<Fact> decided(db::Conn& c, std::int64_t tenant, const std::vector<MonthBound>& months);
   // The decisions between 22:00 and 23:00 UTC of their due date, by body, service, channel and due date
   // (key2 is "channel YYYY-MM-DD"): on time only when Rome was at +01:00 that day, which the service
