@@ -11,3 +11,24 @@ CREATE INDEX cases_stat_decided_all ON cases(decided_at, tenant_id, service_code
 -- StatisticsService::rebuild) computes them again from the records; until then the pages read the records.
 DELETE FROM statistics_months;
 DELETE FROM statistics_rebuilds;
+
+-- The current month's closed days, kept like the closed months (statistics_months) so that a dashboard
+-- reads only today from the records: rebuilt from the records by the same nightly job, never counted
+-- up; the rows of a month go once the month is closed (and kept in statistics_months).
+CREATE TABLE statistics_days (
+  tenant_id  BIGINT NOT NULL,
+  day        TEXT NOT NULL,
+  figure     TEXT NOT NULL,
+  k1         TEXT NOT NULL,
+  k2         TEXT NOT NULL,
+  n          BIGINT NOT NULL,
+  a          BIGINT NOT NULL,
+  b          BIGINT NOT NULL,
+  c          BIGINT NOT NULL,
+  PRIMARY KEY (day, figure, tenant_id, k1, k2)
+);
+CREATE INDEX statistics_days_body ON statistics_days(tenant_id, figure, day);
+CREATE TABLE statistics_day_rebuilds (
+  day         TEXT PRIMARY KEY,
+  rebuilt_at  TEXT NOT NULL
+);

@@ -1,5 +1,4 @@
 #include "app/app.hpp"
-#include "app/statistics_sources.hpp"
 
 #include <spdlog/spdlog.h>
 #include <unistd.h>
@@ -22,6 +21,7 @@
 #include "adapters/pec/sender.hpp"
 #include "app/anagrafe_cli.hpp"
 #include "app/demo.hpp"
+#include "app/statistics_sources.hpp"
 #include "applications/counter_receipt_pdf.hpp"
 #include "catalog/web.hpp"
 #include "core/crypto/smime.hpp"

@@ -44,8 +44,8 @@
 #include "http/server.hpp"
 #include "jobs/store.hpp"
 #include "privacy/retention.hpp"
-#include "statistics/service.hpp"
 #include "protocollo/registry_simulator.hpp"
+#include "statistics/service.hpp"
 #include "web/fiscal_api.hpp"
 
 namespace sp::app {
@@ -203,8 +203,10 @@ int run_cli(int argc, char** argv) {
   jobs_retry->add_option("id", jobs_retry_id, "The job's number (see jobs list)")->required();
   jobs_cmd->require_subcommand(1);
   auto* stats_cmd = cli.add_subcommand("statistics", "Statistics (docs/statistics.md)");
-  auto* stats_rebuild = stats_cmd->add_subcommand(
-      "rebuild", "Recompute the kept aggregates of closed months from the records (default: the nightly job's 13)");
+  auto* stats_rebuild = stats_cmd->add_subcommand("rebuild",
+                                                  "Recompute the kept aggregates from the records (default: "
+                                                  "as the nightly job, 13 closed months and this "
+                                                  "month's days)");
   std::string stats_from, stats_to;
   stats_rebuild->add_option("--from", stats_from, "First month, YYYY-MM");
   stats_rebuild->add_option("--to", stats_to, "Last month, YYYY-MM (the current month is never kept)");
@@ -569,10 +571,13 @@ int run_cli(int argc, char** argv) {
       if (!w) return fail(w.error());
       const auto t0 = std::chrono::steady_clock::now();
       const int n = stats.rebuild(*w);
+      // As the nightly job: also the current month's days before today.
+      const int days = stats_from.empty() && stats_to.empty() ? stats.rebuild_days() : 0;
       const auto ms =
-          std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0).count();
-      std::cout << "rebuilt " << n << " month(s) of " << w->from() << ".." << w->to() << " from the records in "
-                << ms << " ms\n";
+          std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0)
+              .count();
+      std::cout << "rebuilt " << n << " month(s) of " << w->from() << ".." << w->to() << " and " << days
+                << " day(s) of this month from the records in " << ms << " ms\n";
       return 0;
     }
     if (demo->parsed()) {

@@ -18,7 +18,8 @@ statistics::Source helpdesk_source(const helpdesk::HelpdeskService& helpdesk) {
       out.push_back(std::move(s));
     };
     series("helpdesk_tickets", "", "ui.st_hd_opened", "helpdesk", "ui.st_fig_helpdesk");
-    series("helpdesk_first_response", "met", "ui.st_hd_response_met", "helpdesk-sla", "ui.st_fig_helpdesk_sla");
+    series("helpdesk_first_response", "met", "ui.st_hd_response_met", "helpdesk-sla",
+           "ui.st_fig_helpdesk_sla");
     series("helpdesk_first_response", "missed", "ui.st_hd_response_missed", "helpdesk-sla", "");
     series("helpdesk_resolution", "met", "ui.st_hd_resolution_met", "helpdesk-sla", "");
     series("helpdesk_resolution", "missed", "ui.st_hd_resolution_missed", "helpdesk-sla", "");

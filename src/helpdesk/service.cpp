@@ -180,8 +180,8 @@ SlaView HelpdeskService::sla(const Ticket& t, const Targets& targets, time::Time
   return v;
 }
 
-std::vector<TicketOutcome> HelpdeskService::outcomes(db::Conn& c, tenants::TenantId tenant, const std::string& lo,
-                                                    const std::string& hi) const {
+std::vector<TicketOutcome> HelpdeskService::outcomes(db::Conn& c, tenants::TenantId tenant,
+                                                     const std::string& lo, const std::string& hi) const {
   std::vector<TicketOutcome> out;
   const auto now = clock_.now();
   std::map<std::pair<std::string, Priority>, Targets> targets;

@@ -130,10 +130,10 @@ std::vector<Ticket> opened_between(db::Conn& c, tenants::TenantId tenant, const 
                                    const std::string& hi) {
   std::vector<Ticket> out;
   const std::string cols = std::string("SELECT ") + kTicketCols + " FROM helpdesk_tickets ";
-  for (const auto& r :
-       tenant == 0
-           ? c.query(cols + "WHERE created_at >= $1 AND created_at < $2", {lo, hi})
-           : c.query(cols + "WHERE tenant_id = $3 AND created_at >= $1 AND created_at < $2", {lo, hi, tenant}))
+  for (const auto& r : tenant == 0
+                           ? c.query(cols + "WHERE created_at >= $1 AND created_at < $2", {lo, hi})
+                           : c.query(cols + "WHERE tenant_id = $3 AND created_at >= $1 AND created_at < $2",
+                                     {lo, hi, tenant}))
     out.push_back(ticket_of(r));
   return out;
 }

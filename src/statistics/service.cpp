@@ -82,7 +82,8 @@ std::vector<Row> rows_of(const Figures& f, const std::string& scope) {
     add(window, "applications_decided_on_time", "service:" + s.code, s.decided_on_time);
     add(window, "days_to_decision_tenths", "service:" + s.code,
         average_tenths_of_day(s.decision_seconds, s.decided));
-    add(window, "legal_term_days_tenths", "service:" + s.code, average_tenths_of_day(s.legal_seconds, s.decided));
+    add(window, "legal_term_days_tenths", "service:" + s.code,
+        average_tenths_of_day(s.legal_seconds, s.decided));
     add("now", "cases_overdue", "service:" + s.code, s.overdue);
   }
   std::map<std::int64_t, std::string> slugs;
@@ -91,8 +92,10 @@ std::vector<Row> rows_of(const Figures& f, const std::string& scope) {
     add(window, "applications_received", "body:" + b.slug, b.received);
     add(window, "applications_decided", "body:" + b.slug, b.decided);
     add(window, "applications_decided_on_time", "body:" + b.slug, b.decided_on_time);
-    add(window, "days_to_decision_tenths", "body:" + b.slug, average_tenths_of_day(b.decision_seconds, b.decided));
-    add(window, "legal_term_days_tenths", "body:" + b.slug, average_tenths_of_day(b.legal_seconds, b.decided));
+    add(window, "days_to_decision_tenths", "body:" + b.slug,
+        average_tenths_of_day(b.decision_seconds, b.decided));
+    add(window, "legal_term_days_tenths", "body:" + b.slug,
+        average_tenths_of_day(b.legal_seconds, b.decided));
     add("now", "cases_overdue", "body:" + b.slug, b.overdue);
     add(window, "payments_collected", "body:" + b.slug + ":cents", b.payments_cents);
     add(window, "certificates_issued", "body:" + b.slug, b.certificates);
@@ -253,22 +256,53 @@ Figures StatisticsService::compute(std::int64_t tenant, const Window& w, bool us
       month_key(static_cast<int>(today_date.year()), static_cast<unsigned>(today_date.month()));
 
   db_.read([&](db::Conn& c) {
-    // The closed months already rebuilt come from the kept aggregates; the others (contiguous runs of
-    // them) from the records.
+    // The closed months already rebuilt come from the kept aggregates, and so do the current month's
+    // closed days already rebuilt; the rest (contiguous runs of months, and of the current month's days
+    // counted in that month) from the records.
     std::set<std::string> kept;
+    std::set<std::string> kept_days;
+    auto fresh = [&f](const std::string& at) {
+      if (f.rebuilt_at.empty() || at < f.rebuilt_at) f.rebuilt_at = at;
+    };
+    const std::string yesterday = time::format_iso_date(time::add_calendar_days(today_date, -1));
     if (use_kept) {
       for (const auto& [m, at] : StatisticsStore::rebuilt(c, w.from(), w.to())) {
         if (m >= current) continue;
         kept.insert(m);
-        if (f.rebuilt_at.empty() || at < f.rebuilt_at) f.rebuilt_at = at;
+        fresh(at);
       }
+      if (w.from() <= current && current <= w.to() && yesterday >= current + "-01")
+        for (const auto& [d, at] : StatisticsStore::rebuilt(c, current + "-01", yesterday, Period::day)) {
+          kept_days.insert(d);
+          fresh(at);
+        }
     }
     std::vector<std::vector<MonthBound>> runs(1);
+    auto cut = [&runs] {
+      if (!runs.back().empty()) runs.emplace_back();
+    };
+    auto read = [&runs](MonthBound b) {
+      auto& run = runs.back();
+      if (!run.empty() && run.back().month == b.month && run.back().hi == b.lo)
+        run.back().hi = b.hi;  // the next day of the same month
+      else
+        run.push_back(std::move(b));
+    };
     for (const auto& b : bounds) {
-      if (!kept.count(b.month)) {
-        runs.back().push_back(b);
-      } else if (!runs.back().empty()) {
-        runs.emplace_back();
+      if (kept.count(b.month)) {
+        cut();
+      } else if (b.month != current || kept_days.empty()) {
+        read(b);
+      } else {
+        for (auto d = *time::parse_iso_date(current + "-01");
+             time::format_iso_date(d).substr(0, 7) == current; d = time::add_calendar_days(d, 1)) {
+          if (kept_days.count(time::format_iso_date(d))) {
+            cut();
+            continue;
+          }
+          read({current, time::format_iso_utc_millis(time::rome_day_start(d)),
+                time::format_iso_utc_millis(time::rome_day_start(time::add_calendar_days(d, 1)))});
+        }
       }
     }
     auto facts = [&](const char* figure) {
@@ -276,6 +310,13 @@ Figures StatisticsService::compute(std::int64_t tenant, const Window& w, bool us
       if (!kept.empty())
         for (auto& x : StatisticsStore::kept(c, tenant, figure, w.from(), w.to()))
           if (kept.count(x.month)) out.push_back(std::move(x));
+      if (!kept_days.empty())
+        for (auto& x :
+             StatisticsStore::kept(c, tenant, figure, *kept_days.begin(), *kept_days.rbegin(), Period::day))
+          if (kept_days.count(x.month)) {
+            x.month = x.month.substr(0, 7);
+            out.push_back(std::move(x));
+          }
       Query q = nullptr;
       for (const auto& [name, query] : figure_queries())
         if (name == figure) q = query;
@@ -288,8 +329,9 @@ Figures StatisticsService::compute(std::int64_t tenant, const Window& w, bool us
     };
     for (const auto& x : facts("received")) {
       auto& m = month(x);
-      (x.key2 == "counter" ? m.received_counter : x.key2 == "api" ? m.received_api : m.received_online) +=
-          x.count;
+      (x.key2 == "counter" ? m.received_counter
+       : x.key2 == "api"   ? m.received_api
+                           : m.received_online) += x.count;
       if (hub)
         body(x.tenant).received += x.count;
       else
@@ -407,6 +449,25 @@ int StatisticsService::rebuild(const Window& w) {
   return n;
 }
 
+int StatisticsService::rebuild_days() {
+  const auto t = today();
+  const auto first = time::Date{t.year(), t.month(), std::chrono::day{1}};
+  int n = 0;
+  for (auto d = first; d < t; d = time::add_calendar_days(d, 1)) {
+    const MonthBound b{time::format_iso_date(d), time::format_iso_utc_millis(time::rome_day_start(d)),
+                       time::format_iso_utc_millis(time::rome_day_start(time::add_calendar_days(d, 1)))};
+    std::vector<std::pair<std::string, std::vector<Fact>>> facts;
+    db_.read([&](db::Conn& c) {
+      for (const auto& [name, query] : figure_queries()) facts.emplace_back(name, query(c, 0, {b}));
+    });
+    const std::string at = time::format_iso_utc_millis(clock_.now());
+    db_.write([&](db::Conn& tx) { StatisticsStore::rebuild_month(tx, b.month, facts, at, Period::day); });
+    ++n;
+  }
+  db_.write([&](db::Conn& tx) { StatisticsStore::forget_days_before(tx, time::format_iso_date(first)); });
+  return n;
+}
+
 Window StatisticsService::rebuild_window() const {
   const auto t = today();
   const int end = index(static_cast<int>(t.year()), static_cast<unsigned>(t.month())) - 1;
@@ -422,7 +483,9 @@ void register_rebuild_job(jobs::Runner& runner, StatisticsService& service) {
       jobs::RetryPolicy{5, std::chrono::seconds(300), std::chrono::seconds(3600), std::chrono::seconds(1800)};
   k.run = [&service](jobs::JobRun&) -> Status {
     const int n = service.rebuild(service.rebuild_window());
-    spdlog::info("statistics.rebuild: {} month(s) rebuilt from the records", n);
+    const int days = service.rebuild_days();
+    spdlog::info("statistics.rebuild: {} month(s) and {} day(s) of this month rebuilt from the records", n,
+                 days);
     return Ok{};
   };
   runner.add_periodic(std::move(k),

@@ -5,7 +5,9 @@
 //     current month (and any month not rebuilt yet) is computed from the records on each request; the
 //     closed months are read from the aggregates that the nightly job statistics.rebuild recomputes from
 //     the records (the last 13 closed months each night; rebuild() for any window), so a late record of a
-//     closed month shows after the next night's rebuild. Figures says when each part was computed.
+//     closed month shows after the next night's rebuild. The current month's days before today are kept
+//     the same way (rebuild_days(), the same job), so a dashboard reads only today from the records.
+//     Figures says when each part was computed.
 //   - A window is a range of Rome's calendar months, at most kMaxMonths long; the default is the twelve
 //     months ending with the current one.
 //   - The hub's figures (tenant 0) are for the hub's administrators (Permission::manage_hub); a body's for
@@ -150,6 +152,9 @@ class StatisticsService {
   // Rebuilds the kept aggregates of the closed months of `w` (those before the current month) from the
   // records; returns how many months.
   int rebuild(const Window& w);
+  // Rebuilds the kept aggregates of the current month's days before today from the records, and drops
+  // the kept days of closed months; returns how many days.
+  int rebuild_days();
   // The window the nightly job rebuilds: the 13 months before the current one.
   [[nodiscard]] Window rebuild_window() const;
 

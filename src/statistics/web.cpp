@@ -123,14 +123,15 @@ Data dashboard_data(const web::View& v, std::string_view lang, const Figures& f,
                    {per_month(f, [](const auto& m) { return m.decided_on_time; }),
                     per_month(f, [](const auto& m) { return m.decided - m.decided_on_time; })}});
   {
-    FigureSpec days{"st-days",
-                    t("st_fig_days"),
-                    t("st_fig_days_desc"),
-                    true,
-                    false,
-                    {t("st_days_decision"), t("st_days_legal")},
-                    {per_month(f, [](const auto& m) { return average_tenths_of_day(m.decision_seconds, m.decided); }),
-                     per_month(f, [](const auto& m) { return average_tenths_of_day(m.legal_seconds, m.decided); })}};
+    FigureSpec days{
+        "st-days",
+        t("st_fig_days"),
+        t("st_fig_days_desc"),
+        true,
+        false,
+        {t("st_days_decision"), t("st_days_legal")},
+        {per_month(f, [](const auto& m) { return average_tenths_of_day(m.decision_seconds, m.decided); }),
+         per_month(f, [](const auto& m) { return average_tenths_of_day(m.legal_seconds, m.decided); })}};
     days.tenths = true;
     specs.push_back(std::move(days));
   }
@@ -203,9 +204,10 @@ Data dashboard_data(const web::View& v, std::string_view lang, const Figures& f,
   key("st_key_decided", number(lang, tot.decided));
   key("st_key_on_time",
       tot.decided == 0 ? std::string("—") : std::to_string(tot.decided_on_time * 100 / tot.decided) + " %");
-  key("st_key_days", web::ui(v, lang, "ui.st_key_days_value",
-                             {{"days", tenths(lang, average_tenths_of_day(tot.decision_seconds, tot.decided))},
-                              {"legal", tenths(lang, average_tenths_of_day(tot.legal_seconds, tot.decided))}}));
+  key("st_key_days",
+      web::ui(v, lang, "ui.st_key_days_value",
+              {{"days", tenths(lang, average_tenths_of_day(tot.decision_seconds, tot.decided))},
+               {"legal", tenths(lang, average_tenths_of_day(tot.legal_seconds, tot.decided))}}));
   key("st_key_overdue", number(lang, f.overdue));
   key("st_key_payments", euros(lang, tot.payments_cents));
   key("st_key_reconciled", euros(lang, tot.reconciled_cents));

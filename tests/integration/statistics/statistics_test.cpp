@@ -337,7 +337,8 @@ TEST_P(StatisticsTest, BodyFiguresMatchTheRecords) {
   EXPECT_EQ(it->received, 6);
   EXPECT_EQ(it->decided, 4);
   EXPECT_EQ(it->decided_on_time, 2);
-  EXPECT_EQ(it->decision_seconds, month(f, "2024-02").decision_seconds + month(f, "2024-03").decision_seconds +
+  EXPECT_EQ(it->decision_seconds, month(f, "2024-02").decision_seconds +
+                                      month(f, "2024-03").decision_seconds +
                                       month(f, "2024-06").decision_seconds);
   EXPECT_EQ(it->overdue, 1);
   EXPECT_TRUE(f.bodies.empty());
@@ -396,10 +397,11 @@ TEST_P(StatisticsTest, PagesAndExportsCarryTheSameFigures) {
         "asti,2024-01,payments_reconciled,cents,1000\r\n", "asti,2024-03,albo_publications,api,2\r\n",
         "asti,2024-01,messages,sms,1\r\n",
         "asti,2024-01/2024-06,applications_received,service:statistiche-prova,6\r\n",
-        "asti,now,cases_overdue,service:statistiche-prova,1\r\n", "asti,2024-02,days_to_decision_tenths,,163\r\n",
-        "asti,2024-02,legal_term_days_tenths,,206\r\n", "asti,2024-04,days_to_decision_tenths,,-1\r\n",
-        "asti,2024-04,applications_received,api,0\r\n", "asti,2024-01,helpdesk_tickets,,2\r\n",
-        "asti,2024-03,helpdesk_first_response,missed,1\r\n", "asti,2024-01,helpdesk_resolution,met,1\r\n"})
+        "asti,now,cases_overdue,service:statistiche-prova,1\r\n",
+        "asti,2024-02,days_to_decision_tenths,,163\r\n", "asti,2024-02,legal_term_days_tenths,,206\r\n",
+        "asti,2024-04,days_to_decision_tenths,,-1\r\n", "asti,2024-04,applications_received,api,0\r\n",
+        "asti,2024-01,helpdesk_tickets,,2\r\n", "asti,2024-03,helpdesk_first_response,missed,1\r\n",
+        "asti,2024-01,helpdesk_resolution,met,1\r\n"})
     EXPECT_NE(csv.body.find(line), std::string::npos) << line;
 
   auto js = get("/backoffice/asti/statistiche.json" + q, "asti_admin");
@@ -508,6 +510,47 @@ TEST_P(StatisticsTest, KeptAggregatesAreRebuiltFromTheRecordsAndMatchThem) {
   EXPECT_EQ(s.rebuild(*sp::statistics::parse_window("", "", s.today())), 11);
   const auto w12 = s.rebuild_window();
   EXPECT_EQ(sp::statistics::month_bounds(w12).size(), 13u);
+}
+
+// The current month's closed days are kept too, so a dashboard reads only today from the records: equal to
+// the records, a late record of a kept day shows after the next rebuild, today's at once. On a clock of
+// 20 August 2024, 12:00 in Rome.
+TEST_P(StatisticsTest, KeptDaysOfTheCurrentMonthMatchTheRecords) {
+  sp::tenants::TenantService tenants(env_->app->database());
+  tenants.reload();
+  sp::time::TestClock clock(*sp::time::parse_iso_utc("2024-08-20T10:00:00Z"));
+  sp::statistics::StatisticsService s(env_->app->database(), tenants, clock,
+                                      [](std::int64_t, const std::string&) { return std::int64_t{0}; });
+  env_->app->database().write([&](sp::db::Conn& tx) {
+    insert_receipt(tx, env_->asti, "01000000000000011", "2024-08-05T10:00:00.000Z", 100, "recorded");
+    insert_case(tx, env_->asti, "api", "accepted", "2024-08-01T10:00:00.000Z", "2024-08-30", day(2024, 8, 30),
+                "2024-08-06T10:00:00.000Z");
+  });
+  EXPECT_EQ(s.rebuild_days(), 19);  // 1 to 19 August
+  const auto w = *sp::statistics::parse_window("2024-08", "2024-08", s.today());
+  for (const auto t : {env_->asti, std::int64_t{0}}) {
+    const auto live = s.compute(t, w, false);
+    const auto kept = s.compute(t, w, true);
+    EXPECT_FALSE(kept.rebuilt_at.empty());
+    EXPECT_TRUE(live.months == kept.months) << t;
+    EXPECT_TRUE(live.services == kept.services) << t;
+    EXPECT_TRUE(live.bodies == kept.bodies) << t;
+  }
+  EXPECT_EQ(s.compute(env_->asti, w).months.at(0).received_api, 1);
+  EXPECT_EQ(s.compute(env_->asti, w).months.at(0).decision_seconds, 5 * 86400);
+  env_->app->database().write([&](sp::db::Conn& tx) {
+    insert_receipt(tx, env_->asti, "01000000000000012", "2024-08-06T10:00:00.000Z", 20, "recorded");  // late
+    insert_receipt(tx, env_->asti, "01000000000000013", "2024-08-20T08:00:00.000Z", 3, "recorded");   // today
+  });
+  EXPECT_EQ(s.compute(env_->asti, w).months.at(0).payments_cents, 103);
+  EXPECT_EQ(s.compute(env_->asti, w, false).months.at(0).payments_cents, 123);
+  EXPECT_EQ(s.rebuild_days(), 19);
+  EXPECT_EQ(s.compute(env_->asti, w).months.at(0).payments_cents, 123);
+  // A month later the days of August go (August is then a closed month, kept as a month).
+  clock.set(*sp::time::parse_iso_utc("2024-09-02T10:00:00Z"));
+  EXPECT_EQ(s.rebuild_days(), 1);
+  EXPECT_EQ(s.rebuild(*sp::statistics::parse_window("2024-08", "2024-08", s.today())), 1);
+  EXPECT_EQ(s.compute(env_->asti, w).months.at(0).payments_cents, 123);
 }
 
 INSTANTIATE_TEST_SUITE_P(BothDatabases, StatisticsTest, ::testing::Values(Dialect::sqlite, Dialect::postgres),
