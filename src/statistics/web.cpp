@@ -45,10 +45,10 @@ struct FigureSpec {
   std::string caption;
   std::string description;
   bool line = false;
-  bool money = false;   // series values are cents
-  bool tenths = false;  // series values are tenths (of a day); -1: none
+  bool money = false;  // series values are cents
   std::vector<std::string> series_names;
   std::vector<std::vector<std::int64_t>> series;  // [series][label]
+  bool tenths = false;                            // series values are tenths (of a day); -1: none
 };
 
 Data figure(const web::View& v, std::string_view lang, const std::vector<std::string>& labels,
