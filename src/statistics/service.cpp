@@ -390,7 +390,7 @@ Figures StatisticsService::compute(std::int64_t tenant, const Window& w, bool us
       month(x).messages_delivered += x.a;
       if (hub && x.tenant != 0) body(x.tenant).messages += x.count;
     }
-    if (!hub) open_services = StatisticsStore::open_services(c, tenant);
+    if (!hub && !overdue_by_service_) open_services = StatisticsStore::open_services(c, tenant);
     for (const auto& s : sources_) {
       auto more = s(c, tenant, bounds);
       for (const auto& x : more)
@@ -405,6 +405,11 @@ Figures StatisticsService::compute(std::int64_t tenant, const Window& w, bool us
       const auto n = overdue_(b->id, "");
       f.overdue += n;
       if (n > 0 || bodies.count(b->id)) body(b->id).overdue = n;
+    }
+  } else if (overdue_by_service_) {
+    for (const auto& [code, n] : overdue_by_service_(tenant)) {
+      f.overdue += n;
+      services[code].overdue = n;
     }
   } else {
     for (const auto& code : open_services) {

@@ -137,12 +137,20 @@ struct Figures {
 // How many open cases of a body are overdue today, of one service or all (empty): the cases module's own
 // queue count (cases::CaseService::overdue_count), so "overdue" is what the back office's queue shows.
 using OverdueCount = std::function<std::int64_t(std::int64_t tenant, const std::string& service_code)>;
+// The same by service code, in one query (cases::CaseService::overdue_by_service); services with none
+// overdue may be absent.
+using OverdueByService = std::function<std::map<std::string, std::int64_t>(std::int64_t tenant)>;
 
 class StatisticsService {
  public:
+  // Without `by_service`, a body's overdue cases per service are counted one service at a time.
   StatisticsService(db::Database& db, tenants::TenantService& tenants, time::Clock& clock,
-                    OverdueCount overdue)
-      : db_(db), tenants_(tenants), clock_(clock), overdue_(std::move(overdue)) {}
+                    OverdueCount overdue, OverdueByService by_service = {})
+      : db_(db),
+        tenants_(tenants),
+        clock_(clock),
+        overdue_(std::move(overdue)),
+        overdue_by_service_(std::move(by_service)) {}
 
   // The figures of `tenant` (0: the hub, every body) over `w`.
   Result<Figures> figures(const identity::Principal* who, std::int64_t tenant, const Window& w);
@@ -172,6 +180,7 @@ class StatisticsService {
   tenants::TenantService& tenants_;
   time::Clock& clock_;
   OverdueCount overdue_;
+  OverdueByService overdue_by_service_;
   std::vector<Source> sources_;
 };
 
