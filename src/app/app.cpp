@@ -21,6 +21,7 @@
 #include "adapters/pec/sender.hpp"
 #include "app/anagrafe_cli.hpp"
 #include "app/demo.hpp"
+#include "app/statistics_sources.hpp"
 #include "applications/counter_receipt_pdf.hpp"
 #include "catalog/web.hpp"
 #include "core/crypto/smime.hpp"
@@ -323,6 +324,7 @@ App::App(Config config) : config_(std::move(config)) {
   privacy_ = privacy::install(router_, deps);
   // Statistics from the records (docs/statistics.md).
   statistics_ = statistics::install(router_, deps, *cases_);
+  statistics_->statistics->add_source(helpdesk_source(*helpdesk_->helpdesk));
   // Digital preservation (docs/conservazione.md); in demo mode the local conservator, on a free port
   // unless sim_conservazione_port says otherwise, started now so that the module knows its URL.
   auto preservation = conservazione::connection_from_config(config_);

@@ -45,10 +45,18 @@
 #include "jobs/store.hpp"
 #include "privacy/retention.hpp"
 #include "protocollo/registry_simulator.hpp"
+#include "statistics/service.hpp"
 #include "web/fiscal_api.hpp"
 
 namespace sp::app {
 namespace {
+
+// The window of `statistics rebuild`: the nightly job's when neither end is given.
+Result<statistics::Window> parse_statistics_window(statistics::StatisticsService& s, const std::string& from,
+                                                   const std::string& to) {
+  if (from.empty() && to.empty()) return s.rebuild_window();
+  return statistics::parse_window(from, to, s.today());
+}
 
 // Pretty-prints a JSON value with two-space indentation.
 void pretty(std::ostream& os, const boost::json::value& v, int indent = 0) {
@@ -194,6 +202,15 @@ int run_cli(int argc, char** argv) {
   std::int64_t jobs_retry_id = 0;
   jobs_retry->add_option("id", jobs_retry_id, "The job's number (see jobs list)")->required();
   jobs_cmd->require_subcommand(1);
+  auto* stats_cmd = cli.add_subcommand("statistics", "Statistics (docs/statistics.md)");
+  auto* stats_rebuild = stats_cmd->add_subcommand("rebuild",
+                                                  "Recompute the kept aggregates from the records (default: "
+                                                  "as the nightly job, 13 closed months and this "
+                                                  "month's days)");
+  std::string stats_from, stats_to;
+  stats_rebuild->add_option("--from", stats_from, "First month, YYYY-MM");
+  stats_rebuild->add_option("--to", stats_to, "Last month, YYYY-MM (the current month is never kept)");
+  stats_cmd->require_subcommand(1);
 
   NavCommand nav_cmd(cli);
   KeysCommands keys_cmd(cli);
@@ -556,6 +573,21 @@ int run_cli(int argc, char** argv) {
     }
     if (bodies_add->parsed()) return run_bodies_add(app, bodies_file, std::cout, std::cerr);
     if (bodies_key->parsed()) return run_bodies_api_key(app, bodies_key_name, std::cout, std::cerr);
+    if (stats_rebuild->parsed()) {
+      auto& stats = app.statistics();
+      auto w = parse_statistics_window(stats, stats_from, stats_to);
+      if (!w) return fail(w.error());
+      const auto t0 = std::chrono::steady_clock::now();
+      const int n = stats.rebuild(*w);
+      // As the nightly job: also the current month's days before today.
+      const int days = stats_from.empty() && stats_to.empty() ? stats.rebuild_days() : 0;
+      const auto ms =
+          std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0)
+              .count();
+      std::cout << "rebuilt " << n << " month(s) of " << w->from() << ".." << w->to() << " and " << days
+                << " day(s) of this month from the records in " << ms << " ms\n";
+      return 0;
+    }
     if (demo->parsed()) {
       if (demo_scale > 0) {
         tenants::TenantService tenants(app.database());

@@ -284,6 +284,15 @@ std::int64_t CaseService::overdue_count(tenants::TenantId tenant, const std::str
   return n;
 }
 
+std::map<std::string, std::int64_t> CaseService::overdue_by_service(tenants::TenantId tenant) {
+  QueueQuery q;
+  q.overdue = true;
+  q.today_day = day_number(time::rome_date(clock_.now()));
+  std::map<std::string, std::int64_t> out;
+  db_.read([&](db::Conn& c) { out = CaseStore::queue_count_by_service(c, tenant, q); });
+  return out;
+}
+
 Result<std::vector<CaseSummary>> CaseService::my_cases(const identity::Principal* applicant) {
   if (applicant == nullptr) return Error::make("auth.required", 401, "my_cases");
   const std::string cf = applicant_cf_of(applicant);

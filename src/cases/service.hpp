@@ -28,6 +28,7 @@
 //   the protocollo.* / files.* codes of a failed registration or upload (nothing is kept then).
 #include <boost/json.hpp>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <utility>
@@ -219,6 +220,8 @@ class CaseService {
   // queue counts them (QueueFilter::overdue), of one service or of all (empty `service_code`). No
   // principal: the caller authorises.
   std::int64_t overdue_count(tenants::TenantId tenant, const std::string& service_code);
+  // The same, by service code in one query (services with none overdue are absent).
+  std::map<std::string, std::int64_t> overdue_by_service(tenants::TenantId tenant);
   // The applicant's cases at every body, newest first.
   Result<std::vector<CaseSummary>> my_cases(const identity::Principal* applicant);
   Status answer_additions(const identity::Principal* applicant, tenants::TenantId tenant,

@@ -104,6 +104,12 @@ class QueueSql {
     s.sql_ = "SELECT COUNT(*) FROM cases WHERE " + s.where(QueueBranch::any);
     return s;
   }
+  static QueueSql count_by_service(tenants::TenantId tenant, const QueueQuery& q) {
+    QueueSql s(tenant, q);
+    s.sql_ = "SELECT service_code, COUNT(*) FROM cases WHERE " + s.where(QueueBranch::any) +
+             " GROUP BY service_code";
+    return s;
+  }
   [[nodiscard]] const std::string& sql() const { return sql_; }
   [[nodiscard]] const db::Params& params() const { return params_; }
 
@@ -478,6 +484,14 @@ std::int64_t CaseStore::queue_count(db::Conn& c, tenants::TenantId tenant, const
   const auto sql = QueueSql::count(tenant, q);
   auto r = c.query_one(sql.sql(), sql.params());
   return r ? r->i64(0) : 0;
+}
+
+std::map<std::string, std::int64_t> CaseStore::queue_count_by_service(db::Conn& c, tenants::TenantId tenant,
+                                                                      const QueueQuery& q) {
+  const auto sql = QueueSql::count_by_service(tenant, q);
+  std::map<std::string, std::int64_t> out;
+  for (const auto& r : c.query(sql.sql(), sql.params())) out[r.text(0)] = r.i64(1);
+  return out;
 }
 
 std::vector<Case> CaseStore::by_applicant(db::Conn& c, const std::string& applicant_cf,

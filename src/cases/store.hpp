@@ -2,6 +2,7 @@
 // SQL for cases and their transitions, messages, notes and documents. Every query filters on the tenant,
 // except the applicant's own list across bodies (by codice fiscale). Transitions, messages, notes and
 // documents are append-only (triggers in migrations/*/0011_cases.sql).
+#include <map>
 #include <optional>
 #include <string>
 #include <utility>
@@ -60,6 +61,9 @@ class CaseStore {
   static std::vector<Case> queue(db::Conn& c, tenants::TenantId tenant, const QueueQuery& q);
   // How many cases match `q` (limit and offset aside).
   static std::int64_t queue_count(db::Conn& c, tenants::TenantId tenant, const QueueQuery& q);
+  // The same count by service code, in one statement (services with no match are absent).
+  static std::map<std::string, std::int64_t> queue_count_by_service(db::Conn& c, tenants::TenantId tenant,
+                                                                    const QueueQuery& q);
   // Cases submitted by `applicant_cf`, or (when `represented` is not empty) on behalf of `represented`,
   // at every body, newest first (answers not loaded).
   static std::vector<Case> by_applicant(db::Conn& c, const std::string& applicant_cf,

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <boost/json.hpp>
+#include <map>
 #include <sstream>
 
 #include "adapters/messaging/outbox.hpp"
@@ -15,6 +16,9 @@ namespace sp::helpdesk {
 namespace {
 
 namespace json = boost::json;
+// The targets of a category and priority that has none in helpdesk_sla_targets: 8 and 45 business hours.
+constexpr Targets kDefaultTargets{480, 2700};
+
 using identity::Permission;
 using identity::Principal;
 
@@ -185,6 +189,35 @@ SlaView HelpdeskService::sla(const Ticket& t, const Targets& targets, time::Time
   return v;
 }
 
+std::vector<TicketOutcome> HelpdeskService::outcomes(db::Conn& c, tenants::TenantId tenant,
+                                                     const std::string& lo, const std::string& hi) const {
+  std::vector<TicketOutcome> out;
+  const auto now = clock_.now();
+  std::map<std::pair<std::string, Priority>, Targets> targets;
+  const auto hours = store::office_hours(c);  // the service centre's calendar, as the ticket pages count
+  for (const auto& t : store::opened_between(c, tenant, lo, hi)) {
+    auto key = std::make_pair(t.category, t.priority);
+    auto it = targets.find(key);
+    if (it == targets.end())
+      it = targets.emplace(key, store::targets(c, t.category, t.priority).value_or(kDefaultTargets)).first;
+    const auto v = sla(t, it->second, now, hours);
+    TicketOutcome o;
+    o.tenant = t.tenant_id;
+    o.created_at = t.created_at;
+    if (v.responded)
+      o.first_response = v.first_response_met ? Outcome::met : Outcome::missed;
+    else if (v.response.breached)
+      o.first_response = Outcome::missed;
+    const bool done = t.state == State::resolved || t.state == State::closed;
+    if (v.resolution.breached)
+      o.resolution = Outcome::missed;
+    else if (done)
+      o.resolution = Outcome::met;
+    out.push_back(std::move(o));
+  }
+  return out;
+}
+
 Result<std::vector<QueueRow>> HelpdeskService::queue(const Principal* who) {
   if (auto st = identity::authorize(who, Permission::helpdesk, 0); !st) return st.error();
   std::vector<QueueRow> out;
@@ -192,7 +225,7 @@ Result<std::vector<QueueRow>> HelpdeskService::queue(const Principal* who) {
   const auto hours = office_hours();
   db_.read([&](db::Conn& c) {
     for (auto& t : store::all_tickets(c, false)) {
-      auto targets = store::targets(c, t.category, t.priority).value_or(Targets{480, 2700});
+      auto targets = store::targets(c, t.category, t.priority).value_or(kDefaultTargets);
       out.push_back(QueueRow{t, sla(t, targets, now, hours)});
     }
   });
@@ -238,7 +271,7 @@ Result<TicketView> HelpdeskService::load_view(tenants::TenantId body, const std:
       if (!agent && e.internal) continue;
       x.events.push_back(std::move(e));
     }
-    auto targets = store::targets(c, t->category, t->priority).value_or(Targets{480, 2700});
+    auto targets = store::targets(c, t->category, t->priority).value_or(kDefaultTargets);
     x.sla = sla(*t, targets, now, hours);
     v = std::move(x);
   });

@@ -92,6 +92,16 @@ struct AgentChange {
   std::vector<Upload> files;  // reply, note
 };
 
+// Where a ticket stands against one of its targets, for the statistics: met, missed (breached, now or
+// when it was answered or resolved), or still running within it.
+enum class Outcome { pending, met, missed };
+struct TicketOutcome {
+  tenants::TenantId tenant = 0;
+  std::string created_at;
+  Outcome first_response = Outcome::pending;
+  Outcome resolution = Outcome::pending;  // met or missed once resolved or closed; missed once breached
+};
+
 class HelpdeskService {
  public:
   HelpdeskService(db::Database& db, time::Clock& clock, const I18n& i18n, files::FileService& files,
@@ -126,6 +136,12 @@ class HelpdeskService {
                             const OfficeHours& hours) const;
   // The office hours and the centre's own holidays as set now (helpdesk_office, helpdesk_holidays).
   OfficeHours office_hours();
+
+  // For the statistics (issue 19): the tickets of `tenant` (0: every body) opened in [lo, hi) and where
+  // each stands against its targets now, read on the caller's connection `c`. No authorisation here: the
+  // statistics' own pages check who may see `tenant`'s figures.
+  std::vector<TicketOutcome> outcomes(db::Conn& c, tenants::TenantId tenant, const std::string& lo,
+                                      const std::string& hi) const;
 
   // Retention: purges what `retention_months` allows; returns how many tickets.
   int purge_expired();

@@ -126,6 +126,18 @@ std::vector<Ticket> tickets_of(db::Conn& c, tenants::TenantId tenant) {
   return out;
 }
 
+std::vector<Ticket> opened_between(db::Conn& c, tenants::TenantId tenant, const std::string& lo,
+                                   const std::string& hi) {
+  std::vector<Ticket> out;
+  const std::string cols = std::string("SELECT ") + kTicketCols + " FROM helpdesk_tickets ";
+  for (const auto& r : tenant == 0
+                           ? c.query(cols + "WHERE created_at >= $1 AND created_at < $2", {lo, hi})
+                           : c.query(cols + "WHERE tenant_id = $3 AND created_at >= $1 AND created_at < $2",
+                                     {lo, hi, tenant}))
+    out.push_back(ticket_of(r));
+  return out;
+}
+
 std::vector<Ticket> all_tickets(db::Conn& c, bool include_closed) {
   std::vector<Ticket> out;
   const std::string where = include_closed ? "" : " WHERE state <> 'closed'";

@@ -17,6 +17,9 @@ bool update_ticket(db::Conn& tx, const Ticket& t, std::int64_t expected_version)
 // One ticket of `tenant` (0: of any body, for the agents).
 std::optional<Ticket> ticket(db::Conn& c, tenants::TenantId tenant, const std::string& id);
 std::vector<Ticket> tickets_of(db::Conn& c, tenants::TenantId tenant);
+// The tickets of `tenant` (0: every body) opened in [lo, hi) (ISO instants), for the statistics.
+std::vector<Ticket> opened_between(db::Conn& c, tenants::TenantId tenant, const std::string& lo,
+                                   const std::string& hi);
 // Every body's tickets not closed (the agents' queue), or all of them.
 std::vector<Ticket> all_tickets(db::Conn& c, bool include_closed);
 

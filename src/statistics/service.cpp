@@ -56,9 +56,12 @@ std::vector<Row> rows_of(const Figures& f, const std::string& scope) {
   for (const auto& m : f.months) {
     add(m.month, "applications_received", "web", m.received_online);
     add(m.month, "applications_received", "counter", m.received_counter);
+    add(m.month, "applications_received", "api", m.received_api);
     add(m.month, "applications_decided", "", m.decided);
     add(m.month, "applications_decided_on_time", "", m.decided_on_time);
     add(m.month, "applications_decided_late", "", m.decided - m.decided_on_time);
+    add(m.month, "days_to_decision_tenths", "", average_tenths_of_day(m.decision_seconds, m.decided));
+    add(m.month, "legal_term_days_tenths", "", average_tenths_of_day(m.legal_seconds, m.decided));
     add(m.month, "payments_collected", "count", m.payments);
     add(m.month, "payments_collected", "cents", m.payments_cents);
     add(m.month, "payments_reconciled", "count", m.reconciled);
@@ -71,24 +74,41 @@ std::vector<Row> rows_of(const Figures& f, const std::string& scope) {
     add(m.month, "messages_delivered", "", m.messages_delivered);
   }
   for (const auto& x : f.extra)
-    for (const auto& [month, n] : x.by_month) out.push_back({scope, month, x.figure, "", n});
+    for (const auto& [month, n] : x.by_month) out.push_back({scope, month, x.figure, x.dimension, n});
   const std::string window = f.window.from() + "/" + f.window.to();
   for (const auto& s : f.services) {
     add(window, "applications_received", "service:" + s.code, s.received);
     add(window, "applications_decided", "service:" + s.code, s.decided);
     add(window, "applications_decided_on_time", "service:" + s.code, s.decided_on_time);
+    add(window, "days_to_decision_tenths", "service:" + s.code,
+        average_tenths_of_day(s.decision_seconds, s.decided));
+    add(window, "legal_term_days_tenths", "service:" + s.code,
+        average_tenths_of_day(s.legal_seconds, s.decided));
     add("now", "cases_overdue", "service:" + s.code, s.overdue);
   }
+  std::map<std::int64_t, std::string> slugs;
   for (const auto& b : f.bodies) {
+    slugs[b.tenant] = b.slug;
     add(window, "applications_received", "body:" + b.slug, b.received);
     add(window, "applications_decided", "body:" + b.slug, b.decided);
     add(window, "applications_decided_on_time", "body:" + b.slug, b.decided_on_time);
+    add(window, "days_to_decision_tenths", "body:" + b.slug,
+        average_tenths_of_day(b.decision_seconds, b.decided));
+    add(window, "legal_term_days_tenths", "body:" + b.slug,
+        average_tenths_of_day(b.legal_seconds, b.decided));
     add("now", "cases_overdue", "body:" + b.slug, b.overdue);
     add(window, "payments_collected", "body:" + b.slug + ":cents", b.payments_cents);
     add(window, "certificates_issued", "body:" + b.slug, b.certificates);
     add(window, "albo_publications", "body:" + b.slug, b.albo);
     add(window, "messages", "body:" + b.slug, b.messages);
   }
+  for (const auto& x : f.extra)
+    for (const auto& [t, n] : x.by_body) {
+      auto slug = slugs.find(t);
+      if (slug == slugs.end()) continue;  // a body of no other figure is still in f.bodies (compute)
+      const std::string dim = "body:" + slug->second + (x.dimension.empty() ? "" : ":" + x.dimension);
+      out.push_back({scope, window, x.figure, dim, n});
+    }
   add("now", "cases_overdue", "", f.overdue);
   return out;
 }
@@ -121,6 +141,14 @@ const std::vector<std::pair<std::string, Query>>& figure_queries() {
 }
 
 }  // namespace
+
+std::int64_t average_tenths_of_day(std::int64_t seconds, std::int64_t n) {
+  if (n <= 0) return -1;
+  // tenths = seconds / n / 8640, rounded half up (seconds are never negative for a decision after its
+  // submission; a negative sum rounds towards zero).
+  const std::int64_t d = n * 8640;
+  return seconds >= 0 ? (seconds + d / 2) / d : -((-seconds + d / 2) / d);
+}
 
 std::string Window::from() const {
   return month_key(from_year, from_month);
@@ -168,8 +196,11 @@ MonthFigures Figures::totals() const {
   for (const auto& m : months) {
     t.received_online += m.received_online;
     t.received_counter += m.received_counter;
+    t.received_api += m.received_api;
     t.decided += m.decided;
     t.decided_on_time += m.decided_on_time;
+    t.decision_seconds += m.decision_seconds;
+    t.legal_seconds += m.legal_seconds;
     t.payments += m.payments;
     t.payments_cents += m.payments_cents;
     t.reconciled += m.reconciled;
@@ -225,22 +256,53 @@ Figures StatisticsService::compute(std::int64_t tenant, const Window& w, bool us
       month_key(static_cast<int>(today_date.year()), static_cast<unsigned>(today_date.month()));
 
   db_.read([&](db::Conn& c) {
-    // The closed months already rebuilt come from the kept aggregates; the others (contiguous runs of
-    // them) from the records.
+    // The closed months already rebuilt come from the kept aggregates, and so do the current month's
+    // closed days already rebuilt; the rest (contiguous runs of months, and of the current month's days
+    // counted in that month) from the records.
     std::set<std::string> kept;
+    std::set<std::string> kept_days;
+    auto fresh = [&f](const std::string& at) {
+      if (f.rebuilt_at.empty() || at < f.rebuilt_at) f.rebuilt_at = at;
+    };
+    const std::string yesterday = time::format_iso_date(time::add_calendar_days(today_date, -1));
     if (use_kept) {
       for (const auto& [m, at] : StatisticsStore::rebuilt(c, w.from(), w.to())) {
         if (m >= current) continue;
         kept.insert(m);
-        if (f.rebuilt_at.empty() || at < f.rebuilt_at) f.rebuilt_at = at;
+        fresh(at);
       }
+      if (w.from() <= current && current <= w.to() && yesterday >= current + "-01")
+        for (const auto& [d, at] : StatisticsStore::rebuilt(c, current + "-01", yesterday, Period::day)) {
+          kept_days.insert(d);
+          fresh(at);
+        }
     }
     std::vector<std::vector<MonthBound>> runs(1);
+    auto cut = [&runs] {
+      if (!runs.back().empty()) runs.emplace_back();
+    };
+    auto read = [&runs](MonthBound b) {
+      auto& run = runs.back();
+      if (!run.empty() && run.back().month == b.month && run.back().hi == b.lo)
+        run.back().hi = b.hi;  // the next day of the same month
+      else
+        run.push_back(std::move(b));
+    };
     for (const auto& b : bounds) {
-      if (!kept.count(b.month)) {
-        runs.back().push_back(b);
-      } else if (!runs.back().empty()) {
-        runs.emplace_back();
+      if (kept.count(b.month)) {
+        cut();
+      } else if (b.month != current || kept_days.empty()) {
+        read(b);
+      } else {
+        for (auto d = *time::parse_iso_date(current + "-01");
+             time::format_iso_date(d).substr(0, 7) == current; d = time::add_calendar_days(d, 1)) {
+          if (kept_days.count(time::format_iso_date(d))) {
+            cut();
+            continue;
+          }
+          read({current, time::format_iso_utc_millis(time::rome_day_start(d)),
+                time::format_iso_utc_millis(time::rome_day_start(time::add_calendar_days(d, 1)))});
+        }
       }
     }
     auto facts = [&](const char* figure) {
@@ -248,6 +310,13 @@ Figures StatisticsService::compute(std::int64_t tenant, const Window& w, bool us
       if (!kept.empty())
         for (auto& x : StatisticsStore::kept(c, tenant, figure, w.from(), w.to()))
           if (kept.count(x.month)) out.push_back(std::move(x));
+      if (!kept_days.empty())
+        for (auto& x :
+             StatisticsStore::kept(c, tenant, figure, *kept_days.begin(), *kept_days.rbegin(), Period::day))
+          if (kept_days.count(x.month)) {
+            x.month = x.month.substr(0, 7);
+            out.push_back(std::move(x));
+          }
       Query q = nullptr;
       for (const auto& [name, query] : figure_queries())
         if (name == figure) q = query;
@@ -260,7 +329,9 @@ Figures StatisticsService::compute(std::int64_t tenant, const Window& w, bool us
     };
     for (const auto& x : facts("received")) {
       auto& m = month(x);
-      (x.key2 == "counter" ? m.received_counter : m.received_online) += x.count;
+      (x.key2 == "counter" ? m.received_counter
+       : x.key2 == "api"   ? m.received_api
+                           : m.received_online) += x.count;
       if (hub)
         body(x.tenant).received += x.count;
       else
@@ -274,11 +345,19 @@ Figures StatisticsService::compute(std::int64_t tenant, const Window& w, bool us
         services[x.key].decided_on_time += n;
     };
     for (const auto& x : facts("decided")) {
-      month(x).decided += x.count;
+      auto& m = month(x);
+      m.decided += x.count;
+      m.decision_seconds += x.b;
+      m.legal_seconds += x.c;
+      auto add = [&x](auto& to) {
+        to.decided += x.count;
+        to.decision_seconds += x.b;
+        to.legal_seconds += x.c;
+      };
       if (hub)
-        body(x.tenant).decided += x.count;
+        add(body(x.tenant));
       else
-        services[x.key].decided += x.count;
+        add(services[x.key]);
       on_time(x, x.a);
     }
     // Decided between 22:00 and 23:00 UTC on the due date: still that day in Rome when Rome's day ended
@@ -311,9 +390,12 @@ Figures StatisticsService::compute(std::int64_t tenant, const Window& w, bool us
       month(x).messages_delivered += x.a;
       if (hub && x.tenant != 0) body(x.tenant).messages += x.count;
     }
-    if (!hub) open_services = StatisticsStore::open_services(c, tenant);
+    if (!hub && !overdue_by_service_) open_services = StatisticsStore::open_services(c, tenant);
     for (const auto& s : sources_) {
       auto more = s(c, tenant, bounds);
+      for (const auto& x : more)
+        for (const auto& [t, n] : x.by_body)
+          if (hub && t != 0 && n != 0) body(t);  // a body with tickets only still has its row
       f.extra.insert(f.extra.end(), more.begin(), more.end());
     }
   });
@@ -323,6 +405,11 @@ Figures StatisticsService::compute(std::int64_t tenant, const Window& w, bool us
       const auto n = overdue_(b->id, "");
       f.overdue += n;
       if (n > 0 || bodies.count(b->id)) body(b->id).overdue = n;
+    }
+  } else if (overdue_by_service_) {
+    for (const auto& [code, n] : overdue_by_service_(tenant)) {
+      f.overdue += n;
+      services[code].overdue = n;
     }
   } else {
     for (const auto& code : open_services) {
@@ -367,6 +454,25 @@ int StatisticsService::rebuild(const Window& w) {
   return n;
 }
 
+int StatisticsService::rebuild_days() {
+  const auto t = today();
+  const auto first = time::Date{t.year(), t.month(), std::chrono::day{1}};
+  int n = 0;
+  for (auto d = first; d < t; d = time::add_calendar_days(d, 1)) {
+    const MonthBound b{time::format_iso_date(d), time::format_iso_utc_millis(time::rome_day_start(d)),
+                       time::format_iso_utc_millis(time::rome_day_start(time::add_calendar_days(d, 1)))};
+    std::vector<std::pair<std::string, std::vector<Fact>>> facts;
+    db_.read([&](db::Conn& c) {
+      for (const auto& [name, query] : figure_queries()) facts.emplace_back(name, query(c, 0, {b}));
+    });
+    const std::string at = time::format_iso_utc_millis(clock_.now());
+    db_.write([&](db::Conn& tx) { StatisticsStore::rebuild_month(tx, b.month, facts, at, Period::day); });
+    ++n;
+  }
+  db_.write([&](db::Conn& tx) { StatisticsStore::forget_days_before(tx, time::format_iso_date(first)); });
+  return n;
+}
+
 Window StatisticsService::rebuild_window() const {
   const auto t = today();
   const int end = index(static_cast<int>(t.year()), static_cast<unsigned>(t.month())) - 1;
@@ -382,7 +488,9 @@ void register_rebuild_job(jobs::Runner& runner, StatisticsService& service) {
       jobs::RetryPolicy{5, std::chrono::seconds(300), std::chrono::seconds(3600), std::chrono::seconds(1800)};
   k.run = [&service](jobs::JobRun&) -> Status {
     const int n = service.rebuild(service.rebuild_window());
-    spdlog::info("statistics.rebuild: {} month(s) rebuilt from the records", n);
+    const int days = service.rebuild_days();
+    spdlog::info("statistics.rebuild: {} month(s) and {} day(s) of this month rebuilt from the records", n,
+                 days);
     return Ok{};
   };
   runner.add_periodic(std::move(k),

@@ -5,7 +5,9 @@
 //     current month (and any month not rebuilt yet) is computed from the records on each request; the
 //     closed months are read from the aggregates that the nightly job statistics.rebuild recomputes from
 //     the records (the last 13 closed months each night; rebuild() for any window), so a late record of a
-//     closed month shows after the next night's rebuild. Figures says when each part was computed.
+//     closed month shows after the next night's rebuild. The current month's days before today are kept
+//     the same way (rebuild_days(), the same job), so a dashboard reads only today from the records.
+//     Figures says when each part was computed.
 //   - A window is a range of Rome's calendar months, at most kMaxMonths long; the default is the twelve
 //     months ending with the current one.
 //   - The hub's figures (tenant 0) are for the hub's administrators (Permission::manage_hub); a body's for
@@ -52,8 +54,13 @@ struct MonthFigures {
   std::string month;
   std::int64_t received_online = 0;
   std::int64_t received_counter = 0;
+  std::int64_t received_api = 0;  // submitted by a program through /api/v1
   std::int64_t decided = 0;
   std::int64_t decided_on_time = 0;  // by the legal due date (Rome)
+  // Of the decided: seconds from submission to decision, and from submission to the end of the due date
+  // (the legal term), summed; averages in days: average_days().
+  std::int64_t decision_seconds = 0;
+  std::int64_t legal_seconds = 0;
   std::int64_t payments = 0;
   std::int64_t payments_cents = 0;
   std::int64_t reconciled = 0;
@@ -72,6 +79,8 @@ struct ServiceFigures {
   std::int64_t received = 0;
   std::int64_t decided = 0;
   std::int64_t decided_on_time = 0;
+  std::int64_t decision_seconds = 0;
+  std::int64_t legal_seconds = 0;
   std::int64_t overdue = 0;  // open and past the due date now
 };
 
@@ -83,6 +92,8 @@ struct BodyFigures {
   std::int64_t received = 0;
   std::int64_t decided = 0;
   std::int64_t decided_on_time = 0;
+  std::int64_t decision_seconds = 0;
+  std::int64_t legal_seconds = 0;
   std::int64_t overdue = 0;
   std::int64_t payments_cents = 0;
   std::int64_t certificates = 0;
@@ -90,11 +101,21 @@ struct BodyFigures {
   std::int64_t messages = 0;
 };
 
-// A series a later module adds (extension point): one value per month of the window.
+// Average days (one decimal, rounded) of `seconds` summed over `n` decisions, in tenths of a day; -1 when
+// n is 0.
+std::int64_t average_tenths_of_day(std::int64_t seconds, std::int64_t n);
+
+// A series a later module adds (extension point): one value per month of the window, and on the hub's
+// figures its total over the window per body. Series with the same `chart` are drawn in one chart (the
+// caption of the first); the exports carry each as rows of `figure` with `dimension`.
 struct ExtraSeries {
   std::string figure;     // stable name in the exports ("helpdesk_tickets")
-  std::string label_key;  // locale key of its caption
+  std::string label_key;  // locale key of the series' name
   std::map<std::string, std::int64_t> by_month;
+  std::string dimension;  // in the exports ("" when the figure has one series)
+  std::string chart;      // chart id ("" : the figure's own); the same id: the same chart
+  std::string chart_key;  // locale key of the chart's caption ("": label_key)
+  std::map<std::int64_t, std::int64_t> by_body;  // tenant -> total over the window (hub's figures)
 };
 using Source =
     std::function<std::vector<ExtraSeries>(db::Conn&, std::int64_t tenant, const std::vector<MonthBound>&)>;
@@ -116,12 +137,20 @@ struct Figures {
 // How many open cases of a body are overdue today, of one service or all (empty): the cases module's own
 // queue count (cases::CaseService::overdue_count), so "overdue" is what the back office's queue shows.
 using OverdueCount = std::function<std::int64_t(std::int64_t tenant, const std::string& service_code)>;
+// The same by service code, in one query (cases::CaseService::overdue_by_service); services with none
+// overdue may be absent.
+using OverdueByService = std::function<std::map<std::string, std::int64_t>(std::int64_t tenant)>;
 
 class StatisticsService {
  public:
+  // Without `by_service`, a body's overdue cases per service are counted one service at a time.
   StatisticsService(db::Database& db, tenants::TenantService& tenants, time::Clock& clock,
-                    OverdueCount overdue)
-      : db_(db), tenants_(tenants), clock_(clock), overdue_(std::move(overdue)) {}
+                    OverdueCount overdue, OverdueByService by_service = {})
+      : db_(db),
+        tenants_(tenants),
+        clock_(clock),
+        overdue_(std::move(overdue)),
+        overdue_by_service_(std::move(by_service)) {}
 
   // The figures of `tenant` (0: the hub, every body) over `w`.
   Result<Figures> figures(const identity::Principal* who, std::int64_t tenant, const Window& w);
@@ -131,6 +160,9 @@ class StatisticsService {
   // Rebuilds the kept aggregates of the closed months of `w` (those before the current month) from the
   // records; returns how many months.
   int rebuild(const Window& w);
+  // Rebuilds the kept aggregates of the current month's days before today from the records, and drops
+  // the kept days of closed months; returns how many days.
+  int rebuild_days();
   // The window the nightly job rebuilds: the 13 months before the current one.
   [[nodiscard]] Window rebuild_window() const;
 
@@ -148,6 +180,7 @@ class StatisticsService {
   tenants::TenantService& tenants_;
   time::Clock& clock_;
   OverdueCount overdue_;
+  OverdueByService overdue_by_service_;
   std::vector<Source> sources_;
 };
 

@@ -16,9 +16,15 @@ constexpr const char* kReceived =
 
 // Decisions: a case leaves the open states with decided_at set (cases/service.cpp); a withdrawal is not
 // a decision. 22:00 UTC is midnight in Rome in summer (+02:00), 23:00 in winter (+01:00).
+// `b` sums the seconds from submission to decision, `c` the seconds from submission to the end of the due
+// date (the legal term; 23:00 UTC, Rome's midnight in winter: within an hour in summer), so the average
+// days to decision and the average legal term are b / n and c / n. {S} is the dialect's seconds between
+// two stored instants (seconds_between below).
 constexpr const char* kDecided =
     "SELECT r.tenant_id, {M}, r.service_code, r.channel, COUNT(*), "
-    "SUM(CASE WHEN r.decided_at < r.due_date || 'T22:00:00.000Z' THEN 1 ELSE 0 END) FROM cases r "
+    "SUM(CASE WHEN r.decided_at < r.due_date || 'T22:00:00.000Z' THEN 1 ELSE 0 END), "
+    "CAST(SUM({S:r.submitted_at:r.decided_at}) AS BIGINT), "
+    "CAST(SUM({S:r.submitted_at:r.due_date || 'T23:00:00.000Z'}) AS BIGINT) FROM cases r "
     "WHERE {W}{T} AND r.state <> 'withdrawn' GROUP BY r.tenant_id, 2, r.service_code, r.channel";
 
 constexpr const char* kDecidedLastHour =
@@ -58,20 +64,49 @@ constexpr const char* kOpenServices =
     "SELECT DISTINCT service_code FROM cases WHERE tenant_id = $1 "
     "AND state NOT IN ('accepted', 'rejected', 'withdrawn', 'closed') ORDER BY service_code";
 
-constexpr const char* kDeleteMonth = "DELETE FROM statistics_months WHERE month = $1";
-constexpr const char* kInsertKept =
+// The kept aggregates: of closed months (statistics_months, by "YYYY-MM") and of the current month's
+// closed days (statistics_days, by "YYYY-MM-DD"), the same statements on either.
+struct KeptSql {
+  const char* remove;
+  const char* insert;
+  const char* remove_rebuild;
+  const char* insert_rebuild;
+  const char* rebuilt;
+  const char* kept;
+  const char* kept_of_body;
+  const char* forget_before;
+  const char* forget_rebuilds_before;
+};
+constexpr KeptSql kMonths{
+    "DELETE FROM statistics_months WHERE month = $1",
     "INSERT INTO statistics_months (tenant_id, month, figure, k1, k2, n, a, b, c) "
-    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
-constexpr const char* kDeleteRebuild = "DELETE FROM statistics_rebuilds WHERE month = $1";
-constexpr const char* kInsertRebuild = "INSERT INTO statistics_rebuilds (month, rebuilt_at) VALUES ($1, $2)";
-constexpr const char* kRebuilt =
-    "SELECT month, rebuilt_at FROM statistics_rebuilds WHERE month >= $1 AND month <= $2 ORDER BY month";
-constexpr const char* kKept =
+    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    "DELETE FROM statistics_rebuilds WHERE month = $1",
+    "INSERT INTO statistics_rebuilds (month, rebuilt_at) VALUES ($1, $2)",
+    "SELECT month, rebuilt_at FROM statistics_rebuilds WHERE month >= $1 AND month <= $2 ORDER BY month",
     "SELECT tenant_id, month, k1, k2, n, a, b, c FROM statistics_months WHERE figure = $1 AND month >= $2 "
-    "AND month <= $3";
-constexpr const char* kKeptOfBody =
+    "AND month <= $3",
     "SELECT tenant_id, month, k1, k2, n, a, b, c FROM statistics_months WHERE tenant_id = $4 AND figure = $1 "
-    "AND month >= $2 AND month <= $3";
+    "AND month >= $2 AND month <= $3",
+    "",
+    ""};
+constexpr KeptSql kDays{
+    "DELETE FROM statistics_days WHERE day = $1",
+    "INSERT INTO statistics_days (tenant_id, day, figure, k1, k2, n, a, b, c) "
+    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    "DELETE FROM statistics_day_rebuilds WHERE day = $1",
+    "INSERT INTO statistics_day_rebuilds (day, rebuilt_at) VALUES ($1, $2)",
+    "SELECT day, rebuilt_at FROM statistics_day_rebuilds WHERE day >= $1 AND day <= $2 ORDER BY day",
+    "SELECT tenant_id, day, k1, k2, n, a, b, c FROM statistics_days WHERE figure = $1 AND day >= $2 "
+    "AND day <= $3",
+    "SELECT tenant_id, day, k1, k2, n, a, b, c FROM statistics_days WHERE tenant_id = $4 AND figure = $1 "
+    "AND day >= $2 AND day <= $3",
+    "DELETE FROM statistics_days WHERE day < $1",
+    "DELETE FROM statistics_day_rebuilds WHERE day < $1"};
+
+const KeptSql& sql_of(Period p) {
+  return p == Period::day ? kDays : kMonths;
+}
 
 // Rows of tenant, month, key, key2, count and up to three more measures (a SUM over no row is NULL: 0).
 std::vector<Fact> facts_of(const std::vector<db::Row>& rows, int measures) {
@@ -97,6 +132,26 @@ void replace(std::string& s, std::string_view what, const std::string& with) {
   if (at != std::string::npos) s.replace(at, what.size(), with);
 }
 
+// Whole seconds from instant `a` to instant `b` (stored ISO 8601 UTC text), in the connection's dialect.
+std::string seconds_between(db::Dialect d, const std::string& a, const std::string& b) {
+  if (d == db::Dialect::postgres)
+    return "CAST(EXTRACT(EPOCH FROM CAST(" + b + " AS TIMESTAMPTZ) - CAST(" + a +
+           " AS TIMESTAMPTZ)) AS BIGINT)";
+  return "CAST(ROUND((julianday(" + b + ") - julianday(" + a + ")) * 86400) AS INTEGER)";
+}
+
+// Replaces every {S:a:b} of `sql` with seconds_between(a, b).
+void expand_seconds(db::Dialect d, std::string& sql) {
+  for (auto at = sql.find("{S:"); at != std::string::npos; at = sql.find("{S:", at)) {
+    const auto mid = sql.find(':', at + 3);
+    const auto end = sql.find('}', mid);
+    const auto with =
+        seconds_between(d, sql.substr(at + 3, mid - at - 3), sql.substr(mid + 1, end - mid - 1));
+    sql.replace(at, end + 1 - at, with);
+    at += with.size();
+  }
+}
+
 std::vector<Fact> run(db::Conn& c, std::int64_t tenant, const std::vector<MonthBound>& months,
                       std::string_view body, const char* column, int measures) {
   if (months.empty()) return {};
@@ -116,6 +171,7 @@ std::vector<Fact> run(db::Conn& c, std::int64_t tenant, const std::vector<MonthB
   replace(sql, "{M}", month);
   replace(sql, "{W}", col + " >= " + lo + " AND " + col + " < " + hi);
   replace(sql, "{T}", tenant != 0 ? " AND r.tenant_id = " + bind(tenant) : std::string());
+  expand_seconds(c.dialect(), sql);
   return facts_of(c.query(sql, p), measures);
 }
 
@@ -127,7 +183,7 @@ std::vector<Fact> StatisticsStore::received(db::Conn& c, std::int64_t tenant,
 }
 std::vector<Fact> StatisticsStore::decided(db::Conn& c, std::int64_t tenant,
                                            const std::vector<MonthBound>& m) {
-  return run(c, tenant, m, kDecided, "decided_at", 1);
+  return run(c, tenant, m, kDecided, "decided_at", 3);
 }
 std::vector<Fact> StatisticsStore::decided_in_last_hour(db::Conn& c, std::int64_t tenant,
                                                         const std::vector<MonthBound>& m) {
@@ -156,27 +212,35 @@ std::vector<std::string> StatisticsStore::open_services(db::Conn& c, std::int64_
 
 void StatisticsStore::rebuild_month(db::Conn& tx, const std::string& month,
                                     const std::vector<std::pair<std::string, std::vector<Fact>>>& facts,
-                                    const std::string& rebuilt_at) {
-  tx.exec(kDeleteMonth, {month});
+                                    const std::string& rebuilt_at, Period p) {
+  const auto& q = sql_of(p);
+  tx.exec(q.remove, {month});
   for (const auto& [figure, rows] : facts)
     for (const auto& f : rows)
-      tx.exec(kInsertKept, {f.tenant, month, figure, f.key, f.key2, f.count, f.a, f.b, f.c});
-  tx.exec(kDeleteRebuild, {month});
-  tx.exec(kInsertRebuild, {month, rebuilt_at});
+      tx.exec(q.insert, {f.tenant, month, figure, f.key, f.key2, f.count, f.a, f.b, f.c});
+  tx.exec(q.remove_rebuild, {month});
+  tx.exec(q.insert_rebuild, {month, rebuilt_at});
 }
 
 std::vector<std::pair<std::string, std::string>> StatisticsStore::rebuilt(db::Conn& c,
                                                                           const std::string& from,
-                                                                          const std::string& to) {
+                                                                          const std::string& to, Period p) {
   std::vector<std::pair<std::string, std::string>> out;
-  for (const auto& r : c.query(kRebuilt, {from, to})) out.emplace_back(r.text(0), r.text(1));
+  for (const auto& r : c.query(sql_of(p).rebuilt, {from, to})) out.emplace_back(r.text(0), r.text(1));
   return out;
 }
 
 std::vector<Fact> StatisticsStore::kept(db::Conn& c, std::int64_t tenant, const std::string& figure,
-                                        const std::string& from, const std::string& to) {
+                                        const std::string& from, const std::string& to, Period p) {
+  const auto& q = sql_of(p);
   return facts_of(
-      tenant == 0 ? c.query(kKept, {figure, from, to}) : c.query(kKeptOfBody, {figure, from, to, tenant}), 3);
+      tenant == 0 ? c.query(q.kept, {figure, from, to}) : c.query(q.kept_of_body, {figure, from, to, tenant}),
+      3);
+}
+
+void StatisticsStore::forget_days_before(db::Conn& tx, const std::string& day) {
+  tx.exec(kDays.forget_before, {day});
+  tx.exec(kDays.forget_rebuilds_before, {day});
 }
 
 }  // namespace sp::statistics

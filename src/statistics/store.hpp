@@ -40,12 +40,17 @@ struct Fact {
   std::int64_t c = 0;  // query-specific: reconciled cents
 };
 
+// What a kept aggregate covers: a closed month ("YYYY-MM", statistics_months) or a closed day of the
+// current month ("YYYY-MM-DD", statistics_days).
+enum class Period { month, day };
+
 class StatisticsStore {
  public:
-  // Cases submitted in each month, by body, service and channel ('online', 'counter').
+  // Cases submitted in each month, by body, service and channel ('online', 'counter', 'api').
   static std::vector<Fact> received(db::Conn& c, std::int64_t tenant, const std::vector<MonthBound>& months);
   // Cases decided in each month (decided_at; withdrawn cases are not decisions), by body, service and
-  // channel; `a` counts those decided before 22:00 UTC of their due date (surely on time in Rome).
+  // channel; `a` counts those decided before 22:00 UTC of their due date (surely on time in Rome); `b` sums
+  // the seconds from submission to decision, `c` those from submission to the end of the due date.
   static std::vector<Fact> decided(db::Conn& c, std::int64_t tenant, const std::vector<MonthBound>& months);
   // The decisions between 22:00 and 23:00 UTC of their due date, by body, service, channel and due date
   // (key2 is "channel YYYY-MM-DD"): on time only when Rome was at +01:00 that day, which the service
@@ -65,17 +70,23 @@ class StatisticsStore {
   // The service codes of the body's open cases (for the overdue figure per service).
   static std::vector<std::string> open_services(db::Conn& c, std::int64_t tenant);
 
-  // --- the kept aggregates (statistics_months, statistics_rebuilds) ---
-  // Replaces the month's kept facts of every body with `facts` (by figure name) and records when.
+  // --- the kept aggregates (statistics_months, statistics_rebuilds; by day: statistics_days,
+  // statistics_day_rebuilds) ---
+  // Replaces the month's (or day's) kept facts of every body with `facts` (by figure name) and records
+  // when.
   static void rebuild_month(db::Conn& tx, const std::string& month,
                             const std::vector<std::pair<std::string, std::vector<Fact>>>& facts,
-                            const std::string& rebuilt_at);
-  // The months from `from` to `to` ("YYYY-MM") that were rebuilt, with when.
+                            const std::string& rebuilt_at, Period p = Period::month);
+  // The months (days) from `from` to `to` ("YYYY-MM", "YYYY-MM-DD") that were rebuilt, with when.
   static std::vector<std::pair<std::string, std::string>> rebuilt(db::Conn& c, const std::string& from,
-                                                                  const std::string& to);
-  // The kept facts of `figure` for the months from `from` to `to`, of `tenant` (0: every body).
+                                                                  const std::string& to,
+                                                                  Period p = Period::month);
+  // The kept facts of `figure` for the months (days) from `from` to `to`, of `tenant` (0: every body);
+  // Fact::month is the month (day) key.
   static std::vector<Fact> kept(db::Conn& c, std::int64_t tenant, const std::string& figure,
-                                const std::string& from, const std::string& to);
+                                const std::string& from, const std::string& to, Period p = Period::month);
+  // Drops the kept days before `day` (their month is closed: statistics_months keeps it).
+  static void forget_days_before(db::Conn& tx, const std::string& day);
 };
 
 }  // namespace sp::statistics

@@ -1,5 +1,6 @@
 #include "statistics/web.hpp"
 
+#include <algorithm>
 #include <map>
 
 #include "identity/guards.hpp"
@@ -27,6 +28,12 @@ std::string euros(std::string_view lang, std::int64_t cents) {
   return en ? "€" + whole + "." + c : whole + "," + c + " €";
 }
 
+// Tenths (of a day) as "12,3" ("12.3" in English); "—" for none (-1: nothing decided).
+std::string tenths(std::string_view lang, std::int64_t n) {
+  if (n < 0) return "—";
+  return number(lang, n / 10) + (lang == "en" ? "." : ",") + std::to_string(n % 10);
+}
+
 // "2026-11" as the month's short name and year, in the page's language.
 std::string month_label(const web::View& v, std::string_view lang, const std::string& month) {
   return v.t(lang, "ui.st_month_" + month.substr(5, 2)) + " " + month.substr(0, 4);
@@ -41,6 +48,7 @@ struct FigureSpec {
   bool money = false;  // series values are cents
   std::vector<std::string> series_names;
   std::vector<std::vector<std::int64_t>> series;  // [series][label]
+  bool tenths = false;                            // series values are tenths (of a day); -1: none
 };
 
 Data figure(const web::View& v, std::string_view lang, const std::vector<std::string>& labels,
@@ -55,7 +63,9 @@ Data figure(const web::View& v, std::string_view lang, const std::vector<std::st
     svg::Series x;
     x.name = s.series_names[i];
     for (auto n : s.series[i])
-      x.values.push_back(s.money ? static_cast<double>(n) / 100.0 : static_cast<double>(n));
+      x.values.push_back(s.money    ? static_cast<double>(n) / 100.0
+                         : s.tenths ? static_cast<double>(std::max<std::int64_t>(n, 0)) / 10.0
+                                    : static_cast<double>(n));
     c.series.push_back(std::move(x));
   }
   Data f;
@@ -72,7 +82,9 @@ Data figure(const web::View& v, std::string_view lang, const std::vector<std::st
     r.set("label", labels[l]);
     Data cells = web::list();
     for (const auto& series : s.series)
-      cells.push_back(Data{"value", s.money ? euros(lang, series[l]) : number(lang, series[l])});
+      cells.push_back(Data{"value", s.money    ? euros(lang, series[l])
+                                    : s.tenths ? tenths(lang, series[l])
+                                               : number(lang, series[l])});
     r.set("cells", cells);
     rows.push_back(r);
   }
@@ -98,9 +110,10 @@ Data dashboard_data(const web::View& v, std::string_view lang, const Figures& f,
                    t("st_fig_received_desc"),
                    false,
                    false,
-                   {t("st_channel_web"), t("st_channel_counter")},
+                   {t("st_channel_web"), t("st_channel_counter"), t("st_channel_api")},
                    {per_month(f, [](const auto& m) { return m.received_online; }),
-                    per_month(f, [](const auto& m) { return m.received_counter; })}});
+                    per_month(f, [](const auto& m) { return m.received_counter; }),
+                    per_month(f, [](const auto& m) { return m.received_api; })}});
   specs.push_back({"st-decided",
                    t("st_fig_decided"),
                    t("st_fig_decided_desc"),
@@ -109,6 +122,19 @@ Data dashboard_data(const web::View& v, std::string_view lang, const Figures& f,
                    {t("st_on_time"), t("st_late")},
                    {per_month(f, [](const auto& m) { return m.decided_on_time; }),
                     per_month(f, [](const auto& m) { return m.decided - m.decided_on_time; })}});
+  {
+    FigureSpec days{
+        "st-days",
+        t("st_fig_days"),
+        t("st_fig_days_desc"),
+        true,
+        false,
+        {t("st_days_decision"), t("st_days_legal")},
+        {per_month(f, [](const auto& m) { return average_tenths_of_day(m.decision_seconds, m.decided); }),
+         per_month(f, [](const auto& m) { return average_tenths_of_day(m.legal_seconds, m.decided); })}};
+    days.tenths = true;
+    specs.push_back(std::move(days));
+  }
   specs.push_back({"st-payments",
                    t("st_fig_payments"),
                    t("st_fig_payments_desc"),
@@ -142,19 +168,23 @@ Data dashboard_data(const web::View& v, std::string_view lang, const Figures& f,
     }));
   }
   specs.push_back(std::move(messages));
+  // The other modules' series: those with the same chart id in one chart, captioned by the first.
+  std::map<std::string, std::size_t> chart_at;
   for (const auto& x : f.extra) {
-    FigureSpec s{"st-" + x.figure,
-                 v.t(lang, x.label_key),
-                 v.t(lang, x.label_key),
-                 true,
-                 false,
-                 {v.t(lang, x.label_key)},
-                 {{}}};
+    const std::string id = "st-" + (x.chart.empty() ? x.figure : x.chart);
+    auto at = chart_at.find(id);
+    if (at == chart_at.end()) {
+      const std::string caption = v.t(lang, x.chart_key.empty() ? x.label_key : x.chart_key);
+      at = chart_at.emplace(id, specs.size()).first;
+      specs.push_back({id, caption, caption, false, false, {}, {}});
+    }
+    auto& s = specs[at->second];
+    s.series_names.push_back(v.t(lang, x.label_key));
+    s.series.emplace_back();
     for (const auto& m : f.months) {
       auto it = x.by_month.find(m.month);
-      s.series[0].push_back(it == x.by_month.end() ? 0 : it->second);
+      s.series.back().push_back(it == x.by_month.end() ? 0 : it->second);
     }
-    specs.push_back(std::move(s));
   }
   Data d;
   Data figures = web::list();
@@ -174,6 +204,10 @@ Data dashboard_data(const web::View& v, std::string_view lang, const Figures& f,
   key("st_key_decided", number(lang, tot.decided));
   key("st_key_on_time",
       tot.decided == 0 ? std::string("—") : std::to_string(tot.decided_on_time * 100 / tot.decided) + " %");
+  key("st_key_days",
+      web::ui(v, lang, "ui.st_key_days_value",
+              {{"days", tenths(lang, average_tenths_of_day(tot.decision_seconds, tot.decided))},
+               {"legal", tenths(lang, average_tenths_of_day(tot.legal_seconds, tot.decided))}}));
   key("st_key_overdue", number(lang, f.overdue));
   key("st_key_payments", euros(lang, tot.payments_cents));
   key("st_key_reconciled", euros(lang, tot.reconciled_cents));
@@ -193,6 +227,8 @@ Data dashboard_data(const web::View& v, std::string_view lang, const Figures& f,
     r.set("received", number(lang, s.received));
     r.set("decided", number(lang, s.decided));
     r.set("on_time", number(lang, s.decided_on_time));
+    r.set("days", tenths(lang, average_tenths_of_day(s.decision_seconds, s.decided)));
+    r.set("legal", tenths(lang, average_tenths_of_day(s.legal_seconds, s.decided)));
     r.set("overdue", number(lang, s.overdue));
     services.push_back(r);
   }
@@ -205,6 +241,7 @@ Data dashboard_data(const web::View& v, std::string_view lang, const Figures& f,
     r.set("href", "/backoffice/" + b.slug + "/statistiche");
     r.set("received", number(lang, b.received));
     r.set("decided", number(lang, b.decided));
+    r.set("days", tenths(lang, average_tenths_of_day(b.decision_seconds, b.decided)));
     r.set("overdue", number(lang, b.overdue));
     r.set("payments", euros(lang, b.payments_cents));
     r.set("certificates", number(lang, b.certificates));
@@ -214,6 +251,28 @@ Data dashboard_data(const web::View& v, std::string_view lang, const Figures& f,
   }
   d.set("bodies", bodies);
   d.set("has_bodies", !f.bodies.empty());
+  // The other modules' series per body (the hub's page), over the window.
+  Data extra_heads = web::list();
+  bool by_body = false;
+  for (const auto& x : f.extra) {
+    extra_heads.push_back(Data{"name", v.t(lang, x.label_key)});
+    by_body = by_body || !x.by_body.empty();
+  }
+  Data extra_rows = web::list();
+  for (const auto& b : f.bodies) {
+    Data r;
+    r.set("name", b.name);
+    Data cells = web::list();
+    for (const auto& x : f.extra) {
+      auto it = x.by_body.find(b.tenant);
+      cells.push_back(Data{"value", number(lang, it == x.by_body.end() ? 0 : it->second)});
+    }
+    r.set("cells", cells);
+    extra_rows.push_back(r);
+  }
+  d.set("extra_heads", extra_heads);
+  d.set("extra_rows", extra_rows);
+  d.set("has_extra_bodies", by_body && !f.bodies.empty());
   return d;
 }
 

@@ -157,6 +157,8 @@ test('the statistics dashboards render their charts with axe clean', async () =>
     assert.equal(await page.locator('figure table').count(), await page.locator('figure svg').count(),
       'a data table beside each chart');
     assert.ok((await page.textContent('#st-bodies')).includes('Comune di Asti'));
+    for (const id of ['#st-days', '#st-helpdesk', '#st-helpdesk-sla'])
+      assert.ok(await page.isVisible(`${id} svg[role="img"]`), `${id}: the decision times and the help desk`);
     assert.match(await page.textContent('#st-freshness'), /\d{2}\/\d{2}\/\d{4} \d{2}:\d{2}/);
     await assertAccessible(page, 'hub statistics');
     assert.deepEqual(problems, []);

@@ -8,6 +8,7 @@
 
 #include <boost/json.hpp>
 #include <map>
+#include <optional>
 
 #include "app/app.hpp"
 #include "cases/model.hpp"
@@ -83,9 +84,32 @@ void seed(Env& e) {
                 "");
     insert_case(tx, A, "online", "withdrawn", "2024-03-02T10:00:00.000Z", "2024-04-02", day(2024, 4, 2),
                 "2024-03-10T10:00:00.000Z");
-    // Novara's: one received and decided in January, on time.
+    // Novara's: one received and decided in January, on time. (No case has the channel "api": no route
+    // submits applications through the API yet, and the cases' schema allows online and counter only.)
     insert_case(tx, N, "online", "accepted", "2024-01-15T10:00:00.000Z", "2024-02-15", day(2024, 2, 15),
                 "2024-01-20T10:00:00.000Z");
+
+    // Help-desk tickets (category access, normal: first response within 480 business minutes, resolution
+    // within 2700). Asti: January one answered and closed in time, one answered and resolved late;
+    // February one answered in time, waiting for the body (resolution still running); March one never
+    // answered, long breached by now. Novara: one in January, all in time.
+    auto ticket = [&](std::int64_t t, int number, const std::string& state, const std::string& at,
+                      std::optional<std::int64_t> first_response_s, std::int64_t elapsed, bool running) {
+      tx.exec(
+          "INSERT INTO helpdesk_tickets (id, number, tenant_id, category, priority, subject, state, channel, "
+          "opened_by, opened_by_name, created_at, updated_at, first_response_at, first_response_s, "
+          "sla_elapsed_s, sla_running, sla_since) VALUES ($1, $2, $3, 'access', 'normal', 'Prova', $4, "
+          "'web', 'staff-1', 'Mario Rossi', $5, $5, $6, $7, $8, $9, $5)",
+          {"stat-ticket-" + std::to_string(number), std::int64_t{number}, t, state, at,
+           first_response_s ? sp::db::Value{at} : sp::db::Value{nullptr},
+           first_response_s ? sp::db::Value{*first_response_s} : sp::db::Value{nullptr}, elapsed,
+           std::int64_t{running ? 1 : 0}});
+    };
+    ticket(A, 9001, "closed", "2024-01-08T09:00:00.000Z", 3600, 10000, false);
+    ticket(A, 9002, "resolved", "2024-01-09T09:00:00.000Z", 40000, 200000, false);
+    ticket(A, 9003, "waiting", "2024-02-12T09:00:00.000Z", 100, 500, false);
+    ticket(A, 9004, "new", "2024-03-04T08:00:00.000Z", std::nullopt, 0, true);
+    ticket(N, 9005, "closed", "2024-01-10T09:00:00.000Z", 60, 7200, false);
 
     // Asti's receipts: January 10,00 reported + 25,50 not; a duplicate never counts; February's double
     // payment reported before its receipt arrived. Novara: 5,00 in March.
@@ -282,6 +306,29 @@ TEST_P(StatisticsTest, BodyFiguresMatchTheRecords) {
   EXPECT_EQ(month(f, "2024-01").messages.at("sms"), 1);
   EXPECT_EQ(month(f, "2024-01").messages.at("pec"), 0);  // Novara's
   EXPECT_EQ(month(f, "2024-01").messages_delivered, 2);
+  // Days to decision and the legal term (to 23:00 UTC of the due date), summed over February's two
+  // decisions: 22 days 1 hour and 10 days 12½ hours; 30 days 14 hours and 10 days 13 hours.
+  EXPECT_EQ(month(f, "2024-02").decision_seconds, (22 * 86400 + 3600) + (10 * 86400 + 45000));
+  EXPECT_EQ(month(f, "2024-02").legal_seconds, (30 * 86400 + 14 * 3600) + (10 * 86400 + 13 * 3600));
+  EXPECT_EQ(sp::statistics::average_tenths_of_day(month(f, "2024-02").decision_seconds, 2), 163);
+  // The help desk's series (from HelpdeskService::outcomes).
+  std::map<std::string, const sp::statistics::ExtraSeries*> hd;
+  for (const auto& x : f.extra) hd[x.figure + ":" + x.dimension] = &x;
+  ASSERT_EQ(hd.size(), 5u);
+  EXPECT_EQ(hd["helpdesk_tickets:"]->by_month.at("2024-01"), 2);
+  EXPECT_EQ(hd["helpdesk_tickets:"]->by_month.at("2024-02"), 1);
+  EXPECT_EQ(hd["helpdesk_tickets:"]->by_month.at("2024-03"), 1);
+  EXPECT_EQ(hd["helpdesk_first_response:met"]->by_month.at("2024-01"), 1);
+  EXPECT_EQ(hd["helpdesk_first_response:missed"]->by_month.at("2024-01"), 1);
+  EXPECT_EQ(hd["helpdesk_first_response:met"]->by_month.at("2024-02"), 1);
+  EXPECT_EQ(hd["helpdesk_first_response:missed"]->by_month.at("2024-03"), 1);  // never answered
+  EXPECT_EQ(hd["helpdesk_resolution:met"]->by_month.at("2024-01"), 1);
+  EXPECT_EQ(hd["helpdesk_resolution:missed"]->by_month.at("2024-01"), 1);
+  EXPECT_EQ(hd["helpdesk_resolution:met"]->by_month.at("2024-02") +
+                hd["helpdesk_resolution:missed"]->by_month.at("2024-02"),
+            0);  // waiting for the body: the clock stands still within its target
+  EXPECT_EQ(hd["helpdesk_resolution:missed"]->by_month.at("2024-03"), 1);
+  EXPECT_TRUE(hd["helpdesk_tickets:"]->by_body.empty());  // a body's figures: no per-body totals
   // By service, over the window; the open case of March is overdue today (the queue's own count).
   const auto it = std::find_if(f.services.begin(), f.services.end(),
                                [](const auto& s) { return s.code == "statistiche-prova"; });
@@ -289,6 +336,9 @@ TEST_P(StatisticsTest, BodyFiguresMatchTheRecords) {
   EXPECT_EQ(it->received, 6);
   EXPECT_EQ(it->decided, 4);
   EXPECT_EQ(it->decided_on_time, 2);
+  EXPECT_EQ(it->decision_seconds, month(f, "2024-02").decision_seconds +
+                                      month(f, "2024-03").decision_seconds +
+                                      month(f, "2024-06").decision_seconds);
   EXPECT_EQ(it->overdue, 1);
   EXPECT_TRUE(f.bodies.empty());
 }
@@ -297,6 +347,7 @@ TEST_P(StatisticsTest, HubFiguresAddEveryBody) {
   const auto f = figures(0);
   const auto t = f.totals();
   EXPECT_EQ(t.received_online + t.received_counter, 7);
+  EXPECT_EQ(t.received_api, 0);
   EXPECT_EQ(t.decided, 5);
   EXPECT_EQ(t.decided_on_time, 3);
   EXPECT_EQ(t.payments_cents, 3550 + 700 + 500);
@@ -309,12 +360,19 @@ TEST_P(StatisticsTest, HubFiguresAddEveryBody) {
   ASSERT_TRUE(by.count("asti") && by.count("novara"));
   EXPECT_EQ(by["asti"].received, 6);
   EXPECT_EQ(by["novara"].received, 1);
+  EXPECT_EQ(by["novara"].decision_seconds, 5 * 86400);
   EXPECT_EQ(by["novara"].decided_on_time, 1);
   EXPECT_EQ(by["novara"].payments_cents, 500);
   EXPECT_EQ(by["novara"].certificates, 1);
   EXPECT_EQ(by["novara"].messages, 1);
   EXPECT_EQ(by["asti"].albo, 3);
   EXPECT_GE(by["asti"].overdue, 1);
+  for (const auto& x : f.extra)
+    if (x.figure == "helpdesk_tickets") {
+      EXPECT_EQ(x.by_body.at(env_->asti), 4);
+      EXPECT_EQ(x.by_body.at(env_->novara), 1);
+      EXPECT_EQ(x.by_month.at("2024-01"), 3);
+    }
 }
 
 TEST_P(StatisticsTest, PagesAndExportsCarryTheSameFigures) {
@@ -337,7 +395,11 @@ TEST_P(StatisticsTest, PagesAndExportsCarryTheSameFigures) {
         "asti,2024-01,payments_reconciled,cents,1000\r\n", "asti,2024-03,albo_publications,api,2\r\n",
         "asti,2024-01,messages,sms,1\r\n",
         "asti,2024-01/2024-06,applications_received,service:statistiche-prova,6\r\n",
-        "asti,now,cases_overdue,service:statistiche-prova,1\r\n"})
+        "asti,now,cases_overdue,service:statistiche-prova,1\r\n",
+        "asti,2024-02,days_to_decision_tenths,,163\r\n", "asti,2024-02,legal_term_days_tenths,,206\r\n",
+        "asti,2024-04,days_to_decision_tenths,,-1\r\n", "asti,2024-04,applications_received,api,0\r\n",
+        "asti,2024-01,helpdesk_tickets,,2\r\n", "asti,2024-03,helpdesk_first_response,missed,1\r\n",
+        "asti,2024-01,helpdesk_resolution,met,1\r\n"})
     EXPECT_NE(csv.body.find(line), std::string::npos) << line;
 
   auto js = get("/backoffice/asti/statistiche.json" + q, "asti_admin");
@@ -354,6 +416,8 @@ TEST_P(StatisticsTest, PagesAndExportsCarryTheSameFigures) {
   EXPECT_EQ(values["2024-01 certificates_issued web"], 2);
   EXPECT_EQ(values["2024-06 applications_decided_late "], 1);
   EXPECT_EQ(values["2024-02 payments_reconciled count"], 1);
+  EXPECT_EQ(values["2024-01 helpdesk_first_response missed"], 1);
+  EXPECT_EQ(values["2024-02 legal_term_days_tenths "], 206);
   // As many rows as the CSV (its header aside).
   EXPECT_EQ(static_cast<std::size_t>(std::count(csv.body.begin(), csv.body.end(), '\n')) - 1,
             doc.at("figures").as_array().size());
@@ -361,9 +425,16 @@ TEST_P(StatisticsTest, PagesAndExportsCarryTheSameFigures) {
   auto hub = get("/backoffice/statistiche.csv" + q, "hub");
   ASSERT_EQ(hub.status, 200);
   EXPECT_NE(hub.body.find("hub,2024-01/2024-06,applications_received,body:novara,1\r\n"), std::string::npos);
+  EXPECT_NE(hub.body.find("hub,2024-04,applications_received,api,0\r\n"), std::string::npos);
+  EXPECT_NE(hub.body.find("hub,2024-01/2024-06,helpdesk_tickets,body:asti,4\r\n"), std::string::npos);
+  EXPECT_NE(hub.body.find("hub,2024-01/2024-06,helpdesk_resolution,body:asti:missed,2\r\n"),
+            std::string::npos);
   auto hub_page = get("/backoffice/statistiche" + q, "hub");
   ASSERT_EQ(hub_page.status, 200);
   EXPECT_NE(hub_page.body.find("/backoffice/novara/statistiche"), std::string::npos);
+  EXPECT_NE(hub_page.body.find("id=\"st-extra-bodies\""), std::string::npos);
+  for (const char* id : {"id=\"st-helpdesk\"", "id=\"st-helpdesk-sla\"", "id=\"st-days\""})
+    EXPECT_NE(page.body.find(id), std::string::npos) << id;
 
   // A window that does not parse: the page says so, keeps what was typed, shows the default window.
   auto bad = get("/backoffice/asti/statistiche?da=2024-13&a=2024-06", "asti_admin");
@@ -380,6 +451,7 @@ TEST_P(StatisticsTest, ABodysStaffCannotSeeAnotherBodysStatistics) {
     EXPECT_EQ(r.status, 403) << path;
     EXPECT_EQ(r.body.find("statistiche-prova"), std::string::npos) << path;
     EXPECT_EQ(r.body.find("3550"), std::string::npos) << path;
+    EXPECT_EQ(r.body.find("helpdesk"), std::string::npos) << path;
     EXPECT_EQ(get(path + q, "asti_operator").status, 403) << path;  // operators: not their role
   }
   for (const char* path :
@@ -392,6 +464,11 @@ TEST_P(StatisticsTest, ABodysStaffCannotSeeAnotherBodysStatistics) {
   EXPECT_EQ(own.body.find("\nasti,"), std::string::npos);
   EXPECT_NE(own.body.find("novara,2024-01/2024-06,applications_received,service:statistiche-prova,1\r\n"),
             std::string::npos);  // Asti's 6 are not there
+  // Novara's help desk: its one ticket, none of Asti's four.
+  EXPECT_NE(own.body.find("novara,2024-01,helpdesk_tickets,,1\r\n"), std::string::npos);
+  EXPECT_NE(own.body.find("novara,2024-03,helpdesk_tickets,,0\r\n"), std::string::npos);
+  EXPECT_NE(own.body.find("novara,2024-01,helpdesk_first_response,missed,0\r\n"), std::string::npos);
+  EXPECT_EQ(own.body.find("body:asti"), std::string::npos);
   EXPECT_NE(own.body.find("novara,2024-01,payments_collected,cents,0\r\n"), std::string::npos);
 }
 
@@ -430,6 +507,47 @@ TEST_P(StatisticsTest, KeptAggregatesAreRebuiltFromTheRecordsAndMatchThem) {
   EXPECT_EQ(s.rebuild(*sp::statistics::parse_window("", "", s.today())), 11);
   const auto w12 = s.rebuild_window();
   EXPECT_EQ(sp::statistics::month_bounds(w12).size(), 13u);
+}
+
+// The current month's closed days are kept too, so a dashboard reads only today from the records: equal to
+// the records, a late record of a kept day shows after the next rebuild, today's at once. On a clock of
+// 20 August 2024, 12:00 in Rome.
+TEST_P(StatisticsTest, KeptDaysOfTheCurrentMonthMatchTheRecords) {
+  sp::tenants::TenantService tenants(env_->app->database());
+  tenants.reload();
+  sp::time::TestClock clock(*sp::time::parse_iso_utc("2024-08-20T10:00:00Z"));
+  sp::statistics::StatisticsService s(env_->app->database(), tenants, clock,
+                                      [](std::int64_t, const std::string&) { return std::int64_t{0}; });
+  env_->app->database().write([&](sp::db::Conn& tx) {
+    insert_receipt(tx, env_->asti, "01000000000000011", "2024-08-05T10:00:00.000Z", 100, "recorded");
+    insert_case(tx, env_->asti, "counter", "accepted", "2024-08-01T10:00:00.000Z", "2024-08-30",
+                day(2024, 8, 30), "2024-08-06T10:00:00.000Z");
+  });
+  EXPECT_EQ(s.rebuild_days(), 19);  // 1 to 19 August
+  const auto w = *sp::statistics::parse_window("2024-08", "2024-08", s.today());
+  for (const auto t : {env_->asti, std::int64_t{0}}) {
+    const auto live = s.compute(t, w, false);
+    const auto kept = s.compute(t, w, true);
+    EXPECT_FALSE(kept.rebuilt_at.empty());
+    EXPECT_TRUE(live.months == kept.months) << t;
+    EXPECT_TRUE(live.services == kept.services) << t;
+    EXPECT_TRUE(live.bodies == kept.bodies) << t;
+  }
+  EXPECT_EQ(s.compute(env_->asti, w).months.at(0).received_counter, 1);
+  EXPECT_EQ(s.compute(env_->asti, w).months.at(0).decision_seconds, 5 * 86400);
+  env_->app->database().write([&](sp::db::Conn& tx) {
+    insert_receipt(tx, env_->asti, "01000000000000012", "2024-08-06T10:00:00.000Z", 20, "recorded");  // late
+    insert_receipt(tx, env_->asti, "01000000000000013", "2024-08-20T08:00:00.000Z", 3, "recorded");   // today
+  });
+  EXPECT_EQ(s.compute(env_->asti, w).months.at(0).payments_cents, 103);
+  EXPECT_EQ(s.compute(env_->asti, w, false).months.at(0).payments_cents, 123);
+  EXPECT_EQ(s.rebuild_days(), 19);
+  EXPECT_EQ(s.compute(env_->asti, w).months.at(0).payments_cents, 123);
+  // A month later the days of August go (August is then a closed month, kept as a month).
+  clock.set(*sp::time::parse_iso_utc("2024-09-02T10:00:00Z"));
+  EXPECT_EQ(s.rebuild_days(), 1);
+  EXPECT_EQ(s.rebuild(*sp::statistics::parse_window("2024-08", "2024-08", s.today())), 1);
+  EXPECT_EQ(s.compute(env_->asti, w).months.at(0).payments_cents, 123);
 }
 
 INSTANTIATE_TEST_SUITE_P(BothDatabases, StatisticsTest, ::testing::Values(Dialect::sqlite, Dialect::postgres),
