@@ -217,6 +217,10 @@ Result<TimePoint> parse_iso_utc(std::string_view text) {
   std::size_t pos = 0;
   auto d = read_date(text, pos);
   if (!d) return d.error();
+  // TimePoint counts nanoseconds in 64 bits: 1677-09-21 to 2262-04-11. Outside whole years inside that
+  // span the conversion below would overflow (a typed "2999" reached it once), so such instants are refused.
+  if (d->year() < chr::year{1678} || d->year() > chr::year{2261})
+    return range_error(fmt::format("{} is outside the years 1678-2261", static_cast<int>(d->year())));
   if (!expect(text, pos, 'T', 't')) return format_error("expected 'T' after the date");
   int h = read_digits(text, pos, 2);
   if (h < 0 || !expect(text, pos, ':')) return format_error("expected HH:MM:SS");
