@@ -232,6 +232,7 @@ const std::vector<Excluded>& excluded_tables() {
        "ledger, exported, names every package the body had)"},
       {"hub_onboarding_drafts", "this hub's onboarding of the body, finished before anything is exported"},
       {"statistics_months", "monthly figures recomputed from the exported records (docs/statistics.md)"},
+      {"statistics_days", "daily figures recomputed from the exported records (docs/statistics.md)"},
       // The help desk (docs/helpdesk.md): the body's correspondence with this hub's service centre about
       // this hub's service, numbered in this hub's sequence; not a record of the body's procedures.
       {"helpdesk_tickets", "tickets to this hub's service centre, about this hub's service"},
