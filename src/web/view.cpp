@@ -119,12 +119,14 @@ std::string View::render(const http::Request& req, const Page& page) const {
   d.set("description", page.description.empty() ? page.title : page.description);
   d.set("noindex", page.noindex);
   // Staff pages carry the back office's header (its home, no public service search), whoever renders them:
-  // the back office and the assisted counter (its operators' pages, the certificates' included; not the
-  // counter's receipt, which the citizen served reads too).
+  // the back office, the hub's service centre (/hub/: the help desk's queue and settings) and the assisted
+  // counter (its operators' pages, the certificates' included; not the counter's receipt, which the
+  // citizen served reads too).
   const bool counter =
       (req.path == "/sportello-assistito" || req.path.starts_with("/sportello-assistito/")) &&
       !req.path.starts_with("/sportello-assistito/ricevuta/");
-  d.set("backoffice", req.path == "/backoffice" || req.path.starts_with("/backoffice/") || counter);
+  d.set("backoffice", req.path == "/backoffice" || req.path.starts_with("/backoffice/") ||
+                          req.path.starts_with("/hub/") || counter);
   d.set("lang_switch_href", lang_switch_href(req, lang == "en" ? "it" : "en"));
   d.set("lang_switch_label", lang == "en" ? std::string("Italiano") : std::string("English"));
   d.set("lang_switch_code", lang == "en" ? std::string("it") : std::string("en"));
