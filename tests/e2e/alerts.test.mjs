@@ -6,6 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, launchBrowser, watchPage, axeViolations, formatViolations } from './support/server.mjs';
+import { submitWith } from './support/steps.mjs';
 
 let server, browser;
 before(async () => { [server, browser] = await Promise.all([startServer({ database: 'sqlite' }), launchBrowser()]); });
@@ -18,7 +19,6 @@ async function axe(page, label) {
   assert.equal(await page.locator('h1').count(), 1, `${label}: one h1`);
   assert.equal(formatViolations(await axeViolations(page)), '', label);
 }
-async function submitWith(page, sel) { await Promise.all([page.waitForNavigation(), page.click(sel)]); }
 
 test('an operator sends a school closure to the parents of one school, and a parent sees it', async () => {
   const ctx = await browser.newContext({ locale: 'it-IT' });

@@ -5,6 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, launchBrowser, watchPage, axeViolations, formatViolations } from './support/server.mjs';
+import { submitWith } from './support/steps.mjs';
 
 let server, browser;
 before(async () => { [server, browser] = await Promise.all([startServer({ database: 'sqlite' }), launchBrowser()]); });
@@ -20,7 +21,6 @@ async function axe(page, label) {
   assert.equal(formatViolations(await axeViolations(page)), '', label);
 }
 async function next(page, sel = '#step-next') { await Promise.all([page.waitForNavigation(), page.click(sel)]); }
-async function submitWith(page, sel) { await Promise.all([page.waitForNavigation(), page.click(sel)]); }
 
 test('a citizen of Asti enrols a child online and an operator handles the case to acceptance', async () => {
   const ctx = await browser.newContext({ locale: 'it-IT' });

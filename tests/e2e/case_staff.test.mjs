@@ -6,6 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, launchBrowser, watchPage, axeViolations, formatViolations } from './support/server.mjs';
+import { submitWith, next } from './support/steps.mjs';
 
 let server, browser;
 before(async () => { [server, browser] = await Promise.all([startServer({ database: 'sqlite' }), launchBrowser()]); });
@@ -16,13 +17,6 @@ const CITIZEN = 'FRRNNA78S70A479X';
 async function axe(page, label) {
   assert.equal(await page.locator('h1').count(), 1, `${label}: one h1`);
   assert.equal(formatViolations(await axeViolations(page)), '', label);
-}
-async function submitWith(page, sel) { await Promise.all([page.waitForNavigation(), page.click(sel)]); }
-async function next(page) {
-  const before = page.url();
-  await submitWith(page, '#step-next');
-  if (page.url() === before && await page.locator('#error-summary').count())
-    assert.fail(`${before}: ${await page.locator('#error-summary').innerText()}`);
 }
 async function staffSignIn(ctx, email, password) {
   const page = await ctx.newPage();

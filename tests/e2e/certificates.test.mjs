@@ -10,6 +10,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { startServer, launchBrowser, watchPage, axeViolations, formatViolations } from './support/server.mjs';
+import { submitWith } from './support/steps.mjs';
 
 let server, browser, anpr, pagopa;
 before(async () => {
@@ -24,7 +25,6 @@ after(async () => { await browser?.close(); await server?.stop(); });
 async function axe(page, label) {
   assert.equal(formatViolations(await axeViolations(page)), '', label);
 }
-async function submitWith(page, sel) { await Promise.all([page.waitForNavigation(), page.click(sel)]); }
 async function signIn(ctx, fiscalCode) {
   const page = await ctx.newPage();
   watchPage(page);

@@ -17,6 +17,7 @@ import path from 'node:path';
 import {
   startServer, launchBrowser, watchPage, axeViolations, formatViolations, binary, sourceDir,
 } from './support/server.mjs';
+import { submitWith } from './support/steps.mjs';
 
 const execFileP = promisify(execFile);
 let server, browser, sim;
@@ -32,7 +33,6 @@ after(async () => { await browser?.close(); await server?.stop(); });
 async function axe(page, label) {
   assert.equal(formatViolations(await axeViolations(page)), '', label);
 }
-async function submitWith(page, sel) { await Promise.all([page.waitForNavigation(), page.click(sel)]); }
 async function tick(page, input) {
   if (!(await input.isChecked())) await page.click(`label[for="${await input.getAttribute('id')}"]`);
 }

@@ -11,6 +11,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import { startServer, launchBrowser, watchPage, axeViolations, formatViolations } from './support/server.mjs';
+import { submitWith } from './support/steps.mjs';
 
 let server, browser, checkout;
 const carts = [];
@@ -59,7 +60,6 @@ async function axe(page, label) {
 async function tick(page, input, on = true) {
   if ((await input.isChecked()) !== on) await page.click(`label[for="${await input.getAttribute('id')}"]`);
 }
-async function submitWith(page, sel) { await Promise.all([page.waitForNavigation(), page.click(sel)]); }
 
 test('a citizen pays two notices with pagoPA Checkout; staff find the position', async () => {
   const ctx = await browser.newContext({ locale: 'it-IT' });

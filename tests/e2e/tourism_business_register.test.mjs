@@ -5,6 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, launchBrowser, watchPage, axeViolations, formatViolations } from './support/server.mjs';
+import { submitWith } from './support/steps.mjs';
 
 let server, browser;
 before(async () => { [server, browser] = await Promise.all([startServer({ database: 'sqlite' }), launchBrowser()]); });
@@ -14,7 +15,6 @@ async function axe(page, label) {
   assert.equal(await page.locator('h1').count(), 1, `${label}: one h1`);
   assert.equal(formatViolations(await axeViolations(page)), '', label);
 }
-async function submitWith(page, sel) { await Promise.all([page.waitForNavigation(), page.click(sel)]); }
 async function staffSignIn(ctx, email, password) {
   const page = await ctx.newPage();
   await page.goto(`${server.baseUrl}/backoffice/accedi`);
