@@ -7,7 +7,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, launchBrowser, watchPage, axeViolations, formatViolations } from './support/server.mjs';
-import { submitWith, next } from './support/steps.mjs';
+import { submitWith, next, signInToApply, fillAccessToRecords } from './support/steps.mjs';
 import { mailbox as readMailbox, waitForMail, sixDigitCode } from './support/mailbox.mjs';
 
 let server, browser;
@@ -34,12 +34,7 @@ test('a citizen is told of the request for additions and of the decision by e-ma
   const mail = await ctx.newPage();
 
   // Sign in and verify both contacts on the profile, SMS preferred.
-  await page.goto(`${server.baseUrl}/asti/servizi/accesso-atti/domanda`);
-  await page.click('.provider-link');
-  await page.waitForURL(/\/authorize\?/);
-  await page.selectOption('#behaviour', 'normal');
-  await submitWith(page, `button[name="identity"][value="${CITIZEN}"]`);
-  await page.waitForURL(/\/asti\/domande\/[A-Za-z0-9_-]{43}\/passo\/1$/);
+  await signInToApply(page, server.baseUrl, CITIZEN);
   const draftUrl = page.url();
   await page.goto(`${server.baseUrl}/area-personale/profilo`);
   await page.fill('#profile-email', EMAIL);
@@ -59,19 +54,7 @@ test('a citizen is told of the request for additions and of the decision by e-ma
 
   // Applies for access to records.
   await page.goto(draftUrl);
-  await page.fill('#f-applicant_residence-street', 'Corso Alfieri');
-  await page.fill('#f-applicant_residence-number', '12');
-  await page.fill('#f-applicant_residence-postcode', '14100');
-  await page.fill('#f-applicant_residence-municipality', 'Asti');
-  await page.click('label[for="f-acting_as-0"]');
-  await next(page);
-  await page.fill('#f-records_description', 'Permesso di costruire del fabbricato confinante, anno 2020.');
-  await page.fill('#f-reason', 'Verificare le distanze dal confine della mia proprietà.');
-  await page.click('label[for="f-mode-0"]');
-  await page.click('label[for="f-counterparties_known-1"]');
-  await next(page);
-  for (const id of ['declaration_costs', 'declaration_truth', 'declaration_privacy']) await page.click(`label[for="f-${id}"]`);
-  await next(page);
+  await fillAccessToRecords(page, { description: 'Permesso di costruire del fabbricato confinante, anno 2020.', reason: 'Verificare le distanze dal confine della mia proprietà.' });
   assert.match(page.url(), /\/riepilogo$/);
   await submitWith(page, '#send');
   assert.match(page.url(), /\/ricevuta$/);

@@ -6,7 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, launchBrowser, watchPage, axeViolations, formatViolations } from './support/server.mjs';
-import { submitWith, next } from './support/steps.mjs';
+import { submitWith, next, signInToApply, fillAccessToRecords } from './support/steps.mjs';
 
 let server, browser;
 before(async () => { [server, browser] = await Promise.all([startServer({ database: 'sqlite' }), launchBrowser()]); });
@@ -39,25 +39,8 @@ test('assign by name, the answered marker in the queue, and the withdraw confirm
   const ctx = await browser.newContext({ locale: 'it-IT' });
   const page = await ctx.newPage();
   const problems = watchPage(page);
-  await page.goto(`${server.baseUrl}/asti/servizi/accesso-atti/domanda`);
-  await page.click('.provider-link');
-  await page.waitForURL(/\/authorize\?/);
-  await page.selectOption('#behaviour', 'normal');
-  await submitWith(page, `button[name="identity"][value="${CITIZEN}"]`);
-  await page.waitForURL(/\/asti\/domande\/[A-Za-z0-9_-]{43}\/passo\/1$/);
-  await page.fill('#f-applicant_residence-street', 'Corso Alfieri');
-  await page.fill('#f-applicant_residence-number', '12');
-  await page.fill('#f-applicant_residence-postcode', '14100');
-  await page.fill('#f-applicant_residence-municipality', 'Asti');
-  await page.click('label[for="f-acting_as-0"]');
-  await next(page);
-  await page.fill('#f-records_description', 'Verbale della commissione edilizia del 3 marzo 2025.');
-  await page.fill('#f-reason', 'Sono il proprietario del fondo confinante.');
-  await page.click('label[for="f-mode-0"]');
-  await page.click('label[for="f-counterparties_known-1"]');
-  await next(page);
-  for (const id of ['declaration_costs', 'declaration_truth', 'declaration_privacy']) await page.click(`label[for="f-${id}"]`);
-  await next(page);
+  await signInToApply(page, server.baseUrl, CITIZEN);
+  await fillAccessToRecords(page, { description: 'Verbale della commissione edilizia del 3 marzo 2025.', reason: 'Sono il proprietario del fondo confinante.' });
   await submitWith(page, '#send');
   const protocol = (await page.locator('#protocol-label').innerText()).trim();
   await page.goto(`${server.baseUrl}/area-personale/pratiche`);

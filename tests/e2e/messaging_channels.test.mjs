@@ -9,7 +9,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, launchBrowser, watchPage, axeViolations, formatViolations } from './support/server.mjs';
-import { submitWith, next } from './support/steps.mjs';
+import { submitWith, next, signInToApply, fillAccessToRecords } from './support/steps.mjs';
 import { waitForMail, sixDigitCode } from './support/mailbox.mjs';
 
 let server, browser;
@@ -49,12 +49,7 @@ test('SMS chosen, a dead SMS retried by staff, a failing SMS falling back to e-m
   const mail = await ctx.newPage();
 
   // Signs in (from the application form, kept for later) and verifies a mobile number by its code.
-  await page.goto(`${server.baseUrl}/asti/servizi/accesso-atti/domanda`);
-  await page.click('.provider-link');
-  await page.waitForURL(/\/authorize\?/);
-  await page.selectOption('#behaviour', 'normal');
-  await submitWith(page, `button[name="identity"][value="${CITIZEN}"]`);
-  await page.waitForURL(/\/asti\/domande\/[A-Za-z0-9_-]{43}\/passo\/1$/);
+  await signInToApply(page, server.baseUrl, CITIZEN);
   const draftUrl = page.url();
   await page.goto(`${server.baseUrl}/area-personale/profilo`);
   await page.fill('#profile-mobile', '347 9876543');
@@ -76,19 +71,7 @@ test('SMS chosen, a dead SMS retried by staff, a failing SMS falling back to e-m
   // The gateway refuses the hub's key once: the notice of receipt is dead at once (no e-mail yet to stand in).
   await gatewayRefusesTheKeyOnce();
   await page.goto(draftUrl);
-  await page.fill('#f-applicant_residence-street', 'Corso Alfieri');
-  await page.fill('#f-applicant_residence-number', '12');
-  await page.fill('#f-applicant_residence-postcode', '14100');
-  await page.fill('#f-applicant_residence-municipality', 'Asti');
-  await page.click('label[for="f-acting_as-0"]');
-  await next(page);
-  await page.fill('#f-records_description', 'Permesso di costruire del fabbricato confinante, anno 2020.');
-  await page.fill('#f-reason', 'Verificare le distanze dal confine della mia proprietà.');
-  await page.click('label[for="f-mode-0"]');
-  await page.click('label[for="f-counterparties_known-1"]');
-  await next(page);
-  for (const id of ['declaration_costs', 'declaration_truth', 'declaration_privacy']) await page.click(`label[for="f-${id}"]`);
-  await next(page);
+  await fillAccessToRecords(page, { description: 'Permesso di costruire del fabbricato confinante, anno 2020.', reason: 'Verificare le distanze dal confine della mia proprietà.' });
   await submitWith(page, '#send');
   const protocol = (await page.locator('#protocol-label').innerText()).trim();
 
