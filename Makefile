@@ -46,15 +46,22 @@ sanitize: deps $(ASAN)/build.ninja
 	cmake --build $(ASAN) -j $(JOBS)
 	ctest --test-dir $(ASAN) --output-on-failure -j $(JOBS) --timeout 900 -L 'unit|integration'
 
-# The Debian package of the optimised build (CPack, packaging/deb/, docs/deployment.md), in $(BUILD)/.
-deb: deps $(BUILD)/build.ninja
-	cmake --build $(BUILD) -j $(JOBS) --target sportello
-	cd $(BUILD) && cpack -G DEB
+# The Debian package (CPack, packaging/deb/, docs/deployment.md), in $(DEB)/: a release build of its own,
+# without the test-only fake clock (SPORTELLO_FAKE_CLOCK=OFF: `--fake-clock` is refused) and without the
+# test and benchmark programs, so that what operators install is not the build the tests time-travel with.
+DEB ?= $(BUILD)-deb
+$(DEB)/build.ninja:
+	cmake -S . -B $(DEB) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSPORTELLO_FAKE_CLOCK=OFF \
+	  -DSPORTELLO_TESTS=OFF -DSPORTELLO_BENCH=OFF
+
+deb: deps $(DEB)/build.ninja
+	cmake --build $(DEB) -j $(JOBS) --target sportello
+	cd $(DEB) && cpack -G DEB
 
 # Unpacks the package, checks its unit with systemd-analyze, runs its ExecStart as an unprivileged user
 # against a fresh state directory up to /readyz (scripts/test-package).
 test-package: deb
-	scripts/test-package $$(ls -t $(BUILD)/sportello_*.deb | head -1)
+	scripts/test-package $$(ls -t $(DEB)/sportello_*.deb | head -1)
 
 # What runs on several processes and tools beyond `make test` (docs/deployment.md): the package test,
 # the PostgreSQL base backup restored to a point in time (scripts/test-pg-restore), and two nodes behind

@@ -1062,6 +1062,15 @@ void App::write_port_file(std::uint16_t http_port) const {
   std::filesystem::rename(temp, config_.port_file);  // readers see the whole file or none
 }
 
+void App::refresh_directory() {
+  try {
+    if (tenants_->refresh()) spdlog::info("directory: bodies changed elsewhere, reloaded");
+    catalog_->refresh();
+  } catch (const std::exception& e) {  // a database outage: the next round tries again
+    spdlog::warn("directory refresh: {}", e.what());
+  }
+}
+
 int App::serve(int listen_fd) {
   start_demo_simulator();
   start_pagopa_simulator();
@@ -1074,6 +1083,9 @@ int App::serve(int listen_fd) {
   audit_anchors_ = std::make_unique<audit::AnchorJob>(*db_, audit_key_.key(), config_.audit_anchor_file,
                                                       std::chrono::seconds(config_.audit_anchor_interval_s));
   audit_anchors_->start();
+  directory_refresh_ = std::make_unique<Ticker>(std::chrono::milliseconds(config_.directory_refresh_ms),
+                                                [this] { refresh_directory(); });
+  directory_refresh_->start();
   auto options = server_options();
   options.listen_fd = listen_fd;
   http::Server server(options, router_, hooks());
@@ -1084,6 +1096,7 @@ int App::serve(int listen_fd) {
                config_.database.rfind("sqlite:", 0) == 0 ? config_.database : std::string("postgresql"));
   write_port_file(server.port());
   server.run();
+  directory_refresh_->stop();
   audit_anchors_->stop();
   spdlog::info("sportello stopped");
   return 0;

@@ -127,6 +127,9 @@ class App {
 
   // Tenant and locale resolution done before routing (exposed for tests).
   void resolve_context(http::Request& req) const;
+  // Reloads the body directory and invalidates the catalog's cached pages when the database says another
+  // node (or a CLI command) changed them; serve() calls it every directory_refresh_ms. Exposed for tests.
+  void refresh_directory();
 
  private:
   // The platform, built before any module (web/module.hpp: what every module's install may use).
@@ -134,6 +137,7 @@ class App {
   std::unique_ptr<db::Database> db_;
   audit::KeyBinding audit_key_;                      // the audit chain key, bound to db_ (released first)
   std::unique_ptr<audit::AnchorJob> audit_anchors_;  // serve() only: anchors the chain heads
+  std::unique_ptr<Ticker> directory_refresh_;        // serve() only: refresh_directory() now and then
   I18n i18n_;
   std::unique_ptr<tenants::TenantService> tenants_;
   std::unique_ptr<catalog::CatalogService> catalog_;

@@ -222,7 +222,9 @@ int Anchorer::anchor_now() {
 
 AnchorJob::AnchorJob(db::Database& db, std::shared_ptr<const ChainKey> key, std::string path,
                      std::chrono::seconds interval, const time::Clock& clock)
-    : anchorer_(db, std::move(key), std::move(path), clock), interval_(interval) {}
+    : anchorer_(db, std::move(key), std::move(path), clock),
+      interval_(interval),
+      ticker_(interval, [this] { run_once(); }) {}
 
 AnchorJob::~AnchorJob() {
   stop();
@@ -243,25 +245,13 @@ void AnchorJob::start() {
   spdlog::info("audit: anchoring chain heads in {} every {} s ({} written now)", anchorer_.path(),
                interval_.count(), n);
   started_ = true;
-  stopping_ = false;
-  thread_ = std::thread([this] {
-    std::unique_lock lock(mutex_);
-    while (!wake_.wait_for(lock, interval_, [this] { return stopping_; })) {
-      lock.unlock();
-      run_once();
-      lock.lock();
-    }
-  });
+  ticker_.start();
 }
 
 void AnchorJob::stop() {
-  {
-    std::lock_guard lock(mutex_);
-    if (!started_ || stopping_) return;
-    stopping_ = true;
-  }
-  wake_.notify_all();
-  if (thread_.joinable()) thread_.join();
+  if (!started_ || stopped_) return;
+  stopped_ = true;
+  ticker_.stop();
   run_once();  // the heads written since the last round
 }
 

@@ -20,7 +20,6 @@
 // them all to `audit verify --anchor-file`), or one file on shared storage; lines from several nodes
 // for the same head are harmless duplicates.
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -28,11 +27,11 @@
 #include <set>
 #include <string>
 #include <string_view>
-#include <thread>
 #include <vector>
 
 #include "audit/key.hpp"
 #include "audit/model.hpp"
+#include "core/ticker.hpp"
 #include "core/time.hpp"
 #include "db/database.hpp"
 
@@ -119,11 +118,9 @@ class AnchorJob {
   void run_once();
   Anchorer anchorer_;
   std::chrono::seconds interval_;
-  std::mutex mutex_;
-  std::condition_variable wake_;
-  bool stopping_ = false;
+  Ticker ticker_;
   bool started_ = false;
-  std::thread thread_;
+  bool stopped_ = false;
 };
 
 }  // namespace sp::audit

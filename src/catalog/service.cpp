@@ -6,6 +6,7 @@
 
 #include "core/text.hpp"
 #include "core/time.hpp"
+#include "db/revisions.hpp"
 
 namespace sp::catalog {
 namespace {
@@ -47,14 +48,14 @@ Status CatalogService::validate(const Service& s) {
 Status CatalogService::save_life_event(const LifeEvent& e) {
   if (!valid_code(e.code) || e.title.it.empty()) return invalid("catalog.life_event", e.code);
   db_.write([&](db::Conn& tx) { store_.upsert_life_event(tx, e); });
-  version_.fetch_add(1, std::memory_order_acq_rel);
+  changed();
   return Ok{};
 }
 
 Status CatalogService::save_area(const Area& a) {
   if (!valid_code(a.code) || a.title.it.empty()) return invalid("catalog.area", a.code);
   db_.write([&](db::Conn& tx) { store_.upsert_area(tx, a); });
-  version_.fetch_add(1, std::memory_order_acq_rel);
+  changed();
   return Ok{};
 }
 
@@ -67,7 +68,7 @@ Result<std::int64_t> CatalogService::save_service(const Service& s) {
     // A life event or area that does not exist violates a foreign key.
     return invalid("catalog.reference", s.code + ": " + s.life_event + "/" + s.area);
   }
-  version_.fetch_add(1, std::memory_order_acq_rel);
+  changed();
   return id;
 }
 
@@ -84,7 +85,7 @@ Status CatalogService::activate(tenants::TenantId tenant, const Activation& a) {
   if (effective.fee_cents && *effective.fee_cents < 0) return invalid("catalog.fee", a.service_code);
   auto now = time::format_iso_utc(time::system_clock().now());
   db_.write([&](db::Conn& tx) { store_.activate(tx, tenant, service->id, effective, now); });
-  version_.fetch_add(1, std::memory_order_acq_rel);
+  changed();
   return Ok{};
 }
 
@@ -92,7 +93,7 @@ Status CatalogService::deactivate(tenants::TenantId tenant, const std::string& s
   auto service = store_.service_by_code(service_code);
   if (!service) return Error::not_found("service " + service_code);
   db_.write([&](db::Conn& tx) { store_.deactivate(tx, tenant, service->id); });
-  version_.fetch_add(1, std::memory_order_acq_rel);
+  changed();
   return Ok{};
 }
 
@@ -122,9 +123,28 @@ Result<Offering> CatalogService::offering(tenants::TenantId tenant, const std::s
   return std::move(*o);
 }
 
+bool CatalogService::refresh() {
+  const auto revision = db::revision(db_, "catalog");
+  if (seen_revision_.exchange(revision, std::memory_order_acq_rel) == revision) return false;
+  changed();
+  return true;
+}
+
+std::shared_ptr<const CatalogService::Activations> CatalogService::activations() {
+  const auto version = this->version();
+  std::lock_guard lock(activations_mutex_);
+  if (activations_ && activations_version_ == version) return activations_;
+  auto next = std::make_shared<Activations>();
+  for (const auto& [tenant, service_id] : store_.activations()) (*next)[service_id].push_back(tenant);
+  activations_ = std::move(next);
+  activations_version_ = version;
+  return activations_;
+}
+
 std::map<tenants::TenantId, int> CatalogService::activation_counts() {
   std::map<tenants::TenantId, int> counts;
-  for (const auto& [tenant, service_id] : store_.activations()) ++counts[tenant];
+  for (const auto& [service_id, tenants] : *activations())
+    for (auto tenant : tenants) ++counts[tenant];
   return counts;
 }
 
@@ -132,8 +152,8 @@ std::vector<SearchHit> CatalogService::search(std::string_view query, std::optio
   auto terms = words(text::fold(query));
   // Narrow in SQL on the first word, then require every word.
   auto candidates = store_.search(terms.empty() ? std::string() : terms.front());
-  std::map<std::int64_t, std::vector<tenants::TenantId>> offered;
-  for (const auto& [tenant, service_id] : store_.activations()) offered[service_id].push_back(tenant);
+  const auto offered_ptr = activations();
+  const auto& offered = *offered_ptr;
   std::vector<SearchHit> hits;
   for (auto& s : candidates) {
     if (audience && s.audience != *audience) continue;

@@ -3,6 +3,8 @@
 // level), a body's catalog grouped by life event, and search across the hub ("which bodies offer X?").
 #include <atomic>
 #include <map>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -46,15 +48,29 @@ class CatalogService {
   // Services matching `query` (case/accent-insensitive, every word must match) with the bodies offering them.
   std::vector<SearchHit> search(std::string_view query, std::optional<Audience> audience);
 
-  // Bumped on every change: page caches key on it.
+  // Bumped on every change made here and when refresh() sees the database's catalog revision move (a
+  // change made by another node, a CLI command, any SQL): page caches key on it.
   [[nodiscard]] std::uint64_t version() const { return version_.load(std::memory_order_acquire); }
+  // Compares the database's catalog revision (db/revisions.hpp) with the one last seen; when it moved,
+  // bumps version() so that cached pages and the activations below are built again. Returns whether.
+  bool refresh();
 
   static Status validate(const Service& s);
 
  private:
+  // Who offers what, read once per catalog version: search and the hub's pages need it on every request,
+  // and at 200 bodies it is some 16,000 rows.
+  using Activations = std::map<std::int64_t, std::vector<tenants::TenantId>>;  // service id -> bodies
+  std::shared_ptr<const Activations> activations();
+  void changed() { version_.fetch_add(1, std::memory_order_acq_rel); }
+
   CatalogStore store_;
   db::Database& db_;
   std::atomic<std::uint64_t> version_{1};
+  std::atomic<std::int64_t> seen_revision_{-1};
+  std::mutex activations_mutex_;
+  std::shared_ptr<const Activations> activations_;
+  std::uint64_t activations_version_ = 0;
 };
 
 }  // namespace sp::catalog

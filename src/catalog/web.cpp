@@ -4,6 +4,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <functional>
+
 #include "core/money.hpp"
 #include "core/text.hpp"
 #include "identity/applicant.hpp"
@@ -86,17 +89,58 @@ std::string body_facts(const web::View& v, std::string_view lang, const tenants:
   return text::join(parts, " · ");
 }
 
+// Region scale (issue 20): a hub of 200 bodies must not send a 200-card page to a phone, nor rebuild it
+// for every visitor. The list is paged, and each page of the unfiltered list is cached by directory and
+// catalog version (it is the same for everyone; the layout of public pages carries nothing personal).
+constexpr std::size_t kBodiesPerPage = 48;
+constexpr std::size_t kHitsPerPage = 20;
+constexpr std::size_t kBodiesPerHit = 12;
+
+std::size_t page_number(const http::Request& req) {
+  auto n = text::parse_decimal(req.query_param("pagina")).value_or(1);
+  return n < 1 ? 1 : static_cast<std::size_t>(std::min<std::int64_t>(n, 100'000));
+}
+
+// "Pagina 2 di 5" with the previous and next links (templates/_pager.mustache); nothing for one page.
+void set_pager(const web::View& v, std::string_view lang, Data& data, std::size_t page_no, std::size_t pages,
+               const std::function<std::string(std::size_t)>& href) {
+  if (pages <= 1) return;
+  Data pager;
+  pager.set("label", web::ui(v, lang, "ui.page_of",
+                             {{"page", std::to_string(page_no)}, {"pages", std::to_string(pages)}}));
+  if (page_no > 1) pager.set("prev_href", href(page_no - 1));
+  if (page_no < pages) pager.set("next_href", href(page_no + 1));
+  data.set("pager", pager);
+}
+
+template <typename T>
+std::pair<std::size_t, std::size_t> page_slice(const std::vector<T>& all, std::size_t& page_no,
+                                               std::size_t per_page, std::size_t& pages) {
+  pages = std::max<std::size_t>(1, (all.size() + per_page - 1) / per_page);
+  page_no = std::min(page_no, pages);
+  const std::size_t begin = (page_no - 1) * per_page;
+  return {begin, std::min(all.size(), begin + per_page)};
+}
+
 http::Response hub_home(web::Services& s, http::Request& req) {
   const auto& lang = req.ctx.locale;
   const auto query = text::trim(req.query_param("q"));
-  auto bodies = s.tenants.search(query);
-  std::map<tenants::TenantId, int> counts;
-  for (const auto& [tenant, count] : s.catalog.activation_counts()) counts[tenant] = count;
+  auto page_no = page_number(req);
+  auto snapshot = s.tenants.snapshot();
+  auto bodies = s.tenants.search(query);  // in memory
+  std::size_t pages = 1;
+  const auto [begin, end] = page_slice(bodies, page_no, kBodiesPerPage, pages);  // clamps page_no
+  const auto key = query.empty() ? fmt::format("hub_home|{}|{}|{}|{}", lang, page_no, s.catalog.version(),
+                                               snapshot->version)
+                                 : std::string();
+  if (!key.empty()) {
+    if (auto cached = s.cache.get(key)) return web::page_response(*cached);
+  }
+  const auto counts = s.catalog.activation_counts();
 
   web::Page page;
   page.template_name = "hub_home";
   page.title = s.view.t(lang, "ui.hub_title");
-  auto snapshot = s.tenants.snapshot();
   if (!snapshot->hubs.empty()) {
     const auto& hub = snapshot->hubs.front();
     page.data.set("hub_description",
@@ -104,14 +148,17 @@ http::Response hub_home(web::Services& s, http::Request& req) {
   }
   page.data.set("query", query);
   Data list = web::list();
-  for (const auto& b : bodies) {
+  for (std::size_t i = begin; i < end; ++i) {
+    const auto& b = bodies[i];
     Data d;
     d.set("slug", b->slug);
     d.set("name", b->name);
     d.set("kind_label", s.view.t(lang, "ui.kind." + std::string(tenants::to_string(b->kind))));
     d.set("province", b->province);
     d.set("region", b->region);
-    d.set("services_count_text", web::ui_count(s.view, lang, "ui.services_count", counts[b->id]));
+    auto it = counts.find(b->id);
+    d.set("services_count_text",
+          web::ui_count(s.view, lang, "ui.services_count", it == counts.end() ? 0 : it->second));
     list.push_back(d);
   }
   if (!bodies.empty()) page.data.set("bodies", list);
@@ -119,7 +166,13 @@ http::Response hub_home(web::Services& s, http::Request& req) {
                 query.empty()
                     ? web::ui_count(s.view, lang, "ui.bodies_count", bodies.size())
                     : web::ui_count(s.view, lang, "ui.bodies_found", bodies.size(), {{"query", query}}));
-  return web::page_response(s.view.render(req, page));
+  set_pager(s.view, lang, page.data, page_no, pages, [&](std::size_t n) {
+    return "/?" + (query.empty() ? std::string() : "q=" + text::percent_encode(query) + "&") +
+           "pagina=" + std::to_string(n);
+  });
+  auto html = std::make_shared<const std::string>(s.view.render(req, page));
+  if (!key.empty()) s.cache.put(key, html);
+  return web::page_response(*html);
 }
 
 http::Response body_home(web::Services& s, http::Request& req) {
@@ -261,12 +314,22 @@ http::Response service_page(web::Services& s, http::Request& req) {
   return web::page_response(s.view.render(req, page));
 }
 
+// The hub's service search. At 200 bodies a service is offered by up to 200 of them: a hit names the
+// first few and the person picks their body in the filter, which then links each hit straight to that
+// body's service page. Hits are paged.
 http::Response search_page(web::Services& s, http::Request& req) {
   const auto& lang = req.ctx.locale;
   auto query = text::trim(req.query_param("q"));
   if (query.size() > 200) query.resize(200);
   auto audience = audience_param(req);
+  auto chosen = s.tenants.by_slug(req.query_param("ente"));
+  if (chosen && !chosen->active) chosen = nullptr;
   auto hits = s.catalog.search(query, audience);
+  if (chosen) {
+    std::erase_if(hits, [&](const SearchHit& h) {
+      return std::find(h.offered_by.begin(), h.offered_by.end(), chosen->id) == h.offered_by.end();
+    });
+  }
 
   web::Page page;
   page.template_name = "search";
@@ -284,33 +347,63 @@ http::Response search_page(web::Services& s, http::Request& req) {
     options.push_back(o);
   }
   page.data.set("audience_options", options);
+  Data body_options = web::list();
+  for (const auto& b : s.tenants.snapshot()->bodies) {
+    if (!b->active) continue;
+    Data o;
+    o.set("value", b->slug);
+    o.set("label", b->name);
+    o.set("selected", chosen && chosen->id == b->id);
+    body_options.push_back(o);
+  }
+  page.data.set("body_options", body_options);
   page.data.set("results_text", query.empty() ? web::ui_count(s.view, lang, "ui.results_count", hits.size())
                                               : web::ui_count(s.view, lang, "ui.results_count_query",
                                                               hits.size(), {{"query", query}}));
+  std::size_t page_no = page_number(req), pages = 1;
+  const auto [begin, end] = page_slice(hits, page_no, kHitsPerPage, pages);
   Data list = web::list();
-  for (const auto& h : hits) {
+  for (std::size_t i = begin; i < end; ++i) {
+    const auto& h = hits[i];
     Data d;
     d.set("title", h.service.title.in(lang));
     d.set("summary", h.service.summary.in(lang));
     d.set("audience_label", audience_label(s.view, lang, h.service.audience));
-    Data bodies = web::list();
-    int n = 0;
+    if (chosen) {
+      d.set("chosen_href", "/" + chosen->slug + "/servizi/" + h.service.code);
+      d.set("chosen_text", web::ui(s.view, lang, "ui.service_at_body", {{"body", chosen->name}}));
+      list.push_back(d);
+      continue;
+    }
+    std::vector<std::shared_ptr<const tenants::Body>> offering;
     for (auto id : h.offered_by) {
       auto b = s.tenants.by_id(id);
-      if (!b || !b->active) continue;
+      if (b && b->active) offering.push_back(b);
+    }
+    std::sort(offering.begin(), offering.end(),
+              [](const auto& a, const auto& b) { return a->name < b->name; });
+    Data bodies = web::list();
+    for (std::size_t k = 0; k < offering.size() && k < kBodiesPerHit; ++k) {
       Data bd;
-      bd.set("slug", b->slug);
-      bd.set("name", b->name);
+      bd.set("slug", offering[k]->slug);
+      bd.set("name", offering[k]->name);
       bd.set("code", h.service.code);
       bodies.push_back(bd);
-      ++n;
     }
     d.set("bodies", bodies);
-    d.set("has_bodies", n > 0);
-    d.set("offered_by_text", web::ui_count(s.view, lang, "ui.offered_by", static_cast<std::size_t>(n)));
+    d.set("has_bodies", !offering.empty());
+    d.set("offered_by_text", web::ui_count(s.view, lang, "ui.offered_by", offering.size()));
+    if (offering.size() > kBodiesPerHit)
+      d.set("more_text", web::ui_count(s.view, lang, "ui.offered_by_more", offering.size() - kBodiesPerHit));
     list.push_back(d);
   }
   page.data.set("hits", list);
+  set_pager(s.view, lang, page.data, page_no, pages, [&](std::size_t n) {
+    return "/servizi?q=" + text::percent_encode(query) +
+           "&pubblico=" + text::percent_encode(req.query_param("pubblico")) +
+           (chosen ? "&ente=" + text::percent_encode(chosen->slug) : std::string()) +
+           "&pagina=" + std::to_string(n);
+  });
   return web::page_response(s.view.render(req, page));
 }
 

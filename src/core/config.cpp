@@ -191,6 +191,10 @@ const std::vector<Field>& fields() {
                            &Config::audit_anchor_file));
     f.push_back(int_field("audit_anchor_interval_s", "seconds between two anchorings of the audit chains",
                           &Config::audit_anchor_interval_s, 1, 86'400));
+    f.push_back(int_field("directory_refresh_ms",
+                          "milliseconds between two checks of whether bodies or the catalog changed on "
+                          "another node (then this node reloads them)",
+                          &Config::directory_refresh_ms, 100, 600'000));
     f.push_back(bool_field("sim_idp", "start the local SPID/CIE simulator in demo mode (false: off)",
                            &Config::sim_idp));
     f.push_back(int_field("sim_idp_port", "port of the local SPID/CIE simulator in demo mode (0: a free one)",

@@ -88,6 +88,9 @@ struct Config {
   std::string audit_key_file = "var/audit-hmac.key";
   std::string audit_anchor_file = "var/audit-anchors.jsonl";
   std::int64_t audit_anchor_interval_s = 300;
+  // How often a node checks whether the body directory or the catalog changed elsewhere (another node, a
+  // CLI command) and reloads them: the longest a new body's portal can answer 404 on this node.
+  std::int64_t directory_refresh_ms = 2000;
   // Key material outside the database, per body and purpose (core/keys, docs/keys.md): the same folder
   // on every node (shared or copied), backed up apart from the database.
   std::string keys_dir = "var/keys";

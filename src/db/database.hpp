@@ -91,6 +91,7 @@ struct PoolStats {
   std::int64_t commits = 0;        // less than writes when the SQLite writer groups transactions
   std::int64_t writes_queued = 0;  // SQLite: transactions waiting for the writer right now
   std::int64_t checkpoints = 0;    // SQLite: WAL checkpoints run by the background checkpointer
+  std::int64_t wal_restarts = 0;   // SQLite: of which restarted (truncated) a WAL past wal_restart_frames
 };
 
 class Database {
@@ -182,10 +183,11 @@ inline Value int_or_null(const std::optional<std::int64_t>& v) {
 }
 
 struct Options {
-  int pool_size = 8;             // PostgreSQL connections
-  int busy_timeout_ms = 5000;    // SQLite
-  int group_commit_max = 64;     // SQLite writer: most transactions in one commit
-  bool synchronous_full = true;  // SQLite: durable commits (synchronous=FULL in WAL)
+  int pool_size = 8;                 // PostgreSQL connections
+  int busy_timeout_ms = 5000;        // SQLite
+  int group_commit_max = 64;         // SQLite writer: most transactions in one commit
+  bool synchronous_full = true;      // SQLite: durable commits (synchronous=FULL in WAL)
+  int wal_restart_frames = 262'144;  // SQLite: a WAL this long is restarted even if the writer waits
 };
 
 // Opens "sqlite:PATH" (":memory:" not supported: readers need a file) or "postgresql://..." /

@@ -26,20 +26,24 @@ class SqliteCheckpointer {
   void wal_grew(int pages);
   void stop();
   [[nodiscard]] std::int64_t checkpoints() const { return checkpoints_.load(); }
+  [[nodiscard]] std::int64_t restarts() const { return restarts_.load(); }
 
   static constexpr int kThresholdPages = 1000;  // SQLite's own default auto-checkpoint size
+
   static constexpr std::chrono::milliseconds kInterval{1000};
 
  private:
   void loop();
 
   std::unique_ptr<SqliteConn> conn_;
+  int restart_frames_;  // Options::wal_restart_frames (default 1 GiB of 4 KiB pages)
   std::mutex mutex_;
   std::condition_variable wake_;
   bool stopping_ = false;
   bool dirty_ = false;   // commits since the last checkpoint
   bool urgent_ = false;  // the WAL passed the threshold
   std::atomic<std::int64_t> checkpoints_{0};
+  std::atomic<std::int64_t> restarts_{0};
   std::thread thread_;
 };
 

@@ -95,6 +95,7 @@ class SqliteDatabase final : public Database {
       s.commits = writer_->commits();
       s.writes_queued = writer_->queued();
       s.checkpoints = checkpointer_->checkpoints();
+      s.wal_restarts = checkpointer_->restarts();
     }
     return s;
   }

@@ -5,6 +5,7 @@
 #include "core/partita_iva.hpp"
 #include "core/text.hpp"
 #include "core/time.hpp"
+#include "db/revisions.hpp"
 
 namespace sp::tenants {
 namespace {
@@ -84,6 +85,9 @@ Result<TenantId> TenantService::create_body(const Body& body) {
 
 void TenantService::reload() {
   std::lock_guard lock(reload_mutex_);
+  // Read before the rows: a change committed in between is in the rows and moves the revision again, so
+  // the next refresh reloads once more (harmless); read after, it could be missed for good.
+  seen_revision_.store(db::revision(db_, "tenants"), std::memory_order_release);
   auto next = std::make_shared<Snapshot>();
   next->hubs = store_.hubs();
   for (auto& b : store_.bodies()) {
@@ -95,6 +99,12 @@ void TenantService::reload() {
   }
   next->version = snapshot()->version + 1;
   std::atomic_store(&snapshot_, std::shared_ptr<const Snapshot>(std::move(next)));
+}
+
+bool TenantService::refresh() {
+  if (db::revision(db_, "tenants") == seen_revision_.load(std::memory_order_acquire)) return false;
+  reload();
+  return true;
 }
 
 std::shared_ptr<const Body> TenantService::by_slug(std::string_view slug) const {

@@ -37,6 +37,9 @@ class TenantService {
 
   // Rebuilds the snapshot from the database (called after changes and at start).
   void reload();
+  // Reloads when the directory's revision in the database moved (a change made by another node, a CLI
+  // command, any SQL: db/revisions.hpp); a read of one row otherwise. Returns whether it reloaded.
+  bool refresh();
   [[nodiscard]] std::shared_ptr<const Snapshot> snapshot() const { return std::atomic_load(&snapshot_); }
 
   [[nodiscard]] std::shared_ptr<const Body> by_slug(std::string_view slug) const;
@@ -53,6 +56,7 @@ class TenantService {
   db::Database& db_;
   std::shared_ptr<const Snapshot> snapshot_;
   std::mutex reload_mutex_;
+  std::atomic<std::int64_t> seen_revision_{-1};  // the revision the snapshot was read at
 };
 
 }  // namespace sp::tenants

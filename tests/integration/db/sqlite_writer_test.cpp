@@ -1,6 +1,7 @@
 // SQLite only: the single writer groups queued transactions into one commit, isolates a failing one in
 // its savepoint, and read() connections are read-only.
 #include <chrono>
+#include <filesystem>
 #include <future>
 #include <thread>
 #include <vector>
@@ -132,6 +133,30 @@ TEST_F(SqliteWriter, CheckpointsRunInTheBackground) {
     ASSERT_LT(Clock::now(), deadline) << "no checkpoint ran";
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
+}
+
+TEST_F(SqliteWriter, ALongWalIsRestartedUnderAWriterThatNeverPauses) {
+  // A bulk import writes without pause: PASSIVE checkpoints never reach the last frame, so the WAL would
+  // never start over. Past wal_restart_frames the checkpointer waits for the writer and truncates it.
+  sp::testing::TempDir dir;
+  Options o;
+  o.wal_restart_frames = 1000;  // the floor (kThresholdPages): about 4 MB
+  const auto path = (dir.path() / "restart.db").string();
+  auto busy = open("sqlite:" + path, o);
+  busy->write([](Conn& c) { c.exec("CREATE TABLE t (id INTEGER PRIMARY KEY, who TEXT)"); });
+  std::string filler(4000, 'x');
+  std::int64_t id = 0;
+  auto deadline = Clock::now() + std::chrono::seconds(30);
+  while (busy->stats().wal_restarts == 0) {
+    ASSERT_LT(Clock::now(), deadline) << "the WAL was never restarted";
+    busy->write([&](Conn& c) {
+      for (int i = 0; i < 50; ++i) c.exec("INSERT INTO t (id, who) VALUES ($1, $2)", {++id, filler});
+    });
+  }
+  // Everything written is there, and the WAL holds far less than everything written.
+  busy->read([&](Conn& c) { EXPECT_EQ(c.query_one("SELECT count(*) FROM t")->i64(0), id); });
+  EXPECT_LT(std::filesystem::file_size(path + "-wal"), static_cast<std::uintmax_t>(id) * 4000);
+  busy->close();
 }
 
 }  // namespace

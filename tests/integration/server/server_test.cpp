@@ -1,14 +1,21 @@
 // The real `sportello` binary, seeded with the demo data, on SQLite and on PostgreSQL: pages, API, language,
 // host-name mapping, and bad input that must end in a 4xx or a closed connection, never a dead server.
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <boost/json.hpp>
+#include <chrono>
 #include <map>
 #include <set>
+#include <thread>
 
 #include "adapters/http_client.hpp"
+#include "catalog/service.hpp"
+#include "core/partita_iva.hpp"
+#include "core/text.hpp"
 #include "support/testing.hpp"
+#include "tenants/service.hpp"
 
 namespace {
 
@@ -56,14 +63,14 @@ class ServerTest : public ::testing::TestWithParam<sp::db::Dialect> {
     auto& s = shared()[GetParam()];
     s.server = std::make_unique<sp::testing::ServerProcess>(
         std::vector<std::string>{sp::testing::binary(), "serve", "--demo"},
-        std::vector<std::string>{"SPORTELLO_DATABASE=" + database_->url(),
-                                 // Free ports chosen by the server, read from its port file.
-                                 "SPORTELLO_PORT=0", "SPORTELLO_ACCESS_LOG=false",
-                                 "SPORTELLO_REQUEST_TIMEOUT_MS=1500", "SPORTELLO_THREADS=2",
-                                 "SPORTELLO_LOG_LEVEL=warn", "SPORTELLO_SIM_IDP_PORT=0",
-                                 "SPORTELLO_SIM_PAGOPA_PORT=0", "SPORTELLO_SIM_ANPR_PORT=0",
-                                 "SPORTELLO_KEYS_DIR=" + (files_->path() / "keys").string(),
-                                 "SPORTELLO_OIDC_RP_KEY_FILE=" + (files_->path() / "rp.pem").string()});
+        std::vector<std::string>{
+            "SPORTELLO_DATABASE=" + database_->url(),
+            // Free ports chosen by the server, read from its port file.
+            "SPORTELLO_PORT=0", "SPORTELLO_ACCESS_LOG=false", "SPORTELLO_REQUEST_TIMEOUT_MS=1500",
+            "SPORTELLO_THREADS=2", "SPORTELLO_LOG_LEVEL=warn", "SPORTELLO_SIM_IDP_PORT=0",
+            "SPORTELLO_SIM_PAGOPA_PORT=0", "SPORTELLO_SIM_ANPR_PORT=0", "SPORTELLO_DIRECTORY_REFRESH_MS=200",
+            "SPORTELLO_KEYS_DIR=" + (files_->path() / "keys").string(),
+            "SPORTELLO_OIDC_RP_KEY_FILE=" + (files_->path() / "rp.pem").string()});
     server_ = s.server.get();
     ASSERT_TRUE(server_->wait_ready(60000)) << "server did not become ready";
     port_ = server_->port();
@@ -304,6 +311,80 @@ TEST_P(ServerTest, BadInputGets4xxOrClosedAndTheServerLivesOn) {
   EXPECT_TRUE(reply.empty() || reply.rfind("HTTP/1.1 4", 0) == 0 || reply.rfind("HTTP/1.1 501", 0) == 0);
   EXPECT_TRUE(healthy());
   EXPECT_EQ(http_get(port_, "/readyz").status, 200);
+}
+
+// Issue 20 (several nodes, region scale). Last in this file: it adds 200 bodies to the shared demo.
+// Another node (this process, with its own services on the same database) onboards 200 bodies and a raw
+// SQL statement activates services for them; the running server notices through the database's
+// revisions (migration 0080) without a restart: the new portals answer, cached pages follow. Then the
+// pages that grow with the hub stay phone-sized (under 150 KB of HTML) and paged.
+TEST_P(ServerTest, BodiesAndActivationsMadeElsewhereReachTheServerAndPagesStaySmallAt200Bodies) {
+  EXPECT_EQ(http_get(port_, "/zeta-001/").status, 404);
+  sp::tenants::TenantService node_b(database_->db());
+  sp::catalog::CatalogService catalog_b(database_->db());
+  const auto hub = node_b.snapshot()->hubs.at(0).id;
+  for (int i = 1; i <= 200; ++i) {
+    sp::tenants::Body b;
+    b.hub_id = hub;
+    b.slug = fmt::format("zeta-{:03}", i);
+    b.name = fmt::format("Comune di Zeta {:03}", i);
+    const auto first10 = fmt::format("{:07}001", 7'100'000 + i);
+    b.fiscal_code = first10 + std::to_string(sp::piva::check_digit(first10));
+    b.province = "ZZ";
+    ASSERT_TRUE(node_b.create_body(b).ok()) << b.slug;
+  }
+  // The two services every generated body offers, activated by one statement (as a script would).
+  auto hits = catalog_b.search("", sp::catalog::Audience::citizens);
+  ASSERT_GE(hits.size(), 2u);
+  const auto first = hits[0].service, second = hits[1].service;
+  database_->db().write([&](sp::db::Conn& c) {
+    c.exec(
+        "INSERT INTO body_services (tenant_id, service_id, level, activated_at) SELECT b.id, s.id, s.level, "
+        "$1 "
+        "FROM bodies b, services s WHERE b.slug LIKE 'zeta-%' AND s.code = $2",
+        {std::string("2026-12-06T09:00:00Z"), first.code});
+  });
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  sp::testing::HttpReply home;
+  for (;;) {  // bounded: the server reloads every 200 ms (SPORTELLO_DIRECTORY_REFRESH_MS)
+    home = http_get(port_, "/zeta-001/");
+    if (home.status == 200 && home.body.find("/zeta-001/servizi/" + first.code) != std::string::npos) break;
+    ASSERT_LT(std::chrono::steady_clock::now(), deadline)
+        << "the server never saw the new body: " << home.status;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  // The body's home page is cached: an activation made elsewhere still reaches it.
+  EXPECT_EQ(home.body.find("/zeta-001/servizi/" + second.code), std::string::npos);
+  const auto zeta1 = node_b.by_slug("zeta-001");
+  ASSERT_TRUE(zeta1);
+  ASSERT_TRUE(catalog_b.activate(zeta1->id, {second.code, 0, std::nullopt, {}, {}}).ok());
+  for (;;) {
+    home = http_get(port_, "/zeta-001/");
+    if (home.body.find("/zeta-001/servizi/" + second.code) != std::string::npos) break;
+    ASSERT_LT(std::chrono::steady_clock::now(), deadline) << "the cached body home never followed";
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+
+  constexpr std::size_t kPhonePage = 150 * 1024;
+  auto hub_home = http_get(port_, "/");
+  ASSERT_EQ(hub_home.status, 200);
+  EXPECT_LT(hub_home.body.size(), kPhonePage);
+  EXPECT_NE(hub_home.body.find("Pagina 1 di "), std::string::npos);
+  EXPECT_NE(hub_home.body.find("rel=\"next\""), std::string::npos);
+  auto last_page = http_get(port_, "/?pagina=999");  // past the end: the last page
+  EXPECT_NE(last_page.body.find("href=\"/zeta-200/\""), std::string::npos);
+  EXPECT_EQ(last_page.body.find("rel=\"next\""), std::string::npos);
+
+  auto search = http_get(port_, "/servizi");
+  ASSERT_EQ(search.status, 200);
+  EXPECT_LT(search.body.size(), kPhonePage);
+  EXPECT_NE(search.body.find("offered-by-more"), std::string::npos) << "200 bodies are not all listed";
+  // Any query, not a cached word; and with the person's body chosen, straight links to its pages.
+  auto chosen = http_get(port_, "/servizi?q=" + sp::text::percent_encode(first.title.it) + "&ente=zeta-007");
+  ASSERT_EQ(chosen.status, 200);
+  EXPECT_NE(chosen.body.find("href=\"/zeta-007/servizi/" + first.code + "\""), std::string::npos);
+  EXPECT_EQ(chosen.body.find("href=\"/zeta-008/servizi/"), std::string::npos);
+  EXPECT_LT(chosen.body.size(), kPhonePage);
 }
 
 INSTANTIATE_TEST_SUITE_P(BothDatabases, ServerTest,
