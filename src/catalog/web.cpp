@@ -40,6 +40,11 @@ std::optional<Audience> audience_param(const http::Request& req) {
   return std::nullopt;
 }
 
+std::string_view audience_param_value(std::optional<Audience> a) {
+  if (!a) return "";
+  return *a == Audience::businesses ? "imprese" : "cittadini";
+}
+
 // What the hub can really do for a service today: an online application where it has the service's
 // form (payments through pagoPA come with their own module, so "online with payment" is an online
 // application whose fee is paid as the office says); otherwise information on how to apply now.
@@ -324,6 +329,15 @@ http::Response search_page(web::Services& s, http::Request& req) {
   auto audience = audience_param(req);
   auto chosen = s.tenants.by_slug(req.query_param("ente"));
   if (chosen && !chosen->active) chosen = nullptr;
+  // Browsing the whole catalog (no words, no body) is the same page for everyone: cached, keyed like the
+  // hub home. Searches with words are not (any query must be fast on its own, not one cached word).
+  const auto key = query.empty() && !chosen
+                       ? fmt::format("catalog|{}|{}|{}|{}|{}", lang, audience ? int(*audience) : -1,
+                                     page_number(req), s.catalog.version(), s.tenants.snapshot()->version)
+                       : std::string();
+  if (!key.empty()) {
+    if (auto cached = s.cache.get(key)) return web::page_response(*cached);
+  }
   auto hits = s.catalog.search(query, audience);
   if (chosen) {
     std::erase_if(hits, [&](const SearchHit& h) {
@@ -343,7 +357,8 @@ http::Response search_page(web::Services& s, http::Request& req) {
     Data o;
     o.set("value", value);
     o.set("label", s.view.t(lang, label));
-    o.set("selected", req.query_param("pubblico") == value);
+    // From the parsed filter, not the raw parameter: a cached page must not depend on its spelling.
+    o.set("selected", audience_param_value(audience) == value);
     options.push_back(o);
   }
   page.data.set("audience_options", options);
@@ -400,11 +415,13 @@ http::Response search_page(web::Services& s, http::Request& req) {
   page.data.set("hits", list);
   set_pager(s.view, lang, page.data, page_no, pages, [&](std::size_t n) {
     return "/servizi?q=" + text::percent_encode(query) +
-           "&pubblico=" + text::percent_encode(req.query_param("pubblico")) +
+           "&pubblico=" + std::string(audience_param_value(audience)) +
            (chosen ? "&ente=" + text::percent_encode(chosen->slug) : std::string()) +
            "&pagina=" + std::to_string(n);
   });
-  return web::page_response(s.view.render(req, page));
+  auto html = std::make_shared<const std::string>(s.view.render(req, page));
+  if (!key.empty() && page_no == page_number(req)) s.cache.put(key, html);  // not past the last page
+  return web::page_response(*html);
 }
 
 }  // namespace
