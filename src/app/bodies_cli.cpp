@@ -4,6 +4,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "hub/comuni.hpp"
+
 namespace sp::app {
 
 namespace json = boost::json;
@@ -74,6 +76,25 @@ int run_bodies_api_key(App& app, const std::string& name, std::ostream& out, std
     return 1;
   }
   out << key->secret << "\n";
+  return 0;
+}
+
+int run_comuni_import(App& app, const std::string& file, const std::string& as_of, std::ostream& out,
+                      std::ostream& err) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) {
+    err << "sportello: cannot read " << file << "\n";
+    return 2;
+  }
+  std::stringstream ss;
+  ss << in.rdbuf();
+  hub::ComuniList list(app.database(), time::system_clock());
+  auto n = list.import(ss.str(), as_of);
+  if (!n) {
+    err << "sportello: " << file << ": " << n.error().code << ": " << n.error().detail << "\n";
+    return 1;
+  }
+  out << *n << " comuni, list of " << as_of << "\n";
   return 0;
 }
 
