@@ -1,6 +1,7 @@
 #include "hub/comuni.hpp"
 
 #include <map>
+#include <optional>
 
 #include "core/digest.hpp"
 #include "core/text.hpp"

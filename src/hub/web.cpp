@@ -658,12 +658,12 @@ http::Response logo_page(WebDeps& d, http::Request& req, const StaffCall& c, con
     // The address changes with the picture: the portal's header caches it (see logo_get).
     x.set("logo_src", "/" + c.body->slug + "/stemma?v=" + l->sha256.substr(0, 16));
     x.set("logo_text", web::ui(d.view, lang, "ui.hub_logo_current",
-                               {{"type", l->mime_type.substr(l->mime_type.find('/') + 1)},
+                               {{"type", l->mime_type == "image/png"    ? std::string("PNG")
+                                         : l->mime_type == "image/jpeg" ? std::string("JPEG")
+                                                                        : std::string("WebP")},
                                 {"width", text::group_digits(l->width, lang)},
                                 {"height", text::group_digits(l->height, lang)},
                                 {"at", time::it_datetime_text(l->updated_at)}}));
-    x.set("pdf_text",
-          d.view.t(lang, l->mime_type == "image/png" ? "ui.hub_logo_pdf_png" : "ui.hub_logo_pdf_other"));
   }
   x.set("portal_href", "/" + c.body->slug + "/");
   return web::private_page(d.view, req, page, status);

@@ -540,7 +540,10 @@ TEST_F(ExportTest, PurgeDeletesWhatIsPastRetentionAndKeepsLegalRecords) {
   // Asti keeps its drafts 365 days, its own period (the hub's is 180); another body's administrator
   // cannot set Asti's, nor can Asti go below the legal minimum or above the hub's maximum.
   sp::time::TestClock now(sp::time::system_clock().now());
-  sp::audit::AuditService audit(db, now);
+  auto key =
+      sp::audit::load_chain_key((s.dir->path() / "keys").string(), "", sp::time::system_clock().now(), false);
+  ASSERT_TRUE(key.ok() && *key);
+  sp::audit::AuditService audit(db, now, *key);
   sp::privacy::BodyRetentionService periods(db, audit, now, sp::privacy::Retention{});
   sp::identity::Principal asti_admin;
   asti_admin.kind = sp::identity::PrincipalKind::staff;
@@ -565,7 +568,7 @@ TEST_F(ExportTest, PurgeDeletesWhatIsPastRetentionAndKeepsLegalRecords) {
          {std::pair{std::string(43, 'a'), tenant}, std::pair{std::string(43, 'b'), tenant + 1}})
       c.exec(
           "INSERT INTO application_drafts (id, tenant_id, service_code, form_code, form_version, owner_cf, "
-          "answers, step, status, created_at, updated_at) VALUES ($1, $2, 'x', 'x', 1, 'FRRNNA78S70A479X', "
+          "answers, step, status, created_at, updated_at) VALUES ($1, $2, 'y', 'x', 1, 'FRRNNA78S70A479X', "
           "'{}', 's', 'open', '2030-12-01T00:00:00.000Z', '2030-12-01T00:00:00.000Z')",
           {id, body});
   });
