@@ -121,18 +121,20 @@ http::Response post(WebDeps& d, http::Request& req, const StaffCall& c) {
                         "?richiesta=1");
 }
 
+// The run named in the URL: of the page's body, or of any body on the hub's page.
+std::optional<ExportRun> run_of(WebDeps& d, const http::Request& req, const StaffCall& c) {
+  if (c.body) return d.exports.run(c.body->id, req.param("id"));
+  for (const auto& b : d.tenants.snapshot()->bodies)
+    if (auto r = d.exports.run(b->id, req.param("id"))) return r;
+  return std::nullopt;
+}
+
 // A link to download a done export's archive, shown once on the page (the token is not kept).
 http::Response link_post(WebDeps& d, http::Request& req, const StaffCall& c) {
   auto form = req.form();
   if (!form) return d.view.error_page(req, 400);
   if (auto st = identity::check_csrf(req, *form); !st) return d.view.error_page(req, st.error().http_status);
-  std::optional<ExportRun> r;
-  if (c.body) {
-    r = d.exports.run(c.body->id, req.param("id"));
-  } else {
-    for (const auto& b : d.tenants.snapshot()->bodies)
-      if (!r) r = d.exports.run(b->id, req.param("id"));
-  }
+  auto r = run_of(d, req, c);
   if (!r) return d.view.error_page(req, 404);
   auto token = d.exports.create_link(r->tenant_id, r->id, staff_actor(c));
   if (!token) return page(d, req, c, &token.error());
@@ -165,13 +167,7 @@ http::Response download(WebDeps& d, http::Request& req) {
 }
 
 http::Response manifest(WebDeps& d, http::Request& req, const StaffCall& c) {
-  std::optional<ExportRun> r;
-  if (c.body) {
-    r = d.exports.run(c.body->id, req.param("id"));
-  } else {
-    for (const auto& b : d.tenants.snapshot()->bodies)
-      if (!r) r = d.exports.run(b->id, req.param("id"));
-  }
+  auto r = run_of(d, req, c);
   if (!r || r->state != "done") return d.view.error_page(req, 404);
   auto text = BodyExportService::verify_directory(r->out_dir);
   if (!text) return d.view.error_page(req, 410);
