@@ -112,6 +112,7 @@ http::Response bodies_page(WebDeps& d, http::Request& req, const StaffCall& c, c
     r.set("slug", body->slug);
     r.set("portal_href", "/" + body->slug + "/");
     r.set("package_href", "/backoffice/" + body->slug + "/pacchetto");
+    r.set("logo_href", "/backoffice/" + body->slug + "/stemma");
     r.set("kind", kind_label(d.view, lang, body->kind));
     r.set("package", b.package ? b.package->name(lang) : d.view.t(lang, "ui.hub_no_package"));
     r.set("balance", std::to_string(b.balance));
