@@ -2,6 +2,7 @@
 
 #include <boost/json.hpp>
 
+#include "core/text_numbers.hpp"
 #include "core/time.hpp"
 #include "identity/guards.hpp"
 #include "identity/model.hpp"
@@ -226,12 +227,12 @@ Data stats_data(const WebDeps& d, std::string_view lang, const Stats& s) {
   auto row = [&](const std::string& label, const ChannelStats& x, bool total) {
     Data r;
     r.set("label", label);
-    r.set("total", std::to_string(x.total));
-    r.set("pending", std::to_string(x.pending));
-    r.set("delivered", std::to_string(x.delivered));
-    r.set("failed", std::to_string(x.failed));
-    r.set("fallen_back", std::to_string(x.fallen_back));
-    r.set("cancelled", std::to_string(x.cancelled + x.skipped));
+    r.set("total", text::group_digits(x.total, lang));
+    r.set("pending", text::group_digits(x.pending, lang));
+    r.set("delivered", text::group_digits(x.delivered, lang));
+    r.set("failed", text::group_digits(x.failed, lang));
+    r.set("fallen_back", text::group_digits(x.fallen_back, lang));
+    r.set("cancelled", text::group_digits(x.cancelled + x.skipped, lang));
     r.set("is_total", total);
     return r;
   };
@@ -263,7 +264,7 @@ http::Response alert_page(WebDeps& d, http::Request& req, const StaffCall& c, co
       Data r;
       r.set("channel", channel_label(d, lang, ch));
       r.set("channel_code", ch);
-      r.set("count", std::to_string(n));
+      r.set("count", text::group_digits(n, lang));
       counts.push_back(r);
     }
     x.set("counts", counts);

@@ -5,6 +5,7 @@
 #include "anagrafe/import_reader.hpp"
 #include "core/codice_fiscale.hpp"
 #include "core/text.hpp"
+#include "core/text_numbers.hpp"
 #include "core/time.hpp"
 #include "http/multipart.hpp"
 #include "identity/guards.hpp"
@@ -71,10 +72,10 @@ Data import_data(const web::View& v, std::string_view lang, const tenants::Body&
   d.set("started", time::it_datetime_text(r.started_at));
   d.set("finished", r.finished_at.empty() ? v.t(lang, "ui.anag_import_unfinished")
                                           : time::it_datetime_text(r.finished_at));
-  d.set("rows", std::to_string(r.rows));
-  d.set("inserted", std::to_string(r.inserted));
-  d.set("unchanged", std::to_string(r.unchanged));
-  d.set("errors", std::to_string(r.errors));
+  d.set("rows", text::group_digits(r.rows, lang));
+  d.set("inserted", text::group_digits(r.inserted, lang));
+  d.set("unchanged", text::group_digits(r.unchanged, lang));
+  d.set("errors", text::group_digits(r.errors, lang));
   d.set("actor", r.actor);
   return d;
 }
@@ -93,9 +94,9 @@ http::Response office_page(WebDeps& d, http::Request& req, const StaffCall& a, c
   x.set("istat", a.body->istat_code);
   const auto counts = d.register_.counts(a.body->id);
   x.set("counts_text", web::ui(d.view, lang, "ui.anag_counts",
-                               {{"people", std::to_string(counts.people)},
-                                {"versions", std::to_string(counts.versions)},
-                                {"streets", std::to_string(counts.streets)}}));
+                               {{"people", text::group_digits(counts.people, lang)},
+                                {"versions", text::group_digits(counts.versions, lang)},
+                                {"streets", text::group_digits(counts.streets, lang)}}));
   Data runs = web::list();
   for (const auto& r : d.register_.imports(a.body->id)) runs.push_back(import_data(d.view, lang, *a.body, r));
   x.set("imports", runs);

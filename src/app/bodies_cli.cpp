@@ -2,22 +2,36 @@
 
 #include <boost/json.hpp>
 #include <fstream>
+#include <optional>
 #include <sstream>
+
+#include "hub/comuni.hpp"
 
 namespace sp::app {
 
 namespace json = boost::json;
 
-int run_bodies_add(App& app, const std::string& file, std::ostream& out, std::ostream& err) {
+namespace {
+
+// FILE's bytes; nullopt (said on `err`) when it cannot be read.
+std::optional<std::string> read_file(const std::string& file, std::ostream& err) {
   std::ifstream in(file, std::ios::binary);
   if (!in) {
     err << "sportello: cannot read " << file << "\n";
-    return 2;
+    return std::nullopt;
   }
   std::stringstream ss;
   ss << in.rdbuf();
+  return ss.str();
+}
+
+}  // namespace
+
+int run_bodies_add(App& app, const std::string& file, std::ostream& out, std::ostream& err) {
+  auto text = read_file(file, err);
+  if (!text) return 2;
   boost::system::error_code ec;
-  auto v = json::parse(ss.str(), ec);
+  auto v = json::parse(*text, ec);
   if (ec || !(v.is_object() || v.is_array())) {
     err << "sportello: " << file << ": not a JSON object or array\n";
     return 2;
@@ -74,6 +88,20 @@ int run_bodies_api_key(App& app, const std::string& name, std::ostream& out, std
     return 1;
   }
   out << key->secret << "\n";
+  return 0;
+}
+
+int run_comuni_import(App& app, const std::string& file, const std::string& as_of, std::ostream& out,
+                      std::ostream& err) {
+  auto text = read_file(file, err);
+  if (!text) return 2;
+  hub::ComuniList list(app.database(), time::system_clock());
+  auto n = list.import(*text, as_of);
+  if (!n) {
+    err << "sportello: " << file << ": " << n.error().code << ": " << n.error().detail << "\n";
+    return 1;
+  }
+  out << *n << " comuni, list of " << as_of << "\n";
   return 0;
 }
 

@@ -13,5 +13,9 @@ namespace sp::app {
 
 int run_bodies_add(App& app, const std::string& file, std::ostream& out, std::ostream& err);
 int run_bodies_api_key(App& app, const std::string& name, std::ostream& out, std::ostream& err);
+// `sportello comuni import FILE --as-of YYYY-MM-DD`: ISTAT's list of comuni (hub/comuni.hpp) replacing
+// the one loaded. Prints "N comuni, list of DATE"; exit 0 loaded, 1 refused (the line and why), 2 unreadable.
+int run_comuni_import(App& app, const std::string& file, const std::string& as_of, std::ostream& out,
+                      std::ostream& err);
 
 }  // namespace sp::app

@@ -164,6 +164,15 @@ int run_cli(int argc, char** argv) {
   std::string bodies_key_name = "onboarding";
   bodies_key->add_option("--name", bodies_key_name, "What the key is for");
 
+  auto* comuni_cmd = cli.add_subcommand("comuni", "ISTAT's list of comuni (docs/hub.md)");
+  comuni_cmd->require_subcommand(1);
+  auto* comuni_import = comuni_cmd->add_subcommand(
+      "import", "Load ISTAT's \"Elenco comuni italiani\" CSV (';', Latin-1 or UTF-8), replacing the list");
+  std::string comuni_file, comuni_as_of;
+  comuni_import->add_option("file", comuni_file, "ISTAT's CSV file")->required()->check(CLI::ExistingFile);
+  comuni_import->add_option("--as-of", comuni_as_of, "The date the list is valid at (YYYY-MM-DD)")
+      ->required();
+
   auto* cf = cli.add_subcommand("cf", "Check a codice fiscale (16 characters) or partita IVA (11 digits)");
   std::string cf_code, cf_lang = "it";
   cf->add_option("code", cf_code, "The code to check")->required();
@@ -573,6 +582,8 @@ int run_cli(int argc, char** argv) {
     }
     if (bodies_add->parsed()) return run_bodies_add(app, bodies_file, std::cout, std::cerr);
     if (bodies_key->parsed()) return run_bodies_api_key(app, bodies_key_name, std::cout, std::cerr);
+    if (comuni_import->parsed())
+      return run_comuni_import(app, comuni_file, comuni_as_of, std::cout, std::cerr);
     if (stats_rebuild->parsed()) {
       auto& stats = app.statistics();
       auto w = parse_statistics_window(stats, stats_from, stats_to);

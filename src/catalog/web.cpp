@@ -9,6 +9,7 @@
 
 #include "core/money.hpp"
 #include "core/text.hpp"
+#include "core/text_numbers.hpp"
 #include "identity/applicant.hpp"
 #include "identity/model.hpp"
 #include "identity/request.hpp"
@@ -66,17 +67,6 @@ Data service_card(const web::Services& s, std::string_view lang, const std::stri
   return d;
 }
 
-std::string group_thousands(std::int64_t n, std::string_view lang) {
-  std::string digits = std::to_string(n);
-  std::string out;
-  const char sep = lang == "en" ? ',' : '.';
-  for (std::size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) out += sep;
-    out += digits[i];
-  }
-  return out;
-}
-
 http::Response not_found(web::Services& s, const http::Request& req) {
   return s.view.error_page(req, 404);
 }
@@ -87,7 +77,8 @@ std::string body_facts(const web::View& v, std::string_view lang, const tenants:
   if (!b.province.empty()) parts.push_back(b.province);
   if (!b.region.empty()) parts.push_back(b.region);
   if (b.population > 0) {
-    parts.push_back(v.i18n().format(lang, "ui.population", {{"count", group_thousands(b.population, lang)}}));
+    parts.push_back(
+        v.i18n().format(lang, "ui.population", {{"count", text::group_digits(b.population, lang)}}));
   }
   if (!b.istat_code.empty())
     parts.push_back(v.i18n().format(lang, "ui.istat_code", {{"code", b.istat_code}}));

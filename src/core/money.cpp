@@ -5,6 +5,8 @@
 #include <limits>
 #include <vector>
 
+#include "core/text_numbers.hpp"
+
 namespace sp::money {
 namespace {
 
@@ -65,16 +67,6 @@ bool valid_grouping(std::string_view s, char sep) {
   }
 }
 
-std::string group_thousands(Cents euros, char sep) {
-  std::string digits = std::to_string(euros);
-  std::string out;
-  for (std::size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) out += sep;
-    out += digits[i];
-  }
-  return out;
-}
-
 }  // namespace
 
 std::string format(Cents cents, std::string_view lang) {
@@ -85,8 +77,7 @@ std::string format(Cents cents, std::string_view lang) {
       negative ? 0 - static_cast<std::uint64_t>(cents) : static_cast<std::uint64_t>(cents);
   auto euros = static_cast<Cents>(magnitude / 100);
   auto rest = static_cast<unsigned>(magnitude % 100);
-  std::string body = en ? fmt::format("{}.{:02}", group_thousands(euros, ','), rest)
-                        : fmt::format("{},{:02}", group_thousands(euros, '.'), rest);
+  std::string body = fmt::format("{}{}{:02}", text::group_digits(euros, lang), en ? '.' : ',', rest);
   return fmt::format("{}{}{}{}", negative ? "-" : "", kEuro, en ? "" : " ", body);
 }
 

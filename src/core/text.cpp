@@ -2,6 +2,8 @@
 
 #include <cstdint>
 
+#include "core/text_numbers.hpp"
+
 namespace sp::text {
 namespace {
 
@@ -158,6 +160,19 @@ std::optional<std::int64_t> parse_decimal(std::string_view s) {
     v = v * 10 + (c - '0');  // 18 digits cannot overflow an int64
   }
   return v;
+}
+
+std::string group_digits(std::int64_t n, std::string_view lang) {
+  const char sep = lang == "en" ? ',' : '.';
+  // The magnitude as unsigned, so that INT64_MIN does not overflow.
+  const std::uint64_t magnitude = n < 0 ? 0 - static_cast<std::uint64_t>(n) : static_cast<std::uint64_t>(n);
+  const std::string digits = std::to_string(magnitude);
+  std::string out = n < 0 ? "-" : "";
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += sep;
+    out += digits[i];
+  }
+  return out;
 }
 
 }  // namespace sp::text

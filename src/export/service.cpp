@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <boost/json.hpp>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -130,6 +131,56 @@ bool safe_relative(const std::string& p) {
   return true;
 }
 
+// One POSIX tar (ustar) header block for a regular file; a path longer than ustar's 100 bytes, or a size
+// beyond its 8 GiB, goes first in a pax extended header ('x'), which GNU tar, bsdtar and Python read.
+std::string ustar_block(const std::string& name, std::int64_t size, char type) {
+  std::string h(512, '\0');
+  auto put = [&](std::size_t at, std::size_t width, const std::string& v) {
+    h.replace(at, std::min(v.size(), width), v.substr(0, width));
+  };
+  auto octal = [](std::int64_t v, int digits) {
+    char buf[24];
+    std::snprintf(buf, sizeof buf, "%0*llo", digits, static_cast<unsigned long long>(v));
+    return std::string(buf);
+  };
+  put(0, 100, name);
+  put(100, 8, "0000644");
+  put(108, 8, "0000000");
+  put(116, 8, "0000000");
+  put(124, 12, octal(size < 077777777777LL ? size : 0, 11));
+  put(136, 12, octal(0, 11));  // mtime 0: the same folder gives the same archive
+  h.replace(148, 8, "        ");
+  h[156] = type;
+  put(257, 6, std::string("ustar\0", 6));
+  put(263, 2, "00");
+  unsigned sum = 0;
+  for (unsigned char c : h) sum += c;
+  put(148, 8, octal(sum, 6) + std::string("\0 ", 2));
+  return h;
+}
+
+std::string pax_record(const std::string& key, const std::string& value) {
+  const std::string body = " " + key + "=" + value + "\n";
+  std::size_t n = body.size() + 1;
+  while (std::to_string(n).size() + body.size() != n) n = std::to_string(n).size() + body.size();
+  return std::to_string(n) + body;
+}
+
+std::string tar_header(const std::string& path, std::int64_t size) {
+  std::string out;
+  std::string records;
+  if (path.size() > 100) records += pax_record("path", path);
+  if (size >= 077777777777LL) records += pax_record("size", std::to_string(size));
+  if (!records.empty()) {
+    out += ustar_block("PaxHeaders/" + std::to_string(std::hash<std::string>{}(path)),
+                       static_cast<std::int64_t>(records.size()), 'x');
+    out += records;
+    out += std::string((512 - records.size() % 512) % 512, '\0');
+  }
+  out += ustar_block(path.substr(0, 100), size, '0');
+  return out;
+}
+
 std::string now_iso(const time::Clock& clock) {
   return time::format_iso_utc_millis(clock.now());
 }
@@ -237,6 +288,8 @@ Result<Summary> BodyExportService::run_queued(const std::string& run_id, std::in
     sum.body_slug = ref.slug;
     sum.body_id = ref.id;
     sum.manifest_sha256 = r->manifest_sha256;
+    if (r->archive_size == 0)  // the archive was not written (or not recorded): again, from the folder
+      if (auto a = archive(run_id, r->out_dir); !a) return a.error();
     return sum;
   }
   // A folder left by an earlier attempt of this run (its name is ours: slug and the run's random id).
@@ -250,8 +303,119 @@ Result<Summary> BodyExportService::run_queued(const std::string& run_id, std::in
       store::finish_run(tx, run_id, "failed", now_iso(clock_), "", "", "{}",
                         done.error().code + ": " + done.error().detail);
     });
+    return done;
   }
+  // The archive to download; a failure here is retried by the job (the folder stays, the run is done).
+  if (auto a = archive(run_id, dir); !a) return a.error();
   return done;
+}
+
+Result<Archive> BodyExportService::archive(const std::string& run_id, const std::string& dir) {
+  auto a = write_archive(dir);
+  if (!a) return a;
+  db_.write([&](db::Conn& tx) { store::set_archive(tx, run_id, a->size, a->sha256); });
+  return a;
+}
+
+Result<Archive> BodyExportService::write_archive(const std::string& dir) {
+  const fs::path root(dir);
+  std::error_code ec;
+  if (!fs::is_directory(root, ec)) return Error::make("body_export.no_archive", 410, dir);
+  std::vector<std::string> paths;  // relative, '/'-separated, sorted: the same folder gives the same tar
+  for (auto it = fs::recursive_directory_iterator(root, ec); !ec && it != fs::recursive_directory_iterator();
+       it.increment(ec))
+    if (it->is_regular_file()) paths.push_back(fs::relative(it->path(), root).generic_string());
+  if (ec) return Error::make("body_export.no_archive", 410, dir);
+  std::sort(paths.begin(), paths.end());
+  const std::string top = root.filename().string();
+  const fs::path part = dir + ".tar.part";
+  try {
+    DigestFile out(part);
+    for (const auto& rel : paths) {
+      const fs::path file = root / rel;
+      const auto size = static_cast<std::int64_t>(fs::file_size(file));
+      out.write(tar_header(top + "/" + rel, size));
+      std::ifstream in(file, std::ios::binary);
+      if (!in) throw std::runtime_error("cannot read " + file.string());
+      std::string buf(1 << 16, '\0');
+      std::int64_t left = size;
+      while (left > 0) {
+        in.read(buf.data(), static_cast<std::streamsize>(std::min<std::int64_t>(left, buf.size())));
+        const auto got = in.gcount();
+        if (got <= 0) throw std::runtime_error("short read " + file.string());
+        out.write(std::string_view(buf.data(), static_cast<std::size_t>(got)));
+        left -= got;
+      }
+      out.write(std::string(static_cast<std::size_t>((512 - size % 512) % 512), '\0'));
+    }
+    out.write(std::string(1024, '\0'));  // the end: two empty blocks
+    auto [sha, size] = out.close();
+    fs::rename(part, dir + ".tar");
+    return Archive{dir + ".tar", size, sha};
+  } catch (const std::exception& e) {
+    fs::remove(part, ec);
+    return Error::make("body_export.no_archive", 500, e.what());
+  }
+}
+
+Result<std::string> BodyExportService::create_link(std::int64_t tenant, const std::string& run_id,
+                                                   const Actor& actor) {
+  auto r = run(tenant, run_id);
+  if (!r || r->state != "done") return Error::make("body_export.link", 404);
+  std::error_code ec;
+  if (r->archive_size <= 0 || !fs::exists(r->out_dir + ".tar", ec))
+    return Error::make("body_export.no_archive", 410, r->id);
+  if (r->archive_size > kMaxDownloadBytes)
+    return Error::make("body_export.too_large", 413,
+                       std::to_string(kMaxDownloadBytes / (1024 * 1024)) + " MB");
+  const std::string token = ids::random_token(32);
+  const auto now = clock_.now();
+  const std::string expires = time::format_iso_utc_millis(now + std::chrono::minutes(kLinkMinutes));
+  return db::transact(db_, [&](db::Conn& tx) -> Result<std::string> {
+    store::insert_link(tx, digest::sha256_hex(token), *r, actor.id, time::format_iso_utc_millis(now),
+                       expires);
+    if (auto st =
+            audit_.record(tx, audit_entry(tenant, actor, "body.export.link", r->id,
+                                          {{"expires_at", expires}, {"archive_sha256", r->archive_sha256}}));
+        !st)
+      return st.error();
+    return token;
+  });
+}
+
+Result<Download> BodyExportService::redeem(const std::string& token,
+                                           const std::function<bool(std::int64_t)>& may, const Actor& actor) {
+  if (token.size() != 43) return Error::make("body_export.link", 404);
+  const std::string hash = digest::sha256_hex(token);
+  const std::string now = now_iso(clock_);
+  return db::transact(db_, [&](db::Conn& tx) -> Result<Download> {
+    auto link = store::link_for_use(tx, hash);
+    // Unknown and another body's look the same: nothing said about what is not the caller's.
+    if (!link || !may(link->tenant_id)) return Error::make("body_export.link", 404);
+    if (!link->used_at.empty()) return Error::make("body_export.link_used", 410);
+    if (link->expires_at <= now) return Error::make("body_export.link_expired", 410);
+    auto r = store::run(db_, link->tenant_id, link->run_id);
+    if (!r || r->archive_size <= 0) return Error::make("body_export.no_archive", 410);
+    store::use_link(tx, hash, now, actor.id);
+    if (auto st = audit_.record(
+            tx, audit_entry(link->tenant_id, actor, "body.export.downloaded", r->id,
+                            {{"archive_sha256", r->archive_sha256}, {"archive_size", r->archive_size}}));
+        !st)
+      return st.error();
+    return Download{*r, r->out_dir + ".tar", fs::path(r->out_dir).filename().string() + ".tar"};
+  });
+}
+
+Result<std::string> BodyExportService::read_archive(const Download& d) {
+  std::error_code ec;
+  const auto size = fs::file_size(d.path, ec);
+  if (ec) return Error::make("body_export.no_archive", 410, d.run.id);
+  if (static_cast<std::int64_t>(size) != d.run.archive_size || d.run.archive_size > kMaxDownloadBytes)
+    return Error::make("files.corrupt", 500, d.path);
+  auto bytes = read_whole(d.path);
+  if (!bytes || digest::sha256_hex(*bytes) != d.run.archive_sha256)
+    return Error::make("files.corrupt", 500, d.path);
+  return std::move(*bytes);
 }
 
 Result<Summary> BodyExportService::export_body(const std::string& body_ref, const std::string& out_dir,

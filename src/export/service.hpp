@@ -27,6 +27,7 @@
 // a completed export of the body), body_export.already_left (409).
 #include <boost/json.hpp>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <set>
@@ -60,6 +61,24 @@ struct Actor {
   std::string id = "system:cli";
   audit::Channel channel = audit::Channel::system;
 };
+
+// The export as one archive (docs/export.md, "Downloading the archive"): <folder>.tar next to the folder.
+struct Archive {
+  std::string path;
+  std::int64_t size = 0;
+  std::string sha256;
+};
+// What a used download link gives: the run, its archive's path and the name to download it as.
+struct Download {
+  ExportRun run;
+  std::string path;
+  std::string file_name;
+};
+// A download link works once, within this many minutes of being made.
+inline constexpr int kLinkMinutes = 15;
+// The HTTP layer holds a whole response in memory (http::Response::body): archives larger than this are
+// not offered for download (body_export.too_large); their folder is copied from the server instead.
+inline constexpr std::int64_t kMaxDownloadBytes = 256LL * 1024 * 1024;
 
 struct Summary {
   std::string run_id;
@@ -103,7 +122,23 @@ class BodyExportService {
   // Checks every file of `dir` against its manifest; the manifest on success.
   static Result<std::string> verify_directory(const std::string& dir);
 
+  // Writes `dir` as <dir>.tar (POSIX ustar with pax headers for long paths; files in path order, read
+  // and written in blocks: memory does not grow with the export). run_queued does it after the folder.
+  static Result<Archive> write_archive(const std::string& dir);
+  // A link to download a done run's archive: a random token (only its SHA-256 is kept), valid
+  // kLinkMinutes, once. Audited (body.export.link). Errors: body_export.link (404: no such done run of the
+  // body), body_export.no_archive (410), body_export.too_large (413).
+  Result<std::string> create_link(std::int64_t tenant, const std::string& run_id, const Actor& actor);
+  // Uses a link: `may(tenant)` says whether the caller may have that body's exports (a link of another
+  // body's is body_export.link, 404, as an unknown one); body_export.link_used, body_export.link_expired
+  // (410). Marks it used and audits body.export.downloaded in one transaction.
+  Result<Download> redeem(const std::string& token, const std::function<bool(std::int64_t)>& may,
+                          const Actor& actor);
+  // The archive's bytes, checked against the size and SHA-256 recorded when it was written.
+  static Result<std::string> read_archive(const Download& d);
+
  private:
+  Result<Archive> archive(const std::string& run_id, const std::string& dir);
   Result<Summary> write_export(const BodyRef& body, const std::string& run_id, const std::string& out_dir,
                                const Actor& actor);
 

@@ -33,7 +33,15 @@ constexpr const char* kFinishRun =
     "error = $7 WHERE id = $1";
 constexpr const char* kRunColumns =
     "SELECT id, tenant_id, state, requested_by, requested_at, COALESCE(finished_at, ''), out_dir, "
-    "manifest_sha256, counts, error FROM export_runs ";
+    "manifest_sha256, counts, error, archive_size, archive_sha256 FROM export_runs ";
+constexpr const char* kSetArchive =
+    "UPDATE export_runs SET archive_size = $2, archive_sha256 = $3 WHERE id = $1";
+constexpr const char* kInsertLink =
+    "INSERT INTO export_links (token_hash, run_id, tenant_id, created_by, created_at, expires_at) "
+    "VALUES ($1, $2, $3, $4, $5, $6)";
+constexpr const char* kLinkForUse =
+    "SELECT run_id, tenant_id, expires_at, COALESCE(used_at, '') FROM export_links WHERE token_hash = $1";
+constexpr const char* kUseLink = "UPDATE export_links SET used_at = $2, used_by = $3 WHERE token_hash = $1";
 constexpr const char* kDeparted = "SELECT left_at FROM body_departures WHERE tenant_id = $1";
 constexpr const char* kInsertDeparture =
     "INSERT INTO body_departures (tenant_id, left_at, left_by, export_id, manifest_sha256, reason) "
@@ -252,10 +260,31 @@ void finish_run(db::Conn& c, const std::string& id, const std::string& state, co
 
 namespace {
 ExportRun to_run(const db::Row& r) {
-  return ExportRun{r.text(0), r.i64(1),  r.text(2), r.text(3), r.text(4),
-                   r.text(5), r.text(6), r.text(7), r.text(8), r.text(9)};
+  return ExportRun{r.text(0), r.i64(1),  r.text(2), r.text(3), r.text(4), r.text(5),
+                   r.text(6), r.text(7), r.text(8), r.text(9), r.i64(10), r.text(11)};
 }
 }  // namespace
+
+void set_archive(db::Conn& c, const std::string& id, std::int64_t size, const std::string& sha256) {
+  c.exec(kSetArchive, {id, size, sha256});
+}
+
+void insert_link(db::Conn& c, const std::string& token_hash, const ExportRun& r, const std::string& by,
+                 const std::string& at, const std::string& expires_at) {
+  c.exec(kInsertLink, {token_hash, r.id, r.tenant_id, by, at, expires_at});
+}
+
+std::optional<ExportLink> link_for_use(db::Conn& c, const std::string& token_hash) {
+  auto r = c.query_one(c.dialect() == db::Dialect::postgres ? std::string(kLinkForUse) + " FOR UPDATE"
+                                                            : std::string(kLinkForUse),
+                       {token_hash});
+  if (!r) return std::nullopt;
+  return ExportLink{r->text(0), r->i64(1), r->text(2), r->text(3)};
+}
+
+void use_link(db::Conn& c, const std::string& token_hash, const std::string& at, const std::string& by) {
+  c.exec(kUseLink, {token_hash, at, by});
+}
 
 std::vector<ExportRun> runs(db::Database& db, std::int64_t tenant, int limit) {
   return db::read_all(db,

@@ -41,6 +41,16 @@ struct ExportRun {
   std::string manifest_sha256;
   std::string counts;
   std::string error;
+  std::int64_t archive_size = 0;  // the downloadable <out_dir>.tar, once written (0: none)
+  std::string archive_sha256;
+};
+
+// A download link of an export's archive (export_links): works once, until expires_at.
+struct ExportLink {
+  std::string run_id;
+  std::int64_t tenant_id = 0;
+  std::string expires_at;
+  std::string used_at;
 };
 
 namespace store {
@@ -86,6 +96,12 @@ void finish_run(db::Conn& c, const std::string& id, const std::string& state, co
                 const std::string& out_dir, const std::string& manifest_sha256, const std::string& counts,
                 const std::string& error);
 void start_run(db::Conn& c, const std::string& id);
+void set_archive(db::Conn& c, const std::string& id, std::int64_t size, const std::string& sha256);
+void insert_link(db::Conn& c, const std::string& token_hash, const ExportRun& r, const std::string& by,
+                 const std::string& at, const std::string& expires_at);
+// The link, locked for its one use (FOR UPDATE on PostgreSQL; SQLite's writer serialises).
+std::optional<ExportLink> link_for_use(db::Conn& c, const std::string& token_hash);
+void use_link(db::Conn& c, const std::string& token_hash, const std::string& at, const std::string& by);
 std::vector<ExportRun> runs(db::Database& db, std::int64_t tenant, int limit);
 std::optional<ExportRun> run(db::Database& db, std::int64_t tenant, const std::string& id);
 

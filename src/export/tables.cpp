@@ -93,6 +93,8 @@ std::vector<TableSpec> build() {
 
   // The files first: protocol, cases, albo and certificates name them.
   t.push_back(direct("stored_files", {"id"}));
+  t.push_back(direct("body_logos", {"tenant_id"}));      // the body's logo, a stored file (docs/hub.md)
+  t.push_back(direct("body_retention", {"tenant_id"}));  // the body's own retention periods (docs/privacy.md)
 
   // Protocol.
   t.push_back(direct("aoo", {"id"}));
@@ -223,6 +225,7 @@ const std::vector<Excluded>& excluded_tables() {
        "a citizen's cart spans bodies and proves nothing (the receipts, exported, are the proof)"},
       {"export_runs", "this hub's record of the exports it made (the export itself is in the audit chain)"},
       {"body_departures", "this hub's record of a body's leaving, written after the export"},
+      {"export_links", "this hub's one-use links to download its exports' archives (their use is audited)"},
       {"pec_mailbox_seen", "which messages of the PEC mailbox this hub has read (the receipts are exported)"},
       {"protocol_pec_seen",
        "which messages of the PEC mailbox this hub's registry reader has read (the protocol messages are "

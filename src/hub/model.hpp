@@ -116,6 +116,9 @@ struct NewBody {
   std::string region;
   std::string host_name;
   std::string logo_path;  // under /static/, empty for the default crest
+  // A picture uploaded in the guided flow, kept under the hub (tenant 0) until the body is made, then
+  // made the body's logo (LogoService::adopt); the CLI and the API take logo_path only.
+  std::string logo_file_id;
   std::string color_primary = "#0066CC";
   // Registry office (AOO) and the protocol number to continue from (mid-year move from other software).
   std::string aoo_code;
@@ -129,6 +132,26 @@ struct NewBody {
   std::string admin_email;
   std::string admin_name;
   std::string package;  // a package code
+};
+
+// A comune of ISTAT's list (istat_comuni): its codes, name and province.
+struct Comune {
+  std::string istat_code;     // 6 digits ("005005")
+  std::string belfiore_code;  // cadastral code ("A479")
+  std::string name;
+  std::string province;  // car-plate abbreviation ("AT")
+};
+
+// A body's current logo (body_logos): a picture in stored_files under the body.
+struct Logo {
+  tenants::TenantId tenant_id = 0;
+  std::string file_id;
+  std::string mime_type;
+  std::int64_t width = 0;
+  std::int64_t height = 0;
+  std::string sha256;
+  std::string updated_at;
+  std::string updated_by;
 };
 
 // A half-finished onboarding: the fields typed so far, the step reached, and the body once made.

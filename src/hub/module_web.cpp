@@ -17,8 +17,11 @@ std::unique_ptr<Module> install(http::Router& router, const web::ModuleDeps& d,
   m->onboarding =
       std::make_unique<OnboardingService>(d.db, d.clock, d.tenants(), *protocollo.protocol,
                                           *payments.payments, *identity.staff, *m->packages, d.audit);
+  m->logos = std::make_unique<LogoService>(d.db, d.clock, d.files, d.audit);
   m->web = std::make_unique<WebDeps>(
-      WebDeps{d.view(), d.tenants(), *m->packages, *m->onboarding, d.config.public_url});
+      WebDeps{d.view(), d.tenants(), *m->packages, *m->onboarding, d.config.public_url, *m->logos});
+  // A logo (1 MB) posted with the onboarding's first step or on the body's logo page.
+  m->upload_prefixes = {"/backoffice/enti/bozze/*", "/backoffice/*/stemma"};
   register_pages(router, *m->web);
   register_api(router, *m->web);
   return m;

@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "http/router.hpp"
+#include "hub/logo.hpp"
 #include "hub/onboarding.hpp"
 #include "hub/service.hpp"
 #include "hub/web.hpp"
@@ -18,6 +19,7 @@ namespace sp::hub {
 struct Module : web::Installed {
   std::unique_ptr<PackagesService> packages;
   std::unique_ptr<OnboardingService> onboarding;
+  std::unique_ptr<LogoService> logos;
   std::unique_ptr<WebDeps> web;
 };
 

@@ -170,6 +170,7 @@ NewBody OnboardingService::from_json(const json::object& o) {
   b.region = str(o, "region");
   b.host_name = str(o, "host_name");
   b.logo_path = str(o, "logo_path");
+  b.logo_file_id = str(o, "logo_file");
   b.color_primary = str(o, "color_primary");
   auto sub = [&](const char* key) -> json::object {
     auto* v = o.if_contains(key);
@@ -205,6 +206,7 @@ json::object OnboardingService::to_json(const NewBody& b) {
       {"region", b.region},
       {"host_name", b.host_name},
       {"logo_path", b.logo_path},
+      {"logo_file", b.logo_file_id},
       {"color_primary", b.color_primary},
       {"aoo", {{"code", b.aoo_code}, {"name", b.aoo_name}, {"next_number", b.protocol_next_number}}},
       {"payments",
@@ -237,6 +239,16 @@ Status OnboardingService::validate(const NewBody& in, int step) {
       const auto& c = b.belfiore_code;
       if (c.size() != 4 || c[0] < 'A' || c[0] > 'Z' || !all_digits(c.substr(1), 3))
         return field_error("hub.belfiore_code", "belfiore_code", c);
+    }
+    // With ISTAT's list loaded (`sportello comuni import`), a comune's codes must be one of its comuni's.
+    if (comune) {
+      if (auto as_of = store_.comuni_as_of()) {
+        auto known = store_.comune(b.istat_code);
+        if (!known) return field_error("hub.istat_unknown", "istat_code", b.istat_code + " (" + *as_of + ")");
+        if (known->belfiore_code != b.belfiore_code)
+          return field_error("hub.belfiore_mismatch", "belfiore_code",
+                             known->name + ": " + known->belfiore_code);
+      }
     }
     if (auto st = required(b.ipa_code, "ipa_code"); !st) return st;
     if (!valid_ipa(b.ipa_code)) return field_error("hub.ipa_code", "ipa_code", b.ipa_code);

@@ -28,6 +28,25 @@ constexpr const char* kInsertItem =
 constexpr const char* kItems =
     "SELECT package_id, service_code, level FROM hub_package_services ORDER BY package_id, service_code";
 
+constexpr const char* kComuniAsOf = "SELECT as_of FROM istat_comuni_imports ORDER BY id DESC LIMIT 1";
+constexpr const char* kComune =
+    "SELECT istat_code, belfiore_code, name, province FROM istat_comuni WHERE istat_code = $1";
+constexpr const char* kDeleteComuni = "DELETE FROM istat_comuni";
+constexpr const char* kInsertComune =
+    "INSERT INTO istat_comuni (istat_code, belfiore_code, name, province) VALUES ($1, $2, $3, $4)";
+constexpr const char* kInsertComuniImport =
+    "INSERT INTO istat_comuni_imports (as_of, imported_at, row_count, sha256) VALUES ($1, $2, $3, $4)";
+
+constexpr const char* kLogo =
+    "SELECT tenant_id, file_id, mime_type, width, height, sha256, updated_at, updated_by FROM body_logos "
+    "WHERE tenant_id = $1";
+constexpr const char* kSetLogo =
+    "INSERT INTO body_logos (tenant_id, file_id, mime_type, width, height, sha256, updated_at, updated_by) "
+    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (tenant_id) DO UPDATE SET file_id = "
+    "excluded.file_id, mime_type = excluded.mime_type, width = excluded.width, height = excluded.height, "
+    "sha256 = excluded.sha256, updated_at = excluded.updated_at, updated_by = excluded.updated_by";
+constexpr const char* kRemoveLogo = "DELETE FROM body_logos WHERE tenant_id = $1";
+
 constexpr const char* kBodyPackage = "SELECT package_id FROM body_packages WHERE tenant_id = $1";
 constexpr const char* kBodyPackages =
     "SELECT tenant_id, package_id FROM body_packages WHERE package_id IS NOT NULL ORDER BY tenant_id";
@@ -237,6 +256,47 @@ std::vector<std::pair<Draft, std::string>> HubStore::open_drafts() {
                       std::string("SELECT ") + kDraftColumns +
                           " FROM hub_onboarding_drafts WHERE completed_at IS NULL ORDER BY updated_at DESC",
                       {}, draft_from);
+}
+
+std::optional<Logo> HubStore::logo(tenants::TenantId tenant) {
+  return db::read_one(db_, kLogo, {tenant}, [](const db::Row& r) {
+    Logo l;
+    l.tenant_id = r.i64(0);
+    l.file_id = r.text(1);
+    l.mime_type = r.text(2);
+    l.width = r.i64(3);
+    l.height = r.i64(4);
+    l.sha256 = r.text(5);
+    l.updated_at = r.text(6);
+    l.updated_by = r.text(7);
+    return l;
+  });
+}
+
+void HubStore::set_logo(db::Conn& tx, const Logo& l) {
+  tx.exec(kSetLogo,
+          {l.tenant_id, l.file_id, l.mime_type, l.width, l.height, l.sha256, l.updated_at, l.updated_by});
+}
+
+void HubStore::remove_logo(db::Conn& tx, tenants::TenantId tenant) {
+  tx.exec(kRemoveLogo, {tenant});
+}
+
+std::optional<std::string> HubStore::comuni_as_of() {
+  return db::read_one(db_, kComuniAsOf, {}, [](const db::Row& r) { return r.text(0); });
+}
+
+std::optional<Comune> HubStore::comune(const std::string& istat_code) {
+  return db::read_one(db_, kComune, {istat_code}, [](const db::Row& r) {
+    return Comune{r.text(0), r.text(1), r.text(2), r.text(3)};
+  });
+}
+
+void HubStore::replace_comuni(db::Conn& tx, const std::vector<Comune>& list, const std::string& as_of,
+                              const std::string& imported_at, const std::string& sha256) {
+  tx.exec(kDeleteComuni);
+  for (const auto& c : list) tx.exec(kInsertComune, {c.istat_code, c.belfiore_code, c.name, c.province});
+  tx.exec(kInsertComuniImport, {as_of, imported_at, static_cast<std::int64_t>(list.size()), sha256});
 }
 
 }  // namespace sp::hub

@@ -34,6 +34,17 @@ class HubStore {
   // Every body's current balance.
   std::vector<std::pair<tenants::TenantId, std::int64_t>> balances();
 
+  // ISTAT's list of comuni: the date of the list loaded (nullopt: none), a comune by its ISTAT code, and
+  // a new list replacing the old one (recorded with its date and digest).
+  std::optional<std::string> comuni_as_of();
+  std::optional<Comune> comune(const std::string& istat_code);
+  void replace_comuni(db::Conn& tx, const std::vector<Comune>& list, const std::string& as_of,
+                      const std::string& imported_at, const std::string& sha256);
+
+  std::optional<Logo> logo(tenants::TenantId tenant);
+  void set_logo(db::Conn& tx, const Logo& l);
+  void remove_logo(db::Conn& tx, tenants::TenantId tenant);
+
   void insert_draft(db::Conn& tx, const Draft& d, const std::string& data_json);
   void update_draft(db::Conn& tx, const Draft& d, const std::string& data_json);
   // (draft, its data as JSON text)

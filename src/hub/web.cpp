@@ -5,6 +5,7 @@
 #include <charconv>
 
 #include "core/text.hpp"
+#include "core/text_numbers.hpp"
 #include "core/time.hpp"
 #include "identity/guards.hpp"
 #include "identity/model.hpp"
@@ -110,6 +111,8 @@ http::Response bodies_page(WebDeps& d, http::Request& req, const StaffCall& c, c
     r.set("name", body->name);
     r.set("slug", body->slug);
     r.set("portal_href", "/" + body->slug + "/");
+    r.set("package_href", "/backoffice/" + body->slug + "/pacchetto");
+    r.set("logo_href", "/backoffice/" + body->slug + "/stemma");
     r.set("kind", kind_label(d.view, lang, body->kind));
     r.set("package", b.package ? b.package->name(lang) : d.view.t(lang, "ui.hub_no_package"));
     r.set("balance", std::to_string(b.balance));
@@ -131,9 +134,9 @@ http::Response bodies_page(WebDeps& d, http::Request& req, const StaffCall& c, c
     r.set("code", p.code);
     r.set("name", p.name(lang));
     r.set("kind", kind_label(d.view, lang, p.body_kind));
-    r.set("band", p.max_population
-                      ? std::to_string(p.min_population) + "–" + std::to_string(*p.max_population)
-                      : "≥ " + std::to_string(p.min_population));
+    r.set("band", p.max_population ? text::group_digits(p.min_population, lang) + "–" +
+                                         text::group_digits(*p.max_population, lang)
+                                   : "≥ " + text::group_digits(p.min_population, lang));
     r.set("credits", std::to_string(p.credits));
     r.set("services", std::to_string(p.items.size()));
     r.set("href", std::string(kPackagesPath) + "/" + p.code);
@@ -180,6 +183,9 @@ http::Response grant_post(WebDeps& d, http::Request& req, const StaffCall& c) {
                   ? Status(Error::make("hub.grant", 400, amount))
                   : d.packages.grant(c.who, body->id, n, text::trim(web::form_field(*form, "note")));
   if (!st) return bodies_page(d, req, c, &st.error(), web::form_status(st.error()));
+  // Given from the body's package page: back there (the slug is the body's, looked up above).
+  if (web::form_field(*form, "from") == "package")
+    return web::see_other("/backoffice/" + body->slug + "/pacchetto?crediti=1");
   return web::see_other(std::string(kBodiesPath) + "?crediti=1");
 }
 
@@ -355,6 +361,8 @@ http::Response draft_page(WebDeps& d, http::Request& req, const StaffCall& c, co
       kinds.push_back(o);
     }
     x.set("kinds", kinds);
+    x.set("has_logo_file", !dr.body.logo_file_id.empty());
+    if (error && error->field == "logo") x.set("logo_invalid", true);
   }
   if (step == kSteps) {
     Data pk = web::list();
@@ -398,6 +406,8 @@ http::Response done_page(WebDeps& d, http::Request& req, const Draft& dr) {
     page.data.set("name", body->name);
     page.data.set("portal_href", "/" + body->slug + "/");
     page.data.set("admin_email", dr.body.admin_email);
+    page.data.set("logo_href", "/backoffice/" + body->slug + "/stemma");
+    if (req.query_param("stemma") == "0") page.data.set("logo_failed", true);
   }
   return web::private_page(d.view, req, page);
 }
@@ -421,8 +431,25 @@ http::Response draft_get(WebDeps& d, http::Request& req, const StaffCall& c) {
   return draft_page(d, req, c, *dr, step, nullptr);
 }
 
-http::Response draft_post(WebDeps& d, http::Request& req, const StaffCall& c) {
+// A form posted urlencoded or, with a logo, as multipart: its fields, and the bytes of the picture chosen
+// in `file_field` (empty when none; the browser's file name is not read).
+std::optional<http::Params> posted_form(const http::Request& req, std::string_view file_field,
+                                        std::string& file) {
+  const auto* type = req.header("content-type");
+  if (type && http::is_multipart_form(*type)) {
+    auto parts = req.multipart();
+    if (!parts) return std::nullopt;
+    for (const auto* f : parts->files(file_field)) file = f->data;
+    return parts->fields();
+  }
   auto form = req.form();
+  if (!form) return std::nullopt;
+  return std::move(*form);
+}
+
+http::Response draft_post(WebDeps& d, http::Request& req, const StaffCall& c) {
+  std::string logo;
+  auto form = posted_form(req, "logo", logo);
   if (!form) return d.view.error_page(req, 400);
   if (auto st = identity::check_csrf(req, *form); !st) return d.view.error_page(req, st.error().http_status);
   auto dr = d.onboarding.draft(c.who, req.param("id"));
@@ -436,6 +463,18 @@ http::Response draft_post(WebDeps& d, http::Request& req, const StaffCall& c) {
     if (f.step == step) b.*(f.member) = web::form_field(*form, f.name);
   if (step == 1) b.kind = web::form_field(*form, "kind");
   if (step == kSteps) b.package = web::form_field(*form, "package");
+  if (step == 1 && web::form_field(*form, "remove_logo") == "1") b.logo_file_id.clear();
+  if (step == 1 && !logo.empty()) {
+    // The picture is checked and kept under the hub now; it becomes the body's logo when the body is made.
+    auto kept = d.logos.keep_for_draft(c.who, logo);
+    if (!kept) {
+      auto saved = d.onboarding.save_step(c.who, dr->id, step, b);  // what was typed is kept all the same
+      Draft shown = saved ? *saved : *dr;
+      shown.body = b;
+      return draft_page(d, req, c, shown, step, &kept.error());
+    }
+    b.logo_file_id = *kept;
+  }
   auto saved = d.onboarding.save_step(c.who, dr->id, step, b);
   if (!saved) {
     Draft shown = *dr;
@@ -454,6 +493,10 @@ http::Response draft_post(WebDeps& d, http::Request& req, const StaffCall& c) {
       if (f.name == made.error().field) at = f.step;
     return draft_page(d, req, c, shown, at, &made.error());
   }
+  // The picture uploaded at step 1 becomes the body's logo; a failure leaves the body without one (its
+  // administrators can upload it on the body's logo page) and is said on the page that follows.
+  if (auto st = d.logos.adopt(c.who, made->tenant_id, saved->body.logo_file_id); !st)
+    return web::see_other(std::string(kBodiesPath) + "/bozze/" + dr->id + "?stemma=0");
   return web::see_other(std::string(kBodiesPath) + "/bozze/" + dr->id);
 }
 
@@ -467,6 +510,17 @@ http::Response body_package_page(WebDeps& d, http::Request& req, const StaffCall
   auto& x = page.data;
   x.set("title", page.title);
   if (error) web::set_form_error(d.view, req, page, *error);
+  // The hub's administrators read every body's package and give credits; changing the services is the
+  // body's own administrators' decision (PackagesService::change refuses the hub).
+  const bool body_admin = static_cast<bool>(identity::authorize(c.who, Permission::manage_staff, c.body->id));
+  if (!body_admin) {
+    x.set("hub_view", true);
+    x.set("grant_action", std::string(kBodiesPath) + "/crediti");
+    x.set("members_href", kBodiesPath);
+    x.set("grant_body", c.body->slug);
+  }
+  x.set("can_change", body_admin);
+  if (req.query_param("crediti") == "1") x.set("granted", true);
   auto state = d.packages.body(c.who, c.body->id);
   if (!state) return identity::staff_refusal(d.view, req, state.error());
   auto options = d.packages.options(c.who, c.body->id);
@@ -510,6 +564,7 @@ http::Response body_package_page(WebDeps& d, http::Request& req, const StaffCall
     if (error && error_service == o.code) r.set("error_here", true);
     Data buttons = web::list();
     for (int l : {1, 3, 4}) {
+      if (!body_admin) break;
       if (l == o.level || l > o.deliverable) continue;
       const int delta = rules.cost_of(l) - rules.cost_of(o.level);
       Data b;
@@ -524,7 +579,7 @@ http::Response body_package_page(WebDeps& d, http::Request& req, const StaffCall
       b.set("id", "btn-" + o.code + "-" + std::to_string(l));
       buttons.push_back(b);
     }
-    if (o.level > 0) {
+    if (o.level > 0 && body_admin) {
       Data b;
       b.set("level", "0");
       b.set("label", d.view.t(lang, "ui.hub_remove"));
@@ -570,6 +625,118 @@ http::Response body_package_get(WebDeps& d, http::Request& req, const StaffCall&
   return body_package_page(d, req, c, nullptr, {});
 }
 
+// The body's package page: its own administrators (manage_staff on the body) and the hub's (manage_hub),
+// who read it and give credits from it. Another body's administrator gets 403, an unknown body 404.
+http::Handler body_or_hub_route(WebDeps& d,
+                                http::Response (*fn)(WebDeps&, http::Request&, const StaffCall&)) {
+  return [&d, fn](http::Request& req) -> http::Response {
+    StaffCall call{d.tenants.by_slug(req.param("slug")), identity::principal_of(req)};
+    if (!call.body) return d.view.error_page(req, 404);
+    if (!identity::authorize(call.who, Permission::manage_hub, 0))
+      if (auto st = identity::authorize(call.who, Permission::manage_staff, call.body->id); !st)
+        return identity::staff_refusal(d.view, req, st.error());
+    return fn(d, req, call);
+  };
+}
+
+// --- a body's logo -------------------------------------------------------------------------------------
+
+http::Response logo_page(WebDeps& d, http::Request& req, const StaffCall& c, const Error* error, int status) {
+  const auto& lang = req.ctx.locale;
+  auto page = web::backoffice_page(d.view, req, *c.body, c.who->csrf_token, "hub_body_logo",
+                                   d.view.t(lang, "ui.hub_logo_title"), "", "", false);
+  auto& x = page.data;
+  x.set("title", page.title);
+  if (error) {
+    web::set_form_error(d.view, req, page, *error);
+    x.set("invalid", true);
+  }
+  x.set("action", "/backoffice/" + c.body->slug + "/stemma");
+  if (req.query_param("fatto") == "1") x.set("saved", true);
+  if (req.query_param("fatto") == "0") x.set("removed", true);
+  if (auto l = d.logos.current(c.body->id)) {
+    x.set("has_logo", true);
+    // The address changes with the picture: the portal's header caches it (see logo_get).
+    x.set("logo_src", "/" + c.body->slug + "/stemma?v=" + l->sha256.substr(0, 16));
+    x.set("logo_text", web::ui(d.view, lang, "ui.hub_logo_current",
+                               {{"type", l->mime_type == "image/png"    ? std::string("PNG")
+                                         : l->mime_type == "image/jpeg" ? std::string("JPEG")
+                                                                        : std::string("WebP")},
+                                {"width", text::group_digits(l->width, lang)},
+                                {"height", text::group_digits(l->height, lang)},
+                                {"at", time::it_datetime_text(l->updated_at)}}));
+  }
+  x.set("portal_href", "/" + c.body->slug + "/");
+  return web::private_page(d.view, req, page, status);
+}
+
+http::Response logo_get(WebDeps& d, http::Request& req, const StaffCall& c) {
+  return logo_page(d, req, c, nullptr, 200);
+}
+
+http::Response logo_post(WebDeps& d, http::Request& req, const StaffCall& c) {
+  std::string bytes;
+  auto form = posted_form(req, "logo", bytes);
+  if (!form) return d.view.error_page(req, 400);
+  if (auto st = identity::check_csrf(req, *form); !st) return d.view.error_page(req, st.error().http_status);
+  const std::string back = "/backoffice/" + c.body->slug + "/stemma";
+  if (web::form_field(*form, "action") == "remove") {
+    if (auto st = d.logos.remove(c.who, c.body->id); !st) {
+      if (st.error().http_status == 401 || st.error().http_status == 403)
+        return identity::staff_refusal(d.view, req, st.error());
+      return logo_page(d, req, c, &st.error(), web::form_status(st.error()));
+    }
+    return web::see_other(back + "?fatto=0");
+  }
+  if (bytes.empty()) {
+    const auto e = Error::for_field("hub.logo_required", "logo");
+    return logo_page(d, req, c, &e, 400);
+  }
+  auto set = d.logos.set(c.who, c.body->id, bytes);
+  if (!set) {
+    if (set.error().http_status == 401 || set.error().http_status == 403)
+      return identity::staff_refusal(d.view, req, set.error());
+    return logo_page(d, req, c, &set.error(), web::form_status(set.error()));
+  }
+  return web::see_other(back + "?fatto=1");
+}
+
+// The body's logo as an image, for its portal's header and anyone's page: the uploaded picture with the
+// type read from it at upload (never sniffed, never run), or, for a body without one, a redirect to its
+// static logo or the default crest. Cached five minutes, or a year at an address naming its digest.
+http::Response public_logo(WebDeps& d, http::Request& req) {
+  auto body = d.tenants.by_slug(req.param("slug"));
+  if (!body || !body->active) return d.view.error_page(req, 404);
+  auto c = d.logos.content(body->id);
+  if (!c) return d.view.error_page(req, 500);
+  if (!*c) {
+    auto r = http::Response::redirect(
+        "/static/" + (body->logo_path.empty() ? std::string("img/stemma-ente.svg") : body->logo_path), 302);
+    r.header("Cache-Control", "public, max-age=300");
+    return r;
+  }
+  auto& [logo, bytes] = **c;
+  const std::string etag = "\"" + logo.sha256 + "\"";
+  const bool named = req.query_param("v") == logo.sha256.substr(0, 16);
+  const std::string cache = named ? "public, max-age=31536000, immutable" : "public, max-age=300";
+  if (const auto* inm = req.header("if-none-match"); inm && *inm == etag) {
+    http::Response r;
+    r.status = 304;
+    r.content_type.clear();
+    r.header("ETag", etag);
+    r.header("Cache-Control", cache);
+    return r;
+  }
+  auto r = http::Response::text(std::move(bytes));
+  r.content_type = logo.mime_type;
+  r.header("ETag", etag);
+  r.header("Cache-Control", cache);
+  r.header("X-Content-Type-Options", "nosniff");
+  r.header("Content-Security-Policy", "default-src 'none'; sandbox");
+  r.header("Cross-Origin-Resource-Policy", "cross-origin");
+  return r;
+}
+
 http::Response body_package_post(WebDeps& d, http::Request& req, const StaffCall& c) {
   auto form = req.form();
   if (!form) return d.view.error_page(req, 400);
@@ -594,8 +761,11 @@ void register_pages(http::Router& router, WebDeps& d) {
              hub_staff_route(d, Permission::manage_hub, package_get));
   router.post(kPackagesPath, hub_staff_route(d, Permission::manage_hub, package_post));
   router.post(std::string(kPackagesPath) + "/regole", hub_staff_route(d, Permission::manage_hub, rules_post));
-  router.get("/backoffice/{slug}/pacchetto", staff_route(d, Permission::manage_staff, body_package_get));
+  router.get("/backoffice/{slug}/pacchetto", body_or_hub_route(d, body_package_get));
   router.post("/backoffice/{slug}/pacchetto", staff_route(d, Permission::manage_staff, body_package_post));
+  router.get("/backoffice/{slug}/stemma", body_or_hub_route(d, logo_get));
+  router.post("/backoffice/{slug}/stemma", body_or_hub_route(d, logo_post));
+  router.get("/{slug}/stemma", [&d](http::Request& r) { return public_logo(d, r); });
 }
 
 }  // namespace sp::hub

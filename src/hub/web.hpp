@@ -11,6 +11,7 @@
 //                                         with add / raise / lower / remove and their cost
 //   POST /api/v1/hub/bodies               onboarding by program (hub API key with scope hub:write)
 #include "http/router.hpp"
+#include "hub/logo.hpp"
 #include "hub/onboarding.hpp"
 #include "hub/service.hpp"
 #include "tenants/service.hpp"
@@ -24,6 +25,7 @@ struct WebDeps {
   PackagesService& packages;
   OnboardingService& onboarding;
   std::string public_url;
+  LogoService& logos;
 };
 
 void register_pages(http::Router& router, WebDeps& deps);

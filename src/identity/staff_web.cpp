@@ -171,6 +171,7 @@ http::Response home(StaffWebDeps& d, http::Request& req) {
         page.data.set("keys_href", "/backoffice/" + body->slug + "/chiavi-api");
         page.data.set("pages_href", "/backoffice/" + body->slug + "/pagine-pubbliche");
         page.data.set("package_href", "/backoffice/" + body->slug + "/pacchetto");
+        page.data.set("logo_href", "/backoffice/" + body->slug + "/stemma");
         page.data.set("records_href", "/backoffice/" + body->slug + "/registro-trattamenti");
         page.data.set("export_href", "/backoffice/" + body->slug + "/esportazione");
       }

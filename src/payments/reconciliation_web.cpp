@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "core/text_numbers.hpp"
 #include "identity/guards.hpp"
 #include "identity/request.hpp"
 #include "identity/web.hpp"
@@ -39,7 +40,7 @@ Data recon_results(ReconWebDeps& d, std::string_view lang, const std::vector<Res
   for (const auto& r : results) {
     Data x;
     x.set("label", d.view.t(lang, "payments_reconciliation.result." + std::string(to_string(r.result))));
-    x.set("rows", std::to_string(r.rows));
+    x.set("rows", text::group_digits(r.rows, lang));
     x.set("anomaly", is_anomaly(r.result));
     list.push_back(x);
   }
@@ -81,7 +82,7 @@ http::Response recon_page(ReconWebDeps& d, http::Request& req, const StaffCall& 
     Data x;
     x.set("flow_id", f.flow_id);
     x.set("psp", f.psp_name.empty() ? f.psp_id : f.psp_name + " (" + f.psp_id + ")");
-    x.set("count", std::to_string(f.declared_count));
+    x.set("count", text::group_digits(f.declared_count, lang));
     x.set("total", money::format(f.declared_total, lang));
     x.set("reported", money::format(f.reported, lang));
     x.set("cashed", money::format(f.cashed, lang));

@@ -6,6 +6,7 @@
 #include "http/router.hpp"
 #include "privacy/person_data.hpp"
 #include "privacy/processing.hpp"
+#include "privacy/retention.hpp"
 #include "web/module.hpp"
 
 namespace sp::privacy {
@@ -15,6 +16,7 @@ struct WebDeps;
 struct Module : web::Installed {
   std::unique_ptr<PersonDataService> person;
   std::unique_ptr<ProcessingRecords> records;
+  std::unique_ptr<BodyRetentionService> retention;
   std::shared_ptr<WebDeps> web;
 };
 

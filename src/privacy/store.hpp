@@ -3,6 +3,7 @@
 // the records of processing (privacy_processing_records).
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -18,8 +19,29 @@ struct Cutoffs {
   std::string verifications;
   std::string register_history;  // a day, YYYY-MM-DD
 };
-// Deletes what is older than the cut-offs; the rows deleted per table.
+// Deletes what is older than the cut-offs; the rows deleted per table. Bodies with their own period for
+// drafts, messages or register history (body_retention) are left out of that table's statement.
 std::map<std::string, std::int64_t> purge(db::Conn& tx, const Cutoffs& cut);
+
+// A body's own periods (body_retention; nullopt: the hub's).
+struct BodyRetentionRow {
+  std::int64_t tenant = 0;
+  std::optional<std::int64_t> drafts_days;
+  std::optional<std::int64_t> messages_days;
+  std::optional<std::int64_t> register_history_days;
+  std::string updated_at;
+  std::string updated_by;
+};
+std::vector<BodyRetentionRow> body_retentions(db::Conn& c);
+void save_body_retention(db::Conn& tx, const BodyRetentionRow& r);
+// One body's rows past its own cut-offs (empty: that period is the hub's, done by purge()).
+struct BodyCutoffs {
+  std::int64_t tenant = 0;
+  std::string drafts;
+  std::string messages;
+  std::string register_history;  // a day
+};
+std::map<std::string, std::int64_t> purge_body(db::Conn& tx, const BodyCutoffs& cut);
 
 struct RecordRow {
   std::string activity;

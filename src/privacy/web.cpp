@@ -2,6 +2,9 @@
 
 #include <spdlog/spdlog.h>
 
+#include <tuple>
+
+#include "core/text_numbers.hpp"
 #include "core/time.hpp"
 #include "identity/guards.hpp"
 #include "identity/permissions.hpp"
@@ -48,14 +51,14 @@ http::Response mine(WebDeps& d, http::Request& req) {
     web::Data row;
     row.set("code", s.code);
     row.set("label", d.view.t(lang, "ui.mydata_section_" + s.code));
-    row.set("rows", std::to_string(s.rows));
+    row.set("rows", text::group_digits(s.rows, lang));
     row.set("truncated", s.truncated);
     rows.push_back(row);
     total += s.rows;
   }
   page.data.set("sections", rows);
   page.data.set("fiscal_code", who->subject);
-  page.data.set("total", std::to_string(total));
+  page.data.set("total", text::group_digits(total, lang));
   page.data.set("json_href", std::string(kMine) + ".json");
   return web::private_page(d.view, req, page);
 }
@@ -118,6 +121,39 @@ http::Response records_page(WebDeps& d, http::Request& req, const StaffCall& c,
     acts.push_back(act);
   }
   page.data.set("activities", acts);
+  // The body's own retention periods, within the hub's bounds (empty: the hub's period).
+  const auto& hub = d.retention.hub();
+  const auto own = d.retention.get(c.body->id);
+  web::Data periods = web::list();
+  const std::tuple<const char*, std::int64_t, std::int64_t, std::int64_t, std::optional<std::int64_t>>
+      kinds[] = {
+          {"drafts_days", hub.drafts_days, kMinDraftsDays, hub.drafts_max_days, own.drafts_days},
+          {"messages_days", hub.messages_days, kMinMessagesDays, hub.messages_max_days, own.messages_days},
+          {"register_history_days", hub.register_history_days, kMinRegisterHistoryDays,
+           hub.register_history_max_days, own.register_history_days},
+      };
+  for (const auto& [name, hub_days, min, max, mine] : kinds) {
+    web::Data p;
+    p.set("name", std::string(name));
+    p.set("id", std::string("ret-") + name);
+    p.set("label", d.view.t(lang, std::string("ui.retention_") + name));
+    p.set("hint", web::ui(d.view, lang, "ui.retention_hint",
+                          {{"hub", text::group_digits(hub_days, lang)},
+                           {"min", text::group_digits(min, lang)},
+                           {"max", text::group_digits(max, lang)}}));
+    p.set("min", std::to_string(min));
+    p.set("max", std::to_string(max));
+    std::string value = mine ? std::to_string(*mine) : std::string();
+    if (typed && !failed_activity)
+      if (auto it = typed->find(name); it != typed->end()) value = it->second;  // as typed, when refused
+    p.set("value", value);
+    if (error && error->field == name) p.set("invalid", true);
+    periods.push_back(p);
+  }
+  page.data.set("periods", periods);
+  page.data.set("retention_action", "/backoffice/" + c.body->slug + "/periodi-conservazione");
+  if (!own.updated_at.empty()) page.data.set("retention_saved_at", time::it_datetime_text(own.updated_at));
+  if (req.query_param("periodi") == "1") page.data.set("retention_saved", true);
   if (req.query_param("salvato") == "1") page.data.set("saved", true);
   if (error) web::set_form_error(d.view, req, page, *error);
   return web::private_page(d.view, req, page, error ? web::form_status(*error) : 200);
@@ -142,6 +178,22 @@ http::Response records_post(WebDeps& d, http::Request& req, const StaffCall& c) 
     return records_page(d, req, c, &activity, &values, &st.error());
   }
   return web::see_other("/backoffice/" + c.body->slug + kRecords + "?salvato=1#" + activity);
+}
+
+// The body's own retention periods (docs/privacy.md): what was typed is kept when refused.
+http::Response retention_post(WebDeps& d, http::Request& req, const StaffCall& c) {
+  auto form = req.form();
+  if (!form) return d.view.error_page(req, 400);
+  if (auto st = identity::check_csrf(req, *form); !st) return d.view.error_page(req, st.error().http_status);
+  std::map<std::string, std::string> typed;
+  for (const char* f : {"drafts_days", "messages_days", "register_history_days"})
+    typed[f] = web::form_field(*form, f);
+  if (auto st = d.retention.save(c.who, c.body->id, typed); !st) {
+    if (st.error().http_status == 401 || st.error().http_status == 403)
+      return identity::staff_refusal(d.view, req, st.error());
+    return records_page(d, req, c, nullptr, &typed, &st.error());
+  }
+  return web::see_other("/backoffice/" + c.body->slug + kRecords + "?periodi=1#retention");
 }
 
 http::Response records_csv(WebDeps& d, http::Request& req, const StaffCall& c) {
@@ -171,6 +223,8 @@ void register_pages(http::Router& router, WebDeps& d) {
   router.get(base + ".csv", identity::staff_route(d, Permission::manage_staff, records_csv));
   router.get(base + ".json", identity::staff_route(d, Permission::manage_staff, records_json));
   router.post(base + "/{activity}", identity::staff_route(d, Permission::manage_staff, records_post));
+  router.post("/backoffice/{slug}/periodi-conservazione",
+              identity::staff_route(d, Permission::manage_staff, retention_post));
 }
 
 }  // namespace sp::privacy

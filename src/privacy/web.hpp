@@ -6,6 +6,7 @@
 #include "http/router.hpp"
 #include "privacy/person_data.hpp"
 #include "privacy/processing.hpp"
+#include "privacy/retention.hpp"
 #include "tenants/service.hpp"
 #include "web/view.hpp"
 
@@ -18,6 +19,7 @@ struct WebDeps {
   ProcessingRecords& records;
   audit::AuditService& audit;
   const time::Clock& clock;
+  BodyRetentionService& retention;
 };
 
 void register_pages(http::Router& router, WebDeps& deps);

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <cstdio>
 
+#include "core/text_numbers.hpp"
 #include "http/message.hpp"
 
 namespace sp::statistics::svg {
@@ -77,7 +78,7 @@ Frame open(const Chart& c) {
     f.out += "<line x1=\"" + std::to_string(kLeft) + "\" x2=\"" + std::to_string(kWidth - kRight) +
              "\" y1=\"" + yy + "\" y2=\"" + yy + "\" stroke=\"" + kGrid + "\" stroke-width=\"1\"/>";
     f.out += "<text x=\"" + std::to_string(kLeft - 6) + "\" y=\"" + num(f.y(v) + 4) +
-             "\" text-anchor=\"end\">" + xml_escape(group_digits(v, c.thousands)) + "</text>";
+             "\" text-anchor=\"end\">" + xml_escape(text::group_digits(std::llround(v), c.lang)) + "</text>";
   }
   // Labels under each group; when they would touch (about 6.5 px a character at 12 px), only every
   // second, third ... one.
@@ -129,17 +130,6 @@ Scale nice_scale(double max) {
   step = std::max(step, 1.0);
   const double top = std::ceil(max / step) * step;
   return {top, step};
-}
-
-std::string group_digits(double v, char thousands) {
-  const auto n = static_cast<std::int64_t>(std::llround(v));
-  std::string digits = std::to_string(n < 0 ? -n : n);
-  std::string out;
-  for (std::size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) out += thousands;
-    out += digits[i];
-  }
-  return n < 0 ? "-" + out : out;
 }
 
 std::string xml_escape(const std::string& s) {

@@ -21,7 +21,7 @@ struct Chart {
   std::string description;          // one sentence for the <desc>
   std::vector<std::string> labels;  // the x axis (months, bodies ...)
   std::vector<Series> series;       // at most 4 are coloured distinctly; more reuse the palette
-  char thousands = '.';             // the locale's thousands separator for the axis
+  std::string lang = "it";          // the page's language: the axis's numbers are grouped in it
 };
 
 // Grouped bars: one group per label, one bar per series.
@@ -37,8 +37,6 @@ struct Scale {
 };
 Scale nice_scale(double max);
 
-// "1.234.567" (rounded to a whole number) with the given separator.
-std::string group_digits(double v, char thousands);
 // XML text and attribute escaping (& < > " ').
 std::string xml_escape(const std::string& s);
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 
+#include "core/text_numbers.hpp"
 #include "identity/guards.hpp"
 #include "identity/permissions.hpp"
 #include "statistics/svg_web.hpp"
@@ -17,7 +18,7 @@ using web::Data;
 constexpr const char* kHubPath = "/backoffice/statistiche";
 
 std::string number(std::string_view lang, std::int64_t n) {
-  return svg::group_digits(static_cast<double>(n), lang == "en" ? ',' : '.');
+  return text::group_digits(n, lang);
 }
 
 std::string euros(std::string_view lang, std::int64_t cents) {
@@ -58,7 +59,7 @@ Data figure(const web::View& v, std::string_view lang, const std::vector<std::st
   c.title = s.caption;
   c.description = s.description;
   c.labels = labels;
-  c.thousands = lang == "en" ? ',' : '.';
+  c.lang = std::string(lang);
   for (std::size_t i = 0; i < s.series.size(); ++i) {
     svg::Series x;
     x.name = s.series_names[i];

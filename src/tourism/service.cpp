@@ -7,6 +7,7 @@
 
 #include "core/ids.hpp"
 #include "core/text.hpp"
+#include "files/picture.hpp"
 #include "identity/audit_entry.hpp"
 #include "identity/permissions.hpp"
 #include "tourism/store.hpp"
@@ -189,11 +190,15 @@ Result<Item> TourismService::save(const identity::Principal* who, std::int64_t t
     }
     if (!form.image_bytes.empty()) {
       if (files_ == nullptr) return field_error("files.type_not_allowed", "image");
-      files::Limits limits;
+      files::PictureLimits limits;
       limits.max_size = kMaxImageBytes;
-      limits.allowed_types = {"image/jpeg", "image/png", "image/webp"};
+      if (auto picture = files::check_picture(form.image_bytes, limits); !picture) {
+        Error e = picture.error();
+        e.field = "image";
+        return e;
+      }
       // The browser's file name is not kept (it would reach pages and feeds): a name of our own.
-      auto stored = files_->put(tx, tenant, "immagine", form.image_bytes, limits);
+      auto stored = files_->put(tx, tenant, "immagine", form.image_bytes, files::picture_file_limits(limits));
       if (!stored) {
         Error e = stored.error();
         e.field = "image";

@@ -364,8 +364,12 @@ const std::vector<Rule>& rules() {
        "/backoffice/pacchetti/regole",
        {"hub_admin"},
        "min_high=2&max_high=8&cost_1=1&cost_2=2&cost_3=4&cost_4=5"},
-      {"GET", "/backoffice/{slug}/pacchetto", {"asti_admin"}},
+      // The hub's administrators read every body's package (and give credits from it) but do not change its
+      // services; the body's logo, its administrators and the hub's (the POST without a picture: 400).
+      {"GET", "/backoffice/{slug}/pacchetto", {"asti_admin", "hub_admin"}},
       {"POST", "/backoffice/{slug}/pacchetto", {"asti_admin"}, "service=accesso-atti&level=9"},
+      {"GET", "/backoffice/{slug}/stemma", {"asti_admin", "hub_admin"}},
+      {"POST", "/backoffice/{slug}/stemma", {"asti_admin", "hub_admin"}},
       // Programs only, with a hub API key (scope hub:write; tests/integration/hub).
       {"POST", "/api/v1/hub/bodies", {}},
       // Leaving the hub (docs/export.md): every body's exports for the hub's administrators, a body's own
@@ -376,6 +380,11 @@ const std::vector<Rule>& rules() {
       {"GET", "/backoffice/{slug}/esportazione", {"asti_admin"}},
       {"POST", "/backoffice/{slug}/esportazione", {"asti_admin"}},
       {"GET", "/backoffice/{slug}/esportazione/{id}/manifest", {"asti_admin"}},
+      // A link to download the archive (the folder is gone: 410 to those allowed); the download itself
+      // needs a link's token ({token}: none such, 404 for every member of staff; integration_export).
+      {"POST", "/backoffice/esportazioni/{id}/collegamento", {"hub_admin"}},
+      {"POST", "/backoffice/{slug}/esportazione/{id}/collegamento", {"asti_admin"}},
+      {"GET", "/backoffice/scarica-esportazione/{token}", {}},
       // Digital preservation (docs/conservazione.md): the packages for the registry's managers ({id}: a
       // refused package of Asti's, so sending it again is allowed), what to preserve for administrators;
       // the packages as JSON for programs (an API key with protocollo:read;
@@ -397,6 +406,8 @@ const std::vector<Rule>& rules() {
        "/backoffice/{slug}/registro-trattamenti/{activity}",
        {"asti_admin"},
        "purpose_it=Istanze+online"},
+      // The body's own retention periods (a valid period: saved for those allowed).
+      {"POST", "/backoffice/{slug}/periodi-conservazione", {"asti_admin"}, "drafts_days=200"},
       {"GET", "/area-personale/i-miei-dati", {"citizen"}},
       {"GET", "/area-personale/i-miei-dati.json", {"citizen"}},
       // Statistics (docs/statistics.md): the hub's across every body for its administrators; a body's for
@@ -437,6 +448,7 @@ const std::set<std::string> kPublic = {
     "GET /backoffice/accedi", "POST /backoffice/accedi", "GET /backoffice/password-dimenticata",
     "POST /backoffice/password-dimenticata", "GET /backoffice/reimposta-password",
     "POST /backoffice/reimposta-password", "GET /{slug}/tema.css",
+    "GET /{slug}/stemma",       // the body's logo in its portal's header
     "GET /{slug}/chiavi.json",  // the body's public stamp keys (core/keys): meant for anyone who verifies
     "GET /", "GET /servizi", "GET /{slug}/", "GET /{slug}", "GET /{slug}/servizi/{code}",
     "GET /api/v1/bodies", "GET /api/v1/bodies/{slug}", "GET /api/v1/bodies/{slug}/services",
@@ -862,6 +874,9 @@ TEST_P(RoleRouteTest, NobodyReachesAnotherBodysPagesAndEachRefusalIsLogged) {
     const std::string path = fill(rule.pattern, "novara");
     for (const auto& actor : actors()) {
       if (actor.name == "novara_admin") continue;
+      // A hub role a rule allows on a body's page holds for every body (the hub's administrator reads each
+      // body's package and logo): Novara's page is not another body's for it.
+      if (actor.name == "hub_admin" && rule.allowed.count("hub_admin")) continue;
       // A citizen's own certificates at another comune: ANPR is one national register and any comune
       // issues (issue 15), so Novara's certificate pages serve Asti's resident too.
       // The same for self-declarations: a person declares at any member body's portal.

@@ -6,6 +6,7 @@
 // every legal record where it was (docs/privacy.md).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <boost/json.hpp>
 #include <filesystem>
 #include <fstream>
@@ -22,6 +23,7 @@
 #include "files/service.hpp"
 #include "privacy/person_data.hpp"
 #include "privacy/processing.hpp"
+#include "privacy/retention.hpp"
 #include "protocollo/daily_register.hpp"
 #include "protocollo/service.hpp"
 #include "support/testing.hpp"
@@ -535,6 +537,41 @@ TEST_F(ExportTest, PurgeDeletesWhatIsPastRetentionAndKeepsLegalRecords) {
         "'2029-01-01T00:00:00.000Z', 'delivered')",
         {tenant});
   });
+  // Asti keeps its drafts 365 days, its own period (the hub's is 180); another body's administrator
+  // cannot set Asti's, nor can Asti go below the legal minimum or above the hub's maximum.
+  sp::time::TestClock now(sp::time::system_clock().now());
+  auto key =
+      sp::audit::load_chain_key((s.dir->path() / "keys").string(), "", sp::time::system_clock().now(), false);
+  ASSERT_TRUE(key.ok() && *key);
+  sp::audit::AuditService audit(db, now, *key);
+  sp::privacy::BodyRetentionService periods(db, audit, now, sp::privacy::Retention{});
+  sp::identity::Principal asti_admin;
+  asti_admin.kind = sp::identity::PrincipalKind::staff;
+  asti_admin.subject = "asti-admin";
+  asti_admin.tenant_id = tenant;
+  asti_admin.roles = {sp::identity::Role::body_admin};
+  auto other_admin = asti_admin;
+  other_admin.subject = "other-admin";
+  other_admin.tenant_id = tenant + 1;
+  EXPECT_EQ(periods.save(&other_admin, tenant, {{"drafts_days", "730"}}).error().code, "forbidden");
+  EXPECT_EQ(periods.save(&asti_admin, tenant, {{"drafts_days", "0"}}).error().code, "privacy.retention_days");
+  EXPECT_EQ(periods.save(&asti_admin, tenant, {{"messages_days", "29"}}).error().field, "messages_days");
+  EXPECT_FALSE(periods.save(&asti_admin, tenant, {{"drafts_days", "100000"}}).ok());
+  EXPECT_FALSE(periods.get(tenant).drafts_days.has_value());
+  ASSERT_TRUE(periods.save(&asti_admin, tenant, {{"drafts_days", "365"}, {"messages_days", ""}}).ok());
+  EXPECT_EQ(periods.get(tenant).drafts_days.value_or(0), 365);
+  EXPECT_FALSE(periods.get(tenant).messages_days.has_value());
+  // A draft of Asti's and one of another body's, both 182 days old at the purge: past the hub's period,
+  // within Asti's (the draft above, 516 days old, is past both).
+  db.write([&](sp::db::Conn& c) {
+    for (const auto& [id, body] :
+         {std::pair{std::string(43, 'a'), tenant}, std::pair{std::string(43, 'b'), tenant + 1}})
+      c.exec(
+          "INSERT INTO application_drafts (id, tenant_id, service_code, form_code, form_version, owner_cf, "
+          "answers, step, status, created_at, updated_at) VALUES ($1, $2, 'y', 'x', 1, 'FRRNNA78S70A479X', "
+          "'{}', 's', 'open', '2030-12-01T00:00:00.000Z', '2030-12-01T00:00:00.000Z')",
+          {id, body});
+  });
   const auto before = counts(db);
   for (const char* t : {"protocol_entries", "protocol_daily_registers", "albo_publications",
                         "payment_positions", "cases", "stored_files"})
@@ -548,6 +585,10 @@ TEST_F(ExportTest, PurgeDeletesWhatIsPastRetentionAndKeepsLegalRecords) {
   EXPECT_EQ(after.at("audit_log"), before.at("audit_log") + 1) << "the purge is audited on the hub's chain";
   db.read([&](sp::db::Conn& c) {
     EXPECT_FALSE(c.query_one("SELECT id FROM application_drafts WHERE id = $1", {std::string(43, 'd')}));
+    EXPECT_TRUE(c.query_one("SELECT id FROM application_drafts WHERE id = $1", {std::string(43, 'a')}))
+        << "Asti's own period keeps it";
+    EXPECT_FALSE(c.query_one("SELECT id FROM application_drafts WHERE id = $1", {std::string(43, 'b')}))
+        << "another body follows the hub's";
     EXPECT_FALSE(c.query_one("SELECT id FROM sessions WHERE id = 'old-session'"));
     EXPECT_FALSE(c.query_one("SELECT id FROM outbox WHERE id = 'old-message'"));
   });
@@ -688,6 +729,55 @@ TEST_F(ExportTest, ARequestedExportRunsAsAJob) {
   auto again = exports.run_queued(queued->id, body->id, folder.string());
   ASSERT_TRUE(again.ok());
   EXPECT_EQ(again->manifest_sha256, done->manifest_sha256);
+
+  // The archive to download: <folder>.tar next to the folder, its size and digest on the run, every
+  // file of the folder in it under the folder's name (read back by tar itself).
+  run = exports.run(body->id, queued->id);
+  const std::string tar = done->dir + ".tar";
+  ASSERT_TRUE(fs::exists(tar));
+  EXPECT_EQ(run->archive_size, static_cast<std::int64_t>(fs::file_size(tar)));
+  EXPECT_EQ(run->archive_sha256, sp::digest::sha256_hex(slurp(tar)));
+  auto listed = sp::testing::run_command("tar -tf '" + tar + "' 2>&1");
+  ASSERT_EQ(listed.rc, 0) << listed.out;
+  const std::string top = "novara-" + queued->id + "/";
+  EXPECT_NE(listed.out.find(top + "manifest.json\n"), std::string::npos) << listed.out;
+  EXPECT_NE(listed.out.find(top + "audit/chain-keys.json\n"), std::string::npos);
+  std::size_t in_folder = 0;
+  for (const auto& e : fs::recursive_directory_iterator(done->dir)) in_folder += e.is_regular_file();
+  EXPECT_EQ(static_cast<std::size_t>(std::count(listed.out.begin(), listed.out.end(), '\n')), in_folder);
+
+  // A link works once, for staff allowed that body; another body's staff are told it does not exist
+  // (and their attempt does not use it up); an expired link is refused.
+  const sp::body_export::Actor staff{sp::audit::ActorKind::staff, "staff-x", sp::audit::Channel::web};
+  auto novara_only = [&](std::int64_t t) { return t == body->id; };
+  auto another_body = [&](std::int64_t t) { return t != body->id; };
+  auto token = exports.create_link(body->id, queued->id, staff);
+  ASSERT_TRUE(token.ok()) << token.error().code;
+  EXPECT_EQ(exports.redeem(*token, another_body, staff).error().code, "body_export.link");
+  auto got = exports.redeem(*token, novara_only, staff);
+  ASSERT_TRUE(got.ok()) << got.error().code;
+  auto bytes = sp::body_export::BodyExportService::read_archive(*got);
+  ASSERT_TRUE(bytes.ok());
+  EXPECT_EQ(*bytes, slurp(tar));
+  EXPECT_EQ(got->file_name, "novara-" + queued->id + ".tar");
+  EXPECT_EQ(exports.redeem(*token, novara_only, staff).error().code, "body_export.link_used");
+  EXPECT_EQ(exports.redeem(token->substr(1) + "x", novara_only, staff).error().code, "body_export.link");
+  EXPECT_FALSE(exports.create_link(body->id + 1, queued->id, staff).ok()) << "another body's run";
+  auto later = exports.create_link(body->id, queued->id, staff);
+  ASSERT_TRUE(later.ok());
+  sp::time::TestClock after(sp::time::system_clock().now() +
+                            std::chrono::minutes(sp::body_export::kLinkMinutes + 1));
+  sp::body_export::BodyExportService late(db, audit, files, after);
+  EXPECT_EQ(late.redeem(*later, novara_only, staff).error().code, "body_export.link_expired");
+  std::int64_t downloads = 0;
+  db.read([&](sp::db::Conn& c) {
+    downloads = c.query_one(
+                     "SELECT COUNT(*) FROM audit_log WHERE tenant_id = $1 AND action = "
+                     "'body.export.downloaded'",
+                     {body->id})
+                    ->i64(0);
+  });
+  EXPECT_EQ(downloads, 1);
 }
 
 }  // namespace

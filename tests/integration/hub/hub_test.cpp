@@ -10,6 +10,7 @@
 #include <latch>
 #include <thread>
 
+#include "../../unit/files/samples.hpp"
 #include "app/app.hpp"
 #include "identity/session_service.hpp"
 #include "support/staff_sign_in.hpp"
@@ -145,6 +146,40 @@ class HubTest : public ::testing::TestWithParam<sp::db::Dialect> {
     }
     req.body = body;
     return sp::http::dispatch(app().router(), s_->hooks, s_->options, req);
+  }
+  // A form with a picture in `file_field`, as the browser sends it (multipart).
+  sp::http::Response call_multipart(const std::string& path, const std::string& token,
+                                    const std::vector<std::pair<std::string, std::string>>& fields,
+                                    const std::string& file_field, const std::string& file_name,
+                                    const std::string& bytes) {
+    const std::string boundary = "----sportelloHubBoundary";
+    std::string body;
+    for (const auto& [k, v] : fields)
+      body += "--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + k + "\"\r\n\r\n" + v + "\r\n";
+    body += "--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + file_field + "\"; filename=\"" +
+            file_name + "\"\r\nContent-Type: image/png\r\n\r\n" + bytes + "\r\n--" + boundary + "--\r\n";
+    sp::http::Request req;
+    req.method = "POST";
+    EXPECT_TRUE(sp::http::parse_target(req, path).ok());
+    req.remote_addr = "127.0.0.1";
+    req.headers.emplace_back("host", "localhost");
+    req.headers.emplace_back("cookie", "sp_session=" + token);
+    req.headers.emplace_back("content-type", "multipart/form-data; boundary=" + boundary);
+    req.body = body;
+    return sp::http::dispatch(app().router(), s_->hooks, s_->options, req);
+  }
+  static std::string header_of(const sp::http::Response& r, const std::string& lower) {
+    for (const auto& [k, v] : r.headers) {
+      std::string name = k;
+      for (auto& ch : name) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+      if (name == lower) return v;
+    }
+    return {};
+  }
+  static std::string location_of(const sp::http::Response& r) {
+    for (const auto& [k, v] : r.headers)
+      if (k == "Location" || k == "location") return v;
+    return {};
   }
   std::int64_t count(const std::string& sql, const sp::db::Params& params = {}) {
     std::int64_t n = 0;
@@ -352,6 +387,32 @@ TEST_P(HubTest, ABodysAdministratorNeitherSeesNorChangesAnotherBodysPackage) {
   EXPECT_NE(
       own.body.find("data-credits=\"" + std::to_string(app().packages().balance(id_of("novara"))) + "\""),
       std::string::npos);
+  EXPECT_NE(own.body.find("id=\"btn-"), std::string::npos);  // its own administrator changes it
+
+  // The hub's administrator reads every body's package page and gives credits from it, but does not
+  // change a body's services (that is the body's decision): no buttons, and the form's post is refused.
+  auto hub = hub_admin();
+  auto read = call("GET", "/backoffice/asti/pacchetto", hub.token);
+  ASSERT_EQ(read.status, 200);
+  EXPECT_NE(read.body.find("data-credits=\"" + std::to_string(asti_balance) + "\""), std::string::npos);
+  EXPECT_NE(read.body.find("id=\"hub-view-note\""), std::string::npos);
+  EXPECT_EQ(read.body.find("id=\"btn-"), std::string::npos);
+  EXPECT_EQ(call("POST", "/backoffice/asti/pacchetto", hub.token,
+                 form_encode({{"_csrf", hub.csrf}, {"service", "accesso-atti"}, {"level", "0"}}))
+                .status,
+            403);
+  auto given =
+      call("POST", "/backoffice/enti/crediti", hub.token,
+           form_encode({{"_csrf", hub.csrf}, {"body", "asti"}, {"credits", "3"}, {"from", "package"}}));
+  EXPECT_EQ(given.status, 303);
+  EXPECT_EQ(location_of(given), "/backoffice/asti/pacchetto?crediti=1");
+  EXPECT_EQ(app().packages().balance(asti_id), asti_balance + 3);
+  EXPECT_TRUE(offers(asti_id, "accesso-atti"));
+  ASSERT_TRUE(app().packages().grant(&hub.principal, asti_id, -3, "back as it was").ok());
+  // The hub's list links each body's package page; an unknown body is 404 for the hub too.
+  EXPECT_NE(call("GET", "/backoffice/enti", hub.token).body.find("href=\"/backoffice/asti/pacchetto\""),
+            std::string::npos);
+  EXPECT_EQ(call("GET", "/backoffice/nessuno/pacchetto", hub.token).status, 404);
 }
 
 TEST_P(HubTest, AHalfFinishedOnboardingIsKeptAndResumedToALivePortal) {
@@ -392,7 +453,13 @@ TEST_P(HubTest, AHalfFinishedOnboardingIsKeptAndResumedToALivePortal) {
 
   step1[0].second = again.csrf;
   step1[8].second = "00743110157";  // the right check digit
-  ASSERT_EQ(call("POST", path, again.token, form_encode(step1)).status, 303);
+  // Step 1 with its logo: an SVG (it can carry a script) is refused with what was typed kept, a PNG kept.
+  auto svg_logo = call_multipart(path, again.token, step1, "logo", "stemma.svg",
+                                 "<svg xmlns=\"http://www.w3.org/2000/svg\"><script>alert(1)</script></svg>");
+  EXPECT_EQ(svg_logo.status, 415);
+  EXPECT_NE(svg_logo.body.find("Comune di Borgo Nuovo"), std::string::npos);
+  const std::string png = sp::files::testing::png();
+  ASSERT_EQ(call_multipart(path, again.token, step1, "logo", "<i>stemma</i>.png", png).status, 303);
   ASSERT_EQ(call("POST", path, again.token,
                  form_encode({{"_csrf", again.csrf},
                               {"step", "2"},
@@ -456,6 +523,95 @@ TEST_P(HubTest, AHalfFinishedOnboardingIsKeptAndResumedToALivePortal) {
   EXPECT_EQ(reg->number, 1245);
   // Finished once: posting again changes nothing.
   EXPECT_FALSE(app().onboarding().finish(&again.principal, id).ok());
+  // The picture of step 1 is the new body's logo, in its own files under a name of ours.
+  auto logo = call("GET", "/" + slug + "/stemma", "");
+  EXPECT_EQ(logo.status, 200);
+  EXPECT_EQ(logo.content_type, "image/png");
+  EXPECT_EQ(logo.body, png);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM stored_files f JOIN body_logos l ON l.file_id = f.id "
+                  "WHERE l.tenant_id = $1 AND f.tenant_id = $1 AND f.file_name = 'stemma'",
+                  {tenant}),
+            1);
+}
+
+TEST_P(HubTest, ABodysLogoIsAPictureByContentServedSafelyAndOnlyItsOwnAdministratorsChangeIt) {
+  auto asti = asti_admin();
+  auto novara = novara_admin();
+  const auto asti_id = id_of("asti");
+  const std::string png = sp::files::testing::png();
+  // No logo yet: the portal's header gets the default crest.
+  auto none = call("GET", "/asti/stemma", "");
+  EXPECT_EQ(none.status, 302);
+  EXPECT_EQ(location_of(none), "/static/img/stemma-ente.svg");
+
+  // Not a picture (an SVG with a script, an HTML page named .png): refused on the page, nothing kept.
+  const std::string svg = "<svg xmlns=\"http://www.w3.org/2000/svg\"><script>alert(1)</script></svg>";
+  auto refused =
+      call_multipart("/backoffice/asti/stemma", asti.token, {{"_csrf", asti.csrf}}, "logo", "s.svg", svg);
+  EXPECT_EQ(refused.status, 415);
+  EXPECT_NE(refused.body.find("id=\"error-summary\""), std::string::npos);
+  EXPECT_EQ(call_multipart("/backoffice/asti/stemma", asti.token, {{"_csrf", asti.csrf}}, "logo", "s.png",
+                           "<html><body>x</body></html>")
+                .status,
+            415);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM body_logos WHERE tenant_id = $1", {asti_id}), 0);
+
+  // Another body's administrator neither sees nor changes it.
+  EXPECT_EQ(call("GET", "/backoffice/asti/stemma", novara.token).status, 403);
+  EXPECT_EQ(
+      call_multipart("/backoffice/asti/stemma", novara.token, {{"_csrf", novara.csrf}}, "logo", "n.png", png)
+          .status,
+      403);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM body_logos WHERE tenant_id = $1", {asti_id}), 0);
+
+  // Its own administrator uploads a PNG: the browser's file name is kept nowhere.
+  auto saved = call_multipart("/backoffice/asti/stemma", asti.token, {{"_csrf", asti.csrf}}, "logo",
+                              "<script>x</script>.png", png);
+  ASSERT_EQ(saved.status, 303);
+  EXPECT_EQ(location_of(saved), "/backoffice/asti/stemma?fatto=1");
+  EXPECT_EQ(count("SELECT COUNT(*) FROM stored_files WHERE tenant_id = $1 AND file_name LIKE '%script%'",
+                  {asti_id}),
+            0);
+  auto served = call("GET", "/asti/stemma", "");
+  ASSERT_EQ(served.status, 200);
+  EXPECT_EQ(served.content_type, "image/png");
+  EXPECT_EQ(served.body, png);
+  EXPECT_EQ(header_of(served, "x-content-type-options"), "nosniff");
+  EXPECT_NE(header_of(served, "content-security-policy").find("sandbox"), std::string::npos);
+  EXPECT_EQ(header_of(served, "cache-control"), "public, max-age=300");
+  const auto etag = header_of(served, "etag");
+  ASSERT_FALSE(etag.empty());
+  // Revalidation answers 304; the page's address naming the digest is cached for good.
+  sp::http::Request again;
+  again.method = "GET";
+  ASSERT_TRUE(sp::http::parse_target(again, "/asti/stemma").ok());
+  again.remote_addr = "127.0.0.1";
+  again.headers.emplace_back("host", "localhost");
+  again.headers.emplace_back("if-none-match", etag);
+  EXPECT_EQ(sp::http::dispatch(app().router(), s_->hooks, s_->options, again).status, 304);
+  auto page = call("GET", "/backoffice/asti/stemma", asti.token);
+  ASSERT_EQ(page.status, 200);
+  const auto at = page.body.find("/asti/stemma?v=");
+  ASSERT_NE(at, std::string::npos);
+  const auto src = page.body.substr(at, page.body.find('"', at) - at);
+  EXPECT_EQ(header_of(call("GET", src, ""), "cache-control"), "public, max-age=31536000, immutable");
+  EXPECT_NE(call("GET", "/asti/", "").body.find("src=\"/asti/stemma\""), std::string::npos);
+  EXPECT_EQ(
+      count("SELECT COUNT(*) FROM audit_log WHERE tenant_id = $1 AND action = 'body.logo_set'", {asti_id}),
+      1);
+  // The hub's administrator reads and changes it too; removing it brings the default crest back.
+  auto hub = hub_admin();
+  EXPECT_EQ(call("GET", "/backoffice/asti/stemma", hub.token).status, 200);
+  EXPECT_EQ(call("POST", "/backoffice/asti/stemma", novara.token,
+                 form_encode({{"_csrf", novara.csrf}, {"action", "remove"}}))
+                .status,
+            403);
+  EXPECT_EQ(call("POST", "/backoffice/asti/stemma", asti.token,
+                 form_encode({{"_csrf", asti.csrf}, {"action", "remove"}}))
+                .status,
+            303);
+  EXPECT_EQ(call("GET", "/asti/stemma", "").status, 302);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM body_logos WHERE tenant_id = $1", {asti_id}), 0);
 }
 
 TEST_P(HubTest, TheApiOnboardsAUnionsMembersAtOnceWithAHubKeyOnly) {
@@ -600,6 +756,66 @@ TEST_P(HubTest, TheCommandLineOnboardsManyBodiesFromOneFile) {
       count("SELECT COUNT(*) FROM body_credit_ledger WHERE action = 'package.assigned' AND tenant_id IN "
             "(SELECT id FROM bodies WHERE slug LIKE 'cli-%')"),
       3);
+}
+
+TEST_P(HubTest, IstatsListOfComuniIsLoadedFromItsCsvAndOnboardingChecksCodesAgainstIt) {
+  if (GetParam() != sp::db::Dialect::sqlite)
+    GTEST_SKIP() << "the program's database code is the same on both";
+  auto& s = *s_;
+  // A file in ISTAT's layout ("Elenco comuni italiani": ';', Latin-1, the header's wording), written here.
+  const std::string header =
+      "Codice Regione;Codice dell'Unit\xe0 territoriale sovracomunale (valida a fini statistici);Codice "
+      "Provincia (Storico)(1);Progressivo del Comune (2);Codice Comune formato alfanumerico;Denominazione "
+      "(Italiana e straniera);Denominazione in italiano;Denominazione in altra lingua;Codice Ripartizione "
+      "Geografica;Ripartizione geografica;Denominazione Regione;Sigla automobilistica;Codice Comune formato "
+      "numerico;Codice Catastale del comune\r\n";
+  const std::string rows =
+      "01;205;005;005;005005;Asti;Asti;;1;Nord-ovest;Piemonte;AT;5005;A479\r\n"
+      "01;201;001;001;001001;Agli\xe8;Agli\xe8;;1;Nord-ovest;Piemonte;TO;1001;A074\r\n"
+      "01;205;005;921;005921;Borgo Prova;Borgo Prova;;1;Nord-ovest;Piemonte;AT;5921;Z921\r\n";
+  const auto file = (s.files->path() / "Elenco-comuni-italiani.csv").string();
+  const std::string cli = "env 'SPORTELLO_DATABASE=" + s.database->url() +
+                          "' 'SPORTELLO_KEYS_DIR=" + (s.files->path() / "keys").string() +
+                          "' 'SPORTELLO_OIDC_RP_KEY_FILE=" + (s.files->path() / "rp.pem").string() +
+                          "' SPORTELLO_SIM_IDP=false SPORTELLO_LOG_LEVEL=warn SPORTELLO_ACCESS_LOG=false '" +
+                          sp::testing::binary() + "' comuni import '" + file + "' --as-of 2026-06-30 2>&1";
+  std::ofstream(file, std::ios::binary)
+      << header << rows << "01;205;005;922;005922;Rotto;Rotto;;1;;;AT;5922;922\r\n";
+  auto refused = sp::testing::run_command(cli);
+  EXPECT_EQ(refused.rc, 1) << refused.out;
+  EXPECT_NE(refused.out.find("line 5: cadastral code"), std::string::npos) << refused.out;
+  EXPECT_EQ(count("SELECT COUNT(*) FROM istat_comuni"), 0);
+
+  // No list: codes are checked for their form only.
+  auto body =
+      sp::hub::OnboardingService::from_json(comune("istat-prova", "005921", "Z921", "p@istat.example"));
+  body.fiscal_code = piva("0077700921");  // one no body has
+  auto unknown = body;
+  unknown.istat_code = "005923";
+  EXPECT_EQ(code_of(app().onboarding().validate(unknown, 1)), "ok");
+
+  std::ofstream(file, std::ios::binary | std::ios::trunc) << header << rows;
+  auto loaded = sp::testing::run_command(cli);
+  ASSERT_EQ(loaded.rc, 0) << loaded.out;
+  EXPECT_NE(loaded.out.find("3 comuni, list of 2026-06-30"), std::string::npos) << loaded.out;
+  EXPECT_EQ(count("SELECT COUNT(*) FROM istat_comuni WHERE name = 'Agli\xc3\xa8' AND belfiore_code = 'A074'"),
+            1)
+      << "Latin-1 read as such";
+  // With the list: a code not in it, and a cadastral code not the comune's, are refused naming the field.
+  auto st = app().onboarding().validate(unknown, 1);
+  ASSERT_FALSE(st.ok());
+  EXPECT_EQ(st.error().code, "hub.istat_unknown");
+  EXPECT_EQ(st.error().field, "istat_code");
+  EXPECT_NE(st.error().detail.find("2026-06-30"), std::string::npos);
+  auto mismatch = body;
+  mismatch.belfiore_code = "A479";
+  EXPECT_EQ(app().onboarding().validate(mismatch, 1).error().code, "hub.belfiore_mismatch");
+  EXPECT_EQ(code_of(app().onboarding().validate(body, 1)), "ok");
+  // The other tests onboard made-up comuni: the list goes.
+  app().database().write([](sp::db::Conn& c) {
+    c.exec("DELETE FROM istat_comuni");
+    c.exec("DELETE FROM istat_comuni_imports");
+  });
 }
 
 INSTANTIATE_TEST_SUITE_P(BothDatabases, HubTest,
