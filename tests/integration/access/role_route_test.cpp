@@ -477,9 +477,12 @@ const std::set<std::string> kPublic = {
     "GET /{slug}/turismo/widget.html", "GET /{slug}/turismo/{id}",
     "GET /{slug}/turismo/{id}/immagine/{file}"};
 
-class RoleRouteTest : public ::testing::TestWithParam<sp::db::Dialect> {
- protected:
-  void SetUp() override {
+// The demo application on one database, with a record of Asti's behind every {id} of the table and a
+// session for every actor. Made once per database for the whole suite (RoleRouteTest::SetUp): building it
+// (the App, the records, an interoperable message, a daily register) cost more than some of the walks.
+class RouteWorld {
+ public:
+  void build(sp::db::Dialect dialect) {
     files_ = std::make_unique<sp::testing::TempDir>();
     sp::Config config = sp::load_config("").value();
     config.demo = true;
@@ -495,7 +498,7 @@ class RoleRouteTest : public ::testing::TestWithParam<sp::db::Dialect> {
     anpr_ = sp::anpr::sim::start_simulator_thread(anpr, 0);
     config.anpr_url = anpr_->url() + sp::anpr::sim::kServicePath;
     config.anpr_credentials = "005005=asti-anpr,003106=novara-anpr";
-    database_ = sp::testing::demo_database(GetParam(), config);
+    database_ = sp::testing::demo_database(dialect, config);
     config.database = database_->url();
     app_ = std::make_unique<sp::app::App>(config);
     hooks_ = app_->hooks();
@@ -816,6 +819,40 @@ class RoleRouteTest : public ::testing::TestWithParam<sp::db::Dialect> {
   std::string tourism_id_;
 };
 
+// Every test of a database walks the same world: the walks only read, or change what no other rule of the
+// table depends on (a refused request changes nothing; an allowed POST acts on Asti's own records as the
+// actor may), and a sign-out signs the actor in again.
+class RoleRouteTest : public ::testing::TestWithParam<sp::db::Dialect> {
+ protected:
+  static std::map<sp::db::Dialect, std::unique_ptr<RouteWorld>>& worlds() {
+    static std::map<sp::db::Dialect, std::unique_ptr<RouteWorld>> all;
+    return all;
+  }
+  static void TearDownTestSuite() { worlds().clear(); }
+
+  void SetUp() override {
+    auto& world = worlds()[GetParam()];
+    if (!world) {
+      auto made = std::make_unique<RouteWorld>();
+      made->build(GetParam());
+      if (HasFatalFailure()) return;  // the next test builds it again and reports the same failure
+      world = std::move(made);
+    }
+    w_ = world.get();
+  }
+
+  std::string fill(const std::string& pattern, const std::string& slug) const {
+    return w_->fill(pattern, slug);
+  }
+  sp::http::Response call(const std::string& method, const std::string& path, const std::string& actor,
+                          const std::string& form = {}) {
+    return w_->call(method, path, actor, form);
+  }
+  static Outcome classify(const sp::http::Response& r) { return RouteWorld::classify(r); }
+
+  RouteWorld* w_ = nullptr;
+};
+
 TEST_P(RoleRouteTest, EveryRouteIsEitherPublicOrInTheTable) {
   std::set<std::string> known = kPublic;
   for (const auto& r : rules()) known.insert(r.method + " " + r.pattern);
@@ -823,7 +860,7 @@ TEST_P(RoleRouteTest, EveryRouteIsEitherPublicOrInTheTable) {
   // its IPA code (docs/oidc.md): public by nature (as /auth/callback), one literal route per body.
   const std::regex federation(
       R"(^GET /c_[a-z0-9]+/(\.well-known/(jwks\.json|openid-federation)|resolve|callback)$)");
-  for (const auto& [method, pattern] : app_->router().routes()) {
+  for (const auto& [method, pattern] : w_->app_->router().routes()) {
     if (std::regex_match(method + " " + pattern, federation)) continue;
     EXPECT_TRUE(known.count(method + " " + pattern))
         << "route without an access rule: " << method << " " << pattern;
@@ -837,7 +874,7 @@ TEST_P(RoleRouteTest, EveryRoleAgainstEveryProtectedRoute) {
       auto r = call(rule.method, path, actor.name, rule.form);
       auto outcome = classify(r);
       // Signing out ends the session: sign in again for the next routes.
-      if (rule.pattern.rfind("/esci", 0) == 0) tokens_[actor.name] = sign_in(actor);
+      if (rule.pattern.rfind("/esci", 0) == 0) w_->tokens_[actor.name] = w_->sign_in(actor);
       const bool may = rule.allowed.count(actor.name) > 0;
       if (may) {
         EXPECT_EQ(outcome, Outcome::allowed)
@@ -890,8 +927,8 @@ TEST_P(RoleRouteTest, NobodyReachesAnotherBodysPagesAndEachRefusalIsLogged) {
     }
   }
   // The refusals of signed-in staff are in Novara's audit log.
-  sp::audit::AuditService audit(app_->database());
-  sp::tenants::TenantService tenants(app_->database());
+  sp::audit::AuditService audit(w_->app_->database());
+  sp::tenants::TenantService tenants(w_->app_->database());
   tenants.reload();
   auto body = tenants.by_slug("novara");
   ASSERT_NE(body, nullptr);
