@@ -767,7 +767,12 @@ class RouteWorld {
       // A valid CSRF token for this actor, so that only the role decides.
       std::string csrf = "t0k3n-for-the-double-submit-check-000000";
       if (!token.empty()) {
-        if (auto p = sessions_->resume(token)) csrf = p->csrf_token;
+        // A session's token does not change while it lasts: looked up once per session.
+        auto known = csrf_by_token_.find(token);
+        if (known == csrf_by_token_.end()) {
+          if (auto p = sessions_->resume(token)) known = csrf_by_token_.emplace(token, p->csrf_token).first;
+        }
+        if (known != csrf_by_token_.end()) csrf = known->second;
       }
       req.headers.emplace_back("content-type", "application/x-www-form-urlencoded");
       req.body = "_csrf=" + csrf + (form.empty() ? "" : "&" + form);
@@ -798,6 +803,7 @@ class RouteWorld {
   sp::http::ServerOptions options_;
   std::unique_ptr<sp::identity::SessionService> sessions_;
   std::map<std::string, std::string> tokens_;
+  std::map<std::string, std::string> csrf_by_token_;
   sp::tenants::TenantId asti_ = 0;
   std::string record_id_;
   std::string import_id_;
