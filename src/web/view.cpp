@@ -3,9 +3,11 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <sstream>
 #include <stdexcept>
+#include <unordered_map>
 #include <unordered_set>
 
 #include "core/money.hpp"
@@ -112,6 +114,20 @@ Data View::base_data(std::string_view lang, Data d) const {
 }
 
 namespace {
+// The parsed form of a template's text, parsed once per process and kept: parsing the page's template and
+// the layout again for every page was most of its rendering under the sanitizers once the shared values
+// stopped being copied. Rendering only reads a parsed template (its context, line buffer and output are the
+// caller's); kainjow writes into the template itself only when a lambda or a partial fails, and View's
+// templates and partials are checked at start and given no lambdas, so one parsed copy serves every thread.
+mustache::mustache& parsed(const std::string& source) {
+  static std::mutex mutex;
+  static std::unordered_map<std::string, std::unique_ptr<mustache::mustache>> all;
+  const std::scoped_lock lock(mutex);
+  auto& slot = all[source];
+  if (!slot) slot = std::make_unique<mustache::mustache>(source);
+  return *slot;
+}
+
 // `page` under `shared` (View::base_data's values): a name is looked up in the shared values first (shared
 // names win on a clash), then in the page's own, without copying either into one object.
 std::string render_with(mustache::mustache& tmpl, const Data& page, const Data& shared) {
@@ -133,7 +149,7 @@ std::string with_shared(const std::map<std::string, Data>& made, std::string_vie
 
 std::string View::render_bare(const std::string& template_name, const Data& data,
                               std::string_view lang) const {
-  mustache::mustache tmpl(source(template_name));
+  mustache::mustache& tmpl = parsed(source(template_name));
   if (!tmpl.is_valid()) throw std::runtime_error("template " + template_name + ": " + tmpl.error_message());
   std::string out = with_shared(
       texts_by_lang_, lang, [&] { return base_data(lang, Data()); },
@@ -182,7 +198,7 @@ std::string View::render(const http::Request& req, const Page& page) const {
     d.set("breadcrumb", crumbs);
     d.set("has_breadcrumb", true);
   }
-  mustache::mustache layout(source("layout"));
+  mustache::mustache& layout = parsed(source("layout"));
   return with_shared(
       texts_by_lang_, lang, [&] { return base_data(lang, Data()); },
       [&](const Data& shared) { return render_with(layout, d, shared); });
