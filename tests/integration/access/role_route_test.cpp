@@ -478,8 +478,8 @@ const std::set<std::string> kPublic = {
     "GET /{slug}/turismo/{id}/immagine/{file}"};
 
 // The demo application on one database, with a record of Asti's behind every {id} of the table and a
-// session for every actor. Made once per database for the whole suite (RoleRouteTest::SetUp): building it
-// (the App, the records, an interoperable message, a daily register) cost more than some of the walks.
+// session for every actor. Made once per database for the whole suite (RoleRouteTest::SetUp), not once per
+// case: the App, the records, an interoperable message and a daily register, built six times before.
 class RouteWorld {
  public:
   void build(sp::db::Dialect dialect) {
@@ -825,9 +825,9 @@ class RouteWorld {
   std::string tourism_id_;
 };
 
-// Every test of a database walks the same world: the walks only read, or change what no other rule of the
-// table depends on (a refused request changes nothing; an allowed POST acts on Asti's own records as the
-// actor may), and a sign-out signs the actor in again.
+// Every test of a database walks the same world: a refused request changes nothing but the audit log, an
+// allowed POST acts on its own body's records as the real form would (nothing another rule's outcome
+// depends on), and a sign-out signs the actor in again.
 class RoleRouteTest : public ::testing::TestWithParam<sp::db::Dialect> {
  protected:
   static std::map<sp::db::Dialect, std::unique_ptr<RouteWorld>>& worlds() {
