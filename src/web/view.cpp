@@ -2,9 +2,12 @@
 
 #include <filesystem>
 #include <fstream>
+#include <functional>
+#include <memory>
 #include <mutex>
 #include <sstream>
 #include <stdexcept>
+#include <unordered_map>
 #include <unordered_set>
 
 #include "core/money.hpp"
@@ -73,6 +76,11 @@ View::View(std::string templates_dir, const I18n& i18n, std::string hub_name)
     }
     texts_by_lang_[lang] = std::move(t);
   }
+  // From here on texts_by_lang_ holds, per language, everything base_data adds to a page: copying the texts
+  // into each page's data was about half of a refused request's rendering under the sanitizers.
+  std::map<std::string, Data> shared;
+  for (const auto& lang : i18n_.languages()) shared[lang] = base_data(lang, Data());
+  texts_by_lang_ = std::move(shared);
 }
 
 const std::string& View::source(const std::string& name) const {
@@ -81,13 +89,19 @@ const std::string& View::source(const std::string& name) const {
   return it->second;
 }
 
+// What every template sees besides its own values (lang, t, hub_name, the partials). Made once per language
+// by the constructor (texts_by_lang_ holds the "t" objects until then, these values after), and when asked
+// for a language without texts of its own (the default's texts). The partials point into sources_.
 Data View::base_data(std::string_view lang, Data d) const {
   d.set("lang", std::string(lang));
   d.set("lang_it", lang != "en");
   d.set("lang_en", lang == "en");
   auto t = texts_by_lang_.find(std::string(lang));
   if (t == texts_by_lang_.end()) t = texts_by_lang_.find(I18n::kDefault);
-  if (t != texts_by_lang_.end()) d.set("t", t->second);
+  if (t != texts_by_lang_.end()) {
+    const Data* texts = t->second.get("t");  // after the constructor: the shared values of that language
+    d.set("t", texts ? *texts : t->second);
+  }
   d.set("hub_name", hub_name_);
   // Templates whose names start with '_' are partials: {{>_service_card}}.
   for (const auto& [name, text] : sources_) {
@@ -99,12 +113,47 @@ Data View::base_data(std::string_view lang, Data d) const {
   return d;
 }
 
+namespace {
+// The parsed form of a template's text, parsed once per process and kept: parsing the page's template and
+// the layout again for every page was most of its rendering under the sanitizers once the shared values
+// stopped being copied. Rendering only reads a parsed template (its context, line buffer and output are the
+// caller's); kainjow writes into the template itself only when a lambda or a partial fails, and View's
+// templates and partials are checked at start and given no lambdas, so one parsed copy serves every thread.
+mustache::mustache& parsed(const std::string& source) {
+  static std::mutex mutex;
+  static std::unordered_map<std::string, std::unique_ptr<mustache::mustache>> all;
+  const std::scoped_lock lock(mutex);
+  auto& slot = all[source];
+  if (!slot) slot = std::make_unique<mustache::mustache>(source);
+  return *slot;
+}
+
+// `page` under `shared` (View::base_data's values): a name is looked up in the shared values first (shared
+// names win on a clash), then in the page's own, without copying either into one object.
+std::string render_with(mustache::mustache& tmpl, const Data& page, const Data& shared) {
+  static const Data kEmpty;
+  mustache::context<std::string> ctx(page.is_object() ? &page : &kEmpty);
+  ctx.push(&shared);
+  return tmpl.render(ctx);
+}
+
+// The shared values of `lang` made at start, or made now for a language without its own texts.
+template <typename Fn>
+std::string with_shared(const std::map<std::string, Data>& made, std::string_view lang,
+                        const std::function<Data()>& make, Fn fn) {
+  if (auto it = made.find(std::string(lang)); it != made.end()) return fn(it->second);
+  const Data now = make();
+  return fn(now);
+}
+}  // namespace
+
 std::string View::render_bare(const std::string& template_name, const Data& data,
                               std::string_view lang) const {
-  // The page's own values plus the shared ones (lang, t, partials); shared names win on a clash.
-  Data d = base_data(lang, data.is_object() ? data : Data());
-  mustache::mustache tmpl(source(template_name));
-  std::string out = tmpl.render(d);
+  mustache::mustache& tmpl = parsed(source(template_name));
+  if (!tmpl.is_valid()) throw std::runtime_error("template " + template_name + ": " + tmpl.error_message());
+  std::string out = with_shared(
+      texts_by_lang_, lang, [&] { return base_data(lang, Data()); },
+      [&](const Data& shared) { return render_with(tmpl, data, shared); });
   if (!tmpl.is_valid()) throw std::runtime_error("template " + template_name + ": " + tmpl.error_message());
   return out;
 }
@@ -113,7 +162,7 @@ std::string View::render(const http::Request& req, const Page& page) const {
   const std::string& lang = req.ctx.locale;
   std::string content = render_bare(page.template_name, page.data, lang);
 
-  Data d = base_data(lang, Data());
+  Data d;
   d.set("content", content);
   d.set("title", page.title);
   d.set("description", page.description.empty() ? page.title : page.description);
@@ -149,8 +198,10 @@ std::string View::render(const http::Request& req, const Page& page) const {
     d.set("breadcrumb", crumbs);
     d.set("has_breadcrumb", true);
   }
-  mustache::mustache layout(source("layout"));
-  return layout.render(d);
+  mustache::mustache& layout = parsed(source("layout"));
+  return with_shared(
+      texts_by_lang_, lang, [&] { return base_data(lang, Data()); },
+      [&](const Data& shared) { return render_with(layout, d, shared); });
 }
 
 http::Response View::error_page(const http::Request& req, int status, const std::string& detail) const {

@@ -5,7 +5,7 @@
 // and the code the demo mailbox received; a stop link that is not whole is explained. axe on each new page.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, watchPage, axeViolations, formatViolations } from './support/server.mjs';
+import { startServer, launchBrowser, watchPage, axe } from './support/server.mjs';
 import { submitWith } from './support/steps.mjs';
 
 let server, browser;
@@ -15,10 +15,6 @@ after(async () => { await browser?.close(); await server?.stop(); });
 const PARENT = 'LDRMNA90E61Z330P';  // Amina El Idrissi, a demo parent at the Rodari school
 const TITLE = 'Scuola Rodari chiusa giovedì';
 
-async function axe(page, label) {
-  assert.equal(await page.locator('h1').count(), 1, `${label}: one h1`);
-  assert.equal(formatViolations(await axeViolations(page)), '', label);
-}
 
 test('an operator sends a school closure to the parents of one school, and a parent sees it', async () => {
   const ctx = await browser.newContext({ locale: 'it-IT' });

@@ -4,7 +4,7 @@
 // the citizen sees each step. Every page passes axe.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, watchPage, axeViolations, formatViolations } from './support/server.mjs';
+import { startServer, launchBrowser, watchPage, axe } from './support/server.mjs';
 import { submitWith } from './support/steps.mjs';
 
 let server, browser;
@@ -15,10 +15,6 @@ async function signInAtSimulator(page, fiscalCode) {
   await page.waitForURL(/\/authorize\?/);
   await page.selectOption('#behaviour', 'normal');
   await Promise.all([page.waitForNavigation(), page.click(`button[name="identity"][value="${fiscalCode}"]`)]);
-}
-async function axe(page, label) {
-  assert.equal(await page.locator('h1').count(), 1, `${label}: one h1`);
-  assert.equal(formatViolations(await axeViolations(page)), '', label);
 }
 async function next(page, sel = '#step-next') { await Promise.all([page.waitForNavigation(), page.click(sel)]); }
 

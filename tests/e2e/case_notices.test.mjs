@@ -6,7 +6,7 @@
 // refused, with the officer's text kept and nothing sent. Every page passes axe.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, watchPage, axeViolations, formatViolations } from './support/server.mjs';
+import { startServer, launchBrowser, watchPage, axe } from './support/server.mjs';
 import { submitWith, next, signInToApply, fillAccessToRecords } from './support/steps.mjs';
 import { mailbox as readMailbox, waitForMail, sixDigitCode } from './support/mailbox.mjs';
 
@@ -18,10 +18,6 @@ const CITIZEN = 'FRRNNA78S70A479X';
 const EMAIL = 'anna.avvisi@example.org';
 const MOBILE = '+393471234567';
 
-async function axe(page, label) {
-  assert.equal(await page.locator('h1').count(), 1, `${label}: one h1`);
-  assert.equal(formatViolations(await axeViolations(page)), '', label);
-}
 
 const mailbox = (page) => readMailbox(page, server.baseUrl);
 const waitFor = (page, what, pick) => waitForMail(page, server.baseUrl, what, pick);

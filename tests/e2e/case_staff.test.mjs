@@ -5,7 +5,7 @@
 // withdraws. Every page passes axe.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, watchPage, axeViolations, formatViolations } from './support/server.mjs';
+import { startServer, launchBrowser, watchPage, axe } from './support/server.mjs';
 import { submitWith, next, signInToApply, fillAccessToRecords } from './support/steps.mjs';
 
 let server, browser;
@@ -14,10 +14,6 @@ after(async () => { await browser?.close(); await server?.stop(); });
 
 const CITIZEN = 'FRRNNA78S70A479X';
 
-async function axe(page, label) {
-  assert.equal(await page.locator('h1').count(), 1, `${label}: one h1`);
-  assert.equal(formatViolations(await axeViolations(page)), '', label);
-}
 async function staffSignIn(ctx, email, password) {
   const page = await ctx.newPage();
   await page.goto(`${server.baseUrl}/backoffice/accedi`);

@@ -10,7 +10,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startServer, launchBrowser, watchPage, axeViolations, formatViolations } from './support/server.mjs';
+import { startServer, launchBrowser, watchPage, axe } from './support/server.mjs';
 
 let server, browser;
 before(async () => { [server, browser] = await Promise.all([startServer({ database: 'sqlite' }), launchBrowser()]); });
@@ -19,10 +19,6 @@ after(async () => { await browser?.close(); await server?.stop(); });
 // Maria Rossi, born in Asti on 10/02/1990: never signed in with SPID.
 const MARIA = 'RSSMRA90B50A479S';
 
-async function axe(page, label) {
-  assert.equal(await page.locator('h1').count(), 1, `${label}: one h1`);
-  assert.equal(formatViolations(await axeViolations(page)), '', label);
-}
 async function go(page, sel) { await Promise.all([page.waitForNavigation(), page.click(sel)]); }
 
 // The text of a PDF through pdftotext (poppler-utils, installed by scripts/install-deps). With

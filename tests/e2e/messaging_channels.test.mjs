@@ -8,7 +8,7 @@
 // once per page kind.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, watchPage, axeViolations, formatViolations } from './support/server.mjs';
+import { startServer, launchBrowser, watchPage, axe } from './support/server.mjs';
 import { submitWith, next, signInToApply, fillAccessToRecords } from './support/steps.mjs';
 import { waitForMail, sixDigitCode } from './support/mailbox.mjs';
 
@@ -20,10 +20,6 @@ const CITIZEN = 'FRRNNA78S70A479X';
 const EMAIL = 'anna.canali@example.org';
 const MOBILE = '+393479876543';
 
-async function axe(page, label) {
-  assert.equal(await page.locator('h1').count(), 1, `${label}: one h1`);
-  assert.equal(formatViolations(await axeViolations(page)), '', label);
-}
 // Reloads `page` until `sel` has attribute `attr` = `value` (the outbox is delivered in the background).
 async function waitForAttr(page, sel, attr, value) {
   for (let i = 0; i < 60; i++) {

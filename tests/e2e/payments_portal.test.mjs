@@ -10,7 +10,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
-import { startServer, launchBrowser, watchPage, axeViolations, formatViolations } from './support/server.mjs';
+import { startServer, launchBrowser, watchPage, axe } from './support/server.mjs';
 import { submitWith } from './support/steps.mjs';
 
 let server, browser, checkout;
@@ -52,10 +52,6 @@ before(async () => {
 });
 after(async () => { await browser?.close(); await server?.stop(); checkout?.close(); });
 
-async function axe(page, label) {
-  assert.equal(await page.locator('h1').count(), 1, `${label}: one h1`);
-  assert.equal(formatViolations(await axeViolations(page)), '', label);
-}
 // Bootstrap Italia draws the checkbox on its label, which is what a person clicks.
 async function tick(page, input, on = true) {
   if ((await input.isChecked()) !== on) await page.click(`label[for="${await input.getAttribute('id')}"]`);

@@ -4,17 +4,13 @@
 // register (the demo's simulator) on a case, the check recorded there. Every page passes axe.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, watchPage, axeViolations, formatViolations } from './support/server.mjs';
+import { startServer, launchBrowser, watchPage, axe } from './support/server.mjs';
 import { submitWith } from './support/steps.mjs';
 
 let server, browser;
 before(async () => { [server, browser] = await Promise.all([startServer({ database: 'sqlite' }), launchBrowser()]); });
 after(async () => { await browser?.close(); await server?.stop(); });
 
-async function axe(page, label) {
-  assert.equal(await page.locator('h1').count(), 1, `${label}: one h1`);
-  assert.equal(formatViolations(await axeViolations(page)), '', label);
-}
 async function staffSignIn(ctx, email, password) {
   const page = await ctx.newPage();
   await page.goto(`${server.baseUrl}/backoffice/accedi`);

@@ -15,6 +15,7 @@ import { constants as fsConstants } from 'node:fs';
 import path from 'node:path';
 import { randomBytes, createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
+import assert from 'node:assert/strict';
 
 const execFileP = promisify(execFile);
 const require = createRequire(import.meta.url);
@@ -340,6 +341,15 @@ export async function axeViolations(page) {
     }));
   });
   return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+}
+
+/**
+ * Asserts that the page has one h1 (unless `oneH1` is false) and no serious or critical axe violation;
+ * `label` names the page in the failure.
+ */
+export async function axe(page, label, { oneH1 = true } = {}) {
+  if (oneH1) assert.equal(await page.locator('h1').count(), 1, `${label}: one h1`);
+  assert.equal(formatViolations(await axeViolations(page)), '', label);
 }
 
 /** A readable listing of axe violations for an assertion message. */

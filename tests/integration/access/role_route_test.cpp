@@ -489,9 +489,12 @@ const std::set<std::string> kPublic = {
     "GET /{slug}/turismo/widget.html", "GET /{slug}/turismo/{id}",
     "GET /{slug}/turismo/{id}/immagine/{file}"};
 
-class RoleRouteTest : public ::testing::TestWithParam<sp::db::Dialect> {
- protected:
-  void SetUp() override {
+// The demo application on one database, with a record of Asti's behind every {id} of the table and a
+// session for every actor. Made once per database for the whole suite (RoleRouteTest::SetUp), not once per
+// case: the App, the records, an interoperable message and a daily register, built six times before.
+class RouteWorld {
+ public:
+  void build(sp::db::Dialect dialect) {
     files_ = std::make_unique<sp::testing::TempDir>();
     sp::Config config = sp::load_config("").value();
     config.demo = true;
@@ -507,7 +510,7 @@ class RoleRouteTest : public ::testing::TestWithParam<sp::db::Dialect> {
     anpr_ = sp::anpr::sim::start_simulator_thread(anpr, 0);
     config.anpr_url = anpr_->url() + sp::anpr::sim::kServicePath;
     config.anpr_credentials = "005005=asti-anpr,003106=novara-anpr";
-    database_ = sp::testing::demo_database(GetParam(), config);
+    database_ = sp::testing::demo_database(dialect, config);
     config.database = database_->url();
     app_ = std::make_unique<sp::app::App>(config);
     hooks_ = app_->hooks();
@@ -776,7 +779,12 @@ class RoleRouteTest : public ::testing::TestWithParam<sp::db::Dialect> {
       // A valid CSRF token for this actor, so that only the role decides.
       std::string csrf = "t0k3n-for-the-double-submit-check-000000";
       if (!token.empty()) {
-        if (auto p = sessions_->resume(token)) csrf = p->csrf_token;
+        // A session's token does not change while it lasts: looked up once per session.
+        auto known = csrf_by_token_.find(token);
+        if (known == csrf_by_token_.end()) {
+          if (auto p = sessions_->resume(token)) known = csrf_by_token_.emplace(token, p->csrf_token).first;
+        }
+        if (known != csrf_by_token_.end()) csrf = known->second;
       }
       req.headers.emplace_back("content-type", "application/x-www-form-urlencoded");
       req.body = "_csrf=" + csrf + (form.empty() ? "" : "&" + form);
@@ -807,6 +815,7 @@ class RoleRouteTest : public ::testing::TestWithParam<sp::db::Dialect> {
   sp::http::ServerOptions options_;
   std::unique_ptr<sp::identity::SessionService> sessions_;
   std::map<std::string, std::string> tokens_;
+  std::map<std::string, std::string> csrf_by_token_;
   sp::tenants::TenantId asti_ = 0;
   std::string record_id_;
   std::string import_id_;
@@ -828,6 +837,40 @@ class RoleRouteTest : public ::testing::TestWithParam<sp::db::Dialect> {
   std::string tourism_id_;
 };
 
+// Every test of a database walks the same world: a refused request changes nothing but the audit log, an
+// allowed POST acts on its own body's records as the real form would (nothing another rule's outcome
+// depends on), and a sign-out signs the actor in again.
+class RoleRouteTest : public ::testing::TestWithParam<sp::db::Dialect> {
+ protected:
+  static std::map<sp::db::Dialect, std::unique_ptr<RouteWorld>>& worlds() {
+    static std::map<sp::db::Dialect, std::unique_ptr<RouteWorld>> all;
+    return all;
+  }
+  static void TearDownTestSuite() { worlds().clear(); }
+
+  void SetUp() override {
+    auto& world = worlds()[GetParam()];
+    if (!world) {
+      auto made = std::make_unique<RouteWorld>();
+      made->build(GetParam());
+      if (HasFatalFailure()) return;  // the next test builds it again and reports the same failure
+      world = std::move(made);
+    }
+    w_ = world.get();
+  }
+
+  std::string fill(const std::string& pattern, const std::string& slug) const {
+    return w_->fill(pattern, slug);
+  }
+  sp::http::Response call(const std::string& method, const std::string& path, const std::string& actor,
+                          const std::string& form = {}) {
+    return w_->call(method, path, actor, form);
+  }
+  static Outcome classify(const sp::http::Response& r) { return RouteWorld::classify(r); }
+
+  RouteWorld* w_ = nullptr;
+};
+
 TEST_P(RoleRouteTest, EveryRouteIsEitherPublicOrInTheTable) {
   std::set<std::string> known = kPublic;
   for (const auto& r : rules()) known.insert(r.method + " " + r.pattern);
@@ -835,7 +878,7 @@ TEST_P(RoleRouteTest, EveryRouteIsEitherPublicOrInTheTable) {
   // its IPA code (docs/oidc.md): public by nature (as /auth/callback), one literal route per body.
   const std::regex federation(
       R"(^GET /c_[a-z0-9]+/(\.well-known/(jwks\.json|openid-federation)|resolve|callback)$)");
-  for (const auto& [method, pattern] : app_->router().routes()) {
+  for (const auto& [method, pattern] : w_->app_->router().routes()) {
     if (std::regex_match(method + " " + pattern, federation)) continue;
     EXPECT_TRUE(known.count(method + " " + pattern))
         << "route without an access rule: " << method << " " << pattern;
@@ -849,7 +892,7 @@ TEST_P(RoleRouteTest, EveryRoleAgainstEveryProtectedRoute) {
       auto r = call(rule.method, path, actor.name, rule.form);
       auto outcome = classify(r);
       // Signing out ends the session: sign in again for the next routes.
-      if (rule.pattern.rfind("/esci", 0) == 0) tokens_[actor.name] = sign_in(actor);
+      if (rule.pattern.rfind("/esci", 0) == 0) w_->tokens_[actor.name] = w_->sign_in(actor);
       const bool may = rule.allowed.count(actor.name) > 0;
       if (may) {
         EXPECT_EQ(outcome, Outcome::allowed)
@@ -905,8 +948,8 @@ TEST_P(RoleRouteTest, NobodyReachesAnotherBodysPagesAndEachRefusalIsLogged) {
     }
   }
   // The refusals of signed-in staff are in Novara's audit log.
-  sp::audit::AuditService audit(app_->database());
-  sp::tenants::TenantService tenants(app_->database());
+  sp::audit::AuditService audit(w_->app_->database());
+  sp::tenants::TenantService tenants(w_->app_->database());
   tenants.reload();
   auto body = tenants.by_slug("novara");
   ASSERT_NE(body, nullptr);
