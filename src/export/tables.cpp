@@ -104,6 +104,7 @@ std::vector<TableSpec> build() {
   t.push_back(direct("protocol_daily_registers", {"id"}, true));
   // Protocol messages exchanged with other registry offices (docs/protocollo-interop.md).
   t.push_back(direct("protocol_messages", {"id"}));
+  t.push_back(direct("protocol_soap_peers", {"id"}));
   t.push_back(
       child("protocol_message_files", "message_id", "protocol_messages", "id", {"message_id", "position"}));
   t.push_back(direct("protocol_message_events", {"id"}));
@@ -224,6 +225,8 @@ const std::vector<Excluded>& excluded_tables() {
       {"export_runs", "this hub's record of the exports it made (the export itself is in the audit chain)"},
       {"body_departures", "this hub's record of a body's leaving, written after the export"},
       {"pec_mailbox_seen", "which messages of the PEC mailbox this hub has read (the receipts are exported)"},
+      {"protocol_soap_message_ids",
+       "the ids of the SOAP calls this hub accepted, kept a few minutes against replays"},
       {"protocol_pec_seen",
        "which messages of the PEC mailbox this hub's registry reader has read (the protocol messages are "
        "exported)"},
