@@ -242,6 +242,24 @@ class RegistryInteropTest : public ::testing::TestWithParam<db::Dialect> {
     return done.ok() ? done->registered.id : std::string();
   }
 
+  // An outgoing entry of Asti's for the region's office, reached by SOAP (its IPA codes, no PEC address).
+  Result<Registered> register_for_soap(const std::string& subject) {
+    Correspondent region{CorrespondentKind::body, "Regione Simulata", "", "", ""};
+    region.ipa_code = "r_simul";
+    region.aoo_code = "aoo_simul";
+    Registration r;
+    r.entry.aoo_id = protocol_->aoos(asti_).at(0).id;
+    r.entry.direction = Direction::outgoing;
+    r.entry.subject = subject;
+    r.entry.correspondents = {region};
+    r.entry.channel = Channel::pec;
+    r.documents.push_back({DocumentRole::primary, "nota.pdf", std::string("%PDF-1.4\n% nota\n%%EOF\n"),
+                           "application/pdf", "", 0, "document"});
+    auto done = protocol_->register_with_documents(&asti_op_, asti_, r);
+    if (!done) return done.error();
+    return done->registered;
+  }
+
   std::vector<WireFile> delibera() {
     return {{"delibera.pdf", "application/pdf", "%PDF-1.4\n% delibera di giunta\n%%EOF\n"},
             {"allegato-1.txt", "text/plain", "Allegato 1\n"}};
@@ -422,20 +440,9 @@ TEST_P(RegistryInteropTest, OverSoapBothWaysWithConfirmationsAnomaliesAnnulments
   const auto registry_base = registry_->start_soap();
   interop_->add_soap_endpoint("r_simul", "aoo_simul", registry_base);
   // Outgoing: the region's office publishes the SOAP interfaces: MessaggioInoltro by the job.
-  Correspondent region{CorrespondentKind::body, "Regione Simulata", "", "", ""};
-  region.ipa_code = "r_simul";
-  region.aoo_code = "aoo_simul";
-  Registration r;
-  r.entry.aoo_id = protocol_->aoos(asti_).at(0).id;
-  r.entry.direction = Direction::outgoing;
-  r.entry.subject = "Trasmissione via SOAP";
-  r.entry.correspondents = {region};
-  r.entry.channel = Channel::pec;
-  r.documents.push_back({DocumentRole::primary, "nota.pdf", std::string("%PDF-1.4\n% nota\n%%EOF\n"),
-                         "application/pdf", "", 0, "document"});
-  auto done = protocol_->register_with_documents(&asti_op_, asti_, r);
+  auto done = register_for_soap("Trasmissione via SOAP");
   ASSERT_TRUE(done.ok());
-  auto sent = interop_->send(&asti_op_, asti_, done->registered.id);
+  auto sent = interop_->send(&asti_op_, asti_, done->id);
   ASSERT_TRUE(sent.ok()) << sent.error().code << " " << sent.error().detail;
   ASSERT_EQ(sent->size(), 1u);
   EXPECT_EQ(sent->front().channel, "soap");
@@ -449,7 +456,7 @@ TEST_P(RegistryInteropTest, OverSoapBothWaysWithConfirmationsAnomaliesAnnulments
   ASSERT_TRUE(request.ok());
   expect_valid_soap(*request, "protocollo-destinatario.wsdl");
   ASSERT_TRUE(registry_->poll().ok());  // sends its ConfermaMessaggioInoltro to the hub's endpoint
-  auto exchange = interop_->exchange_of(&asti_op_, asti_, done->registered.id);
+  auto exchange = interop_->exchange_of(&asti_op_, asti_, done->id);
   ASSERT_TRUE(exchange.ok());
   const auto* confirmed = exchange->front().last(EventKind::confirmation);
   ASSERT_NE(confirmed, nullptr);
@@ -546,9 +553,7 @@ TEST_P(RegistryInteropTest, OverSoapBothWaysWithConfirmationsAnomaliesAnnulments
   // Asti annuls the entry it sent (AnnullamentoInoltroMittente to the region's ProtocolloDestinatario) and
   // its registration of the region's message (AnnullamentoInoltroDestinatario to its ProtocolloMittente),
   // each by the job after the annulment's commit; both valid against the WSDLs and known to the region.
-  ASSERT_TRUE(
-      protocol_->annul(&asti_op_, asti_, done->registered.id, "Errore materiale", "Determina n. 7/2026")
-          .ok());
+  ASSERT_TRUE(protocol_->annul(&asti_op_, asti_, done->id, "Errore materiale", "Determina n. 7/2026").ok());
   ASSERT_TRUE(
       protocol_->annul(&asti_op_, asti_, reg->id, "Registrata due volte", "Determina n. 8/2026").ok());
   runner_->run_until_idle();
@@ -603,22 +608,9 @@ TEST_P(RegistryInteropTest, SoapCallsAreSignedByTheCallingOfficeAndCheckedByTheO
   };
 
   // The hub's own call: signed with Asti's key, accepted by the region, and valid for xmlsec1 too.
-  auto done = protocol_->register_with_documents(&asti_op_, asti_, [&] {
-    Correspondent c{CorrespondentKind::body, "Regione Simulata", "", "", ""};
-    c.ipa_code = "r_simul";
-    c.aoo_code = "aoo_simul";
-    Registration r;
-    r.entry.aoo_id = protocol_->aoos(asti_).at(0).id;
-    r.entry.direction = Direction::outgoing;
-    r.entry.subject = "Firmata WS-Security";
-    r.entry.correspondents = {c};
-    r.entry.channel = Channel::pec;
-    r.documents.push_back({DocumentRole::primary, "nota.pdf", std::string("%PDF-1.4\n%%EOF\n"),
-                           "application/pdf", "", 0, "document"});
-    return r;
-  }());
+  auto done = register_for_soap("Firmata WS-Security");
   ASSERT_TRUE(done.ok());
-  ASSERT_TRUE(interop_->send(&asti_op_, asti_, done->registered.id).ok());
+  ASSERT_TRUE(interop_->send(&asti_op_, asti_, done->id).ok());
   runner_->run_until_idle();
   ASSERT_EQ(registry_->received().size(), 1u);
   EXPECT_EQ(registry_->received()[0].outcome, "registered");
@@ -642,7 +634,7 @@ TEST_P(RegistryInteropTest, SoapCallsAreSignedByTheCallingOfficeAndCheckedByTheO
   EXPECT_NE(xmlsec1("tampered.xml"), 0);
   // The region's confirmation comes back signed by it and is accepted.
   ASSERT_TRUE(registry_->poll().ok());
-  auto exchange = interop_->exchange_of(&asti_op_, asti_, done->registered.id);
+  auto exchange = interop_->exchange_of(&asti_op_, asti_, done->id);
   ASSERT_TRUE(exchange.ok());
   EXPECT_NE(exchange->front().last(EventKind::confirmation), nullptr);
 
