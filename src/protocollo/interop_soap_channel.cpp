@@ -165,7 +165,7 @@ std::pair<int, std::string> InteropService::soap_destinatario(const std::string&
                                                               std::string_view remote_addr) {
   using namespace interop_soap_channel_detail;
   auto called = hub_office(admin_code, aoo_code);
-  if (!called) return {500, soap::fault(true, "unknown registry office")};
+  if (!called) return {500, soap::fault(true, reason_text("soap.unknown_office"))};
   auto caller = authenticate_soap(*called, "destinatario", body, remote_addr);
   if (!caller) return {500, soap::fault(true, reason_text(caller.error().code))};
   if (body.find("RequestAnnullamentoInoltroMittente") != std::string_view::npos) {
@@ -190,8 +190,8 @@ std::pair<int, std::string> InteropService::soap_destinatario(const std::string&
   a.channel = "soap";
   auto m = receive(a);
   if (!m)
-    return {500,
-            soap::fault(true, m.error().code == "not_found" ? "unknown registry office" : m.error().code)};
+    return {500, soap::fault(true, reason_text(m.error().code == "not_found" ? "soap.unknown_office"
+                                                                             : m.error().code))};
   const auto mittente = sender_of(*m);
   if (m->check_code.empty()) return {200, soap::response_inoltro(mittente, "", "")};
   const auto anomaly = soap::inoltro_anomaly(m->check_code);
@@ -204,7 +204,7 @@ std::pair<int, std::string> InteropService::soap_mittente(const std::string& adm
                                                           std::string_view remote_addr) {
   using namespace interop_soap_channel_detail;
   auto called = hub_office(admin_code, aoo_code);
-  if (!called) return {500, soap::fault(true, "unknown registry office")};
+  if (!called) return {500, soap::fault(true, reason_text("soap.unknown_office"))};
   auto caller = authenticate_soap(*called, "mittente", body, remote_addr);
   if (!caller) return {500, soap::fault(true, reason_text(caller.error().code))};
   auto a = soap::read_answer(body);
