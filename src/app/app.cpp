@@ -45,6 +45,27 @@
 namespace sp::app {
 namespace {
 
+// The demo's simulated registry of another administration: its key and self-signed certificate, made
+// once and kept in the demo's key folder.
+sp::protocollo::xades::Signer demo_registry_signer(const std::string& keys_dir) {
+  const auto key = std::filesystem::path(keys_dir) / "registry-sim.key";
+  const auto crt = std::filesystem::path(keys_dir) / "registry-sim.crt";
+  const auto read = [](const std::filesystem::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  };
+  if (std::filesystem::exists(key) && std::filesystem::exists(crt)) return {read(key), read(crt)};
+  auto id = sp::crypto::self_signed_identity("Protocollo Regione Simulata", "Regione Simulata", 3650);
+  std::filesystem::create_directories(keys_dir);
+  {
+    std::ofstream out(key, std::ios::trunc);
+    out << id.key_pem;
+  }
+  std::filesystem::permissions(key, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+  std::ofstream(crt, std::ios::trunc) << id.cert_pem;
+  return {id.key_pem, id.cert_pem};
+}
+
 // Gauges for the operators' alerts (docs/deployment.md, "Monitoring"): jobs not done by kind and state
 // (dead ones wait for an operator), and the active AOOs whose last due daily register is missing (the
 // job runs at 00:05 Rome; an hour's grace). Read at each scrape; left out while the database does not
@@ -992,9 +1013,23 @@ void App::start_pec() {
     ro.pec_trusted_pem = pec_sim_->identity().cert_pem;
     ro.trusted_pem = protocollo_->interop->trusted_bundle();
     ro.schema_dir = agid_schema_dir(config_);
-    ro.hub_soap_base = "http://127.0.0.1:" + std::to_string(config_.port) + "/interop/soap";
+    // It calls the hub's interfaces at their public address (what it signs as wsa:To), with a key of its
+    // own kept in the demo's key folder, so the bodies' registration of its certificate (below) holds
+    // across restarts.
+    ro.hub_soap_base = protocollo_->interop->soap_public_base();
+    ro.signer = demo_registry_signer(config_.keys_dir);
     registry_sim_ = std::make_unique<protocollo::RegistrySimulator>(ro);
     protocollo_->interop->trust(registry_sim_->cert_pem());
+    // Every body with a registry office lets the other administration call its SOAP interfaces, as its
+    // administrators would on the registry offices' page (docs/protocollo-interop.md, "Who may call").
+    for (const auto& body : tenants_->snapshot()->bodies) {
+      if (protocollo_->protocol->aoos(body->id).empty()) continue;
+      auto added = protocollo_->interop->add_soap_peer(
+          protocollo::SystemActor{"demo"}, body->id,
+          {ro.admin_code, ro.aoo_code, ro.name, registry_sim_->cert_pem()});
+      if (!added && added.error().code != "protocollo.soap_peer_exists")
+        spdlog::warn("demo SOAP caller of {}: {} {}", body->slug, added.error().code, added.error().detail);
+    }
     // It publishes the SOAP interfaces too: the hub's directory names it (an entry addressed to its IPA
     // codes goes by SOAP; one addressed to its PEC address alone, by PEC).
     protocollo_->interop->add_soap_endpoint(ro.admin_code, ro.aoo_code, registry_sim_->start_soap());

@@ -257,6 +257,15 @@ const std::vector<Field>& fields() {
                            "\"<ipa>/<aoo> <base URL>\"; empty: none (exchange by PEC)",
                            &Config::agid_soap_endpoints));
     f.push_back(
+        bool_field("agid_soap_gateway",
+                   "a ModI gateway in front of /interop/soap/ authenticates the callers of the protocol "
+                   "SOAP interfaces and signs the hub's calls (false: the hub does both, ID_AUTH_SOAP_02)",
+                   &Config::agid_soap_gateway));
+    f.push_back(
+        int_field("agid_soap_clock_skew_s",
+                  "seconds of clock difference allowed on a protocol SOAP call's WS-Security Timestamp",
+                  &Config::agid_soap_clock_skew_s, 0, 3600));
+    f.push_back(
         text_field("conservazione_url",
                    "the preservation service's API base (POST .../versamenti); empty: nothing is sent "
                    "(demo: the local simulator)",

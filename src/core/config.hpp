@@ -107,6 +107,11 @@ struct Config {
   std::string agid_schema_dir;
   std::string agid_trusted_ca_file;
   std::string agid_soap_endpoints;
+  // Who checks the callers of the hub's protocol SOAP interfaces (ModI ID_AUTH_SOAP_02): false, the hub
+  // itself (and it signs its own calls); true, a ModI gateway in front of /interop/soap/ does both. And
+  // the clock difference allowed between a caller's Timestamp and ours.
+  bool agid_soap_gateway = false;
+  std::int64_t agid_soap_clock_skew_s = 120;
   // The preservation service (docs/conservazione.md): its API base (empty: nothing is sent, demo: the
   // simulator), the hub's Bearer credential there, and the demo's simulated conservator and its port.
   std::string conservazione_url;

@@ -106,6 +106,7 @@ std::vector<TableSpec> build() {
   t.push_back(direct("protocol_daily_registers", {"id"}, true));
   // Protocol messages exchanged with other registry offices (docs/protocollo-interop.md).
   t.push_back(direct("protocol_messages", {"id"}));
+  t.push_back(direct("protocol_soap_peers", {"id"}));
   t.push_back(
       child("protocol_message_files", "message_id", "protocol_messages", "id", {"message_id", "position"}));
   t.push_back(direct("protocol_message_events", {"id"}));
@@ -227,6 +228,8 @@ const std::vector<Excluded>& excluded_tables() {
       {"body_departures", "this hub's record of a body's leaving, written after the export"},
       {"export_links", "this hub's one-use links to download its exports' archives (their use is audited)"},
       {"pec_mailbox_seen", "which messages of the PEC mailbox this hub has read (the receipts are exported)"},
+      {"protocol_soap_message_ids",
+       "the ids of the SOAP calls this hub accepted, kept a few minutes against replays"},
       {"protocol_pec_seen",
        "which messages of the PEC mailbox this hub's registry reader has read (the protocol messages are "
        "exported)"},

@@ -22,14 +22,18 @@
 // protocollo.signing_key (503: the office's body has no xml-signing certificate), protocollo.message_state
 // (409: the message was refused or registered already), protocollo.refusal_reason (400), plus the
 // segnatura.* and xades.* codes of a refused arrival (kept on the message), not_found, forbidden.
+#include <chrono>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "adapters/http_client.hpp"
 #include "adapters/messaging/email.hpp"
 #include "audit/service.hpp"
+#include "audit/throttle.hpp"
 #include "core/i18n.hpp"
 #include "files/service.hpp"
 #include "jobs/runner.hpp"
@@ -52,6 +56,40 @@ struct InteropOptions {
   // The offices outside the hub that publish AgID's SOAP interfaces: lines "<ipa code>/<aoo code> <base URL>"
   // (…/destinatario and …/mittente below it); "" for none. SPORTELLO_AGID_SOAP_ENDPOINTS.
   std::string soap_endpoints_file;
+  // Who checks the callers of the hub's SOAP interfaces (docs/protocollo-interop.md, "Who may call"):
+  // false (the default) the hub itself, ModI ID_AUTH_SOAP_02 (wssec.hpp: the calling office's WS-Security
+  // signature, a certificate registered for it, the Timestamp, wsa:To, a wsa:MessageID not seen before),
+  // and the hub signs its own calls; true a ModI gateway in front of /interop/soap/ does both
+  // (agid_soap_gateway).
+  bool soap_gateway = false;
+  // What a call to one of the hub's offices names as wsa:To: "<public URL>/interop/soap" followed by
+  // "/{ipa}/{aoo}/destinatario" or "…/mittente".
+  std::string soap_public_base;
+  std::chrono::seconds soap_clock_skew{120};  // allowed between a caller's clock and ours
+  std::chrono::seconds soap_ttl{300};         // how long our own calls' Timestamp is valid
+};
+
+// Who called one of the hub's SOAP endpoints, its signature checked: the registry offices its certificate
+// is trusted for (registered by the body, or a member of the hub's own). `unchecked`: a gateway checked it.
+struct SoapCaller {
+  bool unchecked = false;
+  std::vector<std::pair<std::string, std::string>> offices;  // IPA code, AOO code
+  std::string subject;
+  [[nodiscard]] bool may_be(const std::string& admin_code, const std::string& aoo_code) const {
+    if (unchecked) return true;
+    for (const auto& [a, o] : offices)
+      if (a == admin_code && o == aoo_code) return true;
+    return false;
+  }
+};
+
+// A registry office outside the hub that a body lets call its SOAP interfaces (the registry offices'
+// page): its IPA codes, a name, and the certificate (PEM) it signs its calls with.
+struct SoapPeerInput {
+  std::string admin_code;
+  std::string aoo_code;
+  std::string name;
+  std::string cert_pem;
 };
 
 // The job that carries the SOAP channel's calls (payload "send:<message id>", "confirm:<id>",
@@ -154,15 +192,32 @@ class InteropService {
   Status run_soap_job(const jobs::Job& job);
   // The hub's endpoints for one of its offices (web: POST /interop/soap/{ipa}/{aoo}/destinatario and
   // …/mittente): the SOAP answer and its HTTP status (500 with a Fault when refused).
+  // Each call is first authenticated (authenticate_soap) unless a gateway does it: a refusal is a Fault
+  // with the reason, recorded nowhere but in the body's audit chain (inbound.refused, as the national
+  // systems' refused calls: identity/inbound_service.hpp). `remote_addr`: the caller's, for that entry.
   std::pair<int, std::string> soap_destinatario(const std::string& admin_code, const std::string& aoo_code,
-                                                std::string_view envelope);
+                                                std::string_view envelope, std::string_view remote_addr = {});
   std::pair<int, std::string> soap_mittente(const std::string& admin_code, const std::string& aoo_code,
-                                            std::string_view envelope);
-  // AnnullamentoInoltroMittente (by_sender, on …/destinatario) or AnnullamentoInoltroDestinatario (on
-  // …/mittente) for one of the hub's offices: recorded against the message exchanged with that office.
-  std::pair<int, std::string> soap_annulment(const std::string& admin_code, const std::string& aoo_code,
-                                             const soap::Answer& a, std::string_view envelope,
-                                             bool by_sender);
+                                            std::string_view envelope, std::string_view remote_addr = {});
+  // The public URL the hub's SOAP endpoints are called at ("…/interop/soap"; tests: the port they got).
+  void set_soap_public_base(std::string base);
+  [[nodiscard]] std::string soap_public_base() const;
+  [[nodiscard]] bool soap_checked_by_gateway() const { return options_.soap_gateway; }
+  // A call to another office's interface, signed by the tenant's registry office (xml-signing key) with
+  // wsa:To = `url` and a new wsa:MessageID, unless a gateway signs; the answer, whatever its status.
+  Result<adapters::HttpResponse> soap_call(tenants::TenantId tenant, const std::string& url,
+                                           const std::string& envelope);
+
+  // The registry offices outside the hub the body trusts to call its SOAP interfaces (body administrators:
+  // Permission::manage_staff). Adding and removing are audited (protocollo.soap_peer_added / _removed).
+  // Errors: protocollo.soap_peer_codes (400: both codes, as the Indice PA writes them),
+  // protocollo.soap_peer_member (409: an office of the hub, trusted already),
+  // protocollo.soap_peer_certificate (400: no PEM certificate), protocollo.soap_peer_expired (400),
+  // protocollo.soap_peer_exists (409: the same certificate for the same office), protocollo.soap_peer_gone
+  // (409: removed already, or never the body's), forbidden.
+  Result<std::vector<SoapPeer>> soap_peers(const Actor& who, tenants::TenantId tenant);
+  Result<SoapPeer> add_soap_peer(const Actor& who, tenants::TenantId tenant, const SoapPeerInput& in);
+  Status remove_soap_peer(const Actor& who, tenants::TenantId tenant, const std::string& id);
 
   // The PEC delivery state of a message sent by PEC (the outbox's: queued, sending = handed to the
   // provider, delivered = the delivery receipt, permanent_failure, dead ...); "" when not sent by PEC.
@@ -180,6 +235,25 @@ class InteropService {
 
  private:
   Result<xades::Signer> signer_of(tenants::TenantId tenant) const;
+  // AnnullamentoInoltroMittente (by_sender, on …/destinatario) or AnnullamentoInoltroDestinatario (on
+  // …/mittente) for one of the hub's offices: recorded against the message exchanged with that office.
+  std::pair<int, std::string> soap_annulment(const HubOffice& office, const soap::Answer& a,
+                                             std::string_view envelope, bool by_sender,
+                                             const SoapCaller& caller, std::string_view remote_addr);
+  // ModI ID_AUTH_SOAP_02 on a call to `office`'s interface `iface` (destinatario, mittente). Errors: the
+  // soap_auth.* codes of wssec.hpp, soap_auth.to (wsa:To is not this endpoint), soap_auth.untrusted (the
+  // certificate is registered for no office by this body, nor a member's), soap_auth.replay (the
+  // wsa:MessageID was accepted before); each recorded by record_soap_refusal.
+  Result<SoapCaller> authenticate_soap(const HubOffice& office, const std::string& iface,
+                                       std::string_view envelope, std::string_view remote_addr);
+  // The offices of the hub member whose xml-signing certificate has this digest (same hub as `tenant`).
+  std::vector<std::pair<std::string, std::string>> member_offices(tenants::TenantId tenant,
+                                                                  const std::string& cert_sha256) const;
+  // A refused call in the body's audit chain (throttled per caller address and reason), and its Fault.
+  std::pair<int, std::string> refuse_soap(const HubOffice& office, const std::string& iface,
+                                          std::string_view remote_addr, const Error& why,
+                                          const std::string& subject);
+  std::optional<HubOffice> hub_office(const std::string& admin_code, const std::string& aoo_code);
   Result<std::string> sign(const Entry& e);
   std::shared_ptr<const AgidSchemas> schemas();
   // The exception notice for a refused message, recorded on the receiving row and (hub) on the sender's.
@@ -203,6 +277,8 @@ class InteropService {
   mutable std::mutex trusted_mutex_;
   std::string extra_trusted_;
   std::map<std::string, std::string> soap_endpoints_;  // "ipa/aoo" -> base URL (guarded by trusted_mutex_)
+  std::string soap_public_base_;                       // guarded by trusted_mutex_
+  audit::RefusalThrottle soap_refusals_;
 };
 
 }  // namespace sp::protocollo

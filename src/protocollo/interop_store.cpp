@@ -231,4 +231,74 @@ void InteropStore::insert_pec_seen(db::Conn& tx, tenants::TenantId tenant, const
   tx.exec(kInsertSeen, {tenant, mailbox, uid, outcome, db::text_or_null(message_id), db::instant_text(at)});
 }
 
+namespace interop_store_peers {
+namespace {
+
+constexpr const char* kPeerColumns =
+    "id, tenant_id, admin_code, aoo_code, name, cert_pem, cert_sha256, subject, not_after, created_at, "
+    "created_by";
+
+SoapPeer peer_from(const db::Row& r) {
+  return SoapPeer{r.text(0), r.i64(1),  r.text(2),         r.text(3),         r.text(4), r.text(5),
+                  r.text(6), r.text(7), db::instant(r, 8), db::instant(r, 9), r.text(10)};
+}
+
+}  // namespace
+}  // namespace interop_store_peers
+
+std::vector<SoapPeer> InteropStore::soap_peers(db::Conn& c, tenants::TenantId tenant) {
+  using namespace interop_store_peers;
+  std::vector<SoapPeer> out;
+  for (const auto& r : c.query(std::string("SELECT ") + kPeerColumns +
+                                   " FROM protocol_soap_peers WHERE tenant_id = $1 ORDER BY admin_code, "
+                                   "aoo_code, created_at",
+                               {tenant}))
+    out.push_back(peer_from(r));
+  return out;
+}
+
+std::vector<SoapPeer> InteropStore::soap_peers_by_cert(db::Conn& c, tenants::TenantId tenant,
+                                                       const std::string& cert_sha256) {
+  using namespace interop_store_peers;
+  std::vector<SoapPeer> out;
+  for (const auto& r : c.query(std::string("SELECT ") + kPeerColumns +
+                                   " FROM protocol_soap_peers WHERE tenant_id = $1 AND cert_sha256 = $2",
+                               {tenant, cert_sha256}))
+    out.push_back(peer_from(r));
+  return out;
+}
+
+std::optional<SoapPeer> InteropStore::soap_peer(db::Conn& c, tenants::TenantId tenant,
+                                                const std::string& id) {
+  using namespace interop_store_peers;
+  auto r = c.query_one(
+      std::string("SELECT ") + kPeerColumns + " FROM protocol_soap_peers WHERE tenant_id = $1 AND id = $2",
+      {tenant, id});
+  if (!r) return std::nullopt;
+  return peer_from(*r);
+}
+
+bool InteropStore::insert_soap_peer(db::Conn& tx, const SoapPeer& p) {
+  return tx.exec(
+             "INSERT INTO protocol_soap_peers (id, tenant_id, admin_code, aoo_code, name, cert_pem, "
+             "cert_sha256, subject, not_after, created_at, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7, "
+             "$8, $9, $10, $11) ON CONFLICT DO NOTHING",
+             {p.id, p.tenant_id, p.admin_code, p.aoo_code, p.name, p.cert_pem, p.cert_sha256, p.subject,
+              db::instant_text(p.not_after), db::instant_text(p.created_at), p.created_by}) == 1;
+}
+
+bool InteropStore::delete_soap_peer(db::Conn& tx, tenants::TenantId tenant, const std::string& id) {
+  return tx.exec("DELETE FROM protocol_soap_peers WHERE tenant_id = $1 AND id = $2", {tenant, id}) == 1;
+}
+
+bool InteropStore::remember_message_id(db::Conn& tx, tenants::TenantId tenant, const std::string& message_id,
+                                       time::TimePoint expires, time::TimePoint now) {
+  tx.exec("DELETE FROM protocol_soap_message_ids WHERE tenant_id = $1 AND expires_at < $2",
+          {tenant, db::instant_text(now)});
+  return tx.exec(
+             "INSERT INTO protocol_soap_message_ids (tenant_id, message_id, expires_at) VALUES ($1, $2, $3) "
+             "ON CONFLICT DO NOTHING",
+             {tenant, message_id, db::instant_text(expires)}) == 1;
+}
+
 }  // namespace sp::protocollo

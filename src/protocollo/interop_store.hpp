@@ -76,6 +76,22 @@ struct HubOffice {
   std::string body_name;
 };
 
+// A registry office outside the hub a body trusts to call its SOAP interfaces, with the certificate it
+// signs its calls with (migration 0073; docs/protocollo-interop.md, "Who may call").
+struct SoapPeer {
+  std::string id;
+  tenants::TenantId tenant_id = 0;
+  std::string admin_code;
+  std::string aoo_code;
+  std::string name;
+  std::string cert_pem;
+  std::string cert_sha256;  // hex, of the DER
+  std::string subject;
+  time::TimePoint not_after{};
+  time::TimePoint created_at{};
+  std::string created_by;
+};
+
 class InteropStore {
  public:
   static void insert_message(db::Conn& tx, const Message& m);
@@ -107,6 +123,19 @@ class InteropStore {
   static void insert_pec_seen(db::Conn& tx, tenants::TenantId tenant, const std::string& mailbox,
                               const std::string& uid, const std::string& outcome,
                               const std::string& message_id, time::TimePoint at);
+
+  // The body's trusted callers (migration 0073), by codes; those whose certificate has this digest.
+  static std::vector<SoapPeer> soap_peers(db::Conn& c, tenants::TenantId tenant);
+  static std::vector<SoapPeer> soap_peers_by_cert(db::Conn& c, tenants::TenantId tenant,
+                                                  const std::string& cert_sha256);
+  static std::optional<SoapPeer> soap_peer(db::Conn& c, tenants::TenantId tenant, const std::string& id);
+  // False when the same certificate is registered for the same office already.
+  static bool insert_soap_peer(db::Conn& tx, const SoapPeer& p);
+  static bool delete_soap_peer(db::Conn& tx, tenants::TenantId tenant, const std::string& id);
+  // Keeps a call's wsa:MessageID until `expires`; false when the tenant has it already (a replay). The
+  // tenant's ids expired before `now` are dropped first.
+  static bool remember_message_id(db::Conn& tx, tenants::TenantId tenant, const std::string& message_id,
+                                  time::TimePoint expires, time::TimePoint now);
 };
 
 }  // namespace sp::protocollo

@@ -294,6 +294,46 @@ void add_exchange_view(WebDeps& d, std::string_view lang, const tenants::Body& b
   data.set("exchange_shown", !ex->empty() || !pending.empty());
 }
 
+void add_soap_peers_view(WebDeps& d, std::string_view lang, const tenants::Body& body,
+                         const identity::Principal* who, const Fields* form, web::Data& data) {
+  using namespace interop_web_detail;
+  if (d.interop == nullptr) return;
+  data.set("soap_shown", true);
+  data.set("soap_gateway", d.interop->soap_checked_by_gateway());
+  Data endpoints = web::list();
+  const auto soap_base = d.interop->soap_public_base();
+  for (const auto& x : d.protocol.aoos(body.id)) {
+    Data e;
+    e.set("code", x.code);
+    e.set("url", soap_base + "/" + x.admin_code + "/" + x.code + "/destinatario");
+    e.set("url_mittente", soap_base + "/" + x.admin_code + "/" + x.code + "/mittente");
+    endpoints.push_back(e);
+  }
+  data.set("has_soap_endpoints", !d.protocol.aoos(body.id).empty());
+  data.set("soap_endpoints", endpoints);
+  Data rows = web::list();
+  if (auto peers = d.interop->soap_peers(who, body.id)) {
+    for (const auto& p : *peers) {
+      Data r;
+      r.set("admin_code", p.admin_code);
+      r.set("aoo_code", p.aoo_code);
+      r.set("name", p.name);
+      r.set("subject", p.subject);
+      r.set("sha256", p.cert_sha256);
+      r.set("not_after", time::format_it_datetime(p.not_after));
+      r.set("id", p.id);
+      r.set("remove_label", web::ui(d.view, lang, "ui.proto_soap_peer_remove_label", {{"name", p.name}}));
+      rows.push_back(r);
+    }
+    data.set("has_soap_peers", !peers->empty());
+  }
+  data.set("soap_peers", rows);
+  data.set("peer_action", base(body) + "/aoo/chiamanti-soap");
+  data.set("peer_remove_action", base(body) + "/aoo/chiamanti-soap/rimuovi");
+  for (const char* f : {"peer_admin_code", "peer_aoo_code", "peer_name", "peer_certificate"})
+    data.set(std::string("f_") + f, form ? field_of(*form, f) : "");
+}
+
 web::Data hub_office_options(WebDeps& d, const tenants::Body& body, const std::string& selected) {
   using namespace interop_web_detail;
   Data list = web::list();
@@ -320,14 +360,15 @@ void register_interop_pages(http::Router& router, WebDeps& d) {
              staff_route(d, Permission::backoffice, message_document_get));
   router.post(b + "/{id}/invia", staff_route(d, Permission::backoffice, send_post));
   // AgID's SOAP interfaces of each registry office of the hub (docs/protocollo-interop.md): called by the
-  // other administrations' registries; a MessaggioInoltro is believed for its XAdES signature, a
+  // other administrations' registries, each call signed by the calling office (ModI ID_AUTH_SOAP_02,
+  // checked by the hub unless a gateway does); a MessaggioInoltro is believed for its XAdES signature, a
   // ConfermaMessaggioInoltro only about a message this office sent by SOAP to the office that confirms.
   const auto soap = [&d](bool destinatario) {
     return [&d, destinatario](http::Request& r) {
       if (d.interop == nullptr) return d.view.error_page(r, 404);
-      auto [status, body] = destinatario
-                                ? d.interop->soap_destinatario(r.param("ipa"), r.param("aoo"), r.body)
-                                : d.interop->soap_mittente(r.param("ipa"), r.param("aoo"), r.body);
+      auto [status, body] =
+          destinatario ? d.interop->soap_destinatario(r.param("ipa"), r.param("aoo"), r.body, r.remote_addr)
+                       : d.interop->soap_mittente(r.param("ipa"), r.param("aoo"), r.body, r.remote_addr);
       http::Response out;
       out.status = status;
       out.content_type = "text/xml; charset=utf-8";

@@ -18,6 +18,7 @@
 
 #include "http/router.hpp"
 #include "protocollo/web.hpp"
+#include "protocollo/web_support.hpp"
 #include "web/view.hpp"
 
 namespace sp::protocollo {
@@ -27,6 +28,12 @@ void add_exchange_view(WebDeps& d, std::string_view lang, const tenants::Body& b
                        const identity::Principal* who, web::Data& page_data);
 // The hub's other registry offices, for the registration form's recipient choice.
 web::Data hub_office_options(WebDeps& d, const tenants::Body& body, const std::string& selected);
+
+// The registry offices outside the hub the body trusts to call its SOAP interfaces, for the registry
+// offices' page (body administrators): {soap_peers, has_soap_peers, soap_gateway, soap_endpoints,
+// peer_action, f_peer_*: what was typed when adding one was refused}.
+void add_soap_peers_view(WebDeps& d, std::string_view lang, const tenants::Body& body,
+                         const identity::Principal* who, const Fields* form, web::Data& data);
 
 void register_interop_pages(http::Router& router, WebDeps& d);
 

@@ -21,6 +21,10 @@ std::unique_ptr<Module> install(http::Router& router, const web::ModuleDeps& d,
   interop.schema_dir = agid_schema_dir(d.config);
   interop.trusted_ca_file = d.config.agid_trusted_ca_file;
   interop.soap_endpoints_file = d.config.agid_soap_endpoints;
+  // Who may call the SOAP interfaces (docs/protocollo-interop.md): the hub checks unless a gateway does.
+  interop.soap_gateway = d.config.agid_soap_gateway;
+  interop.soap_public_base = d.config.public_url + "/interop/soap";
+  interop.soap_clock_skew = std::chrono::seconds(d.config.agid_soap_clock_skew_s);
   m->interop = std::make_unique<InteropService>(d.db, d.clock, d.i18n, *m->protocol, d.files, d.tenants(),
                                                 std::move(interop));
   m->interop->register_soap_job(d.jobs);

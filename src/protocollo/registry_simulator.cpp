@@ -16,6 +16,7 @@
 #include "core/digest.hpp"
 #include "core/ids.hpp"
 #include "protocollo/interop_soap.hpp"
+#include "protocollo/wssec.hpp"
 
 namespace sp::protocollo {
 namespace registry_sim_detail {
@@ -36,6 +37,24 @@ std::string slurp(const std::string& path) {
 xades::Signer fresh_signer(const std::string& name) {
   auto id = crypto::self_signed_identity("Protocollo " + name, name, 3650);
   return {id.key_pem, id.cert_pem};
+}
+
+// The SHA-256 (hex) of every certificate of a PEM bundle.
+std::set<std::string> digests_of(const std::string& bundle) {
+  std::set<std::string> out;
+  constexpr std::string_view begin = "-----BEGIN CERTIFICATE-----";
+  for (auto at = bundle.find(begin); at != std::string::npos; at = bundle.find(begin, at + begin.size()))
+    if (auto info = xades::certificate_info(std::string_view(bundle).substr(at)))
+      out.insert(info->sha256_hex);
+  return out;
+}
+
+http::Response xml_response(std::pair<int, std::string> answer) {
+  http::Response out;
+  out.status = answer.first;
+  out.content_type = "text/xml; charset=utf-8";
+  out.body = std::move(answer.second);
+  return out;
 }
 
 }  // namespace
@@ -78,41 +97,16 @@ std::string RegistrySimulator::start_soap() {
   if (!server_) {
     router_ = std::make_unique<http::Router>();
     router_->post("/soap/destinatario", [this](http::Request& r) {
-      auto [status, body] = on_destinatario(r.body);
-      http::Response out;
-      out.status = status;
-      out.content_type = "text/xml; charset=utf-8";
-      out.body = std::move(body);
-      return out;
+      using namespace registry_sim_detail;
+      if (auto why = refused_call("destinatario", r.body); !why.empty())
+        return xml_response({500, soap::fault(true, why)});
+      return xml_response(on_destinatario(r.body));
     });
     router_->post("/soap/mittente", [this](http::Request& r) {
-      http::Response out;
-      out.content_type = "text/xml; charset=utf-8";
-      auto a = soap::read_answer(r.body);
-      if (a && a->operation == "RequestAnnullamentoInoltroDestinatario" && a->destinatario) {
-        // The hub annulled its registration of a message this registry sent it: known and confirmed?
-        std::lock_guard lock(mutex_);
-        auto it = soap_confirmed_.find(a->mittente.number);
-        const bool known = a->mittente.admin_code == options_.admin_code &&
-                           a->mittente.aoo_code == options_.aoo_code && it != soap_confirmed_.end() &&
-                           it->second.number == a->destinatario->number;
-        if (known) soap_annulments_.push_back(r.body);
-        out.body = soap::response_annullamento_destinatario(
-            a->mittente, *a->destinatario, known ? "" : "007_ErroreIdentificatoreNonTrovato", "");
-        return out;
-      }
-      if (!a || a->operation != "RequestConfermaMessaggioInoltro") {
-        out.status = 500;
-        out.body = soap::fault(true, a ? a->operation : a.error().detail);
-        return out;
-      }
-      {
-        std::lock_guard lock(mutex_);
-        soap_confirmations_.push_back(r.body);
-        if (a->destinatario) soap_confirmed_[a->mittente.number] = *a->destinatario;
-      }
-      out.body = soap::response_conferma(a->mittente);
-      return out;
+      using namespace registry_sim_detail;
+      if (auto why = refused_call("mittente", r.body); !why.empty())
+        return xml_response({500, soap::fault(true, why)});
+      return xml_response(on_mittente(r.body));
     });
     http::ServerOptions o;
     o.port = options_.soap_port;
@@ -124,6 +118,78 @@ std::string RegistrySimulator::start_soap() {
     server_thread_ = std::thread([this] { server_->run(); });
   }
   return soap_base();
+}
+
+std::pair<int, std::string> RegistrySimulator::on_mittente(const std::string& body) {
+  auto a = soap::read_answer(body);
+  if (a && a->operation == "RequestAnnullamentoInoltroDestinatario" && a->destinatario) {
+    // The hub annulled its registration of a message this registry sent it: known and confirmed?
+    std::lock_guard lock(mutex_);
+    auto it = soap_confirmed_.find(a->mittente.number);
+    const bool known = a->mittente.admin_code == options_.admin_code &&
+                       a->mittente.aoo_code == options_.aoo_code && it != soap_confirmed_.end() &&
+                       it->second.number == a->destinatario->number;
+    if (known) soap_annulments_.push_back(body);
+    return {200, soap::response_annullamento_destinatario(
+                     a->mittente, *a->destinatario, known ? "" : "007_ErroreIdentificatoreNonTrovato", "")};
+  }
+  if (!a || a->operation != "RequestConfermaMessaggioInoltro")
+    return {500, soap::fault(true, a ? a->operation : a.error().detail)};
+  {
+    std::lock_guard lock(mutex_);
+    soap_confirmations_.push_back(body);
+    if (a->destinatario) soap_confirmed_[a->mittente.number] = *a->destinatario;
+  }
+  return {200, soap::response_conferma(a->mittente)};
+}
+
+// ModI ID_AUTH_SOAP_02, as a registry behind its gateway would check it: the signature, one of the
+// certificates it trusts, the Timestamp, wsa:To, and a wsa:MessageID not accepted before.
+std::string RegistrySimulator::refused_call(const std::string& iface, const std::string& body) {
+  using namespace registry_sim_detail;
+  std::string refusal;
+  auto s = wssec::verify(body);
+  if (!s) {
+    refusal = s.error().code;
+  } else if (auto st = wssec::check_time(*s, time::system_clock().now(), std::chrono::seconds(120)); !st) {
+    refusal = st.error().code;
+  } else if (s->to != soap_base() + "/" + iface) {
+    refusal = "soap_auth.to";
+  } else {
+    std::lock_guard lock(mutex_);
+    if (!digests_of(options_.trusted_pem).contains(s->certificate.sha256_hex))
+      refusal = "soap_auth.untrusted";
+    else if (!soap_message_ids_.insert(s->message_id).second)
+      refusal = "soap_auth.replay";
+  }
+  std::lock_guard lock(mutex_);
+  if (refusal.empty())
+    soap_requests_.push_back(body);
+  else
+    soap_refusals_.push_back(refusal);
+  return refusal;
+}
+
+Result<std::string> RegistrySimulator::sign_call(const std::string& url, const std::string& envelope) const {
+  return wssec::sign(envelope, options_.signer,
+                     {url, "", time::system_clock().now(), std::chrono::seconds(300)});
+}
+
+Result<adapters::HttpResponse> RegistrySimulator::call_signed(const std::string& url,
+                                                              const std::string& envelope) {
+  auto signed_envelope = sign_call(url, envelope);
+  if (!signed_envelope) return signed_envelope.error();
+  return soap::call(url, *signed_envelope);
+}
+
+std::vector<std::string> RegistrySimulator::soap_requests() const {
+  std::lock_guard lock(mutex_);
+  return soap_requests_;
+}
+
+std::vector<std::string> RegistrySimulator::soap_refusals() const {
+  std::lock_guard lock(mutex_);
+  return soap_refusals_;
 }
 
 std::string RegistrySimulator::soap_base() const {
@@ -163,9 +229,9 @@ Result<std::pair<int, std::string>> RegistrySimulator::annul_soap(const std::str
   }
   if (!ours || !theirs) return Error::not_found("confirmed registration " + number);
   auto answer =
-      soap::call(destinatario_url,
-                 soap::annullamento_mittente(
-                     *ours, *theirs, "Provvedimento del responsabile della gestione documentale", reason));
+      call_signed(destinatario_url,
+                  soap::annullamento_mittente(
+                      *ours, *theirs, "Provvedimento del responsabile della gestione documentale", reason));
   if (!answer) return answer.error();
   return std::pair{answer->status, answer->body};
 }
@@ -224,7 +290,7 @@ void RegistrySimulator::flush_soap() {
   }
   std::vector<std::pair<std::string, std::string>> again;
   for (auto& [url, envelope] : due) {
-    auto answer = soap::call(url, envelope);
+    auto answer = call_signed(url, envelope);  // signed again at each attempt: a new MessageID
     if (!answer || answer->status != 200) again.emplace_back(url, envelope);
   }
   std::lock_guard lock(mutex_);
@@ -515,9 +581,21 @@ Result<RegistrySimulator::SoapSent> RegistrySimulator::send_soap(const std::stri
   std::vector<WireFile> documents(out->wire.begin() + 1, out->wire.end());
   auto envelope = soap::messaggio_inoltro(out->wire[0].bytes, documents);
   if (!envelope) return envelope.error();
-  auto answer = soap::call(destinatario_url, *envelope);
+  auto signed_envelope = sign_call(destinatario_url, *envelope);
+  if (!signed_envelope) return signed_envelope.error();
+  auto answer = soap::call(destinatario_url, *signed_envelope);
   if (!answer) return answer.error();
-  return SoapSent{out->id.number, answer->status, answer->body, *envelope};
+  return SoapSent{out->id.number, answer->status, answer->body, *signed_envelope};
+}
+
+Result<std::string> RegistrySimulator::inoltro_envelope(const std::string& to_admin_code,
+                                                        const std::string& to_aoo_code,
+                                                        const std::string& subject,
+                                                        const std::vector<WireFile>& files) {
+  auto out = build("", to_admin_code, to_aoo_code, subject, files);
+  if (!out) return out.error();
+  std::vector<WireFile> documents(out->wire.begin() + 1, out->wire.end());
+  return soap::messaggio_inoltro(out->wire[0].bytes, documents);
 }
 
 Status RegistrySimulator::annul(const std::string& to_address, const std::string& number,

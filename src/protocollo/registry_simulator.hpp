@@ -50,6 +50,10 @@ struct RegistrySimulatorOptions {
   std::string hub_soap_base;
   xades::Signer signer;  // empty: a new self-signed one
 };
+// Over SOAP it signs every call it makes (ModI ID_AUTH_SOAP_02, wssec.hpp: wsa:To the URL called, a new
+// wsa:MessageID at every attempt) and refuses with a Fault a call to its interfaces that is not signed by
+// one of the certificates it trusts (trusted_pem), whose Timestamp is out of its window, whose wsa:To is
+// not the interface called or whose wsa:MessageID it accepted before (soap_refusals()).
 
 enum class Misbehaviour { none, bad_digest, changed_byte, unknown_key };
 
@@ -93,6 +97,9 @@ class RegistrySimulator {
   [[nodiscard]] int repeats() const;
   // ConfermaMessaggioInoltro requests received on its ProtocolloMittente (…/mittente), as they came.
   [[nodiscard]] std::vector<std::string> soap_confirmations() const;  // protocol messages seen twice
+  // Every call to its interfaces accepted, as it came (signed), and the reasons of those it refused.
+  [[nodiscard]] std::vector<std::string> soap_requests() const;
+  [[nodiscard]] std::vector<std::string> soap_refusals() const;
 
   // A protocol message to an office of the hub (its IPA codes and PEC address). Returns the registration
   // number it gave the message.
@@ -110,6 +117,11 @@ class RegistrySimulator {
   Result<SoapSent> send_soap(const std::string& destinatario_url, const std::string& to_admin_code,
                              const std::string& to_aoo_code, const std::string& subject,
                              const std::vector<WireFile>& files);
+  // The MessaggioInoltro send_soap() would sign and send, unsigned (tests sign it otherwise, or not).
+  Result<std::string> inoltro_envelope(const std::string& to_admin_code, const std::string& to_aoo_code,
+                                       const std::string& subject, const std::vector<WireFile>& files);
+  // `envelope` signed by its key for a call to `url` (wssec::sign, now, a new MessageID).
+  Result<std::string> sign_call(const std::string& url, const std::string& envelope) const;
   // AnnullamentoProtocollazione of a registration it sent, by PEC.
   Status annul(const std::string& to_address, const std::string& number, const std::string& reason);
   // AnnullamentoInoltroMittente of a registration it sent by SOAP and the hub confirmed, to the office's
@@ -137,6 +149,10 @@ class RegistrySimulator {
   Checked check(const std::string& segnatura, const std::vector<WireFile>& documents);
   std::pair<int, std::string> on_inoltro(const std::string& body);
   std::pair<int, std::string> on_destinatario(const std::string& body);  // MessaggioInoltro or annulment
+  std::pair<int, std::string> on_mittente(const std::string& body);      // confirmation or annulment
+  // The WS-Security check of a call to `iface` (destinatario, mittente): "" when accepted, else the code.
+  std::string refused_call(const std::string& iface, const std::string& body);
+  Result<adapters::HttpResponse> call_signed(const std::string& url, const std::string& envelope);
   void flush_soap();
   Status mail(const std::string& to, const std::string& subject, const std::string& text,
               const std::vector<WireFile>& files);
@@ -157,6 +173,9 @@ class RegistrySimulator {
   std::vector<std::string> soap_confirmations_;
   std::map<std::string, RegistrationId> soap_confirmed_;  // its number -> the hub's registration of it
   std::vector<std::string> soap_annulments_;
+  std::vector<std::string> soap_requests_;
+  std::vector<std::string> soap_refusals_;
+  std::set<std::string> soap_message_ids_;  // the wsa:MessageIDs accepted
   std::unique_ptr<http::Router> router_;
   std::unique_ptr<http::Server> server_;
   std::thread server_thread_;

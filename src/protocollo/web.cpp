@@ -499,6 +499,9 @@ http::Response aoo_page(WebDeps& d, http::Request& req, const StaffCall& a, cons
   page.data.set("f_admin_code", form ? field_of(*form, "admin_code") : "");
   page.data.set("f_code", form ? field_of(*form, "code") : "");
   page.data.set("f_name", form ? field_of(*form, "name") : "");
+  add_soap_peers_view(d, lang, *a.body, a.who, form, page.data);
+  if (req.query_param("chiamante") == "aggiunto") page.data.set("peer_added", true);
+  if (req.query_param("chiamante") == "rimosso") page.data.set("peer_removed", true);
   if (error) web::set_form_error(d.view, req, page, *error);
   return web::private_page(d.view, req, page, error ? web::form_status(*error) : 200);
 }
@@ -518,6 +521,38 @@ http::Response aoo_post(WebDeps& d, http::Request& req, const StaffCall& a) {
   return http::Response::redirect(base_href(*a.body) + "/aoo", 303);
 }
 
+// A registry office outside the hub allowed to call the body's SOAP interfaces, with its certificate
+// (docs/protocollo-interop.md, "Who may call"); a refusal shows the page again with what was typed.
+http::Response soap_peer_add_post(WebDeps& d, http::Request& req, const StaffCall& a) {
+  auto form = req.form();
+  if (!form) return d.view.error_page(req, 400);
+  if (auto st = identity::check_csrf(req, *form); !st) return d.view.error_page(req, st.error().http_status);
+  if (d.interop == nullptr) return d.view.error_page(req, 404);
+  SoapPeerInput in{std::string(text::trim(field_of(*form, "peer_admin_code"))),
+                   std::string(text::trim(field_of(*form, "peer_aoo_code"))),
+                   std::string(text::trim(field_of(*form, "peer_name"))),
+                   field_of(*form, "peer_certificate")};
+  auto added = d.interop->add_soap_peer(a.who, a.body->id, in);
+  if (!added) {
+    if (added.error().http_status == 403 || added.error().http_status == 404)
+      return d.view.error_page(req, added.error().http_status);
+    return aoo_page(d, req, a, &*form, &added.error());
+  }
+  return http::Response::redirect(base_href(*a.body) + "/aoo?chiamante=aggiunto#soap-peers", 303);
+}
+
+http::Response soap_peer_remove_post(WebDeps& d, http::Request& req, const StaffCall& a) {
+  auto form = req.form();
+  if (!form) return d.view.error_page(req, 400);
+  if (auto st = identity::check_csrf(req, *form); !st) return d.view.error_page(req, st.error().http_status);
+  if (d.interop == nullptr) return d.view.error_page(req, 404);
+  if (auto st = d.interop->remove_soap_peer(a.who, a.body->id, field_of(*form, "peer")); !st) {
+    if (st.error().http_status == 403) return d.view.error_page(req, 403);
+    return aoo_page(d, req, a, nullptr, &st.error());
+  }
+  return http::Response::redirect(base_href(*a.body) + "/aoo?chiamante=rimosso#soap-peers", 303);
+}
+
 }  // namespace
 
 void register_pages(http::Router& router, WebDeps& d) {
@@ -532,6 +567,9 @@ void register_pages(http::Router& router, WebDeps& d) {
              staff_route(d, Permission::backoffice, register_file_get));
   router.get(b + "/aoo", staff_route(d, Permission::manage_staff, aoo_get));
   router.post(b + "/aoo", staff_route(d, Permission::manage_staff, aoo_post));
+  router.post(b + "/aoo/chiamanti-soap", staff_route(d, Permission::manage_staff, soap_peer_add_post));
+  router.post(b + "/aoo/chiamanti-soap/rimuovi",
+              staff_route(d, Permission::manage_staff, soap_peer_remove_post));
   register_interop_pages(router, d);  // before /{id}: in-arrivo is not an entry
   router.get(b + "/{id}", staff_route(d, Permission::backoffice, entry_get));
   router.post(b + "/{id}/annulla", staff_route(d, Permission::backoffice, annul_post));

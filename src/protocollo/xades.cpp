@@ -15,12 +15,14 @@
 #include <xmlsec/xmlsec.h>
 #include <xmlsec/xmltree.h>
 
+#include <ctime>
 #include <memory>
 #include <mutex>
 #include <stdexcept>
 #include <vector>
 
 #include "core/crypto/encoding.hpp"
+#include "core/digest.hpp"
 #include "core/ids.hpp"
 
 namespace sp::protocollo::xades {
@@ -185,7 +187,47 @@ std::string random_id(const char* prefix) {
   return std::string(prefix) + ids::random_token(12);
 }
 
+std::optional<time::TimePoint> time_of(const ASN1_TIME* t) {
+  std::tm tm{};
+  if (t == nullptr || ASN1_TIME_to_tm(t, &tm) != 1) return std::nullopt;
+  return std::chrono::system_clock::from_time_t(timegm(&tm));
+}
+
+std::optional<CertificateInfo> info_of(X509* cert) {
+  if (cert == nullptr) return std::nullopt;
+  CertificateInfo out;
+  out.der = der_of(cert);
+  if (out.der.empty()) return std::nullopt;
+  out.pem = pem_of(cert);
+  out.sha256_hex = digest::sha256_hex(out.der);
+  out.subject = subject_of(cert);
+  auto from = time_of(X509_get0_notBefore(cert));
+  auto to = time_of(X509_get0_notAfter(cert));
+  if (!from || !to) return std::nullopt;
+  out.not_before = *from;
+  out.not_after = *to;
+  const EVP_PKEY* key = X509_get0_pubkey(cert);
+  out.ec = key != nullptr && EVP_PKEY_base_id(key) == EVP_PKEY_EC;
+  return out;
+}
+
 }  // namespace
+
+void init_xmlsec() {
+  init_once();
+}
+
+std::optional<CertificateInfo> certificate_info(std::string_view pem) {
+  auto cert = read_cert(pem);
+  return info_of(cert.get());
+}
+
+std::optional<CertificateInfo> certificate_info_der(std::string_view der) {
+  const auto* p = reinterpret_cast<const unsigned char*>(der.data());
+  X509Ptr cert(d2i_X509(nullptr, &p, static_cast<long>(der.size())), &X509_free);
+  if (!cert || p != reinterpret_cast<const unsigned char*>(der.data()) + der.size()) return std::nullopt;
+  return info_of(cert.get());
+}
 
 std::string certificate_digest(std::string_view cert_pem) {
   auto cert = read_cert(cert_pem);

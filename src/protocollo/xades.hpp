@@ -19,6 +19,7 @@
 // SigningCertificateV2 missing), xades.signature (a changed byte: digest or signature value wrong),
 // xades.untrusted (the certificate is not one of the trusted ones nor issued by a trusted CA, or
 // expired), xades.certificate (SigningCertificateV2 does not name the certificate that signed).
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -49,5 +50,23 @@ Result<Verified> verify_enveloped(std::string_view xml, std::string_view trusted
 
 // SHA-256 of the certificate's DER, base64 (what SigningCertificateV2 carries); "" when unreadable.
 std::string certificate_digest(std::string_view cert_pem);
+
+// libxml2 and xmlsec (OpenSSL) initialised once for the process (the WS-Security header, wssec.hpp, too).
+void init_xmlsec();
+
+// What an X.509 certificate says, read by OpenSSL.
+struct CertificateInfo {
+  std::string der;
+  std::string pem;
+  std::string sha256_hex;  // of the DER: how a registered certificate is matched
+  std::string subject;     // one line (RFC 2253)
+  time::TimePoint not_before{};
+  time::TimePoint not_after{};
+  bool ec = false;  // an EC key (ECDSA) rather than RSA
+};
+// The first certificate of a PEM text, or nullopt.
+std::optional<CertificateInfo> certificate_info(std::string_view pem);
+// A DER certificate (a WS-Security BinarySecurityToken's), or nullopt.
+std::optional<CertificateInfo> certificate_info_der(std::string_view der);
 
 }  // namespace sp::protocollo::xades

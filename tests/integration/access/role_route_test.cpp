@@ -115,6 +115,10 @@ const std::vector<Rule>& rules() {
        "/backoffice/{slug}/protocollo/aoo",
        {"asti_admin"},
        "admin_code=c_a479&code=AOO2&name=Seconda"},
+      // The registry offices outside the hub allowed to call the SOAP interfaces (without fields: refused
+      // with the reason on the page; removing an unknown one: "no longer registered").
+      {"POST", "/backoffice/{slug}/protocollo/aoo/chiamanti-soap", {"asti_admin"}},
+      {"POST", "/backoffice/{slug}/protocollo/aoo/chiamanti-soap/rimuovi", {"asti_admin"}, "peer=nessuno"},
       {"GET", "/backoffice/{slug}/protocollo/{id}", kAstiDesk},
       {"GET", "/backoffice/{slug}/protocollo/{id}/segnatura.xml", kAstiDesk},
       {"GET", "/backoffice/{slug}/protocollo/{id}/documenti/{n}", kAstiDesk},

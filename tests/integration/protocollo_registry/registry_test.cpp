@@ -9,6 +9,7 @@
 // read twice; and another body neither sees nor registers a message addressed to Asti.
 #include <gtest/gtest.h>
 
+#include <boost/json.hpp>
 #include <cstdlib>
 #include <fstream>
 #include <map>
@@ -35,6 +36,7 @@
 #include "protocollo/interop_soap.hpp"
 #include "protocollo/registry_simulator.hpp"
 #include "protocollo/segnatura.hpp"
+#include "protocollo/wssec.hpp"
 #include "support/testing.hpp"
 #include "tenants/service.hpp"
 
@@ -93,17 +95,18 @@ class RegistryInteropTest : public ::testing::TestWithParam<db::Dialect> {
     interop_->register_soap_job(*runner_);
     // The hub's SOAP endpoints, as the web layer mounts them (protocollo/interop_web.cpp).
     for (bool dest : {true, false}) {
-      router_.post(std::string("/interop/soap/{ipa}/{aoo}/") + (dest ? "destinatario" : "mittente"),
-                   [this, dest](http::Request& r) {
-                     auto [status, body] =
-                         dest ? interop_->soap_destinatario(r.param("ipa"), r.param("aoo"), r.body)
-                              : interop_->soap_mittente(r.param("ipa"), r.param("aoo"), r.body);
-                     http::Response out;
-                     out.status = status;
-                     out.content_type = "text/xml; charset=utf-8";
-                     out.body = std::move(body);
-                     return out;
-                   });
+      router_.post(
+          std::string("/interop/soap/{ipa}/{aoo}/") + (dest ? "destinatario" : "mittente"),
+          [this, dest](http::Request& r) {
+            auto [status, body] =
+                dest ? interop_->soap_destinatario(r.param("ipa"), r.param("aoo"), r.body, r.remote_addr)
+                     : interop_->soap_mittente(r.param("ipa"), r.param("aoo"), r.body, r.remote_addr);
+            http::Response out;
+            out.status = status;
+            out.content_type = "text/xml; charset=utf-8";
+            out.body = std::move(body);
+            return out;
+          });
     }
     http::ServerOptions so;
     so.port = 0;
@@ -112,6 +115,13 @@ class RegistryInteropTest : public ::testing::TestWithParam<db::Dialect> {
     hub_ = std::make_unique<http::Server>(so, router_);
     hub_->listen();
     hub_thread_ = std::thread([this] { hub_->run(); });
+    // What callers sign as wsa:To; Asti lets the region's registry office call it (its certificate).
+    interop_->set_soap_public_base(hub_base());
+    auto peer =
+        interop_->add_soap_peer(SystemActor{"test"}, asti_,
+                                {"r_simul", "aoo_simul", "Regione Simulata", identity("registry").cert_pem});
+    ASSERT_TRUE(peer.ok()) << peer.error().code;
+    region_peer_ = peer->id;
     reader_ =
         std::make_unique<InteropPecReader>(db(), clock_, *interop_, accounts_, pec_.identity().cert_pem);
     receipts_ =
@@ -232,6 +242,24 @@ class RegistryInteropTest : public ::testing::TestWithParam<db::Dialect> {
     return done.ok() ? done->registered.id : std::string();
   }
 
+  // An outgoing entry of Asti's for the region's office, reached by SOAP (its IPA codes, no PEC address).
+  Result<Registered> register_for_soap(const std::string& subject) {
+    Correspondent region{CorrespondentKind::body, "Regione Simulata", "", "", ""};
+    region.ipa_code = "r_simul";
+    region.aoo_code = "aoo_simul";
+    Registration r;
+    r.entry.aoo_id = protocol_->aoos(asti_).at(0).id;
+    r.entry.direction = Direction::outgoing;
+    r.entry.subject = subject;
+    r.entry.correspondents = {region};
+    r.entry.channel = Channel::pec;
+    r.documents.push_back({DocumentRole::primary, "nota.pdf", std::string("%PDF-1.4\n% nota\n%%EOF\n"),
+                           "application/pdf", "", 0, "document"});
+    auto done = protocol_->register_with_documents(&asti_op_, asti_, r);
+    if (!done) return done.error();
+    return done->registered;
+  }
+
   std::vector<WireFile> delibera() {
     return {{"delibera.pdf", "application/pdf", "%PDF-1.4\n% delibera di giunta\n%%EOF\n"},
             {"allegato-1.txt", "text/plain", "Allegato 1\n"}};
@@ -266,6 +294,7 @@ class RegistryInteropTest : public ::testing::TestWithParam<db::Dialect> {
   std::shared_ptr<const AgidSchemas> schemas_;
   tenants::TenantId asti_ = 0, novara_ = 0;
   identity::Principal asti_op_, novara_op_;
+  std::string region_peer_;
 };
 
 TEST_P(RegistryInteropTest, OutgoingByPecReachesTheRegistryAndItsConfirmationComesBackOntoTheEntry) {
@@ -411,20 +440,9 @@ TEST_P(RegistryInteropTest, OverSoapBothWaysWithConfirmationsAnomaliesAnnulments
   const auto registry_base = registry_->start_soap();
   interop_->add_soap_endpoint("r_simul", "aoo_simul", registry_base);
   // Outgoing: the region's office publishes the SOAP interfaces: MessaggioInoltro by the job.
-  Correspondent region{CorrespondentKind::body, "Regione Simulata", "", "", ""};
-  region.ipa_code = "r_simul";
-  region.aoo_code = "aoo_simul";
-  Registration r;
-  r.entry.aoo_id = protocol_->aoos(asti_).at(0).id;
-  r.entry.direction = Direction::outgoing;
-  r.entry.subject = "Trasmissione via SOAP";
-  r.entry.correspondents = {region};
-  r.entry.channel = Channel::pec;
-  r.documents.push_back({DocumentRole::primary, "nota.pdf", std::string("%PDF-1.4\n% nota\n%%EOF\n"),
-                         "application/pdf", "", 0, "document"});
-  auto done = protocol_->register_with_documents(&asti_op_, asti_, r);
+  auto done = register_for_soap("Trasmissione via SOAP");
   ASSERT_TRUE(done.ok());
-  auto sent = interop_->send(&asti_op_, asti_, done->registered.id);
+  auto sent = interop_->send(&asti_op_, asti_, done->id);
   ASSERT_TRUE(sent.ok()) << sent.error().code << " " << sent.error().detail;
   ASSERT_EQ(sent->size(), 1u);
   EXPECT_EQ(sent->front().channel, "soap");
@@ -438,7 +456,7 @@ TEST_P(RegistryInteropTest, OverSoapBothWaysWithConfirmationsAnomaliesAnnulments
   ASSERT_TRUE(request.ok());
   expect_valid_soap(*request, "protocollo-destinatario.wsdl");
   ASSERT_TRUE(registry_->poll().ok());  // sends its ConfermaMessaggioInoltro to the hub's endpoint
-  auto exchange = interop_->exchange_of(&asti_op_, asti_, done->registered.id);
+  auto exchange = interop_->exchange_of(&asti_op_, asti_, done->id);
   ASSERT_TRUE(exchange.ok());
   const auto* confirmed = exchange->front().last(EventKind::confirmation);
   ASSERT_NE(confirmed, nullptr);
@@ -482,7 +500,8 @@ TEST_P(RegistryInteropTest, OverSoapBothWaysWithConfirmationsAnomaliesAnnulments
   const auto fake = soap::conferma_inoltro(
       {"c_a479", "c_a479", "PROTOCOLLO", sent->front().sender_number, sent->front().sender_date},
       RegistrationId{"r_simul", "aoo_simul", "PROTOCOLLO", "0009999", "2026-01-01"}, "", "");
-  EXPECT_EQ(interop_->soap_mittente("c_f952", "c_f952", fake).first, 500);
+  const auto novara_mittente = hub_base() + "/c_f952/c_f952/mittente";
+  EXPECT_EQ(soap::call(novara_mittente, *registry_->sign_call(novara_mittente, fake))->status, 500);
   // Registered by Asti: ConfermaMessaggioInoltro to the region's ProtocolloMittente, by the job.
   auto reg = interop_->register_message(&asti_op_, asti_, good.id, {"Delibera via SOAP", "", "", ""});
   ASSERT_TRUE(reg.ok()) << reg.error().code;
@@ -497,7 +516,8 @@ TEST_P(RegistryInteropTest, OverSoapBothWaysWithConfirmationsAnomaliesAnnulments
 
   // Annulments over SOAP, both ways. The region annuls the registration it sent (AnnullamentoInoltroMittente
   // on Asti's ProtocolloDestinatario): recorded once on the message; a repeat answers the same; the same
-  // request at Novara's office names nothing of Novara's (007) and changes nothing.
+  // request at Novara's office is refused (Novara never registered the region's certificate) and changes
+  // nothing.
   auto annul_in = registry_->annul_soap(asti_url, in->number, "Inviata per errore");
   ASSERT_TRUE(annul_in.ok()) << annul_in.error().code;
   EXPECT_EQ(annul_in->first, 200) << annul_in->second;
@@ -508,7 +528,8 @@ TEST_P(RegistryInteropTest, OverSoapBothWaysWithConfirmationsAnomaliesAnnulments
   EXPECT_EQ(soap::read_answer(repeat->second)->anomaly, "");
   auto elsewhere = registry_->annul_soap(hub_base() + "/c_f952/c_f952/destinatario", in->number, "x");
   ASSERT_TRUE(elsewhere.ok());
-  EXPECT_EQ(soap::read_answer(elsewhere->second)->anomaly, "007_ErroreIdentificatoreNonTrovato");
+  EXPECT_EQ(elsewhere->first, 500) << "Novara never registered the region's certificate";
+  EXPECT_NE(elsewhere->second.find("non registrato"), std::string::npos) << elsewhere->second;
   auto annulled_in = interop_->message(&asti_op_, asti_, good.id);
   ASSERT_TRUE(annulled_in.ok());
   int annulments = 0;
@@ -524,16 +545,15 @@ TEST_P(RegistryInteropTest, OverSoapBothWaysWithConfirmationsAnomaliesAnnulments
   const auto forged = soap::annullamento_destinatario(
       {"c_a479", "c_a479", "PROTOCOLLO", sent->front().sender_number, sent->front().sender_date},
       RegistrationId{"r_simul", "aoo_simul", "PROTOCOLLO", "0009999", "2026-01-01"}, "Atto", "Nota");
-  EXPECT_NE(
-      interop_->soap_mittente("c_a479", "c_a479", forged).second.find("007_ErroreIdentificatoreNonTrovato"),
-      std::string::npos);
+  const auto asti_mittente = hub_base() + "/c_a479/c_a479/mittente";
+  EXPECT_NE(soap::call(asti_mittente, *registry_->sign_call(asti_mittente, forged))
+                ->body.find("007_ErroreIdentificatoreNonTrovato"),
+            std::string::npos);
 
   // Asti annuls the entry it sent (AnnullamentoInoltroMittente to the region's ProtocolloDestinatario) and
   // its registration of the region's message (AnnullamentoInoltroDestinatario to its ProtocolloMittente),
   // each by the job after the annulment's commit; both valid against the WSDLs and known to the region.
-  ASSERT_TRUE(
-      protocol_->annul(&asti_op_, asti_, done->registered.id, "Errore materiale", "Determina n. 7/2026")
-          .ok());
+  ASSERT_TRUE(protocol_->annul(&asti_op_, asti_, done->id, "Errore materiale", "Determina n. 7/2026").ok());
   ASSERT_TRUE(
       protocol_->annul(&asti_op_, asti_, reg->id, "Registrata due volte", "Determina n. 8/2026").ok());
   runner_->run_until_idle();
@@ -553,6 +573,162 @@ TEST_P(RegistryInteropTest, OverSoapBothWaysWithConfirmationsAnomaliesAnnulments
   EXPECT_EQ(of_reg->operation, "RequestAnnullamentoInoltroDestinatario");
   EXPECT_EQ(of_reg->mittente.number, in->number);
   EXPECT_EQ(of_reg->destinatario->number, format_number(reg->number));
+}
+
+// ModI ID_AUTH_SOAP_02 (docs/protocollo-interop.md, "Who may call"): every call between the hub and the
+// region's registry is signed by the calling office (WS-Security over Body, Timestamp, wsa:To and
+// wsa:MessageID) and checked by the other side; xmlsec1's own command checks what the hub signed. A call
+// unsigned, signed with a certificate Asti never registered, changed after signing, expired, addressed to
+// another endpoint, repeated, or about an office the certificate is not registered for is refused with a
+// Fault, records nothing, and leaves an inbound.refused entry in the body's audit chain; the certificate
+// Asti trusts is not trusted by Novara. The trusted callers are kept by Asti's administrators (audited).
+TEST_P(RegistryInteropTest, SoapCallsAreSignedByTheCallingOfficeAndCheckedByTheOtherSide) {
+  const auto registry_base = registry_->start_soap();
+  interop_->add_soap_endpoint("r_simul", "aoo_simul", registry_base);
+  const auto asti_url = hub_base() + "/c_a479/c_a479/destinatario";
+  const auto novara_url = hub_base() + "/c_f952/c_f952/destinatario";
+  const xades::Signer region{identity("registry").key_pem, identity("registry").cert_pem};
+  const auto inbox = [&](tenants::TenantId t, const identity::Principal& who) {
+    auto in = interop_->inbox(&who, t);
+    return in.ok() ? in->size() : 999u;
+  };
+  const auto refusals = [&](tenants::TenantId t) {
+    std::vector<std::string> reasons;
+    db().read([&](db::Conn& c) {
+      for (const auto& r : c.query("SELECT details FROM audit_log WHERE tenant_id = $1 AND action = "
+                                   "'inbound.refused' ORDER BY seq",
+                                   {t}))
+        reasons.push_back(std::string(boost::json::parse(r.text(0)).at("reason").as_string()));
+    });
+    return reasons;
+  };
+  const auto fault_says = [](const adapters::HttpResponse& r, const std::string& text) {
+    return r.status == 500 && r.body.find("Fault") != std::string::npos &&
+           r.body.find(text) != std::string::npos;
+  };
+
+  // The hub's own call: signed with Asti's key, accepted by the region, and valid for xmlsec1 too.
+  auto done = register_for_soap("Firmata WS-Security");
+  ASSERT_TRUE(done.ok());
+  ASSERT_TRUE(interop_->send(&asti_op_, asti_, done->id).ok());
+  runner_->run_until_idle();
+  ASSERT_EQ(registry_->received().size(), 1u);
+  EXPECT_EQ(registry_->received()[0].outcome, "registered");
+  EXPECT_TRUE(registry_->soap_refusals().empty());
+  const auto requests = registry_->soap_requests();
+  ASSERT_EQ(requests.size(), 1u);
+  const auto dir = keys_->path();
+  std::ofstream(dir / "asti.crt") << identity("asti").cert_pem;
+  std::ofstream(dir / "signed.xml") << requests[0];
+  std::string tampered = requests[0];
+  tampered.replace(tampered.find("nota.pdf"), 8, "nota.PDF");
+  std::ofstream(dir / "tampered.xml") << tampered;
+  const auto xmlsec1 = [&](const std::string& file) {
+    const std::string cmd = "xmlsec1 --verify --pubkey-cert-pem '" + (dir / "asti.crt").string() +
+                            "' --id-attr:Id http://schemas.xmlsoap.org/soap/envelope/:Body --id-attr:Id " +
+                            wssec::kWsuNs + ":Timestamp --id-attr:Id " + wssec::kWsaNs + ":To --id-attr:Id " +
+                            wssec::kWsaNs + ":MessageID '" + (dir / file).string() + "' > /dev/null 2>&1";
+    return std::system(cmd.c_str());
+  };
+  EXPECT_EQ(xmlsec1("signed.xml"), 0) << requests[0];
+  EXPECT_NE(xmlsec1("tampered.xml"), 0);
+  // The region's confirmation comes back signed by it and is accepted.
+  ASSERT_TRUE(registry_->poll().ok());
+  auto exchange = interop_->exchange_of(&asti_op_, asti_, done->id);
+  ASSERT_TRUE(exchange.ok());
+  EXPECT_NE(exchange->front().last(EventKind::confirmation), nullptr);
+
+  // A signed call from the region: accepted. The same bytes again: a replay.
+  auto envelope = registry_->inoltro_envelope("c_a479", "c_a479", "Chiamata firmata", delibera());
+  ASSERT_TRUE(envelope.ok());
+  const auto signed_call = registry_->sign_call(asti_url, *envelope);
+  ASSERT_TRUE(signed_call.ok());
+  auto first = soap::call(asti_url, *signed_call);
+  ASSERT_TRUE(first.ok());
+  EXPECT_EQ(first->status, 200) << first->body;
+  EXPECT_EQ(inbox(asti_, asti_op_), 1u);
+  auto again = soap::call(asti_url, *signed_call);
+  EXPECT_TRUE(fault_says(*again, "wsa:MessageID")) << again->body;
+
+  // Refused, each recording nothing: unsigned; a certificate Asti never registered; a byte of the Body
+  // changed after signing; a Timestamp expired; signed for Novara's endpoint; a confirmation about an
+  // office the region's certificate is not registered for.
+  auto other = registry_->inoltro_envelope("c_a479", "c_a479", "Chiamata respinta", delibera());
+  ASSERT_TRUE(other.ok());
+  const auto now = time::system_clock().now();
+  auto unsigned_call = soap::call(asti_url, *other);
+  EXPECT_TRUE(fault_says(*unsigned_call, "non firmata")) << unsigned_call->body;
+  const auto& stranger = identity("stranger");
+  auto wrong_cert =
+      soap::call(asti_url, *wssec::sign(*other, {stranger.key_pem, stranger.cert_pem}, {asti_url, "", now}));
+  EXPECT_TRUE(fault_says(*wrong_cert, "non registrato")) << wrong_cert->body;
+  std::string changed = *registry_->sign_call(asti_url, *other);
+  changed.replace(changed.find("Chiamata respinta"), 17, "Chiamata accolta!");
+  auto tampered_call = soap::call(asti_url, changed);
+  EXPECT_TRUE(fault_says(*tampered_call, "modificato dopo la firma")) << tampered_call->body;
+  auto expired = soap::call(
+      asti_url, *wssec::sign(*other, region,
+                             {asti_url, "", now - std::chrono::minutes(20), std::chrono::seconds(300)}));
+  EXPECT_TRUE(fault_says(*expired, "scaduto")) << expired->body;
+  auto misdirected = soap::call(asti_url, *wssec::sign(*other, region, {novara_url, "", now}));
+  EXPECT_TRUE(fault_says(*misdirected, "wsa:To")) << misdirected->body;
+  const auto asti_mittente = hub_base() + "/c_a479/c_a479/mittente";
+  const auto not_theirs = soap::conferma_inoltro(
+      {"c_a479", "c_a479", "PROTOCOLLO", "0000001", "2026-01-01"},
+      RegistrationId{"r_altra", "aoo_altra", "PROTOCOLLO", "0000007", "2026-01-01"}, "", "");
+  auto impostor = soap::call(asti_mittente, *registry_->sign_call(asti_mittente, not_theirs));
+  EXPECT_TRUE(fault_says(*impostor, "non è registrato per l'AOO")) << impostor->body;
+  EXPECT_EQ(inbox(asti_, asti_op_), 1u) << "nothing of the refused calls is recorded";
+
+  // Another body: the certificate Asti registered is not Novara's to trust.
+  auto at_novara = registry_->send_soap(novara_url, "c_f952", "c_f952", "Per Novara", delibera());
+  ASSERT_TRUE(at_novara.ok());
+  EXPECT_EQ(at_novara->status, 500);
+  EXPECT_NE(at_novara->answer.find("non registrato"), std::string::npos) << at_novara->answer;
+  EXPECT_EQ(inbox(novara_, novara_op_), 0u);
+  EXPECT_EQ(refusals(novara_), (std::vector<std::string>{"soap_auth.untrusted"}));
+  EXPECT_EQ(refusals(asti_),
+            (std::vector<std::string>{"soap_auth.replay", "soap_auth.unsigned", "soap_auth.untrusted",
+                                      "soap_auth.signature", "soap_auth.expired", "soap_auth.to",
+                                      "soap_auth.caller"}));
+
+  // The trusted callers are the body administrators' to keep: an operator may not; Novara's
+  // administrator neither sees nor removes Asti's; a member office, a bad certificate or the same one
+  // twice are refused; removing the region's certificate makes its next call untrusted. All audited.
+  identity::Principal asti_admin = staff(asti_, "asti-admin"), novara_admin = staff(novara_, "novara-admin");
+  asti_admin.roles = {identity::Role::body_admin};
+  novara_admin.roles = {identity::Role::body_admin};
+  EXPECT_EQ(interop_->soap_peers(&asti_op_, asti_).error().code, "forbidden");
+  EXPECT_EQ(interop_->soap_peers(&novara_admin, asti_).error().code, "forbidden");
+  ASSERT_EQ(interop_->soap_peers(&asti_admin, asti_)->size(), 1u);
+  EXPECT_TRUE(interop_->soap_peers(&novara_admin, novara_)->empty());
+  EXPECT_EQ(interop_->remove_soap_peer(&novara_admin, novara_, region_peer_).error().code,
+            "protocollo.soap_peer_gone");
+  const auto& cert = identity("registry").cert_pem;
+  EXPECT_EQ(interop_->add_soap_peer(&asti_admin, asti_, {"c_f952", "c_f952", "", cert}).error().code,
+            "protocollo.soap_peer_member");
+  EXPECT_EQ(interop_->add_soap_peer(&asti_admin, asti_, {"r_simul", "aoo simul", "", cert}).error().code,
+            "protocollo.soap_peer_codes");
+  EXPECT_EQ(interop_->add_soap_peer(&asti_admin, asti_, {"r_simul", "aoo_simul", "", "not a certificate"})
+                .error()
+                .code,
+            "protocollo.soap_peer_certificate");
+  EXPECT_EQ(interop_->add_soap_peer(&asti_admin, asti_, {"r_simul", "aoo_simul", "", cert}).error().code,
+            "protocollo.soap_peer_exists");
+  ASSERT_TRUE(interop_->remove_soap_peer(&asti_admin, asti_, region_peer_).ok());
+  auto after = registry_->send_soap(asti_url, "c_a479", "c_a479", "Dopo la rimozione", delibera());
+  ASSERT_TRUE(after.ok());
+  EXPECT_EQ(after->status, 500);
+  EXPECT_EQ(inbox(asti_, asti_op_), 1u);
+  std::vector<std::string> changes;
+  db().read([&](db::Conn& c) {
+    for (const auto& r : c.query("SELECT action FROM audit_log WHERE tenant_id = $1 AND action LIKE "
+                                 "'protocollo.soap_peer_%' ORDER BY seq",
+                                 {asti_}))
+      changes.push_back(r.text(0));
+  });
+  EXPECT_EQ(changes,
+            (std::vector<std::string>{"protocollo.soap_peer_added", "protocollo.soap_peer_removed"}));
 }
 
 INSTANTIATE_TEST_SUITE_P(BothDatabases, RegistryInteropTest,
