@@ -21,8 +21,10 @@
 // inbound_credentials, whoever makes it: this process, the CLI, another node). A call uses them without a
 // round trip while the generation was checked less than InboundPolicy::credentials_fresh_for ago;
 // otherwise it reads the generation with its body's credentials (one statement), which drops every
-// credential read at an older generation. So a rotated secret stops working on every node within that
-// time (0.2 s by default), and at once on the node that rotated it.
+// credential read at an older generation. A call refused on what the node kept is checked again against
+// the database before it is refused, so a credential added or rotated anywhere works at once everywhere;
+// a rotated-away secret stops working at once on the node that rotated it and within that time (0.2 s
+// by default) on the others.
 // Errors: inbound.unauthenticated (401: no credential, or none that matches), inbound.identifiers (403:
 // authenticated, but an identifier is missing or wrong), inbound.rate_limited (429); for the admin
 // operations inbound.system, inbound.station, inbound.identifiers_format, inbound.exists, not_found.
@@ -129,8 +131,10 @@ class InboundService {
  private:
   void refuse(tenants::TenantId tenant, const std::string& system, const InboundPresented& p,
               const std::string& reason, const std::string& station);
-  // The body's credentials for `system` (cached on PostgreSQL: "Cost" above).
-  std::vector<InboundCredentialRow> credentials(tenants::TenantId tenant, const std::string& system);
+  // The body's credentials for `system`: what this node kept while fresh ("Cost" above; *cached set to true
+  // then), else read (and kept). `cached` null: always read.
+  std::vector<InboundCredentialRow> credentials(tenants::TenantId tenant, const std::string& system,
+                                                bool* cached);
   void forget_credentials();  // after a change made here: the next call reads them again
 
   struct CachedCredentials {
