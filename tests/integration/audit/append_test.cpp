@@ -185,7 +185,7 @@ TEST_P(AuditAppendTest, ConcurrentBatchesAndSingleEntriesProduceAGaplessChain) {
 // sent with its next statement. Against single appends of other writers, the chain stays gapless.
 TEST_P(AuditAppendTest, PrefetchedHeadsAndSecondAppendsInOneTransactionKeepTheChainGapless) {
   constexpr int kThreads = 6;
-  constexpr int kRounds = 25;
+  constexpr int kRounds = 15;
   EXPECT_EQ(concurrent_writers(
                 kThreads, kRounds,
                 [&](db::Conn& tx) {
