@@ -6,13 +6,23 @@
 // the anchor. Results are `key=value` lines on stdout; diagnostics on stderr.
 //
 //   bench_station URL --share ROOT [--bodies 20] [--positions N] [--psps 32] [--server-threads 8]
-//                 [--seconds 10] [--latencies FILE]
+//                 [--seconds 10] [--latencies FILE] [--pg-pid PID] [--credentials-fresh-ms MS]
 //
 // Before the clock starts it creates the hub, the bodies (each a creditor with its station and the node's
-// credential) and N published single-payment positions per body, spread round-robin over the PSPs. After
+// credential) and N published single-payment positions per body, spread round-robin over the PSPs, and
+// each PSP pays 3 of them (warm-up: the pool's connections opened, their statements prepared). After
 // the deadline it checks the database: every receipt a PSP was answered OK for is stored once and its
 // option is paid, and nothing else was paid.
+//
+// CPU per payment (load-insensitive, unlike payments/s on a shared machine): the CPU this process spent
+// in the measured window (the PSP threads, curl, the HTTP server and the station: getrusage) plus, with
+// --pg-pid (the postmaster's pid), the PostgreSQL server's (the postmaster, its live children — the
+// backends, the WAL writer, the checkpointer... — and the children it reaped meanwhile: /proc/PID/stat),
+// divided by the payments. bench/run-station measures pgbench's TPC-B transactions the same way.
 #include <curl/curl.h>
+#include <dirent.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
@@ -54,6 +64,8 @@ struct Options {
   int server_threads = 8;
   double seconds = 10;
   std::string latencies_file;
+  long pg_pid = 0;                // the postmaster: its server's CPU is counted with ours
+  int credentials_fresh_ms = -1;  // InboundPolicy::credentials_fresh_for; -1: the default
 };
 
 const std::string kBroker = "00743110157";
@@ -233,6 +245,8 @@ class Psp {
   curl_slist* headers_ = nullptr;
 };
 
+constexpr int kWarmupPayments = 3;  // per PSP, before the clock starts
+
 struct Worker {
   std::int64_t triples = 0;
   std::int64_t failures = 0;
@@ -241,6 +255,58 @@ struct Worker {
   std::vector<std::int64_t> triple_us;
   std::vector<std::string> paid_iuvs;  // "slug/iuv" answered OK for the receipt
 };
+
+// CPU microseconds (user + system) of this process so far, every thread.
+std::int64_t own_cpu_us() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  return (u.ru_utime.tv_sec + u.ru_stime.tv_sec) * 1'000'000LL + u.ru_utime.tv_usec + u.ru_stime.tv_usec;
+}
+
+// /proc/PID/stat's utime, stime, cutime and cstime (clock ticks), with its parent's pid; false when the
+// process is gone. The command name may hold spaces and parentheses: fields are counted from the last ')'.
+bool proc_times(const std::string& pid, long& ppid, std::int64_t& own, std::int64_t& reaped) {
+  std::ifstream in("/proc/" + pid + "/stat");
+  std::string line;
+  if (!std::getline(in, line)) return false;
+  const auto close = line.rfind(')');
+  if (close == std::string::npos) return false;
+  std::vector<std::string> f;  // f[0] is field 3 (state)
+  std::string cur;
+  for (char c : line.substr(close + 2)) {
+    if (c == ' ') {
+      f.push_back(cur);
+      cur.clear();
+    } else {
+      cur.push_back(c);
+    }
+  }
+  f.push_back(cur);
+  if (f.size() < 15) return false;
+  ppid = std::atol(f[1].c_str());
+  own = std::atoll(f[11].c_str()) + std::atoll(f[12].c_str());
+  reaped = std::atoll(f[13].c_str()) + std::atoll(f[14].c_str());
+  return true;
+}
+
+// CPU microseconds of the PostgreSQL server whose postmaster is `pm`: the postmaster's own and its
+// reaped children's, and every live child's. 0 when pm is 0 or gone.
+std::int64_t server_cpu_us(long pm) {
+  if (pm <= 0) return 0;
+  long ppid = 0;
+  std::int64_t own = 0, reaped = 0;
+  if (!proc_times(std::to_string(pm), ppid, own, reaped)) return 0;
+  std::int64_t ticks = own + reaped;
+  if (DIR* d = opendir("/proc")) {
+    while (dirent* e = readdir(d)) {
+      if (e->d_name[0] < '1' || e->d_name[0] > '9') continue;
+      std::int64_t child = 0, grand = 0;
+      if (proc_times(e->d_name, ppid, child, grand) && ppid == pm) ticks += child;
+    }
+    closedir(d);
+  }
+  return ticks * 1'000'000LL / sysconf(_SC_CLK_TCK);
+}
 
 std::int64_t us_since(Clock::time_point t0) {
   return std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - t0).count();
@@ -308,6 +374,10 @@ bool parse_args(int argc, char** argv, Options& o) {
       o.seconds = std::atof(v.c_str());
     else if (k == "--latencies")
       o.latencies_file = v;
+    else if (k == "--pg-pid")
+      o.pg_pid = std::atol(v.c_str());
+    else if (k == "--credentials-fresh-ms")
+      o.credentials_fresh_ms = std::atoi(v.c_str());
     else
       return false;
   }
@@ -325,7 +395,10 @@ int run(const Options& o) {
   payments::PaymentsService pay(*database, clock);
   payments::StationService station(*database, clock, pay);
   audit::AuditService audit(*database, clock);
-  identity::InboundService inbound(*database, audit, clock);
+  identity::InboundPolicy policy;
+  if (o.credentials_fresh_ms >= 0)
+    policy.credentials_fresh_for = std::chrono::milliseconds(o.credentials_fresh_ms);
+  identity::InboundService inbound(*database, audit, clock, policy);
   I18n i18n;
   i18n.load(o.share + "/web/locales");
   web::View view(o.share + "/web/templates", i18n, "Polo di prova");
@@ -334,6 +407,7 @@ int run(const Options& o) {
   const auto setup0 = Clock::now();
   if (!build_fixture(o, tenants, pay, inbound, fx)) return 2;
   std::printf("setup_seconds=%.1f\n", static_cast<double>(us_since(setup0)) / 1e6);
+  std::fflush(stdout);
 
   http::Router router;
   payments::StationDeps deps{view, tenants, inbound, {}, station};
@@ -359,9 +433,23 @@ int run(const Options& o) {
       Psp psp(base);
       char id[16];
       std::snprintf(id, sizeof id, "PSPBENCH%02d", t);
+      // Warm-up, before the clock: the pool's connections opened and their statements prepared, as on a
+      // server that has been running (their CPU is not a payment's). Checked with the others at the end.
+      std::int64_t seq = 1;
+      for (int k = 0; k < kWarmupPayments; ++k, ++seq) {
+        const auto i = next.fetch_add(1);
+        if (i >= fx.notices.size()) break;
+        Worker warm;
+        std::string why;
+        if (pay_one(psp, fx.notices[i], id, seq, warm, why)) {
+          w.paid_iuvs.push_back(warm.paid_iuvs.front());
+        } else if (w.failures++ == 0) {
+          w.first_failure = why;
+        }
+      }
       ready.count_down();
       go.wait();
-      for (std::int64_t seq = 1;; ++seq) {
+      for (;; ++seq) {
         if (Clock::now() >= deadline) break;
         const auto i = next.fetch_add(1);
         if (i >= fx.notices.size()) break;
@@ -376,11 +464,15 @@ int run(const Options& o) {
   }
   ready.wait();
   const auto before = database->stats();
+  const std::int64_t own_cpu0 = own_cpu_us();
+  const std::int64_t pg_cpu0 = server_cpu_us(o.pg_pid);
   const auto start = Clock::now();
   deadline = start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(o.seconds));
   go.count_down();
   for (auto& th : threads) th.join();
   const double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
+  const std::int64_t own_cpu = own_cpu_us() - own_cpu0;
+  const std::int64_t pg_cpu = server_cpu_us(o.pg_pid) - pg_cpu0;
   const auto after = database->stats();
   server.stop(std::chrono::milliseconds(2000));
   serving.join();
@@ -428,6 +520,13 @@ int run(const Options& o) {
   const auto commits = after.commits - before.commits;
   std::printf("commits_per_payment=%.2f\n",
               triples > 0 ? static_cast<double>(commits) / static_cast<double>(triples) : 0.0);
+  // CPU per payment, in milliseconds: this process (PSPs + server + station) and the PostgreSQL server.
+  const double per = triples > 0 ? 1000.0 * static_cast<double>(triples) : 0.0;
+  std::printf("cpu_process_ms_per_payment=%.3f\n", per > 0 ? static_cast<double>(own_cpu) / per : 0.0);
+  if (o.pg_pid > 0)
+    std::printf("cpu_postgres_ms_per_payment=%.3f\n", per > 0 ? static_cast<double>(pg_cpu) / per : 0.0);
+  std::printf("cpu_ms_per_payment=%.3f\n", per > 0 ? static_cast<double>(own_cpu + pg_cpu) / per : 0.0);
+  std::printf("cpu_seconds=%.3f\n", static_cast<double>(own_cpu + pg_cpu) / 1e6);
   std::printf("failures=%lld\n", static_cast<long long>(failures));
   if (failures > 0) std::printf("first_failure=%s\n", first_failure.c_str());
   std::printf("exhausted=%s\n", next.load() >= fx.notices.size() ? "yes" : "no");
@@ -447,7 +546,8 @@ int main(int argc, char** argv) {
   if (!parse_args(argc, argv, o)) {
     std::fprintf(stderr,
                  "usage: bench_station URL --share ROOT [--bodies N] [--positions N] [--psps N] "
-                 "[--server-threads N] [--seconds S] [--latencies FILE]\n");
+                 "[--server-threads N] [--seconds S] [--latencies FILE] [--pg-pid PID] "
+                 "[--credentials-fresh-ms MS]\n");
     return 2;
   }
   curl_global_init(CURL_GLOBAL_DEFAULT);

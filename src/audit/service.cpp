@@ -11,6 +11,7 @@
 
 #include "audit/body_key.hpp"
 #include "audit/chain.hpp"
+#include "audit/chain_tail.hpp"
 #include "core/digest.hpp"
 
 namespace sp::audit {
@@ -111,6 +112,13 @@ Result<std::vector<Appended>> AuditService::record_all(db::Conn& tx, const std::
     rows.push_back(std::move(s));
   }
   AuditStore::insert_all(tx, rows);
+  // This transaction holds the lock of every chain it appended to: their heads are now its own last
+  // entries, and a second append in it needs no round trip (chain_tail.hpp).
+  for (auto it = rows.rbegin(); it != rows.rend(); ++it) {
+    const bool later_one = std::any_of(
+        rows.rbegin(), it, [&](const StoredEntry& x) { return x.entry.tenant_id == it->entry.tenant_id; });
+    if (!later_one) detail::remember_chain_head(tx, it->entry.tenant_id, Head{it->seq, it->hash, it->key_id});
+  }
   std::vector<Appended> out;
   out.reserve(rows.size());
   for (const auto& s : rows) out.push_back(Appended{s.seq, s.at, s.hash});

@@ -1,6 +1,7 @@
 #include "audit/store.hpp"
 
 #include "audit/body_key.hpp"
+#include "audit/chain_tail.hpp"
 #include "db/exec_later.hpp"
 
 namespace sp::audit {
@@ -154,11 +155,85 @@ std::optional<Head> AuditStore::head(db::Conn& tx, tenants::TenantId tenant) {
   return Head{r->i64(0), r->text(1), r->text(2)};
 }
 
+namespace {
+
+// chain_tail.hpp: what this thread's current PostgreSQL write transaction knows of chain heads.
+struct KnownHeads {
+  std::uint64_t serial = 0;  // db::write_serial of the transaction they belong to
+  struct Item {
+    tenants::TenantId tenant = 0;
+    db::Later pending;         // prefetch_chain_head(): the lock+head query, sent or about to be
+    bool known = false;        // the lock is held and `head` is the chain's head
+    std::optional<Head> head;  // nullopt: the chain is empty
+  };
+  std::vector<Item> items;
+};
+thread_local KnownHeads known_heads;
+
+// This transaction's item for `tenant` (made when `make`), or nullptr; never outside a PostgreSQL write.
+KnownHeads::Item* known_item(db::Conn& tx, tenants::TenantId tenant, bool make) {
+  const auto serial = db::write_serial(tx);
+  if (serial == 0) return nullptr;
+  if (known_heads.serial != serial) {
+    known_heads.items.clear();
+    known_heads.serial = serial;
+  }
+  for (auto& i : known_heads.items)
+    if (i.tenant == tenant) return &i;
+  if (!make) return nullptr;
+  known_heads.items.push_back({tenant, {}, false, std::nullopt});
+  return &known_heads.items.back();
+}
+
+std::optional<Head> head_of(const std::vector<db::Row>& rows) {
+  if (rows.empty()) return std::nullopt;
+  const auto& r = rows.front();
+  return Head{r.i64(0), r.text(1), r.text(2)};
+}
+
+}  // namespace
+
+void prefetch_chain_head(db::Conn& tx, tenants::TenantId tenant) {
+  if (tx.dialect() != db::Dialect::postgres) return;
+  auto* item = known_item(tx, tenant, true);
+  if (!item || item->known || item->pending.valid()) return;
+  item->pending = db::query_later(tx, kPgLockAndHead, {tenant});
+}
+
+namespace detail {
+
+std::optional<std::optional<Head>> known_chain_head(db::Conn& tx, tenants::TenantId tenant) {
+  auto* item = known_item(tx, tenant, false);
+  if (!item) return std::nullopt;
+  if (!item->known && item->pending.valid()) {  // the prefetched lock+head (a round trip if not sent yet)
+    item->head = head_of(item->pending.rows());
+    item->known = true;
+    item->pending = {};
+  }
+  if (!item->known) return std::nullopt;
+  return item->head;
+}
+
+void remember_chain_head(db::Conn& tx, tenants::TenantId tenant, const Head& head) {
+  if (auto* item = known_item(tx, tenant, true)) {
+    item->pending = {};
+    item->known = true;
+    item->head = head;
+  }
+}
+
+}  // namespace detail
+
 std::optional<Head> AuditStore::lock_and_head(db::Conn& tx, tenants::TenantId tenant) {
   if (tx.dialect() != db::Dialect::postgres) return head(tx, tenant);
-  auto r = tx.query_one(kPgLockAndHead, {tenant});
-  if (!r) return std::nullopt;
-  return Head{r->i64(0), r->text(1), r->text(2)};
+  if (auto known = detail::known_chain_head(tx, tenant)) return *known;  // the lock is held already
+  auto r = tx.query(kPgLockAndHead, {tenant});
+  auto h = head_of(r);
+  if (auto* item = known_item(tx, tenant, true)) {
+    item->known = true;
+    item->head = h;
+  }
+  return h;
 }
 
 void AuditStore::insert(db::Conn& tx, const StoredEntry& s) {

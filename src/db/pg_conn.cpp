@@ -1,5 +1,6 @@
 #include "db/pg_conn.hpp"
 
+#include <atomic>
 #include <charconv>
 #include <cmath>
 #include <cstring>
@@ -128,6 +129,35 @@ bool result_ok(const PGresult* r) {
   return status == PGRES_TUPLES_OK || status == PGRES_COMMAND_OK;
 }
 
+std::vector<Row> rows_of(const PGresult* r) {
+  int nrows = PQntuples(r);
+  int ncols = PQnfields(r);
+  auto names = std::make_shared<std::vector<std::string>>();
+  std::vector<Oid> types;
+  for (int c = 0; c < ncols; ++c) {
+    names->emplace_back(PQfname(r, c));
+    types.push_back(PQftype(r, c));
+  }
+  std::vector<Row> rows;
+  rows.reserve(static_cast<std::size_t>(nrows));
+  for (int i = 0; i < nrows; ++i) {
+    std::vector<Value> cols;
+    cols.reserve(static_cast<std::size_t>(ncols));
+    for (int c = 0; c < ncols; ++c) {
+      if (PQgetisnull(r, i, c)) {
+        cols.emplace_back(nullptr);
+      } else {
+        cols.push_back(decode(types[static_cast<std::size_t>(c)], PQgetvalue(r, i, c),
+                              static_cast<std::size_t>(PQgetlength(r, i, c))));
+      }
+    }
+    rows.emplace_back(std::move(cols), names);
+  }
+  return rows;
+}
+
+std::atomic<std::uint64_t> next_serial{0};  // write() transactions of this process, every connection
+
 }  // namespace
 
 PgConn::PgConn(const std::string& url) {
@@ -239,6 +269,7 @@ PgConn::Result PgConn::pipeline(std::string_view sql, const Params* params) {
   Result last(nullptr, PQclear);
   Result error(nullptr, PQclear);
   std::size_t error_at = 0;
+  const std::size_t first_held = had_begin ? 1 : 0;
   for (std::size_t i = 0; i < sent.size(); ++i) {
     while (PGresult* raw = PQgetResult(conn_)) {
       Result r(raw, PQclear);
@@ -247,6 +278,9 @@ PgConn::Result PgConn::pipeline(std::string_view sql, const Params* params) {
         error_at = i;
       } else if (i + 1 == sent.size()) {
         last = std::move(r);
+      } else if (i >= first_held && i - first_held < held.size() && held[i - first_held].slot &&
+                 PQresultStatus(r.get()) == PGRES_TUPLES_OK) {
+        held[i - first_held].slot->rows = rows_of(r.get());  // a query_later() statement's rows
       }
     }
     if (PQstatus(conn_) != CONNECTION_OK) break;
@@ -256,39 +290,19 @@ PgConn::Result PgConn::pipeline(std::string_view sql, const Params* params) {
     if (!sync || PQresultStatus(sync.get()) != PGRES_PIPELINE_SYNC) broken_ = true;
   }
   if (PQexitPipelineMode(conn_) != 1) broken_ = true;
-  const std::size_t first_own = (had_begin ? 1 : 0) + held.size();
-  if (error) fail(error.get(), sent[error_at], error_at >= (had_begin ? 1U : 0U) && error_at < first_own);
+  const std::size_t first_own = first_held + held.size();
+  if (error) fail(error.get(), sent[error_at], error_at >= first_held && error_at < first_own);
   if (broken_ || (!sent.empty() && !last)) broken("the pipeline ended early");
+  // The last statement sent was a held query_later() one (flush()): its rows too.
+  if (!statement && command_text.empty() && !held.empty() && held.back().slot &&
+      PQresultStatus(last.get()) == PGRES_TUPLES_OK)
+    held.back().slot->rows = rows_of(last.get());
   return last;
 }
 
 std::vector<Row> PgConn::query(std::string_view sql, const Params& params) {
   Result res = run(sql, params);
-  PGresult* r = res.get();
-  int nrows = PQntuples(r);
-  int ncols = PQnfields(r);
-  auto names = std::make_shared<std::vector<std::string>>();
-  std::vector<Oid> types;
-  for (int c = 0; c < ncols; ++c) {
-    names->emplace_back(PQfname(r, c));
-    types.push_back(PQftype(r, c));
-  }
-  std::vector<Row> rows;
-  rows.reserve(static_cast<std::size_t>(nrows));
-  for (int i = 0; i < nrows; ++i) {
-    std::vector<Value> cols;
-    cols.reserve(static_cast<std::size_t>(ncols));
-    for (int c = 0; c < ncols; ++c) {
-      if (PQgetisnull(r, i, c)) {
-        cols.emplace_back(nullptr);
-      } else {
-        cols.push_back(decode(types[static_cast<std::size_t>(c)], PQgetvalue(r, i, c),
-                              static_cast<std::size_t>(PQgetlength(r, i, c))));
-      }
-    }
-    rows.emplace_back(std::move(cols), names);
-  }
-  return rows;
+  return rows_of(res.get());
 }
 
 std::int64_t PgConn::exec(std::string_view sql, const Params& params) {
@@ -304,11 +318,25 @@ void PgConn::exec_later(std::string_view sql, Params params) {
     exec(sql, params);
     return;
   }
-  held_.push_back({std::string(sql), std::move(params)});
+  held_.push_back({std::string(sql), std::move(params), nullptr});
+}
+
+Later PgConn::query_later(std::string_view sql, Params params) {
+  auto slot = std::make_shared<LaterSlot>();
+  if (!in_write_) {
+    slot->rows = query(sql, params);
+  } else {
+    held_.push_back({std::string(sql), std::move(params), slot});
+  }
+  return Later(this, std::move(slot));
+}
+
+void PgConn::flush() {
+  if (begin_pending_ || !held_.empty()) pipeline({}, nullptr);
 }
 
 void PgConn::exec_script(std::string_view sql) {
-  if (begin_pending_ || !held_.empty()) pipeline({}, nullptr);  // BEGIN and held statements first
+  flush();  // BEGIN and held statements first
   std::string text(sql);
   Result res(PQexec(conn_, text.c_str()), PQclear);  // simple protocol: several statements allowed
   auto status = PQresultStatus(res.get());
@@ -326,6 +354,7 @@ std::string PgConn::command(const char* sql) {
 void PgConn::begin() {
   begin_pending_ = true;
   in_write_ = true;
+  serial_ = ++next_serial;
   held_.clear();
 }
 
@@ -356,6 +385,28 @@ void PgConn::abandon() {
 void exec_later(Conn& c, std::string_view sql, Params params) {
   if (auto* pg = dynamic_cast<PgConn*>(&c)) return pg->exec_later(sql, std::move(params));
   c.exec(sql, params);
+}
+
+Later query_later(Conn& c, std::string_view sql, Params params) {
+  if (auto* pg = dynamic_cast<PgConn*>(&c)) return pg->query_later(sql, std::move(params));
+  auto slot = std::make_shared<LaterSlot>();
+  slot->rows = c.query(sql, params);
+  return Later(&c, std::move(slot));
+}
+
+const std::vector<Row>& Later::rows() {
+  if (!slot_) throw std::logic_error("db::Later: no statement");
+  if (!slot_->rows) {
+    if (auto* pg = dynamic_cast<PgConn*>(conn_)) pg->flush();
+  }
+  if (!slot_->rows)
+    throw DbError(DbError::Kind::other, "postgres: a statement sent earlier in this transaction failed");
+  return *slot_->rows;
+}
+
+std::uint64_t write_serial(const Conn& c) {
+  if (const auto* pg = dynamic_cast<const PgConn*>(&c)) return pg->write_serial();
+  return 0;
 }
 
 }  // namespace sp::db

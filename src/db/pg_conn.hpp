@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "db/database.hpp"
+#include "db/exec_later.hpp"
 
 namespace sp::db {
 
@@ -24,8 +25,14 @@ class PgConn final : public Conn {
   std::int64_t exec(std::string_view sql, const Params& params = {}) override;
   void exec_script(std::string_view sql) override;
 
-  // db::exec_later (db/exec_later.hpp): held back inside a write() transaction, else run at once.
+  // db::exec_later and db::query_later (db/exec_later.hpp): held back inside a write() transaction, else
+  // run at once.
   void exec_later(std::string_view sql, Params params);
+  Later query_later(std::string_view sql, Params params);
+  // Sends BEGIN (when pending) and the held statements now, in one round trip.
+  void flush();
+  // db::write_serial: this write() transaction's number, 0 outside one.
+  [[nodiscard]] std::uint64_t write_serial() const { return in_write_ ? serial_ : 0; }
 
   // Runs a parameterless command (ROLLBACK, SET ...) and returns its command tag.
   std::string command(const char* sql);
@@ -50,9 +57,10 @@ class PgConn final : public Conn {
   };
   using Result = std::unique_ptr<PGresult, void (*)(PGresult*)>;
 
-  struct Held {  // a statement exec_later() kept for the next round trip
+  struct Held {  // a statement exec_later() or query_later() kept for the next round trip
     std::string sql;
     Params params;
+    std::shared_ptr<LaterSlot> slot;  // query_later(): where its rows go
   };
 
   Result run(std::string_view sql, const Params& params);
@@ -69,6 +77,7 @@ class PgConn final : public Conn {
   bool broken_ = false;         // the protocol state is unknown (a pipeline failed halfway): drop it
   bool begin_pending_ = false;  // begin() called, BEGIN not sent yet
   bool in_write_ = false;       // between begin() and commit()/abandon()
+  std::uint64_t serial_ = 0;    // the current (or last) write() transaction's number
   std::vector<Held> held_;
   std::unordered_map<std::string, std::string, TextHash, std::equal_to<>> statements_;  // SQL -> name
   int next_statement_ = 0;

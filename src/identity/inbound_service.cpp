@@ -70,7 +70,47 @@ audit::Entry inbound_entry(tenants::TenantId tenant, const std::string& action, 
 
 InboundService::InboundService(db::Database& db, audit::AuditService& audit, const time::Clock& clock,
                                InboundPolicy policy)
-    : db_(db), audit_(audit), clock_(clock), limit_(policy.calls_per_window, policy.window) {}
+    : db_(db),
+      audit_(audit),
+      clock_(clock),
+      limit_(policy.calls_per_window, policy.window),
+      fresh_for_(db.dialect() == db::Dialect::postgres ? policy.credentials_fresh_for
+                                                       : std::chrono::milliseconds{0}) {}
+
+std::vector<InboundCredentialRow> InboundService::credentials(tenants::TenantId tenant,
+                                                              const std::string& system, bool* cached) {
+  if (fresh_for_.count() <= 0) return inbound_credentials_for(db_, tenant, system);
+  const auto now = clock_.now();
+  auto key = std::make_pair(tenant, system);
+  std::uint64_t forgotten = 0;
+  {
+    std::lock_guard lock(cache_mutex_);
+    forgotten = forgotten_;
+    const bool fresh = checked_at_ && now >= *checked_at_ && now - *checked_at_ < fresh_for_;
+    if (fresh && cached != nullptr) {
+      if (auto it = cached_.find(key); it != cached_.end() && it->second.generation == generation_) {
+        *cached = true;
+        return it->second.rows;
+      }
+    }
+  }
+  // Stale or not there: the generation and this body's credentials, in one statement (one snapshot).
+  auto read = inbound_credentials_at(db_, tenant, system);
+  std::lock_guard lock(cache_mutex_);
+  if (forgotten == forgotten_ && read.generation > 0 && read.generation >= generation_) {
+    generation_ = read.generation;  // entries read at an older one no longer match
+    checked_at_ = now;
+    cached_[key] = CachedCredentials{read.generation, read.rows};
+  }
+  return std::move(read.rows);
+}
+
+void InboundService::forget_credentials() {
+  std::lock_guard lock(cache_mutex_);
+  cached_.clear();
+  checked_at_.reset();
+  ++forgotten_;
+}
 
 std::string InboundService::normalize_fingerprint(std::string_view text) {
   std::string out;
@@ -127,6 +167,7 @@ Result<IssuedInbound> InboundService::add(tenants::TenantId tenant, const std::s
     if (auto st = audit_.record(tx, e); !st) return st.error();
     return true;
   });
+  forget_credentials();
   if (!done) return done.error();
   issued.credential = inbound_from_row(row);
   return issued;
@@ -147,6 +188,7 @@ Result<IssuedInbound> InboundService::rotate(tenants::TenantId tenant, const std
     if (auto st = audit_.record(tx, e); !st) return st.error();
     return true;
   });
+  forget_credentials();
   if (!done) return done.error();
   for (const auto& row : inbound_credentials_for(db_, tenant, system)) {
     if (row.station == station) issued.credential = inbound_from_row(row);
@@ -189,18 +231,39 @@ Result<InboundCaller> InboundService::authenticate(tenants::TenantId tenant, con
   }
   const std::string presented_hash = p.secret.empty() ? std::string() : digest::sha256_hex(p.secret);
   const std::string fingerprint = normalize_fingerprint(p.cert_fingerprint);
-  const InboundCredentialRow* match = nullptr;
-  const auto rows = inbound_credentials_for(db_, tenant, system);
-  for (const auto& row : rows) {
-    // Every row is compared (no early exit), each in constant time.
-    bool ok = false;
-    if (!presented_hash.empty() && !row.secret_hash.empty()) {
-      ok = digest::equal_constant_time(presented_hash, row.secret_hash);
+  // The credential presented, and whether its identifiers are all there and right.
+  auto find = [&](const std::vector<InboundCredentialRow>& rows) {
+    const InboundCredentialRow* found = nullptr;
+    for (const auto& row : rows) {
+      // Every row is compared (no early exit), each in constant time.
+      bool ok = false;
+      if (!presented_hash.empty() && !row.secret_hash.empty()) {
+        ok = digest::equal_constant_time(presented_hash, row.secret_hash);
+      }
+      if (!fingerprint.empty() && !row.cert_fingerprint.empty()) {
+        ok = digest::equal_constant_time(fingerprint, row.cert_fingerprint) || ok;
+      }
+      if (ok && found == nullptr) found = &row;
     }
-    if (!fingerprint.empty() && !row.cert_fingerprint.empty()) {
-      ok = digest::equal_constant_time(fingerprint, row.cert_fingerprint) || ok;
+    return found;
+  };
+  auto identified = [&](const InboundCredentialRow& row) {
+    for (const auto& [name, expected] :
+         parse_identifiers(row.identifiers).value_or(std::map<std::string, std::string>{})) {
+      auto it = p.identifiers.find(name);
+      if (it == p.identifiers.end() || it->second != expected) return false;
     }
-    if (ok && match == nullptr) match = &row;
+    return true;
+  };
+  bool cached = false;
+  auto rows = credentials(tenant, system, &cached);
+  const InboundCredentialRow* match = find(rows);
+  if (cached && (match == nullptr || !identified(*match))) {
+    // Refused on what this node kept: a credential added, rotated or corrected elsewhere since would not be
+    // there yet. Read them again before refusing (only a credential removed elsewhere may still be taken
+    // for fresh a little longer, never a new one refused).
+    rows = credentials(tenant, system, nullptr);
+    match = find(rows);
   }
   if (match == nullptr) {
     refuse(tenant, system, p,

@@ -16,11 +16,21 @@
 // calls are limited per body, system and address (InboundPolicy; 429 beyond); every accepted call is
 // audited on the body's chain (inbound.accepted) and every refusal too (inbound.refused with the reason;
 // repeated refusals from one address aggregated as for invalid API keys).
+// Cost (issue 13, "Performance"): on PostgreSQL the credentials of a body and system are kept in memory
+// with the credentials' generation they were read at (migration 0079: a trigger counts every change of
+// inbound_credentials, whoever makes it: this process, the CLI, another node). A call uses them without a
+// round trip while the generation was checked less than InboundPolicy::credentials_fresh_for ago;
+// otherwise it reads the generation with its body's credentials (one statement), which drops every
+// credential read at an older generation. A call refused on what the node kept is checked again against
+// the database before it is refused, so a credential added or rotated anywhere works at once everywhere;
+// a rotated-away secret stops working at once on the node that rotated it and within that time (0.2 s
+// by default) on the others.
 // Errors: inbound.unauthenticated (401: no credential, or none that matches), inbound.identifiers (403:
 // authenticated, but an identifier is missing or wrong), inbound.rate_limited (429); for the admin
 // operations inbound.system, inbound.station, inbound.identifiers_format, inbound.exists, not_found.
 #include <chrono>
 #include <map>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -38,6 +48,9 @@ namespace sp::identity {
 struct InboundPolicy {
   std::int64_t calls_per_window = 600;  // per body, system and remote address
   std::chrono::seconds window{60};
+  // PostgreSQL: how long the credentials read for a call are used without asking the database whether
+  // they changed (see "Cost" above); 0: read them on every call. SQLite always reads them (no round trip).
+  std::chrono::milliseconds credentials_fresh_for{200};
 };
 
 // What the caller presented (filled by the web side).
@@ -118,12 +131,28 @@ class InboundService {
  private:
   void refuse(tenants::TenantId tenant, const std::string& system, const InboundPresented& p,
               const std::string& reason, const std::string& station);
+  // The body's credentials for `system`: what this node kept while fresh ("Cost" above; *cached set to true
+  // then), else read (and kept). `cached` null: always read.
+  std::vector<InboundCredentialRow> credentials(tenants::TenantId tenant, const std::string& system,
+                                                bool* cached);
+  void forget_credentials();  // after a change made here: the next call reads them again
+
+  struct CachedCredentials {
+    std::int64_t generation = 0;
+    std::vector<InboundCredentialRow> rows;
+  };
 
   db::Database& db_;
   audit::AuditService& audit_;
   const time::Clock& clock_;
   audit::WindowLimit limit_;
   audit::RefusalThrottle refusals_;
+  const std::chrono::milliseconds fresh_for_;
+  std::mutex cache_mutex_;
+  std::int64_t generation_ = 0;                // the newest generation read
+  std::optional<time::TimePoint> checked_at_;  // when it was read; nullopt: read it on the next call
+  std::uint64_t forgotten_ = 0;  // forget_credentials() calls: a read begun before one is not kept
+  std::map<std::pair<tenants::TenantId, std::string>, CachedCredentials> cached_;
 };
 
 }  // namespace sp::identity

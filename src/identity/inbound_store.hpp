@@ -29,6 +29,15 @@ std::int64_t rotate_inbound_secret(db::Conn& tx, tenants::TenantId tenant, const
 // The credentials of one body for one system.
 std::vector<InboundCredentialRow> inbound_credentials_for(db::Database& db, tenants::TenantId tenant,
                                                           const std::string& system);
+// The credentials' generation (migration 0079: bumped by every change of inbound_credentials) and the
+// credentials of one body for one system, read in one statement; generation 0 when its row is missing
+// (then nothing may be cached).
+struct InboundCredentialsAt {
+  std::int64_t generation = 0;
+  std::vector<InboundCredentialRow> rows;
+};
+InboundCredentialsAt inbound_credentials_at(db::Database& db, tenants::TenantId tenant,
+                                            const std::string& system);
 // Every credential, or one body's (ordered by body, system, station).
 std::vector<InboundCredentialRow> list_inbound_credentials(db::Database& db,
                                                            std::optional<tenants::TenantId> tenant);

@@ -17,9 +17,9 @@ constexpr std::array<std::pair<ReceiptOutcome, std::string_view>, 5> kReceiptOut
 #define RECEIPT_COLUMNS                                                                           \
   "id, tenant_id, iuv, nav, option_id, psp_id, receipt_id, payment_at, amount_cents, fee_cents, " \
   "payer_fiscal_code, payer_name, outcome, raw_payload, received_at, expected_amount_cents"
-constexpr const char* kReceiptCounted = "SELECT " RECEIPT_COLUMNS
-                                        " FROM payment_receipts WHERE tenant_id = $1 AND psp_id = $2 "
-                                        "AND receipt_id = $3 AND outcome IN ('recorded', 'double_payment')";
+constexpr const char* kReceiptCounted =
+    "SELECT id FROM payment_receipts WHERE tenant_id = $1 AND psp_id = $2 "
+    "AND receipt_id = $3 AND outcome IN ('recorded', 'double_payment')";
 constexpr const char* kReceiptsOfIuv =
     "SELECT " RECEIPT_COLUMNS " FROM payment_receipts WHERE tenant_id = $1 AND iuv = $2 ORDER BY id";
 constexpr const char* kReceiptInsert =
@@ -90,11 +90,9 @@ std::optional<ReceiptOutcome> parse_receipt_outcome(std::string_view s) {
   return std::nullopt;
 }
 
-std::optional<ReceiptRow> ReceiptStore::counted(db::Conn& c, tenants::TenantId tenant,
-                                                const std::string& psp_id, const std::string& receipt_id) {
-  auto r = c.query_one(kReceiptCounted, {tenant, psp_id, receipt_id});
-  if (!r) return std::nullopt;
-  return read_receipt_row(c, *r);
+db::Later ReceiptStore::counted(db::Conn& c, tenants::TenantId tenant, const std::string& psp_id,
+                                const std::string& receipt_id) {
+  return db::query_later(c, kReceiptCounted, {tenant, psp_id, receipt_id});
 }
 
 void ReceiptStore::insert(db::Conn& tx, ReceiptRow& r) {
@@ -106,8 +104,8 @@ void ReceiptStore::insert(db::Conn& tx, ReceiptRow& r) {
                        r.received_at, db::int_or_null(r.expected_amount)});
   r.id = row->i64(0);
   for (const auto& t : r.transfers)
-    tx.exec(kReceiptInsertTransfer,
-            {r.id, t.index, t.amount, db::text_or_null(t.iban), db::text_or_null(t.stamp_hash)});
+    db::exec_later(tx, kReceiptInsertTransfer,
+                   {r.id, t.index, t.amount, db::text_or_null(t.iban), db::text_or_null(t.stamp_hash)});
 }
 
 std::vector<ReceiptRow> ReceiptStore::of_iuv(db::Conn& c, tenants::TenantId tenant, const std::string& iuv) {
@@ -137,7 +135,7 @@ std::optional<std::string> ReceiptStore::active_channel(db::Conn& c, tenants::Te
 }
 
 void ReceiptStore::end_activation(db::Conn& tx, tenants::TenantId tenant, const std::string& iuv) {
-  tx.exec(kEndActivation, {tenant, iuv});
+  db::exec_later(tx, kEndActivation, {tenant, iuv});
 }
 
 std::vector<std::pair<std::string, std::int64_t>> ReceiptStore::anomalies_by_outcome(db::Conn& c) {

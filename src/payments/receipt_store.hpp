@@ -9,6 +9,7 @@
 
 #include "core/money.hpp"
 #include "db/database.hpp"
+#include "db/exec_later.hpp"
 #include "tenants/model.hpp"
 
 namespace sp::payments {
@@ -51,11 +52,13 @@ struct ReceiptRow {
 
 class ReceiptStore {
  public:
-  // The receipt of (psp, receiptId) that counted (recorded or double_payment), if any.
-  static std::optional<ReceiptRow> counted(db::Conn& c, tenants::TenantId tenant, const std::string& psp_id,
-                                           const std::string& receipt_id);
-  // Inserts the receipt (id filled in) and its transfers. Throws db::DbError unique_violation when the
-  // partial unique indexes refuse it (a concurrent receipt won).
+  // Whether a receipt of (psp, receiptId) counted (recorded or double_payment): its rows are not empty. On
+  // PostgreSQL, inside a write transaction, the query goes out with the next statement (db::query_later).
+  static db::Later counted(db::Conn& c, tenants::TenantId tenant, const std::string& psp_id,
+                           const std::string& receipt_id);
+  // Inserts the receipt (id filled in) and its transfers (those sent with the transaction's next statement
+  // on PostgreSQL: db::exec_later). Throws db::DbError unique_violation when the partial unique indexes
+  // refuse the receipt (a concurrent receipt won).
   static void insert(db::Conn& tx, ReceiptRow& r);
   // Receipts of an IUV, oldest first.
   static std::vector<ReceiptRow> of_iuv(db::Conn& c, tenants::TenantId tenant, const std::string& iuv);
@@ -77,6 +80,7 @@ class ReceiptStore {
   // The channel holding an unexpired lease on the IUV, if any.
   static std::optional<std::string> active_channel(db::Conn& c, tenants::TenantId tenant,
                                                    const std::string& iuv, const std::string& now);
+  // Sent with the transaction's next statement on PostgreSQL (db::exec_later).
   static void end_activation(db::Conn& tx, tenants::TenantId tenant, const std::string& iuv);
 };
 

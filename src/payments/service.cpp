@@ -7,6 +7,7 @@
 #include <set>
 #include <stdexcept>
 
+#include "audit/chain_tail.hpp"
 #include "core/codice_fiscale.hpp"
 #include "core/holidays.hpp"
 #include "core/ids.hpp"
@@ -709,9 +710,13 @@ Result<Position> PaymentsService::record_option_paid(db::Conn& tx, const Actor& 
   const PositionStatus next = paid ? PositionStatus::paid : PositionStatus::partially_paid;
   const PositionStatus from = p->status;
   if (next != from || paid) {
-    if (!PaymentsStore::update_status(tx, *p, next, time::format_iso_utc_millis(clock_.now()), std::nullopt,
-                                      paid ? std::optional<std::string>(at) : std::nullopt))
-      return Error::make("payments.state", 409, "concurrent change");
+    // The option's and the position's updates go out with the chain's lock and head for the entry below,
+    // in one round trip (PostgreSQL), in this order: the rows are locked before the chain, as in every
+    // transaction that writes and audits.
+    auto updated = PaymentsStore::update_status_later(tx, *p, next, time::format_iso_utc_millis(clock_.now()),
+                                                      paid ? std::optional<std::string>(at) : std::nullopt);
+    audit::prefetch_chain_head(tx, tenant);
+    if (updated.rows().empty()) return Error::make("payments.state", 409, "concurrent change");
     p->version += 1;
     p->status = next;
     if (paid) p->paid_at = paid_at;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <boost/json.hpp>
 
+#include "audit/chain_tail.hpp"
 #include "payments/notice_number.hpp"
 #include "payments/reconciliation_store.hpp"
 #include "payments/store.hpp"
@@ -158,16 +159,33 @@ StationAnswer StationService::answer(tenants::TenantId tenant, const pagopa::Req
 
 pagopa::VerifyResponse StationService::verify(tenants::TenantId tenant, const pagopa::VerifyRequest& r,
                                               const std::string& remote_addr, const audit::Entry* accepted) {
-  // Read first (no transaction, no lock), then the call's audit entries in a short commit of their own.
   std::optional<std::variant<pagopa::Fault, Found>> found;
-  db_.read([&](db::Conn& c) { found = find_payable(c, tenant, r.ids, r.fiscal_code, r.notice_number); });
   pagopa::VerifyResponse out;
+  // The call's entries: inbound.accepted, and the refusal when there is one.
+  auto entries = [&] {
+    std::vector<audit::Entry> v;
+    if (accepted) v.push_back(*accepted);
+    if (const auto* f = std::get_if<pagopa::Fault>(&*found))
+      v.push_back(refusal_entry(tenant, "paVerifyPaymentNotice", *f, r.notice_number, remote_addr));
+    return v;
+  };
+  if (db_.dialect() == db::Dialect::postgres) {
+    // One transaction, two round trips: BEGIN, the chain's lock and head (prefetched) and the read go out
+    // together; the entries' INSERT goes with the COMMIT. The lock is held for that short while only.
+    db_.write([&](db::Conn& tx) {
+      audit::prefetch_chain_head(tx, tenant);
+      found = find_payable(tx, tenant, r.ids, r.fiscal_code, r.notice_number);
+      if (auto v = entries(); !v.empty()) audit_.record_all_or_throw(tx, v);
+    });
+  } else {
+    // SQLite: the read on a reader (no writer's turn for it), then the entries in a short commit.
+    db_.read([&](db::Conn& c) { found = find_payable(c, tenant, r.ids, r.fiscal_code, r.notice_number); });
+    if (auto v = entries(); !v.empty()) db_.write([&](db::Conn& tx) { audit_.record_all_or_throw(tx, v); });
+  }
   if (const auto* f = std::get_if<pagopa::Fault>(&*found)) {
     out.fault = *f;
-    audit_refusal(tenant, "paVerifyPaymentNotice", *f, r.notice_number, remote_addr, accepted);
     return out;
   }
-  if (accepted) db_.write([&](db::Conn& tx) { audit_.record_or_throw(tx, *accepted); });
   const auto& x = std::get<Found>(*found);
   const auto today = time::rome_date(clock_.now());
   const auto& o = x.opt();
@@ -203,6 +221,10 @@ pagopa::GetPaymentResponse StationService::get_payment(tenants::TenantId tenant,
   db_.write([&](db::Conn& tx) {
     refused.reset();
     out = {};
+    // PostgreSQL: the chain's lock and head go out with BEGIN and the read (one round trip). The lock is
+    // taken before the lease's row lock; no transaction takes them the other way round (a receipt takes
+    // the chain's lock before it ends the lease).
+    audit::prefetch_chain_head(tx, tenant);
     auto found = find_payable(tx, tenant, r.ids, r.fiscal_code, r.notice_number);
     if (auto* f = std::get_if<pagopa::Fault>(&found)) return refuse(tx, *f);
     auto& x = std::get<Found>(found);
@@ -292,6 +314,8 @@ std::pair<pagopa::SendReceiptResponse, std::optional<ReceiptOutcome>> StationSer
     try {
       std::pair<pagopa::SendReceiptResponse, std::optional<ReceiptOutcome>> out;
       db_.write([&](db::Conn& tx) {
+        // Whether this (PSP, receiptId) already counted goes out with BEGIN and the read (PostgreSQL).
+        auto counted = ReceiptStore::counted(tx, tenant, r.receipt.id_psp, r.receipt.receipt_id);
         auto view = PaymentsStore::station_view(tx, tenant, iuv);
         const auto& creditor = view.creditor;
         std::optional<pagopa::Fault> refused = check_station_ids(creditor, r.ids);
@@ -308,7 +332,8 @@ std::pair<pagopa::SendReceiptResponse, std::optional<ReceiptOutcome>> StationSer
           out = {pagopa::SendReceiptResponse{refused}, std::nullopt};
           return;
         }
-        out = record_receipt(tx, tenant, creditor->fiscal_code, view.position, r, raw, remote_addr, accepted);
+        out = record_receipt(tx, tenant, creditor->fiscal_code, view.position, !counted.rows().empty(), r,
+                             raw, remote_addr, accepted);
       });
       return out;
     } catch (const db::DbError& e) {
@@ -321,8 +346,8 @@ std::pair<pagopa::SendReceiptResponse, std::optional<ReceiptOutcome>> StationSer
 
 std::pair<pagopa::SendReceiptResponse, std::optional<ReceiptOutcome>> StationService::record_receipt(
     db::Conn& tx, tenants::TenantId tenant, const std::string& fiscal_code,
-    const std::optional<Position>& position, const pagopa::SendReceiptRequest& r, const std::string& raw,
-    const std::string& remote_addr, const audit::Entry* accepted) {
+    const std::optional<Position>& position, bool counted_before, const pagopa::SendReceiptRequest& r,
+    const std::string& raw, const std::string& remote_addr, const audit::Entry* accepted) {
   const auto& x = r.receipt;
   const auto now = clock_.now();
   const auto paid_at = payment_instant(x.payment_date_time, now);
@@ -365,7 +390,7 @@ std::pair<pagopa::SendReceiptResponse, std::optional<ReceiptOutcome>> StationSer
   if (option) row.option_id = option->id;
 
   std::optional<pagopa::Fault> answer;
-  if (auto first = ReceiptStore::counted(tx, tenant, row.psp_id, row.receipt_id)) {
+  if (counted_before) {
     row.outcome = ReceiptOutcome::duplicate;
     answer = station_fault("PAA_RECEIPT_DUPLICATA", fiscal_code);
   } else if (!option) {

@@ -49,10 +49,18 @@
 //
 // Cost per call (issue 13, "Performance"; bench/README.md, bench/run-station): the node's inbound.accepted
 // entry is written in the call's own transaction (after the call's work, with its entries in one INSERT),
-// so a call is one read of the creditor and the notice (one query) and one commit: verify's commit holds
-// only its audit entries, written after the read so that the body's chain lock is held as briefly as
-// possible; get payment's holds the lease and its entries; a receipt's holds the receipt, the payment and
-// their entries (the position's "paid" entry, then inbound.accepted, then the receipt's).
+// and on PostgreSQL the statements whose results are not needed at once ride with the next one
+// (db::exec_later, db::query_later; audit::prefetch_chain_head for the chain's lock and head), so that a
+// payment costs 11 round trips and 3 commits (the node's credential itself costs none while it is fresh:
+// identity/inbound_service.hpp, "Cost"):
+//   verify      2: BEGIN + the chain's lock and head + the read; the entries' INSERT + COMMIT
+//   get payment 3: BEGIN + lock and head + read; the lease; INSERT + COMMIT
+//   receipt     6: BEGIN + "counted before?" + read; the receipt's INSERT (its id); its transfers + the
+//               position again (record_option_paid); the option's, transfers' and position's updates +
+//               the chain's lock and head (taken after the rows, as every writer does); the paid entry,
+//               the lease's end + the late-report check; the last entries + COMMIT.
+// Verify and get payment take the chain's lock first (nothing else they lock is locked before the chain by
+// anyone); a receipt takes it after its rows, like every other writer.
 #include <optional>
 #include <string>
 #include <variant>
@@ -122,10 +130,11 @@ class StationService {
                                                   const pagopa::StationIds& ids,
                                                   const std::string& fiscal_code,
                                                   const std::string& notice_number);
+  // `counted_before`: a receipt of the same (PSP, receiptId) already counted (a duplicate).
   std::pair<pagopa::SendReceiptResponse, std::optional<ReceiptOutcome>> record_receipt(
       db::Conn& tx, tenants::TenantId tenant, const std::string& fiscal_code,
-      const std::optional<Position>& position, const pagopa::SendReceiptRequest& r, const std::string& raw,
-      const std::string& remote_addr, const audit::Entry* accepted);
+      const std::optional<Position>& position, bool counted_before, const pagopa::SendReceiptRequest& r,
+      const std::string& raw, const std::string& remote_addr, const audit::Entry* accepted);
   // The refusal's audit entry (audit_refusal).
   static audit::Entry refusal_entry(tenants::TenantId tenant, std::string_view operation,
                                     const pagopa::Fault& f, const std::string& notice,

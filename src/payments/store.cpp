@@ -2,6 +2,7 @@
 
 #include <stdexcept>
 
+#include "db/exec_later.hpp"
 #include "db/time_values.hpp"
 
 namespace sp::payments {
@@ -115,6 +116,10 @@ constexpr const char* kSqlUpdateStatus =
     "UPDATE payment_positions SET status = $3, version = version + 1, updated_at = $4, "
     "published_at = COALESCE(CAST($5 AS TEXT), published_at), paid_at = COALESCE(CAST($6 AS TEXT), paid_at) "
     "WHERE id = $1 AND tenant_id = $2 AND version = $7";
+constexpr const char* kSqlUpdateStatusReturning =
+    "UPDATE payment_positions SET status = $3, version = version + 1, updated_at = $4, "
+    "paid_at = COALESCE(CAST($5 AS TEXT), paid_at) WHERE id = $1 AND tenant_id = $2 AND version = $6 "
+    "RETURNING id";
 constexpr const char* kSqlOptionPaid =
     "UPDATE payment_options SET status = 'paid', paid_at = $2 WHERE id = $1 AND status = 'unpaid'";
 constexpr const char* kSqlTransfersPaid =
@@ -418,9 +423,17 @@ bool PaymentsStore::update_status(db::Conn& tx, const Position& p, PositionStatu
                                     paid_at ? db::Value{*paid_at} : db::Value{nullptr}, p.version}) == 1;
 }
 
+db::Later PaymentsStore::update_status_later(db::Conn& tx, const Position& p, PositionStatus next,
+                                             const std::string& now,
+                                             const std::optional<std::string>& paid_at) {
+  return db::query_later(tx, kSqlUpdateStatusReturning,
+                         {p.id, p.tenant_id, std::string(to_string(next)), now,
+                          paid_at ? db::Value{*paid_at} : db::Value{nullptr}, p.version});
+}
+
 void PaymentsStore::set_option_paid(db::Conn& tx, OptionId option, const std::string& at) {
-  tx.exec(kSqlOptionPaid, {option, at});
-  tx.exec(kSqlTransfersPaid, {option});
+  db::exec_later(tx, kSqlOptionPaid, {option, at});
+  db::exec_later(tx, kSqlTransfersPaid, {option});
 }
 
 std::vector<PositionRef> PaymentsStore::published_due(db::Conn& c, const std::string& now, int limit) {

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "db/database.hpp"
+#include "db/exec_later.hpp"
 #include "payments/model.hpp"
 
 namespace sp::payments {
@@ -67,6 +68,12 @@ class PaymentsStore {
   static bool update_status(db::Conn& tx, const Position& p, PositionStatus next, const std::string& now,
                             const std::optional<std::string>& published_at,
                             const std::optional<std::string>& paid_at);
+  // update_status() sent with the transaction's next statement (db::query_later; on PostgreSQL in a write
+  // transaction): the position was updated when its rows are not empty.
+  static db::Later update_status_later(db::Conn& tx, const Position& p, PositionStatus next,
+                                       const std::string& now, const std::optional<std::string>& paid_at);
+  // The option and its transfers paid: sent with the transaction's next statement on PostgreSQL
+  // (db::exec_later; record_option_paid's next is the position's update, whose row count it reads).
   static void set_option_paid(db::Conn& tx, OptionId option, const std::string& at);
 
   // The jobs' candidates across bodies (checked again by each transition): PUBLISHED positions whose

@@ -1,17 +1,46 @@
 // Appending against real SQLite and PostgreSQL: concurrent writers still give one gapless chain per
 // tenant, an entry commits or rolls back with the caller's transaction, and tenants never share a chain.
 #include <atomic>
+#include <functional>
 #include <set>
 #include <stdexcept>
 #include <thread>
 #include <vector>
 
+#include "audit/chain_tail.hpp"
 #include "audit_fixture.hpp"
 
 namespace sp::audit::testing {
 namespace {
 
-class AuditAppendTest : public AuditTest {};
+class AuditAppendTest : public AuditTest {
+ protected:
+  // `threads` writers of `rounds` each at once: the even ones append single entries to tenant 5, the odd
+  // ones run `batch` in a write transaction of their own (false: an append was refused). The failures.
+  int concurrent_writers(int threads, int rounds, const std::function<bool(db::Conn&)>& batch) {
+    std::atomic<int> failures{0};
+    std::vector<std::thread> running;
+    for (int t = 0; t < threads; ++t) {
+      running.emplace_back([&, t] {
+        for (int i = 0; i < rounds; ++i) {
+          try {
+            if (t % 2 == 0) {
+              if (!audit().record(entry(5, "case.open")).ok()) ++failures;
+            } else {
+              db().write([&](db::Conn& tx) {
+                if (!batch(tx)) ++failures;
+              });
+            }
+          } catch (const std::exception&) {
+            ++failures;
+          }
+        }
+      });
+    }
+    for (auto& th : running) th.join();
+    return failures.load();
+  }
+};
 
 std::vector<std::int64_t> all_seqs(db::Database& db, tenants::TenantId tenant) {
   return db::read_all(db, "SELECT seq FROM audit_log WHERE tenant_id = $1 ORDER BY seq", {tenant},
@@ -137,33 +166,53 @@ TEST_P(AuditAppendTest, SeveralEntriesInOneCallChainAsIfAppendedOneByOne) {
 TEST_P(AuditAppendTest, ConcurrentBatchesAndSingleEntriesProduceAGaplessChain) {
   constexpr int kThreads = 6;
   constexpr int kRounds = 40;
-  std::atomic<int> failures{0};
-  std::vector<std::thread> threads;
-  for (int t = 0; t < kThreads; ++t) {
-    threads.emplace_back([&, t] {
-      for (int i = 0; i < kRounds; ++i) {
-        try {
-          if (t % 2 == 0) {
-            if (!audit().record(entry(5, "case.open")).ok()) ++failures;
-          } else {
-            db().write([&](db::Conn& tx) {
-              if (!audit().record_all(tx, {entry(5, "case.open"), entry(5, "case.submit")}).ok()) ++failures;
-            });
-          }
-        } catch (const std::exception&) {
-          ++failures;
-        }
-      }
-    });
-  }
-  for (auto& th : threads) th.join();
-  EXPECT_EQ(failures.load(), 0);
+  EXPECT_EQ(concurrent_writers(
+                kThreads, kRounds,
+                [&](db::Conn& tx) {
+                  return audit().record_all(tx, {entry(5, "case.open"), entry(5, "case.submit")}).ok();
+                }),
+            0);
   const std::size_t expected = kThreads / 2 * kRounds * 3;
   auto seqs = all_seqs(db(), 5);
   ASSERT_EQ(seqs.size(), expected);
   for (std::size_t i = 0; i < seqs.size(); ++i) ASSERT_EQ(seqs[i], static_cast<std::int64_t>(i + 1));
   auto report = audit().verify(5);
   EXPECT_TRUE(report.intact) << report.problem << " at " << report.broken_seq;
+}
+
+// chain_tail.hpp: a transaction that appends twice to a chain reads its head once (the second append
+// follows the first one's entry, the lock being held), and one that prefetched the lock and head has them
+// sent with its next statement. Against single appends of other writers, the chain stays gapless.
+TEST_P(AuditAppendTest, PrefetchedHeadsAndSecondAppendsInOneTransactionKeepTheChainGapless) {
+  constexpr int kThreads = 6;
+  constexpr int kRounds = 15;
+  EXPECT_EQ(concurrent_writers(
+                kThreads, kRounds,
+                [&](db::Conn& tx) {
+                  prefetch_chain_head(tx, 5);
+                  tx.query("SELECT 1");  // carries the lock and the head
+                  return audit().record(tx, entry(5, "case.open")).ok() &&
+                         audit().record(tx, entry(6, "case.open")).ok() &&
+                         audit().record_all(tx, {entry(5, "case.submit"), entry(6, "case.submit")}).ok();
+                }),
+            0);
+  const std::size_t rounds = kThreads / 2 * kRounds;
+  for (const auto& [tenant, expected] : {std::pair{5, rounds * 3}, std::pair{6, rounds * 2}}) {
+    auto seqs = all_seqs(db(), tenant);
+    ASSERT_EQ(seqs.size(), expected) << tenant;
+    for (std::size_t i = 0; i < seqs.size(); ++i) ASSERT_EQ(seqs[i], static_cast<std::int64_t>(i + 1));
+    auto report = audit().verify(tenant);
+    EXPECT_TRUE(report.intact) << tenant << ": " << report.problem << " at " << report.broken_seq;
+  }
+  // What a rolled-back transaction knew is not used by the next one on the same thread and connection.
+  EXPECT_THROW(db().write([&](db::Conn& tx) {
+    ASSERT_TRUE(audit().record(tx, entry(5, "case.open")).ok());
+    throw std::runtime_error("rolled back");
+  }),
+               std::runtime_error);
+  db().write([&](db::Conn& tx) { ASSERT_TRUE(audit().record(tx, entry(5, "case.open")).ok()); });
+  EXPECT_EQ(all_seqs(db(), 5).size(), rounds * 3 + 1);
+  EXPECT_TRUE(audit().verify(5).intact);
 }
 
 TEST_P(AuditAppendTest, OneInvalidEntryOfABatchRefusesTheWholeBatch) {

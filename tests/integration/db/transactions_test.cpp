@@ -193,6 +193,52 @@ TEST_P(Transactions, AFailedExecLaterRollsBackTheTransactionAndIsNeverTakenForTh
   EXPECT_EQ(db().stats().connections_busy, 0);
 }
 
+TEST_P(Transactions, QueryLaterRowsComeWithTheNextRoundTripInOrder) {
+  db().write([&](Conn& c) { add(c, 1, "a"); });
+  std::uint64_t first = 0;
+  db().write([&](Conn& c) {
+    first = write_serial(c);
+    // Held with an INSERT before it: it sees that row, and the next statement carries both.
+    exec_later(c, "INSERT INTO t (id, code) VALUES ($1, $2)", {std::int64_t{2}, std::string("b")});
+    auto later = query_later(c, "SELECT code FROM t ORDER BY id", {});
+    auto one = query_later(c, "SELECT code FROM t WHERE id = $1", {std::int64_t{1}});
+    EXPECT_EQ(c.query_one("SELECT COUNT(*) FROM t")->i64(0), 2);
+    ASSERT_EQ(later.rows().size(), 2u);
+    EXPECT_EQ(later.rows()[1].text(0), "b");
+    EXPECT_EQ(one.rows().at(0).text(0), "a");
+    // Asked for before anything else went out: rows() sends it (and what is held with it) itself.
+    exec_later(c, "UPDATE t SET note = $1 WHERE id = $2", {std::string("x"), std::int64_t{1}});
+    auto note = query_later(c, "SELECT note FROM t WHERE id = $1", {std::int64_t{1}});
+    EXPECT_EQ(note.rows().at(0).text(0), "x");
+    EXPECT_TRUE(query_later(c, "SELECT note FROM t WHERE id = $1", {std::int64_t{99}}).rows().empty());
+  });
+  // Each PostgreSQL write transaction has a number of its own; nothing outside one (nor on SQLite).
+  std::uint64_t second = 0;
+  db().write([&](Conn& c) { second = write_serial(c); });
+  db().read([&](Conn& c) {
+    EXPECT_EQ(write_serial(c), 0u);
+    EXPECT_EQ(query_later(c, "SELECT COUNT(*) FROM t", {}).rows().at(0).i64(0), 2);  // at once
+  });
+  if (is_pg()) {
+    EXPECT_NE(first, 0u);
+    EXPECT_NE(second, first);
+  } else {
+    EXPECT_EQ(first, 0u);
+  }
+  // A held query that fails: reported by what carried it, and its rows are never there.
+  if (is_pg()) {
+    Later bad;
+    EXPECT_THROW(db().write([&](Conn& c) {
+      bad = query_later(c, "SELECT CAST($1 AS INTEGER)", {std::string("not a number")});
+      c.query("SELECT 1");
+    }),
+                 DbError);
+    EXPECT_THROW(bad.rows(), DbError);
+  }
+  EXPECT_EQ(count("t"), 2);
+  EXPECT_EQ(db().stats().connections_busy, 0);
+}
+
 SP_BOTH_DIALECTS(Transactions);
 
 }  // namespace

@@ -243,6 +243,31 @@ TEST_P(InboundTest, RotationReplacesTheSecretAndListingNeverShowsIt) {
   EXPECT_TRUE(rotated_audited);
 }
 
+// Another node (or the CLI, another process) rotates the secret: this node's copy of the credentials
+// (PostgreSQL: kept for InboundPolicy::credentials_fresh_for, inbound_service.hpp "Cost") is dropped
+// once it is no longer fresh, because the credentials' generation moved (migration 0079's trigger); a
+// credential new to this node is looked up at once. Five calls: the fixture's rate limit.
+TEST_P(InboundTest, ASecretRotatedOnAnotherNodeStopsWorkingHereOnceTheCopyIsNoLongerFresh) {
+  EXPECT_EQ(call(kGood, asti_secret_).status, 200);
+  InboundService other_node(db(), *audit_, clock_);
+  auto rotated = other_node.rotate(asti_, "sms-delivery", "gateway-1");
+  ASSERT_TRUE(rotated.ok());
+  clock_.advance(InboundPolicy{}.credentials_fresh_for);
+  EXPECT_EQ(call(kGood, asti_secret_).status, 401);
+  EXPECT_EQ(call(kGood, rotated->secret).status, 200);
+  // A credential added on the other node works here at once: a refusal is checked against the database.
+  auto added = other_node.add(asti_, "sms-delivery", "gateway-2", "{}", "", false);
+  ASSERT_TRUE(added.ok());
+  EXPECT_EQ(call(kGood, added->secret).status, 200);
+  // A change made by hand (not through the service) moves the generation too.
+  db().write([&](sp::db::Conn& tx) {
+    tx.exec("UPDATE inbound_credentials SET identifiers = '{\"idPA\":\"99999999999\"}' WHERE tenant_id = $1",
+            {asti_});
+  });
+  clock_.advance(InboundPolicy{}.credentials_fresh_for);
+  EXPECT_EQ(call(kGood, rotated->secret).status, 403);
+}
+
 std::string dialect_name(const ::testing::TestParamInfo<sp::db::Dialect>& info) {
   return info.param == sp::db::Dialect::sqlite ? "sqlite" : "postgres";
 }
