@@ -709,7 +709,12 @@ Result<Position> PaymentsService::record_option_paid(db::Conn& tx, const Actor& 
   const bool paid = p->kind == PositionKind::fine || !it->is_partial_payment || all_instalments;
   const PositionStatus next = paid ? PositionStatus::paid : PositionStatus::partially_paid;
   const PositionStatus from = p->status;
-  if (next != from || paid) {
+  // Always through the version check, even when the state stays (an instalment of a partially paid
+  // position): two receipts paying the last two instalments at once (PostgreSQL, READ COMMITTED) each saw
+  // the other's still unpaid and both left the position partially paid. Now the second finds the
+  // version moved and fails (409, nothing of it committed); the node sends its receipt again and it then
+  // sees every instalment paid.
+  {
     // The option's and the position's updates go out with the chain's lock and head for the entry below,
     // in one round trip (PostgreSQL), in this order: the rows are locked before the chain, as in every
     // transaction that writes and audits.
