@@ -109,8 +109,9 @@ std::vector<messaging::Channel> send_notice(db::Conn& tx, const NoticeContext& c
       m.fallback_recipient = r.email;
       if (!n.documents.empty()) {  // personal content: IO's remote-content mode
         appio::Options o;
-        o.remote =
-            appio::Remote{ctx.i18n.format(lang, "case_notice.io_teaser", {{"body", ctx.body_name}}), {}};
+        // IO shows the precondition "act" before it opens the letter (messaging/appio_remote_web.hpp).
+        o.remote = appio::Remote{
+            ctx.i18n.format(lang, "case_notice.io_teaser", {{"body", ctx.body_name}}), {}, "act", lang};
         for (const auto& [file, name] : n.documents) o.remote->attachments.push_back({file, name});
         m.options = appio::options_json(o);
       }
