@@ -12,6 +12,7 @@
 #include "core/text.hpp"
 #include "identity/permissions.hpp"
 #include "jobs/store.hpp"
+#include "messaging/service.hpp"
 
 namespace sp::certificates {
 namespace {
