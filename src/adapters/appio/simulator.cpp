@@ -440,7 +440,8 @@ namespace sp::appio {
 
 Result<std::pair<std::string, RemoteConfiguration>> parse_remote_configuration(
     const std::vector<std::string>& v) {
-  if (v.size() != 4) return Error::make("appio.sim", 400, "ID NAME BASE_URL SECRET");
+  if (v.size() != 4)
+    return Error::make("appio.sim", 400, "4 values expected, " + std::to_string(v.size()) + " given");
   const auto& [id, name, base, secret] = std::tie(v[0], v[1], v[2], v[3]);
   if (id.empty() || name.empty() || secret.empty()) return Error::make("appio.sim", 400, "empty value");
   if (!base.starts_with("http://") && !base.starts_with("https://"))
