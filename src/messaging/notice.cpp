@@ -43,20 +43,10 @@ Composed compose(MessagingService& messaging, const I18n& i18n, const NoticeRequ
   }
   std::vector<Route> routes = plan.send;
   std::vector<Route> fallbacks = plan.fallbacks;
-  // App IO only within its limits (subject 10-120, text 80-10,000): else the next channel.
-  for (auto it = routes.begin(); it != routes.end();) {
-    if (it->channel == Channel::appio &&
-        !appio::check_message(it->recipient, text("subject"), text("body"), io_options)) {
-      it = routes.erase(it);
-      if (routes.empty() && !fallbacks.empty()) {
-        routes.push_back(fallbacks.front());
-        fallbacks.erase(fallbacks.begin());
-        it = routes.begin();
-      }
-    } else {
-      ++it;
-    }
-  }
+  // App IO only within its limits: else the next channel.
+  drop_unfit_io(routes, fallbacks, [&](const Route& r) {
+    return appio::check_message(r.recipient, text("subject"), text("body"), io_options).ok();
+  });
   const std::string email = messaging.contacts_of(n.person).email;
   for (const auto& r : routes) {
     const auto a = alternative(r);

@@ -54,6 +54,30 @@ class MessagingWebTest : public ::testing::Test {
     options_.static_dir.clear();
     sessions_ = std::make_unique<sp::identity::SessionService>(app_->database(), sp::time::system_clock());
   }
+  // The application on a loopback port, for IO's call-backs (HTTP); stopped when it goes.
+  struct Serving {
+    std::unique_ptr<sp::http::Server> server;
+    std::thread thread;
+    std::string base;  // http://127.0.0.1:PORT/inbound/
+    [[nodiscard]] sp::appio::RemoteConfiguration conf(const std::string& slug,
+                                                      const sp::identity::IssuedInbound& key) const {
+      return {slug, base + slug + "/io", "Authorization", "Bearer " + key.secret};
+    }
+    ~Serving() {
+      server->stop(std::chrono::milliseconds(2000));
+      thread.join();
+    }
+  };
+  std::unique_ptr<Serving> serve() {
+    options_.port = 0;
+    options_.threads = 1;
+    auto s = std::make_unique<Serving>();
+    s->server = std::make_unique<sp::http::Server>(options_, app_->router(), hooks_);
+    s->server->listen();
+    s->thread = std::thread([server = s->server.get()] { server->run(); });
+    s->base = "http://127.0.0.1:" + std::to_string(s->server->port()) + "/inbound/";
+    return s;
+  }
   // What a suite needs besides the demo's configuration (before the application is made).
   virtual void configure(sp::Config& /*config*/) {}
   struct Who {
@@ -357,14 +381,10 @@ TEST_F(MessagingWebTest, AppIoRemoteContentIsServedToItsRecipientOnlyAndNeverAcr
   const auto id = remote_message(asti(), kAnna, file->id);
   const auto casales = remote_message(casale, "GTTDVD79H14B885C", "a-file-of-casale");
 
-  options_.port = 0;
-  options_.threads = 1;
-  sp::http::Server server(options_, app_->router(), hooks_);
-  server.listen();
-  std::thread thread([&] { server.run(); });
-  const std::string base = "http://127.0.0.1:" + std::to_string(server.port()) + "/inbound/";
+  const auto serving = serve();
+  const std::string& base = serving->base;
   auto conf = [&](const std::string& slug, const sp::identity::IssuedInbound& key) {
-    return sp::appio::RemoteConfiguration{slug, base + slug + "/io", "Authorization", "Bearer " + key.secret};
+    return serving->conf(slug, key);
   };
 
   // The right person: the precondition first (in her language, the body's name filled in), then the text
@@ -442,9 +462,6 @@ TEST_F(MessagingWebTest, AppIoRemoteContentIsServedToItsRecipientOnlyAndNeverAcr
   EXPECT_EQ(precondition("asti", plain, kAnna, asti_key->secret), 404);
   EXPECT_EQ(precondition("asti", id, kAnna, casale_key->secret), 401);
   EXPECT_EQ(precondition("asti", id, kAnna, "spi_nothing"), 401);
-
-  server.stop(std::chrono::milliseconds(2000));
-  thread.join();
 }
 
 }  // namespace
@@ -508,14 +525,10 @@ TEST_F(MessagingCertificateWebTest, ACertificateReadyGoesToAppIoAsRemoteContentW
   auto casale_key = inbound.add(casale, "appio", "io", "{}", "", false);
   auto asti_key = inbound.add(asti(), "appio", "io", "{}", "", false);
   ASSERT_TRUE(casale_key.ok() && asti_key.ok());
-  options_.port = 0;
-  options_.threads = 1;
-  sp::http::Server server(options_, app_->router(), hooks_);
-  server.listen();
-  std::thread thread([&] { server.run(); });
-  const std::string base = "http://127.0.0.1:" + std::to_string(server.port()) + "/inbound/";
+  const auto serving = serve();
+  const std::string& base = serving->base;
   auto conf = [&](const std::string& slug, const sp::identity::IssuedInbound& key) {
-    return sp::appio::RemoteConfiguration{slug, base + slug + "/io", "Authorization", "Bearer " + key.secret};
+    return serving->conf(slug, key);
   };
   auto opened = sp::appio::Simulator::fetch_remote(conf("casale-monferrato", *casale_key), id, davide, true);
   ASSERT_TRUE(opened.ok()) << opened.error().code;
@@ -537,8 +550,6 @@ TEST_F(MessagingCertificateWebTest, ACertificateReadyGoesToAppIoAsRemoteContentW
   auto at_asti = sp::appio::Simulator::fetch_remote(conf("asti", *asti_key), id, davide);
   ASSERT_TRUE(at_asti.ok());
   EXPECT_EQ(at_asti->status, 404);
-  server.stop(std::chrono::milliseconds(2000));
-  thread.join();
 
   // His area lists it; Anna and Asti's staff do not reach it.
   EXPECT_EQ(call("GET", "/area-personale/messaggi/" + id, person(davide)).status, 200);
