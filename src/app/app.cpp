@@ -302,6 +302,8 @@ App::App(Config config) : config_(std::move(config)) {
       throw std::runtime_error("demo payment services: " + st.error().code + " " + st.error().detail);
   }
   certificates_ = certificates::install(router_, deps, *payments_);
+  // The person is told when their certificate is issued, refused, or refunded (docs/certificates.md).
+  certificates_->certificates->set_messaging(messaging_->messaging.get(), &i18n_, config_.public_url);
   albo_ = albo::install(router_, deps, *identity_, *protocollo_);
   albo_->albo->set_stamps(stamp_->stamps.get());  // the confirmed relate carry the stamp
   if (config_.demo) {

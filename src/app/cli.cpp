@@ -257,6 +257,13 @@ int run_cli(int argc, char** argv) {
   sim_appio->add_option("--throttle-every", appio_run.throttle_every,
                         "Answer every N-th call 429 (0: never)");
   sim_appio->add_option("--retry-after", appio_run.retry_after_s, "Retry-After of the 429s, seconds");
+  std::vector<std::vector<std::string>> appio_remote;
+  sim_appio
+      ->add_option("--remote-configuration", appio_remote,
+                   "A remote-content configuration: ID NAME BASE_URL SECRET (repeatable): IO calls service "
+                   "NAME back at BASE_URL (the hub's {public_url}/inbound/SLUG/io) with 'Authorization: "
+                   "Bearer SECRET' (sportello inbound add --system appio)")
+      ->expected(4);
   auto* sim_pec =
       sim->add_subcommand("pec", "PEC provider simulator: SMTP in, signed receipts in POP3 mailboxes");
   pec::PecSimulatorRun pec_run;
@@ -476,6 +483,15 @@ int run_cli(int argc, char** argv) {
           return 2;
         }
         appio_run.services.emplace_back(s.substr(0, eq), s.substr(eq + 1));
+      }
+      for (const auto& values : appio_remote) {
+        auto conf = appio::parse_remote_configuration(values);
+        if (!conf) {
+          std::cerr << "sim appio: --remote-configuration ID NAME BASE_URL SECRET: " << conf.error().detail
+                    << "\n";
+          return 2;
+        }
+        appio_run.remote.push_back(std::move(*conf));
       }
       return appio::run_simulator(appio_run);
     }

@@ -77,21 +77,11 @@ std::vector<messaging::Channel> send_notice(db::Conn& tx, const NoticeContext& c
     }
     return a;
   };
-  // App IO takes a message only within its limits (subject 10-120, text 80-10,000): else the next one
-  // (a copy among others, as for a legal act, is just left out).
-  for (auto it = routes.begin(); it != routes.end();) {
-    if (it->channel == messaging::Channel::appio &&
-        !appio::check_message(it->recipient, text("subject"), text("body"), "")) {
-      it = routes.erase(it);
-      if (routes.empty() && !fallbacks.empty()) {
-        routes.push_back(fallbacks.front());
-        fallbacks.erase(fallbacks.begin());
-        it = routes.begin();
-      }
-    } else {
-      ++it;
-    }
-  }
+  // App IO takes a message only within its limits: else the next one (a copy among others, as for a
+  // legal act, is just left out).
+  messaging::drop_unfit_io(routes, fallbacks, [&](const messaging::Route& r) {
+    return appio::check_message(r.recipient, text("subject"), text("body"), "").ok();
+  });
   if (routes.empty()) return {};
   std::vector<messaging::Channel> channels;
   std::vector<std::string> via;
@@ -109,8 +99,9 @@ std::vector<messaging::Channel> send_notice(db::Conn& tx, const NoticeContext& c
       m.fallback_recipient = r.email;
       if (!n.documents.empty()) {  // personal content: IO's remote-content mode
         appio::Options o;
-        o.remote =
-            appio::Remote{ctx.i18n.format(lang, "case_notice.io_teaser", {{"body", ctx.body_name}}), {}};
+        // IO shows the precondition "act" before it opens the letter (messaging/appio_remote_web.hpp).
+        o.remote = appio::Remote{
+            ctx.i18n.format(lang, "case_notice.io_teaser", {{"body", ctx.body_name}}), {}, "act", lang};
         for (const auto& [file, name] : n.documents) o.remote->attachments.push_back({file, name});
         m.options = appio::options_json(o);
       }

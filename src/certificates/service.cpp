@@ -12,6 +12,7 @@
 #include "core/text.hpp"
 #include "identity/permissions.hpp"
 #include "jobs/store.hpp"
+#include "messaging/service.hpp"
 
 namespace sp::certificates {
 namespace {
@@ -134,6 +135,21 @@ Result<Refund> CertificateService::record_refund_paid(const identity::Principal*
   if (!reference_ok) return Error::for_field("certificates.refund_reference", "reference", 422);
   auto day = time::parse_iso_date(paid_on);
   const std::string at = time::format_iso_utc_millis(clock_.now());
+  // The person's message, read before the change (queued with it, so once).
+  messaging::Composed told;
+  {
+    std::optional<Request> r;
+    std::optional<Refund> due;
+    db_.read([&](db::Conn& c) {
+      r = store::by_id(c, tenant, request_id);
+      due = store::refund_of(c, tenant, request_id);
+    });
+    if (r && due && day)
+      told = notice(*r, "certificate.refund_paid",
+                    {{"amount", std::to_string(due->amount)},
+                     {"paid_on", time::format_iso_date(*day)},
+                     {"reference", reference}});
+  }
   return db::transact(db_, [&](db::Conn& tx) -> Result<Refund> {
     auto refund = store::refund_of(tx, tenant, request_id);
     if (!refund) return cert_error("certificates.refund_unknown", 404);
@@ -150,6 +166,7 @@ Result<Refund> CertificateService::record_refund_paid(const identity::Principal*
         tx, identity::entry_by(*who, tenant, "certificate.refund_paid", "certificate_refund", request_id,
                                boost::json::serialize(boost::json::object{
                                    {"paid_on", on}, {"reference", reference}, {"amount", refund->amount}})));
+    if (auto q = messaging::enqueue_composed(tx, told, clock_); !q) return q.error();
     refund->paid_on = on;
     refund->paid_reference = reference;
     return *refund;
@@ -199,6 +216,37 @@ void CertificateService::attach(jobs::Runner& runner) {
     return Ok{};
   };
   runner.add(std::move(k));
+}
+
+void CertificateService::set_messaging(messaging::MessagingService* messaging, const I18n* i18n,
+                                       std::string public_url) {
+  messaging_ = messaging;
+  i18n_ = i18n;
+  public_url_ = std::move(public_url);
+}
+
+messaging::Composed CertificateService::notice(const Request& r, const std::string& type,
+                                               std::map<std::string, std::string> values) {
+  if (messaging_ == nullptr || i18n_ == nullptr || r.channel != Channel::online) return {};
+  const std::string lang = messaging_->language_of(r.requester_cf);
+  auto body = tenants_.by_id(r.tenant_id);
+  values["service"] = i18n_->t(lang, "ui.cert_kind_" + r.kind);
+  values.emplace("protocol", r.anpr_protocol);
+  values["link"] = public_url_ + "/" + (body ? body->slug : std::string()) + "/certificati/" + r.token;
+  // Placeholders named after a message in the person's language: the reason and the amounts.
+  if (auto it = values.find("reason"); it != values.end())
+    it->second = i18n_->message(lang, refusal_error(it->second));
+  if (auto it = values.find("amount"); it != values.end())
+    it->second = money::format(std::stoll(it->second), lang);
+  if (auto it = values.find("paid_on"); it != values.end()) it->second = time::it_date_text(it->second);
+  messaging::NoticeRequest n;
+  n.tenant_id = r.tenant_id;
+  n.person = r.requester_cf;
+  n.type = type;
+  n.values = std::move(values);
+  n.remote = true;  // about the person's registry data: never at IO
+  n.precondition = "certificate";
+  return messaging::compose(*messaging_, *i18n_, n);
 }
 
 std::string CertificateService::today() const {
@@ -491,13 +539,21 @@ Result<Request> CertificateService::issue(std::int64_t tenant, const std::string
   }
   if (!res) return cert_error("certificates.anpr_unavailable", 503, res.error().code);
   const std::string at = time::format_iso_utc_millis(clock_.now());
+  // Paid online and refused: the amount is owed back (the person is told on the request's page).
+  const bool refund = r->channel == Channel::online && !r->paid_at.empty() && r->stamp_duty + r->fees > 0;
+  const std::string refusal = res->errors.empty() ? std::string("E") : res->errors.front().code;
+  // The person's message, read before the change; queued with it (once: the change is a compare-and-set).
+  const messaging::Composed told =
+      res->ok  ? notice(*r, "certificate.issued", {{"protocol", res->protocol}})
+      : refund ? notice(*r, "certificate.refund_due",
+                        {{"reason", refusal}, {"amount", std::to_string(r->stamp_duty + r->fees)}})
+               : notice(*r, "certificate.refused", {{"reason", refusal}});
   auto done = db::transact(db_, [&](db::Conn& tx) -> Result<bool> {
+    auto message = told;
     if (!res->ok) {
-      const std::string code = res->errors.empty() ? std::string("E") : res->errors.front().code;
+      const std::string& code = refusal;
       if (!store::mark_refused(tx, tenant, r->id, code, at))
         return cert_error("certificates.already_done", 409);
-      // Paid online and refused: the amount is owed back (the person is told on the request's page).
-      const bool refund = r->channel == Channel::online && !r->paid_at.empty() && r->stamp_duty + r->fees > 0;
       if (refund)
         store::add_refund(tx, Refund{r->id,
                                      tenant,
@@ -514,6 +570,7 @@ Result<Request> CertificateService::issue(std::int64_t tenant, const std::string
           tx, entry(*r, "certificate.refuse", true,
                     boost::json::object{{"anpr_code", code},
                                         {"refund_due", refund ? r->stamp_duty + r->fees : 0}}));
+      if (auto q = messaging::enqueue_composed(tx, message, clock_); !q) return q.error();
       return true;
     }
     files::Limits limits;
@@ -526,6 +583,9 @@ Result<Request> CertificateService::issue(std::int64_t tenant, const std::string
     audit_.record_or_throw(
         tx, entry(*r, "certificate.issue", true,
                   boost::json::object{{"anpr_protocol", res->protocol}, {"sha256", f->sha256}}));
+    // On App IO the PDF is the message's attachment, served from the file store byte for byte.
+    messaging::attach(message, f->id, "certificato-" + res->protocol + ".pdf");
+    if (auto q = messaging::enqueue_composed(tx, message, clock_); !q) return q.error();
     return true;
   });
   if (!done && done.error().code != "certificates.already_done") return done.error();

@@ -28,6 +28,14 @@
 //   with manage_payments (append-only, the latest in force), charged online as the second transfer of the
 //   same pagoPA position (to the comune's IBAN; the stamp is the first). Options::fees is the default
 //   for a body that never set any (tests). Not charged at the counter (paid there in cash, as today).
+// - The person who asked online is told (messaging/notice.hpp: their channels, language and the body's
+//   texts, with fallbacks) when the certificate is issued — also when the receipt came late —, refused by
+//   ANPR, refused after payment (the refund due), and when the refund is paid: types certificate.issued,
+//   certificate.refused, certificate.refund_due, certificate.refund_paid. The message is queued in the
+//   transaction of the change (issued once, refused once, paid once: the outbox delivers it, never twice).
+//   On App IO it goes as remote content — the text never lies at IO —, the certificate's PDF as its
+//   attachment, byte for byte, with the precondition "certificate". Counter requests are handed over at
+//   the counter: no message.
 // - At the counter (the assisted channel) an operator issues a certificate about anyone registered in
 //   ANPR, for a requester of any type, recorded as such (operator, requester, type); the stamp duty is
 //   marked as paid at the counter (bolloVirtuale 9).
@@ -49,10 +57,12 @@
 #include "adapters/anpr/client.hpp"
 #include "audit/service.hpp"
 #include "certificates/model.hpp"
+#include "core/i18n.hpp"
 #include "db/database.hpp"
 #include "files/service.hpp"
 #include "identity/audit_entry.hpp"
 #include "jobs/runner.hpp"
+#include "messaging/notice.hpp"
 #include "payments/service.hpp"
 #include "tenants/service.hpp"
 
@@ -104,6 +114,9 @@ class CertificateService {
 
   // Registers the receipt listener and the job kind (at install time, before serving).
   void attach(jobs::Runner& runner);
+  // Tells people through the messaging module (at install time; without it nothing is sent). `public_url`
+  // makes the link to the request's page.
+  void set_messaging(messaging::MessagingService* messaging, const I18n* i18n, std::string public_url);
 
   // The person and their household (online: the people a certificate may be about).
   Result<std::vector<anpr::Person>> household(std::int64_t tenant, const std::string& cf);
@@ -161,6 +174,10 @@ class CertificateService {
   anpr::CertificateRequest anpr_request(const Request& r, anpr::Channel channel) const;
   void paid(db::Conn& tx, const payments::Position& p, const payments::Option& o);
   [[nodiscard]] std::string today() const;
+  // The message of `type` about an online request to its requester, composed before the change's
+  // transaction (empty without messaging, or for the counter).
+  messaging::Composed notice(const Request& r, const std::string& type,
+                             std::map<std::string, std::string> values);
   [[nodiscard]] audit::Entry entry(const Request& r, const std::string& action, bool by_system,
                                    boost::json::object details) const;
 
@@ -172,6 +189,9 @@ class CertificateService {
   audit::AuditService& audit_;
   Options options_;
   jobs::Runner* runner_ = nullptr;
+  messaging::MessagingService* messaging_ = nullptr;
+  const I18n* i18n_ = nullptr;
+  std::string public_url_;
 };
 
 // ANPR's refusal code → the hub's error (with its locale key).

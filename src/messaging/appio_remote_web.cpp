@@ -4,6 +4,7 @@
 
 #include <boost/json.hpp>
 #include <charconv>
+#include <map>
 
 #include "adapters/appio/wire.hpp"
 #include "adapters/messaging/outbox.hpp"
@@ -51,6 +52,20 @@ http::Response message_get(AppIoRemoteDeps& d, http::Request& req, const identit
   return out;
 }
 
+// IO's precondition: the text the app shows before it opens the message (declared "ONCE" with the
+// message when it carries one, wire.hpp Remote::precondition), in the person's language.
+http::Response precondition_get(AppIoRemoteDeps& d, http::Request& req, const identity::InboundCall& call) {
+  auto r = remote_for(d, req, call);
+  if (!r || r->content.precondition.empty()) return not_found();
+  const std::string key = "io_precondition." + r->content.precondition;
+  const auto values = std::map<std::string, std::string>{{"body", call.body->name}};
+  auto out = http::Response::json(
+      appio::precondition_json(d.view.i18n().format(r->content.lang, key + ".title", values),
+                               d.view.i18n().format(r->content.lang, key + ".markdown", values)));
+  out.header("Cache-Control", "no-store");
+  return out;
+}
+
 http::Response attachment_get(AppIoRemoteDeps& d, http::Request& req, const identity::InboundCall& call) {
   auto r = remote_for(d, req, call);
   if (!r) return not_found();
@@ -83,6 +98,8 @@ http::Response attachment_get(AppIoRemoteDeps& d, http::Request& req, const iden
 void register_appio_remote(http::Router& router, AppIoRemoteDeps& d) {
   router.get("/inbound/{slug}/io/messages/{id}",
              identity::inbound_route(d, kAppIoInboundSystem, message_get));
+  router.get("/inbound/{slug}/io/messages/{id}/precondition",
+             identity::inbound_route(d, kAppIoInboundSystem, precondition_get));
   router.get("/inbound/{slug}/io/messages/{id}/attachments/{n}",
              identity::inbound_route(d, kAppIoInboundSystem, attachment_get));
 }

@@ -8,14 +8,19 @@
 //
 //   GET /inbound/{slug}/io/messages/{id}                      ThirdPartyMessage: {"details": {"subject",
 //                                                             "markdown"}, "attachments": [...]}
+//   GET /inbound/{slug}/io/messages/{id}/precondition         PreconditionContent {"title", "markdown"}:
+//                                                             what IO shows before it opens the message
+//                                                             (io_precondition.<kind> in the locales,
+//                                                             the person's language); 404 when the
+//                                                             message declares none
 //   GET /inbound/{slug}/io/messages/{id}/attachments/{n}      the n-th PDF, byte for byte (src/files)
 //
 // {id} is the hub's outbox message id (third_party_data.id). Behind the inbound guard (identity/
 // inbound_guard.hpp: the body's own credential for "appio", audited); then the `fiscal_code` header IO
 // sends must be exactly the message's recipient, the message the body's, of channel appio and sent with
 // remote content: anything else is the same 404 (ProblemJson, no hint of which check failed), so a
-// caller learns nothing of other people's or other bodies' messages. No precondition is ever declared
-// (has_precondition is not sent), so /precondition is not served.
+// caller learns nothing of other people's or other bodies' messages. The precondition is answered under
+// the same checks.
 #include "http/router.hpp"
 #include "identity/inbound_guard.hpp"
 #include "identity/inbound_service.hpp"

@@ -28,6 +28,12 @@ const std::vector<MessageType>& message_types() {
       {"case.message", TypeClass::info, {}},
       {"case.withdrawn", TypeClass::info, {}},
       {"payment.due", TypeClass::reminder, {"amount", "due_date", "notice_number"}},
+      // Registry certificates requested online (src/certificates): {service} is the certificate's kind,
+      // {protocol} ANPR's protocol of the certificate.
+      {"certificate.issued", TypeClass::info, {}},
+      {"certificate.refused", TypeClass::info, {"reason"}},
+      {"certificate.refund_due", TypeClass::info, {"reason", "amount"}},
+      {"certificate.refund_paid", TypeClass::info, {"amount", "paid_on", "reference"}},
       {"contact.code", TypeClass::code, {"code", "minutes"}},
   };
   return types;
@@ -44,6 +50,13 @@ bool has_template(const MessageType& t) {
 }
 bool person_chooses(const MessageType& t) {
   return t.cls == TypeClass::reminder || t.cls == TypeClass::info;
+}
+
+std::string hub_text_key(std::string_view type) {
+  if (type.starts_with("case.")) return "case_notice." + std::string(type.substr(5));
+  std::string key(type);
+  std::replace(key.begin(), key.end(), '.', '_');
+  return key;
 }
 
 std::string fill(std::string_view text, const std::map<std::string, std::string>& values) {

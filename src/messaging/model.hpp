@@ -48,6 +48,11 @@ struct Texts {
   std::string subject, body, sms;
 };
 
+// The locale prefix of the hub's own texts of a type (used when the body wrote none): "case.grounds" →
+// "case_notice.grounds" (web/locales/*/case_notices.json), any other "a.b" → "a_b" ("payment_due",
+// "certificate_issued"); the parts are ".subject", ".body", ".sms".
+std::string hub_text_key(std::string_view type);
+
 // Replaces {name} by values[name]; names without a value are left as written.
 std::string fill(std::string_view text, const std::map<std::string, std::string>& values);
 

@@ -2,8 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
-#include "adapters/appio/wire.hpp"
 #include "core/money.hpp"
+#include "messaging/notice.hpp"
 #include "messaging/store.hpp"
 
 namespace sp::messaging {
@@ -32,71 +32,27 @@ int PaymentReminders::run_once() {
     if (o.due_date != time::add_calendar_days(today, due_in(o.tenant_id))) continue;
     if (o.debtor_fiscal_code.empty()) continue;
     // Read before the write: where it goes, in which language, in which texts.
-    const auto plan = messaging_.route(o.debtor_fiscal_code, "payment.due");
+    NoticeRequest n;
+    n.tenant_id = o.tenant_id;
+    n.person = o.debtor_fiscal_code;
+    n.type = "payment.due";
     const std::string lang = messaging_.language_of(o.debtor_fiscal_code);
-    const auto body = messaging_.body_contacts(o.tenant_id);
-    std::map<std::string, std::string> values{
-        {"body", body.name},
-        {"amount", money::format(o.amount, lang)},
-        {"due_date", time::it_date_text(time::format_iso_date(o.due_date))},
-        {"notice_number", o.nav},
-        {"service", o.description},
-        {"protocol", ""},
-        {"link", public_url_ + "/area-personale/pagamenti"},
-        {"body_email", body.email.empty() ? "—" : body.email},
-        {"body_pec", body.pec.empty() ? "—" : body.pec},
-        {"body_phone", body.phone.empty() ? "—" : body.phone}};
-    const auto own = messaging_.texts(o.tenant_id, "payment.due", lang, values);
-    auto text = [&](const std::string& part) {
-      if (own) return part == "subject" ? own->subject : part == "sms" ? own->sms : own->body;
-      return i18n_.format(lang, "payment_due." + part, values);
-    };
-    auto alternative = [&](const Route& r) {
-      Alternative a{r.channel, r.recipient, "", ""};
-      if (r.channel == Channel::sms) {
-        a.body = text("sms");
-      } else {
-        a.subject = text("subject");
-        a.body = text("body");
-      }
-      return a;
-    };
-    std::vector<Route> routes = plan.send;
-    std::vector<Route> fallbacks = plan.fallbacks;
-    // App IO only within its limits; else the next channel.
-    if (!routes.empty() && routes.front().channel == Channel::appio &&
-        !appio::check_message(routes.front().recipient, text("subject"), text("body"), "")) {
-      routes.erase(routes.begin());
-      if (routes.empty() && !fallbacks.empty()) {
-        routes.push_back(fallbacks.front());
-        fallbacks.erase(fallbacks.begin());
-      }
-    }
+    n.values = {{"amount", money::format(o.amount, lang)},
+                {"due_date", time::it_date_text(time::format_iso_date(o.due_date))},
+                {"notice_number", o.nav},
+                {"service", o.description},
+                {"protocol", ""},
+                {"link", public_url_ + "/area-personale/pagamenti"}};
+    const auto composed = compose(messaging_, i18n_, n);
     bool done = false;
     db_.write([&](db::Conn& tx) {
       done = false;
       if (store::payment_reminded(tx, o.tenant_id, o.option_id)) return;  // once per option
-      int queued = 0;
-      const auto contacts = messaging_.contacts_of(o.debtor_fiscal_code);
-      for (const auto& r : routes) {
-        const auto a = alternative(r);
-        Message m;
-        m.tenant_id = o.tenant_id;
-        m.channel = r.channel;
-        m.recipient = r.recipient;
-        m.subject = a.subject;
-        m.body = a.body;
-        m.person = o.debtor_fiscal_code;
-        m.type = "payment.due";
-        if (r.channel == Channel::appio) m.fallback_recipient = contacts.email;
-        if (routes.size() == 1)
-          for (const auto& f : fallbacks) m.fallbacks.push_back(alternative(f));
-        auto q = enqueue(tx, m, clock_);
-        if (!q) throw std::runtime_error("payment.due: " + q.error().code + " " + q.error().detail);
-        ++queued;
-      }
+      if (auto q = enqueue_composed(tx, composed, clock_); !q)
+        throw std::runtime_error("payment.due: " + q.error().code + " " + q.error().detail);
       store::record_payment_reminder(tx, o.tenant_id, o.option_id, time::format_iso_date(o.due_date),
-                                     o.debtor_fiscal_code, queued, time::format_iso_utc(now));
+                                     o.debtor_fiscal_code, static_cast<int>(composed.messages.size()),
+                                     time::format_iso_utc(now));
       done = true;
     });
     if (done) ++reminded;

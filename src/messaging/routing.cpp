@@ -78,4 +78,20 @@ Plan plan(const Contacts& c, const MessageType& type, std::string_view choice) {
   return p;
 }
 
+void drop_unfit_io(std::vector<Route>& routes, std::vector<Route>& fallbacks,
+                   const std::function<bool(const Route&)>& fits) {
+  for (auto it = routes.begin(); it != routes.end();) {
+    if (it->channel == Channel::appio && !fits(*it)) {
+      it = routes.erase(it);
+      if (routes.empty() && !fallbacks.empty()) {
+        routes.push_back(fallbacks.front());
+        fallbacks.erase(fallbacks.begin());
+        it = routes.begin();
+      }
+    } else {
+      ++it;
+    }
+  }
+}
+
 }  // namespace sp::messaging

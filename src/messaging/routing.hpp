@@ -13,6 +13,7 @@
 //   code      not routed (a code goes to the address it verifies).
 // Usable: e-mail, SMS and PEC when verified; App IO when the fiscal code is known (a person not on IO
 // gets the message by e-mail from the App IO channel itself: adapters/appio/sender.hpp).
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -42,6 +43,11 @@ struct Plan {
 
 // `choice`: the person's channel for this type ("email", "sms", "pec", "appio"), or "" for none.
 Plan plan(const Contacts& c, const MessageType& type, std::string_view choice);
+
+// Leaves out the App IO routes `fits` refuses (IO's limits: subject 10-120, text 80-10,000): a copy among
+// others is just left out; when no route is left, the first fallback takes the place.
+void drop_unfit_io(std::vector<Route>& routes, std::vector<Route>& fallbacks,
+                   const std::function<bool(const Route&)>& fits);
 
 // The channel names a person may choose for a type, given their contacts (for the preferences page):
 // the usable ones.

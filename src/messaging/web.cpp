@@ -385,11 +385,7 @@ http::Response templates_page(WebDeps& d, http::Request& req, const StaffCall& c
       for (const auto& r : *rows)
         if (r.type == name && r.lang == l) own = &r;
       // The hub's text (the locales) when the body has none.
-      std::string key = "case_notice." + name.substr(name.find('.') + 1);
-      if (name.rfind("case.", 0) != 0) {  // the other types' hub texts: payment.due → payment_due.*
-        key = name;
-        std::replace(key.begin(), key.end(), '.', '_');
-      }
+      const std::string key = hub_text_key(name);
       auto dflt = [&](const char* part) {
         const std::string k = key + "." + part;
         const auto& v = d.view.t(l, k);

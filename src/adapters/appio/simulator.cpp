@@ -5,6 +5,7 @@
 #include <fstream>
 #include <optional>
 #include <sstream>
+#include <tuple>
 
 #include "adapters/appio/wire.hpp"
 #include "adapters/http_client.hpp"
@@ -116,6 +117,10 @@ void Simulator::register_routes(http::Router& router, const std::string& prefix)
   router.get(prefix + "/received", [this](http::Request& r) { return handle_received(r); });
 }
 
+void Simulator::register_open_route(http::Router& router, const std::string& prefix) {
+  router.post(prefix + "/received/{id}/open", [this](http::Request& r) { return handle_open(r); });
+}
+
 std::optional<http::Response> Simulator::gate(const http::Request& req, std::string& service) {
   std::lock_guard lock(mutex_);
   ++calls_;
@@ -183,7 +188,7 @@ http::Response Simulator::handle_submit(const http::Request& req) {
   if (!checked) return problem(400, "Invalid payload", checked.error().code + " " + checked.error().detail);
   if (const auto* pd = c.if_contains("payment_data"); pd != nullptr && !pd->as_object().contains("payee"))
     return problem(400, "Invalid payload", "payment_data.payee is required");
-  std::string third_party_id, configuration_id;
+  std::string third_party_id, configuration_id, has_precondition;
   if (const auto* tp = c.if_contains("third_party_data")) {
     // ThirdPartyData: id required; attachments are a premium feature (feature_level_type ADVANCED); the
     // configuration must be one of the sending service's.
@@ -192,6 +197,10 @@ http::Response Simulator::handle_submit(const http::Request& req) {
       return problem(400, "Invalid payload", "third_party_data.id is required");
     third_party_id = str(*tpo, "id");
     configuration_id = str(*tpo, "configuration_id");
+    has_precondition = str(*tpo, "has_precondition");
+    if (!has_precondition.empty() && has_precondition != "ALWAYS" && has_precondition != "ONCE" &&
+        has_precondition != "NEVER")
+      return problem(400, "Invalid payload", "third_party_data.has_precondition: ALWAYS, ONCE or NEVER");
     const auto* att = tpo->if_contains("has_attachments");
     if (att != nullptr && att->is_bool() && att->as_bool() && str(o, "feature_level_type") != "ADVANCED")
       return problem(400, "Invalid payload", "attachments need feature_level_type ADVANCED");
@@ -213,6 +222,7 @@ http::Response Simulator::handle_submit(const http::Request& req) {
     m.body = req.body;
     m.third_party_id = third_party_id;
     m.configuration_id = configuration_id;
+    m.has_precondition = has_precondition;
     if (const std::string* k = req.header("idempotency-key")) m.idempotency_key = *k;
     m.received_at = time::format_iso_utc_millis(std::chrono::system_clock::now());
     received_.push_back(m);
@@ -234,6 +244,7 @@ void Simulator::add_remote_configuration(const std::string& configuration_id, Re
 Result<OpenedMessage> Simulator::open(const std::string& io_message_id, const std::string& fiscal_code) {
   RemoteConfiguration rc;
   std::string third_party_id, cf;
+  bool precondition = false;
   {
     std::lock_guard lock(mutex_);
     auto m = std::find_if(received_.begin(), received_.end(),
@@ -245,18 +256,40 @@ Result<OpenedMessage> Simulator::open(const std::string& io_message_id, const st
     rc = c->second;
     third_party_id = m->third_party_id;
     cf = fiscal_code.empty() ? m->fiscal_code : fiscal_code;
+    precondition = m->has_precondition == "ALWAYS" || m->has_precondition == "ONCE";
   }
-  return fetch_remote(rc, third_party_id, cf);
+  return fetch_remote(rc, third_party_id, cf, precondition);
+}
+
+std::map<std::string, RemoteConfiguration> Simulator::remote_configurations() const {
+  std::lock_guard lock(mutex_);
+  return remote_;
 }
 
 Result<OpenedMessage> Simulator::fetch_remote(const RemoteConfiguration& c, const std::string& third_party_id,
-                                              const std::string& fiscal_code) {
+                                              const std::string& fiscal_code, bool precondition) {
   adapters::HttpClient http;
   const adapters::HttpHeaders headers{{"fiscal_code", fiscal_code}, {c.header_name, c.key}};
   const std::string base = c.base_url + "/messages/" + third_party_id;
+  OpenedMessage out;
+  if (precondition) {
+    auto pre = http.get(base + "/precondition", headers);
+    if (!pre) return pre.error();
+    out.precondition_status = pre->status;
+    if (pre->status != 200) {
+      out.raw = pre->body;
+      return out;
+    }
+    boost::system::error_code ec;
+    auto v = json::parse(pre->body, ec);
+    if (ec || !v.is_object()) return Error::make("appio.answer", 502, "precondition: not a JSON object");
+    out.precondition_title = str(v.as_object(), "title");
+    out.precondition_markdown = str(v.as_object(), "markdown");
+    if (out.precondition_title.empty() || out.precondition_markdown.empty())
+      return Error::make("appio.answer", 502, "precondition: title and markdown are required");
+  }
   auto details = http.get(base, headers);
   if (!details) return details.error();
-  OpenedMessage out;
   out.status = details->status;
   out.raw = details->body;
   if (details->status != 200) return out;
@@ -330,6 +363,29 @@ http::Response Simulator::handle_received(const http::Request& /*req*/) const {
   return http::Response::json(json::serialize(out));
 }
 
+http::Response Simulator::handle_open(const http::Request& req) {
+  auto opened = open(req.param("id"));
+  if (!opened)
+    return problem(opened.error().code == "not_found" ? 404 : 502, "Cannot open the message",
+                   opened.error().code + " " + opened.error().detail);
+  json::object out;
+  if (opened->precondition_status != 0)
+    out["precondition"] = json::object{{"status", opened->precondition_status},
+                                       {"title", opened->precondition_title},
+                                       {"markdown", opened->precondition_markdown}};
+  out["status"] = opened->status;
+  out["subject"] = opened->subject;
+  out["markdown"] = opened->markdown;
+  json::array a;
+  for (const auto& at : opened->attachments)
+    a.push_back(json::object{{"name", at.name},
+                             {"status", at.status},
+                             {"size", at.bytes.size()},
+                             {"sha256", digest::sha256_hex(at.bytes)}});
+  out["attachments"] = std::move(a);
+  return http::Response::json(json::serialize(out));
+}
+
 std::vector<ReceivedMessage> Simulator::messages() const {
   std::lock_guard lock(mutex_);
   return received_;
@@ -382,6 +438,20 @@ void Simulator::clear() {
 
 namespace sp::appio {
 
+Result<std::pair<std::string, RemoteConfiguration>> parse_remote_configuration(
+    const std::vector<std::string>& v) {
+  if (v.size() != 4)
+    return Error::make("appio.sim", 400, "4 values expected, " + std::to_string(v.size()) + " given");
+  const auto& [id, name, base, secret] = std::tie(v[0], v[1], v[2], v[3]);
+  if (id.empty() || name.empty() || secret.empty()) return Error::make("appio.sim", 400, "empty value");
+  if (!base.starts_with("http://") && !base.starts_with("https://"))
+    return Error::make("appio.sim", 400, "BASE_URL: http(s)://…/inbound/SLUG/io");
+  std::string trimmed = base;
+  while (trimmed.ends_with('/')) trimmed.pop_back();
+  const std::string bearer = secret.starts_with("Bearer ") ? secret : "Bearer " + secret;
+  return std::pair{id, RemoteConfiguration{name, trimmed, "Authorization", bearer}};
+}
+
 int run_simulator(const SimulatorRun& run) {
   try {
     Simulator sim;
@@ -390,9 +460,11 @@ int run_simulator(const SimulatorRun& run) {
       return 1;
     }
     for (const auto& [key, name] : run.services) sim.add_service(key, name);
+    for (const auto& [id, conf] : run.remote) sim.add_remote_configuration(id, conf);
     sim.throttle_every(run.throttle_every, run.retry_after_s);
     http::Router router;
     sim.register_routes(router, "");
+    sim.register_open_route(router, "");
     http::ServerOptions so;
     so.port = run.port;
     so.threads = 2;
@@ -401,6 +473,9 @@ int run_simulator(const SimulatorRun& run) {
     std::printf(
         "App IO simulator listening on http://localhost:%u/api/v1 (%zu service(s); received: /received)\n",
         static_cast<unsigned>(server.port()), run.services.size());
+    for (const auto& [id, conf] : run.remote)
+      std::printf("  remote configuration %s of %s: calls back %s/messages/{id}\n", id.c_str(),
+                  conf.service.c_str(), conf.base_url.c_str());
     std::fflush(stdout);
     server.stop_on_signals();
     server.run();

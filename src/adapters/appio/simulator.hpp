@@ -10,6 +10,12 @@
 //                                                  out)
 //   GET  {prefix}/api/v1/messages/{fiscal_code}/{id}  200 {"message": {...}, "status": "PROCESSED"}; 404
 //   GET  {prefix}/received                         the simulator's own listing (no key: demo and tests)
+//   POST {prefix}/received/{id}/open               (register_open_route: the simulator run alone) the
+//                                                  person opens message {id} in the app: the simulator
+//                                                  calls the body back (open() below) and answers what it
+//                                                  got: {"precondition": {"status", "title", "markdown"},
+//                                                  "status", "subject", "markdown", "attachments": [{"name",
+//                                                  "status", "size", "sha256"}]} (no key)
 //
 // Like IO, it does not drop a repeated message: a repeat is received again, and counted under its key,
 // which is how the tests see that nothing was sent twice.
@@ -40,6 +46,7 @@ struct ReceivedMessage {
   std::string received_at;
   std::string third_party_id;    // content.third_party_data.id: a remote-content message ('' when none)
   std::string configuration_id;  // content.third_party_data.configuration_id
+  std::string has_precondition;  // content.third_party_data.has_precondition (ALWAYS, ONCE, NEVER or '')
 };
 
 // A remote-content configuration (IO's RCConfiguration, prod_environment): where IO calls the body back
@@ -53,7 +60,11 @@ struct RemoteConfiguration {
 
 // What IO fetched from the body when the person opened a remote-content message.
 struct OpenedMessage {
-  int status = 0;  // the details call's HTTP status (200, or the body's refusal)
+  // The precondition, asked first when the message declares one (has_precondition ALWAYS or ONCE): its
+  // call's status (0: not asked), title and markdown. Not 200: IO shows an error and opens nothing.
+  int precondition_status = 0;
+  std::string precondition_title, precondition_markdown;
+  int status = 0;  // the details call's HTTP status (200, or the body's refusal; 0: not asked)
   std::string subject, markdown;
   struct Attachment {
     std::string name, url;
@@ -84,18 +95,24 @@ class Simulator {
 
   // IO's back office: the body's remote configuration (docs/messaging.md, "App IO: remote content").
   void add_remote_configuration(const std::string& configuration_id, RemoteConfiguration c);
-  // The person opens message `io_message_id` in the app: IO calls the body back as IO does — GET
+  // The person opens message `io_message_id` in the app: IO calls the body back as IO does — first GET
+  // {base_url}/messages/{third_party_id}/precondition when the message declared one, then GET
   // {base_url}/messages/{third_party_id} with the `fiscal_code` header and the configuration's key header,
   // then GET {base_url}/messages/{third_party_id}/{url} for each attachment. `fiscal_code` empty: the
   // message's recipient (a test passes another to see the body refuse). Errors: not_found (no such
   // remote-content message), appio.sim (no configuration for it), the HTTP client's errors.
   Result<OpenedMessage> open(const std::string& io_message_id, const std::string& fiscal_code = "");
-  // The same calls for a third-party id and configuration given directly.
+  // The same calls for a third-party id and configuration given directly (`precondition`: ask it first).
   static Result<OpenedMessage> fetch_remote(const RemoteConfiguration& c, const std::string& third_party_id,
-                                            const std::string& fiscal_code);
+                                            const std::string& fiscal_code, bool precondition = false);
+  // The remote configurations, by id (the standalone simulator's listing).
+  [[nodiscard]] std::map<std::string, RemoteConfiguration> remote_configurations() const;
 
   // Adds the routes; the simulator must outlive the router.
   void register_routes(http::Router& router, const std::string& prefix = "/sim/appio");
+  // POST {prefix}/received/{id}/open, for the simulator run alone (`sportello sim appio`): never on the
+  // hub's own server (its call-back would wait behind itself).
+  void register_open_route(http::Router& router, const std::string& prefix);
 
   [[nodiscard]] std::vector<ReceivedMessage> messages() const;
   [[nodiscard]] std::size_t count() const;
@@ -111,6 +128,7 @@ class Simulator {
   http::Response handle_submit(const http::Request& req);
   http::Response handle_get_message(const http::Request& req);
   http::Response handle_received(const http::Request& req) const;
+  http::Response handle_open(const http::Request& req);
 
  private:
   // The service of the request's key, or "" (401); a 429/failure answer when one is due.
@@ -143,7 +161,15 @@ struct SimulatorRun {
   std::vector<std::pair<std::string, std::string>> services;  // (key, name)
   int throttle_every = 0;
   int retry_after_s = 1;
+  // Remote-content configurations (IO's back office, RCConfiguration): (configuration id, configuration),
+  // so that a hub run by hand is called back when a message is opened (POST /received/{id}/open).
+  std::vector<std::pair<std::string, RemoteConfiguration>> remote;
 };
+// "--remote-configuration ID NAME BASE_URL SECRET" of `sportello sim appio`: the configuration of service
+// NAME, whose call-backs carry "Authorization: Bearer SECRET" (the body's inbound credential for system
+// appio). Error appio.sim (detail: what is wrong).
+Result<std::pair<std::string, RemoteConfiguration>> parse_remote_configuration(
+    const std::vector<std::string>& values);
 // `sportello sim appio`: the simulator alone on its own port, until SIGINT/SIGTERM. Returns the exit code.
 int run_simulator(const SimulatorRun& run);
 

@@ -103,6 +103,10 @@ Result<Options> parse_options(std::string_view text) {
         remote.attachments.push_back({std::string(f->as_string()), std::string(n->as_string())});
       }
     }
+    if (const auto* p = ro.if_contains("precondition"); p != nullptr && p->is_string())
+      remote.precondition = std::string(p->as_string());
+    if (const auto* l = ro.if_contains("lang"); l != nullptr && l->is_string())
+      remote.lang = l->as_string() == "en" ? "en" : "it";
     o.remote = std::move(remote);
   }
   return o;
@@ -120,6 +124,8 @@ std::string options_json(const Options& o) {
     json::object r;
     r["teaser"] = o.remote->teaser;
     r["attachments"] = std::move(a);
+    if (!o.remote->precondition.empty()) r["precondition"] = o.remote->precondition;
+    if (o.remote->lang != "it") r["lang"] = o.remote->lang;
     c["remote"] = std::move(r);
   }
   return json::serialize(c);
@@ -149,6 +155,10 @@ Status check_message(std::string_view fiscal_code, std::string_view subject, std
           a.name.find_first_of("/\\\r\n") != std::string::npos)
         return Error::make("appio.remote", 400, a.name);
     }
+    if (!o->remote->precondition.empty() &&
+        std::find(std::begin(kPreconditionKinds), std::end(kPreconditionKinds), o->remote->precondition) ==
+            std::end(kPreconditionKinds))
+      return Error::make("appio.remote", 400, o->remote->precondition);
   }
   return Ok{};
 }
@@ -162,6 +172,8 @@ std::string new_message_json(std::string_view fiscal_code, std::string_view subj
     auto c = content_json(subject, options.remote->teaser, options);
     const bool attachments = !options.remote->attachments.empty();
     json::object t{{"id", third_party->id}, {"has_remote_content", true}, {"has_attachments", attachments}};
+    // IO asks for the precondition before it opens the message (once: IO remembers it was shown).
+    t["has_precondition"] = options.remote->precondition.empty() ? "NEVER" : "ONCE";
     if (!third_party->configuration_id.empty()) t["configuration_id"] = third_party->configuration_id;
     c["third_party_data"] = std::move(t);
     m["content"] = std::move(c);
@@ -174,6 +186,10 @@ std::string new_message_json(std::string_view fiscal_code, std::string_view subj
 
 std::string attachment_url(std::size_t index) {
   return "attachments/" + std::to_string(index + 1);
+}
+
+std::string precondition_json(std::string_view title, std::string_view markdown) {
+  return json::serialize(json::object{{"title", title}, {"markdown", markdown}});
 }
 
 std::string third_party_message_json(std::string_view subject, std::string_view markdown,

@@ -9,7 +9,8 @@
 //                                  "due_date"?, "payment_data"?}, "time_to_live"?}
 //                                  → 201 CreatedMessage {"id"}
 //                                  With remote content (below): "content.third_party_data" {"id",
-//                                  "has_remote_content", "has_attachments", "configuration_id"} and
+//                                  "has_remote_content", "has_attachments", "has_precondition",
+//                                  "configuration_id"} and
 //                                  "feature_level_type": "ADVANCED" when it has attachments.
 // The older POST /messages/{fiscal_code} is deprecated and never used.
 #include <cstdint>
@@ -47,7 +48,14 @@ struct RemoteAttachment {
 struct Remote {
   std::string teaser;  // the markdown IO stores and shows in its list (80-10,000 characters)
   std::vector<RemoteAttachment> attachments;
+  // IO's precondition ("has_precondition": ONCE): a text IO fetches and shows before the person opens the
+  // message (GET {base}/messages/{id}/precondition → {"title", "markdown"}). The kind names the hub's
+  // text (web/locales/*/messaging.json io_precondition.<kind>.title/.markdown, in `lang`); "" none.
+  std::string precondition;
+  std::string lang = "it";  // the person's language, for the precondition's text
 };
+// The kinds of precondition the hub has a text for: the person's own certificate, an act of a case.
+inline constexpr std::string_view kPreconditionKinds[] = {"certificate", "act"};
 
 // What an outbox message of channel appio carries besides subject and text (its `options` column).
 struct Options {
@@ -83,6 +91,10 @@ struct ThirdParty {
 std::string new_message_json(std::string_view fiscal_code, std::string_view subject,
                              std::string_view markdown, const Options& options,
                              const ThirdParty* third_party = nullptr);
+
+// What the hub answers IO's call-back GET {base}/messages/{id}/precondition (PreconditionContent of IO's
+// api_remote_content.yaml): {"title", "markdown"}.
+std::string precondition_json(std::string_view title, std::string_view markdown);
 
 // What the hub answers IO's call-back GET {base}/messages/{id} (ThirdPartyMessage): {"details":
 // {"subject", "markdown"}, "attachments": [{"id", "content_type", "name", "url", "category"}]}; an

@@ -332,6 +332,7 @@ const std::vector<Rule>& rules() {
       // App IO's remote-content call-backs: IO only, with the body's "appio" inbound credential: 401
       // (tests/integration/messaging/web_test.cpp).
       {"GET", "/inbound/{slug}/io/messages/{id}", {}},
+      {"GET", "/inbound/{slug}/io/messages/{id}/precondition", {}},
       {"GET", "/inbound/{slug}/io/messages/{id}/attachments/{n}", {}},
       {"POST", "/backoffice/{slug}/modelli-messaggi/impostazioni", {"asti_admin"}, "payment_due_days=3"},
       // The SMS gateway's delivery reports: the gateway only, with its bearer token

@@ -9,12 +9,17 @@
 #include <thread>
 
 #include "adapters/anpr/simulator.hpp"
+#include "adapters/appio/wire.hpp"
+#include "adapters/messaging/outbox.hpp"
 #include "audit/service.hpp"
 #include "certificates/service.hpp"
 #include "core/digest.hpp"
 #include "files/service.hpp"
 #include "identity/model.hpp"
+#include "identity/person_store.hpp"
+#include "identity/profile_service.hpp"
 #include "jobs/runner.hpp"
+#include "messaging/service.hpp"
 #include "payments/service.hpp"
 #include "support/testing.hpp"
 #include "tenants/service.hpp"
@@ -71,6 +76,37 @@ class CertificatesTest : public ::testing::TestWithParam<db::Dialect> {
     service_ = std::make_unique<CertificateService>(db(), clock_, *tenants_, *payments_, *files_, *audit_, o);
     runner_ = std::make_unique<jobs::Runner>(db(), clock_);
     service_->attach(*runner_);
+    // The people who ask are told through the messaging module: Davide chose App IO (e-mail verified,
+    // the fallback); Elisa, of his household, signed in too.
+    profiles_ = std::make_unique<identity::ProfileService>(db(), *audit_, clock_);
+    messaging_ = std::make_unique<messaging::MessagingService>(db(), *audit_, *profiles_, clock_);
+    messaging_->set_body_contacts([](std::int64_t) {
+      return messaging::BodyContacts{"Comune di Casale Monferrato", "anagrafe@comune.example", "", "0142 1"};
+    });
+    i18n_.load(sp::testing::source_dir() + "/web/locales");
+    service_->set_messaging(messaging_.get(), &i18n_, "https://sportello.example");
+    identity::PersonStore people(db());
+    for (const char* cf : {kDavide, kElisa}) {
+      identity::Person p;
+      p.fiscal_code = cf;
+      p.given_name = "X";
+      p.family_name = "GATTI";
+      db().write([&](db::Conn& tx) {
+        people.upsert_from_sign_in(tx, p, "2026-11-01T00:00:00Z");
+        tx.exec(
+            "UPDATE persons SET email = $2, email_verified_at = '2026-11-01T00:00:00Z', "
+            "preferred_channel = 'io' WHERE fiscal_code = $1",
+            {std::string(cf), std::string(cf) + "@example.it"});
+      });
+    }
+  }
+
+  // The messages of `type` the outbox holds at a body, for anyone.
+  std::vector<messaging::StoredMessage> told(tenants::TenantId body, const std::string& type) {
+    std::vector<messaging::StoredMessage> out;
+    for (const auto& m : messaging::list_messages(db(), messaging::MessageQuery{.tenant_id = body}))
+      if (m.message.type == type) out.push_back(m);
+    return out;
   }
 
   tenants::TenantId make_body(std::int64_t hub, const std::string& slug, const std::string& name,
@@ -119,6 +155,9 @@ class CertificatesTest : public ::testing::TestWithParam<db::Dialect> {
   std::unique_ptr<audit::AuditService> audit_;
   std::unique_ptr<CertificateService> service_;
   std::unique_ptr<jobs::Runner> runner_;
+  std::unique_ptr<identity::ProfileService> profiles_;
+  std::unique_ptr<messaging::MessagingService> messaging_;
+  I18n i18n_;
   tenants::TenantId casale_ = 0;
   tenants::TenantId asti_ = 0;
 };
@@ -159,11 +198,34 @@ void CertificatesTest::PaidOnlineTheReceiptIssuesTheCertificateOnceAndThePdfIsAn
   EXPECT_EQ(anpr_->simulator().verify(issued.code, done->sha256), anpr::sim::Verdict::valid);
   EXPECT_EQ(done->anpr_protocol, issued.protocol);
 
+  // Davide is told once, on App IO as remote content: IO gets the teaser, the text stays in the outbox,
+  // the certificate's PDF (the stored file) is its attachment; the precondition is the certificate's.
+  auto ready = told(casale_, "certificate.issued");
+  ASSERT_EQ(ready.size(), 1u);
+  const auto& m = ready.front().message;
+  EXPECT_EQ(m.person, kDavide);
+  EXPECT_EQ(m.channel, messaging::Channel::appio);
+  EXPECT_EQ(m.recipient, kDavide);
+  EXPECT_EQ(m.fallback_recipient, std::string(kDavide) + "@example.it");
+  EXPECT_NE(m.body.find("https://sportello.example/casale-monferrato/certificati/" + r->token),
+            std::string::npos);
+  EXPECT_NE(m.body.find(done->anpr_protocol), std::string::npos);
+  EXPECT_EQ(m.subject.find("GATTI"), std::string::npos) << "no personal data in a subject";
+  auto io = appio::parse_options(m.options);
+  ASSERT_TRUE(io.ok() && io->remote.has_value());
+  ASSERT_EQ(io->remote->attachments.size(), 1u);
+  EXPECT_EQ(io->remote->attachments[0].file_id, done->file_id);
+  EXPECT_EQ(io->remote->precondition, "certificate");
+  EXPECT_TRUE(appio::check_message(m.recipient, m.subject, m.body, m.options).ok());
+  ASSERT_EQ(m.fallbacks.size(), 1u);
+  EXPECT_EQ(m.fallbacks[0].channel, messaging::Channel::email);
+
   // Issuing again, or a second receipt, changes nothing and asks ANPR for nothing new.
   EXPECT_EQ(service_->issue(casale_, r->id)->state, State::issued);
   EXPECT_FALSE(payments_->record_option_paid(system_, casale_, r->iuv, clock_.now()).ok());
   EXPECT_EQ(anpr_->simulator().issued().size(), 1u);
   EXPECT_EQ(service_->mine(casale_, kDavide).size(), 1u);
+  EXPECT_EQ(told(casale_, "certificate.issued").size(), 1u) << "once per event";
 }
 
 void CertificatesTest::TwoAttemptsAtOnceMakeOneCertificate() {
@@ -183,6 +245,14 @@ void CertificatesTest::TwoAttemptsAtOnceMakeOneCertificate() {
   EXPECT_EQ(anpr_->simulator().issued().size(), before + 1);  // ANPR answered the same id with the same one
   EXPECT_EQ(runner_->run_until_idle(), 1);                    // the job finds it done
   EXPECT_EQ(anpr_->simulator().issued().size(), before + 1);
+  // One message for the one certificate, to Davide who asked (not Tommaso, whom it is about).
+  int about = 0;
+  for (const auto& m : told(casale_, "certificate.issued")) {
+    EXPECT_EQ(m.message.person, kDavide);
+    if (m.message.body.find(r->token) != std::string::npos) ++about;
+  }
+  EXPECT_EQ(about, 1);
+  EXPECT_TRUE(messaging::list_messages(db(), messaging::MessageQuery{.person = kTommaso}).empty());
 }
 
 void CertificatesTest::OnlineOnlyTheHouseholdAndWhatAnprRefusesIsRefusedBeforePaying() {
@@ -259,6 +329,8 @@ void CertificatesTest::TheCounterIssuesForAThirdPartyRecordedAsSuch() {
   ASSERT_TRUE(rosa.ok());
   EXPECT_EQ(rosa->state, State::refused);
   EXPECT_EQ(rosa->refusal_code, "EC001");
+  // Handed over at the counter: nobody is sent a message.
+  EXPECT_EQ(count("outbox"), 0);
 }
 
 void CertificatesTest::AnotherBodyOrPersonSeesNothing() {
@@ -316,6 +388,19 @@ void CertificatesTest::RefusedAfterPaymentIsARefundDueAndEveryStepIsAudited() {
   auto done = service_->own(casale_, kDavide, r->token);
   ASSERT_TRUE(done.ok());
   EXPECT_EQ(done->state, State::refused);
+  // Davide is told once: refused, and the amount the comune refunds (no "refused" message besides).
+  auto due = told(casale_, "certificate.refund_due");
+  ASSERT_EQ(due.size(), 1u);
+  EXPECT_EQ(due[0].message.person, kDavide);
+  EXPECT_NE(due[0].message.body.find("16,77"), std::string::npos) << due[0].message.body;
+  EXPECT_NE(due[0].message.body.find("non è certificabile"), std::string::npos) << "ANPR's reason, in words";
+  EXPECT_TRUE(told(casale_, "certificate.refused").empty());
+  EXPECT_TRUE(told(casale_, "certificate.issued").empty());
+  // Another body's staff and another person do not reach it.
+  EXPECT_FALSE(messaging::find_message(db(), asti_, due[0].id).has_value());
+  EXPECT_FALSE(messaging::find_message_for_person(db(), kElisa, due[0].id).has_value());
+  EXPECT_TRUE(messaging::find_message_for_person(db(), kDavide, due[0].id).has_value());
+  EXPECT_TRUE(told(asti_, "certificate.refund_due").empty());
   auto refund = service_->refund_of(*done);
   ASSERT_TRUE(refund.has_value());
   EXPECT_EQ(refund->amount, 1677);
@@ -358,6 +443,12 @@ void CertificatesTest::RefusedAfterPaymentIsARefundDueAndEveryStepIsAudited() {
   EXPECT_EQ(service_->refund_of(*done)->paid_on, today);
   EXPECT_EQ(service_->record_refund_paid(&manager, casale_, r->id, today, "TRN 2").error().http_status, 409);
   EXPECT_EQ(count("certificate_refund_payments"), 1);
+  // Told once that it was paid, with the reference; refused attempts told nothing.
+  auto refunded = told(casale_, "certificate.refund_paid");
+  ASSERT_EQ(refunded.size(), 1u);
+  EXPECT_EQ(refunded[0].message.person, kDavide);
+  EXPECT_NE(refunded[0].message.body.find("TRN 0306-9012/A"), std::string::npos);
+  EXPECT_NE(refunded[0].message.body.find("16,77"), std::string::npos);
   EXPECT_THROW(
       db().write([](db::Conn& c) { c.exec("UPDATE certificate_refund_payments SET reference = 'x'"); }),
       std::exception);

@@ -5,6 +5,7 @@
 
 #include <thread>
 
+#include "adapters/anpr/simulator.hpp"
 #include "adapters/appio/simulator.hpp"
 #include "adapters/appio/wire.hpp"
 #include "adapters/http_client.hpp"
@@ -15,8 +16,11 @@
 #include "adapters/pec/simulator.hpp"
 #include "app/app.hpp"
 #include "audit/service.hpp"
+#include "certificates/service.hpp"
+#include "core/digest.hpp"
 #include "http/server.hpp"
 #include "identity/inbound_service.hpp"
+#include "identity/person_store.hpp"
 #include "identity/session_service.hpp"
 #include "messaging/payment_due_job.hpp"
 #include "support/demo_database.hpp"
@@ -41,6 +45,7 @@ class MessagingWebTest : public ::testing::Test {
     config.share_dir = sp::testing::source_dir();
     config.oidc_rp_key_file = sp::testing::shared_rp_key_file();
     config.access_log = false;
+    configure(config);
     database_ = sp::testing::demo_database(sp::db::Dialect::sqlite, config);
     config.database = database_->url();
     app_ = std::make_unique<sp::app::App>(config);
@@ -49,6 +54,32 @@ class MessagingWebTest : public ::testing::Test {
     options_.static_dir.clear();
     sessions_ = std::make_unique<sp::identity::SessionService>(app_->database(), sp::time::system_clock());
   }
+  // The application on a loopback port, for IO's call-backs (HTTP); stopped when it goes.
+  struct Serving {
+    std::unique_ptr<sp::http::Server> server;
+    std::thread thread;
+    std::string base;  // http://127.0.0.1:PORT/inbound/
+    [[nodiscard]] sp::appio::RemoteConfiguration conf(const std::string& slug,
+                                                      const sp::identity::IssuedInbound& key) const {
+      return {slug, base + slug + "/io", "Authorization", "Bearer " + key.secret};
+    }
+    ~Serving() {
+      server->stop(std::chrono::milliseconds(2000));
+      thread.join();
+    }
+  };
+  std::unique_ptr<Serving> serve() {
+    options_.port = 0;
+    options_.threads = 1;
+    auto s = std::make_unique<Serving>();
+    s->server = std::make_unique<sp::http::Server>(options_, app_->router(), hooks_);
+    s->server->listen();
+    s->thread = std::thread([server = s->server.get()] { server->run(); });
+    s->base = "http://127.0.0.1:" + std::to_string(s->server->port()) + "/inbound/";
+    return s;
+  }
+  // What a suite needs besides the demo's configuration (before the application is made).
+  virtual void configure(sp::Config& /*config*/) {}
   struct Who {
     std::string token;
     std::string csrf;
@@ -325,7 +356,9 @@ TEST_F(MessagingWebTest, AppIoRemoteContentIsServedToItsRecipientOnlyAndNeverAcr
     o.remote = sp::appio::Remote{
         "Hai un nuovo documento dal Comune. Aprilo nell'app per leggerlo: il testo e gli allegati sono "
         "conservati dal Comune.",
-        {{file_id, "Provvedimento.pdf"}}};
+        {{file_id, "Provvedimento.pdf"}},
+        "act",
+        "it"};
     sp::messaging::Message m{
         tenant,
         sp::messaging::Channel::appio,
@@ -348,19 +381,21 @@ TEST_F(MessagingWebTest, AppIoRemoteContentIsServedToItsRecipientOnlyAndNeverAcr
   const auto id = remote_message(asti(), kAnna, file->id);
   const auto casales = remote_message(casale, "GTTDVD79H14B885C", "a-file-of-casale");
 
-  options_.port = 0;
-  options_.threads = 1;
-  sp::http::Server server(options_, app_->router(), hooks_);
-  server.listen();
-  std::thread thread([&] { server.run(); });
-  const std::string base = "http://127.0.0.1:" + std::to_string(server.port()) + "/inbound/";
+  const auto serving = serve();
+  const std::string& base = serving->base;
   auto conf = [&](const std::string& slug, const sp::identity::IssuedInbound& key) {
-    return sp::appio::RemoteConfiguration{slug, base + slug + "/io", "Authorization", "Bearer " + key.secret};
+    return serving->conf(slug, key);
   };
 
-  // The right person: the text (not the teaser) and the PDF, byte for byte.
-  auto opened = sp::appio::Simulator::fetch_remote(conf("asti", *asti_key), id, kAnna);
+  // The right person: the precondition first (in her language, the body's name filled in), then the text
+  // (not the teaser) and the PDF, byte for byte.
+  auto opened = sp::appio::Simulator::fetch_remote(conf("asti", *asti_key), id, kAnna, true);
   ASSERT_TRUE(opened.ok()) << opened.error().code;
+  EXPECT_EQ(opened->precondition_status, 200);
+  EXPECT_EQ(opened->precondition_title, "Prima di aprire l'atto");
+  EXPECT_NE(opened->precondition_markdown.find("Comune di Asti registra quando il messaggio viene aperto"),
+            std::string::npos)
+      << opened->precondition_markdown;
   EXPECT_EQ(opened->status, 200) << opened->raw;
   EXPECT_EQ(opened->subject, "Esito della tua pratica 2026/123");
   EXPECT_NE(opened->markdown.find("**accolta**"), std::string::npos);
@@ -410,8 +445,118 @@ TEST_F(MessagingWebTest, AppIoRemoteContentIsServedToItsRecipientOnlyAndNeverAcr
   ASSERT_TRUE(not_remote.ok());
   EXPECT_EQ(not_remote->status, 404);
 
-  server.stop(std::chrono::milliseconds(2000));
-  thread.join();
+  // The precondition refuses as the content does: another person, a lower-case code, an unknown id,
+  // another body's message, a message without one; another body's key or none: 401.
+  auto precondition = [&](const std::string& slug, const std::string& message, const std::string& cf,
+                          const std::string& secret) {
+    auto got = http.get(base + slug + "/io/messages/" + message + "/precondition",
+                        {{"fiscal_code", cf}, {"Authorization", "Bearer " + secret}});
+    EXPECT_TRUE(got.ok());
+    return got.ok() ? got->status : 0;
+  };
+  EXPECT_EQ(precondition("asti", id, kAnna, asti_key->secret), 200);
+  EXPECT_EQ(precondition("asti", id, "RSSMRA80A01H501U", asti_key->secret), 404);
+  EXPECT_EQ(precondition("asti", id, "frrnna78s70a479x", asti_key->secret), 404);
+  EXPECT_EQ(precondition("asti", "0190d1c4-0000-7000-8000-000000000000", kAnna, asti_key->secret), 404);
+  EXPECT_EQ(precondition("asti", casales, "GTTDVD79H14B885C", asti_key->secret), 404);
+  EXPECT_EQ(precondition("asti", plain, kAnna, asti_key->secret), 404);
+  EXPECT_EQ(precondition("asti", id, kAnna, casale_key->secret), 401);
+  EXPECT_EQ(precondition("asti", id, kAnna, "spi_nothing"), 401);
+}
+
+}  // namespace
+
+namespace {
+
+// The demo application with an ANPR simulator of its own (the demo's starts only with `serve`).
+class MessagingCertificateWebTest : public MessagingWebTest {
+ protected:
+  void configure(sp::Config& config) override {
+    sp::anpr::sim::SimulatorOptions so;
+    so.population_files = {sp::testing::source_dir() + "/data/demo/population.jsonl"};
+    so.comuni_file = sp::testing::source_dir() + "/data/demo/bodies.json";
+    so.credentials = {{"casale-secret", "006039"}};
+    so.share_dir = sp::testing::source_dir();
+    anpr_ = sp::anpr::sim::start_simulator_thread(so, 0);
+    config.sim_anpr = false;
+    config.anpr_url = anpr_->url() + sp::anpr::sim::kServicePath;
+    config.anpr_credentials = "006039=casale-secret";
+  }
+  std::unique_ptr<sp::anpr::sim::RunningSimulator> anpr_;
+};
+
+// Issue 17, certificates: the resident of Casale who chose App IO is told that the certificate is ready
+// by a remote-content message; IO (the simulator's calls) gets the precondition, the text and the PDF
+// whose SHA-256 is the stored one, only for him and only through Casale's own credential; his area lists
+// it, another person and another body's staff do not reach it.
+TEST_F(MessagingCertificateWebTest, ACertificateReadyGoesToAppIoAsRemoteContentWithThePdfByteForByte) {
+  const std::string davide = "GTTDVD79H14B885C";
+  std::int64_t casale = 0;
+  app_->database().read([&](sp::db::Conn& c) {
+    casale = c.query_one("SELECT id FROM bodies WHERE slug = 'casale-monferrato'")->i64(0);
+  });
+  sp::identity::PersonStore people(app_->database());
+  sp::identity::Person p;
+  p.fiscal_code = davide;
+  p.given_name = "DAVIDE";
+  p.family_name = "GATTI";
+  app_->database().write([&](sp::db::Conn& tx) {
+    people.upsert_from_sign_in(tx, p, "2026-11-01T00:00:00Z");
+    tx.exec(
+        "UPDATE persons SET email = 'davide@example.it', email_verified_at = '2026-11-01T00:00:00Z', "
+        "preferred_channel = 'io' WHERE fiscal_code = $1",
+        {davide});
+  });
+  // Exempt (code 3: proceedings) and no fees at Casale: issued at once.
+  auto r = app_->certificates().request_online(casale, {davide, "GATTI", "DAVIDE"},
+                                               sp::certificates::Choice{davide, "residenza", "", 3, ""});
+  ASSERT_TRUE(r.ok()) << r.error().code << " " << r.error().detail;
+  ASSERT_EQ(r->state, sp::certificates::State::issued);
+  std::vector<sp::messaging::StoredMessage> ready;
+  for (const auto& m : sp::messaging::list_messages(
+           app_->database(), sp::messaging::MessageQuery{.tenant_id = casale, .person = davide}))
+    if (m.message.type == "certificate.issued") ready.push_back(m);
+  ASSERT_EQ(ready.size(), 1u);
+  const std::string id = ready[0].id;
+  EXPECT_EQ(ready[0].message.channel, sp::messaging::Channel::appio);
+
+  sp::audit::AuditService audit(app_->database(), sp::time::system_clock());
+  sp::identity::InboundService inbound(app_->database(), audit, sp::time::system_clock());
+  auto casale_key = inbound.add(casale, "appio", "io", "{}", "", false);
+  auto asti_key = inbound.add(asti(), "appio", "io", "{}", "", false);
+  ASSERT_TRUE(casale_key.ok() && asti_key.ok());
+  const auto serving = serve();
+  const std::string& base = serving->base;
+  auto conf = [&](const std::string& slug, const sp::identity::IssuedInbound& key) {
+    return serving->conf(slug, key);
+  };
+  auto opened = sp::appio::Simulator::fetch_remote(conf("casale-monferrato", *casale_key), id, davide, true);
+  ASSERT_TRUE(opened.ok()) << opened.error().code;
+  EXPECT_EQ(opened->precondition_status, 200);
+  EXPECT_EQ(opened->precondition_title, "Prima di aprire il certificato");
+  EXPECT_EQ(opened->status, 200) << opened->raw;
+  EXPECT_NE(opened->markdown.find(r->anpr_protocol), std::string::npos);
+  ASSERT_EQ(opened->attachments.size(), 1u);
+  EXPECT_EQ(opened->attachments[0].status, 200);
+  EXPECT_EQ(sp::digest::sha256_hex(opened->attachments[0].bytes), r->sha256) << "ANPR's PDF, byte for byte";
+  // Anyone else, another body's credential, another body's endpoint: nothing.
+  auto anna = sp::appio::Simulator::fetch_remote(conf("casale-monferrato", *casale_key), id, kAnna, true);
+  ASSERT_TRUE(anna.ok());
+  EXPECT_EQ(anna->precondition_status, 404);
+  EXPECT_TRUE(anna->attachments.empty());
+  auto foreign = sp::appio::Simulator::fetch_remote(conf("casale-monferrato", *asti_key), id, davide);
+  ASSERT_TRUE(foreign.ok());
+  EXPECT_EQ(foreign->status, 401);
+  auto at_asti = sp::appio::Simulator::fetch_remote(conf("asti", *asti_key), id, davide);
+  ASSERT_TRUE(at_asti.ok());
+  EXPECT_EQ(at_asti->status, 404);
+
+  // His area lists it; Anna and Asti's staff do not reach it.
+  EXPECT_EQ(call("GET", "/area-personale/messaggi/" + id, person(davide)).status, 200);
+  EXPECT_EQ(call("GET", "/area-personale/messaggi/" + id, person(kAnna)).status, 404);
+  const auto asti_admin = staff("admin@asti.example", "Asti-admin-2026!");
+  EXPECT_EQ(call("GET", "/backoffice/asti/messaggi/" + id, asti_admin).status, 404);
+  EXPECT_EQ(call("GET", "/backoffice/casale-monferrato/messaggi/" + id, asti_admin).status, 403);
 }
 
 }  // namespace
