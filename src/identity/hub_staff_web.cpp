@@ -17,8 +17,8 @@ namespace {
 using web::Data;
 
 constexpr const char* kPath = "/hub/personale";
-constexpr std::array<Role, 5> kHubRoles{Role::hub_admin, Role::helpdesk, Role::tourism_editor,
-                                        Role::statistics_reader, Role::counter_operator};
+constexpr std::array<Role, 4> kHubRoles{Role::hub_admin, Role::helpdesk, Role::tourism_editor,
+                                        Role::counter_operator};
 
 std::set<Role> posted_roles(const http::Params& form, const std::string& name) {
   std::set<Role> out;

@@ -5,7 +5,7 @@
 
 namespace sp::identity {
 namespace {
-constexpr std::array<std::pair<Role, std::string_view>, 9> kRoles{
+constexpr std::array<std::pair<Role, std::string_view>, 8> kRoles{
     {{Role::citizen, "citizen"},
      {Role::operator_, "operator"},
      {Role::office_manager, "office_manager"},
@@ -13,8 +13,7 @@ constexpr std::array<std::pair<Role, std::string_view>, 9> kRoles{
      {Role::hub_admin, "hub_admin"},
      {Role::helpdesk, "helpdesk"},
      {Role::counter_operator, "counter_operator"},
-     {Role::tourism_editor, "tourism_editor"},
-     {Role::statistics_reader, "statistics_reader"}}};
+     {Role::tourism_editor, "tourism_editor"}}};
 }  // namespace
 
 std::string_view to_string(Role r) {

@@ -20,7 +20,6 @@ enum class Role {
   helpdesk,          // hub staff: reads help-desk tickets, never citizens' cases
   counter_operator,  // assisted channel: serves citizens at a counter on behalf of any body
   tourism_editor,    // hub staff: reviews the bodies' tourist information before it is published
-  statistics_reader,  // hub staff: reads the hub's statistics (every body's figures), nothing else
 };
 std::string_view to_string(Role r);
 std::optional<Role> parse_role(std::string_view s);

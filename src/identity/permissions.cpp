@@ -35,8 +35,6 @@ bool allowed(const Principal& p, Permission what, tenants::TenantId target) {
       return own_body && any_of(p, {Role::body_admin, Role::office_manager});
     case Permission::manage_hub:
       return p.is_staff() && p.tenant_id == 0 && p.has(Role::hub_admin);
-    case Permission::read_hub_statistics:
-      return p.is_staff() && p.tenant_id == 0 && any_of(p, {Role::hub_admin, Role::statistics_reader});
     case Permission::helpdesk:
       return p.is_staff() && p.tenant_id == 0 && p.has(Role::helpdesk);
     case Permission::review_tourism:
@@ -78,8 +76,6 @@ std::string_view to_string(Permission p) {
       return "manage_register";
     case Permission::manage_hub:
       return "manage_hub";
-    case Permission::read_hub_statistics:
-      return "read_hub_statistics";
     case Permission::helpdesk:
       return "helpdesk";
     case Permission::counter:

@@ -17,7 +17,6 @@ enum class Permission {
   manage_api_keys,     // a body's API keys — its administrators
   read_audit,          // a body's audit log — its administrators and office managers
   manage_hub,          // bodies and catalog of the hub — hub administrators
-  read_hub_statistics,  // the hub's statistics across its bodies — hub administrators and statistics readers
   helpdesk,            // help-desk tickets — hub help-desk agents (never citizens' cases)
   counter,             // assisted channel — counter operators, towards any body of the hub
   review_tourism,      // publish or send back the bodies' tourist information — the hub's editors (not its

@@ -132,8 +132,7 @@ Status StaffService::check_roles(tenants::TenantId tenant, const std::set<Role>&
   if (roles.empty()) return Error::for_field("staff.role", "roles");
   for (auto r : roles) {
     const bool ok = tenant == 0 ? (r == Role::hub_admin || r == Role::helpdesk ||
-                                   r == Role::counter_operator || r == Role::tourism_editor ||
-                                   r == Role::statistics_reader)
+                                   r == Role::counter_operator || r == Role::tourism_editor)
                                 : (r == Role::operator_ || r == Role::office_manager ||
                                    r == Role::body_admin || r == Role::counter_operator);
     if (!ok) {

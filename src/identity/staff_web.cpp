@@ -184,10 +184,10 @@ http::Response home(StaffWebDeps& d, http::Request& req) {
     page.data.set("jobs_href", "/backoffice/lavori");
     page.data.set("hub_href", "/backoffice/enti");
     page.data.set("exports_href", "/backoffice/esportazioni");
+    page.data.set("statistics_href", "/backoffice/statistiche");
     page.data.set("helpdesk_settings_href", "/hub/assistenza/impostazioni");
     page.data.set("hub_staff_href", "/hub/personale");
   }
-  if (authorize(p, Permission::read_hub_statistics, 0)) page.data.set("statistics_href", "/backoffice/statistiche");
   if (authorize(p, Permission::review_tourism, 0))
     page.data.set("tourism_review_href", "/backoffice/revisione-turismo");
   page.data.set("csrf", p->csrf_token);

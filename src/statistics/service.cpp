@@ -221,8 +221,7 @@ time::Date StatisticsService::today() const {
 
 Result<Figures> StatisticsService::figures(const identity::Principal* who, std::int64_t tenant,
                                            const Window& w) {
-  const auto permission =
-      tenant == 0 ? identity::Permission::read_hub_statistics : identity::Permission::read_audit;
+  const auto permission = tenant == 0 ? identity::Permission::manage_hub : identity::Permission::read_audit;
   if (auto st = identity::authorize(who, permission, tenant); !st) return st.error();
   return compute(tenant, w);
 }

@@ -10,8 +10,7 @@
 //     Figures says when each part was computed.
 //   - A window is a range of Rome's calendar months, at most kMaxMonths long; the default is the twelve
 //     months ending with the current one.
-//   - The hub's figures (tenant 0) are for the hub's administrators and statistics readers
-//     (Permission::read_hub_statistics); a body's for
+//   - The hub's figures (tenant 0) are for the hub's administrators (Permission::manage_hub); a body's for
 //     its administrators and office managers (Permission::read_audit, the body's own only).
 //   - Extension point: figures from modules that land later (the help desk's tickets and SLA compliance)
 //     are added with add_source(); each source returns its own monthly series, shown and exported like

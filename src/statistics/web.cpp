@@ -386,9 +386,9 @@ void register_pages(http::Router& router, WebDeps& d) {
   using identity::hub_staff_route;
   using identity::Permission;
   using identity::staff_route;
-  router.get(kHubPath, hub_staff_route(d, Permission::read_hub_statistics, hub_get));
-  router.get(std::string(kHubPath) + ".csv", hub_staff_route(d, Permission::read_hub_statistics, hub_csv));
-  router.get(std::string(kHubPath) + ".json", hub_staff_route(d, Permission::read_hub_statistics, hub_json));
+  router.get(kHubPath, hub_staff_route(d, Permission::manage_hub, hub_get));
+  router.get(std::string(kHubPath) + ".csv", hub_staff_route(d, Permission::manage_hub, hub_csv));
+  router.get(std::string(kHubPath) + ".json", hub_staff_route(d, Permission::manage_hub, hub_json));
   router.get("/backoffice/{slug}/statistiche", staff_route(d, Permission::read_audit, body_get));
   router.get("/backoffice/{slug}/statistiche.csv", staff_route(d, Permission::read_audit, body_csv));
   router.get("/backoffice/{slug}/statistiche.json", staff_route(d, Permission::read_audit, body_json));

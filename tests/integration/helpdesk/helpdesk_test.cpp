@@ -227,20 +227,6 @@ class HelpdeskTest : public AppTest {
     q.action = "helpdesk.targets";
     EXPECT_EQ(audit.entries(0, q).entries.size(), 2u);
     EXPECT_TRUE(audit.verify(0).intact);
-
-    // A statistics reader reads the hub's statistics and nothing else of the hub's.
-    identity::NewStaff reader;
-    reader.email = "lettura@pes.example";
-    reader.display_name = "Lettura Statistiche";
-    reader.password = "Lettura-statistiche-2026!";
-    reader.roles = {Role::statistics_reader};
-    ASSERT_TRUE(app_->staff().create(&other, reader).ok());
-    const auto statistics = staff_session("lettura@pes.example", "Lettura-statistiche-2026!");
-    EXPECT_EQ(get("/backoffice/statistiche", statistics).status, 200);
-    EXPECT_EQ(get("/backoffice/statistiche.csv", statistics).status, 200);
-    EXPECT_EQ(get("/hub/personale", statistics).status, 403);
-    EXPECT_EQ(get("/backoffice/enti", statistics).status, 403);
-    EXPECT_EQ(get("/backoffice/asti/statistiche", statistics).status, 403);
   }
 
   void pages_walls_and_api() {
@@ -505,8 +491,7 @@ class HelpdeskTest : public AppTest {
     EXPECT_EQ(json::parse(again.body).at("protocol").as_string(), first.at("protocol").as_string());
     // The same key with other answers is a mistake, said as such.
     auto changed = answers;
-    changed["mode"] = "copia_semplice";
-    changed["delivery"] = "digitale";
+    changed["records_reference"] = "Delibera n. 12/2027";
     EXPECT_EQ(api("POST", url, key, body(changed), {idem}).status, 409);
     // A missing answer: 422 naming the field, in the request's language; nothing sent.
     auto missing = answers;
