@@ -220,10 +220,12 @@ class CaseService {
   // citizen named, who is told as after any submission. The same key from the same program for the same
   // citizen gives back the first case. Errors: submit's, and cases.applicant_cf (400) for a code that is
   // not a person's valid codice fiscale.
-  Result<Submitted> submit_via_api(const ApiApplicant& program, tenants::TenantId tenant, const Submission& s);
+  Result<Submitted> submit_via_api(const ApiApplicant& program, tenants::TenantId tenant,
+                                   const Submission& s);
   // A case the same key submitted (submit_via_api), for the API's reading of its state; not_found for
   // any other (another key's, another body's, or one that did not come through the API).
-  Result<Case> submitted_via_api(const std::string& key_id, tenants::TenantId tenant, const std::string& case_id);
+  Result<Case> submitted_via_api(const std::string& key_id, tenants::TenantId tenant,
+                                 const std::string& case_id);
   // For duplicate checks made by the platform itself (never shown as such): the standing cases of a body's
   // form whose answers mention `code` (a codice fiscale: letters and digits), newest first, at most 20,
   // whoever applied. Callers tell people only that such a case exists, never whose or what it says.

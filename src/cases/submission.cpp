@@ -57,7 +57,8 @@ Result<Submitted> CaseService::submit(const identity::Principal* applicant, tena
 Result<Submitted> CaseService::submit_via_api(const ApiApplicant& program, tenants::TenantId tenant,
                                               const Submission& s) {
   if (program.key_id.empty()) return Error::make("auth.required", 401, "submit");
-  if (!cf::validate_person(program.citizen_cf)) return invalid("cases.applicant_cf", "fiscal_code", "not valid");
+  if (!cf::validate_person(program.citizen_cf))
+    return invalid("cases.applicant_cf", "fiscal_code", "not valid");
   Submission keyed = s;
   keyed.submission_key = api_key_prefix(program.key_id) + s.submission_key;
   Applicant a;

@@ -280,8 +280,8 @@ void insert_answer(db::Conn& tx, const Answer& a) {
   tx.exec(
       "INSERT INTO helpdesk_answers (id, category, title, body, search_text, search_title, published_by, "
       "published_at, updated_at, version) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 1)",
-      {a.id, a.category, a.title, a.body, search_text_of(a), search_title_of(a), a.published_by, a.published_at,
-       a.updated_at});
+      {a.id, a.category, a.title, a.body, search_text_of(a), search_title_of(a), a.published_by,
+       a.published_at, a.updated_at});
   insert_version(tx, a, "publish", a.published_by);
 }
 
@@ -368,10 +368,11 @@ std::vector<std::string> search_words(std::string_view query, std::size_t min_le
 
 std::vector<Answer> answers(db::Conn& c, const std::vector<std::string>& words, bool every_word, int limit) {
   std::vector<Answer> out;
-  std::vector<db::Row> rows = words.empty() ? c.query(kLatest, {std::int64_t{limit}})
-                  : c.dialect() == db::Dialect::postgres
-                      ? c.query(kSearchPostgres, {tsquery(words, every_word), std::int64_t{limit}})
-                      : c.query(kSearchSqlite, {fts5_query(words, every_word), std::int64_t{limit}});
+  std::vector<db::Row> rows =
+      words.empty() ? c.query(kLatest, {std::int64_t{limit}})
+      : c.dialect() == db::Dialect::postgres
+          ? c.query(kSearchPostgres, {tsquery(words, every_word), std::int64_t{limit}})
+          : c.query(kSearchSqlite, {fts5_query(words, every_word), std::int64_t{limit}});
   for (const auto& r : rows) out.push_back(answer_of(r));
   return out;
 }

@@ -45,8 +45,8 @@ Data role_options(const StaffWebDeps& d, std::string_view lang, const std::set<R
 
 // `form` and `error`: a refused change, shown again with what was typed (`target`: the member whose
 // roles were being changed, "" for the invitation).
-http::Response hub_staff_page(StaffWebDeps& d, http::Request& req, const StaffCall& c, const http::Params* form,
-                              const Error* error, const std::string& target) {
+http::Response hub_staff_page(StaffWebDeps& d, http::Request& req, const StaffCall& c,
+                              const http::Params* form, const Error* error, const std::string& target) {
   const auto& lang = req.ctx.locale;
   auto accounts = d.staff.list(c.who, 0);
   if (!accounts) return staff_refusal(d.view, req, accounts.error());
@@ -80,8 +80,9 @@ http::Response hub_staff_page(StaffWebDeps& d, http::Request& req, const StaffCa
   }
   page.data.set("accounts", rows);
   const bool invite_refused = form && error && target.empty();
-  page.data.set("invite_roles",
-                role_options(d, lang, invite_refused ? posted_roles(*form, "roles") : std::set<Role>{}, "new-role-"));
+  page.data.set(
+      "invite_roles",
+      role_options(d, lang, invite_refused ? posted_roles(*form, "roles") : std::set<Role>{}, "new-role-"));
   if (invite_refused) {
     page.data.set("email", web::form_field(*form, "email"));
     page.data.set("display_name", web::form_field(*form, "display_name"));

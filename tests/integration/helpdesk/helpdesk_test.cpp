@@ -413,10 +413,12 @@ class HelpdeskTest : public AppTest {
     auto in_text = svc.publish(&agent, "services", "Certificati storici",
                                "Per le residenze precedenti serve il certificato storico dell'anagrafe.");
     clock.set(at("2027-02-01T09:00:00Z"));
-    auto in_title = svc.publish(&agent, "services", "Anagrafe: cambio di residenza",
-                                "La dichiarazione si presenta online; perché sia registrata serve l'indirizzo.");
+    auto in_title =
+        svc.publish(&agent, "services", "Anagrafe: cambio di residenza",
+                    "La dichiarazione si presenta online; perché sia registrata serve l'indirizzo.");
     clock.set(at("2027-02-01T10:00:00Z"));
-    auto other = svc.publish(&agent, "access", "Località e frazioni", "Le frazioni della località nel modulo.");
+    auto other =
+        svc.publish(&agent, "access", "Località e frazioni", "Le frazioni della località nel modulo.");
     ASSERT_TRUE(in_text.ok() && in_title.ok() && other.ok());
     const auto ids = [&](const std::string& q, bool every = true) {
       std::vector<std::string> out;
@@ -452,18 +454,18 @@ class HelpdeskTest : public AppTest {
     const auto read_only = api_key(asti_, {"applications:read"});
     const auto novara_key = api_key(novara_, {"applications:write", "applications:read"});
     const std::string url = "/api/v1/backoffice/asti/applications";
-    json::object answers{{"applicant_residence", json::object{{"street", "Corso Alfieri"},
-                                                              {"number", "12"},
-                                                              {"postcode", "14100"},
-                                                              {"municipality", "Asti"}}},
-                         {"acting_as", "interessato"},
-                         {"records_description", "Delibera di giunta sul piano parcheggi"},
-                         {"reason", "Interesse diretto: abito nella via interessata."},
-                         {"mode", "visione"},
-                         {"counterparties_known", false},
-                         {"declaration_costs", true},
-                         {"declaration_truth", true},
-                         {"declaration_privacy", true}};
+    json::object answers{
+        {"applicant_residence",
+         json::object{
+             {"street", "Corso Alfieri"}, {"number", "12"}, {"postcode", "14100"}, {"municipality", "Asti"}}},
+        {"acting_as", "interessato"},
+        {"records_description", "Delibera di giunta sul piano parcheggi"},
+        {"reason", "Interesse diretto: abito nella via interessata."},
+        {"mode", "visione"},
+        {"counterparties_known", false},
+        {"declaration_costs", true},
+        {"declaration_truth", true},
+        {"declaration_privacy", true}};
     json::object citizen{{"fiscal_code", "frrnna78s70a479x"},
                          {"given_name", "Anna"},
                          {"family_name", "Ferrero"},
@@ -582,8 +584,8 @@ class HelpdeskTest : public AppTest {
     EXPECT_NE(page.body.find("helpdesk@pes.example"), npos);
     EXPECT_EQ(page.body.find("admin@asti.example"), npos) << "a body's staff are not the hub's";
     // An invitation without an e-mail keeps what was typed; then sent, with the invitation e-mail.
-    auto no_email =
-        post_form("/hub/personale", hub_admin, "action=invite&display_name=Giulia+Neri&email=&roles=helpdesk");
+    auto no_email = post_form("/hub/personale", hub_admin,
+                              "action=invite&display_name=Giulia+Neri&email=&roles=helpdesk");
     EXPECT_EQ(no_email.status, 400);
     EXPECT_NE(no_email.body.find("value=\"Giulia Neri\""), npos);
     EXPECT_NE(no_email.body.find("data-code=\"staff.email\""), npos);
@@ -597,19 +599,22 @@ class HelpdeskTest : public AppTest {
     EXPECT_EQ(giulia->tenant_id, 0);
     EXPECT_EQ(giulia->roles, (std::set<Role>{Role::helpdesk, Role::tourism_editor}));
     app_->database().read([&](db::Conn& c) {
-      EXPECT_EQ(c.query_one("SELECT COUNT(*) FROM outbox WHERE recipient = $1", {"giulia@pes.example"})->i64(0),
-                1);
+      EXPECT_EQ(
+          c.query_one("SELECT COUNT(*) FROM outbox WHERE recipient = $1", {"giulia@pes.example"})->i64(0), 1);
     });
     // Roles changed; a body's role refused; an Asti account is not found here.
-    ASSERT_EQ(post_form("/hub/personale", hub_admin, "action=roles&id=" + giulia->id + "&roles=counter_operator")
-                  .status,
-              303);
+    ASSERT_EQ(
+        post_form("/hub/personale", hub_admin, "action=roles&id=" + giulia->id + "&roles=counter_operator")
+            .status,
+        303);
     EXPECT_EQ(app_->staff().account(giulia->id)->roles, std::set<Role>{Role::counter_operator});
-    auto body_role = post_form("/hub/personale", hub_admin, "action=roles&id=" + giulia->id + "&roles=operator");
+    auto body_role =
+        post_form("/hub/personale", hub_admin, "action=roles&id=" + giulia->id + "&roles=operator");
     EXPECT_EQ(body_role.status, 400);
     const auto asti_op = app_->staff().account_by_email("operatore@asti.example");
-    EXPECT_EQ(post_form("/hub/personale", hub_admin, "action=roles&id=" + asti_op->id + "&roles=helpdesk").status,
-              404);
+    EXPECT_EQ(
+        post_form("/hub/personale", hub_admin, "action=roles&id=" + asti_op->id + "&roles=helpdesk").status,
+        404);
     // The last administrator: not without the role (the page says why), not deactivated by anyone.
     const auto admin = app_->staff().account_by_email("admin@pes.example");
     auto last = post_form("/hub/personale", hub_admin, "action=roles&id=" + admin->id + "&roles=helpdesk");
