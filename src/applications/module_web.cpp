@@ -12,6 +12,7 @@ std::unique_ptr<Module> install(http::Router& router, const web::ModuleDeps& d,
   m->applications->set_profiles(identity.profile.get());  // prefill from the signed-in person's profile
   m->web = std::make_unique<WebDeps>(WebDeps{d.view(), *m->applications, d.tenants(), d.secure_cookies});
   register_pages(router, *m->web);
+  register_api(router, *m->web);
   m->forms_admin_web = std::make_unique<FormsAdminDeps>(
       FormsAdminDeps{d.view(), *forms.definitions, d.tenants(), d.catalog()});
   register_forms_admin_pages(router, *m->forms_admin_web);

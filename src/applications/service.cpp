@@ -161,6 +161,33 @@ forms::Issue upload_issue(const std::string& path, const forms::Field& f, const 
   return {path, "file_invalid", {}, std::nullopt};
 }
 
+// body.name, body.municipality: the member body the application goes to.
+void add_body_facts(const tenants::Body& body, forms::Facts& f) {
+  f["body.name"] = body.name;
+  std::string municipality = body.name;
+  for (std::string_view prefix : {"Comune di ", "Città di "})
+    if (municipality.rfind(prefix, 0) == 0) municipality = municipality.substr(prefix.size());
+  if (body.kind == tenants::BodyKind::comune) f["body.municipality"] = municipality;
+}
+
+// An Idempotency-Key as the API takes it: 1 to 100 printable ASCII characters.
+bool valid_idempotency_key(const std::string& k) {
+  return !k.empty() && k.size() <= 100 &&
+         std::all_of(k.begin(), k.end(), [](char c) { return c > 0x20 && c < 0x7f; });
+}
+
+ApiApplicationState state_of(const cases::Case& c) {
+  ApiApplicationState st;
+  st.case_id = c.id;
+  st.service_code = c.service_code;
+  st.state = std::string(cases::to_string(c.state));
+  st.protocol_label = c.protocol_label();
+  st.submitted_at = time::format_iso_utc_millis(c.submitted_at);
+  st.due_date = time::format_iso_date(c.due_date);
+  if (c.decided_at) st.decided_at = time::format_iso_utc_millis(*c.decided_at);
+  return st;
+}
+
 std::string now_iso(time::Clock& clock) {
   return time::format_iso_utc(clock.now());
 }
@@ -266,11 +293,7 @@ forms::Context ApplicationService::context(const identity::Principal& who, const
     f["business.fiscal_code"] = who.acting_for->id;
     if (!who.acting_for->name.empty()) f["business.name"] = who.acting_for->name;
   }
-  f["body.name"] = body.name;
-  std::string municipality = body.name;
-  for (std::string_view prefix : {"Comune di ", "Città di "})
-    if (municipality.rfind(prefix, 0) == 0) municipality = municipality.substr(prefix.size());
-  if (body.kind == tenants::BodyKind::comune) f["body.municipality"] = municipality;
+  add_body_facts(body, f);
   for (auto& [k, v] : previous_facts(who, def)) f[k] = v;
   return ctx;
 }
@@ -708,6 +731,79 @@ int ApplicationService::step_of_path(const forms::Definition& def, std::string_v
   const forms::Step* s = def.step_of(path.substr(0, end));
   if (!s) return -1;
   return step_number(def, s->id) - 1;
+}
+
+Result<ApiOutcome> ApplicationService::submit_api(const std::string& key_id, tenants::TenantId tenant,
+                                                  const ApiApplication& a) {
+  if (!valid_idempotency_key(a.idempotency_key))
+    return Error::for_field("applications.idempotency_key", "Idempotency-Key");
+  const std::string cf = cf::normalize(a.citizen.fiscal_code);
+  if (!cf::validate_person(cf)) return Error::for_field("applications.citizen", "fiscal_code");
+  auto offering = online_offering(tenant, a.service_code);
+  if (!offering) return offering.error();
+  auto body = tenants_.by_id(tenant);
+  auto effective = definitions_.effective(tenant, a.service_code);
+  if (!body || !effective) return Error::make("applications.unavailable", 404, a.service_code);
+  const forms::Definition& def = *effective->def;
+  if (def.audience == "businesses") return Error::make("applications.business_only", 403, a.service_code);
+  if (!cases_) return Error::make("applications.cases_unavailable", 503);
+
+  // The facts a signed-in person's profile gives on the portal, from the citizen's data; the register's.
+  forms::Context ctx;
+  ctx.today = time::rome_date(clock_.now());
+  if (effective->streets) ctx.streets = *effective->streets;
+  auto& f = ctx.facts;
+  f["profile.fiscal_code"] = cf;
+  auto put = [&](const char* key, const std::string& v) {
+    if (!text::trim(v).empty()) f[key] = text::trim(v);
+  };
+  put("profile.given_name", a.citizen.given_name);
+  put("profile.family_name", a.citizen.family_name);
+  const std::string full_name = text::trim(a.citizen.given_name + " " + a.citizen.family_name);
+  put("profile.full_name", full_name);
+  put("profile.birth_date", a.citizen.birth_date);
+  put("profile.birth_place", a.citizen.birth_place);
+  put("profile.email", a.citizen.email);
+  put("profile.mobile", a.citizen.mobile);
+  if (auto decoded = cf::decode(cf)) f["profile.sex"] = decoded->sex == cf::Sex::female ? "F" : "M";
+  if (register_) register_->add_person_facts(body->id, cf, f);
+  add_body_facts(*body, f);
+
+  forms::Answers answers = forms::read_post(def, a.fields);
+  forms::apply_prefill(def, ctx.facts, answers);
+  forms::enforce_locked(def, ctx.facts, answers);
+  ApiOutcome out;
+  forms::Submission checked = forms::submit(def, answers, ctx);
+  if (!checked.ok()) {
+    out.issues = std::move(checked.issues);
+    return out;
+  }
+  cases::Submission s;
+  s.service_code = a.service_code;
+  s.form_code = def.code;
+  s.form_version = def.version;
+  s.answers = checked.data;
+  s.submission_key = a.idempotency_key;
+  s.applicant_name = full_name;
+  s.summary = summary_lines(forms::render_form(def, answers, {}, ctx, i18n_, "it"));
+  auto sent = cases_->submit_via_api({key_id, cf, full_name}, tenant, s);
+  if (!sent) return sent.error();
+  // A retry carries the same request: the same key with other answers (or another service) is a mistake
+  // the program must hear about, not the first application passed off as this one.
+  if (sent->replayed && (sent->c.answers != checked.data || sent->c.service_code != a.service_code))
+    return Error::make("applications.idempotency_reused", 409);
+  out.sent = state_of(sent->c);
+  out.sent->segnatura = sent->segnatura;
+  out.sent->replayed = sent->replayed;
+  return out;
+}
+
+Result<ApiApplicationState> ApplicationService::api_state(const std::string& key_id, tenants::TenantId tenant,
+                                                          const std::string& case_id) {
+  if (!cases_) return Error::make("applications.cases_unavailable", 503);
+  auto c = cases_->submitted_via_api(key_id, tenant, case_id);
+  if (!c) return c.error();
+  return state_of(*c);
 }
 
 }  // namespace sp::applications

@@ -118,6 +118,44 @@ struct Duplicate {
   bool by_someone_else = false;
 };
 
+// A citizen named by a program with the body's API key (POST /api/v1/backoffice/{slug}/applications): a
+// body's own system, or an intermediary the body accredited (CAF, patronato). Their data are the facts the
+// form's fields are prefilled from, as a signed-in person's profile is on the portal (profile.*).
+struct ApiCitizen {
+  std::string fiscal_code;
+  std::string given_name;
+  std::string family_name;
+  std::string birth_date;  // YYYY-MM-DD
+  std::string birth_place;
+  std::string email;
+  std::string mobile;
+};
+
+struct ApiApplication {
+  std::string service_code;
+  ApiCitizen citizen;
+  forms::FormPairs fields;      // the answers under the portal's input names ("children[0].given_name")
+  std::string idempotency_key;  // the Idempotency-Key header: 1 to 100 printable ASCII characters
+};
+
+// The application as the API shows it: its case, protocol number and deadline (the portal's receipt).
+struct ApiApplicationState {
+  std::string case_id;
+  std::string service_code;
+  std::string state;           // cases::State as text
+  std::string protocol_label;  // "0000042/2026"
+  std::string segnatura;       // the protocol's segnatura text (on submission only)
+  std::string submitted_at;    // UTC ISO
+  std::string due_date;        // YYYY-MM-DD (Rome)
+  std::string decided_at;      // UTC ISO, "" while undecided
+  bool replayed = false;       // the Idempotency-Key had been used: the first submission's case
+};
+
+struct ApiOutcome {
+  std::vector<forms::Issue> issues;  // why it was not sent (then `sent` is empty)
+  std::optional<ApiApplicationState> sent;
+};
+
 class ApplicationService {
  public:
   // `cases` may be null (then submit() fails with applications.cases_unavailable). The definitions are
@@ -159,6 +197,24 @@ class ApplicationService {
   // is returned as it is (idempotent). Errors: applications.acting_for, applications.cases_unavailable,
   // cases.* / protocollo.* of the submission. Problems with the answers come back in `issues`.
   Result<SubmitOutcome> submit(const identity::Principal& who, Opened& o);
+
+  // The API channel (issue 19): the same form, prefill, validation and submission as the portal, for the
+  // citizen named, by the program holding API key `key_id` of body `tenant` (the caller checked the key's
+  // body and scope). The answers are read as a post of every step (forms::read_post: unknown names
+  // ignored, computed and file fields never read), then filled from the citizen's data and the population
+  // register where empty, locked fields put back, and the whole validated (forms::submit): problems come
+  // back in `issues` and nothing is sent. A valid one becomes a case with channel api
+  // (cases::CaseService::submit_via_api): protocol number, deadline, the applicant told. The same key for
+  // the same citizen gives back the first application; with different answers it is refused.
+  // Errors: applications.unavailable (404), applications.business_only (403: a business's form; the API
+  // files for citizens only), applications.citizen (400, field fiscal_code: not a person's valid codice
+  // fiscale), applications.idempotency_key (400: missing or malformed), applications.idempotency_reused
+  // (409: the key was used for a different application), applications.cases_unavailable (503), and the
+  // cases.* / protocollo.* codes of a failed submission.
+  Result<ApiOutcome> submit_api(const std::string& key_id, tenants::TenantId tenant, const ApiApplication& a);
+  // The state of an application the same key submitted; not_found for any other case.
+  Result<ApiApplicationState> api_state(const std::string& key_id, tenants::TenantId tenant,
+                                        const std::string& case_id);
 
   // The person's cases (theirs, or of whom they act for) at the draft's body for the same form, not
   // rejected or withdrawn, about a subject of the draft for the same period, read through the cases

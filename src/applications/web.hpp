@@ -26,6 +26,9 @@ struct WebDeps {
 };
 
 void register_pages(http::Router& router, WebDeps& deps);
+// The API channel (api.cpp): POST /api/v1/backoffice/{slug}/applications and GET .../{id}, with an API
+// key of the body (scopes applications:write, applications:read).
+void register_api(http::Router& router, WebDeps& deps);
 
 // The upload path patterns of the POST routes above, for http::ServerOptions::upload_prefixes.
 inline constexpr const char* kUploadPrefix = "/*/domande/*/passo/";

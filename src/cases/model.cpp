@@ -255,12 +255,13 @@ std::optional<MessageKind> parse_message_kind(std::string_view s) {
 }
 
 std::string_view to_string(Channel c) {
-  return c == Channel::counter ? "counter" : "online";
+  return c == Channel::counter ? "counter" : c == Channel::api ? "api" : "online";
 }
 
 std::optional<Channel> parse_channel(std::string_view s) {
   if (s == "online") return Channel::online;
   if (s == "counter") return Channel::counter;
+  if (s == "api") return Channel::api;
   return std::nullopt;
 }
 

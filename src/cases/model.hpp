@@ -64,8 +64,9 @@ std::string_view to_string(Action a);
 // conditions that also depend on dates (rejection after the notice's 10 days) are checked by the service.
 std::optional<State> next_state(State from, Action action);
 
-// How the application reached the body: online by the applicant, or at a counter by an operator.
-enum class Channel { online, counter };
+// How the application reached the body: online by the applicant, at a counter by an operator, or from a
+// program with the body's API key (its own systems, an intermediary) for a named citizen.
+enum class Channel { online, counter, api };
 std::string_view to_string(Channel c);
 std::optional<Channel> parse_channel(std::string_view s);
 

@@ -108,6 +108,14 @@ struct Submission {
   std::string applicant_name;  // default: the principal's display name
 };
 
+// A program submitting an application for a named citizen through the API (channel api): a body's own
+// system, or an intermediary the body gave an API key to (CAF, patronato). The key's body is the case's.
+struct ApiApplicant {
+  std::string key_id;      // the API key that called (audited as "api-key:<id>")
+  std::string citizen_cf;  // the applicant: a valid codice fiscale of a person
+  std::string citizen_name;
+};
+
 struct Submitted {
   Case c;
   bool replayed = false;  // the key had been used: this is the first submission's case
@@ -207,6 +215,17 @@ class CaseService {
   // they act for; a counter operator (Permission::counter, Principal::assisting) for the citizen served.
   Result<Submitted> submit(const identity::Principal* applicant, tenants::TenantId tenant,
                            const Submission& s);
+  // The same for a program with the body's API key (the caller checked the key's body and scope): the
+  // case's channel is api, its actor the key ("system:api-key:<id>", audit channel api), the applicant the
+  // citizen named, who is told as after any submission. The same key from the same program for the same
+  // citizen gives back the first case. Errors: submit's, and cases.applicant_cf (400) for a code that is
+  // not a person's valid codice fiscale.
+  Result<Submitted> submit_via_api(const ApiApplicant& program, tenants::TenantId tenant,
+                                   const Submission& s);
+  // A case the same key submitted (submit_via_api), for the API's reading of its state; not_found for
+  // any other (another key's, another body's, or one that did not come through the API).
+  Result<Case> submitted_via_api(const std::string& key_id, tenants::TenantId tenant,
+                                 const std::string& case_id);
   // For duplicate checks made by the platform itself (never shown as such): the standing cases of a body's
   // form whose answers mention `code` (a codice fiscale: letters and digits), newest first, at most 20,
   // whoever applied. Callers tell people only that such a case exists, never whose or what it says.
@@ -351,9 +370,12 @@ class CaseService {
   Status open_fee(db::Conn& tx, const Case& c, time::TimePoint now);
   // The payments listener: the option paid is a case's fee → the fee is paid and the case moves on.
   void fee_paid(db::Conn& tx, const payments::Position& p, const payments::Option& o);
-  Result<Submitted> submit_once(const identity::Principal* applicant, tenants::TenantId tenant,
-                                const Submission& s, const std::string& applicant_cf,
-                                const std::string& applicant_name, bool& duplicate);
+  // The submission keys of an API key's applications start with this (submit_via_api).
+  static std::string api_key_prefix(const std::string& key_id);
+  struct Applicant;  // submission.cpp: who submits, however they came (submit, submit_via_api)
+  Result<Submitted> submit_as(const Applicant& applicant, tenants::TenantId tenant, const Submission& s);
+  Result<Submitted> submit_once(const Applicant& applicant, tenants::TenantId tenant, const Submission& s,
+                                bool& duplicate);
 
   db::Database& db_;
   time::Clock& clock_;

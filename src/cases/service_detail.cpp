@@ -177,7 +177,7 @@ Status audit_case(audit::AuditService& audit, db::Conn& tx, tenants::TenantId te
   a.actor_id = who.actor_id;
   a.channel = who.channel;
   // The person whose case it is: staff actions show up in their "who accessed my data".
-  if (who.staff || who.channel == audit::Channel::counter) {
+  if (who.staff || who.channel == audit::Channel::counter || who.channel == audit::Channel::api) {
     a.on_behalf_of = c.on_behalf_of.empty() ? c.applicant_cf : c.on_behalf_of;
   } else if (!c.on_behalf_of.empty()) {
     a.on_behalf_of = c.on_behalf_of;

@@ -10,6 +10,7 @@
 #include "adapters/messaging/outbox.hpp"
 #include "cases/pdf.hpp"
 #include "cases/service_detail.hpp"
+#include "core/codice_fiscale.hpp"
 #include "core/ids.hpp"
 #include "core/money.hpp"
 #include "forms/context.hpp"
@@ -22,17 +23,71 @@ using namespace service_detail;
 // ---- Submission
 // --------------------------------------------------------------------------------------------
 
+struct CaseService::Applicant {
+  std::string cf;
+  std::string name;
+  std::string on_behalf_of;
+  std::string on_behalf_of_name;
+  Channel channel = Channel::online;
+  Access access;
+};
+
 Result<Submitted> CaseService::submit(const identity::Principal* applicant, tenants::TenantId tenant,
                                       const Submission& s) {
   if (applicant == nullptr) return Error::make("auth.required", 401, "submit");
   const std::string cf = applicant_cf_of(applicant);
   if (cf.empty()) return Error::make("cases.applicant", 403, "only a person or a counter operator submits");
-  std::string name = s.applicant_name;
-  if (blank(name)) {
-    name = applicant->kind == identity::PrincipalKind::person ? applicant->display_name
-                                                              : applicant->assisting->name;
+  Applicant a;
+  a.cf = cf;
+  a.name = s.applicant_name;
+  if (blank(a.name)) {
+    a.name = applicant->kind == identity::PrincipalKind::person ? applicant->display_name
+                                                                : applicant->assisting->name;
   }
-  if (blank(name)) name = cf;
+  if (blank(a.name)) a.name = cf;
+  if (applicant->kind == identity::PrincipalKind::person && applicant->acting_for) {
+    a.on_behalf_of = applicant->acting_for->id;
+    a.on_behalf_of_name = applicant->acting_for->name;
+  }
+  a.channel = applicant->kind == identity::PrincipalKind::person ? Channel::online : Channel::counter;
+  a.access = applicant_access(applicant);
+  return submit_as(a, tenant, s);
+}
+
+Result<Submitted> CaseService::submit_via_api(const ApiApplicant& program, tenants::TenantId tenant,
+                                              const Submission& s) {
+  if (program.key_id.empty()) return Error::make("auth.required", 401, "submit");
+  if (!cf::validate_person(program.citizen_cf))
+    return invalid("cases.applicant_cf", "fiscal_code", "not valid");
+  Submission keyed = s;
+  keyed.submission_key = api_key_prefix(program.key_id) + s.submission_key;
+  Applicant a;
+  a.cf = program.citizen_cf;
+  a.name = blank(program.citizen_name) ? program.citizen_cf : program.citizen_name;
+  a.channel = Channel::api;
+  a.access.actor = "system:api-key:" + program.key_id;
+  a.access.kind = audit::ActorKind::system;
+  a.access.actor_id = "api-key:" + program.key_id;
+  a.access.channel = audit::Channel::api;
+  return submit_as(a, tenant, keyed);
+}
+
+std::string CaseService::api_key_prefix(const std::string& key_id) {
+  return "api:" + key_id + ":";
+}
+
+Result<Case> CaseService::submitted_via_api(const std::string& key_id, tenants::TenantId tenant,
+                                            const std::string& case_id) {
+  std::optional<Case> c;
+  if (!key_id.empty() && case_id.size() <= 64)
+    db_.read([&](db::Conn& conn) { c = CaseStore::find(conn, tenant, case_id); });
+  if (!c || c->channel != Channel::api || c->submission_key.rfind(api_key_prefix(key_id), 0) != 0)
+    return Error::not_found("case " + case_id);
+  return std::move(*c);
+}
+
+Result<Submitted> CaseService::submit_as(const Applicant& applicant, tenants::TenantId tenant,
+                                         const Submission& s) {
   if (s.submission_key.empty() || s.submission_key.size() > kMaxKey || has_control(s.submission_key))
     return invalid("cases.submission_key", "submission_key", "1 to 200 printable characters");
   if (boost::json::serialize(s.answers).size() > kMaxAnswersBytes)
@@ -42,7 +97,7 @@ Result<Submitted> CaseService::submit(const identity::Principal* applicant, tena
   for (int attempt = 0;; ++attempt) {
     bool duplicate = false;
     try {
-      auto r = submit_once(applicant, tenant, s, cf, name, duplicate);
+      auto r = submit_once(applicant, tenant, s, duplicate);
       if (!r || !duplicate) return r;
       // A replay: the first submission's case, with its segnatura read now that it is committed.
       Submitted out = std::move(*r);
@@ -61,9 +116,8 @@ Result<Submitted> CaseService::submit(const identity::Principal* applicant, tena
   }
 }
 
-Result<Submitted> CaseService::submit_once(const identity::Principal* applicant, tenants::TenantId tenant,
-                                           const Submission& s, const std::string& applicant_cf,
-                                           const std::string& applicant_name, bool& duplicate) {
+Result<Submitted> CaseService::submit_once(const Applicant& applicant, tenants::TenantId tenant,
+                                           const Submission& s, bool& duplicate) {
   duplicate = false;
   // Outside the transaction: what does not change with it (reads on other connections).
   auto offering = catalog_.offering(tenant, s.service_code);
@@ -72,11 +126,11 @@ Result<Submitted> CaseService::submit_once(const identity::Principal* applicant,
   const auto aoo = case_aoo(protocol_, tenant);
   const std::string body = body_name(tenants_, tenant);
   const std::string slug = body_slug(tenants_, tenant);
-  const Recipient recipient = recipient_of(applicant_cf, tenant);
-  const Access who = applicant_access(applicant);
+  const Recipient recipient = recipient_of(applicant.cf, tenant);
+  const Access& who = applicant.access;
 
   auto out = db::transact(db_, [&](db::Conn& tx) -> Result<Submitted> {
-    if (auto first = CaseStore::find_by_key(tx, tenant, applicant_cf, s.submission_key)) {
+    if (auto first = CaseStore::find_by_key(tx, tenant, applicant.cf, s.submission_key)) {
       duplicate = true;
       return Submitted{std::move(*first), true, {}};
     }
@@ -92,13 +146,11 @@ Result<Submitted> CaseService::submit_once(const identity::Principal* applicant,
     c.title = offering->service.title.it;
     c.form_code = s.form_code.empty() ? s.service_code : s.form_code;
     c.form_version = s.form_version;
-    c.applicant_cf = applicant_cf;
-    c.applicant_name = applicant_name;
-    if (applicant->kind == identity::PrincipalKind::person && applicant->acting_for) {
-      c.on_behalf_of = applicant->acting_for->id;
-      c.on_behalf_of_name = applicant->acting_for->name;
-    }
-    c.channel = applicant->kind == identity::PrincipalKind::person ? Channel::online : Channel::counter;
+    c.applicant_cf = applicant.cf;
+    c.applicant_name = applicant.name;
+    c.on_behalf_of = applicant.on_behalf_of;
+    c.on_behalf_of_name = applicant.on_behalf_of_name;
+    c.channel = applicant.channel;
     c.answers = s.answers;
     c.state = State::submitted;
     c.office = offering->service.office.it;
@@ -140,7 +192,7 @@ Result<Submitted> CaseService::submit_once(const identity::Principal* applicant,
       // (the entry is registered below, with this file): the code carries none. A body without a stamp
       // key files an unstamped summary (logged), as the letters do.
       if (stamps_ != nullptr) {
-        stamp::IssueRequest sr{tenant, "application-summary", l.title, "", "it", applicant_cf};
+        stamp::IssueRequest sr{tenant, "application-summary", l.title, "", "it", applicant.cf};
         auto issued = stamps_->issue(tx, sr, [&](const stamp::Block& b) {
           l.stamp = &b;
           return render_letter(l);

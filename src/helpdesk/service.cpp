@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <boost/json.hpp>
 #include <map>
-#include <sstream>
 
 #include "adapters/messaging/outbox.hpp"
 #include "core/ids.hpp"
@@ -670,12 +669,7 @@ Result<std::vector<Answer>> HelpdeskService::search(const Principal* who, const 
   const bool staff_of_body = who->is_staff() && who->tenant_id != 0 &&
                              identity::authorize(who, Permission::backoffice, who->tenant_id);
   if (!staff_of_body && !is_agent(who)) return Error::forbidden("helpdesk");
-  std::vector<std::string> words;
-  std::istringstream in(text::to_lower_ascii(query));
-  for (std::string w; in >> w;) {
-    if (w.size() >= (every_word ? 3u : 4u)) words.push_back(w);
-    if (words.size() == 6) break;
-  }
+  const auto words = store::search_words(query, every_word ? 3u : 4u, 6);
   std::vector<Answer> out;
   db_.read([&](db::Conn& c) { out = store::answers(c, words, every_word, limit); });
   return out;

@@ -2,6 +2,8 @@
 
 #include <cctype>
 
+#include "core/text.hpp"
+
 namespace sp::helpdesk::store {
 namespace {
 
@@ -247,11 +249,13 @@ void purge_content(db::Conn& tx, const std::string& ticket_id, const std::string
 
 namespace {
 
+// What the full-text search indexes (migration 0070): folded (lower case, accents removed), so that a word
+// is found whatever its accents on both databases.
 std::string search_text_of(const Answer& a) {
-  std::string search;
-  for (char ch : a.title + "\n" + a.body)
-    search += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-  return search;
+  return text::fold(a.title + "\n" + a.body);
+}
+std::string search_title_of(const Answer& a) {
+  return text::fold(a.title);
 }
 
 void insert_version(db::Conn& tx, const Answer& a, const std::string& action, const std::string& actor) {
@@ -274,18 +278,19 @@ Answer answer_of(const db::Row& r) {
 
 void insert_answer(db::Conn& tx, const Answer& a) {
   tx.exec(
-      "INSERT INTO helpdesk_answers (id, category, title, body, search_text, published_by, published_at, "
-      "updated_at, version) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1)",
-      {a.id, a.category, a.title, a.body, search_text_of(a), a.published_by, a.published_at, a.updated_at});
+      "INSERT INTO helpdesk_answers (id, category, title, body, search_text, search_title, published_by, "
+      "published_at, updated_at, version) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 1)",
+      {a.id, a.category, a.title, a.body, search_text_of(a), search_title_of(a), a.published_by,
+       a.published_at, a.updated_at});
   insert_version(tx, a, "publish", a.published_by);
 }
 
 bool update_answer(db::Conn& tx, const Answer& a, const std::string& action, const std::string& actor) {
   const auto n = tx.exec(
       "UPDATE helpdesk_answers SET category = $3, title = $4, body = $5, search_text = $6, updated_at = $7, "
-      "withdrawn_at = $8, version = version + 1 WHERE id = $1 AND version = $2",
+      "withdrawn_at = $8, search_title = $9, version = version + 1 WHERE id = $1 AND version = $2",
       {a.id, a.version - 1, a.category, a.title, a.body, search_text_of(a), a.updated_at,
-       a.withdrawn_at.empty() ? db::Value() : db::Value(a.withdrawn_at)});
+       a.withdrawn_at.empty() ? db::Value() : db::Value(a.withdrawn_at), search_title_of(a)});
   if (n != 1) return false;
   insert_version(tx, a, action, actor);
   return true;
@@ -306,22 +311,69 @@ std::vector<AnswerVersion> answer_versions(db::Conn& c, const std::string& id) {
   return out;
 }
 
-std::vector<Answer> answers(db::Conn& c, const std::vector<std::string>& words, bool every_word, int limit) {
-  std::string sql =
-      std::string("SELECT ") + kAnswerCols + " FROM helpdesk_answers WHERE withdrawn_at IS NULL";
-  db::Params params;
+namespace {
+
+// The answers' full-text search (migration 0070). Words are folded and hold letters and digits only
+// (fold() turns everything else into spaces), so they cannot carry the query languages' operators.
+// SQLite's FTS5 has no Italian stemmer: a word of five letters or more loses its last vowel and is
+// searched as a prefix ("residenza" → "residenz"*, which finds "residenze" and "residenziale"); bm25 ranks
+// (lower is better), the title five times the text. PostgreSQL stems with its Italian dictionary and
+// ranks with ts_rank over the title (A) and the text (B).
+constexpr const char* kSearchSqlite =
+    "SELECT a.id, a.category, a.title, a.body, a.published_by, a.published_at, a.updated_at, a.version, "
+    "a.withdrawn_at FROM helpdesk_answers_fts f JOIN helpdesk_answers a ON a.id = f.answer_id "
+    "WHERE helpdesk_answers_fts MATCH $1 AND a.withdrawn_at IS NULL "
+    "ORDER BY bm25(helpdesk_answers_fts, 0.0, 5.0, 1.0), a.published_at DESC, a.id LIMIT $2";
+constexpr const char* kSearchPostgres =
+    "SELECT id, category, title, body, published_by, published_at, updated_at, version, withdrawn_at "
+    "FROM helpdesk_answers, to_tsquery('italian', $1) q WHERE withdrawn_at IS NULL AND search_vector @@ q "
+    "ORDER BY ts_rank(search_vector, q) DESC, published_at DESC, id LIMIT $2";
+constexpr const char* kLatest =
+    "SELECT id, category, title, body, published_by, published_at, updated_at, version, withdrawn_at "
+    "FROM helpdesk_answers WHERE withdrawn_at IS NULL ORDER BY published_at DESC, id LIMIT $1";
+
+bool vowel(char c) {
+  return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u';
+}
+
+std::string fts5_query(const std::vector<std::string>& words, bool every_word) {
+  std::string q;
   for (const auto& w : words) {
-    params.emplace_back("%" + w + "%");
-    sql += std::string(params.size() == 1 ? " AND ("
-                       : every_word       ? " AND "
-                                          : " OR ") +
-           "search_text LIKE $" + std::to_string(params.size());
+    std::string stem = w;
+    if (stem.size() >= 5 && vowel(stem.back())) stem.pop_back();
+    if (!q.empty()) q += every_word ? " AND " : " OR ";
+    q += "\"" + stem + "\"*";
   }
-  if (!params.empty()) sql += ")";
-  params.emplace_back(std::int64_t{limit});
-  sql += " ORDER BY published_at DESC LIMIT $" + std::to_string(params.size());
+  return q;
+}
+
+std::string tsquery(const std::vector<std::string>& words, bool every_word) {
+  return text::join(words, every_word ? " & " : " | ");
+}
+
+}  // namespace
+
+std::vector<std::string> search_words(std::string_view query, std::size_t min_length, std::size_t max_words) {
+  std::vector<std::string> out;
+  const std::string folded = text::fold(query);
+  std::size_t i = 0;
+  while (i < folded.size() && out.size() < max_words) {
+    std::size_t j = i;
+    while (j < folded.size() && std::isalnum(static_cast<unsigned char>(folded[j]))) ++j;
+    if (j - i >= min_length) out.push_back(folded.substr(i, j - i));
+    i = j + 1;
+  }
+  return out;
+}
+
+std::vector<Answer> answers(db::Conn& c, const std::vector<std::string>& words, bool every_word, int limit) {
   std::vector<Answer> out;
-  for (const auto& r : c.query(sql, params)) out.push_back(answer_of(r));
+  std::vector<db::Row> rows =
+      words.empty() ? c.query(kLatest, {std::int64_t{limit}})
+      : c.dialect() == db::Dialect::postgres
+          ? c.query(kSearchPostgres, {tsquery(words, every_word), std::int64_t{limit}})
+          : c.query(kSearchSqlite, {fts5_query(words, every_word), std::int64_t{limit}});
+  for (const auto& r : rows) out.push_back(answer_of(r));
   return out;
 }
 

@@ -3,6 +3,7 @@
 // WHERE; the agents' queries across bodies say so in their name (`all_`). Times are ISO 8601 UTC text.
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "db/database.hpp"
@@ -51,8 +52,12 @@ void insert_answer(db::Conn& tx, const Answer& a);
 bool update_answer(db::Conn& tx, const Answer& a, const std::string& action, const std::string& actor);
 std::optional<Answer> answer(db::Conn& c, const std::string& id);
 std::vector<AnswerVersion> answer_versions(db::Conn& c, const std::string& id);
-// Newest first, never a withdrawn one; `words` (lower case) must appear in the title or the text: every
-// one, or any one.
+// The words of a search: folded (lower case, accents removed), letters and digits only, at least
+// `min_length` characters, at most `max_words`.
+std::vector<std::string> search_words(std::string_view query, std::size_t min_length, std::size_t max_words);
+// Never a withdrawn answer. With `words` (search_words): the database's full-text search (migration 0070),
+// every word or any word found in the title or the text in any of its forms, best ranked first; without:
+// the newest first.
 std::vector<Answer> answers(db::Conn& c, const std::vector<std::string>& words, bool every_word, int limit);
 
 // Settings (migration 0065): office hours, the centre's own holidays, the targets' table.

@@ -17,6 +17,10 @@
 namespace sp::identity {
 namespace {
 
+bool has_role(const std::vector<std::string>& roles, std::string_view role) {
+  return std::find(roles.begin(), roles.end(), role) != roles.end();
+}
+
 constexpr std::size_t kMaxUnknownTracked = 10000;
 constexpr auto kTotpOfferTtl = std::chrono::minutes(10);
 
@@ -199,6 +203,16 @@ Result<StaffAccount> StaffService::create(const Principal* caller, const NewStaf
   return to_account(row);
 }
 
+Result<StaffAccount> StaffService::invite(const Principal* caller, NewStaff account) {
+  // Nobody knows this password: the new member chooses theirs from the invitation (a password reset).
+  account.password = ids::random_token(24) + "aA1!";
+  account.password_hash.clear();
+  auto made = create(caller, account);
+  if (!made) return made.error();
+  (void)request_password_reset(made->email);
+  return made;
+}
+
 Status StaffService::set_roles(const Principal* caller, const std::string& staff_id,
                                const std::set<Role>& roles) {
   auto row = store_.by_id(staff_id);
@@ -210,11 +224,19 @@ Status StaffService::set_roles(const Principal* caller, const std::string& staff
   if (auto st = check_roles(row->tenant_id, roles); !st) return st.error();
   std::vector<std::string> names;
   for (auto r : roles) names.emplace_back(to_string(r));
+  const bool removes_hub_admin = row->tenant_id == 0 && row->active && roles.count(Role::hub_admin) == 0 &&
+                                 has_role(store_.roles(row->id), "hub_admin");
+  bool last = false;
   db_.write([&](db::Conn& tx) {
+    if (removes_hub_admin && StaffStore::lock_and_count_hub_admins(tx) <= 1) {
+      last = true;
+      return;
+    }
     store_.set_roles(tx, row->id, names);
     audit_caller(tx, caller, row->tenant_id, "staff.roles_changed", row->id,
                  details_of({{"roles", text::join(names, ",")}}));
   });
+  if (last) return Error::for_field("staff.last_hub_admin", "roles", 409);
   // Roles are a snapshot in each session: end them so the new ones apply at the next sign-in.
   sessions_.end_everywhere(PrincipalKind::staff, row->id);
   return Ok{};
@@ -228,11 +250,18 @@ Status StaffService::deactivate(const Principal* caller, const std::string& staf
   }
   if (auto st = can_manage(caller, row->tenant_id, {}); !st) return st.error();
   if (caller->is_staff() && caller->subject == row->id) return Error::make("staff.self", 400);
+  const bool hub_admin = row->tenant_id == 0 && row->active && has_role(store_.roles(row->id), "hub_admin");
+  bool last = false;
   db_.write([&](db::Conn& tx) {
+    if (hub_admin && StaffStore::lock_and_count_hub_admins(tx) <= 1) {
+      last = true;
+      return;
+    }
     store_.deactivate(tx, row->id);
     store_.consume_all_resets(tx, row->id, time::format_iso_utc(clock_.now()));
     audit_caller(tx, caller, row->tenant_id, "staff.deactivated", row->id);
   });
+  if (last) return Error::make("staff.last_hub_admin", 409);
   sessions_.end_everywhere(PrincipalKind::staff, row->id);
   return Ok{};
 }

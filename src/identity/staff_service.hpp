@@ -83,11 +83,15 @@ class StaffService {
   // Errors: auth.required (401), forbidden (403), staff.email, staff.name, staff.role (a role the
   // tenant cannot hold), staff.email_taken (409), password.* (policy, field "password").
   Result<StaffAccount> create(const Principal* caller, const NewStaff& account);
+  // The same with a password nobody knows, then the invitation: the password-reset e-mail (send_reset),
+  // whose link lets the new member choose theirs (`account.password` is ignored).
+  Result<StaffAccount> invite(const Principal* caller, NewStaff account);
   // Replaces the roles and ends the member's sessions so they apply at once. Errors as create, plus
-  // not_found (404, also for an account of another body).
+  // not_found (404, also for an account of another body), staff.last_hub_admin (409: the hub's last
+  // active administrator would lose the role; counted inside the change's transaction).
   Status set_roles(const Principal* caller, const std::string& staff_id, const std::set<Role>& roles);
   // Deactivates the account and ends its sessions. Errors: auth.required, forbidden, not_found,
-  // staff.self (an administrator cannot deactivate themselves).
+  // staff.self (an administrator cannot deactivate themselves), staff.last_hub_admin (409).
   Status deactivate(const Principal* caller, const std::string& staff_id);
   Result<std::vector<StaffAccount>> list(const Principal* caller, tenants::TenantId tenant);
   // The body's active staff who handle cases (operators, office managers, administrators), by name; for

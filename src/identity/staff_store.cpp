@@ -25,6 +25,8 @@ constexpr const char* kRoles = "SELECT role FROM staff_roles WHERE staff_id = $1
 constexpr const char* kCountWithRole =
     "SELECT COUNT(*) FROM staff_accounts a JOIN staff_roles r ON r.staff_id = a.id "
     "WHERE a.tenant_id = $1 AND r.role = $2 AND a.active = TRUE";
+// Any constant works; it only has to be the same for every node changing hub staff.
+constexpr const char* kLockHubAdmins = "SELECT pg_advisory_xact_lock(7243061157)";
 constexpr const char* kDeactivate =
     "UPDATE staff_accounts SET active = FALSE WHERE id = $1 AND active = TRUE";
 constexpr const char* kRecordFailure =
@@ -117,6 +119,12 @@ std::vector<std::string> StaffStore::roles(const std::string& staff_id) {
 std::int64_t StaffStore::count_with_role(tenants::TenantId tenant, const std::string& role) {
   return db::read_one(db_, kCountWithRole, {tenant, role}, [](const db::Row& r) { return r.i64(0); })
       .value_or(0);
+}
+
+std::int64_t StaffStore::lock_and_count_hub_admins(db::Conn& tx) {
+  if (tx.dialect() == db::Dialect::postgres) tx.query(kLockHubAdmins);
+  auto r = tx.query_one(kCountWithRole, {std::int64_t{0}, std::string("hub_admin")});
+  return r ? r->i64(0) : 0;
 }
 
 std::int64_t StaffStore::deactivate(db::Conn& tx, const std::string& id) {

@@ -48,6 +48,9 @@ class StaffStore {
   std::vector<std::string> roles(const std::string& staff_id);
   // Active accounts of a tenant holding `role`.
   std::int64_t count_with_role(tenants::TenantId tenant, const std::string& role);
+  // Inside a change of hub staff: serialises such changes (PostgreSQL: a transaction-scoped advisory lock;
+  // SQLite's single writer already does), then counts the hub's active administrators as committed.
+  static std::int64_t lock_and_count_hub_admins(db::Conn& tx);
 
   std::int64_t deactivate(db::Conn& tx, const std::string& id);
   // One more failure; at `max_failures` the account is locked until `lock_until` and the count restarts.

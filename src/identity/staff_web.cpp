@@ -187,6 +187,7 @@ http::Response home(StaffWebDeps& d, http::Request& req) {
     page.data.set("exports_href", "/backoffice/esportazioni");
     page.data.set("statistics_href", "/backoffice/statistiche");
     page.data.set("helpdesk_settings_href", "/hub/assistenza/impostazioni");
+    page.data.set("hub_staff_href", "/hub/personale");
   }
   if (authorize(p, Permission::review_tourism, 0))
     page.data.set("tourism_review_href", "/backoffice/revisione-turismo");
@@ -462,6 +463,7 @@ void register_staff_pages(http::Router& router, StaffWebDeps& d) {
   router.post("/backoffice/{slug}/personale", [&d](http::Request& r) { return people_post(d, r); });
   router.get("/backoffice/{slug}/chiavi-api", [&d](http::Request& r) { return keys_get(d, r); });
   router.post("/backoffice/{slug}/chiavi-api", [&d](http::Request& r) { return keys_post(d, r); });
+  register_hub_staff_pages(router, d);
 }
 
 }  // namespace sp::identity

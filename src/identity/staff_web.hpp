@@ -28,6 +28,9 @@ struct StaffWebDeps {
 };
 
 void register_staff_pages(http::Router& router, StaffWebDeps& deps);
+// GET/POST /hub/personale: the hub's own staff, for its administrators (hub_staff_web.cpp). Called by
+// register_staff_pages.
+void register_hub_staff_pages(http::Router& router, StaffWebDeps& deps);
 
 // The double-submit cookie of anonymous forms.
 inline constexpr const char* kStaffCsrfCookie = "sp_csrf";

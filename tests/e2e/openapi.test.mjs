@@ -257,6 +257,13 @@ test('live responses match the documented schemas', async () => {
     await check(pattern, path, 401, { authorization: 'Bearer sp_chiave-inventata-che-non-esiste' });
   }
 
+  // Applications through the API (authenticated answers in tests/integration/helpdesk).
+  const apps = '/api/v1/backoffice/{slug}/applications/{id}';
+  await check(apps, '/api/v1/backoffice/asti/applications/qualunque', 401);
+  await check(apps, '/api/v1/backoffice/asti/applications/qualunque', 401, {
+    authorization: 'Bearer sp_chiave-inventata-che-non-esiste',
+  });
+
   // Every documented GET operation was called, and every documented status of it was seen (for
   // operations behind an API key: the statuses a caller without a valid key gets).
   for (const [p, item] of Object.entries(doc.paths)) {

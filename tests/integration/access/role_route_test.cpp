@@ -304,6 +304,12 @@ const std::vector<Rule>& rules() {
       // The help desk's settings (targets, office hours, holidays): the hub's administrators.
       {"GET", "/hub/assistenza/impostazioni", {"hub_admin"}},
       {"POST", "/hub/assistenza/impostazioni", {"hub_admin"}, "action=hours&open=09%3A00&close=18%3A00"},
+      // The hub's own staff: its administrators (without an action the POST answers 400 to them).
+      {"GET", "/hub/personale", {"hub_admin"}},
+      {"POST", "/hub/personale", {"hub_admin"}},
+      // Applications through the API: a body's API key only, never a session (integration_helpdesk).
+      {"POST", "/api/v1/backoffice/{slug}/applications", {}},
+      {"GET", "/api/v1/backoffice/{slug}/applications/{id}", {}},
       // {id}: not an answer (a ticket's id): 404 for the agents (integration_helpdesk edits real ones).
       {"GET", "/hub/assistenza/risposte/{id}", {}},
       {"POST", "/hub/assistenza/risposte/{id}", {}, "action=withdraw&version=1"},

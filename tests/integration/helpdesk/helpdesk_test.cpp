@@ -18,6 +18,7 @@ using identity::Principal;
 using identity::PrincipalKind;
 using identity::Role;
 using protocollo::webtest::AppTest;
+namespace json = boost::json;
 constexpr auto npos = std::string::npos;
 
 time::TimePoint at(const char* iso) {
@@ -396,12 +397,255 @@ class HelpdeskTest : public AppTest {
         post_form("/hub/assistenza/impostazioni", hub_admin, "action=remove_holiday&day=2026-05-05").status,
         303);
   }
+
+  // The knowledge base's full-text search (migration 0070) on this database: case and accents do not
+  // matter, an Italian word finds its other forms, the title ranks above the text, withdrawn answers
+  // are gone, and "any word" (the new-ticket form) finds what one word matches.
+  void knowledge_base_full_text() {
+    time::TestClock clock(at("2027-02-01T08:00:00Z"));
+    Directory dir;
+    dir.agents = [] { return std::vector<StaffContact>{}; };
+    files::FileService files(app_->database(), clock);
+    audit::AuditService audit(app_->database(), clock);
+    HelpdeskService svc(app_->database(), clock, sp::testing::locales(), files, audit, dir, Options{});
+    const auto agent = staff("agent-1", "Davide Conti", 0, Role::helpdesk);
+    const auto marco = staff("asti-op-1", "Marco Bosio", asti_, Role::operator_);
+    auto in_text = svc.publish(&agent, "services", "Certificati storici",
+                               "Per le residenze precedenti serve il certificato storico dell'anagrafe.");
+    clock.set(at("2027-02-01T09:00:00Z"));
+    auto in_title =
+        svc.publish(&agent, "services", "Anagrafe: cambio di residenza",
+                    "La dichiarazione si presenta online; perché sia registrata serve l'indirizzo.");
+    clock.set(at("2027-02-01T10:00:00Z"));
+    auto other =
+        svc.publish(&agent, "access", "Località e frazioni", "Le frazioni della località nel modulo.");
+    ASSERT_TRUE(in_text.ok() && in_title.ok() && other.ok());
+    const auto ids = [&](const std::string& q, bool every = true) {
+      std::vector<std::string> out;
+      auto found = svc.search(&marco, q, every);
+      EXPECT_TRUE(found.ok()) << q;
+      if (found.ok())
+        for (const auto& a : *found) out.push_back(a.id);
+      return out;
+    };
+    using V = std::vector<std::string>;
+    EXPECT_EQ(ids("anagrafe"), (V{in_title->id, in_text->id})) << "the title first, though published later";
+    EXPECT_EQ(ids("ANAGRAFE residenza"), (V{in_title->id, in_text->id})) << "'residenza' finds 'residenze'";
+    EXPECT_EQ(ids("perche"), V{in_title->id}) << "accents do not matter";
+    EXPECT_EQ(ids("localita"), V{other->id});
+    EXPECT_EQ(ids("LOCALITÀ"), V{other->id});
+    EXPECT_EQ(ids("anagrafe frazioni"), V{}) << "every word";
+    EXPECT_EQ(ids("anagrafe frazioni", false).size(), 3u) << "any word";
+    EXPECT_EQ(ids("a' \"*) OR:"), ids("")) << "no word: the newest, operators are words' separators";
+    // Withdrawn: gone from every search; an edit is found by its new words only.
+    ASSERT_TRUE(svc.withdraw_answer(&agent, in_text->id, 1).ok());
+    EXPECT_EQ(ids("anagrafe"), V{in_title->id});
+    ASSERT_TRUE(svc.edit_answer(&agent, other->id, 1, "access", "Frazioni", "Le borgate del comune.").ok());
+    EXPECT_EQ(ids("localita"), V{});
+    EXPECT_EQ(ids("borgate"), V{other->id});
+  }
+
+  // Applications through the API (issue 19's API channel): Asti's key submits for a citizen with the
+  // portal's form, validation, protocol and notice; a retry is the same application; Novara's key is
+  // refused; the statistics count one application on the API channel.
+  void applications_through_the_api() {
+    const auto key = api_key(asti_, {"applications:write", "applications:read"});
+    const auto caf = api_key(asti_, {"applications:write", "applications:read"});  // another intermediary
+    const auto read_only = api_key(asti_, {"applications:read"});
+    const auto novara_key = api_key(novara_, {"applications:write", "applications:read"});
+    const std::string url = "/api/v1/backoffice/asti/applications";
+    json::object answers{
+        {"applicant_residence",
+         json::object{
+             {"street", "Corso Alfieri"}, {"number", "12"}, {"postcode", "14100"}, {"municipality", "Asti"}}},
+        {"acting_as", "interessato"},
+        {"records_description", "Delibera di giunta sul piano parcheggi"},
+        {"reason", "Interesse diretto: abito nella via interessata."},
+        {"mode", "visione"},
+        {"counterparties_known", false},
+        {"declaration_costs", true},
+        {"declaration_truth", true},
+        {"declaration_privacy", true}};
+    json::object citizen{{"fiscal_code", "frrnna78s70a479x"},
+                         {"given_name", "Anna"},
+                         {"family_name", "Ferrero"},
+                         {"birth_date", "1978-11-30"},
+                         {"email", "anna.ferrero@example.it"}};
+    const auto body = [&](const json::object& a) {
+      return json::serialize(json::object{{"service", "accesso-atti"}, {"citizen", citizen}, {"answers", a}});
+    };
+    const std::pair<std::string, std::string> idem{"idempotency-key", "caf-asti-2027-0001"};
+    auto no_key = api("POST", url, key, body(answers));
+    EXPECT_EQ(no_key.status, 400);
+    EXPECT_NE(no_key.body.find("applications.idempotency_key"), npos);
+    auto sent = api("POST", url, key, body(answers), {idem});
+    ASSERT_EQ(sent.status, 201) << sent.body;
+    const auto first = json::parse(sent.body).as_object();
+    const std::string id(first.at("id").as_string());
+    EXPECT_EQ(first.at("state").as_string(), "registered");
+    EXPECT_EQ(first.at("channel").as_string(), "api");
+    EXPECT_EQ(first.at("protocol").as_string().size(), 12u) << "0000042/2027";
+    EXPECT_EQ(header(sent, "location"), url + "/" + id);
+    // The retry: the same application, nothing new.
+    auto again = api("POST", url, key, body(answers), {idem});
+    ASSERT_EQ(again.status, 200) << again.body;
+    EXPECT_EQ(json::parse(again.body).at("id").as_string(), id);
+    EXPECT_EQ(json::parse(again.body).at("protocol").as_string(), first.at("protocol").as_string());
+    // The same key with other answers is a mistake, said as such.
+    auto changed = answers;
+    changed["records_reference"] = "Delibera n. 12/2027";
+    EXPECT_EQ(api("POST", url, key, body(changed), {idem}).status, 409);
+    // A missing answer: 422 naming the field, in the request's language; nothing sent.
+    auto missing = answers;
+    missing.erase("records_description");
+    auto bad = api("POST", url, key, body(missing), {{"idempotency-key", "caf-asti-2027-0002"}});
+    ASSERT_EQ(bad.status, 422) << bad.body;
+    const auto problem = json::parse(bad.body).as_object();
+    EXPECT_EQ(problem.at("error").at("field").as_string(), "records_description");
+    const auto& issue = problem.at("issues").as_array().at(0).as_object();
+    EXPECT_EQ(issue.at("field").as_string(), "records_description");
+    EXPECT_EQ(issue.at("code").as_string(), "required");
+    auto en = request("POST", url, "", "en");
+    en.headers.emplace_back("authorization", "Bearer " + key);
+    en.headers.emplace_back("content-type", "application/json");
+    en.headers.emplace_back("idempotency-key", "caf-asti-2027-0002");
+    en.body = body(missing);
+    const auto bad_en = json::parse(send(en).body);
+    EXPECT_NE(bad_en.at("issues").at(0).at("message"), issue.at("message")) << "in the caller's language";
+    // A citizen's code that is not one; a read-only key; Novara's key on Asti (403) and its own (404).
+    citizen["fiscal_code"] = "FRRNNA78S70A479Y";
+    EXPECT_EQ(api("POST", url, key, body(answers), {{"idempotency-key", "x-3"}}).status, 400);
+    citizen["fiscal_code"] = "FRRNNA78S70A479X";
+    EXPECT_EQ(api("POST", url, read_only, body(answers), {{"idempotency-key", "x-4"}}).status, 403);
+    EXPECT_EQ(api("POST", url, novara_key, body(answers), {{"idempotency-key", "x-5"}}).status, 403);
+    EXPECT_EQ(api("GET", url + "/" + id, novara_key).status, 403);
+    EXPECT_EQ(api("GET", "/api/v1/backoffice/novara/applications/" + id, novara_key).status, 404);
+    EXPECT_EQ(api("GET", url + "/" + id, caf).status, 404) << "another key's application";
+    auto state = api("GET", url + "/" + id, read_only);
+    EXPECT_EQ(state.status, 404) << "the read-only key did not submit it";
+    state = api("GET", url + "/" + id, key);
+    ASSERT_EQ(state.status, 200) << state.body;
+    EXPECT_EQ(json::parse(state.body).at("protocol").as_string(), first.at("protocol").as_string());
+    const auto op = operator_session();
+    EXPECT_EQ(request_as_api_with_session(url, op), 401) << "a session is no API key";
+
+    // The case: channel api, the citizen as applicant, the key as the actor in the audit chain.
+    app_->database().read([&](db::Conn& c) {
+      auto r = c.query_one("SELECT channel, applicant_cf, applicant_name FROM cases WHERE id = $1", {id});
+      ASSERT_TRUE(r.has_value());
+      EXPECT_EQ(r->text(0), "api");
+      EXPECT_EQ(r->text(1), "FRRNNA78S70A479X");
+      EXPECT_EQ(r->text(2), "Anna Ferrero");
+      EXPECT_EQ(c.query_one("SELECT COUNT(*) FROM cases WHERE channel = 'api'")->i64(0), 1);
+    });
+    audit::AuditService audit(app_->database(), time::system_clock());
+    audit::Query q;
+    q.action = "case.submit";
+    q.record_id = id;
+    auto entries = audit.entries(asti_, q).entries;
+    ASSERT_EQ(entries.size(), 1u);
+    EXPECT_EQ(entries.front().entry.channel, audit::Channel::api);
+    EXPECT_EQ(entries.front().entry.on_behalf_of, "FRRNNA78S70A479X");
+
+    // The statistics count it on the API channel.
+    const auto admin = staff_session("admin@asti.example", "Asti-admin-2026!");
+    auto stats = get("/backoffice/asti/statistiche.json", admin);
+    ASSERT_EQ(stats.status, 200);
+    std::int64_t api_received = 0;
+    const auto figures = json::parse(stats.body);
+    for (const auto& row : figures.at("figures").as_array())
+      if (row.at("figure").as_string() == "applications_received" && row.at("dimension").as_string() == "api")
+        api_received += row.at("value").to_number<std::int64_t>();
+    EXPECT_EQ(api_received, 1);
+  }
+
+  int request_as_api_with_session(const std::string& url, const std::string& session) {
+    auto req = request("POST", url, session);
+    req.headers.emplace_back("content-type", "application/json");
+    req.headers.emplace_back("idempotency-key", "x-6");
+    req.body = "{}";
+    return send(req).status;
+  }
+
+  // The hub's staff (/hub/personale): its administrators invite, change roles and revoke, each audited on
+  // the hub's chain; the last administrator stays; a body's administrator and the agents are refused.
+  void hub_staff_with_roles() {
+    const auto hub_admin = staff_session("admin@pes.example", "Polo-demo-2026!");
+    const auto asti_admin = staff_session("admin@asti.example", "Asti-admin-2026!");
+    const auto agent = staff_session("helpdesk@pes.example", "Polo-helpdesk-2026!");
+    EXPECT_EQ(get("/hub/personale", asti_admin).status, 403);
+    EXPECT_EQ(get("/hub/personale", agent).status, 403);
+    EXPECT_EQ(post_form("/hub/personale", asti_admin,
+                        "action=invite&display_name=X&email=x%40asti.example&roles=hub_admin")
+                  .status,
+              403);
+    auto page = get("/hub/personale", hub_admin);
+    ASSERT_EQ(page.status, 200);
+    EXPECT_NE(page.body.find("helpdesk@pes.example"), npos);
+    EXPECT_EQ(page.body.find("admin@asti.example"), npos) << "a body's staff are not the hub's";
+    // An invitation without an e-mail keeps what was typed; then sent, with the invitation e-mail.
+    auto no_email = post_form("/hub/personale", hub_admin,
+                              "action=invite&display_name=Giulia+Neri&email=&roles=helpdesk");
+    EXPECT_EQ(no_email.status, 400);
+    EXPECT_NE(no_email.body.find("value=\"Giulia Neri\""), npos);
+    EXPECT_NE(no_email.body.find("data-code=\"staff.email\""), npos);
+    ASSERT_EQ(post_form("/hub/personale", hub_admin,
+                        "action=invite&display_name=Giulia+Neri&email=giulia%40pes.example&roles=helpdesk&"
+                        "roles=tourism_editor")
+                  .status,
+              303);
+    auto giulia = app_->staff().account_by_email("giulia@pes.example");
+    ASSERT_TRUE(giulia.has_value());
+    EXPECT_EQ(giulia->tenant_id, 0);
+    EXPECT_EQ(giulia->roles, (std::set<Role>{Role::helpdesk, Role::tourism_editor}));
+    app_->database().read([&](db::Conn& c) {
+      EXPECT_EQ(
+          c.query_one("SELECT COUNT(*) FROM outbox WHERE recipient = $1", {"giulia@pes.example"})->i64(0), 1);
+    });
+    // Roles changed; a body's role refused; an Asti account is not found here.
+    ASSERT_EQ(
+        post_form("/hub/personale", hub_admin, "action=roles&id=" + giulia->id + "&roles=counter_operator")
+            .status,
+        303);
+    EXPECT_EQ(app_->staff().account(giulia->id)->roles, std::set<Role>{Role::counter_operator});
+    auto body_role =
+        post_form("/hub/personale", hub_admin, "action=roles&id=" + giulia->id + "&roles=operator");
+    EXPECT_EQ(body_role.status, 400);
+    const auto asti_op = app_->staff().account_by_email("operatore@asti.example");
+    EXPECT_EQ(
+        post_form("/hub/personale", hub_admin, "action=roles&id=" + asti_op->id + "&roles=helpdesk").status,
+        404);
+    // The last administrator: not without the role (the page says why), not deactivated by anyone.
+    const auto admin = app_->staff().account_by_email("admin@pes.example");
+    auto last = post_form("/hub/personale", hub_admin, "action=roles&id=" + admin->id + "&roles=helpdesk");
+    EXPECT_EQ(last.status, 409);
+    EXPECT_NE(last.body.find("data-code=\"staff.last_hub_admin\""), npos);
+    Principal other = staff("someone-else", "Altro amministratore", 0, Role::hub_admin);
+    EXPECT_EQ(app_->staff().deactivate(&other, admin->id).error().code, "staff.last_hub_admin");
+    EXPECT_EQ(app_->staff().account(admin->id)->roles, std::set<Role>{Role::hub_admin});
+    // A second administrator may be revoked: the first stays.
+    ASSERT_TRUE(app_->staff().set_roles(&other, giulia->id, {Role::hub_admin, Role::helpdesk}).ok());
+    // Revoked: inactive, signed out.
+    ASSERT_EQ(post_form("/hub/personale", hub_admin, "action=revoke&id=" + giulia->id).status, 303);
+    EXPECT_FALSE(app_->staff().account(giulia->id)->active);
+    audit::AuditService audit(app_->database(), time::system_clock());
+    for (const char* action : {"staff.created", "staff.roles_changed", "staff.deactivated"}) {
+      audit::Query q;
+      q.action = action;
+      q.record_id = giulia->id;
+      EXPECT_GE(audit.entries(0, q).entries.size(), 1u) << action;
+    }
+    EXPECT_TRUE(audit.verify(0).intact);
+  }
 };
 
 TEST_P(HelpdeskTest, HelpdeskSlaPagesTenantWallsAndNoCases) {
   sla_with_a_test_clock();
   settings_with_a_test_clock();
   pages_walls_and_api();
+  knowledge_base_full_text();
+  applications_through_the_api();
+  hub_staff_with_roles();  // last: it ends sessions and changes the hub's staff
 }
 
 INSTANTIATE_TEST_SUITE_P(Databases, HelpdeskTest,

@@ -84,8 +84,8 @@ void seed(Env& e) {
                 "");
     insert_case(tx, A, "online", "withdrawn", "2024-03-02T10:00:00.000Z", "2024-04-02", day(2024, 4, 2),
                 "2024-03-10T10:00:00.000Z");
-    // Novara's: one received and decided in January, on time. (No case has the channel "api": no route
-    // submits applications through the API yet, and the cases' schema allows online and counter only.)
+    // Novara's: one received and decided in January, on time. (No case here has the channel "api":
+    // integration_helpdesk submits one through the API and reads it in the export.)
     insert_case(tx, N, "online", "accepted", "2024-01-15T10:00:00.000Z", "2024-02-15", day(2024, 2, 15),
                 "2024-01-20T10:00:00.000Z");
 
