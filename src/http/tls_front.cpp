@@ -17,11 +17,11 @@ namespace ssl = boost::asio::ssl;
 using tcp = asio::ip::tcp;
 
 namespace {
-constexpr auto use_nothrow = asio::as_tuple(asio::use_awaitable);
+constexpr auto tls_nothrow = asio::as_tuple(asio::use_awaitable);
 constexpr auto kHandshakeTimeout = std::chrono::seconds(10);
 
-struct Connection {
-  Connection(tcp::socket client, ssl::context& ctx)
+struct TlsConnection {
+  TlsConnection(tcp::socket client, ssl::context& ctx)
       : tls(std::move(client), ctx), backend(tls.get_executor()), timer(tls.get_executor()) {}
   ssl::stream<tcp::socket> tls;
   tcp::socket backend;
@@ -33,35 +33,35 @@ struct Connection {
   }
 };
 
-asio::awaitable<void> client_to_backend(std::shared_ptr<Connection> c) {
+asio::awaitable<void> client_to_backend(std::shared_ptr<TlsConnection> c) {
   std::array<char, 16384> buf;
   for (;;) {
-    auto [ec, n] = co_await c->tls.async_read_some(asio::buffer(buf), use_nothrow);
+    auto [ec, n] = co_await c->tls.async_read_some(asio::buffer(buf), tls_nothrow);
     if (ec) break;
-    auto [wec, w] = co_await asio::async_write(c->backend, asio::buffer(buf.data(), n), use_nothrow);
+    auto [wec, w] = co_await asio::async_write(c->backend, asio::buffer(buf.data(), n), tls_nothrow);
     if (wec) break;
   }
   c->close();
 }
 
-asio::awaitable<void> backend_to_client(std::shared_ptr<Connection> c) {
+asio::awaitable<void> backend_to_client(std::shared_ptr<TlsConnection> c) {
   std::array<char, 16384> buf;
   for (;;) {
-    auto [ec, n] = co_await c->backend.async_read_some(asio::buffer(buf), use_nothrow);
+    auto [ec, n] = co_await c->backend.async_read_some(asio::buffer(buf), tls_nothrow);
     if (ec) break;
-    auto [wec, w] = co_await asio::async_write(c->tls, asio::buffer(buf.data(), n), use_nothrow);
+    auto [wec, w] = co_await asio::async_write(c->tls, asio::buffer(buf.data(), n), tls_nothrow);
     if (wec) break;
   }
   c->close();
 }
 
-asio::awaitable<void> relay(std::shared_ptr<Connection> c, std::uint16_t backend_port) {
+asio::awaitable<void> relay(std::shared_ptr<TlsConnection> c, std::uint16_t backend_port) {
   // A client that never finishes its handshake is dropped.
   c->timer.expires_after(kHandshakeTimeout);
   c->timer.async_wait([c](boost::system::error_code ec) {
     if (!ec) c->close();
   });
-  auto [hec] = co_await c->tls.async_handshake(ssl::stream_base::server, use_nothrow);
+  auto [hec] = co_await c->tls.async_handshake(ssl::stream_base::server, tls_nothrow);
   c->timer.cancel();
   if (hec) {
     // A missing or untrusted client certificate ends here: the client gets the TLS alert.
@@ -70,7 +70,7 @@ asio::awaitable<void> relay(std::shared_ptr<Connection> c, std::uint16_t backend
     co_return;
   }
   auto [cec] = co_await c->backend.async_connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), backend_port),
-                                                 use_nothrow);
+                                                 tls_nothrow);
   if (cec) {
     c->close();
     co_return;
@@ -80,7 +80,7 @@ asio::awaitable<void> relay(std::shared_ptr<Connection> c, std::uint16_t backend
   asio::co_spawn(ex, backend_to_client(c), asio::detached);
 }
 
-asio::awaitable<void> accept_loop(TlsFront::Impl* impl);
+asio::awaitable<void> tls_accept_loop(TlsFront::Impl* impl);
 
 }  // namespace
 
@@ -95,15 +95,15 @@ struct TlsFront::Impl {
 };
 
 namespace {
-asio::awaitable<void> accept_loop(TlsFront::Impl* impl) {
+asio::awaitable<void> tls_accept_loop(TlsFront::Impl* impl) {
   for (;;) {
     tcp::socket socket(impl->ioc);
-    auto [ec] = co_await impl->acceptor.async_accept(socket, use_nothrow);
+    auto [ec] = co_await impl->acceptor.async_accept(socket, tls_nothrow);
     if (ec) {
       if (ec == asio::error::operation_aborted || !impl->acceptor.is_open()) co_return;
       continue;
     }
-    auto c = std::make_shared<Connection>(std::move(socket), impl->ctx);
+    auto c = std::make_shared<TlsConnection>(std::move(socket), impl->ctx);
     asio::co_spawn(impl->ioc, relay(c, impl->options.backend_port), asio::detached);
   }
 }
@@ -130,7 +130,7 @@ TlsFront::TlsFront(TlsFrontOptions options) : impl_(std::make_unique<Impl>()) {
   } catch (const boost::system::system_error& e) {
     throw std::runtime_error(std::string("tls front: ") + e.what());
   }
-  asio::co_spawn(impl_->ioc, accept_loop(impl_.get()), asio::detached);
+  asio::co_spawn(impl_->ioc, tls_accept_loop(impl_.get()), asio::detached);
   impl_->thread = std::thread([this] { impl_->ioc.run(); });
 }
 

@@ -382,6 +382,8 @@ class Renderer {
   }
 
   [[nodiscard]] int pages() const { return page_; }
+  // The first pass (finish() runs two): it lays out to count the pages; its output is thrown away.
+  [[nodiscard]] bool counting() const { return total_ == 0; }
   [[nodiscard]] const std::vector<std::string>& figure_alts() const { return alts_; }
 
  private:
@@ -522,6 +524,9 @@ class Renderer {
     const double iw = cairo_image_surface_get_width(image);
     const double ih = cairo_image_surface_get_height(image);
     const double h = w * ih / iw;
+    // The first pass only counts pages: an image changes no layout, so it is not painted (cairo would
+    // analyse and compress it for output that is thrown away).
+    if (counting()) return;
     tag_begin("Figure");
     alts_.push_back(alt);
     cairo_save(cr_);
@@ -876,10 +881,12 @@ class Renderer {
   }
 
   void draw(const blocks::Bitmap& b, const Document::Block*) {
-    auto img = bitmap_surface(b);
     const double h = b.width * b.pixels_high / std::max(1, b.pixels_wide);
     need(h);
-    figure(img.get(), o_.margin, b.width, b.alt);
+    if (!counting()) {
+      auto img = bitmap_surface(b);
+      figure(img.get(), o_.margin, b.width, b.alt);
+    }
     y_ += h + 4;
   }
 
