@@ -284,7 +284,7 @@ std::optional<Dict> read_dict(Lexer& lx) {
   for (;;) {
     if (lx.eat(">>")) return d;
     if (!lx.eat("/")) return std::nullopt;
-    std::string key(lx.token());
+    std::string key = "/" + std::string(lx.token());
     lx.skip_space();
     if (lx.bad || lx.at >= lx.s.size()) return std::nullopt;
     const std::size_t from = lx.at;
