@@ -71,17 +71,19 @@ std::string gray_bits(const Modules& m, int scale) {
   return out;
 }
 
-// The placeholder's rows for `url`: add_block draws them and locate looks for them, so the same URL
-// comes twice in a row on a thread; the last one is kept (a QR code's mask search is not free).
-const std::string& placeholder_bits(const std::string& url, int& pixels) {
+// The placeholder's rows for `url` with QR mask `mask`: add_block draws them and locate looks for them,
+// so the same URL comes twice in a row on a thread; the last one is kept.
+const std::string& placeholder_bits(const std::string& url, int mask, int& pixels) {
   thread_local std::string last_url;
   thread_local std::string last_bits;
+  thread_local int last_mask = 0;
   thread_local int last_pixels = 0;
-  if (last_pixels == 0 || url != last_url) {
-    auto m = modules(url);
+  if (last_pixels == 0 || url != last_url || mask != last_mask) {
+    auto m = modules(url, mask);
     last_pixels = m.size * kPlaceholderScale;
     last_bits = gray_bits(m, kPlaceholderScale);
     last_url = url;
+    last_mask = mask;
   }
   pixels = last_pixels;
   return last_bits;
@@ -520,7 +522,7 @@ void add_block(pdf::Document& doc, const Block& block) {
   doc.paragraph(block.note, {.size = 9});
   // The placeholder's pixels as they are (no PNG written and read back): the same 1-bit image in the PDF.
   int w = 0;
-  const std::string& bits = placeholder_bits(block.placeholder_url, w);
+  const std::string& bits = placeholder_bits(block.placeholder_url, kCodeMask, w);
   doc.bitmap(bits, w, w, block.code_alt, 110);
   doc.key_values(block.rows, {.size = 9, .label_width = 150});
 }
@@ -529,11 +531,17 @@ Result<Target> locate(const std::string& original, const std::string& placeholde
   if (original.empty() || original.back() != '\n') return pdf_error("does not end with a new line");
   auto prev = last_startxref(original);
   if (!prev) return pdf_error("no startxref");
-  int pw = 0;
-  const std::string want = placeholder_bits(placeholder_url, pw);
-  if (!qpdf_only)
-    if (auto fast = locate_plain(original, *prev, pw, want)) return std::move(*fast);
-  return locate_qpdf(original, *prev, pw, want);
+  // The placeholder has the code's fixed mask; in copies made before it was fixed, libqrencode's choice.
+  Result<Target> found = Error::make("stamp.no_placeholder", 422);
+  for (int mask : {kCodeMask, kBestMask}) {
+    int pw = 0;
+    const std::string want = placeholder_bits(placeholder_url, mask, pw);
+    std::optional<Result<Target>> fast;
+    if (!qpdf_only) fast = locate_plain(original, *prev, pw, want);
+    found = fast ? std::move(*fast) : locate_qpdf(original, *prev, pw, want);
+    if (found || found.error().code != "stamp.no_placeholder") return found;
+  }
+  return found;
 }
 
 std::string update(const Target& t, std::size_t original_size, const std::string& payload, int mask) {

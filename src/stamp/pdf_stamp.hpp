@@ -36,10 +36,10 @@ void add_block(pdf::Document& doc, const Block& block);
 // placeholder's image as add_block draws it, for whoever wants to look at it).
 std::string placeholder_png(const std::string& text);
 
-// The final code's QR mask (ISO 18004 §7.8: a decoder reads any of the eight). Fixed since 2026-12-06:
-// choosing the best of the eight is most of the time spent encoding the code (issue 15, "the stamp's
-// cost"). kBestMask is libqrencode's choice, how copies stamped before were made: verification tries
-// kCodeMask, then kBestMask.
+// The QR mask of the codes (the placeholder and the final one; ISO 18004 §7.8: a decoder reads any of
+// the eight). Fixed since 2026-12-06: choosing the best of the eight is most of the time spent encoding
+// a code (issue 15, "the stamp's cost"). kBestMask is libqrencode's choice, how copies stamped before were
+// made: locate and verification try kCodeMask, then kBestMask.
 inline constexpr int kCodeMask = 0;
 inline constexpr int kBestMask = -1;
 
