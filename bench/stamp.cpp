@@ -10,7 +10,6 @@
 // the wall clock; stamp_cost_cpu_% the same from the thread's CPU time, which the other processes of a
 // shared machine do not inflate (on a quiet machine the two agree).
 #include <benchmark/benchmark.h>
-
 #include <time.h>
 
 #include <chrono>

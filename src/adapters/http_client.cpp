@@ -74,7 +74,7 @@ Error curl_error(CURLcode code, const char* errbuf, const std::string& url) {
       return Error::make("http_client.connect", 502, detail);
     case CURLE_OPERATION_TIMEDOUT:
       return Error::make("http_client.timeout", 504, detail);
-    case CURLE_SSL_CLIENTCERT:  // TLS 1.3: the server's alert "certificate required" after the handshake
+    case CURLE_SSL_CLIENTCERT:   // TLS 1.3: the server's alert "certificate required" after the handshake
     case CURLE_SSL_CERTPROBLEM:  // our own certificate or key file cannot be used
       return Error::make("http_client.client_certificate", 502, detail);
     case CURLE_SSL_CONNECT_ERROR:
@@ -138,9 +138,9 @@ Result<HttpResponse> HttpClient::send(const HttpRequest& request) const {
   if (!options_.client_cert_file.empty()) {
     curl_easy_setopt(h, CURLOPT_SSLCERT, options_.client_cert_file.c_str());
     curl_easy_setopt(h, CURLOPT_SSLCERTTYPE, "PEM");
-    curl_easy_setopt(h, CURLOPT_SSLKEY, (options_.client_key_file.empty() ? options_.client_cert_file
-                                                                           : options_.client_key_file)
-                                            .c_str());
+    curl_easy_setopt(
+        h, CURLOPT_SSLKEY,
+        (options_.client_key_file.empty() ? options_.client_cert_file : options_.client_key_file).c_str());
     curl_easy_setopt(h, CURLOPT_SSLKEYTYPE, "PEM");
   }
   curl_easy_setopt(h, CURLOPT_USERAGENT, options_.user_agent.c_str());

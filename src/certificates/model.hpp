@@ -124,8 +124,8 @@ struct CounterFee {
   money::Cents amount = 0;
   Means means = Means::cash;
   int receipt_year = 0;
-  int receipt_no = 0;       // per body and year, from 1
-  std::string day;          // YYYY-MM-DD, Europe/Rome
+  int receipt_no = 0;        // per body and year, from 1
+  std::string day;           // YYYY-MM-DD, Europe/Rome
   std::string collected_by;  // the operator's staff account id
   std::string collected_at;
   // Joined from the request, for the receipt and the list.

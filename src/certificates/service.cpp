@@ -1,9 +1,10 @@
 #include "certificates/service.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
 #include <boost/json.hpp>
 #include <cctype>
-#include <spdlog/spdlog.h>
 #include <stdexcept>
 
 #include "certificates/store.hpp"
@@ -360,7 +361,8 @@ Result<Request> CertificateService::issue_at_counter(std::int64_t tenant, const 
   return r;
 }
 
-Result<CounterFee> CertificateService::collect_at_counter(std::int64_t tenant, const std::string& operator_user,
+Result<CounterFee> CertificateService::collect_at_counter(std::int64_t tenant,
+                                                          const std::string& operator_user,
                                                           const std::string& request_id, Means means) {
   const auto now = clock_.now();
   return db::transact(db_, [&](db::Conn& tx) -> Result<CounterFee> {
@@ -381,11 +383,11 @@ Result<CounterFee> CertificateService::collect_at_counter(std::int64_t tenant, c
     if (!store::add_counter_fee(tx, f)) return cert_error("certificates.fee_collected", 409);
     Request who = *r;
     who.operator_user = operator_user;  // the audit's actor: the operator collecting, not the one who issued
-    audit_.record_or_throw(
-        tx, entry(who, "certificate.counter_fee", false,
-                  boost::json::object{{"amount", f.amount},
-                                      {"means", std::string(to_string(means))},
-                                      {"receipt", std::to_string(f.receipt_no) + "/" + std::to_string(f.receipt_year)}}));
+    audit_.record_or_throw(tx, entry(who, "certificate.counter_fee", false,
+                                     boost::json::object{{"amount", f.amount},
+                                                         {"means", std::string(to_string(means))},
+                                                         {"receipt", std::to_string(f.receipt_no) + "/" +
+                                                                         std::to_string(f.receipt_year)}}));
     auto stored = store::counter_fee(tx, tenant, r->id);
     if (!stored) return cert_error("not_found", 404);
     return *stored;
@@ -398,8 +400,8 @@ std::optional<CounterFee> CertificateService::counter_fee(const Request& r) {
   return out;
 }
 
-Result<std::vector<CounterFee>> CertificateService::takings(const identity::Principal* who, std::int64_t tenant,
-                                                            const std::string& day) {
+Result<std::vector<CounterFee>> CertificateService::takings(const identity::Principal* who,
+                                                            std::int64_t tenant, const std::string& day) {
   if (auto st = identity::authorize(who, identity::Permission::manage_payments, tenant); !st)
     return st.error();
   auto d = time::parse_iso_date(day);

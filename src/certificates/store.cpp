@@ -277,7 +277,8 @@ bool add_counter_fee(db::Conn& tx, CounterFee& f) {
       {f.tenant_id, static_cast<std::int64_t>(f.receipt_year)});
   f.receipt_no = next ? static_cast<int>(next->i64(0)) : 1;
   return tx.exec(
-             "INSERT INTO certificate_counter_fees (request_id, tenant_id, amount_cents, means, receipt_year, "
+             "INSERT INTO certificate_counter_fees (request_id, tenant_id, amount_cents, means, "
+             "receipt_year, "
              "receipt_no, day, collected_by, collected_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) "
              "ON CONFLICT (request_id) DO NOTHING",
              {f.request_id, f.tenant_id, static_cast<std::int64_t>(f.amount), std::string(to_string(f.means)),
@@ -294,9 +295,10 @@ std::optional<CounterFee> counter_fee(db::Conn& c, std::int64_t tenant, const st
 
 std::vector<CounterFee> counter_fees_of_day(db::Conn& c, std::int64_t tenant, const std::string& day) {
   std::vector<CounterFee> out;
-  for (const auto& r : c.query(std::string(kCounterFeeSelect) +
-                                   "WHERE f.tenant_id = $1 AND f.day = $2 ORDER BY f.receipt_year, f.receipt_no",
-                               {tenant, day}))
+  for (const auto& r :
+       c.query(std::string(kCounterFeeSelect) +
+                   "WHERE f.tenant_id = $1 AND f.day = $2 ORDER BY f.receipt_year, f.receipt_no",
+               {tenant, day}))
     out.push_back(read_counter_fee(r));
   return out;
 }

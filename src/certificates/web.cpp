@@ -150,9 +150,9 @@ http::Response cert_home_get(WebDeps& d, http::Request& req) {
 }
 
 Choice cert_choice(const http::Params& form) {
-  return Choice{cert_param(form, "subject"), cert_param(form, "kind"), cert_param(form, "purpose"),
-                cert_int(cert_param(form, "exemption")), cert_param(form, "exemption_text"),
-                cert_param(form, "means")};
+  return Choice{cert_param(form, "subject"),        cert_param(form, "kind"),
+                cert_param(form, "purpose"),        cert_int(cert_param(form, "exemption")),
+                cert_param(form, "exemption_text"), cert_param(form, "means")};
 }
 
 http::Response cert_preview_post(WebDeps& d, http::Request& req) {
@@ -283,10 +283,11 @@ Data counter_row(const WebDeps& d, const std::string& lang, const tenants::Body&
     x.set("fee", web::format_cents(r.fees, lang));
     if (auto f = d.certificates.counter_fee(r)) {
       x.set("fee_collected", true);
-      x.set("fee_text", d.view.i18n().format(lang, "ui.cert_counter_fee_collected",
-                                             {{"amount", web::format_cents(f->amount, lang)},
-                                              {"means", d.view.t(lang, "ui.cert_means_" + std::string(to_string(f->means)))},
-                                              {"number", receipt_number(*f)}}));
+      x.set("fee_text", d.view.i18n().format(
+                            lang, "ui.cert_counter_fee_collected",
+                            {{"amount", web::format_cents(f->amount, lang)},
+                             {"means", d.view.t(lang, "ui.cert_means_" + std::string(to_string(f->means)))},
+                             {"number", receipt_number(*f)}}));
       x.set("receipt_href", kCounterBase + "/" + r.token + "/ricevuta?ente=" + body.slug);
     }
   }
@@ -407,7 +408,8 @@ http::Response counter_receipt(WebDeps& d, http::Request& req, const identity::S
   x.set("means", d.view.t(lang, "ui.cert_means_" + std::string(to_string(f->means))));
   x.set("kind", kind_label(d, lang, f->kind));
   x.set("subject", f->subject_name + " (" + f->subject_cf + ")");
-  x.set("requester", (f->requester_name.empty() ? f->requester_cf : f->requester_name + " (" + f->requester_cf + ")"));
+  x.set("requester",
+        (f->requester_name.empty() ? f->requester_cf : f->requester_name + " (" + f->requester_cf + ")"));
   x.set("protocol", f->anpr_protocol);
   x.set("operator", f->collected_by);
   x.set("back_href", kCounterBase + "?ente=" + body->slug);

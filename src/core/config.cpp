@@ -221,10 +221,11 @@ const std::vector<Field>& fields() {
                            "the hub's TLS client certificate for ANPR (PEM file; mutual TLS as ANPR's "
                            "accredited system); empty: none sent",
                            &Config::anpr_client_cert));
-    f.push_back(text_field("anpr_client_key",
-                           "the private key of anpr_client_cert (unencrypted PEM file, readable by the service "
-                           "only); empty: in the anpr_client_cert file",
-                           &Config::anpr_client_key));
+    f.push_back(
+        text_field("anpr_client_key",
+                   "the private key of anpr_client_cert (unencrypted PEM file, readable by the service "
+                   "only); empty: in the anpr_client_cert file",
+                   &Config::anpr_client_key));
     f.push_back(text_field("anpr_ca_file",
                            "CA certificates (PEM) ANPR's server certificate must chain to; empty: the "
                            "system's trust store",
@@ -575,7 +576,8 @@ std::vector<std::string> check_config(const Config& c) {
   if (!c.anpr_client_key.empty()) {
     const auto perms = fs::status(c.anpr_client_key, ec).permissions();
     if (!ec && (perms & (fs::perms::group_all | fs::perms::others_all)) != fs::perms::none)
-      problems.push_back("anpr_client_key: '" + c.anpr_client_key + "' can be read by other users (chmod 600 it)");
+      problems.push_back("anpr_client_key: '" + c.anpr_client_key +
+                         "' can be read by other users (chmod 600 it)");
   }
   if (auto p = pem_bundle_problem("anpr_ca_file", c.anpr_ca_file); !p.empty())
     problems.push_back(p + ": ANPR's server would not be trusted");

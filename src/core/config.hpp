@@ -55,8 +55,8 @@ struct Config {
   std::string anpr_client_cert;
   std::string anpr_client_key;
   std::string anpr_ca_file;
-  std::uint16_t smtp_sink_port = 0;     // the demo's local SMTP sink; 0: a free one
-  std::string smtp_url;                 // smtp://relay:587 or smtps://...; demo: a local sink
+  std::uint16_t smtp_sink_port = 0;  // the demo's local SMTP sink; 0: a free one
+  std::string smtp_url;              // smtp://relay:587 or smtps://...; demo: a local sink
   std::string smtp_username;
   std::string smtp_password;
   std::string mail_from = "noreply@sportello.example";

@@ -69,8 +69,8 @@ asio::awaitable<void> relay(std::shared_ptr<TlsConnection> c, std::uint16_t back
     c->close();
     co_return;
   }
-  auto [cec] = co_await c->backend.async_connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), backend_port),
-                                                 tls_nothrow);
+  auto [cec] = co_await c->backend.async_connect(
+      tcp::endpoint(asio::ip::make_address("127.0.0.1"), backend_port), tls_nothrow);
   if (cec) {
     c->close();
     co_return;

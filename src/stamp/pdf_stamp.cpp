@@ -2,7 +2,6 @@
 
 #include <cairo.h>
 #include <qrencode.h>
-
 #include <zlib.h>
 
 #include <algorithm>
@@ -308,9 +307,8 @@ std::optional<Dict> read_dict(Lexer& lx) {
     }
     auto word = lx.token();
     if (word.empty()) return std::nullopt;
-    const bool digits = word.size() <= 15 && std::all_of(word.begin(), word.end(), [](char ch) {
-                          return ch >= '0' && ch <= '9';
-                        });
+    const bool digits = word.size() <= 15 &&
+                        std::all_of(word.begin(), word.end(), [](char ch) { return ch >= '0' && ch <= '9'; });
     if (!digits) {  // true, false, null, a real or negative number: kept, never read as an integer
       d[key] = "#" + std::string(word);
       continue;

@@ -57,7 +57,8 @@ struct Target {
 // placeholder code of `placeholder_url`, or more than one), stamp.pdf (B is not a PDF qpdf reads). A
 // file as pdf::Document writes it is read directly; anything else through qpdf (same answer; `qpdf_only`
 // always asks qpdf, for the tests that compare the two).
-Result<Target> locate(const std::string& original, const std::string& placeholder_url, bool qpdf_only = false);
+Result<Target> locate(const std::string& original, const std::string& placeholder_url,
+                      bool qpdf_only = false);
 // The update U for B of `original_size` bytes: only text formatted here, from `t` and the payload.
 std::string update(const Target& t, std::size_t original_size, const std::string& payload, int mask);
 

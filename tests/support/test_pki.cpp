@@ -47,8 +47,8 @@ Cert make_cert(const char* cn, EVP_PKEY* key, X509* issuer, EVP_PKEY* issuer_key
   X509_gmtime_adj(X509_getm_notAfter(c.get()), 86400);
   X509_set_pubkey(c.get(), key);
   X509_NAME* name = X509_get_subject_name(c.get());
-  X509_NAME_add_entry_by_txt(name, "O", MBSTRING_ASC, reinterpret_cast<const unsigned char*>("Sportello tests"),
-                             -1, -1, 0);
+  X509_NAME_add_entry_by_txt(name, "O", MBSTRING_ASC,
+                             reinterpret_cast<const unsigned char*>("Sportello tests"), -1, -1, 0);
   X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, reinterpret_cast<const unsigned char*>(cn), -1, -1, 0);
   X509_set_issuer_name(c.get(), issuer != nullptr ? X509_get_subject_name(issuer) : name);
   X509* iss = issuer != nullptr ? issuer : c.get();
@@ -74,7 +74,8 @@ void write_key(const std::string& path, EVP_PKEY* k) {
   std::unique_ptr<std::FILE, decltype(&std::fclose)> f(std::fopen(path.c_str(), "wb"), std::fclose);
   check(f != nullptr && PEM_write_PrivateKey(f.get(), k, nullptr, nullptr, 0, nullptr, nullptr) == 1,
         "write key");
-  std::filesystem::permissions(path, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+  std::filesystem::permissions(path,
+                               std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
 }
 
 }  // namespace
@@ -93,14 +94,15 @@ TestPki make_test_pki(const std::string& dir) {
   auto ca_key = new_key();
   auto ca = make_cert("Sportello test CA", ca_key.get(), nullptr, nullptr, true, nullptr, 1);
   auto server_key = new_key();
-  auto server =
-      make_cert("localhost", server_key.get(), ca.get(), ca_key.get(), false, "DNS:localhost,IP:127.0.0.1", 2);
+  auto server = make_cert("localhost", server_key.get(), ca.get(), ca_key.get(), false,
+                          "DNS:localhost,IP:127.0.0.1", 2);
   auto client_key = new_key();
   auto client = make_cert("Polo di prova", client_key.get(), ca.get(), ca_key.get(), false, nullptr, 3);
   auto other_ca_key = new_key();
   auto other_ca = make_cert("Another CA", other_ca_key.get(), nullptr, nullptr, true, nullptr, 1);
   auto other_key = new_key();
-  auto other = make_cert("Polo di prova", other_key.get(), other_ca.get(), other_ca_key.get(), false, nullptr, 2);
+  auto other =
+      make_cert("Polo di prova", other_key.get(), other_ca.get(), other_ca_key.get(), false, nullptr, 2);
 
   write_cert(p.ca_cert, ca.get());
   write_cert(p.server_cert, server.get());

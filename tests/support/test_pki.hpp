@@ -6,10 +6,10 @@
 namespace sp::testing {
 
 struct TestPki {
-  std::string ca_cert;            // the CA both sides trust
-  std::string server_cert;        // for localhost and 127.0.0.1, signed by the CA
+  std::string ca_cert;      // the CA both sides trust
+  std::string server_cert;  // for localhost and 127.0.0.1, signed by the CA
   std::string server_key;
-  std::string client_cert;        // "the hub", signed by the CA
+  std::string client_cert;  // "the hub", signed by the CA
   std::string client_key;
   std::string other_client_cert;  // signed by another CA: a certificate the server must refuse
   std::string other_client_key;

@@ -10,8 +10,9 @@
 // Authentication: one credential per comune, sent as `Authorization: Bearer <secret>` — the shape of the
 // project's other outbound adapters (pagoPA's subscription key) — and, over https, the hub's TLS client
 // certificate (ClientConfig::tls): ANPR authenticates the accredited system by the certificate the
-// Ministry issued it (docs/certificates.md, "Mutual TLS"). The secret is never logged. codMittente is the comune's ISTAT code and must be the one the credential was issued to (the
-// simulator refuses another: a body cannot ask in another comune's name).
+// Ministry issued it (docs/certificates.md, "Mutual TLS"). The secret is never logged. codMittente is the
+// comune's ISTAT code and must be the one the credential was issued to (the simulator refuses another: a body
+// cannot ask in another comune's name).
 //
 // idOperazioneComune: digits, increasing. The caller may give its own (the certificates module stores it
 // before calling, so a retry after a lost answer carries the same id and ANPR returns the same
@@ -19,9 +20,10 @@
 //
 // Errors: anpr.not_configured (503: no URL or secret for the comune), anpr.unreachable (502: connection,
 // timeout, TLS; the http_client code in the detail), anpr.client_certificate (502: ANPR refused the hub's
-// client certificate, or none was configured while ANPR asks for one, or its files cannot be used), anpr.http (502: an HTTP status other than 200/500,
-// e.g. 401 for a wrong credential), anpr.soap_fault (502), anpr.soap_syntax (502: an answer that is not
-// ANPR's message). A refusal by ANPR is NOT an error: the response has ok == false and ANPR's errors.
+// client certificate, or none was configured while ANPR asks for one, or its files cannot be used), anpr.http
+// (502: an HTTP status other than 200/500, e.g. 401 for a wrong credential), anpr.soap_fault (502),
+// anpr.soap_syntax (502: an answer that is not ANPR's message). A refusal by ANPR is NOT an error: the
+// response has ok == false and ANPR's errors.
 #include <map>
 #include <string>
 

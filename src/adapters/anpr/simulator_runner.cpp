@@ -32,8 +32,8 @@ class ThreadedAnpr final : public RunningSimulator {
   ThreadedAnpr(SimulatorOptions options, std::uint16_t port, int listen_fd) {
     const bool url_from_port = options.base_url.empty();
     const bool tls = !options.tls_cert_file.empty();
-    http::TlsFrontOptions to{"127.0.0.1", tls ? port : std::uint16_t{0}, options.tls_cert_file,
-                             options.tls_key_file, options.tls_client_ca_file, 0};
+    http::TlsFrontOptions to{"127.0.0.1",          tls ? port : std::uint16_t{0}, options.tls_cert_file,
+                             options.tls_key_file, options.tls_client_ca_file,    0};
     // Behind a TLS front, the plain server takes any free port (the front has the one asked for).
     const auto so = anpr_server_options(options, tls ? std::uint16_t{0} : port, tls ? -1 : listen_fd);
     simulator_ = std::make_unique<Simulator>(std::move(options));

@@ -28,8 +28,8 @@ std::string client_certificate_problem(const std::string& cert_file, const std::
   if (!kf) return "'" + key_path + "' cannot be read";
   // An empty passphrase callback: an encrypted key is reported, never prompted for.
   auto no_pass = [](char*, int, int, void*) -> int { return 0; };
-  std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)> key(PEM_read_PrivateKey(kf.get(), nullptr, no_pass, nullptr),
-                                                          EVP_PKEY_free);
+  std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)> key(
+      PEM_read_PrivateKey(kf.get(), nullptr, no_pass, nullptr), EVP_PKEY_free);
   if (!key) return "'" + key_path + "' holds no unencrypted PEM private key";
   if (X509_check_private_key(cert.get(), key.get()) != 1)
     return "the key in '" + key_path + "' is not the key of the certificate in '" + cert_file + "'";

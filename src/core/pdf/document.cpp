@@ -75,8 +75,8 @@ struct Space {
 
 struct Document::Block {
   std::variant<blocks::Letterhead, blocks::Heading, blocks::Paragraph, blocks::KeyValues, blocks::Table,
-               blocks::List, blocks::Qr, blocks::Image, blocks::Bitmap, QrPanel, blocks::Rule, blocks::PageBreak,
-               blocks::Space>
+               blocks::List, blocks::Qr, blocks::Image, blocks::Bitmap, QrPanel, blocks::Rule,
+               blocks::PageBreak, blocks::Space>
       v;
 };
 

@@ -11,11 +11,11 @@
 #include "adapters/anpr/simulator.hpp"
 #include "audit/service.hpp"
 #include "certificates/service.hpp"
+#include "core/config.hpp"
 #include "core/digest.hpp"
 #include "files/service.hpp"
 #include "identity/model.hpp"
 #include "jobs/runner.hpp"
-#include "core/config.hpp"
 #include "payments/service.hpp"
 #include "support/test_pki.hpp"
 #include "support/testing.hpp"
@@ -309,15 +309,17 @@ void CertificatesTest::TheCounterIssuesForAThirdPartyRecordedAsSuch() {
   EXPECT_EQ(service_->takings(&op, casale_, "2026-12-05").error().http_status, 403);
   EXPECT_TRUE(service_->takings(&asti_manager, asti_, "2026-12-05")->empty());
   // Append-only, and audited with the operator who collected.
-  EXPECT_THROW(db().write([](db::Conn& c) { c.exec("UPDATE certificate_counter_fees SET amount_cents = 1"); }),
-               std::exception);
+  EXPECT_THROW(
+      db().write([](db::Conn& c) { c.exec("UPDATE certificate_counter_fees SET amount_cents = 1"); }),
+      std::exception);
   EXPECT_THROW(db().write([](db::Conn& c) { c.exec("DELETE FROM certificate_counter_fees"); }),
                std::exception);
   std::int64_t audited = 0;
   db().read([&](db::Conn& c) {
-    audited = c.query_one("SELECT COUNT(*) FROM audit_log WHERE tenant_id = $1 AND action = "
-                          "'certificate.counter_fee' AND actor_id = 'op-casale-2'",
-                          {casale_})
+    audited = c.query_one(
+                   "SELECT COUNT(*) FROM audit_log WHERE tenant_id = $1 AND action = "
+                   "'certificate.counter_fee' AND actor_id = 'op-casale-2'",
+                   {casale_})
                   ->i64(0);
   });
   EXPECT_EQ(audited, 1);

@@ -19,9 +19,9 @@
 namespace sp::payments {
 namespace {
 
+using sp::testing::keep_pdf;
 using sp::testing::pdf_facts;
 using sp::testing::pdf_text;
-using sp::testing::keep_pdf;
 using sp::testing::scan_qr_codes;
 
 // A notice number with aux digit 3: "3" + segregation code + 13-digit base + (the 16 digits mod 93).

@@ -14,9 +14,9 @@
 namespace sp::payments {
 namespace receipt_test {
 
+using sp::testing::keep_pdf;
 using sp::testing::pdf_facts;
 using sp::testing::pdf_text;
-using sp::testing::keep_pdf;
 
 time::TimePoint instant(const char* iso) {
   auto t = time::parse_iso_utc(iso);
