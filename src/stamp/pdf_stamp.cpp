@@ -28,8 +28,9 @@ namespace sp::stamp {
 namespace {
 
 constexpr std::string_view kMarker = "%sportello-stamp/1 ";
-constexpr int kQuiet = 4;             // modules of white around the code, as scanners need
-constexpr int kPlaceholderScale = 4;  // pixels a module in the placeholder PNG
+constexpr int kQuiet = 4;                // modules of white around the code, as scanners need
+constexpr int kPlaceholderScale = 1;     // pixels a module in the placeholder (drawn without smoothing)
+constexpr int kOldPlaceholderScale = 4;  // in copies made before 2026-12-06 (and in placeholder_png)
 
 // The modules of `text`'s QR code (error correction M, the smallest version that holds it), quiet zone
 // included: true is dark. Row-major, `size` x `size`.
@@ -56,33 +57,40 @@ Modules modules(const std::string& text, int mask = kBestMask) {
   return m;
 }
 
-// 1-bit DeviceGray rows (1 is white), each padded to a whole byte, `scale` pixels a module.
+// 1-bit DeviceGray rows (1 is white), each padded to a whole byte, `scale` pixels a module: one row of
+// pixels per row of modules, copied `scale` times.
 std::string gray_bits(const Modules& m, int scale) {
   const int w = m.size * scale;
-  const int row_bytes = (w + 7) / 8;
-  std::string out(static_cast<std::size_t>(row_bytes) * w, '\0');
-  for (int y = 0; y < w; ++y) {
-    for (int x = 0; x < w; ++x) {
-      bool dark = m.dark[static_cast<std::size_t>(y / scale) * m.size + x / scale];
-      if (!dark) out[static_cast<std::size_t>(y) * row_bytes + x / 8] |= static_cast<char>(0x80 >> (x % 8));
+  const auto row_bytes = static_cast<std::size_t>((w + 7) / 8);
+  std::string out(row_bytes * static_cast<std::size_t>(w), '\0');
+  std::string row(row_bytes, '\0');
+  for (int r = 0; r < m.size; ++r) {
+    std::fill(row.begin(), row.end(), '\0');
+    for (int c = 0; c < m.size; ++c) {
+      if (m.dark[static_cast<std::size_t>(r) * m.size + c]) continue;
+      for (int x = c * scale; x < (c + 1) * scale; ++x) row[x / 8] |= static_cast<char>(0x80 >> (x % 8));
     }
+    for (int k = 0; k < scale; ++k)
+      std::memcpy(out.data() + static_cast<std::size_t>(r * scale + k) * row_bytes, row.data(), row_bytes);
   }
   return out;
 }
 
 // The placeholder's rows for `url` with QR mask `mask`: add_block draws them and locate looks for them,
 // so the same URL comes twice in a row on a thread; the last one is kept.
-const std::string& placeholder_bits(const std::string& url, int mask, int& pixels) {
+const std::string& placeholder_bits(const std::string& url, int mask, int scale, int& pixels) {
   thread_local std::string last_url;
   thread_local std::string last_bits;
   thread_local int last_mask = 0;
+  thread_local int last_scale = 0;
   thread_local int last_pixels = 0;
-  if (last_pixels == 0 || url != last_url || mask != last_mask) {
+  if (last_pixels == 0 || url != last_url || mask != last_mask || scale != last_scale) {
     auto m = modules(url, mask);
-    last_pixels = m.size * kPlaceholderScale;
-    last_bits = gray_bits(m, kPlaceholderScale);
+    last_pixels = m.size * scale;
+    last_bits = gray_bits(m, scale);
     last_url = url;
     last_mask = mask;
+    last_scale = scale;
   }
   pixels = last_pixels;
   return last_bits;
@@ -495,7 +503,7 @@ std::optional<Result<Target>> locate_plain(const std::string& original, long lon
 
 std::string placeholder_png(const std::string& text) {
   auto m = modules(text);
-  const int w = m.size * kPlaceholderScale;
+  const int w = m.size * kOldPlaceholderScale;
   std::unique_ptr<cairo_surface_t, decltype(&cairo_surface_destroy)> surface(
       cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, w), cairo_surface_destroy);
   std::unique_ptr<cairo_t, decltype(&cairo_destroy)> cr(cairo_create(surface.get()), cairo_destroy);
@@ -505,8 +513,8 @@ std::string placeholder_png(const std::string& text) {
   for (int r = 0; r < m.size; ++r)
     for (int c = 0; c < m.size; ++c)
       if (m.dark[static_cast<std::size_t>(r) * m.size + c])
-        cairo_rectangle(cr.get(), c * kPlaceholderScale, r * kPlaceholderScale, kPlaceholderScale,
-                        kPlaceholderScale);
+        cairo_rectangle(cr.get(), c * kOldPlaceholderScale, r * kOldPlaceholderScale, kOldPlaceholderScale,
+                        kOldPlaceholderScale);
   cairo_fill(cr.get());
   cairo_surface_flush(surface.get());
   std::string png;
@@ -520,7 +528,7 @@ void add_block(pdf::Document& doc, const Block& block) {
   doc.paragraph(block.note, {.size = 9});
   // The placeholder's pixels as they are (no PNG written and read back): the same 1-bit image in the PDF.
   int w = 0;
-  const std::string& bits = placeholder_bits(block.placeholder_url, kCodeMask, w);
+  const std::string& bits = placeholder_bits(block.placeholder_url, kCodeMask, kPlaceholderScale, w);
   doc.bitmap(bits, w, w, block.code_alt, 110);
   doc.key_values(block.rows, {.size = 9, .label_width = 150});
 }
@@ -529,11 +537,13 @@ Result<Target> locate(const std::string& original, const std::string& placeholde
   if (original.empty() || original.back() != '\n') return pdf_error("does not end with a new line");
   auto prev = last_startxref(original);
   if (!prev) return pdf_error("no startxref");
-  // The placeholder has the code's fixed mask; in copies made before it was fixed, libqrencode's choice.
+  // The placeholder has the code's fixed mask, a pixel a module; in copies made before, libqrencode's
+  // choice of mask and four pixels a module.
   Result<Target> found = Error::make("stamp.no_placeholder", 422);
-  for (int mask : {kCodeMask, kBestMask}) {
+  for (auto [mask, scale] :
+       {std::pair{kCodeMask, kPlaceholderScale}, std::pair{kBestMask, kOldPlaceholderScale}}) {
     int pw = 0;
-    const std::string want = placeholder_bits(placeholder_url, mask, pw);
+    const std::string want = placeholder_bits(placeholder_url, mask, scale, pw);
     std::optional<Result<Target>> fast;
     if (!qpdf_only) fast = locate_plain(original, *prev, pw, want);
     found = fast ? std::move(*fast) : locate_qpdf(original, *prev, pw, want);

@@ -520,7 +520,9 @@ class Renderer {
     cairo_set_source_rgb(cr_, 0, 0, 0);
   }
 
-  void figure(cairo_surface_t* image, double x, double w, const std::string& alt) {
+  // `crisp`: each pixel drawn as a sharp square at any size (a bitmap such as a 2D code, one pixel a
+  // module): nearest-neighbour filtering, which PDF readers get as /Interpolate false.
+  void figure(cairo_surface_t* image, double x, double w, const std::string& alt, bool crisp = false) {
     const double iw = cairo_image_surface_get_width(image);
     const double ih = cairo_image_surface_get_height(image);
     const double h = w * ih / iw;
@@ -533,6 +535,7 @@ class Renderer {
     cairo_translate(cr_, x, y_);
     cairo_scale(cr_, w / iw, h / ih);
     cairo_set_source_surface(cr_, image, 0, 0);
+    if (crisp) cairo_pattern_set_filter(cairo_get_source(cr_), CAIRO_FILTER_NEAREST);
     // A filled rectangle, not cairo_paint: cairo 1.16 fails to finish a tagged document holding an
     // unbounded paint inside a structure element.
     cairo_rectangle(cr_, 0, 0, iw, ih);
@@ -885,7 +888,7 @@ class Renderer {
     need(h);
     if (!counting()) {
       auto img = bitmap_surface(b);
-      figure(img.get(), o_.margin, b.width, b.alt);
+      figure(img.get(), o_.margin, b.width, b.alt, true);
     }
     y_ += h + 4;
   }

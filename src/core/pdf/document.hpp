@@ -119,7 +119,8 @@ class Document {
   // `alt`: `bits` holds `pixels_high` rows of `pixels_wide` pixels, 1 bit a pixel, most significant bit
   // first, 1 white and 0 black (PDF's 1-bit DeviceGray), each row padded to a whole byte. The PDF holds
   // the same image a PNG of those pixels would give (a 1-bit grey image), without encoding and decoding
-  // a PNG (the stamp's placeholder code, src/stamp). Throws std::invalid_argument on a size mismatch.
+  // a PNG, drawn without smoothing (/Interpolate false: a pixel may be a 2D code's module; the stamp's
+  // placeholder code, src/stamp). Throws std::invalid_argument on a size mismatch.
   Document& bitmap(std::string bits, int pixels_wide, int pixels_high, std::string alt, double width);
   // See QrPanel. Moves to the next page when it does not fit on this one.
   Document& qr_panel(QrPanel panel);
