@@ -96,6 +96,15 @@ class CertificatesTest : public ::testing::TestWithParam<db::Dialect> {
     return n;
   }
   static Person davide() { return {kDavide, "GATTI", "DAVIDE"}; }
+  // A staff member of `tenant` with one role (the subject "staff-casale" whatever the body, as before).
+  static identity::Principal staff(tenants::TenantId tenant, identity::Role role) {
+    identity::Principal p;
+    p.kind = identity::PrincipalKind::staff;
+    p.subject = "staff-casale";
+    p.tenant_id = tenant;
+    p.roles = {role};
+    return p;
+  }
   static Choice choice(const std::string& subject, const std::string& kind, int exemption = 0) {
     return Choice{subject, kind, "", exemption, ""};
   }
@@ -288,15 +297,9 @@ void CertificatesTest::TheCounterIssuesForAThirdPartyRecordedAsSuch() {
   ASSERT_EQ(r2->state, State::issued);
   EXPECT_EQ(service_->counter_fee(*r2)->receipt_no, 2);
   // The day's takings: Casale's office managers only.
-  identity::Principal manager;
-  manager.kind = identity::PrincipalKind::staff;
-  manager.subject = "staff-casale";
-  manager.tenant_id = casale_;
-  manager.roles = {identity::Role::office_manager};
-  identity::Principal asti_manager = manager;
-  asti_manager.tenant_id = asti_;
-  identity::Principal op = manager;
-  op.roles = {identity::Role::operator_};
+  const auto manager = staff(casale_, identity::Role::office_manager);
+  const auto asti_manager = staff(asti_, identity::Role::office_manager);
+  const auto op = staff(casale_, identity::Role::operator_);
   auto day = service_->takings(&manager, casale_, "2026-12-05");
   ASSERT_TRUE(day.ok());
   ASSERT_EQ(day->size(), 2u);
@@ -422,15 +425,9 @@ void CertificatesTest::AnotherBodyOrPersonSeesNothing() {
 void CertificatesTest::RefusedAfterPaymentIsARefundDueAndEveryStepIsAudited() {
   // The body's diritti di segreteria per kind: set by an office manager (audited), not by an operator nor
   // by another body's staff; 0 for a kind means none.
-  identity::Principal manager;
-  manager.kind = identity::PrincipalKind::staff;
-  manager.subject = "staff-casale";
-  manager.tenant_id = casale_;
-  manager.roles = {identity::Role::office_manager};
-  identity::Principal op = manager;
-  op.roles = {identity::Role::operator_};
-  identity::Principal asti_manager = manager;
-  asti_manager.tenant_id = asti_;
+  const auto manager = staff(casale_, identity::Role::office_manager);
+  const auto op = staff(casale_, identity::Role::operator_);
+  const auto asti_manager = staff(asti_, identity::Role::office_manager);
   EXPECT_EQ(service_->set_fees(&op, casale_, {{"stato-famiglia", 77}}).error().http_status, 403);
   EXPECT_EQ(service_->set_fees(&asti_manager, casale_, {{"stato-famiglia", 77}}).error().http_status, 403);
   ASSERT_TRUE(service_->set_fees(&manager, casale_, {{"stato-famiglia", 77}, {"residenza", 0}}).ok());
