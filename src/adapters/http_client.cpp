@@ -52,6 +52,16 @@ std::size_t on_header(char* data, std::size_t size, std::size_t n, void* user) {
   return size * n;
 }
 
+// OpenSSL's alert texts for a refused client certificate: "tlsv13 alert certificate required", "sslv3
+// alert bad certificate", "tlsv1 alert unknown ca", "sslv3 alert certificate expired", ...
+bool tls_alert_about_certificate(const char* errbuf) {
+  const std::string_view e(errbuf);
+  if (e.find("alert") == std::string_view::npos) return false;
+  for (std::string_view w : {"certificate", "unknown ca", "access denied"})
+    if (e.find(w) != std::string_view::npos) return true;
+  return false;
+}
+
 Error curl_error(CURLcode code, const char* errbuf, const std::string& url) {
   std::string detail = url + ": " + (errbuf[0] != '\0' ? std::string(errbuf) : curl_easy_strerror(code));
   switch (code) {
@@ -64,9 +74,19 @@ Error curl_error(CURLcode code, const char* errbuf, const std::string& url) {
       return Error::make("http_client.connect", 502, detail);
     case CURLE_OPERATION_TIMEDOUT:
       return Error::make("http_client.timeout", 504, detail);
+    case CURLE_SSL_CLIENTCERT:   // TLS 1.3: the server's alert "certificate required" after the handshake
+    case CURLE_SSL_CERTPROBLEM:  // our own certificate or key file cannot be used
+      return Error::make("http_client.client_certificate", 502, detail);
     case CURLE_SSL_CONNECT_ERROR:
+    case CURLE_RECV_ERROR:
+    case CURLE_SEND_ERROR:
+      // A server that refuses our certificate says so with a TLS alert, during the handshake (TLS 1.2) or
+      // on the first read (1.3): curl reports it in the message only.
+      if (tls_alert_about_certificate(errbuf))
+        return Error::make("http_client.client_certificate", 502, detail);
+      if (code != CURLE_SSL_CONNECT_ERROR) return Error::make("http_client.failed", 502, detail);
+      return Error::make("http_client.tls", 502, detail);
     case CURLE_PEER_FAILED_VERIFICATION:
-    case CURLE_SSL_CERTPROBLEM:
     case CURLE_SSL_CIPHER:
     case CURLE_SSL_CACERT_BADFILE:
       return Error::make("http_client.tls", 502, detail);
@@ -115,6 +135,14 @@ Result<HttpResponse> HttpClient::send(const HttpRequest& request) const {
   curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, options_.verify_tls ? 1L : 0L);
   curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, options_.verify_tls ? 2L : 0L);
   if (!options_.ca_file.empty()) curl_easy_setopt(h, CURLOPT_CAINFO, options_.ca_file.c_str());
+  if (!options_.client_cert_file.empty()) {
+    curl_easy_setopt(h, CURLOPT_SSLCERT, options_.client_cert_file.c_str());
+    curl_easy_setopt(h, CURLOPT_SSLCERTTYPE, "PEM");
+    curl_easy_setopt(
+        h, CURLOPT_SSLKEY,
+        (options_.client_key_file.empty() ? options_.client_cert_file : options_.client_key_file).c_str());
+    curl_easy_setopt(h, CURLOPT_SSLKEYTYPE, "PEM");
+  }
   curl_easy_setopt(h, CURLOPT_USERAGENT, options_.user_agent.c_str());
   curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
   curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, &on_body);

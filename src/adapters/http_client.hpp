@@ -19,8 +19,12 @@ using HttpHeaders = std::vector<std::pair<std::string, std::string>>;
 struct HttpClientOptions {
   std::chrono::milliseconds timeout{10'000};  // whole exchange, connection included
   std::chrono::milliseconds connect_timeout{5'000};
-  bool verify_tls = true;                            // peer certificate and host name
-  std::string ca_file;                               // empty: the system trust store
+  bool verify_tls = true;  // peer certificate and host name
+  std::string ca_file;     // empty: the system trust store
+  // A TLS client certificate (mutual TLS, e.g. ANPR's accredited systems): PEM certificate (its chain
+  // after it) and its PEM private key, unencrypted. Empty: none sent.
+  std::string client_cert_file;
+  std::string client_key_file;
   std::size_t max_response_bytes = 4 * 1024 * 1024;  // larger bodies fail with http_client.too_large
   std::string user_agent = "Sportello/0.1";
 };
@@ -45,8 +49,9 @@ struct HttpResponse {
 
 // Errors (status 502, detail says what): http_client.url (malformed or not http/https),
 // http_client.connect (DNS, refused), http_client.timeout, http_client.tls (handshake or certificate),
-// http_client.too_large, http_client.failed (anything else). An HTTP error status is NOT an error here:
-// the caller reads `status`.
+// http_client.client_certificate (the server asked for a client certificate and refused the one sent, or
+// none was sent; or the local certificate/key files cannot be used), http_client.too_large,
+// http_client.failed (anything else). An HTTP error status is NOT an error here: the caller reads `status`.
 class HttpClient {
  public:
   explicit HttpClient(HttpClientOptions options = {});

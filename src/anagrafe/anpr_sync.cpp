@@ -15,6 +15,7 @@ Result<SyncReport> AnprSync::sync(tenants::TenantId tenant) {
   cfg.base_url = options_.anpr_url;
   cfg.sender = body->istat_code;
   cfg.send_type = options_.send_type;
+  cfg.tls = options_.tls;
   if (auto it = options_.credentials.find(body->istat_code); it != options_.credentials.end())
     cfg.secret = it->second;
   anpr::Client client(std::move(cfg), clock_);

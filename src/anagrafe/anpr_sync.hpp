@@ -16,6 +16,7 @@
 #include <map>
 #include <string>
 
+#include "adapters/anpr/client.hpp"
 #include "anagrafe/service.hpp"
 #include "jobs/runner.hpp"
 
@@ -26,6 +27,7 @@ inline constexpr const char* kSyncKind = "anagrafe.anpr_sync";
 struct AnprSyncOptions {
   std::string anpr_url;                            // …/Interno/ANPR; empty: not configured
   std::map<std::string, std::string> credentials;  // ISTAT code → secret
+  anpr::Tls tls;                                   // the hub's client certificate (mutual TLS)
   std::string send_type = "PROD";
   std::chrono::hours first_window{24};
   std::chrono::minutes interval{5};

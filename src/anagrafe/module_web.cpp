@@ -13,6 +13,7 @@ std::unique_ptr<Module> install(http::Router& router, const web::ModuleDeps& d) 
   AnprSyncOptions so;
   so.anpr_url = d.config.anpr_url;
   so.credentials = anpr::parse_credentials(d.config.anpr_credentials);
+  so.tls = {d.config.anpr_client_cert, d.config.anpr_client_key, d.config.anpr_ca_file};
   m->anpr_sync = std::make_unique<AnprSync>(*m->register_, d.tenants(), d.clock, std::move(so));
   m->anpr_sync->attach(d.jobs);
   register_pages(router, *m->web);

@@ -133,6 +133,7 @@ int run_anagrafe_sync(const Config& config, const std::string& body_arg, std::os
   anagrafe::AnprSyncOptions o;
   o.anpr_url = config.anpr_url;
   o.credentials = anpr::parse_credentials(config.anpr_credentials);
+  o.tls = {config.anpr_client_cert, config.anpr_client_key, config.anpr_ca_file};
   anagrafe::AnprSync sync(service, tenants, time::system_clock(), std::move(o));
   auto r = sync.sync(body->id);
   db->close();

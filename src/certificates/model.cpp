@@ -105,6 +105,16 @@ std::string_view to_string(Channel c) {
   return c == Channel::online ? "online" : "counter";
 }
 
+std::string_view to_string(Means m) {
+  return m == Means::pos ? "pos" : "cash";
+}
+
+std::optional<Means> parse_means(std::string_view s) {
+  if (s == "cash") return Means::cash;
+  if (s == "pos") return Means::pos;
+  return std::nullopt;
+}
+
 std::string types_text(const std::vector<int>& types) {
   std::string out;
   for (int t : types) out += (out.empty() ? "" : ",") + std::to_string(t);

@@ -112,6 +112,32 @@ struct Refund {
   std::string paid_reference;
 };
 
+// The body's diritti di segreteria collected at the counter for a certificate issued there (migration
+// 0078, append-only): one per request, in the body's daily takings; the person gets its receipt.
+enum class Means { cash, pos };
+std::string_view to_string(Means m);
+std::optional<Means> parse_means(std::string_view s);  // "cash", "pos"
+
+struct CounterFee {
+  std::string request_id;
+  std::int64_t tenant_id = 0;
+  money::Cents amount = 0;
+  Means means = Means::cash;
+  int receipt_year = 0;
+  int receipt_no = 0;        // per body and year, from 1
+  std::string day;           // YYYY-MM-DD, Europe/Rome
+  std::string collected_by;  // the operator's staff account id
+  std::string collected_at;
+  // Joined from the request, for the receipt and the list.
+  std::string token;
+  std::string kind;
+  std::string subject_cf;
+  std::string subject_name;
+  std::string requester_cf;
+  std::string requester_name;
+  std::string anpr_protocol;
+};
+
 std::string types_text(const std::vector<int>& types);  // "8,5,12"
 std::vector<int> parse_types(std::string_view text);
 

@@ -13,6 +13,7 @@ std::unique_ptr<Module> install(http::Router& router, const web::ModuleDeps& d, 
   Options o;
   o.anpr_url = d.config.anpr_url;
   o.anpr_credentials = parse_credentials(d.config.anpr_credentials);
+  o.anpr_tls = {d.config.anpr_client_cert, d.config.anpr_client_key, d.config.anpr_ca_file};
   const std::string table = d.config.share_dir + "/data/certificates/esenzioni_bollo.csv";
   std::ifstream in(table, std::ios::binary);
   std::stringstream text;

@@ -1,5 +1,7 @@
 #include "certificates/service.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
 #include <boost/json.hpp>
 #include <cctype>
@@ -265,6 +267,7 @@ Result<anpr::Client> CertificateService::client(std::int64_t tenant) {
   cfg.base_url = options_.anpr_url;
   cfg.sender = body->istat_code;
   cfg.send_type = options_.anpr_send_type;
+  cfg.tls = options_.anpr_tls;
   if (auto it = options_.anpr_credentials.find(body->istat_code); it != options_.anpr_credentials.end())
     cfg.secret = it->second;
   return anpr::Client(std::move(cfg), clock_);
@@ -380,14 +383,80 @@ Result<Request> CertificateService::issue_at_counter(std::int64_t tenant, const 
   if (requester_type < 1 || requester_type > 3)
     return Error::for_field("certificates.requester", "requester_type", 400);
   if (auto st = check_exemption(c, false); !st) return st.error();
+  // The diritti are paid at the counter: how, before anything is asked of ANPR.
+  const auto means = parse_means(c.means);
+  if (c.exemption != 4 && fee_for(tenant, kind->code) > 0 && !means)
+    return Error::for_field("certificates.means", "means", 400);
   auto cl = client(tenant);
   if (!cl) return cl.error();
   // Anyone registered in ANPR, wherever they live: the person alone (3002, individual record).
   auto res = cl->consult(c.subject_cf, today(), false);
-  if (!res) return cert_error("certificates.anpr_unavailable", 503, res.error().code);
+  if (!res) {
+    // Staff are told what to fix when it is the hub's certificate that ANPR refused (mutual TLS); the
+    // online pages keep saying that ANPR cannot be reached, which is all a citizen can act on.
+    if (res.error().code == "anpr.client_certificate")
+      return cert_error("certificates.anpr_certificate", 503, res.error().detail);
+    return cert_error("certificates.anpr_unavailable", 503, res.error().code);
+  }
   if (!res->ok || res->people.empty())
     return refusal_error(res->errors.empty() ? std::string("EN122") : res->errors.front().code);
-  return make(tenant, Channel::counter, operator_user, requester, requester_type, c, res->people.front());
+  auto r = make(tenant, Channel::counter, operator_user, requester, requester_type, c, res->people.front());
+  // Collected once there is a certificate to hand over; a request ANPR answers later (the job) is
+  // collected from the counter's list.
+  if (r && r->state == State::issued && r->fees > 0 && means)
+    if (auto f = collect_at_counter(tenant, operator_user, r->id, *means); !f)
+      spdlog::warn("certificates: counter fee of {} not recorded: {}", r->id, f.error().code);
+  return r;
+}
+
+Result<CounterFee> CertificateService::collect_at_counter(std::int64_t tenant,
+                                                          const std::string& operator_user,
+                                                          const std::string& request_id, Means means) {
+  const auto now = clock_.now();
+  return db::transact(db_, [&](db::Conn& tx) -> Result<CounterFee> {
+    auto r = store::by_id(tx, tenant, request_id);
+    if (!r || r->channel != Channel::counter) return cert_error("not_found", 404);
+    if (r->state != State::issued) return cert_error("certificates.not_issued", 409);
+    if (r->fees <= 0) return cert_error("certificates.no_fee", 409);
+    CounterFee f;
+    f.request_id = r->id;
+    f.tenant_id = tenant;
+    f.amount = r->fees;
+    f.means = means;
+    const auto day = time::rome_date(now);
+    f.receipt_year = static_cast<int>(day.year());
+    f.day = time::format_iso_date(day);
+    f.collected_by = operator_user;
+    f.collected_at = time::format_iso_utc_millis(now);
+    if (!store::add_counter_fee(tx, f)) return cert_error("certificates.fee_collected", 409);
+    Request who = *r;
+    who.operator_user = operator_user;  // the audit's actor: the operator collecting, not the one who issued
+    audit_.record_or_throw(tx, entry(who, "certificate.counter_fee", false,
+                                     boost::json::object{{"amount", f.amount},
+                                                         {"means", std::string(to_string(means))},
+                                                         {"receipt", std::to_string(f.receipt_no) + "/" +
+                                                                         std::to_string(f.receipt_year)}}));
+    auto stored = store::counter_fee(tx, tenant, r->id);
+    if (!stored) return cert_error("not_found", 404);
+    return *stored;
+  });
+}
+
+std::optional<CounterFee> CertificateService::counter_fee(const Request& r) {
+  std::optional<CounterFee> out;
+  db_.read([&](db::Conn& c) { out = store::counter_fee(c, r.tenant_id, r.id); });
+  return out;
+}
+
+Result<std::vector<CounterFee>> CertificateService::takings(const identity::Principal* who,
+                                                            std::int64_t tenant, const std::string& day) {
+  if (auto st = identity::authorize(who, identity::Permission::manage_payments, tenant); !st)
+    return st.error();
+  auto d = time::parse_iso_date(day);
+  if (!d) return Error::for_field("certificates.day", "giorno", 400);
+  std::vector<CounterFee> out;
+  db_.read([&](db::Conn& c) { out = store::counter_fees_of_day(c, tenant, time::format_iso_date(*d)); });
+  return out;
 }
 
 Result<Request> CertificateService::make(std::int64_t tenant, Channel channel,
@@ -420,7 +489,8 @@ Result<Request> CertificateService::make(std::int64_t tenant, Channel channel,
     r.stamp_mode =
         channel == Channel::online ? 1 : 9;  // pagoPA's marca da bollo digitale; paid at the counter
   }
-  if (channel == Channel::online && c.exemption != 4) r.fees = fee_for(tenant, kind->code);
+  // The body's diritti: online in the pagoPA position, at the counter collected there (collect_at_counter).
+  if (c.exemption != 4) r.fees = fee_for(tenant, kind->code);
   r.anpr_operation_id = "";  // fixed by the first call to ANPR (issue())
   r.created_at = time::format_iso_utc_millis(now);
   const bool pay_online = channel == Channel::online && (r.stamp_duty > 0 || r.fees > 0);

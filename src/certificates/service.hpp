@@ -27,7 +27,9 @@
 // - Diritti di segreteria: a per-body amount per certificate kind (0 = none), set by the body's staff
 //   with manage_payments (append-only, the latest in force), charged online as the second transfer of the
 //   same pagoPA position (to the comune's IBAN; the stamp is the first). Options::fees is the default
-//   for a body that never set any (tests). Not charged at the counter (paid there in cash, as today).
+//   for a body that never set any (tests). At the counter they are collected there (cash or POS) once the
+//   certificate is issued: an append-only record per request in the body's daily takings, audited
+//   (certificate.counter_fee), with a numbered receipt for the person (migration 0078).
 // - The person who asked online is told (messaging/notice.hpp: their channels, language and the body's
 //   texts, with fallbacks) when the certificate is issued — also when the receipt came late —, refused by
 //   ANPR, refused after payment (the refund due), and when the refund is paid: types certificate.issued,
@@ -75,6 +77,7 @@ inline constexpr const char* kCatalogService = "certificato-anagrafico";  // dat
 struct Options {
   std::string anpr_url;                                 // …/Interno/ANPR
   std::map<std::string, std::string> anpr_credentials;  // ISTAT code → secret
+  anpr::Tls anpr_tls;                                   // the hub's client certificate (mutual TLS)
   std::string anpr_send_type = "PROD";
   std::vector<Exemption> exemptions;          // table 39, dated
   std::map<std::int64_t, money::Cents> fees;  // diritti di segreteria by body (absent: none)
@@ -97,6 +100,7 @@ struct Choice {
   std::string purpose;
   int exemption = 0;  // 0: pay the stamp duty
   std::string exemption_text;
+  std::string means;  // at the counter: how the diritti di segreteria are paid, "cash" or "pos"
 };
 
 struct Preview {
@@ -127,9 +131,23 @@ class CertificateService {
   // rules apply again.
   Result<Request> request_online(std::int64_t tenant, const Person& who, const Choice& c);
   // At the counter: anyone registered in ANPR; `requester_type` 1 (another person), 2 (the subject), 3
-  // (a public body). Issued at once.
+  // (a public body). Issued at once. When the body charges diritti di segreteria for the kind, `c.means`
+  // must say how they are paid (certificates.means, field "means", before ANPR is asked) and they are
+  // recorded as collected once the certificate is issued (collect_at_counter).
   Result<Request> issue_at_counter(std::int64_t tenant, const std::string& operator_user,
                                    const Person& requester, int requester_type, const Choice& c);
+  // Records the diritti di segreteria of an issued counter request as collected by `operator_user` by
+  // `means` (the request's own amount, set when it was made), numbering the receipt; audited. Errors:
+  // not_found (no such counter request at the body), certificates.not_issued (409),
+  // certificates.no_fee (409: nothing to collect), certificates.fee_collected (409: already recorded).
+  Result<CounterFee> collect_at_counter(std::int64_t tenant, const std::string& operator_user,
+                                        const std::string& request_id, Means means);
+  // The collection of a request, if recorded.
+  std::optional<CounterFee> counter_fee(const Request& r);
+  // The body's takings at the counter on a day (YYYY-MM-DD in Rome): manage_payments of the body.
+  // Errors: forbidden, certificates.day (field "giorno").
+  Result<std::vector<CounterFee>> takings(const identity::Principal* who, std::int64_t tenant,
+                                          const std::string& day);
 
   // Asks ANPR for a queued request (the job, or right after a payment/exemption). A request no longer
   // queued is returned as it is. Errors: certificates.anpr_unavailable (retry), not_found.
@@ -163,6 +181,7 @@ class CertificateService {
                                     std::string reference);
 
   [[nodiscard]] std::vector<Exemption> exemptions_today(bool online) const;
+  [[nodiscard]] std::string today() const;  // YYYY-MM-DD in Rome
   [[nodiscard]] const Options& options() const { return options_; }
 
  private:
@@ -173,7 +192,6 @@ class CertificateService {
   Status check_exemption(const Choice& c, bool online) const;
   anpr::CertificateRequest anpr_request(const Request& r, anpr::Channel channel) const;
   void paid(db::Conn& tx, const payments::Position& p, const payments::Option& o);
-  [[nodiscard]] std::string today() const;
   // The message of `type` about an online request to its requester, composed before the change's
   // transaction (empty without messaging, or for the counter).
   messaging::Composed notice(const Request& r, const std::string& type,

@@ -240,4 +240,67 @@ bool add_refund_payment(db::Conn& tx, std::int64_t tenant, const std::string& re
              {request_id, tenant, paid_on, reference, static_cast<std::int64_t>(amount), by, at}) == 1;
 }
 
+namespace {
+constexpr const char* kCounterFeeSelect =
+    "SELECT f.request_id, f.tenant_id, f.amount_cents, f.means, f.receipt_year, f.receipt_no, f.day, "
+    "f.collected_by, f.collected_at, q.token, q.kind, q.subject_cf, q.subject_name, q.requester_cf, "
+    "q.requester_name, q.anpr_protocol FROM certificate_counter_fees f "
+    "JOIN certificate_requests q ON q.id = f.request_id AND q.tenant_id = f.tenant_id ";
+CounterFee read_counter_fee(const db::Row& r) {
+  CounterFee f;
+  f.request_id = r.text(0);
+  f.tenant_id = r.i64(1);
+  f.amount = r.i64(2);
+  f.means = parse_means(r.text(3)).value_or(Means::cash);
+  f.receipt_year = static_cast<int>(r.i64(4));
+  f.receipt_no = static_cast<int>(r.i64(5));
+  f.day = r.text(6);
+  f.collected_by = r.text(7);
+  f.collected_at = r.text(8);
+  f.token = r.text(9);
+  f.kind = r.text(10);
+  f.subject_cf = r.text(11);
+  f.subject_name = r.text(12);
+  f.requester_cf = r.text(13);
+  f.requester_name = r.text(14);
+  f.anpr_protocol = r.text(15);
+  return f;
+}
+}  // namespace
+
+bool add_counter_fee(db::Conn& tx, CounterFee& f) {
+  // The next number of the body's year: the UNIQUE (tenant, year, number) makes a concurrent twin fail
+  // (its transaction is retried by the caller's database layer or reported), never a duplicate receipt.
+  auto next = tx.query_one(
+      "SELECT COALESCE(MAX(receipt_no), 0) + 1 FROM certificate_counter_fees WHERE tenant_id = $1 AND "
+      "receipt_year = $2",
+      {f.tenant_id, static_cast<std::int64_t>(f.receipt_year)});
+  f.receipt_no = next ? static_cast<int>(next->i64(0)) : 1;
+  return tx.exec(
+             "INSERT INTO certificate_counter_fees (request_id, tenant_id, amount_cents, means, "
+             "receipt_year, "
+             "receipt_no, day, collected_by, collected_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) "
+             "ON CONFLICT (request_id) DO NOTHING",
+             {f.request_id, f.tenant_id, static_cast<std::int64_t>(f.amount), std::string(to_string(f.means)),
+              static_cast<std::int64_t>(f.receipt_year), static_cast<std::int64_t>(f.receipt_no), f.day,
+              f.collected_by, f.collected_at}) == 1;
+}
+
+std::optional<CounterFee> counter_fee(db::Conn& c, std::int64_t tenant, const std::string& request_id) {
+  auto row = c.query_one(std::string(kCounterFeeSelect) + "WHERE f.tenant_id = $1 AND f.request_id = $2",
+                         {tenant, request_id});
+  if (!row) return std::nullopt;
+  return read_counter_fee(*row);
+}
+
+std::vector<CounterFee> counter_fees_of_day(db::Conn& c, std::int64_t tenant, const std::string& day) {
+  std::vector<CounterFee> out;
+  for (const auto& r :
+       c.query(std::string(kCounterFeeSelect) +
+                   "WHERE f.tenant_id = $1 AND f.day = $2 ORDER BY f.receipt_year, f.receipt_no",
+               {tenant, day}))
+    out.push_back(read_counter_fee(r));
+  return out;
+}
+
 }  // namespace sp::certificates::store

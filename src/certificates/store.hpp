@@ -47,4 +47,11 @@ bool add_refund_payment(db::Conn& tx, std::int64_t tenant, const std::string& re
                         const std::string& paid_on, const std::string& reference, money::Cents amount,
                         const std::string& by, const std::string& at);
 
+// Diritti di segreteria collected at the counter (migration 0078). add_counter_fee numbers the receipt
+// (the body's next of `f.receipt_year`) and returns false when the request's fee was already recorded.
+bool add_counter_fee(db::Conn& tx, CounterFee& f);
+std::optional<CounterFee> counter_fee(db::Conn& c, std::int64_t tenant, const std::string& request_id);
+// The body's takings of a day (YYYY-MM-DD, Rome), in receipt order.
+std::vector<CounterFee> counter_fees_of_day(db::Conn& c, std::int64_t tenant, const std::string& day);
+
 }  // namespace sp::certificates::store

@@ -150,8 +150,9 @@ http::Response cert_home_get(WebDeps& d, http::Request& req) {
 }
 
 Choice cert_choice(const http::Params& form) {
-  return Choice{cert_param(form, "subject"), cert_param(form, "kind"), cert_param(form, "purpose"),
-                cert_int(cert_param(form, "exemption")), cert_param(form, "exemption_text")};
+  return Choice{cert_param(form, "subject"),        cert_param(form, "kind"),
+                cert_param(form, "purpose"),        cert_int(cert_param(form, "exemption")),
+                cert_param(form, "exemption_text"), cert_param(form, "means")};
 }
 
 http::Response cert_preview_post(WebDeps& d, http::Request& req) {
@@ -271,9 +272,25 @@ http::Response cert_pdf_get(WebDeps& d, http::Request& req) {
 
 // ---- The counter ----------------------------------------------------------------------------------------
 
+std::string receipt_number(const CounterFee& f) {
+  return std::to_string(f.receipt_no) + "/" + std::to_string(f.receipt_year);
+}
+
 Data counter_row(const WebDeps& d, const std::string& lang, const tenants::Body& body, const Request& r) {
   Data x = request_data(d, lang, r, kCounterBase + "/" + r.token);
   x.set("pdf_href", kCounterBase + "/" + r.token + "/certificato.pdf?ente=" + body.slug);
+  if (r.fees > 0) {
+    x.set("fee", web::format_cents(r.fees, lang));
+    if (auto f = d.certificates.counter_fee(r)) {
+      x.set("fee_collected", true);
+      x.set("fee_text", d.view.i18n().format(
+                            lang, "ui.cert_counter_fee_collected",
+                            {{"amount", web::format_cents(f->amount, lang)},
+                             {"means", d.view.t(lang, "ui.cert_means_" + std::string(to_string(f->means)))},
+                             {"number", receipt_number(*f)}}));
+      x.set("receipt_href", kCounterBase + "/" + r.token + "/ricevuta?ente=" + body.slug);
+    }
+  }
   return x;
 }
 
@@ -307,6 +324,17 @@ http::Response counter_page(WebDeps& d, http::Request& req, const identity::Staf
     types.push_back(x);
   }
   page.data.set("requester_types", types);
+  Data means = web::list();
+  for (auto m : {Means::cash, Means::pos}) {
+    const std::string v(to_string(m));
+    Data x;
+    x.set("value", v);
+    x.set("label", d.view.t(lang, "ui.cert_means_" + v));
+    x.set("checked", keep_of("means") == v || (keep_of("means").empty() && m == Means::cash));
+    means.push_back(x);
+  }
+  page.data.set("means", means);
+  page.data.set("means_invalid", error != nullptr && error->field == "means");
   if (error) page.data.set("error", d.view.i18n().message(lang, *error));
   if (done) {
     page.data.set("done", counter_row(d, lang, body, *done));
@@ -354,6 +382,38 @@ http::Response counter_post(WebDeps& d, http::Request& req, const identity::Staf
                                            cert_int(cert_param(*form, "requester_type")), cert_choice(*form));
   if (!r) return counter_page(d, req, call, *body, &r.error(), nullptr, &*form);
   return counter_page(d, req, call, *body, nullptr, &*r, nullptr);
+}
+
+// The receipt of the diritti di segreteria collected at the counter, for the person (printable).
+http::Response counter_receipt(WebDeps& d, http::Request& req, const identity::StaffCall&) {
+  auto body = d.tenants.by_slug(req.query_param("ente"));
+  if (!body) return d.view.error_page(req, 404);
+  auto r = d.certificates.of_body(body->id, req.param("token"));
+  if (!r || r->channel != Channel::counter) return d.view.error_page(req, 404);
+  auto f = d.certificates.counter_fee(*r);
+  if (!f) return d.view.error_page(req, 404);
+  const auto& lang = req.ctx.locale;
+  web::Page page;
+  page.template_name = "certificates_counter_receipt";
+  page.title = d.view.t(lang, "ui.cert_receipt_title") + " " + receipt_number(*f) + " - " + body->name;
+  page.noindex = true;
+  page.breadcrumb = {{d.view.t(lang, "ui.home"), "/"},
+                     {d.view.t(lang, "ui.cert_counter_title"), kCounterBase + "?ente=" + body->slug},
+                     {d.view.t(lang, "ui.cert_receipt_title"), ""}};
+  auto& x = page.data;
+  x.set("body_name", body->name);
+  x.set("number", receipt_number(*f));
+  x.set("collected", time::it_datetime_text(f->collected_at));
+  x.set("amount", web::format_cents(f->amount, lang));
+  x.set("means", d.view.t(lang, "ui.cert_means_" + std::string(to_string(f->means))));
+  x.set("kind", kind_label(d, lang, f->kind));
+  x.set("subject", f->subject_name + " (" + f->subject_cf + ")");
+  x.set("requester",
+        (f->requester_name.empty() ? f->requester_cf : f->requester_name + " (" + f->requester_cf + ")"));
+  x.set("protocol", f->anpr_protocol);
+  x.set("operator", f->collected_by);
+  x.set("back_href", kCounterBase + "?ente=" + body->slug);
+  return cert_html(d, req, page);
 }
 
 http::Response counter_pdf(WebDeps& d, http::Request& req, const identity::StaffCall&) {
@@ -440,6 +500,42 @@ http::Response office_page(WebDeps& d, http::Request& req, const identity::Staff
   }
   x.set("refunds", due);
   x.set("has_refunds", !refunds->empty());
+  // The day's takings at the counter (diritti di segreteria), by means.
+  std::string day = req.query_param("giorno");
+  if (day.empty()) day = d.certificates.today();
+  auto takings = d.certificates.takings(a.who, a.body->id, day);
+  if (!takings) {
+    if (takings.error().http_status == 403) return d.view.error_page(req, 403);
+    x.set("takings_error", d.view.i18n().message(lang, takings.error()));
+    day = d.certificates.today();
+    takings = d.certificates.takings(a.who, a.body->id, day);
+  }
+  x.set("takings_day", req.query_param("giorno").empty() ? day : req.query_param("giorno"));
+  x.set("takings_caption",
+        d.view.i18n().format(lang, "ui.cert_takings_of_day", {{"date", time::it_date_text(day)}}));
+  x.set("takings_action", office_href(*a.body));
+  Data trows = web::list();
+  money::Cents cash = 0;
+  money::Cents pos = 0;
+  if (takings) {
+    for (const auto& f : *takings) {
+      Data r;
+      r.set("number", receipt_number(f));
+      r.set("collected", time::it_datetime_text(f.collected_at));
+      r.set("kind", kind_label(d, lang, f.kind));
+      r.set("requester", f.requester_name.empty() ? f.requester_cf : f.requester_name);
+      r.set("means", d.view.t(lang, "ui.cert_means_" + std::string(to_string(f.means))));
+      r.set("amount", web::format_cents(f.amount, lang));
+      r.set("operator", f.collected_by);
+      (f.means == Means::pos ? pos : cash) += f.amount;
+      trows.push_back(r);
+    }
+  }
+  x.set("takings", trows);
+  x.set("has_takings", takings && !takings->empty());
+  x.set("takings_cash", web::format_cents(cash, lang));
+  x.set("takings_pos", web::format_cents(pos, lang));
+  x.set("takings_total", web::format_cents(cash + pos, lang));
   return web::private_page(d.view, req, page, error ? error->http_status : 200);
 }
 
@@ -521,6 +617,8 @@ void register_pages(http::Router& router, WebDeps& deps) {
   router.post(kCounterBase, identity::hub_staff_route(deps, identity::Permission::counter, counter_post));
   router.get(kCounterBase + "/{token}/certificato.pdf",
              identity::hub_staff_route(deps, identity::Permission::counter, counter_pdf));
+  router.get(kCounterBase + "/{token}/ricevuta",
+             identity::hub_staff_route(deps, identity::Permission::counter, counter_receipt));
 }
 
 }  // namespace sp::certificates

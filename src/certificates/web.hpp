@@ -12,8 +12,12 @@
 //   GET  /{slug}/certificati/{token}/certificato.pdf  ANPR's PDF, byte for byte
 //   GET  /sportello-assistito/certificati             counter operators: the comuni (the counter serves every
 //                                                     member body); ?ente={slug}: the form and the list
-//   POST /sportello-assistito/certificati             ente, requester, type, subject, exemption: issued at
-//   once GET  /sportello-assistito/certificati/{token}/certificato.pdf?ente={slug}
+//   POST /sportello-assistito/certificati             ente, requester, type, subject, exemption, means of
+//                                                     the diritti (cash/pos): issued at once, the diritti
+//                                                     recorded as collected
+//   GET  /sportello-assistito/certificati/{token}/certificato.pdf?ente={slug}
+//   GET  /sportello-assistito/certificati/{token}/ricevuta?ente={slug}   the diritti's receipt (printable)
+//   GET  /backoffice/{slug}/certificati[?giorno=YYYY-MM-DD]  diritti, refunds due, the day's counter takings
 #include "certificates/service.hpp"
 #include "http/router.hpp"
 #include "tenants/service.hpp"

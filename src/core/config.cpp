@@ -11,6 +11,7 @@
 #include <functional>
 #include <set>
 
+#include "core/crypto/tls_files.hpp"
 #include "core/keys/key_ring.hpp"
 #include "core/oidc_bodies.hpp"
 
@@ -220,6 +221,19 @@ const std::vector<Field>& fields() {
                    "each comune's ANPR credential as ISTAT=SECRET pairs separated by commas; demo: made "
                    "at start for the local simulator",
                    &Config::anpr_credentials));
+    f.push_back(text_field("anpr_client_cert",
+                           "the hub's TLS client certificate for ANPR (PEM file; mutual TLS as ANPR's "
+                           "accredited system); empty: none sent",
+                           &Config::anpr_client_cert));
+    f.push_back(
+        text_field("anpr_client_key",
+                   "the private key of anpr_client_cert (unencrypted PEM file, readable by the service "
+                   "only); empty: in the anpr_client_cert file",
+                   &Config::anpr_client_key));
+    f.push_back(text_field("anpr_ca_file",
+                           "CA certificates (PEM) ANPR's server certificate must chain to; empty: the "
+                           "system's trust store",
+                           &Config::anpr_ca_file));
     f.push_back(text_field("pagopa_checkout_url",
                            "pagoPA Checkout cart API base URL (…/checkout/ec/v1); demo: the local simulator",
                            &Config::pagopa_checkout_url));
@@ -565,6 +579,21 @@ std::vector<std::string> check_config(const Config& c) {
     problems.push_back(p + ": no outside administration's segnatura would be trusted");
   if (!c.agid_soap_endpoints.empty() && !fs::is_regular_file(c.agid_soap_endpoints, ec))
     problems.push_back("agid_soap_endpoints: '" + c.agid_soap_endpoints + "' is not a readable file");
+  // ANPR's mutual TLS: a certificate without its key (or the reverse), or a pair that does not match,
+  // would make every call to ANPR fail at the handshake.
+  if (c.anpr_client_cert.empty() && !c.anpr_client_key.empty())
+    problems.push_back("anpr_client_key: set without anpr_client_cert");
+  if (!c.anpr_client_cert.empty())
+    if (auto p = crypto::client_certificate_problem(c.anpr_client_cert, c.anpr_client_key); !p.empty())
+      problems.push_back("anpr_client_cert: " + p + ": every call to ANPR would be refused");
+  if (!c.anpr_client_key.empty()) {
+    const auto perms = fs::status(c.anpr_client_key, ec).permissions();
+    if (!ec && (perms & (fs::perms::group_all | fs::perms::others_all)) != fs::perms::none)
+      problems.push_back("anpr_client_key: '" + c.anpr_client_key +
+                         "' can be read by other users (chmod 600 it)");
+  }
+  if (auto p = pem_bundle_problem("anpr_ca_file", c.anpr_ca_file); !p.empty())
+    problems.push_back(p + ": ANPR's server would not be trusted");
   if (!c.conservazione_url.empty() && c.conservazione_token.empty())
     problems.push_back(
         "conservazione_token: empty while conservazione_url is set (the service would refuse "

@@ -49,8 +49,14 @@ struct Config {
   std::uint16_t sim_anpr_port = 8093;   // its port; 0: a free one
   std::string anpr_url;                 // ANPR's SOAP services base (…/Interno/ANPR); demo: the simulator
   std::string anpr_credentials;         // each comune's ANPR credential: "ISTAT=SECRET,ISTAT=SECRET"
-  std::uint16_t smtp_sink_port = 0;     // the demo's local SMTP sink; 0: a free one
-  std::string smtp_url;                 // smtp://relay:587 or smtps://...; demo: a local sink
+  // Mutual TLS with ANPR: the hub's client certificate as ANPR's accredited system (PEM, its chain after
+  // it) and its unencrypted PEM key, sent on every call to anpr_url for every comune; and the CA file
+  // that ANPR's server certificate must chain to (empty: the system's trust store). Empty: none sent.
+  std::string anpr_client_cert;
+  std::string anpr_client_key;
+  std::string anpr_ca_file;
+  std::uint16_t smtp_sink_port = 0;  // the demo's local SMTP sink; 0: a free one
+  std::string smtp_url;              // smtp://relay:587 or smtps://...; demo: a local sink
   std::string smtp_username;
   std::string smtp_password;
   std::string mail_from = "noreply@sportello.example";

@@ -30,8 +30,19 @@ std::map<std::string, std::string> parse_credentials(const std::string& pairs) {
   return out;
 }
 
+namespace {
+adapters::HttpClientOptions with_tls(adapters::HttpClientOptions o, const Tls& tls) {
+  if (!tls.client_cert_file.empty()) {
+    o.client_cert_file = tls.client_cert_file;
+    o.client_key_file = tls.client_key_file;
+  }
+  if (!tls.ca_file.empty()) o.ca_file = tls.ca_file;
+  return o;
+}
+}  // namespace
+
 Client::Client(ClientConfig config, const time::Clock& clock)
-    : config_(std::move(config)), clock_(clock), http_(config_.http) {}
+    : config_(std::move(config)), clock_(clock), http_(with_tls(config_.http, config_.tls)) {}
 
 std::string Client::next_operation_id(const time::Clock& clock) {
   const long long now =
@@ -55,7 +66,12 @@ Result<std::string> Client::post(const std::string& service, const std::string& 
                  {"Authorization", "Bearer " + config_.secret}};
   req.body = envelope;
   auto res = http_.send(req);
-  if (!res) return Error::make("anpr.unreachable", 502, res.error().code + ": " + res.error().detail);
+  if (!res) {
+    // The certificate is the hub administrator's to fix, not a network fault: its own code.
+    if (res.error().code == "http_client.client_certificate")
+      return Error::make("anpr.client_certificate", 502, res.error().detail);
+    return Error::make("anpr.unreachable", 502, res.error().code + ": " + res.error().detail);
+  }
   // SOAP faults come back with 500; ANPR's own refusals (KO messages) with 200.
   if (res->status != 200 && res->status != 500)
     return Error::make("anpr.http", 502, "HTTP " + std::to_string(res->status));

@@ -8,20 +8,22 @@
 // (the WSDLs' soap:address paths), Content-Type text/xml, SOAPAction "".
 //
 // Authentication: one credential per comune, sent as `Authorization: Bearer <secret>` — the shape of the
-// project's other outbound adapters (pagoPA's subscription key). ANPR's production endpoint authenticates
-// the comune's workstation by a TLS client certificate issued by the Ministry: HttpClient has no client
-// certificate option yet, so production use needs that added (docs/certificates.md). The secret is never
-// logged. codMittente is the comune's ISTAT code and must be the one the credential was issued to (the
-// simulator refuses another: a body cannot ask in another comune's name).
+// project's other outbound adapters (pagoPA's subscription key) — and, over https, the hub's TLS client
+// certificate (ClientConfig::tls): ANPR authenticates the accredited system by the certificate the
+// Ministry issued it (docs/certificates.md, "Mutual TLS"). The secret is never logged. codMittente is the
+// comune's ISTAT code and must be the one the credential was issued to (the simulator refuses another: a body
+// cannot ask in another comune's name).
 //
 // idOperazioneComune: digits, increasing. The caller may give its own (the certificates module stores it
 // before calling, so a retry after a lost answer carries the same id and ANPR returns the same
 // certificate instead of issuing a second one); otherwise next_operation_id() makes one.
 //
 // Errors: anpr.not_configured (503: no URL or secret for the comune), anpr.unreachable (502: connection,
-// timeout, TLS; the http_client code in the detail), anpr.http (502: an HTTP status other than 200/500,
-// e.g. 401 for a wrong credential), anpr.soap_fault (502), anpr.soap_syntax (502: an answer that is not
-// ANPR's message). A refusal by ANPR is NOT an error: the response has ok == false and ANPR's errors.
+// timeout, TLS; the http_client code in the detail), anpr.client_certificate (502: ANPR refused the hub's
+// client certificate, or none was configured while ANPR asks for one, or its files cannot be used), anpr.http
+// (502: an HTTP status other than 200/500, e.g. 401 for a wrong credential), anpr.soap_fault (502),
+// anpr.soap_syntax (502: an answer that is not ANPR's message). A refusal by ANPR is NOT an error: the
+// response has ok == false and ANPR's errors.
 #include <map>
 #include <string>
 
@@ -32,12 +34,22 @@
 
 namespace sp::anpr {
 
+// Mutual TLS with ANPR (config anpr_client_cert, anpr_client_key, anpr_ca_file): the hub's client
+// certificate as ANPR's accredited system, sent for every comune it serves, and the CA ANPR's server
+// certificate must chain to (empty: the system's). Empty certificate: none sent.
+struct Tls {
+  std::string client_cert_file;
+  std::string client_key_file;
+  std::string ca_file;
+};
+
 struct ClientConfig {
   std::string base_url;            // e.g. https://…/Interno/ANPR (no trailing slash); demo: the simulator
   std::string secret;              // the comune's credential
   std::string sender;              // the comune's ISTAT code (codMittente)
   std::string send_type = "PROD";  // tipoInvio
   adapters::HttpClientOptions http{std::chrono::milliseconds(15000), std::chrono::milliseconds(5000)};
+  Tls tls;  // copied into `http` by the client
 };
 
 class Client {

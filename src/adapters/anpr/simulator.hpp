@@ -67,6 +67,14 @@ struct SimulatorOptions {
   std::string base_url;    // the simulator's URL (printed on certificates); empty: http://localhost:<port>
   std::string share_dir;   // web/templates and web/locales
   std::string static_dir;  // bootstrap-italia for the verification page; empty: none
+  // Mutual TLS, as ANPR's services ask (start_simulator_thread only): with a certificate and key the
+  // services are served over https on their own port (http::TlsFront in front of the plain server,
+  // whose port is then loopback-only plumbing), and with `tls_client_ca_file` every client must show a
+  // certificate that chains to it, or the handshake fails. The files are the tests' own, made when they
+  // run (tests/support/test_pki.hpp); none is committed.
+  std::string tls_cert_file;
+  std::string tls_key_file;
+  std::string tls_client_ca_file;
   const time::Clock* clock = nullptr;  // null: the system clock; must outlive the simulator
 };
 

@@ -6,6 +6,7 @@
 
 #include "adapters/anpr/simulator.hpp"
 #include "http/server.hpp"
+#include "http/tls_front.hpp"
 
 namespace sp::anpr::sim {
 
@@ -30,19 +31,29 @@ class ThreadedAnpr final : public RunningSimulator {
  public:
   ThreadedAnpr(SimulatorOptions options, std::uint16_t port, int listen_fd) {
     const bool url_from_port = options.base_url.empty();
-    const auto so = anpr_server_options(options, port, listen_fd);
+    const bool tls = !options.tls_cert_file.empty();
+    http::TlsFrontOptions to{"127.0.0.1",          tls ? port : std::uint16_t{0}, options.tls_cert_file,
+                             options.tls_key_file, options.tls_client_ca_file,    0};
+    // Behind a TLS front, the plain server takes any free port (the front has the one asked for).
+    const auto so = anpr_server_options(options, tls ? std::uint16_t{0} : port, tls ? -1 : listen_fd);
     simulator_ = std::make_unique<Simulator>(std::move(options));
     site_ = register_anpr_simulator_routes(router_, *simulator_);
     server_ = std::make_unique<http::Server>(so, router_);
     server_->listen();
-    if (url_from_port) simulator_->set_base_url("http://localhost:" + std::to_string(server_->port()));
+    if (tls) {
+      to.backend_port = server_->port();
+      front_ = std::make_unique<http::TlsFront>(to);
+    }
+    if (url_from_port)
+      simulator_->set_base_url((tls ? "https://localhost:" : "http://localhost:") + std::to_string(port_()));
     thread_ = std::thread([this] { server_->run(); });
   }
   ~ThreadedAnpr() override {
+    front_.reset();
     server_->stop(std::chrono::milliseconds(2000));
     if (thread_.joinable()) thread_.join();
   }
-  [[nodiscard]] std::uint16_t port() const override { return server_->port(); }
+  [[nodiscard]] std::uint16_t port() const override { return port_(); }
   [[nodiscard]] std::string url() const override { return simulator_->base_url(); }
   [[nodiscard]] Simulator& simulator() override { return *simulator_; }
 
@@ -51,7 +62,9 @@ class ThreadedAnpr final : public RunningSimulator {
   std::unique_ptr<Simulator> simulator_;
   std::shared_ptr<void> site_;
   std::unique_ptr<http::Server> server_;
+  std::unique_ptr<http::TlsFront> front_;
   std::thread thread_;
+  [[nodiscard]] std::uint16_t port_() const { return front_ ? front_->port() : server_->port(); }
 };
 
 }  // namespace

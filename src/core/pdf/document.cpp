@@ -7,6 +7,7 @@
 #include <qrencode.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <cstring>
 #include <map>
 #include <memory>
@@ -59,6 +60,12 @@ struct Image {
   std::string png, alt;
   double width;
 };
+struct Bitmap {
+  std::string bits;
+  int pixels_wide, pixels_high;
+  std::string alt;
+  double width;
+};
 struct Rule {};
 struct PageBreak {};
 struct Space {
@@ -68,8 +75,8 @@ struct Space {
 
 struct Document::Block {
   std::variant<blocks::Letterhead, blocks::Heading, blocks::Paragraph, blocks::KeyValues, blocks::Table,
-               blocks::List, blocks::Qr, blocks::Image, QrPanel, blocks::Rule, blocks::PageBreak,
-               blocks::Space>
+               blocks::List, blocks::Qr, blocks::Image, blocks::Bitmap, QrPanel, blocks::Rule,
+               blocks::PageBreak, blocks::Space>
       v;
 };
 
@@ -310,6 +317,25 @@ SurfacePtr png_surface(const std::string& png) {
   return s;
 }
 
+// The RGB24 surface of a 1-bit image (what png_surface gives for a black-and-white PNG of the same pixels).
+SurfacePtr bitmap_surface(const blocks::Bitmap& b) {
+  SurfacePtr s(cairo_image_surface_create(CAIRO_FORMAT_RGB24, b.pixels_wide, b.pixels_high),
+               cairo_surface_destroy);
+  if (cairo_surface_status(s.get()) != CAIRO_STATUS_SUCCESS) throw std::runtime_error("pdf: bitmap surface");
+  cairo_surface_flush(s.get());
+  unsigned char* data = cairo_image_surface_get_data(s.get());
+  const int stride = cairo_image_surface_get_stride(s.get());
+  const std::size_t row_bytes = (static_cast<std::size_t>(b.pixels_wide) + 7) / 8;
+  for (int y = 0; y < b.pixels_high; ++y) {
+    auto* row = reinterpret_cast<std::uint32_t*>(data + static_cast<std::ptrdiff_t>(y) * stride);
+    const auto* in = reinterpret_cast<const unsigned char*>(b.bits.data()) + y * row_bytes;
+    for (int x = 0; x < b.pixels_wide; ++x)
+      row[x] = (in[x / 8] & (0x80 >> (x % 8))) != 0 ? 0x00FFFFFFu : 0x00000000u;
+  }
+  cairo_surface_mark_dirty(s.get());
+  return s;
+}
+
 // One pass over the blocks onto a PDF surface. finish() runs it twice: the first pass counts the pages
 // (its output is discarded), the second knows the total for "Pagina i di n".
 class Renderer {
@@ -356,6 +382,8 @@ class Renderer {
   }
 
   [[nodiscard]] int pages() const { return page_; }
+  // The first pass (finish() runs two): it lays out to count the pages; its output is thrown away.
+  [[nodiscard]] bool counting() const { return total_ == 0; }
   [[nodiscard]] const std::vector<std::string>& figure_alts() const { return alts_; }
 
  private:
@@ -492,16 +520,22 @@ class Renderer {
     cairo_set_source_rgb(cr_, 0, 0, 0);
   }
 
-  void figure(cairo_surface_t* image, double x, double w, const std::string& alt) {
+  // `crisp`: each pixel drawn as a sharp square at any size (a bitmap such as a 2D code, one pixel a
+  // module): nearest-neighbour filtering, which PDF readers get as /Interpolate false.
+  void figure(cairo_surface_t* image, double x, double w, const std::string& alt, bool crisp = false) {
     const double iw = cairo_image_surface_get_width(image);
     const double ih = cairo_image_surface_get_height(image);
     const double h = w * ih / iw;
+    // The first pass only counts pages: an image changes no layout, so it is not painted (cairo would
+    // analyse and compress it for output that is thrown away).
+    if (counting()) return;
     tag_begin("Figure");
     alts_.push_back(alt);
     cairo_save(cr_);
     cairo_translate(cr_, x, y_);
     cairo_scale(cr_, w / iw, h / ih);
     cairo_set_source_surface(cr_, image, 0, 0);
+    if (crisp) cairo_pattern_set_filter(cairo_get_source(cr_), CAIRO_FILTER_NEAREST);
     // A filled rectangle, not cairo_paint: cairo 1.16 fails to finish a tagged document holding an
     // unbounded paint inside a structure element.
     cairo_rectangle(cr_, 0, 0, iw, ih);
@@ -849,6 +883,16 @@ class Renderer {
     y_ += h + 4;
   }
 
+  void draw(const blocks::Bitmap& b, const Document::Block*) {
+    const double h = b.width * b.pixels_high / std::max(1, b.pixels_wide);
+    need(h);
+    if (!counting()) {
+      auto img = bitmap_surface(b);
+      figure(img.get(), o_.margin, b.width, b.alt, true);
+    }
+    y_ += h + 4;
+  }
+
   void draw(const blocks::Rule&, const Document::Block*) {
     need(10);
     cairo_set_line_width(cr_, 0.5);
@@ -919,6 +963,14 @@ Document& Document::qr(std::string payload, std::string alt, double size) {
 }
 Document& Document::image(std::string png, std::string alt, double width) {
   blocks_.push_back({blocks::Image{std::move(png), std::move(alt), width}});
+  return *this;
+}
+Document& Document::bitmap(std::string bits, int pixels_wide, int pixels_high, std::string alt,
+                           double width) {
+  if (pixels_wide <= 0 || pixels_high <= 0 ||
+      bits.size() != (static_cast<std::size_t>(pixels_wide) + 7) / 8 * static_cast<std::size_t>(pixels_high))
+    throw std::invalid_argument("pdf: bitmap size");
+  blocks_.push_back({blocks::Bitmap{std::move(bits), pixels_wide, pixels_high, std::move(alt), width}});
   return *this;
 }
 Document& Document::qr_panel(QrPanel panel) {

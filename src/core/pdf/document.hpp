@@ -115,6 +115,12 @@ class Document {
   Document& qr(std::string payload, std::string alt, double size = 90);
   // A PNG image `width` points wide (its height follows), a Figure with `alt`.
   Document& image(std::string png, std::string alt, double width);
+  // A black-and-white image given as its pixels, `width` points wide (its height follows), a Figure with
+  // `alt`: `bits` holds `pixels_high` rows of `pixels_wide` pixels, 1 bit a pixel, most significant bit
+  // first, 1 white and 0 black (PDF's 1-bit DeviceGray), each row padded to a whole byte. The PDF holds
+  // the same 1-bit grey image a PNG of those pixels would, drawn without smoothing (/Interpolate false:
+  // a pixel may be a 2D code's module, as in the stamp's placeholder). Throws std::invalid_argument.
+  Document& bitmap(std::string bits, int pixels_wide, int pixels_high, std::string alt, double width);
   // See QrPanel. Moves to the next page when it does not fit on this one.
   Document& qr_panel(QrPanel panel);
   Document& rule();

@@ -256,6 +256,7 @@ const std::vector<Rule>& rules() {
        {"asti_counter"},
        "ente=asti&subject=CCCFBA85D03L219P&kind=residenza&requester_type=2"},
       {"GET", "/sportello-assistito/certificati/{token}/certificato.pdf", {}},
+      {"GET", "/sportello-assistito/certificati/{token}/ricevuta", {}},
       // Self-declarations (src/selfdecl): the signed-in person at any comune (the POST issues one about
       // themselves); {token} is nobody's: 404 for all. The body's list: its desk staff.
       {"GET", "/{slug}/autocertificazioni", {"citizen"}},

@@ -13,6 +13,7 @@
 #include "adapters/messaging/outbox.hpp"
 #include "audit/service.hpp"
 #include "certificates/service.hpp"
+#include "core/config.hpp"
 #include "core/digest.hpp"
 #include "files/service.hpp"
 #include "identity/model.hpp"
@@ -21,6 +22,7 @@
 #include "jobs/runner.hpp"
 #include "messaging/service.hpp"
 #include "payments/service.hpp"
+#include "support/test_pki.hpp"
 #include "support/testing.hpp"
 #include "tenants/service.hpp"
 
@@ -130,6 +132,15 @@ class CertificatesTest : public ::testing::TestWithParam<db::Dialect> {
     return n;
   }
   static Person davide() { return {kDavide, "GATTI", "DAVIDE"}; }
+  // A staff member of `tenant` with one role (the subject "staff-casale" whatever the body, as before).
+  static identity::Principal staff(tenants::TenantId tenant, identity::Role role) {
+    identity::Principal p;
+    p.kind = identity::PrincipalKind::staff;
+    p.subject = "staff-casale";
+    p.tenant_id = tenant;
+    p.roles = {role};
+    return p;
+  }
   static Choice choice(const std::string& subject, const std::string& kind, int exemption = 0) {
     return Choice{subject, kind, "", exemption, ""};
   }
@@ -141,6 +152,7 @@ class CertificatesTest : public ::testing::TestWithParam<db::Dialect> {
   void ExemptionsAreTheTableInForceThatDayForTheChannel();
   void TheCounterIssuesForAThirdPartyRecordedAsSuch();
   void AnotherBodyOrPersonSeesNothing();
+  void AnprOverMutualTlsNeedsTheHubsCertificate();
   void RefusedAfterPaymentIsARefundDueAndEveryStepIsAudited();
 
   // 2026-12-05 10:00 UTC.
@@ -289,8 +301,9 @@ void CertificatesTest::ExemptionsAreTheTableInForceThatDayForTheChannel() {
   // Code 10: no longer online (data/certificates/esenzioni_bollo.csv); still at the counter.
   EXPECT_EQ(service_->request_online(casale_, davide(), choice(kDavide, "residenza", 10)).error().code,
             "certificates.exemption");
-  auto counter =
-      service_->issue_at_counter(casale_, "op-casale", davide(), 2, choice(kDavide, "residenza", 10));
+  auto exempt_at_counter = choice(kDavide, "residenza", 10);
+  exempt_at_counter.means = "pos";  // the stamp is exempt, the comune's diritti are not
+  auto counter = service_->issue_at_counter(casale_, "op-casale", davide(), 2, exempt_at_counter);
   ASSERT_TRUE(counter.ok()) << counter.error().code;
   EXPECT_EQ(counter->state, State::issued);
   // 99 needs its text.
@@ -311,7 +324,15 @@ void CertificatesTest::ExemptionsAreTheTableInForceThatDayForTheChannel() {
 }
 
 void CertificatesTest::TheCounterIssuesForAThirdPartyRecordedAsSuch() {
-  auto r = service_->issue_at_counter(casale_, "op-casale", davide(), 1, choice(kPaolo, "residenza"));
+  // Casale charges € 0,52 of diritti: the operator must say how they are paid, before ANPR is asked.
+  auto no_means = service_->issue_at_counter(casale_, "op-casale", davide(), 1, choice(kPaolo, "residenza"));
+  ASSERT_FALSE(no_means.ok());
+  EXPECT_EQ(no_means.error().code, "certificates.means");
+  EXPECT_EQ(no_means.error().field, "means");
+  EXPECT_TRUE(anpr_->simulator().issued().empty());
+  auto paid_cash = choice(kPaolo, "residenza");
+  paid_cash.means = "cash";
+  auto r = service_->issue_at_counter(casale_, "op-casale", davide(), 1, paid_cash);
   ASSERT_TRUE(r.ok()) << r.error().code << " " << r.error().detail;
   EXPECT_EQ(r->state, State::issued);
   EXPECT_EQ(r->channel, Channel::counter);
@@ -324,13 +345,137 @@ void CertificatesTest::TheCounterIssuesForAThirdPartyRecordedAsSuch() {
   EXPECT_FALSE(r->paid_at.empty());
   EXPECT_EQ(service_->counter_list(casale_).size(), 1u);
   EXPECT_TRUE(service_->mine(casale_, kDavide).empty());  // not an online request of his
-  // Not certifiable is refused at the counter too.
-  auto rosa = service_->issue_at_counter(casale_, "op-casale", davide(), 1, choice(kRosa, "residenza"));
+  // The diritti, collected with the certificate: the request's amount, cash, receipt 1 of the year.
+  EXPECT_EQ(r->fees, 52);
+  auto fee = service_->counter_fee(*r);
+  ASSERT_TRUE(fee.has_value());
+  EXPECT_EQ(fee->amount, 52);
+  EXPECT_EQ(fee->means, Means::cash);
+  EXPECT_EQ(fee->receipt_no, 1);
+  EXPECT_EQ(fee->receipt_year, 2026);
+  EXPECT_EQ(fee->day, "2026-12-05");
+  EXPECT_EQ(fee->collected_by, "op-casale");
+  EXPECT_EQ(service_->collect_at_counter(casale_, "op-casale", r->id, Means::pos).error().code,
+            "certificates.fee_collected");
+  // Another body's counter cannot collect (nor see) Casale's request.
+  EXPECT_EQ(service_->collect_at_counter(asti_, "op-asti", r->id, Means::cash).error().code, "not_found");
+  // A second one paid by POS: receipt 2.
+  auto by_pos = choice(kPaolo, "stato-famiglia");
+  by_pos.means = "pos";
+  auto r2 = service_->issue_at_counter(casale_, "op-casale-2", davide(), 1, by_pos);
+  ASSERT_TRUE(r2.ok()) << r2.error().code;
+  ASSERT_EQ(r2->state, State::issued);
+  EXPECT_EQ(service_->counter_fee(*r2)->receipt_no, 2);
+  // The day's takings: Casale's office managers only.
+  const auto manager = staff(casale_, identity::Role::office_manager);
+  const auto asti_manager = staff(asti_, identity::Role::office_manager);
+  const auto op = staff(casale_, identity::Role::operator_);
+  auto day = service_->takings(&manager, casale_, "2026-12-05");
+  ASSERT_TRUE(day.ok());
+  ASSERT_EQ(day->size(), 2u);
+  EXPECT_EQ((*day)[0].means, Means::cash);
+  EXPECT_EQ((*day)[1].means, Means::pos);
+  EXPECT_EQ((*day)[1].requester_cf, kDavide);
+  EXPECT_TRUE(service_->takings(&manager, casale_, "2026-12-04")->empty());
+  EXPECT_EQ(service_->takings(&manager, casale_, "5/12/2026").error().field, "giorno");
+  EXPECT_EQ(service_->takings(&asti_manager, casale_, "2026-12-05").error().http_status, 403);
+  EXPECT_EQ(service_->takings(&op, casale_, "2026-12-05").error().http_status, 403);
+  EXPECT_TRUE(service_->takings(&asti_manager, asti_, "2026-12-05")->empty());
+  // Append-only, and audited with the operator who collected.
+  EXPECT_THROW(
+      db().write([](db::Conn& c) { c.exec("UPDATE certificate_counter_fees SET amount_cents = 1"); }),
+      std::exception);
+  EXPECT_THROW(db().write([](db::Conn& c) { c.exec("DELETE FROM certificate_counter_fees"); }),
+               std::exception);
+  std::int64_t audited = 0;
+  db().read([&](db::Conn& c) {
+    audited = c.query_one(
+                   "SELECT COUNT(*) FROM audit_log WHERE tenant_id = $1 AND action = "
+                   "'certificate.counter_fee' AND actor_id = 'op-casale-2'",
+                   {casale_})
+                  ->i64(0);
+  });
+  EXPECT_EQ(audited, 1);
+  // Not certifiable is refused at the counter too, and nothing is collected.
+  auto rosa_choice = choice(kRosa, "residenza");
+  rosa_choice.means = "cash";
+  auto rosa = service_->issue_at_counter(casale_, "op-casale", davide(), 1, rosa_choice);
   ASSERT_TRUE(rosa.ok());
   EXPECT_EQ(rosa->state, State::refused);
   EXPECT_EQ(rosa->refusal_code, "EC001");
   // Handed over at the counter: nobody is sent a message.
   EXPECT_EQ(count("outbox"), 0);
+  EXPECT_FALSE(service_->counter_fee(*rosa).has_value());
+  EXPECT_EQ(count("certificate_counter_fees"), 2);
+}
+
+// ANPR reached over https with the hub's client certificate (mutual TLS): the simulator behind a TLS front
+// that asks for one, the PKI made now. With the right certificate the counter issues; with none or one of
+// another CA, staff get the certificate's own error and citizens the usual "ANPR is not answering"; no
+// request is recorded. `config check` says when the files do not belong together.
+void CertificatesTest::AnprOverMutualTlsNeedsTheHubsCertificate() {
+  sp::testing::TempDir dir;
+  const auto pki = sp::testing::make_test_pki((dir.path() / "pki").string());
+  anpr::sim::SimulatorOptions so;
+  so.population_files = {sp::testing::source_dir() + "/data/demo/population.jsonl"};
+  so.credentials = {{"casale-secret", "006039"}};
+  so.share_dir = sp::testing::source_dir();
+  so.tls_cert_file = pki.server_cert;
+  so.tls_key_file = pki.server_key;
+  so.tls_client_ca_file = pki.ca_cert;
+  auto tls_anpr = anpr::sim::start_simulator_thread(so, 0);
+  ASSERT_EQ(tls_anpr->url().rfind("https://localhost:", 0), 0u) << tls_anpr->url();
+
+  auto service_with = [&](anpr::Tls tls) {
+    Options o;
+    o.anpr_url = tls_anpr->url() + anpr::sim::kServicePath;
+    o.anpr_credentials = parse_credentials("006039=casale-secret");
+    o.anpr_tls = std::move(tls);
+    return std::make_unique<CertificateService>(db(), clock_, *tenants_, *payments_, *files_, *audit_, o);
+  };
+  const auto before = count("certificate_requests");
+  auto none = service_with({"", "", pki.ca_cert});
+  auto r = none->issue_at_counter(casale_, "op-casale", davide(), 1, choice(kPaolo, "residenza"));
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, "certificates.anpr_certificate") << r.error().detail;
+  // Online, the person is told ANPR is not answering: nothing about the hub's certificates.
+  auto online = none->household(casale_, kDavide);
+  ASSERT_FALSE(online.ok());
+  EXPECT_EQ(online.error().code, "certificates.anpr_unavailable");
+  auto other = service_with({pki.other_client_cert, pki.other_client_key, pki.ca_cert});
+  r = other->issue_at_counter(casale_, "op-casale", davide(), 1, choice(kPaolo, "residenza"));
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, "certificates.anpr_certificate") << r.error().detail;
+  EXPECT_EQ(count("certificate_requests"), before);
+
+  auto hub = service_with({pki.client_cert, pki.client_key, pki.ca_cert});
+  r = hub->issue_at_counter(casale_, "op-casale", davide(), 1, choice(kPaolo, "residenza"));
+  ASSERT_TRUE(r.ok()) << r.error().code << " " << r.error().detail;
+  EXPECT_EQ(r->state, State::issued);
+  EXPECT_EQ(tls_anpr->simulator().issued().size(), 1u);
+
+  // config check: a certificate with another's key, a key alone, and the pair that belongs together.
+  Config c;
+  c.share_dir = sp::testing::source_dir();
+  auto anpr_problems = [&] {
+    std::vector<std::string> out;
+    for (const auto& p : check_config(c))
+      if (p.rfind("anpr_", 0) == 0) out.push_back(p);
+    return out;
+  };
+  c.anpr_client_cert = pki.client_cert;
+  c.anpr_client_key = pki.other_client_key;
+  auto problems = anpr_problems();
+  ASSERT_EQ(problems.size(), 1u);
+  EXPECT_NE(problems[0].find("is not the key of the certificate"), std::string::npos) << problems[0];
+  c.anpr_client_cert.clear();
+  EXPECT_EQ(anpr_problems().size(), 1u);  // a key without its certificate
+  c.anpr_client_cert = pki.client_cert;
+  c.anpr_client_key = pki.client_key;
+  c.anpr_ca_file = pki.ca_cert;
+  EXPECT_TRUE(anpr_problems().empty());
+  c.anpr_client_key = (dir.path() / "missing.pem").string();
+  EXPECT_EQ(anpr_problems().size(), 1u);
 }
 
 void CertificatesTest::AnotherBodyOrPersonSeesNothing() {
@@ -352,15 +497,9 @@ void CertificatesTest::AnotherBodyOrPersonSeesNothing() {
 void CertificatesTest::RefusedAfterPaymentIsARefundDueAndEveryStepIsAudited() {
   // The body's diritti di segreteria per kind: set by an office manager (audited), not by an operator nor
   // by another body's staff; 0 for a kind means none.
-  identity::Principal manager;
-  manager.kind = identity::PrincipalKind::staff;
-  manager.subject = "staff-casale";
-  manager.tenant_id = casale_;
-  manager.roles = {identity::Role::office_manager};
-  identity::Principal op = manager;
-  op.roles = {identity::Role::operator_};
-  identity::Principal asti_manager = manager;
-  asti_manager.tenant_id = asti_;
+  const auto manager = staff(casale_, identity::Role::office_manager);
+  const auto op = staff(casale_, identity::Role::operator_);
+  const auto asti_manager = staff(asti_, identity::Role::office_manager);
   EXPECT_EQ(service_->set_fees(&op, casale_, {{"stato-famiglia", 77}}).error().http_status, 403);
   EXPECT_EQ(service_->set_fees(&asti_manager, casale_, {{"stato-famiglia", 77}}).error().http_status, 403);
   ASSERT_TRUE(service_->set_fees(&manager, casale_, {{"stato-famiglia", 77}, {"residenza", 0}}).ok());
@@ -480,6 +619,7 @@ TEST_P(CertificatesTest, OnlineRulesAndExemptions) {
 TEST_P(CertificatesTest, CounterAndOtherBodies) {
   TheCounterIssuesForAThirdPartyRecordedAsSuch();
   AnotherBodyOrPersonSeesNothing();
+  AnprOverMutualTlsNeedsTheHubsCertificate();
 }
 
 INSTANTIATE_TEST_SUITE_P(BothDatabases, CertificatesTest,

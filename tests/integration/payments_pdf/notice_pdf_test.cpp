@@ -12,17 +12,17 @@
 #include <string>
 #include <vector>
 
-#include "qr_scan.hpp"
 #include "support/pdf_inspect.hpp"
+#include "support/qr_scan.hpp"
 #include "support/testing.hpp"
 
 namespace sp::payments {
 namespace {
 
+using sp::testing::keep_pdf;
 using sp::testing::pdf_facts;
 using sp::testing::pdf_text;
-using testing::keep_pdf;
-using testing::scan_qr_codes;
+using sp::testing::scan_qr_codes;
 
 // A notice number with aux digit 3: "3" + segregation code + 13-digit base + (the 16 digits mod 93).
 std::string nav(const std::string& segregation, const std::string& base) {

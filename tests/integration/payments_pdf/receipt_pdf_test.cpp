@@ -7,16 +7,16 @@
 
 #include <string>
 
-#include "qr_scan.hpp"
 #include "support/pdf_inspect.hpp"
+#include "support/qr_scan.hpp"
 #include "support/testing.hpp"
 
 namespace sp::payments {
 namespace receipt_test {
 
+using sp::testing::keep_pdf;
 using sp::testing::pdf_facts;
 using sp::testing::pdf_text;
-using testing::keep_pdf;
 
 time::TimePoint instant(const char* iso) {
   auto t = time::parse_iso_utc(iso);

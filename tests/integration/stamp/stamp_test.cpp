@@ -14,6 +14,7 @@
 #include "core/pdf/document.hpp"
 #include "stamp/service.hpp"
 #include "support/pdf_inspect.hpp"
+#include "support/qr_scan.hpp"
 #include "support/testing.hpp"
 #include "tenants/service.hpp"
 
@@ -140,6 +141,51 @@ TEST_P(StampTest, IssuedDocumentVerifiesAsValidAndShowsWhatItPrints) {
   EXPECT_EQ(service_->check_token("AAAAAAAAAAAAAAAAAAAAAA").verdict, Verdict::unknown);
   EXPECT_EQ(service_->check_token("1").verdict, Verdict::unknown);
   EXPECT_EQ(service_->check_token("'; DROP TABLE x; --").verdict, Verdict::unknown);
+}
+
+// Issue 15, the stamp's cost: the final code has a fixed QR mask, the placeholder is drawn from its pixels
+// and B is read without qpdf. What a phone reads is still the code's text; the direct reader finds what
+// qpdf finds; and a copy stamped before (the mask libqrencode chose) still verifies.
+TEST_P(StampTest, TheFastStampScansReadsAsQpdfAndOlderCopiesStillVerify) {
+  if (GetParam() != db::Dialect::sqlite) GTEST_SKIP() << "no database in this check";
+  auto d = issue();
+  auto parts = split(d.pdf);
+  ASSERT_TRUE(parts);
+  const auto pages = sp::testing::scan_qr_codes(d.pdf, 200);
+  std::vector<std::string> codes;
+  for (const auto& page : pages) codes.insert(codes.end(), page.begin(), page.end());
+  EXPECT_EQ(codes, std::vector<std::string>{parts->payload});
+
+  const auto url = verification_url("https://sportello.example", d.token);
+  auto fast = locate(parts->original, url);
+  auto slow = locate(parts->original, url, true);
+  ASSERT_TRUE(fast.ok()) << fast.error().detail;
+  ASSERT_TRUE(slow.ok()) << slow.error().detail;
+  EXPECT_EQ(fast->obj, slow->obj);
+  EXPECT_EQ(fast->gen, slow->gen);
+  EXPECT_EQ(fast->root, slow->root);
+  EXPECT_EQ(fast->info, slow->info);
+  EXPECT_EQ(fast->id, slow->id);
+  EXPECT_EQ(fast->size, slow->size);
+  EXPECT_EQ(fast->prev, slow->prev);
+  EXPECT_EQ(update(*fast, parts->original.size(), parts->payload, kCodeMask),
+            d.pdf.substr(parts->original.size()));
+  // A document without the placeholder: the same error both ways.
+  Block other;
+  other.heading = "Contrassegno elettronico";
+  other.placeholder_url = verification_url("https://sportello.example", ids::random_token(16));
+  EXPECT_EQ(locate(parts->original, other.placeholder_url).error().code, "stamp.no_placeholder");
+  EXPECT_EQ(locate(parts->original, other.placeholder_url, true).error().code, "stamp.no_placeholder");
+
+  // The same document as the stamper made it before the mask was fixed: valid, and only that way.
+  auto before = append_update(parts->original, parts->payload, url, kBestMask);
+  ASSERT_TRUE(before.ok());
+  EXPECT_EQ(service_->check_file(*before).verdict, Verdict::valid);
+  EXPECT_EQ(service_->check_file(d.pdf).verdict, Verdict::valid);
+  auto other_mask = append_update(parts->original, parts->payload, url, 5);
+  ASSERT_TRUE(other_mask.ok());
+  if (*other_mask != *before && *other_mask != d.pdf)
+    EXPECT_EQ(service_->check_file(*other_mask).verdict, Verdict::altered);
 }
 
 TEST_P(StampTest, OneChangedByteAnywhereSaysAltered) {

@@ -1,4 +1,4 @@
-#include "qr_scan.hpp"
+#include "support/qr_scan.hpp"
 
 #include <gtest/gtest.h>
 #include <sys/wait.h>
@@ -11,7 +11,7 @@
 
 #include "support/testing.hpp"
 
-namespace sp::payments::testing {
+namespace sp::testing {
 
 namespace {
 
@@ -72,4 +72,4 @@ void keep_pdf(const std::string& name, const std::string& pdf) {
   out.write(pdf.data(), static_cast<std::streamsize>(pdf.size()));
 }
 
-}  // namespace sp::payments::testing
+}  // namespace sp::testing
