@@ -163,6 +163,7 @@ std::vector<TableSpec> build() {
   t.push_back(direct("certificate_requests", {"id"}));
   t.push_back(direct("certificate_refunds", {"request_id"}));
   t.push_back(direct("certificate_refund_payments", {"request_id"}));
+  t.push_back(direct("certificate_counter_fees", {"request_id"}));
   t.push_back(direct("self_declarations", {"id"}));
 
   // Messages to people and their delivery attempts.
